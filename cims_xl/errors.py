@@ -1,0 +1,87 @@
+"""The few error classes cims_xl raises.
+
+Each carries a plain message meant for the person at the keyboard and an exit code
+for the CLI. Messages never contain keys, passwords or personal data beyond what the
+user typed themselves. Errors are translated only at the edges (CLI, Excel adapter).
+"""
+
+from __future__ import annotations
+
+
+class CimsError(Exception):
+    """Base class: a problem the user can understand and act on."""
+
+    exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.message
+
+
+class NotFound(CimsError):
+    """The record, user or file asked for does not exist."""
+
+    exit_code = 3
+
+
+class ValidationFailed(CimsError):
+    """One or more values were rejected; `problems` maps field -> reason."""
+
+    exit_code = 4
+
+    def __init__(self, problems: dict[str, str] | str, message: str | None = None):
+        if isinstance(problems, str):
+            problems = {"": problems}
+        self.problems = dict(problems)
+        if message is None:
+            message = "; ".join(f"{f}: {r}" if f else r for f, r in self.problems.items())
+        super().__init__(message)
+
+
+class PermissionDenied(CimsError):
+    """The signed-in user's role does not allow this action."""
+
+    exit_code = 5
+
+
+class Conflict(CimsError):
+    """Someone else changed the record since it was read."""
+
+    exit_code = 6
+
+    def __init__(self, message: str, fields: dict[str, dict] | None = None):
+        super().__init__(message)
+        self.fields = fields or {}
+
+
+class WrongPassword(CimsError):
+    """Sign-in failed: unknown user, wrong password or wrong second factor."""
+
+    exit_code = 7
+
+
+class AccountLocked(CimsError):
+    """Too many failed sign-ins; try again after the delay."""
+
+    exit_code = 8
+
+
+class SessionExpired(CimsError):
+    """The session was idle too long or signed out; sign in again."""
+
+    exit_code = 9
+
+
+class StoreError(CimsError):
+    """The store file is missing, not a cims store, or unusable."""
+
+    exit_code = 10
+
+
+class AuditBroken(CimsError):
+    """The audit trail does not verify."""
+
+    exit_code = 11
