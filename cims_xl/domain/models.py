@@ -1,0 +1,287 @@
+"""Pydantic models for every entity, built from the layout definition in `schema`.
+
+`validate_record` is what services, the sheet sync and the importer call: it takes a
+dict of raw values (strings from a sheet, numbers, dates, ...), normalises every value
+with the shared normalisers and returns clean values keyed by field, or raises
+`ValidationFailed` naming each field (by its sheet header) and the reason in plain
+words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from decimal import Decimal
+from typing import Annotated, Any, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, create_model
+from pydantic_core import PydanticCustomError
+
+from ..errors import ValidationFailed
+from . import normalize as nz
+from .schema import ENTITIES, ENUM_SYNONYMS, Entity, Field, ROLES
+
+DEFAULT_REGION = "CN"
+MAX_TEXT = 32_000  # Excel's cell limit is 32,767 characters
+
+
+def _ctx(info: ValidationInfo) -> dict:
+    return info.context or {}
+
+
+def _fail(reason: str):
+    raise PydanticCustomError("cims", reason)
+
+
+def _guard(fn):
+    """Turn a normaliser's ValueError into a pydantic error whose text is the reason."""
+
+    @functools.wraps(fn)
+    def wrapper(value, info):
+        if nz.is_blank(value):
+            return None
+        try:
+            return fn(value, info)
+        except ValueError as exc:
+            _fail(str(exc))
+
+    return wrapper
+
+
+@_guard
+def _text(value, info):
+    out = nz.normalize_text(value)
+    if out is not None and len(out) > MAX_TEXT:
+        _fail(f"too long ({len(out)} characters; at most {MAX_TEXT})")
+    return out
+
+
+@_guard
+def _name(value, info):
+    out = nz.normalize_name(value)
+    if out is not None and len(out) > 500:
+        _fail(f"too long ({len(out)} characters; at most 500)")
+    return out
+
+
+@_guard
+def _email(value, info):
+    return nz.normalize_email(value)
+
+
+@_guard
+def _phone(value, info):
+    return nz.normalize_phone(value, _ctx(info).get("region", DEFAULT_REGION))
+
+
+def _order_for(info: ValidationInfo) -> str | None:
+    orders = _ctx(info).get("date_orders") or {}
+    return orders.get(info.field_name) or _ctx(info).get("date_order")
+
+
+@_guard
+def _date(value, info):
+    return nz.parse_date(value, _order_for(info))
+
+
+@_guard
+def _datetime(value, info):
+    return nz.parse_datetime(value, _order_for(info), _ctx(info).get("tz"))
+
+
+@_guard
+def _money(value, info):
+    amount = nz.parse_money(value)
+    if amount is not None:
+        if not amount.is_finite():
+            _fail("not an amount")
+        if abs(amount) >= Decimal("1e14"):
+            _fail("amount is too large")
+        if amount != amount.quantize(Decimal("0.0001")):
+            _fail("more than 4 decimal places")
+    return amount
+
+
+@_guard
+def _int(value, info):
+    out = nz.parse_int(value)
+    if out is not None and abs(out) > 2**53:
+        _fail("number is too large")
+    return out
+
+
+@_guard
+def _bool(value, info):
+    return nz.parse_bool(value)
+
+
+@_guard
+def _tags(value, info):
+    if isinstance(value, (list, tuple, set)):
+        parts = [str(v) for v in value]
+    else:
+        text = str(value)
+        for sep in (";", "；", "，", "、", "|"):
+            text = text.replace(sep, ",")
+        parts = text.split(",")
+    seen: dict[str, None] = {}
+    for p in parts:
+        t = nz.normalize_name(p)
+        if t:
+            seen.setdefault(t, None)
+    return ", ".join(seen) or None
+
+
+@_guard
+def _ref(value, info):
+    text = str(value).strip().upper()
+    prefix, _, number = text.partition("-")
+    if not prefix or not number.isdigit():
+        _fail(f"not a record id (expected e.g. C-000123): {str(value)[:40]}")
+    return f"{prefix}-{int(number):06d}"
+
+
+@_guard
+def _user(value, info):
+    text = nz.normalize_name(value)
+    return text.lower() if text else None
+
+
+def _enum_validator(f: Field):
+    canonical = {c.lower(): c for c in f.choices}
+
+    @_guard
+    def check(value, info):
+        text = nz.normalize_name(value)
+        if text is None:
+            return None
+        low = text.lower()
+        if low in canonical:
+            return canonical[low]
+        syn = ENUM_SYNONYMS.get(low) or ENUM_SYNONYMS.get(text)
+        if syn in f.choices:
+            return syn
+        if f.strict:
+            _fail(f"must be one of: {', '.join(f.choices)}")
+        return text
+
+    return check
+
+
+_VALIDATORS = {
+    "text": (_text, str), "name": (_name, str), "email": (_email, str), "phone": (_phone, str),
+    "date": (_date, dt.date), "datetime": (_datetime, dt.datetime), "money": (_money, Decimal),
+    "decimal": (_money, Decimal), "int": (_int, int), "bool": (_bool, bool), "tags": (_tags, str),
+    "ref": (_ref, str), "user": (_user, str),
+}
+
+
+def _annotation(f: Field):
+    if f.kind == "enum":
+        return Annotated[Optional[str], BeforeValidator(_enum_validator(f))]
+    fn, typ = _VALIDATORS[f.kind]
+    return Annotated[Optional[typ], BeforeValidator(fn)]
+
+
+def _build_model(ent: Entity) -> type[BaseModel]:
+    fields: dict[str, Any] = {f.key: (_annotation(f), None) for f in ent.fields}
+    return create_model(
+        ent.kind.title().replace("_", "") + "Record",
+        __config__=ConfigDict(extra="ignore", validate_default=False, frozen=False),
+        **fields,
+    )
+
+
+MODELS: dict[str, type[BaseModel]] = {kind: _build_model(e) for kind, e in ENTITIES.items()}
+Customer = MODELS["customer"]
+Contact = MODELS["contact"]
+Interaction = MODELS["interaction"]
+Order = MODELS["order"]
+Opportunity = MODELS["opportunity"]
+Ticket = MODELS["ticket"]
+
+
+class User(BaseModel):
+    """A person who signs in. The password never lives here."""
+
+    username: str
+    display_name: str | None = None
+    role: str
+    disabled: bool = False
+    totp_enabled: bool = False
+
+
+def validate_username(name: str) -> str:
+    text = (nz.normalize_name(name) or "").lower()
+    if not text or len(text) > 64 or any(c in text for c in " /\\:\"'<>|?*\t"):
+        raise ValidationFailed({"User": "user names are 1-64 characters without spaces or / \\ : quotes"})
+    return text
+
+
+def validate_role(role: str) -> str:
+    text = (role or "").strip().lower()
+    if text not in ROLES:
+        raise ValidationFailed({"Role": f"must be one of: {', '.join(ROLES)}"})
+    return text
+
+
+def _header_for(ent: Entity, key: str) -> str:
+    for f in ent.fields:
+        if f.key == key:
+            return f.header
+    return key
+
+
+def validate_record(ent: Entity, data: dict, *, partial: bool = False,
+                    context: dict | None = None) -> dict:
+    """Normalise and check `data` for `ent`.
+
+    Keys may be field keys or sheet headers. With `partial`, only the given keys are
+    returned (for an update); otherwise every field is returned, with defaults for
+    missing ones and required fields enforced.
+    """
+    by_header = _headers(ent.kind)
+    raw: dict[str, Any] = {}
+    for k, v in data.items():
+        key = k if k in by_header.values() else by_header.get(k)
+        if key is None:
+            continue
+        if isinstance(v, float) and math.isnan(v):
+            v = None
+        raw[key] = v
+    try:
+        model = MODELS[ent.kind].model_validate(raw, context=context)
+    except ValidationError as exc:
+        problems: dict[str, str] = {}
+        for err in exc.errors():
+            key = str(err["loc"][0]) if err["loc"] else ""
+            msg = err["msg"]
+            if msg.startswith("Value error, "):
+                msg = msg[len("Value error, "):]
+            problems.setdefault(_header_for(ent, key), msg)
+        raise ValidationFailed(problems) from None
+    values = model.model_dump()
+    if partial:
+        out = {k: values[k] for k in raw}
+    else:
+        out = values
+        for f in ent.fields:
+            if out.get(f.key) is None and f.default is not None:
+                out[f.key] = f.default
+    problems = {}
+    for f in ent.fields:
+        if f.required and (f.key in out) and out[f.key] in (None, ""):
+            problems[f.header] = "required"
+    if problems:
+        raise ValidationFailed(problems)
+    return out
+
+
+@functools.cache
+def _headers(kind: str) -> dict[str, str]:
+    ent = ENTITIES[kind]
+    m = {f.header: f.key for f in ent.fields}
+    m.update({f.header.lower(): f.key for f in ent.fields})
+    m.update({f.key: f.key for f in ent.fields})
+    return m

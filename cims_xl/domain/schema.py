@@ -1,0 +1,247 @@
+"""The one layout definition of cims_xl's entities.
+
+Store columns, pydantic models, workbook sheets, the Save/Refresh protocol and the
+importer's field names all come from here, so a field is added in one place.
+Keys are snake_case (store columns and API dict keys); headers are what the sheet
+shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# ----- enumerations -----------------------------------------------------------------
+
+CUSTOMER_TYPES = ("Person", "Company")
+SEGMENTS = ("Consumer", "Corporate", "Home Office", "Small Business", "Enterprise",
+            "Government", "VIP")
+SOURCES = ("Referral", "Website", "Event", "Cold call", "Partner", "Social media",
+           "Advertising", "Import", "Other")
+INTERACTION_KINDS = ("Call", "Email", "Meeting", "Visit", "Note")
+ORDER_STATUSES = ("Open", "Paid", "Shipped", "Completed", "Cancelled", "Returned")
+STAGES = ("Lead", "Qualified", "Needs analysis", "Proposal", "Negotiation", "Won", "Lost")
+STAGE_PROBABILITY = {"Lead": 10, "Qualified": 20, "Needs analysis": 30, "Proposal": 50,
+                     "Negotiation": 75, "Won": 100, "Lost": 0}
+OPEN_STAGES = STAGES[:5]
+PRIORITIES = ("P1", "P2", "P3", "P4")
+TICKET_STATUSES = ("New", "Open", "Pending", "Resolved", "Closed")
+OPEN_TICKET_STATUSES = ("New", "Open", "Pending")
+CHANNELS = ("Phone", "Email", "Web", "WeChat", "Visit", "Other")
+ROLES = ("admin", "manager", "sales", "support", "viewer")
+RFM_SEGMENTS = ("Champions", "Loyal", "Potential loyalist", "New", "Promising",
+                "Need attention", "At risk", "Cannot lose", "Hibernating", "Lost")
+
+# Words people type for enumeration values (lower-cased, Chinese included).
+ENUM_SYNONYMS: dict[str, str] = {
+    "个人": "Person", "person": "Person", "individual": "Person", "private": "Person",
+    "公司": "Company", "企业": "Company", "company": "Company", "organisation": "Company",
+    "organization": "Company", "business": "Company",
+    "电话": "Call", "call": "Call", "phone": "Call", "邮件": "Email", "e-mail": "Email",
+    "会议": "Meeting", "拜访": "Visit", "备注": "Note",
+    "线索": "Lead", "已确认": "Qualified", "需求分析": "Needs analysis", "方案": "Proposal",
+    "报价": "Proposal", "谈判": "Negotiation", "赢单": "Won", "成交": "Won", "输单": "Lost",
+    "丢单": "Lost", "新建": "New", "处理中": "Open", "待定": "Pending", "挂起": "Pending",
+    "已解决": "Resolved", "已关闭": "Closed", "微信": "WeChat",
+}
+
+# ----- field and entity specs ------------------------------------------------------
+
+# kinds: text, name, email, phone, date, datetime, money, decimal, int, bool, enum,
+#        tags, ref (id of another entity), user (a user name)
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    header: str
+    kind: str = "text"
+    choices: tuple[str, ...] = ()
+    strict: bool = True          # enum: reject values outside `choices`
+    required: bool = False
+    personal: bool = False       # erased by GDPR erase, hidden from viewers
+    searchable: bool = False     # gets an index
+    editable: bool = True        # False: computed or set by the system
+    internal: bool = False       # never shown on a sheet
+    ref: str | None = None       # entity kind a `ref` field points to
+    width: float = 14
+    default: object = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str
+    prefix: str
+    table: str
+    sheet: str
+    label: str
+    fields: tuple[Field, ...]
+    extra_headers: tuple[str, ...] = field(default=())
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)
+
+    @property
+    def personal_keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields if f.personal)
+
+
+def _f(key: str, header: str, kind: str = "text", **kw) -> Field:
+    return Field(key, header, kind, **kw)
+
+
+CUSTOMER = Entity(
+    kind="customer", prefix="C", table="customers", sheet="Customers", label="customer",
+    fields=(
+        _f("name", "Name", "name", required=True, personal=True, searchable=True, width=24),
+        _f("type", "Type", "enum", choices=CUSTOMER_TYPES, default="Person", width=11),
+        _f("company", "Company", "name", searchable=True, width=24),
+        _f("email", "Email", "email", personal=True, searchable=True, width=26),
+        _f("phone", "Phone", "phone", personal=True, searchable=True, width=17),
+        _f("mobile", "Mobile", "phone", personal=True, searchable=True, width=17),
+        _f("address", "Address", "text", personal=True, width=30),
+        _f("city", "City", "name", searchable=True),
+        _f("province", "Province", "name", searchable=True),
+        _f("postal_code", "Postal Code", "text", personal=True, width=12),
+        _f("country", "Country", "name", searchable=True, width=12),
+        _f("segment", "Segment", "enum", choices=SEGMENTS, strict=False, searchable=True),
+        _f("source", "Source", "enum", choices=SOURCES, strict=False, searchable=True),
+        _f("tags", "Tags", "tags", width=18),
+        _f("owner", "Owner", "user", searchable=True, width=12),
+        _f("notes", "Notes", "text", personal=True, width=30),
+        _f("marketing_consent", "Marketing Consent", "bool", width=10),
+        _f("marketing_consent_at", "Consent Date", "date", width=12),
+        _f("rfm_segment", "RFM Segment", "enum", choices=RFM_SEGMENTS, strict=False,
+           searchable=True, editable=False, width=16),
+    ),
+)
+
+CONTACT = Entity(
+    kind="contact", prefix="P", table="contacts", sheet="Contacts", label="contact",
+    fields=(
+        _f("customer_id", "Customer ID", "ref", ref="customer", required=True, searchable=True, width=12),
+        _f("name", "Name", "name", required=True, personal=True, searchable=True, width=22),
+        _f("title", "Job Title", "name", width=18),
+        _f("email", "Email", "email", personal=True, searchable=True, width=26),
+        _f("phone", "Phone", "phone", personal=True, searchable=True, width=17),
+        _f("mobile", "Mobile", "phone", personal=True, searchable=True, width=17),
+        _f("is_primary", "Primary", "bool", width=9),
+        _f("notes", "Notes", "text", personal=True, width=30),
+    ),
+)
+
+INTERACTION = Entity(
+    kind="interaction", prefix="I", table="interactions", sheet="Interactions",
+    label="interaction",
+    fields=(
+        _f("customer_id", "Customer ID", "ref", ref="customer", required=True, searchable=True, width=12),
+        _f("contact_id", "Contact ID", "ref", ref="contact", width=12),
+        _f("kind", "Kind", "enum", choices=INTERACTION_KINDS, required=True, default="Note", width=10),
+        _f("occurred_at", "When", "datetime", searchable=True, width=17),
+        _f("subject", "Subject", "text", width=28),
+        _f("notes", "Notes", "text", personal=True, width=36),
+        _f("owner", "Owner", "user", searchable=True, width=12),
+    ),
+)
+
+ORDER = Entity(
+    kind="order", prefix="O", table="orders", sheet="Orders", label="order",
+    fields=(
+        _f("order_number", "Order No.", "text", searchable=True, width=16),
+        _f("line_no", "Line", "int", default=1, width=6),
+        _f("customer_id", "Customer ID", "ref", ref="customer", required=True, searchable=True, width=12),
+        _f("order_date", "Order Date", "date", required=True, searchable=True, width=12),
+        _f("ship_date", "Ship Date", "date", width=12),
+        _f("product", "Product", "text", width=28),
+        _f("category", "Category", "name", searchable=True),
+        _f("sub_category", "Sub-Category", "name"),
+        _f("quantity", "Quantity", "int", default=1, width=9),
+        _f("amount", "Amount", "money", required=True, width=13),
+        _f("discount", "Discount", "decimal", width=9),
+        _f("profit", "Profit", "money", width=12),
+        _f("currency", "Currency", "text", default="CNY", width=9),
+        _f("region", "Region", "name", searchable=True, width=12),
+        _f("province", "Province", "name", width=12),
+        _f("city", "City", "name", width=12),
+        _f("status", "Order Status", "enum", choices=ORDER_STATUSES, default="Completed", width=12),
+        _f("notes", "Notes", "text", width=24),
+    ),
+)
+
+OPPORTUNITY = Entity(
+    kind="opportunity", prefix="OP", table="opportunities", sheet="Opportunities",
+    label="opportunity",
+    fields=(
+        _f("customer_id", "Customer ID", "ref", ref="customer", required=True, searchable=True, width=12),
+        _f("name", "Opportunity", "text", required=True, width=28),
+        _f("stage", "Stage", "enum", choices=STAGES, default="Lead", searchable=True, width=15),
+        _f("amount", "Amount", "money", width=13),
+        _f("currency", "Currency", "text", default="CNY", width=9),
+        _f("probability", "Probability %", "int", width=12),
+        _f("probability_manual", "Probability Set By Hand", "bool", internal=True),
+        _f("expected_close", "Expected Close", "date", searchable=True, width=13),
+        _f("next_step", "Next Step", "text", width=24),
+        _f("lost_reason", "Lost Reason", "text", width=20),
+        _f("owner", "Owner", "user", searchable=True, width=12),
+        _f("source", "Source", "enum", choices=SOURCES, strict=False, width=12),
+        _f("closed_at", "Closed", "date", editable=False, width=12),
+    ),
+)
+
+TICKET = Entity(
+    kind="ticket", prefix="T", table="tickets", sheet="Tickets", label="ticket",
+    fields=(
+        _f("customer_id", "Customer ID", "ref", ref="customer", required=True, searchable=True, width=12),
+        _f("contact_id", "Contact ID", "ref", ref="contact", width=12),
+        _f("subject", "Subject", "text", required=True, width=30),
+        _f("description", "Description", "text", personal=True, width=36),
+        _f("priority", "Priority", "enum", choices=PRIORITIES, default="P3", searchable=True, width=9),
+        _f("status", "Ticket Status", "enum", choices=TICKET_STATUSES, default="New", searchable=True, width=12),
+        _f("channel", "Channel", "enum", choices=CHANNELS, strict=False, width=10),
+        _f("assignee", "Assignee", "user", searchable=True, width=12),
+        _f("opened_at", "Opened", "datetime", searchable=True, width=17),
+        _f("first_response_at", "First Response", "datetime", width=17),
+        _f("resolved_at", "Resolved", "datetime", width=17),
+        _f("closed_at", "Closed", "datetime", width=17),
+        _f("first_response_due", "Response Due", "datetime", editable=False, width=17),
+        _f("resolution_due", "Resolution Due", "datetime", editable=False, width=17),
+        _f("pending_since", "Pending Since", "datetime", internal=True),
+        _f("paused_seconds", "Paused Seconds", "int", internal=True, default=0),
+    ),
+)
+
+ENTITIES: dict[str, Entity] = {e.kind: e for e in
+                               (CUSTOMER, CONTACT, INTERACTION, ORDER, OPPORTUNITY, TICKET)}
+BY_PREFIX: dict[str, Entity] = {e.prefix: e for e in ENTITIES.values()}
+BY_SHEET: dict[str, Entity] = {e.sheet: e for e in ENTITIES.values()}
+
+# Meta columns every stored row has (besides the business fields).
+META_KEYS = ("id", "created_at", "created_by", "updated_at", "updated_by", "version",
+             "deleted_at", "deleted_by", "batch_id")
+
+
+def entity(kind: str) -> Entity:
+    """The spec for an entity kind ('customer', 'order', ...), with a plain error."""
+    try:
+        return ENTITIES[kind]
+    except KeyError:
+        raise ValueError(f"unknown record type {kind!r}; use one of: {', '.join(ENTITIES)}") from None
+
+
+def kind_of_id(record_id: str) -> Entity:
+    """The entity a human-readable id like 'C-000123' belongs to."""
+    prefix, _, number = str(record_id).partition("-")
+    ent = BY_PREFIX.get(prefix.upper())
+    if ent is None or not number.isdigit():
+        raise ValueError(f"{record_id!r} is not a record id (expected e.g. C-000123)")
+    return ent
+
+
+def format_id(ent: Entity, seq: int) -> str:
+    return f"{ent.prefix}-{seq:06d}"

@@ -1,0 +1,108 @@
+"""Sheet layout: which columns each data sheet's Excel Table has, in which order.
+
+Pure data derived from `cims_xl.domain.schema`; the workbook builder, the
+Save/Refresh sync (both adapters) and the tests all read it. No xlwings here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain.schema import CUSTOMER, ENTITIES, Entity, Field
+
+HIDDEN_KEY = "_key"
+HIDDEN_VERSION = "_version"
+HIDDEN_FINGERPRINT = "_fingerprint"
+HIDDEN_HEADERS = (HIDDEN_KEY, HIDDEN_VERSION, HIDDEN_FINGERPRINT)
+STATUS_HEADER = "Status"
+
+SHEET_ORDER = ("Home", "Customers", "Contacts", "Interactions", "Orders", "Opportunities",
+               "Tickets", "Import", "Report - Sales", "Report - Pipeline", "Report - Service",
+               "Report - Segments", "xlwings.conf")
+REPORT_SHEETS = ("Report - Sales", "Report - Pipeline", "Report - Service", "Report - Segments")
+
+NUMBER_FORMATS = {
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "money": "#,##0.00",
+    "decimal": "0.00",
+    "int": "0",
+    "phone": "@",
+    "text": "@",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    role: str                  # "id" | "field" | "created" | "updated" | "status" | "hidden"
+    key: str | None = None     # field key for role "field"
+    field: Field | None = None
+    width: float = 14
+    number_format: str | None = None
+    hidden: bool = False
+    editable: bool = False
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    entity: Entity
+    sheet: str
+    table: str
+    columns: tuple[Column, ...]
+    header_row: int = 1
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+    def column(self, header: str) -> Column:
+        for c in self.columns:
+            if c.header == header:
+                return c
+        raise KeyError(header)
+
+    def index(self, header: str) -> int:
+        """0-based position of a column in the table."""
+        return self.headers.index(header)
+
+    @property
+    def field_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.role == "field")
+
+
+def _field_column(f: Field) -> Column:
+    fmt = NUMBER_FORMATS.get(f.kind)
+    if f.key == "postal_code":
+        fmt = "@"  # keeps leading zeros
+    if f.kind in ("name", "email", "enum", "tags", "ref", "user", "bool"):
+        fmt = None
+    return Column(f.header, "field", f.key, f, f.width, fmt, False, f.editable)
+
+
+def _layout(ent: Entity) -> SheetLayout:
+    visible = [f for f in ent.fields if not f.internal]
+    cols: list[Column] = [Column("ID", "id", width=11)]
+    meta = [Column("Created", "created", width=17, number_format=NUMBER_FORMATS["datetime"]),
+            Column("Updated", "updated", width=17, number_format=NUMBER_FORMATS["datetime"]),
+            Column(STATUS_HEADER, "status", width=36)]
+    if ent is CUSTOMER:
+        # PRODUCT.md fixes the order up to Status; further customer fields follow it.
+        cut = [f.key for f in visible].index("marketing_consent") + 1
+        cols += [_field_column(f) for f in visible[:cut]] + meta
+        cols += [_field_column(f) for f in visible[cut:]]
+    else:
+        cols += [_field_column(f) for f in visible] + meta
+    cols += [Column(h, "hidden", width=4, hidden=True) for h in HIDDEN_HEADERS]
+    return SheetLayout(ent, ent.sheet, "tbl" + ent.sheet, tuple(cols))
+
+
+LAYOUTS: dict[str, SheetLayout] = {kind: _layout(e) for kind, e in ENTITIES.items()}
+BY_SHEET: dict[str, SheetLayout] = {lay.sheet: lay for lay in LAYOUTS.values()}
+
+
+def layout_for_sheet(sheet: str) -> SheetLayout:
+    try:
+        return BY_SHEET[sheet]
+    except KeyError:
+        raise ValueError(f"{sheet!r} is not a data sheet; data sheets are: {', '.join(BY_SHEET)}") from None
