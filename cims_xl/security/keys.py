@@ -1,0 +1,249 @@
+"""Key slots: how each user's password opens the store's data key.
+
+The store is encrypted with one random 256-bit data key, used by SQLCipher as a raw
+key. That key is never written down in the clear. For each user there is one slot in
+the key file beside the database (`<store>.keys`):
+
+* a key-encryption key is derived from the user's password with scrypt at OWASP
+  parameters (N=2^17, r=8, p=1) and a random salt;
+* it AES-GCM-wraps the user's X25519 private key (the slot);
+* the data key is sealed to the user's X25519 public key (ephemeral ECDH + HKDF +
+  AES-GCM).
+
+Sign-in = derive + unwrap + unseal (slow on purpose, once). A password change rewraps
+one slot. Because the data key is sealed to public keys, `rekey` can rotate the data
+key and reseal it for every user without knowing anyone else's password, and an admin
+can add a user the same way.
+
+The key file also holds what sign-in needs before the store is open: the
+failed-attempt counters for lockout. Slots are bound to the store id and user name by
+AES-GCM associated data (a slot copied to another user or store does not open), and
+the whole set of slots is MACed with a key derived from the data key, checked after
+every successful sign-in, so an edited key file is noticed.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from ..errors import StoreError, WrongPassword
+
+FORMAT = "cims-keys-1"
+OWASP_SCRYPT = {"name": "scrypt", "n": 2**17, "r": 8, "p": 1}
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"))
+
+
+def keyfile_path(store_path: str | os.PathLike) -> Path:
+    return Path(str(store_path) + ".keys")
+
+
+def derive_kek(password: str, salt: bytes, kdf: dict) -> bytes:
+    if kdf.get("name") != "scrypt":
+        raise StoreError(f"unknown key derivation {kdf.get('name')!r} in the key file")
+    return Scrypt(salt=salt, length=32, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])).derive(
+        password.encode("utf-8"))
+
+
+def subkey(data_key: bytes, purpose: str) -> bytes:
+    """A key for one purpose (audit MAC, key-file MAC), derived from the data key."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=f"cims:{purpose}".encode()).derive(data_key)
+
+
+def _seal(data_key: bytes, public: X25519PublicKey, aad: bytes) -> dict:
+    eph = X25519PrivateKey.generate()
+    shared = eph.exchange(public)
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"cims:seal").derive(shared)
+    nonce = os.urandom(12)
+    return {"eph": b64(eph.public_key().public_bytes_raw()), "nonce": b64(nonce),
+            "sealed": b64(AESGCM(key).encrypt(nonce, data_key, aad))}
+
+
+def _unseal(slot: dict, private: X25519PrivateKey, aad: bytes) -> bytes:
+    eph = X25519PublicKey.from_public_bytes(unb64(slot["eph"]))
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"cims:seal").derive(private.exchange(eph))
+    return AESGCM(key).decrypt(unb64(slot["nonce"]), unb64(slot["sealed"]), aad)
+
+
+@dataclass
+class Slot:
+    username: str
+    data: dict
+
+
+class KeyFile:
+    """The `<store>.keys` file: slots and lockout counters. Writes are atomic."""
+
+    def __init__(self, path: Path, doc: dict):
+        self.path = path
+        self.doc = doc
+
+    # -- load / save --
+
+    @classmethod
+    def create(cls, store_path: str | os.PathLike) -> "KeyFile":
+        path = keyfile_path(store_path)
+        if path.exists():
+            raise StoreError(f"{path} already exists; refusing to overwrite a key file")
+        return cls(path, {"format": FORMAT, "store_id": secrets.token_hex(16), "slots": {},
+                          "lockout": {}, "mac": ""})
+
+    @classmethod
+    def load(cls, store_path: str | os.PathLike) -> "KeyFile":
+        path = keyfile_path(store_path)
+        if not Path(store_path).exists():
+            raise StoreError(f"no store at {store_path}; create one with `cims init --admin NAME`")
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise StoreError(f"{Path(store_path).name} has no key file ({path.name}) beside it: "
+                             "it is not a cims store or the key file was moved") from None
+        except (ValueError, UnicodeDecodeError):
+            raise StoreError(f"{path.name} is damaged (not a cims key file)") from None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise StoreError(f"{path.name} is not a cims key file")
+        return cls(path, doc)
+
+    def save(self) -> None:
+        data = json.dumps(self.doc, indent=1, sort_keys=True).encode("utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", dir=self.path.parent)
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+    @staticmethod
+    @contextlib.contextmanager
+    def locked(store_path: str | os.PathLike) -> Iterator["KeyFile"]:
+        """Load under an exclusive lock (read-modify-write of counters and slots)."""
+        lock_path = Path(str(store_path) + ".lock")
+        with open(lock_path, "a+b") as lock:
+            os.chmod(lock_path, 0o600)
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                yield KeyFile.load(store_path)
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    # -- slots --
+
+    @property
+    def store_id(self) -> str:
+        return self.doc["store_id"]
+
+    def usernames(self) -> list[str]:
+        return sorted(self.doc["slots"])
+
+    def has_slot(self, username: str) -> bool:
+        return username in self.doc["slots"]
+
+    def _aad(self, username: str, what: str) -> bytes:
+        return f"{FORMAT}:{self.store_id}:{username}:{what}".encode()
+
+    def set_slot(self, username: str, password: str, data_key: bytes, kdf: dict | None = None) -> None:
+        """Create or replace a user's slot (new password; new key pair)."""
+        kdf = dict(kdf or OWASP_SCRYPT)
+        salt = os.urandom(16)
+        kek = derive_kek(password, salt, kdf)
+        private = X25519PrivateKey.generate()
+        raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                    serialization.NoEncryption())
+        nonce = os.urandom(12)
+        self.doc["slots"][username] = {
+            "kdf": kdf, "salt": b64(salt), "nonce": b64(nonce),
+            "wrapped": b64(AESGCM(kek).encrypt(nonce, raw, self._aad(username, "private"))),
+            "public": b64(private.public_key().public_bytes_raw()),
+            "seal": _seal(data_key, private.public_key(), self._aad(username, "data-key")),
+        }
+
+    def reseal(self, data_key: bytes) -> None:
+        """Seal a (new) data key for every user; no passwords needed."""
+        for username, slot in self.doc["slots"].items():
+            public = X25519PublicKey.from_public_bytes(unb64(slot["public"]))
+            slot["seal"] = _seal(data_key, public, self._aad(username, "data-key"))
+
+    def remove_slot(self, username: str) -> None:
+        self.doc["slots"].pop(username, None)
+        self.doc["lockout"].pop(username, None)
+
+    def unlock(self, username: str, password: str) -> bytes:
+        """Derive, unwrap and unseal: the data key, or WrongPassword."""
+        slot = self.doc["slots"].get(username)
+        if slot is None:
+            # Spend the same time as a real attempt so user names cannot be probed.
+            derive_kek(password, b"\0" * 16, OWASP_SCRYPT)
+            raise WrongPassword("wrong user name or password")
+        kek = derive_kek(password, unb64(slot["salt"]), slot["kdf"])
+        try:
+            raw = AESGCM(kek).decrypt(unb64(slot["nonce"]), unb64(slot["wrapped"]),
+                                      self._aad(username, "private"))
+            private = X25519PrivateKey.from_private_bytes(raw)
+            return _unseal(slot["seal"], private, self._aad(username, "data-key"))
+        except (InvalidTag, ValueError, KeyError):
+            raise WrongPassword("wrong user name or password") from None
+
+    # -- integrity --
+
+    def _mac_input(self) -> bytes:
+        body = {"format": self.doc["format"], "store_id": self.store_id, "slots": self.doc["slots"]}
+        return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+    def seal_mac(self, data_key: bytes) -> None:
+        self.doc["mac"] = hmac.new(subkey(data_key, "keyfile"), self._mac_input(), hashlib.sha256).hexdigest()
+
+    def mac_ok(self, data_key: bytes) -> bool:
+        want = hmac.new(subkey(data_key, "keyfile"), self._mac_input(), hashlib.sha256).hexdigest()
+        return hmac.compare_digest(want, self.doc.get("mac", ""))
+
+    # -- lockout --
+
+    def lockout(self, username: str) -> dict:
+        return self.doc["lockout"].get(username, {"failed": 0, "locked_until": None, "since_success": 0})
+
+    def set_lockout(self, username: str, state: dict) -> None:
+        self.doc["lockout"][username] = state
+
+
+FREE_ATTEMPTS = 5
+BASE_DELAY = dt.timedelta(seconds=30)
+MAX_DELAY = dt.timedelta(hours=1)
+
+
+def lock_delay(failed: int) -> dt.timedelta | None:
+    """Delay after `failed` consecutive failures: none for the first 5, then 30 s doubling, capped at 1 h."""
+    if failed < FREE_ATTEMPTS:
+        return None
+    return min(BASE_DELAY * (2 ** (failed - FREE_ATTEMPTS)), MAX_DELAY)

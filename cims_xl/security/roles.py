@@ -1,0 +1,82 @@
+"""Roles and permissions: `allowed` answers, `ensure_allowed` raises.
+
+| role    | may |
+|---------|-----|
+| admin   | everything, incl. users, keys, backups, restore, audit, erase |
+| manager | read/write/delete all business data, import, export, reports |
+| sales   | read; create; edit customers and opportunities they own; interactions; orders |
+| support | read customers; tickets and interactions create/edit |
+| viewer  | read only (aggregates and non-personal fields; no export of personal data) |
+
+This table is the only place that decides; services call it before any write
+reaches the store, whatever the sheet or the CLI claims.
+"""
+
+from __future__ import annotations
+
+from ..domain.schema import ENTITIES
+from ..errors import PermissionDenied
+
+BUSINESS = frozenset(ENTITIES)
+ACTIONS = ("read", "read_personal", "create", "update", "delete", "merge", "import",
+           "export", "report", "admin")
+
+# role -> action -> kinds allowed (None: not an entity action, or every kind)
+_SALES_WRITE = {"customer", "contact", "opportunity", "interaction", "order"}
+_SALES_OWNED = {"customer", "opportunity"}
+_SUPPORT_WRITE = {"ticket", "interaction"}
+
+
+def allowed(*, role: str, action: str, kind: str | None = None, owner: str | None = None,
+            actor: str | None = None) -> bool:
+    """May a user with `role` (named `actor`) do `action` on a `kind` record owned by `owner`?"""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if role == "admin":
+        return True
+    if action == "admin":
+        return False
+    if action == "read":
+        return role in ("manager", "sales", "support", "viewer")
+    if action == "read_personal":
+        return role in ("manager", "sales", "support")
+    if role == "manager":
+        return True
+    if role == "sales":
+        if action == "create":
+            # A salesperson creates records for themselves, not on others' behalf.
+            return kind in _SALES_WRITE and (owner is None or owner == actor)
+        if action == "update":
+            if kind in _SALES_OWNED:
+                return owner is not None and owner == actor
+            return kind in _SALES_WRITE
+        if action == "report":
+            return True
+        return False
+    if role == "support":
+        if action in ("create", "update"):
+            return kind in _SUPPORT_WRITE
+        if action == "report":
+            return True
+        return False
+    if role == "viewer":
+        return action == "report"
+    return False
+
+
+def describe(action: str, kind: str | None) -> str:
+    what = {"read_personal": "read personal data", "merge": "merge", "import": "import",
+            "export": "export personal data", "report": "run reports",
+            "admin": "do this (administrators only)"}.get(action, action)
+    if kind and action in ("create", "update", "delete", "merge", "read"):
+        return f"{what} {ENTITIES[kind].label} records" if action != "update" else f"edit this {ENTITIES[kind].label}"
+    return what
+
+
+def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = None,
+                   owner: str | None = None, record_id: str | None = None) -> None:
+    """Raise PermissionDenied (the caller audits it) unless allowed."""
+    if not allowed(role=role, action=action, kind=kind, owner=owner, actor=actor):
+        err = PermissionDenied(f"{actor} ({role}) may not {describe(action, kind)}")
+        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
+        raise err

@@ -1,0 +1,446 @@
+"""The encrypted store: one SQLCipher 4 file opened with a raw 256-bit key.
+
+This package is the only place that imports sqlcipher3 or writes SQL. Values cross
+the boundary as Python types (Decimal, date, aware datetime, bool); here they become
+SQLite values: money as integer ten-thousandths (exact sums in SQL), dates and
+datetimes as ISO text (sortable), booleans as 0/1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import sqlcipher3
+
+from ..domain.schema import ENTITIES, META_KEYS, Entity
+from ..errors import StoreError
+from .schema import MIGRATIONS
+
+MONEY_SCALE = 10_000
+_UTC = dt.timezone.utc
+
+
+# ----- value conversion ------------------------------------------------------------
+
+def to_db(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind in ("money", "decimal"):
+        return int((Decimal(value) * MONEY_SCALE).to_integral_value())
+    if kind == "date":
+        return value.isoformat()
+    if kind == "datetime":
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=_UTC)
+        return value.astimezone(_UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if kind == "bool":
+        return 1 if value else 0
+    return value
+
+
+def from_db(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind in ("money", "decimal"):
+        return Decimal(value) / MONEY_SCALE
+    if kind == "date":
+        return dt.date.fromisoformat(value)
+    if kind == "datetime":
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=_UTC)
+    if kind == "bool":
+        return bool(value)
+    return value
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(_UTC).replace(microsecond=0)
+
+
+META_KINDS = {"id": "text", "created_at": "datetime", "created_by": "text",
+              "updated_at": "datetime", "updated_by": "text", "version": "int",
+              "deleted_at": "datetime", "deleted_by": "text", "batch_id": "text"}
+
+
+def _kinds(ent: Entity) -> dict[str, str]:
+    out = {f.key: f.kind for f in ent.fields}
+    out.update(META_KINDS)
+    return out
+
+
+_KINDS = {kind: _kinds(e) for kind, e in ENTITIES.items()}
+_COLUMNS = {kind: list(META_KEYS) + [f.key for f in e.fields] for kind, e in ENTITIES.items()}
+
+
+# ----- the store ---------------------------------------------------------------------
+
+class Store:
+    """An open, keyed store. Create with `Store.open(path, key)`."""
+
+    def __init__(self, path: Path, conn: sqlcipher3.Connection):
+        self.path = Path(path)
+        self.conn = conn
+        self._depth = 0
+        self._lock = threading.RLock()
+
+    # -- opening --
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, key: bytes, *, create: bool = False) -> "Store":
+        path = Path(path)
+        if not create and not path.exists():
+            raise StoreError(f"no store at {path}; create one with `cims init --admin NAME`")
+        if len(key) != 32:
+            raise StoreError("the data key must be 32 bytes")
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False,
+                                  timeout=10.0)
+        try:
+            # SQLCipher logs decryption failures to stderr; the user gets our message.
+            conn.execute("PRAGMA cipher_log_level = NONE")
+            conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+            # Reading the schema is the first thing that touches the file: with a wrong
+            # key it fails before anything is written, so the file stays as it was.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError:
+            conn.close()
+            raise StoreError(f"{path.name} could not be opened: it is not a cims store, "
+                             "or the key does not match") from None
+        for pragma in ("PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 10000",
+                       "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
+                       "PRAGMA secure_delete = ON", "PRAGMA temp_store = MEMORY"):
+            conn.execute(pragma)
+        store = cls(path, conn)
+        store.migrate()
+        return store
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None  # type: ignore[assignment]
+
+    # -- transactions --
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT; nested calls join the outer transaction."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._depth = 0
+                self.conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            self.conn.execute("COMMIT")
+
+    def begin(self) -> None:
+        self._lock.acquire()
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+
+    def commit(self) -> None:
+        self._depth = 0
+        try:
+            self.conn.execute("COMMIT")
+        finally:
+            self._lock.release()
+
+    def rollback(self) -> None:
+        self._depth = 0
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        finally:
+            self._lock.release()
+
+    # -- schema --
+
+    def migrate(self) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                          "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        done = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        for version, name, statements in MIGRATIONS:
+            if version in done:
+                continue
+            with self.transaction():
+                for sql in statements:
+                    self.conn.execute(sql)
+                self.conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                                  (version, name, to_db("datetime", utcnow())))
+
+    def migrations(self) -> list[tuple[int, str, str]]:
+        return list(self.conn.execute("SELECT version, name, applied_at FROM schema_migrations ORDER BY version"))
+
+    def data_version(self) -> int:
+        """Changes whenever any connection commits a write (cheap cache invalidation)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0] * 1_000_003 + self.conn.total_changes
+
+    def integrity_check(self) -> str:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def checkpoint(self) -> None:
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- meta key/value --
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                          (key, json.dumps(value)))
+
+    # -- records --
+
+    def next_seq(self, ent: Entity) -> int:
+        row = self.conn.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {ent.table}").fetchone()
+        return row[0] + 1
+
+    def insert_records(self, ent: Entity, rows: list[dict]) -> None:
+        cols = _COLUMNS[ent.kind]
+        kinds = _KINDS[ent.kind]
+        sql = (f"INSERT INTO {ent.table} (seq, {', '.join(cols)}) "
+               f"VALUES (?, {', '.join('?' * len(cols))})")
+        params = []
+        for r in rows:
+            seq = int(r["id"].rsplit("-", 1)[1])
+            params.append([seq] + [to_db(kinds[c], r.get(c)) for c in cols])
+        self.conn.executemany(sql, params)
+
+    def _row_to_dict(self, kind: str, row: tuple, cols: list[str]) -> dict:
+        kinds = _KINDS[kind]
+        return {c: from_db(kinds[c], v) for c, v in zip(cols, row)}
+
+    def fetch_record(self, ent: Entity, record_id: str, *, include_deleted: bool = False) -> dict | None:
+        cols = _COLUMNS[ent.kind]
+        sql = f"SELECT {', '.join(cols)} FROM {ent.table} WHERE id = ?"
+        if not include_deleted:
+            sql += " AND deleted_at IS NULL"
+        row = self.conn.execute(sql, (record_id,)).fetchone()
+        return self._row_to_dict(ent.kind, row, cols) if row else None
+
+    def fetch_records(self, ent: Entity, *, ids: Iterable[str] | None = None,
+                      include_deleted: bool = False, equals: dict | None = None,
+                      order_by: str = "seq", batch_id: str | None = None) -> list[dict]:
+        cols = _COLUMNS[ent.kind]
+        kinds = _KINDS[ent.kind]
+        where, params = [], []
+        if not include_deleted:
+            where.append("deleted_at IS NULL")
+        for k, v in (equals or {}).items():
+            if k not in kinds:
+                raise ValueError(f"unknown field {k!r}")
+            if v is None:
+                where.append(f"{k} IS NULL")
+            else:
+                where.append(f"{k} = ?")
+                params.append(to_db(kinds[k], v))
+        if batch_id is not None:
+            where.append("batch_id = ?")
+            params.append(batch_id)
+        id_list = list(ids) if ids is not None else None
+        if id_list is not None:
+            if not id_list:
+                return []
+            where.append("id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(id_list))
+        sql = f"SELECT {', '.join(cols)} FROM {ent.table}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {order_by}"
+        return [self._row_to_dict(ent.kind, r, cols) for r in self.conn.execute(sql, params)]
+
+    def iter_column_tuples(self, ent: Entity, columns: list[str], *,
+                           include_deleted: bool = False) -> Iterator[tuple]:
+        """Raw stored values (no conversion) of some columns, for bulk readers."""
+        for c in columns:
+            if c not in _KINDS[ent.kind] and c != "seq":
+                raise ValueError(f"unknown field {c!r}")
+        sql = f"SELECT {', '.join(columns)} FROM {ent.table}"
+        if not include_deleted:
+            sql += " WHERE deleted_at IS NULL"
+        yield from self.conn.execute(sql)
+
+    def update_record(self, ent: Entity, record_id: str, values: dict, *,
+                      expected_version: int) -> bool:
+        """Write `values` (incl. meta) if the stored version is `expected_version`."""
+        kinds = _KINDS[ent.kind]
+        sets = ", ".join(f"{k} = ?" for k in values)
+        params = [to_db(kinds[k], v) for k, v in values.items()]
+        cur = self.conn.execute(
+            f"UPDATE {ent.table} SET {sets} WHERE id = ? AND version = ?",
+            params + [record_id, expected_version])
+        return cur.rowcount == 1
+
+    def hard_delete(self, ent: Entity, record_ids: list[str]) -> int:
+        cur = self.conn.execute(f"DELETE FROM {ent.table} WHERE id IN (SELECT value FROM json_each(?))",
+                                (json.dumps(record_ids),))
+        return cur.rowcount
+
+    def lookup_ids(self, ent: Entity, column: str, values: Iterable[Any]) -> dict[Any, str]:
+        """Map stored values of an indexed column to the id of a live row having it."""
+        if column not in _KINDS[ent.kind]:
+            raise ValueError(f"unknown field {column!r}")
+        vals = list({v for v in values if v is not None})
+        if not vals:
+            return {}
+        out: dict[Any, str] = {}
+        for start in range(0, len(vals), 20_000):
+            chunk = vals[start:start + 20_000]
+            for v, rid in self.conn.execute(
+                    f"SELECT {column}, id FROM {ent.table} WHERE deleted_at IS NULL AND "
+                    f"{column} IN (SELECT value FROM json_each(?)) ORDER BY seq DESC",
+                    (json.dumps(chunk),)):
+                out[v] = rid
+        return out
+
+    # -- stage history --
+
+    def add_stage_change(self, opportunity_id: str, from_stage: str | None, to_stage: str,
+                         at: dt.datetime, by: str) -> None:
+        self.conn.execute("INSERT INTO stage_history(opportunity_id, from_stage, to_stage, changed_at, changed_by) "
+                          "VALUES (?, ?, ?, ?, ?)",
+                          (opportunity_id, from_stage, to_stage, to_db("datetime", at), by))
+
+    def stage_history(self, opportunity_id: str | None = None) -> list[dict]:
+        sql = "SELECT opportunity_id, from_stage, to_stage, changed_at, changed_by FROM stage_history"
+        params: tuple = ()
+        if opportunity_id:
+            sql += " WHERE opportunity_id = ?"
+            params = (opportunity_id,)
+        sql += " ORDER BY seq"
+        return [{"opportunity_id": a, "from_stage": b, "to_stage": c,
+                 "changed_at": from_db("datetime", d), "changed_by": e}
+                for a, b, c, d, e in self.conn.execute(sql, params)]
+
+    # -- users --
+
+    def insert_user(self, user: dict) -> None:
+        self.conn.execute(
+            "INSERT INTO users(username, display_name, role, disabled, totp_secret, created_at, created_by, version) "
+            "VALUES (:username, :display_name, :role, :disabled, :totp_secret, :created_at, :created_by, 1)",
+            {**user, "created_at": to_db("datetime", user["created_at"]),
+             "disabled": 1 if user.get("disabled") else 0})
+
+    def fetch_user(self, username: str) -> dict | None:
+        row = self.conn.execute("SELECT username, display_name, role, disabled, totp_secret, created_at "
+                                "FROM users WHERE username = ?", (username,)).fetchone()
+        if not row:
+            return None
+        return {"username": row[0], "display_name": row[1], "role": row[2], "disabled": bool(row[3]),
+                "totp_secret": row[4], "created_at": from_db("datetime", row[5])}
+
+    def fetch_users(self) -> list[dict]:
+        names = [r[0] for r in self.conn.execute("SELECT username FROM users ORDER BY username")]
+        return [self.fetch_user(n) for n in names]  # type: ignore[misc]
+
+    def update_user(self, username: str, values: dict) -> None:
+        values = dict(values)
+        if "disabled" in values:
+            values["disabled"] = 1 if values["disabled"] else 0
+        sets = ", ".join(f"{k} = ?" for k in values)
+        self.conn.execute(f"UPDATE users SET {sets}, version = version + 1 WHERE username = ?",
+                          list(values.values()) + [username])
+
+    # -- audit --
+
+    AUDIT_COLS = ("seq", "at", "actor", "action", "entity", "entity_id", "batch_id",
+                  "changes", "digests", "prev_mac", "mac")
+
+    def last_audit(self) -> tuple[int, str] | None:
+        row = self.conn.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else None
+
+    def insert_audit(self, entries: list[tuple]) -> None:
+        self.conn.executemany(f"INSERT INTO audit ({', '.join(self.AUDIT_COLS)}) "
+                              f"VALUES ({', '.join('?' * len(self.AUDIT_COLS))})", entries)
+
+    def iter_audit(self, *, entity_id: str | None = None, batch_id: str | None = None,
+                   since_seq: int = 0, limit: int | None = None, newest_first: bool = False) -> Iterator[tuple]:
+        where, params = ["seq > ?"], [since_seq]
+        if entity_id:
+            where.append("entity_id = ?")
+            params.append(entity_id)
+        if batch_id:
+            where.append("batch_id = ?")
+            params.append(batch_id)
+        sql = (f"SELECT {', '.join(self.AUDIT_COLS)} FROM audit WHERE {' AND '.join(where)} "
+               f"ORDER BY seq {'DESC' if newest_first else 'ASC'}")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        yield from self.conn.execute(sql, params)
+
+    def iter_audit_physical(self) -> Iterator[tuple]:
+        """Audit rows in storage order (rowid), to detect reordering."""
+        yield from self.conn.execute(f"SELECT {', '.join(self.AUDIT_COLS)} FROM audit ORDER BY rowid")
+
+    def rewrite_audit_values(self, seq: int, changes: str) -> None:
+        self.conn.execute("UPDATE audit SET changes = ? WHERE seq = ?", (changes, seq))
+
+    def rewrite_audit_macs(self, rows: list[tuple[str, str, int]]) -> None:
+        self.conn.executemany("UPDATE audit SET prev_mac = ?, mac = ? WHERE seq = ?", rows)
+
+    # -- batches --
+
+    def next_batch_seq(self) -> int:
+        return self.conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM batches").fetchone()[0]
+
+    def insert_batch(self, batch: dict) -> None:
+        self.conn.execute("INSERT INTO batches(seq, id, kind, source, created_at, created_by, summary) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          (batch["seq"], batch["id"], batch["kind"], batch["source"],
+                           to_db("datetime", batch["created_at"]), batch["created_by"],
+                           json.dumps(batch.get("summary") or {})))
+
+    def fetch_batch(self, batch_id: str) -> dict | None:
+        row = self.conn.execute("SELECT id, kind, source, created_at, created_by, summary, undone_at "
+                                "FROM batches WHERE id = ?", (batch_id,)).fetchone()
+        if not row:
+            return None
+        return {"id": row[0], "kind": row[1], "source": row[2], "created_at": from_db("datetime", row[3]),
+                "created_by": row[4], "summary": json.loads(row[5] or "{}"),
+                "undone_at": from_db("datetime", row[6])}
+
+    def fetch_batches(self) -> list[dict]:
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM batches ORDER BY seq")]
+        return [self.fetch_batch(i) for i in ids]  # type: ignore[misc]
+
+    def update_batch(self, batch_id: str, *, summary: dict | None = None,
+                     undone_at: dt.datetime | None = None) -> None:
+        if summary is not None:
+            self.conn.execute("UPDATE batches SET summary = ? WHERE id = ?", (json.dumps(summary), batch_id))
+        if undone_at is not None:
+            self.conn.execute("UPDATE batches SET undone_at = ? WHERE id = ?",
+                              (to_db("datetime", undone_at), batch_id))
+
+    # -- generic read-only SQL for search/frames (built only inside this package) --
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+        return self.conn.execute(sql, list(params)).fetchall()
+
+    def cursor(self, sql: str, params: Iterable[Any] = ()):
+        return self.conn.execute(sql, list(params))
+
+    def fts_optimize(self) -> None:
+        self.conn.execute("INSERT INTO customers_fts(customers_fts) VALUES ('optimize')")
