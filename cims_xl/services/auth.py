@@ -1,0 +1,315 @@
+"""Creating a store, signing in, users, passwords, second factor, rekey."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+from cryptography.hazmat.primitives.hashes import SHA1
+from cryptography.hazmat.primitives.twofactor import InvalidToken
+from cryptography.hazmat.primitives.twofactor.totp import TOTP
+
+from ..domain.models import validate_role, validate_username
+from ..errors import AccountLocked, NotFound, StoreError, ValidationFailed, WrongPassword
+from ..security.audit import AuditEvent
+from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS
+from ..security.passwords import check_password
+from ..store.db import Store, utcnow
+from .session import DEFAULT_IDLE_TIMEOUT, Session
+
+TOTP_ISSUER = "cims_xl"
+TOTP_STEP = 30
+
+
+def _harden(path: Path) -> None:
+    for p in (path, keyfile_path(path)):
+        if p.exists():
+            os.chmod(p, 0o600)
+
+
+def init_store(path: str | os.PathLike, admin: str, password: str, *, kdf: dict | None = None,
+               display_name: str | None = None) -> None:
+    """Create a new encrypted store with its first administrator."""
+    path = Path(path)
+    admin = validate_username(admin)
+    check_password(password, admin)
+    if path.exists():
+        raise StoreError(f"{path} already exists; refusing to overwrite it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data_key = os.urandom(32)
+    kf = KeyFile.create(path)
+    kf.set_slot(admin, password, data_key, kdf)
+    store = Store.open(path, data_key, create=True)
+    try:
+        now = utcnow()
+        with store.transaction():
+            store.set_meta("store_id", kf.store_id)
+            # The audit MAC key is derived from the data key at creation and kept inside
+            # the encrypted store, so rekey does not invalidate old entries.
+            store.set_meta("audit_key", subkey(data_key, "audit").hex())
+            store.insert_user({"username": admin, "display_name": display_name or admin, "role": "admin",
+                               "disabled": False, "totp_secret": None, "created_at": now,
+                               "created_by": admin})
+        session = Session(path, store, admin, "admin", data_key)
+        with session.unit_of_work() as uow:
+            session.audit([AuditEvent(now, admin, "init", None, None, None, {"store_id": [None, kf.store_id]}),
+                           AuditEvent(now, admin, "user.create", "user", admin, None, {"role": [None, "admin"]})])
+            uow.commit()
+        kf.seal_mac(data_key)
+        kf.save()
+    finally:
+        store.close()
+    _harden(path)
+
+
+def _verify_totp(secret_b32: str, code: str | None, at: float) -> int | None:
+    """The accepted time step, or None. One step of clock drift either way is allowed."""
+    if not code:
+        return None
+    code = "".join(ch for ch in str(code) if not ch.isspace())
+    totp = TOTP(base64.b32decode(secret_b32), 6, SHA1(), TOTP_STEP, enforce_key_length=False)
+    step = int(at // TOTP_STEP)
+    for delta in (0, -1, 1):
+        try:
+            totp.verify(code.encode(), (step + delta) * TOTP_STEP)
+            return step + delta
+        except InvalidToken:
+            continue
+    return None
+
+
+def sign_in(path: str | os.PathLike, username: str, password: str, otp: str | None = None, *,
+            idle_timeout: float = DEFAULT_IDLE_TIMEOUT, now: float | None = None) -> Session:
+    """Derive + unwrap the data key, open the store, check the second factor."""
+    path = Path(path)
+    username = (username or "").strip().lower()
+    wall = time.time() if now is None else now
+    at = dt.datetime.fromtimestamp(wall, dt.timezone.utc)
+    with KeyFile.locked(path) as kf:
+        state = kf.lockout(username)
+        until = state.get("locked_until")
+        if until and at < dt.datetime.fromisoformat(until):
+            wait = dt.datetime.fromisoformat(until) - at
+            raise AccountLocked(f"too many failed sign-ins for {username}; try again in "
+                                f"{max(1, int(wait.total_seconds()))} seconds")
+        store = None
+        try:
+            data_key = kf.unlock(username, password)
+            store = Store.open(path, data_key)
+            if not kf.mac_ok(data_key):
+                raise StoreError(f"{kf.path.name} was changed outside cims (its slots do not match "
+                                 "the store); restore it from a backup")
+            user = store.fetch_user(username)
+            if user is None or user.get("disabled"):
+                raise WrongPassword("wrong user name or password")
+            if user.get("totp_secret"):
+                step = _verify_totp(user["totp_secret"], otp, wall)
+                last = store.get_meta(f"totp_step:{username}", -1)
+                if step is None or step <= last:
+                    raise WrongPassword("the one-time code is wrong or missing" if step is None
+                                        else "that one-time code was already used; wait for the next one")
+                with store.transaction():
+                    store.set_meta(f"totp_step:{username}", step)
+        except WrongPassword as exc:
+            if store is not None:
+                store.close()
+            failed = int(state.get("failed", 0)) + 1
+            delay = lock_delay(failed)
+            kf.set_lockout(username, {"failed": failed,
+                                      "since_success": int(state.get("since_success", 0)) + 1,
+                                      "locked_until": (at + delay).isoformat() if delay else None})
+            kf.save()
+            left = FREE_ATTEMPTS - failed
+            hint = (f" ({left} attempt{'s' if left != 1 else ''} left before a delay)" if left > 0
+                    else f"; sign-in is locked for {int(delay.total_seconds())} seconds" if delay else "")
+            raise WrongPassword(exc.message + hint) from None
+        except BaseException:
+            if store is not None:
+                store.close()
+            raise
+        previous_failures = int(state.get("since_success", 0))
+        if state.get("failed") or previous_failures:
+            kf.set_lockout(username, {"failed": 0, "since_success": 0, "locked_until": None})
+            kf.save()
+    session = Session(path, store, username, user["role"], data_key, idle_timeout=idle_timeout)
+    with session.unit_of_work() as uow:
+        session.audit([AuditEvent(utcnow(), username, "sign-in", "user", username, None,
+                                  {"failed_attempts_before": [None, previous_failures]})])
+        uow.commit()
+    return session
+
+
+def sign_out(session: Session) -> None:
+    if session.is_open:
+        with session.unit_of_work() as uow:
+            session.audit([AuditEvent(utcnow(), session.username, "sign-out", "user", session.username)])
+            uow.commit()
+    session.close()
+
+
+# ----- users --------------------------------------------------------------------------
+
+def add_user(session: Session, username: str, role: str, password: str, *, kdf: dict | None = None,
+             display_name: str | None = None) -> dict:
+    session.ensure("admin", record_id=username)
+    username = validate_username(username)
+    role = validate_role(role)
+    check_password(password, username)
+    with KeyFile.locked(session.store_path) as kf:
+        if kf.has_slot(username) or session.store.fetch_user(username):
+            raise ValidationFailed({"User": f"{username} already exists"})
+        now = utcnow()
+        with session.unit_of_work() as uow:
+            session.store.insert_user({"username": username, "display_name": display_name or username,
+                                       "role": role, "disabled": False, "totp_secret": None,
+                                       "created_at": now, "created_by": session.username})
+            session.audit([AuditEvent(now, session.username, "user.create", "user", username, None,
+                                      {"role": [None, role]})])
+            kf.set_slot(username, password, session.data_key, kdf)
+            kf.seal_mac(session.data_key)
+            kf.save()  # the slot exists only if the user row commits just after
+            uow.commit()
+    return {"username": username, "role": role}
+
+
+def list_users(session: Session) -> list[dict]:
+    session.ensure("read")
+    kf = KeyFile.load(session.store_path)
+    out = []
+    for u in session.store.fetch_users():
+        out.append({"username": u["username"], "display_name": u["display_name"], "role": u["role"],
+                    "disabled": u["disabled"], "totp": bool(u["totp_secret"]),
+                    "can_sign_in": kf.has_slot(u["username"]) and not u["disabled"],
+                    "failed_attempts": kf.lockout(u["username"]).get("failed", 0)})
+    return out
+
+
+def _user_or_404(session: Session, username: str) -> dict:
+    user = session.store.fetch_user(username.strip().lower())
+    if not user:
+        raise NotFound(f"no user named {username}")
+    return user
+
+
+def set_role(session: Session, username: str, role: str) -> None:
+    session.ensure("admin", record_id=username)
+    user = _user_or_404(session, username)
+    role = validate_role(role)
+    if user["role"] == "admin" and role != "admin":
+        _ensure_other_admin(session, user["username"])
+    with session.unit_of_work() as uow:
+        session.store.update_user(user["username"], {"role": role})
+        session.audit([AuditEvent(utcnow(), session.username, "user.role", "user", user["username"], None,
+                                  {"role": [user["role"], role]})])
+        uow.commit()
+
+
+def _ensure_other_admin(session: Session, username: str) -> None:
+    admins = [u for u in session.store.fetch_users()
+              if u["role"] == "admin" and not u["disabled"] and u["username"] != username]
+    if not admins:
+        raise ValidationFailed({"User": "this is the last administrator; make someone else admin first"})
+
+
+def disable_user(session: Session, username: str) -> None:
+    """Remove the user's key slot (they can no longer sign in) and mark them disabled."""
+    session.ensure("admin", record_id=username)
+    user = _user_or_404(session, username)
+    if user["role"] == "admin":
+        _ensure_other_admin(session, user["username"])
+    with KeyFile.locked(session.store_path) as kf:
+        with session.unit_of_work() as uow:
+            session.store.update_user(user["username"], {"disabled": True})
+            session.audit([AuditEvent(utcnow(), session.username, "user.disable", "user", user["username"],
+                                      None, {"disabled": [False, True]})])
+            kf.remove_slot(user["username"])
+            kf.seal_mac(session.data_key)
+            kf.save()
+            uow.commit()
+
+
+def change_password(session: Session, username: str, new_password: str, *, kdf: dict | None = None) -> None:
+    """Rewrap one slot. Users change their own; admins may reset anyone's."""
+    username = username.strip().lower()
+    if username != session.username:
+        session.ensure("admin", record_id=username)
+    user = _user_or_404(session, username)
+    if user["disabled"]:
+        raise ValidationFailed({"User": f"{username} is disabled"})
+    check_password(new_password, username)
+    with KeyFile.locked(session.store_path) as kf:
+        with session.unit_of_work() as uow:
+            session.audit([AuditEvent(utcnow(), session.username, "user.password", "user", username)])
+            kf.set_slot(username, new_password, session.data_key, kdf)
+            kf.set_lockout(username, {"failed": 0, "since_success": 0, "locked_until": None})
+            kf.seal_mac(session.data_key)
+            kf.save()
+            uow.commit()
+
+
+def totp_enrol(session: Session, username: str) -> str:
+    """Start enrolment: returns the otpauth:// URI; `totp_confirm` with a code activates it."""
+    username = username.strip().lower()
+    if username != session.username:
+        session.ensure("admin", record_id=username)
+    _user_or_404(session, username)
+    secret = base64.b32encode(os.urandom(20)).decode()
+    with session.unit_of_work() as uow:
+        session.store.set_meta(f"totp_pending:{username}", secret)
+        uow.commit()
+    totp = TOTP(base64.b32decode(secret), 6, SHA1(), TOTP_STEP, enforce_key_length=False)
+    return totp.get_provisioning_uri(username, TOTP_ISSUER)
+
+
+def totp_confirm(session: Session, username: str, code: str, *, now: float | None = None) -> None:
+    username = username.strip().lower()
+    if username != session.username:
+        session.ensure("admin", record_id=username)
+    secret = session.store.get_meta(f"totp_pending:{username}")
+    if not secret:
+        raise ValidationFailed({"Code": "no second-factor enrolment is in progress; start it first"})
+    step = _verify_totp(secret, code, time.time() if now is None else now)
+    if step is None:
+        raise ValidationFailed({"Code": "that code does not match; check the authenticator app's clock"})
+    with session.unit_of_work() as uow:
+        session.store.update_user(username, {"totp_secret": secret})
+        session.store.set_meta(f"totp_pending:{username}", None)
+        session.store.set_meta(f"totp_step:{username}", step)
+        session.audit([AuditEvent(utcnow(), session.username, "user.totp", "user", username, None,
+                                  {"totp": [False, True]})])
+        uow.commit()
+
+
+def totp_disable(session: Session, username: str) -> None:
+    username = username.strip().lower()
+    if username != session.username:
+        session.ensure("admin", record_id=username)
+    _user_or_404(session, username)
+    with session.unit_of_work() as uow:
+        session.store.update_user(username, {"totp_secret": None})
+        session.audit([AuditEvent(utcnow(), session.username, "user.totp", "user", username, None,
+                                  {"totp": [True, False]})])
+        uow.commit()
+
+
+def rekey(session: Session) -> None:
+    """Rotate the data key: PRAGMA rekey, then reseal the new key for every user."""
+    session.ensure("admin")
+    new_key = os.urandom(32)
+    store = session.store
+    with KeyFile.locked(session.store_path) as kf:
+        with session.unit_of_work() as uow:
+            session.audit([AuditEvent(utcnow(), session.username, "rekey")])
+            uow.commit()
+        # SQLCipher cannot rekey in WAL mode: switch to a rollback journal for the rewrite.
+        store.checkpoint()
+        store.conn.execute("PRAGMA journal_mode = DELETE")
+        store.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        store.conn.execute("PRAGMA journal_mode = WAL")
+        kf.reseal(new_key)
+        kf.seal_mac(new_key)
+        kf.save()
+    session._data_key = new_key

@@ -1,0 +1,270 @@
+"""Create, read, update and delete records of every entity.
+
+Every write: role check (`session.ensure`) before anything reaches the store, one
+unit of work, an audit entry in the same transaction, `version` + 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Iterable
+
+from ..domain.models import validate_record
+from ..domain.schema import ENTITIES, Entity, entity, format_id, kind_of_id
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..security.audit import AuditEvent
+from ..store.db import utcnow
+from .session import Session
+
+# Entities whose records belong to a user (sales may edit only their own).
+OWNER_FIELD = {"customer": "owner", "opportunity": "owner", "interaction": "owner"}
+WRITE_ACTIONS = ("create", "update", "delete", "restore", "undo", "erase", "merge")
+
+
+def _ent_for_id(record_id: str) -> Entity:
+    try:
+        return kind_of_id(record_id)
+    except ValueError as exc:
+        raise NotFound(str(exc)) from None
+
+
+def _owner(ent: Entity, values: dict) -> str | None:
+    key = OWNER_FIELD.get(ent.kind)
+    return values.get(key) if key else None
+
+
+def _mask(session: Session, ent: Entity, rec: dict) -> dict:
+    """Hide personal fields from roles that may not read them."""
+    if session.may("read_personal", ent.kind):
+        return rec
+    return {k: (None if k in ent.personal_keys else v) for k, v in rec.items()}
+
+
+def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict, now: dt.datetime) -> dict:
+    """Computed fields: ticket due times and clocks, opportunity probability and close date."""
+    if ent.kind == "ticket":
+        from ..domain import sla
+        return sla.apply_ticket_change(before, after, now, sla.load_targets(session.store.get_meta("sla_targets")))
+    if ent.kind == "opportunity":
+        from ..domain import pipeline
+        return pipeline.apply_opportunity_change(before, after, now)
+    return {}
+
+
+def _check_refs(session: Session, ent: Entity, rows: list[dict]) -> None:
+    for f in ent.fields:
+        if f.kind != "ref":
+            continue
+        wanted = {r[f.key] for r in rows if r.get(f.key)}
+        if not wanted:
+            continue
+        target = ENTITIES[f.ref]
+        found = session.store.lookup_ids(target, "id", wanted)
+        missing = sorted(wanted - set(found))
+        if missing:
+            raise ValidationFailed({f.header: f"no {target.label} {missing[0]}"})
+
+
+def _changes(before: dict | None, after: dict, keys: Iterable[str]) -> dict[str, list]:
+    if before is None:
+        return {k: [None, after[k]] for k in keys if after.get(k) is not None}
+    return {k: [before.get(k), after[k]] for k in keys if k in after and before.get(k) != after[k]}
+
+
+# ----- create ----------------------------------------------------------------------------
+
+def create(session: Session, kind: str, data: dict, *, batch_id: str | None = None,
+           context: dict | None = None) -> dict:
+    return create_many(session, kind, [data], batch_id=batch_id, context=context)[0]
+
+
+def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: str | None = None,
+                validated: bool = False, context: dict | None = None) -> list[dict]:
+    """Validate and insert rows in one transaction; all or nothing."""
+    ent = entity(kind)
+    session.check()
+    now = utcnow()
+    actor = session.username
+    owner_key = OWNER_FIELD.get(kind)
+    out: list[dict] = []
+    with session.unit_of_work() as uow:
+        seq = session.store.next_seq(ent)
+        for data in rows:
+            values = dict(data) if validated else validate_record(ent, data, context=context)
+            if owner_key and not values.get(owner_key):
+                values[owner_key] = actor
+            session.ensure("create", kind, owner=_owner(ent, values))
+            values.update(_apply_rules(session, ent, None, values, now))
+            rec = {f.key: values.get(f.key) for f in ent.fields}
+            rec.update(id=format_id(ent, seq), created_at=now, created_by=actor, updated_at=now,
+                       updated_by=actor, version=1, deleted_at=None, deleted_by=None, batch_id=batch_id)
+            seq += 1
+            out.append(rec)
+        if not out:
+            uow.commit()
+            return out
+        _check_refs(session, ent, out)
+        session.store.insert_records(ent, out)
+        session.audit(AuditEvent(now, actor, "create", kind, r["id"], batch_id, _changes(None, r, ent.keys))
+                      for r in out)
+        if kind == "opportunity":
+            for r in out:
+                session.store.add_stage_change(r["id"], None, r["stage"], now, actor)
+        uow.commit()
+    return out
+
+
+# ----- read --------------------------------------------------------------------------------
+
+def get(session: Session, record_id: str, *, include_deleted: bool = False) -> dict:
+    session.ensure("read")
+    ent = _ent_for_id(record_id)
+    rec = session.store.fetch_record(ent, str(record_id).strip().upper(), include_deleted=include_deleted)
+    if rec is None:
+        raise NotFound(f"no {ent.label} {record_id}")
+    return _mask(session, ent, rec)
+
+
+def list_records(session: Session, kind: str, *, include_deleted: bool = False,
+                 ids: Iterable[str] | None = None, **equals: Any) -> list[dict]:
+    session.ensure("read")
+    ent = entity(kind)
+    rows = session.store.fetch_records(ent, ids=ids, include_deleted=include_deleted, equals=equals)
+    return [_mask(session, ent, r) for r in rows]
+
+
+def history(session: Session, record_id: str) -> list[dict]:
+    """Audit entries for one record, oldest first, each with the version it produced."""
+    session.ensure("read")
+    ent = _ent_for_id(record_id)
+    out, version = [], 0
+    for seq, at, actor, action, _e, eid, batch, changes, _d, _p, _m in session.store.iter_audit(entity_id=record_id):
+        if _e != ent.kind:
+            continue
+        if action in WRITE_ACTIONS:
+            version += 1
+        out.append({"seq": seq, "at": dt.datetime.fromisoformat(at.replace("Z", "+00:00")), "actor": actor,
+                    "action": action, "batch_id": batch, "version": version,
+                    "changes": json.loads(changes or "{}")})
+    return out
+
+
+def values_at(session: Session, record_id: str, version: int) -> dict:
+    """The record's business values as they were at `version` (replayed from the audit trail).
+
+    Values come back in stored-JSON form (strings for dates and amounts); callers compare
+    them after normalising both sides the same way.
+    """
+    values: dict[str, Any] = {}
+    for entry in history(session, record_id):
+        if entry["version"] > version:
+            break
+        for f, (_before, after) in entry["changes"].items():
+            values[f] = after
+    return values
+
+
+# ----- update --------------------------------------------------------------------------------
+
+def update(session: Session, record_id: str, changes: dict, *, expected_version: int | None = None,
+           batch_id: str | None = None, context: dict | None = None, action: str = "update") -> dict:
+    return update_many(session, [(record_id, changes, expected_version)], batch_id=batch_id,
+                       context=context, action=action)[0]
+
+
+def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]], *,
+                batch_id: str | None = None, context: dict | None = None, validated: bool = False,
+                action: str = "update") -> list[dict]:
+    session.check()
+    now = utcnow()
+    actor = session.username
+    out = []
+    with session.unit_of_work() as uow:
+        for record_id, changes, expected_version in updates:
+            out.append(_update_one(session, record_id, changes, expected_version, batch_id, context,
+                                   validated, action, now, actor))
+        uow.commit()
+    return out
+
+
+def _update_one(session, record_id, changes, expected_version, batch_id, context, validated, action, now, actor):
+    ent = _ent_for_id(record_id)
+    record_id = str(record_id).strip().upper()
+    current = session.store.fetch_record(ent, record_id)
+    if current is None:
+        raise NotFound(f"no {ent.label} {record_id}")
+    session.ensure("update", ent.kind, owner=_owner(ent, current), record_id=record_id)
+    values = dict(changes) if validated else validate_record(ent, changes, partial=True, context=context)
+    locked = [ent.field(k).header for k in values
+              if not ent.field(k).editable and values[k] != current.get(k) and action == "update"]
+    if locked:
+        raise ValidationFailed({locked[0]: "is computed by cims and cannot be changed"})
+    owner_key = OWNER_FIELD.get(ent.kind)
+    if owner_key and owner_key in values and values[owner_key] != current.get(owner_key):
+        session.ensure("update", ent.kind, owner=values[owner_key], record_id=record_id)
+    for f in ent.fields:
+        if f.required and f.key in values and values[f.key] in (None, ""):
+            raise ValidationFailed({f.header: "required"})
+    if expected_version is not None and int(expected_version) != current["version"]:
+        when = current["updated_at"].strftime("%Y-%m-%d %H:%M UTC")
+        raise Conflict(f"{record_id} was changed by {current['updated_by']} at {when} "
+                       f"(you have version {expected_version}, the store has {current['version']})")
+    diff = {k: v for k, v in values.items() if current.get(k) != v}
+    if not diff:
+        return _mask(session, ent, current)
+    computed = _apply_rules(session, ent, current, diff, now)
+    diff.update({k: v for k, v in computed.items() if current.get(k) != v})
+    _check_refs(session, ent, [diff])
+    meta = {"updated_at": now, "updated_by": actor, "version": current["version"] + 1}
+    if batch_id:
+        meta["batch_id"] = batch_id
+    if not session.store.update_record(ent, record_id, {**diff, **meta}, expected_version=current["version"]):
+        raise Conflict(f"{record_id} was changed by someone else just now; refresh and try again")
+    session.audit([AuditEvent(now, actor, action, ent.kind, record_id, batch_id, _changes(current, diff, diff))])
+    if ent.kind == "opportunity" and "stage" in diff:
+        session.store.add_stage_change(record_id, current.get("stage"), diff["stage"], now, actor)
+    return _mask(session, ent, {**current, **diff, **meta})
+
+
+# ----- delete ---------------------------------------------------------------------------------
+
+def delete(session: Session, record_id: str, *, expected_version: int | None = None,
+           batch_id: str | None = None) -> None:
+    """Soft delete: the row stays (for audit and undo) but no longer appears anywhere."""
+    ent = _ent_for_id(record_id)
+    record_id = str(record_id).strip().upper()
+    now = utcnow()
+    with session.unit_of_work() as uow:
+        current = session.store.fetch_record(ent, record_id)
+        if current is None:
+            raise NotFound(f"no {ent.label} {record_id}")
+        session.ensure("delete", ent.kind, owner=_owner(ent, current), record_id=record_id)
+        if expected_version is not None and int(expected_version) != current["version"]:
+            raise Conflict(f"{record_id} was changed by {current['updated_by']} since you read it; refresh first")
+        values = {"deleted_at": now, "deleted_by": session.username, "updated_at": now,
+                  "updated_by": session.username, "version": current["version"] + 1}
+        if not session.store.update_record(ent, record_id, values, expected_version=current["version"]):
+            raise Conflict(f"{record_id} was changed by someone else just now; refresh and try again")
+        session.audit([AuditEvent(now, session.username, "delete", ent.kind, record_id, batch_id,
+                                  {"deleted": [False, True]})])
+        uow.commit()
+
+
+def restore(session: Session, record_id: str) -> dict:
+    """Bring back a soft-deleted record."""
+    ent = _ent_for_id(record_id)
+    record_id = str(record_id).strip().upper()
+    now = utcnow()
+    with session.unit_of_work() as uow:
+        current = session.store.fetch_record(ent, record_id, include_deleted=True)
+        if current is None or current["deleted_at"] is None:
+            raise NotFound(f"no deleted {ent.label} {record_id}")
+        session.ensure("delete", ent.kind, owner=_owner(ent, current), record_id=record_id)
+        values = {"deleted_at": None, "deleted_by": None, "updated_at": now, "updated_by": session.username,
+                  "version": current["version"] + 1}
+        session.store.update_record(ent, record_id, values, expected_version=current["version"])
+        session.audit([AuditEvent(now, session.username, "restore", ent.kind, record_id, None,
+                                  {"deleted": [True, False]})])
+        uow.commit()
+    return get(session, record_id)

@@ -1,0 +1,159 @@
+"""A signed-in session: who is acting, the open store, and the unit of work.
+
+Every service takes a Session first. It holds the raw data key only as long as it is
+open; it closes itself after `idle_timeout` seconds without use.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import PermissionDenied, SessionExpired
+from ..security import audit as audit_chain
+from ..security.audit import AuditEvent
+from ..security.roles import allowed, ensure_allowed
+from ..store.db import Store, utcnow
+
+DEFAULT_IDLE_TIMEOUT = 15 * 60
+
+
+class UnitOfWork:
+    """`with session.unit_of_work() as uow: ...; uow.commit()`.
+
+    Leaving the block without `commit()` rolls back. A unit of work opened while
+    another is open joins it: only the outermost one commits or rolls back.
+    """
+
+    def __init__(self, session: "Session"):
+        self.session = session
+        self.joined = False
+        self.committed = False
+
+    def __enter__(self) -> "UnitOfWork":
+        store = self.session.store
+        self.joined = store.in_transaction
+        if not self.joined:
+            store.begin()
+        return self
+
+    def commit(self) -> None:
+        if self.joined:
+            return
+        self.session._flush_denials()
+        self.session.store.commit()
+        self.committed = True
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.joined:
+            return
+        if not self.committed:
+            self.session.store.rollback()
+            # A refused action is recorded even though the work around it was not.
+            self.session._write_denials_now()
+
+
+class Session:
+    def __init__(self, store_path: Path, store: Store, username: str, role: str,
+                 data_key: bytes, *, idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+                 clock=time.monotonic):
+        self.store_path = Path(store_path)
+        self._store: Store | None = store
+        self.username = username
+        self.role = role
+        self._data_key: bytes | None = data_key
+        self._audit_key = bytes.fromhex(store.get_meta("audit_key"))
+        self.idle_timeout = idle_timeout
+        self._clock = clock
+        self._last_used = clock()
+        self._denials: list[AuditEvent] = []
+
+    # -- lifetime --
+
+    @property
+    def is_open(self) -> bool:
+        return self._store is not None
+
+    def check(self) -> None:
+        """Raise SessionExpired if closed or idle too long; otherwise mark as used."""
+        if self._store is None:
+            raise SessionExpired("you are signed out; sign in again")
+        now = self._clock()
+        if self.idle_timeout and now - self._last_used > self.idle_timeout:
+            self.close()
+            raise SessionExpired(f"signed out after {int(self.idle_timeout // 60)} minutes without use; sign in again")
+        self._last_used = now
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise SessionExpired("you are signed out; sign in again")
+        return self._store
+
+    @property
+    def data_key(self) -> bytes:
+        self.check()
+        assert self._data_key is not None
+        return self._data_key
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+        self._store = None
+        self._data_key = None
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def unit_of_work(self) -> UnitOfWork:
+        self.check()
+        return UnitOfWork(self)
+
+    # -- permissions --
+
+    def may(self, action: str, kind: str | None = None, owner: str | None = None) -> bool:
+        return allowed(role=self.role, action=action, kind=kind, owner=owner, actor=self.username)
+
+    def ensure(self, action: str, kind: str | None = None, *, owner: str | None = None,
+               record_id: str | None = None) -> None:
+        """Raise PermissionDenied unless allowed; the denial goes to the audit trail."""
+        self.check()
+        try:
+            ensure_allowed(role=self.role, actor=self.username, action=action, kind=kind,
+                           owner=owner, record_id=record_id)
+        except PermissionDenied as exc:
+            self._denials.append(AuditEvent(utcnow(), self.username, "denied", kind, record_id, None,
+                                            {"action": [None, action], "reason": [None, exc.message]}))
+            if not self.store.in_transaction:
+                self._write_denials_now()
+            raise
+
+    def _flush_denials(self) -> None:
+        if self._denials:
+            events, self._denials = self._denials, []
+            self.audit(events)
+
+    def _write_denials_now(self) -> None:
+        if self._denials and self._store is not None:
+            with self.store.transaction():
+                self._flush_denials()
+
+    # -- audit --
+
+    def audit(self, events: Iterable[AuditEvent]) -> None:
+        """Append to the audit trail inside the current transaction."""
+        store = self.store
+        assert store.in_transaction, "audit entries are written in the same transaction as the change"
+        rows = audit_chain.build_rows(self._audit_key, store.last_audit(), events)
+        if rows:
+            store.insert_audit(rows)
+            store.set_meta("audit_head", [rows[-1][0], rows[-1][-1]])
+
+    @property
+    def audit_key(self) -> bytes:
+        self.check()
+        return self._audit_key
