@@ -1,0 +1,57 @@
+"""Shared fixtures: real encrypted stores in tmp_path, signed-in sessions per role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cims_xl.services import auth
+
+REPO = Path(__file__).resolve().parents[1]
+REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "realworld"
+
+ADMIN_PASSWORD = "admin-Passw0rd-for-tests"
+USER_PASSWORD = "user-Passw0rd-for-tests"
+# Cheap scrypt parameters keep the suite fast; production slots use OWASP parameters
+# (see cims_xl.security.keys.OWASP_SCRYPT and tests/test_security.py).
+FAST_KDF = {"name": "scrypt", "n": 2**10, "r": 8, "p": 1}
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    path = tmp_path / "test.cims"
+    auth.init_store(path, "admin", ADMIN_PASSWORD, kdf=FAST_KDF)
+    return path
+
+
+@pytest.fixture
+def admin(store_path: Path):
+    session = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def session_as(store_path: Path, admin):
+    """Factory: a signed-in session for a user with the given role (created on first use)."""
+    opened = []
+
+    def make(role: str, username: str | None = None):
+        username = username or f"{role}1"
+        if username not in {u["username"] for u in auth.list_users(admin)}:
+            auth.add_user(admin, username, role, USER_PASSWORD, kdf=FAST_KDF)
+        session = auth.sign_in(store_path, username, USER_PASSWORD)
+        opened.append(session)
+        return session
+
+    yield make
+    for s in opened:
+        s.close()
+
+
+def realworld(*parts: str) -> Path:
+    path = REALWORLD.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real-world test data not found at {path} (it lives in ../shared/data/realworld)")
+    return path
