@@ -1,0 +1,962 @@
+"""Normalisers: turn what people type into Excel into clean, comparable values.
+
+Pure functions, no I/O. Every function returns ``None`` for a blank cell (None, "",
+whitespace, NaN, pandas NA/NaT) and raises ``ValueError`` with a short, lower-case,
+plain-words reason otherwise. The reason quotes the offending value only when it is
+short (at most 40 characters), so it reads well after a field name:
+``Email: not an email address: no @ ('bob.example.com')``.
+
+The first users write Chinese, so full-width digits and letters (１３８, ＡＢＣ, ＠),
+ideographic spaces, "¥"/"元", "2024年10月5日" and the like are accepted everywhere
+it makes sense.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import math
+import numbers
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+
+__all__ = [
+    "detect_date_order",
+    "is_blank",
+    "looks_like_phone",
+    "normalize_email",
+    "normalize_name",
+    "normalize_phone",
+    "normalize_text",
+    "parse_bool",
+    "parse_date",
+    "parse_datetime",
+    "parse_int",
+    "parse_money",
+    "parse_money_with_currency",
+]
+
+_SHOWN_MAX = 40
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _shown(value: object) -> str | None:
+    """The value quoted for a message, or None when it is too long to be useful."""
+    text = (value if isinstance(value, str) else str(value)).strip()
+    if not text or len(text) > _SHOWN_MAX:
+        return None
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return f"'{text}'"
+
+
+def _problem(reason: str, value: object) -> str:
+    """``reason`` plus the value when short: "reason: 'v'" or "reason: detail ('v')"."""
+    shown = _shown(value)
+    if shown is None:
+        return reason
+    return f"{reason} ({shown})" if ":" in reason else f"{reason}: {shown}"
+
+
+def _nfkc(text: str) -> str:
+    # Pure-ASCII text is already NFKC; skipping the call keeps the common case cheap.
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def _is_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return True
+    cls = type(value)
+    return cls.__module__ == "numpy" and cls.__name__ in ("bool_", "bool")
+
+
+def _is_number(value: object) -> bool:
+    """int, float, Decimal and numpy numbers; never bool."""
+    return isinstance(value, (numbers.Real, Decimal)) and not _is_bool(value)
+
+
+def _number_to_decimal(value: object) -> Decimal:
+    """Exact Decimal of a number; floats go through str so 0.1 stays 0.1."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, numbers.Integral):
+        return Decimal(int(value))
+    return _shift(Decimal(str(value)), 0)  # str(1e20) is "1e+20"; give 100000000000000000000
+
+
+def _shift(number: Decimal, places: int) -> Decimal:
+    """``number`` × 10**places, exactly (Decimal arithmetic would round at 28 digits),
+    written without an exponent when it is a whole number."""
+    if not number.is_finite():
+        return number
+    sign, digits, exponent = number.as_tuple()
+    exponent += places
+    if exponent > 0:
+        digits, exponent = digits + (0,) * exponent, 0
+    return Decimal((sign, digits, exponent))
+
+
+def _scalar_to_text(value: object) -> str:
+    """A non-str cell value as the text a person would expect to see."""
+    if isinstance(value, str):
+        return value
+    if _is_bool(value):
+        return "TRUE" if value else "FALSE"  # what Excel shows
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isfinite(number) and number.is_integer():
+            return str(int(number))  # Excel hands over 13 as 13.0
+        return str(value)
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# --------------------------------------------------------------------------- blank
+
+
+def is_blank(value: object) -> bool:
+    """True for None, "", whitespace-only text, NaN, pandas NA/NaT and numpy NaT."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return value != value
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        return math.isnan(value)  # numpy float32 and friends
+    pd = sys.modules.get("pandas")  # a pandas object implies pandas is imported
+    if pd is not None and (value is pd.NA or value is pd.NaT):
+        return True
+    if type(value).__name__ == "datetime64":
+        return str(value) == "NaT"
+    return False
+
+
+# --------------------------------------------------------------------------- phone
+
+_PHONE_EXTENSION = re.compile(
+    r"\s*[,;]?\s*(?:ext\.?|extn\.?|extension|x|#|转|轉|分机|分機)\s*[:.]?\s*\d{1,7}\s*$",
+    re.IGNORECASE,
+)
+_PHONE_LABEL = re.compile(
+    r"^(?:tel|phone|mobile|mob|cell|fax|电话|電話|手机|手機|座机|座機)\s*[:.]?\s*", re.IGNORECASE
+)
+# Digits plus the punctuation people put between them (phonenumbers understands all
+# of these, including the dash look-alikes that NFKC leaves alone).
+_PHONE_CHARS = re.compile(r"^[+\d\s\-./()\[\]~\u2010-\u2015\u2212\u30fc]+$")
+_PHONE_NEGATIVE = re.compile(r"^-\s*\d")
+_PHONE_EXCEL_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
+_PHONE_EXCEL_FLOAT_TEXT = re.compile(r"^(\d+)\.0+$")
+_PHONE_DECIMAL_TEXT = re.compile(r"^\d+\.\d{1,2}$")  # "13800138000.5": a number, not a phone
+_MAX_PHONE_DIGITS = 15  # E.164 allows at most 15 digits
+
+_PARSE_ERROR_REASONS = {
+    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
+    phonenumbers.NumberParseException.NOT_A_NUMBER: "not a valid phone number",
+    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "too short to be a phone number",
+    phonenumbers.NumberParseException.TOO_SHORT_NSN: "too short to be a phone number",
+    phonenumbers.NumberParseException.TOO_LONG: "too long to be a phone number",
+}
+_POSSIBILITY_REASONS = {
+    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "unknown country code",
+    phonenumbers.ValidationResult.TOO_SHORT: "too short to be a phone number",
+    phonenumbers.ValidationResult.TOO_LONG: "too long to be a phone number",
+    phonenumbers.ValidationResult.INVALID_LENGTH: (
+        "not a valid phone number: wrong number of digits"
+    ),
+    phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY: (
+        "not a full phone number: area code missing"
+    ),
+}
+
+
+def normalize_phone(value: object, region: str = "CN") -> str | None:
+    """The phone number in E.164 form ("+8613800138000"), or None for a blank cell.
+
+    ``region`` (ISO 3166 code) says which country a number without "+" or "00" belongs
+    to. Accepted: spaces, dashes, dots, parentheses, "+86"/"0086"/"86 " prefixes,
+    full-width digits, ideographic spaces, a leading "tel:" or "电话:" label, Excel's
+    int-valued floats (13800138000.0) and extensions ("x123", "ext. 12", "转123").
+    E.164 has no extension, so the extension is dropped.
+
+    Validity policy: a number is accepted when phonenumbers calls it *possible* (right
+    length for its country) and its digits fit the country's general numbering-plan
+    shape; it need not be *valid* (in a range the metadata knows is assigned), since
+    that check rejects real numbers in ranges opened after the metadata was built.
+    Numbers that are one digit repeated ("11111111111") are rejected outright.
+
+    Results, including rejections, are cached per (text, region).
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value
+    elif is_blank(value):
+        return None
+    elif _is_number(value):
+        text = _phone_text_from_number(value)
+    else:
+        raise ValueError(_problem("not a valid phone number", value))
+    ok, result = _normalize_phone_text(text, region)
+    if ok:
+        return result
+    raise ValueError(result)
+
+
+def _phone_text_from_number(value: object) -> str:
+    number = _number_to_decimal(value)
+    if not number.is_finite():
+        raise ValueError("not a valid phone number")
+    if number < 0:
+        raise ValueError(_problem("looks like a formula result, not a phone number", value))
+    if number.adjusted() >= _MAX_PHONE_DIGITS:
+        raise ValueError(_problem("too long to be a phone number", value))
+    if number != number.to_integral_value():
+        raise ValueError(_problem("not a valid phone number", value))
+    return str(int(number))
+
+
+@functools.lru_cache(maxsize=16384)
+def _normalize_phone_text(raw: str, region: str) -> tuple[bool, str | None]:
+    """(True, e164 or None) or (False, reason); cached, so rejections are cheap too."""
+    region = region.upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        return False, f"unknown phone region {region!r}"
+    text = _nfkc(raw).strip()
+    if not text:
+        return True, None
+    if text[0] == "=":
+        return False, _problem("looks like a formula, not a phone number", raw)
+    if _PHONE_NEGATIVE.match(text):
+        # Excel turns "+1-822-569-0302" into the formula result -1692.
+        return False, _problem("looks like a formula result, not a phone number", raw)
+    if _PHONE_EXCEL_SCIENTIFIC.match(text):
+        return False, _problem("shown in scientific notation, digits are lost", raw)
+    text = _PHONE_LABEL.sub("", text)  # "tel:", "Mobile:", "手机："
+    text = _PHONE_EXTENSION.sub("", text)
+    float_text = _PHONE_EXCEL_FLOAT_TEXT.match(text)
+    if float_text:
+        text = float_text.group(1)
+    elif _PHONE_DECIMAL_TEXT.match(text):
+        return False, _problem("not a valid phone number", raw)
+    if not text or not _PHONE_CHARS.match(text):
+        if any(ch.isalpha() for ch in text):
+            return False, _problem("not a phone number: contains letters", raw)
+        return False, _problem("not a valid phone number", raw)
+    if text.startswith("00"):
+        text = "+" + text[2:]  # international prefix, whatever the region dials
+    digits = sum(ch.isdigit() for ch in text)
+    if digits > _MAX_PHONE_DIGITS:
+        return False, _problem("too long to be a phone number", raw)
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        return False, _problem(
+            _PARSE_ERROR_REASONS.get(exc.error_type, "not a valid phone number"), raw
+        )
+    possibility = phonenumbers.is_possible_number_with_reason(number)
+    if possibility != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return False, _problem(
+            _POSSIBILITY_REASONS.get(possibility, "not a valid phone number"), raw
+        )
+    national = phonenumbers.national_significant_number(number)
+    if len(set(national)) == 1 or not _fits_numbering_plan(number, national):
+        return False, _problem("not a valid phone number", raw)
+    return True, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _fits_numbering_plan(number: phonenumbers.PhoneNumber, national: str) -> bool:
+    """The national number has the country's general shape (not: is assigned).
+
+    Every valid number fits; so do numbers in ranges the metadata does not list yet.
+    "+1 123 456 7890" (no NANP area code starts with 1) and "0000000" do not.
+    """
+    regions = phonenumbers.region_codes_for_country_code(number.country_code)
+    if not regions:
+        return False
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
+        number.country_code, regions[0]
+    )
+    if metadata is None or metadata.general_desc is None:
+        return False
+    pattern = metadata.general_desc.national_number_pattern
+    return pattern is not None and re.fullmatch(pattern, national) is not None  # re caches
+
+
+_LOOKS_LIKE_PHONE = re.compile(r"^\s*[+＋]?[\d\s\-()（）－]+$")
+
+
+def looks_like_phone(text: str) -> bool:
+    """Cheap test for search: digits, spaces, dashes, parentheses, a leading +, ≥ 7 digits."""
+    if not isinstance(text, str) or not _LOOKS_LIKE_PHONE.match(text):
+        return False
+    return sum(ch.isdecimal() for ch in text) >= 7
+
+
+# --------------------------------------------------------------------------- email
+
+_EMAIL_LOCAL = re.compile(r"^[^\s@\"(),:;<>\[\]\\]+$")
+_DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def normalize_email(value: object) -> str | None:
+    """The address with its domain lower-cased, or None for a blank cell.
+
+    Trims, drops a leading "mailto:", applies NFKC (full-width ＠ and letters), reads
+    "。" as a dot (a common slip with a Chinese keyboard). The local part is kept as
+    written (mail servers may treat case there as significant); a non-ASCII domain is
+    kept in Unicode but must encode to valid IDNA labels. The syntax check is cheap
+    and deliberately lenient: one @, a local part of 1-64 characters, a domain with a
+    dot and valid labels, no spaces.
+    """
+    if is_blank(value):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(_problem("not an email address", value))
+    text = _nfkc(value).strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:].strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1].strip()
+    text = text.replace("。", ".")
+    if not text:
+        return None
+    if any(ch.isspace() for ch in text):
+        raise ValueError(_problem("not an email address: contains spaces", value))
+    at_count = text.count("@")
+    if at_count == 0:
+        raise ValueError(_problem("not an email address: no @", value))
+    if at_count > 1:
+        raise ValueError(_problem("not an email address: more than one @", value))
+    local, domain = text.split("@")
+    if not local:
+        raise ValueError(_problem("not an email address: nothing before the @", value))
+    if len(local) > 64:
+        raise ValueError("not an email address: the part before the @ is too long")
+    if not _EMAIL_LOCAL.match(local) or not local.isprintable():
+        raise ValueError(
+            _problem("not an email address: characters not allowed before the @", value)
+        )
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        raise ValueError(_problem("not an email address: misplaced dot before the @", value))
+    domain = domain.lower().rstrip(".")
+    if not domain:
+        raise ValueError(_problem("not an email address: nothing after the @", value))
+    if "." not in domain:
+        raise ValueError(_problem("not an email address: domain has no dot", value))
+    if not _domain_is_valid(domain):
+        raise ValueError(_problem("not an email address: domain is not valid", value))
+    if len(local) + 1 + len(domain) > 254:
+        raise ValueError("not an email address: too long")
+    return f"{local}@{domain}"
+
+
+def _domain_is_valid(domain: str) -> bool:
+    if domain.isascii():
+        ascii_domain = domain
+    else:
+        try:
+            ascii_domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            return False
+    labels = ascii_domain.split(".")
+    if any(not _DOMAIN_LABEL.match(label) for label in labels):
+        return False
+    return not labels[-1].isdigit()  # "a@1.2.3.4" is not a domain we accept
+
+
+# --------------------------------------------------------------------------- names, text
+
+# Control characters that are not whitespace (tab, LF, VT, FF, CR and NEL are).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Invisible characters that ride along with copy-paste and make equal names differ.
+_INVISIBLE_CHARS = re.compile(r"[\u200b\u2060\ufeff]")
+
+
+def normalize_name(value: object) -> str | None:
+    """A name with NFKC applied and all runs of whitespace collapsed to one space.
+
+    Full-width letters, digits and spaces become half-width; NBSP, U+3000, tabs and
+    newlines count as whitespace; zero-width spaces and BOMs are dropped. Control
+    characters other than whitespace are rejected.
+    """
+    if is_blank(value):
+        return None
+    text = _nfkc(_scalar_to_text(value))
+    if _CONTROL_CHARS.search(text):
+        raise ValueError(_problem("contains a control character", value))
+    text = " ".join(_INVISIBLE_CHARS.sub("", text).split())
+    return text or None
+
+
+def normalize_text(value: object) -> str | None:
+    """Free text (notes, addresses) kept as written, tidied at the edges.
+
+    No NFKC: the user's characters are kept. Line endings become LF, trailing spaces
+    on each line and blank lines at both ends are dropped. Numbers read as Excel shows
+    them (13.0 -> "13"), dates as ISO.
+    """
+    if is_blank(value):
+        return None
+    text = _scalar_to_text(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    return text or None
+
+
+# --------------------------------------------------------------------------- bool, int
+
+_TRUE_WORDS = frozenset(
+    {"yes", "y", "true", "t", "1", "x", "on", "✓", "✔", "☑", "√", "是", "是的", "同意", "对"}
+)
+_FALSE_WORDS = frozenset(
+    {"no", "n", "false", "f", "0", "off", "✗", "✘", "☐", "否", "不是", "不同意", "不"}
+)
+
+
+def parse_bool(value: object) -> bool | None:
+    """yes/no, true/false, 1/0, y/n, x (ticked), ✓, on/off, 是/否, 同意/不同意; None for blank."""
+    if is_blank(value):
+        return None
+    if _is_bool(value):
+        return bool(value)
+    if _is_number(value):
+        number = _number_to_decimal(value)
+        if number == 1:
+            return True
+        if number == 0:
+            return False
+        raise ValueError(_problem("not a yes/no value", value))
+    if not isinstance(value, str):
+        raise ValueError(_problem("not a yes/no value", value))
+    word = _nfkc(value).strip().casefold()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise ValueError(_problem("not a yes/no value", value))
+
+
+def parse_int(value: object) -> int | None:
+    """A whole number from 1,234 / "１２" / 3.0; None for blank; 3.5 is rejected."""
+    if is_blank(value):
+        return None
+    if _is_bool(value):
+        raise ValueError(_problem("not a number", value))
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if _is_number(value):
+        number = _number_to_decimal(value)
+    elif isinstance(value, str):
+        text = _nfkc(value).strip().replace("\u2212", "-")
+        sign = ""
+        if text[:1] in "+-":
+            sign, text = text[0], text[1:].strip()
+        try:
+            number = _parse_number_core(text)
+        except ValueError:
+            raise ValueError(_problem("not a number", value)) from None
+        if sign == "-":
+            number = number.copy_negate()
+    else:
+        raise ValueError(_problem("not a number", value))
+    if not number.is_finite():
+        raise ValueError(_problem("not a number", value))
+    if number != number.to_integral_value():
+        raise ValueError(_problem("not a whole number", value))
+    return int(number)
+
+
+# --------------------------------------------------------------------------- money
+
+_CURRENCY_TOKENS: dict[str, str] = {
+    # symbols (after NFKC: ￥ -> ¥, ＄ -> $, ￡ -> £)
+    "¥": "CNY", "CN¥": "CNY", "RMB¥": "CNY", "JP¥": "JPY",
+    "$": "USD", "US$": "USD", "HK$": "HKD", "NT$": "TWD", "S$": "SGD", "SG$": "SGD",
+    "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "NZ$": "NZD", "MOP$": "MOP",
+    "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR", "円": "JPY",
+    # codes
+    "RMB": "CNY", "CNY": "CNY", "USD": "USD", "EUR": "EUR", "GBP": "GBP", "HKD": "HKD",
+    "JPY": "JPY", "TWD": "TWD", "SGD": "SGD", "AUD": "AUD", "CAD": "CAD", "NZD": "NZD",
+    "CHF": "CHF", "KRW": "KRW", "MOP": "MOP", "INR": "INR",
+    # Chinese words
+    "元": "CNY", "圆": "CNY", "块": "CNY", "人民币": "CNY", "人民幣": "CNY",
+    "美元": "USD", "美金": "USD", "欧元": "EUR", "歐元": "EUR", "英镑": "GBP", "英鎊": "GBP",
+    "港币": "HKD", "港幣": "HKD", "港元": "HKD", "日元": "JPY", "日圆": "JPY", "台币": "TWD",
+    "新台币": "TWD", "澳门元": "MOP",
+}  # fmt: skip
+_CURRENCY_ALTERNATION = "|".join(
+    re.escape(token) for token in sorted(_CURRENCY_TOKENS, key=len, reverse=True)
+)
+_CURRENCY_PREFIX = re.compile(rf"^(?:{_CURRENCY_ALTERNATION})", re.IGNORECASE)
+_CURRENCY_SUFFIX = re.compile(rf"(?:{_CURRENCY_ALTERNATION})$", re.IGNORECASE)
+_CURRENCY_BY_UPPER = {token.upper(): code for token, code in _CURRENCY_TOKENS.items()}
+_MULTIPLIERS = {"万": 4, "萬": 4, "亿": 8, "億": 8}  # powers of ten
+_NUMBER_CHARS = re.compile(r"^[0-9.,' _]+$")
+
+
+def parse_money(value: object) -> Decimal | None:
+    """An amount as an exact Decimal (see parse_money_with_currency); None for blank."""
+    return parse_money_with_currency(value)[0]
+
+
+def parse_money_with_currency(value: object) -> tuple[Decimal | None, str | None]:
+    """(amount, ISO currency code or None); (None, None) for a blank cell.
+
+    Accepts symbols and codes before or after the number ("¥1,234.50", "12,50 €",
+    "RMB 1000", "1000元"; ¥ is read as CNY, JPY needs "JPY", "JP¥" or "円"), a sign
+    before or after, accounting negatives "(1,234.50)", 万/亿 multipliers, and both
+    decimal conventions: the last of "." and "," is the decimal separator when both
+    appear; a lone "," followed by exactly three digits groups thousands ("1,234" is
+    1234) and otherwise is a decimal comma ("1,5" is 1.5). Grouping must come in
+    threes ("1,23,4" is refused). Floats go through str (0.1 stays 0.1); no float
+    arithmetic anywhere.
+    """
+    if is_blank(value):
+        return None, None
+    if _is_bool(value):
+        raise ValueError(_problem("not an amount", value))
+    if _is_number(value):
+        amount = _number_to_decimal(value)
+        if not amount.is_finite():
+            raise ValueError(_problem("not an amount", value))
+        return amount, None
+    if not isinstance(value, str):
+        raise ValueError(_problem("not an amount", value))
+    return _parse_money_text(value)
+
+
+def _parse_money_text(raw: str) -> tuple[Decimal, str | None]:
+    text = _nfkc(raw).strip().replace("\u2212", "-")
+    negative = opened = closed = False
+    sign_seen = False
+    currencies: list[str] = []
+    multiplier: int | None = None
+
+    def fail(reason: str = "not an amount") -> ValueError:
+        return ValueError(_problem(reason, raw))
+
+    # Peel signs, parentheses and currency from the left ...
+    while text:
+        first = text[0]
+        if first in "+-" and not sign_seen:
+            sign_seen, negative = True, negative or first == "-"
+            text = text[1:].lstrip()
+        elif first == "(" and not opened:
+            opened = True
+            text = text[1:].lstrip()
+        elif not currencies and not first.isdigit() and (match := _CURRENCY_PREFIX.match(text)):
+            currencies.append(_CURRENCY_BY_UPPER[match.group(0).upper()])
+            text = text[match.end():].lstrip()
+        else:
+            break
+    # ... and from the right: ")", a trailing minus, currency, 万/亿.
+    while text:
+        last = text[-1]
+        if last == ")" and opened and not closed:
+            closed = True
+            text = text[:-1].rstrip()
+        elif last == "-" and not sign_seen:
+            sign_seen, negative = True, True
+            text = text[:-1].rstrip()
+        elif last in _MULTIPLIERS and multiplier is None:
+            multiplier = _MULTIPLIERS[last]
+            text = text[:-1].rstrip()
+        elif (
+            multiplier is None
+            and len(currencies) < 2
+            and not last.isdigit()
+            and (match := _CURRENCY_SUFFIX.search(text))
+        ):
+            currencies.append(_CURRENCY_BY_UPPER[match.group(0).upper()])
+            text = text[: match.start()].rstrip()
+        else:
+            break
+    if opened != closed:
+        raise fail()
+    if len(set(currencies)) > 1:
+        raise fail("not an amount: two different currencies")
+    try:
+        amount = _parse_number_core(text)
+    except ValueError:
+        raise fail() from None
+    if multiplier is not None:
+        amount = _shift(amount, multiplier)
+    if negative or opened:
+        amount = amount.copy_negate()  # unary minus would round to 28 digits
+    return amount, (currencies[0] if currencies else None)
+
+
+def _parse_number_core(text: str) -> Decimal:
+    """Unsigned number with grouping and a decimal "." or ","; ValueError otherwise."""
+    if not text or not _NUMBER_CHARS.match(text) or not any(c.isdigit() for c in text):
+        raise ValueError("not a number")
+    dots, commas = text.count("."), text.count(",")
+    others = {ch for ch in text if ch in " '_"}
+    decimal_sep: str | None = None
+    if dots and commas:
+        decimal_sep = "." if text.rfind(".") > text.rfind(",") else ","
+    elif commas == 1:
+        head, tail = text.split(",")
+        thousands = len(tail) == 3 and not others and head.isdigit() and head[0] != "0"
+        decimal_sep = None if thousands else ","
+    elif dots == 1:
+        decimal_sep = "."
+    if decimal_sep is not None:
+        if text.count(decimal_sep) != 1:
+            raise ValueError("not a number")
+        integer, fraction = text.split(decimal_sep)
+    else:
+        integer, fraction = text, ""
+    if not fraction.isdigit() and fraction != "":
+        raise ValueError("not a number")
+    grouping = {ch for ch in integer if not ch.isdigit()}
+    if len(grouping) > 1:
+        raise ValueError("not a number")
+    if grouping:
+        groups = integer.split(grouping.pop())
+        if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
+            raise ValueError("not a number")
+        if not all(g.isdigit() for g in groups):
+            raise ValueError("not a number")
+        integer = "".join(groups)
+    if not integer and not fraction:
+        raise ValueError("not a number")
+    try:
+        return Decimal(f"{integer or '0'}.{fraction}" if fraction else integer)
+    except InvalidOperation:  # pragma: no cover - the checks above rule it out
+        raise ValueError("not a number") from None
+
+
+# --------------------------------------------------------------------------- dates
+
+_ORDERS = ("DMY", "MDY", "YMD")
+_EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
+    "apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
+    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10,
+    "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+
+_TIME_TAIL = r"(?:(?:T|\s+|\s*,\s*)(?P<time>.+))?"
+_YEAR_FIRST = re.compile(
+    rf"^(?P<y>\d{{4}})(?P<s>[-/.])(?P<m>\d{{1,2}})(?P=s)(?P<d>\d{{1,2}}){_TIME_TAIL}$"
+)
+_CHINESE = re.compile(
+    r"^(?P<y>\d{4}|\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]?"
+    r"\s*(?P<time>.+)?$"
+)
+_DAY_MONTH = re.compile(
+    rf"^(?P<a>\d{{1,2}})(?P<s>[-/.])(?P<b>\d{{1,2}})(?P=s)(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$"
+)
+_DAY_NAME = re.compile(
+    r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*(?P<mon>[a-z]+)\.?[\s\-/.,]*"
+    rf"(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$",
+    re.IGNORECASE,
+)
+_NAME_DAY = re.compile(
+    r"^(?P<mon>[a-z]+)\.?[\s\-/.]*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*,\s*|[\s\-/.]+)"
+    rf"(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$",
+    re.IGNORECASE,
+)
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*,?\s*", re.IGNORECASE)
+_SERIAL_TEXT = re.compile(r"^\d{1,7}(?:\.\d+)?$")
+_COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
+_TIME = re.compile(
+    r"^(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?"
+    r"\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<tz>z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?$",
+    re.IGNORECASE,
+)
+
+
+class _Parsed:
+    """Date, optional time of day and optional UTC offset read from one value."""
+
+    __slots__ = ("date", "time", "tzinfo")
+
+    def __init__(self, date: _dt.date, time: _dt.time | None, tzinfo: _dt.tzinfo | None):
+        self.date, self.time, self.tzinfo = date, time, tzinfo
+
+
+def parse_date(value: object, order: str | None = None) -> _dt.date | None:
+    """A calendar date from a cell; None for blank. Any time of day is ignored.
+
+    Accepts date/datetime/pandas Timestamp objects; ISO and other year-first forms
+    ("2024-10-05", "2024/10/5", "2024.10.5", "2024-1-1 1:01"); "2024年10月5日";
+    "20241005"; English month names ("5 Oct 2024", "Oct 5, 2024"); Excel serial
+    numbers 1..2958465 (also as text), with Excel's fake 1900-02-29 (serial 60)
+    refused; and day/month forms with a year ("05/10/2024", "5.10.24"). For those,
+    ``order`` ("DMY", "MDY" or "YMD") says which part is which; without it a value
+    is read only when unambiguous (a part above 12, or day equal to month).
+    Two-digit years: 00-68 are 2000-2068, 69-99 are 1969-1999 (as Excel and POSIX).
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return _parse_any(value, _check_order(order)).date
+
+
+def parse_datetime(
+    value: object, order: str | None = None, tz: _dt.tzinfo | None = None
+) -> _dt.datetime | None:
+    """Like parse_date but keeps the time; returns an aware datetime in UTC.
+
+    A value without an offset is read as local time in ``tz`` (a zoneinfo.ZoneInfo;
+    None means UTC). A date without a time is midnight in ``tz``.
+    """
+    if is_blank(value):
+        return None
+    local_zone = tz if tz is not None else _dt.timezone.utc
+    if isinstance(value, _dt.datetime):
+        moment = _plain_datetime(value)
+    elif isinstance(value, _dt.date):
+        moment = _dt.datetime(value.year, value.month, value.day)
+    else:
+        parsed = _parse_any(value, _check_order(order))
+        moment = _dt.datetime.combine(parsed.date, parsed.time or _dt.time(0))
+        if parsed.tzinfo is not None:
+            moment = moment.replace(tzinfo=parsed.tzinfo)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=local_zone)
+    return moment.astimezone(_dt.timezone.utc)
+
+
+def _plain_datetime(value: _dt.datetime) -> _dt.datetime:
+    """A stdlib datetime from a subclass such as pandas.Timestamp (drops nanoseconds)."""
+    if type(value) is _dt.datetime:
+        return value
+    return _dt.datetime(
+        value.year, value.month, value.day, value.hour, value.minute, value.second,
+        value.microsecond, tzinfo=value.tzinfo, fold=value.fold,
+    )  # fmt: skip
+
+
+def _check_order(order: str | None) -> str | None:
+    if order is None:
+        return None
+    upper = str(order).upper()
+    if upper not in _ORDERS:
+        raise ValueError(f"date order must be DMY, MDY or YMD, not {order!r}")
+    return upper
+
+
+def _parse_any(value: object, order: str | None) -> _Parsed:
+    if _is_bool(value):
+        raise ValueError(_problem("not a date", value))
+    if _is_number(value):
+        number = _number_to_decimal(value)
+        if (
+            number.is_finite()
+            and _EXCEL_MAX_SERIAL < number < 100_000_000
+            and number == number.to_integral_value()
+        ):
+            compact = _COMPACT.match(str(int(number)))  # 20241005 typed as a number
+            if compact:
+                date = _make_date(compact["y"], compact["m"], compact["d"], value)
+                return _Parsed(date, None, None)
+        return _from_excel_serial(number, value)
+    if type(value).__name__ == "datetime64":
+        value = str(value)  # numpy: ISO text with up to nanoseconds
+    if not isinstance(value, str):
+        raise ValueError(_problem("not a date", value))
+    return _parse_date_text(value, order)
+
+
+def _from_excel_serial(serial: Decimal, raw: object) -> _Parsed:
+    if not serial.is_finite() or serial < 1 or serial >= _EXCEL_MAX_SERIAL + 1:
+        raise ValueError(_problem("not a date: outside the range of Excel dates", raw))
+    whole = int(serial)
+    if whole == 60:
+        raise ValueError("not a date: Excel day 60 is 29 February 1900, which never existed")
+    # Excel counts 1900-01-01 as day 1 and wrongly treats 1900 as a leap year, so
+    # from day 61 on every serial is one higher than the real day count.
+    base = _dt.date(1899, 12, 31) if whole < 60 else _dt.date(1899, 12, 30)
+    day = base + _dt.timedelta(days=whole)
+    millis = int(((serial - whole) * 86_400_000).to_integral_value())
+    if millis >= 86_400_000:
+        return _Parsed(day + _dt.timedelta(days=1), _dt.time(0), None)
+    moment = _dt.datetime.min + _dt.timedelta(milliseconds=millis)
+    return _Parsed(day, moment.time() if millis else None, None)
+
+
+def _parse_date_text(raw: str, order: str | None) -> _Parsed:
+    text = _nfkc(raw).strip()
+    if _SERIAL_TEXT.match(text):
+        return _from_excel_serial(Decimal(text), raw)
+    if match := _COMPACT.match(text):
+        return _Parsed(_make_date(match["y"], match["m"], match["d"], raw), None, None)
+    if match := _YEAR_FIRST.match(text) or _CHINESE.match(text):
+        date = _make_date(match["y"], match["m"], match["d"], raw)
+        return _Parsed(date, *_parse_time(match["time"], raw))
+    if match := _DAY_MONTH.match(text):
+        day, month, year = _resolve_day_month(match, order, raw)
+        return _Parsed(_make_date(year, month, day, raw), *_parse_time(match["time"], raw))
+    named = _WEEKDAY.sub("", text, count=1) if text[:1].isalpha() else text
+    if match := _DAY_NAME.match(named) or _NAME_DAY.match(named):
+        month = _MONTHS.get(match["mon"].lower())
+        if month is None:
+            raise ValueError(_problem("not a date", raw))
+        date = _make_date(match["y"], month, match["d"], raw)
+        return _Parsed(date, *_parse_time(match["time"], raw))
+    raise ValueError(_problem("not a date", raw))
+
+
+def _resolve_day_month(match: re.Match[str], order: str | None, raw: str) -> tuple[int, int, str]:
+    """(day, month, year text) for "a/b/y"; uses ``order`` or the values themselves."""
+    a, b, year = int(match["a"]), int(match["b"]), match["y"]
+    shown = _shown(raw)
+    date_word = f"date {shown}" if shown else "date"
+    if order == "YMD":
+        if len(year) == 4:
+            raise ValueError(f"{date_word} does not fit the order YMD: the year comes last")
+        # "19/03/01" read year-first: the parts are year, month, day.
+        return int(year), b, match["a"]
+    if order == "DMY":
+        if b > 12:
+            raise ValueError(f"{date_word} does not fit the order DMY: {b} cannot be a month")
+        return a, b, year
+    if order == "MDY":
+        if a > 12:
+            raise ValueError(f"{date_word} does not fit the order MDY: {a} cannot be a month")
+        return b, a, year
+    if a > 12 and b > 12:
+        raise ValueError(_problem("no such date", raw))
+    if a > 12 or a == b:
+        return a, b, year
+    if b > 12:
+        return b, a, year
+    raise ValueError(
+        f"ambiguous {date_word}: day and month could be either way; "
+        "give the date order (DMY or MDY)"
+    )
+
+
+def _full_year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        return year + (2000 if year <= 68 else 1900)
+    return year
+
+
+def _make_date(year: str | int, month: str | int, day: str | int, raw: object) -> _dt.date:
+    full_year = _full_year(year) if isinstance(year, str) else year
+    try:
+        return _dt.date(full_year, int(month), int(day))
+    except ValueError:
+        raise ValueError(_problem("no such date", raw)) from None
+
+
+def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzinfo | None]:
+    if not text:
+        return None, None
+    match = _TIME.match(text.strip())
+    if not match:
+        raise ValueError(_problem("not a date: cannot read the time", raw))
+    hour, minute = int(match["H"]), int(match["M"])
+    second = int(match["S"] or 0)
+    micro = int((match["F"] or "0")[:6].ljust(6, "0"))
+    ampm = (match["ampm"] or "").lower().replace(".", "")
+    if ampm:
+        if not 1 <= hour <= 12:
+            raise ValueError(_problem("not a date: no such time", raw))
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(_problem("not a date: no such time", raw))
+    return _dt.time(hour, minute, second, micro), _parse_offset(match["tz"])
+
+
+def _parse_offset(text: str | None) -> _dt.tzinfo | None:
+    if not text:
+        return None
+    if text.lower() in ("z", "utc", "gmt"):
+        return _dt.timezone.utc
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    delta = _dt.timedelta(hours=hours, minutes=minutes)
+    return _dt.timezone(-delta if text[0] == "-" else delta)
+
+
+def _date_shape(value: object) -> str | None:
+    """How one raw value constrains the column's order.
+
+    "Y" year-first, "D" only day-first works, "M" only month-first works, "E" either,
+    None when it says nothing (blank, date objects, serials, month names, unreadable).
+    """
+    if is_blank(value) or not isinstance(value, str):
+        return None
+    text = _nfkc(value).strip()
+    if _SERIAL_TEXT.match(text):
+        return None
+    if _COMPACT.match(text) or _YEAR_FIRST.match(text) or _CHINESE.match(text):
+        return "Y"
+    match = _DAY_MONTH.match(text)
+    if not match:
+        return None
+    a, b = int(match["a"]), int(match["b"])
+    if a > 12 and b > 12:
+        return None
+    if a > 12:
+        return "D"
+    if b > 12:
+        return "M"
+    return "E"
+
+
+def detect_date_order(values: Iterable[object]) -> str | None:
+    """The date order a whole column is written in: "DMY", "MDY", "YMD" or None.
+
+    Day/month values decide: "DMY" when some value only works day-first and none only
+    month-first, "MDY" the other way round, None when every one could be either.
+    When there are no day/month values and every text value is year-first (ISO,
+    "2024年10月5日", "20241005"), "YMD". Blanks, date objects, Excel serials, month
+    names and unreadable values do not vote. A column that needs both orders raises
+    ValueError quoting examples. Two-digit-year-first text such as "19/03/01" is read
+    as a day/month form; pass order="YMD" to parse_date for such columns.
+    """
+    day_first: list[str] = []
+    month_first: list[str] = []
+    either = year_first = 0
+    for value in values:
+        shape = _date_shape(value)
+        if shape == "D":
+            day_first.append(str(value).strip())
+        elif shape == "M":
+            month_first.append(str(value).strip())
+        elif shape == "E":
+            either += 1
+        elif shape == "Y":
+            year_first += 1
+    if day_first and month_first:
+        def examples(found: list[str]) -> str:
+            return ", ".join(f"'{v}'" for v in found[:2] if len(v) <= _SHOWN_MAX) or "some"
+        raise ValueError(
+            "dates in this column disagree: "
+            f"{examples(day_first)} can only be day/month/year, "
+            f"{examples(month_first)} only month/day/year"
+        )
+    if day_first:
+        return "DMY"
+    if month_first:
+        return "MDY"
+    if either:
+        return None
+    return "YMD" if year_first else None
