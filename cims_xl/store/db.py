@@ -444,3 +444,14 @@ class Store:
 
     def fts_optimize(self) -> None:
         self.conn.execute("INSERT INTO customers_fts(customers_fts) VALUES ('optimize')")
+
+
+def backup_store(store: Store, dest: Path, key: bytes) -> None:
+    """Online copy of an open store into a new file encrypted with the same key."""
+    target = sqlcipher3.connect(str(dest), isolation_level=None)
+    try:
+        target.execute("PRAGMA cipher_log_level = NONE")
+        target.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        store.conn.backup(target)
+    finally:
+        target.close()

@@ -70,6 +70,9 @@ def _initial() -> list[str]:
     for ent in ENTITIES.values():
         stmts += _entity_table(ent)
     stmts += _FTS
+    # Email and phone lookups ignore case (Foo@X.com finds foo@x.com) and stay indexed.
+    stmts += ["CREATE INDEX ix_customers_email_nocase ON customers(email COLLATE NOCASE)",
+              "CREATE INDEX ix_contacts_email_nocase ON contacts(email COLLATE NOCASE)"]
     return stmts
 
 

@@ -1,0 +1,230 @@
+"""Service-desk rules: targets per priority, due times, the status workflow, breaches.
+
+Pure functions, no I/O. Times are stored in UTC (aware datetimes); reports show them
+in local time. The clock is calendar time (24 × 7) and stops while a ticket is
+Pending: the time spent pending is added to ``paused_seconds`` when the ticket leaves
+Pending, and the due times move later by that much.
+
+The ticket service calls `apply_ticket_change(before, after, now, targets)` on every
+create and update and merges the returned fields into the record it writes.
+
+Workflow: New → Open → Pending → Resolved → Closed, with these moves allowed:
+New → Open/Pending/Resolved/Closed; Open → Pending/Resolved/Closed;
+Pending → Open/Resolved/Closed; Resolved → Closed, or back to Open (reopen);
+Closed → Open (reopen). Nothing goes back to New.
+Times recorded: leaving New sets ``first_response_at``; entering Resolved (or Closed
+straight away) sets ``resolved_at``; entering Closed sets ``closed_at``; reopening
+clears both. A time the caller gives explicitly (an import of history) is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..errors import ValidationFailed
+from .schema import OPEN_TICKET_STATUSES, PRIORITIES, TICKET_STATUSES
+
+UTC = dt.timezone.utc
+DEFAULT_PRIORITY = "P3"
+
+
+@dataclass(frozen=True)
+class SlaTarget:
+    """How long a ticket of one priority may wait for a first response and a resolution."""
+
+    first_response: dt.timedelta
+    resolution: dt.timedelta
+
+
+DEFAULT_TARGETS: dict[str, SlaTarget] = {
+    "P1": SlaTarget(dt.timedelta(hours=1), dt.timedelta(hours=8)),
+    "P2": SlaTarget(dt.timedelta(hours=4), dt.timedelta(hours=24)),
+    "P3": SlaTarget(dt.timedelta(hours=8), dt.timedelta(hours=72)),
+    "P4": SlaTarget(dt.timedelta(hours=24), dt.timedelta(days=7)),
+}
+
+ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
+    "New": ("Open", "Pending", "Resolved", "Closed"),
+    "Open": ("Pending", "Resolved", "Closed"),
+    "Pending": ("Open", "Resolved", "Closed"),
+    "Resolved": ("Closed", "Open"),
+    "Closed": ("Open",),
+}
+
+COMPUTED_FIELDS = ("opened_at", "first_response_at", "resolved_at", "closed_at",
+                   "pending_since", "paused_seconds", "first_response_due", "resolution_due")
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|hr|hours?|d|days?)?\s*$", re.I)
+
+
+def parse_duration(value) -> dt.timedelta:
+    """A target as configured: a timedelta, a number of hours, or text like '30m', '8h', '7d'."""
+    if isinstance(value, dt.timedelta):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.timedelta(hours=value)
+    m = _DURATION.match(str(value))
+    if not m:
+        raise ValueError(f"not a duration: {value!r} (use e.g. 30m, 8h or 7d)")
+    number, unit = float(m.group(1)), (m.group(2) or "h").lower()
+    if unit.startswith("m"):
+        return dt.timedelta(minutes=number)
+    if unit.startswith("d"):
+        return dt.timedelta(days=number)
+    return dt.timedelta(hours=number)
+
+
+def load_targets(config: Mapping | None = None) -> dict[str, SlaTarget]:
+    """Targets from configuration, e.g. {"P1": {"first_response": "30m", "resolution": "4h"}}.
+
+    Priorities or keys left out keep the defaults from PRODUCT.md.
+    """
+    targets = dict(DEFAULT_TARGETS)
+    for priority, spec in (config or {}).items():
+        if priority not in PRIORITIES:
+            raise ValueError(f"unknown priority {priority!r}; use one of: {', '.join(PRIORITIES)}")
+        if isinstance(spec, SlaTarget):
+            targets[priority] = spec
+            continue
+        base = targets[priority]
+        targets[priority] = SlaTarget(
+            parse_duration(spec.get("first_response", base.first_response)),
+            parse_duration(spec.get("resolution", base.resolution)),
+        )
+    return targets
+
+
+def target_for(priority: str | None, targets: Mapping[str, SlaTarget] | None = None) -> SlaTarget:
+    targets = targets or DEFAULT_TARGETS
+    return targets[priority or DEFAULT_PRIORITY]
+
+
+def due_times(opened_at: dt.datetime, priority: str | None, paused_seconds: int = 0,
+              targets: Mapping[str, SlaTarget] | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """(first_response_due, resolution_due): opened + target + time paused so far."""
+    t = target_for(priority, targets)
+    pause = dt.timedelta(seconds=int(paused_seconds or 0))
+    opened = to_utc(opened_at)
+    return opened + t.first_response + pause, opened + t.resolution + pause
+
+
+def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
+                        targets: Mapping[str, SlaTarget] | None = None) -> dict:
+    """The computed ticket fields for one write (see the module docstring for the rules).
+
+    `before` is the stored record (None on create); `after` is the full record as it
+    will be written or only the changed fields (an absent key keeps its stored value).
+    Raises ValidationFailed for a move the workflow does not allow.
+    """
+    targets = targets or DEFAULT_TARGETS
+    now = to_utc(now)
+
+    def value(key):
+        if key in after:
+            return after[key]
+        return before.get(key) if before else None
+
+    old_status = (before.get("status") or "New") if before else None
+    status = value("status") or "New"
+    if status not in TICKET_STATUSES:
+        raise ValidationFailed({"Ticket Status": f"unknown status {status!r}"})
+    if old_status is not None and status != old_status and status not in ALLOWED_MOVES[old_status]:
+        raise ValidationFailed({"Ticket Status": f"cannot go from {old_status} to {status}"})
+    priority = value("priority") or DEFAULT_PRIORITY
+    if priority not in targets:
+        raise ValidationFailed({"Priority": f"unknown priority {priority!r}"})
+
+    opened_at = to_utc(value("opened_at")) or now
+    first_response_at = to_utc(value("first_response_at"))
+    resolved_at = to_utc(value("resolved_at"))
+    closed_at = to_utc(value("closed_at"))
+    pending_since = to_utc(value("pending_since"))
+    paused = int(value("paused_seconds") or 0)
+
+    entering = old_status is None or status != old_status
+    if status != "Pending" and pending_since is not None:
+        paused += max(0, int((now - pending_since).total_seconds()))
+        pending_since = None
+    if status == "Pending" and pending_since is None:
+        pending_since = now
+    if entering and old_status in (None, "New") and status != "New" and first_response_at is None:
+        first_response_at = now
+    if entering and status in ("Resolved", "Closed") and old_status not in ("Resolved", "Closed") \
+            and resolved_at is None:
+        resolved_at = now
+    if entering and status == "Closed" and closed_at is None:
+        closed_at = now
+    if status in OPEN_TICKET_STATUSES and old_status in ("Resolved", "Closed"):
+        resolved_at = closed_at = None
+    if status == "Resolved" and old_status == "Closed":
+        closed_at = None
+
+    fr_due, res_due = due_times(opened_at, priority, paused, targets)
+    # The first-response clock stops at the first response: a later pause must not
+    # turn a missed response into a met one.
+    if (before and first_response_at is not None and before.get("first_response_at") is not None
+            and before.get("first_response_due") is not None
+            and (before.get("priority") or DEFAULT_PRIORITY) == priority
+            and to_utc(before.get("opened_at")) == opened_at):
+        fr_due = to_utc(before["first_response_due"])
+
+    return {
+        "opened_at": opened_at,
+        "first_response_at": first_response_at,
+        "resolved_at": resolved_at,
+        "closed_at": closed_at,
+        "pending_since": pending_since,
+        "paused_seconds": paused,
+        "first_response_due": fr_due,
+        "resolution_due": res_due,
+    }
+
+
+def breach_flags(ticket: Mapping, now: dt.datetime,
+                 targets: Mapping[str, SlaTarget] | None = None) -> dict[str, bool]:
+    """Whether a ticket missed (or, still open, has already missed) each target at `now`.
+
+    A ticket pending right now has its due times moved by the pause so far.
+    """
+    now = to_utc(now)
+    opened = to_utc(ticket.get("opened_at"))
+    paused = int(ticket.get("paused_seconds") or 0)
+    fr_due = to_utc(ticket.get("first_response_due"))
+    res_due = to_utc(ticket.get("resolution_due"))
+    if (fr_due is None or res_due is None) and opened is not None:
+        c_fr, c_res = due_times(opened, ticket.get("priority"), paused, targets)
+        fr_due, res_due = fr_due or c_fr, res_due or c_res
+    pending_since = to_utc(ticket.get("pending_since"))
+    ongoing = dt.timedelta(0)
+    if ticket.get("status") == "Pending" and pending_since is not None:
+        ongoing = max(dt.timedelta(0), now - pending_since)
+
+    responded = to_utc(ticket.get("first_response_at"))
+    resolved = to_utc(ticket.get("resolved_at")) or to_utc(ticket.get("closed_at"))
+    fr_breached = res_breached = False
+    if fr_due is not None:
+        fr_breached = (responded or now) > fr_due + (ongoing if responded is None else dt.timedelta(0))
+    if res_due is not None:
+        res_breached = (resolved or now) > res_due + (ongoing if resolved is None else dt.timedelta(0))
+    return {"first_response_breached": fr_breached, "resolution_breached": res_breached}
+
+
+def to_utc(value) -> dt.datetime | None:
+    """An aware UTC datetime (naive values are taken as UTC); None for blanks."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        # pandas.NaT and float NaN are blanks too
+        if value != value:  # noqa: PLR0124 - NaN/NaT test
+            return None
+        raise TypeError(f"not a datetime: {value!r}")
+    if value != value:
+        return None
+    if hasattr(value, "to_pydatetime"):  # pandas.Timestamp
+        value = value.to_pydatetime()
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

@@ -1,0 +1,839 @@
+"""One small interface over a table on a sheet, with two engines behind it.
+
+`FileWorkbook` edits a closed .xlsx/.xlsm file with openpyxl (headless: CLI, batch
+jobs, Linux, tests); `LiveWorkbook` drives the open workbook in Excel through xlwings.
+The sync, the ribbon handlers and the reports talk only to this interface:
+
+    book.table_sheet("Customers") -> SheetAdapter
+    sheet.read() -> TableData(headers, rows)      # row identity = position at read time
+    sheet.write({row: {header: value}})            # update cells in place
+    sheet.append([{header: value}, ...])           # new rows at the end, table grows
+    sheet.delete_rows([row, ...])                  # table rows only, table shrinks
+    sheet.highlight([(row, header), ...], on=True) # mark / unmark a bad cell
+    book.ui.message / confirm / ask / ask_password / progress
+
+Only table cells are touched: columns beside the table, and the user's own columns
+inside it, keep their values and formulas. Every text written that a spreadsheet would
+read as a formula (=, +, -, @, tab, CR) lands as text in both engines.
+
+xlwings is imported only inside `LiveWorkbook`, never at import time.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
+
+from ..errors import CimsError
+from .layout import HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, layout_for_sheet
+from .sheet_codec import Uncomputed, is_risky_text
+
+HIGHLIGHT_RGB = "FFFFC7CE"          # Excel's "light red fill"
+HIGHLIGHT_RGB_TUPLE = (255, 199, 206)
+
+Progress = Callable[[int, int, str], None]
+
+
+# ----- the interface -----------------------------------------------------------------
+
+@dataclass
+class TableData:
+    """A table as read: headers in sheet order and the body rows' values."""
+
+    sheet: str
+    headers: list[str]
+    rows: list[list[Any]]
+    columns: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.columns:
+            for i, h in enumerate(self.headers):
+                self.columns.setdefault(h, i)
+
+    def value(self, row: int, header: str) -> Any:
+        i = self.columns.get(header)
+        return None if i is None else self.rows[row][i]
+
+    def record(self, row: int) -> dict[str, Any]:
+        return {h: self.rows[row][i] for h, i in self.columns.items()}
+
+
+class UI(Protocol):
+    def message(self, text: str, title: str = "CIMS") -> None: ...
+    def confirm(self, text: str, title: str = "CIMS") -> bool: ...
+    def ask(self, prompt: str, title: str = "CIMS", default: str = "") -> str | None: ...
+    def ask_password(self, prompt: str, title: str = "CIMS") -> str | None: ...
+    def progress(self, done: int, total: int, text: str) -> None: ...
+    def clear_progress(self) -> None: ...
+
+
+class SheetAdapter(Protocol):
+    name: str
+    layout: SheetLayout
+
+    def read(self) -> TableData: ...
+    def write(self, updates: Mapping[int, Mapping[str, Any]]) -> None: ...
+    def append(self, rows: Sequence[Mapping[str, Any]]) -> None: ...
+    def delete_rows(self, rows: Iterable[int]) -> None: ...
+    def highlight(self, cells: Iterable[tuple[int, str]], on: bool = True) -> None: ...
+    def selected_rows(self) -> list[int]: ...
+
+
+class WorkbookAdapter(Protocol):
+    ui: UI
+
+    def sheet_names(self) -> list[str]: ...
+    def active_sheet_name(self) -> str: ...
+    def table_sheet(self, name: str) -> SheetAdapter: ...
+    def get_name(self, name: str) -> Any: ...
+    def set_name(self, name: str, value: Any) -> None: ...
+    def write_block(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None: ...
+    def save(self) -> None: ...
+
+
+class SheetError(CimsError):
+    """The workbook does not have the table or columns the sync needs."""
+
+
+class QuietUI:
+    """UI for headless runs: progress to a callback, messages collected, no questions.
+
+    `answers` maps a prompt's first words to the answer a script wants to give;
+    `confirm` answers `assume_yes`.
+    """
+
+    def __init__(self, progress: Progress | None = None, *, assume_yes: bool = False,
+                 answers: Mapping[str, str] | None = None):
+        self._progress = progress
+        self.assume_yes = assume_yes
+        self.answers = dict(answers or {})
+        self.messages: list[str] = []
+
+    def message(self, text: str, title: str = "CIMS") -> None:
+        self.messages.append(text)
+
+    def confirm(self, text: str, title: str = "CIMS") -> bool:
+        return self.assume_yes
+
+    def ask(self, prompt: str, title: str = "CIMS", default: str = "") -> str | None:
+        for start, answer in self.answers.items():
+            if prompt.startswith(start):
+                return answer
+        return None
+
+    def ask_password(self, prompt: str, title: str = "CIMS") -> str | None:
+        return self.ask(prompt, title)
+
+    def progress(self, done: int, total: int, text: str) -> None:
+        if self._progress is not None:
+            self._progress(done, total, text)
+
+    def clear_progress(self) -> None:
+        pass
+
+
+def _header_text(value: Any, i: int) -> str:
+    return str(value) if value not in (None, "") else f"Column{i + 1}"
+
+
+# ----- openpyxl: a closed file ------------------------------------------------------
+
+class FileWorkbook:
+    """A workbook file edited with openpyxl; `save()` writes it back atomically.
+
+    `selection` optionally says which table rows count as selected per sheet (else the
+    selection saved in the file is used); `active` overrides the active sheet.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, ui: UI | None = None,
+                 selection: Mapping[str, Iterable[int]] | None = None,
+                 active: str | None = None):
+        import openpyxl
+
+        self.path = Path(path)
+        if not self.path.exists():
+            raise SheetError(f"workbook not found: {self.path}")
+        self._keep_vba = self.path.suffix.lower() in (".xlsm", ".xltm")
+        try:
+            self.wb = openpyxl.load_workbook(self.path, keep_vba=self._keep_vba)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise SheetError(f"cannot open {self.path.name} as an Excel workbook: {exc}") from None
+        self.ui: UI = ui or QuietUI()
+        self._selection = {k: sorted(set(v)) for k, v in (selection or {}).items()}
+        self._active = active
+        self._cached = None  # data_only copy, loaded when a data cell holds a formula
+        self._sheets: dict[str, FileSheet] = {}
+
+    # -- workbook --
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def active_sheet_name(self) -> str:
+        return self._active or self.wb.active.title
+
+    def table_sheet(self, name: str) -> "FileSheet":
+        if name not in self._sheets:
+            if name not in self.wb.sheetnames:
+                raise SheetError(f"the workbook has no sheet {name!r}")
+            self._sheets[name] = FileSheet(self, self.wb[name], layout_for_sheet(name))
+        return self._sheets[name]
+
+    def _name_cell(self, name: str):
+        dn = self.wb.defined_names.get(name)
+        if dn is None:
+            for ws in self.wb.worksheets:
+                if name in ws.defined_names:
+                    dn = ws.defined_names[name]
+                    break
+        if dn is None:
+            return None
+        for title, ref in dn.destinations:
+            if title in self.wb.sheetnames:
+                ref = ref.replace("$", "").split(":")[0]
+                return self.wb[title][ref]
+        return None
+
+    def get_name(self, name: str) -> Any:
+        cell = self._name_cell(name)
+        return None if cell is None else cell.value
+
+    def set_name(self, name: str, value: Any) -> None:
+        cell = self._name_cell(name)
+        if cell is not None:
+            put_file_cell(cell, value)
+
+    def write_block(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Replace a results sheet's contents with `rows` (first row is the header)."""
+        from openpyxl.styles import Font
+
+        if sheet in self.wb.sheetnames:
+            ws = self.wb[sheet]
+            for row in ws.iter_rows():
+                for cell in row:
+                    cell.value = None
+        else:
+            ws = self.wb.create_sheet(sheet)
+        for r, values in enumerate(rows, start=1):
+            for c, v in enumerate(values, start=1):
+                cell = ws.cell(r, c)
+                put_file_cell(cell, v)
+                if r == 1:
+                    cell.font = Font(bold=True)
+        ws.freeze_panes = "A2" if rows else None
+
+    def cached_value(self, sheet: str, row: int, col: int) -> Any:
+        """The value Excel last computed for a formula cell (None if never computed)."""
+        import openpyxl
+
+        if self._cached is None:
+            self._cached = openpyxl.load_workbook(self.path, data_only=True, read_only=False)
+        try:
+            return self._cached[sheet].cell(row, col).value
+        except KeyError:
+            return None
+
+    def save(self, path: str | os.PathLike | None = None) -> None:
+        """Write the workbook (atomically: a temporary file, then a rename)."""
+        target = Path(path) if path else self.path
+        ensure_writable(target)
+        original = self.path.read_bytes() if self._keep_vba else None
+        fd, tmp = tempfile.mkstemp(prefix=".cims-", suffix=target.suffix, dir=target.parent)
+        os.close(fd)
+        try:
+            self.wb.save(tmp)
+            if original is not None:
+                _restore_package_parts(original, Path(tmp))
+            os.replace(tmp, target)
+        except PermissionError:
+            raise SheetError(f"cannot write {target.name}: close it in Excel and try again") from None
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def ensure_writable(path: Path) -> None:
+    """Fail early (before anything is committed) when the file cannot be written."""
+    try:
+        if path.exists():
+            with open(path, "r+b"):
+                pass
+        elif not os.access(path.parent, os.W_OK):
+            raise PermissionError
+    except PermissionError:
+        raise SheetError(f"cannot write {path.name}: close it in Excel (or check permissions) and try again") from None
+
+
+_REL_RE = re.compile(rb"<Relationship\b[^>]*/>")
+
+
+def _restore_package_parts(original: bytes, saved: Path) -> None:
+    """Put back root relationships openpyxl drops (the Office 2010 ribbon, customUI14).
+
+    openpyxl copies customUI/* into the new package but keeps only the Office 2007
+    ribbon relationship, so without this a headless save would remove the CIMS tab.
+    """
+    with zipfile.ZipFile(io.BytesIO(original)) as src:
+        try:
+            old_rels = src.read("_rels/.rels")
+        except KeyError:
+            return
+    with zipfile.ZipFile(saved) as z:
+        names = set(z.namelist())
+        new_rels = z.read("_rels/.rels")
+    missing = []
+    for rel in _REL_RE.findall(old_rels):
+        target = re.search(rb'Target="/?([^"]+)"', rel)
+        if b"ui/extensibility" not in rel or target is None:
+            continue
+        if target.group(1).decode() in names and target.group(1) not in new_rels:
+            missing.append(rel)
+    if not missing:
+        return
+    used = set(re.findall(rb'Id="([^"]+)"', new_rels))
+    fixed = []
+    for rel in missing:
+        rid = re.search(rb'Id="([^"]+)"', rel).group(1)
+        n = 1
+        while rid in used:
+            rid = b"rIdCustomUI%d" % n
+            n += 1
+        used.add(rid)
+        fixed.append(re.sub(rb'Id="[^"]+"', b'Id="' + rid + b'"', rel))
+    new_rels = new_rels.replace(b"</Relationships>", b"".join(fixed) + b"</Relationships>")
+    tmp = saved.with_suffix(saved.suffix + ".tmp")
+    with zipfile.ZipFile(saved) as z, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            data = new_rels if info.filename == "_rels/.rels" else z.read(info.filename)
+            out.writestr(info, data)
+    os.replace(tmp, saved)
+
+
+def put_file_cell(cell, value: Any) -> None:
+    """Set an openpyxl cell; text a spreadsheet would run as a formula stays text."""
+    if isinstance(value, str) and value:
+        cell.value = value
+        risky = is_risky_text(value)
+        if risky or cell.data_type == "f":
+            cell.data_type = "s"
+        if bool(cell.quotePrefix) != risky:
+            cell.quotePrefix = risky  # Excel keeps it text even when the cell is edited
+    else:
+        cell.value = None if value == "" else value
+        if cell.quotePrefix:
+            cell.quotePrefix = False
+
+
+class FileSheet:
+    """The layout's Excel Table on one worksheet of a `FileWorkbook`."""
+
+    def __init__(self, book: FileWorkbook, ws, layout: SheetLayout):
+        self.book = book
+        self.ws = ws
+        self.name = ws.title
+        self.layout = layout
+        tables = ws.tables
+        if layout.table in tables:
+            self.table = tables[layout.table]
+        elif len(tables) == 1:
+            self.table = next(iter(tables.values()))
+        else:
+            raise SheetError(f"sheet {self.name!r} has no table {layout.table}; rebuild the workbook "
+                             f"(cims workbook build) or add the table")
+        if self.table.totalsRowCount:
+            raise SheetError(f"turn off the Total Row of table {self.table.displayName} on "
+                             f"{self.name!r} first")
+        self._formats = {c.header: c.number_format for c in layout.columns if c.number_format}
+        self._read_headers()
+        missing = [h for h in (*HIDDEN_HEADERS, STATUS_HEADER, "ID") if h not in self._col]
+        if missing:
+            raise SheetError(f"table {self.table.displayName} on {self.name!r} lacks the columns "
+                             f"{', '.join(missing)}; rebuild the workbook")
+
+    # -- geometry --
+    def _bounds(self) -> tuple[int, int, int, int]:
+        from openpyxl.utils.cell import range_boundaries
+
+        c1, r1, c2, r2 = range_boundaries(self.table.ref)
+        return c1, r1, c2, r2
+
+    def _read_headers(self) -> None:
+        c1, r1, c2, _ = self._bounds()
+        cells = self.ws._cells
+        self.headers = []
+        for i, c in enumerate(range(c1, c2 + 1)):
+            cell = cells.get((r1, c))
+            self.headers.append(_header_text(cell.value if cell is not None else None, i))
+        self._col = {}
+        for i, h in enumerate(self.headers):
+            self._col.setdefault(h, c1 + i)
+
+    @property
+    def first_row(self) -> int:
+        return self._bounds()[1] + 1
+
+    @property
+    def last_row(self) -> int:
+        return self._bounds()[3]
+
+    def _set_ref(self, last_row: int) -> None:
+        from openpyxl.utils import get_column_letter
+
+        c1, r1, c2, _ = self._bounds()
+        ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{max(last_row, r1 + 1)}"
+        self.table.ref = ref
+        if self.table.autoFilter is not None:
+            self.table.autoFilter.ref = ref
+            self.table.autoFilter.sortState = None  # the saved sort covered the old rows
+        if self.table.sortState is not None:
+            self.table.sortState = None
+
+    # -- reading --
+    def read(self) -> TableData:
+        c1, _, c2, _ = self._bounds()
+        first, last = self.first_row, self.last_row
+        cells = self.ws._cells
+        ours = {self._col[c.header] for c in self.layout.columns if c.header in self._col}
+        rows: list[list[Any]] = []
+        for r in range(first, last + 1):
+            values = []
+            for c in range(c1, c2 + 1):
+                cell = cells.get((r, c))
+                if cell is None:
+                    values.append(None)
+                    continue
+                v = cell.value
+                if cell.data_type == "f" and c in ours:
+                    cached = self.book.cached_value(self.name, r, c)
+                    v = cached if cached is not None else Uncomputed(str(getattr(v, "text", v)))
+                values.append(v)
+            rows.append(values)
+        return TableData(self.name, list(self.headers), rows)
+
+    def selected_rows(self) -> list[int]:
+        from openpyxl.worksheet.cell_range import MultiCellRange
+
+        first, last = self.first_row, self.last_row
+        if self.name in self.book._selection:
+            return [i for i in self.book._selection[self.name] if 0 <= i <= last - first]
+        rows: set[int] = set()
+        for sel in self.ws.sheet_view.selection or ():
+            if not sel.sqref:
+                continue
+            for rng in MultiCellRange(str(sel.sqref)).ranges:
+                for r in range(max(rng.min_row, first), min(rng.max_row, last) + 1):
+                    rows.add(r - first)
+        return sorted(rows)
+
+    # -- writing --
+    def _cell(self, row: int, header: str):
+        col = self._col.get(header)
+        if col is None:
+            return None
+        return self.ws.cell(self.first_row + row, col)
+
+    def _put(self, cell, header: str, value: Any) -> None:
+        fmt = self._formats.get(header)
+        if fmt and cell.number_format == "General" and value is not None:
+            cell.number_format = fmt
+        put_file_cell(cell, value)
+
+    def write(self, updates: Mapping[int, Mapping[str, Any]]) -> None:
+        n = self.last_row - self.first_row + 1
+        for row, values in updates.items():
+            if not 0 <= row < n:
+                raise IndexError(f"row {row} is outside table {self.table.displayName}")
+            for header, value in values.items():
+                cell = self._cell(row, header)
+                if cell is not None:
+                    self._put(cell, header, value)
+
+    def _blank_row(self, r: int) -> bool:
+        cells = self.ws._cells
+        for c in self.layout.columns:
+            col = self._col.get(c.header)
+            cell = cells.get((r, col)) if col else None
+            if cell is not None and cell.value not in (None, ""):
+                return False
+        return True
+
+    def _move_rows(self, first: int, last: int, delta: int) -> None:
+        """Move rows first..last of the table's columns by delta rows (cells only)."""
+        from openpyxl.formula.translate import Translator
+
+        if delta == 0 or last < first:
+            return
+        c1, _, c2, _ = self._bounds()
+        cells = self.ws._cells
+        order = range(last, first - 1, -1) if delta > 0 else range(first, last + 1)
+        for r in order:
+            for c in range(c1, c2 + 1):
+                cell = cells.pop((r, c), None)
+                dest = (r + delta, c)
+                if cell is None:
+                    cells.pop(dest, None)
+                    continue
+                cells[dest] = cell
+                cell.row = r + delta
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.value = Translator(cell.value, cell.coordinate).translate_formula(row_delta=delta)
+
+    def _below_end(self) -> int:
+        """Last sheet row holding anything in the table's columns below the table."""
+        c1, _, c2, r2 = self._bounds()
+        end = r2
+        for (r, c), cell in self.ws._cells.items():
+            if r > end and c1 <= c <= c2 and (cell.value is not None or cell.has_style):
+                end = r
+        return end
+
+    def append(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        first, last = self.first_row, self.last_row
+        free = 0
+        while last - free >= first and self._blank_row(last - free):
+            free += 1
+        start = last - free + 1           # first sheet row to fill
+        extra = max(0, len(rows) - free)  # rows the table must grow by
+        if extra:
+            below = self._below_end()
+            if below > last:
+                self._move_rows(last + 1, below, extra)
+            self._grow_validations(last, last + extra)
+            self._set_ref(last + extra)
+        template = first if start > first else None
+        c1, _, c2, _ = self._bounds()
+        cells = self.ws._cells
+        user_cols = [c for h, c in self._col.items() if h not in self.layout.headers]
+        for i, values in enumerate(rows):
+            r = start + i
+            if r > last and template is not None:
+                for c in range(c1, c2 + 1):
+                    src = cells.get((template, c))
+                    if src is not None and src.has_style:
+                        self.ws.cell(r, c)._style = copy.copy(src._style)
+                self._fill_user_formulas(user_cols, last, r)
+            for header, value in values.items():
+                cell = self._cell(r - first, header)
+                if cell is not None:
+                    self._put(cell, header, value)
+        if template is not None:
+            new = [(r - first, c.header) for r in range(last + 1, start + len(rows))
+                   for c in self.layout.columns]
+            self.highlight(new, on=False)
+
+    def _fill_user_formulas(self, cols: list[int], source_row: int, row: int) -> None:
+        from openpyxl.formula.translate import Translator
+
+        for c in cols:
+            src = self.ws._cells.get((source_row, c))
+            if src is not None and src.data_type == "f" and isinstance(src.value, str):
+                self.ws.cell(row, c).value = Translator(src.value, src.coordinate).translate_formula(
+                    row_delta=row - source_row)
+
+    def _grow_validations(self, old_last: int, new_last: int) -> None:
+        """Drop-down lists that covered the table body down to its last row follow it."""
+        from openpyxl.worksheet.cell_range import MultiCellRange
+
+        c1, _, c2, _ = self._bounds()
+        for dv in self.ws.data_validations.dataValidation:
+            changed = False
+            ranges = []
+            for rng in dv.sqref.ranges:
+                if rng.max_row == old_last and c1 <= rng.min_col and rng.max_col <= c2:
+                    rng = copy.copy(rng)
+                    rng.expand(down=new_last - old_last)
+                    changed = True
+                ranges.append(rng.coord)
+            if changed:
+                dv.sqref = MultiCellRange(" ".join(ranges))
+
+    def delete_rows(self, rows: Iterable[int]) -> None:
+        first, last = self.first_row, self.last_row
+        drop = sorted({first + i for i in rows if 0 <= i <= last - first})
+        if not drop:
+            return
+        c1, _, c2, _ = self._bounds()
+        cells = self.ws._cells
+        for r in drop:
+            for c in range(c1, c2 + 1):
+                cells.pop((r, c), None)
+        dropset = set(drop)
+        write = first
+        r = first
+        while r <= last:  # move each block of kept rows up into the gap
+            if r in dropset:
+                r += 1
+                continue
+            block_end = r
+            while block_end + 1 <= last and block_end + 1 not in dropset:
+                block_end += 1
+            self._move_rows(r, block_end, write - r)
+            write += block_end - r + 1
+            r = block_end + 1
+        below = self._below_end()
+        if below > last:  # cells under the table move up with it, as in Excel
+            self._move_rows(last + 1, below, -len(drop))
+        self._set_ref(max(write - 1, first))
+
+    def highlight(self, cells: Iterable[tuple[int, str]], on: bool = True) -> None:
+        from openpyxl.styles import PatternFill
+
+        first = self.first_row
+        for row, header in cells:
+            col = self._col.get(header)
+            if col is None:
+                continue
+            if on:
+                self.ws.cell(first + row, col).fill = PatternFill("solid", fgColor=HIGHLIGHT_RGB)
+            else:
+                cell = self.ws._cells.get((first + row, col))
+                if cell is not None and cell.fill is not None and cell.fill.fill_type == "solid" \
+                        and cell.fill.fgColor is not None and cell.fill.fgColor.rgb == HIGHLIGHT_RGB:
+                    cell.fill = PatternFill(fill_type=None)
+
+
+# ----- xlwings: the open workbook in Excel -------------------------------------------
+
+_NUMBERLIKE = re.compile(r"^\s*[-+(]?[\d.,:/ ]*\d[\d.,:/ %)eE-]*\s*$")
+
+
+def live_value(value: Any) -> Any:
+    """The value to hand Excel so that text stays text.
+
+    A leading apostrophe is Excel's own "this is text" mark: it is not part of the
+    value, reading the cell gives the text back without it. Used for text Excel would
+    run as a formula and for text it would turn into a number or date (phones, codes).
+    """
+    if isinstance(value, str) and value:
+        if is_risky_text(value) or _NUMBERLIKE.match(value) or value.upper() in ("TRUE", "FALSE") \
+                or value.startswith("'"):
+            return "'" + value
+        return value
+    if value == "":
+        return None
+    return value
+
+
+def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for r in sorted(set(rows)):
+        if out and out[-1][1] == r - 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
+
+
+class LiveSheet:
+    """The layout's table on a sheet of the workbook open in Excel (xlwings)."""
+
+    def __init__(self, book: "LiveWorkbook", sheet, layout: SheetLayout):
+        self.book = book
+        self.sheet = sheet
+        self.name = sheet.name
+        self.layout = layout
+        names = [t.name for t in sheet.tables]
+        if layout.table in names:
+            self.table = sheet.tables[layout.table]
+        elif len(names) == 1:
+            self.table = sheet.tables[0]
+        else:
+            raise SheetError(f"sheet {self.name!r} has no table {layout.table}; rebuild the workbook")
+        self._load_geometry()
+
+    def _load_geometry(self) -> None:
+        header = self.table.header_row_range
+        self.headers = [_header_text(v, i) for i, v in
+                        enumerate(header.options(ndim=1).value)]
+        self._col = {}
+        for i, h in enumerate(self.headers):
+            self._col.setdefault(h, i)
+        self._top = header.row           # sheet row of the header
+        self._left = header.column       # sheet column of the first table column
+        body = self.table.data_body_range
+        self._n = 0 if body is None else body.shape[0]
+
+    def read(self) -> TableData:
+        self._load_geometry()
+        body = self.table.data_body_range
+        rows = [] if body is None else body.options(ndim=2, empty=None).value
+        return TableData(self.name, list(self.headers), [list(r) for r in rows])
+
+    def selected_rows(self) -> list[int]:
+        sel = self.book.book.selection
+        if sel is None or sel.sheet.name != self.name:
+            return []
+        out: set[int] = set()
+        areas = getattr(sel, "areas", None) or [sel]
+        first = self._top + 1
+        for area in areas:
+            for r in range(area.row, area.row + area.shape[0]):
+                if first <= r < first + self._n:
+                    out.add(r - first)
+        return sorted(out)
+
+    def _range(self, row0: int, row1: int, header: str):
+        col = self._left + self._col[header]
+        return self.sheet.range((self._top + 1 + row0, col), (self._top + 1 + row1, col))
+
+    def write(self, updates: Mapping[int, Mapping[str, Any]]) -> None:
+        by_header: dict[str, dict[int, Any]] = {}
+        for row, values in updates.items():
+            for header, value in values.items():
+                if header in self._col:
+                    by_header.setdefault(header, {})[row] = value
+        for header, column in by_header.items():
+            for a, b in _runs(column):  # one Excel call per run of adjacent rows
+                self._range(a, b, header).value = [[live_value(column[r])] for r in range(a, b + 1)]
+
+    def append(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        self._load_geometry()
+        empty = self.table.insert_row_range is not None
+        start = 0 if empty else self._n
+        extra = len(rows) - (1 if empty else 0)
+        if extra > 0:
+            ncols = len(self.headers)
+            last = self._top + max(self._n, 1)
+            below = self.sheet.range((last + 1, self._left), (last + extra, self._left + ncols - 1))
+            below.insert(shift="down")  # keep whatever sits under the table
+            self.table.resize(self.sheet.range((self._top, self._left),
+                                               (last + extra, self._left + ncols - 1)))
+            self._n = max(self._n, 1) + extra
+        self.write({start + i: values for i, values in enumerate(rows)})
+
+    def delete_rows(self, rows: Iterable[int]) -> None:
+        self._load_geometry()
+        for i in sorted(set(rows), reverse=True):
+            if 0 <= i < self._n:
+                self.table.rows[i].delete()
+        self._load_geometry()
+
+    def highlight(self, cells: Iterable[tuple[int, str]], on: bool = True) -> None:
+        for row, header in cells:
+            if header not in self._col:
+                continue
+            rng = self._range(row, row, header)
+            if on:
+                rng.color = HIGHLIGHT_RGB_TUPLE
+            elif rng.color == HIGHLIGHT_RGB_TUPLE:
+                rng.color = None
+
+
+class LiveWorkbook:
+    """The workbook open in Excel; `LiveWorkbook.caller()` inside a RunPython call."""
+
+    def __init__(self, book, ui: UI | None = None):
+        self.book = book
+        self.ui: UI = ui or ExcelUI(book)
+        self._sheets: dict[str, LiveSheet] = {}
+
+    @classmethod
+    def caller(cls) -> "LiveWorkbook":
+        import xlwings as xw
+
+        return cls(xw.Book.caller())
+
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.book.sheets]
+
+    def active_sheet_name(self) -> str:
+        return self.book.sheets.active.name
+
+    def table_sheet(self, name: str) -> LiveSheet:
+        if name not in self._sheets:
+            if name not in self.sheet_names():
+                raise SheetError(f"the workbook has no sheet {name!r}")
+            self._sheets[name] = LiveSheet(self, self.book.sheets[name], layout_for_sheet(name))
+        return self._sheets[name]
+
+    def _name_range(self, name: str):
+        try:
+            return self.book.names[name].refers_to_range
+        except Exception:  # a missing name is not an error for the Home sheet
+            return None
+
+    def get_name(self, name: str) -> Any:
+        rng = self._name_range(name)
+        return None if rng is None else rng.value
+
+    def set_name(self, name: str, value: Any) -> None:
+        rng = self._name_range(name)
+        if rng is not None:
+            rng.value = live_value(value)
+
+    def write_block(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
+        if sheet in self.sheet_names():
+            ws = self.book.sheets[sheet]
+            ws.clear_contents()
+        else:
+            ws = self.book.sheets.add(sheet, after=self.book.sheets[-1])
+        if rows:
+            ws.range("A1").value = [[live_value(v) for v in r] for r in rows]
+            ws.range((1, 1), (1, len(rows[0]))).font.bold = True
+        ws.activate()
+
+    def save(self) -> None:
+        """Nothing to do: the user saves the open workbook in Excel."""
+
+    def busy(self):
+        """Context manager: no screen redraw or recalculation while many cells change."""
+        return _ExcelBusy(self.book.app)
+
+
+class _ExcelBusy:
+    def __init__(self, app):
+        self.app = app
+
+    def __enter__(self):
+        self._state = (self.app.screen_updating, self.app.calculation)
+        self.app.screen_updating = False
+        self.app.calculation = "manual"
+        return self
+
+    def __exit__(self, *exc):
+        self.app.screen_updating, self.app.calculation = self._state[0], self._state[1]
+        return False
+
+
+class ExcelUI:
+    """Prompts for the live workbook: Excel's message box, and Tk for typed answers.
+
+    Excel's InputBox cannot hide what is typed, so passwords (and, for consistency,
+    every typed answer) are asked in a small Tk dialog in the Python process.
+    """
+
+    def __init__(self, book):
+        self.app = book.app
+
+    def message(self, text: str, title: str = "CIMS") -> None:
+        self.app.alert(text, title=title, buttons="ok")
+
+    def confirm(self, text: str, title: str = "CIMS") -> bool:
+        return self.app.alert(text, title=title, buttons="yes_no") == "yes"
+
+    def ask(self, prompt: str, title: str = "CIMS", default: str = "") -> str | None:
+        from .live_session import tk_ask
+
+        return tk_ask(title, prompt, default=default)
+
+    def ask_password(self, prompt: str, title: str = "CIMS") -> str | None:
+        from .live_session import tk_ask
+
+        return tk_ask(title, prompt, secret=True)
+
+    def progress(self, done: int, total: int, text: str) -> None:
+        pct = f" {100 * done // total}%" if total else ""
+        self.app.status_bar = f"CIMS: {text}{pct}"
+
+    def clear_progress(self) -> None:
+        self.app.status_bar = False

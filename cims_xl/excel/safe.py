@@ -1,0 +1,56 @@
+"""Writing cells safely: text that a spreadsheet would run as a formula stays text.
+
+Any text starting with =, +, -, @, tab or CR is written as a string cell (never a
+formula); reading it back gives the same text. Used by every export we write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_risky(text: str) -> bool:
+    return bool(text) and text[0] in FORMULA_TRIGGERS
+
+
+def set_cell(cell, value: Any) -> None:
+    """Assign `value` to an openpyxl cell; risky text becomes a plain string cell."""
+    if isinstance(value, Decimal):
+        value = float(value)
+    elif isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    if isinstance(value, str) and is_risky(value):
+        cell.value = value
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        return
+    cell.value = value
+
+
+def write_rows_xlsx(path: Path, sheets: dict[str, Iterable[dict]]) -> None:
+    """A plain workbook: one sheet per name, a header row from the dict keys."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name[:31])
+        rows = list(rows)
+        headers: list[str] = []
+        for r in rows:
+            for k in r:
+                if k not in headers:
+                    headers.append(k)
+        for col, h in enumerate(headers, 1):
+            set_cell(ws.cell(1, col), h)
+        for i, r in enumerate(rows, 2):
+            for col, h in enumerate(headers, 1):
+                v = r.get(h)
+                if isinstance(v, (list, dict)):
+                    v = str(v)
+                set_cell(ws.cell(i, col), v)
+    wb.save(path)

@@ -1,0 +1,25 @@
+"""Errors the importer raises before it writes anything."""
+
+from __future__ import annotations
+
+from ..errors import CimsError
+
+
+class ImportRefused(CimsError):
+    """The file cannot be imported as it is; the message says why and what to do."""
+
+    exit_code = 4
+
+
+class AmbiguousDates(ImportRefused):
+    """A date column reads both day-first and month-first; the user must choose."""
+
+    def __init__(self, columns: dict[str, list[str]]):
+        self.columns = dict(columns)
+        parts = []
+        for column, examples in self.columns.items():
+            shown = ", ".join(f"'{e}'" for e in examples[:4])
+            parts.append(f"column '{column}' (e.g. {shown})")
+        super().__init__(
+            "dates could be day/month or month/day in " + "; ".join(parts)
+            + ". Nothing was imported. Say which with --date-order DMY or --date-order MDY.")

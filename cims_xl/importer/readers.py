@@ -1,0 +1,378 @@
+"""Readers: any spreadsheet or text file people have, as rows of raw cell values.
+
+`open_sheet(path, sheet)` looks at the file's bytes (not its extension), picks a
+reader and returns a `RawSheet` whose `rows()` yields `(row_number, values)` with the
+row number as Excel shows it (1-based) and values as the cells hold them: str,
+float, int, bool, datetime.date/datetime/time, or "" for an empty cell. `rows()` may
+be called more than once (the importer reads twice: once to look, once to write).
+
+- .xlsx/.xlsm/.xlsb/.xls/.ods: python-calamine (fast; also reads Strict OOXML, which
+  openpyxl sees as a workbook without sheets). A sheet whose XML is larger than
+  `STREAM_THRESHOLD` is read by `xlsx_stream` instead, which keeps memory flat
+  whatever the number of rows (calamine loads the whole sheet).
+- .csv/.txt/.tsv (and "xls" files that are really text): the encoding is detected
+  (BOMs, UTF-8, GB18030, Shift_JIS, Big5, cp1252, UTF-16 without BOM), the
+  delimiter sniffed (comma, semicolon, tab, pipe) and a decimal comma recognised.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .errors import ImportRefused
+
+STREAM_THRESHOLD = 64 * 1024 * 1024   # uncompressed sheet XML; ~150k rows of 10 columns
+SAMPLE_BYTES = 1 << 20
+CSV_FIELD_LIMIT = 64 * 1024 * 1024
+
+MergedRange = tuple[tuple[int, int], tuple[int, int]]   # ((row0, col0), (row1, col1)), 0-based
+
+
+@dataclass
+class RawSheet:
+    """One sheet (or a whole text file) ready to be read row by row."""
+
+    path: Path
+    format: str                        # "xlsx", "xls", "ods", "xlsb", "csv"
+    sheet: str | None = None
+    sheet_names: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal_comma: bool = False
+    merged: list[MergedRange] = field(default_factory=list)
+    streamed: bool = False
+    _rows_factory: object = None
+    _closer: object = None
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        return self._rows_factory()  # type: ignore[misc]
+
+    def close(self) -> None:
+        if self._closer is not None:
+            try:
+                self._closer()
+            finally:
+                self._closer = None
+
+    def __enter__(self) -> "RawSheet":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def sniff_format(path: Path) -> str:
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+        except zipfile.BadZipFile:
+            raise ImportRefused(f"{path.name} looks like a zip/xlsx file but is damaged") from None
+        if "content.xml" in names and "mimetype" in names:
+            return "ods"
+        if any(n.startswith("xl/") and n.endswith(".bin") for n in names):
+            return "xlsb"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        raise ImportRefused(f"{path.name} is a zip file but not a spreadsheet")
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"       # OLE compound file: .xls, or an encrypted .xlsx
+    return "csv"
+
+
+def open_sheet(path: str | Path, sheet: str | int | None = None) -> RawSheet:
+    """Open `path` and choose the sheet (by name, 1-based number, or the first one with data)."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportRefused(f"no such file: {path}")
+    if path.is_dir():
+        raise ImportRefused(f"{path} is a folder, not a file")
+    if path.stat().st_size == 0:
+        raise ImportRefused(f"{path.name} is empty")
+    fmt = sniff_format(path)
+    if fmt == "csv":
+        return _open_text(path)
+    return _open_workbook(path, fmt, sheet)
+
+
+# ----- workbooks -----------------------------------------------------------------------
+
+def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several unrelated classes
+        text = str(exc)
+        if fmt == "xls" and _is_encrypted_ooxml(path):
+            raise ImportRefused(f"{path.name} is protected with a password; open it in Excel, "
+                                "remove the password and save it again") from None
+        if "password" in text.lower():
+            raise ImportRefused(f"{path.name} is protected with a password; open it in Excel, "
+                                "remove the password and save it again") from None
+        raise ImportRefused(f"{path.name} could not be read as a spreadsheet "
+                            f"({text.splitlines()[0][:120] if text else type(exc).__name__}); "
+                            "open it in Excel and save it as .xlsx or .csv") from None
+    names = list(wb.sheet_names)
+    worksheet_names = [m.name for m in wb.sheets_metadata
+                       if str(m.typ).endswith("WorkSheet")] or names
+    if not names:
+        wb.close()
+        raise ImportRefused(f"{path.name} has no sheets")
+    chosen = _choose_sheet(wb, path, names, worksheet_names, sheet)
+
+    if fmt == "xlsx":
+        from . import xlsx_stream
+        part = xlsx_stream.sheet_part(path, chosen)
+        if part is not None and part.file_size > STREAM_THRESHOLD:
+            wb.close()
+            reader = xlsx_stream.StreamingSheet(path, part.filename)
+            return RawSheet(path, fmt, chosen, names, merged=reader.merged, streamed=True,
+                            _rows_factory=reader.rows, _closer=reader.close)
+
+    try:
+        ws = wb.get_sheet_by_name(chosen)
+    except Exception as exc:
+        wb.close()
+        raise ImportRefused(f"sheet '{chosen}' of {path.name} could not be read: {exc}") from None
+    merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (ws.merged_cell_ranges or [])]
+    start = ws.start
+
+    def rows() -> Iterator[tuple[int, list]]:
+        if start is None:
+            return
+        r0, c0 = start
+        pad = [""] * c0
+        for i, values in enumerate(ws.iter_rows()):
+            yield r0 + i + 1, (pad + list(values)) if c0 else list(values)
+
+    return RawSheet(path, fmt, chosen, names, merged=merged, _rows_factory=rows, _closer=wb.close)
+
+
+def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
+                  sheet: str | int | None) -> str:
+    if sheet is not None and str(sheet) != "":
+        if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
+            n = int(sheet)
+            if 1 <= n <= len(names):
+                return names[n - 1]
+            raise ImportRefused(f"{path.name} has {len(names)} sheet(s); there is no sheet {n}")
+        if sheet in names:
+            return sheet
+        lowered = {n.strip().casefold(): n for n in names}
+        if str(sheet).strip().casefold() in lowered:
+            return lowered[str(sheet).strip().casefold()]
+        raise ImportRefused(f"{path.name} has no sheet '{sheet}'; its sheets are: "
+                            + ", ".join(f"'{n}'" for n in names))
+    for name in worksheets:
+        try:
+            ws = wb.get_sheet_by_name(name)
+        except Exception:
+            continue
+        if ws.height and any(str(v).strip() for row in ws.to_python(nrows=50) for v in row):
+            return name
+    raise ImportRefused(f"every sheet of {path.name} is empty")
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    with open(path, "rb") as f:
+        data = f.read(1 << 16)
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+# ----- text files ----------------------------------------------------------------------
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def detect_encoding(sample: bytes, *, complete: bool) -> str:
+    """The text encoding of `sample` (the start of a file, or all of it when `complete`)."""
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name
+    if len(sample) >= 4:
+        even_nuls = sample[0::2].count(0)
+        odd_nuls = sample[1::2].count(0)
+        half = len(sample) // 2
+        if odd_nuls > half * 0.3 and even_nuls < half * 0.05:
+            return "utf-16-le"
+        if even_nuls > half * 0.3 and odd_nuls < half * 0.05:
+            return "utf-16-be"
+    if _decodes(sample, "utf-8", complete):
+        return "utf-8"
+    best, best_score = None, 0.0
+    for name in ("gb18030", "cp932", "big5"):
+        if _decodes(sample, name, complete):
+            score = _cjk_plausibility(sample, name, complete)
+            if score > best_score:
+                best, best_score = name, score
+    if best is not None and best_score >= 0.7:
+        return best
+    if _decodes(sample, "cp1252", complete):
+        return "cp1252"
+    try:  # last resort: ask charset-normalizer
+        import charset_normalizer
+        guess = charset_normalizer.from_bytes(sample).best()
+        if guess is not None:
+            return guess.encoding
+    except Exception:  # pragma: no cover - detector trouble is not the user's problem
+        pass
+    return "latin-1"
+
+
+def _decodes(sample: bytes, encoding: str, complete: bool) -> bool:
+    dec = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        dec.decode(sample, final=complete)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _cjk_plausibility(sample: bytes, encoding: str, complete: bool) -> float:
+    """Share of non-ASCII characters that are common in text written in `encoding`'s language."""
+    text = codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=complete)
+    chars = [c for c in text if ord(c) > 127]
+    if not chars:
+        return 0.0
+    common = 0
+    for c in chars:
+        o = ord(c)
+        if 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E:        # CJK punctuation, full-width
+            common += 1
+        elif encoding == "gb18030":
+            common += _in_gb2312(c)
+        elif encoding == "cp932":
+            if 0x3040 <= o <= 0x30FF:                              # hiragana, katakana
+                common += 1
+            elif 0x4E00 <= o <= 0x9FFF:
+                common += _jis_level1(c)
+        elif encoding == "big5" and 0x4E00 <= o <= 0x9FFF:
+            common += _big5_common(c)
+    return common / len(chars)
+
+
+def _in_gb2312(c: str) -> bool:
+    try:
+        b = c.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and b[0] >= 0xA1
+
+
+def _jis_level1(c: str) -> bool:
+    try:
+        b = c.encode("shift_jis")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and 0x88 <= b[0] <= 0x98
+
+
+def _big5_common(c: str) -> bool:
+    try:
+        b = c.encode("big5")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and 0xA4 <= b[0] <= 0xC6
+
+
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})*,\d+$|^[-+]?\d+,\d+$")
+_DECIMAL_POINT = re.compile(r"^[-+]?\d+\.\d+$")
+
+
+def _open_text(path: Path) -> RawSheet:
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        sample = f.read(SAMPLE_BYTES)
+    complete = size <= SAMPLE_BYTES
+    head = sample.lstrip()[:512].lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table")):
+        raise ImportRefused(f"{path.name} is a web page or XML file, not a spreadsheet; "
+                            "open it in Excel and save it as .xlsx or .csv")
+    encoding = detect_encoding(sample, complete=complete)
+    text = codecs.getincrementaldecoder(encoding)("replace").decode(sample, final=complete)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text[:4096]:
+        raise ImportRefused(f"{path.name} is not a text file (it contains binary data); "
+                            "open it in Excel and save it as .xlsx or .csv")
+    delimiter = _sniff_delimiter(text)
+    decimal_comma = _sniff_decimal_comma(text, delimiter)
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+
+    def rows() -> Iterator[tuple[int, list]]:
+        with open(path, "r", encoding=encoding, errors="strict", newline="") as f:
+            if encoding in ("utf-8",):
+                first = f.read(1)
+                if first != "\ufeff":
+                    f.seek(0)
+            reader = csv.reader(f, delimiter=delimiter, quotechar='"', doublequote=True,
+                                skipinitialspace=False, strict=False)
+            n = 0
+            try:
+                for n, values in enumerate(reader, start=1):
+                    yield n, values
+            except UnicodeDecodeError as exc:
+                raise ImportRefused(
+                    f"{path.name} is not consistently {encoding} (a byte near row {n + 1} "
+                    f"cannot be read: {exc.reason}); save it again as UTF-8 CSV") from None
+            except csv.Error as exc:
+                raise ImportRefused(f"{path.name} row {n + 1}: not a readable CSV line ({exc})") from None
+
+    return RawSheet(path, "csv", None, [], encoding=encoding, delimiter=delimiter,
+                    decimal_comma=decimal_comma, _rows_factory=rows)
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    if not lines:
+        return ","
+    best, best_score = ",", -1.0
+    for cand in (",", ";", "\t", "|"):
+        counts = []
+        try:
+            for row in csv.reader(io.StringIO("\n".join(lines[:30])), delimiter=cand):
+                counts.append(len(row))
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        header = counts[0]
+        if header <= 1:
+            continue
+        consistent = sum(1 for c in counts if c == header) / len(counts)
+        score = consistent * 10 + min(header, 50) / 50
+        if score > best_score:
+            best, best_score = cand, score
+    return best
+
+
+def _sniff_decimal_comma(text: str, delimiter: str) -> bool:
+    if delimiter == ",":
+        return False
+    comma = point = 0
+    for row in csv.reader(io.StringIO("\n".join(text.splitlines()[:500])), delimiter=delimiter):
+        for v in row:
+            v = v.strip()
+            if _DECIMAL_COMMA.match(v):
+                comma += 1
+            elif _DECIMAL_POINT.match(v) and len(v.rpartition(".")[2]) != 3:
+                point += 1
+    return comma > 0 and point == 0
+
+
+if sys.version_info < (3, 11):  # pragma: no cover
+    raise ImportError("cims_xl needs Python 3.11 or later")

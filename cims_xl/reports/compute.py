@@ -1,0 +1,998 @@
+"""The report pivots: pure pandas/numpy from entity frames to report tables.
+
+Input frames are what `cims_xl.services.frames.load_frame(session, kind)` returns
+(columns = field keys of `cims_xl.domain.schema` plus meta columns; money float64;
+date fields datetime64 naive; datetime fields datetime64 UTC), keyed by entity kind
+("customer", "order", "opportunity", "ticket") plus "stage_history"
+(opportunity_id, from_stage, to_stage, changed_at, changed_by). Missing frames count
+as empty, so every function can be tested on small hand-built frames.
+
+Definitions (also shown to users in docs/reports.md terms):
+- Sales are order amounts; cancelled orders are left out; currencies are not
+  converted. "Orders" counts distinct order numbers (a row without one is one order).
+- Filters: the date range applies to the order date, to an opportunity's close date
+  (closed ones) or expected close (open ones), to a ticket's local opening date, and to
+  the month a customer first ordered; `owner` keeps the customers that owner owns (and
+  their orders and tickets) and the opportunities they own; `region` keeps orders in
+  that region and the customers (with their opportunities and tickets) who ordered
+  there or whose province is that name. Text filters ignore case.
+- Times are stored in UTC and shown in the report's time zone (Asia/Shanghai unless
+  configured); months and dates of datetimes are local.
+- Service: a target is met when the response (resolution) came by its due time; a
+  ticket still waiting counts as missed once its due time has passed, and is not
+  counted before that. Resolution time leaves out time spent Pending.
+- Pipeline: win rate = won ÷ (won + lost) closed in the period; days to close = close
+  date − local creation date of won deals; stage velocity = average days between
+  entering a stage and leaving it (stays not yet ended are left out).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from ..domain import sla
+from ..domain.pipeline import default_probability
+from ..domain.schema import (ENTITIES, META_KEYS, OPEN_STAGES, OPEN_TICKET_STATUSES,
+                             PRIORITIES, RFM_SEGMENTS, STAGES)
+from .model import (COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT, ChartSpec,
+                    ReportSheet, ReportTable)
+
+DEFAULT_TZ = "Asia/Shanghai"
+EXCLUDED_ORDER_STATUSES = ("Cancelled",)
+TOP_DIMENSIONS = 8            # wide month × dimension pivots: top n columns + "Other"
+TOP_CUSTOMERS = 20
+TOP_LOST_REASONS = 10
+BLANK = "(blank)"
+OTHER = "Other"
+AGE_BUCKETS = (("< 1 day", 0.0), ("1-3 days", 1.0), ("3-7 days", 3.0),
+               ("7-30 days", 7.0), ("30+ days", 30.0))
+
+SALES, PIPELINE, SERVICE, SEGMENTS = ("Report - Sales", "Report - Pipeline",
+                                      "Report - Service", "Report - Segments")
+REPORT_SHEETS = (SALES, PIPELINE, SERVICE, SEGMENTS)
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    owner: str | None = None
+    region: str | None = None
+    include_personal: bool = False
+
+    def as_dict(self) -> dict:
+        return {"date_from": self.date_from, "date_to": self.date_to, "owner": self.owner,
+                "region": self.region, "include_personal": self.include_personal}
+
+
+# ----- entry points -----------------------------------------------------------------
+
+def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to=None,
+                  owner: str | None = None, region: str | None = None,
+                  include_personal: bool, tz: str | ZoneInfo = DEFAULT_TZ,
+                  as_of: dt.datetime | None = None, targets=None,
+                  sheets: tuple[str, ...] = REPORT_SHEETS) -> dict[str, ReportSheet]:
+    """All four report sheets (or those named in `sheets`) computed with one set of filters.
+
+    include_personal=False (viewers) leaves customer names and ticket subjects out: the
+    top-customers table then shows customer ids only.
+    """
+    filters = Filters(_to_date(date_from), _to_date(date_to), _blank_to_none(owner),
+                      _blank_to_none(region), include_personal)
+    ctx = _Context(frames, filters, tz, as_of, targets)
+    builders = {SALES: sales_report, PIPELINE: pipeline_report, SERVICE: service_report,
+                SEGMENTS: segments_report}
+    return {name: builders[name](ctx) for name in sheets}
+
+
+def build_report(sheet: str, frames: Mapping[str, pd.DataFrame], **kw) -> ReportSheet:
+    """One report sheet (each sheet has its own filter cells)."""
+    return build_reports(frames, sheets=(sheet,), **kw)[sheet]
+
+
+# ----- shared preparation -------------------------------------------------------------
+
+class _Context:
+    """Filtered frames and arrays computed once and shared by the pivots."""
+
+    def __init__(self, frames, filters: Filters, tz, as_of, targets):
+        self.filters = filters
+        self.tz = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+        self.as_of = sla.to_utc(as_of) or dt.datetime.now(dt.timezone.utc)
+        self.as_of_ts = pd.Timestamp(self.as_of)
+        self.local_today = self.as_of.astimezone(self.tz).date()
+        self.targets = targets or sla.DEFAULT_TARGETS
+        self.raw = {k: _frame(frames, k) for k in ("customer", "order", "opportunity", "ticket")}
+        self.history = frames.get("stage_history")
+        self._customers = None
+        self._orders = None
+
+    # customers kept by the owner/region filters (ids), None = all
+    def customer_scope(self) -> pd.Index | None:
+        f = self.filters
+        if f.owner is None and f.region is None:
+            return None
+        cust = self.raw["customer"]
+        keep = np.ones(len(cust), dtype=bool)
+        if f.owner is not None:
+            keep &= _eq_text(cust["owner"], f.owner)
+        if f.region is not None:
+            orders = self.raw["order"]
+            in_region = orders.loc[_eq_text(orders["region"], f.region), "customer_id"]
+            keep &= cust["id"].isin(pd.unique(in_region)).to_numpy() | _eq_text(cust["province"], f.region)
+        return pd.Index(cust.loc[keep, "id"])
+
+    def customers(self) -> pd.DataFrame:
+        if self._customers is None:
+            scope = self.customer_scope()
+            cust = self.raw["customer"]
+            self._customers = cust if scope is None else cust[cust["id"].isin(scope)]
+        return self._customers
+
+    def orders(self, *, dated: bool = True) -> "_Orders":
+        """Orders after status, owner and region filters (and the date range if dated)."""
+        if self._orders is None:
+            o = self.raw["order"]
+            keep = ~o["status"].isin(EXCLUDED_ORDER_STATUSES).to_numpy()
+            f = self.filters
+            if f.region is not None:
+                keep &= _eq_text(o["region"], f.region)
+            if f.owner is not None:
+                keep &= o["customer_id"].isin(self.customer_scope()).to_numpy()
+            self._orders = _Orders(o[keep] if not keep.all() else o, self.raw["customer"])
+        if not dated:
+            return self._orders
+        return self._orders.between(self.filters.date_from, self.filters.date_to)
+
+    def local(self, series: pd.Series) -> pd.Series:
+        """UTC datetimes as naive local datetimes (what Excel shows)."""
+        s = _utc(series)
+        return s.dt.tz_convert(self.tz).dt.tz_localize(None)
+
+    def in_range(self, dates: pd.Series) -> np.ndarray:
+        """Mask of naive dates/datetimes inside the filter's date range (inclusive)."""
+        f = self.filters
+        keep = np.ones(len(dates), dtype=bool)
+        d = pd.to_datetime(dates)
+        if f.date_from is not None:
+            keep &= (d >= pd.Timestamp(f.date_from)).to_numpy()
+        if f.date_to is not None:
+            keep &= (d < pd.Timestamp(f.date_to) + pd.Timedelta(days=1)).to_numpy()
+        return keep
+
+
+class _Orders:
+    """Order rows as numpy arrays, with codes for customers and the first line of each order."""
+
+    def __init__(self, o: pd.DataFrame, customers: pd.DataFrame, *, _parent=None, _mask=None):
+        if _parent is not None:
+            p = _parent
+            self.df = p.df[_mask]
+            for name in ("date", "month", "amount", "profit", "first_line", "cust_code"):
+                setattr(self, name, getattr(p, name)[_mask])
+            self.cust_ids = p.cust_ids
+            self.customers = p.customers
+            self._cust_row = p._cust_row
+            return
+        self.df = o
+        self.customers = customers
+        self.date = pd.to_datetime(o["order_date"]).to_numpy().astype("datetime64[D]")
+        self.month = self.date.astype("datetime64[M]")
+        self.amount = np.nan_to_num(o["amount"].to_numpy(dtype="float64", na_value=np.nan))
+        self.profit = np.nan_to_num(o["profit"].to_numpy(dtype="float64", na_value=np.nan))
+        numbers = o["order_number"]
+        self.first_line = (~numbers.duplicated() | numbers.isna()).to_numpy()
+        self.cust_code, uniques = pd.factorize(o["customer_id"])
+        self.cust_ids = pd.Index(uniques)
+        # row of each order customer in the customers frame (-1: unknown)
+        self._cust_row = pd.Index(customers["id"]).get_indexer(self.cust_ids) if len(customers) \
+            else np.full(len(self.cust_ids), -1)
+
+    def __len__(self) -> int:
+        return len(self.df)
+
+    def between(self, lo: dt.date | None, hi: dt.date | None) -> "_Orders":
+        if lo is None and hi is None:
+            return self
+        keep = np.ones(len(self.date), dtype=bool)
+        if lo is not None:
+            keep &= self.date >= np.datetime64(lo, "D")
+        if hi is not None:
+            keep &= self.date <= np.datetime64(hi, "D")
+        return _Orders(None, None, _parent=self, _mask=keep)
+
+    def customer_attr(self, column: str) -> np.ndarray:
+        """A customers-frame column for every order row (NaN where unknown)."""
+        values = self.customers[column].to_numpy(dtype=object) if len(self.customers) \
+            else np.array([], dtype=object)
+        per_cust = np.array([values[r] if r >= 0 else None for r in self._cust_row], dtype=object)
+        return per_cust[self.cust_code] if len(self.cust_code) else np.array([], dtype=object)
+
+
+# ----- sales --------------------------------------------------------------------------
+
+def sales_report(ctx: _Context) -> ReportSheet:
+    o = ctx.orders()
+    tables = [
+        sales_by_month(o),
+        sales_by_year(o),
+        sales_by_dimension(o, o.df["region"].to_numpy(dtype=object), "Region", "tblSalesByRegion"),
+        month_pivot(o, o.df["region"].to_numpy(dtype=object), "Region", "tblSalesByMonthRegion"),
+        month_pivot(o, o.df["province"].to_numpy(dtype=object), "Province", "tblSalesByMonthProvince"),
+        month_pivot(o, o.customer_attr("segment"), "Segment", "tblSalesByMonthSegment"),
+        month_pivot(o, o.df["category"].to_numpy(dtype=object), "Category", "tblSalesByMonthCategory"),
+    ]
+    return _sheet(ctx, SALES, "Sales", tables)
+
+
+def sales_by_month(o: _Orders) -> ReportTable:
+    months = _month_range(o.month)
+    codes = _month_codes(o.month, months)
+    n = len(months)
+    df = pd.DataFrame({
+        "Month": months,
+        "Orders": np.bincount(codes, o.first_line.astype(np.int64), minlength=n).astype(np.int64),
+        "Sales": _money(np.bincount(codes, o.amount, minlength=n)),
+        "Profit": _money(np.bincount(codes, o.profit, minlength=n)),
+    })
+    return ReportTable("tblSalesByMonth", "Sales by month", df,
+                       {"Month": MONTH, "Orders": COUNT, "Sales": MONEY, "Profit": MONEY},
+                       ChartSpec("line", "Sales by month", ("Sales",), y_title="Sales"),
+                       {"Orders": "sum", "Sales": "sum", "Profit": "sum"})
+
+
+def sales_by_year(o: _Orders) -> ReportTable:
+    years = o.date.astype("datetime64[Y]").astype(np.int64) + 1970
+    uniq = np.arange(years.min(), years.max() + 1) if len(years) else np.array([], dtype=np.int64)
+    codes = years - (uniq[0] if len(uniq) else 0)
+    n = len(uniq)
+    sales = _money(np.bincount(codes, o.amount, minlength=n)) if n else np.array([])
+    prev = np.r_[np.nan, sales[:-1]] if n else np.array([])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        growth = np.where(prev > 0, sales / prev - 1.0, np.nan)
+    df = pd.DataFrame({
+        "Year": uniq.astype(np.int64),
+        "Orders": np.bincount(codes, o.first_line.astype(np.int64), minlength=n).astype(np.int64) if n else [],
+        "Sales": sales,
+        "Profit": _money(np.bincount(codes, o.profit, minlength=n)) if n else [],
+        "Growth": growth,
+    })
+    return ReportTable("tblSalesByYear", "Sales by year", df,
+                       {"Year": "0", "Orders": COUNT, "Sales": MONEY, "Profit": MONEY, "Growth": PERCENT},
+                       ChartSpec("column", "Sales by year", ("Sales",), y_title="Sales"),
+                       {"Orders": "sum", "Sales": "sum", "Profit": "sum"})
+
+
+def sales_by_dimension(o: _Orders, values: np.ndarray, label: str, name: str) -> ReportTable:
+    codes, uniq = _factorize(values)
+    n = len(uniq)
+    sales = _money(np.bincount(codes, o.amount, minlength=n))
+    total = sales.sum()
+    df = pd.DataFrame({
+        label: uniq,
+        "Orders": np.bincount(codes, o.first_line.astype(np.int64), minlength=n).astype(np.int64),
+        "Sales": sales,
+        "Profit": _money(np.bincount(codes, o.profit, minlength=n)),
+        "Share": sales / total if total else np.zeros(n),
+    }).sort_values(["Sales", label], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return ReportTable(name, f"Sales by {label.lower()}", df,
+                       {"Orders": COUNT, "Sales": MONEY, "Profit": MONEY, "Share": PERCENT},
+                       ChartSpec("column", f"Sales by {label.lower()}", ("Sales",), y_title="Sales"),
+                       {"Orders": "sum", "Sales": "sum", "Profit": "sum", "Share": "sum"})
+
+
+def month_pivot(o: _Orders, values: np.ndarray, label: str, name: str,
+                top: int = TOP_DIMENSIONS) -> ReportTable:
+    """Sales by month (rows) × the top `top` values of a dimension (columns) + Other + Total."""
+    months = _month_range(o.month)
+    mcodes = _month_codes(o.month, months)
+    dcodes, uniq = _factorize(values)
+    totals = np.bincount(dcodes, o.amount, minlength=len(uniq))
+    order = sorted(range(len(uniq)), key=lambda i: (-totals[i], str(uniq[i])))
+    keep = order[:top]
+    col_of = np.full(len(uniq), len(keep), dtype=np.int64)   # "Other" by default
+    col_of[keep] = np.arange(len(keep))
+    headers = [_header(uniq[i]) for i in keep]
+    has_other = len(uniq) > len(keep)
+    ncol = len(keep) + 1
+    cell = mcodes * ncol + col_of[dcodes]
+    grid = np.bincount(cell, o.amount, minlength=len(months) * ncol).reshape(len(months), ncol)
+    df = pd.DataFrame({"Month": months})
+    for j, h in enumerate(headers):
+        df[h] = _money(grid[:, j])
+    if has_other:
+        df[OTHER] = _money(grid[:, -1])
+    df["Total"] = _money(grid.sum(axis=1))
+    series = tuple(h for h in df.columns[1:] if h != "Total")
+    formats = {"Month": MONTH, **{h: MONEY for h in df.columns[1:]}}
+    return ReportTable(name, f"Sales by month and {label.lower()}", df, formats,
+                       ChartSpec("line", f"Sales by month and {label.lower()}", series, y_title="Sales"),
+                       {h: "sum" for h in df.columns[1:]},
+                       note=f"Top {top} by sales; the rest in {OTHER}" if has_other else None)
+
+
+# ----- customer analysis / segments ---------------------------------------------------
+
+def segments_report(ctx: _Context) -> ReportSheet:
+    o = ctx.orders()
+    as_of = ctx.filters.date_to or ctx.local_today
+    rfm = rfm_segments(o, ctx.customers(), as_of)
+    tables = [
+        rfm_summary(rfm, o),
+        rfm_quintiles(rfm),
+        new_customers(ctx),
+        top_customers(o, ctx.customers(), ctx.filters.include_personal),
+    ]
+    return _sheet(ctx, SEGMENTS, "Customer segments", tables)
+
+
+def quintile_edges(values) -> np.ndarray:
+    """The four cut points between quintiles (20th, 40th, 60th, 80th percentiles)."""
+    v = np.asarray(values, dtype="float64")
+    v = v[~np.isnan(v)]
+    if not len(v):
+        return np.full(4, np.nan)
+    return np.quantile(v, [0.2, 0.4, 0.6, 0.8])
+
+
+def quintile_scores(values, edges, *, higher_is_better: bool = True) -> np.ndarray:
+    """Scores 1–5: bins (-inf, e1], (e1, e2], …, (e4, inf); reversed when lower is better."""
+    v = np.asarray(values, dtype="float64")
+    bins = np.searchsorted(np.asarray(edges, dtype="float64"), v, side="left")  # 0..4
+    scores = bins + 1 if higher_is_better else 5 - bins
+    return scores.astype(np.int64)
+
+
+# R score (rows 1..5) × FM score (columns 1..5) -> segment; see segment_name.
+_SEGMENT_GRID = (
+    # FM: 1               2                     3                     4               5
+    ("Lost",           "Lost",               "At risk",            "At risk",      "Cannot lose"),   # R1
+    ("Hibernating",    "Hibernating",        "At risk",            "At risk",      "Cannot lose"),   # R2
+    ("Need attention", "Need attention",     "Need attention",     "Loyal",        "Loyal"),         # R3
+    ("Promising",      "Potential loyalist", "Potential loyalist", "Loyal",        "Loyal"),         # R4
+    ("New",            "Potential loyalist", "Potential loyalist", "Champions",    "Champions"),     # R5
+)
+
+
+def segment_name(r: int, f: int, m: int) -> str:
+    """The named segment for quintile scores; FM = (F + M) / 2 rounded half up.
+
+    R5 FM4-5 Champions · R3-4 FM4-5 Loyal · R4-5 FM2-3 Potential loyalist · R5 FM1 New ·
+    R4 FM1 Promising · R3 FM1-3 Need attention · R1-2 FM3-4 At risk · R1-2 FM5 Cannot lose ·
+    R2 FM1-2 Hibernating · R1 FM1-2 Lost.
+    """
+    fm = (int(f) + int(m) + 1) // 2
+    return _SEGMENT_GRID[int(r) - 1][fm - 1]
+
+
+def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
+    """RFM quintile scores and segment per customer: DataFrame(customer_id, recency_days,
+    frequency, monetary, r, f, m, segment).
+
+    Recency = days from the last order date to `as_of`; frequency = distinct orders;
+    monetary = sum of order amounts (cancelled orders left out). Customers in
+    `customers` without orders get blank scores and segment None (so a stale segment
+    can be cleared); orders of customers not in `customers` are ignored (when given).
+    `orders` is an orders frame (or the prepared orders of a report).
+    """
+    if not isinstance(orders, _Orders):
+        frame = orders
+        keep = ~frame["status"].isin(EXCLUDED_ORDER_STATUSES) if "status" in frame else slice(None)
+        orders = _Orders(frame[keep], customers if customers is not None else _empty("customer"))
+    as_of = np.datetime64(_to_date(as_of), "D")
+    n = len(orders.cust_ids)
+    codes = orders.cust_code
+    last = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    if len(codes):
+        # latest date per customer: sort by date, keep the last per code
+        order = np.lexsort((orders.date, codes))
+        last_idx = order[np.r_[codes[order][1:] != codes[order][:-1], True]]
+        last[codes[last_idx]] = orders.date[last_idx]
+    rfm = pd.DataFrame({
+        "customer_id": orders.cust_ids.astype(object),
+        "recency_days": (as_of - last).astype("timedelta64[D]").astype(np.int64),
+        "frequency": np.bincount(codes, orders.first_line.astype(np.int64), minlength=n).astype(np.int64),
+        "monetary": _money(np.bincount(codes, orders.amount, minlength=n)),
+    })
+    if customers is not None:
+        rfm = rfm[rfm["customer_id"].isin(customers["id"])]
+    if len(rfm):
+        e_r, e_f, e_m = (quintile_edges(rfm[c]) for c in ("recency_days", "frequency", "monetary"))
+        r = quintile_scores(rfm["recency_days"], e_r, higher_is_better=False)
+        f = quintile_scores(rfm["frequency"], e_f)
+        m = quintile_scores(rfm["monetary"], e_m)
+        fm = (f + m + 1) // 2
+        grid = np.array(_SEGMENT_GRID, dtype=object)
+        rfm = rfm.assign(r=r, f=f, m=m, segment=grid[r - 1, fm - 1])
+    else:
+        rfm = rfm.assign(r=pd.Series(dtype="Int64"), f=pd.Series(dtype="Int64"),
+                         m=pd.Series(dtype="Int64"), segment=pd.Series(dtype=object))
+    if customers is not None:
+        missing = customers.loc[~customers["id"].isin(rfm["customer_id"]), "id"]
+        if len(missing):
+            blank = pd.DataFrame({"customer_id": missing.astype(object).to_numpy()})
+            rfm = pd.concat([rfm, blank], ignore_index=True)
+    for c in ("recency_days", "frequency", "r", "f", "m"):
+        rfm[c] = rfm[c].astype("Int64")
+    rfm["segment"] = rfm["segment"].astype(object).where(rfm["segment"].notna(), None)
+    return rfm.reset_index(drop=True)
+
+
+def rfm_summary(rfm: pd.DataFrame, o: _Orders) -> ReportTable:
+    scored = rfm[rfm["segment"].notna()]
+    g = scored.groupby("segment", sort=False)
+    counts = g.size()
+    total = counts.sum()
+    df = pd.DataFrame({"Segment": list(RFM_SEGMENTS)})
+    df["Customers"] = df["Segment"].map(counts).fillna(0).astype(np.int64)
+    df["Share"] = df["Customers"] / total if total else 0.0
+    df["Sales"] = _money(df["Segment"].map(g["monetary"].sum()).fillna(0.0).to_numpy())
+    df["Avg Recency Days"] = df["Segment"].map(g["recency_days"].mean()).astype("float64")
+    df["Avg Orders"] = df["Segment"].map(g["frequency"].mean()).astype("float64")
+    df["Avg Sales"] = _money(df["Segment"].map(g["monetary"].mean()).astype("float64").to_numpy())
+    totals = {"Customers": "sum", "Share": "sum", "Sales": "sum",
+              "Avg Recency Days": _nan_none(scored["recency_days"].astype("float64").mean()),
+              "Avg Orders": _nan_none(scored["frequency"].astype("float64").mean()),
+              "Avg Sales": _nan_none(round(float(scored["monetary"].mean()), 4)) if len(scored) else None}
+    return ReportTable("tblRfmSegments", "Customers by RFM segment", df,
+                       {"Customers": COUNT, "Share": PERCENT, "Sales": MONEY, "Avg Recency Days": DAYS,
+                        "Avg Orders": "0.0", "Avg Sales": MONEY},
+                       ChartSpec("bar", "Customers by RFM segment", ("Customers",), y_title="Customers"),
+                       totals)
+
+
+def rfm_quintiles(rfm: pd.DataFrame) -> ReportTable:
+    scored = rfm[rfm["segment"].notna()]
+    df = pd.DataFrame({
+        "Percentile": ["20%", "40%", "60%", "80%"],
+        "Recency Days": quintile_edges(scored["recency_days"].astype("float64")),
+        "Orders": quintile_edges(scored["frequency"].astype("float64")),
+        "Sales": _money(quintile_edges(scored["monetary"].astype("float64"))),
+    })
+    return ReportTable("tblRfmQuintiles", "RFM quintile edges", df,
+                       {"Recency Days": DAYS, "Orders": "0.0", "Sales": MONEY},
+                       note="Score 5 = most recent / most orders / highest sales")
+
+
+def new_customers(ctx: _Context) -> ReportTable:
+    """Per month: customers whose first order falls in it, and customer records created."""
+    all_orders = ctx.orders(dated=False)
+    codes = all_orders.cust_code
+    n = len(all_orders.cust_ids)
+    first = np.full(n, np.datetime64("NaT"), dtype="datetime64[M]")
+    if len(codes):
+        order = np.lexsort((all_orders.date, codes))
+        first_idx = order[np.r_[True, codes[order][1:] != codes[order][:-1]]]
+        first[codes[first_idx]] = all_orders.month[first_idx]
+    cust = ctx.customers()
+    known = all_orders.cust_ids.isin(cust["id"]) if len(cust) else np.zeros(n, dtype=bool)
+    first = first[known]
+    created = ctx.local(cust["created_at"]).to_numpy().astype("datetime64[M]") if len(cust) \
+        else np.array([], dtype="datetime64[M]")
+    created = created[~np.isnat(created)]
+    first = first[~np.isnat(first)]
+    f = ctx.filters
+    lo = np.datetime64(f.date_from, "M") if f.date_from else None
+    hi = np.datetime64(f.date_to, "M") if f.date_to else None
+
+    def clip(a):
+        if lo is not None:
+            a = a[a >= lo]
+        if hi is not None:
+            a = a[a <= hi]
+        return a
+
+    first, created = clip(first), clip(created)
+    months = _month_range(np.concatenate([first, created]))
+    n_m = len(months)
+    df = pd.DataFrame({
+        "Month": months,
+        "New Customers": np.bincount(_month_codes(first, months), minlength=n_m).astype(np.int64),
+        "Records Created": np.bincount(_month_codes(created, months), minlength=n_m).astype(np.int64),
+    })
+    return ReportTable("tblNewCustomers", "New customers per month", df,
+                       {"Month": MONTH, "New Customers": COUNT, "Records Created": COUNT},
+                       ChartSpec("line", "New customers per month", ("New Customers",), y_title="Customers"),
+                       {"New Customers": "sum", "Records Created": "sum"},
+                       note="New = first order in that month")
+
+
+def top_customers(o: _Orders, customers: pd.DataFrame, include_personal: bool,
+                  top: int = TOP_CUSTOMERS) -> ReportTable:
+    codes = o.cust_code
+    n = len(o.cust_ids)
+    ltv = np.bincount(codes, o.amount, minlength=n)
+    orders = np.bincount(codes, o.first_line.astype(np.int64), minlength=n)
+    last = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    if len(codes):
+        order = np.lexsort((o.date, codes))
+        last_idx = order[np.r_[codes[order][1:] != codes[order][:-1], True]]
+        last[codes[last_idx]] = o.date[last_idx]
+    present = orders > 0
+    ids = np.asarray(o.cust_ids, dtype=object)
+    rank = sorted(np.flatnonzero(present), key=lambda i: (-round(ltv[i], 4), str(ids[i])))[:top]
+    info = customers.set_index("id") if len(customers) else _empty("customer").set_index("id")
+    sel = pd.Index(ids[rank]) if rank else pd.Index([], dtype=object)
+    df = pd.DataFrame({"Rank": np.arange(1, len(rank) + 1, dtype=np.int64),
+                       "Customer ID": sel.to_numpy(dtype=object)})
+    if include_personal:
+        df["Name"] = info["name"].reindex(sel).to_numpy(dtype=object)
+    df["Segment"] = info["segment"].reindex(sel).to_numpy(dtype=object)
+    df["Province"] = info["province"].reindex(sel).to_numpy(dtype=object)
+    df["Orders"] = orders[rank].astype(np.int64)
+    df["Lifetime Value"] = _money(ltv[rank])
+    df["Last Order"] = pd.to_datetime(last[rank])
+    return ReportTable("tblTopCustomers", f"Top {top} customers by lifetime value", df,
+                       {"Rank": "0", "Orders": COUNT, "Lifetime Value": MONEY, "Last Order": DATE},
+                       ChartSpec("bar", "Top customers by lifetime value", ("Lifetime Value",),
+                                 categories="Customer ID", max_points=10),
+                       {"Orders": "sum", "Lifetime Value": "sum"},
+                       note=None if include_personal else "Names hidden for your role: ids only")
+
+
+# ----- pipeline -----------------------------------------------------------------------
+
+def pipeline_report(ctx: _Context) -> ReportSheet:
+    opp = _scoped_opportunities(ctx)
+    tables = [
+        pipeline_by_stage(opp),
+        forecast_by_month(opp),
+        win_rate(opp, "owner", "Owner", "tblWinRateByOwner", ctx),
+        win_rate(opp, "source", "Source", "tblWinRateBySource", ctx),
+        stage_velocity(ctx, opp),
+        lost_reasons(opp),
+    ]
+    return _sheet(ctx, PIPELINE, "Sales pipeline", tables)
+
+
+def _scoped_opportunities(ctx: _Context) -> pd.DataFrame:
+    opp = ctx.raw["opportunity"]
+    f = ctx.filters
+    keep = np.ones(len(opp), dtype=bool)
+    if f.owner is not None:
+        keep &= _eq_text(opp["owner"], f.owner)
+    if f.region is not None:
+        keep &= opp["customer_id"].isin(ctx.customer_scope()).to_numpy()
+    opp = opp[keep].copy()
+    stage = opp["stage"].fillna(STAGES[0]).astype(object)
+    opp["stage"] = stage
+    opp["amount"] = opp["amount"].astype("float64").fillna(0.0)
+    default = stage.map(lambda s: _stage_default(s)).astype("float64")
+    opp["probability"] = opp["probability"].astype("float64").fillna(default)
+    opp.loc[stage == "Won", "probability"] = 100.0
+    opp.loc[stage == "Lost", "probability"] = 0.0
+    opp["is_open"] = stage.isin(OPEN_STAGES).to_numpy()
+    when = pd.to_datetime(opp["expected_close"]).where(opp["is_open"], pd.to_datetime(opp["closed_at"]))
+    opp["when"] = when
+    if f.date_from is not None or f.date_to is not None:
+        opp = opp[ctx.in_range(when) & when.notna().to_numpy()]
+    return opp
+
+
+def pipeline_by_stage(opp: pd.DataFrame) -> ReportTable:
+    g = opp.groupby("stage", sort=False)
+    df = pd.DataFrame({"Stage": list(STAGES)})
+    amount = df["Stage"].map(g["amount"].sum()).fillna(0.0)
+    weighted = df["Stage"].map((opp["amount"] * opp["probability"] / 100.0).groupby(opp["stage"]).sum()).fillna(0.0)
+    df["Opportunities"] = df["Stage"].map(g.size()).fillna(0).astype(np.int64)
+    df["Amount"] = _money(amount.to_numpy())
+    df["Probability"] = df["Stage"].map(g["probability"].mean()).astype("float64") / 100.0
+    df["Weighted"] = _money(weighted.to_numpy())
+    open_ = opp[opp["is_open"]]
+    open_amount = open_["amount"].sum()
+    totals = {"Opportunities": "sum", "Amount": "sum", "Weighted": "sum",
+              "Probability": (float((open_["amount"] * open_["probability"]).sum() / open_amount / 100.0)
+                              if open_amount else None)}
+    return ReportTable("tblPipelineByStage", "Pipeline by stage", df,
+                       {"Opportunities": COUNT, "Amount": MONEY, "Probability": PERCENT, "Weighted": MONEY},
+                       ChartSpec("funnel", "Pipeline funnel (open stages)", ("Amount", "Weighted"),
+                                 max_points=len(OPEN_STAGES)),
+                       totals, note="Probability total = weighted ÷ amount of open stages")
+
+
+def forecast_by_month(opp: pd.DataFrame) -> ReportTable:
+    """Won (by close month) and open pipeline (by expected close month): weighted and best case."""
+    month = pd.to_datetime(opp["when"]).to_numpy().astype("datetime64[M]")
+    dated = ~np.isnat(month)
+    is_open = opp["is_open"].to_numpy() & dated
+    won = (opp["stage"] == "Won").to_numpy() & dated
+    months = _month_range(month[is_open | won])
+    n = len(months)
+    codes = _month_codes(month, months) if n else np.zeros(len(month), dtype=np.int64)
+    amount = opp["amount"].to_numpy(dtype="float64")
+    weighted = amount * opp["probability"].to_numpy(dtype="float64") / 100.0
+    won_s = np.bincount(codes[won], amount[won], minlength=n)
+    open_s = np.bincount(codes[is_open], amount[is_open], minlength=n)
+    weighted_s = np.bincount(codes[is_open], weighted[is_open], minlength=n)
+    df = pd.DataFrame({
+        "Month": months,
+        "Won": _money(won_s),
+        "Open": _money(open_s),
+        "Weighted": _money(weighted_s),
+        "Expected": _money(won_s + weighted_s),
+        "Best Case": _money(won_s + open_s),
+    })
+    return ReportTable("tblForecast", "Forecast by month of expected close", df,
+                       {"Month": MONTH, **{c: MONEY for c in ("Won", "Open", "Weighted", "Expected", "Best Case")}},
+                       ChartSpec("line", "Forecast by month", ("Expected", "Best Case", "Won"), y_title="Amount"),
+                       {c: "sum" for c in ("Won", "Open", "Weighted", "Expected", "Best Case")},
+                       note="Expected = won + open × probability; best case = won + all open")
+
+
+def win_rate(opp: pd.DataFrame, column: str, label: str, name: str, ctx: _Context) -> ReportTable:
+    key = opp[column].astype(object).where(opp[column].notna(), BLANK)
+    won = opp["stage"] == "Won"
+    lost = opp["stage"] == "Lost"
+    created = ctx.local(opp["created_at"]).dt.normalize() if len(opp) else pd.Series(dtype="datetime64[ns]")
+    days = (pd.to_datetime(opp["closed_at"]) - created).dt.days.astype("float64").where(won)
+    g = pd.DataFrame({"key": key, "won": won, "lost": lost, "open": opp["is_open"],
+                      "won_amount": opp["amount"].where(won, 0.0), "days": days}).groupby("key", sort=True)
+    df = pd.DataFrame({
+        label: g.size().index.astype(object),
+        "Opportunities": g.size().to_numpy(dtype=np.int64),
+        "Open": g["open"].sum().to_numpy(dtype=np.int64),
+        "Won": g["won"].sum().to_numpy(dtype=np.int64),
+        "Lost": g["lost"].sum().to_numpy(dtype=np.int64),
+    })
+    closed = df["Won"] + df["Lost"]
+    df["Win Rate"] = np.where(closed > 0, df["Won"] / closed.where(closed > 0, 1), np.nan)
+    df["Won Amount"] = _money(g["won_amount"].sum().to_numpy(dtype="float64"))
+    df["Avg Days to Close"] = g["days"].mean().to_numpy(dtype="float64")
+    n_won, n_closed = int(won.sum()), int((won | lost).sum())
+    totals = {"Opportunities": "sum", "Open": "sum", "Won": "sum", "Lost": "sum", "Won Amount": "sum",
+              "Win Rate": n_won / n_closed if n_closed else None,
+              "Avg Days to Close": _nan_none(days.mean())}
+    return ReportTable(name, f"Win rate by {label.lower()}", df,
+                       {"Opportunities": COUNT, "Open": COUNT, "Won": COUNT, "Lost": COUNT,
+                        "Win Rate": PERCENT, "Won Amount": MONEY, "Avg Days to Close": DAYS},
+                       ChartSpec("column", f"Win rate by {label.lower()}", ("Win Rate",), y_title="Win rate"),
+                       totals)
+
+
+def stage_velocity(ctx: _Context, opp: pd.DataFrame) -> ReportTable:
+    """Average days between entering a stage and leaving it, from the stage history."""
+    hist = ctx.history
+    rows = []
+    if hist is not None and len(hist):
+        h = hist[hist["opportunity_id"].isin(_all_scoped_opportunity_ids(ctx))].copy()
+        h["changed_at"] = _utc(h["changed_at"])
+        h = h.sort_values(["opportunity_id", "changed_at"], kind="stable")
+        prev = h.groupby("opportunity_id")["changed_at"].shift(1)
+        created = ctx.raw["opportunity"].set_index("id")["created_at"]
+        created = _utc(created.reindex(h["opportunity_id"]).set_axis(h.index)) if len(created) \
+            else pd.Series(pd.NaT, index=h.index, dtype="datetime64[ns, UTC]")
+        entered = prev.fillna(created)
+        h["days"] = (h["changed_at"] - entered).dt.total_seconds() / 86400.0
+        h = h[h["from_stage"].notna() & h["days"].notna()]
+        h = h[ctx.in_range(ctx.local(h["changed_at"]))]
+        rows = h
+    stages = list(OPEN_STAGES)
+    df = pd.DataFrame({"Stage": stages})
+    if len(rows):
+        g = rows.groupby("from_stage")["days"]
+        extra = [s for s in g.size().index if s not in stages]
+        df = pd.DataFrame({"Stage": stages + sorted(extra)})
+        df["Moves Out"] = df["Stage"].map(g.size()).fillna(0).astype(np.int64)
+        df["Avg Days"] = df["Stage"].map(g.mean()).astype("float64")
+        df["Median Days"] = df["Stage"].map(g.median()).astype("float64")
+        total_avg = float(rows["days"].mean())
+    else:
+        df["Moves Out"] = np.zeros(len(df), dtype=np.int64)
+        df["Avg Days"] = np.nan
+        df["Median Days"] = np.nan
+        total_avg = None
+    return ReportTable("tblStageVelocity", "Stage velocity (days in stage)", df,
+                       {"Moves Out": COUNT, "Avg Days": DAYS, "Median Days": DAYS},
+                       ChartSpec("bar", "Average days in stage", ("Avg Days",), y_title="Days"),
+                       {"Moves Out": "sum", "Avg Days": total_avg})
+
+
+def _all_scoped_opportunity_ids(ctx: _Context) -> pd.Index:
+    """Opportunities kept by owner/region (not the date range: that applies to the moves)."""
+    saved = ctx.filters
+    ctx.filters = Filters(None, None, saved.owner, saved.region, saved.include_personal)
+    try:
+        return pd.Index(_scoped_opportunities(ctx)["id"])
+    finally:
+        ctx.filters = saved
+
+
+def lost_reasons(opp: pd.DataFrame, top: int = TOP_LOST_REASONS) -> ReportTable:
+    lost = opp[opp["stage"] == "Lost"]
+    reason = lost["lost_reason"].astype(object).where(lost["lost_reason"].notna(), BLANK)
+    reason = reason.map(lambda r: r.strip() if isinstance(r, str) and r.strip() else BLANK)
+    g = pd.DataFrame({"reason": reason, "amount": lost["amount"]}).groupby("reason")
+    df = pd.DataFrame({"Reason": g.size().index.astype(object), "Lost": g.size().to_numpy(np.int64),
+                       "Amount": g["amount"].sum().to_numpy("float64")})
+    df = df.sort_values(["Lost", "Amount", "Reason"], ascending=[False, False, True]).reset_index(drop=True)
+    if len(df) > top:
+        rest = df.iloc[top:]
+        df = pd.concat([df.iloc[:top], pd.DataFrame({"Reason": [OTHER], "Lost": [int(rest["Lost"].sum())],
+                                                     "Amount": [float(rest["Amount"].sum())]})],
+                       ignore_index=True)
+    total = df["Lost"].sum()
+    df["Amount"] = _money(df["Amount"].to_numpy("float64"))
+    df["Share"] = df["Lost"] / total if total else 0.0
+    return ReportTable("tblLostReasons", "Lost reasons", df,
+                       {"Lost": COUNT, "Amount": MONEY, "Share": PERCENT},
+                       ChartSpec("bar", "Lost reasons", ("Lost",), y_title="Opportunities"),
+                       {"Lost": "sum", "Amount": "sum", "Share": "sum"})
+
+
+# ----- service ------------------------------------------------------------------------
+
+def ticket_metrics(tickets: pd.DataFrame, as_of: dt.datetime, targets=None) -> pd.DataFrame:
+    """Per ticket: due times (filled in where missing), breach flags, response and
+    resolution hours, and whether each outcome is known yet. Vectorised `sla.breach_flags`."""
+    targets = targets or sla.DEFAULT_TARGETS
+    t = tickets
+    now = pd.Timestamp(sla.to_utc(as_of))
+    priority = t["priority"].astype(object).where(t["priority"].notna(), sla.DEFAULT_PRIORITY)
+    fr_target = priority.map({p: pd.Timedelta(v.first_response) for p, v in targets.items()})
+    res_target = priority.map({p: pd.Timedelta(v.resolution) for p, v in targets.items()})
+    opened = _utc(t["opened_at"]).fillna(_utc(t["created_at"]))
+    paused = pd.to_timedelta(t["paused_seconds"].astype("float64").fillna(0.0), unit="s")
+    fr_due = _utc(t["first_response_due"]).fillna(opened + pd.to_timedelta(fr_target) + paused)
+    res_due = _utc(t["resolution_due"]).fillna(opened + pd.to_timedelta(res_target) + paused)
+    pending_since = _utc(t["pending_since"])
+    ongoing = (now - pending_since).where((t["status"] == "Pending") & pending_since.notna(), pd.Timedelta(0))
+    ongoing = ongoing.clip(lower=pd.Timedelta(0))
+    responded = _utc(t["first_response_at"])
+    resolved = _utc(t["resolved_at"]).fillna(_utc(t["closed_at"]))
+    fr_breached = (responded > fr_due).where(responded.notna(), now > fr_due + ongoing)
+    res_breached = (resolved > res_due).where(resolved.notna(), now > res_due + ongoing)
+    return pd.DataFrame({
+        "id": t["id"], "priority": priority, "status": t["status"], "assignee": t["assignee"],
+        "opened_at": opened, "first_response_due": fr_due, "resolution_due": res_due,
+        "first_response_breached": fr_breached.astype(bool),
+        "resolution_breached": res_breached.astype(bool),
+        "response_known": responded.notna() | fr_breached.astype(bool),
+        "resolution_known": resolved.notna() | res_breached.astype(bool),
+        "response_hours": (responded - opened).dt.total_seconds() / 3600.0,
+        "resolution_hours": (resolved - opened - paused).dt.total_seconds() / 3600.0,
+        "age_days": (now - opened).dt.total_seconds() / 86400.0,
+        "is_open": t["status"].isin(OPEN_TICKET_STATUSES).to_numpy() if len(t) else np.array([], dtype=bool),
+        "responded": responded.notna(), "resolved": resolved.notna(), "resolved_at": resolved,
+    }, index=t.index)
+
+
+def service_report(ctx: _Context) -> ReportSheet:
+    t = ctx.raw["ticket"]
+    scope = ctx.customer_scope()
+    if scope is not None:
+        t = t[t["customer_id"].isin(scope)]
+    m = ticket_metrics(t, ctx.as_of, ctx.targets)
+    if len(m) and (ctx.filters.date_from or ctx.filters.date_to):
+        keep = ctx.in_range(ctx.local(m["opened_at"]))
+        m, t = m[keep], t[keep]
+    tables = [
+        open_by_age(m),
+        service_by(m, "priority", "Priority", "tblServiceByPriority", order=PRIORITIES),
+        service_by(m, "assignee", "Assignee", "tblServiceByAssignee"),
+        tickets_by_month(ctx, m),
+        open_tickets(ctx, m, t),
+    ]
+    return _sheet(ctx, SERVICE, "Service desk", tables)
+
+
+def open_by_age(m: pd.DataFrame) -> ReportTable:
+    open_ = m[m["is_open"]]
+    edges = [lo for _, lo in AGE_BUCKETS[1:]]
+    bucket = np.searchsorted(np.asarray(edges), open_["age_days"].to_numpy("float64"), side="right")
+    df = pd.DataFrame({"Age": [label for label, _ in AGE_BUCKETS]})
+    for p in PRIORITIES:
+        sel = (open_["priority"] == p).to_numpy()
+        df[p] = np.bincount(bucket[sel], minlength=len(AGE_BUCKETS)).astype(np.int64)
+    df["Total"] = df[list(PRIORITIES)].sum(axis=1).astype(np.int64)
+    return ReportTable("tblOpenTicketsByAge", "Open tickets by age", df,
+                       {c: COUNT for c in (*PRIORITIES, "Total")},
+                       ChartSpec("column", "Open tickets by age", PRIORITIES, stacked=True, y_title="Tickets"),
+                       {c: "sum" for c in (*PRIORITIES, "Total")})
+
+
+def _service_row(g: pd.DataFrame) -> dict:
+    known_r = g["response_known"]
+    known_s = g["resolution_known"]
+    return {
+        "Tickets": len(g),
+        "Open": int(g["is_open"].sum()),
+        "Median First Response (h)": _nan_none(g.loc[g["responded"], "response_hours"].median()),
+        "Median Resolution (h)": _nan_none(g.loc[g["resolved"], "resolution_hours"].median()),
+        "Response Within Target": (float((known_r & ~g["first_response_breached"]).sum() / known_r.sum())
+                                   if known_r.sum() else None),
+        "Resolution Within Target": (float((known_s & ~g["resolution_breached"]).sum() / known_s.sum())
+                                     if known_s.sum() else None),
+        "Breached Open": int((g["is_open"] & (g["first_response_breached"] | g["resolution_breached"])).sum()),
+    }
+
+
+def service_by(m: pd.DataFrame, column: str, label: str, name: str, order=None) -> ReportTable:
+    key = m[column].astype(object).where(m[column].notna(), BLANK)
+    keys = list(order) if order else sorted(set(key), key=str)
+    rows = [{label: k, **_service_row(m[(key == k).to_numpy()])} for k in keys]
+    cols = [label, "Tickets", "Open", "Median First Response (h)", "Median Resolution (h)",
+            "Response Within Target", "Resolution Within Target", "Breached Open"]
+    df = pd.DataFrame(rows, columns=cols)
+    for c in ("Tickets", "Open", "Breached Open"):
+        df[c] = df[c].fillna(0).astype(np.int64)
+    for c in cols[3:7]:
+        df[c] = df[c].astype("float64")
+    overall = _service_row(m)
+    totals = {"Tickets": "sum", "Open": "sum", "Breached Open": "sum",
+              **{c: overall[c] for c in cols[3:7]}}
+    return ReportTable(name, f"Service by {label.lower()}", df,
+                       {"Tickets": COUNT, "Open": COUNT, "Median First Response (h)": HOURS,
+                        "Median Resolution (h)": HOURS, "Response Within Target": PERCENT,
+                        "Resolution Within Target": PERCENT, "Breached Open": COUNT},
+                       ChartSpec("column", f"Within target by {label.lower()}",
+                                 ("Response Within Target", "Resolution Within Target"), y_title="% within target"),
+                       totals)
+
+
+def tickets_by_month(ctx: _Context, m: pd.DataFrame) -> ReportTable:
+    opened = ctx.local(m["opened_at"]).to_numpy().astype("datetime64[M]")
+    resolved = ctx.local(m["resolved_at"]).to_numpy().astype("datetime64[M]")
+    resolved_ok = ~np.isnat(resolved)
+    months = _month_range(np.concatenate([opened, resolved[resolved_ok]]))
+    n = len(months)
+    oc = _month_codes(opened, months)
+    df = pd.DataFrame({
+        "Month": months,
+        "Opened": np.bincount(oc, minlength=n).astype(np.int64),
+        "Resolved": np.bincount(_month_codes(resolved[resolved_ok], months), minlength=n).astype(np.int64),
+        "Response Breached": np.bincount(oc, m["first_response_breached"].to_numpy(np.int64), minlength=n).astype(np.int64),
+        "Resolution Breached": np.bincount(oc, m["resolution_breached"].to_numpy(np.int64), minlength=n).astype(np.int64),
+    })
+    cols = ("Opened", "Resolved", "Response Breached", "Resolution Breached")
+    return ReportTable("tblTicketsByMonth", "Tickets by month (local time)", df,
+                       {"Month": MONTH, **{c: COUNT for c in cols}},
+                       ChartSpec("line", "Tickets by month", ("Opened", "Resolved", "Resolution Breached"),
+                                 y_title="Tickets"),
+                       {c: "sum" for c in cols}, note="Breaches counted in the month the ticket was opened")
+
+
+def open_tickets(ctx: _Context, m: pd.DataFrame, t: pd.DataFrame) -> ReportTable:
+    open_ = m[m["is_open"]].sort_values(["resolution_due", "id"], kind="stable")
+    src = t.loc[open_.index]
+    df = pd.DataFrame({
+        "Ticket ID": open_["id"].astype(object).to_numpy(),
+        "Customer ID": src["customer_id"].astype(object).to_numpy(),
+        "Priority": open_["priority"].to_numpy(dtype=object),
+        "Ticket Status": open_["status"].astype(object).to_numpy(),
+        "Assignee": open_["assignee"].astype(object).to_numpy(),
+    })
+    if ctx.filters.include_personal:
+        df["Subject"] = src["subject"].astype(object).to_numpy()
+    df["Opened"] = ctx.local(open_["opened_at"]).to_numpy()
+    df["Response Due"] = ctx.local(open_["first_response_due"]).to_numpy()
+    df["Resolution Due"] = ctx.local(open_["resolution_due"]).to_numpy()
+    df["Response Breached"] = open_["first_response_breached"].to_numpy(bool)
+    df["Resolution Breached"] = open_["resolution_breached"].to_numpy(bool)
+    return ReportTable("tblOpenTickets", "Open tickets by resolution due time", df,
+                       {"Opened": DATETIME, "Response Due": DATETIME, "Resolution Due": DATETIME},
+                       totals={"Ticket ID": None})
+
+
+# ----- helpers ------------------------------------------------------------------------
+
+def _sheet(ctx: _Context, sheet: str, title: str, tables: list[ReportTable]) -> ReportSheet:
+    return ReportSheet(sheet=sheet, title=title, computed_at=ctx.as_of.astimezone(ctx.tz),
+                       filters=ctx.filters.as_dict(), tables=tables, tz=str(ctx.tz.key))
+
+
+def _empty(kind: str) -> pd.DataFrame:
+    cols = list(META_KEYS) + list(ENTITIES[kind].keys)
+    return pd.DataFrame({c: pd.Series(dtype=_dtype(kind, c)) for c in cols})
+
+
+def _dtype(kind: str, key: str):
+    if key in ("created_at", "updated_at", "deleted_at"):
+        return "datetime64[ns, UTC]"
+    if key in META_KEYS:
+        return "int64" if key == "version" else object
+    f = ENTITIES[kind].field(key)
+    return {"money": "float64", "decimal": "float64", "int": "float64", "date": "datetime64[ns]",
+            "datetime": "datetime64[ns, UTC]", "bool": object}.get(f.kind, object)
+
+
+def _frame(frames: Mapping, kind: str) -> pd.DataFrame:
+    df = frames.get(kind)
+    empty = _empty(kind)
+    if df is None:
+        return empty
+    missing = [c for c in empty.columns if c not in df.columns]
+    if missing:
+        df = df.assign(**{c: empty[c].reindex(df.index) for c in missing})
+    return df
+
+
+def _utc(series: pd.Series) -> pd.Series:
+    s = pd.to_datetime(series)
+    if s.dt.tz is None:
+        return s.dt.tz_localize("UTC")
+    return s.dt.tz_convert("UTC")
+
+
+def _eq_text(series: pd.Series, value: str) -> np.ndarray:
+    want = str(value).strip().casefold()
+    return (series.astype(object).map(lambda v: isinstance(v, str) and v.strip().casefold() == want)
+            .to_numpy(dtype=bool))
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and labels of a dimension column; blanks become one '(blank)' value."""
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    uniq = np.asarray(uniq, dtype=object)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(uniq), codes)
+        uniq = np.append(uniq, BLANK)
+    return codes.astype(np.int64), uniq
+
+
+def _month_range(months: np.ndarray) -> np.ndarray:
+    """Every month from the first to the last present (gaps filled), as datetime64[ns]."""
+    months = np.asarray(months, dtype="datetime64[M]")
+    months = months[~np.isnat(months)]
+    if not len(months):
+        return np.array([], dtype="datetime64[ns]")
+    return np.arange(months.min(), months.max() + 1).astype("datetime64[ns]")
+
+
+def _month_codes(months: np.ndarray, month_range: np.ndarray) -> np.ndarray:
+    if not len(month_range):
+        return np.zeros(0, dtype=np.int64)
+    start = month_range[0].astype("datetime64[M]")
+    return (np.asarray(months, dtype="datetime64[M]") - start).astype(np.int64)
+
+
+def _money(values) -> np.ndarray:
+    """Round sums to the store's precision (4 dp) so float noise does not show."""
+    return np.round(np.asarray(values, dtype="float64"), 4)
+
+
+def _header(value) -> str:
+    text = str(value).strip() if value is not None else BLANK
+    return text or BLANK
+
+
+def _nan_none(value):
+    if value is None:
+        return None
+    try:
+        return None if np.isnan(value) else float(value)
+    except TypeError:
+        return value
+
+
+def _stage_default(stage) -> float:
+    try:
+        return float(default_probability(stage))
+    except ValueError:
+        return np.nan
+
+
+def _to_date(value) -> dt.date | None:
+    if value is None or value == "" or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value).date()
+    return dt.date.fromisoformat(str(value).strip()[:10])
+
+
+def _blank_to_none(value):
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None

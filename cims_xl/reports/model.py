@@ -1,0 +1,139 @@
+"""What a computed report is: sheets of named tables, each with formats and a chart.
+
+Plain data shared by the pivots (`compute`), the sheet writers (`sheets`,
+`xlwings_writer`) and `cims report --format json`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# Number formats used in report tables (Excel format codes).
+MONEY = "#,##0.00"
+COUNT = "#,##0"
+PERCENT = "0.0%"
+DAYS = "0.0"
+HOURS = "0.0"
+DATE = "yyyy-mm-dd"
+MONTH = "yyyy-mm"
+DATETIME = "yyyy-mm-dd hh:mm"
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native chart over one table: categories from one column, series from others.
+
+    kind: "line" (trends), "column" (comparisons), "bar" (horizontal comparisons) or
+    "funnel" (horizontal bars, first category on top).
+    """
+
+    kind: str
+    title: str
+    series: tuple[str, ...]
+    categories: str | None = None     # default: the table's first column
+    y_title: str | None = None
+    x_title: str | None = None
+    stacked: bool = False
+    max_points: int | None = None     # chart only the first n rows (long ranked tables)
+
+
+@dataclass
+class ReportTable:
+    """One pivot written as an Excel Table named `name` (stable across refreshes).
+
+    totals maps a column to "sum" (a live SUBTOTAL formula in the totals row) or to a
+    fixed value computed over all rows (rates and medians, which do not add up); the
+    first column's totals cell says "Total".
+    """
+
+    name: str
+    title: str
+    data: pd.DataFrame
+    formats: dict[str, str] = field(default_factory=dict)
+    chart: ChartSpec | None = None
+    totals: dict[str, object] = field(default_factory=dict)
+    note: str | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.data.columns]
+
+
+@dataclass
+class ReportSheet:
+    sheet: str                        # "Report - Sales", ...
+    title: str
+    computed_at: dt.datetime          # aware
+    filters: dict[str, object]        # {"date_from": date|None, "date_to": ..., "owner": ..., "region": ...}
+    tables: list[ReportTable]
+    notes: list[str] = field(default_factory=list)
+    tz: str = "Asia/Shanghai"
+
+    def table(self, name: str) -> ReportTable:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def filters_text(self) -> str:
+        """The filters as one line a reader understands, e.g. 'From 2016-01-01 · Owner li'."""
+        parts = []
+        f = self.filters
+        if f.get("date_from") or f.get("date_to"):
+            lo = _fmt(f.get("date_from")) or "start"
+            hi = _fmt(f.get("date_to")) or "today"
+            parts.append(f"Dates {lo} to {hi}")
+        if f.get("owner"):
+            parts.append(f"Owner {f['owner']}")
+        if f.get("region"):
+            parts.append(f"Region {f['region']}")
+        if not parts:
+            parts.append("All data (no filter)")
+        if not f.get("include_personal", True):
+            parts.append("aggregates only (no personal data)")
+        parts.append(f"times in {self.tz}")
+        return " · ".join(parts)
+
+
+def _fmt(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def to_jsonable(reports: dict[str, ReportSheet]) -> dict:
+    """The reports as plain JSON-ready data (for `cims report --format json`)."""
+    out = {}
+    for sheet, rep in reports.items():
+        out[sheet] = {
+            "title": rep.title,
+            "computed_at": rep.computed_at.isoformat(),
+            "filters": {k: _fmt(v) if isinstance(v, (dt.date, dt.datetime)) else v
+                        for k, v in rep.filters.items()},
+            "tables": {t.name: _records(t.data) for t in rep.tables},
+        }
+    return out
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    rows = []
+    for rec in df.to_dict(orient="records"):
+        clean = {}
+        for k, v in rec.items():
+            if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+                clean[str(k)] = None
+            elif isinstance(v, pd.Timestamp):
+                clean[str(k)] = v.isoformat() if (v.hour or v.minute or v.second) else v.date().isoformat()
+            elif isinstance(v, (dt.date, dt.datetime)):
+                clean[str(k)] = v.isoformat()
+            elif hasattr(v, "item"):
+                clean[str(k)] = v.item()
+            else:
+                clean[str(k)] = v
+        rows.append(clean)
+    return rows

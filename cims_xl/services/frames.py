@@ -1,0 +1,47 @@
+"""Data frames of live records for reports (personal columns blanked for viewers)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..domain.schema import entity
+from ..store import queries
+from ..store.db import MONEY_SCALE
+from .session import Session
+
+_META = ["id", "created_at", "created_by", "updated_at", "updated_by", "version", "batch_id"]
+
+
+def load_frame(session: Session, kind: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """Live rows of one entity. Money: float64 units; dates: datetime64; datetimes: UTC."""
+    session.ensure("read", kind)
+    ent = entity(kind)
+    kinds = {f.key: f.kind for f in ent.fields}
+    kinds.update({"created_at": "datetime", "updated_at": "datetime"})
+    cols = columns or (_META + [f.key for f in ent.fields])
+    cols, rows = queries.read_columns(session.store, ent, cols)
+    df = pd.DataFrame.from_records(rows, columns=cols)
+    for c in cols:
+        k = kinds.get(c)
+        if k in ("money", "decimal"):
+            df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64") / MONEY_SCALE
+        elif k == "date":
+            df[c] = pd.to_datetime(df[c], format="%Y-%m-%d", errors="coerce")
+        elif k == "datetime":
+            df[c] = pd.to_datetime(df[c], format="%Y-%m-%dT%H:%M:%SZ", errors="coerce", utc=True)
+        elif k == "bool":
+            df[c] = df[c].map({1: True, 0: False})
+    if not session.may("read_personal", kind):
+        for c in ent.personal_keys:
+            if c in df.columns:
+                df[c] = None
+    return df
+
+
+def stage_history_frame(session: Session) -> pd.DataFrame:
+    session.ensure("read", "opportunity")
+    rows = queries.stage_history_rows(session.store)
+    df = pd.DataFrame.from_records(rows, columns=["opportunity_id", "from_stage", "to_stage",
+                                                  "changed_at", "changed_by"])
+    df["changed_at"] = pd.to_datetime(df["changed_at"], format="%Y-%m-%dT%H:%M:%SZ", utc=True)
+    return df

@@ -1,0 +1,55 @@
+"""Merge two customers: children move to the kept one, blanks are filled, the other is retired."""
+
+from __future__ import annotations
+
+from ..domain.schema import CUSTOMER, ENTITIES
+from ..errors import NotFound, ValidationFailed
+from ..security.audit import AuditEvent
+from ..store import queries
+from ..store.db import utcnow
+from . import records
+from .session import Session
+
+
+def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
+    keep_id, drop_id = keep_id.strip().upper(), drop_id.strip().upper()
+    if keep_id == drop_id:
+        raise ValidationFailed({"Customer": "cannot merge a customer into itself"})
+    session.ensure("merge", "customer", record_id=drop_id)
+    keep = session.store.fetch_record(CUSTOMER, keep_id)
+    drop = session.store.fetch_record(CUSTOMER, drop_id)
+    for rid, rec in ((keep_id, keep), (drop_id, drop)):
+        if rec is None:
+            raise NotFound(f"no customer {rid}")
+    moved = 0
+    now = utcnow()
+    with session.unit_of_work() as uow:
+        for ent in ENTITIES.values():
+            if not any(f.key == "customer_id" for f in ent.fields):
+                continue
+            child_ids = queries.children_of(session.store, ent, [drop_id])
+            if child_ids:
+                records.update_many(session, [(cid, {"customer_id": keep_id}, None) for cid in child_ids],
+                                    validated=True, action="merge")
+                moved += len(child_ids)
+        fill = {f.key: drop[f.key] for f in CUSTOMER.fields
+                if f.editable and keep.get(f.key) in (None, "") and drop.get(f.key) not in (None, "")}
+        if drop.get("tags") and keep.get("tags"):
+            tags = dict.fromkeys([t.strip() for t in (keep["tags"] + "," + drop["tags"]).split(",") if t.strip()])
+            fill["tags"] = ", ".join(tags)
+        if fill:
+            records.update(session, keep_id, fill, action="merge")
+        else:
+            session.audit([AuditEvent(now, session.username, "merge", "customer", keep_id, None,
+                                      {"merged_from": [None, drop_id]})])
+            session.store.update_record(CUSTOMER, keep_id, {"version": keep["version"] + 1, "updated_at": now,
+                                                            "updated_by": session.username},
+                                        expected_version=keep["version"])
+        session.store.update_record(CUSTOMER, drop_id, {"deleted_at": now, "deleted_by": session.username,
+                                                        "updated_at": now, "updated_by": session.username,
+                                                        "version": drop["version"] + 1},
+                                    expected_version=drop["version"])
+        session.audit([AuditEvent(now, session.username, "merge", "customer", drop_id, None,
+                                  {"merged_into": [None, keep_id]})])
+        uow.commit()
+    return {"kept": keep_id, "merged": drop_id, "moved": moved, "filled": sorted(fill)}

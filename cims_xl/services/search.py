@@ -1,0 +1,122 @@
+"""Multi-condition customer search and the customer 360 view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..domain import normalize as nz
+from ..domain.schema import CUSTOMER, ENTITIES
+from ..errors import NotFound, ValidationFailed
+from ..store import queries
+from ..store.db import MONEY_SCALE, to_db
+from .records import _mask, get, list_records
+from .session import Session
+
+
+@dataclass
+class Page:
+    total: int
+    rows: list[dict]
+    offset: int = 0
+    limit: int = 50
+
+
+def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -> None:
+    text = (nz.normalize_name(text) or "").strip()
+    if not text:
+        return
+    if "@" in text and " " not in text:
+        try:
+            crit.emails.append(nz.normalize_email(text))
+            return
+        except ValueError:
+            pass
+    if nz.looks_like_phone(text):
+        try:
+            crit.phones.append(nz.normalize_phone(text, region))
+        except ValueError:
+            pass
+        digits = "".join(ch for ch in text if ch.isdigit())
+        crit.digits.append(digits.lstrip("0") or digits)
+        return
+    for term in text.split():
+        (crit.fts_terms if len(term) >= 3 else crit.like_terms).append(term)
+
+
+def _date_bound(value, field: str, *, end: bool = False) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        day = nz.parse_date(value, "YMD") if not isinstance(value, dt.date) else value
+    except ValueError as exc:
+        raise ValidationFailed({field: str(exc)}) from None
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if end:
+        day = day + dt.timedelta(days=1)  # inclusive "to" date
+    return to_db("datetime", dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc))
+
+
+def _money(value, field: str):
+    if value in (None, ""):
+        return None
+    try:
+        return nz.parse_money(value)
+    except ValueError as exc:
+        raise ValidationFailed({field: str(exc)}) from None
+
+
+def search_customers(session: Session, text: str | None = None, *, city=None, province=None, country=None,
+                     segment=None, tag=None, owner=None, source=None, created_from=None, created_to=None,
+                     updated_from=None, updated_to=None, has_open_tickets: bool | None = None,
+                     ltv_min=None, ltv_max=None, sort: str = "name", descending: bool = False,
+                     limit: int = 50, offset: int = 0, region: str = "CN") -> Page:
+    """Customers matching every given condition; free text matches name, company,
+    email, phone and notes (a phone number or email in the text is normalised first)."""
+    session.ensure("read", "customer")
+    crit = queries.CustomerCriteria()
+    if text:
+        _criteria_for_text(str(text), crit, region)
+    crit.equals = {"city": city, "province": province, "country": country, "segment": segment,
+                   "owner": owner.lower() if isinstance(owner, str) else owner, "source": source}
+    crit.tag = nz.normalize_name(tag) if tag else None
+    crit.created_from = _date_bound(created_from, "Created from")
+    crit.created_to = _date_bound(created_to, "Created to", end=True)
+    crit.updated_from = _date_bound(updated_from, "Updated from")
+    crit.updated_to = _date_bound(updated_to, "Updated to", end=True)
+    crit.has_open_tickets = has_open_tickets
+    crit.ltv_min, crit.ltv_max = _money(ltv_min, "Lifetime value from"), _money(ltv_max, "Lifetime value to")
+    limit = max(1, min(int(limit), 10_000))
+    try:
+        total, ids = queries.search_customer_ids(session.store, crit, sort=sort, descending=descending,
+                                                 limit=limit, offset=max(0, int(offset)))
+    except ValueError as exc:
+        raise ValidationFailed({"Sort": str(exc)}) from None
+    by_id = {r["id"]: r for r in session.store.fetch_records(CUSTOMER, ids=ids)}
+    rows = [_mask(session, CUSTOMER, by_id[i]) for i in ids if i in by_id]
+    return Page(total, rows, offset, limit)
+
+
+def lifetime_value(session: Session, customer_id: str) -> Decimal:
+    session.ensure("read", "customer")
+    cid = str(customer_id).strip().upper()
+    if session.store.fetch_record(CUSTOMER, cid) is None:
+        raise NotFound(f"no customer {customer_id}")
+    return Decimal(queries.lifetime_values(session.store, [cid])[cid]) / MONEY_SCALE
+
+
+def customer_360(session: Session, customer_id: str) -> dict:
+    """The customer with everything attached to it."""
+    customer = get(session, customer_id)
+    cid = customer["id"]
+    out = {"customer": customer}
+    for kind, key in (("contact", "contacts"), ("interaction", "interactions"), ("order", "orders"),
+                      ("opportunity", "opportunities"), ("ticket", "tickets")):
+        out[key] = list_records(session, kind, customer_id=cid)
+    out["lifetime_value"] = lifetime_value(session, cid)
+    return out
+
+
+__all__ = ["Page", "search_customers", "customer_360", "lifetime_value", "ENTITIES"]

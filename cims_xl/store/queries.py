@@ -1,0 +1,131 @@
+"""Read queries for search, lifetime value and report frames (SQL stays in this package)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..domain.schema import OPEN_TICKET_STATUSES, Entity
+from .db import MONEY_SCALE, Store, to_db
+
+_EXCLUDED_ORDER_STATUSES = ("Cancelled", "Returned")
+_LTV_SQL = ("(SELECT COALESCE(SUM(o.amount), 0) FROM orders o WHERE o.customer_id = c.id "
+            "AND o.deleted_at IS NULL AND COALESCE(o.status, '') NOT IN ('Cancelled', 'Returned'))")
+_TEXT_COLS = ("name", "company", "email", "phone", "mobile", "notes")
+SORTABLE = {"name": "c.name", "company": "c.company", "city": "c.city", "created": "c.created_at",
+            "updated": "c.updated_at", "id": "c.seq", "ltv": _LTV_SQL}
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+@dataclass
+class CustomerCriteria:
+    emails: list[str] = field(default_factory=list)       # exact (case-insensitive)
+    phones: list[str] = field(default_factory=list)       # exact E.164 on phone or mobile
+    digits: list[str] = field(default_factory=list)       # part of a phone number
+    fts_terms: list[str] = field(default_factory=list)    # 3+ characters: trigram index
+    like_terms: list[str] = field(default_factory=list)   # shorter terms: substring scan
+    equals: dict[str, Any] = field(default_factory=dict)  # city, province, ... (case-insensitive)
+    tag: str | None = None
+    created_from: str | None = None
+    created_to: str | None = None
+    updated_from: str | None = None
+    updated_to: str | None = None
+    has_open_tickets: bool | None = None
+    ltv_min: Any = None
+    ltv_max: Any = None
+
+
+def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "name",
+                        descending: bool = False, limit: int = 50, offset: int = 0) -> tuple[int, list[str]]:
+    where, params = ["c.deleted_at IS NULL"], []
+    text_any = []
+    for e in crit.emails:
+        text_any.append("c.email = ? COLLATE NOCASE")
+        params.append(e)
+    for p in crit.phones:
+        text_any.append("(c.phone = ? OR c.mobile = ?)")
+        params += [p, p]
+    for d in crit.digits:
+        text_any.append("(c.phone LIKE ? ESCAPE '\\' OR c.mobile LIKE ? ESCAPE '\\')")
+        params += [_like(d), _like(d)]
+    if text_any:
+        where.append("(" + " OR ".join(text_any) + ")")
+    if crit.fts_terms:
+        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in crit.fts_terms)
+        where.append("c.seq IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)")
+        params.append(match)
+    for t in crit.like_terms:
+        where.append("(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in _TEXT_COLS) + ")")
+        params += [_like(t)] * len(_TEXT_COLS)
+    for col, value in crit.equals.items():
+        if value is None:
+            continue
+        where.append(f"c.{col} = ? COLLATE NOCASE")
+        params.append(value)
+    if crit.tag:
+        where.append("(', ' || COALESCE(c.tags, '') || ', ') LIKE ? ESCAPE '\\'")
+        params.append("%, " + crit.tag.replace("%", "\\%").replace("_", "\\_") + ", %")
+    for col, op, value in (("created_at", ">=", crit.created_from), ("created_at", "<", crit.created_to),
+                           ("updated_at", ">=", crit.updated_from), ("updated_at", "<", crit.updated_to)):
+        if value:
+            where.append(f"c.{col} {op} ?")
+            params.append(value)
+    if crit.has_open_tickets is not None:
+        exists = ("EXISTS (SELECT 1 FROM tickets t WHERE t.customer_id = c.id AND t.deleted_at IS NULL "
+                  f"AND t.status IN ({', '.join('?' * len(OPEN_TICKET_STATUSES))}))")
+        where.append(exists if crit.has_open_tickets else "NOT " + exists)
+        params += list(OPEN_TICKET_STATUSES)
+    if crit.ltv_min is not None:
+        where.append(f"{_LTV_SQL} >= ?")
+        params.append(to_db("money", crit.ltv_min))
+    if crit.ltv_max is not None:
+        where.append(f"{_LTV_SQL} <= ?")
+        params.append(to_db("money", crit.ltv_max))
+    where_sql = " AND ".join(where)
+    total = store.conn.execute(f"SELECT count(*) FROM customers c WHERE {where_sql}", params).fetchone()[0]
+    order = SORTABLE.get(sort)
+    if order is None:
+        raise ValueError(f"cannot sort by {sort!r}; use one of: {', '.join(SORTABLE)}")
+    direction = "DESC" if descending else "ASC"
+    sql = (f"SELECT c.id FROM customers c WHERE {where_sql} "
+           f"ORDER BY {order} {direction}, c.seq {direction} LIMIT ? OFFSET ?")
+    ids = [r[0] for r in store.conn.execute(sql, params + [int(limit), int(offset)])]
+    return total, ids
+
+
+def lifetime_values(store: Store, customer_ids: list[str]) -> dict[str, int]:
+    """Sum of non-cancelled order amounts (stored units) per customer."""
+    import json
+    rows = store.conn.execute(
+        "SELECT customer_id, COALESCE(SUM(amount), 0) FROM orders WHERE deleted_at IS NULL "
+        "AND COALESCE(status, '') NOT IN ('Cancelled', 'Returned') "
+        "AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id",
+        (json.dumps(customer_ids),))
+    out = {cid: 0 for cid in customer_ids}
+    out.update({cid: total for cid, total in rows})
+    return out
+
+
+def children_of(store: Store, ent: Entity, customer_ids: list[str]) -> list[str]:
+    import json
+    return [r[0] for r in store.conn.execute(
+        f"SELECT id FROM {ent.table} WHERE deleted_at IS NULL AND customer_id IN "
+        "(SELECT value FROM json_each(?)) ORDER BY seq", (json.dumps(customer_ids),))]
+
+
+def read_columns(store: Store, ent: Entity, columns: list[str]) -> tuple[list[str], list[tuple]]:
+    """Raw stored values of live rows, for building data frames quickly."""
+    cur = store.iter_column_tuples(ent, columns)
+    return columns, list(cur)
+
+
+def stage_history_rows(store: Store) -> list[tuple]:
+    return store.conn.execute("SELECT opportunity_id, from_stage, to_stage, changed_at, changed_by "
+                              "FROM stage_history ORDER BY seq").fetchall()
+
+
+__all__ = ["CustomerCriteria", "search_customer_ids", "lifetime_values", "children_of", "read_columns",
+           "stage_history_rows", "MONEY_SCALE"]
