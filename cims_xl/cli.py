@@ -1,0 +1,628 @@
+"""`cims`: the command line. Parses, calls a service, prints.
+
+Errors the user can act on (CimsError) become one line on stderr and a non-zero
+exit code; anything unexpected is logged with its traceback to the log file and
+reported in one line.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .domain.schema import ENTITIES, ROLES, Entity
+from .errors import CimsError, ValidationFailed
+
+log = logging.getLogger("cims_xl")
+
+DEFAULT_STORE_NAME = "cims.cims"
+
+
+def default_store_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("cims_xl", appauthor=False)) / DEFAULT_STORE_NAME
+
+
+def _log_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir("cims_xl", appauthor=False)) / "cims.log"
+
+
+# ----- output -------------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "as_dict"):
+        return value.as_dict()
+    if hasattr(value, "__dataclass_fields__"):
+        import dataclasses
+
+        return dataclasses.asdict(value)
+    raise TypeError(type(value).__name__)
+
+
+def _csv_safe(value: Any) -> str:
+    from .excel.safe import is_risky
+
+    text = "" if value is None else str(_plain(value) if not isinstance(value, (str, int, float, bool)) else value)
+    # A leading apostrophe keeps spreadsheet apps from running the cell as a formula.
+    return "'" + text if isinstance(value, str) and is_risky(text) else text
+
+
+class Output:
+    def __init__(self, fmt: str):
+        self.fmt = fmt
+
+    def emit(self, data: Any, *, columns: list[str] | None = None, title: str | None = None) -> None:
+        if self.fmt == "json":
+            click.echo(json.dumps(data, default=_plain, ensure_ascii=False, indent=2))
+            return
+        rows = data if isinstance(data, list) else [data] if isinstance(data, dict) else None
+        if rows is None:
+            click.echo(str(data))
+            return
+        rows = [r if isinstance(r, dict) else {"value": r} for r in rows]
+        if columns is None:
+            columns = []
+            for r in rows:
+                columns += [k for k in r if k not in columns]
+        if self.fmt == "csv":
+            buf = io.StringIO()
+            w = csv.writer(buf)
+            w.writerow(columns)
+            for r in rows:
+                w.writerow([_csv_safe(r.get(c)) for c in columns])
+            click.echo(buf.getvalue(), nl=False)
+            return
+        self._table(rows, columns, title)
+
+    def _table(self, rows: list[dict], columns: list[str], title: str | None) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(soft_wrap=False)
+        if len(rows) == 1 and len(columns) > 6:
+            table = Table(title=title, show_header=False)
+            table.add_column("field", style="bold")
+            table.add_column("value")
+            for c in columns:
+                table.add_row(c, _cell(rows[0].get(c)))
+        else:
+            table = Table(title=title)
+            for c in columns:
+                table.add_column(c)
+            for r in rows:
+                table.add_row(*[_cell(r.get(c)) for c in columns])
+        console.print(table)
+
+    def message(self, text: str) -> None:
+        """Human-readable progress/info: stderr when stdout carries JSON or CSV."""
+        click.echo(text, err=self.fmt != "table")
+
+
+def _cell(value: Any) -> str:
+    from rich.markup import escape
+
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, default=_plain, ensure_ascii=False)
+    elif not isinstance(value, str):
+        try:
+            value = _plain(value)
+        except TypeError:
+            value = str(value)
+    return escape(str(value))
+
+
+# ----- context: store, user, password, session -----------------------------------------
+
+class App:
+    def __init__(self, store: str | None, user: str | None, fmt: str, password_stdin: bool, otp: str | None):
+        self.store_path = Path(store or os.environ.get("CIMS_STORE") or default_store_path()).expanduser()
+        self.user = user or os.environ.get("CIMS_USER")
+        self.out = Output(fmt)
+        self.password_stdin = password_stdin
+        self.otp = otp or os.environ.get("CIMS_OTP")
+        self._session = None
+        self._password: str | None = None
+
+    def password(self, prompt: str = "Password") -> str:
+        if self._password is not None:
+            return self._password
+        if self.password_stdin:
+            line = sys.stdin.readline()
+            if not line:
+                raise CimsError("--password-stdin was given but standard input is empty")
+            self._password = line.rstrip("\r\n")
+        elif os.environ.get("CIMS_PASSWORD") is not None:
+            self._password = os.environ["CIMS_PASSWORD"]
+        elif sys.stdin.isatty():
+            self._password = click.prompt(prompt, hide_input=True)
+        else:
+            raise CimsError("no password: set CIMS_PASSWORD, pass --password-stdin, or run in a terminal")
+        return self._password
+
+    def new_password(self, who: str) -> str:
+        if os.environ.get("CIMS_NEW_PASSWORD") is not None:
+            return os.environ["CIMS_NEW_PASSWORD"]
+        if sys.stdin.isatty():
+            return click.prompt(f"New password for {who}", hide_input=True, confirmation_prompt=True)
+        raise CimsError("no new password: set CIMS_NEW_PASSWORD or run in a terminal")
+
+    def session(self):
+        if self._session is None:
+            from .services import auth
+
+            if not self.user:
+                raise CimsError("who is signing in? pass --user NAME or set CIMS_USER")
+            otp = self.otp
+            try:
+                self._session = auth.sign_in(self.store_path, self.user, self.password(), otp)
+            except CimsError as exc:
+                if "one-time code" in exc.message and otp is None and sys.stdin.isatty():
+                    otp = click.prompt("One-time code")
+                    self._session = auth.sign_in(self.store_path, self.user, self.password(), otp)
+                else:
+                    raise
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--store", metavar="PATH", help="Store file (default: $CIMS_STORE or your data folder).")
+@click.option("--user", metavar="NAME", help="Who signs in (default: $CIMS_USER).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Output format; json/csv print only data on stdout.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option("--otp", metavar="CODE", help="Second-factor code (default: $CIMS_OTP).")
+@click.version_option(__version__, prog_name="cims")
+@click.pass_context
+def cli(ctx: click.Context, store, user, fmt, password_stdin, otp):
+    """cims: customer information in Excel over an encrypted local store."""
+    app = App(store, user, fmt, password_stdin, otp)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+# ----- init / users --------------------------------------------------------------------
+
+@cli.command()
+@click.option("--admin", "admin_name", required=True, metavar="NAME", help="The first administrator's user name.")
+@pass_app
+def init(app: App, admin_name: str):
+    """Create a new encrypted store with its first administrator."""
+    from .services import auth
+
+    password = (os.environ.get("CIMS_NEW_PASSWORD") or os.environ.get("CIMS_PASSWORD")
+                or (sys.stdin.readline().rstrip("\r\n") if app.password_stdin else None)
+                or app.new_password(admin_name))
+    auth.init_store(app.store_path, admin_name, password)
+    app.out.emit({"store": str(app.store_path), "admin": admin_name.lower(),
+                  "key_file": str(app.store_path) + ".keys"})
+
+
+@cli.group()
+def user():
+    """Users: add, list, change role or password, disable, second factor."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--display-name", metavar="TEXT")
+@pass_app
+def user_add(app: App, name, role, display_name):
+    """Add a user (new password from a masked prompt or $CIMS_NEW_PASSWORD)."""
+    from .services import auth
+
+    session = app.session()
+    app.out.emit(auth.add_user(session, name, role, app.new_password(name), display_name=display_name))
+
+
+@user.command("list")
+@pass_app
+def user_list(app: App):
+    """List users, their roles and whether they can sign in."""
+    from .services import auth
+
+    app.out.emit(auth.list_users(app.session()))
+
+
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@pass_app
+def user_role(app: App, name, role):
+    """Change a user's role (admin)."""
+    from .services import auth
+
+    auth.set_role(app.session(), name, role)
+    app.out.emit({"username": name.lower(), "role": role})
+
+
+@user.command("passwd")
+@click.argument("name", required=False)
+@pass_app
+def user_passwd(app: App, name):
+    """Change your password, or (admin) reset someone else's."""
+    from .services import auth
+
+    session = app.session()
+    who = (name or session.username).lower()
+    auth.change_password(session, who, app.new_password(who))
+    app.out.emit({"username": who, "password": "changed"})
+
+
+@user.command("disable")
+@click.argument("name")
+@pass_app
+def user_disable(app: App, name):
+    """Disable a user: their key slot is removed, so they can no longer sign in."""
+    from .services import auth
+
+    auth.disable_user(app.session(), name)
+    app.out.emit({"username": name.lower(), "disabled": True})
+
+
+@user.command("totp")
+@click.argument("name")
+@click.option("--confirm", "code", metavar="CODE", help="Finish enrolment with a code from the app.")
+@click.option("--disable", is_flag=True, help="Turn the second factor off.")
+@pass_app
+def user_totp(app: App, name, code, disable):
+    """Second factor: without options, start enrolment and show the otpauth:// URI."""
+    from .services import auth
+
+    session = app.session()
+    if disable:
+        auth.totp_disable(session, name)
+        app.out.emit({"username": name.lower(), "totp": False})
+    elif code:
+        auth.totp_confirm(session, name, code)
+        app.out.emit({"username": name.lower(), "totp": True})
+    else:
+        uri = auth.totp_enrol(session, name)
+        app.out.emit({"username": name.lower(), "otpauth_uri": uri,
+                      "next": f"scan the URI, then run: cims user totp {name.lower()} --confirm CODE"})
+
+
+# ----- records ------------------------------------------------------------------------
+
+def _field_options(ent: Entity):
+    def decorate(fn):
+        for f in reversed([f for f in ent.fields if f.editable and not f.internal]):
+            opt = "--" + f.key.replace("_", "-")
+            fn = click.option(opt, f.key, metavar=f.kind.upper(), help=f"{f.header}.")(fn)
+        return fn
+    return decorate
+
+
+def _given(values: dict) -> dict:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+RECORD_COLUMNS = {
+    "customer": ["id", "name", "company", "email", "phone", "mobile", "city", "segment", "owner"],
+    "contact": ["id", "customer_id", "name", "title", "email", "phone", "mobile"],
+    "interaction": ["id", "customer_id", "kind", "occurred_at", "subject", "owner"],
+    "order": ["id", "order_number", "customer_id", "order_date", "product", "quantity", "amount", "currency"],
+    "opportunity": ["id", "customer_id", "name", "stage", "amount", "probability", "expected_close", "owner"],
+    "ticket": ["id", "customer_id", "subject", "priority", "status", "assignee", "first_response_due",
+               "resolution_due"],
+}
+
+
+def _entity_group(ent: Entity) -> click.Group:
+    @click.group(name=ent.kind, help=f"{ent.label.title()} records: add, show, list, edit, delete.")
+    def group():
+        pass
+
+    @group.command("add", help=f"Add a {ent.label}.")
+    @_field_options(ent)
+    @pass_app
+    def add(app: App, **values):
+        from .services import records
+
+        app.out.emit(records.create(app.session(), ent.kind, _given(values)))
+
+    @group.command("show", help=f"Show one {ent.label} by id.")
+    @click.argument("record_id")
+    @pass_app
+    def show(app: App, record_id):
+        from .services import records
+
+        app.out.emit(records.get(app.session(), record_id))
+
+    @group.command("list", help=f"List {ent.label} records (filters: exact field values).")
+    @click.option("--customer", "customer_id", metavar="ID", help="Only those of this customer.")
+    @click.option("--limit", type=int, default=200, show_default=True)
+    @pass_app
+    def list_(app: App, customer_id, limit):
+        from .services import records
+
+        equals = {"customer_id": customer_id.upper()} if customer_id and ent.kind != "customer" else {}
+        rows = records.list_records(app.session(), ent.kind, **equals)[:limit]
+        app.out.emit(rows, columns=None if app.out.fmt == "json" else RECORD_COLUMNS[ent.kind])
+
+    @group.command("edit", help=f"Change fields of a {ent.label}.")
+    @click.argument("record_id")
+    @click.option("--expected-version", type=int, help="Refuse if the record changed since this version.")
+    @_field_options(ent)
+    @pass_app
+    def edit(app: App, record_id, expected_version, **values):
+        from .services import records
+
+        changes = _given(values)
+        if not changes:
+            raise ValidationFailed({"": "nothing to change: give at least one field option"})
+        app.out.emit(records.update(app.session(), record_id, changes, expected_version=expected_version))
+
+    @group.command("delete", help=f"Delete a {ent.label} (soft delete, audited).")
+    @click.argument("record_id")
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    @pass_app
+    def delete(app: App, record_id, yes):
+        from .services import records
+
+        if not yes and sys.stdin.isatty():
+            click.confirm(f"Delete {record_id}?", abort=True)
+        records.delete(app.session(), record_id)
+        app.out.emit({"id": record_id.upper(), "deleted": True})
+
+    @group.command("history", help=f"Who changed this {ent.label}, when, from what to what.")
+    @click.argument("record_id")
+    @pass_app
+    def history(app: App, record_id):
+        from .services import records
+
+        app.out.emit(records.history(app.session(), record_id),
+                     columns=None if app.out.fmt == "json" else ["version", "at", "actor", "action", "changes"])
+
+    return group
+
+
+_GROUPS = {kind: _entity_group(ent) for kind, ent in ENTITIES.items()}
+for _g in _GROUPS.values():
+    cli.add_command(_g)
+customer = _GROUPS["customer"]
+
+
+@customer.command("search")
+@click.argument("text", required=False)
+@click.option("--city")
+@click.option("--province")
+@click.option("--country")
+@click.option("--segment")
+@click.option("--tag")
+@click.option("--owner")
+@click.option("--source")
+@click.option("--created-from", metavar="DATE")
+@click.option("--created-to", metavar="DATE")
+@click.option("--updated-from", metavar="DATE")
+@click.option("--updated-to", metavar="DATE")
+@click.option("--open-tickets/--no-open-tickets", "has_open_tickets", default=None)
+@click.option("--ltv-min", metavar="AMOUNT")
+@click.option("--ltv-max", metavar="AMOUNT")
+@click.option("--sort", type=click.Choice(["name", "company", "city", "created", "updated", "id", "ltv"]),
+              default="name", show_default=True)
+@click.option("--desc", "descending", is_flag=True)
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--offset", type=int, default=0)
+@pass_app
+def customer_search(app: App, text, **filters):
+    """Find customers: free text (name, company, email, phone, notes) plus filters."""
+    from .services import search
+
+    page = search.search_customers(app.session(), text, **filters)
+    if app.out.fmt == "json":
+        app.out.emit({"total": page.total, "offset": page.offset, "rows": page.rows})
+    else:
+        app.out.emit(page.rows, columns=RECORD_COLUMNS["customer"],
+                     title=f"{page.total} customer(s)" + (f", showing {len(page.rows)}" if page.total > len(page.rows) else ""))
+
+
+@customer.command("merge")
+@click.argument("keep_id")
+@click.argument("drop_id")
+@pass_app
+def customer_merge(app: App, keep_id, drop_id):
+    """Merge DROP_ID into KEEP_ID: its contacts, orders... move; blanks are filled."""
+    from .services import merge
+
+    app.out.emit(merge.merge_customers(app.session(), keep_id, drop_id))
+
+
+@customer.command("360")
+@click.argument("customer_id")
+@pass_app
+def customer_360(app: App, customer_id):
+    """A customer with contacts, interactions, orders, opportunities and tickets."""
+    from .services import search
+
+    data = search.customer_360(app.session(), customer_id)
+    if app.out.fmt == "json":
+        app.out.emit(data)
+        return
+    app.out.emit(data["customer"], title=f"Customer {data['customer']['id']} · lifetime value {data['lifetime_value']}")
+    for key, kind in (("contacts", "contact"), ("interactions", "interaction"), ("orders", "order"),
+                      ("opportunities", "opportunity"), ("tickets", "ticket")):
+        if data[key]:
+            app.out.emit(data[key], columns=RECORD_COLUMNS[kind], title=key.title())
+
+
+# ----- backup / restore / rekey / audit / gdpr ---------------------------------------------
+
+@cli.command()
+@click.option("--dir", "dest", metavar="DIR", help="Where backups go (default: backups/ beside the store).")
+@click.option("--keep", type=int, default=10, show_default=True, help="How many newest backups to keep.")
+@pass_app
+def backup(app: App, dest, keep):
+    """Encrypted online backup, verified by reopening it."""
+    from .services import backup as svc
+
+    path = svc.backup(app.session(), dest, keep=keep)
+    app.out.emit({"backup": str(path), "bytes": path.stat().st_size})
+
+
+@cli.command()
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def restore(app: App, backup_file, yes):
+    """Replace the store with a backup (admin). Current files are kept beside it."""
+    from .services import backup as svc
+
+    session = app.session()
+    if not yes and sys.stdin.isatty():
+        click.confirm(f"Replace {app.store_path.name} with {Path(backup_file).name}?", abort=True)
+    manifest = svc.restore(session, backup_file, app.password())
+    app._session = None
+    app.out.emit({"restored": str(backup_file), "created_at": manifest.get("created_at"),
+                  "counts": manifest.get("counts")})
+
+
+@cli.command()
+@pass_app
+def rekey(app: App):
+    """Rotate the data key (PRAGMA rekey) and reseal it for every user."""
+    from .services import auth
+
+    auth.rekey(app.session())
+    app.out.emit({"rekeyed": str(app.store_path)})
+
+
+@cli.group()
+def audit():
+    """The tamper-evident audit trail (admin)."""
+
+
+@audit.command("show")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--id", "entity_id", metavar="ID", help="Only entries about this record or user.")
+@click.option("--batch", "batch_id", metavar="BATCH", help="Only entries of this import batch.")
+@pass_app
+def audit_show(app: App, limit, entity_id, batch_id):
+    """Newest audit entries first."""
+    from .services import audit_log
+
+    rows = audit_log.show(app.session(), limit=limit, entity_id=entity_id, batch_id=batch_id)
+    app.out.emit(rows, columns=None if app.out.fmt == "json" else
+                 ["seq", "at", "actor", "action", "entity", "id", "changes"])
+
+
+@audit.command("verify")
+@pass_app
+def audit_verify(app: App):
+    """Check the whole chain; name the first entry edited, deleted or reordered."""
+    from .services import audit_log
+
+    result = audit_log.verify(app.session())
+    app.out.emit({"ok": result.ok, "entries": result.entries, "problem": result.problem,
+                  "entry": result.bad_seq})
+    if not result.ok:
+        raise click.exceptions.Exit(11)
+
+
+@cli.group()
+def gdpr():
+    """Export or erase everything about one person (GDPR / PIPL)."""
+
+
+@gdpr.command("export")
+@click.argument("customer_id")
+@click.option("--out", "out_path", metavar="FILE", help="Write to FILE (.json or .xlsx).")
+@pass_app
+def gdpr_export(app: App, customer_id, out_path):
+    """Everything stored about one customer, with change history."""
+    from .services import gdpr as svc
+
+    doc = svc.export_customer(app.session(), customer_id, out_path)
+    if out_path:
+        app.out.emit({"customer": doc["customer"]["id"], "written": out_path})
+    else:
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+@gdpr.command("erase")
+@click.argument("customer_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def gdpr_erase(app: App, customer_id, yes):
+    """Erase one customer's personal data everywhere, including the audit trail's values."""
+    from .services import gdpr as svc
+
+    if not yes and sys.stdin.isatty():
+        click.confirm(f"Erase all personal data of {customer_id}? This cannot be undone", abort=True)
+    app.out.emit(svc.erase_customer(app.session(), customer_id))
+
+
+# ----- edges -------------------------------------------------------------------------------
+
+def _configure_logging() -> None:
+    path = _log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def main(argv: list[str] | None = None) -> int:
+    _configure_logging()
+    try:
+        cli.main(args=argv, prog_name="cims", standalone_mode=False)
+        return 0
+    except CimsError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except Exception:  # noqa: BLE001 - the edge: log for developers, one line for users
+        log.exception("unexpected error")
+        click.echo(f"Error: an unexpected problem occurred; details are in {_log_path()}", err=True)
+        return 70
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()
