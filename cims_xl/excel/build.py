@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import math
 import random
 import re
 import tempfile
@@ -124,6 +125,7 @@ REPORT_DESCRIPTIONS = {
 }
 
 BOOL_CHOICES = ("Yes", "No")
+HOME_WIDTHS = (26, 40, 70)
 MAX_ROW = 1048576
 
 
@@ -216,6 +218,24 @@ def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
+def _wrapped(ws: Worksheet, coord: str, text: str, width: float) -> None:
+    """Wrapped text with a row tall enough for it: neither Excel nor LibreOffice fits
+    row heights to wrapped text in a file they did not lay out themselves."""
+    _text(ws, coord, text)
+    ws[coord].alignment = styles.WRAP_TOP
+    lines = max(1, math.ceil(len(text) / width))
+    row = ws[coord].row
+    ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, 15 * lines)
+
+
+def _print_fit_width(ws: Worksheet, landscape: bool) -> None:
+    """Print all visible columns on one page width, as many pages down as needed."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
 # ----- data sheets ------------------------------------------------------------------
 
 def _header_fill(col: Column):
@@ -263,6 +283,9 @@ def _add_data_sheet(wb: Workbook, lay: SheetLayout) -> Worksheet:
                                           showLastColumn=False)
     ws.add_table(table)
     ws.freeze_panes = f"A{lay.header_row + 1}"
+    # Wide tables print across several pages; each repeats the header, ID and name.
+    ws.print_title_rows = f"{lay.header_row}:{lay.header_row}"
+    ws.print_title_cols = "A:B"
     ws.page_setup.orientation = "landscape"
     return ws
 
@@ -271,20 +294,23 @@ def _add_data_sheet(wb: Workbook, lay: SheetLayout) -> Worksheet:
 
 def _add_home(wb: Workbook) -> Worksheet:
     ws = wb.create_sheet("Home")
-    _widths(ws, (24, 34, 90))
-    _title(ws, "CIMS - customer information",
-           "Customers, contacts, orders, opportunities and service tickets in one encrypted "
-           "store, edited here in Excel.  客户、联系人、订单、商机和服务工单，集中在一个加密存储中，用 Excel 编辑。")
+    _widths(ws, HOME_WIDTHS)
+    _text(ws, "A1", "CIMS - customer information", styles.TITLE_FONT)
+    ws.merge_cells("A2:C2")
+    _wrapped(ws, "A2", "Customers, contacts, orders, opportunities and service tickets in one "
+                       "encrypted store, edited here in Excel.  客户、联系人、订单、商机和服务工单集中在"
+                       "一个加密存储中，在 Excel 中编辑。", sum(HOME_WIDTHS))
+    ws["A2"].font = styles.NOTE_FONT
     rows = (("Signed in as", "CIMS_SignedInUser", "(not signed in)"),
             ("Store", "CIMS_StorePath", None),
             ("Status", "CIMS_StatusLine", "Use Sign in on the CIMS tab to start."))
     for r, (label, name, value) in enumerate(rows, start=4):
         _text(ws, f"A{r}", label, styles.LABEL_FONT)
-        ws.merge_cells(f"B{r}:C{r}")
         _input_cell(ws, f"B{r}", name, value)
     row = _home_buttons(ws, 8)
     row = _home_functions(ws, row + 1)
     _home_setup(ws, row + 1)
+    _print_fit_width(ws, landscape=False)
     return ws
 
 
@@ -296,8 +322,7 @@ def _home_buttons(ws: Worksheet, row: int) -> int:
     for b in ribbon_buttons():
         _text(ws, f"A{row}", b.group)
         _text(ws, f"B{row}", b.label)
-        _text(ws, f"C{row}", b.supertip)
-        ws[f"C{row}"].alignment = styles.WRAP_TOP
+        _wrapped(ws, f"C{row}", b.supertip, HOME_WIDTHS[2])
         row += 1
     return row
 
@@ -310,7 +335,7 @@ def _home_functions(ws: Worksheet, row: int) -> int:
     for signature, example, what in UDF_HELP:
         _text(ws, f"A{row}", signature)
         _text(ws, f"B{row}", example)
-        _text(ws, f"C{row}", what)
+        _wrapped(ws, f"C{row}", what, HOME_WIDTHS[2])
         row += 1
     _text(ws, f"A{row}", "Not signed in, the cell shows #CIMS: sign in first; any other problem "
                          "shows a short #CIMS: message.", styles.NOTE_FONT)
@@ -332,7 +357,7 @@ def _home_setup(ws: Worksheet, row: int) -> int:
     _section(ws, row, "Before first use", 3)
     for i, step in enumerate(steps, start=row + 1):
         ws.merge_cells(f"A{i}:C{i}")
-        _text(ws, f"A{i}", step)
+        _wrapped(ws, f"A{i}", step, sum(HOME_WIDTHS))
     return row + 1 + len(steps)
 
 
@@ -344,7 +369,6 @@ def _add_import(wb: Workbook) -> Worksheet:
            "then press it again to import. One import is one batch and can be undone.")
     _text(ws, "A4", "File", styles.LABEL_FONT)
     _input_cell(ws, "B4", "CIMS_ImportFile")
-    ws.merge_cells("B4:C4")
     _text(ws, "A5", "Record type", styles.LABEL_FONT)
     _input_cell(ws, "B5", "CIMS_ImportKind", "customer")
     kinds = DataValidation(type="list", formula1='"' + ",".join(ENTITIES) + '"', allow_blank=False,
@@ -355,11 +379,11 @@ def _add_import(wb: Workbook) -> Worksheet:
     _section(ws, 7, "Column mapping", 3)
     for c, head in enumerate(("Column in file", "CIMS field", "Sample values"), start=1):
         ws.cell(8, c, head).font = styles.LABEL_FONT
-    ws.parent.defined_names["CIMS_ImportMapping"] = DefinedName(
-        "CIMS_ImportMapping", attr_text=f"{quote_sheetname(ws.title)}!$A$8:$C$8")
+    _name(ws, "CIMS_ImportMapping", "A8:C8")
     _text(ws, "E7", "Dry-run summary", styles.SECTION_FONT)
     ws["E7"].fill = ws["F7"].fill = styles.SECTION_FILL
     _name(ws, "CIMS_ImportSummary", "E8")
+    _print_fit_width(ws, landscape=True)
     return ws
 
 
@@ -382,7 +406,7 @@ def _add_report(wb: Workbook, sheet: str) -> Worksheet:
     _text(ws, "C6", "empty = everyone", styles.NOTE_FONT)
     _text(ws, "C7", "empty = all regions", styles.NOTE_FONT)
     _name(ws, f"{prefix}_Output", "A9")
-    ws.page_setup.orientation = "landscape"
+    _print_fit_width(ws, landscape=True)
     return ws
 
 
@@ -414,6 +438,7 @@ def _add_conf(wb: Workbook) -> Worksheet:
     row += len(XLWINGS_CONF_OPTIONAL) + 2
     _text(ws, f"A{row}", f"The xlwings VBA module in this workbook is from xlwings {_xlwings_version()}; "
                          "install that version (or rebuild: cims workbook build).", styles.NOTE_FONT)
+    _print_fit_width(ws, landscape=True)
     return ws
 
 
