@@ -11,8 +11,8 @@ from cims_xl.services import auth
 REPO = Path(__file__).resolve().parents[1]
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "realworld"
 
-ADMIN_PASSWORD = "admin-Passw0rd-for-tests"
-USER_PASSWORD = "user-Passw0rd-for-tests"
+ADMIN_PASSWORD = "Correct-Horse-Battery-42"
+USER_PASSWORD = "Staple-Lantern-Orbit-17"
 # Cheap scrypt parameters keep the suite fast; production slots use OWASP parameters
 # (see cims_xl.security.keys.OWASP_SCRYPT and tests/test_security.py).
 FAST_KDF = {"name": "scrypt", "n": 2**10, "r": 8, "p": 1}

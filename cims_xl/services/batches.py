@@ -62,10 +62,10 @@ def undo_batch(session: Session, batch_id: str, *, force: bool = False) -> dict:
     unless `force`.
     """
     batch_id = batch_id.strip().upper()
+    session.ensure("import", record_id=batch_id)
     batch = session.store.fetch_batch(batch_id)
     if batch is None:
         raise NotFound(f"no import batch {batch_id}")
-    session.ensure("import", batch["kind"])
     if batch["undone_at"]:
         raise ValidationFailed({"Batch": f"{batch_id} was already undone"})
     touched = _batch_changes(session, batch_id)

@@ -235,11 +235,11 @@ def delete(session: Session, record_id: str, *, expected_version: int | None = N
     ent = _ent_for_id(record_id)
     record_id = str(record_id).strip().upper()
     now = utcnow()
+    session.ensure("delete", ent.kind, record_id=record_id)
     with session.unit_of_work() as uow:
         current = session.store.fetch_record(ent, record_id)
         if current is None:
             raise NotFound(f"no {ent.label} {record_id}")
-        session.ensure("delete", ent.kind, owner=_owner(ent, current), record_id=record_id)
         if expected_version is not None and int(expected_version) != current["version"]:
             raise Conflict(f"{record_id} was changed by {current['updated_by']} since you read it; refresh first")
         values = {"deleted_at": now, "deleted_by": session.username, "updated_at": now,
@@ -256,11 +256,11 @@ def restore(session: Session, record_id: str) -> dict:
     ent = _ent_for_id(record_id)
     record_id = str(record_id).strip().upper()
     now = utcnow()
+    session.ensure("delete", ent.kind, record_id=record_id)
     with session.unit_of_work() as uow:
         current = session.store.fetch_record(ent, record_id, include_deleted=True)
         if current is None or current["deleted_at"] is None:
             raise NotFound(f"no deleted {ent.label} {record_id}")
-        session.ensure("delete", ent.kind, owner=_owner(ent, current), record_id=record_id)
         values = {"deleted_at": None, "deleted_by": None, "updated_at": now, "updated_by": session.username,
                   "version": current["version"] + 1}
         session.store.update_record(ent, record_id, values, expected_version=current["version"])

@@ -1,0 +1,200 @@
+"""The role × entity × action matrix, checked against the real services and store."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+
+import cims_xl.services
+from cims_xl.errors import PermissionDenied
+from cims_xl.services import audit_log, auth, backup, batches, gdpr, merge, records
+
+ROLES = ("admin", "manager", "sales", "support", "viewer")
+KINDS = ("customer", "contact", "interaction", "order", "opportunity", "ticket")
+
+# Written out by hand from PRODUCT.md, not computed from cims_xl.security.roles.
+Y, N = True, False
+EXPECTED = {
+    # kind:        create                       update (someone else's)        update (own)                 delete
+    "admin":   {k: (Y, Y, Y, Y) for k in KINDS},
+    "manager": {k: (Y, Y, Y, Y) for k in KINDS},
+    "sales": {"customer": (Y, N, Y, N), "contact": (Y, Y, Y, N), "interaction": (Y, Y, Y, N),
+              "order": (Y, Y, Y, N), "opportunity": (Y, N, Y, N), "ticket": (N, N, N, N)},
+    "support": {"customer": (N, N, N, N), "contact": (N, N, N, N), "interaction": (Y, Y, Y, N),
+                "order": (N, N, N, N), "opportunity": (N, N, N, N), "ticket": (Y, Y, Y, N)},
+    "viewer": {k: (N, N, N, N) for k in KINDS},
+}
+ACTIONS = ("create", "update_other", "update_own", "delete")
+
+
+def _payload(kind: str, customer_id: str) -> dict:
+    return {
+        "customer": {"name": "Matrix Test Co", "type": "Company"},
+        "contact": {"customer_id": customer_id, "name": "王五"},
+        "interaction": {"customer_id": customer_id, "kind": "Call", "subject": "follow-up"},
+        "order": {"customer_id": customer_id, "order_date": "2024-05-01", "amount": "100.00"},
+        "opportunity": {"customer_id": customer_id, "name": "Renewal", "stage": "Lead"},
+        "ticket": {"customer_id": customer_id, "subject": "Login fails", "priority": "P2"},
+    }[kind]
+
+
+def _edit(kind: str) -> dict:
+    return {"customer": {"city": "杭州"}, "contact": {"title": "CTO"}, "interaction": {"subject": "moved"},
+            "order": {"quantity": 3}, "opportunity": {"next_step": "call back"},
+            "ticket": {"status": "Open"}}[kind]
+
+
+@pytest.fixture
+def world(admin, session_as):
+    """One record of each kind owned by admin, and one of each owned by the acting user."""
+    def records_owned_by(owner_session):
+        cust = records.create(admin, "customer", {"name": f"Owned by {owner_session.username}",
+                                                  "owner": owner_session.username})
+        out = {"customer": cust["id"]}
+        for kind in KINDS[1:]:
+            data = _payload(kind, cust["id"])
+            if kind in ("opportunity", "interaction"):
+                data["owner"] = owner_session.username
+            out[kind] = records.create(admin, kind, data)["id"]
+        return out
+
+    def make(role):
+        session = admin if role == "admin" else session_as(role)
+        return session, records_owned_by(admin), records_owned_by(session)
+    return make
+
+
+def _denials(admin, actor):
+    return [e for e in audit_log.show(admin, limit=1000) if e["action"] == "denied" and e["actor"] == actor]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_exactly_the_allowed_role_entity_action_calls_succeed_and_each_denial_is_audited(
+        world, admin, role, kind, action):
+    session, theirs, mine = world(role)
+    expected = EXPECTED[role][kind][ACTIONS.index(action)]
+    denials_before = len(_denials(admin, session.username))
+
+    def attempt():
+        if action == "create":
+            return records.create(session, kind, _payload(kind, mine["customer"]))
+        if action == "update_other":
+            return records.update(session, theirs[kind], _edit(kind))
+        if action == "update_own":
+            return records.update(session, mine[kind], _edit(kind))
+        return records.delete(session, theirs[kind])
+
+    if expected:
+        attempt()
+        if action.startswith("update"):
+            target = theirs[kind] if action == "update_other" else mine[kind]
+            assert records.get(admin, target)["version"] == 2
+    else:
+        with pytest.raises(PermissionDenied, match=f"{session.username} \\({role}\\) may not"):
+            attempt()
+        assert len(_denials(admin, session.username)) == denials_before + 1
+        for rid in theirs.values():
+            assert records.get(admin, rid)["version"] == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_can_read_customers(admin, session_as, role):
+    records.create(admin, "customer", {"name": "Readable"})
+    session = admin if role == "admin" else session_as(role)
+    assert [c["name"] is not None for c in records.list_records(session, "customer")] == \
+        [role != "viewer"]
+
+
+def test_a_viewer_sees_no_personal_fields(admin, session_as):
+    c = records.create(admin, "customer", {"name": "张三", "email": "zs@example.com", "city": "上海"})
+    viewer = session_as("viewer")
+    seen = records.get(viewer, c["id"])
+    assert seen["name"] is None and seen["email"] is None and seen["city"] == "上海"
+
+
+def test_a_salesperson_cannot_give_their_customer_to_someone_else(admin, session_as):
+    sales = session_as("sales", "sally")
+    c = records.create(sales, "customer", {"name": "Mine"})
+    assert c["owner"] == "sally"
+    with pytest.raises(PermissionDenied):
+        records.update(sales, c["id"], {"owner": "admin"})
+    with pytest.raises(PermissionDenied):
+        records.create(sales, "customer", {"name": "For someone else", "owner": "admin"})
+
+
+def test_a_denial_inside_a_larger_unit_of_work_is_still_audited(admin, session_as):
+    viewer = session_as("viewer", "vic")
+    with pytest.raises(PermissionDenied):
+        with viewer.unit_of_work() as uow:
+            records.create(viewer, "customer", {"name": "Nope"})
+            uow.commit()
+    assert len(_denials(admin, "vic")) == 1
+    assert records.list_records(admin, "customer") == []
+
+
+# ----- no public service function lets a viewer write --------------------------------------
+
+def _write_calls(admin):
+    cust = records.create(admin, "customer", {"name": "Target"})
+    other = records.create(admin, "customer", {"name": "Other"})
+    return {
+        "records.create": lambda s: records.create(s, "customer", {"name": "x"}),
+        "records.create_many": lambda s: records.create_many(s, "customer", [{"name": "x"}]),
+        "records.update": lambda s: records.update(s, cust["id"], {"city": "x"}),
+        "records.update_many": lambda s: records.update_many(s, [(cust["id"], {"city": "x"}, None)]),
+        "records.delete": lambda s: records.delete(s, cust["id"]),
+        "records.restore": lambda s: records.restore(s, cust["id"]),
+        "merge.merge_customers": lambda s: merge.merge_customers(s, cust["id"], other["id"]),
+        "batches.new_batch": lambda s: batches.new_batch(s, "customer", "file.xlsx"),
+        "batches.undo_batch": lambda s: batches.undo_batch(s, "B-000001"),
+        "batches.finish_batch": None,  # only reachable after new_batch, which is checked
+        "auth.add_user": lambda s: auth.add_user(s, "newbie", "admin", "Another-Strong-Pass-1"),
+        "auth.set_role": lambda s: auth.set_role(s, "admin", "viewer"),
+        "auth.disable_user": lambda s: auth.disable_user(s, "admin"),
+        "auth.change_password": lambda s: auth.change_password(s, "admin", "Another-Strong-Pass-1"),
+        "auth.totp_enrol": lambda s: auth.totp_enrol(s, "admin"),
+        "auth.totp_confirm": lambda s: auth.totp_confirm(s, "admin", "123456"),
+        "auth.totp_disable": lambda s: auth.totp_disable(s, "admin"),
+        "auth.rekey": lambda s: auth.rekey(s),
+        "backup.backup": lambda s: backup.backup(s),
+        "backup.restore": lambda s: backup.restore(s, "missing.cimsbak", "pw"),
+        "gdpr.export_customer": lambda s: gdpr.export_customer(s, cust["id"]),
+        "gdpr.erase_customer": lambda s: gdpr.erase_customer(s, cust["id"]),
+        "audit_log.show": lambda s: audit_log.show(s),
+        "audit_log.verify": lambda s: audit_log.verify(s),
+    }
+
+
+# Public service functions that only read, or that need no role (sign-in itself).
+READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_users", "records.get",
+             "records.list_records", "records.history", "records.values_at", "search.search_customers",
+             "search.customer_360", "search.lifetime_value", "batches.list_batches", "frames.load_frame",
+             "frames.stage_history_frame", "backup.list_backups", "backup.verify_backup",
+             "backup.default_backup_dir"}
+
+
+def _public_service_functions() -> set[str]:
+    names = set()
+    for mod in pkgutil.iter_modules(cims_xl.services.__path__):
+        module = importlib.import_module(f"cims_xl.services.{mod.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_"):
+                names.add(f"{mod.name}.{name}")
+    return names
+
+
+def test_no_public_service_function_lets_a_viewer_write(admin, session_as):
+    calls = _write_calls(admin)
+    unknown = _public_service_functions() - set(calls) - READ_ONLY
+    assert not unknown, f"new service functions need a viewer check here: {sorted(unknown)}"
+    viewer = session_as("viewer")
+    for name, call in calls.items():
+        if call is None:
+            continue
+        with pytest.raises(PermissionDenied):
+            call(viewer)
