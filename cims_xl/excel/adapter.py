@@ -508,13 +508,13 @@ class FileSheet:
                 self._move_rows(last + 1, below, extra)
             self._grow_validations(last, last + extra)
             self._set_ref(last + extra)
-        template = first if start > first else None
+        template = first  # the first body row carries the column formats
         c1, _, c2, _ = self._bounds()
         cells = self.ws._cells
         user_cols = [c for h, c in self._col.items() if h not in self.layout.headers]
         for i, values in enumerate(rows):
             r = start + i
-            if r > last and template is not None:
+            if r > last:
                 for c in range(c1, c2 + 1):
                     src = cells.get((template, c))
                     if src is not None and src.has_style:
@@ -524,7 +524,7 @@ class FileSheet:
                 cell = self._cell(r - first, header)
                 if cell is not None:
                     self._put(cell, header, value)
-        if template is not None:
+        if start + len(rows) - 1 > last:
             new = [(r - first, c.header) for r in range(last + 1, start + len(rows))
                    for c in self.layout.columns]
             self.highlight(new, on=False)

@@ -76,10 +76,12 @@ def to_cell(kind: str, value: Any, tz: dt.tzinfo) -> Any:
     """
     if value is None:
         return None
+    if kind == "bool":
+        return "Yes" if value else "No"  # the sheet's drop-down offers Yes / No
     if isinstance(value, bool):
         return value
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and kind == "int" else float(value)
+        return float(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(tz).replace(tzinfo=None)

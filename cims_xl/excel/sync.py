@@ -1,0 +1,662 @@
+"""Save / Refresh / Delete selected: the sheet <-> store protocol (PRODUCT.md).
+
+Engine-independent: everything goes through `adapter.SheetAdapter`, so the ribbon in
+Excel and `cims sync WORKBOOK save|refresh` on a closed file run the same code.
+
+Rows are identified by the hidden `_key` column, never by position, so sorting,
+filtering and inserting rows in Excel are harmless. `_version` is the store version
+the row was last in step with; `_fingerprint` hashes the business values as written
+then (see `sheet_codec.canonical`), so a row is *pending* when it has no key (new)
+or its values no longer match the fingerprint (edited).
+
+Save validates pending rows, commits all valid ones in one unit of work, then writes
+keys, versions, fingerprints and a Status per row. When the store moved on since the
+row was read, the row is merged field by field against the values it was read at
+(replayed from the audit trail): fields only the other writer changed are kept, a
+field both changed is a Conflict and nothing of that row is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from ..domain.models import DEFAULT_REGION, validate_record
+from ..domain.schema import Entity
+from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from ..services import records
+from .adapter import FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError, TableData, ensure_writable
+from .layout import HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout
+from .sheet_codec import Uncomputed, canonical, display, fingerprint, from_cell, local_zone, same, to_cell
+
+CREATED = "Created"
+UPDATED = "Updated"
+ACTIONS = ("save", "refresh", "reports")
+DATA_SHEETS = tuple(lay.sheet for lay in LAYOUTS.values())
+
+
+class UnsavedChanges(CimsError):
+    """Refresh would overwrite rows that were edited but not saved."""
+
+    exit_code = 12
+
+
+# ----- reading rows ----------------------------------------------------------------------
+
+@dataclass
+class SheetRow:
+    index: int                 # position in the table when read
+    key: str | None
+    version: int | None
+    stored_fp: str | None
+    cells: dict[str, Any]      # header -> value, layout columns present in the table
+    fp: str                    # fingerprint of the business cells as they are now
+    blank: bool
+
+    @property
+    def status(self) -> Any:
+        return self.cells.get(STATUS_HEADER)
+
+    @property
+    def pending(self) -> bool:
+        if self.key is None:
+            return not self.blank
+        return self.fp != self.stored_fp
+
+
+def _text_or_none(value: Any) -> str | None:
+    if value is None or isinstance(value, Uncomputed):
+        return None
+    if isinstance(value, float) and value == int(value):
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(float(value)) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def row_fingerprint(layout: SheetLayout, cells: Mapping[str, Any]) -> str:
+    return fingerprint(cells.get(c.header) for c in layout.field_columns)
+
+
+def read_rows(layout: SheetLayout, data: TableData) -> list[SheetRow]:
+    ours = [h for h in layout.headers if h in data.columns]
+    fields = [c.header for c in layout.field_columns]
+    out = []
+    for i, values in enumerate(data.rows):
+        cells = {h: values[data.columns[h]] for h in ours}
+        key = _text_or_none(cells.get(HIDDEN_KEY))
+        blank = all(canonical(cells.get(h)) == "" for h in fields)
+        out.append(SheetRow(i, key.upper() if key else None, _int_or_none(cells.get(HIDDEN_VERSION)),
+                            _text_or_none(cells.get(HIDDEN_FINGERPRINT)), cells,
+                            row_fingerprint(layout, cells), blank))
+    return out
+
+
+def unsaved_rows(layout: SheetLayout, data: TableData) -> list[SheetRow]:
+    return [r for r in read_rows(layout, data) if r.pending]
+
+
+# ----- store record -> sheet cells --------------------------------------------------------
+
+def _masked(session, ent: Entity) -> frozenset[str]:
+    """Personal fields the signed-in role may not read (shown blank)."""
+    return frozenset() if session.may("read_personal", ent.kind) else frozenset(ent.personal_keys)
+
+
+def record_cells(layout: SheetLayout, rec: Mapping[str, Any], tz: dt.tzinfo,
+                 masked: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Every column we own for one record (Status excepted), fingerprint included."""
+    cells: dict[str, Any] = {}
+    for col in layout.columns:
+        if col.role == "field":
+            value = None if col.key in masked else rec.get(col.key)
+            cells[col.header] = to_cell(col.field.kind, value, tz)
+        elif col.role == "id":
+            cells[col.header] = rec["id"]
+        elif col.role == "created":
+            cells[col.header] = to_cell("datetime", rec.get("created_at"), tz)
+        elif col.role == "updated":
+            cells[col.header] = to_cell("datetime", rec.get("updated_at"), tz)
+    cells[HIDDEN_KEY] = rec["id"]
+    cells[HIDDEN_VERSION] = rec["version"]
+    cells[HIDDEN_FINGERPRINT] = row_fingerprint(layout, cells)
+    return cells
+
+
+def _changed_cells(data: TableData, row: int, desired: Mapping[str, Any]) -> dict[str, Any]:
+    return {h: v for h, v in desired.items()
+            if h in data.columns and not same(data.value(row, h), v)}
+
+
+def _note(progress: Progress | None, done: int, total: int, text: str) -> None:
+    if progress is not None:
+        progress(done, total, text)
+
+
+# ----- Refresh -----------------------------------------------------------------------------
+
+def check_refresh(sheet: SheetAdapter, data: TableData | None = None) -> None:
+    """Raise UnsavedChanges when the sheet holds rows not yet saved."""
+    data = data if data is not None else sheet.read()
+    pending = unsaved_rows(sheet.layout, data)
+    if pending:
+        n = len(pending)
+        raise UnsavedChanges(f"{sheet.name} has {n} unsaved row{'s' if n != 1 else ''}; save first, "
+                             f"or refresh anyway to discard {'them' if n != 1 else 'it'}")
+
+
+def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.tzinfo | None = None,
+                  progress: Progress | None = None) -> dict:
+    """Write the store's current rows into the sheet's table, in place by `_key`.
+
+    Rows keep their position (a sorted table stays sorted); records new in the store
+    are appended, rows whose record is gone (or that were never saved, with `force`)
+    are removed. Cells beside and inside the table that are not ours are left alone.
+    """
+    layout, tz = sheet.layout, tz or local_zone()
+    data = sheet.read()
+    if not force:
+        check_refresh(sheet, data)
+    _note(progress, 0, 1, f"Reading {layout.entity.label} records")
+    recs = records.list_records(session, layout.entity.kind)
+    masked = _masked(session, layout.entity)
+    desired = {rec["id"]: record_cells(layout, rec, tz, masked) for rec in recs}
+    updates: dict[int, dict[str, Any]] = {}
+    unmark: list[tuple[int, str]] = []
+    drop: list[int] = []
+    seen: set[str] = set()
+    rows = read_rows(layout, data)
+    for n, row in enumerate(rows):
+        if row.key in desired and row.key not in seen:
+            seen.add(row.key)
+            diff = _changed_cells(data, row.index, {**desired[row.key], STATUS_HEADER: None})
+            if diff:
+                updates[row.index] = diff
+            if canonical(row.status) or (diff.keys() - {STATUS_HEADER}):
+                unmark += [(row.index, c.header) for c in layout.field_columns]
+        elif row.key is None and row.blank:
+            continue
+        else:
+            drop.append(row.index)
+        if n % 500 == 0:
+            _note(progress, n, len(rows), f"Refreshing {sheet.name}")
+    new = [desired[rec["id"]] for rec in recs if rec["id"] not in seen]
+    sheet.write(updates)
+    sheet.highlight(unmark, on=False)
+    sheet.delete_rows(drop)
+    sheet.append(new)
+    _note(progress, len(rows), len(rows), f"Refreshed {sheet.name}")
+    return {"rows": len(recs), "changed": len(updates), "added": len(new), "removed": len(drop)}
+
+
+# ----- Save: planning (pure, testable without a store) --------------------------------------
+
+@dataclass
+class Outcome:
+    """What Save did to one row: the Status text, the record to write back, bad cells."""
+
+    status: str | None
+    record: dict | None = None
+    bad: tuple[str, ...] = ()
+
+
+@dataclass
+class FieldChange:
+    """Who last changed a field in the store after the row was read."""
+
+    actor: str
+    at: dt.datetime | None
+
+
+@dataclass
+class MergePlan:
+    send: dict[str, Any] = field(default_factory=dict)         # field key -> clean value
+    conflicts: dict[str, Any] = field(default_factory=dict)    # field key -> store value
+
+
+def _from_json(kind: str, value: Any) -> Any:
+    """An audit-trail value (stored JSON form) back as the type records use."""
+    if value is None or not isinstance(value, str):
+        if kind in ("money", "decimal") and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return Decimal(str(value))
+        return value
+    try:
+        if kind == "date":
+            return dt.date.fromisoformat(value[:10])
+        if kind == "datetime":
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+        if kind in ("money", "decimal"):
+            return Decimal(value)
+        if kind == "int":
+            return int(value)
+    except (ValueError, InvalidOperation):
+        return value
+    return value
+
+
+def plan_merge(ent: Entity, mine: Mapping[str, Any], base: Mapping[str, Any] | None,
+               store: Mapping[str, Any], *, force: bool = False) -> MergePlan:
+    """Decide what to send for one row.
+
+    `mine`: clean values of the fields the user changed on the sheet (relative to the
+    row's base). `base`: the record as it was when the row was read (None when
+    unknown: then every field whose value differs from the store counts as changed by
+    the other writer). `store`: the record now. A field changed on both sides to
+    different values is a conflict (unless `force`: ours wins); fields only the
+    other writer changed are left as the store has them.
+    """
+    plan = MergePlan()
+    for key, value in mine.items():
+        theirs_changed = base is None or store.get(key) != base.get(key)
+        if value == store.get(key):
+            continue
+        if theirs_changed and not force:
+            plan.conflicts[key] = store.get(key)
+        else:
+            plan.send[key] = value
+    return plan
+
+
+class _Context:
+    def __init__(self, session, layout: SheetLayout, tz: dt.tzinfo, force: bool):
+        self.session, self.layout, self.tz, self.force = session, layout, tz, force
+        self.ent = layout.entity
+        self.masked = _masked(session, self.ent)
+        self.validation = {"region": DEFAULT_REGION, "tz": tz}
+
+
+def _uncomputed(layout: SheetLayout, row: SheetRow, headers: Iterable[str]) -> dict[str, str]:
+    return {h: "a formula Excel has not calculated; type the value, or save the workbook in Excel first"
+            for h in headers if isinstance(row.cells.get(h), Uncomputed)}
+
+
+def _invalid(problems: Mapping[str, str]) -> Outcome:
+    text = "; ".join(f"{h}: {r}" if h else r for h, r in problems.items())
+    return Outcome(f"Invalid: {text}", bad=tuple(h for h in problems if h))
+
+
+def _inputs(ctx: _Context, row: SheetRow, headers: Iterable[str]) -> dict[str, Any]:
+    lay = ctx.layout
+    return {lay.column(h).key: from_cell(lay.column(h).field.kind, row.cells.get(h)) for h in headers}
+
+
+def plan_new(ctx: _Context, row: SheetRow) -> tuple[dict | None, Outcome | None]:
+    """Clean values for a new row, or the Invalid outcome."""
+    headers = [c.header for c in ctx.layout.field_columns if c.editable and c.header in row.cells]
+    problems = _uncomputed(ctx.layout, row, headers)
+    if problems:
+        return None, _invalid(problems)
+    try:
+        return validate_record(ctx.ent, _inputs(ctx, row, headers), context=ctx.validation), None
+    except ValidationFailed as exc:
+        return None, _invalid(exc.problems)
+
+
+def _base_record(ctx: _Context, row: SheetRow, store_rec: dict) -> dict | None:
+    """The record as it was when the row was read, or None if that cannot be known."""
+    lay = ctx.layout
+    if row.stored_fp and record_cells(lay, store_rec, ctx.tz, ctx.masked)[HIDDEN_FINGERPRINT] == row.stored_fp \
+            and (row.version is None or row.version == store_rec["version"]):
+        return store_rec
+    if row.version is None or row.version > store_rec["version"] or row.version < 1:
+        return None
+    values = records.values_at(ctx.session, store_rec["id"], row.version)
+    base = dict(store_rec)
+    for col in lay.field_columns:
+        base[col.key] = _from_json(col.field.kind, values.get(col.key))
+    base["version"] = row.version
+    # Trust the replay only if it reproduces what the sheet was written from.
+    if record_cells(lay, base, ctx.tz, ctx.masked)[HIDDEN_FINGERPRINT] != row.stored_fp:
+        return None
+    return base
+
+
+def _who_changed(ctx: _Context, record_id: str, since_version: int | None) -> dict[str, FieldChange]:
+    out: dict[str, FieldChange] = {}
+    for entry in records.history(ctx.session, record_id):
+        if since_version is not None and entry["version"] <= since_version:
+            continue
+        for key in entry.get("changes") or {}:
+            out[key] = FieldChange(entry.get("actor") or "?", entry.get("at"))
+    return out
+
+
+def _when(at: dt.datetime | None, tz: dt.tzinfo) -> str:
+    if at is None:
+        return "an unknown time"
+    if at.tzinfo is not None:
+        at = at.astimezone(tz)
+    return at.strftime("%Y-%m-%d %H:%M")
+
+
+def conflict_status(ctx: _Context, conflicts: Mapping[str, Any], who: Mapping[str, FieldChange],
+                    store_rec: Mapping[str, Any]) -> Outcome:
+    parts, bad = [], []
+    for key, value in conflicts.items():
+        col = next(c for c in ctx.layout.field_columns if c.key == key)
+        change = who.get(key) or FieldChange(store_rec.get("updated_by") or "?", store_rec.get("updated_at"))
+        shown = "hidden" if key in ctx.masked else display(value, ctx.tz)
+        parts.append(f"{col.header} changed by {change.actor} at {_when(change.at, ctx.tz)} (store: {shown})")
+        bad.append(col.header)
+    return Outcome("Conflict: " + "; ".join(parts), bad=tuple(bad))
+
+
+def plan_existing(ctx: _Context, row: SheetRow, store_rec: dict | None) -> tuple[tuple | None, Outcome | None]:
+    """(record id, changes, expected version) to send for an edited row, or its outcome."""
+    lay, key = ctx.layout, row.key
+    if store_rec is None or store_rec.get("id") != key:
+        return None, Outcome(f"Conflict: {key} is not a {ctx.ent.label} in the store "
+                             f"(deleted for good, or from another store)", bad=("ID",))
+    if store_rec.get("deleted_at") is not None:
+        return None, Outcome(f"Conflict: deleted by {store_rec.get('deleted_by') or '?'} at "
+                             f"{_when(store_rec.get('deleted_at'), ctx.tz)}", bad=("ID",))
+    if "ID" in row.cells and not same(row.cells["ID"], key):
+        return None, _invalid({"ID": f"cannot be changed (this row is {key}); add a new row instead"})
+    base = _base_record(ctx, row, store_rec)
+    reference = base if base is not None else store_rec
+    ref_cells = record_cells(lay, reference, ctx.tz, ctx.masked)
+    changed = [c.header for c in lay.field_columns
+               if c.header in row.cells and not same(row.cells[c.header], ref_cells[c.header])]
+    locked = [h for h in changed if not lay.column(h).editable]
+    if locked:
+        return None, _invalid({h: "is computed by cims and cannot be changed" for h in locked})
+    problems = _uncomputed(lay, row, changed)
+    if problems:
+        return None, _invalid(problems)
+    try:
+        clean = validate_record(ctx.ent, _inputs(ctx, row, changed), partial=True, context=ctx.validation) \
+            if changed else {}
+    except ValidationFailed as exc:
+        return None, _invalid(exc.problems)
+    if base is not None:
+        clean = {k: v for k, v in clean.items() if v != base.get(k)}
+    plan = plan_merge(ctx.ent, clean, base, store_rec, force=ctx.force)
+    if plan.conflicts:
+        who = _who_changed(ctx, key, row.version if base is not None else None)
+        return None, conflict_status(ctx, plan.conflicts, who, store_rec)
+    if not plan.send:
+        return None, Outcome(None, record=store_rec)
+    return (key, plan.send, store_rec["version"]), None
+
+
+# ----- Save: the whole thing ---------------------------------------------------------------
+
+@dataclass
+class SheetSave:
+    sheet: SheetAdapter
+    ctx: _Context
+    data: TableData
+    rows: list[SheetRow]
+    creates: list[tuple[int, dict]] = field(default_factory=list)
+    updates: list[tuple[int, tuple]] = field(default_factory=list)
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+
+
+def _plan_sheet(session, sheet: SheetAdapter, tz: dt.tzinfo, force: bool,
+                progress: Progress | None) -> SheetSave:
+    layout = sheet.layout
+    data = sheet.read()
+    rows = read_rows(layout, data)
+    job = SheetSave(sheet, _Context(session, layout, tz, force), data, rows)
+    owners: dict[str, SheetRow] = {}
+    for row in rows:  # a copied row shares its _key: the unchanged one keeps it
+        if row.key and (row.key not in owners or (owners[row.key].pending and not row.pending)):
+            owners[row.key] = row
+    pending = [r for r in rows if r.pending or (r.key and owners[r.key] is not r)]
+    ids = sorted({r.key for r in pending if r.key and owners[r.key] is r})
+    store = {rec["id"]: rec for rec in
+             records.list_records(session, layout.entity.kind, ids=ids, include_deleted=True)} if ids else {}
+    for n, row in enumerate(pending):
+        if n % 200 == 0:
+            _note(progress, n, len(pending), f"Checking {sheet.name}")
+        if row.key and owners[row.key] is not row:
+            if not row.pending:
+                job.outcomes[row.index] = Outcome(f"Duplicate of {row.key}: not saved; delete this row")
+                continue
+            clean, outcome = plan_new(job.ctx, row)  # an edited copy of a row is a new record
+        elif row.key is None:
+            clean, outcome = plan_new(job.ctx, row)
+        else:
+            update, outcome = plan_existing(job.ctx, row, store.get(row.key))
+            if update is not None:
+                job.updates.append((row.index, update))
+            clean = None
+        if outcome is not None:
+            job.outcomes[row.index] = outcome
+        elif clean is not None:
+            job.creates.append((row.index, clean))
+    return job
+
+
+def _apply(session, jobs: Sequence[SheetSave], progress: Progress | None) -> None:
+    """Send every planned create/update in one unit of work; per-row refusals become statuses."""
+    total = sum(len(j.creates) + len(j.updates) for j in jobs)
+    done = 0
+    with session.unit_of_work() as uow:
+        for job in jobs:
+            kind, ctx = job.ctx.ent.kind, job.ctx
+            for index, clean in job.creates:
+                try:
+                    rec = records.create_many(session, kind, [clean], validated=True,
+                                              context=ctx.validation)[0]
+                    job.outcomes[index] = Outcome(CREATED, record=rec)
+                except CimsError as exc:
+                    job.outcomes[index] = _refused(exc)
+                done += 1
+                if done % 200 == 0:
+                    _note(progress, done, total, "Saving")
+            for index, (record_id, changes, version) in job.updates:
+                try:
+                    rec = records.update_many(session, [(record_id, changes, version)], validated=True,
+                                              context=ctx.validation)[0]
+                    job.outcomes[index] = Outcome(UPDATED, record=rec)
+                except CimsError as exc:
+                    job.outcomes[index] = _refused(exc)
+                done += 1
+                if done % 200 == 0:
+                    _note(progress, done, total, "Saving")
+        uow.commit()
+
+
+def _refused(exc: CimsError) -> Outcome:
+    if isinstance(exc, ValidationFailed):
+        return _invalid(exc.problems)
+    if isinstance(exc, Conflict):
+        return Outcome(f"Conflict: {exc.message}")
+    if isinstance(exc, PermissionDenied):
+        return Outcome(f"Not allowed: {exc.message}")
+    if isinstance(exc, NotFound):
+        return Outcome(f"Conflict: {exc.message}")
+    return Outcome(f"Not saved: {exc.message}")
+
+
+def _write_back(job: SheetSave) -> dict:
+    layout, data, ctx = job.ctx.layout, job.data, job.ctx
+    updates: dict[int, dict[str, Any]] = {}
+    mark: list[tuple[int, str]] = []
+    unmark: list[tuple[int, str]] = []
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0, "conflicts": 0, "refused": 0}
+    fields = [c.header for c in layout.field_columns]
+    for row in job.rows:
+        outcome = job.outcomes.get(row.index)
+        if outcome is None:
+            # Not pending: an old Invalid/Conflict that the user undid is cleared.
+            status = row.status
+            if isinstance(status, str) and status.startswith(("Invalid", "Conflict", "Not ")):
+                updates[row.index] = {STATUS_HEADER: None}
+                unmark += [(row.index, h) for h in fields]
+            continue
+        desired: dict[str, Any] = {STATUS_HEADER: outcome.status}
+        if outcome.record is not None:
+            desired.update(record_cells(layout, outcome.record, ctx.tz, ctx.masked))
+        diff = _changed_cells(data, row.index, desired)
+        if diff:
+            updates[row.index] = diff
+        unmark += [(row.index, h) for h in fields if h not in outcome.bad]
+        mark += [(row.index, h) for h in outcome.bad]
+        status = outcome.status or ""
+        if status == CREATED:
+            counts["created"] += 1
+        elif status == UPDATED:
+            counts["updated"] += 1
+        elif not status:
+            counts["unchanged"] += 1
+        elif status.startswith("Invalid"):
+            counts["invalid"] += 1
+        elif status.startswith("Conflict"):
+            counts["conflicts"] += 1
+        else:
+            counts["refused"] += 1
+    job.sheet.write(updates)
+    job.sheet.highlight(unmark, on=False)
+    job.sheet.highlight(mark, on=True)
+    return counts
+
+
+def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
+                tz: dt.tzinfo | None = None, progress: Progress | None = None,
+                before_commit: Callable[[], None] | None = None) -> dict[str, dict]:
+    """Save the pending rows of `sheets` in one unit of work; returns counts per sheet.
+
+    `force`: a field changed both on the sheet and in the store takes the sheet's value
+    instead of being reported as a conflict. `before_commit` runs after planning, before
+    anything is written (FileWorkbook uses it to fail early if the file is locked).
+    """
+    tz = tz or local_zone()
+    jobs = [_plan_sheet(session, s, tz, force, progress) for s in sheets]
+    if before_commit is not None:
+        before_commit()
+    if any(j.creates or j.updates for j in jobs):
+        _apply(session, jobs, progress)
+    out = {}
+    for job in jobs:
+        _note(progress, 0, 1, f"Writing back {job.sheet.name}")
+        out[job.sheet.name] = _write_back(job)
+    _note(progress, 1, 1, "Saved")
+    return out
+
+
+def save_sheet(session, sheet: SheetAdapter, **kw) -> dict:
+    return save_sheets(session, [sheet], **kw)[sheet.name]
+
+
+# ----- Delete selected ------------------------------------------------------------------------
+
+def delete_selected(session, sheet: SheetAdapter, rows: Iterable[int], *,
+                    confirm: Callable[[str], bool]) -> dict:
+    """Soft-delete the records of the given table rows after `confirm`; remove their rows.
+
+    The role check is the service's (a refusal is audited there). Rows never saved are
+    simply removed from the sheet; nothing is deleted without confirmation.
+    """
+    layout = sheet.layout
+    data = sheet.read()
+    chosen = [r for r in read_rows(layout, data) if r.index in set(rows)]
+    saved = [r for r in chosen if r.key]
+    if not chosen:
+        raise CimsError(f"select one or more rows of the {layout.table} table first")
+    label = layout.entity.label
+    if saved:
+        ids = ", ".join(r.key for r in saved[:5]) + (f" and {len(saved) - 5} more" if len(saved) > 5 else "")
+        question = (f"Delete {len(saved)} {label} record{'s' if len(saved) != 1 else ''} ({ids}) in the store?\n"
+                    "They disappear from every sheet and report; the audit trail keeps them.")
+    else:
+        question = f"Remove {len(chosen)} unsaved row{'s' if len(chosen) != 1 else ''} from the sheet?"
+    if not confirm(question):
+        return {"deleted": 0, "removed": 0, "cancelled": True}
+    gone: list[int] = [r.index for r in chosen if not r.key]
+    statuses: dict[int, dict[str, Any]] = {}
+    with session.unit_of_work() as uow:
+        for row in saved:
+            try:
+                records.delete(session, row.key, expected_version=row.version)
+                gone.append(row.index)
+            except NotFound:
+                gone.append(row.index)  # already gone from the store
+            except PermissionDenied:
+                raise
+            except CimsError as exc:
+                statuses[row.index] = {STATUS_HEADER: _refused(exc).status}
+        uow.commit()
+    sheet.write(statuses)
+    sheet.delete_rows(gone)
+    return {"deleted": len([r for r in saved if r.index in gone]), "removed": len(gone),
+            "refused": len(statuses), "cancelled": False}
+
+
+# ----- headless entry point (cims sync WORKBOOK save|refresh|reports) -------------------------
+
+def _data_sheets(book, sheets: Iterable[str] | None) -> list[str]:
+    present = book.sheet_names()
+    if sheets:
+        names = list(sheets)
+        for name in names:
+            if name not in DATA_SHEETS:
+                raise SheetError(f"{name!r} is not a data sheet; use one of: {', '.join(DATA_SHEETS)}")
+            if name not in present:
+                raise SheetError(f"the workbook has no sheet {name!r}")
+        return names
+    return [name for name in DATA_SHEETS if name in present]
+
+
+def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
+                 tz: dt.tzinfo | None = None, progress: Progress | None = None) -> dict[str, dict]:
+    """Refresh several sheets; refuses before changing any if one holds unsaved rows."""
+    adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets)]
+    if not force:
+        for sheet in adapters:
+            check_refresh(sheet)
+    return {s.name: refresh_sheet(session, s, force=True, tz=tz, progress=progress) for s in adapters}
+
+
+def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
+              tz: dt.tzinfo | None = None, progress: Progress | None = None,
+              before_commit: Callable[[], None] | None = None) -> dict[str, dict]:
+    adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets)]
+    return save_sheets(session, adapters, force=force, tz=tz, progress=progress, before_commit=before_commit)
+
+
+def _reports(session, path: Path, sheets, force: bool, progress: Progress | None) -> dict:
+    try:
+        from ..reports.sheets import refresh_reports_file
+    except ImportError:
+        raise CimsError("reports are not available in this installation") from None
+    offered = {"sheets": sheets, "force": force, "progress": progress}
+    params = inspect.signature(refresh_reports_file).parameters
+    kwargs = {k: v for k, v in offered.items() if k in params and v is not None}
+    return refresh_reports_file(session, path, **kwargs)
+
+
+def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] | None = None,
+              force: bool = False, progress: Progress | None = None) -> dict:
+    """Run Save, Refresh or Reports on a closed workbook file (the CLI's `cims sync`).
+
+    Returns {"workbook", "action", "sheets": {sheet: counts}} (reports: whatever the
+    reports module returns). The file is written only when the action succeeds; for
+    Save the file is checked to be writable before anything is committed, so keys of
+    new records are never lost to a locked file.
+    """
+    path = Path(path)
+    if action not in ACTIONS:
+        raise CimsError(f"unknown sync action {action!r}; use one of: {', '.join(ACTIONS)}")
+    if action == "reports":
+        return _reports(session, path, list(sheets) if sheets else None, force, progress)
+    book = FileWorkbook(path, ui=QuietUI(progress))
+    if action == "refresh":
+        result = refresh_book(session, book, sheets, force=force, progress=progress)
+    else:
+        result = save_book(session, book, sheets, force=force, progress=progress,
+                           before_commit=lambda: ensure_writable(path))
+    book.save()
+    return {"workbook": str(path), "action": action, "sheets": result}
