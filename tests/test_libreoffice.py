@@ -1,0 +1,58 @@
+"""LibreOffice, a second independent reader, opens the built workbook and prints it.
+
+openpyxl reading back what openpyxl wrote proves little about the package itself;
+LibreOffice parses the zip, content types, tables, validations and VBA storage on its
+own. Skipped, visibly, only where LibreOffice is not installed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cims_xl.excel import build
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+TIMEOUT = 180  # seconds; a first start with a fresh profile takes a few
+
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) is not installed: the built workbook was "
+                            "not opened by a second reader (CI installs libreoffice-calc-nogui)")
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("libreoffice")
+    workbook = build.build_workbook(work / "cims.xlsm")
+    out = work / "out"
+    # A private profile per run: parallel or leftover soffice processes cannot collide.
+    profile = (work / "profile").as_uri()
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(out), str(workbook)],
+        capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 0, f"soffice failed ({done.returncode}): {done.stderr}"
+    result = out / "cims.pdf"
+    # soffice reports a file it could not load on stderr and still exits 0.
+    assert result.exists(), f"no PDF written; soffice said: {done.stdout} {done.stderr}"
+    return result
+
+
+def test_libreoffice_converts_the_built_workbook_to_pdf(pdf):
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(data) > 10_000
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None,
+                    reason="pdftotext (poppler-utils) is not installed: PDF text not checked")
+def test_the_pdf_shows_the_home_sheet_and_the_customer_table_header(pdf):
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, timeout=60, check=True).stdout
+    assert "CIMS - customer information" in text
+    for header in ("Postal Code", "Marketing Consent", "RFM Segment"):  # Customers only
+        assert header in text
+    assert "_fingerprint" not in text, "hidden columns must not print"
