@@ -48,6 +48,7 @@ EXCLUDED_ORDER_STATUSES = ("Cancelled",)
 TOP_DIMENSIONS = 8            # wide month × dimension pivots: top n columns + "Other"
 TOP_CUSTOMERS = 20
 TOP_LOST_REASONS = 10
+MAX_LISTED_TICKETS = 500      # tblOpenTickets lists the most urgent ones
 BLANK = "(blank)"
 OTHER = "Other"
 AGE_BUCKETS = (("< 1 day", 0.0), ("1-3 days", 1.0), ("3-7 days", 3.0),
@@ -859,6 +860,8 @@ def tickets_by_month(ctx: _Context, m: pd.DataFrame) -> ReportTable:
 
 def open_tickets(ctx: _Context, m: pd.DataFrame, t: pd.DataFrame) -> ReportTable:
     open_ = m[m["is_open"]].sort_values(["resolution_due", "id"], kind="stable")
+    n_open = len(open_)
+    open_ = open_.iloc[:MAX_LISTED_TICKETS]
     src = t.loc[open_.index]
     df = pd.DataFrame({
         "Ticket ID": open_["id"].astype(object).to_numpy(),
@@ -876,7 +879,9 @@ def open_tickets(ctx: _Context, m: pd.DataFrame, t: pd.DataFrame) -> ReportTable
     df["Resolution Breached"] = open_["resolution_breached"].to_numpy(bool)
     return ReportTable("tblOpenTickets", "Open tickets by resolution due time", df,
                        {"Opened": DATETIME, "Response Due": DATETIME, "Resolution Due": DATETIME},
-                       totals={"Ticket ID": None})
+                       totals={"Response Breached": None},
+                       note=(f"The {MAX_LISTED_TICKETS} most urgent of {n_open} open tickets"
+                             if n_open > MAX_LISTED_TICKETS else None))
 
 
 # ----- helpers ------------------------------------------------------------------------

@@ -1,0 +1,151 @@
+"""Report use cases over a signed-in session: load frames, compute, write sheets.
+
+- `build_for_session` : the reports as data (for `cims report --format json`).
+- `refresh_reports_file` : rebuild the report sheets of a workbook file in place
+  (`cims sync WORKBOOK reports`), each sheet with the filters typed in its cells.
+- `write_report_workbook` : a standalone report workbook (`cims report --out FILE`).
+- `refresh_with_writer` : the same for any ReportWriter (the live xlwings path).
+
+Roles: running reports needs the "report" permission; personal data (customer names,
+ticket subjects) appears only for roles with "read_personal" (not viewers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from ..errors import CimsError
+from .compute import DEFAULT_TZ, REPORT_SHEETS, build_report, build_reports
+from .model import ReportSheet
+from .sheets import (FILTER_KEYS, FILTER_LABELS, FILTER_SUFFIXES, OpenpyxlWriter, ReportWriter,
+                     render, report_prefix)
+
+KINDS = ("customer", "order", "opportunity", "ticket")
+
+
+def load_frames(session) -> dict[str, pd.DataFrame]:
+    """Every frame the reports read, from the store (role-checked by the frames service)."""
+    from ..services.frames import load_frame, stage_history_frame
+    frames = {kind: load_frame(session, kind) for kind in KINDS}
+    frames["stage_history"] = stage_history_frame(session)
+    return frames
+
+
+def include_personal(session) -> bool:
+    return session.may("read_personal", "customer")
+
+
+def _targets(session):
+    from ..domain import sla
+    try:
+        return sla.load_targets(session.store.get_meta("sla_targets"))
+    except (AttributeError, KeyError):
+        return sla.DEFAULT_TARGETS
+
+
+def build_for_session(session, *, date_from=None, date_to=None, owner=None, region=None,
+                      tz: str | ZoneInfo = DEFAULT_TZ, as_of: dt.datetime | None = None,
+                      frames=None) -> dict[str, ReportSheet]:
+    session.ensure("report")
+    frames = frames if frames is not None else load_frames(session)
+    return build_reports(frames, date_from=parse_filter_date(date_from, "From date"),
+                         date_to=parse_filter_date(date_to, "To date"), owner=owner, region=region,
+                         include_personal=include_personal(session), tz=tz, as_of=as_of,
+                         targets=_targets(session))
+
+
+def refresh_with_writer(writer: ReportWriter, session, *, tz: str | ZoneInfo = DEFAULT_TZ,
+                        as_of: dt.datetime | None = None, frames=None,
+                        sheets: tuple[str, ...] = REPORT_SHEETS) -> dict[str, ReportSheet]:
+    """Rebuild each report sheet with the filters typed on that sheet."""
+    session.ensure("report")
+    frames = frames if frames is not None else load_frames(session)
+    personal = include_personal(session)
+    targets = _targets(session)
+    reports = {}
+    for sheet in sheets:
+        writer.ensure_sheet(sheet)
+        filters = filters_from_cells(writer.read_filters(sheet), sheet)
+        reports[sheet] = build_report(sheet, frames, **filters, include_personal=personal,
+                                      tz=tz, as_of=as_of, targets=targets)
+    render(writer, reports)
+    return reports
+
+
+def refresh_reports_file(path: str | Path, session, **kw) -> dict[str, ReportSheet]:
+    """Rebuild the report sheets of a workbook file in place (.xlsx or .xlsm)."""
+    from openpyxl import load_workbook
+    path = Path(path)
+    if not path.exists():
+        raise CimsError(f"workbook not found: {path}")
+    wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    reports = refresh_with_writer(OpenpyxlWriter(wb), session, **kw)
+    _save(wb, path)
+    return reports
+
+
+def write_report_workbook(path: str | Path, session, *, date_from=None, date_to=None,
+                          owner=None, region=None, **kw) -> dict[str, ReportSheet]:
+    """A new workbook holding only the four report sheets, computed with these filters."""
+    from openpyxl import Workbook
+    reports = build_for_session(session, date_from=date_from, date_to=date_to, owner=owner,
+                                region=region, **kw)
+    wb = Workbook()
+    wb.remove(wb.active)
+    writer = OpenpyxlWriter(wb)
+    for sheet, rep in reports.items():
+        writer.ensure_sheet(sheet)
+        values = {"From": rep.filters["date_from"], "To": rep.filters["date_to"],
+                  "Owner": rep.filters["owner"], "Region": rep.filters["region"]}
+        for suffix, value in values.items():
+            cell = writer._named_cell(f"{report_prefix(sheet)}_{suffix}")
+            writer.write_cells(sheet, cell.row, cell.column, [[value]])
+    render(writer, reports)
+    _save(wb, Path(path))
+    return reports
+
+
+def filters_from_cells(raw: dict, sheet: str = "") -> dict:
+    """Filter cell values -> build_report keywords; a bad date is a plain error."""
+    out = {}
+    for suffix in FILTER_SUFFIXES:
+        value = raw.get(suffix)
+        key = FILTER_KEYS[suffix]
+        if suffix in ("From", "To"):
+            out[key] = parse_filter_date(value, f"{sheet}: {FILTER_LABELS[suffix]}" if sheet else FILTER_LABELS[suffix])
+        else:
+            text = "" if value is None else str(value).strip()
+            out[key] = text or None
+    return out
+
+
+def parse_filter_date(value, label: str = "date") -> dt.date | None:
+    from ..domain.normalize import is_blank, parse_date
+    if value is None or is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        parsed = parse_date(value, "YMD")
+    except ValueError as exc:
+        raise CimsError(f"{label}: {exc}") from None
+    if parsed is None:
+        return None
+    return parsed
+
+
+def _save(wb, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

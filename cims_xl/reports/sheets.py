@@ -1,0 +1,549 @@
+"""Writing report sheets: one layout plan, two writers (openpyxl headless, xlwings live).
+
+`plan_sheet(report)` turns a computed `ReportSheet` into positions and cell values;
+`render(writer, plans)` drives a `ReportWriter` through it. `OpenpyxlWriter` (here)
+writes a workbook file; `cims_xl.reports.xlwings_writer.XlwingsWriter` writes into an
+open workbook. Both produce the same sheets because the plan is the same.
+
+Layout of a report sheet (the filter block is the workbook builder's,
+cims_xl/excel/build.py; a standalone report workbook gets the same block):
+
+    A1 title · A4:B7 filters, defined names <P>_From, <P>_To, <P>_Owner, <P>_Region
+    (P = Sales | Pipeline | Service | Segments) · <P>_Output = A9, the top-left of the
+    report body:
+      row +0  Computed <local date-time> (<time zone>)
+      row +1  Filters used: <one line>
+      rows +3 … +18   one native chart per table that has one, above its table
+      row +20 table title, row +21 note, row +22 table header, data, totals row
+
+Every table owns a fixed band of columns (BANDS below), so a table that grows only
+grows downwards inside its band, and its anchor is the same on every refresh. A
+refresh clears the previous table's whole area first (stale rows never linger), and
+keeps the table's name, so a formula like =SUM(tblSalesByRegion[Sales]) elsewhere in
+the workbook keeps pointing at the report. Charts on report sheets are the report's:
+a refresh replaces them all. Filter cells are never overwritten once they exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from .compute import PIPELINE, REPORT_SHEETS, SALES, SEGMENTS, SERVICE
+from .model import COUNT, DATE, DATETIME, ChartSpec, ReportSheet, ReportTable
+
+# ----- layout constants -----------------------------------------------------------------
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FILTER_SUFFIXES = ("From", "To", "Owner", "Region")
+FILTER_KEYS = {"From": "date_from", "To": "date_to", "Owner": "owner", "Region": "region"}
+FILTER_CELLS = {"From": "B4", "To": "B5", "Owner": "B6", "Region": "B7"}   # as build.py places them
+FILTER_LABELS = {"From": "From date", "To": "To date", "Owner": "Owner", "Region": "Region"}
+OUTPUT_CELL = (9, 1)           # <P>_Output: row 9, column A
+
+CHART_ROW_OFFSET = 3           # charts start 3 rows below the output anchor
+CHART_ROWS = 16
+CHART_COLS = 6                 # a chart spans at least this many band columns
+CHART_WIDTH_CM = 15.5
+CHART_HEIGHT_CM = 7.8
+TABLE_TITLE_OFFSET = 20        # table title row, relative to the output anchor
+TABLE_HEADER_OFFSET = 22
+BAND_GAP = 1
+FIRST_COL_WIDTH = 18
+COL_WIDTH = 16
+
+# Each sheet's tables in band order with the most columns each may have.
+BANDS: dict[str, tuple[tuple[str, int], ...]] = {
+    SALES: (("tblSalesByMonth", 4), ("tblSalesByYear", 5), ("tblSalesByRegion", 5),
+            ("tblSalesByMonthRegion", 11), ("tblSalesByMonthProvince", 11),
+            ("tblSalesByMonthSegment", 11), ("tblSalesByMonthCategory", 11)),
+    PIPELINE: (("tblPipelineByStage", 5), ("tblForecast", 6), ("tblWinRateByOwner", 8),
+               ("tblWinRateBySource", 8), ("tblStageVelocity", 4), ("tblLostReasons", 4)),
+    SERVICE: (("tblOpenTicketsByAge", 6), ("tblServiceByPriority", 8), ("tblServiceByAssignee", 8),
+              ("tblTicketsByMonth", 5), ("tblOpenTickets", 11)),
+    SEGMENTS: (("tblRfmSegments", 7), ("tblRfmQuintiles", 4), ("tblNewCustomers", 3),
+               ("tblTopCustomers", 9)),
+}
+TABLE_NAMES = tuple(name for bands in BANDS.values() for name, _ in bands)
+
+
+def report_prefix(sheet: str) -> str:
+    """'Report - Sales' -> 'Sales' (the prefix of the sheet's defined names)."""
+    return sheet.removeprefix("Report - ")
+
+
+def filter_name(sheet: str, suffix: str) -> str:
+    return f"{report_prefix(sheet)}_{suffix}"
+
+
+def band_columns(sheet: str) -> dict[str, int]:
+    """First column (1-based) of each table's band on a sheet."""
+    col = OUTPUT_CELL[1]
+    out = {}
+    for name, width in BANDS[sheet]:
+        out[name] = col
+        col += max(width, CHART_COLS) + BAND_GAP
+    return out
+
+
+# ----- the plan ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChartPlan:
+    kind: str
+    title: str
+    row: int                    # top-left cell of the chart
+    col: int
+    header_row: int
+    first_row: int              # data rows charted (inclusive)
+    last_row: int
+    category_col: int
+    series_cols: tuple[int, ...]
+    stacked: bool = False
+    y_title: str | None = None
+    width_cm: float = CHART_WIDTH_CM
+    height_cm: float = CHART_HEIGHT_CM
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    name: str
+    title: str
+    note: str | None
+    title_row: int
+    header_row: int
+    col: int
+    headers: tuple[str, ...]
+    rows: tuple[tuple, ...]                 # python values (None for blanks)
+    formats: tuple[str | None, ...]          # per column
+    totals: tuple[tuple[str, object], ...]   # per column: ("label", text) | ("sum", None) | ("value", v) | ("", None)
+    chart: ChartPlan | None
+
+    @property
+    def last_col(self) -> int:
+        return self.col + len(self.headers) - 1
+
+    @property
+    def data_rows(self) -> int:
+        """Rows between header and totals: at least one (an Excel table needs one)."""
+        return max(1, len(self.rows))
+
+    @property
+    def totals_row(self) -> int:
+        return self.header_row + self.data_rows + 1
+
+    @property
+    def ref(self) -> str:
+        return f"{_col_letter(self.col)}{self.header_row}:{_col_letter(self.last_col)}{self.totals_row}"
+
+    def totals_formula(self, i: int) -> str:
+        return f"SUBTOTAL(109,{self.name}[{escape_column(self.headers[i])}])"
+
+
+@dataclass(frozen=True)
+class SheetPlan:
+    sheet: str
+    prefix: str
+    title: str
+    computed_at: dt.datetime        # naive local time (what the sheet shows)
+    tz: str
+    filters_text: str
+    output_row: int
+    output_col: int
+    tables: tuple[TablePlan, ...]
+    widths: dict[int, float] = field(default_factory=dict)
+
+
+def plan_sheet(report: ReportSheet, output: tuple[int, int] = OUTPUT_CELL) -> SheetPlan:
+    """Positions and values for one report sheet (pure: no workbook needed)."""
+    if report.sheet not in BANDS:
+        raise ValueError(f"not a report sheet: {report.sheet!r}")
+    out_row, out_col = output
+    shift = out_col - OUTPUT_CELL[1]
+    starts = {name: c + shift for name, c in band_columns(report.sheet).items()}
+    limits = dict(BANDS[report.sheet])
+    tables = []
+    widths: dict[int, float] = {}
+    for t in report.tables:
+        if t.name not in starts:
+            raise ValueError(f"table {t.name} has no band on {report.sheet}")
+        if len(t.data.columns) > limits[t.name]:
+            raise ValueError(f"table {t.name} has {len(t.data.columns)} columns; its band holds {limits[t.name]}")
+        col = starts[t.name]
+        tables.append(_plan_table(t, out_row, col))
+        for i in range(max(limits[t.name], CHART_COLS)):
+            widths[col + i] = FIRST_COL_WIDTH if i == 0 else COL_WIDTH
+    computed = report.computed_at
+    if computed.tzinfo is not None:
+        computed = computed.replace(tzinfo=None)
+    return SheetPlan(report.sheet, report_prefix(report.sheet), report.title,
+                     computed.replace(microsecond=0), report.tz, report.filters_text(),
+                     out_row, out_col, tuple(tables), widths)
+
+
+def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
+    headers = unique_headers(t.data.columns)
+    header_row = out_row + TABLE_HEADER_OFFSET
+    formats = tuple(t.formats.get(str(c)) or _default_format(t.data[c]) for c in t.data.columns)
+    rows = tuple(tuple(_cell_value(v) for v in rec)
+                 for rec in t.data.itertuples(index=False, name=None))
+    totals = []
+    for i, c in enumerate(t.data.columns):
+        spec = t.totals.get(str(c), "") if t.totals is not None else ""
+        if i == 0:
+            totals.append(("label", "Total"))
+        elif spec == "sum":
+            totals.append(("sum", None))
+        elif spec is None or spec == "":
+            totals.append(("", None))
+        else:
+            totals.append(("value", _cell_value(spec)))
+    chart = None
+    if t.chart is not None:
+        chart = _plan_chart(t.chart, t, headers, out_row, col, header_row, len(rows))
+    return TablePlan(t.name, t.title, t.note, out_row + TABLE_TITLE_OFFSET, header_row, col,
+                     headers, rows, formats, tuple(totals), chart)
+
+
+def _plan_chart(spec: ChartSpec, t: ReportTable, headers, out_row, col, header_row, n) -> ChartPlan:
+    cols = [str(c) for c in t.data.columns]
+    cat = cols.index(spec.categories) if spec.categories else 0
+    series = tuple(col + cols.index(s) for s in spec.series if s in cols)
+    shown = max(1, min(n, spec.max_points) if spec.max_points else n)
+    return ChartPlan(spec.kind, spec.title, out_row + CHART_ROW_OFFSET, col, header_row,
+                     header_row + 1, header_row + shown, col + cat, series, spec.stacked,
+                     spec.y_title)
+
+
+def unique_headers(columns) -> tuple[str, ...]:
+    """Table headers as Excel needs them: non-empty one-line text, unique ignoring case."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for c in columns:
+        text = " ".join(str(c).split()) or "(blank)"
+        text = text[:250]
+        candidate, k = text, 2
+        while candidate.casefold() in seen:
+            candidate, k = f"{text} ({k})", k + 1
+        seen.add(candidate.casefold())
+        out.append(candidate)
+    return tuple(out)
+
+
+def escape_column(header: str) -> str:
+    """A column name inside a structured reference: ' [ ] # are escaped with '."""
+    return "".join("'" + ch if ch in "'[]#" else ch for ch in header)
+
+
+def is_risky(text: str) -> bool:
+    """Text a spreadsheet would run as a formula (written as plain text instead)."""
+    return bool(text) and text[0] in FORMULA_TRIGGERS
+
+
+def _default_format(series: pd.Series) -> str | None:
+    if pd.api.types.is_bool_dtype(series):
+        return None
+    if pd.api.types.is_integer_dtype(series):
+        return COUNT
+    if pd.api.types.is_float_dtype(series):
+        return "#,##0.00"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return DATE
+    return None
+
+
+def _cell_value(v):
+    if v is None or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        if v is pd.NaT or pd.isna(v):
+            return None
+        if v.tzinfo is not None:
+            v = v.tz_convert("UTC").tz_localize(None)
+        return v.to_pydatetime()
+    if isinstance(v, np.datetime64):
+        return None if np.isnat(v) else pd.Timestamp(v).to_pydatetime()
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        return None if math.isnan(v) or math.isinf(v) else float(v)
+    if isinstance(v, dt.datetime) and v.tzinfo is not None:
+        return v.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    if v is pd.NA:
+        return None
+    return v
+
+
+def _col_letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(col)
+
+
+# ----- the writer interface --------------------------------------------------------------
+
+class ReportWriter(Protocol):
+    """What `render` needs from a workbook (openpyxl file or live Excel via xlwings)."""
+
+    def ensure_sheet(self, sheet: str) -> None:
+        """Create the report sheet with its filter block if the workbook lacks it."""
+
+    def output_cell(self, sheet: str) -> tuple[int, int]:
+        """(row, col) of the <P>_Output name, or OUTPUT_CELL."""
+
+    def read_filters(self, sheet: str) -> dict:
+        """Raw values of the sheet's filter cells: {"From": …, "To": …, "Owner": …, "Region": …}."""
+
+    def clear_table(self, sheet: str, name: str) -> None:
+        """Empty the whole area of an existing table of that name (no-op if absent)."""
+
+    def write_cells(self, sheet: str, row: int, col: int, rows, formats=None, style: str | None = None) -> None:
+        """Values from (row, col) on; risky text stays text; per-column number formats."""
+
+    def put_table(self, sheet: str, plan: TablePlan) -> None:
+        """Make (or resize) the Excel Table `plan.name` over plan.ref with its totals row."""
+
+    def set_widths(self, sheet: str, widths: dict[int, float]) -> None: ...
+
+    def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
+        """Remove the sheet's charts and add these."""
+
+
+def render(writer: ReportWriter, reports: dict[str, ReportSheet]) -> dict[str, SheetPlan]:
+    """Write each report through the writer; returns the plans (for logging and tests)."""
+    plans = {}
+    for sheet in REPORT_SHEETS:
+        if sheet not in reports:
+            continue
+        writer.ensure_sheet(sheet)
+        plan = plan_sheet(reports[sheet], writer.output_cell(sheet))
+        render_sheet(writer, plan)
+        plans[sheet] = plan
+    return plans
+
+
+def render_sheet(writer: ReportWriter, plan: SheetPlan) -> None:
+    s, r, c = plan.sheet, plan.output_row, plan.output_col
+    for name, _ in BANDS[s]:
+        writer.clear_table(s, name)
+    writer.write_cells(s, r, c, [["Computed", plan.computed_at, f"({plan.tz})"]],
+                       formats=[None, DATETIME, None], style="label")
+    writer.write_cells(s, r + 1, c, [["Filters used", plan.filters_text]], style="label")
+    for t in plan.tables:
+        writer.write_cells(s, t.title_row, t.col, [[t.title]], style="section")
+        writer.write_cells(s, t.title_row + 1, t.col, [[t.note]], style="note")
+        writer.write_cells(s, t.header_row, t.col, [list(t.headers)], style="header")
+        rows = [list(row) for row in t.rows] or [[None] * len(t.headers)]
+        writer.write_cells(s, t.header_row + 1, t.col, rows, formats=list(t.formats))
+        writer.put_table(s, t)
+    writer.set_widths(s, plan.widths)
+    writer.replace_charts(s, [t.chart for t in plan.tables if t.chart is not None])
+
+
+# ----- openpyxl (headless) -------------------------------------------------------------------
+
+class OpenpyxlWriter:
+    """Writes report sheets into an openpyxl Workbook (a file, no Excel needed)."""
+
+    def __init__(self, workbook):
+        self.wb = workbook
+
+    # sheets and names
+    def ensure_sheet(self, sheet: str) -> None:
+        if sheet in self.wb.sheetnames:
+            return
+        from openpyxl.styles import Font
+        ws = self.wb.create_sheet(sheet)
+        prefix = report_prefix(sheet)
+        self._text(ws["A1"], f"{prefix} report")
+        ws["A1"].font = Font(bold=True, size=16, color="1F3864")
+        self._text(ws["A2"], "Set the filters, then refresh the reports.")
+        ws["A2"].font = Font(italic=True, color="595959")
+        for suffix in FILTER_SUFFIXES:
+            coord = FILTER_CELLS[suffix]
+            row = int(coord[1:])
+            self._text(ws.cell(row, 1), FILTER_LABELS[suffix])
+            ws.cell(row, 1).font = Font(bold=True)
+            cell = ws[coord]
+            cell.number_format = "yyyy-mm-dd" if suffix in ("From", "To") else "@"
+            self._style_input(cell)
+            self._define(ws, filter_name(sheet, suffix), coord)
+        self._define(ws, filter_name(sheet, "Output"), f"A{OUTPUT_CELL[0]}")
+        ws.page_setup.orientation = "landscape"
+
+    def output_cell(self, sheet: str) -> tuple[int, int]:
+        cell = self._named_cell(filter_name(sheet, "Output"))
+        return (cell.row, cell.column) if cell is not None else OUTPUT_CELL
+
+    def read_filters(self, sheet: str) -> dict:
+        out = {}
+        for suffix in FILTER_SUFFIXES:
+            cell = self._named_cell(filter_name(sheet, suffix))
+            if cell is None:
+                ws = self.wb[sheet]
+                cell = ws[FILTER_CELLS[suffix]]
+            out[suffix] = cell.value
+        return out
+
+    # tables
+    def clear_table(self, sheet: str, name: str) -> None:
+        from openpyxl.utils.cell import range_boundaries
+        ws = self.wb[sheet]
+        table = ws.tables.get(name)
+        if table is None:
+            return
+        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+        for row in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col):
+            for cell in row:
+                cell.value = None
+                cell.style = "Normal"
+        del ws.tables[name]
+
+    def write_cells(self, sheet, row, col, rows, formats=None, style=None) -> None:
+        ws = self.wb[sheet]
+        font, fill = _openpyxl_style(style)
+        for i, values in enumerate(rows):
+            for j, value in enumerate(values):
+                cell = ws.cell(row + i, col + j)
+                if isinstance(value, str) and is_risky(value):
+                    self._text(cell, value)
+                else:
+                    cell.value = value
+                fmt = formats[j] if formats and j < len(formats) else None
+                if fmt:
+                    cell.number_format = fmt
+                if font is not None:
+                    cell.font = font
+                if fill is not None:
+                    cell.fill = fill
+
+    def put_table(self, sheet: str, plan: TablePlan) -> None:
+        from openpyxl.styles import Font
+        from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+        ws = self.wb[sheet]
+        columns = []
+        trow = plan.totals_row
+        bold = Font(bold=True)
+        for i, header in enumerate(plan.headers):
+            tc = TableColumn(id=i + 1, name=header)
+            kind, value = plan.totals[i]
+            cell = ws.cell(trow, plan.col + i)
+            if kind == "label":
+                tc.totalsRowLabel = value
+                self._text(cell, value)
+            elif kind == "sum":
+                tc.totalsRowFunction = "sum"
+                cell.value = "=" + plan.totals_formula(i)
+            elif kind == "value":
+                cell.value = value
+            if plan.formats[i]:
+                cell.number_format = plan.formats[i]
+            cell.font = bold
+            columns.append(tc)
+        table = Table(displayName=plan.name, name=plan.name, ref=plan.ref, totalsRowCount=1,
+                      tableColumns=columns)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True,
+                                              showColumnStripes=False, showFirstColumn=False,
+                                              showLastColumn=False)
+        ws.add_table(table)
+
+    def set_widths(self, sheet: str, widths: dict[int, float]) -> None:
+        ws = self.wb[sheet]
+        for col, width in widths.items():
+            ws.column_dimensions[_col_letter(col)].width = width
+
+    def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
+        ws = self.wb[sheet]
+        ws._charts = []   # openpyxl keeps charts read from the file here; the report owns them
+        for plan in charts:
+            ws.add_chart(openpyxl_chart(ws, plan), f"{_col_letter(plan.col)}{plan.row}")
+
+    # helpers
+    def _named_cell(self, name: str):
+        dn = self.wb.defined_names.get(name)
+        if dn is None:
+            return None
+        for title, coord in dn.destinations:
+            if title in self.wb.sheetnames:
+                return self.wb[title][coord.replace("$", "").split(":")[0]]
+        return None
+
+    def _define(self, ws, name: str, coord: str) -> None:
+        from openpyxl.utils import absolute_coordinate, quote_sheetname
+        from openpyxl.workbook.defined_name import DefinedName
+        self.wb.defined_names[name] = DefinedName(
+            name, attr_text=f"{quote_sheetname(ws.title)}!{absolute_coordinate(coord)}")
+
+    @staticmethod
+    def _text(cell, value: str) -> None:
+        cell.value = value
+        cell.data_type = "s"   # never a formula, whatever the first character
+        if is_risky(value):
+            cell.quotePrefix = True
+
+    @staticmethod
+    def _style_input(cell) -> None:
+        from openpyxl.styles import Border, PatternFill, Side
+        cell.fill = PatternFill("solid", start_color="FFF2CC", end_color="FFF2CC")
+        cell.border = Border(bottom=Side(style="thin", color="BF9000"))
+
+
+def _openpyxl_style(style: str | None):
+    from openpyxl.styles import Font, PatternFill
+    if style == "section":
+        return Font(bold=True, size=12, color="1F3864"), None
+    if style == "note":
+        return Font(italic=True, color="595959"), None
+    if style == "label":
+        return Font(bold=True), None
+    if style == "header":
+        # explicit, because LibreOffice and printing ignore table styles
+        return Font(bold=True, color="FFFFFF"), PatternFill("solid", start_color="4472C4", end_color="4472C4")
+    return None, None
+
+
+def openpyxl_chart(ws, plan: ChartPlan):
+    """A native chart (openpyxl.chart) for one table."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+    if plan.kind == "line":
+        chart = LineChart()
+    else:
+        chart = BarChart()
+        chart.type = "col" if plan.kind == "column" else "bar"
+        if plan.stacked:
+            chart.grouping = "stacked"
+            chart.overlap = 100
+        if plan.kind == "funnel":
+            chart.x_axis.scaling.orientation = "maxMin"   # first stage on top
+            chart.gapWidth = 40
+    chart.title = plan.title
+    chart.width, chart.height = plan.width_cm, plan.height_cm
+    chart.style = 10
+    if plan.y_title:
+        chart.y_axis.title = plan.y_title
+    # openpyxl 3.1 marks axes deleted unless told otherwise; Excel then draws none
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    if len(plan.series_cols) == 1:
+        chart.legend = None
+    for col in plan.series_cols:
+        data = Reference(ws, min_col=col, min_row=plan.header_row, max_row=plan.last_row)
+        chart.add_data(data, titles_from_data=True)
+    cats = Reference(ws, min_col=plan.category_col, min_row=plan.first_row, max_row=plan.last_row)
+    chart.set_categories(cats)
+    if plan.kind == "line":
+        for series in chart.series:
+            series.smooth = False   # a trend line must not invent curves between months
+    return chart
+
+
+def write_reports_openpyxl(workbook, reports: dict[str, ReportSheet]) -> dict[str, SheetPlan]:
+    """Write (or rebuild in place) the report sheets of an openpyxl Workbook."""
+    return render(OpenpyxlWriter(workbook), reports)

@@ -1,0 +1,167 @@
+"""The live writer: report sheets into a workbook open in Excel, through xlwings.
+
+The same plan as the headless writer (`cims_xl.reports.sheets`) drives it, so the
+ribbon's "Refresh reports" and `cims sync WORKBOOK reports` give the same sheets.
+xlwings is imported only inside functions: importing this module never needs Excel.
+
+Live Excel differs from a file in one way that matters: deleting a table turns every
+formula pointing at it into #REF!. So a refresh never deletes a report table; it
+empties it and resizes it over the new rows, keeping its name and its place.
+
+Not exercised by the test suite (no Excel on the CI machine); it uses only xlwings
+calls available on Windows and macOS plus `.api` for the totals row and chart series
+on Windows.
+"""
+
+from __future__ import annotations
+
+from .sheets import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPUT_CELL, ChartPlan,
+                     TablePlan, filter_name, is_risky, report_prefix)
+
+CM = 28.3465           # points per centimetre
+XL_TOTALS_SUM = 1      # XlTotalsCalculation.xlTotalsCalculationSum
+XL_CATEGORY = 1        # XlAxisType.xlCategory
+CHART_TYPES = {"line": "line", "column": "column_clustered", "bar": "bar_clustered",
+               "funnel": "bar_clustered"}
+STACKED_TYPES = {"column": "column_stacked", "bar": "bar_stacked"}
+
+
+class XlwingsWriter:
+    """ReportWriter over an xlwings Book."""
+
+    def __init__(self, book):
+        self.book = book
+
+    def _sheet(self, sheet: str):
+        return self.book.sheets[sheet]
+
+    def _named(self, name: str):
+        try:
+            return self.book.names[name].refers_to_range
+        except Exception:  # noqa: BLE001 - xlwings raises backend-specific errors for a missing name
+            return None
+
+    def ensure_sheet(self, sheet: str) -> None:
+        if sheet in [s.name for s in self.book.sheets]:
+            return
+        ws = self.book.sheets.add(sheet, after=self.book.sheets[-1])
+        ws.range("A1").value = f"{report_prefix(sheet)} report"
+        ws.range("A1").font.bold = True
+        for suffix in FILTER_SUFFIXES:
+            coord = FILTER_CELLS[suffix]
+            ws.range(f"A{coord[1:]}").value = FILTER_LABELS[suffix]
+            ws.range(coord).number_format = "yyyy-mm-dd" if suffix in ("From", "To") else "@"
+            self.book.names.add(filter_name(sheet, suffix), f"='{sheet}'!${coord[0]}${coord[1:]}")
+        self.book.names.add(filter_name(sheet, "Output"), f"='{sheet}'!$A${OUTPUT_CELL[0]}")
+
+    def output_cell(self, sheet: str) -> tuple[int, int]:
+        rng = self._named(filter_name(sheet, "Output"))
+        return (rng.row, rng.column) if rng is not None else OUTPUT_CELL
+
+    def read_filters(self, sheet: str) -> dict:
+        out = {}
+        for suffix in FILTER_SUFFIXES:
+            rng = self._named(filter_name(sheet, suffix)) or self._sheet(sheet).range(FILTER_CELLS[suffix])
+            out[suffix] = rng.value
+        return out
+
+    def clear_table(self, sheet: str, name: str) -> None:
+        ws = self._sheet(sheet)
+        if name not in [t.name for t in ws.tables]:
+            return
+        table = ws.tables[name]
+        table.show_totals = False
+        table.range.clear()          # contents and formats; the ListObject itself stays
+
+    def write_cells(self, sheet, row, col, rows, formats=None, style=None) -> None:
+        ws = self._sheet(sheet)
+        values = [[("'" + v) if isinstance(v, str) and is_risky(v) else v for v in r] for r in rows]
+        if not values or not values[0]:
+            return
+        rng = ws.range((row, col)).resize(len(values), len(values[0]))
+        rng.value = values
+        for j, fmt in enumerate(formats or []):
+            if fmt:
+                rng.columns[j].number_format = fmt
+        if style in ("section", "label", "header"):
+            rng.font.bold = True
+        if style == "header":
+            rng.font.color = (255, 255, 255)
+            rng.color = (68, 114, 196)
+        if style == "note":
+            rng.font.italic = True
+
+    def put_table(self, sheet: str, plan: TablePlan) -> None:
+        ws = self._sheet(sheet)
+        body = ws.range((plan.header_row, plan.col), (plan.totals_row - 1, plan.last_col))
+        if plan.name in [t.name for t in ws.tables]:
+            table = ws.tables[plan.name]
+            table.resize(body)
+        else:
+            table = ws.tables.add(source=body, name=plan.name, table_style_name="TableStyleMedium2")
+        table.show_totals = True
+        for i, (kind, value) in enumerate(plan.totals):
+            cell = ws.range((plan.totals_row, plan.col + i))
+            if kind == "label":
+                cell.value = value
+            elif kind == "sum":
+                try:
+                    table.api.ListColumns(i + 1).TotalsCalculation = XL_TOTALS_SUM
+                except Exception:  # noqa: BLE001 - macOS: write the same formula by hand
+                    cell.formula = "=" + plan.totals_formula(i)
+            elif kind == "value":
+                cell.value = value
+            else:
+                cell.value = None
+            if plan.formats[i]:
+                cell.number_format = plan.formats[i]
+            cell.font.bold = True
+
+    def set_widths(self, sheet: str, widths: dict[int, float]) -> None:
+        ws = self._sheet(sheet)
+        for col, width in widths.items():
+            ws.range((1, col)).column_width = width
+
+    def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
+        ws = self._sheet(sheet)
+        for chart in list(ws.charts):
+            chart.delete()
+        for plan in charts:
+            _add_chart(ws, plan)
+
+
+def _add_chart(ws, plan: ChartPlan) -> None:
+    anchor = ws.range((plan.row, plan.col))
+    chart = ws.charts.add(left=anchor.left, top=anchor.top, width=plan.width_cm * CM,
+                          height=plan.height_cm * CM)
+    kind = STACKED_TYPES.get(plan.kind, CHART_TYPES[plan.kind]) if plan.stacked else CHART_TYPES[plan.kind]
+    # set the category column plus the first series, then the other series one by one
+    first = plan.series_cols[0] if plan.series_cols else plan.category_col
+    chart.set_source_data(ws.range((plan.header_row, first), (plan.last_row, first)))
+    chart.chart_type = kind
+    api = chart.api[1]
+    api.HasTitle = True
+    api.ChartTitle.Text = plan.title
+    cats = ws.range((plan.first_row, plan.category_col), (plan.last_row, plan.category_col)).api
+    collection = api.SeriesCollection()
+    collection(1).XValues = cats
+    for col in plan.series_cols[1:]:
+        series = collection.NewSeries()
+        series.Name = ws.range((plan.header_row, col)).api
+        series.Values = ws.range((plan.first_row, col), (plan.last_row, col)).api
+        series.XValues = cats
+    if plan.kind == "funnel":
+        api.Axes(XL_CATEGORY).ReversePlotOrder = True
+    api.HasLegend = len(plan.series_cols) > 1
+
+
+def refresh_reports_live(book, session, **kw):
+    """The ribbon's "Refresh reports": rebuild the open workbook's report sheets."""
+    from .refresh import refresh_with_writer
+    app = book.app
+    updating = app.screen_updating
+    app.screen_updating = False
+    try:
+        return refresh_with_writer(XlwingsWriter(book), session, **kw)
+    finally:
+        app.screen_updating = updating
