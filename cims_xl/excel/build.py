@@ -34,10 +34,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import math
 import random
 import re
 import tempfile
+import textwrap
 import zipfile
 from dataclasses import dataclass
 from functools import cache
@@ -223,9 +223,14 @@ def _wrapped(ws: Worksheet, coord: str, text: str, width: float) -> None:
     row heights to wrapped text in a file they did not lay out themselves."""
     _text(ws, coord, text)
     ws[coord].alignment = styles.WRAP_TOP
-    lines = max(1, math.ceil(len(text) / width))
+    lines = _line_count(text, width)
     row = ws[coord].row
     ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, 15 * lines)
+
+
+def _line_count(text: str, width: float) -> int:
+    """Lines a text wraps to in a column `width` characters wide (word wrap, estimated)."""
+    return max(1, len(textwrap.wrap(text, width=max(int(width) - 1, 1))))
 
 
 def _print_fit_width(ws: Worksheet, landscape: bool) -> None:
@@ -251,22 +256,19 @@ def _validation_for(col: Column) -> DataValidation | None:
         return None
     choices = BOOL_CHOICES if f.kind == "bool" else f.choices
     strict = f.kind == "bool" or f.strict
-    dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                        showDropDown=False, showErrorMessage=True, showInputMessage=False,
-                        errorStyle="stop" if strict else "warning",
-                        errorTitle=col.header,
-                        error=("Choose one of: " if strict else "Not in the usual list: ")
-                        + ", ".join(choices))
-    return dv
+    return DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                          showDropDown=False, showErrorMessage=True, showInputMessage=False,
+                          errorStyle="stop" if strict else "warning",
+                          errorTitle=col.header,
+                          error=("Choose one of: " if strict else "Not in the usual list: ")
+                          + ", ".join(choices))
 
 
 def _add_data_sheet(wb: Workbook, lay: SheetLayout) -> Worksheet:
     ws = wb.create_sheet(lay.sheet)
-    last = get_column_letter(len(lay.columns))
+    _data_header(ws, lay)
     for i, col in enumerate(lay.columns, start=1):
         letter = get_column_letter(i)
-        head = ws.cell(lay.header_row, i, col.header)
-        head.font, head.fill, head.alignment = styles.HEADER_FONT, _header_fill(col), styles.HEADER_ALIGNMENT
         if col.number_format:
             # Rows Excel adds to the table copy the format of the row above.
             ws.cell(lay.header_row + 1, i).number_format = col.number_format
@@ -276,18 +278,33 @@ def _add_data_sheet(wb: Workbook, lay: SheetLayout) -> Worksheet:
         if dv is not None:
             dv.add(f"{letter}{lay.header_row + 1}:{letter}{MAX_ROW}")
             ws.add_data_validation(dv)
-    # One empty data row: a table needs at least one, and Refresh replaces it.
-    table = Table(displayName=lay.table, ref=f"A{lay.header_row}:{last}{lay.header_row + 1}")
-    table.tableStyleInfo = TableStyleInfo(name=styles.TABLE_STYLE, showRowStripes=True,
-                                          showColumnStripes=False, showFirstColumn=False,
-                                          showLastColumn=False)
-    ws.add_table(table)
+    ws.add_table(_data_table(lay))
     ws.freeze_panes = f"A{lay.header_row + 1}"
     # Wide tables print across several pages; each repeats the header, ID and name.
     ws.print_title_rows = f"{lay.header_row}:{lay.header_row}"
     ws.print_title_cols = "A:B"
     ws.page_setup.orientation = "landscape"
     return ws
+
+
+def _data_header(ws: Worksheet, lay: SheetLayout) -> None:
+    for i, col in enumerate(lay.columns, start=1):
+        head = ws.cell(lay.header_row, i, col.header)
+        head.font, head.fill, head.alignment = styles.HEADER_FONT, _header_fill(col), styles.HEADER_ALIGNMENT
+    # Headers wrap in narrow columns ("Marketing Consent"); the row is made tall enough.
+    lines = max(_line_count(c.header, c.width) for c in lay.columns if not c.hidden)
+    ws.row_dimensions[lay.header_row].height = 15 * lines
+
+
+def _data_table(lay: SheetLayout) -> Table:
+    """The sheet's Excel Table: header row plus one empty data row (a table needs one;
+    Refresh replaces it)."""
+    last = get_column_letter(len(lay.columns))
+    table = Table(displayName=lay.table, ref=f"A{lay.header_row}:{last}{lay.header_row + 1}")
+    table.tableStyleInfo = TableStyleInfo(name=styles.TABLE_STYLE, showRowStripes=True,
+                                          showColumnStripes=False, showFirstColumn=False,
+                                          showLastColumn=False)
+    return table
 
 
 # ----- Home, Import, reports, xlwings.conf ------------------------------------------
