@@ -751,6 +751,9 @@ def ticket_metrics(tickets: pd.DataFrame, as_of: dt.datetime, targets=None) -> p
     return pd.DataFrame({
         "id": t["id"], "priority": priority, "status": t["status"], "assignee": t["assignee"],
         "opened_at": opened, "first_response_due": fr_due, "resolution_due": res_due,
+        # due times as of now: a ticket pending right now has them moved by the pause so far
+        "first_response_due_now": fr_due + ongoing.where(responded.isna(), pd.Timedelta(0)),
+        "resolution_due_now": res_due + ongoing.where(resolved.isna(), pd.Timedelta(0)),
         "first_response_breached": fr_breached.astype(bool),
         "resolution_breached": res_breached.astype(bool),
         "response_known": responded.notna() | fr_breached.astype(bool),
@@ -859,7 +862,7 @@ def tickets_by_month(ctx: _Context, m: pd.DataFrame) -> ReportTable:
 
 
 def open_tickets(ctx: _Context, m: pd.DataFrame, t: pd.DataFrame) -> ReportTable:
-    open_ = m[m["is_open"]].sort_values(["resolution_due", "id"], kind="stable")
+    open_ = m[m["is_open"]].sort_values(["resolution_due_now", "id"], kind="stable")
     n_open = len(open_)
     open_ = open_.iloc[:MAX_LISTED_TICKETS]
     src = t.loc[open_.index]
@@ -873,8 +876,8 @@ def open_tickets(ctx: _Context, m: pd.DataFrame, t: pd.DataFrame) -> ReportTable
     if ctx.filters.include_personal:
         df["Subject"] = src["subject"].astype(object).to_numpy()
     df["Opened"] = ctx.local(open_["opened_at"]).to_numpy()
-    df["Response Due"] = ctx.local(open_["first_response_due"]).to_numpy()
-    df["Resolution Due"] = ctx.local(open_["resolution_due"]).to_numpy()
+    df["Response Due"] = ctx.local(open_["first_response_due_now"]).to_numpy()
+    df["Resolution Due"] = ctx.local(open_["resolution_due_now"]).to_numpy()
     df["Response Breached"] = open_["first_response_breached"].to_numpy(bool)
     df["Resolution Breached"] = open_["resolution_breached"].to_numpy(bool)
     return ReportTable("tblOpenTickets", "Open tickets by resolution due time", df,
