@@ -152,14 +152,17 @@ def parse_ribbon(xml_text: str) -> tuple[RibbonButton, ...]:
     )
 
 
+# (id, label, group) of every ribbon button, parsed from vba/customUI14.xml on first
+# use (see __getattr__ below) so that importing this module reads no files.
+RIBBON_CONTROLS: tuple[tuple[str, str, str], ...]
+
+
 @cache
 def ribbon_buttons() -> tuple[RibbonButton, ...]:
     return parse_ribbon(_read_text(RIBBON_XML))
 
 
 def __getattr__(name: str) -> object:
-    # RIBBON_CONTROLS is read from vba/customUI14.xml on first use rather than at import,
-    # so importing this module never touches the file system.
     if name == "RIBBON_CONTROLS":
         return tuple((b.id, b.label, b.group) for b in ribbon_buttons())
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
