@@ -385,8 +385,8 @@ def _add_import(wb: Workbook) -> Worksheet:
     ws = wb.create_sheet("Import")
     _widths(ws, (24, 26, 40, 4, 24, 40))
     _title(ws, "Import a spreadsheet",
-           "Put the file path below, press Import spreadsheet: check the mapping and the dry run, "
-           "then press it again to import. One import is one batch and can be undone.")
+           "Put the path of the file below and press Import spreadsheet on the CIMS tab. The column "
+           "mapping and a dry-run summary appear here; one import is one batch and can be undone.")
     _text(ws, "A4", "File", styles.LABEL_FONT)
     _input_cell(ws, "B4", "CIMS_ImportFile")
     _text(ws, "A5", "Record type", styles.LABEL_FONT)
