@@ -1,0 +1,143 @@
+"""Benchmark: importing a generated customer workbook vs the floor, in the same run.
+
+    python bench/bench_import.py                 # 100,000 rows: import time / floor time
+    python bench/bench_import.py --rows 1000000  # also shows peak memory stays flat
+
+The floor is what any import has to pay: python-calamine reading the file plus a bare
+`executemany` of the rows into an unkeyed sqlcipher3 database. The import is the real
+thing: `cims_xl.importer.import_file` with validation, normalisation, the duplicate
+check against file and store, encryption and the audit trail, in one transaction.
+Each side runs in a fresh child process so that its peak RSS is its own.
+
+The workbook is written the way Excel writes one (shared strings, one sheet, a header
+row), with about 1% of rows repeating an earlier customer's email or phone so that
+the duplicate check has something to find.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+HEADERS = ["Name", "Company", "Email", "Phone", "Mobile", "Address", "City", "Province",
+           "Postal Code", "Segment"]
+
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+_GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月莺媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璧璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓纨仪荷丹蓉眉君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希宁欣飘育滢馥筠柔竹霭凝晓欢霄枫芸菲寒伊亚宜可姬舒影荔枝思丽"
+_CITIES = [("上海", "上海", "200"), ("北京", "北京", "100"), ("广州", "广东", "510"),
+           ("深圳", "广东", "518"), ("杭州", "浙江", "310"), ("南京", "江苏", "210"),
+           ("成都", "四川", "610"), ("武汉", "湖北", "430"), ("西安", "陕西", "710"),
+           ("沈阳", "辽宁", "110"), ("天津", "天津", "300"), ("重庆", "重庆", "400")]
+_SEGMENTS = ["Consumer", "Corporate", "Home Office", "Small Business"]
+_STREETS = ["人民路", "解放路", "中山路", "建设路", "和平路", "新华路", "胜利路", "长江路"]
+_DOMAINS = ["example.com", "example.cn", "mail.example.org", "corp.example.net"]
+
+
+# ----- generating the workbook ---------------------------------------------------------
+
+def _rows(n: int, seed: int):
+    rnd = random.Random(seed)
+    recent: list[tuple[str, str]] = []
+    for i in range(n):
+        name = rnd.choice(_SURNAMES) + rnd.choice(_GIVEN) + rnd.choice(["", rnd.choice(_GIVEN)])
+        company = f"{rnd.choice(_CITIES)[0]}{rnd.choice(['恒通', '华信', '永安', '东方', '新世纪', '天成'])}{i % 9973}有限公司"
+        email = f"user{i:07d}@{rnd.choice(_DOMAINS)}"
+        mobile = f"1{rnd.choice('3456789')}{i:09d}"
+        phone = f"0{rnd.randint(10, 99)}-{rnd.randint(2000_0000, 8999_9999)}"
+        if recent and rnd.random() < 0.01:      # a repeated customer, written differently
+            old_email, old_mobile = rnd.choice(recent)
+            if rnd.random() < 0.5:
+                email = "  " + old_email.upper() + " "
+            else:
+                mobile = f"+86 {old_mobile[:3]} {old_mobile[3:7]} {old_mobile[7:]}"
+        elif len(recent) < 1000:
+            recent.append((email, mobile))
+        city, province, zip_prefix = rnd.choice(_CITIES)
+        yield [name, company, email, phone, mobile,
+               f"{rnd.choice(_STREETS)}{rnd.randint(1, 999)}号", city, province,
+               f"{zip_prefix}{rnd.randint(0, 999):03d}", rnd.choice(_SEGMENTS)]
+
+
+def _col(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def generate_xlsx(path: Path, rows: int, seed: int = 7) -> Path:
+    """Write `rows` customers (+ header) as an Excel-style .xlsx with shared strings."""
+    path = Path(path)
+    strings: dict[str, int] = {}
+
+    def sid(text: str) -> int:
+        idx = strings.get(text)
+        if idx is None:
+            idx = strings[text] = len(strings)
+        return idx
+
+    cols = [_col(i) for i in range(len(HEADERS))]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            f.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    b'<sheetData>')
+            buf = []
+            for r, values in enumerate([HEADERS, *_rows(rows, seed)], start=1):
+                cells = "".join(f'<c r="{c}{r}" t="s"><v>{sid(v)}</v></c>' for c, v in zip(cols, values))
+                buf.append(f'<row r="{r}">{cells}</row>')
+                if len(buf) >= 2000:
+                    f.write("".join(buf).encode())
+                    buf.clear()
+            f.write("".join(buf).encode())
+            f.write(b"</sheetData></worksheet>")
+        with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+            f.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                    f'count="{len(strings)}" uniqueCount="{len(strings)}">'.encode())
+            buf = []
+            for text in strings:
+                buf.append(f"<si><t>{escape(text)}</t></si>")
+                if len(buf) >= 5000:
+                    f.write("".join(buf).encode())
+                    buf.clear()
+            f.write("".join(buf).encode())
+            f.write(b"</sst>")
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                   '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                   '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                   '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                   '</Types>')
+        z.writestr("_rels/.rels",
+                   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                   '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+                   '</Relationships>')
+        z.writestr("xl/workbook.xml",
+                   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                   '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                   'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                   '<sheets><sheet name="Customers" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels",
+                   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                   '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+                   '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                   '</Relationships>')
+    return path

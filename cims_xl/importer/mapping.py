@@ -1,0 +1,466 @@
+"""Which column of the file goes to which field: synonyms, overrides, saved profiles.
+
+Headers are compared after NFKC, case folding and removing spaces and punctuation, so
+"E-mail 1 - Value", "e_mail1value" and "Ｅｍａｉｌ　１ Value" are the same header. The
+synonym lists cover English and Chinese words plus the export headers of Outlook
+(English and German), Google Contacts (current and legacy), Thunderbird, macOS
+Contacts, Odoo's import templates, tine20, datablist, JeecgBoot and Tableau's
+Superstore (English and Chinese).
+
+Besides the entity's own fields a column may go to a *helper* target:
+first_name / middle_name / last_name (joined into Name), is_company (sets Type),
+customer_ref (the customer's id in the system the file came from; kept as the tag
+"src:<id>" so a later import links to the same customer), customer_name and
+customer_* (for orders, contacts, opportunities and tickets: which customer the row
+belongs to, created when missing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..domain.schema import ENTITIES, Entity
+from .errors import ImportRefused
+
+KINDS = {"customers": "customer", "customer": "customer", "orders": "order", "order": "order",
+         "contacts": "contact", "contact": "contact", "opportunities": "opportunity",
+         "opportunity": "opportunity", "tickets": "ticket", "ticket": "ticket"}
+
+IGNORE = "-"      # target meaning "leave this column out"
+
+_STRIP = re.compile(r"[\s_\-–—.,:;/\\()（）\[\]【】{}*#'’\"`·•]+")
+_REQUIRED_MARK = re.compile(r"[（(]?(必填|必须|必選|必选|required|mandatory|optional|选填)[)）]?", re.I)
+
+
+def norm(header: str) -> str:
+    """The comparable form of a header."""
+    text = unicodedata.normalize("NFKC", str(header)).casefold()
+    text = _REQUIRED_MARK.sub("", text).replace("\ufffd", "")
+    return _STRIP.sub("", text)
+
+
+def _ascii_latin(n: str) -> str:
+    """A normalised header without accented Latin letters: matches exports whose
+    umlauts were lost ("Stra�e gesch�ftlich" for "Straße geschäftlich")."""
+    return "".join(ch for ch in n if ch.isascii() or not ("\u00c0" <= ch <= "\u024f"))
+
+
+# ----- synonyms ----------------------------------------------------------------------
+
+_CUSTOMER_LINK = {
+    "customer_ref": ["customer id", "customer no", "customer number", "customer code",
+                     "client id", "account id", "客户 ID", "客户编号", "客户代码", "客户编码",
+                     "客户号"],
+}
+
+_PERSON = {
+    "first_name": ["first name", "given name", "forename", "first", "vorname", "n_given",
+                   "名", "名字"],
+    "middle_name": ["middle name", "additional name", "weitere vornamen", "n_middle"],
+    "last_name": ["last name", "family name", "surname", "last", "nachname", "n_family", "姓"],
+}
+
+_CONTACT_POINTS = {
+    "email": ["email", "e-mail", "email address", "e-mail address", "mail", "primary email",
+              "e-mail 1 - value", "email 1", "email home", "email work", "work email",
+              "business email", "personal email", "arbeit e-mail", "privat e-mail",
+              "e-mail-adresse", "邮箱", "电子邮箱", "电子邮件", "邮件", "邮箱地址", "email地址",
+              "电子邮件地址", "メールアドレス"],
+    "phone": ["phone", "telephone", "tel", "phone number", "telephone number", "work phone",
+              "business phone", "office phone", "phone 1", "phone 1 - value", "primary phone",
+              "main phone", "home phone", "landline", "tel_work", "telefon", "arbeit telefon",
+              "telefon geschäftlich", "hauptnummer", "电话", "联系电话", "固定电话", "座机",
+              "办公电话", "电话号码", "公司电话", "联系方式", "電話番号"],
+    "mobile": ["mobile", "mobile phone", "mobile number", "cell", "cell phone", "cellphone",
+               "cellular", "handy", "mobiltelefon", "mobilnummer", "tel_cell", "home mobile",
+               "mobile number", "手机", "手机号", "手机号码", "移动电话", "联系手机", "携帯電話"],
+}
+
+_ADDRESS = {
+    "address": ["address", "street", "street address", "address 1", "address line 1",
+                "address 1 - street", "address 1 - formatted", "business address",
+                "business street", "work address", "home address", "home street",
+                "adr_one_street", "straße", "strasse", "straße geschäftlich",
+                "arbeitsadresse strasse", "地址", "详细地址", "联系地址", "通讯地址", "街道",
+                "收货地址", "公司地址", "住所"],
+    "city": ["city", "town", "locality", "work city", "home city", "business city",
+             "address 1 - city", "adr_one_locality", "ort", "ort geschäftlich",
+             "arbeitsadresse stadt", "stadt", "城市", "所在城市", "市", "城市名称"],
+    "province": ["province", "state", "state/province", "county", "work state", "home state",
+                 "business state", "address 1 - state", "state_id", "bundesland",
+                 "arbeitsadresse bundesland", "region geschäftlich", "省份", "省",
+                 "省/自治区", "所在省份", "省市", "都道府県"],
+    "postal_code": ["postal code", "postcode", "post code", "zip", "zip code", "zipcode",
+                    "work zipcode", "home zipcode", "business postal code",
+                    "address 1 - postal code", "adr_one_postalcode", "plz", "postleitzahl",
+                    "postleitzahl geschäftlich", "arbeitsadresse plz", "邮编", "邮政编码",
+                    "郵便番号"],
+    "country": ["country", "country/region", "nation", "country_id", "work country",
+                "home country", "business country", "address 1 - country",
+                "adr_one_countryname", "land", "land/region geschäftlich",
+                "arbeitsadresse land", "国家", "国家/地区", "国别"],
+}
+
+SYNONYMS: dict[str, dict[str, list[str]]] = {
+    "customer": {
+        "name": ["name", "full name", "customer name", "customer", "client", "client name",
+                 "contact name", "display name", "客户名称", "客户", "客户姓名", "姓名", "名称",
+                 "联系人", "联系人姓名", "用户名", "真实姓名", "会员名称", "会员姓名", "全名",
+                 "氏名", "名前"],
+        **_PERSON,
+        "company": ["company", "company name", "organization", "organisation", "org_name",
+                    "organization name", "firm", "business name", "employer", "related company",
+                    "company_name", "firma", "公司", "公司名称", "单位", "单位名称", "企业",
+                    "企业名称", "工作单位", "所属公司", "所在公司", "组织机构", "会社名"],
+        **_CONTACT_POINTS,
+        **_ADDRESS,
+        "segment": ["segment", "customer segment", "细分", "客户细分", "客户分类", "客户等级"],
+        "source": ["source", "lead source", "来源", "客户来源", "渠道"],
+        "tags": ["tags", "tag", "labels", "groups", "group membership", "categories", "标签",
+                 "分组"],
+        "owner": ["owner", "account owner", "salesperson", "sales rep", "负责人", "业务员",
+                  "所属销售", "客户经理"],
+        "notes": ["notes", "note", "comments", "comment", "remarks", "remark", "memo",
+                  "notizen", "备注", "说明", "附注"],
+        "marketing_consent": ["marketing consent", "consent", "opt in", "opt-in", "newsletter",
+                              "subscribed", "同意营销", "订阅", "营销许可"],
+        "type": ["type", "customer type", "类型", "客户类型"],
+        "is_company": ["is a company", "is_company", "is company", "是否公司", "是否企业"],
+        **_CUSTOMER_LINK,
+    },
+    "order": {
+        "order_number": ["order id", "order no", "order number", "order", "订单 ID", "订单号",
+                         "订单编号", "单号"],
+        "line_no": ["line", "line no", "line number", "订单行"],
+        "order_date": ["order date", "date", "订单日期", "下单日期", "下单时间", "日期"],
+        "ship_date": ["ship date", "shipping date", "发货日期", "送货日期"],
+        "product": ["product name", "product", "item", "item name", "产品名称", "商品名称",
+                    "产品", "商品"],
+        "category": ["category", "类别", "品类"],
+        "sub_category": ["sub-category", "sub category", "subcategory", "子类别"],
+        "quantity": ["quantity", "qty", "数量"],
+        "amount": ["sales", "amount", "total", "revenue", "line total", "销售额", "金额",
+                   "总金额", "订单金额"],
+        "discount": ["discount", "折扣"],
+        "profit": ["profit", "利润"],
+        "currency": ["currency", "币种", "货币"],
+        "region": ["region", "地区", "区域", "大区"],
+        "province": ["state", "province", "state/province", "省/自治区", "省份", "省"],
+        "city": ["city", "城市"],
+        "status": ["order status", "status", "订单状态", "状态"],
+        "notes": ["notes", "note", "备注"],
+        **_CUSTOMER_LINK,
+        "customer_name": ["customer name", "customer", "client", "客户名称", "客户姓名", "客户"],
+        "customer_segment": ["segment", "customer segment", "细分"],
+        "customer_country": ["country", "country/region", "国家", "国家/地区"],
+        "customer_postal_code": ["postal code", "zip", "zip code", "postcode", "邮编"],
+        "customer_email": ["email", "customer email", "e-mail", "邮箱"],
+        "customer_phone": ["phone", "customer phone", "电话", "手机"],
+    },
+    "contact": {
+        "name": ["name", "full name", "contact name", "contact", "display name", "姓名",
+                 "联系人", "联系人姓名"],
+        **_PERSON,
+        "title": ["job title", "title", "position", "role", "berufsbezeichnung", "职位", "职务",
+                  "岗位"],
+        **_CONTACT_POINTS,
+        "is_primary": ["primary", "primary contact", "is primary", "主要联系人"],
+        "notes": ["notes", "note", "comments", "备注"],
+        **_CUSTOMER_LINK,
+        "customer_name": ["company", "company name", "related company", "organization",
+                          "customer", "customer name", "account", "firma", "公司", "公司名称",
+                          "单位", "客户名称", "客户"],
+    },
+    "opportunity": {
+        "name": ["opportunity", "opportunity name", "deal", "deal name", "lead name", "name",
+                 "商机", "商机名称", "机会名称", "项目名称"],
+        "stage": ["stage", "sales stage", "leadstate", "阶段", "销售阶段"],
+        "amount": ["amount", "value", "deal value", "expected revenue", "turnover", "金额",
+                   "预计金额"],
+        "currency": ["currency", "币种"],
+        "probability": ["probability", "probability %", "概率", "赢率"],
+        "expected_close": ["expected close", "close date", "expected close date", "end scheduled",
+                           "预计成交日期", "预计签约日期"],
+        "next_step": ["next step", "下一步"],
+        "lost_reason": ["lost reason", "丢单原因"],
+        "owner": ["owner", "responsible", "负责人"],
+        "source": ["source", "lead source", "leadsource", "来源"],
+        **_CUSTOMER_LINK,
+        "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称",
+                          "公司"],
+    },
+    "ticket": {
+        "subject": ["subject", "title", "summary", "主题", "标题", "问题"],
+        "description": ["description", "details", "描述", "详情", "问题描述"],
+        "priority": ["priority", "优先级"],
+        "status": ["status", "ticket status", "状态"],
+        "channel": ["channel", "渠道"],
+        "assignee": ["assignee", "assigned to", "处理人"],
+        "opened_at": ["opened", "created", "created at", "date", "创建时间", "提交时间"],
+        "resolved_at": ["resolved", "resolved at", "解决时间"],
+        "closed_at": ["closed", "closed at", "关闭时间"],
+        **_CUSTOMER_LINK,
+        "customer_name": ["customer", "customer name", "company", "客户", "客户名称", "公司"],
+    },
+}
+
+# Row counters and similar bookkeeping columns: not data, left out.
+IGNORED_HEADERS = {norm(h) for h in ("index", "row id", "#", "no", "no.", "序号", "行 ID",
+                                     "行号", "action")}
+
+# Weaker hints used only for headers no synonym matched, in this order.
+_CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件")),
+             ("mobile", ("mobile", "手机", "cell")),
+             ("phone", ("phone", "电话", "tel")),
+             ("postal_code", ("zip", "postal", "postleitzahl", "邮编")),
+             ("address", ("address", "street", "地址", "straße")),
+             ("city", ("city", "城市"))]
+
+HELPER_TARGETS = {"first_name": "First Name", "middle_name": "Middle Name",
+                  "last_name": "Last Name", "is_company": "Is a Company",
+                  "customer_ref": "Customer Ref", "customer_name": "Customer Name",
+                  "customer_segment": "Customer Segment", "customer_country": "Customer Country",
+                  "customer_postal_code": "Customer Postal Code",
+                  "customer_email": "Customer Email", "customer_phone": "Customer Phone"}
+
+
+def entity_for(kind: str) -> Entity:
+    key = KINDS.get(str(kind).strip().lower())
+    if key is None:
+        raise ImportRefused(f"cannot import {kind!r}; use one of: customers, orders, contacts, "
+                            "opportunities, tickets")
+    return ENTITIES[key]
+
+
+def _writable(ent: Entity) -> dict[str, str]:
+    return {f.key: f.header for f in ent.fields
+            if f.editable and not f.internal and f.kind != "ref"}
+
+
+def targets(ent: Entity) -> dict[str, str]:
+    """Target key -> label of every target a column of this entity may go to."""
+    out = dict(_writable(ent))
+    for key in SYNONYMS[ent.kind]:
+        if key in HELPER_TARGETS:
+            out[key] = HELPER_TARGETS[key]
+    return out
+
+
+def _synonym_table(ent: Entity) -> dict[str, tuple[str, int]]:
+    table: dict[str, tuple[str, int]] = {}
+    allowed = targets(ent)
+    for key, words in SYNONYMS[ent.kind].items():
+        if key not in allowed:
+            continue
+        for rank, word in enumerate([allowed[key], key, *words]):
+            n = norm(word)
+            lowered = _STRIP.sub("", unicodedata.normalize("NFKC", word).lower())
+            for form in (n, _ascii_latin(n), _ascii_latin(lowered)):
+                if form and form not in table:
+                    table[form] = (key, rank)
+    return table
+
+
+def resolve_target(ent: Entity, text: str) -> str:
+    """The target key for a user's words: a field header, key, helper or synonym; or IGNORE."""
+    if str(text).strip().lower() in ("", "-", "ignore", "skip", "none", "忽略", "不导入"):
+        return IGNORE
+    n = norm(text)
+    allowed = targets(ent)
+    for key, label in allowed.items():
+        if n in (norm(key), norm(label)):
+            return key
+    hit = _synonym_table(ent).get(n)
+    if hit:
+        return hit[0]
+    raise ImportRefused(f"'{text}' is not a {ent.label} field; use one of: "
+                        + ", ".join(allowed.values()) + " (or '-' to leave the column out)")
+
+
+@dataclass
+class ColumnMap:
+    header: str
+    target: str | None            # target key, or None when not mapped
+    how: str                      # "synonym", "guess", "override", "profile", "ignored", "unmapped"
+
+    def as_dict(self) -> dict:
+        return {"column": self.header, "field": self.target, "how": self.how}
+
+
+@dataclass
+class Mapping:
+    entity: Entity
+    columns: list[ColumnMap]
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def target_of(self, index: int) -> str | None:
+        return self.columns[index].target
+
+    @property
+    def mapped(self) -> dict[str, str]:
+        return {c.header: c.target for c in self.columns if c.target}  # type: ignore[misc]
+
+    @property
+    def unmapped(self) -> list[str]:
+        return [c.header for c in self.columns if c.target is None and c.how == "unmapped"]
+
+    @property
+    def ignored(self) -> list[str]:
+        return [c.header for c in self.columns if c.how == "ignored"]
+
+    def has(self, target: str) -> bool:
+        return any(c.target == target for c in self.columns)
+
+    def describe(self) -> list[dict]:
+        out = []
+        for c in self.columns:
+            d = c.as_dict()
+            d["field"] = self.labels.get(c.target, c.target) if c.target else None
+            out.append(d)
+        return out
+
+
+def known_header_count(ent: Entity, headers: list[str]) -> int:
+    table = _synonym_table(ent)
+    return sum(1 for h in headers if norm(h) in table)
+
+
+def parse_overrides(items) -> dict[str, str]:
+    """--map values ("Source Column=Field", repeatable, or a dict) as {column: target words}."""
+    if not items:
+        return {}
+    if isinstance(items, dict):
+        return {str(k): "" if v is None else str(v) for k, v in items.items()}
+    if isinstance(items, str):
+        items = [items]
+    out: dict[str, str] = {}
+    for item in items:
+        text = str(item)
+        if "=" not in text:
+            raise ImportRefused(f"--map needs 'Source Column=Field', got {text!r}")
+        left, _, right = text.rpartition("=")
+        out[left.strip()] = right.strip()
+    return out
+
+
+def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | None = None,
+                  profile: dict[str, str] | None = None) -> Mapping:
+    """Map each header; profile entries come before synonyms, --map overrides win over all."""
+    allowed = targets(ent)
+    chosen: list[ColumnMap] = [ColumnMap(h, None, "unmapped") for h in headers]
+    taken: dict[str, int] = {}
+
+    def find(column: str) -> int | None:
+        for i, h in enumerate(headers):
+            if h == column:
+                return i
+        n = norm(column)
+        for i, h in enumerate(headers):
+            if norm(h) == n:
+                return i
+        if re.fullmatch(r"[A-Za-z]{1,3}", column.strip()):
+            return None
+        return None
+
+    def assign(i: int, target: str, how: str) -> None:
+        if target == IGNORE:
+            chosen[i] = ColumnMap(headers[i], None, "ignored")
+            return
+        prev = taken.get(target)
+        if prev is not None and prev != i:
+            chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
+        taken[target] = i
+        chosen[i] = ColumnMap(headers[i], target, how)
+
+    fixed: set[int] = set()
+    for source, layer in (("profile", profile or {}), ("override", overrides or {})):
+        for column, words in layer.items():
+            i = find(column)
+            if i is None:
+                if source == "override":
+                    raise ImportRefused(f"--map names column '{column}', but the file has no such "
+                                        "column; its columns are: "
+                                        + ", ".join(f"'{h}'" for h in headers))
+                continue
+            assign(i, resolve_target(ent, words) if words not in (None, "") else IGNORE, source)
+            fixed.add(i)
+
+    table = _synonym_table(ent)
+    candidates: list[tuple[int, int, str]] = []
+    for i, h in enumerate(headers):
+        if i in fixed:
+            continue
+        n = norm(h)
+        if n in IGNORED_HEADERS:
+            chosen[i] = ColumnMap(h, None, "ignored")
+            continue
+        hit = table.get(n)
+        if hit:
+            candidates.append((hit[1], i, hit[0]))
+    for rank, i, target in sorted(candidates):
+        if target in taken:
+            continue
+        assign(i, target, "synonym")
+    for i, h in enumerate(headers):
+        if i in fixed or chosen[i].how != "unmapped":
+            continue
+        n = norm(h)
+        for target, words in _CONTAINS:
+            if target in allowed and target not in taken and any(norm(w) in n for w in words):
+                assign(i, target, "guess")
+                break
+    return Mapping(ent, chosen, allowed)
+
+
+# ----- profiles ----------------------------------------------------------------------
+
+_PROFILE_NAME = re.compile(r"^[\w][\w .\-]{0,63}$")
+
+
+def config_dir() -> Path:
+    env = os.environ.get("CIMS_CONFIG_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+    return Path(platformdirs.user_config_dir("cims_xl", appauthor=False))
+
+
+def profile_path(name: str) -> Path:
+    if not _PROFILE_NAME.match(name or "") or ".." in name:
+        raise ImportRefused(f"profile names are letters, digits, spaces, '.', '-' and '_' "
+                            f"(at most 64), not {name!r}")
+    return config_dir() / "import-profiles" / f"{name}.json"
+
+
+def load_profile(name: str) -> dict | None:
+    path = profile_path(name)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ImportRefused(f"import profile '{name}' ({path}) cannot be read: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("map", {}), dict):
+        raise ImportRefused(f"import profile '{name}' ({path}) is not a profile")
+    return data
+
+
+def save_profile(name: str, data: dict) -> Path:
+    path = profile_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def list_profiles() -> list[str]:
+    folder = config_dir() / "import-profiles"
+    if not folder.exists():
+        return []
+    return sorted(p.stem for p in folder.glob("*.json"))

@@ -1,0 +1,661 @@
+"""Normalise and classify every row: create, update, duplicate (of a row or a record),
+or rejected with a reason per field.
+
+No writing happens here. A `Planner` takes chunks of data rows and returns one
+`Outcome` per row plus the clean values to write; it remembers only the duplicate
+keys of the rows it has seen (as 64-bit hashes in sorted numpy runs, about 16 bytes a
+key), so a million-row file is planned in the same memory as a small one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, ROUND_HALF_EVEN
+from typing import Any, Callable, Iterable, Iterator, Protocol
+
+import numpy as np
+
+from ..domain import normalize as nz
+from ..domain.models import validate_record
+from ..domain.schema import CUSTOMER, ENTITIES, Entity, format_id
+from ..errors import ValidationFailed
+from .mapping import Mapping
+from .table import is_blank_cell
+
+FOUR_DP = Decimal("0.0001")
+SOURCE_TAG = "src:"
+_DECIMAL_COMMA_THOUSANDS = re.compile(r"^\s*[-+]?\d+,\d{3}\s*$")
+
+
+# ----- outcomes ----------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened (or, in a dry run, would happen) to one data row."""
+
+    row: int                                   # spreadsheet row number
+    action: str                                # "created" | "updated" | "duplicate" | "rejected"
+    record: str | None = None                  # created/updated record, or the matched one
+    duplicate_of_row: int | None = None
+    matched_by: str | None = None              # "email", "phone", "name+company", ...
+    problems: dict[str, str] | None = None     # column -> reason (rejected rows)
+    changed: list[str] | None = None           # fields an update changed
+
+    @property
+    def reason(self) -> str:
+        if self.problems:
+            return "; ".join(f"{k}: {v}" if k else v for k, v in self.problems.items())
+        if self.action == "duplicate":
+            what = f"row {self.duplicate_of_row}" if self.duplicate_of_row else self.record
+            how = f" (same {self.matched_by})" if self.matched_by else ""
+            return f"duplicate of {what}{how}"
+        return ""
+
+    def as_dict(self) -> dict:
+        d = {"row": self.row, "action": self.action}
+        if self.record:
+            d["record"] = self.record
+        if self.duplicate_of_row:
+            d["duplicate_of_row"] = self.duplicate_of_row
+        if self.matched_by:
+            d["matched_by"] = self.matched_by
+        if self.problems:
+            d["problems"] = dict(self.problems)
+        if self.changed:
+            d["changed"] = list(self.changed)
+        return d
+
+
+# ----- the key index -------------------------------------------------------------------
+
+class KeyIndex:
+    """hash -> value (a row number or a record sequence), first value wins.
+
+    Sorted int64 runs merged as they grow (like an LSM tree): 16 bytes per key and
+    vectorised look-ups, instead of ~100 bytes per entry in a dict.
+    """
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._keys: list[int] = []
+        self._vals: list[int] = []
+
+    def __len__(self) -> int:
+        return sum(len(k) for k, _ in self._runs) + len(self._keys)
+
+    def add(self, key: int, value: int) -> None:
+        self._keys.append(key)
+        self._vals.append(value)
+        if len(self._keys) >= 65536:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._keys:
+            return
+        keys = np.fromiter(self._keys, dtype=np.int64, count=len(self._keys))
+        vals = np.fromiter(self._vals, dtype=np.int64, count=len(self._vals))
+        self._keys, self._vals = [], []
+        self._runs.append(self._sorted(keys, vals))
+        while len(self._runs) >= 2 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
+            (k1, v1), (k2, v2) = self._runs[-2], self._runs[-1]
+            self._runs[-2:] = [self._sorted(np.concatenate([k1, k2]), np.concatenate([v1, v2]))]
+
+    @staticmethod
+    def _sorted(keys: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(keys, kind="stable")
+        keys, vals = keys[order], vals[order]
+        if len(keys) > 1:
+            first = np.empty(len(keys), dtype=bool)
+            first[0] = True
+            np.not_equal(keys[1:], keys[:-1], out=first[1:])
+            keys, vals = keys[first], vals[first]
+        return keys, vals
+
+    def lookup(self, keys: Iterable[int]) -> dict[int, int]:
+        self.flush()
+        wanted = np.fromiter(set(keys), dtype=np.int64)
+        found: dict[int, int] = {}
+        if not len(wanted):
+            return found
+        for run_keys, run_vals in self._runs:          # oldest first: first value wins
+            if not len(run_keys):
+                continue
+            pos = np.searchsorted(run_keys, wanted)
+            pos[pos >= len(run_keys)] = 0
+            hit = run_keys[pos] == wanted
+            for k, v in zip(wanted[hit].tolist(), run_vals[pos[hit]].tolist()):
+                found.setdefault(k, v)
+        return found
+
+
+def key_hash(*parts: object) -> int:
+    h = hash(parts)
+    return h if -(2**63) <= h < 2**63 else h & 0x7FFFFFFFFFFFFFFF
+
+
+# ----- what the planner needs from the store ---------------------------------------------
+
+class StoreView(Protocol):
+    def customer_rows(self) -> Iterator[tuple]: ...          # (seq, name, company, email, phone, mobile, tags)
+    def kind_rows(self, kind: str) -> Iterator[dict]: ...     # live records of another kind
+    def fetch(self, kind: str, ids: list[str]) -> dict[str, dict]: ...
+
+
+class EmptyStore:
+    """A store with nothing in it (previews and unit tests)."""
+
+    def customer_rows(self):
+        return iter(())
+
+    def kind_rows(self, kind):
+        return iter(())
+
+    def fetch(self, kind, ids):
+        return {}
+
+
+# ----- preparing one row --------------------------------------------------------------
+
+@dataclass
+class Options:
+    on_duplicate: str = "skip"            # skip | update | create
+    update_mode: str = "fill"             # fill | overwrite
+    date_orders: dict[str, str] = field(default_factory=dict)
+    region: str = "CN"
+    decimal_comma: bool = False
+    keep_unmapped: bool = True            # unmapped columns go to Notes
+
+
+def float_text(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return format(value, ".15g")
+
+
+def cell_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return float_text(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _money_value(value: object, decimal_comma: bool) -> object:
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return value
+        d = Decimal(format(value, ".15g"))
+        # A float cell is binary and inexact (731.9399999999999); amounts are kept to 4 dp.
+        return d.quantize(FOUR_DP, rounding=ROUND_HALF_EVEN) if d.as_tuple().exponent < -4 else d
+    if decimal_comma and isinstance(value, str) and _DECIMAL_COMMA_THOUSANDS.match(value):
+        return value.replace(",", ".")
+    return value
+
+
+def _join_name(first: str | None, middle: str | None, last: str | None) -> str | None:
+    parts = [p for p in (first, middle, last) if p]
+    if not parts:
+        return None
+    cjk = all(any("\u3400" <= ch <= "\u9fff" for ch in p) for p in parts)
+    if cjk:   # 姓 + 名, no space
+        return "".join(p for p in (last, first) if p)
+    return " ".join(parts)
+
+
+class RowPreparer:
+    """Raw cells -> values for validate_record, remembering which column fed which field."""
+
+    def __init__(self, ent: Entity, mapping: Mapping, options: Options):
+        self.ent = ent
+        self.options = options
+        self.headers = [c.header for c in mapping.columns]
+        self.targets = [c.target for c in mapping.columns]
+        self.unmapped = [i for i, c in enumerate(mapping.columns)
+                         if c.target is None and c.how == "unmapped"]
+        self.kinds = {f.key: f.kind for f in ent.fields}
+        self.kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
+        self.source_of: dict[str, str] = {}
+        for c in mapping.columns:
+            if c.target:
+                self.source_of.setdefault(c.target, c.header)
+        self.has_notes = "notes" in self.kinds
+        self.context = {"region": options.region, "date_orders": dict(options.date_orders)}
+
+    def raw(self, values: list) -> tuple[dict[str, Any], list[str]]:
+        data: dict[str, Any] = {}
+        extra: list[str] = []
+        n = len(values)
+        for i, target in enumerate(self.targets):
+            if target is None:
+                continue
+            v = values[i] if i < n else ""
+            if is_blank_cell(v):
+                continue
+            data[target] = self._convert(target, v)
+        if self.options.keep_unmapped and self.has_notes:
+            for i in self.unmapped:
+                v = values[i] if i < n else ""
+                if not is_blank_cell(v):
+                    extra.append(f"{self.headers[i]}: {cell_text(v).strip()}")
+        if len(values) > len(self.targets):           # cells beyond the last column
+            spill = [cell_text(v).strip() for v in values[len(self.targets):] if not is_blank_cell(v)]
+            if spill and self.has_notes:
+                extra.append("More: " + " | ".join(spill))
+        return data, extra
+
+    def _convert(self, target: str, v: object) -> object:
+        kind = self.kinds.get(target, "text")
+        if kind in ("money", "decimal"):
+            return _money_value(v, self.options.decimal_comma)
+        if kind in ("date", "datetime", "phone", "bool", "int"):
+            if kind == "int" and isinstance(v, str) and self.options.decimal_comma:
+                return v.replace(".", "") if re.fullmatch(r"\s*\d{1,3}(\.\d{3})+\s*", v) else v
+            return v
+        if isinstance(v, dt.time):
+            return v.isoformat()
+        return cell_text(v) if not isinstance(v, str) else v
+
+    def problems_by_column(self, exc: ValidationFailed) -> dict[str, str]:
+        out: dict[str, str] = {}
+        header_to_key = {f.header: f.key for f in self.ent.fields}
+        for header, reason in exc.problems.items():
+            key = header_to_key.get(header)
+            column = self.source_of.get(key) if key else None
+            label = column if column and column == header else (
+                f"{column} ({header})" if column else header)
+            out[label] = reason
+        return out
+
+
+def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer) -> dict:
+    try:
+        return validate_record(ent, data, context=context)
+    except ValidationFailed as exc:
+        raise ValidationFailed(prep.problems_by_column(exc)) from None
+
+
+def _with_notes(data: dict, extra: list[str]) -> None:
+    if extra:
+        notes = data.get("notes")
+        text = "\n".join(extra)
+        data["notes"] = f"{cell_text(notes)}\n{text}" if notes not in (None, "") else text
+
+
+def _add_tag(data: dict, tag: str) -> None:
+    tags = data.get("tags")
+    data["tags"] = f"{cell_text(tags)}, {tag}" if tags not in (None, "") else tag
+
+
+def _text(v: object) -> str | None:
+    if v is None or is_blank_cell(v):
+        return None
+    return " ".join(cell_text(v).split()) or None
+
+
+# ----- keys --------------------------------------------------------------------------------
+
+def customer_keys(c: dict) -> list[tuple[str, int]]:
+    """Duplicate keys of a clean customer: email, each phone, name+company (or name alone
+    when the customer has no other key)."""
+    keys: list[tuple[str, int]] = []
+    if c.get("email"):
+        keys.append(("email", key_hash("e", c["email"].casefold())))
+    for f in ("phone", "mobile"):
+        if c.get(f):
+            keys.append(("phone", key_hash("p", c[f])))
+    name, company = c.get("name"), c.get("company")
+    if name and company:
+        keys.append(("name+company", key_hash("n", name.casefold(), company.casefold())))
+    elif name and not keys:
+        keys.append(("name", key_hash("n", name.casefold(), "")))
+    return keys
+
+
+def _record_keys(kind: str, r: dict, nth: int = 0) -> list[tuple[str, int]]:
+    cid = r.get("customer_id")
+    if kind == "order":
+        if r.get("order_number"):
+            return [("order number", key_hash("o", r["order_number"].casefold(), r.get("line_no") or 1))]
+        return [("same order line", key_hash("f", cid, r.get("order_date"), r.get("product"),
+                                            r.get("amount"), r.get("quantity"), nth))]
+    if kind == "contact":
+        keys = []
+        if r.get("email"):
+            keys.append(("email", key_hash("ce", cid, r["email"].casefold())))
+        for f in ("phone", "mobile"):
+            if r.get(f):
+                keys.append(("phone", key_hash("cp", cid, r[f])))
+        if not keys and r.get("name"):
+            keys.append(("name", key_hash("cn", cid, r["name"].casefold())))
+        return keys
+    if kind == "opportunity":
+        return [("name", key_hash("op", cid, (r.get("name") or "").casefold()))]
+    if kind == "ticket":
+        return [("subject", key_hash("t", cid, (r.get("subject") or "").casefold(), r.get("opened_at")))]
+    return []
+
+
+# ----- the planner ---------------------------------------------------------------------------
+
+@dataclass
+class Planned:
+    """A planned chunk: outcomes in row order and what to write."""
+
+    outcomes: list[Outcome]
+    creates: list[tuple[Outcome, dict]] = field(default_factory=list)
+    updates: list[tuple[Outcome, str, dict, int]] = field(default_factory=list)
+    new_customers: list[tuple[str, dict]] = field(default_factory=list)   # (placeholder, values)
+
+
+class Planner:
+    """Classifies rows of one import, chunk by chunk, remembering keys across chunks."""
+
+    def __init__(self, ent: Entity, mapping: Mapping, options: Options, store: StoreView):
+        self.ent = ent
+        self.mapping = mapping
+        self.options = options
+        self.store = store
+        self.prep = RowPreparer(ent, mapping, options)
+        self.file_index = KeyIndex()
+        self._store_index: KeyIndex | None = None
+        self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
+        self._nth: dict[int, int] = {}
+        self._lines: dict[str, int] = {}
+
+    # -- store keys, built on first use --
+
+    @property
+    def store_index(self) -> KeyIndex:
+        if self._store_index is None:
+            idx = KeyIndex()
+            if self.ent.kind == "customer":
+                for seq, name, company, email, phone, mobile, _tags in self.store.customer_rows():
+                    for _how, h in customer_keys({"name": name, "company": company, "email": email,
+                                                  "phone": phone, "mobile": mobile}):
+                        idx.add(h, seq)
+            else:
+                counts: dict[int, int] = {}
+                for r in self.store.kind_rows(self.ent.kind):
+                    seq = int(r["id"].rsplit("-", 1)[1])
+                    nth = 0
+                    if self.ent.kind == "order" and not r.get("order_number"):
+                        base = key_hash("f", r.get("customer_id"), r.get("order_date"), r.get("product"),
+                                        r.get("amount"), r.get("quantity"))
+                        nth = counts[base] = counts.get(base, -1) + 1
+                    for _how, h in _record_keys(self.ent.kind, r, nth):
+                        idx.add(h, seq)
+            idx.flush()
+            self._store_index = idx
+        return self._store_index
+
+    # -- one chunk --
+
+    def plan(self, rows: list[tuple[int, list]]) -> Planned:
+        prepared: list[tuple[int, dict | None, list[tuple[str, int]], dict | None, Outcome | None]] = []
+        ctx = self.prep.context
+        new_customers: list[tuple[str, dict]] = []
+        for number, values in rows:
+            try:
+                data, extra = self.prep.raw(values)
+                if self.ent.kind == "customer":
+                    clean = self._customer(data, extra, ctx)
+                    keys = customer_keys(clean)
+                else:
+                    clean, new_cust = self._linked(data, extra, ctx)
+                    if new_cust is not None:
+                        new_customers.append(new_cust)
+                    keys = self._linked_keys(clean)
+            except ValidationFailed as exc:
+                prepared.append((number, None, [], None,
+                                 Outcome(number, "rejected", problems=dict(exc.problems))))
+                continue
+            prepared.append((number, clean, keys, None, None))
+
+        all_keys = [h for p in prepared for _how, h in p[2]]
+        file_hits = self.file_index.lookup(all_keys) if all_keys else {}
+        dedupe = self.options.on_duplicate != "create"
+        store_hits = self.store_index.lookup(all_keys) if (all_keys and dedupe) else {}
+
+        planned = Planned([], new_customers=new_customers)
+        pending: dict[int, int] = {}
+        to_fetch: list[str] = []
+        for number, clean, keys, _x, rejected in prepared:
+            if rejected is not None:
+                planned.outcomes.append(rejected)
+                continue
+            assert clean is not None
+            match_row = match_seq = None
+            how_row = how_seq = None
+            if dedupe:
+                for how, h in keys:
+                    r = pending.get(h)
+                    if r is None:
+                        r = file_hits.get(h)
+                    if r is not None and (match_row is None or r < match_row):
+                        match_row, how_row = r, how
+                    s = store_hits.get(h)
+                    if s is not None and match_seq is None:
+                        match_seq, how_seq = s, how
+            if match_row is not None:
+                planned.outcomes.append(Outcome(number, "duplicate", duplicate_of_row=match_row,
+                                                matched_by=how_row))
+                continue
+            if match_seq is not None:
+                record_id = format_id(self.ent, match_seq)
+                out = Outcome(number, "duplicate", record=record_id, matched_by=how_seq)
+                planned.outcomes.append(out)
+                if self.options.on_duplicate == "update":
+                    planned.updates.append((out, record_id, clean, -1))
+                    to_fetch.append(record_id)
+                    for _how, h in keys:
+                        pending.setdefault(h, number)
+                continue
+            out = Outcome(number, "created")
+            planned.outcomes.append(out)
+            planned.creates.append((out, clean))
+            for _how, h in keys:
+                pending.setdefault(h, number)
+
+        if planned.updates:
+            self._plan_updates(planned, to_fetch)
+        for h, r in pending.items():
+            self.file_index.add(h, r)
+        return planned
+
+    def _plan_updates(self, planned: Planned, ids: list[str]) -> None:
+        current = self.store.fetch(self.ent.kind, ids)
+        keep = []
+        overwrite = self.options.update_mode == "overwrite"
+        skip = {"customer_id", "line_no", "order_number", "tags", "owner", "source"}
+        for out, record_id, clean, _v in planned.updates:
+            rec = current.get(record_id)
+            if rec is None:
+                continue
+            changes = {}
+            for f in self.ent.fields:
+                if not f.editable or f.internal or f.key in skip:
+                    continue
+                new = clean.get(f.key)
+                if new in (None, ""):
+                    continue
+                if f.default is not None and new == f.default and f.key not in self.prep.source_of:
+                    continue                 # a default filled in, not a value from the file
+                old = rec.get(f.key)
+                if old in (None, "") or (overwrite and old != new):
+                    changes[f.key] = new
+            if f"{SOURCE_TAG}" in (clean.get("tags") or "") and self.ent.kind == "customer":
+                merged = _merge_tags(rec.get("tags"), clean.get("tags"))
+                if merged != rec.get("tags"):
+                    changes["tags"] = merged
+            if changes:
+                out.action = "updated"
+                out.changed = [self.ent.field(k).header for k in changes]
+                keep.append((out, record_id, changes, rec["version"]))
+        planned.updates = keep
+
+    # -- customers --
+
+    def _customer(self, data: dict, extra: list[str], ctx: dict) -> dict:
+        first, middle, last = (data.pop(k, None) for k in ("first_name", "middle_name", "last_name"))
+        if not data.get("name"):
+            joined = _join_name(_text(first), _text(middle), _text(last))
+            if joined:
+                data["name"] = joined
+        is_company = data.pop("is_company", None)
+        if is_company is not None and not data.get("type"):
+            try:
+                flag = nz.parse_bool(is_company)
+            except ValueError as exc:
+                raise ValidationFailed({self.prep.source_of.get("is_company", "Type"): str(exc)}) from None
+            if flag is not None:
+                data["type"] = "Company" if flag else "Person"
+        ref = _text(data.pop("customer_ref", None))
+        if ref:
+            _add_tag(data, SOURCE_TAG + ref)
+        _with_notes(data, extra)
+        if not data.get("source"):
+            data["source"] = "Import"
+        if not data.get("name") and data.get("company"):
+            # A row with only a company is the company itself.
+            data["name"] = data["company"]
+            data.setdefault("type", "Company")
+        return validate(self.ent, data, ctx, self.prep)
+
+    # -- orders, contacts, opportunities, tickets --
+
+    def _linked(self, data: dict, extra: list[str], ctx: dict) -> tuple[dict, tuple[str, dict] | None]:
+        assert self.linker is not None
+        first, middle, last = (data.pop(k, None) for k in ("first_name", "middle_name", "last_name"))
+        if "name" in self.prep.kinds and not data.get("name"):
+            joined = _join_name(_text(first), _text(middle), _text(last))
+            if joined:
+                data["name"] = joined
+        customer_id, new_customer = self.linker.resolve(data, ctx)
+        _with_notes(data, extra)
+        for k in [k for k in data if k.startswith("customer_") and k != "customer_id"]:
+            data.pop(k)
+        data["customer_id"] = customer_id if customer_id.startswith("C-") else "C-000000"
+        if self.ent.kind == "order":
+            number = _text(data.get("order_number"))
+            if number and "line_no" not in data:
+                self._lines[number] = line = self._lines.get(number, 0) + 1
+                data["line_no"] = line
+        clean = validate(self.ent, data, ctx, self.prep)
+        clean["customer_id"] = customer_id
+        if new_customer is not None:
+            self.linker.commit_new(new_customer)
+        return clean, new_customer
+
+    def _linked_keys(self, clean: dict) -> list[tuple[str, int]]:
+        nth = 0
+        if self.ent.kind == "order" and not clean.get("order_number"):
+            base = key_hash("f", clean.get("customer_id"), clean.get("order_date"), clean.get("product"),
+                            clean.get("amount"), clean.get("quantity"))
+            nth = self._nth[base] = self._nth.get(base, -1) + 1
+        return _record_keys(self.ent.kind, clean, nth)
+
+
+def _merge_tags(old: str | None, new: str | None) -> str | None:
+    seen: dict[str, None] = {}
+    for text in (old, new):
+        for t in (text or "").split(","):
+            t = t.strip()
+            if t:
+                seen.setdefault(t, None)
+    return ", ".join(seen) or None
+
+
+class CustomerLinker:
+    """Finds or plans the customer an order/contact/opportunity/ticket row belongs to.
+
+    By our own id (C-000123), by the source system's id (kept as tag "src:<id>"), or by
+    name; a customer not found is created (once per import) from the row's
+    customer columns.
+    """
+
+    def __init__(self, store: StoreView, options: Options, prep: RowPreparer):
+        self.store = store
+        self.options = options
+        self.prep = prep
+        self._by_ref: dict[str, str] | None = None
+        self._by_name: dict[str, str] | None = None
+        self.seen: dict[str, str] = {}          # key -> record id or placeholder
+        self.new_count = 0
+        self.linked: set[str] = set()
+        self.made: set[str] = set()             # customers this import created
+
+    def _load(self) -> None:
+        if self._by_ref is not None:
+            return
+        self._by_ref, self._by_name = {}, {}
+        for seq, name, _company, _email, _phone, _mobile, tags in self.store.customer_rows():
+            rid = format_id(CUSTOMER, seq)
+            for t in (tags or "").split(","):
+                t = t.strip()
+                if t.startswith(SOURCE_TAG):
+                    self._by_ref.setdefault(t[len(SOURCE_TAG):].casefold(), rid)
+            if name:
+                self._by_name.setdefault(name.casefold(), rid)
+
+    def resolve(self, data: dict, ctx: dict) -> tuple[str, tuple[str, dict] | None]:
+        ref = _text(data.get("customer_ref"))
+        name = _text(data.get("customer_name"))
+        if name:
+            try:
+                name = nz.normalize_name(name)
+            except ValueError as exc:
+                raise ValidationFailed({self.prep.source_of.get("customer_name", "Customer"): str(exc)}) from None
+        if not ref and not name:
+            raise ValidationFailed({"Customer": "no customer id or name in this row"})
+        if ref and re.fullmatch(r"[Cc]-\d{1,9}", ref):
+            rid = f"C-{int(ref[2:]):06d}"
+            self.linked.add(rid)
+            return rid, None
+        key = ("ref:" + ref.casefold()) if ref else ("name:" + (name or "").casefold())
+        known = self.seen.get(key)
+        if known is not None:
+            if known.startswith("C-") and known not in self.made:
+                self.linked.add(known)
+            return known, None
+        self._load()
+        assert self._by_ref is not None and self._by_name is not None
+        rid = self._by_ref.get(ref.casefold()) if ref else self._by_name.get((name or "").casefold())
+        if rid is not None:
+            self.seen[key] = rid
+            self.linked.add(rid)
+            return rid, None
+        values = {"name": name or ref, "source": "Import"}
+        for target, field_key in (("customer_segment", "segment"), ("customer_country", "country"),
+                                  ("customer_postal_code", "postal_code"), ("customer_email", "email"),
+                                  ("customer_phone", "phone"), ("city", "city"), ("province", "province")):
+            v = data.get(target)
+            if v not in (None, ""):
+                values[field_key] = v
+        if ref:
+            values["tags"] = SOURCE_TAG + ref
+        try:
+            clean = validate_record(CUSTOMER, values, context=ctx)
+        except ValidationFailed as exc:
+            raise ValidationFailed({f"Customer {k}": v for k, v in exc.problems.items()}) from None
+        placeholder = f"new:{key}"
+        return placeholder, (placeholder, clean)
+
+    def commit_new(self, new: tuple[str, dict]) -> None:
+        placeholder, _clean = new
+        key = placeholder[4:]
+        self.seen[key] = placeholder
+        self.new_count += 1
+
+    def created(self, placeholder: str, record_id: str) -> None:
+        self.seen[placeholder[4:]] = record_id
+        self.made.add(record_id)

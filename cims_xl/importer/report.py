@@ -1,0 +1,121 @@
+"""The error report: rejected rows with their original values and the reason, ready to
+fix and import again; skipped duplicates on a second sheet with what they matched.
+
+Written as it goes (openpyxl write-only), so a million-row import does not hold the
+report in memory. Every text cell is written as a text cell: a value such as
+"=HYPERLINK(...)", "+1-822-569-0302", "-1692" or "@SUM(A1)" stays the characters the
+file had and never becomes a live formula (they also get Excel's quote prefix, so
+editing the cell keeps it text). Characters a worksheet cannot hold are replaced by
+U+FFFD and cells are cut at Excel's 32,767-character limit, with a note saying so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_MAX_CHARS = 32_767
+ERRORS_SHEET = "Import Errors"
+DUPLICATES_SHEET = "Skipped Duplicates"
+_TRUNCATED = " …[cut: longer than Excel allows]"
+
+
+def safe_text(text: str) -> str:
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    if len(text) > EXCEL_MAX_CHARS:
+        text = text[:EXCEL_MAX_CHARS - len(_TRUNCATED)] + _TRUNCATED
+    return text
+
+
+class ErrorReport:
+    """`with ErrorReport(path, headers) as rep: rep.rejected(row, values, reason)`."""
+
+    def __init__(self, path: str | Path, headers: list[str]):
+        self.path = Path(path)
+        self.headers = list(headers)
+        self._tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp.xlsx")
+        self._wb = Workbook(write_only=True)
+        self._errors = self._wb.create_sheet(ERRORS_SHEET)
+        self._dups = self._wb.create_sheet(DUPLICATES_SHEET)
+        bold = Font(bold=True)
+        for ws, first in ((self._errors, ["Row", "Reason"]), (self._dups, ["Row", "Duplicate of"])):
+            ws.freeze_panes = "C2"
+            ws.append([self._cell(ws, h, font=bold) for h in first + self.headers])
+        self._wrap = Alignment(wrap_text=True, vertical="top")
+        self.rejected_count = 0
+        self.duplicate_count = 0
+        self._closed = False
+
+    def _cell(self, ws, value, font=None) -> WriteOnlyCell:
+        if isinstance(value, str):
+            text = safe_text(value)
+            cell = WriteOnlyCell(ws)
+            cell.value = text
+            cell.data_type = "s"          # never "f", whatever the first character
+            if text.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True  # type: ignore[attr-defined]
+        elif isinstance(value, (bool, int, float, Decimal, dt.date, dt.datetime, dt.time)) or value is None:
+            if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+                value = str(value)
+            cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm:ss"
+            elif isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+        else:
+            return self._cell(ws, str(value), font)
+        if font is not None:
+            cell.font = font
+        return cell
+
+    def _row(self, ws, first: list, values: list) -> None:
+        cells = [self._cell(ws, v) for v in first]
+        cells[1].alignment = self._wrap
+        width = len(self.headers)
+        padded = list(values[:width]) + [""] * (width - len(values))
+        extra = values[width:]
+        cells += [self._cell(ws, v) for v in padded]
+        cells += [self._cell(ws, v) for v in extra]
+        ws.append(cells)
+
+    def rejected(self, row: int, values: list, reason: str) -> None:
+        self._row(self._errors, [row, reason], values)
+        self.rejected_count += 1
+
+    def duplicate(self, row: int, values: list, what: str) -> None:
+        self._row(self._dups, [row, what], values)
+        self.duplicate_count += 1
+
+    def close(self, *, keep: bool = True) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if not keep:
+            self._wb.close() if hasattr(self._wb, "close") else None
+            return
+        self._wb.save(self._tmp)
+        os.replace(self._tmp, self.path)
+
+    def discard(self) -> None:
+        self._closed = True
+        try:
+            self._tmp.unlink()
+        except OSError:
+            pass
+
+    def __enter__(self) -> "ErrorReport":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()

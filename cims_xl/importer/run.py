@@ -1,0 +1,462 @@
+"""The import use case: `import_file(session, path, ...)` -> ImportResult.
+
+Two passes over the file. The first looks: finds the table and the mapping, counts
+the rows and reads every date column whole to decide its day/month order; an
+ambiguous column stops the import here, before anything is written. The second
+plans and writes in chunks inside ONE unit of work (one transaction): a crash, a
+refused permission or an unexpected error rolls everything back. Only the duplicate
+keys stay in memory, so memory does not grow with the file.
+
+Who may import: admin and manager. Sales may not (decision): an import creates and
+updates records in bulk, and its duplicate updates can touch customers owned by other
+people; a salesperson hands the file to a manager, or adds customers one by one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..domain import normalize as nz
+from ..domain.schema import CUSTOMER, Entity
+from ..errors import ValidationFailed
+from . import mapping as mp
+from .errors import AmbiguousDates, ImportRefused
+from .plan import EmptyStore, Options, Outcome, Planned, Planner
+from .readers import RawSheet, open_sheet
+from .report import ErrorReport
+from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
+                    is_blank_cell, with_extra_columns)
+
+CHUNK_ROWS = 5_000
+MAX_OUTCOMES = 100_000          # per-row outcomes kept in the result (the report has all)
+DATE_SAMPLE_MAX = 50_000        # distinct text values looked at per date column and chunk
+ON_DUPLICATE = ("skip", "update", "create")
+UPDATE_MODES = ("fill", "overwrite")
+DATE_ORDERS = ("DMY", "MDY", "YMD")
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ImportResult:
+    file: str
+    kind: str
+    sheet: str | None
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    blank_rows: int = 0
+    batch: str | None = None
+    dry_run: bool = False
+    header_row: int | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    mapping: list[dict] = field(default_factory=list)
+    unmapped: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    date_orders: dict[str, str] = field(default_factory=dict)
+    customers_created: int = 0
+    customers_linked: int = 0
+    report: str | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes_truncated: bool = False
+
+    @property
+    def accounted(self) -> bool:
+        return self.created + self.updated + self.duplicates + self.rejected == self.rows
+
+    def as_dict(self, *, outcomes: bool = False) -> dict:
+        d = {
+            "file": self.file, "kind": self.kind, "sheet": self.sheet, "rows": self.rows,
+            "created": self.created, "updated": self.updated, "duplicates": self.duplicates,
+            "rejected": self.rejected, "blank_rows": self.blank_rows, "batch": self.batch,
+            "dry_run": self.dry_run, "header_row": self.header_row, "encoding": self.encoding,
+            "mapping": self.mapping, "unmapped": self.unmapped, "ignored": self.ignored,
+            "date_orders": self.date_orders, "report": self.report,
+        }
+        if self.kind != "customer":
+            d["customers_created"] = self.customers_created
+            d["customers_linked"] = self.customers_linked
+        if outcomes:
+            d["outcomes"] = [o.as_dict() for o in self.outcomes]
+            d["outcomes_truncated"] = self.outcomes_truncated
+        else:
+            d["problems"] = [o.as_dict() for o in self.outcomes
+                             if o.action in ("rejected", "duplicate")][:50]
+        return d
+
+
+# ----- pass 1: look --------------------------------------------------------------------
+
+@dataclass
+class Scan:
+    table: Table
+    mapping: mp.Mapping
+    rows: int
+    blank_rows: int
+    date_orders: dict[str, str]
+    filler_merged: list
+
+
+class _DateEvidence:
+    """Streams a date column's text values through detect_date_order, chunk by chunk."""
+
+    def __init__(self, column: str):
+        self.column = column
+        self.values: set[str] = set()
+        self.decided: set[str] = set()
+        self.ambiguous: list[str] = []
+        self.conflict: str | None = None
+
+    def add(self, value: object) -> None:
+        if isinstance(value, str) and value.strip():
+            self.values.add(value.strip())
+            if len(self.values) >= DATE_SAMPLE_MAX:
+                self.flush()
+
+    def flush(self) -> None:
+        if not self.values:
+            return
+        values, self.values = self.values, set()
+        try:
+            order = nz.detect_date_order(values)
+        except ValueError as exc:
+            self.conflict = str(exc)
+            return
+        if order in ("DMY", "MDY"):
+            self.decided.add(order)
+        elif order is None and len(self.ambiguous) < 5:
+            for v in sorted(values):
+                if _is_ambiguous(v):
+                    self.ambiguous.append(v)
+                    if len(self.ambiguous) >= 5:
+                        break
+
+    def result(self) -> tuple[str | None, str | None]:
+        """(order or None, problem or None)."""
+        self.flush()
+        if self.conflict or len(self.decided) > 1:
+            return None, self.conflict or "some dates only work day-first and others only month-first"
+        if self.decided:
+            return self.decided.pop(), None
+        if self.ambiguous:
+            return None, "ambiguous"
+        return None, None
+
+
+def _is_ambiguous(text: str) -> bool:
+    try:
+        nz.parse_date(text)
+    except ValueError as exc:
+        return "ambiguous" in str(exc)
+    return False
+
+
+def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
+          date_order: str | None) -> Scan:
+    rows = src.rows()
+    window: list[tuple[int, list]] = []
+    for number, values in rows:
+        if any(not is_blank_cell(v) for v in values):
+            window.append((number, values))
+            if len(window) >= HEADER_WINDOW:
+                break
+    if not window:
+        raise ImportRefused(f"{src.path.name}{_sheet_words(src)} has no data")
+    i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
+    header_number, header_values = window[i]
+    table = build_table(header_number, header_values, skipped_above=i)
+    lenient = {k: v for k, v in overrides.items()
+               if any(mp.norm(k) == mp.norm(h) for h in table.headers)}
+    mapping = mp.build_mapping(ent, table.headers, lenient, profile_map)
+
+    kinds = {f.key: f.kind for f in ent.fields}
+    date_cols = [(table.columns[j], c.header) for j, c in enumerate(mapping.columns)
+                 if c.target and kinds.get(c.target) in ("date", "datetime")]
+    evidence = {col: _DateEvidence(name) for col, name in date_cols}
+    known_cols = set(table.columns)
+    used_extra: set[int] = set()
+    filler = MergeFiller(src.merged, header_number - 1)
+    count = 0
+
+    def rest() -> Iterator[tuple[int, list]]:
+        yield from window[i + 1:]
+        yield from rows
+
+    for number, values in data_rows(rest(), header_number, filler):
+        count += 1
+        for col, ev in evidence.items():
+            if col < len(values):
+                ev.add(values[col])
+        if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
+            for c, v in enumerate(values):
+                if c not in known_cols and not is_blank_cell(v):
+                    used_extra.add(c)
+    if used_extra:
+        table = with_extra_columns(table, used_extra)
+    mapping = mp.build_mapping(ent, table.headers, overrides, profile_map)
+
+    orders: dict[str, str] = {}
+    ambiguous: dict[str, list[str]] = {}
+    for col, ev in evidence.items():
+        order, problem = ev.result()
+        j = table.columns.index(col)
+        target = mapping.columns[j].target
+        if target is None:
+            continue
+        if date_order:
+            orders[target] = date_order
+        elif problem == "ambiguous":
+            ambiguous[ev.column] = ev.ambiguous
+        elif problem:
+            raise ImportRefused(f"column '{ev.column}': {problem}. Nothing was imported. "
+                                "Fix those dates, or give --date-order DMY|MDY|YMD and the rows "
+                                "that do not fit will be rejected.")
+        elif order:
+            orders[target] = order
+    if ambiguous:
+        raise AmbiguousDates(ambiguous)
+    return Scan(table, mapping, count, 0, orders, src.merged)
+
+
+def _sheet_words(src: RawSheet) -> str:
+    return f" (sheet '{src.sheet}')" if src.sheet else ""
+
+
+def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet) -> None:
+    """Refuse up front when a required field has no column at all."""
+    has = m.has
+    missing = []
+    if ent.kind == "customer":
+        if not any(has(t) for t in ("name", "first_name", "last_name", "company", "email")):
+            missing.append("Name")
+    else:
+        if not any(has(t) for t in ("customer_ref", "customer_name")):
+            missing.append("Customer (a customer id or name column)")
+        for f in ent.fields:
+            if f.required and f.key != "customer_id" and f.default is None and not has(f.key):
+                if f.key == "name" and any(has(t) for t in ("first_name", "last_name")):
+                    continue
+                missing.append(f.header)
+    if missing:
+        cols = ", ".join(f"'{c.header}'" for c in m.columns) or "none"
+        raise ImportRefused(
+            f"{src.path.name}{_sheet_words(src)}: no column found for "
+            + " and ".join(missing) + f" (columns: {cols}). Nothing was imported. "
+            "Say which column it is with --map \"Column=Field\".")
+
+
+# ----- the store, as the planner sees it ------------------------------------------------
+
+class _SessionStore:
+    def __init__(self, session):
+        self.session = session
+
+    def customer_rows(self):
+        store = self.session.store
+        yield from store.iter_column_tuples(
+            CUSTOMER, ["seq", "name", "company", "email", "phone", "mobile", "tags"])
+
+    def kind_rows(self, kind):
+        from ..services import records
+        yield from records.list_records(self.session, kind)
+
+    def fetch(self, kind, ids):
+        from ..services import records
+        if not ids:
+            return {}
+        return {r["id"]: r for r in records.list_records(self.session, kind, ids=list(dict.fromkeys(ids)))}
+
+
+# ----- the use case -----------------------------------------------------------------------
+
+def import_file(session, path: str | Path, *, kind: str = "customers", sheet: str | int | None = None,
+                mapping=None, profile: str | None = None, date_order: str | None = None,
+                on_duplicate: str = "skip", update_mode: str = "fill", dry_run: bool = False,
+                report_path: str | Path | None = None, progress: Progress | None = None,
+                region: str | None = None, chunk_rows: int = CHUNK_ROWS) -> ImportResult:
+    """Import a spreadsheet or CSV file; see the module docstring.
+
+    mapping: --map values ("Source Column=Field", a list of them, or a dict);
+    profile: a saved mapping to start from, saved back (with these overrides) after
+    the run; date_order: DMY|MDY|YMD for every date column; on_duplicate:
+    skip|update|create; update_mode: fill (only empty fields) | overwrite;
+    progress(done_rows, total_rows, phase) is called per chunk.
+    """
+    ent = mp.entity_for(kind)
+    on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
+    update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
+    if date_order is not None:
+        date_order = _choice("--date-order", str(date_order).upper(), DATE_ORDERS)
+    session.ensure("import", ent.kind)
+    path = Path(path)
+    overrides = mp.parse_overrides(mapping)
+    saved = mp.load_profile(profile) if profile else None
+    profile_map = dict((saved or {}).get("map", {}))
+    if saved and saved.get("kind") and mp.entity_for(saved["kind"]).kind != ent.kind:
+        raise ImportRefused(f"profile '{profile}' is for {saved['kind']}, not {ent.kind} records")
+    if date_order is None and saved and saved.get("date_order"):
+        date_order = saved["date_order"]
+    if sheet is None and saved and saved.get("sheet"):
+        sheet = saved["sheet"]
+
+    src = open_sheet(path, sheet)
+    try:
+        if progress:
+            progress(0, 0, "reading")
+        scan = _scan(src, ent, overrides, profile_map, date_order)
+        _check_mapping(ent, scan.mapping, src)
+        options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
+                          date_orders=scan.date_orders, region=(region or "CN").upper(),
+                          decimal_comma=src.decimal_comma)
+        result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
+                              dry_run=dry_run, header_row=scan.table.header_row,
+                              encoding=src.encoding, delimiter=src.delimiter,
+                              mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,
+                              ignored=scan.mapping.ignored, date_orders={
+                                  scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()})
+        report = ErrorReport(report_path, scan.table.headers) if report_path else None
+        try:
+            if dry_run:
+                planner = Planner(ent, scan.mapping, options, _SessionStore(session))
+                _run(src, scan, planner, result, report, progress, chunk_rows, writer=None)
+            else:
+                from ..services import batches
+                with session.unit_of_work() as uow:
+                    planner = Planner(ent, scan.mapping, options, _SessionStore(session))
+                    batch = batches.new_batch(session, ent.kind, path.name,
+                                              summary={"file": path.name, "sheet": src.sheet})
+                    result.batch = batch
+                    _run(src, scan, planner, result, report, progress, chunk_rows,
+                         writer=_Writer(session, ent, batch, planner))
+                    batches.finish_batch(session, batch, _summary(result))
+                    uow.commit()
+        except BaseException:
+            if report is not None:
+                report.discard()
+            raise
+        if report is not None:
+            report.close()
+            result.report = str(report.path)
+        if planner.linker is not None:
+            result.customers_created = planner.linker.new_count
+            result.customers_linked = len(planner.linker.linked)
+        if profile:
+            _save_profile(profile, ent, scan.mapping, date_order, sheet)
+        assert result.accounted, "every row must be accounted for"
+        return result
+    finally:
+        src.close()
+
+
+def _choice(flag: str, value: str, allowed: tuple[str, ...]) -> str:
+    v = str(value).strip().lower() if flag != "--date-order" else str(value).strip().upper()
+    if v not in allowed:
+        raise ImportRefused(f"{flag} must be one of {', '.join(allowed)}, not {value!r}")
+    return v
+
+
+def _summary(r: ImportResult) -> dict:
+    return {"file": Path(r.file).name, "sheet": r.sheet, "rows": r.rows, "created": r.created,
+            "updated": r.updated, "duplicates": r.duplicates, "rejected": r.rejected,
+            "customers_created": r.customers_created}
+
+
+def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet) -> None:
+    data = {"kind": ent.kind,
+            "map": {c.header: (c.target if c.target else mp.IGNORE)
+                    for c in m.columns if c.target or c.how == "ignored"}}
+    if date_order:
+        data["date_order"] = date_order
+    if sheet is not None:
+        data["sheet"] = sheet
+    mp.save_profile(name, data)
+
+
+# ----- pass 2: plan and write ------------------------------------------------------------
+
+class _Writer:
+    def __init__(self, session, ent: Entity, batch: str, planner: Planner):
+        self.session, self.ent, self.batch, self.planner = session, ent, batch, planner
+
+    def write(self, planned: Planned) -> None:
+        from ..services import records
+        linker = self.planner.linker
+        if planned.new_customers and linker is not None:
+            made = records.create_many(self.session, "customer", [v for _p, v in planned.new_customers],
+                                       batch_id=self.batch, validated=True)
+            ids = {}
+            for (placeholder, _v), rec in zip(planned.new_customers, made):
+                linker.created(placeholder, rec["id"])
+                ids[placeholder] = rec["id"]
+            for _out, clean in planned.creates:
+                cid = clean.get("customer_id")
+                if cid in ids:
+                    clean["customer_id"] = ids[cid]
+        if planned.creates:
+            made = records.create_many(self.session, self.ent.kind, [c for _o, c in planned.creates],
+                                       batch_id=self.batch, validated=True)
+            for (out, _c), rec in zip(planned.creates, made):
+                out.record = rec["id"]
+        if planned.updates:
+            records.update_many(self.session, [(rid, ch, ver) for _o, rid, ch, ver in planned.updates],
+                                batch_id=self.batch, validated=True)
+
+
+def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[int, list]]]:
+    chunk: list[tuple[int, list]] = []
+    for item in rows:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
+         report: ErrorReport | None, progress: Progress | None, chunk_rows: int,
+         writer: _Writer | None) -> None:
+    table = scan.table
+    cols = table.columns
+    filler = MergeFiller(scan.filler_merged, table.header_row - 1)
+    seen = 0
+
+    def picked() -> Iterator[tuple[int, list]]:
+        for number, values in data_rows(src.rows(), table.header_row, filler):
+            n = len(values)
+            yield number, [values[c] if c < n else "" for c in cols]
+
+    for chunk in _chunks(picked(), chunk_rows):
+        planned = planner.plan(chunk)
+        if writer is not None:
+            writer.write(planned)
+        values_of = dict(chunk) if report is not None else None
+        for out in planned.outcomes:
+            if out.action == "created":
+                result.created += 1
+            elif out.action == "updated":
+                result.updated += 1
+            elif out.action == "duplicate":
+                result.duplicates += 1
+                if report is not None:
+                    report.duplicate(out.row, values_of[out.row], out.reason)
+            else:
+                result.rejected += 1
+                if report is not None:
+                    report.rejected(out.row, values_of[out.row], out.reason)
+            if len(result.outcomes) < MAX_OUTCOMES:
+                result.outcomes.append(out)
+            else:
+                result.outcomes_truncated = True
+        seen += len(chunk)
+        if progress:
+            progress(seen, scan.rows, "importing" if writer else "checking")
+    if seen != scan.rows:
+        raise ImportRefused(f"{src.path.name} changed while it was being imported "
+                            f"({scan.rows} rows at first, {seen} the second time); try again")

@@ -1,0 +1,195 @@
+"""Find the table inside a sheet: skip titles and instructions, find the header row,
+unmerge merged cells, drop blank rows and unused columns.
+
+Works on a stream of rows: only the first `HEADER_WINDOW` non-blank rows are held to
+find the header; everything after it flows through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from .errors import ImportRefused
+
+HEADER_WINDOW = 30
+MAX_HEADER_TEXT = 200
+
+
+def is_blank_cell(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return value != value
+    return False
+
+
+def column_letter(index: int) -> str:
+    s, i = "", index + 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+@dataclass
+class Table:
+    """Where the table is: its header row and the names of its columns."""
+
+    header_row: int                         # 1-based row number of the header
+    headers: list[str]                      # one per column kept (unique)
+    columns: list[int]                      # source column index of each header
+    skipped_above: int = 0                  # title/instruction/blank rows above the header
+    notes: list[str] = field(default_factory=list)
+
+
+def header_text(value: object) -> str:
+    text = value if isinstance(value, str) else _plain(value)
+    text = unicodedata.normalize("NFKC", text)
+    text = " ".join(text.replace("\ufeff", "").split())
+    return text[:MAX_HEADER_TEXT]
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def find_header(rows: list[tuple[int, list]], score: Callable[[list[str]], int]) -> int:
+    """Index (into `rows`) of the header row among the first non-blank rows.
+
+    A header has at least two filled cells (one when the sheet has a single column),
+    all of them text, mostly distinct, covering a good part of the table's width; a
+    title or instruction row (one filled cell, maybe merged across) does not qualify.
+    Among the qualifying rows the one whose cells name the most known fields wins;
+    with no known names, the first qualifying row.
+    """
+    if not rows:
+        raise ImportRefused("the sheet has no rows with data")
+    filled = [[v for v in values if not is_blank_cell(v)] for _, values in rows]
+    widest = max(len(f) for f in filled)
+    scored: list[tuple[int, int]] = []
+    for i, cells in enumerate(filled):
+        if not cells:
+            continue
+        if widest > 1 and len(cells) < 2:
+            continue
+        if len(cells) < max(1, widest * 0.5):
+            continue
+        texts = [c for c in cells if isinstance(c, str)]
+        if len(texts) < len(cells) * 0.8:
+            continue
+        names = [header_text(c).casefold() for c in texts]
+        if len(set(names)) < len(names) * 0.8:
+            continue
+        if any(len(c) > MAX_HEADER_TEXT for c in texts):
+            continue
+        scored.append((i, score([header_text(c) for c in texts])))
+    best = None
+    if scored:
+        # The earliest row that names at least half as many known fields as the best
+        # one: the header comes before the data, whose values may look like names too.
+        top = max(k for _, k in scored)
+        best = next(i for i, k in scored if k >= (top + 1) // 2)
+    if best is None:
+        # no row looks like a header: take the first non-blank row and let mapping say so
+        best = next(i for i, f in enumerate(filled) if f)
+    return best
+
+
+def build_table(header_row: int, header_values: list, skipped_above: int) -> Table:
+    headers: list[str] = []
+    columns: list[int] = []
+    seen: dict[str, int] = {}
+    for col, value in enumerate(header_values):
+        if is_blank_cell(value):
+            continue
+        name = header_text(value)
+        key = name.casefold()
+        if key in seen:
+            seen[key] += 1
+            name = f"{name} ({seen[key]})"
+        else:
+            seen[key] = 1
+        headers.append(name)
+        columns.append(col)
+    return Table(header_row, headers, columns, skipped_above)
+
+
+class MergeFiller:
+    """Copies a merged range's value into every cell of the range, for data rows."""
+
+    def __init__(self, merged: Iterable[tuple[tuple[int, int], tuple[int, int]]], header_row0: int):
+        # row0 (0-based) -> list of (col0, col1, top_row0, left_col0)
+        self._by_row: dict[int, list[tuple[int, int, int, int]]] = {}
+        self._wanted: set[tuple[int, int]] = set()
+        self._values: dict[tuple[int, int], object] = {}
+        count = 0
+        for (r0, c0), (r1, c1) in merged:
+            if r1 <= header_row0:
+                continue                       # titles and the header itself
+            count += 1
+            if count > 200_000:
+                break
+            top = max(r0, header_row0 + 1)
+            self._wanted.add((r0, c0))
+            for r in range(top, r1 + 1):
+                self._by_row.setdefault(r, []).append((c0, c1, r0, c0))
+
+    def __bool__(self) -> bool:
+        return bool(self._by_row)
+
+    def fill(self, row0: int, values: list) -> list:
+        for c0, c1, tr, tc in self._by_row.get(row0, ()):
+            if (tr, tc) == (row0, c0):
+                if c0 < len(values):
+                    self._values[(tr, tc)] = values[c0]
+                else:
+                    self._values[(tr, tc)] = ""
+            source = self._values.get((tr, tc), "")
+            if len(values) <= c1:
+                values = values + [""] * (c1 + 1 - len(values))
+            for c in range(c0, c1 + 1):
+                if (row0, c) != (tr, tc) and is_blank_cell(values[c]):
+                    values[c] = source
+        # forget ranges that ended
+        return values
+
+
+def data_rows(rows: Iterator[tuple[int, list]], header_row: int, filler: MergeFiller | None,
+              ) -> Iterator[tuple[int, list]]:
+    """Rows below the header with merged ranges filled in; blank rows are dropped."""
+    for number, values in rows:
+        if number <= header_row:
+            continue
+        if filler:
+            values = filler.fill(number - 1, list(values))
+        for v in values:
+            if not is_blank_cell(v):
+                yield number, values
+                break
+
+
+def with_extra_columns(table: Table, used: set[int]) -> Table:
+    """Add the columns that have data but no header, named after their letter."""
+    extra = sorted(c for c in used if c not in set(table.columns))
+    if not extra:
+        return table
+    pairs = list(zip(table.columns, table.headers))
+    taken = {h.casefold() for h in table.headers}
+    for c in extra:
+        name = f"Column {column_letter(c)}"
+        while name.casefold() in taken:
+            name += "'"
+        taken.add(name.casefold())
+        pairs.append((c, name))
+    pairs.sort()
+    return Table(table.header_row, [h for _, h in pairs], [c for c, _ in pairs],
+                 table.skipped_above, table.notes)
