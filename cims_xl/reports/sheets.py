@@ -54,6 +54,7 @@ CHART_HEIGHT_CM = 7.8
 TABLE_TITLE_OFFSET = 20        # table title row, relative to the output anchor
 TABLE_HEADER_OFFSET = 22
 BAND_GAP = 1
+PRINT_SCALE = 60               # percent: a chart and the top of its table on one page
 FIRST_COL_WIDTH = 18
 COL_WIDTH = 16
 
@@ -309,7 +310,8 @@ class ReportWriter(Protocol):
     def put_table(self, sheet: str, plan: TablePlan) -> None:
         """Make (or resize) the Excel Table `plan.name` over plan.ref with its totals row."""
 
-    def set_widths(self, sheet: str, widths: dict[int, float]) -> None: ...
+    def format_sheet(self, sheet: str, widths: dict[int, float]) -> None:
+        """Column widths of the report bands and print settings."""
 
     def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
         """Remove the sheet's charts and add these."""
@@ -342,7 +344,7 @@ def render_sheet(writer: ReportWriter, plan: SheetPlan) -> None:
         rows = [list(row) for row in t.rows] or [[None] * len(t.headers)]
         writer.write_cells(s, t.header_row + 1, t.col, rows, formats=list(t.formats))
         writer.put_table(s, t)
-    writer.set_widths(s, plan.widths)
+    writer.format_sheet(s, plan.widths)
     writer.replace_charts(s, [t.chart for t in plan.tables if t.chart is not None])
 
 
@@ -453,10 +455,12 @@ class OpenpyxlWriter:
                                               showLastColumn=False)
         ws.add_table(table)
 
-    def set_widths(self, sheet: str, widths: dict[int, float]) -> None:
+    def format_sheet(self, sheet: str, widths: dict[int, float]) -> None:
         ws = self.wb[sheet]
         for col, width in widths.items():
             ws.column_dimensions[_col_letter(col)].width = width
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.scale = PRINT_SCALE
 
     def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
         ws = self.wb[sheet]
@@ -519,8 +523,9 @@ def openpyxl_chart(ws, plan: ChartPlan):
         if plan.stacked:
             chart.grouping = "stacked"
             chart.overlap = 100
+        if plan.kind in ("bar", "funnel"):
+            chart.x_axis.scaling.orientation = "maxMin"   # first row (first stage) on top
         if plan.kind == "funnel":
-            chart.x_axis.scaling.orientation = "maxMin"   # first stage on top
             chart.gapWidth = 40
     chart.title = plan.title
     chart.width, chart.height = plan.width_cm, plan.height_cm

@@ -15,8 +15,8 @@ on Windows.
 
 from __future__ import annotations
 
-from .sheets import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPUT_CELL, ChartPlan,
-                     TablePlan, filter_name, is_risky, report_prefix)
+from .sheets import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPUT_CELL, PRINT_SCALE,
+                     ChartPlan, TablePlan, filter_name, is_risky, report_prefix)
 
 CM = 28.3465           # points per centimetre
 XL_TOTALS_SUM = 1      # XlTotalsCalculation.xlTotalsCalculationSum
@@ -117,10 +117,15 @@ class XlwingsWriter:
                 cell.number_format = plan.formats[i]
             cell.font.bold = True
 
-    def set_widths(self, sheet: str, widths: dict[int, float]) -> None:
+    def format_sheet(self, sheet: str, widths: dict[int, float]) -> None:
         ws = self._sheet(sheet)
         for col, width in widths.items():
             ws.range((1, col)).column_width = width
+        try:
+            ws.api.PageSetup.Orientation = 2        # xlLandscape
+            ws.api.PageSetup.Zoom = PRINT_SCALE
+        except Exception:  # noqa: BLE001 - printing settings are a nicety, not worth failing for
+            pass
 
     def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
         ws = self._sheet(sheet)
@@ -150,8 +155,8 @@ def _add_chart(ws, plan: ChartPlan) -> None:
         series.Name = ws.range((plan.header_row, col)).api
         series.Values = ws.range((plan.first_row, col), (plan.last_row, col)).api
         series.XValues = cats
-    if plan.kind == "funnel":
-        api.Axes(XL_CATEGORY).ReversePlotOrder = True
+    if plan.kind in ("bar", "funnel"):
+        api.Axes(XL_CATEGORY).ReversePlotOrder = True   # first row on top
     api.HasLegend = len(plan.series_cols) > 1
 
 
