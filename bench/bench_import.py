@@ -40,6 +40,7 @@ _CITIES = [("上海", "上海", "200"), ("北京", "北京", "100"), ("广州", 
            ("沈阳", "辽宁", "110"), ("天津", "天津", "300"), ("重庆", "重庆", "400")]
 _SEGMENTS = ["Consumer", "Corporate", "Home Office", "Small Business"]
 _STREETS = ["人民路", "解放路", "中山路", "建设路", "和平路", "新华路", "胜利路", "长江路"]
+_AREA_CODES = ["010", "021", "020", "022", "023", "024", "025", "027", "028", "029"]
 _DOMAINS = ["example.com", "example.cn", "mail.example.org", "corp.example.net"]
 
 
@@ -53,7 +54,7 @@ def _rows(n: int, seed: int):
         company = f"{rnd.choice(_CITIES)[0]}{rnd.choice(['恒通', '华信', '永安', '东方', '新世纪', '天成'])}{i % 9973}有限公司"
         email = f"user{i:07d}@{rnd.choice(_DOMAINS)}"
         mobile = f"1{rnd.choice('3456789')}{i:09d}"
-        phone = f"0{rnd.randint(10, 99)}-{rnd.randint(2000_0000, 8999_9999)}"
+        phone = f"{rnd.choice(_AREA_CODES)}-{rnd.randint(2000_0000, 8999_9999)}"
         if recent and rnd.random() < 0.01:      # a repeated customer, written differently
             old_email, old_mobile = rnd.choice(recent)
             if rnd.random() < 0.5:
@@ -141,3 +142,104 @@ def generate_xlsx(path: Path, rows: int, seed: int = 7) -> Path:
                    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
                    '</Relationships>')
     return path
+
+
+# ----- the two sides, each run in its own child process ---------------------------------
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def floor_side(path: Path, workdir: Path) -> dict:
+    """python-calamine read + bare executemany into an unkeyed sqlcipher3 database."""
+    import python_calamine
+    import sqlcipher3
+
+    t0 = time.perf_counter()
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    rows = wb.get_sheet_by_index(0).to_python()
+    t_read = time.perf_counter() - t0
+    db = workdir / "floor.db"
+    if db.exists():
+        db.unlink()
+    conn = sqlcipher3.connect(str(db))
+    cols = ", ".join(f"c{i} TEXT" for i in range(len(HEADERS)))
+    conn.execute(f"CREATE TABLE t ({cols})")
+    conn.executemany(f"INSERT INTO t VALUES ({', '.join('?' * len(HEADERS))})", rows[1:])
+    conn.commit()
+    conn.close()
+    total = time.perf_counter() - t0
+    return {"seconds": total, "read_seconds": t_read, "rows": len(rows) - 1, "peak_rss_mb": _peak_rss_mb()}
+
+
+def import_side(path: Path, workdir: Path) -> dict:
+    """The real import into a fresh encrypted store (validation, dedupe, audit, one transaction)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from cims_xl.importer import import_file
+    from cims_xl.services import auth
+
+    store = workdir / "bench.cims"
+    for suffix in ("", "-wal", "-shm", ".keys", ".slots"):
+        p = Path(str(store) + suffix)
+        if p.exists():
+            p.unlink()
+    for p in workdir.glob("bench.cims*"):
+        p.unlink()
+    password = "Bench-Import-Password-42"
+    auth.init_store(store, "admin", password, kdf={"name": "scrypt", "n": 2**10, "r": 8, "p": 1})
+    session = auth.sign_in(store, "admin", password)
+    base_rss = _peak_rss_mb()
+    t0 = time.perf_counter()
+    result = import_file(session, path, kind="customers")
+    seconds = time.perf_counter() - t0
+    session.close()
+    d = result.as_dict()
+    return {"seconds": seconds, "rows": d["rows"], "created": d["created"],
+            "duplicates": d["duplicates"], "rejected": d["rejected"], "batch": d["batch"],
+            "peak_rss_mb": _peak_rss_mb(), "rss_before_import_mb": base_rss}
+
+
+def _child(side: str, path: Path, workdir: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--side", side, "--file", str(path),
+                          "--workdir", str(workdir)], capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"{side} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--workdir", type=Path, default=None, help="where the workbook and stores go")
+    ap.add_argument("--side", choices=("floor", "import"), help=argparse.SUPPRESS)
+    ap.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--skip-floor", action="store_true", help="only run the import")
+    args = ap.parse_args(argv)
+
+    if args.side:
+        fn = floor_side if args.side == "floor" else import_side
+        print(json.dumps(fn(args.file, args.workdir)))
+        return
+
+    workdir = args.workdir or Path(tempfile.gettempdir()) / "cims-bench-import"
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / f"customers_{args.rows}.xlsx"
+    if not path.exists():
+        t = time.perf_counter()
+        generate_xlsx(path, args.rows)
+        print(f"generated {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
+    floor = None if args.skip_floor else _child("floor", path, workdir)
+    imp = _child("import", path, workdir)
+    print(f"rows: {imp['rows']:,}  created {imp['created']:,}  duplicates {imp['duplicates']:,}  "
+          f"rejected {imp['rejected']:,}  batch {imp['batch']}")
+    if floor:
+        print(f"floor  (calamine read {floor['read_seconds']:.2f} s + executemany): {floor['seconds']:.2f} s, "
+              f"peak RSS {floor['peak_rss_mb']:.0f} MB")
+    print(f"import (validate, normalise, dedupe, encrypt, audit): {imp['seconds']:.2f} s, "
+          f"peak RSS {imp['peak_rss_mb']:.0f} MB (before import {imp['rss_before_import_mb']:.0f} MB)")
+    if floor:
+        print(f"ratio import / floor: {imp['seconds'] / floor['seconds']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
