@@ -95,6 +95,8 @@ class WorkbookAdapter(Protocol):
     def get_name(self, name: str) -> Any: ...
     def set_name(self, name: str, value: Any) -> None: ...
     def write_block(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None: ...
+    def check_writable(self) -> None: ...
+    def recalc(self) -> None: ...
     def save(self) -> None: ...
 
 
@@ -227,6 +229,12 @@ class FileWorkbook:
                 if r == 1:
                     cell.font = Font(bold=True)
         ws.freeze_panes = "A2" if rows else None
+
+    def check_writable(self) -> None:
+        ensure_writable(self.path)
+
+    def recalc(self) -> None:
+        """Nothing to do: Excel recalculates a file when it opens it."""
 
     def cached_value(self, sheet: str, row: int, col: int) -> Any:
         """The value Excel last computed for a formula cell (None if never computed)."""
@@ -784,6 +792,16 @@ class LiveWorkbook:
 
     def save(self) -> None:
         """Nothing to do: the user saves the open workbook in Excel."""
+
+    def check_writable(self) -> None:
+        """Nothing to check: cells of the open workbook can always be written."""
+
+    def recalc(self) -> None:
+        """Recalculate every formula, so CIMS_* functions show data after a change."""
+        try:
+            self.book.app.api.CalculateFull()
+        except Exception:  # not available on every platform; F9 still works
+            self.book.app.calculate()
 
     def busy(self):
         """Context manager: no screen redraw or recalculation while many cells change."""

@@ -19,7 +19,6 @@ field both changed is a Conflict and nothing of that row is written.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -557,8 +556,9 @@ def delete_selected(session, sheet: SheetAdapter, rows: Iterable[int], *,
                     confirm: Callable[[str], bool]) -> dict:
     """Soft-delete the records of the given table rows after `confirm`; remove their rows.
 
-    The role check is the service's (a refusal is audited there). Rows never saved are
-    simply removed from the sheet; nothing is deleted without confirmation.
+    The role is checked (and a refusal audited) before asking and again by the service
+    per record. Rows never saved are simply removed from the sheet; nothing is deleted
+    without confirmation.
     """
     layout = sheet.layout
     data = sheet.read()
@@ -568,6 +568,8 @@ def delete_selected(session, sheet: SheetAdapter, rows: Iterable[int], *,
         raise CimsError(f"select one or more rows of the {layout.table} table first")
     label = layout.entity.label
     if saved:
+        # Refuse before asking (a refusal is audited); per-record checks run again below.
+        session.ensure("delete", layout.entity.kind)
         ids = ", ".join(r.key for r in saved[:5]) + (f" and {len(saved) - 5} more" if len(saved) > 5 else "")
         question = (f"Delete {len(saved)} {label} record{'s' if len(saved) != 1 else ''} ({ids}) in the store?\n"
                     "They disappear from every sheet and report; the audit trail keeps them.")
@@ -627,15 +629,16 @@ def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool
     return save_sheets(session, adapters, force=force, tz=tz, progress=progress, before_commit=before_commit)
 
 
-def _reports(session, path: Path, sheets, force: bool, progress: Progress | None) -> dict:
+def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
     try:
-        from ..reports.sheets import refresh_reports_file
+        from ..reports.refresh import refresh_reports_file
     except ImportError:
         raise CimsError("reports are not available in this installation") from None
-    offered = {"sheets": sheets, "force": force, "progress": progress}
-    params = inspect.signature(refresh_reports_file).parameters
-    kwargs = {k: v for k, v in offered.items() if k in params and v is not None}
-    return refresh_reports_file(session, path, **kwargs)
+    kwargs = {"sheets": tuple(sheets)} if sheets else {}
+    _note(progress, 0, 1, "Refreshing reports")
+    reports = refresh_reports_file(path, session, **kwargs)
+    _note(progress, 1, 1, "Reports refreshed")
+    return {"workbook": str(path), "action": "reports", "sheets": {name: {"refreshed": True} for name in reports}}
 
 
 def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] | None = None,
@@ -651,7 +654,7 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
     if action not in ACTIONS:
         raise CimsError(f"unknown sync action {action!r}; use one of: {', '.join(ACTIONS)}")
     if action == "reports":
-        return _reports(session, path, list(sheets) if sheets else None, force, progress)
+        return _reports(session, path, list(sheets) if sheets else None, progress)
     book = FileWorkbook(path, ui=QuietUI(progress))
     if action == "refresh":
         result = refresh_book(session, book, sheets, force=force, progress=progress)

@@ -1,0 +1,234 @@
+"""The signed-in session of the Python process behind Excel (the xlwings UDF server).
+
+With `Use UDF Server = True` the ribbon's RunPython calls and the worksheet functions
+run in one long-lived Python process; the Session signed in from the ribbon lives here
+until Sign out, until it has been idle for `idle_timeout` seconds (the Session itself
+enforces that), or until Excel closes. Nothing here runs at import time.
+
+The Home sheet shows the state through three defined names: CIMS_SignedInUser,
+CIMS_StorePath and CIMS_StatusLine.
+
+Passwords are asked in a Tk dialog with a masked field: Excel's InputBox cannot hide
+what is typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import logging.handlers
+import os
+import threading
+import traceback
+from pathlib import Path
+from typing import Any
+
+from ..errors import CimsError, SessionExpired
+
+NAME_USER = "CIMS_SignedInUser"
+NAME_STORE = "CIMS_StorePath"
+NAME_STATUS = "CIMS_StatusLine"
+NOT_SIGNED_IN = "Not signed in"
+
+_lock = threading.RLock()
+_session = None          # cims_xl.services.session.Session | None
+_signed_in_at: dt.datetime | None = None
+
+
+class NotSignedIn(SessionExpired):
+    """No one is signed in in this Excel session."""
+
+    def __init__(self, message: str = "sign in first"):
+        super().__init__(message)
+
+
+def current():
+    """The signed-in Session, or NotSignedIn / SessionExpired (idle too long)."""
+    global _session
+    session = _session
+    if session is None:
+        raise NotSignedIn()
+    try:
+        session.check()
+    except SessionExpired:
+        with _lock:
+            if _session is session:
+                _session = None
+        raise
+    return session
+
+
+def peek():
+    """The session if one is signed in and not expired, else None (no exception)."""
+    try:
+        return current()
+    except SessionExpired:
+        return None
+
+
+def use(session) -> None:
+    """Make `session` the process's signed-in session (sign-in, tests, scripts)."""
+    global _session, _signed_in_at
+    with _lock:
+        old, _session = _session, session
+        _signed_in_at = dt.datetime.now() if session is not None else None
+    if old is not None and old is not session:
+        _close_quietly(old)
+
+
+def sign_in(path: str | os.PathLike, username: str, password: str, otp: str | None = None, *,
+            idle_timeout: float | None = None):
+    from ..services import auth
+
+    kw = {} if idle_timeout is None else {"idle_timeout": idle_timeout}
+    session = auth.sign_in(path, username, password, otp or None, **kw)
+    use(session)
+    return session
+
+
+def sign_out() -> bool:
+    """End the session (audited); False if no one was signed in."""
+    global _session, _signed_in_at
+    with _lock:
+        session, _session, _signed_in_at = _session, None, None
+    if session is None:
+        return False
+    _close_quietly(session, audit=True)
+    return True
+
+
+def _close_quietly(session, *, audit: bool = False) -> None:
+    from ..services import auth
+
+    try:
+        if audit and session.is_open:
+            auth.sign_out(session)
+        else:
+            session.close()
+    except Exception:  # the session is going away either way
+        log_error("closing the session")
+        try:
+            session.close()
+        except Exception:
+            pass
+
+
+# ----- the Home sheet --------------------------------------------------------------------
+
+def home_values(status: str | None = None) -> dict[str, str]:
+    session = peek()
+    if session is None:
+        return {NAME_USER: NOT_SIGNED_IN, NAME_STATUS: status or "Sign in from the CIMS tab to load and save data."}
+    minutes = int(session.idle_timeout // 60) if session.idle_timeout else 0
+    since = _signed_in_at.strftime("%H:%M") if _signed_in_at else "?"
+    line = status or (f"Signed in at {since}; signs out after {minutes} minutes without use."
+                      if minutes else f"Signed in at {since}.")
+    return {NAME_USER: f"{session.username} ({session.role})", NAME_STORE: str(session.store_path),
+            NAME_STATUS: line}
+
+
+def show_on_home(book, status: str | None = None) -> None:
+    """Write who is signed in, the store and a status line into the Home sheet's names."""
+    for name, value in home_values(status).items():
+        book.set_name(name, value)
+
+
+def store_path_for(book) -> str | None:
+    """The store this workbook works with: Home's CIMS_StorePath, else $CIMS_STORE."""
+    value = book.get_name(NAME_STORE)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return os.environ.get("CIMS_STORE") or None
+
+
+def ask_credentials(ui, *, user: str | None = None) -> tuple[str, str, str | None] | None:
+    """User name, password (masked) and the optional one-time code; None if cancelled.
+
+    The code is asked in the same round because whether a user has two-step sign-in
+    is stored inside the encrypted store, which cannot be read before sign-in.
+    """
+    name = ui.ask("User name:", "CIMS sign in", default=user or os.environ.get("CIMS_USER", ""))
+    if not name:
+        return None
+    password = ui.ask_password(f"Password for {name}:", "CIMS sign in")
+    if not password:
+        return None
+    code = ui.ask("6-digit code from your authenticator app (leave empty if you have none):",
+                  "CIMS sign in")
+    return name.strip(), password, (code or "").strip() or None
+
+
+# ----- Tk prompts (Excel's InputBox cannot mask) ------------------------------------------
+
+def tk_ask(title: str, prompt: str, *, default: str = "", secret: bool = False) -> str | None:
+    """Ask one line of text in a small always-on-top Tk dialog; None if cancelled."""
+    try:
+        import tkinter as tk
+        from tkinter import simpledialog
+    except ImportError:  # pragma: no cover - depends on the Python build
+        raise CimsError("this Python has no tkinter, which cims needs for the sign-in prompt; "
+                        "install Python from python.org") from None
+    root = tk.Tk()
+    root.withdraw()
+    root.attributes("-topmost", True)
+    try:
+        kw: dict[str, Any] = {"parent": root, "initialvalue": default or None}
+        if secret:
+            kw["show"] = "*"
+        return simpledialog.askstring(title, prompt, **kw)
+    finally:
+        root.destroy()
+
+
+# ----- the log (tracebacks go here, never into a cell or a message box) -------------------
+
+_logger: logging.Logger | None = None
+
+
+def log_dir() -> Path:
+    env = os.environ.get("CIMS_LOG_DIR")
+    if env:
+        return Path(env)
+    try:
+        from platformdirs import user_log_dir
+
+        return Path(user_log_dir("cims_xl", appauthor=False))
+    except ImportError:  # pragma: no cover
+        return Path.home() / ".cims_xl" / "logs"
+
+
+def log_path() -> Path:
+    return log_dir() / "excel.log"
+
+
+def _get_logger() -> logging.Logger:
+    global _logger
+    path = log_path()
+    if _logger is not None and getattr(_logger, "_cims_path", None) == path:
+        return _logger
+    path.parent.mkdir(parents=True, exist_ok=True)
+    logger = logging.getLogger("cims_xl.excel")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    logger._cims_path = path  # type: ignore[attr-defined]
+    _logger = logger
+    return logger
+
+
+def log_error(context: str, exc: BaseException | None = None) -> Path:
+    """Write the current (or given) exception's traceback to the log; returns the log path."""
+    if exc is not None:
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    else:
+        text = traceback.format_exc()
+    try:
+        _get_logger().error("%s\n%s", context, text)
+    except OSError:
+        pass
+    return log_path()

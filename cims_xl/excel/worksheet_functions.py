@@ -1,0 +1,379 @@
+"""The CIMS_* worksheet functions as plain Python (no xlwings here; `udfs.py` wraps them).
+
+Read-only. Each call uses the session signed in from the ribbon (`live_session`) or
+the `session=` given (tests, scripts); the signed-in role applies (personal fields are
+refused to roles that may not read them). Errors come back as a short `#CIMS: …`
+text, never a traceback: `#CIMS: sign in first` when no one is signed in.
+
+Speed: Excel calls a function once per cell and recalculates often, so reads are
+served from a per-session cache of whole record sets, dropped whenever the store's
+data version changes (any commit, by this process or another one). A warm scalar
+call is a few dictionary lookups plus one `PRAGMA data_version`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import shlex
+import weakref
+from decimal import Decimal
+from typing import Any, Callable
+
+from ..domain import pipeline
+from ..domain.schema import BY_PREFIX, CUSTOMER, ENTITIES, ENUM_SYNONYMS, OPEN_STAGES, STAGES, Entity
+from ..errors import CimsError, NotFound, SessionExpired
+from .sheet_codec import local_zone
+
+PREFIX = "#CIMS: "
+SIGN_IN_FIRST = PREFIX + "sign in first"
+MAX_MESSAGE = 90
+FIND_LIMIT = 1000
+DEFAULT_FIND_FIELDS = ("ID", "Name", "Company", "Email", "Phone", "City")
+FIND_FILTERS = ("city", "province", "country", "segment", "tag", "owner", "source")
+META_FIELDS = {"id": "id", "created": "created_at", "updated": "updated_at", "created by": "created_by",
+               "updated by": "updated_by", "version": "version", "created_at": "created_at",
+               "updated_at": "updated_at", "created_by": "created_by", "updated_by": "updated_by"}
+
+
+def _short(message: str) -> str:
+    text = " ".join(str(message).split())
+    if len(text) > MAX_MESSAGE:
+        text = text[: MAX_MESSAGE - 1] + "…"
+    return PREFIX + text
+
+
+def guarded(fn: Callable) -> Callable:
+    """Turn every failure into a `#CIMS: …` text (tracebacks go to the log)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except SessionExpired:
+            return SIGN_IN_FIRST
+        except CimsError as exc:
+            return _short(exc.message)
+        except Exception as exc:  # noqa: BLE001 - a cell must never show a traceback
+            from .live_session import log_error
+
+            log_error(f"worksheet function {fn.__name__}", exc)
+            return _short(f"internal error ({type(exc).__name__}); details are in the log")
+
+    return wrapper
+
+
+# ----- the read cache ---------------------------------------------------------------------
+
+class ReadCache:
+    """Whole record sets and computed answers of one session, valid for one data version."""
+
+    def __init__(self, session):
+        self.session = session
+        self.token: object = None
+        self.personal = session.may("read_personal", "customer")
+        self.tz = local_zone()
+        self._records: dict[str, dict[str, dict]] = {}
+        self.memo: dict[tuple, Any] = {}
+
+    def fresh(self) -> "ReadCache":
+        token = self.session.store.data_version()
+        if token != self.token:
+            self._records.clear()
+            self.memo.clear()
+            self.token = token
+        return self
+
+    def records(self, kind: str) -> dict[str, dict]:
+        recs = self._records.get(kind)
+        if recs is None:
+            from ..services import records
+
+            recs = {r["id"]: r for r in records.list_records(self.session, kind)}
+            self._records[kind] = recs
+        return recs
+
+    def remember(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        try:
+            return self.memo[key]
+        except KeyError:
+            value = self.memo[key] = compute()
+            return value
+
+
+_caches: "weakref.WeakKeyDictionary[Any, ReadCache]" = weakref.WeakKeyDictionary()
+
+
+def _cache(session) -> ReadCache:
+    if session is None:
+        from .live_session import current
+
+        session = current()
+    else:
+        session.check()
+    cache = _caches.get(session)
+    if cache is None:
+        cache = _caches[session] = ReadCache(session)
+    return cache.fresh()
+
+
+# ----- values and fields --------------------------------------------------------------------
+
+def excel_value(value: Any, tz: dt.tzinfo) -> Any:
+    """A stored value as Excel takes it: no Decimal, no time zones, blank as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(tz).replace(tzinfo=None) if value.tzinfo else value
+    return value
+
+
+@functools.cache
+def _field_index(kind: str) -> dict[str, tuple[str, bool]]:
+    """lower-case header or key -> (record key, personal)."""
+    ent = ENTITIES[kind]
+    out = {name: (key, False) for name, key in META_FIELDS.items()}
+    for f in ent.fields:
+        if f.internal:
+            continue
+        out[f.header.lower()] = (f.key, f.personal)
+        out[f.key.lower()] = (f.key, f.personal)
+    return out
+
+
+def _resolve_field(cache: ReadCache, ent: Entity, field: Any) -> str:
+    name = str(field or "").strip()
+    if not name:
+        raise CimsError("which field? e.g. \"Email\"")
+    hit = _field_index(ent.kind).get(name.lower())
+    if hit is None:
+        raise CimsError(f"{ent.label}s have no field {name!r}")
+    key, personal = hit
+    if personal and not cache.personal:
+        raise CimsError(f"{name} is personal data; {cache.session.role} may not read it")
+    return key
+
+
+def _entity_of(record_id: str) -> Entity:
+    prefix, _, number = record_id.partition("-")
+    ent = BY_PREFIX.get(prefix)
+    if ent is None or not number.isdigit():
+        raise CimsError(f"{record_id[:20]!r} is not a record id (e.g. C-000123)")
+    return ent
+
+
+def _norm_id(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip().upper()
+
+
+def _map(values: Any, one: Callable[[Any], Any]) -> Any:
+    """Apply `one` per id: scalars stay scalars, lists (1-D or 2-D ranges) keep their shape."""
+    if isinstance(values, (list, tuple)):
+        return [_map(v, one) for v in values]
+    return one(values)
+
+
+# ----- the functions -------------------------------------------------------------------------
+
+@guarded
+def cims_get(record_id: Any, field: Any, *, session=None) -> Any:
+    """CIMS_GET(id, field): one field of one record; an id range gives a range of values."""
+    cache = _cache(session)
+
+    @guarded
+    def one(value: Any) -> Any:
+        if value is None or value == "":
+            return ""
+        rid = _norm_id(value)
+        ent = _entity_of(rid)
+        key = _resolve_field(cache, ent, field)
+        rec = cache.records(ent.kind).get(rid)
+        if rec is None:
+            raise NotFound(f"no {ent.label} {rid}")
+        return excel_value(rec.get(key), cache.tz)
+
+    return _map(record_id, one)
+
+
+def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
+    text = "" if query is None else str(query).strip()
+    try:
+        parts = shlex.split(text)
+    except ValueError:
+        parts = text.split()
+    words, filters = [], {}
+    for part in parts:
+        name, sep, value = part.partition(":")
+        if sep and name.lower() in FIND_FILTERS and value:
+            filters[name.lower()] = value
+        else:
+            words.append(part)
+    return (" ".join(words) or None), filters
+
+
+def _find_fields(cache: ReadCache, fields: Any) -> list[str]:
+    if fields is None or fields == "" or fields == []:
+        names = [f for f in DEFAULT_FIND_FIELDS
+                 if cache.personal or not _field_index("customer")[f.lower()][1]]
+    elif isinstance(fields, (list, tuple)):
+        flat = fields
+        while flat and isinstance(flat[0], (list, tuple)):
+            flat = [x for row in flat for x in row]
+        names = [str(f).strip() for f in flat if f not in (None, "")]
+    else:
+        names = [f.strip() for f in str(fields).replace(";", ",").split(",") if f.strip()]
+    for name in names:
+        _resolve_field(cache, CUSTOMER, name)
+    return names
+
+
+def _search(cache: ReadCache, query: Any, limit: int):
+    from ..services.search import search_customers
+
+    text, filters = _parse_query(query)
+    return search_customers(cache.session, text, limit=limit, **filters)
+
+
+@guarded
+def cims_find(query: Any, fields: Any = None, *, session=None) -> list[list[Any]]:
+    """CIMS_FIND(query, [fields]): matching customers with a header row (spills).
+
+    The query is free text (name, company, email, phone, notes) plus optional
+    `city:`, `province:`, `country:`, `segment:`, `tag:`, `owner:`, `source:` filters.
+    """
+    cache = _cache(session)
+    names = _find_fields(cache, fields)
+
+    def compute():
+        keys = [_resolve_field(cache, CUSTOMER, n) for n in names]
+        page = _search(cache, query, FIND_LIMIT)
+        rows = [[excel_value(rec.get(k), cache.tz) for k in keys] for rec in page.rows]
+        return [list(names)] + rows
+
+    return cache.remember(("find", str(query), tuple(names)), compute)
+
+
+@guarded
+def cims_count(query: Any, *, session=None) -> int:
+    """CIMS_COUNT(query): how many customers match (same query as CIMS_FIND)."""
+    cache = _cache(session)
+    return cache.remember(("count", str(query)), lambda: _search(cache, query, 1).total)
+
+
+@guarded
+def cims_ltv(customer_id: Any, *, session=None) -> Any:
+    """CIMS_LTV(id): lifetime value, the total of the customer's orders (not cancelled/returned)."""
+    cache = _cache(session)
+
+    @guarded
+    def one(value: Any) -> Any:
+        if value is None or value == "":
+            return ""
+        cid = _norm_id(value)
+
+        def compute():
+            from ..services.search import lifetime_value
+
+            return float(lifetime_value(cache.session, cid))
+
+        return cache.remember(("ltv", cid), compute)
+
+    return _map(customer_id, one)
+
+
+def _stage(value: Any) -> str | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    for s in STAGES:
+        if s.lower() == text.lower():
+            return s
+    syn = ENUM_SYNONYMS.get(text.lower()) or ENUM_SYNONYMS.get(text)
+    if syn in STAGES:
+        return syn
+    raise CimsError(f"no stage {text!r}; use one of: {', '.join(STAGES)}")
+
+
+@guarded
+def cims_pipeline(stage: Any = None, *, session=None) -> list[list[Any]]:
+    """CIMS_PIPELINE([stage]): open amount and probability-weighted amount.
+
+    Without a stage: all open stages (Lead … Negotiation). Returns a header row and
+    one row of two numbers.
+    """
+    cache = _cache(session)
+    wanted = _stage(stage)
+
+    def compute():
+        stages = (wanted,) if wanted else OPEN_STAGES
+        amount = weighted = Decimal(0)
+        for rec in cache.records("opportunity").values():
+            if (rec.get("stage") or STAGES[0]) not in stages or rec.get("amount") is None:
+                continue
+            prob = rec.get("probability")
+            if prob is None:
+                prob = pipeline.default_probability(rec.get("stage"))
+            amount += rec["amount"]
+            weighted += pipeline.weighted_amount(rec["amount"], prob)
+        return [["Open amount", "Weighted amount"], [float(amount), float(weighted)]]
+
+    return cache.remember(("pipeline", wanted), compute)
+
+
+def _money(value: Any) -> str:
+    return f"{float(value or 0):,.2f}"
+
+
+def _latest(rows: list[dict], key: str) -> Any:
+    values = [r.get(key) for r in rows if r.get(key) is not None]
+    return max(values) if values else None
+
+
+def summary_360(view: dict, tz: dt.tzinfo) -> str:
+    """One line about a customer from `search.customer_360`."""
+    c = view["customer"]
+    who = c.get("name") or c.get("company") or c["id"]
+    if c.get("company") and c.get("name") and c["company"] != c["name"]:
+        who += f" ({c['company']})"
+    parts = [f"{c['id']} {who}"]
+    if c.get("segment"):
+        parts.append(str(c["segment"]))
+    parts.append(f"LTV {_money(view.get('lifetime_value'))}")
+    orders = view.get("orders") or []
+    last_order = _latest(orders, "order_date")
+    parts.append(f"{len(orders)} order{'s' if len(orders) != 1 else ''}"
+                 + (f", last {last_order.isoformat()}" if last_order else ""))
+    opps = [o for o in view.get("opportunities") or [] if pipeline.is_open(o.get("stage"))]
+    if opps:
+        parts.append(f"{len(opps)} open opportunit{'ies' if len(opps) != 1 else 'y'} "
+                     f"({_money(sum((o.get('amount') or 0) for o in opps))})")
+    open_tickets = [t for t in view.get("tickets") or [] if t.get("status") in ("New", "Open", "Pending")]
+    parts.append(f"{len(open_tickets)} open ticket{'s' if len(open_tickets) != 1 else ''}")
+    last_contact = _latest(view.get("interactions") or [], "occurred_at")
+    if last_contact is not None:
+        parts.append("last contact " + excel_value(last_contact, tz).strftime("%Y-%m-%d"))
+    return " · ".join(parts)
+
+
+@guarded
+def cims_360(customer_id: Any, *, session=None) -> str:
+    """CIMS_360(id): a one-cell summary of a customer (LTV, orders, pipeline, tickets)."""
+    cache = _cache(session)
+    cid = _norm_id(customer_id)
+    if not cid:
+        raise CimsError("which customer? e.g. \"C-000001\"")
+
+    def compute():
+        from ..services.search import customer_360
+
+        return summary_360(customer_360(cache.session, cid), cache.tz)
+
+    return cache.remember(("360", cid), compute)
+
+
+FUNCTIONS = {"CIMS_GET": cims_get, "CIMS_FIND": cims_find, "CIMS_COUNT": cims_count,
+             "CIMS_LTV": cims_ltv, "CIMS_PIPELINE": cims_pipeline, "CIMS_360": cims_360}
