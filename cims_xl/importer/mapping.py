@@ -209,6 +209,22 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     },
 }
 
+# Traditional-Chinese spellings (Big5 files from Taiwan and Hong Kong).
+_TRADITIONAL = {
+    "name": ["客戶名稱", "客戶", "客戶姓名", "聯絡人", "聯繫人"],
+    "customer_name": ["客戶名稱", "客戶", "客戶姓名"],
+    "company": ["公司名稱", "單位", "單位名稱", "企業名稱"],
+    "email": ["郵箱", "電子郵件", "電子郵箱", "電郵", "郵件"],
+    "phone": ["電話", "聯絡電話", "聯繫電話", "電話號碼", "辦公電話"],
+    "mobile": ["手機", "手機號", "手機號碼", "行動電話", "流動電話"],
+    "address": ["地址", "詳細地址", "聯絡地址", "通訊地址"],
+    "city": ["城市", "所在城市"],
+    "province": ["省份", "縣市"],
+    "postal_code": ["郵編", "郵遞區號", "郵政編碼"],
+    "country": ["國家", "國家/地區"],
+    "notes": ["備註", "說明"],
+}
+
 # Row counters and similar bookkeeping columns: not data, left out.
 IGNORED_HEADERS = {norm(h) for h in ("index", "row id", "#", "no", "no.", "序号", "行 ID",
                                      "行号", "action")}
@@ -254,9 +270,12 @@ def targets(ent: Entity) -> dict[str, str]:
 def _synonym_table(ent: Entity) -> dict[str, tuple[str, int]]:
     table: dict[str, tuple[str, int]] = {}
     allowed = targets(ent)
-    for key, words in SYNONYMS[ent.kind].items():
+    lists = {key: [] for key in allowed}
+    lists.update(SYNONYMS[ent.kind])
+    for key, words in lists.items():
         if key not in allowed:
             continue
+        words = [*words, *_TRADITIONAL.get(key, ())]
         for rank, word in enumerate([allowed[key], key, *words]):
             n = norm(word)
             lowered = _STRIP.sub("", unicodedata.normalize("NFKC", word).lower())

@@ -1,0 +1,239 @@
+"""Reading files: encodings, delimiters, decimal commas, headers, dates, mapping, profiles,
+and the streaming reader for very large sheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cims_xl.domain.schema import CUSTOMER
+from cims_xl.importer import AmbiguousDates, ImportRefused, import_file
+from cims_xl.importer import mapping as mp
+from cims_xl.importer import readers, xlsx_stream
+from cims_xl.services import records
+
+ROWS = [["客户名称", "手机号码", "邮箱", "邮编", "城市"],
+        ["张伟", "13800138000", "zw@example.com", "010020", "北京"],
+        ["李娜", "13900139000", "ln@example.com", "200001", "上海"]]
+
+
+def csv_bytes(rows, delimiter=",") -> str:
+    return "\r\n".join(delimiter.join(r) for r in rows) + "\r\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le", "big5"])
+def test_chinese_csv_in_any_common_encoding_reads_the_same(admin, tmp_path, encoding):
+    rows = ROWS if encoding != "big5" else [
+        ["客戶名稱", "手機號碼", "郵箱", "郵編", "城市"],
+        ["張偉", "13800138000", "zw@example.com", "010020", "臺北"],
+        ["李娜", "13900139000", "ln@example.com", "200001", "香港"]]
+    path = tmp_path / f"c-{encoding}.csv"
+    path.write_bytes(csv_bytes(rows).encode(encoding))
+    result = import_file(admin, path)
+    assert result.created == 2
+    names = {c["name"]: c for c in records.list_records(admin, "customer")}
+    first = names[rows[1][0]]
+    assert first["postal_code"] == "010020"
+    assert first["mobile"] == "+8613800138000"
+    assert first["city"] == rows[1][4]
+
+
+def test_cp1252_semicolon_file_with_decimal_commas_reads_amounts_exactly(admin, tmp_path):
+    path = tmp_path / "eu.csv"
+    text = csv_bytes([["Order ID", "Order Date", "Customer Name", "Product", "Sales", "Quantity"],
+                      ["A-1", "2024-01-05", "Ren\u00e9e M\u00fcller", "Caf\u00e9 \u201cNoir\u201d", "1,234", "1"],
+                      ["A-2", "2024-01-06", "Ren\u00e9e M\u00fcller", "Th\u00e9", "12,50", "2"],
+                      ["A-3", "2024-01-06", "Ren\u00e9e M\u00fcller", "Tasse", "1.234,56", "3"]], ";")
+    path.write_bytes(text.encode("cp1252"))
+    result = import_file(admin, path, kind="orders")
+    assert (result.encoding, result.delimiter, result.created) == ("cp1252", ";", 3)
+    amounts = sorted(o["amount"] for o in records.list_records(admin, "order"))
+    assert amounts == [Decimal("1.234"), Decimal("12.5"), Decimal("1234.56")]
+    assert records.list_records(admin, "customer")[0]["name"] == "Renée Müller"
+
+
+def test_tab_separated_text_with_a_csv_name_is_read(admin, tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(csv_bytes(ROWS, "\t"), encoding="utf-8")
+    assert import_file(admin, path).created == 2
+
+
+def test_an_ambiguous_date_column_stops_before_writing_and_shows_examples(admin, tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text(csv_bytes([["Name", "Consent Date"], ["A", "03/04/2024"], ["B", "05/06/2024"]]))
+    with pytest.raises(AmbiguousDates) as exc:
+        import_file(admin, path)
+    assert "'Consent Date'" in exc.value.message and "03/04/2024" in exc.value.message
+    assert "--date-order" in exc.value.message
+    assert records.list_records(admin, "customer") == []
+    import_file(admin, path, date_order="DMY")
+    a = next(c for c in records.list_records(admin, "customer") if c["name"] == "A")
+    assert a["marketing_consent_at"] == dt.date(2024, 4, 3)
+
+
+def test_one_day_first_value_decides_the_whole_column(admin, tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text(csv_bytes([["Name", "Consent Date"], ["A", "03/04/2024"], ["B", "25/06/2024"]]))
+    result = import_file(admin, path)
+    assert result.date_orders == {"Consent Date": "DMY"}
+    a = next(c for c in records.list_records(admin, "customer") if c["name"] == "A")
+    assert a["marketing_consent_at"] == dt.date(2024, 4, 3)
+
+
+def test_a_header_below_title_and_instruction_rows_is_found(admin, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["客户导入模板"])
+    ws.merge_cells("A1:E1")
+    ws.append(["说明：带 * 的为必填项。手机号请填写 11 位。"])
+    ws.append([])
+    for r in ROWS:
+        ws.append(r)
+    ws.append([])
+    ws.append([])
+    ws["D4"].value = "010020"
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    result = import_file(admin, path)
+    assert (result.header_row, result.rows, result.created) == (4, 2, 2)
+
+
+def test_phone_numbers_stored_as_numbers_and_codes_stored_as_text_keep_their_digits(admin, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Mobile", "Postal Code"])
+    ws.append(["A", 13800138000, "01067"])
+    ws.append(["B", 13800138001.0, 94523])
+    path = tmp_path / "n.xlsx"
+    wb.save(path)
+    import_file(admin, path)
+    got = {c["name"]: c for c in records.list_records(admin, "customer")}
+    assert got["A"]["mobile"] == "+8613800138000" and got["A"]["postal_code"] == "01067"
+    assert got["B"]["mobile"] == "+8613800138001" and got["B"]["postal_code"] == "94523"
+
+
+def test_outlook_google_and_odoo_headers_map_automatically():
+    m = mp.build_mapping(CUSTOMER, ["E-mail 1 - Value", "Given Name", "Family Name", "Mobile Phone",
+                                    "Business Phone", "Address 1 - Postal Code", "is_company",
+                                    "company_name", "省/自治区", "详细地址", "Website"])
+    assert m.mapped == {"E-mail 1 - Value": "email", "Given Name": "first_name",
+                        "Family Name": "last_name", "Mobile Phone": "mobile",
+                        "Business Phone": "phone", "Address 1 - Postal Code": "postal_code",
+                        "is_company": "is_company", "company_name": "company",
+                        "省/自治区": "province", "详细地址": "address"}
+    assert m.unmapped == ["Website"]
+
+
+def test_unmapped_columns_are_kept_in_notes(admin, tmp_path):
+    path = tmp_path / "n.csv"
+    path.write_text(csv_bytes([["Name", "Website", "Birthday"], ["A", "http://a.example", "1990-01-01"]]))
+    result = import_file(admin, path)
+    assert result.unmapped == ["Website", "Birthday"]
+    notes = records.list_records(admin, "customer")[0]["notes"]
+    assert "Website: http://a.example" in notes and "Birthday: 1990-01-01" in notes
+
+
+def test_map_overrides_win_and_a_named_profile_is_saved_and_reused(admin, tmp_path, monkeypatch):
+    monkeypatch.setenv("CIMS_CONFIG_DIR", str(tmp_path / "config"))
+    path = tmp_path / "p.csv"
+    path.write_text(csv_bytes([["Kunde", "Tel", "Website"], ["A", "13800138000", "x"]]))
+    with pytest.raises(ImportRefused, match="Name"):
+        import_file(admin, path, dry_run=True)
+    first = import_file(admin, path, mapping=["Kunde=Name", "Tel=Mobile", "Website=-"],
+                        profile="shop", dry_run=True)
+    assert first.created == 1 and first.ignored == ["Website"]
+    saved = json.loads((tmp_path / "config" / "import-profiles" / "shop.json").read_text())
+    assert saved["map"] == {"Kunde": "name", "Tel": "mobile", "Website": "-"}
+    again = import_file(admin, path, profile="shop")
+    assert again.created == 1
+    assert records.list_records(admin, "customer")[0]["mobile"] == "+8613800138000"
+
+
+def test_map_naming_a_column_the_file_lacks_is_refused(admin, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(csv_bytes(ROWS))
+    with pytest.raises(ImportRefused, match="no such column"):
+        import_file(admin, path, mapping=["Nope=Name"])
+    with pytest.raises(ImportRefused, match="not a customer field"):
+        import_file(admin, path, mapping=["城市=Shoe Size"])
+
+
+def test_files_that_are_not_spreadsheets_are_refused_clearly(admin, tmp_path):
+    html = tmp_path / "export.xls"
+    html.write_text("<html><table><tr><td>x</td></tr></table></html>")
+    with pytest.raises(ImportRefused, match="web page"):
+        import_file(admin, html)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 50)
+    with pytest.raises(ImportRefused):
+        import_file(admin, broken)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(ImportRefused, match="empty"):
+        import_file(admin, empty)
+    with pytest.raises(ImportRefused, match="no such file"):
+        import_file(admin, tmp_path / "missing.csv")
+
+
+def test_a_sheet_can_be_chosen_by_name_and_a_missing_one_is_named(admin, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["just some text"])
+    ws = wb.create_sheet("客户")
+    for r in ROWS:
+        ws.append(r)
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    assert import_file(admin, path, sheet="客户", dry_run=True).created == 2
+    with pytest.raises(ImportRefused, match="'Notes', '客户'"):
+        import_file(admin, path, sheet="Kunden")
+
+
+def test_the_streaming_reader_gives_the_same_rows_as_calamine(tmp_path, monkeypatch):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["Name", "When", "Amount", "Flag", "Code", "Note"])
+    ws.append(["A & B <x>", dt.datetime(2024, 1, 2, 3, 4, 5), 12.5, True, "007", None])
+    ws.append(["第二", dt.date(2024, 2, 29), 3, False, "=1+1", "x"])
+    ws.merge_cells("F2:F3")
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    plain = readers.open_sheet(path)
+    monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
+    streamed = readers.open_sheet(path)
+    assert streamed.streamed and not plain.streamed
+    a, b = list(plain.rows()), list(streamed.rows())
+    assert [n for n, _ in a] == [n for n, _ in b]
+    for (_, ra), (_, rb) in zip(a, b):
+        ra = [v for v in ra]
+        rb = rb + [""] * (len(ra) - len(rb))
+        assert ra == rb
+    assert streamed.merged == plain.merged
+    streamed.close()
+    plain.close()
+
+
+def test_a_large_sheet_imports_through_the_streaming_reader(admin, tmp_path, monkeypatch):
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from bench_import import generate_xlsx
+    path = generate_xlsx(tmp_path / "big.xlsx", 3000)
+    monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
+    result = import_file(admin, path, chunk_rows=700)
+    assert result.rows == 3000
+    assert result.created + result.duplicates + result.rejected == 3000
+    assert result.duplicates > 0 and result.created > 2900
+
+
+def test_encoding_detection_tells_gbk_from_shift_jis_and_cp1252():
+    assert readers.detect_encoding("客户名称,手机".encode("gbk"), complete=True) == "gb18030"
+    assert readers.detect_encoding("名無しの権兵衛,メール".encode("shift_jis"), complete=True) == "cp932"
+    assert readers.detect_encoding("Caf\u00e9 \u201cNoir\u201d;12,50".encode("cp1252"), complete=True) == "cp1252"
+    assert readers.detect_encoding("plain".encode("utf-16-le"), complete=True) == "utf-16-le"
+    assert xlsx_stream._is_date_format("yyyy-mm-dd") and not xlsx_stream._is_date_format("0.00")
