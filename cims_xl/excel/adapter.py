@@ -204,7 +204,9 @@ class FileWorkbook:
 
     def get_name(self, name: str) -> Any:
         cell = self._name_cell(name)
-        return None if cell is None else cell.value
+        if cell is None:
+            return None
+        return ooxml_unescape(cell.value) if isinstance(cell.value, str) else cell.value
 
     def set_name(self, name: str, value: Any) -> None:
         cell = self._name_cell(name)
@@ -323,10 +325,27 @@ def _restore_package_parts(original: bytes, saved: Path) -> None:
     os.replace(tmp, saved)
 
 
+_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_OOXML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def ooxml_escape(text: str) -> str:
+    """Text as Excel stores it: CR as _x000D_ (XML would turn it into LF), a literal
+    _xHHHH_ protected as _x005F_xHHHH_."""
+    if "_x" in text:
+        text = _OOXML_ESCAPE.sub("_x005F_", text)
+    return text.replace("\r", "_x000D_") if "\r" in text else text
+
+
+def ooxml_unescape(text: str) -> str:
+    """Inverse of `ooxml_escape` (and of what Excel writes); openpyxl leaves it to us."""
+    return _OOXML_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
 def put_file_cell(cell, value: Any) -> None:
     """Set an openpyxl cell; text a spreadsheet would run as a formula stays text."""
     if isinstance(value, str) and value:
-        cell.value = value
+        cell.value = ooxml_escape(value)
         risky = is_risky_text(value)
         if risky or cell.data_type == "f":
             cell.data_type = "s"
@@ -417,7 +436,9 @@ class FileSheet:
                     values.append(None)
                     continue
                 v = cell.value
-                if cell.data_type == "f" and c in ours:
+                if isinstance(v, str) and cell.data_type == "s":
+                    v = ooxml_unescape(v)
+                elif cell.data_type == "f" and c in ours:
                     cached = self.book.cached_value(self.name, r, c)
                     v = cached if cached is not None else Uncomputed(str(getattr(v, "text", v)))
                 values.append(v)

@@ -175,8 +175,9 @@ def fingerprint(values: Iterable[Any]) -> str:
     """Hash of a row's business values in layout order (24 hex characters)."""
     h = hashlib.sha256()
     for v in values:
-        h.update(canonical(v).encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
+        token = canonical(v).encode("utf-8", "surrogatepass")
+        h.update(len(token).to_bytes(4, "big"))  # length-prefixed: no two rows run together
+        h.update(token)
     return h.hexdigest()[:24]
 
 
