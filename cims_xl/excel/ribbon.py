@@ -235,7 +235,7 @@ def users(book: WorkbookAdapter) -> str:
     session = _session()
     session.ensure("admin")
     listed = auth.list_users(session)
-    columns = ["username", "role", "disabled", "totp_enabled"]
+    columns = ["username", "role", "disabled", "totp"]
     book.write_block(USERS_SHEET, [["User", "Role", "Disabled", "Two-step sign-in"]]
                      + [[u.get(c) for c in columns] for u in listed])
     name = book.ui.ask("Add a user? Type the new user name (or Cancel):", "CIMS", default="")
