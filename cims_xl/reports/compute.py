@@ -37,9 +37,8 @@ import numpy as np
 import pandas as pd
 
 from ..domain import sla
-from ..domain.pipeline import default_probability
 from ..domain.schema import (ENTITIES, META_KEYS, OPEN_STAGES, OPEN_TICKET_STATUSES,
-                             PRIORITIES, RFM_SEGMENTS, STAGES)
+                             PRIORITIES, RFM_SEGMENTS, STAGE_PROBABILITY, STAGES)
 from .model import (COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT, ChartSpec,
                     ReportSheet, ReportTable)
 
@@ -169,7 +168,11 @@ class _Context:
 
 
 class _Orders:
-    """Order rows as numpy arrays, with codes for customers and the first line of each order."""
+    """Order rows as numpy arrays, with codes for customers and the first line of each order.
+
+    Dimension codes (`codes`) are factorised once on all orders and shared by the
+    date-filtered subsets, which keep only the values that occur in them.
+    """
 
     def __init__(self, o: pd.DataFrame, customers: pd.DataFrame, *, _parent=None, _mask=None):
         if _parent is not None:
@@ -180,7 +183,11 @@ class _Orders:
             self.cust_ids = p.cust_ids
             self.customers = p.customers
             self._cust_row = p._cust_row
+            self._parent, self._mask = p, _mask
+            self._codes = {}
             return
+        self._parent, self._mask = None, None
+        self._codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.df = o
         self.customers = customers
         self.date = pd.to_datetime(o["order_date"]).to_numpy().astype("datetime64[D]")
@@ -208,12 +215,50 @@ class _Orders:
             keep &= self.date <= np.datetime64(hi, "D")
         return _Orders(None, None, _parent=self, _mask=keep)
 
-    def customer_attr(self, column: str) -> np.ndarray:
-        """A customers-frame column for every order row (NaN where unknown)."""
-        values = self.customers[column].to_numpy(dtype=object) if len(self.customers) \
-            else np.array([], dtype=object)
-        per_cust = np.array([values[r] if r >= 0 else None for r in self._cust_row], dtype=object)
-        return per_cust[self.cust_code] if len(self.cust_code) else np.array([], dtype=object)
+    def codes(self, column: str, *, customer: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(codes per order row, labels) of an order column, or of a customer column
+        (customer=True) looked up through the order's customer; blanks -> '(blank)'."""
+        key = ("c:" if customer else "o:") + column
+        if key not in self._codes:
+            if self._parent is not None:
+                codes, uniq = self._parent.codes(column, customer=customer)
+                self._codes[key] = _compact(codes[self._mask], uniq)
+            elif customer:
+                values = (self.customers[column].to_numpy(dtype=object) if len(self.customers)
+                          else np.array([], dtype=object))
+                per_cust = np.array([values[r] if r >= 0 else None for r in self._cust_row], dtype=object)
+                ccodes, uniq = _factorize(per_cust)
+                self._codes[key] = _compact(ccodes[self.cust_code] if len(self.cust_code)
+                                            else np.zeros(0, dtype=np.int64), uniq)
+            else:
+                self._codes[key] = _compact(*_factorize(self.df[column]))
+        return self._codes[key]
+
+    def last_date(self) -> np.ndarray:
+        """Latest order date per customer code (NaT for none)."""
+        return self._per_customer(np.maximum, np.iinfo(np.int64).min)
+
+    def first_date(self) -> np.ndarray:
+        """Earliest order date per customer code (NaT for none)."""
+        return self._per_customer(np.minimum, np.iinfo(np.int64).max)
+
+    def _per_customer(self, ufunc, start: int) -> np.ndarray:
+        out = np.full(len(self.cust_ids), start, dtype=np.int64)
+        ok = ~np.isnat(self.date)
+        ufunc.at(out, self.cust_code[ok], self.date[ok].astype(np.int64))
+        out[out == start] = np.iinfo(np.int64).min          # NaT
+        return out.astype("datetime64[D]")
+
+
+def _compact(codes: np.ndarray, uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop labels that no row uses (after a filter) and renumber the codes."""
+    if not len(uniq):
+        return codes, uniq
+    present = np.bincount(codes, minlength=len(uniq)) > 0
+    if present.all():
+        return codes, uniq
+    remap = np.cumsum(present) - 1
+    return remap[codes], uniq[present]
 
 
 # ----- sales --------------------------------------------------------------------------
@@ -223,11 +268,11 @@ def sales_report(ctx: _Context) -> ReportSheet:
     tables = [
         sales_by_month(o),
         sales_by_year(o),
-        sales_by_dimension(o, o.df["region"].to_numpy(dtype=object), "Region", "tblSalesByRegion"),
-        month_pivot(o, o.df["region"].to_numpy(dtype=object), "Region", "tblSalesByMonthRegion"),
-        month_pivot(o, o.df["province"].to_numpy(dtype=object), "Province", "tblSalesByMonthProvince"),
-        month_pivot(o, o.customer_attr("segment"), "Segment", "tblSalesByMonthSegment"),
-        month_pivot(o, o.df["category"].to_numpy(dtype=object), "Category", "tblSalesByMonthCategory"),
+        sales_by_dimension(o, o.codes("region"), "Region", "tblSalesByRegion"),
+        month_pivot(o, o.codes("region"), "Region", "tblSalesByMonthRegion"),
+        month_pivot(o, o.codes("province"), "Province", "tblSalesByMonthProvince"),
+        month_pivot(o, o.codes("segment", customer=True), "Segment", "tblSalesByMonthSegment"),
+        month_pivot(o, o.codes("category"), "Category", "tblSalesByMonthCategory"),
     ]
     return _sheet(ctx, SALES, "Sales", tables)
 
@@ -270,8 +315,9 @@ def sales_by_year(o: _Orders) -> ReportTable:
                        {"Orders": "sum", "Sales": "sum", "Profit": "sum"})
 
 
-def sales_by_dimension(o: _Orders, values: np.ndarray, label: str, name: str) -> ReportTable:
-    codes, uniq = _factorize(values)
+def sales_by_dimension(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str,
+                       name: str) -> ReportTable:
+    codes, uniq = coded
     n = len(uniq)
     sales = _money(np.bincount(codes, o.amount, minlength=n))
     total = sales.sum()
@@ -288,12 +334,12 @@ def sales_by_dimension(o: _Orders, values: np.ndarray, label: str, name: str) ->
                        {"Orders": "sum", "Sales": "sum", "Profit": "sum", "Share": "sum"})
 
 
-def month_pivot(o: _Orders, values: np.ndarray, label: str, name: str,
+def month_pivot(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str, name: str,
                 top: int = TOP_DIMENSIONS) -> ReportTable:
     """Sales by month (rows) × the top `top` values of a dimension (columns) + Other + Total."""
     months = _month_range(o.month)
     mcodes = _month_codes(o.month, months)
-    dcodes, uniq = _factorize(values)
+    dcodes, uniq = coded
     totals = np.bincount(dcodes, o.amount, minlength=len(uniq))
     order = sorted(range(len(uniq)), key=lambda i: (-totals[i], str(uniq[i])))
     keep = order[:top]
@@ -393,12 +439,7 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
     as_of = np.datetime64(_to_date(as_of), "D")
     n = len(orders.cust_ids)
     codes = orders.cust_code
-    last = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    if len(codes):
-        # latest date per customer: sort by date, keep the last per code
-        order = np.lexsort((orders.date, codes))
-        last_idx = order[np.r_[codes[order][1:] != codes[order][:-1], True]]
-        last[codes[last_idx]] = orders.date[last_idx]
+    last = orders.last_date()
     rfm = pd.DataFrame({
         "customer_id": orders.cust_ids.astype(object),
         "recency_days": (as_of - last).astype("timedelta64[D]").astype(np.int64),
@@ -468,13 +509,8 @@ def rfm_quintiles(rfm: pd.DataFrame) -> ReportTable:
 def new_customers(ctx: _Context) -> ReportTable:
     """Per month: customers whose first order falls in it, and customer records created."""
     all_orders = ctx.orders(dated=False)
-    codes = all_orders.cust_code
     n = len(all_orders.cust_ids)
-    first = np.full(n, np.datetime64("NaT"), dtype="datetime64[M]")
-    if len(codes):
-        order = np.lexsort((all_orders.date, codes))
-        first_idx = order[np.r_[True, codes[order][1:] != codes[order][:-1]]]
-        first[codes[first_idx]] = all_orders.month[first_idx]
+    first = all_orders.first_date().astype("datetime64[M]")
     cust = ctx.customers()
     known = all_orders.cust_ids.isin(cust["id"]) if len(cust) else np.zeros(n, dtype=bool)
     first = first[known]
@@ -514,14 +550,15 @@ def top_customers(o: _Orders, customers: pd.DataFrame, include_personal: bool,
     n = len(o.cust_ids)
     ltv = np.bincount(codes, o.amount, minlength=n)
     orders = np.bincount(codes, o.first_line.astype(np.int64), minlength=n)
-    last = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    if len(codes):
-        order = np.lexsort((o.date, codes))
-        last_idx = order[np.r_[codes[order][1:] != codes[order][:-1], True]]
-        last[codes[last_idx]] = o.date[last_idx]
-    present = orders > 0
+    last = o.last_date()
     ids = np.asarray(o.cust_ids, dtype=object)
-    rank = sorted(np.flatnonzero(present), key=lambda i: (-round(ltv[i], 4), str(ids[i])))[:top]
+    # the top n by value (ties by id): a partition first, then a sort of the few candidates
+    value = np.where(orders > 0, np.round(ltv, 4), -np.inf)
+    candidates = np.flatnonzero(orders > 0)
+    if len(candidates) > top:
+        kth = np.partition(value, len(value) - top)[len(value) - top]
+        candidates = np.flatnonzero((value >= kth) & (orders > 0))
+    rank = sorted(candidates, key=lambda i: (-value[i], str(ids[i])))[:top]
     info = customers.set_index("id") if len(customers) else _empty("customer").set_index("id")
     sel = pd.Index(ids[rank]) if rank else pd.Index([], dtype=object)
     df = pd.DataFrame({"Rank": np.arange(1, len(rank) + 1, dtype=np.int64),
@@ -568,7 +605,7 @@ def _scoped_opportunities(ctx: _Context) -> pd.DataFrame:
     stage = opp["stage"].fillna(STAGES[0]).astype(object)
     opp["stage"] = stage
     opp["amount"] = opp["amount"].astype("float64").fillna(0.0)
-    default = stage.map(lambda s: _stage_default(s)).astype("float64")
+    default = stage.map(STAGE_PROBABILITY).astype("float64")
     opp["probability"] = opp["probability"].astype("float64").fillna(default)
     opp.loc[stage == "Won", "probability"] = 100.0
     opp.loc[stage == "Lost", "probability"] = 0.0
@@ -920,11 +957,20 @@ def _frame(frames: Mapping, kind: str) -> pd.DataFrame:
 
 def _complete(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     """The frame with any schema column it lacks added as blanks (hand-built fixtures)."""
-    empty = _empty(kind)
-    missing = [c for c in empty.columns if c not in df.columns]
+    cols = list(META_KEYS) + list(ENTITIES[kind].keys)
+    missing = [c for c in cols if c not in df.columns]
     if missing:
-        df = df.assign(**{c: empty[c].reindex(df.index) for c in missing})
+        df = df.assign(**{c: _blank(_dtype(kind, c), df.index) for c in missing})
     return df
+
+
+def _blank(dtype, index: pd.Index) -> pd.Series:
+    n = len(index)
+    if dtype == object:
+        return pd.Series(np.full(n, None, dtype=object), index=index, copy=False)
+    if dtype in ("float64", "int64"):
+        return pd.Series(np.full(n, np.nan), index=index, copy=False)
+    return pd.Series(pd.NaT, index=index, dtype=dtype)
 
 
 def _utc(series: pd.Series) -> pd.Series:
@@ -940,9 +986,11 @@ def _eq_text(series: pd.Series, value: str) -> np.ndarray:
             .to_numpy(dtype=bool))
 
 
-def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _factorize(values) -> tuple[np.ndarray, np.ndarray]:
     """Codes and labels of a dimension column; blanks become one '(blank)' value."""
-    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values, dtype=object)
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
     uniq = np.asarray(uniq, dtype=object)
     if (codes < 0).any():
         codes = np.where(codes < 0, len(uniq), codes)
@@ -983,13 +1031,6 @@ def _nan_none(value):
         return None if np.isnan(value) else float(value)
     except TypeError:
         return value
-
-
-def _stage_default(stage) -> float:
-    try:
-        return float(default_probability(stage))
-    except ValueError:
-        return np.nan
 
 
 def _to_date(value) -> dt.date | None:
