@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Callable
 
 from ..domain.schema import BY_SHEET, ENTITIES, INTERACTION_KINDS, PRIORITIES
-from ..errors import CimsError, SessionExpired
+from ..errors import CimsError, PermissionDenied, SessionExpired
 from . import live_session, sync
 from .adapter import WorkbookAdapter
 from .layout import HIDDEN_KEY
@@ -292,6 +292,8 @@ def dispatch(control_id: str, book: WorkbookAdapter | None = None) -> str | None
     except SessionExpired as exc:
         live_session.show_on_home(book)
         book.ui.message(exc.message[:1].upper() + exc.message[1:] + ": use Sign in on the CIMS tab.")
+    except PermissionDenied as exc:  # starts with the user's name: keep its case
+        book.ui.message(exc.message)
     except CimsError as exc:
         book.ui.message(exc.message[:1].upper() + exc.message[1:])
     except Exception as exc:  # noqa: BLE001 - the user gets a message, the log the traceback
