@@ -130,3 +130,16 @@ def test_rfm_with_no_orders_is_empty_not_an_error(bad):
     out = rfm_segments(orders, bad, AS_OF)
     assert len(out) == 0
     assert list(out.columns) == ["customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "segment"]
+
+
+def test_rfm_changes_list_only_customers_whose_segment_moves():
+    from cims_xl.reports.compute import rfm_changes
+    orders, customers = frames()
+    customers = customers.assign(version=[3] * 11,
+                                 rfm_segment=["Champions", "Lost"] + [None] * 8 + ["Loyal"])
+    rfm = rfm_segments(orders, customers, AS_OF)
+    changes = dict((cid, (c, v)) for cid, c, v in rfm_changes(rfm, customers))
+    assert "C-000001" not in changes                        # already Champions
+    assert changes["C-000002"] == ({"rfm_segment": "New"}, 3)
+    assert changes["C-000011"] == ({"rfm_segment": None}, 3)  # no orders any more: cleared
+    assert len(changes) == 10

@@ -319,3 +319,20 @@ def test_libreoffice_converts_the_report_workbook_to_pdf_with_the_charts(report_
                        check=True, timeout=60)
         png = next(tmp_path.glob("page*.png"))
         assert png.stat().st_size > 5_000
+
+
+def test_the_live_writer_offers_every_method_the_report_writer_protocol_names():
+    from cims_xl.reports.sheets import ReportWriter
+    from cims_xl.reports.xlwings_writer import XlwingsWriter
+    wanted = {n for n in vars(ReportWriter) if not n.startswith("_")}
+    assert wanted == {"ensure_sheet", "output_cell", "read_filters", "clear_table", "write_cells",
+                      "put_table", "format_sheet", "replace_charts"}
+    assert wanted <= set(dir(XlwingsWriter)) and wanted <= set(dir(OpenpyxlWriter))
+
+
+def test_importing_the_reports_never_loads_xlwings():
+    import sys
+    code = ("import sys, cims_xl.reports, cims_xl.reports.xlwings_writer; "
+            "print('xlwings' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -8,7 +8,7 @@
               workbook, the reports as data
 """
 
-from .compute import REPORT_SHEETS, build_report, build_reports, rfm_segments
+from .compute import REPORT_SHEETS, build_report, build_reports, rfm_changes, rfm_segments
 from .model import ChartSpec, ReportSheet, ReportTable, to_jsonable
 from .refresh import (build_for_session, refresh_reports_file, refresh_with_writer,
                       write_report_workbook)
@@ -16,5 +16,5 @@ from .sheets import TABLE_NAMES, write_reports_openpyxl
 
 __all__ = ["REPORT_SHEETS", "TABLE_NAMES", "ChartSpec", "ReportSheet", "ReportTable",
            "build_for_session", "build_report", "build_reports", "refresh_reports_file",
-           "refresh_with_writer", "rfm_segments", "to_jsonable", "write_report_workbook",
+           "refresh_with_writer", "rfm_changes", "rfm_segments", "to_jsonable", "write_report_workbook",
            "write_reports_openpyxl"]

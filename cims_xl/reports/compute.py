@@ -470,6 +470,25 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
     return rfm.reset_index(drop=True)
 
 
+def rfm_changes(rfm: pd.DataFrame, customers: pd.DataFrame) -> list[tuple[str, dict, int | None]]:
+    """(customer id, {"rfm_segment": new}, version) for every customer whose stored
+    segment differs from `rfm` (as records.update_many takes them; None clears it)."""
+    if not len(rfm):
+        return []
+    new = rfm.set_index("customer_id")["segment"]
+    cur = customers.set_index("id")
+    old = cur["rfm_segment"].reindex(new.index) if "rfm_segment" in cur else pd.Series(None, index=new.index)
+    version = cur["version"].reindex(new.index) if "version" in cur else pd.Series(None, index=new.index)
+    out = []
+    for cid, seg in new.items():
+        before = old.get(cid)
+        before = None if before is None or (isinstance(before, float) and np.isnan(before)) else before
+        if seg != before:
+            v = version.get(cid)
+            out.append((cid, {"rfm_segment": seg}, None if v is None or pd.isna(v) else int(v)))
+    return out
+
+
 def rfm_summary(rfm: pd.DataFrame, o: _Orders) -> ReportTable:
     scored = rfm[rfm["segment"].notna()]
     g = scored.groupby("segment", sort=False)
