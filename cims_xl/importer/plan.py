@@ -400,26 +400,48 @@ class Planner:
 
     # -- one chunk --
 
-    def plan(self, rows: list[tuple[int, list]]) -> Planned:
-        prepared: list[tuple[int, dict | None, list[tuple[str, int]], dict | None, Outcome | None]] = []
+    def prepare_customers(self, rows: list[tuple[int, list]]) -> list[tuple[int, dict | None, dict | None]]:
+        """Normalise and validate customer rows: (row, clean values or None, problems or None).
+
+        Pure (no store, no memory of earlier rows), so it can run in another process.
+        """
+        out: list[tuple[int, dict | None, dict | None]] = []
         ctx = self.prep.context
-        new_customers: list[tuple[str, dict]] = []
         for number, values in rows:
             try:
                 data, extra = self.prep.raw(values)
-                if self.ent.kind == "customer":
-                    clean = self._customer(data, extra, ctx)
-                    keys = customer_keys(clean)
+                out.append((number, self._customer(data, extra, ctx), None))
+            except ValidationFailed as exc:
+                out.append((number, None, dict(exc.problems)))
+        return out
+
+    def plan(self, rows: list[tuple[int, list]],
+             prepared_customers: list[tuple[int, dict | None, dict | None]] | None = None) -> Planned:
+        """Classify one chunk. Customers may come already prepared (see prepare_customers)."""
+        prepared: list[tuple[int, dict | None, list[tuple[str, int]], dict | None, Outcome | None]] = []
+        ctx = self.prep.context
+        new_customers: list[tuple[str, dict]] = []
+        if self.ent.kind == "customer":
+            for number, clean, problems in (prepared_customers if prepared_customers is not None
+                                            else self.prepare_customers(rows)):
+                if clean is None:
+                    prepared.append((number, None, [], None,
+                                     Outcome(number, "rejected", problems=problems)))
                 else:
+                    prepared.append((number, clean, customer_keys(clean), None, None))
+        else:
+            for number, values in rows:
+                try:
+                    data, extra = self.prep.raw(values)
                     clean, new_cust = self._linked(data, extra, ctx)
                     if new_cust is not None:
                         new_customers.append(new_cust)
                     keys = self._linked_keys(clean)
-            except ValidationFailed as exc:
-                prepared.append((number, None, [], None,
-                                 Outcome(number, "rejected", problems=dict(exc.problems))))
-                continue
-            prepared.append((number, clean, keys, None, None))
+                except ValidationFailed as exc:
+                    prepared.append((number, None, [], None,
+                                     Outcome(number, "rejected", problems=dict(exc.problems))))
+                    continue
+                prepared.append((number, clean, keys, None, None))
 
         all_keys = [h for p in prepared for _how, h in p[2]]
         file_hits = self.file_index.lookup(all_keys) if all_keys else {}

@@ -433,30 +433,35 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
             yield number, [values[c] if c < n else "" for c in cols]
 
     for chunk in _chunks(picked(), chunk_rows):
-        planned = planner.plan(chunk)
-        if writer is not None:
-            writer.write(planned)
-        values_of = dict(chunk) if report is not None else None
-        for out in planned.outcomes:
-            if out.action == "created":
-                result.created += 1
-            elif out.action == "updated":
-                result.updated += 1
-            elif out.action == "duplicate":
-                result.duplicates += 1
-                if report is not None:
-                    report.duplicate(out.row, values_of[out.row], out.reason)
-            else:
-                result.rejected += 1
-                if report is not None:
-                    report.rejected(out.row, values_of[out.row], out.reason)
-            if len(result.outcomes) < MAX_OUTCOMES:
-                result.outcomes.append(out)
-            else:
-                result.outcomes_truncated = True
-        seen += len(chunk)
+        seen = _one_chunk(chunk, planner, writer, report, result, seen)
         if progress:
             progress(seen, scan.rows, "importing" if writer else "checking")
     if seen != scan.rows:
         raise ImportRefused(f"{src.path.name} changed while it was being imported "
                             f"({scan.rows} rows at first, {seen} the second time); try again")
+
+
+def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report: ErrorReport | None,
+           result: ImportResult, seen: int) -> int:
+    planned = planner.plan(chunk)
+    if writer is not None:
+        writer.write(planned)
+    values_of = dict(chunk) if report is not None else None
+    for out in planned.outcomes:
+        if out.action == "created":
+            result.created += 1
+        elif out.action == "updated":
+            result.updated += 1
+        elif out.action == "duplicate":
+            result.duplicates += 1
+            if report is not None:
+                report.duplicate(out.row, values_of[out.row], out.reason)
+        else:
+            result.rejected += 1
+            if report is not None:
+                report.rejected(out.row, values_of[out.row], out.reason)
+        if len(result.outcomes) < MAX_OUTCOMES:
+            result.outcomes.append(out)
+        else:
+            result.outcomes_truncated = True
+    return seen + len(chunk)
