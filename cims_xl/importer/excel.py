@@ -1,0 +1,96 @@
+"""The ribbon's "Import spreadsheet": the Import sheet's flow, through the workbook adapter.
+
+Reads the file path and record type from the Import sheet (names CIMS_ImportFile and
+CIMS_ImportKind), runs a dry run with progress in the status bar, shows the mapping
+and the summary in CIMS_ImportSummary, lists rejected rows and skipped duplicates on
+the "Import Errors" sheet (original values and reason, written as text), and imports
+on confirmation. Works the same on a closed workbook file and in live Excel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import CimsError
+from .run import ImportResult, import_file
+
+ERRORS_SHEET = "Import Errors"
+
+
+def _summary(result: ImportResult, *, done: bool) -> str:
+    d = result.as_dict()
+    lines = [("Imported" if done else "Dry run") + f": {Path(d['file']).name}"
+             + (f" (sheet {d['sheet']})" if d["sheet"] else ""),
+             f"Rows: {d['rows']}",
+             f"{'Created' if done else 'Would create'}: {d['created']}",
+             f"{'Updated' if done else 'Would update'}: {d['updated']}",
+             f"Skipped as duplicates: {d['duplicates']}",
+             f"Rejected: {d['rejected']}"]
+    if d.get("customers_created"):
+        lines.append(f"New customers: {d['customers_created']}")
+    if d["batch"]:
+        lines.append(f"Batch: {d['batch']} (undo: cims import undo {d['batch']})")
+    if d["date_orders"]:
+        lines.append("Dates: " + ", ".join(f"{k} {v}" for k, v in d["date_orders"].items()))
+    lines.append("")
+    lines.append("Column mapping:")
+    for m in d["mapping"]:
+        target = m["field"] or ("left out" if m["how"] == "ignored" else "kept in Notes")
+        lines.append(f"  {m['column']} → {target}")
+    return "\n".join(lines)
+
+
+def _error_rows(result: ImportResult, path: Path, kind: str, sheet) -> list[list]:
+    """Rejected rows and duplicates with their original values (re-read from the file)."""
+    wanted = {o.row: o for o in result.outcomes if o.action in ("rejected", "duplicate")}
+    if not wanted:
+        return [["Row", "Reason"]]
+    from .readers import open_sheet
+    from .table import MergeFiller, data_rows
+    with open_sheet(path, sheet) as src:
+        header = None
+        out: list[list] = []
+        filler = MergeFiller(src.merged, (result.header_row or 1) - 1)
+        for number, values in src.rows():
+            if number == result.header_row:
+                header = list(values)
+            if number > (result.header_row or 0):
+                break
+        for number, values in data_rows(src.rows(), result.header_row or 1, filler):
+            o = wanted.get(number)
+            if o is not None:
+                out.append([number, o.reason, *values])
+    return [["Row", "Reason", *(header or [])], *out]
+
+
+def import_from_book(session, book) -> str:
+    path_text = book.get_name("CIMS_ImportFile")
+    if not path_text or not str(path_text).strip():
+        path_text = book.ui.ask("File to import (full path):", "CIMS import")
+    if not path_text or not str(path_text).strip():
+        raise CimsError("put the path of the file to import in the File cell of the Import sheet")
+    path = Path(str(path_text).strip().strip('"'))
+    kind = str(book.get_name("CIMS_ImportKind") or "customer").strip() or "customer"
+
+    def progress(done: int, total: int, phase: str) -> None:
+        book.ui.progress(done, total, f"Import: {phase} {done:,} of {total:,} rows" if total
+                         else f"Import: {phase}…")
+
+    try:
+        dry = import_file(session, path, kind=kind, dry_run=True, progress=progress)
+        book.set_name("CIMS_ImportSummary", _summary(dry, done=False))
+        book.write_block(ERRORS_SHEET, _error_rows(dry, path, kind, dry.sheet))
+        question = (f"Import {dry.rows:,} rows from {path.name}?\n{dry.created:,} new, "
+                    f"{dry.duplicates:,} duplicates skipped, {dry.rejected:,} rejected "
+                    f"(listed on the '{ERRORS_SHEET}' sheet).")
+        if not dry.created and not dry.updated:
+            return f"Nothing to import from {path.name}: {dry.duplicates} duplicates, {dry.rejected} rejected."
+        if not book.ui.confirm(question, "CIMS import"):
+            return "Import cancelled; nothing was written."
+        done = import_file(session, path, kind=kind, sheet=dry.sheet, progress=progress)
+        book.set_name("CIMS_ImportSummary", _summary(done, done=True))
+        book.write_block(ERRORS_SHEET, _error_rows(done, path, kind, done.sheet))
+    finally:
+        book.ui.clear_progress()
+    return (f"Imported {path.name}: {done.created:,} created, {done.updated:,} updated, "
+            f"{done.duplicates:,} duplicates, {done.rejected:,} rejected (batch {done.batch}).")

@@ -1,0 +1,61 @@
+"""The ribbon's Import spreadsheet button, headless on a real workbook file."""
+
+from __future__ import annotations
+
+import csv
+
+import openpyxl
+import pytest
+
+from cims_xl.excel import live_session, ribbon
+from cims_xl.excel.adapter import FileWorkbook, QuietUI
+from cims_xl.excel.build import build_sheets
+from cims_xl.services import records
+
+
+@pytest.fixture
+def book_path(tmp_path, store_path, admin):
+    path = tmp_path / "cims.xlsx"
+    build_sheets().save(path)
+    live_session.use(admin)
+    yield path
+    live_session.use(None)
+
+
+def _file(tmp_path):
+    path = tmp_path / "in.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["客户名称", "手机", "邮箱"], ["张三", "13800138000", "a@example.com"],
+                                 ["张三", "138 0013 8000", ""], ["李四", "12", "=cmd|' /C calc'!A0"]])
+    return path
+
+
+def _press(book_path, ui, file, kind="customer"):
+    book = FileWorkbook(book_path, ui=ui)
+    book.set_name("CIMS_ImportFile", str(file))
+    book.set_name("CIMS_ImportKind", kind)
+    line = ribbon.dispatch("btnImport", book)
+    return line, book
+
+
+def test_import_button_shows_the_dry_run_and_imports_on_confirmation(book_path, admin, tmp_path):
+    ui = QuietUI(assume_yes=True)
+    line, book = _press(book_path, ui, _file(tmp_path))
+    assert "1 created" in line and "1 duplicates" in line and "1 rejected" in line
+    summary = book.get_name("CIMS_ImportSummary")
+    assert "Rows: 3" in summary and "客户名称 → Name" in summary and "Batch: B-" in summary
+    ws = book.wb["Import Errors"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0][:2] == ["Row", "Reason"]
+    payload = next(r for r in rows if r[0] == 4)
+    assert payload[4] == "=cmd|' /C calc'!A0"
+    assert ws.cell(rows.index(payload) + 1, 5).data_type != "f"
+    assert [c["name"] for c in records.list_records(admin, "customer")] == ["张三"]
+
+
+def test_saying_no_leaves_the_store_untouched(book_path, admin, tmp_path):
+    ui = QuietUI(assume_yes=False)
+    line, book = _press(book_path, ui, _file(tmp_path))
+    assert "cancelled" in line
+    assert "Dry run" in book.get_name("CIMS_ImportSummary")
+    assert records.list_records(admin, "customer") == []
