@@ -109,8 +109,6 @@ def test_find_results_and_customer_360_sheets_write_formula_text_as_text(admin, 
         live_session.use(None)
 
 
-@pytest.mark.xfail(raises=TypeError, reason="reports.compute crashes (NaT into float) on some stores; "
-                   "reported to the lead - remove this mark when fixed")
 def test_report_sheets_never_turn_a_customer_name_into_a_formula(admin, risky, book):
     sync.sync_file(admin, book, "reports")
     assert not [f for f in _formula_cells(book) if "1+1" in str(f[2]) or "SUM(A1)" in str(f[2])]

@@ -726,18 +726,25 @@ class LiveSheet:
     def append(self, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:
             return
-        self._load_geometry()
-        empty = self.table.insert_row_range is not None
-        start = 0 if empty else self._n
-        extra = len(rows) - (1 if empty else 0)
+        data = self.read()
+        # A table with no rows still shows one empty row; empty rows at the end are reused.
+        n = max(len(data.rows), 1)
+        ours = [data.columns[c.header] for c in self.layout.columns if c.header in data.columns]
+        free = 0
+        while free < len(data.rows) and all(
+                data.rows[-1 - free][i] in (None, "") for i in ours):
+            free += 1
+        free = max(free, n - len(data.rows))
+        start = n - free
+        extra = len(rows) - free
         if extra > 0:
             ncols = len(self.headers)
-            last = self._top + max(self._n, 1)
+            last = self._top + n
             below = self.sheet.range((last + 1, self._left), (last + extra, self._left + ncols - 1))
-            below.insert(shift="down")  # keep whatever sits under the table
+            below.insert(shift="down")  # keep whatever sits under the table, as Excel does
             self.table.resize(self.sheet.range((self._top, self._left),
                                                (last + extra, self._left + ncols - 1)))
-            self._n = max(self._n, 1) + extra
+            self._n = n + extra
         self.write({start + i: values for i, values in enumerate(rows)})
 
     def delete_rows(self, rows: Iterable[int]) -> None:

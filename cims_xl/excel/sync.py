@@ -181,7 +181,7 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
             diff = _changed_cells(data, row.index, {**desired[row.key], STATUS_HEADER: None})
             if diff:
                 updates[row.index] = diff
-            if canonical(row.status) or (diff.keys() - {STATUS_HEADER}):
+            if _flagged(row):  # only rows with a bad status can carry our highlight
                 unmark += [(row.index, c.header) for c in layout.field_columns]
         elif row.key is None and row.blank:
             continue
@@ -480,6 +480,14 @@ def _refused(exc: CimsError) -> Outcome:
     return Outcome(f"Not saved: {exc.message}")
 
 
+BAD_STATUS = ("Invalid", "Conflict", "Not allowed", "Not saved", "Duplicate")
+
+
+def _flagged(row: SheetRow) -> bool:
+    """Does the row show a problem from an earlier Save (and maybe highlighted cells)?"""
+    return isinstance(row.status, str) and row.status.startswith(BAD_STATUS)
+
+
 def _write_back(job: SheetSave) -> dict:
     layout, data, ctx = job.ctx.layout, job.data, job.ctx
     updates: dict[int, dict[str, Any]] = {}
@@ -491,8 +499,7 @@ def _write_back(job: SheetSave) -> dict:
         outcome = job.outcomes.get(row.index)
         if outcome is None:
             # Not pending: an old Invalid/Conflict that the user undid is cleared.
-            status = row.status
-            if isinstance(status, str) and status.startswith(("Invalid", "Conflict", "Not ")):
+            if _flagged(row):
                 updates[row.index] = {STATUS_HEADER: None}
                 unmark += [(row.index, h) for h in fields]
             continue
@@ -502,7 +509,8 @@ def _write_back(job: SheetSave) -> dict:
         diff = _changed_cells(data, row.index, desired)
         if diff:
             updates[row.index] = diff
-        unmark += [(row.index, h) for h in fields if h not in outcome.bad]
+        if _flagged(row):
+            unmark += [(row.index, h) for h in fields if h not in outcome.bad]
         mark += [(row.index, h) for h in outcome.bad]
         status = outcome.status or ""
         if status == CREATED:
