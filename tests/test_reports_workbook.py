@@ -336,3 +336,20 @@ def test_importing_the_reports_never_loads_xlwings():
             "print('xlwings' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_refreshing_the_macro_workbook_keeps_its_vba_and_ribbon(tmp_path):
+    from cims_xl.excel.build import build_workbook
+    from cims_xl.reports.refresh import refresh_reports_file
+    book = build_workbook(tmp_path / "cims.xlsm")
+    refresh_reports_file(book, FakeSession(), frames=all_frames(), as_of=AS_OF)
+    with zipfile.ZipFile(book) as z:
+        assert "xl/vbaProject.bin" in z.namelist()
+        assert "customUI/customUI14.xml" in z.read("_rels/.rels").decode()
+    assert "tblSalesByRegion" in openpyxl.load_workbook(book, keep_vba=True)[SALES].tables
+
+
+def test_an_unknown_report_sheet_is_a_plain_error():
+    wb = openpyxl.Workbook()
+    with pytest.raises(CimsError, match="not a report sheet: Report - Cats"):
+        refresh_with_writer(OpenpyxlWriter(wb), FakeSession(), frames={}, sheets=("Report - Cats",))

@@ -74,6 +74,9 @@ def refresh_with_writer(writer: ReportWriter, session, *, tz: str | ZoneInfo = D
                         as_of: dt.datetime | None = None, frames=None,
                         sheets: tuple[str, ...] = REPORT_SHEETS) -> dict[str, ReportSheet]:
     """Rebuild each report sheet with the filters typed on that sheet."""
+    unknown = [s for s in sheets if s not in REPORT_SHEETS]
+    if unknown:
+        raise CimsError(f"not a report sheet: {', '.join(unknown)} (use: {', '.join(REPORT_SHEETS)})")
     session.ensure("report")
     frames = frames if frames is not None else load_frames(session)
     personal = include_personal(session)
@@ -89,14 +92,15 @@ def refresh_with_writer(writer: ReportWriter, session, *, tz: str | ZoneInfo = D
 
 
 def refresh_reports_file(path: str | Path, session, **kw) -> dict[str, ReportSheet]:
-    """Rebuild the report sheets of a workbook file in place (.xlsx or .xlsm)."""
-    from openpyxl import load_workbook
-    path = Path(path)
-    if not path.exists():
-        raise CimsError(f"workbook not found: {path}")
-    wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
-    reports = refresh_with_writer(OpenpyxlWriter(wb), session, **kw)
-    _save(wb, path)
+    """Rebuild the report sheets of a workbook file in place (.xlsx or .xlsm).
+
+    Opened and saved through the Excel adapter's FileWorkbook, which keeps the VBA
+    project and the ribbon of a .xlsm (openpyxl alone drops the ribbon's relationship).
+    """
+    from ..excel.adapter import FileWorkbook
+    book = FileWorkbook(path)
+    reports = refresh_with_writer(OpenpyxlWriter(book.wb), session, **kw)
+    book.save()
     return reports
 
 
