@@ -241,3 +241,16 @@ from cims_xl.excel.adapter import ooxml_escape, ooxml_unescape  # noqa: E402
 @given(st.text(alphabet="_x005FA1d\r\n ", max_size=30))
 def test_ooxml_escaping_round_trips_any_text(text):
     assert ooxml_unescape(ooxml_escape(text)) == text
+
+
+def test_nothing_but_the_udf_module_imports_xlwings_at_import_time():
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "import cims_xl.excel.adapter, cims_xl.excel.sync, cims_xl.excel.ribbon\n"
+            "import cims_xl.excel.worksheet_functions, cims_xl.excel.live_session, cims_xl.excel.sheet_codec\n"
+            "assert 'xlwings' not in sys.modules, 'xlwings imported'\n"
+            "import cims_xl.excel.udfs\n"
+            "assert 'xlwings' in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
