@@ -265,9 +265,25 @@ def test_cancelling_a_prompt_creates_nothing(path, signed_in, customers):
 
 # ----- import, reports, admin --------------------------------------------------------------------
 
-def test_import_runs_or_says_plainly_how_to_import(path, signed_in):
+def test_import_reads_the_file_named_on_the_import_sheet_after_confirmation(path, signed_in, tmp_path):
+    source = tmp_path / "people.csv"
+    source.write_text("Name,Email,City\nZhao Lei,zhao@example.cn,Nanjing\nQian Yu,qian@example.cn,Wuxi\n",
+                      encoding="utf-8")
+    book = FileWorkbook(path)
+    book.set_name("CIMS_ImportFile", str(source))
+    book.save()
     line, ui = press("btnImport", path, active="Import")
-    assert line is not None or (ui.messages and "Traceback" not in ui.messages[0])
+    assert line is not None and line.startswith("Imported people.csv: 2 created"), ui.messages
+    assert "Import 2 rows from people.csv?" in ui.questions[0]
+    assert sorted(r["city"] for r in records.list_records(signed_in, "customer")) == ["Nanjing", "Wuxi"]
+
+
+def test_import_declined_writes_nothing(path, signed_in, tmp_path):
+    source = tmp_path / "people.csv"
+    source.write_text("Name,City\nZhao Lei,Nanjing\n", encoding="utf-8")
+    line, ui = press("btnImport", path, FakeUI({"File to import": str(source)}, confirm=False), active="Import")
+    assert line == "Import cancelled; nothing was written."
+    assert records.list_records(signed_in, "customer") == []
 
 
 def test_refresh_reports_fills_the_report_sheets(path, signed_in, customers):
