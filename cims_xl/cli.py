@@ -581,6 +581,191 @@ def gdpr_erase(app: App, customer_id, yes):
     app.out.emit(svc.erase_customer(app.session(), customer_id))
 
 
+# ----- import / sync / workbook / report / demo ---------------------------------------------
+
+class _ImportGroup(click.Group):
+    """`cims import FILE …` runs an import; `cims import undo BATCH` undoes one."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["file"] + list(args)
+        return super().parse_args(ctx, args)
+
+
+@cli.group(cls=_ImportGroup, name="import")
+def import_():
+    """Import a spreadsheet or CSV (`cims import FILE`), list or undo batches."""
+
+
+def _rich_progress(app: App):
+    """A rich progress bar on stderr for long runs, as a progress(done, total, phase) callback."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+                   TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+                   disable=not sys.stderr.isatty())
+    task = bar.add_task("reading", total=None)
+
+    def progress(done: int, total: int, phase: str = "") -> None:
+        bar.update(task, completed=done, total=total or None, description=phase or "working")
+    return bar, progress
+
+
+@import_.command("file")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--sheet", help="Sheet name or 1-based number (default: first non-empty).")
+@click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets"]),
+              default="customers", show_default=True)
+@click.option("--map", "mapping", multiple=True, metavar="'Source Column=Field'", help="Override a column mapping.")
+@click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")
+@click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False))
+@click.option("--on-duplicate", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True)
+@click.option("--update-mode", type=click.Choice(["fill", "overwrite"]), default="fill", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
+@click.option("--report", "report_path", metavar="OUT.xlsx", help="Write rejected rows with reasons here.")
+@click.option("--region", metavar="CC", help="Default phone region (default CN).")
+@pass_app
+def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, on_duplicate, update_mode,
+                    dry_run, report_path, region):
+    """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
+    from .importer.run import import_file
+
+    session = app.session()
+    if sheet and sheet.isdigit():
+        sheet = int(sheet)
+    bar, progress = _rich_progress(app)
+    with bar:
+        result = import_file(session, path, kind=kind, sheet=sheet, mapping=list(mapping) or None,
+                             profile=profile, date_order=date_order, on_duplicate=on_duplicate,
+                             update_mode=update_mode, dry_run=dry_run, report_path=report_path,
+                             progress=progress, region=region)
+    data = result.as_dict()
+    if app.out.fmt == "json":
+        app.out.emit(data)
+        return
+    summary = {k: data.get(k) for k in ("file", "sheet", "rows", "created", "updated", "duplicates", "rejected",
+                                         "batch", "dry_run", "report") if k in data}
+    app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
+    if data.get("mapping"):
+        app.out.emit(data["mapping"], title="Column mapping")
+    if data.get("unmapped"):
+        app.out.message("Columns not mapped (kept in Notes or listed): " + ", ".join(map(str, data["unmapped"])))
+
+
+@import_.command("undo")
+@click.argument("batch")
+@click.option("--force", is_flag=True, help="Undo even if records were changed after the import.")
+@pass_app
+def import_undo(app: App, batch, force):
+    """Undo one import batch: created rows removed, updated rows restored."""
+    from .services import batches
+
+    app.out.emit(batches.undo_batch(app.session(), batch, force=force))
+
+
+@import_.command("list")
+@pass_app
+def import_list(app: App):
+    """Import batches, newest last."""
+    from .services import batches
+
+    app.out.emit(batches.list_batches(app.session()))
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
+@click.argument("action", type=click.Choice(["save", "refresh", "reports"]))
+@click.option("--sheet", "sheets", multiple=True, help="Only this sheet (repeatable).")
+@click.option("--force", is_flag=True, help="Refresh even over unsaved changes.")
+@pass_app
+def sync(app: App, workbook, action, sheets, force):
+    """Save, Refresh or rebuild reports on a closed workbook file (no Excel needed)."""
+    from .excel.sync import sync_file
+
+    session = app.session()
+    if action == "reports" and session.role in ("admin", "manager"):
+        from .services.segments import update_rfm_segments
+
+        update_rfm_segments(session)
+    bar, progress = _rich_progress(app)
+    with bar:
+        result = sync_file(session, workbook, action, sheets=list(sheets) or None, force=force, progress=progress)
+    if app.out.fmt == "json":
+        app.out.emit(result)
+        return
+    rows = [{"sheet": name, **(counts if isinstance(counts, dict) else {"result": counts})}
+            for name, counts in (result.get("sheets") or {}).items()]
+    app.out.emit(rows or result, title=f"{action} · {Path(workbook).name}")
+
+
+@cli.group()
+def workbook():
+    """The Excel workbook (built from sources in vba/ and the layout definition)."""
+
+
+@workbook.command("build")
+@click.option("--out", "out_path", metavar="PATH", help="Where to write (default: workbook/cims.xlsm).")
+@pass_app
+def workbook_build(app: App, out_path):
+    """Build the .xlsm deterministically: sheets, tables, ribbon, VBA."""
+    from .excel.build import DEFAULT_OUT, build_workbook
+
+    path = build_workbook(Path(out_path) if out_path else DEFAULT_OUT)
+    app.out.emit({"workbook": str(path), "bytes": Path(path).stat().st_size})
+
+
+@cli.command()
+@click.option("--out", "out_path", metavar="FILE.xlsx", help="Write a standalone report workbook.")
+@click.option("--from", "date_from", metavar="DATE")
+@click.option("--to", "date_to", metavar="DATE")
+@click.option("--owner", metavar="USER")
+@click.option("--region", metavar="REGION")
+@pass_app
+def report(app: App, out_path, date_from, date_to, owner, region):
+    """Sales, pipeline, service and segment reports (tables; --out for a workbook with charts)."""
+    from .reports.model import to_jsonable
+    from .reports.refresh import build_for_session, write_report_workbook
+
+    session = app.session()
+    if session.role in ("admin", "manager"):
+        from .services.segments import update_rfm_segments
+
+        update_rfm_segments(session)
+    kw = dict(date_from=date_from, date_to=date_to, owner=owner, region=region)
+    if out_path:
+        write_report_workbook(out_path, session, **kw)
+        if app.out.fmt != "json":
+            app.out.emit({"report": out_path})
+            return
+    reports = build_for_session(session, **kw)
+    data = to_jsonable(reports)
+    if app.out.fmt == "json":
+        click.echo(json.dumps(data, default=_plain, ensure_ascii=False, indent=2))
+        return
+    for sheet, rep in reports.items():
+        for table in rep.tables:
+            rows = data[sheet]["tables"][table.name]
+            if rows:
+                app.out.emit(rows, title=f"{sheet} · {table.title}")
+
+
+@cli.command()
+@click.option("--dir", "folder", default="demo", show_default=True, metavar="DIR",
+              help="Where the demo store and workbook go.")
+@click.option("--customers", type=int, default=300, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@pass_app
+def demo(app: App, folder, customers, seed):
+    """Build a demo store with realistic data plus a refreshed workbook (credentials in README)."""
+    from .demo import build_demo
+
+    bar, progress = _rich_progress(app)
+    with bar:
+        result = build_demo(Path(folder), customers=customers, seed=seed, progress=progress)
+    app.out.emit(result, title="Demo ready")
+
+
 # ----- edges -------------------------------------------------------------------------------
 
 def _configure_logging() -> None:

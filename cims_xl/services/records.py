@@ -19,7 +19,7 @@ from .session import Session
 
 # Entities whose records belong to a user (sales may edit only their own).
 OWNER_FIELD = {"customer": "owner", "opportunity": "owner", "interaction": "owner"}
-WRITE_ACTIONS = ("create", "update", "delete", "restore", "undo", "erase", "merge")
+WRITE_ACTIONS = ("create", "update", "delete", "restore", "undo", "erase", "merge", "rfm")
 
 
 def _ent_for_id(record_id: str) -> Entity:

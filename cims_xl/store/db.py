@@ -334,6 +334,13 @@ class Store:
                  "changed_at": from_db("datetime", d), "changed_by": e}
                 for a, b, c, d, e in self.conn.execute(sql, params)]
 
+    def replace_stage_history(self, opportunity_id: str, rows: list[tuple], by: str) -> None:
+        """Demo data only: set an opportunity's stage history to back-dated transitions."""
+        self.conn.execute("DELETE FROM stage_history WHERE opportunity_id = ?", (opportunity_id,))
+        self.conn.executemany(
+            "INSERT INTO stage_history(opportunity_id, from_stage, to_stage, changed_at, changed_by) "
+            "VALUES (?, ?, ?, ?, ?)", [(opportunity_id, a, b, to_db("datetime", at), by) for a, b, at in rows])
+
     # -- users --
 
     def insert_user(self, user: dict) -> None:
@@ -455,3 +462,4 @@ def backup_store(store: Store, dest: Path, key: bytes) -> None:
         store.conn.backup(target)
     finally:
         target.close()
+

@@ -1,0 +1,23 @@
+"""RFM segments written back to customers, so they can be searched and used in formulas."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .frames import load_frame
+from .records import update_many
+from .session import Session
+
+
+def update_rfm_segments(session: Session, *, as_of: dt.date | None = None) -> int:
+    """Recompute every customer's RFM segment from orders; store the ones that changed."""
+    from ..reports.compute import rfm_changes, rfm_segments
+
+    session.ensure("update", "customer", owner=None)
+    customers = load_frame(session, "customer", ["id", "version", "created_at", "rfm_segment"])
+    orders = load_frame(session, "order", ["id", "order_number", "customer_id", "order_date", "amount", "status"])
+    rfm = rfm_segments(orders, customers, as_of or dt.date.today())
+    changes = rfm_changes(rfm, customers)
+    if changes:
+        update_many(session, changes, validated=True, action="rfm")
+    return len(changes)
