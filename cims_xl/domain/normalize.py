@@ -184,6 +184,9 @@ _POSSIBILITY_REASONS = {
 }
 
 
+_CN_MOBILE = re.compile(r"1[3-9][0-9]{9}\Z")
+
+
 def normalize_phone(value: object, region: str = "CN") -> str | None:
     """The phone number in E.164 form ("+8613800138000"), or None for a blank cell.
 
@@ -211,6 +214,10 @@ def normalize_phone(value: object, region: str = "CN") -> str | None:
         text = _phone_text_from_number(value)
     else:
         raise ValueError(_problem("not a valid phone number", value))
+    if region == "CN" and _CN_MOBILE.match(text):
+        # The most common shape by far (an 11-digit mainland mobile, nothing else in the
+        # cell) is always a possible CN number; skip the full parse for it.
+        return "+86" + text
     ok, result = _normalize_phone_text(text, region)
     if ok:
         return result
