@@ -1,0 +1,175 @@
+"""The `cims` command line: the contract in PRODUCT.md, run in-process and as a real command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+
+from cims_xl.cli import cli, main
+
+from conftest import ADMIN_PASSWORD, REPO, realworld
+
+
+@pytest.fixture
+def run(store_path, monkeypatch, capsys):
+    monkeypatch.setenv("CIMS_STORE", str(store_path))
+    monkeypatch.setenv("CIMS_USER", "admin")
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
+
+    def invoke(*args: str):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+    return invoke
+
+
+def _commands(group: click.Group, prefix=()):
+    for name, cmd in group.commands.items():
+        yield prefix + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, prefix + (name,))
+
+
+def test_every_command_has_help_text():
+    missing = [" ".join(path) for path, cmd in _commands(cli) if not (cmd.help or "").strip()]
+    assert missing == []
+
+
+def test_the_commands_product_md_names_all_exist():
+    paths = {" ".join(p) for p, _ in _commands(cli)}
+    for name in ("init", "user add", "user list", "user role", "user passwd", "user disable", "user totp",
+                 "customer add", "customer show", "customer search", "customer edit", "customer delete",
+                 "customer merge", "contact add", "interaction add", "order add", "opportunity add", "ticket add",
+                 "import", "import undo", "report", "sync", "workbook build", "backup", "restore", "rekey",
+                 "audit show", "audit verify", "gdpr export", "gdpr erase", "demo"):
+        assert name in paths, name
+
+
+def test_json_output_is_valid_json_and_nothing_else(run):
+    code, out, err = run("--format", "json", "customer", "add", "--name", "钱七", "--mobile", "139 1234 5678",
+                         "--email", "qian@Example.COM", "--postal-code", "010020")
+    assert code == 0, err
+    created = json.loads(out)
+    assert created["mobile"] == "+8613912345678" and created["email"] == "qian@example.com"
+    assert created["postal_code"] == "010020"
+    code, out, _ = run("--format", "json", "customer", "search", "13912345678")
+    page = json.loads(out)
+    assert page["total"] == 1 and page["rows"][0]["name"] == "钱七"
+    code, out, _ = run("--format", "json", "customer", "list")
+    assert isinstance(json.loads(out), list)
+
+
+def test_a_user_error_is_one_line_on_stderr_with_a_nonzero_exit_and_no_traceback(run):
+    code, out, err = run("customer", "add", "--name", "Bad", "--email", "not-an-email")
+    assert code != 0 and out == ""
+    assert err.strip().splitlines() == ["Error: Email: not an email address: no @ ('not-an-email')"]
+    code, _out, err = run("customer", "show", "C-999999")
+    assert code == 3 and err.strip() == "Error: no customer C-999999"
+
+
+def test_a_wrong_password_is_refused_in_one_line(run, monkeypatch):
+    monkeypatch.setenv("CIMS_PASSWORD", "wrong-password-here")
+    code, out, err = run("customer", "list")
+    assert code == 7 and "Traceback" not in err
+    assert err.startswith("Error: wrong user name or password")
+
+
+def test_the_password_can_come_from_stdin(store_path, tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CIMS_STORE": str(store_path)}
+    import os
+    env["PATH"] = os.environ["PATH"]
+    out = subprocess.run([sys.executable, "-m", "cims_xl.cli", "--user", "admin", "--password-stdin",
+                          "--format", "json", "user", "list"], input=ADMIN_PASSWORD + "\n",
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert [u["username"] for u in json.loads(out.stdout)] == ["admin"]
+
+
+def test_csv_output_neutralises_formula_looking_text(run):
+    run("customer", "add", "--name", "=HYPERLINK(\"http://x\")", "--city", "@SUM(A1)")
+    code, out, _ = run("--format", "csv", "customer", "list")
+    line = out.splitlines()[1]
+    assert "'=HYPERLINK" in line
+
+
+def test_edit_with_a_stale_version_reports_a_conflict(run):
+    run("customer", "add", "--name", "Versioned")
+    assert run("customer", "edit", "C-000001", "--city", "A", "--expected-version", "1")[0] == 0
+    code, _out, err = run("customer", "edit", "C-000001", "--city", "B", "--expected-version", "1")
+    assert code == 6 and "was changed by admin" in err
+
+
+def test_audit_verify_passes_on_an_honest_store(run):
+    run("customer", "add", "--name", "Audited")
+    code, out, _ = run("--format", "json", "audit", "verify")
+    assert code == 0 and json.loads(out)["ok"] is True
+
+
+def test_import_prints_counts_that_add_up_and_undo_reverts_it(run):
+    path = realworld("chinese", "hutool_test_bean.csv")
+    code, out, err = run("--format", "json", "import", str(path))
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["created"] + result["updated"] + result["duplicates"] + result["rejected"] == result["rows"]
+    assert result["batch"]
+    code, out, err = run("--format", "json", "import", "undo", result["batch"])
+    assert code == 0, err
+    assert json.loads(out)["removed"] == result["created"]
+    assert json.loads(run("--format", "json", "customer", "list")[1]) == []
+
+
+def test_backup_then_restore_brings_back_the_old_state(run, tmp_path):
+    run("customer", "add", "--name", "Before backup")
+    code, out, _ = run("--format", "json", "backup", "--dir", str(tmp_path / "bk"))
+    backup_file = json.loads(out)["backup"]
+    run("customer", "add", "--name", "After backup")
+    code, out, err = run("--format", "json", "restore", backup_file, "--yes")
+    assert code == 0, err
+    names = [c["name"] for c in json.loads(run("--format", "json", "customer", "list")[1])]
+    assert names == ["Before backup"]
+
+
+def test_gdpr_export_writes_the_customer_and_erase_removes_the_name(run, tmp_path):
+    run("customer", "add", "--name", "孙八", "--email", "sun@example.com")
+    out_file = tmp_path / "person.json"
+    assert run("gdpr", "export", "C-000001", "--out", str(out_file))[0] == 0
+    doc = json.loads(out_file.read_text(encoding="utf-8"))
+    assert doc["customer"]["name"] == "孙八" and doc["history"]["C-000001"][0]["action"] == "create"
+    assert run("gdpr", "erase", "C-000001", "--yes")[0] == 0
+    shown = json.loads(run("--format", "json", "customer", "show", "C-000001")[1])
+    assert shown["name"] == "[erased]" and shown["email"] is None
+
+
+def test_the_installed_cims_command_runs():
+    out = subprocess.run(["cims", "--help"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "customer" in out.stdout
+
+
+def test_the_demo_builds_a_store_and_a_refreshed_workbook(tmp_path, capsys):
+    import openpyxl
+
+    code = main(["--format", "json", "demo", "--dir", str(tmp_path / "demo"), "--customers", "60"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["customer"] == 60 and result["order"] > 0 and result["ticket"] > 0
+    wb = openpyxl.load_workbook(result["workbook"])
+    ws = wb["Customers"]
+    ids = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
+    assert len([i for i in ids if i]) == 60 and ids[0] == "C-000001"
+    assert wb["Report - Sales"].tables  # reports were written
+    from cims_xl.demo import DEMO_USERS
+    from cims_xl.services import auth, records
+
+    for user, (role, password) in DEMO_USERS.items():
+        s = auth.sign_in(result["store"], user, password)
+        assert s.role == role
+        s.close()
+    s = auth.sign_in(result["store"], "mei", DEMO_USERS["mei"][1])
+    stages = {o["stage"] for o in records.list_records(s, "opportunity")}
+    assert stages == {"Lead", "Qualified", "Needs analysis", "Proposal", "Negotiation", "Won", "Lost"}
+    s.close()
