@@ -110,6 +110,11 @@ def open_sheet(path: str | Path, sheet: str | int | None = None) -> RawSheet:
 def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     import python_calamine as pc
 
+    if fmt == "xlsx":
+        streamed = _open_big_xlsx(path, sheet)
+        if streamed is not None:
+            return streamed
+
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several unrelated classes
@@ -131,15 +136,6 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         raise ImportRefused(f"{path.name} has no sheets")
     chosen = _choose_sheet(wb, path, names, worksheet_names, sheet)
 
-    if fmt == "xlsx":
-        from . import xlsx_stream
-        part = xlsx_stream.sheet_part(path, chosen)
-        if part is not None and part.file_size > STREAM_THRESHOLD:
-            wb.close()
-            reader = xlsx_stream.StreamingSheet(path, part.filename)
-            return RawSheet(path, fmt, chosen, names, merged=reader.merged, streamed=True,
-                            _rows_factory=reader.rows, _closer=reader.close)
-
     try:
         ws = wb.get_sheet_by_name(chosen)
     except Exception as exc:
@@ -157,6 +153,30 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
             yield r0 + i + 1, (pad + list(values)) if c0 else list(values)
 
     return RawSheet(path, fmt, chosen, names, merged=merged, _rows_factory=rows, _closer=wb.close)
+
+
+def _open_big_xlsx(path: Path, sheet: str | int | None) -> RawSheet | None:
+    """The streaming reader, when the chosen sheet is too big for calamine (which also
+    loads every shared string as soon as it opens the file); None otherwise."""
+    from . import xlsx_stream
+
+    parts = xlsx_stream.sheet_parts(path)
+    if not any(info is not None and info.file_size > STREAM_THRESHOLD for _n, info in parts):
+        return None
+    names = [n for n, _ in parts]
+    infos = dict(parts)
+    if sheet is not None and str(sheet) != "":
+        chosen = _choose_sheet(None, path, names, names, sheet)
+    else:
+        chosen = next((n for n, info in parts if info is not None and xlsx_stream.has_cells(path, info)), None)
+        if chosen is None:
+            raise ImportRefused(f"every sheet of {path.name} is empty")
+    info = infos.get(chosen)
+    if info is None or info.file_size <= STREAM_THRESHOLD:
+        return None
+    reader = xlsx_stream.StreamingSheet(path, info.filename)
+    return RawSheet(path, "xlsx", chosen, names, merged=reader.merged, streamed=True,
+                    _rows_factory=reader.rows, _closer=reader.close)
 
 
 def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],

@@ -58,27 +58,42 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def sheet_part(path: Path, sheet_name: str) -> zipfile.ZipInfo | None:
-    """The zip entry holding `sheet_name`'s XML, or None when it cannot be told."""
+def sheet_parts(path: Path) -> list[tuple[str, zipfile.ZipInfo | None]]:
+    """(sheet name, zip entry of its XML or None) for every sheet, in workbook order."""
     import xml.etree.ElementTree as ET
 
+    out: list[tuple[str, zipfile.ZipInfo | None]] = []
     try:
         with zipfile.ZipFile(path) as z:
             wb = ET.fromstring(z.read("xl/workbook.xml"))
             rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
             targets = {r.get("Id"): r.get("Target") for r in rels if _local(r.tag) == "Relationship"}
             for el in wb.iter():
-                if _local(el.tag) == "sheet" and el.get("name") == sheet_name:
-                    rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
-                    target = targets.get(rid)
-                    if not target:
-                        return None
-                    name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                        posixpath.join("xl", target))
-                    return z.getinfo(name)
+                if _local(el.tag) != "sheet":
+                    continue
+                rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+                target = targets.get(rid) or ""
+                name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                    posixpath.join("xl", target))
+                try:
+                    out.append((el.get("name") or "", z.getinfo(name) if target else None))
+                except KeyError:
+                    out.append((el.get("name") or "", None))
     except (KeyError, zipfile.BadZipFile, ET.ParseError):
-        return None
-    return None
+        return []
+    return out
+
+
+def sheet_part(path: Path, sheet_name: str) -> zipfile.ZipInfo | None:
+    """The zip entry holding `sheet_name`'s XML, or None when it cannot be told."""
+    return next((info for name, info in sheet_parts(path) if name == sheet_name), None)
+
+
+def has_cells(path: Path, info: zipfile.ZipInfo) -> bool:
+    """Does the sheet hold any value? (Looks at the start of its XML only.)"""
+    with zipfile.ZipFile(path) as z, z.open(info) as f:
+        head = f.read(BLOCK)
+    return re.search(rb"<(?:[\w.-]+:)?(?:v|t|is)\b", head) is not None
 
 
 class _SharedStrings:
