@@ -105,7 +105,7 @@ def test_postal_codes_keep_their_leading_zeros(admin):
 def test_blank_rows_and_extra_sheets_do_not_count_as_data(admin):
     result = import_file(admin, real("messy", "hutool_multisheet_blank_rows.xls"))
     assert result.sheet == "Sheet1"
-    assert result.rows == 4                     # the blank row in the middle is not data
+    assert result.rows == 4 and result.blank_rows == 1   # the blank row in the middle is not data
     assert result.created == 3 and result.rejected == 1
     assert result.outcomes[2].problems == {"姓名 (Name)": "required"}
 
@@ -159,3 +159,13 @@ def test_the_strict_ooxml_workbook_is_read_and_chinese_customers_link_by_their_i
     first = next(o for o in orders if o["order_number"] == "US-2018-1357144")
     assert first["order_date"] == dt.date(2018, 4, 27) and first["city"] == "杭州"
     assert customers_by_name(admin)["曾惠"]["tags"] == "src:曾惠-14485"
+
+
+def test_contacts_link_to_their_company_and_rows_without_one_are_rejected(admin):
+    result = import_file(admin, real("contacts", "odoo_o2m_customers_contacts.csv"), kind="contacts")
+    assert result.rows == 8 and result.created + result.rejected == 8
+    assert result.customers_created == 3                    # the three companies named
+    rejected = [o for o in result.outcomes if o.action == "rejected"]
+    assert all("no customer" in o.reason for o in rejected)  # the company rows themselves
+    roger = next(c for c in records.list_records(admin, "contact") if c["name"] == "Roger Martins")
+    assert records.get(admin, roger["customer_id"])["name"] == "Aurora Shelves"

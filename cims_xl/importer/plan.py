@@ -615,6 +615,7 @@ class CustomerLinker:
         self.new_count = 0
         self.linked: set[str] = set()
         self.made: set[str] = set()             # customers this import created
+        self._exists: dict[str, bool] = {}
 
     def _load(self) -> None:
         if self._by_ref is not None:
@@ -641,6 +642,12 @@ class CustomerLinker:
             raise ValidationFailed({"Customer": "no customer id or name in this row"})
         if ref and re.fullmatch(r"[Cc]-\d{1,9}", ref):
             rid = f"C-{int(ref[2:]):06d}"
+            exists = self._exists.get(rid)
+            if exists is None:
+                exists = self._exists[rid] = bool(self.store.fetch("customer", [rid]))
+            if not exists:
+                column = self.prep.source_of.get("customer_ref", "Customer")
+                raise ValidationFailed({column: f"no customer {rid}"})
             self.linked.add(rid)
             return rid, None
         key = ("ref:" + ref.casefold()) if ref else ("name:" + (name or "").casefold())

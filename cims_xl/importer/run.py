@@ -160,8 +160,10 @@ def _is_ambiguous(text: str) -> bool:
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           date_order: str | None) -> Scan:
     rows = src.rows()
+    seen_rows: list[tuple[int, list]] = []
     window: list[tuple[int, list]] = []
     for number, values in rows:
+        seen_rows.append((number, values))
         if any(not is_blank_cell(v) for v in values):
             window.append((number, values))
             if len(window) >= HEADER_WINDOW:
@@ -183,12 +185,13 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     used_extra: set[int] = set()
     filler = MergeFiller(src.merged, header_number - 1)
     count = 0
+    stats: dict = {}
 
     def rest() -> Iterator[tuple[int, list]]:
-        yield from window[i + 1:]
+        yield from (r for r in seen_rows if r[0] > header_number)
         yield from rows
 
-    for number, values in data_rows(rest(), header_number, filler):
+    for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
         for col, ev in evidence.items():
             if col < len(values):
@@ -221,7 +224,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             orders[target] = order
     if ambiguous:
         raise AmbiguousDates(ambiguous)
-    return Scan(table, mapping, count, 0, orders, src.merged)
+    return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged)
 
 
 def _sheet_words(src: RawSheet) -> str:
@@ -315,6 +318,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                           date_orders=scan.date_orders, region=(region or "CN").upper(),
                           decimal_comma=src.decimal_comma)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
+                              blank_rows=scan.blank_rows,
                               dry_run=dry_run, header_row=scan.table.header_row,
                               encoding=src.encoding, delimiter=src.delimiter,
                               mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,

@@ -164,8 +164,9 @@ class MergeFiller:
 
 
 def data_rows(rows: Iterator[tuple[int, list]], header_row: int, filler: MergeFiller | None,
-              ) -> Iterator[tuple[int, list]]:
-    """Rows below the header with merged ranges filled in; blank rows are dropped."""
+              stats: dict | None = None) -> Iterator[tuple[int, list]]:
+    """Rows below the header with merged ranges filled in; blank rows are dropped
+    (and counted in stats["blank"] when a dict is given)."""
     for number, values in rows:
         if number <= header_row:
             continue
@@ -175,6 +176,9 @@ def data_rows(rows: Iterator[tuple[int, list]], header_row: int, filler: MergeFi
             if not is_blank_cell(v):
                 yield number, values
                 break
+        else:
+            if stats is not None:
+                stats["blank"] = stats.get("blank", 0) + 1
 
 
 def with_extra_columns(table: Table, used: set[int]) -> Table:
