@@ -304,11 +304,7 @@ def rekey(session: Session) -> None:
         with session.unit_of_work() as uow:
             session.audit([AuditEvent(utcnow(), session.username, "rekey")])
             uow.commit()
-        # SQLCipher cannot rekey in WAL mode: switch to a rollback journal for the rewrite.
-        store.checkpoint()
-        store.conn.execute("PRAGMA journal_mode = DELETE")
-        store.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
-        store.conn.execute("PRAGMA journal_mode = WAL")
+        store.rekey(new_key)
         kf.reseal(new_key)
         kf.seal_mac(new_key)
         kf.save()

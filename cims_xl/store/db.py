@@ -194,6 +194,16 @@ class Store:
         """Changes whenever any connection commits a write (cheap cache invalidation)."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0] * 1_000_003 + self.conn.total_changes
 
+    def rekey(self, new_key: bytes) -> None:
+        """Re-encrypt the whole file with a new raw key."""
+        if len(new_key) != 32:
+            raise StoreError("the data key must be 32 bytes")
+        # SQLCipher cannot rekey in WAL mode: switch to a rollback journal for the rewrite.
+        self.checkpoint()
+        self.conn.execute("PRAGMA journal_mode = DELETE")
+        self.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 

@@ -1,0 +1,40 @@
+"""Dependencies point inward: the core never imports xlwings or click; only store/ writes SQL."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from conftest import REPO
+
+CORE = ["cims_xl.domain.models", "cims_xl.domain.normalize", "cims_xl.store.db", "cims_xl.security.keys",
+        "cims_xl.security.audit", "cims_xl.services.records", "cims_xl.services.search",
+        "cims_xl.services.backup", "cims_xl.services.gdpr", "cims_xl.importer.run", "cims_xl.reports.compute"]
+
+
+def test_the_core_imports_neither_xlwings_nor_click_nor_opens_anything():
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in CORE) +
+            "print(sorted(m for m in ('xlwings', 'click', 'tkinter') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_only_the_store_package_imports_sqlcipher3_or_writes_sql():
+    sql = re.compile(r"\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE TABLE)\b|["']\s*PRAGMA|\.conn\.execute")
+    offenders = []
+    for path in (REPO / "cims_xl").rglob("*.py"):
+        if "store" in path.relative_to(REPO / "cims_xl").parts[:1]:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "sqlcipher3" in text or sql.search(text):
+            offenders.append(str(path.relative_to(REPO)))
+    assert offenders == []
+
+
+def test_only_the_excel_package_imports_xlwings():
+    offenders = [str(p.relative_to(REPO)) for p in (REPO / "cims_xl").rglob("*.py")
+                 if re.search(r"^\s*(import xlwings|from xlwings)", p.read_text(encoding="utf-8"), re.M)
+                 and p.parent.name not in ("excel",) and p.name != "xlwings_writer.py"]
+    assert offenders == []
