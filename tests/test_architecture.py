@@ -22,7 +22,7 @@ def test_the_core_imports_neither_xlwings_nor_click_nor_opens_anything():
 
 
 def test_only_the_store_package_imports_sqlcipher3_or_writes_sql():
-    sql = re.compile(r"\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE TABLE)\b|["']\s*PRAGMA|\.conn\.execute")
+    sql = re.compile(r"""\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE TABLE)\b|["']\s*PRAGMA|\.conn\.execute""")
     offenders = []
     for path in (REPO / "cims_xl").rglob("*.py"):
         if "store" in path.relative_to(REPO / "cims_xl").parts[:1]:
