@@ -43,12 +43,12 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
     where, params = ["c.deleted_at IS NULL"], []
     text_any = []
     for e in crit.emails:
-        text_any.append("c.email = ? COLLATE NOCASE")
+        text_any.append("c.email = ?")
         params.append(e)
     for p in crit.phones:
         text_any.append("(c.phone = ? OR c.mobile = ?)")
         params += [p, p]
-    for d in crit.digits:
+    for d in ([] if crit.phones else crit.digits):  # a full number uses the index only
         text_any.append("(c.phone LIKE ? ESCAPE '\\' OR c.mobile LIKE ? ESCAPE '\\')")
         params += [_like(d), _like(d)]
     if text_any:
@@ -58,12 +58,19 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
         where.append("c.seq IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)")
         params.append(match)
     for t in crit.like_terms:
-        where.append("(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in _TEXT_COLS) + ")")
-        params += [_like(t)] * len(_TEXT_COLS)
+        # Terms too short for the trigram index (two-character Chinese names): a scan,
+        # with instr() rather than LIKE because it is several times faster.
+        # ASCII terms keep LIKE's case-insensitivity.
+        if t.isascii():
+            where.append("(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in _TEXT_COLS) + ")")
+            params += [_like(t)] * len(_TEXT_COLS)
+        else:
+            where.append("(" + " OR ".join(f"instr(c.{col}, ?) > 0" for col in _TEXT_COLS) + ")")
+            params += [t] * len(_TEXT_COLS)
     for col, value in crit.equals.items():
         if value is None:
             continue
-        where.append(f"c.{col} = ? COLLATE NOCASE")
+        where.append(f"c.{col} = ?")
         params.append(value)
     if crit.tag:
         where.append("(', ' || COALESCE(c.tags, '') || ', ') LIKE ? ESCAPE '\\'")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..domain.schema import ENTITIES, Entity
 
+_NOCASE_KINDS = ("name", "email", "enum", "user", "text")
 _SQL_TYPE = {"money": "INTEGER", "decimal": "INTEGER", "int": "INTEGER", "bool": "INTEGER"}
 
 
@@ -18,7 +19,10 @@ def _entity_table(ent: Entity) -> list[str]:
             "updated_at TEXT NOT NULL", "updated_by TEXT NOT NULL",
             "version INTEGER NOT NULL DEFAULT 1",
             "deleted_at TEXT", "deleted_by TEXT", "batch_id TEXT"]
-    cols += [f"{f.key} {_SQL_TYPE.get(f.kind, 'TEXT')}" for f in ent.fields]
+    # Searchable text compares case-insensitively (Shanghai = shanghai, Foo@x.com =
+    # foo@x.com); declaring it on the column lets equality filters use the index.
+    cols += [f"{f.key} {_SQL_TYPE.get(f.kind, 'TEXT')}"
+             + (" COLLATE NOCASE" if f.searchable and f.kind in _NOCASE_KINDS else "") for f in ent.fields]
     stmts = [f"CREATE TABLE {ent.table} ({', '.join(cols)})"]
     for f in ent.fields:
         if f.searchable:
@@ -70,9 +74,6 @@ def _initial() -> list[str]:
     for ent in ENTITIES.values():
         stmts += _entity_table(ent)
     stmts += _FTS
-    # Email and phone lookups ignore case (Foo@X.com finds foo@x.com) and stay indexed.
-    stmts += ["CREATE INDEX ix_customers_email_nocase ON customers(email COLLATE NOCASE)",
-              "CREATE INDEX ix_contacts_email_nocase ON contacts(email COLLATE NOCASE)"]
     return stmts
 
 
