@@ -187,6 +187,14 @@ def list_users(session: Session) -> list[dict]:
     return out
 
 
+def _self_or_admin(session: Session, username: str) -> str:
+    """Users manage their own sign-in settings; anyone else's needs an administrator."""
+    username = username.strip().lower()
+    if username != session.username:
+        session.ensure("admin", record_id=username)
+    return username
+
+
 def _user_or_404(session: Session, username: str) -> dict:
     user = session.store.fetch_user(username.strip().lower())
     if not user:
@@ -233,9 +241,7 @@ def disable_user(session: Session, username: str) -> None:
 
 def change_password(session: Session, username: str, new_password: str, *, kdf: dict | None = None) -> None:
     """Rewrap one slot. Users change their own; admins may reset anyone's."""
-    username = username.strip().lower()
-    if username != session.username:
-        session.ensure("admin", record_id=username)
+    username = _self_or_admin(session, username)
     user = _user_or_404(session, username)
     if user["disabled"]:
         raise ValidationFailed({"User": f"{username} is disabled"})
@@ -252,9 +258,7 @@ def change_password(session: Session, username: str, new_password: str, *, kdf: 
 
 def totp_enrol(session: Session, username: str) -> str:
     """Start enrolment: returns the otpauth:// URI; `totp_confirm` with a code activates it."""
-    username = username.strip().lower()
-    if username != session.username:
-        session.ensure("admin", record_id=username)
+    username = _self_or_admin(session, username)
     _user_or_404(session, username)
     secret = base64.b32encode(os.urandom(20)).decode()
     with session.unit_of_work() as uow:
@@ -265,9 +269,7 @@ def totp_enrol(session: Session, username: str) -> str:
 
 
 def totp_confirm(session: Session, username: str, code: str, *, now: float | None = None) -> None:
-    username = username.strip().lower()
-    if username != session.username:
-        session.ensure("admin", record_id=username)
+    username = _self_or_admin(session, username)
     secret = session.store.get_meta(f"totp_pending:{username}")
     if not secret:
         raise ValidationFailed({"Code": "no second-factor enrolment is in progress; start it first"})
@@ -284,9 +286,7 @@ def totp_confirm(session: Session, username: str, code: str, *, now: float | Non
 
 
 def totp_disable(session: Session, username: str) -> None:
-    username = username.strip().lower()
-    if username != session.username:
-        session.ensure("admin", record_id=username)
+    username = _self_or_admin(session, username)
     _user_or_404(session, username)
     with session.unit_of_work() as uow:
         session.store.update_user(username, {"totp_secret": None})
