@@ -172,10 +172,12 @@ def floor_side(path: Path, workdir: Path) -> dict:
     return {"seconds": total, "read_seconds": t_read, "rows": len(rows) - 1, "peak_rss_mb": _peak_rss_mb()}
 
 
-def import_side(path: Path, workdir: Path) -> dict:
+def import_side(path: Path, workdir: Path, stream: bool = False) -> dict:
     """The real import into a fresh encrypted store (validation, dedupe, audit, one transaction)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from cims_xl.importer import import_file
+    from cims_xl.importer import import_file, readers
+    if stream:   # compare memory at 100k and 1M rows on the same (streaming) reader
+        readers.STREAM_THRESHOLD = 0
     from cims_xl.services import auth
 
     store = workdir / "bench.cims"
@@ -199,9 +201,10 @@ def import_side(path: Path, workdir: Path) -> dict:
             "peak_rss_mb": _peak_rss_mb(), "rss_before_import_mb": base_rss}
 
 
-def _child(side: str, path: Path, workdir: Path) -> dict:
+def _child(side: str, path: Path, workdir: Path, stream: bool = False) -> dict:
     out = subprocess.run([sys.executable, __file__, "--side", side, "--file", str(path),
-                          "--workdir", str(workdir)], capture_output=True, text=True, check=False)
+                          "--workdir", str(workdir)] + (["--stream"] if stream else []),
+                         capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"{side} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -214,11 +217,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--side", choices=("floor", "import"), help=argparse.SUPPRESS)
     ap.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--skip-floor", action="store_true", help="only run the import")
+    ap.add_argument("--stream", action="store_true",
+                    help="read with the streaming reader whatever the size (to compare memory)")
     args = ap.parse_args(argv)
 
     if args.side:
-        fn = floor_side if args.side == "floor" else import_side
-        print(json.dumps(fn(args.file, args.workdir)))
+        if args.side == "floor":
+            print(json.dumps(floor_side(args.file, args.workdir)))
+        else:
+            print(json.dumps(import_side(args.file, args.workdir, args.stream)))
         return
 
     workdir = args.workdir or Path(tempfile.gettempdir()) / "cims-bench-import"
@@ -229,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
         generate_xlsx(path, args.rows)
         print(f"generated {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
     floor = None if args.skip_floor else _child("floor", path, workdir)
-    imp = _child("import", path, workdir)
+    imp = _child("import", path, workdir, args.stream)
     print(f"rows: {imp['rows']:,}  created {imp['created']:,}  duplicates {imp['duplicates']:,}  "
           f"rejected {imp['rejected']:,}  batch {imp['batch']}")
     if floor:

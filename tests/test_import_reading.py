@@ -237,3 +237,11 @@ def test_encoding_detection_tells_gbk_from_shift_jis_and_cp1252():
     assert readers.detect_encoding("Caf\u00e9 \u201cNoir\u201d;12,50".encode("cp1252"), complete=True) == "cp1252"
     assert readers.detect_encoding("plain".encode("utf-16-le"), complete=True) == "utf-16-le"
     assert xlsx_stream._is_date_format("yyyy-mm-dd") and not xlsx_stream._is_date_format("0.00")
+
+
+def test_the_key_index_keeps_the_first_row_for_a_key_across_merged_runs():
+    from cims_xl.importer.plan import KeyIndex
+    idx = KeyIndex()
+    for i in range(200_000):
+        idx.add(i % 150_000, i + 2)          # keys 0..49,999 come twice
+    assert idx.lookup([0, 49_999, 149_999, 150_000]) == {0: 2, 49_999: 50_001, 149_999: 150_001}

@@ -77,6 +77,8 @@ class KeyIndex:
     vectorised look-ups, instead of ~100 bytes per entry in a dict.
     """
 
+    RUN_CAP = 1 << 20
+
     def __init__(self) -> None:
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []
         self._keys: list[int] = []
@@ -98,7 +100,9 @@ class KeyIndex:
         vals = np.fromiter(self._vals, dtype=np.int64, count=len(self._vals))
         self._keys, self._vals = [], []
         self._runs.append(self._sorted(keys, vals))
-        while len(self._runs) >= 2 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
+        # Merging keeps look-ups few; the cap keeps a merge's temporary copies small.
+        while (len(self._runs) >= 2 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0])
+               and len(self._runs[-1][0]) + len(self._runs[-2][0]) <= self.RUN_CAP):
             (k1, v1), (k2, v2) = self._runs[-2], self._runs[-1]
             self._runs[-2:] = [self._sorted(np.concatenate([k1, k2]), np.concatenate([v1, v2]))]
 
