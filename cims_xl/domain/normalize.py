@@ -218,6 +218,8 @@ def normalize_phone(value: object, region: str = "CN") -> str | None:
         # The most common shape by far (an 11-digit mainland mobile, nothing else in the
         # cell) is always a possible CN number; skip the full parse for it.
         return "+86" + text
+    if text.startswith("+86") and _CN_MOBILE.match(text, 3):
+        return text  # already E.164 (re-imports, our own exports)
     ok, result = _normalize_phone_text(text, region)
     if ok:
         return result
