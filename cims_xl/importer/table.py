@@ -12,20 +12,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from ..domain.normalize import is_blank
 from .errors import ImportRefused
 
 HEADER_WINDOW = 30
 MAX_HEADER_TEXT = 200
 
 
-def is_blank_cell(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, float):
-        return value != value
-    return False
+# A cell is blank exactly when the shared normaliser says so.
+is_blank_cell = is_blank
 
 
 def column_letter(index: int) -> str:
