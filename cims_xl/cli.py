@@ -313,6 +313,12 @@ def user_totp(app: App, name, code, disable):
 
 # ----- records ------------------------------------------------------------------------
 
+def _confirm(yes: bool, question: str) -> None:
+    """Ask before a destructive step, unless --yes or nobody is at a terminal."""
+    if not yes and sys.stdin.isatty():
+        click.confirm(question, abort=True)
+
+
 def _field_options(ent: Entity):
     def decorate(fn):
         for f in reversed([f for f in ent.fields if f.editable and not f.internal]):
@@ -389,8 +395,7 @@ def _entity_group(ent: Entity) -> click.Group:
     def delete(app: App, record_id, yes):
         from .services import records
 
-        if not yes and sys.stdin.isatty():
-            click.confirm(f"Delete {record_id}?", abort=True)
+        _confirm(yes, f"Delete {record_id}?")
         records.delete(app.session(), record_id)
         app.out.emit({"id": record_id.upper(), "deleted": True})
 
@@ -498,8 +503,7 @@ def restore(app: App, backup_file, yes):
     from .services import backup as svc
 
     session = app.session()
-    if not yes and sys.stdin.isatty():
-        click.confirm(f"Replace {app.store_path.name} with {Path(backup_file).name}?", abort=True)
+    _confirm(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?")
     manifest = svc.restore(session, backup_file, app.password())
     app._session = None
     app.out.emit({"restored": str(backup_file), "created_at": manifest.get("created_at"),
@@ -576,8 +580,7 @@ def gdpr_erase(app: App, customer_id, yes):
     """Erase one customer's personal data everywhere, including the audit trail's values."""
     from .services import gdpr as svc
 
-    if not yes and sys.stdin.isatty():
-        click.confirm(f"Erase all personal data of {customer_id}? This cannot be undone", abort=True)
+    _confirm(yes, f"Erase all personal data of {customer_id}? This cannot be undone")
     app.out.emit(svc.erase_customer(app.session(), customer_id))
 
 
