@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,27 @@ SORTABLE = {"name": "c.name", "company": "c.company", "city": "c.city", "created
 
 def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+_DIGITS = re.compile(r"^[\d+()\-]+$")
+
+
+def _trigrams(term: str) -> str:
+    """An FTS5 query for the rows holding every 3-character piece of `term`."""
+    grams = dict.fromkeys(term[i:i + 3] for i in range(len(term) - 2))
+    return "(" + " AND ".join('"' + g.replace('"', '""') + '"' for g in grams) + ")"
+
+
+def _any_column(term: str, params: list) -> str:
+    """SQL that is true when a text column of the customer contains `term`.
+
+    ASCII terms keep LIKE's case-insensitivity; others use instr(), several times faster.
+    """
+    if term.isascii():
+        params += [_like(term)] * len(_TEXT_COLS)
+        return "(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in _TEXT_COLS) + ")"
+    params += [term] * len(_TEXT_COLS)
+    return "(" + " OR ".join(f"instr(c.{col}, ?) > 0" for col in _TEXT_COLS) + ")"
 
 
 @dataclass
@@ -53,20 +75,18 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
         params += [_like(d), _like(d)]
     if text_any:
         where.append("(" + " OR ".join(text_any) + ")")
-    if crit.fts_terms:
-        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in crit.fts_terms)
+    indexed = [t for t in crit.fts_terms if not _DIGITS.match(t)]
+    if indexed:
+        # The index has no positions: it finds the rows holding every trigram of every
+        # term; the term itself is then checked on those rows.
         where.append("c.seq IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)")
-        params.append(match)
+        params.append(" AND ".join(_trigrams(t) for t in indexed))
+    for t in crit.fts_terms:
+        # Digits may be part of a phone number, which the index does not hold: a scan.
+        where.append(_any_column(t, params))
     for t in crit.like_terms:
-        # Terms too short for the trigram index (two-character Chinese names): a scan,
-        # with instr() rather than LIKE because it is several times faster.
-        # ASCII terms keep LIKE's case-insensitivity.
-        if t.isascii():
-            where.append("(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in _TEXT_COLS) + ")")
-            params += [_like(t)] * len(_TEXT_COLS)
-        else:
-            where.append("(" + " OR ".join(f"instr(c.{col}, ?) > 0" for col in _TEXT_COLS) + ")")
-            params += [t] * len(_TEXT_COLS)
+        # Terms too short for the trigram index (two-character Chinese names): a scan.
+        where.append(_any_column(t, params))
     for col, value in crit.equals.items():
         if value is None:
             continue
