@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 
 from ..domain.models import validate_record
 from ..domain.schema import ENTITIES, kind_of_id
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..security.audit import AuditEvent
+from ..security.audit import AuditEvent, entry_records
 from ..store import queries
 from ..store.db import utcnow
 from .session import Session
@@ -46,12 +45,13 @@ def _batch_changes(session: Session, batch_id: str) -> "OrderedDict[str, dict]":
     for seq, _at, _actor, action, entity, eid, _b, changes, _d, _p, _m in session.store.iter_audit(batch_id=batch_id):
         if entity not in ENTITIES or action not in ("create", "update"):
             continue
-        entry = touched.setdefault(eid, {"kind": entity, "created": False, "before": {}, "last_seq": seq})
-        entry["last_seq"] = seq
-        if action == "create":
-            entry["created"] = True
-        for f, (before, _after) in json.loads(changes or "{}").items():
-            entry["before"].setdefault(f, before)
+        for rid, fields in entry_records(eid, changes).items():
+            entry = touched.setdefault(rid, {"kind": entity, "created": False, "before": {}, "last_seq": seq})
+            entry["last_seq"] = seq
+            if action == "create":
+                entry["created"] = True
+            for f, (before, _after) in fields.items():
+                entry["before"].setdefault(f, before)
     return touched
 
 

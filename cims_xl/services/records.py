@@ -7,13 +7,12 @@ unit of work, an audit entry in the same transaction, `version` + 1.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any, Iterable
 
 from ..domain.models import validate_record
 from ..domain.schema import ENTITIES, Entity, entity, format_id, kind_of_id
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..security.audit import AuditEvent
+from ..security.audit import AuditEvent, record_changes
 from ..store.db import utcnow
 from .session import Session
 
@@ -106,8 +105,12 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
             return out
         _check_refs(session, ent, out)
         session.store.insert_records(ent, out)
-        session.audit(AuditEvent(now, actor, "create", kind, r["id"], batch_id, _changes(None, r, ent.keys))
-                      for r in out)
+        if len(out) == 1:
+            session.audit([AuditEvent(now, actor, "create", kind, out[0]["id"], batch_id,
+                                      _changes(None, out[0], ent.keys))])
+        else:   # one entry for the lot (see security.audit)
+            session.audit([AuditEvent(now, actor, "create", kind, None, batch_id,
+                                      records={r["id"]: _changes(None, r, ent.keys) for r in out})])
         if kind == "opportunity":
             for r in out:
                 session.store.add_stage_change(r["id"], None, r["stage"], now, actor)
@@ -139,6 +142,7 @@ def history(session: Session, record_id: str) -> list[dict]:
     session.ensure("read")
     ent = _ent_for_id(record_id)
     out, version = [], 0
+    record_id = str(record_id).strip().upper()
     for seq, at, actor, action, _e, eid, batch, changes, _d, _p, _m in session.store.iter_audit(entity_id=record_id):
         if _e != ent.kind:
             continue
@@ -146,7 +150,7 @@ def history(session: Session, record_id: str) -> list[dict]:
             version += 1
         out.append({"seq": seq, "at": dt.datetime.fromisoformat(at.replace("Z", "+00:00")), "actor": actor,
                     "action": action, "batch_id": batch, "version": version,
-                    "changes": json.loads(changes or "{}")})
+                    "changes": record_changes(eid, changes, record_id)})
     return out
 
 

@@ -148,9 +148,13 @@ class Session:
         """Append to the audit trail inside the current transaction."""
         store = self.store
         assert store.in_transaction, "audit entries are written in the same transaction as the change"
+        events = list(events)
         rows = audit_chain.build_rows(self._audit_key, store.last_audit(), events)
         if rows:
             store.insert_audit(rows)
+            refs = [(rid, row[0]) for ev, row in zip(events, rows) if ev.records for rid in ev.records]
+            if refs:
+                store.insert_audit_refs(refs)
             store.set_meta("audit_head", [rows[-1][0], rows[-1][-1]])
 
     @property

@@ -427,12 +427,21 @@ class Store:
         self.conn.executemany(f"INSERT INTO audit ({', '.join(self.AUDIT_COLS)}) "
                               f"VALUES ({', '.join('?' * len(self.AUDIT_COLS))})", entries)
 
+    def insert_audit_refs(self, pairs: list[tuple[str, int]]) -> None:
+        """(record id, audit seq) for the records of entries about several records."""
+        self.conn.executemany("INSERT INTO audit_refs (entity_id, seq) VALUES (?, ?)", pairs)
+
+    def iter_audit_refs(self) -> Iterator[tuple[str, int]]:
+        yield from self.conn.execute("SELECT entity_id, seq FROM audit_refs ORDER BY seq, entity_id")
+
     def iter_audit(self, *, entity_id: str | None = None, batch_id: str | None = None,
                    since_seq: int = 0, limit: int | None = None, newest_first: bool = False) -> Iterator[tuple]:
+        """Audit rows, oldest first; with `entity_id`, those about that record (alone or
+        among others)."""
         where, params = ["seq > ?"], [since_seq]
         if entity_id:
-            where.append("entity_id = ?")
-            params.append(entity_id)
+            where.append("(entity_id = ? OR seq IN (SELECT seq FROM audit_refs WHERE entity_id = ?))")
+            params += [entity_id, entity_id]
         if batch_id:
             where.append("batch_id = ?")
             params.append(batch_id)

@@ -1,0 +1,61 @@
+"""The free-text search index: exact substrings, phones by their digits, bulk-built
+rows, and stores made before the index changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from cims_xl.services import auth, records, search
+from cims_xl.store import db
+
+from conftest import ADMIN_PASSWORD, FAST_KDF
+
+
+def _names(session, text):
+    return sorted(r["name"] for r in search.search_customers(session, text, limit=1000).rows)
+
+
+def test_a_term_matches_only_where_its_characters_stand_together(admin):
+    records.create_many(admin, "customer", [{"name": "abc xbcd"}, {"name": "Abcd Trading"},
+                                            {"name": "王小明公司"}, {"name": "小明王"}])
+    assert _names(admin, "abcd") == ["Abcd Trading"]
+    assert _names(admin, "ABCD") == ["Abcd Trading"]
+    assert _names(admin, "王小明") == ["王小明公司"]
+
+
+def test_digits_find_part_of_a_phone_number_although_phones_are_not_in_the_index(admin):
+    records.create_many(admin, "customer", [{"name": "Has Mobile", "mobile": "13977778888"},
+                                            {"name": "Has Landline", "phone": "010-6512 3456"},
+                                            {"name": "No Phone"}])
+    assert _names(admin, "77778") == ["Has Mobile"]
+    assert _names(admin, "65123") == ["Has Landline"]
+
+
+@pytest.mark.parametrize("count", [3, db.BULK_ROWS + 1])
+def test_rows_written_together_are_searchable_at_once_and_after_edits(admin, count):
+    made = records.create_many(admin, "customer",
+                               [{"name": f"Batch Person {i:04d}", "company": "Zephyr Ltd"} for i in range(count)])
+    assert search.search_customers(admin, "zephyr").total == count
+    records.update(admin, made[-1]["id"], {"company": "Quokka GmbH"})
+    assert search.search_customers(admin, "zephyr").total == count - 1
+    assert _names(admin, "quokka") == [made[-1]["name"]]
+    records.create(admin, "customer", {"name": "Single Zephyr"})
+    assert search.search_customers(admin, "zephyr").total == count
+
+
+def test_a_store_made_before_the_index_changed_is_upgraded_and_finds_its_customers(tmp_path, monkeypatch):
+    path = tmp_path / "old.cims"
+    monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS[:1])
+    auth.init_store(path, "admin", ADMIN_PASSWORD, kdf=FAST_KDF)
+    with auth.sign_in(path, "admin", ADMIN_PASSWORD) as old:
+        for row in ({"name": "上海华信科技", "email": "hua@example.cn"},
+                    {"name": "Olivia Smith", "notes": "met at fair"}):
+            records.create(old, "customer", row)
+        assert [v for v, _n, _a in old.store.migrations()] == [1]
+    monkeypatch.undo()
+    with auth.sign_in(path, "admin", ADMIN_PASSWORD) as new:
+        assert [v for v, _n, _a in new.store.migrations()] == [1, 2]
+        assert _names(new, "华信科") == ["上海华信科技"]
+        assert _names(new, "at fair") == ["Olivia Smith"]
+        assert _names(new, "example.cn") == ["上海华信科技"]
+        assert new.store.integrity_check() == "ok"
