@@ -45,11 +45,16 @@ def test_each_record_of_a_shared_entry_has_its_own_history_and_values(admin, thr
 @pytest.mark.parametrize("field, value", [("name", "冒充"), ("city", "深圳")])
 def test_changing_one_records_value_inside_a_shared_entry_is_found(admin, three, field, value):
     seq = _bulk_seq(admin)
-    changes = json.loads(admin.store.query("SELECT changes FROM audit WHERE seq = ?", [seq])[0][0])
-    changes[three[2]][field] = [None, value]
+    changes, digests = admin.store.query("SELECT changes, digests FROM audit WHERE seq = ?", [seq])[0]
+    changes, digests = json.loads(changes), json.loads(digests)
+    if field in digests["personal"][three[2]]:
+        digests["personal"][three[2]][field] = value
+    else:
+        changes[three[2]][field] = value
     with admin.store.transaction():
-        admin.store.conn.execute("UPDATE audit SET changes = ? WHERE seq = ?",
-                                 (json.dumps(changes, ensure_ascii=False), seq))
+        admin.store.conn.execute("UPDATE audit SET changes = ?, digests = ? WHERE seq = ?",
+                                 (json.dumps(changes, ensure_ascii=False),
+                                  json.dumps(digests, ensure_ascii=False), seq))
     result = audit_log.verify(admin)
     assert not result.ok and result.bad_seq == seq and "edited" in result.problem
 
@@ -65,7 +70,7 @@ def test_removing_a_record_from_a_shared_entrys_index_is_found(admin, three):
 
 def test_erasing_one_person_of_a_shared_entry_keeps_the_others_and_the_chain(admin, three):
     gdpr.erase_customer(admin, three[1])
-    stored = " ".join(r[0] for r in admin.store.query("SELECT changes FROM audit"))
+    stored = " ".join(f"{c} {d}" for c, d in admin.store.query("SELECT changes, digests FROM audit"))
     assert "孙二" not in stored and "sun2@example.cn" not in stored and "8613800000002" not in stored
     assert "钱一" in stored and "zhou3@example.cn" in stored
     assert audit_log.verify(admin).ok

@@ -10,11 +10,13 @@ a keyed digest stored beside them. Erasing a person replaces the value by a mark
 and keeps the digest, so the chain still verifies after erasure while the value is
 gone. (The digest is keyed: without the data key it reveals nothing.)
 
-An entry is about one record (`entity_id` set, `changes` = {field: [before, after]})
-or, for records written together (an import chunk, a Save of many rows), about all of
-them: `entity_id` "*N" (N records), `changes` = {record id: {field: [before, after]}} and one
-keyed digest per record over its personal values. One entry per write instead of one
-per record keeps bulk writes cheap; every record's values are still in the trail.
+An entry is about one record (`entity_id` set, `changes` = {field: [before, after]}),
+or about the records one write created together (an import chunk, a Save of many
+rows): `entity_id` "*N" (N records), `changes` = {record id: {field: value}} with the
+values that are not personal, MACed as stored, and `digests` = {"personal": {record
+id: {field: value}}, "digest": {record id: keyed digest of those values}}. Erasure
+rewrites only the personal part. One entry per write instead of one per record keeps
+bulk writes cheap; every record's values are still in the trail.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def jsonable(value: Any) -> Any:
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+_PLAIN_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def canonical(obj: Any) -> bytes:
@@ -68,30 +71,36 @@ class AuditEvent:
     entity_id: str | None = None
     batch_id: str | None = None
     changes: dict[str, list] = field(default_factory=dict)   # field -> [before, after]
-    # Several records in one entry: record id -> {field: [before, after]}.
-    records: dict[str, dict[str, list]] | None = None
+    # Records created together: record id -> {field: value} (entity_id is then None).
+    records: dict[str, dict[str, Any]] | None = None
 
 
 BULK_MARK = "*"
+BULK_MAX = 1000          # records per entry: a record's history parses one entry
 
 
 def is_bulk(entity_id: str | None) -> bool:
-    """A stored entry about several records (see the module docstring)."""
+    """A stored entry about several created records (see the module docstring)."""
     return bool(entity_id) and entity_id.startswith(BULK_MARK)
 
 
-def record_changes(entity_id: str | None, changes_s: str | None, record_id: str) -> dict[str, list]:
-    """{field: [before, after]} of one record in a stored entry (single or bulk)."""
-    changes = json.loads(changes_s or "{}")
-    return changes.get(record_id, {}) if is_bulk(entity_id) else changes
-
-
-def entry_records(entity_id: str | None, changes_s: str | None) -> dict[str, dict]:
+def entry_records(entity_id: str | None, changes_s: str | None,
+                  digests_s: str | None) -> dict[str, dict[str, list]]:
     """record id -> {field: [before, after]} for every record a stored entry is about."""
     changes = json.loads(changes_s or "{}")
-    if is_bulk(entity_id):
-        return changes
-    return {entity_id: changes} if entity_id else {}
+    if not is_bulk(entity_id):
+        return {entity_id: changes} if entity_id else {}
+    personal = json.loads(digests_s or "{}").get("personal", {})
+    return {rid: {f: [None, v] for f, v in {**values, **personal.get(rid, {})}.items()}
+            for rid, values in changes.items()}
+
+
+def record_changes(entity_id: str | None, changes_s: str | None, digests_s: str | None,
+                   record_id: str) -> dict[str, list]:
+    """{field: [before, after]} of one record in a stored entry (single or bulk)."""
+    if not is_bulk(entity_id):
+        return json.loads(changes_s or "{}")
+    return entry_records(entity_id, changes_s, digests_s).get(record_id, {})
 
 
 def _personal(entity: str | None) -> frozenset[str]:
@@ -105,25 +114,35 @@ def _mac(key: bytes, seq: int, at: str, actor: str, action: str, entity, entity_
     return hmac.new(key, canonical(body), hashlib.sha256).hexdigest()
 
 
-def _jsonable_pairs(changes: dict[str, list]) -> dict[str, list]:
-    return {f: [jsonable(b), jsonable(a)] for f, (b, a) in changes.items()}
+def _bulk_mac(key: bytes, seq: int, at: str, actor: str, action: str, entity, entity_id, batch_id,
+              changes_s: str, digest_map: dict, prev_mac: str) -> str:
+    head = canonical([seq, at, actor, action, entity, entity_id, batch_id, prev_mac])
+    mac = hmac.new(key, head, hashlib.sha256)
+    mac.update(b"\x00" + changes_s.encode("utf-8") + b"\x00")
+    mac.update(canonical(digest_map))
+    return mac.hexdigest()
 
 
-def _record_digest(key: bytes, changes: dict[str, list], personal: frozenset[str]) -> str | None:
-    """One keyed digest over a record's personal values in a bulk entry."""
-    values = {f: v for f, v in changes.items() if f in personal}
-    return value_digest(key, values) if values else None
+_PLAIN = (str, int, float, bool)
 
 
-def _bulk_mac_values(records: dict[str, dict], digests: dict[str, str],
-                     personal: frozenset[str]) -> dict:
-    out = {}
-    for rid, changes in records.items():
-        vals = {f: v for f, v in changes.items() if f not in personal}
-        if rid in digests:
-            vals["#personal"] = digests[rid]
-        out[rid] = vals
-    return out
+def _bulk_parts(key: bytes, records: dict[str, dict[str, Any]], personal: frozenset[str]):
+    kept: dict[str, dict] = {}
+    private: dict[str, dict] = {}
+    digests: dict[str, str] = {}
+    for rid, values in records.items():
+        mine, theirs = {}, {}
+        for f, v in values.items():
+            if v is None:
+                continue
+            if type(v) not in _PLAIN:
+                v = jsonable(v)
+            (theirs if f in personal else mine)[f] = v
+        kept[rid] = mine
+        if theirs:
+            private[rid] = theirs
+            digests[rid] = value_digest(key, theirs)
+    return kept, private, digests
 
 
 def build_rows(key: bytes, head: tuple[int, str] | None, events: Iterable[AuditEvent]) -> list[tuple]:
@@ -135,21 +154,23 @@ def build_rows(key: bytes, head: tuple[int, str] | None, events: Iterable[AuditE
         personal = _personal(ev.entity)
         at = ev.at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         if ev.records is not None:
-            changes = {rid: _jsonable_pairs(ch) for rid, ch in ev.records.items()}
-            digests = {rid: d for rid, ch in changes.items()
-                       if (d := _record_digest(key, ch, personal)) is not None}
-            mac_values = _bulk_mac_values(changes, digests, personal)
-            entity_id = f"{BULK_MARK}{len(changes)}"
+            entity_id = f"{BULK_MARK}{len(ev.records)}"
+            kept, private, digest_map = _bulk_parts(key, ev.records, personal)
+            changes_s = _PLAIN_JSON.encode(kept)
+            digests_s = _PLAIN_JSON.encode({"personal": private, "digest": digest_map})
+            mac = _bulk_mac(key, seq, at, ev.actor, ev.action, ev.entity, entity_id, ev.batch_id,
+                            changes_s, digest_map, prev)
         else:
-            changes = _jsonable_pairs(ev.changes)
+            entity_id = ev.entity_id
+            changes = {f: [jsonable(b), jsonable(a)] for f, (b, a) in ev.changes.items()}
             digests = {f: [value_digest(key, v[0]), value_digest(key, v[1])]
                        for f, v in changes.items() if f in personal}
             mac_values = {f: (digests[f] if f in digests else v) for f, v in changes.items()}
-            entity_id = ev.entity_id
-        mac = _mac(key, seq, at, ev.actor, ev.action, ev.entity, entity_id, ev.batch_id, mac_values, prev)
+            mac = _mac(key, seq, at, ev.actor, ev.action, ev.entity, entity_id, ev.batch_id, mac_values, prev)
+            changes_s = canonical(changes).decode("utf-8")
+            digests_s = canonical(digests).decode("utf-8") if digests else None
         rows.append((seq, at, ev.actor, ev.action, ev.entity, entity_id, ev.batch_id,
-                     canonical(changes).decode("utf-8"), canonical(digests).decode("utf-8") if digests else None,
-                     prev, mac))
+                     changes_s, digests_s, prev, mac))
         prev = mac
     return rows
 
@@ -175,30 +196,35 @@ def verify_rows(key: bytes, rows: Iterable[tuple], head: tuple[int, str] | None)
                 return VerifyResult(False, count, f"entry #{expected_seq} is missing (deleted); "
                                                   f"the next entry is #{seq}", expected_seq)
             return VerifyResult(False, count, f"{label} is out of order", seq)
+        if is_bulk(entity_id):
+            problem = _check_bulk(key, entity, changes_s, digests_s)
+            if problem:
+                return VerifyResult(False, count, f"{label} was edited ({problem})", seq)
+            if prev_mac != prev:
+                return VerifyResult(False, count, f"{label} does not follow the entry before it "
+                                                  "(deleted or reordered entries)", seq)
+            want = _bulk_mac(key, seq, at, actor, action, entity, entity_id, batch_id, changes_s or "",
+                             json.loads(digests_s or "{}").get("digest", {}), prev)
+            if not hmac.compare_digest(want, mac):
+                return VerifyResult(False, count, f"{label} was edited", seq)
+            prev = mac
+            expected_seq += 1
+            continue
         try:
             changes = json.loads(changes_s or "{}")
             digests = json.loads(digests_s or "{}")
         except ValueError:
             return VerifyResult(False, count, f"{label} was edited (unreadable values)", seq)
-        if is_bulk(entity_id):
-            try:
-                bad = _check_bulk_digests(key, changes, digests, _personal(entity))
-                mac_values = _bulk_mac_values(changes, digests, _personal(entity))
-            except (AttributeError, TypeError, ValueError):
-                return VerifyResult(False, count, f"{label} was edited (unreadable values)", seq)
-            if bad:
-                return VerifyResult(False, count, f"{label} was edited (record {bad})", seq)
-        else:
-            mac_values = {}
-            for f, pair in changes.items():
-                if f in digests:
-                    d = digests[f]
-                    for i in (0, 1):
-                        if pair[i] != ERASED and value_digest(key, pair[i]) != d[i]:
-                            return VerifyResult(False, count, f"{label} was edited (field {f})", seq)
-                    mac_values[f] = d
-                else:
-                    mac_values[f] = pair
+        mac_values = {}
+        for f, pair in changes.items():
+            if f in digests:
+                d = digests[f]
+                for i in (0, 1):
+                    if pair[i] != ERASED and value_digest(key, pair[i]) != d[i]:
+                        return VerifyResult(False, count, f"{label} was edited (field {f})", seq)
+                mac_values[f] = d
+            else:
+                mac_values[f] = pair
         if prev_mac != prev:
             return VerifyResult(False, count, f"{label} does not follow the entry before it "
                                               "(deleted or reordered entries)", seq)
@@ -213,38 +239,43 @@ def verify_rows(key: bytes, rows: Iterable[tuple], head: tuple[int, str] | None)
     return VerifyResult(True, count)
 
 
-def _check_bulk_digests(key: bytes, records: dict, digests: dict, personal: frozenset[str]) -> str | None:
-    """The first record whose personal values no longer match their digest, or None.
+def _check_bulk(key: bytes, entity: str | None, changes_s: str | None, digests_s: str | None) -> str | None:
+    """What is wrong with a bulk entry's values, or None.
 
-    An erased record has every personal value replaced by the marker: nothing to check.
+    Each record's personal values must match their digest, unless the record was erased
+    (every personal value replaced by the marker).
     """
-    for rid, changes in records.items():
-        values = {f: v for f, v in changes.items() if f in personal}
-        if not values and rid not in digests:
-            continue
-        flat = [x for pair in values.values() for x in pair if x is not None]
-        if flat and all(x == ERASED for x in flat):
-            continue
-        if rid not in digests or value_digest(key, values) != digests[rid]:
-            return rid
+    try:
+        json.loads(changes_s or "{}")
+        doc = json.loads(digests_s or "{}")
+        private, digests = doc.get("personal", {}), doc.get("digest", {})
+        for rid in set(private) | set(digests):
+            values = private.get(rid, {})
+            if values and all(v == ERASED for v in values.values()):
+                continue
+            if value_digest(key, values) != digests.get(rid):
+                return f"record {rid}"
+    except (AttributeError, TypeError, ValueError):
+        return "unreadable values"
     return None
 
 
-def erase_values(changes_s: str, digests_s: str | None, fields: Iterable[str],
-                 record_id: str | None = None) -> str:
-    """Replace the personal values of `fields` in one entry's changes with the marker
-    (in a bulk entry: those of `record_id` only)."""
+def erase_values(changes_s: str, digests_s: str | None, fields: Iterable[str]) -> str:
+    """Replace the personal values of `fields` in one entry's changes with the marker."""
     changes = json.loads(changes_s or "{}")
     digests = json.loads(digests_s or "{}")
-    if record_id is not None:
-        if record_id not in digests:
-            return changes_s
-        target = changes.get(record_id, {})
-        for f in fields:
-            if f in target:
-                target[f] = [ERASED if v is not None else None for v in target[f]]
-        return canonical(changes).decode("utf-8")
     for f in fields:
         if f in changes and f in digests:
             changes[f] = [ERASED if v is not None else None for v in changes[f]]
     return canonical(changes).decode("utf-8")
+
+
+def erase_bulk_record(digests_s: str, record_id: str) -> str | None:
+    """A bulk entry's `digests` with one record's personal values replaced by the marker
+    (None when the entry holds none of them)."""
+    doc = json.loads(digests_s or "{}")
+    values = doc.get("personal", {}).get(record_id)
+    if not values:
+        return None
+    doc["personal"][record_id] = {f: ERASED for f in values}
+    return _PLAIN_JSON.encode(doc)

@@ -15,13 +15,13 @@ def show(session: Session, *, limit: int = 50, entity_id: str | None = None,
     session.ensure("admin")
     wanted = entity_id.strip().upper() if entity_id else None
     out = []
-    for seq, at, actor, action, entity, eid, batch, changes, _d, _p, _m in session.store.iter_audit(
+    for seq, at, actor, action, entity, eid, batch, changes, digests, _p, _m in session.store.iter_audit(
             entity_id=wanted, batch_id=batch_id, limit=limit, newest_first=True):
         entry = {"seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
                  "id": eid, "batch": batch}
         if wanted and chain.is_bulk(eid):
             entry["id"] = wanted
-            entry["changes"] = chain.record_changes(eid, changes, wanted)
+            entry["changes"] = chain.record_changes(eid, changes, digests, wanted)
         elif chain.is_bulk(eid):
             ids = list(json.loads(changes or "{}"))
             entry["id"] = f"{ids[0]} … {ids[-1]}" if ids else None

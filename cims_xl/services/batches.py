@@ -42,10 +42,11 @@ def list_batches(session: Session) -> list[dict]:
 def _batch_changes(session: Session, batch_id: str) -> "OrderedDict[str, dict]":
     """Per record touched by the batch: how it was touched and the values before it."""
     touched: OrderedDict[str, dict] = OrderedDict()
-    for seq, _at, _actor, action, entity, eid, _b, changes, _d, _p, _m in session.store.iter_audit(batch_id=batch_id):
+    for seq, _at, _actor, action, entity, eid, _b, changes, digests, _p, _m in session.store.iter_audit(
+            batch_id=batch_id):
         if entity not in ENTITIES or action not in ("create", "update"):
             continue
-        for rid, fields in entry_records(eid, changes).items():
+        for rid, fields in entry_records(eid, changes, digests).items():
             entry = touched.setdefault(rid, {"kind": entity, "created": False, "before": {}, "last_seq": seq})
             entry["last_seq"] = seq
             if action == "create":

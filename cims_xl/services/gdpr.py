@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..domain.schema import CUSTOMER, ENTITIES
 from ..errors import NotFound
-from ..security.audit import ERASED, AuditEvent, erase_values, is_bulk, jsonable
+from ..security.audit import ERASED, AuditEvent, erase_bulk_record, erase_values, is_bulk, jsonable
 from ..store.db import utcnow
 from . import records
 from .search import customer_360
@@ -85,9 +85,12 @@ def erase_customer(session: Session, customer_id: str) -> dict:
                                       {k: [ERASED, ERASED_NAME if k == "name" else None] for k in personal})])
             for seq, _at, _actor, _action, _e, eid, _b, changes, digests, _p, _m in list(
                     session.store.iter_audit(entity_id=rid)):
-                if digests:
-                    session.store.rewrite_audit_values(seq, erase_values(
-                        changes, digests, ent.personal_keys, record_id=rid if is_bulk(eid) else None))
+                if is_bulk(eid):
+                    erased = erase_bulk_record(digests, rid)
+                    if erased is not None:
+                        session.store.rewrite_audit_digests(seq, erased)
+                elif digests:
+                    session.store.rewrite_audit_values(seq, erase_values(changes, digests, ent.personal_keys))
         session.audit([AuditEvent(now, session.username, "gdpr.erase", "customer", cid, None,
                                   {"records": [None, len(touched)]})])
         uow.commit()

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from ..domain.models import validate_record
 from ..domain.schema import ENTITIES, Entity, entity, format_id, kind_of_id
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..security.audit import AuditEvent, record_changes
+from ..security.audit import BULK_MAX, AuditEvent, record_changes
 from ..store.db import utcnow
 from .session import Session
 
@@ -108,9 +108,11 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
         if len(out) == 1:
             session.audit([AuditEvent(now, actor, "create", kind, out[0]["id"], batch_id,
                                       _changes(None, out[0], ent.keys))])
-        else:   # one entry for the lot (see security.audit)
-            session.audit([AuditEvent(now, actor, "create", kind, None, batch_id,
-                                      records={r["id"]: _changes(None, r, ent.keys) for r in out})])
+        else:   # one entry per BULK_MAX records (see security.audit)
+            keys = ent.keys
+            session.audit(AuditEvent(now, actor, "create", kind, None, batch_id,
+                                     records={r["id"]: {k: r[k] for k in keys} for r in out[i:i + BULK_MAX]})
+                          for i in range(0, len(out), BULK_MAX))
         if kind == "opportunity":
             for r in out:
                 session.store.add_stage_change(r["id"], None, r["stage"], now, actor)
@@ -143,14 +145,15 @@ def history(session: Session, record_id: str) -> list[dict]:
     ent = _ent_for_id(record_id)
     out, version = [], 0
     record_id = str(record_id).strip().upper()
-    for seq, at, actor, action, _e, eid, batch, changes, _d, _p, _m in session.store.iter_audit(entity_id=record_id):
+    for seq, at, actor, action, _e, eid, batch, changes, digests, _p, _m in session.store.iter_audit(
+            entity_id=record_id):
         if _e != ent.kind:
             continue
         if action in WRITE_ACTIONS:
             version += 1
         out.append({"seq": seq, "at": dt.datetime.fromisoformat(at.replace("Z", "+00:00")), "actor": actor,
                     "action": action, "batch_id": batch, "version": version,
-                    "changes": record_changes(eid, changes, record_id)})
+                    "changes": record_changes(eid, changes, digests, record_id)})
     return out
 
 

@@ -458,6 +458,9 @@ class Store:
     def rewrite_audit_values(self, seq: int, changes: str) -> None:
         self.conn.execute("UPDATE audit SET changes = ? WHERE seq = ?", (changes, seq))
 
+    def rewrite_audit_digests(self, seq: int, digests: str) -> None:
+        self.conn.execute("UPDATE audit SET digests = ? WHERE seq = ?", (digests, seq))
+
     def rewrite_audit_macs(self, rows: list[tuple[str, str, int]]) -> None:
         self.conn.executemany("UPDATE audit SET prev_mac = ?, mac = ? WHERE seq = ?", rows)
 
