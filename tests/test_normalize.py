@@ -764,3 +764,28 @@ def test_serial_counting_matches_the_calendar_after_february_1900(day):
 
 def test_nan_is_blank_not_a_number():
     assert math.isnan(float("nan")) and parse_money(float("nan")) is None
+
+
+# ----- the fast path for plain email addresses ---------------------------------------------
+
+from cims_xl.domain import normalize as _nz  # noqa: E402
+
+
+_ATOM = st.text("abcXYZ019_%+-", min_size=1, max_size=12)
+_LABEL = st.text("abz09-", min_size=1, max_size=12)
+_EMAILISH = st.builds(lambda local, labels, tld: ".".join(local) + "@" + ".".join(labels + [tld]),
+                      st.lists(_ATOM, min_size=1, max_size=6), st.lists(_LABEL, min_size=1, max_size=3),
+                      st.text("abz09-", min_size=1, max_size=8))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_EMAILISH)
+def test_a_plain_email_taken_by_the_fast_path_is_what_the_full_check_returns(address):
+    if _nz._PLAIN_EMAIL.match(address) and len(address) <= 254:
+        assert _nz._normalize_email_full(address) == address
+
+
+@pytest.mark.parametrize("address", ["a..b@c.com", ".a@b.com", "a@B.com", "a@1.2.3.4", "a@-b.com",
+                                     "a@b", "x" * 65 + "@b.com", " a@b.com", "用户@例子.中国"])
+def test_addresses_the_fast_path_does_not_take_get_the_full_check(address):
+    assert not _nz._PLAIN_EMAIL.match(address) or len(address) > 254

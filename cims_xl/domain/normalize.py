@@ -320,6 +320,11 @@ def looks_like_phone(text: str) -> bool:
 
 _EMAIL_LOCAL = re.compile(r"^[^\s@\"(),:;<>\[\]\\]+$")
 _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+# local part without leading, trailing or double dots (at most 64 characters); domain of
+# lower-case LDH labels ending in one that starts with a letter.
+_PLAIN_EMAIL = re.compile(
+    r"(?=[^@]{1,64}@)[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
 
 
 def normalize_email(value: object) -> str | None:
@@ -332,6 +337,14 @@ def normalize_email(value: object) -> str | None:
     and deliberately lenient: one @, a local part of 1-64 characters, a domain with a
     dot and valid labels, no spaces.
     """
+    if isinstance(value, str) and _PLAIN_EMAIL.match(value) and len(value) <= 254:
+        # The common shape (ASCII, lower-case domain, nothing to tidy) is already in
+        # normal form; tests check the full path agrees.
+        return value
+    return _normalize_email_full(value)
+
+
+def _normalize_email_full(value: object) -> str | None:
     if is_blank(value):
         return None
     if not isinstance(value, str):
