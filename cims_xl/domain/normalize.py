@@ -416,9 +416,17 @@ def normalize_name(value: object) -> str | None:
     newlines count as whitespace; zero-width spaces and BOMs are dropped. Control
     characters other than whitespace are rejected.
     """
+    if type(value) is str:
+        # Cities, segments, companies repeat down a column: remember recent answers.
+        return _normalize_name_text(value)
     if is_blank(value):
         return None
-    text = _nfkc(_scalar_to_text(value))
+    return _normalize_name_text(_scalar_to_text(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalize_name_text(value: str) -> str | None:
+    text = _nfkc(value)
     if _CONTROL_CHARS.search(text):
         raise ValueError(_problem("contains a control character", value))
     text = " ".join(_INVISIBLE_CHARS.sub("", text).split())
@@ -432,6 +440,8 @@ def normalize_text(value: object) -> str | None:
     on each line and blank lines at both ends are dropped. Numbers read as Excel shows
     them (13.0 -> "13"), dates as ISO.
     """
+    if type(value) is str and "\n" not in value and "\r" not in value:
+        return value.strip() or None   # one line: only the edges to tidy
     if is_blank(value):
         return None
     text = _scalar_to_text(value)

@@ -62,6 +62,15 @@ def value_digest(key: bytes, value: Any) -> str:
     return hashlib.blake2b(data, digest_size=16, key=key).hexdigest()
 
 
+def record_digest(key: bytes, values: dict[str, Any]) -> str:
+    """Keyed BLAKE2b of one record's personal values in a bulk entry."""
+    if all(type(v) is str for v in values.values()):
+        # Length-prefixed, so no two different records read the same.
+        data = "".join(f"{len(k)}:{k}{len(v)}:{v}" for k, v in sorted(values.items())).encode("utf-8")
+        return hashlib.blake2b(b"r" + data, digest_size=16, key=key).hexdigest()
+    return value_digest(key, values)
+
+
 @dataclass
 class AuditEvent:
     at: dt.datetime
@@ -141,7 +150,7 @@ def _bulk_parts(key: bytes, records: dict[str, dict[str, Any]], personal: frozen
         kept[rid] = mine
         if theirs:
             private[rid] = theirs
-            digests[rid] = value_digest(key, theirs)
+            digests[rid] = record_digest(key, theirs)
     return kept, private, digests
 
 
@@ -253,7 +262,7 @@ def _check_bulk(key: bytes, entity: str | None, changes_s: str | None, digests_s
             values = private.get(rid, {})
             if values and all(v == ERASED for v in values.values()):
                 continue
-            if value_digest(key, values) != digests.get(rid):
+            if record_digest(key, values) != digests.get(rid):
                 return f"record {rid}"
     except (AttributeError, TypeError, ValueError):
         return "unreadable values"
