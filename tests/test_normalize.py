@@ -789,3 +789,30 @@ def test_a_plain_email_taken_by_the_fast_path_is_what_the_full_check_returns(add
                                      "a@b", "x" * 65 + "@b.com", " a@b.com", "用户@例子.中国"])
 def test_addresses_the_fast_path_does_not_take_get_the_full_check(address):
     assert not _nz._PLAIN_EMAIL.match(address) or len(address) > 254
+
+
+# ----- the fast path for mainland landlines ---------------------------------------------------
+
+_LANDLINE = st.builds(lambda area, sep, number: f"0{area}{sep}{number}",
+                      st.from_regex(r"[0-9]{2,3}", fullmatch=True), st.sampled_from(["", "-", " "]),
+                      st.from_regex(r"[0-9]{6,9}", fullmatch=True))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_LANDLINE)
+def test_a_landline_taken_by_the_fast_path_is_what_the_full_parse_returns(text):
+    fast = _nz._CN_LANDLINE.match(text)
+    ok, full = _nz._normalize_phone_text.__wrapped__(text, "CN")
+    try:
+        got = normalize_phone(text, "CN")
+    except ValueError:
+        got = None
+        assert not ok
+    if fast and got is not None:
+        assert ok and got == full
+
+
+@pytest.mark.parametrize("text, e164", [("010-12345678", "+861012345678"), ("021 6888 8888", "+862168888888"),
+                                        ("0755-26780000", "+8675526780000"), ("0571-8888888", "+865718888888")])
+def test_landlines_written_the_usual_ways_become_e164(text, e164):
+    assert normalize_phone(text, "CN") == e164

@@ -185,6 +185,17 @@ _POSSIBILITY_REASONS = {
 
 
 _CN_MOBILE = re.compile(r"1[3-9][0-9]{9}\Z")
+# A mainland landline as people type it: 0 + area code, an optional dash or space, number.
+_CN_LANDLINE = re.compile(r"0([1-9][0-9]{1,2})[- ]?([2-9][0-9]{6,7})\Z")
+
+
+def _cn_general():
+    meta = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    desc = meta.general_desc
+    return re.compile(desc.national_number_pattern), frozenset(desc.possible_length)
+
+
+_CN_GENERAL, _CN_LENGTHS = _cn_general()
 
 
 def normalize_phone(value: object, region: str = "CN") -> str | None:
@@ -220,6 +231,14 @@ def normalize_phone(value: object, region: str = "CN") -> str | None:
         return "+86" + text
     if text.startswith("+86") and _CN_MOBILE.match(text, 3):
         return text  # already E.164 (re-imports, our own exports)
+    if region == "CN":
+        landline = _CN_LANDLINE.match(text)
+        if landline:
+            # Accepted here only when the full check would accept it too (tested): a
+            # possible length that fits the numbering plan, not one digit repeated.
+            national = landline.group(1) + landline.group(2)
+            if len(national) in _CN_LENGTHS and _CN_GENERAL.fullmatch(national) and len(set(national)) > 1:
+                return "+86" + national
     ok, result = _normalize_phone_text(text, region)
     if ok:
         return result
