@@ -134,10 +134,11 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     if not names:
         wb.close()
         raise ImportRefused(f"{path.name} has no sheets")
-    chosen = _choose_sheet(wb, path, names, worksheet_names, sheet)
+    loaded: dict = {}
+    chosen = _choose_sheet(wb, path, names, worksheet_names, sheet, loaded)
 
     try:
-        ws = wb.get_sheet_by_name(chosen)
+        ws = loaded.get(chosen) or wb.get_sheet_by_name(chosen)   # read once, not twice
     except Exception as exc:
         wb.close()
         raise ImportRefused(f"sheet '{chosen}' of {path.name} could not be read: {exc}") from None
@@ -180,7 +181,8 @@ def _open_big_xlsx(path: Path, sheet: str | int | None) -> RawSheet | None:
 
 
 def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
-                  sheet: str | int | None) -> str:
+                  sheet: str | int | None, loaded: dict | None = None) -> str:
+    """The sheet's name; a sheet read to see whether it has data is left in `loaded`."""
     if sheet is not None and str(sheet) != "":
         if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
             n = int(sheet)
@@ -200,6 +202,8 @@ def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
         except Exception:
             continue
         if ws.height and any(str(v).strip() for row in ws.to_python(nrows=50) for v in row):
+            if loaded is not None:
+                loaded[name] = ws
             return name
     raise ImportRefused(f"every sheet of {path.name} is empty")
 
