@@ -75,7 +75,8 @@ def _unless_blank(fn):
     return wrapper
 
 
-# The text, name, email and phone normalisers return None for blank cells themselves.
+# Normalisers and parsers return None for blank cells themselves; the few validators
+# below that do not call one are marked @_unless_blank.
 @_guard
 def _text(value):
     out = nz.normalize_text(value)
@@ -108,19 +109,16 @@ def _order_for(info: ValidationInfo) -> str | None:
 
 
 @_guard
-@_unless_blank
 def _date(value, info):
     return nz.parse_date(value, _order_for(info))
 
 
 @_guard
-@_unless_blank
 def _datetime(value, info):
     return nz.parse_datetime(value, _order_for(info), _ctx(info).get("tz"))
 
 
 @_guard
-@_unless_blank
 def _money(value):
     amount = nz.parse_money(value)
     if amount is not None:
@@ -134,7 +132,6 @@ def _money(value):
 
 
 @_guard
-@_unless_blank
 def _int(value):
     out = nz.parse_int(value)
     if out is not None and abs(out) > 2**53:
@@ -143,7 +140,6 @@ def _int(value):
 
 
 @_guard
-@_unless_blank
 def _bool(value):
     return nz.parse_bool(value)
 
@@ -177,7 +173,6 @@ def _ref(value):
 
 
 @_guard
-@_unless_blank
 def _user(value):
     text = nz.normalize_name(value)
     return text.lower() if text else None
@@ -187,7 +182,6 @@ def _enum_validator(f: Field):
     canonical = {c.lower(): c for c in f.choices}
 
     @_guard
-    @_unless_blank
     def check(value):
         text = nz.normalize_name(value)
         if text is None:
@@ -283,7 +277,7 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
         key = by_header.get(k)
         if key is None:
             continue
-        if type(v) is float and math.isnan(v):
+        if isinstance(v, float) and math.isnan(v):   # numpy floats too
             v = None
         raw[key] = v
     try:
