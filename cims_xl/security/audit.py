@@ -100,8 +100,7 @@ def entry_records(entity_id: str | None, changes_s: str | None,
     if not is_bulk(entity_id):
         return {entity_id: changes} if entity_id else {}
     personal = json.loads(digests_s or "{}").get("personal", {})
-    return {rid: {f: [None, v] for f, v in {**values, **personal.get(rid, {})}.items()}
-            for rid, values in changes.items()}
+    return {rid: _created_pairs(values, personal.get(rid, {})) for rid, values in changes.items()}
 
 
 def record_changes(entity_id: str | None, changes_s: str | None, digests_s: str | None,
@@ -109,7 +108,16 @@ def record_changes(entity_id: str | None, changes_s: str | None, digests_s: str 
     """{field: [before, after]} of one record in a stored entry (single or bulk)."""
     if not is_bulk(entity_id):
         return json.loads(changes_s or "{}")
-    return entry_records(entity_id, changes_s, digests_s).get(record_id, {})
+    values = json.loads(changes_s or "{}").get(record_id)
+    if values is None:
+        return {}
+    personal = json.loads(digests_s or "{}").get("personal", {}).get(record_id, {})
+    return _created_pairs(values, personal)
+
+
+def _created_pairs(values: dict, personal: dict) -> dict[str, list]:
+    """A created record's values in the [before, after] form of single entries."""
+    return {f: [None, v] for f, v in {**values, **personal}.items()}
 
 
 def _personal(entity: str | None) -> frozenset[str]:
