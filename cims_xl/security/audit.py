@@ -80,7 +80,8 @@ class AuditEvent:
     entity_id: str | None = None
     batch_id: str | None = None
     changes: dict[str, list] = field(default_factory=dict)   # field -> [before, after]
-    # Records created together: record id -> {field: value} (entity_id is then None).
+    # Records created together: record id -> {field: value} (entity_id is then None);
+    # with an entity, only its fields are read (the dicts may hold the meta keys too).
     records: dict[str, dict[str, Any]] | None = None
 
 
@@ -141,20 +142,47 @@ def _bulk_mac(key: bytes, seq: int, at: str, actor: str, action: str, entity, en
 
 
 _PLAIN = (str, int, float, bool)
+_CONVERTED_KINDS = ("money", "decimal", "date", "datetime")
 
 
-def _bulk_parts(key: bytes, records: dict[str, dict[str, Any]], personal: frozenset[str]):
+def _bulk_layout(entity: str | None, records: dict[str, dict[str, Any]]):
+    """(not personal keys, personal keys, keys whose values need `jsonable`)."""
+    ent = ENTITIES.get(entity or "")
+    if ent is not None:
+        return _entity_layout(ent.kind)
+    keys = list(dict.fromkeys(k for values in records.values() for k in values))
+    return tuple(keys), (), tuple(keys)
+
+
+_LAYOUTS: dict[str, tuple] = {}
+
+
+def _entity_layout(kind: str) -> tuple:
+    if kind not in _LAYOUTS:
+        ent = ENTITIES[kind]
+        personal = set(ent.personal_keys)
+        _LAYOUTS[kind] = (tuple(k for k in ent.keys if k not in personal),
+                          tuple(k for k in ent.keys if k in personal),
+                          tuple(f.key for f in ent.fields if f.kind in _CONVERTED_KINDS))
+    return _LAYOUTS[kind]
+
+
+def _bulk_parts(key: bytes, records: dict[str, dict[str, Any]], entity: str | None):
+    """Split each record's values (only the entity's fields; None left out) into the
+    part MACed as stored and the personal part kept beside its keyed digest."""
+    plain_keys, personal_keys, convert = _bulk_layout(entity, records)
     kept: dict[str, dict] = {}
     private: dict[str, dict] = {}
     digests: dict[str, str] = {}
     for rid, values in records.items():
-        mine, theirs = {}, {}
-        for f, v in values.items():
-            if v is None:
-                continue
-            if type(v) not in _PLAIN:
-                v = jsonable(v)
-            (theirs if f in personal else mine)[f] = v
+        get = values.get
+        mine = {k: v for k in plain_keys if (v := get(k)) is not None}
+        theirs = {k: v for k in personal_keys if (v := get(k)) is not None}
+        for k in convert:
+            for part in (mine, theirs):
+                v = part.get(k)
+                if v is not None and type(v) not in _PLAIN:
+                    part[k] = jsonable(v)
         kept[rid] = mine
         if theirs:
             private[rid] = theirs
@@ -168,17 +196,17 @@ def build_rows(key: bytes, head: tuple[int, str] | None, events: Iterable[AuditE
     rows = []
     for ev in events:
         seq += 1
-        personal = _personal(ev.entity)
         at = ev.at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         if ev.records is not None:
             entity_id = f"{BULK_MARK}{len(ev.records)}"
-            kept, private, digest_map = _bulk_parts(key, ev.records, personal)
+            kept, private, digest_map = _bulk_parts(key, ev.records, ev.entity)
             changes_s = _PLAIN_JSON.encode(kept)
             digests_s = _PLAIN_JSON.encode({"personal": private, "digest": digest_map})
             mac = _bulk_mac(key, seq, at, ev.actor, ev.action, ev.entity, entity_id, ev.batch_id,
                             changes_s, digest_map, prev)
         else:
             entity_id = ev.entity_id
+            personal = _personal(ev.entity)
             changes = {f: [jsonable(b), jsonable(a)] for f, (b, a) in ev.changes.items()}
             digests = {f: [value_digest(key, v[0]), value_digest(key, v[1])]
                        for f, v in changes.items() if f in personal}

@@ -40,11 +40,14 @@ def _mask(session: Session, ent: Entity, rec: dict) -> dict:
     return {k: (None if k in ent.personal_keys else v) for k, v in rec.items()}
 
 
-def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict, now: dt.datetime) -> dict:
+def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict, now: dt.datetime,
+                 sla_targets: Any = None) -> dict:
     """Computed fields: ticket due times and clocks, opportunity probability and close date."""
     if ent.kind == "ticket":
         from ..domain import sla
-        return sla.apply_ticket_change(before, after, now, sla.load_targets(session.store.get_meta("sla_targets")))
+        if sla_targets is None:
+            sla_targets = sla.load_targets(session.store.get_meta("sla_targets"))
+        return sla.apply_ticket_change(before, after, now, sla_targets)
     if ent.kind == "opportunity":
         from ..domain import pipeline
         return pipeline.apply_opportunity_change(before, after, now)
@@ -78,6 +81,12 @@ def create(session: Session, kind: str, data: dict, *, batch_id: str | None = No
     return create_many(session, kind, [data], batch_id=batch_id, context=context)[0]
 
 
+# Rows are validated, written and audited a chunk at a time; the store writes one chunk
+# on its worker thread while the next is validated (see Store.write_behind). A multiple
+# of BULK_MAX, so chunks make whole audit entries.
+CREATE_CHUNK = 5 * BULK_MAX
+
+
 def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: str | None = None,
                 validated: bool = False, context: dict | None = None) -> list[dict]:
     """Validate and insert rows in one transaction; all or nothing."""
@@ -86,38 +95,56 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
     now = utcnow()
     actor = session.username
     owner_key = OWNER_FIELD.get(kind)
+    keys = ent.keys
     out: list[dict] = []
     with session.unit_of_work() as uow:
-        seq = session.store.next_seq(ent)
-        for data in rows:
-            values = dict(data) if validated else validate_record(ent, data, context=context)
-            if owner_key and not values.get(owner_key):
-                values[owner_key] = actor
-            session.ensure("create", kind, owner=_owner(ent, values))
-            values.update(_apply_rules(session, ent, None, values, now))
-            rec = {f.key: values.get(f.key) for f in ent.fields}
-            rec.update(id=format_id(ent, seq), created_at=now, created_by=actor, updated_at=now,
-                       updated_by=actor, version=1, deleted_at=None, deleted_by=None, batch_id=batch_id)
-            seq += 1
-            out.append(rec)
-        if not out:
-            uow.commit()
-            return out
-        _check_refs(session, ent, out)
-        session.store.insert_records(ent, out)
-        if len(out) == 1:
-            session.audit([AuditEvent(now, actor, "create", kind, out[0]["id"], batch_id,
-                                      _changes(None, out[0], ent.keys))])
-        else:   # one entry per BULK_MAX records (see security.audit)
-            keys = ent.keys
-            session.audit(AuditEvent(now, actor, "create", kind, None, batch_id,
-                                     records={r["id"]: {k: r[k] for k in keys} for r in out[i:i + BULK_MAX]})
-                          for i in range(0, len(out), BULK_MAX))
-        if kind == "opportunity":
-            for r in out:
-                session.store.add_stage_change(r["id"], None, r["stage"], now, actor)
+        store = session.store
+        seq = store.next_seq(ent)
+        sla_targets = None
+        if kind == "ticket":
+            from ..domain import sla
+            sla_targets = sla.load_targets(store.get_meta("sla_targets"))
+        with store.write_behind():
+            part: list[dict] = []
+            for data in rows:
+                values = dict(data) if validated else validate_record(ent, data, context=context)
+                if owner_key and not values.get(owner_key):
+                    values[owner_key] = actor
+                session.ensure("create", kind, owner=_owner(ent, values))
+                values.update(_apply_rules(session, ent, None, values, now, sla_targets))
+                rec = {k: values.get(k) for k in keys}
+                rec.update(id=format_id(ent, seq), created_at=now, created_by=actor, updated_at=now,
+                           updated_by=actor, version=1, deleted_at=None, deleted_by=None, batch_id=batch_id)
+                seq += 1
+                part.append(rec)
+                if len(part) == CREATE_CHUNK:
+                    _write_created(session, ent, part, now, batch_id)
+                    out += part
+                    part = []
+            if part:
+                _write_created(session, ent, part, now, batch_id)
+                out += part
         uow.commit()
     return out
+
+
+def _write_created(session: Session, ent: Entity, part: list[dict], now: dt.datetime,
+                   batch_id: str | None) -> None:
+    """Insert and audit a chunk of new records (inside create_many's transaction)."""
+    _check_refs(session, ent, part)
+    store = session.store
+    store.insert_records(ent, part)
+    actor = session.username
+    if len(part) == 1:
+        session.audit([AuditEvent(now, actor, "create", ent.kind, part[0]["id"], batch_id,
+                                  _changes(None, part[0], ent.keys))])
+    else:   # one entry per BULK_MAX records (see security.audit)
+        session.audit(AuditEvent(now, actor, "create", ent.kind, None, batch_id,
+                                 records={r["id"]: r for r in part[i:i + BULK_MAX]})
+                      for i in range(0, len(part), BULK_MAX))
+    if ent.kind == "opportunity":
+        for r in part:
+            store.add_stage_change(r["id"], None, r["stage"], now, actor)
 
 
 # ----- read --------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ import datetime as dt
 import json
 import os
 import threading
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -81,6 +83,92 @@ _CONVERTED = {kind: [(i, k) for i, c in enumerate(cols) if (k := _KINDS[kind][c]
                      ("money", "decimal", "date", "datetime", "bool")]
               for kind, cols in _COLUMNS.items()}
 BULK_ROWS = 500   # from this many rows on, an insert indexes its text for search in one go
+_INT64 = (-2 ** 63, 2 ** 63 - 1)
+
+
+def _insert_sql(ent: Entity) -> str:
+    cols = _COLUMNS[ent.kind]
+    return (f"INSERT INTO {ent.table} (seq, {', '.join(cols)}) "
+            f"VALUES (?, {', '.join('?' * len(cols))})")
+
+
+def _insert_json_sql(ent: Entity) -> str:
+    # One statement for a whole chunk of rows sent as one JSON array of arrays: SQLite
+    # unpacks it in C, and the Python side binds one parameter instead of 30 per row.
+    cols = _COLUMNS[ent.kind]
+    picks = ", ".join(f"value ->> {i}" for i in range(len(cols) + 1))
+    return f"INSERT INTO {ent.table} (seq, {', '.join(cols)}) SELECT {picks} FROM json_each(?)"
+
+
+_INSERT_SQL = {kind: _insert_sql(e) for kind, e in ENTITIES.items()}
+_INSERT_JSON_SQL = {kind: _insert_json_sql(e) for kind, e in ENTITIES.items()}
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"),
+                         allow_nan=False)
+
+
+# ----- writes behind the caller ------------------------------------------------------
+
+class _WriteBehind:
+    """Writes queued to one worker thread and run there in order, on the store's
+    connection, while the caller goes on preparing the next ones.
+
+    A chunk of rows goes in as one statement, during which SQLite runs without the
+    GIL: validation in Python and the encrypted, indexed writes then use two cores.
+    A failed write stops the ones queued after it; the error is raised to the caller
+    at its next use of the store (the transaction is then rolled back as usual).
+    """
+
+    MAX_QUEUED = 8   # writes waiting at most (a chunk makes about four): bounds memory
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="cims-store-write")
+        self._pending: deque[Future] = deque()
+        self._failed = False
+        self.audit_head: tuple[int, str] | None = None
+
+    def submit(self, fn, *args) -> None:
+        self._pending.append(self._pool.submit(self._guarded, fn, args))
+        while len(self._pending) > self.MAX_QUEUED:
+            self._pending.popleft().result()
+
+    def _guarded(self, fn, args) -> None:
+        if self._failed:
+            return
+        try:
+            fn(*args)
+        except BaseException:
+            self._failed = True
+            raise
+
+    def drain(self, *, raise_errors: bool = True) -> None:
+        first: BaseException | None = None
+        while self._pending:
+            try:
+                self._pending.popleft().result()
+            except BaseException as exc:   # noqa: BLE001 - re-raised below
+                first = first or exc
+        if first is not None and raise_errors:
+            raise first
+
+    def close(self) -> None:
+        self.drain(raise_errors=False)
+        self._pool.shutdown(wait=True)
+
+
+class _Drained:
+    """The connection as the caller's thread sees it while writes run behind: any use
+    waits for the queued writes first, so reads see them and the two threads never
+    use the connection at the same time."""
+
+    __slots__ = ("_conn", "_behind")
+
+    def __init__(self, conn, behind: _WriteBehind):
+        self._conn = conn
+        self._behind = behind
+
+    def __getattr__(self, name: str):
+        self._behind.drain()
+        return getattr(self._conn, name)
 
 
 # ----- the store ---------------------------------------------------------------------
@@ -91,6 +179,8 @@ class Store:
     def __init__(self, path: Path, conn: sqlcipher3.Connection):
         self.path = Path(path)
         self.conn = conn
+        self._raw = conn            # the connection itself, for the write-behind worker
+        self._behind: _WriteBehind | None = None
         self._depth = 0
         self._lock = threading.RLock()
 
@@ -128,13 +218,15 @@ class Store:
         return store
 
     def close(self) -> None:
+        if self._behind is not None:
+            self._end_write_behind(raise_errors=False)
         if self.conn is not None:
             try:
                 self.conn.execute("PRAGMA optimize")  # keeps query-planner statistics current
             except sqlcipher3.Error:
                 pass
             self.conn.close()
-            self.conn = None  # type: ignore[assignment]
+            self.conn = self._raw = None  # type: ignore[assignment]
 
     # -- transactions --
 
@@ -170,6 +262,7 @@ class Store:
         self._depth = 1
 
     def commit(self) -> None:
+        self.flush()   # a queued write that failed raises here, with the transaction still open
         self._depth = 0
         try:
             self.conn.execute("COMMIT")
@@ -178,11 +271,54 @@ class Store:
 
     def rollback(self) -> None:
         self._depth = 0
+        if self._behind is not None:
+            self._behind.drain(raise_errors=False)
         try:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
         finally:
             self._lock.release()
+
+    # -- writes behind --
+
+    @contextmanager
+    def write_behind(self) -> Iterator[None]:
+        """Inside an open transaction: record inserts and audit entries are queued to a
+        worker thread and written in order while the caller prepares the next ones.
+        Everything else waits for the queue first. Nested calls join the outer one."""
+        if self._behind is not None:
+            yield
+            return
+        if not self.in_transaction:
+            raise RuntimeError("write_behind needs an open transaction")
+        self._behind = _WriteBehind()
+        self.conn = _Drained(self._raw, self._behind)  # type: ignore[assignment]
+        ok = False
+        try:
+            yield
+            ok = True
+        finally:
+            self._end_write_behind(raise_errors=ok)
+
+    def _end_write_behind(self, *, raise_errors: bool) -> None:
+        behind, self._behind = self._behind, None
+        self.conn = self._raw
+        if behind is not None:
+            try:
+                behind.drain(raise_errors=raise_errors)
+            finally:
+                behind.close()
+
+    def flush(self) -> None:
+        """Wait for queued writes; raise the first that failed."""
+        if self._behind is not None:
+            self._behind.drain()
+
+    def _write(self, fn, *args) -> None:
+        if self._behind is not None:
+            self._behind.submit(fn, *args)
+        else:
+            fn(*args)
 
     # -- schema --
 
@@ -229,9 +365,8 @@ class Store:
         return json.loads(row[0]) if row else default
 
     def set_meta(self, key: str, value: Any) -> None:
-        self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
-                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                          (key, json.dumps(value)))
+        self._write(self._raw.execute, "INSERT INTO meta(key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
 
     # -- records --
 
@@ -245,8 +380,6 @@ class Store:
             return
         cols = _COLUMNS[ent.kind]
         converted = _CONVERTED[ent.kind]
-        sql = (f"INSERT INTO {ent.table} (seq, {', '.join(cols)}) "
-               f"VALUES (?, {', '.join('?' * len(cols))})")
         params = []
         times: dict = {}   # the meta times are shared by every row of a write: convert once
         for r in rows:
@@ -260,17 +393,27 @@ class Store:
                     values[i] = t if t is not None else times.setdefault(v, to_db(kind, v))
                 else:
                     values[i] = to_db(kind, v)
+                    if kind in ("money", "decimal") and not _INT64[0] <= values[i] <= _INT64[1]:
+                        raise StoreError(f"{v} is too large to store")
             values.insert(0, int(r["id"].rsplit("-", 1)[1]))
             params.append(values)
         first, last = params[0][0], params[-1][0]
-        if ent.kind == "customer" and len(params) >= BULK_ROWS and last - first + 1 == len(params):
-            # One statement indexes the new rows for search, instead of a trigger per row.
-            self.conn.execute("DROP TRIGGER customers_ai")
-            self.conn.executemany(sql, params)
-            self.conn.execute(FTS_INDEX_RANGE, (first, last))
-            self.conn.execute(FTS_INSERT_TRIGGER)
+        if len(params) < BULK_ROWS:
+            self._write(self._raw.executemany, _INSERT_SQL[ent.kind], params)
+            return
+        payload = _JSON.encode(params)
+        if ent.kind == "customer" and last - first + 1 == len(params):
+            self._write(self._insert_customers_bulk, payload, first, last)
         else:
-            self.conn.executemany(sql, params)
+            self._write(self._raw.execute, _INSERT_JSON_SQL[ent.kind], (payload,))
+
+    def _insert_customers_bulk(self, payload: str, first: int, last: int) -> None:
+        # One statement indexes the new rows for search, instead of a trigger per row.
+        conn = self._raw
+        conn.execute("DROP TRIGGER customers_ai")
+        conn.execute(_INSERT_JSON_SQL["customer"], (payload,))
+        conn.execute(FTS_INDEX_RANGE, (first, last))
+        conn.execute(FTS_INSERT_TRIGGER)
 
     def _row_to_dict(self, kind: str, row: tuple, cols: list[str]) -> dict:
         kinds = _KINDS[kind]
@@ -420,16 +563,30 @@ class Store:
                   "changes", "digests", "prev_mac", "mac")
 
     def last_audit(self) -> tuple[int, str] | None:
+        if self._behind is not None and self._behind.audit_head is not None:
+            return self._behind.audit_head   # the newest entry is still in the queue
         row = self.conn.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         return (row[0], row[1]) if row else None
 
     def insert_audit(self, entries: list[tuple]) -> None:
-        self.conn.executemany(f"INSERT INTO audit ({', '.join(self.AUDIT_COLS)}) "
-                              f"VALUES ({', '.join('?' * len(self.AUDIT_COLS))})", entries)
+        if not entries:
+            return
+        cols = ", ".join(self.AUDIT_COLS)
+        if self._behind is None:
+            self.conn.executemany(f"INSERT INTO audit ({cols}) "
+                                  f"VALUES ({', '.join('?' * len(self.AUDIT_COLS))})", entries)
+            return
+        self._behind.audit_head = (entries[-1][0], entries[-1][-1])
+        picks = ", ".join(f"value ->> {i}" for i in range(len(self.AUDIT_COLS)))
+        self._write(self._raw.execute, f"INSERT INTO audit ({cols}) SELECT {picks} FROM json_each(?)",
+                    (_JSON.encode(entries),))
 
     def insert_audit_refs(self, pairs: list[tuple[str, int]]) -> None:
         """(record id, audit seq) for the records of entries about several records."""
-        self.conn.executemany("INSERT INTO audit_refs (entity_id, seq) VALUES (?, ?)", pairs)
+        # One statement, not one per pair: a worker thread writing this (write_behind)
+        # would otherwise wait for the GIL once per row.
+        self._write(self._raw.execute, "INSERT INTO audit_refs (entity_id, seq) "
+                    "SELECT value ->> 0, value ->> 1 FROM json_each(?)", (_JSON.encode(pairs),))
 
     def iter_audit_refs(self) -> Iterator[tuple[str, int]]:
         yield from self.conn.execute("SELECT entity_id, seq FROM audit_refs ORDER BY seq, entity_id")

@@ -1,0 +1,117 @@
+"""Bulk writes run behind the caller on a worker thread (Store.write_behind): chunks are
+validated while the previous one is written. Whatever fails, and wherever, the store
+ends as it was or with everything; reads in between see what was queued before them."""
+
+from __future__ import annotations
+
+import pytest
+
+from cims_xl.domain.schema import CUSTOMER
+from cims_xl.errors import ValidationFailed
+from cims_xl.services import audit_log, auth, records, search
+from cims_xl.store.db import Store, utcnow
+
+from conftest import ADMIN_PASSWORD
+
+
+def _people(n: int, start: int = 0) -> list[dict]:
+    return [{"name": f"客户{i} Person", "email": f"p{i}@example.cn", "mobile": f"139{i:08d}",
+             "city": "杭州" if i % 2 else "Chengdu", "company": f"Firm {i % 7}"}
+            for i in range(start, start + n)]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    # Three chunks: two bulk statements (JSON path) and one small executemany.
+    monkeypatch.setattr(records, "CREATE_CHUNK", 600)
+
+
+def _file_bytes(path) -> tuple[bytes, int]:
+    """The store file and the size of its WAL, after a checkpoint (-shm is only an index)."""
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes(), wal.stat().st_size if wal.exists() else 0
+
+
+def test_many_rows_in_several_chunks_are_all_stored_searchable_and_audited(admin, small_chunks):
+    made = records.create_many(admin, "customer", _people(1500))
+    assert len(made) == 1500 and made[-1]["id"] == "C-001500"
+    assert admin.store.query("SELECT count(*) FROM customers")[0][0] == 1500
+    stored = records.get(admin, "C-001234")
+    assert stored["email"] == "p1233@example.cn" and stored["mobile"] == "+8613900001233"
+    # each chunk was indexed for search, including the last, small one
+    for i in (5, 700, 1450):
+        page = search.search_customers(admin, text=f"客户{i} ")
+        assert f"p{i}@example.cn" in [r["email"] for r in page.rows]
+    assert audit_log.verify(admin).ok
+    assert records.history(admin, "C-001450")[0]["changes"]["name"] == [None, "客户1449 Person"]
+    # the per-row search trigger is back for writes after the bulk one
+    records.create(admin, "customer", {"name": "晚到 Latecomer"})
+    assert search.search_customers(admin, text="Latecomer").total == 1
+
+
+def test_a_bad_row_in_the_last_chunk_leaves_the_store_as_it_was(admin, store_path, small_chunks):
+    records.create(admin, "customer", {"name": "Before"})
+    admin.store.checkpoint()
+    before = _file_bytes(store_path)
+    rows = _people(1500)
+    rows[1400]["email"] = "not-an-email"
+    with pytest.raises(ValidationFailed) as err:
+        records.create_many(admin, "customer", rows)
+    assert "Email" in err.value.problems
+    assert admin.store.query("SELECT count(*) FROM customers")[0][0] == 1
+    assert admin.store.query("SELECT count(*) FROM audit_refs")[0][0] == 0
+    admin.store.checkpoint()
+    assert _file_bytes(store_path) == before
+    assert audit_log.verify(admin).ok
+    # and the store takes the same rows once they are fixed
+    rows[1400]["email"] = "fixed@example.cn"
+    assert len(records.create_many(admin, "customer", rows)) == 1500
+    assert search.search_customers(admin, text="客户1499 ").total == 1
+    assert audit_log.verify(admin).ok
+
+
+def test_a_write_that_fails_in_the_worker_is_raised_and_rolls_everything_back(store_path, admin):
+    admin.close()
+    session = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    store: Store = session.store
+    now = utcnow()
+
+    def rows(first: int, n: int) -> list[dict]:
+        return [{**{f.key: None for f in CUSTOMER.fields}, "name": f"Row {i}", "id": f"C-{i:06d}",
+                 "created_at": now, "created_by": "admin", "updated_at": now, "updated_by": "admin",
+                 "version": 1} for i in range(first, first + n)]
+
+    with pytest.raises(Exception, match="UNIQUE|constraint"):
+        with store.transaction():
+            with store.write_behind():
+                store.insert_records(CUSTOMER, rows(1, 800))
+                store.insert_records(CUSTOMER, rows(500, 800))   # overlaps the first chunk
+                store.insert_records(CUSTOMER, rows(2000, 800))
+    assert store.query("SELECT count(*) FROM customers")[0][0] == 0
+    assert store.query("SELECT count(*) FROM customers_fts")[0][0] == 0
+    assert store.integrity_check() == "ok"
+    # the connection is usable and the search trigger intact
+    records.create(session, "customer", {"name": "After the failure"})
+    assert search.search_customers(session, text="failure").total == 1
+    assert audit_log.verify(session).ok
+    session.close()
+
+
+def test_a_read_while_writes_are_queued_sees_them(admin):
+    store = admin.store
+    now = utcnow()
+    rows = [{**{f.key: None for f in CUSTOMER.fields}, "name": f"Queued {i}", "id": f"C-{i:06d}",
+             "created_at": now, "created_by": "admin", "updated_at": now, "updated_by": "admin",
+             "version": 1} for i in range(1, 1001)]
+    with store.transaction():
+        with store.write_behind():
+            store.insert_records(CUSTOMER, rows)
+            assert store.next_seq(CUSTOMER) == 1001
+            assert store.fetch_record(CUSTOMER, "C-000999")["name"] == "Queued 999"
+    assert store.query("SELECT count(*) FROM customers")[0][0] == 1000
+
+
+def test_write_behind_outside_a_transaction_is_refused(admin):
+    with pytest.raises(RuntimeError, match="transaction"):
+        with admin.store.write_behind():
+            pass
