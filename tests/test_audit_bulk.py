@@ -100,3 +100,17 @@ def test_undoing_an_import_of_many_rows_removes_exactly_those_rows(admin, tmp_pa
 def search_total(session, text: str) -> int:
     from cims_xl.services import search
     return search.search_customers(session, text).total
+
+
+def test_the_digest_of_a_records_personal_values_keeps_the_format_stored_entries_were_made_with(admin, three):
+    # Entries already written must keep verifying: the digest is keyed BLAKE2b-128 of
+    # "r" + each personal field, in key order, as "<len>:<key><len>:<value>".
+    import hashlib
+
+    seq = _bulk_seq(admin)
+    digests = json.loads(admin.store.query("SELECT digests FROM audit WHERE seq = ?", [seq])[0][0])
+    values = digests["personal"][three[1]]
+    text = "".join(f"{len(k)}:{k}{len(v)}:{v}" for k, v in sorted(values.items()))
+    expected = hashlib.blake2b(b"r" + text.encode("utf-8"), digest_size=16, key=admin.audit_key).hexdigest()
+    assert digests["digest"][three[1]] == expected
+    assert set(values) == {"name", "email", "mobile"}

@@ -336,8 +336,11 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                     batch = batches.new_batch(session, ent.kind, path.name,
                                               summary={"file": path.name, "sheet": src.sheet})
                     result.batch = batch
-                    _run(src, scan, planner, result, report, progress, chunk_rows,
-                         writer=_Writer(session, ent, batch, planner))
+                    # Chunk k is written on the store's worker thread while chunk k+1
+                    # is read and planned here (reads in between wait for the writes).
+                    with session.store.write_behind():
+                        _run(src, scan, planner, result, report, progress, chunk_rows,
+                             writer=_Writer(session, ent, batch, planner))
                     batches.finish_batch(session, batch, _summary(result))
                     uow.commit()
         except BaseException:

@@ -64,11 +64,27 @@ def value_digest(key: bytes, value: Any) -> str:
 
 def record_digest(key: bytes, values: dict[str, Any]) -> str:
     """Keyed BLAKE2b of one record's personal values in a bulk entry."""
-    if all(type(v) is str for v in values.values()):
-        # Length-prefixed, so no two different records read the same.
-        data = "".join(f"{len(k)}:{k}{len(v)}:{v}" for k, v in sorted(values.items())).encode("utf-8")
-        return hashlib.blake2b(b"r" + data, digest_size=16, key=key).hexdigest()
-    return value_digest(key, values)
+    return _RecordDigest(key)(dict(sorted(values.items())))
+
+
+class _RecordDigest:
+    """record_digest for many records under one key: the keyed state is set up once,
+    and the values come with their keys already in sorted order."""
+
+    def __init__(self, key: bytes):
+        self.key = key
+        self.base = hashlib.blake2b(b"r", digest_size=16, key=key)
+
+    def __call__(self, values: dict[str, Any]) -> str:
+        parts = []
+        for k, v in values.items():
+            if type(v) is not str:
+                return value_digest(self.key, values)
+            # Length-prefixed, so no two different records read the same.
+            parts.append(f"{len(k)}:{k}{len(v)}:{v}")
+        h = self.base.copy()
+        h.update("".join(parts).encode("utf-8"))
+        return h.hexdigest()
 
 
 @dataclass
@@ -151,7 +167,7 @@ def _bulk_layout(entity: str | None, records: dict[str, dict[str, Any]]):
     if ent is not None:
         return _entity_layout(ent.kind)
     keys = list(dict.fromkeys(k for values in records.values() for k in values))
-    return tuple(keys), (), tuple(keys)
+    return tuple(keys), (), tuple(keys)   # nothing personal: no digests
 
 
 _LAYOUTS: dict[str, tuple] = {}
@@ -162,7 +178,7 @@ def _entity_layout(kind: str) -> tuple:
         ent = ENTITIES[kind]
         personal = set(ent.personal_keys)
         _LAYOUTS[kind] = (tuple(k for k in ent.keys if k not in personal),
-                          tuple(k for k in ent.keys if k in personal),
+                          tuple(sorted(personal)),
                           tuple(f.key for f in ent.fields if f.kind in _CONVERTED_KINDS))
     return _LAYOUTS[kind]
 
@@ -170,7 +186,8 @@ def _entity_layout(kind: str) -> tuple:
 def _bulk_parts(key: bytes, records: dict[str, dict[str, Any]], entity: str | None):
     """Split each record's values (only the entity's fields; None left out) into the
     part MACed as stored and the personal part kept beside its keyed digest."""
-    plain_keys, personal_keys, convert = _bulk_layout(entity, records)
+    plain_keys, personal_keys, convert = _bulk_layout(entity, records)   # personal_keys sorted
+    digest = _RecordDigest(key)
     kept: dict[str, dict] = {}
     private: dict[str, dict] = {}
     digests: dict[str, str] = {}
@@ -186,7 +203,7 @@ def _bulk_parts(key: bytes, records: dict[str, dict[str, Any]], entity: str | No
         kept[rid] = mine
         if theirs:
             private[rid] = theirs
-            digests[rid] = record_digest(key, theirs)
+            digests[rid] = digest(theirs)
     return kept, private, digests
 
 

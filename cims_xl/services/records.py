@@ -112,7 +112,9 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
                     values[owner_key] = actor
                 session.ensure("create", kind, owner=_owner(ent, values))
                 values.update(_apply_rules(session, ent, None, values, now, sla_targets))
-                rec = {k: values.get(k) for k in keys}
+                # validate_record gives exactly the entity's keys; rows passed as validated
+                # may carry others (or lack some)
+                rec = values if not validated else {k: values.get(k) for k in keys}
                 rec.update(id=format_id(ent, seq), created_at=now, created_by=actor, updated_at=now,
                            updated_by=actor, version=1, deleted_at=None, deleted_by=None, batch_id=batch_id)
                 seq += 1

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import os
+import sys
 import threading
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,7 +25,7 @@ import sqlcipher3
 
 from ..domain.schema import ENTITIES, META_KEYS, Entity
 from ..errors import StoreError
-from .schema import FTS_INDEX_RANGE, FTS_INSERT_TRIGGER, MIGRATIONS
+from .schema import FTS_INDEX_RANGE, FTS_INDEX_SEQS, FTS_INSERT_TRIGGER, MIGRATIONS
 
 MONEY_SCALE = 10_000
 _UTC = dt.timezone.utc
@@ -82,6 +84,9 @@ _COLUMNS = {kind: list(META_KEYS) + [f.key for f in e.fields] for kind, e in ENT
 _CONVERTED = {kind: [(i, k) for i, c in enumerate(cols) if (k := _KINDS[kind][c]) in
                      ("money", "decimal", "date", "datetime", "bool")]
               for kind, cols in _COLUMNS.items()}
+# Every column's value from a record dict in one C call (records made by the services
+# have every key; others fall back to .get).
+_PICKERS = {kind: operator.itemgetter(*cols) for kind, cols in _COLUMNS.items()}
 BULK_ROWS = 500   # from this many rows on, an insert indexes its text for search in one go
 _INT64 = (-2 ** 63, 2 ** 63 - 1)
 
@@ -114,22 +119,37 @@ class _WriteBehind:
 
     A chunk of rows goes in as one statement, during which SQLite runs without the
     GIL: validation in Python and the encrypted, indexed writes then use two cores.
-    A failed write stops the ones queued after it; the error is raised to the caller
-    at its next use of the store (the transaction is then rolled back as usual).
+    Writes that only the last one counts for (a meta value, putting the search
+    trigger back) are deferred to the next drain. A failed write stops the ones
+    queued after it; the error is raised to the caller at its next use of the store
+    (the transaction is then rolled back as usual).
     """
 
     MAX_QUEUED = 8   # writes waiting at most (a chunk makes about four): bounds memory
+    # The worker needs the GIL back after every statement; by default it would wait up
+    # to 5 ms for the busy caller to hand it over.
+    SWITCH_INTERVAL = 0.0005
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="cims-store-write")
         self._pending: deque[Future] = deque()
+        self._deferred: dict[Any, tuple] = {}
         self._failed = False
         self.audit_head: tuple[int, str] | None = None
+        self.fts_trigger_dropped = False   # read and set on the worker only
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._interval, self.SWITCH_INTERVAL))
 
     def submit(self, fn, *args) -> None:
         self._pending.append(self._pool.submit(self._guarded, fn, args))
         while len(self._pending) > self.MAX_QUEUED:
             self._pending.popleft().result()
+
+    def defer(self, key: Any, fn, *args) -> None:
+        """Run fn at the next drain, after what is queued; a later defer of the same key
+        replaces it."""
+        self._deferred.pop(key, None)
+        self._deferred[key] = (fn, args)
 
     def _guarded(self, fn, args) -> None:
         if self._failed:
@@ -141,6 +161,11 @@ class _WriteBehind:
             raise
 
     def drain(self, *, raise_errors: bool = True) -> None:
+        """Wait for every queued write (deferred ones too, unless discarding after an error)."""
+        deferred, self._deferred = self._deferred, {}
+        if raise_errors:
+            for fn, args in deferred.values():
+                self._pending.append(self._pool.submit(self._guarded, fn, args))
         first: BaseException | None = None
         while self._pending:
             try:
@@ -153,6 +178,7 @@ class _WriteBehind:
     def close(self) -> None:
         self.drain(raise_errors=False)
         self._pool.shutdown(wait=True)
+        sys.setswitchinterval(self._interval)
 
 
 class _Drained:
@@ -365,8 +391,12 @@ class Store:
         return json.loads(row[0]) if row else default
 
     def set_meta(self, key: str, value: Any) -> None:
-        self._write(self._raw.execute, "INSERT INTO meta(key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
+        args = ("INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
+        if self._behind is not None:
+            self._behind.defer(("meta", key), self._raw.execute, *args)   # only the last value counts
+        else:
+            self.conn.execute(*args)
 
     # -- records --
 
@@ -382,8 +412,12 @@ class Store:
         converted = _CONVERTED[ent.kind]
         params = []
         times: dict = {}   # the meta times are shared by every row of a write: convert once
+        pick = _PICKERS[ent.kind]
         for r in rows:
-            values = [r.get(c) for c in cols]
+            try:
+                values = list(pick(r))
+            except KeyError:
+                values = [r.get(c) for c in cols]
             for i, kind in converted:
                 v = values[i]
                 if v is None:
@@ -398,22 +432,48 @@ class Store:
             values.insert(0, int(r["id"].rsplit("-", 1)[1]))
             params.append(values)
         first, last = params[0][0], params[-1][0]
-        if len(params) < BULK_ROWS:
+        contiguous = last - first + 1 == len(params)
+        bulk = len(params) >= BULK_ROWS
+        if ent.kind == "customer" and self._behind is not None:
+            # Behind the caller, the per-row search trigger stays off until the queue
+            # drains: each chunk (small ones too) indexes its own rows in one statement.
+            data = _JSON.encode(params) if bulk else params
+            seqs = None if contiguous else _JSON.encode([row[0] for row in params])
+            behind = self._behind
+            behind.submit(self._insert_customers_behind, behind, data, first, last, seqs)
+            behind.defer("fts_trigger", self._restore_fts_trigger, behind)
+        elif not bulk:
             self._write(self._raw.executemany, _INSERT_SQL[ent.kind], params)
-            return
-        payload = _JSON.encode(params)
-        if ent.kind == "customer" and last - first + 1 == len(params):
-            self._write(self._insert_customers_bulk, payload, first, last)
+        elif ent.kind == "customer" and contiguous:
+            conn = self._raw
+            conn.execute("DROP TRIGGER customers_ai")
+            conn.execute(_INSERT_JSON_SQL["customer"], (_JSON.encode(params),))
+            conn.execute(FTS_INDEX_RANGE, (first, last))
+            conn.execute(FTS_INSERT_TRIGGER)
         else:
-            self._write(self._raw.execute, _INSERT_JSON_SQL[ent.kind], (payload,))
+            self._write(self._raw.execute, _INSERT_JSON_SQL[ent.kind], (_JSON.encode(params),))
 
-    def _insert_customers_bulk(self, payload: str, first: int, last: int) -> None:
-        # One statement indexes the new rows for search, instead of a trigger per row.
+    def _insert_customers_behind(self, behind: _WriteBehind, data: str | list, first: int, last: int,
+                                 seqs: str | None) -> None:
+        # On the worker thread. One statement indexes the new rows for search, instead
+        # of a trigger per row.
         conn = self._raw
-        conn.execute("DROP TRIGGER customers_ai")
-        conn.execute(_INSERT_JSON_SQL["customer"], (payload,))
-        conn.execute(FTS_INDEX_RANGE, (first, last))
-        conn.execute(FTS_INSERT_TRIGGER)
+        if not behind.fts_trigger_dropped:
+            conn.execute("DROP TRIGGER customers_ai")
+            behind.fts_trigger_dropped = True
+        if isinstance(data, str):
+            conn.execute(_INSERT_JSON_SQL["customer"], (data,))
+        else:
+            conn.executemany(_INSERT_SQL["customer"], data)
+        if seqs is None:
+            conn.execute(FTS_INDEX_RANGE, (first, last))
+        else:
+            conn.execute(FTS_INDEX_SEQS, (seqs,))
+
+    def _restore_fts_trigger(self, behind: _WriteBehind) -> None:
+        if behind.fts_trigger_dropped:
+            self._raw.execute(FTS_INSERT_TRIGGER)
+            behind.fts_trigger_dropped = False
 
     def _row_to_dict(self, kind: str, row: tuple, cols: list[str]) -> dict:
         kinds = _KINDS[kind]
