@@ -4,6 +4,8 @@ ends as it was or with everything; reads in between see what was queued before t
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from cims_xl.domain.schema import CUSTOMER
@@ -115,3 +117,40 @@ def test_write_behind_outside_a_transaction_is_refused(admin):
     with pytest.raises(RuntimeError, match="transaction"):
         with admin.store.write_behind():
             pass
+
+
+def test_values_written_in_one_statement_read_back_exactly_as_row_by_row(admin):
+    # The bulk insert sends a chunk as JSON; the small one binds each value. Both must
+    # store the same thing: exact amounts, dates, flags, and text that looks like numbers.
+    cust = records.create(admin, "customer", {"name": "Orders Ltd"})["id"]
+
+    def order(i: int) -> dict:
+        return {"customer_id": cust, "order_number": f"00{i:05d}", "order_date": "2024年3月5日",
+                "amount": f"¥{i},234.5{i % 10}", "quantity": i % 7 + 1, "currency": "CNY",
+                "product": ['He said "hi"\nthen left', "1e5", "😀 emoji", "  ", "=SUM(A1)"][i % 5]}
+
+    bulk = records.create_many(admin, "order", [order(i) for i in range(600)])
+    single = records.create_many(admin, "order", [order(i) for i in range(5)])
+    for a, b in zip(bulk[:5], single):
+        got_a, got_b = records.get(admin, a["id"]), records.get(admin, b["id"])
+        for key in ("order_number", "order_date", "amount", "quantity", "currency", "product"):
+            assert got_a[key] == got_b[key], key
+    assert records.get(admin, bulk[599]["id"])["amount"] == Decimal("599234.59")
+    assert records.get(admin, bulk[3]["id"])["order_number"] == "0000003"
+    total = admin.store.query("SELECT sum(amount), typeof(order_number), typeof(quantity) FROM orders "
+                              "WHERE seq <= 600")[0]
+    assert Decimal(total[0]) / 10_000 == sum(Decimal(f"{i}234.5{i % 10}") for i in range(600))
+    assert total[1:] == ("text", "integer")
+
+
+def test_rows_that_do_not_share_their_meta_values_still_go_in_together(admin):
+    store = admin.store
+    base = utcnow()
+    rows = [{**{f.key: None for f in CUSTOMER.fields}, "name": f"Mixed {i}", "id": f"C-{i:06d}",
+             "created_at": base, "created_by": "admin", "updated_at": base.replace(year=2020 + i % 3),
+             "updated_by": "admin", "version": 1 + i % 2} for i in range(1, 701)]
+    with store.transaction():
+        store.insert_records(CUSTOMER, rows)
+    back = store.fetch_record(CUSTOMER, "C-000005")
+    assert back["updated_at"].year == 2022 and back["version"] == 2
+    assert search.search_customers(admin, text="Mixed 699").total == 1

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
-import math
 from decimal import Decimal
 from typing import Annotated, Any, Optional
 
@@ -272,14 +271,8 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
     missing ones and required fields enforced.
     """
     by_header = _headers(ent.kind)
-    raw: dict[str, Any] = {}
-    for k, v in data.items():
-        key = by_header.get(k)
-        if key is None:
-            continue
-        if isinstance(v, float) and math.isnan(v):   # numpy floats too
-            v = None
-        raw[key] = v
+    raw: dict[str, Any] = {key: (None if isinstance(v, float) and v != v else v)   # NaN, numpy floats too
+                           for k, v in data.items() if (key := by_header.get(k)) is not None}
     try:
         model = MODELS[ent.kind].model_validate(raw, context=context)
     except ValidationError as exc:

@@ -10,6 +10,7 @@ key), so a million-row file is planned in the same memory as a small one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, ROUND_HALF_EVEN
@@ -235,15 +236,31 @@ class RowPreparer:
         self.has_notes = "notes" in self.kinds
         self.context = {"region": options.region, "date_orders": dict(options.date_orders)}
 
+    @functools.cached_property
+    def _mapped(self) -> list[tuple[int, str, bool]]:
+        """(column, field, whether text passes through _convert unchanged) per mapped column."""
+        out = []
+        for i, target in enumerate(self.targets):
+            if target is None:
+                continue
+            kind = self.kinds.get(target, "text")
+            changes_text = kind in ("money", "decimal") or (kind == "int" and self.options.decimal_comma)
+            out.append((i, target, not changes_text))
+        return out
+
     def raw(self, values: list) -> tuple[dict[str, Any], list[str]]:
         data: dict[str, Any] = {}
         extra: list[str] = []
         n = len(values)
-        for i, target in enumerate(self.targets):
-            if target is None:
-                continue
+        for i, target, text_as_is in self._mapped:
             v = values[i] if i < n else ""
-            if is_blank_cell(v):
+            if type(v) is str:   # most cells: skip the general blank check and conversion
+                if not v or v.isspace():
+                    continue
+                if text_as_is:
+                    data[target] = v
+                    continue
+            elif is_blank_cell(v):
                 continue
             data[target] = self._convert(target, v)
         if self.options.keep_unmapped and self.has_notes:

@@ -74,17 +74,24 @@ class _RecordDigest:
     def __init__(self, key: bytes):
         self.key = key
         self.base = hashlib.blake2b(b"r", digest_size=16, key=key)
+        self.prefix = _KeyPrefix()
 
     def __call__(self, values: dict[str, Any]) -> str:
-        parts = []
-        for k, v in values.items():
+        # Length-prefixed, so no two different records read the same.
+        for v in values.values():
             if type(v) is not str:
                 return value_digest(self.key, values)
-            # Length-prefixed, so no two different records read the same.
-            parts.append(f"{len(k)}:{k}{len(v)}:{v}")
+        prefix = self.prefix
+        text = "".join([f"{prefix[k]}{len(v)}:{v}" for k, v in values.items()])
         h = self.base.copy()
-        h.update("".join(parts).encode("utf-8"))
+        h.update(text.encode("utf-8"))
         return h.hexdigest()
+
+
+class _KeyPrefix(dict):
+    def __missing__(self, key: str) -> str:
+        self[key] = value = f"{len(key)}:{key}"
+        return value
 
 
 @dataclass

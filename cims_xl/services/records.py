@@ -96,6 +96,7 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
     actor = session.username
     owner_key = OWNER_FIELD.get(kind)
     keys = ent.keys
+    key_set = set(keys)
     out: list[dict] = []
     with session.unit_of_work() as uow:
         store = session.store
@@ -114,7 +115,7 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
                 values.update(_apply_rules(session, ent, None, values, now, sla_targets))
                 # validate_record gives exactly the entity's keys; rows passed as validated
                 # may carry others (or lack some)
-                rec = values if not validated else {k: values.get(k) for k in keys}
+                rec = values if not validated or values.keys() == key_set else {k: values.get(k) for k in keys}
                 rec.update(id=format_id(ent, seq), created_at=now, created_by=actor, updated_at=now,
                            updated_by=actor, version=1, deleted_at=None, deleted_by=None, batch_id=batch_id)
                 seq += 1

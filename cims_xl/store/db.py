@@ -97,16 +97,29 @@ def _insert_sql(ent: Entity) -> str:
             f"VALUES (?, {', '.join('?' * len(cols))})")
 
 
-def _insert_json_sql(ent: Entity) -> str:
+# The meta values every row of one write shares (who and when): bound once per chunk
+# instead of repeated in every row of the JSON.
+_SHARED_META = META_KEYS[1:]
+
+
+def _insert_json_shared_sql(ent: Entity) -> str:
     # One statement for a whole chunk of rows sent as one JSON array of arrays: SQLite
-    # unpacks it in C, and the Python side binds one parameter instead of 30 per row.
+    # unpacks it in C, and the Python side binds a few parameters instead of 30 per row.
     cols = _COLUMNS[ent.kind]
-    picks = ", ".join(f"value ->> {i}" for i in range(len(cols) + 1))
-    return f"INSERT INTO {ent.table} (seq, {', '.join(cols)}) SELECT {picks} FROM json_each(?)"
+    picks, j = [], 0
+    for c in ["seq"] + cols:
+        if c in _SHARED_META:
+            picks.append(f":{c}")
+        else:
+            picks.append(f"value ->> {j}")
+            j += 1
+    return f"INSERT INTO {ent.table} (seq, {', '.join(cols)}) SELECT {', '.join(picks)} FROM json_each(:rows)"
 
 
 _INSERT_SQL = {kind: _insert_sql(e) for kind, e in ENTITIES.items()}
-_INSERT_JSON_SQL = {kind: _insert_json_sql(e) for kind, e in ENTITIES.items()}
+_INSERT_JSON_SQL = {kind: _insert_json_shared_sql(e) for kind, e in ENTITIES.items()}
+_OWN_COLUMNS = {kind: [0] + [i + 1 for i, c in enumerate(cols) if c not in _SHARED_META]
+                for kind, cols in _COLUMNS.items()}   # per-row positions in an insert's params
 _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"),
                          allow_nan=False)
 
@@ -434,10 +447,14 @@ class Store:
         first, last = params[0][0], params[-1][0]
         contiguous = last - first + 1 == len(params)
         bulk = len(params) >= BULK_ROWS
+        if bulk:
+            bulk_args = self._bulk_args(ent, params)
+            if bulk_args is None:
+                bulk = False
         if ent.kind == "customer" and self._behind is not None:
             # Behind the caller, the per-row search trigger stays off until the queue
             # drains: each chunk (small ones too) indexes its own rows in one statement.
-            data = _JSON.encode(params) if bulk else params
+            data = bulk_args if bulk else params
             seqs = None if contiguous else _JSON.encode([row[0] for row in params])
             behind = self._behind
             behind.submit(self._insert_customers_behind, behind, data, first, last, seqs)
@@ -447,13 +464,27 @@ class Store:
         elif ent.kind == "customer" and contiguous:
             conn = self._raw
             conn.execute("DROP TRIGGER customers_ai")
-            conn.execute(_INSERT_JSON_SQL["customer"], (_JSON.encode(params),))
+            conn.execute(_INSERT_JSON_SQL["customer"], bulk_args)
             conn.execute(FTS_INDEX_RANGE, (first, last))
             conn.execute(FTS_INSERT_TRIGGER)
         else:
-            self._write(self._raw.execute, _INSERT_JSON_SQL[ent.kind], (_JSON.encode(params),))
+            self._write(self._raw.execute, _INSERT_JSON_SQL[ent.kind], bulk_args)
 
-    def _insert_customers_behind(self, behind: _WriteBehind, data: str | list, first: int, last: int,
+    @staticmethod
+    def _bulk_args(ent: Entity, params: list[list]) -> dict | None:
+        """Named parameters of the one-statement insert, or None when the rows do not all
+        share their meta values (then they go row by row)."""
+        cols = _COLUMNS[ent.kind]
+        shared = {c: params[0][i + 1] for i, c in enumerate(cols) if c in _SHARED_META}
+        at = [i + 1 for i, c in enumerate(cols) if c in _SHARED_META]
+        firsts = [params[0][i] for i in at]
+        for row in params:
+            if [row[i] for i in at] != firsts:
+                return None
+        own = operator.itemgetter(*_OWN_COLUMNS[ent.kind])
+        return {**shared, "rows": _JSON.encode([own(row) for row in params])}
+
+    def _insert_customers_behind(self, behind: _WriteBehind, data: dict | list, first: int, last: int,
                                  seqs: str | None) -> None:
         # On the worker thread. One statement indexes the new rows for search, instead
         # of a trigger per row.
@@ -461,8 +492,8 @@ class Store:
         if not behind.fts_trigger_dropped:
             conn.execute("DROP TRIGGER customers_ai")
             behind.fts_trigger_dropped = True
-        if isinstance(data, str):
-            conn.execute(_INSERT_JSON_SQL["customer"], (data,))
+        if isinstance(data, dict):
+            conn.execute(_INSERT_JSON_SQL["customer"], data)
         else:
             conn.executemany(_INSERT_SQL["customer"], data)
         if seqs is None:
@@ -631,15 +662,11 @@ class Store:
     def insert_audit(self, entries: list[tuple]) -> None:
         if not entries:
             return
-        cols = ", ".join(self.AUDIT_COLS)
-        if self._behind is None:
-            self.conn.executemany(f"INSERT INTO audit ({cols}) "
-                                  f"VALUES ({', '.join('?' * len(self.AUDIT_COLS))})", entries)
-            return
-        self._behind.audit_head = (entries[-1][0], entries[-1][-1])
-        picks = ", ".join(f"value ->> {i}" for i in range(len(self.AUDIT_COLS)))
-        self._write(self._raw.execute, f"INSERT INTO audit ({cols}) SELECT {picks} FROM json_each(?)",
-                    (_JSON.encode(entries),))
+        if self._behind is not None:
+            self._behind.audit_head = (entries[-1][0], entries[-1][-1])
+        # A few rows per write, each large: executemany beats wrapping them in JSON.
+        self._write(self._raw.executemany, f"INSERT INTO audit ({', '.join(self.AUDIT_COLS)}) "
+                    f"VALUES ({', '.join('?' * len(self.AUDIT_COLS))})", entries)
 
     def insert_audit_refs(self, pairs: list[tuple[str, int]]) -> None:
         """(record id, audit seq) for the records of entries about several records."""
