@@ -113,6 +113,8 @@ def main() -> int:
         queries = [
             dict(text="王", city="上海", segment="VIP"),
             dict(text="Company 12", segment="Corporate"),
+            dict(text="example"),
+            dict(text="fair 7", city="北京"),
             dict(text="138 0000 0123"),
             dict(text="user42@example42.com"),
             dict(city="深圳", segment="Consumer", sort="created", descending=True),

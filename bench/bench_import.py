@@ -147,7 +147,15 @@ def generate_xlsx(path: Path, rows: int, seed: int = 7) -> Path:
 # ----- the two sides, each run in its own child process ---------------------------------
 
 def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM belongs to this process's own memory map. ru_maxrss is not good enough on
+    # Linux: it keeps the high-water mark of the parent it was forked from across exec.
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 if sys.platform != "darwin" else 1024 ** 2)
 
 
 def floor_side(path: Path, workdir: Path) -> dict:

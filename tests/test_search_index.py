@@ -74,3 +74,15 @@ def test_a_filter_on_a_mostly_empty_column_still_uses_its_index(admin, sql, inde
     # Those indexes leave out the rows where the column is empty (migration 3).
     plan = " ".join(row[3] for row in admin.store.query("EXPLAIN QUERY PLAN " + sql))
     assert f"USING INDEX {index}" in plan
+
+
+def test_a_word_most_customers_hold_is_checked_directly_and_still_finds_exactly_them(admin):
+    from cims_xl.store import queries
+
+    records.create_many(admin, "customer", [{"name": f"Acme Trading {i}", "city": "Ningbo"} for i in range(40)]
+                        + [{"name": "Zeta Foods", "notes": "acme supplier"}, {"name": "Omega Ltd"}])
+    # "Acme" is in 41 of 42 customers: the index would not narrow it; "Zeta" would.
+    assert queries._narrowing(admin.store, ["Acme", "Zeta", "Qqq"]) == ["Zeta", "Qqq"]
+    assert len(_names(admin, "acme")) == 41
+    assert _names(admin, "Acme Trading 39") == ["Acme Trading 39"]
+    assert _names(admin, "zeta acme") == ["Zeta Foods"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal, ROUND_HALF_EVEN
 from typing import Any, Callable, Iterable, Iterator, Protocol
@@ -138,6 +139,9 @@ class KeyIndex:
 def key_hash(*parts: object) -> int:
     h = hash(parts)
     return h if -(2**63) <= h < 2**63 else h & 0x7FFFFFFFFFFFFFFF
+
+
+_hash = hash if sys.hash_info.width <= 64 else (lambda parts: key_hash(*parts))
 
 
 # ----- what the planner needs from the store ---------------------------------------------
@@ -328,17 +332,21 @@ def _text(v: object) -> str | None:
 def customer_keys(c: dict) -> list[tuple[str, int]]:
     """Duplicate keys of a clean customer: email, each phone, name+company (or name alone
     when the customer has no other key)."""
+    # key_hash inlined (this runs for every imported row): on a 64-bit build hash() is
+    # already a signed 64-bit int.
     keys: list[tuple[str, int]] = []
-    if c.get("email"):
-        keys.append(("email", key_hash("e", c["email"].casefold())))
-    for f in ("phone", "mobile"):
-        if c.get(f):
-            keys.append(("phone", key_hash("p", c[f])))
-    name, company = c.get("name"), c.get("company")
+    email, phone, mobile, name, company = (c.get("email"), c.get("phone"), c.get("mobile"),
+                                           c.get("name"), c.get("company"))
+    if email:
+        keys.append(("email", _hash(("e", email.casefold()))))
+    if phone:
+        keys.append(("phone", _hash(("p", phone))))
+    if mobile:
+        keys.append(("phone", _hash(("p", mobile))))
     if name and company:
-        keys.append(("name+company", key_hash("n", name.casefold(), company.casefold())))
+        keys.append(("name+company", _hash(("n", name.casefold(), company.casefold()))))
     elif name and not keys:
-        keys.append(("name", key_hash("n", name.casefold(), "")))
+        keys.append(("name", _hash(("n", name.casefold(), ""))))
     return keys
 
 

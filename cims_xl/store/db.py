@@ -254,6 +254,10 @@ class Store:
             conn.execute(pragma)
         store = cls(path, conn)
         store.migrate()
+        # How many customers hold each trigram (search uses it to skip words that do not
+        # narrow anything). A temp table: nothing is written to the file.
+        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.customers_fts_vocab "
+                     "USING fts5vocab(main, customers_fts, 'row')")
         return store
 
     def close(self) -> None:

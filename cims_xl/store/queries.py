@@ -42,6 +42,29 @@ def _any_column(term: str, params: list) -> str:
     return "(" + " OR ".join(f"instr(c.{col}, ?) > 0" for col in _TEXT_COLS) + ")"
 
 
+# A word that more than this share of customers hold (say "Company" in "Company 12")
+# does not narrow the search: asking the index for it costs more than checking the
+# rows directly.
+BROAD_SHARE = 0.2
+
+
+def _narrowing(store: Store, terms: list[str]) -> list[str]:
+    """The terms worth asking the trigram index for: those with a trigram that few
+    customers hold (or none). The others are still checked, by a scan."""
+    if not terms:
+        return terms
+    rows = store.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM customers").fetchone()[0]
+    out = []
+    for t in terms:
+        grams = list(dict.fromkeys(t[i:i + 3].lower() for i in range(len(t) - 2)))
+        found, fewest = store.conn.execute(
+            f"SELECT count(*), min(doc) FROM temp.customers_fts_vocab "
+            f"WHERE term IN ({', '.join('?' * len(grams))})", grams).fetchone()
+        if found < len(grams) or fewest <= BROAD_SHARE * rows:
+            out.append(t)
+    return out
+
+
 @dataclass
 class CustomerCriteria:
     emails: list[str] = field(default_factory=list)       # exact (case-insensitive)
@@ -75,7 +98,7 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
         params += [_like(d), _like(d)]
     if text_any:
         where.append("(" + " OR ".join(text_any) + ")")
-    indexed = [t for t in crit.fts_terms if not _DIGITS.match(t)]
+    indexed = _narrowing(store, [t for t in crit.fts_terms if not _DIGITS.match(t)])
     if indexed:
         # The index has no positions: it finds the rows holding every trigram of every
         # term; the term itself is then checked on those rows.
