@@ -17,6 +17,8 @@ from cims_xl.importer import mapping as mp
 from cims_xl.importer import readers, xlsx_stream
 from cims_xl.services import records
 
+from conftest import realworld
+
 ROWS = [["客户名称", "手机号码", "邮箱", "邮编", "城市"],
         ["张伟", "13800138000", "zw@example.com", "010020", "北京"],
         ["李娜", "13900139000", "ln@example.com", "200001", "上海"]]
@@ -245,3 +247,58 @@ def test_the_key_index_keeps_the_first_row_for_a_key_across_merged_runs():
     for i in range(200_000):
         idx.add(i % 150_000, i + 2)          # keys 0..49,999 come twice
     assert idx.lookup([0, 49_999, 149_999, 150_000]) == {0: 2, 49_999: 50_001, 149_999: 150_001}
+
+
+@pytest.mark.parametrize("name", [
+    "superstore/superstore_us_classic_2014-2017.xlsx",
+    "messy/jeecg_report_export_title_rows.xlsx",
+    "messy/easyexcel_dates_numbers_as_text.xlsx",
+    "messy/easyexcel_t04_vertical_merged_cells.xlsx",
+    "contacts/odoo_contacts_import_template.xlsx",
+])
+def test_the_streaming_reader_reads_real_workbooks_cell_for_cell_as_calamine(name, monkeypatch):
+    path = realworld(*name.split("/"))
+    plain = readers.open_sheet(path)
+    monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
+    streamed = readers.open_sheet(path, plain.sheet)
+    try:
+        assert streamed.streamed
+        a, b = list(plain.rows()), list(streamed.rows())
+        a = [(n, row) for n, row in a if any(v != "" for v in row)]
+        b = [(n, row) for n, row in b if any(v != "" for v in row)]
+        assert [n for n, _ in a] == [n for n, _ in b]
+        for (n, ra), (_, rb) in zip(a, b):
+            width = max(len(ra), len(rb))
+            ra, rb = ra + [""] * (width - len(ra)), rb + [""] * (width - len(rb))
+            for x, y in zip(ra, rb):
+                assert x == y or (isinstance(x, float) and isinstance(y, float) and abs(x - y) < 1e-9), (n, x, y)
+    finally:
+        streamed.close()
+        plain.close()
+
+
+def test_shared_strings_spilled_to_disk_are_not_there_in_clear(tmp_path, monkeypatch):
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from bench_import import generate_xlsx
+    path = generate_xlsx(tmp_path / "people.xlsx", 300)   # shared strings, as Excel writes them
+    spilled = []
+    real_mkstemp = xlsx_stream.tempfile.mkstemp
+
+    def watching(*args, **kwargs):
+        fd, name = real_mkstemp(*args, **kwargs)
+        spilled.append(name)
+        return fd, name
+
+    monkeypatch.setattr(xlsx_stream.tempfile, "mkstemp", watching)
+    monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
+    sheet = readers.open_sheet(path)
+    rows = [values for _n, values in sheet.rows()]
+    names, emails = [r[0] for r in rows[1:]], [r[2].strip() for r in rows[1:] if r[2]]
+    assert len(names) == 300 and all(names) and len(emails) > 250
+    data = Path(spilled[0]).read_bytes()
+    assert len(data) > 10_000
+    for needle in names[:50] + emails[:50] + ["@example"]:
+        assert needle.encode("utf-8") not in data and needle.encode("utf-16-le") not in data, needle
+    sheet.close()
+    assert not Path(spilled[0]).exists()

@@ -5,7 +5,8 @@ columns), so for very large sheets the importer reads the sheet XML itself, a bl
 at a time, with a few regular expressions. Memory stays flat: the current block, a
 bounded cache of shared strings and the shared-string offsets (the strings
 themselves wait in a temporary file, since a big customer list has millions of
-distinct strings). Handles the transitional and the Strict OOXML namespaces, shared,
+distinct strings; the file is encrypted with a key that lives only in memory for
+as long as the sheet is open, so no personal data lands on disk in clear). Handles the transitional and the Strict OOXML namespaces, shared,
 inline and formula strings, booleans, errors, ISO dates (t="d") and numbers with a
 date format (1900 and 1904 date systems).
 """
@@ -28,6 +29,7 @@ _P = rb"(?:[\w.-]+:)?"
 _ROW_END = re.compile(rb"</" + _P + rb"row>|<" + _P + rb"row\b[^>]*/>")
 _ROW = re.compile(rb"<" + _P + rb"row\b([^>]*?)(?:/>|>(.*?)</" + _P + rb"row>)", re.S)
 _CELL = re.compile(rb"<" + _P + rb"c\b([^>]*?)(?:/>|>(.*?)</" + _P + rb"c>)", re.S)
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _ATTR_R = re.compile(rb'\br="([A-Za-z]*)(\d*)"')
 _ATTR_T = re.compile(rb'\bt="(\w+)"')
 _ATTR_S = re.compile(rb'\bs="(\d+)"')
@@ -35,10 +37,16 @@ _V = re.compile(rb"<" + _P + rb"v>(.*?)</" + _P + rb"v>", re.S)
 _T = re.compile(rb"<" + _P + rb"t\b[^>]*?(?:/>|>(.*?)</" + _P + rb"t>)", re.S)
 _RPH = re.compile(rb"<" + _P + rb"rPh\b.*?</" + _P + rb"rPh>", re.S)
 _SI = re.compile(rb"<" + _P + rb"si>(.*?)</" + _P + rb"si>|<" + _P + rb"si/>", re.S)
+# The common shape of a cell, attributes in the order Excel, LibreOffice and openpyxl
+# write them: <c r="B2" s="3" t="s"><v>12</v></c>. Rows where some cell has another
+# shape go through the general path.
+_CELL_FAST = re.compile(rb'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?(?:/>|>(?:<v>([^<]*)</v>)?</c>)')
 _MERGE = re.compile(rb'<' + _P + rb'mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 BLOCK = 1 << 20
-SST_CACHE = 50_000
+SST_CACHE = 50_000        # strings kept decoded (the most recently used)
+BLOCK_STRINGS = 256       # strings per read of the spilled shared strings
+CACHED_BLOCKS = 1024      # blocks kept decrypted (a few MB)
 _BUILTIN_DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
 
 
@@ -97,17 +105,29 @@ def has_cells(path: Path, info: zipfile.ZipInfo) -> bool:
 
 
 class _SharedStrings:
-    """Shared strings spilled to a temporary file; offsets and a small cache in memory."""
+    """Shared strings spilled to a temporary file; offsets and a cache in memory.
+
+    The file is encrypted (AES-256-CTR, a fresh key in memory only). It is read a
+    block of BLOCK_STRINGS strings at a time: sheets mostly use their strings in the
+    order they were first written, so a block serves the rows after it too.
+    """
 
     def __init__(self, z: zipfile.ZipFile):
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
         self._offsets = array.array("q", [0])
         self._cache: OrderedDict[int, str] = OrderedDict()
+        self._blocks: OrderedDict[int, bytes] = OrderedDict()
+        self._nonce = os.urandom(16)
+        aes = algorithms.AES(os.urandom(32))   # never leaves this object
+        self._cipher = lambda counter: Cipher(aes, modes.CTR(counter))
         self._fd, self._tmp = tempfile.mkstemp(prefix="cims-sst-")
         try:
             entry = next((n for n in z.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
             if entry is None:
                 return
             pos = 0
+            encrypt = self._cipher(self._nonce).encryptor()
             with z.open(entry) as f, os.fdopen(os.dup(self._fd), "wb", buffering=1 << 20) as out:
                 buf = b""
                 while True:
@@ -118,33 +138,53 @@ class _SharedStrings:
                         continue
                     end = len(buf) if not block else buf.find(b">", last) + 1
                     part, buf = buf[:end], buf[end:]
+                    chunk = []
                     for m in _SI.finditer(part):
                         inner = m.group(1) or b""
                         if b"<rPh" in inner:
                             inner = _RPH.sub(b"", inner)
                         text = b"".join(t or b"" for t in _T.findall(inner))
                         data = _unescape(text).encode("utf-8")
-                        out.write(data)
+                        chunk.append(data)
                         pos += len(data)
                         self._offsets.append(pos)
+                    out.write(encrypt.update(b"".join(chunk)))
                     if not block:
                         break
         except BaseException:
             self.close()
             raise
 
+    def _read(self, start: int, end: int) -> bytes:
+        aligned = start - start % 16
+        counter = (int.from_bytes(self._nonce, "big") + aligned // 16) % (1 << 128)
+        data = os.pread(self._fd, end - aligned, aligned)
+        return self._cipher(counter.to_bytes(16, "big")).decryptor().update(data)[start - aligned:]
+
     def __getitem__(self, index: int) -> str:
-        cached = self._cache.get(index)
-        if cached is not None:
-            self._cache.move_to_end(index)
-            return cached
-        if not 0 <= index < len(self._offsets) - 1:
+        cache = self._cache
+        text = cache.get(index)
+        if text is not None:
+            cache.move_to_end(index)
+            return text
+        offsets = self._offsets
+        if not 0 <= index < len(offsets) - 1:
             return ""
-        start, end = self._offsets[index], self._offsets[index + 1]
-        text = os.pread(self._fd, end - start, start).decode("utf-8")
-        self._cache[index] = text
-        if len(self._cache) > SST_CACHE:
-            self._cache.popitem(last=False)
+        b = index // BLOCK_STRINGS
+        blocks = self._blocks
+        data = blocks.get(b)
+        if data is None:
+            first, last = b * BLOCK_STRINGS, min((b + 1) * BLOCK_STRINGS, len(offsets) - 1)
+            data = blocks[b] = self._read(offsets[first], offsets[last])
+            if len(blocks) > CACHED_BLOCKS:
+                blocks.popitem(last=False)
+        else:
+            blocks.move_to_end(b)
+        base = offsets[b * BLOCK_STRINGS]
+        text = data[offsets[index] - base:offsets[index + 1] - base].decode("utf-8")
+        cache[index] = text
+        if len(cache) > SST_CACHE:
+            cache.popitem(last=False)
         return text
 
     def close(self) -> None:
@@ -225,6 +265,7 @@ class StreamingSheet:
         self._sst = _SharedStrings(self._zip)
         self._date_styles = _date_styles(self._zip)
         self._date1904 = _date1904(self._zip)
+        self._columns: dict[bytes, int] = {}
         self.merged = self._scan_merges()
 
     def close(self) -> None:
@@ -266,7 +307,7 @@ class StreamingSheet:
                     part, buf = buf, b""
                 for m in _ROW.finditer(part):
                     attrs, body = m.group(1), m.group(2)
-                    rm = re.search(rb'\br="(\d+)"', attrs)
+                    rm = _ROW_NUMBER.search(attrs)
                     number = int(rm.group(1)) if rm else next_row
                     next_row = number + 1
                     yield number, self._cells(body) if body else []
@@ -274,6 +315,39 @@ class StreamingSheet:
                     break
 
     def _cells(self, body: bytes) -> list:
+        cells = _CELL_FAST.findall(body)
+        if not cells or len(cells) != body.count(b"<c"):   # every cell has the common shape
+            return self._cells_general(body)
+        out: list = []
+        sst, date_styles, columns = self._sst, self._date_styles, self._columns
+        for letters, style, kind, raw in cells:
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = _col_index(letters)
+            if col > len(out):
+                out.extend([""] * (col - len(out)))
+            if not raw:
+                out.append("")
+            elif kind == b"s":
+                try:
+                    out.append(sst[int(raw)])
+                except ValueError:
+                    out.append("")
+            elif not kind or kind == b"n":
+                try:
+                    number = float(raw)
+                except ValueError:
+                    out.append(_unescape(raw))
+                    continue
+                if style and int(style) in date_styles:
+                    out.append(_serial_to_python(number, self._date1904))
+                else:
+                    out.append(number)
+            else:
+                out.append(self._typed(kind, raw))
+        return out
+
+    def _cells_general(self, body: bytes) -> list:
         out: list = []
         sst, date_styles = self._sst, self._date_styles
         for attrs, inner in _CELL.findall(body):
@@ -298,18 +372,8 @@ class StreamingSheet:
                                 value = sst[int(raw)]
                             except ValueError:
                                 value = ""
-                        elif kind in (b"str", b"e"):
-                            value = _unescape(raw)
-                        elif kind == b"b":
-                            value = raw.strip() in (b"1", b"true")
-                        elif kind == b"d":
-                            text = raw.decode("ascii", "replace")
-                            try:
-                                value = dt.datetime.fromisoformat(text.rstrip("Z"))
-                                if value.time() == dt.time(0):
-                                    value = value.date()
-                            except ValueError:
-                                value = text
+                        elif kind in (b"str", b"e", b"b", b"d"):
+                            value = self._typed(kind, raw)
                         else:
                             try:
                                 number = float(raw)
@@ -323,3 +387,17 @@ class StreamingSheet:
                                     value = number
             out.append(value)
         return out
+
+    @staticmethod
+    def _typed(kind: bytes, raw: bytes) -> object:
+        """A cell's value for the types other than shared strings and numbers."""
+        if kind == b"b":
+            return raw.strip() in (b"1", b"true")
+        if kind == b"d":
+            text = raw.decode("ascii", "replace")
+            try:
+                value = dt.datetime.fromisoformat(text.rstrip("Z"))
+            except ValueError:
+                return text
+            return value.date() if value.time() == dt.time(0) else value
+        return _unescape(raw)   # str, e, and types this reader does not know
