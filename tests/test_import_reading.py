@@ -296,9 +296,31 @@ def test_shared_strings_spilled_to_disk_are_not_there_in_clear(tmp_path, monkeyp
     rows = [values for _n, values in sheet.rows()]
     names, emails = [r[0] for r in rows[1:]], [r[2].strip() for r in rows[1:] if r[2]]
     assert len(names) == 300 and all(names) and len(emails) > 250
-    data = Path(spilled[0]).read_bytes()
-    assert len(data) > 10_000
-    for needle in names[:50] + emails[:50] + ["@example"]:
-        assert needle.encode("utf-8") not in data and needle.encode("utf-16-le") not in data, needle
+    # the shared strings, and the rows kept for the importer's second pass
+    assert len(spilled) == 2
+    for spill in spilled:
+        data = Path(spill).read_bytes()
+        assert len(data) > 10_000
+        for needle in names[:50] + emails[:50] + ["@example"]:
+            assert needle.encode("utf-8") not in data and needle.encode("utf-16-le") not in data, needle
+    assert [values for _n, values in sheet.rows()] == rows   # the second pass replays the first
     sheet.close()
-    assert not Path(spilled[0]).exists()
+    assert not any(Path(spill).exists() for spill in spilled)
+
+
+def test_rows_kept_for_the_second_pass_are_refused_if_the_file_was_changed(tmp_path, monkeypatch):
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from bench_import import generate_xlsx
+    path = generate_xlsx(tmp_path / "people.xlsx", 50)
+    monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
+    with readers.open_sheet(path) as sheet:
+        assert len(list(sheet.rows())) == 51
+        spill = sheet._rows_factory.__self__._spill
+        with open(spill._tmp, "r+b") as f:
+            f.seek(40)
+            byte = f.read(1)
+            f.seek(40)
+            f.write(bytes([byte[0] ^ 1]))
+        with pytest.raises(ImportRefused, match="changed while it was being read"):
+            list(sheet.rows())

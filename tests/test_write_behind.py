@@ -154,3 +154,13 @@ def test_rows_that_do_not_share_their_meta_values_still_go_in_together(admin):
     back = store.fetch_record(CUSTOMER, "C-000005")
     assert back["updated_at"].year == 2022 and back["version"] == 2
     assert search.search_customers(admin, text="Mixed 699").total == 1
+
+
+def test_the_thread_switch_interval_is_back_as_it_was_after_bulk_writes(admin, small_chunks):
+    import sys
+
+    before = sys.getswitchinterval()
+    records.create_many(admin, "customer", _people(700))
+    with pytest.raises(ValidationFailed):
+        records.create_many(admin, "customer", _people(700, 700) + [{"email": "x@example.cn"}])
+    assert sys.getswitchinterval() == before

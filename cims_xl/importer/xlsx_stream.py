@@ -17,6 +17,7 @@ import array
 import datetime as dt
 import html
 import os
+import pickle
 import posixpath
 import re
 import tempfile
@@ -24,6 +25,8 @@ import zipfile
 from collections import OrderedDict
 from pathlib import Path
 from typing import Iterator
+
+from .errors import ImportRefused
 
 _P = rb"(?:[\w.-]+:)?"
 _ROW_END = re.compile(rb"</" + _P + rb"row>|<" + _P + rb"row\b[^>]*/>")
@@ -256,6 +259,53 @@ def _serial_to_python(serial: float, date1904: bool):
     return moment + dt.timedelta(milliseconds=round(frac * 86_400_000))
 
 
+class _RowSpill:
+    """Rows already parsed, kept for the next pass (the importer reads a sheet twice:
+    once to look, once to write) in a temporary file, pickled a chunk at a time and
+    sealed with AES-GCM under a key that exists only in this object. Reading them back
+    is several times faster than parsing the XML again; memory stays flat."""
+
+    CHUNK = 2000
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
+        self._fd, self._tmp = tempfile.mkstemp(prefix="cims-rows-")
+        self._chunks: list[tuple[int, int, bytes]] = []   # (offset, length, nonce)
+        self._pos = 0
+        self.complete = False
+
+    def add(self, rows: list) -> None:
+        if not rows:
+            return
+        nonce = os.urandom(12)
+        data = self._aead.encrypt(nonce, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), None)
+        os.pwrite(self._fd, data, self._pos)
+        self._chunks.append((self._pos, len(data), nonce))
+        self._pos += len(data)
+
+    def replay(self) -> Iterator[tuple[int, list]]:
+        from cryptography.exceptions import InvalidTag
+
+        for offset, length, nonce in self._chunks:
+            try:   # authenticated: a changed file is refused, never unpickled
+                data = self._aead.decrypt(nonce, os.pread(self._fd, length, offset), None)
+            except InvalidTag:
+                raise ImportRefused("the temporary copy of the sheet was changed while it was being "
+                                    "read; nothing was imported") from None
+            yield from pickle.loads(data)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None  # type: ignore[assignment]
+            try:
+                os.unlink(self._tmp)
+            except OSError:  # pragma: no cover
+                pass
+
+
 class StreamingSheet:
     """Rows of one worksheet part, read block by block."""
 
@@ -266,11 +316,33 @@ class StreamingSheet:
         self._date_styles = _date_styles(self._zip)
         self._date1904 = _date1904(self._zip)
         self._columns: dict[bytes, int] = {}
+        self._spill: _RowSpill | None = None
         self.merged = self._scan_merges()
 
     def close(self) -> None:
         self._sst.close()
         self._zip.close()
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """Every row; a pass that went to the end is replayed by the next one."""
+        if self._spill is not None and self._spill.complete:
+            yield from self._spill.replay()
+            return
+        if self._spill is not None:
+            self._spill.close()
+        spill = self._spill = _RowSpill()
+        buf: list = []
+        for number, values in self._parse_rows():
+            buf.append((number, list(values)))   # a copy: the reader of the row may change it
+            if len(buf) >= spill.CHUNK:
+                spill.add(buf)
+                buf = []
+            yield number, values
+        spill.add(buf)
+        spill.complete = True
 
     def _scan_merges(self) -> list:
         out = []
@@ -289,7 +361,7 @@ class StreamingSheet:
                     tail = tail[tail.rfind(b"/>") + 2:] if b"/>" in tail else b""
         return sorted(set(out))
 
-    def rows(self) -> Iterator[tuple[int, list]]:
+    def _parse_rows(self) -> Iterator[tuple[int, list]]:
         next_row = 1
         with self._zip.open(self.part) as f:
             buf = b""

@@ -150,8 +150,7 @@ class _WriteBehind:
         self._failed = False
         self.audit_head: tuple[int, str] | None = None
         self.fts_trigger_dropped = False   # read and set on the worker only
-        self._interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._interval, self.SWITCH_INTERVAL))
+        _quick_switch(+1)
 
     def submit(self, fn, *args) -> None:
         self._pending.append(self._pool.submit(self._guarded, fn, args))
@@ -191,7 +190,22 @@ class _WriteBehind:
     def close(self) -> None:
         self.drain(raise_errors=False)
         self._pool.shutdown(wait=True)
-        sys.setswitchinterval(self._interval)
+        _quick_switch(-1)
+
+
+_switch_lock = threading.Lock()
+_switch_users = [0, 0.005]   # write-behinds open in this process; the interval before the first
+
+
+def _quick_switch(delta: int) -> None:
+    """Shorten Python's thread switch interval while any write-behind is open."""
+    with _switch_lock:
+        if delta > 0 and _switch_users[0] == 0:
+            _switch_users[1] = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_users[1], _WriteBehind.SWITCH_INTERVAL))
+        _switch_users[0] += delta
+        if delta < 0 and _switch_users[0] == 0:
+            sys.setswitchinterval(_switch_users[1])
 
 
 class _Drained:
