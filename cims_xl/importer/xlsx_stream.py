@@ -107,7 +107,23 @@ def has_cells(path: Path, info: zipfile.ZipInfo) -> bool:
     return re.search(rb"<(?:[\w.-]+:)?(?:v|t|is)\b", head) is not None
 
 
-class _SharedStrings:
+class _TempFile:
+    """A temporary file of ours, removed on close (what goes in is encrypted)."""
+
+    def __init__(self, prefix: str) -> None:
+        self._fd, self._tmp = tempfile.mkstemp(prefix=prefix)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None  # type: ignore[assignment]
+            try:
+                os.unlink(self._tmp)
+            except OSError:  # pragma: no cover
+                pass
+
+
+class _SharedStrings(_TempFile):
     """Shared strings spilled to a temporary file; offsets and a cache in memory.
 
     The file is encrypted (AES-256-CTR, a fresh key in memory only). It is read a
@@ -124,7 +140,7 @@ class _SharedStrings:
         self._nonce = os.urandom(16)
         aes = algorithms.AES(os.urandom(32))   # never leaves this object
         self._cipher = lambda counter: Cipher(aes, modes.CTR(counter))
-        self._fd, self._tmp = tempfile.mkstemp(prefix="cims-sst-")
+        super().__init__("cims-sst-")
         try:
             entry = next((n for n in z.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
             if entry is None:
@@ -190,15 +206,6 @@ class _SharedStrings:
             cache.popitem(last=False)
         return text
 
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None  # type: ignore[assignment]
-            try:
-                os.unlink(self._tmp)
-            except OSError:  # pragma: no cover
-                pass
-
 
 def _date_styles(z: zipfile.ZipFile) -> set[int]:
     import xml.etree.ElementTree as ET
@@ -259,7 +266,7 @@ def _serial_to_python(serial: float, date1904: bool):
     return moment + dt.timedelta(milliseconds=round(frac * 86_400_000))
 
 
-class _RowSpill:
+class _RowSpill(_TempFile):
     """Rows already parsed, kept for the next pass (the importer reads a sheet twice:
     once to look, once to write) in a temporary file, pickled a chunk at a time and
     sealed with AES-GCM under a key that exists only in this object. Reading them back
@@ -271,7 +278,7 @@ class _RowSpill:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
-        self._fd, self._tmp = tempfile.mkstemp(prefix="cims-rows-")
+        super().__init__("cims-rows-")
         self._chunks: list[tuple[int, int, bytes]] = []   # (offset, length, nonce)
         self._pos = 0
         self.complete = False
@@ -295,15 +302,6 @@ class _RowSpill:
                 raise ImportRefused("the temporary copy of the sheet was changed while it was being "
                                     "read; nothing was imported") from None
             yield from pickle.loads(data)
-
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None  # type: ignore[assignment]
-            try:
-                os.unlink(self._tmp)
-            except OSError:  # pragma: no cover
-                pass
 
 
 class StreamingSheet:
