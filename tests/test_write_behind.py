@@ -164,3 +164,20 @@ def test_the_thread_switch_interval_is_back_as_it_was_after_bulk_writes(admin, s
     with pytest.raises(ValidationFailed):
         records.create_many(admin, "customer", _people(700, 700) + [{"email": "x@example.cn"}])
     assert sys.getswitchinterval() == before
+
+
+def test_a_write_of_a_few_rows_stays_on_the_callers_thread(admin, small_chunks, monkeypatch):
+    started = []
+    real = Store.write_behind
+
+    def counting(self):
+        started.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Store, "write_behind", counting)
+    records.create(admin, "customer", {"name": "One"})
+    records.create_many(admin, "customer", _people(599))
+    assert started == []
+    records.create_many(admin, "customer", _people(601))
+    assert started == [1]
+    assert admin.store.query("SELECT count(*) FROM customers")[0][0] == 1201

@@ -6,6 +6,7 @@ unit of work, an audit entry in the same transaction, `version` + 1.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any, Iterable
 
@@ -105,7 +106,7 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
         if kind == "ticket":
             from ..domain import sla
             sla_targets = sla.load_targets(store.get_meta("sla_targets"))
-        with store.write_behind():
+        with contextlib.ExitStack() as behind:
             part: list[dict] = []
             for data in rows:
                 values = dict(data) if validated else validate_record(ent, data, context=context)
@@ -121,6 +122,8 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
                 seq += 1
                 part.append(rec)
                 if len(part) == CREATE_CHUNK:
+                    if not out:   # a bulk write: from now on, written behind (fewer rows: no thread)
+                        behind.enter_context(store.write_behind())
                     _write_created(session, ent, part, now, batch_id)
                     out += part
                     part = []
