@@ -113,6 +113,24 @@ class _TempFile:
     def __init__(self, prefix: str) -> None:
         self._fd, self._tmp = tempfile.mkstemp(prefix=prefix)
 
+    # os.pread/os.pwrite do not exist on Windows; one thread uses the file at a time.
+    def _pread(self, size: int, offset: int) -> bytes:
+        os.lseek(self._fd, offset, os.SEEK_SET)
+        parts, left = [], size
+        while left > 0:
+            part = os.read(self._fd, left)
+            if not part:
+                break
+            parts.append(part)
+            left -= len(part)
+        return b"".join(parts)
+
+    def _pwrite(self, data: bytes, offset: int) -> None:
+        os.lseek(self._fd, offset, os.SEEK_SET)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view):]
+
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
@@ -177,7 +195,7 @@ class _SharedStrings(_TempFile):
     def _read(self, start: int, end: int) -> bytes:
         aligned = start - start % 16
         counter = (int.from_bytes(self._nonce, "big") + aligned // 16) % (1 << 128)
-        data = os.pread(self._fd, end - aligned, aligned)
+        data = self._pread(end - aligned, aligned)
         return self._cipher(counter.to_bytes(16, "big")).decryptor().update(data)[start - aligned:]
 
     def __getitem__(self, index: int) -> str:
@@ -288,7 +306,7 @@ class _RowSpill(_TempFile):
             return
         nonce = os.urandom(12)
         data = self._aead.encrypt(nonce, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), None)
-        os.pwrite(self._fd, data, self._pos)
+        self._pwrite(data, self._pos)
         self._chunks.append((self._pos, len(data), nonce))
         self._pos += len(data)
 
@@ -297,7 +315,7 @@ class _RowSpill(_TempFile):
 
         for offset, length, nonce in self._chunks:
             try:   # authenticated: a changed file is refused, never unpickled
-                data = self._aead.decrypt(nonce, os.pread(self._fd, length, offset), None)
+                data = self._aead.decrypt(nonce, self._pread(length, offset), None)
             except InvalidTag:
                 raise ImportRefused("the temporary copy of the sheet was changed while it was being "
                                     "read; nothing was imported") from None
