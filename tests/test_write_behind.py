@@ -181,3 +181,39 @@ def test_a_write_of_a_few_rows_stays_on_the_callers_thread(admin, small_chunks, 
     records.create_many(admin, "customer", _people(601))
     assert started == [1]
     assert admin.store.query("SELECT count(*) FROM customers")[0][0] == 1201
+
+
+def test_an_import_whose_writes_fail_half_way_leaves_nothing_behind(admin, store_path, tmp_path, monkeypatch):
+    import sys
+    from pathlib import Path
+
+    from cims_xl.importer import import_file
+    from cims_xl.services import batches
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from bench_import import generate_xlsx
+
+    path = generate_xlsx(tmp_path / "people.xlsx", 3000)
+    records.create(admin, "customer", {"name": "Already here"})
+    admin.store.checkpoint()
+    before = _file_bytes(store_path)
+    calls = []
+    real = Store._insert_customers_behind
+
+    def failing(self, *args):
+        calls.append(1)
+        if len(calls) == 2:    # the second chunk, while the third is being planned
+            raise OSError("disk full")
+        return real(self, *args)
+
+    monkeypatch.setattr(Store, "_insert_customers_behind", failing)
+    with pytest.raises(OSError, match="disk full"):
+        import_file(admin, path, chunk_rows=1000)
+    assert len(calls) == 2
+    assert admin.store.query("SELECT count(*) FROM customers")[0][0] == 1
+    assert batches.list_batches(admin) == []
+    assert audit_log.verify(admin).ok
+    admin.store.checkpoint()
+    assert _file_bytes(store_path) == before
+    monkeypatch.undo()
+    assert import_file(admin, path, chunk_rows=1000).created > 2900
+    assert search.search_customers(admin, text="Already here").total == 1
