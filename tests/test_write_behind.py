@@ -197,7 +197,7 @@ def test_an_import_whose_writes_fail_half_way_leaves_nothing_behind(admin, store
     admin.store.checkpoint()
     before = _file_bytes(store_path)
     calls = []
-    real = Store._insert_customers_behind
+    real = Store._insert_customers_indexed
 
     def failing(self, *args):
         calls.append(1)
@@ -205,7 +205,7 @@ def test_an_import_whose_writes_fail_half_way_leaves_nothing_behind(admin, store
             raise OSError("disk full")
         return real(self, *args)
 
-    monkeypatch.setattr(Store, "_insert_customers_behind", failing)
+    monkeypatch.setattr(Store, "_insert_customers_indexed", failing)
     with pytest.raises(OSError, match="disk full"):
         import_file(admin, path, chunk_rows=1000)
     assert len(calls) == 2

@@ -126,6 +126,15 @@ _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=("
 
 # ----- writes behind the caller ------------------------------------------------------
 
+class _FtsTrigger:
+    """Whether customers' per-row search trigger is dropped in the open transaction."""
+
+    __slots__ = ("dropped",)
+
+    def __init__(self) -> None:
+        self.dropped = False
+
+
 class _WriteBehind:
     """Writes queued to one worker thread and run there in order, on the store's
     connection, while the caller goes on preparing the next ones.
@@ -149,7 +158,7 @@ class _WriteBehind:
         self._deferred: dict[Any, tuple] = {}
         self._failed = False
         self.audit_head: tuple[int, str] | None = None
-        self.fts_trigger_dropped = False   # read and set on the worker only
+        self.fts = _FtsTrigger()   # read and set on the worker only
         _quick_switch(+1)
 
     def submit(self, fn, *args) -> None:
@@ -469,22 +478,22 @@ class Store:
             bulk_args = self._bulk_args(ent, params)
             if bulk_args is None:
                 bulk = False
-        if ent.kind == "customer" and self._behind is not None:
-            # Behind the caller, the per-row search trigger stays off until the queue
-            # drains: each chunk (small ones too) indexes its own rows in one statement.
+        if ent.kind == "customer" and (bulk or self._behind is not None):
+            # The per-row search trigger is off while the rows go in; each write indexes
+            # its own rows in one statement. Behind the caller, the trigger stays off
+            # until the queue drains.
             data = bulk_args if bulk else params
             seqs = None if contiguous else _JSON.encode([row[0] for row in params])
             behind = self._behind
-            behind.submit(self._insert_customers_behind, behind, data, first, last, seqs)
-            behind.defer("fts_trigger", self._restore_fts_trigger, behind)
+            if behind is not None:
+                behind.submit(self._insert_customers_indexed, behind.fts, data, first, last, seqs)
+                behind.defer("fts_trigger", self._restore_fts_trigger, behind.fts)
+            else:
+                trigger = _FtsTrigger()
+                self._insert_customers_indexed(trigger, data, first, last, seqs)
+                self._restore_fts_trigger(trigger)
         elif not bulk:
             self._write(self._raw.executemany, _INSERT_SQL[ent.kind], params)
-        elif ent.kind == "customer" and contiguous:
-            conn = self._raw
-            conn.execute("DROP TRIGGER customers_ai")
-            conn.execute(_INSERT_JSON_SQL["customer"], bulk_args)
-            conn.execute(FTS_INDEX_RANGE, (first, last))
-            conn.execute(FTS_INSERT_TRIGGER)
         else:
             self._write(self._raw.execute, _INSERT_JSON_SQL[ent.kind], bulk_args)
 
@@ -502,14 +511,13 @@ class Store:
         own = operator.itemgetter(*_OWN_COLUMNS[ent.kind])
         return {**shared, "rows": _JSON.encode([own(row) for row in params])}
 
-    def _insert_customers_behind(self, behind: _WriteBehind, data: dict | list, first: int, last: int,
-                                 seqs: str | None) -> None:
-        # On the worker thread. One statement indexes the new rows for search, instead
-        # of a trigger per row.
+    def _insert_customers_indexed(self, trigger: _FtsTrigger, data: dict | list, first: int, last: int,
+                                  seqs: str | None) -> None:
+        # One statement indexes the new rows for search, instead of a trigger per row.
         conn = self._raw
-        if not behind.fts_trigger_dropped:
+        if not trigger.dropped:
             conn.execute("DROP TRIGGER customers_ai")
-            behind.fts_trigger_dropped = True
+            trigger.dropped = True
         if isinstance(data, dict):
             conn.execute(_INSERT_JSON_SQL["customer"], data)
         else:
@@ -519,10 +527,10 @@ class Store:
         else:
             conn.execute(FTS_INDEX_SEQS, (seqs,))
 
-    def _restore_fts_trigger(self, behind: _WriteBehind) -> None:
-        if behind.fts_trigger_dropped:
+    def _restore_fts_trigger(self, trigger: _FtsTrigger) -> None:
+        if trigger.dropped:
             self._raw.execute(FTS_INSERT_TRIGGER)
-            behind.fts_trigger_dropped = False
+            trigger.dropped = False
 
     def _row_to_dict(self, kind: str, row: tuple, cols: list[str]) -> dict:
         kinds = _KINDS[kind]
