@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import Any, Iterable
+from typing import Any, Iterable, Sized
 
 from ..domain.models import validate_record
 from ..domain.schema import ENTITIES, Entity, entity, format_id, kind_of_id
@@ -99,6 +99,7 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
     keys = ent.keys
     key_set = set(keys)
     out: list[dict] = []
+    total = len(rows) if isinstance(rows, Sized) else None
     with session.unit_of_work() as uow:
         store = session.store
         seq = store.next_seq(ent)
@@ -108,6 +109,7 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
             sla_targets = sla.load_targets(store.get_meta("sla_targets"))
         with contextlib.ExitStack() as behind:
             part: list[dict] = []
+            limit = _chunk_limit(0, total)
             for data in rows:
                 values = dict(data) if validated else validate_record(ent, data, context=context)
                 if owner_key and not values.get(owner_key):
@@ -121,17 +123,28 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
                            updated_by=actor, version=1, deleted_at=None, deleted_by=None, batch_id=batch_id)
                 seq += 1
                 part.append(rec)
-                if len(part) == CREATE_CHUNK:
+                if len(part) == limit:
                     if not out:   # a bulk write: from now on, written behind (fewer rows: no thread)
                         behind.enter_context(store.write_behind())
                     _write_created(session, ent, part, now, batch_id)
                     out += part
                     part = []
+                    limit = _chunk_limit(len(out), total)
             if part:
                 _write_created(session, ent, part, now, batch_id)
                 out += part
         uow.commit()
     return out
+
+
+def _chunk_limit(done: int, total: int | None) -> int:
+    """Rows in the next chunk: a short first one, so the writer starts early, and short
+    last ones when the end is known, so little is left to write after the last row is
+    validated; CREATE_CHUNK in between."""
+    short = min(BULK_MAX, CREATE_CHUNK)
+    if done == 0 or (total is not None and total - done <= CREATE_CHUNK):
+        return short
+    return CREATE_CHUNK
 
 
 def _write_created(session: Session, ent: Entity, part: list[dict], now: dt.datetime,
