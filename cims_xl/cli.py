@@ -628,9 +628,11 @@ def _rich_progress(app: App):
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option("--report", "report_path", metavar="OUT.xlsx", help="Write rejected rows with reasons here.")
 @click.option("--region", metavar="CC", help="Default phone region (default CN).")
+@click.option("--currency", metavar="CODE",
+              help="Currency of amounts in rows that do not give one, e.g. USD (default CNY).")
 @pass_app
 def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, on_duplicate, update_mode,
-                    dry_run, report_path, region):
+                    dry_run, report_path, region, currency):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
     from .importer.run import import_file
 
@@ -642,7 +644,7 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         result = import_file(session, path, kind=kind, sheet=sheet, mapping=list(mapping) or None,
                              profile=profile, date_order=date_order, on_duplicate=on_duplicate,
                              update_mode=update_mode, dry_run=dry_run, report_path=report_path,
-                             progress=progress, region=region)
+                             progress=progress, region=region, currency=currency)
     data = result.as_dict()
     if app.out.fmt == "json":
         app.out.emit(data)

@@ -122,6 +122,18 @@ def test_import_prints_counts_that_add_up_and_undo_reverts_it(run):
     assert json.loads(run("--format", "json", "customer", "list")[1]) == []
 
 
+def test_an_orders_import_takes_the_currency_given_and_a_bad_one_is_one_line_on_stderr(run, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("Order ID,Order Date,Customer Name,Sales\nUS-1,2024-01-05,Claire Gute,261.96\n", encoding="utf-8")
+    code, out, err = run("--format", "json", "import", str(path), "--kind", "orders", "--currency", "USD")
+    assert code == 0, err
+    assert json.loads(out)["created"] == 1
+    (order,) = json.loads(run("--format", "json", "order", "list")[1])
+    assert order["currency"] == "USD"
+    code, out, err = run("import", str(path), "--kind", "orders", "--currency", "dollars")
+    assert code != 0 and "ISO 4217" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
 def test_backup_then_restore_brings_back_the_old_state(run, tmp_path):
     run("customer", "add", "--name", "Before backup")
     code, out, _ = run("--format", "json", "backup", "--dir", str(tmp_path / "bk"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 
+import pytest
+
 from cims_xl.importer import import_file
 from cims_xl.services import records
 
@@ -38,3 +40,35 @@ def test_tickets_link_by_our_own_customer_id_and_unknown_ids_are_rejected(admin,
     assert "C-999999" in result.outcomes[1].reason
     (ticket,) = records.list_records(admin, "ticket")
     assert (ticket["customer_id"], ticket["priority"]) == (known["id"], "P1")
+
+
+def test_orders_from_a_file_without_a_currency_take_the_one_given_and_rows_keep_their_own(admin, tmp_path):
+    f = write(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer Name", "Sales", "Currency"],
+                                        ["US-1", "2024-01-05", "Claire Gute", "261.96", ""],
+                                        ["US-2", "2024-01-06", "Claire Gute", "731.94", "EUR"]])
+    result = import_file(admin, f, kind="orders", currency="usd")
+    assert result.created == 2
+    got = {o["order_number"]: o["currency"] for o in records.list_records(admin, "order")}
+    assert got == {"US-1": "USD", "US-2": "EUR"}
+
+
+def test_without_the_option_amounts_keep_the_default_currency(admin, tmp_path):
+    f = write(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer Name", "Sales"],
+                                        ["CN-1", "2024-01-05", "王芳", "88"]])
+    import_file(admin, f, kind="orders")
+    assert records.list_records(admin, "order")[0]["currency"] == "CNY"
+
+
+@pytest.mark.parametrize("kind, currency, message", [
+    ("orders", "dollars", "three-letter ISO 4217"),
+    ("orders", "U$D", "three-letter ISO 4217"),
+    ("customers", "USD", "orders and opportunities"),
+])
+def test_a_wrong_currency_option_is_refused_before_anything_is_written(admin, tmp_path, kind, currency, message):
+    from cims_xl.importer import ImportRefused
+
+    f = write(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer Name", "Sales"],
+                                        ["US-1", "2024-01-05", "Claire Gute", "261.96"]])
+    with pytest.raises(ImportRefused, match=message):
+        import_file(admin, f, kind=kind, currency=currency)
+    assert records.list_records(admin, "order") == [] and records.list_records(admin, "customer") == []

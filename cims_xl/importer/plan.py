@@ -174,6 +174,7 @@ class Options:
     date_orders: dict[str, str] = field(default_factory=dict)
     region: str = "CN"
     decimal_comma: bool = False
+    currency: str | None = None           # for rows whose file has no currency of its own
     keep_unmapped: bool = True            # unmapped columns go to Notes
 
 
@@ -459,9 +460,12 @@ class Planner:
                 else:
                     prepared.append((number, clean, customer_keys(clean), None, None))
         else:
+            currency = self.options.currency if "currency" in self.prep.kinds else None
             for number, values in rows:
                 try:
                     data, extra = self.prep.raw(values)
+                    if currency and not data.get("currency"):
+                        data["currency"] = currency
                     clean, new_cust = self._linked(data, extra, ctx)
                     if new_cust is not None:
                         new_customers.append(new_cust)

@@ -15,6 +15,7 @@ people; a salesperson hands the file to a manager, or adds customers one by one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -282,20 +283,29 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 mapping=None, profile: str | None = None, date_order: str | None = None,
                 on_duplicate: str = "skip", update_mode: str = "fill", dry_run: bool = False,
                 report_path: str | Path | None = None, progress: Progress | None = None,
-                region: str | None = None, chunk_rows: int = CHUNK_ROWS) -> ImportResult:
+                region: str | None = None, currency: str | None = None,
+                chunk_rows: int = CHUNK_ROWS) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
     profile: a saved mapping to start from, saved back (with these overrides) after
     the run; date_order: DMY|MDY|YMD for every date column; on_duplicate:
     skip|update|create; update_mode: fill (only empty fields) | overwrite;
-    progress(done_rows, total_rows, phase) is called per chunk.
+    progress(done_rows, total_rows, phase) is called per chunk; currency: the ISO 4217
+    code of amounts in rows without a currency of their own (default: the field's, CNY).
     """
     ent = mp.entity_for(kind)
     on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
     update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
     if date_order is not None:
         date_order = _choice("--date-order", str(date_order).upper(), DATE_ORDERS)
+    if currency is not None:
+        currency = str(currency).strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise ImportRefused(f"--currency must be a three-letter ISO 4217 code such as USD or EUR, "
+                                f"not {currency[:20]!r}")
+        if not any(f.key == "currency" for f in ent.fields):
+            raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
     session.ensure("import", ent.kind)
     path = Path(path)
     overrides = mp.parse_overrides(mapping)
@@ -316,7 +326,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         _check_mapping(ent, scan.mapping, src)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, region=(region or "CN").upper(),
-                          decimal_comma=src.decimal_comma)
+                          decimal_comma=src.decimal_comma, currency=currency)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows,
                               dry_run=dry_run, header_row=scan.table.header_row,
