@@ -30,10 +30,11 @@ def _file(tmp_path):
     return path
 
 
-def _press(book_path, ui, file, kind="customer"):
+def _press(book_path, ui, file, kind="customer", currency=None):
     book = FileWorkbook(book_path, ui=ui)
     book.set_name("CIMS_ImportFile", str(file))
     book.set_name("CIMS_ImportKind", kind)
+    book.set_name("CIMS_ImportCurrency", currency)
     line = ribbon.dispatch("btnImport", book)
     return line, book
 
@@ -59,3 +60,16 @@ def test_saying_no_leaves_the_store_untouched(book_path, admin, tmp_path):
     assert "cancelled" in line
     assert "Dry run" in book.get_name("CIMS_ImportSummary")
     assert records.list_records(admin, "customer") == []
+
+
+def test_the_currency_cell_applies_to_an_orders_import_and_not_to_customers(book_path, admin, tmp_path):
+    orders = tmp_path / "orders.csv"
+    with open(orders, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["Order ID", "Order Date", "Customer Name", "Sales"],
+                                 ["US-1", "2024-01-05", "Claire Gute", "261.96"]])
+    line, _book = _press(book_path, QuietUI(assume_yes=True), orders, kind="order", currency="usd")
+    assert "1 created" in line
+    assert records.list_records(admin, "order")[0]["currency"] == "USD"
+    # left over from the orders import, it does not stop a customers one
+    line, _book = _press(book_path, QuietUI(assume_yes=True), _file(tmp_path), currency="USD")
+    assert "1 created" in line

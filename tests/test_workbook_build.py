@@ -210,8 +210,8 @@ def test_home_shows_formula_examples_as_text(book):
     assert all(c.data_type == "s" for c in examples)
 
 
-@pytest.mark.parametrize("name", ["CIMS_ImportFile", "CIMS_ImportKind", "CIMS_ImportMapping",
-                                  "CIMS_ImportSummary"])
+@pytest.mark.parametrize("name", ["CIMS_ImportFile", "CIMS_ImportKind", "CIMS_ImportCurrency",
+                                  "CIMS_ImportMapping", "CIMS_ImportSummary"])
 def test_import_sheet_has_its_named_places(book, name):
     sheet, _ = _defined(book, name)
     assert sheet == "Import"

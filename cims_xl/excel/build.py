@@ -17,7 +17,9 @@ docProps dates and give every zip entry a fixed time, order and compression.
 Names other code relies on (workbook-scoped defined names)
     Home      CIMS_SignedInUser, CIMS_StorePath, CIMS_StatusLine (single cells)
     Import    CIMS_ImportFile (path of the file to import), CIMS_ImportKind (record
-              type: customer, contact, ...), CIMS_ImportMapping (header row of the
+              type: customer, contact, ...), CIMS_ImportCurrency (ISO 4217 code for
+              order and opportunity rows that give none; empty = CNY),
+              CIMS_ImportMapping (header row of the
               mapping table: Column in file | CIMS field | Sample values; rows go
               below it), CIMS_ImportSummary (top-left cell of the dry-run summary)
     Reports   <Report>_From, <Report>_To (dates), <Report>_Owner, <Report>_Region
@@ -396,6 +398,9 @@ def _add_import(wb: Workbook) -> Worksheet:
                            error="Choose one of: " + ", ".join(ENTITIES))
     kinds.add("B5")
     ws.add_data_validation(kinds)
+    _text(ws, "A6", "Currency (orders, opportunities)", styles.LABEL_FONT)
+    _input_cell(ws, "B6", "CIMS_ImportCurrency")
+    _text(ws, "C6", "ISO code for rows that give none, e.g. USD; empty = CNY", styles.NOTE_FONT)
     _section(ws, 7, "Column mapping", 3)
     for c, head in enumerate(("Column in file", "CIMS field", "Sample values"), start=1):
         ws.cell(8, c, head).font = styles.LABEL_FONT

@@ -1,7 +1,7 @@
 """The ribbon's "Import spreadsheet": the Import sheet's flow, through the workbook adapter.
 
-Reads the file path and record type from the Import sheet (names CIMS_ImportFile and
-CIMS_ImportKind), runs a dry run with progress in the status bar, shows the mapping
+Reads the file path, record type and currency from the Import sheet (names
+CIMS_ImportFile, CIMS_ImportKind and CIMS_ImportCurrency), runs a dry run with progress in the status bar, shows the mapping
 and the summary in CIMS_ImportSummary, lists rejected rows and skipped duplicates on
 the "Import Errors" sheet (original values and reason, written as text), and imports
 on confirmation. Works the same on a closed workbook file and in live Excel.
@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import CimsError
+from .errors import ImportRefused
+from .mapping import entity_for
 from .run import ImportResult, import_file
 
 ERRORS_SHEET = "Import Errors"
@@ -71,13 +73,21 @@ def import_from_book(session, book) -> str:
         raise CimsError("put the path of the file to import in the File cell of the Import sheet")
     path = Path(str(path_text).strip().strip('"'))
     kind = str(book.get_name("CIMS_ImportKind") or "customer").strip() or "customer"
+    # Only records with amounts have a currency; a code left over from an orders import
+    # does not get in the way of a customers one.
+    currency = str(book.get_name("CIMS_ImportCurrency") or "").strip() or None
+    try:
+        if not any(f.key == "currency" for f in entity_for(kind).fields):
+            currency = None
+    except ImportRefused:
+        pass   # import_file names the wrong record type
 
     def progress(done: int, total: int, phase: str) -> None:
         book.ui.progress(done, total, f"Import: {phase} {done:,} of {total:,} rows" if total
                          else f"Import: {phase}…")
 
     try:
-        dry = import_file(session, path, kind=kind, dry_run=True, progress=progress)
+        dry = import_file(session, path, kind=kind, dry_run=True, progress=progress, currency=currency)
         book.set_name("CIMS_ImportSummary", _summary(dry, done=False))
         book.write_block(ERRORS_SHEET, _error_rows(dry, path, kind, dry.sheet))
         question = (f"Import {dry.rows:,} rows from {path.name}?\n{dry.created:,} new, "
@@ -87,7 +97,7 @@ def import_from_book(session, book) -> str:
             return f"Nothing to import from {path.name}: {dry.duplicates} duplicates, {dry.rejected} rejected."
         if not book.ui.confirm(question, "CIMS import"):
             return "Import cancelled; nothing was written."
-        done = import_file(session, path, kind=kind, sheet=dry.sheet, progress=progress)
+        done = import_file(session, path, kind=kind, sheet=dry.sheet, progress=progress, currency=currency)
         book.set_name("CIMS_ImportSummary", _summary(done, done=True))
         book.write_block(ERRORS_SHEET, _error_rows(done, path, kind, done.sheet))
     finally:
