@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import openpyxl
 import pytest
@@ -73,3 +74,37 @@ def test_the_currency_cell_applies_to_an_orders_import_and_not_to_customers(book
     # left over from the orders import, it does not stop a customers one
     line, _book = _press(book_path, QuietUI(assume_yes=True), _file(tmp_path), currency="USD")
     assert "1 created" in line
+
+
+def _mapping_table(book):
+    ws = book.wb["Import"]
+    header = next(c for row in ws.iter_rows() for c in row if c.value == "Column in file")
+    rows = []
+    for r in range(header.row + 1, ws.max_row + 1):
+        values = [ws.cell(r, header.column + i).value for i in range(3)]
+        if any(v is not None for v in values):
+            rows.append((values, [ws.cell(r, header.column + i).data_type for i in range(3)]))
+    return rows
+
+
+def test_the_mapping_shows_as_a_table_with_sample_values_and_a_new_file_replaces_it(book_path, admin, tmp_path):
+    _line, book = _press(book_path, QuietUI(assume_yes=False), _file(tmp_path))
+    table = _mapping_table(book)
+    assert [values for values, _types in table] == [
+        ["客户名称", "Name", "张三 | 张三 | 李四"],
+        ["手机", "Mobile", "13800138000 | 138 0013 8000 | 12"],
+        ["邮箱", "Email", "a@example.com | =cmd|' /C calc'!A0"]]
+    assert all(t != "f" for _values, types in table for t in types)   # the payload stays text
+    book.save()
+    other = tmp_path / "other.csv"
+    other.write_text("Name\nOlivia\n", encoding="utf-8")
+    _line, book = _press(book_path, QuietUI(assume_yes=False), other)
+    assert [values for values, _types in _mapping_table(book)] == [["Name", "Name", "Olivia"]]
+
+
+def test_sample_values_stay_out_of_the_json_summary(admin, tmp_path):
+    from cims_xl.importer import import_file
+
+    result = import_file(admin, _file(tmp_path), dry_run=True)
+    assert result.samples[0] == ["张三", "张三", "李四"]
+    assert "张三" not in json.dumps(result.as_dict(outcomes=True), ensure_ascii=False)

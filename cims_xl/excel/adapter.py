@@ -95,6 +95,7 @@ class WorkbookAdapter(Protocol):
     def get_name(self, name: str) -> Any: ...
     def set_name(self, name: str, value: Any) -> None: ...
     def write_block(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None: ...
+    def write_below(self, name: str, rows: Sequence[Sequence[Any]]) -> None: ...
     def check_writable(self) -> None: ...
     def recalc(self) -> None: ...
     def save(self) -> None: ...
@@ -231,6 +232,29 @@ class FileWorkbook:
                 if r == 1:
                     cell.font = Font(bold=True)
         ws.freeze_panes = "A2" if rows else None
+
+    def write_below(self, name: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Replace the rows under a named header row (a table on a form sheet) with `rows`."""
+        dn = self._name_cell(name)
+        if dn is None:
+            return
+        ws, top, left = dn.parent, dn.row + 1, dn.column
+        width = max([self._name_width(name)] + [len(r) for r in rows])
+        for r in range(top, max(ws.max_row, top) + 1):
+            for c in range(left, left + width):
+                ws.cell(r, c).value = None
+        for r, values in enumerate(rows, start=top):
+            for c, v in enumerate(values, start=left):
+                put_file_cell(ws.cell(r, c), v)
+
+    def _name_width(self, name: str) -> int:
+        from openpyxl.utils.cell import range_boundaries
+
+        dn = self.wb.defined_names.get(name)
+        for _title, ref in (dn.destinations if dn is not None else []):
+            min_col, _r1, max_col, _r2 = range_boundaries(ref.replace("$", ""))
+            return max_col - min_col + 1
+        return 1
 
     def check_writable(self) -> None:
         ensure_writable(self.path)
@@ -817,6 +841,19 @@ class LiveWorkbook:
             ws.range("A1").value = [[live_value(v) for v in r] for r in rows]
             ws.range((1, 1), (1, len(rows[0]))).font.bold = True
         ws.activate()
+
+    def write_below(self, name: str, rows: Sequence[Sequence[Any]]) -> None:
+        rng = self._name_range(name)
+        if rng is None:
+            return
+        ws = rng.sheet
+        top, left = rng.row + 1, rng.column
+        width = max([rng.columns.count] + [len(r) for r in rows])
+        last = max(ws.used_range.last_cell.row, top)
+        ws.range((top, left), (last, left + width - 1)).clear_contents()
+        if rows:
+            ws.range((top, left)).value = [[live_value(v) for v in r] + [None] * (width - len(r))
+                                           for r in rows]
 
     def save(self) -> None:
         """Nothing to do: the user saves the open workbook in Excel."""

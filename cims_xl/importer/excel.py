@@ -42,6 +42,16 @@ def _summary(result: ImportResult, *, done: bool) -> str:
     return "\n".join(lines)
 
 
+def _mapping_rows(result: ImportResult) -> list[list]:
+    """Column in file | CIMS field | sample values, for the table on the Import sheet."""
+    rows = []
+    for i, m in enumerate(result.mapping):
+        target = m["field"] or ("(left out)" if m["how"] == "ignored" else "(kept in Notes)")
+        samples = result.samples[i] if i < len(result.samples) else []
+        rows.append([m["column"], target, " | ".join(samples)])
+    return rows
+
+
 def _error_rows(result: ImportResult, path: Path, kind: str, sheet) -> list[list]:
     """Rejected rows and duplicates with their original values (re-read from the file)."""
     wanted = {o.row: o for o in result.outcomes if o.action in ("rejected", "duplicate")}
@@ -89,6 +99,7 @@ def import_from_book(session, book) -> str:
     try:
         dry = import_file(session, path, kind=kind, dry_run=True, progress=progress, currency=currency)
         book.set_name("CIMS_ImportSummary", _summary(dry, done=False))
+        book.write_below("CIMS_ImportMapping", _mapping_rows(dry))
         book.write_block(ERRORS_SHEET, _error_rows(dry, path, kind, dry.sheet))
         question = (f"Import {dry.rows:,} rows from {path.name}?\n{dry.created:,} new, "
                     f"{dry.duplicates:,} duplicates skipped, {dry.rejected:,} rejected "

@@ -25,7 +25,7 @@ from ..domain.schema import CUSTOMER, Entity
 from ..errors import ValidationFailed
 from . import mapping as mp
 from .errors import AmbiguousDates, ImportRefused
-from .plan import EmptyStore, Options, Outcome, Planned, Planner
+from .plan import EmptyStore, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .report import ErrorReport
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
@@ -66,6 +66,9 @@ class ImportResult:
     report: str | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     outcomes_truncated: bool = False
+    # A few values of each column, in mapping order, for the Import sheet only: they are
+    # the file's own (personal) data, so as_dict / --format json leave them out.
+    samples: list[list[str]] = field(default_factory=list, repr=False)
 
     @property
     def accounted(self) -> bool:
@@ -102,6 +105,7 @@ class Scan:
     blank_rows: int
     date_orders: dict[str, str]
     filler_merged: list
+    samples: list[list[str]] = field(default_factory=list)   # per table column
 
 
 class _DateEvidence:
@@ -192,8 +196,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         yield from (r for r in seen_rows if r[0] > header_number)
         yield from rows
 
+    samples: dict[int, list[str]] = {c: [] for c in table.columns}
+    wanting = set(samples)
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
+        if wanting:
+            _take_samples(values, samples, wanting)
         for col, ev in evidence.items():
             if col < len(values):
                 ev.add(values[col])
@@ -203,6 +211,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     used_extra.add(c)
     if used_extra:
         table = with_extra_columns(table, used_extra)
+        for c in used_extra:
+            samples.setdefault(c, [])
     mapping = mp.build_mapping(ent, table.headers, overrides, profile_map)
 
     orders: dict[str, str] = {}
@@ -225,7 +235,21 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             orders[target] = order
     if ambiguous:
         raise AmbiguousDates(ambiguous)
-    return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged)
+    return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
+                [samples.get(c, []) for c in table.columns])
+
+
+SAMPLES = 3
+
+
+def _take_samples(values: list, samples: dict[int, list[str]], wanting: set[int]) -> None:
+    """The first SAMPLES non-blank values of each column, as short text."""
+    for c in list(wanting):
+        if c < len(values) and not is_blank_cell(values[c]):
+            got = samples[c]
+            got.append(cell_text(values[c]).strip()[:40])
+            if len(got) >= SAMPLES:
+                wanting.discard(c)
 
 
 def _sheet_words(src: RawSheet) -> str:
@@ -332,7 +356,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                               dry_run=dry_run, header_row=scan.table.header_row,
                               encoding=src.encoding, delimiter=src.delimiter,
                               mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,
-                              ignored=scan.mapping.ignored, date_orders={
+                              ignored=scan.mapping.ignored, samples=scan.samples, date_orders={
                                   scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()})
         report = ErrorReport(report_path, scan.table.headers) if report_path else None
         try:
