@@ -38,3 +38,27 @@ def test_only_the_excel_package_imports_xlwings():
                  if re.search(r"^\s*(import xlwings|from xlwings)", p.read_text(encoding="utf-8"), re.M)
                  and p.parent.name not in ("excel",) and p.name != "xlwings_writer.py"]
     assert offenders == []
+
+
+def test_no_module_uses_what_exists_only_on_unix():
+    # Excel users are on Windows: fcntl, pwd, os.pread ... would fail there at import or
+    # on first use (the key-file lock used fcntl until this test was written).
+    import ast
+
+    unix_modules = {"fcntl", "termios", "pwd", "grp", "resource", "posix"}
+    unix_os = {"pread", "pwrite", "fork", "getuid", "geteuid", "killpg", "setsid", "mkfifo"}
+    offenders = []
+    for path in (REPO / "cims_xl").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module.split(".")[0]]
+            if any(n in unix_modules for n in names):
+                offenders.append(f"{path.name}:{node.lineno} imports {names}")
+            if (isinstance(node, ast.Attribute) and node.attr in unix_os
+                    and isinstance(node.value, ast.Name) and node.value.id == "os"):
+                offenders.append(f"{path.name}:{node.lineno} uses os.{node.attr}")
+    assert offenders == []

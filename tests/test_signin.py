@@ -146,3 +146,21 @@ def test_an_idle_session_expires_and_drops_its_key(store_path):
     with pytest.raises(SessionExpired, match="without use"):
         records.list_records(session, "customer")
     assert not session.is_open
+
+
+def test_wrong_passwords_tried_at_the_same_time_from_several_processes_are_all_counted(store_path):
+    # The key file is updated under a lock (filelock: flock here, LockFileEx on Windows):
+    # no attempt may overwrite another's count.
+    from cims_xl.security.keys import KeyFile
+
+    code = textwrap.dedent(f"""
+        from cims_xl.services import auth
+        from cims_xl.errors import CimsError
+        try:
+            auth.sign_in({str(store_path)!r}, "admin", "not-the-password")
+        except CimsError:
+            pass
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(4)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
+    assert KeyFile.load(store_path).lockout("admin")["failed"] == 4

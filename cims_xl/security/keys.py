@@ -27,7 +27,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import hmac
 import json
@@ -44,6 +43,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from filelock import FileLock
 
 from ..errors import StoreError, WrongPassword
 
@@ -149,14 +149,10 @@ class KeyFile:
     @contextlib.contextmanager
     def locked(store_path: str | os.PathLike) -> Iterator["KeyFile"]:
         """Load under an exclusive lock (read-modify-write of counters and slots)."""
-        lock_path = Path(str(store_path) + ".lock")
-        with open(lock_path, "a+b") as lock:
-            os.chmod(lock_path, 0o600)
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-            try:
-                yield KeyFile.load(store_path)
-            finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+        # filelock: flock on Linux and macOS, LockFileEx on Windows (fcntl does not
+        # exist there).
+        with FileLock(str(store_path) + ".lock", mode=0o600):
+            yield KeyFile.load(store_path)
 
     # -- slots --
 
