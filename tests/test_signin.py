@@ -164,3 +164,47 @@ def test_wrong_passwords_tried_at_the_same_time_from_several_processes_are_all_c
     procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(4)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
     assert KeyFile.load(store_path).lockout("admin")["failed"] == 4
+
+
+def test_the_code_is_asked_only_of_users_with_two_step_sign_in_and_without_the_key_file_locked(
+        store_path, admin, session_as):
+    from filelock import FileLock
+
+    session_as("viewer", "plain").close()
+    asked = []
+    plain = auth.sign_in(store_path, "plain", USER_PASSWORD, lambda: asked.append("plain") or "123456")
+    assert asked == [] and plain.username == "plain"
+    plain.close()
+
+    t = time.time()
+    totp = _enrol(admin, "admin", t - 60)
+
+    def ask():
+        # Another process could take the key-file lock now: it is not held during the prompt.
+        with FileLock(str(store_path) + ".lock", timeout=2):
+            asked.append("admin")
+        return totp.generate(time.time()).decode()
+
+    session = auth.sign_in(store_path, "admin", ADMIN_PASSWORD, ask)
+    assert asked == ["admin"] and session.role == "admin"
+    session.close()
+
+
+def test_a_wrong_password_never_reaches_the_code_prompt_and_a_closed_prompt_counts_as_a_failure(
+        store_path, admin):
+    from cims_xl.security.keys import KeyFile
+
+    _enrol(admin, "admin", time.time() - 60)
+    asked = []
+    with pytest.raises(WrongPassword, match="wrong user name or password"):
+        auth.sign_in(store_path, "admin", "not-the-password", lambda: asked.append(1) or "000000")
+    assert asked == []
+
+    def closed():
+        raise RuntimeError("prompt closed")
+
+    with pytest.raises(WrongPassword, match="no one-time code was given"):
+        auth.sign_in(store_path, "admin", ADMIN_PASSWORD, closed)
+    with pytest.raises(WrongPassword, match="wrong or missing"):
+        auth.sign_in(store_path, "admin", ADMIN_PASSWORD, lambda: None)
+    assert KeyFile.load(store_path).lockout("admin")["failed"] == 3

@@ -21,7 +21,7 @@ import os
 import threading
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import CimsError, SessionExpired
 
@@ -76,8 +76,8 @@ def use(session) -> None:
         _close_quietly(old)
 
 
-def sign_in(path: str | os.PathLike, username: str, password: str, otp: str | None = None, *,
-            idle_timeout: float | None = None):
+def sign_in(path: str | os.PathLike, username: str, password: str,
+            otp: str | Callable[[], str | None] | None = None, *, idle_timeout: float | None = None):
     from ..services import auth
 
     kw = {} if idle_timeout is None else {"idle_timeout": idle_timeout}
@@ -141,11 +141,13 @@ def store_path_for(book) -> str | None:
     return os.environ.get("CIMS_STORE") or None
 
 
-def ask_credentials(ui, *, user: str | None = None) -> tuple[str, str, str | None] | None:
-    """User name, password (masked) and the optional one-time code; None if cancelled.
+def ask_credentials(ui, *, user: str | None = None) -> tuple[str, str, Callable[[], str | None]] | None:
+    """User name, password (masked) and a function that asks for the one-time code;
+    None if cancelled.
 
-    The code is asked in the same round because whether a user has two-step sign-in
-    is stored inside the encrypted store, which cannot be read before sign-in.
+    Whether a user has two-step sign-in is stored inside the encrypted store, which
+    cannot be read before the password opens it: sign-in calls the function only then,
+    so people without a second factor are never asked for a code.
     """
     name = ui.ask("User name:", "CIMS sign in", default=user or os.environ.get("CIMS_USER", ""))
     if not name:
@@ -153,9 +155,12 @@ def ask_credentials(ui, *, user: str | None = None) -> tuple[str, str, str | Non
     password = ui.ask_password(f"Password for {name}:", "CIMS sign in")
     if not password:
         return None
-    code = ui.ask("6-digit code from your authenticator app (leave empty if you have none):",
-                  "CIMS sign in")
-    return name.strip(), password, (code or "").strip() or None
+
+    def ask_code() -> str | None:
+        code = ui.ask("6-digit code from your authenticator app:", "CIMS sign in")
+        return (code or "").strip() or None
+
+    return name.strip(), password, ask_code
 
 
 # ----- Tk prompts (Excel's InputBox cannot mask) ------------------------------------------

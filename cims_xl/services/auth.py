@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import os
 import time
 from pathlib import Path
+from typing import Callable
 
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor import InvalidToken
@@ -81,65 +83,108 @@ def _verify_totp(secret_b32: str, code: str | None, at: float) -> int | None:
     return None
 
 
-def sign_in(path: str | os.PathLike, username: str, password: str, otp: str | None = None, *,
+def sign_in(path: str | os.PathLike, username: str, password: str,
+            otp: str | Callable[[], str | None] | None = None, *,
             idle_timeout: float = DEFAULT_IDLE_TIMEOUT, now: float | None = None) -> Session:
-    """Derive + unwrap the data key, open the store, check the second factor."""
+    """Derive + unwrap the data key, open the store, check the second factor.
+
+    `otp` is the one-time code, or a function that asks for it: it is called only when
+    the user has two-step sign-in, after the password proved right, and without the key
+    file locked (a person may take a while to type it). A code that is wrong, missing
+    or not given counts as a failed attempt, like a wrong password.
+    """
     path = Path(path)
     username = (username or "").strip().lower()
-    wall = time.time() if now is None else now
-    at = dt.datetime.fromtimestamp(wall, dt.timezone.utc)
-    with KeyFile.locked(path) as kf:
-        state = kf.lockout(username)
-        until = state.get("locked_until")
-        if until and at < dt.datetime.fromisoformat(until):
-            wait = dt.datetime.fromisoformat(until) - at
-            raise AccountLocked(f"too many failed sign-ins for {username}; try again in "
-                                f"{max(1, int(wait.total_seconds()))} seconds")
-        store = None
-        try:
-            data_key = kf.unlock(username, password)
-            store = Store.open(path, data_key)
-            if not kf.mac_ok(data_key):
-                raise StoreError(f"{kf.path.name} was changed outside cims (its slots do not match "
-                                 "the store); restore it from a backup")
-            user = store.fetch_user(username)
-            if user is None or user.get("disabled"):
-                raise WrongPassword("wrong user name or password")
-            if user.get("totp_secret"):
-                step = _verify_totp(user["totp_secret"], otp, wall)
-                last = store.get_meta(f"totp_step:{username}", -1)
-                if step is None or step <= last:
-                    raise WrongPassword("the one-time code is wrong or missing" if step is None
-                                        else "that one-time code was already used; wait for the next one")
-                with store.transaction():
-                    store.set_meta(f"totp_step:{username}", step)
-        except WrongPassword as exc:
-            if store is not None:
-                store.close()
-            failed = int(state.get("failed", 0)) + 1
-            delay = lock_delay(failed)
-            kf.set_lockout(username, {"failed": failed,
-                                      "since_success": int(state.get("since_success", 0)) + 1,
-                                      "locked_until": (at + delay).isoformat() if delay else None})
-            kf.save()
-            left = FREE_ATTEMPTS - failed
-            hint = (f" ({left} attempt{'s' if left != 1 else ''} left before a delay)" if left > 0
-                    else f"; sign-in is locked for {int(delay.total_seconds())} seconds" if delay else "")
-            raise WrongPassword(exc.message + hint) from None
-        except BaseException:
-            if store is not None:
-                store.close()
-            raise
-        previous_failures = int(state.get("since_success", 0))
-        if state.get("failed") or previous_failures:
-            kf.set_lockout(username, {"failed": 0, "since_success": 0, "locked_until": None})
-            kf.save()
+    clock = (lambda: now) if now is not None else time.time
+    store = None
+    try:
+        with KeyFile.locked(path) as kf:
+            state = _not_locked_out(kf, username, clock())
+            with _counting_failures(kf, username, state, clock()):
+                data_key = kf.unlock(username, password)
+                store = Store.open(path, data_key)
+                if not kf.mac_ok(data_key):
+                    raise StoreError(f"{kf.path.name} was changed outside cims (its slots do not match "
+                                     "the store); restore it from a backup")
+                user = store.fetch_user(username)
+                if user is None or user.get("disabled"):
+                    raise WrongPassword("wrong user name or password")
+                needs_code = bool(user.get("totp_secret"))
+                if needs_code and not callable(otp):
+                    _check_code(store, username, user["totp_secret"], otp, clock())
+                    needs_code = False
+                if not needs_code:
+                    _reset_failures(kf, username, state)
+        if needs_code:   # the password was right; ask for the code with the key file free
+            try:
+                code, gave_up = otp(), False   # type: ignore[operator]
+            except Exception:   # a closed prompt: still an attempt, counted below
+                code, gave_up = None, True
+            with KeyFile.locked(path) as kf:
+                state = _not_locked_out(kf, username, clock())
+                with _counting_failures(kf, username, state, clock()):
+                    if gave_up:
+                        raise WrongPassword("no one-time code was given")
+                    _check_code(store, username, user["totp_secret"], code, clock())
+                _reset_failures(kf, username, state)
+    except BaseException:
+        if store is not None:
+            store.close()
+        raise
+    previous_failures = int(state.get("since_success", 0))
     session = Session(path, store, username, user["role"], data_key, idle_timeout=idle_timeout)
     with session.unit_of_work() as uow:
         session.audit([AuditEvent(utcnow(), username, "sign-in", "user", username, None,
                                   {"failed_attempts_before": [None, previous_failures]})])
         uow.commit()
     return session
+
+
+def _not_locked_out(kf: KeyFile, username: str, wall: float) -> dict:
+    """The user's lockout state; AccountLocked while a delay runs."""
+    state = kf.lockout(username)
+    until = state.get("locked_until")
+    at = dt.datetime.fromtimestamp(wall, dt.timezone.utc)
+    if until and at < dt.datetime.fromisoformat(until):
+        wait = dt.datetime.fromisoformat(until) - at
+        raise AccountLocked(f"too many failed sign-ins for {username}; try again in "
+                            f"{max(1, int(wait.total_seconds()))} seconds")
+    return state
+
+
+@contextlib.contextmanager
+def _counting_failures(kf: KeyFile, username: str, state: dict, wall: float):
+    """A WrongPassword inside counts as a failed attempt (saved, with its delay)."""
+    try:
+        yield
+    except WrongPassword as exc:
+        failed = int(state.get("failed", 0)) + 1
+        delay = lock_delay(failed)
+        at = dt.datetime.fromtimestamp(wall, dt.timezone.utc)
+        kf.set_lockout(username, {"failed": failed,
+                                  "since_success": int(state.get("since_success", 0)) + 1,
+                                  "locked_until": (at + delay).isoformat() if delay else None})
+        kf.save()
+        left = FREE_ATTEMPTS - failed
+        hint = (f" ({left} attempt{'s' if left != 1 else ''} left before a delay)" if left > 0
+                else f"; sign-in is locked for {int(delay.total_seconds())} seconds" if delay else "")
+        raise WrongPassword(exc.message + hint) from None
+
+
+def _check_code(store: Store, username: str, secret: str, code: str | None, wall: float) -> None:
+    step = _verify_totp(secret, code, wall)
+    last = store.get_meta(f"totp_step:{username}", -1)
+    if step is None or step <= last:
+        raise WrongPassword("the one-time code is wrong or missing" if step is None
+                            else "that one-time code was already used; wait for the next one")
+    with store.transaction():
+        store.set_meta(f"totp_step:{username}", step)
+
+
+def _reset_failures(kf: KeyFile, username: str, state: dict) -> None:
+    if state.get("failed") or int(state.get("since_success", 0)):
+        kf.set_lockout(username, {"failed": 0, "since_success": 0, "locked_until": None})
+        kf.save()
 
 
 def sign_out(session: Session) -> None:
