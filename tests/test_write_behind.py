@@ -217,3 +217,18 @@ def test_an_import_whose_writes_fail_half_way_leaves_nothing_behind(admin, store
     monkeypatch.undo()
     assert import_file(admin, path, chunk_rows=1000).created > 2900
     assert search.search_customers(admin, text="Already here").total == 1
+
+
+def test_after_a_bulk_write_the_wal_is_copied_into_the_store_in_the_background(admin, store_path, small_chunks):
+    before = store_path.stat().st_size
+    records.create_many(admin, "customer", _people(1500))
+    admin.store._join_checkpoint()   # the background connection is done
+    # the new pages are in the store file itself, not only in its WAL (1,500 rows are
+    # too few for SQLite's own automatic checkpoint)
+    assert store_path.stat().st_size > before + 200_000
+    # and the store, reopened by a new sign-in, has everything
+    admin.close()
+    again = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    assert again.store.query("SELECT count(*) FROM customers")[0][0] == 1500
+    assert again.store.integrity_check() == "ok" and audit_log.verify(again).ok
+    again.close()

@@ -243,6 +243,9 @@ class Store:
         self.conn = conn
         self._raw = conn            # the connection itself, for the write-behind worker
         self._behind: _WriteBehind | None = None
+        self._key: bytes | None = None             # for the background checkpoint's connection
+        self._wrote_behind = False                 # this transaction had bulk writes
+        self._checkpointer: threading.Thread | None = None
         self._depth = 0
         self._lock = threading.RLock()
 
@@ -276,6 +279,7 @@ class Store:
                        "PRAGMA cache_size = -65536"):
             conn.execute(pragma)
         store = cls(path, conn)
+        store._key = key
         store.migrate()
         # How many customers hold each trigram (search uses it to skip words that do not
         # narrow anything). A temp table: nothing is written to the file.
@@ -286,6 +290,8 @@ class Store:
     def close(self) -> None:
         if self._behind is not None:
             self._end_write_behind(raise_errors=False)
+        self._join_checkpoint()
+        self._key = None
         if self.conn is not None:
             try:
                 self.conn.execute("PRAGMA optimize")  # keeps query-planner statistics current
@@ -317,10 +323,11 @@ class Store:
                 yield
             except BaseException:
                 self._depth = 0
+                self._wrote_behind = False
                 self.conn.execute("ROLLBACK")
                 raise
             self._depth = 0
-            self.conn.execute("COMMIT")
+            self._commit_sql()
 
     def begin(self) -> None:
         self._lock.acquire()
@@ -331,12 +338,55 @@ class Store:
         self.flush()   # a queued write that failed raises here, with the transaction still open
         self._depth = 0
         try:
-            self.conn.execute("COMMIT")
+            self._commit_sql()
         finally:
             self._lock.release()
 
+    def _commit_sql(self) -> None:
+        if not self._wrote_behind:
+            self.conn.execute("COMMIT")
+            return
+        # A bulk write leaves a large WAL. SQLite would copy it into the file inside this
+        # COMMIT (its automatic checkpoint); a background connection does it instead, so
+        # the caller does not wait. The data is committed either way.
+        self._wrote_behind = False
+        every = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            self.conn.execute("COMMIT")
+        finally:
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(every)}")
+        self._checkpoint_behind()
+
+    def _checkpoint_behind(self) -> None:
+        self._join_checkpoint()
+        if self._key is None:
+            return
+        path, key = self.path, self._key
+
+        def run() -> None:
+            try:
+                conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=10.0)
+                try:
+                    conn.execute("PRAGMA cipher_log_level = NONE")
+                    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                finally:
+                    conn.close()
+            except sqlcipher3.Error:
+                pass   # best effort: the next automatic checkpoint copies what is left
+
+        self._checkpointer = threading.Thread(target=run, name="cims-checkpoint", daemon=True)
+        self._checkpointer.start()
+
+    def _join_checkpoint(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.join()
+            self._checkpointer = None
+
     def rollback(self) -> None:
         self._depth = 0
+        self._wrote_behind = False
         if self._behind is not None:
             self._behind.drain(raise_errors=False)
         try:
@@ -358,6 +408,7 @@ class Store:
         if not self.in_transaction:
             raise RuntimeError("write_behind needs an open transaction")
         self._behind = _WriteBehind()
+        self._wrote_behind = True
         self.conn = _Drained(self._raw, self._behind)  # type: ignore[assignment]
         ok = False
         try:
@@ -422,6 +473,7 @@ class Store:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
     def checkpoint(self) -> None:
+        self._join_checkpoint()
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- meta key/value --
