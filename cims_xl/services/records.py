@@ -109,7 +109,10 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
             sla_targets = sla.load_targets(store.get_meta("sla_targets"))
         with contextlib.ExitStack() as behind:
             part: list[dict] = []
-            limit = _chunk_limit(0, total)
+            # Inside a longer write that already goes behind (an import), chunks need not
+            # be short at either end.
+            joined = store.writing_behind
+            limit = _chunk_limit(0, total, joined)
             for data in rows:
                 values = dict(data) if validated else validate_record(ent, data, context=context)
                 if owner_key and not values.get(owner_key):
@@ -129,7 +132,7 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
                     _write_created(session, ent, part, now, batch_id)
                     out += part
                     part = []
-                    limit = _chunk_limit(len(out), total)
+                    limit = _chunk_limit(len(out), total, joined)
             if part:
                 _write_created(session, ent, part, now, batch_id)
                 out += part
@@ -137,11 +140,13 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
     return out
 
 
-def _chunk_limit(done: int, total: int | None) -> int:
+def _chunk_limit(done: int, total: int | None, joined: bool = False) -> int:
     """Rows in the next chunk: a short first one, so the writer starts early, and short
     last ones when the end is known, so little is left to write after the last row is
-    validated; CREATE_CHUNK in between."""
+    validated; CREATE_CHUNK in between (and always, when `joined` to a longer write)."""
     short = min(BULK_MAX, CREATE_CHUNK)
+    if joined:
+        return CREATE_CHUNK
     if done == 0 or (total is not None and total - done <= CREATE_CHUNK):
         return short
     return CREATE_CHUNK

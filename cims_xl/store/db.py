@@ -426,6 +426,10 @@ class Store:
             finally:
                 behind.close()
 
+    @property
+    def writing_behind(self) -> bool:
+        return self._behind is not None
+
     def flush(self) -> None:
         """Wait for queued writes; raise the first that failed."""
         if self._behind is not None:
