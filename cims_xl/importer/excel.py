@@ -1,8 +1,9 @@
 """The ribbon's "Import spreadsheet": the Import sheet's flow, through the workbook adapter.
 
 Reads the file path, record type and currency from the Import sheet (names
-CIMS_ImportFile, CIMS_ImportKind and CIMS_ImportCurrency), runs a dry run with progress in the status bar, shows the mapping
-and the summary in CIMS_ImportSummary, lists rejected rows and skipped duplicates on
+CIMS_ImportFile, CIMS_ImportKind and CIMS_ImportCurrency), runs a dry run with
+progress in the status bar, fills the mapping table (CIMS_ImportMapping) and the
+summary (CIMS_ImportSummary), lists rejected rows and skipped duplicates on
 the "Import Errors" sheet (original values and reason, written as text), and imports
 on confirmation. Works the same on a closed workbook file and in live Excel.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 from ..errors import CimsError
 from .errors import ImportRefused
 from .mapping import entity_for
-from .run import ImportResult, import_file
+from .run import ImportResult, has_currency, import_file
 
 ERRORS_SHEET = "Import Errors"
 
@@ -87,7 +88,7 @@ def import_from_book(session, book) -> str:
     # does not get in the way of a customers one.
     currency = str(book.get_name("CIMS_ImportCurrency") or "").strip() or None
     try:
-        if not any(f.key == "currency" for f in entity_for(kind).fields):
+        if not has_currency(entity_for(kind)):
             currency = None
     except ImportRefused:
         pass   # import_file names the wrong record type

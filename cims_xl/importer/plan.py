@@ -460,7 +460,7 @@ class Planner:
                 else:
                     prepared.append((number, clean, customer_keys(clean), None, None))
         else:
-            currency = self.options.currency if "currency" in self.prep.kinds else None
+            currency = self.options.currency   # import_file allows it only for kinds with amounts
             for number, values in rows:
                 try:
                     data, extra = self.prep.raw(values)

@@ -328,7 +328,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         if not re.fullmatch(r"[A-Z]{3}", currency):
             raise ImportRefused(f"--currency must be a three-letter ISO 4217 code such as USD or EUR, "
                                 f"not {currency[:20]!r}")
-        if not any(f.key == "currency" for f in ent.fields):
+        if not has_currency(ent):
             raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
     session.ensure("import", ent.kind)
     path = Path(path)
@@ -393,6 +393,11 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         return result
     finally:
         src.close()
+
+
+def has_currency(ent: Entity) -> bool:
+    """Whether `--currency` applies to records of this kind (those with amounts)."""
+    return any(f.key == "currency" for f in ent.fields)
 
 
 def _choice(flag: str, value: str, allowed: tuple[str, ...]) -> str:

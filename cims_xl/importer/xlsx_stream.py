@@ -6,9 +6,10 @@ at a time, with a few regular expressions. Memory stays flat: the current block,
 bounded cache of shared strings and the shared-string offsets (the strings
 themselves wait in a temporary file, since a big customer list has millions of
 distinct strings; the file is encrypted with a key that lives only in memory for
-as long as the sheet is open, so no personal data lands on disk in clear). Handles the transitional and the Strict OOXML namespaces, shared,
-inline and formula strings, booleans, errors, ISO dates (t="d") and numbers with a
-date format (1900 and 1904 date systems).
+as long as the sheet is open, so no personal data lands on disk in clear). Handles
+the transitional and the Strict OOXML namespaces, shared, inline and formula
+strings, booleans, errors, ISO dates (t="d") and numbers with a date format (1900
+and 1904 date systems).
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ class _SharedStrings(_TempFile):
                 return
             pos = 0
             encrypt = self._cipher(self._nonce).encryptor()
-            with z.open(entry) as f, os.fdopen(os.dup(self._fd), "wb", buffering=1 << 20) as out:
+            with z.open(entry) as f:
                 buf = b""
                 while True:
                     block = f.read(BLOCK)
@@ -175,7 +176,7 @@ class _SharedStrings(_TempFile):
                         continue
                     end = len(buf) if not block else buf.find(b">", last) + 1
                     part, buf = buf[:end], buf[end:]
-                    chunk = []
+                    chunk, start = [], pos
                     for m in _SI.finditer(part):
                         inner = m.group(1) or b""
                         if b"<rPh" in inner:
@@ -185,7 +186,8 @@ class _SharedStrings(_TempFile):
                         chunk.append(data)
                         pos += len(data)
                         self._offsets.append(pos)
-                    out.write(encrypt.update(b"".join(chunk)))
+                    # one write per block of XML (CTR keeps the length, so offsets hold)
+                    self._pwrite(encrypt.update(b"".join(chunk)), start)
                     if not block:
                         break
         except BaseException:

@@ -162,7 +162,7 @@ class _WriteBehind:
         _quick_switch(+1)
 
     def submit(self, fn, *args) -> None:
-        self._pending.append(self._pool.submit(self._guarded, fn, args))
+        self._enqueue(fn, args)
         while len(self._pending) > self.MAX_QUEUED:
             self._pending.popleft().result()
 
@@ -171,6 +171,9 @@ class _WriteBehind:
         replaces it."""
         self._deferred.pop(key, None)
         self._deferred[key] = (fn, args)
+
+    def _enqueue(self, fn, args: tuple) -> None:
+        self._pending.append(self._pool.submit(self._guarded, fn, args))
 
     def _guarded(self, fn, args) -> None:
         if self._failed:
@@ -186,7 +189,7 @@ class _WriteBehind:
         deferred, self._deferred = self._deferred, {}
         if raise_errors:
             for fn, args in deferred.values():
-                self._pending.append(self._pool.submit(self._guarded, fn, args))
+                self._enqueue(fn, args)
         first: BaseException | None = None
         while self._pending:
             try:
