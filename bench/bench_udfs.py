@@ -10,7 +10,9 @@ called once since the last write, as in a sheet being recalculated.
 Figures are printed as absolute times and as ratios to a baseline measured in the same
 run: one Python dict lookup plus one attribute access (`baseline scalar`), and a list
 comprehension of 10,000 dict lookups (`baseline array`). Targets (issue 3):
-a scalar call <= 50 us, a 10,000-id array call <= 50 ms.
+a scalar call <= 50 us, a 10,000-id array call <= 50 ms; the first array call
+after a write is shown too (CIMS_LTV has the same budget then: its range is summed in
+two queries).
 """
 
 from __future__ import annotations
@@ -56,6 +58,17 @@ def fill(session, customers: int) -> list[str]:
         {"customer_id": ids[i], "name": f"Deal {i}", "stage": "Proposal", "amount": 1000}
         for i in range(0, len(ids), 10)])
     return ids
+
+
+def best_after_write(session, fn, *, repeat: int) -> float:
+    """Best time of fn() when it is the first call after a write (the cache is cold)."""
+    times = []
+    for i in range(repeat):
+        records.create(session, "customer", {"name": f"Bench write {i}"})
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def main(argv=None) -> int:
@@ -109,20 +122,30 @@ def main(argv=None) -> int:
             (f"CIMS_LTV {len(column):,} ids", best(lambda: wf.cims_ltv(column, session=session),
                                                    number=3, repeat=args.repeat), base_array, "array"),
         ]
+        rows += [
+            (f"CIMS_LTV {len(column):,} ids, after a write",
+             best_after_write(session, lambda: wf.cims_ltv(column, session=session), repeat=args.repeat),
+             base_array, "array"),
+            (f"CIMS_GET {len(column):,} ids, after a write",
+             best_after_write(session, lambda: wf.cims_get(column, "Email", session=session), repeat=args.repeat),
+             base_array, "cold"),
+        ]
         session.close()
 
     print(f"baseline scalar (dict lookup): {base_scalar * 1e6:8.3f} us")
     print(f"baseline array ({len(column):,} dict lookups): {base_array * 1e3:8.3f} ms")
     print(f"first CIMS_GET after a write (loads {len(ids):,} customers): {cold * 1e3:.1f} ms\n")
-    print(f"{'call':28} {'time':>12} {'x baseline':>11} {'budget':>10}  ok")
+    print(f"{'call':36} {'time':>12} {'x baseline':>11} {'budget':>10}  ok")
     failed = False
     for name, seconds, base, kind in rows:
         if kind == "scalar":
             shown, budget, ok = f"{seconds * 1e6:.2f} us", f"{SCALAR_BUDGET_US:.0f} us", seconds * 1e6 <= SCALAR_BUDGET_US
-        else:
+        elif kind == "array":
             shown, budget, ok = f"{seconds * 1e3:.2f} ms", f"{ARRAY_BUDGET_MS:.0f} ms", seconds * 1e3 <= ARRAY_BUDGET_MS
+        else:   # loads every record once after a write: no budget, shown for scale
+            shown, budget, ok = f"{seconds * 1e3:.2f} ms", "-", True
         failed |= not ok
-        print(f"{name:28} {shown:>12} {seconds / base:>10.1f}x {budget:>10}  {'yes' if ok else 'NO'}")
+        print(f"{name:36} {shown:>12} {seconds / base:>10.1f}x {budget:>10}  {'yes' if ok else 'NO'}")
     return 1 if failed else 0
 
 

@@ -166,6 +166,35 @@ def test_ltv_totals_the_customers_orders_without_cancelled_ones(admin, shop):
     assert wf.cims_ltv("C-999999", session=admin) == "#CIMS: no customer C-999999"
 
 
+def test_a_column_of_ltv_ids_after_a_write_costs_two_queries_not_one_per_id(admin):
+    ids = [r["id"] for r in records.create_many(admin, "customer", [{"name": f"C {i}"} for i in range(300)])]
+    records.create_many(admin, "order", [{"customer_id": ids[i % 300], "order_date": "2024-01-02",
+                                          "amount": i % 7 + 0.25} for i in range(900)])
+    wf.cims_ltv(ids[0], session=admin)          # warm the session's cache, as a recalculation would
+    records.create(admin, "order", {"customer_id": ids[1], "order_date": "2024-01-03", "amount": 1})
+    statements: list[str] = []
+    admin.store._raw.set_trace_callback(statements.append)
+    try:
+        got = wf.cims_ltv([[i] for i in ids], session=admin)
+    finally:
+        admin.store._raw.set_trace_callback(None)
+    expected = {cid: 0.0 for cid in ids}
+    for i in range(900):
+        expected[ids[i % 300]] += i % 7 + 0.25
+    expected[ids[1]] += 1
+    assert got == [[expected[cid]] for cid in ids]
+    assert len([s for s in statements if "orders" in s]) == 1
+    assert len(statements) <= 4          # data_version, live ids, the totals (+ nothing per id)
+
+
+def test_a_range_of_ltv_ids_keeps_its_shape_and_says_which_ids_are_not_customers(admin, shop):
+    gone = records.create(admin, "customer", {"name": "Gone"})["id"]
+    records.delete(admin, gone)
+    got = wf.cims_ltv([[shop[0], "C-999999"], ["", gone], [shop[1].lower(), "O-000001"]], session=admin)
+    assert got == [[350.5, "#CIMS: no customer C-999999"], ["", f"#CIMS: no customer {gone}"],
+                   [0.0, "#CIMS: no customer O-000001"]]
+
+
 def test_pipeline_gives_open_and_weighted_amounts(admin, shop):
     assert wf.cims_pipeline(session=admin) == [["Open amount", "Weighted amount"], [1200.0, 520.0]]
     assert wf.cims_pipeline("proposal", session=admin)[1] == [1000.0, 500.0]
