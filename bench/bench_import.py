@@ -209,6 +209,46 @@ def import_side(path: Path, workdir: Path, stream: bool = False) -> dict:
             "peak_rss_mb": _peak_rss_mb(), "rss_before_import_mb": base_rss}
 
 
+STORE_FIELDS = ["name", "company", "email", "phone", "mobile", "address", "city", "province",
+                "postal_code", "segment"]
+
+
+def store_side(path: Path, workdir: Path) -> dict:
+    """What the store alone costs: the file's rows, taken as already valid, written by
+    the store's own bulk insert into a fresh encrypted store (the real schema: its
+    indexes and search index), in one transaction. Reading the file and building the
+    record dicts are not timed; no validation, duplicate check or audit is done."""
+    import datetime as dt
+
+    import python_calamine
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from cims_xl.domain.schema import CUSTOMER
+    from cims_xl.services import auth
+
+    store_path = workdir / "store-only.cims"
+    for p in workdir.glob("store-only.cims*"):
+        p.unlink()
+    password = "Bench-Import-Password-42"
+    auth.init_store(store_path, "admin", password, kdf={"name": "scrypt", "n": 2**10, "r": 8, "p": 1})
+    session = auth.sign_in(store_path, "admin", password)
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()[1:]
+    now = dt.datetime.now(dt.timezone.utc)
+    meta = {"created_at": now, "created_by": "admin", "updated_at": now, "updated_by": "admin",
+            "version": 1, "deleted_at": None, "deleted_by": None, "batch_id": None}
+    blank = {f.key: None for f in CUSTOMER.fields}
+    records = [{**blank, **meta, **dict(zip(STORE_FIELDS, r)), "type": "Person", "owner": "admin",
+                "source": "Import", "id": f"C-{i:06d}"} for i, r in enumerate(rows, 1)]
+    store = session.store
+    t0 = time.perf_counter()
+    store.begin()
+    for i in range(0, len(records), 5000):
+        store.insert_records(CUSTOMER, records[i:i + 5000])
+    store.commit()
+    seconds = time.perf_counter() - t0
+    session.close()
+    return {"seconds": seconds, "rows": len(records)}
+
+
 def _child(side: str, path: Path, workdir: Path, stream: bool = False) -> dict:
     out = subprocess.run([sys.executable, __file__, "--side", side, "--file", str(path),
                           "--workdir", str(workdir)] + (["--stream"] if stream else []),
@@ -222,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--workdir", type=Path, default=None, help="where the workbook and stores go")
-    ap.add_argument("--side", choices=("floor", "import"), help=argparse.SUPPRESS)
+    ap.add_argument("--side", choices=("floor", "import", "store"), help=argparse.SUPPRESS)
     ap.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--skip-floor", action="store_true", help="only run the import")
     ap.add_argument("--stream", action="store_true",
@@ -232,6 +272,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.side:
         if args.side == "floor":
             print(json.dumps(floor_side(args.file, args.workdir)))
+        elif args.side == "store":
+            print(json.dumps(store_side(args.file, args.workdir)))
         else:
             print(json.dumps(import_side(args.file, args.workdir, args.stream)))
         return
@@ -244,6 +286,7 @@ def main(argv: list[str] | None = None) -> None:
         generate_xlsx(path, args.rows)
         print(f"generated {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
     floor = None if args.skip_floor else _child("floor", path, workdir)
+    store = None if args.skip_floor else _child("store", path, workdir)
     imp = _child("import", path, workdir, args.stream)
     print(f"rows: {imp['rows']:,}  created {imp['created']:,}  duplicates {imp['duplicates']:,}  "
           f"rejected {imp['rejected']:,}  batch {imp['batch']}")
@@ -254,6 +297,9 @@ def main(argv: list[str] | None = None) -> None:
           f"peak RSS {imp['peak_rss_mb']:.0f} MB (before import {imp['rss_before_import_mb']:.0f} MB)")
     if floor:
         print(f"ratio import / floor: {imp['seconds'] / floor['seconds']:.2f}")
+    if floor and store:
+        print(f"for scale: the store alone writing the same rows, taken as valid (encrypted, indexed, "
+              f"no validation or audit): {store['seconds']:.2f} s = {store['seconds'] / floor['seconds']:.2f} x floor")
 
 
 if __name__ == "__main__":
