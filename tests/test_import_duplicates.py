@@ -168,6 +168,23 @@ def test_the_error_report_lists_rejected_rows_with_original_values_and_reason(ad
     assert all(c.data_type == "s" for c in row[2:])          # text, never a live formula
 
 
+def test_the_error_report_keeps_control_characters_and_line_breaks_exactly(admin, tmp_path):
+    import python_calamine
+    bad = ["Bell\x07Name", "two\r\nlines\x01", "_x0041_ stays"]
+    f = tmp_path / "ctl.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Name", "Notes", "Company"])
+    from cims_xl.excel.safe import ooxml_escape
+    wb.active.append([ooxml_escape(v) for v in bad])     # as Excel stores them
+    wb.save(f)
+    result = import_file(admin, f, report_path=tmp_path / "out.xlsx")
+    assert result.rejected == 1 and "control character" in result.outcomes[0].reason
+    rows = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "out.xlsx")) \
+        .get_sheet_by_name("Import Errors").to_python()
+    assert rows[0][2:] == ["Name", "Notes", "Company"]
+    assert rows[1][2:] == bad                              # re-importable as it was
+
+
 def test_only_managers_and_admins_may_import(session_as, tmp_path):
     f = write_csv(tmp_path / "x.csv", [["Name"], ["A"]])
     for role in ("sales", "support", "viewer"):

@@ -221,6 +221,27 @@ def test_the_streaming_reader_gives_the_same_rows_as_calamine(tmp_path, monkeypa
     plain.close()
 
 
+def test_the_streaming_reader_decodes_excels_escaped_characters_as_calamine_does(tmp_path, monkeypatch):
+    # Excel writes a CR in a cell as _x000D_ and protects a literal "_x0041_" as
+    # "_x005F_x0041_"; read back, the cell is the text that was typed.
+    from cims_xl.excel.safe import ooxml_escape
+    typed = ["line 1\r\nline 2", "a_x0041_b", "_x0000\r", "bell\x07", "plain & <ok>"]
+    wb = openpyxl.Workbook()
+    wb.active.append(["Name"])
+    for text in typed:
+        wb.active.append([ooxml_escape(text)])
+    path = tmp_path / "escaped.xlsx"
+    wb.save(path)
+    plain = readers.open_sheet(path)
+    monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
+    streamed = readers.open_sheet(path)
+    assert streamed.streamed and not plain.streamed
+    assert [v[0] for _, v in plain.rows()][1:] == typed
+    assert [v[0] for _, v in streamed.rows()][1:] == typed
+    streamed.close()
+    plain.close()
+
+
 def test_a_large_sheet_imports_through_the_streaming_reader(admin, tmp_path, monkeypatch):
     import sys
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))

@@ -114,6 +114,21 @@ def test_report_sheets_never_turn_a_customer_name_into_a_formula(admin, risky, b
     assert not [f for f in _formula_cells(book) if "1+1" in str(f[2]) or "SUM(A1)" in str(f[2])]
 
 
+def test_every_sheet_we_write_reads_back_in_excel_as_the_exact_text(admin, book):
+    import python_calamine
+    # A file spells "A" as "_x0041_": a customer really called that must not turn into "A".
+    cid = records.create(admin, "customer", {"name": "Ann_x0041_", "company": "Co_x0042_",
+                                             "segment": "Seg_x0043_"})["id"]
+    records.create(admin, "order", {"customer_id": cid, "order_date": "2024-01-02", "amount": 5})
+    sync.sync_file(admin, book, "refresh")
+    sync.sync_file(admin, book, "reports")
+    wb = python_calamine.CalamineWorkbook.from_path(str(book))
+    texts = {v for name in wb.sheet_names for row in wb.get_sheet_by_name(name).to_python()
+             for v in row if isinstance(v, str)}
+    assert {"Ann_x0041_", "Co_x0042_"} <= texts
+    assert not {"AnnA", "CoB", "SegC"} & texts
+
+
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_excel_gets_formula_looking_text_behind_its_text_mark(payload):
     assert live_value(payload) == "'" + payload

@@ -146,6 +146,17 @@ def test_gdpr_export_to_xlsx_writes_formula_looking_text_as_text(admin, tmp_path
     assert row["notes"].value == "@SUM(A1)" and row["notes"].data_type == "s"
 
 
+def test_gdpr_export_to_xlsx_reads_back_as_the_exact_text_in_excel(admin, tmp_path):
+    import python_calamine
+    # "_x0041_" is how a file spells "A": written as is, Excel would show the wrong name.
+    c = records.create(admin, "customer", {"name": "Ann_x0041_", "company": "R&D _x000D_ Ltd"})
+    out = tmp_path / "person.xlsx"
+    gdpr.export_customer(admin, c["id"], out)
+    rows = python_calamine.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Customer").to_python()
+    row = dict(zip(rows[0], rows[1]))
+    assert (row["name"], row["company"]) == ("Ann_x0041_", "R&D _x000D_ Ltd")
+
+
 def test_viewers_may_not_export_personal_data(session_as, admin, people):
     with pytest.raises(PermissionDenied):
         gdpr.export_customer(session_as("viewer"), people[0])

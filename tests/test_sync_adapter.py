@@ -233,12 +233,15 @@ def test_text_excel_would_decode_is_stored_so_it_reads_back_unchanged(book_path,
     assert FileWorkbook(book_path).table_sheet("Customers").read().value(0, "Notes") == text
 
 
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import example, given, settings, strategies as st  # noqa: E402
 
-from cims_xl.excel.adapter import ooxml_escape, ooxml_unescape  # noqa: E402
+from cims_xl.excel.safe import ooxml_escape, ooxml_unescape  # noqa: E402
 
 
-@given(st.text(alphabet="_x005FA1d\r\n ", max_size=30))
+@given(st.text(alphabet="_x005FA1d\r\n \x01\x1f\t", max_size=30))
+@example("_x0000\r")          # the CR's own escape would complete "_x0000" (found by hypothesis)
+@example("_x005F_x000D_\r")
+@settings(max_examples=500)
 def test_ooxml_escaping_round_trips_any_text(text):
     assert ooxml_unescape(ooxml_escape(text)) == text
 

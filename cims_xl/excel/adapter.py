@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from ..errors import CimsError
 from .layout import HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, layout_for_sheet
+from .safe import ooxml_escape, ooxml_unescape
 from .sheet_codec import Uncomputed, is_risky_text
 
 HIGHLIGHT_RGB = "FFFFC7CE"          # Excel's "light red fill"
@@ -347,23 +348,6 @@ def _restore_package_parts(original: bytes, saved: Path) -> None:
             data = new_rels if info.filename == "_rels/.rels" else z.read(info.filename)
             out.writestr(info, data)
     os.replace(tmp, saved)
-
-
-_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
-_OOXML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def ooxml_escape(text: str) -> str:
-    """Text as Excel stores it: CR as _x000D_ (XML would turn it into LF), a literal
-    _xHHHH_ protected as _x005F_xHHHH_."""
-    if "_x" in text:
-        text = _OOXML_ESCAPE.sub("_x005F_", text)
-    return text.replace("\r", "_x000D_") if "\r" in text else text
-
-
-def ooxml_unescape(text: str) -> str:
-    """Inverse of `ooxml_escape` (and of what Excel writes); openpyxl leaves it to us."""
-    return _OOXML_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def put_file_cell(cell, value: Any) -> None:

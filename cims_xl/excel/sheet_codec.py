@@ -18,8 +18,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .safe import FORMULA_TRIGGERS, is_risky
+
 # Text starting with one of these is a formula (or DDE payload) to a spreadsheet.
-RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+RISKY_PREFIXES = FORMULA_TRIGGERS
 
 # Field kinds whose sheet value is text; a number typed into such a cell is read as text.
 TEXT_KINDS = frozenset({"text", "name", "email", "phone", "enum", "tags", "ref", "user"})
@@ -45,7 +47,7 @@ class Uncomputed:
 
 def is_risky_text(value: object) -> bool:
     """Would a spreadsheet read this text as a formula if written as is?"""
-    return isinstance(value, str) and value[:1] in RISKY_PREFIXES and value != ""
+    return isinstance(value, str) and is_risky(value)
 
 
 def local_zone() -> dt.tzinfo:

@@ -5,8 +5,9 @@ Written as it goes (openpyxl write-only), so a million-row import does not hold 
 report in memory. Every text cell is written as a text cell: a value such as
 "=HYPERLINK(...)", "+1-822-569-0302", "-1692" or "@SUM(A1)" stays the characters the
 file had and never becomes a live formula (they also get Excel's quote prefix, so
-editing the cell keeps it text). Characters a worksheet cannot hold are replaced by
-U+FFFD and cells are cut at Excel's 32,767-character limit, with a note saying so.
+editing the cell keeps it text). Control characters and CR are written the way Excel
+writes them (_xHHHH_), so they read back exactly; cells are cut at Excel's
+32,767-character limit, with a note saying so.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from ..excel.safe import is_risky, ooxml_escape
+
 EXCEL_MAX_CHARS = 32_767
 ERRORS_SHEET = "Import Errors"
 DUPLICATES_SHEET = "Skipped Duplicates"
@@ -29,10 +30,11 @@ _TRUNCATED = " …[cut: longer than Excel allows]"
 
 
 def safe_text(text: str) -> str:
-    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    """The cell text for a value: cut to Excel's limit, then escaped for the file (control
+    characters and CR kept exactly, as Excel writes them)."""
     if len(text) > EXCEL_MAX_CHARS:
         text = text[:EXCEL_MAX_CHARS - len(_TRUNCATED)] + _TRUNCATED
-    return text
+    return ooxml_escape(text)
 
 
 class ErrorReport:
@@ -60,7 +62,7 @@ class ErrorReport:
             cell = WriteOnlyCell(ws)
             cell.value = text
             cell.data_type = "s"          # never "f", whatever the first character
-            if text.startswith(FORMULA_STARTS):
+            if is_risky(value):
                 cell.quotePrefix = True  # type: ignore[attr-defined]
         elif isinstance(value, (bool, int, float, Decimal, dt.date, dt.datetime, dt.time)) or value is None:
             if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):

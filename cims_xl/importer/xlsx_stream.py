@@ -27,6 +27,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Iterator
 
+from ..excel.safe import ooxml_unescape
 from .errors import ImportRefused
 
 _P = rb"(?:[\w.-]+:)?"
@@ -62,8 +63,11 @@ def _col_index(letters: bytes) -> int:
 
 
 def _unescape(raw: bytes) -> str:
+    """A cell's text: XML entities, then Excel's _xHHHH_ escapes (CR, control characters)."""
     text = raw.decode("utf-8", "replace")
-    return html.unescape(text) if "&" in text else text
+    if "&" in text:
+        text = html.unescape(text)
+    return ooxml_unescape(text) if "_x" in text else text
 
 
 def _local(tag: str) -> str:

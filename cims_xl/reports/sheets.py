@@ -34,12 +34,12 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from ..excel.safe import is_risky, ooxml_escape
 from .compute import PIPELINE, REPORT_SHEETS, SALES, SEGMENTS, SERVICE
 from .model import COUNT, DATE, DATETIME, ChartSpec, ReportSheet, ReportTable
 
 # ----- layout constants -----------------------------------------------------------------
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FILTER_SUFFIXES = ("From", "To", "Owner", "Region")
 FILTER_KEYS = {"From": "date_from", "To": "date_to", "Owner": "owner", "Region": "region"}
 FILTER_CELLS = {"From": "B4", "To": "B5", "Owner": "B6", "Region": "B7"}   # as build.py places them
@@ -241,11 +241,6 @@ def escape_column(header: str) -> str:
     return "".join("'" + ch if ch in "'[]#" else ch for ch in header)
 
 
-def is_risky(text: str) -> bool:
-    """Text a spreadsheet would run as a formula (written as plain text instead)."""
-    return bool(text) and text[0] in FORMULA_TRIGGERS
-
-
 def _default_format(series: pd.Series) -> str | None:
     if pd.api.types.is_bool_dtype(series):
         return None
@@ -413,7 +408,7 @@ class OpenpyxlWriter:
         for i, values in enumerate(rows):
             for j, value in enumerate(values):
                 cell = ws.cell(row + i, col + j)
-                if isinstance(value, str) and is_risky(value):
+                if isinstance(value, str):
                     self._text(cell, value)
                 else:
                     cell.value = value
@@ -486,7 +481,7 @@ class OpenpyxlWriter:
 
     @staticmethod
     def _text(cell, value: str) -> None:
-        cell.value = value
+        cell.value = ooxml_escape(value)
         cell.data_type = "s"   # never a formula, whatever the first character
         if is_risky(value):
             cell.quotePrefix = True
