@@ -196,6 +196,16 @@ def test_a_sheet_can_be_chosen_by_name_and_a_missing_one_is_named(admin, tmp_pat
         import_file(admin, path, sheet="Kunden")
 
 
+def _both_readers(wb, path, monkeypatch):
+    """The workbook saved, opened by calamine and by the streaming reader."""
+    wb.save(path)
+    plain = readers.open_sheet(path)
+    monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
+    streamed = readers.open_sheet(path)
+    assert streamed.streamed and not plain.streamed
+    return plain, streamed
+
+
 def test_the_streaming_reader_gives_the_same_rows_as_calamine(tmp_path, monkeypatch):
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -204,12 +214,7 @@ def test_the_streaming_reader_gives_the_same_rows_as_calamine(tmp_path, monkeypa
     ws.append(["A & B <x>", dt.datetime(2024, 1, 2, 3, 4, 5), 12.5, True, "007", None])
     ws.append(["第二", dt.date(2024, 2, 29), 3, False, "=1+1", "x"])
     ws.merge_cells("F2:F3")
-    path = tmp_path / "s.xlsx"
-    wb.save(path)
-    plain = readers.open_sheet(path)
-    monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
-    streamed = readers.open_sheet(path)
-    assert streamed.streamed and not plain.streamed
+    plain, streamed = _both_readers(wb, tmp_path / "s.xlsx", monkeypatch)
     a, b = list(plain.rows()), list(streamed.rows())
     assert [n for n, _ in a] == [n for n, _ in b]
     for (_, ra), (_, rb) in zip(a, b):
@@ -230,12 +235,7 @@ def test_the_streaming_reader_decodes_excels_escaped_characters_as_calamine_does
     wb.active.append(["Name"])
     for text in typed:
         wb.active.append([ooxml_escape(text)])
-    path = tmp_path / "escaped.xlsx"
-    wb.save(path)
-    plain = readers.open_sheet(path)
-    monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
-    streamed = readers.open_sheet(path)
-    assert streamed.streamed and not plain.streamed
+    plain, streamed = _both_readers(wb, tmp_path / "escaped.xlsx", monkeypatch)
     assert [v[0] for _, v in plain.rows()][1:] == typed
     assert [v[0] for _, v in streamed.rows()][1:] == typed
     streamed.close()
