@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cims_xl.excel.safe import ooxml_escape
 from cims_xl.importer import ImportRefused, import_file
 from cims_xl.services import auth
 
@@ -69,7 +70,7 @@ def write_file(folder, rows, fmt: str, encoding: str):
             clean = []
             for v in r:
                 if isinstance(v, str):
-                    v = openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE.sub("", v)
+                    v = ooxml_escape(v)          # control characters as Excel stores them
                 if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
                     v = str(v)
                 if isinstance(v, int) and abs(v) > 2**53:
