@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cims_xl.importer import import_file
-from cims_xl.services import records
+from cims_xl.services import records, search
 
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "realworld"
 CLASSIC_SALES = Decimal("2297200.8603")
@@ -38,6 +38,7 @@ def test_classic_orders_give_793_customers_9994_lines_and_exact_sums(admin):
     assert [o["line_no"] for o in lines] == [1, 2]
     claire = next(c for c in customers if c["name"] == "Claire Gute")
     assert "src:CG-12520" in claire["tags"]
+    assert [c["id"] for c in search.search_customers(admin, "CG-12520").rows] == [claire["id"]]
     assert {o["customer_id"] for o in lines} == {claire["id"]}
     assert lines[0]["order_date"] == dt.date(2016, 11, 8)
 

@@ -49,17 +49,38 @@ def test_a_store_made_before_the_index_changed_is_upgraded_and_finds_its_custome
     auth.init_store(path, "admin", ADMIN_PASSWORD, kdf=FAST_KDF)
     with auth.sign_in(path, "admin", ADMIN_PASSWORD) as old:
         for row in ({"name": "上海华信科技", "email": "hua@example.cn", "phone": "021-5000 1234"},
-                    {"name": "Olivia Smith", "notes": "met at fair"}):
+                    {"name": "Olivia Smith", "notes": "met at fair", "tags": "src:OS-4711"}):
             records.create(old, "customer", row)
         assert [v for v, _n, _a in old.store.migrations()] == [1]
     monkeypatch.undo()
     with auth.sign_in(path, "admin", ADMIN_PASSWORD) as new:
-        assert [v for v, _n, _a in new.store.migrations()] == [1, 2, 3]
+        assert [v for v, _n, _a in new.store.migrations()] == [1, 2, 3, 4]
         assert [c["name"] for c in records.list_records(new, "customer", phone="+862150001234")] == ["上海华信科技"]
         assert _names(new, "华信科") == ["上海华信科技"]
         assert _names(new, "at fair") == ["Olivia Smith"]
         assert _names(new, "example.cn") == ["上海华信科技"]
+        assert _names(new, "OS-4711") == ["Olivia Smith"]      # tags were indexed by migration 4
         assert new.store.integrity_check() == "ok"
+
+
+def test_the_id_a_customer_had_in_the_old_system_finds_it(admin):
+    # An import keeps the source system's customer id as the tag "src:<id>".
+    records.create_many(admin, "customer", [{"name": "Claire Gute", "tags": "src:CG-12520, wholesale"},
+                                            {"name": "Darrin Van Huff", "tags": "src:DV-13045"},
+                                            {"name": "Notes Only", "notes": "see CG-125"}])
+    assert _names(admin, "CG-12520") == ["Claire Gute"]
+    assert _names(admin, "cg-12520") == ["Claire Gute"]
+    assert _names(admin, "wholesale") == ["Claire Gute"]
+    assert _names(admin, "CG-125") == ["Claire Gute", "Notes Only"]
+    records.update(admin, "C-000002", {"tags": "src:DV-99999"})
+    assert _names(admin, "DV-13045") == [] and _names(admin, "DV-99999") == ["Darrin Van Huff"]
+
+
+def test_searching_a_customer_id_finds_that_customer(admin):
+    made = records.create_many(admin, "customer", [{"name": f"Person {i}"} for i in range(12)])
+    assert _names(admin, made[10]["id"]) == ["Person 10"]
+    assert _names(admin, "c-11") == ["Person 10"]
+    assert _names(admin, "C-999999") == []
 
 
 @pytest.mark.parametrize("sql, index", [

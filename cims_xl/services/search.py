@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,9 +24,15 @@ class Page:
     limit: int = 50
 
 
+_CUSTOMER_ID = re.compile(r"[Cc]-\d{1,9}")
+
+
 def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -> None:
     text = (nz.normalize_name(text) or "").strip()
     if not text:
+        return
+    if _CUSTOMER_ID.fullmatch(text):
+        crit.ids.append(f"C-{int(text[2:]):06d}")
         return
     if "@" in text and " " not in text:
         try:
@@ -74,7 +81,9 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
                      ltv_min=None, ltv_max=None, sort: str = "name", descending: bool = False,
                      limit: int = 50, offset: int = 0, region: str = "CN") -> Page:
     """Customers matching every given condition; free text matches name, company,
-    email, phone and notes (a phone number or email in the text is normalised first)."""
+    email, phone, notes and tags (so an imported customer's old id, kept as the tag
+    "src:<id>", finds it), or is a customer id (C-000123); a phone number or email in
+    the text is normalised first."""
     session.ensure("read", "customer")
     crit = queries.CustomerCriteria()
     if text:

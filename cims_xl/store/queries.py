@@ -12,7 +12,7 @@ from .db import MONEY_SCALE, Store, to_db
 _EXCLUDED_ORDER_STATUSES = ("Cancelled", "Returned")
 _LTV_SQL = ("(SELECT COALESCE(SUM(o.amount), 0) FROM orders o WHERE o.customer_id = c.id "
             "AND o.deleted_at IS NULL AND COALESCE(o.status, '') NOT IN ('Cancelled', 'Returned'))")
-_TEXT_COLS = ("name", "company", "email", "phone", "mobile", "notes")
+_TEXT_COLS = ("name", "company", "email", "phone", "mobile", "notes", "tags")
 SORTABLE = {"name": "c.name", "company": "c.company", "city": "c.city", "created": "c.created_at",
             "updated": "c.updated_at", "id": "c.seq", "ltv": _LTV_SQL}
 
@@ -67,6 +67,7 @@ def _narrowing(store: Store, terms: list[str]) -> list[str]:
 
 @dataclass
 class CustomerCriteria:
+    ids: list[str] = field(default_factory=list)          # our own record ids (C-000123)
     emails: list[str] = field(default_factory=list)       # exact (case-insensitive)
     phones: list[str] = field(default_factory=list)       # exact E.164 on phone or mobile
     digits: list[str] = field(default_factory=list)       # part of a phone number
@@ -87,6 +88,9 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
                         descending: bool = False, limit: int = 50, offset: int = 0) -> tuple[int, list[str]]:
     where, params = ["c.deleted_at IS NULL"], []
     text_any = []
+    for i in crit.ids:
+        text_any.append("c.id = ?")
+        params.append(i)
     for e in crit.emails:
         text_any.append("c.email = ?")
         params.append(e)

@@ -54,12 +54,15 @@ def _fts(cols: tuple[str, ...], detail: str) -> list[str]:
     ]
 
 
-FTS_COLS = ("name", "company", "email", "notes")
+# Tags are in it from migration 4: an imported customer keeps the id it had in the old
+# system as the tag "src:<id>", and searching that id should find it.
+FTS_COLS = ("name", "company", "email", "notes", "tags")
 _FTS_V1 = _fts(("name", "company", "email", "phone", "mobile", "notes"), "")
-_FTS_V2 = _fts(FTS_COLS, ", detail=none")
+_FTS_V2 = _fts(("name", "company", "email", "notes"), ", detail=none")
+_FTS_V4 = _fts(FTS_COLS, ", detail=none")
 # Bulk inserts drop the insert trigger and index their rows in one statement at the end
 # (several times faster than a trigger per row), all inside the one transaction.
-FTS_INSERT_TRIGGER = _FTS_V2[1]
+FTS_INSERT_TRIGGER = _FTS_V4[1]
 FTS_INDEX_RANGE = (f"INSERT INTO customers_fts(rowid, {', '.join(FTS_COLS)}) "
                    f"SELECT seq, {', '.join(FTS_COLS)} FROM customers WHERE seq BETWEEN ? AND ?")
 FTS_INDEX_SEQS = (f"INSERT INTO customers_fts(rowid, {', '.join(FTS_COLS)}) "
@@ -114,8 +117,16 @@ def _partial_indexes() -> list[str]:
     return out
 
 
+_V4 = [
+    "DROP TRIGGER customers_ai", "DROP TRIGGER customers_ad", "DROP TRIGGER customers_au",
+    "DROP TABLE customers_fts",
+    *_FTS_V4,
+    "INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')",
+]
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "initial schema", _initial()),
     (2, "search index without positions and phones; bulk audit entries", _V2),
     (3, "indexes of mostly empty columns leave out the empty rows", _partial_indexes()),
+    (4, "free-text search covers tags (an imported customer's old id)", _V4),
 ]
