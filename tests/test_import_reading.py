@@ -182,6 +182,24 @@ def test_files_that_are_not_spreadsheets_are_refused_clearly(admin, tmp_path):
         import_file(admin, tmp_path / "missing.csv")
 
 
+def test_a_file_that_cannot_be_opened_is_refused_with_the_reason(admin, tmp_path, monkeypatch):
+    path = tmp_path / "locked.csv"
+    path.write_text(csv_bytes(ROWS), encoding="utf-8")
+    real_open = open
+
+    def locked(file, *args, **kwargs):   # what Windows says while another program locks it
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", locked)
+    with pytest.raises(ImportRefused, match=r"locked.csv could not be opened \(Permission denied\); "
+                                            r"if another program has it open, close it"):
+        import_file(admin, path)
+    monkeypatch.undo()
+    assert records.list_records(admin, "customer") == []
+
+
 def test_a_sheet_can_be_chosen_by_name_and_a_missing_one_is_named(admin, tmp_path):
     wb = openpyxl.Workbook()
     wb.active.title = "Notes"

@@ -99,7 +99,11 @@ def open_sheet(path: str | Path, sheet: str | int | None = None) -> RawSheet:
         raise ImportRefused(f"{path} is a folder, not a file")
     if path.stat().st_size == 0:
         raise ImportRefused(f"{path.name} is empty")
-    fmt = sniff_format(path)
+    try:
+        fmt = sniff_format(path)
+    except OSError as exc:        # locked by another program, no permission, offline share
+        raise ImportRefused(f"{path.name} could not be opened ({exc.strerror or type(exc).__name__}); "
+                            "if another program has it open, close it there and try again") from None
     if fmt == "csv":
         return _open_text(path)
     return _open_workbook(path, fmt, sheet)
