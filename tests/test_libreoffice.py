@@ -56,3 +56,24 @@ def test_the_pdf_shows_the_home_sheet_and_the_customer_table_header(pdf):
     for header in ("Postal Code", "RFM Segment"):  # only on Customers, and wide enough not to wrap
         assert header in text
     assert "_fingerprint" not in text, "hidden columns must not print"
+
+
+def test_libreoffice_reads_the_exact_text_of_an_export_with_escaped_characters(tmp_path):
+    # A literal "_x0041_" and a CR are written the way Excel writes them; a second
+    # reader must see the text the customer record holds, not "A" or a lost CR.
+    import csv
+
+    from cims_xl.excel.safe import write_rows_xlsx
+
+    texts = ["Ann_x0041_", "two\rlines", "bell\x07x", "=1+1"]
+    book = tmp_path / "export.xlsx"
+    write_rows_xlsx(book, {"Data": [{"Text": t} for t in texts]})
+    profile = (tmp_path / "profile").as_uri()
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(book)],
+        capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    with open(tmp_path / "export.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert [r[0] for r in rows] == ["Text"] + texts
