@@ -656,6 +656,24 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         app.out.emit(data["mapping"], title="Column mapping")
     if data.get("unmapped"):
         app.out.message("Columns not mapped (kept in Notes or listed): " + ", ".join(map(str, data["unmapped"])))
+    _show_problems(app, result, report_path)
+
+
+SHOWN_PROBLEMS = 50
+
+
+def _show_problems(app: App, result, report_path) -> None:
+    """The rows that were not imported (rejected, or skipped as duplicates), and why."""
+    problems = [o for o in result.outcomes if o.action in ("rejected", "duplicate")]
+    total = result.rejected + result.duplicates
+    if not total:
+        return
+    app.out.emit([{"row": o.row, "what": o.action, "why": o.reason} for o in problems[:SHOWN_PROBLEMS]],
+                 title="Rows not imported")
+    if total > SHOWN_PROBLEMS:
+        app.out.message(f"… and {total - SHOWN_PROBLEMS:,} more"
+                        + (f"; all of them are in {report_path}" if report_path
+                           else "; --report OUT.xlsx lists them all with their values"))
 
 
 @import_.command("undo")

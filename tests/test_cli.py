@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -107,6 +108,30 @@ def test_audit_verify_passes_on_an_honest_store(run):
     run("customer", "add", "--name", "Audited")
     code, out, _ = run("--format", "json", "audit", "verify")
     assert code == 0 and json.loads(out)["ok"] is True
+
+
+def test_import_shows_which_rows_were_not_imported_and_why(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Email,Phone\nAnn,ann@example.com,\nBob,not-an-email,\nAnn again, ANN@example.com ,\n",
+                    encoding="utf-8")
+    code, out, err = run("import", str(path), "--dry-run")
+    assert code == 0, err
+    assert "Rows not imported" in out
+    lines = [" ".join(line.replace("│", " ").split()) for line in out.splitlines()]
+    assert any(line.startswith("3 rejected Email:") for line in lines), out
+    assert "4 duplicate duplicate of row 2 (same email)" in lines, out
+
+
+def test_a_long_list_of_rows_not_imported_is_cut_and_points_to_the_report(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    path = tmp_path / "bad.csv"
+    path.write_text("Name,Email\n" + "".join(f"P{i},bad{i}\n" for i in range(60)), encoding="utf-8")
+    code, out, err = run("import", str(path), "--dry-run")
+    assert code == 0, err
+    listed = [line for line in out.splitlines() if re.match(r"│ \d+ +│ rejected", line)]
+    assert len(listed) == 50
+    assert "… and 10 more; --report OUT.xlsx lists them all with their values" in out + err
 
 
 def test_import_prints_counts_that_add_up_and_undo_reverts_it(run):
