@@ -185,6 +185,26 @@ def test_the_error_report_keeps_control_characters_and_line_breaks_exactly(admin
     assert rows[1][2:] == bad                              # re-importable as it was
 
 
+def test_the_error_report_fixed_by_hand_imports_again_without_its_bookkeeping(admin, tmp_path):
+    f = write_csv(tmp_path / "p.csv", [["Name", "Email", "City"], ["Ann", "ann@example.com", "上海"],
+                                       ["Bob", "bob(at)example.com", "北京"], ["Cy", "cy@", "杭州"]])
+    first = import_file(admin, f, report_path=tmp_path / "errors.xlsx")
+    assert (first.created, first.rejected) == (1, 2)
+    wb = openpyxl.load_workbook(tmp_path / "errors.xlsx")
+    ws = wb["Import Errors"]
+    assert [c.value for c in ws[1]] == ["Row", "Reason", "Name", "Email", "City"]
+    ws["D2"] = "bob@example.com"                      # Bob fixed; Cy left as it was
+    wb.save(tmp_path / "errors.xlsx")
+    again = import_file(admin, tmp_path / "errors.xlsx", report_path=tmp_path / "errors2.xlsx")
+    assert (again.rows, again.created, again.rejected) == (2, 1, 1)
+    assert again.ignored == ["Row", "Reason"] and again.unmapped == []
+    bob = records.list_records(admin, "customer", email="bob@example.com")[0]
+    assert (bob["name"], bob["city"], bob["notes"]) == ("Bob", "北京", None)
+    left = openpyxl.load_workbook(tmp_path / "errors2.xlsx")["Import Errors"]
+    assert [c.value for c in left[1]] == ["Row", "Reason", "Name", "Email", "City"]
+    assert [c.value for c in left[2]][2:] == ["Cy", "cy@", "杭州"]
+
+
 def test_only_managers_and_admins_may_import(session_as, tmp_path):
     f = write_csv(tmp_path / "x.csv", [["Name"], ["A"]])
     for role in ("sales", "support", "viewer"):

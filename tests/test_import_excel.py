@@ -55,6 +55,20 @@ def test_import_button_shows_the_dry_run_and_imports_on_confirmation(book_path, 
     assert [c["name"] for c in records.list_records(admin, "customer")] == ["张三"]
 
 
+def test_rows_from_an_error_report_go_back_on_the_errors_sheet_without_its_old_columns(book_path, tmp_path):
+    # A saved error report, fixed in part and imported again from the ribbon.
+    report = tmp_path / "errors.csv"
+    with open(report, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["Row", "Reason", "客户名称", "邮箱"],
+                                 [4, "邮箱: not an email", "李四", "lisi@example.com"],
+                                 [5, "邮箱: not an email", "王五", "still-wrong"]])
+    line, book = _press(book_path, QuietUI(assume_yes=True), report)
+    assert "1 created" in line and "1 rejected" in line
+    rows = [[c.value for c in r] for r in book.wb["Import Errors"].iter_rows()]
+    assert rows[0] == ["Row", "Reason", "客户名称", "邮箱"]
+    assert rows[1][0] == 3 and rows[1][2:] == ["王五", "still-wrong"]
+
+
 def test_saying_no_leaves_the_store_untouched(book_path, admin, tmp_path):
     ui = QuietUI(assume_yes=False)
     line, book = _press(book_path, ui, _file(tmp_path))

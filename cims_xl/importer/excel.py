@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import CimsError
 from .errors import ImportRefused
-from .mapping import entity_for
+from .mapping import REPORT_LEAD, entity_for, report_lead
 from .run import ImportResult, has_currency, import_file
 
 ERRORS_SHEET = "Import Errors"
@@ -57,7 +57,7 @@ def _error_rows(result: ImportResult, path: Path, kind: str, sheet) -> list[list
     """Rejected rows and duplicates with their original values (re-read from the file)."""
     wanted = {o.row: o for o in result.outcomes if o.action in ("rejected", "duplicate")}
     if not wanted:
-        return [["Row", "Reason"]]
+        return [list(REPORT_LEAD)]
     from .readers import open_sheet
     from .table import MergeFiller, data_rows
     with open_sheet(path, sheet) as src:
@@ -69,11 +69,12 @@ def _error_rows(result: ImportResult, path: Path, kind: str, sheet) -> list[list
                 header = list(values)
             if number > (result.header_row or 0):
                 break
+        skip = report_lead(header or [])     # importing a fixed error report again
         for number, values in data_rows(src.rows(), result.header_row or 1, filler):
             o = wanted.get(number)
             if o is not None:
-                out.append([number, o.reason, *values])
-    return [["Row", "Reason", *(header or [])], *out]
+                out.append([number, o.reason, *values[skip:]])
+    return [[*REPORT_LEAD, *(header or [])[skip:]], *out]
 
 
 def import_from_book(session, book) -> str:

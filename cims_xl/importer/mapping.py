@@ -225,6 +225,18 @@ _TRADITIONAL = {
     "notes": ["備註", "說明"],
 }
 
+# The columns our error report puts before the file's own (its two sheets): when that
+# report is fixed and imported again, they are left out, not kept in Notes.
+REPORT_LEAD = ("Row", "Reason")
+DUPLICATES_LEAD = ("Row", "Duplicate of")
+
+
+def report_lead(headers: list[str]) -> int:
+    """How many leading columns are our error report's bookkeeping (0 or 2)."""
+    first = tuple(norm(h) for h in headers[:2])
+    return 2 if first in {tuple(norm(h) for h in lead) for lead in (REPORT_LEAD, DUPLICATES_LEAD)} else 0
+
+
 # Row counters and similar bookkeeping columns: not data, left out.
 IGNORED_HEADERS = {norm(h) for h in ("index", "row id", "#", "no", "no.", "序号", "行 ID",
                                      "行号", "action")}
@@ -411,11 +423,12 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
 
     table = _synonym_table(ent)
     candidates: list[tuple[int, int, str]] = []
+    lead = report_lead(headers)
     for i, h in enumerate(headers):
         if i in fixed:
             continue
         n = norm(h)
-        if n in IGNORED_HEADERS:
+        if i < lead or n in IGNORED_HEADERS:
             chosen[i] = ColumnMap(h, None, "ignored")
             continue
         hit = table.get(n)

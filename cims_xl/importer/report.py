@@ -22,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from ..excel.safe import is_risky, ooxml_escape
+from .mapping import DUPLICATES_LEAD, REPORT_LEAD, report_lead
 
 EXCEL_MAX_CHARS = 32_767
 ERRORS_SHEET = "Import Errors"
@@ -38,17 +39,22 @@ def safe_text(text: str) -> str:
 
 
 class ErrorReport:
-    """`with ErrorReport(path, headers) as rep: rep.rejected(row, values, reason)`."""
+    """`with ErrorReport(path, headers) as rep: rep.rejected(row, values, reason)`.
+
+    When the file being imported is itself such a report, its own Row and Reason
+    columns are not carried over (`report_lead` of the headers says how many there are).
+    """
 
     def __init__(self, path: str | Path, headers: list[str]):
         self.path = Path(path)
-        self.headers = list(headers)
+        self.skip = report_lead(headers)
+        self.headers = list(headers[self.skip:])
         self._tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp.xlsx")
         self._wb = Workbook(write_only=True)
         self._errors = self._wb.create_sheet(ERRORS_SHEET)
         self._dups = self._wb.create_sheet(DUPLICATES_SHEET)
         bold = Font(bold=True)
-        for ws, first in ((self._errors, ["Row", "Reason"]), (self._dups, ["Row", "Duplicate of"])):
+        for ws, first in ((self._errors, list(REPORT_LEAD)), (self._dups, list(DUPLICATES_LEAD))):
             ws.freeze_panes = "C2"
             ws.append([self._cell(ws, h, font=bold) for h in first + self.headers])
         self._wrap = Alignment(wrap_text=True, vertical="top")
@@ -79,6 +85,7 @@ class ErrorReport:
         return cell
 
     def _row(self, ws, first: list, values: list) -> None:
+        values = values[self.skip:]
         cells = [self._cell(ws, v) for v in first]
         cells[1].alignment = self._wrap
         width = len(self.headers)
