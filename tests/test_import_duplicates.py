@@ -205,6 +205,26 @@ def test_the_error_report_fixed_by_hand_imports_again_without_its_bookkeeping(ad
     assert [c.value for c in left[2]][2:] == ["Cy", "cy@", "杭州"]
 
 
+def test_a_password_column_is_left_out_everywhere(admin, tmp_path):
+    # A user-account template (JeecgBoot's has 登录密码) must not put passwords in Notes,
+    # on the Import sheet or in the error report.
+    f = write_csv(tmp_path / "users.csv", [["用户名", "登录密码", "邮箱", "Password Hint"],
+                                           ["张伟", "S3cret-One", "zw@example.com", "pet"],
+                                           ["李娜", "S3cret-Two", "bad-email", "car"]])
+    result = import_file(admin, f, report_path=tmp_path / "errors.xlsx")
+    assert (result.created, result.rejected) == (1, 1)
+    assert result.ignored == ["登录密码", "Password Hint"] and result.unmapped == []
+    how = {m["column"]: m["how"] for m in result.mapping}
+    assert how["登录密码"] == how["Password Hint"] == "secret"
+    assert result.samples[1] == [] and result.samples[3] == [] and result.samples[0] == ["张伟", "李娜"]
+    saved = records.list_records(admin, "customer")[0]
+    assert saved["notes"] is None
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(tmp_path / "errors.xlsx")["Import Errors"].iter_rows()]
+    assert rows[0] == ["Row", "Reason", "用户名", "登录密码", "邮箱", "Password Hint"]
+    assert rows[1][2:] == ["李娜", None, "bad-email", None]
+    assert "S3cret" not in repr(result.as_dict(outcomes=True))
+
+
 def test_only_managers_and_admins_may_import(session_as, tmp_path):
     f = write_csv(tmp_path / "x.csv", [["Name"], ["A"]])
     for role in ("sales", "support", "viewer"):

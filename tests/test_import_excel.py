@@ -69,6 +69,21 @@ def test_rows_from_an_error_report_go_back_on_the_errors_sheet_without_its_old_c
     assert rows[1][0] == 3 and rows[1][2:] == ["王五", "still-wrong"]
 
 
+def test_a_password_column_shows_as_left_out_with_no_samples_and_no_values(book_path, tmp_path):
+    path = tmp_path / "users.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["用户名", "登录密码", "邮箱"], ["张伟", "S3cret-One", "zw@example.com"],
+                                 ["李娜", "S3cret-Two", "bad-email"]])
+    line, book = _press(book_path, QuietUI(assume_yes=True), path)
+    assert "1 created" in line and "1 rejected" in line
+    assert "登录密码 → left out: a password" in book.get_name("CIMS_ImportSummary")
+    texts = [c.value for ws in book.wb.worksheets for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    assert not [t for t in texts if "S3cret" in t]
+    assert "(left out: a password)" in texts
+    errors = [[c.value for c in r] for r in book.wb["Import Errors"].iter_rows()]
+    assert errors[1][2:] == ["李娜", None, "bad-email"]
+
+
 def test_saying_no_leaves_the_store_untouched(book_path, admin, tmp_path):
     ui = QuietUI(assume_yes=False)
     line, book = _press(book_path, ui, _file(tmp_path))

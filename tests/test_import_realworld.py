@@ -83,7 +83,8 @@ def test_jeecg_template_maps_chinese_headers_and_keeps_the_phone_digits(admin):
     assert mapped["组织机构"] == "Company"
     row = customers_by_name(admin)["张三"]
     assert row["email"] == "123456@qq.com" and row["company"] == "XXX公司"
-    assert "登录密码" in result.unmapped
+    assert "登录密码" in result.ignored and "登录密码" not in result.unmapped   # a password: left out
+    assert "登录密码" not in (row["notes"] or "") and "登录账号" in row["notes"]
 
 
 def test_odoo_template_numbers_become_text_and_phones_e164(admin):

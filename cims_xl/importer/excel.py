@@ -38,8 +38,7 @@ def _summary(result: ImportResult, *, done: bool) -> str:
     lines.append("")
     lines.append("Column mapping:")
     for m in d["mapping"]:
-        target = m["field"] or ("left out" if m["how"] == "ignored" else "kept in Notes")
-        lines.append(f"  {m['column']} → {target}")
+        lines.append(f"  {m['column']} → {_target_text(m)}")
     return "\n".join(lines)
 
 
@@ -47,10 +46,17 @@ def _mapping_rows(result: ImportResult) -> list[list]:
     """Column in file | CIMS field | sample values, for the table on the Import sheet."""
     rows = []
     for i, m in enumerate(result.mapping):
-        target = m["field"] or ("(left out)" if m["how"] == "ignored" else "(kept in Notes)")
+        target = m["field"] or f"({_target_text(m)})"
         samples = result.samples[i] if i < len(result.samples) else []
         rows.append([m["column"], target, " | ".join(samples)])
     return rows
+
+
+def _target_text(m: dict) -> str:
+    """Where a column's values go, in words."""
+    if m["field"]:
+        return m["field"]
+    return {"ignored": "left out", "secret": "left out: a password"}.get(m["how"], "kept in Notes")
 
 
 def _error_rows(result: ImportResult, path: Path, kind: str, sheet) -> list[list]:
@@ -59,7 +65,7 @@ def _error_rows(result: ImportResult, path: Path, kind: str, sheet) -> list[list
     if not wanted:
         return [list(REPORT_LEAD)]
     from .readers import open_sheet
-    from .table import MergeFiller, data_rows
+    from .table import MergeFiller, data_rows, header_text, is_blank_cell
     with open_sheet(path, sheet) as src:
         header = None
         out: list[list] = []
@@ -70,9 +76,13 @@ def _error_rows(result: ImportResult, path: Path, kind: str, sheet) -> list[list
             if number > (result.header_row or 0):
                 break
         skip = report_lead(header or [])     # importing a fixed error report again
+        hidden = {m["column"] for m in result.mapping if m["how"] == "secret"}
+        blank = [c for c, h in enumerate(header or []) if c >= skip and not is_blank_cell(h)
+                 and header_text(h) in hidden]
         for number, values in data_rows(src.rows(), result.header_row or 1, filler):
             o = wanted.get(number)
             if o is not None:
+                values = [("" if c in blank else v) for c, v in enumerate(values)]
                 out.append([number, o.reason, *values[skip:]])
     return [[*REPORT_LEAD, *(header or [])[skip:]], *out]
 

@@ -237,6 +237,17 @@ def report_lead(headers: list[str]) -> int:
     return 2 if first in {tuple(norm(h) for h in lead) for lead in (REPORT_LEAD, DUPLICATES_LEAD)} else 0
 
 
+# Columns that hold passwords (a user-account template, an export from a web shop) are
+# left out: never kept in Notes, shown as samples or copied into the error report.
+_SECRET_WORDS = ("password", "passwort", "passwd", "pwd", "passcode", "motdepasse", "contrasena",
+                 "contraseña", "密码", "口令", "密碼", "パスワード")
+
+
+def looks_secret(header: str) -> bool:
+    n = norm(header)
+    return any(w in n for w in _SECRET_WORDS)
+
+
 # Row counters and similar bookkeeping columns: not data, left out.
 IGNORED_HEADERS = {norm(h) for h in ("index", "row id", "#", "no", "no.", "序号", "行 ID",
                                      "行号", "action")}
@@ -317,7 +328,7 @@ def resolve_target(ent: Entity, text: str) -> str:
 class ColumnMap:
     header: str
     target: str | None            # target key, or None when not mapped
-    how: str                      # "synonym", "guess", "override", "profile", "ignored", "unmapped"
+    how: str     # "synonym", "guess", "override", "profile", "ignored", "secret" (a password), "unmapped"
 
     def as_dict(self) -> dict:
         return {"column": self.header, "field": self.target, "how": self.how}
@@ -342,7 +353,12 @@ class Mapping:
 
     @property
     def ignored(self) -> list[str]:
-        return [c.header for c in self.columns if c.how == "ignored"]
+        return [c.header for c in self.columns if c.how in ("ignored", "secret")]
+
+    @property
+    def secret_columns(self) -> list[int]:
+        """Positions of the columns left out because they hold passwords."""
+        return [i for i, c in enumerate(self.columns) if c.how == "secret"]
 
     def has(self, target: str) -> bool:
         return any(c.target == target for c in self.columns)
@@ -430,6 +446,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         n = norm(h)
         if i < lead or n in IGNORED_HEADERS:
             chosen[i] = ColumnMap(h, None, "ignored")
+            continue
+        if looks_secret(h):
+            chosen[i] = ColumnMap(h, None, "secret")
             continue
         hit = table.get(n)
         if hit:

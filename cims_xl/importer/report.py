@@ -43,12 +43,15 @@ class ErrorReport:
 
     When the file being imported is itself such a report, its own Row and Reason
     columns are not carried over (`report_lead` of the headers says how many there are).
+    Columns in `left_out` (positions in `headers`: passwords) keep their header and are
+    written empty.
     """
 
-    def __init__(self, path: str | Path, headers: list[str]):
+    def __init__(self, path: str | Path, headers: list[str], left_out: list[int] = ()):
         self.path = Path(path)
         self.skip = report_lead(headers)
         self.headers = list(headers[self.skip:])
+        self._blank = sorted(i - self.skip for i in left_out if i >= self.skip)
         self._tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp.xlsx")
         self._wb = Workbook(write_only=True)
         self._errors = self._wb.create_sheet(ERRORS_SHEET)
@@ -86,6 +89,11 @@ class ErrorReport:
 
     def _row(self, ws, first: list, values: list) -> None:
         values = values[self.skip:]
+        if self._blank:
+            values = list(values)
+            for i in self._blank:
+                if i < len(values):
+                    values[i] = ""
         cells = [self._cell(ws, v) for v in first]
         cells[1].alignment = self._wrap
         width = len(self.headers)

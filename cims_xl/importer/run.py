@@ -235,8 +235,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             orders[target] = order
     if ambiguous:
         raise AmbiguousDates(ambiguous)
+    secret = set(mapping.secret_columns)       # passwords are never shown
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
-                [samples.get(c, []) for c in table.columns])
+                [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)])
 
 
 SAMPLES = 3
@@ -358,7 +359,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                               mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,
                               ignored=scan.mapping.ignored, samples=scan.samples, date_orders={
                                   scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()})
-        report = ErrorReport(report_path, scan.table.headers) if report_path else None
+        report = (ErrorReport(report_path, scan.table.headers, left_out=scan.mapping.secret_columns)
+                  if report_path else None)
         try:
             if dry_run:
                 planner = Planner(ent, scan.mapping, options, _SessionStore(session))
@@ -416,7 +418,7 @@ def _summary(r: ImportResult) -> dict:
 def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet) -> None:
     data = {"kind": ent.kind,
             "map": {c.header: (c.target if c.target else mp.IGNORE)
-                    for c in m.columns if c.target or c.how == "ignored"}}
+                    for c in m.columns if c.target or c.how in ("ignored", "secret")}}
     if date_order:
         data["date_order"] = date_order
     if sheet is not None:
