@@ -23,6 +23,7 @@ import click
 from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
 from .errors import CimsError, ValidationFailed
+from .logs import RedactingFormatter, log_dir
 
 log = logging.getLogger("cims_xl")
 
@@ -36,9 +37,7 @@ def default_store_path() -> Path:
 
 
 def _log_path() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_log_dir("cims_xl", appauthor=False)) / "cims.log"
+    return log_dir() / "cims.log"
 
 
 # ----- output -------------------------------------------------------------------------
@@ -798,7 +797,7 @@ def _configure_logging() -> None:
         handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
 

@@ -333,13 +333,17 @@ def test_users_is_for_admins_only(path, session_as):
 def test_an_unexpected_error_shows_a_short_message_and_logs_the_traceback(path, signed_in, monkeypatch, tmp_path):
     monkeypatch.setenv("CIMS_LOG_DIR", str(tmp_path / "logs"))
 
+    data = "customer 张伟 +8613800138000"
+
     def broken(*a, **kw):
-        raise RuntimeError("disk melted")
+        raise RuntimeError(data)
 
     monkeypatch.setattr("cims_xl.excel.sync.refresh_book", broken)
     line, ui = press("btnRefreshAll", path)
     assert line is None
     assert ui.messages[0].startswith("Something went wrong (RuntimeError). The details are in ")
-    assert "disk melted" not in ui.messages[0]
-    log = (tmp_path / "logs" / "excel.log").read_text()
-    assert "Traceback" in log and "disk melted" in log and "btnRefreshAll" in log
+    assert "张伟" not in ui.messages[0]
+    log = (tmp_path / "logs" / "excel.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "btnRefreshAll" in log and "in broken" in log
+    assert "RuntimeError: (message left out of the log: 26 characters" in log
+    assert "张伟" not in log and "8613800138000" not in log

@@ -18,12 +18,13 @@ import datetime as dt
 import logging
 import logging.handlers
 import os
+import sys
 import threading
-import traceback
 from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import CimsError, SessionExpired
+from ..logs import log_dir, redacted_traceback
 
 NAME_USER = "CIMS_SignedInUser"
 NAME_STORE = "CIMS_StorePath"
@@ -190,18 +191,6 @@ def tk_ask(title: str, prompt: str, *, default: str = "", secret: bool = False) 
 _logger: logging.Logger | None = None
 
 
-def log_dir() -> Path:
-    env = os.environ.get("CIMS_LOG_DIR")
-    if env:
-        return Path(env)
-    try:
-        from platformdirs import user_log_dir
-
-        return Path(user_log_dir("cims_xl", appauthor=False))
-    except ImportError:  # pragma: no cover
-        return Path.home() / ".cims_xl" / "logs"
-
-
 def log_path() -> Path:
     return log_dir() / "excel.log"
 
@@ -227,11 +216,11 @@ def _get_logger() -> logging.Logger:
 
 
 def log_error(context: str, exc: BaseException | None = None) -> Path:
-    """Write the current (or given) exception's traceback to the log; returns the log path."""
-    if exc is not None:
-        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    else:
-        text = traceback.format_exc()
+    """Write the current (or given) exception's traceback to the log, without the data in
+    its messages (see `cims_xl.logs`); returns the log path."""
+    if exc is None:
+        exc = sys.exc_info()[1]
+    text = redacted_traceback(exc) if exc is not None else "(no exception)"
     try:
         _get_logger().error("%s\n%s", context, text)
     except OSError:

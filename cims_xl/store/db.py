@@ -28,6 +28,9 @@ from ..errors import StoreError
 from .schema import FTS_INDEX_RANGE, FTS_INDEX_SEQS, FTS_INSERT_TRIGGER, MIGRATIONS
 
 MONEY_SCALE = 10_000
+# The database engine's own errors: their messages name tables and constraints, never
+# values (our SQL binds every value), so logs may keep them (see cims_xl.logs).
+ENGINE_ERRORS: tuple[type[BaseException], ...] = (sqlcipher3.Error,)
 _UTC = dt.timezone.utc
 
 
