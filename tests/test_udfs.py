@@ -195,6 +195,23 @@ def test_a_range_of_ltv_ids_keeps_its_shape_and_says_which_ids_are_not_customers
                    [0.0, "#CIMS: no customer O-000001"]]
 
 
+def test_an_imported_customers_old_id_works_wherever_an_id_does(admin, tmp_path):
+    from cims_xl.importer import import_file
+    f = tmp_path / "orders.csv"
+    f.write_text("Order ID,Order Date,Customer ID,Customer Name,Sales\n"
+                 "CA-1,2024-01-02,CG-12520,Claire Gute,100.50\nCA-2,2024-01-03,CG-12520,Claire Gute,20\n"
+                 "CA-3,2024-01-04,DV-13045,Darrin Van Huff,5\n", encoding="utf-8")
+    import_file(admin, f, kind="orders")
+    claire = records.list_records(admin, "customer", name="Claire Gute")[0]["id"]
+    assert wf.cims_get("CG-12520", "ID", session=admin) == claire
+    assert wf.cims_get([["cg-12520"], ["DV-13045"]], "Name", session=admin) == [["Claire Gute"], ["Darrin Van Huff"]]
+    assert wf.cims_ltv("CG-12520", session=admin) == 120.5
+    assert wf.cims_ltv([["CG-12520"], ["DV-13045"], ["XX-1"]], session=admin) == [
+        [120.5], [5.0], ["#CIMS: no customer XX-1"]]
+    assert "LTV 120.50" in wf.cims_360("CG-12520", session=admin)
+    assert wf.cims_get("XX-1", "Name", session=admin) == "#CIMS: 'XX-1' is not a record id (e.g. C-000123)"
+
+
 def test_pipeline_gives_open_and_weighted_amounts(admin, shop):
     assert wf.cims_pipeline(session=admin) == [["Open amount", "Weighted amount"], [1200.0, 520.0]]
     assert wf.cims_pipeline("proposal", session=admin)[1] == [1000.0, 500.0]

@@ -245,3 +245,19 @@ def kind_of_id(record_id: str) -> Entity:
 
 def format_id(ent: Entity, seq: int) -> str:
     return f"{ent.prefix}-{seq:06d}"
+
+
+# A customer imported from another system keeps the id it had there as the tag
+# "src:<id>": a later import links its orders by it, and search and the worksheet
+# functions find the customer by it.
+SOURCE_TAG = "src:"
+
+
+def source_ids(tags: str | None) -> list[str]:
+    """The other systems' ids in a tags text: "src:CG-12520, VIP" -> ["CG-12520"]."""
+    out = []
+    for t in (tags or "").split(","):
+        t = t.strip()
+        if t.startswith(SOURCE_TAG) and len(t) > len(SOURCE_TAG):
+            out.append(t[len(SOURCE_TAG):])
+    return out

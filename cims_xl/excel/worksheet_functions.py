@@ -21,7 +21,8 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from ..domain import pipeline
-from ..domain.schema import BY_PREFIX, CUSTOMER, ENTITIES, ENUM_SYNONYMS, OPEN_STAGES, STAGES, Entity
+from ..domain.schema import (BY_PREFIX, CUSTOMER, ENTITIES, ENUM_SYNONYMS, OPEN_STAGES, STAGES, Entity,
+                             source_ids)
 from ..errors import CimsError, NotFound, SessionExpired
 from .sheet_codec import local_zone
 
@@ -156,12 +157,39 @@ def _resolve_field(cache: ReadCache, ent: Entity, field: Any) -> str:
     return key
 
 
-def _entity_of(record_id: str) -> Entity:
-    prefix, _, number = record_id.partition("-")
+def _record_id(cache: ReadCache, value: Any) -> tuple[Entity, str]:
+    """(entity, record id) for a cell value: one of our ids (C-000123), or the id an
+    imported customer had in the system it came from (kept as the tag "src:<id>").
+    Our own prefixes come first: in another system's "C-12" is read as ours."""
+    rid = _norm_id(value)
+    prefix, _, number = rid.partition("-")
     ent = BY_PREFIX.get(prefix)
-    if ent is None or not number.isdigit():
-        raise CimsError(f"{record_id[:20]!r} is not a record id (e.g. C-000123)")
-    return ent
+    if ent is not None and number.isdigit():
+        return ent, rid
+    found = _by_source_id(cache).get(str(value).strip().casefold())
+    if found is None:
+        raise CimsError(f"{rid[:20]!r} is not a record id (e.g. C-000123)")
+    return CUSTOMER, found
+
+
+def _customer_id(cache: ReadCache, value: Any) -> str:
+    """A customer id for a cell value: ours as written, or an imported customer's old id."""
+    cid = _norm_id(value)
+    prefix, _, number = cid.partition("-")
+    if prefix in BY_PREFIX and number.isdigit():
+        return cid
+    return _by_source_id(cache).get(str(value).strip().casefold(), cid)
+
+
+def _by_source_id(cache: ReadCache) -> dict[str, str]:
+    def compute() -> dict[str, str]:
+        out: dict[str, str] = {}
+        for rid, rec in cache.records("customer").items():
+            for ref in source_ids(rec.get("tags")):
+                out.setdefault(ref.casefold(), rid)
+        return out
+
+    return cache.remember(("source ids",), compute)
 
 
 def _norm_id(value: Any) -> str:
@@ -188,8 +216,7 @@ def cims_get(record_id: Any, field: Any, *, session=None) -> Any:
     def one(value: Any) -> Any:
         if value is None or value == "":
             return ""
-        rid = _norm_id(value)
-        ent = _entity_of(rid)
+        ent, rid = _record_id(cache, value)
         key = _resolve_field(cache, ent, field)
         rec = cache.records(ent.kind).get(rid)
         if rec is None:
@@ -275,7 +302,7 @@ def cims_ltv(customer_id: Any, *, session=None) -> Any:
     def one(value: Any) -> Any:
         if value is None or value == "":
             return ""
-        cid = _norm_id(value)
+        cid = _customer_id(cache, value)
 
         def compute():
             from ..services.search import lifetime_value
@@ -297,7 +324,7 @@ def _ltv_prefetch(cache: ReadCache, values: Any) -> None:
             for x in v:
                 collect(x)
         elif v is not None and v != "":
-            cid = _norm_id(v)
+            cid = _customer_id(cache, v)
             if cid.startswith("C-") and ("ltv", cid) not in cache.memo:
                 wanted.append(cid)
 
@@ -391,9 +418,9 @@ def summary_360(view: dict, tz: dt.tzinfo) -> str:
 def cims_360(customer_id: Any, *, session=None) -> str:
     """CIMS_360(id): a one-cell summary of a customer (LTV, orders, pipeline, tickets)."""
     cache = _cache(session)
-    cid = _norm_id(customer_id)
-    if not cid:
+    if not _norm_id(customer_id):
         raise CimsError("which customer? e.g. \"C-000001\"")
+    cid = _customer_id(cache, customer_id)
 
     def compute():
         from ..services.search import customer_360

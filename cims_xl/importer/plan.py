@@ -21,13 +21,12 @@ import numpy as np
 
 from ..domain import normalize as nz
 from ..domain.models import validate_record
-from ..domain.schema import CUSTOMER, ENTITIES, Entity, format_id
+from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from .mapping import Mapping
 from .table import is_blank_cell
 
 FOUR_DP = Decimal("0.0001")
-SOURCE_TAG = "src:"
 _DECIMAL_COMMA_THOUSANDS = re.compile(r"^\s*[-+]?\d+,\d{3}\s*$")
 
 
@@ -656,10 +655,8 @@ class CustomerLinker:
         self._by_ref, self._by_name = {}, {}
         for seq, name, _company, _email, _phone, _mobile, tags in self.store.customer_rows():
             rid = format_id(CUSTOMER, seq)
-            for t in (tags or "").split(","):
-                t = t.strip()
-                if t.startswith(SOURCE_TAG):
-                    self._by_ref.setdefault(t[len(SOURCE_TAG):].casefold(), rid)
+            for ref in source_ids(tags):
+                self._by_ref.setdefault(ref.casefold(), rid)
             if name:
                 self._by_name.setdefault(name.casefold(), rid)
 
