@@ -160,3 +160,17 @@ def test_gdpr_export_to_xlsx_reads_back_as_the_exact_text_in_excel(admin, tmp_pa
 def test_viewers_may_not_export_personal_data(session_as, admin, people):
     with pytest.raises(PermissionDenied):
         gdpr.export_customer(session_as("viewer"), people[0])
+
+
+def test_an_id_is_found_however_it_is_typed(admin):
+    c = records.create(admin, "customer", {"name": "Typed Id"})
+    assert c["id"] == "C-000001"
+    for typed in ("C-000001", "c-1", " C-01 ", "c-000001"):
+        assert records.get(admin, typed)["name"] == "Typed Id"
+    records.update(admin, "c-1", {"city": "上海"})
+    assert [h["action"] for h in records.history(admin, "c-1")] == ["create", "update"]
+    records.delete(admin, "C-1")
+    records.restore(admin, "c-01")
+    assert records.get(admin, "C-000001")["city"] == "上海"
+    with pytest.raises(NotFound, match="no customer C-2"):
+        records.get(admin, "C-2")

@@ -236,7 +236,7 @@ def entity(kind: str) -> Entity:
 
 def kind_of_id(record_id: str) -> Entity:
     """The entity a human-readable id like 'C-000123' belongs to."""
-    prefix, _, number = str(record_id).partition("-")
+    prefix, _, number = str(record_id).strip().partition("-")
     ent = BY_PREFIX.get(prefix.upper())
     if ent is None or not number.isdigit():
         raise ValueError(f"{record_id!r} is not a record id (expected e.g. C-000123)")
@@ -245,6 +245,16 @@ def kind_of_id(record_id: str) -> Entity:
 
 def format_id(ent: Entity, seq: int) -> str:
     return f"{ent.prefix}-{seq:06d}"
+
+
+def normalize_id(record_id: object) -> str:
+    """An id as stored, however it was typed: " c-5" -> "C-000005". Text that is not
+    one of our ids comes back trimmed and upper-cased (lookups then find nothing)."""
+    text = str(record_id).strip().upper()
+    prefix, _, number = text.partition("-")
+    if prefix in BY_PREFIX and number.isdigit() and len(number) <= 12:
+        return f"{prefix}-{int(number):06d}"
+    return text
 
 
 # A customer imported from another system keeps the id it had there as the tag

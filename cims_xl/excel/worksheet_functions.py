@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 from ..domain import pipeline
 from ..domain.schema import (BY_PREFIX, CUSTOMER, ENTITIES, ENUM_SYNONYMS, OPEN_STAGES, STAGES, Entity,
-                             source_ids)
+                             normalize_id, source_ids)
 from ..errors import CimsError, NotFound, SessionExpired
 from .sheet_codec import local_zone
 
@@ -195,7 +195,7 @@ def _by_source_id(cache: ReadCache) -> dict[str, str]:
 def _norm_id(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip().upper()
+    return normalize_id(value)
 
 
 def _map(values: Any, one: Callable[[Any], Any]) -> Any:

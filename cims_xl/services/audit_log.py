@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..domain.schema import normalize_id
 from ..security import audit as chain
 from .session import Session
 
@@ -13,7 +14,7 @@ def show(session: Session, *, limit: int = 50, entity_id: str | None = None,
     """Newest entries first. An entry about many records shows how many and the first
     and last id, unless `entity_id` asks for one of them (then: its changes)."""
     session.ensure("admin")
-    wanted = entity_id.strip().upper() if entity_id else None
+    wanted = normalize_id(entity_id) if entity_id else None
     out = []
     for seq, at, actor, action, entity, eid, batch, changes, digests, _p, _m in session.store.iter_audit(
             entity_id=wanted, batch_id=batch_id, limit=limit, newest_first=True):

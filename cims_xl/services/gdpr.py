@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from ..domain.schema import CUSTOMER, ENTITIES
+from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
 from ..errors import NotFound
 from ..security.audit import ERASED, AuditEvent, erase_bulk_record, erase_values, is_bulk, jsonable
 from ..store.db import utcnow
@@ -61,7 +61,7 @@ def erase_customer(session: Session, customer_id: str) -> dict:
     """Remove a customer's personal data from the record, its contacts, interactions and
     tickets, and from the audit trail's before/after values (the chain still verifies)."""
     session.ensure("admin", "customer", record_id=customer_id)
-    cid = str(customer_id).strip().upper()
+    cid = normalize_id(customer_id)
     customer = session.store.fetch_record(CUSTOMER, cid, include_deleted=True)
     if customer is None:
         raise NotFound(f"no customer {customer_id}")

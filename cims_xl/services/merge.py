@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..domain.schema import CUSTOMER, ENTITIES
+from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
 from ..errors import NotFound, ValidationFailed
 from ..security.audit import AuditEvent
 from ..store import queries
@@ -12,7 +12,7 @@ from .session import Session
 
 
 def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
-    keep_id, drop_id = keep_id.strip().upper(), drop_id.strip().upper()
+    keep_id, drop_id = normalize_id(keep_id), normalize_id(drop_id)
     if keep_id == drop_id:
         raise ValidationFailed({"Customer": "cannot merge a customer into itself"})
     session.ensure("merge", "customer", record_id=drop_id)

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any, Iterable, Sized
 
 from ..domain.models import validate_record
-from ..domain.schema import ENTITIES, Entity, entity, format_id, kind_of_id
+from ..domain.schema import ENTITIES, Entity, entity, format_id, kind_of_id, normalize_id
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
 from ..store.db import utcnow
@@ -176,7 +176,7 @@ def _write_created(session: Session, ent: Entity, part: list[dict], now: dt.date
 def get(session: Session, record_id: str, *, include_deleted: bool = False) -> dict:
     session.ensure("read")
     ent = _ent_for_id(record_id)
-    rec = session.store.fetch_record(ent, str(record_id).strip().upper(), include_deleted=include_deleted)
+    rec = session.store.fetch_record(ent, normalize_id(record_id), include_deleted=include_deleted)
     if rec is None:
         raise NotFound(f"no {ent.label} {record_id}")
     return _mask(session, ent, rec)
@@ -195,7 +195,7 @@ def history(session: Session, record_id: str) -> list[dict]:
     session.ensure("read")
     ent = _ent_for_id(record_id)
     out, version = [], 0
-    record_id = str(record_id).strip().upper()
+    record_id = normalize_id(record_id)
     for seq, at, actor, action, _e, eid, batch, changes, digests, _p, _m in session.store.iter_audit(
             entity_id=record_id):
         if _e != ent.kind:
@@ -248,7 +248,7 @@ def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]
 
 def _update_one(session, record_id, changes, expected_version, batch_id, context, validated, action, now, actor):
     ent = _ent_for_id(record_id)
-    record_id = str(record_id).strip().upper()
+    record_id = normalize_id(record_id)
     current = session.store.fetch_record(ent, record_id)
     if current is None:
         raise NotFound(f"no {ent.label} {record_id}")
@@ -291,7 +291,7 @@ def delete(session: Session, record_id: str, *, expected_version: int | None = N
            batch_id: str | None = None) -> None:
     """Soft delete: the row stays (for audit and undo) but no longer appears anywhere."""
     ent = _ent_for_id(record_id)
-    record_id = str(record_id).strip().upper()
+    record_id = normalize_id(record_id)
     now = utcnow()
     session.ensure("delete", ent.kind, record_id=record_id)
     with session.unit_of_work() as uow:
@@ -312,7 +312,7 @@ def delete(session: Session, record_id: str, *, expected_version: int | None = N
 def restore(session: Session, record_id: str) -> dict:
     """Bring back a soft-deleted record."""
     ent = _ent_for_id(record_id)
-    record_id = str(record_id).strip().upper()
+    record_id = normalize_id(record_id)
     now = utcnow()
     session.ensure("delete", ent.kind, record_id=record_id)
     with session.unit_of_work() as uow:

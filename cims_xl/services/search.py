@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..domain import normalize as nz
-from ..domain.schema import CUSTOMER, ENTITIES
+from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
 from ..errors import NotFound, ValidationFailed
 from ..store import queries
 from ..store.db import MONEY_SCALE, to_db
@@ -109,7 +109,7 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
 
 
 def lifetime_value(session: Session, customer_id: str) -> Decimal:
-    cid = str(customer_id).strip().upper()
+    cid = normalize_id(customer_id)
     value = lifetime_values(session, [cid]).get(cid)
     if value is None:
         raise NotFound(f"no customer {customer_id}")
@@ -120,7 +120,7 @@ def lifetime_values(session: Session, customer_ids) -> dict[str, Decimal]:
     """Lifetime value of each customer that exists (ids of no live customer are left
     out), in two queries however many ids: a column of =CIMS_LTV after a write."""
     session.ensure("read", "customer")
-    ids = list(dict.fromkeys(str(c).strip().upper() for c in customer_ids))
+    ids = list(dict.fromkeys(normalize_id(c) for c in customer_ids))
     live = queries.live_ids(session.store, CUSTOMER, ids)
     totals = queries.lifetime_values(session.store, [i for i in ids if i in live])
     return {cid: Decimal(total) / MONEY_SCALE for cid, total in totals.items()}
