@@ -32,7 +32,7 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
     if not text:
         return
     if _CUSTOMER_ID.fullmatch(text):
-        crit.ids.append(f"C-{int(text[2:]):06d}")
+        crit.ids.append(normalize_id(text))
         return
     if "@" in text and " " not in text:
         try:
