@@ -202,11 +202,16 @@ def import_side(path: Path, workdir: Path, stream: bool = False) -> dict:
     t0 = time.perf_counter()
     result = import_file(session, path, kind="customers")
     seconds = time.perf_counter() - t0
+    peak = _peak_rss_mb()
+    from cims_xl.services import batches
+    t0 = time.perf_counter()
+    batches.undo_batch(session, result.batch)
+    undo_seconds = time.perf_counter() - t0
     session.close()
     d = result.as_dict()
     return {"seconds": seconds, "rows": d["rows"], "created": d["created"],
             "duplicates": d["duplicates"], "rejected": d["rejected"], "batch": d["batch"],
-            "peak_rss_mb": _peak_rss_mb(), "rss_before_import_mb": base_rss}
+            "peak_rss_mb": peak, "rss_before_import_mb": base_rss, "undo_seconds": undo_seconds}
 
 
 STORE_FIELDS = ["name", "company", "email", "phone", "mobile", "address", "city", "province",
@@ -297,6 +302,8 @@ def main(argv: list[str] | None = None) -> None:
           f"peak RSS {imp['peak_rss_mb']:.0f} MB (before import {imp['rss_before_import_mb']:.0f} MB)")
     if floor:
         print(f"ratio import / floor: {imp['seconds'] / floor['seconds']:.2f}")
+    print(f"undo of that import (every created row removed, each with its audit entry): "
+          f"{imp['undo_seconds']:.2f} s")
     if floor and store:
         print(f"for scale: the store alone writing the same rows, taken as valid (encrypted, indexed, "
               f"no validation or audit): {store['seconds']:.2f} s = {store['seconds'] / floor['seconds']:.2f} x floor")

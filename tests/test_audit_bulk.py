@@ -77,9 +77,11 @@ def test_erasing_one_person_of_a_shared_entry_keeps_the_others_and_the_chain(adm
     assert records.history(admin, three[0])[0]["changes"]["name"] == [None, "钱一"]
 
 
-def test_undoing_an_import_of_many_rows_removes_exactly_those_rows(admin, tmp_path):
+def test_undoing_an_import_of_many_rows_removes_exactly_those_rows(admin, tmp_path, monkeypatch):
     from cims_xl.importer import import_file
     from cims_xl.services import batches
+
+    monkeypatch.setattr(batches, "UNDO_CHUNK", 200)
 
     before = records.create(admin, "customer", {"name": "Kept Customer"})
     path = tmp_path / "people.csv"
@@ -90,11 +92,20 @@ def test_undoing_an_import_of_many_rows_removes_exactly_those_rows(admin, tmp_pa
     # Indexed for search in bulk: "Person" through the trigram index, "59" by a scan.
     assert search_total(admin, "Person 59") == sum("59" in str(i) for i in range(600))
     assert search_total(admin, "erson") == 600
+    calls: list[str] = []
+    for name in ("hard_delete", "fetch_record", "insert_audit"):
+        real = getattr(admin.store, name)
+        monkeypatch.setattr(admin.store, name, lambda *a, _n=name, _r=real, **k: (calls.append(_n), _r(*a, **k))[1])
     undone = batches.undo_batch(admin, result.batch)
     assert undone["removed"] == 600
+    # In bulk (600 rows, 200 a time): not a statement or two per record.
+    assert calls.count("hard_delete") == 3 and calls.count("insert_audit") == 4
+    assert calls.count("fetch_record") == 0
     assert [r["id"] for r in records.list_records(admin, "customer")] == [before["id"]]
     assert search_total(admin, "Person") == 0
     assert audit_log.verify(admin).ok
+    removed = records.history(admin, result.outcomes[0].record)
+    assert [h["action"] for h in removed] == ["create", "undo"]     # each record keeps its own entry
 
 
 def search_total(session, text: str) -> int:

@@ -163,12 +163,13 @@ def lifetime_values(store: Store, customer_ids: list[str]) -> dict[str, int]:
     return out
 
 
-def live_ids(store: Store, ent: Entity, ids: list[str]) -> set[str]:
-    """Which of these ids are live (not deleted) records of `ent`."""
+def live_ids(store: Store, ent: Entity, ids: list[str], *, include_deleted: bool = False) -> set[str]:
+    """Which of these ids are live (not deleted) records of `ent`, or stored at all."""
     import json
+    live = "" if include_deleted else "deleted_at IS NULL AND "
     return {r[0] for r in store.conn.execute(
-        f"SELECT id FROM {ent.table} WHERE deleted_at IS NULL AND id IN "
-        "(SELECT value FROM json_each(?))", (json.dumps(ids),))}
+        f"SELECT id FROM {ent.table} WHERE {live}id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),))}
 
 
 def children_of(store: Store, ent: Entity, customer_ids: list[str]) -> list[str]:
