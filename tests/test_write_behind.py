@@ -11,7 +11,7 @@ import pytest
 from cims_xl.domain.schema import CUSTOMER
 from cims_xl.errors import ValidationFailed
 from cims_xl.services import audit_log, auth, records, search
-from cims_xl.store.db import Store, utcnow
+from cims_xl.store.db import BUSY_TIMEOUT_MS, Store, utcnow
 
 from conftest import ADMIN_PASSWORD
 
@@ -263,3 +263,20 @@ def test_statistics_left_stale_by_an_older_version_are_refreshed_when_the_store_
     admin.close()
     with auth.sign_in(store_path, "admin", ADMIN_PASSWORD) as again:
         assert "SEARCH customers USING" in _plan(again, ID_LIST_SQL, '["C-000001"]')
+
+
+def test_refreshing_statistics_never_waits_for_or_fails_on_another_writer(admin, store_path):
+    import time
+
+    records.create(admin, "customer", {"name": "First"})
+    admin.store.conn.execute("ANALYZE")
+    other = Store.open(store_path, admin.store._key)
+    other.conn.execute("BEGIN IMMEDIATE")           # another process is writing
+    try:
+        started = time.monotonic()
+        admin.store.refresh_statistics()
+        assert time.monotonic() - started < BUSY_TIMEOUT_MS / 2000   # it did not wait for the writer
+    finally:
+        other.conn.execute("ROLLBACK")
+        other.close()
+    records.create(admin, "customer", {"name": "Second"})   # and writes still work after it

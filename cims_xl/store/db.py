@@ -28,6 +28,7 @@ from ..errors import StoreError
 from .schema import FTS_INDEX_RANGE, FTS_INDEX_SEQS, FTS_INSERT_TRIGGER, MIGRATIONS
 
 MONEY_SCALE = 10_000
+BUSY_TIMEOUT_MS = 10_000     # how long a write waits for another process's write to end
 # The database engine's own errors: their messages name tables and constraints, never
 # values (our SQL binds every value), so logs may keep them (see cims_xl.logs).
 ENGINE_ERRORS: tuple[type[BaseException], ...] = (sqlcipher3.Error,)
@@ -277,7 +278,7 @@ class Store:
             conn.close()
             raise StoreError(f"{path.name} could not be opened: it is not a cims store, "
                              "or the key does not match") from None
-        for pragma in ("PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 10000",
+        for pragma in ("PRAGMA journal_mode = WAL", f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
                        "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
                        "PRAGMA secure_delete = ON", "PRAGMA temp_store = MEMORY",
                        # Decrypting a page costs far more than reading it: keep up to 64 MiB
@@ -287,7 +288,7 @@ class Store:
         store = cls(path, conn)
         store._key = key
         store.migrate()
-        store.refresh_statistics(wait=False)
+        store.refresh_statistics()
         # How many customers hold each trigram (search uses it to skip words that do not
         # narrow anything). A temp table: nothing is written to the file.
         conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.customers_fts_vocab "
@@ -371,27 +372,25 @@ class Store:
     # planner, and refreshing them costs about 0.1 s however large the store.
     ANALYSIS_LIMIT = 400
 
-    def refresh_statistics(self, *, wait: bool = True) -> None:
+    def refresh_statistics(self) -> None:
         """Bring the query planner's statistics up to date where a table has grown or
         shrunk a lot since they were taken (SQLite's PRAGMA optimize).
 
         Stale statistics are not harmless: taken when a table had one row, they make
         SQLite scan 100,000 customers for every `id IN (...)` lookup. Runs after every
-        bulk write and when the store is opened; with `wait=False` it gives up at once
-        when another process is writing (the next chance will do it).
+        bulk write and when the store is opened. It never waits: when another process
+        is writing, it gives up at once (the next chance will do it), and it never
+        fails the write that came before it.
         """
         conn = self._raw
         conn.execute(f"PRAGMA analysis_limit = {self.ANALYSIS_LIMIT}")
-        if wait:
-            conn.execute("PRAGMA optimize = 0x10002").fetchall()
-            return
         conn.execute("PRAGMA busy_timeout = 0")
         try:
             conn.execute("PRAGMA optimize = 0x10002").fetchall()
         except sqlcipher3.OperationalError:
             pass          # busy: someone else is writing
         finally:
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _checkpoint_behind(self) -> None:
         self._join_checkpoint()
