@@ -81,6 +81,12 @@ class StoreError(CimsError):
     exit_code = 10
 
 
+class StoreBusy(StoreError):
+    """Another process kept the store's write lock longer than we wait for it."""
+
+    exit_code = 12
+
+
 class AuditBroken(CimsError):
     """The audit trail does not verify."""
 

@@ -96,3 +96,22 @@ def test_reads_from_another_connection_see_only_committed_work(store_path, admin
         assert reader.query("SELECT count(*) FROM customers")[0][0] == 0
     finally:
         reader.close()
+
+
+def test_a_write_while_another_process_holds_the_store_says_busy_and_changes_nothing(store_path, admin):
+    import pytest
+
+    from cims_xl.errors import StoreBusy
+
+    other = Store.open(store_path, admin.store._key)
+    other.conn.execute("BEGIN IMMEDIATE")          # a long import in another window
+    admin.store.conn.execute("PRAGMA busy_timeout = 50")
+    try:
+        with pytest.raises(StoreBusy, match=r"the store is busy: someone else has been saving or importing"):
+            records.create(admin, "customer", {"name": "Waiting"})
+    finally:
+        other.conn.execute("ROLLBACK")
+        other.close()
+    assert records.list_records(admin, "customer") == []
+    # The lock of this process was not left behind: the next write goes through.
+    assert records.create(admin, "customer", {"name": "Later"})["id"] == "C-000001"

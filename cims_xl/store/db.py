@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator
 import sqlcipher3
 
 from ..domain.schema import ENTITIES, META_KEYS, Entity
-from ..errors import StoreError
+from ..errors import StoreBusy, StoreError
 from .schema import FTS_INDEX_RANGE, FTS_INDEX_SEQS, FTS_INSERT_TRIGGER, MIGRATIONS
 
 MONEY_SCALE = 10_000
@@ -325,7 +325,7 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._begin_immediate()
             self._depth = 1
             try:
                 yield
@@ -339,8 +339,23 @@ class Store:
 
     def begin(self) -> None:
         self._lock.acquire()
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._begin_immediate()
+        except BaseException:
+            self._lock.release()
+            raise
         self._depth = 1
+
+    def _begin_immediate(self) -> None:
+        """Take the store's write lock, or say plainly that someone else holds it."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlcipher3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise StoreBusy(f"the store is busy: someone else has been saving or importing for "
+                            f"over {BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again "
+                            "when they are done.") from None
 
     def commit(self) -> None:
         self.flush()   # a queued write that failed raises here, with the transaction still open
