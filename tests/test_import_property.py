@@ -20,7 +20,7 @@ from cims_xl.services import auth
 from conftest import ADMIN_PASSWORD, FAST_KDF
 
 HEADERS = ["Name", "姓名", "Email", "邮箱", "Phone", "手机", "Company", "Postal Code", "Consent Date",
-           "Notes", "Whatever", ""]
+           "Notes", "Whatever", "", "Row", "Reason", "登录密码"]
 PAYLOADS = ["=1+1", "=HYPERLINK(\"http://evil\",\"x\")", "+1-822-569-0302", "-1692", "@SUM(A1)",
             "\tTAB", "\rCR", "=cmd|' /C calc'!A0", "0012345", "13800138000", "a@b.co", "  A@B.CO ",
             "03/04/2024", "25/12/2024", "2024-02-30", "1e308", "NaN", "", " ", "客户", "\u200b",
