@@ -810,9 +810,11 @@ def main(argv: list[str] | None = None) -> int:
     except CimsError as exc:
         click.echo(f"Error: {exc.message}", err=True)
         return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        return 1
+    except click.exceptions.Abort as exc:
+        # click turns Ctrl-C into Abort; the shell convention for it is 130.
+        interrupted = isinstance(exc.__context__, KeyboardInterrupt)
+        click.echo("Interrupted." if interrupted else "Aborted.", err=True)
+        return 130 if interrupted else 1
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:

@@ -84,3 +84,25 @@ def test_the_formatter_is_what_both_log_files_use():
     record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None,
                                (KeyError, KeyError("张伟"), None))
     assert "张伟" not in RedactingFormatter("%(message)s").format(record)
+
+
+def test_ctrl_c_ends_the_cli_with_130_and_no_log_entry(monkeypatch, tmp_path, capsys):
+    import click
+
+    monkeypatch.setenv("CIMS_LOG_DIR", str(tmp_path / "logs"))
+
+    def interrupted(*a, **kw):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise click.exceptions.Abort() from None   # what click does with Ctrl-C
+
+    monkeypatch.setattr(cli.cli, "main", interrupted)
+    try:
+        assert cli.main(["import", "x.csv"]) == 130
+    finally:
+        for handler in list(cli.log.handlers):
+            cli.log.removeHandler(handler)
+            handler.close()
+    assert capsys.readouterr().err.strip() == "Interrupted."
+    assert not (tmp_path / "logs" / "cims.log").exists() or "Traceback" not in (tmp_path / "logs" / "cims.log").read_text()
