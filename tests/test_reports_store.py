@@ -96,3 +96,25 @@ def test_tickets_and_opportunities_from_the_store_reach_the_reports(admin):
     assert (won["Won"], won["Won Amount"], won["Avg Days to Close"]) == (1, 1000.0, 0.0)
     velocity = reports["Report - Pipeline"].table("tblStageVelocity").data.set_index("Stage")
     assert velocity.loc["Negotiation", "Moves Out"] == 1
+
+
+def test_an_order_number_reused_by_another_customer_or_year_is_another_order(admin, tmp_path):
+    # Small shops restart their numbering every year; files merged from two shops reuse
+    # each other's numbers. Both years import in full, and the reports count 4 orders.
+    year1 = tmp_path / "2023.csv"
+    year1.write_text("Order ID,Order Date,Customer Name,Product,Sales\n"
+                     "001,2023-03-01,Ann Li,Tea,10\n001,2023-03-01,Ann Li,Cups,5\n"
+                     "002,2023-03-02,Bo Wu,Tea,7\n", encoding="utf-8")
+    year2 = tmp_path / "2024.csv"
+    year2.write_text("Order ID,Order Date,Customer Name,Product,Sales\n"
+                     "001,2024-03-05,Cy Ma,Tea,20\n001,2024-03-05,Cy Ma,Pot,30\n"
+                     "002,2024-03-06,Ann Li,Cups,3\n", encoding="utf-8")
+    first, second = import_file(admin, year1, kind="orders"), import_file(admin, year2, kind="orders")
+    assert (first.created, second.created, second.duplicates) == (3, 3, 0)
+    assert (import_file(admin, year1, kind="orders").created, import_file(admin, year2, kind="orders").created) == (0, 0)
+    lines = {(o["order_number"], o["order_date"].year): [] for o in records.list_records(admin, "order")}
+    for o in records.list_records(admin, "order"):
+        lines[(o["order_number"], o["order_date"].year)].append(o["line_no"])
+    assert lines == {("001", 2023): [1, 2], ("002", 2023): [1], ("001", 2024): [1, 2], ("002", 2024): [1]}
+    by_year = build_for_session(admin)[SALES].table("tblSalesByYear").data.set_index("Year")
+    assert list(by_year["Orders"]) == [2, 2]

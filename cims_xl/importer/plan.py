@@ -354,7 +354,10 @@ def _record_keys(kind: str, r: dict, nth: int = 0) -> list[tuple[str, int]]:
     cid = r.get("customer_id")
     if kind == "order":
         if r.get("order_number"):
-            return [("order number", key_hash("o", r["order_number"].casefold(), r.get("line_no") or 1))]
+            # An order is its number for that customer on that day: small shops restart
+            # their numbering every year, and merged files reuse each other's numbers.
+            return [("order number", key_hash("o", r["order_number"].casefold(), cid, r.get("order_date"),
+                                              r.get("line_no") or 1))]
         return [("same order line", key_hash("f", cid, r.get("order_date"), r.get("product"),
                                             r.get("amount"), r.get("quantity"), nth))]
     if kind == "contact":
@@ -399,7 +402,7 @@ class Planner:
         self._store_index: KeyIndex | None = None
         self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
         self._nth: dict[int, int] = {}
-        self._lines: dict[str, int] = {}
+        self._lines: dict[tuple, int] = {}   # lines so far of each order (number, customer, date)
 
     # -- store keys, built on first use --
 
@@ -602,7 +605,8 @@ class Planner:
         if self.ent.kind == "order":
             number = _text(data.get("order_number"))
             if number and "line_no" not in data:
-                self._lines[number] = line = self._lines.get(number, 0) + 1
+                order = (number.casefold(), customer_id, cell_text(data.get("order_date", "")).strip())
+                self._lines[order] = line = self._lines.get(order, 0) + 1
                 data["line_no"] = line
         clean = validate(self.ent, data, ctx, self.prep)
         clean["customer_id"] = customer_id

@@ -9,7 +9,8 @@ as empty, so every function can be tested on small hand-built frames.
 
 Definitions (also shown to users in docs/reports.md terms):
 - Sales are order amounts; cancelled orders are left out; currencies are not
-  converted. "Orders" counts distinct order numbers (a row without one is one order).
+  converted. "Orders" counts distinct orders: one order number for one customer on
+  one day (a row without a number is one order).
 - Filters: the date range applies to the order date, to an opportunity's close date
   (closed ones) or expected close (open ones), to a ticket's local opening date, and to
   the month a customer first ordered; `owner` keeps the customers that owner owns (and
@@ -194,8 +195,11 @@ class _Orders:
         self.month = self.date.astype("datetime64[M]")
         self.amount = np.nan_to_num(o["amount"].to_numpy(dtype="float64", na_value=np.nan))
         self.profit = np.nan_to_num(o["profit"].to_numpy(dtype="float64", na_value=np.nan))
+        # One order = one number for one customer on one day (numbers restart each year
+        # in many small shops, and files merged from two shops reuse each other's).
         numbers = o["order_number"]
-        self.first_line = (~numbers.duplicated() | numbers.isna()).to_numpy()
+        same_order = pd.DataFrame({"n": numbers, "c": o["customer_id"], "d": self.date})
+        self.first_line = (~same_order.duplicated() | numbers.isna()).to_numpy()
         self.cust_code, uniques = pd.factorize(o["customer_id"])
         self.cust_ids = pd.Index(uniques)
         # row of each order customer in the customers frame (-1: unknown)
