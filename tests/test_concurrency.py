@@ -115,3 +115,19 @@ def test_a_write_while_another_process_holds_the_store_says_busy_and_changes_not
     assert records.list_records(admin, "customer") == []
     # The lock of this process was not left behind: the next write goes through.
     assert records.create(admin, "customer", {"name": "Later"})["id"] == "C-000001"
+
+
+def test_closing_while_another_process_writes_does_not_wait_for_it(store_path, admin):
+    from cims_xl.store.db import BUSY_TIMEOUT_MS
+
+    records.create_many(admin, "customer", [{"name": f"P{i}"} for i in range(50)])
+    admin.store.conn.execute("DELETE FROM sqlite_stat1")        # statistics to refresh at close
+    other = Store.open(store_path, admin.store._key)
+    other.conn.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        admin.close()
+        assert time.monotonic() - started < BUSY_TIMEOUT_MS / 2000
+    finally:
+        other.conn.execute("ROLLBACK")
+        other.close()

@@ -302,7 +302,9 @@ class Store:
         self._key = None
         if self.conn is not None:
             try:
-                self.conn.execute("PRAGMA optimize")  # keeps query-planner statistics current
+                # Keeps query-planner statistics current; never waits for another writer.
+                self.conn.execute("PRAGMA busy_timeout = 0")
+                self.conn.execute("PRAGMA optimize")
             except sqlcipher3.Error:
                 pass
             self.conn.close()
