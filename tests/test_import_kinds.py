@@ -72,3 +72,18 @@ def test_a_wrong_currency_option_is_refused_before_anything_is_written(admin, tm
     with pytest.raises(ImportRefused, match=message):
         import_file(admin, f, kind=kind, currency=currency)
     assert records.list_records(admin, "order") == [] and records.list_records(admin, "customer") == []
+
+
+def test_a_help_desk_export_imports_with_its_priorities_and_without_invented_times(admin, tmp_path):
+    f = tmp_path / "tickets.csv"
+    f.write_text("Customer,Subject,Priority,Opened,Status\n"
+                 "Claire Gute,Printer broken,紧急,2024-05-02 09:00,处理中\n"
+                 "王五,登录失败,高,2024-05-03 10:30,已关闭\n"
+                 "Bo Wu,Question,low,2024-05-04 12:00,Resolved\n", encoding="utf-8")
+    result = import_file(admin, f, kind="tickets")
+    assert (result.created, result.rejected) == (3, 0)
+    got = {t["subject"]: t for t in records.list_records(admin, "ticket")}
+    assert [got[s]["priority"] for s in ("Printer broken", "登录失败", "Question")] == ["P1", "P2", "P4"]
+    assert [got[s]["status"] for s in ("Printer broken", "登录失败", "Question")] == ["Open", "Closed", "Resolved"]
+    for t in got.values():     # the file says nothing about when they were answered or closed
+        assert (t["first_response_at"], t["resolved_at"], t["closed_at"]) == (None, None, None)

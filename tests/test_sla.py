@@ -144,6 +144,29 @@ def test_imported_history_keeps_its_own_times():
     assert out["resolution_due"] == at("2020-05-02T00:00")
 
 
+def test_an_old_ticket_imported_with_its_status_gets_no_times_it_did_not_have():
+    # Closed in 2024 at a time the file does not say: not "closed today", and no breach.
+    now = at("2026-11-29T12:00")
+    out = sla.apply_ticket_change(None, {"priority": "P1", "status": "Closed",
+                                         "opened_at": at("2024-05-02T09:00")}, now)
+    assert (out["first_response_at"], out["resolved_at"], out["closed_at"]) == (None, None, None)
+    assert out["resolution_due"] == at("2024-05-02T17:00")
+    flags = sla.breach_flags({"status": "Closed", "priority": "P1", **out}, now)
+    assert flags == {"first_response_breached": False, "resolution_breached": False}
+    still_open = sla.apply_ticket_change(None, {"priority": "P1", "status": "Open",
+                                                "opened_at": at("2024-05-02T09:00")}, now)
+    flags = sla.breach_flags({"status": "Open", "priority": "P1", **still_open}, now)
+    assert flags == {"first_response_breached": False, "resolution_breached": True}   # open for 2 years
+
+
+def test_a_ticket_opened_now_and_answered_at_once_is_answered_now():
+    now = at("2026-11-29T12:00")
+    out = sla.apply_ticket_change(None, {"priority": "P2", "status": "Open"}, now)
+    assert out["first_response_at"] == now and out["opened_at"] == now
+    given = sla.apply_ticket_change(None, {"priority": "P2", "status": "Open", "opened_at": at("2026-11-29T11:58")}, now)
+    assert given["first_response_at"] == now      # a minute ago is not history
+
+
 # ----- breaches ---------------------------------------------------------------------------------
 
 def test_an_open_ticket_is_breached_once_its_due_time_has_passed():

@@ -42,6 +42,10 @@ ENUM_SYNONYMS: dict[str, str] = {
     "报价": "Proposal", "谈判": "Negotiation", "赢单": "Won", "成交": "Won", "输单": "Lost",
     "丢单": "Lost", "新建": "New", "处理中": "Open", "待定": "Pending", "挂起": "Pending",
     "已解决": "Resolved", "已关闭": "Closed", "微信": "WeChat",
+    "待处理": "New", "已完成": "Closed", "关闭": "Closed",
+    # Ticket priorities as help desks write them: 1 highest.
+    "紧急": "P1", "urgent": "P1", "critical": "P1", "高": "P2", "high": "P2",
+    "中": "P3", "普通": "P3", "一般": "P3", "medium": "P3", "normal": "P3", "低": "P4", "low": "P4",
 }
 
 # ----- field and entity specs ------------------------------------------------------

@@ -15,6 +15,10 @@ Closed → Open (reopen). Nothing goes back to New.
 Times recorded: leaving New sets ``first_response_at``; entering Resolved (or Closed
 straight away) sets ``resolved_at``; entering Closed sets ``closed_at``; reopening
 clears both. A time the caller gives explicitly (an import of history) is kept.
+
+History: a ticket created with an ``opened_at`` in the past (an import of an old help
+desk) already had its status then; the times the file does not give are unknown, not
+"now". A response or resolution whose time is unknown is not counted as a breach.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from .schema import OPEN_TICKET_STATUSES, PRIORITIES, TICKET_STATUSES
 
 UTC = dt.timezone.utc
 DEFAULT_PRIORITY = "P3"
+HISTORY_MARGIN = dt.timedelta(minutes=5)   # opened earlier than this before now: imported history
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,10 @@ def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
     paused = int(value("paused_seconds") or 0)
 
     entering = old_status is None or status != old_status
+    # A past ticket arriving with its status: it did not move now, so no time is "now".
+    history = old_status is None and "opened_at" in after and opened_at < now - HISTORY_MARGIN
+    if history:
+        entering = False
     if status != "Pending" and pending_since is not None:
         paused += max(0, int((now - pending_since).total_seconds()))
         pending_since = None
@@ -204,7 +213,12 @@ def breach_flags(ticket: Mapping, now: dt.datetime,
 
     responded = to_utc(ticket.get("first_response_at"))
     resolved = to_utc(ticket.get("resolved_at")) or to_utc(ticket.get("closed_at"))
+    status = ticket.get("status") or "New"
     fr_breached = res_breached = False
+    if responded is None and status != "New":
+        fr_due = None        # responded at a time nobody recorded (imported history)
+    if resolved is None and status in ("Resolved", "Closed"):
+        res_due = None       # resolved at a time nobody recorded
     if fr_due is not None:
         fr_breached = (responded or now) > fr_due + (ongoing if responded is None else dt.timedelta(0))
     if res_due is not None:
