@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -87,3 +88,17 @@ def test_a_help_desk_export_imports_with_its_priorities_and_without_invented_tim
     assert [got[s]["status"] for s in ("Printer broken", "登录失败", "Question")] == ["Open", "Closed", "Resolved"]
     for t in got.values():     # the file says nothing about when they were answered or closed
         assert (t["first_response_at"], t["resolved_at"], t["closed_at"]) == (None, None, None)
+
+
+def test_past_deals_import_with_the_dates_they_closed_on(admin, tmp_path):
+    f = tmp_path / "deals.csv"
+    f.write_text("客户,商机名称,阶段,金额,预计成交日期\n"
+                 "上海华信,年度采购,赢单,120000,2024-03-15\n"
+                 "北京恒通,试点项目,输单,8000,2024-06-30\n"
+                 "杭州永安,续约,谈判,50000,2027-01-31\n", encoding="utf-8")
+    result = import_file(admin, f, kind="opportunities")
+    assert (result.created, result.rejected) == (3, 0)
+    got = {o["name"]: o for o in records.list_records(admin, "opportunity")}
+    assert (got["年度采购"]["stage"], got["年度采购"]["closed_at"]) == ("Won", dt.date(2024, 3, 15))
+    assert (got["试点项目"]["stage"], got["试点项目"]["closed_at"]) == ("Lost", dt.date(2024, 6, 30))
+    assert (got["续约"]["stage"], got["续约"]["closed_at"]) == ("Negotiation", None)

@@ -220,3 +220,16 @@ def test_a_stage_change_through_the_service_records_history_and_moves_probabilit
     frame = load_frame(admin, "opportunity")
     rep = build_report(PIPELINE, {"opportunity": frame, "stage_history": history}, include_personal=True)
     assert rep.table("tblPipelineByStage").data.set_index("Stage").loc["Proposal", "Weighted"] == 2500.0
+
+
+def test_a_deal_created_already_won_closed_on_its_close_date_not_today():
+    now = dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.timezone.utc)
+    won = apply_opportunity_change(None, {"stage": "Won", "expected_close": dt.date(2024, 3, 15)}, now)
+    assert won["closed_at"] == dt.date(2024, 3, 15)
+    # Without a past close date, and for a deal won today in the workbook, it is today.
+    assert apply_opportunity_change(None, {"stage": "Lost"}, now)["closed_at"] == dt.date(2026, 11, 29)
+    later = apply_opportunity_change(None, {"stage": "Won", "expected_close": dt.date(2027, 1, 1)}, now)
+    assert later["closed_at"] == dt.date(2026, 11, 29)
+    moved = apply_opportunity_change({"stage": "Proposal", "expected_close": dt.date(2024, 3, 15)},
+                                     {"stage": "Won"}, now)
+    assert moved["closed_at"] == dt.date(2026, 11, 29)        # won now, in the workbook

@@ -104,6 +104,11 @@ def apply_opportunity_change(before: dict | None, after: dict, now: dt.datetime,
                  and (before is None or after["closed_at"] != before.get("closed_at")))
         if not given and (entering or closed_at is None):
             closed_at = _local_date(now, tz)
+            expected = _value(before, after, "expected_close")
+            if before is None and isinstance(expected, dt.date) and expected < closed_at:
+                # Created already won or lost (an import of past deals): it closed on
+                # its close date, not today.
+                closed_at = expected
     else:
         closed_at = None
 
