@@ -162,9 +162,8 @@ def _record_id(cache: ReadCache, value: Any) -> tuple[Entity, str]:
     imported customer had in the system it came from (kept as the tag "src:<id>").
     Our own prefixes come first: in another system's "C-12" is read as ours."""
     rid = _norm_id(value)
-    prefix, _, number = rid.partition("-")
-    ent = BY_PREFIX.get(prefix)
-    if ent is not None and number.isdigit():
+    ent = _our_entity(rid)
+    if ent is not None:
         return ent, rid
     found = _by_source_id(cache).get(str(value).strip().casefold())
     if found is None:
@@ -175,10 +174,16 @@ def _record_id(cache: ReadCache, value: Any) -> tuple[Entity, str]:
 def _customer_id(cache: ReadCache, value: Any) -> str:
     """A customer id for a cell value: ours as written, or an imported customer's old id."""
     cid = _norm_id(value)
-    prefix, _, number = cid.partition("-")
-    if prefix in BY_PREFIX and number.isdigit():
+    if _our_entity(cid) is not None:
         return cid
     return _by_source_id(cache).get(str(value).strip().casefold(), cid)
+
+
+def _our_entity(rid: str) -> Entity | None:
+    """The entity of one of our ids (C-000123, O-…), or None for any other text."""
+    prefix, _, number = rid.partition("-")
+    ent = BY_PREFIX.get(prefix)
+    return ent if ent is not None and number.isdigit() else None
 
 
 def _by_source_id(cache: ReadCache) -> dict[str, str]:
