@@ -165,6 +165,8 @@ def test_a_ticket_opened_now_and_answered_at_once_is_answered_now():
     assert out["first_response_at"] == now and out["opened_at"] == now
     given = sla.apply_ticket_change(None, {"priority": "P2", "status": "Open", "opened_at": at("2026-11-29T11:58")}, now)
     assert given["first_response_at"] == now      # a minute ago is not history
+    typed = sla.apply_ticket_change(None, {"priority": "P2", "status": "Open", "opened_at": at("2026-11-29T00:00")}, now)
+    assert typed["first_response_at"] == now      # nor is a ticket typed in with today's date
 
 
 # ----- breaches ---------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from .schema import OPEN_TICKET_STATUSES, PRIORITIES, TICKET_STATUSES
 
 UTC = dt.timezone.utc
 DEFAULT_PRIORITY = "P3"
-HISTORY_MARGIN = dt.timedelta(minutes=5)   # opened earlier than this before now: imported history
+HISTORY_MARGIN = dt.timedelta(days=1)   # opened longer ago than this: history, not a ticket typed in today
 
 
 @dataclass(frozen=True)
