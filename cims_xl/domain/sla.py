@@ -16,8 +16,8 @@ Times recorded: leaving New sets ``first_response_at``; entering Resolved (or Cl
 straight away) sets ``resolved_at``; entering Closed sets ``closed_at``; reopening
 clears both. A time the caller gives explicitly (an import of history) is kept.
 
-History: a ticket created with an ``opened_at`` in the past (an import of an old help
-desk) already had its status then; the times the file does not give are unknown, not
+History: a ticket created with an ``opened_at`` more than a day in the past (an import
+of an old help desk) already had its status then; the times the file does not give are unknown, not
 "now". A response or resolution whose time is unknown is not counted as a breach.
 """
 
