@@ -765,9 +765,15 @@ def report(app: App, out_path, date_from, date_to, owner, region):
     if app.out.fmt == "json":
         click.echo(json.dumps(data, default=_plain, ensure_ascii=False, indent=2))
         return
+    from .reports.model import MONTH
     for sheet, rep in reports.items():
         for table in rep.tables:
             rows = data[sheet]["tables"][table.name]
+            months = [c for c, f in table.formats.items() if f == MONTH]
+            for row in rows:       # shown as the workbook shows them: 2024-03, not 2024-03-01
+                for c in months:
+                    if isinstance(row.get(c), str):
+                        row[c] = row[c][:7]
             if rows:
                 app.out.emit(rows, title=f"{sheet} · {table.title}")
 

@@ -210,3 +210,17 @@ def test_the_demo_builds_a_store_and_a_refreshed_workbook(tmp_path, capsys):
     stages = {o["stage"] for o in records.list_records(s, "opportunity")}
     assert stages == {"Lead", "Qualified", "Needs analysis", "Proposal", "Negotiation", "Won", "Lost"}
     s.close()
+
+
+def test_report_tables_show_months_as_the_workbook_does(run, admin, monkeypatch):
+    from cims_xl.services import records
+
+    monkeypatch.setenv("COLUMNS", "200")
+    cid = records.create(admin, "customer", {"name": "Ann"})["id"]
+    records.create(admin, "order", {"customer_id": cid, "order_date": "2024-03-05", "amount": 12})
+    code, out, err = run("report")
+    assert code == 0, err
+    assert "│ 2024-03 " in out and "2024-03-01" not in out
+    code, out, err = run("--format", "json", "report")
+    months = json.loads(out)["Report - Sales"]["tables"]["tblSalesByMonth"]
+    assert months[0]["Month"].startswith("2024-03-01")        # JSON keeps the full date
