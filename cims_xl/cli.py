@@ -359,9 +359,12 @@ def _entity_group(ent: Entity) -> click.Group:
     @click.argument("record_id")
     @pass_app
     def show(app: App, record_id):
-        from .services import records
+        from .services import records, search
 
-        app.out.emit(records.get(app.session(), record_id))
+        session = app.session()
+        if ent.kind == "customer":     # also by the id it had in the system it came from
+            record_id = search.customer_id_for(session, record_id)
+        app.out.emit(records.get(session, record_id))
 
     @group.command("list", help=f"List {ent.label} records (filters: exact field values).")
     @click.option("--customer", "customer_id", metavar="ID", help="Only those of this customer.")

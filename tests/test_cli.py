@@ -224,3 +224,16 @@ def test_report_tables_show_months_as_the_workbook_does(run, admin, monkeypatch)
     code, out, err = run("--format", "json", "report")
     months = json.loads(out)["Report - Sales"]["tables"]["tblSalesByMonth"]
     assert months[0]["Month"].startswith("2024-03-01")        # JSON keeps the full date
+
+
+def test_customer_show_takes_the_id_from_the_old_system_too(run, admin, tmp_path):
+    f = tmp_path / "orders.csv"
+    f.write_text("Order ID,Order Date,Customer ID,Customer Name,Sales\nCA-1,2024-01-02,CG-12520,Claire Gute,10\n",
+                 encoding="utf-8")
+    assert run("import", str(f), "--kind", "orders")[0] == 0
+    code, out, err = run("--format", "json", "customer", "show", "cg-12520")
+    assert code == 0, err
+    assert json.loads(out)["name"] == "Claire Gute"
+    assert json.loads(run("--format", "json", "customer", "show", "c-1")[1])["name"] == "Claire Gute"
+    code, out, err = run("customer", "show", "CG-125")          # part of an old id is not one
+    assert code != 0 and "not a record id" in err

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..domain import normalize as nz
-from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
+from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, kind_of_id, normalize_id, source_ids
 from ..errors import NotFound, ValidationFailed
 from ..store import queries
 from ..store.db import MONEY_SCALE, to_db
@@ -108,6 +108,25 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     return Page(total, rows, offset, limit)
 
 
+def customer_id_for(session: Session, typed: str) -> str:
+    """Our id of the customer someone typed: one of our ids however written (c-5), or
+    the id an imported customer had in the system it came from (tag "src:<id>").
+    Anything else comes back normalised, for the caller's "no customer" message."""
+    session.ensure("read", "customer")
+    text = str(typed).strip()
+    ours = normalize_id(text)
+    try:
+        kind_of_id(ours)
+        return ours
+    except ValueError:
+        pass
+    want = text.casefold()
+    for rid, tags in queries.customers_tagged(session.store, SOURCE_TAG + text):
+        if any(ref.casefold() == want for ref in source_ids(tags)):
+            return rid
+    return ours
+
+
 def lifetime_value(session: Session, customer_id: str) -> Decimal:
     cid = normalize_id(customer_id)
     value = lifetime_values(session, [cid]).get(cid)
@@ -138,4 +157,5 @@ def customer_360(session: Session, customer_id: str) -> dict:
     return out
 
 
-__all__ = ["Page", "search_customers", "customer_360", "lifetime_value", "lifetime_values", "ENTITIES"]
+__all__ = ["Page", "search_customers", "customer_360", "customer_id_for", "lifetime_value", "lifetime_values",
+           "ENTITIES"]

@@ -172,6 +172,12 @@ def live_ids(store: Store, ent: Entity, ids: list[str], *, include_deleted: bool
         (json.dumps(ids),))}
 
 
+def customers_tagged(store: Store, tag: str) -> list[tuple[str, str]]:
+    """(id, tags) of live customers whose tags text contains `tag` (case-insensitive)."""
+    return store.conn.execute("SELECT id, tags FROM customers WHERE deleted_at IS NULL "
+                              "AND tags LIKE ? ESCAPE '\\' ORDER BY seq", (_like(tag),)).fetchall()
+
+
 def children_of(store: Store, ent: Entity, customer_ids: list[str]) -> list[str]:
     import json
     return [r[0] for r in store.conn.execute(
