@@ -50,9 +50,10 @@ def _batch_changes(session: Session, batch_id: str) -> "OrderedDict[str, dict]":
             entry = touched.setdefault(rid, {"kind": entity, "created": False, "before": {}, "last_seq": seq})
             entry["last_seq"] = seq
             if action == "create":
-                entry["created"] = True
-            for f, (before, _after) in fields.items():
-                entry["before"].setdefault(f, before)
+                entry["created"] = True      # removed by an undo: its values are not needed
+            elif not entry["created"]:
+                for f, (before, _after) in fields.items():
+                    entry["before"].setdefault(f, before)
     return touched
 
 
