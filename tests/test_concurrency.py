@@ -107,6 +107,7 @@ def test_a_write_while_another_process_holds_the_store_says_busy_and_changes_not
     other.conn.execute("BEGIN IMMEDIATE")          # a long import in another window
     admin.store.conn.execute("PRAGMA busy_timeout = 50")
     try:
+        assert records.list_records(admin, "customer") == []      # reading does not wait
         with pytest.raises(StoreBusy, match=r"the store is busy: someone else has been saving or importing"):
             records.create(admin, "customer", {"name": "Waiting"})
     finally:

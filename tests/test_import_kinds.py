@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from cims_xl.importer import import_file
+from cims_xl.importer import mapping as mp
 from cims_xl.services import records
 
 
@@ -75,15 +76,21 @@ def test_a_wrong_currency_option_is_refused_before_anything_is_written(admin, tm
     assert records.list_records(admin, "order") == [] and records.list_records(admin, "customer") == []
 
 
+def _import_all(admin, tmp_path, kind: str, text: str, key: str) -> dict[str, dict]:
+    """Import a CSV text that must go in whole; the stored records by `key`."""
+    f = tmp_path / f"{kind}.csv"
+    f.write_text(text, encoding="utf-8")
+    result = import_file(admin, f, kind=kind)
+    assert (result.created, result.rejected) == (result.rows, 0)
+    return {r[key]: r for r in records.list_records(admin, mp.entity_for(kind).kind)}
+
+
 def test_a_help_desk_export_imports_with_its_priorities_and_without_invented_times(admin, tmp_path):
-    f = tmp_path / "tickets.csv"
-    f.write_text("Customer,Subject,Priority,Opened,Status\n"
-                 "Claire Gute,Printer broken,紧急,2024-05-02 09:00,处理中\n"
-                 "王五,登录失败,高,2024-05-03 10:30,已关闭\n"
-                 "Bo Wu,Question,low,2024-05-04 12:00,Resolved\n", encoding="utf-8")
-    result = import_file(admin, f, kind="tickets")
-    assert (result.created, result.rejected) == (3, 0)
-    got = {t["subject"]: t for t in records.list_records(admin, "ticket")}
+    got = _import_all(admin, tmp_path, "tickets", "Customer,Subject,Priority,Opened,Status\n"
+                      "Claire Gute,Printer broken,紧急,2024-05-02 09:00,处理中\n"
+                      "王五,登录失败,高,2024-05-03 10:30,已关闭\n"
+                      "Bo Wu,Question,low,2024-05-04 12:00,Resolved\n", "subject")
+    assert len(got) == 3
     assert [got[s]["priority"] for s in ("Printer broken", "登录失败", "Question")] == ["P1", "P2", "P4"]
     assert [got[s]["status"] for s in ("Printer broken", "登录失败", "Question")] == ["Open", "Closed", "Resolved"]
     for t in got.values():     # the file says nothing about when they were answered or closed
@@ -91,14 +98,11 @@ def test_a_help_desk_export_imports_with_its_priorities_and_without_invented_tim
 
 
 def test_past_deals_import_with_the_dates_they_closed_on(admin, tmp_path):
-    f = tmp_path / "deals.csv"
-    f.write_text("客户,商机名称,阶段,金额,预计成交日期\n"
-                 "上海华信,年度采购,赢单,120000,2024-03-15\n"
-                 "北京恒通,试点项目,输单,8000,2024-06-30\n"
-                 "杭州永安,续约,谈判,50000,2027-01-31\n", encoding="utf-8")
-    result = import_file(admin, f, kind="opportunities")
-    assert (result.created, result.rejected) == (3, 0)
-    got = {o["name"]: o for o in records.list_records(admin, "opportunity")}
+    got = _import_all(admin, tmp_path, "opportunities", "客户,商机名称,阶段,金额,预计成交日期\n"
+                      "上海华信,年度采购,赢单,120000,2024-03-15\n"
+                      "北京恒通,试点项目,输单,8000,2024-06-30\n"
+                      "杭州永安,续约,谈判,50000,2027-01-31\n", "name")
+    assert len(got) == 3
     assert (got["年度采购"]["stage"], got["年度采购"]["closed_at"]) == ("Won", dt.date(2024, 3, 15))
     assert (got["试点项目"]["stage"], got["试点项目"]["closed_at"]) == ("Lost", dt.date(2024, 6, 30))
     assert (got["续约"]["stage"], got["续约"]["closed_at"]) == ("Negotiation", None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 
+import pytest
+
 from cims_xl import cli
 from cims_xl.logs import RedactingFormatter, redacted_traceback
 
@@ -56,9 +58,19 @@ def test_a_developer_can_ask_for_the_messages(monkeypatch):
     assert "KeyError: 'tel 13800138000'" in redacted_traceback(_caught(_raise_with, "tel 13800138000"))
 
 
-def test_the_cli_logs_an_unexpected_error_without_its_message(monkeypatch, tmp_path, capsys):
+@pytest.fixture
+def cli_log(monkeypatch, tmp_path):
+    """The CLI's log file in a temporary folder; its handler is removed afterwards."""
     monkeypatch.setenv("CIMS_LOG_DIR", str(tmp_path / "logs"))
-    log_file = tmp_path / "logs" / "cims.log"
+    for handler in list(cli.log.handlers):
+        cli.log.removeHandler(handler)
+    yield tmp_path / "logs" / "cims.log"
+    for handler in list(cli.log.handlers):
+        cli.log.removeHandler(handler)
+        handler.close()
+
+
+def test_the_cli_logs_an_unexpected_error_without_its_message(monkeypatch, cli_log, capsys):
 
     secret = "customer 张伟 lives at 人民路 1号"
 
@@ -66,16 +78,9 @@ def test_the_cli_logs_an_unexpected_error_without_its_message(monkeypatch, tmp_p
         raise ValueError(secret)      # (the log shows this line of code, not the value)
 
     monkeypatch.setattr(cli.cli, "main", boom)
-    for handler in list(cli.log.handlers):
-        cli.log.removeHandler(handler)
-    try:
-        assert cli.main(["customer", "list"]) == 70
-    finally:
-        for handler in list(cli.log.handlers):
-            cli.log.removeHandler(handler)
-            handler.close()
+    assert cli.main(["customer", "list"]) == 70
     assert "unexpected problem" in capsys.readouterr().err
-    text = log_file.read_text(encoding="utf-8")
+    text = cli_log.read_text(encoding="utf-8")
     assert "unexpected error" in text and "in boom" in text and "ValueError" in text
     assert "张伟" not in text and "人民路" not in text
 
@@ -86,10 +91,8 @@ def test_the_formatter_is_what_both_log_files_use():
     assert "张伟" not in RedactingFormatter("%(message)s").format(record)
 
 
-def test_ctrl_c_ends_the_cli_with_130_and_no_log_entry(monkeypatch, tmp_path, capsys):
+def test_ctrl_c_ends_the_cli_with_130_and_no_log_entry(monkeypatch, cli_log, capsys):
     import click
-
-    monkeypatch.setenv("CIMS_LOG_DIR", str(tmp_path / "logs"))
 
     def interrupted(*a, **kw):
         try:
@@ -98,11 +101,6 @@ def test_ctrl_c_ends_the_cli_with_130_and_no_log_entry(monkeypatch, tmp_path, ca
             raise click.exceptions.Abort() from None   # what click does with Ctrl-C
 
     monkeypatch.setattr(cli.cli, "main", interrupted)
-    try:
-        assert cli.main(["import", "x.csv"]) == 130
-    finally:
-        for handler in list(cli.log.handlers):
-            cli.log.removeHandler(handler)
-            handler.close()
+    assert cli.main(["import", "x.csv"]) == 130
     assert capsys.readouterr().err.strip() == "Interrupted."
-    assert not (tmp_path / "logs" / "cims.log").exists() or "Traceback" not in (tmp_path / "logs" / "cims.log").read_text()
+    assert not cli_log.exists() or "Traceback" not in cli_log.read_text()

@@ -233,8 +233,10 @@ DUPLICATES_LEAD = ("Row", "Duplicate of")
 
 def report_lead(headers: list[str]) -> int:
     """How many leading columns are our error report's bookkeeping (0 or 2)."""
-    first = tuple(norm(h) for h in headers[:2])
-    return 2 if first in {tuple(norm(h) for h in lead) for lead in (REPORT_LEAD, DUPLICATES_LEAD)} else 0
+    return 2 if tuple(norm(h) for h in headers[:2]) in _LEADS else 0
+
+
+_LEADS = {tuple(norm(h) for h in lead) for lead in (REPORT_LEAD, DUPLICATES_LEAD)}
 
 
 # Columns that hold passwords (a user-account template, an export from a web shop) are

@@ -89,7 +89,7 @@ def undo_batch(session: Session, batch_id: str, *, force: bool = False) -> dict:
             created = [rid for rid, e in mine if e["created"]]
             if created:
                 session.ensure("delete", kind)
-                present = queries.live_ids(session.store, ent, created, include_deleted=True)
+                present = queries.stored_ids(session.store, ent, created, include_deleted=True)
                 gone = [rid for rid in created if rid in present]
                 for start in range(0, len(gone), UNDO_CHUNK):
                     part = gone[start:start + UNDO_CHUNK]
@@ -100,7 +100,7 @@ def undo_batch(session: Session, batch_id: str, *, force: bool = False) -> dict:
             updated = [(rid, e) for rid, e in mine if not e["created"]]
             if updated:
                 from .records import update_many
-                live = queries.live_ids(session.store, ent, [rid for rid, _e in updated])
+                live = queries.stored_ids(session.store, ent, [rid for rid, _e in updated])
                 back = [(rid, validate_record(ent, e["before"], partial=True), None)
                         for rid, e in updated if rid in live]
                 update_many(session, back, action="undo")

@@ -140,7 +140,7 @@ def lifetime_values(session: Session, customer_ids) -> dict[str, Decimal]:
     out), in two queries however many ids: a column of =CIMS_LTV after a write."""
     session.ensure("read", "customer")
     ids = list(dict.fromkeys(normalize_id(c) for c in customer_ids))
-    live = queries.live_ids(session.store, CUSTOMER, ids)
+    live = queries.stored_ids(session.store, CUSTOMER, ids)
     totals = queries.lifetime_values(session.store, [i for i in ids if i in live])
     return {cid: Decimal(total) / MONEY_SCALE for cid, total in totals.items()}
 

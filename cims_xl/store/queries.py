@@ -163,8 +163,8 @@ def lifetime_values(store: Store, customer_ids: list[str]) -> dict[str, int]:
     return out
 
 
-def live_ids(store: Store, ent: Entity, ids: list[str], *, include_deleted: bool = False) -> set[str]:
-    """Which of these ids are live (not deleted) records of `ent`, or stored at all."""
+def stored_ids(store: Store, ent: Entity, ids: list[str], *, include_deleted: bool = False) -> set[str]:
+    """Which of these ids are records of `ent`: live ones, or with `include_deleted` any."""
     import json
     live = "" if include_deleted else "deleted_at IS NULL AND "
     return {r[0] for r in store.conn.execute(
