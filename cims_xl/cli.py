@@ -605,9 +605,18 @@ def import_():
 def _rich_progress(app: App):
     """A rich progress bar on stderr for long runs, as a progress(done, total, phase) callback."""
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+    class _CountColumn(ProgressColumn):
+        """'1,234/5,000' once the total is known, '1,234' while it is not (rich keeps total=None)."""
+
+        def render(self, task) -> Text:
+            if task.total is None:
+                return Text(f"{int(task.completed):,}")
+            return Text(f"{int(task.completed):,}/{int(task.total):,}")
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), _CountColumn(),
                    TimeElapsedColumn(), console=Console(stderr=True), transient=True,
                    disable=not sys.stderr.isatty())
     task = bar.add_task("reading", total=None)
