@@ -6,9 +6,11 @@ refused to roles that may not read them). Errors come back as a short `#CIMS: â€
 text, never a traceback: `#CIMS: sign in first` when no one is signed in.
 
 Speed: Excel calls a function once per cell and recalculates often, so reads are
-served from a per-session cache of whole record sets, dropped whenever the store's
-data version changes (any commit, by this process or another one). A warm scalar
-call is a few dictionary lookups plus one `PRAGMA data_version`.
+served from a per-session cache of record sets. After a write (by this process or
+another one) the cache re-reads only the records written since it last looked, by the
+store's change clock (see `ReadCache`), so the first call after a Save costs about
+what the Save changed, not the size of the store. A warm scalar call is a few
+dictionary lookups plus one `PRAGMA data_version`.
 """
 
 from __future__ import annotations
@@ -67,23 +69,121 @@ def guarded(fn: Callable) -> Callable:
 # ----- the read cache ---------------------------------------------------------------------
 
 class ReadCache:
-    """Whole record sets and computed answers of one session, valid for one data version."""
+    """Record sets and computed answers of one session, kept up to date by what changed.
+
+    Each call first compares the store's data version (one PRAGMA). When it moved, the
+    store's change clock says whether any record was written; if so, only the records
+    written since the clock value this cache last saw are read again (`changes_since`),
+    and only the answers they can affect are dropped: the lifetime value of a customer
+    whose orders changed, the pipeline when an opportunity changed, searches on any
+    change. A write by another process is caught the same way; a replaced file (a new
+    clock epoch), a clock that went back, or a change of role reloads everything.
+    """
+
+    OWNED_KINDS = tuple(k for k in ENTITIES if k != "customer")
 
     def __init__(self, session):
         self.session = session
         self.token: object = None
-        self.personal = session.may("read_personal", "customer")
+        self.clock: tuple[str, int] | None = None
+        self.role: str | None = None
+        self.personal = False
         self.tz = local_zone()
         self._records: dict[str, dict[str, dict]] = {}
+        self._owners: dict[str, dict[str, str]] = {}     # kind -> {record id: customer id}
         self.memo: dict[tuple, Any] = {}
+        self.reloads = 0           # full reloads, for tests and benchmarks
+        self.catch_ups = 0         # incremental updates
+
+    def _reset(self) -> None:
+        self._records.clear()
+        self._owners.clear()
+        self.memo.clear()
+        self.reloads += 1
 
     def fresh(self) -> "ReadCache":
         token = self.session.store.data_version()
-        if token != self.token:
-            self._records.clear()
-            self.memo.clear()
-            self.token = token
+        if token == self.token:
+            return self
+        from ..services import records
+
+        role = self.session.role
+        clock = records.change_clock(self.session)
+        old = self.clock
+        if role != self.role or old is None or clock[0] != old[0] or clock[1] < old[1]:
+            self._reset()
+            self.role = role
+            self.personal = self.session.may("read_personal", "customer")
+        elif clock[1] != old[1]:
+            self._catch_up(old[1])
+        self.clock = clock
+        self.token = token
         return self
+
+    def _catch_up(self, since: int) -> None:
+        """Apply the records written after clock `since` and drop what they affect."""
+        from ..services import records
+
+        self.catch_ups += 1
+        touched: set[str] = set()          # kinds with a change
+        customers: set[str] = set()        # customers whose derived answers are stale
+        every_360 = False
+        for kind in ENTITIES:
+            rows, removed = records.changes_since(self.session, kind, since)
+            if not rows and not removed:
+                continue
+            touched.add(kind)
+            recs = self._records.get(kind)
+            owners = self._owners.get(kind)
+            if kind != "customer" and owners is None and any(k[0] == "360" for k in self.memo):
+                every_360 = True            # who owned a changed record before is not known
+            for rec in rows:
+                rid = rec["id"]
+                old = recs.get(rid) if recs is not None else None
+                if kind == "customer":
+                    customers.add(rid)
+                    self._drop_source_ids(old, rec)
+                else:
+                    if owners is not None and rid in owners:
+                        customers.add(owners[rid])
+                    if rec.get("customer_id"):
+                        customers.add(rec["customer_id"])
+                live = rec.get("deleted_at") is None
+                if recs is not None:
+                    if live:
+                        recs[rid] = rec
+                    else:
+                        recs.pop(rid, None)
+                if owners is not None:
+                    if live and rec.get("customer_id"):
+                        owners[rid] = rec["customer_id"]
+                    else:
+                        owners.pop(rid, None)
+            for rid in removed:
+                old = recs.pop(rid, None) if recs is not None else None
+                if kind == "customer":
+                    customers.add(rid)
+                    self._drop_source_ids(old, None)
+                elif owners is not None and rid in owners:
+                    customers.add(owners.pop(rid))
+        for key in list(self.memo):
+            what = key[0]
+            if (what in ("find", "count")
+                    or (what == "pipeline" and "opportunity" in touched)
+                    or (what == "ltv" and key[1] in customers)
+                    or (what == "360" and (every_360 or key[1] in customers))):
+                del self.memo[key]
+
+    def _drop_source_ids(self, old: dict | None, new: dict | None) -> None:
+        """Forget the old-id index when a customer's `src:` tags (before or after) change it."""
+        if ("source ids",) not in self.memo:
+            return
+        if old is None and new is not None and not source_ids(new.get("tags")):
+            return                          # a new customer without an old id
+        before = source_ids((old or {}).get("tags"))
+        after = source_ids((new or {}).get("tags")) if new is not None and new.get("deleted_at") is None else []
+        if old is None or before != after:
+            del self.memo[("source ids",)]
 
     def records(self, kind: str) -> dict[str, dict]:
         recs = self._records.get(kind)
@@ -94,10 +194,24 @@ class ReadCache:
             self._records[kind] = recs
         return recs
 
+    def owners(self, kind: str) -> dict[str, str]:
+        """{record id: customer id} of a child entity, kept current like the records."""
+        owners = self._owners.get(kind)
+        if owners is None:
+            from ..services import records
+
+            owners = self._owners[kind] = records.customer_of(self.session, kind)
+        return owners
+
     def remember(self, key: tuple, compute: Callable[[], Any]) -> Any:
         try:
             return self.memo[key]
         except KeyError:
+            if key[0] == "ltv":
+                self.owners("order")        # to know whose lifetime value an order change moves
+            elif key[0] == "360":
+                for kind in self.OWNED_KINDS:
+                    self.owners(kind)
             value = self.memo[key] = compute()
             return value
 
@@ -341,6 +455,7 @@ def _ltv_prefetch(cache: ReadCache, values: Any) -> None:
             found = lifetime_values(cache.session, wanted)
         except CimsError:
             return          # each cell then shows the reason (e.g. not allowed) itself
+        cache.owners("order")
         for cid, value in found.items():
             cache.memo[("ltv", cid)] = float(value)
 

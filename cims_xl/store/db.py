@@ -95,10 +95,16 @@ BULK_ROWS = 500   # from this many rows on, an insert indexes its text for searc
 _INT64 = (-2 ** 63, 2 ** 63 - 1)
 
 
+# Every row a write touches is stamped with the change clock, which that write bumped
+# first (`_BUMP_CLOCK`), so "rows with change_seq > n" is what changed since a reader saw n.
+_CLOCK = "(SELECT n FROM change_clock)"
+_BUMP_CLOCK = "UPDATE change_clock SET n = n + 1"
+
+
 def _insert_sql(ent: Entity) -> str:
     cols = _COLUMNS[ent.kind]
-    return (f"INSERT INTO {ent.table} (seq, {', '.join(cols)}) "
-            f"VALUES (?, {', '.join('?' * len(cols))})")
+    return (f"INSERT INTO {ent.table} (seq, {', '.join(cols)}, change_seq) "
+            f"VALUES (?, {', '.join('?' * len(cols))}, {_CLOCK})")
 
 
 # The meta values every row of one write shares (who and when): bound once per chunk
@@ -117,7 +123,8 @@ def _insert_json_shared_sql(ent: Entity) -> str:
         else:
             picks.append(f"value ->> {j}")
             j += 1
-    return f"INSERT INTO {ent.table} (seq, {', '.join(cols)}) SELECT {', '.join(picks)} FROM json_each(:rows)"
+    return (f"INSERT INTO {ent.table} (seq, {', '.join(cols)}, change_seq) "
+            f"SELECT {', '.join(picks)}, {_CLOCK} FROM json_each(:rows)")
 
 
 _INSERT_SQL = {kind: _insert_sql(e) for kind, e in ENTITIES.items()}
@@ -581,6 +588,7 @@ class Store:
             params.append(values)
         first, last = params[0][0], params[-1][0]
         contiguous = last - first + 1 == len(params)
+        self._write(self._raw.execute, _BUMP_CLOCK)
         bulk = len(params) >= BULK_ROWS
         if bulk:
             bulk_args = self._bulk_args(ent, params)
@@ -698,17 +706,52 @@ class Store:
                       expected_version: int) -> bool:
         """Write `values` (incl. meta) if the stored version is `expected_version`."""
         kinds = _KINDS[ent.kind]
-        sets = ", ".join(f"{k} = ?" for k in values)
+        sets = ", ".join(f"{k} = ?" for k in values) + f", change_seq = {_CLOCK}"
         params = [to_db(kinds[k], v) for k, v in values.items()]
+        self.conn.execute(_BUMP_CLOCK)
         cur = self.conn.execute(
             f"UPDATE {ent.table} SET {sets} WHERE id = ? AND version = ?",
             params + [record_id, expected_version])
         return cur.rowcount == 1
 
     def hard_delete(self, ent: Entity, record_ids: list[str]) -> int:
+        """Remove rows for good (import undo); their ids stay in removed_records, stamped
+        with the change clock, so readers that cached them drop them."""
+        ids = json.dumps(record_ids)
+        self.conn.execute(_BUMP_CLOCK)
+        self.conn.execute(f"INSERT INTO removed_records (change_seq, kind, id) "
+                          f"SELECT {_CLOCK}, ?, id FROM {ent.table} WHERE id IN (SELECT value FROM json_each(?))",
+                          (ent.kind, ids))
         cur = self.conn.execute(f"DELETE FROM {ent.table} WHERE id IN (SELECT value FROM json_each(?))",
-                                (json.dumps(record_ids),))
+                                (ids,))
         return cur.rowcount
+
+    # -- change tracking (readers that cache records catch up by what changed) --
+
+    def change_clock(self) -> tuple[str, int]:
+        """(epoch, n): n grows with every write to a record table; the epoch is new when
+        the file was replaced by another (restore), and then n says nothing."""
+        epoch, n = self.conn.execute("SELECT epoch, n FROM change_clock").fetchone()
+        return epoch, n
+
+    def new_change_epoch(self) -> None:
+        """Tell every reader's cache to reload (call after the file's contents were replaced)."""
+        self.conn.execute("UPDATE change_clock SET epoch = lower(hex(randomblob(8))), n = n + 1")
+
+    def fetch_changed(self, ent: Entity, since: int) -> list[dict]:
+        """Rows of `ent` written after change clock `since`, deleted ones included."""
+        cols = _COLUMNS[ent.kind]
+        sql = f"SELECT {', '.join(cols)} FROM {ent.table} WHERE change_seq > ? ORDER BY seq"
+        return [self._row_to_dict(ent.kind, r, cols) for r in self.conn.execute(sql, (since,))]
+
+    def removed_since(self, ent: Entity, since: int) -> list[str]:
+        """Ids of rows of `ent` removed for good after change clock `since`."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM removed_records WHERE change_seq > ? AND kind = ?", (since, ent.kind))]
+
+    def column_pairs(self, ent: Entity, key: str, value: str) -> dict:
+        """{key value: value} over the live rows, raw stored values (e.g. id -> customer_id)."""
+        return dict(self.iter_column_tuples(ent, [key, value]))
 
     def lookup_ids(self, ent: Entity, column: str, values: Iterable[Any]) -> dict[Any, str]:
         """Map stored values of an indexed column to the id of a live row having it."""

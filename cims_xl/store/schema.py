@@ -124,9 +124,26 @@ _V4 = [
     "INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')",
 ]
 
+def _change_tracking() -> list[str]:
+    # What changed since a reader last looked (the worksheet functions' cache): every
+    # write stamps its rows with the store's change clock, bumped once per write call,
+    # and a row removed for good (import undo) leaves its id in removed_records.
+    # The epoch changes when the store is replaced (restore): a reader then reloads.
+    out = ["CREATE TABLE change_clock (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL, "
+           "epoch TEXT NOT NULL)",
+           "INSERT INTO change_clock VALUES (1, 0, lower(hex(randomblob(8))))",
+           "CREATE TABLE removed_records (change_seq INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL)",
+           "CREATE INDEX ix_removed_records_change_seq ON removed_records(change_seq)"]
+    for ent in ENTITIES.values():
+        out += [f"ALTER TABLE {ent.table} ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0",
+                f"CREATE INDEX ix_{ent.table}_change_seq ON {ent.table}(change_seq)"]
+    return out
+
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "initial schema", _initial()),
     (2, "search index without positions and phones; bulk audit entries", _V2),
     (3, "indexes of mostly empty columns leave out the empty rows", _partial_indexes()),
     (4, "free-text search covers tags (an imported customer's old id)", _V4),
+    (7, "change tracking: rows carry the change clock of their last write", _change_tracking()),
 ]
