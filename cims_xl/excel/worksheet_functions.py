@@ -92,6 +92,7 @@ class ReadCache:
         self._records: dict[str, dict[str, dict]] = {}
         self._owners: dict[str, dict[str, str]] = {}     # kind -> {record id: customer id}
         self.memo: dict[tuple, Any] = {}
+        self._shared_keys: set[tuple] = set()   # memo keys not of one customer (find, count, pipeline …)
         self.reloads = 0           # full reloads, for tests and benchmarks
         self.catch_ups = 0         # incremental updates
 
@@ -99,6 +100,7 @@ class ReadCache:
         self._records.clear()
         self._owners.clear()
         self.memo.clear()
+        self._shared_keys.clear()
         self.reloads += 1
 
     def fresh(self) -> "ReadCache":
@@ -166,13 +168,22 @@ class ReadCache:
                     self._drop_source_ids(old, None)
                 elif owners is not None and rid in owners:
                     customers.add(owners.pop(rid))
-        for key in list(self.memo):
+        memo = self.memo
+        if len(customers) < len(memo):
+            for cid in customers:           # per-customer answers: by key, not by scanning
+                memo.pop(("ltv", cid), None)
+                memo.pop(("360", cid), None)
+        else:
+            for key in [k for k in memo if k[0] in ("ltv", "360") and k[1] in customers]:
+                del memo[key]
+        for key in list(self._shared_keys):
             what = key[0]
-            if (what in ("find", "count")
-                    or (what == "pipeline" and "opportunity" in touched)
-                    or (what == "ltv" and key[1] in customers)
-                    or (what == "360" and (every_360 or key[1] in customers))):
-                del self.memo[key]
+            if what in ("find", "count") or (what == "pipeline" and "opportunity" in touched):
+                memo.pop(key, None)
+                self._shared_keys.discard(key)
+        if every_360:
+            for key in [k for k in memo if k[0] == "360"]:
+                del memo[key]
 
     def _drop_source_ids(self, old: dict | None, new: dict | None) -> None:
         """Forget the old-id index when a customer's `src:` tags (before or after) change it."""
@@ -213,6 +224,8 @@ class ReadCache:
                 for kind in self.OWNED_KINDS:
                     self.owners(kind)
             value = self.memo[key] = compute()
+            if key[0] not in ("ltv", "360"):
+                self._shared_keys.add(key)
             return value
 
 
