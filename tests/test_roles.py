@@ -173,7 +173,8 @@ def _write_calls(admin):
 
 # Public service functions that only read, or that need no role (sign-in itself).
 READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_users", "records.get",
-             "records.list_records", "records.history", "records.values_at", "search.search_customers",
+             "records.list_records", "records.history", "records.values_at", "records.change_clock",
+             "records.changes_since", "records.customer_of", "search.search_customers",
              "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values", "batches.list_batches", "frames.load_frame",
              "frames.stage_history_frame", "backup.list_backups", "backup.verify_backup",
              "backup.default_backup_dir"}
