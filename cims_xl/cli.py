@@ -192,7 +192,61 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _takes_value(cmd: click.Command, name: str) -> bool | None:
+    """Whether `cmd` has the option `name` and it takes a value; None if it has no such option."""
+    for param in cmd.params:
+        if isinstance(param, click.Option) and name in (*param.opts, *param.secondary_opts):
+            return not (param.is_flag or param.count)
+    return None
+
+
+def lift_global_options(root: click.Group, args: list[str]) -> list[str]:
+    """Move the root's options given after a subcommand to the front of `args`.
+
+    `cims customer show C-1 --password-stdin` means `cims --password-stdin customer show C-1`.
+    The subcommands are followed as argv names them, so an option a subcommand has itself,
+    and the value of any option that takes one, stay where they are; so does everything
+    after `--`. Returns the reordered argument list.
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    cmd: click.Command = root
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            rest += args[i:]
+            break
+        name, eq, _ = token.partition("=")
+        own = _takes_value(cmd, name) if token.startswith("-") else None
+        global_value = _takes_value(root, name) if token.startswith("--") and cmd is not root else None
+        if own is not None or global_value is None:
+            rest.append(token)
+            if own and not eq and i + 1 < len(args):
+                rest.append(args[i + 1])
+                i += 1
+            elif own is None and not token.startswith("-") and isinstance(cmd, click.Group):
+                sub = cmd.commands.get(token)
+                if sub is None and isinstance(cmd, _ImportGroup):
+                    sub = cmd.commands.get("file")     # `cims import FILE …`
+                cmd = sub or cmd
+        else:
+            front.append(token)
+            if global_value and not eq and i + 1 < len(args):
+                front.append(args[i + 1])
+                i += 1
+        i += 1
+    return front + rest
+
+
+class _CimsGroup(click.Group):
+    """The root group: global options are also taken after the subcommand."""
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, lift_global_options(self, list(args)))
+
+
+@click.group(cls=_CimsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--store", metavar="PATH", help="Store file (default: $CIMS_STORE or your data folder).")
 @click.option("--user", metavar="NAME", help="Who signs in (default: $CIMS_USER).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
@@ -316,6 +370,37 @@ def _confirm(yes: bool, question: str) -> None:
     """Ask before a destructive step, unless --yes or nobody is at a terminal."""
     if not yes and sys.stdin.isatty():
         click.confirm(question, abort=True)
+
+
+def _confirm_or_refuse(yes: bool, question: str, command: str) -> None:
+    """Ask before a step that cannot be undone; with no terminal to ask at, refuse unless --yes.
+
+    Raises CimsError (one line naming --yes) when stdin is not a terminal and `yes` is False;
+    click's Abort when the person at the terminal answers no.
+    """
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise CimsError(f"{command} cannot be undone and there is no terminal to confirm it: "
+                        f"add --yes to go ahead")
+    click.confirm(question, abort=True)
+
+
+def _out_suffix(*suffixes: str):
+    """A click callback: refuse an output file whose extension is not one of `suffixes`.
+
+    What is written does not change with the name, so `--out r.csv` for an .xlsx would
+    only mislead; raises ValidationFailed naming the option and the extensions allowed.
+    """
+    def check(ctx: click.Context, param: click.Parameter, value):
+        if value is None:
+            return value
+        if Path(value).suffix.lower() not in suffixes:
+            writes = " or ".join(suffixes)
+            raise ValidationFailed({"": f"{param.opts[0]} {value}: {ctx.command_path} writes {writes}; "
+                                        f"name the file with that extension"})
+        return value
+    return check
 
 
 def _field_options(ent: Entity):
@@ -504,8 +589,8 @@ def restore(app: App, backup_file, yes):
     """Replace the store with a backup (admin). Current files are kept beside it."""
     from .services import backup as svc
 
+    _confirm_or_refuse(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?", "restore")
     session = app.session()
-    _confirm(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?")
     manifest = svc.restore(session, backup_file, app.password())
     app._session = None
     app.out.emit({"restored": str(backup_file), "created_at": manifest.get("created_at"),
@@ -561,7 +646,8 @@ def gdpr():
 
 @gdpr.command("export")
 @click.argument("customer_id")
-@click.option("--out", "out_path", metavar="FILE", help="Write to FILE (.json or .xlsx).")
+@click.option("--out", "out_path", metavar="FILE", callback=_out_suffix(".json", ".xlsx"),
+              help="Write to FILE (.json or .xlsx).")
 @pass_app
 def gdpr_export(app: App, customer_id, out_path):
     """Everything stored about one customer, with change history."""
@@ -582,7 +668,8 @@ def gdpr_erase(app: App, customer_id, yes):
     """Erase one customer's personal data everywhere, including the audit trail's values."""
     from .services import gdpr as svc
 
-    _confirm(yes, f"Erase all personal data of {customer_id}? This cannot be undone")
+    _confirm_or_refuse(yes, f"Erase all personal data of {customer_id}? This cannot be undone",
+                       "gdpr erase")
     app.out.emit(svc.erase_customer(app.session(), customer_id))
 
 
@@ -637,7 +724,8 @@ def _rich_progress(app: App):
 @click.option("--on-duplicate", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True)
 @click.option("--update-mode", type=click.Choice(["fill", "overwrite"]), default="fill", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
-@click.option("--report", "report_path", metavar="OUT.xlsx", help="Write rejected rows with reasons here.")
+@click.option("--report", "report_path", metavar="OUT.xlsx", callback=_out_suffix(".xlsx"),
+              help="Write rejected rows with reasons here.")
 @click.option("--region", metavar="CC", help="Default phone region (default CN).")
 @click.option("--currency", metavar="CODE",
               help="Currency of amounts in rows that do not give one, e.g. USD (default CNY).")
@@ -739,7 +827,8 @@ def workbook():
 
 
 @workbook.command("build")
-@click.option("--out", "out_path", metavar="PATH", help="Where to write (default: workbook/cims.xlsm).")
+@click.option("--out", "out_path", metavar="PATH.xlsm", callback=_out_suffix(".xlsm"),
+              help="Where to write (default: workbook/cims.xlsm).")
 @pass_app
 def workbook_build(app: App, out_path):
     """Build the .xlsm deterministically: sheets, tables, ribbon, VBA."""
@@ -750,7 +839,8 @@ def workbook_build(app: App, out_path):
 
 
 @cli.command()
-@click.option("--out", "out_path", metavar="FILE.xlsx", help="Write a standalone report workbook.")
+@click.option("--out", "out_path", metavar="FILE.xlsx", callback=_out_suffix(".xlsx"),
+              help="Write a standalone report workbook.")
 @click.option("--from", "date_from", metavar="DATE")
 @click.option("--to", "date_to", metavar="DATE")
 @click.option("--owner", metavar="USER")
