@@ -97,7 +97,7 @@ def test_an_import_in_a_terminal_shows_its_progress_then_the_counts(store_path, 
     assert "reading" in text
     assert "importing" in text and "12,000/12,000" in text
     summary = text[text.index("Import"):]
-    assert re.search(r"│ created\s+│ 12000\s+│", summary), summary
+    assert re.search(r"│ created\s+│\s+12000\s+│", summary), summary
     assert "Column mapping" in text and "姓名" in text
 
 
@@ -110,7 +110,7 @@ def test_sync_refresh_then_save_in_a_terminal_show_a_table_per_sheet(store_path,
     text = finish(child)
     assert child.exitstatus == 0, text[-2000:]
     assert "refresh · shop.xlsx" in text
-    assert re.search(r"│ Customers\s+│ 2\s+│", text), text
+    assert re.search(r"│ Customers\s+│\s+2\s+│", text), text
     with Editor(book) as ed:
         ed.set(ids[1], "City", "苏州")
     child = spawn_cims(["--store", str(store_path), "--user", "admin", "sync", str(book), "save"],
@@ -118,7 +118,7 @@ def test_sync_refresh_then_save_in_a_terminal_show_a_table_per_sheet(store_path,
     text = finish(child)
     assert child.exitstatus == 0, text[-2000:]
     assert "save · shop.xlsx" in text
-    assert re.search(r"│ Customers\s+│ 0\s+│ 1\s+│", text), text      # created 0, updated 1
+    assert re.search(r"│ Customers\s+│\s+0\s+│\s+1\s+│", text), text      # created 0, updated 1
     assert row_of(book, ids[1])["Status"] == "Updated"
     assert records.get(admin, ids[1])["city"] == "苏州"
 
