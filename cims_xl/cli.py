@@ -127,12 +127,19 @@ class Output:
             for r in rows:
                 table.add_row(*[cell(r, c) for c in columns])
         if shown_time:
-            table.caption = f"times in {zone_label()}"
+            table.caption = f"times in {zone_label(display_zone())}"
         console.print(table)
 
     def message(self, text: str) -> None:
         """Human-readable progress/info: stderr when stdout carries JSON or CSV."""
         click.echo(text, err=self.fmt != "table")
+
+
+def display_zone() -> dt.tzinfo:
+    """The one zone times are shown in: the machine's ($CIMS_TZ overrides), as on the sheets."""
+    from .excel.sheet_codec import local_zone
+
+    return local_zone()
 
 
 def _time_of(value: Any, key: str | None) -> dt.datetime | None:
@@ -167,7 +174,7 @@ def _cell(value: Any, key: str | None = None, row: dict | None = None) -> str:
         return percent(value)
     when = _time_of(value, key)
     if when is not None:
-        return local_time(when)
+        return local_time(when, display_zone())
     if isinstance(value, (dict, list)):
         value = json.dumps(value, default=_plain, ensure_ascii=False)
     elif not isinstance(value, str):
@@ -943,6 +950,11 @@ def report(app: App, out_path, date_from, date_to, owner, region):
 
         update_rfm_segments(session)
     kw = dict(date_from=date_from, date_to=date_to, owner=owner, region=region)
+    from zoneinfo import ZoneInfo
+
+    zone = display_zone()
+    if isinstance(zone, ZoneInfo):      # times in the zone the CLI and the sheets use
+        kw["tz"] = zone
     if out_path:
         write_report_workbook(out_path, session, **kw)
         if app.out.fmt != "json":

@@ -22,6 +22,8 @@ from cims_xl.domain.schema import ENTITIES, SEGMENTS, STAGES, TICKET_STATUSES
 
 from conftest import ADMIN_PASSWORD
 
+ZONE = "America/Sao_Paulo"        # UTC-3 all year: neither UTC nor the reports' Asia/Shanghai
+
 
 @pytest.fixture
 def run(store_path, monkeypatch, capsys):
@@ -29,6 +31,7 @@ def run(store_path, monkeypatch, capsys):
     monkeypatch.setenv("CIMS_USER", "admin")
     monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
     monkeypatch.setenv("COLUMNS", "250")
+    monkeypatch.setenv("CIMS_TZ", ZONE)                 # the machine's zone, as the sheets use it
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
 
     def invoke(*args: str):
@@ -57,9 +60,10 @@ def test_percentages_and_times_read_as_a_person_expects():
     assert display.percent(75) == "75%"
     assert display.percent(0.3423, fraction=True, decimals=1) == "34.2%"
     utc = dt.datetime(2026, 3, 1, 20, 30, tzinfo=dt.timezone.utc)
-    assert display.local_time(utc) == "2026-03-02 04:30"                 # Asia/Shanghai, UTC+8
-    assert display.local_time(utc, "Europe/Berlin") == "2026-03-01 21:30"
+    assert display.local_time(utc, "Asia/Shanghai") == "2026-03-02 04:30"
+    assert display.local_time(utc, ZoneInfo("Europe/Berlin")) == "2026-03-01 21:30"
     assert display.zone_label("Asia/Shanghai") == "Asia/Shanghai (UTC+08:00)"
+    assert display.zone_label(dt.timezone(dt.timedelta(hours=-3))) == "UTC-03:00"
 
 
 def test_only_the_empty_months_at_either_end_are_left_out():
@@ -94,12 +98,12 @@ def test_times_in_tables_are_in_one_named_time_zone_and_json_keeps_utc(run):
     created = json.loads(run("--format", "json", "customer", "add", "--name", "Nguyễn Văn An"))
     at_utc = dt.datetime.fromisoformat(created["created_at"])
     assert at_utc.utcoffset() == dt.timedelta(0)
-    local = at_utc.astimezone(ZoneInfo(display.DEFAULT_TZ)).strftime("%Y-%m-%d %H:%M")
+    local = at_utc.astimezone(ZoneInfo(ZONE)).strftime("%Y-%m-%d %H:%M")
     table = run("customer", "show", created["id"])
     assert local in table and created["created_at"] not in table
-    assert f"times in {display.DEFAULT_TZ}" in table
+    assert f"times in {ZONE} (UTC-03:00)" in table
     history = run("customer", "history", created["id"])
-    assert local in history and f"times in {display.DEFAULT_TZ}" in history
+    assert local in history and f"times in {ZONE}" in history
 
 
 def test_report_tables_show_money_and_rates_and_no_empty_months_at_the_ends(run, admin):
@@ -116,7 +120,7 @@ def test_report_tables_show_money_and_rates_and_no_empty_months_at_the_ends(run,
     assert "1,200.50" in by_month
     by_region = out[out.index("Sales by region"):]
     assert re.search(r"100\.0%", by_region)
-    assert f"times in {display.DEFAULT_TZ}" in out
+    assert f"times in {ZONE}" in out                  # the reports use the same zone
 
 
 def test_customer_360_says_the_lifetime_value_with_its_currency(run, admin):

@@ -1,9 +1,10 @@
 """How values read for a person: money, percentages, times. Pure functions, no I/O.
 
 Machine output (`--format json|csv`, the store) keeps machine values; these helpers
-are for text a person reads (`--format table`). One rule for times everywhere a person
-reads them: stored in UTC, shown in `DEFAULT_TZ`, the time zone the reports use, and
-every table that shows a time says which zone it is.
+are for text a person reads (`--format table`). Times are stored in UTC and shown in
+the zone the caller passes: the CLI passes the machine's zone (`$CIMS_TZ` overrides),
+the zone the workbook's sheets use (`excel.sheet_codec.local_zone`), and every table
+that shows a time names it (`zone_label`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from .schema import ENTITIES, META_KEYS
-
-# The time zone of every time shown to a person (reports, CLI tables): IANA name.
-DEFAULT_TZ = "Asia/Shanghai"
 
 # Field keys whose values are amounts of money, or percentages (header "… %"), derived
 # from the one layout definition; lifetime values are sums of order amounts.
@@ -58,9 +56,9 @@ def percent(value: object, *, fraction: bool = False, decimals: int = 0) -> str:
     return f"{number:,.{decimals}f}%"
 
 
-def local_time(value: dt.datetime, tz: str | ZoneInfo = DEFAULT_TZ) -> str:
+def local_time(value: dt.datetime, tz: str | dt.tzinfo) -> str:
     """An aware datetime as `YYYY-MM-DD HH:MM` in `tz` (a naive one is taken as UTC)."""
-    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
@@ -79,11 +77,14 @@ def as_time(value: object) -> dt.datetime | None:
     return None
 
 
-def zone_label(tz: str | ZoneInfo = DEFAULT_TZ, at: dt.datetime | None = None) -> str:
+def zone_label(tz: str | dt.tzinfo, at: dt.datetime | None = None) -> str:
     """`"Asia/Shanghai (UTC+08:00)"`: the zone's name and its offset at `at` (default now)."""
-    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
-    offset = (at or dt.datetime.now(dt.timezone.utc)).astimezone(zone).strftime("%z")
-    return f"{zone.key} (UTC{offset[:3]}:{offset[3:]})"
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    moment = (at or dt.datetime.now(dt.timezone.utc)).astimezone(zone)
+    offset = moment.strftime("%z")
+    utc = f"UTC{offset[:3]}:{offset[3:]}"
+    name = getattr(zone, "key", None)           # a fixed offset (no IANA name) is just "UTC+hh:mm"
+    return f"{name} ({utc})" if name else utc
 
 
 def trim_empty_ends(rows: Sequence[Mapping], label_columns: Iterable[str]) -> list[Mapping]:

@@ -38,12 +38,12 @@ import numpy as np
 import pandas as pd
 
 from ..domain import sla
-from ..domain.display import DEFAULT_TZ  # noqa: F401 - one time zone for every time shown
 from ..domain.schema import (ENTITIES, META_KEYS, OPEN_STAGES, OPEN_TICKET_STATUSES,
                              PRIORITIES, RFM_SEGMENTS, STAGE_PROBABILITY, STAGES)
 from .model import (COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT, ChartSpec,
                     ReportSheet, ReportTable)
 
+DEFAULT_TZ = "Asia/Shanghai"
 EXCLUDED_ORDER_STATUSES = ("Cancelled",)
 TOP_DIMENSIONS = 8            # wide month × dimension pivots: top n columns + "Other"
 TOP_CUSTOMERS = 20
