@@ -645,7 +645,8 @@ def customer_360(app: App, customer_id):
     """A customer with contacts, interactions, orders, opportunities and tickets."""
     from .services import search
 
-    data = search.customer_360(app.session(), customer_id)
+    session = app.session()
+    data = search.customer_360(session, search.customer_id_for(session, customer_id))
     if app.out.fmt == "json":
         app.out.emit(data)
         return
@@ -842,7 +843,7 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         app.out.emit(data)
         return
     summary = {k: data.get(k) for k in ("file", "sheet", "rows", "created", "updated", "duplicates", "rejected",
-                                         "batch", "dry_run", "report") if k in data}
+                                         "batch", "report") if data.get(k) not in (None, "")}
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
     if data.get("mapping"):
         app.out.emit(data["mapping"], title="Column mapping")
@@ -892,7 +893,9 @@ def import_list(app: App):
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
 @click.argument("action", type=click.Choice(["save", "refresh", "reports"]))
 @click.option("--sheet", "sheets", multiple=True, help="Only this sheet (repeatable).")
-@click.option("--force", is_flag=True, help="Refresh even over unsaved changes.")
+@click.option("--force", is_flag=True,
+              help="refresh: discard unsaved changes on the sheets; save: where a field changed both on "
+                   "the sheet and in the store (a Conflict row), the sheet's value wins.")
 @pass_app
 def sync(app: App, workbook, action, sheets, force):
     """Save, Refresh or rebuild reports on a closed workbook file (no Excel needed)."""
