@@ -71,7 +71,10 @@ class Output:
     def __init__(self, fmt: str):
         self.fmt = fmt
 
-    def emit(self, data: Any, *, columns: list[str] | None = None, title: str | None = None) -> None:
+    def emit(self, data: Any, *, columns: list[str] | None = None, title: str | None = None,
+             vertical: bool = False) -> None:
+        """Print `data` (a dict, a list of dicts, or text) in the chosen format; in a table,
+        `vertical` shows one record as field/value lines."""
         if self.fmt == "json":
             click.echo(json.dumps(data, default=_plain, ensure_ascii=False, indent=2))
             return
@@ -92,9 +95,9 @@ class Output:
                 w.writerow([_csv_safe(r.get(c)) for c in columns])
             click.echo(buf.getvalue(), nl=False)
             return
-        self._table(rows, columns, title)
+        self._table(rows, columns, title, vertical)
 
-    def _table(self, rows: list[dict], columns: list[str], title: str | None) -> None:
+    def _table(self, rows: list[dict], columns: list[str], title: str | None, vertical: bool = False) -> None:
         from rich.console import Console
         from rich.table import Table
 
@@ -109,7 +112,7 @@ class Output:
             shown_time = shown_time or _time_of(row.get(key), key) is not None
             return text
 
-        if len(rows) == 1 and len(columns) > 6:
+        if len(rows) == 1 and (vertical or len(columns) > 6):
             table = Table(title=title, show_header=False)
             table.add_column("field", style="bold")
             table.add_column("value")
@@ -329,7 +332,7 @@ def init(app: App, admin_name: str):
                 or app.new_password(admin_name))
     auth.init_store(app.store_path, admin_name, password)
     app.out.emit({"store": str(app.store_path), "admin": admin_name.lower(),
-                  "key_file": str(app.store_path) + ".keys"})
+                  "key_file": str(app.store_path) + ".keys"}, title="Store created", vertical=True)
 
 
 @cli.group()
