@@ -135,3 +135,32 @@ def test_option_values_a_subcommands_own_options_and_text_after_double_dash_stay
     assert lift_global_options(root, ["note", "w", "--format", "json"]) == ["--format", "json", "note", "w"]
     assert lift_global_options(root, ["note", "--", "--format", "json"]) == ["note", "--", "--format", "json"]
     assert lift_global_options(root, ["--user", "a", "note", "--user=b"]) == ["--user", "a", "note", "--user=b"]
+
+
+# ----- a Conflict row, cleared the two ways the README gives -------------------------------
+
+def test_a_conflict_row_clears_by_typing_the_store_value_or_by_saving_with_force(run, admin, tmp_path):
+    from cims_xl.services import records
+
+    from test_sync_support import Editor, new_workbook, row_of
+
+    ids = [records.create(admin, "customer", {"name": n, "city": "上海"})["id"] for n in ("Jan Novák", "Eva Dvořák")]
+    book = new_workbook(tmp_path / "shop.xlsx")
+    assert run("sync", str(book), "refresh")[0] == 0
+    for cid in ids:
+        records.update(admin, cid, {"city": "北京"})             # someone else, meanwhile
+    with Editor(book) as ed:
+        for cid in ids:
+            ed.set(cid, "City", "杭州")
+    assert run("sync", str(book), "save")[0] == 0
+    assert all(row_of(book, cid)["Status"].startswith("Conflict: City") for cid in ids)
+    with Editor(book) as ed:
+        ed.set(ids[0], "City", "北京")                           # keep theirs: the value after "store:"
+    code, _out, err = run("sync", str(book), "save")
+    assert code == 0, err
+    assert row_of(book, ids[0])["Status"] != row_of(book, ids[1])["Status"]
+    assert not (row_of(book, ids[0])["Status"] or "").startswith("Conflict")
+    code, _out, err = run("sync", str(book), "save", "--force")   # keep mine
+    assert code == 0, err
+    assert row_of(book, ids[1])["Status"] == "Updated"
+    assert [records.get(admin, cid)["city"] for cid in ids] == ["北京", "杭州"]
