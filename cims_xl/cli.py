@@ -956,11 +956,9 @@ def report(app: App, out_path, date_from, date_to, owner, region):
 
         update_rfm_segments(session)
     kw = dict(date_from=date_from, date_to=date_to, owner=owner, region=region)
-    from zoneinfo import ZoneInfo
+    from .excel.sheet_codec import report_zone_kwargs
 
-    zone = display_zone()
-    if isinstance(zone, ZoneInfo):      # times in the zone the CLI and the sheets use
-        kw["tz"] = zone
+    kw.update(report_zone_kwargs())     # times in the zone the CLI tables and the sheets use
     if out_path:
         write_report_workbook(out_path, session, **kw)
         if app.out.fmt != "json":

@@ -173,3 +173,24 @@ def test_no_help_text_has_a_wrong_article_or_a_doubled_full_stop():
     assert problems == []
     assert "Add an interaction." in _help("interaction", "add")
     assert "Add an opportunity." in _help("opportunity", "add")
+
+
+def _cells_text(path, sheet: str) -> str:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)[sheet]
+    return " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+
+
+def test_report_workbooks_name_the_same_zone_as_the_cli_tables(run, admin, tmp_path):
+    from cims_xl.services import records
+
+    from test_sync_support import new_workbook
+
+    cid = records.create(admin, "customer", {"name": "Zanele Dlamini"})["id"]
+    records.create(admin, "order", {"customer_id": cid, "order_date": "2025-02-03", "amount": "10"})
+    run("report", "--out", str(tmp_path / "r.xlsx"))
+    assert f"({ZONE})" in _cells_text(tmp_path / "r.xlsx", "Report - Sales")
+    book = new_workbook(tmp_path / "shop.xlsx")
+    run("sync", str(book), "reports")
+    assert f"({ZONE})" in _cells_text(book, "Report - Sales")
