@@ -312,7 +312,10 @@ class _CimsGroup(click.Group):
 @click.version_option(__version__, prog_name="cims")
 @click.pass_context
 def cli(ctx: click.Context, store, user, fmt, password_stdin, otp):
-    """cims: customer information in Excel over an encrypted local store."""
+    """cims: customer information in Excel over an encrypted local store.
+
+    The options below may also come after the command (cims customer show C-1 --format json).
+    """
     app = App(store, user, fmt, password_stdin, otp)
     ctx.obj = app
     ctx.call_on_close(app.close)
@@ -811,7 +814,7 @@ def _rich_progress(app: App):
 
 
 @import_.command("file")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 @click.option("--sheet", help="Sheet name or 1-based number (default: first non-empty).")
 @click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets"]),
               default="customers", show_default=True)
