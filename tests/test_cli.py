@@ -129,7 +129,7 @@ def test_a_long_list_of_rows_not_imported_is_cut_and_points_to_the_report(run, t
     path.write_text("Name,Email\n" + "".join(f"P{i},bad{i}\n" for i in range(60)), encoding="utf-8")
     code, out, err = run("import", str(path), "--dry-run")
     assert code == 0, err
-    listed = [line for line in out.splitlines() if re.match(r"│ \d+ +│ rejected", line)]
+    listed = [line for line in out.splitlines() if re.match(r"│ +\d+ +│ rejected", line)]
     assert len(listed) == 50
     assert "… and 10 more; --report OUT.xlsx lists them all with their values" in out + err
 

@@ -30,7 +30,8 @@ from ..errors import CimsError, Conflict, NotFound, PermissionDenied, Validation
 from ..services import records
 from .adapter import FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError, TableData, ensure_writable
 from .layout import HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout
-from .sheet_codec import Uncomputed, canonical, display, fingerprint, from_cell, local_zone, same, to_cell
+from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
+                          same, to_cell)
 
 CREATED = "Created"
 UPDATED = "Updated"
@@ -643,6 +644,7 @@ def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
     except ImportError:
         raise CimsError("reports are not available in this installation") from None
     kwargs = {"sheets": tuple(sheets)} if sheets else {}
+    kwargs.update(report_zone_kwargs())      # the zone the sheets and the CLI show times in
     _note(progress, 0, 1, "Refreshing reports")
     reports = refresh_reports_file(path, session, **kwargs)
     _note(progress, 1, 1, "Reports refreshed")
