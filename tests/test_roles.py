@@ -176,7 +176,7 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "records.list_records", "records.history", "records.values_at", "search.search_customers",
              "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values", "batches.list_batches", "frames.load_frame",
              "frames.stage_history_frame", "backup.list_backups", "backup.verify_backup",
-             "backup.default_backup_dir"}
+             "backup.default_backup_dir", "audit_log.trust_fingerprints"}
 
 
 def _public_service_functions() -> set[str]:
