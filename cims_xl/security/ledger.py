@@ -109,6 +109,7 @@ class Replay:
     keys_at_pin: dict[str, str | None] | None = None
     _open: tuple[int, int, str, str, str] | None = None
     _used: set[int] = field(default_factory=set)
+    _failed: list[list] = field(default_factory=list)     # [first, last, {signer}] runs
     _range_ok: bool = True
     _in_first_write: bool = False
 
@@ -158,9 +159,14 @@ class Replay:
                                  "administrator vouched for in the trail")
             return
         if not signature_ok(key, self.store_id, first, last, mac, signer, states_s, sig):
-            self.problems.append(f"entries {label} by {signer} were changed after {signer} signed them "
-                                 "(or the signature is forged)")
-            return
+            # Every later signature covers this entry too (through the chain): one run of
+            # failures is one rewrite, named once at its start.
+            run = self._failed[-1] if self._failed else None
+            if run is not None and run[1] == first - 1:
+                run[1] = last
+                run[2].setdefault(signer, None)
+            else:
+                self._failed.append([first, last, {signer: None}])
         try:
             states = json.loads(states_s)
         except ValueError:
@@ -201,7 +207,9 @@ class Replay:
                 self.problems.append(f"entry #{seq}: {actor} ({actor_role or 'not a user'}) {why}")
                 return
         st = self.users.setdefault(entity_id, UserState())
-        for key, attr in (("role", "role"), ("disabled", "disabled"), ("sign_key", "sign"), ("slot_key", "slot")):
+        # Keys come only from signed entries: an unsigned one vouches for nothing.
+        fields = (("role", "role"), ("disabled", "disabled"), ("sign_key", "sign"), ("slot_key", "slot"))
+        for key, attr in fields if signed else fields[:2]:
             if key in changes:
                 setattr(st, attr, changes[key][1])
         if action == "user.disable":
@@ -223,6 +231,8 @@ class Replay:
         elif action == ENROL:
             if actor != name:
                 return f"enrolled a signing key for {name}; users enrol only their own"
+            if target is None or target.role is None:
+                return f"enrolled a signing key for {name}, whom no administrator created"
             if target is not None and target.sign is not None:
                 return f"replaced the signing key of {name} without an administrator"
         elif action in ("user.password", "user.totp") and actor != name and actor_role != "admin":
@@ -242,6 +252,12 @@ class Replay:
             if first not in self._used and (self.signed_from is None or first >= self.signed_from):
                 self.problems.append(f"entries #{first}–#{sig[1]} were signed by {sig[2]} but are not in "
                                      "the trail (deleted)")
+        for first, last, signers in self._failed:
+            first_signer = next(iter(signers))
+            span = f"#{first}" if first == last else f"#{first}–#{last}"
+            self.problems.append(f"entry #{first} was changed after {first_signer} signed it (or the signature "
+                                 f"is forged): the signatures of entries {span} ({', '.join(signers)}) no "
+                                 "longer match")
         self._check_pin(store_signed_from)
         self._check_users(users_table, slots)
         self._check_records(records)
