@@ -18,7 +18,7 @@ from conftest import ADMIN_PASSWORD, FAST_KDF, USER_PASSWORD
 from cims_xl.security import audit as chain
 from cims_xl.security import trust
 from cims_xl.security.keys import KeyFile
-from cims_xl.services import audit_log, auth, records
+from cims_xl.services import audit_log, auth, gdpr, records
 from cims_xl.store.db import Store
 
 GHOST_PASSWORD = "Quiet-Harbour-Lamp-93"
@@ -409,3 +409,101 @@ def test_sign_in_costs_one_password_derivation_also_when_it_enrols_a_key(store_p
     monkeypatch.setattr(keys, "derive_kek", lambda *a: calls.append(1) or real(*a))
     auth.sign_in(store_path, "admin", ADMIN_PASSWORD).close()
     assert len(calls) == 1
+
+
+# ----- what the product itself does verifies ---------------------------------------------------
+
+def test_everything_the_product_writes_verifies_demo_import_undo_merge_erase_rfm(tmp_path):
+    from cims_xl.demo import DEMO_USERS, STORE_NAME, build_demo
+    from cims_xl.importer import import_file
+    from cims_xl.services import batches, gdpr, merge, segments
+
+    build_demo(tmp_path / "demo", customers=30)
+    path = tmp_path / "demo" / STORE_NAME
+    admin = auth.sign_in(path, "admin", DEMO_USERS["admin"][1])
+    assert audit_log.verify(admin).ok
+    csv = tmp_path / "people.csv"
+    csv.write_text("Name,Email,City\n" + "".join(f"Ольга {i},olga{i}@example.ru,Москва\n" for i in range(40)),
+                   encoding="utf-8")
+    first = import_file(admin, csv)
+    second = import_file(admin, csv)              # the same people again: updates or duplicates
+    batches.undo_batch(admin, second.batch, force=True)
+    ids = [c["id"] for c in records.list_records(admin, "customer")]
+    merge.merge_customers(admin, ids[0], ids[1])
+    gdpr.erase_customer(admin, ids[2])
+    segments.update_rfm_segments(admin)
+    records.restore(admin, ids[1])
+    result = audit_log.verify(admin)
+    assert result.ok, result.problems
+    assert first.created == 40
+    admin.close()
+
+
+def test_a_restored_backup_verifies_on_the_account_that_restored_it(store_path, admin, tmp_path):
+    from cims_xl.services import backup
+
+    records.create(admin, "customer", {"name": "Ada Lovelace"})
+    saved = backup.backup(admin, tmp_path / "backups")
+    records.create(admin, "customer", {"name": "Charles Babbage"})
+    backup.restore(admin, saved, ADMIN_PASSWORD)
+    again = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    assert again.trust_problem is None
+    result = audit_log.verify(again)
+    assert result.ok, result.problems
+    again.close()
+
+
+def test_an_erased_person_still_verifies_and_their_values_are_gone_from_the_trail(admin):
+    c = records.create(admin, "customer", {"name": "Jean Dupont", "email": "jean@example.fr"})
+    records.update(admin, c["id"], {"email": "j.dupont@example.fr"})
+    gdpr.erase_customer(admin, c["id"])
+    result = audit_log.verify(admin)
+    assert result.ok, result.problems
+    trail = json.dumps(audit_log.show(admin, limit=100), ensure_ascii=False)
+    assert "Dupont" not in trail and "example.fr" not in trail
+
+
+# ----- the command line -------------------------------------------------------------------------
+
+def test_cims_user_list_and_audit_verify_show_fingerprints_and_name_a_role_raise(store_path, admin, monkeypatch,
+                                                                                   capsys):
+    from cims_xl.cli import main
+
+    auth.add_user(admin, "ines", "sales", USER_PASSWORD, kdf=FAST_KDF)
+    admin.close()
+    monkeypatch.setenv("CIMS_STORE", str(store_path))
+    monkeypatch.setenv("CIMS_USER", "admin")
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
+    assert main(["audit", "verify"]) == 0
+    capsys.readouterr()
+    assert main(["--format", "json", "user", "list"]) == 0
+    users = {u["username"]: u for u in json.loads(capsys.readouterr().out)}
+    assert users["ines"]["signing_key"].startswith("SHA256:")
+    assert users["ines"]["key_on_this_computer"] == "pinned"
+    kf, key, store = _insider(store_path, "ines")
+    with store.transaction():
+        store.conn.execute("UPDATE users SET role = 'admin' WHERE username = 'ines'")
+    store.close()
+    code = main(["--format", "json", "audit", "verify"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 11 and not out["ok"]
+    assert any("user ines is admin in the store" in p for p in out["problems"])
+
+
+def test_cims_warns_at_sign_in_when_the_trail_lost_what_this_computer_saw(store_path, admin, monkeypatch, capsys):
+    from cims_xl.cli import main
+
+    records.create(admin, "customer", {"name": "Nils Holgersson"})
+    admin.close()
+    kf, key, store = _insider(store_path, "admin", ADMIN_PASSWORD)
+    last = store.last_audit()[0]
+    with store.transaction():
+        store.conn.execute("DELETE FROM audit WHERE seq > ?", (last - 1,))
+        store.conn.execute("DELETE FROM audit_sigs WHERE last_seq > ?", (last - 1,))
+    store.close()
+    monkeypatch.setenv("CIMS_STORE", str(store_path))
+    monkeypatch.setenv("CIMS_USER", "admin")
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
+    code = main(["customer", "list"])
+    err = capsys.readouterr().err
+    assert code == 0 and "Warning: the trail was cut" in err and "Traceback" not in err
