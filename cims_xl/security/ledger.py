@@ -52,7 +52,8 @@ MAX_LISTED = 20     # record problems listed one by one; the rest are counted
 
 
 def states_text(states: dict[str, str | None]) -> str:
-    return canonical(dict(sorted(states.items()))).decode("utf-8")
+    """The states as stored and signed: JSON, sorted by record id (ids and digests are ASCII)."""
+    return json.dumps(states, sort_keys=True, separators=(",", ":"))
 
 
 def _message(store_id: str, first: int, last: int, mac: str, signer: str, states_s: str) -> bytes:

@@ -184,13 +184,18 @@ class Session:
         """Remember this unit of work's entries and the records they touched (for `_seal`)."""
         w = self._pending
         if w is None:
-            self._pending = w = {"first": rows[0][0], "touched": {}}
+            self._pending = w = {"first": rows[0][0], "touched": {}, "states": {}}
         w["last"], w["mac"] = rows[-1][0], rows[-1][-1]
         touched = w["touched"]
         for ev in events:
-            if ev.records is not None:
-                for rid in ev.records:
-                    touched[rid] = ev.entity
+            if ev.records is not None and ev.entity in ENTITIES:
+                # Records created together: read back now, behind the caller when the write
+                # goes behind (a later change in this unit of work is read again at `_seal`).
+                ids = list(ev.records)
+                if touched:
+                    for rid in ids:
+                        touched.pop(rid, None)
+                self.store.record_digests_behind(ENTITIES[ev.entity], ids, w["states"])
             elif ev.entity in ENTITIES and ev.entity_id:
                 with contextlib.suppress(ValueError):
                     if kind_of_id(ev.entity_id).kind == ev.entity:
@@ -204,7 +209,7 @@ class Session:
             return
         store = self.store
         store.flush()
-        states: dict[str, str | None] = {}
+        states: dict[str, str | None] = w["states"]
         if not self._signed_from_known:
             if store.get_meta("signed_from") is None:
                 # The first signed write: every record stored so far is its baseline.

@@ -873,21 +873,37 @@ class Store:
 
     def record_digests(self, ent: Entity, ids: Iterable[str]) -> dict[str, str | None]:
         """Digest of each record's stored row (`row_digest`); None for a record not stored."""
+        return self._record_digests(self.conn, ent, list(ids))
+
+    def record_digests_behind(self, ent: Entity, ids: list[str], into: dict[str, str | None]) -> None:
+        """`record_digests` into `into`, on the write-behind worker after the writes queued so
+        far (reading the rows back runs there without the GIL), or now."""
+        if self._behind is None:
+            into.update(self.record_digests(ent, ids))
+        else:
+            self._behind.submit(lambda: into.update(self._record_digests(self._raw, ent, ids)))
+
+    @staticmethod
+    def _record_digests(conn, ent: Entity, ids: list[str]) -> dict[str, str | None]:
         wanted = list(dict.fromkeys(ids))
         out: dict[str, str | None] = dict.fromkeys(wanted)
-        cols = _COLUMNS[ent.kind]
-        for start in range(0, len(wanted), 20_000):
-            chunk = json.dumps(wanted[start:start + 20_000])
-            for row in self.conn.execute(f"SELECT {', '.join(cols)} FROM {ent.table} "
-                                         "WHERE id IN (SELECT value FROM json_each(?))", (chunk,)):
-                out[row[0]] = row_digest(row)
+        # A record's seq is its id's number (see insert_records): looked up by the table's
+        # own key, a range when the ids are consecutive (records created together).
+        seqs = sorted(int(rid.rsplit("-", 1)[1]) for rid in wanted)
+        if seqs and seqs[-1] - seqs[0] + 1 == len(seqs):
+            rows = conn.execute(f"{_ROW_JSON_SQL[ent.kind]} WHERE seq BETWEEN ? AND ?", (seqs[0], seqs[-1]))
+        else:
+            rows = conn.execute(f"{_ROW_JSON_SQL[ent.kind]} WHERE seq IN (SELECT value FROM json_each(?))",
+                                (json.dumps(seqs),))
+        for rid, text in rows:
+            if rid in out:
+                out[rid] = row_digest(text)
         return out
 
     def iter_record_digests(self, ent: Entity) -> Iterator[tuple[str, str]]:
         """(id, digest) of every stored row of an entity, deleted ones too."""
-        cols = _COLUMNS[ent.kind]
-        for row in self.conn.execute(f"SELECT {', '.join(cols)} FROM {ent.table}"):
-            yield row[0], row_digest(row)
+        for rid, text in self.conn.execute(_ROW_JSON_SQL[ent.kind]):
+            yield rid, row_digest(text)
 
     # -- batches --
 
@@ -934,14 +950,16 @@ class Store:
         self.conn.execute("INSERT INTO customers_fts(customers_fts) VALUES ('optimize')")
 
 
-def row_digest(row: Iterable[Any]) -> str:
-    """BLAKE2b-128 of one stored row exactly as SQLite returns it (meta columns, then the
-    entity's fields, in `_COLUMNS` order): what an audit signature commits a record to.
+# One stored row as SQLite's own JSON array of its columns (meta columns, then the
+# entity's fields, in `_COLUMNS` order): made in C, and the same text at write time
+# and at verify time whatever the column types, because both read it back from the file.
+_ROW_JSON_SQL = {kind: f"SELECT id, json_array({', '.join(cols)}) FROM {ENTITIES[kind].table}"
+                 for kind, cols in _COLUMNS.items()}
 
-    Read back from the file rather than computed from Python values, so the digest at
-    write time and at verify time come from the same bytes whatever the column types.
-    """
-    return hashlib.blake2b(_JSON.encode(list(row)).encode("utf-8"), digest_size=16).hexdigest()
+
+def row_digest(row_json: str) -> str:
+    """BLAKE2b-128 of one stored row's JSON array: what an audit signature commits a record to."""
+    return hashlib.blake2b(row_json.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def backup_store(store: Store, dest: Path, key: bytes) -> None:
