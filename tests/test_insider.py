@@ -286,6 +286,22 @@ def test_an_admin_who_cuts_the_trail_is_named_by_another_admins_account(office, 
     _named(result, f"record {office['boss']} was changed outside cims")   # her delete is gone too
 
 
+def test_an_admin_who_changes_a_role_or_a_slot_outside_cims_is_named_too(office):
+    kf, key, store = _insider(office["path"], "admin", ADMIN_PASSWORD)
+    with store.transaction():
+        store.conn.execute("UPDATE users SET role = 'manager' WHERE username = 'li'")
+    store.close()
+    # ... and swaps mei's slot for one whose password he knows, to sign in as her.
+    kf = KeyFile.load(office["path"])
+    kf.set_slot("mei", "Borrowed-Identity-Key-61", key, FAST_KDF)
+    kf.seal_mac(key)
+    kf.save()
+    result = _admin_verifies(office)
+    _named(result, "user li is manager in the store", "makes them support")
+    _named(result, "the sign-in slot of mei was replaced outside cims")
+    _named(result, "the signing key in mei's slot is not the one in the trail")
+
+
 def test_what_an_admin_does_through_the_product_verifies_and_is_signed_as_theirs(office):
     office["admin_os"]()
     admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
