@@ -570,6 +570,19 @@ def audit_verify(app: App):
         raise click.exceptions.Exit(11)
 
 
+@audit.command("accept")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def audit_accept(app: App, yes):
+    """Trust the trail as it is now on this computer (after looking into what verify named)."""
+    from .services import audit_log
+
+    session = app.session()
+    if not yes:
+        click.confirm("This computer will stop warning about what it saw before. Continue?", abort=True)
+    app.out.emit(audit_log.accept_trail(session))
+
+
 @cli.group()
 def gdpr():
     """Export or erase everything about one person (GDPR / PIPL)."""

@@ -523,3 +523,37 @@ def test_cims_warns_at_sign_in_when_the_trail_lost_what_this_computer_saw(store_
     code = main(["customer", "list"])
     err = capsys.readouterr().err
     assert code == 0 and "Warning: the trail was cut" in err and "Traceback" not in err
+
+
+def test_an_admin_who_accepts_a_deliberately_replaced_store_stops_the_warning_and_the_trail_says_so(
+        store_path, admin, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from cims_xl.cli import main
+
+    records.create(admin, "customer", {"name": "Før kopien"})
+    admin.close()
+    copies = tmp_path / "copy"
+    copies.mkdir()
+    for suffix in ("", ".keys"):
+        shutil.copy2(str(store_path) + suffix, copies / f"c{suffix}")
+    again = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    records.create(again, "customer", {"name": "Efter kopien"})
+    again.close()
+    for suffix in ("", ".keys"):                       # the old copy put back by hand
+        Path(str(store_path) + "-wal").unlink(missing_ok=True)
+        shutil.copy2(copies / f"c{suffix}", str(store_path) + suffix)
+    session = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    assert "the trail was cut" in session.trust_problem
+    session.close()
+    monkeypatch.setenv("CIMS_STORE", str(store_path))
+    monkeypatch.setenv("CIMS_USER", "admin")
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
+    assert main(["--format", "json", "audit", "accept", "--yes"]) == 0
+    assert json.loads(capsys.readouterr().out)["was"] is not None
+    session = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    assert session.trust_problem is None
+    result = audit_log.verify(session)
+    assert result.ok, result.problems
+    assert any(e["action"] == "trust.accept" for e in audit_log.show(session, limit=5))
+    session.close()

@@ -168,6 +168,7 @@ def _write_calls(admin):
         "audit_log.show": lambda s: audit_log.show(s),
         "segments.update_rfm_segments": lambda s: segments.update_rfm_segments(s),
         "audit_log.verify": lambda s: audit_log.verify(s),
+        "audit_log.accept_trail": lambda s: audit_log.accept_trail(s),
     }
 
 

@@ -9,7 +9,9 @@ import itertools
 from ..domain.schema import ENTITIES, normalize_id
 from ..security import audit as chain
 from ..security import ledger, trust
+from ..security.audit import AuditEvent
 from ..security.keys import KeyFile
+from ..store.db import utcnow
 from .session import Session
 
 
@@ -103,6 +105,30 @@ def verify(session: Session) -> chain.VerifyResult:
     elif not out.ok:
         session.pin_heads = False   # writes in this session must not pin a head past the damage
     return out
+
+
+def accept_trail(session: Session) -> dict:
+    """Pin the trail as it is now on this OS account, after an administrator has looked
+    into what `verify` named (e.g. a store file deliberately put back from a copy).
+
+    Writes a signed `trust.accept` entry naming the head that was pinned before, so the
+    decision is itself in the trail; the users' fingerprints are pinned again at the next
+    clean `verify`. Administrators only. Returns {"was": [seq, mac] or None, "now": seq}.
+    """
+    session.ensure("admin")
+    store = session.store
+    store_id = KeyFile.load(session.store_path).store_id
+    before = (trust.load_pin(store_id) or {}).get("head")
+    session.trust_problem = None
+    session.pin_heads = False
+    with session.unit_of_work() as uow:
+        session.audit([AuditEvent(utcnow(), session.username, "trust.accept", None, None, None,
+                                  {"pinned_head": [before, None]})])
+        uow.commit()
+    head = store.last_audit()
+    trust.save_pin(store_id, head, {}, store.get_meta("signed_from"))
+    session.pin_heads = True
+    return {"was": before, "now": head[0]}
 
 
 def trust_fingerprints(session: Session) -> list[dict]:
