@@ -557,3 +557,16 @@ def test_an_admin_who_accepts_a_deliberately_replaced_store_stops_the_warning_an
     assert result.ok, result.problems
     assert any(e["action"] == "trust.accept" for e in audit_log.show(session, limit=5))
     session.close()
+
+
+def test_a_trust_folder_that_cannot_be_written_does_not_stop_work_and_verify_says_so(store_path, tmp_path,
+                                                                                    monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the trust folder should be", encoding="utf-8")
+    monkeypatch.setenv(trust.ENV, str(blocked))
+    session = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    records.create(session, "customer", {"name": "Zoë Ångström"})
+    result = audit_log.verify(session)
+    assert result.ok, result.problems
+    assert any("could not keep what it saw" in n for n in result.notes)
+    session.close()

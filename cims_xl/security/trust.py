@@ -57,7 +57,7 @@ def load_pin(store_id: str) -> dict | None:
     """What this account pinned for the store, or None on first use (or an unreadable pin)."""
     try:
         doc = json.loads(pin_path(store_id).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError):
         return None
     return doc if isinstance(doc, dict) and isinstance(doc.get("head"), list) else None
 

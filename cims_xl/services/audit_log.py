@@ -57,8 +57,8 @@ def verify(session: Session) -> chain.VerifyResult:
     """
     session.ensure("admin")
     store = session.store
-    store_id = KeyFile.load(session.store_path).store_id
     kf = KeyFile.load(session.store_path)
+    store_id = kf.store_id
     pin = trust.load_pin(store_id)
     signed_from = store.get_meta("signed_from")
     sigs = {row[0]: row for row in store.iter_audit_sigs()}
@@ -101,7 +101,11 @@ def verify(session: Session) -> chain.VerifyResult:
     out = chain.VerifyResult(not problems, result.entries, problems[0] if problems else None,
                              result.bad_seq, problems, replay.notes)
     if out.ok and replay.last_mac is not None:
-        trust.save_pin(store_id, (replay.last_seq, replay.last_mac), replay.fingerprints(), signed_from)
+        try:
+            trust.save_pin(store_id, (replay.last_seq, replay.last_mac), replay.fingerprints(), signed_from)
+        except OSError as exc:
+            out.notes.append(f"this computer could not keep what it saw ({trust.trust_dir()}: "
+                             f"{exc.strerror or type(exc).__name__})")
     elif not out.ok:
         session.pin_heads = False   # writes in this session must not pin a head past the damage
     return out
