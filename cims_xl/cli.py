@@ -238,6 +238,9 @@ class App:
                     self._session = auth.sign_in(self.store_path, self.user, self.password(), otp)
                 else:
                     raise
+            if self._session.trust_problem:   # found before sign-in wrote anything
+                click.echo(f"Warning: {self._session.trust_problem}. Tell an administrator "
+                           "(`cims audit verify`).", err=True)
         return self._session
 
     def close(self) -> None:
@@ -359,10 +362,15 @@ def user_add(app: App, name, role, display_name):
 @user.command("list")
 @pass_app
 def user_list(app: App):
-    """List users, their roles and whether they can sign in."""
-    from .services import auth
+    """List users, their roles, whether they can sign in, and their signing-key fingerprints."""
+    from .services import audit_log, auth
 
-    app.out.emit(auth.list_users(app.session()))
+    session = app.session()
+    keys = {r["username"]: r for r in audit_log.trust_fingerprints(session)}
+    rows = auth.list_users(session)
+    for row in rows:
+        row["key_on_this_computer"] = keys.get(row["username"], {}).get("status")
+    app.out.emit(rows)
 
 
 @user.command("role")
@@ -729,14 +737,35 @@ def audit_show(app: App, limit, entity_id, batch_id):
 @audit.command("verify")
 @pass_app
 def audit_verify(app: App):
-    """Check the whole chain; name the first entry edited, deleted or reordered."""
+    """Check the whole trail: chain, signatures, users, records and this computer's pinned head."""
     from .services import audit_log
 
     result = audit_log.verify(app.session())
-    app.out.emit({"ok": result.ok, "entries": result.entries, "problem": result.problem,
-                  "entry": result.bad_seq})
+    if app.out.fmt == "json":
+        app.out.emit({"ok": result.ok, "entries": result.entries, "problem": result.problem,
+                      "entry": result.bad_seq, "problems": result.problems, "notes": result.notes})
+    else:
+        app.out.emit({"ok": result.ok, "entries": result.entries, "problem": result.problem,
+                      "entry": result.bad_seq})
+        for line in result.problems[1:]:
+            app.out.message(f"also: {line}")
+        for line in result.notes:
+            app.out.message(f"note: {line}")
     if not result.ok:
         raise click.exceptions.Exit(11)
+
+
+@audit.command("accept")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def audit_accept(app: App, yes):
+    """Trust the trail as it is now on this computer (after looking into what verify named)."""
+    from .services import audit_log
+
+    session = app.session()
+    if not yes:
+        click.confirm("This computer will stop warning about what it saw before. Continue?", abort=True)
+    app.out.emit(audit_log.accept_trail(session))
 
 
 @cli.group()
@@ -1053,8 +1082,10 @@ def _configure_logging() -> None:
 def main(argv: list[str] | None = None) -> int:
     _configure_logging()
     try:
-        cli.main(args=argv, prog_name="cims", standalone_mode=False)
-        return 0
+        # Without standalone mode, click returns an Exit's code instead of raising it
+        # (`audit verify` exits 11 when the trail does not hold).
+        code = cli.main(args=argv, prog_name="cims", standalone_mode=False)
+        return code if isinstance(code, int) and not isinstance(code, bool) else 0
     except CimsError as exc:
         click.echo(f"Error: {exc.message}", err=True)
         return exc.exit_code

@@ -168,6 +168,7 @@ def _write_calls(admin):
         "audit_log.show": lambda s: audit_log.show(s),
         "segments.update_rfm_segments": lambda s: segments.update_rfm_segments(s),
         "audit_log.verify": lambda s: audit_log.verify(s),
+        "audit_log.accept_trail": lambda s: audit_log.accept_trail(s),
     }
 
 
@@ -177,7 +178,7 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "records.changes_since", "records.customer_of", "search.search_customers",
              "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values", "batches.list_batches", "frames.load_frame",
              "frames.stage_history_frame", "backup.list_backups", "backup.verify_backup",
-             "backup.default_backup_dir"}
+             "backup.default_backup_dir", "audit_log.trust_fingerprints"}
 
 
 def _public_service_functions() -> set[str]:

@@ -39,6 +39,7 @@ from typing import Iterator
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -89,6 +90,15 @@ def _unseal(slot: dict, private: X25519PrivateKey, aad: bytes) -> bytes:
     eph = X25519PublicKey.from_public_bytes(unb64(slot["eph"]))
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"cims:seal").derive(private.exchange(eph))
     return AESGCM(key).decrypt(unb64(slot["nonce"]), unb64(slot["sealed"]), aad)
+
+
+@dataclass
+class Unlocked:
+    """What one password opens: the store's data key, the user's Ed25519 signing key
+    (None in a slot made before signing keys existed) and the key-encryption key."""
+    data_key: bytes
+    signing_key: Ed25519PrivateKey | None
+    kek: bytes
 
 
 @dataclass
@@ -169,8 +179,14 @@ class KeyFile:
     def _aad(self, username: str, what: str) -> bytes:
         return f"{FORMAT}:{self.store_id}:{username}:{what}".encode()
 
-    def set_slot(self, username: str, password: str, data_key: bytes, kdf: dict | None = None) -> None:
-        """Create or replace a user's slot (new password; new key pair)."""
+    def set_slot(self, username: str, password: str, data_key: bytes, kdf: dict | None = None,
+                 signing_key: Ed25519PrivateKey | None = None) -> Ed25519PrivateKey:
+        """Create or replace a user's slot (new password; new X25519 key pair).
+
+        The user's Ed25519 signing key is wrapped by the same password-derived key:
+        `signing_key` keeps the one they have (a password change of their own), None
+        makes a new one (a new user, or a reset by an administrator). Returns it.
+        """
         kdf = dict(kdf or OWASP_SCRYPT)
         salt = os.urandom(16)
         kek = derive_kek(password, salt, kdf)
@@ -184,6 +200,27 @@ class KeyFile:
             "public": b64(private.public_key().public_bytes_raw()),
             "seal": _seal(data_key, private.public_key(), self._aad(username, "data-key")),
         }
+        signing_key = signing_key or Ed25519PrivateKey.generate()
+        self._wrap_signing_key(username, kek, signing_key)
+        return signing_key
+
+    def _wrap_signing_key(self, username: str, kek: bytes, signing_key: Ed25519PrivateKey) -> None:
+        slot = self.doc["slots"][username]
+        nonce = os.urandom(12)
+        slot["sign_nonce"] = b64(nonce)
+        slot["sign_wrapped"] = b64(AESGCM(kek).encrypt(nonce, signing_key.private_bytes_raw(),
+                                                       self._aad(username, "signing-key")))
+        slot["sign_public"] = b64(signing_key.public_key().public_bytes_raw())
+
+    def slot_public(self, username: str) -> str | None:
+        """The slot's X25519 public key (base64), or None when the user has no slot."""
+        slot = self.doc["slots"].get(username)
+        return slot["public"] if slot else None
+
+    def signing_public(self, username: str) -> str | None:
+        """The user's Ed25519 public key (base64) as the slot holds it, or None."""
+        slot = self.doc["slots"].get(username)
+        return slot.get("sign_public") if slot else None
 
     def reseal(self, data_key: bytes) -> None:
         """Seal a (new) data key for every user; no passwords needed."""
@@ -197,6 +234,14 @@ class KeyFile:
 
     def unlock(self, username: str, password: str) -> bytes:
         """Derive, unwrap and unseal: the data key, or WrongPassword."""
+        return self.unlock_keys(username, password).data_key
+
+    def unlock_keys(self, username: str, password: str) -> "Unlocked":
+        """One scrypt derivation opens the data key and the user's signing key.
+
+        `signing_key` is None for a slot made before signing keys existed; call
+        `enrol_signing_key` with `Unlocked.kek` to give the user one. Raises WrongPassword.
+        """
         slot = self.doc["slots"].get(username)
         if slot is None:
             # Spend the same time as a real attempt so user names cannot be probed.
@@ -207,9 +252,21 @@ class KeyFile:
             raw = AESGCM(kek).decrypt(unb64(slot["nonce"]), unb64(slot["wrapped"]),
                                       self._aad(username, "private"))
             private = X25519PrivateKey.from_private_bytes(raw)
-            return _unseal(slot["seal"], private, self._aad(username, "data-key"))
+            data_key = _unseal(slot["seal"], private, self._aad(username, "data-key"))
+            signing = None
+            if slot.get("sign_wrapped"):
+                signing = Ed25519PrivateKey.from_private_bytes(AESGCM(kek).decrypt(
+                    unb64(slot["sign_nonce"]), unb64(slot["sign_wrapped"]),
+                    self._aad(username, "signing-key")))
         except (InvalidTag, ValueError, KeyError):
             raise WrongPassword("wrong user name or password") from None
+        return Unlocked(data_key, signing, kek)
+
+    def enrol_signing_key(self, username: str, kek: bytes) -> Ed25519PrivateKey:
+        """Give a user whose slot has no signing key a new one (wrapped by `kek`)."""
+        key = Ed25519PrivateKey.generate()
+        self._wrap_signing_key(username, kek, key)
+        return key
 
     # -- integrity --
 

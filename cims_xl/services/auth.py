@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
 from ..domain.models import validate_role, validate_username
 from ..errors import AccountLocked, NotFound, StoreError, ValidationFailed, WrongPassword
+from ..security import trust
 from ..security.audit import AuditEvent
 from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS
 from ..security.passwords import check_password
@@ -43,7 +44,7 @@ def init_store(path: str | os.PathLike, admin: str, password: str, *, kdf: dict 
     path.parent.mkdir(parents=True, exist_ok=True)
     data_key = os.urandom(32)
     kf = KeyFile.create(path)
-    kf.set_slot(admin, password, data_key, kdf)
+    signing = kf.set_slot(admin, password, data_key, kdf)
     store = Store.open(path, data_key, create=True)
     try:
         now = utcnow()
@@ -55,10 +56,13 @@ def init_store(path: str | os.PathLike, admin: str, password: str, *, kdf: dict 
             store.insert_user({"username": admin, "display_name": display_name or admin, "role": "admin",
                                "disabled": False, "totp_secret": None, "created_at": now,
                                "created_by": admin})
-        session = Session(path, store, admin, "admin", data_key)
+        session = Session(path, store, admin, "admin", data_key, signing_key=signing, store_id=kf.store_id)
         with session.unit_of_work() as uow:
+            store.set_meta(f"sign_key:{admin}", kf.signing_public(admin))
+            # The first administrator's key, signed by itself: the root of trust (security.ledger).
             session.audit([AuditEvent(now, admin, "init", None, None, None, {"store_id": [None, kf.store_id]}),
-                           AuditEvent(now, admin, "user.create", "user", admin, None, {"role": [None, "admin"]})])
+                           AuditEvent(now, admin, "user.create", "user", admin, None,
+                                      {"role": [None, "admin"], **_key_changes(kf, admin, None, None)})])
             uow.commit()
         kf.seal_mac(data_key)
         kf.save()
@@ -101,7 +105,8 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
         with KeyFile.locked(path) as kf:
             state = _not_locked_out(kf, username, clock())
             with _counting_failures(kf, username, state, clock()):
-                data_key = kf.unlock(username, password)
+                unlocked = kf.unlock_keys(username, password)
+                data_key = unlocked.data_key
                 store = Store.open(path, data_key)
                 if not kf.mac_ok(data_key):
                     raise StoreError(f"{kf.path.name} was changed outside cims (its slots do not match "
@@ -109,6 +114,12 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
                 user = store.fetch_user(username)
                 if user is None or user.get("disabled"):
                     raise WrongPassword("wrong user name or password")
+                signing = unlocked.signing_key
+                if signing is None:   # a slot from before signed trails: enrol (same scrypt)
+                    signing = kf.enrol_signing_key(username, unlocked.kek)
+                    kf.seal_mac(data_key)
+                    kf.save()
+                slot_public = kf.slot_public(username)
                 needs_code = bool(user.get("totp_secret"))
                 if needs_code and not callable(otp):
                     _check_code(store, username, user["totp_secret"], otp, clock())
@@ -132,12 +143,61 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
             store.close()
         raise
     previous_failures = int(state.get("since_success", 0))
-    session = Session(path, store, username, user["role"], data_key, idle_timeout=idle_timeout)
+    session = Session(path, store, username, user["role"], data_key, idle_timeout=idle_timeout,
+                      signing_key=signing, store_id=kf.store_id)
+    # Before anything is written: does the trail still hold the head this OS account
+    # pinned? If not, heads are no longer pinned here and `audit verify` names it.
+    session.trust_problem = _pinned_head_problem(store, kf.store_id)
+    session.pin_heads = session.trust_problem is None
+    now = utcnow()
+    events = []
+    if store.get_meta("signed_from") is None and store.last_audit() is not None:
+        # A store from before signed trails: the users as they stand are its baseline.
+        events.append(AuditEvent(now, username, "trust.baseline", "user", None, None, {"users": [None, {
+            u["username"]: {"role": u["role"], "disabled": u["disabled"]} for u in store.fetch_users()}]}))
+    public = session.signing_public
+    if store.get_meta(f"sign_key:{username}") != public:
+        events.append(AuditEvent(now, username, "user.key", "user", username, None,
+                                 {"sign_key": [None, public], "slot_key": [None, slot_public]}))
+    events.append(AuditEvent(now, username, "sign-in", "user", username, None,
+                             {"failed_attempts_before": [None, previous_failures]}))
     with session.unit_of_work() as uow:
-        session.audit([AuditEvent(utcnow(), username, "sign-in", "user", username, None,
-                                  {"failed_attempts_before": [None, previous_failures]})])
+        store.set_meta(f"sign_key:{username}", public)
+        session.audit(events)
         uow.commit()
     return session
+
+
+def _pinned_head_problem(store: Store, store_id: str) -> str | None:
+    """What is wrong with the trail compared with the head this OS account pinned, or None."""
+    pin = trust.load_pin(store_id)
+    if pin is None:
+        return None
+    seq, mac = pin["head"]
+    have = store.audit_mac_at(int(seq))
+    if have is None:
+        last = store.last_audit()
+        end = last[0] if last else 0
+        return (f"the trail was cut: before this sign-in it ended at entry #{end}, but this computer "
+                f"already saw entry #{seq}; entries #{end + 1}–#{seq} were removed "
+                "(or an older copy of the store was put back)")
+    if have != mac:
+        return f"entry #{seq} is not the one this computer saw: the trail was rewritten at or before #{seq}"
+    if pin.get("signed_from") is not None and store.get_meta("signed_from") != pin["signed_from"]:
+        return (f"signatures start at entry #{store.get_meta('signed_from')} in the store, but this computer "
+                f"saw them start at #{pin['signed_from']} (signatures were stripped)")
+    return None
+
+
+def _key_changes(kf: KeyFile, username: str, old_sign: str | None, old_slot: str | None) -> dict:
+    """The audit changes that record a user's (new) signing and key-slot public keys."""
+    out = {}
+    sign, slot = kf.signing_public(username), kf.slot_public(username)
+    if sign != old_sign:
+        out["sign_key"] = [old_sign, sign]
+    if slot != old_slot:
+        out["slot_key"] = [old_slot, slot]
+    return out
 
 
 def _not_locked_out(kf: KeyFile, username: str, wall: float) -> dict:
@@ -211,9 +271,10 @@ def add_user(session: Session, username: str, role: str, password: str, *, kdf: 
             session.store.insert_user({"username": username, "display_name": display_name or username,
                                        "role": role, "disabled": False, "totp_secret": None,
                                        "created_at": now, "created_by": session.username})
-            session.audit([AuditEvent(now, session.username, "user.create", "user", username, None,
-                                      {"role": [None, role]})])
             kf.set_slot(username, password, session.data_key, kdf)
+            session.store.set_meta(f"sign_key:{username}", kf.signing_public(username))
+            session.audit([AuditEvent(now, session.username, "user.create", "user", username, None,
+                                      {"role": [None, role], **_key_changes(kf, username, None, None)})])
             kf.seal_mac(session.data_key)
             kf.save()  # the slot exists only if the user row commits just after
             uow.commit()
@@ -228,6 +289,7 @@ def list_users(session: Session) -> list[dict]:
         out.append({"username": u["username"], "display_name": u["display_name"], "role": u["role"],
                     "disabled": u["disabled"], "totp": bool(u["totp_secret"]),
                     "can_sign_in": kf.has_slot(u["username"]) and not u["disabled"],
+                    "signing_key": trust.fingerprint(kf.signing_public(u["username"])),
                     "failed_attempts": kf.lockout(u["username"]).get("failed", 0)})
     return out
 
@@ -293,8 +355,13 @@ def change_password(session: Session, username: str, new_password: str, *, kdf: 
     check_password(new_password, username)
     with KeyFile.locked(session.store_path) as kf:
         with session.unit_of_work() as uow:
-            session.audit([AuditEvent(utcnow(), session.username, "user.password", "user", username)])
-            kf.set_slot(username, new_password, session.data_key, kdf)
+            old_sign, old_slot = kf.signing_public(username), kf.slot_public(username)
+            # Your own change keeps your signing key; a reset by an administrator gives a new one.
+            own = session._signing_key if username == session.username else None
+            kf.set_slot(username, new_password, session.data_key, kdf, signing_key=own)
+            session.store.set_meta(f"sign_key:{username}", kf.signing_public(username))
+            session.audit([AuditEvent(utcnow(), session.username, "user.password", "user", username, None,
+                                      _key_changes(kf, username, old_sign, old_slot))])
             kf.set_lockout(username, {"failed": 0, "since_success": 0, "locked_until": None})
             kf.seal_mac(session.data_key)
             kf.save()

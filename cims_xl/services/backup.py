@@ -141,7 +141,8 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str) -> 
     with tempfile.TemporaryDirectory(dir=store_path.parent) as tmp:
         manifest = _extract(backup_file, Path(tmp))
         db = Path(tmp) / DB_MEMBER
-        key = KeyFile.load(db).unlock(session.username, password)
+        unlocked = KeyFile.load(db).unlock_keys(session.username, password)
+        key = unlocked.data_key
         restored = Store.open(db, key)
         try:
             if restored.integrity_check() != "ok":
@@ -149,7 +150,10 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str) -> 
             user = restored.fetch_user(session.username)
             if not user or user["role"] != "admin":
                 raise StoreError("you are not an administrator in that backup; nothing was restored")
-            restored_session = Session(db, restored, session.username, "admin", key)
+            # Signed with the admin's key as the backup holds it; its head is what this OS
+            # account pins from now on (the trail deliberately goes back to the backup's).
+            restored_session = Session(db, restored, session.username, "admin", key,
+                                       signing_key=unlocked.signing_key)
             with restored_session.unit_of_work() as uow:
                 restored_session.audit([AuditEvent(utcnow(), session.username, "restore", None,
                                                    backup_file.name)])
@@ -157,6 +161,7 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str) -> 
             restored.checkpoint()
         finally:
             restored.close()
+        session.pin_heads = False   # the store this entry goes into is about to be replaced
         with session.unit_of_work() as uow:
             session.audit([AuditEvent(utcnow(), session.username, "restore.replaced", None, backup_file.name)])
             uow.commit()

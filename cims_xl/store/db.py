@@ -9,6 +9,7 @@ datetimes as ISO text (sortable), booleans as 0/1.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import operator
 import os
@@ -898,6 +899,55 @@ class Store:
     def rewrite_audit_macs(self, rows: list[tuple[str, str, int]]) -> None:
         self.conn.executemany("UPDATE audit SET prev_mac = ?, mac = ? WHERE seq = ?", rows)
 
+    # -- audit signatures and record states --
+
+    def insert_audit_sig(self, first_seq: int, last_seq: int, signer: str, states: str, sig: str) -> None:
+        self._write(self._raw.execute, "INSERT INTO audit_sigs (last_seq, first_seq, signer, states, sig) "
+                    "VALUES (?, ?, ?, ?, ?)", (last_seq, first_seq, signer, states, sig))
+
+    def iter_audit_sigs(self) -> Iterator[tuple[int, int, str, str, str]]:
+        """(first_seq, last_seq, signer, states JSON, signature) in trail order."""
+        yield from self.conn.execute("SELECT first_seq, last_seq, signer, states, sig FROM audit_sigs "
+                                     "ORDER BY last_seq")
+
+    def audit_mac_at(self, seq: int) -> str | None:
+        row = self.conn.execute("SELECT mac FROM audit WHERE seq = ?", (seq,)).fetchone()
+        return row[0] if row else None
+
+    def record_digests(self, ent: Entity, ids: Iterable[str]) -> dict[str, str | None]:
+        """Digest of each record's stored row (`row_digest`); None for a record not stored."""
+        return self._record_digests(self.conn, ent, list(ids))
+
+    def record_digests_behind(self, ent: Entity, ids: list[str], into: dict[str, str | None]) -> None:
+        """`record_digests` into `into`, on the write-behind worker after the writes queued so
+        far (reading the rows back runs there without the GIL), or now."""
+        if self._behind is None:
+            into.update(self.record_digests(ent, ids))
+        else:
+            self._behind.submit(lambda: into.update(self._record_digests(self._raw, ent, ids)))
+
+    @staticmethod
+    def _record_digests(conn, ent: Entity, ids: list[str]) -> dict[str, str | None]:
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, str | None] = dict.fromkeys(wanted)
+        # A record's seq is its id's number (see insert_records): looked up by the table's
+        # own key, a range when the ids are consecutive (records created together).
+        seqs = sorted(int(rid.rsplit("-", 1)[1]) for rid in wanted)
+        if seqs and seqs[-1] - seqs[0] + 1 == len(seqs):
+            rows = conn.execute(f"{_ROW_JSON_SQL[ent.kind]} WHERE seq BETWEEN ? AND ?", (seqs[0], seqs[-1]))
+        else:
+            rows = conn.execute(f"{_ROW_JSON_SQL[ent.kind]} WHERE seq IN (SELECT value FROM json_each(?))",
+                                (json.dumps(seqs),))
+        for rid, text in rows:
+            if rid in out:
+                out[rid] = row_digest(text)
+        return out
+
+    def iter_record_digests(self, ent: Entity) -> Iterator[tuple[str, str]]:
+        """(id, digest) of every stored row of an entity, deleted ones too."""
+        for rid, text in self.conn.execute(_ROW_JSON_SQL[ent.kind]):
+            yield rid, row_digest(text)
+
     # -- batches --
 
     def next_batch_seq(self) -> int:
@@ -941,6 +991,18 @@ class Store:
 
     def fts_optimize(self) -> None:
         self.conn.execute("INSERT INTO customers_fts(customers_fts) VALUES ('optimize')")
+
+
+# One stored row as SQLite's own JSON array of its columns (meta columns, then the
+# entity's fields, in `_COLUMNS` order): made in C, and the same text at write time
+# and at verify time whatever the column types, because both read it back from the file.
+_ROW_JSON_SQL = {kind: f"SELECT id, json_array({', '.join(cols)}) FROM {ENTITIES[kind].table}"
+                 for kind, cols in _COLUMNS.items()}
+
+
+def row_digest(row_json: str) -> str:
+    """BLAKE2b-128 of one stored row's JSON array: what an audit signature commits a record to."""
+    return hashlib.blake2b(row_json.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def backup_store(store: Store, dest: Path, key: bytes) -> None:

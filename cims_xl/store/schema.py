@@ -124,6 +124,14 @@ _V4 = [
     "INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')",
 ]
 
+# Signatures over the audit trail: one per write (a unit of work), by the user who
+# wrote it, covering its entries first_seq..last_seq and the state its records were
+# left in (see cims_xl.security.ledger).
+_V6 = [
+    "CREATE TABLE audit_sigs (last_seq INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL, "
+    "signer TEXT NOT NULL, states TEXT NOT NULL, sig TEXT NOT NULL)",
+]
+
 def _change_tracking() -> list[str]:
     # What changed since a reader last looked (the worksheet functions' cache): every
     # write stamps its rows with the store's change clock, bumped once per write call,
@@ -145,5 +153,6 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (2, "search index without positions and phones; bulk audit entries", _V2),
     (3, "indexes of mostly empty columns leave out the empty rows", _partial_indexes()),
     (4, "free-text search covers tags (an imported customer's old id)", _V4),
+    (6, "signed audit trail: one signature per write, by its author", _V6),
     (7, "change tracking: rows carry the change clock of their last write", _change_tracking()),
 ]
