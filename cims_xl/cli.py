@@ -499,17 +499,29 @@ def backup(app: App, dest, keep):
 @cli.command()
 @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--other-store", is_flag=True,
+              help="Allow a backup of a different store (another store id) to replace this one.")
 @pass_app
-def restore(app: App, backup_file, yes):
-    """Replace the store with a backup (admin). Current files are kept beside it."""
+def restore(app: App, backup_file, yes, other_store):
+    """Replace the store with a backup (admin). Current files are kept beside it.
+
+    With no store at --store yet (a new machine), the store is created from the
+    backup: sign in with --user and the password of an administrator in the backup.
+    """
+    from .security.keys import restore_journal_path
     from .services import backup as svc
 
-    session = app.session()
-    _confirm(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?")
-    manifest = svc.restore(session, backup_file, app.password())
-    app._session = None
-    app.out.emit({"restored": str(backup_file), "created_at": manifest.get("created_at"),
-                  "counts": manifest.get("counts")})
+    if not app.store_path.exists() and not restore_journal_path(app.store_path).exists():
+        if not app.user:
+            raise CimsError("who is restoring? pass --user NAME (an administrator in the backup)")
+        manifest = svc.restore_new(app.store_path, backup_file, app.user, app.password())
+    else:
+        session = app.session()
+        _confirm(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?")
+        manifest = svc.restore(session, backup_file, app.password(), allow_other_store=other_store)
+        app._session = None
+    app.out.emit({"restored": str(backup_file), "store": str(app.store_path),
+                  "created_at": manifest.get("created_at"), "counts": manifest.get("counts")})
 
 
 @cli.command()

@@ -176,7 +176,10 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "records.list_records", "records.history", "records.values_at", "search.search_customers",
              "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values", "batches.list_batches", "frames.load_frame",
              "frames.stage_history_frame", "backup.list_backups", "backup.verify_backup",
-             "backup.default_backup_dir"}
+             "backup.default_backup_dir",
+             # No session: the backup's administrator password is checked (a new machine),
+             # and sign-in's own recovery of a restore cut short.
+             "backup.restore_new", "backup.finish_interrupted_restore"}
 
 
 def _public_service_functions() -> set[str]:

@@ -42,7 +42,7 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -68,6 +68,11 @@ def unb64(text: str) -> bytes:
 
 def keyfile_path(store_path: str | os.PathLike) -> Path:
     return Path(str(store_path) + ".keys")
+
+
+def restore_journal_path(store_path: str | os.PathLike) -> Path:
+    """Written while a restore swaps files; its presence means the swap must be finished."""
+    return Path(str(store_path) + ".restoring")
 
 
 def derive_kek(password: str, salt: bytes, kdf: dict) -> bytes:
@@ -162,11 +167,21 @@ class KeyFile:
 
     @staticmethod
     @contextlib.contextmanager
-    def locked(store_path: str | os.PathLike) -> Iterator["KeyFile"]:
-        """Load under an exclusive lock (read-modify-write of counters and slots)."""
+    def locked(store_path: str | os.PathLike,
+               settle: Callable[[Path], object] | None = None) -> Iterator["KeyFile"]:
+        """Load under an exclusive lock (read-modify-write of counters and slots).
+
+        `settle(store_path)` runs first under the lock (sign-in finishes a restore that
+        was cut short there). No lock file is made beside a store that does not exist.
+        """
+        if not Path(store_path).exists() and not restore_journal_path(store_path).exists():
+            raise StoreError(f"no store at {store_path}; create one with `cims init --admin NAME`, "
+                             "or restore a backup there with `cims restore`")
         # filelock: flock on Linux and macOS, LockFileEx on Windows (fcntl does not
         # exist there).
         with FileLock(str(store_path) + ".lock", mode=0o600):
+            if settle is not None:
+                settle(Path(store_path))
             yield KeyFile.load(store_path)
 
     # -- slots --

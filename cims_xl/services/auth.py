@@ -21,6 +21,7 @@ from ..security.audit import AuditEvent
 from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS
 from ..security.passwords import check_password
 from ..store.db import Store, utcnow
+from .backup import finish_interrupted_restore
 from .session import DEFAULT_IDLE_TIMEOUT, Session
 
 TOTP_ISSUER = "cims_xl"
@@ -99,7 +100,7 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
     clock = (lambda: now) if now is not None else time.time
     store = None
     try:
-        with KeyFile.locked(path) as kf:
+        with KeyFile.locked(path, settle=finish_interrupted_restore) as kf:
             state = _not_locked_out(kf, username, clock())
             with _counting_failures(kf, username, state, clock()):
                 store, data_key = _open_finishing_rekey(kf, path, *kf.unlock_keys(username, password))
