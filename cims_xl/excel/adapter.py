@@ -25,15 +25,17 @@ import copy
 import io
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
+from ..crashpoints import crash_point
 from ..errors import CimsError
+from ..scratch import scratch_file
 from .layout import HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, layout_for_sheet
 from .safe import ooxml_escape, ooxml_unescape
+from .scratch_files import route_openpyxl_temp_files
 from .sheet_codec import Uncomputed, is_risky_text
 
 HIGHLIGHT_RGB = "FFFFC7CE"          # Excel's "light red fill"
@@ -279,12 +281,13 @@ class FileWorkbook:
         target = Path(path) if path else self.path
         ensure_writable(target)
         original = self.path.read_bytes() if self._keep_vba else None
-        fd, tmp = tempfile.mkstemp(prefix=".cims-", suffix=target.suffix, dir=target.parent)
-        os.close(fd)
+        route_openpyxl_temp_files()
+        tmp = scratch_file(target.parent, "save", target.suffix)   # swept if a kill leaves it
         try:
             self.wb.save(tmp)
             if original is not None:
                 _restore_package_parts(original, Path(tmp))
+            crash_point("workbook.temp-written")
             os.replace(tmp, target)
         except PermissionError:
             raise SheetError(f"cannot write {target.name}: close it in Excel and try again") from None

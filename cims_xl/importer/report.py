@@ -21,7 +21,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from ..crashpoints import crash_point
 from ..excel.safe import is_risky, ooxml_escape
+from ..excel.scratch_files import route_openpyxl_temp_files
+from ..scratch import scratch_file
 from .mapping import DUPLICATES_LEAD, REPORT_LEAD, report_lead
 
 EXCEL_MAX_CHARS = 32_767
@@ -52,7 +55,8 @@ class ErrorReport:
         self.skip = report_lead(headers)
         self.headers = list(headers[self.skip:])
         self._blank = sorted(i - self.skip for i in left_out if i >= self.skip)
-        self._tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp.xlsx")
+        self._tmp: Path | None = None
+        route_openpyxl_temp_files()   # the rows wait in openpyxl's temp files until close()
         self._wb = Workbook(write_only=True)
         self._errors = self._wb.create_sheet(ERRORS_SHEET)
         self._dups = self._wb.create_sheet(DUPLICATES_SHEET)
@@ -118,15 +122,20 @@ class ErrorReport:
         if not keep:
             self._wb.close() if hasattr(self._wb, "close") else None
             return
-        self._wb.save(self._tmp)
-        os.replace(self._tmp, self.path)
+        crash_point("report.rows-written")
+        self._tmp = scratch_file(self.path.parent, "report", self.path.suffix or ".xlsx")
+        try:
+            self._wb.save(self._tmp)
+            os.chmod(self._tmp, 0o600)   # rejected rows are personal data
+            crash_point("workbook.temp-written")
+            os.replace(self._tmp, self.path)
+        finally:
+            self._tmp.unlink(missing_ok=True)
 
     def discard(self) -> None:
         self._closed = True
-        try:
-            self._tmp.unlink()
-        except OSError:
-            pass
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> "ErrorReport":
         return self

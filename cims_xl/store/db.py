@@ -556,6 +556,24 @@ class Store:
         self._join_checkpoint()
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    # -- sheet rows a Save created records from --
+
+    def sheet_row_records(self, tokens: Iterable[str]) -> dict[str, str]:
+        """token -> record id, for the tokens a Save already created a record from."""
+        out: dict[str, str] = {}
+        tokens = list(tokens)
+        for i in range(0, len(tokens), 500):
+            part = tokens[i:i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(self.conn.execute(
+                f"SELECT token, record_id FROM sheet_rows WHERE token IN ({marks})", part).fetchall())
+        return out
+
+    def insert_sheet_rows(self, pairs: Iterable[tuple[str, str]]) -> None:
+        at = to_db("datetime", utcnow())
+        self._write(self._raw.executemany, "INSERT INTO sheet_rows(token, record_id, created_at) VALUES (?, ?, ?)",
+                    [(token, record_id, at) for token, record_id in pairs])
+
     # -- meta key/value --
 
     def get_meta(self, key: str, default: Any = None) -> Any:

@@ -129,4 +129,9 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (2, "search index without positions and phones; bulk audit entries", _V2),
     (3, "indexes of mostly empty columns leave out the empty rows", _partial_indexes()),
     (4, "free-text search covers tags (an imported customer's old id)", _V4),
+    # A sheet row's random id, written to the workbook before Save commits, and the
+    # record that Save created from it: a Save repeated after a crash finds it again.
+    (8, "sheet rows remember the record a Save created from them",
+     ["CREATE TABLE sheet_rows (token TEXT PRIMARY KEY, record_id TEXT NOT NULL, "
+      "created_at TEXT NOT NULL) WITHOUT ROWID"]),
 ]
