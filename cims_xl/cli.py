@@ -61,7 +61,17 @@ def _plain(value: Any) -> Any:
 def _csv_safe(value: Any) -> str:
     from .excel.safe import is_risky
 
-    text = "" if value is None else str(_plain(value) if not isinstance(value, (str, int, float, bool)) else value)
+    if value is None:
+        text = ""
+    elif isinstance(value, (dict, list, tuple)):   # history and audit changes: one JSON cell
+        text = json.dumps(value, default=_plain, ensure_ascii=False)
+    elif isinstance(value, (str, int, float, bool)):
+        text = str(value)
+    else:
+        try:
+            text = str(_plain(value))
+        except TypeError:
+            text = str(value)
     # A leading apostrophe keeps spreadsheet apps from running the cell as a formula.
     return "'" + text if isinstance(value, str) and is_risky(text) else text
 
@@ -86,7 +96,8 @@ class Output:
         if self.fmt == "csv":
             buf = io.StringIO()
             w = csv.writer(buf)
-            w.writerow(columns)
+            # Column names can come from data too (a pivot's order values): guarded alike.
+            w.writerow([_csv_safe(str(c)) for c in columns])
             for r in rows:
                 w.writerow([_csv_safe(r.get(c)) for c in columns])
             click.echo(buf.getvalue(), nl=False)

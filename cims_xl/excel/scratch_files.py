@@ -20,8 +20,10 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
+from typing import Callable
 
-from ..scratch import prefix, sweep
+from ..crashpoints import crash_point
+from ..scratch import prefix, scratch_file, sweep
 
 _lock = threading.Lock()
 _folder: Path | None = None
@@ -54,3 +56,24 @@ def route_openpyxl_temp_files() -> Path:
         _writer.create_temporary_file = create_temporary_file
         _folder = folder
         return folder
+
+
+def save_workbook(wb, target: str | os.PathLike, *, fixup: Callable[[Path], None] | None = None) -> None:
+    """Write an openpyxl workbook to `target` atomically, readable by its owner only (0600).
+
+    The new file is written to a `.cims-save-<pid>-*` scratch file beside the target
+    (`fixup(tmp)` may edit it there), then renamed over the target: a crash leaves the
+    old file whole, and the scratch file is swept by the next save into that folder.
+    """
+    target = Path(target)
+    route_openpyxl_temp_files()
+    tmp = scratch_file(target.parent, "save", target.suffix)
+    try:
+        wb.save(tmp)
+        if fixup is not None:
+            fixup(tmp)
+        os.chmod(tmp, 0o600)
+        crash_point("workbook.temp-written")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)

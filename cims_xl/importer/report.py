@@ -13,7 +13,6 @@ writes them (_xHHHH_), so they read back exactly; cells are cut at Excel's
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,8 +22,7 @@ from openpyxl.styles import Alignment, Font
 
 from ..crashpoints import crash_point
 from ..excel.safe import is_risky, ooxml_escape
-from ..excel.scratch_files import route_openpyxl_temp_files
-from ..scratch import scratch_file
+from ..excel.scratch_files import route_openpyxl_temp_files, save_workbook
 from .mapping import DUPLICATES_LEAD, REPORT_LEAD, report_lead
 
 EXCEL_MAX_CHARS = 32_767
@@ -55,7 +53,6 @@ class ErrorReport:
         self.skip = report_lead(headers)
         self.headers = list(headers[self.skip:])
         self._blank = sorted(i - self.skip for i in left_out if i >= self.skip)
-        self._tmp: Path | None = None
         route_openpyxl_temp_files()   # the rows wait in openpyxl's temp files until close()
         self._wb = Workbook(write_only=True)
         self._errors = self._wb.create_sheet(ERRORS_SHEET)
@@ -123,19 +120,10 @@ class ErrorReport:
             self._wb.close() if hasattr(self._wb, "close") else None
             return
         crash_point("report.rows-written")
-        self._tmp = scratch_file(self.path.parent, "report", self.path.suffix or ".xlsx")
-        try:
-            self._wb.save(self._tmp)
-            os.chmod(self._tmp, 0o600)   # rejected rows are personal data
-            crash_point("workbook.temp-written")
-            os.replace(self._tmp, self.path)
-        finally:
-            self._tmp.unlink(missing_ok=True)
+        save_workbook(self._wb, self.path)   # 0600: rejected rows are personal data
 
     def discard(self) -> None:
         self._closed = True
-        if self._tmp is not None:
-            self._tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> "ErrorReport":
         return self
