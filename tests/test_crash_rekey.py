@@ -137,3 +137,41 @@ def test_a_key_file_with_damaged_key_derivation_settings_gives_a_clear_message(s
     out = run_cims("--store", str(store_path), "--user", "admin", "customer", "list", password=ADMIN_PASSWORD)
     assert out.returncode == StoreError.exit_code, out.stderr
     assert "key derivation settings are damaged" in out.stderr and "unexpected" not in out.stderr
+
+
+def test_a_rekey_killed_while_sqlcipher_rewrites_the_file_leaves_it_on_one_key(store_path, admin):
+    # A guard rather than a finding: SQLCipher's one-transaction rewrite already made
+    # this case safe; sign-in must keep trying the current key first (it rolls the
+    # hot journal back) before the pending one. If the child finishes before it is
+    # killed, the checks below hold as well.
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from crashkit import REPO
+
+    notes = "Ünïcödé notes " * 150
+    records.create_many(admin, "customer", [{"name": f"Kunde {i}", "notes": notes} for i in range(4000)])
+    admin.close()
+    journal = store_path.with_name(store_path.name + "-journal")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIMS_")}
+    env.update(PYTHONPATH=str(REPO), CIMS_PASSWORD=ADMIN_PASSWORD)
+    child = subprocess.Popen([sys.executable, "-m", "cims_xl.cli", "--store", str(store_path), "--user", "admin",
+                              "rekey"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    doc_path = keyfile_path(store_path)
+    while child.poll() is None:
+        # The rewrite is under way once the pending key is saved and the rollback journal exists.
+        if journal.exists() and "pending_rekey" in doc_path.read_text():
+            os.kill(child.pid, signal.SIGKILL)
+            break
+        time.sleep(0.0005)
+    child.wait()
+    session = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    try:
+        assert len(records.list_records(session, "customer")) == 4000
+        assert audit_log.verify(session).ok
+    finally:
+        session.close()
+    assert not journal.exists() and "pending_rekey" not in doc_path.read_text()
