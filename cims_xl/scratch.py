@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 _NAME = re.compile(r"^\.cims-(?P<purpose>[a-z]+)-(?P<pid>\d+)-")
 
@@ -67,15 +67,17 @@ def sweep(folder: str | os.PathLike, purpose: str) -> list[Path]:
 
 
 @contextlib.contextmanager
-def scratch_dir(folder: str | os.PathLike | None, purpose: str, *, keep: bool = False) -> Iterator[Path]:
-    """A private folder in `folder` (the system temp folder if None), removed on exit."""
+def scratch_dir(folder: str | os.PathLike | None, purpose: str, *,
+                keep_if: Callable[[], bool] | None = None) -> Iterator[Path]:
+    """A private folder in `folder` (the system temp folder if None), removed on exit
+    unless `keep_if()` says a journal still needs what is in it."""
     parent = Path(folder) if folder is not None else Path(tempfile.gettempdir())
     sweep(parent, purpose)
     path = Path(tempfile.mkdtemp(prefix=prefix(purpose), dir=parent))
     try:
         yield path
     finally:
-        if not keep:
+        if keep_if is None or not keep_if():
             shutil.rmtree(path, ignore_errors=True)
 
 

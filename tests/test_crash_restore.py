@@ -162,3 +162,26 @@ def test_a_killed_backup_leaves_no_scratch_after_the_next_one(shop, tmp_path):
         backup.backup(admin, made.parent)
     assert _scratch(made.parent) == []      # ... the next backup does
     assert not list(made.parent.glob("*.partial"))
+
+
+def test_a_swap_that_fails_part_way_keeps_its_stage_and_the_next_sign_in_finishes_it(shop, monkeypatch):
+    import os as real_os
+
+    from cims_xl.services import backup as svc
+
+    store_path, made = shop
+    real_replace = real_os.replace
+
+    def failing_replace(src, dst):
+        if Path(dst) == store_path:
+            raise PermissionError("the disk said no")
+        return real_replace(src, dst)
+
+    admin = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    monkeypatch.setattr(svc.os, "replace", failing_replace)
+    with pytest.raises(PermissionError):
+        backup.restore(admin, made, ADMIN_PASSWORD)
+    monkeypatch.setattr(svc.os, "replace", real_replace)
+    assert store_path.with_name("test.cims.restoring").exists()
+    assert _names(store_path) == ["Zoë Brontë"]
+    assert _scratch(store_path.parent) == []

@@ -150,8 +150,9 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
     backup_file = Path(backup_file)
     store_path = session.store_path
     current_id = session.store.get_meta("store_id")
+    journal = restore_journal_path(store_path)
     with KeyFile.locked(store_path):   # no one signs in until the swap is over
-        with scratch_dir(store_path.parent, "restore") as stage:
+        with scratch_dir(store_path.parent, "restore", keep_if=journal.exists) as stage:
             manifest = _stage(backup_file, stage, session.username, password, current_id, allow_other_store)
             crash_point("restore.staged")
             session.store.take_sole_use()   # StoreBusy while another session has it open
@@ -180,12 +181,13 @@ def restore_new(store_path: str | os.PathLike, backup_file: str | os.PathLike, u
     lock = Path(str(store_path) + ".lock")
     had_lock = lock.exists()
     try:
-        with FileLock(str(lock), mode=0o600), scratch_dir(store_path.parent, "restore") as stage:
+        with FileLock(str(lock), mode=0o600), \
+                scratch_dir(store_path.parent, "restore", keep_if=restore_journal_path(store_path).exists) as stage:
             manifest = _stage(backup_file, stage, username.strip().lower(), password, None, True)
             crash_point("restore.staged")
             _swap(store_path, stage)
     finally:
-        if not had_lock and not store_path.exists():
+        if not had_lock and not store_path.exists() and not restore_journal_path(store_path).exists():
             lock.unlink(missing_ok=True)
     return manifest
 
