@@ -87,3 +87,21 @@ def scratch_file(folder: str | os.PathLike, purpose: str, suffix: str = "") -> P
     fd, name = tempfile.mkstemp(prefix=prefix(purpose), suffix=suffix, dir=folder)
     os.close(fd)
     return Path(name)
+
+
+def write_private(path: str | os.PathLike, data: bytes) -> None:
+    """Write a file atomically, readable by its owner only (0600 from the first byte).
+
+    A scratch file beside `path`, fsync, rename: a crash leaves the old file or the
+    new one, never half of one, and the scratch is swept by the next write there.
+    """
+    path = Path(path)
+    tmp = scratch_file(path.parent, "write")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -96,3 +96,21 @@ def test_a_workbook_with_damaged_xml_gets_a_clear_message(run, tmp_path, part):
             out.writestr(name, data[:-40] if name == part else data)
     code, _, err = run("sync", str(bad), "save")
     assert code == 1 and "part of it is damaged" in err and "unexpected" not in err, err
+
+
+def test_the_gdpr_json_export_is_private_from_its_first_byte(admin, tmp_path, monkeypatch):
+    import os
+
+    cust = records.create(admin, "customer", {"name": "Þóra Guðmundsdóttir"})
+    modes = []
+    real_replace = os.replace
+
+    def watch(src, dst):
+        modes.append(os.stat(src).st_mode & 0o777)
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", watch)
+    out = tmp_path / "person.json"
+    gdpr.export_customer(admin, cust["id"], out)
+    assert modes and all(m == 0o600 for m in modes)
+    assert oct(out.stat().st_mode & 0o777) == "0o600" and "Þóra" in out.read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ from filelock import FileLock
 from ..crashpoints import crash_point
 from ..domain.schema import ENTITIES
 from ..errors import StoreError, ValidationFailed
-from ..scratch import scratch_dir, scratch_file, sweep
+from ..scratch import scratch_dir, sweep, write_private
 from ..security.audit import AuditEvent
 from ..security.keys import KeyFile, keyfile_path, restore_journal_path
 from ..store.db import Store, backup_store, utcnow
@@ -238,7 +238,7 @@ def _swap(store_path: Path, stage: Path) -> None:
     """
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
     journal = restore_journal_path(store_path)
-    _write_private(journal, json.dumps({"stage": stage.name, "stamp": stamp}).encode())
+    write_private(journal, json.dumps({"stage": stage.name, "stamp": stamp}).encode())
     crash_point("restore.journal-saved")
     _roll_forward(store_path, stage, stamp)
     journal.unlink()
@@ -287,15 +287,3 @@ def finish_interrupted_restore(store_path: str | os.PathLike) -> bool:
     journal.unlink()
     shutil.rmtree(stage, ignore_errors=True)
     return True
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = scratch_file(path.parent, "journal")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
