@@ -62,7 +62,17 @@ def _plain(value: Any) -> Any:
 def _csv_safe(value: Any) -> str:
     from .excel.safe import is_risky
 
-    text = "" if value is None else str(_plain(value) if not isinstance(value, (str, int, float, bool)) else value)
+    if value is None:
+        text = ""
+    elif isinstance(value, (dict, list, tuple)):   # history and audit changes: one JSON cell
+        text = json.dumps(value, default=_plain, ensure_ascii=False)
+    elif isinstance(value, (str, int, float, bool)):
+        text = str(value)
+    else:
+        try:
+            text = str(_plain(value))
+        except TypeError:
+            text = str(value)
     # A leading apostrophe keeps spreadsheet apps from running the cell as a formula.
     return "'" + text if isinstance(value, str) and is_risky(text) else text
 
@@ -90,7 +100,8 @@ class Output:
         if self.fmt == "csv":
             buf = io.StringIO()
             w = csv.writer(buf)
-            w.writerow(columns)
+            # Column names can come from data too (a pivot's order values): guarded alike.
+            w.writerow([_csv_safe(str(c)) for c in columns])
             for r in rows:
                 w.writerow([_csv_safe(r.get(c)) for c in columns])
             click.echo(buf.getvalue(), nl=False)
@@ -692,17 +703,29 @@ def backup(app: App, dest, keep):
 @cli.command()
 @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--other-store", is_flag=True,
+              help="Allow a backup of a different store (another store id) to replace this one.")
 @pass_app
-def restore(app: App, backup_file, yes):
-    """Replace the store with a backup (admin). Current files are kept beside it."""
+def restore(app: App, backup_file, yes, other_store):
+    """Replace the store with a backup (admin). Current files are kept beside it.
+
+    With no store at --store yet (a new machine), the store is created from the
+    backup: sign in with --user and the password of an administrator in the backup.
+    """
+    from .security.keys import restore_journal_path
     from .services import backup as svc
 
-    _confirm_or_refuse(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?", "restore")
-    session = app.session()
-    manifest = svc.restore(session, backup_file, app.password())
-    app._session = None
-    app.out.emit({"restored": str(backup_file), "created_at": manifest.get("created_at"),
-                  "counts": manifest.get("counts")})
+    if not app.store_path.exists() and not restore_journal_path(app.store_path).exists():
+        if not app.user:
+            raise CimsError("who is restoring? pass --user NAME (an administrator in the backup)")
+        manifest = svc.restore_new(app.store_path, backup_file, app.user, app.password())
+    else:
+        _confirm_or_refuse(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?", "restore")
+        session = app.session()
+        manifest = svc.restore(session, backup_file, app.password(), allow_other_store=other_store)
+        app._session = None
+    app.out.emit({"restored": str(backup_file), "store": str(app.store_path),
+                  "created_at": manifest.get("created_at"), "counts": manifest.get("counts")})
 
 
 @cli.command()

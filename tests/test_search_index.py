@@ -7,6 +7,7 @@ import pytest
 
 from cims_xl.services import auth, records, search
 from cims_xl.store import db
+from cims_xl.store.schema import MIGRATIONS
 
 from conftest import ADMIN_PASSWORD, FAST_KDF
 

@@ -12,6 +12,7 @@ from cims_xl.errors import StoreError, WrongPassword
 from cims_xl.security.keys import KeyFile
 from cims_xl.services import auth, backup, records
 from cims_xl.store.db import Store
+from cims_xl.store.schema import MIGRATIONS
 
 from conftest import ADMIN_PASSWORD
 

@@ -122,7 +122,8 @@ def refresh_all(book: WorkbookAdapter) -> str:
 
 def save(book: WorkbookAdapter) -> str:
     sheet = _data_sheet(book)
-    counts = sync.save_sheet(_session(), sheet, progress=book.ui.progress, before_commit=book.check_writable)
+    counts = sync.save_sheet(_session(), sheet, progress=book.ui.progress, before_commit=book.check_writable,
+                             keep_row_ids=book.save)
     book.recalc()
     line = _counts_line(sheet.name, counts)
     if counts["invalid"] or counts["conflicts"] or counts["refused"]:

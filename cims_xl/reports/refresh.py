@@ -13,7 +13,6 @@ ticket subjects) appears only for roles with "read_personal" (not viewers).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -157,10 +156,6 @@ def parse_filter_date(value, label: str = "date") -> dt.date | None:
 
 
 def _save(wb, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    from ..excel.scratch_files import save_workbook
+
+    save_workbook(wb, path)   # 0600: reports can name customers

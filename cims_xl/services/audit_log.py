@@ -15,12 +15,19 @@ from ..store.db import utcnow
 from .session import Session
 
 
+def _audit_id(session: Session, typed: str) -> str:
+    """The id as the audit trail holds it: a record id normalised ("c-5" -> "C-000005"),
+    a user name in lower case (user names are stored that way)."""
+    user = typed.strip().lower()
+    return user if session.store.fetch_user(user) is not None else normalize_id(typed)
+
+
 def show(session: Session, *, limit: int = 50, entity_id: str | None = None,
          batch_id: str | None = None) -> list[dict]:
     """Newest entries first. An entry about many records shows how many and the first
     and last id, unless `entity_id` asks for one of them (then: its changes)."""
     session.ensure("admin")
-    wanted = normalize_id(entity_id) if entity_id else None
+    wanted = _audit_id(session, entity_id) if entity_id else None
     out = []
     for seq, at, actor, action, entity, eid, batch, changes, digests, _p, _m in session.store.iter_audit(
             entity_id=wanted, batch_id=batch_id, limit=limit, newest_first=True):

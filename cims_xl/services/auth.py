@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor import InvalidToken
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
+from ..crashpoints import crash_point
 from ..domain.models import validate_role, validate_username
 from ..errors import AccountLocked, NotFound, StoreError, ValidationFailed, WrongPassword
 from ..security import trust
@@ -21,6 +22,7 @@ from ..security.audit import AuditEvent
 from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS
 from ..security.passwords import check_password
 from ..store.db import Store, utcnow
+from .backup import finish_interrupted_restore
 from .session import DEFAULT_IDLE_TIMEOUT, Session
 
 TOTP_ISSUER = "cims_xl"
@@ -102,12 +104,11 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
     clock = (lambda: now) if now is not None else time.time
     store = None
     try:
-        with KeyFile.locked(path) as kf:
+        with KeyFile.locked(path, settle=finish_interrupted_restore) as kf:
             state = _not_locked_out(kf, username, clock())
             with _counting_failures(kf, username, state, clock()):
                 unlocked = kf.unlock_keys(username, password)
-                data_key = unlocked.data_key
-                store = Store.open(path, data_key)
+                store, data_key = _open_finishing_rekey(kf, path, unlocked.data_key, unlocked.pending)
                 if not kf.mac_ok(data_key):
                     raise StoreError(f"{kf.path.name} was changed outside cims (its slots do not match "
                                      "the store); restore it from a backup")
@@ -198,6 +199,29 @@ def _key_changes(kf: KeyFile, username: str, old_sign: str | None, old_slot: str
     if slot != old_slot:
         out["slot_key"] = [old_slot, slot]
     return out
+
+
+def _open_finishing_rekey(kf: KeyFile, path: Path, current: bytes, pending: bytes | None) -> tuple[Store, bytes]:
+    """Open the store; after a rekey that was cut short, settle which key it has.
+
+    SQLCipher rekeys in one transaction, so the file opens with exactly one of the two
+    keys. Try the current key first (opening it rolls back a half-done rekey); if it
+    does not open, the rekey finished: the pending key becomes every user's key.
+    """
+    if not kf.rekey_pending:
+        return Store.open(path, current), current
+    try:
+        store = Store.open(path, current)
+    except StoreError:
+        if pending is None:
+            raise
+        store = Store.open(path, pending)
+        kf.finish_rekey()
+        kf.save()
+        return store, pending
+    kf.abandon_rekey()
+    kf.save()
+    return store, current
 
 
 def _not_locked_out(kf: KeyFile, username: str, wall: float) -> dict:
@@ -408,16 +432,40 @@ def totp_disable(session: Session, username: str) -> None:
 
 
 def rekey(session: Session) -> None:
-    """Rotate the data key: PRAGMA rekey, then reseal the new key for every user."""
+    """Rotate the data key; no step of it can leave a store nobody opens.
+
+    Order: check the key file (MAC, every slot well formed) and that no other session
+    has the store open (StoreBusy), all before anything changes; save the new key
+    sealed for every user as a pending record beside the current slots; `PRAGMA
+    rekey` (one transaction); audit; make the pending key current. A crash at any
+    point is settled at the next sign-in (`_open_finishing_rekey`). Raises
+    PermissionDenied, StoreError (damaged key file), StoreBusy.
+    """
     session.ensure("admin")
-    new_key = os.urandom(32)
     store = session.store
     with KeyFile.locked(session.store_path) as kf:
+        if kf.rekey_pending or not kf.mac_ok(session.data_key):
+            raise StoreError(f"{kf.path.name} was changed outside cims (its slots do not match the store); "
+                             "nothing was changed; restore it from a backup")
+        kf.validate_slots()
+        store.take_sole_use()
+        crash_point("rekey.checked")
+        new_key = os.urandom(32)
+        try:
+            kf.begin_rekey(new_key)
+            kf.save()
+        except BaseException:
+            store.release_sole_use()
+            raise
+        crash_point("rekey.journal-saved")
+        # From here on the pending record stays until we know which key the file has.
+        store.rekey(new_key)
+        crash_point("rekey.database-rekeyed")
+        session._data_key = new_key
         with session.unit_of_work() as uow:
             session.audit([AuditEvent(utcnow(), session.username, "rekey")])
             uow.commit()
-        store.rekey(new_key)
-        kf.reseal(new_key)
-        kf.seal_mac(new_key)
+        crash_point("rekey.audited")
+        kf.finish_rekey()
         kf.save()
-    session._data_key = new_key
+        crash_point("rekey.finished")

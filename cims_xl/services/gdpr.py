@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
 from ..errors import NotFound
+from ..scratch import write_private
 from ..security.audit import ERASED, AuditEvent, erase_bulk_record, erase_values, is_bulk, jsonable
 from ..store.db import utcnow
 from . import records
@@ -37,10 +38,9 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     if out_path:
         out_path = Path(out_path)
         if out_path.suffix.lower() == ".xlsx":
-            _write_xlsx(doc, out_path)
+            _write_xlsx(doc, out_path)   # 0600, atomic
         else:
-            out_path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.chmod(out_path, 0o600)
+            write_private(out_path, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
     return doc
 
 

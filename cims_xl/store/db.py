@@ -523,15 +523,39 @@ class Store:
         """Changes whenever any connection commits a write (cheap cache invalidation)."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0] * 1_000_003 + self.conn.total_changes
 
+    def take_sole_use(self, wait_ms: int = 3000) -> None:
+        """Switch to a rollback journal, which SQLite allows only with no other connection open.
+
+        Waits up to `wait_ms` for others to close, then raises StoreBusy (nothing changed).
+        `release_sole_use` switches back to WAL.
+        """
+        self.checkpoint()
+        self.conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+        try:
+            mode = self.conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except sqlcipher3.OperationalError:
+            mode = None
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if str(mode).lower() != "delete":
+            raise StoreBusy("another session has the store open (Excel, or another cims command); "
+                            "close it and try again; nothing was changed")
+
+    def release_sole_use(self) -> None:
+        self.conn.execute("PRAGMA journal_mode = WAL")
+
     def rekey(self, new_key: bytes) -> None:
-        """Re-encrypt the whole file with a new raw key."""
+        """Re-encrypt the whole file with a new raw key, in one transaction.
+
+        SQLCipher cannot rekey in WAL mode: the rewrite runs with a rollback journal, so a
+        crash part way leaves a hot journal and the file opens with the old key (rolled
+        back), or it finished and opens with the new one. StoreBusy while others are open.
+        """
         if len(new_key) != 32:
             raise StoreError("the data key must be 32 bytes")
-        # SQLCipher cannot rekey in WAL mode: switch to a rollback journal for the rewrite.
-        self.checkpoint()
-        self.conn.execute("PRAGMA journal_mode = DELETE")
+        self.take_sole_use()
         self.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
-        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.release_sole_use()
 
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -539,6 +563,24 @@ class Store:
     def checkpoint(self) -> None:
         self._join_checkpoint()
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- sheet rows a Save created records from --
+
+    def sheet_row_records(self, tokens: Iterable[str]) -> dict[str, str]:
+        """token -> record id, for the tokens a Save already created a record from."""
+        out: dict[str, str] = {}
+        tokens = list(tokens)
+        for i in range(0, len(tokens), 500):
+            part = tokens[i:i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(self.conn.execute(
+                f"SELECT token, record_id FROM sheet_rows WHERE token IN ({marks})", part).fetchall())
+        return out
+
+    def insert_sheet_rows(self, pairs: Iterable[tuple[str, str]]) -> None:
+        at = to_db("datetime", utcnow())
+        self._write(self._raw.executemany, "INSERT INTO sheet_rows(token, record_id, created_at) VALUES (?, ?, ?)",
+                    [(token, record_id, at) for token, record_id in pairs])
 
     # -- meta key/value --
 

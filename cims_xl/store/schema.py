@@ -155,4 +155,9 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (4, "free-text search covers tags (an imported customer's old id)", _V4),
     (6, "signed audit trail: one signature per write, by its author", _V6),
     (7, "change tracking: rows carry the change clock of their last write", _change_tracking()),
+    # A sheet row's random id, written to the workbook before Save commits, and the
+    # record that Save created from it: a Save repeated after a crash finds it again.
+    (8, "sheet rows remember the record a Save created from them",
+     ["CREATE TABLE sheet_rows (token TEXT PRIMARY KEY, record_id TEXT NOT NULL, "
+      "created_at TEXT NOT NULL) WITHOUT ROWID"]),
 ]
