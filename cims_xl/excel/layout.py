@@ -15,6 +15,9 @@ HIDDEN_VERSION = "_version"
 HIDDEN_FINGERPRINT = "_fingerprint"
 HIDDEN_HEADERS = (HIDDEN_KEY, HIDDEN_VERSION, HIDDEN_FINGERPRINT)
 STATUS_HEADER = "Status"
+# Read-only column beside a customer id: the customer's current name, filled on Refresh
+# (and on Save write-back) from the store, never sent to it and not in the fingerprint.
+CUSTOMER_NAME_HEADER = "Customer Name"
 
 SHEET_ORDER = ("Home", "Customers", "Contacts", "Interactions", "Orders", "Opportunities",
                "Tickets", "Import", "Report - Sales", "Report - Pipeline", "Report - Service",
@@ -35,8 +38,8 @@ NUMBER_FORMATS = {
 @dataclass(frozen=True)
 class Column:
     header: str
-    role: str                  # "id" | "field" | "created" | "updated" | "status" | "hidden"
-    key: str | None = None     # field key for role "field"
+    role: str                  # "id" | "field" | "lookup" | "created" | "updated" | "status" | "hidden"
+    key: str | None = None     # field key for role "field"; the id field a "lookup" names
     field: Field | None = None
     width: float = 14
     number_format: str | None = None
@@ -70,6 +73,11 @@ class SheetLayout:
     def field_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.role == "field")
 
+    @property
+    def lookup_columns(self) -> tuple[Column, ...]:
+        """Read-only columns showing a referenced record's current value (Customer Name)."""
+        return tuple(c for c in self.columns if c.role == "lookup")
+
 
 def _field_column(f: Field) -> Column:
     fmt = NUMBER_FORMATS.get(f.kind)
@@ -81,18 +89,19 @@ def _field_column(f: Field) -> Column:
 
 
 def _layout(ent: Entity) -> SheetLayout:
-    visible = [f for f in ent.fields if not f.internal]
+    """ID, the business fields (a customer id followed by the customer's name), Created,
+    Updated, then Status as the last visible column (where people look for it), then
+    the hidden protocol columns."""
     cols: list[Column] = [Column("ID", "id", width=11)]
-    meta = [Column("Created", "created", width=17, number_format=NUMBER_FORMATS["datetime"]),
-            Column("Updated", "updated", width=17, number_format=NUMBER_FORMATS["datetime"]),
-            Column(STATUS_HEADER, "status", width=36)]
-    if ent is CUSTOMER:
-        # PRODUCT.md fixes the order up to Status; further customer fields follow it.
-        cut = [f.key for f in visible].index("marketing_consent") + 1
-        cols += [_field_column(f) for f in visible[:cut]] + meta
-        cols += [_field_column(f) for f in visible[cut:]]
-    else:
-        cols += [_field_column(f) for f in visible] + meta
+    for f in ent.fields:
+        if f.internal:
+            continue
+        cols.append(_field_column(f))
+        if f.kind == "ref" and f.ref == CUSTOMER.kind:
+            cols.append(Column(CUSTOMER_NAME_HEADER, "lookup", f.key, width=22))
+    cols += [Column("Created", "created", width=17, number_format=NUMBER_FORMATS["datetime"]),
+             Column("Updated", "updated", width=17, number_format=NUMBER_FORMATS["datetime"]),
+             Column(STATUS_HEADER, "status", width=36)]
     cols += [Column(h, "hidden", width=4, hidden=True) for h in HIDDEN_HEADERS]
     return SheetLayout(ent, ent.sheet, "tbl" + ent.sheet, tuple(cols))
 

@@ -1,0 +1,110 @@
+"""Layout facts of the data sheets a person relies on: where Status sits, and the
+read-only Customer Name beside every customer id (filled on Refresh, never saved)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cims_xl.excel import sync
+from cims_xl.excel.layout import CUSTOMER_NAME_HEADER, HIDDEN_HEADERS, LAYOUTS, STATUS_HEADER
+from cims_xl.services import records
+from test_sync_support import Editor, new_workbook, row_of
+
+CUSTOMER_SHEETS = ("Contacts", "Interactions", "Orders", "Opportunities", "Tickets")
+
+
+@pytest.mark.parametrize("kind", sorted(LAYOUTS))
+def test_status_is_the_last_visible_column_and_only_protocol_columns_follow_it(kind):
+    lay = LAYOUTS[kind]
+    visible = [c.header for c in lay.columns if not c.hidden]
+    assert visible[-1] == STATUS_HEADER
+    assert lay.headers[-len(HIDDEN_HEADERS):] == HIDDEN_HEADERS
+    assert all(c.hidden for c in lay.columns[-len(HIDDEN_HEADERS):])
+
+
+def test_the_customer_table_shows_consent_date_and_rfm_segment_before_status():
+    headers = LAYOUTS["customer"].headers
+    assert headers.index("Consent Date") < headers.index(STATUS_HEADER)
+    assert headers.index("RFM Segment") < headers.index(STATUS_HEADER)
+    assert headers.index("Marketing Consent") + 1 == headers.index("Consent Date")
+
+
+@pytest.mark.parametrize("sheet", CUSTOMER_SHEETS)
+def test_every_sheet_with_a_customer_id_shows_a_read_only_customer_name_right_beside_it(sheet):
+    lay = next(lay for lay in LAYOUTS.values() if lay.sheet == sheet)
+    at = lay.index("Customer ID")
+    name = lay.columns[at + 1]
+    assert name.header == CUSTOMER_NAME_HEADER and not name.editable and not name.hidden
+    assert name not in lay.field_columns, "a lookup must stay out of the fingerprint and of Save"
+
+
+def test_the_customers_sheet_has_no_customer_name_lookup():
+    assert CUSTOMER_NAME_HEADER not in LAYOUTS["customer"].headers
+
+
+def _orders(admin):
+    alice = records.create(admin, "customer", {"name": "王芳", "email": "wang.fang@example.cn"})["id"]
+    bob = records.create(admin, "customer", {"name": "Bob Taylor"})["id"]
+    orders = [records.create(admin, "order", {"customer_id": cid, "order_date": "2025-03-01",
+                                              "amount": "120.50"})["id"] for cid in (alice, bob, alice)]
+    return alice, bob, orders
+
+
+def _sync(session, path, action, sheet="Orders"):
+    return sync.sync_file(session, path, action, sheets=[sheet])["sheets"][sheet]
+
+
+def test_refresh_fills_customer_name_with_the_current_name(admin, tmp_path):
+    book = new_workbook(tmp_path / "cims.xlsx")
+    alice, bob, orders = _orders(admin)
+    _sync(admin, book, "refresh")
+    assert [row_of(book, o, "Orders")[CUSTOMER_NAME_HEADER] for o in orders] == ["王芳", "Bob Taylor", "王芳"]
+    records.update(admin, alice, {"name": "王芳芳"})
+    _sync(admin, book, "refresh")
+    assert row_of(book, orders[0], "Orders")[CUSTOMER_NAME_HEADER] == "王芳芳"
+
+
+def test_a_viewer_sees_customer_name_masked_like_other_personal_fields(admin, session_as, tmp_path):
+    book = new_workbook(tmp_path / "cims.xlsx")
+    _alice, _bob, orders = _orders(admin)
+    _sync(session_as("viewer"), book, "refresh")
+    row = row_of(book, orders[0], "Orders")
+    assert row["Customer ID"] and row[CUSTOMER_NAME_HEADER] is None
+
+
+def test_typing_over_customer_name_is_not_saved_and_does_not_make_the_row_pending(admin, tmp_path):
+    book = new_workbook(tmp_path / "cims.xlsx")
+    alice, _bob, orders = _orders(admin)
+    _sync(admin, book, "refresh")
+    with Editor(book, "Orders") as ed:
+        ed.set(orders[0], CUSTOMER_NAME_HEADER, "Somebody Else")
+    counts = _sync(admin, book, "save")
+    assert counts["updated"] == 0 and counts["invalid"] == 0
+    assert records.get(admin, alice)["name"] == "王芳"
+    assert records.get(admin, orders[0])["version"] == 1
+    # Refresh needs no force (nothing unsaved) and puts the store's name back.
+    _sync(admin, book, "refresh")
+    assert row_of(book, orders[0], "Orders")[CUSTOMER_NAME_HEADER] == "王芳"
+
+
+def test_save_writes_the_name_of_a_new_rows_customer_back_beside_its_id(admin, tmp_path):
+    book = new_workbook(tmp_path / "cims.xlsx")
+    _alice, bob, _orders_ = _orders(admin)
+    _sync(admin, book, "refresh")
+    with Editor(book, "Orders") as ed:
+        ed.add_row({"Customer ID": bob, "Order Date": "2025-04-02", "Amount": 99})
+    assert _sync(admin, book, "save")["created"] == 1
+    created = [o for o in records.list_records(admin, "order") if o["amount"] == 99][0]
+    assert row_of(book, created["id"], "Orders")[CUSTOMER_NAME_HEADER] == "Bob Taylor"
+
+
+def test_contacts_tickets_and_opportunities_get_customer_names_too(admin, tmp_path):
+    book = new_workbook(tmp_path / "cims.xlsx")
+    cid = records.create(admin, "customer", {"name": "Ärzte GmbH", "type": "Company"})["id"]
+    made = {"Contacts": records.create(admin, "contact", {"customer_id": cid, "name": "Jana Novák"})["id"],
+            "Tickets": records.create(admin, "ticket", {"customer_id": cid, "subject": "Printer"})["id"],
+            "Opportunities": records.create(admin, "opportunity", {"customer_id": cid, "name": "Renewal"})["id"],
+            "Interactions": records.create(admin, "interaction", {"customer_id": cid, "kind": "Call"})["id"]}
+    for sheet, rid in made.items():
+        _sync(admin, book, "refresh", sheet)
+        assert row_of(book, rid, sheet)[CUSTOMER_NAME_HEADER] == "Ärzte GmbH", sheet
