@@ -108,3 +108,39 @@ def test_contacts_tickets_and_opportunities_get_customer_names_too(admin, tmp_pa
     for sheet, rid in made.items():
         _sync(admin, book, "refresh", sheet)
         assert row_of(book, rid, sheet)[CUSTOMER_NAME_HEADER] == "Ärzte GmbH", sheet
+
+
+def _width(path, sheet, header):
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    from cims_xl.excel.layout import BY_SHEET
+    ws = openpyxl.load_workbook(path)[sheet]
+    return ws.column_dimensions[get_column_letter(BY_SHEET[sheet].index(header) + 1)].width
+
+
+def test_refresh_widens_email_and_tags_to_their_longest_value_up_to_a_cap(admin, tmp_path):
+    from cims_xl.excel.layout import MAX_FIT_WIDTH, text_width_chars
+    book = new_workbook(tmp_path / "cims.xlsx")
+    email = "accounts.receivable@long-company-name.example.com"
+    tags = "key-account, trade-show, newsletter, 华东大客户"
+    records.create(admin, "customer", {"name": "Zhou Long", "email": email, "tags": tags,
+                                       "notes": "长" * 200})
+    before = {h: _width(book, "Customers", h) for h in ("Email", "Tags", "City")}
+    _sync(admin, book, "refresh", "Customers")
+    assert _width(book, "Customers", "Email") >= text_width_chars(email) > before["Email"]
+    assert _width(book, "Customers", "Tags") >= text_width_chars(tags) > before["Tags"]
+    assert _width(book, "Customers", "Notes") == MAX_FIT_WIDTH
+    assert _width(book, "Customers", "City") == before["City"], "short values keep the layout's width"
+
+
+def test_refresh_never_narrows_a_column_the_user_made_wider(admin, tmp_path):
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    from cims_xl.excel.layout import BY_SHEET
+    book = new_workbook(tmp_path / "cims.xlsx")
+    records.create(admin, "customer", {"name": "Ann", "email": "ann.marie.long.address@example.org"})
+    wb = openpyxl.load_workbook(book)
+    wb["Customers"].column_dimensions[get_column_letter(BY_SHEET["Customers"].index("Email") + 1)].width = 80
+    wb.save(book)
+    _sync(admin, book, "refresh", "Customers")
+    assert _width(book, "Customers", "Email") == 80

@@ -6,7 +6,9 @@ Save/Refresh sync (both adapters) and the tests all read it. No xlwings here.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
 
 from ..domain.schema import CUSTOMER, ENTITIES, Entity, Field
 
@@ -104,6 +106,40 @@ def _layout(ent: Entity) -> SheetLayout:
              Column(STATUS_HEADER, "status", width=36)]
     cols += [Column(h, "hidden", width=4, hidden=True) for h in HIDDEN_HEADERS]
     return SheetLayout(ent, ent.sheet, "tbl" + ent.sheet, tuple(cols))
+
+
+# A column widened to fit its values stops here (characters): a long note is cut off
+# rather than making the table scroll sideways for a screen.
+MAX_FIT_WIDTH = 60
+
+
+def text_width_chars(text: str) -> float:
+    """Width of one line of text in Excel column units (characters of the body font).
+
+    CJK and other wide characters take two units; a margin of 10 % covers capitals and
+    proportional faces wider than the digit width a column unit is measured in.
+    """
+    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return units * 1.1
+
+
+def fit_widths(layout: SheetLayout, rows: Iterable[Mapping[str, Any]]) -> dict[str, float]:
+    """Column widths (header -> characters) that show every visible text value whole,
+    for the columns where the layout's width is too narrow; capped at MAX_FIT_WIDTH.
+
+    rows: cell values by header as Refresh writes them. Numbers and dates keep the
+    layout's width (their formats are sized for them).
+    """
+    need: dict[str, float] = {}
+    text_cols = [c for c in layout.columns if not c.hidden and c.role in ("field", "lookup")]
+    for row in rows:
+        for c in text_cols:
+            value = row.get(c.header)
+            if isinstance(value, str) and value:
+                longest = max(text_width_chars(line) for line in value.split("\n")) + 2
+                if longest > need.get(c.header, c.width):
+                    need[c.header] = longest
+    return {h: float(min(MAX_FIT_WIDTH, round(w + 0.49))) for h, w in need.items()}
 
 
 LAYOUTS: dict[str, SheetLayout] = {kind: _layout(e) for kind, e in ENTITIES.items()}

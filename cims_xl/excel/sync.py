@@ -29,7 +29,8 @@ from ..domain.schema import Entity
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..services import records
 from .adapter import FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError, TableData, ensure_writable
-from .layout import HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout
+from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout,
+                     fit_widths)
 from .sheet_codec import Uncomputed, canonical, display, fingerprint, from_cell, local_zone, same, to_cell
 
 CREATED = "Created"
@@ -224,6 +225,9 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     sheet.highlight(unmark, on=False)
     sheet.delete_rows(drop)
     sheet.append(new)
+    widen = getattr(sheet, "widen_columns", None)
+    if widen is not None:  # emails, tags and names shown whole (up to a cap)
+        widen(fit_widths(layout, desired.values()))
     _note(progress, len(rows), len(rows), f"Refreshed {sheet.name}")
     return {"rows": len(recs), "changed": len(updates), "added": len(new), "removed": len(drop)}
 
