@@ -35,3 +35,4 @@ INPUT_BORDER = Border(bottom=Side(style="thin", color="BF9000"))
 
 SECTION_FILL = PatternFill("solid", start_color="D9E1F2", end_color="D9E1F2")
 WRAP_TOP = Alignment(vertical="top", wrap_text=True)
+TOP = Alignment(vertical="top")
