@@ -54,8 +54,9 @@ CHART_HEIGHT_CM = 7.8
 TABLE_TITLE_OFFSET = 20        # table title row, relative to the output anchor
 TABLE_HEADER_OFFSET = 22
 BAND_GAP = 1
+GAP_WIDTH = 3                  # the empty column between two bands
 FIRST_COL_WIDTH = 18
-COL_WIDTH = 16
+COL_WIDTH = 13                 # numbers; wider where the values need it (_content_widths)
 MAX_COL_WIDTH = 40             # a column widened for long names stops here (characters)
 COMPUTED_WIDTH = 19            # the column holding the "Computed" date-time
 FONT_FACE = "Calibri"          # every styled font names its face (no serif fallback)
@@ -66,6 +67,7 @@ HEADER_LINE_HEIGHT = 15        # points per line of a wrapped table header
 # Widths in points are estimated at 7 pt per character (LibreOffice's column unit,
 # wider than Excel's), and the page is the smaller of A4 and Letter minus margins.
 PAGE_WIDTH_PT = {"landscape": 684.0, "portrait": 487.0}
+PAGE_FILL = 0.95               # headroom: LibreOffice rounds widths to its own units
 POINTS_PER_CHAR = 7.0
 MIN_PRINT_SCALE = 40
 
@@ -184,8 +186,8 @@ class SheetPlan:
 
 @dataclass(frozen=True)
 class PagePlan:
-    """How a report sheet prints: orientation, zoom (percent), column page breaks
-    (break after these 1-based columns: the last column of each band but the last)."""
+    """How a report sheet prints: orientation, zoom (percent), and the 1-based columns
+    that start a new page (the first column of each band but the first)."""
 
     orientation: str
     scale: int
@@ -218,21 +220,26 @@ def plan_sheet(report: ReportSheet, output: tuple[int, int] = OUTPUT_CELL) -> Sh
     computed = report.computed_at
     if computed.tzinfo is not None:
         computed = computed.replace(tzinfo=None)
-    bands = [(starts[name], starts[name] + max(width, CHART_COLS) - 1)
-             for name, width in BANDS[report.sheet] if any(t.name == name for t in tables)]
+    bands = []
+    for name, width in BANDS[report.sheet]:
+        if any(t.name == name for t in tables):
+            last = starts[name] + max(width, CHART_COLS) - 1
+            for gap in range(last + 1, last + 1 + BAND_GAP):
+                widths[gap] = GAP_WIDTH
+            bands.append((starts[name], last + BAND_GAP))   # a page holds a band and its gap
     return SheetPlan(report.sheet, report_prefix(report.sheet), report.title,
                      computed.replace(microsecond=0), report.tz, report.filters_text(),
                      out_row, out_col, tuple(tables), widths, plan_pages(bands, widths))
 
 
 def plan_pages(bands: list[tuple[int, int]], widths: dict[int, float]) -> PagePlan:
-    """Print setup: a page break after each band, the scale that fits the widest band."""
+    """Print setup: a page break before each band, the scale that fits the widest band."""
     if not bands:
         return PagePlan("portrait", 100, ())
     widest = max(sum(widths.get(c, COL_WIDTH) for c in range(a, b + 1)) for a, b in bands) * POINTS_PER_CHAR
-    orientation = "portrait" if widest <= PAGE_WIDTH_PT["portrait"] else "landscape"
-    scale = int(min(100, PAGE_WIDTH_PT[orientation] * 100 // widest))
-    return PagePlan(orientation, max(MIN_PRINT_SCALE, scale), tuple(b for _, b in bands[:-1]))
+    orientation = "portrait" if widest <= PAGE_WIDTH_PT["portrait"] * PAGE_FILL else "landscape"
+    scale = int(min(100, PAGE_WIDTH_PT[orientation] * PAGE_FILL * 100 // widest))
+    return PagePlan(orientation, max(MIN_PRINT_SCALE, scale), tuple(a for a, _ in bands[1:]))
 
 
 def _value_chars(value, fmt: str | None) -> float:
@@ -403,7 +410,7 @@ class ReportWriter(Protocol):
     def format_sheet(self, sheet: str, widths: dict[int, float], page: "PagePlan | None" = None,
                      header_rows: dict[int, float] | None = None) -> None:
         """Column widths of the report bands, heights of wrapped header rows (row ->
-        points) and print settings (orientation, zoom, a page break after each band)."""
+        points) and print settings (orientation, zoom, a page break before each band)."""
 
     def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
         """Remove the sheet's charts and add these."""
@@ -569,7 +576,8 @@ class OpenpyxlWriter:
             ws.page_setup.scale = page.scale
             ws.col_breaks = ColBreak()
             for col in page.col_breaks:
-                ws.col_breaks.append(Break(id=col))
+                # OOXML brk id: 0-based, the break falls left of that column (ECMA-376 18.3.1.3)
+                ws.col_breaks.append(Break(id=col - 1))
 
     def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
         ws = self.wb[sheet]

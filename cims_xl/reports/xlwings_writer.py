@@ -139,7 +139,7 @@ class XlwingsWriter:
             setup.Zoom = page.scale
             ws.api.ResetAllPageBreaks()
             for col in page.col_breaks:
-                ws.api.VerticalPageBreaks.Add(ws.range((1, col + 1)).api)
+                ws.api.VerticalPageBreaks.Add(ws.range((1, col)).api)
         except Exception:  # noqa: BLE001 - printing settings are a nicety, not worth failing for
             pass
 
