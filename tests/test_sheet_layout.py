@@ -144,3 +144,30 @@ def test_refresh_never_narrows_a_column_the_user_made_wider(admin, tmp_path):
     wb.save(book)
     _sync(admin, book, "refresh", "Customers")
     assert _width(book, "Customers", "Email") == 80
+
+
+def test_a_workbook_built_before_customer_name_existed_still_refreshes_and_saves(admin, tmp_path):
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.cell import range_boundaries
+    from cims_xl.excel.layout import BY_SHEET
+    book = new_workbook(tmp_path / "old.xlsx")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Orders"]
+    at = BY_SHEET["Orders"].index(CUSTOMER_NAME_HEADER) + 1
+    ws.delete_cols(at)
+    table = ws.tables[BY_SHEET["Orders"].table]
+    c1, r1, c2, r2 = range_boundaries(table.ref)
+    table.ref = f"A{r1}:{get_column_letter(c2 - 1)}{r2}"
+    table.autoFilter.ref = table.ref
+    del table.tableColumns[at - 1]
+    for i, col in enumerate(table.tableColumns, start=1):
+        col.id = i
+    wb.save(book)
+    _alice, bob, orders = _orders(admin)
+    _sync(admin, book, "refresh")
+    assert row_of(book, orders[1], "Orders")["Customer ID"] == bob
+    assert CUSTOMER_NAME_HEADER not in row_of(book, orders[1], "Orders")
+    with Editor(book, "Orders") as ed:
+        ed.set(orders[1], "Amount", 130)
+    assert _sync(admin, book, "save")["updated"] == 1
