@@ -171,3 +171,13 @@ def test_a_workbook_built_before_customer_name_existed_still_refreshes_and_saves
     with Editor(book, "Orders") as ed:
         ed.set(orders[1], "Amount", 130)
     assert _sync(admin, book, "save")["updated"] == 1
+
+
+def test_data_sheet_headers_are_right_aligned_over_numbers_and_dates_only():
+    from cims_xl.excel.build import build_sheets
+    ws = build_sheets()["Orders"]
+    heads = {c.value: c for c in ws[1]}
+    assert heads["Amount"].alignment.horizontal == "right"
+    assert heads["Order Date"].alignment.horizontal == "right"
+    assert heads["Product"].alignment.horizontal in (None, "general", "left")
+    assert heads[CUSTOMER_NAME_HEADER].alignment.horizontal in (None, "general", "left")

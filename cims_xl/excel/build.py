@@ -297,7 +297,9 @@ def _add_data_sheet(wb: Workbook, lay: SheetLayout) -> Worksheet:
 def _data_header(ws: Worksheet, lay: SheetLayout) -> None:
     for i, col in enumerate(lay.columns, start=1):
         head = ws.cell(lay.header_row, i, col.header)
-        head.font, head.fill, head.alignment = styles.HEADER_FONT, _header_fill(col), styles.HEADER_ALIGNMENT
+        numeric = col.number_format not in (None, "@")   # numbers and dates: right-aligned
+        head.font, head.fill = styles.HEADER_FONT, _header_fill(col)
+        head.alignment = styles.HEADER_ALIGNMENT_RIGHT if numeric else styles.HEADER_ALIGNMENT
     # Headers wrap in narrow columns ("Marketing Consent"); the row is made tall enough.
     lines = max(_line_count(c.header, c.width) for c in lay.columns if not c.hidden)
     ws.row_dimensions[lay.header_row].height = 15 * lines
