@@ -737,9 +737,9 @@ class LiveSheet:
         self._load_geometry()
         for header, width in widths.items():
             if header in self._col:
-                column = self.sheet.range((self._top, self._left + self._col[header])).api.EntireColumn
-                if (column.ColumnWidth or 0) < width:
-                    column.ColumnWidth = width
+                cell = self.sheet.range((self._top, self._left + self._col[header]))
+                if (cell.column_width or 0) < width:   # xlwings sets the whole column's width
+                    cell.column_width = width
 
     def write(self, updates: Mapping[int, Mapping[str, Any]]) -> None:
         by_header: dict[str, dict[int, Any]] = {}
