@@ -39,6 +39,9 @@ NUMERIC = {"float", "percentage", "currency", "date", "time"}
 # LibreOffice keeps a small margin inside a cell on each side (the default cell style's
 # indent); text must fit within the rest. 2 pt a side, measured against its ### output.
 CELL_MARGIN_PT = 2.0
+# A wrapped text may overhang the row by less than this before a line is lost (the
+# last line's descent lies in the cell's bottom margin).
+ROW_SLACK_PT = 3.0
 UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0, "pc": 12.0}
 
 
@@ -71,13 +74,16 @@ def _font_file(family: str, bold: bool, italic: bool) -> str:
 
 @cache
 def _metrics(path: str) -> tuple[dict[int, float], float]:
-    """(code point -> advance in em, line gap) of a font file (first face of a collection)."""
+    """(code point -> advance in em, line height in em) of a font file (first face of a
+    collection); the line height is the horizontal header's ascent + descent + gap."""
     from fontTools.ttLib import TTFont
     font = TTFont(path, fontNumber=0, lazy=True)
     upem = font["head"].unitsPerEm
     hmtx = font["hmtx"].metrics
     cmap = font.getBestCmap() or {}
-    return {cp: hmtx[name][0] / upem for cp, name in cmap.items() if name in hmtx}, 0.0
+    hhea = font["hhea"]
+    line = (hhea.ascent - hhea.descent + hhea.lineGap) / upem
+    return {cp: hmtx[name][0] / upem for cp, name in cmap.items() if name in hmtx}, line
 
 
 def text_width(text: str, family: str, size_pt: float, bold: bool = False, italic: bool = False) -> float:
@@ -89,6 +95,34 @@ def text_width(text: str, family: str, size_pt: float, bold: bool = False, itali
         cp = ord(ch)
         em += main.get(cp) or fallback.get(cp) or 1.0
     return em * size_pt
+
+
+def line_height(text: str, look: "Look") -> float:
+    """Height in points of one line of `text`: the taller face's if it needs the fallback."""
+    main, line = _metrics(_font_file(look.family, look.bold, look.italic))
+    if any(ord(ch) not in main for ch in text if not ch.isspace()):
+        line = max(line, _metrics(_font_file("sans-serif:lang=zh-cn", look.bold, look.italic))[1])
+    return line * look.size
+
+
+def wrapped_lines(text: str, look: "Look", width_pt: float) -> int:
+    """Lines LibreOffice wraps `text` into at this width: breaks at spaces, and anywhere
+    between CJK characters (which have no spaces between words)."""
+    count = 0
+    for para in text.split("\n"):
+        tokens = re.findall(r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+",
+                            para)
+        lines, used = 1, 0.0
+        for tok in tokens:
+            w = text_width(tok, look.family, look.size, look.bold, look.italic)
+            if tok.isspace():
+                used += w
+                continue
+            if used > 0 and used + w > width_pt:
+                lines, used = lines + 1, 0.0
+            used += w
+        count += lines
+    return count
 
 
 # ----- the OpenDocument layout -------------------------------------------------------
@@ -114,7 +148,8 @@ class Cell:
     text: str
     numeric: bool
     look: Look
-    span: int = 1
+    span: int = 1            # columns merged into this cell
+    rows_down: int = 1       # rows merged into this cell
 
     @property
     def ref(self) -> str:
@@ -132,6 +167,7 @@ class Problem:
     def __str__(self) -> str:
         return (f"{self.cell.ref} {self.kind}: {self.cell.text[:60]!r} needs {self.need_pt:.0f} pt, "
                 f"the cell has {self.have_pt:.0f} pt")
+
 
 
 class _Styles:
@@ -227,6 +263,7 @@ class Sheet:
     widths: dict[int, float]          # visible columns only: col -> points
     cells: dict[tuple[int, int], Cell]
     occupied: set[tuple[int, int]]    # cells holding a value or a fill (and covered cells)
+    heights: dict[int, float]         # visible rows: row -> points
 
 
 def read_ods(path: Path) -> list[Sheet]:
@@ -253,12 +290,17 @@ def read_ods(path: Path) -> list[Sheet]:
             col += n
         cells: dict[tuple[int, int], Cell] = {}
         occupied: set[tuple[int, int]] = set()
+        heights: dict[int, float] = {}
         row = 1
         for r in table.iter(f"{{{NS['table']}}}table-row"):
             nrows = int(r.get(f"{{{NS['table']}}}number-rows-repeated", "1"))
             hidden_row = r.get(f"{{{NS['table']}}}visibility", "visible") != "visible"
             if nrows > 1000:   # the empty tail of the sheet
                 break
+            if not hidden_row:
+                height = st.length(r.get(f"{{{NS['table']}}}style-name"), "row-height") or 12.8
+                for rr in range(row, row + nrows):
+                    heights[rr] = height
             col = 1
             for c in r:
                 local = etree.QName(c).localname
@@ -277,10 +319,11 @@ def read_ods(path: Path) -> list[Sheet]:
                         if text and local == "table-cell" and not hidden_row and k in widths:
                             vt = c.get(f"{{{NS['office']}}}value-type", "string")
                             span = int(c.get(f"{{{NS['table']}}}number-columns-spanned", "1"))
-                            cells[(rr, k)] = Cell(name, rr, k, text, vt in NUMERIC, look, span)
+                            rows_down = int(c.get(f"{{{NS['table']}}}number-rows-spanned", "1"))
+                            cells[(rr, k)] = Cell(name, rr, k, text, vt in NUMERIC, look, span, rows_down)
                 col += n
             row += nrows
-        sheets.append(Sheet(name, widths, cells, occupied))
+        sheets.append(Sheet(name, widths, cells, occupied, heights))
     return sheets
 
 
@@ -305,11 +348,17 @@ def problems(sheet: Sheet) -> list[Problem]:
                 out.append(Problem(cell, "###", need, have))
             continue
         if lk.wrap:
-            # Wrapped text breaks at spaces; a single word longer than the cell is cut.
+            # Wrapped text breaks at spaces; a single word longer than the cell is cut,
+            # and lines below the bottom of the row are cut off.
             words = [w for line in cell.text.split("\n") for w in line.split()]
             need = max((text_width(w, lk.family, lk.size, lk.bold, lk.italic) for w in words), default=0)
             if need > have:
                 out.append(Problem(cell, "cut off", need, have))
+                continue
+            tall = sum(sheet.heights.get(k, 0.0) for k in range(r, r + cell.rows_down))
+            need_h = wrapped_lines(cell.text, lk, have) * line_height(cell.text, lk)
+            if need_h > tall + ROW_SLACK_PT:
+                out.append(Problem(cell, "cut off below", need_h, tall))
             continue
         need = _need(cell)
         if need <= have:

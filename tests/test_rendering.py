@@ -76,7 +76,7 @@ def test_the_data_sheets_really_hold_values_that_were_checked(rendered):
 
 # ----- the negative control -----------------------------------------------------------
 
-def test_a_narrow_date_column_and_a_label_running_into_an_input_cell_are_caught(tmp_path):
+def test_a_narrow_date_column_a_label_running_into_an_input_cell_and_a_short_wrapped_row_are_caught(tmp_path):
     """Spoil a copy on purpose: the checker (and LibreOffice's own PDF) must see it."""
     from openpyxl.styles import PatternFill
 
@@ -94,11 +94,19 @@ def test_a_narrow_date_column_and_a_label_running_into_an_input_cell_are_caught(
     ws["B5"] = "next"
     ws["A7"] = "A short label"                                # fits: no problem
     ws["A8"] = "A long title with nothing beside it may run over empty cells"
+    from openpyxl.styles import Alignment
+    ws["A10"] = "Wrapped text of several lines in a row only one line tall loses its last lines"
+    ws["A10"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[10].height = 15
+    ws["A12"] = "Wrapped text in a row tall enough keeps all its lines"
+    ws["A12"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[12].height = 90
     book = tmp_path / "spoiled.xlsx"
     wb.save(book)
     sheet = rc.read_ods(rc.convert(book, "ods", tmp_path, tmp_path / "profile"))[0]
     found = {(p.cell.ref, p.kind) for p in rc.problems(sheet)}
-    assert found == {("Spoiled!B1", "###"), ("Spoiled!A3", "cut off"), ("Spoiled!A5", "cut off")}
+    assert found == {("Spoiled!B1", "###"), ("Spoiled!A3", "cut off"), ("Spoiled!A5", "cut off"),
+                     ("Spoiled!A10", "cut off below")}
     assert "###" in rc.pdf_text(rc.convert(book, "pdf", tmp_path, tmp_path / "profile"))
 
 
