@@ -479,6 +479,17 @@ class FileSheet:
             cell.number_format = fmt
         put_file_cell(cell, value)
 
+    def widen_columns(self, widths: Mapping[str, float]) -> None:
+        """Make table columns at least this wide (characters); never narrows one."""
+        from openpyxl.utils import get_column_letter
+
+        for header, width in widths.items():
+            col = self._col.get(header)
+            if col is not None:
+                dim = self.ws.column_dimensions[get_column_letter(col)]
+                if (dim.width or 0) < width:
+                    dim.width = width
+
     def write(self, updates: Mapping[int, Mapping[str, Any]]) -> None:
         n = self.last_row - self.first_row + 1
         for row, values in updates.items():
@@ -718,6 +729,15 @@ class LiveSheet:
     def _range(self, row0: int, row1: int, header: str):
         col = self._left + self._col[header]
         return self.sheet.range((self._top + 1 + row0, col), (self._top + 1 + row1, col))
+
+    def widen_columns(self, widths: Mapping[str, float]) -> None:
+        """Make table columns at least this wide (characters); never narrows one."""
+        self._load_geometry()
+        for header, width in widths.items():
+            if header in self._col:
+                cell = self.sheet.range((self._top, self._left + self._col[header]))
+                if (cell.column_width or 0) < width:   # xlwings sets the whole column's width
+                    cell.column_width = width
 
     def write(self, updates: Mapping[int, Mapping[str, Any]]) -> None:
         by_header: dict[str, dict[int, Any]] = {}

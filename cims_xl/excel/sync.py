@@ -34,7 +34,8 @@ from ..errors import CimsError, Conflict, NotFound, PermissionDenied, Validation
 from ..crashpoints import crash_point
 from ..services import records, sheet_rows
 from .adapter import FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError, TableData, ensure_writable
-from .layout import HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout
+from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout,
+                     fit_widths)
 from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
                           same, to_cell)
 
@@ -129,14 +130,43 @@ def _masked(session, ent: Entity) -> frozenset[str]:
     return frozenset() if session.may("read_personal", ent.kind) else frozenset(ent.personal_keys)
 
 
+def customer_names(session, ids: Iterable[str] | None = None) -> dict[str, str | None]:
+    """Customer id -> current name, for the read-only Customer Name columns.
+
+    `ids` None: every live customer (Refresh); else just those (Save write-back).
+    Roles that may not read personal fields get None for every name (shown blank).
+    """
+    if ids is None:
+        from ..services.frames import load_frame
+        frame = load_frame(session, "customer", ["id", "name"])
+        return dict(zip(frame["id"], frame["name"]))
+    ids = sorted({i for i in ids if i})
+    if not ids:
+        return {}
+    return {rec["id"]: rec.get("name") for rec in records.list_records(session, "customer", ids=ids)}
+
+
+def _lookup_ids(layout: SheetLayout, recs: Iterable[Mapping[str, Any]]) -> set[str]:
+    keys = [c.key for c in layout.lookup_columns]
+    return {rec.get(k) for rec in recs for k in keys if rec.get(k)}
+
+
 def record_cells(layout: SheetLayout, rec: Mapping[str, Any], tz: dt.tzinfo,
-                 masked: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """Every column we own for one record (Status excepted), fingerprint included."""
+                 masked: frozenset[str] = frozenset(),
+                 names: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every column we own for one record (Status excepted), fingerprint included.
+
+    Lookup columns (Customer Name) are filled from `names` (customer id -> name) and
+    left out when `names` is None; they are never part of the fingerprint.
+    """
     cells: dict[str, Any] = {}
     for col in layout.columns:
         if col.role == "field":
             value = None if col.key in masked else rec.get(col.key)
             cells[col.header] = to_cell(col.field.kind, value, tz)
+        elif col.role == "lookup":
+            if names is not None:
+                cells[col.header] = names.get(rec.get(col.key))
         elif col.role == "id":
             cells[col.header] = rec["id"]
         elif col.role == "created":
@@ -186,7 +216,8 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     _note(progress, 0, 1, f"Reading {layout.entity.label} records")
     recs = records.list_records(session, layout.entity.kind)
     masked = _masked(session, layout.entity)
-    desired = {rec["id"]: record_cells(layout, rec, tz, masked) for rec in recs}
+    names = customer_names(session) if layout.lookup_columns else None
+    desired = {rec["id"]: record_cells(layout, rec, tz, masked, names) for rec in recs}
     updates: dict[int, dict[str, Any]] = {}
     unmark: list[tuple[int, str]] = []
     drop: list[int] = []
@@ -211,6 +242,9 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     sheet.highlight(unmark, on=False)
     sheet.delete_rows(drop)
     sheet.append(new)
+    widen = getattr(sheet, "widen_columns", None)
+    if widen is not None:  # emails, tags and names shown whole (up to a cap)
+        widen(fit_widths(layout, desired.values()))
     _note(progress, len(rows), len(rows), f"Refreshed {sheet.name}")
     return {"rows": len(recs), "changed": len(updates), "added": len(new), "removed": len(drop)}
 
@@ -554,6 +588,9 @@ def _write_back(job: SheetSave) -> dict:
     unmark: list[tuple[int, str]] = []
     counts = {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0, "conflicts": 0, "refused": 0}
     fields = [c.header for c in layout.field_columns]
+    names = customer_names(ctx.session, _lookup_ids(layout, (o.record for o in job.outcomes.values()
+                                                              if o.record is not None))) \
+        if layout.lookup_columns else None
     for row in job.rows:
         outcome = job.outcomes.get(row.index)
         if outcome is None:
@@ -564,7 +601,7 @@ def _write_back(job: SheetSave) -> dict:
             continue
         desired: dict[str, Any] = {STATUS_HEADER: outcome.status}
         if outcome.record is not None:
-            desired.update(record_cells(layout, outcome.record, ctx.tz, ctx.masked))
+            desired.update(record_cells(layout, outcome.record, ctx.tz, ctx.masked, names))
         diff = _changed_cells(data, row.index, desired)
         if diff:
             updates[row.index] = diff

@@ -120,8 +120,18 @@ def write_report_workbook(path: str | Path, session, *, date_from=None, date_to=
             cell = writer._named_cell(f"{report_prefix(sheet)}_{suffix}")
             writer.write_cells(sheet, cell.row, cell.column, [[value]])
     render(writer, reports)
+    for sheet, rep in reports.items():
+        # This file has no Python behind it: say what it shows instead of "refresh".
+        writer.write_cells(sheet, 2, 1, [[line] for line in standalone_note(rep)], style="note")
     _save(wb, Path(path))
     return reports
+
+
+def standalone_note(rep: ReportSheet) -> tuple[str, str]:
+    """The two subtitle lines of a standalone report sheet: its filters, and how to get
+    new figures (it cannot be refreshed)."""
+    return (f"Made with: {rep.filters_text()}",
+            "This file cannot be refreshed: run cims report --out again for new figures.")
 
 
 def filters_from_cells(raw: dict, sheet: str = "") -> dict:
