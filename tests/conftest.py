@@ -19,9 +19,10 @@ FAST_KDF = {"name": "scrypt", "n": 2**10, "r": 8, "p": 1}
 
 
 @pytest.fixture(autouse=True)
-def trust_dir(tmp_path: Path, monkeypatch) -> Path:
-    """This test's OS account: where it pins what it saw of a store (security.trust)."""
-    path = tmp_path / "trust"
+def trust_dir(tmp_path_factory, monkeypatch) -> Path:
+    """This test's OS account: where it pins what it saw of a store (security.trust).
+    Outside tmp_path, so tests that list what a command left in their folder see none of it."""
+    path = tmp_path_factory.mktemp("trust")
     monkeypatch.setenv("CIMS_TRUST_DIR", str(path))
     return path
 
