@@ -329,7 +329,8 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> None:
         stated = mn.check_currency(raw.get("currency"))
     except ValueError:
         return                          # the Currency validator reports it
-    prefer = ((stated,) if stated else ()) + tuple(context.get("currencies") or ())
+    # The row's own Currency settles a "$" first; else the currencies the file names.
+    prefer = (stated,) if stated else tuple(context.get("currencies") or ())
     found: tuple[str, str, str] | None = None     # (code, symbol, field)
     for key in _MONEY_KEYS[ent.kind]:
         value = raw.get(key)

@@ -19,8 +19,9 @@ by: the one currency among them the caller names (``prefer``: the row's Currency
 column, the other currencies of the file, ``--currency``); the house locales
 (Chinese, then English: ``¥`` is CNY, ``$`` is USD); a two-thirds majority of the
 locales that use the symbol (``C$`` is CAD). Otherwise the value is refused and the
-codes listed. A reading resolved by house locale or majority is *assumed* and says
-so (``MoneyReading.assumed``) so that an import summary can tell the user.
+codes listed. A reading resolved without four locales in five agreeing (``$`` is USD
+in two thirds of them, ``¥`` is JPY in most) is *assumed* and says so
+(``MoneyReading.assumed``) so that an import summary can tell the user.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def _current_codes() -> frozenset[str]:
 class _Table(NamedTuple):
     candidates: dict[str, frozenset[str]]      # token key -> codes
     default: dict[str, str]                    # ambiguous token key -> resolved code
-    sure: frozenset[str]                       # defaults nine locales in ten agree on (£)
+    sure: frozenset[str]                       # defaults four locales in five agree on (£, C$)
     pattern_prefix: re.Pattern
     pattern_suffix: re.Pattern
 
@@ -140,7 +141,7 @@ def _table() -> _Table:
             if top and top[0][1] * 3 >= 2 * sum(votes[key].values()):
                 default[key] = top[0][0]
     sure = frozenset(k for k, c in default.items()
-                     if votes[k][c] * 10 >= 9 * sum(votes[k].values()) > 0)
+                     if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0)
     alternation = "|".join(re.escape(k) for k in sorted(cands, key=len, reverse=True))
     return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure,
                   re.compile(rf"^(?:{alternation})", re.IGNORECASE),
