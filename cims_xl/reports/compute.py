@@ -8,8 +8,9 @@ date fields datetime64 naive; datetime fields datetime64 UTC), keyed by entity k
 as empty, so every function can be tested on small hand-built frames.
 
 Definitions (also shown to users in docs/reports.md terms):
-- Sales are order amounts; cancelled orders are left out; currencies are not
-  converted. "Orders" counts distinct orders: one order number for one customer on
+- Sales are order amounts; cancelled orders are left out; no figure adds two
+  currencies (converted with entered rates, else one block of rows per currency:
+  `reports.currency`). "Orders" counts distinct orders: one order number for one customer on
   one day (a row without a number is one order).
 - Filters: the date range applies to the order date, to an opportunity's close date
   (closed ones) or expected close (open ones), to a ticket's local opening date, and to
@@ -30,7 +31,7 @@ Definitions (also shown to users in docs/reports.md terms):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -40,6 +41,7 @@ import pandas as pd
 from ..domain import sla
 from ..domain.schema import (ENTITIES, META_KEYS, OPEN_STAGES, OPEN_TICKET_STATUSES,
                              PRIORITIES, RFM_SEGMENTS, STAGE_PROBABILITY, STAGES)
+from . import currency as cur
 from .model import (COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT, ChartSpec,
                     ReportSheet, ReportTable)
 
@@ -78,18 +80,40 @@ def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to
                   owner: str | None = None, region: str | None = None,
                   include_personal: bool, tz: str | ZoneInfo = DEFAULT_TZ,
                   as_of: dt.datetime | None = None, targets=None,
-                  sheets: tuple[str, ...] = REPORT_SHEETS) -> dict[str, ReportSheet]:
+                  sheets: tuple[str, ...] = REPORT_SHEETS, currency: str | None = None,
+                  rates: Sequence[cur.FxRate] = ()) -> dict[str, ReportSheet]:
     """All four report sheets (or those named in `sheets`) computed with one set of filters.
 
     include_personal=False (viewers) leaves customer names and ticket subjects out: the
-    top-customers table then shows customer ids only.
+    top-customers table then shows customer ids only. currency: the store's (ISO
+    4217); rates: entered exchange rates into it. No figure adds two currencies: see
+    `reports.currency` for conversion, labels and one block of rows per currency.
     """
     filters = Filters(_to_date(date_from), _to_date(date_to), _blank_to_none(owner),
                       _blank_to_none(region), include_personal)
-    ctx = _Context(frames, filters, tz, as_of, targets)
     builders = {SALES: sales_report, PIPELINE: pipeline_report, SERVICE: service_report,
                 SEGMENTS: segments_report}
-    return {name: builders[name](ctx) for name in sheets}
+
+    def build(fr: Mapping[str, pd.DataFrame]) -> dict[str, ReportSheet]:
+        ctx = _Context(fr, filters, tz, as_of, targets)
+        return {name: builders[name](ctx) for name in sheets}
+
+    frames, fx_notes = cur.convert(frames, currency, rates)
+    codes = cur.currencies_in(frames, currency)
+    if len(codes) > 1:
+        out = cur.by_currency(build, frames, codes, currency)
+    else:
+        out = build(frames)
+        for sheet in out.values():
+            if codes:
+                cur.label(sheet, codes[0])
+    if fx_notes:
+        for sheet in out.values():
+            sheet.notes.extend(fx_notes)
+            for t in sheet.tables:
+                if cur.has_money(t):
+                    t.note = "; ".join(([t.note] if t.note else []) + fx_notes)
+    return out
 
 
 def build_report(sheet: str, frames: Mapping[str, pd.DataFrame], **kw) -> ReportSheet:

@@ -1,0 +1,158 @@
+"""US Superstore in USD and the Chinese one in CNY in one store: no figure adds the two.
+
+Both real files are imported once (module fixture) into a real encrypted store; every
+expected figure is computed here with pandas on the raw files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cims_xl.importer import import_file
+from cims_xl.reports import build_for_session
+from cims_xl.reports.compute import PIPELINE, SALES, SEGMENTS
+from cims_xl.reports.model import MONEY
+from cims_xl.services import auth, records, settings
+from conftest import ADMIN_PASSWORD, FAST_KDF, realworld
+
+AS_OF = dt.datetime(2019, 1, 1, tzinfo=dt.timezone.utc)
+US_FILE = ("superstore", "superstore_us_classic_2014-2017.xlsx")
+CN_FILE = ("chinese", "superstore_cn_2015-2018_strict_ooxml.xlsx")
+USD_RATE = 7.10
+
+
+@pytest.fixture(scope="module")
+def raw():
+    us = pd.read_excel(realworld(*US_FILE), sheet_name="Orders", engine="calamine")
+    cn = pd.read_excel(realworld(*CN_FILE), engine="calamine")
+    return us, cn
+
+
+@pytest.fixture(scope="module")
+def two_currency_store(tmp_path_factory, raw):
+    path = tmp_path_factory.mktemp("fx") / "two.cims"
+    auth.init_store(path, "owner", ADMIN_PASSWORD, kdf=FAST_KDF, currency="CNY")
+    session = auth.sign_in(path, "owner", ADMIN_PASSWORD)
+    us = import_file(session, realworld(*US_FILE), kind="orders", sheet="Orders", currency="USD")
+    cn = import_file(session, realworld(*CN_FILE), kind="orders")
+    assert (us.created, cn.created) == (9994, 9959)
+    yield session
+    session.close()
+
+
+def _money_tables(reports):
+    for sheet in reports.values():
+        for t in sheet.tables:
+            if any(f == MONEY for f in t.formats.values()):
+                yield sheet.sheet, t
+
+
+def test_imported_rows_keep_their_currency(two_currency_store):
+    counts = pd.Series([o["currency"] for o in records.list_records(two_currency_store, "order")]).value_counts()
+    assert counts.to_dict() == {"USD": 9994, "CNY": 9959}
+
+
+def test_every_money_table_has_a_currency_column_no_money_total_and_no_mixed_chart(two_currency_store):
+    reports = build_for_session(two_currency_store, as_of=AS_OF)
+    seen = 0
+    for _sheet, t in _money_tables(reports):
+        if not len(t.data):
+            continue
+        seen += 1
+        assert t.data.columns[1] == "Currency", t.name
+        assert not any(t.formats.get(k) == MONEY for k in t.totals), t.name
+        assert t.chart is None, t.name
+    assert seen >= 8
+
+
+def test_sales_by_region_shows_each_region_in_its_own_currency_and_shares_within_it(two_currency_store, raw):
+    us, cn = raw
+    t = build_for_session(two_currency_store, as_of=AS_OF)[SALES].table("tblSalesByRegion").data
+    got = {(r["Region"], r["Currency"]): r["Sales"] for _, r in t.iterrows()}
+    want = {**{(k, "USD"): v for k, v in us.groupby("Region")["Sales"].sum().items()},
+            **{(k, "CNY"): v for k, v in cn.groupby("地区")["销售额"].sum().items()}}
+    assert got.keys() == want.keys()
+    for key, value in want.items():
+        assert got[key] == pytest.approx(value, abs=0.01), key
+    for code in ("USD", "CNY"):
+        assert t.loc[t["Currency"] == code, "Share"].sum() == pytest.approx(1.0)
+
+
+def test_sales_by_year_and_the_month_pivot_keep_the_two_files_apart(two_currency_store, raw):
+    us, cn = raw
+    sales = build_for_session(two_currency_store, as_of=AS_OF)[SALES]
+    years = sales.table("tblSalesByYear").data
+    by = {(int(r["Year"]), r["Currency"]): r["Sales"] for _, r in years.iterrows() if r["Sales"]}
+    want = {**{(y, "USD"): v for y, v in us.groupby(pd.to_datetime(us["Order Date"]).dt.year)["Sales"].sum().items()},
+            **{(y, "CNY"): v for y, v in cn.groupby(pd.to_datetime(cn["订单日期"]).dt.year)["销售额"].sum().items()}}
+    assert by.keys() == want.keys()
+    for key, value in want.items():
+        assert by[key] == pytest.approx(value, abs=0.01), key
+    pivot = sales.table("tblSalesByMonthRegion").data
+    for code, total in (("USD", us["Sales"].sum()), ("CNY", cn["销售额"].sum())):
+        assert pivot.loc[pivot["Currency"] == code, "Total"].sum() == pytest.approx(total, abs=0.05)
+
+
+def test_top_lifetime_values_rank_within_one_currency(two_currency_store, raw):
+    us, cn = raw
+    t = build_for_session(two_currency_store, as_of=AS_OF)[SEGMENTS].table("tblTopCustomers").data
+    usd = t[t["Currency"] == "USD"]
+    top_us = us.groupby("Customer ID")["Sales"].sum().sort_values(ascending=False)
+    assert usd["Lifetime Value"].iloc[0] == pytest.approx(top_us.iloc[0], abs=0.01)
+    cny = t[t["Currency"] == "CNY"]
+    top_cn = cn.groupby("客户 ID")["销售额"].sum().sort_values(ascending=False)
+    assert cny["Lifetime Value"].iloc[0] == pytest.approx(top_cn.iloc[0], abs=0.01)
+    assert list(t["Currency"].unique()) == ["CNY", "USD"]      # the store's currency first
+
+
+def test_with_a_rate_entered_totals_are_converted_and_equal_the_hand_computation(two_currency_store, raw):
+    us, cn = raw
+    settings.set_fx_rate(two_currency_store, "USD", "7.10", "2014-01-01")
+    try:
+        sales = build_for_session(two_currency_store, as_of=AS_OF)[SALES]
+    finally:
+        two_currency_store.store.conn.execute("DELETE FROM fx_rates")
+    years = sales.table("tblSalesByYear")
+    assert "Currency" not in years.data.columns and years.totals.get("Sales") == "sum"
+    assert "(CNY)" in years.title and years.chart is not None and "CNY" in years.chart.y_title
+    assert any("1 USD = 7.1 CNY from 2014-01-01" in n for n in sales.notes)
+    assert "7.1" in years.note
+    us_year = us.groupby(pd.to_datetime(us["Order Date"]).dt.year)["Sales"].sum() * USD_RATE
+    cn_year = cn.groupby(pd.to_datetime(cn["订单日期"]).dt.year)["销售额"].sum()
+    want = us_year.add(cn_year, fill_value=0.0)
+    got = years.data.set_index("Year")["Sales"]
+    for year, value in want.items():
+        assert got[year] == pytest.approx(value, abs=0.05), year
+    assert years.data["Sales"].sum() == pytest.approx(us["Sales"].sum() * USD_RATE + cn["销售额"].sum(), abs=0.5)
+    region = sales.table("tblSalesByRegion").data.set_index("Region")["Sales"]
+    assert region["West"] == pytest.approx(us.loc[us["Region"] == "West", "Sales"].sum() * USD_RATE, abs=0.05)
+    assert region["华东"] == pytest.approx(cn.loc[cn["地区"] == "华东", "销售额"].sum(), abs=0.05)
+
+
+def test_rows_dated_before_the_first_rate_are_shown_apart_not_summed(two_currency_store, raw):
+    us, _cn = raw
+    settings.set_fx_rate(two_currency_store, "USD", "7.10", "2016-01-01")
+    try:
+        sales = build_for_session(two_currency_store, as_of=AS_OF)[SALES]
+    finally:
+        two_currency_store.store.conn.execute("DELETE FROM fx_rates")
+    years = sales.table("tblSalesByYear").data
+    kept = years[years["Currency"] == "USD"]
+    early = us[pd.to_datetime(us["Order Date"]) < "2016-01-01"]
+    assert set(kept.loc[kept["Sales"] > 0, "Year"]) == {2014, 2015}
+    assert kept["Sales"].sum() == pytest.approx(early["Sales"].sum(), abs=0.05)
+    assert any("stay in USD" in n for n in sales.notes)
+
+
+def test_a_one_currency_store_names_its_currency_on_titles_and_axes(admin):
+    cust = records.create(admin, "customer", {"name": "Koala Pty"})
+    records.create(admin, "order", {"customer_id": cust["id"], "order_date": "2024-01-02", "amount": "10"})
+    sales = build_for_session(admin, as_of=AS_OF.replace(year=2025))[SALES]
+    t = sales.table("tblSalesByMonth")
+    assert "Currency" not in t.data.columns and t.title.endswith("(CNY)")
+    assert t.chart.y_title == "Sales (CNY)" and t.totals["Sales"] == "sum"
