@@ -526,7 +526,8 @@ def customer_360(app: App, customer_id):
     if app.out.fmt == "json":
         app.out.emit(data)
         return
-    app.out.emit(data["customer"], title=f"Customer {data['customer']['id']} · lifetime value {data['lifetime_value']}")
+    ltv = "; ".join(f"{v:,.2f} {c}" for c, v in (data.get("lifetime_values") or {}).items()) or "0.00"
+    app.out.emit(data["customer"], title=f"Customer {data['customer']['id']} · lifetime value {ltv}")
     for key, kind in (("contacts", "contact"), ("interactions", "interaction"), ("orders", "order"),
                       ("opportunities", "opportunity"), ("tickets", "ticket")):
         if data[key]:

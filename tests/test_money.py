@@ -228,3 +228,56 @@ def test_migration_5_upper_cases_currency_codes_stored_before_it(admin):
     store.migrate()
     assert records.get(admin, a["id"])["currency"] == "USD"
     assert records.get(admin, b["id"])["currency"] == "CNY"
+
+
+# ----- lifetime value, the pipeline and the 360 view never add currencies ---------------------
+
+@pytest.fixture
+def two_currency_customer(admin):
+    from cims_xl.services import records as r
+    cust = r.create(admin, "customer", {"name": "Maple & Panda"})
+    for day, amount in (("2024-01-02", "¥1,000.00"), ("2024-01-03", "$300.00"), ("2024-01-04", "200 CNY")):
+        r.create(admin, "order", {"customer_id": cust["id"], "order_date": day, "amount": amount})
+    r.create(admin, "opportunity", {"customer_id": cust["id"], "name": "Big", "amount": "USD 5,000",
+                                    "stage": "Proposal", "probability": 50})
+    r.create(admin, "opportunity", {"customer_id": cust["id"], "name": "Small", "amount": "800",
+                                    "stage": "Lead", "probability": 10})
+    return cust["id"]
+
+
+def test_ltv_of_a_customer_in_two_currencies_names_both_and_adds_neither(admin, two_currency_customer):
+    from cims_xl.excel import worksheet_functions as wf
+    from cims_xl.services import search
+    cid = two_currency_customer
+    assert wf.cims_ltv(cid, session=admin) == "1,200.00 CNY; 300.00 USD"
+    assert wf.cims_ltv(cid, "usd", session=admin) == 300.0
+    assert wf.cims_ltv(cid, "CNY", session=admin) == 1200.0
+    assert wf.cims_ltv(cid, "dollars", session=admin).startswith("#CIMS: not a currency code")
+    assert search.lifetime_value(admin, cid) == Decimal("1200.00")
+    assert search.lifetime_values_by_currency(admin, [cid])[cid] == {"CNY": Decimal("1200"), "USD": Decimal("300")}
+
+
+def test_pipeline_gives_one_row_per_currency(admin, two_currency_customer):
+    from cims_xl.excel import worksheet_functions as wf
+    assert wf.cims_pipeline(session=admin) == [["Currency", "Open amount", "Weighted amount"],
+                                               ["CNY", 800.0, 80.0], ["USD", 5000.0, 2500.0]]
+
+
+def test_the_360_view_names_each_currency(admin, two_currency_customer):
+    from cims_xl.excel import worksheet_functions as wf
+    text = wf.cims_360(two_currency_customer, session=admin)
+    assert "LTV 1,200.00 CNY; 300.00 USD" in text
+    assert "2 open opportunities (5,000.00 USD; 800.00 CNY)" in text
+
+
+def test_ltv_search_filters_and_sorts_in_one_currency(admin, two_currency_customer):
+    from cims_xl.services import records as r
+    from cims_xl.services import search
+    other = r.create(admin, "customer", {"name": "Only Dollars"})
+    r.create(admin, "order", {"customer_id": other["id"], "order_date": "2024-01-02", "amount": "$5,000"})
+    names = lambda page: [c["name"] for c in page.rows]
+    assert names(search.search_customers(admin, ltv_min="1000")) == ["Maple & Panda"]
+    assert names(search.search_customers(admin, ltv_min="1000", ltv_currency="usd")) == ["Only Dollars"]
+    assert names(search.search_customers(admin, sort="ltv", descending=True)) == ["Maple & Panda", "Only Dollars"]
+    with pytest.raises(ValidationFailed, match="did you mean USD"):
+        search.search_customers(admin, ltv_min="1", ltv_currency="dollars")

@@ -36,7 +36,8 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 __all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "check_currency", "currency_of_token",
-           "is_currency_code", "parse_money", "read_money", "suggest_currencies"]
+           "is_currency_code", "parse_money", "read_money", "require_currency",
+           "suggest_currencies"]
 
 # The currency of a store made before the store's currency was a setting (the first
 # users were in mainland China); `cims init --currency` sets it for new stores.
@@ -201,6 +202,19 @@ def check_currency(value: object) -> str | None:
     hint = f" (did you mean {', '.join(near)}?)" if near else " (an ISO 4217 code such as USD, EUR, CNY)"
     shown = f": '{text}'" if len(text) <= _SHOWN_MAX and text.isprintable() else ""
     raise CurrencyError(f"not a currency code{shown}{hint}")
+
+
+def require_currency(value: object, label: str = "Currency") -> str:
+    """check_currency for a value that must be given: ValidationFailed({label: reason})
+    for a blank or a word that is not a currency (the reason names the nearest codes)."""
+    from ..errors import ValidationFailed
+    try:
+        code = check_currency(value)
+    except ValueError as exc:
+        raise ValidationFailed({label: str(exc)}) from None
+    if code is None:
+        raise ValidationFailed({label: "required (an ISO 4217 code such as USD, EUR, CNY)"})
+    return code
 
 
 def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool]:

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
 from ..domain.models import validate_role, validate_username
 from ..errors import AccountLocked, NotFound, StoreError, ValidationFailed, WrongPassword
-from ..domain.money import FALLBACK_CURRENCY
+from ..domain.money import FALLBACK_CURRENCY, require_currency
 from ..security.audit import AuditEvent
 from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS
 from ..security.passwords import check_password
@@ -40,11 +40,11 @@ def init_store(path: str | os.PathLike, admin: str, password: str, *, kdf: dict 
     currency: the store's currency (ISO 4217, default CNY; see services.settings);
     ValidationFailed names the nearest codes for one that is not.
     """
-    from .settings import CURRENCY_KEY, checked_currency
+    from .settings import CURRENCY_KEY
     path = Path(path)
     admin = validate_username(admin)
     check_password(password, admin)
-    currency = checked_currency(currency if currency is not None else FALLBACK_CURRENCY, "--currency")
+    currency = require_currency(currency if currency is not None else FALLBACK_CURRENCY, "--currency")
     if path.exists():
         raise StoreError(f"{path} already exists; refusing to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -34,23 +34,7 @@ class Rate(NamedTuple):
 
 def store_currency(session) -> str:
     """The store's currency (ISO 4217); stores made before it was a setting: CNY."""
-    return stored_currency(session.store)
-
-
-def stored_currency(store) -> str:
-    """store_currency for code that holds a store rather than a session."""
-    return store.get_meta(CURRENCY_KEY) or money.FALLBACK_CURRENCY
-
-
-def checked_currency(value: object, label: str = "Currency") -> str:
-    """An ISO code from what was typed, or ValidationFailed naming the nearest codes."""
-    try:
-        code = money.check_currency(value)
-    except ValueError as exc:
-        raise ValidationFailed({label: str(exc)}) from None
-    if code is None:
-        raise ValidationFailed({label: "required (an ISO 4217 code such as USD, EUR, CNY)"})
-    return code
+    return session.store.get_meta(CURRENCY_KEY) or money.FALLBACK_CURRENCY
 
 
 def set_store_currency(session, value: str) -> str:
@@ -60,7 +44,7 @@ def set_store_currency(session, value: str) -> str:
     the old currency are no longer used (they convert to another currency).
     """
     session.ensure("admin")
-    code = checked_currency(value)
+    code = money.require_currency(value)
     old = store_currency(session)
     if code != old:
         with session.unit_of_work() as uow:
@@ -77,7 +61,7 @@ def set_fx_rate(session, currency: str, rate: object, valid_from: object) -> Rat
     Raises ValidationFailed for an unknown code, the store's own currency, a rate that
     is not a positive number, or a date that is not one."""
     session.ensure("admin")
-    code = checked_currency(currency)
+    code = money.require_currency(currency)
     base = store_currency(session)
     if code == base:
         raise ValidationFailed({"Currency": f"{code} is the store's own currency (its rate is 1)"})
