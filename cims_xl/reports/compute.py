@@ -26,6 +26,10 @@ Definitions (also shown to users in docs/reports.md terms):
 - Pipeline: win rate = won ÷ (won + lost) closed in the period; days to close = close
   date − local creation date of won deals; stage velocity = average days between
   entering a stage and leaving it (stays not yet ended are left out).
+- No duration is negative and none is clamped: a deal closed before it was entered, a
+  stage left before it was entered, a ticket answered before it was opened or opened
+  after the report's time, an order dated after the report date (recency) are left
+  out of that figure and listed in the table's note by id.
 """
 
 from __future__ import annotations
@@ -465,6 +469,11 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
         keep = ~frame["status"].isin(EXCLUDED_ORDER_STATUSES).to_numpy()
         orders = _Orders(frame[keep], customers if customers is not None else _empty("customer"))
     as_of = np.datetime64(_to_date(as_of), "D")
+    # An order dated after as_of would give a negative recency: left out, and listed.
+    future = orders.date > as_of
+    future_ids = list(orders.df.loc[future, "id"]) if future.any() else []
+    if future_ids:
+        orders = _Orders(None, None, _parent=orders, _mask=~future)
     n = len(orders.cust_ids)
     codes = orders.cust_code
     last = orders.last_date()
@@ -474,6 +483,8 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
         "frequency": np.bincount(codes, orders.first_line.astype(np.int64), minlength=n).astype(np.int64),
         "monetary": _money(np.bincount(codes, orders.amount, minlength=n)),
     })
+    if future_ids:
+        rfm = rfm[~np.isnat(last)]          # customers whose only orders are in the future
     if customers is not None:
         rfm = rfm[rfm["customer_id"].isin(customers["id"])]
     if len(rfm):
@@ -495,7 +506,9 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
     for c in ("recency_days", "frequency", "r", "f", "m"):
         rfm[c] = rfm[c].astype("Int64")
     rfm["segment"] = rfm["segment"].astype(object).where(rfm["segment"].notna(), None)
-    return rfm.reset_index(drop=True)
+    rfm = rfm.reset_index(drop=True)
+    rfm.attrs["future_orders"] = future_ids
+    return rfm
 
 
 def rfm_changes(rfm: pd.DataFrame, customers: pd.DataFrame) -> list[tuple[str, dict, int | None]]:
@@ -537,7 +550,8 @@ def rfm_summary(rfm: pd.DataFrame, o: _Orders) -> ReportTable:
                        {"Customers": COUNT, "Share": PERCENT, "Sales": MONEY, "Avg Recency Days": DAYS,
                         "Avg Orders": "0.0", "Avg Sales": MONEY},
                        ChartSpec("bar", "Customers by RFM segment", ("Customers",), y_title="Customers"),
-                       totals)
+                       totals, note=_left_out("orders dated after the report date (no recency yet)",
+                                              rfm.attrs.get("future_orders", ())))
 
 
 def rfm_quintiles(rfm: pd.DataFrame) -> ReportTable:
@@ -720,6 +734,9 @@ def win_rate(opp: pd.DataFrame, column: str, label: str, name: str, ctx: _Contex
     lost = opp["stage"] == "Lost"
     created = ctx.local(opp["created_at"]).dt.normalize() if len(opp) else pd.Series(dtype="datetime64[ns]")
     days = (pd.to_datetime(opp["closed_at"]) - created).dt.days.astype("float64").where(won)
+    # Closed before it was entered (a past deal typed in later): no days to close.
+    before = (days < 0).to_numpy()
+    days = days.where(~before)
     g = pd.DataFrame({"key": key, "won": won, "lost": lost, "open": opp["is_open"],
                       "won_amount": opp["amount"].where(won, 0.0), "days": days}).groupby("key", sort=True)
     df = pd.DataFrame({
@@ -741,13 +758,15 @@ def win_rate(opp: pd.DataFrame, column: str, label: str, name: str, ctx: _Contex
                        {"Opportunities": COUNT, "Open": COUNT, "Won": COUNT, "Lost": COUNT,
                         "Win Rate": PERCENT, "Won Amount": MONEY, "Avg Days to Close": DAYS},
                        ChartSpec("column", f"Win rate by {label.lower()}", ("Win Rate",), y_title="Win rate"),
-                       totals)
+                       totals, note=_left_out("won deals closed before they were entered, so no days to close",
+                                              opp.loc[before, "id"]))
 
 
 def stage_velocity(ctx: _Context, opp: pd.DataFrame) -> ReportTable:
     """Average days between entering a stage and leaving it, from the stage history."""
     hist = ctx.history
     rows = []
+    bad_moves = []
     if hist is not None and len(hist):
         h = hist[hist["opportunity_id"].isin(_all_scoped_opportunity_ids(ctx))].copy()
         h["changed_at"] = _utc(h["changed_at"])
@@ -760,7 +779,9 @@ def stage_velocity(ctx: _Context, opp: pd.DataFrame) -> ReportTable:
         h["days"] = (h["changed_at"] - entered).dt.total_seconds() / 86400.0
         h = h[h["from_stage"].notna() & h["days"].notna()]
         h = h[ctx.in_range(ctx.local(h["changed_at"]))]
-        rows = h
+        backwards = (h["days"] < 0).to_numpy()     # left a stage before entering it
+        bad_moves = pd.unique(h.loc[backwards, "opportunity_id"])
+        rows = h[~backwards]
     stages = list(OPEN_STAGES)
     df = pd.DataFrame({"Stage": stages})
     if len(rows):
@@ -779,7 +800,9 @@ def stage_velocity(ctx: _Context, opp: pd.DataFrame) -> ReportTable:
     return ReportTable("tblStageVelocity", "Stage velocity (days in stage)", df,
                        {"Moves Out": COUNT, "Avg Days": DAYS, "Median Days": DAYS},
                        ChartSpec("bar", "Average days in stage", ("Avg Days",), y_title="Days"),
-                       {"Moves Out": "sum", "Avg Days": total_avg})
+                       {"Moves Out": "sum", "Avg Days": total_avg},
+                       note=_left_out("opportunities with a stage change dated before the one it follows",
+                                      bad_moves))
 
 
 def _all_scoped_opportunity_ids(ctx: _Context) -> pd.Index:
@@ -863,10 +886,15 @@ def service_report(ctx: _Context) -> ReportSheet:
     if len(m) and (ctx.filters.date_from or ctx.filters.date_to):
         keep = ctx.in_range(ctx.local(m["opened_at"]))
         m, t = m[keep], t[keep]
+    # Answered or resolved before it was opened: no response/resolution time (listed).
+    early = (m["response_hours"] < 0) | (m["resolution_hours"] < 0)
+    m = m.assign(response_hours=m["response_hours"].where(~(m["response_hours"] < 0)),
+                 resolution_hours=m["resolution_hours"].where(~(m["resolution_hours"] < 0)))
+    times_note = _left_out("tickets answered or resolved before they were opened (no hours)", m.loc[early, "id"])
     tables = [
         open_by_age(m),
-        service_by(m, "priority", "Priority", "tblServiceByPriority", order=PRIORITIES),
-        service_by(m, "assignee", "Assignee", "tblServiceByAssignee"),
+        service_by(m, "priority", "Priority", "tblServiceByPriority", order=PRIORITIES, note=times_note),
+        service_by(m, "assignee", "Assignee", "tblServiceByAssignee", note=times_note),
         tickets_by_month(ctx, m),
         open_tickets(ctx, m, t),
     ]
@@ -874,7 +902,8 @@ def service_report(ctx: _Context) -> ReportSheet:
 
 
 def open_by_age(m: pd.DataFrame) -> ReportTable:
-    open_ = m[m["is_open"]]
+    future = m["is_open"] & (m["age_days"] < 0)      # opened after the report's time: no age yet
+    open_ = m[m["is_open"] & ~future]
     edges = [lo for _, lo in AGE_BUCKETS[1:]]
     bucket = np.searchsorted(np.asarray(edges), open_["age_days"].to_numpy("float64"), side="right")
     df = pd.DataFrame({"Age": [label for label, _ in AGE_BUCKETS]})
@@ -885,7 +914,8 @@ def open_by_age(m: pd.DataFrame) -> ReportTable:
     return ReportTable("tblOpenTicketsByAge", "Open tickets by age", df,
                        {c: COUNT for c in (*PRIORITIES, "Total")},
                        ChartSpec("column", "Open tickets by age", PRIORITIES, stacked=True, y_title="Tickets"),
-                       {c: "sum" for c in (*PRIORITIES, "Total")})
+                       {c: "sum" for c in (*PRIORITIES, "Total")},
+                       note=_left_out("open tickets opened after the report's time", m.loc[future, "id"]))
 
 
 def _service_row(g: pd.DataFrame) -> dict:
@@ -904,7 +934,8 @@ def _service_row(g: pd.DataFrame) -> dict:
     }
 
 
-def service_by(m: pd.DataFrame, column: str, label: str, name: str, order=None) -> ReportTable:
+def service_by(m: pd.DataFrame, column: str, label: str, name: str, order=None,
+               note: str | None = None) -> ReportTable:
     key = m[column].astype(object).where(m[column].notna(), BLANK)
     keys = list(order) if order else sorted(set(key), key=str)
     rows = [{label: k, **_service_row(m[(key == k).to_numpy()])} for k in keys]
@@ -924,7 +955,7 @@ def service_by(m: pd.DataFrame, column: str, label: str, name: str, order=None) 
                         "Resolution Within Target": PERCENT, "Breached Open": COUNT},
                        ChartSpec("column", f"Within target by {label.lower()}",
                                  ("Response Within Target", "Resolution Within Target"), y_title="% within target"),
-                       totals)
+                       totals, note=note)
 
 
 def tickets_by_month(ctx: _Context, m: pd.DataFrame) -> ReportTable:
@@ -976,6 +1007,21 @@ def open_tickets(ctx: _Context, m: pd.DataFrame, t: pd.DataFrame) -> ReportTable
 
 
 # ----- helpers ------------------------------------------------------------------------
+
+MAX_LISTED_IDS = 10
+
+
+def _left_out(what: str, ids) -> str | None:
+    """A table note naming rows left out of a duration that would be negative (never
+    clamped to 0): "Left out: 2 won deals ... (OP-000003, OP-000007)"."""
+    ids = [str(i) for i in ids]
+    if not ids:
+        return None
+    shown = ", ".join(ids[:MAX_LISTED_IDS])
+    if len(ids) > MAX_LISTED_IDS:
+        shown += f" and {len(ids) - MAX_LISTED_IDS:,} more"
+    return f"Left out: {len(ids):,} {what} ({shown})"
+
 
 def _sheet(ctx: _Context, sheet: str, title: str, tables: list[ReportTable]) -> ReportSheet:
     return ReportSheet(sheet=sheet, title=title, computed_at=ctx.as_of.astimezone(ctx.tz),
