@@ -281,3 +281,41 @@ def test_ltv_search_filters_and_sorts_in_one_currency(admin, two_currency_custom
     assert names(search.search_customers(admin, sort="ltv", descending=True)) == ["Maple & Panda", "Only Dollars"]
     with pytest.raises(ValidationFailed, match="did you mean USD"):
         search.search_customers(admin, ltv_min="1", ltv_currency="dollars")
+
+
+# ----- the sheet's Save and the Home line ---------------------------------------------------------
+
+def test_sheet_save_reads_the_currency_from_the_amount_and_checks_typed_codes(admin, tmp_path):
+    from cims_xl.excel import sync
+    from test_sync_support import Editor, new_workbook, table_rows
+
+    cust = records.create(admin, "customer", {"name": "Sheet Shop"})["id"]
+    book = new_workbook(tmp_path / "cims.xlsx")
+    sync.sync_file(admin, book, "refresh", sheets=["Orders"])
+    with Editor(book, "Orders") as ed:
+        ed.add_row({"Customer ID": cust, "Order Date": "2024-05-01", "Amount": "£12.50", "Order No.": "S-1"})
+    with Editor(book, "Orders") as ed:
+        ed.add_row({"Customer ID": cust, "Order Date": "2024-05-02", "Amount": "7", "Currency": "usd",
+                    "Order No.": "S-2"})
+    with Editor(book, "Orders") as ed:
+        ed.add_row({"Customer ID": cust, "Order Date": "2024-05-03", "Amount": "9", "Currency": "dollars",
+                    "Order No.": "S-3"})
+    with Editor(book, "Orders") as ed:
+        ed.add_row({"Customer ID": cust, "Order Date": "2024-05-04", "Amount": "€9", "Currency": "GBP",
+                    "Order No.": "S-4"})
+    counts = sync.sync_file(admin, book, "save", sheets=["Orders"])["sheets"]["Orders"]
+    assert (counts["created"], counts["invalid"]) == (2, 2)
+    got = {o["order_number"]: (o["amount"], o["currency"]) for o in records.list_records(admin, "order")}
+    assert got == {"S-1": (Decimal("12.50"), "GBP"), "S-2": (Decimal("7"), "USD")}
+    status = {r["Order No."]: r["Status"] for r in table_rows(book, "Orders")}
+    assert "did you mean USD" in status["S-3"]
+    assert "EUR" in status["S-4"] and "GBP" in status["S-4"]
+
+
+def test_home_says_the_store_currency_once_signed_in(admin, monkeypatch):
+    import datetime as dt
+    from cims_xl.excel import live_session
+    settings.set_store_currency(admin, "HKD")
+    monkeypatch.setattr(live_session, "_session", admin)
+    monkeypatch.setattr(live_session, "_signed_in_at", dt.datetime.now())
+    assert "Store currency HKD." in live_session.home_values()[live_session.NAME_STATUS]
