@@ -719,9 +719,8 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         app.out.emit(data["mapping"], title="Column mapping")
     if data.get("unmapped"):
         app.out.message("Columns not mapped (kept in Notes or listed): " + ", ".join(map(str, data["unmapped"])))
-    for reading, n in (data.get("currency_assumed") or {}).items():
-        app.out.message(f"Assumed {reading} in {n:,} row(s): the file names no other such currency"
-                        " (write the code, e.g. CAD 12.00, or give --currency, to say otherwise).")
+    for note in result.currency_notes():
+        app.out.message(note)
     _show_problems(app, result, report_path)
 
 

@@ -73,6 +73,12 @@ class ImportResult:
     # in the file or by --currency), for the summary to say so.
     currency_assumed: dict[str, int] = field(default_factory=dict)
 
+    def currency_notes(self) -> list[str]:
+        """One sentence per ambiguous symbol read by guess, for the summaries."""
+        return [f"Assumed {reading} in {n:,} row(s): the file names no other such currency "
+                "(write the code, e.g. CAD 12.00, or give a currency for the import, to say otherwise)."
+                for reading, n in self.currency_assumed.items()]
+
     @property
     def accounted(self) -> bool:
         return self.created + self.updated + self.duplicates + self.rejected == self.rows
