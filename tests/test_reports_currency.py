@@ -156,3 +156,24 @@ def test_a_one_currency_store_names_its_currency_on_titles_and_axes(admin):
     t = sales.table("tblSalesByMonth")
     assert "Currency" not in t.data.columns and t.title.endswith("(CNY)")
     assert t.chart.y_title == "Sales (CNY)" and t.totals["Sales"] == "sum"
+
+
+def test_the_report_workbook_shows_the_currency_column_and_says_nothing_is_added(two_currency_store, tmp_path):
+    import openpyxl
+    from cims_xl.reports import write_report_workbook
+    path = tmp_path / "reports.xlsx"
+    write_report_workbook(path, two_currency_store, as_of=AS_OF)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SALES]
+    table = ws.tables["tblSalesByRegion"]
+    header = [c.value for c in ws[table.ref.split(":")[0]:table.ref.split(":")[1]][0]]
+    assert header[:3] == ["Region", "Currency", "Orders"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("nothing adds two currencies" in t for t in texts)
+    # no chart anchored for a table that holds two currencies
+    titles = []
+    for chart in ws._charts:
+        rich = chart.title.tx.rich if chart.title is not None and chart.title.tx is not None else None
+        if rich is not None:
+            titles += ["".join(r.t for p in rich.p for r in (p.r or [])) ]
+    assert not any(t.startswith("Sales by region") for t in titles)

@@ -105,7 +105,7 @@ def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to
     frames, fx_notes = cur.convert(frames, currency, rates)
     codes = cur.currencies_in(frames, currency)
     if len(codes) > 1:
-        out = cur.by_currency(build, frames, codes, currency)
+        out = cur.by_currency(build, frames, codes, currency, top=TOP_DIMENSIONS, other=OTHER)
     else:
         out = build(frames)
         for sheet in out.values():

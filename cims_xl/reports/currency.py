@@ -146,8 +146,12 @@ def label(sheet: ReportSheet, code: str) -> ReportSheet:
 
 
 def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSheet]],
-                frames: Mapping[str, pd.DataFrame], codes: list[str], base: str | None) -> dict[str, ReportSheet]:
-    """Sheets whose money tables hold one block of rows per currency (module docstring)."""
+                frames: Mapping[str, pd.DataFrame], codes: list[str], base: str | None,
+                *, top: int, other: str) -> dict[str, ReportSheet]:
+    """Sheets whose money tables hold one block of rows per currency (module docstring).
+
+    Wide month pivots keep `top` dimension columns (those of the store's currency
+    first); the others go into `other`, row by row (a row is one currency)."""
     full = build(frames)
     parts = {c: build(only(frames, c, base)) for c in codes}
     for name, sheet in full.items():
@@ -167,6 +171,8 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
             if not blocks:
                 cols = list(t.data.columns)
                 data = data[cols[:1] + [CURRENCY] + cols[1:]]
+            elif "Total" in t.data.columns and len(blocks) > 1:
+                data = _fold_pivot(data, top, other)
             totals = {k: v for k, v in t.totals.items() if v == "sum" and t.formats.get(k) not in (MONEY, "0.0%")}
             note = (f"In {len(codes)} currencies ({', '.join(codes)}): one block of rows per currency; "
                     f"nothing adds two currencies. `cims fx set` rates convert them to one.")
@@ -174,3 +180,20 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
                                               note=f"{t.note}. {note}" if t.note else note))
         sheet.tables = tables
     return full
+
+
+def _fold_pivot(data: pd.DataFrame, top: int, other: str) -> pd.DataFrame:
+    """A month x dimension pivot stacked from several currencies: at most `top`
+    dimension columns, the rest added into `other` within each row (one currency)."""
+    fixed = [data.columns[0], CURRENCY]
+    dims = [c for c in data.columns if c not in (*fixed, other, "Total")]
+    if len(dims) <= top:
+        return data
+    keep, fold = dims[:top], dims[top:]
+    rest = data[fold].fillna(0.0).sum(axis=1)
+    if other in data.columns:
+        rest = rest + data[other].fillna(0.0)
+    out = data[fixed + keep].copy()
+    out[other] = rest.round(4)
+    out["Total"] = data["Total"]
+    return out
