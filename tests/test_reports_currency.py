@@ -177,3 +177,29 @@ def test_the_report_workbook_shows_the_currency_column_and_says_nothing_is_added
         if rich is not None:
             titles += ["".join(r.t for p in rich.p for r in (p.r or [])) ]
     assert not any(t.startswith("Sales by region") for t in titles)
+
+
+def test_rfm_monetary_ranks_customers_within_their_own_currency():
+    from cims_xl.reports.compute import rfm_segments
+    ids = [f"C-{i:06d}" for i in range(1, 11)]
+    # five CNY customers with big yuan totals, five USD customers with small dollar totals
+    amounts = [10000.0, 20000.0, 30000.0, 40000.0, 50000.0, 10.0, 20.0, 30.0, 40.0, 50.0]
+    orders = pd.DataFrame({"id": [f"O-{i:06d}" for i in range(1, 11)], "order_number": ids,
+                           "customer_id": ids, "order_date": pd.to_datetime(["2024-01-10"] * 10),
+                           "amount": amounts, "currency": ["CNY"] * 5 + ["USD"] * 5, "status": "Completed"})
+    rfm = rfm_segments(orders, None, dt.date(2024, 3, 1), base="CNY").set_index("customer_id")
+    assert list(rfm.loc[ids[:5], "m"]) == [1, 2, 3, 4, 5]
+    assert list(rfm.loc[ids[5:], "m"]) == [1, 2, 3, 4, 5]        # the biggest dollar buyer scores 5 too
+    assert rfm.loc[ids[9], "currency"] == "USD" and rfm.loc[ids[9], "monetary"] == 50.0
+
+
+def test_the_segments_written_back_to_customers_rank_each_currency_apart(two_currency_store):
+    from cims_xl.services import segments
+    segments.update_rfm_segments(two_currency_store, as_of=dt.date(2019, 1, 1))
+    seg = pd.DataFrame(records.list_records(two_currency_store, "customer")).set_index("id")["rfm_segment"]
+    assert seg.notna().sum() == 793 + 790        # every customer with orders has one
+    orders = pd.DataFrame(records.list_records(two_currency_store, "order"))
+    for code in ("USD", "CNY"):
+        ids = orders.loc[orders["currency"] == code, "customer_id"].unique()
+        top = (seg.reindex(ids).isin(["Champions", "Loyal", "Cannot lose"])).mean()
+        assert 0.15 < top < 0.6, (code, top)      # each currency has its own best customers

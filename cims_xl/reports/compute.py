@@ -452,7 +452,7 @@ def segment_name(r: int, f: int, m: int) -> str:
     return _SEGMENT_GRID[int(r) - 1][fm - 1]
 
 
-def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
+def rfm_segments(orders, customers: pd.DataFrame | None, as_of, *, base: str | None = None) -> pd.DataFrame:
     """RFM quintile scores and segment per customer: DataFrame(customer_id, recency_days,
     frequency, monetary, r, f, m, segment).
 
@@ -461,12 +461,22 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
     `customers` without orders get blank scores and segment None (so a stale segment
     can be cleared); orders of customers not in `customers` are ignored (when given).
     `orders` is an orders frame (or the prepared orders of a report).
+
+    Orders in several currencies (a frame whose "currency" column holds more than one,
+    after any conversion): monetary is the total in each customer's main currency (the
+    one most of its order lines are in; `base` first on a tie) and the M score ranks it
+    among the customers with that main currency; the result then has a "currency"
+    column. Amounts in two currencies are never added or compared.
     """
     if customers is not None:
         customers = _complete(customers, "customer")
+    main = None
     if not isinstance(orders, _Orders):
         frame = _complete(orders, "order")
         keep = ~frame["status"].isin(EXCLUDED_ORDER_STATUSES).to_numpy()
+        if "currency" in orders.columns and frame.loc[keep, "currency"].nunique(dropna=True) > 1:
+            dated = pd.to_datetime(frame["order_date"]) <= pd.Timestamp(_to_date(as_of))
+            main = _main_currency_totals(frame[keep & dated.to_numpy()], base)
         orders = _Orders(frame[keep], customers if customers is not None else _empty("customer"))
     as_of = np.datetime64(_to_date(as_of), "D")
     # An order dated after as_of would give a negative recency: left out, and listed.
@@ -483,6 +493,8 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
         "frequency": np.bincount(codes, orders.first_line.astype(np.int64), minlength=n).astype(np.int64),
         "monetary": _money(np.bincount(codes, orders.amount, minlength=n)),
     })
+    if main is not None:
+        rfm = rfm.drop(columns="monetary").merge(main, on="customer_id", how="left")
     if future_ids:
         rfm = rfm[~np.isnat(last)]          # customers whose only orders are in the future
     if customers is not None:
@@ -492,6 +504,10 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
         r = quintile_scores(rfm["recency_days"], e_r, higher_is_better=False)
         f = quintile_scores(rfm["frequency"], e_f)
         m = quintile_scores(rfm["monetary"], e_m)
+        if main is not None:            # ranked among customers of the same currency
+            for _code, idx in rfm.groupby("currency", sort=False).indices.items():
+                values = rfm["monetary"].iloc[idx]
+                m[idx] = quintile_scores(values, quintile_edges(values))
         fm = (f + m + 1) // 2
         grid = np.array(_SEGMENT_GRID, dtype=object)
         rfm = rfm.assign(r=r, f=f, m=m, segment=grid[r - 1, fm - 1])
@@ -509,6 +525,20 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
     rfm = rfm.reset_index(drop=True)
     rfm.attrs["future_orders"] = future_ids
     return rfm
+
+
+def _main_currency_totals(o: pd.DataFrame, base: str | None) -> pd.DataFrame:
+    """(customer_id, currency, monetary): each customer's main currency and its total."""
+    cur = o["currency"].astype(object).where(o["currency"].notna(), base)
+    df = pd.DataFrame({"customer_id": o["customer_id"].to_numpy(), "currency": cur.to_numpy(),
+                       "amount": o["amount"].astype("float64").fillna(0.0).to_numpy()})
+    g = df.groupby(["customer_id", "currency"], sort=False, dropna=False)["amount"].agg(["size", "sum"]).reset_index()
+    g["not_base"] = g["currency"] != base
+    g = g.sort_values(["customer_id", "size", "not_base", "currency"], ascending=[True, False, True, True],
+                      kind="stable").drop_duplicates("customer_id")
+    return pd.DataFrame({"customer_id": g["customer_id"].to_numpy(dtype=object),
+                         "currency": g["currency"].to_numpy(dtype=object),
+                         "monetary": _money(g["sum"].to_numpy("float64"))})
 
 
 def rfm_changes(rfm: pd.DataFrame, customers: pd.DataFrame) -> list[tuple[str, dict, int | None]]:
