@@ -108,7 +108,8 @@ def test_each_report_has_native_chart_parts_and_no_pictures(report_file):
         workbook_rels = z.read("xl/_rels/workbook.xml.rels").decode()
         sheets_xml = z.read("xl/workbook.xml").decode()
         per_sheet = {}
-        for name, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+" (?:state="\w+" )?r:id="(rId\d+)"', sheets_xml):
+        for name, rid in re.findall(r'<sheet (?:xmlns:r="[^"]+" )?name="([^"]+)" sheetId="\d+" (?:state="\w+" )?r:id="(rId\d+)"',
+                                     sheets_xml):
             target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', workbook_rels)
             sheet_part = (target.group(1) or target.group(2)).lstrip("/").removeprefix("xl/")
             rels = z.read(f"xl/worksheets/_rels/{Path(sheet_part).name}.rels").decode()

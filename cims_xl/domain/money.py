@@ -95,8 +95,22 @@ class _Table(NamedTuple):
     candidates: dict[str, frozenset[str]]      # token key -> codes
     default: dict[str, str]                    # ambiguous token key -> resolved code
     sure: frozenset[str]                       # defaults four locales in five agree on (£, C$)
-    pattern_prefix: re.Pattern
-    pattern_suffix: re.Pattern
+    longest: int                               # characters in the longest token
+
+    def prefix(self, text: str) -> str | None:
+        """The longest token `text` starts with (dictionary lookups: a regex of a
+        thousand alternatives costs ten times more per cell)."""
+        for n in range(min(self.longest, len(text)), 0, -1):
+            if text[:n].casefold() in self.candidates:
+                return text[:n]
+        return None
+
+    def suffix(self, text: str) -> str | None:
+        """The longest token `text` ends with."""
+        for n in range(min(self.longest, len(text)), 0, -1):
+            if text[-n:].casefold() in self.candidates:
+                return text[-n:]
+        return None
 
 
 @functools.cache
@@ -143,10 +157,7 @@ def _table() -> _Table:
                 default[key] = top[0][0]
     sure = frozenset(k for k, c in default.items()
                      if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0)
-    alternation = "|".join(re.escape(k) for k in sorted(cands, key=len, reverse=True))
-    return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure,
-                  re.compile(rf"^(?:{alternation})", re.IGNORECASE),
-                  re.compile(rf"(?:{alternation})$", re.IGNORECASE))
+    return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure, max(map(len, cands)))
 
 
 # ----- codes -------------------------------------------------------------------------------
@@ -292,10 +303,9 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
         elif first == "(" and not opened:
             opened = True
             text = text[1:].lstrip()
-        elif (table and not tokens and not first.isdigit() and first not in ".,"
-              and (m := table.pattern_prefix.match(text))):
-            tokens.append(m.group(0))
-            text = text[m.end():].lstrip()
+        elif table and not tokens and not first.isdigit() and first not in ".," and (tok := table.prefix(text)):
+            tokens.append(tok)
+            text = text[len(tok):].lstrip()
         else:
             break
     while text:
@@ -310,9 +320,9 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
             multiplier = _MULTIPLIERS[last]
             text = text[:-1].rstrip()
         elif (table and multiplier is None and len(tokens) < 2 and not last.isdigit()
-              and last not in ".," and (m := table.pattern_suffix.search(text))):
-            tokens.append(m.group(0))
-            text = text[: m.start()].rstrip()
+              and last not in ".," and (tok := table.suffix(text))):
+            tokens.append(tok)
+            text = text[: -len(tok)].rstrip()
         else:
             break
     if opened != closed:

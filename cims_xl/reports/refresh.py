@@ -63,8 +63,11 @@ def money_options(session) -> dict:
     """build_report keywords: the store's currency and the exchange rates entered into it."""
     from ..services import settings
     from .currency import FxRate
-    return {"currency": settings.store_currency(session),
-            "rates": [FxRate(r.currency, r.valid_from, float(r.rate)) for r in settings.fx_rates(session)]}
+    try:
+        base, rates = settings.store_currency(session), settings.fx_rates(session)
+    except AttributeError:          # a session without a store (as _targets): nothing to convert
+        return {"currency": None, "rates": []}
+    return {"currency": base, "rates": [FxRate(r.currency, r.valid_from, float(r.rate)) for r in rates]}
 
 
 def build_for_session(session, *, date_from=None, date_to=None, owner=None, region=None,
