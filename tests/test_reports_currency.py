@@ -7,15 +7,13 @@ expected figure is computed here with pandas on the raw files.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from cims_xl.importer import import_file
 from cims_xl.reports import build_for_session
-from cims_xl.reports.compute import PIPELINE, SALES, SEGMENTS
+from cims_xl.reports.compute import SALES, SEGMENTS
 from cims_xl.reports.model import MONEY
 from cims_xl.services import auth, records, settings
 from conftest import ADMIN_PASSWORD, FAST_KDF, realworld
