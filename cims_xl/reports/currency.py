@@ -13,7 +13,8 @@ The design (docs/currency.md):
 4. If more than one currency remains, every table with money columns has a Currency
    column (second) and one block of rows per currency, each computed only from that
    currency's rows (shares are within the currency); totals rows keep counts but no
-   money total, and such tables have no chart (a chart axis holds one currency).
+   money total; the chart shows the first block only (the store's currency when it
+   has rows) and says so: a chart axis holds one currency.
    Tables without money (service, stage velocity) are computed over everything.
 
 Input frames as `compute` takes them, with a "currency" column on orders and
@@ -140,9 +141,13 @@ def label(sheet: ReportSheet, code: str) -> ReportSheet:
         if has_money(t):
             t.title = f"{t.title} ({code})"
             if t.chart is not None:
-                y = t.chart.y_title or "Amount"
-                t.chart = dataclasses.replace(t.chart, title=f"{t.chart.title} ({code})", y_title=f"{y} ({code})")
+                t.chart = _labelled(t.chart, code)
     return sheet
+
+
+def _labelled(chart, code: str):
+    y = chart.y_title or "Amount"
+    return dataclasses.replace(chart, title=f"{chart.title} ({code})", y_title=f"{y} ({code})")
 
 
 def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSheet]],
@@ -161,11 +166,14 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
                 tables.append(t)
                 continue
             blocks = []
+            first: tuple[str, ReportTable] | None = None      # the block the chart shows
             for c in codes:
-                d = parts[c][name].table(t.name).data.copy()
+                part = parts[c][name].table(t.name)
+                d = part.data.copy()
                 if len(d):
                     d.insert(1 if len(d.columns) else 0, CURRENCY, c)
                     blocks.append(d)
+                    first = first or (c, part)
             data = pd.concat(blocks, ignore_index=True, sort=False) if blocks else \
                 t.data.assign(**{CURRENCY: pd.Series(dtype=object)})
             if not blocks:
@@ -174,9 +182,19 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
             elif "Total" in t.data.columns and len(blocks) > 1:
                 data = _fold_pivot(data, top, other)
             totals = {k: v for k, v in t.totals.items() if v == "sum" and t.formats.get(k) not in (MONEY, "0.0%")}
+            chart = None
+            if first is not None and first[1].chart is not None and len(blocks) > 1:
+                code, part = first
+                rows = len(blocks[0])
+                chart = _labelled(dataclasses.replace(
+                    part.chart, max_points=min(part.chart.max_points or rows, rows)), f"{code} only")
+            elif first is not None and first[1].chart is not None:
+                chart = _labelled(first[1].chart, first[0])
             note = (f"In {len(codes)} currencies ({', '.join(codes)}): one block of rows per currency; "
-                    f"nothing adds two currencies. `cims fx set` rates convert them to one.")
-            tables.append(dataclasses.replace(t, data=data, totals=totals, chart=None,
+                    f"nothing adds two currencies"
+                    + (f"; the chart shows {first[0]} only" if chart is not None and len(blocks) > 1 else "")
+                    + ". `cims fx set` rates convert them to one.")
+            tables.append(dataclasses.replace(t, data=data, totals=totals, chart=chart,
                                               note=f"{t.note}. {note}" if t.note else note))
         sheet.tables = tables
     return full
