@@ -200,3 +200,33 @@ def test_the_segments_written_back_to_customers_rank_each_currency_apart(two_cur
         ids = orders.loc[orders["currency"] == code, "customer_id"].unique()
         top = (seg.reindex(ids).isin(["Champions", "Loyal", "Cannot lose"])).mean()
         assert 0.15 < top < 0.6, (code, top)      # each currency has its own best customers
+
+
+def test_pipeline_and_forecast_keep_each_currency_apart_and_convert_with_a_rate():
+    from cims_xl.reports.compute import PIPELINE, build_report
+    from cims_xl.reports.currency import FxRate
+    created = pd.Timestamp("2024-01-02", tz="UTC")
+    opp = pd.DataFrame({
+        "id": ["OP-000001", "OP-000002", "OP-000003"], "customer_id": ["C-000001"] * 3,
+        "stage": ["Proposal", "Proposal", "Won"], "amount": [1000.0, 200.0, 50.0],
+        "currency": ["CNY", "USD", "USD"], "probability": [50.0, 50.0, None],
+        "expected_close": pd.to_datetime(["2024-05-10", "2024-05-20", "2024-04-01"]),
+        "closed_at": pd.to_datetime([None, None, "2024-04-01"]), "created_at": [created] * 3,
+        "owner": ["amy"] * 3,
+    })
+    kw = dict(include_personal=True, as_of=dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc), tz="UTC",
+              currency="CNY")
+    apart = build_report(PIPELINE, {"opportunity": opp}, **kw)
+    stage = apart.table("tblPipelineByStage").data.set_index(["Stage", "Currency"])["Amount"]
+    assert stage[("Proposal", "CNY")] == 1000.0 and stage[("Proposal", "USD")] == 200.0
+    forecast = apart.table("tblForecast").data
+    may = forecast[forecast["Month"] == pd.Timestamp("2024-05-01")].set_index("Currency")
+    assert may.loc["CNY", "Expected"] == 500.0 and may.loc["USD", "Expected"] == 100.0
+    converted = build_report(PIPELINE, {"opportunity": opp}, **kw,
+                             rates=[FxRate("USD", dt.date(2024, 1, 1), 7.0)])
+    f = converted.table("tblForecast")
+    assert "Currency" not in f.data.columns and "(CNY)" in f.title
+    may = f.data[f.data["Month"] == pd.Timestamp("2024-05-01")].iloc[0]
+    assert may["Expected"] == pytest.approx(500.0 + 200.0 * 7.0 * 0.5)
+    won = f.data[f.data["Month"] == pd.Timestamp("2024-04-01")].iloc[0]
+    assert won["Won"] == pytest.approx(350.0)

@@ -116,7 +116,7 @@ def test_new_slots_use_owasp_scrypt_parameters_by_default(tmp_path):
 
 def test_the_store_records_its_migrations(admin):
     versions = [v for v, _name, _at in admin.store.migrations()]
-    assert versions == [1, 2, 3, 4]
+    assert versions == [1, 2, 3, 4, 5]
 
 
 def test_rekey_rotates_the_data_key_and_every_user_can_still_sign_in(store_path, admin, session_as):
