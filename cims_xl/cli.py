@@ -339,17 +339,69 @@ def cli(ctx: click.Context, store, user, fmt, password_stdin, otp):
 
 @cli.command()
 @click.option("--admin", "admin_name", required=True, metavar="NAME", help="The first administrator's user name.")
+@click.option("--currency", metavar="CODE", default="CNY", show_default=True,
+              help="The store's currency (ISO 4217, e.g. USD): amounts typed without one are in it.")
 @pass_app
-def init(app: App, admin_name: str):
+def init(app: App, admin_name: str, currency: str):
     """Create a new encrypted store with its first administrator."""
     from .services import auth
 
     password = (os.environ.get("CIMS_NEW_PASSWORD") or os.environ.get("CIMS_PASSWORD")
                 or (sys.stdin.readline().rstrip("\r\n") if app.password_stdin else None)
                 or app.new_password(admin_name))
-    auth.init_store(app.store_path, admin_name, password)
+    auth.init_store(app.store_path, admin_name, password, currency=currency)
     app.out.emit({"store": str(app.store_path), "admin": admin_name.lower(),
-                  "key_file": str(app.store_path) + ".keys"}, title="Store created", vertical=True)
+                  "key_file": str(app.store_path) + ".keys", "currency": currency.strip().upper()},
+                 title="Store created", vertical=True)
+
+
+# ----- settings / exchange rates -----------------------------------------------------------
+
+@cli.group()
+def settings():
+    """Store-wide settings (the store's currency)."""
+
+
+@settings.command("currency")
+@click.argument("code", required=False)
+@pass_app
+def settings_currency(app: App, code):
+    """Show the store's currency, or set it to CODE (admin), e.g. EUR."""
+    from .services import settings as st
+
+    session = app.session()
+    value = st.set_store_currency(session, code) if code else st.store_currency(session)
+    app.out.emit({"currency": value})
+
+
+@cli.group()
+def fx():
+    """Exchange rates you enter, used to convert report totals to the store's currency."""
+
+
+@fx.command("set")
+@click.argument("currency")
+@click.argument("rate")
+@click.option("--from", "valid_from", required=True, metavar="DATE",
+              help="First day the rate applies (YYYY-MM-DD); it holds until the next rate.")
+@pass_app
+def fx_set(app: App, currency, rate, valid_from):
+    """1 CURRENCY = RATE in the store's currency from --from on (admin), e.g. USD 7.10."""
+    from .services import settings as st
+
+    r = st.set_fx_rate(app.session(), currency, rate, valid_from)
+    app.out.emit({"currency": r.currency, "rate": str(r.rate), "in": r.base, "from": r.valid_from})
+
+
+@fx.command("list")
+@pass_app
+def fx_list(app: App):
+    """The exchange rates entered, by currency and date."""
+    from .services import settings as st
+
+    rows = [{"currency": r.currency, "rate": str(r.rate), "in": r.base, "from": r.valid_from,
+             "set_by": r.set_by} for r in st.fx_rates(app.session())]
+    app.out.emit(rows, columns=["currency", "rate", "in", "from", "set_by"])
 
 
 @cli.group()
@@ -675,10 +727,7 @@ def customer_360(app: App, customer_id):
     if app.out.fmt == "json":
         app.out.emit(data)
         return
-    from .domain.display import money
-
-    currencies = {o.get("currency") for o in data["orders"]} - {None}
-    ltv = money(data["lifetime_value"], currencies.pop() if len(currencies) == 1 else None)
+    ltv = "; ".join(f"{v:,.2f} {c}" for c, v in (data.get("lifetime_values") or {}).items()) or "0.00"
     app.out.emit(data["customer"], title=f"Customer {data['customer']['id']} · lifetime value {ltv}")
     for key, kind in (("contacts", "contact"), ("interactions", "interaction"), ("orders", "order"),
                       ("opportunities", "opportunity"), ("tickets", "ticket")):
@@ -880,7 +929,7 @@ def _rich_progress(app: App):
               help="Write rejected rows with reasons here.")
 @click.option("--region", metavar="CC", help="Default phone region (default CN).")
 @click.option("--currency", metavar="CODE",
-              help="Currency of amounts in rows that do not give one, e.g. USD (default CNY).")
+              help="Currency of amounts in rows that do not give one, e.g. USD (default: the store's).")
 @pass_app
 def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, on_duplicate, update_mode,
                     dry_run, report_path, region, currency):
@@ -907,6 +956,8 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         app.out.emit(data["mapping"], title="Column mapping")
     if data.get("unmapped"):
         app.out.message("Columns not mapped (kept in Notes or listed): " + ", ".join(map(str, data["unmapped"])))
+    for note in result.currency_notes():
+        app.out.message(note)
     _show_problems(app, result, report_path)
 
 

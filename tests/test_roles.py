@@ -10,7 +10,7 @@ import pytest
 
 import cims_xl.services
 from cims_xl.errors import PermissionDenied
-from cims_xl.services import audit_log, auth, backup, batches, gdpr, merge, records, segments, sheet_rows
+from cims_xl.services import audit_log, auth, backup, batches, gdpr, merge, records, segments, settings, sheet_rows
 
 ROLES = ("admin", "manager", "sales", "support", "viewer")
 KINDS = ("customer", "contact", "interaction", "order", "opportunity", "ticket")
@@ -162,6 +162,8 @@ def _write_calls(admin):
         "auth.totp_disable": lambda s: auth.totp_disable(s, "admin"),
         "auth.rekey": lambda s: auth.rekey(s),
         "sheet_rows.create_for_row": lambda s: sheet_rows.create_for_row(s, "customer", {"name": "X"}, "~1"),
+        "settings.set_store_currency": lambda s: settings.set_store_currency(s, "USD"),
+        "settings.set_fx_rate": lambda s: settings.set_fx_rate(s, "USD", "7.10", "2024-01-01"),
         "backup.backup": lambda s: backup.backup(s),
         "backup.restore": lambda s: backup.restore(s, "missing.cimsbak", "pw"),
         "gdpr.export_customer": lambda s: gdpr.export_customer(s, cust["id"]),
@@ -177,7 +179,8 @@ def _write_calls(admin):
 READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_users", "records.get",
              "records.list_records", "records.history", "records.values_at", "records.change_clock",
              "records.changes_since", "records.customer_of", "search.search_customers",
-             "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values", "batches.list_batches", "frames.load_frame",
+             "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values",
+             "search.lifetime_values_by_currency", "settings.store_currency", "settings.fx_rates", "batches.list_batches", "frames.load_frame",
              "frames.stage_history_frame", "backup.list_backups", "backup.verify_backup",
              "backup.default_backup_dir", "audit_log.trust_fingerprints", "sheet_rows.records_for_rows",
              # No session: the backup's administrator password is checked (a new machine),

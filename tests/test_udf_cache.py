@@ -211,3 +211,13 @@ def test_the_first_call_after_a_one_row_write_reads_only_that_row(admin, shop):
     assert got[5] == ["Renamed"] and got[6] == ["P 6"]
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM customers" in s]
     assert len(reads) == 1 and "change_seq >" in reads[0]
+
+
+def test_a_new_store_currency_is_seen_by_the_next_call(admin, shop):
+    from cims_xl.services import settings
+
+    assert wf.cims_ltv(shop[1], session=admin) == 40.0
+    settings.set_store_currency(admin, "USD")
+    got = wf.cims_ltv(shop[1], session=admin)
+    assert got == cold_answers(admin)["ltv"][1][0]
+    assert got != 40.0          # the orders are CNY, the store's currency is now USD

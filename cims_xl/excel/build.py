@@ -18,7 +18,7 @@ Names other code relies on (workbook-scoped defined names)
     Home      CIMS_SignedInUser, CIMS_StorePath, CIMS_StatusLine (single cells)
     Import    CIMS_ImportFile (path of the file to import), CIMS_ImportKind (record
               type: customer, contact, ...), CIMS_ImportCurrency (ISO 4217 code for
-              order and opportunity rows that give none; empty = CNY),
+              order and opportunity rows that give none; empty = the store's currency),
               CIMS_ImportMapping (header row of the
               mapping table: Column in file | CIMS field | Sample values; rows go
               below it), CIMS_ImportSummary (top-left cell of the dry-run summary)
@@ -112,9 +112,10 @@ UDF_HELP = (
     ("CIMS_FIND(query, [fields])", '=CIMS_FIND("Shanghai", "ID,Name,Phone")',
      "Matching customers as a table with a header row (spills into the cells below)."),
     ("CIMS_COUNT(query)", '=CIMS_COUNT("VIP")', "How many customers match."),
-    ("CIMS_LTV(id)", '=CIMS_LTV("C-000001")', "Lifetime value: the total of the customer's orders."),
+    ("CIMS_LTV(id, [currency])", '=CIMS_LTV("C-000001")',
+     "Lifetime value: the customer's orders; a number in the store's currency, else per currency."),
     ("CIMS_PIPELINE([stage])", '=CIMS_PIPELINE("Proposal")',
-     "Open amount and probability-weighted amount of opportunities."),
+     "Open and probability-weighted amount of opportunities, one row per currency."),
     ("CIMS_360(id)", '=CIMS_360("C-000001")', "A one-cell summary of a customer."),
 )
 
@@ -408,7 +409,7 @@ def _add_import(wb: Workbook) -> Worksheet:
     ws.add_data_validation(kinds)
     _text(ws, "A6", "Currency (orders, opportunities)", styles.LABEL_FONT)
     _input_cell(ws, "B6", "CIMS_ImportCurrency")
-    _text(ws, "C6", "ISO code for rows that give none, e.g. USD; empty = CNY", styles.NOTE_FONT)
+    _text(ws, "C6", "ISO code for rows that give none, e.g. USD; empty = the store's currency", styles.NOTE_FONT)
     _section(ws, 7, "Column mapping", 3)
     for c, head in enumerate(("Column in file", "CIMS field", "Sample values"), start=1):
         ws.cell(8, c, head).font = styles.LABEL_FONT

@@ -324,6 +324,9 @@ class _Context:
         self.ent = layout.entity
         self.masked = _masked(session, self.ent)
         self.validation = {"region": DEFAULT_REGION, "tz": tz}
+        if any(f.key == "currency" for f in self.ent.fields):
+            from ..services.settings import store_currency
+            self.validation["currency"] = store_currency(session)
 
 
 def _uncomputed(layout: SheetLayout, row: SheetRow, headers: Iterable[str]) -> dict[str, str]:

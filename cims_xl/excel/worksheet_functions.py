@@ -116,8 +116,11 @@ class ReadCache:
             self._reset()
             self.role = role
             self.personal = self.session.may("read_personal", "customer")
-        elif clock[1] != old[1]:
-            self._catch_up(old[1])
+        else:
+            # Settings (the store's currency) are not records: re-read them on any commit.
+            self.memo.pop(("store_currency",), None)
+            if clock[1] != old[1]:
+                self._catch_up(old[1])
         self.clock = clock
         self.token = token
         return self
@@ -424,11 +427,20 @@ def cims_count(query: Any, *, session=None) -> int:
 
 
 @guarded
-def cims_ltv(customer_id: Any, *, session=None) -> Any:
-    """CIMS_LTV(id): lifetime value, the total of the customer's orders (not cancelled/returned)."""
+def cims_ltv(customer_id: Any, currency: Any = None, *, session=None) -> Any:
+    """CIMS_LTV(id, [currency]): lifetime value, the total of the customer's orders (not
+    cancelled/returned), never adding two currencies.
+
+    With a currency (ISO code): the total of the orders in it, a number. Without: a
+    number when every order is in the store's currency (so =SUM over a column adds one
+    currency only); else a text naming each currency, "1,200.00 USD; 300.00 CNY",
+    which SUM leaves out.
+    """
     cache = _cache(session)
+    code = _currency(currency) if currency not in (None, "") else None
     if isinstance(customer_id, (list, tuple)):
         _ltv_prefetch(cache, customer_id)
+    base = _store_currency(cache)
 
     @guarded
     def one(value: Any) -> Any:
@@ -437,13 +449,41 @@ def cims_ltv(customer_id: Any, *, session=None) -> Any:
         cid = _customer_id(cache, value)
 
         def compute():
-            from ..services.search import lifetime_value
+            from ..services.search import lifetime_values_by_currency
 
-            return float(lifetime_value(cache.session, cid))
+            by = lifetime_values_by_currency(cache.session, [cid]).get(cid)
+            if by is None:
+                raise NotFound(f"no customer {cid}")
+            return by
 
-        return cache.remember(("ltv", cid), compute)
+        by = cache.remember(("ltv", cid), compute)
+        if code is not None:
+            return float(by.get(code, 0))
+        if set(by) <= {base}:
+            return float(by.get(base, 0))
+        return money_text(by)
 
     return _map(customer_id, one)
+
+
+def money_text(by_currency: dict) -> str:
+    """{currency: amount} as "1,200.00 USD; 300.00 CNY" (never one added-up figure)."""
+    return "; ".join(f"{float(v):,.2f} {c}" for c, v in by_currency.items()) or "0.00"
+
+
+def _currency(value: Any) -> str:
+    from ..domain.money import check_currency
+
+    try:
+        return check_currency(value)
+    except ValueError as exc:
+        raise CimsError(str(exc)) from None
+
+
+def _store_currency(cache: "ReadCache") -> str:
+    from ..services.settings import store_currency
+
+    return cache.remember(("store_currency",), lambda: store_currency(cache.session))
 
 
 def _ltv_prefetch(cache: ReadCache, values: Any) -> None:
@@ -462,15 +502,15 @@ def _ltv_prefetch(cache: ReadCache, values: Any) -> None:
 
     collect(values)
     if len(wanted) > 1:
-        from ..services.search import lifetime_values
+        from ..services.search import lifetime_values_by_currency
 
         try:
-            found = lifetime_values(cache.session, wanted)
+            found = lifetime_values_by_currency(cache.session, wanted)
         except CimsError:
             return          # each cell then shows the reason (e.g. not allowed) itself
         cache.owners("order")
-        for cid, value in found.items():
-            cache.memo[("ltv", cid)] = float(value)
+        for cid, by in found.items():
+            cache.memo[("ltv", cid)] = by
 
 
 def _stage(value: Any) -> str | None:
@@ -488,26 +528,32 @@ def _stage(value: Any) -> str | None:
 
 @guarded
 def cims_pipeline(stage: Any = None, *, session=None) -> list[list[Any]]:
-    """CIMS_PIPELINE([stage]): open amount and probability-weighted amount.
+    """CIMS_PIPELINE([stage]): open amount and probability-weighted amount per currency.
 
-    Without a stage: all open stages (Lead … Negotiation). Returns a header row and
-    one row of two numbers.
+    Without a stage: all open stages (Lead … Negotiation). Returns a header row
+    (Currency, Open amount, Weighted amount) and one row per currency, the store's
+    first (a row for it even when there is nothing open): amounts in two currencies
+    are never added.
     """
     cache = _cache(session)
     wanted = _stage(stage)
+    base = _store_currency(cache)
 
     def compute():
         stages = (wanted,) if wanted else OPEN_STAGES
-        amount = weighted = Decimal(0)
+        sums: dict[str, list[Decimal]] = {base: [Decimal(0), Decimal(0)]}
         for rec in cache.records("opportunity").values():
             if (rec.get("stage") or STAGES[0]) not in stages or rec.get("amount") is None:
                 continue
             prob = rec.get("probability")
             if prob is None:
                 prob = pipeline.default_probability(rec.get("stage"))
-            amount += rec["amount"]
-            weighted += pipeline.weighted_amount(rec["amount"], prob)
-        return [["Open amount", "Weighted amount"], [float(amount), float(weighted)]]
+            acc = sums.setdefault(rec.get("currency") or base, [Decimal(0), Decimal(0)])
+            acc[0] += rec["amount"]
+            acc[1] += pipeline.weighted_amount(rec["amount"], prob)
+        order = sorted(sums, key=lambda c: (c != base, c))
+        return [["Currency", "Open amount", "Weighted amount"]] + [
+            [c, float(sums[c][0]), float(sums[c][1])] for c in order]
 
     return cache.remember(("pipeline", wanted), compute)
 
@@ -530,15 +576,20 @@ def summary_360(view: dict, tz: dt.tzinfo) -> str:
     parts = [f"{c['id']} {who}"]
     if c.get("segment"):
         parts.append(str(c["segment"]))
-    parts.append(f"LTV {_money(view.get('lifetime_value'))}")
+    by = view.get("lifetime_values")
+    parts.append(f"LTV {money_text(by) if by else _money(view.get('lifetime_value'))}")
     orders = view.get("orders") or []
     last_order = _latest(orders, "order_date")
     parts.append(f"{len(orders)} order{'s' if len(orders) != 1 else ''}"
                  + (f", last {last_order.isoformat()}" if last_order else ""))
     opps = [o for o in view.get("opportunities") or [] if pipeline.is_open(o.get("stage"))]
     if opps:
+        open_by: dict[str, Decimal] = {}
+        for o in opps:
+            cur = o.get("currency") or "?"
+            open_by[cur] = open_by.get(cur, Decimal(0)) + Decimal(o.get("amount") or 0)
         parts.append(f"{len(opps)} open opportunit{'ies' if len(opps) != 1 else 'y'} "
-                     f"({_money(sum((o.get('amount') or 0) for o in opps))})")
+                     f"({money_text(open_by)})")
     open_tickets = [t for t in view.get("tickets") or [] if t.get("status") in ("New", "Open", "Pending")]
     parts.append(f"{len(open_tickets)} open ticket{'s' if len(open_tickets) != 1 else ''}")
     last_contact = _latest(view.get("interactions") or [], "occurred_at")

@@ -71,17 +71,18 @@ PAGE_FILL = 0.95               # headroom: LibreOffice rounds widths to its own 
 POINTS_PER_CHAR = 7.0
 MIN_PRINT_SCALE = 40
 
-# Each sheet's tables in band order with the most columns each may have.
+# Each sheet's tables in band order with the most columns each may have (tables with
+# money have one more: the Currency column when a store holds several currencies).
 BANDS: dict[str, tuple[tuple[str, int], ...]] = {
-    SALES: (("tblSalesByMonth", 4), ("tblSalesByYear", 5), ("tblSalesByRegion", 5),
-            ("tblSalesByMonthRegion", 11), ("tblSalesByMonthProvince", 11),
-            ("tblSalesByMonthSegment", 11), ("tblSalesByMonthCategory", 11)),
-    PIPELINE: (("tblPipelineByStage", 5), ("tblForecast", 6), ("tblWinRateByOwner", 8),
-               ("tblWinRateBySource", 8), ("tblStageVelocity", 4), ("tblLostReasons", 4)),
+    SALES: (("tblSalesByMonth", 5), ("tblSalesByYear", 6), ("tblSalesByRegion", 6),
+            ("tblSalesByMonthRegion", 12), ("tblSalesByMonthProvince", 12),
+            ("tblSalesByMonthSegment", 12), ("tblSalesByMonthCategory", 12)),
+    PIPELINE: (("tblPipelineByStage", 6), ("tblForecast", 7), ("tblWinRateByOwner", 9),
+               ("tblWinRateBySource", 9), ("tblStageVelocity", 4), ("tblLostReasons", 5)),
     SERVICE: (("tblOpenTicketsByAge", 6), ("tblServiceByPriority", 8), ("tblServiceByAssignee", 8),
               ("tblTicketsByMonth", 5), ("tblOpenTickets", 11)),
-    SEGMENTS: (("tblRfmSegments", 7), ("tblRfmQuintiles", 4), ("tblNewCustomers", 3),
-               ("tblTopCustomers", 9)),
+    SEGMENTS: (("tblRfmSegments", 8), ("tblRfmQuintiles", 5), ("tblNewCustomers", 3),
+               ("tblTopCustomers", 10)),
 }
 TABLE_NAMES = tuple(name for bands in BANDS.values() for name, _ in bands)
 

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.twofactor.totp import TOTP
 from ..crashpoints import crash_point
 from ..domain.models import validate_role, validate_username
 from ..errors import AccountLocked, NotFound, StoreError, ValidationFailed, WrongPassword
+from ..domain.money import FALLBACK_CURRENCY, require_currency
 from ..security import trust
 from ..security.audit import AuditEvent
 from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS
@@ -36,11 +37,17 @@ def _harden(path: Path) -> None:
 
 
 def init_store(path: str | os.PathLike, admin: str, password: str, *, kdf: dict | None = None,
-               display_name: str | None = None) -> None:
-    """Create a new encrypted store with its first administrator."""
+               display_name: str | None = None, currency: str | None = None) -> None:
+    """Create a new encrypted store with its first administrator.
+
+    currency: the store's currency (ISO 4217, default CNY; see services.settings);
+    ValidationFailed names the nearest codes for one that is not.
+    """
+    from .settings import CURRENCY_KEY
     path = Path(path)
     admin = validate_username(admin)
     check_password(password, admin)
+    currency = require_currency(currency if currency is not None else FALLBACK_CURRENCY, "--currency")
     if path.exists():
         raise StoreError(f"{path} already exists; refusing to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,6 +62,7 @@ def init_store(path: str | os.PathLike, admin: str, password: str, *, kdf: dict 
             # The audit MAC key is derived from the data key at creation and kept inside
             # the encrypted store, so rekey does not invalidate old entries.
             store.set_meta("audit_key", subkey(data_key, "audit").hex())
+            store.set_meta(CURRENCY_KEY, currency)
             store.insert_user({"username": admin, "display_name": display_name or admin, "role": "admin",
                                "disabled": False, "totp_secret": None, "created_at": now,
                                "created_by": admin})

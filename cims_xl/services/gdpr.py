@@ -27,7 +27,7 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     session.ensure("export", "customer", record_id=customer_id)
     data = customer_360(session, customer_id)
     doc = {"customer": data["customer"], **{k: data[k] for k in SECTIONS},
-           "lifetime_value": data["lifetime_value"]}
+           "lifetime_value": data["lifetime_value"], "lifetime_values": data["lifetime_values"]}
     ids = [data["customer"]["id"]] + [r["id"] for k in SECTIONS for r in data[k]]
     doc["history"] = {rid: records.history(session, rid) for rid in ids}
     doc = json.loads(json.dumps(doc, default=jsonable))

@@ -100,6 +100,9 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
     key_set = set(keys)
     out: list[dict] = []
     total = len(rows) if isinstance(rows, Sized) else None
+    if not validated and "currency" in key_set and not (context or {}).get("currency"):
+        from .settings import store_currency   # amounts typed without a currency are in it
+        context = {**(context or {}), "currency": store_currency(session)}
     with session.unit_of_work() as uow:
         store = session.store
         seq = store.next_seq(ent)

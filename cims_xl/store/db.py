@@ -839,6 +839,28 @@ class Store:
             "INSERT INTO stage_history(opportunity_id, from_stage, to_stage, changed_at, changed_by) "
             "VALUES (?, ?, ?, ?, ?)", [(opportunity_id, a, b, to_db("datetime", at), by) for a, b, at in rows])
 
+    # -- exchange rates --
+
+    def fx_rates(self, base: str | None = None) -> list[dict]:
+        """Entered rates (rate as Decimal), oldest first per currency."""
+        sql = "SELECT currency, base, valid_from, rate, set_at, set_by FROM fx_rates"
+        params: tuple = ()
+        if base:
+            sql += " WHERE base = ?"
+            params = (base,)
+        sql += " ORDER BY currency, valid_from"
+        return [{"currency": c, "base": b, "valid_from": from_db("date", f), "rate": Decimal(r),
+                 "set_at": from_db("datetime", a), "set_by": by}
+                for c, b, f, r, a, by in self.conn.execute(sql, params)]
+
+    def set_fx_rate(self, currency: str, base: str, valid_from: dt.date, rate: Decimal,
+                    at: dt.datetime, by: str) -> None:
+        self.conn.execute(
+            "INSERT INTO fx_rates(currency, base, valid_from, rate, set_at, set_by) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(currency, base, valid_from) DO UPDATE SET rate = excluded.rate, "
+            "set_at = excluded.set_at, set_by = excluded.set_by",
+            (currency, base, to_db("date", valid_from), str(rate), to_db("datetime", at), by))
+
     # -- users --
 
     def insert_user(self, user: dict) -> None:

@@ -124,6 +124,18 @@ _V4 = [
     "INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')",
 ]
 
+# Currency codes are ISO 4217, upper case (validation does it from now on; older rows
+# may say "usd" or "RMB"). Exchange rates the owner enters: 1 `currency` = `rate`
+# `base` (the store's currency when entered) from `valid_from` until the next date.
+_V5 = [
+    *(f"UPDATE {t} SET currency = UPPER(TRIM(currency)) "
+      f"WHERE currency IS NOT NULL AND currency != UPPER(TRIM(currency))" for t in ("orders", "opportunities")),
+    *(f"UPDATE {t} SET currency = 'CNY' WHERE currency = 'RMB'" for t in ("orders", "opportunities")),
+    "CREATE TABLE fx_rates (currency TEXT NOT NULL, base TEXT NOT NULL, valid_from TEXT NOT NULL, "
+    "rate TEXT NOT NULL, set_at TEXT NOT NULL, set_by TEXT NOT NULL, "
+    "PRIMARY KEY (currency, base, valid_from)) WITHOUT ROWID",
+]
+
 # Signatures over the audit trail: one per write (a unit of work), by the user who
 # wrote it, covering its entries first_seq..last_seq and the state its records were
 # left in (see cims_xl.security.ledger).
@@ -153,6 +165,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (2, "search index without positions and phones; bulk audit entries", _V2),
     (3, "indexes of mostly empty columns leave out the empty rows", _partial_indexes()),
     (4, "free-text search covers tags (an imported customer's old id)", _V4),
+    (5, "currency codes upper case; exchange rates", _V5),
     (6, "signed audit trail: one signature per write, by its author", _V6),
     (7, "change tracking: rows carry the change clock of their last write", _change_tracking()),
     # A sheet row's random id, written to the workbook before Save commits, and the
