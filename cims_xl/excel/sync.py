@@ -416,6 +416,16 @@ def _plan_sheet(session, sheet: SheetAdapter, tz: dt.tzinfo, force: bool,
     ids = sorted({r.key for r in pending if r.key and owners[r.key] is r})
     store = {rec["id"]: rec for rec in
              records.list_records(session, layout.entity.kind, ids=ids, include_deleted=True)} if ids else {}
+    kind = layout.entity.kind
+    if pending and not any(session.may(a, kind, owner=session.username) for a in ("create", "update")):
+        # A role that may write no record of this kind (a viewer; support on customers):
+        # each pending row is refused (and audited) as such, before any merge planning.
+        for row in pending:
+            try:
+                session.ensure("create" if row.key is None else "update", kind, record_id=row.key)
+            except CimsError as exc:
+                job.outcomes[row.index] = _refused(exc)
+        return job
     for n, row in enumerate(pending):
         if n % 200 == 0:
             _note(progress, n, len(pending), f"Checking {sheet.name}")
