@@ -10,7 +10,7 @@ import pytest
 
 import cims_xl.services
 from cims_xl.errors import PermissionDenied
-from cims_xl.services import audit_log, auth, backup, batches, gdpr, merge, records, segments
+from cims_xl.services import audit_log, auth, backup, batches, erase_copies, gdpr, merge, records, segments
 
 ROLES = ("admin", "manager", "sales", "support", "viewer")
 KINDS = ("customer", "contact", "interaction", "order", "opportunity", "ticket")
@@ -177,6 +177,8 @@ def _write_calls(admin):
         "backup.restore": lambda s: backup.restore(s, "missing.cimsbak", "pw"),
         "gdpr.export_customer": lambda s: gdpr.export_customer(s, cust["id"]),
         "gdpr.erase_customer": lambda s: gdpr.erase_customer(s, cust["id"]),
+        "gdpr.erase_in_store": lambda s: gdpr.erase_in_store(s, cust["id"]),
+        "erase_copies.erase_copies": lambda s: erase_copies.erase_copies(s, cust["id"]),
         "audit_log.show": lambda s: audit_log.show(s),
         "segments.update_rfm_segments": lambda s: segments.update_rfm_segments(s),
         "audit_log.verify": lambda s: audit_log.verify(s),

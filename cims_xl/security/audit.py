@@ -348,3 +348,26 @@ def erase_bulk_record(digests_s: str, record_id: str) -> str | None:
         return None
     doc["personal"][record_id] = {f: ERASED for f in values}
     return _PLAIN_JSON.encode(doc)
+
+
+def rechain(key: bytes, rows: Iterable[tuple], prev_mac: str) -> list[tuple[str, str, int]]:
+    """(prev_mac, mac, seq) for stored rows, in order, chained after `prev_mac`.
+
+    For an erasure that had to rewrite values MACed as stored (free text naming the
+    erased person, outside the personal fields): the entries keep their order, actors,
+    times and digests, and the erasure itself is an entry of the trail.
+    """
+    out = []
+    prev = prev_mac
+    for seq, at, actor, action, entity, entity_id, batch_id, changes_s, digests_s, _p, _m in rows:
+        if is_bulk(entity_id):
+            mac = _bulk_mac(key, seq, at, actor, action, entity, entity_id, batch_id, changes_s or "",
+                            json.loads(digests_s or "{}").get("digest", {}), prev)
+        else:
+            changes = json.loads(changes_s or "{}")
+            digests = json.loads(digests_s or "{}")
+            mac_values = {f: (digests[f] if f in digests else pair) for f, pair in changes.items()}
+            mac = _mac(key, seq, at, actor, action, entity, entity_id, batch_id, mac_values, prev)
+        out.append((prev, mac, seq))
+        prev = mac
+    return out

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
 from ..errors import NotFound
-from ..security.audit import ERASED, AuditEvent, erase_bulk_record, erase_values, is_bulk, jsonable
+from ..security.audit import (ERASED, GENESIS, AuditEvent, canonical, entry_records, erase_bulk_record, erase_values,
+                              is_bulk, jsonable, rechain, record_changes)
 from ..store.db import utcnow
 from . import records
 from .search import customer_360
@@ -57,44 +59,175 @@ def _write_xlsx(doc: dict, path: Path) -> None:
     write_rows_xlsx(path, sheets)
 
 
+# Related records whose personal fields are erased, and whose free text (subjects,
+# opportunity names, order products and notes) is cleared of the erased names.
+RELATED = ("contact", "interaction", "ticket", "order", "opportunity")
+
+
+def _free_text(ent) -> tuple[str, ...]:
+    """Text fields that are not personal but may name a person."""
+    return tuple(f.key for f in ent.fields if f.kind == "text" and not f.personal)
+
+
 def erase_customer(session: Session, customer_id: str) -> dict:
-    """Remove a customer's personal data from the record, its contacts, interactions and
-    tickets, and from the audit trail's before/after values (the chain still verifies)."""
+    """Remove a customer's personal data everywhere the product keeps it.
+
+    In the store: the customer, its contacts, interactions, tickets, orders and
+    opportunities (personal fields blanked; the customer's and contacts' names and
+    emails removed from subjects, opportunity names, order products and notes) and
+    the audit trail's values of all of them (the chain still verifies). Records an
+    import undo removed are found through the audit trail. Then every backup in the
+    store's backup folder and every `*.before-restore-*` copy that opens with the
+    current data key is erased the same way; the others are listed, not changed.
+
+    Returns {"customer", "records", "copies_erased": [file names], "copies_not_reached":
+    [file names with the reason]}. Raises NotFound when neither the store nor its audit
+    trail knows the customer.
+    """
     session.ensure("admin", "customer", record_id=customer_id)
     cid = normalize_id(customer_id)
-    customer = session.store.fetch_record(CUSTOMER, cid, include_deleted=True)
-    if customer is None:
+    count = erase_in_store(session, cid)
+    if count is None:
         raise NotFound(f"no customer {customer_id}")
+    from .erase_copies import erase_copies
+
+    copies = erase_copies(session, cid)
+    return {"customer": cid, "records": count, **copies}
+
+
+def _touched(session: Session, cid: str, customer_rows: list) -> list[tuple[str, str]]:
+    """(kind, id) of the customer and every record under it, also those an import undo
+    removed (they were created in one of the batches that created the customer)."""
+    store = session.store
+    touched: dict[tuple[str, str], None] = {("customer", cid): None}
+    for kind in RELATED:
+        for rec in store.fetch_records(ENTITIES[kind], include_deleted=True, equals={"customer_id": cid}):
+            touched[(kind, rec["id"])] = None
+    for batch in sorted({row[6] for row in customer_rows if row[6]}):
+        for _seq, _at, _actor, action, entity, eid, _b, changes, digests, _p, _m in store.iter_audit(batch_id=batch):
+            if entity not in RELATED or action not in ("create", "update"):
+                continue
+            for rid, fields in entry_records(eid, changes, digests).items():
+                if (fields.get("customer_id") or [None, None])[1] == cid:
+                    touched[(entity, rid)] = None
+    return list(touched)
+
+
+def _names(session: Session, touched: list[tuple[str, str]], audit: dict[str, list]) -> list[str]:
+    """The erased people's names and emails as the store and its trail hold them, longest first."""
+    found: set[str] = set()
+    for kind, rid in touched:
+        if kind not in ("customer", "contact"):
+            continue
+        rec = session.store.fetch_record(ENTITIES[kind], rid, include_deleted=True) or {}
+        values = [rec.get("name"), rec.get("email")]
+        for row in audit.get(rid, []):
+            for f, pair in record_changes(row[5], row[7], row[8], rid).items():
+                if f in ("name", "email"):
+                    values += list(pair)
+        found.update(v.strip() for v in values if isinstance(v, str) and v.strip()
+                     and v.strip() not in (ERASED, ERASED_NAME) and len(v.strip()) >= 2)
+    return sorted(found, key=len, reverse=True)
+
+
+_PARTS = re.compile(r"[()（）,，;；/|]+")
+
+
+def _variants(names: list[str]) -> list[str]:
+    """What free text may call a person: the whole name or email, each part of a name
+    ("张伟 (Zhang Wei)": "张伟", "Zhang Wei") and each of its words of two or more
+    letters ("Zhang", "Wei"); longest first."""
+    out: set[str] = set()
+    for name in names:
+        out.add(name)
+        if "@" in name:
+            continue
+        for part in _PARTS.split(name):
+            part = part.strip()
+            if len(part) >= 2:
+                out.add(part)
+                out.update(w for w in part.split() if len(w) >= 2)
+    return sorted(out, key=len, reverse=True)
+
+
+def _scrubber(names: list[str]):
+    if not names:
+        return lambda text: text
+    # Whole words only for Latin script ("Wei" but not "Weimar"); CJK has no spaces.
+    alternatives = [(rf"\b{re.escape(n)}\b" if n[:1].isascii() and n[-1:].isascii() else re.escape(n))
+                    for n in _variants(names)]
+    pattern = re.compile("|".join(alternatives), re.IGNORECASE)
+    return lambda text: pattern.sub(ERASED_NAME, text) if isinstance(text, str) else text
+
+
+def erase_in_store(session: Session, cid: str) -> int | None:
+    """Erase customer `cid` in the store `session` has open; the number of records
+    erased, or None when neither the store nor its audit trail knows the customer."""
+    session.ensure("admin", "customer", record_id=cid)
+    store = session.store
+    customer_rows = list(store.iter_audit(entity_id=cid))
+    if store.fetch_record(CUSTOMER, cid, include_deleted=True) is None and not any(
+            row[4] == "customer" for row in customer_rows):
+        return None
+    touched = _touched(session, cid, customer_rows)
+    audit = {rid: list(store.iter_audit(entity_id=rid)) for _k, rid in touched}
+    scrub = _scrubber(_names(session, touched, audit))
     now = utcnow()
-    touched: list[tuple[str, str]] = [("customer", cid)]
-    for kind in ("contact", "interaction", "ticket"):
-        ent = ENTITIES[kind]
-        for rec in session.store.fetch_records(ent, include_deleted=True, equals={"customer_id": cid}):
-            touched.append((kind, rec["id"]))
+    rechain_from: int | None = None
     with session.unit_of_work() as uow:
         for kind, rid in touched:
             ent = ENTITIES[kind]
-            current = session.store.fetch_record(ent, rid, include_deleted=True)
-            personal = [k for k in ent.personal_keys if current.get(k) is not None]
-            values = {k: None for k in personal}
-            if "name" in values:
-                values["name"] = ERASED_NAME
-            values.update(updated_at=now, updated_by=session.username, version=current["version"] + 1)
-            session.store.update_record(ent, rid, values, expected_version=current["version"])
-            session.audit([AuditEvent(now, session.username, "erase", kind, rid, None,
-                                      {k: [ERASED, ERASED_NAME if k == "name" else None] for k in personal})])
-            for seq, _at, _actor, _action, _e, eid, _b, changes, digests, _p, _m in list(
-                    session.store.iter_audit(entity_id=rid)):
+            free = _free_text(ent)
+            current = store.fetch_record(ent, rid, include_deleted=True)
+            if current is not None:
+                personal = [k for k in ent.personal_keys if current.get(k) is not None]
+                values: dict = {k: None for k in personal}
+                if "name" in values and ent.field("name").required:
+                    values["name"] = ERASED_NAME
+                cleaned = {k: scrub(current[k]) for k in free if isinstance(current.get(k), str)}
+                values.update({k: v for k, v in cleaned.items() if v != current[k]})
+                if values:
+                    changes = {k: [ERASED, values[k]] for k in values}
+                    values.update(updated_at=now, updated_by=session.username, version=current["version"] + 1)
+                    store.update_record(ent, rid, values, expected_version=current["version"])
+                    session.audit([AuditEvent(now, session.username, "erase", kind, rid, None, changes)])
+            for seq, _at, _actor, _action, _e, eid, _b, changes, digests, _p, _m in audit[rid]:
                 if is_bulk(eid):
                     erased = erase_bulk_record(digests, rid)
                     if erased is not None:
-                        session.store.rewrite_audit_digests(seq, erased)
-                elif digests:
-                    session.store.rewrite_audit_values(seq, erase_values(changes, digests, ent.personal_keys))
+                        store.rewrite_audit_digests(seq, erased)
+                    kept = json.loads(changes or "{}")
+                    mine = kept.get(rid) or {}
+                    clean = {f: (scrub(v) if f in free else v) for f, v in mine.items()}
+                    if clean != mine:
+                        kept[rid] = clean
+                        store.rewrite_audit_values(seq, json.dumps(kept, ensure_ascii=False,
+                                                                   separators=(",", ":")))
+                        rechain_from = seq if rechain_from is None else min(rechain_from, seq)
+                    continue
+                values = json.loads(erase_values(changes, digests, ent.personal_keys)) if digests \
+                    else json.loads(changes or "{}")
+                clean = {f: ([scrub(v) for v in pair] if f in free else pair) for f, pair in values.items()}
+                if clean != values:
+                    rechain_from = seq if rechain_from is None else min(rechain_from, seq)
+                if clean != json.loads(changes or "{}"):
+                    store.rewrite_audit_values(seq, canonical(clean).decode("utf-8"))
         session.audit([AuditEvent(now, session.username, "gdpr.erase", "customer", cid, None,
                                   {"records": [None, len(touched)]})])
+        if rechain_from is not None:
+            _rechain(session, rechain_from)
         uow.commit()
     # Old values must not linger in the search index, freed pages or the WAL.
-    session.store.fts_optimize()
-    session.store.checkpoint()
-    return {"customer": cid, "records": len(touched)}
+    store.fts_optimize()
+    store.checkpoint()
+    return len(touched)
+
+
+def _rechain(session: Session, first_seq: int) -> None:
+    """New MACs from `first_seq` on: free text MACed as stored was rewritten."""
+    store = session.store
+    before = list(store.iter_audit(since_seq=first_seq - 2, limit=1)) if first_seq > 1 else []
+    prev = before[0][-1] if before else GENESIS
+    rows = rechain(session.audit_key, store.iter_audit(since_seq=first_seq - 1), prev)
+    store.rewrite_audit_macs(rows)
+    store.set_meta("audit_head", [rows[-1][2], rows[-1][1]])
