@@ -108,8 +108,10 @@ def _touched(session: Session, cid: str, customer_rows: list) -> list[tuple[str,
             if entity not in RELATED or action not in ("create", "update"):
                 continue
             for rid, fields in entry_records(eid, changes, digests).items():
-                if (fields.get("customer_id") or [None, None])[1] == cid:
-                    touched[(entity, rid)] = None
+                if (fields.get("customer_id") or [None, None])[1] == cid and (entity, rid) not in touched:
+                    # only records gone from the store: one still there now belongs to another customer
+                    if store.fetch_record(ENTITIES[entity], rid, include_deleted=True) is None:
+                        touched[(entity, rid)] = None
     return list(touched)
 
 
