@@ -103,3 +103,30 @@ def endless_row(path: Path, size: int) -> Path:
     head = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_NS}"><sheetData>'
             '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2">').encode()
     return xlsx(path, repeated(head, b'<c r="A2"><v>1</v></c>', size))
+
+
+def ods(path: Path, rows_xml: str) -> Path:
+    """A minimal .ods whose one sheet holds the given <table:table-row> elements."""
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               '<office:body><office:spreadsheet><table:table table:name="Clientes">'
+               f'{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml",
+                   '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+                   'xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type='
+                   '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    return path
+
+
+def ods_row(*values: str, repeat_last: int = 1, rows_repeated: int = 1) -> str:
+    cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+                    for v in values[:-1])
+    if values:
+        cells += (f'<table:table-cell table:number-columns-repeated="{repeat_last}" office:value-type="string">'
+                  f'<text:p>{values[-1]}</text:p></table:table-cell>')
+    return f'<table:table-row table:number-rows-repeated="{rows_repeated}">{cells}</table:table-row>'

@@ -182,3 +182,28 @@ def test_merged_cells_over_the_whole_sheet_are_refused_before_filling_them():
     with pytest.raises(ImportRefused, match="merged cells cover more than"):
         MergeFiller([((1, 0), (1048575, 16383))], 0)
     assert MergeFiller([((1, 0), (5000, 2))], 0)   # an ordinary merged column still works
+
+
+# ----- OpenDocument: repeated rows and cells ---------------------------------------------------
+
+def test_an_ods_whose_repeated_cells_expand_to_ninety_million_values_is_refused_within_the_budget(
+        store_path, tmp_path):
+    path = hostile.ods(tmp_path / "repeated.ods", hostile.ods_row("Nome")
+                       + hostile.ods_row("x", repeat_last=9000, rows_repeated=10_000))
+    assert path.stat().st_size < 4096
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert_refused(outcome, path.name, "10,001 rows × 9,000 columns")
+
+
+def test_an_ods_as_libreoffice_saves_it_with_a_million_empty_rows_still_reads(tmp_path):
+    empty_tail = ('<table:table-row table:number-rows-repeated="1048573">'
+                  '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>')
+    data = "".join(hostile.ods_row(*vals).replace(
+        "</table:table-row>", '<table:table-cell table:number-columns-repeated="1022"/></table:table-row>')
+        for vals in (("Nome", "Email"), ("João Silva", "joao@example.pt"), ("Inês Costa", "ines@example.pt")))
+    path = hostile.ods(tmp_path / "clientes.ods", data + empty_tail)
+    limits.check_ods(path)
+    with readers.open_sheet(path) as sheet:
+        rows = [[v for v in values if v != ""] for _n, values in sheet.rows()]
+    assert [r for r in rows if r] == [["Nome", "Email"], ["João Silva", "joao@example.pt"],
+                                      ["Inês Costa", "ines@example.pt"]]

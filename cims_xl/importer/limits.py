@@ -217,3 +217,54 @@ def calamine_safe(path: Path) -> bool:
             return safe
     except zipfile.BadZipFile:
         raise ImportRefused(f"{name} looks like a zip/xlsx file but is damaged") from None
+
+
+ODS_MAX_CONTENT = 256 * 1024 * 1024      # content.xml of an .ods (every sheet's cells)
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def check_ods(path: Path) -> None:
+    """Refuse an .ods whose repeated rows and cells (table:number-rows-repeated,
+    table:number-columns-repeated; ODF 1.2 Part 1, 9.1.3 and 9.1.4) expand to more
+    cells with values than calamine may allocate. Empty repeats (LibreOffice ends every
+    sheet with a million empty rows) cost nothing and are not counted. Read with lxml's
+    iterparse, one row at a time, entities not resolved."""
+    from lxml import etree
+
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("content.xml")
+            if info.file_size > ODS_MAX_CONTENT:
+                raise ImportRefused(f"{name} is too large to read as .ods ({info.file_size / 2**20:,.0f} MB of "
+                                    "XML); open it and save it as .xlsx or .csv")
+            with z.open(info) as f:
+                rows = width = 0       # extent of the current sheet's cells with values
+                row_at = 0
+                for event, el in etree.iterparse(f, events=("end",), resolve_entities=False,
+                                                 no_network=True, huge_tree=False):
+                    if el.tag == _ODS_TABLE + "table-row":
+                        repeat = int(el.get(_ODS_TABLE + "number-rows-repeated", "1") or 1)
+                        col = last = 0
+                        for cell in el:
+                            n = int(cell.get(_ODS_TABLE + "number-columns-repeated", "1") or 1)
+                            col += n
+                            if cell.get(_ODS_OFFICE + "value-type") or len(cell) or (cell.text or "").strip():
+                                last = col
+                        if last:
+                            width = max(width, last)
+                            rows = row_at + repeat
+                        row_at += repeat
+                        if rows * width > CALAMINE_MAX_CELLS or width > MAX_COLUMNS:
+                            raise ImportRefused(
+                                f"{name}: a sheet's repeated cells expand to {rows:,} rows × {width:,} columns, "
+                                "more than can be read safely; nothing was imported. Open it, delete the "
+                                "repeated cells, and save it again (or as .csv)")
+                        el.clear()
+                    elif el.tag == _ODS_TABLE + "table":
+                        rows = width = row_at = 0
+                        el.clear()
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError) as exc:
+        raise ImportRefused(f"{name} could not be read as an .ods spreadsheet ({str(exc)[:120]}); "
+                            "open it and save it as .xlsx or .csv") from None

@@ -123,6 +123,10 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         streamed = _open_big_xlsx(path, sheet, force=not limits.calamine_safe(path))
         if streamed is not None:
             return streamed
+    elif fmt == "ods":
+        from . import limits
+
+        limits.check_ods(path)
 
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
