@@ -419,12 +419,17 @@ def _plan_sheet(session, sheet: SheetAdapter, tz: dt.tzinfo, force: bool,
     kind = layout.entity.kind
     if pending and not any(session.may(a, kind, owner=session.username) for a in ("create", "update")):
         # A role that may write no record of this kind (a viewer; support on customers):
-        # each pending row is refused (and audited) as such, before any merge planning.
+        # every pending row is refused before any merge planning; the denial is audited
+        # once per action and sheet, not once per row.
+        refusals: dict[str, Outcome] = {}
         for row in pending:
-            try:
-                session.ensure("create" if row.key is None else "update", kind, record_id=row.key)
-            except CimsError as exc:
-                job.outcomes[row.index] = _refused(exc)
+            action = "create" if row.key is None else "update"
+            if action not in refusals:
+                try:
+                    session.ensure(action, kind, record_id=row.key)
+                except CimsError as exc:
+                    refusals[action] = _refused(exc)
+            job.outcomes[row.index] = refusals[action]
         return job
     for n, row in enumerate(pending):
         if n % 200 == 0:
