@@ -195,3 +195,30 @@ def test_a_viewer_on_the_command_line_sees_history_and_searches_without_personal
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "Иван" not in out and "C-000001" not in out
+
+
+def test_a_viewer_sees_no_free_text_that_may_name_a_person_in_records_history_or_the_sheet(
+        admin, session_as, person, tmp_path):
+    cid = person[0]
+    made = {
+        "interaction": records.create(admin, "interaction", {"customer_id": cid, "kind": "Visit",
+                                                             "subject": "Visited Иван at home"}),
+        "order": records.create(admin, "order", {"customer_id": cid, "order_date": "2024-02-02", "amount": "5",
+                                                 "product": "Engraved pen for Иван", "notes": "Иван pays cash"}),
+        "opportunity": records.create(admin, "opportunity", {"customer_id": cid, "name": "Иван upsell",
+                                                             "next_step": "ask Иван", "lost_reason": None}),
+    }
+    viewer = session_as("viewer")
+    for kind, rec in made.items():
+        seen = records.get(viewer, rec["id"])
+        assert "Иван" not in repr(seen), kind
+        assert "Иван" not in repr(records.list_records(viewer, kind)), kind
+        assert "Иван" not in repr(records.history(viewer, rec["id"])), kind
+        assert "Иван" in repr(records.get(session_as("support"), rec["id"])) or kind != "interaction"
+    assert records.get(viewer, made["order"]["id"])["amount"] is not None          # figures stay
+    assert records.get(viewer, made["opportunity"]["id"])["stage"] == "Lead"
+    book = new_workbook(tmp_path / "viewer.xlsx")
+    sync.sync_file(viewer, book, "refresh")
+    for kind in ("interaction", "order", "opportunity", "ticket"):
+        assert "Иван" not in repr(table_rows(book, SHEET[kind])), kind
+        assert "Refund" not in repr(table_rows(book, SHEET[kind])), kind

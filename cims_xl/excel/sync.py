@@ -109,7 +109,7 @@ def unsaved_rows(layout: SheetLayout, data: TableData) -> list[SheetRow]:
 
 def _masked(session, ent: Entity) -> frozenset[str]:
     """Personal fields the signed-in role may not read (shown blank)."""
-    return frozenset() if session.may("read_personal", ent.kind) else frozenset(ent.personal_keys)
+    return frozenset() if session.may("read_personal", ent.kind) else frozenset(ent.private_keys)
 
 
 def record_cells(layout: SheetLayout, rec: Mapping[str, Any], tz: dt.tzinfo,

@@ -65,8 +65,8 @@ RELATED = ("contact", "interaction", "ticket", "order", "opportunity")
 
 
 def _free_text(ent) -> tuple[str, ...]:
-    """Text fields that are not personal but may name a person."""
-    return tuple(f.key for f in ent.fields if f.kind == "text" and not f.personal)
+    """Fields that are not personal but may name a person (see schema.Field.free_text)."""
+    return ent.free_text_keys
 
 
 def erase_customer(session: Session, customer_id: str) -> dict:

@@ -51,10 +51,11 @@ def _owner(session: Session, ent: Entity, values: dict, cache: dict | None = Non
 
 
 def _mask(session: Session, ent: Entity, rec: dict) -> dict:
-    """Hide personal fields from roles that may not read them."""
+    """Hide personal fields and free text from roles that may not read them."""
     if session.may("read_personal", ent.kind):
         return rec
-    return {k: (None if k in ent.personal_keys else v) for k, v in rec.items()}
+    private = ent.private_keys
+    return {k: (None if k in private else v) for k, v in rec.items()}
 
 
 def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict, now: dt.datetime,
@@ -213,7 +214,7 @@ def history(session: Session, record_id: str) -> list[dict]:
     ent = _ent_for_id(record_id)
     out, version = [], 0
     record_id = normalize_id(record_id)
-    hidden = frozenset() if session.may("read_personal", ent.kind) else frozenset(ent.personal_keys)
+    hidden = frozenset() if session.may("read_personal", ent.kind) else frozenset(ent.private_keys)
     for seq, at, actor, action, _e, eid, batch, changes, digests, _p, _m in session.store.iter_audit(
             entity_id=record_id):
         if _e != ent.kind:
