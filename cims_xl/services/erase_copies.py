@@ -31,7 +31,8 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     erased: list[str] = []
     missed: list[str] = []
     folder = bk.default_backup_dir(session.store_path)
-    copies = sorted(folder.glob(f"*{bk.SUFFIX}")) if folder.is_dir() else []
+    # This store's backups only (named "<store>-<time>.cimsbak", as backup() writes them).
+    copies = sorted(folder.glob(f"{session.store_path.stem}-*{bk.SUFFIX}")) if folder.is_dir() else []
     for path in copies:
         try:
             if _erase_backup(session, path, cid):
@@ -60,8 +61,8 @@ def _erase_db(session: Session, db: Path, cid: str) -> bool:
         store = Store.open(db, session.data_key)
         store.get_meta("audit_key")
     except CimsError:
-        raise _Unreachable("made with another data key, before a rekey; delete it if it is no longer needed") \
-            from None
+        raise _Unreachable("it does not open with the current data key: made before a rekey; "
+                           "delete it if it is no longer needed") from None
     except Exception:   # not a database at all
         raise _Unreachable("not a readable store") from None
     try:
