@@ -161,3 +161,14 @@ def test_import_undo_after_an_erase_skips_the_erased_values(admin, tmp_path):
     assert after["city"] == "Hangzhou"                       # restored
     assert after["name"] == "[erased]" and after["email"] is None and after["phone"] is None
     assert audit_log.verify(admin).ok
+
+
+def test_the_trail_rechained_a_page_at_a_time_still_verifies(admin, person, monkeypatch):
+    monkeypatch.setattr(gdpr, "RECHAIN_PAGE", 3)
+    cid, _contact, related, other = person
+    records.update(admin, other, {"city": "Xi'an"})      # entries after the rewritten ones
+    gdpr.erase_customer(admin, cid)
+    assert audit_log.verify(admin).ok
+    assert records.get(admin, related[0])["subject"] == "Second call with [erased]"
+    records.create(admin, "customer", {"name": "Next One"})   # the chain goes on from the new head
+    assert audit_log.verify(admin).ok

@@ -230,6 +230,16 @@ def _rechain(session: Session, first_seq: int) -> None:
     store = session.store
     before = list(store.iter_audit(since_seq=first_seq - 2, limit=1)) if first_seq > 1 else []
     prev = before[0][-1] if before else GENESIS
-    rows = rechain(session.audit_key, store.iter_audit(since_seq=first_seq - 1), prev)
-    store.rewrite_audit_macs(rows)
-    store.set_meta("audit_head", [rows[-1][2], rows[-1][1]])
+    since, last = first_seq - 1, None
+    while True:      # a page at a time: a long trail never sits in memory whole
+        page = list(store.iter_audit(since_seq=since, limit=RECHAIN_PAGE))
+        if not page:
+            break
+        rows = rechain(session.audit_key, page, prev)
+        store.rewrite_audit_macs(rows)
+        prev, since, last = rows[-1][1], rows[-1][2], rows[-1]
+    if last is not None:
+        store.set_meta("audit_head", [last[2], last[1]])
+
+
+RECHAIN_PAGE = 5_000
