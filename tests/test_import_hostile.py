@@ -207,3 +207,16 @@ def test_an_ods_as_libreoffice_saves_it_with_a_million_empty_rows_still_reads(tm
         rows = [[v for v in values if v != ""] for _n, values in sheet.rows()]
     assert [r for r in rows if r] == [["Nome", "Email"], ["João Silva", "joao@example.pt"],
                                       ["Inês Costa", "ines@example.pt"]]
+
+
+def test_more_shared_strings_than_the_budget_holds_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_SHARED_STRINGS", 50_000)
+    monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sst = hostile.repeated(f'<?xml version="1.0"?><sst xmlns="{ns}">'.encode(), b"<si><t>\xe5\x90\x8d</t></si>",
+                           2 * 1024 ** 2, b"</sst>")
+    path = hostile.xlsx(tmp_path / "strings.xlsx", hostile.sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
+                        sst)
+    with pytest.raises(ImportRefused, match="more than 50,000 different texts"):
+        with readers.open_sheet(path) as sheet:
+            list(sheet.rows())

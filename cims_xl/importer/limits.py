@@ -40,6 +40,8 @@ MAX_PART_XML = 32 * 1024 * 1024          # workbook.xml, its relationships, styl
 MAX_STRING_XML = 4 * 1024 * 1024
 MAX_ROW_XML = 32 * 1024 * 1024           # one <row>…</row>
 MAX_MERGED_CELLS = 2_000_000             # cells of merged ranges below the header, all together
+# The streaming reader keeps an 8-byte offset per shared string (the strings wait on disk).
+MAX_SHARED_STRINGS = 40_000_000
 BLOCK = 1 << 20
 
 # Literal prefixes keep these fast; a reference they miss (odd whitespace) makes the
@@ -89,6 +91,11 @@ def check_row_width(width: int, row: int, name: str) -> None:
 
 def too_long(name: str, what: str, limit: int) -> ImportRefused:
     return _damaged(name, f"{what} is longer than {limit // (1024 * 1024)} MB of XML without an end")
+
+
+def too_many_strings(name: str) -> ImportRefused:
+    return ImportRefused(f"{name} holds more than {MAX_SHARED_STRINGS:,} different texts, more than can be "
+                         "read safely; nothing was imported. Split it, or save it as .csv")
 
 
 def check_part_size(info: zipfile.ZipInfo, name: str, limit: int = MAX_PART_XML) -> None:

@@ -188,6 +188,8 @@ class _SharedStrings(_TempFile):
                         chunk.append(data)
                         pos += len(data)
                         self._offsets.append(pos)
+                    if len(self._offsets) > limits.MAX_SHARED_STRINGS:   # 8 bytes each, in memory
+                        raise limits.too_many_strings(name)
                     # one write per block of XML (CTR keeps the length, so offsets hold)
                     self._pwrite(encrypt.update(b"".join(chunk)), start)
                     if not block:
