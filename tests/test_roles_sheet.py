@@ -222,3 +222,34 @@ def test_a_viewer_sees_no_free_text_that_may_name_a_person_in_records_history_or
     for kind in ("interaction", "order", "opportunity", "ticket"):
         assert "Иван" not in repr(table_rows(book, SHEET[kind])), kind
         assert "Refund" not in repr(table_rows(book, SHEET[kind])), kind
+
+
+# ----- the same matrix on the command line ------------------------------------------------------
+
+CLI_EDIT = {"customer": ["--city", "Lyon"], "contact": ["--title", "CFO"], "interaction": ["--subject", "x"],
+            "order": ["--amount", "0.01"], "opportunity": ["--next-step", "call"], "ticket": ["--status", "Open"]}
+
+
+@pytest.mark.parametrize("role", ["sales", "support", "viewer"])
+def test_the_command_line_allows_and_refuses_edits_exactly_as_the_role_matrix_says(
+        admin, session_as, store_path, monkeypatch, capsys, role):
+    from cims_xl.cli import main
+    from conftest import USER_PASSWORD
+    me = session_as(role).username
+    theirs, mine = _world(admin, "admin"), _world(admin, me)
+    monkeypatch.setenv("CIMS_STORE", str(store_path))
+    monkeypatch.setenv("CIMS_USER", me)
+    monkeypatch.setenv("CIMS_PASSWORD", USER_PASSWORD)
+    for kind in KINDS:
+        _c, _co, update_other, update_own, _d = EXPECTED[role][kind]
+        for rid, allowed_ in ((theirs[kind], update_other), (mine[kind], update_own)):
+            code = main([kind, "edit", rid, *CLI_EDIT[kind]])
+            _out, err = capsys.readouterr()
+            assert (code == 0) == allowed_, (kind, rid, err)
+            if not allowed_:
+                assert f"{me} ({role}) may not" in err and len(err.strip().splitlines()) == 1
+            assert records.get(admin, rid)["version"] == (2 if allowed_ else 1)
+    # and moving another owner's contact to one's own customer
+    code = main(["contact", "edit", theirs["contact"], "--customer-id", mine["customer"]])
+    capsys.readouterr()
+    assert code != 0 and records.get(admin, theirs["contact"])["customer_id"] == theirs["customer"]
