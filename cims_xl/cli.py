@@ -871,7 +871,11 @@ def gdpr_erase(app: App, customer_id, yes):
 
     _confirm_or_refuse(yes, f"Erase all personal data of {customer_id}? This cannot be undone",
                        "gdpr erase")
-    app.out.emit(svc.erase_customer(app.session(), customer_id))
+    result = svc.erase_customer(app.session(), customer_id)
+    app.out.emit(result)
+    if result.get("copies_not_reached"):
+        app.out.message("These copies still hold the customer (the current key does not open them); "
+                        "delete them if you no longer need them: " + "; ".join(result["copies_not_reached"]))
 
 
 # ----- import / sync / workbook / report / demo ---------------------------------------------

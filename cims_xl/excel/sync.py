@@ -127,7 +127,7 @@ def unsaved_rows(layout: SheetLayout, data: TableData) -> list[SheetRow]:
 
 def _masked(session, ent: Entity) -> frozenset[str]:
     """Personal fields the signed-in role may not read (shown blank)."""
-    return frozenset() if session.may("read_personal", ent.kind) else frozenset(ent.personal_keys)
+    return frozenset() if session.may("read_personal", ent.kind) else frozenset(ent.private_keys)
 
 
 def customer_names(session, ids: Iterable[str] | None = None) -> dict[str, str | None]:
@@ -471,6 +471,21 @@ def _plan_sheet(session, sheet: SheetAdapter, tz: dt.tzinfo, force: bool,
     ids = sorted({r.key for r in pending if r.key and owners[r.key] is r})
     store = {rec["id"]: rec for rec in
              records.list_records(session, layout.entity.kind, ids=ids, include_deleted=True)} if ids else {}
+    kind = layout.entity.kind
+    if pending and not any(session.may(a, kind, owner=session.username) for a in ("create", "update")):
+        # A role that may write no record of this kind (a viewer; support on customers):
+        # every pending row is refused before any merge planning; the denial is audited
+        # once per action and sheet, not once per row.
+        refusals: dict[str, Outcome] = {}
+        for row in pending:
+            action = "create" if row.key is None else "update"
+            if action not in refusals:
+                try:
+                    session.ensure(action, kind, record_id=row.key)
+                except CimsError as exc:
+                    refusals[action] = _refused(exc)
+            job.outcomes[row.index] = refusals[action]
+        return job
     for n, row in enumerate(pending):
         if n % 200 == 0:
             _note(progress, n, len(pending), f"Checking {sheet.name}")

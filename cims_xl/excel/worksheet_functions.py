@@ -269,8 +269,9 @@ def _field_index(kind: str) -> dict[str, tuple[str, bool]]:
     for f in ent.fields:
         if f.internal:
             continue
-        out[f.header.lower()] = (f.key, f.personal)
-        out[f.key.lower()] = (f.key, f.personal)
+        private = f.personal or f.free_text    # free text may name a person
+        out[f.header.lower()] = (f.key, private)
+        out[f.key.lower()] = (f.key, private)
     return out
 
 

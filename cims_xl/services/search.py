@@ -84,7 +84,8 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
                      limit: int = 50, offset: int = 0, region: str = "CN",
                      ltv_currency: str | None = None) -> Page:
     """Customers matching every given condition; free text matches name, company,
-    email, phone, notes and tags (so an imported customer's old id, kept as the tag
+    email, phone, notes and tags (only company and tags for a role that may not read
+    personal fields, and an email or phone then matches nothing) (so an imported customer's old id, kept as the tag
     "src:<id>", finds it), or is a customer id (C-000123); a phone number or email in
     the text is normalised first. ltv_min/ltv_max and sort="ltv" count orders in
     `ltv_currency` only (default: the store's currency)."""
@@ -92,6 +93,12 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     crit = queries.CustomerCriteria()
     if text:
         _criteria_for_text(str(text), crit, region)
+    if not session.may("read_personal", "customer"):
+        # Nor may a role that cannot read personal fields learn them by searching:
+        # free text looks only at the other columns, and an email or phone matches nothing.
+        if crit.emails or crit.phones or crit.digits:
+            return Page(0, [], offset, limit)
+        crit.text_columns = tuple(c for c in queries.TEXT_COLUMNS if c not in CUSTOMER.personal_keys)
     crit.equals = {"city": city, "province": province, "country": country, "segment": segment,
                    "owner": owner.lower() if isinstance(owner, str) else owner, "source": source}
     crit.tag = nz.normalize_name(tag) if tag else None

@@ -24,6 +24,7 @@ def _ltv_sql(currency: str) -> str:
 
 
 _TEXT_COLS = ("name", "company", "email", "phone", "mobile", "notes", "tags")
+TEXT_COLUMNS = _TEXT_COLS   # what free text in a customer search looks at
 SORTABLE = {"name": "c.name", "company": "c.company", "city": "c.city", "created": "c.created_at",
             "updated": "c.updated_at", "id": "c.seq", "ltv": "ltv"}
 
@@ -41,16 +42,18 @@ def _trigrams(term: str) -> str:
     return "(" + " AND ".join('"' + g.replace('"', '""') + '"' for g in grams) + ")"
 
 
-def _any_column(term: str, params: list) -> str:
-    """SQL that is true when a text column of the customer contains `term`.
+def _any_column(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS) -> str:
+    """SQL that is true when one of the customer's text `columns` contains `term`.
 
     ASCII terms keep LIKE's case-insensitivity; others use instr(), several times faster.
     """
+    if not columns:
+        return "0"
     if term.isascii():
-        params += [_like(term)] * len(_TEXT_COLS)
-        return "(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in _TEXT_COLS) + ")"
-    params += [term] * len(_TEXT_COLS)
-    return "(" + " OR ".join(f"instr(c.{col}, ?) > 0" for col in _TEXT_COLS) + ")"
+        params += [_like(term)] * len(columns)
+        return "(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in columns) + ")"
+    params += [term] * len(columns)
+    return "(" + " OR ".join(f"instr(c.{col}, ?) > 0" for col in columns) + ")"
 
 
 # A word that more than this share of customers hold (say "Company" in "Company 12")
@@ -94,6 +97,8 @@ class CustomerCriteria:
     ltv_min: Any = None
     ltv_max: Any = None
     ltv_currency: str = "CNY"       # lifetime value filters and sort count orders in this currency
+    # Text columns free-text terms match (a viewer's search leaves out personal ones).
+    text_columns: tuple[str, ...] = _TEXT_COLS
 
 
 def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "name",
@@ -122,10 +127,10 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
         params.append(" AND ".join(_trigrams(t) for t in indexed))
     for t in crit.fts_terms:
         # Digits may be part of a phone number, which the index does not hold: a scan.
-        where.append(_any_column(t, params))
+        where.append(_any_column(t, params, crit.text_columns))
     for t in crit.like_terms:
         # Terms too short for the trigram index (two-character Chinese names): a scan.
-        where.append(_any_column(t, params))
+        where.append(_any_column(t, params, crit.text_columns))
     for col, value in crit.equals.items():
         if value is None:
             continue
