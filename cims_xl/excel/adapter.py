@@ -174,6 +174,9 @@ class FileWorkbook:
         self._active = active
         self._cached = None  # data_only copy, loaded when a data cell holds a formula
         self._sheets: dict[str, FileSheet] = {}
+        from .xlsx_patch import Snapshot
+
+        self._snapshot = Snapshot.take(self.wb)  # what save() compares against
 
     # -- workbook --
     def sheet_names(self) -> list[str]:
@@ -275,7 +278,24 @@ class FileWorkbook:
             return None
 
     def save(self, path: str | os.PathLike | None = None) -> None:
-        """Write the workbook (atomically: a temporary file, then a rename)."""
+        """Write back only what changed (see `xlsx_patch`), atomically; the rest keeps its bytes.
+
+        Repairs what is ours on the way (see `repair.repair_package`). Raises SheetError
+        when the file cannot be written.
+        """
+        from . import xlsx_patch
+        from .package import Package
+        from .repair import repair_package
+
+        target = Path(path) if path else self.path
+        ensure_writable(target)
+        pkg = Package(self.path)
+        xlsx_patch.apply(self.wb, self._snapshot, pkg)
+        repair_package(pkg)
+        pkg.save(target)
+
+    def save_openpyxl(self, path: str | os.PathLike | None = None) -> None:
+        """The former save: the whole file re-written by openpyxl (kept for the benchmark)."""
         target = Path(path) if path else self.path
         ensure_writable(target)
         original = self.path.read_bytes() if self._keep_vba else None
