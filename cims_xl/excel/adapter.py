@@ -406,10 +406,56 @@ class FileSheet:
                              f"{self.name!r} first")
         self._formats = {c.header: c.number_format for c in layout.columns if c.number_format}
         self._read_headers()
+        self._restore_hidden_columns()
+        self._take_rows_below()
         missing = [h for h in (*HIDDEN_HEADERS, STATUS_HEADER, "ID") if h not in self._col]
         if missing:
             raise SheetError(f"table {self.table.displayName} on {self.name!r} lacks the columns "
                              f"{', '.join(missing)}; rebuild the workbook")
+
+    # -- repairs of what is ours (issue 16) --
+    def _restore_hidden_columns(self) -> None:
+        """Add back hidden _key/_version/_fingerprint columns someone deleted, at the table's end.
+
+        Only when the sheet column right of the table is empty (else the table is left as
+        it is and the missing columns are reported).
+        """
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.table import TableColumn
+
+        missing = [h for h in HIDDEN_HEADERS if h not in self._col]
+        if not missing or STATUS_HEADER not in self._col or "ID" not in self._col:
+            return
+        c1, r1, c2, r2 = self._bounds()
+        new_cols = range(c2 + 1, c2 + 1 + len(missing))
+        if any(c in new_cols and cell.value not in (None, "") for (r, c), cell in self.ws._cells.items()):
+            return
+        ids = [tc.id for tc in self.table.tableColumns]
+        for i, (header, col) in enumerate(zip(missing, new_cols)):
+            put_file_cell(self.ws.cell(r1, col), header)
+            self.table.tableColumns.append(TableColumn(id=max(ids) + 1 + i, name=header))
+            dim = self.ws.column_dimensions[get_column_letter(col)]
+            dim.hidden = True
+            dim.width = 4
+        ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(new_cols[-1])}{r2}"
+        self.table.ref = ref
+        if self.table.autoFilter is not None:
+            self.table.autoFilter.ref = ref
+        self._read_headers()
+
+    def _take_rows_below(self) -> None:
+        """Rows typed right under the table (not taken in, as LibreOffice or a script leave
+        them) become table rows, as Excel does when one types there."""
+        c1, _, c2, last = self._bounds()
+        cols = [self._col[c.header] for c in self.layout.field_columns if c.header in self._col]
+        cells = self.ws._cells
+        end = last
+        while any((cell := cells.get((end + 1, c))) is not None and cell.value not in (None, "")
+                  for c in cols):
+            end += 1
+        if end > last:
+            self._grow_validations(last, end)
+            self._set_ref(end)
 
     # -- geometry --
     def _bounds(self) -> tuple[int, int, int, int]:

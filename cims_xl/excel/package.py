@@ -281,3 +281,50 @@ def atomic_write(target: Path, write) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+class NotOurWorkbook(CimsError):
+    """The file is a workbook, but not one with the CIMS layout; it is left untouched."""
+
+
+def require_cims_layout(path: str | os.PathLike, *, reports: bool = False) -> None:
+    """Refuse a workbook without the CIMS layout before anything reads or writes it.
+
+    A CIMS workbook has at least one data sheet holding its layout's table (e.g. sheet
+    "Customers" with table "tblCustomers"); for `reports`, a report workbook (one of the
+    report sheets) also counts. Raises NotOurWorkbook or PackageError; reads only
+    workbook.xml, its relationships and the table parts.
+    """
+    from .layout import BY_SHEET, REPORT_SHEETS
+
+    path = Path(path)
+    if not path.exists():
+        raise PackageError(f"workbook not found: {path}")
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            pkg_rels = etree.fromstring(z.read("_rels/.rels"))
+            book = next(resolve("", el.get("Target")) for el in pkg_rels
+                        if el.get("Type") == REL_OFFICE_DOCUMENT)
+            root = etree.fromstring(z.read(book))
+            book_rels = etree.fromstring(z.read(rels_name(book))) if rels_name(book) in names else []
+            targets = {el.get("Id"): resolve(book, el.get("Target")) for el in book_rels}
+            sheets = {el.get("name"): targets.get(el.get(f"{{{DOC_REL_NS}}}id"))
+                      for el in root.iter(f"{{{SML_NS}}}sheet")}
+            if reports and any(name in sheets for name in REPORT_SHEETS):
+                return
+            for name, part in sheets.items():
+                layout = BY_SHEET.get(name)
+                if layout is None or part is None or rels_name(part) not in names:
+                    continue
+                for rel in etree.fromstring(z.read(rels_name(part))):
+                    target = resolve(part, rel.get("Target"))
+                    if rel.get("Type") == REL_TABLE and target in names:
+                        table = etree.fromstring(z.read(target))
+                        if layout.table in (table.get("name"), table.get("displayName")):
+                            return
+    except (zipfile.BadZipFile, KeyError, StopIteration, etree.XMLSyntaxError, OSError) as exc:
+        raise PackageError(f"cannot open {path.name} as an Excel workbook: {exc}") from None
+    wanted = ", ".join(f"{lay.sheet} ({lay.table})" for lay in BY_SHEET.values())
+    raise NotOurWorkbook(f"{path.name} is not a CIMS workbook: it has none of the tables {wanted}; "
+                         f"nothing was changed (build one with: cims workbook build)")

@@ -29,6 +29,7 @@ from ..domain.schema import Entity
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..services import records
 from .adapter import FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError, TableData, ensure_writable
+from .package import require_cims_layout
 from .layout import HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout
 from .sheet_codec import Uncomputed, canonical, display, fingerprint, from_cell, local_zone, same, to_cell
 
@@ -661,6 +662,7 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
     path = Path(path)
     if action not in ACTIONS:
         raise CimsError(f"unknown sync action {action!r}; use one of: {', '.join(ACTIONS)}")
+    require_cims_layout(path, reports=action == "reports")
     if action == "reports":
         return _reports(session, path, list(sheets) if sheets else None, progress)
     book = FileWorkbook(path, ui=QuietUI(progress))

@@ -165,7 +165,7 @@ def sheet_snap(ws) -> SheetSnap:
         tables={name: _table_snap(t) for name, t in dict.items(ws.tables)},
         charts=[id(c) for c in ws._charts],
         validations=[str(dv.sqref) for dv in ws.data_validations.dataValidation],
-        widths={k: d.width for k, d in ws.column_dimensions.items()},
+        widths={k: (d.width, d.hidden) for k, d in ws.column_dimensions.items()},
         page=(ws.page_setup.orientation, ws.page_setup.scale))
 
 
@@ -573,7 +573,7 @@ class Patcher:
         gone = [k for k in before.cells if k not in now]
         tables_changed = self._tables_differ(ws, before)
         validations = [str(dv.sqref) for dv in ws.data_validations.dataValidation]
-        widths = {k: d.width for k, d in ws.column_dimensions.items()}
+        widths = {k: (d.width, d.hidden) for k, d in ws.column_dimensions.items()}
         page = (ws.page_setup.orientation, ws.page_setup.scale)
         charts_changed = [id(c) for c in ws._charts] != before.charts
         if not (changed or gone or tables_changed or validations != before.validations
