@@ -261,16 +261,10 @@ class Strings:
     """The shared string table; new texts are appended, existing indices kept."""
 
     def __init__(self, pkg: Package, workbook_part: str):
+        """The table of a workbook that has one (see `Patcher.strings`)."""
         self.pkg = pkg
         found = pkg.rel_targets(workbook_part, REL_SHARED_STRINGS)
-        if found and pkg.has(found[0][1]):
-            self.part = found[0][1]
-        else:
-            self.part = "xl/sharedStrings.xml" if not pkg.has("xl/sharedStrings.xml") \
-                else pkg.free_name("xl/sharedStrings{n}.xml")
-            pkg.set_xml(self.part, etree.Element(S + "sst", nsmap={None: SML_NS}))
-            pkg.add_rel(workbook_part, REL_SHARED_STRINGS, self.part)
-            pkg.content_type_override(self.part, CT_SHARED_STRINGS)
+        self.part = found[0][1]
         self.root = pkg.xml(self.part)
         self._index: dict[str, int] | None = None
         self.added = 0
@@ -401,7 +395,8 @@ def _number_text(value: Any) -> str:
     return repr(float(value))
 
 
-def write_cell(el: etree._Element, cell, style: int, strings: Strings, epoch, cached: Any = None) -> None:
+def write_cell(el: etree._Element, cell, style: int, strings: Strings | None, epoch,
+               cached: Any = None) -> None:
     """Make the `<c>` element hold the openpyxl cell's value and style."""
     from openpyxl.utils.datetime import to_excel
     from openpyxl.worksheet.formula import ArrayFormula
@@ -433,13 +428,15 @@ def write_cell(el: etree._Element, cell, style: int, strings: Strings, epoch, ca
                     el.set("t", "b")
                 etree.SubElement(el, S + "v").text = _number_text(cached)
         return
-    if kind == "s" and "_x005F_" in str(value):
-        # openpyxl drops "x005F_" from shared strings when reading; an inline string
-        # reads back exactly in Excel, openpyxl and calamine alike.
+    if kind == "s" and (strings is None or "_x005F_" in str(value)):
+        # No shared string table in the file (openpyxl builds use inline strings): we do
+        # not add one. And openpyxl drops "x005F_" from shared strings when reading; an
+        # inline string reads back exactly in Excel, openpyxl and calamine alike.
         el.set("t", "inlineStr")
         t = etree.SubElement(etree.SubElement(el, S + "is"), S + "t")
         t.text = str(value)
-        t.set(XML_SPACE, "preserve")
+        if t.text != t.text.strip() or "\n" in t.text:
+            t.set(XML_SPACE, "preserve")
         return
     v = etree.SubElement(el, S + "v")
     if kind == "s":
@@ -532,8 +529,12 @@ class Patcher:
         self._strings: Strings | None = None
 
     @property
-    def strings(self) -> Strings:
+    def strings(self) -> Strings | None:
+        """The file's shared string table, or None when it has none (inline strings then)."""
         if self._strings is None:
+            found = self.pkg.rel_targets(self.wb_part, REL_SHARED_STRINGS)
+            if not found or not self.pkg.has(found[0][1]):
+                return None
             self._strings = Strings(self.pkg, self.wb_part)
         return self._strings
 
