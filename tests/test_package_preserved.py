@@ -214,9 +214,11 @@ def _owned(before: dict[str, bytes]) -> set[str]:
 
 
 def _run_everything(path: Path, admin) -> None:
-    for data in ({"name": "Alice Wang", "email": "alice@example.cn", "city": "Shanghai"},
-                 {"name": "李雷", "email": "lilei@example.cn", "city": "北京"}):
-        records.create(admin, "customer", data)
+    ids = [records.create(admin, "customer", data)["id"] for data in (
+        {"name": "Alice Wang", "email": "alice@example.cn", "city": "Shanghai"},
+        {"name": "李雷", "email": "lilei@example.cn", "city": "北京"})]
+    for i, (day, amount) in enumerate((("2024-03-05", "1234.50"), ("2024-04-11", "99.99"), ("2025-01-20", "5000"))):
+        records.create(admin, "order", {"customer_id": ids[i % 2], "order_date": day, "amount": amount})
     sync.sync_file(admin, path, "refresh")
     book = FileWorkbook(path)
     sheet = book.table_sheet("Customers")
@@ -429,3 +431,54 @@ def test_deleted_hidden_columns_come_back_on_save(tmp_path, admin):
     headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
     assert headers[-3:] == ["_key", "_version", "_fingerprint"]
     assert ws.column_dimensions[openpyxl.utils.get_column_letter(c2)].hidden
+
+
+# ----- cached formula results, checked by LibreOffice recalculating ------------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+_ALWAYS_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def _totals(path: Path) -> dict[tuple[str, str], object]:
+    """{(sheet, cell): cached value} of every report table's totals-row formula cells."""
+    from cims_xl.excel.layout import REPORT_SHEETS
+    formulas = openpyxl.load_workbook(path)
+    values = openpyxl.load_workbook(path, data_only=True)
+    out = {}
+    for sheet in REPORT_SHEETS:
+        ws = formulas[sheet]
+        for table in ws.tables.values():
+            if not table.totalsRowCount:
+                continue
+            last = openpyxl.utils.cell.range_boundaries(table.ref)[3]
+            for cell in ws[last]:
+                if cell.data_type == "f":
+                    out[(sheet, cell.coordinate)] = values[sheet][cell.coordinate].value
+    return out
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed: cached totals "
+                                            "not compared with a recalculation")
+def test_libreoffice_opens_what_we_wrote_and_its_recalculated_totals_equal_the_cached_ones(after, tmp_path):
+    _before, path = after
+    ours = _totals(path)
+    assert ours and all(v is not None for v in ours.values()), f"totals without cached values: {ours}"
+    assert any(v for v in ours.values()), "no total is non-zero: the comparison would prove little"
+    profile = tmp_path / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(_ALWAYS_RECALC)
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+        capture_output=True, text=True, timeout=240)
+    result = out / "cims.xlsx"
+    assert done.returncode == 0 and result.exists(), f"soffice could not load it: {done.stdout} {done.stderr}"
+    theirs = _totals(result)
+    for key, value in ours.items():
+        assert theirs.get(key) == pytest.approx(value), f"{key}: ours {value!r}, LibreOffice {theirs.get(key)!r}"
