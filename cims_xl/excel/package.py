@@ -106,12 +106,19 @@ class Package:
             self._flush(part)
         return self._data[part]
 
-    def xml(self, part: str) -> etree._Element:
-        """The part parsed for editing; changes to the tree are written on save."""
+    def xml(self, part: str, *, edit: bool = False) -> etree._Element:
+        """The part parsed; changes to the tree are written on save.
+
+        A part only read keeps its bytes (its serialisation is compared on save); with
+        `edit` the caller says it will change it, which skips that comparison (large sheets).
+        """
         if part not in self._trees:
             parser = etree.XMLParser(remove_blank_text=False, resolve_entities=False, huge_tree=True)
             self._trees[part] = etree.fromstring(self._data[part], parser)
-            self._pristine[part] = etree.tostring(self._trees[part], encoding="UTF-8")
+            if not edit:
+                self._pristine[part] = etree.tostring(self._trees[part], encoding="UTF-8")
+        elif edit:
+            self._pristine.pop(part, None)
         return self._trees[part]
 
     def set_xml(self, part: str, root: etree._Element) -> None:

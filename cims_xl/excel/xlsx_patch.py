@@ -36,6 +36,9 @@ from decimal import Decimal
 from typing import Any
 
 from lxml import etree
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet.formula import ArrayFormula
 
 from .package import (CT_CHART, CT_DRAWING, CT_SHARED_STRINGS, CT_TABLE, DOC_REL_NS, REL_CHART,
                       REL_DRAWING, REL_OFFICE_DOCUMENT, REL_SHARED_STRINGS, REL_STYLES, REL_TABLE,
@@ -69,6 +72,9 @@ WORKBOOK_ORDER = ("fileVersion", "fileSharing", "workbookPr", "workbookProtectio
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
+_COLUMNS: dict[str, int] = {}
+
+
 def _col_number(letters: str) -> int:
     n = 0
     for ch in letters:
@@ -77,8 +83,6 @@ def _col_number(letters: str) -> int:
 
 
 def _coord(row: int, col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return f"{get_column_letter(col)}{row}"
 
 
@@ -313,52 +317,55 @@ class SheetCells:
         self.row_numbers = sorted(self.rows)
         self._cells: dict[int, dict[int, etree._Element]] = {}
 
-    def _row(self, r: int, create: bool) -> etree._Element | None:
-        row = self.rows.get(r)
-        if row is None and create:
-            row = etree.Element(S + "row")
-            row.set("r", str(r))
-            i = bisect.bisect(self.row_numbers, r)
-            if i < len(self.row_numbers):
-                self.rows[self.row_numbers[i]].addprevious(row)
-            else:
-                self.data.append(row)
-            self.row_numbers.insert(i, r)
-            self.rows[r] = row
-        return row
-
     def _row_cells(self, r: int, row: etree._Element) -> dict[int, etree._Element]:
-        if r not in self._cells:
+        cells = self._cells.get(r)
+        if cells is None:
             cells, n = {}, 0
+            digits = str(r)
+            cut = -len(digits)
             for c in row:
                 ref = c.get("r")
-                if ref:
-                    m = _CELL_REF.match(ref)
-                    n = _col_number(m.group(1))
+                if ref and ref.endswith(digits) and ref[:cut].isalpha():
+                    letters = ref[:cut]
+                    n = _COLUMNS.get(letters) or _COLUMNS.setdefault(letters, _col_number(letters))
+                elif ref:
+                    n = _col_number(_CELL_REF.match(ref).group(1))
                 else:
                     n += 1
                     c.set("r", _coord(r, n))
                 cells[n] = c
             self._cells[r] = cells
-        return self._cells[r]
+        return cells
 
-    def cell(self, r: int, col: int, create: bool) -> etree._Element | None:
-        row = self._row(r, create)
-        if row is None:
-            return None
+    def add_row(self, r: int, row: etree._Element) -> None:
+        """Insert a new `<row r=...>` (not yet present) in row order."""
+        i = bisect.bisect(self.row_numbers, r)
+        if i < len(self.row_numbers):
+            self.rows[self.row_numbers[i]].addprevious(row)
+        else:
+            self.data.append(row)
+        self.row_numbers.insert(i, r)
+        self.rows[r] = row
+
+    def put(self, r: int, col: int, el: etree._Element) -> None:
+        """Put cell element `el` at (r, col) of an existing row, replacing the one there."""
+        row = self.rows[r]
         cells = self._row_cells(r, row)
-        c = cells.get(col)
-        if c is None and create:
-            c = etree.Element(S + "c")
-            c.set("r", _coord(r, col))
+        old = cells.get(col)
+        if old is not None:
+            if old.get("ph") is not None:
+                el.set("ph", old.get("ph"))  # the phonetic flag is the user's, not the value's
+            old.addnext(el)
+            row.remove(old)
+        else:
             later = [k for k in cells if k > col]
             if later:
-                cells[min(later)].addprevious(c)
+                cells[min(later)].addprevious(el)
             else:
-                row.append(c)
-            cells[col] = c
-            row.attrib.pop("spans", None)  # an optional hint; a stale one misleads readers
-        return c
+                row.append(el)
+            if "spans" in row.attrib:
+                del row.attrib["spans"]  # an optional hint; a stale one misleads readers
+        cells[col] = el
 
     def remove(self, r: int, col: int) -> None:
         row = self.rows.get(r)
@@ -395,63 +402,59 @@ def _number_text(value: Any) -> str:
     return repr(float(value))
 
 
-def write_cell(el: etree._Element, cell, style: int, strings: Strings | None, epoch,
-               cached: Any = None) -> None:
-    """Make the `<c>` element hold the openpyxl cell's value and style."""
-    from openpyxl.utils.datetime import to_excel
-    from openpyxl.worksheet.formula import ArrayFormula
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    for child in list(el):
-        el.remove(child)
-    for attr in ("t", "cm", "vm", "s"):
-        el.attrib.pop(attr, None)
-    if style:
-        el.set("s", str(style))
+
+def _preserve(text: str) -> str:
+    return ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+
+
+def cell_markup(cell, coord: str, style: int, strings: Strings | None, epoch, cached: Any = None) -> str:
+    """The `<c>` element (SpreadsheetML, default namespace) for an openpyxl cell's value and style.
+
+    ECMA-376 Part 1 §18.3.1.4 (c), §18.3.1.40 (f), §18.3.1.96 (v), §18.3.1.53 (is).
+    """
+    head = f'<c r="{coord}"' + (f' s="{style}"' if style else "")
     value, kind = cell._value, cell.data_type
     if value is None or value == "":
-        return
+        return head + "/>"
     if kind == "f":
-        f = etree.SubElement(el, S + "f")
         if isinstance(value, ArrayFormula):
-            f.set("t", "array")
-            f.set("ref", value.ref)
             text = value.text or ""
+            f_attrs = f' t="array" ref="{value.ref}"'
         else:
-            text = str(getattr(value, "text", value))
-        f.text = text[1:] if text.startswith("=") else text
-        if cached is not None:
-            if isinstance(cached, str):
-                el.set("t", "str")
-                etree.SubElement(el, S + "v").text = cached
-            else:
-                if isinstance(cached, bool):
-                    el.set("t", "b")
-                etree.SubElement(el, S + "v").text = _number_text(cached)
-        return
-    if kind == "s" and (strings is None or "_x005F_" in str(value)):
-        # No shared string table in the file (openpyxl builds use inline strings): we do
-        # not add one. And openpyxl drops "x005F_" from shared strings when reading; an
-        # inline string reads back exactly in Excel, openpyxl and calamine alike.
-        el.set("t", "inlineStr")
-        t = etree.SubElement(etree.SubElement(el, S + "is"), S + "t")
-        t.text = str(value)
-        if t.text != t.text.strip() or "\n" in t.text:
-            t.set(XML_SPACE, "preserve")
-        return
-    v = etree.SubElement(el, S + "v")
+            text, f_attrs = str(getattr(value, "text", value)), ""
+        f = f"<f{f_attrs}>{_esc(text[1:] if text.startswith('=') else text)}</f>"
+        if cached is None:
+            return f"{head}>{f}</c>"
+        if isinstance(cached, str):
+            return f'{head} t="str">{f}<v>{_esc(cached)}</v></c>'
+        t = ' t="b"' if isinstance(cached, bool) else ""
+        return f"{head}{t}>{f}<v>{_number_text(cached)}</v></c>"
     if kind == "s":
-        el.set("t", "s")
-        v.text = str(strings.index(str(value)))
-    elif kind == "b":
-        el.set("t", "b")
-        v.text = "1" if value else "0"
-    elif kind == "e":
-        el.set("t", "e")
-        v.text = str(value)
-    elif kind == "d":
-        v.text = _number_text(to_excel(value, epoch))
-    else:
-        v.text = _number_text(value)
+        text = str(value)
+        if strings is None or "_x005F_" in text:
+            # No shared string table in the file (openpyxl builds use inline strings): we
+            # do not add one. And openpyxl drops "x005F_" from shared strings when
+            # reading; an inline string reads back exactly in Excel, openpyxl and calamine.
+            return f'{head} t="inlineStr"><is><t{_preserve(text)}>{_esc(text)}</t></is></c>'
+        return f'{head} t="s"><v>{strings.index(text)}</v></c>'
+    if kind == "b":
+        return f'{head} t="b"><v>{"1" if value else "0"}</v></c>'
+    if kind == "e":
+        return f'{head} t="e"><v>{_esc(str(value))}</v></c>'
+    if kind == "d":
+        return f"{head}><v>{_number_text(to_excel(value, epoch))}</v></c>"
+    return f"{head}><v>{_number_text(value)}</v></c>"
+
+
+def parse_markup(markup: list[str]) -> list[etree._Element]:
+    """Parse many `<c>`/`<row>` snippets at once (one parser call: fast for 100,000 cells)."""
+    if not markup:
+        return []
+    text = f'<x xmlns="{SML_NS}">' + "".join(markup) + "</x>"
+    return list(etree.fromstring(text.encode("utf-8"), etree.XMLParser(huge_tree=True)))
 
 
 # ----- cached values of the formulas we write -----------------------------------------------------
@@ -533,10 +536,8 @@ class Patcher:
         """The file's shared string table, or None when it has none (inline strings then)."""
         if self._strings is None:
             found = self.pkg.rel_targets(self.wb_part, REL_SHARED_STRINGS)
-            if not found or not self.pkg.has(found[0][1]):
-                return None
-            self._strings = Strings(self.pkg, self.wb_part)
-        return self._strings
+            self._strings = Strings(self.pkg, self.wb_part) if found and self.pkg.has(found[0][1]) else False
+        return self._strings or None
 
     def run(self) -> None:
         for ws in self.wb.worksheets:
@@ -547,7 +548,7 @@ class Patcher:
                 before = self.snap.sheets.get(ws.title) or SheetSnap({}, {}, [], [], {}, (None, None))
             self._sheet(ws, self.parts[ws.title], before)
         self._names()
-        if self._strings is not None:
+        if self._strings:
             self._strings.finish()
 
     # -- sheets --
@@ -580,7 +581,7 @@ class Patcher:
         if not (changed or gone or tables_changed or validations != before.validations
                 or widths != before.widths or page != before.page or charts_changed):
             return
-        root = self.pkg.xml(part)
+        root = self.pkg.xml(part, edit=True)
         if changed or gone:
             self._cells(ws, root, changed, gone)
         if validations != before.validations:
@@ -596,14 +597,26 @@ class Patcher:
 
     def _cells(self, ws, root, changed, gone) -> None:
         sheet = SheetCells(root)
-        epoch = self.wb.epoch
+        epoch, strings, xf = self.wb.epoch, self.strings, self.styles.xf
         for r, c in gone:
             sheet.remove(r, c)
+        new_rows: dict[int, list[str]] = {}
+        edits: list[tuple[int, int]] = []
+        markup: list[str] = []
         for key in sorted(changed):
             cell = ws._cells[key]
             cached = formula_result(ws, cell._value) if cell.data_type == "f" else None
-            el = sheet.cell(key[0], key[1], create=True)
-            write_cell(el, cell, self.styles.xf(cell._style), self.strings, epoch, cached)
+            text = cell_markup(cell, _coord(*key), xf(cell._style), strings, epoch, cached)
+            if key[0] in sheet.rows:
+                edits.append(key)
+                markup.append(text)
+            else:
+                new_rows.setdefault(key[0], []).append(text)
+        for key, el in zip(edits, parse_markup(markup)):
+            sheet.put(key[0], key[1], el)
+        rows = sorted(new_rows)
+        for r, el in zip(rows, parse_markup([f'<row r="{r}">' + "".join(new_rows[r]) + "</row>" for r in rows])):
+            sheet.add_row(r, el)
         sheet.update_dimension()
 
     def _validations(self, root, sqrefs: list[str]) -> None:
