@@ -10,7 +10,6 @@ the package is compared part by part with what it was.
 
 from __future__ import annotations
 
-import io
 import shutil
 import struct
 import subprocess

@@ -29,7 +29,6 @@ borders, numFmts), §18.5 (tables), §20.5 (SpreadsheetML drawing).
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,7 +39,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.formula import ArrayFormula
 
-from .package import (CT_CHART, CT_DRAWING, CT_SHARED_STRINGS, CT_TABLE, DOC_REL_NS, REL_CHART,
+from .package import (CT_CHART, CT_DRAWING, CT_TABLE, DOC_REL_NS, REL_CHART,
                       REL_DRAWING, REL_OFFICE_DOCUMENT, REL_SHARED_STRINGS, REL_STYLES, REL_TABLE,
                       REL_WORKSHEET, SML_NS, Package, resolve)
 
