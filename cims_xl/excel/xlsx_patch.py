@@ -555,6 +555,7 @@ class Patcher:
         pkg = self.pkg
         part = pkg.free_name("xl/worksheets/sheet{n}.xml")
         root = etree.Element(S + "worksheet", nsmap={None: SML_NS, "r": DOC_REL_NS})
+        root.append(_sml(_openpyxl_bytes(ws.views.to_tree())))  # frozen header row, selection
         etree.SubElement(root, S + "sheetData")
         pkg.set_xml(part, root)
         pkg.content_type_override(part, CT_WORKSHEET)
@@ -582,7 +583,7 @@ class Patcher:
             return
         root = self.pkg.xml(part, edit=True)
         if changed or gone:
-            self._cells(ws, root, changed, gone)
+            self._cells(ws, part, root, changed, gone)
         if validations != before.validations:
             self._validations(root, validations)
         if widths != before.widths:
@@ -594,9 +595,11 @@ class Patcher:
         if charts_changed:
             self._charts(ws, part, root)
 
-    def _cells(self, ws, root, changed, gone) -> None:
+    def _cells(self, ws, part: str, root, changed, gone) -> None:
         sheet = SheetCells(root)
         epoch, strings, xf = self.wb.epoch, self.strings, self.styles.xf
+        if b'"shared"' in self.pkg.original.get(part, b""):
+            changed = changed + _shared_group_cells(ws, root, set(changed) | set(gone))
         for r, c in gone:
             sheet.remove(r, c)
         new_rows: dict[int, list[str]] = {}
@@ -837,6 +840,27 @@ class Patcher:
             el = etree.SubElement(names, S + "definedName")
             el.set("name", name)
             el.text = dn.attr_text
+
+
+def _shared_group_cells(ws, root, touched: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Untouched cells of shared formulas (ECMA-376 §18.3.1.40) that we rewrite in part.
+
+    A dependent `<f t="shared" si="n"/>` takes its text from the group's master; once
+    one cell of a group is rewritten (a row moved or deleted), every cell of that group
+    is written with its own formula (openpyxl's model holds each one's translated text).
+    """
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for f in root.iter(S + "f"):
+        if f.get("t") != "shared" or f.get("si") is None:
+            continue
+        m = _CELL_REF.match(f.getparent().get("r") or "")
+        if m:
+            groups.setdefault(f.get("si"), []).append((int(m.group(2)), _col_number(m.group(1))))
+    extra = []
+    for keys in groups.values():
+        if any(k in touched for k in keys):
+            extra += [k for k in keys if k not in touched and k in ws._cells]
+    return extra
 
 
 def _openpyxl_bytes_ns(el) -> bytes:
