@@ -481,3 +481,38 @@ def test_libreoffice_opens_what_we_wrote_and_its_recalculated_totals_equal_the_c
     theirs = _totals(result)
     for key, value in ours.items():
         assert theirs.get(key) == pytest.approx(value), f"{key}: ours {value!r}, LibreOffice {theirs.get(key)!r}"
+
+
+# ----- the atomic write -----------------------------------------------------------------------
+
+def test_a_failed_write_leaves_the_workbook_as_it_was_and_no_temporary_copy(tmp_path, monkeypatch):
+    from test_sync_support import new_workbook
+    path = new_workbook(tmp_path / "客户.xlsx")
+    before = path.read_bytes()
+    book = FileWorkbook(path)
+    book.table_sheet("Customers").append([{"Name": "Kim Min-jun", "Email": "kim@example.kr"}])
+
+    def broken(self, fileobj):
+        fileobj.write(b"PK\x03\x04 half a zip")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Package, "_write_zip", broken)
+    with pytest.raises(OSError, match="disk full"):
+        book.save()
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_a_temporary_copy_left_by_a_crashed_save_is_removed_by_the_next_save(tmp_path):
+    import os
+    from test_sync_support import new_workbook
+    path = new_workbook(tmp_path / "cims.xlsx")
+    stale = tmp_path / ".cims-abc123.xlsx"
+    stale.write_bytes(b"a copy of customer data")
+    os.utime(stale, (1_000_000_000, 1_000_000_000))  # from long ago
+    recent = tmp_path / ".cims-def456.xlsx"          # another save in progress right now
+    recent.write_bytes(b"being written")
+    book = FileWorkbook(path)
+    book.table_sheet("Customers").append([{"Name": "Ana Souza"}])
+    book.save()
+    assert not stale.exists() and recent.exists()

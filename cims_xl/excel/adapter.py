@@ -166,7 +166,10 @@ class FileWorkbook:
             raise SheetError(f"workbook not found: {self.path}")
         self._keep_vba = self.path.suffix.lower() in (".xlsm", ".xltm")
         try:
-            self.wb = openpyxl.load_workbook(self.path, keep_vba=self._keep_vba)
+            # One read: the model and the package save() edits come from the same bytes,
+            # even if the file changes on disk in between.
+            self._original = self.path.read_bytes()
+            self.wb = openpyxl.load_workbook(io.BytesIO(self._original), keep_vba=self._keep_vba)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise SheetError(f"cannot open {self.path.name} as an Excel workbook: {exc}") from None
         self.ui: UI = ui or QuietUI()
@@ -289,7 +292,7 @@ class FileWorkbook:
 
         target = Path(path) if path else self.path
         ensure_writable(target)
-        pkg = Package(self.path)
+        pkg = Package(self.path, self._original)
         xlsx_patch.apply(self.wb, self._snapshot, pkg)
         repair_package(pkg)
         pkg.save(target)

@@ -82,10 +82,13 @@ def relative(source: str, part: str) -> str:
 class Package:
     """The parts of a zip package, read once; changed parts replace the originals on save."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, data: bytes | None = None):
+        """The package at `path`, or in `data` (the file's bytes as read earlier)."""
+        import io
+
         self.path = Path(path)
         try:
-            with zipfile.ZipFile(self.path) as z:
+            with zipfile.ZipFile(io.BytesIO(data) if data is not None else self.path) as z:
                 self._infos = z.infolist()
                 self._data = {i.filename: z.read(i.filename) for i in self._infos}
         except (zipfile.BadZipFile, OSError, KeyError) as exc:
@@ -263,6 +266,34 @@ class Package:
         atomic_write(target, self._write_zip)
 
 
+TEMP_PREFIX = ".cims-"
+STALE_AFTER_S = 3600  # a temporary file this old belongs to no running save
+
+
+def sweep_stale_temps(folder: Path, *, older_than: float = STALE_AFTER_S) -> list[Path]:
+    """Remove `.cims-*` temporary files a crashed save left in `folder` (a copy of a workbook).
+
+    Only files older than `older_than` seconds: a younger one may be another save in
+    progress. Returns the files removed.
+    """
+    import time
+
+    removed = []
+    now = time.time()
+    try:
+        candidates = list(folder.glob(TEMP_PREFIX + "*"))
+    except OSError:
+        return removed
+    for path in candidates:
+        try:
+            if path.is_file() and now - path.stat().st_mtime > older_than:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
 def atomic_write(target: Path, write) -> None:
     """Call write(fileobj) on a temporary file beside `target`, fsync, then rename over it.
 
@@ -271,7 +302,8 @@ def atomic_write(target: Path, write) -> None:
     """
     from .adapter import SheetError  # one message for a locked workbook, whichever path writes
 
-    fd, tmp = tempfile.mkstemp(prefix=".cims-", suffix=target.suffix, dir=target.parent)
+    sweep_stale_temps(target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
