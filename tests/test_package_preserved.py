@@ -156,6 +156,21 @@ def _add_user_parts(path: Path) -> None:
     root.append(etree.fromstring(EXT_LST))
     parts[sheet] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
+    # A picture of their own on a report sheet: the report's charts go into that drawing.
+    report = sheets["Report - Sales"]
+    pic_only = USER_DRAWING.split(b"<xdr:twoCellAnchor><xdr:from><xdr:col>34</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>5")[0] + b"</xdr:wsDr>"
+    parts["xl/drawings/drawing92.xml"] = pic_only
+    parts["xl/drawings/_rels/drawing92.xml.rels"] = _rels(("rId1", R + "/image", "../media/image91.png"))
+    report_rels = rels_name(report)
+    rrels = etree.fromstring(parts[report_rels]) if report_rels in parts else etree.Element(f"{{{PKG}}}Relationships", nsmap={None: PKG})
+    etree.SubElement(rrels, f"{{{PKG}}}Relationship", Id="rIdU7", Type=R + "/drawing", Target="../drawings/drawing92.xml")
+    parts[report_rels] = etree.tostring(rrels, xml_declaration=True, encoding="UTF-8", standalone=True)
+    rroot = etree.fromstring(parts[report])
+    el = etree.Element(f"{{{SML}}}drawing")
+    el.set(f"{{{R}}}id", "rIdU7")
+    insert_ordered(rroot, el, WORKSHEET_ORDER)
+    parts[report] = etree.tostring(rroot, xml_declaration=True, encoding="UTF-8", standalone=True)
+
     book_rels_part = rels_name(_wb)
     brels = etree.fromstring(parts[book_rels_part])
     etree.SubElement(brels, f"{{{PKG}}}Relationship", Id="rIdU9",
@@ -169,6 +184,7 @@ def _add_user_parts(path: Path) -> None:
         if ext not in defaults:
             ct.insert(0, etree.Element(f"{{{CT}}}Default", Extension=ext, ContentType=kind))
     for part, kind in (("xl/drawings/drawing91.xml", "application/vnd.openxmlformats-officedocument.drawing+xml"),
+                       ("xl/drawings/drawing92.xml", "application/vnd.openxmlformats-officedocument.drawing+xml"),
                        ("xl/charts/chart91.xml", "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"),
                        ("xl/comments91.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"),
                        ("xl/ctrlProps/ctrlProp1.xml", "application/vnd.ms-excel.controlproperties+xml")):
@@ -267,6 +283,22 @@ def test_the_users_elements_inside_a_data_sheet_survive_and_their_relationships_
     refs = [str(dv.sqref) for dv in openpyxl.load_workbook(path)["Customers"].data_validations.dataValidation]
     assert "AM2:AM20" in refs
     assert pkg.dangling() == []
+
+
+def test_a_picture_on_a_report_sheet_stays_beside_the_report_charts(after):
+    _before, path = after
+    pkg = Package(path)
+    _wb, sheets = sheet_parts(pkg)
+    drawing = pkg.rel_targets(sheets["Report - Sales"], R + "/drawing")
+    assert [d for _i, d in drawing] == ["xl/drawings/drawing92.xml"]
+    root = pkg.xml("xl/drawings/drawing92.xml")
+    pics = root.findall(f".//{{{XDR}}}pic")
+    assert len(pics) == 1
+    embed = pics[0].find(f".//{{{A}}}blip").get(f"{{{R}}}embed")
+    assert pkg.target("xl/drawings/drawing92.xml", embed) == "xl/media/image91.png"
+    assert len(pkg.rel_targets("xl/drawings/drawing92.xml", R + "/chart")) == 7
+    ids = [el.get("id") for el in root.iter(f"{{{XDR}}}cNvPr")]
+    assert len(ids) == len(set(ids)), "drawing object ids are unique"
 
 
 def test_the_edit_and_the_new_row_are_in_the_saved_file_with_statuses(after):
