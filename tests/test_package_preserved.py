@@ -548,3 +548,31 @@ def test_a_temporary_copy_left_by_a_crashed_save_is_removed_by_the_next_save(tmp
     book.table_sheet("Customers").append([{"Name": "Ana Souza"}])
     book.save()
     assert not stale.exists() and recent.exists()
+
+
+# ----- in-place cell edits in sheet XML -----------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(12))
+def test_cells_put_into_sparse_rows_land_in_column_order_and_replace_only_their_own(seed):
+    import random
+
+    from cims_xl.excel.xlsx_patch import SheetCells, _coord, parse_markup
+    rng = random.Random(seed)
+    rows = {}
+    xml = [f'<worksheet xmlns="{SML}"><sheetData>']
+    for r in range(1, 6):
+        cols = sorted(rng.sample(range(1, 30), rng.randint(0, 12)))
+        rows[r] = {c: f"old{r}-{c}" for c in cols}
+        cells = "".join(f'<c r="{_coord(r, c)}" t="inlineStr"><is><t>{v}</t></is></c>' for c, v in rows[r].items())
+        xml.append(f'<row r="{r}" spans="1:29">{cells}</row>')
+    xml.append("</sheetData></worksheet>")
+    sheet = SheetCells(etree.fromstring("".join(xml)))
+    for _ in range(40):
+        r, c = rng.randint(1, 5), rng.randint(1, 29)
+        rows[r][c] = f"new{r}-{c}-{rng.random():.6f}"
+        [el] = parse_markup([f'<c r="{_coord(r, c)}" t="inlineStr"><is><t>{rows[r][c]}</t></is></c>'])
+        sheet.put(r, c, el)
+    for r, expected in rows.items():
+        row = sheet.rows[r]
+        got = [(el.get("r"), el.findtext(f"{{{SML}}}is/{{{SML}}}t")) for el in row]
+        assert got == [(_coord(r, c), expected[c]) for c in sorted(expected)]

@@ -153,7 +153,8 @@ class Snapshot:
 
 
 def cell_state(cell) -> tuple:
-    return (cell._value, cell.data_type, tuple(cell._style) if cell._style is not None else ())
+    """What a save compares: value, type and the style ids (as bytes: a cheap copy)."""
+    return (cell._value, cell.data_type, bytes(cell._style or b""))
 
 
 def _table_snap(t) -> TableSnap:
@@ -164,7 +165,7 @@ def _table_snap(t) -> TableSnap:
 
 def sheet_snap(ws) -> SheetSnap:
     return SheetSnap(
-        cells={k: cell_state(c) for k, c in ws._cells.items()},
+        cells={k: (c._value, c.data_type, bytes(c._style or b"")) for k, c in ws._cells.items()},  # = cell_state
         tables={name: _table_snap(t) for name, t in dict.items(ws.tables)},
         charts=[id(c) for c in ws._charts],
         validations=[str(dv.sqref) for dv in ws.data_validations.dataValidation],
@@ -349,21 +350,79 @@ class SheetCells:
     def put(self, r: int, col: int, el: etree._Element) -> None:
         """Put cell element `el` at (r, col) of an existing row, replacing the one there."""
         row = self.rows[r]
+        if r in self._cells or not self._probe_put(r, row, col, el):
+            self._indexed_put(r, row, col, el)
+
+    @staticmethod
+    def _replace(old: etree._Element, el: etree._Element) -> None:
+        if old.get("ph") is not None:
+            el.set("ph", old.get("ph"))  # the phonetic flag is the user's, not the value's
+        old.addnext(el)
+        old.getparent().remove(old)
+
+    @staticmethod
+    def _col_of(el: etree._Element, r: int) -> int | None:
+        ref = el.get("r")
+        if not ref:
+            return None
+        digits = str(r)
+        letters = ref[: len(ref) - len(digits)]
+        if ref.endswith(digits) and letters.isalpha():
+            return _COLUMNS.get(letters) or _COLUMNS.setdefault(letters, _col_number(letters))
+        m = _CELL_REF.match(ref)
+        return _col_number(m.group(1)) if m else None
+
+    def _probe_put(self, r: int, row: etree._Element, col: int, el: etree._Element) -> bool:
+        """Place `el` by probing a few cells around where a dense row has it; False: give up."""
+        n = len(row)
+        if n == 0:
+            row.append(el)
+            row.attrib.pop("spans", None)
+            return True
+        first = self._col_of(row[0], r)
+        if first is None:
+            return False
+        j = min(max(col - first, 0), n - 1)
+        cj = self._col_of(row[j], r)
+        for _ in range(16):  # a dense row needs one or two probes
+            if cj is None:
+                return False
+            if cj > col and j > 0:
+                j -= 1
+                cj = self._col_of(row[j], r)
+                continue
+            if cj < col and j < n - 1:
+                nxt = self._col_of(row[j + 1], r)
+                if nxt is None:
+                    return False
+                if nxt <= col:
+                    j, cj = j + 1, nxt
+                    continue
+            break
+        else:
+            return False
+        if cj == col:
+            self._replace(row[j], el)
+            return True
+        if cj < col:
+            row[j].addnext(el)
+        else:
+            row[j].addprevious(el)
+        row.attrib.pop("spans", None)  # an optional hint; a stale one misleads readers
+        return True
+
+    def _indexed_put(self, r: int, row: etree._Element, col: int, el: etree._Element) -> None:
         cells = self._row_cells(r, row)
         old = cells.get(col)
         if old is not None:
-            if old.get("ph") is not None:
-                el.set("ph", old.get("ph"))  # the phonetic flag is the user's, not the value's
-            old.addnext(el)
-            row.remove(old)
+            self._replace(old, el)
         else:
             later = [k for k in cells if k > col]
             if later:
                 cells[min(later)].addprevious(el)
             else:
                 row.append(el)
-            if "spans" in row.attrib:
-                del row.attrib["spans"]  # an optional hint; a stale one misleads readers
+            row.attrib.pop("spans", None)
         cells[col] = el
 
     def remove(self, r: int, col: int) -> None:
@@ -571,7 +630,8 @@ class Patcher:
 
     def _sheet(self, ws, part: str, before: SheetSnap) -> None:
         now = ws._cells
-        changed = [k for k, c in now.items() if before.cells.get(k) != cell_state(c)]
+        old = before.cells.get
+        changed = [k for k, c in now.items() if old(k) != (c._value, c.data_type, bytes(c._style or b""))]
         gone = [k for k in before.cells if k not in now]
         tables_changed = self._tables_differ(ws, before)
         validations = [str(dv.sqref) for dv in ws.data_validations.dataValidation]
