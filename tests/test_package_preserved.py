@@ -238,11 +238,13 @@ def _run_everything(path: Path, admin) -> None:
     book = FileWorkbook(path)
     sheet = book.table_sheet("Customers")
     sheet.write({0: {"City": "Hangzhou"}})
-    sheet.append([{"Name": "Chen Jing", "Email": "chen@example.cn"}])
+    sheet.append([{"Name": "Chen Jing", "Email": "chen@example.cn"},
+                  {"Name": "Bad Address", "Email": "no-at-sign"}])
     book.save()
     result = sync.sync_file(admin, path, "save")
     assert result["sheets"]["Customers"]["created"] == 1
     assert result["sheets"]["Customers"]["updated"] == 1
+    assert result["sheets"]["Customers"]["invalid"] == 1  # its Email cell is highlighted
     sync.sync_file(admin, path, "reports")
 
 
@@ -309,7 +311,11 @@ def test_the_edit_and_the_new_row_are_in_the_saved_file_with_statuses(after):
     statuses = [rows.value(i, "Status") for i in range(len(rows.rows))]
     assert "Created" in statuses and "Updated" in statuses
     keys = [rows.value(i, "_key") for i in range(len(rows.rows))]
-    assert all(keys)
+    assert sum(1 for k in keys if k) == len(keys) - 1  # all but the invalid row
+    bad = next(i for i, st in enumerate(statuses) if str(st).startswith("Invalid"))
+    ws = openpyxl.load_workbook(path)["Customers"]
+    email = ws.cell(2 + bad, rows.columns["Email"] + 1)
+    assert email.fill.fgColor.rgb == "FFFFC7CE", "the bad cell is highlighted"
 
 
 # ----- schema validation --------------------------------------------------------------------
