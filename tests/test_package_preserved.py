@@ -582,3 +582,24 @@ def test_cells_put_into_sparse_rows_land_in_column_order_and_replace_only_their_
         row = sheet.rows[r]
         got = [(el.get("r"), el.findtext(f"{{{SML}}}is/{{{SML}}}t")) for el in row]
         assert got == [(_coord(r, c), expected[c]) for c in sorted(expected)]
+
+
+def test_cims_sync_on_a_workbook_that_is_not_ours_says_so_in_one_line_and_exits_non_zero(
+        tmp_path, store_path, monkeypatch, capsys):
+    from conftest import ADMIN_PASSWORD
+
+    from cims_xl.cli import main
+    monkeypatch.setenv("CIMS_STORE", str(store_path))
+    monkeypatch.setenv("CIMS_USER", "admin")
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
+    path = tmp_path / "Umsatz 2025.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Kunde", "Betrag"])
+    wb.active.append(["Müller GmbH", 1200])
+    wb.save(path)
+    before = path.read_bytes()
+    code = main(["sync", str(path), "refresh"])
+    out, err = capsys.readouterr()
+    assert code != 0 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "not a CIMS workbook" in err and "Traceback" not in err
+    assert path.read_bytes() == before
