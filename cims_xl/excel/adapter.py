@@ -274,7 +274,7 @@ class FileWorkbook:
         import openpyxl
 
         if self._cached is None:
-            self._cached = openpyxl.load_workbook(self.path, data_only=True, read_only=False)
+            self._cached = openpyxl.load_workbook(io.BytesIO(self._original), data_only=True, read_only=False)
         try:
             return self._cached[sheet].cell(row, col).value
         except KeyError:

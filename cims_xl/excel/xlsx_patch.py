@@ -41,7 +41,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from .package import (CT_CHART, CT_DRAWING, CT_TABLE, DOC_REL_NS, REL_CHART,
                       REL_DRAWING, REL_OFFICE_DOCUMENT, REL_SHARED_STRINGS, REL_STYLES, REL_TABLE,
-                      REL_WORKSHEET, SML_NS, Package, resolve)
+                      REL_WORKSHEET, SML_NS, Package, rels_name, resolve)
 
 S = f"{{{SML_NS}}}"
 R_ID = f"{{{DOC_REL_NS}}}id"
@@ -106,6 +106,7 @@ def _sml(xml_bytes: bytes) -> etree._Element:
 
 
 def _openpyxl_bytes(el) -> bytes:
+    """An element openpyxl built, as bytes without a default namespace (see `_sml`)."""
     from openpyxl.xml.functions import tostring
 
     data = tostring(el)
@@ -924,6 +925,7 @@ def _shared_group_cells(ws, root, touched: set[tuple[int, int]]) -> list[tuple[i
 
 
 def _openpyxl_bytes_ns(el) -> bytes:
+    """An element openpyxl built (it carries its own namespace declaration), as bytes."""
     from openpyxl.xml.functions import tostring
 
     return tostring(el)
@@ -931,7 +933,7 @@ def _openpyxl_bytes_ns(el) -> bytes:
 
 def _referenced_elsewhere(pkg: Package, part: str, but: str) -> bool:
     for name in pkg.names():
-        if not name.endswith(".rels") or name == _rels_of(but):
+        if not name.endswith(".rels") or name == rels_name(but):
             continue
         folder = name.rsplit("_rels/", 1)[0]
         source = folder + name.rsplit("/", 1)[1][:-5]
@@ -939,12 +941,6 @@ def _referenced_elsewhere(pkg: Package, part: str, but: str) -> bool:
             if not r.external and resolve(source, r.target) == part:
                 return True
     return False
-
-
-def _rels_of(part: str) -> str:
-    from .package import rels_name
-
-    return rels_name(part)
 
 
 def apply(wb, snap: Snapshot, pkg: Package) -> None:
