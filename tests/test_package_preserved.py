@@ -603,3 +603,22 @@ def test_cims_sync_on_a_workbook_that_is_not_ours_says_so_in_one_line_and_exits_
     assert code != 0 and out == ""
     assert len(err.strip().splitlines()) == 1 and "not a CIMS workbook" in err and "Traceback" not in err
     assert path.read_bytes() == before
+
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+FOREIGN = sorted(p.relative_to(SHARED_DATA) for p in SHARED_DATA.glob("*/**/*.xls*")) if SHARED_DATA.is_dir() else []
+
+
+@pytest.mark.skipif(not FOREIGN, reason=f"no real-world workbooks under {SHARED_DATA}")
+@pytest.mark.parametrize("name", FOREIGN, ids=str)
+def test_real_world_workbooks_that_are_not_ours_are_refused_and_left_as_they_were(name, tmp_path, admin):
+    from cims_xl.errors import CimsError
+    (tmp_path / "book").mkdir()
+    path = tmp_path / "book" / name.name
+    shutil.copy(SHARED_DATA / name, path)  # a copy in tmp_path: the shared file stays read-only
+    before = path.read_bytes()
+    for action in ("refresh", "save", "reports"):
+        with pytest.raises(CimsError, match="not a CIMS workbook|cannot open"):
+            sync.sync_file(admin, path, action)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
