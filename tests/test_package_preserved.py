@@ -622,3 +622,64 @@ def test_real_world_workbooks_that_are_not_ours_are_refused_and_left_as_they_wer
             sync.sync_file(admin, path, action)
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+# ----- a workbook with a shared string table (as Excel and LibreOffice save it) ------------------
+
+def _to_shared_strings(path: Path) -> None:
+    """Rewrite every inline string of the package into a shared string table, as Excel does."""
+    parts = _parts(path)
+    texts: list[str] = []
+    index: dict[str, int] = {}
+    for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
+        root = etree.fromstring(parts[name])
+        for c in root.iter(f"{{{SML}}}c"):
+            if c.get("t") != "inlineStr":
+                continue
+            text = "".join(c.itertext())
+            for child in list(c):
+                c.remove(child)
+            c.set("t", "s")
+            index.setdefault(text, len(texts)) if text in index else (index.setdefault(text, len(texts)), texts.append(text))
+            etree.SubElement(c, f"{{{SML}}}v").text = str(index[text])
+        parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    sst = etree.Element(f"{{{SML}}}sst", nsmap={None: SML}, count=str(len(texts)), uniqueCount=str(len(texts)))
+    for text in texts:
+        etree.SubElement(etree.SubElement(sst, f"{{{SML}}}si"), f"{{{SML}}}t").text = text
+    parts["xl/sharedStrings.xml"] = etree.tostring(sst, xml_declaration=True, encoding="UTF-8", standalone=True)
+    rels = etree.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    etree.SubElement(rels, f"{{{PKG}}}Relationship", Id="rIdSST", Type=R + "/sharedStrings",
+                     Target="sharedStrings.xml")
+    parts["xl/_rels/workbook.xml.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+    ct = etree.fromstring(parts["[Content_Types].xml"])
+    etree.SubElement(ct, f"{{{CT}}}Override", PartName="/xl/sharedStrings.xml",
+                     ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml")
+    parts["[Content_Types].xml"] = etree.tostring(ct, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_a_workbook_with_shared_strings_gets_new_texts_appended_and_reads_back_exactly(tmp_path, admin):
+    from test_sync_support import new_workbook
+    path = new_workbook(tmp_path / "cims.xlsx")
+    _to_shared_strings(path)
+    old_sst = etree.fromstring(_parts(path)["xl/sharedStrings.xml"])
+    old_texts = ["".join(si.itertext()) for si in old_sst]
+    names = ["Zoë Ångström", "  leading and trailing  ", "=HYPERLINK(\"http://x\")", "多行\n文本", "Name"]
+    for name in names:
+        records.create(admin, "customer", {"name": name, "city": "Shanghai"})
+    sync.sync_file(admin, path, "refresh")
+    now = _parts(path)
+    sst = etree.fromstring(now["xl/sharedStrings.xml"])
+    texts = ["".join(si.itertext()) for si in sst]
+    assert texts[: len(old_texts)] == old_texts, "existing entries keep their index"
+    assert texts.count("Name") == 1, "a text already in the table is re-used"
+    assert sst.get("uniqueCount") == str(len(sst))
+    _validate("xl/sharedStrings.xml", now["xl/sharedStrings.xml"])
+    rows = FileWorkbook(path).table_sheet("Customers").read()
+    got = {rows.value(i, "Name") for i in range(len(rows.rows))}
+    assert got == {r["name"] for r in records.list_records(admin, "customer")}  # as stored, exactly
+    ws = openpyxl.load_workbook(path)["Customers"]
+    formula_like = [c for c in ws["B"] if c.value == "=HYPERLINK(\"http://x\")"]
+    assert formula_like and formula_like[0].data_type == "s", "formula-like text stays text"
