@@ -683,3 +683,30 @@ def test_a_workbook_with_shared_strings_gets_new_texts_appended_and_reads_back_e
     ws = openpyxl.load_workbook(path)["Customers"]
     formula_like = [c for c in ws["B"] if c.value == "=HYPERLINK(\"http://x\")"]
     assert formula_like and formula_like[0].data_type == "s", "formula-like text stays text"
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed: a LibreOffice-saved "
+                                            "workbook was not synced")
+def test_a_workbook_saved_by_libreoffice_syncs_and_only_what_we_own_changes(tmp_path, admin):
+    from test_sync_support import new_workbook
+    built = new_workbook(tmp_path / "cims.xlsx")
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
+         "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(built)],
+        capture_output=True, text=True, timeout=240)
+    path = tmp_path / "lo" / "cims.xlsx"
+    assert done.returncode == 0 and path.exists(), done.stderr
+    for name in ("Alice Wang", "李雷", "=1+1 (not a formula)"):
+        records.create(admin, "customer", {"name": name, "email": f"c{len(name)}@example.cn"})
+    before = _parts(path)
+    sync.sync_file(admin, path, "refresh")
+    now = _parts(path)
+    written = sorted(n for n, d in now.items() if before.get(n) != d)
+    assert set(written) <= _owned(before), written
+    for name in written:
+        if name.endswith((".xml", ".rels")):
+            _validate(name, now[name])
+    assert Package(path).dangling() == []
+    rows = FileWorkbook(path).table_sheet("Customers").read()
+    assert sorted(rows.value(i, "Name") for i in range(len(rows.rows))) == sorted(
+        r["name"] for r in records.list_records(admin, "customer"))
