@@ -643,7 +643,10 @@ def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
         from ..reports.refresh import refresh_reports_file
     except ImportError:
         raise CimsError("reports are not available in this installation") from None
+    from ..services.segments import refresh_before_reports
+
     kwargs = {"sheets": tuple(sheets)} if sheets else {}
+    refresh_before_reports(session)
     _note(progress, 0, 1, "Refreshing reports")
     reports = refresh_reports_file(path, session, **kwargs)
     _note(progress, 1, 1, "Reports refreshed")
