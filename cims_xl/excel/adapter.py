@@ -448,13 +448,14 @@ class FileSheet:
 
     def _take_rows_below(self) -> None:
         """Rows typed right under the table (not taken in, as LibreOffice or a script leave
-        them) become table rows, as Excel does when one types there."""
+        them) become table rows, as Excel does when one types there. A line holding only
+        formulas (a total under the table) is not a typed row and stops the search."""
         c1, _, c2, last = self._bounds()
         cols = [self._col[c.header] for c in self.layout.field_columns if c.header in self._col]
         cells = self.ws._cells
         end = last
         while any((cell := cells.get((end + 1, c))) is not None and cell.value not in (None, "")
-                  for c in cols):
+                  and cell.data_type != "f" for c in cols):
             end += 1
         if end > last:
             self._grow_validations(last, end)
