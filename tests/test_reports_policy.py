@@ -55,7 +55,7 @@ def test_the_ribbons_refresh_reports_does_the_same_as_the_command_line(tmp_path,
     assert all(_segments(admin))
 
 
-@pytest.mark.parametrize("role", ["sales", "support"])
+@pytest.mark.parametrize("role", ["sales", "support", "viewer"])
 def test_a_role_that_may_not_update_every_customer_refreshes_reports_without_writing_segments(
         tmp_path, admin, session_as, shop, role):
     from cims_xl.services.segments import refresh_before_reports
