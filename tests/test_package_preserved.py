@@ -542,19 +542,20 @@ def test_a_failed_write_leaves_the_workbook_as_it_was_and_no_temporary_copy(tmp_
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
 
-def test_a_temporary_copy_left_by_a_crashed_save_is_removed_by_the_next_save(tmp_path):
+def test_a_scratch_copy_left_by_a_killed_save_is_removed_by_the_next_save(tmp_path):
     import os
     from test_sync_support import new_workbook
     path = new_workbook(tmp_path / "cims.xlsx")
-    stale = tmp_path / ".cims-abc123.xlsx"
+    dead = 2**22 + 12345  # above any pid_max: no such process
+    stale = tmp_path / f".cims-save-{dead}-abc123.xlsx"
     stale.write_bytes(b"a copy of customer data")
-    os.utime(stale, (1_000_000_000, 1_000_000_000))  # from long ago
-    recent = tmp_path / ".cims-def456.xlsx"          # another save in progress right now
-    recent.write_bytes(b"being written")
+    running = tmp_path / f".cims-save-{os.getpid()}-def456.xlsx"  # a save in progress right now
+    running.write_bytes(b"being written")
     book = FileWorkbook(path)
     book.table_sheet("Customers").append([{"Name": "Ana Souza"}])
     book.save()
-    assert not stale.exists() and recent.exists()
+    assert not stale.exists() and running.exists()
+    assert (path.stat().st_mode & 0o777) == 0o600, "the workbook is readable by its owner only"
 
 
 # ----- in-place cell edits in sheet XML -----------------------------------------------------------

@@ -100,19 +100,31 @@ def test_the_workbook_has_the_four_report_sheets_with_their_table_names(report_f
         assert sorted(wb[sheet].tables) == sorted(name for name, _ in BANDS[sheet]), sheet
 
 
+def _sheet_rids(workbook_xml: str) -> list[tuple[str, str]]:
+    """(sheet name, relationship id) of every <sheet> in workbook.xml, however it is written
+    (openpyxl declares the r: namespace on each <sheet> when lxml is installed)."""
+    from xml.etree import ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    return [(s.get("name"), s.get(rel)) for s in ET.fromstring(workbook_xml).iter(f"{main}sheet")]
+
+
 def test_each_report_has_native_chart_parts_and_no_pictures(report_file):
     with zipfile.ZipFile(report_file) as z:
         names = z.namelist()
         charts = [n for n in names if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
         kinds = {n: re.findall(r"<(?:c:)?(lineChart|barChart)>", z.read(n).decode()) for n in charts}
-    # Relationships read as XML (attribute order and namespace placement vary by writer).
-    from cims_xl.excel.package import REL_CHART, REL_DRAWING, Package
-    from cims_xl.excel.xlsx_patch import sheet_parts
-    pkg = Package(report_file)
-    per_sheet = {}
-    for name, sheet_part in sheet_parts(pkg)[1].items():
-        drawing = pkg.rel_targets(sheet_part, REL_DRAWING)[0][1]
-        per_sheet[name] = [t for _id, t in pkg.rel_targets(drawing, REL_CHART)]
+        workbook_rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        sheets_xml = z.read("xl/workbook.xml").decode()
+        per_sheet = {}
+        for name, rid in _sheet_rids(sheets_xml):
+            target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', workbook_rels)
+            sheet_part = (target.group(1) or target.group(2)).lstrip("/").removeprefix("xl/")
+            rels = z.read(f"xl/worksheets/_rels/{Path(sheet_part).name}.rels").decode()
+            drawing = re.search(r'Target="([^"]*drawings/drawing\d+\.xml)"', rels).group(1)
+            drawing_rels = z.read(f"xl/drawings/_rels/{Path(drawing).name}.rels").decode()
+            per_sheet[name] = re.findall(r"charts/chart\d+\.xml", drawing_rels)
     assert all(kinds[n] for n in charts), "every chart part holds a line or bar chart"
     assert not any(n.startswith("xl/media/") for n in names), "charts are native, not pictures"
     assert {s: len(c) for s, c in per_sheet.items()} == {SALES: 7, PIPELINE: 6, SERVICE: 4, SEGMENTS: 3}

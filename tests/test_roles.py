@@ -10,7 +10,7 @@ import pytest
 
 import cims_xl.services
 from cims_xl.errors import PermissionDenied
-from cims_xl.services import audit_log, auth, backup, batches, gdpr, merge, records, segments
+from cims_xl.services import audit_log, auth, backup, batches, gdpr, merge, records, segments, settings, sheet_rows
 
 ROLES = ("admin", "manager", "sales", "support", "viewer")
 KINDS = ("customer", "contact", "interaction", "order", "opportunity", "ticket")
@@ -161,6 +161,9 @@ def _write_calls(admin):
         "auth.totp_confirm": lambda s: auth.totp_confirm(s, "admin", "123456"),
         "auth.totp_disable": lambda s: auth.totp_disable(s, "admin"),
         "auth.rekey": lambda s: auth.rekey(s),
+        "sheet_rows.create_for_row": lambda s: sheet_rows.create_for_row(s, "customer", {"name": "X"}, "~1"),
+        "settings.set_store_currency": lambda s: settings.set_store_currency(s, "USD"),
+        "settings.set_fx_rate": lambda s: settings.set_fx_rate(s, "USD", "7.10", "2024-01-01"),
         "backup.backup": lambda s: backup.backup(s),
         "backup.restore": lambda s: backup.restore(s, "missing.cimsbak", "pw"),
         "gdpr.export_customer": lambda s: gdpr.export_customer(s, cust["id"]),
@@ -171,15 +174,21 @@ def _write_calls(admin):
         # nothing (tests/test_reports_policy.py)
         "segments.refresh_before_reports": None,
         "audit_log.verify": lambda s: audit_log.verify(s),
+        "audit_log.accept_trail": lambda s: audit_log.accept_trail(s),
     }
 
 
 # Public service functions that only read, or that need no role (sign-in itself).
 READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_users", "records.get",
-             "records.list_records", "records.history", "records.values_at", "search.search_customers",
-             "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values", "batches.list_batches", "frames.load_frame",
+             "records.list_records", "records.history", "records.values_at", "records.change_clock",
+             "records.changes_since", "records.customer_of", "search.search_customers",
+             "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values",
+             "search.lifetime_values_by_currency", "settings.store_currency", "settings.fx_rates", "batches.list_batches", "frames.load_frame",
              "frames.stage_history_frame", "backup.list_backups", "backup.verify_backup",
-             "backup.default_backup_dir"}
+             "backup.default_backup_dir", "audit_log.trust_fingerprints", "sheet_rows.records_for_rows",
+             # No session: the backup's administrator password is checked (a new machine),
+             # and sign-in's own recovery of a restore cut short.
+             "backup.restore_new", "backup.finish_interrupted_restore"}
 
 
 def _public_service_functions() -> set[str]:

@@ -3,9 +3,9 @@
 `Package` holds the zip's parts as bytes; only the parts a caller replaces are
 re-serialised, every other part is written back byte for byte (same bytes, same order,
 same compression). Relationships (`*.rels`) and content types are read and changed
-with lxml. `Package.save` writes the new zip atomically: a `.cims-*` temporary file in
-the same folder, fsync, then `os.replace`; the temporary file is removed on any
-failure, so a crash leaves the old file (and no second copy of its data) behind.
+with lxml. `Package.save` writes the new zip atomically: a `.cims-save-<pid>-*` scratch
+file in the same folder (0600), fsync, then `os.replace`; the scratch file is removed
+on any failure, and one a killed process left is swept by the next save there.
 
 Sources: ECMA-376 Part 2 (Open Packaging Conventions) §9 (parts, part names,
 relationships), §10.1.2 ([Content_Types].xml).
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,60 +265,34 @@ class Package:
         atomic_write(target, self._write_zip)
 
 
-TEMP_PREFIX = ".cims-"
-STALE_AFTER_S = 3600  # a temporary file this old belongs to no running save
-
-
-def sweep_stale_temps(folder: Path, *, older_than: float = STALE_AFTER_S) -> list[Path]:
-    """Remove `.cims-*` temporary files a crashed save left in `folder` (a copy of a workbook).
-
-    Only files older than `older_than` seconds: a younger one may be another save in
-    progress. Returns the files removed.
-    """
-    import time
-
-    removed = []
-    now = time.time()
-    try:
-        candidates = list(folder.glob(TEMP_PREFIX + "*"))
-    except OSError:
-        return removed
-    for path in candidates:
-        try:
-            if path.is_file() and now - path.stat().st_mtime > older_than:
-                path.unlink()
-                removed.append(path)
-        except OSError:
-            pass
-    return removed
-
-
 def atomic_write(target: Path, write) -> None:
-    """Call write(fileobj) on a temporary file beside `target`, fsync, then rename over it.
+    """Call write(fileobj) on a scratch file beside `target`, fsync, then rename over it.
 
-    The temporary file (`.cims-*`, mode 0600) never outlives a failure. A locked or
-    read-only target raises a one-line CimsError.
+    The scratch file (`.cims-save-<pid>-*`, 0600, see `cims_xl.scratch`) never outlives
+    a failure, and one a killed process left is swept by the next save into that folder;
+    the new workbook is readable by its owner only, as `scratch_files.save_workbook`
+    writes it. A locked or read-only target raises a one-line CimsError.
     """
+    from ..crashpoints import crash_point
+    from ..scratch import scratch_file
     from .adapter import SheetError  # one message for a locked workbook, whichever path writes
 
-    sweep_stale_temps(target.parent)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        tmp = scratch_file(target.parent, "save", target.suffix)
+    except PermissionError:
+        raise SheetError(f"cannot write {target.name}: check the folder's permissions") from None
+    try:
+        with open(tmp, "wb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        if target.exists():
-            try:
-                os.chmod(tmp, target.stat().st_mode & 0o777)
-            except OSError:
-                pass
+        os.chmod(tmp, 0o600)
+        crash_point("workbook.temp-written")
         os.replace(tmp, target)
     except PermissionError:
         raise SheetError(f"cannot write {target.name}: close it in Excel and try again") from None
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
 
 
 class NotOurWorkbook(CimsError):

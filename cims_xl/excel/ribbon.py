@@ -122,7 +122,8 @@ def refresh_all(book: WorkbookAdapter) -> str:
 
 def save(book: WorkbookAdapter) -> str:
     sheet = _data_sheet(book)
-    counts = sync.save_sheet(_session(), sheet, progress=book.ui.progress, before_commit=book.check_writable)
+    counts = sync.save_sheet(_session(), sheet, progress=book.ui.progress, before_commit=book.check_writable,
+                             keep_row_ids=book.save)
     book.recalc()
     line = _counts_line(sheet.name, counts)
     if counts["invalid"] or counts["conflicts"] or counts["refused"]:
@@ -208,6 +209,7 @@ def import_spreadsheet(book: WorkbookAdapter) -> str:
 
 def refresh_reports(book: WorkbookAdapter) -> str:
     from ..services.segments import refresh_before_reports
+    from .sheet_codec import report_zone_kwargs
 
     session = _session()
     refresh_before_reports(session)  # the same first step as `cims report` and `cims sync … reports`
@@ -215,11 +217,11 @@ def refresh_reports(book: WorkbookAdapter) -> str:
         from ..reports.refresh import refresh_with_writer
         from ..reports.sheets import OpenpyxlWriter
 
-        reports = refresh_with_writer(OpenpyxlWriter(book.wb), session)
+        reports = refresh_with_writer(OpenpyxlWriter(book.wb), session, **report_zone_kwargs())
     else:
         from ..reports.xlwings_writer import refresh_reports_live
 
-        reports = refresh_reports_live(book.book, session)
+        reports = refresh_reports_live(book.book, session, **report_zone_kwargs())
     return f"Refreshed {len(reports)} report sheet(s)."
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, ROUND_HALF_EVEN
 from typing import Any, Callable, Iterable, Iterator, Protocol
@@ -174,6 +175,8 @@ class Options:
     region: str = "CN"
     decimal_comma: bool = False
     currency: str | None = None           # for rows whose file has no currency of its own
+    store_currency: str | None = None     # the store's, when there is no --currency
+    currencies: tuple[str, ...] = ()      # named in the file: settle a bare "$" (money.read_money)
     keep_unmapped: bool = True            # unmapped columns go to Notes
 
 
@@ -239,6 +242,12 @@ class RowPreparer:
                 self.source_of.setdefault(c.target, c.header)
         self.has_notes = "notes" in self.kinds
         self.context = {"region": options.region, "date_orders": dict(options.date_orders)}
+        if "currency" in self.kinds:
+            # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
+            self.context.update(currency=options.currency or options.store_currency,
+                                currencies=tuple(options.currencies) + ((options.currency,)
+                                                                        if options.currency else ()),
+                                assumed=Counter())
 
     @functools.cached_property
     def _mapped(self) -> list[tuple[int, str, bool]]:
@@ -462,12 +471,9 @@ class Planner:
                 else:
                     prepared.append((number, clean, customer_keys(clean), None, None))
         else:
-            currency = self.options.currency   # import_file allows it only for kinds with amounts
             for number, values in rows:
                 try:
                     data, extra = self.prep.raw(values)
-                    if currency and not data.get("currency"):
-                        data["currency"] = currency
                     clean, new_cust = self._linked(data, extra, ctx)
                     if new_cust is not None:
                         new_customers.append(new_cust)
@@ -533,6 +539,7 @@ class Planner:
         current = self.store.fetch(self.ent.kind, ids)
         keep = []
         overwrite = self.options.update_mode == "overwrite"
+        ctx_currency = self.prep.context.get("currency")
         skip = {"customer_id", "line_no", "order_number", "tags", "owner", "source"}
         for out, record_id, clean, _v in planned.updates:
             rec = current.get(record_id)
@@ -547,6 +554,9 @@ class Planner:
                     continue
                 if f.default is not None and new == f.default and f.key not in self.prep.source_of:
                     continue                 # a default filled in, not a value from the file
+                if (f.key == "currency" and f.key not in self.prep.source_of
+                        and new == ctx_currency and not any(k in changes for k in ("amount", "profit"))):
+                    continue                 # the store's (or --currency) filled in; no amount changed
                 old = rec.get(f.key)
                 if old in (None, "") or (overwrite and old != new):
                     changes[f.key] = new

@@ -246,10 +246,15 @@ def build_rows(key: bytes, head: tuple[int, str] | None, events: Iterable[AuditE
 
 @dataclass
 class VerifyResult:
+    """`problem` is the first thing found wrong; `problems` all of them (chain,
+    signatures, users, records, pinned head: see security.ledger); `notes` what is
+    not wrong but not checked (entries from before the trail was signed)."""
     ok: bool
     entries: int
     problem: str | None = None
     bad_seq: int | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def verify_rows(key: bytes, rows: Iterable[tuple], head: tuple[int, str] | None) -> VerifyResult:

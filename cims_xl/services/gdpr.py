@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
 from ..errors import NotFound
+from ..scratch import write_private
 from ..security.audit import ERASED, AuditEvent, erase_bulk_record, erase_values, is_bulk, jsonable
 from ..store.db import utcnow
 from . import records
@@ -26,7 +27,7 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     session.ensure("export", "customer", record_id=customer_id)
     data = customer_360(session, customer_id)
     doc = {"customer": data["customer"], **{k: data[k] for k in SECTIONS},
-           "lifetime_value": data["lifetime_value"]}
+           "lifetime_value": data["lifetime_value"], "lifetime_values": data["lifetime_values"]}
     ids = [data["customer"]["id"]] + [r["id"] for k in SECTIONS for r in data[k]]
     doc["history"] = {rid: records.history(session, rid) for rid in ids}
     doc = json.loads(json.dumps(doc, default=jsonable))
@@ -37,10 +38,9 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     if out_path:
         out_path = Path(out_path)
         if out_path.suffix.lower() == ".xlsx":
-            _write_xlsx(doc, out_path)
+            _write_xlsx(doc, out_path)   # 0600, atomic
         else:
-            out_path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.chmod(out_path, 0o600)
+            write_private(out_path, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
     return doc
 
 

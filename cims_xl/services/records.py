@@ -100,6 +100,9 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
     key_set = set(keys)
     out: list[dict] = []
     total = len(rows) if isinstance(rows, Sized) else None
+    if not validated and "currency" in key_set and not (context or {}).get("currency"):
+        from .settings import store_currency   # amounts typed without a currency are in it
+        context = {**(context or {}), "currency": store_currency(session)}
     with session.unit_of_work() as uow:
         store = session.store
         seq = store.next_seq(ent)
@@ -188,6 +191,30 @@ def list_records(session: Session, kind: str, *, include_deleted: bool = False,
     ent = entity(kind)
     rows = session.store.fetch_records(ent, ids=ids, include_deleted=include_deleted, equals=equals)
     return [_mask(session, ent, r) for r in rows]
+
+
+def change_clock(session: Session) -> tuple[str, int]:
+    """(epoch, n) of the store's change clock: n grows with every record write, the epoch
+    is new when the store's file was replaced. Compare with a later call to know whether
+    anything changed, then ask `changes_since(n)` what."""
+    session.ensure("read")
+    return session.store.change_clock()
+
+
+def changes_since(session: Session, kind: str, since: int) -> tuple[list[dict], list[str]]:
+    """What changed in `kind` after change clock `since`: (records written since, masked
+    as `list_records` masks them, deleted ones included with their `deleted_at`; ids of
+    records removed for good)."""
+    session.ensure("read")
+    ent = entity(kind)
+    rows = session.store.fetch_changed(ent, since)
+    return [_mask(session, ent, r) for r in rows], session.store.removed_since(ent, since)
+
+
+def customer_of(session: Session, kind: str) -> dict[str, str]:
+    """{record id: customer id} of the live records of a child entity (orders, tickets …)."""
+    session.ensure("read")
+    return session.store.column_pairs(entity(kind), "id", "customer_id")
 
 
 def history(session: Session, record_id: str) -> list[dict]:
