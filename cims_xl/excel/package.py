@@ -335,7 +335,10 @@ def require_cims_layout(path: str | os.PathLike, *, reports: bool = False) -> No
                         table = etree.fromstring(z.read(target))
                         if layout.table in (table.get("name"), table.get("displayName")):
                             return
-    except (zipfile.BadZipFile, KeyError, StopIteration, etree.XMLSyntaxError, OSError) as exc:
+    except etree.XMLSyntaxError:
+        raise PackageError(f"cannot open {path.name} as an Excel workbook: part of it is damaged "
+                           "(its XML does not read); open it in Excel and save it again") from None
+    except (zipfile.BadZipFile, KeyError, StopIteration, OSError) as exc:
         raise PackageError(f"cannot open {path.name} as an Excel workbook: {exc}") from None
     wanted = ", ".join(f"{lay.sheet} ({lay.table})" for lay in BY_SHEET.values())
     raise NotOurWorkbook(f"{path.name} is not a CIMS workbook: it has none of the tables {wanted}; "

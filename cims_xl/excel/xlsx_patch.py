@@ -59,6 +59,8 @@ WORKSHEET_ORDER = (
     "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
     "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
     "controls", "webPublishItems", "tableParts", "extLst")
+# CT_SheetPr child order (§18.3.1.82).
+SHEET_PR_ORDER = ("tabColor", "outlinePr", "pageSetUpPr")
 # CT_Stylesheet child order (§18.8.39).
 STYLES_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
                 "dxfs", "tableStyles", "colors", "extLst")
@@ -132,7 +134,7 @@ class SheetSnap:
     charts: list[int]
     validations: list[str]
     widths: dict[str, Any]
-    page: tuple
+    settings: dict[str, Any]
 
 
 @dataclass
@@ -171,7 +173,18 @@ def sheet_snap(ws) -> SheetSnap:
         charts=[id(c) for c in ws._charts],
         validations=[str(dv.sqref) for dv in ws.data_validations.dataValidation],
         widths={k: (d.width, d.hidden) for k, d in ws.column_dimensions.items()},
-        page=(ws.page_setup.orientation, ws.page_setup.scale))
+        settings=sheet_settings(ws))
+
+
+def sheet_settings(ws) -> dict[str, Any]:
+    """Sheet-level settings a writer may change (report print layout, header heights)."""
+    return {
+        "pageSetup": _openpyxl_bytes(ws.page_setup.to_tree()),
+        "sheetPr": _openpyxl_bytes(ws.sheet_properties.to_tree()),
+        "rowBreaks": _openpyxl_bytes(ws.row_breaks.to_tree()) if ws.row_breaks else b"",
+        "colBreaks": _openpyxl_bytes(ws.col_breaks.to_tree()) if ws.col_breaks else b"",
+        "heights": {r: (d.height, d.hidden) for r, d in ws.row_dimensions.items()},
+    }
 
 
 # ----- styles.xml and sharedStrings.xml: append only ------------------------------------------
@@ -602,9 +615,9 @@ class Patcher:
         for ws in self.wb.worksheets:
             if ws.title not in self.parts:
                 self._new_sheet(ws)
-                before = SheetSnap({}, {}, [], [], {}, (None, None))
+                before = SheetSnap({}, {}, [], [], {}, {})
             else:
-                before = self.snap.sheets.get(ws.title) or SheetSnap({}, {}, [], [], {}, (None, None))
+                before = self.snap.sheets.get(ws.title) or SheetSnap({}, {}, [], [], {}, {})
             self._sheet(ws, self.parts[ws.title], before)
         self._names()
         if self._strings:
@@ -637,10 +650,11 @@ class Patcher:
         tables_changed = self._tables_differ(ws, before)
         validations = [str(dv.sqref) for dv in ws.data_validations.dataValidation]
         widths = {k: (d.width, d.hidden) for k, d in ws.column_dimensions.items()}
-        page = (ws.page_setup.orientation, ws.page_setup.scale)
+        settings = sheet_settings(ws)
+        settings_changed = [k for k, v in settings.items() if before.settings.get(k) != v]
         charts_changed = [id(c) for c in ws._charts] != before.charts
         if not (changed or gone or tables_changed or validations != before.validations
-                or widths != before.widths or page != before.page or charts_changed):
+                or widths != before.widths or settings_changed or charts_changed):
             return
         root = self.pkg.xml(part, edit=True)
         if changed or gone:
@@ -649,8 +663,11 @@ class Patcher:
             self._validations(root, validations)
         if widths != before.widths:
             self._cols(ws, root)
-        if page != before.page:
-            self._page(ws, root)
+        for key in settings_changed:
+            if key == "heights":
+                self._heights(root, settings[key], before.settings.get(key) or {})
+            else:
+                self._setting(root, key, settings[key])
         if tables_changed:
             self._tables(ws, part, root, before)
         if charts_changed:
@@ -701,22 +718,61 @@ class Patcher:
         if new is not None and len(new):
             insert_ordered(root, new, WORKSHEET_ORDER)
 
-    def _page(self, ws, root) -> None:
-        el = root.find(S + "pageSetup")
-        if el is None:
-            el = etree.Element(S + "pageSetup")
-            insert_ordered(root, el, WORKSHEET_ORDER)
-            if root.find(S + "pageMargins") is None:
-                margins = etree.Element(S + "pageMargins")
-                for k, v in (("left", "0.7"), ("right", "0.7"), ("top", "0.75"), ("bottom", "0.75"),
-                             ("header", "0.3"), ("footer", "0.3")):
-                    margins.set(k, v)
-                insert_ordered(root, margins, WORKSHEET_ORDER)
-        for attr, value in (("orientation", ws.page_setup.orientation), ("scale", ws.page_setup.scale)):
-            if value is None:
-                el.attrib.pop(attr, None)
+    @staticmethod
+    def _setting(root, tag: str, data: bytes) -> None:
+        """Bring one sheet-level element in line with openpyxl's model of it.
+
+        Attributes openpyxl models are set (or removed), its child elements replace ours
+        of the same name; anything else in our element (a printer-settings r:id, an
+        extension) stays. `data` empty: the element goes.
+        """
+        old = root.find(S + tag)
+        if not data:
+            if old is not None:
+                root.remove(old)
+            return
+        new = _sml(data)
+        if old is None or tag in ("rowBreaks", "colBreaks"):  # breaks: the list is the writer's
+            if old is not None:
+                old.addnext(new)
+                root.remove(old)
             else:
-                el.set(attr, str(value))
+                insert_ordered(root, new, WORKSHEET_ORDER)
+            return
+        for attr in [a for a in old.attrib if etree.QName(a).namespace is None and a not in new.attrib]:
+            del old.attrib[attr]
+        for attr, value in new.attrib.items():
+            old.set(attr, value)
+        for child in list(new):
+            mine = old.find(child.tag)
+            if mine is not None:
+                mine.addnext(child)
+                old.remove(mine)
+            else:
+                insert_ordered(old, child, SHEET_PR_ORDER)
+
+    @staticmethod
+    def _heights(root, now: dict, before: dict) -> None:
+        """Row heights and hidden rows a writer set (report header rows that wrap)."""
+        sheet = SheetCells(root)
+        for r in sorted(set(now) | set(before)):
+            if now.get(r) == before.get(r):
+                continue
+            height, hidden = now.get(r, (None, False))
+            row = sheet.rows.get(r)
+            if row is None:
+                if height is None and not hidden:
+                    continue
+                row = etree.Element(S + "row")
+                row.set("r", str(r))
+                sheet.add_row(r, row)
+            for attr in ("ht", "customHeight", "hidden"):
+                row.attrib.pop(attr, None)
+            if height is not None:
+                row.set("ht", _number_text(height))
+                row.set("customHeight", "1")
+            if hidden:
+                row.set("hidden", "1")
 
     # -- tables --
     @staticmethod
