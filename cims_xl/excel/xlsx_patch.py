@@ -131,7 +131,7 @@ class TableSnap:
 class SheetSnap:
     cells: dict[tuple[int, int], tuple]
     tables: dict[str, TableSnap]
-    charts: list[int]
+    charts: list[Any]          # the chart objects themselves: ids of freed ones get reused
     validations: list[str]
     widths: dict[str, Any]
     settings: dict[str, Any]
@@ -170,7 +170,7 @@ def sheet_snap(ws) -> SheetSnap:
     return SheetSnap(
         cells={k: (c._value, c.data_type, bytes(c._style or b"")) for k, c in ws._cells.items()},  # = cell_state
         tables={name: _table_snap(t) for name, t in dict.items(ws.tables)},
-        charts=[id(c) for c in ws._charts],
+        charts=list(ws._charts),
         validations=[str(dv.sqref) for dv in ws.data_validations.dataValidation],
         widths={k: (d.width, d.hidden) for k, d in ws.column_dimensions.items()},
         settings=sheet_settings(ws))
@@ -652,7 +652,8 @@ class Patcher:
         widths = {k: (d.width, d.hidden) for k, d in ws.column_dimensions.items()}
         settings = sheet_settings(ws)
         settings_changed = [k for k, v in settings.items() if before.settings.get(k) != v]
-        charts_changed = [id(c) for c in ws._charts] != before.charts
+        charts_changed = len(ws._charts) != len(before.charts) or any(
+            a is not b for a, b in zip(ws._charts, before.charts))
         if not (changed or gone or tables_changed or validations != before.validations
                 or widths != before.widths or settings_changed or charts_changed):
             return
