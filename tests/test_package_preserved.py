@@ -429,6 +429,21 @@ def test_a_workbook_without_the_cims_layout_is_refused_and_left_byte_for_byte(tm
     assert path.read_bytes() == before
 
 
+def test_a_cims_workbook_whose_table_the_user_renamed_is_still_ours(tmp_path, admin):
+    from test_sync_support import new_workbook
+    path = new_workbook(tmp_path / "cims.xlsx")
+    parts = _parts(path)
+    for name, data in parts.items():
+        if name.startswith("xl/tables/") and b'"tblCustomers"' in data:
+            parts[name] = data.replace(b'"tblCustomers"', b'"MyCustomers"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    records.create(admin, "customer", {"name": "Nguyễn Văn An"})
+    result = sync.sync_file(admin, path, "refresh", sheets=["Customers"])
+    assert result["sheets"]["Customers"]["added"] == 1
+
+
 def test_rows_typed_under_the_table_are_saved_and_the_table_grows(tmp_path, admin):
     from test_sync_support import new_workbook, table_ref
     path = new_workbook(tmp_path / "cims.xlsx")

@@ -303,7 +303,8 @@ def require_cims_layout(path: str | os.PathLike, *, reports: bool = False) -> No
     """Refuse a workbook without the CIMS layout before anything reads or writes it.
 
     A CIMS workbook has at least one data sheet holding its layout's table (e.g. sheet
-    "Customers" with table "tblCustomers"); for `reports`, a report workbook (one of the
+    "Customers" with table "tblCustomers", or that sheet's only table, renamed, with our
+    hidden `_key` column); for `reports`, a report workbook (one of the
     report sheets) also counts. Raises NotOurWorkbook or PackageError; reads only
     workbook.xml, its relationships and the table parts.
     """
@@ -329,12 +330,15 @@ def require_cims_layout(path: str | os.PathLike, *, reports: bool = False) -> No
                 layout = BY_SHEET.get(name)
                 if layout is None or part is None or rels_name(part) not in names:
                     continue
-                for rel in etree.fromstring(z.read(rels_name(part))):
-                    target = resolve(part, rel.get("Target"))
-                    if rel.get("Type") == REL_TABLE and target in names:
-                        table = etree.fromstring(z.read(target))
-                        if layout.table in (table.get("name"), table.get("displayName")):
-                            return
+                tables = [etree.fromstring(z.read(resolve(part, rel.get("Target"))))
+                          for rel in etree.fromstring(z.read(rels_name(part)))
+                          if rel.get("Type") == REL_TABLE and resolve(part, rel.get("Target")) in names]
+                for table in tables:
+                    if layout.table in (table.get("name"), table.get("displayName")):
+                        return
+                # the sheet's one table, renamed by the user, still carrying our hidden key column
+                if len(tables) == 1 and "_key" in {c.get("name") for c in tables[0].iter(f"{{{SML_NS}}}tableColumn")}:
+                    return
     except etree.XMLSyntaxError:
         raise PackageError(f"cannot open {path.name} as an Excel workbook: part of it is damaged "
                            "(its XML does not read); open it in Excel and save it again") from None
