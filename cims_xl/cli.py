@@ -1015,10 +1015,6 @@ def sync(app: App, workbook, action, sheets, force):
     from .excel.sync import sync_file
 
     session = app.session()
-    if action == "reports" and session.role in ("admin", "manager"):
-        from .services.segments import update_rfm_segments
-
-        update_rfm_segments(session)
     bar, progress = _rich_progress(app)
     with bar:
         result = sync_file(session, workbook, action, sheets=list(sheets) or None, force=force, progress=progress)
@@ -1061,10 +1057,9 @@ def report(app: App, out_path, date_from, date_to, owner, region):
     from .reports.refresh import build_for_session, write_report_workbook
 
     session = app.session()
-    if session.role in ("admin", "manager"):
-        from .services.segments import update_rfm_segments
+    from .services.segments import refresh_before_reports
 
-        update_rfm_segments(session)
+    refresh_before_reports(session)
     kw = dict(date_from=date_from, date_to=date_to, owner=owner, region=region)
     from .excel.sheet_codec import report_zone_kwargs
 

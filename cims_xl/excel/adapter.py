@@ -166,7 +166,10 @@ class FileWorkbook:
             raise SheetError(f"workbook not found: {self.path}")
         self._keep_vba = self.path.suffix.lower() in (".xlsm", ".xltm")
         try:
-            self.wb = openpyxl.load_workbook(self.path, keep_vba=self._keep_vba)
+            # One read: the model and the package save() edits come from the same bytes,
+            # even if the file changes on disk in between.
+            self._original = self.path.read_bytes()
+            self.wb = openpyxl.load_workbook(io.BytesIO(self._original), keep_vba=self._keep_vba)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise SheetError(f"cannot open {self.path.name} as an Excel workbook: {exc}") from None
         except (SyntaxError, TypeError, AttributeError):
@@ -179,6 +182,9 @@ class FileWorkbook:
         self._active = active
         self._cached = None  # data_only copy, loaded when a data cell holds a formula
         self._sheets: dict[str, FileSheet] = {}
+        from .xlsx_patch import Snapshot
+
+        self._snapshot = Snapshot.take(self.wb)  # what save() compares against
 
     # -- workbook --
     def sheet_names(self) -> list[str]:
@@ -273,14 +279,31 @@ class FileWorkbook:
         import openpyxl
 
         if self._cached is None:
-            self._cached = openpyxl.load_workbook(self.path, data_only=True, read_only=False)
+            self._cached = openpyxl.load_workbook(io.BytesIO(self._original), data_only=True, read_only=False)
         try:
             return self._cached[sheet].cell(row, col).value
         except KeyError:
             return None
 
     def save(self, path: str | os.PathLike | None = None) -> None:
-        """Write the workbook (atomically: a temporary file, then a rename)."""
+        """Write back only what changed (see `xlsx_patch`), atomically; the rest keeps its bytes.
+
+        Repairs what is ours on the way (see `repair.repair_package`). Raises SheetError
+        when the file cannot be written.
+        """
+        from . import xlsx_patch
+        from .package import Package
+        from .repair import repair_package
+
+        target = Path(path) if path else self.path
+        ensure_writable(target)
+        pkg = Package(self.path, self._original)
+        xlsx_patch.apply(self.wb, self._snapshot, pkg)
+        repair_package(pkg)
+        pkg.save(target)
+
+    def save_openpyxl(self, path: str | os.PathLike | None = None) -> None:
+        """The former save: the whole file re-written by openpyxl (kept for the benchmark)."""
         target = Path(path) if path else self.path
         ensure_writable(target)
         original = self.path.read_bytes() if self._keep_vba else None
@@ -384,10 +407,57 @@ class FileSheet:
                              f"{self.name!r} first")
         self._formats = {c.header: c.number_format for c in layout.columns if c.number_format}
         self._read_headers()
+        self._restore_hidden_columns()
+        self._take_rows_below()
         missing = [h for h in (*HIDDEN_HEADERS, STATUS_HEADER, "ID") if h not in self._col]
         if missing:
             raise SheetError(f"table {self.table.displayName} on {self.name!r} lacks the columns "
                              f"{', '.join(missing)}; rebuild the workbook")
+
+    # -- repairs of what is ours (issue 16) --
+    def _restore_hidden_columns(self) -> None:
+        """Add back hidden _key/_version/_fingerprint columns someone deleted, at the table's end.
+
+        Only when the sheet column right of the table is empty (else the table is left as
+        it is and the missing columns are reported).
+        """
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.table import TableColumn
+
+        missing = [h for h in HIDDEN_HEADERS if h not in self._col]
+        if not missing or STATUS_HEADER not in self._col or "ID" not in self._col:
+            return
+        c1, r1, c2, r2 = self._bounds()
+        new_cols = range(c2 + 1, c2 + 1 + len(missing))
+        if any(c in new_cols and cell.value not in (None, "") for (r, c), cell in self.ws._cells.items()):
+            return
+        ids = [tc.id for tc in self.table.tableColumns]
+        for i, (header, col) in enumerate(zip(missing, new_cols)):
+            put_file_cell(self.ws.cell(r1, col), header)
+            self.table.tableColumns.append(TableColumn(id=max(ids) + 1 + i, name=header))
+            dim = self.ws.column_dimensions[get_column_letter(col)]
+            dim.hidden = True
+            dim.width = 4
+        ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(new_cols[-1])}{r2}"
+        self.table.ref = ref
+        if self.table.autoFilter is not None:
+            self.table.autoFilter.ref = ref
+        self._read_headers()
+
+    def _take_rows_below(self) -> None:
+        """Rows typed right under the table (not taken in, as LibreOffice or a script leave
+        them) become table rows, as Excel does when one types there. A line holding only
+        formulas (a total under the table) is not a typed row and stops the search."""
+        c1, _, c2, last = self._bounds()
+        cols = [self._col[c.header] for c in self.layout.field_columns if c.header in self._col]
+        cells = self.ws._cells
+        end = last
+        while any((cell := cells.get((end + 1, c))) is not None and cell.value not in (None, "")
+                  and cell.data_type != "f" for c in cols):
+            end += 1
+        if end > last:
+            self._grow_validations(last, end)
+            self._set_ref(end)
 
     # -- geometry --
     def _bounds(self) -> tuple[int, int, int, int]:

@@ -208,9 +208,11 @@ def import_spreadsheet(book: WorkbookAdapter) -> str:
 
 
 def refresh_reports(book: WorkbookAdapter) -> str:
+    from ..services.segments import refresh_before_reports
     from .sheet_codec import report_zone_kwargs
 
     session = _session()
+    refresh_before_reports(session)  # the same first step as `cims report` and `cims sync … reports`
     if hasattr(book, "wb"):  # a file: write into the open openpyxl workbook, saved by dispatch
         from ..reports.refresh import refresh_with_writer
         from ..reports.sheets import OpenpyxlWriter

@@ -7,47 +7,13 @@ formula); reading it back gives the same text. Used by every export we write.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from ..cell_text import FORMULA_TRIGGERS, is_risky, ooxml_escape, ooxml_unescape
 
-
-def is_risky(text: str) -> bool:
-    return bool(text) and text[0] in FORMULA_TRIGGERS
-
-
-# Text in an .xlsx file: characters XML cannot carry (control characters, and CR, which
-# XML reads back as LF) are written as Excel writes them, _xHHHH_; a literal "_xHHHH"
-# that would read as such an escape (followed by "_", or by a character escaped here)
-# gets its "_" escaped as _x005F_. Excel, calamine and `ooxml_unescape` read it back
-# exactly. openpyxl does neither: it refuses control characters and keeps escapes as
-# they are.
-_XML_UNSAFE = "\x00-\x08\x0b\x0c\r\x0e-\x1f"
-_OOXML_ESCAPE = re.compile(f"_(?=x[0-9A-Fa-f]{{4}}[_{_XML_UNSAFE}])|[{_XML_UNSAFE}]")
-_OOXML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def _escape_one(m: re.Match) -> str:
-    ch = m.group()
-    return "_x005F_" if ch == "_" else f"_x{ord(ch):04X}_"
-
-
-def _unescape_one(m: re.Match) -> str:
-    code = int(m.group(1), 16)
-    return m.group() if 0xD800 <= code <= 0xDFFF else chr(code)   # no lone surrogates
-
-
-def ooxml_escape(text: str) -> str:
-    """Text as an .xlsx file stores it (see above)."""
-    return _OOXML_ESCAPE.sub(_escape_one, text)
-
-
-def ooxml_unescape(text: str) -> str:
-    """Inverse of `ooxml_escape`, and what Excel reads from a file."""
-    return _OOXML_ESCAPED.sub(_unescape_one, text) if "_x" in text else text
+__all__ = ["FORMULA_TRIGGERS", "is_risky", "ooxml_escape", "ooxml_unescape", "set_cell", "write_rows_xlsx"]
 
 
 def set_cell(cell, value: Any) -> None:

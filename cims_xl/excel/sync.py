@@ -38,6 +38,7 @@ from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, ST
                      fit_widths)
 from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
                           same, to_cell)
+from .package import require_cims_layout
 
 CREATED = "Created"
 UPDATED = "Updated"
@@ -766,8 +767,11 @@ def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
         from ..reports.refresh import refresh_reports_file
     except ImportError:
         raise CimsError("reports are not available in this installation") from None
+    from ..services.segments import refresh_before_reports
+
     kwargs = {"sheets": tuple(sheets)} if sheets else {}
     kwargs.update(report_zone_kwargs())      # the zone the sheets and the CLI show times in
+    refresh_before_reports(session)
     _note(progress, 0, 1, "Refreshing reports")
     reports = refresh_reports_file(path, session, **kwargs)
     _note(progress, 1, 1, "Reports refreshed")
@@ -786,6 +790,7 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
     path = Path(path)
     if action not in ACTIONS:
         raise CimsError(f"unknown sync action {action!r}; use one of: {', '.join(ACTIONS)}")
+    require_cims_layout(path, reports=action == "reports")
     if action == "reports":
         return _reports(session, path, list(sheets) if sheets else None, progress)
     book = FileWorkbook(path, ui=QuietUI(progress))

@@ -27,3 +27,16 @@ def update_rfm_segments(session: Session, *, as_of: dt.date | None = None) -> in
     if changes:
         update_many(session, changes, validated=True, action="rfm")
     return len(changes)
+
+
+def refresh_before_reports(session: Session, *, as_of: dt.date | None = None) -> int:
+    """What every "refresh the reports" does first (CLI, `cims sync … reports`, the ribbon).
+
+    The Segments report and customer searches read the stored RFM segments, so they are
+    brought up to date from orders first - by a role that may update every customer
+    (admin, manager). For other roles the stored segments are used as they are and
+    nothing is written (no refusal is recorded either). Returns the number updated.
+    """
+    if not session.may("update", "customer", owner=None):
+        return 0
+    return update_rfm_segments(session, as_of=as_of)

@@ -1,0 +1,51 @@
+"""Text in spreadsheet cells, without any workbook library: pure functions both sides use.
+
+- `is_risky`: text a spreadsheet would run as a formula (or DDE payload) if written as
+  is: starting with =, +, -, @, tab or CR (OWASP "CSV injection").
+- `ooxml_escape` / `ooxml_unescape`: text as an .xlsx file stores it (ECMA-376 Part 1
+  §22.9.2.19 ST_Xstring: characters XML cannot carry are written _xHHHH_).
+
+The workbook writers (excel/, reports, importer) and the CLI import these from here or
+through `cims_xl.excel.safe`; no openpyxl, lxml or xlwings here.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_risky(text: str) -> bool:
+    return bool(text) and text[0] in FORMULA_TRIGGERS
+
+
+# Text in an .xlsx file: characters XML cannot carry (control characters, and CR, which
+# XML reads back as LF) are written as Excel writes them, _xHHHH_; a literal "_xHHHH"
+# that would read as such an escape (followed by "_", or by a character escaped here)
+# gets its "_" escaped as _x005F_. Excel, calamine and `ooxml_unescape` read it back
+# exactly. openpyxl does neither: it refuses control characters and keeps escapes as
+# they are.
+_XML_UNSAFE = "\x00-\x08\x0b\x0c\r\x0e-\x1f"
+_OOXML_ESCAPE = re.compile(f"_(?=x[0-9A-Fa-f]{{4}}[_{_XML_UNSAFE}])|[{_XML_UNSAFE}]")
+_OOXML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _escape_one(m: re.Match) -> str:
+    ch = m.group()
+    return "_x005F_" if ch == "_" else f"_x{ord(ch):04X}_"
+
+
+def _unescape_one(m: re.Match) -> str:
+    code = int(m.group(1), 16)
+    return m.group() if 0xD800 <= code <= 0xDFFF else chr(code)   # no lone surrogates
+
+
+def ooxml_escape(text: str) -> str:
+    """Text as an .xlsx file stores it (see above)."""
+    return _OOXML_ESCAPE.sub(_escape_one, text)
+
+
+def ooxml_unescape(text: str) -> str:
+    """Inverse of `ooxml_escape`, and what Excel reads from a file."""
+    return _OOXML_ESCAPED.sub(_unescape_one, text) if "_x" in text else text
