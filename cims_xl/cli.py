@@ -641,9 +641,11 @@ def _rich_progress(app: App):
 @click.option("--region", metavar="CC", help="Default phone region (default CN).")
 @click.option("--currency", metavar="CODE",
               help="Currency of amounts in rows that do not give one, e.g. USD (default CNY).")
+@click.option("--encoding", metavar="NAME",
+              help="Text encoding of a CSV file when it cannot be told from its bytes, e.g. cp1252.")
 @pass_app
 def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, on_duplicate, update_mode,
-                    dry_run, report_path, region, currency):
+                    dry_run, report_path, region, currency, encoding):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
     from .importer.run import import_file
 
@@ -655,7 +657,7 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         result = import_file(session, path, kind=kind, sheet=sheet, mapping=list(mapping) or None,
                              profile=profile, date_order=date_order, on_duplicate=on_duplicate,
                              update_mode=update_mode, dry_run=dry_run, report_path=report_path,
-                             progress=progress, region=region, currency=currency)
+                             progress=progress, region=region, currency=currency, encoding=encoding)
     data = result.as_dict()
     if app.out.fmt == "json":
         app.out.emit(data)
@@ -663,6 +665,8 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
     summary = {k: data.get(k) for k in ("file", "sheet", "rows", "created", "updated", "duplicates", "rejected",
                                          "batch", "dry_run", "report") if k in data}
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
+    if data.get("inferences"):
+        app.out.emit(data["inferences"], title="What was decided about the file")
     if data.get("mapping"):
         app.out.emit(data["mapping"], title="Column mapping")
     if data.get("unmapped"):

@@ -61,6 +61,9 @@ class ImportResult:
     unmapped: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     date_orders: dict[str, str] = field(default_factory=dict)
+    # What the importer decided about the file and on what evidence: one
+    # {"what", "decided", "evidence"} per inference (encoding, sheet, decimal marks, ...).
+    inferences: list[dict] = field(default_factory=list)
     customers_created: int = 0
     customers_linked: int = 0
     report: str | None = None
@@ -81,7 +84,7 @@ class ImportResult:
             "rejected": self.rejected, "blank_rows": self.blank_rows, "batch": self.batch,
             "dry_run": self.dry_run, "header_row": self.header_row, "encoding": self.encoding,
             "mapping": self.mapping, "unmapped": self.unmapped, "ignored": self.ignored,
-            "date_orders": self.date_orders, "report": self.report,
+            "date_orders": self.date_orders, "inferences": self.inferences, "report": self.report,
         }
         if self.kind != "customer":
             d["customers_created"] = self.customers_created
@@ -106,6 +109,7 @@ class Scan:
     date_orders: dict[str, str]
     filler_merged: list
     samples: list[list[str]] = field(default_factory=list)   # per table column
+    inferences: list[dict] = field(default_factory=list)
 
 
 class _DateEvidence:
@@ -309,6 +313,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 on_duplicate: str = "skip", update_mode: str = "fill", dry_run: bool = False,
                 report_path: str | Path | None = None, progress: Progress | None = None,
                 region: str | None = None, currency: str | None = None,
+                encoding: str | None = None,
                 chunk_rows: int = CHUNK_ROWS) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
@@ -317,7 +322,10 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     the run; date_order: DMY|MDY|YMD for every date column; on_duplicate:
     skip|update|create; update_mode: fill (only empty fields) | overwrite;
     progress(done_rows, total_rows, phase) is called per chunk; currency: the ISO 4217
-    code of amounts in rows without a currency of their own (default: the field's, CNY).
+    code of amounts in rows without a currency of their own (default: the field's, CNY);
+    encoding: a text file's codec, when its bytes do not decide it (importer.encoding).
+    Every inference is listed in `ImportResult.inferences`; one the evidence cannot
+    decide raises an ImportRefused subclass naming the column, examples and the option.
     """
     ent = mp.entity_for(kind)
     on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
@@ -343,7 +351,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     if sheet is None and saved and saved.get("sheet"):
         sheet = saved["sheet"]
 
-    src = open_sheet(path, sheet)
+    src = open_sheet(path, sheet, encoding=encoding)
     try:
         if progress:
             progress(0, 0, "reading")
@@ -358,7 +366,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                               encoding=src.encoding, delimiter=src.delimiter,
                               mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,
                               ignored=scan.mapping.ignored, samples=scan.samples, date_orders={
-                                  scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()})
+                                  scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()},
+                              inferences=_inferences(src, scan))
         report = (ErrorReport(report_path, scan.table.headers, left_out=scan.mapping.secret_columns)
                   if report_path else None)
         try:
@@ -395,6 +404,21 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         return result
     finally:
         src.close()
+
+
+def _inferences(src: RawSheet, scan: Scan) -> list[dict]:
+    """What was decided about this file, and the evidence, for the summary and dry run."""
+    from .encoding import describe
+
+    out: list[dict] = []
+    if src.encoding:
+        out.append({"what": "encoding", "decided": describe(src.encoding),
+                    "evidence": src.encoding_evidence or ""})
+    if src.format == "html":
+        out.append({"what": "kind of file", "decided": "web page (HTML table)",
+                    "evidence": "the file starts with HTML, whatever its name"})
+    out.extend(scan.inferences)
+    return out
 
 
 def has_currency(ent: Entity) -> bool:
