@@ -94,3 +94,65 @@ def test_a_web_page_saved_as_xls_imports_its_table_whatever_its_encoding(admin, 
     assert decided(result, "kind of file")["decided"].startswith("web page")
     got = customers(admin)
     assert got["张伟"]["email"] == "zw@example.com" and got["Zoë Martin"]["city"] == "Zürich"
+
+
+# ----- 2. phone country -------------------------------------------------------------------
+
+def test_numbers_without_a_country_code_take_the_rows_country_in_any_language(admin, tmp_path):
+    path = tmp_path / "google.csv"
+    path.write_text(
+        "Name,E-mail 1 - Value,Phone 1 - Value,Address 1 - Country\n"
+        "Karl Testmann,karl@example.com,(415) 555-0132,United States\n"
+        "Lena Beispiel,lena@example.com,(212) 555-0187,USA\n"
+        "Mona Sample,mona@example.co.uk,020 7946 0958,United Kingdom\n"
+        "Hans Muster,hans@example.de,030 901820,Deutschland\n"
+        "Jean Exemple,jean@example.fr,01 42 68 53 00,FR\n"
+        "王小明,wxm@example.cn,138 0013 8000,中国\n"
+        "李雷,ll@example.cn,139 0013 9000,\n"
+        "Bob Yank,bob@example.com,(646) 555-0199,美国\n", encoding="utf-8")
+    result = import_file(admin, path)
+    assert (result.created, result.rejected) == (8, 0)
+    got = {n: c["phone"] or c["mobile"] for n, c in customers(admin).items()}
+    assert got == {"Karl Testmann": "+14155550132", "Lena Beispiel": "+12125550187",
+                   "Mona Sample": "+442079460958", "Hans Muster": "+4930901820",
+                   "Jean Exemple": "+33142685300", "王小明": "+8613800138000", "李雷": "+8613900139000",
+                   "Bob Yank": "+16465550199"}
+    assert "Country" in decided(result, "phone region")["evidence"]
+
+
+def test_a_number_valid_only_under_the_assumed_region_is_flagged_not_stored(admin, tmp_path):
+    path = tmp_path / "nocountry.csv"
+    path.write_text("Name,Email,Phone\nKarl,karl@example.com,(415) 555-0132\n"
+                    "Wang,w@example.cn,13800138000\nLi,li@example.cn,010-6552 9988\n", encoding="utf-8")
+    result = import_file(admin, path)
+    got = customers(admin)
+    assert all(c["phone"] != "+864155550132" for c in got.values())
+    karl = next(o for o in result.outcomes if o.row == 2)
+    assert any("region" in reason and "(415) 555-0132" in reason for reason in karl.problems.values())
+    assert (got["Wang"]["phone"] or got["Wang"]["mobile"]) == "+8613800138000"
+    assert got["Li"]["phone"] == "+861065529988"
+
+
+def test_the_region_option_settles_numbers_of_a_file_without_a_country_column(admin, tmp_path):
+    path = tmp_path / "us.csv"
+    path.write_text("Name,Phone\nKarl,(415) 555-0132\nLena,212-555-0187\n", encoding="utf-8")
+    result = import_file(admin, path, region="us")
+    assert result.created == 2
+    assert sorted(c["phone"] for c in customers(admin).values()) == ["+12125550187", "+14155550132"]
+    assert decided(result, "phone region")["decided"].startswith("US")
+
+
+def test_cli_customer_add_with_a_country_stores_that_countrys_number_and_search_finds_it(store_path, admin):
+    from click.testing import CliRunner
+    from cims_xl.cli import cli
+    from conftest import ADMIN_PASSWORD
+
+    env = {"CIMS_STORE": str(store_path), "CIMS_USER": "admin", "CIMS_PASSWORD": ADMIN_PASSWORD}
+    runner = CliRunner()
+    out = runner.invoke(cli, ["--format", "json", "customer", "add", "--name", "Karl Testmann",
+                              "--phone", "(415) 555-0134", "--country", "US"], env=env)
+    assert out.exit_code == 0, out.output
+    (karl,) = [c for c in records.list_records(admin, "customer") if c["name"] == "Karl Testmann"]
+    assert karl["phone"] == "+14155550134"
+    found = runner.invoke(cli, ["--format", "json", "customer", "search", "555-0134"], env=env)
+    assert found.exit_code == 0 and "+14155550134" in found.output

@@ -20,9 +20,11 @@ from pydantic_core import PydanticCustomError
 
 from ..errors import ValidationFailed
 from . import normalize as nz
+from .countries import region_for_country
 from .schema import ENTITIES, ENUM_SYNONYMS, Entity, Field, ROLES
 
 DEFAULT_REGION = "CN"
+_PHONE_REGIONS = frozenset(nz.phonenumbers.SUPPORTED_REGIONS)
 MAX_TEXT = 32_000  # Excel's cell limit is 32,767 characters
 
 
@@ -99,7 +101,9 @@ def _email(value):
 
 @_guard
 def _phone(value, info):
-    return nz.normalize_phone(value, _ctx(info).get("region", DEFAULT_REGION))
+    ctx = _ctx(info)
+    return nz.normalize_phone(value, ctx.get("region", DEFAULT_REGION),
+                              assumed=ctx.get("region_assumed", True))
 
 
 def _order_for(info: ValidationInfo) -> str | None:
@@ -262,6 +266,19 @@ def _header_for(ent: Entity, key: str) -> str:
     return key
 
 
+def _with_row_region(raw: dict, context: dict | None) -> dict | None:
+    """The row's own country decides the region of its phone numbers without "+",
+    before any region given for the whole file or the store's default (CLDR names in
+    many languages and ISO codes: domain.countries)."""
+    country = raw.get("country")
+    if not isinstance(country, str) or not country.strip():
+        return context
+    code = region_for_country(country)
+    if code is None or code not in _PHONE_REGIONS:
+        return context
+    return {**(context or {}), "region": code, "region_assumed": False}
+
+
 def validate_record(ent: Entity, data: dict, *, partial: bool = False,
                     context: dict | None = None) -> dict:
     """Normalise and check `data` for `ent`.
@@ -273,6 +290,7 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
     by_header = _headers(ent.kind)
     raw: dict[str, Any] = {key: (None if isinstance(v, float) and v != v else v)   # NaN, numpy floats too
                            for k, v in data.items() if (key := by_header.get(k)) is not None}
+    context = _with_row_region(raw, context)
     try:
         model = MODELS[ent.kind].model_validate(raw, context=context)
     except ValidationError as exc:

@@ -198,7 +198,7 @@ def _cn_general():
 _CN_GENERAL, _CN_LENGTHS = _cn_general()
 
 
-def normalize_phone(value: object, region: str = "CN") -> str | None:
+def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False) -> str | None:
     """The phone number in E.164 form ("+8613800138000"), or None for a blank cell.
 
     ``region`` (ISO 3166 code) says which country a number without "+" or "00" belongs
@@ -213,7 +213,13 @@ def normalize_phone(value: object, region: str = "CN") -> str | None:
     that check rejects real numbers in ranges opened after the metadata was built.
     Numbers that are one digit repeated ("11111111111") are rejected outright.
 
-    Results, including rejections, are cached per (text, region).
+    ``assumed``: the region is a default, not known for this number (no country in the
+    row, no region given). A number written without "+" or "00" is then accepted only
+    when it is written as that region dials it at home (its national format's digits,
+    trunk prefix included): "(415) 555-0132" parses as a Chinese fixed line, but a
+    Chinese one is written 0415…, so it is refused rather than stored as "+864155550132".
+
+    Results, including rejections, are cached per (text, region, assumed).
     """
     if value is None:
         return None
@@ -231,7 +237,7 @@ def normalize_phone(value: object, region: str = "CN") -> str | None:
         return "+86" + text
     if text.startswith("+86") and _CN_MOBILE.match(text, 3):
         return text  # already E.164 (re-imports, our own exports)
-    if region == "CN":
+    if region == "CN" and not assumed:
         landline = _CN_LANDLINE.match(text)
         if landline:
             # Accepted here only when the full check would accept it too (tested): a
@@ -239,7 +245,7 @@ def normalize_phone(value: object, region: str = "CN") -> str | None:
             national = landline.group(1) + landline.group(2)
             if len(national) in _CN_LENGTHS and _CN_GENERAL.fullmatch(national) and len(set(national)) > 1:
                 return "+86" + national
-    ok, result = _normalize_phone_text(text, region)
+    ok, result = _normalize_phone_text(text, region, assumed)
     if ok:
         return result
     raise ValueError(result)
@@ -259,7 +265,7 @@ def _phone_text_from_number(value: object) -> str:
 
 
 @functools.lru_cache(maxsize=16384)
-def _normalize_phone_text(raw: str, region: str) -> tuple[bool, str | None]:
+def _normalize_phone_text(raw: str, region: str, assumed: bool = False) -> tuple[bool, str | None]:
     """(True, e164 or None) or (False, reason); cached, so rejections are cheap too."""
     region = region.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
@@ -287,6 +293,7 @@ def _normalize_phone_text(raw: str, region: str) -> tuple[bool, str | None]:
         return False, _problem("not a valid phone number", raw)
     if text.startswith("00"):
         text = "+" + text[2:]  # international prefix, whatever the region dials
+    national_form = not text.startswith(("+", "＋"))
     digits = sum(ch.isdigit() for ch in text)
     if digits > _MAX_PHONE_DIGITS:
         return False, _problem("too long to be a phone number", raw)
@@ -304,7 +311,20 @@ def _normalize_phone_text(raw: str, region: str) -> tuple[bool, str | None]:
     national = phonenumbers.national_significant_number(number)
     if len(set(national)) == 1 or not _fits_numbering_plan(number, national):
         return False, _problem("not a valid phone number", raw)
+    if assumed and national_form and not _written_as_national(text, number):
+        return False, _problem(
+            f"not a valid number in {region}, the region assumed for numbers without a "
+            "country code; give the row's country (a Country column, --country) or --region", raw)
     return True, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _written_as_national(text: str, number: phonenumbers.PhoneNumber) -> bool:
+    """Whether `text` is the number as people in its region dial it at home: its digits
+    are those of its national format. "(415) 555-0132" parses as a valid Chinese fixed
+    line, but a Chinese one is dialled 0415 555 0132: the digits as written are no
+    evidence that it is Chinese. (Validity is not asked: see normalize_phone.)"""
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return [c for c in text if c.isdigit()] == [c for c in national if c.isdigit()]
 
 
 def _fits_numbering_plan(number: phonenumbers.PhoneNumber, national: str) -> bool:

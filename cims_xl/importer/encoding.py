@@ -5,7 +5,8 @@ character, and almost any byte string decodes as cp1251. So every plausible read
 of the file's non-ASCII lines is weighed with charset-normalizer's mess measure
 (`charset_normalizer.md.mess_ratio`: a CJK character between Latin letters of one
 word, Cyrillic inside a Latin word, odd case changes and symbols all count as mess),
-and for the CJK encodings with the share of characters common in that language. The
+and for the CJK encodings with the share of characters common in that language, and
+with our own word-shape check (`_odd_words`), which short files need. The
 reading with clearly the least mess wins; when two readings that give different
 text stay about as plausible, `EncodingUncertain` stops the import and shows both.
 
@@ -25,15 +26,17 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from .errors import ImportRefused
+
+_WORDS = re.compile(r"[\s!-/:-@\[-`{-~\u3000-\u3002\uff0c]+")
 
 CANDIDATES = ("gb18030", "big5", "cp932", "cp1252", "cp1251")
 CJK = {"gb18030", "big5", "cp932"}
 WEIGH_CHARS = 64 * 1024      # non-ASCII lines looked at when weighing readings
 CLOSE = 0.05                 # mess ratios closer than this cannot tell two readings apart
-CJK_PLAUSIBLE = 0.7          # share of common characters a CJK reading needs
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -177,8 +180,6 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
         except UnicodeDecodeError:
             continue
         plausible = _cjk_plausibility(text, name) if name in CJK else 1.0
-        if name in CJK and plausible < CJK_PLAUSIBLE:
-            continue
         score = mess_ratio(text, 1.0) + _odd_words(text) + (1.0 - plausible)
         readings.append((score, -plausible, name, text))
     if not readings:
@@ -225,32 +226,30 @@ def _differing_cell(sample: bytes, name: str, line_a: str, line_b: str) -> tuple
     return None, line_a[:40], line_b[:40]
 
 
+_TYPOGRAPHY = set("’‘“”„«»‹›–—·…")     # non-ASCII punctuation real words do hold
+
+
 def _odd_words(text: str) -> float:
-    """Share of words with non-ASCII letters that no language writes: scripts mixed
-    inside the word (Latin and Cyrillic, Latin and CJK) or a capital after a small
-    letter ("ГыіЖ"). Short files give charset-normalizer little to go on; this does."""
+    """Share of words (runs between spaces and ASCII punctuation) holding non-ASCII
+    characters that no language writes that way: scripts mixed inside the word (Latin
+    and Cyrillic, Latin and CJK), a capital after a small letter ("ГыіЖ"), or symbols
+    among the letters ("–¼–³‚µ"). Short files give charset-normalizer's measures
+    little to go on; this does."""
     import unicodedata
 
-    words, odd = 0, 0
-    word: list[str] = []
-
-    def judge(w: list[str]) -> None:
-        nonlocal words, odd
-        if not w or all(ord(c) < 128 for c in w):
-            return
+    words = odd = 0
+    for word in _WORDS.split(text):
+        if not word or word.isascii():
+            continue
         words += 1
-        scripts = {_script(c, unicodedata) for c in w}
-        lower_then_upper = any(a.islower() and b.isupper() for a, b in zip(w, w[1:]))
-        if len(scripts) > 1 or lower_then_upper:
+        letters = [c for c in word if c.isalpha()]
+        scripts = {_script(c, unicodedata) for c in letters}
+        lower_then_upper = any(a.islower() and b.isupper() for a, b in zip(letters, letters[1:]))
+        symbols = any(ord(c) > 127 and not c.isalpha() and c not in _TYPOGRAPHY
+                      and not unicodedata.category(c).startswith(("M", "Sc", "Nd"))
+                      for c in word)
+        if len(scripts) > 1 or lower_then_upper or symbols:
             odd += 1
-
-    for ch in text:
-        if ch.isalpha():
-            word.append(ch)
-        else:
-            judge(word)
-            word = []
-    judge(word)
     return odd / words if words else 0.0
 
 

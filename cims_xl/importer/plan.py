@@ -172,6 +172,7 @@ class Options:
     update_mode: str = "fill"             # fill | overwrite
     date_orders: dict[str, str] = field(default_factory=dict)
     region: str = "CN"
+    region_assumed: bool = True           # no --region: phones without "+" must be valid there
     decimal_comma: bool = False
     currency: str | None = None           # for rows whose file has no currency of its own
     keep_unmapped: bool = True            # unmapped columns go to Notes
@@ -238,7 +239,8 @@ class RowPreparer:
             if c.target:
                 self.source_of.setdefault(c.target, c.header)
         self.has_notes = "notes" in self.kinds
-        self.context = {"region": options.region, "date_orders": dict(options.date_orders)}
+        self.context = {"region": options.region, "region_assumed": options.region_assumed,
+                        "date_orders": dict(options.date_orders)}
 
     @functools.cached_property
     def _mapped(self) -> list[tuple[int, str, bool]]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..domain import normalize as nz
+from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import ValidationFailed
 from . import mapping as mp
@@ -339,6 +340,11 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                                 f"not {currency[:20]!r}")
         if not has_currency(ent):
             raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
+    if region is not None:
+        region = str(region).strip().upper()
+        if region not in nz.phonenumbers.SUPPORTED_REGIONS:
+            raise ImportRefused(f"--region must be a two-letter ISO 3166 country code such as US, GB "
+                                f"or CN, not {region[:20]!r}")
     session.ensure("import", ent.kind)
     path = Path(path)
     overrides = mp.parse_overrides(mapping)
@@ -358,7 +364,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         scan = _scan(src, ent, overrides, profile_map, date_order)
         _check_mapping(ent, scan.mapping, src)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
-                          date_orders=scan.date_orders, region=(region or "CN").upper(),
+                          date_orders=scan.date_orders, region=region or DEFAULT_REGION,
+                          region_assumed=region is None,
                           decimal_comma=src.decimal_comma, currency=currency)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows,
@@ -367,7 +374,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                               mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,
                               ignored=scan.mapping.ignored, samples=scan.samples, date_orders={
                                   scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()},
-                              inferences=_inferences(src, scan))
+                              inferences=_inferences(src, scan, options))
         report = (ErrorReport(report_path, scan.table.headers, left_out=scan.mapping.secret_columns)
                   if report_path else None)
         try:
@@ -406,7 +413,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         src.close()
 
 
-def _inferences(src: RawSheet, scan: Scan) -> list[dict]:
+def _inferences(src: RawSheet, scan: Scan, options: Options) -> list[dict]:
     """What was decided about this file, and the evidence, for the summary and dry run."""
     from .encoding import describe
 
@@ -418,6 +425,17 @@ def _inferences(src: RawSheet, scan: Scan) -> list[dict]:
         out.append({"what": "kind of file", "decided": "web page (HTML table)",
                     "evidence": "the file starts with HTML, whatever its name"})
     out.extend(scan.inferences)
+    phones = [c.header for c in scan.mapping.columns if c.target in ("phone", "mobile", "customer_phone")]
+    if phones:
+        country = next((c.header for c in scan.mapping.columns
+                        if c.target in ("country", "customer_country")), None)
+        given = options.region if not options.region_assumed else None
+        fallback = (f"{given} (--region)" if given
+                    else f"{options.region} (assumed: only numbers valid there are accepted)")
+        out.append({"what": "phone region",
+                    "decided": fallback if not country else f"each row's country, else {fallback}",
+                    "evidence": (f"column '{country}' (Country)" if country else "no Country column")
+                    + f"; numbers with + or 00 keep their own country code; columns {', '.join(phones)}"})
     return out
 
 
