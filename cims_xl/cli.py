@@ -643,9 +643,11 @@ def _rich_progress(app: App):
               help="Currency of amounts in rows that do not give one, e.g. USD (default CNY).")
 @click.option("--encoding", metavar="NAME",
               help="Text encoding of a CSV file when it cannot be told from its bytes, e.g. cp1252.")
+@click.option("--decimal", type=click.Choice(["comma", "point"]),
+              help="Decimal mark of number columns when their values do not tell (1.234 = 1234 with comma).")
 @pass_app
 def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, on_duplicate, update_mode,
-                    dry_run, report_path, region, currency, encoding):
+                    dry_run, report_path, region, currency, encoding, decimal):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
     from .importer.run import import_file
 
@@ -657,7 +659,8 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         result = import_file(session, path, kind=kind, sheet=sheet, mapping=list(mapping) or None,
                              profile=profile, date_order=date_order, on_duplicate=on_duplicate,
                              update_mode=update_mode, dry_run=dry_run, report_path=report_path,
-                             progress=progress, region=region, currency=currency, encoding=encoding)
+                             progress=progress, region=region, currency=currency, encoding=encoding,
+                             decimal=decimal)
     data = result.as_dict()
     if app.out.fmt == "json":
         app.out.emit(data)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from cims_xl.importer import ImportRefused, import_file
+from decimal import Decimal
+
+from cims_xl.importer import AmbiguousNumbers, ImportRefused, import_file
 from cims_xl.importer.encoding import EncodingUncertain
 from cims_xl.services import records
 
@@ -156,3 +158,80 @@ def test_cli_customer_add_with_a_country_stores_that_countrys_number_and_search_
     assert karl["phone"] == "+14155550134"
     found = runner.invoke(cli, ["--format", "json", "customer", "search", "555-0134"], env=env)
     assert found.exit_code == 0 and "+14155550134" in found.output
+
+
+# ----- 3. decimal mark per column -----------------------------------------------------------
+
+def orders(admin) -> dict[str, dict]:
+    return {o["order_number"]: o for o in records.list_records(admin, "order")}
+
+
+@pytest.mark.parametrize("encoding, nbsp", [("cp1252", "\u00a0"), ("utf-8", "\u202f"), ("utf-8", " ")])
+def test_thousands_beside_decimal_commas_in_one_column_are_thousands(admin, tmp_path, encoding, nbsp):
+    path = tmp_path / "eu.csv"
+    path.write_bytes((f"Order ID;Order Date;Customer Name;Sales\r\n"
+                      f"E-1;2024-03-05;Kunde Test;1.234,56\r\n"
+                      f"E-2;2024-03-06;Kunde Test;1{nbsp}234,56\r\n"
+                      f"E-3;2024-03-07;Kunde Zwei;1.234\r\n"
+                      f"E-4;2024-03-08;Kunde Zwei;2.500\r\n"
+                      f"E-5;2024-03-09;Kunde Drei;99,90\r\n").encode(encoding))
+    result = import_file(admin, path, kind="orders")
+    assert result.created == 5
+    got = {k: o["amount"] for k, o in orders(admin).items()}
+    assert got == {"E-1": Decimal("1234.56"), "E-2": Decimal("1234.56"), "E-3": Decimal("1234"),
+                   "E-4": Decimal("2500"), "E-5": Decimal("99.9")}
+    mark = decided(result, "decimal mark in 'Sales'")
+    assert mark["decided"] == "comma" and "'1.234,56'" in mark["evidence"]
+
+
+def test_a_column_of_only_ambiguous_numbers_takes_the_mark_of_the_files_other_number_columns(admin, tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("Order ID;Order Date;Customer Name;Sales;Discount\n"
+                    "A-1;2024-03-05;Ana;1.500;0,25\nA-2;2024-03-06;Ana;2.750;0,1\n", encoding="utf-8")
+    result = import_file(admin, path, kind="orders", mapping=["Discount=Discount"])
+    assert {k: o["amount"] for k, o in orders(admin).items()} == {"A-1": Decimal("1500"), "A-2": Decimal("2750")}
+    assert "other number columns" in decided(result, "decimal mark in 'Sales'")["evidence"]
+
+
+def test_a_column_that_cannot_be_decided_stops_and_the_decimal_option_settles_it(admin, tmp_path):
+    path = tmp_path / "undecided.csv"
+    path.write_text("Order ID;Order Date;Customer Name;Sales\n"
+                    "A-1;2024-03-05;Ana;1.500\nA-2;2024-03-06;Ana;2.750\nA-3;2024-03-07;Bo;12\n",
+                    encoding="utf-8")
+    with pytest.raises(AmbiguousNumbers) as exc:
+        import_file(admin, path, kind="orders")
+    assert "column 'Sales'" in exc.value.message and "'1.500'" in exc.value.message
+    assert "--decimal comma" in exc.value.message
+    assert records.list_records(admin, "order") == [] and records.list_records(admin, "customer") == []
+    import_file(admin, path, kind="orders", decimal="comma")
+    assert {k: o["amount"] for k, o in orders(admin).items()} == {
+        "A-1": Decimal("1500"), "A-2": Decimal("2750"), "A-3": Decimal("12")}
+
+
+def test_the_point_option_reads_the_same_undecided_file_as_decimals(admin, tmp_path):
+    path = tmp_path / "undecided.csv"
+    path.write_text("Order ID;Order Date;Customer Name;Sales\nA-1;2024-03-05;Ana;1.500\n", encoding="utf-8")
+    import_file(admin, path, kind="orders", decimal="point")
+    assert orders(admin)["A-1"]["amount"] == Decimal("1.5")
+
+
+def test_a_column_with_both_decimal_marks_stops_with_examples_of_each(admin, tmp_path):
+    path = tmp_path / "both.csv"
+    path.write_text('Order ID;Order Date;Customer Name;Sales\nA-1;2024-03-05;Ana;"1.234,50"\n'
+                    'A-2;2024-03-06;Ana;"1,234.50"\n', encoding="utf-8")
+    with pytest.raises(AmbiguousNumbers) as exc:
+        import_file(admin, path, kind="orders")
+    assert "'1.234,50'" in exc.value.message and "'1,234.50'" in exc.value.message
+    assert records.list_records(admin, "order") == []
+    result = import_file(admin, path, kind="orders", decimal="point")
+    assert (result.created, result.rejected) == (1, 1)
+    assert orders(admin)["A-2"]["amount"] == Decimal("1234.5")
+
+
+def test_a_comma_separated_file_reads_a_lone_comma_group_as_thousands(admin, tmp_path):
+    path = tmp_path / "us.csv"
+    path.write_text('Order ID,Order Date,Customer Name,Sales\nU-1,2024-03-05,Ann,"1,500"\n'
+                    'U-2,2024-03-06,Ann,"12,000"\n', encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert {k: o["amount"] for k, o in orders(admin).items()} == {"U-1": Decimal("1500"), "U-2": Decimal("12000")}
+    assert decided(result, "decimal mark in 'Sales'")["decided"] == "point"

@@ -121,9 +121,14 @@ def _datetime(value, info):
     return nz.parse_datetime(value, _order_for(info), _ctx(info).get("tz"))
 
 
+def _decimal_for(info: ValidationInfo) -> str | None:
+    marks = _ctx(info).get("decimal_marks") or {}
+    return marks.get(info.field_name)
+
+
 @_guard
-def _money(value):
-    amount = nz.parse_money(value)
+def _money(value, info):
+    amount = nz.parse_money(value, _decimal_for(info))
     if amount is not None:
         if not amount.is_finite():
             _fail("not an amount")
@@ -135,8 +140,8 @@ def _money(value):
 
 
 @_guard
-def _int(value):
-    out = nz.parse_int(value)
+def _int(value, info):
+    out = nz.parse_int(value, _decimal_for(info))
     if out is not None and abs(out) > 2**53:
         _fail("number is too large")
     return out

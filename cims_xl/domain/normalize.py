@@ -523,8 +523,10 @@ def parse_bool(value: object) -> bool | None:
     raise ValueError(_problem("not a yes/no value", value))
 
 
-def parse_int(value: object) -> int | None:
-    """A whole number from 1,234 / "１２" / 3.0; None for blank; 3.5 is rejected."""
+def parse_int(value: object, decimal: str | None = None) -> int | None:
+    """A whole number from 1,234 / "１２" / 3.0; None for blank; 3.5 is rejected.
+
+    decimal: the column's decimal mark ("." or ","), when decided (see parse_money)."""
     if is_blank(value):
         return None
     if _is_bool(value):
@@ -539,7 +541,7 @@ def parse_int(value: object) -> int | None:
         if text[:1] in "+-":
             sign, text = text[0], text[1:].strip()
         try:
-            number = _parse_number_core(text)
+            number = _parse_number_core(text, decimal)
         except ValueError:
             raise ValueError(_problem("not a number", value)) from None
         if sign == "-":
@@ -581,12 +583,12 @@ _MULTIPLIERS = {"万": 4, "萬": 4, "亿": 8, "億": 8}  # powers of ten
 _NUMBER_CHARS = re.compile(r"^[0-9.,' _]+$")
 
 
-def parse_money(value: object) -> Decimal | None:
+def parse_money(value: object, decimal: str | None = None) -> Decimal | None:
     """An amount as an exact Decimal (see parse_money_with_currency); None for blank."""
-    return parse_money_with_currency(value)[0]
+    return parse_money_with_currency(value, decimal)[0]
 
 
-def parse_money_with_currency(value: object) -> tuple[Decimal | None, str | None]:
+def parse_money_with_currency(value: object, decimal: str | None = None) -> tuple[Decimal | None, str | None]:
     """(amount, ISO currency code or None); (None, None) for a blank cell.
 
     Accepts symbols and codes before or after the number ("¥1,234.50", "12,50 €",
@@ -597,6 +599,10 @@ def parse_money_with_currency(value: object) -> tuple[Decimal | None, str | None
     1234) and otherwise is a decimal comma ("1,5" is 1.5). Grouping must come in
     threes ("1,23,4" is refused). Floats go through str (0.1 stays 0.1); no float
     arithmetic anywhere.
+
+    decimal: the decimal mark ("." or ",") decided for the whole column (the importer
+    decides it on the column's evidence); the other mark, spaces and apostrophes then
+    only group thousands, so "1.234" is 1234 under "," and 1.234 under ".".
     """
     if is_blank(value):
         return None, None
@@ -609,10 +615,10 @@ def parse_money_with_currency(value: object) -> tuple[Decimal | None, str | None
         return amount, None
     if not isinstance(value, str):
         raise ValueError(_problem("not an amount", value))
-    return _parse_money_text(value)
+    return _parse_money_text(value, decimal)
 
 
-def _parse_money_text(raw: str) -> tuple[Decimal, str | None]:
+def _parse_money_text(raw: str, decimal: str | None = None) -> tuple[Decimal, str | None]:
     text = _nfkc(raw).strip().replace("\u2212", "-")
     negative = opened = closed = False
     sign_seen = False
@@ -663,7 +669,7 @@ def _parse_money_text(raw: str) -> tuple[Decimal, str | None]:
     if len(set(currencies)) > 1:
         raise fail("not an amount: two different currencies")
     try:
-        amount = _parse_number_core(text)
+        amount = _parse_number_core(text, decimal)
     except ValueError:
         raise fail() from None
     if multiplier is not None:
@@ -673,10 +679,13 @@ def _parse_money_text(raw: str) -> tuple[Decimal, str | None]:
     return amount, (currencies[0] if currencies else None)
 
 
-def _parse_number_core(text: str) -> Decimal:
-    """Unsigned number with grouping and a decimal "." or ","; ValueError otherwise."""
+def _parse_number_core(text: str, decimal: str | None = None) -> Decimal:
+    """Unsigned number with grouping and a decimal "." or ","; ValueError otherwise.
+    With `decimal` given, that is the decimal mark and every other separator groups."""
     if not text or not _NUMBER_CHARS.match(text) or not any(c.isdigit() for c in text):
         raise ValueError("not a number")
+    if decimal is not None:
+        return _number_with_mark(text, decimal)
     dots, commas = text.count("."), text.count(",")
     others = {ch for ch in text if ch in " '_"}
     decimal_sep: str | None = None
@@ -712,6 +721,27 @@ def _parse_number_core(text: str) -> Decimal:
         return Decimal(f"{integer or '0'}.{fraction}" if fraction else integer)
     except InvalidOperation:  # pragma: no cover - the checks above rule it out
         raise ValueError("not a number") from None
+
+
+def _number_with_mark(text: str, decimal: str) -> Decimal:
+    if decimal not in (".", ","):
+        raise ValueError(f"decimal mark must be '.' or ',', not {decimal!r}")
+    integer, _sep, fraction = text.partition(decimal)
+    if fraction and not fraction.isdigit():
+        raise ValueError("not a number")
+    grouping = {ch for ch in integer if not ch.isdigit()}
+    if len(grouping) > 1:
+        raise ValueError("not a number")
+    if grouping:
+        groups = integer.split(grouping.pop())
+        if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 or not g.isdigit() for g in groups[1:]):
+            raise ValueError("not a number")
+        if not groups[0].isdigit():
+            raise ValueError("not a number")
+        integer = "".join(groups)
+    if not integer and not fraction:
+        raise ValueError("not a number")
+    return Decimal(f"{integer or '0'}.{fraction}" if fraction else integer)
 
 
 # --------------------------------------------------------------------------- dates

@@ -23,3 +23,17 @@ class AmbiguousDates(ImportRefused):
         super().__init__(
             "dates could be day/month or month/day in " + "; ".join(parts)
             + ". Nothing was imported. Say which with --date-order DMY or --date-order MDY.")
+
+
+class AmbiguousNumbers(ImportRefused):
+    """A number column's decimal mark cannot be told from the file; the user must say."""
+
+    def __init__(self, conflicts: dict[str, str], undecided: dict[str, str]):
+        self.conflicts, self.undecided = dict(conflicts), dict(undecided)
+        parts = [f"column '{c}': {what}" for c, what in conflicts.items()]
+        parts += [f"column '{c}': {shown} could be thousands or decimals and nothing else in the "
+                  "file says which" for c, shown in undecided.items()]
+        super().__init__(
+            "; ".join(parts) + ". Nothing was imported. Say which with --decimal comma "
+            "(1.234 is one thousand two hundred thirty-four) or --decimal point (1.234 is one point two three four)"
+            + ("; values that do not fit are rejected." if conflicts else "."))

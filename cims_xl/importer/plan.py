@@ -27,7 +27,6 @@ from .mapping import Mapping
 from .table import is_blank_cell
 
 FOUR_DP = Decimal("0.0001")
-_DECIMAL_COMMA_THOUSANDS = re.compile(r"^\s*[-+]?\d+,\d{3}\s*$")
 
 
 # ----- outcomes ----------------------------------------------------------------------
@@ -173,7 +172,7 @@ class Options:
     date_orders: dict[str, str] = field(default_factory=dict)
     region: str = "CN"
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
-    decimal_comma: bool = False
+    decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     currency: str | None = None           # for rows whose file has no currency of its own
     keep_unmapped: bool = True            # unmapped columns go to Notes
 
@@ -200,15 +199,13 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _money_value(value: object, decimal_comma: bool) -> object:
+def _money_value(value: object) -> object:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return value
         d = Decimal(format(value, ".15g"))
         # A float cell is binary and inexact (731.9399999999999); amounts are kept to 4 dp.
         return d.quantize(FOUR_DP, rounding=ROUND_HALF_EVEN) if d.as_tuple().exponent < -4 else d
-    if decimal_comma and isinstance(value, str) and _DECIMAL_COMMA_THOUSANDS.match(value):
-        return value.replace(",", ".")
     return value
 
 
@@ -240,7 +237,8 @@ class RowPreparer:
                 self.source_of.setdefault(c.target, c.header)
         self.has_notes = "notes" in self.kinds
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
-                        "date_orders": dict(options.date_orders)}
+                        "date_orders": dict(options.date_orders),
+                        "decimal_marks": dict(options.decimal_marks)}
 
     @functools.cached_property
     def _mapped(self) -> list[tuple[int, str, bool]]:
@@ -250,7 +248,7 @@ class RowPreparer:
             if target is None:
                 continue
             kind = self.kinds.get(target, "text")
-            changes_text = kind in ("money", "decimal") or (kind == "int" and self.options.decimal_comma)
+            changes_text = kind in ("money", "decimal")
             out.append((i, target, not changes_text))
         return out
 
@@ -283,10 +281,8 @@ class RowPreparer:
     def _convert(self, target: str, v: object) -> object:
         kind = self.kinds.get(target, "text")
         if kind in ("money", "decimal"):
-            return _money_value(v, self.options.decimal_comma)
+            return _money_value(v)
         if kind in ("date", "datetime", "phone", "bool", "int"):
-            if kind == "int" and isinstance(v, str) and self.options.decimal_comma:
-                return v.replace(".", "") if re.fullmatch(r"\s*\d{1,3}(\.\d{3})+\s*", v) else v
             return v
         if isinstance(v, dt.time):
             return v.isoformat()

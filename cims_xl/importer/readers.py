@@ -12,7 +12,8 @@ be called more than once (the importer reads twice: once to look, once to write)
   whatever the number of rows (calamine loads the whole sheet).
 - .csv/.txt/.tsv (and "xls" files that are really text): the encoding is detected
   (BOMs, UTF-8, GB18030, Shift_JIS, Big5, cp1252, UTF-16 without BOM), the
-  delimiter sniffed (comma, semicolon, tab, pipe) and a decimal comma recognised.
+  delimiter sniffed (comma, semicolon, tab, pipe). Decimal marks are decided per
+  column by the importer (run.py), on the whole column's values.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 import sys
 import zipfile
 from dataclasses import dataclass, field
@@ -48,7 +48,6 @@ class RawSheet:
     encoding: str | None = None
     encoding_evidence: str | None = None
     delimiter: str | None = None
-    decimal_comma: bool = False
     merged: list[MergedRange] = field(default_factory=list)
     streamed: bool = False
     _rows_factory: object = None
@@ -233,10 +232,6 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str:
     return encoding_mod.decide(sample, complete=complete, file_name="the file").name
 
 
-_DECIMAL_COMMA = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})*,\d+$|^[-+]?\d+,\d+$")
-_DECIMAL_POINT = re.compile(r"^[-+]?\d+\.\d+$")
-
-
 def _open_text(path: Path, encoding: str | None = None) -> RawSheet:
     size = path.stat().st_size
     with open(path, "rb") as f:
@@ -261,7 +256,6 @@ def _open_text(path: Path, encoding: str | None = None) -> RawSheet:
         raise ImportRefused(f"{path.name} is not a text file (it contains binary data); "
                             "open it in Excel and save it as .xlsx or .csv")
     delimiter = _sniff_delimiter(text)
-    decimal_comma = _sniff_decimal_comma(text, delimiter)
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
 
@@ -286,7 +280,7 @@ def _open_text(path: Path, encoding: str | None = None) -> RawSheet:
                 raise ImportRefused(f"{path.name} row {n + 1}: not a readable CSV line ({exc})") from None
 
     return RawSheet(path, "csv", None, [], encoding=encoding, delimiter=delimiter,
-                    decimal_comma=decimal_comma, encoding_evidence=decided.evidence, _rows_factory=rows)
+                    encoding_evidence=decided.evidence, _rows_factory=rows)
 
 
 def _markup_kind(text: str) -> str | None:
@@ -367,20 +361,6 @@ def _sniff_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = cand, score
     return best
-
-
-def _sniff_decimal_comma(text: str, delimiter: str) -> bool:
-    if delimiter == ",":
-        return False
-    comma = point = 0
-    for row in csv.reader(io.StringIO("\n".join(text.splitlines()[:500])), delimiter=delimiter):
-        for v in row:
-            v = v.strip()
-            if _DECIMAL_COMMA.match(v):
-                comma += 1
-            elif _DECIMAL_POINT.match(v) and len(v.rpartition(".")[2]) != 3:
-                point += 1
-    return comma > 0 and point == 0
 
 
 if sys.version_info < (3, 11):  # pragma: no cover

@@ -26,6 +26,7 @@ from ..domain.schema import CUSTOMER, Entity
 from ..errors import ValidationFailed
 from . import mapping as mp
 from .errors import AmbiguousDates, ImportRefused
+from .evidence import NumberEvidence, decide_marks
 from .plan import EmptyStore, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .report import ErrorReport
@@ -111,6 +112,7 @@ class Scan:
     filler_merged: list
     samples: list[list[str]] = field(default_factory=list)   # per table column
     inferences: list[dict] = field(default_factory=list)
+    decimal_marks: dict[str, str] = field(default_factory=dict)
 
 
 class _DateEvidence:
@@ -168,7 +170,7 @@ def _is_ambiguous(text: str) -> bool:
 
 
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
-          date_order: str | None) -> Scan:
+          date_order: str | None, decimal: str | None = None) -> Scan:
     rows = src.rows()
     seen_rows: list[tuple[int, list]] = []
     window: list[tuple[int, list]] = []
@@ -191,6 +193,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     date_cols = [(table.columns[j], c.header) for j, c in enumerate(mapping.columns)
                  if c.target and kinds.get(c.target) in ("date", "datetime")]
     evidence = {col: _DateEvidence(name) for col, name in date_cols}
+    numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
+               if c.target and kinds.get(c.target) in ("money", "decimal", "int")}
     known_cols = set(table.columns)
     used_extra: set[int] = set()
     filler = MergeFiller(src.merged, header_number - 1)
@@ -210,6 +214,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         for col, ev in evidence.items():
             if col < len(values):
                 ev.add(values[col])
+        for col, nev in numbers.items():
+            if col < len(values):
+                nev.add(values[col])
         if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
             for c, v in enumerate(values):
                 if c not in known_cols and not is_blank_cell(v):
@@ -240,9 +247,13 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             orders[target] = order
     if ambiguous:
         raise AmbiguousDates(ambiguous)
+    final_targets = {c.header: c.target for c in mapping.columns}
+    number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
+    marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
     secret = set(mapping.secret_columns)       # passwords are never shown
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
-                [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)])
+                [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
+                inferences=inferences, decimal_marks=marks)
 
 
 SAMPLES = 3
@@ -314,7 +325,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 on_duplicate: str = "skip", update_mode: str = "fill", dry_run: bool = False,
                 report_path: str | Path | None = None, progress: Progress | None = None,
                 region: str | None = None, currency: str | None = None,
-                encoding: str | None = None,
+                encoding: str | None = None, decimal: str | None = None,
                 chunk_rows: int = CHUNK_ROWS) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
@@ -324,7 +335,9 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     skip|update|create; update_mode: fill (only empty fields) | overwrite;
     progress(done_rows, total_rows, phase) is called per chunk; currency: the ISO 4217
     code of amounts in rows without a currency of their own (default: the field's, CNY);
-    encoding: a text file's codec, when its bytes do not decide it (importer.encoding).
+    encoding: a text file's codec, when its bytes do not decide it (importer.encoding);
+    decimal: "comma" or "point" for every number column, when its values do not
+    decide it (importer.evidence).
     Every inference is listed in `ImportResult.inferences`; one the evidence cannot
     decide raises an ImportRefused subclass naming the column, examples and the option.
     """
@@ -333,6 +346,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
     if date_order is not None:
         date_order = _choice("--date-order", str(date_order).upper(), DATE_ORDERS)
+    if decimal is not None:
+        decimal = _choice("--decimal", decimal, ("comma", "point"))
     if currency is not None:
         currency = str(currency).strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):
@@ -361,12 +376,12 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     try:
         if progress:
             progress(0, 0, "reading")
-        scan = _scan(src, ent, overrides, profile_map, date_order)
+        scan = _scan(src, ent, overrides, profile_map, date_order, decimal)
         _check_mapping(ent, scan.mapping, src)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, region=region or DEFAULT_REGION,
                           region_assumed=region is None,
-                          decimal_comma=src.decimal_comma, currency=currency)
+                          decimal_marks=scan.decimal_marks, currency=currency)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows,
                               dry_run=dry_run, header_row=scan.table.header_row,
