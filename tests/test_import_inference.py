@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+import datetime as dt
 from decimal import Decimal
 
-from cims_xl.importer import AmbiguousNumbers, ImportRefused, import_file
+from cims_xl.importer import AmbiguousDates, AmbiguousNumbers, ImportRefused, import_file
 from cims_xl.importer.encoding import EncodingUncertain
 from cims_xl.services import records
 
@@ -235,3 +236,45 @@ def test_a_comma_separated_file_reads_a_lone_comma_group_as_thousands(admin, tmp
     result = import_file(admin, path, kind="orders")
     assert {k: o["amount"] for k, o in orders(admin).items()} == {"U-1": Decimal("1500"), "U-2": Decimal("12000")}
     assert decided(result, "decimal mark in 'Sales'")["decided"] == "point"
+
+
+# ----- 4. date order with two-digit years -----------------------------------------------------
+
+def test_two_digit_year_first_dates_stop_as_ambiguous_and_the_order_option_settles_them(admin, tmp_path):
+    path = tmp_path / "jp.csv"
+    path.write_text("Order ID,Order Date,Customer Name,Sales\nA-1,24/03/05,Test Kabushiki,1200\n"
+                    "A-2,23/11/28,Test Kabushiki,800\nA-3,24/01/15,Sample Shoji,450\n"
+                    "A-4,22/12/31,Sample Shoji,99\n", encoding="utf-8")
+    with pytest.raises(AmbiguousDates) as exc:
+        import_file(admin, path, kind="orders")
+    message = exc.value.message
+    assert "'Order Date'" in message and "'22/12/31'" in message and "--date-order YMD" in message
+    assert records.list_records(admin, "order") == []
+    result = import_file(admin, path, kind="orders", date_order="YMD")
+    got = {k: o["order_date"] for k, o in orders(admin).items()}
+    assert got == {"A-1": dt.date(2024, 3, 5), "A-2": dt.date(2023, 11, 28), "A-3": dt.date(2024, 1, 15),
+                   "A-4": dt.date(2022, 12, 31)}
+    assert decided(result, "date order in 'Order Date'")["evidence"] == "--date-order"
+
+
+@pytest.mark.parametrize("sep", ["/", ".", "-"])
+def test_a_long_day_first_two_digit_year_column_is_decided_by_how_its_parts_vary(admin, tmp_path, sep):
+    days = [dt.date(2021, 1, 1) + dt.timedelta(days=11 * i) for i in range(60)]
+    path = tmp_path / "eu.csv"
+    path.write_text("Order ID,Order Date,Customer Name,Sales\n" + "".join(
+        f"E-{i},{d:%d}{sep}{d:%m}{sep}{d:%y},Kunde,10\n" for i, d in enumerate(days)), encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert result.created == 60
+    assert sorted(o["order_date"] for o in orders(admin).values()) == days
+    assert "like a day" in decided(result, "date order in 'Order Date'")["evidence"]
+
+
+def test_a_long_year_first_two_digit_column_is_read_year_first(admin, tmp_path):
+    days = [dt.date(2023, 1, 1) + dt.timedelta(days=13 * i) for i in range(60)]
+    path = tmp_path / "kr.csv"
+    path.write_text("Order ID,Order Date,Customer Name,Sales\n" + "".join(
+        f"K-{i},{d:%y/%m/%d},손님,10\n" for i, d in enumerate(days)), encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert result.created == 60
+    assert sorted(o["order_date"] for o in orders(admin).values()) == days
+    assert decided(result, "date order in 'Order Date'")["decided"] == "YMD"

@@ -996,68 +996,87 @@ def _parse_offset(text: str | None) -> _dt.tzinfo | None:
     return _dt.timezone(-delta if text[0] == "-" else delta)
 
 
-def _date_shape(value: object) -> str | None:
-    """How one raw value constrains the column's order.
+DAY_MONTH = _DAY_MONTH      # "a/b/y" with any of / - . between (for the importer's evidence)
+_ORDER_WORDS = {"DMY": "day/month/year", "MDY": "month/day/year", "YMD": "year/month/day"}
 
-    "Y" year-first, "D" only day-first works, "M" only month-first works, "E" either,
-    None when it says nothing (blank, date objects, serials, month names, unreadable).
-    """
+
+def _is_year_first(value: object) -> bool:
+    if is_blank(value) or not isinstance(value, str):
+        return False
+    text = _nfkc(value).strip()
+    return bool(_COMPACT.match(text) or _YEAR_FIRST.match(text) or _CHINESE.match(text))
+
+
+def date_fits(value: object) -> frozenset[str] | None:
+    """The orders ("DMY", "MDY", "YMD") under which a "a/b/c" date value is a real date,
+    when they give different dates; None when the value says nothing about the order
+    (blank, date objects, serials, ISO and other year-first forms, month names, a value
+    every order reads the same, or one no order can read). "YMD" is a candidate only
+    for a two-digit last part ("24/03/05", as Japanese and Korean exports write)."""
     if is_blank(value) or not isinstance(value, str):
         return None
     text = _nfkc(value).strip()
-    if _SERIAL_TEXT.match(text):
-        return None
-    if _COMPACT.match(text) or _YEAR_FIRST.match(text) or _CHINESE.match(text):
-        return "Y"
     match = _DAY_MONTH.match(text)
     if not match:
         return None
-    a, b = int(match["a"]), int(match["b"])
-    if a > 12 and b > 12:
-        return None
-    if a > 12:
-        return "D"
-    if b > 12:
-        return "M"
-    return "E"
+    a, b, y = match["a"], match["b"], match["y"]
+    readings: dict[str, _dt.date] = {}
+    for order, (year, month, day) in (("DMY", (y, b, a)), ("MDY", (y, a, b)), ("YMD", (a, b, y))):
+        if order == "YMD" and (len(y) != 2 or len(a) != 2):
+            continue
+        try:
+            readings[order] = _dt.date(_full_year(year), int(month), int(day))
+        except ValueError:
+            continue
+    if not readings or (len(readings) > 1 and len(set(readings.values())) == 1):
+        return None                     # unreadable, or every order reads the same date
+    return frozenset(readings)
+
+
+def date_order_candidates(values: Iterable[object]) -> frozenset[str] | None:
+    """The orders every day/month value of a column fits (see date_fits); None when no
+    value says anything. ValueError, quoting examples, when no order fits them all."""
+    together: frozenset[str] | None = None
+    groups: dict[frozenset[str], list[str]] = {}
+    for value in values:
+        fits = date_fits(value)
+        if fits is None:
+            continue
+        together = fits if together is None else together & fits
+        group = groups.setdefault(fits, [])
+        if len(group) < 2:
+            group.append(str(value).strip())
+    if together is not None and not together:
+        kinds = list(groups)
+        first, second = next(((x, y) for i, x in enumerate(kinds) for y in kinds[i + 1:] if not x & y),
+                             (kinds[0], kinds[-1]))
+
+        raise ValueError("dates in this column disagree: "
+                         + _fit_words(groups[first], first, "can only be") + ", "
+                         + _fit_words(groups[second], second, "only"))
+    return together
+
+
+def _fit_words(found: list[str], fits: frozenset[str], lead: str) -> str:
+    examples = ", ".join(f"'{v}'" for v in found[:2] if len(v) <= _SHOWN_MAX) or "some"
+    return f"{examples} {lead} " + " or ".join(_ORDER_WORDS[o] for o in _ORDERS if o in fits)
 
 
 def detect_date_order(values: Iterable[object]) -> str | None:
     """The date order a whole column is written in: "DMY", "MDY", "YMD" or None.
 
-    Day/month values decide: "DMY" when some value only works day-first and none only
-    month-first, "MDY" the other way round, None when every one could be either.
-    When there are no day/month values and every text value is year-first (ISO,
+    Every order that reads every day/month value of the column as a real date is a
+    candidate (date_order_candidates; "YMD" only for two-digit last parts such as
+    "24/03/05"); one candidate decides, several leave the column undecided (None).
+    When no value is a day/month form and every text value is year-first (ISO,
     "2024年10月5日", "20241005"), "YMD". Blanks, date objects, Excel serials, month
-    names and unreadable values do not vote. A column that needs both orders raises
-    ValueError quoting examples. Two-digit-year-first text such as "19/03/01" is read
-    as a day/month form; pass order="YMD" to parse_date for such columns.
+    names and unreadable values do not vote. A column that no order fits raises
+    ValueError quoting examples.
     """
-    day_first: list[str] = []
-    month_first: list[str] = []
-    either = year_first = 0
-    for value in values:
-        shape = _date_shape(value)
-        if shape == "D":
-            day_first.append(str(value).strip())
-        elif shape == "M":
-            month_first.append(str(value).strip())
-        elif shape == "E":
-            either += 1
-        elif shape == "Y":
-            year_first += 1
-    if day_first and month_first:
-        def examples(found: list[str]) -> str:
-            return ", ".join(f"'{v}'" for v in found[:2] if len(v) <= _SHOWN_MAX) or "some"
-        raise ValueError(
-            "dates in this column disagree: "
-            f"{examples(day_first)} can only be day/month/year, "
-            f"{examples(month_first)} only month/day/year"
-        )
-    if day_first:
-        return "DMY"
-    if month_first:
-        return "MDY"
-    if either:
-        return None
-    return "YMD" if year_first else None
+    values = list(values)
+    candidates = date_order_candidates(values)
+    if candidates is None:
+        return "YMD" if any(_is_year_first(v) for v in values) else None
+    if len(candidates) == 1:
+        return next(iter(candidates))
+    return None

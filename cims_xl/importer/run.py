@@ -39,6 +39,7 @@ DATE_SAMPLE_MAX = 50_000        # distinct text values looked at per date column
 ON_DUPLICATE = ("skip", "update", "create")
 UPDATE_MODES = ("fill", "overwrite")
 DATE_ORDERS = ("DMY", "MDY", "YMD")
+YEAR_SPREAD = 20                # distinct first parts that show a two-digit-year column is not YMD
 
 Progress = Callable[[int, int, str], None]
 
@@ -116,14 +117,18 @@ class Scan:
 
 
 class _DateEvidence:
-    """Streams a date column's text values through detect_date_order, chunk by chunk."""
+    """Streams a date column's text values through date_order_candidates, chunk by
+    chunk, keeping the orders that fit every value so far."""
 
     def __init__(self, column: str):
         self.column = column
         self.values: set[str] = set()
-        self.decided: set[str] = set()
+        self.candidates: frozenset[str] | None = None
         self.ambiguous: list[str] = []
         self.conflict: str | None = None
+        self.firsts: set[str] = set()      # first parts of "a/b/yy" values (years under YMD)
+        self.lasts: set[str] = set()       # last parts (years under DMY and MDY)
+        self.spread: str | None = None
 
     def add(self, value: object) -> None:
         if isinstance(value, str) and value.strip():
@@ -135,16 +140,29 @@ class _DateEvidence:
         if not self.values:
             return
         values, self.values = self.values, set()
+        if self.conflict:
+            return
         try:
-            order = nz.detect_date_order(values)
+            found = nz.date_order_candidates(values)
         except ValueError as exc:
             self.conflict = str(exc)
             return
-        if order in ("DMY", "MDY"):
-            self.decided.add(order)
-        elif order is None and len(self.ambiguous) < 5:
+        if found is None:
+            return
+        if "YMD" in found and len(self.firsts) < 100:
+            for v in values:
+                m = nz.DAY_MONTH.match(v)
+                if m and len(m["y"]) == 2:
+                    self.firsts.add(m["a"].zfill(2))
+                    self.lasts.add(m["y"])
+        self.candidates = found if self.candidates is None else self.candidates & found
+        if not self.candidates:
+            self.conflict = "some dates fit only one order and others only another"
+            return
+        if len(self.ambiguous) < 5:
             for v in sorted(values):
-                if _is_ambiguous(v):
+                fits = nz.date_fits(v)
+                if fits is not None and len(fits & self.candidates) > 1:
                     self.ambiguous.append(v)
                     if len(self.ambiguous) >= 5:
                         break
@@ -152,21 +170,31 @@ class _DateEvidence:
     def result(self) -> tuple[str | None, str | None]:
         """(order or None, problem or None)."""
         self.flush()
-        if self.conflict or len(self.decided) > 1:
-            return None, self.conflict or "some dates only work day-first and others only month-first"
-        if self.decided:
-            return self.decided.pop(), None
-        if self.ambiguous:
-            return None, "ambiguous"
-        return None, None
+        if self.conflict:
+            return None, self.conflict
+        if self.candidates is None:
+            return None, None
+        self._narrow_by_year_spread()
+        if len(self.candidates) == 1:
+            return next(iter(self.candidates)), None
+        return None, "ambiguous"
 
-
-def _is_ambiguous(text: str) -> bool:
-    try:
-        nz.parse_date(text)
-    except ValueError as exc:
-        return "ambiguous" in str(exc)
-    return False
+    def _narrow_by_year_spread(self) -> None:
+        """Two-digit years: the year part of a column takes few values, the day part up
+        to 31. With at least YEAR_SPREAD distinct first parts against a quarter as many
+        last parts, the first part is a day (not YMD); the other way round, a year."""
+        assert self.candidates is not None
+        if "YMD" not in self.candidates or len(self.candidates) == 1:
+            return
+        firsts, lasts = len(self.firsts), len(self.lasts)
+        if firsts >= YEAR_SPREAD and lasts * 4 <= firsts:
+            self.candidates = self.candidates - {"YMD"}
+            self.spread = (f"the first part takes {firsts} different values like a day, the last part "
+                           f"{lasts} like a year")
+        elif lasts >= YEAR_SPREAD and firsts * 4 <= lasts:
+            self.candidates = frozenset({"YMD"})
+            self.spread = (f"the last part takes {lasts} different values like a day, the first part "
+                           f"{firsts} like a year")
 
 
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
@@ -229,6 +257,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
     orders: dict[str, str] = {}
     ambiguous: dict[str, list[str]] = {}
+    candidates: dict[str, list[str]] = {}
+    date_inferences: list[dict] = []
     for col, ev in evidence.items():
         order, problem = ev.result()
         j = table.columns.index(col)
@@ -237,19 +267,26 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             continue
         if date_order:
             orders[target] = date_order
+            date_inferences.append({"what": f"date order in '{ev.column}'", "decided": date_order,
+                                    "evidence": "--date-order"})
         elif problem == "ambiguous":
             ambiguous[ev.column] = ev.ambiguous
+            candidates[ev.column] = sorted(ev.candidates or ())
         elif problem:
             raise ImportRefused(f"column '{ev.column}': {problem}. Nothing was imported. "
                                 "Fix those dates, or give --date-order DMY|MDY|YMD and the rows "
                                 "that do not fit will be rejected.")
         elif order:
             orders[target] = order
+            date_inferences.append({"what": f"date order in '{ev.column}'", "decided": order,
+                                    "evidence": ev.spread or "the only order that reads every value "
+                                    "as a real date"})
     if ambiguous:
-        raise AmbiguousDates(ambiguous)
+        raise AmbiguousDates(ambiguous, candidates)
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
+    inferences = date_inferences + inferences
     secret = set(mapping.secret_columns)       # passwords are never shown
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
