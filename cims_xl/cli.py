@@ -666,7 +666,7 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         app.out.emit(data)
         return
     summary = {k: data.get(k) for k in ("file", "sheet", "rows", "created", "updated", "duplicates", "rejected",
-                                         "batch", "dry_run", "report") if k in data}
+                                         "footer_rows", "batch", "dry_run", "report") if k in data}
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
     if data.get("inferences"):
         app.out.emit(data["inferences"], title="What was decided about the file")

@@ -278,3 +278,33 @@ def test_a_long_year_first_two_digit_column_is_read_year_first(admin, tmp_path):
     assert result.created == 60
     assert sorted(o["order_date"] for o in orders(admin).values()) == days
     assert decided(result, "date order in 'Order Date'")["decided"] == "YMD"
+
+
+# ----- 11. footer rows -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("footer", [["Total: 2 customers"], ["合计：2 位客户"], ["Summe", "", "", "2"],
+                                    ["Generated 2024-05-01 by ReportServer"]])
+def test_a_footer_after_the_data_is_counted_as_skipped_not_stored(admin, tmp_path, footer):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Email", "City", "Orders"])
+    ws.append(["Ana Souza", "ana@example.com", "Curitiba", 3])
+    ws.append(["Bo Wu", "bo@example.com", "Hangzhou", 5])
+    ws.append([])
+    ws.append(footer)
+    path = tmp_path / "report.xlsx"
+    wb.save(path)
+    result = import_file(admin, path, mapping=["Orders=Notes"])
+    assert (result.rows, result.created, result.footer_rows) == (2, 2, 1)
+    assert sorted(customers(admin)) == ["Ana Souza", "Bo Wu"]
+    assert decided(result, "footer")["decided"].startswith("row(s) 5")
+
+
+def test_a_last_customer_whose_name_starts_with_a_total_word_is_still_a_customer(admin, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("Name,Email,City\nAna,ana@example.com,Curitiba\n\n"
+                    "Total Wine Shop,shop@example.com,Austin\n", encoding="utf-8")
+    result = import_file(admin, path)
+    assert (result.created, result.footer_rows) == (2, 0)

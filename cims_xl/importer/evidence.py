@@ -126,3 +126,49 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
     if conflicts or undecided:
         raise AmbiguousNumbers(conflicts, undecided)
     return marks, inferences
+
+
+# ----- footer rows ---------------------------------------------------------------------------
+
+FOOTER_MAX = 5          # rows at the end of a table that may be a footer
+_FOOTER_WORDS = re.compile(
+    r"^\s*(?:grand\s+total|sub-?total|totals?|sum|summe|gesamt(?:summe)?|totaal|totale|totaux|"
+    r"итого|всего|合计|合計|总计|總計|小计|小計|共计|共\s*\d|count|records?|rows?|generated|printed|"
+    r"exported|page\s+\d|第\s*\d+\s*页)(?=$|[\s:：=\d(（,])", re.IGNORECASE)
+
+
+@dataclass
+class FooterWatch:
+    """Watches the last rows of a table for a footer: "Total: 2 customers", "合计 … 1,234".
+
+    A footer is the table's last FOOTER_MAX rows or fewer, each filling at most half
+    the table's columns, and each either starting with a total/summary word (in several
+    languages) or, after a blank row, a single cell with a number in it. Footer rows are
+    not data: the importer counts them as skipped and says so.
+    """
+
+    width: int
+    tail: list[tuple[int, list, bool]] = field(default_factory=list)   # (row, values, blank row before)
+    last: int | None = None
+
+    def add(self, number: int, values: list) -> None:
+        gap = self.last is not None and number > self.last + 1
+        self.last = number
+        self.tail.append((number, values, gap))
+        if len(self.tail) > FOOTER_MAX:
+            del self.tail[0]
+
+    def footer(self, is_blank) -> list[tuple[int, str]]:
+        """[(row, text of its first filled cell)] for the footer rows, last rows of the table."""
+        found: list[tuple[int, str]] = []
+        for number, values, gap in reversed(self.tail):
+            filled = [v for v in values if not is_blank(v)]
+            if not filled or len(filled) * 2 > max(self.width, 2):
+                break
+            first = str(filled[0]).strip()
+            worded = bool(_FOOTER_WORDS.match(first))
+            lone_count = gap and len(filled) == 1 and any(ch.isdigit() for ch in first)
+            if not (worded or lone_count):
+                break
+            found.append((number, first[:60]))
+        return found[::-1]

@@ -26,7 +26,7 @@ from ..domain.schema import CUSTOMER, Entity
 from ..errors import ValidationFailed
 from . import mapping as mp
 from .errors import AmbiguousDates, ImportRefused
-from .evidence import NumberEvidence, decide_marks
+from .evidence import FooterWatch, NumberEvidence, decide_marks
 from .plan import EmptyStore, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .report import ErrorReport
@@ -55,6 +55,7 @@ class ImportResult:
     duplicates: int = 0
     rejected: int = 0
     blank_rows: int = 0
+    footer_rows: int = 0
     batch: str | None = None
     dry_run: bool = False
     header_row: int | None = None
@@ -84,7 +85,8 @@ class ImportResult:
         d = {
             "file": self.file, "kind": self.kind, "sheet": self.sheet, "rows": self.rows,
             "created": self.created, "updated": self.updated, "duplicates": self.duplicates,
-            "rejected": self.rejected, "blank_rows": self.blank_rows, "batch": self.batch,
+            "rejected": self.rejected, "blank_rows": self.blank_rows, "footer_rows": self.footer_rows,
+            "batch": self.batch,
             "dry_run": self.dry_run, "header_row": self.header_row, "encoding": self.encoding,
             "mapping": self.mapping, "unmapped": self.unmapped, "ignored": self.ignored,
             "date_orders": self.date_orders, "inferences": self.inferences, "report": self.report,
@@ -114,6 +116,7 @@ class Scan:
     samples: list[list[str]] = field(default_factory=list)   # per table column
     inferences: list[dict] = field(default_factory=list)
     decimal_marks: dict[str, str] = field(default_factory=dict)
+    footer_rows: list[int] = field(default_factory=list)
 
 
 class _DateEvidence:
@@ -235,8 +238,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
     samples: dict[int, list[str]] = {c: [] for c in table.columns}
     wanting = set(samples)
+    watch = FooterWatch(len(table.headers))
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
+        watch.add(number, values)
         if wanting:
             _take_samples(values, samples, wanting)
         for col, ev in evidence.items():
@@ -249,6 +254,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             for c, v in enumerate(values):
                 if c not in known_cols and not is_blank_cell(v):
                     used_extra.add(c)
+    footer = watch.footer(is_blank_cell)
     if used_extra:
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
@@ -287,10 +293,16 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
     inferences = date_inferences + inferences
+    if footer:
+        inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in footer)
+                           + " skipped: not data",
+                           "evidence": "; ".join(f"'{t}'" for _, t in footer)
+                           + " at the end of the table, not filling its columns"})
+    count -= len(footer)
     secret = set(mapping.secret_columns)       # passwords are never shown
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
-                inferences=inferences, decimal_marks=marks)
+                inferences=inferences, decimal_marks=marks, footer_rows=[n for n, _ in footer])
 
 
 SAMPLES = 3
@@ -420,7 +432,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                           region_assumed=region is None,
                           decimal_marks=scan.decimal_marks, currency=currency)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
-                              blank_rows=scan.blank_rows,
+                              blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
                               encoding=src.encoding, delimiter=src.delimiter,
                               mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,
@@ -569,8 +581,12 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     filler = MergeFiller(scan.filler_merged, table.header_row - 1)
     seen = 0
 
+    footer = set(scan.footer_rows)
+
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):
+            if number in footer:
+                continue
             n = len(values)
             yield number, [values[c] if c < n else "" for c in cols]
 
