@@ -308,3 +308,47 @@ def test_a_last_customer_whose_name_starts_with_a_total_word_is_still_a_customer
                     "Total Wine Shop,shop@example.com,Austin\n", encoding="utf-8")
     result = import_file(admin, path)
     assert (result.created, result.footer_rows) == (2, 0)
+
+
+# ----- 6. hidden sheets ------------------------------------------------------------------------
+
+def test_a_hidden_first_sheet_is_not_imported_and_the_summary_names_the_sheet_used(admin, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    old = wb.active
+    old.title = "Archiv 2019"
+    old.append(["Name", "Email"])
+    old.append(["Alte Kundin", "alt@example.com"])
+    old.sheet_state = "hidden"
+    ws = wb.create_sheet("Kunden")
+    ws.append(["Name", "Email"])
+    for i in range(3):
+        ws.append([f"Kunde {i}", f"k{i}@example.com"])
+    wb.active = 1
+    path = tmp_path / "hidden.xlsx"
+    wb.save(path)
+    result = import_file(admin, path)
+    assert (result.sheet, result.created) == ("Kunden", 3)
+    assert "Alte Kundin" not in customers(admin)
+    sheet = decided(result, "sheet")
+    assert sheet["decided"] == "Kunden" and "'Archiv 2019 (hidden)'" in sheet["evidence"]
+    import_file(admin, path, sheet="Archiv 2019")
+    assert "Alte Kundin" in customers(admin)
+
+
+def test_a_workbook_whose_only_data_is_hidden_stops_and_names_the_hidden_sheet(admin, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Start"
+    hidden = wb.create_sheet("数据")
+    hidden.append(["姓名", "邮箱"])
+    hidden.append(["张伟", "zw@example.com"])
+    hidden.sheet_state = "hidden"
+    path = tmp_path / "only_hidden.xlsx"
+    wb.save(path)
+    with pytest.raises(ImportRefused, match="'数据'.*--sheet"):
+        import_file(admin, path)
+    assert records.list_records(admin, "customer") == []
+    assert import_file(admin, path, sheet="数据").created == 1

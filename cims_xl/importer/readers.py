@@ -47,6 +47,7 @@ class RawSheet:
     sheet_names: list[str] = field(default_factory=list)
     encoding: str | None = None
     encoding_evidence: str | None = None
+    sheet_evidence: str | None = None
     delimiter: str | None = None
     merged: list[MergedRange] = field(default_factory=list)
     streamed: bool = False
@@ -141,11 +142,16 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     names = list(wb.sheet_names)
     worksheet_names = [m.name for m in wb.sheets_metadata
                        if str(m.typ).endswith("WorkSheet")] or names
+    hidden = {m.name for m in wb.sheets_metadata if not str(m.visible).endswith(".Visible")}
+    # Hidden sheets (old archives, lookup lists) are never chosen on their own: the
+    # first visible worksheet with data is the one a person looking at the file sees.
+    visible = [n for n in worksheet_names if n not in hidden]
     if not names:
         wb.close()
         raise ImportRefused(f"{path.name} has no sheets")
     loaded: dict = {}
-    chosen = _choose_sheet(wb, path, names, worksheet_names, sheet, loaded)
+    chosen = _choose_sheet(wb, path, names, visible, sheet, loaded,
+                           hidden=[n for n in worksheet_names if n in hidden])
 
     try:
         ws = loaded.get(chosen) or wb.get_sheet_by_name(chosen)   # read once, not twice
@@ -163,7 +169,12 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         for i, values in enumerate(ws.iter_rows()):
             yield r0 + i + 1, (pad + list(values)) if c0 else list(values)
 
-    return RawSheet(path, fmt, chosen, names, merged=merged, _rows_factory=rows, _closer=wb.close)
+    others = [n + (" (hidden)" if n in hidden else "") for n in names if n != chosen]
+    how = ("given with --sheet" if sheet is not None and str(sheet) != ""
+           else "the first visible sheet with data")
+    evidence = how + ("; other sheets: " + ", ".join(f"'{o}'" for o in others) if others else "")
+    return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence,
+                    _rows_factory=rows, _closer=wb.close)
 
 
 def _open_big_xlsx(path: Path, sheet: str | int | None) -> RawSheet | None:
@@ -191,8 +202,10 @@ def _open_big_xlsx(path: Path, sheet: str | int | None) -> RawSheet | None:
 
 
 def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
-                  sheet: str | int | None, loaded: dict | None = None) -> str:
-    """The sheet's name; a sheet read to see whether it has data is left in `loaded`."""
+                  sheet: str | int | None, loaded: dict | None = None, hidden: list[str] = ()) -> str:
+    """The sheet's name; a sheet read to see whether it has data is left in `loaded`.
+    `worksheets` are the candidates when no sheet is given (visible ones); `hidden`
+    are named in the refusal when only they hold data."""
     if sheet is not None and str(sheet) != "":
         if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
             n = int(sheet)
@@ -215,6 +228,10 @@ def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
             if loaded is not None:
                 loaded[name] = ws
             return name
+    if hidden:
+        raise ImportRefused(f"every visible sheet of {path.name} is empty; the hidden sheet(s) "
+                            + ", ".join(f"'{n}'" for n in hidden)
+                            + " hold data. Nothing was imported. Say which with --sheet NAME.")
     raise ImportRefused(f"every sheet of {path.name} is empty")
 
 

@@ -485,6 +485,8 @@ def _inferences(src: RawSheet, scan: Scan, options: Options) -> list[dict]:
     if src.encoding:
         out.append({"what": "encoding", "decided": describe(src.encoding),
                     "evidence": src.encoding_evidence or ""})
+    if src.sheet:
+        out.append({"what": "sheet", "decided": src.sheet, "evidence": src.sheet_evidence or ""})
     if src.format == "html":
         out.append({"what": "kind of file", "decided": "web page (HTML table)",
                     "evidence": "the file starts with HTML, whatever its name"})
