@@ -352,3 +352,47 @@ def test_a_workbook_whose_only_data_is_hidden_stops_and_names_the_hidden_sheet(a
         import_file(admin, path)
     assert records.list_records(admin, "customer") == []
     assert import_file(admin, path, sheet="数据").created == 1
+
+
+# ----- 7. numbers shown with a format; 5. formulas with no saved result ---------------------
+
+@pytest.mark.parametrize("code, values, shown", [
+    ("00000", [2134, 7102, 78701], ["02134", "07102", "78701"]),
+    ("000000", [10020, 200001], ["010020", "200001"]),
+])
+def test_postal_codes_formatted_with_leading_zeros_keep_them(admin, tmp_path, code, values, shown):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "City", "Postal Code"])
+    for i, v in enumerate(values):
+        ws.append([f"Person {i}", "Boston", v])
+        ws.cell(row=i + 2, column=3).number_format = code
+    path = tmp_path / "zips.xlsx"
+    wb.save(path)
+    result = import_file(admin, path)
+    got = customers(admin)
+    assert [got[f"Person {i}"]["postal_code"] for i in range(len(values))] == shown
+    assert decided(result, "number formats")["decided"].startswith(f"{len(values)} number")
+
+
+def test_formulas_without_saved_results_stop_the_import_and_leaving_the_column_out_settles_it(admin, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["First", "Last", "Email", "City"])
+    for i, (first, last) in enumerate([("Ana", "Souza"), ("Bo", "Wu"), ("Cai", "Lin")], start=2):
+        ws.append([first, last, f'=LOWER(A{i})&"."&LOWER(B{i})&"@example.com"', "X"])
+    path = tmp_path / "generated.xlsx"
+    wb.save(path)
+    with pytest.raises(ImportRefused) as exc:
+        import_file(admin, path)
+    message = exc.value.message
+    assert "column 'Email'" in message and "3 cell(s)" in message and "LOWER(A2)" in message
+    assert '--map "Email=-"' in message
+    assert records.list_records(admin, "customer") == []
+    result = import_file(admin, path, mapping=["Email=-"])
+    assert result.created == 3
+    assert all(c["email"] is None for c in customers(admin).values())

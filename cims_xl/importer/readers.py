@@ -48,6 +48,8 @@ class RawSheet:
     encoding: str | None = None
     encoding_evidence: str | None = None
     sheet_evidence: str | None = None
+    formulas: dict = field(default_factory=dict)   # col -> [(row, formula)] with no saved result
+    shown_cells: int = 0                           # numbers read as their displayed text ("02134")
     delimiter: str | None = None
     merged: list[MergedRange] = field(default_factory=list)
     streamed: bool = False
@@ -160,6 +162,11 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         raise ImportRefused(f"sheet '{chosen}' of {path.name} could not be read: {exc}") from None
     merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (ws.merged_cell_ranges or [])]
     start = ws.start
+    facts = None
+    if fmt == "xlsx":
+        from .cell_facts import read_facts
+        facts = read_facts(path, chosen)
+    shown = facts.shown if facts is not None else {}
 
     def rows() -> Iterator[tuple[int, list]]:
         if start is None:
@@ -167,13 +174,20 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         r0, c0 = start
         pad = [""] * c0
         for i, values in enumerate(ws.iter_rows()):
-            yield r0 + i + 1, (pad + list(values)) if c0 else list(values)
+            number = r0 + i + 1
+            row = (pad + list(values)) if c0 else list(values)
+            for col, text in shown.get(number, {}).items():    # numbers as Excel shows them
+                if col < len(row):
+                    row[col] = text
+            yield number, row
 
     others = [n + (" (hidden)" if n in hidden else "") for n in names if n != chosen]
     how = ("given with --sheet" if sheet is not None and str(sheet) != ""
            else "the first visible sheet with data")
     evidence = how + ("; other sheets: " + ", ".join(f"'{o}'" for o in others) if others else "")
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence,
+                    formulas=facts.formulas if facts is not None else {},
+                    shown_cells=sum(len(v) for v in shown.values()),
                     _rows_factory=rows, _closer=wb.close)
 
 

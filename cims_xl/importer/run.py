@@ -289,6 +289,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                     "as a real date"})
     if ambiguous:
         raise AmbiguousDates(ambiguous, candidates)
+    _refuse_unsaved_formulas(src, table, mapping)
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
@@ -306,6 +307,22 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
 
 SAMPLES = 3
+
+
+def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping) -> None:
+    """A mapped column holding formulas with no saved result would be stored blank."""
+    for j, column in enumerate(mapping.columns):
+        found = src.formulas.get(table.columns[j]) if column.target else None
+        found = [(r, f) for r, f in (found or ()) if r > table.header_row]
+        if not found:
+            continue
+        rows = ", ".join(str(r) for r, _ in found[:5]) + (" …" if len(found) > 5 else "")
+        raise ImportRefused(
+            f"column '{column.header}': {len(found)} cell(s) are formulas with no saved result "
+            f"(rows {rows}; e.g. {found[0][1]!r}): the file was written by a program and never "
+            "opened in Excel, so they would be stored empty. Nothing was imported. Open the file "
+            "in Excel or LibreOffice and save it (the results are then saved too), or leave the "
+            f"column out with --map \"{column.header}=-\".")
 
 
 def _take_samples(values: list, samples: dict[int, list[str]], wanting: set[int]) -> None:
@@ -487,6 +504,10 @@ def _inferences(src: RawSheet, scan: Scan, options: Options) -> list[dict]:
                     "evidence": src.encoding_evidence or ""})
     if src.sheet:
         out.append({"what": "sheet", "decided": src.sheet, "evidence": src.sheet_evidence or ""})
+    if src.shown_cells:
+        out.append({"what": "number formats", "decided": f"{src.shown_cells} number(s) read as shown",
+                    "evidence": "cells formatted with leading zeros (such as 00000): "
+                                "postal codes and ids keep them"})
     if src.format == "html":
         out.append({"what": "kind of file", "decided": "web page (HTML table)",
                     "evidence": "the file starts with HTML, whatever its name"})
