@@ -396,3 +396,23 @@ def test_formulas_without_saved_results_stop_the_import_and_leaving_the_column_o
     result = import_file(admin, path, mapping=["Email=-"])
     assert result.created == 3
     assert all(c["email"] is None for c in customers(admin).values())
+
+
+# ----- 12. which kind of records ---------------------------------------------------------------
+
+def test_an_orders_file_imported_as_customers_says_it_looks_like_orders_and_how(admin, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("Order ID,Order Date,Customer Name,Product Name,Sales,Quantity,City\n"
+                    "US-1,2024-01-05,Claire Gute,Bookcase,261.96,2,Henderson\n", encoding="utf-8")
+    result = import_file(admin, path, dry_run=True)
+    hint = decided(result, "kind of records")
+    assert "look like orders" in hint["evidence"] and "--kind orders" in hint["evidence"]
+    assert "'Order Date'" in hint["evidence"]
+    result = import_file(admin, path, kind="orders", dry_run=True)
+    assert not [i for i in result.inferences if i["what"] == "kind of records"]
+
+
+def test_a_plain_customer_list_gets_no_kind_hint(admin, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("姓名,手机,邮箱,城市,公司\n张伟,13800138000,zw@example.com,北京,华信\n", encoding="utf-8")
+    assert not [i for i in import_file(admin, path, dry_run=True).inferences if i["what"] == "kind of records"]

@@ -379,6 +379,25 @@ def known_header_count(ent: Entity, headers: list[str]) -> int:
     return sum(1 for h in headers if norm(h) in table)
 
 
+def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
+    """Other kinds of record these headers look like: [(kind, its own headers found)],
+    best first; a kind counts only headers that would mean nothing for `ent`."""
+    mine = _synonym_table(ent)
+    found = []
+    for kind in ("customers", "orders", "contacts", "opportunities", "tickets"):
+        other = ENTITIES[KINDS[kind]]
+        if other.kind == ent.kind:
+            continue
+        table = _synonym_table(other)
+        own = [h for h in headers if norm(h) in table and norm(h) not in mine]
+        if len(own) >= KIND_HINT_MIN:
+            found.append((kind, own))
+    return sorted(found, key=lambda k: -len(k[1]))
+
+
+KIND_HINT_MIN = 3
+
+
 def parse_overrides(items) -> dict[str, str]:
     """--map values ("Source Column=Field", repeatable, or a dict) as {column: target words}."""
     if not items:

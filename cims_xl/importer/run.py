@@ -455,7 +455,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                               mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,
                               ignored=scan.mapping.ignored, samples=scan.samples, date_orders={
                                   scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()},
-                              inferences=_inferences(src, scan, options))
+                              inferences=_inferences(src, scan, options, ent))
         report = (ErrorReport(report_path, scan.table.headers, left_out=scan.mapping.secret_columns)
                   if report_path else None)
         try:
@@ -494,7 +494,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         src.close()
 
 
-def _inferences(src: RawSheet, scan: Scan, options: Options) -> list[dict]:
+def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> list[dict]:
     """What was decided about this file, and the evidence, for the summary and dry run."""
     from .encoding import describe
 
@@ -512,6 +512,13 @@ def _inferences(src: RawSheet, scan: Scan, options: Options) -> list[dict]:
         out.append({"what": "kind of file", "decided": "web page (HTML table)",
                     "evidence": "the file starts with HTML, whatever its name"})
     out.extend(scan.inferences)
+    hints = mp.kind_hints(ent, scan.table.headers)
+    if hints:
+        kind, own = hints[0]
+        shown = ", ".join(f"'{h}'" for h in own[:5]) + (" …" if len(own) > 5 else "")
+        out.append({"what": "kind of records", "decided": f"{ent.kind} records (as asked)",
+                    "evidence": f"the headers look like {kind} ({shown}): to import them as {kind}, "
+                                f"give --kind {kind}"})
     phones = [c.header for c in scan.mapping.columns if c.target in ("phone", "mobile", "customer_phone")]
     if phones:
         country = next((c.header for c in scan.mapping.columns
