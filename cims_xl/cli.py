@@ -353,7 +353,15 @@ def _entity_group(ent: Entity) -> click.Group:
     def add(app: App, **values):
         from .services import records
 
+        if ent.kind == "customer":
+            allow = values.pop("allow_duplicate", False)
+            app.out.emit(records.create_customer(app.session(), _given(values), allow_duplicate=allow))
+            return
         app.out.emit(records.create(app.session(), ent.kind, _given(values)))
+
+    if ent.kind == "customer":
+        add = click.option("--allow-duplicate", is_flag=True,
+                           help="Add even when a customer with this email or phone exists.")(add)
 
     @group.command("show", help=f"Show one {ent.label} by id.")
     @click.argument("record_id")

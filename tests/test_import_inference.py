@@ -416,3 +416,46 @@ def test_a_plain_customer_list_gets_no_kind_hint(admin, tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("姓名,手机,邮箱,城市,公司\n张伟,13800138000,zw@example.com,北京,华信\n", encoding="utf-8")
     assert not [i for i in import_file(admin, path, dry_run=True).inferences if i["what"] == "kind of records"]
+
+
+# ----- 13. smaller ---------------------------------------------------------------------------------
+
+def test_the_batch_list_counts_the_customers_an_orders_import_created(admin, tmp_path):
+    from cims_xl.services import batches
+
+    path = tmp_path / "o.csv"
+    path.write_text("Order ID,Order Date,Customer Name,Sales\nA-1,2024-01-05,Ann,10\n"
+                    "A-2,2024-01-06,Bo,20\nA-3,2024-01-07,Ann,30\n", encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    (batch,) = [b for b in batches.list_batches(admin) if b["id"] == result.batch] or [
+        b for b in batches.list_batches(admin) if result.batch in str(b)]
+    assert "'customers_created': 2" in str(batch) or '"customers_created": 2' in str(batch)
+
+
+def test_google_organization_name_is_the_company_and_two_columns_mapped_to_notes_both_stay(admin, tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text("Name,Organization 1 - Name,Nickname,Birthday\nAna Souza,Fundação Brasil,Aninha,05-03\n",
+                    encoding="utf-8")
+    import_file(admin, path, mapping=["Nickname=Notes", "Birthday=Notes"])
+    ana = customers(admin)["Ana Souza"]
+    assert ana["company"] == "Fundação Brasil"
+    assert "Aninha" in ana["notes"] and "05-03" in ana["notes"]
+
+
+def test_cli_customer_add_refuses_a_second_customer_with_the_same_email_or_phone(store_path, admin):
+    from click.testing import CliRunner
+    from cims_xl.cli import cli
+    from conftest import ADMIN_PASSWORD
+
+    env = {"CIMS_STORE": str(store_path), "CIMS_USER": "admin", "CIMS_PASSWORD": ADMIN_PASSWORD}
+    runner = CliRunner()
+    first = runner.invoke(cli, ["customer", "add", "--name", "Ana", "--email", "ana@example.com",
+                                "--phone", "+44 20 7946 0111"], env=env)
+    assert first.exit_code == 0, first.output
+    for extra in (["--email", "ANA@example.com"], ["--phone", "020 7946 0111", "--country", "UK"]):
+        again = runner.invoke(cli, ["customer", "add", "--name", "Ana B"] + extra, env=env)
+        assert again.exit_code != 0 and "already has this" in again.output + str(again.exception), extra
+    assert len(records.list_records(admin, "customer")) == 1
+    forced = runner.invoke(cli, ["customer", "add", "--name", "Ana B", "--email", "ana@example.com",
+                                 "--allow-duplicate"], env=env)
+    assert forced.exit_code == 0 and len(records.list_records(admin, "customer")) == 2

@@ -114,7 +114,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                  "氏名", "名前"],
         **_PERSON,
         "company": ["company", "company name", "organization", "organisation", "org_name",
-                    "organization name", "firm", "business name", "employer", "related company",
+                    "organization name", "organization 1 - name", "firm", "business name", "employer", "related company",
                     "company_name", "firma", "公司", "公司名称", "单位", "单位名称", "企业",
                     "企业名称", "工作单位", "所属公司", "所在公司", "组织机构", "会社名"],
         **_CONTACT_POINTS,
@@ -440,6 +440,10 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             chosen[i] = ColumnMap(headers[i], None, "ignored")
             return
         prev = taken.get(target)
+        if prev is not None and prev != i and target == "notes" and how == "override":
+            # Several columns given to Notes all go there ("Header: value" lines).
+            chosen[i] = ColumnMap(headers[i], None, "unmapped")
+            return
         if prev is not None and prev != i:
             chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
         taken[target] = i

@@ -474,6 +474,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                     with session.store.write_behind():
                         _run(src, scan, planner, result, report, progress, chunk_rows,
                              writer=_Writer(session, ent, batch, planner))
+                    if planner.linker is not None:      # the batch list shows them too
+                        result.customers_created = planner.linker.new_count
                     batches.finish_batch(session, batch, _summary(result))
                     uow.commit()
         except BaseException:
