@@ -459,3 +459,22 @@ def test_cli_customer_add_refuses_a_second_customer_with_the_same_email_or_phone
     forced = runner.invoke(cli, ["customer", "add", "--name", "Ana B", "--email", "ana@example.com",
                                  "--allow-duplicate"], env=env)
     assert forced.exit_code == 0 and len(records.list_records(admin, "customer")) == 2
+
+
+# ----- 9. several values in one cell -----------------------------------------------------------
+
+def test_google_contacts_cells_with_several_values_keep_the_first_in_the_field_and_the_rest_in_notes(admin, tmp_path):
+    path = tmp_path / "google.csv"
+    path.write_text(
+        "Name,E-mail 1 - Value,Phone 1 - Value,Address 1 - Country\n"
+        "Mona Sample,mona@example.co.uk ::: mona.s@example.com,+44 7700 900123 ::: +44 20 7946 0321,UK\n"
+        "王小明,wxm@example.cn,138 0013 8000 ::: 010-6552 9988,中国\n", encoding="utf-8")
+    result = import_file(admin, path)
+    assert (result.created, result.rejected) == (2, 0)
+    got = customers(admin)
+    mona, wang = got["Mona Sample"], got["王小明"]
+    assert mona["email"] == "mona@example.co.uk" and "mona.s@example.com" in mona["notes"]
+    assert (mona["phone"] or mona["mobile"]) == "+447700900123" and "+44 20 7946 0321" in mona["notes"]
+    assert (wang["phone"] or wang["mobile"]) == "+8613800138000" and "010-6552 9988" in wang["notes"]
+    several = decided(result, "several values in one cell")
+    assert "'Phone 1 - Value': 2 cell(s)" in several["evidence"]

@@ -27,6 +27,7 @@ from .mapping import Mapping
 from .table import is_blank_cell
 
 FOUR_DP = Decimal("0.0001")
+MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several values of one field
 
 
 # ----- outcomes ----------------------------------------------------------------------
@@ -236,6 +237,7 @@ class RowPreparer:
             if c.target:
                 self.source_of.setdefault(c.target, c.header)
         self.has_notes = "notes" in self.kinds
+        self.several: dict[str, int] = {}       # column -> cells that held several values
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
                         "date_orders": dict(options.date_orders),
                         "decimal_marks": dict(options.decimal_marks)}
@@ -261,6 +263,8 @@ class RowPreparer:
             if type(v) is str:   # most cells: skip the general blank check and conversion
                 if not v or v.isspace():
                     continue
+                if MULTI_SEPARATOR in v and self.has_notes:
+                    v = self._first_of_several(i, v, extra)
                 if text_as_is:
                     data[target] = v
                     continue
@@ -277,6 +281,18 @@ class RowPreparer:
             if spill and self.has_notes:
                 extra.append("More: " + " | ".join(spill))
         return data, extra
+
+    def _first_of_several(self, i: int, text: str, extra: list[str]) -> str:
+        """Google Contacts writes several values in one cell ("a@x.com ::: b@x.com"): the
+        first goes in the field, the others to Notes (counted per column for the summary)."""
+        parts = [p.strip() for p in text.split(MULTI_SEPARATOR.strip())]
+        parts = [p for p in parts if p]
+        if len(parts) <= 1:
+            return parts[0] if parts else ""
+        header = self.headers[i]
+        self.several[header] = self.several.get(header, 0) + 1
+        extra.append(f"{header}: " + " | ".join(parts[1:]))
+        return parts[0]
 
     def _convert(self, target: str, v: object) -> object:
         kind = self.kinds.get(target, "text")

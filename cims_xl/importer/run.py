@@ -482,6 +482,12 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
             if report is not None:
                 report.discard()
             raise
+        if planner.prep.several:
+            result.inferences.append({
+                "what": "several values in one cell",
+                "decided": "the first in the field, the others in Notes",
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in planner.prep.several.items())
+                + " with ' ::: ' between values (Google Contacts)"})
         if report is not None:
             report.close()
             result.report = str(report.path)
