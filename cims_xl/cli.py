@@ -674,7 +674,7 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         app.out.emit(data)
         return
     summary = {k: data.get(k) for k in ("file", "sheet", "rows", "created", "updated", "duplicates", "rejected",
-                                         "footer_rows", "batch", "dry_run", "report") if k in data}
+                                         "footer_rows", "warnings", "batch", "dry_run", "report") if k in data}
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
     if data.get("inferences"):
         app.out.emit(data["inferences"], title="What was decided about the file")
@@ -691,6 +691,10 @@ SHOWN_PROBLEMS = 50
 def _show_problems(app: App, result, report_path) -> None:
     """The rows that were not imported (rejected, or skipped as duplicates), and why."""
     problems = [o for o in result.outcomes if o.action in ("rejected", "duplicate")]
+    warned = [o for o in result.outcomes if o.warnings]
+    if warned:
+        app.out.emit([{"row": o.row, "what": f"{o.action} with a warning", "why": o.warning}
+                      for o in warned[:SHOWN_PROBLEMS]], title="Rows imported without a field they could not read")
     total = result.rejected + result.duplicates
     if not total:
         return

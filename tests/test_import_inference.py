@@ -131,7 +131,8 @@ def test_a_number_valid_only_under_the_assumed_region_is_flagged_not_stored(admi
     got = customers(admin)
     assert all(c["phone"] != "+864155550132" for c in got.values())
     karl = next(o for o in result.outcomes if o.row == 2)
-    assert any("region" in reason and "(415) 555-0132" in reason for reason in karl.problems.values())
+    assert any("region" in reason and "(415) 555-0132" in reason for reason in karl.warnings.values())
+    assert got["Karl"]["phone"] is None and "(415) 555-0132" in got["Karl"]["notes"]
     assert (got["Wang"]["phone"] or got["Wang"]["mobile"]) == "+8613800138000"
     assert got["Li"]["phone"] == "+861065529988"
 
@@ -478,3 +479,24 @@ def test_google_contacts_cells_with_several_values_keep_the_first_in_the_field_a
     assert (wang["phone"] or wang["mobile"]) == "+8613800138000" and "010-6552 9988" in wang["notes"]
     several = decided(result, "several values in one cell")
     assert "'Phone 1 - Value': 2 cell(s)" in several["evidence"]
+
+
+# ----- 10. one unreadable optional field ----------------------------------------------------------
+
+def test_an_unreadable_optional_field_leaves_it_empty_keeps_its_text_in_notes_and_warns(admin, tmp_path):
+    path = tmp_path / "pager.csv"
+    path.write_text("Name,Email,Pager,Consent Date\nAna Souza,ana@example.com,beep-me-maybe,2024-02-30\n"
+                    ",nobody@example.com,,\n", encoding="utf-8")
+    report = tmp_path / "report.xlsx"
+    result = import_file(admin, path, mapping=["Pager=Mobile"], report_path=report)
+    assert (result.created, result.rejected, result.warnings) == (1, 1, 1)
+    ana = customers(admin)["Ana Souza"]
+    assert ana["email"] == "ana@example.com" and ana["mobile"] is None and ana["marketing_consent_at"] is None
+    assert "Pager: beep-me-maybe" in ana["notes"] and "Consent Date: 2024-02-30" in ana["notes"]
+    warned = next(o for o in result.outcomes if o.row == 2)
+    assert warned.action == "created" and set(warned.warnings) == {"Pager (Mobile)", "Consent Date"}
+    rejected = next(o for o in result.outcomes if o.row == 3)
+    assert rejected.action == "rejected" and "required" in rejected.reason
+    import openpyxl
+    sheet = openpyxl.load_workbook(report)["Imported With Warnings"]
+    assert [c.value for c in sheet[2]][0] == 2 and "Pager" in sheet["B2"].value

@@ -43,6 +43,7 @@ class Outcome:
     matched_by: str | None = None              # "email", "phone", "name+company", ...
     problems: dict[str, str] | None = None     # column -> reason (rejected rows)
     changed: list[str] | None = None           # fields an update changed
+    warnings: dict[str, str] | None = None     # column -> why its value was left out (row kept)
 
     @property
     def reason(self) -> str:
@@ -66,7 +67,13 @@ class Outcome:
             d["problems"] = dict(self.problems)
         if self.changed:
             d["changed"] = list(self.changed)
+        if self.warnings:
+            d["warnings"] = dict(self.warnings)
         return d
+
+    @property
+    def warning(self) -> str:
+        return "; ".join(f"{k}: {v}" for k, v in (self.warnings or {}).items())
 
 
 # ----- the key index -------------------------------------------------------------------
@@ -304,6 +311,21 @@ class RowPreparer:
             return v.isoformat()
         return cell_text(v) if not isinstance(v, str) else v
 
+    def optional_failures(self, exc: ValidationFailed, data: dict) -> dict[str, tuple[str, str]] | None:
+        """{field: (column label, reason)} when every problem is an optional field the row
+        gave (so the row can be kept without it); None otherwise."""
+        if not self.has_notes:
+            return None
+        by_header = {f.header: f for f in self.ent.fields}
+        labels = self.problems_by_column(exc)
+        out: dict[str, tuple[str, str]] = {}
+        for (header, reason), label in zip(exc.problems.items(), labels):
+            f = by_header.get(header)
+            if f is None or f.required or f.key == "notes" or f.key not in data or reason == "required":
+                return None
+            out[f.key] = (label, reason)
+        return out or None
+
     def problems_by_column(self, exc: ValidationFailed) -> dict[str, str]:
         out: dict[str, str] = {}
         header_to_key = {f.header: f.key for f in self.ent.fields}
@@ -316,11 +338,31 @@ class RowPreparer:
         return out
 
 
-def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer) -> dict:
+def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
+             warnings: dict[str, str] | None = None) -> dict:
+    """Clean values; ValidationFailed with problems by source column.
+
+    With `warnings` (a dict to fill): when only optional fields are unreadable, the row
+    is kept, those fields are left empty, their text goes to Notes and `warnings`
+    says which and why. A missing or invalid required field still rejects the row.
+    """
     try:
         return validate_record(ent, data, context=context)
     except ValidationFailed as exc:
-        raise ValidationFailed(prep.problems_by_column(exc)) from None
+        first = exc
+        soft = prep.optional_failures(exc, data) if warnings is not None else None
+        if not soft:
+            raise ValidationFailed(prep.problems_by_column(exc)) from None
+    moved = []
+    for key, (label, reason) in soft.items():
+        moved.append(f"{prep.source_of.get(key, label)}: {cell_text(data.pop(key)).strip()}")
+        warnings[label] = f"{reason} (left empty; the text is kept in Notes)"
+    _with_notes(data, moved)
+    try:
+        return validate_record(ent, data, context=context)
+    except ValidationFailed as exc:
+        warnings.clear()
+        raise ValidationFailed({**prep.problems_by_column(first), **prep.problems_by_column(exc)}) from None
 
 
 def _with_notes(data: dict, extra: list[str]) -> None:
@@ -412,6 +454,7 @@ class Planner:
         self.options = options
         self.store = store
         self.prep = RowPreparer(ent, mapping, options)
+        self.row_warnings: dict[int, dict[str, str]] = {}   # rows kept without an unreadable field
         self.file_index = KeyIndex()
         self._store_index: KeyIndex | None = None
         self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
@@ -456,7 +499,10 @@ class Planner:
         for number, values in rows:
             try:
                 data, extra = self.prep.raw(values)
-                out.append((number, self._customer(data, extra, ctx), None))
+                warned: dict[str, str] = {}
+                out.append((number, self._customer(data, extra, ctx, warned), None))
+                if warned:
+                    self.row_warnings[number] = warned
             except ValidationFailed as exc:
                 out.append((number, None, dict(exc.problems)))
         return out
@@ -482,7 +528,10 @@ class Planner:
                     data, extra = self.prep.raw(values)
                     if currency and not data.get("currency"):
                         data["currency"] = currency
-                    clean, new_cust = self._linked(data, extra, ctx)
+                    warned: dict[str, str] = {}
+                    clean, new_cust = self._linked(data, extra, ctx, warned)
+                    if warned:
+                        self.row_warnings[number] = warned
                     if new_cust is not None:
                         new_customers.append(new_cust)
                     keys = self._linked_keys(clean)
@@ -518,12 +567,14 @@ class Planner:
                     if s is not None and match_seq is None:
                         match_seq, how_seq = s, how
             if match_row is not None:
+                self.row_warnings.pop(number, None)
                 planned.outcomes.append(Outcome(number, "duplicate", duplicate_of_row=match_row,
                                                 matched_by=how_row))
                 continue
             if match_seq is not None:
                 record_id = format_id(self.ent, match_seq)
-                out = Outcome(number, "duplicate", record=record_id, matched_by=how_seq)
+                out = Outcome(number, "duplicate", record=record_id, matched_by=how_seq,
+                              warnings=self.row_warnings.pop(number, None))
                 planned.outcomes.append(out)
                 if self.options.on_duplicate == "update":
                     planned.updates.append((out, record_id, clean, -1))
@@ -531,7 +582,7 @@ class Planner:
                     for _how, h in keys:
                         pending.setdefault(h, number)
                 continue
-            out = Outcome(number, "created")
+            out = Outcome(number, "created", warnings=self.row_warnings.pop(number, None))
             planned.outcomes.append(out)
             planned.creates.append((out, clean))
             for _how, h in keys:
@@ -576,7 +627,7 @@ class Planner:
 
     # -- customers --
 
-    def _customer(self, data: dict, extra: list[str], ctx: dict) -> dict:
+    def _customer(self, data: dict, extra: list[str], ctx: dict, warned: dict | None = None) -> dict:
         first, middle, last = (data.pop(k, None) for k in ("first_name", "middle_name", "last_name"))
         if not data.get("name"):
             joined = _join_name(_text(first), _text(middle), _text(last))
@@ -600,11 +651,12 @@ class Planner:
             # A row with only a company is the company itself.
             data["name"] = data["company"]
             data.setdefault("type", "Company")
-        return validate(self.ent, data, ctx, self.prep)
+        return validate(self.ent, data, ctx, self.prep, warned)
 
     # -- orders, contacts, opportunities, tickets --
 
-    def _linked(self, data: dict, extra: list[str], ctx: dict) -> tuple[dict, tuple[str, dict] | None]:
+    def _linked(self, data: dict, extra: list[str], ctx: dict,
+                warned: dict | None = None) -> tuple[dict, tuple[str, dict] | None]:
         assert self.linker is not None
         first, middle, last = (data.pop(k, None) for k in ("first_name", "middle_name", "last_name"))
         if "name" in self.prep.kinds and not data.get("name"):
@@ -622,7 +674,7 @@ class Planner:
                 order = (number.casefold(), customer_id, cell_text(data.get("order_date", "")).strip())
                 self._lines[order] = line = self._lines.get(order, 0) + 1
                 data["line_no"] = line
-        clean = validate(self.ent, data, ctx, self.prep)
+        clean = validate(self.ent, data, ctx, self.prep, warned)
         clean["customer_id"] = customer_id
         if new_customer is not None:
             self.linker.commit_new(new_customer)

@@ -56,6 +56,7 @@ class ImportResult:
     rejected: int = 0
     blank_rows: int = 0
     footer_rows: int = 0
+    warnings: int = 0               # rows imported without an unreadable optional field
     batch: str | None = None
     dry_run: bool = False
     header_row: int | None = None
@@ -86,6 +87,7 @@ class ImportResult:
             "file": self.file, "kind": self.kind, "sheet": self.sheet, "rows": self.rows,
             "created": self.created, "updated": self.updated, "duplicates": self.duplicates,
             "rejected": self.rejected, "blank_rows": self.blank_rows, "footer_rows": self.footer_rows,
+            "warnings": self.warnings,
             "batch": self.batch,
             "dry_run": self.dry_run, "header_row": self.header_row, "encoding": self.encoding,
             "mapping": self.mapping, "unmapped": self.unmapped, "ignored": self.ignored,
@@ -99,7 +101,7 @@ class ImportResult:
             d["outcomes_truncated"] = self.outcomes_truncated
         else:
             d["problems"] = [o.as_dict() for o in self.outcomes
-                             if o.action in ("rejected", "duplicate")][:50]
+                             if o.action in ("rejected", "duplicate") or o.warnings][:50]
         return d
 
 
@@ -644,6 +646,10 @@ def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report: ErrorRep
         writer.write(planned)
     values_of = dict(chunk) if report is not None else None
     for out in planned.outcomes:
+        if out.warnings:
+            result.warnings += 1
+            if report is not None:
+                report.warned(out.row, values_of[out.row], out.warning)
         if out.action == "created":
             result.created += 1
         elif out.action == "updated":
