@@ -500,3 +500,90 @@ def test_an_unreadable_optional_field_leaves_it_empty_keeps_its_text_in_notes_an
     import openpyxl
     sheet = openpyxl.load_workbook(report)["Imported With Warnings"]
     assert [c.value for c in sheet[2]][0] == 2 and "Pager" in sheet["B2"].value
+
+
+# ----- 8. our own exports come back as they went out ---------------------------------------------
+
+TRICKY = [{"name": "Quinn Roundtrip", "company": "-Minus Studio", "email": "q@example.com",
+           "phone": "+442079460111", "mobile": "+8613912345678", "city": "=London"},
+          {"name": "@handle Person", "email": "h@example.com", "phone": "+14155550100", "city": "上海"},
+          {"name": "王小明", "company": "+Plus 公司", "email": "wxm@example.cn", "mobile": "+8613800138000"}]
+COMPARED = ("name", "company", "email", "phone", "mobile", "city")
+
+
+def _fresh(tmp_path, name):
+    from cims_xl.services import auth
+    from conftest import ADMIN_PASSWORD, FAST_KDF
+
+    path = tmp_path / name / "s.cims"
+    path.parent.mkdir()
+    auth.init_store(path, "admin", ADMIN_PASSWORD, kdf=FAST_KDF)
+    return path, auth.sign_in(path, "admin", ADMIN_PASSWORD)
+
+
+def _business(session) -> list[tuple]:
+    return sorted(tuple(c.get(k) for k in COMPARED) for c in records.list_records(session, "customer"))
+
+
+def test_our_csv_export_imports_into_a_fresh_store_as_the_same_records(store_path, admin, tmp_path):
+    from click.testing import CliRunner
+    from cims_xl.cli import cli
+    from conftest import ADMIN_PASSWORD
+
+    for t in TRICKY:
+        records.create(admin, "customer", t)
+    env = {"CIMS_STORE": str(store_path), "CIMS_USER": "admin", "CIMS_PASSWORD": ADMIN_PASSWORD}
+    out = CliRunner().invoke(cli, ["--format", "csv", "customer", "list"], env=env)
+    assert out.exit_code == 0 and "'+442079460111" in out.output      # the guard is there
+    exported = tmp_path / "export.csv"
+    exported.write_text(out.output, encoding="utf-8")
+    _path, fresh = _fresh(tmp_path, "fresh")
+    result = import_file(fresh, exported)
+    assert (result.created, result.rejected) == (3, 0)
+    assert _business(fresh) == _business(admin)
+
+
+def test_the_gdpr_export_xlsx_imports_into_a_fresh_store_as_the_same_customer(admin, tmp_path):
+    from cims_xl.services import gdpr
+
+    rec = records.create(admin, "customer", {**TRICKY[0], "address": "1 =Main St", "postal_code": "02134",
+                                              "country": "United Kingdom", "notes": "+VIP"})
+    out = tmp_path / "export.xlsx"
+    gdpr.export_customer(admin, rec["id"], out)
+    _path, fresh = _fresh(tmp_path, "fresh")
+    result = import_file(fresh, out, sheet="Customer")
+    assert (result.created, result.rejected) == (1, 0)
+    (back,) = records.list_records(fresh, "customer")
+    for k in COMPARED + ("address", "postal_code", "country", "notes"):
+        assert back[k] == rec[k], k
+
+
+def test_the_error_report_and_the_workbook_sheet_import_back_as_the_same_values(admin, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "in.csv"
+    path.write_text("Name,Email,Phone,City\n,nobody@example.com,'+442079460111,=London\n", encoding="utf-8")
+    report = tmp_path / "errors.xlsx"
+    assert import_file(admin, path, report_path=report).rejected == 1
+    wb = openpyxl.load_workbook(report)
+    wb["Import Errors"]["C2"] = "Fixed Name"
+    wb.save(report)
+    result = import_file(admin, report)
+    assert (result.created, result.rejected) == (1, 0)
+    got = customers(admin)["Fixed Name"]
+    assert (got["email"], got["phone"], got["city"]) == ("nobody@example.com", "+442079460111", "=London")
+
+
+def test_the_workbooks_customers_sheet_imports_into_a_fresh_store_as_the_same_records(admin, tmp_path):
+    from cims_xl.excel.build import build_sheets
+    from cims_xl.excel.sync import sync_file
+
+    for t in TRICKY:
+        records.create(admin, "customer", t)
+    book = tmp_path / "cims.xlsx"
+    build_sheets().save(book)
+    sync_file(admin, book, "refresh")
+    _path, fresh = _fresh(tmp_path, "fresh")
+    result = import_file(fresh, book, sheet="Customers")
+    assert (result.created, result.rejected) == (3, 0)
+    assert _business(fresh) == _business(admin)

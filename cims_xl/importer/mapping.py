@@ -254,6 +254,11 @@ def looks_secret(header: str) -> bool:
 IGNORED_HEADERS = {norm(h) for h in ("index", "row id", "#", "no", "no.", "序号", "行 ID",
                                      "行号", "action")}
 
+# Our own exports' bookkeeping columns (GDPR export, JSON-like sheets), exactly as we
+# write them: the store sets these itself, so a re-import leaves them out.
+OWN_BOOKKEEPING = {"created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at",
+                   "deleted_by", "batch_id", "rfm_segment"}
+
 # Weaker hints used only for headers no synonym matched, in this order.
 _CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件")),
              ("mobile", ("mobile", "手机", "cell")),
@@ -469,7 +474,13 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         if i in fixed:
             continue
         n = norm(h)
-        if i < lead or n in IGNORED_HEADERS:
+        if h.strip() == "id":           # our own exports: a customer's id is kept as its old id
+            if ent.kind == "customer" and "customer_ref" in allowed:
+                candidates.append((0, i, "customer_ref"))
+            else:
+                chosen[i] = ColumnMap(h, None, "ignored")
+            continue
+        if i < lead or n in IGNORED_HEADERS or h.strip() in OWN_BOOKKEEPING:
             chosen[i] = ColumnMap(h, None, "ignored")
             continue
         if looks_secret(h):

@@ -23,6 +23,7 @@ from ..domain import normalize as nz
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
+from ..excel.safe import FORMULA_TRIGGERS
 from .mapping import Mapping
 from .table import is_blank_cell
 
@@ -270,6 +271,10 @@ class RowPreparer:
             if type(v) is str:   # most cells: skip the general blank check and conversion
                 if not v or v.isspace():
                     continue
+                if v[0] == "'" and len(v) > 1 and v[1] in FORMULA_TRIGGERS:
+                    # Our own exports (and other careful ones) guard text that starts like a
+                    # formula with an apostrophe; only that guard is taken off.
+                    v = v[1:]
                 if MULTI_SEPARATOR in v and self.has_notes:
                     v = self._first_of_several(i, v, extra)
                 if text_as_is:
