@@ -587,3 +587,18 @@ def test_the_workbooks_customers_sheet_imports_into_a_fresh_store_as_the_same_re
     result = import_file(fresh, book, sheet="Customers")
     assert (result.created, result.rejected) == (3, 0)
     assert _business(fresh) == _business(admin)
+
+
+def test_a_sheet_row_saved_from_excel_reads_its_phone_in_the_rows_country(admin, tmp_path):
+    from cims_xl.excel import sync
+    from test_sync_support import Editor, new_workbook
+
+    book = new_workbook(tmp_path / "cims.xlsx")
+    with Editor(book) as ed:
+        ed.add_row({"Name": "Karl Testmann", "Phone": "(415) 555-0134", "Country": "United States"})
+        ed.add_row({"Name": "Mona Sample", "Phone": "020 7946 0958", "Country": "英国"})
+        ed.add_row({"Name": "王小明", "Mobile": "138 0013 8000"})
+    assert sync.sync_file(admin, book, "save", sheets=["Customers"])["sheets"]["Customers"]["created"] == 3
+    got = customers(admin)
+    assert (got["Karl Testmann"]["phone"], got["Mona Sample"]["phone"], got["王小明"]["mobile"]) == (
+        "+14155550134", "+442079460958", "+8613800138000")
