@@ -237,7 +237,9 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False)
         return "+86" + text
     if text.startswith("+86") and _CN_MOBILE.match(text, 3):
         return text  # already E.164 (re-imports, our own exports)
-    if region == "CN" and not assumed:
+    if region == "CN":
+        # 0 + area code is how China dials a landline at home: its national form, so
+        # it is accepted under an assumed region too.
         landline = _CN_LANDLINE.match(text)
         if landline:
             # Accepted here only when the full check would accept it too (tested): a
