@@ -45,6 +45,11 @@ def region_for_country(value: object) -> str | None:
     for blank or unknown text (the caller then falls back to its default region)."""
     if not isinstance(value, str):
         return None
+    return _region(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _region(value: str) -> str | None:
     key = _key(value)
     if not key or len(key) > 80:
         return None

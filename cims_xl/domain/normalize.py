@@ -185,6 +185,8 @@ _POSSIBILITY_REASONS = {
 
 
 _CN_MOBILE = re.compile(r"1[3-9][0-9]{9}\Z")
+_CN_MOBILE_SPACED = re.compile(r"(?:\+86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8}\Z")
+_SEPARATORS = re.compile(r"[ -]")
 # A mainland landline as people type it: 0 + area code, an optional dash or space, number.
 _CN_LANDLINE = re.compile(r"0([1-9][0-9]{1,2})[- ]?([2-9][0-9]{6,7})\Z")
 
@@ -237,6 +239,10 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False)
         return "+86" + text
     if text.startswith("+86") and _CN_MOBILE.match(text, 3):
         return text  # already E.164 (re-imports, our own exports)
+    if (text.startswith("+86") or region == "CN") and _CN_MOBILE_SPACED.match(text):
+        # "+86 138 0013 8000", "138-0013-8000": a mainland mobile with separators, the
+        # next most common shape; read without the full parse.
+        return "+86" + _SEPARATORS.sub("", text.removeprefix("+86"))
     if region == "CN":
         # 0 + area code is how China dials a landline at home: its national form, so
         # it is accepted under an assumed region too.
