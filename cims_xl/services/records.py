@@ -90,6 +90,8 @@ def create_customer(session: Session, data: dict, *, allow_duplicate: bool = Fal
         from .search import search_customers
 
         clean = validate_record(entity("customer"), data)
+        # Who may not create learns nothing about who exists.
+        session.ensure("create", "customer", owner=clean.get("owner") or session.username)
         for how in ("email", "phone", "mobile"):
             value = clean.get(how)
             if not value:
