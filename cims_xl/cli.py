@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -61,7 +62,17 @@ def _plain(value: Any) -> Any:
 def _csv_safe(value: Any) -> str:
     from .excel.safe import is_risky
 
-    text = "" if value is None else str(_plain(value) if not isinstance(value, (str, int, float, bool)) else value)
+    if value is None:
+        text = ""
+    elif isinstance(value, (dict, list, tuple)):   # history and audit changes: one JSON cell
+        text = json.dumps(value, default=_plain, ensure_ascii=False)
+    elif isinstance(value, (str, int, float, bool)):
+        text = str(value)
+    else:
+        try:
+            text = str(_plain(value))
+        except TypeError:
+            text = str(value)
     # A leading apostrophe keeps spreadsheet apps from running the cell as a formula.
     return "'" + text if isinstance(value, str) and is_risky(text) else text
 
@@ -70,7 +81,10 @@ class Output:
     def __init__(self, fmt: str):
         self.fmt = fmt
 
-    def emit(self, data: Any, *, columns: list[str] | None = None, title: str | None = None) -> None:
+    def emit(self, data: Any, *, columns: list[str] | None = None, title: str | None = None,
+             vertical: bool = False) -> None:
+        """Print `data` (a dict, a list of dicts, or text) in the chosen format; in a table,
+        `vertical` shows one record as field/value lines."""
         if self.fmt == "json":
             click.echo(json.dumps(data, default=_plain, ensure_ascii=False, indent=2))
             return
@@ -86,30 +100,48 @@ class Output:
         if self.fmt == "csv":
             buf = io.StringIO()
             w = csv.writer(buf)
-            w.writerow(columns)
+            # Column names can come from data too (a pivot's order values): guarded alike.
+            w.writerow([_csv_safe(str(c)) for c in columns])
             for r in rows:
                 w.writerow([_csv_safe(r.get(c)) for c in columns])
             click.echo(buf.getvalue(), nl=False)
             return
-        self._table(rows, columns, title)
+        self._table(rows, columns, title, vertical)
 
-    def _table(self, rows: list[dict], columns: list[str], title: str | None) -> None:
+    def _table(self, rows: list[dict], columns: list[str], title: str | None, vertical: bool = False) -> None:
         from rich.console import Console
         from rich.table import Table
 
+        from .domain.display import MONEY_KEYS, zone_label
+
         console = Console(soft_wrap=False)
-        if len(rows) == 1 and len(columns) > 6:
+        shown_time = False
+
+        def cell(row: dict, key: str) -> str:
+            nonlocal shown_time
+            text = _cell(row.get(key), key, row)
+            shown_time = shown_time or _time_of(row.get(key), key) is not None
+            return text
+
+        if len(rows) == 1 and (vertical or len(columns) > 6):
             table = Table(title=title, show_header=False)
             table.add_column("field", style="bold")
             table.add_column("value")
             for c in columns:
-                table.add_row(c, _cell(rows[0].get(c)))
+                table.add_row(c, cell(rows[0], c))
         else:
+            if "currency" in columns and MONEY_KEYS.intersection(columns):
+                columns = [c for c in columns if c != "currency"]     # shown beside each amount
             table = Table(title=title)
             for c in columns:
-                table.add_column(c)
+                numeric = any(_is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c) or "")) for r in rows) \
+                    and all(r.get(c) in (None, "") or _is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c)))
+                            for r in rows)
+                table.add_column(c, justify="right" if numeric else "left")
             for r in rows:
-                table.add_row(*[_cell(r.get(c)) for c in columns])
+                table.add_row(*[cell(r, c) for c in columns])
+        if shown_time:
+            table.caption = f"times in {zone_label(display_zone())}"
         console.print(table)
 
     def message(self, text: str) -> None:
@@ -117,11 +149,46 @@ class Output:
         click.echo(text, err=self.fmt != "table")
 
 
-def _cell(value: Any) -> str:
+def display_zone() -> dt.tzinfo:
+    """The one zone times are shown in: the machine's ($CIMS_TZ overrides), as on the sheets."""
+    from .excel.sheet_codec import local_zone
+
+    return local_zone()
+
+
+def _time_of(value: Any, key: str | None) -> dt.datetime | None:
+    from .domain.display import TIME_KEYS, as_time
+
+    if isinstance(value, dt.datetime):
+        return value
+    return as_time(value) if key in TIME_KEYS else None
+
+
+# Text that is a formatted figure ("65,988.11", "34.2%", "8,111.50 CNY"): right-aligned.
+_NUMBER_TEXT = re.compile(r"^-?[\d,]+(\.\d+)?%?( [A-Z]{3})?$")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _cell(value: Any, key: str | None = None, row: dict | None = None) -> str:
+    """One value as a person reads it: money with two decimals and the row's currency,
+    percentages with %, times in the display time zone (domain.display)."""
     from rich.markup import escape
+
+    from .domain.display import MONEY_KEYS, PERCENT_KEYS, local_time, money, percent
 
     if value is None:
         return ""
+    if key in MONEY_KEYS and (_is_number(value) or isinstance(value, dict)):
+        currency = (row or {}).get("currency")
+        return escape(money(value, currency if isinstance(currency, str) else None))
+    if key in PERCENT_KEYS and _is_number(value):
+        return percent(value)
+    when = _time_of(value, key)
+    if when is not None:
+        return local_time(when, display_zone())
     if isinstance(value, (dict, list)):
         value = json.dumps(value, default=_plain, ensure_ascii=False)
     elif not isinstance(value, str):
@@ -182,6 +249,9 @@ class App:
                     self._session = auth.sign_in(self.store_path, self.user, self.password(), otp)
                 else:
                     raise
+            if self._session.trust_problem:   # found before sign-in wrote anything
+                click.echo(f"Warning: {self._session.trust_problem}. Tell an administrator "
+                           "(`cims audit verify`).", err=True)
         return self._session
 
     def close(self) -> None:
@@ -192,7 +262,61 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _takes_value(cmd: click.Command, name: str) -> bool | None:
+    """Whether `cmd` has the option `name` and it takes a value; None if it has no such option."""
+    for param in cmd.params:
+        if isinstance(param, click.Option) and name in (*param.opts, *param.secondary_opts):
+            return not (param.is_flag or param.count)
+    return None
+
+
+def lift_global_options(root: click.Group, args: list[str]) -> list[str]:
+    """Move the root's options given after a subcommand to the front of `args`.
+
+    `cims customer show C-1 --password-stdin` means `cims --password-stdin customer show C-1`.
+    The subcommands are followed as argv names them, so an option a subcommand has itself,
+    and the value of any option that takes one, stay where they are; so does everything
+    after `--`. Returns the reordered argument list.
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    cmd: click.Command = root
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            rest += args[i:]
+            break
+        name, eq, _ = token.partition("=")
+        own = _takes_value(cmd, name) if token.startswith("-") else None
+        global_value = _takes_value(root, name) if token.startswith("--") and cmd is not root else None
+        if own is not None or global_value is None:
+            rest.append(token)
+            if own and not eq and i + 1 < len(args):
+                rest.append(args[i + 1])
+                i += 1
+            elif own is None and not token.startswith("-") and isinstance(cmd, click.Group):
+                sub = cmd.commands.get(token)
+                if sub is None and isinstance(cmd, _ImportGroup):
+                    sub = cmd.commands.get("file")     # `cims import FILE …`
+                cmd = sub or cmd
+        else:
+            front.append(token)
+            if global_value and not eq and i + 1 < len(args):
+                front.append(args[i + 1])
+                i += 1
+        i += 1
+    return front + rest
+
+
+class _CimsGroup(click.Group):
+    """The root group: global options are also taken after the subcommand."""
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, lift_global_options(self, list(args)))
+
+
+@click.group(cls=_CimsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--store", metavar="PATH", help="Store file (default: $CIMS_STORE or your data folder).")
 @click.option("--user", metavar="NAME", help="Who signs in (default: $CIMS_USER).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
@@ -202,7 +326,10 @@ pass_app = click.make_pass_decorator(App)
 @click.version_option(__version__, prog_name="cims")
 @click.pass_context
 def cli(ctx: click.Context, store, user, fmt, password_stdin, otp):
-    """cims: customer information in Excel over an encrypted local store."""
+    """cims: customer information in Excel over an encrypted local store.
+
+    The options below may also come after the command (cims customer show C-1 --format json).
+    """
     app = App(store, user, fmt, password_stdin, otp)
     ctx.obj = app
     ctx.call_on_close(app.close)
@@ -212,17 +339,69 @@ def cli(ctx: click.Context, store, user, fmt, password_stdin, otp):
 
 @cli.command()
 @click.option("--admin", "admin_name", required=True, metavar="NAME", help="The first administrator's user name.")
+@click.option("--currency", metavar="CODE", default="CNY", show_default=True,
+              help="The store's currency (ISO 4217, e.g. USD): amounts typed without one are in it.")
 @pass_app
-def init(app: App, admin_name: str):
+def init(app: App, admin_name: str, currency: str):
     """Create a new encrypted store with its first administrator."""
     from .services import auth
 
     password = (os.environ.get("CIMS_NEW_PASSWORD") or os.environ.get("CIMS_PASSWORD")
                 or (sys.stdin.readline().rstrip("\r\n") if app.password_stdin else None)
                 or app.new_password(admin_name))
-    auth.init_store(app.store_path, admin_name, password)
+    auth.init_store(app.store_path, admin_name, password, currency=currency)
     app.out.emit({"store": str(app.store_path), "admin": admin_name.lower(),
-                  "key_file": str(app.store_path) + ".keys"})
+                  "key_file": str(app.store_path) + ".keys", "currency": currency.strip().upper()},
+                 title="Store created", vertical=True)
+
+
+# ----- settings / exchange rates -----------------------------------------------------------
+
+@cli.group()
+def settings():
+    """Store-wide settings (the store's currency)."""
+
+
+@settings.command("currency")
+@click.argument("code", required=False)
+@pass_app
+def settings_currency(app: App, code):
+    """Show the store's currency, or set it to CODE (admin), e.g. EUR."""
+    from .services import settings as st
+
+    session = app.session()
+    value = st.set_store_currency(session, code) if code else st.store_currency(session)
+    app.out.emit({"currency": value})
+
+
+@cli.group()
+def fx():
+    """Exchange rates you enter, used to convert report totals to the store's currency."""
+
+
+@fx.command("set")
+@click.argument("currency")
+@click.argument("rate")
+@click.option("--from", "valid_from", required=True, metavar="DATE",
+              help="First day the rate applies (YYYY-MM-DD); it holds until the next rate.")
+@pass_app
+def fx_set(app: App, currency, rate, valid_from):
+    """1 CURRENCY = RATE in the store's currency from --from on (admin), e.g. USD 7.10."""
+    from .services import settings as st
+
+    r = st.set_fx_rate(app.session(), currency, rate, valid_from)
+    app.out.emit({"currency": r.currency, "rate": str(r.rate), "in": r.base, "from": r.valid_from})
+
+
+@fx.command("list")
+@pass_app
+def fx_list(app: App):
+    """The exchange rates entered, by currency and date."""
+    from .services import settings as st
+
+    rows = [{"currency": r.currency, "rate": str(r.rate), "in": r.base, "from": r.valid_from,
+             "set_by": r.set_by} for r in st.fx_rates(app.session())]
+    app.out.emit(rows, columns=["currency", "rate", "in", "from", "set_by"])
 
 
 @cli.group()
@@ -232,8 +411,8 @@ def user():
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--display-name", metavar="TEXT")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do (see README: roles).")
+@click.option("--display-name", metavar="TEXT", help="The name shown instead of the user name.")
 @pass_app
 def user_add(app: App, name, role, display_name):
     """Add a user (new password from a masked prompt or $CIMS_NEW_PASSWORD)."""
@@ -246,10 +425,15 @@ def user_add(app: App, name, role, display_name):
 @user.command("list")
 @pass_app
 def user_list(app: App):
-    """List users, their roles and whether they can sign in."""
-    from .services import auth
+    """List users, their roles, whether they can sign in, and their signing-key fingerprints."""
+    from .services import audit_log, auth
 
-    app.out.emit(auth.list_users(app.session()))
+    session = app.session()
+    keys = {r["username"]: r for r in audit_log.trust_fingerprints(session)}
+    rows = auth.list_users(session)
+    for row in rows:
+        row["key_on_this_computer"] = keys.get(row["username"], {}).get("status")
+    app.out.emit(rows)
 
 
 @user.command("role")
@@ -318,13 +502,73 @@ def _confirm(yes: bool, question: str) -> None:
         click.confirm(question, abort=True)
 
 
+def _confirm_or_refuse(yes: bool, question: str, command: str) -> None:
+    """Ask before a step that cannot be undone; with no terminal to ask at, refuse unless --yes.
+
+    Raises CimsError (one line naming --yes) when stdin is not a terminal and `yes` is False;
+    click's Abort when the person at the terminal answers no.
+    """
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise CimsError(f"{command} cannot be undone and there is no terminal to confirm it: "
+                        f"add --yes to go ahead")
+    click.confirm(question, abort=True)
+
+
+def _out_suffix(*suffixes: str):
+    """A click callback: refuse an output file whose extension is not one of `suffixes`.
+
+    What is written does not change with the name, so `--out r.csv` for an .xlsx would
+    only mislead; raises ValidationFailed naming the option and the extensions allowed.
+    """
+    def check(ctx: click.Context, param: click.Parameter, value):
+        if value is None:
+            return value
+        if Path(value).suffix.lower() not in suffixes:
+            writes = " or ".join(suffixes)
+            raise ValidationFailed({"": f"{param.opts[0]} {value}: {ctx.command_path} writes {writes}; "
+                                        f"name the file with that extension"})
+        return value
+    return check
+
+
 def _field_options(ent: Entity):
     def decorate(fn):
         for f in reversed([f for f in ent.fields if f.editable and not f.internal]):
             opt = "--" + f.key.replace("_", "-")
-            fn = click.option(opt, f.key, metavar=f.kind.upper(), help=f"{f.header}.")(fn)
+            fn = click.option(opt, f.key, metavar=_metavar(f), help=_field_help(f))(fn)
         return fn
     return decorate
+
+
+# What a value of each field kind looks like on the command line (domain/schema.py kinds).
+_KIND_METAVARS = {"ref": "ID", "bool": "yes|no", "money": "AMOUNT", "decimal": "NUMBER", "int": "INTEGER",
+                  "date": "YYYY-MM-DD", "datetime": "'YYYY-MM-DD HH:MM'", "user": "USER", "name": "TEXT",
+                  "email": "EMAIL", "phone": "PHONE", "tags": "'TAG, TAG'", "text": "TEXT"}
+
+
+def _metavar(f) -> str:
+    """`[Consumer|Corporate|…]` for a field with a fixed set of values (domain/schema.py)."""
+    if f.choices:
+        return "[" + "|".join(f.choices) + "]"
+    if f.key == "currency":
+        return "CODE"
+    return _KIND_METAVARS.get(f.kind, f.kind.upper())
+
+
+def _field_help(f) -> str:
+    text = f.header.rstrip(".") + "."
+    if f.choices and not f.strict:
+        text += " One of these, or a value of your own."
+    if f.key == "currency":
+        text += " ISO 4217 code, e.g. CNY, USD, EUR."
+    return text
+
+
+def _a(noun: str) -> str:
+    """'a customer', 'an interaction', 'an opportunity'."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def _given(values: dict) -> dict:
@@ -347,7 +591,7 @@ def _entity_group(ent: Entity) -> click.Group:
     def group():
         pass
 
-    @group.command("add", help=f"Add a {ent.label}.")
+    @group.command("add", help=f"Add {_a(ent.label)}.")
     @_field_options(ent)
     @pass_app
     def add(app: App, **values):
@@ -374,9 +618,11 @@ def _entity_group(ent: Entity) -> click.Group:
             record_id = search.customer_id_for(session, record_id)
         app.out.emit(records.get(session, record_id))
 
-    @group.command("list", help=f"List {ent.label} records (filters: exact field values).")
-    @click.option("--customer", "customer_id", metavar="ID", help="Only those of this customer.")
-    @click.option("--limit", type=int, default=200, show_default=True)
+    @group.command("list", help=f"List {ent.label} records"
+                   + (", or only those of one customer (--customer)." if ent.kind != "customer" else "."))
+    @click.option("--customer", "customer_id", metavar="ID", help="Only those of this customer.",
+                  hidden=ent.kind == "customer")
+    @click.option("--limit", type=int, default=200, show_default=True, help="At most this many.")
     @pass_app
     def list_(app: App, customer_id, limit):
         from .services import records
@@ -385,7 +631,7 @@ def _entity_group(ent: Entity) -> click.Group:
         rows = records.list_records(app.session(), ent.kind, **equals)[:limit]
         app.out.emit(rows, columns=None if app.out.fmt == "json" else RECORD_COLUMNS[ent.kind])
 
-    @group.command("edit", help=f"Change fields of a {ent.label}.")
+    @group.command("edit", help=f"Change fields of {_a(ent.label)}.")
     @click.argument("record_id")
     @click.option("--expected-version", type=int, help="Refuse if the record changed since this version.")
     @_field_options(ent)
@@ -398,7 +644,7 @@ def _entity_group(ent: Entity) -> click.Group:
             raise ValidationFailed({"": "nothing to change: give at least one field option"})
         app.out.emit(records.update(app.session(), record_id, changes, expected_version=expected_version))
 
-    @group.command("delete", help=f"Delete a {ent.label} (soft delete, audited).")
+    @group.command("delete", help=f"Delete {_a(ent.label)} (soft delete, audited).")
     @click.argument("record_id")
     @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
     @pass_app
@@ -429,28 +675,33 @@ customer = _GROUPS["customer"]
 
 @customer.command("search")
 @click.argument("text", required=False)
-@click.option("--city")
-@click.option("--province")
-@click.option("--country")
-@click.option("--segment")
-@click.option("--tag")
-@click.option("--owner")
-@click.option("--source")
-@click.option("--created-from", metavar="DATE")
-@click.option("--created-to", metavar="DATE")
-@click.option("--updated-from", metavar="DATE")
-@click.option("--updated-to", metavar="DATE")
-@click.option("--open-tickets/--no-open-tickets", "has_open_tickets", default=None)
-@click.option("--ltv-min", metavar="AMOUNT")
-@click.option("--ltv-max", metavar="AMOUNT")
+@click.option("--city", help="Exactly this city.")
+@click.option("--province", help="Exactly this province or state.")
+@click.option("--country", help="Exactly this country.")
+@click.option("--segment", metavar=_metavar(ENTITIES["customer"].field("segment")), help="This segment.")
+@click.option("--tag", help="Customers with this tag.")
+@click.option("--owner", metavar="USER", help="Customers this user owns.")
+@click.option("--source", metavar=_metavar(ENTITIES["customer"].field("source")), help="Where they came from.")
+@click.option("--created-from", metavar="YYYY-MM-DD", help="Created on or after this day.")
+@click.option("--created-to", metavar="YYYY-MM-DD", help="Created on or before this day.")
+@click.option("--updated-from", metavar="YYYY-MM-DD", help="Changed on or after this day.")
+@click.option("--updated-to", metavar="YYYY-MM-DD", help="Changed on or before this day.")
+@click.option("--open-tickets/--no-open-tickets", "has_open_tickets", default=None,
+              help="Only customers with (without) an open ticket.")
+@click.option("--ltv-min", metavar="AMOUNT", help="Lifetime value at least this.")
+@click.option("--ltv-max", metavar="AMOUNT", help="Lifetime value at most this.")
 @click.option("--sort", type=click.Choice(["name", "company", "city", "created", "updated", "id", "ltv"]),
               default="name", show_default=True)
-@click.option("--desc", "descending", is_flag=True)
-@click.option("--limit", type=int, default=50, show_default=True)
-@click.option("--offset", type=int, default=0)
+@click.option("--desc", "descending", is_flag=True, help="Largest (latest, Z) first.")
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many rows.")
+@click.option("--offset", type=int, default=0, help="Skip this many rows first (paging).")
 @pass_app
 def customer_search(app: App, text, **filters):
-    """Find customers: free text (name, company, email, phone, notes) plus filters."""
+    """Find customers: free text (name, company, email, phone, notes, tags) plus filters.
+
+    With --format json the answer is one object, {"total": N, "offset": N, "rows": [...]}:
+    total counts every match, rows holds at most --limit of them from --offset.
+    """
     from .services import search
 
     page = search.search_customers(app.session(), text, **filters)
@@ -479,11 +730,13 @@ def customer_360(app: App, customer_id):
     """A customer with contacts, interactions, orders, opportunities and tickets."""
     from .services import search
 
-    data = search.customer_360(app.session(), customer_id)
+    session = app.session()
+    data = search.customer_360(session, search.customer_id_for(session, customer_id))
     if app.out.fmt == "json":
         app.out.emit(data)
         return
-    app.out.emit(data["customer"], title=f"Customer {data['customer']['id']} · lifetime value {data['lifetime_value']}")
+    ltv = "; ".join(f"{v:,.2f} {c}" for c, v in (data.get("lifetime_values") or {}).items()) or "0.00"
+    app.out.emit(data["customer"], title=f"Customer {data['customer']['id']} · lifetime value {ltv}")
     for key, kind in (("contacts", "contact"), ("interactions", "interaction"), ("orders", "order"),
                       ("opportunities", "opportunity"), ("tickets", "ticket")):
         if data[key]:
@@ -507,17 +760,29 @@ def backup(app: App, dest, keep):
 @cli.command()
 @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--other-store", is_flag=True,
+              help="Allow a backup of a different store (another store id) to replace this one.")
 @pass_app
-def restore(app: App, backup_file, yes):
-    """Replace the store with a backup (admin). Current files are kept beside it."""
+def restore(app: App, backup_file, yes, other_store):
+    """Replace the store with a backup (admin). Current files are kept beside it.
+
+    With no store at --store yet (a new machine), the store is created from the
+    backup: sign in with --user and the password of an administrator in the backup.
+    """
+    from .security.keys import restore_journal_path
     from .services import backup as svc
 
-    session = app.session()
-    _confirm(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?")
-    manifest = svc.restore(session, backup_file, app.password())
-    app._session = None
-    app.out.emit({"restored": str(backup_file), "created_at": manifest.get("created_at"),
-                  "counts": manifest.get("counts")})
+    if not app.store_path.exists() and not restore_journal_path(app.store_path).exists():
+        if not app.user:
+            raise CimsError("who is restoring? pass --user NAME (an administrator in the backup)")
+        manifest = svc.restore_new(app.store_path, backup_file, app.user, app.password())
+    else:
+        _confirm_or_refuse(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?", "restore")
+        session = app.session()
+        manifest = svc.restore(session, backup_file, app.password(), allow_other_store=other_store)
+        app._session = None
+    app.out.emit({"restored": str(backup_file), "store": str(app.store_path),
+                  "created_at": manifest.get("created_at"), "counts": manifest.get("counts")})
 
 
 @cli.command()
@@ -552,14 +817,35 @@ def audit_show(app: App, limit, entity_id, batch_id):
 @audit.command("verify")
 @pass_app
 def audit_verify(app: App):
-    """Check the whole chain; name the first entry edited, deleted or reordered."""
+    """Check the whole trail: chain, signatures, users, records and this computer's pinned head."""
     from .services import audit_log
 
     result = audit_log.verify(app.session())
-    app.out.emit({"ok": result.ok, "entries": result.entries, "problem": result.problem,
-                  "entry": result.bad_seq})
+    if app.out.fmt == "json":
+        app.out.emit({"ok": result.ok, "entries": result.entries, "problem": result.problem,
+                      "entry": result.bad_seq, "problems": result.problems, "notes": result.notes})
+    else:
+        app.out.emit({"ok": result.ok, "entries": result.entries, "problem": result.problem,
+                      "entry": result.bad_seq})
+        for line in result.problems[1:]:
+            app.out.message(f"also: {line}")
+        for line in result.notes:
+            app.out.message(f"note: {line}")
     if not result.ok:
         raise click.exceptions.Exit(11)
+
+
+@audit.command("accept")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def audit_accept(app: App, yes):
+    """Trust the trail as it is now on this computer (after looking into what verify named)."""
+    from .services import audit_log
+
+    session = app.session()
+    if not yes:
+        click.confirm("This computer will stop warning about what it saw before. Continue?", abort=True)
+    app.out.emit(audit_log.accept_trail(session))
 
 
 @cli.group()
@@ -569,7 +855,8 @@ def gdpr():
 
 @gdpr.command("export")
 @click.argument("customer_id")
-@click.option("--out", "out_path", metavar="FILE", help="Write to FILE (.json or .xlsx).")
+@click.option("--out", "out_path", metavar="FILE", callback=_out_suffix(".json", ".xlsx"),
+              help="Write to FILE (.json or .xlsx).")
 @pass_app
 def gdpr_export(app: App, customer_id, out_path):
     """Everything stored about one customer, with change history."""
@@ -590,8 +877,13 @@ def gdpr_erase(app: App, customer_id, yes):
     """Erase one customer's personal data everywhere, including the audit trail's values."""
     from .services import gdpr as svc
 
-    _confirm(yes, f"Erase all personal data of {customer_id}? This cannot be undone")
-    app.out.emit(svc.erase_customer(app.session(), customer_id))
+    _confirm_or_refuse(yes, f"Erase all personal data of {customer_id}? This cannot be undone",
+                       "gdpr erase")
+    result = svc.erase_customer(app.session(), customer_id)
+    app.out.emit(result)
+    if result.get("copies_not_reached"):
+        app.out.message("These copies still hold the customer (the current key does not open them); "
+                        "delete them if you no longer need them: " + "; ".join(result["copies_not_reached"]))
 
 
 # ----- import / sync / workbook / report / demo ---------------------------------------------
@@ -635,7 +927,7 @@ def _rich_progress(app: App):
 
 
 @import_.command("file")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 @click.option("--sheet", help="Sheet name or 1-based number (default: first non-empty).")
 @click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets"]),
               default="customers", show_default=True)
@@ -645,10 +937,11 @@ def _rich_progress(app: App):
 @click.option("--on-duplicate", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True)
 @click.option("--update-mode", type=click.Choice(["fill", "overwrite"]), default="fill", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
-@click.option("--report", "report_path", metavar="OUT.xlsx", help="Write rejected rows with reasons here.")
+@click.option("--report", "report_path", metavar="OUT.xlsx", callback=_out_suffix(".xlsx"),
+              help="Write rejected rows with reasons here.")
 @click.option("--region", metavar="CC", help="Default phone region (default CN).")
 @click.option("--currency", metavar="CODE",
-              help="Currency of amounts in rows that do not give one, e.g. USD (default CNY).")
+              help="Currency of amounts in rows that do not give one, e.g. USD (default: the store's).")
 @click.option("--encoding", metavar="NAME",
               help="Text encoding of a CSV file when it cannot be told from its bytes, e.g. cp1252.")
 @click.option("--decimal", type=click.Choice(["comma", "point"]),
@@ -674,7 +967,8 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         app.out.emit(data)
         return
     summary = {k: data.get(k) for k in ("file", "sheet", "rows", "created", "updated", "duplicates", "rejected",
-                                         "footer_rows", "warnings", "batch", "dry_run", "report") if k in data}
+                                         "footer_rows", "warnings", "batch", "report")
+               if data.get(k) not in (None, "") and not (k in ("footer_rows", "warnings") and not data[k])}
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
     if data.get("inferences"):
         app.out.emit(data["inferences"], title="What was decided about the file")
@@ -682,6 +976,8 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         app.out.emit(data["mapping"], title="Column mapping")
     if data.get("unmapped"):
         app.out.message("Columns not mapped (kept in Notes or listed): " + ", ".join(map(str, data["unmapped"])))
+    for note in result.currency_notes():
+        app.out.message(note)
     _show_problems(app, result, report_path)
 
 
@@ -730,7 +1026,9 @@ def import_list(app: App):
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
 @click.argument("action", type=click.Choice(["save", "refresh", "reports"]))
 @click.option("--sheet", "sheets", multiple=True, help="Only this sheet (repeatable).")
-@click.option("--force", is_flag=True, help="Refresh even over unsaved changes.")
+@click.option("--force", is_flag=True,
+              help="refresh: discard unsaved changes on the sheets; save: where a field changed both on "
+                   "the sheet and in the store (a Conflict row), the sheet's value wins.")
 @pass_app
 def sync(app: App, workbook, action, sheets, force):
     """Save, Refresh or rebuild reports on a closed workbook file (no Excel needed)."""
@@ -758,7 +1056,8 @@ def workbook():
 
 
 @workbook.command("build")
-@click.option("--out", "out_path", metavar="PATH", help="Where to write (default: workbook/cims.xlsm).")
+@click.option("--out", "out_path", metavar="PATH.xlsm", callback=_out_suffix(".xlsm"),
+              help="Where to write (default: workbook/cims.xlsm).")
 @pass_app
 def workbook_build(app: App, out_path):
     """Build the .xlsm deterministically: sheets, tables, ribbon, VBA."""
@@ -769,11 +1068,12 @@ def workbook_build(app: App, out_path):
 
 
 @cli.command()
-@click.option("--out", "out_path", metavar="FILE.xlsx", help="Write a standalone report workbook.")
-@click.option("--from", "date_from", metavar="DATE")
-@click.option("--to", "date_to", metavar="DATE")
-@click.option("--owner", metavar="USER")
-@click.option("--region", metavar="REGION")
+@click.option("--out", "out_path", metavar="FILE.xlsx", callback=_out_suffix(".xlsx"),
+              help="Write a standalone report workbook.")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="First day of the period.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Last day of the period.")
+@click.option("--owner", metavar="USER", help="Only this owner's customers and opportunities.")
+@click.option("--region", metavar="REGION", help="Only orders in this region (and its customers).")
 @pass_app
 def report(app: App, out_path, date_from, date_to, owner, region):
     """Sales, pipeline, service and segment reports (tables; --out for a workbook with charts)."""
@@ -786,6 +1086,9 @@ def report(app: App, out_path, date_from, date_to, owner, region):
 
         update_rfm_segments(session)
     kw = dict(date_from=date_from, date_to=date_to, owner=owner, region=region)
+    from .excel.sheet_codec import report_zone_kwargs
+
+    kw.update(report_zone_kwargs())     # times in the zone the CLI tables and the sheets use
     if out_path:
         write_report_workbook(out_path, session, **kw)
         if app.out.fmt != "json":
@@ -796,27 +1099,62 @@ def report(app: App, out_path, date_from, date_to, owner, region):
     if app.out.fmt == "json":
         click.echo(json.dumps(data, default=_plain, ensure_ascii=False, indent=2))
         return
-    from .reports.model import MONTH
     for sheet, rep in reports.items():
+        caption = rep.filters_text()
         for table in rep.tables:
-            rows = data[sheet]["tables"][table.name]
-            months = [c for c, f in table.formats.items() if f == MONTH]
-            for row in rows:       # shown as the workbook shows them: 2024-03, not 2024-03-01
-                for c in months:
-                    if isinstance(row.get(c), str):
-                        row[c] = row[c][:7]
+            rows = _report_rows(data[sheet]["tables"][table.name], table.formats)
             if rows:
                 app.out.emit(rows, title=f"{sheet} · {table.title}")
+        if caption:
+            app.out.message(f"{sheet}: {caption}\n")
+
+
+def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
+    """A report table's rows as a person reads them, as the workbook shows them: months
+    as 2024-03, money with two decimals, rates as percentages; months before the first
+    and after the last figure left out."""
+    from .domain.display import money, percent
+    from .reports.model import COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT
+
+    months = [c for c, f in formats.items() if f == MONTH]
+    if months:
+        from .domain.display import trim_empty_ends
+
+        rows = trim_empty_ends(rows, months)
+    out = []
+    for row in rows:
+        shown = dict(row)
+        currency = row.get("Currency") or row.get("currency")
+        for c, f in formats.items():
+            v = row.get(c)
+            if v is None or c not in row:
+                continue
+            if f == MONTH and isinstance(v, str):
+                shown[c] = v[:7]
+            elif f == DATE and isinstance(v, str):
+                shown[c] = v[:10]
+            elif f == DATETIME and isinstance(v, str):
+                shown[c] = v[:16].replace("T", " ")
+            elif f == MONEY and _is_number(v):
+                shown[c] = money(v, currency if isinstance(currency, str) else None)
+            elif f == PERCENT and _is_number(v):
+                shown[c] = percent(v, fraction=True, decimals=1)
+            elif f == COUNT and _is_number(v):
+                shown[c] = f"{int(v):,}"
+            elif f in (DAYS, HOURS) and _is_number(v):
+                shown[c] = f"{float(v):,.1f}"
+        out.append(shown)
+    return out
 
 
 @cli.command()
 @click.option("--dir", "folder", default="demo", show_default=True, metavar="DIR",
               help="Where the demo store and workbook go.")
-@click.option("--customers", type=int, default=300, show_default=True)
-@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--customers", type=int, default=300, show_default=True, help="How many customers to make up.")
+@click.option("--seed", type=int, default=2026, show_default=True, help="Same seed, same demo data.")
 @pass_app
 def demo(app: App, folder, customers, seed):
-    """Build a demo store with realistic data plus a refreshed workbook (credentials in README)."""
+    """Build a demo store with realistic data plus a refreshed workbook; prints how to sign in."""
     from .demo import build_demo
 
     bar, progress = _rich_progress(app)
@@ -842,8 +1180,10 @@ def _configure_logging() -> None:
 def main(argv: list[str] | None = None) -> int:
     _configure_logging()
     try:
-        cli.main(args=argv, prog_name="cims", standalone_mode=False)
-        return 0
+        # Without standalone mode, click returns an Exit's code instead of raising it
+        # (`audit verify` exits 11 when the trail does not hold).
+        code = cli.main(args=argv, prog_name="cims", standalone_mode=False)
+        return code if isinstance(code, int) and not isinstance(code, bool) else 0
     except CimsError as exc:
         click.echo(f"Error: {exc.message}", err=True)
         return exc.exit_code

@@ -18,6 +18,15 @@ USER_PASSWORD = "Staple-Lantern-Orbit-17"
 FAST_KDF = {"name": "scrypt", "n": 2**10, "r": 8, "p": 1}
 
 
+@pytest.fixture(autouse=True)
+def trust_dir(tmp_path_factory, monkeypatch) -> Path:
+    """This test's OS account: where it pins what it saw of a store (security.trust).
+    Outside tmp_path, so tests that list what a command left in their folder see none of it."""
+    path = tmp_path_factory.mktemp("trust")
+    monkeypatch.setenv("CIMS_TRUST_DIR", str(path))
+    return path
+
+
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     path = tmp_path / "test.cims"

@@ -100,6 +100,16 @@ def test_the_workbook_has_the_four_report_sheets_with_their_table_names(report_f
         assert sorted(wb[sheet].tables) == sorted(name for name, _ in BANDS[sheet]), sheet
 
 
+def _sheet_rids(workbook_xml: str) -> list[tuple[str, str]]:
+    """(sheet name, relationship id) of every <sheet> in workbook.xml, however it is written
+    (openpyxl declares the r: namespace on each <sheet> when lxml is installed)."""
+    from xml.etree import ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    return [(s.get("name"), s.get(rel)) for s in ET.fromstring(workbook_xml).iter(f"{main}sheet")]
+
+
 def test_each_report_has_native_chart_parts_and_no_pictures(report_file):
     with zipfile.ZipFile(report_file) as z:
         names = z.namelist()
@@ -108,7 +118,7 @@ def test_each_report_has_native_chart_parts_and_no_pictures(report_file):
         workbook_rels = z.read("xl/_rels/workbook.xml.rels").decode()
         sheets_xml = z.read("xl/workbook.xml").decode()
         per_sheet = {}
-        for name, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+" (?:state="\w+" )?r:id="(rId\d+)"', sheets_xml):
+        for name, rid in _sheet_rids(sheets_xml):
             target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', workbook_rels)
             sheet_part = (target.group(1) or target.group(2)).lstrip("/").removeprefix("xl/")
             rels = z.read(f"xl/worksheets/_rels/{Path(sheet_part).name}.rels").decode()

@@ -10,7 +10,8 @@ import pytest
 
 import cims_xl.services
 from cims_xl.errors import PermissionDenied
-from cims_xl.services import audit_log, auth, backup, batches, gdpr, merge, records, segments
+from cims_xl.services import (audit_log, auth, backup, batches, erase_copies, gdpr, merge, records, segments,
+                              settings, sheet_rows)
 
 ROLES = ("admin", "manager", "sales", "support", "viewer")
 KINDS = ("customer", "contact", "interaction", "order", "opportunity", "ticket")
@@ -18,16 +19,18 @@ KINDS = ("customer", "contact", "interaction", "order", "opportunity", "ticket")
 # Written out by hand from PRODUCT.md, not computed from cims_xl.security.roles.
 Y, N = True, False
 EXPECTED = {
-    # kind:        create                       update (someone else's)        update (own)                 delete
-    "admin":   {k: (Y, Y, Y, Y) for k in KINDS},
-    "manager": {k: (Y, Y, Y, Y) for k in KINDS},
-    "sales": {"customer": (Y, N, Y, N), "contact": (Y, Y, Y, N), "interaction": (Y, Y, Y, N),
-              "order": (Y, Y, Y, N), "opportunity": (Y, N, Y, N), "ticket": (N, N, N, N)},
-    "support": {"customer": (N, N, N, N), "contact": (N, N, N, N), "interaction": (Y, Y, Y, N),
-                "order": (N, N, N, N), "opportunity": (N, N, N, N), "ticket": (Y, Y, Y, N)},
-    "viewer": {k: (N, N, N, N) for k in KINDS},
+    # kind:        create (under own customer), create (someone else's), update (someone else's),
+    #              update (own), delete
+    "admin":   {k: (Y, Y, Y, Y, Y) for k in KINDS},
+    "manager": {k: (Y, Y, Y, Y, Y) for k in KINDS},
+    # Contacts, interactions and orders belong to their customer's owner.
+    "sales": {"customer": (Y, N, N, Y, N), "contact": (Y, N, N, Y, N), "interaction": (Y, N, N, Y, N),
+              "order": (Y, N, N, Y, N), "opportunity": (Y, N, N, Y, N), "ticket": (N, N, N, N, N)},
+    "support": {"customer": (N, N, N, N, N), "contact": (N, N, N, N, N), "interaction": (Y, Y, Y, Y, N),
+                "order": (N, N, N, N, N), "opportunity": (N, N, N, N, N), "ticket": (Y, Y, Y, Y, N)},
+    "viewer": {k: (N, N, N, N, N) for k in KINDS},
 }
-ACTIONS = ("create", "update_other", "update_own", "delete")
+ACTIONS = ("create", "create_other", "update_other", "update_own", "delete")
 
 
 def _payload(kind: str, customer_id: str) -> dict:
@@ -39,6 +42,14 @@ def _payload(kind: str, customer_id: str) -> dict:
         "opportunity": {"customer_id": customer_id, "name": "Renewal", "stage": "Lead"},
         "ticket": {"customer_id": customer_id, "subject": "Login fails", "priority": "P2"},
     }[kind]
+
+
+def _payload_for_other(kind: str, their_customer: str) -> dict:
+    """A record for someone else: under their customer, or owned by them."""
+    data = _payload(kind, their_customer)
+    if kind in ("customer", "opportunity", "interaction"):
+        data["owner"] = "admin"
+    return data
 
 
 def _edit(kind: str) -> dict:
@@ -83,6 +94,8 @@ def test_exactly_the_allowed_role_entity_action_calls_succeed_and_each_denial_is
     def attempt():
         if action == "create":
             return records.create(session, kind, _payload(kind, mine["customer"]))
+        if action == "create_other":
+            return records.create(session, kind, _payload_for_other(kind, theirs["customer"]))
         if action == "update_other":
             return records.update(session, theirs[kind], _edit(kind))
         if action == "update_own":
@@ -162,22 +175,33 @@ def _write_calls(admin):
         "auth.totp_confirm": lambda s: auth.totp_confirm(s, "admin", "123456"),
         "auth.totp_disable": lambda s: auth.totp_disable(s, "admin"),
         "auth.rekey": lambda s: auth.rekey(s),
+        "sheet_rows.create_for_row": lambda s: sheet_rows.create_for_row(s, "customer", {"name": "X"}, "~1"),
+        "settings.set_store_currency": lambda s: settings.set_store_currency(s, "USD"),
+        "settings.set_fx_rate": lambda s: settings.set_fx_rate(s, "USD", "7.10", "2024-01-01"),
         "backup.backup": lambda s: backup.backup(s),
         "backup.restore": lambda s: backup.restore(s, "missing.cimsbak", "pw"),
         "gdpr.export_customer": lambda s: gdpr.export_customer(s, cust["id"]),
         "gdpr.erase_customer": lambda s: gdpr.erase_customer(s, cust["id"]),
+        "gdpr.erase_in_store": lambda s: gdpr.erase_in_store(s, cust["id"]),
+        "erase_copies.erase_copies": lambda s: erase_copies.erase_copies(s, cust["id"]),
         "audit_log.show": lambda s: audit_log.show(s),
         "segments.update_rfm_segments": lambda s: segments.update_rfm_segments(s),
         "audit_log.verify": lambda s: audit_log.verify(s),
+        "audit_log.accept_trail": lambda s: audit_log.accept_trail(s),
     }
 
 
 # Public service functions that only read, or that need no role (sign-in itself).
 READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_users", "records.get",
-             "records.list_records", "records.history", "records.values_at", "search.search_customers",
-             "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values", "batches.list_batches", "frames.load_frame",
+             "records.list_records", "records.history", "records.values_at", "records.change_clock",
+             "records.changes_since", "records.customer_of", "search.search_customers",
+             "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values",
+             "search.lifetime_values_by_currency", "settings.store_currency", "settings.fx_rates", "batches.list_batches", "frames.load_frame",
              "frames.stage_history_frame", "backup.list_backups", "backup.verify_backup",
-             "backup.default_backup_dir"}
+             "backup.default_backup_dir", "audit_log.trust_fingerprints", "sheet_rows.records_for_rows",
+             # No session: the backup's administrator password is checked (a new machine),
+             # and sign-in's own recovery of a restore cut short.
+             "backup.restore_new", "backup.finish_interrupted_restore"}
 
 
 def _public_service_functions() -> set[str]:

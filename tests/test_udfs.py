@@ -166,11 +166,11 @@ def test_ltv_totals_the_customers_orders_without_cancelled_ones(admin, shop):
     assert wf.cims_ltv("C-999999", session=admin) == "#CIMS: no customer C-999999"
 
 
-def test_a_column_of_ltv_ids_after_a_write_costs_two_queries_not_one_per_id(admin):
+def test_a_column_of_ltv_ids_after_a_write_recomputes_only_the_customer_whose_orders_changed(admin):
     ids = [r["id"] for r in records.create_many(admin, "customer", [{"name": f"C {i}"} for i in range(300)])]
     records.create_many(admin, "order", [{"customer_id": ids[i % 300], "order_date": "2024-01-02",
                                           "amount": i % 7 + 0.25} for i in range(900)])
-    wf.cims_ltv(ids[0], session=admin)          # warm the session's cache, as a recalculation would
+    wf.cims_ltv([[i] for i in ids], session=admin)     # warm the session's cache, as a recalculation would
     records.create(admin, "order", {"customer_id": ids[1], "order_date": "2024-01-03", "amount": 1})
     statements: list[str] = []
     admin.store._raw.set_trace_callback(statements.append)
@@ -183,8 +183,12 @@ def test_a_column_of_ltv_ids_after_a_write_costs_two_queries_not_one_per_id(admi
         expected[ids[i % 300]] += i % 7 + 0.25
     expected[ids[1]] += 1
     assert got == [[expected[cid]] for cid in ids]
-    assert len([s for s in statements if "orders" in s]) == 1
-    assert len(statements) <= 4          # data_version, live ids, the totals (+ nothing per id)
+    # The cache catches up on what changed (one query per record table, and the removed
+    # ids), then recomputes only the one customer whose orders changed: nothing per id.
+    sums = [s for s in statements if "SUM(" in s.upper()]
+    assert len(sums) == 1 and ids[1] in sums[0] and ids[2] not in sums[0]
+    # data_version, the clock, two per record table, the store's currency, live ids, the total
+    assert len(statements) <= 2 + 2 * len(records.ENTITIES) + 4
 
 
 def test_a_range_of_ltv_ids_keeps_its_shape_and_says_which_ids_are_not_customers(admin, shop):
@@ -213,16 +217,17 @@ def test_an_imported_customers_old_id_works_wherever_an_id_does(admin, tmp_path)
 
 
 def test_pipeline_gives_open_and_weighted_amounts(admin, shop):
-    assert wf.cims_pipeline(session=admin) == [["Open amount", "Weighted amount"], [1200.0, 520.0]]
-    assert wf.cims_pipeline("proposal", session=admin)[1] == [1000.0, 500.0]
-    assert wf.cims_pipeline("Won", session=admin)[1] == [5000.0, 5000.0]
+    assert wf.cims_pipeline(session=admin) == [["Currency", "Open amount", "Weighted amount"],
+                                               ["CNY", 1200.0, 520.0]]
+    assert wf.cims_pipeline("proposal", session=admin)[1] == ["CNY", 1000.0, 500.0]
+    assert wf.cims_pipeline("Won", session=admin)[1] == ["CNY", 5000.0, 5000.0]
     assert wf.cims_pipeline("Maybe", session=admin).startswith("#CIMS: no stage 'Maybe'")
 
 
 def test_360_is_a_one_cell_summary_of_the_customer(admin, shop):
     text = wf.cims_360(shop[0], session=admin)
     assert text.startswith(f"{shop[0]} Alice Wang")
-    for part in ("VIP", "LTV 350.50", "3 orders, last 2024-03-01", "1 open opportunity (1,000.00)", "1 open ticket"):
+    for part in ("VIP", "LTV 350.50", "3 orders, last 2024-03-01", "1 open opportunity (1,000.00 CNY)", "1 open ticket"):
         assert part in text
     assert wf.cims_360("C-999999", session=admin) == "#CIMS: no customer C-999999"
 
@@ -275,4 +280,4 @@ def test_the_xlwings_wrappers_call_the_plain_functions(signed_in, shop):
     assert udfs.CIMS_GET([[shop[0]]], "Name") == "Alice Wang"
     assert udfs.CIMS_GET([[shop[0]], [shop[1]]], "Name") == [["Alice Wang"], ["Bob Li"]]
     assert udfs.CIMS_COUNT("") == 2
-    assert udfs.CIMS_PIPELINE()[0] == ["Open amount", "Weighted amount"]
+    assert udfs.CIMS_PIPELINE()[0] == ["Currency", "Open amount", "Weighted amount"]

@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, Va
 from pydantic_core import PydanticCustomError
 
 from ..errors import ValidationFailed
+from . import money as mn
 from . import normalize as nz
 from .countries import region_for_country
 from .schema import ENTITIES, ENUM_SYNONYMS, Entity, Field, ROLES
@@ -140,6 +141,11 @@ def _money(value, info):
 
 
 @_guard
+def _currency(value):
+    return mn.check_currency(value)
+
+
+@_guard
 def _int(value, info):
     out = nz.parse_int(value, _decimal_for(info))
     if out is not None and abs(out) > 2**53:
@@ -218,6 +224,8 @@ _VALIDATORS = {
 def _annotation(f: Field):
     if f.kind == "enum":
         return Annotated[Optional[str], BeforeValidator(_enum_validator(f))]
+    if f.key == "currency":
+        return Annotated[Optional[str], BeforeValidator(_currency)]
     fn, typ = _VALIDATORS[f.kind]
     return Annotated[Optional[typ], BeforeValidator(fn)]
 
@@ -291,11 +299,20 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
     Keys may be field keys or sheet headers. With `partial`, only the given keys are
     returned (for an update); otherwise every field is returned, with defaults for
     missing ones and required fields enforced.
+
+    Records with a currency take it from an amount written with one ("£99.00",
+    "1.200,00 €"; see `money.read_money`) unless the Currency value says otherwise,
+    which rejects the record naming both. context keys used here: "currency" (the
+    store's currency, the default), "currencies" (codes that settle an ambiguous
+    symbol such as "$": the file's, --currency), "decimal" ("." or "," when known) and
+    "assumed" (a Counter the caller passes to learn of (symbol, code) read by guess).
     """
     by_header = _headers(ent.kind)
     raw: dict[str, Any] = {key: (None if isinstance(v, float) and v != v else v)   # NaN, numpy floats too
                            for k, v in data.items() if (key := by_header.get(k)) is not None}
     context = _with_row_region(raw, context)
+    if _MONEY_KEYS.get(ent.kind):
+        _currency_from_amounts(ent, raw, context or {})
     try:
         model = MODELS[ent.kind].model_validate(raw, context=context)
     except ValidationError as exc:
@@ -316,10 +333,51 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
         for key, default in defaults:
             if out[key] is None:
                 out[key] = default
+        if "currency" in out and out["currency"] is None:
+            out["currency"] = (context or {}).get("currency") or mn.FALLBACK_CURRENCY
     problems = {header: "required" for key, header in required if key in out and out[key] in (None, "")}
     if problems:
         raise ValidationFailed(problems)
     return out
+
+
+_MONEY_KEYS: dict[str, tuple[str, ...]] = {
+    kind: tuple(f.key for f in e.fields if f.kind == "money")
+    for kind, e in ENTITIES.items() if any(f.key == "currency" for f in e.fields)}
+
+
+def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> None:
+    """Read the currency written with each amount of `raw` into raw["currency"]."""
+    try:
+        stated = mn.check_currency(raw.get("currency"))
+    except ValueError:
+        return                          # the Currency validator reports it
+    # The row's own Currency settles a "$" first; else the currencies the file names.
+    prefer = (stated,) if stated else tuple(context.get("currencies") or ())
+    found: tuple[str, str, str] | None = None     # (code, symbol, field)
+    for key in _MONEY_KEYS[ent.kind]:
+        value = raw.get(key)
+        if not isinstance(value, str):
+            continue
+        try:
+            mark = (context.get("decimal_marks") or {}).get(key) or context.get("decimal")
+            reading = mn.read_money(value, mark, prefer=prefer)
+        except ValueError:
+            continue                    # the field's validator reports it
+        raw[key] = reading.amount
+        if reading.currency is None:
+            continue
+        header = _header_for(ent, key)
+        if stated and reading.currency != stated:
+            raise ValidationFailed({header: f"{reading.symbol} is {reading.currency} but Currency "
+                                            f"says {stated}"})
+        if found and found[0] != reading.currency:
+            raise ValidationFailed({header: f"{reading.currency}, but {found[2]} is in {found[0]}"})
+        found = (reading.currency, reading.symbol or "", header)
+        if reading.assumed and (counter := context.get("assumed")) is not None:
+            counter[(reading.symbol, reading.currency)] += 1
+    if found and not stated:
+        raw["currency"] = found[0]
 
 
 @functools.cache

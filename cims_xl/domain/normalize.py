@@ -565,29 +565,6 @@ def parse_int(value: object, decimal: str | None = None) -> int | None:
 
 # --------------------------------------------------------------------------- money
 
-_CURRENCY_TOKENS: dict[str, str] = {
-    # symbols (after NFKC: ￥ -> ¥, ＄ -> $, ￡ -> £)
-    "¥": "CNY", "CN¥": "CNY", "RMB¥": "CNY", "JP¥": "JPY",
-    "$": "USD", "US$": "USD", "HK$": "HKD", "NT$": "TWD", "S$": "SGD", "SG$": "SGD",
-    "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "NZ$": "NZD", "MOP$": "MOP",
-    "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR", "円": "JPY",
-    # codes
-    "RMB": "CNY", "CNY": "CNY", "USD": "USD", "EUR": "EUR", "GBP": "GBP", "HKD": "HKD",
-    "JPY": "JPY", "TWD": "TWD", "SGD": "SGD", "AUD": "AUD", "CAD": "CAD", "NZD": "NZD",
-    "CHF": "CHF", "KRW": "KRW", "MOP": "MOP", "INR": "INR",
-    # Chinese words
-    "元": "CNY", "圆": "CNY", "块": "CNY", "人民币": "CNY", "人民幣": "CNY",
-    "美元": "USD", "美金": "USD", "欧元": "EUR", "歐元": "EUR", "英镑": "GBP", "英鎊": "GBP",
-    "港币": "HKD", "港幣": "HKD", "港元": "HKD", "日元": "JPY", "日圆": "JPY", "台币": "TWD",
-    "新台币": "TWD", "澳门元": "MOP",
-}  # fmt: skip
-_CURRENCY_ALTERNATION = "|".join(
-    re.escape(token) for token in sorted(_CURRENCY_TOKENS, key=len, reverse=True)
-)
-_CURRENCY_PREFIX = re.compile(rf"^(?:{_CURRENCY_ALTERNATION})", re.IGNORECASE)
-_CURRENCY_SUFFIX = re.compile(rf"(?:{_CURRENCY_ALTERNATION})$", re.IGNORECASE)
-_CURRENCY_BY_UPPER = {token.upper(): code for token, code in _CURRENCY_TOKENS.items()}
-_MULTIPLIERS = {"万": 4, "萬": 4, "亿": 8, "億": 8}  # powers of ten
 _NUMBER_CHARS = re.compile(r"^[0-9.,' _]+$")
 
 
@@ -599,92 +576,18 @@ def parse_money(value: object, decimal: str | None = None) -> Decimal | None:
 def parse_money_with_currency(value: object, decimal: str | None = None) -> tuple[Decimal | None, str | None]:
     """(amount, ISO currency code or None); (None, None) for a blank cell.
 
-    Accepts symbols and codes before or after the number ("¥1,234.50", "12,50 €",
-    "RMB 1000", "1000元"; ¥ is read as CNY, JPY needs "JPY", "JP¥" or "円"), a sign
-    before or after, accounting negatives "(1,234.50)", 万/亿 multipliers, and both
-    decimal conventions: the last of "." and "," is the decimal separator when both
-    appear; a lone "," followed by exactly three digits groups thousands ("1,234" is
-    1234) and otherwise is a decimal comma ("1,5" is 1.5). Grouping must come in
-    threes ("1,23,4" is refused). Floats go through str (0.1 stays 0.1); no float
+    The reading is `cims_xl.domain.money.parse_money`: symbols, codes and names before
+    or after the number ("¥1,234.50", "12,50 €", "RMB 1000", "1000元"), signs,
+    "(1,234.50)", 万/亿 multipliers. Floats go through str (0.1 stays 0.1); no float
     arithmetic anywhere.
 
     decimal: the decimal mark ("." or ",") decided for the whole column (the importer
     decides it on the column's evidence); the other mark, spaces and apostrophes then
-    only group thousands, so "1.234" is 1234 under "," and 1.234 under ".".
+    only group thousands, so "1.234" is 1234 under "," and 1.234 under ".". None: the
+    mark is inferred per value.
     """
-    if is_blank(value):
-        return None, None
-    if _is_bool(value):
-        raise ValueError(_problem("not an amount", value))
-    if _is_number(value):
-        amount = _number_to_decimal(value)
-        if not amount.is_finite():
-            raise ValueError(_problem("not an amount", value))
-        return amount, None
-    if not isinstance(value, str):
-        raise ValueError(_problem("not an amount", value))
-    return _parse_money_text(value, decimal)
-
-
-def _parse_money_text(raw: str, decimal: str | None = None) -> tuple[Decimal, str | None]:
-    text = _nfkc(raw).strip().replace("\u2212", "-")
-    negative = opened = closed = False
-    sign_seen = False
-    currencies: list[str] = []
-    multiplier: int | None = None
-
-    def fail(reason: str = "not an amount") -> ValueError:
-        return ValueError(_problem(reason, raw))
-
-    # Peel signs, parentheses and currency from the left ...
-    while text:
-        first = text[0]
-        if first in "+-" and not sign_seen:
-            sign_seen, negative = True, negative or first == "-"
-            text = text[1:].lstrip()
-        elif first == "(" and not opened:
-            opened = True
-            text = text[1:].lstrip()
-        elif not currencies and not first.isdigit() and (match := _CURRENCY_PREFIX.match(text)):
-            currencies.append(_CURRENCY_BY_UPPER[match.group(0).upper()])
-            text = text[match.end():].lstrip()
-        else:
-            break
-    # ... and from the right: ")", a trailing minus, currency, 万/亿.
-    while text:
-        last = text[-1]
-        if last == ")" and opened and not closed:
-            closed = True
-            text = text[:-1].rstrip()
-        elif last == "-" and not sign_seen:
-            sign_seen, negative = True, True
-            text = text[:-1].rstrip()
-        elif last in _MULTIPLIERS and multiplier is None:
-            multiplier = _MULTIPLIERS[last]
-            text = text[:-1].rstrip()
-        elif (
-            multiplier is None
-            and len(currencies) < 2
-            and not last.isdigit()
-            and (match := _CURRENCY_SUFFIX.search(text))
-        ):
-            currencies.append(_CURRENCY_BY_UPPER[match.group(0).upper()])
-            text = text[: match.start()].rstrip()
-        else:
-            break
-    if opened != closed:
-        raise fail()
-    if len(set(currencies)) > 1:
-        raise fail("not an amount: two different currencies")
-    try:
-        amount = _parse_number_core(text, decimal)
-    except ValueError:
-        raise fail() from None
-    if multiplier is not None:
-        amount = _shift(amount, multiplier)
-    if negative or opened:
-        amount = amount.copy_negate()  # unary minus would round to 28 digits
-    return amount, (currencies[0] if currencies else None)
+    from .money import parse_money as _money
+    return _money(value, decimal)
 
 
 def _parse_number_core(text: str, decimal: str | None = None) -> Decimal:

@@ -63,6 +63,7 @@ class Field:
     strict: bool = True          # enum: reject values outside `choices`
     required: bool = False
     personal: bool = False       # erased by GDPR erase, hidden from viewers
+    free_text: bool = False      # may name a person: hidden from viewers; GDPR erase removes the names
     searchable: bool = False     # gets an index
     editable: bool = True        # False: computed or set by the system
     internal: bool = False       # never shown on a sheet
@@ -94,6 +95,15 @@ class Entity:
     @property
     def personal_keys(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.fields if f.personal)
+
+    @property
+    def free_text_keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields if f.free_text)
+
+    @property
+    def private_keys(self) -> tuple[str, ...]:
+        """What a role without "read_personal" does not see: personal fields and free text."""
+        return tuple(f.key for f in self.fields if f.personal or f.free_text)
 
 
 def _f(key: str, header: str, kind: str = "text", **kw) -> Field:
@@ -148,7 +158,7 @@ INTERACTION = Entity(
         _f("contact_id", "Contact ID", "ref", ref="contact", width=12),
         _f("kind", "Kind", "enum", choices=INTERACTION_KINDS, required=True, default="Note", width=10),
         _f("occurred_at", "When", "datetime", searchable=True, width=17),
-        _f("subject", "Subject", "text", width=28),
+        _f("subject", "Subject", "text", free_text=True, width=28),
         _f("notes", "Notes", "text", personal=True, width=36),
         _f("owner", "Owner", "user", searchable=True, width=12),
     ),
@@ -162,19 +172,19 @@ ORDER = Entity(
         _f("customer_id", "Customer ID", "ref", ref="customer", required=True, searchable=True, width=12),
         _f("order_date", "Order Date", "date", required=True, searchable=True, width=12),
         _f("ship_date", "Ship Date", "date", width=12),
-        _f("product", "Product", "text", width=28),
+        _f("product", "Product", "text", free_text=True, width=28),
         _f("category", "Category", "name", searchable=True),
         _f("sub_category", "Sub-Category", "name"),
         _f("quantity", "Quantity", "int", default=1, width=9),
         _f("amount", "Amount", "money", required=True, width=13),
         _f("discount", "Discount", "decimal", width=9),
         _f("profit", "Profit", "money", width=12),
-        _f("currency", "Currency", "text", default="CNY", width=9),
+        _f("currency", "Currency", "text", width=9),
         _f("region", "Region", "name", searchable=True, width=12),
         _f("province", "Province", "name", width=12),
         _f("city", "City", "name", width=12),
         _f("status", "Order Status", "enum", choices=ORDER_STATUSES, default="Completed", width=12),
-        _f("notes", "Notes", "text", width=24),
+        _f("notes", "Notes", "text", free_text=True, width=24),
     ),
 )
 
@@ -183,15 +193,15 @@ OPPORTUNITY = Entity(
     label="opportunity",
     fields=(
         _f("customer_id", "Customer ID", "ref", ref="customer", required=True, searchable=True, width=12),
-        _f("name", "Opportunity", "text", required=True, width=28),
+        _f("name", "Opportunity", "text", required=True, free_text=True, width=28),
         _f("stage", "Stage", "enum", choices=STAGES, default="Lead", searchable=True, width=15),
         _f("amount", "Amount", "money", width=13),
-        _f("currency", "Currency", "text", default="CNY", width=9),
+        _f("currency", "Currency", "text", width=9),
         _f("probability", "Probability %", "int", width=12),
         _f("probability_manual", "Probability Set By Hand", "bool", internal=True),
         _f("expected_close", "Expected Close", "date", searchable=True, width=13),
-        _f("next_step", "Next Step", "text", width=24),
-        _f("lost_reason", "Lost Reason", "text", width=20),
+        _f("next_step", "Next Step", "text", free_text=True, width=24),
+        _f("lost_reason", "Lost Reason", "text", free_text=True, width=20),
         _f("owner", "Owner", "user", searchable=True, width=12),
         _f("source", "Source", "enum", choices=SOURCES, strict=False, width=12),
         _f("closed_at", "Closed", "date", editable=False, width=12),
@@ -203,7 +213,7 @@ TICKET = Entity(
     fields=(
         _f("customer_id", "Customer ID", "ref", ref="customer", required=True, searchable=True, width=12),
         _f("contact_id", "Contact ID", "ref", ref="contact", width=12),
-        _f("subject", "Subject", "text", required=True, width=30),
+        _f("subject", "Subject", "text", required=True, free_text=True, width=30),
         _f("description", "Description", "text", personal=True, width=36),
         _f("priority", "Priority", "enum", choices=PRIORITIES, default="P3", searchable=True, width=9),
         _f("status", "Ticket Status", "enum", choices=TICKET_STATUSES, default="New", searchable=True, width=12),

@@ -25,7 +25,6 @@ import copy
 import io
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 from ..errors import CimsError
 from .layout import HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, layout_for_sheet
 from .safe import ooxml_escape, ooxml_unescape
+from .scratch_files import save_workbook
 from .sheet_codec import Uncomputed, is_risky_text
 
 HIGHLIGHT_RGB = "FFFFC7CE"          # Excel's "light red fill"
@@ -169,6 +169,11 @@ class FileWorkbook:
             self.wb = openpyxl.load_workbook(self.path, keep_vba=self._keep_vba)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise SheetError(f"cannot open {self.path.name} as an Excel workbook: {exc}") from None
+        except (SyntaxError, TypeError, AttributeError):
+            # XML that does not parse (ElementTree and lxml errors are SyntaxErrors), or
+            # parts that are not what the OOXML schema says they are.
+            raise SheetError(f"cannot open {self.path.name} as an Excel workbook: part of it is damaged "
+                             "(its XML does not read); open it in Excel and save it again") from None
         self.ui: UI = ui or QuietUI()
         self._selection = {k: sorted(set(v)) for k, v in (selection or {}).items()}
         self._active = active
@@ -279,18 +284,11 @@ class FileWorkbook:
         target = Path(path) if path else self.path
         ensure_writable(target)
         original = self.path.read_bytes() if self._keep_vba else None
-        fd, tmp = tempfile.mkstemp(prefix=".cims-", suffix=target.suffix, dir=target.parent)
-        os.close(fd)
         try:
-            self.wb.save(tmp)
-            if original is not None:
-                _restore_package_parts(original, Path(tmp))
-            os.replace(tmp, target)
+            save_workbook(self.wb, target, fixup=None if original is None else
+                          (lambda tmp: _restore_package_parts(original, tmp)))
         except PermissionError:
             raise SheetError(f"cannot write {target.name}: close it in Excel and try again") from None
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
 
 
 def ensure_writable(path: Path) -> None:
@@ -480,6 +478,17 @@ class FileSheet:
         if fmt and cell.number_format == "General" and value is not None:
             cell.number_format = fmt
         put_file_cell(cell, value)
+
+    def widen_columns(self, widths: Mapping[str, float]) -> None:
+        """Make table columns at least this wide (characters); never narrows one."""
+        from openpyxl.utils import get_column_letter
+
+        for header, width in widths.items():
+            col = self._col.get(header)
+            if col is not None:
+                dim = self.ws.column_dimensions[get_column_letter(col)]
+                if (dim.width or 0) < width:
+                    dim.width = width
 
     def write(self, updates: Mapping[int, Mapping[str, Any]]) -> None:
         n = self.last_row - self.first_row + 1
@@ -720,6 +729,15 @@ class LiveSheet:
     def _range(self, row0: int, row1: int, header: str):
         col = self._left + self._col[header]
         return self.sheet.range((self._top + 1 + row0, col), (self._top + 1 + row1, col))
+
+    def widen_columns(self, widths: Mapping[str, float]) -> None:
+        """Make table columns at least this wide (characters); never narrows one."""
+        self._load_geometry()
+        for header, width in widths.items():
+            if header in self._col:
+                cell = self.sheet.range((self._top, self._left + self._col[header]))
+                if (cell.column_width or 0) < width:   # xlwings sets the whole column's width
+                    cell.column_width = width
 
     def write(self, updates: Mapping[int, Mapping[str, Any]]) -> None:
         by_header: dict[str, dict[int, Any]] = {}

@@ -18,7 +18,7 @@ Names other code relies on (workbook-scoped defined names)
     Home      CIMS_SignedInUser, CIMS_StorePath, CIMS_StatusLine (single cells)
     Import    CIMS_ImportFile (path of the file to import), CIMS_ImportKind (record
               type: customer, contact, ...), CIMS_ImportCurrency (ISO 4217 code for
-              order and opportunity rows that give none; empty = CNY),
+              order and opportunity rows that give none; empty = the store's currency),
               CIMS_ImportMapping (header row of the
               mapping table: Column in file | CIMS field | Sample values; rows go
               below it), CIMS_ImportSummary (top-left cell of the dry-run summary)
@@ -112,9 +112,10 @@ UDF_HELP = (
     ("CIMS_FIND(query, [fields])", '=CIMS_FIND("Shanghai", "ID,Name,Phone")',
      "Matching customers as a table with a header row (spills into the cells below)."),
     ("CIMS_COUNT(query)", '=CIMS_COUNT("VIP")', "How many customers match."),
-    ("CIMS_LTV(id)", '=CIMS_LTV("C-000001")', "Lifetime value: the total of the customer's orders."),
+    ("CIMS_LTV(id, [currency])", '=CIMS_LTV("C-000001")',
+     "Lifetime value: the customer's orders; a number in the store's currency, else per currency."),
     ("CIMS_PIPELINE([stage])", '=CIMS_PIPELINE("Proposal")',
-     "Open amount and probability-weighted amount of opportunities."),
+     "Open and probability-weighted amount of opportunities, one row per currency."),
     ("CIMS_360(id)", '=CIMS_360("C-000001")', "A one-cell summary of a customer."),
 )
 
@@ -205,6 +206,8 @@ def _section(ws: Worksheet, row: int, title: str, width: int) -> None:
     _text(ws, f"A{row}", title, styles.SECTION_FONT)
     for col in range(1, width + 1):
         ws.cell(row, col).fill = styles.SECTION_FILL
+    if width > 1:  # the title may be longer than column A: it gets the whole band
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
 def _input_cell(ws: Worksheet, coord: str, name: str, value: object = None,
@@ -295,7 +298,9 @@ def _add_data_sheet(wb: Workbook, lay: SheetLayout) -> Worksheet:
 def _data_header(ws: Worksheet, lay: SheetLayout) -> None:
     for i, col in enumerate(lay.columns, start=1):
         head = ws.cell(lay.header_row, i, col.header)
-        head.font, head.fill, head.alignment = styles.HEADER_FONT, _header_fill(col), styles.HEADER_ALIGNMENT
+        numeric = col.number_format not in (None, "@")   # numbers and dates: right-aligned
+        head.font, head.fill = styles.HEADER_FONT, _header_fill(col)
+        head.alignment = styles.HEADER_ALIGNMENT_RIGHT if numeric else styles.HEADER_ALIGNMENT
     # Headers wrap in narrow columns ("Marketing Consent"); the row is made tall enough.
     lines = max(_line_count(c.header, c.width) for c in lay.columns if not c.hidden)
     ws.row_dimensions[lay.header_row].height = 15 * lines
@@ -342,8 +347,10 @@ def _home_buttons(ws: Worksheet, row: int) -> int:
         ws.cell(row + 1, c, head).font = styles.LABEL_FONT
     row += 2
     for b in ribbon_buttons():
+        # All three top-aligned: a description beside its own button, not the next one.
         _text(ws, f"A{row}", b.group)
         _text(ws, f"B{row}", b.label)
+        ws[f"A{row}"].alignment = ws[f"B{row}"].alignment = styles.TOP
         _wrapped(ws, f"C{row}", b.supertip, HOME_WIDTHS[2])
         row += 1
     return row
@@ -357,6 +364,7 @@ def _home_functions(ws: Worksheet, row: int) -> int:
     for signature, example, what in UDF_HELP:
         _text(ws, f"A{row}", signature)
         _text(ws, f"B{row}", example)
+        ws[f"A{row}"].alignment = ws[f"B{row}"].alignment = styles.TOP
         _wrapped(ws, f"C{row}", what, HOME_WIDTHS[2])
         row += 1
     _text(ws, f"A{row}", "Not signed in, the cell shows #CIMS: sign in first; any other problem "
@@ -385,7 +393,8 @@ def _home_setup(ws: Worksheet, row: int) -> int:
 
 def _add_import(wb: Workbook) -> Worksheet:
     ws = wb.create_sheet("Import")
-    _widths(ws, (24, 26, 40, 4, 24, 40))
+    # Column A fits its longest label, "Currency (orders, opportunities)".
+    _widths(ws, (32, 26, 40, 4, 24, 40))
     _title(ws, "Import a spreadsheet",
            "Put the path of the file below and press Import spreadsheet on the CIMS tab. The column "
            "mapping and a dry-run summary appear here; one import is one batch and can be undone.")
@@ -400,7 +409,7 @@ def _add_import(wb: Workbook) -> Worksheet:
     ws.add_data_validation(kinds)
     _text(ws, "A6", "Currency (orders, opportunities)", styles.LABEL_FONT)
     _input_cell(ws, "B6", "CIMS_ImportCurrency")
-    _text(ws, "C6", "ISO code for rows that give none, e.g. USD; empty = CNY", styles.NOTE_FONT)
+    _text(ws, "C6", "ISO code for rows that give none, e.g. USD; empty = the store's currency", styles.NOTE_FONT)
     _section(ws, 7, "Column mapping", 3)
     for c, head in enumerate(("Column in file", "CIMS field", "Sample values"), start=1):
         ws.cell(8, c, head).font = styles.LABEL_FONT

@@ -6,7 +6,9 @@ Save/Refresh sync (both adapters) and the tests all read it. No xlwings here.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
 
 from ..domain.schema import CUSTOMER, ENTITIES, Entity, Field
 
@@ -15,6 +17,9 @@ HIDDEN_VERSION = "_version"
 HIDDEN_FINGERPRINT = "_fingerprint"
 HIDDEN_HEADERS = (HIDDEN_KEY, HIDDEN_VERSION, HIDDEN_FINGERPRINT)
 STATUS_HEADER = "Status"
+# Read-only column beside a customer id: the customer's current name, filled on Refresh
+# (and on Save write-back) from the store, never sent to it and not in the fingerprint.
+CUSTOMER_NAME_HEADER = "Customer Name"
 
 SHEET_ORDER = ("Home", "Customers", "Contacts", "Interactions", "Orders", "Opportunities",
                "Tickets", "Import", "Report - Sales", "Report - Pipeline", "Report - Service",
@@ -35,8 +40,8 @@ NUMBER_FORMATS = {
 @dataclass(frozen=True)
 class Column:
     header: str
-    role: str                  # "id" | "field" | "created" | "updated" | "status" | "hidden"
-    key: str | None = None     # field key for role "field"
+    role: str                  # "id" | "field" | "lookup" | "created" | "updated" | "status" | "hidden"
+    key: str | None = None     # field key for role "field"; the id field a "lookup" names
     field: Field | None = None
     width: float = 14
     number_format: str | None = None
@@ -70,6 +75,11 @@ class SheetLayout:
     def field_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.role == "field")
 
+    @property
+    def lookup_columns(self) -> tuple[Column, ...]:
+        """Read-only columns showing a referenced record's current value (Customer Name)."""
+        return tuple(c for c in self.columns if c.role == "lookup")
+
 
 def _field_column(f: Field) -> Column:
     fmt = NUMBER_FORMATS.get(f.kind)
@@ -81,20 +91,62 @@ def _field_column(f: Field) -> Column:
 
 
 def _layout(ent: Entity) -> SheetLayout:
-    visible = [f for f in ent.fields if not f.internal]
+    """ID, the business fields (a customer id followed by the customer's name), Created,
+    Updated, then Status as the last visible column (where people look for it), then
+    the hidden protocol columns."""
     cols: list[Column] = [Column("ID", "id", width=11)]
-    meta = [Column("Created", "created", width=17, number_format=NUMBER_FORMATS["datetime"]),
-            Column("Updated", "updated", width=17, number_format=NUMBER_FORMATS["datetime"]),
-            Column(STATUS_HEADER, "status", width=36)]
-    if ent is CUSTOMER:
-        # PRODUCT.md fixes the order up to Status; further customer fields follow it.
-        cut = [f.key for f in visible].index("marketing_consent") + 1
-        cols += [_field_column(f) for f in visible[:cut]] + meta
-        cols += [_field_column(f) for f in visible[cut:]]
-    else:
-        cols += [_field_column(f) for f in visible] + meta
+    for f in ent.fields:
+        if f.internal:
+            continue
+        cols.append(_field_column(f))
+        if f.kind == "ref" and f.ref == CUSTOMER.kind:
+            cols.append(Column(CUSTOMER_NAME_HEADER, "lookup", f.key, width=22))
+    cols += [Column("Created", "created", width=17, number_format=NUMBER_FORMATS["datetime"]),
+             Column("Updated", "updated", width=17, number_format=NUMBER_FORMATS["datetime"]),
+             Column(STATUS_HEADER, "status", width=36)]
     cols += [Column(h, "hidden", width=4, hidden=True) for h in HIDDEN_HEADERS]
     return SheetLayout(ent, ent.sheet, "tbl" + ent.sheet, tuple(cols))
+
+
+# A column widened to fit its values stops here (characters): a long note is cut off
+# rather than making the table scroll sideways for a screen.
+MAX_FIT_WIDTH = 60
+
+
+def text_width_chars(text: str) -> float:
+    """Width of one line of text in Excel column units (characters of the body font).
+
+    CJK and other wide characters take two units; a margin of 10 % covers capitals and
+    proportional faces wider than the digit width a column unit is measured in.
+    """
+    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return units * 1.1
+
+
+def fit_widths(layout: SheetLayout, rows: Iterable[Mapping[str, Any]]) -> dict[str, float]:
+    """Column widths (header -> characters) that show every visible text value whole,
+    for the columns where the layout's width is too narrow; capped at MAX_FIT_WIDTH.
+
+    rows: cell values by header as Refresh writes them. Numbers and dates keep the
+    layout's width (their formats are sized for them).
+    """
+    need = {c.header: float(c.width) for c in layout.columns
+            if not c.hidden and c.role in ("field", "lookup")}
+    start = dict(need)
+    for row in rows:
+        for header, width in need.items():
+            value = row.get(header)
+            # Most values are far shorter than their column: the bound (every character
+            # wide) settles them without looking at each character (100k-row refreshes).
+            if not isinstance(value, str) or width >= MAX_FIT_WIDTH or len(value) * 2.2 + 2 <= width:
+                continue
+            if value.isascii() and "\n" not in value:
+                longest = len(value) * 1.1 + 2          # what text_width_chars gives, faster
+            else:
+                longest = max(text_width_chars(line) for line in value.split("\n")) + 2
+            if longest > width:
+                need[header] = longest
+    return {h: float(min(MAX_FIT_WIDTH, round(w + 0.49))) for h, w in need.items() if w > start[h]}
 
 
 LAYOUTS: dict[str, SheetLayout] = {kind: _layout(e) for kind, e in ENTITIES.items()}

@@ -122,8 +122,13 @@ def home_values(status: str | None = None) -> dict[str, str]:
         return {NAME_USER: NOT_SIGNED_IN, NAME_STATUS: status or "Sign in from the CIMS tab to load and save data."}
     minutes = int(session.idle_timeout // 60) if session.idle_timeout else 0
     since = _signed_in_at.strftime("%H:%M") if _signed_in_at else "?"
-    line = status or (f"Signed in at {since}; signs out after {minutes} minutes without use."
-                      if minutes else f"Signed in at {since}.")
+    from ..services.settings import store_currency
+    try:
+        money = f" Store currency {store_currency(session)}."
+    except Exception:  # noqa: BLE001 - Home must show even when the store cannot be read now
+        money = ""
+    line = status or ((f"Signed in at {since}; signs out after {minutes} minutes without use."
+                       if minutes else f"Signed in at {since}.") + money)
     return {NAME_USER: f"{session.username} ({session.role})", NAME_STORE: str(session.store_path),
             NAME_STATUS: line}
 

@@ -122,7 +122,8 @@ def refresh_all(book: WorkbookAdapter) -> str:
 
 def save(book: WorkbookAdapter) -> str:
     sheet = _data_sheet(book)
-    counts = sync.save_sheet(_session(), sheet, progress=book.ui.progress, before_commit=book.check_writable)
+    counts = sync.save_sheet(_session(), sheet, progress=book.ui.progress, before_commit=book.check_writable,
+                             keep_row_ids=book.save)
     book.recalc()
     line = _counts_line(sheet.name, counts)
     if counts["invalid"] or counts["conflicts"] or counts["refused"]:
@@ -207,16 +208,18 @@ def import_spreadsheet(book: WorkbookAdapter) -> str:
 
 
 def refresh_reports(book: WorkbookAdapter) -> str:
+    from .sheet_codec import report_zone_kwargs
+
     session = _session()
     if hasattr(book, "wb"):  # a file: write into the open openpyxl workbook, saved by dispatch
         from ..reports.refresh import refresh_with_writer
         from ..reports.sheets import OpenpyxlWriter
 
-        reports = refresh_with_writer(OpenpyxlWriter(book.wb), session)
+        reports = refresh_with_writer(OpenpyxlWriter(book.wb), session, **report_zone_kwargs())
     else:
         from ..reports.xlwings_writer import refresh_reports_live
 
-        reports = refresh_reports_live(book.book, session)
+        reports = refresh_reports_live(book.book, session, **report_zone_kwargs())
     return f"Refreshed {len(reports)} report sheet(s)."
 
 

@@ -60,6 +60,7 @@ def set_cell(cell, value: Any) -> None:
         cell.value = ooxml_escape(value)
         if is_risky(value):
             cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+            cell.quotePrefix = True   # and Excel keeps it text when the cell is edited
         return
     cell.value = value
 
@@ -86,4 +87,6 @@ def write_rows_xlsx(path: Path, sheets: dict[str, Iterable[dict]]) -> None:
                 if isinstance(v, (list, dict)):
                     v = str(v)
                 set_cell(ws.cell(i, col), v)
-    wb.save(path)
+    from .scratch_files import save_workbook
+
+    save_workbook(wb, path)

@@ -68,6 +68,14 @@ def local_zone() -> dt.tzinfo:
     return dt.datetime.now().astimezone().tzinfo or dt.timezone.utc
 
 
+def report_zone_kwargs() -> dict[str, ZoneInfo]:
+    """`{"tz": local_zone()}` for the report builders, so reports show times in the zone
+    the sheets and the CLI use; `{}` (the reports' own default) when the machine's zone
+    has no IANA name."""
+    zone = local_zone()
+    return {"tz": zone} if isinstance(zone, ZoneInfo) else {}
+
+
 # ----- store -> cell ---------------------------------------------------------------
 
 def to_cell(kind: str, value: Any, tz: dt.tzinfo) -> Any:

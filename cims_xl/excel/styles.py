@@ -23,6 +23,8 @@ SYSTEM_HEADER_FILL = PatternFill("solid", start_color="595959", end_color="59595
 HIDDEN_HEADER_FILL = PatternFill("solid", start_color="BFBFBF", end_color="BFBFBF")
 HEADER_FONT = Font(name=_FACE, size=11, bold=True, color=_WHITE)
 HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
+# Over numbers and dates (which Excel right-aligns) the header is right-aligned too.
+HEADER_ALIGNMENT_RIGHT = Alignment(horizontal="right", vertical="center", wrap_text=True)
 
 TITLE_FONT = Font(name=_FACE, size=16, bold=True, color="1F3864")
 SECTION_FONT = Font(name=_FACE, size=12, bold=True, color="1F3864")
@@ -35,3 +37,4 @@ INPUT_BORDER = Border(bottom=Side(style="thin", color="BF9000"))
 
 SECTION_FILL = PatternFill("solid", start_color="D9E1F2", end_color="D9E1F2")
 WRAP_TOP = Alignment(vertical="top", wrap_text=True)
+TOP = Alignment(vertical="top")

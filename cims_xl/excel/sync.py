@@ -10,7 +10,10 @@ then (see `sheet_codec.canonical`), so a row is *pending* when it has no key (ne
 or its values no longer match the fingerprint (edited).
 
 Save validates pending rows, commits all valid ones in one unit of work, then writes
-keys, versions, fingerprints and a Status per row. When the store moved on since the
+keys, versions, fingerprints and a Status per row. Before the commit, each new row
+gets a random row id (`~` and 24 hex digits) in its `_key` cell and the workbook is
+saved; the store remembers which record it created from which row id, so a Save
+repeated after a crash between the commit and the write-back creates nothing twice. When the store moved on since the
 row was read, the row is merged field by field against the values it was read at
 (replayed from the audit trail): fields only the other writer changed are kept, a
 field both changed is a Conflict and nothing of that row is written.
@@ -19,6 +22,7 @@ field both changed is a Conflict and nothing of that row is written.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,10 +31,13 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from ..domain.models import DEFAULT_REGION, validate_record
 from ..domain.schema import Entity
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
-from ..services import records
+from ..crashpoints import crash_point
+from ..services import records, sheet_rows
 from .adapter import FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError, TableData, ensure_writable
-from .layout import HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout
-from .sheet_codec import Uncomputed, canonical, display, fingerprint, from_cell, local_zone, same, to_cell
+from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout,
+                     fit_widths)
+from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
+                          same, to_cell)
 
 CREATED = "Created"
 UPDATED = "Updated"
@@ -46,6 +53,13 @@ class UnsavedChanges(CimsError):
 
 # ----- reading rows ----------------------------------------------------------------------
 
+ROW_ID_PREFIX = "~"     # a `_key` that is a new row's random id, not a record id
+
+
+def new_row_id() -> str:
+    return ROW_ID_PREFIX + secrets.token_hex(12)
+
+
 @dataclass
 class SheetRow:
     index: int                 # position in the table when read
@@ -55,6 +69,7 @@ class SheetRow:
     cells: dict[str, Any]      # header -> value, layout columns present in the table
     fp: str                    # fingerprint of the business cells as they are now
     blank: bool
+    row_id: str | None = None  # a new row's random id, given by a Save that may not have finished
 
     @property
     def status(self) -> Any:
@@ -94,10 +109,13 @@ def read_rows(layout: SheetLayout, data: TableData) -> list[SheetRow]:
     for i, values in enumerate(data.rows):
         cells = {h: values[data.columns[h]] for h in ours}
         key = _text_or_none(cells.get(HIDDEN_KEY))
+        row_id = key if key and key.startswith(ROW_ID_PREFIX) else None
+        if row_id:
+            key = None
         blank = all(canonical(cells.get(h)) == "" for h in fields)
         out.append(SheetRow(i, key.upper() if key else None, _int_or_none(cells.get(HIDDEN_VERSION)),
                             _text_or_none(cells.get(HIDDEN_FINGERPRINT)), cells,
-                            row_fingerprint(layout, cells), blank))
+                            row_fingerprint(layout, cells), blank, row_id))
     return out
 
 
@@ -109,17 +127,46 @@ def unsaved_rows(layout: SheetLayout, data: TableData) -> list[SheetRow]:
 
 def _masked(session, ent: Entity) -> frozenset[str]:
     """Personal fields the signed-in role may not read (shown blank)."""
-    return frozenset() if session.may("read_personal", ent.kind) else frozenset(ent.personal_keys)
+    return frozenset() if session.may("read_personal", ent.kind) else frozenset(ent.private_keys)
+
+
+def customer_names(session, ids: Iterable[str] | None = None) -> dict[str, str | None]:
+    """Customer id -> current name, for the read-only Customer Name columns.
+
+    `ids` None: every live customer (Refresh); else just those (Save write-back).
+    Roles that may not read personal fields get None for every name (shown blank).
+    """
+    if ids is None:
+        from ..services.frames import load_frame
+        frame = load_frame(session, "customer", ["id", "name"])
+        return dict(zip(frame["id"], frame["name"]))
+    ids = sorted({i for i in ids if i})
+    if not ids:
+        return {}
+    return {rec["id"]: rec.get("name") for rec in records.list_records(session, "customer", ids=ids)}
+
+
+def _lookup_ids(layout: SheetLayout, recs: Iterable[Mapping[str, Any]]) -> set[str]:
+    keys = [c.key for c in layout.lookup_columns]
+    return {rec.get(k) for rec in recs for k in keys if rec.get(k)}
 
 
 def record_cells(layout: SheetLayout, rec: Mapping[str, Any], tz: dt.tzinfo,
-                 masked: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """Every column we own for one record (Status excepted), fingerprint included."""
+                 masked: frozenset[str] = frozenset(),
+                 names: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every column we own for one record (Status excepted), fingerprint included.
+
+    Lookup columns (Customer Name) are filled from `names` (customer id -> name) and
+    left out when `names` is None; they are never part of the fingerprint.
+    """
     cells: dict[str, Any] = {}
     for col in layout.columns:
         if col.role == "field":
             value = None if col.key in masked else rec.get(col.key)
             cells[col.header] = to_cell(col.field.kind, value, tz)
+        elif col.role == "lookup":
+            if names is not None:
+                cells[col.header] = names.get(rec.get(col.key))
         elif col.role == "id":
             cells[col.header] = rec["id"]
         elif col.role == "created":
@@ -169,7 +216,8 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     _note(progress, 0, 1, f"Reading {layout.entity.label} records")
     recs = records.list_records(session, layout.entity.kind)
     masked = _masked(session, layout.entity)
-    desired = {rec["id"]: record_cells(layout, rec, tz, masked) for rec in recs}
+    names = customer_names(session) if layout.lookup_columns else None
+    desired = {rec["id"]: record_cells(layout, rec, tz, masked, names) for rec in recs}
     updates: dict[int, dict[str, Any]] = {}
     unmark: list[tuple[int, str]] = []
     drop: list[int] = []
@@ -194,6 +242,9 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     sheet.highlight(unmark, on=False)
     sheet.delete_rows(drop)
     sheet.append(new)
+    widen = getattr(sheet, "widen_columns", None)
+    if widen is not None:  # emails, tags and names shown whole (up to a cap)
+        widen(fit_widths(layout, desired.values()))
     _note(progress, len(rows), len(rows), f"Refreshed {sheet.name}")
     return {"rows": len(recs), "changed": len(updates), "added": len(new), "removed": len(drop)}
 
@@ -273,6 +324,9 @@ class _Context:
         self.ent = layout.entity
         self.masked = _masked(session, self.ent)
         self.validation = {"region": DEFAULT_REGION, "tz": tz}
+        if any(f.key == "currency" for f in self.ent.fields):
+            from ..services.settings import store_currency
+            self.validation["currency"] = store_currency(session)
 
 
 def _uncomputed(layout: SheetLayout, row: SheetRow, headers: Iterable[str]) -> dict[str, str]:
@@ -400,6 +454,7 @@ class SheetSave:
     creates: list[tuple[int, dict]] = field(default_factory=list)
     updates: list[tuple[int, tuple]] = field(default_factory=list)
     outcomes: dict[int, Outcome] = field(default_factory=dict)
+    row_ids: dict[int, str] = field(default_factory=dict)     # table row -> new row's id
 
 
 def _plan_sheet(session, sheet: SheetAdapter, tz: dt.tzinfo, force: bool,
@@ -416,6 +471,21 @@ def _plan_sheet(session, sheet: SheetAdapter, tz: dt.tzinfo, force: bool,
     ids = sorted({r.key for r in pending if r.key and owners[r.key] is r})
     store = {rec["id"]: rec for rec in
              records.list_records(session, layout.entity.kind, ids=ids, include_deleted=True)} if ids else {}
+    kind = layout.entity.kind
+    if pending and not any(session.may(a, kind, owner=session.username) for a in ("create", "update")):
+        # A role that may write no record of this kind (a viewer; support on customers):
+        # every pending row is refused before any merge planning; the denial is audited
+        # once per action and sheet, not once per row.
+        refusals: dict[str, Outcome] = {}
+        for row in pending:
+            action = "create" if row.key is None else "update"
+            if action not in refusals:
+                try:
+                    session.ensure(action, kind, record_id=row.key)
+                except CimsError as exc:
+                    refusals[action] = _refused(exc)
+            job.outcomes[row.index] = refusals[action]
+        return job
     for n, row in enumerate(pending):
         if n % 200 == 0:
             _note(progress, n, len(pending), f"Checking {sheet.name}")
@@ -438,6 +508,43 @@ def _plan_sheet(session, sheet: SheetAdapter, tz: dt.tzinfo, force: bool,
     return job
 
 
+def _mark_new_rows(jobs: Sequence[SheetSave]) -> bool:
+    """Give every row to be created a row id of its own in `_key`; True if a cell changed.
+
+    A row keeps the id an unfinished Save gave it; a copy of such a row gets a new one.
+    """
+    changed = False
+    for job in jobs:
+        if HIDDEN_KEY not in job.data.columns:
+            continue
+        seen: set[str] = set()
+        writes: dict[int, dict[str, Any]] = {}
+        for index, _clean in job.creates:
+            row_id = job.rows[index].row_id
+            if not row_id or row_id in seen:
+                row_id = new_row_id()
+                writes[index] = {HIDDEN_KEY: row_id}
+            seen.add(row_id)
+            job.row_ids[index] = row_id
+        if writes:
+            job.sheet.write(writes)
+            changed = True
+    return changed
+
+
+def _created_before(session, ctx: _Context, rec: dict, clean: dict) -> Outcome:
+    """A row whose record an earlier, unfinished Save created: bring the record up to the row."""
+    if rec.get("deleted_at") is not None:
+        return Outcome(f"Conflict: saved before as {rec['id']}, then deleted by {rec.get('deleted_by') or '?'} "
+                       f"at {_when(rec.get('deleted_at'), ctx.tz)}", bad=("ID",))
+    changes = {k: v for k, v in clean.items() if v is not None and v != rec.get(k) and k not in ctx.masked}
+    if not changes:
+        return Outcome(CREATED, record=rec)
+    rec = records.update_many(session, [(rec["id"], changes, rec["version"])], validated=True,
+                              context=ctx.validation)[0]
+    return Outcome(UPDATED, record=rec)
+
+
 def _apply(session, jobs: Sequence[SheetSave], progress: Progress | None) -> None:
     """Send every planned create/update in one unit of work; per-row refusals become statuses."""
     total = sum(len(j.creates) + len(j.updates) for j in jobs)
@@ -445,11 +552,15 @@ def _apply(session, jobs: Sequence[SheetSave], progress: Progress | None) -> Non
     with session.unit_of_work() as uow:
         for job in jobs:
             kind, ctx = job.ctx.ent.kind, job.ctx
+            earlier = sheet_rows.records_for_rows(session, kind, sorted(set(job.row_ids.values())))
             for index, clean in job.creates:
+                row_id = job.row_ids.get(index)
                 try:
-                    rec = records.create_many(session, kind, [clean], validated=True,
-                                              context=ctx.validation)[0]
-                    job.outcomes[index] = Outcome(CREATED, record=rec)
+                    if row_id in earlier:
+                        job.outcomes[index] = _created_before(session, ctx, earlier[row_id], clean)
+                    else:
+                        rec = sheet_rows.create_for_row(session, kind, clean, row_id, context=ctx.validation)
+                        job.outcomes[index] = Outcome(CREATED, record=rec)
                 except CimsError as exc:
                     job.outcomes[index] = _refused(exc)
                 done += 1
@@ -495,6 +606,9 @@ def _write_back(job: SheetSave) -> dict:
     unmark: list[tuple[int, str]] = []
     counts = {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0, "conflicts": 0, "refused": 0}
     fields = [c.header for c in layout.field_columns]
+    names = customer_names(ctx.session, _lookup_ids(layout, (o.record for o in job.outcomes.values()
+                                                              if o.record is not None))) \
+        if layout.lookup_columns else None
     for row in job.rows:
         outcome = job.outcomes.get(row.index)
         if outcome is None:
@@ -505,7 +619,7 @@ def _write_back(job: SheetSave) -> dict:
             continue
         desired: dict[str, Any] = {STATUS_HEADER: outcome.status}
         if outcome.record is not None:
-            desired.update(record_cells(layout, outcome.record, ctx.tz, ctx.masked))
+            desired.update(record_cells(layout, outcome.record, ctx.tz, ctx.masked, names))
         diff = _changed_cells(data, row.index, desired)
         if diff:
             updates[row.index] = diff
@@ -533,19 +647,27 @@ def _write_back(job: SheetSave) -> dict:
 
 def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
                 tz: dt.tzinfo | None = None, progress: Progress | None = None,
-                before_commit: Callable[[], None] | None = None) -> dict[str, dict]:
+                before_commit: Callable[[], None] | None = None,
+                keep_row_ids: Callable[[], None] | None = None) -> dict[str, dict]:
     """Save the pending rows of `sheets` in one unit of work; returns counts per sheet.
 
     `force`: a field changed both on the sheet and in the store takes the sheet's value
     instead of being reported as a conflict. `before_commit` runs after planning, before
     anything is written (FileWorkbook uses it to fail early if the file is locked).
+    `keep_row_ids` runs after new rows got their row ids and before the commit: it
+    makes them durable (FileWorkbook saves the file), so that a crash after the commit
+    cannot make the next Save create the same records again.
     """
     tz = tz or local_zone()
     jobs = [_plan_sheet(session, s, tz, force, progress) for s in sheets]
     if before_commit is not None:
         before_commit()
+    if _mark_new_rows(jobs) and keep_row_ids is not None:
+        keep_row_ids()
+    crash_point("save.row-ids-kept")
     if any(j.creates or j.updates for j in jobs):
         _apply(session, jobs, progress)
+    crash_point("save.committed")
     out = {}
     for job in jobs:
         _note(progress, 0, 1, f"Writing back {job.sheet.name}")
@@ -632,9 +754,11 @@ def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: b
 
 def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
               tz: dt.tzinfo | None = None, progress: Progress | None = None,
-              before_commit: Callable[[], None] | None = None) -> dict[str, dict]:
+              before_commit: Callable[[], None] | None = None,
+              keep_row_ids: Callable[[], None] | None = None) -> dict[str, dict]:
     adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets)]
-    return save_sheets(session, adapters, force=force, tz=tz, progress=progress, before_commit=before_commit)
+    return save_sheets(session, adapters, force=force, tz=tz, progress=progress, before_commit=before_commit,
+                       keep_row_ids=keep_row_ids)
 
 
 def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
@@ -643,6 +767,7 @@ def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
     except ImportError:
         raise CimsError("reports are not available in this installation") from None
     kwargs = {"sheets": tuple(sheets)} if sheets else {}
+    kwargs.update(report_zone_kwargs())      # the zone the sheets and the CLI show times in
     _note(progress, 0, 1, "Refreshing reports")
     reports = refresh_reports_file(path, session, **kwargs)
     _note(progress, 1, 1, "Reports refreshed")
@@ -668,6 +793,6 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
         result = refresh_book(session, book, sheets, force=force, progress=progress)
     else:
         result = save_book(session, book, sheets, force=force, progress=progress,
-                           before_commit=lambda: ensure_writable(path))
+                           before_commit=lambda: ensure_writable(path), keep_row_ids=book.save)
     book.save()
     return {"workbook": str(path), "action": action, "sheets": result}

@@ -51,15 +51,16 @@ def CIMS_COUNT(query):
 
 @xw.func
 @xw.arg("customer_id", ndim=2, doc="A customer id such as C-000001, or a range of ids")
-def CIMS_LTV(customer_id):
-    """Lifetime value: the total of the customer's orders (cancelled/returned excluded)."""
-    return _scalar_if_single(wf.cims_ltv(customer_id))
+@xw.arg("currency", doc="Optional: an ISO code, e.g. USD (only the orders in it)")
+def CIMS_LTV(customer_id, currency=None):
+    """Lifetime value: the customer's orders (cancelled/returned excluded), one currency at a time."""
+    return _scalar_if_single(wf.cims_ltv(customer_id, currency))
 
 
 @xw.func
 @xw.arg("stage", doc="Optional: one stage, e.g. Proposal (default: all open stages)")
 def CIMS_PIPELINE(stage=None):
-    """Open amount and probability-weighted amount of opportunities (header row + values)."""
+    """Open and probability-weighted amount of opportunities, one row per currency (with a header row)."""
     return wf.cims_pipeline(stage)
 
 

@@ -6,9 +6,11 @@ refused to roles that may not read them). Errors come back as a short `#CIMS: �
 text, never a traceback: `#CIMS: sign in first` when no one is signed in.
 
 Speed: Excel calls a function once per cell and recalculates often, so reads are
-served from a per-session cache of whole record sets, dropped whenever the store's
-data version changes (any commit, by this process or another one). A warm scalar
-call is a few dictionary lookups plus one `PRAGMA data_version`.
+served from a per-session cache of record sets. After a write (by this process or
+another one) the cache re-reads only the records written since it last looked, by the
+store's change clock (see `ReadCache`), so the first call after a Save costs about
+what the Save changed, not the size of the store. A warm scalar call is a few
+dictionary lookups plus one `PRAGMA data_version`.
 """
 
 from __future__ import annotations
@@ -67,23 +69,135 @@ def guarded(fn: Callable) -> Callable:
 # ----- the read cache ---------------------------------------------------------------------
 
 class ReadCache:
-    """Whole record sets and computed answers of one session, valid for one data version."""
+    """Record sets and computed answers of one session, kept up to date by what changed.
+
+    Each call first compares the store's data version (one PRAGMA). When it moved, the
+    store's change clock says whether any record was written; if so, only the records
+    written since the clock value this cache last saw are read again (`changes_since`),
+    and only the answers they can affect are dropped: the lifetime value of a customer
+    whose orders changed, the pipeline when an opportunity changed, searches on any
+    change. A write by another process is caught the same way; a replaced file (a new
+    clock epoch), a clock that went back, or a change of role reloads everything.
+    """
+
+    OWNED_KINDS = tuple(k for k in ENTITIES if k != "customer")
 
     def __init__(self, session):
         self.session = session
         self.token: object = None
-        self.personal = session.may("read_personal", "customer")
+        self.clock: tuple[str, int] | None = None
+        self.role: str | None = None
+        self.personal = False
         self.tz = local_zone()
         self._records: dict[str, dict[str, dict]] = {}
+        self._owners: dict[str, dict[str, str]] = {}     # kind -> {record id: customer id}
         self.memo: dict[tuple, Any] = {}
+        self._shared_keys: set[tuple] = set()   # memo keys not of one customer (find, count, pipeline …)
+        self.reloads = 0           # full reloads, for tests and benchmarks
+        self.catch_ups = 0         # incremental updates
+
+    def _reset(self) -> None:
+        self._records.clear()
+        self._owners.clear()
+        self.memo.clear()
+        self._shared_keys.clear()
+        self.reloads += 1
 
     def fresh(self) -> "ReadCache":
         token = self.session.store.data_version()
-        if token != self.token:
-            self._records.clear()
-            self.memo.clear()
-            self.token = token
+        if token == self.token:
+            return self
+        from ..services import records
+
+        role = self.session.role
+        clock = records.change_clock(self.session)
+        old = self.clock
+        if role != self.role or old is None or clock[0] != old[0] or clock[1] < old[1]:
+            self._reset()
+            self.role = role
+            self.personal = self.session.may("read_personal", "customer")
+        else:
+            # Settings (the store's currency) are not records: re-read them on any commit.
+            self.memo.pop(("store_currency",), None)
+            if clock[1] != old[1]:
+                self._catch_up(old[1])
+        self.clock = clock
+        self.token = token
         return self
+
+    def _catch_up(self, since: int) -> None:
+        """Apply the records written after clock `since` and drop what they affect."""
+        from ..services import records
+
+        self.catch_ups += 1
+        touched: set[str] = set()          # kinds with a change
+        customers: set[str] = set()        # customers whose derived answers are stale
+        every_360 = False
+        for kind in ENTITIES:
+            rows, removed = records.changes_since(self.session, kind, since)
+            if not rows and not removed:
+                continue
+            touched.add(kind)
+            recs = self._records.get(kind)
+            owners = self._owners.get(kind)
+            if kind != "customer" and owners is None and any(k[0] == "360" for k in self.memo):
+                every_360 = True            # who owned a changed record before is not known
+            for rec in rows:
+                rid = rec["id"]
+                old = recs.get(rid) if recs is not None else None
+                if kind == "customer":
+                    customers.add(rid)
+                    self._drop_source_ids(old, rec)
+                else:
+                    if owners is not None and rid in owners:
+                        customers.add(owners[rid])
+                    if rec.get("customer_id"):
+                        customers.add(rec["customer_id"])
+                live = rec.get("deleted_at") is None
+                if recs is not None:
+                    if live:
+                        recs[rid] = rec
+                    else:
+                        recs.pop(rid, None)
+                if owners is not None:
+                    if live and rec.get("customer_id"):
+                        owners[rid] = rec["customer_id"]
+                    else:
+                        owners.pop(rid, None)
+            for rid in removed:
+                old = recs.pop(rid, None) if recs is not None else None
+                if kind == "customer":
+                    customers.add(rid)
+                    self._drop_source_ids(old, None)
+                elif owners is not None and rid in owners:
+                    customers.add(owners.pop(rid))
+        memo = self.memo
+        if len(customers) < len(memo):
+            for cid in customers:           # per-customer answers: by key, not by scanning
+                memo.pop(("ltv", cid), None)
+                memo.pop(("360", cid), None)
+        else:
+            for key in [k for k in memo if k[0] in ("ltv", "360") and k[1] in customers]:
+                del memo[key]
+        for key in list(self._shared_keys):
+            what = key[0]
+            if what in ("find", "count") or (what == "pipeline" and "opportunity" in touched):
+                memo.pop(key, None)
+                self._shared_keys.discard(key)
+        if every_360:
+            for key in [k for k in memo if k[0] == "360"]:
+                del memo[key]
+
+    def _drop_source_ids(self, old: dict | None, new: dict | None) -> None:
+        """Forget the old-id index when a customer's `src:` tags (before or after) change it."""
+        if ("source ids",) not in self.memo:
+            return
+        if old is None and new is not None and not source_ids(new.get("tags")):
+            return                          # a new customer without an old id
+        before = source_ids((old or {}).get("tags"))
+        after = source_ids((new or {}).get("tags")) if new is not None and new.get("deleted_at") is None else []
+        if old is None or before != after:
+            del self.memo[("source ids",)]
 
     def records(self, kind: str) -> dict[str, dict]:
         recs = self._records.get(kind)
@@ -94,11 +208,27 @@ class ReadCache:
             self._records[kind] = recs
         return recs
 
+    def owners(self, kind: str) -> dict[str, str]:
+        """{record id: customer id} of a child entity, kept current like the records."""
+        owners = self._owners.get(kind)
+        if owners is None:
+            from ..services import records
+
+            owners = self._owners[kind] = records.customer_of(self.session, kind)
+        return owners
+
     def remember(self, key: tuple, compute: Callable[[], Any]) -> Any:
         try:
             return self.memo[key]
         except KeyError:
+            if key[0] == "ltv":
+                self.owners("order")        # to know whose lifetime value an order change moves
+            elif key[0] == "360":
+                for kind in self.OWNED_KINDS:
+                    self.owners(kind)
             value = self.memo[key] = compute()
+            if key[0] not in ("ltv", "360"):
+                self._shared_keys.add(key)
             return value
 
 
@@ -139,8 +269,9 @@ def _field_index(kind: str) -> dict[str, tuple[str, bool]]:
     for f in ent.fields:
         if f.internal:
             continue
-        out[f.header.lower()] = (f.key, f.personal)
-        out[f.key.lower()] = (f.key, f.personal)
+        private = f.personal or f.free_text    # free text may name a person
+        out[f.header.lower()] = (f.key, private)
+        out[f.key.lower()] = (f.key, private)
     return out
 
 
@@ -297,11 +428,20 @@ def cims_count(query: Any, *, session=None) -> int:
 
 
 @guarded
-def cims_ltv(customer_id: Any, *, session=None) -> Any:
-    """CIMS_LTV(id): lifetime value, the total of the customer's orders (not cancelled/returned)."""
+def cims_ltv(customer_id: Any, currency: Any = None, *, session=None) -> Any:
+    """CIMS_LTV(id, [currency]): lifetime value, the total of the customer's orders (not
+    cancelled/returned), never adding two currencies.
+
+    With a currency (ISO code): the total of the orders in it, a number. Without: a
+    number when every order is in the store's currency (so =SUM over a column adds one
+    currency only); else a text naming each currency, "1,200.00 USD; 300.00 CNY",
+    which SUM leaves out.
+    """
     cache = _cache(session)
+    code = _currency(currency) if currency not in (None, "") else None
     if isinstance(customer_id, (list, tuple)):
         _ltv_prefetch(cache, customer_id)
+    base = _store_currency(cache)
 
     @guarded
     def one(value: Any) -> Any:
@@ -310,13 +450,41 @@ def cims_ltv(customer_id: Any, *, session=None) -> Any:
         cid = _customer_id(cache, value)
 
         def compute():
-            from ..services.search import lifetime_value
+            from ..services.search import lifetime_values_by_currency
 
-            return float(lifetime_value(cache.session, cid))
+            by = lifetime_values_by_currency(cache.session, [cid]).get(cid)
+            if by is None:
+                raise NotFound(f"no customer {cid}")
+            return by
 
-        return cache.remember(("ltv", cid), compute)
+        by = cache.remember(("ltv", cid), compute)
+        if code is not None:
+            return float(by.get(code, 0))
+        if set(by) <= {base}:
+            return float(by.get(base, 0))
+        return money_text(by)
 
     return _map(customer_id, one)
+
+
+def money_text(by_currency: dict) -> str:
+    """{currency: amount} as "1,200.00 USD; 300.00 CNY" (never one added-up figure)."""
+    return "; ".join(f"{float(v):,.2f} {c}" for c, v in by_currency.items()) or "0.00"
+
+
+def _currency(value: Any) -> str:
+    from ..domain.money import check_currency
+
+    try:
+        return check_currency(value)
+    except ValueError as exc:
+        raise CimsError(str(exc)) from None
+
+
+def _store_currency(cache: "ReadCache") -> str:
+    from ..services.settings import store_currency
+
+    return cache.remember(("store_currency",), lambda: store_currency(cache.session))
 
 
 def _ltv_prefetch(cache: ReadCache, values: Any) -> None:
@@ -335,14 +503,15 @@ def _ltv_prefetch(cache: ReadCache, values: Any) -> None:
 
     collect(values)
     if len(wanted) > 1:
-        from ..services.search import lifetime_values
+        from ..services.search import lifetime_values_by_currency
 
         try:
-            found = lifetime_values(cache.session, wanted)
+            found = lifetime_values_by_currency(cache.session, wanted)
         except CimsError:
             return          # each cell then shows the reason (e.g. not allowed) itself
-        for cid, value in found.items():
-            cache.memo[("ltv", cid)] = float(value)
+        cache.owners("order")
+        for cid, by in found.items():
+            cache.memo[("ltv", cid)] = by
 
 
 def _stage(value: Any) -> str | None:
@@ -360,26 +529,32 @@ def _stage(value: Any) -> str | None:
 
 @guarded
 def cims_pipeline(stage: Any = None, *, session=None) -> list[list[Any]]:
-    """CIMS_PIPELINE([stage]): open amount and probability-weighted amount.
+    """CIMS_PIPELINE([stage]): open amount and probability-weighted amount per currency.
 
-    Without a stage: all open stages (Lead … Negotiation). Returns a header row and
-    one row of two numbers.
+    Without a stage: all open stages (Lead … Negotiation). Returns a header row
+    (Currency, Open amount, Weighted amount) and one row per currency, the store's
+    first (a row for it even when there is nothing open): amounts in two currencies
+    are never added.
     """
     cache = _cache(session)
     wanted = _stage(stage)
+    base = _store_currency(cache)
 
     def compute():
         stages = (wanted,) if wanted else OPEN_STAGES
-        amount = weighted = Decimal(0)
+        sums: dict[str, list[Decimal]] = {base: [Decimal(0), Decimal(0)]}
         for rec in cache.records("opportunity").values():
             if (rec.get("stage") or STAGES[0]) not in stages or rec.get("amount") is None:
                 continue
             prob = rec.get("probability")
             if prob is None:
                 prob = pipeline.default_probability(rec.get("stage"))
-            amount += rec["amount"]
-            weighted += pipeline.weighted_amount(rec["amount"], prob)
-        return [["Open amount", "Weighted amount"], [float(amount), float(weighted)]]
+            acc = sums.setdefault(rec.get("currency") or base, [Decimal(0), Decimal(0)])
+            acc[0] += rec["amount"]
+            acc[1] += pipeline.weighted_amount(rec["amount"], prob)
+        order = sorted(sums, key=lambda c: (c != base, c))
+        return [["Currency", "Open amount", "Weighted amount"]] + [
+            [c, float(sums[c][0]), float(sums[c][1])] for c in order]
 
     return cache.remember(("pipeline", wanted), compute)
 
@@ -402,15 +577,20 @@ def summary_360(view: dict, tz: dt.tzinfo) -> str:
     parts = [f"{c['id']} {who}"]
     if c.get("segment"):
         parts.append(str(c["segment"]))
-    parts.append(f"LTV {_money(view.get('lifetime_value'))}")
+    by = view.get("lifetime_values")
+    parts.append(f"LTV {money_text(by) if by else _money(view.get('lifetime_value'))}")
     orders = view.get("orders") or []
     last_order = _latest(orders, "order_date")
     parts.append(f"{len(orders)} order{'s' if len(orders) != 1 else ''}"
                  + (f", last {last_order.isoformat()}" if last_order else ""))
     opps = [o for o in view.get("opportunities") or [] if pipeline.is_open(o.get("stage"))]
     if opps:
+        open_by: dict[str, Decimal] = {}
+        for o in opps:
+            cur = o.get("currency") or "?"
+            open_by[cur] = open_by.get(cur, Decimal(0)) + Decimal(o.get("amount") or 0)
         parts.append(f"{len(opps)} open opportunit{'ies' if len(opps) != 1 else 'y'} "
-                     f"({_money(sum((o.get('amount') or 0) for o in opps))})")
+                     f"({money_text(open_by)})")
     open_tickets = [t for t in view.get("tickets") or [] if t.get("status") in ("New", "Open", "Pending")]
     parts.append(f"{len(open_tickets)} open ticket{'s' if len(open_tickets) != 1 else ''}")
     last_contact = _latest(view.get("interactions") or [], "occurred_at")

@@ -31,6 +31,7 @@ def _summary(result: ImportResult, *, done: bool) -> str:
              f"Rejected: {d['rejected']}"]
     if d.get("customers_created"):
         lines.append(f"New customers: {d['customers_created']}")
+    lines += result.currency_notes()
     if d["batch"]:
         lines.append(f"Batch: {d['batch']} (undo: cims import undo {d['batch']})")
     if d.get("warnings"):

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, ROUND_HALF_EVEN
 from typing import Any, Callable, Iterable, Iterator, Protocol
@@ -183,6 +184,8 @@ class Options:
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     currency: str | None = None           # for rows whose file has no currency of its own
+    store_currency: str | None = None     # the store's, when there is no --currency
+    currencies: tuple[str, ...] = ()      # named in the file: settle a bare "$" (money.read_money)
     keep_unmapped: bool = True            # unmapped columns go to Notes
 
 
@@ -249,6 +252,12 @@ class RowPreparer:
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
                         "date_orders": dict(options.date_orders),
                         "decimal_marks": dict(options.decimal_marks)}
+        if "currency" in self.kinds:
+            # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
+            self.context.update(currency=options.currency or options.store_currency,
+                                currencies=tuple(options.currencies) + ((options.currency,)
+                                                                        if options.currency else ()),
+                                assumed=Counter())
 
     @functools.cached_property
     def _mapped(self) -> list[tuple[int, str, bool]]:
@@ -527,12 +536,9 @@ class Planner:
                 else:
                     prepared.append((number, clean, customer_keys(clean), None, None))
         else:
-            currency = self.options.currency   # import_file allows it only for kinds with amounts
             for number, values in rows:
                 try:
                     data, extra = self.prep.raw(values)
-                    if currency and not data.get("currency"):
-                        data["currency"] = currency
                     warned: dict[str, str] = {}
                     clean, new_cust = self._linked(data, extra, ctx, warned)
                     if warned:
@@ -603,6 +609,7 @@ class Planner:
         current = self.store.fetch(self.ent.kind, ids)
         keep = []
         overwrite = self.options.update_mode == "overwrite"
+        ctx_currency = self.prep.context.get("currency")
         skip = {"customer_id", "line_no", "order_number", "tags", "owner", "source"}
         for out, record_id, clean, _v in planned.updates:
             rec = current.get(record_id)
@@ -617,6 +624,9 @@ class Planner:
                     continue
                 if f.default is not None and new == f.default and f.key not in self.prep.source_of:
                     continue                 # a default filled in, not a value from the file
+                if (f.key == "currency" and f.key not in self.prep.source_of
+                        and new == ctx_currency and not any(k in changes for k in ("amount", "profit"))):
+                    continue                 # the store's (or --currency) filled in; no amount changed
                 old = rec.get(f.key)
                 if old in (None, "") or (overwrite and old != new):
                     changes[f.key] = new

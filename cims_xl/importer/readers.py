@@ -29,6 +29,7 @@ from typing import Iterator
 
 from . import encoding as encoding_mod
 from .errors import ImportRefused
+from .limits import MAX_COLUMNS, check_row_width
 
 STREAM_THRESHOLD = 64 * 1024 * 1024   # uncompressed sheet XML; ~150k rows of 10 columns
 SAMPLE_BYTES = 1 << 20
@@ -124,9 +125,17 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     import python_calamine as pc
 
     if fmt == "xlsx":
-        streamed = _open_big_xlsx(path, sheet)
+        # Sizes first: calamine allocates a sheet's whole used range and every shared
+        # string before Python sees an error (see limits).
+        from . import limits
+
+        streamed = _open_big_xlsx(path, sheet, force=not limits.calamine_safe(path))
         if streamed is not None:
             return streamed
+    elif fmt == "ods":
+        from . import limits
+
+        limits.check_ods(path)
 
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
@@ -191,13 +200,13 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
                     _rows_factory=rows, _closer=wb.close)
 
 
-def _open_big_xlsx(path: Path, sheet: str | int | None) -> RawSheet | None:
+def _open_big_xlsx(path: Path, sheet: str | int | None, *, force: bool = False) -> RawSheet | None:
     """The streaming reader, when the chosen sheet is too big for calamine (which also
-    loads every shared string as soon as it opens the file); None otherwise."""
+    loads every shared string as soon as it opens the file) or `force`; None otherwise."""
     from . import xlsx_stream
 
     parts = xlsx_stream.sheet_parts(path)
-    if not any(info is not None and info.file_size > STREAM_THRESHOLD for _n, info in parts):
+    if not force and not any(info is not None and info.file_size > STREAM_THRESHOLD for _n, info in parts):
         return None
     names = [n for n, _ in parts]
     infos = dict(parts)
@@ -208,7 +217,7 @@ def _open_big_xlsx(path: Path, sheet: str | int | None) -> RawSheet | None:
         if chosen is None:
             raise ImportRefused(f"every sheet of {path.name} is empty")
     info = infos.get(chosen)
-    if info is None or info.file_size <= STREAM_THRESHOLD:
+    if info is None or (info.file_size <= STREAM_THRESHOLD and not force):
         return None
     reader = xlsx_stream.StreamingSheet(path, info.filename)
     return RawSheet(path, "xlsx", chosen, names, merged=reader.merged, streamed=True,
@@ -301,6 +310,8 @@ def _open_text(path: Path, encoding: str | None = None) -> RawSheet:
             n = 0
             try:
                 for n, values in enumerate(reader, start=1):
+                    if len(values) > MAX_COLUMNS:
+                        check_row_width(len(values), n, path.name)
                     yield n, values
             except UnicodeDecodeError as exc:
                 raise ImportRefused(

@@ -14,7 +14,6 @@ writes them (_xHHHH_), so they read back exactly; cells are cut at Excel's
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +21,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from ..crashpoints import crash_point
 from ..excel.safe import is_risky, ooxml_escape
+from ..excel.scratch_files import route_openpyxl_temp_files, save_workbook
 from .mapping import DUPLICATES_LEAD, REPORT_LEAD, report_lead
 
 EXCEL_MAX_CHARS = 32_767
@@ -54,7 +55,7 @@ class ErrorReport:
         self.skip = report_lead(headers)
         self.headers = list(headers[self.skip:])
         self._blank = sorted(i - self.skip for i in left_out if i >= self.skip)
-        self._tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp.xlsx")
+        route_openpyxl_temp_files()   # the rows wait in openpyxl's temp files until close()
         self._wb = Workbook(write_only=True)
         self._errors = self._wb.create_sheet(ERRORS_SHEET)
         self._dups = self._wb.create_sheet(DUPLICATES_SHEET)
@@ -126,15 +127,11 @@ class ErrorReport:
         if not keep:
             self._wb.close() if hasattr(self._wb, "close") else None
             return
-        self._wb.save(self._tmp)
-        os.replace(self._tmp, self.path)
+        crash_point("report.rows-written")
+        save_workbook(self._wb, self.path)   # 0600: rejected rows are personal data
 
     def discard(self) -> None:
         self._closed = True
-        try:
-            self._tmp.unlink()
-        except OSError:
-            pass
 
     def __enter__(self) -> "ErrorReport":
         return self

@@ -15,11 +15,11 @@ people; a salesperson hands the file to a manager, or adds customers one by one.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..domain import money
 from ..domain import normalize as nz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
@@ -77,6 +77,15 @@ class ImportResult:
     # A few values of each column, in mapping order, for the Import sheet only: they are
     # the file's own (personal) data, so as_dict / --format json leave them out.
     samples: list[list[str]] = field(default_factory=list, repr=False)
+    # Ambiguous symbols read by guess, e.g. {"$ = USD": 12} (no other dollar named
+    # in the file or by --currency), for the summary to say so.
+    currency_assumed: dict[str, int] = field(default_factory=dict)
+
+    def currency_notes(self) -> list[str]:
+        """One sentence per ambiguous symbol read by guess, for the summaries."""
+        return [f"Assumed {reading} in {n:,} row(s): the file names no other such currency "
+                "(write the code, e.g. CAD 12.00, or give a currency for the import, to say otherwise)."
+                for reading, n in self.currency_assumed.items()]
 
     @property
     def accounted(self) -> bool:
@@ -92,6 +101,7 @@ class ImportResult:
             "dry_run": self.dry_run, "header_row": self.header_row, "encoding": self.encoding,
             "mapping": self.mapping, "unmapped": self.unmapped, "ignored": self.ignored,
             "date_orders": self.date_orders, "inferences": self.inferences, "report": self.report,
+            "currency_assumed": self.currency_assumed,
         }
         if self.kind != "customer":
             d["customers_created"] = self.customers_created
@@ -119,6 +129,41 @@ class Scan:
     inferences: list[dict] = field(default_factory=list)
     decimal_marks: dict[str, str] = field(default_factory=dict)
     footer_rows: list[int] = field(default_factory=list)
+    currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
+
+
+class _CurrencyEvidence:
+    """The currencies a file names without doubt: Currency cells and amounts written
+    with an unambiguous symbol or code ("C$ 5", "USD 12"). A bare "$" elsewhere in
+    the file is then that dollar when it is the only one (money.read_money)."""
+
+    def __init__(self, ent: Entity, mapping: mp.Mapping, columns: list[int]):
+        kinds = {f.key: f.kind for f in ent.fields}
+        self.money = [columns[j] for j, c in enumerate(mapping.columns) if c.target and kinds.get(c.target) == "money"]
+        self.code = [columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
+        self.found: set[str] = set()
+        self.active = "currency" in kinds
+
+    def add(self, values: list) -> None:
+        n = len(values)
+        for c in self.code:
+            v = values[c] if c < n else None
+            if isinstance(v, str) and v.strip():
+                try:
+                    code = money.check_currency(v)
+                except ValueError:
+                    continue
+                if code:
+                    self.found.add(code)
+        for c in self.money:
+            v = values[c] if c < n else None
+            if isinstance(v, str) and v.strip() and not (v[0].isdigit() and v[-1].isdigit()):
+                try:
+                    reading = money.read_money(v)
+                except ValueError:
+                    continue
+                if reading.currency and not reading.assumed:
+                    self.found.add(reading.currency)
 
 
 class _DateEvidence:
@@ -241,9 +286,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     samples: dict[int, list[str]] = {c: [] for c in table.columns}
     wanting = set(samples)
     watch = FooterWatch(len(table.headers))
+    named = _CurrencyEvidence(ent, mapping, table.columns)
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
         watch.add(number, values)
+        if named.active:
+            named.add(values)
         if wanting:
             _take_samples(values, samples, wanting)
         for col, ev in evidence.items():
@@ -305,7 +353,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     secret = set(mapping.secret_columns)       # passwords are never shown
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
-                inferences=inferences, decimal_marks=marks, footer_rows=[n for n, _ in footer])
+                inferences=inferences, decimal_marks=marks, footer_rows=[n for n, _ in footer],
+                currencies=tuple(sorted(named.found)))
 
 
 SAMPLES = 3
@@ -417,10 +466,12 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     if decimal is not None:
         decimal = _choice("--decimal", decimal, ("comma", "point"))
     if currency is not None:
-        currency = str(currency).strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise ImportRefused(f"--currency must be a three-letter ISO 4217 code such as USD or EUR, "
-                                f"not {currency[:20]!r}")
+        try:
+            currency = money.check_currency(currency)
+        except ValueError as exc:
+            raise ImportRefused(f"--currency: {exc}") from None
+        if currency is None:
+            raise ImportRefused("--currency needs an ISO 4217 code such as USD or EUR")
         if not has_currency(ent):
             raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
     if region is not None:
@@ -449,7 +500,9 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, region=region or DEFAULT_REGION,
                           region_assumed=region is None,
-                          decimal_marks=scan.decimal_marks, currency=currency)
+                          decimal_marks=scan.decimal_marks, currency=currency,
+                          store_currency=_store_currency(session) if has_currency(ent) else None,
+                          currencies=scan.currencies)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
@@ -496,6 +549,9 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         if planner.linker is not None:
             result.customers_created = planner.linker.new_count
             result.customers_linked = len(planner.linker.linked)
+        assumed = planner.prep.context.get("assumed")
+        if assumed:
+            result.currency_assumed = {f"{sym} = {code}": n for (sym, code), n in sorted(assumed.items())}
         if profile:
             _save_profile(profile, ent, scan.mapping, date_order, sheet)
         assert result.accounted, "every row must be accounted for"
@@ -541,6 +597,11 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
                     "evidence": (f"column '{country}' (Country)" if country else "no Country column")
                     + f"; numbers with + or 00 keep their own country code; columns {', '.join(phones)}"})
     return out
+
+
+def _store_currency(session) -> str:
+    from ..services.settings import store_currency
+    return store_currency(session)
 
 
 def has_currency(ent: Entity) -> bool:

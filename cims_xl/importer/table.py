@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..domain.normalize import is_blank
 from .errors import ImportRefused
+from .limits import MAX_MERGED_CELLS
 
 HEADER_WINDOW = 30
 MAX_HEADER_TEXT = 200
@@ -126,7 +127,7 @@ class MergeFiller:
         self._by_row: dict[int, list[tuple[int, int, int, int]]] = {}
         self._wanted: set[tuple[int, int]] = set()
         self._values: dict[tuple[int, int], object] = {}
-        count = 0
+        count = cells = 0
         for (r0, c0), (r1, c1) in merged:
             if r1 <= header_row0:
                 continue                       # titles and the header itself
@@ -134,6 +135,11 @@ class MergeFiller:
             if count > 200_000:
                 break
             top = max(r0, header_row0 + 1)
+            cells += (r1 + 1 - top) * (c1 + 1 - c0)
+            if cells > MAX_MERGED_CELLS:       # filling them would take memory and time without end
+                raise ImportRefused(f"the sheet's merged cells cover more than {MAX_MERGED_CELLS:,} cells "
+                                    "below the header; unmerge them in Excel and save it again. "
+                                    "Nothing was imported")
             self._wanted.add((r0, c0))
             for r in range(top, r1 + 1):
                 self._by_row.setdefault(r, []).append((c0, c1, r0, c0))

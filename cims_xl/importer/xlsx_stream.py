@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..excel.safe import ooxml_unescape
+from . import limits
 from .errors import ImportRefused
 
 _P = rb"(?:[\w.-]+:)?"
@@ -53,13 +54,6 @@ SST_CACHE = 50_000        # strings kept decoded (the most recently used)
 BLOCK_STRINGS = 256       # strings per read of the spilled shared strings
 CACHED_BLOCKS = 1024      # blocks kept decrypted (a few MB)
 _BUILTIN_DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ch - 64
-    return n - 1
 
 
 def _unescape(raw: bytes) -> str:
@@ -154,7 +148,7 @@ class _SharedStrings(_TempFile):
     order they were first written, so a block serves the rows after it too.
     """
 
-    def __init__(self, z: zipfile.ZipFile):
+    def __init__(self, z: zipfile.ZipFile, name: str = "the file"):
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
         self._offsets = array.array("q", [0])
@@ -171,15 +165,19 @@ class _SharedStrings(_TempFile):
             pos = 0
             encrypt = self._cipher(self._nonce).encryptor()
             with z.open(entry) as f:
-                buf = b""
+                buf = bytearray()      # grows in place: linear however long a string is
                 while True:
                     block = f.read(BLOCK)
                     buf += block
-                    last = max(buf.rfind(b"</si>"), buf.rfind(b"<si/>"))
+                    # only the new bytes can hold the first end of a string
+                    since = max(0, len(buf) - len(block) - 8)
+                    last = max(buf.rfind(b"</si>", since), buf.rfind(b"<si/>", since))
                     if block and last < 0:
+                        if len(buf) > limits.MAX_STRING_XML:
+                            raise limits.too_long(name, "a shared string", limits.MAX_STRING_XML)
                         continue
                     end = len(buf) if not block else buf.find(b">", last) + 1
-                    part, buf = buf[:end], buf[end:]
+                    part, buf = bytes(buf[:end]), buf[end:]
                     chunk, start = [], pos
                     for m in _SI.finditer(part):
                         inner = m.group(1) or b""
@@ -190,6 +188,8 @@ class _SharedStrings(_TempFile):
                         chunk.append(data)
                         pos += len(data)
                         self._offsets.append(pos)
+                    if len(self._offsets) > limits.MAX_SHARED_STRINGS:   # 8 bytes each, in memory
+                        raise limits.too_many_strings(name)
                     # one write per block of XML (CTR keeps the length, so offsets hold)
                     self._pwrite(encrypt.update(b"".join(chunk)), start)
                     if not block:
@@ -334,7 +334,8 @@ class StreamingSheet:
     def __init__(self, path: Path, part: str):
         self.path, self.part = Path(path), part
         self._zip = zipfile.ZipFile(self.path)
-        self._sst = _SharedStrings(self._zip)
+        self._name = self.path.name
+        self._sst = _SharedStrings(self._zip, self._name)
         self._date_styles = _date_styles(self._zip)
         self._date1904 = _date1904(self._zip)
         self._columns: dict[bytes, int] = {}
@@ -377,7 +378,10 @@ class StreamingSheet:
                 data = tail + block
                 if b"mergeCell" in data:
                     for a, r1, b, r2 in _MERGE.findall(data):
-                        out.append(((int(r1) - 1, _col_index(a)), (int(r2) - 1, _col_index(b))))
+                        for r in (r1, r2):
+                            limits.check_row_number(int(r), self._name)
+                        out.append(((int(r1) - 1, limits.column_number(a, self._name) - 1),
+                                    (int(r2) - 1, limits.column_number(b, self._name) - 1)))
                 tail = data[-200:]
                 if b"mergeCell" in tail:    # do not count a range twice across blocks
                     tail = tail[tail.rfind(b"/>") + 2:] if b"/>" in tail else b""
@@ -386,7 +390,7 @@ class StreamingSheet:
     def _parse_rows(self) -> Iterator[tuple[int, list]]:
         next_row = 1
         with self._zip.open(self.part) as f:
-            buf = b""
+            buf = bytearray()      # grows in place: linear however long a row is
             while True:
                 block = f.read(BLOCK)
                 buf += block
@@ -395,20 +399,25 @@ class StreamingSheet:
                     for last in _ROW_END.finditer(buf, max(0, len(buf) - len(block) - 16)):
                         pass
                     if last is None:
+                        if len(buf) > limits.MAX_ROW_XML:
+                            raise limits.too_long(self._name, f"row {next_row:,}", limits.MAX_ROW_XML)
                         continue
-                    part, buf = buf[:last.end()], buf[last.end():]
+                    part, buf = bytes(buf[:last.end()]), buf[last.end():]
                 else:
-                    part, buf = buf, b""
+                    part, buf = bytes(buf), bytearray()
                 for m in _ROW.finditer(part):
                     attrs, body = m.group(1), m.group(2)
                     rm = _ROW_NUMBER.search(attrs)
                     number = int(rm.group(1)) if rm else next_row
+                    limits.check_row_number(number, self._name)
                     next_row = number + 1
                     yield number, self._cells(body) if body else []
                 if not block:
                     break
 
     def _cells(self, body: bytes) -> list:
+        if body.count(b"<c") > limits.MAX_COLUMNS:   # cheap first; rich text has <color> too
+            limits.check_row_width(len(limits._CELL_TAG.findall(body)), self._row_hint(body), self._name)
         cells = _CELL_FAST.findall(body)
         if not cells or len(cells) != body.count(b"<c"):   # every cell has the common shape
             return self._cells_general(body)
@@ -417,7 +426,7 @@ class StreamingSheet:
         for letters, style, kind, raw in cells:
             col = columns.get(letters)
             if col is None:
-                col = columns[letters] = _col_index(letters)
+                col = columns[letters] = limits.column_number(letters, self._name) - 1
             if col > len(out):
                 out.extend([""] * (col - len(out)))
             if not raw:
@@ -447,7 +456,7 @@ class StreamingSheet:
         for attrs, inner in _CELL.findall(body):
             ref = _ATTR_R.search(attrs)
             if ref and ref.group(1):
-                col = _col_index(ref.group(1))
+                col = limits.column_number(ref.group(1), self._name) - 1
                 if col > len(out):
                     out.extend([""] * (col - len(out)))
             t = _ATTR_T.search(attrs)
@@ -481,6 +490,12 @@ class StreamingSheet:
                                     value = number
             out.append(value)
         return out
+
+    @staticmethod
+    def _row_hint(body: bytes) -> int:
+        """The row number in a row's first cell reference (for messages), or 0."""
+        m = _ATTR_R.search(body[:200])
+        return int(m.group(2)) if m and m.group(2) else 0
 
     @staticmethod
     def _typed(kind: bytes, raw: bytes) -> object:

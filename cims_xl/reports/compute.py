@@ -8,8 +8,9 @@ date fields datetime64 naive; datetime fields datetime64 UTC), keyed by entity k
 as empty, so every function can be tested on small hand-built frames.
 
 Definitions (also shown to users in docs/reports.md terms):
-- Sales are order amounts; cancelled orders are left out; currencies are not
-  converted. "Orders" counts distinct orders: one order number for one customer on
+- Sales are order amounts; cancelled orders are left out; no figure adds two
+  currencies (converted with entered rates, else one block of rows per currency:
+  `reports.currency`). "Orders" counts distinct orders: one order number for one customer on
   one day (a row without a number is one order).
 - Filters: the date range applies to the order date, to an opportunity's close date
   (closed ones) or expected close (open ones), to a ticket's local opening date, and to
@@ -25,12 +26,16 @@ Definitions (also shown to users in docs/reports.md terms):
 - Pipeline: win rate = won ÷ (won + lost) closed in the period; days to close = close
   date − local creation date of won deals; stage velocity = average days between
   entering a stage and leaving it (stays not yet ended are left out).
+- No duration is negative and none is clamped: a deal closed before it was entered, a
+  stage left before it was entered, a ticket answered before it was opened or opened
+  after the report's time, an order dated after the report date (recency) are left
+  out of that figure and listed in the table's note by id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -40,6 +45,7 @@ import pandas as pd
 from ..domain import sla
 from ..domain.schema import (ENTITIES, META_KEYS, OPEN_STAGES, OPEN_TICKET_STATUSES,
                              PRIORITIES, RFM_SEGMENTS, STAGE_PROBABILITY, STAGES)
+from . import currency as cur
 from .model import (COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT, ChartSpec,
                     ReportSheet, ReportTable)
 
@@ -78,18 +84,40 @@ def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to
                   owner: str | None = None, region: str | None = None,
                   include_personal: bool, tz: str | ZoneInfo = DEFAULT_TZ,
                   as_of: dt.datetime | None = None, targets=None,
-                  sheets: tuple[str, ...] = REPORT_SHEETS) -> dict[str, ReportSheet]:
+                  sheets: tuple[str, ...] = REPORT_SHEETS, currency: str | None = None,
+                  rates: Sequence[cur.FxRate] = ()) -> dict[str, ReportSheet]:
     """All four report sheets (or those named in `sheets`) computed with one set of filters.
 
     include_personal=False (viewers) leaves customer names and ticket subjects out: the
-    top-customers table then shows customer ids only.
+    top-customers table then shows customer ids only. currency: the store's (ISO
+    4217); rates: entered exchange rates into it. No figure adds two currencies: see
+    `reports.currency` for conversion, labels and one block of rows per currency.
     """
     filters = Filters(_to_date(date_from), _to_date(date_to), _blank_to_none(owner),
                       _blank_to_none(region), include_personal)
-    ctx = _Context(frames, filters, tz, as_of, targets)
     builders = {SALES: sales_report, PIPELINE: pipeline_report, SERVICE: service_report,
                 SEGMENTS: segments_report}
-    return {name: builders[name](ctx) for name in sheets}
+
+    def build(fr: Mapping[str, pd.DataFrame]) -> dict[str, ReportSheet]:
+        ctx = _Context(fr, filters, tz, as_of, targets)
+        return {name: builders[name](ctx) for name in sheets}
+
+    frames, fx_notes = cur.convert(frames, currency, rates)
+    codes = cur.currencies_in(frames, currency)
+    if len(codes) > 1:
+        out = cur.by_currency(build, frames, codes, currency, top=TOP_DIMENSIONS, other=OTHER)
+    else:
+        out = build(frames)
+        for sheet in out.values():
+            if codes:
+                cur.label(sheet, codes[0])
+    if fx_notes:
+        for sheet in out.values():
+            sheet.notes.extend(fx_notes)
+            for t in sheet.tables:
+                if cur.has_money(t):
+                    t.note = "; ".join(([t.note] if t.note else []) + fx_notes)
+    return out
 
 
 def build_report(sheet: str, frames: Mapping[str, pd.DataFrame], **kw) -> ReportSheet:
@@ -424,7 +452,7 @@ def segment_name(r: int, f: int, m: int) -> str:
     return _SEGMENT_GRID[int(r) - 1][fm - 1]
 
 
-def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
+def rfm_segments(orders, customers: pd.DataFrame | None, as_of, *, base: str | None = None) -> pd.DataFrame:
     """RFM quintile scores and segment per customer: DataFrame(customer_id, recency_days,
     frequency, monetary, r, f, m, segment).
 
@@ -433,14 +461,29 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
     `customers` without orders get blank scores and segment None (so a stale segment
     can be cleared); orders of customers not in `customers` are ignored (when given).
     `orders` is an orders frame (or the prepared orders of a report).
+
+    Orders in several currencies (a frame whose "currency" column holds more than one,
+    after any conversion): monetary is the total in each customer's main currency (the
+    one most of its order lines are in; `base` first on a tie) and the M score ranks it
+    among the customers with that main currency; the result then has a "currency"
+    column. Amounts in two currencies are never added or compared.
     """
     if customers is not None:
         customers = _complete(customers, "customer")
+    main = None
     if not isinstance(orders, _Orders):
         frame = _complete(orders, "order")
         keep = ~frame["status"].isin(EXCLUDED_ORDER_STATUSES).to_numpy()
+        if "currency" in orders.columns and frame.loc[keep, "currency"].nunique(dropna=True) > 1:
+            dated = pd.to_datetime(frame["order_date"]) <= pd.Timestamp(_to_date(as_of))
+            main = _main_currency_totals(frame[keep & dated.to_numpy()], base)
         orders = _Orders(frame[keep], customers if customers is not None else _empty("customer"))
     as_of = np.datetime64(_to_date(as_of), "D")
+    # An order dated after as_of would give a negative recency: left out, and listed.
+    future = orders.date > as_of
+    future_ids = list(orders.df.loc[future, "id"]) if future.any() else []
+    if future_ids:
+        orders = _Orders(None, None, _parent=orders, _mask=~future)
     n = len(orders.cust_ids)
     codes = orders.cust_code
     last = orders.last_date()
@@ -450,6 +493,10 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
         "frequency": np.bincount(codes, orders.first_line.astype(np.int64), minlength=n).astype(np.int64),
         "monetary": _money(np.bincount(codes, orders.amount, minlength=n)),
     })
+    if main is not None:
+        rfm = rfm.drop(columns="monetary").merge(main, on="customer_id", how="left")
+    if future_ids:
+        rfm = rfm[~np.isnat(last)]          # customers whose only orders are in the future
     if customers is not None:
         rfm = rfm[rfm["customer_id"].isin(customers["id"])]
     if len(rfm):
@@ -457,6 +504,10 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
         r = quintile_scores(rfm["recency_days"], e_r, higher_is_better=False)
         f = quintile_scores(rfm["frequency"], e_f)
         m = quintile_scores(rfm["monetary"], e_m)
+        if main is not None:            # ranked among customers of the same currency
+            for _code, idx in rfm.groupby("currency", sort=False).indices.items():
+                values = rfm["monetary"].iloc[idx]
+                m[idx] = quintile_scores(values, quintile_edges(values))
         fm = (f + m + 1) // 2
         grid = np.array(_SEGMENT_GRID, dtype=object)
         rfm = rfm.assign(r=r, f=f, m=m, segment=grid[r - 1, fm - 1])
@@ -471,7 +522,23 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of) -> pd.DataFrame:
     for c in ("recency_days", "frequency", "r", "f", "m"):
         rfm[c] = rfm[c].astype("Int64")
     rfm["segment"] = rfm["segment"].astype(object).where(rfm["segment"].notna(), None)
-    return rfm.reset_index(drop=True)
+    rfm = rfm.reset_index(drop=True)
+    rfm.attrs["future_orders"] = future_ids
+    return rfm
+
+
+def _main_currency_totals(o: pd.DataFrame, base: str | None) -> pd.DataFrame:
+    """(customer_id, currency, monetary): each customer's main currency and its total."""
+    cur = o["currency"].astype(object).where(o["currency"].notna(), base)
+    df = pd.DataFrame({"customer_id": o["customer_id"].to_numpy(), "currency": cur.to_numpy(),
+                       "amount": o["amount"].astype("float64").fillna(0.0).to_numpy()})
+    g = df.groupby(["customer_id", "currency"], sort=False, dropna=False)["amount"].agg(["size", "sum"]).reset_index()
+    g["not_base"] = g["currency"] != base
+    g = g.sort_values(["customer_id", "size", "not_base", "currency"], ascending=[True, False, True, True],
+                      kind="stable").drop_duplicates("customer_id")
+    return pd.DataFrame({"customer_id": g["customer_id"].to_numpy(dtype=object),
+                         "currency": g["currency"].to_numpy(dtype=object),
+                         "monetary": _money(g["sum"].to_numpy("float64"))})
 
 
 def rfm_changes(rfm: pd.DataFrame, customers: pd.DataFrame) -> list[tuple[str, dict, int | None]]:
@@ -513,7 +580,8 @@ def rfm_summary(rfm: pd.DataFrame, o: _Orders) -> ReportTable:
                        {"Customers": COUNT, "Share": PERCENT, "Sales": MONEY, "Avg Recency Days": DAYS,
                         "Avg Orders": "0.0", "Avg Sales": MONEY},
                        ChartSpec("bar", "Customers by RFM segment", ("Customers",), y_title="Customers"),
-                       totals)
+                       totals, note=_left_out("orders dated after the report date (no recency yet)",
+                                              rfm.attrs.get("future_orders", ())))
 
 
 def rfm_quintiles(rfm: pd.DataFrame) -> ReportTable:
@@ -696,6 +764,9 @@ def win_rate(opp: pd.DataFrame, column: str, label: str, name: str, ctx: _Contex
     lost = opp["stage"] == "Lost"
     created = ctx.local(opp["created_at"]).dt.normalize() if len(opp) else pd.Series(dtype="datetime64[ns]")
     days = (pd.to_datetime(opp["closed_at"]) - created).dt.days.astype("float64").where(won)
+    # Closed before it was entered (a past deal typed in later): no days to close.
+    before = (days < 0).to_numpy()
+    days = days.where(~before)
     g = pd.DataFrame({"key": key, "won": won, "lost": lost, "open": opp["is_open"],
                       "won_amount": opp["amount"].where(won, 0.0), "days": days}).groupby("key", sort=True)
     df = pd.DataFrame({
@@ -717,13 +788,15 @@ def win_rate(opp: pd.DataFrame, column: str, label: str, name: str, ctx: _Contex
                        {"Opportunities": COUNT, "Open": COUNT, "Won": COUNT, "Lost": COUNT,
                         "Win Rate": PERCENT, "Won Amount": MONEY, "Avg Days to Close": DAYS},
                        ChartSpec("column", f"Win rate by {label.lower()}", ("Win Rate",), y_title="Win rate"),
-                       totals)
+                       totals, note=_left_out("won deals closed before they were entered, so no days to close",
+                                              opp.loc[before, "id"]))
 
 
 def stage_velocity(ctx: _Context, opp: pd.DataFrame) -> ReportTable:
     """Average days between entering a stage and leaving it, from the stage history."""
     hist = ctx.history
     rows = []
+    bad_moves = []
     if hist is not None and len(hist):
         h = hist[hist["opportunity_id"].isin(_all_scoped_opportunity_ids(ctx))].copy()
         h["changed_at"] = _utc(h["changed_at"])
@@ -736,7 +809,9 @@ def stage_velocity(ctx: _Context, opp: pd.DataFrame) -> ReportTable:
         h["days"] = (h["changed_at"] - entered).dt.total_seconds() / 86400.0
         h = h[h["from_stage"].notna() & h["days"].notna()]
         h = h[ctx.in_range(ctx.local(h["changed_at"]))]
-        rows = h
+        backwards = (h["days"] < 0).to_numpy()     # left a stage before entering it
+        bad_moves = pd.unique(h.loc[backwards, "opportunity_id"])
+        rows = h[~backwards]
     stages = list(OPEN_STAGES)
     df = pd.DataFrame({"Stage": stages})
     if len(rows):
@@ -755,7 +830,9 @@ def stage_velocity(ctx: _Context, opp: pd.DataFrame) -> ReportTable:
     return ReportTable("tblStageVelocity", "Stage velocity (days in stage)", df,
                        {"Moves Out": COUNT, "Avg Days": DAYS, "Median Days": DAYS},
                        ChartSpec("bar", "Average days in stage", ("Avg Days",), y_title="Days"),
-                       {"Moves Out": "sum", "Avg Days": total_avg})
+                       {"Moves Out": "sum", "Avg Days": total_avg},
+                       note=_left_out("opportunities with a stage change dated before the one it follows",
+                                      bad_moves))
 
 
 def _all_scoped_opportunity_ids(ctx: _Context) -> pd.Index:
@@ -839,10 +916,15 @@ def service_report(ctx: _Context) -> ReportSheet:
     if len(m) and (ctx.filters.date_from or ctx.filters.date_to):
         keep = ctx.in_range(ctx.local(m["opened_at"]))
         m, t = m[keep], t[keep]
+    # Answered or resolved before it was opened: no response/resolution time (listed).
+    early = (m["response_hours"] < 0) | (m["resolution_hours"] < 0)
+    m = m.assign(response_hours=m["response_hours"].where(~(m["response_hours"] < 0)),
+                 resolution_hours=m["resolution_hours"].where(~(m["resolution_hours"] < 0)))
+    times_note = _left_out("tickets answered or resolved before they were opened (no hours)", m.loc[early, "id"])
     tables = [
         open_by_age(m),
-        service_by(m, "priority", "Priority", "tblServiceByPriority", order=PRIORITIES),
-        service_by(m, "assignee", "Assignee", "tblServiceByAssignee"),
+        service_by(m, "priority", "Priority", "tblServiceByPriority", order=PRIORITIES, note=times_note),
+        service_by(m, "assignee", "Assignee", "tblServiceByAssignee", note=times_note),
         tickets_by_month(ctx, m),
         open_tickets(ctx, m, t),
     ]
@@ -850,7 +932,8 @@ def service_report(ctx: _Context) -> ReportSheet:
 
 
 def open_by_age(m: pd.DataFrame) -> ReportTable:
-    open_ = m[m["is_open"]]
+    future = m["is_open"] & (m["age_days"] < 0)      # opened after the report's time: no age yet
+    open_ = m[m["is_open"] & ~future]
     edges = [lo for _, lo in AGE_BUCKETS[1:]]
     bucket = np.searchsorted(np.asarray(edges), open_["age_days"].to_numpy("float64"), side="right")
     df = pd.DataFrame({"Age": [label for label, _ in AGE_BUCKETS]})
@@ -861,7 +944,8 @@ def open_by_age(m: pd.DataFrame) -> ReportTable:
     return ReportTable("tblOpenTicketsByAge", "Open tickets by age", df,
                        {c: COUNT for c in (*PRIORITIES, "Total")},
                        ChartSpec("column", "Open tickets by age", PRIORITIES, stacked=True, y_title="Tickets"),
-                       {c: "sum" for c in (*PRIORITIES, "Total")})
+                       {c: "sum" for c in (*PRIORITIES, "Total")},
+                       note=_left_out("open tickets opened after the report's time", m.loc[future, "id"]))
 
 
 def _service_row(g: pd.DataFrame) -> dict:
@@ -880,7 +964,8 @@ def _service_row(g: pd.DataFrame) -> dict:
     }
 
 
-def service_by(m: pd.DataFrame, column: str, label: str, name: str, order=None) -> ReportTable:
+def service_by(m: pd.DataFrame, column: str, label: str, name: str, order=None,
+               note: str | None = None) -> ReportTable:
     key = m[column].astype(object).where(m[column].notna(), BLANK)
     keys = list(order) if order else sorted(set(key), key=str)
     rows = [{label: k, **_service_row(m[(key == k).to_numpy()])} for k in keys]
@@ -900,7 +985,7 @@ def service_by(m: pd.DataFrame, column: str, label: str, name: str, order=None) 
                         "Resolution Within Target": PERCENT, "Breached Open": COUNT},
                        ChartSpec("column", f"Within target by {label.lower()}",
                                  ("Response Within Target", "Resolution Within Target"), y_title="% within target"),
-                       totals)
+                       totals, note=note)
 
 
 def tickets_by_month(ctx: _Context, m: pd.DataFrame) -> ReportTable:
@@ -952,6 +1037,21 @@ def open_tickets(ctx: _Context, m: pd.DataFrame, t: pd.DataFrame) -> ReportTable
 
 
 # ----- helpers ------------------------------------------------------------------------
+
+MAX_LISTED_IDS = 10
+
+
+def _left_out(what: str, ids) -> str | None:
+    """A table note naming rows left out of a duration that would be negative (never
+    clamped to 0): "Left out: 2 won deals ... (OP-000003, OP-000007)"."""
+    ids = [str(i) for i in ids]
+    if not ids:
+        return None
+    shown = ", ".join(ids[:MAX_LISTED_IDS])
+    if len(ids) > MAX_LISTED_IDS:
+        shown += f" and {len(ids) - MAX_LISTED_IDS:,} more"
+    return f"Left out: {len(ids):,} {what} ({shown})"
+
 
 def _sheet(ctx: _Context, sheet: str, title: str, tables: list[ReportTable]) -> ReportSheet:
     return ReportSheet(sheet=sheet, title=title, computed_at=ctx.as_of.astimezone(ctx.tz),

@@ -13,7 +13,6 @@ ticket subjects) appears only for roles with "read_personal" (not viewers).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,9 +27,9 @@ from .sheets import (FILTER_KEYS, FILTER_LABELS, FILTER_SUFFIXES, OpenpyxlWriter
 # The columns the reports read (a third of the stored ones: reading is most of the cost).
 REPORT_COLUMNS = {
     "customer": ["id", "created_at", "name", "segment", "province", "owner"],
-    "order": ["id", "order_number", "customer_id", "order_date", "amount", "profit", "region",
+    "order": ["id", "order_number", "customer_id", "order_date", "amount", "profit", "currency", "region",
               "province", "category", "status"],
-    "opportunity": ["id", "created_at", "customer_id", "stage", "amount", "probability",
+    "opportunity": ["id", "created_at", "customer_id", "stage", "amount", "currency", "probability",
                     "expected_close", "closed_at", "lost_reason", "owner", "source"],
     "ticket": ["id", "created_at", "customer_id", "subject", "priority", "status", "assignee",
                "opened_at", "first_response_at", "resolved_at", "closed_at", "first_response_due",
@@ -59,6 +58,17 @@ def _targets(session):
         return sla.DEFAULT_TARGETS
 
 
+def money_options(session) -> dict:
+    """build_report keywords: the store's currency and the exchange rates entered into it."""
+    from ..services import settings
+    from .currency import FxRate
+    try:
+        base, rates = settings.store_currency(session), settings.fx_rates(session)
+    except AttributeError:          # a session without a store (as _targets): nothing to convert
+        return {"currency": None, "rates": []}
+    return {"currency": base, "rates": [FxRate(r.currency, r.valid_from, float(r.rate)) for r in rates]}
+
+
 def build_for_session(session, *, date_from=None, date_to=None, owner=None, region=None,
                       tz: str | ZoneInfo = DEFAULT_TZ, as_of: dt.datetime | None = None,
                       frames=None) -> dict[str, ReportSheet]:
@@ -67,7 +77,7 @@ def build_for_session(session, *, date_from=None, date_to=None, owner=None, regi
     return build_reports(frames, date_from=parse_filter_date(date_from, "From date"),
                          date_to=parse_filter_date(date_to, "To date"), owner=owner, region=region,
                          include_personal=include_personal(session), tz=tz, as_of=as_of,
-                         targets=_targets(session))
+                         targets=_targets(session), **money_options(session))
 
 
 def refresh_with_writer(writer: ReportWriter, session, *, tz: str | ZoneInfo = DEFAULT_TZ,
@@ -81,12 +91,13 @@ def refresh_with_writer(writer: ReportWriter, session, *, tz: str | ZoneInfo = D
     frames = frames if frames is not None else load_frames(session)
     personal = include_personal(session)
     targets = _targets(session)
+    money = money_options(session)
     reports = {}
     for sheet in sheets:
         writer.ensure_sheet(sheet)
         filters = filters_from_cells(writer.read_filters(sheet), sheet)
         reports[sheet] = build_report(sheet, frames, **filters, include_personal=personal,
-                                      tz=tz, as_of=as_of, targets=targets)
+                                      tz=tz, as_of=as_of, targets=targets, **money)
     render(writer, reports)
     return reports
 
@@ -121,8 +132,18 @@ def write_report_workbook(path: str | Path, session, *, date_from=None, date_to=
             cell = writer._named_cell(f"{report_prefix(sheet)}_{suffix}")
             writer.write_cells(sheet, cell.row, cell.column, [[value]])
     render(writer, reports)
+    for sheet, rep in reports.items():
+        # This file has no Python behind it: say what it shows instead of "refresh".
+        writer.write_cells(sheet, 2, 1, [[line] for line in standalone_note(rep)], style="note")
     _save(wb, Path(path))
     return reports
+
+
+def standalone_note(rep: ReportSheet) -> tuple[str, str]:
+    """The two subtitle lines of a standalone report sheet: its filters, and how to get
+    new figures (it cannot be refreshed)."""
+    return (f"Made with: {rep.filters_text()}",
+            "This file cannot be refreshed: run cims report --out again for new figures.")
 
 
 def filters_from_cells(raw: dict, sheet: str = "") -> dict:
@@ -157,10 +178,6 @@ def parse_filter_date(value, label: str = "date") -> dt.date | None:
 
 
 def _save(wb, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    from ..excel.scratch_files import save_workbook
+
+    save_workbook(wb, path)   # 0600: reports can name customers

@@ -54,21 +54,35 @@ CHART_HEIGHT_CM = 7.8
 TABLE_TITLE_OFFSET = 20        # table title row, relative to the output anchor
 TABLE_HEADER_OFFSET = 22
 BAND_GAP = 1
-PRINT_SCALE = 60               # percent: a chart and the top of its table on one page
+GAP_WIDTH = 3                  # the empty column between two bands
 FIRST_COL_WIDTH = 18
-COL_WIDTH = 16
+COL_WIDTH = 13                 # numbers; wider where the values need it (_content_widths)
+MAX_COL_WIDTH = 40             # a column widened for long names stops here (characters)
+COMPUTED_WIDTH = 19            # the column holding the "Computed" date-time
+FONT_FACE = "Calibri"          # every styled font names its face (no serif fallback)
+HEADER_LINE_HEIGHT = 15        # points per line of a wrapped table header
 
-# Each sheet's tables in band order with the most columns each may have.
+# Printing: every band (a table and its chart) starts a new page across, at one scale
+# that fits the widest band to the page width; pages run down as far as the table does.
+# Widths in points are estimated at 7 pt per character (LibreOffice's column unit,
+# wider than Excel's), and the page is the smaller of A4 and Letter minus margins.
+PAGE_WIDTH_PT = {"landscape": 684.0, "portrait": 487.0}
+PAGE_FILL = 0.95               # headroom: LibreOffice rounds widths to its own units
+POINTS_PER_CHAR = 7.0
+MIN_PRINT_SCALE = 40
+
+# Each sheet's tables in band order with the most columns each may have (tables with
+# money have one more: the Currency column when a store holds several currencies).
 BANDS: dict[str, tuple[tuple[str, int], ...]] = {
-    SALES: (("tblSalesByMonth", 4), ("tblSalesByYear", 5), ("tblSalesByRegion", 5),
-            ("tblSalesByMonthRegion", 11), ("tblSalesByMonthProvince", 11),
-            ("tblSalesByMonthSegment", 11), ("tblSalesByMonthCategory", 11)),
-    PIPELINE: (("tblPipelineByStage", 5), ("tblForecast", 6), ("tblWinRateByOwner", 8),
-               ("tblWinRateBySource", 8), ("tblStageVelocity", 4), ("tblLostReasons", 4)),
+    SALES: (("tblSalesByMonth", 5), ("tblSalesByYear", 6), ("tblSalesByRegion", 6),
+            ("tblSalesByMonthRegion", 12), ("tblSalesByMonthProvince", 12),
+            ("tblSalesByMonthSegment", 12), ("tblSalesByMonthCategory", 12)),
+    PIPELINE: (("tblPipelineByStage", 6), ("tblForecast", 7), ("tblWinRateByOwner", 9),
+               ("tblWinRateBySource", 9), ("tblStageVelocity", 4), ("tblLostReasons", 5)),
     SERVICE: (("tblOpenTicketsByAge", 6), ("tblServiceByPriority", 8), ("tblServiceByAssignee", 8),
               ("tblTicketsByMonth", 5), ("tblOpenTickets", 11)),
-    SEGMENTS: (("tblRfmSegments", 7), ("tblRfmQuintiles", 4), ("tblNewCustomers", 3),
-               ("tblTopCustomers", 9)),
+    SEGMENTS: (("tblRfmSegments", 8), ("tblRfmQuintiles", 5), ("tblNewCustomers", 3),
+               ("tblTopCustomers", 10)),
 }
 TABLE_NAMES = tuple(name for bands in BANDS.values() for name, _ in bands)
 
@@ -145,6 +159,16 @@ class TablePlan:
     def totals_formula(self, i: int) -> str:
         return f"SUBTOTAL(109,{self.name}[{escape_column(self.headers[i])}])"
 
+    @property
+    def numeric(self) -> tuple[bool, ...]:
+        """Per column: does it hold numbers or dates (right-aligned, so is its header)?"""
+        out = []
+        for i in range(len(self.headers)):
+            values = [row[i] for row in self.rows if row[i] is not None]
+            out.append(bool(values) and all(isinstance(v, (int, float, dt.date)) and not isinstance(v, bool)
+                                            for v in values))
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class SheetPlan:
@@ -158,6 +182,17 @@ class SheetPlan:
     output_col: int
     tables: tuple[TablePlan, ...]
     widths: dict[int, float] = field(default_factory=dict)
+    page: "PagePlan | None" = None
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """How a report sheet prints: orientation, zoom (percent), and the 1-based columns
+    that start a new page (the first column of each band but the first)."""
+
+    orientation: str
+    scale: int
+    col_breaks: tuple[int, ...]
 
 
 def plan_sheet(report: ReportSheet, output: tuple[int, int] = OUTPUT_CELL) -> SheetPlan:
@@ -176,15 +211,74 @@ def plan_sheet(report: ReportSheet, output: tuple[int, int] = OUTPUT_CELL) -> Sh
         if len(t.data.columns) > limits[t.name]:
             raise ValueError(f"table {t.name} has {len(t.data.columns)} columns; its band holds {limits[t.name]}")
         col = starts[t.name]
-        tables.append(_plan_table(t, out_row, col))
+        plan = _plan_table(t, out_row, col)
+        tables.append(plan)
         for i in range(max(limits[t.name], CHART_COLS)):
             widths[col + i] = FIRST_COL_WIDTH if i == 0 else COL_WIDTH
+        for i, width in enumerate(_content_widths(plan)):
+            widths[col + i] = max(widths[col + i], width)
+    widths[out_col + 1] = max(widths.get(out_col + 1, COL_WIDTH), COMPUTED_WIDTH)
     computed = report.computed_at
     if computed.tzinfo is not None:
         computed = computed.replace(tzinfo=None)
+    bands = []
+    for name, width in BANDS[report.sheet]:
+        if any(t.name == name for t in tables):
+            last = starts[name] + max(width, CHART_COLS) - 1
+            for gap in range(last + 1, last + 1 + BAND_GAP):
+                widths[gap] = GAP_WIDTH
+            bands.append((starts[name], last + BAND_GAP))   # a page holds a band and its gap
     return SheetPlan(report.sheet, report_prefix(report.sheet), report.title,
                      computed.replace(microsecond=0), report.tz, report.filters_text(),
-                     out_row, out_col, tuple(tables), widths)
+                     out_row, out_col, tuple(tables), widths, plan_pages(bands, widths))
+
+
+def plan_pages(bands: list[tuple[int, int]], widths: dict[int, float]) -> PagePlan:
+    """Print setup: a page break before each band, the scale that fits the widest band."""
+    if not bands:
+        return PagePlan("portrait", 100, ())
+    widest = max(sum(widths.get(c, COL_WIDTH) for c in range(a, b + 1)) for a, b in bands) * POINTS_PER_CHAR
+    orientation = "portrait" if widest <= PAGE_WIDTH_PT["portrait"] * PAGE_FILL else "landscape"
+    scale = int(min(100, PAGE_WIDTH_PT[orientation] * PAGE_FILL * 100 // widest))
+    return PagePlan(orientation, max(MIN_PRINT_SCALE, scale), tuple(a for a, _ in bands[1:]))
+
+
+def _value_chars(value, fmt: str | None) -> float:
+    """Characters a value takes as displayed with its number format (estimated)."""
+    from ..excel.layout import text_width_chars
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return max(text_width_chars(line) for line in value.split("\n"))
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, (dt.date, dt.datetime)):
+        return len(fmt or "yyyy-mm-dd")
+    if isinstance(value, (int, float)):
+        decimals = len(fmt.split(".")[1].rstrip("%")) if fmt and "." in fmt else 0
+        text = f"{value:,.{decimals}f}"
+        return len(text) + (1 if fmt and "%" in fmt else 0) + 1
+    return len(str(value))
+
+
+def _content_widths(t: TablePlan) -> list[float]:
+    """Per column: characters needed to show every value whole (headers wrap, so only
+    their longest word counts), capped at MAX_COL_WIDTH."""
+    from ..excel.layout import text_width_chars
+    out = []
+    for i, header in enumerate(t.headers):
+        need = max([text_width_chars(w) for w in header.split()] or [0])
+        for row in t.rows:
+            need = max(need, _value_chars(row[i], t.formats[i]))
+        out.append(min(MAX_COL_WIDTH, need + 2))
+    return out
+
+
+def header_lines(t: TablePlan, widths: dict[int, float]) -> int:
+    """Lines the tallest wrapped header of a table takes in these column widths."""
+    import textwrap
+    return max((len(textwrap.wrap(h, width=max(int(widths.get(t.col + i, COL_WIDTH) / 1.1) - 2, 1))) or 1
+                for i, h in enumerate(t.headers)), default=1)
 
 
 def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
@@ -216,8 +310,17 @@ def _plan_chart(spec: ChartSpec, t: ReportTable, headers, out_row, col, header_r
     cat = cols.index(spec.categories) if spec.categories else 0
     series = tuple(col + cols.index(s) for s in spec.series if s in cols)
     shown = max(1, min(n, spec.max_points) if spec.max_points else n)
+    first, last = 0, shown - 1
+    if spec.kind == "line":
+        # A trend starts at the first month with something to show and ends at the last:
+        # years of zeros before the first order would flatten the line into the axis.
+        picks = [cols.index(s) for s in spec.series if s in cols]
+        active = [i for i, rec in enumerate(t.data.itertuples(index=False, name=None)) if i < shown
+                  and any(_cell_value(rec[j]) not in (None, 0, 0.0) for j in picks)]
+        if active:
+            first, last = active[0], active[-1]
     return ChartPlan(spec.kind, spec.title, out_row + CHART_ROW_OFFSET, col, header_row,
-                     header_row + 1, header_row + shown, col + cat, series, spec.stacked,
+                     header_row + 1 + first, header_row + 1 + last, col + cat, series, spec.stacked,
                      spec.y_title)
 
 
@@ -305,8 +408,10 @@ class ReportWriter(Protocol):
     def put_table(self, sheet: str, plan: TablePlan) -> None:
         """Make (or resize) the Excel Table `plan.name` over plan.ref with its totals row."""
 
-    def format_sheet(self, sheet: str, widths: dict[int, float]) -> None:
-        """Column widths of the report bands and print settings."""
+    def format_sheet(self, sheet: str, widths: dict[int, float], page: "PagePlan | None" = None,
+                     header_rows: dict[int, float] | None = None) -> None:
+        """Column widths of the report bands, heights of wrapped header rows (row ->
+        points) and print settings (orientation, zoom, a page break before each band)."""
 
     def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
         """Remove the sheet's charts and add these."""
@@ -339,7 +444,11 @@ def render_sheet(writer: ReportWriter, plan: SheetPlan) -> None:
         rows = [list(row) for row in t.rows] or [[None] * len(t.headers)]
         writer.write_cells(s, t.header_row + 1, t.col, rows, formats=list(t.formats))
         writer.put_table(s, t)
-    writer.format_sheet(s, plan.widths)
+    heights: dict[int, float] = {}
+    for t in plan.tables:
+        lines = header_lines(t, plan.widths)
+        heights[t.header_row] = max(heights.get(t.header_row, 0), HEADER_LINE_HEIGHT * lines)
+    writer.format_sheet(s, plan.widths, plan.page, heights)
     writer.replace_charts(s, [t.chart for t in plan.tables if t.chart is not None])
 
 
@@ -359,20 +468,19 @@ class OpenpyxlWriter:
         ws = self.wb.create_sheet(sheet)
         prefix = report_prefix(sheet)
         self._text(ws["A1"], f"{prefix} report")
-        ws["A1"].font = Font(bold=True, size=16, color="1F3864")
+        ws["A1"].font = Font(name=FONT_FACE, bold=True, size=16, color="1F3864")
         self._text(ws["A2"], "Set the filters, then refresh the reports.")
-        ws["A2"].font = Font(italic=True, color="595959")
+        ws["A2"].font = Font(name=FONT_FACE, italic=True, color="595959")
         for suffix in FILTER_SUFFIXES:
             coord = FILTER_CELLS[suffix]
             row = int(coord[1:])
             self._text(ws.cell(row, 1), FILTER_LABELS[suffix])
-            ws.cell(row, 1).font = Font(bold=True)
+            ws.cell(row, 1).font = Font(name=FONT_FACE, bold=True)
             cell = ws[coord]
             cell.number_format = "yyyy-mm-dd" if suffix in ("From", "To") else "@"
             self._style_input(cell)
             self._define(ws, filter_name(sheet, suffix), coord)
         self._define(ws, filter_name(sheet, "Output"), f"A{OUTPUT_CELL[0]}")
-        ws.page_setup.orientation = "landscape"
 
     def output_cell(self, sheet: str) -> tuple[int, int]:
         cell = self._named_cell(filter_name(sheet, "Output"))
@@ -421,12 +529,17 @@ class OpenpyxlWriter:
                     cell.fill = fill
 
     def put_table(self, sheet: str, plan: TablePlan) -> None:
-        from openpyxl.styles import Font
+        from openpyxl.styles import Alignment, Font
         from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
         ws = self.wb[sheet]
         columns = []
         trow = plan.totals_row
-        bold = Font(bold=True)
+        bold = Font(name=FONT_FACE, bold=True)
+        right = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
+        left = Alignment(vertical="bottom", wrap_text=True)
+        for i, numeric in enumerate(plan.numeric):
+            # Headers sit over their values: right over numbers, wrapped when long.
+            ws.cell(plan.header_row, plan.col + i).alignment = right if numeric else left
         for i, header in enumerate(plan.headers):
             tc = TableColumn(id=i + 1, name=header)
             kind, value = plan.totals[i]
@@ -450,12 +563,22 @@ class OpenpyxlWriter:
                                               showLastColumn=False)
         ws.add_table(table)
 
-    def format_sheet(self, sheet: str, widths: dict[int, float]) -> None:
+    def format_sheet(self, sheet: str, widths: dict[int, float], page: PagePlan | None = None,
+                     header_rows: dict[int, float] | None = None) -> None:
+        from openpyxl.worksheet.pagebreak import Break, ColBreak
         ws = self.wb[sheet]
         for col, width in widths.items():
             ws.column_dimensions[_col_letter(col)].width = width
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.scale = PRINT_SCALE
+        for row, height in (header_rows or {}).items():
+            ws.row_dimensions[row].height = height
+        if page is not None:
+            ws.sheet_properties.pageSetUpPr.fitToPage = False   # fit-to-page made a thumbnail
+            ws.page_setup.orientation = page.orientation
+            ws.page_setup.scale = page.scale
+            ws.col_breaks = ColBreak()
+            for col in page.col_breaks:
+                # OOXML brk id: 0-based, the break falls left of that column (ECMA-376 18.3.1.3)
+                ws.col_breaks.append(Break(id=col - 1))
 
     def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
         ws = self.wb[sheet]
@@ -496,14 +619,15 @@ class OpenpyxlWriter:
 def _openpyxl_style(style: str | None):
     from openpyxl.styles import Font, PatternFill
     if style == "section":
-        return Font(bold=True, size=12, color="1F3864"), None
+        return Font(name=FONT_FACE, bold=True, size=12, color="1F3864"), None
     if style == "note":
-        return Font(italic=True, color="595959"), None
+        return Font(name=FONT_FACE, italic=True, color="595959"), None
     if style == "label":
-        return Font(bold=True), None
+        return Font(name=FONT_FACE, bold=True), None
     if style == "header":
         # explicit, because LibreOffice and printing ignore table styles
-        return Font(bold=True, color="FFFFFF"), PatternFill("solid", start_color="4472C4", end_color="4472C4")
+        return (Font(name=FONT_FACE, bold=True, color="FFFFFF"),
+                PatternFill("solid", start_color="4472C4", end_color="4472C4"))
     return None, None
 
 
@@ -533,9 +657,15 @@ def openpyxl_chart(ws, plan: ChartPlan):
     chart.legend.position = "b"
     if len(plan.series_cols) == 1:
         chart.legend = None
+    from openpyxl.chart.data_source import StrRef
+    from openpyxl.chart.series import SeriesLabel
+    from openpyxl.utils import absolute_coordinate, quote_sheetname
     for col in plan.series_cols:
-        data = Reference(ws, min_col=col, min_row=plan.header_row, max_row=plan.last_row)
-        chart.add_data(data, titles_from_data=True)
+        # Values from first_row (a trend may skip leading empty months), name from the header.
+        data = Reference(ws, min_col=col, min_row=plan.first_row, max_row=plan.last_row)
+        chart.add_data(data, titles_from_data=False)
+        header = absolute_coordinate(f"{_col_letter(col)}{plan.header_row}")
+        chart.series[-1].tx = SeriesLabel(strRef=StrRef(f"{quote_sheetname(ws.title)}!{header}"))
     cats = Reference(ws, min_col=plan.category_col, min_row=plan.first_row, max_row=plan.last_row)
     chart.set_categories(cats)
     if plan.kind == "line":

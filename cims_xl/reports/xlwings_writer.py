@@ -15,8 +15,8 @@ on Windows.
 
 from __future__ import annotations
 
-from .sheets import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPUT_CELL, PRINT_SCALE,
-                     ChartPlan, TablePlan, filter_name, is_risky, report_prefix)
+from .sheets import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, FONT_FACE, OUTPUT_CELL, ChartPlan,
+                     PagePlan, TablePlan, filter_name, is_risky, report_prefix)
 
 CM = 28.3465           # points per centimetre
 XL_TOTALS_SUM = 1      # XlTotalsCalculation.xlTotalsCalculationSum
@@ -47,6 +47,7 @@ class XlwingsWriter:
         ws = self.book.sheets.add(sheet, after=self.book.sheets[-1])
         ws.range("A1").value = f"{report_prefix(sheet)} report"
         ws.range("A1").font.bold = True
+        ws.range("A1").font.name = FONT_FACE
         for suffix in FILTER_SUFFIXES:
             coord = FILTER_CELLS[suffix]
             ws.range(f"A{coord[1:]}").value = FILTER_LABELS[suffix]
@@ -83,6 +84,8 @@ class XlwingsWriter:
         for j, fmt in enumerate(formats or []):
             if fmt:
                 rng.columns[j].number_format = fmt
+        if style is not None:
+            rng.font.name = FONT_FACE
         if style in ("section", "label", "header"):
             rng.font.bold = True
         if style == "header":
@@ -116,14 +119,27 @@ class XlwingsWriter:
             if plan.formats[i]:
                 cell.number_format = plan.formats[i]
             cell.font.bold = True
+        for i, numeric in enumerate(plan.numeric):
+            head = ws.range((plan.header_row, plan.col + i))
+            head.api.HorizontalAlignment = -4152 if numeric else -4131   # xlRight / xlLeft
+            head.api.WrapText = True
 
-    def format_sheet(self, sheet: str, widths: dict[int, float]) -> None:
+    def format_sheet(self, sheet: str, widths: dict[int, float], page: PagePlan | None = None,
+                     header_rows: dict[int, float] | None = None) -> None:
         ws = self._sheet(sheet)
         for col, width in widths.items():
             ws.range((1, col)).column_width = width
+        for row, height in (header_rows or {}).items():
+            ws.range((row, 1)).row_height = height
+        if page is None:
+            return
         try:
-            ws.api.PageSetup.Orientation = 2        # xlLandscape
-            ws.api.PageSetup.Zoom = PRINT_SCALE
+            setup = ws.api.PageSetup
+            setup.Orientation = 2 if page.orientation == "landscape" else 1   # xlLandscape / xlPortrait
+            setup.Zoom = page.scale
+            ws.api.ResetAllPageBreaks()
+            for col in page.col_breaks:
+                ws.api.VerticalPageBreaks.Add(ws.range((1, col)).api)
         except Exception:  # noqa: BLE001 - printing settings are a nicety, not worth failing for
             pass
 
@@ -149,6 +165,7 @@ def _add_chart(ws, plan: ChartPlan) -> None:
     api.ChartTitle.Text = plan.title
     cats = ws.range((plan.first_row, plan.category_col), (plan.last_row, plan.category_col)).api
     collection = api.SeriesCollection()
+    collection(1).Values = ws.range((plan.first_row, first), (plan.last_row, first)).api
     collection(1).XValues = cats
     for col in plan.series_cols[1:]:
         series = collection.NewSeries()

@@ -5,8 +5,8 @@ Each entry is chained to the previous one by an HMAC keyed from the data key:
 Editing, deleting or reordering any entry breaks the chain at that entry; the
 newest entry's seq and mac are also kept in `meta` so cutting off the tail is seen.
 
-Personal values (fields marked `personal` in the schema) enter the MAC only through
-a keyed digest stored beside them. Erasing a person replaces the value by a marker
+Personal values (fields marked `personal` in the schema, and free text that may name a
+person: `free_text`) enter the MAC only through a keyed digest stored beside them. Erasing a person replaces the value by a marker
 and keeps the digest, so the chain still verifies after erasure while the value is
 gone. (The digest is keyed: without the data key it reveals nothing.)
 
@@ -145,8 +145,11 @@ def _created_pairs(values: dict, personal: dict) -> dict[str, list]:
 
 
 def _personal(entity: str | None) -> frozenset[str]:
+    # Personal fields and free text that may name a person (subjects, order products,
+    # notes …) enter the MAC only through their keyed digests: erasing a person can then
+    # replace those values too without touching the chain or anyone's signature.
     ent = ENTITIES.get(entity or "")
-    return frozenset(ent.personal_keys) if ent else frozenset()
+    return frozenset(ent.private_keys) if ent else frozenset()
 
 
 def _mac(key: bytes, seq: int, at: str, actor: str, action: str, entity, entity_id, batch_id,
@@ -183,7 +186,7 @@ _LAYOUTS: dict[str, tuple] = {}
 def _entity_layout(kind: str) -> tuple:
     if kind not in _LAYOUTS:
         ent = ENTITIES[kind]
-        personal = set(ent.personal_keys)
+        personal = set(ent.private_keys)      # see _personal
         _LAYOUTS[kind] = (tuple(k for k in ent.keys if k not in personal),
                           tuple(sorted(personal)),
                           tuple(f.key for f in ent.fields if f.kind in _CONVERTED_KINDS))
@@ -246,10 +249,15 @@ def build_rows(key: bytes, head: tuple[int, str] | None, events: Iterable[AuditE
 
 @dataclass
 class VerifyResult:
+    """`problem` is the first thing found wrong; `problems` all of them (chain,
+    signatures, users, records, pinned head: see security.ledger); `notes` what is
+    not wrong but not checked (entries from before the trail was signed)."""
     ok: bool
     entries: int
     problem: str | None = None
     bad_seq: int | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def verify_rows(key: bytes, rows: Iterable[tuple], head: tuple[int, str] | None) -> VerifyResult:
@@ -348,3 +356,5 @@ def erase_bulk_record(digests_s: str, record_id: str) -> str | None:
         return None
     doc["personal"][record_id] = {f: ERASED for f in values}
     return _PLAIN_JSON.encode(doc)
+
+

@@ -20,6 +20,13 @@ failed-attempt counters for lockout. Slots are bound to the store id and user na
 AES-GCM associated data (a slot copied to another user or store does not open), and
 the whole set of slots is MACed with a key derived from the data key, checked after
 every successful sign-in, so an edited key file is noticed.
+
+Rekey is a journalled change. Every slot is validated first; the new data key is
+sealed for every user into a `pending_rekey` record (with the MAC the slots will
+have) and that is saved *before* `PRAGMA rekey` touches the database. SQLCipher
+rewrites the file in one transaction, so after a crash the database opens with
+exactly one of the two keys; the next sign-in tries the current key, then the
+pending one, and finishes (`finish_rekey`) or drops (`abandon_rekey`) the record.
 """
 
 from __future__ import annotations
@@ -35,10 +42,11 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -63,11 +71,24 @@ def keyfile_path(store_path: str | os.PathLike) -> Path:
     return Path(str(store_path) + ".keys")
 
 
+def restore_journal_path(store_path: str | os.PathLike) -> Path:
+    """Written while a restore swaps files; its presence means the swap must be finished."""
+    return Path(str(store_path) + ".restoring")
+
+
 def derive_kek(password: str, salt: bytes, kdf: dict) -> bytes:
-    if kdf.get("name") != "scrypt":
-        raise StoreError(f"unknown key derivation {kdf.get('name')!r} in the key file")
-    return Scrypt(salt=salt, length=32, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])).derive(
-        password.encode("utf-8"))
+    """scrypt (RFC 7914) of the password; StoreError for settings a cims key file never has."""
+    if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
+        name = kdf.get("name") if isinstance(kdf, dict) else None
+        raise StoreError(f"unknown key derivation {name!r} in the key file")
+    try:
+        n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+    except (KeyError, TypeError, ValueError):
+        n = r = p = 0
+    # Bounds keep a planted setting from asking for gigabytes of memory or hours of CPU.
+    if not (1 < n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
+        raise StoreError("the key file's key derivation settings are damaged; restore it from a backup")
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(password.encode("utf-8"))
 
 
 def subkey(data_key: bytes, purpose: str) -> bytes:
@@ -89,6 +110,16 @@ def _unseal(slot: dict, private: X25519PrivateKey, aad: bytes) -> bytes:
     eph = X25519PublicKey.from_public_bytes(unb64(slot["eph"]))
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"cims:seal").derive(private.exchange(eph))
     return AESGCM(key).decrypt(unb64(slot["nonce"]), unb64(slot["sealed"]), aad)
+
+
+@dataclass
+class Unlocked:
+    """What one password opens: the store's data key, the user's Ed25519 signing key
+    (None in a slot made before signing keys existed) and the key-encryption key."""
+    data_key: bytes
+    signing_key: Ed25519PrivateKey | None
+    kek: bytes
+    pending: bytes | None = None    # the data key of a rekey cut short (see begin_rekey)
 
 
 @dataclass
@@ -147,11 +178,21 @@ class KeyFile:
 
     @staticmethod
     @contextlib.contextmanager
-    def locked(store_path: str | os.PathLike) -> Iterator["KeyFile"]:
-        """Load under an exclusive lock (read-modify-write of counters and slots)."""
+    def locked(store_path: str | os.PathLike,
+               settle: Callable[[Path], object] | None = None) -> Iterator["KeyFile"]:
+        """Load under an exclusive lock (read-modify-write of counters and slots).
+
+        `settle(store_path)` runs first under the lock (sign-in finishes a restore that
+        was cut short there). No lock file is made beside a store that does not exist.
+        """
+        if not Path(store_path).exists() and not restore_journal_path(store_path).exists():
+            raise StoreError(f"no store at {store_path}; create one with `cims init --admin NAME`, "
+                             "or restore a backup there with `cims restore`")
         # filelock: flock on Linux and macOS, LockFileEx on Windows (fcntl does not
         # exist there).
         with FileLock(str(store_path) + ".lock", mode=0o600):
+            if settle is not None:
+                settle(Path(store_path))
             yield KeyFile.load(store_path)
 
     # -- slots --
@@ -169,8 +210,14 @@ class KeyFile:
     def _aad(self, username: str, what: str) -> bytes:
         return f"{FORMAT}:{self.store_id}:{username}:{what}".encode()
 
-    def set_slot(self, username: str, password: str, data_key: bytes, kdf: dict | None = None) -> None:
-        """Create or replace a user's slot (new password; new key pair)."""
+    def set_slot(self, username: str, password: str, data_key: bytes, kdf: dict | None = None,
+                 signing_key: Ed25519PrivateKey | None = None) -> Ed25519PrivateKey:
+        """Create or replace a user's slot (new password; new X25519 key pair).
+
+        The user's Ed25519 signing key is wrapped by the same password-derived key:
+        `signing_key` keeps the one they have (a password change of their own), None
+        makes a new one (a new user, or a reset by an administrator). Returns it.
+        """
         kdf = dict(kdf or OWASP_SCRYPT)
         salt = os.urandom(16)
         kek = derive_kek(password, salt, kdf)
@@ -184,12 +231,27 @@ class KeyFile:
             "public": b64(private.public_key().public_bytes_raw()),
             "seal": _seal(data_key, private.public_key(), self._aad(username, "data-key")),
         }
+        signing_key = signing_key or Ed25519PrivateKey.generate()
+        self._wrap_signing_key(username, kek, signing_key)
+        return signing_key
 
-    def reseal(self, data_key: bytes) -> None:
-        """Seal a (new) data key for every user; no passwords needed."""
-        for username, slot in self.doc["slots"].items():
-            public = X25519PublicKey.from_public_bytes(unb64(slot["public"]))
-            slot["seal"] = _seal(data_key, public, self._aad(username, "data-key"))
+    def _wrap_signing_key(self, username: str, kek: bytes, signing_key: Ed25519PrivateKey) -> None:
+        slot = self.doc["slots"][username]
+        nonce = os.urandom(12)
+        slot["sign_nonce"] = b64(nonce)
+        slot["sign_wrapped"] = b64(AESGCM(kek).encrypt(nonce, signing_key.private_bytes_raw(),
+                                                       self._aad(username, "signing-key")))
+        slot["sign_public"] = b64(signing_key.public_key().public_bytes_raw())
+
+    def slot_public(self, username: str) -> str | None:
+        """The slot's X25519 public key (base64), or None when the user has no slot."""
+        slot = self.doc["slots"].get(username)
+        return slot["public"] if slot else None
+
+    def signing_public(self, username: str) -> str | None:
+        """The user's Ed25519 public key (base64) as the slot holds it, or None."""
+        slot = self.doc["slots"].get(username)
+        return slot.get("sign_public") if slot else None
 
     def remove_slot(self, username: str) -> None:
         self.doc["slots"].pop(username, None)
@@ -197,32 +259,118 @@ class KeyFile:
 
     def unlock(self, username: str, password: str) -> bytes:
         """Derive, unwrap and unseal: the data key, or WrongPassword."""
+        return self.unlock_keys(username, password).data_key
+
+    def unlock_keys(self, username: str, password: str) -> "Unlocked":
+        """One scrypt derivation opens the data key, the user's signing key and, after a
+        rekey that was cut short, the pending data key (sealed to the same key pair).
+
+        `signing_key` is None for a slot made before signing keys existed; call
+        `enrol_signing_key` with `Unlocked.kek` to give the user one. Raises WrongPassword.
+        """
         slot = self.doc["slots"].get(username)
         if slot is None:
             # Spend the same time as a real attempt so user names cannot be probed.
             derive_kek(password, b"\0" * 16, OWASP_SCRYPT)
             raise WrongPassword("wrong user name or password")
-        kek = derive_kek(password, unb64(slot["salt"]), slot["kdf"])
+        try:
+            kek = derive_kek(password, unb64(slot["salt"]), slot["kdf"])
+        except (KeyError, TypeError, ValueError):
+            raise StoreError(f"{self.path.name} is damaged (the slot of {username} is not valid); "
+                             "restore it from a backup") from None
         try:
             raw = AESGCM(kek).decrypt(unb64(slot["nonce"]), unb64(slot["wrapped"]),
                                       self._aad(username, "private"))
             private = X25519PrivateKey.from_private_bytes(raw)
-            return _unseal(slot["seal"], private, self._aad(username, "data-key"))
-        except (InvalidTag, ValueError, KeyError):
+            data_key = _unseal(slot["seal"], private, self._aad(username, "data-key"))
+            signing = None
+            if slot.get("sign_wrapped"):
+                signing = Ed25519PrivateKey.from_private_bytes(AESGCM(kek).decrypt(
+                    unb64(slot["sign_nonce"]), unb64(slot["sign_wrapped"]),
+                    self._aad(username, "signing-key")))
+        except (InvalidTag, ValueError, KeyError, TypeError):
             raise WrongPassword("wrong user name or password") from None
+        pending = None
+        seal = (self.doc.get("pending_rekey") or {}).get("seals", {}).get(username)
+        if seal is not None:
+            try:
+                pending = _unseal(seal, private, self._aad(username, "data-key"))
+            except (InvalidTag, ValueError, KeyError, TypeError):
+                pending = None
+        return Unlocked(data_key, signing, kek, pending)
+
+    def enrol_signing_key(self, username: str, kek: bytes) -> Ed25519PrivateKey:
+        """Give a user whose slot has no signing key a new one (wrapped by `kek`)."""
+        key = Ed25519PrivateKey.generate()
+        self._wrap_signing_key(username, kek, key)
+        return key
+
+    # -- rekey journal --
+
+    def validate_slots(self) -> None:
+        """Check every slot is well formed before a change that touches all of them.
+
+        Raises StoreError naming the first damaged slot (nothing is changed).
+        """
+        for username, slot in sorted(self.doc["slots"].items()):
+            try:
+                kdf = slot["kdf"]
+                n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+                ok = (kdf.get("name") == "scrypt" and n > 1 and n & (n - 1) == 0 and n <= 2**20
+                      and 1 <= r <= 32 and 1 <= p <= 16
+                      and len(unb64(slot["salt"])) >= 16 and len(unb64(slot["nonce"])) == 12
+                      and len(unb64(slot["wrapped"])) == 48)
+                X25519PublicKey.from_public_bytes(unb64(slot["public"]))
+                seal = slot["seal"]
+                ok = ok and len(unb64(seal["eph"])) == 32 and len(unb64(seal["nonce"])) == 12 \
+                    and len(unb64(seal["sealed"])) == 48
+            except (KeyError, TypeError, ValueError, AttributeError):
+                ok = False
+            if not ok:
+                raise StoreError(f"the key slot of {username} in {self.path.name} is damaged; nothing was "
+                                 "changed (disable that user, or restore the key file from a backup)")
+
+    @property
+    def rekey_pending(self) -> bool:
+        return bool(self.doc.get("pending_rekey"))
+
+    def begin_rekey(self, new_key: bytes) -> None:
+        """Record the new key sealed for every user, and the MAC the slots will then have."""
+        self.validate_slots()
+        seals = {}
+        for username, slot in self.doc["slots"].items():
+            public = X25519PublicKey.from_public_bytes(unb64(slot["public"]))
+            seals[username] = _seal(new_key, public, self._aad(username, "data-key"))
+        future = {u: {**s, "seal": seals[u]} for u, s in self.doc["slots"].items()}
+        self.doc["pending_rekey"] = {"seals": seals, "mac": self._mac(new_key, future)}
+
+    def finish_rekey(self) -> None:
+        """The database now uses the pending key: make it every slot's key."""
+        pending = self.doc.pop("pending_rekey")
+        for username, seal in pending["seals"].items():
+            if username in self.doc["slots"]:
+                self.doc["slots"][username]["seal"] = seal
+        self.doc["mac"] = pending["mac"]
+
+    def abandon_rekey(self) -> None:
+        """The database still uses the current key: forget the pending one."""
+        self.doc.pop("pending_rekey", None)
 
     # -- integrity --
 
-    def _mac_input(self) -> bytes:
-        body = {"format": self.doc["format"], "store_id": self.store_id, "slots": self.doc["slots"]}
+    def _mac_input(self, slots: dict | None = None) -> bytes:
+        body = {"format": self.doc["format"], "store_id": self.store_id,
+                "slots": self.doc["slots"] if slots is None else slots}
         return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
+    def _mac(self, data_key: bytes, slots: dict | None = None) -> str:
+        return hmac.new(subkey(data_key, "keyfile"), self._mac_input(slots), hashlib.sha256).hexdigest()
+
     def seal_mac(self, data_key: bytes) -> None:
-        self.doc["mac"] = hmac.new(subkey(data_key, "keyfile"), self._mac_input(), hashlib.sha256).hexdigest()
+        self.doc["mac"] = self._mac(data_key)
 
     def mac_ok(self, data_key: bytes) -> bool:
-        want = hmac.new(subkey(data_key, "keyfile"), self._mac_input(), hashlib.sha256).hexdigest()
-        return hmac.compare_digest(want, self.doc.get("mac", ""))
+        return hmac.compare_digest(self._mac(data_key), self.doc.get("mac", ""))
 
     # -- lockout --
 

@@ -4,9 +4,9 @@
 |---------|-----|
 | admin   | everything, incl. users, keys, backups, restore, audit, erase |
 | manager | read/write/delete all business data, import, export, reports |
-| sales   | read; create; edit customers and opportunities they own; interactions; orders |
+| sales   | read; create customers; edit the customers and opportunities they own; create and edit the contacts, interactions and orders of customers they own |
 | support | read customers; tickets and interactions create/edit |
-| viewer  | read only (aggregates and non-personal fields; no export of personal data) |
+| viewer  | read only, without personal fields (also in history and search); no export |
 
 This table is the only place that decides; services call it before any write
 reaches the store, whatever the sheet or the CLI claims.
@@ -23,7 +23,10 @@ ACTIONS = ("read", "read_personal", "create", "update", "delete", "merge", "impo
 
 # role -> action -> kinds allowed (None: not an entity action, or every kind)
 _SALES_WRITE = {"customer", "contact", "opportunity", "interaction", "order"}
-_SALES_OWNED = {"customer", "opportunity"}
+# Contacts, interactions and orders belong to their customer's owner: the `owner`
+# passed for them is the owner of the customer they are (or are being moved) under.
+CUSTOMER_OWNED = frozenset({"contact", "interaction", "order"})
+_SALES_OWNED = {"customer", "opportunity"} | CUSTOMER_OWNED
 _SUPPORT_WRITE = {"ticket", "interaction"}
 
 
@@ -45,6 +48,8 @@ def allowed(*, role: str, action: str, kind: str | None = None, owner: str | Non
     if role == "sales":
         if action == "create":
             # A salesperson creates records for themselves, not on others' behalf.
+            if kind in CUSTOMER_OWNED:
+                return owner is not None and owner == actor
             return kind in _SALES_WRITE and (owner is None or owner == actor)
         if action == "update":
             if kind in _SALES_OWNED:
@@ -62,6 +67,12 @@ def allowed(*, role: str, action: str, kind: str | None = None, owner: str | Non
     if role == "viewer":
         return action == "report"
     return False
+
+
+def owner_matters(role: str, kind: str) -> bool:
+    """Does `allowed` for this role and kind depend on the record's owner? (Callers
+    skip looking the owner up when it does not.)"""
+    return role == "sales" and kind in _SALES_WRITE
 
 
 def describe(action: str, kind: str | None) -> str:

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import json
 
-from ..domain.schema import normalize_id
+import itertools
+
+from ..domain.schema import ENTITIES, normalize_id
 from ..security import audit as chain
+from ..security import ledger, trust
+from ..security.audit import AuditEvent
+from ..security.keys import KeyFile
+from ..store.db import utcnow
 from .session import Session
+
+
+def _audit_id(session: Session, typed: str) -> str:
+    """The id as the audit trail holds it: a record id normalised ("c-5" -> "C-000005"),
+    a user name in lower case (user names are stored that way)."""
+    user = typed.strip().lower()
+    return user if session.store.fetch_user(user) is not None else normalize_id(typed)
 
 
 def show(session: Session, *, limit: int = 50, entity_id: str | None = None,
@@ -14,7 +27,7 @@ def show(session: Session, *, limit: int = 50, entity_id: str | None = None,
     """Newest entries first. An entry about many records shows how many and the first
     and last id, unless `entity_id` asks for one of them (then: its changes)."""
     session.ensure("admin")
-    wanted = normalize_id(entity_id) if entity_id else None
+    wanted = _audit_id(session, entity_id) if entity_id else None
     out = []
     for seq, at, actor, action, entity, eid, batch, changes, digests, _p, _m in session.store.iter_audit(
             entity_id=wanted, batch_id=batch_id, limit=limit, newest_first=True):
@@ -34,33 +47,121 @@ def show(session: Session, *, limit: int = 50, entity_id: str | None = None,
 
 
 def verify(session: Session) -> chain.VerifyResult:
-    """Walk the whole chain; report the first entry that was edited, deleted or reordered.
+    """Check the whole trail and name everything that does not hold.
 
-    The index from record ids to the entries about many records is checked too: a
-    record's history must not lose an entry without this saying so.
+    * the HMAC chain: the first entry edited, deleted or reordered (security.audit);
+    * the index from record ids to entries about many records;
+    * signatures: every entry since the trail was first signed belongs to a write
+      signed by its author's Ed25519 key, as the replayed trail vouches for it;
+    * users: the users table and the key file's slots are what administrators' signed
+      entries made them (no raised role, no ghost slot);
+    * records: each stored record is the state its newest signed write left;
+    * this OS account's pin (security.trust): the head it saw is still in the trail
+      (sign-in checked that before writing its own entry), the keys are the pinned ones.
+
+    When everything holds, the head and the users' key fingerprints are pinned anew.
+    Administrators only. Returns a VerifyResult (`problems` all, `notes` unsigned parts).
     """
     session.ensure("admin")
-    head = session.store.get_meta("audit_head")
+    store = session.store
+    kf = KeyFile.load(session.store_path)
+    store_id = kf.store_id
+    pin = trust.load_pin(store_id)
+    signed_from = store.get_meta("signed_from")
+    sigs = {row[0]: row for row in store.iter_audit_sigs()}
+    replay = ledger.Replay(store_id, signed_from, sigs, pin, head_problem=session.trust_problem)
+    head = store.get_meta("audit_head")
     bulk: dict[int, list[str]] = {}
 
     def rows():
-        for row in session.store.iter_audit_physical():
+        for row in store.iter_audit_physical():
             if chain.is_bulk(row[5]):
                 try:
                     bulk[row[0]] = sorted(json.loads(row[7] or "{}"))
                 except ValueError:
                     pass   # verify_rows names this entry
+            replay.feed(row)
             yield row
 
-    result = chain.verify_rows(session.audit_key, rows(), tuple(head) if head else None)
-    if not result.ok:
-        return result
-    refs: dict[int, list[str]] = {}
-    for rid, seq in session.store.iter_audit_refs():
-        refs.setdefault(seq, []).append(rid)
-    for seq in sorted(set(bulk) | set(refs)):
-        if sorted(refs.get(seq, [])) != bulk.get(seq, []):
-            return chain.VerifyResult(False, result.entries,
-                                      f"the record index of entry #{seq} was changed "
-                                      "(records' histories would be incomplete)", seq)
-    return result
+    walk = rows()
+    result = chain.verify_rows(session.audit_key, walk, tuple(head) if head else None)
+    for _ in walk:   # the replay reads the rest of the trail after the chain's first problem
+        pass
+    problems = [] if result.ok else [result.problem]
+    if result.ok:
+        refs: dict[int, list[str]] = {}
+        for rid, seq in store.iter_audit_refs():
+            refs.setdefault(seq, []).append(rid)
+        for seq in sorted(set(bulk) | set(refs)):
+            if sorted(refs.get(seq, [])) != bulk.get(seq, []):
+                result = chain.VerifyResult(False, result.entries,
+                                            f"the record index of entry #{seq} was changed "
+                                            "(records' histories would be incomplete)", seq)
+                problems.append(result.problem)
+                break
+    if store.get_meta("store_id") != store_id:
+        problems.append("the store's id was changed outside cims (it no longer matches its key file)")
+    records = itertools.chain.from_iterable(store.iter_record_digests(ent) for ent in ENTITIES.values())
+    replay.finish(head=tuple(head) if head else None, users_table=store.fetch_users(),
+                  slots=kf.doc["slots"], records=records, store_signed_from=signed_from)
+    problems += replay.problems
+    out = chain.VerifyResult(not problems, result.entries, problems[0] if problems else None,
+                             result.bad_seq, problems, replay.notes)
+    if out.ok and replay.last_mac is not None:
+        try:
+            trust.save_pin(store_id, (replay.last_seq, replay.last_mac), replay.fingerprints(), signed_from)
+        except OSError as exc:
+            out.notes.append(f"this computer could not keep what it saw ({trust.trust_dir()}: "
+                             f"{exc.strerror or type(exc).__name__})")
+    elif not out.ok:
+        session.pin_heads = False   # writes in this session must not pin a head past the damage
+    return out
+
+
+def accept_trail(session: Session) -> dict:
+    """Pin the trail as it is now on this OS account, after an administrator has looked
+    into what `verify` named (e.g. a store file deliberately put back from a copy).
+
+    Writes a signed `trust.accept` entry naming the head that was pinned before, so the
+    decision is itself in the trail; the users' fingerprints are pinned again at the next
+    clean `verify`. Administrators only. Returns {"was": [seq, mac] or None, "now": seq}.
+    """
+    session.ensure("admin")
+    store = session.store
+    store_id = KeyFile.load(session.store_path).store_id
+    before = (trust.load_pin(store_id) or {}).get("head")
+    session.trust_problem = None
+    session.pin_heads = False
+    with session.unit_of_work() as uow:
+        session.audit([AuditEvent(utcnow(), session.username, "trust.accept", None, None, None,
+                                  {"pinned_head": [before, None]})])
+        uow.commit()
+    head = store.last_audit()
+    trust.save_pin(store_id, head, {}, store.get_meta("signed_from"))
+    session.pin_heads = True
+    return {"was": before, "now": head[0]}
+
+
+def trust_fingerprints(session: Session) -> list[dict]:
+    """Each user's signing-key fingerprint, and what this OS account pinned for them.
+
+    For an administrator to compare between computers (or read out over the phone):
+    the same user must show the same fingerprint everywhere. Rows: username, role,
+    disabled, fingerprint ('SHA256:…' of the Ed25519 key in the user's slot, None when
+    the user has not signed in since signatures began), pinned (the fingerprint this
+    OS account pinned at its last clean `audit verify`, or None), status ("pinned",
+    "not pinned yet", "no key yet", or "DIFFERS from the pinned key"). Any role.
+    """
+    session.ensure("read")
+    kf = KeyFile.load(session.store_path)
+    pin = trust.load_pin(kf.store_id) or {}
+    pinned = pin.get("keys") or {}
+    out = []
+    for u in session.store.fetch_users():
+        fp = trust.fingerprint(kf.signing_public(u["username"]))
+        mine = pinned.get(u["username"])
+        status = ("no key yet" if fp is None else "not pinned yet" if mine is None
+                  else "pinned" if mine == fp else "DIFFERS from the pinned key")
+        out.append({"username": u["username"], "role": u["role"], "disabled": u["disabled"],
+                    "fingerprint": fp, "pinned": mine, "status": status})
+    return out

@@ -14,12 +14,16 @@ from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor import InvalidToken
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
+from ..crashpoints import crash_point
 from ..domain.models import validate_role, validate_username
 from ..errors import AccountLocked, NotFound, StoreError, ValidationFailed, WrongPassword
+from ..domain.money import FALLBACK_CURRENCY, require_currency
+from ..security import trust
 from ..security.audit import AuditEvent
 from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS
 from ..security.passwords import check_password
 from ..store.db import Store, utcnow
+from .backup import finish_interrupted_restore
 from .session import DEFAULT_IDLE_TIMEOUT, Session
 
 TOTP_ISSUER = "cims_xl"
@@ -33,17 +37,23 @@ def _harden(path: Path) -> None:
 
 
 def init_store(path: str | os.PathLike, admin: str, password: str, *, kdf: dict | None = None,
-               display_name: str | None = None) -> None:
-    """Create a new encrypted store with its first administrator."""
+               display_name: str | None = None, currency: str | None = None) -> None:
+    """Create a new encrypted store with its first administrator.
+
+    currency: the store's currency (ISO 4217, default CNY; see services.settings);
+    ValidationFailed names the nearest codes for one that is not.
+    """
+    from .settings import CURRENCY_KEY
     path = Path(path)
     admin = validate_username(admin)
     check_password(password, admin)
+    currency = require_currency(currency if currency is not None else FALLBACK_CURRENCY, "--currency")
     if path.exists():
         raise StoreError(f"{path} already exists; refusing to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)
     data_key = os.urandom(32)
     kf = KeyFile.create(path)
-    kf.set_slot(admin, password, data_key, kdf)
+    signing = kf.set_slot(admin, password, data_key, kdf)
     store = Store.open(path, data_key, create=True)
     try:
         now = utcnow()
@@ -52,13 +62,17 @@ def init_store(path: str | os.PathLike, admin: str, password: str, *, kdf: dict 
             # The audit MAC key is derived from the data key at creation and kept inside
             # the encrypted store, so rekey does not invalidate old entries.
             store.set_meta("audit_key", subkey(data_key, "audit").hex())
+            store.set_meta(CURRENCY_KEY, currency)
             store.insert_user({"username": admin, "display_name": display_name or admin, "role": "admin",
                                "disabled": False, "totp_secret": None, "created_at": now,
                                "created_by": admin})
-        session = Session(path, store, admin, "admin", data_key)
+        session = Session(path, store, admin, "admin", data_key, signing_key=signing, store_id=kf.store_id)
         with session.unit_of_work() as uow:
+            store.set_meta(f"sign_key:{admin}", kf.signing_public(admin))
+            # The first administrator's key, signed by itself: the root of trust (security.ledger).
             session.audit([AuditEvent(now, admin, "init", None, None, None, {"store_id": [None, kf.store_id]}),
-                           AuditEvent(now, admin, "user.create", "user", admin, None, {"role": [None, "admin"]})])
+                           AuditEvent(now, admin, "user.create", "user", admin, None,
+                                      {"role": [None, "admin"], **_key_changes(kf, admin, None, None)})])
             uow.commit()
         kf.seal_mac(data_key)
         kf.save()
@@ -98,17 +112,23 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
     clock = (lambda: now) if now is not None else time.time
     store = None
     try:
-        with KeyFile.locked(path) as kf:
+        with KeyFile.locked(path, settle=finish_interrupted_restore) as kf:
             state = _not_locked_out(kf, username, clock())
             with _counting_failures(kf, username, state, clock()):
-                data_key = kf.unlock(username, password)
-                store = Store.open(path, data_key)
+                unlocked = kf.unlock_keys(username, password)
+                store, data_key = _open_finishing_rekey(kf, path, unlocked.data_key, unlocked.pending)
                 if not kf.mac_ok(data_key):
                     raise StoreError(f"{kf.path.name} was changed outside cims (its slots do not match "
                                      "the store); restore it from a backup")
                 user = store.fetch_user(username)
                 if user is None or user.get("disabled"):
                     raise WrongPassword("wrong user name or password")
+                signing = unlocked.signing_key
+                if signing is None:   # a slot from before signed trails: enrol (same scrypt)
+                    signing = kf.enrol_signing_key(username, unlocked.kek)
+                    kf.seal_mac(data_key)
+                    kf.save()
+                slot_public = kf.slot_public(username)
                 needs_code = bool(user.get("totp_secret"))
                 if needs_code and not callable(otp):
                     _check_code(store, username, user["totp_secret"], otp, clock())
@@ -132,12 +152,84 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
             store.close()
         raise
     previous_failures = int(state.get("since_success", 0))
-    session = Session(path, store, username, user["role"], data_key, idle_timeout=idle_timeout)
+    session = Session(path, store, username, user["role"], data_key, idle_timeout=idle_timeout,
+                      signing_key=signing, store_id=kf.store_id)
+    # Before anything is written: does the trail still hold the head this OS account
+    # pinned? If not, heads are no longer pinned here and `audit verify` names it.
+    session.trust_problem = _pinned_head_problem(store, kf.store_id)
+    session.pin_heads = session.trust_problem is None
+    now = utcnow()
+    events = []
+    if store.get_meta("signed_from") is None and store.last_audit() is not None:
+        # A store from before signed trails: the users as they stand are its baseline.
+        events.append(AuditEvent(now, username, "trust.baseline", "user", None, None, {"users": [None, {
+            u["username"]: {"role": u["role"], "disabled": u["disabled"]} for u in store.fetch_users()}]}))
+    public = session.signing_public
+    if store.get_meta(f"sign_key:{username}") != public:
+        events.append(AuditEvent(now, username, "user.key", "user", username, None,
+                                 {"sign_key": [None, public], "slot_key": [None, slot_public]}))
+    events.append(AuditEvent(now, username, "sign-in", "user", username, None,
+                             {"failed_attempts_before": [None, previous_failures]}))
     with session.unit_of_work() as uow:
-        session.audit([AuditEvent(utcnow(), username, "sign-in", "user", username, None,
-                                  {"failed_attempts_before": [None, previous_failures]})])
+        store.set_meta(f"sign_key:{username}", public)
+        session.audit(events)
         uow.commit()
     return session
+
+
+def _pinned_head_problem(store: Store, store_id: str) -> str | None:
+    """What is wrong with the trail compared with the head this OS account pinned, or None."""
+    pin = trust.load_pin(store_id)
+    if pin is None:
+        return None
+    seq, mac = pin["head"]
+    have = store.audit_mac_at(int(seq))
+    if have is None:
+        last = store.last_audit()
+        end = last[0] if last else 0
+        return (f"the trail was cut: before this sign-in it ended at entry #{end}, but this computer "
+                f"already saw entry #{seq}; entries #{end + 1}–#{seq} were removed "
+                "(or an older copy of the store was put back)")
+    if have != mac:
+        return f"entry #{seq} is not the one this computer saw: the trail was rewritten at or before #{seq}"
+    if pin.get("signed_from") is not None and store.get_meta("signed_from") != pin["signed_from"]:
+        return (f"signatures start at entry #{store.get_meta('signed_from')} in the store, but this computer "
+                f"saw them start at #{pin['signed_from']} (signatures were stripped)")
+    return None
+
+
+def _key_changes(kf: KeyFile, username: str, old_sign: str | None, old_slot: str | None) -> dict:
+    """The audit changes that record a user's (new) signing and key-slot public keys."""
+    out = {}
+    sign, slot = kf.signing_public(username), kf.slot_public(username)
+    if sign != old_sign:
+        out["sign_key"] = [old_sign, sign]
+    if slot != old_slot:
+        out["slot_key"] = [old_slot, slot]
+    return out
+
+
+def _open_finishing_rekey(kf: KeyFile, path: Path, current: bytes, pending: bytes | None) -> tuple[Store, bytes]:
+    """Open the store; after a rekey that was cut short, settle which key it has.
+
+    SQLCipher rekeys in one transaction, so the file opens with exactly one of the two
+    keys. Try the current key first (opening it rolls back a half-done rekey); if it
+    does not open, the rekey finished: the pending key becomes every user's key.
+    """
+    if not kf.rekey_pending:
+        return Store.open(path, current), current
+    try:
+        store = Store.open(path, current)
+    except StoreError:
+        if pending is None:
+            raise
+        store = Store.open(path, pending)
+        kf.finish_rekey()
+        kf.save()
+        return store, pending
+    kf.abandon_rekey()
+    kf.save()
+    return store, current
 
 
 def _not_locked_out(kf: KeyFile, username: str, wall: float) -> dict:
@@ -211,9 +303,10 @@ def add_user(session: Session, username: str, role: str, password: str, *, kdf: 
             session.store.insert_user({"username": username, "display_name": display_name or username,
                                        "role": role, "disabled": False, "totp_secret": None,
                                        "created_at": now, "created_by": session.username})
-            session.audit([AuditEvent(now, session.username, "user.create", "user", username, None,
-                                      {"role": [None, role]})])
             kf.set_slot(username, password, session.data_key, kdf)
+            session.store.set_meta(f"sign_key:{username}", kf.signing_public(username))
+            session.audit([AuditEvent(now, session.username, "user.create", "user", username, None,
+                                      {"role": [None, role], **_key_changes(kf, username, None, None)})])
             kf.seal_mac(session.data_key)
             kf.save()  # the slot exists only if the user row commits just after
             uow.commit()
@@ -228,6 +321,7 @@ def list_users(session: Session) -> list[dict]:
         out.append({"username": u["username"], "display_name": u["display_name"], "role": u["role"],
                     "disabled": u["disabled"], "totp": bool(u["totp_secret"]),
                     "can_sign_in": kf.has_slot(u["username"]) and not u["disabled"],
+                    "signing_key": trust.fingerprint(kf.signing_public(u["username"])),
                     "failed_attempts": kf.lockout(u["username"]).get("failed", 0)})
     return out
 
@@ -293,8 +387,13 @@ def change_password(session: Session, username: str, new_password: str, *, kdf: 
     check_password(new_password, username)
     with KeyFile.locked(session.store_path) as kf:
         with session.unit_of_work() as uow:
-            session.audit([AuditEvent(utcnow(), session.username, "user.password", "user", username)])
-            kf.set_slot(username, new_password, session.data_key, kdf)
+            old_sign, old_slot = kf.signing_public(username), kf.slot_public(username)
+            # Your own change keeps your signing key; a reset by an administrator gives a new one.
+            own = session._signing_key if username == session.username else None
+            kf.set_slot(username, new_password, session.data_key, kdf, signing_key=own)
+            session.store.set_meta(f"sign_key:{username}", kf.signing_public(username))
+            session.audit([AuditEvent(utcnow(), session.username, "user.password", "user", username, None,
+                                      _key_changes(kf, username, old_sign, old_slot))])
             kf.set_lockout(username, {"failed": 0, "since_success": 0, "locked_until": None})
             kf.seal_mac(session.data_key)
             kf.save()
@@ -341,16 +440,40 @@ def totp_disable(session: Session, username: str) -> None:
 
 
 def rekey(session: Session) -> None:
-    """Rotate the data key: PRAGMA rekey, then reseal the new key for every user."""
+    """Rotate the data key; no step of it can leave a store nobody opens.
+
+    Order: check the key file (MAC, every slot well formed) and that no other session
+    has the store open (StoreBusy), all before anything changes; save the new key
+    sealed for every user as a pending record beside the current slots; `PRAGMA
+    rekey` (one transaction); audit; make the pending key current. A crash at any
+    point is settled at the next sign-in (`_open_finishing_rekey`). Raises
+    PermissionDenied, StoreError (damaged key file), StoreBusy.
+    """
     session.ensure("admin")
-    new_key = os.urandom(32)
     store = session.store
     with KeyFile.locked(session.store_path) as kf:
+        if kf.rekey_pending or not kf.mac_ok(session.data_key):
+            raise StoreError(f"{kf.path.name} was changed outside cims (its slots do not match the store); "
+                             "nothing was changed; restore it from a backup")
+        kf.validate_slots()
+        store.take_sole_use()
+        crash_point("rekey.checked")
+        new_key = os.urandom(32)
+        try:
+            kf.begin_rekey(new_key)
+            kf.save()
+        except BaseException:
+            store.release_sole_use()
+            raise
+        crash_point("rekey.journal-saved")
+        # From here on the pending record stays until we know which key the file has.
+        store.rekey(new_key)
+        crash_point("rekey.database-rekeyed")
+        session._data_key = new_key
         with session.unit_of_work() as uow:
             session.audit([AuditEvent(utcnow(), session.username, "rekey")])
             uow.commit()
-        store.rekey(new_key)
-        kf.reseal(new_key)
-        kf.seal_mac(new_key)
+        crash_point("rekey.audited")
+        kf.finish_rekey()
         kf.save()
-    session._data_key = new_key
+        crash_point("rekey.finished")

@@ -13,14 +13,17 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
+from filelock import FileLock
+
+from ..crashpoints import crash_point
 from ..domain.schema import ENTITIES
 from ..errors import StoreError, ValidationFailed
+from ..scratch import scratch_dir, sweep, write_private
 from ..security.audit import AuditEvent
-from ..security.keys import KeyFile, keyfile_path
+from ..security.keys import KeyFile, keyfile_path, restore_journal_path
 from ..store.db import Store, backup_store, utcnow
 from .session import Session
 
@@ -60,7 +63,7 @@ def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep:
     with session.unit_of_work() as uow:
         session.audit([AuditEvent(utcnow(), session.username, "backup", None, target.name)])
         uow.commit()
-    with tempfile.TemporaryDirectory(dir=dest) as tmp:
+    with scratch_dir(dest, "backup") as tmp:
         db = Path(tmp) / DB_MEMBER
         backup_store(session.store, db, session.data_key)
         keys = Path(tmp) / KEYS_MEMBER
@@ -78,7 +81,8 @@ def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep:
         manifest = {"format": "cims-backup-1", "store_id": session.store.get_meta("store_id"),
                     "created_at": utcnow().isoformat(), "created_by": session.username, "counts": counts,
                     "sha256": {DB_MEMBER: _sha256(db), KEYS_MEMBER: _sha256(keys)}}
-        partial = target.with_suffix(".partial")
+        crash_point("backup.copied")
+        partial = Path(tmp) / "backup.partial"
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as zf:
             zf.write(db, DB_MEMBER)
             zf.write(keys, KEYS_MEMBER)
@@ -116,7 +120,7 @@ def _extract(backup_file: Path, into: Path) -> dict:
 def verify_backup(backup_file: str | os.PathLike, username: str, password: str) -> dict:
     """Open a backup with a user's password; return its manifest if it is sound."""
     backup_file = Path(backup_file)
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch_dir(None, "verify") as tmp:
         manifest = _extract(backup_file, Path(tmp))
         db = Path(tmp) / DB_MEMBER
         key = KeyFile.load(db).unlock(username.strip().lower(), password)
@@ -129,47 +133,162 @@ def verify_backup(backup_file: str | os.PathLike, username: str, password: str) 
     return manifest
 
 
-def restore(session: Session, backup_file: str | os.PathLike, password: str) -> dict:
-    """Replace the store with a backup. The admin's password must open the backup.
+def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
+            allow_other_store: bool = False) -> dict:
+    """Replace the store with a backup (admin), atomically and recoverably.
 
-    The current files are kept beside the store as `*.before-restore-<time>` and the
-    session is closed; sign in again afterwards.
+    The admin's password must open the backup and the admin must be an administrator
+    in it. A backup of another store (other `store_id`) is refused unless
+    `allow_other_store`. Other sessions must have the store closed (StoreBusy after a
+    short wait: their later writes would be lost). The restore is audited in the
+    restored store ("restore") and in the replaced one ("restore.replaced"); the
+    replaced files are kept beside the store as `*.before-restore-<time>`. The session
+    is closed; sign in again afterwards. Raises PermissionDenied, WrongPassword,
+    StoreError, StoreBusy. Returns the backup's manifest.
     """
     session.ensure("admin")
     backup_file = Path(backup_file)
     store_path = session.store_path
-    with tempfile.TemporaryDirectory(dir=store_path.parent) as tmp:
-        manifest = _extract(backup_file, Path(tmp))
-        db = Path(tmp) / DB_MEMBER
-        key = KeyFile.load(db).unlock(session.username, password)
-        restored = Store.open(db, key)
-        try:
-            if restored.integrity_check() != "ok":
-                raise StoreError(f"{backup_file.name} failed its integrity check; nothing was restored")
-            user = restored.fetch_user(session.username)
-            if not user or user["role"] != "admin":
-                raise StoreError("you are not an administrator in that backup; nothing was restored")
-            restored_session = Session(db, restored, session.username, "admin", key)
-            with restored_session.unit_of_work() as uow:
-                restored_session.audit([AuditEvent(utcnow(), session.username, "restore", None,
-                                                   backup_file.name)])
+    current_id = session.store.get_meta("store_id")
+    journal = restore_journal_path(store_path)
+    with KeyFile.locked(store_path):   # no one signs in until the swap is over
+        with scratch_dir(store_path.parent, "restore", keep_if=journal.exists) as stage:
+            manifest = _stage(backup_file, stage, session.username, password, current_id, allow_other_store)
+            crash_point("restore.staged")
+            session.store.take_sole_use()   # StoreBusy while another session has it open
+            session.pin_heads = False       # the store this entry goes into is about to be replaced
+            with session.unit_of_work() as uow:
+                session.audit([AuditEvent(utcnow(), session.username, "restore.replaced", None, backup_file.name,
+                                          None, {"backup_store_id": [current_id, manifest.get("store_id")]})])
                 uow.commit()
-            restored.checkpoint()
-        finally:
-            restored.close()
-        with session.unit_of_work() as uow:
-            session.audit([AuditEvent(utcnow(), session.username, "restore.replaced", None, backup_file.name)])
-            uow.commit()
-        session.store.checkpoint()
-        session.close()
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
-        for src in (store_path, keyfile_path(store_path)):
-            if src.exists():
-                shutil.copy2(src, src.with_name(f"{src.name}.before-restore-{stamp}"))
-        for extra in ("-wal", "-shm"):
-            Path(str(store_path) + extra).unlink(missing_ok=True)
-        os.replace(db, store_path)
-        os.replace(Path(tmp) / KEYS_MEMBER, keyfile_path(store_path))
-        for p in (store_path, keyfile_path(store_path)):
-            os.chmod(p, 0o600)
+            session.close()
+            _swap(store_path, stage)
     return manifest
+
+
+def restore_new(store_path: str | os.PathLike, backup_file: str | os.PathLike, username: str,
+                password: str) -> dict:
+    """Create the store at `store_path` from a backup (a new machine, a lost store).
+
+    The user must be an administrator in the backup and `password` their password
+    there. Refuses when a store already exists at `store_path` (use `restore`).
+    Leaves nothing behind when it fails. Raises WrongPassword, StoreError.
+    """
+    store_path = Path(store_path)
+    backup_file = Path(backup_file)
+    if store_path.exists() or keyfile_path(store_path).exists():
+        raise StoreError(f"{store_path} already exists; sign in and restore over it instead")
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = Path(str(store_path) + ".lock")
+    had_lock = lock.exists()
+    try:
+        with FileLock(str(lock), mode=0o600), \
+                scratch_dir(store_path.parent, "restore", keep_if=restore_journal_path(store_path).exists) as stage:
+            manifest = _stage(backup_file, stage, username.strip().lower(), password, None, True)
+            crash_point("restore.staged")
+            _swap(store_path, stage)
+    finally:
+        if not had_lock and not store_path.exists() and not restore_journal_path(store_path).exists():
+            lock.unlink(missing_ok=True)
+    return manifest
+
+
+def _stage(backup_file: Path, stage: Path, username: str, password: str, current_id: str | None,
+           allow_other_store: bool) -> dict:
+    """Extract and check a backup into `stage`, and audit the restore inside it."""
+    manifest = _extract(backup_file, stage)
+    db = stage / DB_MEMBER
+    kf = KeyFile.load(db)
+    unlocked = kf.unlock_keys(username, password)
+    key = unlocked.data_key
+    restored = Store.open(db, key)
+    try:
+        if restored.integrity_check() != "ok" or _counts(restored) != manifest.get("counts"):
+            raise StoreError(f"{backup_file.name} failed its checks; nothing was restored")
+        backup_id = restored.get_meta("store_id")
+        if backup_id != kf.store_id or manifest.get("store_id") != backup_id:
+            raise StoreError(f"{backup_file.name} does not hold one store (its store ids disagree); "
+                             "nothing was restored")
+        if current_id is not None and backup_id != current_id and not allow_other_store:
+            raise StoreError(f"{backup_file.name} is a backup of another store, not this one; nothing was "
+                             "restored (to replace this store with it anyway, add --other-store)")
+        user = restored.fetch_user(username)
+        if not user or user["role"] != "admin" or user.get("disabled"):
+            raise StoreError("you are not an administrator in that backup; nothing was restored")
+        # Signed with the admin's key as the backup holds it; its head is what this OS
+        # account pins from now on (the trail deliberately goes back to the backup's).
+        restored_session = Session(db, restored, username, "admin", key, signing_key=unlocked.signing_key)
+        with restored_session.unit_of_work() as uow:
+            restored_session.audit([AuditEvent(utcnow(), username, "restore", None, backup_file.name, None,
+                                               {"replaced_store_id": [None, current_id]})])
+            restored.new_change_epoch()     # caches of the replaced store's records reload
+            uow.commit()
+        restored.checkpoint()
+        manifest["store_id"] = backup_id
+    finally:
+        restored.close()
+    for extra in ("-wal", "-shm"):
+        Path(str(db) + extra).unlink(missing_ok=True)
+    return manifest
+
+
+# ----- the swap: journalled so that a crash part way is finished at the next sign-in -----
+
+def _swap(store_path: Path, stage: Path) -> None:
+    """Put the staged database and key file in place of the store's.
+
+    A journal beside the store names the stage first; every step after it is redone by
+    `finish_interrupted_restore` if the process dies, so the store is never left as a
+    database without its key file or the other way round.
+    """
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    journal = restore_journal_path(store_path)
+    write_private(journal, json.dumps({"stage": stage.name, "stamp": stamp}).encode())
+    crash_point("restore.journal-saved")
+    _roll_forward(store_path, stage, stamp)
+    journal.unlink()
+    crash_point("restore.done")
+
+
+def _roll_forward(store_path: Path, stage: Path, stamp: str) -> None:
+    pairs = [(stage / DB_MEMBER, store_path), (stage / KEYS_MEMBER, keyfile_path(store_path))]
+    # The replaced files move aside first, both of them, then the new ones come in.
+    for src, dst in pairs:
+        if src.exists() and dst.exists():
+            aside = dst.with_name(f"{dst.name}.before-restore-{stamp}")
+            if not aside.exists():
+                os.replace(dst, aside)
+    for extra in ("-wal", "-shm", "-journal"):
+        if (stage / DB_MEMBER).exists():
+            Path(str(store_path) + extra).unlink(missing_ok=True)
+    crash_point("restore.old-moved-aside")
+    for src, dst in pairs:
+        if src.exists():
+            os.replace(src, dst)
+            os.chmod(dst, 0o600)
+            crash_point(f"restore.placed-{'keys' if dst.suffix == '.keys' else 'database'}")
+
+
+def finish_interrupted_restore(store_path: str | os.PathLike) -> bool:
+    """Finish a restore whose process died during the swap; True if there was one.
+
+    Call with the store's lock held (sign-in does). The staged files were complete and
+    checked before the journal was written, so finishing means moving them in.
+    """
+    store_path = Path(store_path)
+    journal = restore_journal_path(store_path)
+    try:
+        doc = json.loads(journal.read_text(encoding="utf-8"))
+        stage = store_path.parent / doc["stage"]
+        stamp = str(doc["stamp"])
+    except FileNotFoundError:
+        sweep(store_path.parent, "restore")   # stages of restores killed before their swap
+        return False
+    except (ValueError, KeyError, TypeError):
+        raise StoreError(f"{journal.name} (an unfinished restore) is damaged; restore the backup again") from None
+    if stage.parent != store_path.parent or not stage.name.startswith(".cims-restore-"):
+        raise StoreError(f"{journal.name} (an unfinished restore) is damaged; restore the backup again")
+    _roll_forward(store_path, stage, stamp)
+    journal.unlink()
+    shutil.rmtree(stage, ignore_errors=True)
+    return True

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from ..domain.models import validate_record
 from ..domain.schema import ENTITIES, kind_of_id
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..security.audit import AuditEvent, entry_records
+from ..security.audit import ERASED, AuditEvent, entry_records
 from ..store import queries
 from ..store.db import utcnow
 from .session import Session
@@ -53,6 +53,8 @@ def _batch_changes(session: Session, batch_id: str) -> "OrderedDict[str, dict]":
                 entry["created"] = True      # removed by an undo: its values are not needed
             elif not entry["created"]:
                 for f, (before, _after) in fields.items():
+                    if before == ERASED:
+                        continue     # erased since: an undo must not bring it back (nor fail on it)
                     entry["before"].setdefault(f, before)
     return touched
 

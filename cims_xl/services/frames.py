@@ -32,7 +32,7 @@ def load_frame(session: Session, kind: str, columns: list[str] | None = None) ->
         elif k == "bool":
             df[c] = df[c].map({1: True, 0: False})
     if not session.may("read_personal", kind):
-        for c in ent.personal_keys:
+        for c in ent.private_keys:
             if c in df.columns:
                 df[c] = None
     return df

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
 from ..errors import NotFound
-from ..security.audit import ERASED, AuditEvent, erase_bulk_record, erase_values, is_bulk, jsonable
+from ..scratch import write_private
+from ..security.audit import (ERASED, AuditEvent, canonical, entry_records, erase_bulk_record, erase_values,
+                              is_bulk, jsonable, record_changes)
 from ..store.db import utcnow
 from . import records
 from .search import customer_360
@@ -26,7 +30,7 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     session.ensure("export", "customer", record_id=customer_id)
     data = customer_360(session, customer_id)
     doc = {"customer": data["customer"], **{k: data[k] for k in SECTIONS},
-           "lifetime_value": data["lifetime_value"]}
+           "lifetime_value": data["lifetime_value"], "lifetime_values": data["lifetime_values"]}
     ids = [data["customer"]["id"]] + [r["id"] for k in SECTIONS for r in data[k]]
     doc["history"] = {rid: records.history(session, rid) for rid in ids}
     doc = json.loads(json.dumps(doc, default=jsonable))
@@ -37,10 +41,9 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     if out_path:
         out_path = Path(out_path)
         if out_path.suffix.lower() == ".xlsx":
-            _write_xlsx(doc, out_path)
+            _write_xlsx(doc, out_path)   # 0600, atomic
         else:
-            out_path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.chmod(out_path, 0o600)
+            write_private(out_path, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
     return doc
 
 
@@ -57,44 +60,186 @@ def _write_xlsx(doc: dict, path: Path) -> None:
     write_rows_xlsx(path, sheets)
 
 
+# Related records whose personal fields are erased, and whose free text (subjects,
+# opportunity names, order products and notes) is cleared of the erased names.
+RELATED = ("contact", "interaction", "ticket", "order", "opportunity")
+
+
+def _free_text(ent) -> tuple[str, ...]:
+    """Fields that are not personal but may name a person (see schema.Field.free_text)."""
+    return ent.free_text_keys
+
+
 def erase_customer(session: Session, customer_id: str) -> dict:
-    """Remove a customer's personal data from the record, its contacts, interactions and
-    tickets, and from the audit trail's before/after values (the chain still verifies)."""
+    """Remove a customer's personal data everywhere the product keeps it.
+
+    In the store: the customer, its contacts, interactions, tickets, orders and
+    opportunities (personal fields blanked; the customer's and contacts' names and
+    emails removed from subjects, opportunity names, order products and notes) and
+    the audit trail's values of all of them (the chain still verifies). Records an
+    import undo removed are found through the audit trail. Then every backup in the
+    store's backup folder and every `*.before-restore-*` copy that opens with the
+    current data key is erased the same way; the others are listed, not changed.
+
+    Returns {"customer", "records", "copies_erased": [file names], "copies_not_reached":
+    [file names with the reason]}, and "audit_entries_not_reached" (a sentence) when
+    audit entries written before free text was digested still name the person. Raises NotFound when neither the store nor its audit
+    trail knows the customer.
+    """
     session.ensure("admin", "customer", record_id=customer_id)
     cid = normalize_id(customer_id)
-    customer = session.store.fetch_record(CUSTOMER, cid, include_deleted=True)
-    if customer is None:
+    done = erase_in_store(session, cid)
+    if done is None:
         raise NotFound(f"no customer {customer_id}")
+    from .erase_copies import erase_copies
+
+    copies = erase_copies(session, cid)
+    out = {"customer": cid, "records": done.records, **copies}
+    if done.sealed_entries:
+        out["audit_entries_not_reached"] = (
+            f"{len(done.sealed_entries)} audit entries written before this version keep free text "
+            f"(a subject, product or note) naming the person: #{done.sealed_entries[0]}"
+            + (f"–#{done.sealed_entries[-1]}" if len(done.sealed_entries) > 1 else "")
+            + "; they are sealed by the audit chain and its signatures")
+    return out
+
+
+def _touched(session: Session, cid: str, customer_rows: list) -> list[tuple[str, str]]:
+    """(kind, id) of the customer and every record under it, also those an import undo
+    removed (they were created in one of the batches that created the customer)."""
+    store = session.store
+    touched: dict[tuple[str, str], None] = {("customer", cid): None}
+    for kind in RELATED:
+        for rec in store.fetch_records(ENTITIES[kind], include_deleted=True, equals={"customer_id": cid}):
+            touched[(kind, rec["id"])] = None
+    for batch in sorted({row[6] for row in customer_rows if row[6]}):
+        for _seq, _at, _actor, action, entity, eid, _b, changes, digests, _p, _m in store.iter_audit(batch_id=batch):
+            if entity not in RELATED or action not in ("create", "update"):
+                continue
+            for rid, fields in entry_records(eid, changes, digests).items():
+                if (fields.get("customer_id") or [None, None])[1] == cid and (entity, rid) not in touched:
+                    # only records gone from the store: one still there now belongs to another customer
+                    if store.fetch_record(ENTITIES[entity], rid, include_deleted=True) is None:
+                        touched[(entity, rid)] = None
+    return list(touched)
+
+
+def _names(session: Session, touched: list[tuple[str, str]], audit: dict[str, list]) -> list[str]:
+    """The erased people's names and emails as the store and its trail hold them, longest first."""
+    found: set[str] = set()
+    for kind, rid in touched:
+        if kind not in ("customer", "contact"):
+            continue
+        rec = session.store.fetch_record(ENTITIES[kind], rid, include_deleted=True) or {}
+        values = [rec.get("name"), rec.get("email")]
+        for row in audit.get(rid, []):
+            for f, pair in record_changes(row[5], row[7], row[8], rid).items():
+                if f in ("name", "email"):
+                    values += list(pair)
+        found.update(v.strip() for v in values if isinstance(v, str) and v.strip()
+                     and v.strip() not in (ERASED, ERASED_NAME) and len(v.strip()) >= 2)
+    return sorted(found, key=len, reverse=True)
+
+
+_PARTS = re.compile(r"[()（）,，;；/|]+")
+
+
+def _variants(names: list[str]) -> list[str]:
+    """What free text may call a person: the whole name or email, each part of a name
+    ("张伟 (Zhang Wei)": "张伟", "Zhang Wei") and each of its words of two or more
+    letters ("Zhang", "Wei"); longest first."""
+    out: set[str] = set()
+    for name in names:
+        out.add(name)
+        if "@" in name:
+            continue
+        for part in _PARTS.split(name):
+            part = part.strip()
+            if len(part) >= 2:
+                out.add(part)
+                out.update(w for w in part.split() if len(w) >= 2)
+    return sorted(out, key=len, reverse=True)
+
+
+def _scrubber(names: list[str]):
+    if not names:
+        return lambda text: text
+    # Whole words only for Latin script ("Wei" but not "Weimar"); CJK has no spaces.
+    alternatives = [(rf"\b{re.escape(n)}\b" if n[:1].isascii() and n[-1:].isascii() else re.escape(n))
+                    for n in _variants(names)]
+    pattern = re.compile("|".join(alternatives), re.IGNORECASE)
+    return lambda text: pattern.sub(ERASED_NAME, text) if isinstance(text, str) else text
+
+
+@dataclass
+class Erased:
+    """What `erase_in_store` did: how many records it erased, and the audit entries that
+    an older version wrote with free text MACed as stored, which still name the person
+    (changing them would break the chain and its signatures)."""
+    records: int
+    sealed_entries: list[int]
+
+
+def erase_in_store(session: Session, cid: str) -> Erased | None:
+    """Erase customer `cid` in the store `session` has open, or None when neither the
+    store nor its audit trail knows the customer."""
+    session.ensure("admin", "customer", record_id=cid)
+    store = session.store
+    customer_rows = list(store.iter_audit(entity_id=cid))
+    if store.fetch_record(CUSTOMER, cid, include_deleted=True) is None and not any(
+            row[4] == "customer" for row in customer_rows):
+        return None
+    touched = _touched(session, cid, customer_rows)
+    audit = {rid: list(store.iter_audit(entity_id=rid)) for _k, rid in touched}
+    scrub = _scrubber(_names(session, touched, audit))
     now = utcnow()
-    touched: list[tuple[str, str]] = [("customer", cid)]
-    for kind in ("contact", "interaction", "ticket"):
-        ent = ENTITIES[kind]
-        for rec in session.store.fetch_records(ent, include_deleted=True, equals={"customer_id": cid}):
-            touched.append((kind, rec["id"]))
+    sealed: set[int] = set()       # entries of an older version whose free text still names them
     with session.unit_of_work() as uow:
         for kind, rid in touched:
             ent = ENTITIES[kind]
-            current = session.store.fetch_record(ent, rid, include_deleted=True)
-            personal = [k for k in ent.personal_keys if current.get(k) is not None]
-            values = {k: None for k in personal}
-            if "name" in values:
-                values["name"] = ERASED_NAME
-            values.update(updated_at=now, updated_by=session.username, version=current["version"] + 1)
-            session.store.update_record(ent, rid, values, expected_version=current["version"])
-            session.audit([AuditEvent(now, session.username, "erase", kind, rid, None,
-                                      {k: [ERASED, ERASED_NAME if k == "name" else None] for k in personal})])
-            for seq, _at, _actor, _action, _e, eid, _b, changes, digests, _p, _m in list(
-                    session.store.iter_audit(entity_id=rid)):
+            free = _free_text(ent)
+            current = store.fetch_record(ent, rid, include_deleted=True)
+            if current is not None:
+                personal = [k for k in ent.personal_keys if current.get(k) is not None]
+                values: dict = {k: None for k in personal}
+                if "name" in values and ent.field("name").required:
+                    values["name"] = ERASED_NAME
+                cleaned = {k: scrub(current[k]) for k in free if isinstance(current.get(k), str)}
+                values.update({k: v for k, v in cleaned.items() if v != current[k]})
+                if values:
+                    changes = {k: [ERASED, values[k]] for k in values}
+                    values.update(updated_at=now, updated_by=session.username, version=current["version"] + 1)
+                    store.update_record(ent, rid, values, expected_version=current["version"])
+                    session.audit([AuditEvent(now, session.username, "erase", kind, rid, None, changes)])
+            for seq, _at, _actor, _action, _e, eid, _b, changes, digests, _p, _m in audit[rid]:
+                # Personal values and free text are MACed through their digests (written so
+                # from this version on): they become the marker and the chain, and every
+                # signature over it, still verify. Free text an older version MACed as
+                # stored cannot change without breaking the chain: it is counted instead.
                 if is_bulk(eid):
                     erased = erase_bulk_record(digests, rid)
                     if erased is not None:
-                        session.store.rewrite_audit_digests(seq, erased)
-                elif digests:
-                    session.store.rewrite_audit_values(seq, erase_values(changes, digests, ent.personal_keys))
+                        store.rewrite_audit_digests(seq, erased)
+                    mine = json.loads(changes or "{}").get(rid) or {}
+                    if any(f in free and scrub(v) != v for f, v in mine.items()):
+                        sealed.add(seq)
+                    continue
+                if digests:
+                    erased = erase_values(changes, digests, ent.private_keys)
+                    if erased != canonical(json.loads(changes or "{}")).decode("utf-8"):
+                        store.rewrite_audit_values(seq, erased)
+                    values = json.loads(erased)
+                else:
+                    values = json.loads(changes or "{}")
+                if any(f in free and [scrub(v) for v in pair] != pair for f, pair in values.items()
+                       if isinstance(pair, list)):
+                    sealed.add(seq)
         session.audit([AuditEvent(now, session.username, "gdpr.erase", "customer", cid, None,
                                   {"records": [None, len(touched)]})])
         uow.commit()
     # Old values must not linger in the search index, freed pages or the WAL.
-    session.store.fts_optimize()
-    session.store.checkpoint()
-    return {"customer": cid, "records": len(touched)}
+    store.fts_optimize()
+    store.checkpoint()
+    return Erased(len(touched), sorted(sealed))
+
+

@@ -11,9 +11,10 @@ import datetime as dt
 from typing import Any, Iterable, Sized
 
 from ..domain.models import validate_record
-from ..domain.schema import ENTITIES, Entity, entity, format_id, kind_of_id, normalize_id
+from ..domain.schema import CUSTOMER, ENTITIES, Entity, entity, format_id, kind_of_id, normalize_id
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
+from ..security.roles import CUSTOMER_OWNED, owner_matters
 from ..store.db import utcnow
 from .session import Session
 
@@ -29,16 +30,32 @@ def _ent_for_id(record_id: str) -> Entity:
         raise NotFound(str(exc)) from None
 
 
-def _owner(ent: Entity, values: dict) -> str | None:
+def _owner(session: Session, ent: Entity, values: dict, cache: dict | None = None) -> str | None:
+    """Whose record this is, for the role check: its own owner field, or for contacts,
+    interactions and orders the owner of the customer they belong to (looked up only
+    when the acting role cares; `cache` holds customer id -> owner within one write)."""
+    if ent.kind in CUSTOMER_OWNED:
+        if not owner_matters(session.role, ent.kind):
+            return None
+        cid = values.get("customer_id")
+        if cache is not None and cid in cache:
+            return cache[cid]
+        customer = session.store.fetch_record(CUSTOMER, normalize_id(cid), include_deleted=True) if cid else None
+        # No such customer: the reference check refuses the row with a clearer message.
+        owner = customer.get("owner") if customer else session.username
+        if cache is not None:
+            cache[cid] = owner
+        return owner
     key = OWNER_FIELD.get(ent.kind)
     return values.get(key) if key else None
 
 
 def _mask(session: Session, ent: Entity, rec: dict) -> dict:
-    """Hide personal fields from roles that may not read them."""
+    """Hide personal fields and free text from roles that may not read them."""
     if session.may("read_personal", ent.kind):
         return rec
-    return {k: (None if k in ent.personal_keys else v) for k, v in rec.items()}
+    private = ent.private_keys
+    return {k: (None if k in private else v) for k, v in rec.items()}
 
 
 def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict, now: dt.datetime,
@@ -122,7 +139,11 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
     keys = ent.keys
     key_set = set(keys)
     out: list[dict] = []
+    owners: dict = {}
     total = len(rows) if isinstance(rows, Sized) else None
+    if not validated and "currency" in key_set and not (context or {}).get("currency"):
+        from .settings import store_currency   # amounts typed without a currency are in it
+        context = {**(context or {}), "currency": store_currency(session)}
     with session.unit_of_work() as uow:
         store = session.store
         seq = store.next_seq(ent)
@@ -140,7 +161,7 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
                 values = dict(data) if validated else validate_record(ent, data, context=context)
                 if owner_key and not values.get(owner_key):
                     values[owner_key] = actor
-                session.ensure("create", kind, owner=_owner(ent, values))
+                session.ensure("create", kind, owner=_owner(session, ent, values, owners))
                 values.update(_apply_rules(session, ent, None, values, now, sla_targets))
                 # validate_record gives exactly the entity's keys; rows passed as validated
                 # may carry others (or lack some)
@@ -213,12 +234,37 @@ def list_records(session: Session, kind: str, *, include_deleted: bool = False,
     return [_mask(session, ent, r) for r in rows]
 
 
+def change_clock(session: Session) -> tuple[str, int]:
+    """(epoch, n) of the store's change clock: n grows with every record write, the epoch
+    is new when the store's file was replaced. Compare with a later call to know whether
+    anything changed, then ask `changes_since(n)` what."""
+    session.ensure("read")
+    return session.store.change_clock()
+
+
+def changes_since(session: Session, kind: str, since: int) -> tuple[list[dict], list[str]]:
+    """What changed in `kind` after change clock `since`: (records written since, masked
+    as `list_records` masks them, deleted ones included with their `deleted_at`; ids of
+    records removed for good)."""
+    session.ensure("read")
+    ent = entity(kind)
+    rows = session.store.fetch_changed(ent, since)
+    return [_mask(session, ent, r) for r in rows], session.store.removed_since(ent, since)
+
+
+def customer_of(session: Session, kind: str) -> dict[str, str]:
+    """{record id: customer id} of the live records of a child entity (orders, tickets …)."""
+    session.ensure("read")
+    return session.store.column_pairs(entity(kind), "id", "customer_id")
+
+
 def history(session: Session, record_id: str) -> list[dict]:
     """Audit entries for one record, oldest first, each with the version it produced."""
     session.ensure("read")
     ent = _ent_for_id(record_id)
     out, version = [], 0
     record_id = normalize_id(record_id)
+    hidden = frozenset() if session.may("read_personal", ent.kind) else frozenset(ent.private_keys)
     for seq, at, actor, action, _e, eid, batch, changes, digests, _p, _m in session.store.iter_audit(
             entity_id=record_id):
         if _e != ent.kind:
@@ -227,8 +273,20 @@ def history(session: Session, record_id: str) -> list[dict]:
             version += 1
         out.append({"seq": seq, "at": dt.datetime.fromisoformat(at.replace("Z", "+00:00")), "actor": actor,
                     "action": action, "batch_id": batch, "version": version,
-                    "changes": record_changes(eid, changes, digests, record_id)})
+                    "changes": _hide(record_changes(eid, changes, digests, record_id), hidden)})
     return out
+
+
+HIDDEN = "[hidden]"
+
+
+def _hide(changes: dict[str, list], hidden: frozenset[str]) -> dict[str, list]:
+    """A history entry's changes with the values of `hidden` fields replaced by a marker
+    (the entry still says that the field changed)."""
+    if not hidden:
+        return changes
+    return {f: ([None if v is None else HIDDEN for v in pair] if f in hidden else pair)
+            for f, pair in changes.items()}
 
 
 def values_at(session: Session, record_id: str, version: int) -> dict:
@@ -275,15 +333,20 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     current = session.store.fetch_record(ent, record_id)
     if current is None:
         raise NotFound(f"no {ent.label} {record_id}")
-    session.ensure("update", ent.kind, owner=_owner(ent, current), record_id=record_id)
+    session.ensure("update", ent.kind, owner=_owner(session, ent, current), record_id=record_id)
     values = dict(changes) if validated else validate_record(ent, changes, partial=True, context=context)
     locked = [ent.field(k).header for k in values
               if not ent.field(k).editable and values[k] != current.get(k) and action == "update"]
     if locked:
         raise ValidationFailed({locked[0]: "is computed by cims and cannot be changed"})
-    owner_key = OWNER_FIELD.get(ent.kind)
-    if owner_key and owner_key in values and values[owner_key] != current.get(owner_key):
-        session.ensure("update", ent.kind, owner=values[owner_key], record_id=record_id)
+    if ent.kind in CUSTOMER_OWNED:
+        # Moving a record to another customer needs the right to that customer's records too.
+        if values.get("customer_id") not in (None, current.get("customer_id")):
+            session.ensure("update", ent.kind, owner=_owner(session, ent, values), record_id=record_id)
+    else:
+        owner_key = OWNER_FIELD.get(ent.kind)
+        if owner_key and owner_key in values and values[owner_key] != current.get(owner_key):
+            session.ensure("update", ent.kind, owner=values[owner_key], record_id=record_id)
     for f in ent.fields:
         if f.required and f.key in values and values[f.key] in (None, ""):
             raise ValidationFailed({f.header: "required"})

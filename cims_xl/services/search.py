@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..domain import normalize as nz
+from ..domain.money import require_currency
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, kind_of_id, normalize_id, source_ids
 from ..errors import NotFound, ValidationFailed
 from ..store import queries
 from ..store.db import MONEY_SCALE, to_db
 from .records import _mask, get, list_records
 from .session import Session
+from .settings import store_currency
 
 
 @dataclass
@@ -83,15 +85,24 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
                      segment=None, tag=None, owner=None, source=None, created_from=None, created_to=None,
                      updated_from=None, updated_to=None, has_open_tickets: bool | None = None,
                      ltv_min=None, ltv_max=None, sort: str = "name", descending: bool = False,
-                     limit: int = 50, offset: int = 0, region: str = "CN") -> Page:
+                     limit: int = 50, offset: int = 0, region: str = "CN",
+                     ltv_currency: str | None = None) -> Page:
     """Customers matching every given condition; free text matches name, company,
-    email, phone, notes and tags (so an imported customer's old id, kept as the tag
+    email, phone, notes and tags (only company and tags for a role that may not read
+    personal fields, and an email or phone then matches nothing) (so an imported customer's old id, kept as the tag
     "src:<id>", finds it), or is a customer id (C-000123); a phone number or email in
-    the text is normalised first."""
+    the text is normalised first. ltv_min/ltv_max and sort="ltv" count orders in
+    `ltv_currency` only (default: the store's currency)."""
     session.ensure("read", "customer")
     crit = queries.CustomerCriteria()
     if text:
         _criteria_for_text(str(text), crit, region)
+    if not session.may("read_personal", "customer"):
+        # Nor may a role that cannot read personal fields learn them by searching:
+        # free text looks only at the other columns, and an email or phone matches nothing.
+        if crit.emails or crit.phones or crit.digits:
+            return Page(0, [], offset, limit)
+        crit.text_columns = tuple(c for c in queries.TEXT_COLUMNS if c not in CUSTOMER.personal_keys)
     crit.equals = {"city": city, "province": province, "country": country, "segment": segment,
                    "owner": owner.lower() if isinstance(owner, str) else owner, "source": source}
     crit.tag = nz.normalize_name(tag) if tag else None
@@ -101,6 +112,9 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     crit.updated_to = _date_bound(updated_to, "Updated to", end=True)
     crit.has_open_tickets = has_open_tickets
     crit.ltv_min, crit.ltv_max = _money(ltv_min, "Lifetime value from"), _money(ltv_max, "Lifetime value to")
+    # Lifetime values filter and sort in the store's currency: never dollars against yuan.
+    crit.ltv_currency = (require_currency(ltv_currency, "Lifetime value currency") if ltv_currency
+                         else store_currency(session))
     limit = max(1, min(int(limit), 10_000))
     try:
         total, ids = queries.search_customer_ids(session.store, crit, sort=sort, descending=descending,
@@ -131,22 +145,33 @@ def customer_id_for(session: Session, typed: str) -> str:
     return ours
 
 
-def lifetime_value(session: Session, customer_id: str) -> Decimal:
+def lifetime_value(session: Session, customer_id: str, currency: str | None = None) -> Decimal:
+    """The customer's lifetime value in one currency (default: the store's); orders in
+    other currencies are not in it (see lifetime_values_by_currency)."""
     cid = normalize_id(customer_id)
-    value = lifetime_values(session, [cid]).get(cid)
+    value = lifetime_values(session, [cid], currency).get(cid)
     if value is None:
         raise NotFound(f"no customer {customer_id}")
     return value
 
 
-def lifetime_values(session: Session, customer_ids) -> dict[str, Decimal]:
-    """Lifetime value of each customer that exists (ids of no live customer are left
-    out), in two queries however many ids: a column of =CIMS_LTV after a write."""
+def lifetime_values(session: Session, customer_ids, currency: str | None = None) -> dict[str, Decimal]:
+    """Lifetime value in one currency (default: the store's) of each customer that
+    exists (ids of no live customer are left out), in two queries however many ids."""
+    code = require_currency(currency) if currency else store_currency(session)
+    return {cid: by.get(code, Decimal(0)) for cid, by in lifetime_values_by_currency(session, customer_ids).items()}
+
+
+def lifetime_values_by_currency(session: Session, customer_ids) -> dict[str, dict[str, Decimal]]:
+    """{customer id: {currency: total}} of non-cancelled orders, the store's currency
+    first; {} for a customer without orders; ids of no live customer left out."""
     session.ensure("read", "customer")
     ids = list(dict.fromkeys(normalize_id(c) for c in customer_ids))
     live = queries.stored_ids(session.store, CUSTOMER, ids)
-    totals = queries.lifetime_values(session.store, [i for i in ids if i in live])
-    return {cid: Decimal(total) / MONEY_SCALE for cid, total in totals.items()}
+    base = store_currency(session)
+    totals = queries.lifetime_values(session.store, [i for i in ids if i in live], base)
+    return {cid: {c: Decimal(by[c]) / MONEY_SCALE for c in sorted(by, key=lambda c: (c != base, c))}
+            for cid, by in totals.items()}
 
 
 def customer_360(session: Session, customer_id: str) -> dict:
@@ -157,9 +182,12 @@ def customer_360(session: Session, customer_id: str) -> dict:
     for kind, key in (("contact", "contacts"), ("interaction", "interactions"), ("order", "orders"),
                       ("opportunity", "opportunities"), ("ticket", "tickets")):
         out[key] = list_records(session, kind, customer_id=cid)
-    out["lifetime_value"] = lifetime_value(session, cid)
+    by = lifetime_values_by_currency(session, [cid]).get(cid, {})
+    out["lifetime_values"] = by                   # {currency: total}: never added together
+    out["lifetime_value"] = by.get(store_currency(session), Decimal(0))   # in the store's currency
     return out
 
 
 __all__ = ["Page", "search_customers", "customer_360", "customer_id_for", "lifetime_value", "lifetime_values",
+           "lifetime_values_by_currency",
            "ENTITIES"]

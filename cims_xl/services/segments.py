@@ -15,8 +15,14 @@ def update_rfm_segments(session: Session, *, as_of: dt.date | None = None) -> in
 
     session.ensure("update", "customer", owner=None)
     customers = load_frame(session, "customer", ["id", "version", "created_at", "rfm_segment"])
-    orders = load_frame(session, "order", ["id", "order_number", "customer_id", "order_date", "amount", "status"])
-    rfm = rfm_segments(orders, customers, as_of or dt.date.today())
+    from ..reports.currency import convert
+    from ..reports.refresh import money_options
+
+    orders = load_frame(session, "order", ["id", "order_number", "customer_id", "order_date", "amount",
+                                           "currency", "status"])
+    money = money_options(session)      # entered rates convert first; never two currencies added
+    orders = convert({"order": orders}, money["currency"], money["rates"])[0]["order"]
+    rfm = rfm_segments(orders, customers, as_of or dt.date.today(), base=money["currency"])
     changes = rfm_changes(rfm, customers)
     if changes:
         update_many(session, changes, validated=True, action="rfm")

@@ -6,12 +6,18 @@ open; it closes itself after `idle_timeout` seconds without use.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import time
 from pathlib import Path
 from typing import Iterable
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ..domain.schema import ENTITIES, kind_of_id
 from ..errors import PermissionDenied, SessionExpired
 from ..security import audit as audit_chain
+from ..security import ledger, trust
 from ..security.audit import AuditEvent
 from ..security.roles import allowed, ensure_allowed
 from ..store.db import Store, utcnow
@@ -42,13 +48,16 @@ class UnitOfWork:
         if self.joined:
             return
         self.session._flush_denials()
+        self.session._seal()
         self.session.store.commit()
         self.committed = True
+        self.session._after_commit()
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self.joined:
             return
         if not self.committed:
+            self.session._discard()
             self.session.store.rollback()
             # A refused action is recorded even though the work around it was not.
             self.session._write_denials_now()
@@ -57,7 +66,8 @@ class UnitOfWork:
 class Session:
     def __init__(self, store_path: Path, store: Store, username: str, role: str,
                  data_key: bytes, *, idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-                 clock=time.monotonic):
+                 clock=time.monotonic, signing_key: Ed25519PrivateKey | None = None,
+                 store_id: str | None = None):
         self.store_path = Path(store_path)
         self._store: Store | None = store
         self.username = username
@@ -68,6 +78,16 @@ class Session:
         self._clock = clock
         self._last_used = clock()
         self._denials: list[AuditEvent] = []
+        # Signing: the user's Ed25519 key (None: entries go unsigned, and verify says so),
+        # the entries of the open unit of work, and whether heads are pinned on this
+        # OS account (not when sign-in found the pinned head missing: see auth.sign_in).
+        self._signing_key = signing_key
+        self.store_id: str = store_id or store.get_meta("store_id")
+        self._pending: dict | None = None
+        self._sealed_head: tuple[int, str] | None = None
+        self._signed_from_known = False
+        self.pin_heads = True
+        self.trust_problem: str | None = None
 
     # -- lifetime --
 
@@ -141,6 +161,8 @@ class Session:
         if self._denials and self._store is not None:
             with self.store.transaction():
                 self._flush_denials()
+                self._seal()
+            self._after_commit()
 
     # -- audit --
 
@@ -156,6 +178,75 @@ class Session:
             if refs:
                 store.insert_audit_refs(refs)
             store.set_meta("audit_head", [rows[-1][0], rows[-1][-1]])
+            self._note_written(events, rows)
+
+    def _note_written(self, events: list[AuditEvent], rows: list[tuple]) -> None:
+        """Remember this unit of work's entries and the records they touched (for `_seal`)."""
+        w = self._pending
+        if w is None:
+            self._pending = w = {"first": rows[0][0], "touched": {}, "states": {}}
+        w["last"], w["mac"] = rows[-1][0], rows[-1][-1]
+        touched = w["touched"]
+        for ev in events:
+            if ev.records is not None and ev.entity in ENTITIES:
+                # Records created together: read back now, behind the caller when the write
+                # goes behind (a later change in this unit of work is read again at `_seal`).
+                ids = list(ev.records)
+                if touched:
+                    for rid in ids:
+                        touched.pop(rid, None)
+                self.store.record_digests_behind(ENTITIES[ev.entity], ids, w["states"])
+            elif ev.entity in ENTITIES and ev.entity_id:
+                with contextlib.suppress(ValueError):
+                    if kind_of_id(ev.entity_id).kind == ev.entity:
+                        touched[ev.entity_id] = ev.entity
+
+    def _seal(self) -> None:
+        """Sign this unit of work's entries and the state it left its records in
+        (inside the transaction, just before it commits). See security.ledger."""
+        w, self._pending = self._pending, None
+        if w is None or self._signing_key is None:
+            return
+        store = self.store
+        store.flush()
+        states: dict[str, str | None] = w["states"]
+        if not self._signed_from_known:
+            if store.get_meta("signed_from") is None:
+                # The first signed write: every record stored so far is its baseline.
+                store.set_meta("signed_from", w["first"])
+                for ent in ENTITIES.values():
+                    states.update(store.iter_record_digests(ent))
+            self._signed_from_known = True
+        by_kind: dict[str, list[str]] = {}
+        for rid, kind in w["touched"].items():
+            by_kind.setdefault(kind, []).append(rid)
+        for kind, ids in by_kind.items():
+            states.update(store.record_digests(ENTITIES[kind], ids))
+        states_s, sig = ledger.sign_write(self._signing_key, self.store_id, w["first"], w["last"], w["mac"],
+                                          self.username, states)
+        store.insert_audit_sig(w["first"], w["last"], self.username, states_s, sig)
+        self._sealed_head = (w["last"], w["mac"])
+
+    def _discard(self) -> None:
+        self._pending = None
+        self._sealed_head = None
+        self._signed_from_known = False
+
+    def _after_commit(self) -> None:
+        """Pin the new head on this OS account (see security.trust)."""
+        head, self._sealed_head = self._sealed_head, None
+        if head is not None and self.pin_heads and self.store_id:
+            # The write is committed; a pin that cannot be written only weakens what the
+            # next verify can tell, so it does not fail the write.
+            with contextlib.suppress(OSError):
+                trust.save_pin(self.store_id, head)
+
+    @property
+    def signing_public(self) -> str | None:
+        """This user's Ed25519 public key (base64), or None without a signing key."""
+        if self._signing_key is None:
+            return None
+        return base64.b64encode(self._signing_key.public_key().public_bytes_raw()).decode("ascii")
 
     @property
     def audit_key(self) -> bytes:

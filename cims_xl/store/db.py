@@ -9,6 +9,7 @@ datetimes as ISO text (sortable), booleans as 0/1.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import operator
 import os
@@ -95,10 +96,16 @@ BULK_ROWS = 500   # from this many rows on, an insert indexes its text for searc
 _INT64 = (-2 ** 63, 2 ** 63 - 1)
 
 
+# Every row a write touches is stamped with the change clock, which that write bumped
+# first (`_BUMP_CLOCK`), so "rows with change_seq > n" is what changed since a reader saw n.
+_CLOCK = "(SELECT n FROM change_clock)"
+_BUMP_CLOCK = "UPDATE change_clock SET n = n + 1"
+
+
 def _insert_sql(ent: Entity) -> str:
     cols = _COLUMNS[ent.kind]
-    return (f"INSERT INTO {ent.table} (seq, {', '.join(cols)}) "
-            f"VALUES (?, {', '.join('?' * len(cols))})")
+    return (f"INSERT INTO {ent.table} (seq, {', '.join(cols)}, change_seq) "
+            f"VALUES (?, {', '.join('?' * len(cols))}, {_CLOCK})")
 
 
 # The meta values every row of one write shares (who and when): bound once per chunk
@@ -117,7 +124,8 @@ def _insert_json_shared_sql(ent: Entity) -> str:
         else:
             picks.append(f"value ->> {j}")
             j += 1
-    return f"INSERT INTO {ent.table} (seq, {', '.join(cols)}) SELECT {', '.join(picks)} FROM json_each(:rows)"
+    return (f"INSERT INTO {ent.table} (seq, {', '.join(cols)}, change_seq) "
+            f"SELECT {', '.join(picks)}, {_CLOCK} FROM json_each(:rows)")
 
 
 _INSERT_SQL = {kind: _insert_sql(e) for kind, e in ENTITIES.items()}
@@ -515,15 +523,39 @@ class Store:
         """Changes whenever any connection commits a write (cheap cache invalidation)."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0] * 1_000_003 + self.conn.total_changes
 
+    def take_sole_use(self, wait_ms: int = 3000) -> None:
+        """Switch to a rollback journal, which SQLite allows only with no other connection open.
+
+        Waits up to `wait_ms` for others to close, then raises StoreBusy (nothing changed).
+        `release_sole_use` switches back to WAL.
+        """
+        self.checkpoint()
+        self.conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+        try:
+            mode = self.conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except sqlcipher3.OperationalError:
+            mode = None
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if str(mode).lower() != "delete":
+            raise StoreBusy("another session has the store open (Excel, or another cims command); "
+                            "close it and try again; nothing was changed")
+
+    def release_sole_use(self) -> None:
+        self.conn.execute("PRAGMA journal_mode = WAL")
+
     def rekey(self, new_key: bytes) -> None:
-        """Re-encrypt the whole file with a new raw key."""
+        """Re-encrypt the whole file with a new raw key, in one transaction.
+
+        SQLCipher cannot rekey in WAL mode: the rewrite runs with a rollback journal, so a
+        crash part way leaves a hot journal and the file opens with the old key (rolled
+        back), or it finished and opens with the new one. StoreBusy while others are open.
+        """
         if len(new_key) != 32:
             raise StoreError("the data key must be 32 bytes")
-        # SQLCipher cannot rekey in WAL mode: switch to a rollback journal for the rewrite.
-        self.checkpoint()
-        self.conn.execute("PRAGMA journal_mode = DELETE")
+        self.take_sole_use()
         self.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
-        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.release_sole_use()
 
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -531,6 +563,24 @@ class Store:
     def checkpoint(self) -> None:
         self._join_checkpoint()
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- sheet rows a Save created records from --
+
+    def sheet_row_records(self, tokens: Iterable[str]) -> dict[str, str]:
+        """token -> record id, for the tokens a Save already created a record from."""
+        out: dict[str, str] = {}
+        tokens = list(tokens)
+        for i in range(0, len(tokens), 500):
+            part = tokens[i:i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(self.conn.execute(
+                f"SELECT token, record_id FROM sheet_rows WHERE token IN ({marks})", part).fetchall())
+        return out
+
+    def insert_sheet_rows(self, pairs: Iterable[tuple[str, str]]) -> None:
+        at = to_db("datetime", utcnow())
+        self._write(self._raw.executemany, "INSERT INTO sheet_rows(token, record_id, created_at) VALUES (?, ?, ?)",
+                    [(token, record_id, at) for token, record_id in pairs])
 
     # -- meta key/value --
 
@@ -581,6 +631,7 @@ class Store:
             params.append(values)
         first, last = params[0][0], params[-1][0]
         contiguous = last - first + 1 == len(params)
+        self._write(self._raw.execute, _BUMP_CLOCK)
         bulk = len(params) >= BULK_ROWS
         if bulk:
             bulk_args = self._bulk_args(ent, params)
@@ -698,17 +749,52 @@ class Store:
                       expected_version: int) -> bool:
         """Write `values` (incl. meta) if the stored version is `expected_version`."""
         kinds = _KINDS[ent.kind]
-        sets = ", ".join(f"{k} = ?" for k in values)
+        sets = ", ".join(f"{k} = ?" for k in values) + f", change_seq = {_CLOCK}"
         params = [to_db(kinds[k], v) for k, v in values.items()]
+        self.conn.execute(_BUMP_CLOCK)
         cur = self.conn.execute(
             f"UPDATE {ent.table} SET {sets} WHERE id = ? AND version = ?",
             params + [record_id, expected_version])
         return cur.rowcount == 1
 
     def hard_delete(self, ent: Entity, record_ids: list[str]) -> int:
+        """Remove rows for good (import undo); their ids stay in removed_records, stamped
+        with the change clock, so readers that cached them drop them."""
+        ids = json.dumps(record_ids)
+        self.conn.execute(_BUMP_CLOCK)
+        self.conn.execute(f"INSERT INTO removed_records (change_seq, kind, id) "
+                          f"SELECT {_CLOCK}, ?, id FROM {ent.table} WHERE id IN (SELECT value FROM json_each(?))",
+                          (ent.kind, ids))
         cur = self.conn.execute(f"DELETE FROM {ent.table} WHERE id IN (SELECT value FROM json_each(?))",
-                                (json.dumps(record_ids),))
+                                (ids,))
         return cur.rowcount
+
+    # -- change tracking (readers that cache records catch up by what changed) --
+
+    def change_clock(self) -> tuple[str, int]:
+        """(epoch, n): n grows with every write to a record table; the epoch is new when
+        the file was replaced by another (restore), and then n says nothing."""
+        epoch, n = self.conn.execute("SELECT epoch, n FROM change_clock").fetchone()
+        return epoch, n
+
+    def new_change_epoch(self) -> None:
+        """Tell every reader's cache to reload (call after the file's contents were replaced)."""
+        self.conn.execute("UPDATE change_clock SET epoch = lower(hex(randomblob(8))), n = n + 1")
+
+    def fetch_changed(self, ent: Entity, since: int) -> list[dict]:
+        """Rows of `ent` written after change clock `since`, deleted ones included."""
+        cols = _COLUMNS[ent.kind]
+        sql = f"SELECT {', '.join(cols)} FROM {ent.table} WHERE change_seq > ? ORDER BY seq"
+        return [self._row_to_dict(ent.kind, r, cols) for r in self.conn.execute(sql, (since,))]
+
+    def removed_since(self, ent: Entity, since: int) -> list[str]:
+        """Ids of rows of `ent` removed for good after change clock `since`."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM removed_records WHERE change_seq > ? AND kind = ?", (since, ent.kind))]
+
+    def column_pairs(self, ent: Entity, key: str, value: str) -> dict:
+        """{key value: value} over the live rows, raw stored values (e.g. id -> customer_id)."""
+        return dict(self.iter_column_tuples(ent, [key, value]))
 
     def lookup_ids(self, ent: Entity, column: str, values: Iterable[Any]) -> dict[Any, str]:
         """Map stored values of an indexed column to the id of a live row having it."""
@@ -752,6 +838,28 @@ class Store:
         self.conn.executemany(
             "INSERT INTO stage_history(opportunity_id, from_stage, to_stage, changed_at, changed_by) "
             "VALUES (?, ?, ?, ?, ?)", [(opportunity_id, a, b, to_db("datetime", at), by) for a, b, at in rows])
+
+    # -- exchange rates --
+
+    def fx_rates(self, base: str | None = None) -> list[dict]:
+        """Entered rates (rate as Decimal), oldest first per currency."""
+        sql = "SELECT currency, base, valid_from, rate, set_at, set_by FROM fx_rates"
+        params: tuple = ()
+        if base:
+            sql += " WHERE base = ?"
+            params = (base,)
+        sql += " ORDER BY currency, valid_from"
+        return [{"currency": c, "base": b, "valid_from": from_db("date", f), "rate": Decimal(r),
+                 "set_at": from_db("datetime", a), "set_by": by}
+                for c, b, f, r, a, by in self.conn.execute(sql, params)]
+
+    def set_fx_rate(self, currency: str, base: str, valid_from: dt.date, rate: Decimal,
+                    at: dt.datetime, by: str) -> None:
+        self.conn.execute(
+            "INSERT INTO fx_rates(currency, base, valid_from, rate, set_at, set_by) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(currency, base, valid_from) DO UPDATE SET rate = excluded.rate, "
+            "set_at = excluded.set_at, set_by = excluded.set_by",
+            (currency, base, to_db("date", valid_from), str(rate), to_db("datetime", at), by))
 
     # -- users --
 
@@ -855,6 +963,55 @@ class Store:
     def rewrite_audit_macs(self, rows: list[tuple[str, str, int]]) -> None:
         self.conn.executemany("UPDATE audit SET prev_mac = ?, mac = ? WHERE seq = ?", rows)
 
+    # -- audit signatures and record states --
+
+    def insert_audit_sig(self, first_seq: int, last_seq: int, signer: str, states: str, sig: str) -> None:
+        self._write(self._raw.execute, "INSERT INTO audit_sigs (last_seq, first_seq, signer, states, sig) "
+                    "VALUES (?, ?, ?, ?, ?)", (last_seq, first_seq, signer, states, sig))
+
+    def iter_audit_sigs(self) -> Iterator[tuple[int, int, str, str, str]]:
+        """(first_seq, last_seq, signer, states JSON, signature) in trail order."""
+        yield from self.conn.execute("SELECT first_seq, last_seq, signer, states, sig FROM audit_sigs "
+                                     "ORDER BY last_seq")
+
+    def audit_mac_at(self, seq: int) -> str | None:
+        row = self.conn.execute("SELECT mac FROM audit WHERE seq = ?", (seq,)).fetchone()
+        return row[0] if row else None
+
+    def record_digests(self, ent: Entity, ids: Iterable[str]) -> dict[str, str | None]:
+        """Digest of each record's stored row (`row_digest`); None for a record not stored."""
+        return self._record_digests(self.conn, ent, list(ids))
+
+    def record_digests_behind(self, ent: Entity, ids: list[str], into: dict[str, str | None]) -> None:
+        """`record_digests` into `into`, on the write-behind worker after the writes queued so
+        far (reading the rows back runs there without the GIL), or now."""
+        if self._behind is None:
+            into.update(self.record_digests(ent, ids))
+        else:
+            self._behind.submit(lambda: into.update(self._record_digests(self._raw, ent, ids)))
+
+    @staticmethod
+    def _record_digests(conn, ent: Entity, ids: list[str]) -> dict[str, str | None]:
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, str | None] = dict.fromkeys(wanted)
+        # A record's seq is its id's number (see insert_records): looked up by the table's
+        # own key, a range when the ids are consecutive (records created together).
+        seqs = sorted(int(rid.rsplit("-", 1)[1]) for rid in wanted)
+        if seqs and seqs[-1] - seqs[0] + 1 == len(seqs):
+            rows = conn.execute(f"{_ROW_JSON_SQL[ent.kind]} WHERE seq BETWEEN ? AND ?", (seqs[0], seqs[-1]))
+        else:
+            rows = conn.execute(f"{_ROW_JSON_SQL[ent.kind]} WHERE seq IN (SELECT value FROM json_each(?))",
+                                (json.dumps(seqs),))
+        for rid, text in rows:
+            if rid in out:
+                out[rid] = row_digest(text)
+        return out
+
+    def iter_record_digests(self, ent: Entity) -> Iterator[tuple[str, str]]:
+        """(id, digest) of every stored row of an entity, deleted ones too."""
+        for rid, text in self.conn.execute(_ROW_JSON_SQL[ent.kind]):
+            yield rid, row_digest(text)
+
     # -- batches --
 
     def next_batch_seq(self) -> int:
@@ -898,6 +1055,18 @@ class Store:
 
     def fts_optimize(self) -> None:
         self.conn.execute("INSERT INTO customers_fts(customers_fts) VALUES ('optimize')")
+
+
+# One stored row as SQLite's own JSON array of its columns (meta columns, then the
+# entity's fields, in `_COLUMNS` order): made in C, and the same text at write time
+# and at verify time whatever the column types, because both read it back from the file.
+_ROW_JSON_SQL = {kind: f"SELECT id, json_array({', '.join(cols)}) FROM {ENTITIES[kind].table}"
+                 for kind, cols in _COLUMNS.items()}
+
+
+def row_digest(row_json: str) -> str:
+    """BLAKE2b-128 of one stored row's JSON array: what an audit signature commits a record to."""
+    return hashlib.blake2b(row_json.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def backup_store(store: Store, dest: Path, key: bytes) -> None:

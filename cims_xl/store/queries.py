@@ -11,10 +11,22 @@ from .db import MONEY_SCALE, Store, to_db
 
 _EXCLUDED_ORDER_STATUSES = ("Cancelled", "Returned")
 _LTV_SQL = ("(SELECT COALESCE(SUM(o.amount), 0) FROM orders o WHERE o.customer_id = c.id "
-            "AND o.deleted_at IS NULL AND COALESCE(o.status, '') NOT IN ('Cancelled', 'Returned'))")
+            "AND o.deleted_at IS NULL AND COALESCE(o.status, '') NOT IN ('Cancelled', 'Returned') "
+            "AND COALESCE(o.currency, '{cur}') = '{cur}')")
+_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+def _ltv_sql(currency: str) -> str:
+    """Lifetime value in one currency (a checked ISO code, so it can be part of the SQL)."""
+    if not _CODE.match(currency or ""):
+        raise ValueError(f"not a currency code: {currency!r}")
+    return _LTV_SQL.format(cur=currency)
+
+
 _TEXT_COLS = ("name", "company", "email", "phone", "mobile", "notes", "tags")
+TEXT_COLUMNS = _TEXT_COLS   # what free text in a customer search looks at
 SORTABLE = {"name": "c.name", "company": "c.company", "city": "c.city", "created": "c.created_at",
-            "updated": "c.updated_at", "id": "c.seq", "ltv": _LTV_SQL}
+            "updated": "c.updated_at", "id": "c.seq", "ltv": "ltv"}
 
 
 def _like(term: str) -> str:
@@ -30,16 +42,18 @@ def _trigrams(term: str) -> str:
     return "(" + " AND ".join('"' + g.replace('"', '""') + '"' for g in grams) + ")"
 
 
-def _any_column(term: str, params: list) -> str:
-    """SQL that is true when a text column of the customer contains `term`.
+def _any_column(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS) -> str:
+    """SQL that is true when one of the customer's text `columns` contains `term`.
 
     ASCII terms keep LIKE's case-insensitivity; others use instr(), several times faster.
     """
+    if not columns:
+        return "0"
     if term.isascii():
-        params += [_like(term)] * len(_TEXT_COLS)
-        return "(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in _TEXT_COLS) + ")"
-    params += [term] * len(_TEXT_COLS)
-    return "(" + " OR ".join(f"instr(c.{col}, ?) > 0" for col in _TEXT_COLS) + ")"
+        params += [_like(term)] * len(columns)
+        return "(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in columns) + ")"
+    params += [term] * len(columns)
+    return "(" + " OR ".join(f"instr(c.{col}, ?) > 0" for col in columns) + ")"
 
 
 # A word that more than this share of customers hold (say "Company" in "Company 12")
@@ -82,6 +96,9 @@ class CustomerCriteria:
     has_open_tickets: bool | None = None
     ltv_min: Any = None
     ltv_max: Any = None
+    ltv_currency: str = "CNY"       # lifetime value filters and sort count orders in this currency
+    # Text columns free-text terms match (a viewer's search leaves out personal ones).
+    text_columns: tuple[str, ...] = _TEXT_COLS
 
 
 def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "name",
@@ -110,10 +127,10 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
         params.append(" AND ".join(_trigrams(t) for t in indexed))
     for t in crit.fts_terms:
         # Digits may be part of a phone number, which the index does not hold: a scan.
-        where.append(_any_column(t, params))
+        where.append(_any_column(t, params, crit.text_columns))
     for t in crit.like_terms:
         # Terms too short for the trigram index (two-character Chinese names): a scan.
-        where.append(_any_column(t, params))
+        where.append(_any_column(t, params, crit.text_columns))
     for col, value in crit.equals.items():
         if value is None:
             continue
@@ -133,16 +150,18 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
         where.append(exists if crit.has_open_tickets else "NOT " + exists)
         params += list(OPEN_TICKET_STATUSES)
     if crit.ltv_min is not None:
-        where.append(f"{_LTV_SQL} >= ?")
+        where.append(f"{_ltv_sql(crit.ltv_currency)} >= ?")
         params.append(to_db("money", crit.ltv_min))
     if crit.ltv_max is not None:
-        where.append(f"{_LTV_SQL} <= ?")
+        where.append(f"{_ltv_sql(crit.ltv_currency)} <= ?")
         params.append(to_db("money", crit.ltv_max))
     where_sql = " AND ".join(where)
     total = store.conn.execute(f"SELECT count(*) FROM customers c WHERE {where_sql}", params).fetchone()[0]
     order = SORTABLE.get(sort)
     if order is None:
         raise ValueError(f"cannot sort by {sort!r}; use one of: {', '.join(SORTABLE)}")
+    if order == "ltv":
+        order = _ltv_sql(crit.ltv_currency)
     direction = "DESC" if descending else "ASC"
     sql = (f"SELECT c.id FROM customers c WHERE {where_sql} "
            f"ORDER BY {order} {direction}, c.seq {direction} LIMIT ? OFFSET ?")
@@ -150,16 +169,19 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
     return total, ids
 
 
-def lifetime_values(store: Store, customer_ids: list[str]) -> dict[str, int]:
-    """Sum of non-cancelled order amounts (stored units) per customer."""
+def lifetime_values(store: Store, customer_ids: list[str],
+                    default_currency: str) -> dict[str, dict[str, int]]:
+    """Sum of non-cancelled order amounts (stored units) per customer and currency
+    (orders without a currency count in `default_currency`); {} for no orders."""
     import json
     rows = store.conn.execute(
-        "SELECT customer_id, COALESCE(SUM(amount), 0) FROM orders WHERE deleted_at IS NULL "
-        "AND COALESCE(status, '') NOT IN ('Cancelled', 'Returned') "
-        "AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id",
-        (json.dumps(customer_ids),))
-    out = {cid: 0 for cid in customer_ids}
-    out.update({cid: total for cid, total in rows})
+        "SELECT customer_id, COALESCE(currency, ?), COALESCE(SUM(amount), 0) FROM orders "
+        "WHERE deleted_at IS NULL AND COALESCE(status, '') NOT IN ('Cancelled', 'Returned') "
+        "AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id, COALESCE(currency, ?)",
+        (default_currency, json.dumps(customer_ids), default_currency))
+    out: dict[str, dict[str, int]] = {cid: {} for cid in customer_ids}
+    for cid, cur, total in rows:
+        out[cid][cur] = total
     return out
 
 

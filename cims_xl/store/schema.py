@@ -124,9 +124,53 @@ _V4 = [
     "INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')",
 ]
 
+# Currency codes are ISO 4217, upper case (validation does it from now on; older rows
+# may say "usd" or "RMB"). Exchange rates the owner enters: 1 `currency` = `rate`
+# `base` (the store's currency when entered) from `valid_from` until the next date.
+_V5 = [
+    *(f"UPDATE {t} SET currency = UPPER(TRIM(currency)) "
+      f"WHERE currency IS NOT NULL AND currency != UPPER(TRIM(currency))" for t in ("orders", "opportunities")),
+    *(f"UPDATE {t} SET currency = 'CNY' WHERE currency = 'RMB'" for t in ("orders", "opportunities")),
+    "CREATE TABLE fx_rates (currency TEXT NOT NULL, base TEXT NOT NULL, valid_from TEXT NOT NULL, "
+    "rate TEXT NOT NULL, set_at TEXT NOT NULL, set_by TEXT NOT NULL, "
+    "PRIMARY KEY (currency, base, valid_from)) WITHOUT ROWID",
+]
+
+# Signatures over the audit trail: one per write (a unit of work), by the user who
+# wrote it, covering its entries first_seq..last_seq and the state its records were
+# left in (see cims_xl.security.ledger).
+_V6 = [
+    "CREATE TABLE audit_sigs (last_seq INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL, "
+    "signer TEXT NOT NULL, states TEXT NOT NULL, sig TEXT NOT NULL)",
+]
+
+def _change_tracking() -> list[str]:
+    # What changed since a reader last looked (the worksheet functions' cache): every
+    # write stamps its rows with the store's change clock, bumped once per write call,
+    # and a row removed for good (import undo) leaves its id in removed_records.
+    # The epoch changes when the store is replaced (restore): a reader then reloads.
+    out = ["CREATE TABLE change_clock (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL, "
+           "epoch TEXT NOT NULL)",
+           "INSERT INTO change_clock VALUES (1, 0, lower(hex(randomblob(8))))",
+           "CREATE TABLE removed_records (change_seq INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL)",
+           "CREATE INDEX ix_removed_records_change_seq ON removed_records(change_seq)"]
+    for ent in ENTITIES.values():
+        out += [f"ALTER TABLE {ent.table} ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0",
+                f"CREATE INDEX ix_{ent.table}_change_seq ON {ent.table}(change_seq)"]
+    return out
+
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "initial schema", _initial()),
     (2, "search index without positions and phones; bulk audit entries", _V2),
     (3, "indexes of mostly empty columns leave out the empty rows", _partial_indexes()),
     (4, "free-text search covers tags (an imported customer's old id)", _V4),
+    (5, "currency codes upper case; exchange rates", _V5),
+    (6, "signed audit trail: one signature per write, by its author", _V6),
+    (7, "change tracking: rows carry the change clock of their last write", _change_tracking()),
+    # A sheet row's random id, written to the workbook before Save commits, and the
+    # record that Save created from it: a Save repeated after a crash finds it again.
+    (8, "sheet rows remember the record a Save created from them",
+     ["CREATE TABLE sheet_rows (token TEXT PRIMARY KEY, record_id TEXT NOT NULL, "
+      "created_at TEXT NOT NULL) WITHOUT ROWID"]),
 ]

@@ -1,0 +1,376 @@
+"""Money: amounts with their currency, read from what people type, and currency codes.
+
+Pure functions, no I/O. The currency table is CLDR's, through babel (no hand list):
+
+- ISO 4217 codes: ``babel.numbers.list_currencies()`` (current and historic codes);
+- symbols: every locale's ``currency_symbols`` (``$``, ``US$``, ``HK$``, ``€``,
+  ``1.200,00 €``, ``₩``, ``₹``, ``¥``, ``元`` ...), limited to currencies that are legal
+  tender somewhere today (CLDR supplemental ``territory_currencies``), so that an old
+  currency does not make a symbol ambiguous;
+- names: the English and Chinese (simplified and traditional) names, singular and
+  plural ("euros", "US dollars", "人民币", "港幣").
+
+A few everyday words CLDR does not list as symbols are added (``RMB``, ``块`` for
+CNY; ``美金`` for USD; ``円`` for JPY). Single ASCII letters (CLDR's ``R``, ``K``, ``L``)
+are not read as currencies: next to a number they are more often something else.
+
+A symbol several currencies use (``$``, ``¥``, ``£``, ``kr``) is resolved, in order,
+by: the one currency among them the caller names (``prefer``: the row's Currency
+column, the other currencies of the file, ``--currency``); the house locales
+(Chinese, then English: ``¥`` is CNY, ``$`` is USD); a two-thirds majority of the
+locales that use the symbol (``C$`` is CAD). Otherwise the value is refused and the
+codes listed. A reading resolved without four locales in five agreeing (``$`` is USD
+in two thirds of them, ``¥`` is JPY in most) is *assumed* and says so
+(``MoneyReading.assumed``) so that an import summary can tell the user.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
+
+__all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "check_currency", "currency_of_token",
+           "is_currency_code", "parse_money", "read_money", "require_currency",
+           "suggest_currencies"]
+
+# The currency of a store made before the store's currency was a setting (the first
+# users were in mainland China); `cims init --currency` sets it for new stores.
+FALLBACK_CURRENCY = "CNY"
+_HOUSE_LOCALES = ("zh", "en")                  # resolve ambiguous symbols, in this order
+_NAME_LOCALES = ("en", "zh", "zh_Hant")
+_EVERYDAY = {"RMB": "CNY", "RMB¥": "CNY", "块": "CNY", "圆": "CNY", "美金": "USD", "円": "JPY",
+             "日圆": "JPY", "台币": "TWD", "港币": "HKD"}
+_MULTIPLIERS = {"万": 4, "萬": 4, "亿": 8, "億": 8}  # powers of ten
+_NUMBER_CHARS = re.compile(r"^[0-9.,' _]+$")
+_SHOWN_MAX = 40
+
+
+class CurrencyError(ValueError):
+    """A currency code or symbol that is not (or not clearly) one ISO 4217 currency."""
+
+
+class MoneyReading(NamedTuple):
+    """What one cell said: amount (exact), ISO code or None, the symbol as written,
+    and whether the code was assumed for an ambiguous symbol (``$`` -> USD)."""
+
+    amount: Decimal | None
+    currency: str | None
+    symbol: str | None = None
+    assumed: bool = False
+
+
+def _nfkc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def _key(token: str) -> str:
+    return _nfkc(token).strip().casefold()
+
+
+# ----- the CLDR table -------------------------------------------------------------------
+
+@functools.cache
+def _codes() -> frozenset[str]:
+    from babel.numbers import list_currencies
+    return frozenset(c.upper() for c in list_currencies())
+
+
+@functools.cache
+def _current_codes() -> frozenset[str]:
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
+    out: set[str] = set()
+    for territory in get_global("territory_currencies"):
+        out.update(get_territory_currencies(territory, tender=True))
+    return frozenset(out)
+
+
+class _Table(NamedTuple):
+    candidates: dict[str, frozenset[str]]      # token key -> codes
+    default: dict[str, str]                    # ambiguous token key -> resolved code
+    sure: frozenset[str]                       # defaults four locales in five agree on (£, C$)
+    longest: int                               # characters in the longest token
+
+    def prefix(self, text: str) -> str | None:
+        """The longest token `text` starts with (dictionary lookups: a regex of a
+        thousand alternatives costs ten times more per cell)."""
+        for n in range(min(self.longest, len(text)), 0, -1):
+            if text[:n].casefold() in self.candidates:
+                return text[:n]
+        return None
+
+    def suffix(self, text: str) -> str | None:
+        """The longest token `text` ends with."""
+        for n in range(min(self.longest, len(text)), 0, -1):
+            if text[-n:].casefold() in self.candidates:
+                return text[-n:]
+        return None
+
+
+@functools.cache
+def _table() -> _Table:
+    from babel import localedata
+    current = _current_codes()
+    cands: dict[str, set[str]] = defaultdict(set)
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for ident in localedata.locale_identifiers():
+        for code, symbol in localedata.load(ident)["currency_symbols"].items():
+            if code not in current or not symbol or any(ch.isdigit() for ch in symbol):
+                continue
+            key = _key(symbol)
+            if len(key) == 1 and key.isascii() and key.isalpha():
+                continue
+            cands[key].add(code)
+            votes[key][code] += 1
+    for ident in _NAME_LOCALES:
+        data = localedata.load(ident)
+        for code, name in data["currency_names"].items():
+            if code in current:
+                cands[_key(name)].add(code)
+        for code, forms in data["currency_names_plural"].items():
+            if code in current:
+                for name in forms.values():
+                    cands[_key(name)].add(code)
+    for word, code in _EVERYDAY.items():
+        cands[_key(word)] = {code}
+    for code in _codes():                      # a code is only ever itself
+        cands[code.casefold()] = {code}
+    default: dict[str, str] = {}
+    house = [localedata.load(i)["currency_symbols"] for i in _HOUSE_LOCALES]
+    for key, codes in cands.items():
+        if len(codes) < 2:
+            continue
+        for symbols in house:
+            hits = [c for c in sorted(codes) if _key(symbols.get(c, "")) == key]
+            if len(hits) == 1:
+                default[key] = hits[0]
+                break
+        else:
+            top = votes[key].most_common(1)
+            if top and top[0][1] * 3 >= 2 * sum(votes[key].values()):
+                default[key] = top[0][0]
+    sure = frozenset(k for k, c in default.items()
+                     if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0)
+    return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure, max(map(len, cands)))
+
+
+# ----- codes -------------------------------------------------------------------------------
+
+def is_currency_code(code: str) -> bool:
+    """Whether `code` (any case) is an ISO 4217 code CLDR knows."""
+    return isinstance(code, str) and code.strip().upper() in _codes()
+
+
+def suggest_currencies(text: str, n: int = 5) -> list[str]:
+    """Up to `n` ISO codes nearest to `text` by code, symbol or English/Chinese name
+    ("dollars" -> USD, CAD, AUD, ...), nearest first."""
+    key = _key(str(text))
+    if not key:
+        return []
+    scores: dict[str, float] = {}
+    table = _table()
+    for token, codes in table.candidates.items():
+        ratio = difflib.SequenceMatcher(None, key, token).ratio()
+        if key in token.split() or token.startswith(key) or key.rstrip("s") in token.split():
+            ratio = max(ratio, 0.85)
+        if ratio < 0.6:
+            continue
+        for code in codes:
+            # Among equals, currencies more locales write prefer (USD before BSD).
+            if ratio > scores.get(code, 0.0):
+                scores[code] = ratio
+    popular = {c: i for i, c in enumerate(("USD", "EUR", "CNY", "GBP", "JPY", "HKD", "CAD",
+                                            "AUD", "TWD", "SGD", "NZD", "CHF", "KRW", "INR"))}
+    ranked = sorted(scores, key=lambda c: (-round(scores[c], 2), popular.get(c, 99), c))
+    return ranked[:n]
+
+
+def check_currency(value: object) -> str | None:
+    """An ISO 4217 code, upper-cased, from what was typed; None for blank.
+
+    Accepts a code in any case ("usd" -> "USD") or an unambiguous symbol or name
+    ("€", "US$", "人民币"). Raises CurrencyError naming the nearest codes otherwise:
+    "not a currency code: 'dollars' (did you mean USD, CAD, AUD ...?)".
+    """
+    if value is None:
+        return None
+    text = _nfkc(str(value)).strip()
+    if not text:
+        return None
+    if text.upper() in _codes():
+        return text.upper()
+    table = _table()
+    codes = table.candidates.get(text.casefold())
+    if codes and len(codes) == 1:
+        return next(iter(codes))
+    near = suggest_currencies(text) if not codes else sorted(codes)[:8]
+    hint = f" (did you mean {', '.join(near)}?)" if near else " (an ISO 4217 code such as USD, EUR, CNY)"
+    shown = f": '{text}'" if len(text) <= _SHOWN_MAX and text.isprintable() else ""
+    raise CurrencyError(f"not a currency code{shown}{hint}")
+
+
+def require_currency(value: object, label: str = "Currency") -> str:
+    """check_currency for a value that must be given: ValidationFailed({label: reason})
+    for a blank or a word that is not a currency (the reason names the nearest codes)."""
+    from ..errors import ValidationFailed
+    try:
+        code = check_currency(value)
+    except ValueError as exc:
+        raise ValidationFailed({label: str(exc)}) from None
+    if code is None:
+        raise ValidationFailed({label: "required (an ISO 4217 code such as USD, EUR, CNY)"})
+    return code
+
+
+def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool]:
+    """(ISO code, assumed) for one symbol, code or name; CurrencyError if unknown or
+    ambiguous. See the module docstring for how ambiguous symbols are resolved."""
+    key = _key(token)
+    table = _table()
+    codes = table.candidates.get(key)
+    if not codes:
+        raise CurrencyError(f"not a currency: '{token[:_SHOWN_MAX]}'")
+    if len(codes) == 1:
+        return next(iter(codes)), False
+    named = {c for c in prefer if c} & codes
+    if len(named) == 1:
+        return named.pop(), False
+    if key in table.default:
+        return table.default[key], key not in table.sure
+    raise CurrencyError(f"'{token}' is used by {', '.join(sorted(codes)[:8])}: write the code")
+
+
+# ----- amounts -----------------------------------------------------------------------------
+
+def parse_money(value: object, decimal: str | None = None, *,
+                prefer: Iterable[str] = ()) -> tuple[Decimal | None, str | None]:
+    """(amount, ISO code or None) from a cell; (None, None) for blank. See read_money."""
+    reading = read_money(value, decimal, prefer=prefer)
+    return reading.amount, reading.currency
+
+
+def read_money(value: object, decimal: str | None = None, *,
+               prefer: Iterable[str] = ()) -> MoneyReading:
+    """Read an amount and the currency written with it.
+
+    value: a number (int, float via its short repr, Decimal) or text. Text may carry a
+    currency symbol, code or name before or after the number ("$2,000.00", "USD 1,200",
+    "1.200,00 €", "¥300", "300元", "HK$ 5"), a sign before or after, accounting
+    negatives "(1,234.50)" and 万/亿 multipliers.
+    decimal: "." or "," when the caller knows the file's decimal mark; None infers it
+    per value: the last of "." and "," when both appear, a lone "," before exactly
+    three digits groups thousands, otherwise it is a decimal comma.
+    prefer: ISO codes that settle an ambiguous symbol (module docstring).
+    Raises ValueError (CurrencyError for currencies) with a short reason.
+    """
+    if decimal not in (None, ".", ","):
+        raise ValueError(f"decimal mark must be '.' or ',', not {decimal!r}")
+    from . import normalize as nz
+    if nz.is_blank(value):
+        return MoneyReading(None, None)
+    if nz._is_bool(value) or not (nz._is_number(value) or isinstance(value, str)):
+        raise ValueError(nz._problem("not an amount", value))
+    if nz._is_number(value):
+        amount = nz._number_to_decimal(value)
+        if not amount.is_finite():
+            raise ValueError(nz._problem("not an amount", value))
+        return MoneyReading(amount, None)
+    return _read_text(value, decimal, tuple(prefer))
+
+
+def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyReading:
+    from .normalize import _problem, _shift
+    text = _nfkc(raw).strip().replace("\u2212", "-")
+    negative = opened = closed = sign_seen = False
+    tokens: list[str] = []
+    multiplier: int | None = None
+    table = _table() if not _NUMBER_CHARS.match(text.lstrip("+-(").rstrip("-)")) else None
+
+    def fail(reason: str = "not an amount") -> ValueError:
+        return ValueError(_problem(reason, raw))
+
+    while text:
+        first = text[0]
+        if first in "+-" and not sign_seen:
+            sign_seen, negative = True, negative or first == "-"
+            text = text[1:].lstrip()
+        elif first == "(" and not opened:
+            opened = True
+            text = text[1:].lstrip()
+        elif table and not tokens and not first.isdigit() and first not in ".," and (tok := table.prefix(text)):
+            tokens.append(tok)
+            text = text[len(tok):].lstrip()
+        else:
+            break
+    while text:
+        last = text[-1]
+        if last == ")" and opened and not closed:
+            closed = True
+            text = text[:-1].rstrip()
+        elif last == "-" and not sign_seen:
+            sign_seen, negative = True, True
+            text = text[:-1].rstrip()
+        elif last in _MULTIPLIERS and multiplier is None:
+            multiplier = _MULTIPLIERS[last]
+            text = text[:-1].rstrip()
+        elif (table and multiplier is None and len(tokens) < 2 and not last.isdigit()
+              and last not in ".," and (tok := table.suffix(text))):
+            tokens.append(tok)
+            text = text[: -len(tok)].rstrip()
+        else:
+            break
+    if opened != closed:
+        raise fail()
+    readings: list[tuple[str, bool]] = []
+    for tok in tokens:
+        try:
+            readings.append(currency_of_token(tok, prefer + tuple(c for c, g in readings if not g)))
+        except CurrencyError as exc:
+            raise fail(f"not an amount: {exc}") from None
+    codes = {code for code, _ in readings}
+    if len(codes) > 1:
+        raise fail("not an amount: two different currencies")
+    try:
+        amount = _number(text, decimal)
+    except ValueError:
+        raise fail() from None
+    if multiplier is not None:
+        amount = _shift(amount, multiplier)
+    if negative or opened:
+        amount = amount.copy_negate()            # unary minus would round to 28 digits
+    if not readings:
+        return MoneyReading(amount, None)
+    # "US$ 5 $": one clear reading is enough for the currency not to be assumed.
+    return MoneyReading(amount, readings[0][0], tokens[0], all(g for _, g in readings))
+
+
+def _number(text: str, decimal: str | None) -> Decimal:
+    from .normalize import _parse_number_core
+    if decimal is None:
+        return _parse_number_core(text)
+    if not text or not _NUMBER_CHARS.match(text) or not any(c.isdigit() for c in text):
+        raise ValueError("not a number")
+    group = "," if decimal == "." else "."
+    if text.count(decimal) > 1:
+        raise ValueError("not a number")
+    integer, _, fraction = text.partition(decimal)
+    if fraction and not fraction.isdigit():
+        raise ValueError("not a number")
+    seps = {ch for ch in integer if not ch.isdigit()}
+    if seps - {group, " ", "'", "_"} or len(seps) > 1:
+        raise ValueError("not a number")
+    if seps:
+        groups = integer.split(seps.pop())
+        if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 or not g.isdigit() for g in groups[1:]):
+            raise ValueError("not a number")
+        integer = "".join(groups)
+    try:
+        return Decimal(f"{integer or '0'}.{fraction}" if fraction else integer)
+    except InvalidOperation:
+        raise ValueError("not a number") from None

@@ -1,0 +1,277 @@
+"""Bounds a file must keep before any reader allocates memory for it.
+
+A spreadsheet is a zip of XML, so a file of a few KB can claim a sheet of 16,384 ×
+1,048,576 cells or hold a 1 GB string. python-calamine allocates the whole used range
+of a sheet (and every shared string) up front, so a hostile file aborts the process
+before Python sees an error. The importer therefore looks at the XML itself first, a
+block at a time (memory flat, time proportional to the file):
+
+- every cell reference must lie inside Excel's grid (columns A to XFD, rows 1 to
+  1,048,576; ECMA-376 Part 1, 18.3.1.4 and Excel's specifications and limits);
+- a sheet goes to calamine only when the cells it would allocate (the used range,
+  and the range the sheet's <dimension> claims) stay within `CALAMINE_MAX_CELLS`, its
+  shared strings within `CALAMINE_MAX_SST` bytes and every cell has a reference;
+  otherwise the streaming reader (`xlsx_stream`) reads it, which keeps only one row;
+- one row's XML, one shared string's XML and one row's width are bounded
+  (`MAX_ROW_XML`, `MAX_STRING_XML`, `MAX_COLUMNS`), for every reader, CSV included.
+
+Together these keep an import of any file under about 1 GB of memory. Everything here
+raises ImportRefused (one line, nothing imported) or returns a plain verdict.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ImportRefused
+
+MAX_ROWS = 1_048_576            # Excel's grid
+MAX_COLUMNS = 16_384            # column XFD
+LAST_COLUMN = "XFD"
+# calamine keeps a sheet as one array of cells (32 bytes each) over its used range.
+CALAMINE_MAX_CELLS = 8_000_000
+CALAMINE_MAX_SST = 64 * 1024 * 1024      # shared-strings XML calamine may load whole
+MAX_PART_XML = 32 * 1024 * 1024          # workbook.xml, its relationships, styles.xml
+# Excel holds at most 32,767 characters in a cell: a shared string's XML (with rich
+# text runs and phonetic hints) stays well below this.
+MAX_STRING_XML = 4 * 1024 * 1024
+MAX_ROW_XML = 32 * 1024 * 1024           # one <row>…</row>
+MAX_MERGED_CELLS = 2_000_000             # cells of merged ranges below the header, all together
+# The streaming reader keeps an 8-byte offset per shared string (the strings wait on disk).
+MAX_SHARED_STRINGS = 40_000_000
+BLOCK = 1 << 20
+
+# Literal prefixes keep these fast; a reference they miss (odd whitespace) makes the
+# count of references fall short of the count of cells, and the sheet is streamed.
+_COLUMNS = re.compile(rb' r="([A-Za-z]+)')
+_CELL_ROWS = re.compile(rb' r="[A-Za-z]+(\d+)"')
+_ROW_REF = re.compile(rb' r="(\d+)"')
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s+ref="\$?([A-Za-z]+)\$?(\d+)(?::\$?([A-Za-z]+)\$?(\d+))?"')
+
+
+def _damaged(name: str, what: str) -> ImportRefused:
+    return ImportRefused(f"{name}: {what}; the file is damaged or was not made by a spreadsheet program. "
+                         "Nothing was imported; open it in Excel and save it again, or export it as .csv")
+
+
+def column_number(letters: bytes | str, name: str) -> int:
+    """1-based column number of column letters ("A" -> 1, "XFD" -> 16384).
+
+    Raises ImportRefused for a column beyond XFD (the grid's last column), without
+    computing huge numbers for references of many letters.
+    """
+    raw = letters.encode("ascii", "replace") if isinstance(letters, str) else bytes(letters)
+    if len(raw) > 3:
+        shown = raw[:12].decode("ascii", "replace") + ("…" if len(raw) > 12 else "")
+        raise _damaged(name, f"a cell is in column {shown}, beyond the last column {LAST_COLUMN}")
+    n = 0
+    for ch in raw.upper():
+        n = n * 26 + ch - 64
+    if n > MAX_COLUMNS or n < 1:
+        raise _damaged(name, f"a cell is in column {raw.decode('ascii', 'replace')}, beyond the last "
+                             f"column {LAST_COLUMN}")
+    return n
+
+
+def check_row_number(number: int, name: str) -> None:
+    if not 1 <= number <= MAX_ROWS:
+        raise _damaged(name, f"a cell is in row {number:,}, beyond the last row {MAX_ROWS:,}")
+
+
+def check_row_width(width: int, row: int, name: str) -> None:
+    """A row may hold at most MAX_COLUMNS values (a CSV line too)."""
+    if width > MAX_COLUMNS:
+        raise ImportRefused(f"{name}: row {row:,} has {width:,} columns; a sheet has at most {MAX_COLUMNS:,}. "
+                            "Nothing was imported; check the delimiter, or split the file")
+
+
+def too_long(name: str, what: str, limit: int) -> ImportRefused:
+    return _damaged(name, f"{what} is longer than {limit // (1024 * 1024)} MB of XML without an end")
+
+
+def too_many_strings(name: str) -> ImportRefused:
+    return ImportRefused(f"{name} holds more than {MAX_SHARED_STRINGS:,} different texts, more than can be "
+                         "read safely; nothing was imported. Split it, or save it as .csv")
+
+
+def check_part_size(info: zipfile.ZipInfo, name: str, limit: int = MAX_PART_XML) -> None:
+    """Refuse a zip part (as its header declares it) bigger than `limit` before reading it.
+
+    Python's zipfile never returns more than the declared size (and fails the CRC if
+    the data goes on), so the declared size bounds what is read.
+    """
+    if info.file_size > limit:
+        raise _damaged(name, f"its part {info.filename} unpacks to {info.file_size / 2**20:,.0f} MB")
+
+
+@dataclass
+class SheetExtent:
+    """What calamine would allocate for one sheet's XML, found without allocating it."""
+
+    cells: int            # cells in the used range (and in the range <dimension> claims)
+    unreferenced: bool    # some cell has no r="…" (calamine then places it itself)
+
+    @property
+    def calamine_safe(self) -> bool:
+        return self.cells <= CALAMINE_MAX_CELLS and not self.unreferenced
+
+
+def scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> SheetExtent:
+    """Every cell reference of one sheet's XML, a block at a time.
+
+    Raises ImportRefused for a reference outside the grid (a 7-letter column, row
+    2,000,000). Reading through the part also checks its size and CRC.
+    """
+    min_r = min_c = MAX_ROWS + 1
+    max_r = max_c = 0
+    tags = refs = 0
+    dim_cells = 0
+    tail = b""
+    try:
+        with z.open(info) as f:
+            first = True
+            while True:
+                block = f.read(BLOCK)
+                data = tail + block
+                # Cut after the last '>': no tag (and so no reference) is split between
+                # two rounds, and nothing is counted twice.
+                cut = len(data) if not block else data.rfind(b">") + 1
+                chunk, tail = data[:cut], data[cut:]
+                if len(tail) > MAX_ROW_XML:
+                    raise too_long(name, "a tag", MAX_ROW_XML)
+                if first and chunk:
+                    dim_cells = _dimension_cells(chunk, name)
+                    first = False
+                columns = _COLUMNS.findall(chunk)
+                refs += len(columns)
+                for col in set(columns):
+                    c = column_number(col, name)
+                    max_c, min_c = max(max_c, c), min(min_c, c)
+                for found in (_CELL_ROWS.findall(chunk), _ROW_REF.findall(chunk)):
+                    if found:
+                        rows = list(map(int, found))
+                        max_r, min_r = max(max_r, max(rows)), min(min_r, min(rows))
+                        check_row_number(max_r, name)
+                        check_row_number(min_r, name)
+                if b":c" in chunk:      # a namespace prefix on cells: the slower, exact count
+                    tags += len(_CELL_TAG.findall(chunk))
+                else:
+                    tags += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")
+                if not block:
+                    break
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise _damaged(name, f"its sheet {info.filename} cannot be unpacked ({exc})") from None
+    used = 0 if max_r == 0 or max_c == 0 else (max_r - min_r + 1) * (max_c - min_c + 1)
+    return SheetExtent(max(used, dim_cells), unreferenced=tags > refs)
+
+
+def _dimension_cells(head: bytes, name: str) -> int:
+    """Cells in the range the sheet's <dimension ref="A1:D20"> claims (0 without one)."""
+    m = _DIMENSION.search(head)
+    if not m:
+        return 0
+    c1, r1 = column_number(m.group(1), name), int(m.group(2))
+    c2 = column_number(m.group(3), name) if m.group(3) else c1
+    r2 = int(m.group(4)) if m.group(4) else r1
+    check_row_number(max(r1, r2), name)
+    return (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
+
+
+def read_through(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> int:
+    """Unpack a part without keeping it (checks size and CRC); returns its size."""
+    size = 0
+    try:
+        with z.open(info) as f:
+            while True:
+                block = f.read(BLOCK)
+                if not block:
+                    return size
+                size += len(block)
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise _damaged(name, f"its part {info.filename} cannot be unpacked ({exc})") from None
+
+
+def calamine_safe(path: Path) -> bool:
+    """May python-calamine open this .xlsx (every sheet, the shared strings) within the
+    memory budget? False: read it with the streaming reader. Raises ImportRefused for
+    what no reader should try (cells outside the grid, giant workbook parts)."""
+    from .xlsx_stream import sheet_parts
+
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = {i.filename.lower(): i for i in z.infolist()}
+            for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
+                if part in infos:
+                    check_part_size(infos[part], name)
+                    read_through(z, infos[part], name)
+            sst = infos.get("xl/sharedstrings.xml")
+            if sst is not None and (sst.file_size > CALAMINE_MAX_SST or read_through(z, sst, name) > CALAMINE_MAX_SST):
+                return False
+            safe = True
+            for _sheet, info in sheet_parts(path):
+                if info is None:
+                    continue
+                if info.file_size > CALAMINE_MAX_SST:
+                    safe = False     # streamed anyway; its rows are checked as they are read
+                    continue
+                if not scan_sheet(z, info, name).calamine_safe:
+                    safe = False
+            return safe
+    except zipfile.BadZipFile:
+        raise ImportRefused(f"{name} looks like a zip/xlsx file but is damaged") from None
+
+
+ODS_MAX_CONTENT = 256 * 1024 * 1024      # content.xml of an .ods (every sheet's cells)
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def check_ods(path: Path) -> None:
+    """Refuse an .ods whose repeated rows and cells (table:number-rows-repeated,
+    table:number-columns-repeated; ODF 1.2 Part 1, 9.1.3 and 9.1.4) expand to more
+    cells with values than calamine may allocate. Empty repeats (LibreOffice ends every
+    sheet with a million empty rows) cost nothing and are not counted. Read with lxml's
+    iterparse, one row at a time, entities not resolved."""
+    from lxml import etree
+
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("content.xml")
+            if info.file_size > ODS_MAX_CONTENT:
+                raise ImportRefused(f"{name} is too large to read as .ods ({info.file_size / 2**20:,.0f} MB of "
+                                    "XML); open it and save it as .xlsx or .csv")
+            with z.open(info) as f:
+                rows = width = 0       # extent of the current sheet's cells with values
+                row_at = 0
+                for event, el in etree.iterparse(f, events=("end",), resolve_entities=False,
+                                                 no_network=True, huge_tree=False):
+                    if el.tag == _ODS_TABLE + "table-row":
+                        repeat = int(el.get(_ODS_TABLE + "number-rows-repeated", "1") or 1)
+                        col = last = 0
+                        for cell in el:
+                            n = int(cell.get(_ODS_TABLE + "number-columns-repeated", "1") or 1)
+                            col += n
+                            if cell.get(_ODS_OFFICE + "value-type") or len(cell) or (cell.text or "").strip():
+                                last = col
+                        if last:
+                            width = max(width, last)
+                            rows = row_at + repeat
+                        row_at += repeat
+                        if rows * width > CALAMINE_MAX_CELLS or width > MAX_COLUMNS:
+                            raise ImportRefused(
+                                f"{name}: a sheet's repeated cells expand to {rows:,} rows × {width:,} columns, "
+                                "more than can be read safely; nothing was imported. Open it, delete the "
+                                "repeated cells, and save it again (or as .csv)")
+                        el.clear()
+                    elif el.tag == _ODS_TABLE + "table":
+                        rows = width = row_at = 0
+                        el.clear()
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError) as exc:
+        raise ImportRefused(f"{name} could not be read as an .ods spreadsheet ({str(exc)[:120]}); "
+                            "open it and save it as .xlsx or .csv") from None

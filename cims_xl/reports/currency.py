@@ -1,0 +1,217 @@
+"""Reports never add two currencies: conversion with entered rates, else one block per currency.
+
+The design (docs/currency.md):
+
+1. Amounts in a currency that has an exchange rate the owner entered (`cims fx set USD
+   7.10 --from 2024-01-01`: 1 USD = 7.10 in the store's currency from that day until
+   the next rate) are converted to the store's currency at the rate of the order's
+   date (an opportunity's close date, else its expected close, else its creation).
+   The sheet lists every rate used and how many rows it converted.
+2. Amounts with no rate for their date stay in their own currency.
+3. If everything is then in one currency, tables are as they always were and their
+   titles and chart axes name the currency ("Sales by month (CNY)").
+4. If more than one currency remains, every table with money columns has a Currency
+   column (second) and one block of rows per currency, each computed only from that
+   currency's rows (shares are within the currency); totals rows keep counts but no
+   money total; the chart shows the first block only (the store's currency when it
+   has rows) and says so: a chart axis holds one currency.
+   Tables without money (service, stage velocity) are computed over everything.
+
+Input frames as `compute` takes them, with a "currency" column on orders and
+opportunities (missing: the currency is unknown and nothing is labelled).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .model import MONEY, ReportSheet, ReportTable
+
+MONEY_KINDS = ("order", "opportunity")
+CURRENCY = "Currency"
+
+
+@dataclasses.dataclass(frozen=True)
+class FxRate:
+    """1 `currency` = `rate` in the store's currency from `valid_from` on."""
+
+    currency: str
+    valid_from: dt.date
+    rate: float
+
+
+def convert(frames: Mapping[str, pd.DataFrame], base: str | None,
+            rates: Sequence[FxRate]) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """(frames with convertible amounts in `base`, notes naming the rates used)."""
+    out = dict(frames)
+    if not base or not rates:
+        return out, []
+    by_cur: dict[str, list[FxRate]] = {}
+    for r in sorted(rates, key=lambda r: (r.currency, r.valid_from)):
+        if r.currency != base:
+            by_cur.setdefault(r.currency, []).append(r)
+    used: dict[tuple[str, dt.date, float], int] = {}
+    left: dict[str, int] = {}
+    for kind in MONEY_KINDS:
+        df = frames.get(kind)
+        if df is None or "currency" not in df.columns or not len(df):
+            continue
+        df = df.copy()
+        when = _rate_date(df, kind)
+        cur = df["currency"].astype(object).to_numpy().copy()
+        money_cols = [c for c in ("amount", "profit") if c in df.columns]
+        for code, rs in by_cur.items():
+            mask = cur == code
+            if not mask.any():
+                continue
+            starts = np.array([np.datetime64(r.valid_from, "D") for r in rs])
+            days = when[mask]
+            idx = np.searchsorted(starts, days, side="right") - 1
+            ok = (idx >= 0) & ~np.isnat(days)
+            factor = np.array([rs[i].rate if good else np.nan for i, good in zip(idx, ok)], dtype="float64")
+            rows = np.flatnonzero(mask)
+            conv = rows[ok]
+            for c in money_cols:
+                values = df[c].to_numpy(dtype="float64", na_value=np.nan).copy()
+                values[conv] = values[conv] * factor[ok]
+                df[c] = values
+            cur[conv] = base
+            for i in idx[ok]:
+                key = (code, rs[i].valid_from, rs[i].rate)
+                used[key] = used.get(key, 0) + 1
+            if (~ok).any():
+                left[code] = left.get(code, 0) + int((~ok).sum())
+        df["currency"] = cur
+        out[kind] = df
+    notes = [f"Converted to {base} at 1 {c} = {r:g} {base} from {d.isoformat()} ({n:,} rows)"
+             for (c, d, r), n in sorted(used.items())]
+    notes += [f"{n:,} {c} rows are dated before the first {c} rate and stay in {c}"
+              for c, n in sorted(left.items())]
+    return out, notes
+
+
+def _rate_date(df: pd.DataFrame, kind: str) -> np.ndarray:
+    if kind == "order":
+        return pd.to_datetime(df["order_date"]).to_numpy().astype("datetime64[D]")
+    when = pd.to_datetime(df.get("closed_at")) if "closed_at" in df else pd.Series(pd.NaT, index=df.index)
+    for col in ("expected_close", "created_at"):
+        if col in df:
+            other = pd.to_datetime(df[col])
+            if getattr(other.dt, "tz", None) is not None:
+                other = other.dt.tz_localize(None)
+            when = when.fillna(other) if len(when) else when
+    return pd.to_datetime(when).to_numpy().astype("datetime64[D]")
+
+
+def currencies_in(frames: Mapping[str, pd.DataFrame], base: str | None) -> list[str]:
+    """Currencies present on orders and opportunities: the store's first, then A-Z."""
+    found: set[str] = set()
+    for kind in MONEY_KINDS:
+        df = frames.get(kind)
+        if df is not None and "currency" in df.columns and len(df):
+            found.update(str(c) for c in df["currency"].dropna().unique())
+            if df["currency"].isna().any() and base:
+                found.add(base)
+    return sorted(found, key=lambda c: (c != base, c))
+
+
+def only(frames: Mapping[str, pd.DataFrame], code: str, base: str | None) -> dict[str, pd.DataFrame]:
+    """The frames with orders and opportunities in `code` only (blank = the store's)."""
+    out = dict(frames)
+    for kind in MONEY_KINDS:
+        df = frames.get(kind)
+        if df is not None and "currency" in df.columns:
+            cur = df["currency"].astype(object).where(df["currency"].notna(), base)
+            out[kind] = df[(cur == code).to_numpy()]
+    return out
+
+
+def has_money(table: ReportTable) -> bool:
+    return any(fmt == MONEY for fmt in table.formats.values())
+
+
+def label(sheet: ReportSheet, code: str) -> ReportSheet:
+    """Name the one currency in the titles and chart axes of the money tables."""
+    for t in sheet.tables:
+        if has_money(t):
+            t.title = f"{t.title} ({code})"
+            if t.chart is not None:
+                t.chart = _labelled(t.chart, code)
+    return sheet
+
+
+def _labelled(chart, code: str):
+    y = chart.y_title or "Amount"
+    return dataclasses.replace(chart, title=f"{chart.title} ({code})", y_title=f"{y} ({code})")
+
+
+def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSheet]],
+                frames: Mapping[str, pd.DataFrame], codes: list[str], base: str | None,
+                *, top: int, other: str) -> dict[str, ReportSheet]:
+    """Sheets whose money tables hold one block of rows per currency (module docstring).
+
+    Wide month pivots keep `top` dimension columns (those of the store's currency
+    first); the others go into `other`, row by row (a row is one currency)."""
+    full = build(frames)
+    parts = {c: build(only(frames, c, base)) for c in codes}
+    for name, sheet in full.items():
+        tables = []
+        for t in sheet.tables:
+            if not has_money(t):
+                tables.append(t)
+                continue
+            blocks = []
+            first: tuple[str, ReportTable] | None = None      # the block the chart shows
+            for c in codes:
+                part = parts[c][name].table(t.name)
+                d = part.data.copy()
+                if len(d):
+                    d.insert(1 if len(d.columns) else 0, CURRENCY, c)
+                    blocks.append(d)
+                    first = first or (c, part)
+            data = pd.concat(blocks, ignore_index=True, sort=False) if blocks else \
+                t.data.assign(**{CURRENCY: pd.Series(dtype=object)})
+            if not blocks:
+                cols = list(t.data.columns)
+                data = data[cols[:1] + [CURRENCY] + cols[1:]]
+            elif "Total" in t.data.columns and len(blocks) > 1:
+                data = _fold_pivot(data, top, other)
+            totals = {k: v for k, v in t.totals.items() if v == "sum" and t.formats.get(k) not in (MONEY, "0.0%")}
+            chart = None
+            if first is not None and first[1].chart is not None and len(blocks) > 1:
+                code, part = first
+                rows = len(blocks[0])
+                chart = _labelled(dataclasses.replace(
+                    part.chart, max_points=min(part.chart.max_points or rows, rows)), f"{code} only")
+            elif first is not None and first[1].chart is not None:
+                chart = _labelled(first[1].chart, first[0])
+            note = (f"In {len(codes)} currencies ({', '.join(codes)}): one block of rows per currency; "
+                    f"nothing adds two currencies"
+                    + (f"; the chart shows {first[0]} only" if chart is not None and len(blocks) > 1 else "")
+                    + ". `cims fx set` rates convert them to one.")
+            tables.append(dataclasses.replace(t, data=data, totals=totals, chart=chart,
+                                              note=f"{t.note}. {note}" if t.note else note))
+        sheet.tables = tables
+    return full
+
+
+def _fold_pivot(data: pd.DataFrame, top: int, other: str) -> pd.DataFrame:
+    """A month x dimension pivot stacked from several currencies: at most `top`
+    dimension columns, the rest added into `other` within each row (one currency)."""
+    fixed = [data.columns[0], CURRENCY]
+    dims = [c for c in data.columns if c not in (*fixed, other, "Total")]
+    if len(dims) <= top:
+        return data
+    keep, fold = dims[:top], dims[top:]
+    rest = data[fold].fillna(0.0).sum(axis=1)
+    if other in data.columns:
+        rest = rest + data[other].fillna(0.0)
+    out = data[fixed + keep].copy()
+    out[other] = rest.round(4)
+    out["Total"] = data["Total"]
+    return out

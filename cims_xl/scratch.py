@@ -1,0 +1,107 @@
+"""Scratch folders and files that a killed process does not leave behind for long.
+
+Every scratch name carries the purpose and the id of the process that made it:
+`.cims-<purpose>-<pid>-<random>`. A process is killed without running `finally`
+blocks, so each time cims makes new scratch space in a folder it first removes the
+scratch of the same purpose left there by processes that no longer run. Scratch
+folders are 0700, scratch files 0600 (they may hold the same data as the store or
+workbook they are next to).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterator
+
+_NAME = re.compile(r"^\.cims-(?P<purpose>[a-z]+)-(?P<pid>\d+)-")
+
+
+def pid_alive(pid: int) -> bool:
+    """Is a process with this id running (on Windows and POSIX)?"""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":   # os.kill(pid, 0) would send CTRL_C_EVENT there
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # type: ignore[attr-defined]
+        if not handle:
+            return False
+        ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def prefix(purpose: str) -> str:
+    return f".cims-{purpose}-{os.getpid()}-"
+
+
+def sweep(folder: str | os.PathLike, purpose: str) -> list[Path]:
+    """Remove `purpose` scratch left in `folder` by processes that are gone; returns what went."""
+    gone = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return gone
+    for entry in entries:
+        m = _NAME.match(entry.name)
+        if not m or m["purpose"] != purpose or pid_alive(int(m["pid"])):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            gone.append(entry)
+    return gone
+
+
+@contextlib.contextmanager
+def scratch_dir(folder: str | os.PathLike | None, purpose: str, *,
+                keep_if: Callable[[], bool] | None = None) -> Iterator[Path]:
+    """A private folder in `folder` (the system temp folder if None), removed on exit
+    unless `keep_if()` says a journal still needs what is in it."""
+    parent = Path(folder) if folder is not None else Path(tempfile.gettempdir())
+    sweep(parent, purpose)
+    path = Path(tempfile.mkdtemp(prefix=prefix(purpose), dir=parent))
+    try:
+        yield path
+    finally:
+        if keep_if is None or not keep_if():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def scratch_file(folder: str | os.PathLike, purpose: str, suffix: str = "") -> Path:
+    """A new empty 0600 file in `folder`, after sweeping stale ones; the caller removes it."""
+    sweep(folder, purpose)
+    fd, name = tempfile.mkstemp(prefix=prefix(purpose), suffix=suffix, dir=folder)
+    os.close(fd)
+    return Path(name)
+
+
+def write_private(path: str | os.PathLike, data: bytes) -> None:
+    """Write a file atomically, readable by its owner only (0600 from the first byte).
+
+    A scratch file beside `path`, fsync, rename: a crash leaves the old file or the
+    new one, never half of one, and the scratch is swept by the next write there.
+    """
+    path = Path(path)
+    tmp = scratch_file(path.parent, "write")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

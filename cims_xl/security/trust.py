@@ -1,0 +1,88 @@
+"""What this OS account has seen of a store, kept where the store's users cannot reach it.
+
+Like SSH's `known_hosts`: the first time an OS account opens a store, it trusts what
+it sees (trust on first use) and writes it down in its own user data folder, not
+beside the store. Afterwards, anything that does not follow on from what was written
+down is named by `audit verify`.
+
+One small JSON file per store, `<trust dir>/<store id>.json`:
+
+* `head`: [seq, mac] of the newest audit entry this account saw (a signed tree head
+  in Certificate Transparency's terms; the mac chains every entry before it). A store
+  whose trail no longer holds that entry was cut or rewritten.
+* `keys`: {user name: fingerprint} of each user's Ed25519 signing key at that head.
+* `signed_from`: the first audit entry that was signed (stripping signatures from
+  later entries is then named, not taken for an old store).
+
+The trust folder is `platformdirs.user_data_dir("cims_xl")/trust`, or `$CIMS_TRUST_DIR`.
+Nothing personal is in it: sequence numbers, MACs and key fingerprints.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+ENV = "CIMS_TRUST_DIR"
+
+
+def trust_dir() -> Path:
+    """This OS account's trust folder ($CIMS_TRUST_DIR, else the user data folder)."""
+    env = os.environ.get(ENV)
+    return Path(env) if env else Path(user_data_dir("cims_xl", appauthor=False)) / "trust"
+
+
+def fingerprint(public_b64: str | None) -> str | None:
+    """SSH-style fingerprint of a raw Ed25519 public key: 'SHA256:' + unpadded base64."""
+    if not public_b64:
+        return None
+    digest = hashlib.sha256(base64.b64decode(public_b64)).digest()
+    return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
+
+
+def pin_path(store_id: str) -> Path:
+    if not store_id or not all(c in "0123456789abcdef" for c in store_id):
+        raise ValueError("a store id is lowercase hex")
+    return trust_dir() / f"{store_id}.json"
+
+
+def load_pin(store_id: str) -> dict | None:
+    """What this account pinned for the store, or None on first use (or an unreadable pin)."""
+    try:
+        doc = json.loads(pin_path(store_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return doc if isinstance(doc, dict) and isinstance(doc.get("head"), list) else None
+
+
+def save_pin(store_id: str, head: tuple[int, str], keys: dict[str, str | None] | None = None,
+             signed_from: int | None = None) -> None:
+    """Pin a head (and, when given, the users' key fingerprints). Atomic, mode 0600.
+
+    `keys` None keeps the fingerprints pinned before; `signed_from` None keeps it too.
+    """
+    old = load_pin(store_id) or {}
+    doc = {"store_id": store_id, "head": [int(head[0]), head[1]],
+           "keys": old.get("keys", {}) if keys is None else keys,
+           "keys_at": old.get("keys_at") if keys is None else int(head[0]),
+           "signed_from": old.get("signed_from") if signed_from is None else int(signed_from)}
+    path = pin_path(store_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+    try:
+        if hasattr(os, "fchmod"):   # not on Windows, where the folder is the user's own
+            os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, indent=1, sort_keys=True)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

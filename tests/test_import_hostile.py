@@ -1,0 +1,222 @@
+"""Hostile files stay bounded: each is refused (or read) in a child process whose peak
+memory is measured, within a 1 GB budget and in time proportional to the file.
+
+The files are made here (tests/hostile_files.py): a few KB or MB on disk, claiming a
+sheet of 17 billion cells, holding a 1 GB string, or never closing a row. The child
+runs `cims import FILE --dry-run` under an address-space limit, so a reader that
+tries to allocate the claimed size fails there instead of taking the machine down.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import hostile_files as hostile
+from cims_xl.importer import limits, readers
+from cims_xl.importer.errors import ImportRefused
+from conftest import ADMIN_PASSWORD, REPO
+
+BUDGET_MB = 1024
+ADDRESS_LIMIT = 3 * 1024 ** 3   # a runaway allocation fails in the child, not the machine
+CPU_SECONDS = 120               # a hang is killed; no test relies on being faster than this
+
+_CHILD = r"""
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[3]), int(sys.argv[3])))
+resource.setrlimit(resource.RLIMIT_CPU, (int(sys.argv[4]), int(sys.argv[4])))
+from cims_xl.cli import main
+code = main(["import", sys.argv[1], "--kind", "customers", "--dry-run"])
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+open(sys.argv[2], "w").write(json.dumps({"code": code, "peak_mb": peak_mb}))
+"""
+
+
+def import_in_child(path: Path, store_path: Path, tmp_path: Path) -> dict:
+    """Exit code, peak RSS (MB) and stderr of `cims import PATH --dry-run` in a child."""
+    result = tmp_path / "result.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+           "CIMS_STORE": str(store_path), "CIMS_USER": "admin", "CIMS_PASSWORD": ADMIN_PASSWORD}
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(result), str(ADDRESS_LIMIT),
+                           str(CPU_SECONDS)], env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0 and result.exists(), \
+        f"the child died (exit {proc.returncode}): {proc.stderr[-800:]}"
+    out = json.loads(result.read_text())
+    out["stderr"] = proc.stderr
+    return out
+
+
+def assert_refused(outcome: dict, *words: str) -> None:
+    assert outcome["code"] == 4, outcome
+    lines = outcome["stderr"].strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in outcome["stderr"], outcome["stderr"]
+    for w in words:
+        assert w in lines[0], lines[0]
+    assert outcome["peak_mb"] < BUDGET_MB, outcome
+
+
+# ----- cells far away: calamine would allocate the whole range ----------------------------
+
+@pytest.mark.parametrize("far", ["XFD1048576", "CZ1048576"])
+def test_a_tiny_xlsx_with_a_cell_at_the_far_corner_is_read_within_the_memory_budget(
+        store_path, tmp_path, far):
+    path = hostile.two_cells(tmp_path / f"corner-{far}.xlsx", far)
+    assert path.stat().st_size < 4096
+    outcome = import_in_child(path, store_path, tmp_path)
+    # Read, not crashed: the far row is one more (rejected) row of the dry run.
+    assert outcome["code"] == 0, outcome["stderr"]
+    assert outcome["peak_mb"] < BUDGET_MB, outcome
+
+
+def test_the_far_corner_is_read_row_by_row_with_its_values_in_the_right_columns(tmp_path):
+    path = hostile.two_cells(tmp_path / "corner.xlsx", "CZ1048576")
+    assert not limits.calamine_safe(path)
+    with readers.open_sheet(path) as sheet:
+        rows = list(sheet.rows())
+    assert sheet.streamed
+    assert [n for n, _ in rows] == [1, 1048576]
+    assert rows[0][1] == ["Name"] and len(rows[1][1]) == 104 and rows[1][1][103] == "x"
+
+
+@pytest.mark.parametrize("ref", ["ABCDEFG1", "XFE1", "A1048577"])
+def test_a_cell_outside_the_sheet_grid_is_refused_in_one_line(store_path, tmp_path, ref):
+    path = hostile.two_cells(tmp_path / "outside.xlsx", ref)
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert_refused(outcome, path.name, "beyond the last")
+
+
+def test_a_sheet_whose_dimension_claims_the_whole_grid_is_not_given_to_calamine(tmp_path):
+    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Zoë</t></is></c></row>'
+    path = hostile.xlsx(tmp_path / "dimension.xlsx", hostile.sheet(rows, dimension="A1:XFD1048576"))
+    assert not limits.calamine_safe(path)
+    with readers.open_sheet(path) as sheet:
+        assert [v for _, v in sheet.rows()] == [["Name"], ["Zoë"]]
+
+
+def test_an_ordinary_workbook_still_goes_to_calamine(tmp_path):
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>客户{r}</t></is></c>'
+                   f'<c r="B{r}"><v>{r}</v></c></row>' for r in range(2, 200))
+    path = hostile.xlsx(tmp_path / "ordinary.xlsx", hostile.sheet(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + rows, dimension="A1:B199"))
+    assert limits.calamine_safe(path)
+    with readers.open_sheet(path) as sheet:
+        assert not sheet.streamed and len(list(sheet.rows())) == 199
+
+
+# ----- strings and rows without end --------------------------------------------------------
+
+def test_a_one_gigabyte_shared_string_in_a_small_zip_is_refused_within_the_budget(store_path, tmp_path):
+    path = hostile.huge_shared_string(tmp_path / "sst-1g.xlsx", 1 << 30)
+    assert path.stat().st_size < 8 * 1024 ** 2
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert_refused(outcome, path.name, "shared string")
+
+
+@pytest.mark.parametrize("make, what", [(hostile.endless_shared_string, "shared string"),
+                                        (hostile.endless_row, "row 2")])
+def test_a_string_or_row_that_never_closes_is_refused_within_the_budget(store_path, tmp_path, make, what):
+    path = make(tmp_path / "endless.xlsx", 160 * 1024 ** 2)
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert_refused(outcome, path.name, what)
+
+
+def test_the_streaming_reader_refuses_a_never_closing_row_after_reading_about_the_limit(tmp_path, monkeypatch):
+    """Linear, not quadratic: with a small limit only a little more than the limit is read."""
+    monkeypatch.setattr(limits, "MAX_ROW_XML", 2 * 1024 ** 2)
+    path = hostile.endless_row(tmp_path / "endless-row.xlsx", 64 * 1024 ** 2)
+    read = []
+    real_open = zipfile.ZipFile.open
+
+    def counting_open(self, name, *a, **kw):
+        f = real_open(self, name, *a, **kw)
+        if str(getattr(name, "filename", name)).endswith("sheet1.xml"):
+            orig = f.read
+            f.read = lambda n=-1: (lambda b: (read.append(len(b)), b)[1])(orig(n))
+        return f
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", counting_open)
+    with pytest.raises(ImportRefused, match="row 2 is longer than 2 MB"):
+        with readers.open_sheet(path) as sheet:
+            list(sheet.rows())
+    # the merged-cell scan reads the part once; the row reader stops near the limit
+    # (reading it to the end again would add another 64 MB)
+    assert sum(read) < 64 * 1024 ** 2 + 16 * 1024 ** 2
+
+
+def test_a_row_with_more_cells_than_a_sheet_has_columns_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
+    cells = "".join('<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(limits.MAX_COLUMNS + 5))
+    path = hostile.xlsx(tmp_path / "wide.xlsx", hostile.sheet(f'<row r="1">{cells}</row>'))
+    with pytest.raises(ImportRefused, match="16,389 columns"):
+        with readers.open_sheet(path) as sheet:
+            list(sheet.rows())
+
+
+# ----- text files ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_a_ten_megabyte_csv_line_of_columns_is_refused_within_the_budget(store_path, tmp_path, delimiter):
+    path = tmp_path / "wide.csv"
+    line = delimiter.join("c" for _ in range(5 * 1024 ** 2))     # 5 million columns
+    path.write_text(f"Name{delimiter}Email\n{line}\n", encoding="utf-8")
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert_refused(outcome, path.name, "row 2 has 5,242,880 columns; a sheet has at most 16,384")
+
+
+def test_a_ten_megabyte_csv_field_is_read_within_the_budget(store_path, tmp_path):
+    path = tmp_path / "long-note.csv"
+    path.write_text("Name,Notes\nАнна," + "заметка " * (10 * 1024 ** 2 // 16) + "\n", encoding="utf-8")
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert outcome["code"] in (0, 4) and "Traceback" not in outcome["stderr"], outcome
+    assert outcome["peak_mb"] < BUDGET_MB, outcome
+
+
+def test_merged_cells_over_the_whole_sheet_are_refused_before_filling_them():
+    from cims_xl.importer.table import MergeFiller
+    with pytest.raises(ImportRefused, match="merged cells cover more than"):
+        MergeFiller([((1, 0), (1048575, 16383))], 0)
+    assert MergeFiller([((1, 0), (5000, 2))], 0)   # an ordinary merged column still works
+
+
+# ----- OpenDocument: repeated rows and cells ---------------------------------------------------
+
+def test_an_ods_whose_repeated_cells_expand_to_ninety_million_values_is_refused_within_the_budget(
+        store_path, tmp_path):
+    path = hostile.ods(tmp_path / "repeated.ods", hostile.ods_row("Nome")
+                       + hostile.ods_row("x", repeat_last=9000, rows_repeated=10_000))
+    assert path.stat().st_size < 4096
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert_refused(outcome, path.name, "10,001 rows × 9,000 columns")
+
+
+def test_an_ods_as_libreoffice_saves_it_with_a_million_empty_rows_still_reads(tmp_path):
+    empty_tail = ('<table:table-row table:number-rows-repeated="1048573">'
+                  '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>')
+    data = "".join(hostile.ods_row(*vals).replace(
+        "</table:table-row>", '<table:table-cell table:number-columns-repeated="1022"/></table:table-row>')
+        for vals in (("Nome", "Email"), ("João Silva", "joao@example.pt"), ("Inês Costa", "ines@example.pt")))
+    path = hostile.ods(tmp_path / "clientes.ods", data + empty_tail)
+    limits.check_ods(path)
+    with readers.open_sheet(path) as sheet:
+        rows = [[v for v in values if v != ""] for _n, values in sheet.rows()]
+    assert [r for r in rows if r] == [["Nome", "Email"], ["João Silva", "joao@example.pt"],
+                                      ["Inês Costa", "ines@example.pt"]]
+
+
+def test_more_shared_strings_than_the_budget_holds_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_SHARED_STRINGS", 50_000)
+    monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sst = hostile.repeated(f'<?xml version="1.0"?><sst xmlns="{ns}">'.encode(), b"<si><t>\xe5\x90\x8d</t></si>",
+                           2 * 1024 ** 2, b"</sst>")
+    path = hostile.xlsx(tmp_path / "strings.xlsx", hostile.sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
+                        sst)
+    with pytest.raises(ImportRefused, match="more than 50,000 different texts"):
+        with readers.open_sheet(path) as sheet:
+            list(sheet.rows())
