@@ -967,9 +967,13 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         app.out.emit(data)
         return
     summary = {k: data.get(k) for k in ("file", "sheet", "rows", "created", "updated", "duplicates", "rejected",
-                                         "footer_rows", "warnings", "batch", "report")
-               if data.get(k) not in (None, "") and not (k in ("footer_rows", "warnings") and not data[k])}
+                                         "batch", "report") if data.get(k) not in (None, "")}
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
+    if data.get("warnings"):
+        app.out.message(f"{data['warnings']} row(s) imported without a field they could not read "
+                        "(left empty, the text kept in Notes): listed below")
+    if data.get("footer_rows"):
+        app.out.message(f"{data['footer_rows']} footer row(s) at the end skipped: not data")
     if data.get("inferences"):
         app.out.emit(data["inferences"], title="What was decided about the file")
     if data.get("mapping"):

@@ -217,17 +217,28 @@ def test_the_point_option_reads_the_same_undecided_file_as_decimals(admin, tmp_p
     assert orders(admin)["A-1"]["amount"] == Decimal("1.5")
 
 
-def test_a_column_with_both_decimal_marks_stops_with_examples_of_each(admin, tmp_path):
+def test_a_column_with_both_decimal_marks_reads_each_unambiguous_value_by_its_own(admin, tmp_path):
     path = tmp_path / "both.csv"
     path.write_text('Order ID;Order Date;Customer Name;Sales\nA-1;2024-03-05;Ana;"1.234,50"\n'
-                    'A-2;2024-03-06;Ana;"1,234.50"\n', encoding="utf-8")
+                    'A-2;2024-03-06;Ana;"1,234.50"\nA-3;2024-03-07;Ana;"7,5"\n', encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert {k: o["amount"] for k, o in orders(admin).items()} == {
+        "A-1": Decimal("1234.5"), "A-2": Decimal("1234.5"), "A-3": Decimal("7.5")}
+    assert decided(result, "decimal mark in 'Sales'")["decided"] == "per value"
+
+
+def test_a_column_with_both_marks_and_an_ambiguous_value_stops_with_examples_of_each(admin, tmp_path):
+    path = tmp_path / "both.csv"
+    path.write_text('Order ID;Order Date;Customer Name;Sales\nA-1;2024-03-05;Ana;"1.234,50"\n'
+                    'A-2;2024-03-06;Ana;"1,234.50"\nA-3;2024-03-07;Ana;"2.500"\n', encoding="utf-8")
     with pytest.raises(AmbiguousNumbers) as exc:
         import_file(admin, path, kind="orders")
-    assert "'1.234,50'" in exc.value.message and "'1,234.50'" in exc.value.message
+    message = exc.value.message
+    assert "'1.234,50'" in message and "'1,234.50'" in message and "'2.500'" in message
     assert records.list_records(admin, "order") == []
     result = import_file(admin, path, kind="orders", decimal="point")
-    assert (result.created, result.rejected) == (1, 1)
-    assert orders(admin)["A-2"]["amount"] == Decimal("1234.5")
+    assert (result.created, result.rejected) == (2, 1)
+    assert {k: o["amount"] for k, o in orders(admin).items()} == {"A-2": Decimal("1234.5"), "A-3": Decimal("2.5")}
 
 
 def test_a_comma_separated_file_reads_a_lone_comma_group_as_thousands(admin, tmp_path):

@@ -6,7 +6,8 @@ only be decimal-comma, "1,234.56" and "12.50" only decimal-point, while "1.234" 
 by its own unambiguous values; a column of only ambiguous values takes the mark of
 the file's other number columns, or the point when the file is comma-separated
 (a decimal-comma locale writes ";" between fields); otherwise the import stops and
-asks for `--decimal comma|point`. A column showing both marks stops too.
+asks for `--decimal comma|point`. A column showing both marks reads each value by its
+own mark when every value is unambiguous, and stops when some value is not.
 """
 
 from __future__ import annotations
@@ -101,9 +102,16 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
     decided_by_values = {ev.own for ev in columns if ev.own in (COMMA, POINT)}
     for ev in columns:
         own = ev.own
+        if own == "both" and not ev.counts["?"]:
+            # Every value says its own mark ("£99.00" beside "7,50 €"): each is read by it.
+            inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": "per value",
+                               "evidence": f"both marks, every value unambiguous: {ev.examples(COMMA)}, "
+                                           f"{ev.examples(POINT)}"})
+            continue
         if own == "both":
             conflicts[ev.column] = (f"{ev.examples(COMMA)} have a decimal comma but "
-                                    f"{ev.examples(POINT)} a decimal point")
+                                    f"{ev.examples(POINT)} a decimal point, so {ev.examples('?')} "
+                                    "could be either")
             continue
         if own is not None:
             marks[ev.target] = own

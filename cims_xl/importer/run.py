@@ -590,12 +590,11 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
         country = next((c.header for c in scan.mapping.columns
                         if c.target in ("country", "customer_country")), None)
         given = options.region if not options.region_assumed else None
-        fallback = (f"{given} (--region)" if given
-                    else f"{options.region} (assumed: only numbers valid there are accepted)")
+        fallback = f"{given} (--region)" if given else f"{options.region} (assumed)"
         out.append({"what": "phone region",
-                    "decided": fallback if not country else f"each row's country, else {fallback}",
-                    "evidence": (f"column '{country}' (Country)" if country else "no Country column")
-                    + f"; numbers with + or 00 keep their own country code; columns {', '.join(phones)}"})
+                    "decided": fallback if not country else f"row's country, else {fallback}",
+                    "evidence": (f"column '{country}'" if country else "no Country column")
+                    + "; +/00 numbers keep their code"})
     return out
 
 
