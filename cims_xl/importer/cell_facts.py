@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from xml.sax.saxutils import unescape
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -96,7 +97,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         if value is None or not value.group(1):       # openpyxl writes <v></v>
             formula = _FORMULA.search(body)
             if formula is not None:
-                text = (formula.group(1) or b"").decode("utf-8", "replace")
+                text = unescape((formula.group(1) or b"").decode("utf-8", "replace"))
                 facts.formulas.setdefault(col, []).append((row, "=" + text[:60] if text else "(shared formula)"))
             continue
         style = _STYLE.search(attrs)

@@ -173,7 +173,8 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
     from charset_normalizer.md import mess_ratio
 
     lines, numbers = _non_ascii_lines(sample, complete)
-    readings: list[tuple[float, float, str, str]] = []     # (mess, -plausibility, name, text)
+    # (mess, -plausibility, rank, name, text): equal readings go to the more common encoding
+    readings: list[tuple[float, float, int, str, str]] = []
     for name in CANDIDATES:
         try:
             text = lines.decode(name)
@@ -181,7 +182,7 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
             continue
         plausible = _cjk_plausibility(text, name) if name in CJK else 1.0
         score = mess_ratio(text, 1.0) + _odd_words(text) + (1.0 - plausible)
-        readings.append((score, -plausible, name, text))
+        readings.append((score, -plausible, CANDIDATES.index(name), name, text))
     if not readings:
         raise EncodingUncertain(
             f"{file_name}: the text encoding could not be recognised (it is not UTF-8, GB18030, "
@@ -189,25 +190,25 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
             "as UTF-8 CSV, or give its encoding with --encoding NAME.")
     readings.sort()
     best = readings[0]
-    rivals = [r for r in readings[1:] if r[0] - best[0] < CLOSE and r[3] != best[3]]
+    rivals = [r for r in readings[1:] if r[0] - best[0] < CLOSE and r[4] != best[4]]
     if rivals:
         raise EncodingUncertain(_uncertain_message(file_name, sample, best, rivals[0], numbers))
-    others = ", ".join(f"{r[2]} {r[0]:.2f}" for r in readings[1:]) or "none other"
-    return Encoding(best[2], f"least garbled reading (mess {best[0]:.2f}; {others})")
+    others = ", ".join(f"{r[3]} {r[0]:.2f}" for r in readings[1:]) or "none other"
+    return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}; {others})")
 
 
 def _uncertain_message(file_name: str, sample: bytes, a, b, numbers: list[int]) -> str:
-    a_lines, b_lines = a[3].split("\n"), b[3].split("\n")
+    a_lines, b_lines = a[4].split("\n"), b[4].split("\n")
     where, shown_a, shown_b = "", "", ""
     for i, (la, lb) in enumerate(zip(a_lines, b_lines)):
         if la != lb:
-            column, cell_a, cell_b = _differing_cell(sample, a[2], la, lb)
+            column, cell_a, cell_b = _differing_cell(sample, a[3], la, lb)
             where = f"line {numbers[i]}" + (f", column '{column}'" if column else "")
             shown_a, shown_b = cell_a, cell_b
             break
-    return (f"{file_name}: cannot tell the text encoding: {where} reads {shown_a!r} as {a[2]} "
-            f"({describe(a[2])}) or {shown_b!r} as {b[2]} ({describe(b[2])}). Nothing was imported. "
-            f"Say which with --encoding {a[2]} or --encoding {b[2]}.")
+    return (f"{file_name}: cannot tell the text encoding: {where} reads {shown_a!r} as {a[3]} "
+            f"({describe(a[3])}) or {shown_b!r} as {b[3]} ({describe(b[3])}). Nothing was imported. "
+            f"Say which with --encoding {a[3]} or --encoding {b[3]}.")
 
 
 def _differing_cell(sample: bytes, name: str, line_a: str, line_b: str) -> tuple[str | None, str, str]:
