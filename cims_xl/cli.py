@@ -597,7 +597,15 @@ def _entity_group(ent: Entity) -> click.Group:
     def add(app: App, **values):
         from .services import records
 
+        if ent.kind == "customer":
+            allow = values.pop("allow_duplicate", False)
+            app.out.emit(records.create_customer(app.session(), _given(values), allow_duplicate=allow))
+            return
         app.out.emit(records.create(app.session(), ent.kind, _given(values)))
+
+    if ent.kind == "customer":
+        add = click.option("--allow-duplicate", is_flag=True,
+                           help="Add even when a customer with this email or phone exists.")(add)
 
     @group.command("show", help=f"Show one {ent.label} by id.")
     @click.argument("record_id")
@@ -934,9 +942,13 @@ def _rich_progress(app: App):
 @click.option("--region", metavar="CC", help="Default phone region (default CN).")
 @click.option("--currency", metavar="CODE",
               help="Currency of amounts in rows that do not give one, e.g. USD (default: the store's).")
+@click.option("--encoding", metavar="NAME",
+              help="Text encoding of a CSV file when it cannot be told from its bytes, e.g. cp1252.")
+@click.option("--decimal", type=click.Choice(["comma", "point"]),
+              help="Decimal mark of number columns when their values do not tell (1.234 = 1234 with comma).")
 @pass_app
 def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, on_duplicate, update_mode,
-                    dry_run, report_path, region, currency):
+                    dry_run, report_path, region, currency, encoding, decimal):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
     from .importer.run import import_file
 
@@ -948,7 +960,8 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         result = import_file(session, path, kind=kind, sheet=sheet, mapping=list(mapping) or None,
                              profile=profile, date_order=date_order, on_duplicate=on_duplicate,
                              update_mode=update_mode, dry_run=dry_run, report_path=report_path,
-                             progress=progress, region=region, currency=currency)
+                             progress=progress, region=region, currency=currency, encoding=encoding,
+                             decimal=decimal)
     data = result.as_dict()
     if app.out.fmt == "json":
         app.out.emit(data)
@@ -956,6 +969,13 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
     summary = {k: data.get(k) for k in ("file", "sheet", "rows", "created", "updated", "duplicates", "rejected",
                                          "batch", "report") if data.get(k) not in (None, "")}
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
+    if data.get("warnings"):
+        app.out.message(f"{data['warnings']} row(s) imported without a field they could not read "
+                        "(left empty, the text kept in Notes): listed below")
+    if data.get("footer_rows"):
+        app.out.message(f"{data['footer_rows']} footer row(s) at the end skipped: not data")
+    if data.get("inferences"):
+        app.out.emit(data["inferences"], title="What was decided about the file")
     if data.get("mapping"):
         app.out.emit(data["mapping"], title="Column mapping")
     if data.get("unmapped"):
@@ -971,6 +991,10 @@ SHOWN_PROBLEMS = 50
 def _show_problems(app: App, result, report_path) -> None:
     """The rows that were not imported (rejected, or skipped as duplicates), and why."""
     problems = [o for o in result.outcomes if o.action in ("rejected", "duplicate")]
+    warned = [o for o in result.outcomes if o.warnings]
+    if warned:
+        app.out.emit([{"row": o.row, "what": f"{o.action} with a warning", "why": o.warning}
+                      for o in warned[:SHOWN_PROBLEMS]], title="Rows imported without a field they could not read")
     total = result.rejected + result.duplicates
     if not total:
         return

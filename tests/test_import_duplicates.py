@@ -153,19 +153,21 @@ def test_reimporting_the_same_customers_creates_nothing(admin, tmp_path):
 
 
 def test_the_error_report_lists_rejected_rows_with_original_values_and_reason(admin, tmp_path):
-    f = write_csv(tmp_path / "e.csv", [["Name", "Email", "Phone"],
-                                       ["=HYPERLINK(\"http://x\")", "not-an-email", "-1692"],
-                                       ["Ok", "ok@example.com", ""]])
+    # A row without its required Name is rejected; with only optional fields unreadable
+    # it would be imported with a warning (issue 14).
+    f = write_csv(tmp_path / "e.csv", [["Name", "City", "Email", "Phone"],
+                                       ["", "=HYPERLINK(\"http://x\")", "not-an-email", "-1692"],
+                                       ["Ok", "", "ok@example.com", ""]])
     result = import_file(admin, f, report_path=tmp_path / "out.xlsx")
     assert (result.created, result.rejected) == (1, 1)
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
     ws = wb["Import Errors"]
     header = [c.value for c in ws[1]]
     row = [c for c in ws[2]]
-    assert header == ["Row", "Reason", "Name", "Email", "Phone"]
+    assert header == ["Row", "Reason", "Name", "City", "Email", "Phone"]
     assert row[0].value == 2 and "Email" in row[1].value and "formula" in row[1].value
-    assert [c.value for c in row[2:]] == ['=HYPERLINK("http://x")', "not-an-email", "-1692"]
-    assert all(c.data_type == "s" for c in row[2:])          # text, never a live formula
+    assert [c.value for c in row[3:]] == ['=HYPERLINK("http://x")', "not-an-email", "-1692"]
+    assert all(c.data_type == "s" for c in row[3:])          # text, never a live formula
 
 
 def test_the_error_report_keeps_control_characters_and_line_breaks_exactly(admin, tmp_path):
@@ -187,13 +189,13 @@ def test_the_error_report_keeps_control_characters_and_line_breaks_exactly(admin
 
 def test_the_error_report_fixed_by_hand_imports_again_without_its_bookkeeping(admin, tmp_path):
     f = write_csv(tmp_path / "p.csv", [["Name", "Email", "City"], ["Ann", "ann@example.com", "上海"],
-                                       ["Bob", "bob(at)example.com", "北京"], ["Cy", "cy@", "杭州"]])
+                                       ["", "bob(at)example.com", "北京"], ["", "cy@", "杭州"]])
     first = import_file(admin, f, report_path=tmp_path / "errors.xlsx")
     assert (first.created, first.rejected) == (1, 2)
     wb = openpyxl.load_workbook(tmp_path / "errors.xlsx")
     ws = wb["Import Errors"]
     assert [c.value for c in ws[1]] == ["Row", "Reason", "Name", "Email", "City"]
-    ws["D2"] = "bob@example.com"                      # Bob fixed; Cy left as it was
+    ws["C2"], ws["D2"] = "Bob", "bob@example.com"    # Bob fixed; Cy left as it was
     wb.save(tmp_path / "errors.xlsx")
     again = import_file(admin, tmp_path / "errors.xlsx", report_path=tmp_path / "errors2.xlsx")
     assert (again.rows, again.created, again.rejected) == (2, 1, 1)
@@ -202,7 +204,7 @@ def test_the_error_report_fixed_by_hand_imports_again_without_its_bookkeeping(ad
     assert (bob["name"], bob["city"], bob["notes"]) == ("Bob", "北京", None)
     left = openpyxl.load_workbook(tmp_path / "errors2.xlsx")["Import Errors"]
     assert [c.value for c in left[1]] == ["Row", "Reason", "Name", "Email", "City"]
-    assert [c.value for c in left[2]][2:] == ["Cy", "cy@", "杭州"]
+    assert [c.value for c in left[2]][3:] == ["cy@", "杭州"]
 
 
 def test_a_password_column_is_left_out_everywhere(admin, tmp_path):
@@ -212,15 +214,16 @@ def test_a_password_column_is_left_out_everywhere(admin, tmp_path):
                                            ["张伟", "S3cret-One", "zw@example.com", "pet"],
                                            ["李娜", "S3cret-Two", "bad-email", "car"]])
     result = import_file(admin, f, report_path=tmp_path / "errors.xlsx")
-    assert (result.created, result.rejected) == (1, 1)
+    assert (result.created, result.rejected, result.warnings) == (2, 0, 1)   # bad email: kept in Notes
     assert result.ignored == ["登录密码", "Password Hint"] and result.unmapped == []
     how = {m["column"]: m["how"] for m in result.mapping}
     assert how["登录密码"] == how["Password Hint"] == "secret"
     assert result.samples[1] == [] and result.samples[3] == [] and result.samples[0] == ["张伟", "李娜"]
-    saved = records.list_records(admin, "customer")[0]
-    assert saved["notes"] is None
-    rows = [[c.value for c in r] for r in openpyxl.load_workbook(tmp_path / "errors.xlsx")["Import Errors"].iter_rows()]
-    assert rows[0] == ["Row", "Reason", "用户名", "登录密码", "邮箱", "Password Hint"]
+    saved = {c["name"]: c for c in records.list_records(admin, "customer")}
+    assert saved["张伟"]["notes"] is None and saved["李娜"]["notes"] == "邮箱: bad-email"
+    rows = [[c.value for c in r] for r in
+            openpyxl.load_workbook(tmp_path / "errors.xlsx")["Imported With Warnings"].iter_rows()]
+    assert rows[0] == ["Row", "Warning", "用户名", "登录密码", "邮箱", "Password Hint"]
     assert rows[1][2:] == ["李娜", None, "bad-email", None]
     assert "S3cret" not in repr(result.as_dict(outcomes=True))
 

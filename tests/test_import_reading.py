@@ -167,8 +167,8 @@ def test_map_naming_a_column_the_file_lacks_is_refused(admin, tmp_path):
 
 def test_files_that_are_not_spreadsheets_are_refused_clearly(admin, tmp_path):
     html = tmp_path / "export.xls"
-    html.write_text("<html><table><tr><td>x</td></tr></table></html>")
-    with pytest.raises(ImportRefused, match="web page"):
+    html.write_text("<html><body><p>Session expired, please sign in again</p></body></html>")
+    with pytest.raises(ImportRefused, match="web page without a table"):
         import_file(admin, html)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 50)

@@ -561,13 +561,16 @@ def test_datetime_uses_the_date_order_too():
 @pytest.mark.parametrize(
     ("column", "expected"),
     [
-        (["03/01/19", "30/12/22"], "DMY"),
+        (["03/01/19", "30/12/22"], None),              # also year/month/day (issue 14)
+        (["03/01/19", "30/12/22", "17/06/95"], "DMY"),  # day 95 rules out year first
         (["03/01/19", None, "", "30/12/22", "05.06.2020"], "DMY"),
         (["03/01/19", "12/30/22"], "MDY"),
+        (["24/03/05", "23/11/28", "22/12/31", "24/01/15"], None),   # YMD or DMY
+        (["24/03/05", "23/11/28", "22/12/31", "99/12/31"], "YMD"),   # day 99 rules out DMY
         (["03/01/19", "05/10/2024"], None),
         (["2024-10-05", "2024/1/2", "2024年10月5日", "20241005"], "YMD"),
         (["2024-10-05", dt.date(2024, 1, 1), 45000, None, float("nan")], "YMD"),
-        (["2024-10-05", "03/01/19", "30/12/22"], "DMY"),
+        (["2024-10-05", "03/01/19", "30/12/2022"], "DMY"),
         ([None, "", dt.datetime(2024, 1, 1)], None),
         ([], None),
     ],
@@ -580,16 +583,16 @@ def test_detect_date_order_rejects_a_column_that_contradicts_itself():
     with pytest.raises(ValueError) as error:
         detect_date_order(["30/12/22", "03/01/19", "12/30/22", "31/01/23"])
     assert str(error.value) == (
-        "dates in this column disagree: '30/12/22', '31/01/23' can only be day/month/year, "
-        "'12/30/22' only month/day/year"
+        "dates in this column disagree: '30/12/22', '31/01/23' can only be day/month/year or "
+        "year/month/day, '12/30/22' only month/day/year"
     )
 
 
 def test_detected_order_parses_the_whole_column():
-    column = ["03/01/19", "30/12/22", "05/06/20"]
+    column = ["03/01/19", "30/12/22", "05/06/20", "17/06/95"]
     order = detect_date_order(column)
     assert [parse_date(v, order=order) for v in column] == [
-        dt.date(2019, 1, 3), dt.date(2022, 12, 30), dt.date(2020, 6, 5),
+        dt.date(2019, 1, 3), dt.date(2022, 12, 30), dt.date(2020, 6, 5), dt.date(1995, 6, 17),
     ]  # fmt: skip
 
 

@@ -160,6 +160,7 @@ def _write_calls(admin):
         "records.create_many": lambda s: records.create_many(s, "customer", [{"name": "x"}]),
         "records.update": lambda s: records.update(s, cust["id"], {"city": "x"}),
         "records.update_many": lambda s: records.update_many(s, [(cust["id"], {"city": "x"}, None)]),
+        "records.create_customer": lambda s: records.create_customer(s, {"name": "X", "email": cust["email"]}),
         "records.delete": lambda s: records.delete(s, cust["id"]),
         "records.restore": lambda s: records.restore(s, cust["id"]),
         "merge.merge_customers": lambda s: merge.merge_customers(s, cust["id"], other["id"]),

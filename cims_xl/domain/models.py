@@ -21,9 +21,11 @@ from pydantic_core import PydanticCustomError
 from ..errors import ValidationFailed
 from . import money as mn
 from . import normalize as nz
+from .countries import region_for_country
 from .schema import ENTITIES, ENUM_SYNONYMS, Entity, Field, ROLES
 
 DEFAULT_REGION = "CN"
+_PHONE_REGIONS = frozenset(nz.phonenumbers.SUPPORTED_REGIONS)
 MAX_TEXT = 32_000  # Excel's cell limit is 32,767 characters
 
 
@@ -100,7 +102,9 @@ def _email(value):
 
 @_guard
 def _phone(value, info):
-    return nz.normalize_phone(value, _ctx(info).get("region", DEFAULT_REGION))
+    ctx = _ctx(info)
+    return nz.normalize_phone(value, ctx.get("region", DEFAULT_REGION),
+                              assumed=ctx.get("region_assumed", True))
 
 
 def _order_for(info: ValidationInfo) -> str | None:
@@ -118,9 +122,14 @@ def _datetime(value, info):
     return nz.parse_datetime(value, _order_for(info), _ctx(info).get("tz"))
 
 
+def _decimal_for(info: ValidationInfo) -> str | None:
+    marks = _ctx(info).get("decimal_marks") or {}
+    return marks.get(info.field_name)
+
+
 @_guard
-def _money(value):
-    amount = nz.parse_money(value)
+def _money(value, info):
+    amount = nz.parse_money(value, _decimal_for(info))
     if amount is not None:
         if not amount.is_finite():
             _fail("not an amount")
@@ -137,8 +146,8 @@ def _currency(value):
 
 
 @_guard
-def _int(value):
-    out = nz.parse_int(value)
+def _int(value, info):
+    out = nz.parse_int(value, _decimal_for(info))
     if out is not None and abs(out) > 2**53:
         _fail("number is too large")
     return out
@@ -270,6 +279,19 @@ def _header_for(ent: Entity, key: str) -> str:
     return key
 
 
+def _with_row_region(raw: dict, context: dict | None) -> dict | None:
+    """The row's own country decides the region of its phone numbers without "+",
+    before any region given for the whole file or the store's default (CLDR names in
+    many languages and ISO codes: domain.countries)."""
+    country = raw.get("country")
+    if not isinstance(country, str) or not country.strip():
+        return context
+    code = region_for_country(country)
+    if code is None or code not in _PHONE_REGIONS:
+        return context
+    return {**(context or {}), "region": code, "region_assumed": False}
+
+
 def validate_record(ent: Entity, data: dict, *, partial: bool = False,
                     context: dict | None = None) -> dict:
     """Normalise and check `data` for `ent`.
@@ -288,6 +310,7 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
     by_header = _headers(ent.kind)
     raw: dict[str, Any] = {key: (None if isinstance(v, float) and v != v else v)   # NaN, numpy floats too
                            for k, v in data.items() if (key := by_header.get(k)) is not None}
+    context = _with_row_region(raw, context)
     if _MONEY_KEYS.get(ent.kind):
         _currency_from_amounts(ent, raw, context or {})
     try:
@@ -337,7 +360,8 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> None:
         if not isinstance(value, str):
             continue
         try:
-            reading = mn.read_money(value, context.get("decimal"), prefer=prefer)
+            mark = (context.get("decimal_marks") or {}).get(key) or context.get("decimal")
+            reading = mn.read_money(value, mark, prefer=prefer)
         except ValueError:
             continue                    # the field's validator reports it
         raw[key] = reading.amount

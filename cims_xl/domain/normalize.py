@@ -185,6 +185,8 @@ _POSSIBILITY_REASONS = {
 
 
 _CN_MOBILE = re.compile(r"1[3-9][0-9]{9}\Z")
+_CN_MOBILE_SPACED = re.compile(r"(?:\+86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8}\Z")
+_SEPARATORS = re.compile(r"[ -]")
 # A mainland landline as people type it: 0 + area code, an optional dash or space, number.
 _CN_LANDLINE = re.compile(r"0([1-9][0-9]{1,2})[- ]?([2-9][0-9]{6,7})\Z")
 
@@ -198,7 +200,7 @@ def _cn_general():
 _CN_GENERAL, _CN_LENGTHS = _cn_general()
 
 
-def normalize_phone(value: object, region: str = "CN") -> str | None:
+def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False) -> str | None:
     """The phone number in E.164 form ("+8613800138000"), or None for a blank cell.
 
     ``region`` (ISO 3166 code) says which country a number without "+" or "00" belongs
@@ -213,7 +215,13 @@ def normalize_phone(value: object, region: str = "CN") -> str | None:
     that check rejects real numbers in ranges opened after the metadata was built.
     Numbers that are one digit repeated ("11111111111") are rejected outright.
 
-    Results, including rejections, are cached per (text, region).
+    ``assumed``: the region is a default, not known for this number (no country in the
+    row, no region given). A number written without "+" or "00" is then accepted only
+    when it is written as that region dials it at home (its national format's digits,
+    trunk prefix included): "(415) 555-0132" parses as a Chinese fixed line, but a
+    Chinese one is written 0415…, so it is refused rather than stored as "+864155550132".
+
+    Results, including rejections, are cached per (text, region, assumed).
     """
     if value is None:
         return None
@@ -231,7 +239,13 @@ def normalize_phone(value: object, region: str = "CN") -> str | None:
         return "+86" + text
     if text.startswith("+86") and _CN_MOBILE.match(text, 3):
         return text  # already E.164 (re-imports, our own exports)
+    if (text.startswith("+86") or region == "CN") and _CN_MOBILE_SPACED.match(text):
+        # "+86 138 0013 8000", "138-0013-8000": a mainland mobile with separators, the
+        # next most common shape; read without the full parse.
+        return "+86" + _SEPARATORS.sub("", text.removeprefix("+86"))
     if region == "CN":
+        # 0 + area code is how China dials a landline at home: its national form, so
+        # it is accepted under an assumed region too.
         landline = _CN_LANDLINE.match(text)
         if landline:
             # Accepted here only when the full check would accept it too (tested): a
@@ -239,7 +253,7 @@ def normalize_phone(value: object, region: str = "CN") -> str | None:
             national = landline.group(1) + landline.group(2)
             if len(national) in _CN_LENGTHS and _CN_GENERAL.fullmatch(national) and len(set(national)) > 1:
                 return "+86" + national
-    ok, result = _normalize_phone_text(text, region)
+    ok, result = _normalize_phone_text(text, region, assumed)
     if ok:
         return result
     raise ValueError(result)
@@ -259,7 +273,7 @@ def _phone_text_from_number(value: object) -> str:
 
 
 @functools.lru_cache(maxsize=16384)
-def _normalize_phone_text(raw: str, region: str) -> tuple[bool, str | None]:
+def _normalize_phone_text(raw: str, region: str, assumed: bool = False) -> tuple[bool, str | None]:
     """(True, e164 or None) or (False, reason); cached, so rejections are cheap too."""
     region = region.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
@@ -287,6 +301,7 @@ def _normalize_phone_text(raw: str, region: str) -> tuple[bool, str | None]:
         return False, _problem("not a valid phone number", raw)
     if text.startswith("00"):
         text = "+" + text[2:]  # international prefix, whatever the region dials
+    national_form = not text.startswith(("+", "＋"))
     digits = sum(ch.isdigit() for ch in text)
     if digits > _MAX_PHONE_DIGITS:
         return False, _problem("too long to be a phone number", raw)
@@ -304,7 +319,20 @@ def _normalize_phone_text(raw: str, region: str) -> tuple[bool, str | None]:
     national = phonenumbers.national_significant_number(number)
     if len(set(national)) == 1 or not _fits_numbering_plan(number, national):
         return False, _problem("not a valid phone number", raw)
+    if assumed and national_form and not _written_as_national(text, number):
+        return False, _problem(
+            f"not a valid number in {region}, the region assumed for numbers without a "
+            "country code; give the row's country (a Country column, --country) or --region", raw)
     return True, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _written_as_national(text: str, number: phonenumbers.PhoneNumber) -> bool:
+    """Whether `text` is the number as people in its region dial it at home: its digits
+    are those of its national format. "(415) 555-0132" parses as a valid Chinese fixed
+    line, but a Chinese one is dialled 0415 555 0132: the digits as written are no
+    evidence that it is Chinese. (Validity is not asked: see normalize_phone.)"""
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return [c for c in text if c.isdigit()] == [c for c in national if c.isdigit()]
 
 
 def _fits_numbering_plan(number: phonenumbers.PhoneNumber, national: str) -> bool:
@@ -503,8 +531,10 @@ def parse_bool(value: object) -> bool | None:
     raise ValueError(_problem("not a yes/no value", value))
 
 
-def parse_int(value: object) -> int | None:
-    """A whole number from 1,234 / "１２" / 3.0; None for blank; 3.5 is rejected."""
+def parse_int(value: object, decimal: str | None = None) -> int | None:
+    """A whole number from 1,234 / "１２" / 3.0; None for blank; 3.5 is rejected.
+
+    decimal: the column's decimal mark ("." or ","), when decided (see parse_money)."""
     if is_blank(value):
         return None
     if _is_bool(value):
@@ -519,7 +549,7 @@ def parse_int(value: object) -> int | None:
         if text[:1] in "+-":
             sign, text = text[0], text[1:].strip()
         try:
-            number = _parse_number_core(text)
+            number = _parse_number_core(text, decimal)
         except ValueError:
             raise ValueError(_problem("not a number", value)) from None
         if sign == "-":
@@ -538,27 +568,35 @@ def parse_int(value: object) -> int | None:
 _NUMBER_CHARS = re.compile(r"^[0-9.,' _]+$")
 
 
-def parse_money(value: object) -> Decimal | None:
+def parse_money(value: object, decimal: str | None = None) -> Decimal | None:
     """An amount as an exact Decimal (see parse_money_with_currency); None for blank."""
-    return parse_money_with_currency(value)[0]
+    return parse_money_with_currency(value, decimal)[0]
 
 
-def parse_money_with_currency(value: object) -> tuple[Decimal | None, str | None]:
+def parse_money_with_currency(value: object, decimal: str | None = None) -> tuple[Decimal | None, str | None]:
     """(amount, ISO currency code or None); (None, None) for a blank cell.
 
-    The reading is `cims_xl.domain.money.parse_money` with the decimal mark inferred
-    per value: symbols, codes and names before or after the number ("¥1,234.50",
-    "12,50 €", "RMB 1000", "1000元"), signs, "(1,234.50)", 万/亿 multipliers. Floats go
-    through str (0.1 stays 0.1); no float arithmetic anywhere.
+    The reading is `cims_xl.domain.money.parse_money`: symbols, codes and names before
+    or after the number ("¥1,234.50", "12,50 €", "RMB 1000", "1000元"), signs,
+    "(1,234.50)", 万/亿 multipliers. Floats go through str (0.1 stays 0.1); no float
+    arithmetic anywhere.
+
+    decimal: the decimal mark ("." or ",") decided for the whole column (the importer
+    decides it on the column's evidence); the other mark, spaces and apostrophes then
+    only group thousands, so "1.234" is 1234 under "," and 1.234 under ".". None: the
+    mark is inferred per value.
     """
     from .money import parse_money as _money
-    return _money(value)
+    return _money(value, decimal)
 
 
-def _parse_number_core(text: str) -> Decimal:
-    """Unsigned number with grouping and a decimal "." or ","; ValueError otherwise."""
+def _parse_number_core(text: str, decimal: str | None = None) -> Decimal:
+    """Unsigned number with grouping and a decimal "." or ","; ValueError otherwise.
+    With `decimal` given, that is the decimal mark and every other separator groups."""
     if not text or not _NUMBER_CHARS.match(text) or not any(c.isdigit() for c in text):
         raise ValueError("not a number")
+    if decimal is not None:
+        return _number_with_mark(text, decimal)
     dots, commas = text.count("."), text.count(",")
     others = {ch for ch in text if ch in " '_"}
     decimal_sep: str | None = None
@@ -594,6 +632,27 @@ def _parse_number_core(text: str) -> Decimal:
         return Decimal(f"{integer or '0'}.{fraction}" if fraction else integer)
     except InvalidOperation:  # pragma: no cover - the checks above rule it out
         raise ValueError("not a number") from None
+
+
+def _number_with_mark(text: str, decimal: str) -> Decimal:
+    if decimal not in (".", ","):
+        raise ValueError(f"decimal mark must be '.' or ',', not {decimal!r}")
+    integer, _sep, fraction = text.partition(decimal)
+    if fraction and not fraction.isdigit():
+        raise ValueError("not a number")
+    grouping = {ch for ch in integer if not ch.isdigit()}
+    if len(grouping) > 1:
+        raise ValueError("not a number")
+    if grouping:
+        groups = integer.split(grouping.pop())
+        if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 or not g.isdigit() for g in groups[1:]):
+            raise ValueError("not a number")
+        if not groups[0].isdigit():
+            raise ValueError("not a number")
+        integer = "".join(groups)
+    if not integer and not fraction:
+        raise ValueError("not a number")
+    return Decimal(f"{integer or '0'}.{fraction}" if fraction else integer)
 
 
 # --------------------------------------------------------------------------- dates
@@ -848,68 +907,87 @@ def _parse_offset(text: str | None) -> _dt.tzinfo | None:
     return _dt.timezone(-delta if text[0] == "-" else delta)
 
 
-def _date_shape(value: object) -> str | None:
-    """How one raw value constrains the column's order.
+DAY_MONTH = _DAY_MONTH      # "a/b/y" with any of / - . between (for the importer's evidence)
+_ORDER_WORDS = {"DMY": "day/month/year", "MDY": "month/day/year", "YMD": "year/month/day"}
 
-    "Y" year-first, "D" only day-first works, "M" only month-first works, "E" either,
-    None when it says nothing (blank, date objects, serials, month names, unreadable).
-    """
+
+def _is_year_first(value: object) -> bool:
+    if is_blank(value) or not isinstance(value, str):
+        return False
+    text = _nfkc(value).strip()
+    return bool(_COMPACT.match(text) or _YEAR_FIRST.match(text) or _CHINESE.match(text))
+
+
+def date_fits(value: object) -> frozenset[str] | None:
+    """The orders ("DMY", "MDY", "YMD") under which a "a/b/c" date value is a real date,
+    when they give different dates; None when the value says nothing about the order
+    (blank, date objects, serials, ISO and other year-first forms, month names, a value
+    every order reads the same, or one no order can read). "YMD" is a candidate only
+    for a two-digit last part ("24/03/05", as Japanese and Korean exports write)."""
     if is_blank(value) or not isinstance(value, str):
         return None
     text = _nfkc(value).strip()
-    if _SERIAL_TEXT.match(text):
-        return None
-    if _COMPACT.match(text) or _YEAR_FIRST.match(text) or _CHINESE.match(text):
-        return "Y"
     match = _DAY_MONTH.match(text)
     if not match:
         return None
-    a, b = int(match["a"]), int(match["b"])
-    if a > 12 and b > 12:
-        return None
-    if a > 12:
-        return "D"
-    if b > 12:
-        return "M"
-    return "E"
+    a, b, y = match["a"], match["b"], match["y"]
+    readings: dict[str, _dt.date] = {}
+    for order, (year, month, day) in (("DMY", (y, b, a)), ("MDY", (y, a, b)), ("YMD", (a, b, y))):
+        if order == "YMD" and (len(y) != 2 or len(a) != 2):
+            continue
+        try:
+            readings[order] = _dt.date(_full_year(year), int(month), int(day))
+        except ValueError:
+            continue
+    if not readings or (len(readings) > 1 and len(set(readings.values())) == 1):
+        return None                     # unreadable, or every order reads the same date
+    return frozenset(readings)
+
+
+def date_order_candidates(values: Iterable[object]) -> frozenset[str] | None:
+    """The orders every day/month value of a column fits (see date_fits); None when no
+    value says anything. ValueError, quoting examples, when no order fits them all."""
+    together: frozenset[str] | None = None
+    groups: dict[frozenset[str], list[str]] = {}
+    for value in values:
+        fits = date_fits(value)
+        if fits is None:
+            continue
+        together = fits if together is None else together & fits
+        group = groups.setdefault(fits, [])
+        if len(group) < 2:
+            group.append(str(value).strip())
+    if together is not None and not together:
+        kinds = list(groups)
+        first, second = next(((x, y) for i, x in enumerate(kinds) for y in kinds[i + 1:] if not x & y),
+                             (kinds[0], kinds[-1]))
+
+        raise ValueError("dates in this column disagree: "
+                         + _fit_words(groups[first], first, "can only be") + ", "
+                         + _fit_words(groups[second], second, "only"))
+    return together
+
+
+def _fit_words(found: list[str], fits: frozenset[str], lead: str) -> str:
+    examples = ", ".join(f"'{v}'" for v in found[:2] if len(v) <= _SHOWN_MAX) or "some"
+    return f"{examples} {lead} " + " or ".join(_ORDER_WORDS[o] for o in _ORDERS if o in fits)
 
 
 def detect_date_order(values: Iterable[object]) -> str | None:
     """The date order a whole column is written in: "DMY", "MDY", "YMD" or None.
 
-    Day/month values decide: "DMY" when some value only works day-first and none only
-    month-first, "MDY" the other way round, None when every one could be either.
-    When there are no day/month values and every text value is year-first (ISO,
+    Every order that reads every day/month value of the column as a real date is a
+    candidate (date_order_candidates; "YMD" only for two-digit last parts such as
+    "24/03/05"); one candidate decides, several leave the column undecided (None).
+    When no value is a day/month form and every text value is year-first (ISO,
     "2024年10月5日", "20241005"), "YMD". Blanks, date objects, Excel serials, month
-    names and unreadable values do not vote. A column that needs both orders raises
-    ValueError quoting examples. Two-digit-year-first text such as "19/03/01" is read
-    as a day/month form; pass order="YMD" to parse_date for such columns.
+    names and unreadable values do not vote. A column that no order fits raises
+    ValueError quoting examples.
     """
-    day_first: list[str] = []
-    month_first: list[str] = []
-    either = year_first = 0
-    for value in values:
-        shape = _date_shape(value)
-        if shape == "D":
-            day_first.append(str(value).strip())
-        elif shape == "M":
-            month_first.append(str(value).strip())
-        elif shape == "E":
-            either += 1
-        elif shape == "Y":
-            year_first += 1
-    if day_first and month_first:
-        def examples(found: list[str]) -> str:
-            return ", ".join(f"'{v}'" for v in found[:2] if len(v) <= _SHOWN_MAX) or "some"
-        raise ValueError(
-            "dates in this column disagree: "
-            f"{examples(day_first)} can only be day/month/year, "
-            f"{examples(month_first)} only month/day/year"
-        )
-    if day_first:
-        return "DMY"
-    if month_first:
-        return "MDY"
-    if either:
-        return None
-    return "YMD" if year_first else None
+    values = list(values)
+    candidates = date_order_candidates(values)
+    if candidates is None:
+        return "YMD" if any(_is_year_first(v) for v in values) else None
+    if len(candidates) == 1:
+        return next(iter(candidates))
+    return None

@@ -11,7 +11,7 @@ classify, duplicate keys), run (the use case), report (the error workbook).
 Undo a batch with `cims_xl.services.batches.undo_batch(session, "B-000001")`.
 """
 
-from .errors import AmbiguousDates, ImportRefused
+from .errors import AmbiguousDates, AmbiguousNumbers, ImportRefused
 from .run import ImportResult, import_file
 
-__all__ = ["import_file", "ImportResult", "ImportRefused", "AmbiguousDates"]
+__all__ = ["import_file", "ImportResult", "ImportRefused", "AmbiguousDates", "AmbiguousNumbers"]

@@ -34,8 +34,18 @@ def _summary(result: ImportResult, *, done: bool) -> str:
     lines += result.currency_notes()
     if d["batch"]:
         lines.append(f"Batch: {d['batch']} (undo: cims import undo {d['batch']})")
+    if d.get("warnings"):
+        lines.append(f"Imported with a warning (a field it could not read left empty, kept in Notes): "
+                     f"{d['warnings']}")
+    if d.get("footer_rows"):
+        lines.append(f"Footer rows skipped: {d['footer_rows']}")
     if d["date_orders"]:
         lines.append("Dates: " + ", ".join(f"{k} {v}" for k, v in d["date_orders"].items()))
+    if d.get("inferences"):
+        lines.append("")
+        lines.append("What was decided about the file:")
+        for i in d["inferences"]:
+            lines.append(f"  {i['what']}: {i['decided']} ({i['evidence']})")
     lines.append("")
     lines.append("Column mapping:")
     for m in d["mapping"]:

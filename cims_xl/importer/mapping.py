@@ -114,7 +114,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                  "氏名", "名前"],
         **_PERSON,
         "company": ["company", "company name", "organization", "organisation", "org_name",
-                    "organization name", "firm", "business name", "employer", "related company",
+                    "organization name", "organization 1 - name", "firm", "business name", "employer", "related company",
                     "company_name", "firma", "公司", "公司名称", "单位", "单位名称", "企业",
                     "企业名称", "工作单位", "所属公司", "所在公司", "组织机构", "会社名"],
         **_CONTACT_POINTS,
@@ -254,6 +254,11 @@ def looks_secret(header: str) -> bool:
 IGNORED_HEADERS = {norm(h) for h in ("index", "row id", "#", "no", "no.", "序号", "行 ID",
                                      "行号", "action")}
 
+# Our own exports' bookkeeping columns (GDPR export, JSON-like sheets), exactly as we
+# write them: the store sets these itself, so a re-import leaves them out.
+OWN_BOOKKEEPING = {"created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at",
+                   "deleted_by", "batch_id", "rfm_segment"}
+
 # Weaker hints used only for headers no synonym matched, in this order.
 _CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件")),
              ("mobile", ("mobile", "手机", "cell")),
@@ -379,6 +384,25 @@ def known_header_count(ent: Entity, headers: list[str]) -> int:
     return sum(1 for h in headers if norm(h) in table)
 
 
+def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
+    """Other kinds of record these headers look like: [(kind, its own headers found)],
+    best first; a kind counts only headers that would mean nothing for `ent`."""
+    mine = _synonym_table(ent)
+    found = []
+    for kind in ("customers", "orders", "contacts", "opportunities", "tickets"):
+        other = ENTITIES[KINDS[kind]]
+        if other.kind == ent.kind:
+            continue
+        table = _synonym_table(other)
+        own = [h for h in headers if norm(h) in table and norm(h) not in mine]
+        if len(own) >= KIND_HINT_MIN:
+            found.append((kind, own))
+    return sorted(found, key=lambda k: -len(k[1]))
+
+
+KIND_HINT_MIN = 3
+
+
 def parse_overrides(items) -> dict[str, str]:
     """--map values ("Source Column=Field", repeatable, or a dict) as {column: target words}."""
     if not items:
@@ -421,6 +445,10 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             chosen[i] = ColumnMap(headers[i], None, "ignored")
             return
         prev = taken.get(target)
+        if prev is not None and prev != i and target == "notes" and how == "override":
+            # Several columns given to Notes all go there ("Header: value" lines).
+            chosen[i] = ColumnMap(headers[i], None, "unmapped")
+            return
         if prev is not None and prev != i:
             chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
         taken[target] = i
@@ -446,7 +474,13 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         if i in fixed:
             continue
         n = norm(h)
-        if i < lead or n in IGNORED_HEADERS:
+        if h.strip() == "id":           # our own exports: a customer's id is kept as its old id
+            if ent.kind == "customer" and "customer_ref" in allowed:
+                candidates.append((0, i, "customer_ref"))
+            else:
+                chosen[i] = ColumnMap(h, None, "ignored")
+            continue
+        if i < lead or n in IGNORED_HEADERS or h.strip() in OWN_BOOKKEEPING:
             chosen[i] = ColumnMap(h, None, "ignored")
             continue
         if looks_secret(h):

@@ -24,11 +24,12 @@ from ..domain import normalize as nz
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
+from ..excel.safe import FORMULA_TRIGGERS
 from .mapping import Mapping
 from .table import is_blank_cell
 
 FOUR_DP = Decimal("0.0001")
-_DECIMAL_COMMA_THOUSANDS = re.compile(r"^\s*[-+]?\d+,\d{3}\s*$")
+MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several values of one field
 
 
 # ----- outcomes ----------------------------------------------------------------------
@@ -44,6 +45,7 @@ class Outcome:
     matched_by: str | None = None              # "email", "phone", "name+company", ...
     problems: dict[str, str] | None = None     # column -> reason (rejected rows)
     changed: list[str] | None = None           # fields an update changed
+    warnings: dict[str, str] | None = None     # column -> why its value was left out (row kept)
 
     @property
     def reason(self) -> str:
@@ -67,7 +69,13 @@ class Outcome:
             d["problems"] = dict(self.problems)
         if self.changed:
             d["changed"] = list(self.changed)
+        if self.warnings:
+            d["warnings"] = dict(self.warnings)
         return d
+
+    @property
+    def warning(self) -> str:
+        return "; ".join(f"{k}: {v}" for k, v in (self.warnings or {}).items())
 
 
 # ----- the key index -------------------------------------------------------------------
@@ -173,7 +181,8 @@ class Options:
     update_mode: str = "fill"             # fill | overwrite
     date_orders: dict[str, str] = field(default_factory=dict)
     region: str = "CN"
-    decimal_comma: bool = False
+    region_assumed: bool = True           # no --region: phones without "+" must be valid there
+    decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     currency: str | None = None           # for rows whose file has no currency of its own
     store_currency: str | None = None     # the store's, when there is no --currency
     currencies: tuple[str, ...] = ()      # named in the file: settle a bare "$" (money.read_money)
@@ -202,15 +211,13 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _money_value(value: object, decimal_comma: bool) -> object:
+def _money_value(value: object) -> object:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return value
         d = Decimal(format(value, ".15g"))
         # A float cell is binary and inexact (731.9399999999999); amounts are kept to 4 dp.
         return d.quantize(FOUR_DP, rounding=ROUND_HALF_EVEN) if d.as_tuple().exponent < -4 else d
-    if decimal_comma and isinstance(value, str) and _DECIMAL_COMMA_THOUSANDS.match(value):
-        return value.replace(",", ".")
     return value
 
 
@@ -241,7 +248,10 @@ class RowPreparer:
             if c.target:
                 self.source_of.setdefault(c.target, c.header)
         self.has_notes = "notes" in self.kinds
-        self.context = {"region": options.region, "date_orders": dict(options.date_orders)}
+        self.several: dict[str, int] = {}       # column -> cells that held several values
+        self.context = {"region": options.region, "region_assumed": options.region_assumed,
+                        "date_orders": dict(options.date_orders),
+                        "decimal_marks": dict(options.decimal_marks)}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             self.context.update(currency=options.currency or options.store_currency,
@@ -257,7 +267,7 @@ class RowPreparer:
             if target is None:
                 continue
             kind = self.kinds.get(target, "text")
-            changes_text = kind in ("money", "decimal") or (kind == "int" and self.options.decimal_comma)
+            changes_text = kind in ("money", "decimal")
             out.append((i, target, not changes_text))
         return out
 
@@ -270,6 +280,12 @@ class RowPreparer:
             if type(v) is str:   # most cells: skip the general blank check and conversion
                 if not v or v.isspace():
                     continue
+                if v[0] == "'" and len(v) > 1 and v[1] in FORMULA_TRIGGERS:
+                    # Our own exports (and other careful ones) guard text that starts like a
+                    # formula with an apostrophe; only that guard is taken off.
+                    v = v[1:]
+                if MULTI_SEPARATOR in v and self.has_notes:
+                    v = self._first_of_several(i, v, extra)
                 if text_as_is:
                     data[target] = v
                     continue
@@ -287,17 +303,42 @@ class RowPreparer:
                 extra.append("More: " + " | ".join(spill))
         return data, extra
 
+    def _first_of_several(self, i: int, text: str, extra: list[str]) -> str:
+        """Google Contacts writes several values in one cell ("a@x.com ::: b@x.com"): the
+        first goes in the field, the others to Notes (counted per column for the summary)."""
+        parts = [p.strip() for p in text.split(MULTI_SEPARATOR.strip())]
+        parts = [p for p in parts if p]
+        if len(parts) <= 1:
+            return parts[0] if parts else ""
+        header = self.headers[i]
+        self.several[header] = self.several.get(header, 0) + 1
+        extra.append(f"{header}: " + " | ".join(parts[1:]))
+        return parts[0]
+
     def _convert(self, target: str, v: object) -> object:
         kind = self.kinds.get(target, "text")
         if kind in ("money", "decimal"):
-            return _money_value(v, self.options.decimal_comma)
+            return _money_value(v)
         if kind in ("date", "datetime", "phone", "bool", "int"):
-            if kind == "int" and isinstance(v, str) and self.options.decimal_comma:
-                return v.replace(".", "") if re.fullmatch(r"\s*\d{1,3}(\.\d{3})+\s*", v) else v
             return v
         if isinstance(v, dt.time):
             return v.isoformat()
         return cell_text(v) if not isinstance(v, str) else v
+
+    def optional_failures(self, exc: ValidationFailed, data: dict) -> dict[str, tuple[str, str]] | None:
+        """{field: (column label, reason)} when every problem is an optional field the row
+        gave (so the row can be kept without it); None otherwise."""
+        if not self.has_notes:
+            return None
+        by_header = {f.header: f for f in self.ent.fields}
+        labels = self.problems_by_column(exc)
+        out: dict[str, tuple[str, str]] = {}
+        for (header, reason), label in zip(exc.problems.items(), labels):
+            f = by_header.get(header)
+            if f is None or f.required or f.key == "notes" or f.key not in data or reason == "required":
+                return None
+            out[f.key] = (label, reason)
+        return out or None
 
     def problems_by_column(self, exc: ValidationFailed) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -311,11 +352,31 @@ class RowPreparer:
         return out
 
 
-def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer) -> dict:
+def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
+             warnings: dict[str, str] | None = None) -> dict:
+    """Clean values; ValidationFailed with problems by source column.
+
+    With `warnings` (a dict to fill): when only optional fields are unreadable, the row
+    is kept, those fields are left empty, their text goes to Notes and `warnings`
+    says which and why. A missing or invalid required field still rejects the row.
+    """
     try:
         return validate_record(ent, data, context=context)
     except ValidationFailed as exc:
-        raise ValidationFailed(prep.problems_by_column(exc)) from None
+        first = exc
+        soft = prep.optional_failures(exc, data) if warnings is not None else None
+        if not soft:
+            raise ValidationFailed(prep.problems_by_column(exc)) from None
+    moved = []
+    for key, (label, reason) in soft.items():
+        moved.append(f"{prep.source_of.get(key, label)}: {cell_text(data.pop(key)).strip()}")
+        warnings[label] = f"{reason} (left empty; the text is kept in Notes)"
+    _with_notes(data, moved)
+    try:
+        return validate_record(ent, data, context=context)
+    except ValidationFailed as exc:
+        warnings.clear()
+        raise ValidationFailed({**prep.problems_by_column(first), **prep.problems_by_column(exc)}) from None
 
 
 def _with_notes(data: dict, extra: list[str]) -> None:
@@ -407,6 +468,7 @@ class Planner:
         self.options = options
         self.store = store
         self.prep = RowPreparer(ent, mapping, options)
+        self.row_warnings: dict[int, dict[str, str]] = {}   # rows kept without an unreadable field
         self.file_index = KeyIndex()
         self._store_index: KeyIndex | None = None
         self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
@@ -451,7 +513,10 @@ class Planner:
         for number, values in rows:
             try:
                 data, extra = self.prep.raw(values)
-                out.append((number, self._customer(data, extra, ctx), None))
+                warned: dict[str, str] = {}
+                out.append((number, self._customer(data, extra, ctx, warned), None))
+                if warned:
+                    self.row_warnings[number] = warned
             except ValidationFailed as exc:
                 out.append((number, None, dict(exc.problems)))
         return out
@@ -474,7 +539,10 @@ class Planner:
             for number, values in rows:
                 try:
                     data, extra = self.prep.raw(values)
-                    clean, new_cust = self._linked(data, extra, ctx)
+                    warned: dict[str, str] = {}
+                    clean, new_cust = self._linked(data, extra, ctx, warned)
+                    if warned:
+                        self.row_warnings[number] = warned
                     if new_cust is not None:
                         new_customers.append(new_cust)
                     keys = self._linked_keys(clean)
@@ -510,12 +578,14 @@ class Planner:
                     if s is not None and match_seq is None:
                         match_seq, how_seq = s, how
             if match_row is not None:
+                self.row_warnings.pop(number, None)
                 planned.outcomes.append(Outcome(number, "duplicate", duplicate_of_row=match_row,
                                                 matched_by=how_row))
                 continue
             if match_seq is not None:
                 record_id = format_id(self.ent, match_seq)
-                out = Outcome(number, "duplicate", record=record_id, matched_by=how_seq)
+                out = Outcome(number, "duplicate", record=record_id, matched_by=how_seq,
+                              warnings=self.row_warnings.pop(number, None))
                 planned.outcomes.append(out)
                 if self.options.on_duplicate == "update":
                     planned.updates.append((out, record_id, clean, -1))
@@ -523,7 +593,7 @@ class Planner:
                     for _how, h in keys:
                         pending.setdefault(h, number)
                 continue
-            out = Outcome(number, "created")
+            out = Outcome(number, "created", warnings=self.row_warnings.pop(number, None))
             planned.outcomes.append(out)
             planned.creates.append((out, clean))
             for _how, h in keys:
@@ -572,7 +642,7 @@ class Planner:
 
     # -- customers --
 
-    def _customer(self, data: dict, extra: list[str], ctx: dict) -> dict:
+    def _customer(self, data: dict, extra: list[str], ctx: dict, warned: dict | None = None) -> dict:
         first, middle, last = (data.pop(k, None) for k in ("first_name", "middle_name", "last_name"))
         if not data.get("name"):
             joined = _join_name(_text(first), _text(middle), _text(last))
@@ -596,11 +666,12 @@ class Planner:
             # A row with only a company is the company itself.
             data["name"] = data["company"]
             data.setdefault("type", "Company")
-        return validate(self.ent, data, ctx, self.prep)
+        return validate(self.ent, data, ctx, self.prep, warned)
 
     # -- orders, contacts, opportunities, tickets --
 
-    def _linked(self, data: dict, extra: list[str], ctx: dict) -> tuple[dict, tuple[str, dict] | None]:
+    def _linked(self, data: dict, extra: list[str], ctx: dict,
+                warned: dict | None = None) -> tuple[dict, tuple[str, dict] | None]:
         assert self.linker is not None
         first, middle, last = (data.pop(k, None) for k in ("first_name", "middle_name", "last_name"))
         if "name" in self.prep.kinds and not data.get("name"):
@@ -618,7 +689,7 @@ class Planner:
                 order = (number.casefold(), customer_id, cell_text(data.get("order_date", "")).strip())
                 self._lines[order] = line = self._lines.get(order, 0) + 1
                 data["line_no"] = line
-        clean = validate(self.ent, data, ctx, self.prep)
+        clean = validate(self.ent, data, ctx, self.prep, warned)
         clean["customer_id"] = customer_id
         if new_customer is not None:
             self.linker.commit_new(new_customer)

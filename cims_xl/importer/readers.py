@@ -12,7 +12,8 @@ be called more than once (the importer reads twice: once to look, once to write)
   whatever the number of rows (calamine loads the whole sheet).
 - .csv/.txt/.tsv (and "xls" files that are really text): the encoding is detected
   (BOMs, UTF-8, GB18030, Shift_JIS, Big5, cp1252, UTF-16 without BOM), the
-  delimiter sniffed (comma, semicolon, tab, pipe) and a decimal comma recognised.
+  delimiter sniffed (comma, semicolon, tab, pipe). Decimal marks are decided per
+  column by the importer (run.py), on the whole column's values.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from . import encoding as encoding_mod
 from .errors import ImportRefused
 from .limits import MAX_COLUMNS, check_row_width
 
@@ -46,8 +47,11 @@ class RawSheet:
     sheet: str | None = None
     sheet_names: list[str] = field(default_factory=list)
     encoding: str | None = None
+    encoding_evidence: str | None = None
+    sheet_evidence: str | None = None
+    formulas: dict = field(default_factory=dict)   # col -> [(row, formula)] with no saved result
+    shown_cells: int = 0                           # numbers read as their displayed text ("02134")
     delimiter: str | None = None
-    decimal_comma: bool = False
     merged: list[MergedRange] = field(default_factory=list)
     streamed: bool = False
     _rows_factory: object = None
@@ -91,8 +95,13 @@ def sniff_format(path: Path) -> str:
     return "csv"
 
 
-def open_sheet(path: str | Path, sheet: str | int | None = None) -> RawSheet:
-    """Open `path` and choose the sheet (by name, 1-based number, or the first one with data)."""
+def open_sheet(path: str | Path, sheet: str | int | None = None, *,
+               encoding: str | None = None) -> RawSheet:
+    """Open `path` and choose the sheet (by name, 1-based number, or the first one with data).
+
+    encoding: a text file's codec as the user gave it (`--encoding`); otherwise decided
+    on evidence by `encoding.decide`, which raises EncodingUncertain when it cannot.
+    """
     path = Path(path)
     if not path.exists():
         raise ImportRefused(f"no such file: {path}")
@@ -106,7 +115,7 @@ def open_sheet(path: str | Path, sheet: str | int | None = None) -> RawSheet:
         raise ImportRefused(f"{path.name} could not be opened ({exc.strerror or type(exc).__name__}); "
                             "if another program has it open, close it there and try again") from None
     if fmt == "csv":
-        return _open_text(path)
+        return _open_text(path, encoding)
     return _open_workbook(path, fmt, sheet)
 
 
@@ -144,11 +153,16 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     names = list(wb.sheet_names)
     worksheet_names = [m.name for m in wb.sheets_metadata
                        if str(m.typ).endswith("WorkSheet")] or names
+    hidden = {m.name for m in wb.sheets_metadata if not str(m.visible).endswith(".Visible")}
+    # Hidden sheets (old archives, lookup lists) are never chosen on their own: the
+    # first visible worksheet with data is the one a person looking at the file sees.
+    visible = [n for n in worksheet_names if n not in hidden]
     if not names:
         wb.close()
         raise ImportRefused(f"{path.name} has no sheets")
     loaded: dict = {}
-    chosen = _choose_sheet(wb, path, names, worksheet_names, sheet, loaded)
+    chosen = _choose_sheet(wb, path, names, visible, sheet, loaded,
+                           hidden=[n for n in worksheet_names if n in hidden])
 
     try:
         ws = loaded.get(chosen) or wb.get_sheet_by_name(chosen)   # read once, not twice
@@ -157,6 +171,11 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         raise ImportRefused(f"sheet '{chosen}' of {path.name} could not be read: {exc}") from None
     merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (ws.merged_cell_ranges or [])]
     start = ws.start
+    facts = None
+    if fmt == "xlsx":
+        from .cell_facts import read_facts
+        facts = read_facts(path, chosen)
+    shown = facts.shown if facts is not None else {}
 
     def rows() -> Iterator[tuple[int, list]]:
         if start is None:
@@ -164,9 +183,21 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         r0, c0 = start
         pad = [""] * c0
         for i, values in enumerate(ws.iter_rows()):
-            yield r0 + i + 1, (pad + list(values)) if c0 else list(values)
+            number = r0 + i + 1
+            row = (pad + list(values)) if c0 else list(values)
+            for col, text in shown.get(number, {}).items():    # numbers as Excel shows them
+                if col < len(row):
+                    row[col] = text
+            yield number, row
 
-    return RawSheet(path, fmt, chosen, names, merged=merged, _rows_factory=rows, _closer=wb.close)
+    others = [n + (" (hidden)" if n in hidden else "") for n in names if n != chosen]
+    how = ("given with --sheet" if sheet is not None and str(sheet) != ""
+           else "the first visible sheet with data")
+    evidence = how + ("; other sheets: " + ", ".join(f"'{o}'" for o in others) if others else "")
+    return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence,
+                    formulas=facts.formulas if facts is not None else {},
+                    shown_cells=sum(len(v) for v in shown.values()),
+                    _rows_factory=rows, _closer=wb.close)
 
 
 def _open_big_xlsx(path: Path, sheet: str | int | None, *, force: bool = False) -> RawSheet | None:
@@ -194,8 +225,10 @@ def _open_big_xlsx(path: Path, sheet: str | int | None, *, force: bool = False) 
 
 
 def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
-                  sheet: str | int | None, loaded: dict | None = None) -> str:
-    """The sheet's name; a sheet read to see whether it has data is left in `loaded`."""
+                  sheet: str | int | None, loaded: dict | None = None, hidden: list[str] = ()) -> str:
+    """The sheet's name; a sheet read to see whether it has data is left in `loaded`.
+    `worksheets` are the candidates when no sheet is given (visible ones); `hidden`
+    are named in the refusal when only they hold data."""
     if sheet is not None and str(sheet) != "":
         if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
             n = int(sheet)
@@ -218,6 +251,10 @@ def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
             if loaded is not None:
                 loaded[name] = ws
             return name
+    if hidden:
+        raise ImportRefused(f"every visible sheet of {path.name} is empty; the hidden sheet(s) "
+                            + ", ".join(f"'{n}'" for n in hidden)
+                            + " hold data. Nothing was imported. Say which with --sheet NAME.")
     raise ImportRefused(f"every sheet of {path.name} is empty")
 
 
@@ -229,129 +266,41 @@ def _is_encrypted_ooxml(path: Path) -> bool:
 
 # ----- text files ----------------------------------------------------------------------
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
-
-
 def detect_encoding(sample: bytes, *, complete: bool) -> str:
-    """The text encoding of `sample` (the start of a file, or all of it when `complete`)."""
-    for bom, name in _BOMS:
-        if sample.startswith(bom):
-            return name
-    if len(sample) >= 4:
-        even_nuls = sample[0::2].count(0)
-        odd_nuls = sample[1::2].count(0)
-        half = len(sample) // 2
-        if odd_nuls > half * 0.3 and even_nuls < half * 0.05:
-            return "utf-16-le"
-        if even_nuls > half * 0.3 and odd_nuls < half * 0.05:
-            return "utf-16-be"
-    if _decodes(sample, "utf-8", complete):
-        return "utf-8"
-    best, best_score = None, 0.0
-    for name in ("gb18030", "cp932", "big5"):
-        if _decodes(sample, name, complete):
-            score = _cjk_plausibility(sample, name, complete)
-            if score > best_score:
-                best, best_score = name, score
-    if best is not None and best_score >= 0.7:
-        return best
-    if _decodes(sample, "cp1252", complete):
-        return "cp1252"
-    try:  # last resort: ask charset-normalizer
-        import charset_normalizer
-        guess = charset_normalizer.from_bytes(sample).best()
-        if guess is not None:
-            return guess.encoding
-    except Exception:  # pragma: no cover - detector trouble is not the user's problem
-        pass
-    return "latin-1"
+    """The text encoding of `sample` (the start of a file, or all of it when `complete`),
+    decided on evidence (see `encoding.decide`); EncodingUncertain when it cannot be."""
+    return encoding_mod.decide(sample, complete=complete, file_name="the file").name
 
 
-def _decodes(sample: bytes, encoding: str, complete: bool) -> bool:
-    dec = codecs.getincrementaldecoder(encoding)("strict")
-    try:
-        dec.decode(sample, final=complete)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _cjk_plausibility(sample: bytes, encoding: str, complete: bool) -> float:
-    """Share of non-ASCII characters that are common in text written in `encoding`'s language."""
-    text = codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=complete)
-    chars = [c for c in text if ord(c) > 127]
-    if not chars:
-        return 0.0
-    common = 0
-    for c in chars:
-        o = ord(c)
-        if 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E:        # CJK punctuation, full-width
-            common += 1
-        elif encoding == "gb18030":
-            common += _in_gb2312(c)
-        elif encoding == "cp932":
-            if 0x3040 <= o <= 0x30FF:                              # hiragana, katakana
-                common += 1
-            elif 0x4E00 <= o <= 0x9FFF:
-                common += _jis_level1(c)
-        elif encoding == "big5" and 0x4E00 <= o <= 0x9FFF:
-            common += _big5_common(c)
-    return common / len(chars)
-
-
-def _in_gb2312(c: str) -> bool:
-    try:
-        b = c.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return len(b) == 2 and b[0] >= 0xA1
-
-
-def _jis_level1(c: str) -> bool:
-    try:
-        b = c.encode("shift_jis")
-    except UnicodeEncodeError:
-        return False
-    return len(b) == 2 and 0x88 <= b[0] <= 0x98
-
-
-def _big5_common(c: str) -> bool:
-    try:
-        b = c.encode("big5")
-    except UnicodeEncodeError:
-        return False
-    return len(b) == 2 and 0xA4 <= b[0] <= 0xC6
-
-
-_DECIMAL_COMMA = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})*,\d+$|^[-+]?\d+,\d+$")
-_DECIMAL_POINT = re.compile(r"^[-+]?\d+\.\d+$")
-
-
-def _open_text(path: Path) -> RawSheet:
+def _open_text(path: Path, encoding: str | None = None) -> RawSheet:
     size = path.stat().st_size
     with open(path, "rb") as f:
         sample = f.read(SAMPLE_BYTES)
     complete = size <= SAMPLE_BYTES
-    head = sample.lstrip()[:512].lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table")):
-        raise ImportRefused(f"{path.name} is a web page or XML file, not a spreadsheet; "
-                            "open it in Excel and save it as .xlsx or .csv")
-    encoding = detect_encoding(sample, complete=complete)
+    announced = encoding_mod.bom_or_utf16(sample)
+    if announced or sample.isascii():
+        # A web page or XML file saved as .xls is recognised whatever its encoding.
+        kind = _markup_kind(codecs.getincrementaldecoder(announced or "utf-8")("replace")
+                            .decode(sample[:4096], final=False))
+        if kind:
+            return _markup(path, sample, kind, announced)
+    decided = encoding_mod.decide(sample, complete=complete, file_name=path.name, given=encoding)
+    encoding, errors = decided.name, decided.errors
     text = codecs.getincrementaldecoder(encoding)("replace").decode(sample, final=complete)
     if text.startswith("\ufeff"):
         text = text[1:]
+    kind = _markup_kind(text[:4096])
+    if kind:
+        return _markup(path, sample, kind, encoding)
     if "\x00" in text[:4096]:
         raise ImportRefused(f"{path.name} is not a text file (it contains binary data); "
                             "open it in Excel and save it as .xlsx or .csv")
     delimiter = _sniff_delimiter(text)
-    decimal_comma = _sniff_decimal_comma(text, delimiter)
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
 
     def rows() -> Iterator[tuple[int, list]]:
-        with open(path, "r", encoding=encoding, errors="strict", newline="") as f:
+        with open(path, "r", encoding=encoding, errors=errors, newline="") as f:
             if encoding in ("utf-8",):
                 first = f.read(1)
                 if first != "\ufeff":
@@ -367,12 +316,69 @@ def _open_text(path: Path) -> RawSheet:
             except UnicodeDecodeError as exc:
                 raise ImportRefused(
                     f"{path.name} is not consistently {encoding} (a byte near row {n + 1} "
-                    f"cannot be read: {exc.reason}); save it again as UTF-8 CSV") from None
+                    f"cannot be read: {exc.reason}). Nothing was imported. Give the file's encoding "
+                    "with --encoding NAME, or save it again as UTF-8 CSV") from None
             except csv.Error as exc:
                 raise ImportRefused(f"{path.name} row {n + 1}: not a readable CSV line ({exc})") from None
 
     return RawSheet(path, "csv", None, [], encoding=encoding, delimiter=delimiter,
-                    decimal_comma=decimal_comma, _rows_factory=rows)
+                    encoding_evidence=decided.evidence, _rows_factory=rows)
+
+
+def _markup_kind(text: str) -> str | None:
+    head = text.lstrip("\ufeff \t\r\n").lower()
+    if head.startswith(("<!doctype html", "<html", "<table", "<meta", "<head", "<body")):
+        return "html"
+    if head.startswith("<?xml") or head.startswith("<!--"):
+        if "<html" in head or "<table" in head:
+            return "html"
+        return "xml"
+    return None
+
+
+def _markup(path: Path, sample: bytes, kind: str, encoding: str | None) -> RawSheet:
+    """A web page saved with a spreadsheet name: its largest table, read with lxml."""
+    if kind != "html":
+        raise ImportRefused(f"{path.name} is an XML file, not a spreadsheet; "
+                            "open it in Excel and save it as .xlsx or .csv")
+    import lxml.html
+
+    data = path.read_bytes()
+    if encoding:
+        text = data.decode(encoding, "replace").lstrip("\ufeff")
+        doc = lxml.html.document_fromstring(text)
+    else:
+        doc = lxml.html.document_fromstring(data)
+    tables = doc.xpath("//table")
+    if not tables:
+        raise ImportRefused(f"{path.name} is a web page without a table, not a spreadsheet; "
+                            "open it in Excel and save it as .xlsx or .csv")
+
+    def table_rows(table) -> list[list[str]]:
+        out = []
+        for tr in table.iter("tr"):
+            if next(tr.iterancestors("table")) is not table:
+                continue                       # a row of a table nested inside this one
+            cells = []
+            for cell in tr.xpath("./td|./th"):
+                value = " ".join(cell.text_content().split())
+                cells.append(value)
+                span = cell.get("colspan")
+                if span and span.isdigit():
+                    cells.extend([""] * min(int(span) - 1, 1000))
+            out.append(cells)
+        return out
+
+    body = max((table_rows(t) for t in tables), key=lambda rs: sum(len(r) for r in rs))
+    if not any(any(c for c in r) for r in body):
+        raise ImportRefused(f"{path.name} is a web page whose tables are empty; nothing to import")
+
+    def rows() -> Iterator[tuple[int, list]]:
+        for n, values in enumerate(body, start=1):
+            yield n, list(values)
+
+    return RawSheet(path, "html", None, [], encoding=encoding or "declared in the page",
+                    encoding_evidence="web page (HTML table)", _rows_factory=rows)
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -397,20 +403,6 @@ def _sniff_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = cand, score
     return best
-
-
-def _sniff_decimal_comma(text: str, delimiter: str) -> bool:
-    if delimiter == ",":
-        return False
-    comma = point = 0
-    for row in csv.reader(io.StringIO("\n".join(text.splitlines()[:500])), delimiter=delimiter):
-        for v in row:
-            v = v.strip()
-            if _DECIMAL_COMMA.match(v):
-                comma += 1
-            elif _DECIMAL_POINT.match(v) and len(v.rpartition(".")[2]) != 3:
-                point += 1
-    return comma > 0 and point == 0
 
 
 if sys.version_info < (3, 11):  # pragma: no cover

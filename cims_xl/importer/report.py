@@ -1,5 +1,6 @@
 """The error report: rejected rows with their original values and the reason, ready to
-fix and import again; skipped duplicates on a second sheet with what they matched.
+fix and import again; skipped duplicates on a second sheet with what they matched;
+rows imported without a field they could not read on a third.
 
 Written as it goes (openpyxl write-only), so a million-row import does not hold the
 report in memory. Every text cell is written as a text cell: a value such as
@@ -28,6 +29,7 @@ from .mapping import DUPLICATES_LEAD, REPORT_LEAD, report_lead
 EXCEL_MAX_CHARS = 32_767
 ERRORS_SHEET = "Import Errors"
 DUPLICATES_SHEET = "Skipped Duplicates"
+WARNINGS_SHEET = "Imported With Warnings"
 _TRUNCATED = " …[cut: longer than Excel allows]"
 
 
@@ -57,8 +59,10 @@ class ErrorReport:
         self._wb = Workbook(write_only=True)
         self._errors = self._wb.create_sheet(ERRORS_SHEET)
         self._dups = self._wb.create_sheet(DUPLICATES_SHEET)
+        self._warned = self._wb.create_sheet(WARNINGS_SHEET)
         bold = Font(bold=True)
-        for ws, first in ((self._errors, list(REPORT_LEAD)), (self._dups, list(DUPLICATES_LEAD))):
+        for ws, first in ((self._errors, list(REPORT_LEAD)), (self._dups, list(DUPLICATES_LEAD)),
+                          (self._warned, ["Row", "Warning"])):
             ws.freeze_panes = "C2"
             ws.append([self._cell(ws, h, font=bold) for h in first + self.headers])
         self._wrap = Alignment(wrap_text=True, vertical="top")
@@ -107,6 +111,10 @@ class ErrorReport:
     def rejected(self, row: int, values: list, reason: str) -> None:
         self._row(self._errors, [row, reason], values)
         self.rejected_count += 1
+
+    def warned(self, row: int, values: list, what: str) -> None:
+        """A row that was imported, leaving out a field it could not read."""
+        self._row(self._warned, [row, what], values)
 
     def duplicate(self, row: int, values: list, what: str) -> None:
         self._row(self._dups, [row, what], values)

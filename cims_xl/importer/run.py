@@ -21,10 +21,12 @@ from typing import Callable, Iterator
 
 from ..domain import money
 from ..domain import normalize as nz
+from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import ValidationFailed
 from . import mapping as mp
 from .errors import AmbiguousDates, ImportRefused
+from .evidence import FooterWatch, NumberEvidence, decide_marks
 from .plan import EmptyStore, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .report import ErrorReport
@@ -37,6 +39,7 @@ DATE_SAMPLE_MAX = 50_000        # distinct text values looked at per date column
 ON_DUPLICATE = ("skip", "update", "create")
 UPDATE_MODES = ("fill", "overwrite")
 DATE_ORDERS = ("DMY", "MDY", "YMD")
+YEAR_SPREAD = 20                # distinct first parts that show a two-digit-year column is not YMD
 
 Progress = Callable[[int, int, str], None]
 
@@ -52,6 +55,8 @@ class ImportResult:
     duplicates: int = 0
     rejected: int = 0
     blank_rows: int = 0
+    footer_rows: int = 0
+    warnings: int = 0               # rows imported without an unreadable optional field
     batch: str | None = None
     dry_run: bool = False
     header_row: int | None = None
@@ -61,6 +66,9 @@ class ImportResult:
     unmapped: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     date_orders: dict[str, str] = field(default_factory=dict)
+    # What the importer decided about the file and on what evidence: one
+    # {"what", "decided", "evidence"} per inference (encoding, sheet, decimal marks, ...).
+    inferences: list[dict] = field(default_factory=list)
     customers_created: int = 0
     customers_linked: int = 0
     report: str | None = None
@@ -87,10 +95,12 @@ class ImportResult:
         d = {
             "file": self.file, "kind": self.kind, "sheet": self.sheet, "rows": self.rows,
             "created": self.created, "updated": self.updated, "duplicates": self.duplicates,
-            "rejected": self.rejected, "blank_rows": self.blank_rows, "batch": self.batch,
+            "rejected": self.rejected, "blank_rows": self.blank_rows, "footer_rows": self.footer_rows,
+            "warnings": self.warnings,
+            "batch": self.batch,
             "dry_run": self.dry_run, "header_row": self.header_row, "encoding": self.encoding,
             "mapping": self.mapping, "unmapped": self.unmapped, "ignored": self.ignored,
-            "date_orders": self.date_orders, "report": self.report,
+            "date_orders": self.date_orders, "inferences": self.inferences, "report": self.report,
             "currency_assumed": self.currency_assumed,
         }
         if self.kind != "customer":
@@ -101,7 +111,7 @@ class ImportResult:
             d["outcomes_truncated"] = self.outcomes_truncated
         else:
             d["problems"] = [o.as_dict() for o in self.outcomes
-                             if o.action in ("rejected", "duplicate")][:50]
+                             if o.action in ("rejected", "duplicate") or o.warnings][:50]
         return d
 
 
@@ -116,6 +126,9 @@ class Scan:
     date_orders: dict[str, str]
     filler_merged: list
     samples: list[list[str]] = field(default_factory=list)   # per table column
+    inferences: list[dict] = field(default_factory=list)
+    decimal_marks: dict[str, str] = field(default_factory=dict)
+    footer_rows: list[int] = field(default_factory=list)
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
 
 
@@ -154,14 +167,18 @@ class _CurrencyEvidence:
 
 
 class _DateEvidence:
-    """Streams a date column's text values through detect_date_order, chunk by chunk."""
+    """Streams a date column's text values through date_order_candidates, chunk by
+    chunk, keeping the orders that fit every value so far."""
 
     def __init__(self, column: str):
         self.column = column
         self.values: set[str] = set()
-        self.decided: set[str] = set()
+        self.candidates: frozenset[str] | None = None
         self.ambiguous: list[str] = []
         self.conflict: str | None = None
+        self.firsts: set[str] = set()      # first parts of "a/b/yy" values (years under YMD)
+        self.lasts: set[str] = set()       # last parts (years under DMY and MDY)
+        self.spread: str | None = None
 
     def add(self, value: object) -> None:
         if isinstance(value, str) and value.strip():
@@ -173,16 +190,29 @@ class _DateEvidence:
         if not self.values:
             return
         values, self.values = self.values, set()
+        if self.conflict:
+            return
         try:
-            order = nz.detect_date_order(values)
+            found = nz.date_order_candidates(values)
         except ValueError as exc:
             self.conflict = str(exc)
             return
-        if order in ("DMY", "MDY"):
-            self.decided.add(order)
-        elif order is None and len(self.ambiguous) < 5:
+        if found is None:
+            return
+        if "YMD" in found and len(self.firsts) < 100:
+            for v in values:
+                m = nz.DAY_MONTH.match(v)
+                if m and len(m["y"]) == 2:
+                    self.firsts.add(m["a"].zfill(2))
+                    self.lasts.add(m["y"])
+        self.candidates = found if self.candidates is None else self.candidates & found
+        if not self.candidates:
+            self.conflict = "some dates fit only one order and others only another"
+            return
+        if len(self.ambiguous) < 5:
             for v in sorted(values):
-                if _is_ambiguous(v):
+                fits = nz.date_fits(v)
+                if fits is not None and len(fits & self.candidates) > 1:
                     self.ambiguous.append(v)
                     if len(self.ambiguous) >= 5:
                         break
@@ -190,25 +220,35 @@ class _DateEvidence:
     def result(self) -> tuple[str | None, str | None]:
         """(order or None, problem or None)."""
         self.flush()
-        if self.conflict or len(self.decided) > 1:
-            return None, self.conflict or "some dates only work day-first and others only month-first"
-        if self.decided:
-            return self.decided.pop(), None
-        if self.ambiguous:
-            return None, "ambiguous"
-        return None, None
+        if self.conflict:
+            return None, self.conflict
+        if self.candidates is None:
+            return None, None
+        self._narrow_by_year_spread()
+        if len(self.candidates) == 1:
+            return next(iter(self.candidates)), None
+        return None, "ambiguous"
 
-
-def _is_ambiguous(text: str) -> bool:
-    try:
-        nz.parse_date(text)
-    except ValueError as exc:
-        return "ambiguous" in str(exc)
-    return False
+    def _narrow_by_year_spread(self) -> None:
+        """Two-digit years: the year part of a column takes few values, the day part up
+        to 31. With at least YEAR_SPREAD distinct first parts against a quarter as many
+        last parts, the first part is a day (not YMD); the other way round, a year."""
+        assert self.candidates is not None
+        if "YMD" not in self.candidates or len(self.candidates) == 1:
+            return
+        firsts, lasts = len(self.firsts), len(self.lasts)
+        if firsts >= YEAR_SPREAD and lasts * 4 <= firsts:
+            self.candidates = self.candidates - {"YMD"}
+            self.spread = (f"the first part takes {firsts} different values like a day, the last part "
+                           f"{lasts} like a year")
+        elif lasts >= YEAR_SPREAD and firsts * 4 <= lasts:
+            self.candidates = frozenset({"YMD"})
+            self.spread = (f"the last part takes {lasts} different values like a day, the first part "
+                           f"{firsts} like a year")
 
 
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
-          date_order: str | None) -> Scan:
+          date_order: str | None, decimal: str | None = None) -> Scan:
     rows = src.rows()
     seen_rows: list[tuple[int, list]] = []
     window: list[tuple[int, list]] = []
@@ -231,6 +271,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     date_cols = [(table.columns[j], c.header) for j, c in enumerate(mapping.columns)
                  if c.target and kinds.get(c.target) in ("date", "datetime")]
     evidence = {col: _DateEvidence(name) for col, name in date_cols}
+    numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
+               if c.target and kinds.get(c.target) in ("money", "decimal", "int")}
     known_cols = set(table.columns)
     used_extra: set[int] = set()
     filler = MergeFiller(src.merged, header_number - 1)
@@ -243,9 +285,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
     samples: dict[int, list[str]] = {c: [] for c in table.columns}
     wanting = set(samples)
+    watch = FooterWatch(len(table.headers))
     named = _CurrencyEvidence(ent, mapping, table.columns)
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
+        watch.add(number, values)
         if named.active:
             named.add(values)
         if wanting:
@@ -253,10 +297,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         for col, ev in evidence.items():
             if col < len(values):
                 ev.add(values[col])
+        for col, nev in numbers.items():
+            if col < len(values):
+                nev.add(values[col])
         if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
             for c, v in enumerate(values):
                 if c not in known_cols and not is_blank_cell(v):
                     used_extra.add(c)
+    footer = watch.footer(is_blank_cell)
     if used_extra:
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
@@ -265,6 +313,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
     orders: dict[str, str] = {}
     ambiguous: dict[str, list[str]] = {}
+    candidates: dict[str, list[str]] = {}
+    date_inferences: list[dict] = []
     for col, ev in evidence.items():
         order, problem = ev.result()
         j = table.columns.index(col)
@@ -273,23 +323,57 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             continue
         if date_order:
             orders[target] = date_order
+            date_inferences.append({"what": f"date order in '{ev.column}'", "decided": date_order,
+                                    "evidence": "--date-order"})
         elif problem == "ambiguous":
             ambiguous[ev.column] = ev.ambiguous
+            candidates[ev.column] = sorted(ev.candidates or ())
         elif problem:
             raise ImportRefused(f"column '{ev.column}': {problem}. Nothing was imported. "
                                 "Fix those dates, or give --date-order DMY|MDY|YMD and the rows "
                                 "that do not fit will be rejected.")
         elif order:
             orders[target] = order
+            date_inferences.append({"what": f"date order in '{ev.column}'", "decided": order,
+                                    "evidence": ev.spread or "the only order that reads every value "
+                                    "as a real date"})
     if ambiguous:
-        raise AmbiguousDates(ambiguous)
+        raise AmbiguousDates(ambiguous, candidates)
+    _refuse_unsaved_formulas(src, table, mapping)
+    final_targets = {c.header: c.target for c in mapping.columns}
+    number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
+    marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
+    inferences = date_inferences + inferences
+    if footer:
+        inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in footer)
+                           + " skipped: not data",
+                           "evidence": "; ".join(f"'{t}'" for _, t in footer)
+                           + " at the end of the table, not filling its columns"})
+    count -= len(footer)
     secret = set(mapping.secret_columns)       # passwords are never shown
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
-                tuple(sorted(named.found)))
+                inferences=inferences, decimal_marks=marks, footer_rows=[n for n, _ in footer],
+                currencies=tuple(sorted(named.found)))
 
 
 SAMPLES = 3
+
+
+def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping) -> None:
+    """A mapped column holding formulas with no saved result would be stored blank."""
+    for j, column in enumerate(mapping.columns):
+        found = src.formulas.get(table.columns[j]) if column.target else None
+        found = [(r, f) for r, f in (found or ()) if r > table.header_row]
+        if not found:
+            continue
+        rows = ", ".join(str(r) for r, _ in found[:5]) + (" …" if len(found) > 5 else "")
+        raise ImportRefused(
+            f"column '{column.header}': {len(found)} cell(s) are formulas with no saved result "
+            f"(rows {rows}; e.g. {found[0][1]!r}): the file was written by a program and never "
+            "opened in Excel, so they would be stored empty. Nothing was imported. Open the file "
+            "in Excel or LibreOffice and save it (the results are then saved too), or leave the "
+            f"column out with --map \"{column.header}=-\".")
 
 
 def _take_samples(values: list, samples: dict[int, list[str]], wanting: set[int]) -> None:
@@ -358,6 +442,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 on_duplicate: str = "skip", update_mode: str = "fill", dry_run: bool = False,
                 report_path: str | Path | None = None, progress: Progress | None = None,
                 region: str | None = None, currency: str | None = None,
+                encoding: str | None = None, decimal: str | None = None,
                 chunk_rows: int = CHUNK_ROWS) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
@@ -366,13 +451,20 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     the run; date_order: DMY|MDY|YMD for every date column; on_duplicate:
     skip|update|create; update_mode: fill (only empty fields) | overwrite;
     progress(done_rows, total_rows, phase) is called per chunk; currency: the ISO 4217
-    code of amounts in rows without a currency of their own (default: the field's, CNY).
+    code of amounts in rows without a currency of their own (default: the field's, CNY);
+    encoding: a text file's codec, when its bytes do not decide it (importer.encoding);
+    decimal: "comma" or "point" for every number column, when its values do not
+    decide it (importer.evidence).
+    Every inference is listed in `ImportResult.inferences`; one the evidence cannot
+    decide raises an ImportRefused subclass naming the column, examples and the option.
     """
     ent = mp.entity_for(kind)
     on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
     update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
     if date_order is not None:
         date_order = _choice("--date-order", str(date_order).upper(), DATE_ORDERS)
+    if decimal is not None:
+        decimal = _choice("--decimal", decimal, ("comma", "point"))
     if currency is not None:
         try:
             currency = money.check_currency(currency)
@@ -382,6 +474,11 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
             raise ImportRefused("--currency needs an ISO 4217 code such as USD or EUR")
         if not has_currency(ent):
             raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
+    if region is not None:
+        region = str(region).strip().upper()
+        if region not in nz.phonenumbers.SUPPORTED_REGIONS:
+            raise ImportRefused(f"--region must be a two-letter ISO 3166 country code such as US, GB "
+                                f"or CN, not {region[:20]!r}")
     session.ensure("import", ent.kind)
     path = Path(path)
     overrides = mp.parse_overrides(mapping)
@@ -394,24 +491,26 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     if sheet is None and saved and saved.get("sheet"):
         sheet = saved["sheet"]
 
-    src = open_sheet(path, sheet)
+    src = open_sheet(path, sheet, encoding=encoding)
     try:
         if progress:
             progress(0, 0, "reading")
-        scan = _scan(src, ent, overrides, profile_map, date_order)
+        scan = _scan(src, ent, overrides, profile_map, date_order, decimal)
         _check_mapping(ent, scan.mapping, src)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
-                          date_orders=scan.date_orders, region=(region or "CN").upper(),
-                          decimal_comma=src.decimal_comma, currency=currency,
+                          date_orders=scan.date_orders, region=region or DEFAULT_REGION,
+                          region_assumed=region is None,
+                          decimal_marks=scan.decimal_marks, currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
                           currencies=scan.currencies)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
-                              blank_rows=scan.blank_rows,
+                              blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
                               encoding=src.encoding, delimiter=src.delimiter,
                               mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,
                               ignored=scan.mapping.ignored, samples=scan.samples, date_orders={
-                                  scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()})
+                                  scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()},
+                              inferences=_inferences(src, scan, options, ent))
         report = (ErrorReport(report_path, scan.table.headers, left_out=scan.mapping.secret_columns)
                   if report_path else None)
         try:
@@ -430,12 +529,20 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                     with session.store.write_behind():
                         _run(src, scan, planner, result, report, progress, chunk_rows,
                              writer=_Writer(session, ent, batch, planner))
+                    if planner.linker is not None:      # the batch list shows them too
+                        result.customers_created = planner.linker.new_count
                     batches.finish_batch(session, batch, _summary(result))
                     uow.commit()
         except BaseException:
             if report is not None:
                 report.discard()
             raise
+        if planner.prep.several:
+            result.inferences.append({
+                "what": "several values in one cell",
+                "decided": "the first in the field, the others in Notes",
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in planner.prep.several.items())
+                + " with ' ::: ' between values (Google Contacts)"})
         if report is not None:
             report.close()
             result.report = str(report.path)
@@ -451,6 +558,44 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         return result
     finally:
         src.close()
+
+
+def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> list[dict]:
+    """What was decided about this file, and the evidence, for the summary and dry run."""
+    from .encoding import describe
+
+    out: list[dict] = []
+    if src.encoding:
+        out.append({"what": "encoding", "decided": describe(src.encoding),
+                    "evidence": src.encoding_evidence or ""})
+    if src.sheet:
+        out.append({"what": "sheet", "decided": src.sheet, "evidence": src.sheet_evidence or ""})
+    if src.shown_cells:
+        out.append({"what": "number formats", "decided": f"{src.shown_cells} number(s) read as shown",
+                    "evidence": "cells formatted with leading zeros (such as 00000): "
+                                "postal codes and ids keep them"})
+    if src.format == "html":
+        out.append({"what": "kind of file", "decided": "web page (HTML table)",
+                    "evidence": "the file starts with HTML, whatever its name"})
+    out.extend(scan.inferences)
+    hints = mp.kind_hints(ent, scan.table.headers)
+    if hints:
+        kind, own = hints[0]
+        shown = ", ".join(f"'{h}'" for h in own[:5]) + (" …" if len(own) > 5 else "")
+        out.append({"what": "kind of records", "decided": f"{ent.kind} records (as asked)",
+                    "evidence": f"the headers look like {kind} ({shown}): to import them as {kind}, "
+                                f"give --kind {kind}"})
+    phones = [c.header for c in scan.mapping.columns if c.target in ("phone", "mobile", "customer_phone")]
+    if phones:
+        country = next((c.header for c in scan.mapping.columns
+                        if c.target in ("country", "customer_country")), None)
+        given = options.region if not options.region_assumed else None
+        fallback = f"{given} (--region)" if given else f"{options.region} (assumed)"
+        out.append({"what": "phone region",
+                    "decided": fallback if not country else f"row's country, else {fallback}",
+                    "evidence": (f"column '{country}'" if country else "no Country column")
+                    + "; +/00 numbers keep their code"})
+    return out
 
 
 def _store_currency(session) -> str:
@@ -536,8 +681,12 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     filler = MergeFiller(scan.filler_merged, table.header_row - 1)
     seen = 0
 
+    footer = set(scan.footer_rows)
+
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):
+            if number in footer:
+                continue
             n = len(values)
             yield number, [values[c] if c < n else "" for c in cols]
 
@@ -557,6 +706,10 @@ def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report: ErrorRep
         writer.write(planned)
     values_of = dict(chunk) if report is not None else None
     for out in planned.outcomes:
+        if out.warnings:
+            result.warnings += 1
+            if report is not None:
+                report.warned(out.row, values_of[out.row], out.warning)
         if out.action == "created":
             result.created += 1
         elif out.action == "updated":

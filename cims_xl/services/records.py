@@ -99,6 +99,29 @@ def create(session: Session, kind: str, data: dict, *, batch_id: str | None = No
     return create_many(session, kind, [data], batch_id=batch_id, context=context)[0]
 
 
+def create_customer(session: Session, data: dict, *, allow_duplicate: bool = False) -> dict:
+    """Create one customer, unless one with the same email, phone or mobile exists
+    (Conflict naming it) and `allow_duplicate` is not given; the import and the
+    sheet's Save find duplicates their own way."""
+    if not allow_duplicate:
+        from .search import search_customers
+
+        clean = validate_record(entity("customer"), data)
+        # Who may not create learns nothing about who exists.
+        session.ensure("create", "customer", owner=clean.get("owner") or session.username)
+        for how in ("email", "phone", "mobile"):
+            value = clean.get(how)
+            if not value:
+                continue
+            same = value.casefold()
+            for other in search_customers(session, value, limit=5).rows:
+                if same in {(other.get(k) or "").casefold() for k in ("email", "phone", "mobile")}:
+                    raise Conflict(f"{other['id']} already has this {'phone' if how == 'mobile' else how}; "
+                                   f"nothing was added. Edit that customer (customer edit {other['id']}), "
+                                   "or add this one anyway with --allow-duplicate")
+    return create(session, "customer", data)
+
+
 # Rows are validated, written and audited a chunk at a time; the store writes one chunk
 # on its worker thread while the next is validated (see Store.write_behind). A multiple
 # of BULK_MAX, so chunks make whole audit entries.

@@ -43,10 +43,14 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
         except ValueError:
             pass
     if nz.looks_like_phone(text):
-        try:
-            crit.phones.append(nz.normalize_phone(text, region))
-        except ValueError:
-            pass
+        # A number written with its country code is one exact number (the index finds
+        # it); one without ("555-0134", "(415) 555-0134") may belong to any country, so
+        # it is matched by its digits, wherever the stored number is from.
+        if text.lstrip().startswith(("+", "＋", "00")):
+            try:
+                crit.phones.append(nz.normalize_phone(text, region))
+            except ValueError:
+                pass
         digits = "".join(ch for ch in text if ch.isdigit())
         crit.digits.append(digits.lstrip("0") or digits)
         return

@@ -1,0 +1,182 @@
+"""Evidence from whole columns, gathered in the importer's first pass.
+
+`NumberEvidence` decides a number column's decimal mark: "1.234,56" and "99,90" can
+only be decimal-comma, "1,234.56" and "12.50" only decimal-point, while "1.234" and
+"2,500" (one separator, three digits after it) could be either. A column decides
+by its own unambiguous values; a column of only ambiguous values takes the mark of
+the file's other number columns, or the point when the file is comma-separated
+(a decimal-comma locale writes ";" between fields); otherwise the import stops and
+asks for `--decimal comma|point`. A column showing both marks reads each value by its
+own mark when every value is unambiguous, and stops when some value is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import AmbiguousNumbers
+
+_NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")
+EXAMPLES = 3
+COMMA, POINT = ",", "."
+WORDS = {COMMA: "comma", POINT: "point"}
+OPTION = {"comma": COMMA, "point": POINT}
+
+
+def mark_of(text: str) -> str | None:
+    """"," or "." when the text can only be read with that decimal mark, "?" when it could
+    be either (one separator and three digits after it), None when it has no separator."""
+    if "," not in text and "." not in text:
+        return None
+    match = _NUMBER.search(text)
+    if match is None:
+        return None
+    core = match.group()
+    dots, commas = core.count("."), core.count(",")
+    if dots and commas:
+        return COMMA if core.rfind(",") > core.rfind(".") else POINT
+    if commas > 1:
+        return POINT
+    if dots > 1:
+        return COMMA
+    if not dots and not commas:
+        return None
+    sep = "," if commas else "."
+    head, tail = core.split(sep)
+    head = head.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace("'", "")
+    if len(tail) == 3 and head[:1] not in ("", "0"):
+        return "?"
+    return sep
+
+
+@dataclass
+class NumberEvidence:
+    """The values of one number column, as evidence for its decimal mark."""
+
+    column: str
+    target: str
+    seen: dict[str, list[str]] = field(default_factory=lambda: {COMMA: [], POINT: [], "?": []})
+    counts: dict[str, int] = field(default_factory=lambda: {COMMA: 0, POINT: 0, "?": 0})
+
+    def add(self, value: object) -> None:
+        if type(value) is not str:
+            return
+        mark = mark_of(value)
+        if mark is None:
+            return
+        self.counts[mark] += 1
+        if len(self.seen[mark]) < EXAMPLES:
+            self.seen[mark].append(value.strip()[:30])
+
+    @property
+    def own(self) -> str | None:
+        if self.counts[COMMA] and self.counts[POINT]:
+            return "both"
+        if self.counts[COMMA]:
+            return COMMA
+        if self.counts[POINT]:
+            return POINT
+        return None
+
+    def examples(self, mark: str) -> str:
+        return ", ".join(f"'{v}'" for v in self.seen[mark])
+
+
+def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter: str | None
+                 ) -> tuple[dict[str, str], list[dict]]:
+    """({field: mark}, inferences) for the number columns; AmbiguousNumbers when a
+    column cannot be decided or shows both marks (and no mark was given)."""
+    marks: dict[str, str] = {}
+    inferences: list[dict] = []
+    if given:
+        mark = OPTION[given]
+        for ev in columns:
+            marks[ev.target] = mark
+            if ev.own is not None or ev.counts["?"]:
+                inferences.append({"what": f"decimal mark in '{ev.column}'",
+                                   "decided": WORDS[mark], "evidence": f"--decimal {given}"})
+        return marks, inferences
+    conflicts: dict[str, str] = {}
+    undecided: dict[str, str] = {}
+    decided_by_values = {ev.own for ev in columns if ev.own in (COMMA, POINT)}
+    for ev in columns:
+        own = ev.own
+        if own == "both" and not ev.counts["?"]:
+            # Every value says its own mark ("£99.00" beside "7,50 €"): each is read by it.
+            inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": "per value",
+                               "evidence": f"both marks, every value unambiguous: {ev.examples(COMMA)}, "
+                                           f"{ev.examples(POINT)}"})
+            continue
+        if own == "both":
+            conflicts[ev.column] = (f"{ev.examples(COMMA)} have a decimal comma but "
+                                    f"{ev.examples(POINT)} a decimal point, so {ev.examples('?')} "
+                                    "could be either")
+            continue
+        if own is not None:
+            marks[ev.target] = own
+            inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[own],
+                               "evidence": f"{ev.counts[own]} value(s) such as {ev.examples(own)}"})
+            continue
+        if not ev.counts["?"]:
+            continue                           # whole numbers only: nothing to decide
+        if len(decided_by_values) == 1:
+            mark = next(iter(decided_by_values))
+            why = "the file's other number columns"
+        elif delimiter == ",":
+            mark, why = POINT, "a comma-separated file (decimal-comma files separate fields with ';')"
+        else:
+            undecided[ev.column] = ev.examples("?")
+            continue
+        marks[ev.target] = mark
+        inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
+                           "evidence": f"{why}; values such as {ev.examples('?')}"})
+    if conflicts or undecided:
+        raise AmbiguousNumbers(conflicts, undecided)
+    return marks, inferences
+
+
+# ----- footer rows ---------------------------------------------------------------------------
+
+FOOTER_MAX = 5          # rows at the end of a table that may be a footer
+_FOOTER_WORDS = re.compile(
+    r"^\s*(?:grand\s+total|sub-?total|totals?|sum|summe|gesamt(?:summe)?|totaal|totale|totaux|"
+    r"итого|всего|合计|合計|总计|總計|小计|小計|共计|共\s*\d|count|records?|rows?|generated|printed|"
+    r"exported|page\s+\d|第\s*\d+\s*页)(?=$|[\s:：=\d(（,])", re.IGNORECASE)
+
+
+@dataclass
+class FooterWatch:
+    """Watches the last rows of a table for a footer: "Total: 2 customers", "合计 … 1,234".
+
+    A footer is the table's last FOOTER_MAX rows or fewer, each filling at most half
+    the table's columns, and each either starting with a total/summary word (in several
+    languages) or, after a blank row, a single cell with a number in it. Footer rows are
+    not data: the importer counts them as skipped and says so.
+    """
+
+    width: int
+    tail: list[tuple[int, list, bool]] = field(default_factory=list)   # (row, values, blank row before)
+    last: int | None = None
+
+    def add(self, number: int, values: list) -> None:
+        gap = self.last is not None and number > self.last + 1
+        self.last = number
+        self.tail.append((number, values, gap))
+        if len(self.tail) > FOOTER_MAX:
+            del self.tail[0]
+
+    def footer(self, is_blank) -> list[tuple[int, str]]:
+        """[(row, text of its first filled cell)] for the footer rows, last rows of the table."""
+        found: list[tuple[int, str]] = []
+        for number, values, gap in reversed(self.tail):
+            filled = [v for v in values if not is_blank(v)]
+            if not filled or len(filled) * 2 > max(self.width, 2):
+                break
+            first = str(filled[0]).strip()
+            worded = bool(_FOOTER_WORDS.match(first))
+            lone_count = gap and len(filled) == 1 and any(ch.isdigit() for ch in first)
+            if not (worded or lone_count):
+                break
+            found.append((number, first[:60]))
+        return found[::-1]
