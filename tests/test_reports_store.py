@@ -118,3 +118,16 @@ def test_an_order_number_reused_by_another_customer_or_year_is_another_order(adm
     assert lines == {("001", 2023): [1, 2], ("002", 2023): [1], ("001", 2024): [1, 2], ("002", 2024): [1]}
     by_year = build_for_session(admin)[SALES].table("tblSalesByYear").data.set_index("Year")
     assert list(by_year["Orders"]) == [2, 2]
+
+
+@pytest.mark.parametrize("status", ["Cancelled", "Returned"])
+def test_reports_and_lifetime_value_agree_on_which_orders_are_revenue(admin, status):
+    from cims_xl.services.search import lifetime_value
+
+    cust = records.create(admin, "customer", {"name": "Han Mei"})
+    for amount, state in ((100, "Completed"), (40, status)):
+        records.create(admin, "order", {"customer_id": cust["id"], "order_date": "2024-03-01",
+                                        "amount": amount, "status": state})
+    reports = build_for_session(admin)
+    by_year = reports[SALES].table("tblSalesByYear").data.set_index("Year")
+    assert float(by_year.loc[2024, "Sales"]) == float(lifetime_value(admin, cust["id"])) == 100.0

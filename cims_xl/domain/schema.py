@@ -19,6 +19,9 @@ SOURCES = ("Referral", "Website", "Event", "Cold call", "Partner", "Social media
            "Advertising", "Import", "Other")
 INTERACTION_KINDS = ("Call", "Email", "Meeting", "Visit", "Note")
 ORDER_STATUSES = ("Open", "Paid", "Shipped", "Completed", "Cancelled", "Returned")
+# Orders that are not revenue: left out of lifetime value, the reports' sales figures and
+# RFM alike (one definition; the reports used to count Returned orders as sales).
+NOT_REVENUE_STATUSES = ("Cancelled", "Returned")
 STAGES = ("Lead", "Qualified", "Needs analysis", "Proposal", "Negotiation", "Won", "Lost")
 STAGE_PROBABILITY = {"Lead": 10, "Qualified": 20, "Needs analysis": 30, "Proposal": 50,
                      "Negotiation": 75, "Won": 100, "Lost": 0}

@@ -43,14 +43,14 @@ import numpy as np
 import pandas as pd
 
 from ..domain import sla
-from ..domain.schema import (ENTITIES, META_KEYS, OPEN_STAGES, OPEN_TICKET_STATUSES,
+from ..domain.schema import (ENTITIES, META_KEYS, NOT_REVENUE_STATUSES, OPEN_STAGES, OPEN_TICKET_STATUSES,
                              PRIORITIES, RFM_SEGMENTS, STAGE_PROBABILITY, STAGES)
 from . import currency as cur
 from .model import (COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT, ChartSpec,
                     ReportSheet, ReportTable)
 
 DEFAULT_TZ = "Asia/Shanghai"
-EXCLUDED_ORDER_STATUSES = ("Cancelled",)
+EXCLUDED_ORDER_STATUSES = NOT_REVENUE_STATUSES   # one definition with lifetime value
 TOP_DIMENSIONS = 8            # wide month × dimension pivots: top n columns + "Other"
 TOP_CUSTOMERS = 20
 TOP_LOST_REASONS = 10

@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain.schema import OPEN_TICKET_STATUSES, Entity
+from ..domain.schema import NOT_REVENUE_STATUSES, OPEN_TICKET_STATUSES, Entity
 from .db import MONEY_SCALE, Store, to_db
 
-_EXCLUDED_ORDER_STATUSES = ("Cancelled", "Returned")
+_EXCLUDED_ORDER_STATUSES = NOT_REVENUE_STATUSES
+_NOT_REVENUE_SQL = ", ".join(f"'{x}'" for x in NOT_REVENUE_STATUSES)
 _LTV_SQL = ("(SELECT COALESCE(SUM(o.amount), 0) FROM orders o WHERE o.customer_id = c.id "
-            "AND o.deleted_at IS NULL AND COALESCE(o.status, '') NOT IN ('Cancelled', 'Returned') "
+            f"AND o.deleted_at IS NULL AND COALESCE(o.status, '') NOT IN ({_NOT_REVENUE_SQL}) "
             "AND COALESCE(o.currency, '{cur}') = '{cur}')")
 _CODE = re.compile(r"^[A-Z]{3}$")
 
@@ -176,7 +177,7 @@ def lifetime_values(store: Store, customer_ids: list[str],
     import json
     rows = store.conn.execute(
         "SELECT customer_id, COALESCE(currency, ?), COALESCE(SUM(amount), 0) FROM orders "
-        "WHERE deleted_at IS NULL AND COALESCE(status, '') NOT IN ('Cancelled', 'Returned') "
+        f"WHERE deleted_at IS NULL AND COALESCE(status, '') NOT IN ({_NOT_REVENUE_SQL}) "
         "AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id, COALESCE(currency, ?)",
         (default_currency, json.dumps(customer_ids), default_currency))
     out: dict[str, dict[str, int]] = {cid: {} for cid in customer_ids}
