@@ -734,6 +734,11 @@ def test_records_attached_to_another_users_import_are_named(office):
             [_event("mei", "create", "customer", office["own"], {}, batch=batch)])
     result = _admin_verifies(office)
     _named(result, f"mei attached customer records to import {batch}, which admin made")
+    # the admin undoes his import: it removes his lead, not her customer
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    assert batches.undo_batch(admin, batch)["removed"] == 1
+    assert records.get(admin, office["own"])["name"] == "山田商店"
+    admin.close()
 
 
 @pytest.mark.parametrize("how", ["single", "bulk"])

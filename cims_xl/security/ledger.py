@@ -353,6 +353,10 @@ class Replay:
                     self.erased_ok.add(rid)
             elif any(isinstance(p, list) and ERASED in p for p in fields.values()):
                 self.erased_seen.setdefault(rid, seq)
+            if action == "create" and signed and rid in self.records and not self.records[rid].removed:
+                self.problems.append(f"entry #{seq}: {actor} wrote a creation of {rid}, which already exists "
+                                     "(its history and owner would be taken over)")
+                continue
             self._track(rid, kind, action, actor, fields, signed)
 
     def _owners(self, kind: str, rid: str, fields: dict, creating: bool) -> list[str | None]:
@@ -603,8 +607,8 @@ class Replay:
                 found.append(f"record {rid} says it was deleted by {deleted_by or 'no one'}, but the trail says "
                              f"{rec.deleted_by if rec.deleted else 'no one'} (changed outside cims)")
             if rec.last_by is not None and rec.kind in _OWNER_FIELD and owner != rec.owner:
-                found.append(f"record {rid} belongs to {owner} in the store, but the trail gave it to "
-                             f"{rec.owner} (changed outside cims)")
+                found.append(f"record {rid} belongs to {owner or 'no one'} in the store, but the trail gave it "
+                             f"to {rec.owner or 'no one'} (changed outside cims)")
             if rec.last_by is not None and customer_id is not None and customer_id != rec.customer_id:
                 found.append(f"record {rid} is under {customer_id} in the store, but the trail put it under "
                              f"{rec.customer_id} (changed outside cims)")
@@ -629,7 +633,10 @@ class Replay:
 
     def _check_settings(self, settings: dict) -> None:
         have = settings.get("currency")
-        if self.currency is not None and have != self.currency:
+        if self.currency is None and have is not None:
+            self.notes.append(f"the store's currency ({have}) is not in the trail (a store made before "
+                              "this version): set it once more (`cims settings currency`) to have it checked")
+        elif self.currency is not None and have != self.currency:
             self.problems.append(f"the store's currency is {have} in the store, but the trail set it to "
                                  f"{self.currency} (changed outside cims: every amount is read in another currency)")
         if canonical(settings.get("sla_targets")) != canonical(self.sla):
