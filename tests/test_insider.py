@@ -862,3 +862,27 @@ def test_settings_second_factors_disabling_and_display_names_through_cims_verify
     result = audit_log.verify(admin)
     assert result.ok, result.problems
     admin.close()
+
+
+@pytest.mark.parametrize("planted", [10**12, "garbage", [1], True])
+def test_a_used_code_step_planted_outside_cims_does_not_lock_out_the_second_factor(store_path, admin, planted):
+    import base64
+    import time
+    from urllib.parse import parse_qs, urlparse
+
+    from cryptography.hazmat.primitives.hashes import SHA1
+    from cryptography.hazmat.primitives.twofactor.totp import TOTP
+
+    t = (int(time.time()) // 30) * 30
+    uri = auth.totp_enrol(admin, "admin")
+    totp = TOTP(base64.b32decode(parse_qs(urlparse(uri).query)["secret"][0]), 6, SHA1(), 30,
+                enforce_key_length=False)
+    auth.totp_confirm(admin, "admin", totp.generate(t).decode(), now=t)
+    with admin.unit_of_work() as uow:       # what anyone holding the data key can write
+        admin.store.set_meta("totp_step:admin", planted)
+        uow.commit()
+    admin.close()
+    again = auth.sign_in(store_path, "admin", ADMIN_PASSWORD, totp.generate(t + 30).decode(), now=t + 31)
+    again.close()
+    with pytest.raises(auth.WrongPassword, match="already used"):      # and replays stay refused
+        auth.sign_in(store_path, "admin", ADMIN_PASSWORD, totp.generate(t + 30).decode(), now=t + 40)

@@ -268,6 +268,10 @@ def _counting_failures(kf: KeyFile, username: str, state: dict, wall: float):
 def _check_code(store: Store, username: str, secret: str, code: str | None, wall: float) -> None:
     step = _verify_totp(secret, code, wall)
     last = store.get_meta(f"totp_step:{username}", -1)
+    if isinstance(last, bool) or not isinstance(last, int) or last > int(wall // TOTP_STEP) + 1:
+        # Not a step cims stored (a used code is at most one step ahead of the clock): a
+        # value written outside cims must not lock the user out of their second factor.
+        last = -1
     if step is None or step <= last:
         raise WrongPassword("the one-time code is wrong or missing" if step is None
                             else "that one-time code was already used; wait for the next one")
