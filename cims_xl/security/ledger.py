@@ -16,8 +16,15 @@ so on its own it proves nothing against an insider. On top of it:
   change roles, disable users or reset someone else's password; a user without a
   key yet may enrol their own once (`user.key`, for stores made before signatures).
   The users table and the key file must match the replay.
+  Only the `user.*` actions cims writes count, each for its own attributes
+  (`USER_ACTIONS`); an entry signed by a user disabled at that point is named.
 * **Records are what the trail signed.** The newest signed state of every record
-  must be the row in the store.
+  must be the row in the store; record actions come from an allow-list and are checked
+  against the roles with each record's owner as the trail's values make it; the
+  author columns and owner of each stored record must match the signed entries; an
+  `[erased]` value needs an administrator's erase of that record.
+* **Settings are what administrators wrote**: currency, SLA targets, exchange rates,
+  import authors.
 
 Like a ledger database's client (immudb, Certificate Transparency's signed tree
 heads), each OS account pins the newest head it saw outside the store
