@@ -886,3 +886,12 @@ def test_a_used_code_step_planted_outside_cims_does_not_lock_out_the_second_fact
     again.close()
     with pytest.raises(auth.WrongPassword, match="already used"):      # and replays stay refused
         auth.sign_in(store_path, "admin", ADMIN_PASSWORD, totp.generate(t + 30).decode(), now=t + 40)
+
+
+@pytest.mark.parametrize("action", ["denied", "export", "import"])
+def test_a_record_changed_under_cover_of_an_entry_that_changes_nothing_is_named(office, action):
+    _signed(office, "mei", [("UPDATE customers SET email = 'mei@example.cn', version = version + 1 WHERE id = ?",
+                             (office["boss"],))],
+            [_event("mei", action, "customer", office["boss"], {"why": [None, "looked"]})])
+    result = _admin_verifies(office)
+    _named(result, f"change record {office['boss']} without an entry that changes it")

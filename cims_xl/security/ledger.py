@@ -170,6 +170,7 @@ class Replay:
     _failed: list[list] = field(default_factory=list)     # [first, last, {signer}] runs
     _range_ok: bool = True
     _in_first_write: bool = False
+    _write_changed: set = field(default_factory=set)   # records the open write's entries change
     records: dict[str, RecordState] = field(default_factory=dict)
     batches: dict[str, str] = field(default_factory=dict)          # batch id -> who imported it
     erased_seen: dict[str, int] = field(default_factory=dict)      # record id -> first entry holding [erased]
@@ -216,6 +217,7 @@ class Replay:
                                      "or its signature was removed)")
                 return
             self._open, self._range_ok = sig, True
+            self._write_changed = set()
             self._used.add(seq)
             self._in_first_write = seq == self.signed_from
         if actor != self._open[2]:
@@ -226,7 +228,7 @@ class Replay:
     def _check_signature(self, mac: str) -> None:
         first, last, signer, states_s, sig = self._open   # type: ignore[misc]
         self._open = None
-        self._in_first_write = False
+        baseline, self._in_first_write = self._in_first_write, False
         key = self.users.get(signer, UserState()).sign
         label = f"#{first}" if first == last else f"#{first}–#{last}"
         if key is None:
@@ -246,7 +248,13 @@ class Replay:
             states = json.loads(states_s)
         except ValueError:
             return
+        if not isinstance(states, dict):
+            return
         for rid, digest in states.items():
+            before = self.states.get(rid)
+            if not baseline and rid not in self._write_changed and (before[0] if before else None) != digest:
+                self.problems.append(f"entries {label} ({signer}) change record {rid} without an entry that "
+                                     "changes it (a read, a refusal or an import entry used as cover)")
             self.states[rid] = (digest, last, signer)
 
     # -- users --
@@ -365,6 +373,8 @@ class Replay:
                                      "(its history and owner would be taken over)")
                 continue
             self._track(rid, kind, action, actor, fields, signed)
+            if signed:
+                self._write_changed.add(rid)
 
     def _owners(self, kind: str, rid: str, fields: dict, creating: bool) -> list[str | None]:
         """The owners a write to `rid` answers to: before and after (security.roles)."""
