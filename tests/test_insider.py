@@ -570,3 +570,328 @@ def test_a_trust_folder_that_cannot_be_written_does_not_stop_work_and_verify_say
     assert result.ok, result.problems
     assert any("could not keep what it saw" in n for n in result.notes)
     session.close()
+
+
+# ----- the replay's rules (issue 13, second round) ---------------------------------------------
+
+def _signed(office, username: str, sql: list[tuple[str, tuple]], events: list) -> None:
+    """`username` signs in with her own password and, in one signed write of hers, runs raw
+    SQL and appends entries she chose (what the product's own Session lets her do)."""
+    office["sales_os"]()
+    s = auth.sign_in(office["path"], username, USER_PASSWORD)
+    with s.unit_of_work() as uow:
+        for statement, args in sql:
+            s.store.conn.execute(statement, args)
+        s.audit(events)
+        uow.commit()
+    s.close()
+
+
+def _add_user(office, name: str, role: str) -> None:
+    office["admin_os"]()
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    auth.add_user(admin, name, role, USER_PASSWORD, kdf=FAST_KDF)
+    assert audit_log.verify(admin).ok
+    admin.close()
+
+
+def _event(actor: str, action: str, entity, entity_id, changes: dict, batch=None):
+    return chain.AuditEvent(records.utcnow(), actor, action, entity, entity_id, batch, changes)
+
+
+@pytest.mark.parametrize("action, changes", [
+    ("user.password", {"role": ["sales", "admin"]}),          # her own password entry carries a role
+    ("user.totp", {"totp": [False, True], "role": ["sales", "admin"]}),
+    ("sign-in", {"failed_attempts_before": [None, 0], "disabled": [False, False], "role": [None, "admin"]}),
+    ("user.note", {"role": ["sales", "admin"]}),              # an action cims never writes
+])
+def test_a_salesperson_who_rides_a_role_on_an_entry_about_herself_is_named(office, action, changes):
+    _signed(office, "mei", [("UPDATE users SET role = 'admin' WHERE username = 'mei'", ())],
+            [_event("mei", action, "user", "mei", changes)])
+    result = _admin_verifies(office)
+    _named(result, "user mei is admin in the store", "makes them sales")
+    assert any(action in p and ("never changes" in p or "never writes" in p) for p in result.problems), \
+        result.problems
+
+
+def test_a_ghost_admin_vouched_for_by_a_made_up_user_action_is_named(office):
+    kf, key, store = _insider(office["path"])
+    store.close()
+    kf.set_slot("ghost", GHOST_PASSWORD, key, FAST_KDF)
+    kf.seal_mac(key)
+    kf.save()
+    kf = KeyFile.load(office["path"])
+    _signed(office, "mei", [("INSERT INTO users(username, display_name, role, disabled, created_at, created_by) "
+                             "VALUES ('ghost', 'ghost', 'admin', 0, '2026-01-01T00:00:00Z', 'admin')", ())],
+            [_event("mei", "user.note", "user", "ghost",
+                    {"role": [None, "admin"], "sign_key": [None, kf.signing_public("ghost")],
+                     "slot_key": [None, kf.slot_public("ghost")]})])
+    ghost = auth.sign_in(office["path"], "ghost", GHOST_PASSWORD)
+    records.update(ghost, office["boss"], {"notes": "paid in cash"})
+    ghost.close()
+    result = _admin_verifies(office)
+    _named(result, "'user.note' entry about user ghost, which cims never writes")
+    _named(result, "user ghost (admin) is in the store, but no administrator created them")
+
+
+def test_a_salesperson_who_swaps_her_colleagues_signing_key_by_enrolling_it_is_named(office):
+    kf = KeyFile.load(office["path"])
+    mine = kf.signing_public("mei")
+    _signed(office, "mei", [], [_event("mei", "user.key", "user", "li", {"sign_key": [None, mine]})])
+    result = _admin_verifies(office)
+    _named(result, "enrolled a signing key for li; users enrol only their own")
+
+
+@pytest.mark.parametrize("who, role", [("vera", "viewer"), ("sam", "support"), ("mei", "sales")])
+def test_a_record_changed_under_a_made_up_action_is_named_for_any_role(office, who, role):
+    if who != "mei":
+        _add_user(office, who, role)
+    _signed(office, who, [("UPDATE customers SET notes = 'owes us nothing', version = version + 1 "
+                           "WHERE id = ?", (office["boss"],))],
+            [_event(who, "note", "customer", office["boss"], {})])
+    result = _admin_verifies(office)
+    _named(result, f"{who} ({role}) wrote a 'note' entry about a customer, which cims never writes")
+
+
+def test_a_viewer_who_updates_a_record_under_the_usual_action_is_named(office):
+    _add_user(office, "vera", "viewer")
+    _signed(office, "vera", [("UPDATE orders SET amount = 1 WHERE customer_id = ?", (office["own"],)),
+                             ("UPDATE customers SET notes = 'viewer was here', updated_by = 'vera' WHERE id = ?",
+                              (office["own"],))],
+            [_event("vera", "update", "customer", office["own"], {"notes": [None, "viewer was here"]})])
+    result = _admin_verifies(office)
+    _named(result, f"vera (viewer) may not update the customer {office['own']}")
+
+
+def test_a_salesperson_who_deletes_another_owners_customer_as_an_update_is_named(office):
+    _signed(office, "mei", [("UPDATE customers SET deleted_at = '2026-01-01T00:00:00Z', deleted_by = 'admin', "
+                             "updated_by = 'mei' WHERE id = ?", (office["boss"],))],
+            [_event("mei", "update", "customer", office["boss"], {})])
+    result = _admin_verifies(office)
+    _named(result, f"mei (sales) may not update the customer {office['boss']}")
+    _named(result, f"record {office['boss']} says it was deleted by admin, but the trail says no one")
+
+
+def test_a_salesperson_who_creates_a_customer_in_a_colleagues_name_is_named(office):
+    _add_user(office, "tom", "sales")
+    office["sales_os"]()
+    mei = auth.sign_in(office["path"], "mei", USER_PASSWORD)
+    made = records.create(mei, "customer", {"name": "Ōsaka Trading KK"})
+    mei.close()
+    _signed(office, "mei", [("UPDATE customers SET created_by = 'tom', updated_by = 'tom' WHERE id = ?",
+                             (made["id"],))],
+            [_event("mei", "update", "customer", made["id"], {})])
+    # and one created outright with tom as the owner
+    _signed(office, "mei", [("INSERT INTO customers (seq, id, created_at, created_by, updated_at, updated_by, "
+                             "version, name, owner) VALUES (900, 'C-000900', '2026-01-01T00:00:00Z', 'tom', "
+                             "'2026-01-01T00:00:00Z', 'tom', 1, 'Tom''s big deal', 'tom')", ())],
+            [_event("mei", "create", "customer", "C-000900", {"name": [None, "Tom's big deal"],
+                                                               "owner": [None, "tom"]})])
+    result = _admin_verifies(office)
+    _named(result, f"record {made['id']} says tom created it, but mei signed its creation")
+    _named(result, f"record {made['id']} says tom changed it last, but mei signed")
+    _named(result, "mei (sales) may not create the customer C-000900")
+
+
+def test_a_salesperson_who_moves_her_customer_to_a_colleague_outside_cims_is_named(office):
+    _add_user(office, "tom", "sales")
+    _signed(office, "mei", [("UPDATE customers SET owner = 'tom' WHERE id = ?", (office["own"],))],
+            [_event("mei", "update", "customer", office["own"], {"notes": [None, "called"]})])
+    result = _admin_verifies(office)
+    _named(result, f"record {office['own']} belongs to tom in the store, but the trail gave it to mei")
+
+
+def test_a_disabled_user_who_kept_her_keys_and_writes_on_is_named(office):
+    from cims_xl.services.session import Session
+
+    office["sales_os"]()
+    mei = auth.sign_in(office["path"], "mei", USER_PASSWORD)
+    loot = (mei.data_key, mei._signing_key, mei.store_id)
+    mei.close()
+    office["admin_os"]()
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    auth.disable_user(admin, "mei")
+    assert audit_log.verify(admin).ok
+    admin.close()
+    office["sales_os"]()
+    store = Store.open(office["path"], loot[0])
+    s = Session(office["path"], store, "mei", "sales", loot[0], signing_key=loot[1], store_id=loot[2])
+    records.update(s, office["own"], {"notes": "still here"})
+    s.close()
+    result = _admin_verifies(office)
+    _named(result, "mei wrote it, but was disabled at entry #")
+
+
+def test_records_attached_to_another_users_import_are_named(office):
+    from cims_xl.services import batches
+
+    office["admin_os"]()
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    batch = batches.new_batch(admin, "customer", "leads.csv")
+    records.create(admin, "customer", {"name": "Lead Ltd", "owner": "admin"}, batch_id=batch)
+    admin.close()
+    _signed(office, "mei", [("UPDATE customers SET batch_id = ? WHERE id = ?", (batch, office["own"]))],
+            [_event("mei", "create", "customer", office["own"], {}, batch=batch)])
+    result = _admin_verifies(office)
+    _named(result, f"mei attached customer records to import {batch}, which admin made")
+    # the admin undoes his import: it removes his lead, not her customer
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    assert batches.undo_batch(admin, batch)["removed"] == 1
+    assert records.get(admin, office["own"])["name"] == "山田商店"
+    admin.close()
+
+
+@pytest.mark.parametrize("how", ["single", "bulk"])
+def test_personal_values_wiped_from_history_without_an_erase_are_named(office, how):
+    from cims_xl.security.audit import erase_bulk_record, erase_values
+
+    office["admin_os"]()
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    if how == "bulk":
+        made = records.create_many(admin, "customer", [{"name": "Émile Zola", "email": "emile@example.fr"},
+                                                       {"name": "Аня Петрова", "email": "anya@example.ru"}])
+        target = made[1]["id"]
+    else:
+        target = office["boss"]
+    admin.close()
+    kf, key, store = _insider(office["path"])
+    with store.transaction():
+        for row in store.iter_audit(entity_id=target):
+            seq, eid, changes, digests = row[0], row[5], row[7], row[8]
+            if chain.is_bulk(eid):
+                store.rewrite_audit_digests(seq, erase_bulk_record(digests, target))
+            elif digests:
+                store.rewrite_audit_values(seq, erase_values(changes, digests, ("name", "email")))
+    assert chain.verify_rows(bytes.fromhex(store.get_meta("audit_key")), store.iter_audit_physical(),
+                             tuple(store.get_meta("audit_head"))).ok   # the chain alone accepts it
+    store.close()
+    result = _admin_verifies(office)
+    _named(result, f"values of record {target}", "no administrator erased that record")
+
+
+def test_a_second_factor_or_display_name_changed_outside_cims_is_named(office):
+    import base64
+    import time
+    from urllib.parse import parse_qs, urlparse
+
+    from cryptography.hazmat.primitives.hashes import SHA1
+    from cryptography.hazmat.primitives.twofactor.totp import TOTP
+
+    office["admin_os"]()
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    uri = auth.totp_enrol(admin, "li")
+    secret = parse_qs(urlparse(uri).query)["secret"][0]
+    now = time.time()
+    code = TOTP(base64.b32decode(secret), 6, SHA1(), auth.TOTP_STEP, enforce_key_length=False).generate(now)
+    auth.totp_confirm(admin, "li", code.decode(), now=now)
+    auth.add_user(admin, "tom", "manager", USER_PASSWORD, kdf=FAST_KDF, display_name="Tom Müller")
+    assert audit_log.verify(admin).ok
+    admin.close()
+    own = base64.b32encode(b"mei knows this one!!").decode()
+    kf, key, store = _insider(office["path"])
+    with store.transaction():
+        store.conn.execute("UPDATE users SET totp_secret = ? WHERE username = 'li'", (own,))
+        store.conn.execute("UPDATE users SET totp_secret = ? WHERE username = 'tom'", (own,))
+        store.conn.execute("UPDATE users SET display_name = 'Evil' WHERE username = 'admin'")
+    store.close()
+    result = _admin_verifies(office)
+    _named(result, "second-factor secret of user li is not the one enrolled")
+    _named(result, "second factor of user tom is on in the store, but not so in the trail")
+    _named(result, "display name of user admin was changed outside cims")
+
+
+@pytest.mark.parametrize("attack, words", [
+    ("UPDATE meta SET value = '\"USD\"' WHERE key = 'currency'", ("currency is USD in the store",)),
+    ("INSERT INTO meta(key, value) VALUES ('sla_targets', '{\"urgent\": 999}')", ("SLA targets were changed",)),
+    ("UPDATE fx_rates SET rate = '1000'", ("exchange rate USD/CNY from 2024-01-01 is 1000",)),
+    ("INSERT INTO fx_rates VALUES ('JPY', 'CNY', '2024-01-01', '0.05', '2026-01-01T00:00:00Z', 'admin')",
+     ("exchange rate JPY/CNY from 2024-01-01 = 0.05 was added",)),
+    ("DELETE FROM fx_rates", ("exchange rate USD/CNY from 2024-01-01 was removed",)),
+    ("UPDATE batches SET created_by = 'mei'", ("says mei made it, but the trail says admin did",)),
+])
+def test_settings_rates_and_import_authors_changed_outside_cims_are_named(office, attack, words):
+    from cims_xl.services import batches, settings
+
+    office["admin_os"]()
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    settings.set_fx_rate(admin, "USD", "7.10", "2024-01-01")
+    batches.new_batch(admin, "customer", "leads.csv")
+    assert audit_log.verify(admin).ok
+    admin.close()
+    kf, key, store = _insider(office["path"])
+    with store.transaction():
+        store.conn.execute(attack)
+    store.close()
+    _named(_admin_verifies(office), *words)
+
+
+def test_a_salesperson_who_writes_a_settings_entry_is_named(office):
+    _signed(office, "mei", [("INSERT INTO fx_rates VALUES ('USD', 'CNY', '2024-01-01', '1000', "
+                             "'2026-01-01T00:00:00Z', 'mei')", ())],
+            [_event("mei", "settings.fx", None, None, {"USD/CNY from 2024-01-01": [None, "1000"]})])
+    _named(_admin_verifies(office), "mei (sales) changed a store setting (settings.fx); only an administrator may")
+
+
+def test_settings_second_factors_disabling_and_display_names_through_cims_verify_clean(office):
+    import base64
+    import time
+    from urllib.parse import parse_qs, urlparse
+
+    from cryptography.hazmat.primitives.hashes import SHA1
+    from cryptography.hazmat.primitives.twofactor.totp import TOTP
+
+    from cims_xl.services import settings
+
+    office["admin_os"]()
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    auth.add_user(admin, "zoé", "viewer", USER_PASSWORD, kdf=FAST_KDF, display_name="Zoé Durand")
+    settings.set_fx_rate(admin, "EUR", "7,80", "2025-03-01")
+    settings.set_store_currency(admin, "EUR")
+    settings.set_fx_rate(admin, "CNY", "0.128", "2025-03-01")
+    for user in ("li", "admin"):
+        uri = auth.totp_enrol(admin, user)
+        secret = parse_qs(urlparse(uri).query)["secret"][0]
+        now = time.time()
+        code = TOTP(base64.b32decode(secret), 6, SHA1(), auth.TOTP_STEP, enforce_key_length=False).generate(now)
+        auth.totp_confirm(admin, user, code.decode(), now=now)
+    auth.totp_disable(admin, "admin")
+    auth.disable_user(admin, "li")
+    records.delete(admin, office["own"])
+    records.restore(admin, office["own"])
+    records.delete(admin, office["boss"])
+    result = audit_log.verify(admin)
+    assert result.ok, result.problems
+    admin.close()
+
+
+@pytest.mark.parametrize("planted", [10**12, "garbage", [1], True])
+def test_a_used_code_step_planted_outside_cims_does_not_lock_out_the_second_factor(store_path, admin, planted):
+    import base64
+    import time
+    from urllib.parse import parse_qs, urlparse
+
+    from cryptography.hazmat.primitives.hashes import SHA1
+    from cryptography.hazmat.primitives.twofactor.totp import TOTP
+
+    t = (int(time.time()) // 30) * 30
+    uri = auth.totp_enrol(admin, "admin")
+    totp = TOTP(base64.b32decode(parse_qs(urlparse(uri).query)["secret"][0]), 6, SHA1(), 30,
+                enforce_key_length=False)
+    auth.totp_confirm(admin, "admin", totp.generate(t).decode(), now=t)
+    with admin.unit_of_work() as uow:       # what anyone holding the data key can write
+        admin.store.set_meta("totp_step:admin", planted)
+        uow.commit()
+    admin.close()
+    again = auth.sign_in(store_path, "admin", ADMIN_PASSWORD, totp.generate(t + 30).decode(), now=t + 31)
+    again.close()
+    with pytest.raises(auth.WrongPassword, match="already used"):      # and replays stay refused
+        auth.sign_in(store_path, "admin", ADMIN_PASSWORD, totp.generate(t + 30).decode(), now=t + 40)
+
+
+@pytest.mark.parametrize("action", ["denied", "export", "import"])
+def test_a_record_changed_under_cover_of_an_entry_that_changes_nothing_is_named(office, action):
+    _signed(office, "mei", [("UPDATE customers SET email = 'mei@example.cn', version = version + 1 WHERE id = ?",
+                             (office["boss"],))],
+            [_event("mei", action, "customer", office["boss"], {"why": [None, "looked"]})])
+    result = _admin_verifies(office)
+    _named(result, f"change record {office['boss']} without an entry that changes it")

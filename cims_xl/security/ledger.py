@@ -16,8 +16,15 @@ so on its own it proves nothing against an insider. On top of it:
   change roles, disable users or reset someone else's password; a user without a
   key yet may enrol their own once (`user.key`, for stores made before signatures).
   The users table and the key file must match the replay.
+  Only the `user.*` actions cims writes count, each for its own attributes
+  (`USER_ACTIONS`); an entry signed by a user disabled at that point is named.
 * **Records are what the trail signed.** The newest signed state of every record
-  must be the row in the store.
+  must be the row in the store; record actions come from an allow-list and are checked
+  against the roles with each record's owner as the trail's values make it; the
+  author columns and owner of each stored record must match the signed entries; an
+  `[erased]` value needs an administrator's erase of that record.
+* **Settings are what administrators wrote**: currency, SLA targets, exchange rates,
+  import authors.
 
 Like a ledger database's client (immudb, Certificate Transparency's signed tree
 heads), each OS account pins the newest head it saw outside the store
@@ -29,6 +36,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -37,7 +45,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..domain.schema import ENTITIES
-from .audit import canonical
+from .audit import ERASED, canonical, entry_records, is_bulk
 from .roles import allowed
 from .trust import fingerprint
 
@@ -45,9 +53,31 @@ SIG_CONTEXT = "cims-audit-sig-1"
 USER_ADMIN_ACTIONS = ("user.create", "user.role", "user.disable")
 BASELINE = "trust.baseline"
 ENROL = "user.key"
-# Record actions and the permission each needs (owner unknown here: the most lenient).
+# Record actions and the permission each needs (security.roles); None: any user may.
 _RECORD_PERMISSION = {"create": "create", "update": "update", "delete": "delete", "restore": "delete",
-                      "merge": "merge", "erase": "admin"}
+                      "merge": "merge", "erase": "admin", "undo": "import", "import": "import",
+                      "import.undo": "import", "rfm": "update", "export": "export", "gdpr.erase": "admin",
+                      "denied": None}
+# Actions only written about customers (merge also about the records it moves).
+_CUSTOMER_ONLY = frozenset({"rfm", "export", "gdpr.erase"})
+# Actions that change a record (its updated_by is then their author).
+_MODIFYING = frozenset({"create", "update", "delete", "restore", "merge", "erase", "undo", "rfm"})
+_OWNER_FIELD = {"customer": "owner", "opportunity": "owner"}
+_CUSTOMER_OWNED = frozenset({"contact", "interaction", "order"})
+# user.* (and sign-in) actions: the attributes each may change, and who may write it.
+#   "admin": an administrator; "self_or_admin": the user or an administrator; "self": the user.
+USER_ACTIONS: dict[str, tuple[frozenset[str], str]] = {
+    "user.create": (frozenset({"role", "sign_key", "slot_key", "display_name"}), "admin"),
+    "user.role": (frozenset({"role"}), "admin"),
+    "user.disable": (frozenset({"disabled"}), "admin"),
+    "user.password": (frozenset({"sign_key", "slot_key"}), "self_or_admin"),
+    "user.totp": (frozenset({"totp", "totp_digest"}), "self_or_admin"),
+    ENROL: (frozenset({"sign_key", "slot_key"}), "self"),
+    "sign-in": (frozenset({"failed_attempts_before"}), "self"),
+    "sign-out": (frozenset(), "self"),
+}
+# Store-wide settings kept outside records: written by administrators, replayed.
+SETTINGS_ACTIONS = ("settings.currency", "settings.fx", "settings.sla")
 MAX_LISTED = 20     # record problems listed one by one; the rest are counted
 
 
@@ -79,12 +109,39 @@ def signature_ok(public_b64: str, store_id: str, first: int, last: int, mac: str
         return False
 
 
+def totp_digest(key: bytes, secret: str | None) -> str | None:
+    """Keyed digest (HMAC-SHA256 with the audit key) of a TOTP secret, as `user.totp`
+    entries record it; None for no secret."""
+    if not secret:
+        return None
+    return hmac.new(key, b"cims-totp-1\x00" + secret.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 @dataclass
 class UserState:
     role: str | None = None
     disabled: bool = False
     sign: str | None = None      # Ed25519 public key, base64
     slot: str | None = None      # X25519 key-slot public key, base64
+    disabled_at: int | None = None
+    display: str | None = None   # display name, when the trail recorded it
+    totp: bool | None = None     # second factor on (None: the trail does not say)
+    totp_digest: str | None = None
+    created_by: str | None = None
+
+
+@dataclass
+class RecordState:
+    """What the trail says about one record (for owners and meta columns)."""
+    kind: str
+    owner: str | None = None
+    customer_id: str | None = None
+    customers: set = field(default_factory=set)     # every customer it was ever under
+    created_by: str | None = None                   # set only by a signed create
+    last_by: str | None = None                      # author of the newest signed change
+    deleted: bool = False
+    deleted_by: str | None = None
+    removed: bool = False
 
 
 @dataclass
@@ -113,11 +170,20 @@ class Replay:
     _failed: list[list] = field(default_factory=list)     # [first, last, {signer}] runs
     _range_ok: bool = True
     _in_first_write: bool = False
+    _write_changed: set = field(default_factory=set)   # records the open write's entries change
+    records: dict[str, RecordState] = field(default_factory=dict)
+    batches: dict[str, str] = field(default_factory=dict)          # batch id -> who imported it
+    erased_seen: dict[str, int] = field(default_factory=dict)      # record id -> first entry holding [erased]
+    erased_ok: set = field(default_factory=set)                    # records an administrator erased
+    erased_customers: set = field(default_factory=set)             # customers an administrator erased
+    currency: str | None = None                                    # None: the trail does not say
+    sla: Any = None
+    fx: dict[str, tuple[str, str]] = field(default_factory=dict)   # "USD/CNY from 2024-01-01" -> (rate, by)
 
     # -- the walk --
 
     def feed(self, row: tuple) -> None:
-        seq, at, actor, action, entity, entity_id, _batch, changes_s, _digests, _prev, mac = row
+        seq, at, actor, action, entity, entity_id, batch, changes_s, digests_s, _prev, mac = row
         self.last_seq, self.last_mac = seq, mac
         signed = self.signed_from is not None and seq >= self.signed_from
         if not signed:
@@ -125,6 +191,15 @@ class Replay:
             self.unsigned_until = at
         else:
             self._check_covered(seq, actor)
+            who = self.users.get(actor)
+            if who is not None and who.disabled and action != "sign-out":
+                since = f" at entry #{who.disabled_at}" if who.disabled_at else ""
+                self.problems.append(f"entry #{seq}: {actor} wrote it, but was disabled{since} "
+                                     "(a disabled user kept writing)")
+        if entity in ENTITIES:
+            self._apply_record(seq, actor, action, entity, entity_id, batch, changes_s, digests_s, signed)
+        elif entity is None and action in SETTINGS_ACTIONS + ("init",):
+            self._apply_setting(seq, actor, action, changes_s, signed)
         self._apply(seq, actor, action, entity, entity_id, changes_s, signed)
         if signed and self._open is not None and self._open[1] == seq:
             self._check_signature(mac)
@@ -142,6 +217,7 @@ class Replay:
                                      "or its signature was removed)")
                 return
             self._open, self._range_ok = sig, True
+            self._write_changed = set()
             self._used.add(seq)
             self._in_first_write = seq == self.signed_from
         if actor != self._open[2]:
@@ -152,7 +228,7 @@ class Replay:
     def _check_signature(self, mac: str) -> None:
         first, last, signer, states_s, sig = self._open   # type: ignore[misc]
         self._open = None
-        self._in_first_write = False
+        baseline, self._in_first_write = self._in_first_write, False
         key = self.users.get(signer, UserState()).sign
         label = f"#{first}" if first == last else f"#{first}–#{last}"
         if key is None:
@@ -172,7 +248,13 @@ class Replay:
             states = json.loads(states_s)
         except ValueError:
             return
+        if not isinstance(states, dict):
+            return
         for rid, digest in states.items():
+            before = self.states.get(rid)
+            if not baseline and rid not in self._write_changed and (before[0] if before else None) != digest:
+                self.problems.append(f"entries {label} ({signer}) change record {rid} without an entry that "
+                                     "changes it (a read, a refusal or an import entry used as cover)")
             self.states[rid] = (digest, last, signer)
 
     # -- users --
@@ -187,34 +269,182 @@ class Replay:
             for name, values in snapshot.items():
                 st = self.users.setdefault(name, UserState())
                 st.role, st.disabled = values.get("role"), bool(values.get("disabled"))
+                st.totp = st.totp_digest = None
             return
-        if signed and entity in ENTITIES and action in _RECORD_PERMISSION:
-            role = self.users.get(actor, UserState()).role
-            if role is None or not allowed(role=role, action=_RECORD_PERMISSION[action], kind=entity,
-                                           owner=actor, actor=actor):
-                self.problems.append(f"entry #{seq}: {actor} ({role or 'not a user'}) may not "
-                                     f"{action} a {ENTITIES[entity].label}, yet the trail says they did")
-        if entity != "user" or not action.startswith("user.") or not entity_id:
+        if entity != "user" or not (action.startswith("user.") or action in USER_ACTIONS):
             return
         try:
             changes = json.loads(changes_s or "{}")
+            if not isinstance(changes, dict):
+                raise ValueError
         except ValueError:
             return
         actor_role = self.users.get(actor, UserState()).role
-        target = self.users.get(entity_id)
+        target = self.users.get(entity_id) if entity_id else None
+        rule = USER_ACTIONS.get(action)
         if signed:
-            why = self._refusal(action, actor, actor_role, entity_id, target)
+            if rule is None:
+                self.problems.append(f"entry #{seq}: {actor} ({actor_role or 'not a user'}) wrote a "
+                                     f"'{action}' entry about user {entity_id}, which cims never writes")
+                return
+            extra = sorted(set(changes) - rule[0])
+            if extra:
+                self.problems.append(f"entry #{seq}: {actor}'s {action} entry about {entity_id} also changes "
+                                     f"{', '.join(extra)}, which {action} never changes")
+                return
+            why = self._refusal(action, actor, actor_role, entity_id or "", target)
             if why:
                 self.problems.append(f"entry #{seq}: {actor} ({actor_role or 'not a user'}) {why}")
                 return
+        if rule is None or not entity_id:
+            return
         st = self.users.setdefault(entity_id, UserState())
         # Keys come only from signed entries: an unsigned one vouches for nothing.
-        fields = (("role", "role"), ("disabled", "disabled"), ("sign_key", "sign"), ("slot_key", "slot"))
-        for key, attr in fields if signed else fields[:2]:
-            if key in changes:
+        fields = [("role", "role"), ("disabled", "disabled"), ("display_name", "display"),
+                  ("totp", "totp"), ("totp_digest", "totp_digest")]
+        if signed:
+            fields += [("sign_key", "sign"), ("slot_key", "slot")]
+        for key, attr in fields:
+            if key in changes and key in rule[0] and isinstance(changes[key], list) and len(changes[key]) == 2:
                 setattr(st, attr, changes[key][1])
+        if action == "user.create":
+            st.created_by = actor if signed else None
+            st.totp, st.totp_digest = False, None
+            st.disabled = False
+        if action == "user.totp" and "totp_digest" not in changes:
+            st.totp_digest = None    # an older entry: on or off, secret unknown
         if action == "user.disable":
             st.slot = None
+            st.disabled_at = seq
+
+    # -- records --
+
+    def _apply_record(self, seq: int, actor: str, action: str, kind: str, entity_id, batch,
+                      changes_s, digests_s, signed: bool) -> None:
+        ent = ENTITIES[kind]
+        role = self.users.get(actor, UserState()).role
+        known = action in _RECORD_PERMISSION and (action not in _CUSTOMER_ONLY or kind == "customer")
+        if action == "merge":
+            known = kind == "customer" or any(f.key == "customer_id" for f in ent.fields)
+        if signed and not known:
+            self.problems.append(f"entry #{seq}: {actor} ({role or 'not a user'}) wrote a '{action}' entry "
+                                 f"about a {ent.label}, which cims never writes")
+        try:
+            per_record = entry_records(entity_id, changes_s, digests_s) if action in _MODIFYING else {}
+        except (ValueError, AttributeError):
+            per_record = {}
+        if action == "import" and entity_id:
+            self.batches.setdefault(entity_id, actor)
+        permission = _RECORD_PERMISSION.get(action) if known else None
+        if signed and permission is not None:
+            if role is None:
+                ok = False
+            elif action in ("create", "update", "rfm", "undo", "merge") and per_record:
+                ok = allowed(role=role, action=permission, kind=kind, actor=actor) if action in (
+                    "undo", "merge") else True
+                for rid, fields in per_record.items():
+                    ok = ok and all(allowed(role=role, action="create" if action == "create" else "update",
+                                            kind=kind, owner=o, actor=actor)
+                                    for o in self._owners(kind, rid, fields, action == "create"))
+            else:
+                ok = allowed(role=role, action=permission, kind=kind, actor=actor)
+            if not ok:
+                which = f" {entity_id}" if entity_id and not is_bulk(entity_id) else ""
+                self.problems.append(f"entry #{seq}: {actor} ({role or 'not a user'}) may not "
+                                     f"{action} the {ent.label}{which}, yet the trail says they did")
+        if signed and batch and action in ("create", "update"):
+            owner = self.batches.get(batch)
+            if owner is not None and owner != actor:
+                self.problems.append(f"entry #{seq}: {actor} attached {ent.label} records to import {batch}, "
+                                     f"which {owner} made (an undo of it would remove them as {owner})")
+        is_admin = role == "admin"
+        if action == "gdpr.erase" and is_admin and entity_id:
+            self.erased_customers.add(entity_id)
+        for rid, fields in per_record.items():
+            if not isinstance(fields, dict):
+                continue
+            if action == "erase":
+                if is_admin:
+                    self.erased_ok.add(rid)
+            elif any(isinstance(p, list) and ERASED in p for p in fields.values()):
+                self.erased_seen.setdefault(rid, seq)
+            if action == "create" and signed and rid in self.records and not self.records[rid].removed:
+                self.problems.append(f"entry #{seq}: {actor} wrote a creation of {rid}, which already exists "
+                                     "(its history and owner would be taken over)")
+                continue
+            self._track(rid, kind, action, actor, fields, signed)
+            if signed:
+                self._write_changed.add(rid)
+
+    def _owners(self, kind: str, rid: str, fields: dict, creating: bool) -> list[str | None]:
+        """The owners a write to `rid` answers to: before and after (security.roles)."""
+        rec = self.records.get(rid)
+        out: list[str | None] = []
+        if kind in _CUSTOMER_OWNED:
+            cids = [] if creating or rec is None else [rec.customer_id]
+            pair = fields.get("customer_id")
+            if isinstance(pair, list) and len(pair) == 2:
+                cids.append(pair[1])
+            for cid in cids or [None]:
+                cust = self.records.get(cid) if cid else None
+                out.append(cust.owner if cust else None)
+            return out
+        key = _OWNER_FIELD.get(kind)
+        if key is None:
+            return [None]
+        if not creating:
+            out.append(rec.owner if rec else None)
+        pair = fields.get(key)
+        if isinstance(pair, list) and len(pair) == 2:
+            out.append(pair[1])
+        elif creating:
+            out.append(None)
+        return out
+
+    def _track(self, rid: str, kind: str, action: str, actor: str, fields: dict, signed: bool) -> None:
+        rec = self.records.get(rid)
+        if rec is None or action == "create":
+            rec = self.records[rid] = RecordState(kind)
+            if action == "create" and signed:
+                rec.created_by = actor
+        for key, attr in (("owner", "owner"), ("customer_id", "customer_id")):
+            pair = fields.get(key)
+            if isinstance(pair, list) and len(pair) == 2 and pair[1] != ERASED:
+                setattr(rec, attr, pair[1])
+        if rec.customer_id:
+            rec.customers.add(rec.customer_id)
+        rec.last_by = actor if signed else None
+        deleted = fields.get("deleted")
+        if action == "merge" and "merged_into" in fields:
+            deleted = [False, True]
+        if isinstance(deleted, list) and len(deleted) == 2:
+            rec.deleted = bool(deleted[1])
+            rec.deleted_by = actor if (signed and rec.deleted) else None
+        if action == "undo" and "removed" in fields:
+            rec.removed = True
+
+    # -- settings --
+
+    def _apply_setting(self, seq: int, actor: str, action: str, changes_s, signed: bool) -> None:
+        try:
+            changes = json.loads(changes_s or "{}")
+            if not isinstance(changes, dict):
+                raise ValueError
+        except ValueError:
+            return
+        role = self.users.get(actor, UserState()).role
+        if signed and action != "init" and role != "admin":
+            self.problems.append(f"entry #{seq}: {actor} ({role or 'not a user'}) changed a store setting "
+                                 f"({action}); only an administrator may")
+            return
+        pairs = {k: v[1] for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
+        if action in ("init", "settings.currency") and "currency" in pairs:
+            self.currency = pairs["currency"]
+        elif action == "settings.sla" and "sla_targets" in pairs:
+            self.sla = pairs["sla_targets"]
+        elif action == "settings.fx":
+            for key, value in pairs.items():
+                self.fx[key] = (value, actor)
 
     def _refusal(self, action: str, actor: str, actor_role: str | None, name: str,
                  target: UserState | None) -> str | None:
@@ -238,13 +468,23 @@ class Replay:
                 return f"replaced the signing key of {name} without an administrator"
         elif action in ("user.password", "user.totp") and actor != name and actor_role != "admin":
             return f"changed the sign-in of {name}; only an administrator may"
+        elif action in ("sign-in", "sign-out") and actor != name:
+            return f"wrote a {action} entry for {name}; users sign in only as themselves"
         return None
 
     # -- the end --
 
     def finish(self, *, head: tuple[int, str] | None, users_table: list[dict], slots: dict[str, dict],
-               records: Iterable[tuple[str, str]], store_signed_from: Any) -> None:
-        """Compare the replay with what the store holds and what this account pinned."""
+               records: Iterable[tuple[str, str]], store_signed_from: Any,
+               authors: Iterable[tuple] = (), settings: dict | None = None,
+               batches: Iterable[dict] = ()) -> None:
+        """Compare the replay with what the store holds and what this account pinned.
+
+        users_table: rows of the users table, each with "totp_digest" (`totp_digest`) added;
+        records: (id, row digest); authors: (id, created_by, updated_by, deleted_by, owner,
+        customer_id) of every stored record; settings: {"currency", "sla_targets", "fx":
+        {"USD/CNY from 2024-01-01": (rate text, set_by)}}; batches: rows of the batches table.
+        """
         if self._open is not None:
             first, last = self._open[0], self._open[1]
             self.problems.append(f"the write signed as entries #{first}–#{last} lost its newest entries "
@@ -262,6 +502,11 @@ class Replay:
         self._check_pin(store_signed_from)
         self._check_users(users_table, slots)
         self._check_records(records)
+        self._check_authors(authors)
+        self._check_erased()
+        if settings is not None:
+            self._check_settings(settings)
+        self._check_batches(batches)
         if self.unsigned:
             when = (self.unsigned_until or "")[:10]
             self.notes.append(f"entries #1–#{self.unsigned} are unsigned, before {when} "
@@ -310,6 +555,19 @@ class Replay:
                 if bool(row["disabled"]) != bool(st.disabled):
                     self.problems.append(f"user {name} is {'disabled' if row['disabled'] else 'enabled'} in the "
                                          "store, but not so in the signed trail (changed outside cims)")
+                if st.display is not None and row.get("display_name") != st.display:
+                    self.problems.append(f"the display name of user {name} was changed outside cims "
+                                         "(it is not the one the trail gave them)")
+                if st.created_by is not None and row.get("created_by") != st.created_by:
+                    self.problems.append(f"user {name} says {row.get('created_by')} created them, but the "
+                                         f"trail says {st.created_by} did (changed outside cims)")
+                has = bool(row.get("totp_secret"))
+                if st.totp is not None and has != st.totp:
+                    self.problems.append(f"the second factor of user {name} is {'on' if has else 'off'} in the "
+                                         "store, but not so in the trail (changed outside cims)")
+                elif st.totp and st.totp_digest is not None and row.get("totp_digest") != st.totp_digest:
+                    self.problems.append(f"the second-factor secret of user {name} is not the one enrolled "
+                                         "in the trail (replaced outside cims)")
         for name, slot in sorted(slots.items()):
             st = self.users.get(name)
             if st is None or st.role is None:
@@ -348,6 +606,77 @@ class Replay:
         self.problems += found[:MAX_LISTED]
         if len(found) > MAX_LISTED:
             self.problems.append(f"… and {len(found) - MAX_LISTED} more records changed outside cims")
+
+
+    def _check_authors(self, authors: Iterable[tuple]) -> None:
+        """Meta columns, owners and customers of stored records against the trail."""
+        found: list[str] = []
+        for rid, created_by, updated_by, deleted_by, owner, customer_id in authors:
+            rec = self.records.get(rid)
+            if rec is None:
+                continue
+            if rec.created_by is not None and created_by != rec.created_by:
+                found.append(f"record {rid} says {created_by} created it, but {rec.created_by} signed its creation")
+            if rec.last_by is not None and updated_by != rec.last_by:
+                found.append(f"record {rid} says {updated_by} changed it last, but {rec.last_by} signed "
+                             "its newest change")
+            if rec.last_by is not None and (deleted_by or None) != (rec.deleted_by if rec.deleted else None):
+                found.append(f"record {rid} says it was deleted by {deleted_by or 'no one'}, but the trail says "
+                             f"{rec.deleted_by if rec.deleted else 'no one'} (changed outside cims)")
+            if rec.last_by is not None and rec.kind in _OWNER_FIELD and owner != rec.owner:
+                found.append(f"record {rid} belongs to {owner or 'no one'} in the store, but the trail gave it "
+                             f"to {rec.owner or 'no one'} (changed outside cims)")
+            if rec.last_by is not None and customer_id is not None and customer_id != rec.customer_id:
+                found.append(f"record {rid} is under {customer_id} in the store, but the trail put it under "
+                             f"{rec.customer_id} (changed outside cims)")
+        self.problems += found[:MAX_LISTED]
+        if len(found) > MAX_LISTED:
+            self.problems.append(f"… and {len(found) - MAX_LISTED} more records whose authors or owners differ")
+
+    def _check_erased(self) -> None:
+        """An erased value in the trail needs an administrator's erase of that record."""
+        found = []
+        for rid, seq in sorted(self.erased_seen.items(), key=lambda kv: kv[1]):
+            rec = self.records.get(rid)
+            if rid in self.erased_ok or rid in self.erased_customers:
+                continue
+            if rec is not None and rec.customers & self.erased_customers:
+                continue
+            found.append(f"values of record {rid} in entry #{seq} were replaced by {ERASED}, but no "
+                         "administrator erased that record (history wiped outside cims)")
+        self.problems += found[:MAX_LISTED]
+        if len(found) > MAX_LISTED:
+            self.problems.append(f"… and {len(found) - MAX_LISTED} more records whose history was wiped")
+
+    def _check_settings(self, settings: dict) -> None:
+        have = settings.get("currency")
+        if self.currency is None and have is not None:
+            self.notes.append(f"the store's currency ({have}) is not in the trail (a store made before "
+                              "this version): set it once more (`cims settings currency`) to have it checked")
+        elif self.currency is not None and have != self.currency:
+            self.problems.append(f"the store's currency is {have} in the store, but the trail set it to "
+                                 f"{self.currency} (changed outside cims: every amount is read in another currency)")
+        if canonical(settings.get("sla_targets")) != canonical(self.sla):
+            self.problems.append("the SLA targets were changed outside cims (no audited entry set them)")
+        fx = settings.get("fx") or {}
+        for key in sorted(set(fx) | set(self.fx)):
+            mine, want = fx.get(key), self.fx.get(key)
+            if mine is None:
+                self.problems.append(f"the exchange rate {key} was removed outside cims")
+            elif want is None:
+                self.problems.append(f"the exchange rate {key} = {mine[0]} was added outside cims")
+            elif mine[0] != want[0] or mine[1] != want[1]:
+                self.problems.append(f"the exchange rate {key} is {mine[0]} (set by {mine[1]}) in the store, "
+                                     f"but {want[1]} set {want[0]} in the trail (changed outside cims)")
+
+    def _check_batches(self, batches: Iterable[dict]) -> None:
+        for b in batches:
+            who = self.batches.get(b["id"])
+            if who is None:
+                self.problems.append(f"import {b['id']} is in the store, but no import entry opened it")
+            elif b.get("created_by") != who:
+                self.problems.append(f"import {b['id']} says {b.get('created_by')} made it, but the trail says "
+                                     f"{who} did (changed outside cims)")
 
 
 def _after(changes_s: str | None, key: str) -> Any:

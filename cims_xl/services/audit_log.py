@@ -13,6 +13,7 @@ from ..security.audit import AuditEvent
 from ..security.keys import KeyFile
 from ..store.db import utcnow
 from .session import Session
+from .settings import CURRENCY_KEY
 
 
 def _audit_id(session: Session, typed: str) -> str:
@@ -55,7 +56,12 @@ def verify(session: Session) -> chain.VerifyResult:
       signed by its author's Ed25519 key, as the replayed trail vouches for it;
     * users: the users table and the key file's slots are what administrators' signed
       entries made them (no raised role, no ghost slot);
-    * records: each stored record is the state its newest signed write left;
+    * records: each stored record is the state its newest signed write left; its
+      created_by / updated_by / deleted_by, owner and customer are the trail's; record
+      entries use only the actions cims writes, by roles allowed for the record's owner
+      as replayed; an `[erased]` value needs an administrator's erase of that record;
+    * settings: the store's currency, SLA targets, exchange rates and import batches'
+      authors are what audited entries made them;
     * this OS account's pin (security.trust): the head it saw is still in the trail
       (sign-in checked that before writing its own entry), the keys are the pinned ones.
 
@@ -102,8 +108,15 @@ def verify(session: Session) -> chain.VerifyResult:
     if store.get_meta("store_id") != store_id:
         problems.append("the store's id was changed outside cims (it no longer matches its key file)")
     records = itertools.chain.from_iterable(store.iter_record_digests(ent) for ent in ENTITIES.values())
-    replay.finish(head=tuple(head) if head else None, users_table=store.fetch_users(),
-                  slots=kf.doc["slots"], records=records, store_signed_from=signed_from)
+    authors = itertools.chain.from_iterable(store.iter_record_authors(ent) for ent in ENTITIES.values())
+    users = [{**u, "totp_digest": ledger.totp_digest(session.audit_key, u.get("totp_secret"))}
+             for u in store.fetch_users()]
+    settings = {"currency": store.get_meta(CURRENCY_KEY), "sla_targets": store.get_meta("sla_targets"),
+                "fx": {f"{r['currency']}/{r['base']} from {r['valid_from'].isoformat()}": (str(r["rate"]), r["set_by"])
+                       for r in store.fx_rates()}}
+    replay.finish(head=tuple(head) if head else None, users_table=users,
+                  slots=kf.doc["slots"], records=records, store_signed_from=signed_from,
+                  authors=authors, settings=settings, batches=store.fetch_batches())
     problems += replay.problems
     out = chain.VerifyResult(not problems, result.entries, problems[0] if problems else None,
                              result.bad_seq, problems, replay.notes)

@@ -18,7 +18,7 @@ from ..crashpoints import crash_point
 from ..domain.models import validate_role, validate_username
 from ..errors import AccountLocked, NotFound, StoreError, ValidationFailed, WrongPassword
 from ..domain.money import FALLBACK_CURRENCY, require_currency
-from ..security import trust
+from ..security import ledger, trust
 from ..security.audit import AuditEvent
 from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS
 from ..security.passwords import check_password
@@ -70,9 +70,11 @@ def init_store(path: str | os.PathLike, admin: str, password: str, *, kdf: dict 
         with session.unit_of_work() as uow:
             store.set_meta(f"sign_key:{admin}", kf.signing_public(admin))
             # The first administrator's key, signed by itself: the root of trust (security.ledger).
-            session.audit([AuditEvent(now, admin, "init", None, None, None, {"store_id": [None, kf.store_id]}),
+            session.audit([AuditEvent(now, admin, "init", None, None, None, {"store_id": [None, kf.store_id],
+                                                                              "currency": [None, currency]}),
                            AuditEvent(now, admin, "user.create", "user", admin, None,
-                                      {"role": [None, "admin"], **_key_changes(kf, admin, None, None)})])
+                                      {"role": [None, "admin"], "display_name": [None, display_name or admin],
+                                       **_key_changes(kf, admin, None, None)})])
             uow.commit()
         kf.seal_mac(data_key)
         kf.save()
@@ -266,6 +268,10 @@ def _counting_failures(kf: KeyFile, username: str, state: dict, wall: float):
 def _check_code(store: Store, username: str, secret: str, code: str | None, wall: float) -> None:
     step = _verify_totp(secret, code, wall)
     last = store.get_meta(f"totp_step:{username}", -1)
+    if isinstance(last, bool) or not isinstance(last, int) or last > int(wall // TOTP_STEP) + 1:
+        # Not a step cims stored (a used code is at most one step ahead of the clock): a
+        # value written outside cims must not lock the user out of their second factor.
+        last = -1
     if step is None or step <= last:
         raise WrongPassword("the one-time code is wrong or missing" if step is None
                             else "that one-time code was already used; wait for the next one")
@@ -306,7 +312,8 @@ def add_user(session: Session, username: str, role: str, password: str, *, kdf: 
             kf.set_slot(username, password, session.data_key, kdf)
             session.store.set_meta(f"sign_key:{username}", kf.signing_public(username))
             session.audit([AuditEvent(now, session.username, "user.create", "user", username, None,
-                                      {"role": [None, role], **_key_changes(kf, username, None, None)})])
+                                      {"role": [None, role], "display_name": [None, display_name or username],
+                                       **_key_changes(kf, username, None, None)})])
             kf.seal_mac(session.data_key)
             kf.save()  # the slot exists only if the user row commits just after
             uow.commit()
@@ -425,7 +432,8 @@ def totp_confirm(session: Session, username: str, code: str, *, now: float | Non
         session.store.set_meta(f"totp_pending:{username}", None)
         session.store.set_meta(f"totp_step:{username}", step)
         session.audit([AuditEvent(utcnow(), session.username, "user.totp", "user", username, None,
-                                  {"totp": [False, True]})])
+                                  {"totp": [False, True],
+                                   "totp_digest": [None, ledger.totp_digest(session.audit_key, secret)]})])
         uow.commit()
 
 
@@ -435,7 +443,7 @@ def totp_disable(session: Session, username: str) -> None:
     with session.unit_of_work() as uow:
         session.store.update_user(username, {"totp_secret": None})
         session.audit([AuditEvent(utcnow(), session.username, "user.totp", "user", username, None,
-                                  {"totp": [True, False]})])
+                                  {"totp": [True, False], "totp_digest": [None, None]})])
         uow.commit()
 
 

@@ -40,11 +40,18 @@ def list_batches(session: Session) -> list[dict]:
 
 
 def _batch_changes(session: Session, batch_id: str) -> "OrderedDict[str, dict]":
-    """Per record touched by the batch: how it was touched and the values before it."""
+    """Per record touched by the batch: how it was touched and the values before it.
+    Only entries by the batch's author (who wrote its `import` entry) count: an entry
+    someone else wrote naming the batch must not make an undo remove their record."""
     touched: OrderedDict[str, dict] = OrderedDict()
-    for seq, _at, _actor, action, entity, eid, _b, changes, digests, _p, _m in session.store.iter_audit(
+    author = None
+    for seq, _at, actor, action, entity, eid, _b, changes, digests, _p, _m in session.store.iter_audit(
             batch_id=batch_id):
+        if action == "import" and eid == batch_id and author is None:
+            author = actor
         if entity not in ENTITIES or action not in ("create", "update"):
+            continue
+        if author is not None and actor != author:
             continue
         for rid, fields in entry_records(eid, changes, digests).items():
             entry = touched.setdefault(rid, {"kind": entity, "created": False, "before": {}, "last_seq": seq})

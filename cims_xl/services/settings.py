@@ -41,17 +41,19 @@ def set_store_currency(session, value: str) -> str:
     """Set the store's currency (administrators only, audited); returns the code.
 
     Amounts already stored keep their own currency; exchange rates entered against
-    the old currency are no longer used (they convert to another currency).
+    the old currency are no longer used (they convert to another currency). Setting the
+    same currency again writes the entry too (`audit verify` then checks it).
     """
     session.ensure("admin")
     code = money.require_currency(value)
     old = store_currency(session)
-    if code != old:
-        with session.unit_of_work() as uow:
-            session.store.set_meta(CURRENCY_KEY, code)
-            session.audit([AuditEvent(utcnow(), session.username, "settings.currency", None, None, None,
-                                      {"currency": [old, code]})])
-            uow.commit()
+    # Written also when unchanged: the entry puts the currency of a store made before it
+    # was audited into the trail, so `audit verify` checks it from then on.
+    with session.unit_of_work() as uow:
+        session.store.set_meta(CURRENCY_KEY, code)
+        session.audit([AuditEvent(utcnow(), session.username, "settings.currency", None, None, None,
+                                  {"currency": [old, code]})])
+        uow.commit()
     return code
 
 

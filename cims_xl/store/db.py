@@ -871,12 +871,12 @@ class Store:
              "disabled": 1 if user.get("disabled") else 0})
 
     def fetch_user(self, username: str) -> dict | None:
-        row = self.conn.execute("SELECT username, display_name, role, disabled, totp_secret, created_at "
-                                "FROM users WHERE username = ?", (username,)).fetchone()
+        row = self.conn.execute("SELECT username, display_name, role, disabled, totp_secret, created_at, "
+                                "created_by FROM users WHERE username = ?", (username,)).fetchone()
         if not row:
             return None
         return {"username": row[0], "display_name": row[1], "role": row[2], "disabled": bool(row[3]),
-                "totp_secret": row[4], "created_at": from_db("datetime", row[5])}
+                "totp_secret": row[4], "created_at": from_db("datetime", row[5]), "created_by": row[6]}
 
     def fetch_users(self) -> list[dict]:
         names = [r[0] for r in self.conn.execute("SELECT username FROM users ORDER BY username")]
@@ -1011,6 +1011,15 @@ class Store:
         """(id, digest) of every stored row of an entity, deleted ones too."""
         for rid, text in self.conn.execute(_ROW_JSON_SQL[ent.kind]):
             yield rid, row_digest(text)
+
+    def iter_record_authors(self, ent: Entity) -> Iterator[tuple]:
+        """(id, created_by, updated_by, deleted_by, owner, customer_id) of every stored row
+        of an entity, deleted ones too (owner / customer_id None where the entity has none)."""
+        cols = {f.key for f in ent.fields}
+        owner = "owner" if "owner" in cols else "NULL"
+        customer = "customer_id" if "customer_id" in cols else "NULL"
+        yield from self.conn.execute(f"SELECT id, created_by, updated_by, deleted_by, {owner}, {customer} "
+                                     f"FROM {ent.table}")
 
     # -- batches --
 
