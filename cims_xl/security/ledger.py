@@ -70,6 +70,7 @@ USER_ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "user.create": (frozenset({"role", "sign_key", "slot_key", "display_name"}), "admin"),
     "user.role": (frozenset({"role"}), "admin"),
     "user.disable": (frozenset({"disabled"}), "admin"),
+    "user.enable": (frozenset({"disabled"}), "admin"),
     "user.password": (frozenset({"sign_key", "slot_key"}), "self_or_admin"),
     "user.totp": (frozenset({"totp", "totp_digest"}), "self_or_admin"),
     ENROL: (frozenset({"sign_key", "slot_key"}), "self"),
