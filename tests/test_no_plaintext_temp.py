@@ -98,3 +98,37 @@ def test_a_gdpr_export_killed_while_written_leaves_no_plain_text_in_the_temp_fol
     assert done.returncode == -9, done.stderr
     assert _plain_text_hits(temp, out) == []
     assert not (out / "x.xlsx").exists()
+
+
+@pytest.mark.parametrize("write_only", [True, False])
+def test_saving_a_workbook_makes_no_temp_file_at_all(tmp_path, monkeypatch, write_only):
+    import tempfile
+
+    from openpyxl import Workbook, load_workbook
+
+    from cims_xl.excel.scratch_files import keep_openpyxl_in_memory, save_workbook
+
+    keep_openpyxl_in_memory()
+    made = []
+    real_mkstemp = tempfile.mkstemp
+
+    def watched_mkstemp(*args, **kwargs):
+        made.append(kwargs.get("dir") or (args[2] if len(args) > 2 else None))
+        return real_mkstemp(*args, **kwargs)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a workbook write made a temp file")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refused)
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    monkeypatch.setattr(tempfile, "mkstemp", watched_mkstemp)
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet("Люди") if write_only else wb.active
+    rows = [[f"Ærøskøbing-Geheimnis {i}", i, "秘密通り"] for i in range(20_000)]
+    for row in rows:
+        ws.append(row)
+    save_workbook(wb, tmp_path / "people.xlsx")
+    # The only scratch file is the finished workbook beside the target (renamed over it).
+    assert made == [str(tmp_path)] or made == [tmp_path]
+    back = load_workbook(tmp_path / "people.xlsx", read_only=True)
+    assert [list(r) for r in back.worksheets[0].values] == rows

@@ -132,7 +132,8 @@ def keep_openpyxl_in_memory() -> None:
 
 def _copy_into(archive, name: str, out) -> None:
     if isinstance(out, DeflatedSpool):
-        with archive.open(name, "w", force_zip64=True) as dst:
+        # zip64 only where the entry needs it (ZipFile.write decides the same way by size).
+        with archive.open(name, "w", force_zip64=out.size > (1 << 31) - (1 << 26)) as dst:
             for chunk in out.chunks():
                 dst.write(chunk)
     else:      # a file name (openpyxl's own default) or a BytesIO
