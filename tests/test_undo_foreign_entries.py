@@ -52,3 +52,26 @@ def test_an_undo_by_an_administrator_still_undoes_everything_the_author_wrote(ad
     assert {r["name"]: r["city"] for r in records.list_records(admin, "customer")} == {
         "Ana Souza": "Recife", "Zoë Faure": "Lyon"}
     assert batches.undo_batch(admin, first.batch, force=True)["removed"] == 2
+
+
+def test_the_command_line_undo_says_which_records_it_left_and_why(admin, session_as, store_path, tmp_path,
+                                                                   monkeypatch, capsys):
+    from cims_xl.cli import main
+    from conftest import USER_PASSWORD
+
+    victim = records.create(admin, "customer", {"name": "Ólafur Arnalds"})
+    mei = session_as("manager", "mei")
+    result = import_file(mei, _csv(tmp_path / "one.csv", ["Name", "Łucja Nowak"]))
+    lina = session_as("sales", "lina")
+    with lina.unit_of_work() as uow:
+        lina.audit([AuditEvent(utcnow(), "lina", "create", "customer", victim["id"], result.batch, {})])
+        uow.commit()
+    mei.close()
+    lina.close()
+    monkeypatch.setenv("CIMS_STORE", str(store_path))
+    monkeypatch.setenv("CIMS_USER", "mei")
+    monkeypatch.setenv("CIMS_PASSWORD", USER_PASSWORD)
+    assert main(["import", "undo", result.batch]) == 0
+    out = capsys.readouterr().out
+    assert f"Left as they are (1), not written by the import's author: {victim['id']} (entry by lina" in out
+    assert [r["name"] for r in records.list_records(admin, "customer")] == ["Ólafur Arnalds"]
