@@ -1014,7 +1014,11 @@ def import_undo(app: App, batch, force):
     """Undo one import batch: created rows removed, updated rows restored."""
     from .services import batches
 
-    app.out.emit(batches.undo_batch(app.session(), batch, force=force))
+    result = batches.undo_batch(app.session(), batch, force=force)
+    left = result["left"] if app.out.fmt != "json" else []
+    app.out.emit({k: v for k, v in result.items() if k != "left"} if app.out.fmt != "json" else result)
+    if left:   # records someone else attached to this batch: not the importer's to undo
+        app.out.message(f"Left as they are ({len(left)}), not written by the import's author: " + "; ".join(left))
 
 
 @import_.command("list")

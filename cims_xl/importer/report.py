@@ -2,8 +2,9 @@
 fix and import again; skipped duplicates on a second sheet with what they matched;
 rows imported without a field they could not read on a third.
 
-Written as it goes (openpyxl write-only), so a million-row import does not hold the
-report in memory. Every text cell is written as a text cell: a value such as
+Written as it goes (openpyxl write-only): the rows wait deflated in memory (about a
+tenth of their XML, `excel.scratch_files.DeflatedSpool`), never in a plain-text temp
+file, so a million-row import does not hold the report as cells. Every text cell is written as a text cell: a value such as
 "=HYPERLINK(...)", "+1-822-569-0302", "-1692" or "@SUM(A1)" stays the characters the
 file had and never becomes a live formula (they also get Excel's quote prefix, so
 editing the cell keeps it text). Control characters and CR are written the way Excel
@@ -23,7 +24,7 @@ from openpyxl.styles import Alignment, Font
 
 from ..crashpoints import crash_point
 from ..excel.safe import is_risky, ooxml_escape
-from ..excel.scratch_files import route_openpyxl_temp_files, save_workbook
+from ..excel.scratch_files import keep_openpyxl_in_memory, save_workbook
 from .mapping import DUPLICATES_LEAD, REPORT_LEAD, report_lead
 
 EXCEL_MAX_CHARS = 32_767
@@ -55,7 +56,7 @@ class ErrorReport:
         self.skip = report_lead(headers)
         self.headers = list(headers[self.skip:])
         self._blank = sorted(i - self.skip for i in left_out if i >= self.skip)
-        route_openpyxl_temp_files()   # the rows wait in openpyxl's temp files until close()
+        keep_openpyxl_in_memory()   # the rows wait in memory (deflated), never in a temp file
         self._wb = Workbook(write_only=True)
         self._errors = self._wb.create_sheet(ERRORS_SHEET)
         self._dups = self._wb.create_sheet(DUPLICATES_SHEET)
@@ -111,6 +112,8 @@ class ErrorReport:
     def rejected(self, row: int, values: list, reason: str) -> None:
         self._row(self._errors, [row, reason], values)
         self.rejected_count += 1
+        if self.rejected_count == 2_000:
+            crash_point("report.row-2000")     # tests: killed while rows are still coming
 
     def warned(self, row: int, values: list, what: str) -> None:
         """A row that was imported, leaving out a field it could not read."""

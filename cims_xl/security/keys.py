@@ -39,6 +39,7 @@ import hmac
 import json
 import os
 import secrets
+import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,8 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from filelock import FileLock
 
 from ..errors import StoreError, WrongPassword
+
+log = logging.getLogger("cims_xl.keys")
 
 FORMAT = "cims-keys-1"
 OWASP_SCRYPT = {"name": "scrypt", "n": 2**17, "r": 8, "p": 1}
@@ -255,7 +258,8 @@ class KeyFile:
 
     def remove_slot(self, username: str) -> None:
         self.doc["slots"].pop(username, None)
-        self.doc["lockout"].pop(username, None)
+        if isinstance(self.doc.get("lockout"), dict):
+            self.doc["lockout"].pop(username, None)
 
     def unlock(self, username: str, password: str) -> bytes:
         """Derive, unwrap and unseal: the data key, or WrongPassword."""
@@ -291,7 +295,8 @@ class KeyFile:
         except (InvalidTag, ValueError, KeyError, TypeError):
             raise WrongPassword("wrong user name or password") from None
         pending = None
-        seal = (self.doc.get("pending_rekey") or {}).get("seals", {}).get(username)
+        record = self.pending_record()
+        seal = record["seals"].get(username) if record else None
         if seal is not None:
             try:
                 pending = _unseal(seal, private, self._aad(username, "data-key"))
@@ -308,9 +313,14 @@ class KeyFile:
     # -- rekey journal --
 
     def validate_slots(self) -> None:
-        """Check every slot is well formed before a change that touches all of them.
+        """Check every slot is well formed and usable before a change that touches all of them.
 
-        Raises StoreError naming the first damaged slot (nothing is changed).
+        Besides the shape (scrypt settings in bounds, salt/nonce/ciphertext lengths), the
+        slot's X25519 public key must give a shared secret with a fresh key (RFC 7748 §6.1:
+        a low-order point gives all zeros, which `exchange` refuses) and its Ed25519
+        public key must be a point of the curve outside the small subgroup
+        (`ed25519_public_usable`). Raises StoreError naming the first slot that fails
+        (nothing is changed).
         """
         for username, slot in sorted(self.doc["slots"].items()):
             try:
@@ -320,33 +330,75 @@ class KeyFile:
                       and 1 <= r <= 32 and 1 <= p <= 16
                       and len(unb64(slot["salt"])) >= 16 and len(unb64(slot["nonce"])) == 12
                       and len(unb64(slot["wrapped"])) == 48)
-                X25519PublicKey.from_public_bytes(unb64(slot["public"]))
+                public = X25519PublicKey.from_public_bytes(unb64(slot["public"]))
+                X25519PrivateKey.generate().exchange(public)     # ValueError for a low-order point
                 seal = slot["seal"]
-                ok = ok and len(unb64(seal["eph"])) == 32 and len(unb64(seal["nonce"])) == 12 \
-                    and len(unb64(seal["sealed"])) == 48
+                ok = ok and _seal_shape_ok(seal)
+                if slot.get("sign_public") is not None:
+                    ok = ok and ed25519_public_usable(unb64(slot["sign_public"]))
             except (KeyError, TypeError, ValueError, AttributeError):
                 ok = False
             if not ok:
                 raise StoreError(f"the key slot of {username} in {self.path.name} is damaged; nothing was "
-                                 "changed (disable that user, or restore the key file from a backup)")
+                                 "changed (it is malformed or holds a key that cannot be used: disable that "
+                                 "user, or restore the key file from a backup)")
+
+    def pending_record(self) -> dict | None:
+        """The `pending_rekey` record when it is well formed, else None.
+
+        Well formed: {"seals": {user: {"eph", "nonce", "sealed"}}, "mac": 64 hex digits},
+        every seal of the lengths `_seal` writes. Anything else (planted or damaged) is
+        treated as no record; `pending_problem` says why.
+        """
+        return None if self.pending_problem() else self.doc.get("pending_rekey")
+
+    def pending_problem(self) -> str | None:
+        """Why a present `pending_rekey` record cannot be used, or None (none, or usable)."""
+        record = self.doc.get("pending_rekey")
+        if record is None:
+            return None
+        if not isinstance(record, dict) or set(record) != {"seals", "mac"}:
+            return "it is not a record of seals and a MAC"
+        mac, seals = record["mac"], record["seals"]
+        if not (isinstance(mac, str) and len(mac) == 64 and all(c in "0123456789abcdef" for c in mac)):
+            return "its MAC is not valid"
+        if not isinstance(seals, dict) or not seals:
+            return "it has no seals"
+        for username, seal in seals.items():
+            if not (isinstance(username, str) and _seal_shape_ok(seal)):
+                return "one of its seals is damaged"
+        return None
 
     @property
     def rekey_pending(self) -> bool:
-        return bool(self.doc.get("pending_rekey"))
+        """True when the file holds a `pending_rekey` record (well formed or not)."""
+        return "pending_rekey" in self.doc
 
     def begin_rekey(self, new_key: bytes) -> None:
         """Record the new key sealed for every user, and the MAC the slots will then have."""
         self.validate_slots()
         seals = {}
         for username, slot in self.doc["slots"].items():
-            public = X25519PublicKey.from_public_bytes(unb64(slot["public"]))
-            seals[username] = _seal(new_key, public, self._aad(username, "data-key"))
+            try:
+                public = X25519PublicKey.from_public_bytes(unb64(slot["public"]))
+                seals[username] = _seal(new_key, public, self._aad(username, "data-key"))
+            except (ValueError, TypeError, KeyError):
+                raise StoreError(f"the key slot of {username} in {self.path.name} is damaged; nothing was "
+                                 "changed (it holds a key that cannot be used: disable that user, or restore "
+                                 "the key file from a backup)") from None
         future = {u: {**s, "seal": seals[u]} for u, s in self.doc["slots"].items()}
         self.doc["pending_rekey"] = {"seals": seals, "mac": self._mac(new_key, future)}
 
     def finish_rekey(self) -> None:
-        """The database now uses the pending key: make it every slot's key."""
-        pending = self.doc.pop("pending_rekey")
+        """The database now uses the pending key: make it every slot's key.
+
+        Only for a well-formed record (`pending_record`); StoreError otherwise.
+        """
+        pending = self.pending_record()
+        if pending is None:
+            raise StoreError(f"the record of an unfinished key change in {self.path.name} is damaged; "
+                             "restore the key file from a backup")
+        self.doc.pop("pending_rekey")
         for username, seal in pending["seals"].items():
             if username in self.doc["slots"]:
                 self.doc["slots"][username]["seal"] = seal
@@ -370,15 +422,38 @@ class KeyFile:
         self.doc["mac"] = self._mac(data_key)
 
     def mac_ok(self, data_key: bytes) -> bool:
-        return hmac.compare_digest(self._mac(data_key), self.doc.get("mac", ""))
+        mac = self.doc.get("mac", "")
+        return isinstance(mac, str) and hmac.compare_digest(self._mac(data_key).encode(),
+                                                            mac.encode("utf-8", "replace"))
 
     # -- lockout --
 
     def lockout(self, username: str) -> dict:
-        return self.doc["lockout"].get(username, {"failed": 0, "locked_until": None, "since_success": 0})
+        """The user's failed-attempt state: {"failed": int >= 0, "since_success": int >= 0,
+        "locked_until": aware datetime or None}.
+
+        This section cannot be MACed (while a password is wrong the data key that keys
+        the MAC is not known), so anyone who can write the file can edit it. Values of
+        the wrong type or shape read as "no lock" (0 failures, not locked): treating
+        them as the longest lock would hand whoever can write the file a way to lock
+        everyone out by writing garbage, and the same person can already delete the
+        section, so reading them as no lock gives nothing away. A date far ahead is
+        capped by `_not_locked_out` in services.auth to MAX_DELAY from now.
+        """
+        section = self.doc.get("lockout")
+        raw = section.get(username) if isinstance(section, dict) else None
+        raw = raw if isinstance(raw, dict) else {}
+        return {"failed": _count(raw.get("failed")), "since_success": _count(raw.get("since_success")),
+                "locked_until": _aware_time(raw.get("locked_until"))}
 
     def set_lockout(self, username: str, state: dict) -> None:
-        self.doc["lockout"][username] = state
+        """Store one user's state (`locked_until` a datetime or None); a damaged section is replaced."""
+        if not isinstance(self.doc.get("lockout"), dict):
+            self.doc["lockout"] = {}
+        until = state.get("locked_until")
+        self.doc["lockout"][username] = {
+            "failed": _count(state.get("failed")), "since_success": _count(state.get("since_success")),
+            "locked_until": until.isoformat() if isinstance(until, dt.datetime) else _iso_or_none(until)}
 
 
 FREE_ATTEMPTS = 5
@@ -390,4 +465,80 @@ def lock_delay(failed: int) -> dt.timedelta | None:
     """Delay after `failed` consecutive failures: none for the first 5, then 30 s doubling, capped at 1 h."""
     if failed < FREE_ATTEMPTS:
         return None
-    return min(BASE_DELAY * (2 ** (failed - FREE_ATTEMPTS)), MAX_DELAY)
+    # 2**7 * 30 s > 1 h already: a huge planted count must not overflow timedelta.
+    return min(BASE_DELAY * (2 ** min(failed - FREE_ATTEMPTS, 16)), MAX_DELAY)
+
+
+_MAX_COUNT = 10**6
+
+
+def _count(value: object) -> int:
+    """A counter from the (unMACed) lockout section: an int in 0..10**6, else 0."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 0
+    return min(max(value, 0), _MAX_COUNT)
+
+
+def _aware_time(value: object) -> dt.datetime | None:
+    """An ISO 8601 date-time with a UTC offset, else None (a damaged value reads as no lock)."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return at if at.tzinfo is not None else None
+
+
+def _iso_or_none(value: object) -> str | None:
+    at = _aware_time(value)
+    return at.isoformat() if at else None
+
+
+def _seal_shape_ok(seal: object) -> bool:
+    """A data-key seal as `_seal` writes it: 32-byte point, 12-byte nonce, 32+16-byte ciphertext."""
+    try:
+        return (isinstance(seal, dict) and len(unb64(seal["eph"])) == 32 and len(unb64(seal["nonce"])) == 12
+                and len(unb64(seal["sealed"])) == 48)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
+
+
+# Edwards25519 (RFC 8032 §5.1): p = 2^255 - 19, d = -121665/121666.
+_P = 2**255 - 19
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+
+
+def ed25519_public_usable(raw: bytes) -> bool:
+    """True when `raw` is a 32-byte Ed25519 public key that decodes to a curve point
+    (RFC 8032 §5.1.3) outside the small subgroup (8·A is not the neutral point).
+
+    A small-order key makes signatures meaningless (some verifiers accept one signature
+    for every message); `cryptography` loads such keys without complaint.
+    """
+    if not isinstance(raw, (bytes, bytearray)) or len(raw) != 32:
+        return False
+    y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
+    sign = raw[31] >> 7
+    if y >= _P:
+        return False
+    u, v = (y * y - 1) % _P, (_D * y * y + 1) % _P
+    x2 = u * pow(v, _P - 2, _P) % _P
+    if x2 == 0:
+        if sign:
+            return False
+        x = 0
+    else:
+        x = pow(x2, (_P + 3) // 8, _P)
+        if (x * x - x2) % _P:
+            x = x * _SQRT_M1 % _P
+        if (x * x - x2) % _P:
+            return False
+        if x & 1 != sign:
+            x = _P - x
+    for _ in range(3):      # 8·A by three doublings (complete twisted Edwards addition, a = -1)
+        t = _D * x * x * y * y % _P
+        x, y = (2 * x * y * pow(1 + t, _P - 2, _P) % _P,
+                (y * y + x * x) * pow(1 - t, _P - 2, _P) % _P)
+    return not (x == 0 and y == 1)

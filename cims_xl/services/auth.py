@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import logging
 import os
 import time
 from pathlib import Path
@@ -20,11 +21,13 @@ from ..errors import AccountLocked, NotFound, StoreError, ValidationFailed, Wron
 from ..domain.money import FALLBACK_CURRENCY, require_currency
 from ..security import ledger, trust
 from ..security.audit import AuditEvent
-from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS
+from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS, MAX_DELAY
 from ..security.passwords import check_password
 from ..store.db import Store, utcnow
 from .backup import finish_interrupted_restore
 from .session import DEFAULT_IDLE_TIMEOUT, Session
+
+_log = logging.getLogger("cims_xl.auth")
 
 TOTP_ISSUER = "cims_xl"
 TOTP_STEP = 30
@@ -217,9 +220,26 @@ def _open_finishing_rekey(kf: KeyFile, path: Path, current: bytes, pending: byte
     SQLCipher rekeys in one transaction, so the file opens with exactly one of the two
     keys. Try the current key first (opening it rolls back a half-done rekey); if it
     does not open, the rekey finished: the pending key becomes every user's key.
+
+    A record that is not well formed (`KeyFile.pending_problem`: planted or damaged)
+    is never used: when the current key opens the store it is dropped, with a warning
+    in the log; when it does not, StoreError says to restore the key file.
     """
     if not kf.rekey_pending:
         return Store.open(path, current), current
+    problem = kf.pending_problem()
+    if problem is not None:
+        try:
+            store = Store.open(path, current)
+        except StoreError:
+            raise StoreError(f"{kf.path.name} holds a damaged record of an unfinished key change ({problem}) "
+                             "and the store does not open with the current key; restore the key file "
+                             "from a backup") from None
+        _log.warning("%s held a damaged record of an unfinished key change (%s); it was dropped",
+                     kf.path.name, problem)
+        kf.abandon_rekey()
+        kf.save()
+        return store, current
     try:
         store = Store.open(path, current)
     except StoreError:
@@ -235,12 +255,23 @@ def _open_finishing_rekey(kf: KeyFile, path: Path, current: bytes, pending: byte
 
 
 def _not_locked_out(kf: KeyFile, username: str, wall: float) -> dict:
-    """The user's lockout state; AccountLocked while a delay runs."""
+    """The user's lockout state; AccountLocked while a delay runs.
+
+    The lockout section is not MACed (KeyFile.lockout), so a lock is never longer than
+    the longest the policy gives (MAX_DELAY, 1 hour) from now: a planted far-off date
+    is cut to one hour from the first attempt that sees it (and saved so, else the hour
+    would move on with the clock).
+    """
     state = kf.lockout(username)
     until = state.get("locked_until")
     at = dt.datetime.fromtimestamp(wall, dt.timezone.utc)
-    if until and at < dt.datetime.fromisoformat(until):
-        wait = dt.datetime.fromisoformat(until) - at
+    if until is not None and until > at + MAX_DELAY:
+        until = at + MAX_DELAY
+        state = {**state, "locked_until": until}
+        kf.set_lockout(username, state)
+        kf.save()
+    if until is not None and at < until:
+        wait = until - at
         raise AccountLocked(f"too many failed sign-ins for {username}; try again in "
                             f"{max(1, int(wait.total_seconds()))} seconds")
     return state
@@ -252,12 +283,12 @@ def _counting_failures(kf: KeyFile, username: str, state: dict, wall: float):
     try:
         yield
     except WrongPassword as exc:
-        failed = int(state.get("failed", 0)) + 1
+        failed = state["failed"] + 1
         delay = lock_delay(failed)
         at = dt.datetime.fromtimestamp(wall, dt.timezone.utc)
         kf.set_lockout(username, {"failed": failed,
-                                  "since_success": int(state.get("since_success", 0)) + 1,
-                                  "locked_until": (at + delay).isoformat() if delay else None})
+                                  "since_success": state["since_success"] + 1,
+                                  "locked_until": (at + delay) if delay else None})
         kf.save()
         left = FREE_ATTEMPTS - failed
         hint = (f" ({left} attempt{'s' if left != 1 else ''} left before a delay)" if left > 0

@@ -39,19 +39,26 @@ def list_batches(session: Session) -> list[dict]:
     return session.store.fetch_batches()
 
 
-def _batch_changes(session: Session, batch_id: str) -> "OrderedDict[str, dict]":
+def _batch_changes(session: Session, batch_id: str, author: str,
+                   foreign: "OrderedDict[str, str] | None" = None) -> "OrderedDict[str, dict]":
     """Per record touched by the batch: how it was touched and the values before it.
-    Only entries by the batch's author (who wrote its `import` entry) count: an entry
-    someone else wrote naming the batch must not make an undo remove their record."""
+
+    Only entries written by the batch's `author` count: anyone can write an entry that
+    names a batch (a signed entry of their own, or raw SQL), and an undo runs under
+    the signature of whoever undoes it, so a record attached to the batch by someone
+    else must not be removed or restored by it. Such records go into `foreign`
+    ({record id: the actor of the first such entry}) when the author wrote nothing
+    about them in the batch.
+    """
     touched: OrderedDict[str, dict] = OrderedDict()
-    author = None
+    others: OrderedDict[str, str] = OrderedDict()
     for seq, _at, actor, action, entity, eid, _b, changes, digests, _p, _m in session.store.iter_audit(
             batch_id=batch_id):
-        if action == "import" and eid == batch_id and author is None:
-            author = actor
         if entity not in ENTITIES or action not in ("create", "update"):
             continue
-        if author is not None and actor != author:
+        if actor != author:
+            for rid in entry_records(eid, changes, digests):
+                others.setdefault(rid, actor)
             continue
         for rid, fields in entry_records(eid, changes, digests).items():
             entry = touched.setdefault(rid, {"kind": entity, "created": False, "before": {}, "last_seq": seq})
@@ -63,6 +70,8 @@ def _batch_changes(session: Session, batch_id: str) -> "OrderedDict[str, dict]":
                     if before == ERASED:
                         continue     # erased since: an undo must not bring it back (nor fail on it)
                     entry["before"].setdefault(f, before)
+    if foreign is not None:
+        foreign.update((rid, actor) for rid, actor in others.items() if rid not in touched)
     return touched
 
 
@@ -75,6 +84,12 @@ def undo_batch(session: Session, batch_id: str, *, force: bool = False) -> dict:
     Refuses when a record was changed after the import (that change would be lost),
     unless `force`. Works in bulk (a 100,000-row import undoes in seconds); every
     removed record still gets its own audit entry.
+
+    Only what the batch's author wrote in that batch is undone (`_batch_changes`);
+    records whose entries in the batch were written by anyone else are left as they
+    are and listed under "left" ("C-000037 (entry by lina, not by mei who imported)"),
+    and counted in the `import.undo` entry.
+    Returns {"batch", "removed", "restored", "forced", "left"}.
     """
     batch_id = batch_id.strip().upper()
     session.ensure("import", record_id=batch_id)
@@ -83,7 +98,8 @@ def undo_batch(session: Session, batch_id: str, *, force: bool = False) -> dict:
         raise NotFound(f"no import batch {batch_id}")
     if batch["undone_at"]:
         raise ValidationFailed({"Batch": f"{batch_id} was already undone"})
-    touched = _batch_changes(session, batch_id)
+    foreign: OrderedDict[str, str] = OrderedDict()
+    touched = _batch_changes(session, batch_id, batch["created_by"], foreign)
     later = _changed_later(session, touched)
     if later and not force:
         raise Conflict(f"{len(later)} record(s) changed after import {batch_id}, e.g. {later[0]}; "
@@ -116,9 +132,11 @@ def undo_batch(session: Session, batch_id: str, *, force: bool = False) -> dict:
                 restored += len(back)
         session.store.update_batch(batch_id, undone_at=now)
         session.audit([AuditEvent(now, session.username, "import.undo", batch["kind"], batch_id, batch_id,
-                                  {"removed": [None, removed], "restored": [None, restored]})])
+                                  {"removed": [None, removed], "restored": [None, restored],
+                                   **({"left": [None, list(foreign)]} if foreign else {})})])
         uow.commit()
-    return {"batch": batch_id, "removed": removed, "restored": restored, "forced": bool(later)}
+    left = [f"{rid} (entry by {actor}, not by {batch['created_by']} who imported)" for rid, actor in foreign.items()]
+    return {"batch": batch_id, "removed": removed, "restored": restored, "forced": bool(later), "left": left}
 
 
 def _changed_later(session: Session, touched: "OrderedDict[str, dict]") -> list[str]:
