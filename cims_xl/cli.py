@@ -758,6 +758,12 @@ def backup(app: App, dest, keep):
 def restore(app: App, backup_file, yes, other_store):
     """Replace the store with a backup (admin). Current files are kept beside it.
 
+    You sign in to the store with your password of today; the backup opens with the
+    password you had when it was made. If that is not today's, it is asked for
+    ("Password for NAME in the backup"), or taken from $CIMS_BACKUP_PASSWORD, or from
+    the second line of stdin with --password-stdin. A wrong backup password does not
+    count toward the store's sign-in lockout.
+
     With no store at --store yet (a new machine), the store is created from the
     backup: sign in with --user and the password of an administrator in the backup.
     """
@@ -767,14 +773,56 @@ def restore(app: App, backup_file, yes, other_store):
     if not app.store_path.exists() and not restore_journal_path(app.store_path).exists():
         if not app.user:
             raise CimsError("who is restoring? pass --user NAME (an administrator in the backup)")
-        manifest = svc.restore_new(app.store_path, backup_file, app.user, app.password())
+        password = os.environ.get("CIMS_BACKUP_PASSWORD")
+        manifest = svc.restore_new(app.store_path, backup_file, app.user,
+                                   password if password is not None else app.password())
+        changed = False
     else:
         _confirm_or_refuse(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?", "restore")
         session = app.session()
-        manifest = svc.restore(session, backup_file, app.password(), allow_other_store=other_store)
+        manifest, changed = _restore_with_backup_password(app, session, backup_file, other_store)
         app._session = None
-    app.out.emit({"restored": str(backup_file), "store": str(app.store_path),
-                  "created_at": manifest.get("created_at"), "counts": manifest.get("counts")})
+    shown = {"restored": str(backup_file), "store": str(app.store_path), "created_at": manifest.get("created_at")}
+    if app.out.fmt != "table":
+        shown["counts"] = manifest.get("counts")
+    app.out.emit(shown, title="Restored", vertical=True)
+    _emit_counts(app, manifest.get("counts"))
+    if changed:
+        app.out.message("Sign in from now on with the password you had when the backup was made: "
+                        "the restored store holds that one.")
+
+
+def _restore_with_backup_password(app: App, session, backup_file: str, other_store: bool) -> tuple[dict, bool]:
+    """Restore over the signed-in store; the backup's password is today's, or asked for.
+
+    Returns (manifest, whether the backup's password differs from the one signed in with).
+    A wrong backup password raises WrongPassword from the backup alone: the live store's
+    lockout is not touched (services.backup.restore unlocks only the staged copy).
+    """
+    from .errors import WrongPassword
+    from .services import backup as svc
+
+    given = os.environ.get("CIMS_BACKUP_PASSWORD")
+    if given is None and app.password_stdin:
+        line = sys.stdin.readline()
+        given = line.rstrip("\r\n") if line else None
+    if given is not None:
+        return svc.restore(session, backup_file, given, allow_other_store=other_store), given != app.password()
+    try:
+        return svc.restore(session, backup_file, app.password(), allow_other_store=other_store), False
+    except WrongPassword as exc:
+        if not sys.stdin.isatty():
+            raise WrongPassword(f"{exc.message}; give it in $CIMS_BACKUP_PASSWORD "
+                                "(or as the second line of stdin with --password-stdin)") from None
+    password = click.prompt(f"Password for {session.username} in the backup", hide_input=True)
+    return svc.restore(session, backup_file, password, allow_other_store=other_store), True
+
+
+def _emit_counts(app: App, counts: dict | None) -> None:
+    """A backup's row counts: a small table of record kind and rows (inside JSON as they are)."""
+    if not counts or app.out.fmt != "table":
+        return
+    app.out.emit([{"records": kind, "rows": n} for kind, n in counts.items()], columns=["records", "rows"])
 
 
 @cli.command()

@@ -20,7 +20,7 @@ from filelock import FileLock
 
 from ..crashpoints import crash_point
 from ..domain.schema import ENTITIES
-from ..errors import StoreError, ValidationFailed
+from ..errors import StoreError, ValidationFailed, WrongPassword
 from ..scratch import scratch_dir, sweep, write_private
 from ..security.audit import AuditEvent
 from ..security.keys import KeyFile, keyfile_path, restore_journal_path
@@ -137,8 +137,11 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
             allow_other_store: bool = False) -> dict:
     """Replace the store with a backup (admin), atomically and recoverably.
 
-    The admin's password must open the backup and the admin must be an administrator
-    in it. A backup of another store (other `store_id`) is refused unless
+    `password` is the admin's password IN THE BACKUP: the one valid when the backup was
+    made, which differs from today's after a password change (the session proves
+    today's). A wrong one raises WrongPassword naming the backup; it does not count
+    toward the live store's sign-in lockout (nothing is signed in to). The admin must
+    be an administrator in the backup. A backup of another store (other `store_id`) is refused unless
     `allow_other_store`. Other sessions must have the store closed (StoreBusy after a
     short wait: their later writes would be lost). The restore is audited in the
     restored store ("restore") and in the replaced one ("restore.replaced"); the
@@ -199,7 +202,11 @@ def _stage(backup_file: Path, stage: Path, username: str, password: str, current
     manifest = _extract(backup_file, stage)
     db = stage / DB_MEMBER
     kf = KeyFile.load(db)
-    unlocked = kf.unlock_keys(username, password)
+    try:
+        unlocked = kf.unlock_keys(username, password)
+    except WrongPassword:
+        raise WrongPassword(f"that password does not open {backup_file.name} for {username}: it needs "
+                            f"{username}'s password from when the backup was made") from None
     key = unlocked.data_key
     restored = Store.open(db, key)
     try:

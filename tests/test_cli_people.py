@@ -1,0 +1,118 @@
+"""What a small-business owner meets at the command line (issue 11's siblings): restore
+after a password change, users enabled again, clear refusals instead of crashes, help
+text, and output that is not cut."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+
+from cims_xl.cli import main
+from cims_xl.security.keys import KeyFile
+from cims_xl.services import auth
+
+from conftest import ADMIN_PASSWORD, FAST_KDF, USER_PASSWORD
+
+NEW_PASSWORD = "Mango-Lighthouse-Violet-88"
+
+
+@pytest.fixture
+def run(store_path, monkeypatch, capsys):
+    monkeypatch.setenv("CIMS_STORE", str(store_path))
+    monkeypatch.setenv("CIMS_USER", "admin")
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
+    monkeypatch.delenv("CIMS_BACKUP_PASSWORD", raising=False)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))     # a script: no terminal
+
+    def invoke(*args: str):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+    return invoke
+
+
+def _names(run) -> list[str]:
+    return sorted(c["name"] for c in json.loads(run("--format", "json", "customer", "list")[1]))
+
+
+def _failed(store_path, who: str = "admin") -> int:
+    return KeyFile.load(store_path).lockout(who).get("failed", 0)
+
+
+# ----- A. restore after a password change -------------------------------------------------
+
+@pytest.fixture
+def backup_then_new_password(run, admin, store_path, tmp_path, monkeypatch):
+    """A backup made with ADMIN_PASSWORD; then the admin's password became NEW_PASSWORD."""
+    run("customer", "add", "--name", "Zoë Ångström")
+    backup_file = json.loads(run("--format", "json", "backup", "--dir", str(tmp_path / "bk"))[1])["backup"]
+    auth.change_password(admin, "admin", NEW_PASSWORD, kdf=FAST_KDF)
+    admin.close()
+    monkeypatch.setenv("CIMS_PASSWORD", NEW_PASSWORD)
+    run("customer", "add", "--name", "Олег Петров")
+    return backup_file
+
+
+def test_a_backup_made_before_a_password_change_restores_with_its_own_password(
+        run, backup_then_new_password, store_path, monkeypatch):
+    monkeypatch.setenv("CIMS_BACKUP_PASSWORD", ADMIN_PASSWORD)
+    code, out, err = run("restore", backup_then_new_password, "--yes")
+    assert code == 0, err
+    assert "password you had when the backup was made" in out + err
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)     # the restored store holds the old one
+    assert _names(run) == ["Zoë Ångström"]
+
+
+def test_the_backup_password_can_be_the_second_line_of_stdin(run, backup_then_new_password, monkeypatch):
+    monkeypatch.delenv("CIMS_PASSWORD")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{NEW_PASSWORD}\n{ADMIN_PASSWORD}\n"))
+    code, _out, err = run("--password-stdin", "restore", backup_then_new_password, "--yes")
+    assert code == 0, err
+
+
+def test_a_wrong_backup_password_names_the_backup_and_does_not_count_toward_the_store_lockout(
+        run, backup_then_new_password, store_path, monkeypatch):
+    code, out, err = run("restore", backup_then_new_password, "--yes")    # today's password: not the backup's
+    assert code == 7 and out == ""
+    assert "CIMS_BACKUP_PASSWORD" in err and "when the backup was made" in err
+    assert len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("CIMS_BACKUP_PASSWORD", "Not-The-Right-One-99")
+    for _ in range(4):
+        code, _out, err = run("restore", backup_then_new_password, "--yes")
+        assert code == 7 and "does not open" in err
+    assert _failed(store_path) == 0
+    assert _names(run) == ["Zoë Ångström", "Олег Петров"]       # nothing was restored
+
+
+def test_a_backup_made_with_todays_password_restores_without_asking(run, store_path, tmp_path):
+    run("customer", "add", "--name", "Before")
+    backup_file = json.loads(run("--format", "json", "backup", "--dir", str(tmp_path / "bk"))[1])["backup"]
+    run("customer", "add", "--name", "After")
+    code, out, err = run("restore", backup_file, "--yes")
+    assert code == 0, err
+    assert "password you had" not in out + err
+    assert _names(run) == ["Before"]
+
+
+def test_in_a_terminal_the_backup_password_is_asked_for_masked_when_todays_does_not_open_it(
+        admin, store_path, tmp_path):
+    from cims_xl.services import backup, records
+
+    from test_cli_terminal import finish, spawn_cims
+
+    records.create(admin, "customer", {"name": "Ngozi Okafor"})
+    backup_file = backup.backup(admin, tmp_path / "bk")
+    auth.change_password(admin, "admin", NEW_PASSWORD, kdf=FAST_KDF)
+    admin.close()
+    child = spawn_cims(["--store", str(store_path), "--user", "admin", "restore", str(backup_file), "--yes"],
+                       cwd=tmp_path, password=NEW_PASSWORD)
+    child.expect("Password for admin in the backup")
+    child.sendline(ADMIN_PASSWORD)
+    shown = finish(child)
+    assert child.exitstatus == 0, shown
+    assert ADMIN_PASSWORD not in shown and "Restored" in shown
+    assert _failed(store_path) == 0
+    auth.sign_in(store_path, "admin", ADMIN_PASSWORD).close()
