@@ -406,7 +406,7 @@ def fx_list(app: App):
 
 @cli.group()
 def user():
-    """Users: add, list, change role or password, disable, second factor."""
+    """Users: add, list, change role or password, disable and enable, second factor."""
 
 
 @user.command("add")
@@ -470,6 +470,19 @@ def user_disable(app: App, name):
 
     auth.disable_user(app.session(), name)
     app.out.emit({"username": name.lower(), "disabled": True})
+
+
+@user.command("enable")
+@click.argument("name")
+@pass_app
+def user_enable(app: App, name):
+    """Let a disabled user sign in again (admin), with a new password you give them
+    (masked prompt or $CIMS_NEW_PASSWORD)."""
+    from .services import auth
+
+    session = app.session()
+    auth.enable_user(session, name, app.new_password(name.lower()))
+    app.out.emit({"username": name.lower(), "disabled": False})
 
 
 @user.command("totp")

@@ -116,3 +116,68 @@ def test_in_a_terminal_the_backup_password_is_asked_for_masked_when_todays_does_
     assert ADMIN_PASSWORD not in shown and "Restored" in shown
     assert _failed(store_path) == 0
     auth.sign_in(store_path, "admin", ADMIN_PASSWORD).close()
+
+
+# ----- B. users: enable, and the refusals around disable ------------------------------------
+
+def _audit(run, entity_id: str) -> list[dict]:
+    return json.loads(run("--format", "json", "audit", "show", "--id", entity_id)[1])
+
+
+def test_a_disabled_user_is_enabled_again_with_a_new_password_and_the_trail_still_verifies(
+        run, session_as, store_path, monkeypatch):
+    session_as("sales", "mei").close()
+    assert run("user", "disable", "mei")[0] == 0
+    monkeypatch.setenv("CIMS_NEW_PASSWORD", NEW_PASSWORD)
+    code, _out, err = run("user", "enable", "Mei")
+    assert code == 0, err
+    enable = [e for e in _audit(run, "mei") if e["action"] == "user.enable"]
+    assert len(enable) == 1 and enable[0]["changes"] == {"disabled": [True, False]}
+    users = {u["username"]: u for u in json.loads(run("--format", "json", "user", "list")[1])}
+    assert users["mei"]["disabled"] is False and users["mei"]["can_sign_in"] is True
+    auth.sign_in(store_path, "mei", NEW_PASSWORD).close()
+    with pytest.raises(Exception):
+        auth.sign_in(store_path, "mei", USER_PASSWORD)
+    code, out, err = run("--format", "json", "audit", "verify")
+    assert code == 0 and json.loads(out)["ok"] is True, out + err
+
+
+def test_enabling_a_user_who_is_not_disabled_or_by_a_non_admin_is_refused(run, session_as, monkeypatch):
+    session_as("sales", "mei").close()
+    monkeypatch.setenv("CIMS_NEW_PASSWORD", NEW_PASSWORD)
+    code, _out, err = run("user", "enable", "mei")
+    assert code == 4 and "not disabled" in err
+    session_as("support", "rui").close()
+    run("user", "disable", "mei")
+    monkeypatch.setenv("CIMS_USER", "rui")
+    monkeypatch.setenv("CIMS_PASSWORD", USER_PASSWORD)
+    code, _out, err = run("user", "enable", "mei")
+    assert code == 5, err
+
+
+def test_an_administrator_cannot_disable_themselves_nor_the_last_enabled_administrator(run, session_as):
+    session_as("admin", "ines").close()
+    code, _out, err = run("user", "disable", "admin")
+    assert code == 4 and "yourself" in err and len(err.strip().splitlines()) == 1
+    session_as("manager", "olu").close()
+    assert run("user", "disable", "ines")[0] == 0
+    code, _out, err = run("user", "role", "admin", "manager")      # the last enabled admin: refused
+    assert code == 4 and "last administrator" in err
+    users = {u["username"]: u for u in json.loads(run("--format", "json", "user", "list")[1])}
+    assert users["admin"]["role"] == "admin"
+
+
+def test_a_disabled_user_learns_it_only_with_the_right_password(run, session_as, store_path):
+    from cims_xl.errors import AccountDisabled, WrongPassword
+
+    session_as("support", "Łukasz".lower()).close()
+    run("user", "disable", "łukasz")
+    with pytest.raises(WrongPassword) as wrong:
+        auth.sign_in(store_path, "łukasz", "Wrong-Horse-Battery-00")
+    assert "disabled" not in wrong.value.message
+    with pytest.raises(AccountDisabled) as right:
+        auth.sign_in(store_path, "łukasz", USER_PASSWORD)
+    assert "disabled" in right.value.message and "user enable" in right.value.message
+    with pytest.raises(WrongPassword) as unknown:
+        auth.sign_in(store_path, "nobody", USER_PASSWORD)
+    assert "disabled" not in unknown.value.message

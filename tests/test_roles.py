@@ -169,6 +169,7 @@ def _write_calls(admin):
         "auth.add_user": lambda s: auth.add_user(s, "newbie", "admin", "Another-Strong-Pass-1"),
         "auth.set_role": lambda s: auth.set_role(s, "admin", "viewer"),
         "auth.disable_user": lambda s: auth.disable_user(s, "admin"),
+        "auth.enable_user": lambda s: auth.enable_user(s, "admin", "Another-Strong-Pass-1"),
         "auth.change_password": lambda s: auth.change_password(s, "admin", "Another-Strong-Pass-1"),
         "auth.totp_enrol": lambda s: auth.totp_enrol(s, "admin"),
         "auth.totp_confirm": lambda s: auth.totp_confirm(s, "admin", "123456"),
