@@ -542,8 +542,26 @@ def _out_suffix(*suffixes: str):
             writes = " or ".join(suffixes)
             raise ValidationFailed({"": f"{param.opts[0]} {value}: {ctx.command_path} writes {writes}; "
                                         f"name the file with that extension"})
+        _check_out_folder(param.opts[0], value)
         return value
     return check
+
+
+def _check_out_folder(option: str, value: str) -> None:
+    """Refuse an output file whose folder is missing, not a folder, or not writable.
+
+    Folders are not created for output files (a typo would scatter them); raises
+    ValidationFailed naming the option, the folder and what to do.
+    """
+    folder = Path(value).expanduser().parent
+    shown = str(folder) if str(folder) != "." else "the current folder"
+    if not folder.exists():
+        raise ValidationFailed({"": f"{option} {value}: the folder {shown} does not exist; create it first "
+                                    "(cims does not create folders for output files)"})
+    if not folder.is_dir():
+        raise ValidationFailed({"": f"{option} {value}: {shown} is not a folder"})
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValidationFailed({"": f"{option} {value}: you cannot write in the folder {shown}"})
 
 
 def _field_options(ent: Entity):
@@ -751,7 +769,8 @@ def customer_360(app: App, customer_id):
 # ----- backup / restore / rekey / audit / gdpr ---------------------------------------------
 
 @cli.command()
-@click.option("--dir", "dest", metavar="DIR", help="Where backups go (default: backups/ beside the store).")
+@click.option("--dir", "dest", metavar="DIR",
+              help="Where backups go (default: backups/ beside the store); made if it does not exist.")
 @click.option("--keep", type=int, default=10, show_default=True, help="How many newest backups to keep.")
 @pass_app
 def backup(app: App, dest, keep):
@@ -1241,6 +1260,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
+    except OSError as exc:
+        # A file or folder the system refused (missing, no permission, disk full): say
+        # which and why in one line; the traceback goes to the log for developers.
+        log.exception("file system error")
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        return 74
     except Exception:  # noqa: BLE001 - the edge: log for developers, one line for users
         log.exception("unexpected error")
         click.echo(f"Error: an unexpected problem occurred; details are in {_log_path()}", err=True)

@@ -181,3 +181,68 @@ def test_a_disabled_user_learns_it_only_with_the_right_password(run, session_as,
     with pytest.raises(WrongPassword) as unknown:
         auth.sign_in(store_path, "nobody", USER_PASSWORD)
     assert "disabled" not in unknown.value.message
+
+
+# ----- C. refusals instead of "an unexpected problem occurred" -------------------------------
+
+@pytest.mark.parametrize("name, content", [
+    ("customers.csv", "Name,Email\nSigrún Jónsdóttir,sigrun@example.is\n".encode()),
+    ("alt.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504),      # an old binary Excel file
+    ("kunden.ods", b"PK\x03\x04not really"),
+    ("notes", b"plain words"),
+])
+@pytest.mark.parametrize("action", ["refresh", "save", "reports"])
+def test_sync_on_a_file_that_is_not_a_workbook_says_what_sync_takes(run, tmp_path, name, content, action):
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, out, err = run("sync", str(path), action)
+    assert code not in (0, 70) and out == ""
+    assert len(err.strip().splitlines()) == 1 and ".xlsm" in err and "cims import" in err
+    assert path.read_bytes() == content
+
+
+@pytest.mark.parametrize("args", [
+    ["report", "--out", "{missing}/bericht.xlsx"],
+    ["gdpr", "export", "C-000001", "--out", "{missing}/person.json"],
+    ["workbook", "build", "--out", "{missing}/shop.xlsm"],
+    ["import", "{src}", "--report", "{missing}/rejected.xlsx"],
+])
+def test_an_output_file_in_a_missing_folder_is_refused_and_no_folder_is_made(run, tmp_path, args):
+    run("customer", "add", "--name", "Kwame Mensah")
+    src = tmp_path / "in.csv"
+    src.write_text("Name\nAma Owusu\n", encoding="utf-8")
+    missing = tmp_path / "nicht-da" / "tief"
+    code, out, err = run(*[a.format(missing=missing, src=src) for a in args])
+    assert code == 4 and out == ""
+    assert "does not exist" in err and str(missing) in err and "create it first" in err
+    assert not (tmp_path / "nicht-da").exists()
+    assert _names(run) == ["Kwame Mensah"]
+
+
+def test_an_output_file_whose_folder_is_a_file_is_refused(run, tmp_path):
+    (tmp_path / "taken.txt").write_text("x", encoding="utf-8")
+    code, _out, err = run("report", "--out", str(tmp_path / "taken.txt" / "r.xlsx"))
+    assert code == 4 and "not a folder" in err
+
+
+def test_a_backup_folder_that_cannot_be_made_names_the_folder_and_the_reason(run, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    for folder in (blocker / "backups", "/proc/no-such-place"):
+        code, out, err = run("backup", "--dir", str(folder))
+        assert code == 10 and out == "" and str(folder) in err
+        assert "Not a directory" in err or "No such file" in err
+        assert len(err.strip().splitlines()) == 1
+    actions = [e["action"] for e in json.loads(run("--format", "json", "audit", "show")[1])]
+    assert "backup" not in actions                    # refused before anything was audited
+
+
+def test_an_os_error_that_reaches_the_edge_names_the_file_and_the_reason_not_a_crash(run, tmp_path, monkeypatch):
+    from cims_xl.services import backup
+
+    def full_disk(*_a, **_k):
+        raise OSError(28, "No space left on device", str(tmp_path / "bk" / "x.cimsbak"))
+    monkeypatch.setattr(backup, "backup", full_disk)
+    code, _out, err = run("backup", "--dir", str(tmp_path / "bk"))
+    assert code == 74 and "No space left on device" in err and "x.cimsbak" in err
+    assert "unexpected" not in err

@@ -774,6 +774,23 @@ def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
     return {"workbook": str(path), "action": "reports", "sheets": {name: {"refreshed": True} for name in reports}}
 
 
+# What openpyxl opens and keeps as a workbook: sync reads and writes the file in place.
+WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
+
+
+def check_workbook_kind(path: Path) -> None:
+    """Refuse a file sync cannot work on (a .csv, an old .xls, ...) before opening it.
+
+    Raises SheetError naming what sync takes and, for a file of rows, `cims import`.
+    """
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        kind = f"a {path.suffix.lower()} file" if path.suffix else "a file without an extension"
+        raise SheetError(f"{path.name} is {kind}: sync works on an Excel workbook (.xlsm, like the cims "
+                         "workbook, or .xlsx); to bring rows from it into the store use `cims import "
+                         f"{path.name}`" + (" (or save it from Excel as .xlsx)" if path.suffix.lower() == ".xls"
+                                            else ""))
+
+
 def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] | None = None,
               force: bool = False, progress: Progress | None = None) -> dict:
     """Run Save, Refresh or Reports on a closed workbook file (the CLI's `cims sync`).
@@ -786,6 +803,7 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
     path = Path(path)
     if action not in ACTIONS:
         raise CimsError(f"unknown sync action {action!r}; use one of: {', '.join(ACTIONS)}")
+    check_workbook_kind(path)
     if action == "reports":
         return _reports(session, path, list(sheets) if sheets else None, progress)
     book = FileWorkbook(path, ui=QuietUI(progress))

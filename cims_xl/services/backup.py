@@ -48,12 +48,21 @@ def default_backup_dir(store_path: Path) -> Path:
 
 
 def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep: int = 10) -> Path:
-    """Copy the store online into `dest_dir`, verify the copy by reopening it, keep the newest `keep`."""
+    """Copy the store online into `dest_dir`, verify the copy by reopening it, keep the newest `keep`.
+
+    `dest_dir` is made if missing; StoreError names it and the OS reason when it cannot
+    be made or written (before anything is audited). Returns the backup file's path.
+    """
     session.ensure("admin")
     if keep < 1:
         raise ValidationFailed({"Keep": "must be at least 1"})
     dest = Path(dest_dir) if dest_dir else default_backup_dir(session.store_path)
-    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        if not os.access(dest, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        raise StoreError(f"cannot keep backups in {dest}: {exc.strerror or exc}; nothing was backed up") from None
     stamp = utcnow().strftime("%Y%m%d-%H%M%S")
     target = dest / f"{session.store_path.stem}-{stamp}{SUFFIX}"
     n = 1
