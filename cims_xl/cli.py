@@ -411,7 +411,7 @@ def user():
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do (see README: roles).")
+@click.option("--role", type=click.Choice(ROLES, case_sensitive=False), required=True, help="What the user may do (see README: roles).")
 @click.option("--display-name", metavar="TEXT", help="The name shown instead of the user name.")
 @pass_app
 def user_add(app: App, name, role, display_name):
@@ -438,7 +438,7 @@ def user_list(app: App):
 
 @user.command("role")
 @click.argument("name")
-@click.argument("role", type=click.Choice(ROLES))
+@click.argument("role", type=click.Choice(ROLES, case_sensitive=False))
 @pass_app
 def user_role(app: App, name, role):
     """Change a user's role (admin)."""
@@ -617,6 +617,21 @@ RECORD_COLUMNS = {
 }
 
 
+def _customer_ref(session, typed: str) -> str:
+    """Our id of a customer as a person types it: C-5, c-000005, or the id an imported
+    customer had in the system it came from (CG-12520): services.search.customer_id_for."""
+    from .services import search
+
+    return search.customer_id_for(session, typed)
+
+
+def _with_customer_ref(session, values: dict) -> dict:
+    """`values` with a typed --customer-id turned into our id (see _customer_ref)."""
+    if values.get("customer_id"):
+        values = {**values, "customer_id": _customer_ref(session, values["customer_id"])}
+    return values
+
+
 def _entity_group(ent: Entity) -> click.Group:
     @click.group(name=ent.kind, help=f"{ent.label.title()} records: add, show, list, edit, delete.")
     def group():
@@ -628,30 +643,32 @@ def _entity_group(ent: Entity) -> click.Group:
     def add(app: App, **values):
         from .services import records
 
-        app.out.emit(records.create(app.session(), ent.kind, _given(values)))
+        session = app.session()
+        app.out.emit(records.create(session, ent.kind, _with_customer_ref(session, _given(values))))
 
     @group.command("show", help=f"Show one {ent.label} by id.")
     @click.argument("record_id")
     @pass_app
     def show(app: App, record_id):
-        from .services import records, search
+        from .services import records
 
         session = app.session()
         if ent.kind == "customer":     # also by the id it had in the system it came from
-            record_id = search.customer_id_for(session, record_id)
+            record_id = _customer_ref(session, record_id)
         app.out.emit(records.get(session, record_id))
 
     @group.command("list", help=f"List {ent.label} records"
                    + (", or only those of one customer (--customer)." if ent.kind != "customer" else "."))
     @click.option("--customer", "customer_id", metavar="ID", help="Only those of this customer.",
                   hidden=ent.kind == "customer")
-    @click.option("--limit", type=int, default=200, show_default=True, help="At most this many.")
+    @click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many.")
     @pass_app
     def list_(app: App, customer_id, limit):
         from .services import records
 
-        equals = {"customer_id": customer_id.upper()} if customer_id and ent.kind != "customer" else {}
-        rows = records.list_records(app.session(), ent.kind, **equals)[:limit]
+        session = app.session()
+        equals = {"customer_id": _customer_ref(session, customer_id)} if customer_id and ent.kind != "customer" else {}
+        rows = records.list_records(session, ent.kind, **equals)[:limit]
         app.out.emit(rows, columns=None if app.out.fmt == "json" else RECORD_COLUMNS[ent.kind])
 
     @group.command("edit", help=f"Change fields of {_a(ent.label)}.")
@@ -665,7 +682,11 @@ def _entity_group(ent: Entity) -> click.Group:
         changes = _given(values)
         if not changes:
             raise ValidationFailed({"": "nothing to change: give at least one field option"})
-        app.out.emit(records.update(app.session(), record_id, changes, expected_version=expected_version))
+        session = app.session()
+        if ent.kind == "customer":
+            record_id = _customer_ref(session, record_id)
+        app.out.emit(records.update(session, record_id, _with_customer_ref(session, changes),
+                                    expected_version=expected_version))
 
     @group.command("delete", help=f"Delete {_a(ent.label)} (soft delete, audited).")
     @click.argument("record_id")
@@ -675,7 +696,10 @@ def _entity_group(ent: Entity) -> click.Group:
         from .services import records
 
         _confirm(yes, f"Delete {record_id}?")
-        records.delete(app.session(), record_id)
+        session = app.session()
+        if ent.kind == "customer":
+            record_id = _customer_ref(session, record_id)
+        records.delete(session, record_id)
         app.out.emit({"id": record_id.upper(), "deleted": True})
 
     @group.command("history", help=f"Who changed this {ent.label}, when, from what to what.")
@@ -684,7 +708,10 @@ def _entity_group(ent: Entity) -> click.Group:
     def history(app: App, record_id):
         from .services import records
 
-        app.out.emit(records.history(app.session(), record_id),
+        session = app.session()
+        if ent.kind == "customer":
+            record_id = _customer_ref(session, record_id)
+        app.out.emit(records.history(session, record_id),
                      columns=None if app.out.fmt == "json" else ["version", "at", "actor", "action", "changes"])
 
     return group
@@ -716,8 +743,8 @@ customer = _GROUPS["customer"]
 @click.option("--sort", type=click.Choice(["name", "company", "city", "created", "updated", "id", "ltv"]),
               default="name", show_default=True)
 @click.option("--desc", "descending", is_flag=True, help="Largest (latest, Z) first.")
-@click.option("--limit", type=int, default=50, show_default=True, help="At most this many rows.")
-@click.option("--offset", type=int, default=0, help="Skip this many rows first (paging).")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many rows.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first (paging).")
 @pass_app
 def customer_search(app: App, text, **filters):
     """Find customers: free text (name, company, email, phone, notes, tags) plus filters.
@@ -743,7 +770,8 @@ def customer_merge(app: App, keep_id, drop_id):
     """Merge DROP_ID into KEEP_ID: its contacts, orders... move; blanks are filled."""
     from .services import merge
 
-    app.out.emit(merge.merge_customers(app.session(), keep_id, drop_id))
+    session = app.session()
+    app.out.emit(merge.merge_customers(session, _customer_ref(session, keep_id), _customer_ref(session, drop_id)))
 
 
 @customer.command("360")
@@ -754,7 +782,7 @@ def customer_360(app: App, customer_id):
     from .services import search
 
     session = app.session()
-    data = search.customer_360(session, search.customer_id_for(session, customer_id))
+    data = search.customer_360(session, _customer_ref(session, customer_id))
     if app.out.fmt == "json":
         app.out.emit(data)
         return
@@ -771,7 +799,7 @@ def customer_360(app: App, customer_id):
 @cli.command()
 @click.option("--dir", "dest", metavar="DIR",
               help="Where backups go (default: backups/ beside the store); made if it does not exist.")
-@click.option("--keep", type=int, default=10, show_default=True, help="How many newest backups to keep.")
+@click.option("--keep", type=click.IntRange(min=1), default=10, show_default=True, help="How many newest backups to keep.")
 @pass_app
 def backup(app: App, dest, keep):
     """Encrypted online backup, verified by reopening it."""
@@ -873,7 +901,7 @@ def audit():
 
 
 @audit.command("show")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many entries.")
 @click.option("--id", "entity_id", metavar="ID", help="Only entries about this record or user.")
 @click.option("--batch", "batch_id", metavar="BATCH", help="Only entries of this import batch.")
 @pass_app
@@ -934,7 +962,8 @@ def gdpr_export(app: App, customer_id, out_path):
     """Everything stored about one customer, with change history."""
     from .services import gdpr as svc
 
-    doc = svc.export_customer(app.session(), customer_id, out_path)
+    session = app.session()
+    doc = svc.export_customer(session, _customer_ref(session, customer_id), out_path)
     if out_path:
         app.out.emit({"customer": doc["customer"]["id"], "written": out_path})
     else:
@@ -951,7 +980,8 @@ def gdpr_erase(app: App, customer_id, yes):
 
     _confirm_or_refuse(yes, f"Erase all personal data of {customer_id}? This cannot be undone",
                        "gdpr erase")
-    result = svc.erase_customer(app.session(), customer_id)
+    session = app.session()
+    result = svc.erase_customer(session, _customer_ref(session, customer_id))
     app.out.emit(result)
     if result.get("copies_not_reached"):
         app.out.message("These copies still hold the customer (the current key does not open them); "
@@ -1006,12 +1036,21 @@ def _rich_progress(app: App):
 @click.option("--map", "mapping", multiple=True, metavar="'Source Column=Field'", help="Override a column mapping.")
 @click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False))
-@click.option("--on-duplicate", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True)
-@click.option("--update-mode", type=click.Choice(["fill", "overwrite"]), default="fill", show_default=True)
+@click.option("--on-duplicate", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True,
+              help="A row that matches a record already in the store (same email, phone, or name and "
+                   "company): skip = leave the record and list the row as a duplicate; update = change "
+                   "the record from the row (see --update-mode); create = add it as a new record anyway.")
+@click.option("--update-mode", type=click.Choice(["fill", "overwrite"]), default="fill", show_default=True,
+              help="With --on-duplicate update: fill = only fields that are empty in the store get the "
+                   "row's value; overwrite = every field the row gives replaces the store's value.")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option("--report", "report_path", metavar="OUT.xlsx", callback=_out_suffix(".xlsx"),
-              help="Write rejected rows with reasons here.")
-@click.option("--region", metavar="CC", help="Default phone region (default CN).")
+              help="Write the rows not imported to this workbook: rejected rows with their values and the "
+                   "reason (first sheet; fix them there and import that file), and rows skipped as "
+                   "duplicates with the record or row they matched (second sheet).")
+@click.option("--region", metavar="CC",
+              help="Country of phone numbers written without +country code: a two-letter code such as "
+                   "CN, DE, US (default CN).")
 @click.option("--currency", metavar="CODE",
               help="Currency of amounts in rows that do not give one, e.g. USD (default: the store's).")
 @pass_app
@@ -1043,6 +1082,12 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
     for note in result.currency_notes():
         app.out.message(note)
     _show_problems(app, result, report_path)
+    unchanged = [o for o in result.outcomes if o.action == "duplicate" and o.record and not o.duplicate_of_row]
+    if on_duplicate == "update" and update_mode == "fill" and unchanged:
+        n = len(unchanged)
+        app.out.message(f"{'At least ' if result.outcomes_truncated else ''}{n:,} duplicate{'s' if n != 1 else ''} "
+                        "not updated: their store records already had a value in every field the file gives "
+                        "(--update-mode fill only fills empty fields); add --update-mode overwrite to replace them")
 
 
 SHOWN_PROBLEMS = 50
@@ -1140,6 +1185,7 @@ def report(app: App, out_path, date_from, date_to, owner, region):
     from .reports.model import to_jsonable
     from .reports.refresh import build_for_session, write_report_workbook
 
+    _check_period(date_from, date_to)
     session = app.session()
     if session.role in ("admin", "manager"):
         from .services.segments import update_rfm_segments
@@ -1167,6 +1213,22 @@ def report(app: App, out_path, date_from, date_to, owner, region):
                 app.out.emit(rows, title=f"{sheet} · {table.title}")
         if caption:
             app.out.message(f"{sheet}: {caption}\n")
+
+
+def _check_period(date_from: str | None, date_to: str | None) -> None:
+    """Refuse --from later than --to (an empty report would look like no sales).
+
+    Raises ValidationFailed; dates that do not read as YYYY-MM-DD are left to the
+    report service's own message.
+    """
+    try:
+        first = dt.date.fromisoformat(date_from.strip()) if date_from else None
+        last = dt.date.fromisoformat(date_to.strip()) if date_to else None
+    except ValueError:
+        return
+    if first and last and first > last:
+        raise ValidationFailed({"": f"--from {first} is after --to {last}: the period would be empty; "
+                                    "swap them"})
 
 
 def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
@@ -1210,7 +1272,7 @@ def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
 @cli.command()
 @click.option("--dir", "folder", default="demo", show_default=True, metavar="DIR",
               help="Where the demo store and workbook go.")
-@click.option("--customers", type=int, default=300, show_default=True, help="How many customers to make up.")
+@click.option("--customers", type=click.IntRange(min=1), default=300, show_default=True, help="How many customers to make up.")
 @click.option("--seed", type=int, default=2026, show_default=True, help="Same seed, same demo data.")
 @pass_app
 def demo(app: App, folder, customers, seed):

@@ -246,3 +246,139 @@ def test_an_os_error_that_reaches_the_edge_names_the_file_and_the_reason_not_a_c
     code, _out, err = run("backup", "--dir", str(tmp_path / "bk"))
     assert code == 74 and "No space left on device" in err and "x.cimsbak" in err
     assert "unexpected" not in err
+
+
+# ----- E. help and messages ----------------------------------------------------------------
+
+def _help(run, *command: str) -> str:
+    code, out, _err = run(*command, "--help")
+    assert code == 0
+    return " ".join(out.split())
+
+
+def test_import_help_explains_the_duplicate_choices_and_what_the_report_holds(run):
+    text = _help(run, "import", "file")
+    for words in ("skip = leave the record", "update = change the record", "create = add it as a new record",
+                  "fill = only fields that are empty", "overwrite = every field", "rejected rows",
+                  "skipped as duplicates", "two-letter code"):
+        assert words in text, words
+
+
+def test_an_update_import_that_filled_nothing_says_how_to_overwrite(run, tmp_path):
+    run("customer", "add", "--name", "Ana Souza", "--email", "ana@example.br", "--city", "Recife")
+    src = tmp_path / "clientes.csv"
+    src.write_text("Nome,E-mail,Cidade\nAna Souza,ana@example.br,Salvador\n", encoding="utf-8")
+    code, out, err = run("import", str(src), "--map", "Nome=name", "--map", "E-mail=email", "--map", "Cidade=city",
+                         "--on-duplicate", "update")
+    assert code == 0, err
+    assert "1 duplicate not updated" in out + err and "--update-mode overwrite" in out + err
+    code, out, err = run("import", str(src), "--map", "Nome=name", "--map", "E-mail=email", "--map", "Cidade=city",
+                         "--on-duplicate", "update", "--update-mode", "overwrite")
+    assert code == 0, err
+    assert "not updated" not in out + err
+    assert json.loads(run("--format", "json", "customer", "show", "C-000001")[1])["city"] == "Salvador"
+
+
+def test_the_import_report_holds_duplicates_too_with_what_they_matched(run, tmp_path):
+    import openpyxl
+
+    run("customer", "add", "--name", "Ана Иванова", "--email", "ana@example.ru")
+    src = tmp_path / "клиенты.csv"
+    src.write_text("Name,Email\nАна Иванова,ana@example.ru\n,\u200b\nБорис,not-an-email\n", encoding="utf-8")
+    out_file = tmp_path / "report.xlsx"
+    code, _out, err = run("import", str(src), "--report", str(out_file))
+    assert code == 0, err
+    text = " ".join(str(c.value) for ws in openpyxl.load_workbook(out_file).worksheets
+                    for row in ws.iter_rows() for c in row if c.value is not None)
+    assert "C-000001" in text and "not-an-email" in text
+
+
+def test_sync_refusing_unsaved_rows_names_force(run, tmp_path):
+    from test_sync_support import Editor, new_workbook
+
+    run("customer", "add", "--name", "Fatima Zahra")
+    book = new_workbook(tmp_path / "shop.xlsx")
+    assert run("sync", str(book), "refresh")[0] == 0
+    with Editor(book) as ed:
+        ed.set("C-000001", "City", "Rabat")
+    code, _out, err = run("sync", str(book), "refresh")
+    assert code != 0 and "--force" in err and "unsaved" in err
+
+
+def test_sync_sheet_names_are_taken_in_any_case(run, tmp_path):
+    from test_sync_support import new_workbook
+
+    run("customer", "add", "--name", "Nguyễn Văn An")
+    book = new_workbook(tmp_path / "shop.xlsx")
+    code, out, err = run("--format", "json", "sync", str(book), "refresh", "--sheet", "customers")
+    assert code == 0, err
+    assert list(json.loads(out)["sheets"]) == ["Customers"]
+
+
+def test_a_report_period_that_ends_before_it_starts_is_refused(run):
+    code, out, err = run("report", "--from", "2025-06-30", "--to", "2025-01-01")
+    assert code == 4 and out == "" and "--from 2025-06-30 is after --to 2025-01-01" in err
+    assert run("report", "--from", "2025-01-01", "--to", "2025-01-01")[0] == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["customer", "list", "--limit", "-1"],
+    ["customer", "search", "--limit", "0"],
+    ["customer", "search", "--offset", "-5"],
+    ["audit", "show", "--limit", "-3"],
+    ["backup", "--keep", "0"],
+])
+def test_negative_or_zero_counts_are_refused_by_the_option(run, args):
+    code, out, err = run(*args)
+    assert code == 2 and out == "" and args[-2] in err
+
+
+@pytest.mark.parametrize("region, expected", [("XX", None), ("Germny", "DE"), ("ZZ", "ZA")])
+def test_an_unknown_phone_region_is_refused_with_the_nearest_regions(run, tmp_path, region, expected):
+    src = tmp_path / "k.csv"
+    src.write_text("Name,Phone\nHans Müller,030 1234567\n", encoding="utf-8")
+    code, out, err = run("import", str(src), "--region", region)
+    assert code != 0 and "phone region" in err and region in err
+    if expected:
+        assert expected in err
+    assert _names(run) == []
+
+
+@pytest.mark.parametrize("region", ["de", "Deutschland", "Germany"])
+def test_a_phone_region_is_taken_in_any_case_or_as_a_country_name(run, tmp_path, region):
+    src = tmp_path / "k.csv"
+    src.write_text("Name,Phone\nHans Müller,030 1234567\n", encoding="utf-8")
+    code, _out, err = run("import", str(src), "--region", region)
+    assert code == 0, err
+    rows = json.loads(run("--format", "json", "customer", "list")[1])
+    assert rows[0]["phone"] == "+49301234567"
+
+
+def test_role_names_are_taken_in_any_case(run, monkeypatch):
+    monkeypatch.setenv("CIMS_NEW_PASSWORD", NEW_PASSWORD)
+    assert run("user", "add", "lin", "--role", "Sales")[0] == 0
+    assert run("user", "role", "lin", "MANAGER")[0] == 0
+    users = {u["username"]: u for u in json.loads(run("--format", "json", "user", "list")[1])}
+    assert users["lin"]["role"] == "manager"
+
+
+def test_an_imported_customers_old_id_works_wherever_a_customer_is_typed(run, tmp_path):
+    src = tmp_path / "superstore.csv"
+    src.write_text("Customer ID,Customer Name,City\nCG-12520,Claire Gute,Henderson\n"
+                   "DV-13045,Darrin Van Huff,Los Angeles\n", encoding="utf-8")
+    assert run("import", str(src))[0] == 0
+    ours = {c["name"]: c["id"] for c in json.loads(run("--format", "json", "customer", "list")[1])}
+    code, out, err = run("--format", "json", "order", "add", "--customer-id", "cg-12520", "--order-number", "US-1",
+                         "--order-date", "2024-03-01", "--product", "Chair", "--quantity", "1", "--amount", "9.50")
+    assert code == 0, err
+    assert json.loads(out)["customer_id"] == ours["Claire Gute"]
+    for args in (["contact", "add", "--customer-id", "DV-13045", "--name", "Dana"],
+                 ["order", "list", "--customer", "CG-12520"],
+                 ["customer", "edit", "DV-13045", "--city", "Pasadena"],
+                 ["customer", "history", "DV-13045"],
+                 ["gdpr", "export", "CG-12520"]):
+        code, out, err = run("--format", "json", *args)
+        assert code == 0, (args, err)
+    orders = json.loads(run("--format", "json", "order", "list", "--customer", "CG-12520")[1])
+    assert [o["order_number"] for o in orders] == ["US-1"]
+    assert json.loads(run("--format", "json", "customer", "show", ours["Darrin Van Huff"])[1])["city"] == "Pasadena"

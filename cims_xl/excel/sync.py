@@ -191,14 +191,16 @@ def _note(progress: Progress | None, done: int, total: int, text: str) -> None:
 
 # ----- Refresh -----------------------------------------------------------------------------
 
-def check_refresh(sheet: SheetAdapter, data: TableData | None = None) -> None:
-    """Raise UnsavedChanges when the sheet holds rows not yet saved."""
+def check_refresh(sheet: SheetAdapter, data: TableData | None = None, *,
+                  anyway: str = "refresh anyway") -> None:
+    """Raise UnsavedChanges when the sheet holds rows not yet saved; `anyway` says how
+    to go ahead and discard them (the CLI: "refresh with --force")."""
     data = data if data is not None else sheet.read()
     pending = unsaved_rows(sheet.layout, data)
     if pending:
         n = len(pending)
         raise UnsavedChanges(f"{sheet.name} has {n} unsaved row{'s' if n != 1 else ''}; save first, "
-                             f"or refresh anyway to discard {'them' if n != 1 else 'it'}")
+                             f"or {anyway} to discard {'them' if n != 1 else 'it'}")
 
 
 def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.tzinfo | None = None,
@@ -732,7 +734,8 @@ def delete_selected(session, sheet: SheetAdapter, rows: Iterable[int], *,
 def _data_sheets(book, sheets: Iterable[str] | None) -> list[str]:
     present = book.sheet_names()
     if sheets:
-        names = list(sheets)
+        known = {n.casefold(): n for n in DATA_SHEETS}     # --sheet customers means Customers
+        names = [known.get(str(name).strip().casefold(), name) for name in sheets]
         for name in names:
             if name not in DATA_SHEETS:
                 raise SheetError(f"{name!r} is not a data sheet; use one of: {', '.join(DATA_SHEETS)}")
@@ -743,12 +746,13 @@ def _data_sheets(book, sheets: Iterable[str] | None) -> list[str]:
 
 
 def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
-                 tz: dt.tzinfo | None = None, progress: Progress | None = None) -> dict[str, dict]:
+                 tz: dt.tzinfo | None = None, progress: Progress | None = None,
+                 anyway: str = "refresh anyway") -> dict[str, dict]:
     """Refresh several sheets; refuses before changing any if one holds unsaved rows."""
     adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets)]
     if not force:
         for sheet in adapters:
-            check_refresh(sheet)
+            check_refresh(sheet, anyway=anyway)
     return {s.name: refresh_sheet(session, s, force=True, tz=tz, progress=progress) for s in adapters}
 
 
@@ -808,7 +812,8 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
         return _reports(session, path, list(sheets) if sheets else None, progress)
     book = FileWorkbook(path, ui=QuietUI(progress))
     if action == "refresh":
-        result = refresh_book(session, book, sheets, force=force, progress=progress)
+        result = refresh_book(session, book, sheets, force=force, progress=progress,
+                              anyway="refresh with --force")
     else:
         result = save_book(session, book, sheets, force=force, progress=progress,
                            before_commit=lambda: ensure_writable(path), keep_row_ids=book.save)

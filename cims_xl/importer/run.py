@@ -382,6 +382,11 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
             raise ImportRefused("--currency needs an ISO 4217 code such as USD or EUR")
         if not has_currency(ent):
             raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
+    if region is not None:
+        try:
+            region = nz.check_region(region)
+        except ValueError as exc:
+            raise ImportRefused(f"--region: {exc}") from None
     session.ensure("import", ent.kind)
     path = Path(path)
     overrides = mp.parse_overrides(mapping)
