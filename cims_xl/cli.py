@@ -82,9 +82,10 @@ class Output:
         self.fmt = fmt
 
     def emit(self, data: Any, *, columns: list[str] | None = None, title: str | None = None,
-             vertical: bool = False) -> None:
+             vertical: bool = False, headers: dict[str, str] | None = None) -> None:
         """Print `data` (a dict, a list of dicts, or text) in the chosen format; in a table,
-        `vertical` shows one record as field/value lines."""
+        `vertical` shows one record as field/value lines and `headers` renames columns
+        for people (JSON and CSV keep the keys)."""
         if self.fmt == "json":
             click.echo(json.dumps(data, default=_plain, ensure_ascii=False, indent=2))
             return
@@ -106,9 +107,10 @@ class Output:
                 w.writerow([_csv_safe(r.get(c)) for c in columns])
             click.echo(buf.getvalue(), nl=False)
             return
-        self._table(rows, columns, title, vertical)
+        self._table(rows, columns, title, vertical, headers or {})
 
-    def _table(self, rows: list[dict], columns: list[str], title: str | None, vertical: bool = False) -> None:
+    def _table(self, rows: list[dict], columns: list[str], title: str | None, vertical: bool = False,
+               headers: dict[str, str] | None = None) -> None:
         from rich.console import Console
         from rich.table import Table
 
@@ -123,12 +125,13 @@ class Output:
             shown_time = shown_time or _time_of(row.get(key), key) is not None
             return text
 
+        headers = headers or {}
         if len(rows) == 1 and (vertical or len(columns) > 6):
             table = Table(title=title, show_header=False)
-            table.add_column("field", style="bold")
-            table.add_column("value")
+            table.add_column("field", style="bold", no_wrap=True)
+            table.add_column("value", overflow="fold")     # a long path folds; it is never cut
             for c in columns:
-                table.add_row(c, cell(rows[0], c))
+                table.add_row(headers.get(c, c), cell(rows[0], c))
         else:
             if "currency" in columns and MONEY_KEYS.intersection(columns):
                 columns = [c for c in columns if c != "currency"]     # shown beside each amount
@@ -137,7 +140,13 @@ class Output:
                 numeric = any(_is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c) or "")) for r in rows) \
                     and all(r.get(c) in (None, "") or _is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c)))
                             for r in rows)
-                table.add_column(c, justify="right" if numeric else "left")
+                whole = _whole_width(c, rows)
+                if whole is None and any(_time_of(r.get(c), c) is not None for r in rows):
+                    whole = len("2024-03-01 09:30")      # a time on one line
+                # Ids keep one line at their full width; anything else folds rather than
+                # being cut with "…" (a file name or path must stay readable whole).
+                table.add_column(headers.get(c, c), justify="right" if numeric else "left", overflow="fold",
+                                 no_wrap=whole is not None, min_width=whole)
             for r in rows:
                 table.add_row(*[cell(r, c) for c in columns])
         if shown_time:
@@ -164,12 +173,42 @@ def _time_of(value: Any, key: str | None) -> dt.datetime | None:
     return as_time(value) if key in TIME_KEYS else None
 
 
+def _whole_width(key: str, rows: list[dict]) -> int | None:
+    """The width an id column needs to show every id whole, or None for other columns."""
+    if not (key in ("id", "batch", "row", "seq", "version", "entry") or key.endswith("_id")):
+        return None
+    widths = [len(str(r.get(key))) for r in rows if r.get(key) not in (None, "")]
+    return min(max(widths or [0]), 40) or None
+
+
 # Text that is a formatted figure ("65,988.11", "34.2%", "8,111.50 CNY"): right-aligned.
 _NUMBER_TEXT = re.compile(r"^-?[\d,]+(\.\d+)?%?( [A-Z]{3})?$")
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _changes_text(changes: dict) -> str:
+    """History and audit changes as a person reads them: one "field: old → new" line each
+    ({"city": ["上海", "北京"]} -> "city: 上海 → 北京"); a value that was empty shows as –."""
+    def shown(v: Any) -> str:
+        if v is None or v == "":
+            return "–"
+        if isinstance(v, (dict, list)):
+            return json.dumps(v, default=_plain, ensure_ascii=False)
+        try:
+            return str(_plain(v))
+        except TypeError:
+            return str(v)
+
+    lines = []
+    for field, change in changes.items():
+        if isinstance(change, (list, tuple)) and len(change) == 2:
+            lines.append(f"{field}: {shown(change[0])} → {shown(change[1])}")
+        else:
+            lines.append(f"{field}: {shown(change)}")
+    return "\n".join(lines)
 
 
 def _cell(value: Any, key: str | None = None, row: dict | None = None) -> str:
@@ -189,6 +228,8 @@ def _cell(value: Any, key: str | None = None, row: dict | None = None) -> str:
     when = _time_of(value, key)
     if when is not None:
         return local_time(when, display_zone())
+    if key == "changes" and isinstance(value, dict):
+        return escape(_changes_text(value))
     if isinstance(value, (dict, list)):
         value = json.dumps(value, default=_plain, ensure_ascii=False)
     elif not isinstance(value, str):
@@ -433,7 +474,9 @@ def user_list(app: App):
     rows = auth.list_users(session)
     for row in rows:
         row["key_on_this_computer"] = keys.get(row["username"], {}).get("status")
-    app.out.emit(rows)
+    app.out.emit(rows, headers={"display_name": "display name", "can_sign_in": "can sign in",
+                                "signing_key": "signing key", "failed_attempts": "failed sign-ins",
+                                "key_on_this_computer": "key seen here"})
 
 
 @user.command("role")
@@ -503,8 +546,30 @@ def user_totp(app: App, name, code, disable):
         app.out.emit({"username": name.lower(), "totp": True})
     else:
         uri = auth.totp_enrol(session, name)
-        app.out.emit({"username": name.lower(), "otpauth_uri": uri,
-                      "next": f"scan the URI, then run: cims user totp {name.lower()} --confirm CODE"})
+        if app.out.fmt != "table":
+            app.out.emit({"username": name.lower(), "otpauth_uri": uri,
+                          "next": f"scan the URI, then run: cims user totp {name.lower()} --confirm CODE"})
+            return
+        _show_enrolment(name.lower(), uri)
+
+
+def _show_enrolment(name: str, uri: str) -> None:
+    """The otpauth:// URI on a line of its own (never cut by a table), a QR code of it when
+    stdout is a terminal and segno is installed, and the next step."""
+    click.echo(f"Add this to an authenticator app for {name} (scan the code, or paste the line):")
+    if sys.stdout.isatty():
+        try:
+            import segno
+        except ImportError:      # segno is a dependency; a trimmed install still gets the URI
+            segno = None
+        if segno is not None:
+            buf = io.StringIO()
+            segno.make(uri, error="m").terminal(out=buf, compact=True, border=2)
+            click.echo(buf.getvalue(), nl=False)
+    click.echo("")
+    click.echo(uri)
+    click.echo("")
+    click.echo(f"Then confirm with a code from the app: cims user totp {name} --confirm CODE")
 
 
 # ----- records ------------------------------------------------------------------------
@@ -806,7 +871,12 @@ def backup(app: App, dest, keep):
     from .services import backup as svc
 
     path = svc.backup(app.session(), dest, keep=keep)
-    app.out.emit({"backup": str(path), "bytes": path.stat().st_size})
+    manifest = svc.read_manifest(path)
+    shown = {"backup": str(path), "bytes": path.stat().st_size, "created_at": manifest.get("created_at")}
+    if app.out.fmt != "table":
+        shown["counts"] = manifest.get("counts")
+    app.out.emit(shown, title="Backup made", vertical=True)
+    _emit_counts(app, manifest.get("counts"))
 
 
 @cli.command()

@@ -382,3 +382,83 @@ def test_an_imported_customers_old_id_works_wherever_a_customer_is_typed(run, tm
     orders = json.loads(run("--format", "json", "order", "list", "--customer", "CG-12520")[1])
     assert [o["order_number"] for o in orders] == ["US-1"]
     assert json.loads(run("--format", "json", "customer", "show", ours["Darrin Van Huff"])[1])["city"] == "Pasadena"
+
+
+# ----- D. output people read ---------------------------------------------------------------
+
+def _value_column(out: str) -> str:
+    """The text of a field/value table's value column, folded lines joined."""
+    parts = [line.split("│")[2].strip() for line in out.splitlines() if line.count("│") >= 3]
+    return "".join(parts)
+
+
+def test_the_backup_path_is_shown_whole_and_the_counts_as_a_small_table(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "70")
+    run("customer", "add", "--name", "Søren Kierkegaard")
+    run("order", "add", "--customer-id", "C-000001", "--order-number", "DK-7", "--order-date", "2024-05-01",
+        "--product", "Bog", "--quantity", "2", "--amount", "120")
+    deep = tmp_path / "sikkerhedskopier" / "ein-sehr-langer-ordnername-für-die-sicherungen" / "每日备份"
+    code, out, err = run("backup", "--dir", str(deep))
+    assert code == 0, err
+    made = next(deep.glob("*.cimsbak"))
+    assert "…" not in out and str(made) in _value_column(out)
+    counts = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in out.splitlines()
+              if line.count("│") == 3 and line.split("│")[1].strip() in ("customer", "order", "ticket")}
+    assert counts == {"customer": "1", "order": "1", "ticket": "0"}
+    code, out, err = run("restore", str(made), "--yes")
+    assert code == 0, err
+    assert "…" not in out and str(made) in _value_column(out)
+
+
+def test_ids_in_a_narrow_table_are_never_cut(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    for name in ("Maximilian Alexander von Hohenzollern-Sigmaringen", "Thandiwe Nokuthula Mthembu-Dlamini"):
+        run("customer", "add", "--name", name, "--email", name.split()[0].lower() + "@a-long-domain.example.org",
+            "--city", "Johannesburg", "--company", "Acme Holdings International")
+    code, out, err = run("customer", "list")
+    assert code == 0, err
+    assert "C-000001" in out and "C-000002" in out and "…" not in out
+
+
+def test_user_list_headers_read_as_words(run):
+    code, out, err = run("user", "list")
+    assert code == 0, err
+    assert "signing key" in out and "key seen here" in out
+    assert "key_on_this_computer" not in out and "signing_key" not in out
+    users = json.loads(run("--format", "json", "user", "list")[1])
+    assert "signing_key" in users[0]                          # scripts keep the keys
+
+
+def test_history_and_audit_tables_show_changes_as_old_to_new_lines(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    run("customer", "add", "--name", "Ελένη Παπαδοπούλου", "--city", "Αθήνα")
+    run("customer", "edit", "C-000001", "--city", "Θεσσαλονίκη")
+    code, out, err = run("customer", "history", "C-000001")
+    assert code == 0, err
+    assert "city: Αθήνα → Θεσσαλονίκη" in out and "city: – → Αθήνα" in out
+    assert '["' not in out and "{" not in out
+    code, out, err = run("audit", "show", "--id", "C-000001")
+    assert code == 0, err
+    assert "city: Αθήνα → Θεσσαλονίκη" in out
+    history = json.loads(run("--format", "json", "customer", "history", "C-000001")[1])
+    assert history[-1]["changes"]["city"] == ["Αθήνα", "Θεσσαλονίκη"]   # JSON keeps the structure
+
+
+def test_the_totp_uri_is_printed_whole_on_its_own_line(run):
+    code, out, err = run("user", "totp", "admin")
+    assert code == 0, err
+    uris = [line for line in out.splitlines() if line.startswith("otpauth://")]
+    assert len(uris) == 1 and "secret=" in uris[0] and uris[0].endswith("period=30")
+    assert "cims user totp admin --confirm CODE" in out
+
+
+def test_in_a_terminal_the_totp_enrolment_shows_a_qr_code_and_the_whole_uri(store_path, tmp_path):
+    from test_cli_terminal import finish, spawn_cims
+
+    child = spawn_cims(["--store", str(store_path), "--user", "admin", "user", "totp", "admin"],
+                       cwd=tmp_path, password=ADMIN_PASSWORD)
+    raw = finish(child)
+    assert child.exitstatus == 0, raw
+    assert sum(ch in "▀▄█" for ch in raw) > 100                 # the QR code, in half blocks
+    uri = next(line for line in raw.splitlines() if line.startswith("otpauth://"))
+    assert "secret=" in uri and uri.endswith("period=30")

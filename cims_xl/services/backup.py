@@ -126,6 +126,21 @@ def _extract(backup_file: Path, into: Path) -> dict:
     return manifest
 
 
+def read_manifest(backup_file: str | os.PathLike) -> dict:
+    """A backup's manifest (format, store id, who made it when, row counts per record
+    kind, checksums; no personal data), without opening the encrypted store.
+    Raises StoreError for a file that is not a cims backup."""
+    backup_file = Path(backup_file)
+    try:
+        with zipfile.ZipFile(backup_file) as zf:
+            manifest = json.loads(zf.read(MANIFEST_MEMBER))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise StoreError(f"{backup_file.name} is not a cims backup") from None
+    if not isinstance(manifest, dict):
+        raise StoreError(f"{backup_file.name} is not a cims backup")
+    return manifest
+
+
 def verify_backup(backup_file: str | os.PathLike, username: str, password: str) -> dict:
     """Open a backup with a user's password; return its manifest if it is sound."""
     backup_file = Path(backup_file)
