@@ -462,3 +462,24 @@ def test_in_a_terminal_the_totp_enrolment_shows_a_qr_code_and_the_whole_uri(stor
     assert sum(ch in "▀▄█" for ch in raw) > 100                 # the QR code, in half blocks
     uri = next(line for line in raw.splitlines() if line.startswith("otpauth://"))
     assert "secret=" in uri and uri.endswith("period=30")
+
+
+# ----- F. what the workbook and the docs say -------------------------------------------------
+
+def test_the_home_sheet_says_to_install_from_the_source_folder():
+    import openpyxl
+
+    from conftest import REPO
+
+    ws = openpyxl.load_workbook(REPO / "workbook" / "cims.xlsm", keep_vba=False)["Home"]
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "pip install -e ." in text and "source folder" in text
+    assert "pip install cims_xl" not in text
+
+
+def test_the_owner_docs_say_where_failed_sign_ins_are_counted_and_how_to_restore_after_a_password_change():
+    from conftest import REPO
+
+    text = " ".join((REPO / "docs" / "README-owner.md").read_text(encoding="utf-8").split())
+    assert "A failed sign-in cannot be written there" in text and "key file's lockout" in text
+    assert "CIMS_BACKUP_PASSWORD" in text and "cims user enable NAME" in text
