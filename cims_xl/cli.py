@@ -82,9 +82,10 @@ class Output:
         self.fmt = fmt
 
     def emit(self, data: Any, *, columns: list[str] | None = None, title: str | None = None,
-             vertical: bool = False) -> None:
+             vertical: bool = False, headers: dict[str, str] | None = None) -> None:
         """Print `data` (a dict, a list of dicts, or text) in the chosen format; in a table,
-        `vertical` shows one record as field/value lines."""
+        `vertical` shows one record as field/value lines and `headers` renames columns
+        for people (JSON and CSV keep the keys)."""
         if self.fmt == "json":
             click.echo(json.dumps(data, default=_plain, ensure_ascii=False, indent=2))
             return
@@ -106,9 +107,10 @@ class Output:
                 w.writerow([_csv_safe(r.get(c)) for c in columns])
             click.echo(buf.getvalue(), nl=False)
             return
-        self._table(rows, columns, title, vertical)
+        self._table(rows, columns, title, vertical, headers or {})
 
-    def _table(self, rows: list[dict], columns: list[str], title: str | None, vertical: bool = False) -> None:
+    def _table(self, rows: list[dict], columns: list[str], title: str | None, vertical: bool = False,
+               headers: dict[str, str] | None = None) -> None:
         from rich.console import Console
         from rich.table import Table
 
@@ -123,12 +125,13 @@ class Output:
             shown_time = shown_time or _time_of(row.get(key), key) is not None
             return text
 
+        headers = headers or {}
         if len(rows) == 1 and (vertical or len(columns) > 6):
             table = Table(title=title, show_header=False)
-            table.add_column("field", style="bold")
-            table.add_column("value")
+            table.add_column("field", style="bold", no_wrap=True)
+            table.add_column("value", overflow="fold")     # a long path folds; it is never cut
             for c in columns:
-                table.add_row(c, cell(rows[0], c))
+                table.add_row(headers.get(c, c), cell(rows[0], c))
         else:
             if "currency" in columns and MONEY_KEYS.intersection(columns):
                 columns = [c for c in columns if c != "currency"]     # shown beside each amount
@@ -137,7 +140,13 @@ class Output:
                 numeric = any(_is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c) or "")) for r in rows) \
                     and all(r.get(c) in (None, "") or _is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c)))
                             for r in rows)
-                table.add_column(c, justify="right" if numeric else "left")
+                whole = _whole_width(c, rows)
+                if whole is None and any(_time_of(r.get(c), c) is not None for r in rows):
+                    whole = len("2024-03-01 09:30")      # a time on one line
+                # Ids keep one line at their full width; anything else folds rather than
+                # being cut with "…" (a file name or path must stay readable whole).
+                table.add_column(headers.get(c, c), justify="right" if numeric else "left", overflow="fold",
+                                 no_wrap=whole is not None, min_width=whole)
             for r in rows:
                 table.add_row(*[cell(r, c) for c in columns])
         if shown_time:
@@ -164,12 +173,42 @@ def _time_of(value: Any, key: str | None) -> dt.datetime | None:
     return as_time(value) if key in TIME_KEYS else None
 
 
+def _whole_width(key: str, rows: list[dict]) -> int | None:
+    """The width an id column needs to show every id whole, or None for other columns."""
+    if not (key in ("id", "batch", "row", "seq", "version", "entry") or key.endswith("_id")):
+        return None
+    widths = [len(str(r.get(key))) for r in rows if r.get(key) not in (None, "")]
+    return min(max(widths or [0]), 40) or None
+
+
 # Text that is a formatted figure ("65,988.11", "34.2%", "8,111.50 CNY"): right-aligned.
 _NUMBER_TEXT = re.compile(r"^-?[\d,]+(\.\d+)?%?( [A-Z]{3})?$")
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _changes_text(changes: dict) -> str:
+    """History and audit changes as a person reads them: one "field: old → new" line each
+    ({"city": ["上海", "北京"]} -> "city: 上海 → 北京"); a value that was empty shows as –."""
+    def shown(v: Any) -> str:
+        if v is None or v == "":
+            return "–"
+        if isinstance(v, (dict, list)):
+            return json.dumps(v, default=_plain, ensure_ascii=False)
+        try:
+            return str(_plain(v))
+        except TypeError:
+            return str(v)
+
+    lines = []
+    for field, change in changes.items():
+        if isinstance(change, (list, tuple)) and len(change) == 2:
+            lines.append(f"{field}: {shown(change[0])} → {shown(change[1])}")
+        else:
+            lines.append(f"{field}: {shown(change)}")
+    return "\n".join(lines)
 
 
 def _cell(value: Any, key: str | None = None, row: dict | None = None) -> str:
@@ -189,6 +228,8 @@ def _cell(value: Any, key: str | None = None, row: dict | None = None) -> str:
     when = _time_of(value, key)
     if when is not None:
         return local_time(when, display_zone())
+    if key == "changes" and isinstance(value, dict):
+        return escape(_changes_text(value))
     if isinstance(value, (dict, list)):
         value = json.dumps(value, default=_plain, ensure_ascii=False)
     elif not isinstance(value, str):
@@ -406,12 +447,12 @@ def fx_list(app: App):
 
 @cli.group()
 def user():
-    """Users: add, list, change role or password, disable, second factor."""
+    """Users: add, list, change role or password, disable and enable, second factor."""
 
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do (see README: roles).")
+@click.option("--role", type=click.Choice(ROLES, case_sensitive=False), required=True, help="What the user may do (see README: roles).")
 @click.option("--display-name", metavar="TEXT", help="The name shown instead of the user name.")
 @pass_app
 def user_add(app: App, name, role, display_name):
@@ -433,12 +474,14 @@ def user_list(app: App):
     rows = auth.list_users(session)
     for row in rows:
         row["key_on_this_computer"] = keys.get(row["username"], {}).get("status")
-    app.out.emit(rows)
+    app.out.emit(rows, headers={"display_name": "display name", "can_sign_in": "can sign in",
+                                "signing_key": "signing key", "failed_attempts": "failed sign-ins",
+                                "key_on_this_computer": "key seen here"})
 
 
 @user.command("role")
 @click.argument("name")
-@click.argument("role", type=click.Choice(ROLES))
+@click.argument("role", type=click.Choice(ROLES, case_sensitive=False))
 @pass_app
 def user_role(app: App, name, role):
     """Change a user's role (admin)."""
@@ -472,6 +515,19 @@ def user_disable(app: App, name):
     app.out.emit({"username": name.lower(), "disabled": True})
 
 
+@user.command("enable")
+@click.argument("name")
+@pass_app
+def user_enable(app: App, name):
+    """Let a disabled user sign in again (admin), with a new password you give them
+    (masked prompt or $CIMS_NEW_PASSWORD)."""
+    from .services import auth
+
+    session = app.session()
+    auth.enable_user(session, name, app.new_password(name.lower()))
+    app.out.emit({"username": name.lower(), "disabled": False})
+
+
 @user.command("totp")
 @click.argument("name")
 @click.option("--confirm", "code", metavar="CODE", help="Finish enrolment with a code from the app.")
@@ -490,8 +546,30 @@ def user_totp(app: App, name, code, disable):
         app.out.emit({"username": name.lower(), "totp": True})
     else:
         uri = auth.totp_enrol(session, name)
-        app.out.emit({"username": name.lower(), "otpauth_uri": uri,
-                      "next": f"scan the URI, then run: cims user totp {name.lower()} --confirm CODE"})
+        if app.out.fmt != "table":
+            app.out.emit({"username": name.lower(), "otpauth_uri": uri,
+                          "next": f"scan the URI, then run: cims user totp {name.lower()} --confirm CODE"})
+            return
+        _show_enrolment(name.lower(), uri)
+
+
+def _show_enrolment(name: str, uri: str) -> None:
+    """The otpauth:// URI on a line of its own (never cut by a table), a QR code of it when
+    stdout is a terminal and segno is installed, and the next step."""
+    click.echo(f"Add this to an authenticator app for {name} (scan the code, or paste the line):")
+    if sys.stdout.isatty():
+        try:
+            import segno
+        except ImportError:      # segno is a dependency; a trimmed install still gets the URI
+            segno = None
+        if segno is not None:
+            buf = io.StringIO()
+            segno.make(uri, error="m").terminal(out=buf, compact=True, border=2)
+            click.echo(buf.getvalue(), nl=False)
+    click.echo("")
+    click.echo(uri)
+    click.echo("")
+    click.echo(f"Then confirm with a code from the app: cims user totp {name} --confirm CODE")
 
 
 # ----- records ------------------------------------------------------------------------
@@ -529,8 +607,26 @@ def _out_suffix(*suffixes: str):
             writes = " or ".join(suffixes)
             raise ValidationFailed({"": f"{param.opts[0]} {value}: {ctx.command_path} writes {writes}; "
                                         f"name the file with that extension"})
+        _check_out_folder(param.opts[0], value)
         return value
     return check
+
+
+def _check_out_folder(option: str, value: str) -> None:
+    """Refuse an output file whose folder is missing, not a folder, or not writable.
+
+    Folders are not created for output files (a typo would scatter them); raises
+    ValidationFailed naming the option, the folder and what to do.
+    """
+    folder = Path(value).expanduser().parent
+    shown = str(folder) if str(folder) != "." else "the current folder"
+    if not folder.exists():
+        raise ValidationFailed({"": f"{option} {value}: the folder {shown} does not exist; create it first "
+                                    "(cims does not create folders for output files)"})
+    if not folder.is_dir():
+        raise ValidationFailed({"": f"{option} {value}: {shown} is not a folder"})
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValidationFailed({"": f"{option} {value}: you cannot write in the folder {shown}"})
 
 
 def _field_options(ent: Entity):
@@ -586,6 +682,21 @@ RECORD_COLUMNS = {
 }
 
 
+def _customer_ref(session, typed: str) -> str:
+    """Our id of a customer as a person types it: C-5, c-000005, or the id an imported
+    customer had in the system it came from (CG-12520): services.search.customer_id_for."""
+    from .services import search
+
+    return search.customer_id_for(session, typed)
+
+
+def _with_customer_ref(session, values: dict) -> dict:
+    """`values` with a typed --customer-id turned into our id (see _customer_ref)."""
+    if values.get("customer_id"):
+        values = {**values, "customer_id": _customer_ref(session, values["customer_id"])}
+    return values
+
+
 def _entity_group(ent: Entity) -> click.Group:
     @click.group(name=ent.kind, help=f"{ent.label.title()} records: add, show, list, edit, delete.")
     def group():
@@ -597,11 +708,12 @@ def _entity_group(ent: Entity) -> click.Group:
     def add(app: App, **values):
         from .services import records
 
+        session = app.session()
         if ent.kind == "customer":
             allow = values.pop("allow_duplicate", False)
-            app.out.emit(records.create_customer(app.session(), _given(values), allow_duplicate=allow))
+            app.out.emit(records.create_customer(session, _given(values), allow_duplicate=allow))
             return
-        app.out.emit(records.create(app.session(), ent.kind, _given(values)))
+        app.out.emit(records.create(session, ent.kind, _with_customer_ref(session, _given(values))))
 
     if ent.kind == "customer":
         add = click.option("--allow-duplicate", is_flag=True,
@@ -611,24 +723,25 @@ def _entity_group(ent: Entity) -> click.Group:
     @click.argument("record_id")
     @pass_app
     def show(app: App, record_id):
-        from .services import records, search
+        from .services import records
 
         session = app.session()
         if ent.kind == "customer":     # also by the id it had in the system it came from
-            record_id = search.customer_id_for(session, record_id)
+            record_id = _customer_ref(session, record_id)
         app.out.emit(records.get(session, record_id))
 
     @group.command("list", help=f"List {ent.label} records"
                    + (", or only those of one customer (--customer)." if ent.kind != "customer" else "."))
     @click.option("--customer", "customer_id", metavar="ID", help="Only those of this customer.",
                   hidden=ent.kind == "customer")
-    @click.option("--limit", type=int, default=200, show_default=True, help="At most this many.")
+    @click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many.")
     @pass_app
     def list_(app: App, customer_id, limit):
         from .services import records
 
-        equals = {"customer_id": customer_id.upper()} if customer_id and ent.kind != "customer" else {}
-        rows = records.list_records(app.session(), ent.kind, **equals)[:limit]
+        session = app.session()
+        equals = {"customer_id": _customer_ref(session, customer_id)} if customer_id and ent.kind != "customer" else {}
+        rows = records.list_records(session, ent.kind, **equals)[:limit]
         app.out.emit(rows, columns=None if app.out.fmt == "json" else RECORD_COLUMNS[ent.kind])
 
     @group.command("edit", help=f"Change fields of {_a(ent.label)}.")
@@ -642,7 +755,11 @@ def _entity_group(ent: Entity) -> click.Group:
         changes = _given(values)
         if not changes:
             raise ValidationFailed({"": "nothing to change: give at least one field option"})
-        app.out.emit(records.update(app.session(), record_id, changes, expected_version=expected_version))
+        session = app.session()
+        if ent.kind == "customer":
+            record_id = _customer_ref(session, record_id)
+        app.out.emit(records.update(session, record_id, _with_customer_ref(session, changes),
+                                    expected_version=expected_version))
 
     @group.command("delete", help=f"Delete {_a(ent.label)} (soft delete, audited).")
     @click.argument("record_id")
@@ -652,7 +769,10 @@ def _entity_group(ent: Entity) -> click.Group:
         from .services import records
 
         _confirm(yes, f"Delete {record_id}?")
-        records.delete(app.session(), record_id)
+        session = app.session()
+        if ent.kind == "customer":
+            record_id = _customer_ref(session, record_id)
+        records.delete(session, record_id)
         app.out.emit({"id": record_id.upper(), "deleted": True})
 
     @group.command("history", help=f"Who changed this {ent.label}, when, from what to what.")
@@ -661,7 +781,10 @@ def _entity_group(ent: Entity) -> click.Group:
     def history(app: App, record_id):
         from .services import records
 
-        app.out.emit(records.history(app.session(), record_id),
+        session = app.session()
+        if ent.kind == "customer":
+            record_id = _customer_ref(session, record_id)
+        app.out.emit(records.history(session, record_id),
                      columns=None if app.out.fmt == "json" else ["version", "at", "actor", "action", "changes"])
 
     return group
@@ -693,8 +816,8 @@ customer = _GROUPS["customer"]
 @click.option("--sort", type=click.Choice(["name", "company", "city", "created", "updated", "id", "ltv"]),
               default="name", show_default=True)
 @click.option("--desc", "descending", is_flag=True, help="Largest (latest, Z) first.")
-@click.option("--limit", type=int, default=50, show_default=True, help="At most this many rows.")
-@click.option("--offset", type=int, default=0, help="Skip this many rows first (paging).")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many rows.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first (paging).")
 @pass_app
 def customer_search(app: App, text, **filters):
     """Find customers: free text (name, company, email, phone, notes, tags) plus filters.
@@ -720,7 +843,8 @@ def customer_merge(app: App, keep_id, drop_id):
     """Merge DROP_ID into KEEP_ID: its contacts, orders... move; blanks are filled."""
     from .services import merge
 
-    app.out.emit(merge.merge_customers(app.session(), keep_id, drop_id))
+    session = app.session()
+    app.out.emit(merge.merge_customers(session, _customer_ref(session, keep_id), _customer_ref(session, drop_id)))
 
 
 @customer.command("360")
@@ -731,7 +855,7 @@ def customer_360(app: App, customer_id):
     from .services import search
 
     session = app.session()
-    data = search.customer_360(session, search.customer_id_for(session, customer_id))
+    data = search.customer_360(session, _customer_ref(session, customer_id))
     if app.out.fmt == "json":
         app.out.emit(data)
         return
@@ -746,15 +870,21 @@ def customer_360(app: App, customer_id):
 # ----- backup / restore / rekey / audit / gdpr ---------------------------------------------
 
 @cli.command()
-@click.option("--dir", "dest", metavar="DIR", help="Where backups go (default: backups/ beside the store).")
-@click.option("--keep", type=int, default=10, show_default=True, help="How many newest backups to keep.")
+@click.option("--dir", "dest", metavar="DIR",
+              help="Where backups go (default: backups/ beside the store); made if it does not exist.")
+@click.option("--keep", type=click.IntRange(min=1), default=10, show_default=True, help="How many newest backups to keep.")
 @pass_app
 def backup(app: App, dest, keep):
     """Encrypted online backup, verified by reopening it."""
     from .services import backup as svc
 
     path = svc.backup(app.session(), dest, keep=keep)
-    app.out.emit({"backup": str(path), "bytes": path.stat().st_size})
+    manifest = svc.read_manifest(path)
+    shown = {"backup": str(path), "bytes": path.stat().st_size, "created_at": manifest.get("created_at")}
+    if app.out.fmt != "table":
+        shown["counts"] = manifest.get("counts")
+    app.out.emit(shown, title="Backup made", vertical=True)
+    _emit_counts(app, manifest.get("counts"))
 
 
 @cli.command()
@@ -766,6 +896,12 @@ def backup(app: App, dest, keep):
 def restore(app: App, backup_file, yes, other_store):
     """Replace the store with a backup (admin). Current files are kept beside it.
 
+    You sign in to the store with your password of today; the backup opens with the
+    password you had when it was made. If that is not today's, it is asked for
+    ("Password for NAME in the backup"), or taken from $CIMS_BACKUP_PASSWORD, or from
+    the second line of stdin with --password-stdin. A wrong backup password does not
+    count toward the store's sign-in lockout.
+
     With no store at --store yet (a new machine), the store is created from the
     backup: sign in with --user and the password of an administrator in the backup.
     """
@@ -775,14 +911,56 @@ def restore(app: App, backup_file, yes, other_store):
     if not app.store_path.exists() and not restore_journal_path(app.store_path).exists():
         if not app.user:
             raise CimsError("who is restoring? pass --user NAME (an administrator in the backup)")
-        manifest = svc.restore_new(app.store_path, backup_file, app.user, app.password())
+        password = os.environ.get("CIMS_BACKUP_PASSWORD")
+        manifest = svc.restore_new(app.store_path, backup_file, app.user,
+                                   password if password is not None else app.password())
+        changed = False
     else:
         _confirm_or_refuse(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?", "restore")
         session = app.session()
-        manifest = svc.restore(session, backup_file, app.password(), allow_other_store=other_store)
+        manifest, changed = _restore_with_backup_password(app, session, backup_file, other_store)
         app._session = None
-    app.out.emit({"restored": str(backup_file), "store": str(app.store_path),
-                  "created_at": manifest.get("created_at"), "counts": manifest.get("counts")})
+    shown = {"restored": str(backup_file), "store": str(app.store_path), "created_at": manifest.get("created_at")}
+    if app.out.fmt != "table":
+        shown["counts"] = manifest.get("counts")
+    app.out.emit(shown, title="Restored", vertical=True)
+    _emit_counts(app, manifest.get("counts"))
+    if changed:
+        app.out.message("Sign in from now on with the password you had when the backup was made: "
+                        "the restored store holds that one.")
+
+
+def _restore_with_backup_password(app: App, session, backup_file: str, other_store: bool) -> tuple[dict, bool]:
+    """Restore over the signed-in store; the backup's password is today's, or asked for.
+
+    Returns (manifest, whether the backup's password differs from the one signed in with).
+    A wrong backup password raises WrongPassword from the backup alone: the live store's
+    lockout is not touched (services.backup.restore unlocks only the staged copy).
+    """
+    from .errors import WrongPassword
+    from .services import backup as svc
+
+    given = os.environ.get("CIMS_BACKUP_PASSWORD")
+    if given is None and app.password_stdin:
+        line = sys.stdin.readline()
+        given = line.rstrip("\r\n") if line else None
+    if given is not None:
+        return svc.restore(session, backup_file, given, allow_other_store=other_store), given != app.password()
+    try:
+        return svc.restore(session, backup_file, app.password(), allow_other_store=other_store), False
+    except WrongPassword as exc:
+        if not sys.stdin.isatty():
+            raise WrongPassword(f"{exc.message}; give it in $CIMS_BACKUP_PASSWORD "
+                                "(or as the second line of stdin with --password-stdin)") from None
+    password = click.prompt(f"Password for {session.username} in the backup", hide_input=True)
+    return svc.restore(session, backup_file, password, allow_other_store=other_store), True
+
+
+def _emit_counts(app: App, counts: dict | None) -> None:
+    """A backup's row counts: a small table of record kind and rows (inside JSON as they are)."""
+    if not counts or app.out.fmt != "table":
+        return
+    app.out.emit([{"records": kind, "rows": n} for kind, n in counts.items()], columns=["records", "rows"])
 
 
 @cli.command()
@@ -801,7 +979,7 @@ def audit():
 
 
 @audit.command("show")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many entries.")
 @click.option("--id", "entity_id", metavar="ID", help="Only entries about this record or user.")
 @click.option("--batch", "batch_id", metavar="BATCH", help="Only entries of this import batch.")
 @pass_app
@@ -862,7 +1040,8 @@ def gdpr_export(app: App, customer_id, out_path):
     """Everything stored about one customer, with change history."""
     from .services import gdpr as svc
 
-    doc = svc.export_customer(app.session(), customer_id, out_path)
+    session = app.session()
+    doc = svc.export_customer(session, _customer_ref(session, customer_id), out_path)
     if out_path:
         app.out.emit({"customer": doc["customer"]["id"], "written": out_path})
     else:
@@ -879,7 +1058,8 @@ def gdpr_erase(app: App, customer_id, yes):
 
     _confirm_or_refuse(yes, f"Erase all personal data of {customer_id}? This cannot be undone",
                        "gdpr erase")
-    result = svc.erase_customer(app.session(), customer_id)
+    session = app.session()
+    result = svc.erase_customer(session, _customer_ref(session, customer_id))
     app.out.emit(result)
     if result.get("copies_not_reached"):
         app.out.message("These copies still hold the customer (the current key does not open them); "
@@ -934,12 +1114,21 @@ def _rich_progress(app: App):
 @click.option("--map", "mapping", multiple=True, metavar="'Source Column=Field'", help="Override a column mapping.")
 @click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False))
-@click.option("--on-duplicate", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True)
-@click.option("--update-mode", type=click.Choice(["fill", "overwrite"]), default="fill", show_default=True)
+@click.option("--on-duplicate", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True,
+              help="A row that matches a record already in the store (same email, phone, or name and "
+                   "company): skip = leave the record and list the row as a duplicate; update = change "
+                   "the record from the row (see --update-mode); create = add it as a new record anyway.")
+@click.option("--update-mode", type=click.Choice(["fill", "overwrite"]), default="fill", show_default=True,
+              help="With --on-duplicate update: fill = only fields that are empty in the store get the "
+                   "row's value; overwrite = every field the row gives replaces the store's value.")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option("--report", "report_path", metavar="OUT.xlsx", callback=_out_suffix(".xlsx"),
-              help="Write rejected rows with reasons here.")
-@click.option("--region", metavar="CC", help="Default phone region (default CN).")
+              help="Write the rows not imported to this workbook: rejected rows with their values and the "
+                   "reason (first sheet; fix them there and import that file), and rows skipped as "
+                   "duplicates with the record or row they matched (second sheet).")
+@click.option("--region", metavar="CC",
+              help="Country of phone numbers written without +country code: a two-letter code such as "
+                   "CN, DE, US (default CN).")
 @click.option("--currency", metavar="CODE",
               help="Currency of amounts in rows that do not give one, e.g. USD (default: the store's).")
 @click.option("--encoding", metavar="NAME",
@@ -983,6 +1172,12 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
     for note in result.currency_notes():
         app.out.message(note)
     _show_problems(app, result, report_path)
+    unchanged = [o for o in result.outcomes if o.action == "duplicate" and o.record and not o.duplicate_of_row]
+    if on_duplicate == "update" and update_mode == "fill" and unchanged:
+        n = len(unchanged)
+        app.out.message(f"{'At least ' if result.outcomes_truncated else ''}{n:,} duplicate{'s' if n != 1 else ''} "
+                        "not updated: their store records already had a value in every field the file gives "
+                        "(--update-mode fill only fills empty fields); add --update-mode overwrite to replace them")
 
 
 SHOWN_PROBLEMS = 50
@@ -1084,6 +1279,7 @@ def report(app: App, out_path, date_from, date_to, owner, region):
     from .reports.model import to_jsonable
     from .reports.refresh import build_for_session, write_report_workbook
 
+    _check_period(date_from, date_to)
     session = app.session()
     from .services.segments import refresh_before_reports
 
@@ -1110,6 +1306,22 @@ def report(app: App, out_path, date_from, date_to, owner, region):
                 app.out.emit(rows, title=f"{sheet} · {table.title}")
         if caption:
             app.out.message(f"{sheet}: {caption}\n")
+
+
+def _check_period(date_from: str | None, date_to: str | None) -> None:
+    """Refuse --from later than --to (an empty report would look like no sales).
+
+    Raises ValidationFailed; dates that do not read as YYYY-MM-DD are left to the
+    report service's own message.
+    """
+    try:
+        first = dt.date.fromisoformat(date_from.strip()) if date_from else None
+        last = dt.date.fromisoformat(date_to.strip()) if date_to else None
+    except ValueError:
+        return
+    if first and last and first > last:
+        raise ValidationFailed({"": f"--from {first} is after --to {last}: the period would be empty; "
+                                    "swap them"})
 
 
 def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
@@ -1153,7 +1365,7 @@ def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
 @cli.command()
 @click.option("--dir", "folder", default="demo", show_default=True, metavar="DIR",
               help="Where the demo store and workbook go.")
-@click.option("--customers", type=int, default=300, show_default=True, help="How many customers to make up.")
+@click.option("--customers", type=click.IntRange(min=1), default=300, show_default=True, help="How many customers to make up.")
 @click.option("--seed", type=int, default=2026, show_default=True, help="Same seed, same demo data.")
 @pass_app
 def demo(app: App, folder, customers, seed):
@@ -1203,6 +1415,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
+    except OSError as exc:
+        # A file or folder the system refused (missing, no permission, disk full): say
+        # which and why in one line; the traceback goes to the log for developers.
+        log.exception("file system error")
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        return 74
     except Exception:  # noqa: BLE001 - the edge: log for developers, one line for users
         log.exception("unexpected error")
         click.echo(f"Error: an unexpected problem occurred; details are in {_log_path()}", err=True)

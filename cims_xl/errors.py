@@ -69,6 +69,12 @@ class AccountLocked(CimsError):
     exit_code = 8
 
 
+class AccountDisabled(CimsError):
+    """The right password of a user an administrator disabled (never said for a wrong one)."""
+
+    exit_code = 7
+
+
 class SessionExpired(CimsError):
     """The session was idle too long or signed out; sign in again."""
 

@@ -170,6 +170,7 @@ def _write_calls(admin):
         "auth.add_user": lambda s: auth.add_user(s, "newbie", "admin", "Another-Strong-Pass-1"),
         "auth.set_role": lambda s: auth.set_role(s, "admin", "viewer"),
         "auth.disable_user": lambda s: auth.disable_user(s, "admin"),
+        "auth.enable_user": lambda s: auth.enable_user(s, "admin", "Another-Strong-Pass-1"),
         "auth.change_password": lambda s: auth.change_password(s, "admin", "Another-Strong-Pass-1"),
         "auth.totp_enrol": lambda s: auth.totp_enrol(s, "admin"),
         "auth.totp_confirm": lambda s: auth.totp_confirm(s, "admin", "123456"),
@@ -201,7 +202,7 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values",
              "search.lifetime_values_by_currency", "settings.store_currency", "settings.fx_rates", "batches.list_batches", "frames.load_frame",
              "frames.stage_history_frame", "backup.list_backups", "backup.verify_backup",
-             "backup.default_backup_dir", "audit_log.trust_fingerprints", "sheet_rows.records_for_rows",
+             "backup.default_backup_dir", "backup.read_manifest", "audit_log.trust_fingerprints", "sheet_rows.records_for_rows",
              # No session: the backup's administrator password is checked (a new machine),
              # and sign-in's own recovery of a restore cut short.
              "backup.restore_new", "backup.finish_interrupted_restore"}

@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
-from cims_xl.errors import AccountLocked, SessionExpired, ValidationFailed, WrongPassword
+from cims_xl.errors import AccountDisabled, AccountLocked, SessionExpired, ValidationFailed, WrongPassword
 from cims_xl.services import auth, records
 
 from conftest import ADMIN_PASSWORD, FAST_KDF, USER_PASSWORD
@@ -124,7 +124,7 @@ def test_weak_passwords_are_refused_with_the_reason(admin):
 def test_a_disabled_user_can_no_longer_sign_in(store_path, admin, session_as):
     session_as("support", "sue").close()
     auth.disable_user(admin, "sue")
-    with pytest.raises(WrongPassword):
+    with pytest.raises(AccountDisabled):     # the right password: told why (tests/test_cli_people.py)
         auth.sign_in(store_path, "sue", USER_PASSWORD)
     assert {u["username"]: u["can_sign_in"] for u in auth.list_users(admin)}["sue"] is False
 

@@ -991,3 +991,39 @@ def detect_date_order(values: Iterable[object]) -> str | None:
     if len(candidates) == 1:
         return next(iter(candidates))
     return None
+
+
+# Common names for regions that are not their ISO 3166 code.
+_REGION_ALIASES = {"UK": "GB", "EL": "GR"}
+_REGION_NAME_LANGUAGES = ("zh", "de", "fr", "es", "pt", "it", "ru", "ja", "ko", "ar", "nl", "sv")
+
+
+def check_region(value: object) -> str:
+    """A default phone region as phonenumbers knows it (ISO 3166-1 alpha-2, "DE").
+
+    Accepts any case, an alias (UK) or an English country name ("Germany"). Raises
+    ValueError naming the nearest supported codes with their country names (CLDR names
+    through babel) when the value is not one.
+    """
+    import difflib
+
+    from babel import Locale
+
+    text = str(value or "").strip()
+    code = _REGION_ALIASES.get(text.upper(), text.upper())
+    if code in phonenumbers.SUPPORTED_REGIONS:
+        return code
+    names = {c: n for c, n in Locale("en").territories.items() if c in phonenumbers.SUPPORTED_REGIONS}
+    by_name = {n.casefold(): c for c, n in names.items()}
+    if text.casefold() in by_name:
+        return by_name[text.casefold()]
+    for lang in _REGION_NAME_LANGUAGES:     # "Deutschland", "中国", "Espagne"
+        for c, n in Locale(lang).territories.items():
+            if c in names and n.casefold() == text.casefold():
+                return c
+    near = [by_name[n] for n in difflib.get_close_matches(text.casefold(), list(by_name), n=3, cutoff=0.6)]
+    if len(text) <= 3:
+        near += [c for c in sorted(names) if c[:1] == code[:1] and c not in near][:4 - len(near)]
+    hint = ", ".join(f"{c} ({names[c]})" for c in near[:4])
+    raise ValueError(f"'{text}' is not a phone region (a two-letter country code such as CN, DE, US)"
+                     + (f"; nearest: {hint}" if hint else ""))

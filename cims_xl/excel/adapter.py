@@ -160,6 +160,7 @@ class FileWorkbook:
                  selection: Mapping[str, Iterable[int]] | None = None,
                  active: str | None = None):
         import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
 
         self.path = Path(path)
         if not self.path.exists():
@@ -172,6 +173,9 @@ class FileWorkbook:
             self.wb = openpyxl.load_workbook(io.BytesIO(self._original), keep_vba=self._keep_vba)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise SheetError(f"cannot open {self.path.name} as an Excel workbook: {exc}") from None
+        except InvalidFileException:    # a file type openpyxl does not read (.xls, .csv)
+            raise SheetError(f"cannot open {self.path.name} as an Excel workbook: it is not .xlsx, .xlsm, "
+                             ".xltx or .xltm") from None
         except (SyntaxError, TypeError, AttributeError):
             # XML that does not parse (ElementTree and lxml errors are SyntaxErrors), or
             # parts that are not what the OOXML schema says they are.

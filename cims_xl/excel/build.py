@@ -375,8 +375,9 @@ def _home_functions(ws: Worksheet, row: int) -> int:
 def _home_setup(ws: Worksheet, row: int) -> int:
     version = _xlwings_version()
     steps = (
-        f"1. Install Python 3.11+ and, in a terminal, `pip install cims_xl` with xlwings {version} "
-        "(this workbook's xlwings module is from that version and must match).",
+        f"1. Install Python 3.11+; in a terminal, in the cims_xl source folder, run `pip install -e .` "
+        f"(cims_xl is installed from that folder; it brings xlwings {version}, the version this "
+        "workbook's xlwings module is from, which must match).",
         "2. Windows: if Python is not on PATH, add Interpreter_Win on the xlwings.conf sheet. "
         "macOS: run `xlwings runpython install` once and add Interpreter_Mac.",
         "3. Allow macros for this file (Windows: file Properties > Unblock; then Enable Content).",

@@ -192,14 +192,16 @@ def _note(progress: Progress | None, done: int, total: int, text: str) -> None:
 
 # ----- Refresh -----------------------------------------------------------------------------
 
-def check_refresh(sheet: SheetAdapter, data: TableData | None = None) -> None:
-    """Raise UnsavedChanges when the sheet holds rows not yet saved."""
+def check_refresh(sheet: SheetAdapter, data: TableData | None = None, *,
+                  anyway: str = "refresh anyway") -> None:
+    """Raise UnsavedChanges when the sheet holds rows not yet saved; `anyway` says how
+    to go ahead and discard them (the CLI: "refresh with --force")."""
     data = data if data is not None else sheet.read()
     pending = unsaved_rows(sheet.layout, data)
     if pending:
         n = len(pending)
         raise UnsavedChanges(f"{sheet.name} has {n} unsaved row{'s' if n != 1 else ''}; save first, "
-                             f"or refresh anyway to discard {'them' if n != 1 else 'it'}")
+                             f"or {anyway} to discard {'them' if n != 1 else 'it'}")
 
 
 def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.tzinfo | None = None,
@@ -733,7 +735,8 @@ def delete_selected(session, sheet: SheetAdapter, rows: Iterable[int], *,
 def _data_sheets(book, sheets: Iterable[str] | None) -> list[str]:
     present = book.sheet_names()
     if sheets:
-        names = list(sheets)
+        known = {n.casefold(): n for n in DATA_SHEETS}     # --sheet customers means Customers
+        names = [known.get(str(name).strip().casefold(), name) for name in sheets]
         for name in names:
             if name not in DATA_SHEETS:
                 raise SheetError(f"{name!r} is not a data sheet; use one of: {', '.join(DATA_SHEETS)}")
@@ -744,12 +747,13 @@ def _data_sheets(book, sheets: Iterable[str] | None) -> list[str]:
 
 
 def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
-                 tz: dt.tzinfo | None = None, progress: Progress | None = None) -> dict[str, dict]:
+                 tz: dt.tzinfo | None = None, progress: Progress | None = None,
+                 anyway: str = "refresh anyway") -> dict[str, dict]:
     """Refresh several sheets; refuses before changing any if one holds unsaved rows."""
     adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets)]
     if not force:
         for sheet in adapters:
-            check_refresh(sheet)
+            check_refresh(sheet, anyway=anyway)
     return {s.name: refresh_sheet(session, s, force=True, tz=tz, progress=progress) for s in adapters}
 
 
@@ -778,6 +782,23 @@ def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
     return {"workbook": str(path), "action": "reports", "sheets": {name: {"refreshed": True} for name in reports}}
 
 
+# What openpyxl opens and keeps as a workbook: sync reads and writes the file in place.
+WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
+
+
+def check_workbook_kind(path: Path) -> None:
+    """Refuse a file sync cannot work on (a .csv, an old .xls, ...) before opening it.
+
+    Raises SheetError naming what sync takes and, for a file of rows, `cims import`.
+    """
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        kind = f"a {path.suffix.lower()} file" if path.suffix else "a file without an extension"
+        raise SheetError(f"{path.name} is {kind}: sync works on an Excel workbook (.xlsm, like the cims "
+                         "workbook, or .xlsx); to bring rows from it into the store use `cims import "
+                         f"{path.name}`" + (" (or save it from Excel as .xlsx)" if path.suffix.lower() == ".xls"
+                                            else ""))
+
+
 def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] | None = None,
               force: bool = False, progress: Progress | None = None) -> dict:
     """Run Save, Refresh or Reports on a closed workbook file (the CLI's `cims sync`).
@@ -790,12 +811,14 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
     path = Path(path)
     if action not in ACTIONS:
         raise CimsError(f"unknown sync action {action!r}; use one of: {', '.join(ACTIONS)}")
+    check_workbook_kind(path)
     require_cims_layout(path, reports=action == "reports")
     if action == "reports":
         return _reports(session, path, list(sheets) if sheets else None, progress)
     book = FileWorkbook(path, ui=QuietUI(progress))
     if action == "refresh":
-        result = refresh_book(session, book, sheets, force=force, progress=progress)
+        result = refresh_book(session, book, sheets, force=force, progress=progress,
+                              anyway="refresh with --force")
     else:
         result = save_book(session, book, sheets, force=force, progress=progress,
                            before_commit=lambda: ensure_writable(path), keep_row_ids=book.save)

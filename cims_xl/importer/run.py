@@ -475,10 +475,10 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         if not has_currency(ent):
             raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
     if region is not None:
-        region = str(region).strip().upper()
-        if region not in nz.phonenumbers.SUPPORTED_REGIONS:
-            raise ImportRefused(f"--region must be a two-letter ISO 3166 country code such as US, GB "
-                                f"or CN, not {region[:20]!r}")
+        try:
+            region = nz.check_region(region)
+        except ValueError as exc:
+            raise ImportRefused(f"--region: {exc}") from None
     session.ensure("import", ent.kind)
     path = Path(path)
     overrides = mp.parse_overrides(mapping)

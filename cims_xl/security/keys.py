@@ -54,7 +54,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from filelock import FileLock
 
-from ..errors import StoreError, WrongPassword
+from ..errors import AccountDisabled, StoreError, WrongPassword
 
 log = logging.getLogger("cims_xl.keys")
 
@@ -222,6 +222,7 @@ class KeyFile:
         makes a new one (a new user, or a reset by an administrator). Returns it.
         """
         kdf = dict(kdf or OWASP_SCRYPT)
+        self.doc.get("disabled", {}).pop(username, None)
         salt = os.urandom(16)
         kek = derive_kek(password, salt, kdf)
         private = X25519PrivateKey.generate()
@@ -256,10 +257,28 @@ class KeyFile:
         slot = self.doc["slots"].get(username)
         return slot.get("sign_public") if slot else None
 
-    def remove_slot(self, username: str) -> None:
-        self.doc["slots"].pop(username, None)
+    def remove_slot(self, username: str, *, keep_verifier: bool = False) -> None:
+        """Remove a user's slot (the data key sealed for them goes with it).
+
+        keep_verifier: keep only what proves their password (salt, KDF and the wrapped
+        X25519 key, which opens nothing once the seal is gone), so that a disabled user
+        who types the right password is told the account is disabled (`unlock_keys`).
+        """
+        slot = self.doc["slots"].pop(username, None)
         if isinstance(self.doc.get("lockout"), dict):
             self.doc["lockout"].pop(username, None)
+        if keep_verifier and slot is not None:
+            self.doc.setdefault("disabled", {})[username] = {
+                k: slot[k] for k in ("kdf", "salt", "nonce", "wrapped", "public")}
+
+    def _opens_disabled(self, username: str, gone: dict, password: str) -> bool:
+        try:
+            kek = derive_kek(password, unb64(gone["salt"]), gone["kdf"])
+            raw = AESGCM(kek).decrypt(unb64(gone["nonce"]), unb64(gone["wrapped"]), self._aad(username, "private"))
+            public = X25519PrivateKey.from_private_bytes(raw).public_key().public_bytes_raw()
+        except (InvalidTag, KeyError, TypeError, ValueError):
+            return False
+        return b64(public) == gone.get("public")
 
     def unlock(self, username: str, password: str) -> bytes:
         """Derive, unwrap and unseal: the data key, or WrongPassword."""
@@ -274,8 +293,13 @@ class KeyFile:
         """
         slot = self.doc["slots"].get(username)
         if slot is None:
-            # Spend the same time as a real attempt so user names cannot be probed.
-            derive_kek(password, b"\0" * 16, OWASP_SCRYPT)
+            gone = self.doc.get("disabled", {}).get(username)
+            if gone is None:
+                # Spend the same time as a real attempt so user names cannot be probed.
+                derive_kek(password, b"\0" * 16, OWASP_SCRYPT)
+            elif self._opens_disabled(username, gone, password):   # only the right password learns it
+                raise AccountDisabled(f"the account {username} is disabled; an administrator can enable it "
+                                      f"again (cims user enable {username})")
             raise WrongPassword("wrong user name or password")
         try:
             kek = derive_kek(password, unb64(slot["salt"]), slot["kdf"])

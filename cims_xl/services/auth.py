@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
 from ..crashpoints import crash_point
 from ..domain.models import validate_role, validate_username
-from ..errors import AccountLocked, NotFound, StoreError, ValidationFailed, WrongPassword
+from ..errors import AccountDisabled, AccountLocked, NotFound, StoreError, ValidationFailed, WrongPassword
 from ..domain.money import FALLBACK_CURRENCY, require_currency
 from ..security import ledger, trust
 from ..security.audit import AuditEvent
@@ -126,8 +126,11 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
                     raise StoreError(f"{kf.path.name} was changed outside cims (its slots do not match "
                                      "the store); restore it from a backup")
                 user = store.fetch_user(username)
-                if user is None or user.get("disabled"):
+                if user is None:
                     raise WrongPassword("wrong user name or password")
+                if user.get("disabled"):    # the password was right: saying so reveals nothing
+                    raise AccountDisabled(f"the account {username} is disabled; an administrator can "
+                                          f"enable it again (cims user enable {username})")
                 signing = unlocked.signing_key
                 if signing is None:   # a slot from before signed trails: enrol (same scrypt)
                     signing = kf.enrol_signing_key(username, unlocked.kek)
@@ -400,17 +403,56 @@ def _ensure_other_admin(session: Session, username: str) -> None:
 
 
 def disable_user(session: Session, username: str) -> None:
-    """Remove the user's key slot (they can no longer sign in) and mark them disabled."""
+    """Remove the user's key slot (they can no longer sign in) and mark them disabled.
+
+    Raises ValidationFailed for yourself (another administrator does it) and for the last
+    enabled administrator; NotFound for an unknown user.
+    """
     session.ensure("admin", record_id=username)
     user = _user_or_404(session, username)
+    if user["disabled"]:
+        raise ValidationFailed({"User": f"{user['username']} is already disabled"})
     if user["role"] == "admin":
         _ensure_other_admin(session, user["username"])
+    if user["username"] == session.username:
+        raise ValidationFailed({"User": "you cannot disable yourself; another administrator can"})
     with KeyFile.locked(session.store_path) as kf:
         with session.unit_of_work() as uow:
             session.store.update_user(user["username"], {"disabled": True})
             session.audit([AuditEvent(utcnow(), session.username, "user.disable", "user", user["username"],
                                       None, {"disabled": [False, True]})])
-            kf.remove_slot(user["username"])
+            kf.remove_slot(user["username"], keep_verifier=True)
+            kf.seal_mac(session.data_key)
+            kf.save()
+            uow.commit()
+
+
+def enable_user(session: Session, username: str, new_password: str, *, kdf: dict | None = None) -> None:
+    """Let a disabled user sign in again, with a new password the administrator gives.
+
+    Disabling removed their key slot, so a new one is made (a new signing key, as with a
+    reset). Audited as `user.enable` ({"disabled": [true, false]}, the mirror of
+    `user.disable`) followed by `user.password` with the new keys. Raises
+    PermissionDenied (not admin), NotFound, ValidationFailed (not disabled; weak password).
+    """
+    session.ensure("admin", record_id=username)
+    user = _user_or_404(session, username)
+    username = user["username"]
+    if not user["disabled"]:
+        raise ValidationFailed({"User": f"{username} is not disabled"})
+    check_password(new_password, username)
+    with KeyFile.locked(session.store_path) as kf:
+        with session.unit_of_work() as uow:
+            old_sign, old_slot = kf.signing_public(username), kf.slot_public(username)
+            session.store.update_user(username, {"disabled": False})
+            kf.set_slot(username, new_password, session.data_key, kdf)
+            session.store.set_meta(f"sign_key:{username}", kf.signing_public(username))
+            now = utcnow()
+            session.audit([AuditEvent(now, session.username, "user.enable", "user", username, None,
+                                      {"disabled": [True, False]}),
+                           AuditEvent(now, session.username, "user.password", "user", username, None,
+                                      _key_changes(kf, username, old_sign, old_slot))])
+            kf.set_lockout(username, {"failed": 0, "since_success": 0, "locked_until": None})
             kf.seal_mac(session.data_key)
             kf.save()
             uow.commit()

@@ -20,7 +20,7 @@ from filelock import FileLock
 
 from ..crashpoints import crash_point
 from ..domain.schema import ENTITIES
-from ..errors import StoreError, ValidationFailed
+from ..errors import StoreError, ValidationFailed, WrongPassword
 from ..scratch import scratch_dir, sweep, write_private
 from ..security.audit import AuditEvent
 from ..security.keys import KeyFile, keyfile_path, restore_journal_path
@@ -48,12 +48,21 @@ def default_backup_dir(store_path: Path) -> Path:
 
 
 def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep: int = 10) -> Path:
-    """Copy the store online into `dest_dir`, verify the copy by reopening it, keep the newest `keep`."""
+    """Copy the store online into `dest_dir`, verify the copy by reopening it, keep the newest `keep`.
+
+    `dest_dir` is made if missing; StoreError names it and the OS reason when it cannot
+    be made or written (before anything is audited). Returns the backup file's path.
+    """
     session.ensure("admin")
     if keep < 1:
         raise ValidationFailed({"Keep": "must be at least 1"})
     dest = Path(dest_dir) if dest_dir else default_backup_dir(session.store_path)
-    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        if not os.access(dest, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        raise StoreError(f"cannot keep backups in {dest}: {exc.strerror or exc}; nothing was backed up") from None
     stamp = utcnow().strftime("%Y%m%d-%H%M%S")
     target = dest / f"{session.store_path.stem}-{stamp}{SUFFIX}"
     n = 1
@@ -117,6 +126,21 @@ def _extract(backup_file: Path, into: Path) -> dict:
     return manifest
 
 
+def read_manifest(backup_file: str | os.PathLike) -> dict:
+    """A backup's manifest (format, store id, who made it when, row counts per record
+    kind, checksums; no personal data), without opening the encrypted store.
+    Raises StoreError for a file that is not a cims backup."""
+    backup_file = Path(backup_file)
+    try:
+        with zipfile.ZipFile(backup_file) as zf:
+            manifest = json.loads(zf.read(MANIFEST_MEMBER))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise StoreError(f"{backup_file.name} is not a cims backup") from None
+    if not isinstance(manifest, dict):
+        raise StoreError(f"{backup_file.name} is not a cims backup")
+    return manifest
+
+
 def verify_backup(backup_file: str | os.PathLike, username: str, password: str) -> dict:
     """Open a backup with a user's password; return its manifest if it is sound."""
     backup_file = Path(backup_file)
@@ -137,8 +161,11 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
             allow_other_store: bool = False) -> dict:
     """Replace the store with a backup (admin), atomically and recoverably.
 
-    The admin's password must open the backup and the admin must be an administrator
-    in it. A backup of another store (other `store_id`) is refused unless
+    `password` is the admin's password IN THE BACKUP: the one valid when the backup was
+    made, which differs from today's after a password change (the session proves
+    today's). A wrong one raises WrongPassword naming the backup; it does not count
+    toward the live store's sign-in lockout (nothing is signed in to). The admin must
+    be an administrator in the backup. A backup of another store (other `store_id`) is refused unless
     `allow_other_store`. Other sessions must have the store closed (StoreBusy after a
     short wait: their later writes would be lost). The restore is audited in the
     restored store ("restore") and in the replaced one ("restore.replaced"); the
@@ -199,7 +226,11 @@ def _stage(backup_file: Path, stage: Path, username: str, password: str, current
     manifest = _extract(backup_file, stage)
     db = stage / DB_MEMBER
     kf = KeyFile.load(db)
-    unlocked = kf.unlock_keys(username, password)
+    try:
+        unlocked = kf.unlock_keys(username, password)
+    except WrongPassword:
+        raise WrongPassword(f"that password does not open {backup_file.name} for {username}: it needs "
+                            f"{username}'s password from when the backup was made") from None
     key = unlocked.data_key
     restored = Store.open(db, key)
     try:
