@@ -480,6 +480,6 @@ def test_the_home_sheet_says_to_install_from_the_source_folder():
 def test_the_owner_docs_say_where_failed_sign_ins_are_counted_and_how_to_restore_after_a_password_change():
     from conftest import REPO
 
-    text = " ".join((REPO / "docs" / "README-owner.md").read_text(encoding="utf-8").split())
+    text = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
     assert "A failed sign-in cannot be written there" in text and "key file's lockout" in text
     assert "CIMS_BACKUP_PASSWORD" in text and "cims user enable NAME" in text

@@ -24,8 +24,8 @@ from conftest import REPO
 
 pexpect = pytest.importorskip("pexpect")
 
-# The lead swaps docs/README-owner.md in as README.md at merge: then change this line.
-README_PATH = REPO / "docs" / "README-owner.md"
+# The owner-first README.
+README_PATH = REPO / "README.md"
 OWNER_PATH_HEADING = "## Get started"
 PASSWORD = "Maple-Lantern-Orbit-2026"     # typed at every password prompt
 HOME_SHOWN = "/home/you"                  # the README's home folder
