@@ -221,3 +221,18 @@ def test_a_new_store_currency_is_seen_by_the_next_call(admin, shop):
     got = wf.cims_ltv(shop[1], session=admin)
     assert got == cold_answers(admin)["ltv"][1][0]
     assert got != 40.0          # the orders are CNY, the store's currency is now USD
+
+
+def test_catching_up_reads_changed_rows_through_the_change_index_even_after_a_bulk_write(admin):
+    from cims_xl.domain.schema import CUSTOMER
+
+    records.create_many(admin, "customer", [{"name": f"Bulk {i}"} for i in range(600)])
+    admin.store.refresh_statistics()       # statistics taken while every row shares one clock value
+    statements: list[str] = []
+    admin.store._raw.set_trace_callback(statements.append)
+    try:
+        admin.store.fetch_changed(CUSTOMER, 10**9)
+    finally:
+        admin.store._raw.set_trace_callback(None)
+    plan = admin.store.query("EXPLAIN QUERY PLAN " + statements[-1])
+    assert any("ix_customers_change_seq" in str(row) for row in plan), plan

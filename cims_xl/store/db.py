@@ -784,13 +784,17 @@ class Store:
     def fetch_changed(self, ent: Entity, since: int) -> list[dict]:
         """Rows of `ent` written after change clock `since`, deleted ones included."""
         cols = _COLUMNS[ent.kind]
-        sql = f"SELECT {', '.join(cols)} FROM {ent.table} WHERE change_seq > ? ORDER BY seq"
+        # INDEXED BY: after a bulk write every row shares one clock value, and statistics
+        # taken then make the planner scan the table instead (15 ms at 100,000 rows).
+        sql = (f"SELECT {', '.join(cols)} FROM {ent.table} INDEXED BY ix_{ent.table}_change_seq "
+               f"WHERE change_seq > ? ORDER BY seq")
         return [self._row_to_dict(ent.kind, r, cols) for r in self.conn.execute(sql, (since,))]
 
     def removed_since(self, ent: Entity, since: int) -> list[str]:
         """Ids of rows of `ent` removed for good after change clock `since`."""
         return [r[0] for r in self.conn.execute(
-            "SELECT id FROM removed_records WHERE change_seq > ? AND kind = ?", (since, ent.kind))]
+            "SELECT id FROM removed_records INDEXED BY ix_removed_records_change_seq "
+            "WHERE change_seq > ? AND kind = ?", (since, ent.kind))]
 
     def column_pairs(self, ent: Entity, key: str, value: str) -> dict:
         """{key value: value} over the live rows, raw stored values (e.g. id -> customer_id)."""
