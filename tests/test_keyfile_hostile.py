@@ -146,3 +146,26 @@ def test_ed25519_public_keys_of_small_order_or_off_the_curve_are_refused():
     assert not ed25519_public_usable(b"\x00" * 31)
     for _ in range(20):
         assert ed25519_public_usable(Ed25519PrivateKey.generate().public_key().public_bytes_raw())
+
+
+@pytest.mark.parametrize("kdf", [
+    {"name": "scrypt", "n": 2**20, "r": 32, "p": 2},     # 4 GiB of memory per sign-in
+    {"name": "scrypt", "n": 2**17, "r": 8, "p": 16},     # 16 times the CPU
+    {"name": "scrypt", "n": 2**22, "r": 1, "p": 1},
+])
+def test_planted_scrypt_settings_beyond_twice_our_own_are_refused_at_once_and_not_counted(store_path, kdf):
+    def plant(doc):
+        for slot in doc["slots"].values():
+            slot["kdf"] = kdf
+    _edit(store_path, plant)
+    for _ in range(6):                  # more than the free attempts: none of them counts
+        with pytest.raises(StoreError, match="key derivation settings are damaged"):
+            auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    assert KeyFile.load(store_path).lockout("admin")["failed"] == 0
+
+
+def test_our_own_scrypt_settings_are_within_the_bound():
+    from cims_xl.security.keys import OWASP_SCRYPT, scrypt_settings_ok
+
+    assert scrypt_settings_ok(OWASP_SCRYPT["n"], OWASP_SCRYPT["r"], OWASP_SCRYPT["p"])
+    assert not scrypt_settings_ok(OWASP_SCRYPT["n"] * 4, OWASP_SCRYPT["r"], OWASP_SCRYPT["p"])

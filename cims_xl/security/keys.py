@@ -79,6 +79,18 @@ def restore_journal_path(store_path: str | os.PathLike) -> Path:
     return Path(str(store_path) + ".restoring")
 
 
+# scrypt needs 128·r·n bytes and time in proportion to n·r·p (RFC 7914 §6). cims writes
+# OWASP's N=2^17, r=8, p=1 (128 MiB); a key file may ask for at most twice that work, so a
+# planted setting cannot make every sign-in take gigabytes of memory or minutes of CPU.
+MAX_SCRYPT_WORK = 2 * 2**17 * 8
+
+
+def scrypt_settings_ok(n: int, r: int, p: int) -> bool:
+    """Whether scrypt settings are ones a cims key file may hold (bounded memory and time)."""
+    return (1 < n and n & (n - 1) == 0 and 1 <= r and 1 <= p
+            and n * r <= MAX_SCRYPT_WORK and n * r * p <= MAX_SCRYPT_WORK)
+
+
 def derive_kek(password: str, salt: bytes, kdf: dict) -> bytes:
     """scrypt (RFC 7914) of the password; StoreError for settings a cims key file never has."""
     if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
@@ -88,8 +100,7 @@ def derive_kek(password: str, salt: bytes, kdf: dict) -> bytes:
         n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
     except (KeyError, TypeError, ValueError):
         n = r = p = 0
-    # Bounds keep a planted setting from asking for gigabytes of memory or hours of CPU.
-    if not (1 < n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
+    if not scrypt_settings_ok(n, r, p):
         raise StoreError("the key file's key derivation settings are damaged; restore it from a backup")
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(password.encode("utf-8"))
 
@@ -350,8 +361,7 @@ class KeyFile:
             try:
                 kdf = slot["kdf"]
                 n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
-                ok = (kdf.get("name") == "scrypt" and n > 1 and n & (n - 1) == 0 and n <= 2**20
-                      and 1 <= r <= 32 and 1 <= p <= 16
+                ok = (kdf.get("name") == "scrypt" and scrypt_settings_ok(n, r, p)
                       and len(unb64(slot["salt"])) >= 16 and len(unb64(slot["nonce"])) == 12
                       and len(unb64(slot["wrapped"])) == 48)
                 public = X25519PublicKey.from_public_bytes(unb64(slot["public"]))
