@@ -135,3 +135,25 @@ def _files_holding(needle: bytes, folder: Path) -> list[Path]:
             except (zipfile.BadZipFile, OSError):
                 pass
     return out
+
+
+def test_a_row_id_pointed_at_someone_elses_record_creates_a_new_record_and_overwrites_nothing(
+        store_path, book, admin, session_as):
+    """The token table is not signed: an insider who maps a sheet row's id to another
+    record must not make the next Save write the row over that record."""
+    theirs = records.create(session_as("manager", "mei"), "customer",
+                            {"name": "Meiling Guo", "email": "meiling@example.cn", "city": "上海"})
+    mine = records.create(admin, "customer", {"name": "Admin's own", "city": "北京"})
+    records.update(session_as("manager", "mei"), mine["id"], {"city": "天津"})   # changed by someone else since
+    out = _save(store_path, book, crash_at="save.row-ids-kept")       # row ids are in the file, nothing saved
+    assert killed(out)
+    rows = table_rows(book)
+    lina = session_as("sales", "lina")
+    lina.store.insert_sheet_rows([(rows[0]["_key"], theirs["id"]), (rows[1]["_key"], mine["id"])])
+    out = _save(store_path, book)
+    assert out.returncode == 0, out.stderr
+    after = {c["id"]: c for c in _customers(store_path)}
+    assert after[theirs["id"]]["name"] == "Meiling Guo" and after[theirs["id"]]["version"] == 1
+    assert after[mine["id"]]["name"] == "Admin's own" and after[mine["id"]]["city"] == "天津"
+    names = {c["name"] for c in after.values()}
+    assert {rows[0]["Name"], rows[1]["Name"]} <= names                 # saved as new records

@@ -14,14 +14,25 @@ from .session import Session
 
 
 def records_for_rows(session: Session, kind: str, tokens: list[str]) -> dict[str, dict]:
-    """token -> record (deleted ones too) of `kind` an earlier Save created from that row."""
+    """token -> record (deleted ones too) of `kind` an earlier Save by this user created
+    from that row.
+
+    The token table is not signed: anyone who can open the store could point a token at
+    any record, and a Save would then write the row over it. So a token is followed only
+    to a record this user created (`created_by`, which the signed audit state covers) and
+    nobody else has changed since; any other mapping is ignored and the row is saved as
+    new (its duplicate checks still apply).
+    """
     session.check()
     ids = session.store.sheet_row_records(tokens) if tokens else {}
     if not ids:
         return {}
     found = {rec["id"]: rec for rec in list_records(session, entity(kind).kind, ids=sorted(set(ids.values())),
                                                       include_deleted=True)}
-    return {token: found[rid] for token, rid in ids.items() if rid in found}
+    me = session.username
+    return {token: found[rid] for token, rid in ids.items()
+            if rid in found and found[rid].get("created_by") == me
+            and (found[rid].get("updated_by") in (me, None))}
 
 
 def create_for_row(session: Session, kind: str, clean: dict, token: str | None, *,

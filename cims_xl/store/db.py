@@ -578,8 +578,11 @@ class Store:
         return out
 
     def insert_sheet_rows(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Remember which record each sheet row id created; a row id already mapped (to a
+        record the Save would not follow: see services.sheet_rows) now means this one."""
         at = to_db("datetime", utcnow())
-        self._write(self._raw.executemany, "INSERT INTO sheet_rows(token, record_id, created_at) VALUES (?, ?, ?)",
+        self._write(self._raw.executemany,
+                    "INSERT OR REPLACE INTO sheet_rows(token, record_id, created_at) VALUES (?, ?, ?)",
                     [(token, record_id, at) for token, record_id in pairs])
 
     # -- meta key/value --
