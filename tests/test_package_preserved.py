@@ -727,3 +727,21 @@ def test_a_workbook_saved_by_libreoffice_syncs_and_only_what_we_own_changes(tmp_
     rows = FileWorkbook(path).table_sheet("Customers").read()
     assert sorted(rows.value(i, "Name") for i in range(len(rows.rows))) == sorted(
         r["name"] for r in records.list_records(admin, "customer"))
+
+
+@pytest.mark.parametrize("action", ["refresh", "save", "reports"])
+def test_a_workbook_with_a_part_that_inflates_past_the_budget_is_refused_before_it_is_read(
+        tmp_path, admin, action, monkeypatch):
+    from test_sync_support import new_workbook
+
+    from cims_xl.errors import CimsError
+    from cims_xl.excel import package
+
+    path = new_workbook(tmp_path / "bomb.xlsx")
+    monkeypatch.setattr(package, "MAX_PART_BYTES", 4 * 2**20)     # the same rule, at a size a test can write
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("customXml/zeros.bin", b"\0" * (5 * 2**20))   # 5 MB of zeros, a few KB on disk
+    before = path.read_bytes()
+    with pytest.raises(CimsError, match="too large to open safely: its part customXml/zeros.bin"):
+        sync.sync_file(admin, path, action)
+    assert path.read_bytes() == before

@@ -89,6 +89,7 @@ class Package:
         try:
             with zipfile.ZipFile(io.BytesIO(data) if data is not None else self.path) as z:
                 self._infos = z.infolist()
+                check_part_sizes(self.path.name, self._infos)
                 self._data = {i.filename: z.read(i.filename) for i in self._infos}
         except (zipfile.BadZipFile, OSError, KeyError) as exc:
             raise PackageError(f"cannot open {self.path.name} as an Excel workbook: {exc}") from None
@@ -295,6 +296,27 @@ def atomic_write(target: Path, write) -> None:
         tmp.unlink(missing_ok=True)
 
 
+# Every reader of a workbook (openpyxl, this module) inflates whole parts into memory.
+# A zip's declared sizes bound what zipfile will inflate (it stops there and checks the
+# CRC), so a package is refused on them before any part is read. Our own workbook at
+# 100,000 customers has a largest part of about 60 MB.
+MAX_PART_BYTES = 256 * 2**20
+MAX_PACKAGE_BYTES = 1024 * 2**20
+
+
+def check_part_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a package whose parts would inflate past the memory budget (a zip bomb).
+
+    Raises PackageError naming the largest part and its inflated size."""
+    biggest = max(infos, key=lambda i: i.file_size, default=None)
+    total = sum(i.file_size for i in infos)
+    if biggest is not None and (biggest.file_size > MAX_PART_BYTES or total > MAX_PACKAGE_BYTES):
+        raise PackageError(
+            f"{name} is too large to open safely: its part {biggest.filename} inflates to "
+            f"{biggest.file_size / 2**20:,.0f} MB ({total / 2**20:,.0f} MB in all; at most "
+            f"{MAX_PART_BYTES // 2**20} MB a part and {MAX_PACKAGE_BYTES // 2**20} MB in all); nothing was changed")
+
+
 class NotOurWorkbook(CimsError):
     """The file is a workbook, but not one with the CIMS layout; it is left untouched."""
 
@@ -315,6 +337,7 @@ def require_cims_layout(path: str | os.PathLike, *, reports: bool = False) -> No
         raise PackageError(f"workbook not found: {path}")
     try:
         with zipfile.ZipFile(path) as z:
+            check_part_sizes(path.name, z.infolist())
             names = set(z.namelist())
             pkg_rels = etree.fromstring(z.read("_rels/.rels"))
             book = next(resolve("", el.get("Target")) for el in pkg_rels
