@@ -285,11 +285,24 @@ def _with_row_region(raw: dict, context: dict | None) -> dict | None:
     many languages and ISO codes: domain.countries)."""
     country = raw.get("country")
     if not isinstance(country, str) or not country.strip():
+        # An update that does not change the country: the record's own (see for_update).
+        country = (context or {}).get("row_country")
+    if not isinstance(country, str) or not country.strip():
         return context
     code = region_for_country(country)
     if code is None or code not in _PHONE_REGIONS:
         return context
     return {**(context or {}), "region": code, "region_assumed": False}
+
+
+def for_update(context: dict | None, current: dict | None) -> dict | None:
+    """The validation context of a partial update of `current`: a phone typed without "+"
+    takes the record's country, and an amount's symbol is checked against the record's
+    currency, when the update does not change them (context keys "row_country",
+    "row_currency")."""
+    if not current:
+        return context
+    return {**(context or {}), "row_country": current.get("country"), "row_currency": current.get("currency")}
 
 
 def validate_record(ent: Entity, data: dict, *, partial: bool = False,
@@ -349,7 +362,8 @@ _MONEY_KEYS: dict[str, tuple[str, ...]] = {
 def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> None:
     """Read the currency written with each amount of `raw` into raw["currency"]."""
     try:
-        stated = mn.check_currency(raw.get("currency"))
+        # An update that does not change the currency is checked against the record's own.
+        stated = mn.check_currency(raw.get("currency") if "currency" in raw else context.get("row_currency"))
     except ValueError:
         return                          # the Currency validator reports it
     # The row's own Currency settles a "$" first; else the currencies the file names.

@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from ..domain.models import DEFAULT_REGION, validate_record
+from ..domain.models import DEFAULT_REGION, for_update, validate_record
 from ..domain.schema import Entity
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..crashpoints import crash_point
@@ -431,8 +431,8 @@ def plan_existing(ctx: _Context, row: SheetRow, store_rec: dict | None) -> tuple
     if problems:
         return None, _invalid(problems)
     try:
-        clean = validate_record(ctx.ent, _inputs(ctx, row, changed), partial=True, context=ctx.validation) \
-            if changed else {}
+        clean = validate_record(ctx.ent, _inputs(ctx, row, changed), partial=True,
+                                context=for_update(ctx.validation, reference)) if changed else {}
     except ValidationFailed as exc:
         return None, _invalid(exc.problems)
     if base is not None:

@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 from typing import Any, Iterable, Sized
 
-from ..domain.models import validate_record
+from ..domain.models import for_update, validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, Entity, entity, format_id, kind_of_id, normalize_id
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
@@ -334,7 +334,8 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     if current is None:
         raise NotFound(f"no {ent.label} {record_id}")
     session.ensure("update", ent.kind, owner=_owner(session, ent, current), record_id=record_id)
-    values = dict(changes) if validated else validate_record(ent, changes, partial=True, context=context)
+    values = dict(changes) if validated else validate_record(ent, changes, partial=True,
+                                                              context=for_update(context, current))
     locked = [ent.field(k).header for k in values
               if not ent.field(k).editable and values[k] != current.get(k) and action == "update"]
     if locked:
