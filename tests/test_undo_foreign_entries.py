@@ -75,3 +75,20 @@ def test_the_command_line_undo_says_which_records_it_left_and_why(admin, session
     out = capsys.readouterr().out
     assert f"Left as they are (1), not written by the import's author: {victim['id']} (entry by lina" in out
     assert [r["name"] for r in records.list_records(admin, "customer")] == ["Ólafur Arnalds"]
+
+
+def test_undo_force_keeps_a_customer_that_records_added_later_still_hang_under(admin, tmp_path):
+    from cims_xl.importer.run import import_file
+
+    f = tmp_path / "people.csv"
+    f.write_text("Name,Email\nAna Lima,ana@example.br\nBo Chen,bo@example.cn\n", encoding="utf-8")
+    batch = import_file(admin, f).batch
+    ana = records.list_records(admin, "customer", name="Ana Lima")[0]["id"]
+    order = records.create(admin, "order", {"customer_id": ana, "order_date": "2024-02-01", "amount": "9"})["id"]
+    records.update(admin, ana, {"city": "Recife"})          # changed later: needs --force
+    undone = batches.undo_batch(admin, batch, force=True)
+    assert undone["removed"] == 1
+    assert any(ana in item and order in item for item in undone["left"])
+    assert records.get(admin, ana)["name"] == "Ana Lima"       # still there, with its order
+    assert records.get(admin, order)["customer_id"] == ana
+    assert not records.list_records(admin, "customer", name="Bo Chen")

@@ -106,6 +106,7 @@ def undo_batch(session: Session, batch_id: str, *, force: bool = False) -> dict:
                        "undoing would lose those changes (use --force to undo anyway)")
     now = utcnow()
     removed = restored = 0
+    held: dict[str, str] = {}       # customers left in place: id -> a record still under it
     with session.unit_of_work() as uow:
         # Children first, so no order is left pointing at a removed customer.
         for kind in sorted({e["kind"] for e in touched.values()}, key=lambda k: k == "customer"):
@@ -116,6 +117,12 @@ def undo_batch(session: Session, batch_id: str, *, force: bool = False) -> dict:
                 session.ensure("delete", kind)
                 present = queries.stored_ids(session.store, ent, created, include_deleted=True)
                 gone = [rid for rid in created if rid in present]
+                if kind == "customer":
+                    # A customer that records outside this import now hang under (an order
+                    # typed in later) stays: removing it would leave them pointing at nothing.
+                    kept = _customers_with_others(session, gone)
+                    gone = [rid for rid in gone if rid not in kept]
+                    held.update(kept)
                 for start in range(0, len(gone), UNDO_CHUNK):
                     part = gone[start:start + UNDO_CHUNK]
                     session.store.hard_delete(ent, part)
@@ -133,10 +140,21 @@ def undo_batch(session: Session, batch_id: str, *, force: bool = False) -> dict:
         session.store.update_batch(batch_id, undone_at=now)
         session.audit([AuditEvent(now, session.username, "import.undo", batch["kind"], batch_id, batch_id,
                                   {"removed": [None, removed], "restored": [None, restored],
-                                   **({"left": [None, list(foreign)]} if foreign else {})})])
+                                   **({"left": [None, list(foreign) + list(held)]} if foreign or held else {})})])
         uow.commit()
     left = [f"{rid} (entry by {actor}, not by {batch['created_by']} who imported)" for rid, actor in foreign.items()]
+    left += [f"{cid} (still has {child}, added after the import)" for cid, child in held.items()]
     return {"batch": batch_id, "removed": removed, "restored": restored, "forced": bool(later), "left": left}
+
+
+def _customers_with_others(session: Session, customer_ids: list[str]) -> dict[str, str]:
+    """{customer id: one record still under it} among these customers (called after the
+    batch's own child records were removed, so what is left came from elsewhere)."""
+    out: dict[str, str] = {}
+    for kind in [k for k in ENTITIES if k != "customer"]:      # every record kind held by a customer
+        for cid, ids in queries.records_under(session.store, ENTITIES[kind], customer_ids).items():
+            out.setdefault(cid, ids[0])
+    return out
 
 
 def _changed_later(session: Session, touched: "OrderedDict[str, dict]") -> list[str]:

@@ -221,3 +221,14 @@ def stage_history_rows(store: Store) -> list[tuple]:
 
 __all__ = ["CustomerCriteria", "search_customer_ids", "lifetime_values", "children_of", "read_columns",
            "stage_history_rows", "MONEY_SCALE"]
+
+
+def records_under(store: Store, ent: Entity, customer_ids: list[str]) -> dict[str, list[str]]:
+    """{customer id: ids of `ent` records under it (deleted ones too)} for these customers."""
+    import json
+    out: dict[str, list[str]] = {}
+    for cid, rid in store.conn.execute(
+            f"SELECT customer_id, id FROM {ent.table} WHERE customer_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(customer_ids),)):
+        out.setdefault(cid, []).append(rid)
+    return out
