@@ -76,3 +76,16 @@ def test_an_import_says_which_symbols_it_assumed(run, tmp_path):
     code, out, err = run("import", str(path), "--kind", "orders")
     assert code == 0, err
     assert "Assumed $ = USD in 1 row(s)" in out
+
+
+def test_an_import_says_when_amounts_without_a_currency_took_the_stores(admin, tmp_path):
+    from cims_xl.importer.run import import_file
+
+    f = tmp_path / "orders.csv"
+    f.write_text("Customer Name,Order ID,Order Date,Amount\nWang Fang,A-1,2024-01-02,100\n"
+                 "Wang Fang,A-2,2024-01-03,$5\nLi Lei,A-3,2024-01-04,200\n", encoding="utf-8")
+    result = import_file(admin, f, kind="orders", dry_run=True)
+    assert result.currency_defaulted == {"CNY": 2}
+    assert any("2 row(s) gave no currency: their amounts were taken as CNY" in n for n in result.currency_notes())
+    given = import_file(admin, f, kind="orders", dry_run=True, currency="USD")
+    assert given.currency_defaulted == {}

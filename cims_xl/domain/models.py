@@ -392,6 +392,9 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> None:
             counter[(reading.symbol, reading.currency)] += 1
     if found and not stated:
         raw["currency"] = found[0]
+    elif not found and not stated and (counter := context.get("defaulted")) is not None \
+            and any(raw.get(key) not in (None, "") for key in _MONEY_KEYS[ent.kind]):
+        counter[context.get("currency")] += 1      # an amount with no currency: the default's
 
 
 @functools.cache

@@ -258,6 +258,9 @@ class RowPreparer:
                                 currencies=tuple(options.currencies) + ((options.currency,)
                                                                         if options.currency else ()),
                                 assumed=Counter())
+            if not options.currency:
+                # code -> rows whose amounts gave no currency and took the store's
+                self.context["defaulted"] = Counter()
 
     @functools.cached_property
     def _mapped(self) -> list[tuple[int, str, bool]]:

@@ -80,12 +80,17 @@ class ImportResult:
     # Ambiguous symbols read by guess, e.g. {"$ = USD": 12} (no other dollar named
     # in the file or by --currency), for the summary to say so.
     currency_assumed: dict[str, int] = field(default_factory=dict)
+    currency_defaulted: dict[str, int] = field(default_factory=dict)   # store currency -> rows
 
     def currency_notes(self) -> list[str]:
         """One sentence per ambiguous symbol read by guess, for the summaries."""
-        return [f"Assumed {reading} in {n:,} row(s): the file names no other such currency "
-                "(write the code, e.g. CAD 12.00, or give a currency for the import, to say otherwise)."
-                for reading, n in self.currency_assumed.items()]
+        notes = [f"Assumed {reading} in {n:,} row(s): the file names no other such currency "
+                 "(write the code, e.g. CAD 12.00, or give a currency for the import, to say otherwise)."
+                 for reading, n in self.currency_assumed.items()]
+        notes += [f"{n:,} row(s) gave no currency: their amounts were taken as {code}, the store's currency "
+                  "(give --currency CODE, or a Currency column, to say otherwise)."
+                  for code, n in self.currency_defaulted.items()]
+        return notes
 
     @property
     def accounted(self) -> bool:
@@ -101,7 +106,7 @@ class ImportResult:
             "dry_run": self.dry_run, "header_row": self.header_row, "encoding": self.encoding,
             "mapping": self.mapping, "unmapped": self.unmapped, "ignored": self.ignored,
             "date_orders": self.date_orders, "inferences": self.inferences, "report": self.report,
-            "currency_assumed": self.currency_assumed,
+            "currency_assumed": self.currency_assumed, "currency_defaulted": self.currency_defaulted,
         }
         if self.kind != "customer":
             d["customers_created"] = self.customers_created
@@ -552,6 +557,9 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         assumed = planner.prep.context.get("assumed")
         if assumed:
             result.currency_assumed = {f"{sym} = {code}": n for (sym, code), n in sorted(assumed.items())}
+        defaulted = planner.prep.context.get("defaulted")
+        if defaulted:
+            result.currency_defaulted = dict(sorted(defaulted.items()))
         if profile:
             _save_profile(profile, ent, scan.mapping, date_order, sheet)
         assert result.accounted, "every row must be accounted for"
