@@ -77,6 +77,13 @@ def _key(token: str) -> str:
 
 @functools.cache
 def _codes() -> frozenset[str]:
+    shipped = _shipped()
+    if shipped is not None:
+        return frozenset(shipped["codes"])
+    return _babel_codes()
+
+
+def _babel_codes() -> frozenset[str]:
     from babel.numbers import list_currencies
     return frozenset(c.upper() for c in list_currencies())
 
@@ -113,8 +120,65 @@ class _Table(NamedTuple):
         return None
 
 
+# The table below, built from babel once and shipped as package data (building it reads
+# every CLDR locale: about a second per process). tools/gen_currency_table.py writes it;
+# tests/test_money_table.py checks it equals what the installed babel builds. Another
+# babel version than the one it was built from is not trusted: the table is rebuilt.
+SHIPPED_TABLE = "currency_table.json"
+
+
+@functools.cache
+def _shipped() -> dict | None:
+    """The shipped table as stored (JSON: babel version, codes, candidates, default,
+    sure), or None when it is missing, unreadable or from another babel version."""
+    from importlib import resources
+
+    import babel
+    try:
+        text = resources.files("cims_xl.data").joinpath(SHIPPED_TABLE).read_text("utf-8")
+    except (OSError, ValueError):
+        return None
+    return _usable_table_data(text, babel.__version__)
+
+
+def _usable_table_data(text: str, babel_version: str) -> dict | None:
+    """The parsed table file when it is whole and was built by `babel_version`, else None."""
+    import json
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("babel") != babel_version:
+        return None
+    if not all(isinstance(data.get(k), t) for k, t in
+               (("codes", list), ("candidates", dict), ("default", dict), ("sure", list))):
+        return None
+    return data
+
+
+def table_as_data(table: _Table, codes: frozenset[str]) -> dict:
+    """The JSON-ready form of a currency table (sorted, so the file is stable)."""
+    import babel
+    return {"babel": babel.__version__, "codes": sorted(codes),
+            "candidates": {k: sorted(v) for k, v in sorted(table.candidates.items())},
+            "default": dict(sorted(table.default.items())), "sure": sorted(table.sure)}
+
+
+def _table_from_data(data: dict) -> _Table:
+    cands = {k: frozenset(v) for k, v in data["candidates"].items()}
+    return _Table(cands, dict(data["default"]), frozenset(data["sure"]), max(map(len, cands)))
+
+
 @functools.cache
 def _table() -> _Table:
+    shipped = _shipped()
+    if shipped is not None:
+        return _table_from_data(shipped)
+    return _babel_table()
+
+
+def _babel_table() -> _Table:
+    """The table built from babel's CLDR data (what the shipped file must equal)."""
     from babel import localedata
     current = _current_codes()
     cands: dict[str, set[str]] = defaultdict(set)
@@ -139,7 +203,7 @@ def _table() -> _Table:
                     cands[_key(name)].add(code)
     for word, code in _EVERYDAY.items():
         cands[_key(word)] = {code}
-    for code in _codes():                      # a code is only ever itself
+    for code in _babel_codes():                # a code is only ever itself
         cands[code.casefold()] = {code}
     default: dict[str, str] = {}
     house = [localedata.load(i)["currency_symbols"] for i in _HOUSE_LOCALES]
