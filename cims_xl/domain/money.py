@@ -36,7 +36,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 __all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "check_currency", "currency_of_token",
-           "is_currency_code", "parse_money", "read_money", "require_currency",
+           "is_currency_code", "named_currency", "parse_money", "read_money", "require_currency",
            "suggest_currencies"]
 
 # The currency of a store made before the store's currency was a setting (the first
@@ -346,6 +346,33 @@ def read_money(value: object, decimal: str | None = None, *,
             raise ValueError(nz._problem("not an amount", value))
         return MoneyReading(amount, None)
     return _read_text(value, decimal, tuple(prefer))
+
+
+# Digits 1-9 all read alike: what currency a cell names, and whether it reads as an
+# amount at all, depends on where digits, zeros and separators stand, not on which
+# non-zero digit it is (no currency token holds a digit: tests/test_money_table.py).
+_SHAPE = str.maketrans("23456789", "11111111")
+
+
+def named_currency(value: object) -> str | None:
+    """The ISO code an amount cell names without doubt ("USD 12", "C$ 5", "1.200,00 €"),
+    else None: no currency, one assumed for an ambiguous symbol ("$" -> USD, as
+    read_money's ``assumed``), or not an amount. The same answer as
+    ``read_money(value)`` (no decimal mark, no preference) gives, remembered per shape
+    of the text (its digits 2-9 read as 1) so that a column of amounts costs a few
+    readings, not one per cell."""
+    if not isinstance(value, str):
+        return None
+    return _named_currency_of_shape(value.translate(_SHAPE))
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_currency_of_shape(text: str) -> str | None:
+    try:
+        reading = read_money(text)
+    except ValueError:
+        return None
+    return reading.currency if reading.currency and not reading.assumed else None
 
 
 def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyReading:

@@ -158,12 +158,8 @@ class _CurrencyEvidence:
         for c in self.money:
             v = values[c] if c < n else None
             if isinstance(v, str) and v.strip() and not (v[0].isdigit() and v[-1].isdigit()):
-                try:
-                    reading = money.read_money(v)
-                except ValueError:
-                    continue
-                if reading.currency and not reading.assumed:
-                    self.found.add(reading.currency)
+                if code := money.named_currency(v):
+                    self.found.add(code)
 
 
 class _DateEvidence:
