@@ -35,6 +35,11 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+# normalize imports this module only inside its functions, so this is no cycle; at the
+# top (not in read_money) because a function-level "from . import" costs a Python-level
+# importlib call per amount.
+from . import normalize as nz
+
 __all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "check_currency", "currency_of_token",
            "is_currency_code", "named_currency", "parse_money", "read_money", "require_currency",
            "suggest_currencies"]
@@ -335,7 +340,6 @@ def read_money(value: object, decimal: str | None = None, *,
     """
     if decimal not in (None, ".", ","):
         raise ValueError(f"decimal mark must be '.' or ',', not {decimal!r}")
-    from . import normalize as nz
     if nz.is_blank(value):
         return MoneyReading(None, None)
     if nz._is_bool(value) or not (nz._is_number(value) or isinstance(value, str)):
@@ -376,7 +380,7 @@ def _named_currency_of_shape(text: str) -> str | None:
 
 
 def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyReading:
-    from .normalize import _problem, _shift
+    _problem, _shift = nz._problem, nz._shift
     text = _nfkc(raw).strip().replace("\u2212", "-")
     negative = opened = closed = sign_seen = False
     tokens: list[str] = []
@@ -442,9 +446,8 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
 
 
 def _number(text: str, decimal: str | None) -> Decimal:
-    from .normalize import _parse_number_core
     if decimal is None:
-        return _parse_number_core(text)
+        return nz._parse_number_core(text)
     if not text or not _NUMBER_CHARS.match(text) or not any(c.isdigit() for c in text):
         raise ValueError("not a number")
     group = "," if decimal == "." else "."
