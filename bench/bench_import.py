@@ -218,6 +218,22 @@ def floor_side(path: Path, workdir: Path) -> dict:
     return {"seconds": total, "read_seconds": t_read, "rows": len(rows) - 1, "peak_rss_mb": _peak_rss_mb()}
 
 
+def generate_orders_csv(path: Path, rows: int, seed: int = 11) -> Path:
+    """Write `rows` order lines (+ header) as a UTF-8 CSV whose amounts carry a currency
+    symbol and thousands separators the way US exports write them ("$12,345.67"), a few
+    customers ordering many times (issue 15)."""
+    import csv
+    rnd = random.Random(seed)
+    customers = [f"Customer {i:05d}" for i in range(max(1, rows // 20))]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["Order ID", "Order Date", "Customer Name", "Sales"])
+        for i in range(rows):
+            w.writerow([f"US-{i:07d}", f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", rnd.choice(customers),
+                        f"${rnd.randint(0, 99)},{rnd.randint(0, 999):03d}.{rnd.randint(0, 99):02d}"])
+    return path
+
+
 def import_side(path: Path, workdir: Path, stream: bool = False) -> dict:
     """The real import into a fresh encrypted store (validation, dedupe, audit, one transaction)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -238,7 +254,7 @@ def import_side(path: Path, workdir: Path, stream: bool = False) -> dict:
     session = auth.sign_in(store, "admin", password)
     base_rss = _peak_rss_mb()
     t0 = time.perf_counter()
-    result = import_file(session, path, kind="customers")
+    result = import_file(session, path, kind="orders" if path.suffix == ".csv" else "customers")
     seconds = time.perf_counter() - t0
     peak = _peak_rss_mb()
     from cims_xl.services import batches
@@ -332,6 +348,21 @@ def main(argv: list[str] | None = None) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     for variety in (False, True):
         _run_one(args, workdir, variety)
+    _run_orders(args, workdir)
+
+
+def _run_orders(args, workdir: Path) -> None:
+    """The third case: orders whose amounts are written "$12,345.67" (import time only:
+    the store side above is for customer files)."""
+    rows = min(args.rows, 20_000)
+    path = workdir / f"orders_currency_{rows}.csv"
+    if not path.exists():
+        generate_orders_csv(path, rows)
+    print(f"== orders file ({rows:,} lines, amounts written like $12,345.67)")
+    imp = _child("import", path, workdir)
+    print(f"rows: {imp['rows']:,}  created {imp['created']:,}  duplicates {imp['duplicates']:,}  "
+          f"rejected {imp['rejected']:,}  batch {imp['batch']}")
+    print(f"IMPORT orders with currency symbols: {imp['seconds']:.2f} s")
 
 
 def _run_one(args, workdir: Path, variety: bool) -> None:

@@ -35,8 +35,13 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+# normalize imports this module only inside its functions, so this is no cycle; at the
+# top (not in read_money) because a function-level "from . import" costs a Python-level
+# importlib call per amount.
+from . import normalize as nz
+
 __all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "check_currency", "currency_of_token",
-           "is_currency_code", "parse_money", "read_money", "require_currency",
+           "is_currency_code", "named_currency", "parse_money", "read_money", "require_currency",
            "suggest_currencies"]
 
 # The currency of a store made before the store's currency was a setting (the first
@@ -77,6 +82,13 @@ def _key(token: str) -> str:
 
 @functools.cache
 def _codes() -> frozenset[str]:
+    shipped = _shipped()
+    if shipped is not None:
+        return frozenset(shipped["codes"])
+    return _babel_codes()
+
+
+def _babel_codes() -> frozenset[str]:
     from babel.numbers import list_currencies
     return frozenset(c.upper() for c in list_currencies())
 
@@ -113,8 +125,65 @@ class _Table(NamedTuple):
         return None
 
 
+# The table below, built from babel once and shipped as package data (building it reads
+# every CLDR locale: about a second per process). tools/gen_currency_table.py writes it;
+# tests/test_money_table.py checks it equals what the installed babel builds. Another
+# babel version than the one it was built from is not trusted: the table is rebuilt.
+SHIPPED_TABLE = "currency_table.json"
+
+
+@functools.cache
+def _shipped() -> dict | None:
+    """The shipped table as stored (JSON: babel version, codes, candidates, default,
+    sure), or None when it is missing, unreadable or from another babel version."""
+    from importlib import resources
+
+    import babel
+    try:
+        text = resources.files("cims_xl.data").joinpath(SHIPPED_TABLE).read_text("utf-8")
+    except (OSError, ValueError):
+        return None
+    return _usable_table_data(text, babel.__version__)
+
+
+def _usable_table_data(text: str, babel_version: str) -> dict | None:
+    """The parsed table file when it is whole and was built by `babel_version`, else None."""
+    import json
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("babel") != babel_version:
+        return None
+    if not all(isinstance(data.get(k), t) for k, t in
+               (("codes", list), ("candidates", dict), ("default", dict), ("sure", list))):
+        return None
+    return data
+
+
+def table_as_data(table: _Table, codes: frozenset[str]) -> dict:
+    """The JSON-ready form of a currency table (sorted, so the file is stable)."""
+    import babel
+    return {"babel": babel.__version__, "codes": sorted(codes),
+            "candidates": {k: sorted(v) for k, v in sorted(table.candidates.items())},
+            "default": dict(sorted(table.default.items())), "sure": sorted(table.sure)}
+
+
+def _table_from_data(data: dict) -> _Table:
+    cands = {k: frozenset(v) for k, v in data["candidates"].items()}
+    return _Table(cands, dict(data["default"]), frozenset(data["sure"]), max(map(len, cands)))
+
+
 @functools.cache
 def _table() -> _Table:
+    shipped = _shipped()
+    if shipped is not None:
+        return _table_from_data(shipped)
+    return _babel_table()
+
+
+def _babel_table() -> _Table:
+    """The table built from babel's CLDR data (what the shipped file must equal)."""
     from babel import localedata
     current = _current_codes()
     cands: dict[str, set[str]] = defaultdict(set)
@@ -139,7 +208,7 @@ def _table() -> _Table:
                     cands[_key(name)].add(code)
     for word, code in _EVERYDAY.items():
         cands[_key(word)] = {code}
-    for code in _codes():                      # a code is only ever itself
+    for code in _babel_codes():                # a code is only ever itself
         cands[code.casefold()] = {code}
     default: dict[str, str] = {}
     house = [localedata.load(i)["currency_symbols"] for i in _HOUSE_LOCALES]
@@ -271,7 +340,6 @@ def read_money(value: object, decimal: str | None = None, *,
     """
     if decimal not in (None, ".", ","):
         raise ValueError(f"decimal mark must be '.' or ',', not {decimal!r}")
-    from . import normalize as nz
     if nz.is_blank(value):
         return MoneyReading(None, None)
     if nz._is_bool(value) or not (nz._is_number(value) or isinstance(value, str)):
@@ -284,8 +352,35 @@ def read_money(value: object, decimal: str | None = None, *,
     return _read_text(value, decimal, tuple(prefer))
 
 
+# Digits 1-9 all read alike: what currency a cell names, and whether it reads as an
+# amount at all, depends on where digits, zeros and separators stand, not on which
+# non-zero digit it is (no currency token holds a digit: tests/test_money_table.py).
+_SHAPE = str.maketrans("23456789", "11111111")
+
+
+def named_currency(value: object) -> str | None:
+    """The ISO code an amount cell names without doubt ("USD 12", "C$ 5", "1.200,00 €"),
+    else None: no currency, one assumed for an ambiguous symbol ("$" -> USD, as
+    read_money's ``assumed``), or not an amount. The same answer as
+    ``read_money(value)`` (no decimal mark, no preference) gives, remembered per shape
+    of the text (its digits 2-9 read as 1) so that a column of amounts costs a few
+    readings, not one per cell."""
+    if not isinstance(value, str):
+        return None
+    return _named_currency_of_shape(value.translate(_SHAPE))
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_currency_of_shape(text: str) -> str | None:
+    try:
+        reading = read_money(text)
+    except ValueError:
+        return None
+    return reading.currency if reading.currency and not reading.assumed else None
+
+
 def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyReading:
-    from .normalize import _problem, _shift
+    _problem, _shift = nz._problem, nz._shift
     text = _nfkc(raw).strip().replace("\u2212", "-")
     negative = opened = closed = sign_seen = False
     tokens: list[str] = []
@@ -351,9 +446,8 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
 
 
 def _number(text: str, decimal: str | None) -> Decimal:
-    from .normalize import _parse_number_core
     if decimal is None:
-        return _parse_number_core(text)
+        return nz._parse_number_core(text)
     if not text or not _NUMBER_CHARS.match(text) or not any(c.isdigit() for c in text):
         raise ValueError("not a number")
     group = "," if decimal == "." else "."

@@ -15,6 +15,9 @@ people; a salesperson hands the file to a manager, or adds customers one by one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -163,12 +166,8 @@ class _CurrencyEvidence:
         for c in self.money:
             v = values[c] if c < n else None
             if isinstance(v, str) and v.strip() and not (v[0].isdigit() and v[-1].isdigit()):
-                try:
-                    reading = money.read_money(v)
-                except ValueError:
-                    continue
-                if reading.currency and not reading.assumed:
-                    self.found.add(reading.currency)
+                if code := money.named_currency(v):
+                    self.found.add(code)
 
 
 class _DateEvidence:
@@ -442,6 +441,39 @@ class _SessionStore:
 
 # ----- the use case -----------------------------------------------------------------------
 
+# An import keeps every row's values alive until its chunk is written, so the garbage
+# collector's youngest generation fills a hundred times a chunk and each collection walks
+# the survivors again: about a sixth of a 100,000-row import. Collecting ten thousand
+# allocations at a time instead (Python's default is 700) frees the same cycles later.
+GC_YOUNG_THRESHOLD = 10_000
+_gc_lock = threading.Lock()
+_gc_users = 0
+_gc_saved: tuple[int, int, int] | None = None
+
+
+def _fewer_collections(fn):
+    """Run `fn` with the collector's first threshold at GC_YOUNG_THRESHOLD (restored
+    when the last concurrent caller returns, exception or not)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        global _gc_users, _gc_saved
+        with _gc_lock:
+            if _gc_users == 0:
+                _gc_saved = gc.get_threshold()
+                gc.set_threshold(max(GC_YOUNG_THRESHOLD, _gc_saved[0]), *_gc_saved[1:])
+            _gc_users += 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            with _gc_lock:
+                _gc_users -= 1
+                if _gc_users == 0 and _gc_saved is not None:
+                    gc.set_threshold(*_gc_saved)
+                    _gc_saved = None
+    return wrapper
+
+
+@_fewer_collections
 def import_file(session, path: str | Path, *, kind: str = "customers", sheet: str | int | None = None,
                 mapping=None, profile: str | None = None, date_order: str | None = None,
                 on_duplicate: str = "skip", update_mode: str = "fill", dry_run: bool = False,
