@@ -287,3 +287,19 @@ def test_a_workbook_with_a_few_long_notes_still_goes_to_calamine_and_reads(tmp_p
         rows = list(sheet.rows())
     assert not sheet.streamed and len(rows) == 21
     assert {len(v) for v in rows[5][1]} == {len(n.strip()) for n in notes}
+
+
+def test_shared_string_references_are_counted_with_a_namespace_prefix_and_single_quotes(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_TEXT_TOTAL", 50_000)
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    cells = "".join(f"""<x:row r="{r}"><x:c r="A{r}" t='s'><x:v> 1 </x:v></x:c></x:row>""" for r in range(2, 40))
+    sheet = [f"<?xml version='1.0'?><x:worksheet xmlns:x='{ns}'><x:sheetData>"
+             f'<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v>'
+             f"</x:c></x:row>{cells}</x:sheetData></x:worksheet>".encode()]
+    sst = [f"<?xml version='1.0'?><x:sst xmlns:x='{ns}'><x:si><x:t>Nom</x:t></x:si>"
+           f"<x:si><x:r><x:t>Éloïse </x:t></x:r><x:r><x:t>{'à la ligne ' * 200}</x:t></x:r></x:si></x:sst>".encode()]
+    path = hostile.xlsx(tmp_path / "prefixed.xlsx", sheet, sst)
+    with pytest.raises(ImportRefused, match="prefixed.xlsx: its cells refer to long shared texts"):
+        limits.calamine_safe(path)
+    monkeypatch.setattr(limits, "MAX_TEXT_TOTAL", 200_000)       # 38 × 2,207 characters fit
+    assert limits.calamine_safe(path)

@@ -249,6 +249,30 @@ _MAIN_NS = ("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
             "{http://purl.oclc.org/ooxml/spreadsheetml/main}")      # transitional, Strict
 
 
+def _longest_shared_string(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> tuple[int, int]:
+    """(bytes the shared-strings part unpacks to, bytes of XML of its longest <si>):
+    the second bounds the characters of any one shared string. A block at a time, at
+    the speed of bytes.split (checks size and CRC as `read_through`)."""
+    size = longest = 0
+    tail = b""
+    try:
+        with z.open(info) as f:
+            while True:
+                block = f.read(BLOCK)
+                size += len(block)
+                pieces = (tail + block).split(b"<si")
+                if block:
+                    tail = pieces.pop()            # may go on in the next block
+                    if len(tail) > MAX_STRING_XML:
+                        raise too_long(name, "a shared string", MAX_STRING_XML)
+                if pieces:
+                    longest = max(longest, max(map(len, pieces)))
+                if not block:
+                    return size, longest
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise _damaged(name, f"its part {info.filename} cannot be unpacked ({exc})") from None
+
+
 def shared_string_lengths(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str):
     """Characters of each shared string (<si>, ECMA-376 Part 1, 18.4.8), in order, as
     an array('I'); phonetic runs are counted too (an upper bound). Read with lxml's
@@ -326,8 +350,13 @@ def calamine_safe(path: Path) -> bool:
                     check_part_size(infos[part], name)
                     read_through(z, infos[part], name)
             sst = infos.get("xl/sharedstrings.xml")
-            if sst is not None and (sst.file_size > CALAMINE_MAX_SST or read_through(z, sst, name) > CALAMINE_MAX_SST):
-                return False
+            longest = 0
+            if sst is not None:
+                if sst.file_size > CALAMINE_MAX_SST:
+                    return False
+                size, longest = _longest_shared_string(z, sst, name)
+                if size > CALAMINE_MAX_SST:
+                    return False
             safe = True
             lengths = None
             for _sheet, info in sheet_parts(path):
@@ -340,13 +369,13 @@ def calamine_safe(path: Path) -> bool:
                 if not extent.calamine_safe:
                     safe = False
                     continue
-                if sst is not None and lengths is None:
-                    lengths = shared_string_lengths(z, sst, name)
-                # calamine opens every sheet it is asked for with one copy of a shared
-                # string per cell: count them when the cells could reach the budget.
-                longest = max(lengths, default=0) if lengths is not None else 0
-                if extent.cells * max(longest, 1) > MAX_TEXT_TOTAL or info.file_size > MAX_TEXT_TOTAL:
-                    shared_text_total(z, info, lengths or [], name)
+                # calamine makes one copy of a shared string per cell that names it:
+                # count them exactly when the cells times the longest string could
+                # reach the budget (an ordinary list stays far below it).
+                if extent.cells * longest > MAX_TEXT_TOTAL:
+                    if lengths is None:
+                        lengths = shared_string_lengths(z, sst, name)
+                    shared_text_total(z, info, lengths, name)
             return safe
     except zipfile.BadZipFile:
         raise ImportRefused(f"{name} looks like a zip/xlsx file but is damaged") from None
