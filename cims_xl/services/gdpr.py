@@ -104,7 +104,7 @@ def erase_customer(session: Session, customer_id: str) -> dict:
     return out
 
 
-def merged_into(session: Session, cid: str) -> list[str]:
+def _merged_into(session: Session, cid: str) -> list[str]:
     """Ids of the customers merged into `cid`, directly or through a chain of merges
     (B merged into A, C into B), from the merge entries of the audit trail."""
     into: dict[str, list[str]] = {}
@@ -132,7 +132,7 @@ def _touched(session: Session, cid: str, customer_rows: list) -> list[tuple[str,
     the customer)."""
     store = session.store
     touched: dict[tuple[str, str], None] = {}
-    for one in [cid, *merged_into(session, cid)]:
+    for one in [cid, *_merged_into(session, cid)]:
         rows = customer_rows if one == cid else list(store.iter_audit(entity_id=one))
         for key in _touched_one(session, one, rows):
             touched[key] = None
