@@ -130,3 +130,38 @@ def ods_row(*values: str, repeat_last: int = 1, rows_repeated: int = 1) -> str:
         cells += (f'<table:table-cell table:number-columns-repeated="{repeat_last}" office:value-type="string">'
                   f'<text:p>{values[-1]}</text:p></table:table-cell>')
     return f'<table:table-row table:number-rows-repeated="{rows_repeated}">{cells}</table:table-row>'
+
+
+def shared_text_repeated(path: Path, strings: list[str], rows: int, columns: int = 2) -> Path:
+    """Shared strings `strings` (a header "Name" first) and `rows` rows of `columns` cells
+    each, cell k of row r naming string (r * columns + k) % len(strings): few distinct
+    long texts, referred to by many cells."""
+    sst = [f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_NS}"><si><t>Name</t></si>'.encode()]
+    sst += [f"<si><t>{s}</t></si>".encode() for s in strings]
+    sst.append(b"</sst>")
+    letters = [chr(65 + k) for k in range(columns)]
+
+    def sheet_xml() -> Iterable[bytes]:
+        yield (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_NS}">'
+               f'<dimension ref="A1:{letters[-1]}{rows + 1}"/><sheetData>'
+               '<row r="1"><c r="A1" t="s"><v>0</v></c></row>').encode()
+        for r in range(2, rows + 2):
+            cells = "".join(f'<c r="{c}{r}" t="s"><v>{1 + (r * columns + k) % len(strings)}</v></c>'
+                            for k, c in enumerate(letters))
+            yield f'<row r="{r}">{cells}</row>'.encode()
+        yield b"</sheetData></worksheet>"
+
+    return xlsx(path, sheet_xml(), sst)
+
+
+def inline_text_repeated(path: Path, text: str, rows: int) -> Path:
+    """`rows` rows whose one cell holds `text` as an inline string (t="inlineStr")."""
+    def sheet_xml() -> Iterable[bytes]:
+        yield (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_NS}"><sheetData>'
+               '<row r="1"><c r="A1" t="s"><v>0</v></c></row>').encode()
+        cell = text.encode()
+        for r in range(2, rows + 2):
+            yield f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>'.encode() + cell + b"</t></is></c></row>"
+        yield b"</sheetData></worksheet>"
+
+    return xlsx(path, sheet_xml())

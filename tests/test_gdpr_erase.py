@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from cims_xl.domain.schema import CUSTOMER
 from cims_xl.errors import NotFound
 from cims_xl.importer.run import import_file
 from cims_xl.services import audit_log, auth, backup, batches, gdpr, records
@@ -199,4 +200,25 @@ def test_free_text_an_older_version_macd_as_stored_is_named_not_rewritten(admin,
     result = gdpr.erase_customer(admin, c["id"])
     assert records.get(admin, t["id"])["subject"] == "Call [erased] back"   # the record itself is clean
     assert "audit entries written before this version" in result["audit_entries_not_reached"]
+    assert audit_log.verify(admin).ok
+
+
+def test_erase_reaches_the_duplicates_merged_into_the_customer_even_through_a_chain(admin, store_path, person):
+    from cims_xl.services import merge
+
+    cid = person[0]
+    dup = records.create(admin, "customer", {"name": "Léa Dubois", "email": "lea.dubois@example.fr",
+                                             "city": "Lyon"})
+    older = records.create(admin, "customer", {"name": "Zhang Wei", "phone": "+86 138 0013 8001"})
+    merge.merge_customers(admin, dup["id"], older["id"])      # Zhang Wei -> Léa's record
+    merge.merge_customers(admin, cid, dup["id"])              # ... -> the customer erased below
+
+    result = gdpr.erase_customer(admin, cid)
+
+    assert result["records"] == 8
+    admin.store.checkpoint()
+    _assert_gone(_values_of(store_path, admin.data_key), "the store")
+    for rid in (dup["id"], older["id"]):
+        assert admin.store.fetch_record(CUSTOMER, rid, include_deleted=True)["name"] == "[erased]"
+    assert records.get(admin, person[3])["name"] == "Wang Fang"     # not merged: untouched
     assert audit_log.verify(admin).ok

@@ -220,3 +220,86 @@ def test_more_shared_strings_than_the_budget_holds_are_refused(tmp_path, monkeyp
     with pytest.raises(ImportRefused, match="more than 50,000 different texts"):
         with readers.open_sheet(path) as sheet:
             list(sheet.rows())
+
+
+# ----- one long text counted many times -----------------------------------------------------------
+
+def test_an_ods_cell_of_one_megabyte_repeated_over_rows_and_columns_is_refused_within_the_budget(
+        store_path, tmp_path):
+    path = hostile.ods(tmp_path / "rep.ods", hostile.ods_row("Name", "City")
+                       + hostile.ods_row("B" * 1_000_000, repeat_last=2, rows_repeated=1000))
+    assert path.stat().st_size < 8192
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert_refused(outcome, path.name, "more than 250 million characters of text", "number-rows-repeated")
+
+
+def test_an_ods_greek_text_repeated_over_columns_only_is_refused_within_the_budget(store_path, tmp_path):
+    path = hostile.ods(tmp_path / "columns.ods", hostile.ods_row("Όνομα")
+                       + hostile.ods_row("Αθήνα " * 4000, repeat_last=16_000))
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert_refused(outcome, path.name, "more than 250 million characters of text")
+
+
+def test_an_ods_space_run_of_three_hundred_million_is_counted_as_text(tmp_path):
+    row = hostile.ods_row("Name") + hostile.ods_row(
+        'x<text:s text:c="300000000"/>y').replace("&lt;", "<")
+    path = hostile.ods(tmp_path / "spaces.ods", row)
+    with pytest.raises(ImportRefused, match="more than 250 million characters of text"):
+        limits.check_ods(path)
+
+
+def test_an_xlsx_shared_string_of_one_megabyte_named_by_three_thousand_cells_is_refused_within_the_budget(
+        store_path, tmp_path):
+    path = hostile.shared_text_repeated(tmp_path / "sst.xlsx", ["A" * 1_000_000], rows=1500)
+    assert path.stat().st_size < 64 * 1024
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert_refused(outcome, path.name, "shared texts", "more than 250 million characters of text")
+
+
+def test_an_xlsx_of_many_distinct_hundred_kilobyte_strings_is_refused_within_the_budget(store_path, tmp_path):
+    strings = [f"{i:04d} " + "Müller-Lüdenscheidt " * 5000 for i in range(500)]     # 100 KB each
+    path = hostile.shared_text_repeated(tmp_path / "distinct.xlsx", strings, rows=1800, columns=3)
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert_refused(outcome, path.name, "more than 250 million characters of text")
+
+
+def test_an_xlsx_of_one_megabyte_inline_strings_is_refused_within_the_budget(store_path, tmp_path):
+    path = hostile.inline_text_repeated(tmp_path / "inline.xlsx", "東京都 " * 250_000, rows=300)
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert_refused(outcome, path.name, "more than 250 million characters of text")
+
+
+def test_every_reader_counts_the_text_it_yields_against_the_budget(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_TEXT_TOTAL", 10_000)
+    path = tmp_path / "notes.csv"
+    path.write_text("Name;Notes\n" + "".join(f"Kowalski {i};{'zażółć ' * 50}\n" for i in range(40)),
+                    encoding="utf-8")
+    with pytest.raises(ImportRefused, match="notes.csv: its cells expand to"):
+        with readers.open_sheet(path) as sheet:
+            list(sheet.rows())
+
+
+def test_a_workbook_with_a_few_long_notes_still_goes_to_calamine_and_reads(tmp_path):
+    notes = ["Notiz " * 6000, "備考" * 16_000]          # over the longest field: rejected per row later
+    path = hostile.shared_text_repeated(tmp_path / "notes.xlsx", notes, rows=20)
+    assert limits.calamine_safe(path)
+    with readers.open_sheet(path) as sheet:
+        rows = list(sheet.rows())
+    assert not sheet.streamed and len(rows) == 21
+    assert {len(v) for v in rows[5][1]} == {len(n.strip()) for n in notes}
+
+
+def test_shared_string_references_are_counted_with_a_namespace_prefix_and_single_quotes(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_TEXT_TOTAL", 50_000)
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    cells = "".join(f"""<x:row r="{r}"><x:c r="A{r}" t='s'><x:v> 1 </x:v></x:c></x:row>""" for r in range(2, 40))
+    sheet = [f"<?xml version='1.0'?><x:worksheet xmlns:x='{ns}'><x:sheetData>"
+             f'<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v>'
+             f"</x:c></x:row>{cells}</x:sheetData></x:worksheet>".encode()]
+    sst = [f"<?xml version='1.0'?><x:sst xmlns:x='{ns}'><x:si><x:t>Nom</x:t></x:si>"
+           f"<x:si><x:r><x:t>Éloïse </x:t></x:r><x:r><x:t>{'à la ligne ' * 200}</x:t></x:r></x:si></x:sst>".encode()]
+    path = hostile.xlsx(tmp_path / "prefixed.xlsx", sheet, sst)
+    with pytest.raises(ImportRefused, match="prefixed.xlsx: its cells refer to long shared texts"):
+        limits.calamine_safe(path)
+    monkeypatch.setattr(limits, "MAX_TEXT_TOTAL", 200_000)       # 38 × 2,207 characters fit
+    assert limits.calamine_safe(path)

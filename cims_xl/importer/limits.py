@@ -13,7 +13,22 @@ block at a time (memory flat, time proportional to the file):
   shared strings within `CALAMINE_MAX_SST` bytes and every cell has a reference;
   otherwise the streaming reader (`xlsx_stream`) reads it, which keeps only one row;
 - one row's XML, one shared string's XML and one row's width are bounded
-  (`MAX_ROW_XML`, `MAX_STRING_XML`, `MAX_COLUMNS`), for every reader, CSV included.
+  (`MAX_ROW_XML`, `MAX_STRING_XML`, `MAX_COLUMNS`), for every reader, CSV included;
+- the TOTAL text a sheet expands to is bounded (`MAX_TEXT_TOTAL` characters): a file
+  of a few KB can make one long text count thousands of times (a shared string that
+  3,000 cells refer to; an .ods cell with number-rows-repeated and
+  number-columns-repeated), and every reader, and calamine before Python sees
+  anything, makes one copy per cell. For .xlsx the references × shared-string lengths
+  and for .ods the repeat counts × text lengths are summed from the XML before calamine
+  opens the file (`shared_text_total`, `check_ods`); every reader's rows are counted as
+  they are read as well (`TextBudget`), which covers the streaming reader and CSV.
+
+A single cell longer than any field accepts (`domain.models.MAX_TEXT`, 32,000
+characters) is neither cut nor refused here: it counts with its full length, and the
+row is rejected by the ordinary length check with its true length. Cutting would
+change a value silently (and cannot happen before calamine copies it anyway);
+refusing the whole file for one pasted e-mail thread would lose the good rows. What
+bounds memory is the total, so that is what is refused.
 
 Together these keep an import of any file under about 1 GB of memory. Everything here
 raises ImportRefused (one line, nothing imported) or returns a plain verdict.
@@ -43,6 +58,11 @@ MAX_MERGED_CELLS = 2_000_000             # cells of merged ranges below the head
 # The streaming reader keeps an 8-byte offset per shared string (the strings wait on disk).
 MAX_SHARED_STRINGS = 40_000_000
 BLOCK = 1 << 20
+# Characters of text a sheet may expand to, every copy counted (calamine's and then
+# Python's copy of each cell; the streaming reader keeps 2,000 rows for a second
+# pass): about 250 MB each for Western text, which keeps the import within a 1 GB
+# memory budget. A million rows of ten ordinary fields are about 100 million.
+MAX_TEXT_TOTAL = 250_000_000
 
 # Literal prefixes keep these fast; a reference they miss (odd whitespace) makes the
 # count of references fall short of the count of cells, and the sheet is streamed.
@@ -87,6 +107,36 @@ def check_row_width(width: int, row: int, name: str) -> None:
     if width > MAX_COLUMNS:
         raise ImportRefused(f"{name}: row {row:,} has {width:,} columns; a sheet has at most {MAX_COLUMNS:,}. "
                             "Nothing was imported; check the delimiter, or split the file")
+
+
+def text_too_big(name: str, total: int, how: str = "") -> ImportRefused:
+    """The one-line refusal for a sheet whose cells expand to more text than the budget
+    (`total`: the characters counted when the budget was passed, for the caller's use)."""
+    return ImportRefused(f"{name}: its cells{how} expand to more than {MAX_TEXT_TOTAL / 1e6:,.0f} million "
+                         "characters of text, too much to read safely; nothing was imported. Check the long "
+                         "texts in it, or split the file")
+
+
+class TextBudget:
+    """Counts the characters of text a reader yields and refuses past `MAX_TEXT_TOTAL`.
+
+    `add(values)` takes one row's values (str, numbers, dates) and raises ImportRefused
+    (from `text_too_big`) once the running total of the strings' lengths is over the
+    budget. Linear in the row."""
+
+    def __init__(self, name: str, limit: int | None = None) -> None:
+        self.name = name
+        self.limit = MAX_TEXT_TOTAL if limit is None else limit
+        self.total = 0
+
+    def add(self, values) -> None:
+        n = 0
+        for v in values:
+            if v.__class__ is str:
+                n += len(v)
+        self.total += n
+        if self.total > self.limit:
+            raise text_too_big(self.name, self.total)
 
 
 def too_long(name: str, what: str, limit: int) -> ImportRefused:
@@ -195,6 +245,96 @@ def read_through(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> int:
         raise _damaged(name, f"its part {info.filename} cannot be unpacked ({exc})") from None
 
 
+_MAIN_NS = ("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
+            "{http://purl.oclc.org/ooxml/spreadsheetml/main}")      # transitional, Strict
+
+
+def _longest_shared_string(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> tuple[int, int]:
+    """(bytes the shared-strings part unpacks to, bytes of XML of its longest <si>):
+    the second bounds the characters of any one shared string. A block at a time, at
+    the speed of bytes.split (checks size and CRC as `read_through`)."""
+    size = longest = 0
+    tail = b""
+    try:
+        with z.open(info) as f:
+            while True:
+                block = f.read(BLOCK)
+                size += len(block)
+                pieces = (tail + block).split(b"<si")
+                if block:
+                    tail = pieces.pop()            # may go on in the next block
+                    if len(tail) > MAX_STRING_XML:
+                        raise too_long(name, "a shared string", MAX_STRING_XML)
+                if pieces:
+                    longest = max(longest, max(map(len, pieces)))
+                if not block:
+                    return size, longest
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise _damaged(name, f"its part {info.filename} cannot be unpacked ({exc})") from None
+
+
+def shared_string_lengths(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str):
+    """Characters of each shared string (<si>, ECMA-376 Part 1, 18.4.8), in order, as
+    an array('I'); phonetic runs are counted too (an upper bound). Read with lxml's
+    iterparse, one string at a time; the part's size is bounded by the caller."""
+    import array
+
+    from lxml import etree
+
+    lengths = array.array("I")
+    tags = tuple(ns + "si" for ns in _MAIN_NS)
+    try:
+        with z.open(info) as f:
+            for _event, el in etree.iterparse(f, events=("end",), tag=tags, resolve_entities=False,
+                                              no_network=True, huge_tree=True):
+                lengths.append(sum(len(t) for t in el.itertext()))
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    except (zipfile.BadZipFile, EOFError, OSError, etree.XMLSyntaxError) as exc:
+        raise _damaged(name, f"its shared strings cannot be read ({str(exc)[:120]})") from None
+    return lengths
+
+
+def shared_text_total(z: zipfile.ZipFile, info: zipfile.ZipInfo, lengths, name: str,
+                      limit: int | None = None) -> int:
+    """Characters of text one sheet's cells expand to: for every cell of type "s" the
+    length of the shared string its <v> index names, plus the inline strings (<is>).
+    Raises ImportRefused (`text_too_big`) as soon as the total passes `limit`
+    (`MAX_TEXT_TOTAL`), so a few KB that refer to one 1 MB string 3,000 times are
+    refused before calamine copies it 3,000 times. lxml's iterparse, one cell at a time."""
+    from lxml import etree
+
+    limit = MAX_TEXT_TOTAL if limit is None else limit
+    cells = tuple(ns + "c" for ns in _MAIN_NS)
+    total = 0
+    count = len(lengths)
+    try:
+        with z.open(info) as f:
+            for _event, el in etree.iterparse(f, events=("end",), tag=cells, resolve_entities=False,
+                                              no_network=True, huge_tree=True):
+                kind = el.get("t")
+                if kind == "s":
+                    for child in el:
+                        if child.tag.endswith("}v"):
+                            try:
+                                index = int((child.text or "").strip())
+                            except ValueError:
+                                index = -1
+                            if 0 <= index < count:
+                                total += lengths[index]
+                elif kind == "inlineStr":
+                    total += sum(len(t) for t in el.itertext())
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+                if total > limit:
+                    raise text_too_big(name, total, " refer to long shared texts that")
+    except (zipfile.BadZipFile, EOFError, OSError, etree.XMLSyntaxError) as exc:
+        raise _damaged(name, f"its sheet {info.filename} cannot be read ({str(exc)[:120]})") from None
+    return total
+
+
 def calamine_safe(path: Path) -> bool:
     """May python-calamine open this .xlsx (every sheet, the shared strings) within the
     memory budget? False: read it with the streaming reader. Raises ImportRefused for
@@ -210,17 +350,32 @@ def calamine_safe(path: Path) -> bool:
                     check_part_size(infos[part], name)
                     read_through(z, infos[part], name)
             sst = infos.get("xl/sharedstrings.xml")
-            if sst is not None and (sst.file_size > CALAMINE_MAX_SST or read_through(z, sst, name) > CALAMINE_MAX_SST):
-                return False
+            longest = 0
+            if sst is not None:
+                if sst.file_size > CALAMINE_MAX_SST:
+                    return False
+                size, longest = _longest_shared_string(z, sst, name)
+                if size > CALAMINE_MAX_SST:
+                    return False
             safe = True
+            lengths = None
             for _sheet, info in sheet_parts(path):
                 if info is None:
                     continue
                 if info.file_size > CALAMINE_MAX_SST:
                     safe = False     # streamed anyway; its rows are checked as they are read
                     continue
-                if not scan_sheet(z, info, name).calamine_safe:
+                extent = scan_sheet(z, info, name)
+                if not extent.calamine_safe:
                     safe = False
+                    continue
+                # calamine makes one copy of a shared string per cell that names it:
+                # count them exactly when the cells times the longest string could
+                # reach the budget (an ordinary list stays far below it).
+                if extent.cells * longest > MAX_TEXT_TOTAL:
+                    if lengths is None:
+                        lengths = shared_string_lengths(z, sst, name)
+                    shared_text_total(z, info, lengths, name)
             return safe
     except zipfile.BadZipFile:
         raise ImportRefused(f"{name} looks like a zip/xlsx file but is damaged") from None
@@ -229,12 +384,22 @@ def calamine_safe(path: Path) -> bool:
 ODS_MAX_CONTENT = 256 * 1024 * 1024      # content.xml of an .ods (every sheet's cells)
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+
+
+def _count(text: str | None) -> int:
+    """A repeat count attribute (1 when absent or not a number)."""
+    try:
+        return max(1, int(text or 1))
+    except ValueError:
+        return 1
 
 
 def check_ods(path: Path) -> None:
     """Refuse an .ods whose repeated rows and cells (table:number-rows-repeated,
     table:number-columns-repeated; ODF 1.2 Part 1, 9.1.3 and 9.1.4) expand to more
-    cells with values than calamine may allocate. Empty repeats (LibreOffice ends every
+    cells with values than calamine may allocate, or whose texts, each counted as often
+    as it is repeated, pass `MAX_TEXT_TOTAL` characters. Empty repeats (LibreOffice ends every
     sheet with a million empty rows) cost nothing and are not counted. Read with lxml's
     iterparse, one row at a time, entities not resolved."""
     from lxml import etree
@@ -246,6 +411,7 @@ def check_ods(path: Path) -> None:
             if info.file_size > ODS_MAX_CONTENT:
                 raise ImportRefused(f"{name} is too large to read as .ods ({info.file_size / 2**20:,.0f} MB of "
                                     "XML); open it and save it as .xlsx or .csv")
+            text = 0                   # characters the cells with text expand to, all sheets
             with z.open(info) as f:
                 rows = width = 0       # extent of the current sheet's cells with values
                 row_at = 0
@@ -259,6 +425,14 @@ def check_ods(path: Path) -> None:
                             col += n
                             if cell.get(_ODS_OFFICE + "value-type") or len(cell) or (cell.text or "").strip():
                                 last = col
+                                chars = sum(len(t) for t in cell.itertext()) + len(
+                                    cell.get(_ODS_OFFICE + "string-value") or "")
+                                for space in cell.iter(_ODS_TEXT + "s"):   # <text:s text:c="n"/>: n spaces
+                                    chars += _count(space.get(_ODS_TEXT + "c"))
+                                text += chars * n * repeat
+                        if text > MAX_TEXT_TOTAL:
+                            raise text_too_big(name, text, " (repeated with number-rows-repeated and "
+                                                           "number-columns-repeated)")
                         if last:
                             width = max(width, last)
                             rows = row_at + repeat

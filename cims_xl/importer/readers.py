@@ -58,7 +58,14 @@ class RawSheet:
     _closer: object = None
 
     def rows(self) -> Iterator[tuple[int, list]]:
-        return self._rows_factory()  # type: ignore[misc]
+        """(row number, values) of each row; raises ImportRefused once the rows' text
+        passes the memory budget (`limits.TextBudget`)."""
+        from .limits import TextBudget
+
+        budget = TextBudget(self.path.name)
+        for number, values in self._rows_factory():  # type: ignore[misc]
+            budget.add(values)
+            yield number, values
 
     def close(self) -> None:
         if self._closer is not None:

@@ -104,9 +104,42 @@ def erase_customer(session: Session, customer_id: str) -> dict:
     return out
 
 
+def _merged_into(session: Session, cid: str) -> list[str]:
+    """Ids of the customers merged into `cid`, directly or through a chain of merges
+    (B merged into A, C into B), from the merge entries of the audit trail."""
+    into: dict[str, list[str]] = {}
+    for drop_id, changes in session.store.iter_merge_audit():
+        try:
+            keep = (json.loads(changes or "{}").get("merged_into") or [None, None])[1]
+        except (ValueError, AttributeError, IndexError, TypeError):
+            continue
+        if isinstance(keep, str) and drop_id:
+            into.setdefault(keep, []).append(drop_id)
+    found: dict[str, None] = {}
+    todo = [cid]
+    while todo:
+        for drop_id in into.get(todo.pop(), []):
+            if drop_id != cid and drop_id not in found:
+                found[drop_id] = None
+                todo.append(drop_id)
+    return list(found)
+
+
 def _touched(session: Session, cid: str, customer_rows: list) -> list[tuple[str, str]]:
-    """(kind, id) of the customer and every record under it, also those an import undo
-    removed (they were created in one of the batches that created the customer)."""
+    """(kind, id) of the customer, of every customer merged into it (a duplicate of the
+    same person, retired by `customer merge`), and of every record under them, also
+    those an import undo removed (they were created in one of the batches that created
+    the customer)."""
+    store = session.store
+    touched: dict[tuple[str, str], None] = {}
+    for one in [cid, *_merged_into(session, cid)]:
+        rows = customer_rows if one == cid else list(store.iter_audit(entity_id=one))
+        for key in _touched_one(session, one, rows):
+            touched[key] = None
+    return list(touched)
+
+
+def _touched_one(session: Session, cid: str, customer_rows: list) -> list[tuple[str, str]]:
     store = session.store
     touched: dict[tuple[str, str], None] = {("customer", cid): None}
     for kind in RELATED:

@@ -944,6 +944,12 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         yield from self.conn.execute(sql, params)
 
+    def iter_merge_audit(self) -> Iterator[tuple[str, str]]:
+        """(entity_id, changes) of every customer merge entry, oldest first: the retired
+        customer's entry records `merged_into` in its changes."""
+        yield from self.conn.execute("SELECT entity_id, changes FROM audit WHERE action = 'merge' "
+                                     "AND entity = 'customer' ORDER BY seq")
+
     def newest_audit_seqs(self, entity_ids: list[str]) -> dict[str, int]:
         """The seq of the newest audit entry about each record (alone or among others)."""
         out: dict[str, int] = {}
