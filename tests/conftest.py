@@ -64,3 +64,20 @@ def realworld(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"real-world test data not found at {path} (it lives in ../shared/data/realworld)")
     return path
+
+
+@pytest.fixture
+def run(store_path, monkeypatch, capsys):
+    """The CLI as `main(args)` against `store_path`, signed in as admin: (exit code, stdout, stderr).
+    Test files with other needs (no terminal, a fixed zone) define their own `run`."""
+    from cims_xl.cli import main
+
+    monkeypatch.setenv("CIMS_STORE", str(store_path))
+    monkeypatch.setenv("CIMS_USER", "admin")
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
+
+    def invoke(*args: str):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+    return invoke

@@ -8,24 +8,11 @@ import subprocess
 import sys
 
 import click
-import pytest
+
 
 from cims_xl.cli import cli, main
 
-from conftest import ADMIN_PASSWORD, REPO, realworld
-
-
-@pytest.fixture
-def run(store_path, monkeypatch, capsys):
-    monkeypatch.setenv("CIMS_STORE", str(store_path))
-    monkeypatch.setenv("CIMS_USER", "admin")
-    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
-
-    def invoke(*args: str):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return invoke
+from conftest import ADMIN_PASSWORD, realworld
 
 
 def _commands(group: click.Group, prefix=()):

@@ -4,24 +4,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from cims_xl.cli import main
 
 from conftest import ADMIN_PASSWORD
-
-
-@pytest.fixture
-def run(store_path, monkeypatch, capsys):
-    monkeypatch.setenv("CIMS_STORE", str(store_path))
-    monkeypatch.setenv("CIMS_USER", "admin")
-    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
-
-    def invoke(*args: str):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return invoke
 
 
 def test_init_takes_the_store_currency_and_refuses_a_word(tmp_path, monkeypatch, capsys):

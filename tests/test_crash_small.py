@@ -10,26 +10,13 @@ import zipfile
 import openpyxl
 import pytest
 
-from cims_xl.cli import main
+
 from cims_xl.services import auth, gdpr, records
 
-from conftest import ADMIN_PASSWORD, FAST_KDF, USER_PASSWORD
+from conftest import FAST_KDF, USER_PASSWORD
 from test_sync_support import new_workbook
 
 RISKY = ["=cmd|' /C calc'!A0", "+SUM(1;2)", "-2+3", "@HYPERLINK(\"http://x\")"]
-
-
-@pytest.fixture
-def run(store_path, monkeypatch, capsys):
-    monkeypatch.setenv("CIMS_STORE", str(store_path))
-    monkeypatch.setenv("CIMS_USER", "admin")
-    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
-
-    def invoke(*args: str):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return invoke
 
 
 @pytest.mark.parametrize("risky", RISKY)
