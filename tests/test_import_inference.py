@@ -613,3 +613,21 @@ def test_a_sheet_row_saved_from_excel_reads_its_phone_in_the_rows_country(admin,
     got = customers(admin)
     assert (got["Karl Testmann"]["phone"], got["Mona Sample"]["phone"], got["王小明"]["mobile"]) == (
         "+14155550134", "+442079460958", "+8613800138000")
+
+
+@pytest.mark.parametrize("written, stored", [
+    ("001-808-617-6467x12895", "+18086176467"),
+    ("+1 415 555 0132 ext. 12", "+14155550132"),
+    ("010-6512 3456转123", "+861065123456"),
+    ("+44 20 7946 0958 #22", "+442079460958"),
+])
+def test_a_phone_extension_is_kept_in_notes_and_named_in_the_summary(admin, tmp_path, written, stored):
+    f = tmp_path / "people.csv"
+    f.write_text(f"Name,Phone,Country\nRay Sun,{written},{'US' if stored.startswith('+1') else ''}\n",
+                 encoding="utf-8")
+    result = import_file(admin, f)
+    assert result.created == 1
+    rec = records.list_records(admin, "customer")[0]
+    assert rec["phone"] == stored
+    assert written in rec["notes"]
+    assert any(i["what"] == "phone extensions" for i in result.inferences)

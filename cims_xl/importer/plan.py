@@ -30,6 +30,9 @@ from .table import is_blank_cell
 
 FOUR_DP = Decimal("0.0001")
 MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several values of one field
+# A phone extension as people write it: "x12895", "ext. 12", "ext 7", "转123", "分机 8", "#22".
+PHONE_EXTENSION = re.compile(r"(?:\d\s*(?:x|ext\.?|extension)\s*\d+|(?:转|分机)\s*\d+|\d\s*#\s*\d+)\s*$",
+                             re.IGNORECASE)
 
 
 # ----- outcomes ----------------------------------------------------------------------
@@ -249,6 +252,7 @@ class RowPreparer:
                 self.source_of.setdefault(c.target, c.header)
         self.has_notes = "notes" in self.kinds
         self.several: dict[str, int] = {}       # column -> cells that held several values
+        self.extensions: dict[str, int] = {}    # column -> phone cells with an extension (kept in Notes)
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
                         "date_orders": dict(options.date_orders),
                         "decimal_marks": dict(options.decimal_marks)}
@@ -289,6 +293,12 @@ class RowPreparer:
                     v = v[1:]
                 if MULTI_SEPARATOR in v and self.has_notes:
                     v = self._first_of_several(i, v, extra)
+                if self.has_notes and self.kinds.get(target) == "phone" and PHONE_EXTENSION.search(v):
+                    # E.164 holds no extension: the number is stored, the whole text is
+                    # kept in Notes so the extension is not lost (counted for the summary).
+                    header = self.headers[i]
+                    self.extensions[header] = self.extensions.get(header, 0) + 1
+                    extra.append(f"{header}: {v.strip()}")
                 if text_as_is:
                     data[target] = v
                     continue

@@ -580,6 +580,11 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 "decided": "the first in the field, the others in Notes",
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in planner.prep.several.items())
                 + " with ' ::: ' between values (Google Contacts)"})
+        if planner.prep.extensions:
+            result.inferences.append({
+                "what": "phone extensions",
+                "decided": "the number in the field (E.164 holds no extension), the whole text in Notes",
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in planner.prep.extensions.items())})
         if report is not None:
             report.close()
             result.report = str(report.path)
