@@ -1038,10 +1038,12 @@ def gdpr():
 @pass_app
 def gdpr_export(app: App, customer_id, out_path):
     """Everything stored about one customer, with change history."""
+    from .excel.safe import write_rows_xlsx
     from .services import gdpr as svc
 
     session = app.session()
-    doc = svc.export_customer(session, _customer_ref(session, customer_id), out_path)
+    doc = svc.export_customer(session, _customer_ref(session, customer_id), out_path,
+                              write_xlsx=write_rows_xlsx)
     if out_path:
         app.out.emit({"customer": doc["customer"]["id"], "written": out_path})
     else:
@@ -1139,6 +1141,7 @@ def _rich_progress(app: App):
 def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, on_duplicate, update_mode,
                     dry_run, report_path, region, currency, encoding, decimal):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
+    from .excel.import_report import error_report
     from .importer.run import import_file
 
     session = app.session()
@@ -1148,7 +1151,8 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
     with bar:
         result = import_file(session, path, kind=kind, sheet=sheet, mapping=list(mapping) or None,
                              profile=profile, date_order=date_order, on_duplicate=on_duplicate,
-                             update_mode=update_mode, dry_run=dry_run, report_path=report_path,
+                             update_mode=update_mode, dry_run=dry_run,
+                             error_report=error_report(report_path) if report_path else None,
                              progress=progress, region=region, currency=currency, encoding=encoding,
                              decimal=decimal)
     data = result.as_dict()
@@ -1277,7 +1281,8 @@ def workbook_build(app: App, out_path):
 def report(app: App, out_path, date_from, date_to, owner, region):
     """Sales, pipeline, service and segment reports (tables; --out for a workbook with charts)."""
     from .reports.model import to_jsonable
-    from .reports.refresh import build_for_session, write_report_workbook
+    from .excel.report_writer import write_report_workbook
+    from .reports.refresh import build_for_session
 
     _check_period(date_from, date_to)
     session = app.session()

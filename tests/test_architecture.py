@@ -33,13 +33,6 @@ def test_only_the_store_package_imports_sqlcipher3_or_writes_sql():
     assert offenders == []
 
 
-def test_only_the_excel_package_imports_xlwings():
-    offenders = [str(p.relative_to(REPO)) for p in (REPO / "cims_xl").rglob("*.py")
-                 if re.search(r"^\s*(import xlwings|from xlwings)", p.read_text(encoding="utf-8"), re.M)
-                 and p.parent.name not in ("excel",) and p.name != "xlwings_writer.py"]
-    assert offenders == []
-
-
 def test_no_module_uses_what_exists_only_on_unix():
     # Excel users are on Windows: fcntl, pwd, os.pread ... would fail there at import or
     # on first use (the key-file lock used fcntl until this test was written).
@@ -64,11 +57,7 @@ def test_no_module_uses_what_exists_only_on_unix():
     assert offenders == []
 
 
-# Imports made inside functions count too (a lazy import is still a dependency). The one
-# known exception waits for item 6 of issue 16 (services take a writer instead of importing
-# one) while services/gdpr.py is being changed for another issue.
-KNOWN_INWARD_EXCEPTIONS = {("cims_xl/services/gdpr.py", "cims_xl.excel.safe")}
-
+# Imports made inside functions count too (a lazy import is still a dependency).
 
 def _imports(path, package: str):
     """(line, absolute module) of every import in a file, at any depth (functions too)."""
@@ -90,20 +79,29 @@ def _imports(path, package: str):
 
 def test_the_core_never_imports_the_edges_not_even_inside_a_function():
     forbidden = ("cims_xl.excel", "cims_xl.cli", "xlwings", "click")
-    found = set()
     offenders = []
     for layer in ("domain", "store", "security", "services"):
         for path in (REPO / "cims_xl" / layer).rglob("*.py"):
-            rel = str(path.relative_to(REPO))
-            package = ".".join(path.relative_to(REPO).with_suffix("").parts[:-1])
-            for line, module in _imports(path, package):
-                if module.startswith(forbidden):
-                    if (rel, module) in KNOWN_INWARD_EXCEPTIONS:
-                        found.add((rel, module))
-                    else:
-                        offenders.append(f"{rel}:{line} imports {module}")
+            offenders += _importing(path, forbidden)
     assert offenders == []
-    assert found == KNOWN_INWARD_EXCEPTIONS, "an exception is no longer needed: remove it from the list"
+
+
+def _importing(path, prefixes: tuple[str, ...]) -> list[str]:
+    """`file:line imports module` for each import (at any depth) of a module in `prefixes`."""
+    rel = str(path.relative_to(REPO))
+    package = ".".join(path.relative_to(REPO).with_suffix("").parts[:-1])
+    return [f"{rel}:{line} imports {module}" for line, module in _imports(path, package)
+            if any(module == p or module.startswith(p + ".") for p in prefixes)]
+
+
+def test_only_the_excel_package_reads_or_writes_workbooks_with_openpyxl_or_xlwings():
+    # One home for workbook I/O (issue 16 item 6): reports/, importer/ and services/ get a
+    # writer passed in by the entry points instead of importing one.
+    offenders = []
+    for path in (REPO / "cims_xl").rglob("*.py"):
+        if path.parent.name != "excel":
+            offenders += _importing(path, ("openpyxl", "xlwings"))
+    assert offenders == []
 
 
 def test_the_function_level_import_check_sees_a_lazy_import(tmp_path):

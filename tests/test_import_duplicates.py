@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from cims_xl.excel.import_report import error_report
 from cims_xl.errors import PermissionDenied
 from cims_xl.importer import import_file
 from cims_xl.services import batches, records
@@ -101,7 +102,7 @@ def test_a_dry_run_leaves_the_store_file_byte_for_byte_unchanged(admin, store_pa
                 for p in store_path.parent.iterdir() if p.name.startswith(store_path.name)}
 
     before = digest()
-    result = import_file(admin, f, dry_run=True, report_path=tmp_path / "r.xlsx")
+    result = import_file(admin, f, dry_run=True, error_report=error_report(tmp_path / "r.xlsx"))
     assert (result.created, result.duplicates, result.batch) == (1, 1, None)
     assert digest() == before
     assert len(records.list_records(admin, "customer")) == 1
@@ -158,7 +159,7 @@ def test_the_error_report_lists_rejected_rows_with_original_values_and_reason(ad
     f = write_csv(tmp_path / "e.csv", [["Name", "City", "Email", "Phone"],
                                        ["", "=HYPERLINK(\"http://x\")", "not-an-email", "-1692"],
                                        ["Ok", "", "ok@example.com", ""]])
-    result = import_file(admin, f, report_path=tmp_path / "out.xlsx")
+    result = import_file(admin, f, error_report=error_report(tmp_path / "out.xlsx"))
     assert (result.created, result.rejected) == (1, 1)
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
     ws = wb["Import Errors"]
@@ -179,7 +180,7 @@ def test_the_error_report_keeps_control_characters_and_line_breaks_exactly(admin
     from cims_xl.excel.safe import ooxml_escape
     wb.active.append([ooxml_escape(v) for v in bad])     # as Excel stores them
     wb.save(f)
-    result = import_file(admin, f, report_path=tmp_path / "out.xlsx")
+    result = import_file(admin, f, error_report=error_report(tmp_path / "out.xlsx"))
     assert result.rejected == 1 and "control character" in result.outcomes[0].reason
     rows = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "out.xlsx")) \
         .get_sheet_by_name("Import Errors").to_python()
@@ -190,14 +191,14 @@ def test_the_error_report_keeps_control_characters_and_line_breaks_exactly(admin
 def test_the_error_report_fixed_by_hand_imports_again_without_its_bookkeeping(admin, tmp_path):
     f = write_csv(tmp_path / "p.csv", [["Name", "Email", "City"], ["Ann", "ann@example.com", "上海"],
                                        ["", "bob(at)example.com", "北京"], ["", "cy@", "杭州"]])
-    first = import_file(admin, f, report_path=tmp_path / "errors.xlsx")
+    first = import_file(admin, f, error_report=error_report(tmp_path / "errors.xlsx"))
     assert (first.created, first.rejected) == (1, 2)
     wb = openpyxl.load_workbook(tmp_path / "errors.xlsx")
     ws = wb["Import Errors"]
     assert [c.value for c in ws[1]] == ["Row", "Reason", "Name", "Email", "City"]
     ws["C2"], ws["D2"] = "Bob", "bob@example.com"    # Bob fixed; Cy left as it was
     wb.save(tmp_path / "errors.xlsx")
-    again = import_file(admin, tmp_path / "errors.xlsx", report_path=tmp_path / "errors2.xlsx")
+    again = import_file(admin, tmp_path / "errors.xlsx", error_report=error_report(tmp_path / "errors2.xlsx"))
     assert (again.rows, again.created, again.rejected) == (2, 1, 1)
     assert again.ignored == ["Row", "Reason"] and again.unmapped == []
     bob = records.list_records(admin, "customer", email="bob@example.com")[0]
@@ -213,7 +214,7 @@ def test_a_password_column_is_left_out_everywhere(admin, tmp_path):
     f = write_csv(tmp_path / "users.csv", [["用户名", "登录密码", "邮箱", "Password Hint"],
                                            ["张伟", "S3cret-One", "zw@example.com", "pet"],
                                            ["李娜", "S3cret-Two", "bad-email", "car"]])
-    result = import_file(admin, f, report_path=tmp_path / "errors.xlsx")
+    result = import_file(admin, f, error_report=error_report(tmp_path / "errors.xlsx"))
     assert (result.created, result.rejected, result.warnings) == (2, 0, 1)   # bad email: kept in Notes
     assert result.ignored == ["登录密码", "Password Hint"] and result.unmapped == []
     how = {m["column"]: m["how"] for m in result.mapping}

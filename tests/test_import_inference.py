@@ -9,6 +9,8 @@ import pytest
 import datetime as dt
 from decimal import Decimal
 
+from cims_xl.excel.safe import write_rows_xlsx
+from cims_xl.excel.import_report import error_report
 from cims_xl.importer import AmbiguousDates, AmbiguousNumbers, ImportRefused, import_file
 from cims_xl.importer.encoding import EncodingUncertain
 from cims_xl.services import records
@@ -499,7 +501,7 @@ def test_an_unreadable_optional_field_leaves_it_empty_keeps_its_text_in_notes_an
     path.write_text("Name,Email,Pager,Consent Date\nAna Souza,ana@example.com,beep-me-maybe,2024-02-30\n"
                     ",nobody@example.com,,\n", encoding="utf-8")
     report = tmp_path / "report.xlsx"
-    result = import_file(admin, path, mapping=["Pager=Mobile"], report_path=report)
+    result = import_file(admin, path, mapping=["Pager=Mobile"], error_report=error_report(report))
     assert (result.created, result.rejected, result.warnings) == (1, 1, 1)
     ana = customers(admin)["Ana Souza"]
     assert ana["email"] == "ana@example.com" and ana["mobile"] is None and ana["marketing_consent_at"] is None
@@ -560,7 +562,7 @@ def test_the_gdpr_export_xlsx_imports_into_a_fresh_store_as_the_same_customer(ad
     rec = records.create(admin, "customer", {**TRICKY[0], "address": "1 =Main St", "postal_code": "02134",
                                               "country": "United Kingdom", "notes": "+VIP"})
     out = tmp_path / "export.xlsx"
-    gdpr.export_customer(admin, rec["id"], out)
+    gdpr.export_customer(admin, rec["id"], out, write_xlsx=write_rows_xlsx)
     _path, fresh = _fresh(tmp_path, "fresh")
     result = import_file(fresh, out, sheet="Customer")
     assert (result.created, result.rejected) == (1, 0)
@@ -575,7 +577,7 @@ def test_the_error_report_and_the_workbook_sheet_import_back_as_the_same_values(
     path = tmp_path / "in.csv"
     path.write_text("Name,Email,Phone,City\n,nobody@example.com,'+442079460111,=London\n", encoding="utf-8")
     report = tmp_path / "errors.xlsx"
-    assert import_file(admin, path, report_path=report).rejected == 1
+    assert import_file(admin, path, error_report=error_report(report)).rejected == 1
     wb = openpyxl.load_workbook(report)
     wb["Import Errors"]["C2"] = "Fixed Name"
     wb.save(report)

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cims_xl.excel.import_report import error_report
 from cims_xl.excel.safe import ooxml_escape
 from cims_xl.importer import ImportRefused, import_file
 from cims_xl.services import auth
@@ -107,7 +108,7 @@ def test_hostile_tables_never_crash_and_always_account_for_every_row(
     report = folder / "errors.xlsx"
     try:
         result = import_file(session, path, dry_run=dry_run, on_duplicate=on_duplicate,
-                             date_order=date_order, report_path=report)
+                             date_order=date_order, error_report=error_report(report))
     except ImportRefused as exc:
         assert exc.message and "Traceback" not in exc.message
         return

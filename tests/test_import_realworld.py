@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cims_xl.excel.import_report import error_report
 from cims_xl.importer import ImportRefused, import_file
 from cims_xl.services import records
 
@@ -38,7 +39,7 @@ def customers_by_name(session) -> dict[str, dict]:
 @pytest.mark.parametrize("path", _files())
 def test_every_real_file_imports_with_counts_that_add_up_or_is_refused_clearly(admin, path, tmp_path):
     try:
-        result = import_file(admin, path, report_path=tmp_path / "errors.xlsx")
+        result = import_file(admin, path, error_report=error_report(tmp_path / "errors.xlsx"))
     except ImportRefused as exc:
         assert path.name in exc.message or "column" in exc.message
         assert "Nothing was imported" in exc.message or "no data" in exc.message
@@ -139,7 +140,7 @@ def test_a_merged_title_and_a_header_with_line_breaks_are_handled(admin):
 def test_mangled_phones_are_rejected_not_stored_as_negative_numbers(admin, tmp_path):
     clean = import_file(admin, real("contacts", "datablist_customers-100.csv"), dry_run=True)
     mangled = import_file(admin, real("messy", "datablist_customers-100_excel_mangled.csv"),
-                          report_path=tmp_path / "errors.xlsx")
+                          error_report=error_report(tmp_path / "errors.xlsx"))
     assert mangled.rows == clean.rows == 100
     # an unreadable phone leaves the field empty and the row kept with a warning (issue 14)
     formula_rows = [o for o in mangled.outcomes

@@ -31,7 +31,7 @@ pytest.importorskip("fontTools", reason="fontTools measures text as LibreOffice 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> dict[str, dict]:
     from cims_xl.demo import DEMO_USERS, build_demo
-    from cims_xl.reports.refresh import write_report_workbook
+    from cims_xl.excel.report_writer import write_report_workbook
     from cims_xl.services import auth
 
     work = tmp_path_factory.mktemp("rendering")

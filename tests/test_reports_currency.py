@@ -163,7 +163,7 @@ def test_a_one_currency_store_names_its_currency_on_titles_and_axes(admin):
 
 def test_the_report_workbook_shows_the_currency_column_and_says_nothing_is_added(two_currency_store, tmp_path):
     import openpyxl
-    from cims_xl.reports import write_report_workbook
+    from cims_xl.excel.report_writer import write_report_workbook
     path = tmp_path / "reports.xlsx"
     write_report_workbook(path, two_currency_store, as_of=AS_OF)
     wb = openpyxl.load_workbook(path)

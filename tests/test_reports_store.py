@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from cims_xl.importer.run import import_file
-from cims_xl.reports import (build_for_session, refresh_reports_file, to_jsonable,
-                             write_report_workbook)
+from cims_xl.excel.report_writer import refresh_reports_file, write_report_workbook
+from cims_xl.reports import build_for_session, to_jsonable
 from cims_xl.reports.compute import SALES, SEGMENTS, SERVICE
 from cims_xl.services import records
 from conftest import realworld

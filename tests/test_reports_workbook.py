@@ -22,10 +22,11 @@ import pytest
 from openpyxl.utils.cell import range_boundaries
 
 from cims_xl.errors import CimsError
-from cims_xl.reports import build_reports, to_jsonable, write_reports_openpyxl
+from cims_xl.excel.report_writer import OpenpyxlWriter, write_reports_openpyxl
+from cims_xl.reports import build_reports, to_jsonable
 from cims_xl.reports.compute import PIPELINE, REPORT_SHEETS, SALES, SEGMENTS, SERVICE
 from cims_xl.reports.refresh import refresh_with_writer
-from cims_xl.reports.sheets import (BANDS, OUTPUT_CELL, TABLE_HEADER_OFFSET, OpenpyxlWriter,
+from cims_xl.reports.sheets import (BANDS, OUTPUT_CELL, TABLE_HEADER_OFFSET,
                                     filter_name)
 from test_pipeline import opportunity_frames
 from test_reports_superstore import superstore_frames
@@ -333,7 +334,7 @@ def test_libreoffice_converts_the_report_workbook_to_pdf_with_the_charts(report_
 
 def test_the_live_writer_offers_every_method_the_report_writer_protocol_names():
     from cims_xl.reports.sheets import ReportWriter
-    from cims_xl.reports.xlwings_writer import XlwingsWriter
+    from cims_xl.excel.report_writer_live import XlwingsWriter
     wanted = {n for n in vars(ReportWriter) if not n.startswith("_")}
     assert wanted == {"ensure_sheet", "output_cell", "read_filters", "clear_table", "write_cells",
                       "put_table", "format_sheet", "replace_charts"}
@@ -342,7 +343,7 @@ def test_the_live_writer_offers_every_method_the_report_writer_protocol_names():
 
 def test_importing_the_reports_never_loads_xlwings():
     import sys
-    code = ("import sys, cims_xl.reports, cims_xl.reports.xlwings_writer; "
+    code = ("import sys, cims_xl.reports, cims_xl.excel.report_writer_live; "
             "print('xlwings' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
@@ -350,7 +351,7 @@ def test_importing_the_reports_never_loads_xlwings():
 
 def test_refreshing_the_macro_workbook_keeps_its_vba_and_ribbon(tmp_path):
     from cims_xl.excel.build import build_workbook
-    from cims_xl.reports.refresh import refresh_reports_file
+    from cims_xl.excel.report_writer import refresh_reports_file
     book = build_workbook(tmp_path / "cims.xlsm")
     refresh_reports_file(book, FakeSession(), frames=all_frames(), as_of=AS_OF)
     with zipfile.ZipFile(book) as z:

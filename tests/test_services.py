@@ -9,7 +9,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from cims_xl.errors import NotFound, PermissionDenied, StoreError, ValidationFailed
+from cims_xl.excel.safe import write_rows_xlsx
+from cims_xl.errors import CimsError, NotFound, PermissionDenied, StoreError, ValidationFailed
 from cims_xl.services import backup, gdpr, merge, records, search
 
 from conftest import ADMIN_PASSWORD
@@ -138,7 +139,7 @@ def test_only_an_administrator_restores(session_as, admin, tmp_path):
 def test_gdpr_export_to_xlsx_writes_formula_looking_text_as_text(admin, tmp_path):
     c = records.create(admin, "customer", {"name": "=1+1", "notes": "@SUM(A1)"})
     out = tmp_path / "person.xlsx"
-    gdpr.export_customer(admin, c["id"], out)
+    gdpr.export_customer(admin, c["id"], out, write_xlsx=write_rows_xlsx)
     ws = openpyxl.load_workbook(out)["Customer"]
     headers = [cell.value for cell in ws[1]]
     row = {h: ws.cell(2, i + 1) for i, h in enumerate(headers)}
@@ -151,10 +152,20 @@ def test_gdpr_export_to_xlsx_reads_back_as_the_exact_text_in_excel(admin, tmp_pa
     # "_x0041_" is how a file spells "A": written as is, Excel would show the wrong name.
     c = records.create(admin, "customer", {"name": "Ann_x0041_", "company": "R&D _x000D_ Ltd"})
     out = tmp_path / "person.xlsx"
-    gdpr.export_customer(admin, c["id"], out)
+    gdpr.export_customer(admin, c["id"], out, write_xlsx=write_rows_xlsx)
     rows = python_calamine.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Customer").to_python()
     row = dict(zip(rows[0], rows[1]))
     assert (row["name"], row["company"]) == ("Ann_x0041_", "R&D _x000D_ Ltd")
+
+
+def test_a_workbook_export_without_a_writer_is_refused_before_anything_is_audited(admin, tmp_path):
+    # The service writes no workbook itself: the entry point passes the writer in.
+    c = records.create(admin, "customer", {"name": "Zoë Ångström"})
+    before = admin.store.last_audit()
+    with pytest.raises(CimsError, match="xlsx"):
+        gdpr.export_customer(admin, c["id"], tmp_path / "Person.XLSX")
+    assert not (tmp_path / "Person.XLSX").exists()
+    assert admin.store.last_audit() == before
 
 
 def test_viewers_may_not_export_personal_data(session_as, admin, people):

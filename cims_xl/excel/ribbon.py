@@ -200,7 +200,7 @@ def log_interaction(book: WorkbookAdapter) -> str:
 def import_spreadsheet(book: WorkbookAdapter) -> str:
     session = _session()
     try:
-        from ..importer.excel import import_from_book  # the importer's Import-sheet flow
+        from .import_sheet import import_from_book  # the Import sheet's flow
     except ImportError:
         raise CimsError("importing from the Import sheet is not available in this version; "
                         "use the command line: cims import FILE") from None
@@ -215,11 +215,11 @@ def refresh_reports(book: WorkbookAdapter) -> str:
     refresh_before_reports(session)  # the same first step as `cims report` and `cims sync … reports`
     if hasattr(book, "wb"):  # a file: write into the open openpyxl workbook, saved by dispatch
         from ..reports.refresh import refresh_with_writer
-        from ..reports.sheets import OpenpyxlWriter
+        from .report_writer import OpenpyxlWriter
 
         reports = refresh_with_writer(OpenpyxlWriter(book.wb), session, **report_zone_kwargs())
     else:
-        from ..reports.xlwings_writer import refresh_reports_live
+        from .report_writer_live import refresh_reports_live
 
         reports = refresh_reports_live(book.book, session, **report_zone_kwargs())
     return f"Refreshed {len(reports)} report sheet(s)."

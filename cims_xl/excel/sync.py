@@ -768,7 +768,7 @@ def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool
 
 def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
     try:
-        from ..reports.refresh import refresh_reports_file
+        from .report_writer import refresh_reports_file
     except ImportError:
         raise CimsError("reports are not available in this installation") from None
     from ..services.segments import refresh_before_reports

@@ -7,7 +7,8 @@ row accounted for, duplicates found in the file and in the store, undoable by ba
 
 Modules: readers (files -> rows), xlsx_stream (huge .xlsx sheets), table (header,
 merged cells, blank rows), mapping (synonyms, --map, profiles), plan (normalise,
-classify, duplicate keys), run (the use case), report (the error workbook).
+classify, duplicate keys), run (the use case). The error workbook and the Import sheet's flow are in
+cims_xl.excel (import_report, import_sheet).
 Undo a batch with `cims_xl.services.batches.undo_batch(session, "B-000001")`.
 """
 

@@ -32,7 +32,6 @@ from .errors import AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks
 from .plan import EmptyStore, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
-from .report import ErrorReport
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
                     is_blank_cell, with_extra_columns)
 
@@ -477,7 +476,7 @@ def _fewer_collections(fn):
 def import_file(session, path: str | Path, *, kind: str = "customers", sheet: str | int | None = None,
                 mapping=None, profile: str | None = None, date_order: str | None = None,
                 on_duplicate: str = "skip", update_mode: str = "fill", dry_run: bool = False,
-                report_path: str | Path | None = None, progress: Progress | None = None,
+                error_report=None, progress: Progress | None = None,
                 region: str | None = None, currency: str | None = None,
                 encoding: str | None = None, decimal: str | None = None,
                 chunk_rows: int = CHUNK_ROWS) -> ImportResult:
@@ -491,7 +490,9 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     code of amounts in rows without a currency of their own (default: the field's, CNY);
     encoding: a text file's codec, when its bytes do not decide it (importer.encoding);
     decimal: "comma" or "point" for every number column, when its values do not
-    decide it (importer.evidence).
+    decide it (importer.evidence); error_report(headers, left_out=positions) opens the
+    report of rejected, duplicate and warned rows (`cims_xl.excel.import_report.error_report`
+    (path) makes one: the importer writes no workbook itself).
     Every inference is listed in `ImportResult.inferences`; one the evidence cannot
     decide raises an ImportRefused subclass naming the column, examples and the option.
     """
@@ -548,8 +549,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                               ignored=scan.mapping.ignored, samples=scan.samples, date_orders={
                                   scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()},
                               inferences=_inferences(src, scan, options, ent))
-        report = (ErrorReport(report_path, scan.table.headers, left_out=scan.mapping.secret_columns)
-                  if report_path else None)
+        report = (error_report(scan.table.headers, left_out=scan.mapping.secret_columns)
+                  if error_report else None)
         try:
             if dry_run:
                 planner = Planner(ent, scan.mapping, options, _SessionStore(session))
@@ -719,7 +720,7 @@ def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[
 
 
 def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
-         report: ErrorReport | None, progress: Progress | None, chunk_rows: int,
+         report, progress: Progress | None, chunk_rows: int,
          writer: _Writer | None) -> None:
     table = scan.table
     cols = table.columns
@@ -744,7 +745,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
                             f"({scan.rows} rows at first, {seen} the second time); try again")
 
 
-def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report: ErrorReport | None,
+def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
            result: ImportResult, seen: int) -> int:
     planned = planner.plan(chunk)
     if writer is not None:

@@ -1,7 +1,7 @@
 """What a computed report is: sheets of named tables, each with formats and a chart.
 
-Plain data shared by the pivots (`compute`), the sheet writers (`sheets`,
-`xlwings_writer`) and `cims report --format json`.
+Plain data shared by the pivots (`compute`), the sheet plan (`sheets`), the writers (in
+`cims_xl.excel.report_writer*`) and `cims report --format json`.
 """
 
 from __future__ import annotations

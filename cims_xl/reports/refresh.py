@@ -1,10 +1,9 @@
 """Report use cases over a signed-in session: load frames, compute, write sheets.
 
 - `build_for_session` : the reports as data (for `cims report --format json`).
-- `refresh_reports_file` : rebuild the report sheets of a workbook file in place
-  (`cims sync WORKBOOK reports`), each sheet with the filters typed in its cells.
-- `write_report_workbook` : a standalone report workbook (`cims report --out FILE`).
-- `refresh_with_writer` : the same for any ReportWriter (the live xlwings path).
+- `refresh_with_writer` : rebuild the report sheets through any ReportWriter, each
+  sheet with the filters typed in its cells. The writers (file and live) and the
+  file-level use cases are in `cims_xl.excel.report_writer` / `report_writer_live`.
 
 Roles: running reports needs the "report" permission; personal data (customer names,
 ticket subjects) appears only for roles with "read_personal" (not viewers).
@@ -13,7 +12,6 @@ ticket subjects) appears only for roles with "read_personal" (not viewers).
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -21,8 +19,7 @@ import pandas as pd
 from ..errors import CimsError
 from .compute import DEFAULT_TZ, REPORT_SHEETS, build_report, build_reports
 from .model import ReportSheet
-from .sheets import (FILTER_KEYS, FILTER_LABELS, FILTER_SUFFIXES, OpenpyxlWriter, ReportWriter,
-                     render, report_prefix)
+from .sheets import FILTER_KEYS, FILTER_LABELS, FILTER_SUFFIXES, ReportWriter, render
 
 # The columns the reports read (a third of the stored ones: reading is most of the cost).
 REPORT_COLUMNS = {
@@ -102,43 +99,6 @@ def refresh_with_writer(writer: ReportWriter, session, *, tz: str | ZoneInfo = D
     return reports
 
 
-def refresh_reports_file(path: str | Path, session, **kw) -> dict[str, ReportSheet]:
-    """Rebuild the report sheets of a workbook file in place (.xlsx or .xlsm).
-
-    Opened and saved through the Excel adapter's FileWorkbook, which keeps the VBA
-    project and the ribbon of a .xlsm (openpyxl alone drops the ribbon's relationship).
-    """
-    from ..excel.adapter import FileWorkbook
-    book = FileWorkbook(path)
-    reports = refresh_with_writer(OpenpyxlWriter(book.wb), session, **kw)
-    book.save()
-    return reports
-
-
-def write_report_workbook(path: str | Path, session, *, date_from=None, date_to=None,
-                          owner=None, region=None, **kw) -> dict[str, ReportSheet]:
-    """A new workbook holding only the four report sheets, computed with these filters."""
-    from openpyxl import Workbook
-    reports = build_for_session(session, date_from=date_from, date_to=date_to, owner=owner,
-                                region=region, **kw)
-    wb = Workbook()
-    wb.remove(wb.active)
-    writer = OpenpyxlWriter(wb)
-    for sheet, rep in reports.items():
-        writer.ensure_sheet(sheet)
-        values = {"From": rep.filters["date_from"], "To": rep.filters["date_to"],
-                  "Owner": rep.filters["owner"], "Region": rep.filters["region"]}
-        for suffix, value in values.items():
-            cell = writer._named_cell(f"{report_prefix(sheet)}_{suffix}")
-            writer.write_cells(sheet, cell.row, cell.column, [[value]])
-    render(writer, reports)
-    for sheet, rep in reports.items():
-        # This file has no Python behind it: say what it shows instead of "refresh".
-        writer.write_cells(sheet, 2, 1, [[line] for line in standalone_note(rep)], style="note")
-    _save(wb, Path(path))
-    return reports
-
-
 def standalone_note(rep: ReportSheet) -> tuple[str, str]:
     """The two subtitle lines of a standalone report sheet: its filters, and how to get
     new figures (it cannot be refreshed)."""
@@ -175,9 +135,3 @@ def parse_filter_date(value, label: str = "date") -> dt.date | None:
     if parsed is None:
         return None
     return parsed
-
-
-def _save(wb, path: Path) -> None:
-    from ..excel.scratch_files import save_workbook
-
-    save_workbook(wb, path)   # 0600: reports can name customers

@@ -7,9 +7,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
-from ..errors import NotFound
+from ..errors import CimsError, NotFound
 from ..scratch import write_private
 from ..security.audit import (ERASED, AuditEvent, canonical, entry_records, erase_bulk_record, erase_values,
                               is_bulk, jsonable, record_changes)
@@ -22,11 +23,17 @@ ERASED_NAME = "[erased]"
 SECTIONS = ("contacts", "interactions", "orders", "opportunities", "tickets")
 
 
-def export_customer(session: Session, customer_id: str, out_path: str | os.PathLike | None = None) -> dict:
+def export_customer(session: Session, customer_id: str, out_path: str | os.PathLike | None = None, *,
+                    write_xlsx: Callable[[Path, dict[str, list[dict]]], None] | None = None) -> dict:
     """Everything stored about one customer, with each record's change history.
 
-    Writes JSON or .xlsx (by the file's suffix) when `out_path` is given.
+    Writes JSON or .xlsx (by the file's suffix) when `out_path` is given. An .xlsx is
+    written by `write_xlsx(path, {sheet name: rows as dicts})`, passed in by the entry
+    point (`cims_xl.excel.safe.write_rows_xlsx`: 0600, atomic, formulas neutralised);
+    without one an .xlsx path raises CimsError before anything is read or audited.
     """
+    if out_path and Path(out_path).suffix.lower() == ".xlsx" and write_xlsx is None:
+        raise CimsError("an .xlsx export needs a workbook writer; write .json instead")
     session.ensure("export", "customer", record_id=customer_id)
     data = customer_360(session, customer_id)
     doc = {"customer": data["customer"], **{k: data[k] for k in SECTIONS},
@@ -41,15 +48,14 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     if out_path:
         out_path = Path(out_path)
         if out_path.suffix.lower() == ".xlsx":
-            _write_xlsx(doc, out_path)   # 0600, atomic
+            write_xlsx(out_path, _xlsx_sheets(doc))   # 0600, atomic
         else:
             write_private(out_path, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
     return doc
 
 
-def _write_xlsx(doc: dict, path: Path) -> None:
-    from ..excel.safe import write_rows_xlsx
-
+def _xlsx_sheets(doc: dict) -> dict[str, list[dict]]:
+    """The export document as workbook sheets: {sheet name: rows as dicts}."""
     sheets = {"Customer": [doc["customer"]]}
     for key in SECTIONS:
         sheets[key.title()] = doc[key]
@@ -57,7 +63,7 @@ def _write_xlsx(doc: dict, path: Path) -> None:
                 "changes": json.dumps(h["changes"], ensure_ascii=False)}
                for rid, entries in doc["history"].items() for h in entries]
     sheets["History"] = history
-    write_rows_xlsx(path, sheets)
+    return sheets
 
 
 # Related records whose personal fields are erased, and whose free text (subjects,

@@ -1,6 +1,6 @@
 """The live writer: report sheets into a workbook open in Excel, through xlwings.
 
-The same plan as the headless writer (`cims_xl.reports.sheets`) drives it, so the
+The same plan as the headless writer (`cims_xl.excel.report_writer`; plan in `cims_xl.reports.sheets`) drives it, so the
 ribbon's "Refresh reports" and `cims sync WORKBOOK reports` give the same sheets.
 xlwings is imported only inside functions: importing this module never needs Excel.
 
@@ -15,8 +15,10 @@ on Windows.
 
 from __future__ import annotations
 
-from .sheets import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, FONT_FACE, OUTPUT_CELL, ChartPlan,
-                     PagePlan, TablePlan, filter_name, is_risky, report_prefix)
+from ..cell_text import is_risky
+from ..reports.refresh import refresh_with_writer
+from ..reports.sheets import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, FONT_FACE, OUTPUT_CELL,
+                              ChartPlan, PagePlan, TablePlan, filter_name, report_prefix)
 
 CM = 28.3465           # points per centimetre
 XL_TOTALS_SUM = 1      # XlTotalsCalculation.xlTotalsCalculationSum
@@ -179,7 +181,6 @@ def _add_chart(ws, plan: ChartPlan) -> None:
 
 def refresh_reports_live(book, session, **kw):
     """The ribbon's "Refresh reports": rebuild the open workbook's report sheets."""
-    from .refresh import refresh_with_writer
     app = book.app
     updating = app.screen_updating
     app.screen_updating = False

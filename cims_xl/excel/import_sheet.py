@@ -13,11 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import CimsError
-from .errors import ImportRefused
-from .mapping import REPORT_LEAD, entity_for, report_lead
-from .run import ImportResult, has_currency, import_file
-
-ERRORS_SHEET = "Import Errors"
+from ..importer.errors import ImportRefused
+from ..importer.mapping import REPORT_LEAD, entity_for, report_lead
+from ..importer.run import ImportResult, has_currency, import_file
+from .import_report import ERRORS_SHEET
 
 
 def _summary(result: ImportResult, *, done: bool) -> str:
@@ -75,8 +74,8 @@ def _error_rows(result: ImportResult, path: Path, kind: str, sheet) -> list[list
     wanted = {o.row: o for o in result.outcomes if o.action in ("rejected", "duplicate")}
     if not wanted:
         return [list(REPORT_LEAD)]
-    from .readers import open_sheet
-    from .table import MergeFiller, data_rows, header_text, is_blank_cell
+    from ..importer.readers import open_sheet
+    from ..importer.table import MergeFiller, data_rows, header_text, is_blank_cell
     with open_sheet(path, sheet) as src:
         header = None
         out: list[list] = []

@@ -3,7 +3,7 @@ fix and import again; skipped duplicates on a second sheet with what they matche
 rows imported without a field they could not read on a third.
 
 Written as it goes (openpyxl write-only): the rows wait deflated in memory (about a
-tenth of their XML, `excel.scratch_files.DeflatedSpool`), never in a plain-text temp
+tenth of their XML, `scratch_files.DeflatedSpool`), never in a plain-text temp
 file, so a million-row import does not hold the report as cells. Every text cell is written as a text cell: a value such as
 "=HYPERLINK(...)", "+1-822-569-0302", "-1692" or "@SUM(A1)" stays the characters the
 file had and never becomes a live formula (they also get Excel's quote prefix, so
@@ -23,9 +23,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from ..crashpoints import crash_point
-from ..excel.safe import is_risky, ooxml_escape
-from ..excel.scratch_files import keep_openpyxl_in_memory, save_workbook
-from .mapping import DUPLICATES_LEAD, REPORT_LEAD, report_lead
+from ..cell_text import is_risky, ooxml_escape
+from ..importer.mapping import DUPLICATES_LEAD, REPORT_LEAD, report_lead
+from .scratch_files import keep_openpyxl_in_memory, save_workbook
 
 EXCEL_MAX_CHARS = 32_767
 ERRORS_SHEET = "Import Errors"
@@ -144,3 +144,13 @@ class ErrorReport:
             self.close()
         else:
             self.discard()
+
+
+def error_report(path: str | Path):
+    """The `report` argument of `cims_xl.importer.import_file`: opens an ErrorReport
+    at `path` (an .xlsx, written 0600) once the importer knows the headers."""
+    path = Path(path)
+
+    def open_report(headers: list[str], left_out: list[int] = ()) -> ErrorReport:
+        return ErrorReport(path, headers, left_out=left_out)
+    return open_report

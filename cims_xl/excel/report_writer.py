@@ -1,0 +1,290 @@
+"""The headless report writer: report sheets into an openpyxl Workbook (a file, no Excel).
+
+The plan (positions, values, formats) is `cims_xl.reports.sheets`; this module only
+turns it into cells, tables, charts and page setup. Also the file-level use cases:
+`refresh_reports_file` (rebuild the report sheets of a workbook file in place) and
+`write_report_workbook` (a standalone report workbook, `cims report --out FILE`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from ..cell_text import is_risky, ooxml_escape
+from ..reports.model import ReportSheet
+from ..reports.refresh import build_for_session, refresh_with_writer, standalone_note
+from ..reports.sheets import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, FONT_FACE, OUTPUT_CELL,
+                              ChartPlan, PagePlan, SheetPlan, TablePlan, _col_letter, filter_name, render,
+                              report_prefix)
+from .adapter import FileWorkbook
+from .scratch_files import save_workbook
+
+
+# ----- openpyxl (headless) -------------------------------------------------------------------
+
+class OpenpyxlWriter:
+    """Writes report sheets into an openpyxl Workbook (a file, no Excel needed)."""
+
+    def __init__(self, workbook):
+        self.wb = workbook
+
+    # sheets and names
+    def ensure_sheet(self, sheet: str) -> None:
+        if sheet in self.wb.sheetnames:
+            return
+        from openpyxl.styles import Font
+        ws = self.wb.create_sheet(sheet)
+        prefix = report_prefix(sheet)
+        self._text(ws["A1"], f"{prefix} report")
+        ws["A1"].font = Font(name=FONT_FACE, bold=True, size=16, color="1F3864")
+        self._text(ws["A2"], "Set the filters, then refresh the reports.")
+        ws["A2"].font = Font(name=FONT_FACE, italic=True, color="595959")
+        for suffix in FILTER_SUFFIXES:
+            coord = FILTER_CELLS[suffix]
+            row = int(coord[1:])
+            self._text(ws.cell(row, 1), FILTER_LABELS[suffix])
+            ws.cell(row, 1).font = Font(name=FONT_FACE, bold=True)
+            cell = ws[coord]
+            cell.number_format = "yyyy-mm-dd" if suffix in ("From", "To") else "@"
+            self._style_input(cell)
+            self._define(ws, filter_name(sheet, suffix), coord)
+        self._define(ws, filter_name(sheet, "Output"), f"A{OUTPUT_CELL[0]}")
+
+    def output_cell(self, sheet: str) -> tuple[int, int]:
+        cell = self._named_cell(filter_name(sheet, "Output"))
+        return (cell.row, cell.column) if cell is not None else OUTPUT_CELL
+
+    def read_filters(self, sheet: str) -> dict:
+        out = {}
+        for suffix in FILTER_SUFFIXES:
+            cell = self._named_cell(filter_name(sheet, suffix))
+            if cell is None:
+                ws = self.wb[sheet]
+                cell = ws[FILTER_CELLS[suffix]]
+            out[suffix] = cell.value
+        return out
+
+    # tables
+    def clear_table(self, sheet: str, name: str) -> None:
+        from openpyxl.utils.cell import range_boundaries
+        ws = self.wb[sheet]
+        table = ws.tables.get(name)
+        if table is None:
+            return
+        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+        for row in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col):
+            for cell in row:
+                cell.value = None
+                cell.style = "Normal"
+        del ws.tables[name]
+
+    def write_cells(self, sheet, row, col, rows, formats=None, style=None) -> None:
+        ws = self.wb[sheet]
+        font, fill = _openpyxl_style(style)
+        for i, values in enumerate(rows):
+            for j, value in enumerate(values):
+                cell = ws.cell(row + i, col + j)
+                if isinstance(value, str):
+                    self._text(cell, value)
+                else:
+                    cell.value = value
+                fmt = formats[j] if formats and j < len(formats) else None
+                if fmt:
+                    cell.number_format = fmt
+                if font is not None:
+                    cell.font = font
+                if fill is not None:
+                    cell.fill = fill
+
+    def put_table(self, sheet: str, plan: TablePlan) -> None:
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+        ws = self.wb[sheet]
+        columns = []
+        trow = plan.totals_row
+        bold = Font(name=FONT_FACE, bold=True)
+        right = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
+        left = Alignment(vertical="bottom", wrap_text=True)
+        for i, numeric in enumerate(plan.numeric):
+            # Headers sit over their values: right over numbers, wrapped when long.
+            ws.cell(plan.header_row, plan.col + i).alignment = right if numeric else left
+        for i, header in enumerate(plan.headers):
+            tc = TableColumn(id=i + 1, name=header)
+            kind, value = plan.totals[i]
+            cell = ws.cell(trow, plan.col + i)
+            if kind == "label":
+                tc.totalsRowLabel = value
+                self._text(cell, value)
+            elif kind == "sum":
+                tc.totalsRowFunction = "sum"
+                cell.value = "=" + plan.totals_formula(i)
+            elif kind == "value":
+                cell.value = value
+            if plan.formats[i]:
+                cell.number_format = plan.formats[i]
+            cell.font = bold
+            columns.append(tc)
+        table = Table(displayName=plan.name, name=plan.name, ref=plan.ref, totalsRowCount=1,
+                      tableColumns=columns)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True,
+                                              showColumnStripes=False, showFirstColumn=False,
+                                              showLastColumn=False)
+        ws.add_table(table)
+
+    def format_sheet(self, sheet: str, widths: dict[int, float], page: PagePlan | None = None,
+                     header_rows: dict[int, float] | None = None) -> None:
+        from openpyxl.worksheet.pagebreak import Break, ColBreak
+        ws = self.wb[sheet]
+        for col, width in widths.items():
+            ws.column_dimensions[_col_letter(col)].width = width
+        for row, height in (header_rows or {}).items():
+            ws.row_dimensions[row].height = height
+        if page is not None:
+            ws.sheet_properties.pageSetUpPr.fitToPage = False   # fit-to-page made a thumbnail
+            ws.page_setup.orientation = page.orientation
+            ws.page_setup.scale = page.scale
+            ws.col_breaks = ColBreak()
+            for col in page.col_breaks:
+                # OOXML brk id: 0-based, the break falls left of that column (ECMA-376 18.3.1.3)
+                ws.col_breaks.append(Break(id=col - 1))
+
+    def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
+        ws = self.wb[sheet]
+        ws._charts = []   # openpyxl keeps charts read from the file here; the report owns them
+        for plan in charts:
+            ws.add_chart(openpyxl_chart(ws, plan), f"{_col_letter(plan.col)}{plan.row}")
+
+    # helpers
+    def _named_cell(self, name: str):
+        dn = self.wb.defined_names.get(name)
+        if dn is None:
+            return None
+        for title, coord in dn.destinations:
+            if title in self.wb.sheetnames:
+                return self.wb[title][coord.replace("$", "").split(":")[0]]
+        return None
+
+    def _define(self, ws, name: str, coord: str) -> None:
+        from openpyxl.utils import absolute_coordinate, quote_sheetname
+        from openpyxl.workbook.defined_name import DefinedName
+        self.wb.defined_names[name] = DefinedName(
+            name, attr_text=f"{quote_sheetname(ws.title)}!{absolute_coordinate(coord)}")
+
+    @staticmethod
+    def _text(cell, value: str) -> None:
+        cell.value = ooxml_escape(value)
+        cell.data_type = "s"   # never a formula, whatever the first character
+        if is_risky(value):
+            cell.quotePrefix = True
+
+    @staticmethod
+    def _style_input(cell) -> None:
+        from openpyxl.styles import Border, PatternFill, Side
+        cell.fill = PatternFill("solid", start_color="FFF2CC", end_color="FFF2CC")
+        cell.border = Border(bottom=Side(style="thin", color="BF9000"))
+
+
+def _openpyxl_style(style: str | None):
+    from openpyxl.styles import Font, PatternFill
+    if style == "section":
+        return Font(name=FONT_FACE, bold=True, size=12, color="1F3864"), None
+    if style == "note":
+        return Font(name=FONT_FACE, italic=True, color="595959"), None
+    if style == "label":
+        return Font(name=FONT_FACE, bold=True), None
+    if style == "header":
+        # explicit, because LibreOffice and printing ignore table styles
+        return (Font(name=FONT_FACE, bold=True, color="FFFFFF"),
+                PatternFill("solid", start_color="4472C4", end_color="4472C4"))
+    return None, None
+
+
+def openpyxl_chart(ws, plan: ChartPlan):
+    """A native chart (openpyxl.chart) for one table."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+    if plan.kind == "line":
+        chart = LineChart()
+    else:
+        chart = BarChart()
+        chart.type = "col" if plan.kind == "column" else "bar"
+        if plan.stacked:
+            chart.grouping = "stacked"
+            chart.overlap = 100
+        if plan.kind in ("bar", "funnel"):
+            chart.x_axis.scaling.orientation = "maxMin"   # first row (first stage) on top
+        if plan.kind == "funnel":
+            chart.gapWidth = 40
+    chart.title = plan.title
+    chart.width, chart.height = plan.width_cm, plan.height_cm
+    chart.style = 10
+    if plan.y_title:
+        chart.y_axis.title = plan.y_title
+    # openpyxl 3.1 marks axes deleted unless told otherwise; Excel then draws none
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    if len(plan.series_cols) == 1:
+        chart.legend = None
+    from openpyxl.chart.data_source import StrRef
+    from openpyxl.chart.series import SeriesLabel
+    from openpyxl.utils import absolute_coordinate, quote_sheetname
+    for col in plan.series_cols:
+        # Values from first_row (a trend may skip leading empty months), name from the header.
+        data = Reference(ws, min_col=col, min_row=plan.first_row, max_row=plan.last_row)
+        chart.add_data(data, titles_from_data=False)
+        header = absolute_coordinate(f"{_col_letter(col)}{plan.header_row}")
+        chart.series[-1].tx = SeriesLabel(strRef=StrRef(f"{quote_sheetname(ws.title)}!{header}"))
+    cats = Reference(ws, min_col=plan.category_col, min_row=plan.first_row, max_row=plan.last_row)
+    chart.set_categories(cats)
+    if plan.kind == "line":
+        for series in chart.series:
+            series.smooth = False   # a trend line must not invent curves between months
+    return chart
+
+
+def write_reports_openpyxl(workbook, reports: dict[str, ReportSheet]) -> dict[str, SheetPlan]:
+    """Write (or rebuild in place) the report sheets of an openpyxl Workbook."""
+    return render(OpenpyxlWriter(workbook), reports)
+
+
+# ----- file-level use cases -----------------------------------------------------------------
+
+def refresh_reports_file(path: str | Path, session, **kw) -> dict[str, ReportSheet]:
+    """Rebuild the report sheets of a workbook file in place (.xlsx or .xlsm).
+
+    Opened and saved through the Excel adapter's FileWorkbook, which keeps the VBA
+    project and the ribbon of a .xlsm (openpyxl alone drops the ribbon's relationship).
+    """
+    book = FileWorkbook(path)
+    reports = refresh_with_writer(OpenpyxlWriter(book.wb), session, **kw)
+    book.save()
+    return reports
+
+
+def write_report_workbook(path: str | Path, session, *, date_from=None, date_to=None,
+                          owner=None, region=None, **kw) -> dict[str, ReportSheet]:
+    """A new workbook holding only the four report sheets, computed with these filters."""
+    reports = build_for_session(session, date_from=date_from, date_to=date_to, owner=owner,
+                                region=region, **kw)
+    wb = Workbook()
+    wb.remove(wb.active)
+    writer = OpenpyxlWriter(wb)
+    for sheet, rep in reports.items():
+        writer.ensure_sheet(sheet)
+        values = {"From": rep.filters["date_from"], "To": rep.filters["date_to"],
+                  "Owner": rep.filters["owner"], "Region": rep.filters["region"]}
+        for suffix, value in values.items():
+            cell = writer._named_cell(f"{report_prefix(sheet)}_{suffix}")
+            writer.write_cells(sheet, cell.row, cell.column, [[value]])
+    render(writer, reports)
+    for sheet, rep in reports.items():
+        # This file has no Python behind it: say what it shows instead of "refresh".
+        writer.write_cells(sheet, 2, 1, [[line] for line in standalone_note(rep)], style="note")
+    _save(wb, Path(path))
+    return reports
+
+
+def _save(wb, path: Path) -> None:
+    save_workbook(wb, path)   # 0600: reports can name customers
