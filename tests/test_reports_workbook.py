@@ -23,11 +23,11 @@ from openpyxl.utils.cell import range_boundaries
 
 from cims_xl.errors import CimsError
 from cims_xl.excel.report_writer import OpenpyxlWriter, write_reports_openpyxl
+from cims_xl.report_layout import filter_name
 from cims_xl.reports import build_reports, to_jsonable
 from cims_xl.reports.compute import PIPELINE, REPORT_SHEETS, SALES, SEGMENTS, SERVICE
 from cims_xl.reports.refresh import refresh_with_writer
-from cims_xl.reports.sheets import (BANDS, OUTPUT_CELL, TABLE_HEADER_OFFSET,
-                                    filter_name)
+from cims_xl.reports.sheets import BANDS, OUTPUT_CELL, TABLE_HEADER_OFFSET
 from test_pipeline import opportunity_frames
 from test_reports_superstore import superstore_frames
 from test_sla import ticket_frame

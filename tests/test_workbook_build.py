@@ -225,8 +225,10 @@ def test_import_record_type_is_a_dropdown_of_entity_kinds(book):
 
 @pytest.mark.parametrize("sheet", REPORT_SHEETS)
 def test_report_sheets_have_named_filter_cells_at_the_top(book, sheet):
+    from cims_xl.report_layout import FILTER_LABELS
+
     prefix = build.report_prefix(sheet)
-    for suffix, label in build.REPORT_FILTERS:
+    for suffix, label in FILTER_LABELS.items():
         where, coord = _defined(book, f"{prefix}_{suffix}")
         assert where == sheet
         cell = book[sheet][coord.replace("$", "")]

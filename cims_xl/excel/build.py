@@ -57,6 +57,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.schema import ENTITIES
 from ..errors import CimsError
+from ..report_layout import FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPUT_CELL, filter_name, report_prefix
 from . import styles
 from .layout import BY_SHEET, REPORT_SHEETS, SHEET_ORDER, Column, SheetLayout
 
@@ -119,7 +120,6 @@ UDF_HELP = (
     ("CIMS_360(id)", '=CIMS_360("C-000001")', "A one-cell summary of a customer."),
 )
 
-REPORT_FILTERS = (("From", "From date"), ("To", "To date"), ("Owner", "Owner"), ("Region", "Region"))
 REPORT_DESCRIPTIONS = {
     "Sales": "Revenue and profit from orders, by period, region, category and customer.",
     "Pipeline": "Open opportunities by stage: amount and probability-weighted amount.",
@@ -422,25 +422,21 @@ def _add_import(wb: Workbook) -> Worksheet:
     return ws
 
 
-def report_prefix(sheet: str) -> str:
-    """'Report - Sales' -> 'Sales', the prefix of that sheet's defined names."""
-    return sheet.removeprefix("Report - ")
-
-
 def _add_report(wb: Workbook, sheet: str) -> Worksheet:
     ws = wb.create_sheet(sheet)
     prefix = report_prefix(sheet)
     _widths(ws, (18, 16, 16, 16, 16, 16, 16, 16))
     _title(ws, f"{prefix} report", REPORT_DESCRIPTIONS[prefix] + "  Set the filters, then Refresh reports.")
-    for r, (suffix, label) in enumerate(REPORT_FILTERS, start=4):
-        _text(ws, f"A{r}", label, styles.LABEL_FONT)
+    for suffix in FILTER_SUFFIXES:
+        cell, label = FILTER_CELLS[suffix], FILTER_LABELS[suffix]
+        _text(ws, f"A{cell[1:]}", label, styles.LABEL_FONT)
         is_date = suffix in ("From", "To")
-        _input_cell(ws, f"B{r}", f"{prefix}_{suffix}", None, "yyyy-mm-dd" if is_date else "@")
+        _input_cell(ws, cell, filter_name(sheet, suffix), None, "yyyy-mm-dd" if is_date else "@")
         if is_date:
-            _date_validation(ws, f"B{r}", label)
+            _date_validation(ws, cell, label)
     _text(ws, "C6", "empty = everyone", styles.NOTE_FONT)
     _text(ws, "C7", "empty = all regions", styles.NOTE_FONT)
-    _name(ws, f"{prefix}_Output", "A9")
+    _name(ws, filter_name(sheet, "Output"), f"A{OUTPUT_CELL[0]}")
     _print_fit_width(ws, landscape=True)
     return ws
 

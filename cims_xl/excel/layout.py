@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from ..domain.schema import CUSTOMER, ENTITIES, Entity, Field
+from ..report_layout import REPORT_SHEETS  # noqa: F401 (re-exported)
 
 HIDDEN_KEY = "_key"
 HIDDEN_VERSION = "_version"
@@ -22,9 +23,7 @@ STATUS_HEADER = "Status"
 CUSTOMER_NAME_HEADER = "Customer Name"
 
 SHEET_ORDER = ("Home", "Customers", "Contacts", "Interactions", "Orders", "Opportunities",
-               "Tickets", "Import", "Report - Sales", "Report - Pipeline", "Report - Service",
-               "Report - Segments", "xlwings.conf")
-REPORT_SHEETS = ("Report - Sales", "Report - Pipeline", "Report - Service", "Report - Segments")
+               "Tickets", "Import", *REPORT_SHEETS, "xlwings.conf")
 
 NUMBER_FORMATS = {
     "date": "yyyy-mm-dd",

@@ -13,11 +13,11 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from ..cell_text import is_risky, ooxml_escape
+from ..report_layout import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPUT_CELL, filter_name,
+                             report_prefix)
 from ..reports.model import ReportSheet
 from ..reports.refresh import build_for_session, refresh_with_writer, standalone_note
-from ..reports.sheets import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, FONT_FACE, OUTPUT_CELL,
-                              ChartPlan, PagePlan, SheetPlan, TablePlan, _col_letter, filter_name, render,
-                              report_prefix)
+from ..reports.sheets import FONT_FACE, ChartPlan, PagePlan, SheetPlan, TablePlan, _col_letter, render
 from .adapter import FileWorkbook
 from .scratch_files import save_workbook
 

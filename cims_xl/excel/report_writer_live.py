@@ -16,9 +16,10 @@ on Windows.
 from __future__ import annotations
 
 from ..cell_text import is_risky
+from ..report_layout import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPUT_CELL, filter_name,
+                             report_prefix)
 from ..reports.refresh import refresh_with_writer
-from ..reports.sheets import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, FONT_FACE, OUTPUT_CELL,
-                              ChartPlan, PagePlan, TablePlan, filter_name, report_prefix)
+from ..reports.sheets import FONT_FACE, ChartPlan, PagePlan, TablePlan
 
 CM = 28.3465           # points per centimetre
 XL_TOTALS_SUM = 1      # XlTotalsCalculation.xlTotalsCalculationSum

@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from ..report_layout import PIPELINE, REPORT_SHEETS, SALES, SEGMENTS, SERVICE  # noqa: F401 (re-exported)
 from ..domain import sla
 from ..domain.schema import (ENTITIES, META_KEYS, NOT_REVENUE_STATUSES, OPEN_STAGES, OPEN_TICKET_STATUSES,
                              PRIORITIES, RFM_SEGMENTS, STAGE_PROBABILITY, STAGES)
@@ -60,9 +61,6 @@ OTHER = "Other"
 AGE_BUCKETS = (("< 1 day", 0.0), ("1-3 days", 1.0), ("3-7 days", 3.0),
                ("7-30 days", 7.0), ("30+ days", 30.0))
 
-SALES, PIPELINE, SERVICE, SEGMENTS = ("Report - Sales", "Report - Pipeline",
-                                      "Report - Service", "Report - Segments")
-REPORT_SHEETS = (SALES, PIPELINE, SERVICE, SEGMENTS)
 
 
 @dataclass(frozen=True)

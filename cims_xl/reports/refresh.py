@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from ..errors import CimsError
+from ..report_layout import FILTER_KEYS, FILTER_LABELS, FILTER_SUFFIXES
 from .compute import DEFAULT_TZ, REPORT_SHEETS, build_report, build_reports
 from .model import ReportSheet
-from .sheets import FILTER_KEYS, FILTER_LABELS, FILTER_SUFFIXES, ReportWriter, render
+from .sheets import ReportWriter, render
 
 # The columns the reports read (a third of the stored ones: reading is most of the cost).
 REPORT_COLUMNS = {
@@ -49,8 +50,9 @@ def include_personal(session) -> bool:
 
 def _targets(session):
     from ..domain import sla
+    from ..services.settings import sla_targets
     try:
-        return sla.load_targets(session.store.get_meta("sla_targets"))
+        return sla_targets(session)
     except (AttributeError, KeyError):
         return sla.DEFAULT_TARGETS
 

@@ -34,16 +34,11 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from .compute import PIPELINE, REPORT_SHEETS, SALES, SEGMENTS, SERVICE
+from ..report_layout import OUTPUT_CELL, PIPELINE, REPORT_SHEETS, SALES, SEGMENTS, SERVICE, report_prefix
 from .model import COUNT, DATE, DATETIME, ChartSpec, ReportSheet, ReportTable
 
 # ----- layout constants -----------------------------------------------------------------
 
-FILTER_SUFFIXES = ("From", "To", "Owner", "Region")
-FILTER_KEYS = {"From": "date_from", "To": "date_to", "Owner": "owner", "Region": "region"}
-FILTER_CELLS = {"From": "B4", "To": "B5", "Owner": "B6", "Region": "B7"}   # as build.py places them
-FILTER_LABELS = {"From": "From date", "To": "To date", "Owner": "Owner", "Region": "Region"}
-OUTPUT_CELL = (9, 1)           # <P>_Output: row 9, column A
 
 CHART_ROW_OFFSET = 3           # charts start 3 rows below the output anchor
 CHART_ROWS = 16
@@ -84,15 +79,6 @@ BANDS: dict[str, tuple[tuple[str, int], ...]] = {
                ("tblTopCustomers", 10)),
 }
 TABLE_NAMES = tuple(name for bands in BANDS.values() for name, _ in bands)
-
-
-def report_prefix(sheet: str) -> str:
-    """'Report - Sales' -> 'Sales' (the prefix of the sheet's defined names)."""
-    return sheet.removeprefix("Report - ")
-
-
-def filter_name(sheet: str, suffix: str) -> str:
-    return f"{report_prefix(sheet)}_{suffix}"
 
 
 def band_columns(sheet: str) -> dict[str, int]:

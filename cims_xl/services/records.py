@@ -64,7 +64,8 @@ def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict
     if ent.kind == "ticket":
         from ..domain import sla
         if sla_targets is None:
-            sla_targets = sla.load_targets(session.store.get_meta("sla_targets"))
+            from .settings import sla_targets as load_sla_targets
+            sla_targets = load_sla_targets(session)
         return sla.apply_ticket_change(before, after, now, sla_targets)
     if ent.kind == "opportunity":
         from ..domain import pipeline
@@ -149,8 +150,8 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
         seq = store.next_seq(ent)
         sla_targets = None
         if kind == "ticket":
-            from ..domain import sla
-            sla_targets = sla.load_targets(store.get_meta("sla_targets"))
+            from .settings import sla_targets as load_sla_targets
+            sla_targets = load_sla_targets(session)
         with contextlib.ExitStack() as behind:
             part: list[dict] = []
             # Inside a longer write that already goes behind (an import), chunks need not

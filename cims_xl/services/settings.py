@@ -20,6 +20,7 @@ from ..security.audit import AuditEvent
 from ..store.db import utcnow
 
 CURRENCY_KEY = "currency"
+SLA_KEY = "sla_targets"        # meta key of the ticket SLA targets (JSON; domain.sla.load_targets)
 
 
 class Rate(NamedTuple):
@@ -30,6 +31,13 @@ class Rate(NamedTuple):
     valid_from: dt.date
     rate: Decimal
     set_by: str
+
+
+def sla_targets(session):
+    """The ticket SLA targets the store holds (meta "sla_targets"), or the defaults
+    (`cims_xl.domain.sla.DEFAULT_TARGETS`) when none are set; the one place they are loaded."""
+    from ..domain import sla
+    return sla.load_targets(session.store.get_meta(SLA_KEY))
 
 
 def store_currency(session) -> str:
