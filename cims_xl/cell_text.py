@@ -4,6 +4,7 @@
   is: starting with =, +, -, @, tab or CR (OWASP "CSV injection").
 - `ooxml_escape` / `ooxml_unescape`: text as an .xlsx file stores it (ECMA-376 Part 1
   §22.9.2.19 ST_Xstring: characters XML cannot carry are written _xHHHH_).
+- `text_width_chars`: a line's width in Excel column units (wide CJK characters: two).
 
 The workbook writers (excel/, reports, importer) and the CLI import these from here or
 through `cims_xl.excel.safe`; no openpyxl, lxml or xlwings here.
@@ -12,6 +13,7 @@ through `cims_xl.excel.safe`; no openpyxl, lxml or xlwings here.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,3 +51,13 @@ def ooxml_escape(text: str) -> str:
 def ooxml_unescape(text: str) -> str:
     """Inverse of `ooxml_escape`, and what Excel reads from a file."""
     return _OOXML_ESCAPED.sub(_unescape_one, text) if "_x" in text else text
+
+
+def text_width_chars(text: str) -> float:
+    """Width of one line of text in Excel column units (characters of the body font).
+
+    CJK and other wide characters take two units; a margin of 10 % covers capitals and
+    proportional faces wider than the digit width a column unit is measured in.
+    """
+    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return units * 1.1

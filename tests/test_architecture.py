@@ -104,6 +104,25 @@ def test_only_the_excel_package_reads_or_writes_workbooks_with_openpyxl_or_xlwin
     assert offenders == []
 
 
+def test_the_reports_never_import_the_excel_package_so_excel_depends_on_reports_one_way():
+    # excel/ (the builder, sync, the writers) uses reports/; reports/ computes and plans
+    # only, so no lazy import hides a cycle between the two.
+    offenders = []
+    for path in (REPO / "cims_xl" / "reports").rglob("*.py"):
+        offenders += _importing(path, ("cims_xl.excel", "cims_xl.cli", "openpyxl", "xlwings"))
+    assert offenders == []
+
+
+def test_sync_imports_the_report_writer_at_module_level_not_behind_a_lazy_import():
+    import ast
+
+    tree = ast.parse((REPO / "cims_xl" / "excel" / "sync.py").read_text(encoding="utf-8"))
+    lazy = [n.lineno for fn in ast.walk(tree) if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for n in ast.walk(fn) if isinstance(n, ast.ImportFrom)
+            and (n.module or "").split(".")[0] in ("reports", "report_writer")]
+    assert lazy == []
+
+
 def test_the_function_level_import_check_sees_a_lazy_import(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from ..excel.adapter import FileWorkbook\n    return FileWorkbook\n")

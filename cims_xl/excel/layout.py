@@ -6,11 +6,11 @@ Save/Refresh sync (both adapters) and the tests all read it. No xlwings here.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from ..domain.schema import CUSTOMER, ENTITIES, Entity, Field
+from ..cell_text import text_width_chars  # noqa: F401 (re-exported)
 from ..report_layout import REPORT_SHEETS  # noqa: F401 (re-exported)
 
 HIDDEN_KEY = "_key"
@@ -110,16 +110,6 @@ def _layout(ent: Entity) -> SheetLayout:
 # A column widened to fit its values stops here (characters): a long note is cut off
 # rather than making the table scroll sideways for a screen.
 MAX_FIT_WIDTH = 60
-
-
-def text_width_chars(text: str) -> float:
-    """Width of one line of text in Excel column units (characters of the body font).
-
-    CJK and other wide characters take two units; a margin of 10 % covers capitals and
-    proportional faces wider than the digit width a column unit is measured in.
-    """
-    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return units * 1.1
 
 
 def fit_widths(layout: SheetLayout, rows: Iterable[Mapping[str, Any]]) -> dict[str, float]:

@@ -39,6 +39,7 @@ from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, ST
 from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
                           same, to_cell)
 from .package import require_cims_layout
+from .report_writer import refresh_reports_file
 
 CREATED = "Created"
 UPDATED = "Updated"
@@ -767,10 +768,6 @@ def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool
 
 
 def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
-    try:
-        from .report_writer import refresh_reports_file
-    except ImportError:
-        raise CimsError("reports are not available in this installation") from None
     from ..services.segments import refresh_before_reports
 
     kwargs = {"sheets": tuple(sheets)} if sheets else {}

@@ -34,6 +34,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from ..cell_text import text_width_chars
 from ..report_layout import OUTPUT_CELL, PIPELINE, REPORT_SHEETS, SALES, SEGMENTS, SERVICE, report_prefix
 from .model import COUNT, DATE, DATETIME, ChartSpec, ReportSheet, ReportTable
 
@@ -230,7 +231,6 @@ def plan_pages(bands: list[tuple[int, int]], widths: dict[int, float]) -> PagePl
 
 def _value_chars(value, fmt: str | None) -> float:
     """Characters a value takes as displayed with its number format (estimated)."""
-    from ..excel.layout import text_width_chars
     if value is None:
         return 0
     if isinstance(value, str):
@@ -249,7 +249,6 @@ def _value_chars(value, fmt: str | None) -> float:
 def _content_widths(t: TablePlan) -> list[float]:
     """Per column: characters needed to show every value whole (headers wrap, so only
     their longest word counts), capped at MAX_COL_WIDTH."""
-    from ..excel.layout import text_width_chars
     out = []
     for i, header in enumerate(t.headers):
         need = max([text_width_chars(w) for w in header.split()] or [0])
