@@ -319,3 +319,9 @@ def test_home_says_the_store_currency_once_signed_in(admin, monkeypatch):
     monkeypatch.setattr(live_session, "_session", admin)
     monkeypatch.setattr(live_session, "_signed_in_at", dt.datetime.now())
     assert "Store currency HKD." in live_session.home_values()[live_session.NAME_STATUS]
+
+
+@pytest.mark.parametrize("code", ["XXX", "xxx", "XTS"])
+def test_the_iso_4217_codes_for_no_currency_and_testing_are_refused(code):
+    with pytest.raises(ValueError, match="not a currency code"):
+        money.check_currency(code)

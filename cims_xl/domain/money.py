@@ -88,9 +88,14 @@ def _codes() -> frozenset[str]:
     return _babel_codes()
 
 
+# ISO 4217 reserves XXX ("no currency") and XTS (testing): neither is a currency an
+# amount can be in, and XXX is what people type as a placeholder.
+_NOT_CURRENCIES = frozenset({"XXX", "XTS"})
+
+
 def _babel_codes() -> frozenset[str]:
     from babel.numbers import list_currencies
-    return frozenset(c.upper() for c in list_currencies())
+    return frozenset(c.upper() for c in list_currencies()) - _NOT_CURRENCIES
 
 
 @functools.cache

@@ -616,16 +616,7 @@ def _parse_number_core(text: str, decimal: str | None = None) -> Decimal:
         integer, fraction = text, ""
     if not fraction.isdigit() and fraction != "":
         raise ValueError("not a number")
-    grouping = {ch for ch in integer if not ch.isdigit()}
-    if len(grouping) > 1:
-        raise ValueError("not a number")
-    if grouping:
-        groups = integer.split(grouping.pop())
-        if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
-            raise ValueError("not a number")
-        if not all(g.isdigit() for g in groups):
-            raise ValueError("not a number")
-        integer = "".join(groups)
+    integer = _ungrouped(integer)
     if not integer and not fraction:
         raise ValueError("not a number")
     try:
@@ -640,19 +631,25 @@ def _number_with_mark(text: str, decimal: str) -> Decimal:
     integer, _sep, fraction = text.partition(decimal)
     if fraction and not fraction.isdigit():
         raise ValueError("not a number")
-    grouping = {ch for ch in integer if not ch.isdigit()}
-    if len(grouping) > 1:
-        raise ValueError("not a number")
-    if grouping:
-        groups = integer.split(grouping.pop())
-        if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 or not g.isdigit() for g in groups[1:]):
-            raise ValueError("not a number")
-        if not groups[0].isdigit():
-            raise ValueError("not a number")
-        integer = "".join(groups)
+    integer = _ungrouped(integer)
     if not integer and not fraction:
         raise ValueError("not a number")
     return Decimal(f"{integer or '0'}.{fraction}" if fraction else integer)
+
+
+def _ungrouped(integer: str) -> str:
+    """The digits of an integer part written with one kind of thousands separator
+    ("1,234,567", "1 234", "1'234"); ValueError for anything else (bad grouping)."""
+    grouping = {ch for ch in integer if not ch.isdigit()}
+    if len(grouping) > 1:
+        raise ValueError("not a number")
+    if not grouping:
+        return integer
+    groups = integer.split(grouping.pop())
+    if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]) \
+            or not all(g.isdigit() for g in groups):
+        raise ValueError("not a number")
+    return "".join(groups)
 
 
 # --------------------------------------------------------------------------- dates

@@ -82,6 +82,15 @@ SETTINGS_ACTIONS = ("settings.currency", "settings.fx", "settings.sla")
 MAX_LISTED = 20     # record problems listed one by one; the rest are counted
 
 
+def _changes_dict(changes_s: str | None) -> dict | None:
+    """An entry's changes as a dict, or None when they are not a JSON object."""
+    try:
+        changes = json.loads(changes_s or "{}")
+    except ValueError:
+        return None
+    return changes if isinstance(changes, dict) else None
+
+
 def states_text(states: dict[str, str | None]) -> str:
     """The states as stored and signed: JSON, sorted by record id (ids and digests are ASCII)."""
     return json.dumps(states, sort_keys=True, separators=(",", ":"))
@@ -274,11 +283,8 @@ class Replay:
             return
         if entity != "user" or not (action.startswith("user.") or action in USER_ACTIONS):
             return
-        try:
-            changes = json.loads(changes_s or "{}")
-            if not isinstance(changes, dict):
-                raise ValueError
-        except ValueError:
+        changes = _changes_dict(changes_s)
+        if changes is None:
             return
         actor_role = self.users.get(actor, UserState()).role
         target = self.users.get(entity_id) if entity_id else None
@@ -427,11 +433,8 @@ class Replay:
     # -- settings --
 
     def _apply_setting(self, seq: int, actor: str, action: str, changes_s, signed: bool) -> None:
-        try:
-            changes = json.loads(changes_s or "{}")
-            if not isinstance(changes, dict):
-                raise ValueError
-        except ValueError:
+        changes = _changes_dict(changes_s)
+        if changes is None:
             return
         role = self.users.get(actor, UserState()).role
         if signed and action != "init" and role != "admin":
