@@ -14,6 +14,7 @@ people; a salesperson hands the file to a manager, or adds customers one by one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -28,6 +29,7 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import ValidationFailed
 from . import mapping as mp
+from . import parallel
 from .errors import AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks
 from .plan import EmptyStore, Options, Outcome, Planned, Planner, cell_text
@@ -736,18 +738,25 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
             n = len(values)
             yield number, [values[c] if c < n else "" for c in cols]
 
-    for chunk in _chunks(picked(), chunk_rows):
-        seen = _one_chunk(chunk, planner, writer, report, result, seen)
-        if progress:
-            progress(seen, scan.rows, "importing" if writer else "checking")
+    chunks = _chunks(picked(), chunk_rows)
+    ahead = (parallel.AheadPreparer(planner)
+             if planner.ent.kind == "customer" and scan.rows >= parallel.PARALLEL_MIN_ROWS
+             and parallel.available() else contextlib.nullcontext())
+    with ahead:
+        paired = (ahead.pipeline(chunks) if isinstance(ahead, parallel.AheadPreparer)
+                  else ((chunk, None) for chunk in chunks))
+        for chunk, prepared in paired:
+            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared)
+            if progress:
+                progress(seen, scan.rows, "importing" if writer else "checking")
     if seen != scan.rows:
         raise ImportRefused(f"{src.path.name} changed while it was being imported "
                             f"({scan.rows} rows at first, {seen} the second time); try again")
 
 
 def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
-           result: ImportResult, seen: int) -> int:
-    planned = planner.plan(chunk)
+               result: ImportResult, seen: int, prepared: list | None = None) -> int:
+    planned = planner.plan(chunk, prepared)
     if writer is not None:
         writer.write(planned)
     values_of = dict(chunk) if report is not None else None

@@ -1,0 +1,144 @@
+"""Customer rows made ready in a second process while this one plans and writes.
+
+An import spends most of its time in Python turning cells into clean values (phone
+numbers, dates, names: `Planner.prepare_customers`), which the GIL keeps on one core.
+That step is pure: it reads no store and remembers nothing of earlier rows except the
+counts the summary shows. So on Linux a big customer import forks one worker process
+(`os.fork` through `concurrent.futures.ProcessPoolExecutor`) that prepares chunk k+1
+while this process checks duplicates in chunk k and the store's worker thread writes
+it (see `Store.write_behind`). The worker is a copy of this process made after the
+file was scanned: it knows the mapping, the decided date orders and decimal marks,
+and gets the raw rows of each chunk through a pipe; the clean values come back the
+same way. Nothing of it touches the disk or the store.
+
+The result is the same as preparing the rows here, by construction: the worker runs
+the same method on the same state, and its side effects (warnings of rows kept with a
+field left empty, the per-column counts of several values and extensions, the
+currency symbols read by guess) are sent back and added here. When the worker cannot
+answer (it died, the pool broke, any error), the chunk is prepared here instead, where
+a real error is raised with its own traceback. Elsewhere (macOS and Windows, where
+forking a process with threads is not safe) and for small files, nothing changes:
+every chunk is prepared in this process.
+
+`PARALLEL_MIN_ROWS` is the smallest file that is worth the fork (about 30 ms).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+import warnings
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Iterable, Iterator
+
+PARALLEL_MIN_ROWS = 20_000
+AHEAD = 2          # chunks handed to the worker before the first result is taken back
+
+_PLANNER = None    # the planner the forked worker prepares with (set before the fork)
+
+
+def available() -> bool:
+    """Whether rows may be prepared in a forked worker here: Linux only (fork is the
+    platform's own start method there; macOS and Windows use spawn)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _quiet() -> None:
+    # Ctrl-C reaches the whole foreground process group: the import in this process
+    # stops and shuts the worker down; the worker itself says nothing.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _counters(planner) -> dict[str, Counter]:
+    ctx = planner.prep.context
+    return {k: ctx[k] for k in ("assumed", "defaulted") if isinstance(ctx.get(k), Counter)}
+
+
+def _prepare(rows: list[tuple[int, list]]):
+    """In the worker: one chunk, with the side effects it had (reset per chunk)."""
+    planner = _PLANNER
+    prep = planner.prep
+    planner.row_warnings.clear()
+    prep.several.clear()
+    prep.extensions.clear()
+    counters = _counters(planner)
+    for c in counters.values():
+        c.clear()
+    out = planner.prepare_customers(rows)
+    return (out, dict(planner.row_warnings), dict(prep.several), dict(prep.extensions),
+            {k: dict(c) for k, c in counters.items()})
+
+
+class AheadPreparer:
+    """Prepares customer chunks in a forked worker, in order. Use as a context manager;
+    `pipeline(chunks)` yields (chunk, prepared rows) in the order of `chunks`."""
+
+    def __init__(self, planner) -> None:
+        self.planner = planner
+        self._pool: ProcessPoolExecutor | None = None
+        self.broken = False
+        self.worker_chunks = 0      # chunks the worker prepared (for tests and the bench)
+
+    def __enter__(self) -> "AheadPreparer":
+        global _PLANNER
+        _PLANNER = self.planner
+        try:
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_quiet)
+        except (OSError, ValueError):
+            self._pool, self.broken = None, True
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        global _PLANNER
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=exc_type is None, cancel_futures=True)
+        _PLANNER = None
+
+    def _submit(self, rows: list[tuple[int, list]]) -> Future | None:
+        if self._pool is None or self.broken:
+            return None
+        try:
+            with warnings.catch_warnings():
+                # Python 3.12+ warns that forking a process with threads may deadlock the
+                # child; the worker only runs pure Python on copied memory (see above).
+                warnings.simplefilter("ignore", DeprecationWarning)
+                return self._pool.submit(_prepare, rows)
+        except Exception:   # noqa: BLE001 - a pool that cannot start: prepare here
+            self.broken = True
+            return None
+
+    def _take(self, rows: list[tuple[int, list]], future: Future | None) -> list:
+        if future is not None and not self.broken:
+            try:
+                out, warned, several, extensions, counters = future.result()
+            except Exception:   # noqa: BLE001 - prepared here instead (real errors raise here)
+                self.broken = True
+            else:
+                self.worker_chunks += 1
+                planner = self.planner
+                planner.row_warnings.update(warned)
+                prep = planner.prep
+                for mine, theirs in ((prep.several, several), (prep.extensions, extensions)):
+                    for k, n in theirs.items():
+                        mine[k] = mine.get(k, 0) + n
+                mine_counters = _counters(planner)
+                for k, got in counters.items():
+                    if k in mine_counters:
+                        mine_counters[k].update(got)
+                return out
+        return self.planner.prepare_customers(rows)
+
+    def pipeline(self, chunks: Iterable[list[tuple[int, list]]]) -> Iterator[tuple[list, list]]:
+        waiting: deque[tuple[list, Future | None]] = deque()
+        for chunk in chunks:
+            waiting.append((chunk, self._submit(chunk)))
+            if len(waiting) > AHEAD:
+                rows, future = waiting.popleft()
+                yield rows, self._take(rows, future)
+        while waiting:
+            rows, future = waiting.popleft()
+            yield rows, self._take(rows, future)
