@@ -101,7 +101,8 @@ def test_rows_prepared_in_the_worker_give_the_same_records_outcomes_and_summary(
     src, (want_summary, want_stored) = inline
     _parallel(monkeypatch)
     summary, stored = _import(tmp_path, "forked", src)
-    assert len(seen) == 1 and seen[0].worker_chunks == 16 and not seen[0].broken
+    assert len(seen) == 1 and not seen[0].broken
+    assert seen[0].worker_chunks >= 1 and seen[0].worker_chunks + seen[0].prepared_here == 16
     # the file has every kind of side effect the worker must send back
     assert want_summary["warnings"] > 0 and want_summary["rejected"] > 0 and want_summary["duplicates"] > 0
     whats = {i["what"] for i in want_summary["inferences"]}
@@ -115,7 +116,7 @@ def test_a_dry_run_with_the_worker_says_what_the_import_does(tmp_path, inline, s
     src, (want_summary, _stored) = inline
     _parallel(monkeypatch)
     summary, stored = _import(tmp_path, "dry", src, dry_run=True)
-    assert stored == {} and seen[0].worker_chunks == 16
+    assert stored == {} and seen[0].worker_chunks >= 1 and seen[0].worker_chunks + seen[0].prepared_here == 16
     for k in ("created", "duplicates", "rejected", "warnings", "inferences"):
         assert summary[k] == want_summary[k], k
 

@@ -25,6 +25,7 @@ every chunk is prepared in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 import sys
@@ -34,7 +35,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Iterable, Iterator
 
 PARALLEL_MIN_ROWS = 20_000
-AHEAD = 2          # chunks handed to the worker before the first result is taken back
+LOOKAHEAD = 6      # chunks read ahead of the one this process needs now
+IN_FLIGHT = 2      # of those, chunks with the worker at a time
 
 _PLANNER = None    # the planner the forked worker prepares with (set before the fork)
 
@@ -79,7 +81,9 @@ class AheadPreparer:
         self.planner = planner
         self._pool: ProcessPoolExecutor | None = None
         self.broken = False
+        self._forked = False
         self.worker_chunks = 0      # chunks the worker prepared (for tests and the bench)
+        self.prepared_here = 0      # chunks prepared in this process instead (see pipeline)
 
     def __enter__(self) -> "AheadPreparer":
         global _PLANNER
@@ -106,7 +110,17 @@ class AheadPreparer:
                 # Python 3.12+ warns that forking a process with threads may deadlock the
                 # child; the worker only runs pure Python on copied memory (see above).
                 warnings.simplefilter("ignore", DeprecationWarning)
-                return self._pool.submit(_prepare, rows)
+                if self._forked:
+                    return self._pool.submit(_prepare, rows)
+                # The first submit forks the worker. Objects alive now are moved out of
+                # the collector's reach first: the worker's collections would otherwise
+                # write to every one of them and copy the whole heap page by page.
+                gc.freeze()
+                try:
+                    return self._pool.submit(_prepare, rows)
+                finally:
+                    self._forked = True
+                    gc.unfreeze()
         except Exception:   # noqa: BLE001 - a pool that cannot start: prepare here
             self.broken = True
             return None
@@ -130,15 +144,53 @@ class AheadPreparer:
                     if k in mine_counters:
                         mine_counters[k].update(got)
                 return out
-        return self.planner.prepare_customers(rows)
+        return self._here(rows)
 
     def pipeline(self, chunks: Iterable[list[tuple[int, list]]]) -> Iterator[tuple[list, list]]:
-        waiting: deque[tuple[list, Future | None]] = deque()
-        for chunk in chunks:
-            waiting.append((chunk, self._submit(chunk)))
-            if len(waiting) > AHEAD:
-                rows, future = waiting.popleft()
-                yield rows, self._take(rows, future)
-        while waiting:
-            rows, future = waiting.popleft()
-            yield rows, self._take(rows, future)
+        """(chunk, its prepared rows) in the order of `chunks`.
+
+        The worker has at most `IN_FLIGHT` chunks at a time, the next ones of the
+        `LOOKAHEAD` read ahead. When the chunk needed now is still with the worker, this
+        process prepares the furthest chunk not yet handed over, instead of waiting:
+        whichever side is slower on this file (the worker on costly values, this process
+        on duplicate checks and writing) gets fewer chunks. (Futures are never
+        cancelled: concurrent.futures cannot break a pool with cancelled items cleanly.)"""
+        window: deque[list] = deque()      # [rows, future or None (not handed over), prepared or None]
+        source = iter(chunks)
+        more = True
+
+        def fill() -> None:
+            nonlocal more
+            while more and len(window) < LOOKAHEAD:
+                rows = next(source, None)
+                if rows is None:
+                    more = False
+                    break
+                window.append([rows, None, None])
+            busy = sum(1 for e in window if e[1] is not None and not e[1].done())
+            for e in window:
+                if busy >= IN_FLIGHT or self.broken:
+                    break
+                if e[1] is None and e[2] is None:
+                    e[1] = self._submit(e[0])
+                    if e[1] is None:
+                        break
+                    busy += 1
+
+        fill()
+        while window:
+            head = window[0]
+            while head[1] is not None and head[2] is None and not head[1].done() and not self.broken:
+                spare = next((e for e in reversed(window) if e[1] is None and e[2] is None), None)
+                if spare is None:
+                    break                   # everything read ahead is with the worker: wait
+                spare[2] = self._here(spare[0])
+            rows, future, ready = window.popleft()
+            if ready is None:
+                ready = self._take(rows, future) if future is not None else self._here(rows)
+            yield rows, ready
+            fill()
+
+    def _here(self, rows: list[tuple[int, list]]) -> list:
+        self.prepared_here += 1
+        return self.planner.prepare_customers(rows)

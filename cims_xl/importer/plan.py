@@ -33,6 +33,8 @@ MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several valu
 # A phone extension as people write it: "x12895", "ext. 12", "ext 7", "转123", "分机 8", "#22".
 PHONE_EXTENSION = re.compile(r"(?:\d\s*(?:x|ext\.?|extension)\s*\d+|(?:转|分机)\s*\d+|\d\s*#\s*\d+)\s*$",
                              re.IGNORECASE)
+# A character every extension above has: most phone cells have none, and are not searched.
+_EXTENSION_HINT = frozenset("xX#转分")
 
 
 # ----- outcomes ----------------------------------------------------------------------
@@ -293,7 +295,8 @@ class RowPreparer:
                     v = v[1:]
                 if MULTI_SEPARATOR in v and self.has_notes:
                     v = self._first_of_several(i, v, extra)
-                if self.has_notes and self.kinds.get(target) == "phone" and PHONE_EXTENSION.search(v):
+                if (self.has_notes and self.kinds.get(target) == "phone"
+                        and not _EXTENSION_HINT.isdisjoint(v) and PHONE_EXTENSION.search(v)):
                     # E.164 holds no extension: the number is stored, the whole text is
                     # kept in Notes so the extension is not lost (counted for the summary).
                     header = self.headers[i]
@@ -516,38 +519,41 @@ class Planner:
 
     # -- one chunk --
 
-    def prepare_customers(self, rows: list[tuple[int, list]]) -> list[tuple[int, dict | None, dict | None]]:
-        """Normalise and validate customer rows: (row, clean values or None, problems or None).
+    def prepare_customers(self, rows: list[tuple[int, list]]) -> list[tuple[int, dict | None, dict | None, list]]:
+        """Normalise and validate customer rows: (row, clean values or None, problems or
+        None, duplicate keys (`customer_keys`)).
 
-        Pure (no store, no memory of earlier rows), so it can run in another process.
+        Pure (no store, no memory of earlier rows), so it can run in a forked process
+        (importer.parallel; the keys' hashes are the same there).
         """
-        out: list[tuple[int, dict | None, dict | None]] = []
+        out: list[tuple[int, dict | None, dict | None, list]] = []
         ctx = self.prep.context
         for number, values in rows:
             try:
                 data, extra = self.prep.raw(values)
                 warned: dict[str, str] = {}
-                out.append((number, self._customer(data, extra, ctx, warned), None))
+                clean = self._customer(data, extra, ctx, warned)
+                out.append((number, clean, None, customer_keys(clean)))
                 if warned:
                     self.row_warnings[number] = warned
             except ValidationFailed as exc:
-                out.append((number, None, dict(exc.problems)))
+                out.append((number, None, dict(exc.problems), []))
         return out
 
     def plan(self, rows: list[tuple[int, list]],
-             prepared_customers: list[tuple[int, dict | None, dict | None]] | None = None) -> Planned:
+             prepared_customers: list[tuple[int, dict | None, dict | None, list]] | None = None) -> Planned:
         """Classify one chunk. Customers may come already prepared (see prepare_customers)."""
         prepared: list[tuple[int, dict | None, list[tuple[str, int]], dict | None, Outcome | None]] = []
         ctx = self.prep.context
         new_customers: list[tuple[str, dict]] = []
         if self.ent.kind == "customer":
-            for number, clean, problems in (prepared_customers if prepared_customers is not None
-                                            else self.prepare_customers(rows)):
+            for number, clean, problems, keys in (prepared_customers if prepared_customers is not None
+                                                  else self.prepare_customers(rows)):
                 if clean is None:
                     prepared.append((number, None, [], None,
                                      Outcome(number, "rejected", problems=problems)))
                 else:
-                    prepared.append((number, clean, customer_keys(clean), None, None))
+                    prepared.append((number, clean, keys, None, None))
         else:
             for number, values in rows:
                 try:

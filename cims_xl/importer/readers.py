@@ -192,9 +192,11 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         for i, values in enumerate(ws.iter_rows()):
             number = r0 + i + 1
             row = (pad + list(values)) if c0 else list(values)
-            for col, text in shown.get(number, {}).items():    # numbers as Excel shows them
-                if col < len(row):
-                    row[col] = text
+            texts = shown.get(number)
+            if texts:
+                for col, text in texts.items():    # numbers as Excel shows them
+                    if col < len(row):
+                        row[col] = text
             yield number, row
 
     others = [n + (" (hidden)" if n in hidden else "") for n in names if n != chosen]
