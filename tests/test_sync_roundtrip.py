@@ -422,3 +422,18 @@ def test_sync_file_rejects_an_unknown_action(admin, book):
 def test_sync_file_refreshes_the_report_sheets(admin, customers, book):
     result = sync.sync_file(admin, book, "reports")
     assert result["action"] == "reports" and "Report - Sales" in result["sheets"]
+
+
+def test_an_edit_to_a_row_whose_customer_was_erased_meanwhile_says_so_and_saves_nothing(admin, customers, book):
+    from cims_xl.services import gdpr
+    records.create(admin, "order", {"customer_id": customers[0], "order_date": "2024-03-01", "amount": "120"})
+    refresh(admin, book)
+    gdpr.erase_customer(admin, customers[0])
+    with Editor(book) as ed:
+        ed.set(customers[0], "City", "Hangzhou")
+    result = save(admin, book)
+    assert result["conflicts"] == 1
+    status = row_of(book, customers[0])["Status"]
+    assert status.startswith("Conflict: erased (GDPR/PIPL) by admin at "), status
+    assert "computed" not in status and "Alice" not in status
+    assert records.get(admin, customers[0])["city"] != "Hangzhou"

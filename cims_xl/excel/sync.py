@@ -379,6 +379,22 @@ def _base_record(ctx: _Context, row: SheetRow, store_rec: dict) -> dict | None:
     return base
 
 
+def _erased_since(ctx: _Context, record_id: str, version: int | None, store_rec: dict) -> Outcome | None:
+    """A conflict outcome when the record's personal data was erased (GDPR/PIPL) after the
+    row was read: nothing of the row is saved, whatever its edits (they were made to
+    values that no longer exist). Only looked up when the record changed since."""
+    if version is not None and store_rec.get("version", 0) <= version:
+        return None
+    for entry in reversed(records.history(ctx.session, record_id)):
+        if version is not None and entry["version"] <= version:
+            break
+        if entry.get("action") == "erase":
+            return Outcome(f"Conflict: erased (GDPR/PIPL) by {entry.get('actor') or '?'} at "
+                           f"{_when(entry.get('at'), ctx.tz)}; its personal data is no longer in the store "
+                           "and this row was not saved. Refresh to see what is left", bad=("ID",))
+    return None
+
+
 def _who_changed(ctx: _Context, record_id: str, since_version: int | None) -> dict[str, FieldChange]:
     out: dict[str, FieldChange] = {}
     for entry in records.history(ctx.session, record_id):
@@ -420,6 +436,9 @@ def plan_existing(ctx: _Context, row: SheetRow, store_rec: dict | None) -> tuple
                              f"{_when(store_rec.get('deleted_at'), ctx.tz)}", bad=("ID",))
     if "ID" in row.cells and not same(row.cells["ID"], key):
         return None, _invalid({"ID": f"cannot be changed (this row is {key}); add a new row instead"})
+    erased = _erased_since(ctx, key, row.version, store_rec)
+    if erased is not None:
+        return None, erased
     base = _base_record(ctx, row, store_rec)
     reference = base if base is not None else store_rec
     ref_cells = record_cells(lay, reference, ctx.tz, ctx.masked)
