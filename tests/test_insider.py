@@ -550,9 +550,12 @@ def test_an_admin_who_accepts_a_deliberately_replaced_store_stops_the_warning_an
     monkeypatch.setenv("CIMS_USER", "admin")
     monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
     assert main(["--format", "json", "audit", "accept", "--yes"]) == 0
-    assert json.loads(capsys.readouterr().out)["was"] is not None
+    accepted = json.loads(capsys.readouterr().out)
+    assert accepted["was"] is not None and accepted["keys_changed"] == []
     session = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
     assert session.trust_problem is None
+    # what was accepted is pinned whole, keys included: nothing is trusted on first use again
+    assert {r["status"] for r in audit_log.trust_fingerprints(session)} == {"pinned"}
     result = audit_log.verify(session)
     assert result.ok, result.problems
     assert any(e["action"] == "trust.accept" for e in audit_log.show(session, limit=5))

@@ -68,6 +68,21 @@ def verify(session: Session) -> chain.VerifyResult:
     When everything holds, the head and the users' key fingerprints are pinned anew.
     Administrators only. Returns a VerifyResult (`problems` all, `notes` unsigned parts).
     """
+    out, replay, store_id, signed_from = _check_trail(session)
+    if out.ok and replay.last_mac is not None:
+        try:
+            trust.save_pin(store_id, (replay.last_seq, replay.last_mac), replay.fingerprints(), signed_from)
+        except OSError as exc:
+            out.notes.append(f"this computer could not keep what it saw ({trust.trust_dir()}: "
+                             f"{exc.strerror or type(exc).__name__})")
+    elif not out.ok:
+        session.pin_heads = False   # writes in this session must not pin a head past the damage
+    return out
+
+
+def _check_trail(session: Session):
+    """(VerifyResult, the ledger's Replay of the whole trail, store id, signed_from):
+    everything `verify` checks, without pinning anything."""
     session.ensure("admin")
     store = session.store
     kf = KeyFile.load(session.store_path)
@@ -120,15 +135,7 @@ def verify(session: Session) -> chain.VerifyResult:
     problems += replay.problems
     out = chain.VerifyResult(not problems, result.entries, problems[0] if problems else None,
                              result.bad_seq, problems, replay.notes)
-    if out.ok and replay.last_mac is not None:
-        try:
-            trust.save_pin(store_id, (replay.last_seq, replay.last_mac), replay.fingerprints(), signed_from)
-        except OSError as exc:
-            out.notes.append(f"this computer could not keep what it saw ({trust.trust_dir()}: "
-                             f"{exc.strerror or type(exc).__name__})")
-    elif not out.ok:
-        session.pin_heads = False   # writes in this session must not pin a head past the damage
-    return out
+    return out, replay, store_id, signed_from
 
 
 def accept_trail(session: Session) -> dict:
@@ -136,13 +143,17 @@ def accept_trail(session: Session) -> dict:
     into what `verify` named (e.g. a store file deliberately put back from a copy).
 
     Writes a signed `trust.accept` entry naming the head that was pinned before, so the
-    decision is itself in the trail; the users' fingerprints are pinned again at the next
-    clean `verify`. Administrators only. Returns {"was": [seq, mac] or None, "now": seq}.
+    decision is itself in the trail, and pins the new head with each user's signing-key
+    fingerprint as the trail now has it: what was accepted is what later checks compare
+    with (nothing is left to be trusted on first use again). Administrators only.
+    Returns {"was": [seq, mac] or None, "now": seq, "keys_changed": [{"user", "was",
+    "now"}] for each user whose pinned fingerprint is not the accepted one}.
     """
     session.ensure("admin")
     store = session.store
     store_id = KeyFile.load(session.store_path).store_id
-    before = (trust.load_pin(store_id) or {}).get("head")
+    old_pin = trust.load_pin(store_id) or {}
+    before = old_pin.get("head")
     session.trust_problem = None
     session.pin_heads = False
     with session.unit_of_work() as uow:
@@ -150,9 +161,14 @@ def accept_trail(session: Session) -> dict:
                                   {"pinned_head": [before, None]})])
         uow.commit()
     head = store.last_audit()
-    trust.save_pin(store_id, head, {}, store.get_meta("signed_from"))
+    _out, replay, _id, signed_from = _check_trail(session)
+    keys = replay.fingerprints()
+    pinned = old_pin.get("keys") or {}
+    changed = [{"user": u, "was": pinned.get(u), "now": keys.get(u)}
+               for u in sorted(set(pinned) | set(keys)) if u in pinned and pinned.get(u) != keys.get(u)]
+    trust.save_pin(store_id, head, keys, signed_from)
     session.pin_heads = True
-    return {"was": before, "now": head[0]}
+    return {"was": before, "now": head[0], "keys_changed": changed}
 
 
 def trust_fingerprints(session: Session) -> list[dict]:
