@@ -77,6 +77,8 @@ def set_fx_rate(session, currency: str, rate: object, valid_from: object) -> Rat
         raise ValidationFailed({"Currency": f"{code} is the store's own currency (its rate is 1)"})
     try:
         value = money.parse_money(rate)[0] if not isinstance(rate, Decimal) else rate
+    except nz.AmbiguousNumber as exc:          # "7,100": 7100 or 7.1
+        raise ValidationFailed({"Rate": str(exc)}) from None
     except (ValueError, InvalidOperation):
         value = None
     if value is None or not value.is_finite() or value <= 0:
