@@ -18,7 +18,7 @@ from cims_xl.domain import normalize as nz
 from cims_xl.errors import ValidationFailed
 from cims_xl.excel import sync
 from cims_xl.importer import import_file
-from cims_xl.services import records
+from cims_xl.services import batches, records
 from test_sync_support import Editor, new_workbook, row_of
 
 # (typed, thousands reading, decimal reading)
@@ -263,3 +263,21 @@ def test_an_imported_column_whose_mark_was_decided_reads_the_same_text_by_it(adm
     assert result.created == 2
     got = {o["order_number"]: o["amount"] for o in records.list_records(admin, "order")}
     assert got == {"D-1": Decimal("1200"), "D-2": Decimal("99.90")}
+
+
+def test_undoing_an_import_restores_an_amount_the_audit_trail_holds_as_1_234(admin, tmp_path):
+    # The trail writes 1.234 as "1.234": the program's own text, read with its point.
+    path = tmp_path / "a.csv"
+    path.write_text("Order ID,Order Date,Customer Name,Sales,Discount\n"
+                    "A-1,2024-03-05,Anna,2.5,0.5\n", encoding="utf-8")
+    import_file(admin, path, kind="orders")
+    order = records.list_records(admin, "order")[0]
+    records.update(admin, order["id"], {"amount": Decimal("1.234"), "discount": Decimal("0.125")})
+    path.write_text("Order ID,Order Date,Customer Name,Sales,Discount\n"
+                    "A-1,2024-03-05,Anna,9.75,0.25\n", encoding="utf-8")
+    upd = import_file(admin, path, kind="orders", on_duplicate="update", update_mode="overwrite")
+    assert upd.updated == 1
+    assert records.get(admin, order["id"])["amount"] == Decimal("9.75")
+    batches.undo_batch(admin, upd.batch)
+    back = records.get(admin, order["id"])
+    assert (back["amount"], back["discount"]) == (Decimal("1.234"), Decimal("0.125"))
