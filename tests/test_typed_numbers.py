@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 from cims_xl.domain import money
 from cims_xl.domain import normalize as nz
-from cims_xl.errors import ValidationFailed
+from cims_xl.errors import NeedsConfirmation, ValidationFailed
 from cims_xl.excel import sync
 from cims_xl.importer import import_file
-from cims_xl.services import batches, records
+from cims_xl.services import audit_log, batches, records
+from cims_xl.services import settings as fx
 from test_sync_support import Editor, new_workbook, row_of
 
 # (typed, thousands reading, decimal reading)
@@ -281,3 +282,114 @@ def test_undoing_an_import_restores_an_amount_the_audit_trail_holds_as_1_234(adm
     batches.undo_batch(admin, upd.batch)
     back = records.get(admin, order["id"])
     assert (back["amount"], back["discount"]) == (Decimal("1.234"), Decimal("0.125"))
+
+
+# ----- exchange rates far from the last one -----------------------------------------------------
+
+def _rates(session) -> list[tuple[str, str, str]]:
+    return [(r.currency, str(r.rate), r.valid_from.isoformat()) for r in fx.fx_rates(session)]
+
+
+def test_an_inverted_rate_is_refused_showing_the_last_rate_its_date_and_the_inverse(admin):
+    fx.set_fx_rate(admin, "USD", "7.10", "2024-01-01")
+    with pytest.raises(NeedsConfirmation) as exc:
+        fx.set_fx_rate(admin, "USD", "0.139", "2024-07-01")
+    message = exc.value.problems["Rate"]
+    assert "1 USD = 0.139 CNY" in message and "2024-01-01" in message and "7.10" in message
+    assert "did you mean 7.19" in message and "Nothing was stored" in message
+    assert _rates(admin) == [("USD", "7.10", "2024-01-01")]
+    assert audit_log.verify(admin).ok
+
+
+@pytest.mark.parametrize("typed", ["710", "7100", "0.0071", "0.071"])
+def test_a_rate_off_by_a_power_of_ten_is_refused_asking_about_the_decimal_point(admin, typed):
+    fx.set_fx_rate(admin, "USD", "7.10", "2024-01-01")
+    with pytest.raises(NeedsConfirmation, match="decimal point") as exc:
+        fx.set_fx_rate(admin, "USD", typed, "2024-07-01")
+    assert "did you mean" not in str(exc.value)
+    assert _rates(admin) == [("USD", "7.10", "2024-01-01")]
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("3.55", True), ("14.2", True), ("7.5", True),
+                                               ("3.54", False), ("14.3", False), ("21", False)])
+def test_a_rate_within_a_factor_of_two_of_the_last_one_is_stored_and_beyond_it_is_checked(admin, typed, stored):
+    fx.set_fx_rate(admin, "USD", "7.10", "2024-01-01")
+    if stored:
+        fx.set_fx_rate(admin, "USD", typed, "2024-07-01")
+    else:
+        with pytest.raises(NeedsConfirmation, match=r"times|1/"):
+            fx.set_fx_rate(admin, "USD", typed, "2024-07-01")
+    assert len(_rates(admin)) == (2 if stored else 1)
+
+
+def test_a_confirmed_rate_is_stored_audited_and_the_trail_verifies(admin):
+    fx.set_fx_rate(admin, "USD", "7.10", "2024-01-01")
+    fx.set_fx_rate(admin, "USD", "0.14", "2024-07-01", confirm=True)
+    assert _rates(admin) == [("USD", "7.10", "2024-01-01"), ("USD", "0.14", "2024-07-01")]
+    assert audit_log.verify(admin).ok
+
+
+def test_a_rate_entered_for_an_earlier_day_is_compared_with_the_rate_in_force_then(admin):
+    fx.set_fx_rate(admin, "JPY", "0.05", "2020-01-01")
+    fx.set_fx_rate(admin, "JPY", "0.048", "2024-01-01")
+    fx.set_fx_rate(admin, "JPY", "0.049", "2022-01-01")          # between the two: fine
+    with pytest.raises(NeedsConfirmation, match="JPY rate from 2020-01-01"):
+        fx.set_fx_rate(admin, "JPY", "20", "2021-01-01")           # inverted, compared with 2020's
+    with pytest.raises(NeedsConfirmation, match="JPY rate from 2020-01-01"):
+        fx.set_fx_rate(admin, "JPY", "5", "2019-01-01")            # before any: the first after it
+    assert len(_rates(admin)) == 3
+
+
+@pytest.mark.parametrize("typed", ["25000", "0.00005", "10001"])
+def test_a_first_rate_outside_the_usual_range_needs_confirmation(admin, typed):
+    with pytest.raises(NeedsConfirmation, match="no other VND rate"):
+        fx.set_fx_rate(admin, "VND", typed, "2024-01-01")
+    assert _rates(admin) == []
+    fx.set_fx_rate(admin, "VND", typed, "2024-01-01", confirm=True)
+    assert _rates(admin) == [("VND", typed, "2024-01-01")]
+    assert audit_log.verify(admin).ok
+
+
+@pytest.mark.parametrize("typed", ["10000", "0.0001", "7.10", "0.00028"])
+def test_a_first_rate_inside_the_usual_range_is_stored_without_asking(admin, typed):
+    fx.set_fx_rate(admin, "VND", typed, "2024-01-01")
+    assert _rates(admin) == [("VND", typed, "2024-01-01")]
+
+
+def test_a_first_rate_far_out_says_which_way_round_it_was_read(admin):
+    fx.set_store_currency(admin, "USD")        # "25000" meant 1 USD = 25000 VND
+    with pytest.raises(NeedsConfirmation, match=r"^Rate: 1 VND = 25000 USD is outside the usual range"):
+        fx.set_fx_rate(admin, "VND", "25000", "2024-01-01")
+
+
+def test_rates_of_other_pairs_and_other_base_currencies_are_no_reference(admin):
+    fx.set_fx_rate(admin, "USD", "7.10", "2024-01-01")
+    fx.set_fx_rate(admin, "EUR", "0.13", "2024-07-01")       # another pair: first EUR rate
+    fx.set_store_currency(admin, "EUR")
+    fx.set_fx_rate(admin, "USD", "0.92", "2024-07-01")       # USD/EUR: its first rate
+    assert _rates(admin) == [("USD", "0.92", "2024-07-01")]
+
+
+def test_cli_fx_set_refuses_an_implausible_rate_in_one_line_and_confirm_stores_it(run):
+    assert run("fx", "set", "USD", "7.10", "--from", "2024-01-01")[0] == 0
+    code, out, err = run("fx", "set", "USD", "0.14", "--from", "2024-07-01")
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert code == 4 and len(lines) == 1 and "Traceback" not in err, err
+    assert "7.10" in lines[0] and "2024-01-01" in lines[0] and "did you mean 7.14" in lines[0]
+    assert "repeat with --confirm" in lines[0]
+    code, out, _ = run("--format", "json", "fx", "list")
+    assert [(r["rate"], r["from"]) for r in json.loads(out)] == [("7.10", "2024-01-01")]
+    code, _, err = run("fx", "set", "USD", "0.14", "--from", "2024-07-01", "--confirm")
+    assert code == 0, err
+    code, out, _ = run("--format", "json", "fx", "list")
+    assert [(r["rate"], r["from"]) for r in json.loads(out)] == [("7.10", "2024-01-01"), ("0.14", "2024-07-01")]
+    code, out, err = run("audit", "verify")
+    assert code == 0, err
+
+
+def test_cli_fx_set_checks_a_first_rate_far_outside_the_usual_range(run):
+    code, _, err = run("fx", "set", "IDR", "16000", "--from", "2024-01-01")
+    assert code == 4 and "no other IDR rate" in err and "--confirm" in err
+    code, out, _ = run("--format", "json", "fx", "list")
+    assert json.loads(out) == []
+    assert run("fx", "set", "IDR", "16000", "--from", "2024-01-01", "--confirm")[0] == 0
