@@ -164,9 +164,9 @@ def _times(ratio: Decimal) -> str:
 
 
 def _rounded(value: Decimal, typed: Decimal, digits: int | None = None) -> str:
-    """`value` to as many significant digits as `typed` has (at least 3), or `digits`."""
+    """`value` to as many significant digits as `typed` has (3 to 12), or `digits`."""
     if digits is None:
-        digits = max(3, len(typed.normalize().as_tuple().digits))
+        digits = min(max(3, len(typed.normalize().as_tuple().digits)), 12)
     quantum = Decimal(1).scaleb(value.adjusted() - digits + 1)
     return format(value.quantize(quantum).normalize(), "f")
 
