@@ -71,7 +71,7 @@ def set_fx_rate(session, currency: str, rate: object, valid_from: object, *,
     audited). rate: a positive number ("7.10", "7,10"); valid_from: a date.
     Raises ValidationFailed for an unknown code, the store's own currency, a rate that
     is not a positive number, or a date that is not one; NeedsConfirmation (nothing
-    stored) for a rate that looks like a slip (`implausible_rate`) unless `confirm`."""
+    stored) for a rate that looks like a slip (`_implausible_rate`) unless `confirm`."""
     session.ensure("admin")
     code = money.require_currency(currency)
     base = store_currency(session)
@@ -94,7 +94,7 @@ def set_fx_rate(session, currency: str, rate: object, valid_from: object, *,
     if not confirm:
         known = [Rate(r["currency"], r["base"], r["valid_from"], r["rate"], r["set_by"])
                  for r in session.store.fx_rates(base) if r["currency"] == code]
-        if (why := implausible_rate(code, base, start, value, known)) is not None:
+        if (why := _implausible_rate(code, base, start, value, known)) is not None:
             raise NeedsConfirmation({"Rate": why})
     with session.unit_of_work() as uow:
         session.store.set_fx_rate(code, base, start, value, utcnow(), session.username)
@@ -114,7 +114,7 @@ FIRST_RATE_RANGE = (Decimal(1) / 10000, Decimal(10000))
 _NEAR = Decimal("1.25")          # an inverse or power-of-ten slip "explains" a jump within this
 
 
-def implausible_rate(code: str, base: str, start: dt.date, value: Decimal, known: list[Rate]) -> str | None:
+def _implausible_rate(code: str, base: str, start: dt.date, value: Decimal, known: list[Rate]) -> str | None:
     """Why 1 `code` = `value` `base` from `start` looks like a slip, or None when it does not.
 
     known: the rates already entered for the pair. The reference is the one in force on
