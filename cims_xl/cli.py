@@ -425,12 +425,19 @@ def fx():
 @click.argument("rate")
 @click.option("--from", "valid_from", required=True, metavar="DATE",
               help="First day the rate applies (YYYY-MM-DD); it holds until the next rate.")
+@click.option("--confirm", is_flag=True,
+              help="Store a rate more than twice or less than half the one before it (or a first rate "
+                   "outside 0.0001-10000), which is otherwise refused as a likely slip.")
 @pass_app
-def fx_set(app: App, currency, rate, valid_from):
+def fx_set(app: App, currency, rate, valid_from, confirm):
     """1 CURRENCY = RATE in the store's currency from --from on (admin), e.g. USD 7.10."""
+    from .errors import NeedsConfirmation
     from .services import settings as st
 
-    r = st.set_fx_rate(app.session(), currency, rate, valid_from)
+    try:
+        r = st.set_fx_rate(app.session(), currency, rate, valid_from, confirm=confirm)
+    except NeedsConfirmation as exc:
+        raise NeedsConfirmation(exc.problems, f"{exc.message} If {rate} is right, repeat with --confirm.") from None
     app.out.emit({"currency": r.currency, "rate": str(r.rate), "in": r.base, "from": r.valid_from})
 
 

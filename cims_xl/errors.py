@@ -41,6 +41,11 @@ class ValidationFailed(CimsError):
         super().__init__(message)
 
 
+class NeedsConfirmation(ValidationFailed):
+    """A value that looks like a slip (an exchange rate far from the last one): refused,
+    nothing stored; the same call with confirmation accepts it."""
+
+
 class PermissionDenied(CimsError):
     """The signed-in user's role does not allow this action."""
 

@@ -238,7 +238,7 @@ def two_currency_customer(admin):
     cust = r.create(admin, "customer", {"name": "Maple & Panda"})
     for day, amount in (("2024-01-02", "¥1,000.00"), ("2024-01-03", "$300.00"), ("2024-01-04", "200 CNY")):
         r.create(admin, "order", {"customer_id": cust["id"], "order_date": day, "amount": amount})
-    r.create(admin, "opportunity", {"customer_id": cust["id"], "name": "Big", "amount": "USD 5,000",
+    r.create(admin, "opportunity", {"customer_id": cust["id"], "name": "Big", "amount": "USD 5,000.00",
                                     "stage": "Proposal", "probability": 50})
     r.create(admin, "opportunity", {"customer_id": cust["id"], "name": "Small", "amount": "800",
                                     "stage": "Lead", "probability": 10})
@@ -274,7 +274,7 @@ def test_ltv_search_filters_and_sorts_in_one_currency(admin, two_currency_custom
     from cims_xl.services import records as r
     from cims_xl.services import search
     other = r.create(admin, "customer", {"name": "Only Dollars"})
-    r.create(admin, "order", {"customer_id": other["id"], "order_date": "2024-01-02", "amount": "$5,000"})
+    r.create(admin, "order", {"customer_id": other["id"], "order_date": "2024-01-02", "amount": "$5,000.00"})
     names = lambda page: [c["name"] for c in page.rows]
     assert names(search.search_customers(admin, ltv_min="1000")) == ["Maple & Panda"]
     assert names(search.search_customers(admin, ltv_min="1000", ltv_currency="usd")) == ["Only Dollars"]

@@ -6,6 +6,7 @@ from importlib import resources
 import babel
 
 from cims_xl.domain import money
+from cims_xl.domain import normalize as nz
 
 
 def _shipped_text() -> str:
@@ -71,7 +72,10 @@ _NUMBERS = st.one_of(
 
 def _direct(value: str) -> str | None:
     try:
-        reading = money.read_money(value)
+        try:
+            reading = money.read_money(value)
+        except nz.AmbiguousNumber:      # "€1.200": the amount reads two ways, the currency one
+            reading = money.read_money(value, ".")
     except ValueError:
         return None
     return reading.currency if reading.currency and not reading.assumed else None

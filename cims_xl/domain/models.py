@@ -305,6 +305,18 @@ def for_update(context: dict | None, current: dict | None) -> dict | None:
     return {**(context or {}), "row_country": current.get("country"), "row_currency": current.get("currency")}
 
 
+@functools.cache
+def _points(kind: str) -> dict[str, str]:
+    return {f.key: "." for f in ENTITIES[kind].fields if f.kind in ("money", "decimal", "int")}
+
+
+def stored_text_context(ent: Entity, context: dict | None = None) -> dict:
+    """`context` for validating values this program wrote itself as text (the audit
+    trail's "1.234" is 1.234): every number field's decimal mark is the point, so none
+    is refused as ambiguous the way the same text typed by a person is."""
+    return {**(context or {}), "decimal_marks": dict(_points(ent.kind))}
+
+
 def validate_record(ent: Entity, data: dict, *, partial: bool = False,
                     context: dict | None = None) -> dict:
     """Normalise and check `data` for `ent`.

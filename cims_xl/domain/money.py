@@ -338,8 +338,10 @@ def read_money(value: object, decimal: str | None = None, *,
     "1.200,00 €", "¥300", "300元", "HK$ 5"), a sign before or after, accounting
     negatives "(1,234.50)" and 万/亿 multipliers.
     decimal: "." or "," when the caller knows the file's decimal mark; None infers it
-    per value: the last of "." and "," when both appear, a lone "," before exactly
-    three digits groups thousands, otherwise it is a decimal comma.
+    per value: the last of "." and "," when both appear, otherwise the one there is.
+    A lone "." or "," before exactly three digits after 1-3 digits ("1.200", "€12,345")
+    reads two ways with no mark known: refused (`normalize.AmbiguousNumber`, a
+    ValueError naming both readings), never guessed.
     prefer: ISO codes that settle an ambiguous symbol (module docstring).
     Raises ValueError (CurrencyError for currencies) with a short reason.
     """
@@ -367,7 +369,8 @@ def named_currency(value: object) -> str | None:
     """The ISO code an amount cell names without doubt ("USD 12", "C$ 5", "1.200,00 €"),
     else None: no currency, one assumed for an ambiguous symbol ("$" -> USD, as
     read_money's ``assumed``), or not an amount. The same answer as
-    ``read_money(value)`` (no decimal mark, no preference) gives, remembered per shape
+    ``read_money(value)`` (no decimal mark, no preference) gives, or for an amount that
+    reads two ways ("€1.200") ``read_money(value, ".")``, remembered per shape
     of the text (its digits 2-9 read as 1) so that a column of amounts costs a few
     readings, not one per cell."""
     if not isinstance(value, str):
@@ -378,7 +381,12 @@ def named_currency(value: object) -> str | None:
 @functools.lru_cache(maxsize=4096)
 def _named_currency_of_shape(text: str) -> str | None:
     try:
-        reading = read_money(text)
+        try:
+            reading = read_money(text)
+        except nz.AmbiguousNumber:
+            # "€1.200" names EUR whichever its decimal mark; its one separator reads
+            # either way, so "." does.
+            reading = read_money(text, ".")
     except ValueError:
         return None
     return reading.currency if reading.currency and not reading.assumed else None
@@ -438,6 +446,8 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
         raise fail("not an amount: two different currencies")
     try:
         amount = _number(text, decimal)
+    except nz.AmbiguousNumber as exc:
+        raise exc.restated(raw, negative=negative or opened, places=multiplier or 0) from None
     except ValueError:
         raise fail() from None
     if multiplier is not None:

@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 import phonenumbers
 
 __all__ = [
+    "AmbiguousNumber",
     "detect_date_order",
     "is_blank",
     "looks_like_phone",
@@ -550,6 +551,8 @@ def parse_int(value: object, decimal: str | None = None) -> int | None:
             sign, text = text[0], text[1:].strip()
         try:
             number = _parse_number_core(text, decimal)
+        except AmbiguousNumber as exc:
+            raise exc.restated(value, negative=sign == "-", whole=True) from None
         except ValueError:
             raise ValueError(_problem("not a number", value)) from None
         if sign == "-":
@@ -590,13 +593,83 @@ def parse_money_with_currency(value: object, decimal: str | None = None) -> tupl
     return _money(value, decimal)
 
 
+# One "." or "," before exactly three digits, after 1-3 digits not starting with 0, and
+# no other separator: "1.200" and "12,345" group thousands in one convention and hold
+# a decimal mark in the other. "0.125", "1.5", "1234.567", "1,200.50", "1 200" do not.
+_AMBIGUOUS = re.compile(r"[1-9][0-9]{0,2}[.,][0-9]{3}")
+
+
+class AmbiguousNumber(ValueError):
+    """A typed number that reads as two numbers because no decimal mark is known:
+    "1.200" is 1200 where "." groups thousands (de, fr, es, ...) and 1.2 where it is
+    the decimal mark (en, zh). `grouped` and `decimal` are the two readings (Decimal);
+    the message names the value, both readings and how to write each unambiguously:
+    "'1.200' could be 1200 or 1.2; write 1200, 1,200.00 or 1.20"."""
+
+    def __init__(self, value: object, grouped: Decimal, decimal: Decimal, *, whole: bool = False):
+        self.value, self.grouped, self.decimal, self.whole = value, grouped, decimal, whole
+        super().__init__(_ambiguous_message(value, grouped, decimal, whole=whole))
+
+    def restated(self, value: object, *, negative: bool = False, places: int = 0,
+                 whole: bool | None = None) -> AmbiguousNumber:
+        """The same ambiguity said of the whole `value` typed (with its sign, currency
+        and 万/亿 multiplier: `places` powers of ten)."""
+        def signed(d: Decimal) -> Decimal:
+            d = _shift(d, places)
+            return d.copy_negate() if negative else d
+        return AmbiguousNumber(value, signed(self.grouped), signed(self.decimal),
+                               whole=self.whole if whole is None else whole)
+
+
+def _plain(number: Decimal) -> str:
+    """A number without exponent or trailing zeros: 1200, 1.2, -3.5."""
+    return format(number.normalize(), "f")
+
+
+def _unambiguous(number: Decimal) -> str:
+    """`number` written so no reader can take its separator for the other kind:
+    whole numbers without separators, fractions with two or four-plus decimals."""
+    text = _plain(number)
+    if "." not in text:
+        return text
+    decimals = len(text.split(".")[1])
+    return text + "0" * (2 - decimals if decimals < 2 else 1 if decimals == 3 else 0)
+
+
+def _ambiguous_message(value: object, grouped: Decimal, decimal: Decimal, *, whole: bool) -> str:
+    shown = _shown(value) or "this number"
+    ways = [_plain(grouped)]
+    if not whole:
+        if grouped == grouped.to_integral_value():
+            ways.append(f"{grouped:,.2f}")
+        ways.append(_unambiguous(decimal))
+    elif decimal == decimal.to_integral_value():    # "1,000" as a count: 1000 or 1
+        ways.append(_plain(decimal))
+    write = ways[0] if len(ways) == 1 else ", ".join(ways[:-1]) + " or " + ways[-1]
+    return f"{shown} could be {_plain(grouped)} or {_plain(decimal)}; write {write}"
+
+
+def ambiguous_readings(text: str) -> tuple[Decimal, Decimal] | None:
+    """(thousands reading, decimal reading) of an unsigned number text that reads both
+    ways when no decimal mark is known ("1.200" -> (1200, 1.200), "12,345" -> (12345,
+    12.345)); None for any other text. The one definition of the kind (see _AMBIGUOUS)."""
+    if len(text) > 7 or not _AMBIGUOUS.fullmatch(text):
+        return None
+    head, tail = text[:-4], text[-3:]
+    return Decimal(head + tail), Decimal(f"{head}.{tail}")
+
+
 def _parse_number_core(text: str, decimal: str | None = None) -> Decimal:
     """Unsigned number with grouping and a decimal "." or ","; ValueError otherwise.
-    With `decimal` given, that is the decimal mark and every other separator groups."""
+    With `decimal` given, that is the decimal mark and every other separator groups.
+    Without, a number that reads two ways ("1.200": ambiguous_readings) raises
+    AmbiguousNumber rather than guessing."""
     if not text or not _NUMBER_CHARS.match(text) or not any(c.isdigit() for c in text):
         raise ValueError("not a number")
     if decimal is not None:
         return _number_with_mark(text, decimal)
+    if (both := ambiguous_readings(text)) is not None:
+        raise AmbiguousNumber(text, *both)
     dots, commas = text.count("."), text.count(",")
     others = {ch for ch in text if ch in " '_"}
     decimal_sep: str | None = None

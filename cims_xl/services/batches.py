@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from ..domain.models import validate_record
+from ..domain.models import stored_text_context, validate_record
 from ..domain.schema import ENTITIES, kind_of_id
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..security.audit import ERASED, AuditEvent, entry_records
@@ -133,7 +133,8 @@ def undo_batch(session: Session, batch_id: str, *, force: bool = False) -> dict:
             if updated:
                 from .records import update_many
                 live = queries.stored_ids(session.store, ent, [rid for rid, _e in updated])
-                back = [(rid, validate_record(ent, e["before"], partial=True), None)
+                back = [(rid, validate_record(ent, e["before"], partial=True,
+                                               context=stored_text_context(ent)), None)
                         for rid, e in updated if rid in live]
                 update_many(session, back, action="undo")
                 restored += len(back)

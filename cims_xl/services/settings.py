@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from ..domain import money
 from ..domain import normalize as nz
-from ..errors import ValidationFailed
+from ..errors import NeedsConfirmation, ValidationFailed
 from ..security.audit import AuditEvent
 from ..store.db import utcnow
 
@@ -65,11 +65,13 @@ def set_store_currency(session, value: str) -> str:
     return code
 
 
-def set_fx_rate(session, currency: str, rate: object, valid_from: object) -> Rate:
+def set_fx_rate(session, currency: str, rate: object, valid_from: object, *,
+                confirm: bool = False) -> Rate:
     """Enter 1 `currency` = `rate` store currency from `valid_from` (administrators,
     audited). rate: a positive number ("7.10", "7,10"); valid_from: a date.
     Raises ValidationFailed for an unknown code, the store's own currency, a rate that
-    is not a positive number, or a date that is not one."""
+    is not a positive number, or a date that is not one; NeedsConfirmation (nothing
+    stored) for a rate that looks like a slip (`_implausible_rate`) unless `confirm`."""
     session.ensure("admin")
     code = money.require_currency(currency)
     base = store_currency(session)
@@ -77,6 +79,8 @@ def set_fx_rate(session, currency: str, rate: object, valid_from: object) -> Rat
         raise ValidationFailed({"Currency": f"{code} is the store's own currency (its rate is 1)"})
     try:
         value = money.parse_money(rate)[0] if not isinstance(rate, Decimal) else rate
+    except nz.AmbiguousNumber as exc:          # "7,100": 7100 or 7.1
+        raise ValidationFailed({"Rate": str(exc)}) from None
     except (ValueError, InvalidOperation):
         value = None
     if value is None or not value.is_finite() or value <= 0:
@@ -87,12 +91,84 @@ def set_fx_rate(session, currency: str, rate: object, valid_from: object) -> Rat
         raise ValidationFailed({"From": str(exc)}) from None
     if start is None:
         raise ValidationFailed({"From": "required (the first day the rate applies)"})
+    if not confirm:
+        known = [Rate(r["currency"], r["base"], r["valid_from"], r["rate"], r["set_by"])
+                 for r in session.store.fx_rates(base) if r["currency"] == code]
+        if (why := _implausible_rate(code, base, start, value, known)) is not None:
+            raise NeedsConfirmation({"Rate": why})
     with session.unit_of_work() as uow:
         session.store.set_fx_rate(code, base, start, value, utcnow(), session.username)
         session.audit([AuditEvent(utcnow(), session.username, "settings.fx", None, None, None,
                                   {f"{code}/{base} from {start.isoformat()}": [None, str(value)]})])
         uow.commit()
     return Rate(code, base, start, value, session.username)
+
+
+# A new rate more than this factor away from the reference rate is checked with the
+# user: an inverted rate (0.14 for 7.10) or a slipped decimal point (710) is far beyond
+# it, while real rates seldom move by half between two entries.
+RATE_JUMP = Decimal(2)
+# A first rate for a currency has nothing to compare with: outside this range it is
+# checked (real rates beyond it exist, e.g. 1 USD = 25000 VND: then confirm).
+FIRST_RATE_RANGE = (Decimal(1) / 10000, Decimal(10000))
+_NEAR = Decimal("1.25")          # an inverse or power-of-ten slip "explains" a jump within this
+
+
+def _implausible_rate(code: str, base: str, start: dt.date, value: Decimal, known: list[Rate]) -> str | None:
+    """Why 1 `code` = `value` `base` from `start` looks like a slip, or None when it does not.
+
+    known: the rates already entered for the pair. The reference is the one in force on
+    `start` (the latest from that day or before), else the first after it. A rate more
+    than RATE_JUMP times larger or smaller than the reference is a slip; so is a first
+    rate outside FIRST_RATE_RANGE. The reason says which way round the rate was read
+    ("1 USD = 0.14 CNY"), shows the reference rate and its date and, when 1/value is near
+    the reference, "did you mean 1/value?" (an inverted rate), or asks about the decimal
+    point when the jump is near a power of ten."""
+    before = [r for r in known if r.valid_from <= start]
+    after = [r for r in known if r.valid_from > start]
+    ref = max(before, key=lambda r: r.valid_from) if before else (
+        min(after, key=lambda r: r.valid_from) if after else None)
+    typed = f"1 {code} = {_shown_rate(value)} {base}"
+    inverse = 1 / value
+    if ref is None:
+        low, high = FIRST_RATE_RANGE
+        if low <= value <= high:
+            return None
+        # (the range is symmetric: the inverse of a rate outside it is outside it too)
+        return (f"{typed} is outside the usual range ({_shown_rate(low)} to {_shown_rate(high)}) and "
+                f"there is no other {code} rate to compare it with. Nothing was stored.")
+    ratio = value / ref.rate
+    if 1 / RATE_JUMP <= ratio <= RATE_JUMP:
+        return None
+    size = f"{_times(ratio)} times" if ratio > 1 else f"1/{_times(1 / ratio)} of"
+    said = (f"{typed} is {size} the {code} rate from {ref.valid_from.isoformat()} "
+            f"(1 {code} = {_shown_rate(ref.rate)} {base})")
+    power = round(ratio.log10())
+    if 1 / _NEAR <= inverse / ref.rate <= _NEAR:
+        said += f"; did you mean {_rounded(inverse, value)} (1 ÷ {_shown_rate(value)})?"
+    elif power and 1 / _NEAR <= ratio.scaleb(-power) <= _NEAR:
+        said += "; is the decimal point in the right place?"
+    else:
+        said += "."
+    return said + " Nothing was stored."
+
+
+def _shown_rate(value: Decimal) -> str:
+    """A rate as written (7.10, 0.0001, 10000): no exponent."""
+    return format(value, "f")
+
+
+def _times(ratio: Decimal) -> str:
+    """51, 100, 2.82: whole from 10 on, else three significant digits."""
+    return _rounded(ratio, Decimal(1), 3) if ratio < 10 else str(round(ratio))
+
+
+def _rounded(value: Decimal, typed: Decimal, digits: int | None = None) -> str:
+    """`value` to as many significant digits as `typed` has (3 to 12), or `digits`."""
+    if digits is None:
+        digits = min(max(3, len(typed.normalize().as_tuple().digits)), 12)
+    quantum = Decimal(1).scaleb(value.adjusted() - digits + 1)
+    return format(value.quantize(quantum).normalize(), "f")
 
 
 def fx_rates(session) -> list[Rate]:
