@@ -9,6 +9,10 @@ the CJK fallback face). A number or date wider than its cell is what LibreOffice
 Excel draw as `###`; a text wider than its cell is cut off when the cell it would run
 into holds a value or has a fill (an input cell), and runs over it otherwise.
 
+A text that runs over empty cells is still lost on paper when it runs across a page
+break (a column that starts a new page) or past the last column holding anything (the
+printed area ends there: LibreOffice prints the rest on a page of its own, Excel cuts it).
+
 Used by tests/test_rendering.py; LibreOffice, fontconfig and fontTools are needed.
 """
 
@@ -194,6 +198,17 @@ class _Styles:
                 return _length(value)
         return None
 
+    def prop(self, name: str | None, ns: str, attr: str) -> str | None:
+        """An attribute of a style's properties (not inherited), e.g. fo:break-before."""
+        st = self.raw.get(name or "")
+        if st is None:
+            return None
+        for props in st:
+            value = props.get(f"{{{NS[ns]}}}{attr}")
+            if value:
+                return value
+        return None
+
     @cache
     def look(self, name: str | None) -> Look:
         chain = []
@@ -264,6 +279,12 @@ class Sheet:
     cells: dict[tuple[int, int], Cell]
     occupied: set[tuple[int, int]]    # cells holding a value or a fill (and covered cells)
     heights: dict[int, float]         # visible rows: row -> points
+    breaks: frozenset[int] = frozenset()   # columns that start a new printed page
+
+    @property
+    def last_col(self) -> int:
+        """The printed area's last column: the rightmost holding a value or a fill."""
+        return max((c for _r, c in self.occupied), default=0)
 
 
 def read_ods(path: Path) -> list[Sheet]:
@@ -277,10 +298,13 @@ def read_ods(path: Path) -> list[Sheet]:
         name = table.get(f"{{{NS['table']}}}name")
         widths: dict[int, float] = {}
         defaults: dict[int, str | None] = {}
+        breaks: set[int] = set()
         col = 1
         for c in table.iter(f"{{{NS['table']}}}table-column"):
             n = int(c.get(f"{{{NS['table']}}}number-columns-repeated", "1"))
             w = st.length(c.get(f"{{{NS['table']}}}style-name"), "column-width") or 64.0
+            if st.prop(c.get(f"{{{NS['table']}}}style-name"), "fo", "break-before") == "page":
+                breaks.add(col)
             hidden = c.get(f"{{{NS['table']}}}visibility", "visible") != "visible"
             default = c.get(f"{{{NS['table']}}}default-cell-style-name")
             for k in range(col, col + min(n, 1024)):
@@ -323,7 +347,7 @@ def read_ods(path: Path) -> list[Sheet]:
                             cells[(rr, k)] = Cell(name, rr, k, text, vt in NUMERIC, look, span, rows_down)
                 col += n
             row += nrows
-        sheets.append(Sheet(name, widths, cells, occupied, heights))
+        sheets.append(Sheet(name, widths, cells, occupied, heights, frozenset(breaks)))
     return sheets
 
 
@@ -371,7 +395,26 @@ def problems(sheet: Sheet) -> list[Problem]:
                   (left and c == 1)
         if blocked:
             out.append(Problem(cell, "cut off", need, have))
+        elif right and not left:
+            room, stop = _room_right(sheet, r, c + cell.span)
+            if need > have + room:
+                out.append(Problem(cell, stop, need, have + room))
     return out
+
+
+def _room_right(sheet: Sheet, row: int, first: int) -> tuple[float, str]:
+    """Points of empty cells a left-aligned text may run over from column `first` on,
+    and what stops it: a filled cell ("cut off"), or the end of the printed page ("past
+    the page": the next page break, or the last column that holds anything)."""
+    room = 0.0
+    col = first
+    while True:
+        if (row, col) in sheet.occupied and col in sheet.widths:
+            return room, "cut off"
+        if col > sheet.last_col or col in sheet.breaks:
+            return room, "past the page"
+        room += sheet.widths.get(col, 0.0)
+        col += 1
 
 
 def pdf_text(pdf: Path) -> str:
