@@ -128,3 +128,42 @@ def test_a_text_axis_with_many_long_labels_shows_every_kth_and_a_short_one_shows
     short = next(t for t in plan_sheet(_sheet([1.0], names=["East", "West"])).tables
                  if t.name == "tblSalesByRegion").chart
     assert category_axis(short).step == 1
+
+
+def test_the_written_chart_parts_carry_the_axis_plan_and_validate_against_the_schema(tmp_path):
+    """Written by the openpyxl writer and read back with lxml: 60 months -> a date axis
+    labelled every 12 months; 40 long region names -> a category axis showing every k-th
+    label and tick mark. Both parts are valid DrawingML charts (ECMA-376, dml-chart.xsd)."""
+    import zipfile
+
+    from lxml import etree
+    from openpyxl import Workbook
+
+    from cims_xl.excel.report_writer import write_reports_openpyxl
+    from test_package_preserved import _validate
+
+    sheet = _sheet([float(i % 7 + 1) for i in range(60)], names=[f"Region number {i}" for i in range(40)])
+    wb = Workbook()
+    wb.remove(wb.active)
+    plans = write_reports_openpyxl(wb, {SALES: sheet})
+    book = tmp_path / "axes.xlsx"
+    wb.save(book)
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    want = {t.chart.title: t.chart.axis for t in plans[SALES].tables}
+    with zipfile.ZipFile(book) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        for name in charts:
+            _validate(name, z.read(name))
+            root = etree.fromstring(z.read(name))
+            axis = want["".join(root.find(f"{c}chart/{c}title").itertext())]
+            if axis.months:
+                date_ax = root.find(f".//{c}dateAx")
+                assert date_ax.find(f"{c}majorUnit").get("val") in ("12", "12.0")
+                assert date_ax.find(f"{c}majorTimeUnit").get("val") == "months"
+                assert root.find(f".//{c}catAx") is None
+            else:
+                cat_ax = root.find(f".//{c}catAx")
+                assert axis.step > 1
+                assert cat_ax.find(f"{c}tickLblSkip").get("val") == str(axis.step)
+                assert cat_ax.find(f"{c}tickMarkSkip").get("val") == str(axis.step)

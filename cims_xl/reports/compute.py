@@ -35,6 +35,7 @@ Definitions (also shown to users in docs/reports.md terms):
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -1109,7 +1110,6 @@ def _eq_text(series: pd.Series, value: str) -> np.ndarray:
 
 
 def _fold(text) -> str:
-    import unicodedata
     return unicodedata.normalize("NFKC", str(text)).strip().casefold()
 
 
