@@ -5,6 +5,7 @@
 - `ooxml_escape` / `ooxml_unescape`: text as an .xlsx file stores it (ECMA-376 Part 1
   §22.9.2.19 ST_Xstring: characters XML cannot carry are written _xHHHH_).
 - `text_width_chars`: a line's width in Excel column units (wide CJK characters: two).
+- `wrapped_line_count`: the lines a text wraps into in a cell of a given width.
 
 The workbook writers (excel/, reports, importer) and the CLI import these from here or
 through `cims_xl.excel.safe`; no openpyxl, lxml or xlwings here.
@@ -61,3 +62,48 @@ def text_width_chars(text: str) -> float:
     """
     units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return units * 1.1
+
+
+# A wrapped cell breaks lines at spaces, and anywhere between two wide (CJK) characters,
+# which have no spaces between words (UAX #14 class ID; what Excel and LibreOffice do).
+def wrapped_line_count(text: str, width_chars: float) -> int:
+    """Lines `text` takes when wrapped in a cell `width_chars` Excel column units wide.
+
+    Greedy, as spreadsheets wrap: words (runs of narrow characters) stay whole, a wide
+    (CJK) character may start a new line on its own, explicit newlines start a new line;
+    a word wider than the cell takes a line per cell width. Widths are `text_width_chars`
+    (so the same 10 % margin). At least 1, also for empty text.
+    """
+    width = max(float(width_chars), 1.0)
+    total = 0
+    for para in text.split("\n"):
+        lines, used = 1, 0.0
+        for token in _tokens(para):
+            w = text_width_chars(token)
+            if token.isspace():
+                used += w
+                continue
+            if used > 0 and used + w > width:
+                lines, used = lines + 1, 0.0
+            while w > width:                 # a word longer than the cell is broken
+                lines, w = lines + 1, w - width
+            used += w
+        total += lines
+    return max(total, 1)
+
+
+def _tokens(para: str) -> list[str]:
+    """Spaces, single wide characters, and words of narrow characters."""
+    out: list[str] = []
+    word = ""
+    for ch in para:
+        if ch.isspace() or unicodedata.east_asian_width(ch) in "WF":
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    return out

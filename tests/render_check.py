@@ -9,6 +9,10 @@ the CJK fallback face). A number or date wider than its cell is what LibreOffice
 Excel draw as `###`; a text wider than its cell is cut off when the cell it would run
 into holds a value or has a fill (an input cell), and runs over it otherwise.
 
+A text that runs over empty cells is still lost on paper when it runs past the right
+edge of its printed page: a page break (a column that starts a new page), or the width
+the page holds at the sheet's print scale (where the next page starts by itself).
+
 Used by tests/test_rendering.py; LibreOffice, fontconfig and fontTools are needed.
 """
 
@@ -194,6 +198,17 @@ class _Styles:
                 return _length(value)
         return None
 
+    def prop(self, name: str | None, ns: str, attr: str) -> str | None:
+        """An attribute of a style's properties (not inherited), e.g. fo:break-before."""
+        st = self.raw.get(name or "")
+        if st is None:
+            return None
+        for props in st:
+            value = props.get(f"{{{NS[ns]}}}{attr}")
+            if value:
+                return value
+        return None
+
     @cache
     def look(self, name: str | None) -> Look:
         chain = []
@@ -264,6 +279,19 @@ class Sheet:
     cells: dict[tuple[int, int], Cell]
     occupied: set[tuple[int, int]]    # cells holding a value or a fill (and covered cells)
     heights: dict[int, float]         # visible rows: row -> points
+    breaks: frozenset[int] = frozenset()   # columns that start a new printed page
+    page_width: float = float("inf")       # points of the sheet a printed page holds
+
+    def page_starts(self) -> set[int]:
+        """Columns that begin a printed page: a break, or the page being full."""
+        starts, used = {1}, 0.0
+        for col in range(1, max(self.widths, default=0) + 1):
+            w = self.widths.get(col, 0.0)
+            if col in self.breaks or (used > 0 and used + w > self.page_width):
+                starts.add(col)
+                used = 0.0
+            used += w
+        return starts
 
 
 def read_ods(path: Path) -> list[Sheet]:
@@ -275,12 +303,16 @@ def read_ods(path: Path) -> list[Sheet]:
     sheets = []
     for table in content.iterfind(".//table:table", NS):
         name = table.get(f"{{{NS['table']}}}name")
+        page_width = _page_width(st, styles, table.get(f"{{{NS['table']}}}style-name"))
         widths: dict[int, float] = {}
         defaults: dict[int, str | None] = {}
+        breaks: set[int] = set()
         col = 1
         for c in table.iter(f"{{{NS['table']}}}table-column"):
             n = int(c.get(f"{{{NS['table']}}}number-columns-repeated", "1"))
             w = st.length(c.get(f"{{{NS['table']}}}style-name"), "column-width") or 64.0
+            if st.prop(c.get(f"{{{NS['table']}}}style-name"), "fo", "break-before") == "page":
+                breaks.add(col)
             hidden = c.get(f"{{{NS['table']}}}visibility", "visible") != "visible"
             default = c.get(f"{{{NS['table']}}}default-cell-style-name")
             for k in range(col, col + min(n, 1024)):
@@ -323,8 +355,32 @@ def read_ods(path: Path) -> list[Sheet]:
                             cells[(rr, k)] = Cell(name, rr, k, text, vt in NUMERIC, look, span, rows_down)
                 col += n
             row += nrows
-        sheets.append(Sheet(name, widths, cells, occupied, heights))
+        sheets.append(Sheet(name, widths, cells, occupied, heights, frozenset(breaks), page_width))
     return sheets
+
+
+def _page_width(st: _Styles, styles_root, table_style: str | None) -> float:
+    """Points of the sheet one printed page holds across: the page width less its
+    margins, divided by the print scale (the table's master page -> page layout)."""
+    master = st.raw.get(table_style or "")
+    master = master.get(f"{{{NS['style']}}}master-page-name") if master is not None else None
+    for mp in styles_root.iterfind(".//style:master-page", NS):
+        if mp.get(f"{{{NS['style']}}}name") != master:
+            continue
+        layout_name = mp.get(f"{{{NS['style']}}}page-layout-name")
+        for layout in styles_root.iterfind(".//style:page-layout", NS):
+            if layout.get(f"{{{NS['style']}}}name") != layout_name:
+                continue
+            props = layout.find("style:page-layout-properties", NS)
+            width = _length(props.get(f"{{{NS['fo']}}}page-width"))
+            if width is None:   # paper size left to the printer: the narrower of A4 and Letter
+                landscape = props.get(f"{{{NS['style']}}}print-orientation") == "landscape"
+                width = 11 * 72.0 if landscape else 8.27 * 72.0
+            for side in ("left", "right"):
+                width -= _length(props.get(f"{{{NS['fo']}}}margin-{side}")) or 0.0
+            scale = props.get(f"{{{NS['style']}}}scale-to") or "100%"
+            return width * 100 / float(scale.rstrip("%"))
+    return float("inf")
 
 
 # ----- the checks --------------------------------------------------------------------
@@ -334,8 +390,9 @@ def _need(cell: Cell) -> float:
     return max(text_width(line, lk.family, lk.size, lk.bold, lk.italic) for line in cell.text.split("\n"))
 
 
-def problems(sheet: Sheet) -> list[Problem]:
-    """Cells LibreOffice draws as ### or with their text cut off by a filled neighbour."""
+def problems(sheet: Sheet, pages: bool = True) -> list[Problem]:
+    """Cells LibreOffice draws as ### or with their text cut off by a filled neighbour;
+    with `pages`, also text running past the right edge of its printed page."""
     out = []
     for (r, c), cell in sorted(sheet.cells.items()):
         lk = cell.look
@@ -371,7 +428,36 @@ def problems(sheet: Sheet) -> list[Problem]:
                   (left and c == 1)
         if blocked:
             out.append(Problem(cell, "cut off", need, have))
+        elif right and not left:
+            room, stop = _room_right(sheet, r, c + cell.span)
+            if need > have + room and (pages or stop != "past the page"):
+                out.append(Problem(cell, stop, need, have + room))
     return out
+
+
+def _room_right(sheet: Sheet, row: int, first: int) -> tuple[float, str]:
+    """Points of empty cells a left-aligned text may run over from column `first` on,
+    and what stops it: a filled cell ("cut off"), or the right edge of its printed page
+    ("past the page")."""
+    starts = sheet.page_starts()
+    used = 0.0                       # the page's width left of `first`
+    col = first - 1
+    while col >= 1 and col not in starts:
+        used += sheet.widths.get(col, 0.0)
+        col -= 1
+    used += sheet.widths.get(col, 0.0) if col >= 1 else 0.0
+    room = 0.0
+    col = first
+    while col <= 16384:
+        w = sheet.widths.get(col, 0.0)
+        if (row, col) in sheet.occupied and col in sheet.widths:
+            return room, "cut off"
+        if col in sheet.breaks or (w and used + w > sheet.page_width):
+            return room, "past the page"
+        room += w
+        used += w
+        col += 1
+    return room, "past the page"
 
 
 def pdf_text(pdf: Path) -> str:

@@ -1,15 +1,19 @@
-"""Every sheet as LibreOffice draws it: no `###`, no text cut off by a filled cell.
+"""Every sheet as LibreOffice draws it: no `###`, no text cut off by a filled cell or
+by the edge of the printed page, and chart axes whose labels do not overlap.
 
 The demo workbook (`cims demo`: data sheets refreshed, reports computed) and a
 standalone `cims report --out` workbook are converted by LibreOffice to OpenDocument
 (its own layout and displayed text, read cell by cell by tests/render_check.py) and to
 PDF (what it prints: searched for `###`). A negative control shows the check catches
-both defects on a deliberately spoiled copy. Skipped, visibly, without LibreOffice.
+both defects on a deliberately spoiled copy. A third workbook is a report over five
+years of orders in three currencies with yearly exchange rates (long rate notes, 60
+months on the trend axes, long filters). Skipped, visibly, without LibreOffice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -57,7 +61,10 @@ def test_every_sheet_of_the_demo_workbook_is_rendered(rendered):
 
 @pytest.mark.parametrize("book", ["demo", "report"])
 def test_no_cell_shows_hashes_or_text_cut_off_by_a_filled_neighbour(rendered, book):
-    found = [str(p) for sheet in rendered[book]["sheets"] for p in rc.problems(sheet)]
+    # Past the printed page: checked on the report sheets (the others are not laid out
+    # for printing: Home, Import and xlwings.conf have long lines of help text).
+    found = [str(p) for sheet in rendered[book]["sheets"]
+             for p in rc.problems(sheet, pages=sheet.name in REPORT_SHEETS)]
     assert not found, "\n".join(found)
 
 
@@ -170,3 +177,206 @@ def test_charts_sit_inside_their_band_so_no_page_break_cuts_them(rendered):
 def test_the_report_workbook_has_its_drawing_parts(rendered):
     with zipfile.ZipFile(rendered["report"]["book"]) as z:
         assert sum(n.startswith("xl/charts/chart") for n in z.namelist()) == 20
+
+
+# ----- five years, three currencies: long notes and long month axes ---------------------
+
+C_NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+        "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+        "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"}
+YEARS = range(2021, 2026)
+REGION = "华东地区（上海、江苏、浙江、安徽）"   # a long filter value: the "Made with" line wraps
+MANY_CATEGORIES = 12          # an axis with more categories than this must space its labels
+
+
+@pytest.fixture(scope="module")
+def five_years(tmp_path_factory) -> dict:
+    """A real encrypted store: 60 months of orders in CNY, USD and EUR (a rate per
+    year each for USD and EUR), tickets answered before they were opened (a "left out"
+    note), and a standalone report with every filter set (a long "Made with" line)."""
+    from cims_xl.excel.report_writer import write_report_workbook
+    from cims_xl.services import auth, records, settings
+    from conftest import ADMIN_PASSWORD, FAST_KDF
+
+    work = tmp_path_factory.mktemp("five_years")
+    path = work / "fx.cims"
+    auth.init_store(path, "admin", ADMIN_PASSWORD, kdf=FAST_KDF, currency="CNY")
+    session = auth.sign_in(path, "admin", ADMIN_PASSWORD)
+    try:
+        names = ["深圳天成物流有限公司", "Koala Pty", "Müller & Söhne GmbH", "株式会社東京商事", "Acme Ltd"]
+        customers = records.create_many(session, "customer", [{"name": n, "owner": "admin"} for n in names])
+        orders = []
+        for m in range(len(YEARS) * 12):
+            year, month = YEARS[0] + m // 12, m % 12 + 1
+            for k, currency in enumerate(("CNY", "USD", "EUR")):
+                orders.append({"customer_id": customers[(m + k) % len(customers)]["id"],
+                               "order_date": f"{year}-{month:02d}-{3 + 7 * k:02d}",
+                               "amount": str(200 + (m * 37 + k * 101) % 900), "currency": currency,
+                               "region": REGION})
+        records.create_many(session, "order", orders)
+        for year in YEARS:
+            settings.set_fx_rate(session, "USD", f"{6.45 + 0.15 * (year - YEARS[0]):.2f}", f"{year}-01-01")
+            settings.set_fx_rate(session, "EUR", f"{7.55 + 0.1 * (year - YEARS[0]):.2f}", f"{year}-01-01")
+        tickets = [{"customer_id": customers[i % len(customers)]["id"], "subject": f"Invoice {i}",
+                    "priority": "High", "opened_at": f"2025-0{1 + i % 9}-10T10:00:00",
+                    "first_response_at": f"2025-0{1 + i % 9}-09T10:00:00"} for i in range(14)]
+        records.create_many(session, "ticket", tickets)
+        book = work / "report.xlsx"
+        write_report_workbook(book, session, date_from="2021-01-01", date_to="2025-12-31",
+                              owner="admin", region=REGION,
+                              as_of=dt.datetime(2026, 1, 15, tzinfo=dt.timezone.utc))
+    finally:
+        session.close()
+    ods = rc.convert(book, "ods", work / "ods", work / "profile")
+    pdf = rc.convert(book, "pdf", work / "pdf", work / "profile")
+    return {"book": book, "sheets": rc.read_ods(ods), "pdf": pdf, "work": work}
+
+
+def test_the_long_notes_are_really_there_to_check(five_years):
+    sheet = next(s for s in five_years["sheets"] if s.name == "Report - Sales")
+    notes = [c for c in sheet.cells.values() if "Converted to CNY at 1 USD" in c.text]
+    assert notes and all(c.text.count("Converted to CNY") == 2 * len(YEARS) for c in notes)
+    service = next(s for s in five_years["sheets"] if s.name == "Report - Service")
+    assert any(c.text.startswith("Left out: 14 tickets") for c in service.cells.values())
+
+
+def test_no_note_of_a_five_year_three_currency_report_runs_past_its_page_or_into_a_cell(five_years):
+    found = [str(p) for sheet in five_years["sheets"] for p in rc.problems(sheet)]
+    assert not found, "\n".join(found)
+
+
+def test_every_page_with_a_rate_note_prints_all_of_its_rates(five_years):
+    """On paper (pdftotext, page by page): a page that shows a rate note shows every
+    rate of it, not the first few with the rest cut off or on a page of their own."""
+    # LibreOffice may break a line after a hyphen: "2025-01-" / "01" is read back whole
+    pages = [re.sub(r"-\s+", "-", " ".join(page.split())) for page in rc.pdf_text(five_years["pdf"]).split("\f")]
+    with_notes = [page for page in pages if "Converted to" in page or "(12 rows)" in page]
+    assert len(with_notes) >= 8
+    for page in with_notes:
+        for year in YEARS:
+            for currency in ("USD", "EUR"):
+                assert re.search(f"1 {currency} = [0-9.]+ CNY from {year}-01-01 \\(12 rows\\)", page), \
+                    (currency, year, page[:300])
+    assert any(f"Region {REGION}" in page for page in pages)
+
+
+def test_a_note_running_past_a_page_break_or_past_the_page_width_is_caught(tmp_path):
+    """Negative control for the page edge: a long note before a page break and one
+    longer than a page is wide, both over empty cells (no filled neighbour stops them)."""
+    from openpyxl.worksheet.pagebreak import Break, ColBreak
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Notes"
+    long = "Converted to CNY at 1 USD = 7.1 CNY from 2024-01-01 (1,234 rows); " * 4
+    ws["A2"] = long                          # runs across the break before D
+    ws["C1"] = "x"
+    ws["D4"] = "A short note"                # fits: no problem
+    ws["D6"] = long                          # wider than the page that starts at D
+    ws["F1"] = "y"
+    ws.col_breaks = ColBreak()
+    ws.col_breaks.append(Break(id=3))        # a page starts at D (0-based id, ECMA-376 18.3.1.3)
+    book = tmp_path / "notes.xlsx"
+    wb.save(book)
+    sheet = rc.read_ods(rc.convert(book, "ods", tmp_path, tmp_path / "profile"))[0]
+    assert sheet.breaks == {4} and 400 < sheet.page_width < 600      # Letter/A4 portrait at 100 %
+    found = {(p.cell.ref, p.kind) for p in rc.problems(sheet)}
+    assert found == {("Notes!A2", "past the page"), ("Notes!D6", "past the page")}
+
+
+def _charts(book: Path) -> list[dict]:
+    """Every chart of a workbook read back from its parts: the category axis element,
+    the number of categories, the chart's width in points (from the drawing's anchor)."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+    out = []
+    with zipfile.ZipFile(book) as z:
+        names = z.namelist()
+        widths = {}
+        for drawing in (n for n in names if n.startswith("xl/drawings/drawing") and n.endswith(".xml")):
+            rels = etree.fromstring(z.read(drawing.replace("drawings/", "drawings/_rels/") + ".rels"))
+            targets = {r.get("Id"): r.get("Target").split("/")[-1] for r in rels}
+            for anchor in etree.fromstring(z.read(drawing)):
+                ext = anchor.find("xdr:ext", C_NS)
+                chart = anchor.find(".//c:chart", C_NS)
+                if ext is not None and chart is not None:
+                    rid = chart.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+                    widths[targets[rid]] = int(ext.get("cx")) / 12700      # EMU -> points
+        for name in (n for n in names if n.startswith("xl/charts/chart")):
+            root = etree.fromstring(z.read(name))
+            ref = root.find(".//c:cat//c:f", C_NS).text.split("!")[-1].replace("$", "")
+            _c1, r1, _c2, r2 = range_boundaries(ref)
+            axis = root.find(".//c:plotArea/c:catAx", C_NS)
+            if axis is None:
+                axis = root.find(".//c:plotArea/c:dateAx", C_NS)
+            bar = root.find(".//c:barChart/c:barDir", C_NS)
+            out.append({"name": name, "root": root, "axis": axis, "n": r2 - r1 + 1,
+                        "horizontal": bar is not None and bar.get("val") == "bar",
+                        "width_pt": widths[name.split("/")[-1]], "data": z.read(name)})
+    return out
+
+
+def _shown_labels(chart: dict) -> int:
+    axis, n = chart["axis"], chart["n"]
+    val = lambda tag: axis.find(f"c:{tag}", C_NS).get("val") if axis.find(f"c:{tag}", C_NS) is not None else None  # noqa: E731
+    if etree_local(axis) == "dateAx":
+        assert val("majorTimeUnit") == "months" and val("baseTimeUnit") == "months", chart["name"]
+        return -(-n // int(float(val("majorUnit"))))
+    skip = int(val("tickLblSkip") or 1)
+    assert int(val("tickMarkSkip") or 1) == skip, chart["name"]
+    return -(-n // skip)
+
+
+def etree_local(el) -> str:
+    from lxml import etree
+    return etree.QName(el).localname
+
+
+def test_a_long_month_axis_shows_only_as_many_labels_as_fit_across_the_chart(five_years):
+    """Read from the chart parts: an axis of more than MANY_CATEGORIES categories labels
+    every k-th (tickLblSkip) or every k months (dateAx majorUnit) so that the labels,
+    each as wide as "2021-01" in 10 pt (with a gap), fit in the chart's width less the
+    value axis. Charts of months over five years have 60 categories."""
+    charts = _charts(five_years["book"])
+    long = [c for c in charts if c["n"] > MANY_CATEGORIES and not c["horizontal"]]
+    assert len(long) >= 5 and max(c["n"] for c in long) == 60
+    for chart in long:
+        label_pt = 7 * 0.55 * 10 + 6                  # 7 characters of about 0.55 em, a gap
+        room = chart["width_pt"] - 80                 # less the value axis and the margins
+        shown = _shown_labels(chart)
+        assert 3 <= shown and shown * label_pt <= room, (chart["name"], chart["n"], shown, room)
+
+
+def test_month_axes_are_date_axes_labelled_on_whole_quarters_or_years(five_years):
+    for chart in _charts(five_years["book"]):
+        if chart["axis"] is not None and etree_local(chart["axis"]) == "dateAx":
+            unit = int(float(chart["axis"].find("c:majorUnit", C_NS).get("val")))
+            assert unit in (1, 2, 3, 4, 6) or unit % 12 == 0, chart["name"]
+            assert chart["axis"].find("c:numFmt", C_NS).get("formatCode") == "yyyy-mm"
+
+
+def test_the_rendered_month_labels_do_not_touch_each_other(five_years):
+    """On the printed page: the words pdftotext finds on the month axis of "Sales by
+    month" are whole months (no two run together) and their boxes keep apart."""
+    import subprocess
+    from lxml import etree
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(five_years["pdf"]), "-"],
+                          capture_output=True, text=True, timeout=120, check=True).stdout
+    words = [(w.text or "", float(w.get("xmin")), float(w.get("xmax")), float(w.get("ymin")))
+             for w in etree.fromstring(html.encode(), etree.HTMLParser()).iter("word")]
+    title_y = next(y for t, _a, _b, y in words if t == "by")          # "Sales by month (CNY)"
+    note_y = next(y for t, _a, _b, y in words if t.startswith("Converted"))
+    axis = sorted((a, b, t) for t, a, b, y in words if title_y < y < note_y and re.search(r"\d{4}-\d{2}", t))
+    assert len(axis) >= 3, axis
+    assert all(re.fullmatch(r"\d{4}-\d{2}", t) for _a, _b, t in axis), axis
+    assert all(b1 + 2 < a2 for (_a1, b1, _t1), (a2, _b2, _t2) in zip(axis, axis[1:])), axis
+
+
+def test_the_chart_and_sheet_parts_of_the_report_validate_against_the_ecma_376_schemas(five_years):
+    from test_package_preserved import _validate
+    with zipfile.ZipFile(five_years["book"]) as z:
+        parts = [n for n in z.namelist() if n.startswith(("xl/charts/", "xl/worksheets/sheet"))
+                 and n.endswith(".xml")]
+        assert any("charts/" in n for n in parts) and any("worksheets/" in n for n in parts)
+        for name in parts:
+            _validate(name, z.read(name))

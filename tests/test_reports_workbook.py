@@ -337,7 +337,7 @@ def test_the_live_writer_offers_every_method_the_report_writer_protocol_names():
     from cims_xl.excel.report_writer_live import XlwingsWriter
     wanted = {n for n in vars(ReportWriter) if not n.startswith("_")}
     assert wanted == {"ensure_sheet", "output_cell", "read_filters", "clear_table", "write_cells",
-                      "put_table", "format_sheet", "replace_charts"}
+                      "put_table", "format_sheet", "replace_charts", "wrap_across"}
     assert wanted <= set(dir(XlwingsWriter)) and wanted <= set(dir(OpenpyxlWriter))
 
 
@@ -358,6 +358,32 @@ def test_refreshing_the_macro_workbook_keeps_its_vba_and_ribbon(tmp_path):
         assert "xl/vbaProject.bin" in z.namelist()
         assert "customUI/customUI14.xml" in z.read("_rels/.rels").decode()
     assert "tblSalesByRegion" in openpyxl.load_workbook(book, keep_vba=True)[SALES].tables
+
+
+def test_notes_stay_merged_and_wrapped_across_their_band_through_repeated_refreshes(tmp_path):
+    """In place (the package patch writes mergeCells): each note is one merged, wrapped
+    cell over its band; a second refresh leaves the same merges, not twice as many."""
+    from cims_xl.excel.build import build_workbook
+    from cims_xl.excel.report_writer import refresh_reports_file
+    from cims_xl.reports.sheets import band_columns
+    from test_package_preserved import _validate
+    book = build_workbook(tmp_path / "cims.xlsm")
+    seen = []
+    for _ in range(2):
+        refresh_reports_file(book, FakeSession(), frames=all_frames(), as_of=AS_OF)
+        ws = openpyxl.load_workbook(book, keep_vba=True)[SALES]
+        seen.append(sorted(str(r) for r in ws.merged_cells.ranges))
+    assert seen[0] == seen[1]
+    note_row = OUTPUT_CELL[0] + 21
+    for name, start in band_columns(SALES).items():
+        cell = ws.cell(note_row, start)
+        merged = next(r for r in ws.merged_cells.ranges if r.min_row == note_row and r.min_col == start)
+        assert merged.max_col - merged.min_col + 1 >= 6 and cell.alignment.wrap_text, name
+    assert f"B{OUTPUT_CELL[0] + 1}:" in " ".join(seen[1])       # the filters line too
+    with zipfile.ZipFile(book) as z:
+        for n in z.namelist():
+            if n.startswith("xl/worksheets/sheet") and n.endswith(".xml"):
+                _validate(n, z.read(n))
 
 
 def test_an_unknown_report_sheet_is_a_plain_error():

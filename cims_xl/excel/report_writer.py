@@ -17,7 +17,9 @@ from ..report_layout import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPU
                              report_prefix)
 from ..reports.model import ReportSheet
 from ..reports.refresh import build_for_session, refresh_with_writer, standalone_note
-from ..reports.sheets import FONT_FACE, ChartPlan, PagePlan, SheetPlan, TablePlan, _col_letter, render
+from ..reports.model import MONTH
+from ..reports.sheets import (FONT_FACE, AxisPlan, ChartPlan, PagePlan, SheetPlan, TablePlan, _col_letter,
+                              note_height, render)
 from .adapter import FileWorkbook
 from .scratch_files import save_workbook
 
@@ -156,6 +158,16 @@ class OpenpyxlWriter:
         for plan in charts:
             ws.add_chart(openpyxl_chart(ws, plan), f"{_col_letter(plan.col)}{plan.row}")
 
+    def wrap_across(self, sheet: str, row: int, col: int, last_col: int) -> None:
+        from openpyxl.styles import Alignment
+        ws = self.wb[sheet]
+        for merged in list(ws.merged_cells.ranges):
+            if merged.min_row <= row <= merged.max_row and merged.min_col <= last_col and merged.max_col >= col:
+                ws.unmerge_cells(merged.coord)
+        if last_col > col:
+            ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=last_col)
+        ws.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
+
     # helpers
     def _named_cell(self, name: str):
         dn = self.wb.defined_names.get(name)
@@ -238,10 +250,29 @@ def openpyxl_chart(ws, plan: ChartPlan):
         chart.series[-1].tx = SeriesLabel(strRef=StrRef(f"{quote_sheetname(ws.title)}!{header}"))
     cats = Reference(ws, min_col=plan.category_col, min_row=plan.first_row, max_row=plan.last_row)
     chart.set_categories(cats)
+    _label_categories(chart, plan.axis)
     if plan.kind == "line":
         for series in chart.series:
             series.smooth = False   # a trend line must not invent curves between months
     return chart
+
+
+def _label_categories(chart, axis: AxisPlan) -> None:
+    """Category labels that cannot overlap (see `reports.sheets.AxisPlan`): months on a
+    date axis labelled every `step` months, other categories every `step`-th."""
+    if axis.months:
+        from openpyxl.chart.axis import DateAxis
+        old = chart.x_axis
+        date_axis = DateAxis(axId=old.axId, crossAx=old.crossAx, delete=False,
+                             auto=False, lblOffset=100, baseTimeUnit="months",
+                             majorUnit=axis.step, majorTimeUnit="months")
+        date_axis.scaling.orientation = old.scaling.orientation
+        date_axis.number_format = MONTH
+        date_axis.numFmt.sourceLinked = False
+        chart.x_axis = date_axis
+    elif axis.step > 1:
+        chart.x_axis.tickLblSkip = axis.step
+        chart.x_axis.tickMarkSkip = axis.step
 
 
 def write_reports_openpyxl(workbook, reports: dict[str, ReportSheet]) -> dict[str, SheetPlan]:
@@ -278,10 +309,18 @@ def write_report_workbook(path: str | Path, session, *, date_from=None, date_to=
         for suffix, value in values.items():
             cell = writer._named_cell(f"{report_prefix(sheet)}_{suffix}")
             writer.write_cells(sheet, cell.row, cell.column, [[value]])
-    render(writer, reports)
+    plans = render(writer, reports)
     for sheet, rep in reports.items():
         # This file has no Python behind it: say what it shows instead of "refresh".
-        writer.write_cells(sheet, 2, 1, [[line] for line in standalone_note(rep)], style="note")
+        lines = standalone_note(rep)
+        writer.write_cells(sheet, 2, 1, [[line] for line in lines], style="note")
+        last = plans[sheet].first_band_last_col
+        if last > 1:   # each line wraps within the first page, however long the filters
+            heights = {}
+            for row, line in enumerate(lines, start=2):
+                writer.wrap_across(sheet, row, 1, last)
+                heights[row] = note_height(line, plans[sheet].widths, 1, last)
+            writer.format_sheet(sheet, {}, None, heights)
     _save(wb, Path(path))
     return reports
 

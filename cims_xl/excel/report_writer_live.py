@@ -24,6 +24,9 @@ from ..reports.sheets import FONT_FACE, ChartPlan, PagePlan, TablePlan
 CM = 28.3465           # points per centimetre
 XL_TOTALS_SUM = 1      # XlTotalsCalculation.xlTotalsCalculationSum
 XL_CATEGORY = 1        # XlAxisType.xlCategory
+XL_TIME_SCALE = 3      # XlCategoryType.xlTimeScale
+XL_MONTHS = 1          # XlTimeUnit.xlMonths
+XL_TOP = -4160         # XlVAlign.xlVAlignTop
 CHART_TYPES = {"line": "line", "column": "column_clustered", "bar": "bar_clustered",
                "funnel": "bar_clustered"}
 STACKED_TYPES = {"column": "column_stacked", "bar": "bar_stacked"}
@@ -146,6 +149,18 @@ class XlwingsWriter:
         except Exception:  # noqa: BLE001 - printing settings are a nicety, not worth failing for
             pass
 
+    def wrap_across(self, sheet: str, row: int, col: int, last_col: int) -> None:
+        ws = self._sheet(sheet)
+        rng = ws.range((row, col), (row, last_col))
+        rng.unmerge()
+        if last_col > col:
+            rng.merge()
+        rng.wrap_text = True
+        try:
+            rng.api.VerticalAlignment = XL_TOP
+        except Exception:  # noqa: BLE001 - alignment is a nicety (macOS exposes it differently)
+            pass
+
     def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
         ws = self._sheet(sheet)
         for chart in list(ws.charts):
@@ -178,6 +193,20 @@ def _add_chart(ws, plan: ChartPlan) -> None:
     if plan.kind in ("bar", "funnel"):
         api.Axes(XL_CATEGORY).ReversePlotOrder = True   # first row on top
     api.HasLegend = len(plan.series_cols) > 1
+    axis = plan.axis   # labels that cannot overlap (reports.sheets.AxisPlan)
+    try:
+        cat_axis = api.Axes(XL_CATEGORY)
+        if axis.months:
+            cat_axis.CategoryType = XL_TIME_SCALE
+            cat_axis.BaseUnit = XL_MONTHS
+            cat_axis.MajorUnitScale = XL_MONTHS
+            cat_axis.MajorUnit = axis.step
+            cat_axis.TickLabels.NumberFormat = "yyyy-mm"
+        elif axis.step > 1:
+            cat_axis.TickLabelSpacing = axis.step
+            cat_axis.TickMarkSpacing = axis.step
+    except Exception:  # noqa: BLE001 - macOS: Excel's own automatic label spacing stays
+        pass
 
 
 def refresh_reports_live(book, session, **kw):

@@ -11,8 +11,8 @@ package)` compares the model with it and edits, with lxml, only:
 - new entries appended to the shared strings and to `styles.xml` (existing indices
   never move),
 - table parts whose range, columns or totals changed (and new/removed tables),
-- data validation ranges that grew with a table, column widths and page setup
-  attributes that a report sheet sets,
+- data validation ranges that grew with a table, column widths, row heights, merged
+  cells and page setup attributes that a report sheet sets,
 - the charts of report sheets (`replace_charts`): chart anchors of that sheet's
   drawing are replaced, other anchors (the user's pictures, shapes) are kept,
 - new sheets and defined names a writer created.
@@ -177,14 +177,26 @@ def sheet_snap(ws) -> SheetSnap:
 
 
 def sheet_settings(ws) -> dict[str, Any]:
-    """Sheet-level settings a writer may change (report print layout, header heights)."""
+    """Sheet-level settings a writer may change (report print layout, header and note
+    heights, merged note cells)."""
     return {
         "pageSetup": _openpyxl_bytes(ws.page_setup.to_tree()),
         "sheetPr": _openpyxl_bytes(ws.sheet_properties.to_tree()),
         "rowBreaks": _openpyxl_bytes(ws.row_breaks.to_tree()) if ws.row_breaks else b"",
         "colBreaks": _openpyxl_bytes(ws.col_breaks.to_tree()) if ws.col_breaks else b"",
         "heights": {r: (d.height, d.hidden) for r, d in ws.row_dimensions.items()},
+        "mergeCells": _merge_cells(ws),
     }
+
+
+def _merge_cells(ws) -> bytes:
+    """The sheet's merged ranges as openpyxl writes them (ECMA-376 Part 1 §18.3.1.55);
+    a report merges its wrapped notes. The user's merges are in the model too."""
+    if not ws.merged_cells.ranges:
+        return b""
+    from openpyxl.worksheet.merge import MergeCell, MergeCells
+    cells = [MergeCell(str(ref)) for ref in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))]
+    return _openpyxl_bytes(MergeCells(mergeCell=cells).to_tree())
 
 
 # ----- styles.xml and sharedStrings.xml: append only ------------------------------------------
@@ -733,7 +745,7 @@ class Patcher:
                 root.remove(old)
             return
         new = _sml(data)
-        if old is None or tag in ("rowBreaks", "colBreaks"):  # breaks: the list is the writer's
+        if old is None or tag in ("rowBreaks", "colBreaks", "mergeCells"):  # lists: the model's whole
             if old is not None:
                 old.addnext(new)
                 root.remove(old)

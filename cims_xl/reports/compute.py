@@ -35,6 +35,7 @@ Definitions (also shown to users in docs/reports.md terms):
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -114,7 +115,7 @@ def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to
             sheet.notes.extend(fx_notes)
             for t in sheet.tables:
                 if cur.has_money(t):
-                    t.note = "; ".join(([t.note] if t.note else []) + fx_notes)
+                    t.note = "; ".join(([t.note.rstrip(".")] if t.note else []) + fx_notes)
     return out
 
 
@@ -1102,9 +1103,14 @@ def _utc(series: pd.Series) -> pd.Series:
 
 
 def _eq_text(series: pd.Series, value: str) -> np.ndarray:
-    want = str(value).strip().casefold()
-    return (series.astype(object).map(lambda v: isinstance(v, str) and v.strip().casefold() == want)
+    # NFKC as the store normalises text: a filter typed with full-width （） matches ()
+    want = _fold(value)
+    return (series.astype(object).map(lambda v: isinstance(v, str) and _fold(v) == want)
             .to_numpy(dtype=bool))
+
+
+def _fold(text) -> str:
+    return unicodedata.normalize("NFKC", str(text)).strip().casefold()
 
 
 def _factorize(values) -> tuple[np.ndarray, np.ndarray]:

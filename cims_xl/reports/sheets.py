@@ -26,6 +26,7 @@ a refresh replaces them all. Filter cells are never overwritten once they exist.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -34,9 +35,9 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from ..cell_text import text_width_chars
+from ..cell_text import text_width_chars, wrapped_line_count
 from ..report_layout import OUTPUT_CELL, PIPELINE, REPORT_SHEETS, SALES, SEGMENTS, SERVICE, report_prefix
-from .model import COUNT, DATE, DATETIME, ChartSpec, ReportSheet, ReportTable
+from .model import COUNT, DATE, DATETIME, MONTH, ChartSpec, ReportSheet, ReportTable
 
 # ----- layout constants -----------------------------------------------------------------
 
@@ -56,6 +57,18 @@ MAX_COL_WIDTH = 40             # a column widened for long names stops here (cha
 COMPUTED_WIDTH = 19            # the column holding the "Computed" date-time
 FONT_FACE = "Calibri"          # every styled font names its face (no serif fallback)
 HEADER_LINE_HEIGHT = 15        # points per line of a wrapped table header
+NOTE_LINE_HEIGHT = 15          # points per line of a wrapped note (11 pt text)
+
+# Category axis labels: Excel's default chart text is 10 pt; a character of it is about
+# 5.5 pt wide (text_width_chars units), a line about 13 pt high. The plot is the chart
+# less the value axis (its labels and title) and the margins.
+AXIS_CHAR_PT = 5.5
+AXIS_LINE_PT = 13.0
+AXIS_LABEL_GAP_PT = 8.0        # room between two labels
+VALUE_AXIS_PT = 90.0           # chart width taken by the value axis and the margins
+TITLE_AREA_PT = 60.0           # chart height taken by the title, legend and margins
+POINTS_PER_CM = 72 / 2.54
+MONTH_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120, 240, 600, 1200)
 
 # Printing: every band (a table and its chart) starts a new page across, at one scale
 # that fits the widest band to the page width; pages run down as far as the table does.
@@ -109,6 +122,58 @@ class ChartPlan:
     y_title: str | None = None
     width_cm: float = CHART_WIDTH_CM
     height_cm: float = CHART_HEIGHT_CM
+    months: bool = False        # the categories are months (dates shown yyyy-mm)
+    label_chars: float = 0.0    # the widest category label, in text_width_chars units
+
+    @property
+    def categories(self) -> int:
+        return self.last_row - self.first_row + 1
+
+    @property
+    def axis(self) -> "AxisPlan":
+        return category_axis(self)
+
+
+@dataclass(frozen=True)
+class AxisPlan:
+    """How a chart's category axis labels its categories so no two labels overlap.
+
+    months: a date axis (c:dateAx) with a label and a tick mark every `step` months
+    (c:majorUnit, c:majorTimeUnit = months; ECMA-376 Part 1 §21.2.2.101, .102), which
+    Excel and LibreOffice both honour. Otherwise a category axis (c:catAx) showing every
+    `step`-th label and tick mark (c:tickLblSkip, c:tickMarkSkip, §21.2.2.208-.209):
+    Excel honours them; LibreOffice leaves out overlapping labels by itself.
+    `shown` labels of `pitch_pt` each fit the axis `length_pt` long.
+    """
+
+    months: bool
+    step: int
+    shown: int
+    pitch_pt: float
+    length_pt: float
+
+
+def category_axis(chart: "ChartPlan") -> AxisPlan:
+    """The label step that keeps a chart's category labels apart (see AxisPlan).
+
+    Horizontal labels along a line or column chart's width need the label's width plus a
+    gap; along a bar chart's height, a line each. The step is the smallest that fits all
+    shown labels in the plot; for months, the next of 1, 2, 3, 4, 6, 12, 24 … months, so
+    labels fall on quarters or years.
+    """
+    n = max(chart.categories, 1)
+    if chart.kind in ("bar", "funnel"):
+        length = chart.height_cm * POINTS_PER_CM - TITLE_AREA_PT
+        pitch = AXIS_LINE_PT
+    else:
+        length = chart.width_cm * POINTS_PER_CM - VALUE_AXIS_PT
+        pitch = chart.label_chars * AXIS_CHAR_PT + AXIS_LABEL_GAP_PT
+    fit = max(1, int(length // pitch))
+    step = -(-n // fit)
+    months = chart.months and chart.kind not in ("bar", "funnel")
+    if months:
+        step = next((s for s in MONTH_STEPS if s >= step), step)
+    return AxisPlan(months, step, -(-n // step), pitch, length)
 
 
 @dataclass(frozen=True)
@@ -124,6 +189,12 @@ class TablePlan:
     formats: tuple[str | None, ...]          # per column
     totals: tuple[tuple[str, object], ...]   # per column: ("label", text) | ("sum", None) | ("value", v) | ("", None)
     chart: ChartPlan | None
+    band_cols: int = CHART_COLS              # columns of the table's band (its note wraps across them)
+
+    @property
+    def note_last_col(self) -> int:
+        """The note is merged from `col` to here and wrapped: it stays on the band's page."""
+        return self.col + max(self.band_cols, len(self.headers)) - 1
 
     @property
     def last_col(self) -> int:
@@ -169,6 +240,7 @@ class SheetPlan:
     tables: tuple[TablePlan, ...]
     widths: dict[int, float] = field(default_factory=dict)
     page: "PagePlan | None" = None
+    first_band_last_col: int = 0    # the first page's last column (0: no table)
 
 
 @dataclass(frozen=True)
@@ -197,7 +269,7 @@ def plan_sheet(report: ReportSheet, output: tuple[int, int] = OUTPUT_CELL) -> Sh
         if len(t.data.columns) > limits[t.name]:
             raise ValueError(f"table {t.name} has {len(t.data.columns)} columns; its band holds {limits[t.name]}")
         col = starts[t.name]
-        plan = _plan_table(t, out_row, col)
+        plan = dataclasses.replace(_plan_table(t, out_row, col), band_cols=max(limits[t.name], CHART_COLS))
         tables.append(plan)
         for i in range(max(limits[t.name], CHART_COLS)):
             widths[col + i] = FIRST_COL_WIDTH if i == 0 else COL_WIDTH
@@ -207,7 +279,7 @@ def plan_sheet(report: ReportSheet, output: tuple[int, int] = OUTPUT_CELL) -> Sh
     computed = report.computed_at
     if computed.tzinfo is not None:
         computed = computed.replace(tzinfo=None)
-    bands = []
+    bands: list[tuple[int, int]] = []
     for name, width in BANDS[report.sheet]:
         if any(t.name == name for t in tables):
             last = starts[name] + max(width, CHART_COLS) - 1
@@ -216,7 +288,8 @@ def plan_sheet(report: ReportSheet, output: tuple[int, int] = OUTPUT_CELL) -> Sh
             bands.append((starts[name], last + BAND_GAP))   # a page holds a band and its gap
     return SheetPlan(report.sheet, report_prefix(report.sheet), report.title,
                      computed.replace(microsecond=0), report.tz, report.filters_text(),
-                     out_row, out_col, tuple(tables), widths, plan_pages(bands, widths))
+                     out_row, out_col, tuple(tables), widths, plan_pages(bands, widths),
+                     bands[0][1] - BAND_GAP if bands else 0)
 
 
 def plan_pages(bands: list[tuple[int, int]], widths: dict[int, float]) -> PagePlan:
@@ -265,6 +338,15 @@ def header_lines(t: TablePlan, widths: dict[int, float]) -> int:
                 for i, h in enumerate(t.headers)), default=1)
 
 
+def note_height(text: str, widths: dict[int, float], col: int, last_col: int) -> float:
+    """Points a note needs when wrapped across columns col..last_col (1-based, inclusive;
+    widths in Excel characters, COL_WIDTH where not given): NOTE_LINE_HEIGHT a line, the
+    lines counted by `cell_text.wrapped_line_count` (CJK characters count two), less one
+    character for the cell's inner margins."""
+    width = sum(widths.get(k, COL_WIDTH) for k in range(col, last_col + 1)) - 1
+    return NOTE_LINE_HEIGHT * wrapped_line_count(text, width)
+
+
 def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
     headers = unique_headers(t.data.columns)
     header_row = out_row + TABLE_HEADER_OFFSET
@@ -303,9 +385,14 @@ def _plan_chart(spec: ChartSpec, t: ReportTable, headers, out_row, col, header_r
                   and any(_cell_value(rec[j]) not in (None, 0, 0.0) for j in picks)]
         if active:
             first, last = active[0], active[-1]
+    fmt = t.formats.get(cols[cat])
+    labels = t.data.iloc[first:last + 1, cat]
+    months = fmt == MONTH and all(isinstance(_cell_value(v), (dt.date, type(None))) for v in labels)
+    widest = text_width_chars("2000-01") if months else max(
+        (_value_chars(_cell_value(v), fmt) for v in labels), default=0.0)
     return ChartPlan(spec.kind, spec.title, out_row + CHART_ROW_OFFSET, col, header_row,
                      header_row + 1 + first, header_row + 1 + last, col + cat, series, spec.stacked,
-                     spec.y_title)
+                     spec.y_title, months=months, label_chars=max(widest, 1.0))
 
 
 def unique_headers(columns) -> tuple[str, ...]:
@@ -398,11 +485,15 @@ class ReportWriter(Protocol):
 
     def format_sheet(self, sheet: str, widths: dict[int, float], page: "PagePlan | None" = None,
                      header_rows: dict[int, float] | None = None) -> None:
-        """Column widths of the report bands, heights of wrapped header rows (row ->
+        """Column widths of the report bands, heights of rows with wrapped text (row ->
         points) and print settings (orientation, zoom, a page break before each band)."""
 
     def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
         """Remove the sheet's charts and add these."""
+
+    def wrap_across(self, sheet: str, row: int, col: int, last_col: int) -> None:
+        """Merge row's cells col..last_col (1-based, inclusive) into one, text wrapped and
+        at the top (a long note stays on its page); earlier merges there are undone first."""
 
 
 def render(writer: ReportWriter, reports: dict[str, ReportSheet]) -> dict[str, SheetPlan]:
@@ -425,14 +516,20 @@ def render_sheet(writer: ReportWriter, plan: SheetPlan) -> None:
     writer.write_cells(s, r, c, [["Computed", plan.computed_at, f"({plan.tz})"]],
                        formats=[None, DATETIME, None], style="label")
     writer.write_cells(s, r + 1, c, [["Filters used", plan.filters_text]], style="label")
+    heights: dict[int, float] = {}
+    if plan.first_band_last_col > c + 1:
+        writer.wrap_across(s, r + 1, c + 1, plan.first_band_last_col)
+        heights[r + 1] = note_height(plan.filters_text, plan.widths, c + 1, plan.first_band_last_col)
     for t in plan.tables:
         writer.write_cells(s, t.title_row, t.col, [[t.title]], style="section")
         writer.write_cells(s, t.title_row + 1, t.col, [[t.note]], style="note")
+        writer.wrap_across(s, t.title_row + 1, t.col, t.note_last_col)
+        need = note_height(t.note or "", plan.widths, t.col, t.note_last_col)
+        heights[t.title_row + 1] = max(heights.get(t.title_row + 1, 0), need)
         writer.write_cells(s, t.header_row, t.col, [list(t.headers)], style="header")
         rows = [list(row) for row in t.rows] or [[None] * len(t.headers)]
         writer.write_cells(s, t.header_row + 1, t.col, rows, formats=list(t.formats))
         writer.put_table(s, t)
-    heights: dict[int, float] = {}
     for t in plan.tables:
         lines = header_lines(t, plan.widths)
         heights[t.header_row] = max(heights.get(t.header_row, 0), HEADER_LINE_HEIGHT * lines)
