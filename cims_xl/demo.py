@@ -203,5 +203,5 @@ def _backdate_stage_history(session, opps: list[dict], rng: random.Random) -> No
                 rows.append((prev, stage, at))
                 prev = stage
                 at = min(now, at + dt.timedelta(days=rng.randint(2, 25)))
-            session.store.replace_stage_history(opp["id"], rows, session.username)
+            records.set_stage_history(session, opp["id"], rows)
         uow.commit()

@@ -898,3 +898,66 @@ def test_a_record_changed_under_cover_of_an_entry_that_changes_nothing_is_named(
             [_event("mei", action, "customer", office["boss"], {"why": [None, "looked"]})])
     result = _admin_verifies(office)
     _named(result, f"change record {office['boss']} without an entry that changes it")
+
+
+# ----- the stage history beside opportunities ---------------------------------------------------
+
+def _her_deal(office) -> str:
+    office["sales_os"]()
+    mei = auth.sign_in(office["path"], "mei", USER_PASSWORD)
+    deal = records.create(mei, "opportunity", {"customer_id": office["own"], "name": "Kyoto order",
+                                               "stage": "Lead", "amount": "5000"})
+    records.update(mei, deal["id"], {"stage": "Proposal"})
+    records.update(mei, deal["id"], {"stage": "Won"})
+    mei.close()
+    assert _admin_verifies(office).ok
+    return deal["id"]
+
+
+@pytest.mark.parametrize("sql, words", [
+    ("UPDATE stage_history SET changed_at = '2020-01-01T00:00:00Z' WHERE to_stage = 'Won'",
+     ("stage change #3", "Proposal → Won at 2020-01-01T00:00:00Z")),
+    ("DELETE FROM stage_history WHERE to_stage = 'Proposal'", ("stage change #2",)),
+    ("INSERT INTO stage_history(opportunity_id, from_stage, to_stage, changed_at, changed_by) "
+     "SELECT opportunity_id, 'Won', 'Lost', '2030-01-01T00:00:00Z', 'li' FROM stage_history LIMIT 1",
+     ("stage change #4", "Won → Lost")),
+], ids=["back-dated", "deleted", "invented"])
+def test_a_salesperson_who_rewrites_a_deals_stage_history_is_named(office, sql, words):
+    deal = _her_deal(office)
+    kf, key, store = _insider(office["path"])
+    with store.transaction():
+        store.conn.execute(sql)
+    store.close()
+    _named(_admin_verifies(office), f"the stage history of {deal} was changed outside cims", *words)
+
+
+def test_stage_changes_made_by_cims_verify_through_imports_undo_and_the_sheet(store_path, admin, tmp_path):
+    from cims_xl.importer import import_file
+    from cims_xl.services import batches
+
+    cust = records.create(admin, "customer", {"name": "Nordlicht GmbH"})
+    src = tmp_path / "deals.csv"
+    src.write_text("Customer ID,Opportunity,Stage,Amount\n"
+                   f"{cust['id']},Fenster,Lead,1200.00\n{cust['id']},Türen,Proposal,800.00\n", encoding="utf-8")
+    done = import_file(admin, src, kind="opportunities")
+    assert done.created == 2
+    again = import_file(admin, src, kind="opportunities", on_duplicate="update")
+    deal = records.list_records(admin, "opportunity")[0]
+    records.update(admin, deal["id"], {"stage": "Negotiation"})
+    batches.undo_batch(admin, again.batch)
+    batches.undo_batch(admin, done.batch, force=True)
+    result = audit_log.verify(admin)
+    assert result.ok, result.problems
+
+
+def test_the_demos_back_dated_stage_paths_are_signed_and_verify(tmp_path):
+    from cims_xl.demo import DEMO_USERS, build_demo
+
+    made = build_demo(tmp_path / "demo", customers=40, seed=3)
+    session = auth.sign_in(made["store"], "admin", DEMO_USERS["admin"][1])
+    try:
+        assert session.store.stage_history()            # back-dated paths are there
+        result = audit_log.verify(session)
+        assert result.ok, result.problems
+    finally:
+        session.close()

@@ -150,11 +150,16 @@ def test_a_denial_inside_a_larger_unit_of_work_is_still_audited(admin, session_a
     assert records.list_records(admin, "customer") == []
 
 
+import datetime as _dt
+NOW = _dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=_dt.timezone.utc)
+
+
 # ----- no public service function lets a viewer write --------------------------------------
 
 def _write_calls(admin):
     cust = records.create(admin, "customer", {"name": "Target"})
     other = records.create(admin, "customer", {"name": "Other"})
+    opp = records.create(admin, "opportunity", {"customer_id": cust["id"], "name": "Deal", "stage": "Lead"})
     return {
         "records.create": lambda s: records.create(s, "customer", {"name": "x"}),
         "records.create_many": lambda s: records.create_many(s, "customer", [{"name": "x"}]),
@@ -192,6 +197,7 @@ def _write_calls(admin):
         "segments.refresh_before_reports": None,
         "audit_log.verify": lambda s: audit_log.verify(s),
         "audit_log.accept_trail": lambda s: audit_log.accept_trail(s),
+        "records.set_stage_history": lambda s: records.set_stage_history(s, opp["id"], [(None, "Lead", NOW)]),
     }
 
 

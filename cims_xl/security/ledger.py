@@ -35,6 +35,7 @@ internally consistent.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -54,10 +55,13 @@ USER_ADMIN_ACTIONS = ("user.create", "user.role", "user.disable")
 BASELINE = "trust.baseline"
 ENROL = "user.key"
 # Record actions and the permission each needs (security.roles); None: any user may.
+# An administrator setting an opportunity's stage history outright (the demo's back-dated
+# paths): changes {"stage_history": [None, [[from, to, "YYYY-MM-DDTHH:MM:SSZ"], ...]]}.
+STAGE_HISTORY_SET = "stage_history.set"
 _RECORD_PERMISSION = {"create": "create", "update": "update", "delete": "delete", "restore": "delete",
                       "merge": "merge", "erase": "admin", "undo": "import", "import": "import",
                       "import.undo": "import", "rfm": "update", "export": "export", "gdpr.erase": "admin",
-                      "denied": None}
+                      "denied": None, STAGE_HISTORY_SET: "admin"}
 # Actions only written about customers (merge also about the records it moves).
 _CUSTOMER_ONLY = frozenset({"rfm", "export", "gdpr.erase"})
 # Actions that change a record (its updated_by is then their author).
@@ -189,6 +193,8 @@ class Replay:
     currency: str | None = None                                    # None: the trail does not say
     sla: Any = None
     fx: dict[str, tuple[str, str]] = field(default_factory=dict)   # "USD/CNY from 2024-01-01" -> (rate, by)
+    # opportunity id -> its stage changes as the trail has them: (from, to, at to the second, by)
+    stages: dict[str, list[tuple]] = field(default_factory=dict)
 
     # -- the walk --
 
@@ -208,6 +214,8 @@ class Replay:
                                      "(a disabled user kept writing)")
         if entity in ENTITIES:
             self._apply_record(seq, actor, action, entity, entity_id, batch, changes_s, digests_s, signed)
+            if entity == "opportunity":
+                self._apply_stages(at, actor, action, entity_id, changes_s, digests_s)
         elif entity is None and action in SETTINGS_ACTIONS + ("init",):
             self._apply_setting(seq, actor, action, changes_s, signed)
         self._apply(seq, actor, action, entity, entity_id, changes_s, signed)
@@ -383,6 +391,46 @@ class Replay:
             if signed:
                 self._write_changed.add(rid)
 
+    def _apply_stages(self, at: str, actor: str, action: str, entity_id, changes_s, digests_s) -> None:
+        """Each stage an opportunity entered, as cims writes it beside the record
+        (records.create_many / update): one row per change, at the entry's time."""
+        when = (at or "")[:19] + "Z"
+        if action == STAGE_HISTORY_SET and entity_id and self.users.get(actor, UserState()).role == "admin":
+            try:
+                rows = json.loads(changes_s or "{}").get("stage_history", [None, []])[1]
+                self.stages[entity_id] = [(a, b, t, actor) for a, b, t in rows]
+            except (ValueError, TypeError, AttributeError):
+                self.stages[entity_id] = [("?", "?", when, actor)]    # named at finish
+            return
+        if action not in ("create", "update", "undo"):
+            return
+        try:
+            per_record = entry_records(entity_id, changes_s, digests_s)
+        except (ValueError, AttributeError):
+            return
+        for rid, fields in per_record.items():
+            pair = fields.get("stage") if isinstance(fields, dict) else None
+            if isinstance(pair, list) and len(pair) == 2 and pair[1] is not None and pair[0] != pair[1]:
+                self.stages.setdefault(rid, []).append(
+                    (None if action == "create" else pair[0], pair[1], when, actor))
+
+    def _check_stage_history(self, rows: Iterable[dict]) -> None:
+        stored: dict[str, list[tuple]] = {}
+        for r in rows:
+            at = r["changed_at"]
+            text = at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if at is not None else None
+            stored.setdefault(r["opportunity_id"], []).append((r["from_stage"], r["to_stage"], text,
+                                                               r["changed_by"]))
+        for oid in sorted(set(stored) | set(self.stages)):
+            have, want = stored.get(oid, []), self.stages.get(oid, [])
+            if have == want:
+                continue
+            at = next((i for i, (h, w) in enumerate(zip(have, want)) if h != w), min(len(have), len(want)))
+            what = (f"its stage change #{at + 1} ({' → '.join(str(x) for x in have[at][:2])} at {have[at][2]} "
+                    f"by {have[at][3]}) is not the trail's" if at < len(have)
+                    else f"{len(want) - len(have)} of its stage changes are missing")
+            self.problems.append(f"the stage history of {oid} was changed outside cims: {what}")
+
     def _owners(self, kind: str, rid: str, fields: dict, creating: bool) -> list[str | None]:
         """The owners a write to `rid` answers to: before and after (security.roles)."""
         rec = self.records.get(rid)
@@ -481,13 +529,14 @@ class Replay:
     def finish(self, *, head: tuple[int, str] | None, users_table: list[dict], slots: dict[str, dict],
                records: Iterable[tuple[str, str]], store_signed_from: Any,
                authors: Iterable[tuple] = (), settings: dict | None = None,
-               batches: Iterable[dict] = ()) -> None:
+               batches: Iterable[dict] = (), stage_history: Iterable[dict] | None = None) -> None:
         """Compare the replay with what the store holds and what this account pinned.
 
         users_table: rows of the users table, each with "totp_digest" (`totp_digest`) added;
         records: (id, row digest); authors: (id, created_by, updated_by, deleted_by, owner,
         customer_id) of every stored record; settings: {"currency", "sla_targets", "fx":
-        {"USD/CNY from 2024-01-01": (rate text, set_by)}}; batches: rows of the batches table.
+        {"USD/CNY from 2024-01-01": (rate text, set_by)}}; batches: rows of the batches table;
+        stage_history: rows of the stage history (`Store.stage_history`), oldest first.
         """
         if self._open is not None:
             first, last = self._open[0], self._open[1]
@@ -511,6 +560,8 @@ class Replay:
         if settings is not None:
             self._check_settings(settings)
         self._check_batches(batches)
+        if stage_history is not None:
+            self._check_stage_history(stage_history)
         if self.unsigned:
             when = (self.unsigned_until or "")[:10]
             self.notes.append(f"entries #1–#{self.unsigned} are unsigned, before {when} "

@@ -60,6 +60,8 @@ def verify(session: Session) -> chain.VerifyResult:
       created_by / updated_by / deleted_by, owner and customer are the trail's; record
       entries use only the actions cims writes, by roles allowed for the record's owner
       as replayed; an `[erased]` value needs an administrator's erase of that record;
+      each opportunity's stage history (what pipeline reports date) is the stage changes
+      of its entries, at their times, by their authors;
     * settings: the store's currency, SLA targets, exchange rates and import batches'
       authors are what audited entries made them;
     * this OS account's pin (security.trust): the head it saw is still in the trail
@@ -131,7 +133,8 @@ def _check_trail(session: Session):
                        for r in store.fx_rates()}}
     replay.finish(head=tuple(head) if head else None, users_table=users,
                   slots=kf.doc["slots"], records=records, store_signed_from=signed_from,
-                  authors=authors, settings=settings, batches=store.fetch_batches())
+                  authors=authors, settings=settings, batches=store.fetch_batches(),
+                  stage_history=store.stage_history())
     problems += replay.problems
     out = chain.VerifyResult(not problems, result.entries, problems[0] if problems else None,
                              result.bad_seq, problems, replay.notes)

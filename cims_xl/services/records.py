@@ -373,6 +373,25 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     return _mask(session, ent, {**current, **diff, **meta})
 
 
+def set_stage_history(session: Session, opportunity_id: str, rows: list[tuple]) -> None:
+    """Replace an opportunity's stage history with back-dated changes (the demo's plausible
+    paths): rows of (from stage or None, to stage, aware datetime). Administrators only;
+    written with a signed `stage_history.set` entry, so `audit verify` can tell it from a
+    change made outside cims. Raises PermissionDenied, NotFound."""
+    from ..security.ledger import STAGE_HISTORY_SET
+
+    session.ensure("admin")
+    oid = normalize_id(opportunity_id)
+    if session.store.fetch_record(entity("opportunity"), oid, include_deleted=True) is None:
+        raise NotFound(f"no opportunity {opportunity_id}")
+    stamp = [[a, b, at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")] for a, b, at in rows]
+    with session.unit_of_work() as uow:
+        session.store.replace_stage_history(oid, rows, session.username)
+        session.audit([AuditEvent(utcnow(), session.username, STAGE_HISTORY_SET, "opportunity", oid, None,
+                                  {"stage_history": [None, stamp]})])
+        uow.commit()
+
+
 # ----- delete ---------------------------------------------------------------------------------
 
 def delete(session: Session, record_id: str, *, expected_version: int | None = None,
