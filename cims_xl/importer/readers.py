@@ -143,6 +143,11 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         from . import limits
 
         limits.check_ods(path)
+    elif fmt == "xls":
+        # calamine parses every sheet of an .xls when it opens it (see xls_limits)
+        from .xls_limits import check_xls
+
+        check_xls(path)
 
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
