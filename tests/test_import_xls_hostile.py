@@ -10,8 +10,10 @@ compound file), never copied from elsewhere.
 
 from __future__ import annotations
 
+import csv
+import shutil
 import struct
-from pathlib import Path
+import subprocess
 
 import pytest
 
@@ -40,7 +42,8 @@ def far_cell(kind: str, row: int, col: int) -> bytes:
     if kind == "MULRK":
         return hostile.biff(0x00BD, struct.pack("<HHHIHIH", row, col, 0, (1 << 2) | 2, 0, (2 << 2) | 2, col + 1))
     if kind == "FORMULA":       # =1+1 with its cached number 2
-        return hostile.biff(0x0006, struct.pack("<HHHdHIH", row, col, 0, 2.0, 0, 0, 3) + b"\x1e\x01\x00\x1e\x01\x00\x03")
+        formula = b"\x1e\x01\x00\x1e\x01\x00\x03"             # PtgInt 1, PtgInt 1, PtgAdd
+        return hostile.biff(0x0006, struct.pack("<HHHdHIH", row, col, 0, 2.0, 0, 0, len(formula)) + formula)
     raise AssertionError(kind)
 
 
@@ -107,6 +110,31 @@ def test_formatted_blank_cells_far_away_cost_nothing_and_the_sheet_still_reads(s
     assert outcome["peak_mb"] < 300, outcome
     with readers.open_sheet(path) as sheet:
         assert [v for _n, v in sheet.rows()] == [HEADER, ["Søren Kierkegaard", "", ""]]
+
+
+def test_an_excel_95_workbook_with_a_far_cell_is_refused_naming_its_sheet(tmp_path):
+    """Excel 5/95 (BIFF5): a "Book" stream, 16-bit DIMENSIONS, 8-bit texts without flags."""
+    def text(row: int, col: int, value: str) -> bytes:
+        raw = value.encode("cp1252")
+        return hostile.biff(0x0204, struct.pack("<HHHH", row, col, 0, len(raw)) + raw)
+
+    bof = lambda kind: hostile.biff(0x0809, struct.pack("<HHHH", 0x0500, kind, 0x0DBB, 0x07CC))  # noqa: E731
+    name = "Kundenüberblick".encode("cp1252")
+    head = bof(0x0005) + hostile.biff(0x0042, struct.pack("<H", 1252))
+    globals_size = len(head) + 4 + 7 + len(name) + 4
+    sheet = hostile.biff(0x0085, struct.pack("<IBBB", globals_size, 0, 0, len(name)) + name)
+    body = (bof(0x0010) + hostile.biff(0x0200, struct.pack("<HHHHH", 0, 2, 0, 1, 0)) + text(0, 0, "Name")
+            + text(1, 0, "Jürgen Groß"))
+    ordinary = head + sheet + hostile.biff(0x000A) + body + hostile.biff(0x000A)
+    assert len(head + sheet + hostile.biff(0x000A)) == globals_size
+    path = hostile.compound_file(tmp_path / "kunden95.xls", {"Book": ordinary.ljust(4096, b"\0")})
+    with readers.open_sheet(path) as read:
+        assert [v for _n, v in read.rows()] == [["Name"], ["Jürgen Groß"]]
+    far = head + sheet + hostile.biff(0x000A) + body + text(60000, 250, "x") + hostile.biff(0x000A)
+    path = hostile.compound_file(tmp_path / "kunden95-far.xls", {"Book": far.ljust(4096, b"\0")})
+    with pytest.raises(ImportRefused, match="kunden95-far.xls: sheet 'Kundenüberblick' spreads its cells over "
+                                            "60,001 rows × 251 columns"):
+        readers.open_sheet(path)
 
 
 # ----- one long shared string named by many cells -------------------------------------------------
@@ -194,6 +222,37 @@ def test_a_damaged_workbook_stream_is_refused_in_one_line_and_nothing_is_stored(
     assert customers(admin) == {}
 
 
+@pytest.mark.parametrize("record", [
+    hostile.biff(0x0018, b"\0\0\0\x05"),                                  # NAME (2.4.150) of 4 bytes
+    hostile.biff(0x0018, b"\0\0\0\x01\x40\0" + b"\0" * 9),                 # NAME whose formula is missing
+    hostile.biff(0x0042, b""),                                              # CODEPAGE without its code page
+])
+def test_a_record_shorter_than_its_fields_is_refused_as_damaged_instead_of_a_rust_panic(admin, tmp_path, record):
+    path = hostile.compound_file(tmp_path / "namen.xls", {"Workbook": _ordinary_stream(globals_extra=record)})
+    with pytest.raises(ImportRefused) as refused:
+        import_file(admin, path)
+    message = refused.value.message
+    assert len(message.splitlines()) == 1
+    assert message.startswith("namen.xls: its record 0x00") and "is shorter than what it holds" in message
+    assert "the file is damaged" in message
+    assert customers(admin) == {}
+
+
+def test_a_panic_inside_calamine_becomes_the_damaged_file_refusal(admin, tmp_path, monkeypatch):
+    """The safety net for records the walker does not inspect: pyo3's PanicException
+    (a BaseException) is turned into the one-line refusal."""
+    from cims_xl.importer import xls_limits
+    monkeypatch.setattr(xls_limits, "check_xls", lambda path: None)
+    short_name = hostile.biff(0x0018, b"\0\0\0\x05")
+    path = hostile.compound_file(tmp_path / "namen.xls", {"Workbook": _ordinary_stream(globals_extra=short_name)})
+    with pytest.raises(ImportRefused) as refused:
+        import_file(admin, path)
+    message = refused.value.message
+    assert len(message.splitlines()) == 1
+    assert message.startswith("namen.xls: its records cannot be read (") and "the file is damaged" in message
+    assert customers(admin) == {}
+
+
 def test_a_container_claiming_a_stream_larger_than_the_file_is_refused_as_damaged(tmp_path):
     path = hostile.compound_file(tmp_path / "container.xls", {"Workbook": _ordinary_stream()})
     data = bytearray(path.read_bytes())
@@ -236,10 +295,49 @@ def test_an_ordinary_xls_with_chinese_and_accented_customers_imports_with_its_va
     strings = HEADER + [v for p in people for v in p]
     cells = hostile.dimensions(0, len(people) + 1, 0, 3) + header_cells() + b"".join(
         hostile.label_sst(r, c, 3 + (r - 1) * 3 + c) for r in range(1, len(people) + 1) for c in range(3))
-    path = hostile.xls(tmp_path / "客户.xls", [("客户", cells), ("说明", hostile.label(0, 0, "导入说明"))], strings)
+    sheets = [("客户", cells), ("说明", hostile.label(0, 0, "导入说明"))]
+    path = hostile.xls(tmp_path / "客户.xls", sheets, strings)
     check_xls(path)
     result = import_file(admin, path)
     assert result.sheet == "客户" and result.created == len(people) and result.rejected == 0
     stored = customers(admin)
     for name, email, city in people:
         assert stored[name]["email"] == email and stored[name]["city"] == city
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_an_xls_saved_by_libreoffice_has_its_text_counted_exactly_and_imports(admin, tmp_path, monkeypatch):
+    """A real writer's .xls (SST over dozens of CONTINUE records, texts switching
+    between 8- and 16-bit characters): the text `check_xls` counts equals the text
+    xlrd reads from every cell, to the character."""
+    import xlrd
+
+    from cims_xl.importer import limits
+
+    src = tmp_path / "kunden.csv"
+    with open(src, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["Name", "Email", "City", "Notes"])
+        for i in range(600):
+            w.writerow([f"王小明 {i}" if i % 3 else f"Zoë Brontë {i}", f"kunde{i}@example.cn",
+                        "上海" if i % 2 else "Köln", ("备注 note " * (i % 40)) + str(i)])
+    profile = (tmp_path / "profile").as_uri()
+    done = subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                           "--infilter=CSV:44,34,76", "--convert-to", "xls", "--outdir", str(tmp_path), str(src)],
+                          capture_output=True, text=True, timeout=300)
+    path = tmp_path / "kunden.xls"
+    assert done.returncode == 0 and path.exists(), done.stderr
+    book = xlrd.open_workbook(str(path))
+    total = sum(len(v) for s in book.sheets() for r in range(s.nrows) for v in s.row_values(r) if isinstance(v, str))
+    monkeypatch.setattr(limits, "MAX_TEXT_TOTAL", total)
+    check_xls(path)
+    monkeypatch.setattr(limits, "MAX_TEXT_TOTAL", total - 1)
+    with pytest.raises(ImportRefused, match="kunden.xls: its cells refer to long shared texts that expand"):
+        check_xls(path)
+    monkeypatch.undo()
+    result = import_file(admin, path)
+    assert result.created == 600
+    assert customers(admin)["王小明 1"]["city"] == "上海" and customers(admin)["Zoë Brontë 0"]["city"] == "Köln"

@@ -162,6 +162,8 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         raise ImportRefused(f"{path.name} could not be read as a spreadsheet "
                             f"({text.splitlines()[0][:120] if text else type(exc).__name__}); "
                             "open it in Excel and save it as .xlsx or .csv") from None
+    except BaseException as exc:
+        _refuse_panic(exc, path)
     names = list(wb.sheet_names)
     worksheet_names = [m.name for m in wb.sheets_metadata
                        if str(m.typ).endswith("WorkSheet")] or names
@@ -270,6 +272,18 @@ def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
                             + ", ".join(f"'{n}'" for n in hidden)
                             + " hold data. Nothing was imported. Say which with --sheet NAME.")
     raise ImportRefused(f"every sheet of {path.name} is empty")
+
+
+def _refuse_panic(exc: BaseException, path: Path) -> None:
+    """A Rust panic inside calamine (pyo3's PanicException, a BaseException) on a
+    malformed file becomes the one-line refusal for a damaged file; anything else
+    (KeyboardInterrupt, SystemExit) goes on."""
+    if type(exc).__name__ != "PanicException":
+        raise exc
+    from .limits import _damaged
+
+    text = " ".join(str(exc).split())[:120] or "a malformed record"
+    raise _damaged(path.name, f"its records cannot be read ({text})") from None
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:

@@ -25,8 +25,10 @@ one 4-byte length per shared string ([MS-XLS] 2.1.4 records, 2.4 record types):
 - the text the cells expand to (each LABELSST reference counted with its shared
   string's length, plus LABEL, RSTRING and formula STRING texts) stays within
   `limits.MAX_TEXT_TOTAL` characters, all sheets together;
-- records must lie inside the stream, the SST must hold the strings it claims, and a
-  sheet must start inside the stream (calamine panics on such files).
+- records must lie inside the stream, the SST must hold the strings it claims, a
+  sheet must start inside the stream, and the workbook records calamine reads
+  without checking must be as long as their fields (calamine panics on such files;
+  readers turns any other panic into the same "damaged" refusal).
 
 BLANK and MULBLANK records (formatted empty cells) are not counted: calamine keeps
 no cell for them, so they allocate nothing. A FILEPASS record means the workbook is
@@ -55,6 +57,11 @@ FILEPASS, BOUNDSHEET, SST = 0x002F, 0x0085, 0x00FC
 DIMENSIONS, MERGECELLS = 0x0200, 0x00E5
 NUMBER, LABEL, BOOLERR, RK, LABELSST = 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD
 RSTRING, MULRK, FORMULA, STRING = 0x00D6, 0x00BD, 0x0006, 0x0207
+# Globals records calamine reads fields of without checking their length (it panics
+# on shorter ones): the bytes each needs at least. LBL (2.4.150) also needs its
+# formula (cce bytes) after the 14-byte header.
+LBL = 0x0018
+_GLOBAL_MIN_LENGTH = {BOF: 2, 0x0042: 2, 0x0022: 2, 0x0017: 2, LBL: 14, 0x041E: 2}
 # Cell records whose first two fields are the cell's row and column (2.5.170 Cell).
 _POSITIONED = frozenset({NUMBER, LABEL, BOOLERR, RK, RSTRING, FORMULA})
 
@@ -152,6 +159,7 @@ def _check_workbook(data: memoryview, name: str) -> None:
     sheets: list[tuple[int, str]] = []
     sst: list[tuple[int, int]] = []          # the SST's payload and its CONTINUE records
     in_sst = False
+    biff5 = False                             # Excel 5/95: sheet names without a flags byte
     for typ, off, length in _records(data, 0, name):
         if typ == CONTINUE and in_sst:
             sst.append((off, length))
@@ -159,13 +167,18 @@ def _check_workbook(data: memoryview, name: str) -> None:
         in_sst = False
         if typ == FILEPASS:
             raise password_refusal(name)
+        need = _GLOBAL_MIN_LENGTH.get(typ)
+        if need is not None and (length < need or typ == LBL and 14 + (data[off + 4] | data[off + 5] << 8) > length):
+            raise _damaged(name, f"its record 0x{typ:04X} at byte {off - 4:,} is shorter than what it holds")
         if typ == BOUNDSHEET:
             if length < 8:
                 raise _damaged(name, "a sheet's entry in the workbook is too short")
             (pos,) = _U32.unpack_from(data, off)
             if pos >= len(data):
                 raise _damaged(name, f"a sheet starts at byte {pos:,}, past the end of its workbook stream")
-            sheets.append((pos, _sheet_name(data[off + 6:off + length])))
+            sheets.append((pos, _sheet_name(data[off + 6:off + length], biff5)))
+        elif typ == BOF and length >= 2:
+            biff5 = (data[off] | data[off + 1] << 8) == 0x0500
         elif typ == SST:
             sst = [(off, length)]
             in_sst = True
@@ -183,12 +196,15 @@ def _check_workbook(data: memoryview, name: str) -> None:
             raise text_too_big(name, text_total, " refer to long shared texts that")
 
 
-def _sheet_name(raw: memoryview) -> str:
-    """A BOUNDSHEET's ShortXLUnicodeString (2.5.240), for messages only."""
+def _sheet_name(raw: memoryview, biff5: bool = False) -> str:
+    """A BOUNDSHEET's ShortXLUnicodeString (2.5.240; in BIFF5 a count and 8-bit
+    characters), for messages only."""
     if len(raw) < 2:
         return "?"
     cch, flags = raw[0], raw[1]
-    if flags & 1:
+    if biff5:
+        text = bytes(raw[1:1 + cch]).decode("latin-1")
+    elif flags & 1:
         text = bytes(raw[2:2 + 2 * cch]).decode("utf-16-le", "replace")
     else:
         text = bytes(raw[2:2 + cch]).decode("latin-1")
