@@ -101,7 +101,7 @@ def check_xls(path: Path) -> None:
         _check_container(ole, name, size)
         if ole.exists("EncryptedPackage") or ole.exists("EncryptionInfo"):
             raise password_refusal(name)          # an encrypted .xlsx
-        stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
+        stream = next((s for s in ("Workbook", "Book") if ole.get_type(s) == olefile.STGTY_STREAM), None)
         if stream is None:
             raise ImportRefused(f"{name} could not be read as a spreadsheet (it holds no Workbook stream: "
                                 "not an Excel file); open it in Excel and save it as .xlsx or .csv")
@@ -109,7 +109,7 @@ def check_xls(path: Path) -> None:
             raise _too_big(name, f"its workbook stream is {ole.get_size(stream) / 2**20:,.0f} MB")
         try:
             data = ole.openstream(stream).read()
-        except Exception as exc:
+        except Exception as exc:      # a sector chain that breaks off or loops
             raise _damaged(name, f"its workbook stream cannot be read ({_short(exc)})") from None
     finally:
         ole.close()
@@ -129,7 +129,7 @@ def _check_container(ole, name: str, size: int) -> None:
     for what, count in (("directory", ole.num_dir_sectors), ("allocation table", ole.num_fat_sectors),
                         ("mini allocation table", ole.num_mini_fat_sectors)):
         if (count or 0) * sector > size:
-            raise _damaged(name, f"its container claims a {what} of {count:,} sectors, more than the file holds")
+            raise _damaged(name, f"its container claims {count:,} sectors of {what}, more than the file holds")
     for entry in ole.direntries:
         if entry is not None and (entry.size or 0) > size:
             shown = "".join(ch for ch in str(entry.name) if ch.isprintable())[:40]
