@@ -253,6 +253,43 @@ def test_a_panic_inside_calamine_becomes_the_damaged_file_refusal(admin, tmp_pat
     assert customers(admin) == {}
 
 
+def test_many_sheet_entries_pointing_into_one_run_of_records_are_refused_after_one_walk(tmp_path, monkeypatch):
+    """Linear, not quadratic: 3,000 entries into one sheet of 40,000 records would be
+    120 million records walked; the walk stops once the stream's length is passed."""
+    from cims_xl.importer import xls_limits
+
+    body = header_cells() + hostile.number(1, 0, 1.0) * 40_000
+    stream = bytearray(hostile.workbook_stream([("Данные", body)] + [(f"Лист{i}", b"") for i in range(2999)],
+                                               HEADER))
+    entries = _record_offsets(bytes(stream), 0x0085)
+    first = stream[entries[0] + 4:entries[0] + 8]
+    for at in entries:                                  # every entry: the first sheet's records
+        stream[at + 4:at + 8] = first
+    path = hostile.compound_file(tmp_path / "кольцо.xls", {"Workbook": bytes(stream)})
+    walked = []
+    real = xls_limits._records
+
+    def counting(data, start, name):
+        for record in real(data, start, name):
+            walked.append(1)
+            yield record
+
+    monkeypatch.setattr(xls_limits, "_records", counting)
+    with pytest.raises(ImportRefused, match="кольцо.xls: its sheets overlap in the workbook stream"):
+        check_xls(path)
+    assert len(walked) < 2 * 40_000 + 3000 + 100
+
+
+def test_a_workbook_stream_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from cims_xl.importer import xls_limits
+
+    monkeypatch.setattr(xls_limits, "MAX_STREAM", 4096)
+    path = hostile.compound_file(tmp_path / "gross.xls", {"Workbook": _ordinary_stream()})
+    with pytest.raises(ImportRefused, match="gross.xls: its workbook stream is 0 MB, more than can be read safely; "
+                                            "nothing was imported. Open it in Excel or LibreOffice and save it as"):
+        check_xls(path)
+
+
 def test_a_container_claiming_a_stream_larger_than_the_file_is_refused_as_damaged(tmp_path):
     path = hostile.compound_file(tmp_path / "container.xls", {"Workbook": _ordinary_stream()})
     data = bytearray(path.read_bytes())

@@ -186,8 +186,13 @@ def _check_workbook(data: memoryview, name: str) -> None:
             break
     lengths = _sst_lengths(data, sst, name) if sst else array.array("I")
     cells_total = text_total = 0
+    # Sheets are separate parts of the stream ([MS-XLS] 2.1.7.20): together they are
+    # walked once at most. Sheets that overlap (entries pointing into one long run of
+    # records) would make the walk, and calamine's, quadratic.
+    left = len(data)
     for pos, sheet in sheets:
-        cells, text = _check_sheet(data, pos, sheet, lengths, name)
+        cells, text, walked = _check_sheet(data, pos, sheet, lengths, name, left)
+        left -= walked
         cells_total += cells
         text_total += text
         if cells_total > limits.CALAMINE_MAX_CELLS:
@@ -277,17 +282,23 @@ def _sst_lengths(data: memoryview, segments: list[tuple[int, int]], name: str) -
 
 
 def _check_sheet(data: memoryview, start: int, sheet: str, lengths: array.array,
-                 name: str) -> tuple[int, int]:
-    """(cells calamine allocates for the sheet, characters of text its cells hold),
-    reading its records from its BOF to its first EOF as calamine does. Raises
-    ImportRefused for a sheet over `CALAMINE_MAX_CELLS` cells."""
+                 name: str, left: int) -> tuple[int, int, int]:
+    """(cells calamine allocates for the sheet, characters of text its cells hold,
+    bytes walked), reading its records from its BOF to its first EOF as calamine
+    does. Raises ImportRefused for a sheet over `CALAMINE_MAX_CELLS` cells, and when
+    the sheets walked so far pass the stream's length (`left`: bytes still allowed)."""
     min_r = min_c = 1 << 32
     max_r = max_c = -1
     claimed = 0
     text = 0
     count = len(lengths)
     u16 = _HEADER.unpack_from        # two little-endian u16: row, column
+    limit = start + left
+    end = start
     for typ, off, length in _records(data, start, name):
+        end = off + length
+        if end > limit:
+            raise _damaged(name, f"its sheets overlap in the workbook stream (sheet '{sheet}')")
         if typ == EOF:
             break
         if typ in _POSITIONED or typ == LABELSST or typ == MULRK:
@@ -329,7 +340,7 @@ def _check_sheet(data: memoryview, start: int, sheet: str, lengths: array.array,
         if used > limits.CALAMINE_MAX_CELLS:
             raise _too_big(name, f"sheet '{sheet}' spreads its cells over {rows:,} rows × {cols:,} columns "
                                  f"(row {min_r + 1:,} to {max_r + 1:,}, column {min_c + 1:,} to {max_c + 1:,})")
-    return max(used, claimed), text
+    return max(used, claimed), text, end - start
 
 
 def _dimension_cells(data: memoryview, off: int, length: int, sheet: str, name: str) -> int:
