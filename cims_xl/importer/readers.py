@@ -164,7 +164,12 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
                             f"({text.splitlines()[0][:120] if text else type(exc).__name__}); "
                             "open it in Excel and save it as .xlsx or .csv") from None
     except BaseException as exc:
-        _refuse_panic(exc, path)
+        if not _is_panic(exc):          # KeyboardInterrupt, SystemExit: on their way
+            raise
+        from .limits import _damaged
+
+        text = " ".join(str(exc).split())[:120] or "a malformed record"
+        raise _damaged(path.name, f"its records cannot be read ({text})") from None
     names = list(wb.sheet_names)
     worksheet_names = [m.name for m in wb.sheets_metadata
                        if str(m.typ).endswith("WorkSheet")] or names
@@ -275,16 +280,10 @@ def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
     raise ImportRefused(f"every sheet of {path.name} is empty")
 
 
-def _refuse_panic(exc: BaseException, path: Path) -> None:
-    """A Rust panic inside calamine (pyo3's PanicException, a BaseException) on a
-    malformed file becomes the one-line refusal for a damaged file; anything else
-    (KeyboardInterrupt, SystemExit) goes on."""
-    if type(exc).__name__ != "PanicException":
-        raise exc
-    from .limits import _damaged
-
-    text = " ".join(str(exc).split())[:120] or "a malformed record"
-    raise _damaged(path.name, f"its records cannot be read ({text})") from None
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside calamine on a malformed file: pyo3's PanicException, which
+    derives from BaseException (and is not importable by name)."""
+    return type(exc).__name__ == "PanicException"
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
