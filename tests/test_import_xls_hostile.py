@@ -300,6 +300,28 @@ def test_a_container_claiming_a_stream_larger_than_the_file_is_refused_as_damage
         check_xls(path)
 
 
+def test_a_workbook_entry_outside_the_directory_tree_is_refused_as_damaged(tmp_path):
+    """calamine takes the first entry named "Workbook" whether or not the tree links
+    it; olefile only the linked one: an unlinked first entry must not slip past."""
+    path = hostile.compound_file(tmp_path / "versteckt.xls", {"Filler": b"\0" * 4096,
+                                                              "Workbook": _ordinary_stream()})
+    data = bytearray(path.read_bytes())
+    root = data.index("Root Entry".encode("utf-16-le"))
+    data[root + 76:root + 80] = struct.pack("<I", 2)          # the root's child: the real Workbook only
+    filler = data.index("Filler".encode("utf-16-le"))
+    data[filler:filler + 18] = "Workbook\0".encode("utf-16-le")   # entry 1, unlinked, named Workbook
+    data[filler + 64:filler + 66] = struct.pack("<H", 18)
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportRefused, match="versteckt.xls: its Workbook stream is not in the container's "
+                                            "directory tree"):
+        check_xls(path)
+    data[filler + 120:filler + 124] = struct.pack("<I", 3 << 30)   # and claims 3 GB
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportRefused, match="versteckt.xls: its container claims a stream 'Workbook' of "
+                                            "3,221,225,472 bytes, more than the file's"):
+        check_xls(path)
+
+
 def test_a_file_with_only_the_compound_file_signature_is_refused_as_damaged(tmp_path):
     path = tmp_path / "alt.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)

@@ -98,17 +98,25 @@ def check_xls(path: Path) -> None:
     except Exception as exc:      # olefile raises OSError, ValueError, struct.error… on damage
         raise _damaged(name, f"its compound-file container cannot be read ({_short(exc)})") from None
     try:
-        _check_container(ole, name, size)
+        found = _check_container(ole, name, size)
         if ole.exists("EncryptedPackage") or ole.exists("EncryptionInfo"):
             raise password_refusal(name)          # an encrypted .xlsx
-        stream = next((s for s in ("Workbook", "Book") if ole.get_type(s) == olefile.STGTY_STREAM), None)
-        if stream is None:
+        # calamine reads the first directory entry named exactly "Workbook" (else
+        # "Book"), wherever it is; olefile only those in the directory tree. Both
+        # must mean the same stream, or the check would look at another one.
+        sid = found.get("Workbook", found.get("Book"))
+        if sid is None:
             raise ImportRefused(f"{name} could not be read as a spreadsheet (it holds no Workbook stream: "
                                 "not an Excel file); open it in Excel and save it as .xlsx or .csv")
-        if ole.get_size(stream) > MAX_STREAM:
-            raise _too_big(name, f"its workbook stream is {ole.get_size(stream) / 2**20:,.0f} MB")
+        entry = ole.direntries[sid] if sid < len(ole.direntries) else None
+        if entry is None or entry.entry_type != olefile.STGTY_STREAM:
+            raise _damaged(name, "its Workbook stream is not in the container's directory tree")
+        if entry.size > MAX_STREAM:
+            raise _too_big(name, f"its workbook stream is {entry.size / 2**20:,.0f} MB")
         try:
-            data = ole.openstream(stream).read()
+            # olefile's openstream finds a stream by name, case-insensitively: open
+            # this very entry as openstream does.
+            data = ole._open(entry.isectStart, entry.size).read()
         except Exception as exc:      # a sector chain that breaks off or loops
             raise _damaged(name, f"its workbook stream cannot be read ({_short(exc)})") from None
     finally:
@@ -121,20 +129,35 @@ def _short(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def _check_container(ole, name: str, size: int) -> None:
-    """Tables and streams the header and directory claim must fit in the file
-    ([MS-CFB] 2.2 header, 2.6 directory entries): calamine reserves memory for the
-    claimed sizes before reading them."""
+def _check_container(ole, name: str, size: int) -> dict[str, int]:
+    """Tables the header claims, and the streams calamine opens (the root entry's mini
+    stream; the first entry named exactly "Workbook", else "Book", also outside the
+    directory tree) must fit in the file ([MS-CFB] 2.2 header, 2.6 directory
+    entries): calamine reserves memory for the claimed sizes before reading them.
+    Returns the index of the first entry named "Workbook" and of "Book"."""
     sector = ole.sector_size or 512
     for what, count in (("directory", ole.num_dir_sectors), ("allocation table", ole.num_fat_sectors),
                         ("mini allocation table", ole.num_mini_fat_sectors)):
         if (count or 0) * sector > size:
             raise _damaged(name, f"its container claims {count:,} sectors of {what}, more than the file holds")
-    for entry in ole.direntries:
-        if entry is not None and (entry.size or 0) > size:
-            shown = "".join(ch for ch in str(entry.name) if ch.isprintable())[:40]
-            raise _damaged(name, f"its container claims a stream '{shown}' of {entry.size:,} bytes, "
+    ole.directory_fp.seek(0)
+    directory = ole.directory_fp.read()          # read by olefile already; bounded by the file
+    size_field = struct.Struct("<Q" if sector == 4096 else "<I")    # as calamine reads it
+    found: dict[str, int] = {}
+    for sid in range(len(directory) // 128):
+        at = sid * 128
+        entry_name = directory[at:at + 64].decode("utf-16-le", "ignore").split("\0", 1)[0]
+        first = entry_name in ("Workbook", "Book") and entry_name not in found
+        if sid and not first:
+            continue                 # calamine opens only the root's mini stream and these
+        (claimed,) = size_field.unpack_from(directory, at + 120)
+        if claimed > size:
+            shown = "".join(ch for ch in entry_name if ch.isprintable())[:40]
+            raise _damaged(name, f"its container claims a stream '{shown}' of {claimed:,} bytes, "
                                  f"more than the file's {size:,}")
+        if first:
+            found[entry_name] = sid
+    return found
 
 
 def _records(data: memoryview, start: int, name: str):
