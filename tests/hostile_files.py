@@ -6,6 +6,7 @@ making a file with a 1 GB shared string costs CPU but no memory.
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from pathlib import Path
 from typing import Iterable
@@ -165,3 +166,142 @@ def inline_text_repeated(path: Path, text: str, rows: int) -> Path:
         yield b"</sheetData></worksheet>"
 
     return xlsx(path, sheet_xml())
+
+
+# ----- legacy .xls: BIFF8 records in an OLE2 compound file ----------------------------------------
+# [MS-XLS] 2.1.4 (record = 2-byte type, 2-byte length, payload) and 2.4 (record types);
+# [MS-CFB] 2.2 (header), 2.3 (FAT), 2.6 (directory entries). Enough for calamine,
+# olefile and Excel's readers: one "Workbook" stream in 512-byte sectors.
+
+XLS_MAX_RECORD = 8224          # payload bytes of one BIFF8 record (CONTINUE carries the rest)
+
+
+def biff(typ: int, payload: bytes = b"") -> bytes:
+    """One BIFF record: type, length, payload (no CONTINUE splitting)."""
+    return struct.pack("<HH", typ, len(payload)) + payload
+
+
+def _xl_string(text: str, length_bytes: int) -> bytes:
+    """XLUnicodeString (2.5.294) / ShortXLUnicodeString (2.5.240): count, flags, characters
+    (Latin-1 when every character fits, UTF-16LE otherwise)."""
+    wide = any(ord(c) > 255 for c in text)
+    raw = text.encode("utf-16-le" if wide else "latin-1")
+    count = len(raw) // (2 if wide else 1)
+    return struct.pack("<B" if length_bytes == 1 else "<H", count) + bytes([1 if wide else 0]) + raw
+
+
+def sst_records(strings: list[str], references: int = 0) -> bytes:
+    """SST (2.4.265) + CONTINUE records (2.4.58) holding `strings`; a string whose
+    characters cross a record boundary goes on after one flags byte, as Excel writes it."""
+    records: list[bytes] = []
+    cur = bytearray(struct.pack("<II", references or len(strings), len(strings)))
+    for text in strings:
+        wide = any(ord(c) > 255 for c in text)
+        width = 2 if wide else 1
+        raw = text.encode("utf-16-le" if wide else "latin-1")
+        if len(cur) + 3 + width > XLS_MAX_RECORD:      # header and one character fit, or a new record
+            records.append(bytes(cur))
+            cur = bytearray()
+        cur += struct.pack("<HB", len(raw) // width, 1 if wide else 0)
+        at = 0
+        while at < len(raw):
+            room = (XLS_MAX_RECORD - len(cur)) // width * width
+            if room == 0:
+                records.append(bytes(cur))
+                cur = bytearray([1 if wide else 0])
+                continue
+            cur += raw[at:at + room]
+            at += room
+    records.append(bytes(cur))
+    return biff(0x00FC, records[0]) + b"".join(biff(0x003C, r) for r in records[1:])
+
+
+def label_sst(row: int, col: int, index: int) -> bytes:
+    return biff(0x00FD, struct.pack("<HHHI", row, col, 0, index))
+
+
+def number(row: int, col: int, value: float) -> bytes:
+    return biff(0x0203, struct.pack("<HHHd", row, col, 0, value))
+
+
+def label(row: int, col: int, text: str) -> bytes:
+    return biff(0x0204, struct.pack("<HHH", row, col, 0) + _xl_string(text, 2))
+
+
+def dimensions(first_row: int, last_row_plus_1: int, first_col: int, last_col_plus_1: int) -> bytes:
+    return biff(0x0200, struct.pack("<IIHHH", first_row, last_row_plus_1, first_col, last_col_plus_1, 0))
+
+
+def workbook_stream(sheets: list[tuple[str, bytes]], strings: list[str] = (),
+                    globals_extra: bytes = b"") -> bytes:
+    """A BIFF8 Workbook stream: globals (BOF, CODEPAGE 1200, BOUNDSHEETs, SST, EOF),
+    then each sheet's BOF, the given cell records, EOF. Padded to 4,096 bytes so that
+    the stream lives in ordinary sectors, as Excel writes it."""
+    bof = lambda kind: biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x06))  # noqa: E731
+    names = [biff(0x0085, struct.pack("<IBB", 0, 0, 0) + _xl_string(n, 1)) for n, _ in sheets]
+    head = bof(0x0005) + biff(0x0042, struct.pack("<H", 1200)) + globals_extra
+    tail = (sst_records(list(strings)) if strings else b"") + biff(0x000A)
+    pos = len(head) + sum(map(len, names)) + len(tail)
+    placed = []
+    bodies = []
+    for (sheet_name, cells), record in zip(sheets, names):
+        placed.append(record[:4] + struct.pack("<I", pos) + record[8:])
+        body = bof(0x0010) + cells + biff(0x000A)
+        bodies.append(body)
+        pos += len(body)
+    stream = head + b"".join(placed) + tail + b"".join(bodies)
+    return stream + b"\0" * max(0, 4096 - len(stream))
+
+
+def compound_file(path: Path, streams: dict[str, bytes]) -> Path:
+    """An OLE2 compound file (version 3, 512-byte sectors) holding `streams` (each at
+    least 4,096 bytes, so no mini stream is needed) as children of the root entry."""
+    assert all(len(c) >= 4096 for c in streams.values()), "a stream under 4,096 bytes needs a mini stream"
+    sector = 512
+    chains, data = [], bytearray()
+    for content in streams.values():
+        start = len(data) // sector
+        data += content + b"\0" * (-len(content) % sector)
+        chains.append((start, len(data) // sector))
+    n_data = len(data) // sector
+    n_dir = -(-(len(streams) + 1) // 4)
+    n_fat = 1
+    while n_data + n_dir + n_fat > 128 * n_fat:
+        n_fat += 1
+    assert n_fat <= 109, "too big for a header-only DIFAT"
+    fat = [0xFFFFFFFF] * (128 * n_fat)
+    for start, end in chains:
+        for s in range(start, end):
+            fat[s] = s + 1 if s + 1 < end else 0xFFFFFFFE
+    for s in range(n_data, n_data + n_dir):
+        fat[s] = s + 1 if s + 1 < n_data + n_dir else 0xFFFFFFFE
+    for s in range(n_data + n_dir, n_data + n_dir + n_fat):
+        fat[s] = 0xFFFFFFFD                                   # FATSECT
+
+    def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+        raw = (name.encode("utf-16-le") + b"\0\0") if name else b""
+        return (raw.ljust(64, b"\0") + struct.pack("<HBBIII", len(raw), kind, 1, 0xFFFFFFFF, right, child)
+                + b"\0" * 16 + b"\0" * 4 + b"\0" * 16 + struct.pack("<IQ", start, size))
+
+    names = list(streams)
+    # The streams hang as a chain of right siblings under the root (a valid, if
+    # unbalanced, red-black tree: every node black).
+    dirs = entry("Root Entry", 5, 1 if names else 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFE, 0)
+    for i, (stream_name, content) in enumerate(streams.items()):
+        right = i + 2 if i + 1 < len(names) else 0xFFFFFFFF
+        dirs += entry(stream_name, 2, 0xFFFFFFFF, right, chains[i][0], len(content))
+    while len(dirs) < n_dir * sector:
+        dirs += entry("", 0, 0xFFFFFFFF, 0xFFFFFFFF, 0, 0)
+    difat = list(range(n_data + n_dir, n_data + n_dir + n_fat)) + [0xFFFFFFFF] * (109 - n_fat)
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
+              + struct.pack("<HHHHH", 0x003E, 0x0003, 0xFFFE, 9, 6) + b"\0" * 6
+              + struct.pack("<IIIIIIIII", 0, n_fat, n_data, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+              + struct.pack("<109I", *difat))
+    assert len(header) == 512
+    path.write_bytes(header + bytes(data) + dirs + struct.pack(f"<{len(fat)}I", *fat))
+    return path
+
+
+def xls(path: Path, sheets: list[tuple[str, bytes]], strings: list[str] = (), globals_extra: bytes = b"") -> Path:
+    """A legacy .xls: `sheets` as (name, cell records), `strings` the shared strings."""
+    return compound_file(path, {"Workbook": workbook_stream(sheets, strings, globals_extra)})

@@ -9,7 +9,8 @@ be called more than once (the importer reads twice: once to look, once to write)
 - .xlsx/.xlsm/.xlsb/.xls/.ods: python-calamine (fast; also reads Strict OOXML, which
   openpyxl sees as a workbook without sheets). A sheet whose XML is larger than
   `STREAM_THRESHOLD` is read by `xlsx_stream` instead, which keeps memory flat
-  whatever the number of rows (calamine loads the whole sheet).
+  whatever the number of rows (calamine loads the whole sheet). Sizes are checked
+  before calamine opens a file (`limits` for .xlsx and .ods, `xls_limits` for .xls).
 - .csv/.txt/.tsv (and "xls" files that are really text): the encoding is detected
   (BOMs, UTF-8, GB18030, Shift_JIS, Big5, cp1252, UTF-16 without BOM), the
   delimiter sniffed (comma, semicolon, tab, pipe). Decimal marks are decided per
@@ -143,6 +144,11 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         from . import limits
 
         limits.check_ods(path)
+    elif fmt == "xls":
+        # calamine parses every sheet of an .xls when it opens it (see xls_limits)
+        from .xls_limits import check_xls
+
+        check_xls(path)
 
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
@@ -157,6 +163,13 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         raise ImportRefused(f"{path.name} could not be read as a spreadsheet "
                             f"({text.splitlines()[0][:120] if text else type(exc).__name__}); "
                             "open it in Excel and save it as .xlsx or .csv") from None
+    except BaseException as exc:
+        if not _is_panic(exc):          # KeyboardInterrupt, SystemExit: on their way
+            raise
+        from .limits import _damaged
+
+        text = " ".join(str(exc).split())[:120] or "a malformed record"
+        raise _damaged(path.name, f"its records cannot be read ({text})") from None
     names = list(wb.sheet_names)
     worksheet_names = [m.name for m in wb.sheets_metadata
                        if str(m.typ).endswith("WorkSheet")] or names
@@ -265,6 +278,12 @@ def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
                             + ", ".join(f"'{n}'" for n in hidden)
                             + " hold data. Nothing was imported. Say which with --sheet NAME.")
     raise ImportRefused(f"every sheet of {path.name} is empty")
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside calamine on a malformed file: pyo3's PanicException, which
+    derives from BaseException (and is not importable by name)."""
+    return type(exc).__name__ == "PanicException"
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
