@@ -94,16 +94,15 @@ CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"
 XLWINGS_CONF = {
     # key -> (value, what it does); keys spelled as in xlwings' quickstart template.
     "UDF Modules": ("cims_xl.excel.udfs", "Python module with the CIMS_* worksheet functions."),
-    "Use UDF Server": (True, "Keep one Python process running: your sign-in lives there "
-                             "and worksheet functions answer fast."),
+    "Use UDF Server": (True, "One Python process keeps your sign-in; functions answer fast."),
     "Show Console": (False, "True opens a console window with Python's output (for debugging)."),
     "Debug UDFs": (False, "True lets a developer run the UDF server from their editor."),
 }
 XLWINGS_CONF_OPTIONAL = (
     ("Interpreter_Win", r"C:\Users\you\cims\.venv\Scripts\pythonw.exe",
-     "Windows: the Python that has cims_xl installed (default: pythonw on PATH)."),
+     "Windows: the Python with cims_xl installed (default: pythonw on PATH)."),
     ("Interpreter_Mac", "/Users/you/cims/.venv/bin/python",
-     "macOS: the Python that has cims_xl installed (default: python on PATH)."),
+     "macOS: the Python with cims_xl installed (default: python on PATH)."),
     ("Conda Path", r"C:\Users\you\miniconda3", "Windows with conda: the conda installation."),
     ("Conda Env", "cims", "Windows with conda: the environment name."),
     ("PYTHONPATH", r"C:\path\to\cims_xl-checkout", "Only if cims_xl is not pip-installed."),
@@ -474,7 +473,8 @@ def _date_validation(ws: Worksheet, coord: str, label: str) -> None:
 
 
 def _add_conf(wb: Workbook) -> Worksheet:
-    """xlwings reads A1:B(n) down to the first empty row in column A; notes sit in C."""
+    """xlwings reads A1:B(n) down to the first empty row in column A; notes sit in C (each
+    short enough for C, the last column printed; longer lines wrap across A:C)."""
     ws = wb.create_sheet("xlwings.conf")
     widths = (22, 44, 80)
     _widths(ws, widths)
