@@ -262,6 +262,114 @@ def test_xlwings_conf_keys_are_ones_the_installed_xlwings_reads():
         assert f'GETCONFIG("{key.upper()}"' in vba, key
 
 
+# ----- help texts stay on their page --------------------------------------------------
+
+def _span(ws, cell) -> tuple[int, int]:
+    """(first, last) column of the merged range a cell starts, or of the cell itself."""
+    for merged in ws.merged_cells.ranges:
+        if (merged.min_row, merged.min_col) == (cell.row, cell.column):
+            return merged.min_col, merged.max_col
+    return cell.column, cell.column
+
+
+def _width(ws, first: int, last: int) -> float:
+    dims = ws.column_dimensions      # reading a missing key would add it: use get
+    return sum(getattr(dims.get(get_column_letter(c)), "width", None) or 8.43 for c in range(first, last + 1))
+
+
+def _laid_out(ws) -> int:
+    """The last column the sheet sets a width for."""
+    from openpyxl.utils import column_index_from_string
+    return max(column_index_from_string(k) for k, d in ws.column_dimensions.items() if d.width)
+
+
+def _points(chars: float) -> float:
+    """Points of a column `chars` wide (Excel: 7 px a character + 5 px padding, 0.75 pt a px)."""
+    return (chars * 7 + 5) * 0.75
+
+
+def _page_points(ws) -> float:
+    """Points of the sheet one printed page holds across: the narrower of A4 and Letter
+    less margins at 100 %; a sheet printed fit to one page wide holds its laid-out
+    columns (Excel shrinks its print area, which ends at the last of them)."""
+    paper = 11 * 72 if ws.page_setup.orientation == "landscape" else 8.27 * 72
+    page = paper - (ws.page_margins.left + ws.page_margins.right) * 72
+    if ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage \
+            and ws.page_setup.fitToWidth == 1:
+        page = max(page, sum(_points(_width(ws, c, c)) for c in range(1, _laid_out(ws) + 1)))
+    return page
+
+
+def _help_lines_left_to_run_over(ws) -> list[str]:
+    """Texts, not wrapped, that run over the empty cells to their right past the right edge
+    of the printed page (`_page_points`; text widths estimated: `cell_text.text_width_chars`, CJK two units,
+    scaled by the font size). Excel cuts them at the print area; LibreOffice prints the
+    rest on a page of its own or shrinks the sheet."""
+    from cims_xl.cell_text import text_width_chars
+    merged_away = {(r, c) for m in ws.merged_cells.ranges for r in range(m.min_row, m.max_row + 1)
+                   for c in range(m.min_col, m.max_col + 1) if (r, c) != (m.min_row, m.min_col)}
+    out = []
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or (cell.row, cell.column) in merged_away:
+                continue
+            first, last = _span(ws, cell)
+            if cell.alignment.wrap_text or ws.cell(cell.row, last + 1).value is not None:
+                continue
+            size = float(cell.font.sz or 11) / 11
+            need = max(text_width_chars(line) for line in cell.value.split("\n")) * 7 * 0.75 * size
+            start = sum(_points(_width(ws, c, c)) for c in range(1, first))
+            if start + need > _page_points(ws):
+                out.append(f"{ws.title}!{cell.coordinate}")
+    return out
+
+
+@pytest.mark.parametrize("sheet", sorted(build.SPECIAL_SHEETS))
+def test_every_long_help_line_wraps_within_the_columns_its_sheet_prints(book, sheet):
+    """Home, Import and xlwings.conf: no help text runs over empty cells past the printed
+    page; wrapped ones (in a band of merged columns or a single cell) end within the
+    columns the sheet lays out. Whether their rows are tall enough is measured with
+    LibreOffice's fonts in tests/test_rendering.py ("cut off below")."""
+    ws = book[sheet]
+    assert not _help_lines_left_to_run_over(ws)
+    laid_out = _laid_out(ws)
+    wrapped = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.alignment.wrap_text]
+    assert wrapped
+    for cell in wrapped:
+        assert _span(ws, cell)[1] <= laid_out, (sheet, cell.coordinate)
+
+
+def test_the_check_catches_a_long_line_left_to_run_over_empty_cells_in_any_language():
+    """Negative control of the check above, and the helper that fixes it: an English and a
+    Chinese help line written as plain cells are found; across a band they are not, and
+    the Chinese one (two units a character) gets the taller row with fewer characters."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Help"
+    widths = (20, 30, 40)
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    english = "Put the path of the file below and press Import spreadsheet on the CIMS tab; " * 2
+    chinese = "将文件路径填在下面，然后在 CIMS 选项卡上按导入电子表格。列映射和试运行摘要会显示在这里。" * 2
+    ws["A1"], ws["A2"], ws["A3"] = english, chinese, "Short label"
+    assert _help_lines_left_to_run_over(ws) == ["Help!A1", "Help!A2"]
+    build._note_across(ws, 1, english, widths)
+    build._note_across(ws, 2, chinese, widths)
+    assert _help_lines_left_to_run_over(ws) == []
+    assert {str(m) for m in ws.merged_cells.ranges} == {"A1:C1", "A2:C2"}
+    # 90 units across: 158 narrow characters wrap to 2 lines, 94 mostly CJK ones (176 units) to 3
+    assert len(chinese) < len(english)
+    assert ws.row_dimensions[1].height == 30 and ws.row_dimensions[2].height == 45
+
+
+def test_the_sheet_parts_of_the_built_workbook_validate_against_the_ecma_376_schemas(parts):
+    from test_package_preserved import _validate
+    sheets = [n for n in parts if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")]
+    assert len(sheets) == len(SHEET_ORDER)
+    for name in sheets:
+        _validate(name, parts[name])
+
+
 # ----- package parts ----------------------------------------------------------------
 
 def test_content_types_declare_a_macro_enabled_workbook_with_vba(parts):

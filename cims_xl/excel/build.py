@@ -55,6 +55,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..cell_text import wrapped_line_count
 from ..domain.schema import ENTITIES
 from ..errors import CimsError
 from ..report_layout import FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPUT_CELL, filter_name, report_prefix
@@ -93,16 +94,15 @@ CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"
 XLWINGS_CONF = {
     # key -> (value, what it does); keys spelled as in xlwings' quickstart template.
     "UDF Modules": ("cims_xl.excel.udfs", "Python module with the CIMS_* worksheet functions."),
-    "Use UDF Server": (True, "Keep one Python process running: your sign-in lives there "
-                             "and worksheet functions answer fast."),
+    "Use UDF Server": (True, "One Python process keeps your sign-in; functions answer fast."),
     "Show Console": (False, "True opens a console window with Python's output (for debugging)."),
     "Debug UDFs": (False, "True lets a developer run the UDF server from their editor."),
 }
 XLWINGS_CONF_OPTIONAL = (
     ("Interpreter_Win", r"C:\Users\you\cims\.venv\Scripts\pythonw.exe",
-     "Windows: the Python that has cims_xl installed (default: pythonw on PATH)."),
+     "Windows: the Python with cims_xl installed (default: pythonw on PATH)."),
     ("Interpreter_Mac", "/Users/you/cims/.venv/bin/python",
-     "macOS: the Python that has cims_xl installed (default: python on PATH)."),
+     "macOS: the Python with cims_xl installed (default: python on PATH)."),
     ("Conda Path", r"C:\Users\you\miniconda3", "Windows with conda: the conda installation."),
     ("Conda Env", "cims", "Windows with conda: the environment name."),
     ("PYTHONPATH", r"C:\path\to\cims_xl-checkout", "Only if cims_xl is not pip-installed."),
@@ -241,6 +241,25 @@ def _line_count(text: str, width: float) -> int:
     return max(1, len(textwrap.wrap(text, width=max(int(width) - 1, 1))))
 
 
+def _note_across(ws: Worksheet, row: int, text: str, widths: Sequence[float], font=None,
+                 first_col: int = 1) -> None:
+    """A help line merged across the columns of `widths` (from `first_col`), wrapped, in a
+    row tall enough for it (15 pt a line; `cell_text.wrapped_line_count`, CJK two units).
+
+    A long line left to run over empty cells prints past the page's right edge: Excel
+    cuts it at the print area, LibreOffice prints the rest on a page of its own
+    (docs/workbook-rendering.md). Keep the band within the columns the sheet prints.
+    """
+    last = first_col + len(widths) - 1
+    if last > first_col:
+        ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last)
+    cell = ws.cell(row, first_col)
+    _text(ws, cell.coordinate, text, font)
+    cell.alignment = styles.WRAP_TOP
+    lines = wrapped_line_count(text, sum(widths))
+    ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, 15 * lines)
+
+
 def _print_fit_width(ws: Worksheet, landscape: bool) -> None:
     """Print all visible columns on one page width, as many pages down as needed."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -367,8 +386,8 @@ def _home_functions(ws: Worksheet, row: int) -> int:
         ws[f"A{row}"].alignment = ws[f"B{row}"].alignment = styles.TOP
         _wrapped(ws, f"C{row}", what, HOME_WIDTHS[2])
         row += 1
-    _text(ws, f"A{row}", "Not signed in, the cell shows #CIMS: sign in first; any other problem "
-                         "shows a short #CIMS: message.", styles.NOTE_FONT)
+    _note_across(ws, row, "Not signed in, the cell shows #CIMS: sign in first; any other problem "
+                          "shows a short #CIMS: message.", HOME_WIDTHS, styles.NOTE_FONT)
     return row + 1
 
 
@@ -395,10 +414,13 @@ def _home_setup(ws: Worksheet, row: int) -> int:
 def _add_import(wb: Workbook) -> Worksheet:
     ws = wb.create_sheet("Import")
     # Column A fits its longest label, "Currency (orders, opportunities)".
-    _widths(ws, (32, 26, 40, 4, 24, 40))
-    _title(ws, "Import a spreadsheet",
-           "Put the path of the file below and press Import spreadsheet on the CIMS tab. The column "
-           "mapping and a dry-run summary appear here; one import is one batch and can be undone.")
+    widths = (32, 26, 40, 4, 24, 40)
+    _widths(ws, widths)
+    _text(ws, "A1", "Import a spreadsheet", styles.TITLE_FONT)
+    # Over the input and mapping columns (A:C): within the first printed page.
+    _note_across(ws, 2, "Put the path of the file below and press Import spreadsheet on the CIMS tab. "
+                        "The column mapping and a dry-run summary appear here; one import is one batch "
+                        "and can be undone.", widths[:3], styles.NOTE_FONT)
     _text(ws, "A4", "File", styles.LABEL_FONT)
     _input_cell(ws, "B4", "CIMS_ImportFile")
     _text(ws, "A5", "Record type", styles.LABEL_FONT)
@@ -410,7 +432,8 @@ def _add_import(wb: Workbook) -> Worksheet:
     ws.add_data_validation(kinds)
     _text(ws, "A6", "Currency (orders, opportunities)", styles.LABEL_FONT)
     _input_cell(ws, "B6", "CIMS_ImportCurrency")
-    _text(ws, "C6", "ISO code for rows that give none, e.g. USD; empty = the store's currency", styles.NOTE_FONT)
+    _note_across(ws, 6, "ISO code for rows that give none, e.g. USD; empty = the store's currency",
+                 widths[2:], styles.NOTE_FONT, first_col=3)
     _section(ws, 7, "Column mapping", 3)
     for c, head in enumerate(("Column in file", "CIMS field", "Sample values"), start=1):
         ws.cell(8, c, head).font = styles.LABEL_FONT
@@ -450,9 +473,11 @@ def _date_validation(ws: Worksheet, coord: str, label: str) -> None:
 
 
 def _add_conf(wb: Workbook) -> Worksheet:
-    """xlwings reads A1:B(n) down to the first empty row in column A; notes sit in C."""
+    """xlwings reads A1:B(n) down to the first empty row in column A; notes sit in C (each
+    short enough for C, the last column printed; longer lines wrap across A:C)."""
     ws = wb.create_sheet("xlwings.conf")
-    _widths(ws, (22, 44, 80))
+    widths = (22, 44, 80)
+    _widths(ws, widths)
     for r, (key, (value, note)) in enumerate(XLWINGS_CONF.items(), start=1):
         ws.cell(r, 1, key)
         ws.cell(r, 2, value)
@@ -460,15 +485,15 @@ def _add_conf(wb: Workbook) -> Worksheet:
     # Optional keys are shown as inactive examples below a gap: an empty value inside
     # the block would hide the same setting in the xlwings add-in / ~/.xlwings/xlwings.conf.
     row = len(XLWINGS_CONF) + 3
-    _text(ws, f"A{row}", "Optional settings (not active: to use one, insert a row in the "
-                         "block above, with no empty row before it):", styles.LABEL_FONT)
+    _note_across(ws, row, "Optional settings (not active: to use one, insert a row in the "
+                          "block above, with no empty row before it):", widths, styles.LABEL_FONT)
     for r, (key, example, note) in enumerate(XLWINGS_CONF_OPTIONAL, start=row + 1):
         _text(ws, f"A{r}", key, styles.NOTE_FONT)
         _text(ws, f"B{r}", example, styles.NOTE_FONT)
         _text(ws, f"C{r}", note, styles.NOTE_FONT)
     row += len(XLWINGS_CONF_OPTIONAL) + 2
-    _text(ws, f"A{row}", f"The xlwings VBA module in this workbook is from xlwings {_xlwings_version()}; "
-                         "install that version (or rebuild: cims workbook build).", styles.NOTE_FONT)
+    _note_across(ws, row, f"The xlwings VBA module in this workbook is from xlwings {_xlwings_version()}; "
+                          "install that version (or rebuild: cims workbook build).", widths, styles.NOTE_FONT)
     _print_fit_width(ws, landscape=True)
     return ws
 
