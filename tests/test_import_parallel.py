@@ -146,3 +146,28 @@ def test_small_files_and_other_kinds_are_prepared_in_this_process(tmp_path, seen
     _write_file(src, rows=60)
     _import(tmp_path, "few", src)
     assert seen == []                     # below PARALLEL_MIN_ROWS: no fork for a small file
+
+
+def test_two_imports_in_two_threads_each_prepare_their_own_file(tmp_path, monkeypatch):
+    import threading
+
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    _write_file(first, rows=300)
+    _write_file(second, rows=200)
+    second.write_text(second.read_text(encoding="utf-8").replace("@example.com", "@zweite.example.de"),
+                      encoding="utf-8")
+    _parallel(monkeypatch)
+    got: dict = {}
+
+    def run(name, src):
+        got[name] = _import(tmp_path, name, src)
+
+    threads = [threading.Thread(target=run, args=(n, s)) for n, s in (("a", first), ("b", second))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    monkeypatch.setattr(parallel, "available", lambda: False)
+    for name, src in (("a", first), ("b", second)):
+        assert got[name] == _import(tmp_path, name + "-inline", src), name
+    assert all("@zweite.example.de" in (r["email"] or "@zweite.example.de") for r in got["b"][1].values())

@@ -38,7 +38,7 @@ PARALLEL_MIN_ROWS = 20_000
 LOOKAHEAD = 6      # chunks read ahead of the one this process needs now
 IN_FLIGHT = 2      # of those, chunks with the worker at a time
 
-_PLANNER = None    # the planner the forked worker prepares with (set before the fork)
+_PLANNER = None    # in the forked worker: the planner it prepares with (_start_worker)
 
 
 def available() -> bool:
@@ -47,9 +47,13 @@ def available() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _quiet() -> None:
-    # Ctrl-C reaches the whole foreground process group: the import in this process
-    # stops and shuts the worker down; the worker itself says nothing.
+def _start_worker(planner) -> None:
+    """In the worker, first: the planner it prepares with (handed over with the fork, not
+    through a module global the parent sets: two imports in two threads must not share
+    one), and quiet on Ctrl-C, which reaches the whole foreground process group: the
+    import in the parent stops and shuts the worker down; the worker says nothing."""
+    global _PLANNER
+    _PLANNER = planner
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -86,21 +90,17 @@ class AheadPreparer:
         self.prepared_here = 0      # chunks prepared in this process instead (see pipeline)
 
     def __enter__(self) -> "AheadPreparer":
-        global _PLANNER
-        _PLANNER = self.planner
         try:
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_quiet)
+                                             initializer=_start_worker, initargs=(self.planner,))
         except (OSError, ValueError):
             self._pool, self.broken = None, True
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        global _PLANNER
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=exc_type is None, cancel_futures=True)
-        _PLANNER = None
 
     def _submit(self, rows: list[tuple[int, list]]) -> Future | None:
         if self._pool is None or self.broken:
