@@ -1404,6 +1404,17 @@ def _configure_logging() -> None:
     log.setLevel(logging.INFO)
 
 
+def _stopping() -> None:
+    """Once a Ctrl-C has stopped the command, more of them are ignored while Python
+    exits (joining the store's writer thread, the import's worker): pressed again there,
+    they only printed its shutdown traceback. Only from the main thread (signal(2))."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def main(argv: list[str] | None = None) -> int:
     _configure_logging()
     try:
@@ -1417,6 +1428,8 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort as exc:
         # click turns Ctrl-C into Abort; the shell convention for it is 130.
         interrupted = isinstance(exc.__context__, KeyboardInterrupt)
+        if interrupted:
+            _stopping()
         click.echo("Interrupted." if interrupted else "Aborted.", err=True)
         return 130 if interrupted else 1
     except click.exceptions.Exit as exc:
@@ -1425,6 +1438,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except KeyboardInterrupt:
+        _stopping()
         click.echo("Interrupted.", err=True)
         return 130
     except OSError as exc:

@@ -25,18 +25,25 @@ every chunk is prepared in this process.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
+import os
 import signal
 import sys
+import time
 import warnings
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Iterable, Iterator
 
 PARALLEL_MIN_ROWS = 20_000
 LOOKAHEAD = 6      # chunks read ahead of the one this process needs now
 IN_FLIGHT = 2      # of those, chunks with the worker at a time
+STALL_SECONDS = 10.0   # a worker silent this long on one chunk is given up on (see _patience)
 
 _PLANNER = None    # in the forked worker: the planner it prepares with (_start_worker)
 
@@ -47,14 +54,35 @@ def available() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _start_worker(planner) -> None:
+def _start_worker(planner, parent: int) -> None:
     """In the worker, first: the planner it prepares with (handed over with the fork, not
     through a module global the parent sets: two imports in two threads must not share
-    one), and quiet on Ctrl-C, which reaches the whole foreground process group: the
-    import in the parent stops and shuts the worker down; the worker says nothing."""
+    one); quiet on Ctrl-C, which reaches the whole foreground process group (the import
+    in the parent stops and ends the worker; SIGINT was blocked across the fork, so
+    there is no moment where it could stop the worker with a traceback); and killed by
+    the kernel when the parent dies however it dies (SIGTERM from a service manager, the
+    OOM killer, no terminal to send a SIGHUP): a copy of a process holding the store's
+    key must not live on."""
     global _PLANNER
     _PLANNER = planner
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _die_with_parent()
+    if os.getppid() != parent:      # the parent died before the line above
+        os._exit(1)
+
+
+def _die_with_parent() -> None:
+    """prctl(PR_SET_PDEATHSIG, SIGKILL) (Linux prctl(2)); without it the worker still
+    ends when the parent shuts the pool down or its pipe closes."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _counters(planner) -> dict[str, Counter]:
@@ -88,19 +116,46 @@ class AheadPreparer:
         self._forked = False
         self.worker_chunks = 0      # chunks the worker prepared (for tests and the bench)
         self.prepared_here = 0      # chunks prepared in this process instead (see pipeline)
+        self._slowest_here = 0.0
 
     def __enter__(self) -> "AheadPreparer":
         try:
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_start_worker, initargs=(self.planner,))
+                                             initializer=_start_worker, initargs=(self.planner, os.getpid()))
         except (OSError, ValueError):
             self._pool, self.broken = None, True
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=exc_type is None, cancel_futures=True)
+        if pool is None:
+            return
+        if exc_type is None and not self.broken:
+            pool.shutdown(wait=True)
+            return
+        # Stopped (Ctrl-C, an error) or given up on: the worker's chunks are not wanted.
+        # End it now rather than let it finish them (it ignores Ctrl-C), and reap it, so
+        # nothing is left for Python's exit handlers to wait on (a second Ctrl-C there
+        # printed their traceback).
+        self._end_worker(pool)
+        pool.shutdown(wait=True)
+
+    @staticmethod
+    def _end_worker(pool: ProcessPoolExecutor) -> None:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for proc in processes:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                proc.kill()
+        for proc in processes:
+            with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+                proc.join(5)
+
+    def _give_up(self) -> None:
+        """The worker does not answer (it may be stuck on a lock another thread held at
+        the fork): stop using it; every chunk is prepared here from now on."""
+        self.broken = True
+        if self._pool is not None:
+            self._end_worker(self._pool)
 
     def _submit(self, rows: list[tuple[int, list]]) -> Future | None:
         if self._pool is None or self.broken:
@@ -116,9 +171,11 @@ class AheadPreparer:
                 # the collector's reach first: the worker's collections would otherwise
                 # write to every one of them and copy the whole heap page by page.
                 gc.freeze()
+                blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
                 try:
                     return self._pool.submit(_prepare, rows)
                 finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
                     self._forked = True
                     gc.unfreeze()
         except Exception:   # noqa: BLE001 - a pool that cannot start: prepare here
@@ -128,7 +185,9 @@ class AheadPreparer:
     def _take(self, rows: list[tuple[int, list]], future: Future | None) -> list:
         if future is not None and not self.broken:
             try:
-                out, warned, several, extensions, counters = future.result()
+                out, warned, several, extensions, counters = future.result(timeout=self._patience())
+            except FuturesTimeout:
+                self._give_up()
             except Exception:   # noqa: BLE001 - prepared here instead (real errors raise here)
                 self.broken = True
             else:
@@ -193,4 +252,14 @@ class AheadPreparer:
 
     def _here(self, rows: list[tuple[int, list]]) -> list:
         self.prepared_here += 1
-        return self.planner.prepare_customers(rows)
+        started = time.monotonic()
+        try:
+            return self.planner.prepare_customers(rows)
+        finally:
+            self._slowest_here = max(self._slowest_here, time.monotonic() - started)
+
+    def _patience(self) -> float:
+        """How long to wait for the worker's chunk before preparing it here: far longer
+        than a chunk takes (20 times the slowest chunk prepared here, at least
+        STALL_SECONDS), so only a worker that is stuck is given up on."""
+        return max(STALL_SECONDS, 20 * self._slowest_here)

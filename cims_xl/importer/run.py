@@ -581,13 +581,15 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
             result.inferences.append({
                 "what": "several values in one cell",
                 "decided": "the first in the field, the others in Notes",
-                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in planner.prep.several.items())
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.several,
+                                                                                    planner.prep.headers))
                 + " with ' ::: ' between values (Google Contacts)"})
         if planner.prep.extensions:
             result.inferences.append({
                 "what": "phone extensions",
                 "decided": "the number in the field (E.164 holds no extension), the whole text in Notes",
-                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in planner.prep.extensions.items())})
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.extensions,
+                                                                                    planner.prep.headers))})
         if report is not None:
             report.close()
             result.report = str(report.path)
@@ -606,6 +608,13 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         return result
     finally:
         src.close()
+
+
+def _in_file_order(counts: dict[str, int], headers: list[str]) -> list[tuple[str, int]]:
+    """(column, count) in the order of the file's columns, whichever rows were counted first
+    (chunks may be prepared out of order: importer.parallel)."""
+    at = {h: i for i, h in enumerate(headers)}
+    return sorted(counts.items(), key=lambda kv: at.get(kv[0], len(at)))
 
 
 def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> list[dict]:
