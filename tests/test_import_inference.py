@@ -633,3 +633,68 @@ def test_a_phone_extension_is_kept_in_notes_and_named_in_the_summary(admin, tmp_
     assert rec["phone"] == stored
     assert written in rec["notes"]
     assert any(i["what"] == "phone extensions" for i in result.inferences)
+
+
+def _xf(fmt_index: int) -> bytes:
+    """A cell XF record (BIFF8, 20 bytes) using number format `fmt_index`."""
+    import struct
+
+    from hostile_files import biff
+    return biff(0x00E0, struct.pack("<HHHBBBBIIH", 0, fmt_index, 0x0001, 0x20, 0, 0, 0, 0, 0, 0x20C0))
+
+
+def _rk_int(value: int) -> int:
+    return (value << 2) | 0x02
+
+
+@pytest.mark.parametrize("code, values, shown", [
+    ("00000", [2134, 7102, 78701], ["02134", "07102", "78701"]),
+    ("000000", [10020, 200001, 3005], ["010020", "200001", "003005"]),
+])
+def test_postal_codes_formatted_with_leading_zeros_keep_them_in_an_xls_too(admin, tmp_path, code, values, shown):
+    import struct
+
+    from hostile_files import _xl_string, biff, label, xls
+
+    # FORMAT 164 = the zeros; XF 0 general, XF 1 with format 164. The three values come as
+    # NUMBER, RK and MULRK records, the three ways Excel writes a number.
+    fmt = biff(0x041E, struct.pack("<H", 164) + _xl_string(code, 2))
+    cells = b"".join(label(0, c, h) for c, h in enumerate(["Name", "City", "Postal Code"]))
+    cells += label(1, 0, "Person 0") + label(1, 1, "Boston") + \
+        biff(0x0203, struct.pack("<HHHd", 1, 2, 1, float(values[0])))
+    cells += label(2, 0, "Person 1") + label(2, 1, "Boston") + \
+        biff(0x027E, struct.pack("<HHHI", 2, 2, 1, _rk_int(values[1])))
+    cells += label(3, 0, "Person 2") + biff(0x00BD, struct.pack("<HHHIHIH", 3, 1, 0, _rk_int(7),
+                                                                        1, _rk_int(values[2]), 2))
+    path = xls(tmp_path / "zips.xls", [("Kunden", cells)], globals_extra=fmt + _xf(0) + _xf(164))
+    result = import_file(admin, path)
+    got = customers(admin)
+    assert [got[f"Person {i}"]["postal_code"] for i in range(3)] == shown
+    assert got["Person 2"]["city"] == "7"                  # the MULRK's other cell: General, as is
+    assert decided(result, "number formats")["decided"].startswith("3 number")
+
+
+def test_an_xls_saved_by_libreoffice_keeps_the_zeros_its_format_shows(admin, tmp_path):
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs it)")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Kunden"
+    ws.append(["Name", "Stadt", "PLZ"])
+    for i, (city, zip_code) in enumerate([("Dresden", 1067), ("Leipzig", 4109), ("Berlin", 10115)]):
+        ws.append([f"Kunde {i}", city, zip_code])
+        ws.cell(row=i + 2, column=3).number_format = "00000"
+    src = tmp_path / "plz.xlsx"
+    wb.save(src)
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "xls",
+                    "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=180)
+    result = import_file(admin, tmp_path / "plz.xls", mapping=["PLZ=Postal Code", "Stadt=City"])
+    got = customers(admin)
+    assert [got[f"Kunde {i}"]["postal_code"] for i in range(3)] == ["01067", "04109", "10115"]
+    assert result.created == 3

@@ -195,6 +195,9 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     if fmt == "xlsx":
         from .cell_facts import read_facts
         facts = read_facts(path, chosen)
+    elif fmt == "xls":
+        from .xls_facts import read_xls_facts
+        facts = read_xls_facts(path, chosen)
     shown = facts.shown if facts is not None else {}
 
     def rows() -> Iterator[tuple[int, list]]:

@@ -1,0 +1,144 @@
+"""What a legacy .xls sheet's records say about its numbers beyond their values.
+
+The .xls twin of `cell_facts` for its first fact: calamine gives a number cell's value
+only, so a postal code 2134 that Excel shows as 02134 through a zero-padded format
+(`00000`) would be stored as "2134". Here the Workbook stream ([MS-XLS], BIFF8 and
+BIFF5) is walked once: FORMAT records (2.4.126) give the custom number formats, XF
+records (2.4.353) the format of each cell style, and the chosen sheet's NUMBER (2.4.180),
+RK (2.4.220) and MULRK (2.4.175) records each cell's style and value. `shown` then holds
+the text as Excel displays it for whole numbers under an all-zeros format, as
+`cell_facts.CellFacts.shown` does for .xlsx.
+
+Runs after `xls_limits.check_xls` accepted the file (sizes and record bounds are
+checked there); anything unexpected here only means no facts (None), never a refusal.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+from .cell_facts import CellFacts
+
+FORMAT, XF, BOUNDSHEET, BOF, EOF = 0x041E, 0x00E0, 0x0085, 0x0809, 0x000A
+FORMAT_BIFF5 = 0x001E
+NUMBER, RK, MULRK = 0x0203, 0x027E, 0x00BD
+
+_HEADER = struct.Struct("<HH")
+_CELL = struct.Struct("<HHH")              # row, column, XF index
+
+
+def read_xls_facts(path: Path, sheet_name: str) -> CellFacts | None:
+    """The facts of one sheet of an .xls file; None when there are none (or the stream
+    is not what `check_xls` let through)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            stream = "Workbook" if ole.exists("Workbook") else "Book"
+            data = ole.openstream(stream).read()
+    except Exception:   # noqa: BLE001 - no facts; calamine reports a damaged file itself
+        return None
+    try:
+        return _facts(memoryview(data), sheet_name)
+    except (struct.error, IndexError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _records(data: memoryview, start: int):
+    pos, end = start, len(data)
+    while pos + 4 <= end:
+        typ, length = _HEADER.unpack_from(data, pos)
+        pos += 4
+        if pos + length > end:
+            return
+        yield typ, pos, length
+        pos += length
+
+
+def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
+    zeros: dict[int, int] = {}          # format index -> width, for all-zeros formats ("00000")
+    xf_widths: list[int | None] = []    # XF index -> width of its all-zeros format, or None
+    sheets: dict[str, int] = {}
+    biff5 = False
+    for typ, off, length in _records(data, 0):
+        if typ == BOF and length >= 2:
+            biff5 = _u16(data, off) == 0x0500
+        elif typ in (FORMAT, FORMAT_BIFF5) and length >= 3:
+            code = _format_code(data[off + 2:off + length], biff5)
+            if code and set(code) == {"0"} and len(code) >= 2:
+                zeros[_u16(data, off)] = len(code)
+        elif typ == XF and length >= 4:
+            xf_widths.append(zeros.get(_u16(data, off + 2)))
+        elif typ == BOUNDSHEET and length >= 8:
+            (pos,) = struct.unpack_from("<I", data, off)
+            sheets.setdefault(_sheet_name(data[off + 6:off + length], biff5), pos)
+        elif typ == EOF:
+            break
+    padded = {i: w for i, w in enumerate(xf_widths) if w}
+    start = sheets.get(sheet_name)
+    if not padded or start is None:
+        return None
+    facts = CellFacts()
+
+    def show(row: int, col: int, xf: int, value: float) -> None:
+        width = padded.get(xf)
+        if width is not None and value >= 0 and value == int(value):
+            facts.shown.setdefault(row + 1, {})[col] = str(int(value)).zfill(width)
+
+    first = True
+    for typ, off, length in _records(data, start):
+        if typ == BOF:
+            if not first:
+                break                     # the next substream: this sheet had no EOF
+            first = False
+        elif typ == EOF:
+            break
+        elif typ == NUMBER and length >= 14:
+            row, col, xf = _CELL.unpack_from(data, off)
+            show(row, col, xf, struct.unpack_from("<d", data, off + 6)[0])
+        elif typ == RK and length >= 10:
+            row, col, xf = _CELL.unpack_from(data, off)
+            show(row, col, xf, _rk(struct.unpack_from("<I", data, off + 6)[0]))
+        elif typ == MULRK and length >= 12:
+            row, col = struct.unpack_from("<HH", data, off)
+            for i in range((length - 6) // 6):
+                xf, rk = struct.unpack_from("<HI", data, off + 4 + 6 * i)
+                show(row, col + i, xf, _rk(rk))
+    return facts if facts.shown else None
+
+
+def _u16(data: memoryview, off: int) -> int:
+    return data[off] | data[off + 1] << 8
+
+
+def _rk(rk: int) -> float:
+    """An RkNumber ([MS-XLS] 2.5.217): a 30-bit integer or the top 30 bits of a double,
+    divided by 100 when its lowest bit is set."""
+    if rk & 0x02:
+        value: float = rk >> 2
+        if value >= 1 << 29:
+            value -= 1 << 30
+    else:
+        value = struct.unpack("<d", struct.pack("<Q", (rk & 0xFFFFFFFC) << 32))[0]
+    return value / 100 if rk & 0x01 else value
+
+
+def _format_code(raw: memoryview, biff5: bool) -> str:
+    """FORMAT's string: XLUnicodeString (2.5.294) in BIFF8, a byte count and 8-bit
+    characters in BIFF5."""
+    if biff5:
+        return bytes(raw[1:1 + raw[0]]).decode("latin-1")
+    cch, flags = raw[0] | raw[1] << 8, raw[2]
+    if flags & 1:
+        return bytes(raw[3:3 + 2 * cch]).decode("utf-16-le")
+    return bytes(raw[3:3 + cch]).decode("latin-1")
+
+
+def _sheet_name(raw: memoryview, biff5: bool) -> str:
+    cch = raw[0]
+    if biff5:
+        return bytes(raw[1:1 + cch]).decode("latin-1")
+    if raw[1] & 1:
+        return bytes(raw[2:2 + 2 * cch]).decode("utf-16-le")
+    return bytes(raw[2:2 + cch]).decode("latin-1")
