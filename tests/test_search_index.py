@@ -110,3 +110,17 @@ def test_a_word_most_customers_hold_is_checked_directly_and_still_finds_exactly_
     assert len(_names(admin, "acme")) == 41
     assert _names(admin, "Acme Trading 39") == ["Acme Trading 39"]
     assert _names(admin, "zeta acme") == ["Zeta Foods"]
+
+
+def test_a_country_filter_finds_the_customers_whatever_name_or_code_their_country_was_written_with(admin):
+    from cims_xl.services import records, search
+
+    for i, country in enumerate(["Deutschland", "Germany", "DE", "德国", "deutschland", "France", None]):
+        records.create(admin, "customer", {"name": f"Kunde {i}", "country": country})
+    german = {f"Kunde {i}" for i in range(5)}
+    for typed in ("DE", "Deutschland", "germany", "德国", "Allemagne"):
+        page = search.search_customers(admin, country=typed)
+        assert {r["name"] for r in page.rows} == german, typed
+    assert {r["name"] for r in search.search_customers(admin, country="FR").rows} == {"Kunde 5"}
+    assert search.search_customers(admin, country="Atlantis").total == 0     # no country: compared as typed
+    assert search.search_customers(admin, country="DE", text="Kunde 1").total == 1

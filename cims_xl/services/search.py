@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..domain import normalize as nz
+from ..domain.countries import region_for_country
 from ..domain.money import require_currency
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, kind_of_id, normalize_id, source_ids
 from ..errors import NotFound, ValidationFailed
@@ -103,7 +104,8 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
         if crit.emails or crit.phones or crit.digits:
             return Page(0, [], offset, limit)
         crit.text_columns = tuple(c for c in queries.TEXT_COLUMNS if c not in CUSTOMER.personal_keys)
-    crit.equals = {"city": city, "province": province, "country": country, "segment": segment,
+    crit.equals = {"city": city, "province": province, "country": _same_country(session, country),
+                   "segment": segment,
                    "owner": owner.lower() if isinstance(owner, str) else owner, "source": source}
     crit.tag = nz.normalize_name(tag) if tag else None
     crit.created_from = _date_bound(created_from, "Created from")
@@ -124,6 +126,19 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     by_id = {r["id"]: r for r in session.store.fetch_records(CUSTOMER, ids=ids)}
     rows = [_mask(session, CUSTOMER, by_id[i]) for i in ids if i in by_id]
     return Page(total, rows, offset, limit)
+
+
+def _same_country(session: Session, country):
+    """A country filter as every name the store holds for that country: "DE" also finds
+    customers whose Country says "Deutschland", "Germany" or "德国" (CLDR names and ISO
+    codes, domain.countries). Text that names no country is compared as typed."""
+    if not isinstance(country, str) or not country.strip():
+        return country
+    code = region_for_country(country)
+    if code is None:
+        return country
+    names = {v for v in queries.distinct_customer_values(session.store, "country") if region_for_country(v) == code}
+    return sorted(names | {country.strip()})
 
 
 def customer_id_for(session: Session, typed: str) -> str:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain.schema import NOT_REVENUE_STATUSES, OPEN_TICKET_STATUSES, Entity
+from ..domain.schema import CUSTOMER, NOT_REVENUE_STATUSES, OPEN_TICKET_STATUSES, Entity
 from .db import MONEY_SCALE, Store, to_db
 
 _EXCLUDED_ORDER_STATUSES = NOT_REVENUE_STATUSES
@@ -135,6 +135,10 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
     for col, value in crit.equals.items():
         if value is None:
             continue
+        if isinstance(value, (list, tuple)):     # any of these (e.g. one country's names)
+            where.append(f"c.{col} IN ({', '.join('?' * len(value))})")
+            params.extend(value)
+            continue
         where.append(f"c.{col} = ?")
         params.append(value)
     if crit.tag:
@@ -232,3 +236,11 @@ def records_under(store: Store, ent: Entity, customer_ids: list[str]) -> dict[st
             (json.dumps(customer_ids),)):
         out.setdefault(cid, []).append(rid)
     return out
+
+
+def distinct_customer_values(store: Store, column: str) -> list[str]:
+    """The different non-empty values of a searchable customer column (read from its index)."""
+    if column not in {f.key for f in CUSTOMER.fields if f.searchable}:
+        raise ValueError(f"not a searchable customer column: {column!r}")
+    return [v for (v,) in store.conn.execute(
+        f"SELECT DISTINCT {column} FROM customers WHERE {column} IS NOT NULL AND deleted_at IS NULL")]
