@@ -961,3 +961,18 @@ def test_the_demos_back_dated_stage_paths_are_signed_and_verify(tmp_path):
         assert result.ok, result.problems
     finally:
         session.close()
+
+
+def test_a_password_reset_by_an_admin_shows_a_changed_key_until_verify_vouches_for_it(office):
+    office["admin_os"]()
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    try:
+        auth.change_password(admin, "mei", "Brand-New-Password-77", kdf=FAST_KDF)
+        rows = {r["username"]: r for r in audit_log.trust_fingerprints(admin)}
+        assert rows["mei"]["status"] == audit_log.KEY_CHANGED and "DIFFERS" not in rows["mei"]["status"]
+        assert rows["li"]["status"] == "pinned"
+        assert audit_log.verify(admin).ok                  # the reset is signed: the trail vouches for it
+        rows = {r["username"]: r for r in audit_log.trust_fingerprints(admin)}
+        assert rows["mei"]["status"] == "pinned"
+    finally:
+        admin.close()

@@ -174,6 +174,9 @@ def accept_trail(session: Session) -> dict:
     return {"was": before, "now": head[0], "keys_changed": changed}
 
 
+KEY_CHANGED = "changed since this computer checked: run `cims audit verify`"
+
+
 def trust_fingerprints(session: Session) -> list[dict]:
     """Each user's signing-key fingerprint, and what this OS account pinned for them.
 
@@ -182,7 +185,9 @@ def trust_fingerprints(session: Session) -> list[dict]:
     disabled, fingerprint ('SHA256:…' of the Ed25519 key in the user's slot, None when
     the user has not signed in since signatures began), pinned (the fingerprint this
     OS account pinned at its last clean `audit verify`, or None), status ("pinned",
-    "not pinned yet", "no key yet", or "DIFFERS from the pinned key"). Any role.
+    "not pinned yet", "no key yet", or `KEY_CHANGED`: a password reset by an
+    administrator gives the user a new key, signed in the trail; a key put in the key
+    file by anyone else is not, and `audit verify` names it). Any role.
     """
     session.ensure("read")
     kf = KeyFile.load(session.store_path)
@@ -193,7 +198,7 @@ def trust_fingerprints(session: Session) -> list[dict]:
         fp = trust.fingerprint(kf.signing_public(u["username"]))
         mine = pinned.get(u["username"])
         status = ("no key yet" if fp is None else "not pinned yet" if mine is None
-                  else "pinned" if mine == fp else "DIFFERS from the pinned key")
+                  else "pinned" if mine == fp else KEY_CHANGED)
         out.append({"username": u["username"], "role": u["role"], "disabled": u["disabled"],
                     "fingerprint": fp, "pinned": mine, "status": status})
     return out
