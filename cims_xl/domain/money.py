@@ -40,7 +40,8 @@ from typing import NamedTuple
 # importlib call per amount.
 from . import normalize as nz
 
-__all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "check_currency", "currency_of_token",
+__all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "ShownAmount", "check_currency",
+           "currencies_of_lcid", "currency_of_token", "names_currency",
            "is_currency_code", "named_currency", "parse_money", "read_money", "require_currency",
            "suggest_currencies"]
 
@@ -320,6 +321,68 @@ def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool
     raise CurrencyError(f"'{token}' is used by {', '.join(sorted(codes)[:8])}: write the code")
 
 
+def names_currency(token: str) -> bool:
+    """Whether `token` is a currency symbol, code or name (one or several currencies')."""
+    return bool(token.strip()) and bool(_table().candidates.get(_key(token)))
+
+
+@functools.lru_cache(maxsize=256)
+def currencies_of_lcid(lcid: int) -> tuple[str, ...]:
+    """The currencies legal tender today in the territory of a Windows locale id
+    (0x409 en-US -> ("USD",), 0x1009 en-CA -> ("CAD",), 0x407 de-DE -> ("EUR",)); () for
+    an id naming no territory or an unknown one. LCIDs: [MS-LCID]; the id -> tag table
+    is the standard library's ``locale.windows_locale``, the territory's currencies
+    CLDR's (babel ``get_territory_currencies``)."""
+    import locale as _locale
+
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import get_territory_currencies
+
+    tag = _locale.windows_locale.get(lcid & 0xFFFF)
+    if not tag:
+        return ()
+    try:
+        territory = Locale.parse(tag).territory
+    except (ValueError, UnknownLocaleError):
+        return ()
+    return tuple(get_territory_currencies(territory, tender=True)) if territory else ()
+
+
+class ShownAmount(Decimal):
+    """A number cell's exact value (a Decimal) with the currency its number format
+    shows: `token` the symbol or code ("€", "$", "USD"), `locale_currencies` the
+    currencies of the locale the format names ("[$$-409]": ("USD",); see
+    currencies_of_lcid). Arithmetic gives plain Decimals; read_money reads the
+    currency as if the token were written with the number."""
+
+    __slots__ = ("token", "locale_currencies")
+
+    def __new__(cls, value: object, token: str, locale_currencies: Iterable[str] = ()):
+        self = super().__new__(cls, value)
+        self.token = token
+        self.locale_currencies = tuple(locale_currencies)
+        return self
+
+    def __reduce__(self):       # pickled to the import worker process with its currency
+        return (ShownAmount, (str(self), self.token, self.locale_currencies))
+
+
+def _read_shown(value: ShownAmount, prefer: tuple[str, ...]) -> MoneyReading:
+    """The reading of a number whose format shows a currency: the format's locale
+    settles an ambiguous symbol first ("$" under en-CA is CAD), then `prefer`, then
+    the rules of currency_of_token (so "$" alone is USD, assumed)."""
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise ValueError(nz._problem("not an amount", str(amount)))
+    try:
+        code, assumed = currency_of_token(value.token, value.locale_currencies)
+        if assumed and prefer:
+            code, assumed = currency_of_token(value.token, prefer)
+    except CurrencyError as exc:
+        raise ValueError(f"not an amount: the number format shows {exc}") from None
+    return MoneyReading(amount, code, value.token, assumed)
+
+
 # ----- amounts -----------------------------------------------------------------------------
 
 def parse_money(value: object, decimal: str | None = None, *,
@@ -333,7 +396,8 @@ def read_money(value: object, decimal: str | None = None, *,
                prefer: Iterable[str] = ()) -> MoneyReading:
     """Read an amount and the currency written with it.
 
-    value: a number (int, float via its short repr, Decimal) or text. Text may carry a
+    value: a number (int, float via its short repr, Decimal; a ShownAmount carries
+    the currency its cell's number format shows) or text. Text may carry a
     currency symbol, code or name before or after the number ("$2,000.00", "USD 1,200",
     "1.200,00 €", "¥300", "300元", "HK$ 5"), a sign before or after, accounting
     negatives "(1,234.50)" and 万/亿 multipliers.
@@ -351,6 +415,8 @@ def read_money(value: object, decimal: str | None = None, *,
         return MoneyReading(None, None)
     if nz._is_bool(value) or not (nz._is_number(value) or isinstance(value, str)):
         raise ValueError(nz._problem("not an amount", value))
+    if isinstance(value, ShownAmount):
+        return _read_shown(value, tuple(prefer))
     if nz._is_number(value):
         amount = nz._number_to_decimal(value)
         if not amount.is_finite():
@@ -372,7 +438,14 @@ def named_currency(value: object) -> str | None:
     ``read_money(value)`` (no decimal mark, no preference) gives, or for an amount that
     reads two ways ("€1.200") ``read_money(value, ".")``, remembered per shape
     of the text (its digits 2-9 read as 1) so that a column of amounts costs a few
-    readings, not one per cell."""
+    readings, not one per cell. A number whose format shows a currency (ShownAmount)
+    names it on the same terms."""
+    if isinstance(value, ShownAmount):
+        try:
+            reading = _read_shown(value, ())
+        except ValueError:
+            return None
+        return None if reading.assumed else reading.currency
     if not isinstance(value, str):
         return None
     return _named_currency_of_shape(value.translate(_SHAPE))
