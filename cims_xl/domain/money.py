@@ -321,6 +321,51 @@ def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool
     raise CurrencyError(f"'{token}' is used by {', '.join(sorted(codes)[:8])}: write the code")
 
 
+@functools.lru_cache(maxsize=512)
+def decimal_mark_of_currency(code: str) -> str | None:
+    """The decimal mark every place that uses `code` writes numbers with, else None.
+
+    CLDR through babel: the territories where `code` is legal tender today
+    (supplemental territory_currencies), every locale of those territories, and each
+    locale's decimal symbol. CNY, JPY, KRW, INR, GBP, HKD -> "."; USD (es_EC, fr_HT,
+    nl_BQ write ","), EUR, CAD (fr_CA), CHF (fr_CH) -> None: their places disagree.
+    Decides a typed amount that reads two ways ("¥1,200"; see read_money)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+    from babel.localedata import locale_identifiers
+    from babel.numbers import get_decimal_symbol, get_territory_currencies
+
+    code = code.upper()
+    territories = {t for t in get_global("territory_currencies")
+                   if code in get_territory_currencies(t, tender=True)}
+    if not territories:
+        return None
+    marks: set[str] = set()
+    for ident in locale_identifiers():
+        if ident.rsplit("_", 1)[-1] not in territories or "_" not in ident:
+            continue
+        try:
+            marks.add(get_decimal_symbol(Locale.parse(ident)))
+        except (ValueError, UnknownLocaleError):
+            continue
+        if len(marks) > 1:
+            return None
+    mark = marks.pop() if marks else None
+    return mark if mark in (".", ",") else None
+
+
+def _mark_of_tokens(tokens: list[str], readings: list[tuple[str, bool]]) -> str | None:
+    """The decimal mark the currencies written with an amount agree on (see
+    decimal_mark_of_currency), else None. A symbol read by guess ("¥": CNY, assumed)
+    counts only when every currency it may stand for agrees (CNY and JPY do)."""
+    marks: set[str | None] = set()
+    table = _table()
+    for tok, (code, assumed) in zip(tokens, readings):
+        codes = table.candidates.get(_key(tok), ()) if assumed else (code,)
+        marks.update(decimal_mark_of_currency(c) for c in codes or (code,))
+    return marks.pop() if len(marks) == 1 else None
+
+
 def names_currency(token: str) -> bool:
     """Whether `token` is a currency symbol, code or name (one or several currencies')."""
     return bool(token.strip()) and bool(_table().candidates.get(_key(token)))
@@ -405,7 +450,9 @@ def read_money(value: object, decimal: str | None = None, *,
     per value: the last of "." and "," when both appear, otherwise the one there is.
     A lone "." or "," before exactly three digits after 1-3 digits ("1.200", "€12,345")
     reads two ways with no mark known: refused (`normalize.AmbiguousNumber`, a
-    ValueError naming both readings), never guessed.
+    ValueError naming both readings), never guessed, unless the currency written with
+    it settles the mark: every place using it writes the same one
+    (decimal_mark_of_currency: "¥1,200" is 1200; "€1.200", "USD 1,200" stay refused).
     prefer: ISO codes that settle an ambiguous symbol (module docstring).
     Raises ValueError (CurrencyError for currencies) with a short reason.
     """
@@ -518,7 +565,13 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
     if len(codes) > 1:
         raise fail("not an amount: two different currencies")
     try:
-        amount = _number(text, decimal)
+        try:
+            amount = _number(text, decimal)
+        except nz.AmbiguousNumber:
+            # "¥1,200": the currency's places all write "." as the decimal mark -> 1200.
+            if not readings or (mark := _mark_of_tokens(tokens, readings)) is None:
+                raise
+            amount = _number(text, mark)
     except nz.AmbiguousNumber as exc:
         raise exc.restated(raw, negative=negative or opened, places=multiplier or 0) from None
     except ValueError:
