@@ -1316,6 +1316,8 @@ def report(app: App, out_path, date_from, date_to, owner, region):
             rows = _report_rows(data[sheet]["tables"][table.name], table.formats)
             if rows:
                 app.out.emit(rows, title=f"{sheet} · {table.title}")
+                if table.note:          # the workbook's note under the table: rates used, unknown profit
+                    app.out.message(f"Note: {table.note}")
         if caption:
             app.out.message(f"{sheet}: {caption}\n")
 
@@ -1338,8 +1340,8 @@ def _check_period(date_from: str | None, date_to: str | None) -> None:
 
 def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
     """A report table's rows as a person reads them, as the workbook shows them: months
-    as 2024-03, money with two decimals, rates as percentages; months before the first
-    and after the last figure left out."""
+    as 2024-03, money with two decimals ("—" when not known), rates as percentages;
+    months before the first and after the last figure left out."""
     from .domain.display import money, percent
     from .reports.model import COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT
 
@@ -1354,6 +1356,9 @@ def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
         currency = row.get("Currency") or row.get("currency")
         for c, f in formats.items():
             v = row.get(c)
+            if v is None and c in row and f == MONEY:
+                shown[c] = "—"              # not known (a profit no order gave), never 0.00
+                continue
             if v is None or c not in row:
                 continue
             if f == MONTH and isinstance(v, str):
