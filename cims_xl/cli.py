@@ -137,8 +137,10 @@ class Output:
                 columns = [c for c in columns if c != "currency"]     # shown beside each amount
             table = Table(title=title)
             for c in columns:
-                numeric = any(_is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c) or "")) for r in rows) \
-                    and all(r.get(c) in (None, "") or _is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c)))
+                numeric = any(_is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c) or "")) or r.get(c) == "—"
+                              for r in rows) \
+                    and all(r.get(c) in (None, "", "—") or _is_number(r.get(c))      # "—": not known
+                            or _NUMBER_TEXT.match(str(r.get(c)))
                             for r in rows)
                 whole = _whole_width(c, rows)
                 if whole is None and any(_time_of(r.get(c), c) is not None for r in rows):
@@ -439,6 +441,19 @@ def fx_set(app: App, currency, rate, valid_from, confirm):
     except NeedsConfirmation as exc:
         raise NeedsConfirmation(exc.problems, f"{exc.message} If {rate} is right, repeat with --confirm.") from None
     app.out.emit({"currency": r.currency, "rate": str(r.rate), "in": r.base, "from": r.valid_from})
+
+
+@fx.command("delete")
+@click.argument("currency")
+@click.option("--from", "valid_from", required=True, metavar="DATE",
+              help="The first day of the rate to remove (YYYY-MM-DD), as `cims fx list` shows it.")
+@pass_app
+def fx_delete(app: App, currency, valid_from):
+    """Remove the CURRENCY rate entered for --from (admin): the rate before it then holds on."""
+    from .services import settings as st
+
+    r = st.delete_fx_rate(app.session(), currency, valid_from)
+    app.out.emit({"deleted": f"1 {r.currency} = {r.rate} {r.base}", "from": r.valid_from})
 
 
 @fx.command("list")

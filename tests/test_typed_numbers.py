@@ -5,6 +5,7 @@ far from the last one entered need a confirmation."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from cims_xl.domain import money
 from cims_xl.domain import normalize as nz
-from cims_xl.errors import NeedsConfirmation, ValidationFailed
+from cims_xl.errors import NeedsConfirmation, NotFound, PermissionDenied, ValidationFailed
 from cims_xl.excel import sync
 from cims_xl.importer import import_file
 from cims_xl.services import audit_log, batches, records
@@ -296,14 +297,78 @@ def _rates(session) -> list[tuple[str, str, str]]:
 
 
 def test_an_inverted_rate_is_refused_showing_the_last_rate_its_date_and_the_inverse(admin):
-    fx.set_fx_rate(admin, "USD", "7.10", "2024-01-01")
+    fx.set_fx_rate(admin, "USD", "7.05", "2023-07-01")
+    fx.set_fx_rate(admin, "USD", "7.10", "2024-01-01")          # two rates that agree: a sure reference
     with pytest.raises(NeedsConfirmation) as exc:
         fx.set_fx_rate(admin, "USD", "0.139", "2024-07-01")
     message = exc.value.problems["Rate"]
     assert "1 USD = 0.139 CNY" in message and "2024-01-01" in message and "7.10" in message
     assert "did you mean 7.19" in message and "Nothing was stored" in message
-    assert _rates(admin) == [("USD", "7.10", "2024-01-01")]
+    assert _rates(admin) == [("USD", "7.05", "2023-07-01"), ("USD", "7.10", "2024-01-01")]
     assert audit_log.verify(admin).ok
+
+
+def test_a_rate_checked_against_a_lone_first_rate_does_not_steer_towards_it(admin):
+    fx.set_fx_rate(admin, "EUR", "0.128", "2026-01-01")         # the wrong way round, but in range
+    with pytest.raises(NeedsConfirmation) as exc:
+        fx.set_fx_rate(admin, "EUR", "7.9", "2026-02-01")
+    message = exc.value.problems["Rate"]
+    assert message.startswith("1 EUR = 7.9 CNY is 62 times the rate in force (0.128 from 2026-01-01); "
+                              "if that earlier rate was wrong, fix it with "
+                              "`cims fx set EUR 7.9 --from 2026-01-01 --confirm`")
+    assert "did you mean" not in message and "Nothing was stored" in message
+    fx.set_fx_rate(admin, "EUR", "7.9", "2026-01-01", confirm=True)      # the fix it names
+    fx.set_fx_rate(admin, "EUR", "7.85", "2026-02-01")                  # now accepted without asking
+    assert _rates(admin) == [("EUR", "7.9", "2026-01-01"), ("EUR", "7.85", "2026-02-01")]
+    assert audit_log.verify(admin).ok
+
+
+def test_a_lone_rate_after_the_new_ones_day_is_not_called_the_rate_in_force(admin):
+    fx.set_fx_rate(admin, "GBP", "0.11", "2026-03-01")
+    with pytest.raises(NeedsConfirmation, match=r"the rate after it \(0\.11 from 2026-03-01\)"):
+        fx.set_fx_rate(admin, "GBP", "9.1", "2026-01-01")
+
+
+def test_a_deleted_rate_is_gone_audited_and_the_trail_still_verifies(admin, session_as):
+    fx.set_fx_rate(admin, "EUR", "0.128", "2026-01-01")
+    fx.set_fx_rate(admin, "EUR", "0.129", "2026-02-01")
+    with pytest.raises(PermissionDenied):
+        fx.delete_fx_rate(session_as("manager"), "EUR", "2026-01-01")
+    removed = fx.delete_fx_rate(admin, "eur", "2026-01-01")
+    assert (removed.currency, str(removed.rate), removed.valid_from.isoformat()) == ("EUR", "0.128", "2026-01-01")
+    assert _rates(admin) == [("EUR", "0.129", "2026-02-01")]
+    last = audit_log.show(admin, limit=1)[0]
+    assert (last["action"], last["changes"]) == ("settings.fx", {"EUR/CNY from 2026-01-01": ["0.128", None]})
+    result = audit_log.verify(admin)
+    assert result.ok, result.problems
+    fx.set_fx_rate(admin, "EUR", "7.9", "2026-01-01", confirm=True)       # the same day again
+    assert audit_log.verify(admin).ok
+    with pytest.raises(NotFound, match="no EUR rate starts on 2026-03-01; EUR rates start on 2026-01-01, 2026-02-01"):
+        fx.delete_fx_rate(admin, "EUR", "2026-03-01")
+    with pytest.raises(NotFound, match="there is no JPY rate"):
+        fx.delete_fx_rate(admin, "JPY", "2026-03-01")
+
+
+def test_a_rate_removed_outside_cims_is_still_named_by_audit_verify(admin):
+    fx.set_fx_rate(admin, "EUR", "7.9", "2026-01-01")
+    with admin.unit_of_work() as uow:            # not through the service: no audit entry
+        admin.store.delete_fx_rate("EUR", "CNY", dt.date(2026, 1, 1))
+        uow.commit()
+    result = audit_log.verify(admin)
+    assert not result.ok and any("EUR/CNY from 2026-01-01 was removed outside cims" in p for p in result.problems)
+
+
+def test_cli_fx_delete_removes_a_rate_and_fx_list_no_longer_shows_it(run):
+    assert run("fx", "set", "EUR", "0.128", "--from", "2026-01-01")[0] == 0
+    code, out, err = run("fx", "set", "EUR", "7.9", "--from", "2026-02-01")
+    assert code != 0 and "cims fx delete EUR --from 2026-01-01" in " ".join(err.split())
+    code, out, err = run("fx", "delete", "EUR", "--from", "2026-01-01")
+    assert code == 0, err
+    assert "0.128" in out
+    code, out, err = run("--format", "json", "fx", "list")
+    assert json.loads(out) == []
+    code, out, err = run("fx", "delete", "EUR", "--from", "2026-01-01")
+    assert code != 0 and "no EUR rate starts on 2026-01-01" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("typed", ["710", "7100", "0.0071", "0.071"])
@@ -380,7 +445,7 @@ def test_cli_fx_set_refuses_an_implausible_rate_in_one_line_and_confirm_stores_i
     code, out, err = run("fx", "set", "USD", "0.14", "--from", "2024-07-01")
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 4 and len(lines) == 1 and "Traceback" not in err, err
-    assert "7.10" in lines[0] and "2024-01-01" in lines[0] and "did you mean 7.14" in lines[0]
+    assert "7.10" in lines[0] and "2024-01-01" in lines[0] and "its inverse is 7.14" in lines[0]
     assert "repeat with --confirm" in lines[0]
     code, out, _ = run("--format", "json", "fx", "list")
     assert [(r["rate"], r["from"]) for r in json.loads(out)] == [("7.10", "2024-01-01")]
