@@ -137,8 +137,10 @@ class Output:
                 columns = [c for c in columns if c != "currency"]     # shown beside each amount
             table = Table(title=title)
             for c in columns:
-                numeric = any(_is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c) or "")) for r in rows) \
-                    and all(r.get(c) in (None, "") or _is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c)))
+                numeric = any(_is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c) or "")) or r.get(c) == "—"
+                              for r in rows) \
+                    and all(r.get(c) in (None, "", "—") or _is_number(r.get(c))      # "—": not known
+                            or _NUMBER_TEXT.match(str(r.get(c)))
                             for r in rows)
                 whole = _whole_width(c, rows)
                 if whole is None and any(_time_of(r.get(c), c) is not None for r in rows):
@@ -439,6 +441,19 @@ def fx_set(app: App, currency, rate, valid_from, confirm):
     except NeedsConfirmation as exc:
         raise NeedsConfirmation(exc.problems, f"{exc.message} If {rate} is right, repeat with --confirm.") from None
     app.out.emit({"currency": r.currency, "rate": str(r.rate), "in": r.base, "from": r.valid_from})
+
+
+@fx.command("delete")
+@click.argument("currency")
+@click.option("--from", "valid_from", required=True, metavar="DATE",
+              help="The first day of the rate to remove (YYYY-MM-DD), as `cims fx list` shows it.")
+@pass_app
+def fx_delete(app: App, currency, valid_from):
+    """Remove the CURRENCY rate entered for --from (admin): the rate before it then holds on."""
+    from .services import settings as st
+
+    r = st.delete_fx_rate(app.session(), currency, valid_from)
+    app.out.emit({"deleted": f"1 {r.currency} = {r.rate} {r.base}", "from": r.valid_from})
 
 
 @fx.command("list")
@@ -1316,6 +1331,8 @@ def report(app: App, out_path, date_from, date_to, owner, region):
             rows = _report_rows(data[sheet]["tables"][table.name], table.formats)
             if rows:
                 app.out.emit(rows, title=f"{sheet} · {table.title}")
+                if table.note:          # the workbook's note under the table: rates used, unknown profit
+                    app.out.message(f"Note: {table.note}")
         if caption:
             app.out.message(f"{sheet}: {caption}\n")
 
@@ -1338,8 +1355,8 @@ def _check_period(date_from: str | None, date_to: str | None) -> None:
 
 def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
     """A report table's rows as a person reads them, as the workbook shows them: months
-    as 2024-03, money with two decimals, rates as percentages; months before the first
-    and after the last figure left out."""
+    as 2024-03, money with two decimals ("—" when not known), rates as percentages;
+    months before the first and after the last figure left out."""
     from .domain.display import money, percent
     from .reports.model import COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT
 
@@ -1354,6 +1371,9 @@ def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
         currency = row.get("Currency") or row.get("currency")
         for c, f in formats.items():
             v = row.get(c)
+            if v is None and c in row and f == MONEY:
+                shown[c] = "—"              # not known (a profit no order gave), never 0.00
+                continue
             if v is None or c not in row:
                 continue
             if f == MONTH and isinstance(v, str):

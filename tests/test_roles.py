@@ -184,6 +184,7 @@ def _write_calls(admin):
         "sheet_rows.create_for_row": lambda s: sheet_rows.create_for_row(s, "customer", {"name": "X"}, "~1"),
         "settings.set_store_currency": lambda s: settings.set_store_currency(s, "USD"),
         "settings.set_fx_rate": lambda s: settings.set_fx_rate(s, "USD", "7.10", "2024-01-01"),
+        "settings.delete_fx_rate": lambda s: settings.delete_fx_rate(s, "USD", "2024-01-01"),
         "backup.backup": lambda s: backup.backup(s),
         "backup.restore": lambda s: backup.restore(s, "missing.cimsbak", "pw"),
         "gdpr.export_customer": lambda s: gdpr.export_customer(s, cust["id"]),

@@ -5,6 +5,7 @@ far from the last one entered need a confirmation."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from cims_xl.domain import money
 from cims_xl.domain import normalize as nz
-from cims_xl.errors import NeedsConfirmation, ValidationFailed
+from cims_xl.errors import NeedsConfirmation, NotFound, PermissionDenied, ValidationFailed
 from cims_xl.excel import sync
 from cims_xl.importer import import_file
 from cims_xl.services import audit_log, batches, records
@@ -97,7 +98,9 @@ def test_the_currency_an_ambiguous_amount_names_is_still_known_to_the_importer()
 
 
 # Random amounts written the way each locale writes them (CLDR through babel): read
-# back as the same number, or refused; never a different number.
+# back as the same number, or refused; never a different number, except where the
+# currency written with it settles a number that reads two ways ("¥1.000": every place
+# using ¥ writes "." as the decimal mark, so 1.0, whoever typed it).
 _LOCALES = ["en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "pt_BR", "nl_NL", "zh_CN", "en_IN", "de_CH"]
 
 
@@ -115,7 +118,10 @@ def test_a_formatted_amount_is_read_as_its_number_or_refused_never_as_another(
         got = money.read_money(typed).amount
     except ValueError:
         return                          # refused: the user is asked, nothing is guessed
-    assert got == amount, (typed, got)
+    if got != amount:
+        digits = text.lstrip("-")
+        assert symbol == "¥" and nz.ambiguous_readings(digits) is not None, (typed, got)
+        assert got == money.read_money(typed, ".").amount, (typed, got)
 
 
 @hsettings(max_examples=200, deadline=None)
@@ -291,14 +297,78 @@ def _rates(session) -> list[tuple[str, str, str]]:
 
 
 def test_an_inverted_rate_is_refused_showing_the_last_rate_its_date_and_the_inverse(admin):
-    fx.set_fx_rate(admin, "USD", "7.10", "2024-01-01")
+    fx.set_fx_rate(admin, "USD", "7.05", "2023-07-01")
+    fx.set_fx_rate(admin, "USD", "7.10", "2024-01-01")          # two rates that agree: a sure reference
     with pytest.raises(NeedsConfirmation) as exc:
         fx.set_fx_rate(admin, "USD", "0.139", "2024-07-01")
     message = exc.value.problems["Rate"]
     assert "1 USD = 0.139 CNY" in message and "2024-01-01" in message and "7.10" in message
     assert "did you mean 7.19" in message and "Nothing was stored" in message
-    assert _rates(admin) == [("USD", "7.10", "2024-01-01")]
+    assert _rates(admin) == [("USD", "7.05", "2023-07-01"), ("USD", "7.10", "2024-01-01")]
     assert audit_log.verify(admin).ok
+
+
+def test_a_rate_checked_against_a_lone_first_rate_does_not_steer_towards_it(admin):
+    fx.set_fx_rate(admin, "EUR", "0.128", "2026-01-01")         # the wrong way round, but in range
+    with pytest.raises(NeedsConfirmation) as exc:
+        fx.set_fx_rate(admin, "EUR", "7.9", "2026-02-01")
+    message = exc.value.problems["Rate"]
+    assert message.startswith("1 EUR = 7.9 CNY is 62 times the rate in force (0.128 from 2026-01-01); "
+                              "if that earlier rate was wrong, fix it with "
+                              "`cims fx set EUR 7.9 --from 2026-01-01 --confirm`")
+    assert "did you mean" not in message and "Nothing was stored" in message
+    fx.set_fx_rate(admin, "EUR", "7.9", "2026-01-01", confirm=True)      # the fix it names
+    fx.set_fx_rate(admin, "EUR", "7.85", "2026-02-01")                  # now accepted without asking
+    assert _rates(admin) == [("EUR", "7.9", "2026-01-01"), ("EUR", "7.85", "2026-02-01")]
+    assert audit_log.verify(admin).ok
+
+
+def test_a_lone_rate_after_the_new_ones_day_is_not_called_the_rate_in_force(admin):
+    fx.set_fx_rate(admin, "GBP", "0.11", "2026-03-01")
+    with pytest.raises(NeedsConfirmation, match=r"the rate after it \(0\.11 from 2026-03-01\)"):
+        fx.set_fx_rate(admin, "GBP", "9.1", "2026-01-01")
+
+
+def test_a_deleted_rate_is_gone_audited_and_the_trail_still_verifies(admin, session_as):
+    fx.set_fx_rate(admin, "EUR", "0.128", "2026-01-01")
+    fx.set_fx_rate(admin, "EUR", "0.129", "2026-02-01")
+    with pytest.raises(PermissionDenied):
+        fx.delete_fx_rate(session_as("manager"), "EUR", "2026-01-01")
+    removed = fx.delete_fx_rate(admin, "eur", "2026-01-01")
+    assert (removed.currency, str(removed.rate), removed.valid_from.isoformat()) == ("EUR", "0.128", "2026-01-01")
+    assert _rates(admin) == [("EUR", "0.129", "2026-02-01")]
+    last = audit_log.show(admin, limit=1)[0]
+    assert (last["action"], last["changes"]) == ("settings.fx", {"EUR/CNY from 2026-01-01": ["0.128", None]})
+    result = audit_log.verify(admin)
+    assert result.ok, result.problems
+    fx.set_fx_rate(admin, "EUR", "7.9", "2026-01-01", confirm=True)       # the same day again
+    assert audit_log.verify(admin).ok
+    with pytest.raises(NotFound, match="no EUR rate starts on 2026-03-01; EUR rates start on 2026-01-01, 2026-02-01"):
+        fx.delete_fx_rate(admin, "EUR", "2026-03-01")
+    with pytest.raises(NotFound, match="there is no JPY rate"):
+        fx.delete_fx_rate(admin, "JPY", "2026-03-01")
+
+
+def test_a_rate_removed_outside_cims_is_still_named_by_audit_verify(admin):
+    fx.set_fx_rate(admin, "EUR", "7.9", "2026-01-01")
+    with admin.unit_of_work() as uow:            # not through the service: no audit entry
+        admin.store.delete_fx_rate("EUR", "CNY", dt.date(2026, 1, 1))
+        uow.commit()
+    result = audit_log.verify(admin)
+    assert not result.ok and any("EUR/CNY from 2026-01-01 was removed outside cims" in p for p in result.problems)
+
+
+def test_cli_fx_delete_removes_a_rate_and_fx_list_no_longer_shows_it(run):
+    assert run("fx", "set", "EUR", "0.128", "--from", "2026-01-01")[0] == 0
+    code, out, err = run("fx", "set", "EUR", "7.9", "--from", "2026-02-01")
+    assert code != 0 and "cims fx delete EUR --from 2026-01-01" in " ".join(err.split())
+    code, out, err = run("fx", "delete", "EUR", "--from", "2026-01-01")
+    assert code == 0, err
+    assert "0.128" in out
+    code, out, err = run("--format", "json", "fx", "list")
+    assert json.loads(out) == []
+    code, out, err = run("fx", "delete", "EUR", "--from", "2026-01-01")
+    assert code != 0 and "no EUR rate starts on 2026-01-01" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("typed", ["710", "7100", "0.0071", "0.071"])
@@ -375,7 +445,7 @@ def test_cli_fx_set_refuses_an_implausible_rate_in_one_line_and_confirm_stores_i
     code, out, err = run("fx", "set", "USD", "0.14", "--from", "2024-07-01")
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 4 and len(lines) == 1 and "Traceback" not in err, err
-    assert "7.10" in lines[0] and "2024-01-01" in lines[0] and "did you mean 7.14" in lines[0]
+    assert "7.10" in lines[0] and "2024-01-01" in lines[0] and "its inverse is 7.14" in lines[0]
     assert "repeat with --confirm" in lines[0]
     code, out, _ = run("--format", "json", "fx", "list")
     assert [(r["rate"], r["from"]) for r in json.loads(out)] == [("7.10", "2024-01-01")]
@@ -393,3 +463,42 @@ def test_cli_fx_set_checks_a_first_rate_far_outside_the_usual_range(run):
     code, out, _ = run("--format", "json", "fx", "list")
     assert json.loads(out) == []
     assert run("fx", "set", "IDR", "16000", "--from", "2024-01-01", "--confirm")[0] == 0
+
+
+# ----- the currency as evidence of the decimal mark -----------------------------------------
+
+def test_what_cldr_says_of_the_decimal_mark_of_each_currencys_places():
+    # Every place using these writes "." (CLDR: zh_Hans_CN, ug_CN, ja_JP, ko_KR, hi_IN, dz_BT ...).
+    for code in ("CNY", "JPY", "KRW", "INR", "HKD", "TWD", "GBP", "AUD"):
+        assert money.decimal_mark_of_currency(code) == ".", code
+    # Their places disagree: USD (en_US "." but es_EC, fr_HT, nl_BQ ","), EUR, CAD (fr_CA), CHF (fr_CH).
+    for code in ("USD", "EUR", "CAD", "CHF", "BRL"):
+        assert money.decimal_mark_of_currency(code) is None, code
+    assert money.decimal_mark_of_currency("XXX") is None
+
+
+@pytest.mark.parametrize("typed,amount,code", [
+    ("¥1,200", "1200", "CNY"), ("¥1.200", "1.2", "CNY"), ("1,200元", "1200", "CNY"),
+    ("JPY 12,345", "12345", "JPY"), ("₩3,000", "3000", "KRW"), ("INR 1,200", "1200", "INR"),
+    ("-£2,500", "-2500", "GBP"), ("(HK$ 1,500)", "-1500", "HKD"), ("¥1,200万", "12000000", "CNY"),
+])
+def test_a_currency_whose_places_share_a_decimal_mark_settles_a_number_that_reads_two_ways(typed, amount, code):
+    reading = money.read_money(typed)
+    assert (reading.amount, reading.currency) == (Decimal(amount), code)
+    assert nz.parse_money(typed) == Decimal(amount)
+
+
+@pytest.mark.parametrize("typed", ["€1.200", "1.200 €", "USD 1,200", "$1,200", "CHF 1.200", "C$ 1,500",
+                                   "1,200"])
+def test_a_currency_whose_places_disagree_leaves_the_number_refused(typed):
+    with pytest.raises(nz.AmbiguousNumber, match="could be"):
+        money.read_money(typed)
+
+
+def test_a_currency_settled_amount_is_accepted_by_order_add(customer, admin):
+    order = records.create(admin, "order", {"customer_id": customer, "order_date": "2024-01-05",
+                                            "amount": "¥1,200"})
+    assert (order["amount"], order["currency"]) == (Decimal("1200"), "CNY")
+    with pytest.raises(ValidationFailed, match="could be 1200 or 1.2"):
+        records.create(admin, "order", {"customer_id": customer, "order_date": "2024-01-05",
+                                        "amount": "USD 1,200"})

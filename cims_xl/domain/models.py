@@ -383,7 +383,7 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> None:
     found: tuple[str, str, str] | None = None     # (code, symbol, field)
     for key in _MONEY_KEYS[ent.kind]:
         value = raw.get(key)
-        if not isinstance(value, str):
+        if not isinstance(value, (str, mn.ShownAmount)):     # a number formatted "€#,##0.00" too
             continue
         try:
             mark = (context.get("decimal_marks") or {}).get(key) or context.get("decimal")

@@ -40,7 +40,8 @@ from typing import NamedTuple
 # importlib call per amount.
 from . import normalize as nz
 
-__all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "check_currency", "currency_of_token",
+__all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "ShownAmount", "check_currency",
+           "currencies_of_lcid", "currency_of_token", "names_currency",
            "is_currency_code", "named_currency", "parse_money", "read_money", "require_currency",
            "suggest_currencies"]
 
@@ -320,6 +321,113 @@ def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool
     raise CurrencyError(f"'{token}' is used by {', '.join(sorted(codes)[:8])}: write the code")
 
 
+@functools.lru_cache(maxsize=512)
+def decimal_mark_of_currency(code: str) -> str | None:
+    """The decimal mark every place that uses `code` writes numbers with, else None.
+
+    CLDR through babel: the territories where `code` is legal tender today
+    (supplemental territory_currencies), every locale of those territories, and each
+    locale's decimal symbol. CNY, JPY, KRW, INR, GBP, HKD -> "."; USD (es_EC, fr_HT,
+    nl_BQ write ","), EUR, CAD (fr_CA), CHF (fr_CH) -> None: their places disagree.
+    Decides a typed amount that reads two ways ("¥1,200"; see read_money)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+    from babel.localedata import locale_identifiers
+    from babel.numbers import get_decimal_symbol, get_territory_currencies
+
+    code = code.upper()
+    territories = {t for t in get_global("territory_currencies")
+                   if code in get_territory_currencies(t, tender=True)}
+    if not territories:
+        return None
+    marks: set[str] = set()
+    for ident in locale_identifiers():
+        if ident.rsplit("_", 1)[-1] not in territories or "_" not in ident:
+            continue
+        try:
+            marks.add(get_decimal_symbol(Locale.parse(ident)))
+        except (ValueError, UnknownLocaleError):
+            continue
+        if len(marks) > 1:
+            return None
+    mark = marks.pop() if marks else None
+    return mark if mark in (".", ",") else None
+
+
+def _mark_of_tokens(tokens: list[str], readings: list[tuple[str, bool]]) -> str | None:
+    """The decimal mark the currencies written with an amount agree on (see
+    decimal_mark_of_currency), else None. A symbol read by guess ("¥": CNY, assumed)
+    counts only when every currency it may stand for agrees (CNY and JPY do)."""
+    marks: set[str | None] = set()
+    table = _table()
+    for tok, (code, assumed) in zip(tokens, readings):
+        codes = table.candidates.get(_key(tok), ()) if assumed else (code,)
+        marks.update(decimal_mark_of_currency(c) for c in codes or (code,))
+    return marks.pop() if len(marks) == 1 else None
+
+
+def names_currency(token: str) -> bool:
+    """Whether `token` is a currency symbol, code or name (one or several currencies')."""
+    return bool(token.strip()) and bool(_table().candidates.get(_key(token)))
+
+
+@functools.lru_cache(maxsize=256)
+def currencies_of_lcid(lcid: int) -> tuple[str, ...]:
+    """The currencies legal tender today in the territory of a Windows locale id
+    (0x409 en-US -> ("USD",), 0x1009 en-CA -> ("CAD",), 0x407 de-DE -> ("EUR",)); () for
+    an id naming no territory or an unknown one. LCIDs: [MS-LCID]; the id -> tag table
+    is the standard library's ``locale.windows_locale``, the territory's currencies
+    CLDR's (babel ``get_territory_currencies``)."""
+    import locale as _locale
+
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import get_territory_currencies
+
+    tag = _locale.windows_locale.get(lcid & 0xFFFF)
+    if not tag:
+        return ()
+    try:
+        territory = Locale.parse(tag).territory
+    except (ValueError, UnknownLocaleError):
+        return ()
+    return tuple(get_territory_currencies(territory, tender=True)) if territory else ()
+
+
+class ShownAmount(Decimal):
+    """A number cell's exact value (a Decimal) with the currency its number format
+    shows: `token` the symbol or code ("€", "$", "USD"), `locale_currencies` the
+    currencies of the locale the format names ("[$$-409]": ("USD",); see
+    currencies_of_lcid). Arithmetic gives plain Decimals; read_money reads the
+    currency as if the token were written with the number."""
+
+    __slots__ = ("token", "locale_currencies")
+
+    def __new__(cls, value: object, token: str, locale_currencies: Iterable[str] = ()):
+        self = super().__new__(cls, value)
+        self.token = token
+        self.locale_currencies = tuple(locale_currencies)
+        return self
+
+    def __reduce__(self):       # pickled to the import worker process with its currency
+        return (ShownAmount, (str(self), self.token, self.locale_currencies))
+
+
+def _read_shown(value: ShownAmount, prefer: tuple[str, ...]) -> MoneyReading:
+    """The reading of a number whose format shows a currency: the format's locale
+    settles an ambiguous symbol first ("$" under en-CA is CAD), then `prefer`, then
+    the rules of currency_of_token (so "$" alone is USD, assumed)."""
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise ValueError(nz._problem("not an amount", str(amount)))
+    try:
+        code, assumed = currency_of_token(value.token, value.locale_currencies)
+        if assumed and prefer:
+            code, assumed = currency_of_token(value.token, prefer)
+    except CurrencyError as exc:
+        raise ValueError(f"not an amount: the number format shows {exc}") from None
+    return MoneyReading(amount, code, value.token, assumed)
+
+
 # ----- amounts -----------------------------------------------------------------------------
 
 def parse_money(value: object, decimal: str | None = None, *,
@@ -333,7 +441,8 @@ def read_money(value: object, decimal: str | None = None, *,
                prefer: Iterable[str] = ()) -> MoneyReading:
     """Read an amount and the currency written with it.
 
-    value: a number (int, float via its short repr, Decimal) or text. Text may carry a
+    value: a number (int, float via its short repr, Decimal; a ShownAmount carries
+    the currency its cell's number format shows) or text. Text may carry a
     currency symbol, code or name before or after the number ("$2,000.00", "USD 1,200",
     "1.200,00 €", "¥300", "300元", "HK$ 5"), a sign before or after, accounting
     negatives "(1,234.50)" and 万/亿 multipliers.
@@ -341,7 +450,9 @@ def read_money(value: object, decimal: str | None = None, *,
     per value: the last of "." and "," when both appear, otherwise the one there is.
     A lone "." or "," before exactly three digits after 1-3 digits ("1.200", "€12,345")
     reads two ways with no mark known: refused (`normalize.AmbiguousNumber`, a
-    ValueError naming both readings), never guessed.
+    ValueError naming both readings), never guessed, unless the currency written with
+    it settles the mark: every place using it writes the same one
+    (decimal_mark_of_currency: "¥1,200" is 1200; "€1.200", "USD 1,200" stay refused).
     prefer: ISO codes that settle an ambiguous symbol (module docstring).
     Raises ValueError (CurrencyError for currencies) with a short reason.
     """
@@ -351,6 +462,8 @@ def read_money(value: object, decimal: str | None = None, *,
         return MoneyReading(None, None)
     if nz._is_bool(value) or not (nz._is_number(value) or isinstance(value, str)):
         raise ValueError(nz._problem("not an amount", value))
+    if isinstance(value, ShownAmount):
+        return _read_shown(value, tuple(prefer))
     if nz._is_number(value):
         amount = nz._number_to_decimal(value)
         if not amount.is_finite():
@@ -372,7 +485,14 @@ def named_currency(value: object) -> str | None:
     ``read_money(value)`` (no decimal mark, no preference) gives, or for an amount that
     reads two ways ("€1.200") ``read_money(value, ".")``, remembered per shape
     of the text (its digits 2-9 read as 1) so that a column of amounts costs a few
-    readings, not one per cell."""
+    readings, not one per cell. A number whose format shows a currency (ShownAmount)
+    names it on the same terms."""
+    if isinstance(value, ShownAmount):
+        try:
+            reading = _read_shown(value, ())
+        except ValueError:
+            return None
+        return None if reading.assumed else reading.currency
     if not isinstance(value, str):
         return None
     return _named_currency_of_shape(value.translate(_SHAPE))
@@ -445,7 +565,13 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
     if len(codes) > 1:
         raise fail("not an amount: two different currencies")
     try:
-        amount = _number(text, decimal)
+        try:
+            amount = _number(text, decimal)
+        except nz.AmbiguousNumber:
+            # "¥1,200": the currency's places all write "." as the decimal mark -> 1200.
+            if not readings or (mark := _mark_of_tokens(tokens, readings)) is None:
+                raise
+            amount = _number(text, mark)
     except nz.AmbiguousNumber as exc:
         raise exc.restated(raw, negative=negative or opened, places=multiplier or 0) from None
     except ValueError:

@@ -8,7 +8,11 @@ calamine gives a cell's value only. Two facts it drops change what a person sees
 - a formula cell with no saved result (`<c><f>…</f></c>` and no or an empty `<v>`, as written by
   generators that never ran Excel; ECMA-376 Part 1, 18.3.1.40 f): calamine reads it
   as an empty cell. `formulas` lists such cells per column so the importer can refuse
-  the column instead of storing blanks.
+  the column instead of storing blanks;
+- a number shown through a format that names a currency (`#,##0.00 [$€-407]`,
+  `[$$-409]#,##0.00`, `"£"#,##0.00`, `¥#,##0`; ECMA-376 Part 1, 18.8.31 numFmts, the
+  `[$SYMBOL-LCID]` form of 18.8.30): `amounts` holds it as a `money.ShownAmount`, the
+  exact number with that currency, so an amount is stored in the currency it shows.
 
 Read with a regular expression over the sheet's XML, only for sheets up to
 FACTS_LIMIT bytes (bigger ones go through the streaming reader).
@@ -22,6 +26,8 @@ from xml.sax.saxutils import unescape
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from ..domain import money
 
 FACTS_LIMIT = 64 * 1024 * 1024
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -37,6 +43,97 @@ _ZEROS = re.compile(r"^0{2,}$")
 class CellFacts:
     shown: dict[int, dict[int, str]] = field(default_factory=dict)       # row -> col -> displayed text
     formulas: dict[int, list[tuple[int, str]]] = field(default_factory=dict)   # col -> [(row, formula)]
+    amounts: dict[int, dict[int, money.ShownAmount]] = field(default_factory=dict)  # row -> col -> amount
+
+
+_SECTION = re.compile(r'(?:"[^"]*"|\\.|[^;])+')
+_BRACKET = re.compile(r"\[\$([^\]]*)\]")
+# Number-format syntax that shows no literal text (ECMA-376 Part 1, 18.8.31): digit
+# placeholders, separators, percent, exponent, and the characters Excel shows as they are.
+_SYNTAX = set("0#?.,%+-/()!^&'~{}<>=: ")
+
+
+def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
+    """(currency token, currencies of the locale the format names) that a number
+    format code shows, else None: `#,##0.00 [$€-407]` -> ("€", ("EUR",)),
+    `[$$-1009]#,##0.00` -> ("$", ("CAD",)), `"£"#,##0.00` -> ("£", ()), `¥#,##0` ->
+    ("¥", ()), `"USD "0.00` -> ("USD", ()). The first section that shows one counts; a
+    date, time or text format (letters outside quotes) shows none. The token may still
+    be ambiguous ("kr", "$"): the amount reader settles or refuses it like typed text.
+    Format syntax: ECMA-376 Part 1, 18.8.31 (numFmts); [$SYMBOL-LCID]: 18.8.30; the
+    LCID is a Windows locale id ([MS-LCID])."""
+    for section in _SECTION.findall(code or ""):
+        token, lcid = "", None
+        for m in _BRACKET.finditer(section):
+            sym, _, tail = m.group(1).partition("-")
+            if tail:
+                try:
+                    lcid = int(tail.split(",")[0], 16)
+                except ValueError:
+                    pass
+            token = token or sym.strip()
+        rest = re.sub(r"\[[^\]]*\]", "", section)
+        literal, i = [], 0
+        while i < len(rest):
+            ch = rest[i]
+            if ch == '"':
+                end = rest.find('"', i + 1)
+                end = len(rest) if end < 0 else end
+                literal.append(rest[i + 1:end])
+                i = end + 1
+                continue
+            if ch == "\\" and i + 1 < len(rest):
+                literal.append(rest[i + 1])
+                i += 2
+                continue
+            if ch in "_*":                   # padding and fill: the next character is not shown
+                i += 2
+                continue
+            if ch.isascii() and ch.isalpha() and ch not in "Ee":
+                return None                   # General, dates, times: no currency
+            if ch not in _SYNTAX and ch not in "Ee" and not ch.isspace():
+                literal.append(ch)
+            else:
+                literal.append(" ")
+            i += 1
+        if not token:
+            token = " ".join("".join(literal).split())
+        if token and money.names_currency(token):
+            return token, money.currencies_of_lcid(lcid) if lcid else ()
+    return None
+
+
+def currency_styles(z: zipfile.ZipFile) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """cellXfs index -> format_currency(...) for styles whose custom number format
+    shows a currency. Built-in formats 5-8 and 37-40 show the currency of the reader's
+    Windows locale (ECMA-376 Part 1, 18.8.30: "implied"), which the file does not say:
+    not read."""
+    import xml.etree.ElementTree as ET
+
+    entry = next((n for n in z.namelist() if n.lower() == "xl/styles.xml"), None)
+    if entry is None:
+        return {}
+    try:
+        root = ET.fromstring(z.read(entry))
+    except ET.ParseError:
+        return {}
+    local = lambda tag: tag.rsplit("}", 1)[-1]  # noqa: E731
+    shown: dict[int, tuple[str, tuple[str, ...]]] = {}
+    for el in root.iter():
+        if local(el.tag) == "numFmt" and el.get("numFmtId", "").isdigit():
+            found = format_currency(el.get("formatCode", ""))
+            if found:
+                shown[int(el.get("numFmtId"))] = found
+    out: dict[int, tuple[str, tuple[str, ...]]] = {}
+    if not shown:
+        return out
+    for el in root.iter():
+        if local(el.tag) == "cellXfs":
+            for i, xf in enumerate(x for x in el if local(x.tag) == "xf"):
+                fmt = xf.get("numFmtId", "0")
+                if fmt.isdigit() and int(fmt) in shown:
+                    out[i] = shown[int(fmt)]
+    return out
 
 
 def _col(letters: bytes) -> int:
@@ -81,10 +178,11 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
     try:
         with zipfile.ZipFile(path) as z:
             padded = _padded_styles(z)
+            priced = currency_styles(z)
             data = z.read(info)
     except (OSError, zipfile.BadZipFile, KeyError):
         return None
-    if not padded and b"<f" not in data and b":f" not in data:
+    if not padded and not priced and b"<f" not in data and b":f" not in data:
         return None
     facts = CellFacts()
     for match in _CELL.finditer(data):
@@ -104,7 +202,15 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         kind = _TYPE.search(attrs)
         if style is None or (kind is not None and kind.group(1) != b"n"):
             continue
-        width = padded.get(int(style.group(1)))
+        index = int(style.group(1))
+        if index in priced:
+            try:
+                facts.amounts.setdefault(row, {})[col] = money.ShownAmount(
+                    value.group(1).decode(), *priced[index])
+            except (InvalidOperation, UnicodeDecodeError):
+                pass
+            continue
+        width = padded.get(index)
         if width is None:
             continue
         try:
@@ -113,4 +219,4 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
             continue
         if number == number.to_integral_value() and number >= 0:
             facts.shown.setdefault(row, {})[col] = str(int(number)).zfill(width)
-    return facts if facts.shown or facts.formulas else None
+    return facts if facts.shown or facts.formulas or facts.amounts else None

@@ -52,6 +52,7 @@ class RawSheet:
     sheet_evidence: str | None = None
     formulas: dict = field(default_factory=dict)   # col -> [(row, formula)] with no saved result
     shown_cells: int = 0                           # numbers read as their displayed text ("02134")
+    priced_cells: int = 0                          # numbers whose format shows a currency ("€1,200.00")
     delimiter: str | None = None
     merged: list[MergedRange] = field(default_factory=list)
     streamed: bool = False
@@ -199,6 +200,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         from .xls_facts import read_xls_facts
         facts = read_xls_facts(path, chosen)
     shown = facts.shown if facts is not None else {}
+    priced = facts.amounts if facts is not None else {}
 
     def rows() -> Iterator[tuple[int, list]]:
         if start is None:
@@ -213,6 +215,11 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
                 for col, text in texts.items():    # numbers as Excel shows them
                     if col < len(row):
                         row[col] = text
+            amounts = priced.get(number)
+            if amounts:
+                for col, amount in amounts.items():    # with the currency their format shows
+                    if col < len(row):
+                        row[col] = amount
             yield number, row
 
     others = [n + (" (hidden)" if n in hidden else "") for n in names if n != chosen]
@@ -222,6 +229,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence,
                     formulas=facts.formulas if facts is not None else {},
                     shown_cells=sum(len(v) for v in shown.values()),
+                    priced_cells=sum(len(v) for v in priced.values()),
                     _rows_factory=rows, _closer=wb.close)
 
 

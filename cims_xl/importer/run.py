@@ -169,6 +169,8 @@ class _CurrencyEvidence:
             if isinstance(v, str) and v.strip() and not (v[0].isdigit() and v[-1].isdigit()):
                 if code := money.named_currency(v):
                     self.found.add(code)
+            elif isinstance(v, money.ShownAmount) and (code := money.named_currency(v)):
+                self.found.add(code)
 
 
 class _DateEvidence:
@@ -631,6 +633,11 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
         out.append({"what": "number formats", "decided": f"{src.shown_cells} number(s) read as shown",
                     "evidence": "cells formatted with leading zeros (such as 00000): "
                                 "postal codes and ids keep them"})
+    if src.priced_cells:
+        out.append({"what": "currency formats", "decided": f"{src.priced_cells} number(s) in the currency "
+                    "their format shows",
+                    "evidence": "cells formatted with a currency (such as #,##0.00 [$€-407]): the amount "
+                                "is in that currency, as a symbol typed with it would say"})
     if src.format == "html":
         out.append({"what": "kind of file", "decided": "web page (HTML table)",
                     "evidence": "the file starts with HTML, whatever its name"})

@@ -337,6 +337,8 @@ class StreamingSheet:
         self._name = self.path.name
         self._sst = _SharedStrings(self._zip, self._name)
         self._date_styles = _date_styles(self._zip)
+        from .cell_facts import currency_styles
+        self._currency_styles = currency_styles(self._zip)   # "€#,##0.00": amounts with their currency
         self._date1904 = _date1904(self._zip)
         self._columns: dict[bytes, int] = {}
         self._spill: _RowSpill | None = None
@@ -444,6 +446,8 @@ class StreamingSheet:
                     continue
                 if style and int(style) in date_styles:
                     out.append(_serial_to_python(number, self._date1904))
+                elif style and int(style) in self._currency_styles:
+                    out.append(self._priced(raw, number, int(style)))
                 else:
                     out.append(number)
             else:
@@ -486,10 +490,20 @@ class StreamingSheet:
                                 s = _ATTR_S.search(attrs)
                                 if s and int(s.group(1)) in date_styles:
                                     value = _serial_to_python(number, self._date1904)
+                                elif s and int(s.group(1)) in self._currency_styles:
+                                    value = self._priced(raw, number, int(s.group(1)))
                                 else:
                                     value = number
             out.append(value)
         return out
+
+    def _priced(self, raw: bytes, number: float, style: int) -> object:
+        """A number whose format shows a currency, exact, with it (cell_facts.format_currency)."""
+        from ..domain.money import ShownAmount
+        try:
+            return ShownAmount(raw.decode("ascii").strip(), *self._currency_styles[style])
+        except (ArithmeticError, UnicodeDecodeError, ValueError):
+            return number
 
     @staticmethod
     def _row_hint(body: bytes) -> int:

@@ -206,7 +206,8 @@ class _Orders:
         if _parent is not None:
             p = _parent
             self.df = p.df[_mask]
-            for name in ("date", "month", "amount", "profit", "first_line", "cust_code"):
+            for name in ("date", "month", "amount", "profit", "profit_known", "order_code", "first_line",
+                         "cust_code"):
                 setattr(self, name, getattr(p, name)[_mask])
             self.cust_ids = p.cust_ids
             self.customers = p.customers
@@ -221,12 +222,18 @@ class _Orders:
         self.date = pd.to_datetime(o["order_date"]).to_numpy().astype("datetime64[D]")
         self.month = self.date.astype("datetime64[M]")
         self.amount = np.nan_to_num(o["amount"].to_numpy(dtype="float64", na_value=np.nan))
-        self.profit = np.nan_to_num(o["profit"].to_numpy(dtype="float64", na_value=np.nan))
+        profit = o["profit"].to_numpy(dtype="float64", na_value=np.nan)
+        self.profit_known = ~np.isnan(profit)       # an imported order may have no profit
+        self.profit = np.nan_to_num(profit)
         # One order = one number for one customer on one day (numbers restart each year
         # in many small shops, and files merged from two shops reuse each other's).
         numbers = o["order_number"]
         same_order = pd.DataFrame({"n": numbers, "c": o["customer_id"], "d": self.date})
         self.first_line = (~same_order.duplicated() | numbers.isna()).to_numpy()
+        # an id per order (a line without a number is an order of its own)
+        self.order_code = np.where(numbers.isna().to_numpy(), -1 - np.arange(len(o)),
+                                   same_order.groupby(["n", "c", "d"], dropna=False, sort=False).ngroup()
+                                   .to_numpy()) if len(o) else np.zeros(0, dtype=np.int64)
         self.cust_code, uniques = pd.factorize(o["customer_id"])
         self.cust_ids = pd.Index(uniques)
         # row of each order customer in the customers frame (-1: unknown)
@@ -316,12 +323,12 @@ def sales_by_month(o: _Orders) -> ReportTable:
         "Month": months,
         "Orders": np.bincount(codes, o.first_line.astype(np.int64), minlength=n).astype(np.int64),
         "Sales": _money(np.bincount(codes, o.amount, minlength=n)),
-        "Profit": _money(np.bincount(codes, o.profit, minlength=n)),
     })
+    df["Profit"], note = _profits(o, codes, n, [str(m)[:7] for m in months])
     return ReportTable("tblSalesByMonth", "Sales by month", df,
                        {"Month": MONTH, "Orders": COUNT, "Sales": MONEY, "Profit": MONEY},
                        ChartSpec("line", "Sales by month", ("Sales",), y_title="Sales"),
-                       {"Orders": "sum", "Sales": "sum", "Profit": "sum"})
+                       {"Orders": "sum", "Sales": "sum", "Profit": "sum"}, note=note)
 
 
 def sales_by_year(o: _Orders) -> ReportTable:
@@ -337,13 +344,14 @@ def sales_by_year(o: _Orders) -> ReportTable:
         "Year": uniq.astype(np.int64),
         "Orders": np.bincount(codes, o.first_line.astype(np.int64), minlength=n).astype(np.int64) if n else [],
         "Sales": sales,
-        "Profit": _money(np.bincount(codes, o.profit, minlength=n)) if n else [],
+        "Profit": np.zeros(n),
         "Growth": growth,
     })
+    df["Profit"], note = _profits(o, codes, n, [str(y) for y in uniq])
     return ReportTable("tblSalesByYear", "Sales by year", df,
                        {"Year": "0", "Orders": COUNT, "Sales": MONEY, "Profit": MONEY, "Growth": PERCENT},
                        ChartSpec("column", "Sales by year", ("Sales",), y_title="Sales"),
-                       {"Orders": "sum", "Sales": "sum", "Profit": "sum"})
+                       {"Orders": "sum", "Sales": "sum", "Profit": "sum"}, note=note)
 
 
 def sales_by_dimension(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str,
@@ -356,13 +364,46 @@ def sales_by_dimension(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: 
         label: uniq,
         "Orders": np.bincount(codes, o.first_line.astype(np.int64), minlength=n).astype(np.int64),
         "Sales": sales,
-        "Profit": _money(np.bincount(codes, o.profit, minlength=n)),
+        "Profit": (profits := _profits(o, codes, n, [_header(u) for u in uniq]))[0],
         "Share": sales / total if total else np.zeros(n),
     }).sort_values(["Sales", label], ascending=[False, True], kind="stable").reset_index(drop=True)
     return ReportTable(name, f"Sales by {label.lower()}", df,
                        {"Orders": COUNT, "Sales": MONEY, "Profit": MONEY, "Share": PERCENT},
                        ChartSpec("column", f"Sales by {label.lower()}", ("Sales",), y_title="Sales"),
-                       {"Orders": "sum", "Sales": "sum", "Profit": "sum", "Share": "sum"})
+                       {"Orders": "sum", "Sales": "sum", "Profit": "sum", "Share": "sum"}, note=profits[1])
+
+
+PROFIT_NOTE_LISTED = 5        # rows named in a profit note where only some profits are known
+
+
+def _profits(o: _Orders, codes: np.ndarray, n: int, labels: Sequence[str]) -> tuple[np.ndarray, str | None]:
+    """(profit per row of a table, its note): the sum of the known profits of the row's
+    order lines; NaN (a blank cell, "—" on the terminal) where none is known, never 0.
+    The note says for how many orders profit is not known, and names the rows whose
+    sum leaves some out ("2024-03: 1 of 4 orders"). codes: the row of each order line."""
+    if not n:
+        return np.zeros(0), None
+    known = np.bincount(codes, o.profit_known.astype(np.int64), minlength=n) > 0
+    # a row with no orders (a month without sales) has profit 0: nothing is unknown there
+    sums = np.where(known | (np.bincount(codes, minlength=n) == 0),
+                    _money(np.bincount(codes, o.profit, minlength=n)), np.nan)
+    unknown = ~o.profit_known
+    if not unknown.any():
+        return sums, None
+    missing = len(np.unique(o.order_code[unknown]))
+    # distinct orders per row: all of them, and those with a line of unknown profit
+    def per_row(mask: np.ndarray) -> np.ndarray:
+        pairs = np.unique(np.stack([codes[mask], o.order_code[mask]]), axis=1) if mask.any() \
+            else np.zeros((2, 0), dtype=np.int64)
+        return np.bincount(pairs[0].astype(np.int64), minlength=n)
+    orders, lacking = per_row(np.ones(len(codes), dtype=bool)), per_row(unknown)
+    note = f"Profit not known for {missing:,} order(s): none is shown where no order's profit is known"
+    partial = [i for i in range(n) if known[i] and lacking[i]]
+    if partial:
+        listed = ", ".join(f"{labels[i]}: {lacking[i]:,} of {orders[i]:,}" for i in partial[:PROFIT_NOTE_LISTED])
+        more = f" and {len(partial) - PROFIT_NOTE_LISTED:,} more row(s)" if len(partial) > PROFIT_NOTE_LISTED else ""
+        note += f"; the profit of {len(partial):,} row(s) leaves out orders whose profit is not known ({listed}{more})"
+    return sums, note
 
 
 def month_pivot(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str, name: str,

@@ -116,6 +116,8 @@ def to_jsonable(reports: dict[str, ReportSheet]) -> dict:
             "filters": {k: _fmt(v) if isinstance(v, (dt.date, dt.datetime)) else v
                         for k, v in rep.filters.items()},
             "tables": {t.name: _records(t.data) for t in rep.tables},
+            # each table's note (rates used, profit not known, ...): what the workbook shows above it
+            "notes": {t.name: t.note for t in rep.tables if t.note},
         }
     return out
 

@@ -496,7 +496,10 @@ class Replay:
             self.sla = pairs["sla_targets"]
         elif action == "settings.fx":
             for key, value in pairs.items():
-                self.fx[key] = (value, actor)
+                if value is None:               # `cims fx delete`: the rate is gone
+                    self.fx.pop(key, None)
+                else:
+                    self.fx[key] = (value, actor)
 
     def _refusal(self, action: str, actor: str, actor_role: str | None, name: str,
                  target: UserState | None) -> str | None:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from ..domain import money
 from ..domain import normalize as nz
-from ..errors import NeedsConfirmation, ValidationFailed
+from ..errors import NeedsConfirmation, NotFound, ValidationFailed
 from ..security.audit import AuditEvent
 from ..store.db import utcnow
 
@@ -123,7 +123,10 @@ def _implausible_rate(code: str, base: str, start: dt.date, value: Decimal, know
     rate outside FIRST_RATE_RANGE. The reason says which way round the rate was read
     ("1 USD = 0.14 CNY"), shows the reference rate and its date and, when 1/value is near
     the reference, "did you mean 1/value?" (an inverted rate), or asks about the decimal
-    point when the jump is near a power of ten."""
+    point when the jump is near a power of ten. A reference that agrees with no other
+    rate of the pair (a first rate, never checked) may be the slip itself: the reason
+    then offers the command that fixes it (`cims fx set ... --confirm` on its date, or
+    `cims fx delete`) and suggests no value derived from it."""
     before = [r for r in known if r.valid_from <= start]
     after = [r for r in known if r.valid_from > start]
     ref = max(before, key=lambda r: r.valid_from) if before else (
@@ -141,9 +144,22 @@ def _implausible_rate(code: str, base: str, start: dt.date, value: Decimal, know
     if 1 / RATE_JUMP <= ratio <= RATE_JUMP:
         return None
     size = f"{_times(ratio)} times" if ratio > 1 else f"1/{_times(1 / ratio)} of"
+    power = round(ratio.log10())
+    if not any(r is not ref and 1 / RATE_JUMP <= r.rate / ref.rate <= RATE_JUMP for r in known):
+        # The reference agrees with no other rate (a first rate has nothing to be checked
+        # against): it may be the slip, so the message does not steer towards it.
+        when = "in force" if ref in before else "after it"
+        day = ref.valid_from.isoformat()
+        said = (f"{typed} is {size} the rate {when} ({_shown_rate(ref.rate)} from {day}); if that earlier "
+                f"rate was wrong, fix it with `cims fx set {code} {_shown_rate(value)} --from {day} --confirm` "
+                f"(or remove it: `cims fx delete {code} --from {day}`)")
+        if 1 / _NEAR <= inverse / ref.rate <= _NEAR:
+            said += f"; if {_shown_rate(value)} is the slip, its inverse is {_rounded(inverse, value)}"
+        elif power and 1 / _NEAR <= ratio.scaleb(-power) <= _NEAR:
+            said += f"; if {_shown_rate(value)} is the slip, check its decimal point"
+        return said + ". Nothing was stored."
     said = (f"{typed} is {size} the {code} rate from {ref.valid_from.isoformat()} "
             f"(1 {code} = {_shown_rate(ref.rate)} {base})")
-    power = round(ratio.log10())
     if 1 / _NEAR <= inverse / ref.rate <= _NEAR:
         said += f"; did you mean {_rounded(inverse, value)} (1 ÷ {_shown_rate(value)})?"
     elif power and 1 / _NEAR <= ratio.scaleb(-power) <= _NEAR:
@@ -169,6 +185,35 @@ def _rounded(value: Decimal, typed: Decimal, digits: int | None = None) -> str:
         digits = min(max(3, len(typed.normalize().as_tuple().digits)), 12)
     quantum = Decimal(1).scaleb(value.adjusted() - digits + 1)
     return format(value.quantize(quantum).normalize(), "f")
+
+
+def delete_fx_rate(session, currency: str, valid_from: object) -> Rate:
+    """Remove the rate of `currency` (against the store's currency) entered for
+    `valid_from` (administrators, audited as a "settings.fx" change to nothing, which
+    `audit verify` replays). Returns the rate removed. Raises ValidationFailed for an
+    unknown code or a date that is not one; NotFound when no rate starts that day
+    (the message lists the days that have one)."""
+    session.ensure("admin")
+    code = money.require_currency(currency)
+    base = store_currency(session)
+    try:
+        start = nz.parse_date(valid_from, "YMD")
+    except ValueError as exc:
+        raise ValidationFailed({"From": str(exc)}) from None
+    if start is None:
+        raise ValidationFailed({"From": "required (the first day of the rate to remove)"})
+    known = [r for r in session.store.fx_rates(base) if r["currency"] == code]
+    found = next((r for r in known if r["valid_from"] == start), None)
+    if found is None:
+        days = ", ".join(r["valid_from"].isoformat() for r in known)
+        raise NotFound(f"no {code} rate starts on {start.isoformat()}"
+                       + (f"; {code} rates start on {days}" if days else f"; there is no {code} rate"))
+    with session.unit_of_work() as uow:
+        session.store.delete_fx_rate(code, base, start)
+        session.audit([AuditEvent(utcnow(), session.username, "settings.fx", None, None, None,
+                                  {f"{code}/{base} from {start.isoformat()}": [str(found["rate"]), None]})])
+        uow.commit()
+    return Rate(code, base, start, found["rate"], found["set_by"])
 
 
 def fx_rates(session) -> list[Rate]:

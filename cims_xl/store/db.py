@@ -868,6 +868,12 @@ class Store:
             "set_at = excluded.set_at, set_by = excluded.set_by",
             (currency, base, to_db("date", valid_from), str(rate), to_db("datetime", at), by))
 
+    def delete_fx_rate(self, currency: str, base: str, valid_from: dt.date) -> bool:
+        """Remove one entered rate; whether there was one."""
+        cur = self.conn.execute("DELETE FROM fx_rates WHERE currency = ? AND base = ? AND valid_from = ?",
+                                (currency, base, to_db("date", valid_from)))
+        return cur.rowcount > 0
+
     # -- users --
 
     def insert_user(self, user: dict) -> None:
