@@ -170,10 +170,11 @@ class RecordState:
 
 @dataclass
 class CopyErase:
-    """A run of unsigned entries that is, by its content, cims's own GDPR erase of one
-    customer written into a backup (or another copy of the store) that the erasing
-    administrator could not sign: `erase` entries of records, then `gdpr.erase` of the
-    customer, by one author, each erase turning values into the marker."""
+    """A run of unsigned entries that is, by its content and place, cims's own GDPR erase
+    of one customer written into a backup (or another copy of the store) that the
+    erasing administrator could not sign: `erase` entries of records, then `gdpr.erase`
+    of the customer, by one author, each erase turning values into the marker, followed
+    (after other such runs) by an administrator's signed `restore` of that backup."""
     first: int
     last: int
     actor: str
@@ -255,7 +256,8 @@ class Replay:
             loose = True
             self._loose.append((seq, at, actor, action, entity, entity_id, changes_s))
         else:
-            self._end_loose()
+            self._end_loose(restored=action == "restore" and entity is None
+                            and self.users.get(actor, UserState()).role == "admin")
             self._check_covered(seq, actor)
             who = self.users.get(actor)
             if who is not None and who.disabled and action != "sign-out":
@@ -280,10 +282,15 @@ class Replay:
         if pin and seq == pin.get("keys_at"):
             self.keys_at_pin = {u: fingerprint(s.sign) for u, s in self.users.items() if s.sign}
 
-    def _end_loose(self) -> None:
-        """Judge the unsigned erase entries just walked: each run that ends with the
-        `gdpr.erase` of its customer is a CopyErase; any other entry is unsigned."""
+    def _end_loose(self, restored: bool = False) -> None:
+        """Judge the unsigned erase entries just walked. When the next entry is an
+        administrator's `restore` (`restored`: the trail is a backup's, put back), each
+        run that ends with the `gdpr.erase` of its customer is a CopyErase; any other
+        entry is unsigned."""
         run, self._loose = self._loose, []
+        if not restored:
+            self._not_signed(run)
+            return
         start = 0
         for i, entry in enumerate(run):
             if entry[3] == "gdpr.erase":
@@ -654,7 +661,7 @@ class Replay:
         {"USD/CNY from 2024-01-01": (rate text, set_by)}}; batches: rows of the batches table;
         stage_history: rows of the stage history (`Store.stage_history`), oldest first.
         """
-        self._end_loose()
+        self._end_loose(restored=False)
         if self._open is not None:
             first, last = self._open[0], self._open[1]
             self.problems.append(f"the write signed as entries #{first}–#{last} lost its newest entries "
