@@ -240,7 +240,7 @@ def access_changes(live: list[dict], kept: list[dict]) -> dict[str, list[dict]]:
             continue
         name, old = user["username"], there.get(user["username"])
         if old is None:
-            lost.append({"user": name, "role": user["role"], "why": "not in the backup (added after it was made)"})
+            lost.append({"user": name, "role": user["role"], "why": "added after the backup was made"})
         elif old.get("disabled"):
             lost.append({"user": name, "role": user["role"], "why": "disabled in the backup"})
         elif old["role"] != user["role"]:
