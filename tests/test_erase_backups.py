@@ -73,6 +73,23 @@ def test_erase_backup_restore_verify_is_clean_through_the_cli(run, store_path):
     assert json.loads(run("--format", "json", "customer", "show", "C-000002")[1])["name"] == "Jan Kowalski"
 
 
+def test_after_a_password_change_the_cli_erases_restores_with_the_old_password_and_verifies(
+        run, store_path, admin, monkeypatch):
+    assert run("customer", "add", "--name", "Tomás Ó Briain", "--email", "tomas@example.ie")[0] == 0
+    assert run("backup")[0] == 0
+    auth.change_password(admin, "admin", NEW_PASSWORD, kdf=FAST_KDF)
+    admin.close()
+    monkeypatch.setenv("CIMS_PASSWORD", NEW_PASSWORD)
+    code, out, err = run("gdpr", "erase", "C-000001", "--yes")
+    assert code == 0 and "could not be signed" not in out + err, err
+    made = next((store_path.parent / "backups").glob("*.cimsbak"))
+    monkeypatch.setenv("CIMS_BACKUP_PASSWORD", ADMIN_PASSWORD)
+    assert run("restore", str(made), "--yes")[0] == 0
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)      # the restored store holds the old one
+    code, out, err = run("--format", "json", "audit", "verify")
+    assert code == 0, out + err
+
+
 def test_an_erase_in_a_backup_made_before_a_password_change_is_signed_by_the_admin(store_path, admin):
     cid, other = _people(admin)
     made = backup.backup(admin)
