@@ -938,13 +938,19 @@ def restore(app: App, backup_file, yes, other_store):
                                    password if password is not None else app.password())
         changed = False
     else:
-        _confirm_or_refuse(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?", "restore")
+        if not yes and not sys.stdin.isatty():
+            _confirm_or_refuse(yes, "", "restore")     # refuses: no terminal to ask at
         session = app.session()
-        manifest, changed = _restore_with_backup_password(app, session, backup_file, other_store)
+        preview, password, changed = _preview_with_backup_password(app, session, backup_file, other_store)
+        _say_access_changes(app, preview)
+        _confirm_or_refuse(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?", "restore")
+        manifest = svc.restore(session, backup_file, password, allow_other_store=other_store)
         app._session = None
     shown = {"restored": str(backup_file), "store": str(app.store_path), "created_at": manifest.get("created_at")}
     if app.out.fmt != "table":
         shown["counts"] = manifest.get("counts")
+        shown["access_lost"] = manifest.get("access_lost", [])
+        shown["roles_changed"] = manifest.get("roles_changed", [])
     app.out.emit(shown, title="Restored", vertical=True)
     _emit_counts(app, manifest.get("counts"))
     if changed:
@@ -952,12 +958,13 @@ def restore(app: App, backup_file, yes, other_store):
                         "the restored store holds that one.")
 
 
-def _restore_with_backup_password(app: App, session, backup_file: str, other_store: bool) -> tuple[dict, bool]:
-    """Restore over the signed-in store; the backup's password is today's, or asked for.
+def _preview_with_backup_password(app: App, session, backup_file: str, other_store: bool) -> tuple[dict, str, bool]:
+    """Open the backup to see what a restore would change (services.backup.preview_restore)
+    with the admin's password in it: today's, or asked for.
 
-    Returns (manifest, whether the backup's password differs from the one signed in with).
-    A wrong backup password raises WrongPassword from the backup alone: the live store's
-    lockout is not touched (services.backup.restore unlocks only the staged copy).
+    Returns (preview, the backup's password, whether it differs from the one signed in
+    with). A wrong backup password raises WrongPassword from the backup alone: the live
+    store's lockout is not touched (only the scratch copy is unlocked).
     """
     from .errors import WrongPassword
     from .services import backup as svc
@@ -967,15 +974,30 @@ def _restore_with_backup_password(app: App, session, backup_file: str, other_sto
         line = sys.stdin.readline()
         given = line.rstrip("\r\n") if line else None
     if given is not None:
-        return svc.restore(session, backup_file, given, allow_other_store=other_store), given != app.password()
+        preview = svc.preview_restore(session, backup_file, given, allow_other_store=other_store)
+        return preview, given, given != app.password()
     try:
-        return svc.restore(session, backup_file, app.password(), allow_other_store=other_store), False
+        return svc.preview_restore(session, backup_file, app.password(), allow_other_store=other_store), \
+            app.password(), False
     except WrongPassword as exc:
         if not sys.stdin.isatty():
             raise WrongPassword(f"{exc.message}; give it in $CIMS_BACKUP_PASSWORD "
                                 "(or as the second line of stdin with --password-stdin)") from None
     password = click.prompt(f"Password for {session.username} in the backup", hide_input=True)
-    return svc.restore(session, backup_file, password, allow_other_store=other_store), True
+    return svc.preview_restore(session, backup_file, password, allow_other_store=other_store), password, True
+
+
+def _say_access_changes(app: App, preview: dict) -> None:
+    """Before a restore is confirmed: who will no longer be able to sign in, whose role changes."""
+    lost = [f"{u['user']} ({u['role']}: {u['why']})" for u in preview.get("access_lost", [])]
+    roles = [f"{u['user']} ({u['role_now']} now, {u['role_in_backup']} after)" for u in preview.get("roles_changed", [])]
+    if lost:
+        app.out.message(f"These users will lose access: {'; '.join(lost)}. "
+                        "Add them again after the restore if they still need it.")
+    if roles:
+        app.out.message(f"These users' roles will change back: {'; '.join(roles)}.")
+    if not lost and not roles:
+        app.out.message("Every user keeps their access and role.")
 
 
 def _emit_counts(app: App, counts: dict | None) -> None:
@@ -1088,6 +1110,10 @@ def gdpr_erase(app: App, customer_id, yes):
     if result.get("copies_not_reached"):
         app.out.message("These copies still hold the customer (the current key does not open them); "
                         "delete them if you no longer need them: " + "; ".join(result["copies_not_reached"]))
+    if result.get("copies_unsigned"):
+        app.out.message("The erase in these copies could not be signed by you; if one is restored, "
+                        "`cims audit verify` names the erase and `cims audit accept` accepts it: "
+                        + "; ".join(result["copies_unsigned"]))
 
 
 # ----- import / sync / workbook / report / demo ---------------------------------------------

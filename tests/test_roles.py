@@ -187,6 +187,7 @@ def _write_calls(admin):
         "settings.delete_fx_rate": lambda s: settings.delete_fx_rate(s, "USD", "2024-01-01"),
         "backup.backup": lambda s: backup.backup(s),
         "backup.restore": lambda s: backup.restore(s, "missing.cimsbak", "pw"),
+        "backup.preview_restore": lambda s: backup.preview_restore(s, "missing.cimsbak", "pw"),
         "gdpr.export_customer": lambda s: gdpr.export_customer(s, cust["id"]),
         "gdpr.erase_customer": lambda s: gdpr.erase_customer(s, cust["id"]),
         "gdpr.erase_in_store": lambda s: gdpr.erase_in_store(s, cust["id"]),
@@ -212,7 +213,9 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "backup.default_backup_dir", "backup.read_manifest", "audit_log.trust_fingerprints", "sheet_rows.records_for_rows",
              # No session: the backup's administrator password is checked (a new machine),
              # and sign-in's own recovery of a restore cut short.
-             "backup.restore_new", "backup.finish_interrupted_restore"}
+             "backup.restore_new", "backup.finish_interrupted_restore",
+             # A pure comparison of two lists of users (no session, no store).
+             "backup.access_changes"}
 
 
 def _public_service_functions() -> set[str]:

@@ -83,6 +83,16 @@ USER_ACTIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 # Store-wide settings kept outside records: written by administrators, replayed.
 SETTINGS_ACTIONS = ("settings.currency", "settings.fx", "settings.sla")
+# An administrator accepting what verify named: {"accepted_erases": [None, [[first, last], ...]]}.
+ACCEPT = "trust.accept"
+# Why an erase in a copy of the store went unsigned, as `gdpr.erase` records it
+# ({"unsigned": [None, code]}); see services.erase_copies.
+UNSIGNED_WHY = {
+    "not-a-user": "{actor} was not a user of the store when that backup was made",
+    "not-admin": "{actor} was not an administrator when that backup was made",
+    "no-key": "{actor} had no signing key yet when that backup was made",
+    "other-key": "{actor}'s signing key in that backup is an older one (their password was reset since)",
+}
 MAX_LISTED = 20     # record problems listed one by one; the rest are counted
 
 
@@ -159,6 +169,37 @@ class RecordState:
 
 
 @dataclass
+class CopyErase:
+    """A run of unsigned entries that is, by its content and place, cims's own GDPR erase
+    of one customer written into a backup (or another copy of the store) that the
+    erasing administrator could not sign: `erase` entries of records, then `gdpr.erase`
+    of the customer, by one author, each erase turning values into the marker, followed
+    (after other such runs) by an administrator's signed `restore` of that backup."""
+    first: int
+    last: int
+    actor: str
+    at: str
+    customer: str
+    records: dict[str, str]          # record id -> kind
+    why: str
+    accepted: tuple[str, int] | None = None     # (administrator, entry) of the `trust.accept`
+
+    @property
+    def label(self) -> str:
+        return f"#{self.first}" if self.first == self.last else f"#{self.first}–#{self.last}"
+
+    def problem(self) -> str:
+        return (f"entries {self.label} are cims's own erase of {self.customer} in a backup, written by "
+                f"{self.actor} on {self.at[:10]} without a signature ({self.why}); if {self.actor} erased "
+                f"{self.customer} then, run `cims audit accept` to accept them")
+
+    def note(self) -> str:
+        who, seq = self.accepted or ("?", 0)
+        return (f"entries {self.label} are cims's own erase of {self.customer} in a backup by {self.actor} "
+                f"on {self.at[:10]}, not signed; {who} accepted them at entry #{seq}")
+
+
+@dataclass
 class Replay:
     """Feed it every audit row in order (`feed`), then `finish` with what the store holds."""
 
@@ -195,6 +236,9 @@ class Replay:
     fx: dict[str, tuple[str, str]] = field(default_factory=dict)   # "USD/CNY from 2024-01-01" -> (rate, by)
     # opportunity id -> its stage changes as the trail has them: (from, to, at to the second, by)
     stages: dict[str, list[tuple]] = field(default_factory=dict)
+    copy_erases: list[CopyErase] = field(default_factory=list)
+    _loose: list[tuple] = field(default_factory=list)       # unsigned erase entries not yet judged
+    _loose_records: dict[str, int] = field(default_factory=dict)  # record -> first entry of its CopyErase
 
     # -- the walk --
 
@@ -202,10 +246,18 @@ class Replay:
         seq, at, actor, action, entity, entity_id, batch, changes_s, digests_s, _prev, mac = row
         self.last_seq, self.last_mac = seq, mac
         signed = self.signed_from is not None and seq >= self.signed_from
+        loose = False
         if not signed:
             self.unsigned += 1
             self.unsigned_until = at
+        elif (self._open is None and seq not in self.sigs and action in ("erase", "gdpr.erase")
+              and entity in ENTITIES):
+            # Perhaps an erase cims wrote into a backup it could not sign: judged as a run.
+            loose = True
+            self._loose.append((seq, at, actor, action, entity, entity_id, changes_s))
         else:
+            self._end_loose(restored=action == "restore" and entity is None
+                            and self.users.get(actor, UserState()).role == "admin")
             self._check_covered(seq, actor)
             who = self.users.get(actor)
             if who is not None and who.disabled and action != "sign-out":
@@ -213,12 +265,15 @@ class Replay:
                 self.problems.append(f"entry #{seq}: {actor} wrote it, but was disabled{since} "
                                      "(a disabled user kept writing)")
         if entity in ENTITIES:
-            self._apply_record(seq, actor, action, entity, entity_id, batch, changes_s, digests_s, signed)
+            self._apply_record(seq, actor, action, entity, entity_id, batch, changes_s, digests_s,
+                               signed and not loose)
             if entity == "opportunity":
                 self._apply_stages(at, actor, action, entity_id, changes_s, digests_s)
         elif entity is None and action in SETTINGS_ACTIONS + ("init",):
             self._apply_setting(seq, actor, action, changes_s, signed)
         self._apply(seq, actor, action, entity, entity_id, changes_s, signed)
+        if action == ACCEPT and signed and self._open is not None:
+            self._accept(seq, actor, changes_s)
         if signed and self._open is not None and self._open[1] == seq:
             self._check_signature(mac)
         pin = self.pin
@@ -226,6 +281,73 @@ class Replay:
             self.pinned_mac_seen = mac
         if pin and seq == pin.get("keys_at"):
             self.keys_at_pin = {u: fingerprint(s.sign) for u, s in self.users.items() if s.sign}
+
+    def _end_loose(self, restored: bool = False) -> None:
+        """Judge the unsigned erase entries just walked. When the next entry is an
+        administrator's `restore` (`restored`: the trail is a backup's, put back), each
+        run that ends with the `gdpr.erase` of its customer is a CopyErase; any other
+        entry is unsigned."""
+        run, self._loose = self._loose, []
+        if not restored:
+            self._not_signed(run)
+            return
+        start = 0
+        for i, entry in enumerate(run):
+            if entry[3] == "gdpr.erase":
+                part, start = run[start:i + 1], i + 1
+                found = self._copy_erase(part)
+                if found is None:
+                    self._not_signed(part)
+                else:
+                    self.copy_erases.append(found)
+        self._not_signed(run[start:])
+
+    def _not_signed(self, entries: list[tuple]) -> None:
+        for entry in entries:
+            self.problems.append(f"entry #{entry[0]} is not signed by anyone (written outside cims, "
+                                 "or its signature was removed)")
+
+    def _copy_erase(self, run: list[tuple]) -> CopyErase | None:
+        """The run as cims's erase of one customer in a copy, or None when it is not one."""
+        last = run[-1]
+        actor, customer, final = last[2], last[5], _changes_dict(last[6]) or {}
+        if last[4] != "customer" or not customer:
+            return None
+        records: dict[str, str] = {}
+        for seq, _at, who, action, kind, rid, changes_s in run[:-1]:
+            changes = _changes_dict(changes_s)
+            if who != actor or action != "erase" or not rid or is_bulk(rid) or not changes or not all(
+                    isinstance(p, list) and len(p) == 2 and p[0] == ERASED for p in changes.values()):
+                return None
+            records[rid] = kind
+        code = (final.get("unsigned") or [None, None])[1]
+        if code in UNSIGNED_WHY:
+            why = UNSIGNED_WHY[code].format(actor=actor)
+        elif self.users.get(actor, UserState()).role is None:
+            why = UNSIGNED_WHY["not-a-user"].format(actor=actor)
+        else:
+            why = "the version of cims that wrote it did not sign erases in backups"
+        for rid in records:
+            self._loose_records[rid] = run[0][0]
+            self.erased_ok.add(rid)
+        self.erased_customers.add(customer)
+        return CopyErase(run[0][0], last[0], actor, last[1] or "", customer, records, why)
+
+    def _accept(self, seq: int, actor: str, changes_s) -> None:
+        """A signed `trust.accept` by an administrator accepts the CopyErase runs it names;
+        its signature then holds the state of their records."""
+        if self.users.get(actor, UserState()).role != "admin":
+            return
+        named = (_changes_dict(changes_s) or {}).get("accepted_erases")
+        spans = named[1] if isinstance(named, list) and len(named) == 2 and isinstance(named[1], list) else []
+        for run in self.copy_erases:
+            if run.accepted is None and [run.first, run.last] in spans:
+                run.accepted = (actor, seq)
+                self._write_changed.update(run.records)
+
+    def pending_copy_erases(self) -> list[CopyErase]:
+        """The CopyErase runs no administrator has accepted yet (after `finish`)."""
+        return [run for run in self.copy_erases if run.accepted is None]
 
     def _check_covered(self, seq: int, actor: str) -> None:
         if self._open is None:
@@ -274,6 +396,7 @@ class Replay:
                 self.problems.append(f"entries {label} ({signer}) change record {rid} without an entry that "
                                      "changes it (a read, a refusal or an import entry used as cover)")
             self.states[rid] = (digest, last, signer)
+            self._loose_records.pop(rid, None)
 
     # -- users --
 
@@ -541,6 +664,7 @@ class Replay:
         {"USD/CNY from 2024-01-01": (rate text, set_by)}}; batches: rows of the batches table;
         stage_history: rows of the stage history (`Store.stage_history`), oldest first.
         """
+        self._end_loose(restored=False)
         if self._open is not None:
             first, last = self._open[0], self._open[1]
             self.problems.append(f"the write signed as entries #{first}–#{last} lost its newest entries "
@@ -565,6 +689,11 @@ class Replay:
         self._check_batches(batches)
         if stage_history is not None:
             self._check_stage_history(stage_history)
+        for run in self.copy_erases:
+            if run.accepted is None:
+                self.problems.append(run.problem())
+            else:
+                self.notes.append(run.note())
         if self.unsigned:
             when = (self.unsigned_until or "")[:10]
             self.notes.append(f"entries #1–#{self.unsigned} are unsigned, before {when} "
@@ -653,13 +782,15 @@ class Replay:
         for rid, digest in records:
             seen.add(rid)
             want = self.states.get(rid)
+            if rid in self._loose_records:
+                continue    # changed by an unsigned erase in a copy, which is named itself
             if want is None:
                 found.append(f"record {rid} is not in the signed trail (added outside cims)")
             elif want[0] != digest:
                 found.append(f"record {rid} was changed outside cims (it differs from the state "
                              f"{want[2]} signed at entry #{want[1]})")
         for rid, (digest, seq, by) in self.states.items():
-            if digest is not None and rid not in seen:
+            if digest is not None and rid not in seen and rid not in self._loose_records:
                 found.append(f"record {rid} was removed outside cims ({by} signed it at entry #{seq})")
         self.problems += found[:MAX_LISTED]
         if len(found) > MAX_LISTED:

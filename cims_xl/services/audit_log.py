@@ -149,19 +149,30 @@ def accept_trail(session: Session) -> dict:
     decision is itself in the trail, and pins the new head with each user's signing-key
     fingerprint as the trail now has it: what was accepted is what later checks compare
     with (nothing is left to be trusted on first use again). Administrators only.
+    Erases cims wrote unsigned into a backup that was then restored (verify names each:
+    "entries #a–#b are cims's own erase of C-… in a backup …") are accepted by name in
+    that entry, whose signature also holds the state their records are in now.
     Returns {"was": [seq, mac] or None, "now": seq, "keys_changed": [{"user", "was",
-    "now"}] for each user whose pinned fingerprint is not the accepted one}.
+    "now"}] for each user whose pinned fingerprint is not the accepted one},
+    "erases_accepted": ["#a–#b (C-…)"] when there were such erases}.
     """
     session.ensure("admin")
     store = session.store
     store_id = KeyFile.load(session.store_path).store_id
     old_pin = trust.load_pin(store_id) or {}
     before = old_pin.get("head")
+    # Erases cims wrote unsigned into a backup since restored (ledger.CopyErase): the
+    # signed entry names them, and its signature holds their records' states.
+    erases = _check_trail(session)[1].pending_copy_erases()
+    changes: dict = {"pinned_head": [before, None]}
+    if erases:
+        changes["accepted_erases"] = [None, [[run.first, run.last] for run in erases]]
     session.trust_problem = None
     session.pin_heads = False
     with session.unit_of_work() as uow:
-        session.audit([AuditEvent(utcnow(), session.username, "trust.accept", None, None, None,
-                                  {"pinned_head": [before, None]})])
+        session.audit([AuditEvent(utcnow(), session.username, ledger.ACCEPT, None, None, None, changes)])
+        for run in erases:
+            session.also_sign(run.records)
         uow.commit()
     head = store.last_audit()
     _out, replay, _id, signed_from = _check_trail(session)
@@ -171,7 +182,10 @@ def accept_trail(session: Session) -> dict:
                for u in sorted(set(pinned) | set(keys)) if u in pinned and pinned.get(u) != keys.get(u)]
     trust.save_pin(store_id, head, keys, signed_from)
     session.pin_heads = True
-    return {"was": before, "now": head[0], "keys_changed": changed}
+    out = {"was": before, "now": head[0], "keys_changed": changed}
+    if erases:
+        out["erases_accepted"] = [f"{run.label} ({run.customer})" for run in erases]
+    return out
 
 
 KEY_CHANGED = "changed since this computer checked: run `cims audit verify`"

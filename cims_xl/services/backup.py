@@ -8,6 +8,7 @@ opening a backup needs a password that opened the store when the backup was made
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -22,6 +23,7 @@ from ..crashpoints import crash_point
 from ..domain.schema import ENTITIES
 from ..errors import StoreError, ValidationFailed, WrongPassword
 from ..scratch import scratch_dir, sweep, write_private
+from ..security import trust
 from ..security.audit import AuditEvent
 from ..security.keys import KeyFile, keyfile_path, restore_journal_path
 from ..store.db import Store, backup_store, utcnow
@@ -171,7 +173,9 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
     restored store ("restore") and in the replaced one ("restore.replaced"); the
     replaced files are kept beside the store as `*.before-restore-<time>`. The session
     is closed; sign in again afterwards. Raises PermissionDenied, WrongPassword,
-    StoreError, StoreBusy. Returns the backup's manifest.
+    StoreError, StoreBusy. Returns the backup's manifest, with "access_lost" and
+    "roles_changed" (`access_changes`: who can no longer sign in, whose role changed);
+    `preview_restore` tells the same before anything is changed.
     """
     session.ensure("admin")
     backup_file = Path(backup_file)
@@ -180,7 +184,8 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
     journal = restore_journal_path(store_path)
     with KeyFile.locked(store_path):   # no one signs in until the swap is over
         with scratch_dir(store_path.parent, "restore", keep_if=journal.exists) as stage:
-            manifest = _stage(backup_file, stage, session.username, password, current_id, allow_other_store)
+            manifest = _stage(backup_file, stage, session.username, password, current_id, allow_other_store,
+                              session.store.fetch_users())
             crash_point("restore.staged")
             session.store.take_sole_use()   # StoreBusy while another session has it open
             session.pin_heads = False       # the store this entry goes into is about to be replaced
@@ -220,9 +225,55 @@ def restore_new(store_path: str | os.PathLike, backup_file: str | os.PathLike, u
     return manifest
 
 
-def _stage(backup_file: Path, stage: Path, username: str, password: str, current_id: str | None,
-           allow_other_store: bool) -> dict:
-    """Extract and check a backup into `stage`, and audit the restore inside it."""
+def access_changes(live: list[dict], kept: list[dict]) -> dict[str, list[dict]]:
+    """Who a restore takes access from, and whose role it changes.
+
+    `live`: the store's users now; `kept`: the backup's (rows as `Store.fetch_users`).
+    Returns {"access_lost": [{"user", "role", "why"}] for each user who can sign in now
+    but not after the restore (not in the backup, or disabled there), "roles_changed":
+    [{"user", "role_now", "role_in_backup"}]}, each sorted by user name.
+    """
+    there = {u["username"]: u for u in kept}
+    lost, roles = [], []
+    for user in sorted(live, key=lambda u: u["username"]):
+        if user.get("disabled"):
+            continue
+        name, old = user["username"], there.get(user["username"])
+        if old is None:
+            lost.append({"user": name, "role": user["role"], "why": "added after the backup was made"})
+        elif old.get("disabled"):
+            lost.append({"user": name, "role": user["role"], "why": "disabled in the backup"})
+        elif old["role"] != user["role"]:
+            roles.append({"user": name, "role_now": user["role"], "role_in_backup": old["role"]})
+    return {"access_lost": lost, "roles_changed": roles}
+
+
+def preview_restore(session: Session, backup_file: str | os.PathLike, password: str, *,
+                    allow_other_store: bool = False) -> dict:
+    """What restoring `backup_file` would do to the users, before anything is changed.
+
+    Opens the backup as `restore` does (same checks, same `password`: the admin's in the
+    backup) in a scratch folder and changes nothing. Returns {"backup": file name,
+    "created_at", "access_lost", "roles_changed"} (see `access_changes`). Raises
+    PermissionDenied, WrongPassword, StoreError as `restore` does.
+    """
+    session.ensure("admin")
+    backup_file = Path(backup_file)
+    current_id = session.store.get_meta("store_id")
+    with scratch_dir(session.store_path.parent, "preview") as tmp:
+        manifest, _kf, _unlocked, restored = _open_staged(backup_file, Path(tmp), session.username, password,
+                                                           current_id, allow_other_store)
+        try:
+            changes = access_changes(session.store.fetch_users(), restored.fetch_users())
+        finally:
+            restored.close()
+    return {"backup": backup_file.name, "created_at": manifest.get("created_at"), **changes}
+
+
+def _open_staged(backup_file: Path, stage: Path, username: str, password: str, current_id: str | None,
+                 allow_other_store: bool):
+    """Extract a backup into `stage`, open it with the user's password there and check
+    it: (manifest, key file, Unlocked, open Store). Closes the store when a check fails."""
     manifest = _extract(backup_file, stage)
     db = stage / DB_MEMBER
     kf = KeyFile.load(db)
@@ -246,14 +297,39 @@ def _stage(backup_file: Path, stage: Path, username: str, password: str, current
         user = restored.fetch_user(username)
         if not user or user["role"] != "admin" or user.get("disabled"):
             raise StoreError("you are not an administrator in that backup; nothing was restored")
+    except BaseException:
+        restored.close()
+        raise
+    return manifest, kf, unlocked, restored
+
+
+def _stage(backup_file: Path, stage: Path, username: str, password: str, current_id: str | None,
+           allow_other_store: bool, live_users: list[dict] | None = None) -> dict:
+    """Extract and check a backup into `stage`, and audit the restore inside it. With
+    `live_users` (the store's users now), the manifest returned also holds
+    `access_changes` ("access_lost", "roles_changed")."""
+    manifest, kf, unlocked, restored = _open_staged(backup_file, stage, username, password, current_id,
+                                                    allow_other_store)
+    db, key = stage / DB_MEMBER, unlocked.data_key
+    try:
+        backup_id = restored.get_meta("store_id")
+        if live_users is not None:
+            manifest.update(access_changes(live_users, restored.fetch_users()))
         # Signed with the admin's key as the backup holds it; its head is what this OS
         # account pins from now on (the trail deliberately goes back to the backup's).
         restored_session = Session(db, restored, username, "admin", key, signing_key=unlocked.signing_key)
+        restored_session.pin_heads = False      # pinned below, with the backup's keys
         with restored_session.unit_of_work() as uow:
             restored_session.audit([AuditEvent(utcnow(), username, "restore", None, backup_file.name, None,
                                                {"replaced_store_id": [None, current_id]})])
             restored.new_change_epoch()     # caches of the replaced store's records reload
             uow.commit()
+        # The users' keys pinned from now on are the backup's: users added after it was
+        # made are gone from it (access_changes), and must not be missed by `audit verify`.
+        with contextlib.suppress(OSError):
+            trust.save_pin(backup_id, restored.last_audit(),
+                           {u: trust.fingerprint(kf.signing_public(u)) for u in kf.usernames()},
+                           restored.get_meta("signed_from"))
         restored.checkpoint()
         manifest["store_id"] = backup_id
     finally:

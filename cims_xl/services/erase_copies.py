@@ -6,6 +6,15 @@ into a temporary folder beside it, still encrypted, erased, checked and packed a
 under the same name). A copy made before a rekey needs the old key, which the product
 no longer has: it is left as it is and named in the result, so the administrator can
 delete it.
+
+The erase in a copy is a write like any other: it is signed by the administrator doing
+it, with their signing key, so that the copy, once restored, verifies clean. That needs
+the copy's trail to hold the same key for them as an enabled administrator (their own
+password changes keep the key). When it does not (they were added, made an
+administrator or had their password reset after the copy was made), the erase is
+written unsigned with the reason in its `gdpr.erase` entry, the copy is named in
+"copies_unsigned", and `audit verify` in a store restored from it names the erase as
+such (security.ledger.CopyErase) until an administrator runs `audit accept`.
 """
 
 from __future__ import annotations
@@ -15,8 +24,10 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import CimsError, StoreError
+from ..security.ledger import UNSIGNED_WHY
 from ..store.db import Store
 from . import backup as bk
 from .session import Session
@@ -25,36 +36,67 @@ from .session import Session
 def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     """Erase customer `cid` in every copy the product controls.
 
-    Returns {"copies_erased": [file names], "copies_not_reached": ["name (reason)"]}.
+    Returns {"copies_erased": [file names], "copies_not_reached": ["name (reason)"],
+    "copies_unsigned": ["name (reason)"]}: the last are erased, but the erase in them
+    could not be signed (see the module's docstring).
     """
     session.ensure("admin", "customer", record_id=cid)
     erased: list[str] = []
     missed: list[str] = []
+    unsigned: list[str] = []
     folder = bk.default_backup_dir(session.store_path)
     # This store's backups only (named "<store>-<time>.cimsbak", as backup() writes them).
     copies = sorted(folder.glob(f"{session.store_path.stem}-*{bk.SUFFIX}")) if folder.is_dir() else []
-    for path in copies:
-        try:
-            if _erase_backup(session, path, cid):
-                erased.append(path.name)
-        except _Unreachable as exc:
-            missed.append(f"{path.name} ({exc})")
     store_path = session.store_path
-    for path in sorted(store_path.parent.glob(f"{store_path.name}.before-restore-*")):
+    kept = sorted(store_path.parent.glob(f"{store_path.name}.before-restore-*"))
+    for path in copies + kept:
         try:
-            if _erase_db(session, path, cid):
-                erased.append(path.name)
+            done = _erase_backup(session, path, cid) if path in copies else _erase_db(session, path, cid)
         except _Unreachable as exc:
             missed.append(f"{path.name} ({exc})")
-    return {"copies_erased": erased, "copies_not_reached": missed}
+            continue
+        if done.erased:
+            erased.append(path.name)
+            if done.unsigned:
+                why = UNSIGNED_WHY[done.unsigned].format(actor=session.username)
+                unsigned.append(f"{path.name} (not signed: {why}; after restoring it, `cims audit accept` "
+                                "accepts the erase)")
+    return {"copies_erased": erased, "copies_not_reached": missed, "copies_unsigned": unsigned}
+
+
+class _Done(NamedTuple):
+    erased: bool                 # the copy held the customer, and no longer does
+    unsigned: str | None         # why the erase there is not signed (UNSIGNED_WHY), or None
 
 
 class _Unreachable(Exception):
     """A copy the current data key does not open (the reason is the message)."""
 
 
-def _erase_db(session: Session, db: Path, cid: str) -> bool:
-    """Erase `cid` in one database file; False when it does not hold the customer."""
+def _why_unsigned(session: Session, store: Store) -> str | None:
+    """Why `session`'s user cannot sign in the copy `store` (a code of UNSIGNED_WHY), or
+    None when they can, or when its trail is not signed at all (a copy from before
+    signatures: an unsigned erase there is like every entry before it).
+
+    They can when the copy holds them as an enabled administrator whose signing key is
+    the one they sign with now: `sign_key:<user>` is what their signed `user.*` and
+    sign-in entries there last recorded (services.auth)."""
+    if store.get_meta("signed_from") is None:
+        return None
+    user = store.fetch_user(session.username)
+    if user is None:
+        return "not-a-user"
+    if user["role"] != "admin" or user.get("disabled"):
+        return "not-admin"
+    theirs = store.get_meta(f"sign_key:{session.username}")
+    if theirs is None:
+        return "no-key"
+    return None if theirs == session.signing_public else "other-key"
+
+
+def _erase_db(session: Session, db: Path, cid: str) -> _Done:
+    """Erase `cid` in one database file, signed by `session`'s user where the copy's
+    trail lets them sign (`_why_unsigned`)."""
     from .gdpr import erase_in_store
 
     try:
@@ -66,13 +108,15 @@ def _erase_db(session: Session, db: Path, cid: str) -> bool:
     except Exception:   # not a database at all
         raise _Unreachable("not a readable store") from None
     try:
-        copy = Session(db, store, session.username, "admin", session.data_key, idle_timeout=0)
-        return erase_in_store(copy, cid) is not None
+        why = _why_unsigned(session, store)
+        signed = why is None and store.get_meta("signed_from") is not None
+        copy = session.on_copy(db, store, signed=signed)
+        return _Done(erase_in_store(copy, cid, unsigned=why) is not None, why)
     finally:
         store.close()
 
 
-def _erase_backup(session: Session, path: Path, cid: str) -> bool:
+def _erase_backup(session: Session, path: Path, cid: str) -> _Done:
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
         into = Path(tmp)
         try:
@@ -80,8 +124,9 @@ def _erase_backup(session: Session, path: Path, cid: str) -> bool:
         except StoreError as exc:
             raise _Unreachable(exc.message) from None
         db = into / bk.DB_MEMBER
-        if not _erase_db(session, db, cid):
-            return False
+        done = _erase_db(session, db, cid)
+        if not done.erased:
+            return done
         store = Store.open(db, session.data_key)
         try:
             if store.integrity_check() != "ok":
@@ -99,4 +144,4 @@ def _erase_backup(session: Session, path: Path, cid: str) -> bool:
             zf.writestr(bk.MANIFEST_MEMBER, json.dumps(manifest, indent=1))
         os.chmod(partial, 0o600)
         os.replace(partial, path)
-    return True
+    return done

@@ -219,9 +219,12 @@ class Erased:
     sealed_entries: list[int]
 
 
-def erase_in_store(session: Session, cid: str) -> Erased | None:
+def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -> Erased | None:
     """Erase customer `cid` in the store `session` has open, or None when neither the
-    store nor its audit trail knows the customer."""
+    store nor its audit trail knows the customer.
+
+    `unsigned`: in a copy the administrator cannot sign (services.erase_copies), why
+    (a code of security.ledger.UNSIGNED_WHY); the `gdpr.erase` entry records it."""
     session.ensure("admin", "customer", record_id=cid)
     store = session.store
     customer_rows = list(store.iter_audit(entity_id=cid))
@@ -273,8 +276,10 @@ def erase_in_store(session: Session, cid: str) -> Erased | None:
                 if any(f in free and [scrub(v) for v in pair] != pair for f, pair in values.items()
                        if isinstance(pair, list)):
                     sealed.add(seq)
-        session.audit([AuditEvent(now, session.username, "gdpr.erase", "customer", cid, None,
-                                  {"records": [None, len(touched)]})])
+        summary = {"records": [None, len(touched)]}
+        if unsigned:
+            summary["unsigned"] = [None, unsigned]
+        session.audit([AuditEvent(now, session.username, "gdpr.erase", "customer", cid, None, summary)])
         uow.commit()
     # Old values must not linger in the search index, freed pages or the WAL.
     store.fts_optimize()

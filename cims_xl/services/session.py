@@ -241,6 +241,23 @@ class Session:
             with contextlib.suppress(OSError):
                 trust.save_pin(self.store_id, head)
 
+    def on_copy(self, store_path: Path, store: Store, *, signed: bool) -> "Session":
+        """This administrator's session on a copy of the store (a backup being erased),
+        with the same data key; its writes are signed with this user's key when `signed`
+        (the copy's trail must vouch for that key) and never pin the copy's head on this
+        OS account (the pin is the live store's)."""
+        copy = Session(store_path, store, self.username, self.role, self.data_key, idle_timeout=0,
+                       signing_key=self._signing_key if signed else None)
+        copy.pin_heads = False
+        return copy
+
+    def also_sign(self, records: dict[str, str]) -> None:
+        """Have the open unit of work's signature also cover these records' current
+        states ({record id: kind}), e.g. those of an erase an administrator accepts.
+        Call after this unit of work's first `audit`."""
+        assert self._pending is not None, "also_sign follows an audit entry in the same unit of work"
+        self._pending["touched"].update(records)
+
     @property
     def signing_public(self) -> str | None:
         """This user's Ed25519 public key (base64), or None without a signing key."""
