@@ -4,9 +4,9 @@
 only be decimal-comma, "1,234.56" and "12.50" only decimal-point, while "1.234" and
 "2,500" (one separator, three digits after it) could be either. A column decides
 by its own unambiguous values; a column of only ambiguous values takes the mark of
-the file's other number columns, or the point when the file is comma-separated
-(a decimal-comma locale writes ";" between fields); otherwise the import stops and
-asks for `--decimal comma|point`. A column showing both marks reads each value by its
+the file's other number columns; otherwise the import stops and asks for
+`--decimal comma|point`. The file's delimiter is not evidence: a comma-separated file
+quotes its fields, so "1.200" and "1,200" both occur in it (issue 14, kind 3). A column showing both marks reads each value by its
 own mark when every value is unambiguous, and stops when some value is not.
 """
 
@@ -26,7 +26,9 @@ OPTION = {"comma": COMMA, "point": POINT}
 
 def mark_of(text: str) -> str | None:
     """"," or "." when the text can only be read with that decimal mark, "?" when it could
-    be either (one separator and three digits after it), None when it has no separator."""
+    be either (one separator, one to three digits before it and three after it), None when
+    it has no separator. A thousands separator follows at most three digits, so
+    "1234.500" can only be a decimal point."""
     if "," not in text and "." not in text:
         return None
     match = _NUMBER.search(text)
@@ -45,7 +47,7 @@ def mark_of(text: str) -> str | None:
     sep = "," if commas else "."
     head, tail = core.split(sep)
     head = head.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace("'", "")
-    if len(tail) == 3 and head[:1] not in ("", "0"):
+    if len(tail) == 3 and head[:1] not in ("", "0") and len(head) <= 3:
         return "?"
     return sep
 
@@ -83,10 +85,14 @@ class NumberEvidence:
         return ", ".join(f"'{v}'" for v in self.seen[mark])
 
 
-def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter: str | None
+def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter: str | None = None
                  ) -> tuple[dict[str, str], list[dict]]:
     """({field: mark}, inferences) for the number columns; AmbiguousNumbers when a
-    column cannot be decided or shows both marks (and no mark was given)."""
+    column cannot be decided or shows both marks (and no mark was given).
+
+    Evidence, strongest first: `given` (--decimal), the column's own unambiguous values,
+    the file's other number columns when they all agree. `delimiter` is accepted from the
+    reader but is not evidence (see the module docstring)."""
     marks: dict[str, str] = {}
     inferences: list[dict] = []
     if given:
@@ -123,8 +129,6 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         if len(decided_by_values) == 1:
             mark = next(iter(decided_by_values))
             why = "the file's other number columns"
-        elif delimiter == ",":
-            mark, why = POINT, "a comma-separated file (decimal-comma files separate fields with ';')"
         else:
             undecided[ev.column] = ev.examples("?")
             continue
