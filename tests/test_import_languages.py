@@ -194,3 +194,23 @@ def test_a_name_column_beside_a_first_name_column_is_joined_not_dropped(admin, t
     path.write_text("Nombre;Apellidos;Correo\nMaría;García López;maria@example.es\n", encoding="utf-8")
     import_file(admin, path, kind="customers")
     assert "María García López" in customers_by_name(admin)
+
+
+def test_the_cli_summary_names_an_ambiguous_column_its_fields_and_the_map_option(tmp_path, run):
+    path = tmp_path / "pedidos.csv"
+    path.write_text("Número de pedido;Cliente;Fecha;Importe;Estado\n"
+                    "P-1;Distribuciones Pérez;2024-03-05;120;enviado\n", encoding="utf-8")
+    code, out, err = run("import", "file", str(path), "--kind", "orders", "--dry-run")
+    assert code == 0, out + err
+    text = " ".join((out + err).split())
+    assert "Column 'Estado' could be Order Status or Province" in text
+    assert '--map "Estado=Order Status"' in text
+
+
+@pytest.mark.parametrize("header, target", [("Telefon privat", "phone"), ("Téléphone domicile", "phone"),
+                                            ("Handy (privat)", "mobile"), ("Portable perso", "mobile"),
+                                            ("Adresse de facturation", "address"),
+                                            ("Correo personal", "email"), ("Ciudad de entrega", "city")])
+def test_a_header_that_only_contains_a_field_word_in_another_language_is_guessed(header, target):
+    got = mp.build_mapping(ENTITIES["customer"], ["Name", header]).columns[1]
+    assert (got.target, got.how) == (target, "guess")

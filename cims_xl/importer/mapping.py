@@ -275,12 +275,14 @@ OWN_BOOKKEEPING = {"created_at", "created_by", "updated_at", "updated_by", "vers
                    "deleted_by", "batch_id", "rfm_segment"}
 
 # Weaker hints used only for headers no synonym matched, in this order.
-_CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件")),
-             ("mobile", ("mobile", "手机", "cell")),
-             ("phone", ("phone", "电话", "tel")),
-             ("postal_code", ("zip", "postal", "postleitzahl", "邮编")),
-             ("address", ("address", "street", "地址", "straße")),
-             ("city", ("city", "城市"))]
+_CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "correo", "メール")),
+             ("mobile", ("mobile", "手机", "cell", "handy", "portable", "celular", "móvil",
+                         "telemóvel", "携帯")),
+             ("phone", ("phone", "电话", "tel", "téléphone", "teléfono", "電話")),
+             ("postal_code", ("zip", "postal", "postleitzahl", "邮编", "plz", "郵便")),
+             ("address", ("address", "street", "地址", "straße", "adresse", "anschrift",
+                          "dirección", "endereço", "indirizzo", "住所")),
+             ("city", ("city", "城市", "ville", "ciudad", "cidade", "città"))]
 
 HELPER_TARGETS = {"first_name": "First Name", "middle_name": "Middle Name",
                   "last_name": "Last Name", "is_company": "Is a Company",
