@@ -69,3 +69,16 @@ def test_a_save_of_a_workbook_with_stored_parts_writes_them_deflated_with_the_sa
         assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in z.infolist())
         assert z.read("xl/vbaProject.bin") == contents["xl/vbaProject.bin"]
         assert z.read("customUI/customUI14.xml") == contents["customUI/customUI14.xml"]
+
+
+def test_a_workbook_written_through_save_workbook_has_every_part_deflated(tmp_path):
+    from cims_xl.excel.scratch_files import save_workbook
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for n in range(2000):
+        ws.append([f"Client {n}", f"client{n}@exemple.fr", n * 1.5])
+    target = tmp_path / "export.xlsx"
+    save_workbook(wb, target)
+    infos = _infos(target)
+    assert infos and all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
+    assert target.stat().st_size * 3 < sum(i.file_size for i in infos)
