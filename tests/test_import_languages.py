@@ -214,3 +214,10 @@ def test_the_cli_summary_names_an_ambiguous_column_its_fields_and_the_map_option
 def test_a_header_that_only_contains_a_field_word_in_another_language_is_guessed(header, target):
     got = mp.build_mapping(ENTITIES["customer"], ["Name", header]).columns[1]
     assert (got.target, got.how) == (target, "guess")
+
+
+def test_an_english_name_beside_first_name_stays_the_full_name():
+    mapping = mp.build_mapping(ENTITIES["customer"], ["Name", "First Name", "Email"])
+    assert [c.target for c in mapping.columns] == ["name", "first_name", "email"]
+    italian = mp.build_mapping(ENTITIES["contact"], ["Nome", "Cognome", "Ruolo"])
+    assert [c.target for c in italian.columns] == ["first_name", "last_name", "title"]

@@ -560,20 +560,28 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
 
 
 # "Name" beside "Vorname", "Nom" beside "Prénom" is the family name; "Nombre" beside
-# "Apellidos", "Nome" beside "Sobrenome"/"Cognome" is the given name.
-HALF_NAME = {norm(w): half for w, half in (("name", "last_name"), ("nom", "last_name"),
-                                            ("nombre", "first_name"), ("nome", "first_name"))}
+# "Apellidos", "Nome" beside "Sobrenome"/"Cognome" is the given name. (An English
+# "Name" beside "First Name" is left as the full name: such files repeat it.)
+HALF_NAME: dict[str, tuple[str, tuple[str, ...]]] = {
+    "name": ("last_name", ("vorname",)),
+    "nom": ("last_name", ("prénom", "prenom")),
+    "nombre": ("first_name", ("apellido", "apellidos", "primer apellido", "primerapellido")),
+    "nome": ("first_name", ("sobrenome", "cognome", "apelidos", "último nome", "ultimo nome")),
+}
 _OTHER_HALF = {"last_name": "first_name", "first_name": "last_name"}
 
 
 def _split_half_names(headers: list[str], chosen: list[ColumnMap], taken: dict[str, int]) -> None:
-    """A name column that the synonyms mapped to Name, in a file that also has the other
-    half of a name and not this half, is this half: joined into Name, not dropped."""
+    """A name column that the synonyms mapped to Name, in a file whose other half of a
+    name is in the same language (HALF_NAME), is this half: joined into Name, not dropped."""
     i = taken.get("name")
-    if i is None or chosen[i].how != "synonym":
+    if i is None or chosen[i].how != "synonym" or norm(headers[i]) not in HALF_NAME:
         return
-    half = HALF_NAME.get(norm(headers[i]))
-    if half is None or half in taken or _OTHER_HALF[half] not in taken:
+    half, partners = HALF_NAME[norm(headers[i])]
+    other = taken.get(_OTHER_HALF[half])
+    if half in taken or other is None:
+        return
+    if _plain_latin(norm(headers[other])) not in {_plain_latin(norm(p)) for p in partners}:
         return
     del taken["name"]
     taken[half] = i
