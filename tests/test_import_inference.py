@@ -679,3 +679,29 @@ def test_a_phone_extension_is_kept_in_notes_and_named_in_the_summary(admin, tmp_
     assert rec["phone"] == stored
     assert written in rec["notes"]
     assert any(i["what"] == "phone extensions" for i in result.inferences)
+
+
+@pytest.mark.parametrize("cells, amounts, currency, mark", [
+    (("₩5,000", "₩120,000"), ("5000", "120000"), "KRW", "point"),
+    (("12.000円", "3.500円"), ("12000", "3500"), "JPY", "comma"),
+    (("ISK 1.500", "ISK 22.000"), ("1500", "22000"), "ISK", "comma"),
+])
+def test_an_amount_in_a_currency_without_minor_units_has_its_separator_read_as_grouping(
+        admin, tmp_path, cells, amounts, currency, mark):
+    path = tmp_path / "nominor.csv"
+    path.write_text("Order ID;Order Date;Customer Name;Sales\n"
+                    + "".join(f'N-{i};2024-03-0{i + 1};Kim;"{c}"\n' for i, c in enumerate(cells)),
+                    encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert {k: (o["amount"], o["currency"]) for k, o in orders(admin).items()} == {
+        f"N-{i}": (Decimal(a), currency) for i, a in enumerate(amounts)}
+    assert decided(result, "decimal mark in 'Sales'")["decided"] == mark
+
+
+def test_euro_amounts_with_a_lone_group_still_stop_because_euros_have_cents(admin, tmp_path):
+    path = tmp_path / "eur.csv"
+    path.write_text('Order ID,Order Date,Customer Name,Sales\nE-1,2024-03-05,Anne,"€1.200"\n'
+                    'E-2,2024-03-06,Anne,"€2.500"\n', encoding="utf-8")
+    with pytest.raises(AmbiguousNumbers) as exc:
+        import_file(admin, path, kind="orders")
+    assert "'€1.200'" in exc.value.message and records.list_records(admin, "order") == []

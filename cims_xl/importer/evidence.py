@@ -2,7 +2,8 @@
 
 `NumberEvidence` decides a number column's decimal mark: "1.234,56" and "99,90" can
 only be decimal-comma, "1,234.56" and "12.50" only decimal-point, while "1.234" and
-"2,500" (one separator, three digits after it) could be either. A column decides
+"2,500" (one separator, three digits after it) could be either, unless the value
+names a currency with no minor unit ("₩5,000", "12.000円": thousands). A column decides
 by its own unambiguous values; a column of only ambiguous values takes the mark of
 the file's other number columns; otherwise the import stops and asks for
 `--decimal comma|point`. The file's delimiter is not evidence: a comma-separated file
@@ -14,7 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from babel.numbers import get_currency_precision
+
+from ..domain.money import named_currency
 from .errors import AmbiguousNumbers
 
 _NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")
@@ -52,6 +57,22 @@ def mark_of(text: str) -> str | None:
     return sep
 
 
+def _grouping_by_currency(text: str) -> str | None:
+    """The decimal mark of an amount like "₩5,000" or "12.000円": its currency (named
+    without doubt, CLDR via `money.named_currency`) has no minor unit (KRW, JPY, ISK:
+    babel's currency precision 0), so its one separator groups thousands and the decimal
+    mark is the other one. None when the text names no such currency."""
+    code = named_currency(text)
+    if code is None or _precision(code) != 0:
+        return None
+    return POINT if "," in text else COMMA
+
+
+@lru_cache(maxsize=None)
+def _precision(code: str) -> int:
+    return get_currency_precision(code)
+
+
 @dataclass
 class NumberEvidence:
     """The values of one number column, as evidence for its decimal mark."""
@@ -67,6 +88,8 @@ class NumberEvidence:
         mark = mark_of(value)
         if mark is None:
             return
+        if mark == "?":
+            mark = _grouping_by_currency(value) or mark
         self.counts[mark] += 1
         if len(self.seen[mark]) < EXAMPLES:
             self.seen[mark].append(value.strip()[:30])
