@@ -1221,6 +1221,10 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         app.out.emit(data["mapping"], title="Column mapping")
     if data.get("unmapped"):
         app.out.message("Columns not mapped (kept in Notes or listed): " + ", ".join(map(str, data["unmapped"])))
+    for m in data.get("mapping") or ():
+        if m.get("could_be"):
+            app.out.message(f"Column '{m['column']}' could be " + " or ".join(m["could_be"])
+                            + f", so it was not mapped: say which with --map \"{m['column']}={m['could_be'][0]}\"")
     for note in result.currency_notes():
         app.out.message(note)
     _show_problems(app, result, report_path)

@@ -243,12 +243,58 @@ def test_a_column_with_both_marks_and_an_ambiguous_value_stops_with_examples_of_
     assert {k: o["amount"] for k, o in orders(admin).items()} == {"A-2": Decimal("1234.5"), "A-3": Decimal("2.5")}
 
 
-def test_a_comma_separated_file_reads_a_lone_comma_group_as_thousands(admin, tmp_path):
+def test_a_comma_separated_file_with_only_lone_comma_groups_stops_and_the_point_option_reads_thousands(
+        admin, tmp_path):
+    # The delimiter is no evidence: a comma-separated file quotes "1,500" as readily as "1.500".
     path = tmp_path / "us.csv"
     path.write_text('Order ID,Order Date,Customer Name,Sales\nU-1,2024-03-05,Ann,"1,500"\n'
                     'U-2,2024-03-06,Ann,"12,000"\n', encoding="utf-8")
-    result = import_file(admin, path, kind="orders")
+    with pytest.raises(AmbiguousNumbers) as exc:
+        import_file(admin, path, kind="orders")
+    assert "column 'Sales'" in exc.value.message and "'1,500'" in exc.value.message
+    assert records.list_records(admin, "order") == [] and records.list_records(admin, "customer") == []
+    result = import_file(admin, path, kind="orders", decimal="point")
     assert {k: o["amount"] for k, o in orders(admin).items()} == {"U-1": Decimal("1500"), "U-2": Decimal("12000")}
+    assert decided(result, "decimal mark in 'Sales'")["evidence"] == "--decimal point"
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t", ";"])
+def test_quoted_point_groups_are_not_decided_by_the_delimiter_and_the_stop_names_column_and_examples(
+        admin, tmp_path, delimiter):
+    path = tmp_path / "quoted.csv"
+    rows = [["Bestellnr", "Order Date", "Customer Name", "Amount"],
+            ["Q-1", "2024-03-05", "Firma Eins", '"1.200"'], ["Q-2", "2024-03-06", "Firma Eins", '"2.500"'],
+            ["Q-3", "2024-03-07", "Firma Zwei", '"1.050"']]
+    path.write_text("\n".join(delimiter.join(r) for r in rows) + "\n", encoding="utf-8")
+    with pytest.raises(AmbiguousNumbers) as exc:
+        import_file(admin, path, kind="orders", mapping=["Bestellnr=Order Number"])
+    message = exc.value.message
+    assert "column 'Amount'" in message and "'1.200'" in message and "'2.500'" in message
+    assert "--decimal comma" in message and "--decimal point" in message
+    assert records.list_records(admin, "order") == []
+    import_file(admin, path, kind="orders", mapping=["Bestellnr=Order Number"], decimal="comma")
+    assert {k: o["amount"] for k, o in orders(admin).items()} == {
+        "Q-1": Decimal("1200"), "Q-2": Decimal("2500"), "Q-3": Decimal("1050")}
+
+
+def test_in_a_comma_separated_file_another_number_column_decides_the_quoted_groups(admin, tmp_path):
+    path = tmp_path / "de.csv"
+    path.write_text('Order ID,Order Date,Customer Name,Sales,Discount\n'
+                    'D-1,2024-03-05,Kunde,"1.200","0,15"\nD-2,2024-03-06,Kunde,"2.500","0,2"\n',
+                    encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert {k: o["amount"] for k, o in orders(admin).items()} == {"D-1": Decimal("1200"), "D-2": Decimal("2500")}
+    assert {k: o["discount"] for k, o in orders(admin).items()} == {"D-1": Decimal("0.15"), "D-2": Decimal("0.2")}
+    assert "other number columns" in decided(result, "decimal mark in 'Sales'")["evidence"]
+
+
+def test_a_separator_after_four_digits_can_only_be_the_decimal_mark(admin, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text('Order ID;Order Date;Customer Name;Sales\nL-1;2024-03-05;Ann;"1.500"\n'
+                    'L-2;2024-03-06;Ann;"1250.750"\n', encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert {k: o["amount"] for k, o in orders(admin).items()} == {"L-1": Decimal("1.5"),
+                                                                 "L-2": Decimal("1250.75")}
     assert decided(result, "decimal mark in 'Sales'")["decided"] == "point"
 
 
@@ -698,3 +744,29 @@ def test_an_xls_saved_by_libreoffice_keeps_the_zeros_its_format_shows(admin, tmp
     got = customers(admin)
     assert [got[f"Kunde {i}"]["postal_code"] for i in range(3)] == ["01067", "04109", "10115"]
     assert result.created == 3
+
+
+@pytest.mark.parametrize("cells, amounts, currency, mark", [
+    (("₩5,000", "₩120,000"), ("5000", "120000"), "KRW", "point"),
+    (("12.000円", "3.500円"), ("12000", "3500"), "JPY", "comma"),
+    (("ISK 1.500", "ISK 22.000"), ("1500", "22000"), "ISK", "comma"),
+])
+def test_an_amount_in_a_currency_without_minor_units_has_its_separator_read_as_grouping(
+        admin, tmp_path, cells, amounts, currency, mark):
+    path = tmp_path / "nominor.csv"
+    path.write_text("Order ID;Order Date;Customer Name;Sales\n"
+                    + "".join(f'N-{i};2024-03-0{i + 1};Kim;"{c}"\n' for i, c in enumerate(cells)),
+                    encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert {k: (o["amount"], o["currency"]) for k, o in orders(admin).items()} == {
+        f"N-{i}": (Decimal(a), currency) for i, a in enumerate(amounts)}
+    assert decided(result, "decimal mark in 'Sales'")["decided"] == mark
+
+
+def test_euro_amounts_with_a_lone_group_still_stop_because_euros_have_cents(admin, tmp_path):
+    path = tmp_path / "eur.csv"
+    path.write_text('Order ID,Order Date,Customer Name,Sales\nE-1,2024-03-05,Anne,"€1.200"\n'
+                    'E-2,2024-03-06,Anne,"€2.500"\n', encoding="utf-8")
+    with pytest.raises(AmbiguousNumbers) as exc:
+        import_file(admin, path, kind="orders")
+    assert "'€1.200'" in exc.value.message and records.list_records(admin, "order") == []

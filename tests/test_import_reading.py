@@ -143,14 +143,14 @@ def test_unmapped_columns_are_kept_in_notes(admin, tmp_path):
 def test_map_overrides_win_and_a_named_profile_is_saved_and_reused(admin, tmp_path, monkeypatch):
     monkeypatch.setenv("CIMS_CONFIG_DIR", str(tmp_path / "config"))
     path = tmp_path / "p.csv"
-    path.write_text(csv_bytes([["Kunde", "Tel", "Website"], ["A", "13800138000", "x"]]))
+    path.write_text(csv_bytes([["Kürzel", "Tel", "Website"], ["A", "13800138000", "x"]]))
     with pytest.raises(ImportRefused, match="Name"):
         import_file(admin, path, dry_run=True)
-    first = import_file(admin, path, mapping=["Kunde=Name", "Tel=Mobile", "Website=-"],
+    first = import_file(admin, path, mapping=["Kürzel=Name", "Tel=Mobile", "Website=-"],
                         profile="shop", dry_run=True)
     assert first.created == 1 and first.ignored == ["Website"]
     saved = json.loads((tmp_path / "config" / "import-profiles" / "shop.json").read_text())
-    assert saved["map"] == {"Kunde": "name", "Tel": "mobile", "Website": "-"}
+    assert saved["map"] == {"Kürzel": "name", "Tel": "mobile", "Website": "-"}
     again = import_file(admin, path, profile="shop")
     assert again.created == 1
     assert records.list_records(admin, "customer")[0]["mobile"] == "+8613800138000"

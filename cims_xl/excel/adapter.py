@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 from ..errors import CimsError
 from .layout import HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, layout_for_sheet
 from .safe import ooxml_escape, ooxml_unescape
+from .package import deflated_info
 from .scratch_files import save_workbook
 from .sheet_codec import Uncomputed, is_risky_text
 
@@ -371,7 +372,7 @@ def _restore_package_parts(original: bytes, saved: Path) -> None:
     with zipfile.ZipFile(saved) as z, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
         for info in z.infolist():
             data = new_rels if info.filename == "_rels/.rels" else z.read(info.filename)
-            out.writestr(info, data)
+            out.writestr(deflated_info(info), data)
     os.replace(tmp, saved)
 
 

@@ -2,11 +2,12 @@
 
 `NumberEvidence` decides a number column's decimal mark: "1.234,56" and "99,90" can
 only be decimal-comma, "1,234.56" and "12.50" only decimal-point, while "1.234" and
-"2,500" (one separator, three digits after it) could be either. A column decides
+"2,500" (one separator, three digits after it) could be either, unless the value
+names a currency with no minor unit ("₩5,000", "12.000円": thousands). A column decides
 by its own unambiguous values; a column of only ambiguous values takes the mark of
-the file's other number columns, or the point when the file is comma-separated
-(a decimal-comma locale writes ";" between fields); otherwise the import stops and
-asks for `--decimal comma|point`. A column showing both marks reads each value by its
+the file's other number columns; otherwise the import stops and asks for
+`--decimal comma|point`. The file's delimiter is not evidence: a comma-separated file
+quotes its fields, so "1.200" and "1,200" both occur in it (issue 14, kind 3). A column showing both marks reads each value by its
 own mark when every value is unambiguous, and stops when some value is not.
 """
 
@@ -14,7 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from babel.numbers import get_currency_precision
+
+from ..domain.money import named_currency
 from .errors import AmbiguousNumbers
 
 _NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")
@@ -26,7 +31,9 @@ OPTION = {"comma": COMMA, "point": POINT}
 
 def mark_of(text: str) -> str | None:
     """"," or "." when the text can only be read with that decimal mark, "?" when it could
-    be either (one separator and three digits after it), None when it has no separator."""
+    be either (one separator, one to three digits before it and three after it), None when
+    it has no separator. A thousands separator follows at most three digits, so
+    "1234.500" can only be a decimal point."""
     if "," not in text and "." not in text:
         return None
     match = _NUMBER.search(text)
@@ -45,9 +52,25 @@ def mark_of(text: str) -> str | None:
     sep = "," if commas else "."
     head, tail = core.split(sep)
     head = head.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace("'", "")
-    if len(tail) == 3 and head[:1] not in ("", "0"):
+    if len(tail) == 3 and head[:1] not in ("", "0") and len(head) <= 3:
         return "?"
     return sep
+
+
+def _grouping_by_currency(text: str) -> str | None:
+    """The decimal mark of an amount like "₩5,000" or "12.000円": its currency (named
+    without doubt, CLDR via `money.named_currency`) has no minor unit (KRW, JPY, ISK:
+    babel's currency precision 0), so its one separator groups thousands and the decimal
+    mark is the other one. None when the text names no such currency."""
+    code = named_currency(text)
+    if code is None or _precision(code) != 0:
+        return None
+    return POINT if "," in text else COMMA
+
+
+@lru_cache(maxsize=None)
+def _precision(code: str) -> int:
+    return get_currency_precision(code)
 
 
 @dataclass
@@ -65,6 +88,8 @@ class NumberEvidence:
         mark = mark_of(value)
         if mark is None:
             return
+        if mark == "?":
+            mark = _grouping_by_currency(value) or mark
         self.counts[mark] += 1
         if len(self.seen[mark]) < EXAMPLES:
             self.seen[mark].append(value.strip()[:30])
@@ -83,10 +108,14 @@ class NumberEvidence:
         return ", ".join(f"'{v}'" for v in self.seen[mark])
 
 
-def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter: str | None
+def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter: str | None = None
                  ) -> tuple[dict[str, str], list[dict]]:
     """({field: mark}, inferences) for the number columns; AmbiguousNumbers when a
-    column cannot be decided or shows both marks (and no mark was given)."""
+    column cannot be decided or shows both marks (and no mark was given).
+
+    Evidence, strongest first: `given` (--decimal), the column's own unambiguous values,
+    the file's other number columns when they all agree. `delimiter` is accepted from the
+    reader but is not evidence (see the module docstring)."""
     marks: dict[str, str] = {}
     inferences: list[dict] = []
     if given:
@@ -123,8 +152,6 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         if len(decided_by_values) == 1:
             mark = next(iter(decided_by_values))
             why = "the file's other number columns"
-        elif delimiter == ",":
-            mark, why = POINT, "a comma-separated file (decimal-comma files separate fields with ';')"
         else:
             undecided[ev.column] = ev.examples("?")
             continue

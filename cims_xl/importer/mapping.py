@@ -24,7 +24,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from functools import lru_cache
+
 from ..domain.schema import ENTITIES, Entity
+from . import header_words as hw
 from .errors import ImportRefused
 
 KINDS = {"customers": "customer", "customer": "customer", "orders": "order", "order": "order",
@@ -42,6 +45,18 @@ def norm(header: str) -> str:
     text = unicodedata.normalize("NFKC", str(header)).casefold()
     text = _REQUIRED_MARK.sub("", text).replace("\ufffd", "")
     return _STRIP.sub("", text)
+
+
+_SHARP_S = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe"})
+
+
+def _plain_latin(n: str) -> str:
+    """A normalised header with its accented Latin letters written without the accent
+    ("société" -> "societe", "straße" -> "strasse"); other scripts untouched (a Japanese
+    voiced kana keeps its mark)."""
+    n = n.translate(_SHARP_S)
+    return "".join(unicodedata.normalize("NFD", ch)[0] if "\u00c0" <= ch <= "\u024f" else ch
+                   for ch in n)
 
 
 def _ascii_latin(n: str) -> str:
@@ -211,7 +226,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
 
 # Traditional-Chinese spellings (Big5 files from Taiwan and Hong Kong).
 _TRADITIONAL = {
-    "name": ["客戶名稱", "客戶", "客戶姓名", "聯絡人", "聯繫人"],
+    "name": ["聯絡人", "聯繫人"],     # a customer's "客戶名稱" comes from header_words.traditional
     "customer_name": ["客戶名稱", "客戶", "客戶姓名"],
     "company": ["公司名稱", "單位", "單位名稱", "企業名稱"],
     "email": ["郵箱", "電子郵件", "電子郵箱", "電郵", "郵件"],
@@ -260,12 +275,14 @@ OWN_BOOKKEEPING = {"created_at", "created_by", "updated_at", "updated_by", "vers
                    "deleted_by", "batch_id", "rfm_segment"}
 
 # Weaker hints used only for headers no synonym matched, in this order.
-_CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件")),
-             ("mobile", ("mobile", "手机", "cell")),
-             ("phone", ("phone", "电话", "tel")),
-             ("postal_code", ("zip", "postal", "postleitzahl", "邮编")),
-             ("address", ("address", "street", "地址", "straße")),
-             ("city", ("city", "城市"))]
+_CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "correo", "メール")),
+             ("mobile", ("mobile", "手机", "cell", "handy", "portable", "celular", "móvil",
+                         "telemóvel", "携帯")),
+             ("phone", ("phone", "电话", "tel", "téléphone", "teléfono", "電話")),
+             ("postal_code", ("zip", "postal", "postleitzahl", "邮编", "plz", "郵便")),
+             ("address", ("address", "street", "地址", "straße", "adresse", "anschrift",
+                          "dirección", "endereço", "indirizzo", "住所")),
+             ("city", ("city", "城市", "ville", "ciudad", "cidade", "città"))]
 
 HELPER_TARGETS = {"first_name": "First Name", "middle_name": "Middle Name",
                   "last_name": "Last Name", "is_company": "Is a Company",
@@ -298,21 +315,43 @@ def targets(ent: Entity) -> dict[str, str]:
 
 
 def _synonym_table(ent: Entity) -> dict[str, tuple[str, int]]:
-    table: dict[str, tuple[str, int]] = {}
+    """Comparable header form -> (target key, rank: lower is nearer) for this entity;
+    forms that are synonyms of two targets are left out (see `_ambiguous_table`)."""
+    return _tables(ent.kind)[0]
+
+
+def _ambiguous_table(ent: Entity) -> dict[str, tuple[str, ...]]:
+    """Comparable header form -> the target keys it could be (two or more)."""
+    return _tables(ent.kind)[1]
+
+
+def _forms(word: str) -> set[str]:
+    n = norm(word)
+    lowered = _STRIP.sub("", unicodedata.normalize("NFKC", word).lower())
+    return {f for f in (n, _plain_latin(n), _ascii_latin(n), _ascii_latin(lowered)) if f}
+
+
+@lru_cache(maxsize=None)
+def _tables(kind: str) -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, ...]]]:
+    ent = ENTITIES[kind]
     allowed = targets(ent)
-    lists = {key: [] for key in allowed}
-    lists.update(SYNONYMS[ent.kind])
-    for key, words in lists.items():
-        if key not in allowed:
-            continue
-        words = [*words, *_TRADITIONAL.get(key, ())]
-        for rank, word in enumerate([allowed[key], key, *words]):
-            n = norm(word)
-            lowered = _STRIP.sub("", unicodedata.normalize("NFKC", word).lower())
-            for form in (n, _ascii_latin(n), _ascii_latin(lowered)):
-                if form and form not in table:
-                    table[form] = (key, rank)
-    return table
+    lists: dict[str, list[str]] = {key: [] for key in allowed}
+    lists.update(SYNONYMS[kind])
+    claims: dict[str, dict[str, int]] = {}
+    for key in allowed:
+        words = [allowed[key], key, *lists.get(key, ()), *_TRADITIONAL.get(key, ()),
+                 *hw.WORDS.get(kind, {}).get(key, ())]
+        words += [hw.traditional(w) for w in words if hw.traditional(w) != w]
+        for rank, word in enumerate(words):
+            for form in _forms(word):
+                claims.setdefault(form, {}).setdefault(key, rank)
+    for word, keys in hw.AMBIGUOUS.get(kind, {}).items():
+        for form in _forms(word):
+            for key in keys:
+                claims.setdefault(form, {}).setdefault(key, len(claims[form]))
+    table = {form: next(iter(by_key.items())) for form, by_key in claims.items() if len(by_key) == 1}
+    ambiguous = {form: tuple(by_key) for form, by_key in claims.items() if len(by_key) > 1}
+    return table, ambiguous
 
 
 def resolve_target(ent: Entity, text: str) -> str:
@@ -336,9 +375,13 @@ class ColumnMap:
     header: str
     target: str | None            # target key, or None when not mapped
     how: str     # "synonym", "guess", "override", "profile", "ignored", "secret" (a password), "unmapped"
+    could_be: tuple[str, ...] = ()   # an ambiguous header: the target keys it could be
 
     def as_dict(self) -> dict:
-        return {"column": self.header, "field": self.target, "how": self.how}
+        out = {"column": self.header, "field": self.target, "how": self.how}
+        if self.could_be:
+            out["could_be"] = list(self.could_be)
+        return out
 
 
 @dataclass
@@ -367,6 +410,13 @@ class Mapping:
         """Positions of the columns left out because they hold passwords."""
         return [i for i, c in enumerate(self.columns) if c.how == "secret"]
 
+    @property
+    def ambiguous(self) -> dict[str, list[str]]:
+        """{header: labels of the fields it could be} for the columns left unmapped because
+        their header is a synonym of two fields."""
+        return {c.header: [self.labels.get(k, k) for k in c.could_be]
+                for c in self.columns if c.target is None and c.could_be}
+
     def has(self, target: str) -> bool:
         return any(c.target == target for c in self.columns)
 
@@ -375,6 +425,8 @@ class Mapping:
         for c in self.columns:
             d = c.as_dict()
             d["field"] = self.labels.get(c.target, c.target) if c.target else None
+            if c.could_be:
+                d["could_be"] = [self.labels.get(k, k) for k in c.could_be]
             out.append(d)
         return out
 
@@ -467,7 +519,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             assign(i, resolve_target(ent, words) if words not in (None, "") else IGNORE, source)
             fixed.add(i)
 
-    table = _synonym_table(ent)
+    table, ambiguous = _synonym_table(ent), _ambiguous_table(ent)
     candidates: list[tuple[int, int, str]] = []
     lead = report_lead(headers)
     for i, h in enumerate(headers):
@@ -489,12 +541,15 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         hit = table.get(n)
         if hit:
             candidates.append((hit[1], i, hit[0]))
+        elif n in ambiguous:
+            chosen[i] = ColumnMap(h, None, "unmapped", tuple(k for k in ambiguous[n] if k in allowed))
     for rank, i, target in sorted(candidates):
         if target in taken:
             continue
         assign(i, target, "synonym")
+    _split_half_names(headers, chosen, taken)
     for i, h in enumerate(headers):
-        if i in fixed or chosen[i].how != "unmapped":
+        if i in fixed or chosen[i].how != "unmapped" or chosen[i].could_be:
             continue
         n = norm(h)
         for target, words in _CONTAINS:
@@ -502,6 +557,35 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                 assign(i, target, "guess")
                 break
     return Mapping(ent, chosen, allowed)
+
+
+# "Name" beside "Vorname", "Nom" beside "Prénom" is the family name; "Nombre" beside
+# "Apellidos", "Nome" beside "Sobrenome"/"Cognome" is the given name. (An English
+# "Name" beside "First Name" is left as the full name: such files repeat it.)
+HALF_NAME: dict[str, tuple[str, tuple[str, ...]]] = {
+    "name": ("last_name", ("vorname",)),
+    "nom": ("last_name", ("prénom", "prenom")),
+    "nombre": ("first_name", ("apellido", "apellidos", "primer apellido", "primerapellido")),
+    "nome": ("first_name", ("sobrenome", "cognome", "apelidos", "último nome", "ultimo nome")),
+}
+_OTHER_HALF = {"last_name": "first_name", "first_name": "last_name"}
+
+
+def _split_half_names(headers: list[str], chosen: list[ColumnMap], taken: dict[str, int]) -> None:
+    """A name column that the synonyms mapped to Name, in a file whose other half of a
+    name is in the same language (HALF_NAME), is this half: joined into Name, not dropped."""
+    i = taken.get("name")
+    if i is None or chosen[i].how != "synonym" or norm(headers[i]) not in HALF_NAME:
+        return
+    half, partners = HALF_NAME[norm(headers[i])]
+    other = taken.get(_OTHER_HALF[half])
+    if half in taken or other is None:
+        return
+    if _plain_latin(norm(headers[other])) not in {_plain_latin(norm(p)) for p in partners}:
+        return
+    del taken["name"]
+    taken[half] = i
+    chosen[i] = ColumnMap(headers[i], half, "synonym")
 
 
 # ----- profiles ----------------------------------------------------------------------

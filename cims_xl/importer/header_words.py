@@ -1,0 +1,279 @@
+"""Header words of exports in German, French, Spanish, Portuguese, Italian, Japanese and
+Chinese, for `mapping.SYNONYMS` (which holds the English and the first Chinese words).
+
+Written as real exports write them: with and without accents (the mapper also matches
+an accented word typed without its accents, and one whose accents were lost to a wrong
+encoding), abbreviations with a dot ("Kundennr.", "Tél.", "Nº cliente"). Traditional
+Chinese forms of the Chinese words are made by `traditional()` from a character table.
+
+A word that real files use for two fields of one kind of record ("Estado" in an order
+file is the status or the state; "担当者" in a customer list is the contact person or
+our salesperson) is listed in AMBIGUOUS with both fields: such a column is never mapped
+silently; the mapping lists it with the fields it could be, and `--map` settles it.
+"""
+
+from __future__ import annotations
+
+# ----- words shared by several kinds of record ---------------------------------------
+
+FIRST_NAME = ["vorname", "prénom", "prenom", "nombre de pila", "primer nombre",
+              "primeiro nome", "prenome", "nome proprio", "nome di battesimo",
+              "ファーストネーム", "名（名前）"]
+MIDDLE_NAME = ["zweiter vorname", "deuxième prénom", "second prénom", "segundo nombre",
+               "nome do meio", "secondo nome", "ミドルネーム"]
+LAST_NAME = ["nachname", "familienname", "nom de famille", "apellido", "apellidos",
+             "primer apellido", "sobrenome", "último nome", "apelidos", "cognome", "苗字",
+             "ラストネーム"]
+
+EMAIL = ["e-mail", "e-mail-adresse", "email-adresse", "mail-adresse", "courriel",
+         "adresse e-mail", "adresse email", "adresse électronique", "adresse mail", "mél",
+         "correo", "correo electrónico", "correo-e", "dirección de correo",
+         "dirección de correo electrónico", "correio eletrónico", "correio eletrônico",
+         "endereço de e-mail", "endereço de email", "posta elettronica", "indirizzo email",
+         "indirizzo e-mail", "メール", "eメール", "eメールアドレス", "電子メール",
+         "メールアドレス", "电子信箱", "邮件地址"]
+PHONE = ["telefon", "telefonnummer", "tel.", "festnetz", "rufnummer", "téléphone",
+         "tél.", "tél", "numéro de téléphone", "téléphone fixe", "teléfono", "tel",
+         "número de teléfono", "teléfono fijo", "telefone", "número de telefone",
+         "telefone fixo", "telefono", "numero di telefono", "telefono fisso", "電話", "電話番号",
+         "固定電話"]
+MOBILE = ["handy", "mobil", "handynummer", "mobiltelefon", "mobilnummer", "portable",
+          "téléphone portable", "tél. portable", "numéro de portable", "gsm", "móvil",
+          "teléfono móvil", "celular", "telemóvel", "telefone celular", "cellulare", "cell.",
+          "telefono cellulare", "携帯", "携帯番号", "携帯電話", "携帯電話番号"]
+ADDRESS = ["straße", "strasse", "str.", "adresse", "anschrift", "straße und hausnummer",
+           "rue", "adresse postale", "adresse 1", "ligne d'adresse 1", "dirección", "calle",
+           "domicilio", "endereço", "morada", "rua", "logradouro", "indirizzo", "via",
+           "住所", "所在地", "住所1"]
+CITY = ["ort", "stadt", "wohnort", "ville", "localité", "commune", "ciudad", "localidad",
+        "población", "municipio", "cidade", "município", "città", "comune", "località",
+        "市区町村", "市町村", "都市"]
+PROVINCE = ["bundesland", "kanton", "département", "province", "provincia", "província",
+            "comunidad autónoma", "uf", "regione", "都道府県", "県"]
+POSTAL_CODE = ["plz", "postleitzahl", "code postal", "cp", "c.p.", "código postal", "cep",
+               "cap", "c.a.p.", "codice postale", "郵便番号", "〒"]
+COUNTRY = ["land", "pays", "país", "paese", "nazione", "国", "国名", "国・地域", "国/地域"]
+NOTES = ["notizen", "bemerkung", "bemerkungen", "anmerkungen", "kommentar", "hinweis",
+         "remarques", "commentaire", "commentaires", "observations", "notas", "observaciones",
+         "comentarios", "observações", "comentários", "note", "osservazioni", "commenti",
+         "備考", "メモ", "コメント"]
+SOURCE = ["quelle", "herkunft", "lead-quelle", "origine", "origine du contact", "origen",
+          "fuente", "origem", "fonte", "流入元", "リードソース", "獲得経路"]
+OWNER = ["betreuer", "kundenbetreuer", "verantwortlich", "zuständig", "vertriebsmitarbeiter",
+         "responsable", "commercial", "propriétaire", "chargé de compte", "propietario",
+         "vendedor", "comercial", "responsável", "proprietário", "responsabile",
+         "commerciale", "venditore", "proprietario", "営業担当", "担当営業"]
+CURRENCY = ["währung", "devise", "monnaie", "moneda", "divisa", "moeda", "valuta", "通貨"]
+SEGMENT = ["kundensegment", "segment client", "segmento", "segmento de cliente",
+           "segmento cliente", "セグメント", "顧客区分", "顧客セグメント"]
+CUSTOMER_REF = ["kundennr.", "kundennr", "kundennummer", "kunden-nr.", "kunden-id", "kd.-nr.",
+                "kdnr", "n° client", "no client", "numéro client", "numéro de client",
+                "code client", "id client", "réf. client", "référence client", "nº cliente",
+                "n.º cliente", "número de cliente", "código de cliente", "código cliente",
+                "id cliente", "código do cliente", "número do cliente", "id do cliente",
+                "codice cliente", "n. cliente", "numero cliente", "顧客id", "顧客番号",
+                "顧客コード", "取引先コード"]
+# The customer a row of an order, contact, opportunity or ticket belongs to.
+CUSTOMER = ["kunde", "kundenname", "firma", "firmenname", "unternehmen", "client",
+            "nom du client", "société", "entreprise", "raison sociale", "cliente",
+            "nombre del cliente", "empresa", "compañía", "nome do cliente", "nome cliente",
+            "azienda", "società", "ragione sociale", "顧客名", "お客様名", "取引先", "取引先名",
+            "会社名", "公司名称"]
+
+# ----- per kind of record ---------------------------------------------------------------
+
+WORDS: dict[str, dict[str, list[str]]] = {
+    "customer": {
+        # "Name"/"Nom" beside a first-name column, "Nombre"/"Nome" beside a last-name
+        # column are half a name: see mapping.HALF_NAME.
+        "name": ["name", "kundenname", "kunde", "ansprechpartner", "kontaktperson",
+                 "vollständiger name", "nom", "nom complet", "nom du client", "nombre",
+                 "nombre completo", "nombre del cliente", "persona de contacto", "nome",
+                 "nome completo", "nome do cliente", "pessoa de contato", "nome cliente",
+                 "referente", "persona di riferimento", "顧客名", "お客様名", "取引先名", "顧客",
+                 "客户全称"],
+        "first_name": FIRST_NAME, "middle_name": MIDDLE_NAME, "last_name": LAST_NAME,
+        "company": ["firmenname", "unternehmen", "betrieb", "société", "entreprise",
+                    "raison sociale", "nom de l'entreprise", "organisation", "empresa",
+                    "compañía", "razón social", "nombre de la empresa", "organización",
+                    "companhia", "razão social", "nome da empresa", "organização", "azienda",
+                    "società", "ragione sociale", "ditta", "nome azienda", "会社", "企業名",
+                    "法人名", "勤務先"],
+        "email": EMAIL, "phone": PHONE, "mobile": MOBILE, "address": ADDRESS, "city": CITY,
+        "province": [*PROVINCE, "estado", "état", "región"], "postal_code": POSTAL_CODE,
+        "country": COUNTRY,
+        "segment": ["segment", *SEGMENT],
+        "source": SOURCE,
+        "tags": ["schlagwörter", "stichwörter", "kategorien", "gruppen", "étiquettes",
+                 "mots-clés", "catégories", "etiquetas", "categorías", "marcadores",
+                 "categorias", "etichette", "categorie", "タグ", "ラベル"],
+        "owner": OWNER,
+        "notes": NOTES,
+        "marketing_consent": ["einwilligung", "werbeeinwilligung", "marketing-einwilligung",
+                              "consentement", "consentement marketing", "consentimiento",
+                              "acepta publicidad", "consentimento", "consenso",
+                              "consenso marketing", "配信許可", "メール配信", "メルマガ"],
+        "marketing_consent_at": ["consent date", "consent given", "einwilligungsdatum",
+                                 "date du consentement", "fecha de consentimiento",
+                                 "data do consentimento", "data consenso", "同意日",
+                                 "同意日期"],
+        "type": ["typ", "kundentyp", "art", "type de client", "tipo", "tipo de cliente",
+                 "tipologia", "種別", "顧客種別"],
+        "is_company": ["ist firma", "ist ein unternehmen", "est une société", "es una empresa",
+                       "é uma empresa", "è un'azienda", "法人区分"],
+        "customer_ref": CUSTOMER_REF,
+    },
+    "order": {
+        "order_number": ["bestellnr", "bestellnr.", "bestellnummer", "auftragsnummer",
+                         "auftragsnr.", "belegnummer", "n° commande", "no commande",
+                         "numéro de commande", "référence commande", "commande", "nº pedido",
+                         "n.º pedido", "número de pedido", "pedido", "id pedido",
+                         "número do pedido", "id do pedido", "n. ordine", "numero ordine",
+                         "ordine", "id ordine", "注文番号", "受注番号", "注文id", "オーダー番号"],
+        "line_no": ["position", "pos.", "positionsnummer", "ligne", "n° ligne", "línea",
+                    "linha", "riga", "明細番号", "行番号"],
+        "order_date": ["bestelldatum", "datum", "auftragsdatum", "belegdatum",
+                       "date de commande", "date commande", "fecha de pedido", "fecha",
+                       "fecha pedido", "data do pedido", "data", "data ordine", "注文日",
+                       "受注日", "日付"],
+        "ship_date": ["lieferdatum", "versanddatum", "date d'expédition", "date de livraison",
+                      "fecha de envío", "data de envio", "data di spedizione", "出荷日",
+                      "発送日", "发货时间"],
+        "product": ["produkt", "artikel", "artikelbezeichnung", "produktname", "bezeichnung",
+                    "produit", "article", "désignation", "nom du produit", "producto",
+                    "artículo", "nombre del producto", "produto", "artigo", "nome do produto",
+                    "prodotto", "articolo", "商品名", "製品名", "品名"],
+        "category": ["kategorie", "warengruppe", "catégorie", "categoría", "categoria",
+                     "カテゴリ", "カテゴリー", "分類"],
+        "sub_category": ["unterkategorie", "sous-catégorie", "subcategoría", "subcategoria",
+                         "sottocategoria", "サブカテゴリ", "サブカテゴリー"],
+        "quantity": ["menge", "anzahl", "stück", "quantité", "qté", "cantidad", "cant.",
+                     "quantidade", "qtd", "qtde", "quantità", "qtà", "個数"],
+        "amount": ["umsatz", "betrag", "gesamtbetrag", "summe", "wert", "montant",
+                   "montant total", "chiffre d'affaires", "ventes", "importe", "monto",
+                   "ventas", "valor", "montante", "valor total", "vendas", "importo",
+                   "totale", "fatturato", "vendite", "金額", "売上", "売上高", "合計金額"],
+        "discount": ["rabatt", "nachlass", "remise", "réduction", "descuento", "desconto",
+                     "sconto", "割引", "値引き", "折扣率"],
+        "profit": ["gewinn", "ertrag", "bénéfice", "marge", "beneficio", "ganancia", "lucro",
+                   "profitto", "utile", "margine", "利益", "粗利", "毛利"],
+        "currency": CURRENCY,
+        "region": ["gebiet", "vertriebsgebiet", "région", "región", "zona", "região",
+                   "regione", "地域", "エリア"],
+        "province": ["bundesland", "kanton", "département", "provincia", "província", "uf",
+                     "都道府県"],
+        "city": ["ort", "stadt", "ville", "ciudad", "cidade", "città", "市区町村"],
+        "status": ["bestellstatus", "auftragsstatus", "statut", "statut de la commande",
+                   "estado del pedido", "situação", "estado do pedido", "stato ordine",
+                   "ステータス", "注文状況", "状態"],
+        "notes": NOTES,
+        "customer_ref": CUSTOMER_REF,
+        "customer_name": CUSTOMER,
+        "customer_segment": SEGMENT,
+        "customer_country": COUNTRY,
+        "customer_postal_code": POSTAL_CODE,
+        "customer_email": EMAIL,
+        "customer_phone": PHONE,
+    },
+    "contact": {
+        "name": ["name", "ansprechpartner", "kontaktperson", "nom", "nom du contact",
+                 "contact", "nombre", "contacto", "nombre del contacto", "nome", "contato",
+                 "contacto", "referente", "contatto", "氏名", "担当者", "担当者名"],
+        "first_name": FIRST_NAME, "middle_name": MIDDLE_NAME, "last_name": LAST_NAME,
+        "title": ["funktion", "fonction", "poste", "titre", "cargo", "puesto", "função",
+                  "ruolo", "qualifica", "posizione", "役職", "肩書"],
+        "email": EMAIL, "phone": PHONE, "mobile": MOBILE,
+        "is_primary": ["hauptansprechpartner", "primär", "contact principal", "principal",
+                       "contacto principal", "contato principal", "contatto principale",
+                       "主担当"],
+        "notes": NOTES,
+        "customer_ref": CUSTOMER_REF,
+        "customer_name": CUSTOMER,
+    },
+    "opportunity": {
+        "name": ["verkaufschance", "chance", "opportunité", "affaire",
+                 "nom de l'opportunité", "oportunidad", "nombre de la oportunidad",
+                 "oportunidade", "negócio", "opportunità", "trattativa", "商談名", "案件名",
+                 "商談", "案件"],
+        "stage": ["phase", "verkaufsphase", "stufe", "étape", "étape de vente", "etapa", "fase",
+                  "estágio", "stadio", "フェーズ", "商談フェーズ", "段階", "ステージ", "商机阶段"],
+        "amount": ["betrag", "wert", "umsatz", "volumen", "montant", "valeur", "importe",
+                   "monto", "valor", "montante", "importo", "valore", "金額", "見込金額",
+                   "商机金额"],
+        "currency": CURRENCY,
+        "probability": ["wahrscheinlichkeit", "probabilité", "probabilidad", "probabilidade",
+                        "probabilità", "確度", "受注確度", "成交概率"],
+        "expected_close": ["abschlussdatum", "erwarteter abschluss", "date de clôture",
+                           "date de clôture prévue", "fecha de cierre",
+                           "fecha de cierre prevista", "data de fechamento",
+                           "data prevista de fecho", "data di chiusura",
+                           "data chiusura prevista", "完了予定日", "受注予定日",
+                           "クローズ予定日", "预计成交时间"],
+        "next_step": ["nächster schritt", "prochaine étape", "siguiente paso", "próximo paso",
+                      "próximo passo", "prossimo passo", "次のステップ", "次回アクション"],
+        "lost_reason": ["verlustgrund", "raison de la perte", "motif de perte",
+                        "motivo de pérdida", "motivo da perda", "motivo della perdita",
+                        "失注理由"],
+        "owner": [*OWNER, "担当者"],
+        "source": SOURCE,
+        "customer_ref": CUSTOMER_REF,
+        "customer_name": CUSTOMER,
+    },
+    "ticket": {
+        "subject": ["betreff", "titel", "sujet", "objet", "titre", "asunto", "título",
+                    "assunto", "oggetto", "titolo", "件名", "タイトル", "工单标题"],
+        "description": ["beschreibung", "détails", "descripción", "detalles", "descrição",
+                        "detalhes", "descrizione", "dettagli", "説明", "詳細", "内容"],
+        "priority": ["priorität", "dringlichkeit", "priorité", "prioridad", "prioridade",
+                     "priorità", "優先度"],
+        "status": ["statut", "état", "estado", "situação", "stato", "ステータス", "状態",
+                   "工单状态"],
+        "channel": ["kanal", "canal", "canale", "チャネル", "窓口", "来源渠道"],
+        "assignee": ["bearbeiter", "zugewiesen an", "assigné à", "attribué à", "asignado a",
+                     "atribuído a", "assegnato a", "担当者"],
+        "opened_at": ["erstellt", "erstellt am", "eröffnet", "datum", "créé le",
+                      "date de création", "ouvert le", "fecha", "fecha de creación", "creado",
+                      "data", "data de criação", "criado em", "aberto em",
+                      "data di apertura", "creato il", "aperto il", "作成日", "受付日",
+                      "起票日", "创建日期"],
+        "first_response_at": ["first response at", "erste antwort", "première réponse",
+                              "primera respuesta", "primeira resposta", "prima risposta",
+                              "初回応答", "初回回答日", "首次响应时间"],
+        "resolved_at": ["gelöst", "gelöst am", "résolu le", "date de résolution", "resuelto",
+                        "fecha de resolución", "resolvido em", "risolto il",
+                        "data di risoluzione", "解決日"],
+        "closed_at": ["geschlossen", "geschlossen am", "fermé le", "clôturé le", "cerrado",
+                      "fecha de cierre", "fechado em", "chiuso il", "data di chiusura",
+                      "完了日", "クローズ日"],
+        "customer_ref": CUSTOMER_REF,
+        "customer_name": CUSTOMER,
+    },
+}
+
+# Headers real files use for either of two fields: never mapped without --map.
+AMBIGUOUS: dict[str, dict[str, tuple[str, ...]]] = {
+    "customer": {"担当者": ("name", "owner"), "kontakt": ("phone", "email"),
+                 "contato": ("phone", "email")},
+    "order": {"estado": ("status", "province"), "état": ("status", "province"),
+              "stato": ("status", "customer_country"), "nr.": ("order_number", "customer_ref"),
+              "nummer": ("order_number", "customer_ref"), "número": ("order_number", "customer_ref"),
+              "番号": ("order_number", "customer_ref")},
+}
+
+# ----- traditional Chinese -----------------------------------------------------------------
+
+# Simplified -> traditional for the characters our Chinese header words use. Characters
+# with more than one traditional form (系: 系/係/繫) are left out; their words are listed
+# in mapping._TRADITIONAL as Taiwan and Hong Kong exports spell them.
+_S2T = dict(zip(
+    "户称联邮电话号码机动详细讯货区编国别备注说签组类级来负责业务员销经营订阅许单属织构会"
+    "实产数额总润币种态时间发职岗项阶预计约丢题标问述优处创关闭响应网页传办线资费务开结"
+    "简报价赢决务证状",
+    "戶稱聯郵電話號碼機動詳細訊貨區編國別備註說簽組類級來負責業務員銷經營訂閱許單屬織構會"
+    "實產數額總潤幣種態時間發職崗項階預計約丟題標問述優處創關閉響應網頁傳辦線資費務開結"
+    "簡報價贏決務證狀"))
+
+
+def traditional(word: str) -> str:
+    """`word` with its simplified Chinese characters in their traditional form."""
+    return "".join(_S2T.get(ch, ch) for ch in word)
