@@ -281,6 +281,8 @@ class App:
 
             if not self.user:
                 raise CimsError("who is signing in? pass --user NAME or set CIMS_USER")
+            if self._password is None:   # a locked account is told so before typing a password
+                auth.check_not_locked(self.store_path, self.user)
             otp = self.otp
             try:
                 self._session = auth.sign_in(self.store_path, self.user, self.password(), otp)
@@ -581,24 +583,26 @@ def _show_enrolment(name: str, uri: str) -> None:
 
 # ----- records ------------------------------------------------------------------------
 
+# A question is asked only after sign-in (password, one-time code) and after every check
+# that needs no answer: a password typed at a "[y/N]" prompt would be echoed, and a
+# "yes" given to a step that then fails for another reason was asked for nothing.
+
 def _confirm(yes: bool, question: str) -> None:
-    """Ask before a destructive step, unless --yes or nobody is at a terminal."""
+    """Ask before a destructive step, unless --yes or nobody is at a terminal.
+    Call it after `app.session()`. Raises click's Abort when the answer is no."""
     if not yes and sys.stdin.isatty():
         click.confirm(question, abort=True)
 
 
-def _confirm_or_refuse(yes: bool, question: str, command: str) -> None:
-    """Ask before a step that cannot be undone; with no terminal to ask at, refuse unless --yes.
+def _refuse_without_terminal(yes: bool, command: str) -> None:
+    """A step that cannot be undone needs --yes when there is no terminal to ask at.
 
-    Raises CimsError (one line naming --yes) when stdin is not a terminal and `yes` is False;
-    click's Abort when the person at the terminal answers no.
+    Raises CimsError (one line naming --yes) when stdin is not a terminal and `yes` is
+    False. Called before sign-in: nobody is asked anything, so nothing is lost by it.
     """
-    if yes:
-        return
-    if not sys.stdin.isatty():
+    if not yes and not sys.stdin.isatty():
         raise CimsError(f"{command} cannot be undone and there is no terminal to confirm it: "
                         f"add --yes to go ahead")
-    click.confirm(question, abort=True)
 
 
 def _out_suffix(*suffixes: str):
@@ -775,10 +779,11 @@ def _entity_group(ent: Entity) -> click.Group:
     def delete(app: App, record_id, yes):
         from .services import records
 
-        _confirm(yes, f"Delete {record_id}?")
         session = app.session()
         if ent.kind == "customer":
             record_id = _customer_ref(session, record_id)
+        found = records.check_deletable(session, record_id)
+        _confirm(yes, f"Delete {found['id']}?")
         records.delete(session, record_id)
         app.out.emit({"id": record_id.upper(), "deleted": True})
 
@@ -923,9 +928,12 @@ def restore(app: App, backup_file, yes, other_store):
                                    password if password is not None else app.password())
         changed = False
     else:
-        _confirm_or_refuse(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?", "restore")
+        _refuse_without_terminal(yes, "restore")
         session = app.session()
-        manifest, changed = _restore_with_backup_password(app, session, backup_file, other_store)
+        svc.check_restore(session, backup_file, allow_other_store=other_store)
+        password, changed = _backup_password(app, session, backup_file)
+        _confirm(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?")
+        manifest = svc.restore(session, backup_file, password, allow_other_store=other_store)
         app._session = None
     shown = {"restored": str(backup_file), "store": str(app.store_path), "created_at": manifest.get("created_at")}
     if app.out.fmt != "table":
@@ -937,30 +945,37 @@ def restore(app: App, backup_file, yes, other_store):
                         "the restored store holds that one.")
 
 
-def _restore_with_backup_password(app: App, session, backup_file: str, other_store: bool) -> tuple[dict, bool]:
-    """Restore over the signed-in store; the backup's password is today's, or asked for.
+def _backup_password(app: App, session, backup_file: str) -> tuple[str, bool]:
+    """The password that opens the backup for the signed-in user: today's, or asked for.
 
-    Returns (manifest, whether the backup's password differs from the one signed in with).
-    A wrong backup password raises WrongPassword from the backup alone: the live store's
-    lockout is not touched (services.backup.restore unlocks only the staged copy).
+    Found before the restore is confirmed, so every password prompt comes before the
+    question. Returns (password, whether it differs from the one signed in with). A
+    wrong one raises WrongPassword naming the backup; the live store's lockout is not
+    touched (only the backup's key file is tried).
     """
     from .errors import WrongPassword
     from .services import backup as svc
 
+    name = Path(backup_file).name
+    wrong = (f"that password does not open {name} for {session.username}: it needs "
+             f"{session.username}'s password from when the backup was made")
     given = os.environ.get("CIMS_BACKUP_PASSWORD")
     if given is None and app.password_stdin:
         line = sys.stdin.readline()
         given = line.rstrip("\r\n") if line else None
     if given is not None:
-        return svc.restore(session, backup_file, given, allow_other_store=other_store), given != app.password()
-    try:
-        return svc.restore(session, backup_file, app.password(), allow_other_store=other_store), False
-    except WrongPassword as exc:
-        if not sys.stdin.isatty():
-            raise WrongPassword(f"{exc.message}; give it in $CIMS_BACKUP_PASSWORD "
-                                "(or as the second line of stdin with --password-stdin)") from None
+        if not svc.backup_password_opens(backup_file, session.username, given):
+            raise WrongPassword(wrong)
+        return given, given != app.password()
+    if svc.backup_password_opens(backup_file, session.username, app.password()):
+        return app.password(), False
+    if not sys.stdin.isatty():
+        raise WrongPassword(f"{wrong}; give it in $CIMS_BACKUP_PASSWORD "
+                            "(or as the second line of stdin with --password-stdin)")
     password = click.prompt(f"Password for {session.username} in the backup", hide_input=True)
-    return svc.restore(session, backup_file, password, allow_other_store=other_store), True
+    if not svc.backup_password_opens(backup_file, session.username, password):
+        raise WrongPassword(wrong)
+    return password, True
 
 
 def _emit_counts(app: App, counts: dict | None) -> None:
@@ -1065,10 +1080,11 @@ def gdpr_erase(app: App, customer_id, yes):
     """Erase one customer's personal data everywhere, including the audit trail's values."""
     from .services import gdpr as svc
 
-    _confirm_or_refuse(yes, f"Erase all personal data of {customer_id}? This cannot be undone",
-                       "gdpr erase")
+    _refuse_without_terminal(yes, "gdpr erase")
     session = app.session()
-    result = svc.erase_customer(session, _customer_ref(session, customer_id))
+    cid = svc.check_erasable(session, _customer_ref(session, customer_id))
+    _confirm(yes, f"Erase all personal data of {cid}? This cannot be undone")
+    result = svc.erase_customer(session, cid)
     app.out.emit(result)
     if result.get("copies_not_reached"):
         app.out.message("These copies still hold the customer (the current key does not open them); "

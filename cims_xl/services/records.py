@@ -394,6 +394,21 @@ def set_stage_history(session: Session, opportunity_id: str, rows: list[tuple]) 
 
 # ----- delete ---------------------------------------------------------------------------------
 
+def check_deletable(session: Session, record_id: str) -> dict:
+    """What `delete` would refuse, found before anyone is asked to confirm.
+
+    Returns the record. Raises PermissionDenied (the role may not delete it) or
+    NotFound (no such record, or already deleted); changes nothing.
+    """
+    ent = _ent_for_id(record_id)
+    record_id = normalize_id(record_id)
+    session.ensure("delete", ent.kind, record_id=record_id)
+    current = session.store.fetch_record(ent, record_id)
+    if current is None:
+        raise NotFound(f"no {ent.label} {record_id}")
+    return current
+
+
 def delete(session: Session, record_id: str, *, expected_version: int | None = None,
            batch_id: str | None = None) -> None:
     """Soft delete: the row stays (for audit and undo) but no longer appears anywhere."""
