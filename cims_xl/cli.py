@@ -1184,6 +1184,9 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         return
     summary = {k: data.get(k) for k in ("file", "sheet", "rows", "created", "updated", "duplicates", "rejected",
                                          "batch", "report") if data.get(k) not in (None, "")}
+    if "customers_created" in data:     # rows of another kind: the customers they were put under
+        summary["customers created"] = result.customers_created_text()
+        summary["customers linked"] = data["customers_linked"]
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
     if data.get("warnings"):
         app.out.message(f"{data['warnings']} row(s) imported without a field they could not read "

@@ -733,6 +733,9 @@ def _merge_tags(old: str | None, new: str | None) -> str | None:
     return ", ".join(seen) or None
 
 
+NEW_NAMES_KEPT = 10     # names of customers an import creates, kept for its summary
+
+
 class CustomerLinker:
     """Finds or plans the customer an order/contact/opportunity/ticket row belongs to.
 
@@ -749,6 +752,7 @@ class CustomerLinker:
         self._by_name: dict[str, str] | None = None
         self.seen: dict[str, str] = {}          # key -> record id or placeholder
         self.new_count = 0
+        self.new_names: list[str] = []         # the first NEW_NAMES_KEPT created, for the summary
         self.linked: set[str] = set()
         self.made: set[str] = set()             # customers this import created
         self._exists: dict[str, bool] = {}
@@ -814,10 +818,12 @@ class CustomerLinker:
         return placeholder, (placeholder, clean)
 
     def commit_new(self, new: tuple[str, dict]) -> None:
-        placeholder, _clean = new
+        placeholder, clean = new
         key = placeholder[4:]
         self.seen[key] = placeholder
         self.new_count += 1
+        if len(self.new_names) < NEW_NAMES_KEPT:
+            self.new_names.append(clean["name"])
 
     def created(self, placeholder: str, record_id: str) -> None:
         self.seen[placeholder[4:]] = record_id

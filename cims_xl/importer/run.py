@@ -75,6 +75,9 @@ class ImportResult:
     inferences: list[dict] = field(default_factory=list)
     customers_created: int = 0
     customers_linked: int = 0
+    # The names of the first customers created (at most plan.NEW_NAMES_KEPT), as the
+    # customer records got them: the summaries name who was added.
+    customers_created_names: list[str] = field(default_factory=list)
     report: str | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     outcomes_truncated: bool = False
@@ -96,6 +99,18 @@ class ImportResult:
                   for code, n in self.currency_defaulted.items()]
         return notes
 
+    def customers_created_text(self) -> str:
+        """'2 (K999, Zhang Wei)': how many customers rows of another kind created, and the
+        first names; '25 (A, …, J and 15 more)' beyond those kept; '0' for none."""
+        n = self.customers_created
+        if not n:
+            return "0"
+        names = ", ".join(self.customers_created_names)
+        more = n - len(self.customers_created_names)
+        if more > 0:
+            names = f"{names} and {more:,} more" if names else f"{more:,} not named"
+        return f"{n:,} ({names})"
+
     @property
     def accounted(self) -> bool:
         return self.created + self.updated + self.duplicates + self.rejected == self.rows
@@ -114,6 +129,7 @@ class ImportResult:
         }
         if self.kind != "customer":
             d["customers_created"] = self.customers_created
+            d["customers_created_names"] = list(self.customers_created_names)
             d["customers_linked"] = self.customers_linked
         if outcomes:
             d["outcomes"] = [o.as_dict() for o in self.outcomes]
@@ -593,6 +609,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
             result.report = str(report.path)
         if planner.linker is not None:
             result.customers_created = planner.linker.new_count
+            result.customers_created_names = list(planner.linker.new_names)
             result.customers_linked = len(planner.linker.linked)
         assumed = planner.prep.context.get("assumed")
         if assumed:
