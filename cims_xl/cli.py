@@ -708,6 +708,32 @@ def _with_customer_ref(session, values: dict) -> dict:
     return values
 
 
+def _page_title(total: int, rows: list, noun: str, *, always: bool = False) -> str | None:
+    """A table's title when it shows part of what matched: '30,013 customer(s), showing 200'
+    (with `always`, '12 customer(s)' also when all are shown)."""
+    if len(rows) < total:
+        return f"{total:,} {noun}(s), showing {len(rows):,}"
+    return f"{total:,} {noun}(s)" if always else None
+
+
+def _say_page(app: App, total: int, offset: int, shown: int, noun: str) -> None:
+    """When a list shows part of what matched, say so under it and how to see the rest:
+    'showing 200 of 30,013 customers; use --limit/--offset for the others' (stderr when
+    stdout carries CSV or JSON, so that stays clean)."""
+    if shown >= total:
+        return
+    plural = noun if total == 1 else _plural(noun)
+    if shown == 0:
+        app.out.message(f"showing none of {total:,} {plural}: --offset {offset:,} is past the end")
+        return
+    which = f"{shown:,}" if offset == 0 else f"{offset + 1:,}–{offset + shown:,}"
+    app.out.message(f"showing {which} of {total:,} {plural}; use --limit/--offset for the others")
+
+
+def _plural(noun: str) -> str:
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+
+
 def _entity_group(ent: Entity) -> click.Group:
     @click.group(name=ent.kind, help=f"{ent.label.title()} records: add, show, list, edit, delete.")
     def group():
@@ -746,14 +772,18 @@ def _entity_group(ent: Entity) -> click.Group:
     @click.option("--customer", "customer_id", metavar="ID", help="Only those of this customer.",
                   hidden=ent.kind == "customer")
     @click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many.")
+    @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many first (paging).")
     @pass_app
-    def list_(app: App, customer_id, limit):
+    def list_(app: App, customer_id, limit, offset):
         from .services import records
 
         session = app.session()
         equals = {"customer_id": _customer_ref(session, customer_id)} if customer_id and ent.kind != "customer" else {}
-        rows = records.list_records(session, ent.kind, **equals)[:limit]
-        app.out.emit(rows, columns=None if app.out.fmt == "json" else RECORD_COLUMNS[ent.kind])
+        every = records.list_records(session, ent.kind, **equals)
+        rows = every[offset:offset + limit]
+        app.out.emit(rows, columns=None if app.out.fmt == "json" else RECORD_COLUMNS[ent.kind],
+                     title=_page_title(len(every), rows, ent.label))
+        _say_page(app, len(every), offset, len(rows), ent.label)
 
     @group.command("edit", help=f"Change fields of {_a(ent.label)}.")
     @click.argument("record_id")
@@ -844,7 +874,8 @@ def customer_search(app: App, text, **filters):
         app.out.emit({"total": page.total, "offset": page.offset, "rows": page.rows})
     else:
         app.out.emit(page.rows, columns=RECORD_COLUMNS["customer"],
-                     title=f"{page.total} customer(s)" + (f", showing {len(page.rows)}" if page.total > len(page.rows) else ""))
+                     title=_page_title(page.total, page.rows, "customer", always=True))
+    _say_page(app, page.total, page.offset, len(page.rows), "customer")
 
 
 @customer.command("merge")
@@ -1009,9 +1040,14 @@ def audit_show(app: App, limit, entity_id, batch_id):
     """Newest audit entries first."""
     from .services import audit_log
 
-    rows = audit_log.show(app.session(), limit=limit, entity_id=entity_id, batch_id=batch_id)
+    rows = audit_log.show(app.session(), limit=limit + 1, entity_id=entity_id, batch_id=batch_id)
+    older = len(rows) > limit      # one more than asked for: there are older entries
+    rows = rows[:limit]
     app.out.emit(rows, columns=None if app.out.fmt == "json" else
                  ["seq", "at", "actor", "action", "entity", "id", "changes"])
+    if older:
+        newest = "the newest entry" if limit == 1 else f"the newest {limit:,} entries"
+        app.out.message(f"showing {newest}; there are older ones: raise --limit to see them")
 
 
 @audit.command("verify")
