@@ -1313,6 +1313,27 @@ def sync(app: App, workbook, action, sheets, force):
     rows = [{"sheet": name, **(counts if isinstance(counts, dict) else {"result": counts})}
             for name, counts in (result.get("sheets") or {}).items()]
     app.out.emit(rows or result, title=f"{action} · {Path(workbook).name}")
+    _show_not_saved(app, result.get("not_saved") or [])
+
+
+SHOWN_NOT_SAVED = 20
+
+
+def _show_not_saved(app: App, not_saved: list[dict]) -> None:
+    """The rows a Save left as they were (Invalid, Conflict, Refused), with the sheet's
+    Status text: without Excel this is where a person reads which rows and why."""
+    if not not_saved:
+        return
+    if app.out.fmt != "table":     # csv: stdout keeps the one table of counts
+        for r in not_saved[:SHOWN_NOT_SAVED]:
+            app.out.message(f"not saved: {r['sheet']} row {r['row']} {r['id'] or '(new row)'}: {r['status']}")
+    else:
+        app.out.emit([{"sheet": r["sheet"], "row": r["row"], "id": r["id"] or "(new row)", "status": r["status"]}
+                      for r in not_saved[:SHOWN_NOT_SAVED]],
+                     columns=["sheet", "row", "id", "status"], title="Rows not saved")
+    if len(not_saved) > SHOWN_NOT_SAVED:
+        app.out.message(f"… and {len(not_saved) - SHOWN_NOT_SAVED:,} more: their Status column on the sheet "
+                        "says why (--format json lists them all)")
 
 
 @cli.group()
