@@ -734,6 +734,17 @@ def _plural(noun: str) -> str:
     return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
 
 
+def _phone_hint(ent: Entity) -> dict | None:
+    """The validation context that makes a phone number refused under the assumed region
+    name what this command has: --country where the record has a country."""
+    if not any(f.kind == "phone" for f in ent.fields):
+        return None
+    hint = "write it with + and its country code (e.g. +49 151 2345 6789)"
+    if any(f.key == "country" for f in ent.fields):
+        hint += f", or give the {ent.label}'s country with --country (e.g. --country DE)"
+    return {"region_hint": hint}
+
+
 def _entity_group(ent: Entity) -> click.Group:
     @click.group(name=ent.kind, help=f"{ent.label.title()} records: add, show, list, edit, delete.")
     def group():
@@ -748,9 +759,11 @@ def _entity_group(ent: Entity) -> click.Group:
         session = app.session()
         if ent.kind == "customer":
             allow = values.pop("allow_duplicate", False)
-            app.out.emit(records.create_customer(session, _given(values), allow_duplicate=allow))
+            app.out.emit(records.create_customer(session, _given(values), allow_duplicate=allow,
+                                                 context=_phone_hint(ent)))
             return
-        app.out.emit(records.create(session, ent.kind, _with_customer_ref(session, _given(values))))
+        app.out.emit(records.create(session, ent.kind, _with_customer_ref(session, _given(values)),
+                                    context=_phone_hint(ent)))
 
     if ent.kind == "customer":
         add = click.option("--allow-duplicate", is_flag=True,
@@ -800,7 +813,7 @@ def _entity_group(ent: Entity) -> click.Group:
         if ent.kind == "customer":
             record_id = _customer_ref(session, record_id)
         app.out.emit(records.update(session, record_id, _with_customer_ref(session, changes),
-                                    expected_version=expected_version))
+                                    expected_version=expected_version, context=_phone_hint(ent)))
 
     @group.command("delete", help=f"Delete {_a(ent.label)} (soft delete, audited).")
     @click.argument("record_id")

@@ -256,6 +256,7 @@ class RowPreparer:
         self.several: dict[str, int] = {}       # column -> cells that held several values
         self.extensions: dict[str, int] = {}    # column -> phone cells with an extension (kept in Notes)
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
+                        "region_hint": IMPORT_REGION_HINT,
                         "date_orders": dict(options.date_orders),
                         "decimal_marks": dict(options.decimal_marks)}
         if "currency" in self.kinds:
@@ -733,6 +734,10 @@ def _merge_tags(old: str | None, new: str | None) -> str | None:
     return ", ".join(seen) or None
 
 
+# What a person can do about a phone number refused under the assumed region, in the
+# terms of `cims import` and the Import sheet.
+IMPORT_REGION_HINT = ("give the row's country in a Country column, or the file's with --region "
+                      "(e.g. --region DE), or write the number with + and its country code")
 NEW_NAMES_KEPT = 10     # names of customers an import creates, kept for its summary
 
 

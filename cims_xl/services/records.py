@@ -100,14 +100,15 @@ def create(session: Session, kind: str, data: dict, *, batch_id: str | None = No
     return create_many(session, kind, [data], batch_id=batch_id, context=context)[0]
 
 
-def create_customer(session: Session, data: dict, *, allow_duplicate: bool = False) -> dict:
+def create_customer(session: Session, data: dict, *, allow_duplicate: bool = False,
+                    context: dict | None = None) -> dict:
     """Create one customer, unless one with the same email, phone or mobile exists
     (Conflict naming it) and `allow_duplicate` is not given; the import and the
-    sheet's Save find duplicates their own way."""
+    sheet's Save find duplicates their own way. `context` as for `validate_record`."""
     if not allow_duplicate:
         from .search import search_customers
 
-        clean = validate_record(entity("customer"), data)
+        clean = validate_record(entity("customer"), data, context=context)
         # Who may not create learns nothing about who exists.
         session.ensure("create", "customer", owner=clean.get("owner") or session.username)
         for how in ("email", "phone", "mobile"):
@@ -120,7 +121,7 @@ def create_customer(session: Session, data: dict, *, allow_duplicate: bool = Fal
                     raise Conflict(f"{other['id']} already has this {'phone' if how == 'mobile' else how}; "
                                    f"nothing was added. Edit that customer (customer edit {other['id']}), "
                                    "or add this one anyway with --allow-duplicate")
-    return create(session, "customer", data)
+    return create(session, "customer", data, context=context)
 
 
 # Rows are validated, written and audited a chunk at a time; the store writes one chunk
