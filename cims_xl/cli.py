@@ -402,7 +402,7 @@ def init(app: App, admin_name: str, currency: str):
 
 @cli.group()
 def settings():
-    """Store-wide settings (the store's currency)."""
+    """Store-wide settings (the store's currency, the country of phone numbers)."""
 
 
 @settings.command("currency")
@@ -415,6 +415,20 @@ def settings_currency(app: App, code):
     session = app.session()
     value = st.set_store_currency(session, code) if code else st.store_currency(session)
     app.out.emit({"currency": value})
+
+
+@settings.command("region")
+@click.argument("country", required=False)
+@pass_app
+def settings_region(app: App, country):
+    """Show the country of phone numbers typed without +country code, or set it to COUNTRY
+    (admin): a code such as DE or a name such as Germany. Until it is set, China is
+    assumed, and numbers not written as in China are refused rather than guessed."""
+    from .services import settings as st
+
+    session = app.session()
+    value = st.set_store_region(session, country) if country else st.store_region(session)
+    app.out.emit({"region": value or "not set (CN assumed)"} if app.out.fmt == "table" else {"region": value})
 
 
 @cli.group()

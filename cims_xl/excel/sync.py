@@ -327,7 +327,8 @@ class _Context:
         self.session, self.layout, self.tz, self.force = session, layout, tz, force
         self.ent = layout.entity
         self.masked = _masked(session, self.ent)
-        self.validation = {"region": DEFAULT_REGION, "tz": tz}
+        from ..services.settings import phone_context
+        self.validation = {"region": DEFAULT_REGION, "tz": tz, **phone_context(session)}
         if any(f.key == "currency" for f in self.ent.fields):
             from ..services.settings import store_currency
             self.validation["currency"] = store_currency(session)

@@ -187,6 +187,7 @@ class Options:
     date_orders: dict[str, str] = field(default_factory=dict)
     region: str = "CN"
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
+    region_from: str = ""                 # who gave the region when not assumed: "--region", "store setting"
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     currency: str | None = None           # for rows whose file has no currency of its own
     store_currency: str | None = None     # the store's, when there is no --currency

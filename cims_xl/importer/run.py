@@ -536,6 +536,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         except ValueError as exc:
             raise ImportRefused(f"--region: {exc}") from None
     session.ensure("import", ent.kind)
+    set_region = None if region is not None else _store_region(session)   # `cims settings region`
     path = Path(path)
     overrides = mp.parse_overrides(mapping)
     saved = mp.load_profile(profile) if profile else None
@@ -554,8 +555,9 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         scan = _scan(src, ent, overrides, profile_map, date_order, decimal)
         _check_mapping(ent, scan.mapping, src)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
-                          date_orders=scan.date_orders, region=region or DEFAULT_REGION,
-                          region_assumed=region is None,
+                          date_orders=scan.date_orders, region=region or set_region or DEFAULT_REGION,
+                          region_assumed=region is None and set_region is None,
+                          region_from="--region" if region else "store setting" if set_region else "",
                           decimal_marks=scan.decimal_marks, currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
                           currencies=scan.currencies)
@@ -654,13 +656,18 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
     if phones:
         country = next((c.header for c in scan.mapping.columns
                         if c.target in ("country", "customer_country")), None)
-        given = options.region if not options.region_assumed else None
-        fallback = f"{given} (--region)" if given else f"{options.region} (assumed)"
+        fallback = (f"{options.region} ({options.region_from or '--region'})" if not options.region_assumed
+                    else f"{options.region} (assumed; `cims settings region CC` sets the store's)")
         out.append({"what": "phone region",
                     "decided": fallback if not country else f"row's country, else {fallback}",
                     "evidence": (f"column '{country}'" if country else "no Country column")
                     + "; +/00 numbers keep their code"})
     return out
+
+
+def _store_region(session) -> str | None:
+    from ..services.settings import store_region
+    return store_region(session)
 
 
 def _store_currency(session) -> str:
