@@ -184,6 +184,11 @@ def _write_calls(admin):
         "sheet_rows.create_for_row": lambda s: sheet_rows.create_for_row(s, "customer", {"name": "X"}, "~1"),
         "settings.set_store_currency": lambda s: settings.set_store_currency(s, "USD"),
         "settings.set_fx_rate": lambda s: settings.set_fx_rate(s, "USD", "7.10", "2024-01-01"),
+        "settings.set_store_region": lambda s: settings.set_store_region(s, "DE"),
+        # checks made before a [y/N] question: a viewer is refused before being asked
+        "records.check_deletable": lambda s: records.check_deletable(s, cust["id"]),
+        "gdpr.check_erasable": lambda s: gdpr.check_erasable(s, cust["id"]),
+        "backup.check_restore": lambda s: backup.check_restore(s, "missing.cimsbak"),
         "backup.backup": lambda s: backup.backup(s),
         "backup.restore": lambda s: backup.restore(s, "missing.cimsbak", "pw"),
         "gdpr.export_customer": lambda s: gdpr.export_customer(s, cust["id"]),
@@ -211,7 +216,11 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "backup.default_backup_dir", "backup.read_manifest", "audit_log.trust_fingerprints", "sheet_rows.records_for_rows",
              # No session: the backup's administrator password is checked (a new machine),
              # and sign-in's own recovery of a restore cut short.
-             "backup.restore_new", "backup.finish_interrupted_restore"}
+             "backup.restore_new", "backup.finish_interrupted_restore",
+             "settings.store_region", "settings.phone_context",
+             # No session: a lockout read from the key file before a password is asked for,
+             # and whether a password opens a backup file the caller already holds.
+             "auth.check_not_locked", "backup.backup_password_opens"}
 
 
 def _public_service_functions() -> set[str]:
