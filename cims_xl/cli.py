@@ -283,6 +283,8 @@ class App:
 
             if not self.user:
                 raise CimsError("who is signing in? pass --user NAME or set CIMS_USER")
+            if self._password is None:   # a locked account is told so before typing a password
+                auth.check_not_locked(self.store_path, self.user)
             otp = self.otp
             try:
                 self._session = auth.sign_in(self.store_path, self.user, self.password(), otp)
@@ -402,7 +404,7 @@ def init(app: App, admin_name: str, currency: str):
 
 @cli.group()
 def settings():
-    """Store-wide settings (the store's currency)."""
+    """Store-wide settings (the store's currency, the country of phone numbers)."""
 
 
 @settings.command("currency")
@@ -415,6 +417,20 @@ def settings_currency(app: App, code):
     session = app.session()
     value = st.set_store_currency(session, code) if code else st.store_currency(session)
     app.out.emit({"currency": value})
+
+
+@settings.command("region")
+@click.argument("country", required=False)
+@pass_app
+def settings_region(app: App, country):
+    """Show the country of phone numbers typed without +country code, or set it to COUNTRY
+    (admin): a code such as DE or a name such as Germany. Until it is set, China is
+    assumed, and numbers not written as in China are refused rather than guessed."""
+    from .services import settings as st
+
+    session = app.session()
+    value = st.set_store_region(session, country) if country else st.store_region(session)
+    app.out.emit({"region": value or "not set (CN assumed)"} if app.out.fmt == "table" else {"region": value})
 
 
 @cli.group()
@@ -596,24 +612,26 @@ def _show_enrolment(name: str, uri: str) -> None:
 
 # ----- records ------------------------------------------------------------------------
 
+# A question is asked only after sign-in (password, one-time code) and after every check
+# that needs no answer: a password typed at a "[y/N]" prompt would be echoed, and a
+# "yes" given to a step that then fails for another reason was asked for nothing.
+
 def _confirm(yes: bool, question: str) -> None:
-    """Ask before a destructive step, unless --yes or nobody is at a terminal."""
+    """Ask before a destructive step, unless --yes or nobody is at a terminal.
+    Call it after `app.session()`. Raises click's Abort when the answer is no."""
     if not yes and sys.stdin.isatty():
         click.confirm(question, abort=True)
 
 
-def _confirm_or_refuse(yes: bool, question: str, command: str) -> None:
-    """Ask before a step that cannot be undone; with no terminal to ask at, refuse unless --yes.
+def _refuse_without_terminal(yes: bool, command: str) -> None:
+    """A step that cannot be undone needs --yes when there is no terminal to ask at.
 
-    Raises CimsError (one line naming --yes) when stdin is not a terminal and `yes` is False;
-    click's Abort when the person at the terminal answers no.
+    Raises CimsError (one line naming --yes) when stdin is not a terminal and `yes` is
+    False. Called before sign-in: nobody is asked anything, so nothing is lost by it.
     """
-    if yes:
-        return
-    if not sys.stdin.isatty():
+    if not yes and not sys.stdin.isatty():
         raise CimsError(f"{command} cannot be undone and there is no terminal to confirm it: "
                         f"add --yes to go ahead")
-    click.confirm(question, abort=True)
 
 
 def _out_suffix(*suffixes: str):
@@ -719,6 +737,43 @@ def _with_customer_ref(session, values: dict) -> dict:
     return values
 
 
+def _page_title(total: int, rows: list, noun: str, *, always: bool = False) -> str | None:
+    """A table's title when it shows part of what matched: '30,013 customer(s), showing 200'
+    (with `always`, '12 customer(s)' also when all are shown)."""
+    if len(rows) < total:
+        return f"{total:,} {noun}(s), showing {len(rows):,}"
+    return f"{total:,} {noun}(s)" if always else None
+
+
+def _say_page(app: App, total: int, offset: int, shown: int, noun: str) -> None:
+    """When a list shows part of what matched, say so under it and how to see the rest:
+    'showing 200 of 30,013 customers; use --limit/--offset for the others' (stderr when
+    stdout carries CSV or JSON, so that stays clean)."""
+    if shown >= total:
+        return
+    plural = noun if total == 1 else _plural(noun)
+    if shown == 0:
+        app.out.message(f"showing none of {total:,} {plural}: --offset {offset:,} is past the end")
+        return
+    which = f"{shown:,}" if offset == 0 else f"{offset + 1:,}–{offset + shown:,}"
+    app.out.message(f"showing {which} of {total:,} {plural}; use --limit/--offset for the others")
+
+
+def _plural(noun: str) -> str:
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+
+
+def _phone_hint(ent: Entity) -> dict | None:
+    """The validation context that makes a phone number refused under the assumed region
+    name what this command has: --country where the record has a country."""
+    if not any(f.kind == "phone" for f in ent.fields):
+        return None
+    hint = "write it with + and its country code (e.g. +49 151 2345 6789)"
+    if any(f.key == "country" for f in ent.fields):
+        hint += f", or give the {ent.label}'s country with --country (e.g. --country DE)"
+    return {"region_hint": hint}
+
+
 def _entity_group(ent: Entity) -> click.Group:
     @click.group(name=ent.kind, help=f"{ent.label.title()} records: add, show, list, edit, delete.")
     def group():
@@ -733,9 +788,11 @@ def _entity_group(ent: Entity) -> click.Group:
         session = app.session()
         if ent.kind == "customer":
             allow = values.pop("allow_duplicate", False)
-            app.out.emit(records.create_customer(session, _given(values), allow_duplicate=allow))
+            app.out.emit(records.create_customer(session, _given(values), allow_duplicate=allow,
+                                                 context=_phone_hint(ent)))
             return
-        app.out.emit(records.create(session, ent.kind, _with_customer_ref(session, _given(values))))
+        app.out.emit(records.create(session, ent.kind, _with_customer_ref(session, _given(values)),
+                                    context=_phone_hint(ent)))
 
     if ent.kind == "customer":
         add = click.option("--allow-duplicate", is_flag=True,
@@ -757,14 +814,18 @@ def _entity_group(ent: Entity) -> click.Group:
     @click.option("--customer", "customer_id", metavar="ID", help="Only those of this customer.",
                   hidden=ent.kind == "customer")
     @click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many.")
+    @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many first (paging).")
     @pass_app
-    def list_(app: App, customer_id, limit):
+    def list_(app: App, customer_id, limit, offset):
         from .services import records
 
         session = app.session()
         equals = {"customer_id": _customer_ref(session, customer_id)} if customer_id and ent.kind != "customer" else {}
-        rows = records.list_records(session, ent.kind, **equals)[:limit]
-        app.out.emit(rows, columns=None if app.out.fmt == "json" else RECORD_COLUMNS[ent.kind])
+        every = records.list_records(session, ent.kind, **equals)
+        rows = every[offset:offset + limit]
+        app.out.emit(rows, columns=None if app.out.fmt == "json" else RECORD_COLUMNS[ent.kind],
+                     title=_page_title(len(every), rows, ent.label))
+        _say_page(app, len(every), offset, len(rows), ent.label)
 
     @group.command("edit", help=f"Change fields of {_a(ent.label)}.")
     @click.argument("record_id")
@@ -781,7 +842,7 @@ def _entity_group(ent: Entity) -> click.Group:
         if ent.kind == "customer":
             record_id = _customer_ref(session, record_id)
         app.out.emit(records.update(session, record_id, _with_customer_ref(session, changes),
-                                    expected_version=expected_version))
+                                    expected_version=expected_version, context=_phone_hint(ent)))
 
     @group.command("delete", help=f"Delete {_a(ent.label)} (soft delete, audited).")
     @click.argument("record_id")
@@ -790,10 +851,11 @@ def _entity_group(ent: Entity) -> click.Group:
     def delete(app: App, record_id, yes):
         from .services import records
 
-        _confirm(yes, f"Delete {record_id}?")
         session = app.session()
         if ent.kind == "customer":
             record_id = _customer_ref(session, record_id)
+        found = records.check_deletable(session, record_id)
+        _confirm(yes, f"Delete {found['id']}?")
         records.delete(session, record_id)
         app.out.emit({"id": record_id.upper(), "deleted": True})
 
@@ -854,7 +916,8 @@ def customer_search(app: App, text, **filters):
         app.out.emit({"total": page.total, "offset": page.offset, "rows": page.rows})
     else:
         app.out.emit(page.rows, columns=RECORD_COLUMNS["customer"],
-                     title=f"{page.total} customer(s)" + (f", showing {len(page.rows)}" if page.total > len(page.rows) else ""))
+                     title=_page_title(page.total, page.rows, "customer", always=True))
+    _say_page(app, page.total, page.offset, len(page.rows), "customer")
 
 
 @customer.command("merge")
@@ -938,12 +1001,13 @@ def restore(app: App, backup_file, yes, other_store):
                                    password if password is not None else app.password())
         changed = False
     else:
-        if not yes and not sys.stdin.isatty():
-            _confirm_or_refuse(yes, "", "restore")     # refuses: no terminal to ask at
+        _refuse_without_terminal(yes, "restore")
         session = app.session()
-        preview, password, changed = _preview_with_backup_password(app, session, backup_file, other_store)
+        svc.check_restore(session, backup_file, allow_other_store=other_store)
+        password, changed = _backup_password(app, session, backup_file)
+        preview = svc.preview_restore(session, backup_file, password, allow_other_store=other_store)
         _say_access_changes(app, preview)
-        _confirm_or_refuse(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?", "restore")
+        _confirm(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?")
         manifest = svc.restore(session, backup_file, password, allow_other_store=other_store)
         app._session = None
     shown = {"restored": str(backup_file), "store": str(app.store_path), "created_at": manifest.get("created_at")}
@@ -958,33 +1022,37 @@ def restore(app: App, backup_file, yes, other_store):
                         "the restored store holds that one.")
 
 
-def _preview_with_backup_password(app: App, session, backup_file: str, other_store: bool) -> tuple[dict, str, bool]:
-    """Open the backup to see what a restore would change (services.backup.preview_restore)
-    with the admin's password in it: today's, or asked for.
+def _backup_password(app: App, session, backup_file: str) -> tuple[str, bool]:
+    """The password that opens the backup for the signed-in user: today's, or asked for.
 
-    Returns (preview, the backup's password, whether it differs from the one signed in
-    with). A wrong backup password raises WrongPassword from the backup alone: the live
-    store's lockout is not touched (only the scratch copy is unlocked).
+    Found before the restore is confirmed, so every password prompt comes before the
+    question. Returns (password, whether it differs from the one signed in with). A
+    wrong one raises WrongPassword naming the backup; the live store's lockout is not
+    touched (only the backup's key file is tried).
     """
     from .errors import WrongPassword
     from .services import backup as svc
 
+    name = Path(backup_file).name
+    wrong = (f"that password does not open {name} for {session.username}: it needs "
+             f"{session.username}'s password from when the backup was made")
     given = os.environ.get("CIMS_BACKUP_PASSWORD")
     if given is None and app.password_stdin:
         line = sys.stdin.readline()
         given = line.rstrip("\r\n") if line else None
     if given is not None:
-        preview = svc.preview_restore(session, backup_file, given, allow_other_store=other_store)
-        return preview, given, given != app.password()
-    try:
-        return svc.preview_restore(session, backup_file, app.password(), allow_other_store=other_store), \
-            app.password(), False
-    except WrongPassword as exc:
-        if not sys.stdin.isatty():
-            raise WrongPassword(f"{exc.message}; give it in $CIMS_BACKUP_PASSWORD "
-                                "(or as the second line of stdin with --password-stdin)") from None
+        if not svc.backup_password_opens(backup_file, session.username, given):
+            raise WrongPassword(wrong)
+        return given, given != app.password()
+    if svc.backup_password_opens(backup_file, session.username, app.password()):
+        return app.password(), False
+    if not sys.stdin.isatty():
+        raise WrongPassword(f"{wrong}; give it in $CIMS_BACKUP_PASSWORD "
+                            "(or as the second line of stdin with --password-stdin)")
     password = click.prompt(f"Password for {session.username} in the backup", hide_input=True)
-    return svc.preview_restore(session, backup_file, password, allow_other_store=other_store), password, True
+    if not svc.backup_password_opens(backup_file, session.username, password):
+        raise WrongPassword(wrong)
+    return password, True
 
 
 def _say_access_changes(app: App, preview: dict) -> None:
@@ -1031,9 +1099,14 @@ def audit_show(app: App, limit, entity_id, batch_id):
     """Newest audit entries first."""
     from .services import audit_log
 
-    rows = audit_log.show(app.session(), limit=limit, entity_id=entity_id, batch_id=batch_id)
+    rows = audit_log.show(app.session(), limit=limit + 1, entity_id=entity_id, batch_id=batch_id)
+    older = len(rows) > limit      # one more than asked for: there are older entries
+    rows = rows[:limit]
     app.out.emit(rows, columns=None if app.out.fmt == "json" else
                  ["seq", "at", "actor", "action", "entity", "id", "changes"])
+    if older:
+        newest = "the newest entry" if limit == 1 else f"the newest {limit:,} entries"
+        app.out.message(f"showing {newest}; there are older ones: raise --limit to see them")
 
 
 @audit.command("verify")
@@ -1102,10 +1175,11 @@ def gdpr_erase(app: App, customer_id, yes):
     """Erase one customer's personal data everywhere, including the audit trail's values."""
     from .services import gdpr as svc
 
-    _confirm_or_refuse(yes, f"Erase all personal data of {customer_id}? This cannot be undone",
-                       "gdpr erase")
+    _refuse_without_terminal(yes, "gdpr erase")
     session = app.session()
-    result = svc.erase_customer(session, _customer_ref(session, customer_id))
+    cid = svc.check_erasable(session, _customer_ref(session, customer_id))
+    _confirm(yes, f"Erase all personal data of {cid}? This cannot be undone")
+    result = svc.erase_customer(session, cid)
     app.out.emit(result)
     if result.get("copies_not_reached"):
         app.out.message("These copies still hold the customer (the current key does not open them); "
@@ -1209,6 +1283,9 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         return
     summary = {k: data.get(k) for k in ("file", "sheet", "rows", "created", "updated", "duplicates", "rejected",
                                          "batch", "report") if data.get(k) not in (None, "")}
+    if "customers_created" in data:     # rows of another kind: the customers they were put under
+        summary["customers created"] = result.customers_created_text()
+        summary["customers linked"] = data["customers_linked"]
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
     if data.get("warnings"):
         app.out.message(f"{data['warnings']} row(s) imported without a field they could not read "
@@ -1303,6 +1380,27 @@ def sync(app: App, workbook, action, sheets, force):
     rows = [{"sheet": name, **(counts if isinstance(counts, dict) else {"result": counts})}
             for name, counts in (result.get("sheets") or {}).items()]
     app.out.emit(rows or result, title=f"{action} · {Path(workbook).name}")
+    _show_not_saved(app, result.get("not_saved") or [])
+
+
+SHOWN_NOT_SAVED = 20
+
+
+def _show_not_saved(app: App, not_saved: list[dict]) -> None:
+    """The rows a Save left as they were (Invalid, Conflict, Refused), with the sheet's
+    Status text: without Excel this is where a person reads which rows and why."""
+    if not not_saved:
+        return
+    if app.out.fmt != "table":     # csv: stdout keeps the one table of counts
+        for r in not_saved[:SHOWN_NOT_SAVED]:
+            app.out.message(f"not saved: {r['sheet']} row {r['row']} {r['id'] or '(new row)'}: {r['status']}")
+    else:
+        app.out.emit([{"sheet": r["sheet"], "row": r["row"], "id": r["id"] or "(new row)", "status": r["status"]}
+                      for r in not_saved[:SHOWN_NOT_SAVED]],
+                     columns=["sheet", "row", "id", "status"], title="Rows not saved")
+    if len(not_saved) > SHOWN_NOT_SAVED:
+        app.out.message(f"… and {len(not_saved) - SHOWN_NOT_SAVED:,} more: their Status column on the sheet "
+                        "says why (--format json lists them all)")
 
 
 @cli.group()

@@ -182,6 +182,102 @@ def test_gdpr_erase_in_a_terminal_asks_first_and_no_keeps_the_data(store_path, a
     assert records.get(admin, cid)["name"] == "Ingrid Bergman"
 
 
+# ----- sign in first, then the question ---------------------------------------------------
+
+_FIRST_PROMPT = ["Password: ", r"\[y/N\]"]
+
+
+def test_gdpr_erase_asks_for_the_password_before_the_question_and_never_echoes_it(store_path, admin, tmp_path):
+    cid = records.create(admin, "customer", {"name": "Søren Kierkegaard", "email": "soren@example.dk"})["id"]
+    child = spawn_cims(["--store", str(store_path), "--user", "admin", "gdpr", "erase", cid], cwd=tmp_path)
+    assert child.expect(_FIRST_PROMPT) == 0, "the question came before the password"
+    child.sendline(ADMIN_PASSWORD)
+    child.expect(r"Erase all personal data of C-000001\? This cannot be undone \[y/N\]: ")
+    child.sendline("y")
+    text = finish(child)
+    assert child.exitstatus == 0, text
+    assert ADMIN_PASSWORD not in text
+    assert "[y/N]: y" in text            # the answer to the question is shown, as a y/N answer is
+    assert records.get(admin, cid)["name"] == "[erased]"
+
+
+def test_gdpr_erase_of_a_customer_that_does_not_exist_says_so_without_asking(store_path, tmp_path):
+    child = spawn_cims(["--store", str(store_path), "--user", "admin", "gdpr", "erase", "C-000404"],
+                       cwd=tmp_path)
+    assert child.expect(_FIRST_PROMPT) == 0, "the question came before the password"
+    child.sendline(ADMIN_PASSWORD)
+    text = finish(child)
+    assert child.exitstatus != 0
+    assert "no customer C-000404" in text and "[y/N]" not in text and "Traceback" not in text
+
+
+def test_deleting_a_record_asks_after_sign_in_and_a_missing_one_is_not_asked_about(store_path, admin, tmp_path):
+    oid = records.create(admin, "customer", {"name": "Ama Mensah"})["id"]
+    child = spawn_cims(["--store", str(store_path), "--user", "admin", "customer", "delete", oid.lower()],
+                       cwd=tmp_path)
+    assert child.expect(_FIRST_PROMPT) == 0, "the question came before the password"
+    child.sendline(ADMIN_PASSWORD)
+    child.expect(rf"Delete {oid}\? \[y/N\]: ")
+    child.sendline("n")
+    text = finish(child)
+    assert child.exitstatus == 1 and "Aborted." in text and ADMIN_PASSWORD not in text
+    assert records.get(admin, oid)["name"] == "Ama Mensah"
+
+    child = spawn_cims(["--store", str(store_path), "--user", "admin", "customer", "delete", "C-000777"],
+                       cwd=tmp_path, password=ADMIN_PASSWORD)
+    text = finish(child)
+    assert child.exitstatus != 0 and "[y/N]" not in text and "C-000777" in text
+
+
+def test_restore_asks_both_passwords_before_the_question(admin, store_path, tmp_path):
+    from cims_xl.services import backup
+
+    from conftest import FAST_KDF
+
+    records.create(admin, "customer", {"name": "Nguyễn Văn An"})
+    backup_file = backup.backup(admin, tmp_path / "bk")
+    records.create(admin, "customer", {"name": "Later"})
+    auth.change_password(admin, "admin", "Mango-Lighthouse-Violet-88", kdf=FAST_KDF)
+    admin.close()
+    child = spawn_cims(["--store", str(store_path), "--user", "admin", "restore", str(backup_file)], cwd=tmp_path)
+    assert child.expect(_FIRST_PROMPT) == 0, "the question came before the password"
+    child.sendline("Mango-Lighthouse-Violet-88")
+    assert child.expect(["Password for admin in the backup", r"\[y/N\]"]) == 0
+    child.sendline(ADMIN_PASSWORD)
+    child.expect(r"Replace test.cims with .*\.cimsbak\? \[y/N\]: ")
+    child.sendline("y")
+    text = finish(child)
+    assert child.exitstatus == 0, text
+    assert ADMIN_PASSWORD not in text and "Mango-Lighthouse-Violet-88" not in text
+    session = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    try:
+        assert [c["name"] for c in records.list_records(session, "customer")] == ["Nguyễn Văn An"]
+    finally:
+        session.close()
+
+
+def test_restore_of_a_file_that_is_not_a_backup_is_refused_before_the_question(store_path, tmp_path):
+    fake = tmp_path / "kunden.cimsbak"
+    fake.write_bytes(b"PK\x03\x04 not really a zip")
+    child = spawn_cims(["--store", str(store_path), "--user", "admin", "restore", str(fake)],
+                       cwd=tmp_path, password=ADMIN_PASSWORD)
+    text = finish(child)
+    assert child.exitstatus != 0
+    assert "kunden.cimsbak is not a cims backup" in text and "[y/N]" not in text
+
+
+def test_a_locked_account_is_told_so_before_it_is_asked_for_a_password(store_path, tmp_path):
+    for _ in range(5):
+        with pytest.raises(Exception):
+            auth.sign_in(store_path, "admin", "Wrong-Guess-Number-1")
+    child = spawn_cims(["--store", str(store_path), "--user", "ADMIN", "gdpr", "erase", "C-000001"],
+                       cwd=tmp_path)
+    text = finish(child)
+    assert child.exitstatus == 8, text
+    assert "too many failed sign-ins for admin" in text
+    assert "Password" not in text and "[y/N]" not in text
+
+
 # ----- Ctrl-C ----------------------------------------------------------------------------------
 
 def test_ctrl_c_during_an_import_stops_it_with_130_and_writes_nothing(store_path, tmp_path):

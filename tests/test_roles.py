@@ -185,6 +185,11 @@ def _write_calls(admin):
         "settings.set_store_currency": lambda s: settings.set_store_currency(s, "USD"),
         "settings.set_fx_rate": lambda s: settings.set_fx_rate(s, "USD", "7.10", "2024-01-01"),
         "settings.delete_fx_rate": lambda s: settings.delete_fx_rate(s, "USD", "2024-01-01"),
+        "settings.set_store_region": lambda s: settings.set_store_region(s, "DE"),
+        # checks made before a [y/N] question: a viewer is refused before being asked
+        "records.check_deletable": lambda s: records.check_deletable(s, cust["id"]),
+        "gdpr.check_erasable": lambda s: gdpr.check_erasable(s, cust["id"]),
+        "backup.check_restore": lambda s: backup.check_restore(s, "missing.cimsbak"),
         "backup.backup": lambda s: backup.backup(s),
         "backup.restore": lambda s: backup.restore(s, "missing.cimsbak", "pw"),
         "backup.preview_restore": lambda s: backup.preview_restore(s, "missing.cimsbak", "pw"),
@@ -215,7 +220,11 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              # and sign-in's own recovery of a restore cut short.
              "backup.restore_new", "backup.finish_interrupted_restore",
              # A pure comparison of two lists of users (no session, no store).
-             "backup.access_changes"}
+             "backup.access_changes",
+             "settings.store_region", "settings.phone_context",
+             # No session: a lockout read from the key file before a password is asked for,
+             # and whether a password opens a backup file the caller already holds.
+             "auth.check_not_locked", "backup.backup_password_opens"}
 
 
 def _public_service_functions() -> set[str]:

@@ -104,7 +104,8 @@ def _email(value):
 def _phone(value, info):
     ctx = _ctx(info)
     return nz.normalize_phone(value, ctx.get("region", DEFAULT_REGION),
-                              assumed=ctx.get("region_assumed", True))
+                              assumed=ctx.get("region_assumed", True),
+                              hint=ctx.get("region_hint") or nz.ASSUMED_REGION_HINT)
 
 
 def _order_for(info: ValidationInfo) -> str | None:

@@ -201,7 +201,11 @@ def _cn_general():
 _CN_GENERAL, _CN_LENGTHS = _cn_general()
 
 
-def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False) -> str | None:
+ASSUMED_REGION_HINT = "write it with + and its country code, or give its country"
+
+
+def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
+                    hint: str = ASSUMED_REGION_HINT) -> str | None:
     """The phone number in E.164 form ("+8613800138000"), or None for a blank cell.
 
     ``region`` (ISO 3166 code) says which country a number without "+" or "00" belongs
@@ -221,6 +225,12 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False)
     when it is written as that region dials it at home (its national format's digits,
     trunk prefix included): "(415) 555-0132" parses as a Chinese fixed line, but a
     Chinese one is written 0415…, so it is refused rather than stored as "+864155550132".
+    It must also be *valid* there (in a range the metadata lists), not only possible:
+    "0151 2345678", a German mobile, is the length of a Chinese landline but 151 is no
+    Chinese area code. A trunk 0 before a mainland mobile ("0151 23456789") is not how
+    China writes one, so it is refused too (with region CN given, it is the mobile).
+    ``hint`` ends the refusal: what the person can do about it (the caller knows its
+    options: a Country column, --country, --region).
 
     Results, including rejections, are cached per (text, region, assumed).
     """
@@ -244,17 +254,19 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False)
         # "+86 138 0013 8000", "138-0013-8000": a mainland mobile with separators, the
         # next most common shape; read without the full parse.
         return "+86" + _SEPARATORS.sub("", text.removeprefix("+86"))
-    if region == "CN":
-        # 0 + area code is how China dials a landline at home: its national form, so
-        # it is accepted under an assumed region too.
+    if region == "CN" and not assumed:
+        # 0 + area code is how China dials a landline at home. Under an assumed region
+        # the full check decides (it must also be valid: "089 3280598" from Munich has
+        # this shape). No mainland area code starts with 1 but Beijing's 10:
+        # "0151 23456789" is a mobile with a trunk 0, left to the full check.
         landline = _CN_LANDLINE.match(text)
-        if landline:
+        if landline and (landline.group(1)[0] != "1" or landline.group(1) == "10"):
             # Accepted here only when the full check would accept it too (tested): a
             # possible length that fits the numbering plan, not one digit repeated.
             national = landline.group(1) + landline.group(2)
             if len(national) in _CN_LENGTHS and _CN_GENERAL.fullmatch(national) and len(set(national)) > 1:
                 return "+86" + national
-    ok, result = _normalize_phone_text(text, region, assumed)
+    ok, result = _normalize_phone_text(text, region, assumed, hint)
     if ok:
         return result
     raise ValueError(result)
@@ -274,7 +286,8 @@ def _phone_text_from_number(value: object) -> str:
 
 
 @functools.lru_cache(maxsize=16384)
-def _normalize_phone_text(raw: str, region: str, assumed: bool = False) -> tuple[bool, str | None]:
+def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
+                          hint: str = ASSUMED_REGION_HINT) -> tuple[bool, str | None]:
     """(True, e164 or None) or (False, reason); cached, so rejections are cheap too."""
     region = region.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
@@ -320,10 +333,11 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False) -> tuple
     national = phonenumbers.national_significant_number(number)
     if len(set(national)) == 1 or not _fits_numbering_plan(number, national):
         return False, _problem("not a valid phone number", raw)
-    if assumed and national_form and not _written_as_national(text, number):
+    if assumed and national_form and not (_written_as_national(text, number)
+                                          and phonenumbers.is_valid_number(number)):
         return False, _problem(
             f"not a valid number in {region}, the region assumed for numbers without a "
-            "country code; give the row's country (a Country column, --country) or --region", raw)
+            f"country code; {hint}", raw)
     return True, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

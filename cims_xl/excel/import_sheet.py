@@ -29,7 +29,7 @@ def _summary(result: ImportResult, *, done: bool) -> str:
              f"Skipped as duplicates: {d['duplicates']}",
              f"Rejected: {d['rejected']}"]
     if d.get("customers_created"):
-        lines.append(f"New customers: {d['customers_created']}")
+        lines.append(f"New customers: {result.customers_created_text()}")
     lines += result.currency_notes()
     if d["batch"]:
         lines.append(f"Batch: {d['batch']} (undo: cims import undo {d['batch']})")

@@ -327,7 +327,8 @@ class _Context:
         self.session, self.layout, self.tz, self.force = session, layout, tz, force
         self.ent = layout.entity
         self.masked = _masked(session, self.ent)
-        self.validation = {"region": DEFAULT_REGION, "tz": tz}
+        from ..services.settings import phone_context
+        self.validation = {"region": DEFAULT_REGION, "tz": tz, **phone_context(session)}
         if any(f.key == "currency" for f in self.ent.fields):
             from ..services.settings import store_currency
             self.validation["currency"] = store_currency(session)
@@ -622,8 +623,24 @@ def _flagged(row: SheetRow) -> bool:
     return isinstance(row.status, str) and row.status.startswith(BAD_STATUS)
 
 
-def _write_back(job: SheetSave) -> dict:
+@dataclass
+class RowNotSaved:
+    """A row Save left as it was, as its Status cell says: the sheet, the worksheet row
+    (None when the adapter cannot tell), the record id (None for a new row) and the
+    Status text (masked as the sheet masks it)."""
+
+    sheet: str
+    row: int | None
+    id: str | None
+    status: str
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "id": self.id, "status": self.status}
+
+
+def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> dict:
     layout, data, ctx = job.ctx.layout, job.data, job.ctx
+    first_row = getattr(job.sheet, "first_row", None)     # FileSheet: the worksheet row of table row 0
     updates: dict[int, dict[str, Any]] = {}
     mark: list[tuple[int, str]] = []
     unmark: list[tuple[int, str]] = []
@@ -656,12 +673,16 @@ def _write_back(job: SheetSave) -> dict:
             counts["updated"] += 1
         elif not status:
             counts["unchanged"] += 1
-        elif status.startswith("Invalid"):
-            counts["invalid"] += 1
-        elif status.startswith("Conflict"):
-            counts["conflicts"] += 1
         else:
-            counts["refused"] += 1
+            if status.startswith("Invalid"):
+                counts["invalid"] += 1
+            elif status.startswith("Conflict"):
+                counts["conflicts"] += 1
+            else:
+                counts["refused"] += 1
+            if not_saved is not None:
+                not_saved.append(RowNotSaved(job.sheet.name, None if first_row is None else first_row + row.index,
+                                             row.key, status))
     job.sheet.write(updates)
     job.sheet.highlight(unmark, on=False)
     job.sheet.highlight(mark, on=True)
@@ -671,7 +692,8 @@ def _write_back(job: SheetSave) -> dict:
 def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
                 tz: dt.tzinfo | None = None, progress: Progress | None = None,
                 before_commit: Callable[[], None] | None = None,
-                keep_row_ids: Callable[[], None] | None = None) -> dict[str, dict]:
+                keep_row_ids: Callable[[], None] | None = None,
+                not_saved: list[RowNotSaved] | None = None) -> dict[str, dict]:
     """Save the pending rows of `sheets` in one unit of work; returns counts per sheet.
 
     `force`: a field changed both on the sheet and in the store takes the sheet's value
@@ -679,7 +701,8 @@ def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
     anything is written (FileWorkbook uses it to fail early if the file is locked).
     `keep_row_ids` runs after new rows got their row ids and before the commit: it
     makes them durable (FileWorkbook saves the file), so that a crash after the commit
-    cannot make the next Save create the same records again.
+    cannot make the next Save create the same records again. `not_saved`, when given,
+    gets a RowNotSaved for each row left Invalid, in Conflict or Refused, in sheet order.
     """
     tz = tz or local_zone()
     jobs = [_plan_sheet(session, s, tz, force, progress) for s in sheets]
@@ -694,7 +717,7 @@ def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
     out = {}
     for job in jobs:
         _note(progress, 0, 1, f"Writing back {job.sheet.name}")
-        out[job.sheet.name] = _write_back(job)
+        out[job.sheet.name] = _write_back(job, not_saved)
     _note(progress, 1, 1, "Saved")
     return out
 
@@ -780,10 +803,11 @@ def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: b
 def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
               tz: dt.tzinfo | None = None, progress: Progress | None = None,
               before_commit: Callable[[], None] | None = None,
-              keep_row_ids: Callable[[], None] | None = None) -> dict[str, dict]:
+              keep_row_ids: Callable[[], None] | None = None,
+              not_saved: list[RowNotSaved] | None = None) -> dict[str, dict]:
     adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets)]
     return save_sheets(session, adapters, force=force, tz=tz, progress=progress, before_commit=before_commit,
-                       keep_row_ids=keep_row_ids)
+                       keep_row_ids=keep_row_ids, not_saved=not_saved)
 
 
 def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
@@ -820,7 +844,9 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
     """Run Save, Refresh or Reports on a closed workbook file (the CLI's `cims sync`).
 
     Returns {"workbook", "action", "sheets": {sheet: counts}} (reports: whatever the
-    reports module returns). The file is written only when the action succeeds; for
+    reports module returns); Save adds "not_saved": a list of {"sheet", "row" (the
+    worksheet row), "id" (None for a new row), "status" (the Status text)} for every
+    row left Invalid, in Conflict or Refused. The file is written only when the action succeeds; for
     Save the file is checked to be writable before anything is committed, so keys of
     new records are never lost to a locked file.
     """
@@ -836,7 +862,12 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
         result = refresh_book(session, book, sheets, force=force, progress=progress,
                               anyway="refresh with --force")
     else:
+        not_saved: list[RowNotSaved] = []
         result = save_book(session, book, sheets, force=force, progress=progress,
-                           before_commit=lambda: ensure_writable(path), keep_row_ids=book.save)
+                           before_commit=lambda: ensure_writable(path), keep_row_ids=book.save,
+                           not_saved=not_saved)
+        book.save()
+        return {"workbook": str(path), "action": action, "sheets": result,
+                "not_saved": [r.as_dict() for r in not_saved]}
     book.save()
     return {"workbook": str(path), "action": action, "sheets": result}

@@ -187,6 +187,7 @@ class Options:
     date_orders: dict[str, str] = field(default_factory=dict)
     region: str = "CN"
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
+    region_from: str = ""                 # who gave the region when not assumed: "--region", "store setting"
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     currency: str | None = None           # for rows whose file has no currency of its own
     store_currency: str | None = None     # the store's, when there is no --currency
@@ -256,6 +257,7 @@ class RowPreparer:
         self.several: dict[str, int] = {}       # column -> cells that held several values
         self.extensions: dict[str, int] = {}    # column -> phone cells with an extension (kept in Notes)
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
+                        "region_hint": IMPORT_REGION_HINT,
                         "date_orders": dict(options.date_orders),
                         "decimal_marks": dict(options.decimal_marks)}
         if "currency" in self.kinds:
@@ -733,6 +735,13 @@ def _merge_tags(old: str | None, new: str | None) -> str | None:
     return ", ".join(seen) or None
 
 
+# What a person can do about a phone number refused under the assumed region, in the
+# terms of `cims import` and the Import sheet.
+IMPORT_REGION_HINT = ("give the row's country in a Country column, or the file's with --region "
+                      "(e.g. --region DE), or write the number with + and its country code")
+NEW_NAMES_KEPT = 10     # names of customers an import creates, kept for its summary
+
+
 class CustomerLinker:
     """Finds or plans the customer an order/contact/opportunity/ticket row belongs to.
 
@@ -749,6 +758,7 @@ class CustomerLinker:
         self._by_name: dict[str, str] | None = None
         self.seen: dict[str, str] = {}          # key -> record id or placeholder
         self.new_count = 0
+        self.new_names: list[str] = []         # the first NEW_NAMES_KEPT created, for the summary
         self.linked: set[str] = set()
         self.made: set[str] = set()             # customers this import created
         self._exists: dict[str, bool] = {}
@@ -814,10 +824,12 @@ class CustomerLinker:
         return placeholder, (placeholder, clean)
 
     def commit_new(self, new: tuple[str, dict]) -> None:
-        placeholder, _clean = new
+        placeholder, clean = new
         key = placeholder[4:]
         self.seen[key] = placeholder
         self.new_count += 1
+        if len(self.new_names) < NEW_NAMES_KEPT:
+            self.new_names.append(clean["name"])
 
     def created(self, placeholder: str, record_id: str) -> None:
         self.seen[placeholder[4:]] = record_id

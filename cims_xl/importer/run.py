@@ -75,6 +75,9 @@ class ImportResult:
     inferences: list[dict] = field(default_factory=list)
     customers_created: int = 0
     customers_linked: int = 0
+    # The names of the first customers created (at most plan.NEW_NAMES_KEPT), as the
+    # customer records got them: the summaries name who was added.
+    customers_created_names: list[str] = field(default_factory=list)
     report: str | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     outcomes_truncated: bool = False
@@ -96,6 +99,18 @@ class ImportResult:
                   for code, n in self.currency_defaulted.items()]
         return notes
 
+    def customers_created_text(self) -> str:
+        """'2 (K999, Zhang Wei)': how many customers rows of another kind created, and the
+        first names; '25 (A, …, J and 15 more)' beyond those kept; '0' for none."""
+        n = self.customers_created
+        if not n:
+            return "0"
+        names = ", ".join(self.customers_created_names)
+        more = n - len(self.customers_created_names)
+        if more > 0:
+            names = f"{names} and {more:,} more" if names else f"{more:,} not named"
+        return f"{n:,} ({names})"
+
     @property
     def accounted(self) -> bool:
         return self.created + self.updated + self.duplicates + self.rejected == self.rows
@@ -114,6 +129,7 @@ class ImportResult:
         }
         if self.kind != "customer":
             d["customers_created"] = self.customers_created
+            d["customers_created_names"] = list(self.customers_created_names)
             d["customers_linked"] = self.customers_linked
         if outcomes:
             d["outcomes"] = [o.as_dict() for o in self.outcomes]
@@ -522,6 +538,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         except ValueError as exc:
             raise ImportRefused(f"--region: {exc}") from None
     session.ensure("import", ent.kind)
+    set_region = None if region is not None else _store_region(session)   # `cims settings region`
     path = Path(path)
     overrides = mp.parse_overrides(mapping)
     saved = mp.load_profile(profile) if profile else None
@@ -540,8 +557,9 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         scan = _scan(src, ent, overrides, profile_map, date_order, decimal)
         _check_mapping(ent, scan.mapping, src)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
-                          date_orders=scan.date_orders, region=region or DEFAULT_REGION,
-                          region_assumed=region is None,
+                          date_orders=scan.date_orders, region=region or set_region or DEFAULT_REGION,
+                          region_assumed=region is None and set_region is None,
+                          region_from="--region" if region else "store setting" if set_region else "",
                           decimal_marks=scan.decimal_marks, currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
                           currencies=scan.currencies)
@@ -597,6 +615,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
             result.report = str(report.path)
         if planner.linker is not None:
             result.customers_created = planner.linker.new_count
+            result.customers_created_names = list(planner.linker.new_names)
             result.customers_linked = len(planner.linker.linked)
         assumed = planner.prep.context.get("assumed")
         if assumed:
@@ -653,13 +672,18 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
     if phones:
         country = next((c.header for c in scan.mapping.columns
                         if c.target in ("country", "customer_country")), None)
-        given = options.region if not options.region_assumed else None
-        fallback = f"{given} (--region)" if given else f"{options.region} (assumed)"
+        fallback = (f"{options.region} ({options.region_from or '--region'})" if not options.region_assumed
+                    else f"{options.region} (assumed; `cims settings region CC` sets the store's)")
         out.append({"what": "phone region",
                     "decided": fallback if not country else f"row's country, else {fallback}",
                     "evidence": (f"column '{country}'" if country else "no Country column")
                     + "; +/00 numbers keep their code"})
     return out
+
+
+def _store_region(session) -> str | None:
+    from ..services.settings import store_region
+    return store_region(session)
 
 
 def _store_currency(session) -> str:

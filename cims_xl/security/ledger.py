@@ -23,7 +23,7 @@ so on its own it proves nothing against an insider. On top of it:
   against the roles with each record's owner as the trail's values make it; the
   author columns and owner of each stored record must match the signed entries; an
   `[erased]` value needs an administrator's erase of that record.
-* **Settings are what administrators wrote**: currency, SLA targets, exchange rates,
+* **Settings are what administrators wrote**: currency, SLA targets, phone region, exchange rates,
   import authors.
 
 Like a ledger database's client (immudb, Certificate Transparency's signed tree
@@ -82,7 +82,7 @@ USER_ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "sign-out": (frozenset(), "self"),
 }
 # Store-wide settings kept outside records: written by administrators, replayed.
-SETTINGS_ACTIONS = ("settings.currency", "settings.fx", "settings.sla")
+SETTINGS_ACTIONS = ("settings.currency", "settings.fx", "settings.sla", "settings.region")
 # An administrator accepting what verify named: {"accepted_erases": [None, [[first, last], ...]]}.
 ACCEPT = "trust.accept"
 # Why an erase in a copy of the store went unsigned, as `gdpr.erase` records it
@@ -233,6 +233,7 @@ class Replay:
     erased_customers: set = field(default_factory=set)             # customers an administrator erased
     currency: str | None = None                                    # None: the trail does not say
     sla: Any = None
+    region: str | None = None                                      # the phone region set (settings.region)
     fx: dict[str, tuple[str, str]] = field(default_factory=dict)   # "USD/CNY from 2024-01-01" -> (rate, by)
     # opportunity id -> its stage changes as the trail has them: (from, to, at to the second, by)
     stages: dict[str, list[tuple]] = field(default_factory=dict)
@@ -617,6 +618,8 @@ class Replay:
             self.currency = pairs["currency"]
         elif action == "settings.sla" and "sla_targets" in pairs:
             self.sla = pairs["sla_targets"]
+        elif action == "settings.region" and "region" in pairs:
+            self.region = pairs["region"]
         elif action == "settings.fx":
             for key, value in pairs.items():
                 if value is None:               # `cims fx delete`: the rate is gone
@@ -660,7 +663,7 @@ class Replay:
 
         users_table: rows of the users table, each with "totp_digest" (`totp_digest`) added;
         records: (id, row digest); authors: (id, created_by, updated_by, deleted_by, owner,
-        customer_id) of every stored record; settings: {"currency", "sla_targets", "fx":
+        customer_id) of every stored record; settings: {"currency", "sla_targets", "region", "fx":
         {"USD/CNY from 2024-01-01": (rate text, set_by)}}; batches: rows of the batches table;
         stage_history: rows of the stage history (`Store.stage_history`), oldest first.
         """
@@ -845,6 +848,9 @@ class Replay:
         elif self.currency is not None and have != self.currency:
             self.problems.append(f"the store's currency is {have} in the store, but the trail set it to "
                                  f"{self.currency} (changed outside cims: every amount is read in another currency)")
+        if settings.get("region") != self.region:
+            self.problems.append(f"the phone region is {settings.get('region') or 'not set'} in the store, but "
+                                 f"the trail set it to {self.region or 'nothing'} (changed outside cims)")
         if canonical(settings.get("sla_targets")) != canonical(self.sla):
             self.problems.append("the SLA targets were changed outside cims (no audited entry set them)")
         fx = settings.get("fx") or {}

@@ -13,7 +13,7 @@ from ..security.audit import AuditEvent
 from ..security.keys import KeyFile
 from ..store.db import utcnow
 from .session import Session
-from .settings import CURRENCY_KEY, SLA_KEY
+from .settings import CURRENCY_KEY, REGION_KEY, SLA_KEY
 
 
 def _audit_id(session: Session, typed: str) -> str:
@@ -129,6 +129,7 @@ def _check_trail(session: Session):
     users = [{**u, "totp_digest": ledger.totp_digest(session.audit_key, u.get("totp_secret"))}
              for u in store.fetch_users()]
     settings = {"currency": store.get_meta(CURRENCY_KEY), "sla_targets": store.get_meta(SLA_KEY),
+                "region": store.get_meta(REGION_KEY),
                 "fx": {f"{r['currency']}/{r['base']} from {r['valid_from'].isoformat()}": (str(r["rate"]), r["set_by"])
                        for r in store.fx_rates()}}
     replay.finish(head=tuple(head) if head else None, users_table=users,

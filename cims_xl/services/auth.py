@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
 from ..crashpoints import crash_point
 from ..domain.models import validate_role, validate_username
-from ..errors import AccountDisabled, AccountLocked, NotFound, StoreError, ValidationFailed, WrongPassword
+from ..errors import AccountDisabled, AccountLocked, CimsError, NotFound, StoreError, ValidationFailed, WrongPassword
 from ..domain.money import FALLBACK_CURRENCY, require_currency
 from ..security import ledger, trust
 from ..security.audit import AuditEvent
@@ -278,6 +278,27 @@ def _not_locked_out(kf: KeyFile, username: str, wall: float) -> dict:
         raise AccountLocked(f"too many failed sign-ins for {username}; try again in "
                             f"{max(1, int(wait.total_seconds()))} seconds")
     return state
+
+
+def check_not_locked(path: str | os.PathLike, username: str, *, now: float | None = None) -> None:
+    """Raise AccountLocked when `username` may not sign in yet, before a password is asked for.
+
+    `sign_in` refuses a locked account before it looks at the password, so saying so
+    first tells nobody more than a wrong password would, and spares the person typing
+    one for nothing. Reads the key file without its lock and writes nothing; a store or
+    key file that cannot be read is left for `sign_in` to name (it may finish a restore).
+    """
+    try:
+        kf = KeyFile.load(path)
+    except (CimsError, OSError):
+        return
+    username = (username or "").strip().lower()
+    until = kf.lockout(username).get("locked_until")
+    at = dt.datetime.fromtimestamp(now if now is not None else time.time(), dt.timezone.utc)
+    if until is not None and at < until:
+        wait = min(until - at, MAX_DELAY)
+        raise AccountLocked(f"too many failed sign-ins for {username}; try again in "
+                            f"{max(1, int(wait.total_seconds()))} seconds")
 
 
 @contextlib.contextmanager

@@ -21,7 +21,7 @@ from filelock import FileLock
 
 from ..crashpoints import crash_point
 from ..domain.schema import ENTITIES
-from ..errors import StoreError, ValidationFailed, WrongPassword
+from ..errors import CimsError, StoreError, ValidationFailed, WrongPassword
 from ..scratch import scratch_dir, sweep, write_private
 from ..security import trust
 from ..security.audit import AuditEvent
@@ -141,6 +141,45 @@ def read_manifest(backup_file: str | os.PathLike) -> dict:
     if not isinstance(manifest, dict):
         raise StoreError(f"{backup_file.name} is not a cims backup")
     return manifest
+
+
+def check_restore(session: Session, backup_file: str | os.PathLike, *, allow_other_store: bool = False) -> dict:
+    """What `restore` would refuse without a password for the backup, found before anyone
+    is asked to confirm: PermissionDenied (not an administrator), StoreError (the file is
+    not a cims backup or cannot be read; it is a backup of another store and
+    `allow_other_store` is False). Reads only the manifest; changes nothing. Returns it.
+    """
+    session.ensure("admin")
+    backup_file = Path(backup_file)
+    manifest = read_manifest(backup_file)
+    current_id = session.store.get_meta("store_id")
+    backup_id = manifest.get("store_id")
+    if current_id is not None and backup_id != current_id and not allow_other_store:
+        raise StoreError(f"{backup_file.name} is a backup of another store, not this one; nothing was "
+                         "restored (to replace this store with it anyway, add --other-store)")
+    return manifest
+
+
+def backup_password_opens(backup_file: str | os.PathLike, username: str, password: str) -> bool:
+    """Whether `password` opens `username`'s key slot in the backup's key file (one KDF
+    run, read from the zip in memory: nothing is extracted, no key is kept). Says nothing
+    of the rest of the backup: `restore` still checks it all. Raises StoreError for a
+    file that is not a cims backup."""
+    backup_file = Path(backup_file)
+    try:
+        with zipfile.ZipFile(backup_file) as zf:
+            doc = json.loads(zf.read(KEYS_MEMBER))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise StoreError(f"{backup_file.name} is not a cims backup") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("slots"), dict):
+        raise StoreError(f"{backup_file.name} is not a cims backup")
+    try:
+        KeyFile(backup_file, doc).unlock_keys(username.strip().lower(), password)
+    except WrongPassword:
+        return False
+    except CimsError:    # a disabled account, a damaged slot: restore says which
+        return True
+    return True
 
 
 def verify_backup(backup_file: str | os.PathLike, username: str, password: str) -> dict:

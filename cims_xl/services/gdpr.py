@@ -219,6 +219,22 @@ class Erased:
     sealed_entries: list[int]
 
 
+def check_erasable(session: Session, customer_id: str) -> str:
+    """What `erase_customer` would refuse, found before anyone is asked to confirm.
+
+    Returns the customer's id (normalised). Raises PermissionDenied (not an
+    administrator) or NotFound (neither the store nor its audit trail knows the
+    customer); changes nothing.
+    """
+    session.ensure("admin", "customer", record_id=customer_id)
+    cid = normalize_id(customer_id)
+    store = session.store
+    if store.fetch_record(CUSTOMER, cid, include_deleted=True) is None and not any(
+            row[4] == "customer" for row in store.iter_audit(entity_id=cid)):
+        raise NotFound(f"no customer {customer_id}")
+    return cid
+
+
 def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -> Erased | None:
     """Erase customer `cid` in the store `session` has open, or None when neither the
     store nor its audit trail knows the customer.

@@ -95,19 +95,32 @@ def _changes(before: dict | None, after: dict, keys: Iterable[str]) -> dict[str,
 
 # ----- create ----------------------------------------------------------------------------
 
+def _with_phone_region(session: Session, context: dict | None) -> dict | None:
+    """`context` with the store's phone region (settings.phone_context) unless it names
+    a region of its own (an import's --region)."""
+    if (context or {}).get("region"):
+        return context
+    from .settings import phone_context
+
+    given = phone_context(session)
+    return {**given, **(context or {})} if given else context
+
+
 def create(session: Session, kind: str, data: dict, *, batch_id: str | None = None,
            context: dict | None = None) -> dict:
     return create_many(session, kind, [data], batch_id=batch_id, context=context)[0]
 
 
-def create_customer(session: Session, data: dict, *, allow_duplicate: bool = False) -> dict:
+def create_customer(session: Session, data: dict, *, allow_duplicate: bool = False,
+                    context: dict | None = None) -> dict:
     """Create one customer, unless one with the same email, phone or mobile exists
     (Conflict naming it) and `allow_duplicate` is not given; the import and the
-    sheet's Save find duplicates their own way."""
+    sheet's Save find duplicates their own way. `context` as for `validate_record`."""
+    context = _with_phone_region(session, context)
     if not allow_duplicate:
         from .search import search_customers
 
-        clean = validate_record(entity("customer"), data)
+        clean = validate_record(entity("customer"), data, context=context)
         # Who may not create learns nothing about who exists.
         session.ensure("create", "customer", owner=clean.get("owner") or session.username)
         for how in ("email", "phone", "mobile"):
@@ -120,7 +133,7 @@ def create_customer(session: Session, data: dict, *, allow_duplicate: bool = Fal
                     raise Conflict(f"{other['id']} already has this {'phone' if how == 'mobile' else how}; "
                                    f"nothing was added. Edit that customer (customer edit {other['id']}), "
                                    "or add this one anyway with --allow-duplicate")
-    return create(session, "customer", data)
+    return create(session, "customer", data, context=context)
 
 
 # Rows are validated, written and audited a chunk at a time; the store writes one chunk
@@ -145,6 +158,8 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
     if not validated and "currency" in key_set and not (context or {}).get("currency"):
         from .settings import store_currency   # amounts typed without a currency are in it
         context = {**(context or {}), "currency": store_currency(session)}
+    if not validated and any(f.kind == "phone" for f in ent.fields):
+        context = _with_phone_region(session, context)
     with session.unit_of_work() as uow:
         store = session.store
         seq = store.next_seq(ent)
@@ -320,6 +335,8 @@ def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]
     now = utcnow()
     actor = session.username
     out = []
+    if not validated:
+        context = _with_phone_region(session, context)
     with session.unit_of_work() as uow:
         for record_id, changes, expected_version in updates:
             out.append(_update_one(session, record_id, changes, expected_version, batch_id, context,
@@ -393,6 +410,21 @@ def set_stage_history(session: Session, opportunity_id: str, rows: list[tuple]) 
 
 
 # ----- delete ---------------------------------------------------------------------------------
+
+def check_deletable(session: Session, record_id: str) -> dict:
+    """What `delete` would refuse, found before anyone is asked to confirm.
+
+    Returns the record. Raises PermissionDenied (the role may not delete it) or
+    NotFound (no such record, or already deleted); changes nothing.
+    """
+    ent = _ent_for_id(record_id)
+    record_id = normalize_id(record_id)
+    session.ensure("delete", ent.kind, record_id=record_id)
+    current = session.store.fetch_record(ent, record_id)
+    if current is None:
+        raise NotFound(f"no {ent.label} {record_id}")
+    return current
+
 
 def delete(session: Session, record_id: str, *, expected_version: int | None = None,
            batch_id: str | None = None) -> None:

@@ -20,6 +20,7 @@ from ..security.audit import AuditEvent
 from ..store.db import utcnow
 
 CURRENCY_KEY = "currency"
+REGION_KEY = "phone_region"    # meta key of the country of phone numbers typed without one
 SLA_KEY = "sla_targets"        # meta key of the ticket SLA targets (JSON; domain.sla.load_targets)
 
 
@@ -63,6 +64,45 @@ def set_store_currency(session, value: str) -> str:
                                   {"currency": [old, code]})])
         uow.commit()
     return code
+
+
+def store_region(session) -> str | None:
+    """The country (ISO 3166-1 alpha-2) of phone numbers typed without a country code that
+    the administrator set (`set_store_region`), or None: then China is only assumed
+    (domain.models.DEFAULT_REGION) and numbers not written as China writes them are refused."""
+    return session.store.get_meta(REGION_KEY)
+
+
+def set_store_region(session, value: str) -> str:
+    """Set the country of phone numbers typed without a country code (administrators
+    only, audited as "settings.region"); returns its code. `value` is a code or a
+    country's name in any language cims knows ("DE", "Germany", "德国").
+
+    Numbers already stored keep the country they have. Raises ValidationFailed for a
+    country that is not known or has no telephone numbering plan.
+    """
+    from ..domain.countries import region_for_country
+
+    session.ensure("admin")
+    code = region_for_country(value) if isinstance(value, str) else None
+    if code is None or code not in nz.phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationFailed({"Region": f"{value!r} is not a country cims knows; give a two-letter code "
+                                          "such as CN, DE, US"})
+    old = store_region(session)
+    with session.unit_of_work() as uow:
+        session.store.set_meta(REGION_KEY, code)
+        session.audit([AuditEvent(utcnow(), session.username, "settings.region", None, None, None,
+                                  {"region": [old, code]})])
+        uow.commit()
+    return code
+
+
+def phone_context(session) -> dict:
+    """The validation context of phone numbers typed without a country code: the store's
+    region as given (not assumed) when an administrator set one, else empty (the
+    assumed default applies)."""
+    code = store_region(session)
+    return {"region": code, "region_assumed": False} if code else {}
 
 
 def set_fx_rate(session, currency: str, rate: object, valid_from: object, *,
