@@ -819,3 +819,23 @@ def test_a_landline_taken_by_the_fast_path_is_what_the_full_parse_returns(text):
                                         ("0755-26780000", "+8675526780000"), ("0571-8888888", "+865718888888")])
 def test_landlines_written_the_usual_ways_become_e164(text, e164):
     assert normalize_phone(text, "CN") == e164
+
+
+from hypothesis import given, settings, strategies as st
+
+
+@settings(max_examples=800, deadline=None)
+@given(area=st.one_of(st.integers(10, 999).map(str), st.sampled_from(["10", "21", "755", "151", "400", "89"])),
+       number=st.integers(0, 99_999_999), width=st.sampled_from([7, 8]), sep=st.sampled_from(["", "-", " "]),
+       assumed=st.booleans())
+def test_the_chinese_landline_shortcut_answers_as_the_full_check_does_assumed_or_not(area, number, width, sep,
+                                                                                  assumed):
+    from cims_xl.domain import normalize as nz
+
+    text = f"0{area}{sep}{number:0{width}d}"
+    try:
+        got = (True, nz.normalize_phone(text, "CN", assumed=assumed))
+    except ValueError:
+        got = (False, None)
+    ok, result = nz._normalize_phone_text.__wrapped__(text, "CN", assumed, "give the row's country")
+    assert got == ((True, result) if ok else (False, None)), text

@@ -199,6 +199,8 @@ def _cn_general():
 
 
 _CN_GENERAL, _CN_LENGTHS = _cn_general()
+# Valid mainland fixed lines (the type phonenumbers' is_valid_number finds for them).
+_CN_FIXED_LINE = re.compile(phonenumbers.PhoneMetadata.metadata_for_region("CN").fixed_line.national_number_pattern)
 
 
 ASSUMED_REGION_HINT = "write it with + and its country code, or give its country"
@@ -254,17 +256,19 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
         # "+86 138 0013 8000", "138-0013-8000": a mainland mobile with separators, the
         # next most common shape; read without the full parse.
         return "+86" + _SEPARATORS.sub("", text.removeprefix("+86"))
-    if region == "CN" and not assumed:
+    if region == "CN":
         # 0 + area code is how China dials a landline at home. Under an assumed region
-        # the full check decides (it must also be valid: "089 3280598" from Munich has
-        # this shape). No mainland area code starts with 1 but Beijing's 10:
-        # "0151 23456789" is a mobile with a trunk 0, left to the full check.
+        # the number must also be valid ("089 3280598" from Munich has this shape): a
+        # fixed line in the numbering plan, else the full check decides. No mainland
+        # area code starts with 1 but Beijing's 10: "0151 23456789" is a mobile with a
+        # trunk 0, left to the full check.
         landline = _CN_LANDLINE.match(text)
         if landline and (landline.group(1)[0] != "1" or landline.group(1) == "10"):
             # Accepted here only when the full check would accept it too (tested): a
             # possible length that fits the numbering plan, not one digit repeated.
             national = landline.group(1) + landline.group(2)
-            if len(national) in _CN_LENGTHS and _CN_GENERAL.fullmatch(national) and len(set(national)) > 1:
+            if len(national) in _CN_LENGTHS and _CN_GENERAL.fullmatch(national) and len(set(national)) > 1 \
+                    and (not assumed or _CN_FIXED_LINE.fullmatch(national)):
                 return "+86" + national
     ok, result = _normalize_phone_text(text, region, assumed, hint)
     if ok:
