@@ -1527,11 +1527,16 @@ def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
               help="Where the demo store and workbook go.")
 @click.option("--customers", type=click.IntRange(min=1), default=300, show_default=True, help="How many customers to make up.")
 @click.option("--seed", type=int, default=2026, show_default=True, help="Same seed, same demo data.")
+@click.option("--yes", is_flag=True, help="Replace an existing demo store without asking.")
 @pass_app
-def demo(app: App, folder, customers, seed):
+def demo(app: App, folder, customers, seed, yes):
     """Build a demo store with realistic data plus a refreshed workbook; prints how to sign in."""
-    from .demo import build_demo
+    from .demo import STORE_NAME, build_demo
 
+    if (Path(folder) / STORE_NAME).exists():
+        # A demo store someone worked in is theirs: replacing it loses their changes.
+        _refuse_without_terminal(yes, f"replacing the demo store in {folder}")
+        _confirm(yes, f"Replace the demo store in {folder}? Changes you made to it are lost")
     bar, progress = _rich_progress(app)
     with bar:
         result = build_demo(Path(folder), customers=customers, seed=seed, progress=progress)

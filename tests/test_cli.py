@@ -225,3 +225,17 @@ def test_customer_show_takes_the_id_from_the_old_system_too(run, admin, tmp_path
     assert json.loads(run("--format", "json", "customer", "show", "c-1")[1])["name"] == "Claire Gute"
     code, out, err = run("customer", "show", "CG-125")          # part of an old id is not one
     assert code != 0 and "not a record id" in err
+
+
+def test_demo_does_not_replace_an_existing_demo_store_in_a_script_without_yes(tmp_path, capsys):
+    from cims_xl.cli import main
+
+    folder = tmp_path / "demo"
+    assert main(["--format", "json", "demo", "--dir", str(folder), "--customers", "20"]) == 0
+    before = (folder / "demo.cims").read_bytes()
+    capsys.readouterr()
+    assert main(["demo", "--dir", str(folder), "--customers", "20"]) != 0
+    err = capsys.readouterr().err
+    assert "add --yes" in err and "Traceback" not in err
+    assert (folder / "demo.cims").read_bytes() == before                 # left as it was
+    assert main(["--format", "json", "demo", "--dir", str(folder), "--customers", "20", "--yes"]) == 0
