@@ -106,3 +106,26 @@ def test_past_deals_import_with_the_dates_they_closed_on(admin, tmp_path):
     assert (got["年度采购"]["stage"], got["年度采购"]["closed_at"]) == ("Won", dt.date(2024, 3, 15))
     assert (got["试点项目"]["stage"], got["试点项目"]["closed_at"]) == ("Lost", dt.date(2024, 6, 30))
     assert (got["续约"]["stage"], got["续约"]["closed_at"]) == ("Negotiation", None)
+
+
+def test_an_old_systems_ids_shaped_like_ours_link_to_the_customers_that_carried_them(admin, tmp_path):
+    # The old system numbered its customers C-78, C-1 …: kept as tags src:C-78, they
+    # link later orders; where C-1 is also our own C-000001 (another customer), the row
+    # names both instead of picking one.
+    people = write(tmp_path / "people.csv", [["Customer ID", "Name"], ["C-78", "Ada Stone"], ["C-1", "Bo Lind"],
+                                             ["C-500", "Cy Moor"]])
+    assert import_file(admin, people).created == 3           # our C-000001 … C-000003
+    ids = {c["name"]: c["id"] for c in records.list_records(admin, "customer")}
+    orders = write(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer ID", "Sales"],
+                                             ["A-1", "2024-03-01", "C-78", "10.00"],
+                                             ["A-2", "2024-03-02", "c-500", "20.00"],
+                                             ["A-3", "2024-03-03", "C-1", "30.00"],
+                                             ["A-4", "2024-03-04", "C-3", "40.00"],
+                                             ["A-5", "2024-03-05", "C-4321", "50.00"]])
+    result = import_file(admin, orders, kind="orders")
+    got = {o["order_number"]: o["customer_id"] for o in records.list_records(admin, "order")}
+    assert got == {"A-1": ids["Ada Stone"], "A-2": ids["Cy Moor"], "A-4": ids["Cy Moor"]}   # C-3 is ours
+    reasons = {o.row: o.reason for o in result.outcomes if o.action == "rejected"}
+    assert f"our customer {ids['Ada Stone']}" in reasons[4] and f"also {ids['Bo Lind']}'s id" in reasons[4]
+    assert "src:C-1" in reasons[4]
+    assert "no customer C-004321" in reasons[6]

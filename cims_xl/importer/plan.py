@@ -785,13 +785,24 @@ class CustomerLinker:
         if not ref and not name:
             raise ValidationFailed({"Customer": "no customer id or name in this row"})
         if ref and re.fullmatch(r"[Cc]-\d{1,9}", ref):
+            # Shaped like our id, but an old system may number its customers C-78 too:
+            # its id kept as a tag (src:C-78) counts as much as ours, and when both name
+            # different customers the row says so instead of picking one.
             rid = f"C-{int(ref[2:]):06d}"
             exists = self._exists.get(rid)
             if exists is None:
                 exists = self._exists[rid] = bool(self.store.fetch("customer", [rid]))
-            if not exists:
-                column = self.prep.source_of.get("customer_ref", "Customer")
+            self._load()
+            assert self._by_ref is not None
+            theirs = self._by_ref.get(ref.casefold())
+            column = self.prep.source_of.get("customer_ref", "Customer")
+            if exists and theirs is not None and theirs != rid:
+                raise ValidationFailed({column: f"{ref} is our customer {rid}, and also {theirs}'s id in the "
+                                                f"system it came from (tag src:{ref}); fix the id in the file "
+                                                "to one of them"})
+            if not exists and theirs is None:
                 raise ValidationFailed({column: f"no customer {rid}"})
+            rid = rid if exists else theirs
             self.linked.add(rid)
             return rid, None
         key = ("ref:" + ref.casefold()) if ref else ("name:" + (name or "").casefold())
