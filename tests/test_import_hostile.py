@@ -306,3 +306,27 @@ def test_shared_string_references_are_counted_with_a_namespace_prefix_and_single
         limits.calamine_safe(path)
     monkeypatch.setattr(limits, "MAX_TEXT_TOTAL", 200_000)       # 38 × 2,207 characters fit
     assert limits.calamine_safe(path)
+
+
+def test_a_macro_workbook_gets_the_checks_of_an_xlsx_not_waved_through_as_binary(store_path, tmp_path):
+    # An .xlsm holds xl/vbaProject.bin: it had been taken for an .xlsb, which skipped
+    # every check, and a cell at XFD1048576 made calamine abort the process.
+    import zipfile
+
+    from cims_xl.importer import readers
+
+    far = hostile.two_cells(tmp_path / "far.xlsx", "XFD1048576")
+    macro = tmp_path / "far.xlsm"
+    with zipfile.ZipFile(far) as src, zipfile.ZipFile(macro, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + b"\0" * 508)
+    assert readers.sniff_format(macro) == "xlsx"
+    src = readers.open_sheet(macro)          # the streaming reader, as for the .xlsx
+    try:
+        assert src.streamed
+    finally:
+        src.close()
+    outcome = import_in_child(macro, store_path, tmp_path)
+    assert outcome["code"] == 0, outcome["stderr"]
+    assert outcome["peak_mb"] < BUDGET_MB, outcome

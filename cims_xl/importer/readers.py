@@ -94,7 +94,9 @@ def sniff_format(path: Path) -> str:
             raise ImportRefused(f"{path.name} looks like a zip/xlsx file but is damaged") from None
         if "content.xml" in names and "mimetype" in names:
             return "ods"
-        if any(n.startswith("xl/") and n.endswith(".bin") for n in names):
+        # An .xlsb's workbook part is binary (ECMA-376 has none: [MS-XLSB] 2.1.1); an .xlsm
+        # holds a binary vbaProject.bin too but is an .xlsx, and must get its checks.
+        if any(n.lower() == "xl/workbook.bin" for n in names):
             return "xlsb"
         if any(n.startswith("xl/") for n in names):
             return "xlsx"
