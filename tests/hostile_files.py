@@ -305,3 +305,70 @@ def compound_file(path: Path, streams: dict[str, bytes]) -> Path:
 def xls(path: Path, sheets: list[tuple[str, bytes]], strings: list[str] = (), globals_extra: bytes = b"") -> Path:
     """A legacy .xls: `sheets` as (name, cell records), `strings` the shared strings."""
     return compound_file(path, {"Workbook": workbook_stream(sheets, strings, globals_extra)})
+
+
+# ----- .xlsb (Excel binary workbook, [MS-XLSB]) ---------------------------------------------
+
+def xlsb_record(typ: int, payload: bytes = b"") -> bytes:
+    """One BIFF12 record: type and size in 7-bit groups ([MS-XLSB] 2.1.4), then the payload."""
+    head = bytearray([typ] if typ < 0x80 else [(typ & 0x7F) | 0x80, typ >> 7])
+    n = len(payload)
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        head.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(head) + payload
+
+
+def _xlsb_text(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")      # XLWideString
+
+
+def xlsb_sheet(rows: list[tuple[int, list[tuple[int, object]]]], dim: tuple[int, int, int, int]) -> bytes:
+    """A worksheet part: BrtBeginSheet, BrtWsDim, rows (BrtRowHdr) of cells: str -> BrtCellSt,
+    ("sst", i) -> BrtCellIsst, numbers -> BrtCellReal."""
+    out = xlsb_record(129) + xlsb_record(148, struct.pack("<IIII", *dim)) + xlsb_record(145)
+    for row, cells in rows:
+        out += xlsb_record(0, struct.pack("<IIHHBI", row, 0, 0, 0, 0, 0))
+        for col, value in cells:
+            cell = struct.pack("<II", col, 0)
+            if isinstance(value, tuple):
+                out += xlsb_record(7, cell + struct.pack("<I", value[1]))
+            elif isinstance(value, str):
+                out += xlsb_record(6, cell + _xlsb_text(value))
+            else:
+                out += xlsb_record(5, cell + struct.pack("<d", float(value)))
+    return out + xlsb_record(146) + xlsb_record(130)
+
+
+def xlsb(path: Path, sheets: list[tuple[str, bytes]], strings: list[str] = ()) -> Path:
+    """An .xlsb package: workbook.bin naming `sheets` (name, worksheet part), optional shared strings."""
+    book = xlsb_record(131) + xlsb_record(143)
+    for i, (name, _part) in enumerate(sheets, 1):
+        book += xlsb_record(156, struct.pack("<II", 0, i) + _xlsb_text(f"rId{i}") + _xlsb_text(name))
+    book += xlsb_record(144) + xlsb_record(132)
+    rels = "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                   f'relationships/worksheet" Target="worksheets/sheet{i}.bin"/>' for i in range(1, len(sheets) + 1))
+    if strings:
+        rels += ('<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                 'relationships/sharedStrings" Target="sharedStrings.bin"/>')
+    ns = "http://schemas.openxmlformats.org/package/2006/relationships"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+                   '2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+                   'package.relationships+xml"/><Default Extension="bin" ContentType="application/vnd.ms-excel.'
+                   'sheet.binary.macroEnabled.main"/></Types>')
+        z.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="{ns}"><Relationship Id="rId1" '
+                                  'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                                  'officeDocument" Target="xl/workbook.bin"/></Relationships>')
+        z.writestr("xl/workbook.bin", book)
+        z.writestr("xl/_rels/workbook.bin.rels", f'<?xml version="1.0"?><Relationships xmlns="{ns}">{rels}'
+                                                 '</Relationships>')
+        for i, (_name, part) in enumerate(sheets, 1):
+            z.writestr(f"xl/worksheets/sheet{i}.bin", part)
+        if strings:
+            sst = xlsb_record(159, struct.pack("<II", len(strings), len(strings)))
+            sst += b"".join(xlsb_record(19, b"\0" + _xlsb_text(s)) for s in strings)
+            z.writestr("xl/sharedStrings.bin", sst + xlsb_record(160))
+    return path

@@ -330,3 +330,48 @@ def test_a_macro_workbook_gets_the_checks_of_an_xlsx_not_waved_through_as_binary
     outcome = import_in_child(macro, store_path, tmp_path)
     assert outcome["code"] == 0, outcome["stderr"]
     assert outcome["peak_mb"] < BUDGET_MB, outcome
+
+
+# ----- .xlsb: the binary workbook, walked before calamine opens it --------------------------
+
+@pytest.mark.parametrize("dim", [(0, 1, 0, 1), (0, 1048575, 0, 16383)], ids=["small claim", "whole grid claim"])
+def test_a_tiny_xlsb_with_a_cell_at_the_far_corner_is_refused_within_the_memory_budget(store_path, tmp_path, dim):
+    part = hostile.xlsb_sheet([(0, [(0, "Name")]), (1048575, [(16383, "far")])], dim)
+    path = hostile.xlsb(tmp_path / "corner.xlsb", [("Kunden", part)])
+    assert path.stat().st_size < 4096
+    outcome = import_in_child(path, store_path, tmp_path)
+    assert outcome["code"] != 0 and "more than can be read safely" in outcome["stderr"], outcome
+    assert "Traceback" not in outcome["stderr"] and outcome["peak_mb"] < BUDGET_MB, outcome
+
+
+def test_an_xlsb_whose_cells_repeat_one_long_shared_text_is_refused_before_calamine_copies_it(tmp_path):
+    from cims_xl.importer import readers
+
+    rows = [(0, [(0, "Name"), (1, "Notes")])] + [(r, [(0, f"P{r}"), (1, ("sst", 0))]) for r in range(1, 3001)]
+    path = hostile.xlsb(tmp_path / "repeat.xlsb", [("Kunden", hostile.xlsb_sheet(rows, (0, 3000, 0, 1)))],
+                        strings=["x" * 100_000])
+    with pytest.raises(ImportRefused, match="250 million characters"):
+        readers.open_sheet(path)
+
+
+def test_a_damaged_xlsb_record_is_refused_in_one_line(tmp_path):
+    from cims_xl.importer import readers
+
+    part = hostile.xlsb_sheet([(0, [(0, "Name")])], (0, 0, 0, 0))
+    path = hostile.xlsb(tmp_path / "cut.xlsb", [("Kunden", part[:-3] + b"\x06\xff\x7f")])   # a size past the end
+    with pytest.raises(ImportRefused, match="damaged"):
+        readers.open_sheet(path)
+
+
+def test_an_ordinary_xlsb_imports_with_its_values(admin, tmp_path):
+    from cims_xl.importer import import_file
+    from cims_xl.services import records
+
+    rows = [(0, [(0, "Name"), (1, "Email"), (2, "City")]),
+            (1, [(0, "Ada Stone"), (1, "ada@example.com"), (2, ("sst", 0))]),
+            (2, [(0, "王小明"), (1, "wxm@example.cn"), (2, ("sst", 1))])]
+    path = hostile.xlsb(tmp_path / "people.xlsb", [("Kunden", hostile.xlsb_sheet(rows, (0, 2, 0, 2)))],
+                        strings=["Berlin", "上海"])
+    assert import_file(admin, path).created == 2
+    got = {c["name"]: c for c in records.list_records(admin, "customer")}
+    assert (got["王小明"]["city"], got["Ada Stone"]["email"]) == ("上海", "ada@example.com")

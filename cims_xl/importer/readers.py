@@ -10,7 +10,8 @@ be called more than once (the importer reads twice: once to look, once to write)
   openpyxl sees as a workbook without sheets). A sheet whose XML is larger than
   `STREAM_THRESHOLD` is read by `xlsx_stream` instead, which keeps memory flat
   whatever the number of rows (calamine loads the whole sheet). Sizes are checked
-  before calamine opens a file (`limits` for .xlsx and .ods, `xls_limits` for .xls).
+  before calamine opens a file (`limits` for .xlsx and .ods, `xls_limits` for .xls,
+  `xlsb_limits` for .xlsb).
 - .csv/.txt/.tsv (and "xls" files that are really text): the encoding is detected
   (BOMs, UTF-8, GB18030, Shift_JIS, Big5, cp1252, UTF-16 without BOM), the
   delimiter sniffed (comma, semicolon, tab, pipe). Decimal marks are decided per
@@ -152,6 +153,10 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         from .xls_limits import check_xls
 
         check_xls(path)
+    elif fmt == "xlsb":
+        from .xlsb_limits import check_xlsb
+
+        check_xlsb(path)
 
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
