@@ -278,6 +278,32 @@ STORE_FIELDS = {"Name": "name", "Company": "company", "Email": "email", "Phone":
                 "Consent Date": "marketing_consent_at", "Lifetime Value": "notes"}
 
 
+def _store_and_valid_rows(path: Path, workdir: Path, name: str):
+    """(a signed-in session on a fresh encrypted store `name`, the file's rows as valid
+    customer values: field -> value, dates already parsed). Not timed by either side."""
+    import python_calamine
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from cims_xl.domain.normalize import parse_date
+    from cims_xl.domain.schema import CUSTOMER
+    from cims_xl.services import auth
+
+    store_path = workdir / name
+    for p in workdir.glob(name + "*"):
+        p.unlink()
+    password = "Bench-Import-Password-42"
+    auth.init_store(store_path, "admin", password, kdf={"name": "scrypt", "n": 2**10, "r": 8, "p": 1})
+    session = auth.sign_in(store_path, "admin", password)
+    header, *rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    keys = [STORE_FIELDS[h] for h in header]
+    if "marketing_consent_at" in keys:     # valid values, as the store takes them
+        at = keys.index("marketing_consent_at")
+        rows = [r[:at] + [parse_date(r[at], "DMY")] + r[at + 1:] for r in rows]
+    blank = {f.key: None for f in CUSTOMER.fields}
+    values = [{**blank, **dict(zip(keys, r)), "type": "Person", "owner": "admin", "source": "Import"}
+              for r in rows]
+    return session, values
+
+
 def store_side(path: Path, workdir: Path) -> dict:
     """What the store alone costs: the file's rows, taken as already valid, written by
     the store's own bulk insert into a fresh encrypted store (the real schema: its
@@ -285,29 +311,13 @@ def store_side(path: Path, workdir: Path) -> dict:
     record dicts are not timed; no validation, duplicate check or audit is done."""
     import datetime as dt
 
-    import python_calamine
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from cims_xl.domain.schema import CUSTOMER
-    from cims_xl.services import auth
 
-    store_path = workdir / "store-only.cims"
-    for p in workdir.glob("store-only.cims*"):
-        p.unlink()
-    password = "Bench-Import-Password-42"
-    auth.init_store(store_path, "admin", password, kdf={"name": "scrypt", "n": 2**10, "r": 8, "p": 1})
-    session = auth.sign_in(store_path, "admin", password)
-    header, *rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    keys = [STORE_FIELDS[h] for h in header]
-    if "marketing_consent_at" in keys:     # valid values, as the store takes them (not timed)
-        from cims_xl.domain.normalize import parse_date
-        at = keys.index("marketing_consent_at")
-        rows = [r[:at] + [parse_date(r[at], "DMY")] + r[at + 1:] for r in rows]
+    session, values = _store_and_valid_rows(path, workdir, "store-only.cims")
     now = dt.datetime.now(dt.timezone.utc)
     meta = {"created_at": now, "created_by": "admin", "updated_at": now, "updated_by": "admin",
             "version": 1, "deleted_at": None, "deleted_by": None, "batch_id": None}
-    blank = {f.key: None for f in CUSTOMER.fields}
-    records = [{**blank, **meta, **dict(zip(keys, r)), "type": "Person", "owner": "admin",
-                "source": "Import", "id": f"C-{i:06d}"} for i, r in enumerate(rows, 1)]
+    records = [{**v, **meta, "id": f"C-{i:06d}"} for i, v in enumerate(values, 1)]
     store = session.store
     t0 = time.perf_counter()
     store.begin()
@@ -324,29 +334,9 @@ def store_audited_side(path: Path, workdir: Path) -> dict:
     `records.create_many(validated=True)`, i.e. the bulk insert above plus each chunk's
     signed audit entry (a write without one fails `cims audit verify`). No reading,
     validation, inference or duplicate check."""
-    import datetime as dt
+    session, values = _store_and_valid_rows(path, workdir, "store-audited.cims")
+    from cims_xl.services import records as records_service
 
-    import python_calamine
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from cims_xl.domain.schema import CUSTOMER
-    from cims_xl.services import auth, records as records_service
-
-    store_path = workdir / "store-audited.cims"
-    for p in workdir.glob("store-audited.cims*"):
-        p.unlink()
-    password = "Bench-Import-Password-42"
-    auth.init_store(store_path, "admin", password, kdf={"name": "scrypt", "n": 2**10, "r": 8, "p": 1})
-    session = auth.sign_in(store_path, "admin", password)
-    header, *rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    keys = [STORE_FIELDS[h] for h in header]
-    if "marketing_consent_at" in keys:
-        from cims_xl.domain.normalize import parse_date
-        at = keys.index("marketing_consent_at")
-        rows = [r[:at] + [parse_date(r[at], "DMY")] + r[at + 1:] for r in rows]
-    blank = {f.key: None for f in CUSTOMER.fields}
-    values = [{**blank, **dict(zip(keys, r)), "type": "Person", "owner": "admin", "source": "Import"}
-              for r in rows]
-    del dt
     t0 = time.perf_counter()
     records_service.create_many(session, "customer", values, validated=True)
     seconds = time.perf_counter() - t0

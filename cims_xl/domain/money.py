@@ -90,7 +90,7 @@ def _codes() -> frozenset[str]:
 
 
 # ISO 4217 reserves XXX ("no currency") and XTS (testing): neither is a currency an
-# amount can be in, and XXX is what people type as a placeholder.
+# amount can be in (people type XXX when they do not know the code).
 _NOT_CURRENCIES = frozenset({"XXX", "XTS"})
 
 

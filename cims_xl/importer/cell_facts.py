@@ -108,31 +108,48 @@ def currency_styles(z: zipfile.ZipFile) -> dict[int, tuple[str, tuple[str, ...]]
     shows a currency. Built-in formats 5-8 and 37-40 show the currency of the reader's
     Windows locale (ECMA-376 Part 1, 18.8.30: "implied"), which the file does not say:
     not read."""
+    return _style_maps(z, format_currency)[0]
+
+
+def _zeros_width(code: str) -> int | None:
+    """The width of an all-zeros number format ("00000" -> 5), else None."""
+    return len(code) if _ZEROS.match(code) else None
+
+
+def _style_maps(z: zipfile.ZipFile, *readers) -> list[dict[int, object]]:
+    """For each reader (format code -> a fact or None): cellXfs index -> that fact, for
+    the styles whose custom number format (numFmt, ECMA-376 Part 1, 18.8.30-31) gives
+    one. styles.xml is parsed once for all of them; a missing or damaged part gives
+    empty maps."""
     import xml.etree.ElementTree as ET
 
+    empty: list[dict[int, object]] = [{} for _ in readers]
     entry = next((n for n in z.namelist() if n.lower() == "xl/styles.xml"), None)
     if entry is None:
-        return {}
+        return empty
     try:
         root = ET.fromstring(z.read(entry))
     except ET.ParseError:
-        return {}
+        return empty
     local = lambda tag: tag.rsplit("}", 1)[-1]  # noqa: E731
-    shown: dict[int, tuple[str, tuple[str, ...]]] = {}
+    by_format: list[dict[int, object]] = [{} for _ in readers]
     for el in root.iter():
         if local(el.tag) == "numFmt" and el.get("numFmtId", "").isdigit():
-            found = format_currency(el.get("formatCode", ""))
-            if found:
-                shown[int(el.get("numFmtId"))] = found
-    out: dict[int, tuple[str, tuple[str, ...]]] = {}
-    if not shown:
+            for found, read in zip(by_format, readers):
+                fact = read(el.get("formatCode", ""))
+                if fact:
+                    found[int(el.get("numFmtId"))] = fact
+    out = empty
+    if not any(by_format):
         return out
     for el in root.iter():
         if local(el.tag) == "cellXfs":
             for i, xf in enumerate(x for x in el if local(x.tag) == "xf"):
                 fmt = xf.get("numFmtId", "0")
-                if fmt.isdigit() and int(fmt) in shown:
-                    out[i] = shown[int(fmt)]
+                if fmt.isdigit():
+                    for mine, found in zip(out, by_format):
+                        if int(fmt) in found:
+                            mine[i] = found[int(fmt)]
     return out
 
 
@@ -141,31 +158,6 @@ def _col(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n - 1
-
-
-def _padded_styles(z: zipfile.ZipFile) -> dict[int, int]:
-    """cellXfs index -> width, for styles whose number format is all zeros ("00000")."""
-    import xml.etree.ElementTree as ET
-
-    entry = next((n for n in z.namelist() if n.lower() == "xl/styles.xml"), None)
-    if entry is None:
-        return {}
-    try:
-        root = ET.fromstring(z.read(entry))
-    except ET.ParseError:
-        return {}
-    local = lambda tag: tag.rsplit("}", 1)[-1]  # noqa: E731
-    widths = {int(el.get("numFmtId", "-1")): len(el.get("formatCode", ""))
-              for el in root.iter() if local(el.tag) == "numFmt"
-              and _ZEROS.match(el.get("formatCode", "")) and el.get("numFmtId", "").isdigit()}
-    out: dict[int, int] = {}
-    for el in root.iter():
-        if local(el.tag) == "cellXfs":
-            for i, xf in enumerate(x for x in el if local(x.tag) == "xf"):
-                fmt = xf.get("numFmtId", "0")
-                if fmt.isdigit() and int(fmt) in widths:
-                    out[i] = widths[int(fmt)]
-    return out
 
 
 def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
@@ -177,8 +169,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         return None
     try:
         with zipfile.ZipFile(path) as z:
-            padded = _padded_styles(z)
-            priced = currency_styles(z)
+            padded, priced = _style_maps(z, _zeros_width, format_currency)
             data = z.read(info)
     except (OSError, zipfile.BadZipFile, KeyError):
         return None

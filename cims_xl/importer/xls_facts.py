@@ -19,12 +19,13 @@ import struct
 from pathlib import Path
 
 from .cell_facts import CellFacts
+from .errors import ImportRefused
+from .xls_limits import _records      # the same record walk check_xls made (it bounded the stream)
 
 FORMAT, XF, BOUNDSHEET, BOF, EOF = 0x041E, 0x00E0, 0x0085, 0x0809, 0x000A
 FORMAT_BIFF5 = 0x001E
 NUMBER, RK, MULRK = 0x0203, 0x027E, 0x00BD
 
-_HEADER = struct.Struct("<HH")
 _CELL = struct.Struct("<HHH")              # row, column, XF index
 
 
@@ -41,19 +42,8 @@ def read_xls_facts(path: Path, sheet_name: str) -> CellFacts | None:
         return None
     try:
         return _facts(memoryview(data), sheet_name)
-    except (struct.error, IndexError, UnicodeDecodeError, ValueError):
+    except (struct.error, IndexError, UnicodeDecodeError, ValueError, ImportRefused):
         return None
-
-
-def _records(data: memoryview, start: int):
-    pos, end = start, len(data)
-    while pos + 4 <= end:
-        typ, length = _HEADER.unpack_from(data, pos)
-        pos += 4
-        if pos + length > end:
-            return
-        yield typ, pos, length
-        pos += length
 
 
 def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
@@ -61,7 +51,7 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
     xf_widths: list[int | None] = []    # XF index -> width of its all-zeros format, or None
     sheets: dict[str, int] = {}
     biff5 = False
-    for typ, off, length in _records(data, 0):
+    for typ, off, length in _records(data, 0, ""):
         if typ == BOF and length >= 2:
             biff5 = _u16(data, off) == 0x0500
         elif typ in (FORMAT, FORMAT_BIFF5) and length >= 3:
@@ -87,7 +77,7 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
             facts.shown.setdefault(row + 1, {})[col] = str(int(value)).zfill(width)
 
     first = True
-    for typ, off, length in _records(data, start):
+    for typ, off, length in _records(data, start, ""):
         if typ == BOF:
             if not first:
                 break                     # the next substream: this sheet had no EOF

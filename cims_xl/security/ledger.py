@@ -266,10 +266,10 @@ class Replay:
                 self.problems.append(f"entry #{seq}: {actor} wrote it, but was disabled{since} "
                                      "(a disabled user kept writing)")
         if entity in ENTITIES:
-            self._apply_record(seq, actor, action, entity, entity_id, batch, changes_s, digests_s,
-                               signed and not loose)
+            per_record = self._apply_record(seq, actor, action, entity, entity_id, batch, changes_s, digests_s,
+                                            signed and not loose)
             if entity == "opportunity":
-                self._apply_stages(at, actor, action, entity_id, changes_s, digests_s)
+                self._apply_stages(at, actor, action, entity_id, changes_s, per_record)
         elif entity is None and action in SETTINGS_ACTIONS + ("init",):
             self._apply_setting(seq, actor, action, changes_s, signed)
         self._apply(seq, actor, action, entity, entity_id, changes_s, signed)
@@ -459,7 +459,7 @@ class Replay:
     # -- records --
 
     def _apply_record(self, seq: int, actor: str, action: str, kind: str, entity_id, batch,
-                      changes_s, digests_s, signed: bool) -> None:
+                      changes_s, digests_s, signed: bool) -> dict:
         ent = ENTITIES[kind]
         role = self.users.get(actor, UserState()).role
         known = action in _RECORD_PERMISSION and (action not in _CUSTOMER_ONLY or kind == "customer")
@@ -514,8 +514,10 @@ class Replay:
             self._track(rid, kind, action, actor, fields, signed)
             if signed:
                 self._write_changed.add(rid)
+        return per_record
 
-    def _apply_stages(self, at: str, actor: str, action: str, entity_id, changes_s, digests_s) -> None:
+    def _apply_stages(self, at: str, actor: str, action: str, entity_id, changes_s,
+                      per_record: dict) -> None:
         """Each stage an opportunity entered, as cims writes it beside the record
         (records.create_many / update): one row per change, at the entry's time."""
         when = (at or "")[:19] + "Z"
@@ -527,10 +529,6 @@ class Replay:
                 self.stages[entity_id] = [("?", "?", when, actor)]    # named at finish
             return
         if action not in ("create", "update", "undo"):
-            return
-        try:
-            per_record = entry_records(entity_id, changes_s, digests_s)
-        except (ValueError, AttributeError):
             return
         for rid, fields in per_record.items():
             pair = fields.get("stage") if isinstance(fields, dict) else None

@@ -132,15 +132,20 @@ def read_manifest(backup_file: str | os.PathLike) -> dict:
     """A backup's manifest (format, store id, who made it when, row counts per record
     kind, checksums; no personal data), without opening the encrypted store.
     Raises StoreError for a file that is not a cims backup."""
-    backup_file = Path(backup_file)
+    return _backup_json(Path(backup_file), MANIFEST_MEMBER)
+
+
+def _backup_json(backup_file: Path, member: str) -> dict:
+    """One JSON object member of a backup (manifest, key file), read from the zip in
+    memory. Raises StoreError for a file that is not a cims backup."""
     try:
         with zipfile.ZipFile(backup_file) as zf:
-            manifest = json.loads(zf.read(MANIFEST_MEMBER))
+            doc = json.loads(zf.read(member))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise StoreError(f"{backup_file.name} is not a cims backup") from None
-    if not isinstance(manifest, dict):
+    if not isinstance(doc, dict):
         raise StoreError(f"{backup_file.name} is not a cims backup")
-    return manifest
+    return doc
 
 
 def check_restore(session: Session, backup_file: str | os.PathLike, *, allow_other_store: bool = False) -> dict:
@@ -166,12 +171,8 @@ def backup_password_opens(backup_file: str | os.PathLike, username: str, passwor
     of the rest of the backup: `restore` still checks it all. Raises StoreError for a
     file that is not a cims backup."""
     backup_file = Path(backup_file)
-    try:
-        with zipfile.ZipFile(backup_file) as zf:
-            doc = json.loads(zf.read(KEYS_MEMBER))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise StoreError(f"{backup_file.name} is not a cims backup") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("slots"), dict):
+    doc = _backup_json(backup_file, KEYS_MEMBER)
+    if not isinstance(doc.get("slots"), dict):
         raise StoreError(f"{backup_file.name} is not a cims backup")
     try:
         KeyFile(backup_file, doc).unlock_keys(username.strip().lower(), password)
