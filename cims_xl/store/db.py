@@ -170,6 +170,7 @@ class _WriteBehind:
         self._deferred: dict[Any, tuple] = {}
         self._failed = False
         self.audit_head: tuple[int, str] | None = None
+        self.next_seq: dict[str, int] = {}   # entity kind -> seq after the ones inserted
         self.fts = _FtsTrigger()   # read and set on the worker only
         _quick_switch(+1)
 
@@ -602,6 +603,14 @@ class Store:
     # -- records --
 
     def next_seq(self, ent: Entity) -> int:
+        """The seq (the number in the id) of the next record of `ent`. Inside a write
+        behind, after this store inserted records of `ent`, it is known without asking
+        SQLite: asking would wait for every queued write (every record insert goes through
+        `insert_records`, and the write lock is held until the transaction ends)."""
+        if self._behind is not None:
+            known = self._behind.next_seq.get(ent.kind)
+            if known is not None:
+                return known
         row = self.conn.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {ent.table}").fetchone()
         return row[0] + 1
 
@@ -634,6 +643,9 @@ class Store:
             params.append(values)
         first, last = params[0][0], params[-1][0]
         contiguous = last - first + 1 == len(params)
+        if self._behind is not None:      # see next_seq
+            seqs_now = self._behind.next_seq
+            seqs_now[ent.kind] = max(seqs_now.get(ent.kind, 0), max(p[0] for p in params) + 1)
         self._write(self._raw.execute, _BUMP_CLOCK)
         bulk = len(params) >= BULK_ROWS
         if bulk:
