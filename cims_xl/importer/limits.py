@@ -40,6 +40,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .errors import ImportRefused
 
@@ -335,10 +336,15 @@ def shared_text_total(z: zipfile.ZipFile, info: zipfile.ZipInfo, lengths, name: 
     return total
 
 
-def calamine_safe(path: Path) -> bool:
+def calamine_safe(path: Path, on_parts_checked: Callable[[], None] | None = None) -> bool:
     """May python-calamine open this .xlsx (every sheet, the shared strings) within the
     memory budget? False: read it with the streaming reader. Raises ImportRefused for
-    what no reader should try (cells outside the grid, giant workbook parts)."""
+    what no reader should try (cells outside the grid, giant workbook parts).
+
+    `on_parts_checked()` is called once the parts calamine reads when it opens a file
+    (workbook, relationships, styles, shared strings) have passed, before the sheets are
+    scanned: opening the workbook may start then (calamine reads no sheet until one is
+    asked for), while the sheets are checked."""
     from .xlsx_stream import sheet_parts
 
     name = path.name
@@ -357,6 +363,8 @@ def calamine_safe(path: Path) -> bool:
                 size, longest = _longest_shared_string(z, sst, name)
                 if size > CALAMINE_MAX_SST:
                     return False
+            if on_parts_checked is not None:
+                on_parts_checked()
             safe = True
             lengths = None
             for _sheet, info in sheet_parts(path):

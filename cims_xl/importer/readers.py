@@ -21,6 +21,7 @@ be called more than once (the importer reads twice: once to look, once to write)
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import sys
@@ -136,13 +137,27 @@ def open_sheet(path: str | Path, sheet: str | int | None = None, *,
 def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     import python_calamine as pc
 
+    opening: _Beside | None = None
     if fmt == "xlsx":
         # Sizes first: calamine allocates a sheet's whole used range and every shared
-        # string before Python sees an error (see limits).
+        # string before Python sees an error (see limits). It opens the workbook (shared
+        # strings, no sheet) beside the sheets' scan once the parts it reads then passed.
         from . import limits
 
-        streamed = _open_big_xlsx(path, sheet, force=not limits.calamine_safe(path))
+        def start_opening() -> None:
+            nonlocal opening
+            opening = _Beside(pc.CalamineWorkbook.from_path, str(path))
+
+        try:
+            safe = limits.calamine_safe(path, on_parts_checked=start_opening)
+            streamed = _open_big_xlsx(path, sheet, force=not safe)
+        except BaseException:
+            if opening is not None:
+                opening.discard()
+            raise
         if streamed is not None:
+            if opening is not None:
+                opening.discard()
             return streamed
     elif fmt == "ods":
         from . import limits
@@ -159,7 +174,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         check_xlsb(path)
 
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
+        wb = opening.result() if opening is not None else pc.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several unrelated classes
         text = str(exc)
         if fmt == "xls" and _is_encrypted_ooxml(path):
@@ -189,23 +204,34 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         wb.close()
         raise ImportRefused(f"{path.name} has no sheets")
     loaded: dict = {}
-    chosen = _choose_sheet(wb, path, names, visible, sheet, loaded,
-                           hidden=[n for n in worksheet_names if n in hidden])
+    # The cell facts of the sheet most likely chosen are read beside calamine reading
+    # its cells (both mostly without the GIL); again below if another one is chosen.
+    likely = (_choose_sheet(wb, path, names, visible, sheet) if sheet is not None and str(sheet) != ""
+              else visible[0] if visible else None)
+    early = _Beside(_facts_of, fmt, path, likely) if fmt in ("xlsx", "xls") and likely else None
+    try:
+        chosen = _choose_sheet(wb, path, names, visible, sheet, loaded,
+                               hidden=[n for n in worksheet_names if n in hidden])
+    except BaseException:
+        if early is not None:
+            early.discard()
+        raise
 
     try:
         ws = loaded.get(chosen) or wb.get_sheet_by_name(chosen)   # read once, not twice
     except Exception as exc:
         wb.close()
+        if early is not None:
+            early.discard()
         raise ImportRefused(f"sheet '{chosen}' of {path.name} could not be read: {exc}") from None
     merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (ws.merged_cell_ranges or [])]
     start = ws.start
-    facts = None
-    if fmt == "xlsx":
-        from .cell_facts import read_facts
-        facts = read_facts(path, chosen)
-    elif fmt == "xls":
-        from .xls_facts import read_xls_facts
-        facts = read_xls_facts(path, chosen)
+    if early is not None and chosen == likely:
+        facts = early.result()
+    else:
+        if early is not None:
+            early.discard()
+        facts = _facts_of(fmt, path, chosen)
     shown = facts.shown if facts is not None else {}
     priced = facts.amounts if facts is not None else {}
 
@@ -238,6 +264,53 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
                     shown_cells=sum(len(v) for v in shown.values()),
                     priced_cells=sum(len(v) for v in priced.values()),
                     _rows_factory=rows, _closer=wb.close)
+
+
+def _facts_of(fmt: str, path: Path, sheet_name: str):
+    """Number formats and formulas of one sheet (cell_facts, xls_facts); None for others."""
+    if fmt == "xlsx":
+        from .cell_facts import read_facts
+        return read_facts(path, sheet_name)
+    if fmt == "xls":
+        from .xls_facts import read_xls_facts
+        return read_xls_facts(path, sheet_name)
+    return None
+
+
+class _Beside:
+    """fn(*args) run on a thread of its own while this one goes on: for readers that
+    work without the GIL (calamine, zlib), so that opening a big workbook uses two
+    cores. `result()` waits and returns its value or raises what it raised, here;
+    `discard()` waits and drops both (a workbook opened is closed)."""
+
+    def __init__(self, fn, *args) -> None:
+        import threading
+
+        self._value = self._error = None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True,
+                                        name="cims-import-read")
+        self._thread.start()
+
+    def _run(self, fn, args) -> None:
+        try:
+            self._value = fn(*args)
+        except BaseException as exc:     # a calamine panic too: raised where result() is
+            self._error = exc
+
+    def result(self):
+        self._thread.join()
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
+        return self._value
+
+    def discard(self) -> None:
+        self._thread.join()
+        close = getattr(self._value, "close", None)
+        if callable(close):
+            with contextlib.suppress(Exception):
+                close()
+        self._value = self._error = None
 
 
 def _open_big_xlsx(path: Path, sheet: str | int | None, *, force: bool = False) -> RawSheet | None:
