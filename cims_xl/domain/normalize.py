@@ -898,6 +898,9 @@ def _from_excel_serial(serial: Decimal, raw: object) -> _Parsed:
     return _Parsed(day, moment.time() if millis else None, None)
 
 
+# Cached: a date column repeats its values (a few thousand different days in a big
+# import); _Parsed is never changed by its readers. Refusals are not cached.
+@functools.lru_cache(maxsize=8192)
 def _parse_date_text(raw: str, order: str | None) -> _Parsed:
     text = _nfkc(raw).strip()
     if _SERIAL_TEXT.match(text):
