@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 import numpy as np
 
 from ..domain import normalize as nz
+from ..domain.duplicates import may_be_shared, name_key, other_name
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
@@ -418,8 +419,9 @@ def _text(v: object) -> str | None:
 # ----- keys --------------------------------------------------------------------------------
 
 def customer_keys(c: dict) -> list[tuple[str, int]]:
-    """Duplicate keys of a clean customer: email, each phone, name+company (or name alone
-    when the customer has no other key)."""
+    """Duplicate keys of a clean customer: email, each phone (alone, and with the name:
+    a phone several names share matches only under the same name; see Planner.plan),
+    name+company (or name alone when the customer has no other key)."""
     # key_hash inlined (this runs for every imported row): on a 64-bit build hash() is
     # already a signed 64-bit int.
     keys: list[tuple[str, int]] = []
@@ -427,15 +429,26 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
                                            c.get("name"), c.get("company"))
     if email:
         keys.append(("email", _hash(("e", email.casefold()))))
-    if phone:
-        keys.append(("phone", _hash(("p", phone))))
-    if mobile:
-        keys.append(("phone", _hash(("p", mobile))))
+    who = name_key(name) if (phone or mobile) else ""
+    for number in (phone, mobile):
+        if number:
+            keys.append(("phone", _hash(("p", number))))
+            if who:   # the same number under the same name, found when others share it too
+                keys.append(("phone", _hash(("pn", number, who))))
     if name and company:
         keys.append(("name+company", _hash(("n", name.casefold(), company.casefold()))))
     elif name and not keys:
         keys.append(("name", _hash(("n", name.casefold(), ""))))
     return keys
+
+
+def _shareable(clean: dict, h: int) -> bool:
+    """Whether the number of `clean` whose key is `h` may belong to several people
+    (domain.duplicates.may_be_shared): a landline, not a mobile."""
+    for number in (clean.get("phone"), clean.get("mobile")):
+        if number and _hash(("p", number)) == h:
+            return may_be_shared(number)
+    return False
 
 
 def _record_keys(kind: str, r: dict, nth: int = 0) -> list[tuple[str, int]]:
@@ -492,6 +505,11 @@ class Planner:
         self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
         self._nth: dict[int, int] = {}
         self._lines: dict[tuple, int] = {}   # lines so far of each order (number, customer, date)
+        # Whose phone is it (customers): the name key (`name_key`) of each row created
+        # in this import and of each stored customer with a phone. A phone that two
+        # different names share (a switchboard, a family's landline) is not a duplicate.
+        self._row_names: dict[int, str] = {}
+        self._store_names: dict[int, str] = {}
 
     # -- store keys, built on first use --
 
@@ -504,6 +522,8 @@ class Planner:
                     for _how, h in customer_keys({"name": name, "company": company, "email": email,
                                                   "phone": phone, "mobile": mobile}):
                         idx.add(h, seq)
+                    if phone or mobile:
+                        self._store_names[seq] = name_key(name)
             else:
                 counts: dict[int, int] = {}
                 for r in self.store.kind_rows(self.ent.kind):
@@ -581,6 +601,8 @@ class Planner:
         planned = Planned([], new_customers=new_customers)
         pending: dict[int, int] = {}
         to_fetch: list[str] = []
+        customers = self.ent.kind == "customer"
+        row_names = self._row_names
         for number, clean, keys, _x, rejected in prepared:
             if rejected is not None:
                 planned.outcomes.append(rejected)
@@ -588,14 +610,24 @@ class Planner:
             assert clean is not None
             match_row = match_seq = None
             how_row = how_seq = None
+            shared: list[str] = []          # phones this row shares with another name
+            mine = name_key(clean.get("name")) if customers else ""
             if dedupe:
                 for how, h in keys:
                     r = pending.get(h)
                     if r is None:
                         r = file_hits.get(h)
+                    s = store_hits.get(h)
+                    if customers and how == "phone" and (r is not None or s is not None):
+                        if r is not None and other_name(mine, row_names.get(r)) and _shareable(clean, h):
+                            shared.append(f"row {r}")
+                            r = None
+                        if s is not None and other_name(mine, self._store_names.get(s)) \
+                                and _shareable(clean, h):
+                            shared.append(format_id(self.ent, s))
+                            s = None
                     if r is not None and (match_row is None or r < match_row):
                         match_row, how_row = r, how
-                    s = store_hits.get(h)
                     if s is not None and match_seq is None:
                         match_seq, how_seq = s, how
             if match_row is not None:
@@ -614,17 +646,29 @@ class Planner:
                     for _how, h in keys:
                         pending.setdefault(h, number)
                 continue
-            out = Outcome(number, "created", warnings=self.row_warnings.pop(number, None))
+            warned = self.row_warnings.pop(number, None)
+            if shared:
+                warned = {**(warned or {}), self._phone_label(): (
+                    "the same phone as " + ", ".join(dict.fromkeys(shared)) + " under another name "
+                    "(a shared number): imported as a separate customer")}
+            out = Outcome(number, "created", warnings=warned)
             planned.outcomes.append(out)
             planned.creates.append((out, clean))
             for _how, h in keys:
                 pending.setdefault(h, number)
+            if customers and (clean.get("phone") or clean.get("mobile")):
+                row_names[number] = mine
 
         if planned.updates:
             self._plan_updates(planned, to_fetch)
         for h, r in pending.items():
             self.file_index.add(h, r)
         return planned
+
+    def _phone_label(self) -> str:
+        """The file's phone column(s), as the summary names columns."""
+        src = self.prep.source_of
+        return " / ".join(dict.fromkeys(src[k] for k in ("phone", "mobile") if k in src)) or "Phone"
 
     def _plan_updates(self, planned: Planned, ids: list[str]) -> None:
         current = self.store.fetch(self.ent.kind, ids)

@@ -130,9 +130,10 @@ def create_customer(session: Session, data: dict, *, allow_duplicate: bool = Fal
             same = value.casefold()
             for other in search_customers(session, value, limit=5).rows:
                 if same in {(other.get(k) or "").casefold() for k in ("email", "phone", "mobile")}:
+                    shared = "" if how == "email" else " (a number several people share: a switchboard, a family's phone)"
                     raise Conflict(f"{other['id']} already has this {'phone' if how == 'mobile' else how}; "
                                    f"nothing was added. Edit that customer (customer edit {other['id']}), "
-                                   "or add this one anyway with --allow-duplicate")
+                                   f"or add this one anyway{shared} with --allow-duplicate")
     return create(session, "customer", data, context=context)
 
 

@@ -1,0 +1,114 @@
+"""A landline several people share (a switchboard, a family's phone) is not a duplicate.
+
+Duplicates by phone are still found when the name is the same (written another way),
+when the number is a mobile, and against the store when several stored customers share
+the number; every row that shares a number is imported with a warning naming the other.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from cims_xl.domain.duplicates import may_be_shared, name_key
+from cims_xl.importer import import_file, parallel
+from cims_xl.services import records
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def stored(session) -> dict[str, dict]:
+    return {r["name"]: r for r in records.list_records(session, "customer")}
+
+
+@pytest.mark.parametrize("landline", ["+44 20 7946 0000", "+86 21 6232 3735", "+49 30 1234567",
+                                      "(415) 555-0132"])
+def test_colleagues_sharing_a_switchboard_number_are_each_imported_with_a_warning(admin, tmp_path, landline):
+    path = write_csv(tmp_path / "acme.csv", [
+        ["Name", "Company", "Email", "Phone", "Country"],
+        ["Alice Chen", "Acme", "alice@acme.example", landline, "US" if landline.startswith("(") else ""],
+        ["Bob Li", "Acme", "bob@acme.example", landline, "US" if landline.startswith("(") else ""],
+        ["Carol Wu", "Acme", "", landline, "US" if landline.startswith("(") else ""],
+    ])
+    result = import_file(admin, path)
+    assert (result.created, result.duplicates, result.warnings) == (3, 0, 2)
+    for out in result.outcomes[1:]:
+        assert out.action == "created"
+        (column, why), = out.warnings.items()
+        assert column == "Phone" and "same phone as row 2 under another name" in why
+    people = stored(admin)
+    assert len({p["phone"] for p in people.values()}) == 1 and set(people) == {"Alice Chen", "Bob Li", "Carol Wu"}
+
+
+@pytest.mark.parametrize("again", ["alice chen", "Chen, Alice", "ALICE  CHEN"])
+def test_the_same_name_written_another_way_with_the_same_landline_is_still_a_duplicate(admin, tmp_path, again):
+    path = write_csv(tmp_path / "a.csv", [["Name", "Phone"], ["Alice Chen", "+44 20 7946 0000"],
+                                          [again, "+44 (0)20 7946 0000"]])
+    result = import_file(admin, path)
+    assert (result.created, result.duplicates) == (1, 1)
+    assert result.outcomes[1].duplicate_of_row == 2 and result.outcomes[1].matched_by == "phone"
+
+
+def test_a_chinese_name_with_spaces_between_its_characters_is_the_same_name(admin, tmp_path):
+    path = write_csv(tmp_path / "w.csv", [["姓名", "电话"], ["王伟", "021-62323735"], ["王 伟", "021 6232 3735"]])
+    result = import_file(admin, path)
+    assert (result.created, result.duplicates) == (1, 1)
+    assert name_key("王 伟") == name_key("王伟") != name_key("王五")
+
+
+def test_a_mobile_under_two_names_is_one_customer_written_two_ways(admin, tmp_path):
+    path = write_csv(tmp_path / "m.csv", [["姓名", "手机"], ["王五", "13800138000"], ["王先生", "138 0013 8000"],
+                                          ["Tom Hardy", "+44 7400 123456"], ["Mr Hardy", "+44 (0)7400 123456"]])
+    result = import_file(admin, path)
+    assert (result.created, result.duplicates) == (2, 2)
+    assert [o.action for o in result.outcomes] == ["created", "duplicate", "created", "duplicate"]
+
+
+def test_against_the_store_the_shared_number_finds_the_customer_of_the_same_name(admin, tmp_path):
+    first = write_csv(tmp_path / "1.csv", [["Name", "Phone"], ["Alice Chen", "+44 20 7946 0000"],
+                                           ["Bob Li", "+44 20 7946 0000"], ["Carol Wu", "+44 20 7946 0000"]])
+    import_file(admin, first)
+    ids = {n: r["id"] for n, r in stored(admin).items()}
+    second = write_csv(tmp_path / "2.csv", [["Name", "Phone"], ["carol wu", "020 7946 0000"],
+                                            ["Bob Li", "+44 20 7946 0000"], ["Dan Xu", "+44 20 7946 0000"]])
+    result = import_file(admin, second, region="GB")
+    assert [o.action for o in result.outcomes] == ["duplicate", "duplicate", "created"]
+    assert [o.record for o in result.outcomes[:2]] == [ids["Carol Wu"], ids["Bob Li"]]
+    (why,) = result.outcomes[2].warnings.values()
+    assert f"same phone as {ids['Alice Chen']} under another name" in why
+    assert len(stored(admin)) == 4
+
+
+def test_updating_duplicates_never_writes_one_persons_values_over_a_colleague_sharing_the_number(admin, tmp_path):
+    import_file(admin, write_csv(tmp_path / "1.csv", [["Name", "Phone", "City"], ["Alice Chen", "+44 20 7946 0000", "London"]]))
+    result = import_file(admin, write_csv(tmp_path / "2.csv", [["Name", "Phone", "City"],
+                                                               ["Bob Li", "+44 20 7946 0000", "Leeds"]]),
+                         on_duplicate="update", update_mode="overwrite")
+    assert (result.created, result.updated) == (1, 0)
+    people = stored(admin)
+    assert people["Alice Chen"]["city"] == "London" and people["Bob Li"]["city"] == "Leeds"
+
+
+def test_shared_numbers_are_found_the_same_way_when_a_second_process_prepares_the_rows(admin, tmp_path, monkeypatch):
+    rows = [["Name", "Phone", "Mobile"]]
+    for i in range(300):
+        rows.append([f"Person {i}", f"+44 20 7946 {i % 7:04d}", ""])        # seven switchboards
+    rows.append(["Person 3", "+44 20 7946 0003", ""])                        # a real duplicate
+    rows.append(["Someone Else", "", "13800138000"])
+    rows.append(["Another Name", "", "+86 138 0013 8000"])                   # the same mobile
+    path = write_csv(tmp_path / "many.csv", rows)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", 10)
+    result = import_file(admin, path, chunk_rows=40)
+    assert (result.created, result.duplicates) == (301, 2)
+    assert result.warnings == 300 - 7
+
+
+def test_which_numbers_may_be_shared_follows_the_numbering_plan():
+    assert may_be_shared("+442079460000") and may_be_shared("+862162323735") and may_be_shared("+14155550132")
+    assert not may_be_shared("+8613800138000") and not may_be_shared("+447400123456")
