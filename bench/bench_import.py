@@ -183,6 +183,14 @@ def generate_xlsx(path: Path, rows: int, seed: int = 7, variety: bool = False) -
 
 # ----- the two sides, each run in its own child process ---------------------------------
 
+def _cpu_seconds() -> float:
+    """CPU time (user + system) of this process's threads and of its reaped children
+    (the import's forked worker), in seconds."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _peak_rss_mb() -> float:
     # VmHWM belongs to this process's own memory map. ru_maxrss is not good enough on
     # Linux: it keeps the high-water mark of the parent it was forked from across exec.
@@ -253,9 +261,11 @@ def import_side(path: Path, workdir: Path, stream: bool = False) -> dict:
     auth.init_store(store, "admin", password, kdf={"name": "scrypt", "n": 2**10, "r": 8, "p": 1})
     session = auth.sign_in(store, "admin", password)
     base_rss = _peak_rss_mb()
+    cpu0 = _cpu_seconds()
     t0 = time.perf_counter()
     result = import_file(session, path, kind="orders" if path.suffix == ".csv" else "customers")
     seconds = time.perf_counter() - t0
+    cpu = _cpu_seconds() - cpu0
     peak = _peak_rss_mb()
     # the forked worker that prepared rows (importer.parallel), reaped by now; its RSS
     # counts the pages it shares with this process too
@@ -269,7 +279,7 @@ def import_side(path: Path, workdir: Path, stream: bool = False) -> dict:
     return {"seconds": seconds, "rows": d["rows"], "created": d["created"],
             "duplicates": d["duplicates"], "rejected": d["rejected"], "batch": d["batch"],
             "peak_rss_mb": peak, "rss_before_import_mb": base_rss, "undo_seconds": undo_seconds,
-            "worker_peak_rss_mb": worker_rss}
+            "worker_peak_rss_mb": worker_rss, "cpu_seconds": cpu}
 
 
 STORE_FIELDS = {"Name": "name", "Company": "company", "Email": "email", "Phone": "phone",
@@ -319,14 +329,16 @@ def store_side(path: Path, workdir: Path) -> dict:
             "version": 1, "deleted_at": None, "deleted_by": None, "batch_id": None}
     records = [{**v, **meta, "id": f"C-{i:06d}"} for i, v in enumerate(values, 1)]
     store = session.store
+    cpu0 = _cpu_seconds()
     t0 = time.perf_counter()
     store.begin()
     for i in range(0, len(records), 5000):
         store.insert_records(CUSTOMER, records[i:i + 5000])
     store.commit()
     seconds = time.perf_counter() - t0
+    cpu = _cpu_seconds() - cpu0
     session.close()
-    return {"seconds": seconds, "rows": len(records)}
+    return {"seconds": seconds, "rows": len(records), "cpu_seconds": cpu}
 
 
 def store_audited_side(path: Path, workdir: Path) -> dict:
@@ -426,6 +438,12 @@ def _run_one(args, workdir: Path, variety: bool) -> None:
         print(f"the store alone writing the same rows, taken as valid (encrypted, indexed, "
               f"no validation or audit): {store['seconds']:.2f} s = {store['seconds'] / floor['seconds']:.2f} x floor")
         print(f"RATIO import / store's own bulk write ({name}): {imp['seconds'] / store['seconds']:.2f}")
+        # What bounds the wall time: CPU work over the cores this machine has.
+        cores = os.cpu_count() or 1
+        print(f"CPU: import {imp['cpu_seconds']:.2f} core-s (its forked worker included), store's bulk "
+              f"write {store['cpu_seconds']:.2f} core-s; on {cores} cores the import needs at least "
+              f"{imp['cpu_seconds'] / cores:.2f} s = {imp['cpu_seconds'] / cores / store['seconds']:.2f} x "
+              "the store's bulk write")
     if audited:
         print(f"the store writing the same rows as every write is made (create_many: the bulk insert "
               f"plus signed audit entries, no validation): {audited['seconds']:.2f} s")
