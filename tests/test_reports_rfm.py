@@ -143,3 +143,12 @@ def test_rfm_changes_list_only_customers_whose_segment_moves():
     assert changes["C-000002"] == ({"rfm_segment": "New"}, 3)
     assert changes["C-000011"] == ({"rfm_segment": None}, 3)  # no orders any more: cleared
     assert len(changes) == 10
+
+
+def test_the_top_customers_chart_names_its_bars_by_customer_name_and_by_id_for_roles_without_names():
+    orders, customers = frames()
+    fr = {"order": orders, "customer": customers}
+    full = build_report(SEGMENTS, fr, include_personal=True, date_to=AS_OF).table("tblTopCustomers")
+    hidden = build_report(SEGMENTS, fr, include_personal=False, date_to=AS_OF).table("tblTopCustomers")
+    assert full.chart.categories == "Name" and "Name" in full.data.columns
+    assert hidden.chart.categories == "Customer ID" and "Name" not in hidden.data.columns

@@ -703,8 +703,9 @@ def top_customers(o: _Orders, customers: pd.DataFrame, include_personal: bool,
     df["Last Order"] = pd.to_datetime(last[rank])
     return ReportTable("tblTopCustomers", f"Top {top} customers by lifetime value", df,
                        {"Rank": "0", "Orders": COUNT, "Lifetime Value": MONEY, "Last Order": DATE},
+                       # bars named as people know their customers; ids for roles that see no names
                        ChartSpec("bar", "Top customers by lifetime value", ("Lifetime Value",),
-                                 categories="Customer ID", max_points=10),
+                                 categories="Name" if include_personal else "Customer ID", max_points=10),
                        {"Orders": "sum", "Lifetime Value": "sum"},
                        note=None if include_personal else "Names hidden for your role: ids only")
 
