@@ -112,3 +112,23 @@ def test_shared_numbers_are_found_the_same_way_when_a_second_process_prepares_th
 def test_which_numbers_may_be_shared_follows_the_numbering_plan():
     assert may_be_shared("+442079460000") and may_be_shared("+862162323735") and may_be_shared("+14155550132")
     assert not may_be_shared("+8613800138000") and not may_be_shared("+447400123456")
+
+
+def test_contacts_of_one_company_sharing_its_switchboard_are_each_imported(admin, tmp_path):
+    path = write_csv(tmp_path / "contacts.csv", [
+        ["Customer", "Contact Name", "Email", "Phone"],
+        ["Acme Ltd", "Alice Chen", "alice@acme.example", "+44 20 7946 0000"],
+        ["Acme Ltd", "Bob Li", "bob@acme.example", "+44 20 7946 0000"],
+        ["Acme Ltd", "alice chen", "", "+44 20 7946 0000"],          # Alice again
+    ])
+    result = import_file(admin, path, kind="contacts")
+    assert [o.action for o in result.outcomes] == ["created", "created", "duplicate"]
+    (why,) = result.outcomes[1].warnings.values()
+    assert "same phone as row 2 under another name" in why
+    again = write_csv(tmp_path / "again.csv", [["Customer", "Contact Name", "Phone"],
+                                               ["Acme Ltd", "Bob Li", "020 7946 0000"],
+                                               ["Acme Ltd", "Carol Wu", "020 7946 0000"]])
+    second = import_file(admin, again, kind="contacts", region="GB")
+    assert [o.action for o in second.outcomes] == ["duplicate", "created"]
+    names = sorted(r["name"] for r in records.list_records(admin, "contact"))
+    assert names == ["Alice Chen", "Bob Li", "Carol Wu"]

@@ -442,11 +442,12 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
     return keys
 
 
-def _shareable(clean: dict, h: int) -> bool:
-    """Whether the number of `clean` whose key is `h` may belong to several people
-    (domain.duplicates.may_be_shared): a landline, not a mobile."""
+def _shareable(kind: str, clean: dict, h: int) -> bool:
+    """Whether the number of a clean customer or contact whose duplicate key is `h` may
+    belong to several people (domain.duplicates.may_be_shared): a landline, not a mobile."""
     for number in (clean.get("phone"), clean.get("mobile")):
-        if number and _hash(("p", number)) == h:
+        if number and h == (_hash(("p", number)) if kind == "customer"
+                            else key_hash("cp", clean.get("customer_id"), number)):
             return may_be_shared(number)
     return False
 
@@ -465,9 +466,12 @@ def _record_keys(kind: str, r: dict, nth: int = 0) -> list[tuple[str, int]]:
         keys = []
         if r.get("email"):
             keys.append(("email", key_hash("ce", cid, r["email"].casefold())))
+        who = name_key(r.get("name"))
         for f in ("phone", "mobile"):
             if r.get(f):
                 keys.append(("phone", key_hash("cp", cid, r[f])))
+                if who:     # as customer_keys: a shared number matches under the same name
+                    keys.append(("phone", key_hash("cpn", cid, r[f], who)))
         if not keys and r.get("name"):
             keys.append(("name", key_hash("cn", cid, r["name"].casefold())))
         return keys
@@ -505,7 +509,7 @@ class Planner:
         self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
         self._nth: dict[int, int] = {}
         self._lines: dict[tuple, int] = {}   # lines so far of each order (number, customer, date)
-        # Whose phone is it (customers): the name key (`name_key`) of each row created
+        # Whose phone is it (customers, contacts): the name key (`name_key`) of each row created
         # in this import and of each stored customer with a phone. A phone that two
         # different names share (a switchboard, a family's landline) is not a duplicate.
         self._row_names: dict[int, str] = {}
@@ -535,6 +539,8 @@ class Planner:
                         nth = counts[base] = counts.get(base, -1) + 1
                     for _how, h in _record_keys(self.ent.kind, r, nth):
                         idx.add(h, seq)
+                    if self.ent.kind == "contact" and (r.get("phone") or r.get("mobile")):
+                        self._store_names[seq] = name_key(r.get("name"))
             idx.flush()
             self._store_index = idx
         return self._store_index
@@ -601,7 +607,7 @@ class Planner:
         planned = Planned([], new_customers=new_customers)
         pending: dict[int, int] = {}
         to_fetch: list[str] = []
-        customers = self.ent.kind == "customer"
+        people = self.ent.kind in ("customer", "contact")     # whose phone may be shared
         row_names = self._row_names
         for number, clean, keys, _x, rejected in prepared:
             if rejected is not None:
@@ -611,19 +617,20 @@ class Planner:
             match_row = match_seq = None
             how_row = how_seq = None
             shared: list[str] = []          # phones this row shares with another name
-            mine = name_key(clean.get("name")) if customers else ""
+            mine = name_key(clean.get("name")) if people else ""
             if dedupe:
                 for how, h in keys:
                     r = pending.get(h)
                     if r is None:
                         r = file_hits.get(h)
                     s = store_hits.get(h)
-                    if customers and how == "phone" and (r is not None or s is not None):
-                        if r is not None and other_name(mine, row_names.get(r)) and _shareable(clean, h):
+                    if people and how == "phone" and (r is not None or s is not None):
+                        if r is not None and other_name(mine, row_names.get(r)) \
+                                and _shareable(self.ent.kind, clean, h):
                             shared.append(f"row {r}")
                             r = None
                         if s is not None and other_name(mine, self._store_names.get(s)) \
-                                and _shareable(clean, h):
+                                and _shareable(self.ent.kind, clean, h):
                             shared.append(format_id(self.ent, s))
                             s = None
                     if r is not None and (match_row is None or r < match_row):
@@ -656,7 +663,7 @@ class Planner:
             planned.creates.append((out, clean))
             for _how, h in keys:
                 pending.setdefault(h, number)
-            if customers and (clean.get("phone") or clean.get("mobile")):
+            if people and (clean.get("phone") or clean.get("mobile")):
                 row_names[number] = mine
 
         if planned.updates:
