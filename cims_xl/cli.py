@@ -1288,8 +1288,8 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         summary["customers linked"] = data["customers_linked"]
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
     if data.get("warnings"):
-        app.out.message(f"{data['warnings']} row(s) imported without a field they could not read "
-                        "(left empty, the text kept in Notes): listed below")
+        app.out.message(f"{data['warnings']} row(s) imported with a warning (a field it could not read left "
+                        "empty with its text kept in Notes, or a phone another customer shares): listed below")
     if data.get("footer_rows"):
         app.out.message(f"{data['footer_rows']} footer row(s) at the end skipped: not data")
     if data.get("inferences"):
@@ -1322,7 +1322,7 @@ def _show_problems(app: App, result, report_path) -> None:
     warned = [o for o in result.outcomes if o.warnings]
     if warned:
         app.out.emit([{"row": o.row, "what": f"{o.action} with a warning", "why": o.warning}
-                      for o in warned[:SHOWN_PROBLEMS]], title="Rows imported without a field they could not read")
+                      for o in warned[:SHOWN_PROBLEMS]], title="Rows imported with a warning")
     total = result.rejected + result.duplicates
     if not total:
         return

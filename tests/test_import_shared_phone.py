@@ -44,6 +44,8 @@ def test_colleagues_sharing_a_switchboard_number_are_each_imported_with_a_warnin
         assert column == "Phone" and "same phone as row 2 under another name" in why
     people = stored(admin)
     assert len({p["phone"] for p in people.values()}) == 1 and set(people) == {"Alice Chen", "Bob Li", "Carol Wu"}
+    (said,) = [i for i in result.inferences if i["what"] == "shared phone numbers"]
+    assert said["decided"].startswith("2 row(s) imported as customers of their own")
 
 
 @pytest.mark.parametrize("again", ["alice chen", "Chen, Alice", "ALICE  CHEN"])
@@ -132,3 +134,18 @@ def test_contacts_of_one_company_sharing_its_switchboard_are_each_imported(admin
     assert [o.action for o in second.outcomes] == ["duplicate", "created"]
     names = sorted(r["name"] for r in records.list_records(admin, "contact"))
     assert names == ["Alice Chen", "Bob Li", "Carol Wu"]
+
+
+def test_the_error_report_lists_rows_that_share_a_number_on_its_warnings_sheet(admin, tmp_path):
+    import openpyxl
+
+    from cims_xl.excel.import_report import WARNINGS_SHEET, error_report
+
+    path = write_csv(tmp_path / "acme.csv", [["Name", "Phone"], ["Alice Chen", "+44 20 7946 0000"],
+                                             ["Bob Li", "+44 20 7946 0000"]])
+    result = import_file(admin, path, error_report=error_report(tmp_path / "report.xlsx"))
+    ws = openpyxl.load_workbook(result.report)[WARNINGS_SHEET]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[1][:2] == [3, "Phone: the same phone as row 2 under another name (a shared number): "
+                              "imported as a separate customer"]
+    assert rows[1][2:4] == ["Bob Li", "+44 20 7946 0000"]

@@ -1,6 +1,7 @@
 """The error report: rejected rows with their original values and the reason, ready to
 fix and import again; skipped duplicates on a second sheet with what they matched;
-rows imported without a field they could not read on a third.
+rows imported with a warning (a field they could not read, a phone another customer
+shares) on a third.
 
 Written as it goes (openpyxl write-only): the rows wait deflated in memory (about a
 tenth of their XML, `scratch_files.DeflatedSpool`), never in a plain-text temp
@@ -116,7 +117,8 @@ class ErrorReport:
             crash_point("report.row-2000")     # tests: killed while rows are still coming
 
     def warned(self, row: int, values: list, what: str) -> None:
-        """A row that was imported, leaving out a field it could not read."""
+        """A row that was imported with a warning (a field it could not read left out, a
+        phone another customer shares)."""
         self._row(self._warned, [row, what], values)
 
     def duplicate(self, row: int, values: list, what: str) -> None:

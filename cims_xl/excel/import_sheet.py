@@ -34,8 +34,8 @@ def _summary(result: ImportResult, *, done: bool) -> str:
     if d["batch"]:
         lines.append(f"Batch: {d['batch']} (undo: cims import undo {d['batch']})")
     if d.get("warnings"):
-        lines.append(f"Imported with a warning (a field it could not read left empty, kept in Notes): "
-                     f"{d['warnings']}")
+        lines.append(f"Imported with a warning (a field it could not read left empty, kept in Notes; "
+                     f"a phone another customer shares): {d['warnings']}")
     if d.get("footer_rows"):
         lines.append(f"Footer rows skipped: {d['footer_rows']}")
     if d["date_orders"]:

@@ -514,6 +514,7 @@ class Planner:
         # different names share (a switchboard, a family's landline) is not a duplicate.
         self._row_names: dict[int, str] = {}
         self._store_names: dict[int, str] = {}
+        self.shared_phones = 0      # rows imported beside another name with their landline
 
     # -- store keys, built on first use --
 
@@ -655,6 +656,7 @@ class Planner:
                 continue
             warned = self.row_warnings.pop(number, None)
             if shared:
+                self.shared_phones += 1
                 warned = {**(warned or {}), self._phone_label(): (
                     "the same phone as " + ", ".join(dict.fromkeys(shared)) + " under another name "
                     "(a shared number): imported as a separate customer")}

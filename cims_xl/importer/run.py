@@ -610,6 +610,13 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 "decided": "the number in the field (E.164 holds no extension), the whole text in Notes",
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.extensions,
                                                                                     planner.prep.headers))})
+        if planner.shared_phones:
+            kind = "contact" if ent.kind == "contact" else "customer"
+            result.inferences.append({
+                "what": "shared phone numbers",
+                "decided": f"{planner.shared_phones} row(s) imported as {kind}s of their own, with a warning",
+                "evidence": "the same landline as another row or record under another name (a switchboard, "
+                            "a family's phone); the same name, or a mobile, is a duplicate"})
         if report is not None:
             report.close()
             result.report = str(report.path)
