@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from cims_xl.domain.pipeline import DEFAULT_TZ
 from cims_xl.reports import build_for_session
 from cims_xl.reports.compute import PIPELINE, SEGMENTS, SERVICE, build_report, rfm_segments
 from cims_xl.services import records
@@ -16,14 +17,15 @@ UTC = dt.timezone.utc
 
 def test_a_deal_created_already_won_in_the_past_has_no_negative_days_to_close(admin):
     cust = records.create(admin, "customer", {"name": "Late Entry Ltd"})
-    past = dt.date.today() - dt.timedelta(days=60)
+    today = dt.datetime.now(DEFAULT_TZ).date()     # a deal closes on the store's calendar day
+    past = today - dt.timedelta(days=60)
     typed_late = records.create(admin, "opportunity", {"customer_id": cust["id"], "name": "Old win",
                                                        "stage": "Won", "amount": "100",
                                                        "expected_close": past.isoformat(), "owner": "admin"})
     assert typed_late["closed_at"] == past
     normal = records.create(admin, "opportunity", {"customer_id": cust["id"], "name": "Today",
                                                    "stage": "Won", "amount": "50", "owner": "admin"})
-    assert normal["closed_at"] == dt.date.today()
+    assert normal["closed_at"] == today
     t = build_for_session(admin)[PIPELINE].table("tblWinRateByOwner")
     days = t.data["Avg Days to Close"].dropna()
     assert len(days) and (days >= 0).all()
