@@ -1288,8 +1288,7 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         summary["customers linked"] = data["customers_linked"]
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
     if data.get("warnings"):
-        app.out.message(f"{data['warnings']} row(s) imported with a warning (a field it could not read left "
-                        "empty with its text kept in Notes, or a phone another customer shares): listed below")
+        app.out.message(f"{data['warnings']} row(s) imported with a warning: listed below")
     if data.get("footer_rows"):
         app.out.message(f"{data['footer_rows']} footer row(s) at the end skipped: not data")
     if data.get("inferences"):
