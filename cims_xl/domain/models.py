@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Optional
 
@@ -22,7 +23,7 @@ from ..errors import ValidationFailed
 from . import money as mn
 from . import normalize as nz
 from .countries import region_for_country
-from .schema import ENTITIES, ENUM_SYNONYMS, Entity, Field, ROLES
+from .schema import ENTITIES, ENUM_SYNONYMS, ORDER_STATUS_SYNONYMS, ORDER_STATUSES, Entity, Field, ROLES
 
 DEFAULT_REGION = "CN"
 _PHONE_REGIONS = frozenset(nz.phonenumbers.SUPPORTED_REGIONS)
@@ -148,10 +149,24 @@ def _currency(value):
 
 @_guard
 def _int(value, info):
-    out = nz.parse_int(value, _decimal_for(info))
+    if isinstance(value, str) and (counted := _COUNTED.match(value)) and counted.group(1) != value:
+        try:                          # "3 pcs", "3件", "x3": a count with its unit word
+            out = nz.parse_int(counted.group(1), _decimal_for(info))
+        except ValueError as exc:     # the message quotes what was written
+            raise ValueError(str(exc).replace(repr(counted.group(1)), repr(value))) from None
+    else:
+        out = nz.parse_int(value, _decimal_for(info))
     if out is not None and abs(out) > 2**53:
         _fail("number is too large")
     return out
+
+
+# A whole count written with a unit of items (order lines: "3 pcs", "12 units", "3件",
+# "2 个", "x3", "3x"). Units that are themselves amounts ("3 dozen", "2 kg") are not
+# read: those values stay unreadable and are kept in Notes.
+_COUNTED = re.compile(r"^\s*(?:[x×]\s*)?([0-9０-９][0-9０-９,.\s]*?)\s*(?:pcs?\.?|pieces?|units?|items?|ea\.?|each|"
+                      r"stk\.?|stück|pièces?|unidades?|[x×]|件|个|個|只|套|台|箱|本|瓶|支|包|盒|条|張|张|双|份|把|块|袋|桶|罐|辆)?\s*$",
+                      re.IGNORECASE)
 
 
 @_guard
@@ -195,6 +210,8 @@ def _user(value):
 
 def _enum_validator(f: Field):
     canonical = {c.lower(): c for c in f.choices}
+    if f.choices == ORDER_STATUSES:     # an order's words first ("已完成" is Completed here)
+        canonical.update(ORDER_STATUS_SYNONYMS)
 
     @_guard
     def check(value):

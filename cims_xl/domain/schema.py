@@ -51,6 +51,36 @@ ENUM_SYNONYMS: dict[str, str] = {
     "中": "P3", "普通": "P3", "一般": "P3", "medium": "P3", "normal": "P3", "低": "P4", "low": "P4",
 }
 
+# Order statuses as shops, marketplaces (Taobao, JD, Shopify, WooCommerce exports) and
+# other languages write them. Kept apart from ENUM_SYNONYMS, where "已完成" is a ticket's
+# Closed: for an order it is Completed. Lower-cased keys. Words that mean one status in
+# one system and another elsewhere ("closed": completed in Shopify, 已关闭 a cancelled
+# Taobao trade) are left out: such a value is kept in Notes with a warning.
+ORDER_STATUS_SYNONYMS: dict[str, str] = {
+    # Chinese
+    "待付款": "Open", "未付款": "Open", "待支付": "Open", "等待买家付款": "Open", "待处理": "Open",
+    "新订单": "Open", "处理中": "Open", "待发货": "Paid", "已付款": "Paid", "已支付": "Paid",
+    "买家已付款": "Paid", "已发货": "Shipped", "卖家已发货": "Shipped", "运输中": "Shipped",
+    "配送中": "Shipped", "已完成": "Completed", "完成": "Completed", "交易成功": "Completed",
+    "已收货": "Completed", "已签收": "Completed", "已取消": "Cancelled", "取消": "Cancelled",
+    "交易关闭": "Cancelled", "已退货": "Returned", "退货": "Returned",
+    "已退款": "Returned", "退款成功": "Returned", "退货退款": "Returned",
+    # English as order systems write it
+    "pending": "Open", "pending payment": "Open", "new": "Open", "processing": "Open", "on hold": "Open",
+    "unpaid": "Open", "payment received": "Paid", "fulfilled": "Shipped", "dispatched": "Shipped",
+    "in transit": "Shipped", "delivered": "Completed", "complete": "Completed",
+    "canceled": "Cancelled", "voided": "Cancelled", "refunded": "Returned", "return": "Returned",
+    # German, French, Spanish
+    "offen": "Open", "bezahlt": "Paid", "versandt": "Shipped", "verschickt": "Shipped",
+    "abgeschlossen": "Completed", "geliefert": "Completed", "storniert": "Cancelled",
+    "zurückgegeben": "Returned", "retoure": "Returned", "erstattet": "Returned",
+    "en attente": "Open", "payée": "Paid", "payé": "Paid", "expédiée": "Shipped", "expédié": "Shipped",
+    "livrée": "Completed", "livré": "Completed", "terminée": "Completed", "annulée": "Cancelled",
+    "annulé": "Cancelled", "retournée": "Returned", "remboursée": "Returned", "remboursé": "Returned",
+    "pendiente": "Open", "pagado": "Paid", "enviado": "Shipped", "entregado": "Completed",
+    "completado": "Completed", "cancelado": "Cancelled", "devuelto": "Returned", "reembolsado": "Returned",
+}
+
 # ----- field and entity specs ------------------------------------------------------
 
 # kinds: text, name, email, phone, date, datetime, money, decimal, int, bool, enum,

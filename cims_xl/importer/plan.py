@@ -392,10 +392,16 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         warnings[label] = f"{reason} (left empty; the text is kept in Notes)"
     _with_notes(data, moved)
     try:
-        return validate_record(ent, data, context=context)
+        clean = validate_record(ent, data, context=context)
     except ValidationFailed as exc:
         warnings.clear()
         raise ValidationFailed({**prep.problems_by_column(first), **prep.problems_by_column(exc)}) from None
+    for key in soft:
+        # Left empty, as the warning says: a field's default (an order's status Completed,
+        # quantity 1) would be a guess where the file said something it could not read.
+        if key in clean and ent.field(key).default is not None:
+            clean[key] = None
+    return clean
 
 
 def _with_notes(data: dict, extra: list[str]) -> None:
