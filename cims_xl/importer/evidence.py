@@ -166,20 +166,37 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
 # ----- footer rows ---------------------------------------------------------------------------
 
 FOOTER_MAX = 5          # rows at the end of a table that may be a footer
+# Total and summary words in the languages of our users' files.
+_TOTAL = (r"grand\s+total|sub-?total|totals?|totales|totaux|totaal|totale|totalt|sum|summe|summa|suma|"
+          r"gesamt(?:summe)?|razem|celkem|yhteensä|i\s+alt|итого|всего|합계|총계|"
+          r"合计|合計|总计|總計|小计|小計|共计")
 _FOOTER_WORDS = re.compile(
-    r"^\s*(?:grand\s+total|sub-?total|totals?|sum|summe|gesamt(?:summe)?|totaal|totale|totaux|"
-    r"итого|всего|合计|合計|总计|總計|小计|小計|共计|共\s*\d|count|records?|rows?|generated|printed|"
+    rf"^\s*(?:{_TOTAL}|共\s*\d|count|records?|rows?|generated|printed|"
     r"exported|page\s+\d|第\s*\d+\s*页)(?=$|[\s:：=\d(（,])", re.IGNORECASE)
+# A cell that is only a total's label: "Grand Total", "Total général", "Summe:", "合计".
+_FOOTER_LABEL = re.compile(
+    rf"^\s*(?:{_TOTAL})(?:\s+(?:g[ée]n[ée]ral|generale?|geral|global))?\s*[:：=]?\s*$", re.IGNORECASE)
+# A figure as a total row shows it: digits with separators, a sign or parentheses, a
+# currency symbol or code, a percent sign ("2", "1,234.50", "(12,00) €", "USD 99").
+_FIGURE = re.compile(r"^[\s(+\-−]*(?:[A-Z]{3}\s?)?[^\w\s]?\s?\d[\d.,'\s\u00a0\u202f]*"
+                     r"\s?(?:[^\w\s]|[A-Z]{3}|元|円)?[\s)%\-−]*$")
+
+
+def _is_figure(value: object) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and bool(_FIGURE.match(value))
 
 
 @dataclass
 class FooterWatch:
     """Watches the last rows of a table for a footer: "Total: 2 customers", "合计 … 1,234".
 
-    A footer is the table's last FOOTER_MAX rows or fewer, each filling at most half
-    the table's columns, and each either starting with a total/summary word (in several
-    languages) or, after a blank row, a single cell with a number in it. Footer rows are
-    not data: the importer counts them as skipped and says so.
+    A footer is the table's last FOOTER_MAX rows or fewer, each either a total's label
+    followed only by figures ("Grand Total | 2 | 1,234.50", "合计 | | 2", however many
+    columns they fill), or filling at most half the table's columns and starting with a
+    total/summary word (in several languages) or, after a blank row, a single cell with a
+    number in it. Footer rows are not data: the importer counts them as skipped and says so.
     """
 
     width: int
@@ -198,12 +215,17 @@ class FooterWatch:
         found: list[tuple[int, str]] = []
         for number, values, gap in reversed(self.tail):
             filled = [v for v in values if not is_blank(v)]
-            if not filled or len(filled) * 2 > max(self.width, 2):
+            if not filled:
                 break
             first = str(filled[0]).strip()
+            # A total's label followed only by figures ("Grand Total | 2 | 1,234.50")
+            # is a footer however many columns its figures fill.
+            labelled = bool(_FOOTER_LABEL.match(first)) and all(_is_figure(v) for v in filled[1:])
+            if not labelled and len(filled) * 2 > max(self.width, 2):
+                break
             worded = bool(_FOOTER_WORDS.match(first))
             lone_count = gap and len(filled) == 1 and any(ch.isdigit() for ch in first)
-            if not (worded or lone_count):
+            if not (labelled or worded or lone_count):
                 break
             found.append((number, first[:60]))
         return found[::-1]
