@@ -57,3 +57,59 @@ def test_a_last_customer_whose_name_is_or_starts_with_a_total_word_is_still_a_cu
     path = write(tmp_path / "c.csv", "Name,Email,City\nAna,ana@example.com,Curitiba\n" + last + "\n")
     result = import_file(admin, path)
     assert (result.created, result.footer_rows) == (2, 0)
+
+
+# ----- 2. phone country ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("country, phone, stored", [
+    ("U.S.", "(415) 555-0132", "+14155550132"),
+    ("U.S.A.", "(415) 555-0133", "+14155550133"),
+    ("United States of America", "(415) 555-0134", "+14155550134"),
+    ("us", "(415) 555-0135", "+14155550135"),
+    ("England", "020 7946 0958", "+442079460958"),
+    ("Scotland", "0131 496 0123", "+441314960123"),
+    ("GBR", "020 7946 0959", "+442079460959"),
+    ("Royaume-Uni", "020 7946 0960", "+442079460960"),
+    ("英國", "020 7946 0961", "+442079460961"),
+    ("Korea, Republic of", "02-312-3456", "+8223123456"),
+    ("Japan", "03-1234-5678", "+81312345678"),
+    ("Australia", "(02) 9876 5432", "+61298765432"),
+    ("India", "098765 43210", "+919876543210"),
+    ("Brasil", "(11) 98765-4321", "+5511987654321"),
+    ("México", "55 1234 5678", "+525512345678"),
+    ("United States", "011 44 20 7946 0962", "+442079460962"),
+    ("China", "0049 30 901820", "+4930901820"),
+])
+def test_a_number_without_plus_takes_the_country_its_row_names_in_any_usual_form(admin, tmp_path, country, phone, stored):
+    path = write(tmp_path / "contacts.csv", f'Name,Phone,Country\nAna,"{phone}","{country}"\n')
+    result = import_file(admin, path)
+    assert (result.created, result.warnings) == (1, 0)
+    assert customers(admin)["Ana"]["phone"] == stored
+
+
+@pytest.mark.parametrize("country, suggestion", [("Untied Kingdom", "United Kingdom"), ("Atlantis", None),
+                                                 ("Great Britian", None)])
+def test_a_country_cell_naming_no_country_keeps_the_number_out_of_the_field_rather_than_guess(
+        admin, tmp_path, country, suggestion):
+    # Read as the store's default region (China), 020 7946 0958 is a valid Guangzhou number.
+    path = write(tmp_path / "contacts.csv", f"Name,Phone,Country\nAna,020 7946 0958,{country}\n"
+                 f"Bo,+44 20 7946 0321,{country}\n")
+    result = import_file(admin, path)
+    assert (result.created, result.warnings) == (2, 1)
+    got = customers(admin)
+    assert got["Ana"]["phone"] is None and "020 7946 0958" in got["Ana"]["notes"]
+    assert got["Bo"]["phone"] == "+442079460321"          # it carries its own code
+    (warned,) = [o for o in result.outcomes if o.warnings]
+    reason = " ".join(warned.warnings.values())
+    assert country in reason and "+ and its country code" in reason
+    if suggestion:
+        assert f"did you mean {suggestion}" in reason
+
+
+def test_customer_add_with_a_country_that_names_no_country_refuses_the_number(run, admin):
+    code, _, err = run("customer", "add", "--name", "Ana", "--phone", "020 7946 0958", "--country", "Untied Kingdom")
+    assert code != 0 and "Untied Kingdom" in err and "did you mean United Kingdom" in err
+    assert records.list_records(admin, "customer") == []
+    code, _, err = run("customer", "add", "--name", "Ana", "--phone", "020 7946 0958", "--country", "U.K.")
+    assert code == 0, err
+    assert customers(admin)["Ana"]["phone"] == "+442079460958"

@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import ValidationFailed
 from . import money as mn
 from . import normalize as nz
-from .countries import region_for_country
+from .countries import region_for_country, unknown_country
 from .schema import ENTITIES, ENUM_SYNONYMS, Entity, Field, ROLES
 
 DEFAULT_REGION = "CN"
@@ -103,6 +103,9 @@ def _email(value):
 @_guard
 def _phone(value, info):
     ctx = _ctx(info)
+    if ctx.get("country_unknown") and not nz.has_country_code(value):
+        _fail(f"no country code, and the row's country {ctx['country_unknown']}; "
+              "write the number with + and its country code, or correct the country")
     return nz.normalize_phone(value, ctx.get("region", DEFAULT_REGION),
                               assumed=ctx.get("region_assumed", True),
                               hint=ctx.get("region_hint") or nz.ASSUMED_REGION_HINT)
@@ -291,7 +294,11 @@ def _with_row_region(raw: dict, context: dict | None) -> dict | None:
     if not isinstance(country, str) or not country.strip():
         return context
     code = region_for_country(country)
-    if code is None or code not in _PHONE_REGIONS:
+    if code is None:
+        unknown = unknown_country(country)
+        # A country we cannot read is no licence to read the number in another one.
+        return {**(context or {}), "country_unknown": unknown} if unknown else context
+    if code not in _PHONE_REGIONS:
         return context
     return {**(context or {}), "region": code, "region_assumed": False}
 

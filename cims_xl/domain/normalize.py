@@ -276,6 +276,18 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
     raise ValueError(result)
 
 
+def has_country_code(value: object) -> bool:
+    """Whether a phone cell carries its own country code ("+44 …", "0044 …", "＋86…"),
+    so that no region is needed to read it. Blank cells count as carrying one (nothing
+    to read)."""
+    if value is None or (not isinstance(value, str) and is_blank(value)):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = _PHONE_LABEL.sub("", _nfkc(value).strip())
+    return not text or text.startswith(("+", "00"))
+
+
 def _phone_text_from_number(value: object) -> str:
     number = _number_to_decimal(value)
     if not number.is_finite():
