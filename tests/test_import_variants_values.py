@@ -4,6 +4,8 @@ column, examples and the option that settles it. Never a wrong value stored sile
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from cims_xl.importer import import_file
@@ -113,3 +115,43 @@ def test_customer_add_with_a_country_that_names_no_country_refuses_the_number(ru
     code, _, err = run("customer", "add", "--name", "Ana", "--phone", "020 7946 0958", "--country", "U.K.")
     assert code == 0, err
     assert customers(admin)["Ana"]["phone"] == "+442079460958"
+
+
+# ----- 1. encoding ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding, rows", [
+    ("cp1250", [("Jan Kowalski", "Łódzkie Zakłady Sp. z o.o."), ("Anna Nowak", "Przedsiębiorstwo Żółć"),
+                ("Piotr Wiśniewski", "Gdańska Stocznia")]),
+    ("cp1250", [("Jiří Novák", "Škoda Čeština s.r.o."), ("Petr Dvořák", "Řeznictví Šťastný")]),
+    ("cp1250", [("Kovács Péter", "Győri Kft."), ("Szabó Ödön", "Hűtőgép Zrt.")]),
+    ("cp1253", [("Γιώργος Παπαδόπουλος", "Εταιρεία Αθηνών ΑΕ"), ("Μαρία Νικολάου", "Ελληνικά Τρόφιμα")]),
+    ("cp1253", [("Νίκος", "Αθήνα")]),
+    ("cp949", [("김민수", "삼성전자 주식회사"), ("이영희", "서울무역")]),
+    ("mac_roman", [("François Müller", "Société Générale"), ("José Peña", "Café Zürich")]),
+    ("cp932", [("鈴木", "ｽｽﾞｷ ｼｮｳｼﾞ")]),
+])
+def test_a_csv_in_a_regional_code_page_is_read_in_it_when_the_usual_ones_garble_it(admin, tmp_path, encoding, rows):
+    path = write(tmp_path / "regional.csv", "Name,Company\r\n" + "".join(f"{n},{c}\r\n" for n, c in rows),
+                 encoding)
+    result = import_file(admin, path)
+    assert result.encoding == encoding
+    assert decided(result, "encoding")["evidence"]
+    got = customers(admin)
+    # Names are stored NFKC-normalised (half-width katakana become full-width).
+    assert {n: got[n]["company"] for n, _ in rows} == {n: unicodedata.normalize("NFKC", c) for n, c in rows}
+
+
+@pytest.mark.parametrize("encoding, rows", [
+    ("cp1252", [("José Peña", "Compañía Española"), ("María Ibáñez", "Señor Niño")]),
+    ("cp1252", [("Hélène Crème", "Brûlée à la carte"), ("Åsa Ström", "Göteborg")]),
+    ("cp1252", [("John Smith", "Acme Ltd"), ("Mary Jones", "Café Central"), ("Bob Brown", "Widgets Inc")]),
+    ("cp1251", [("Ольга Смирнова", "ЗАО Северный ветер"), ("Київ", "Україна")]),
+    ("gb18030", [("王小明", "深圳市腾达电子有限公司"), ("刘洋", "广州白云酒店")]),
+    ("big5", [("陳大文", "台灣電子股份有限公司")]),
+])
+def test_files_in_the_usual_code_pages_are_not_taken_for_a_regional_one(admin, tmp_path, encoding, rows):
+    path = write(tmp_path / "usual.csv", "Name,Company\r\n" + "".join(f"{n},{c}\r\n" for n, c in rows), encoding)
+    result = import_file(admin, path)
+    assert result.encoding == encoding
+    got = customers(admin)
+    assert {n: got[n]["company"] for n, _ in rows} == dict(rows)

@@ -17,14 +17,23 @@ damaged UTF-8, not cp1251: it stops with the line, unless the user says
 the summary says how many there were.
 
 Candidates weighed when the file is not UTF-8: gb18030, big5, cp932 (Shift_JIS),
-cp1252 (Western Windows "ANSI"), cp1251 (Cyrillic Windows). Any other Python codec
-is used when given with `--encoding NAME`.
+cp1252 (Western Windows "ANSI"), cp1251 (Cyrillic Windows). Regional code pages are
+weighed too, and taken only when their reading is clearly better than every reading
+above (they read much common text as well, only differently): cp949 (EUC-KR, Korean),
+cp1250 (Central European: Polish, Czech, Hungarian), cp1253 (Greek) and Mac Roman.
+For that comparison two more measures count: whether each word's accented letters
+are those of one language's alphabet (CLDR exemplar characters of the languages
+these code pages write: "Dvoøák" mixes Danish ø and Czech á, "Dvořák" is Czech), and
+for CJK readings the share of characters that CLDR's own texts in that language use
+(babel's locale data: Korean read as GB18030 gives rare characters such as "辫刮荐").
+Any other Python codec is used when given with `--encoding NAME`.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -34,7 +43,10 @@ from .errors import ImportRefused
 _WORDS = re.compile(r"[\s!-/:-@\[-`{-~\u3000-\u3002\uff0c]+")
 
 CANDIDATES = ("gb18030", "big5", "cp932", "cp1252", "cp1251")
-CJK = {"gb18030", "big5", "cp932"}
+# Taken only when clearly better than every reading in CANDIDATES (see the docstring).
+REGIONAL = ("cp949", "cp1250", "cp1253", "mac_roman")
+CJK = {"gb18030", "big5", "cp932", "cp949"}
+_CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko"}
 WEIGH_CHARS = 64 * 1024      # non-ASCII lines looked at when weighing readings
 CLOSE = 0.05                 # mess ratios closer than this cannot tell two readings apart
 
@@ -46,6 +58,8 @@ NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16", 
          "utf-16-be": "UTF-16", "utf-32": "UTF-32", "gb18030": "GB18030 (Chinese, simplified)",
          "big5": "Big5 (Chinese, traditional)", "cp932": "Shift_JIS (Japanese)",
          "cp1252": "Windows-1252 (Western European)", "cp1251": "Windows-1251 (Cyrillic)",
+         "cp949": "EUC-KR / CP949 (Korean)", "cp1250": "Windows-1250 (Central European)",
+         "cp1253": "Windows-1253 (Greek)", "mac_roman": "Mac Roman (old Mac Western)",
          "ascii": "ASCII"}
 
 
@@ -75,7 +89,9 @@ def describe(name: str) -> str:
         return name
     key = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf_16": "utf-16", "utf-16": "utf-16",
            "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be", "gb18030": "gb18030", "big5": "big5",
-           "cp932": "cp932", "cp1252": "cp1252", "cp1251": "cp1251"}.get(key, key)
+           "cp932": "cp932", "cp1252": "cp1252", "cp1251": "cp1251", "cp949": "cp949",
+           "euc_kr": "cp949", "cp1250": "cp1250", "cp1253": "cp1253", "mac-roman": "mac_roman",
+           "mac_roman": "mac_roman"}.get(key, key)
     return NAMES.get(key, name)
 
 
@@ -189,12 +205,148 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
             "Big5, Shift_JIS, Windows-1252 or Windows-1251). Nothing was imported. Save it again "
             "as UTF-8 CSV, or give its encoding with --encoding NAME.")
     readings.sort()
+    regional = _regional_reading(lines, readings)
+    if regional is not None:
+        return regional
     best = readings[0]
     rivals = [r for r in readings[1:] if r[0] - best[0] < CLOSE and r[4] != best[4]]
     if rivals:
         raise EncodingUncertain(_uncertain_message(file_name, sample, best, rivals[0], numbers))
     others = ", ".join(f"{r[3]} {r[0]:.2f}" for r in readings[1:]) or "none other"
     return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}; {others})")
+
+
+def _regional_reading(lines: bytes, readings: list) -> Encoding | None:
+    """A regional code page (REGIONAL) whose reading of `lines` is clearly better
+    (by CLOSE, with the alphabet and CJK measures added) than every reading in
+    `readings` and than any other regional reading of a different text; else None."""
+    from charset_normalizer.md import mess_ratio
+
+    scored: list[tuple[float, str, str]] = []
+    for name in REGIONAL:
+        try:
+            text = lines.decode(name)
+        except UnicodeDecodeError:
+            continue
+        plausible = _cjk_plausibility(text, name) if name in CJK else 1.0
+        scored.append((mess_ratio(text, 1.0) + _odd_words(text) + (1.0 - plausible), name, text))
+    if not scored:
+        return None
+    regional = sorted((score + _refinement(name, text), name, text) for score, name, text in scored)
+    best = regional[0]
+    if any(r[0] - best[0] < CLOSE and r[2] != best[2] for r in regional[1:]):
+        return None
+    usual = [(score + _refinement(name, text), name, text) for score, _p, _r, name, text in readings]
+    if any(u[0] - best[0] < CLOSE for u in usual):
+        return None
+    others = ", ".join(f"{name} {score:.2f}" for score, name, _ in sorted(usual)[:3])
+    return Encoding(best[1], f"least garbled reading (mess {best[0]:.2f}, alphabets and common "
+                             f"characters counted; {others})")
+
+
+def _refinement(name: str, text: str) -> float:
+    """The extra measure a reading is compared with when a regional code page is weighed."""
+    if name in CJK:
+        return 1.0 - _cldr_share(text, _CJK_LOCALE[name])
+    return (1.0 - _alphabet_fit(text)) + (1.0 - _voweled(text))
+
+
+_VOWELS = frozenset("аеёиоуыэюяіїєўαεηιουωάέήίόύώϊϋΐΰ")
+
+
+def _voweled(text: str) -> float:
+    """Share of Greek and Cyrillic words (two letters or more) holding a vowel of their
+    script, as words of those languages do: Greek bytes read as Cyrillic give
+    "Рбрбдьрпхлпт" (1.0 when there is no such word)."""
+    words = voweled = 0
+    for word in _WORDS.split(text):
+        letters = [c for c in word.lower() if c.isalpha()]
+        if len(letters) < 2 or not all(0x370 <= ord(c) < 0x530 for c in letters):
+            continue
+        words += 1
+        voweled += any(c in _VOWELS for c in letters)
+    return voweled / words if words else 1.0
+
+
+# Accented letters of the languages cp1250, cp1252 and Mac Roman write (CLDR exemplar
+# characters, main set, lower case): a word whose accented letters no single alphabet
+# holds is a misreading.
+_ALPHABETS = tuple(frozenset(a) for a in (
+    "ąćęłńóśźż",                 # Polish
+    "áčďéěíňóřšťúůýž",           # Czech
+    "áäčďéíĺľňóôŕšťúýž",         # Slovak
+    "áéíóöőúüű",                 # Hungarian
+    "ăâîșțşţ",                   # Romanian
+    "čćđšž",                     # Croatian, Bosnian, Slovene
+    "çë",                        # Albanian
+    "äöüß",                      # German
+    "àâæçéèêëîïôœùûüÿ",          # French
+    "áéíñóúü",                   # Spanish, Galician
+    "áàâãçéêíóôõú",              # Portuguese
+    "àèéìíîòóùú",                # Italian
+    "áäéëíïóöúü",                # Dutch
+    "àçèéíïòóú·",                # Catalan
+    "åäöé",                      # Swedish
+    "åæøé",                      # Danish, Norwegian
+    "äöšž",                      # Finnish
+    "áðéíóúýþæö",                # Icelandic
+    "äöõüšž",                    # Estonian
+    "âêîôûŵŷ",                   # Welsh
+))
+
+
+def _alphabet_fit(text: str) -> float:
+    """Share of words with accented Latin letters whose accented letters are all in one
+    language's alphabet (1.0 when no word has any)."""
+    words = fit = 0
+    for word in _WORDS.split(text):
+        if word.isascii():
+            continue
+        letters = {c for c in word.lower() if ord(c) > 127 and c.isalpha()}
+        if not letters or any(ord(c) >= 0x250 for c in letters):
+            continue                     # not a Latin-script word: other measures judge it
+        words += 1
+        fit += any(letters <= a for a in _ALPHABETS)
+    return fit / words if words else 1.0
+
+
+def _cldr_share(text: str, locale: str) -> float:
+    """Share of CJK characters (ideographs, Hangul, kana) in `text` that CLDR's own texts
+    for `locale` use (babel's locale data: territory, language, script, currency, unit
+    and calendar names)."""
+    chars = [c for c in text if ord(c) >= 0x2E80]
+    if not chars:
+        return 1.0
+    common = _cldr_chars(locale)
+    return sum(c in common or 0x3040 <= ord(c) <= 0x30FF for c in chars) / len(chars)
+
+
+@functools.cache
+def _cldr_chars(locale: str) -> frozenset[str]:
+    from babel import Locale
+
+    loc = Locale.parse(locale)
+    seen: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            seen.update(c for c in value if ord(c) >= 0x2E80)
+        elif isinstance(value, dict) or hasattr(value, "items"):
+            for k, v in value.items():
+                walk(k)
+                walk(v)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for v in value:
+                walk(v)
+
+    for attr in ("territories", "languages", "scripts", "currencies", "variants", "months", "days",
+                 "quarters", "eras", "unit_display_names", "time_zones", "meta_zones", "list_patterns",
+                 "currency_unit_patterns", "measurement_systems"):
+        try:
+            walk(getattr(loc, attr))
+        except (AttributeError, KeyError, TypeError):
+            continue
+    return frozenset(seen)
 
 
 def _uncertain_message(file_name: str, sample: bytes, a, b, numbers: list[int]) -> str:
@@ -281,12 +433,14 @@ def _cjk_plausibility(text: str, encoding: str) -> float:
         elif encoding == "gb18030":
             common += _in_gb2312(c)
         elif encoding == "cp932":
-            if 0x3040 <= o <= 0x30FF:                              # hiragana, katakana
+            if 0x3040 <= o <= 0x30FF or 0xFF61 <= o <= 0xFF9F:     # hiragana, katakana (half-width too)
                 common += 1
             elif 0x4E00 <= o <= 0x9FFF:
                 common += _jis_level1(c)
         elif encoding == "big5" and 0x4E00 <= o <= 0x9FFF:
             common += _big5_common(c)
+        elif encoding == "cp949":
+            common += 0xAC00 <= o <= 0xD7A3                        # Hangul syllables
     return common / len(chars)
 
 
