@@ -155,3 +155,19 @@ def test_files_in_the_usual_code_pages_are_not_taken_for_a_regional_one(admin, t
     assert result.encoding == encoding
     got = customers(admin)
     assert {n: got[n]["company"] for n, _ in rows} == dict(rows)
+
+
+def test_a_utf8_file_with_a_byte_order_mark_and_a_stray_byte_stops_with_its_line_and_the_option(admin, tmp_path):
+    from cims_xl.importer.encoding import EncodingUncertain
+
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "Name,Company\r\nZoë Dupont,Société Générale\r\n".encode()
+                     + b"Ana,Caf\xe9 Central\r\n")
+    with pytest.raises(EncodingUncertain) as exc:
+        import_file(admin, path)
+    assert "line 3" in exc.value.message and "--encoding utf-8" in exc.value.message
+    assert records.list_records(admin, "customer") == []
+    result = import_file(admin, path, encoding="utf-8")
+    assert "1 unreadable byte" in decided(result, "encoding")["evidence"]
+    got = customers(admin)
+    assert got["Zoë Dupont"]["company"] == "Société Générale" and got["Ana"]["company"] == "Caf\ufffd Central"

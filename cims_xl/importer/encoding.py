@@ -134,6 +134,12 @@ def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None =
             how += f"; {replaced} unreadable byte(s) kept as \ufffd"
         return Encoding(name, how, errors="replace" if replaced else "strict", replaced=replaced)
     announced = bom_or_utf16(sample)
+    if announced == "utf-8-sig":
+        # A UTF-8 byte order mark does not vouch for every byte after it: a stray byte
+        # typed in another program is damaged UTF-8 (shown with its line), as below.
+        body = codecs.getincrementaldecoder("utf-8")("replace").decode(sample[3:], final=complete)
+        if "\ufffd" in body and "\ufffd".encode() not in sample:
+            _refuse_damaged(sample, body.count("\ufffd"), file_name)
     if announced:
         return Encoding(announced, "byte order mark" if sample[:2] in (b"\xff\xfe", b"\xfe\xff")
                         or sample[:3] == codecs.BOM_UTF8 else "UTF-16 byte pattern")
@@ -145,12 +151,16 @@ def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None =
         return Encoding("utf-8", "valid UTF-8 throughout")
     good = sum(1 for ch in text if ord(ch) > 127) - bad
     if good >= 3 and good >= 2 * bad:
-        line, shown = _first_bad_line(sample)
-        raise EncodingUncertain(
-            f"{file_name} is UTF-8 text except for {bad} byte(s) that are not valid UTF-8 "
-            f"(first on line {line}: {shown!r}). Nothing was imported. Fix that text, or give "
-            "--encoding utf-8 to import it with the unreadable byte(s) shown as \ufffd.")
+        _refuse_damaged(sample, bad, file_name)
     return _weigh(sample, complete, file_name)
+
+
+def _refuse_damaged(sample: bytes, bad: int, file_name: str):
+    line, shown = _first_bad_line(sample)
+    raise EncodingUncertain(
+        f"{file_name} is UTF-8 text except for {bad} byte(s) that are not valid UTF-8 "
+        f"(first on line {line}: {shown!r}). Nothing was imported. Fix that text, or give "
+        "--encoding utf-8 to import it with the unreadable byte(s) shown as \ufffd.")
 
 
 def _undecodable(sample: bytes, name: str, complete: bool) -> int:
@@ -161,7 +171,7 @@ def _undecodable(sample: bytes, name: str, complete: bool) -> int:
 
 
 def _first_bad_line(sample: bytes) -> tuple[int, str]:
-    for number, line in enumerate(sample.splitlines(), start=1):
+    for number, line in enumerate(sample.removeprefix(codecs.BOM_UTF8).splitlines(), start=1):
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
