@@ -171,3 +171,37 @@ def test_a_utf8_file_with_a_byte_order_mark_and_a_stray_byte_stops_with_its_line
     assert "1 unreadable byte" in decided(result, "encoding")["evidence"]
     got = customers(admin)
     assert got["Zoë Dupont"]["company"] == "Société Générale" and got["Ana"]["company"] == "Caf\ufffd Central"
+
+
+# ----- 9. several values in one cell ---------------------------------------------------------
+
+@pytest.mark.parametrize("emails", ["ana@example.com; ana.home@example.org", "ana@example.com;ana.home@example.org",
+                                    "ana@example.com, ana.home@example.org", "ana@example.com\nana.home@example.org",
+                                    "ana@example.com | ana.home@example.org", "ana@example.com / ana.home@example.org"])
+def test_several_addresses_with_another_programs_separator_keep_the_first_and_the_rest_in_notes(admin, tmp_path, emails):
+    path = write(tmp_path / "outlook.csv", f'Name,E-mail Address\nAna Souza,"{emails}"\n')
+    result = import_file(admin, path)
+    assert (result.created, result.warnings, result.rejected) == (1, 0, 0)
+    ana = customers(admin)["Ana Souza"]
+    assert ana["email"] == "ana@example.com" and "ana.home@example.org" in ana["notes"]
+    assert "'E-mail Address': 1 cell(s)" in decided(result, "several values in one cell")["evidence"]
+
+
+@pytest.mark.parametrize("phones", ["+44 7700 900123; +44 20 7946 0321", "+44 7700 900123\n+44 20 7946 0321",
+                                    "+44 7700 900123, +44 20 7946 0321"])
+def test_several_numbers_in_one_cell_keep_the_first_and_the_rest_in_notes(admin, tmp_path, phones):
+    path = write(tmp_path / "contacts.csv", f'Name,Phone\nAna Souza,"{phones}"\n')
+    result = import_file(admin, path)
+    assert (result.created, result.warnings) == (1, 0)
+    ana = customers(admin)["Ana Souza"]
+    assert ana["phone"] == "+447700900123" and "+44 20 7946 0321" in ana["notes"]
+
+
+def test_a_cell_that_is_not_a_list_of_addresses_is_left_to_the_fields_own_check(admin, tmp_path):
+    path = write(tmp_path / "c.csv", 'Name,Email,Phone\nAna,"Ana Souza <ana@example.com>; bo@example.com",'
+                 '"030/901820"\n')
+    result = import_file(admin, path, region="DE")
+    assert (result.created, result.warnings) == (1, 1)
+    ana = customers(admin)["Ana"]
+    assert ana["email"] is None and "Ana Souza <ana@example.com>" in ana["notes"]
+    assert ana["phone"] == "+4930901820"

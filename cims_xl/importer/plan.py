@@ -30,6 +30,12 @@ from .table import is_blank_cell
 
 FOUR_DP = Decimal("0.0001")
 MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several values of one field
+# How other programs put several addresses or numbers in one cell: Outlook's "; ",
+# a comma, one per line (a quoted cell with line breaks), " | " or " / ".
+_SEVERAL_EMAILS = re.compile(r"[\s;,|/]+")
+_SEVERAL_PHONES = re.compile(r"\s*(?:[;,|\n\r]|\s/\s)\s*")
+_SEVERAL_HINT = frozenset(";,|/\n\r")
+SEVERAL_SEPARATORS = "' ::: ' (Google Contacts), ';' or ',' (Outlook), '|', ' / ' or one per line"
 # A phone extension as people write it: "x12895", "ext. 12", "ext 7", "转123", "分机 8", "#22".
 PHONE_EXTENSION = re.compile(r"(?:\d\s*(?:x|ext\.?|extension)\s*\d+|(?:转|分机)\s*\d+|\d\s*#\s*\d+)\s*$",
                              re.IGNORECASE)
@@ -297,6 +303,8 @@ class RowPreparer:
                     v = v[1:]
                 if MULTI_SEPARATOR in v and self.has_notes:
                     v = self._first_of_several(i, v, extra)
+                elif i in self._several_columns and not _SEVERAL_HINT.isdisjoint(v):
+                    v = self._first_of_listed(i, v, extra)
                 if (self.has_notes and self.kinds.get(target) == "phone"
                         and not _EXTENSION_HINT.isdisjoint(v) and PHONE_EXTENSION.search(v)):
                     # E.164 holds no extension: the number is stored, the whole text is
@@ -320,6 +328,31 @@ class RowPreparer:
             if spill and self.has_notes:
                 extra.append("More: " + " | ".join(spill))
         return data, extra
+
+    @functools.cached_property
+    def _several_columns(self) -> dict[int, str]:
+        """{column: "email" | "phone"}: the columns whose cells may list several values."""
+        if not self.has_notes:
+            return {}
+        return {i: self.kinds[t] for i, t, _ in self._mapped if self.kinds.get(t) in ("email", "phone")}
+
+    def _first_of_listed(self, i: int, text: str, extra: list[str]) -> str:
+        """Several addresses or numbers with another program's separator ("a@x.com; b@y.org",
+        one per line): the first in the field, the others to Notes, as with Google's.
+        Only when every part is one (an @ in each address, six digits in each number);
+        otherwise the cell is left as it is for the field's own check."""
+        if self._several_columns[i] == "email":
+            parts = [p for p in _SEVERAL_EMAILS.split(text.strip()) if p]
+            ok = len(parts) > 1 and all(p.count("@") == 1 for p in parts)
+        else:
+            parts = [p for p in _SEVERAL_PHONES.split(text.strip()) if p]
+            ok = len(parts) > 1 and all(sum(c.isdigit() for c in p) >= 6 for p in parts)
+        if not ok:
+            return text
+        header = self.headers[i]
+        self.several[header] = self.several.get(header, 0) + 1
+        extra.append(f"{header}: " + " | ".join(parts[1:]))
+        return parts[0]
 
     def _first_of_several(self, i: int, text: str, extra: list[str]) -> str:
         """Google Contacts writes several values in one cell ("a@x.com ::: b@x.com"): the

@@ -32,7 +32,7 @@ from . import mapping as mp
 from . import parallel
 from .errors import AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks
-from .plan import EmptyStore, Options, Outcome, Planned, Planner, cell_text
+from .plan import SEVERAL_SEPARATORS, EmptyStore, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
                     is_blank_cell, with_extra_columns)
@@ -603,7 +603,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 "decided": "the first in the field, the others in Notes",
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.several,
                                                                                     planner.prep.headers))
-                + " with ' ::: ' between values (Google Contacts)"})
+                + " with " + SEVERAL_SEPARATORS + " between values"})
         if planner.prep.extensions:
             result.inferences.append({
                 "what": "phone extensions",
