@@ -205,3 +205,38 @@ def test_a_cell_that_is_not_a_list_of_addresses_is_left_to_the_fields_own_check(
     ana = customers(admin)["Ana"]
     assert ana["email"] is None and "Ana Souza <ana@example.com>" in ana["notes"]
     assert ana["phone"] == "+4930901820"
+
+
+# ----- 3. thousands and decimal marks ------------------------------------------------------------
+
+def import_amounts(admin, tmp_path, values: list[str], delimiter: str = ",", **options):
+    quote = (lambda v: f'"{v}"') if delimiter == "," else (lambda v: v)
+    text = delimiter.join(["Order ID", "Order Date", "Customer Name", "Sales"]) + "\n" + "".join(
+        delimiter.join([f"A-{i}", "2024-01-05", "Ana Souza", quote(v)]) + "\n" for i, v in enumerate(values))
+    result = import_file(admin, write(tmp_path / "orders.csv", text), kind="orders", **options)
+    got = orders(admin)
+    return result, [got[f"A-{i}"]["amount"] if f"A-{i}" in got else None for i in range(len(values))]
+
+
+@pytest.mark.parametrize("values, delimiter, stored", [
+    (["1,23,456.00", "2,50,000.50", "999.00"], ",", ["123456", "250000.5", "999"]),
+    (["1,23,456", "12,34,56,789"], ",", ["123456", "123456789"]),
+    (["₹1,00,000", "₹12,500.75"], ",", ["100000", "12500.75"]),
+    (["1'234.50", "12'345.00", "99.90"], ",", ["1234.5", "12345", "99.9"]),
+    (["1\u202f234,56", "2\u202f500", "12,50"], ";", ["1234.56", "2500", "12.5"]),
+    (["1 234,56", "-2 500,00", "12,50"], ";", ["1234.56", "-2500", "12.5"]),
+    (["(1.234,00)", "1.234-", "12,50"], ";", ["-1234", "-1234", "12.5"]),
+    (["1.234.567", "2.500.000", "300"], ";", ["1234567", "2500000", "300"]),
+])
+def test_amounts_in_other_grouping_conventions_are_read_to_the_right_value(admin, tmp_path, values, delimiter, stored):
+    from decimal import Decimal
+
+    result, amounts = import_amounts(admin, tmp_path, values, delimiter)
+    assert (result.created, result.rejected) == (len(values), 0)
+    assert amounts == [Decimal(v) for v in stored]
+
+
+def test_a_grouping_no_convention_writes_is_rejected_not_read(admin, tmp_path):
+    result, amounts = import_amounts(admin, tmp_path, ["1,2,345.00", "12,34,5678.00", "10.00"])
+    assert (result.created, result.rejected) == (1, 2) and amounts[:2] == [None, None]
+    assert "1,2,345.00" in result.outcomes[0].reason

@@ -601,8 +601,11 @@ def _number(text: str, decimal: str | None) -> Decimal:
     if seps - {group, " ", "'", "_"} or len(seps) > 1:
         raise ValueError("not a number")
     if seps:
-        groups = integer.split(seps.pop())
-        if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 or not g.isdigit() for g in groups[1:]):
+        sep = seps.pop()
+        groups = integer.split(sep)
+        if not all(g.isdigit() for g in groups) or not (
+                (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]))
+                or nz.indian_grouping(groups, sep)):
             raise ValueError("not a number")
         integer = "".join(groups)
     try:

@@ -748,11 +748,21 @@ def _ungrouped(integer: str) -> str:
         raise ValueError("not a number")
     if not grouping:
         return integer
-    groups = integer.split(grouping.pop())
-    if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]) \
-            or not all(g.isdigit() for g in groups):
+    sep = grouping.pop()
+    groups = integer.split(sep)
+    if not all(g.isdigit() for g in groups) or not (
+            (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]))
+            or indian_grouping(groups, sep)):
         raise ValueError("not a number")
     return "".join(groups)
+
+
+def indian_grouping(groups: list[str], sep: str) -> bool:
+    """Whether digit groups are the Indian system's (lakh, crore: "1,23,456", "12,34,56,789"):
+    commas, the last group of three digits, those before it of two. No other system
+    groups that way, so it is read without asking (CLDR: the #,##,##0 pattern of en_IN)."""
+    return (sep == "," and len(groups) >= 3 and 1 <= len(groups[0]) <= 2 and len(groups[-1]) == 3
+            and all(len(g) == 2 for g in groups[1:-1]))
 
 
 # --------------------------------------------------------------------------- dates
