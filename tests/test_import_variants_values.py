@@ -240,3 +240,51 @@ def test_a_grouping_no_convention_writes_is_rejected_not_read(admin, tmp_path):
     result, amounts = import_amounts(admin, tmp_path, ["1,2,345.00", "12,34,5678.00", "10.00"])
     assert (result.created, result.rejected) == (1, 2) and amounts[:2] == [None, None]
     assert "1,2,345.00" in result.outcomes[0].reason
+
+
+# ----- 4. dates -------------------------------------------------------------------------------
+
+def import_dates(admin, tmp_path, values: list[str], **options):
+    text = "Order ID,Order Date,Customer Name,Sales\n" + "".join(
+        f'A-{i},"{v}",Ana Souza,10\n' for i, v in enumerate(values))
+    result = import_file(admin, write(tmp_path / "orders.csv", text), kind="orders", **options)
+    got = orders(admin)
+    return result, [got[f"A-{i}"]["order_date"].isoformat() if f"A-{i}" in got else None
+                    for i in range(len(values))]
+
+
+@pytest.mark.parametrize("values", [
+    ["5 mars 2024", "31 décembre 2023", "1er février 2024"],
+    ["5. März 2024", "31. Dezember 2023", "1. Februar 2024"],
+    ["5 de marzo de 2024", "31 de diciembre de 2023", "1 de febrero de 2024"],
+    ["5 de março de 2024", "31 de dezembro de 2023", "1 de fevereiro de 2024"],
+    ["5 maart 2024", "31 december 2023", "1 februari 2024"],
+    ["5 marca 2024", "31 grudnia 2023", "1 lutego 2024"],
+    ["5 janv. 2024".replace("janv.", "mars"), "31 déc. 2023", "1 févr. 2024"],
+    ["lundi 5 mars 2024", "dimanche 31 décembre 2023", "jeudi 1 février 2024"],
+    ["2024年3月5日", "2023年12月31日", "2024年2月1日"],
+    ["2024년 3월 5일", "2023년 12월 31일", "2024년 2월 1일"],
+    ["05 03 2024", "31 12 2023", "01 02 2024"],
+    ["Mar 5, 2024", "Dec 31, 2023", "Feb 1, 2024"],
+])
+def test_dates_with_month_names_in_other_languages_or_spaces_are_read_right(admin, tmp_path, values):
+    result, dates = import_dates(admin, tmp_path, values)
+    assert (result.created, result.rejected) == (3, 0)
+    assert dates == ["2024-03-05", "2023-12-31", "2024-02-01"]
+
+
+@pytest.mark.parametrize("values, option, dates", [
+    (["05/03/24", "28/11/23", "31/12/22"], "DMY", ["2024-03-05", "2023-11-28", "2022-12-31"]),
+    (["24.03.05", "23.11.28", "22.12.31"], "YMD", ["2024-03-05", "2023-11-28", "2022-12-31"]),
+    (["05 03 2024", "01 02 2024", "12 11 2024"], "MDY", ["2024-05-03", "2024-01-02", "2024-12-11"]),
+])
+def test_a_date_column_that_fits_two_orders_stops_and_the_named_option_reads_it(admin, tmp_path, values, option, dates):
+    from cims_xl.importer import AmbiguousDates
+
+    with pytest.raises(AmbiguousDates) as exc:
+        import_dates(admin, tmp_path, values)
+    assert "'Order Date'" in exc.value.message and f"--date-order {option}" in exc.value.message
+    assert values[0] in exc.value.message or values[1] in exc.value.message
+    assert records.list_records(admin, "order") == []
+    result, got = import_dates(admin, tmp_path, values, date_order=option)
+    assert got == dates

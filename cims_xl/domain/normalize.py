@@ -781,19 +781,21 @@ _YEAR_FIRST = re.compile(
     rf"^(?P<y>\d{{4}})(?P<s>[-/.])(?P<m>\d{{1,2}})(?P=s)(?P<d>\d{{1,2}}){_TIME_TAIL}$"
 )
 _CHINESE = re.compile(
-    r"^(?P<y>\d{4}|\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]?"
+    r"^(?P<y>\d{4}|\d{2})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日号號일]?"
     r"\s*(?P<time>.+)?$"
 )
 _DAY_MONTH = re.compile(
-    rf"^(?P<a>\d{{1,2}})(?P<s>[-/.])(?P<b>\d{{1,2}})(?P=s)(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$"
+    rf"^(?P<a>\d{{1,2}})(?P<s>[-/. ])(?P<b>\d{{1,2}})(?P=s)(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$"
 )
+# Month names in any language CLDR names them in (_month_number): "5 Oct 2024",
+# "5 mars 2024", "1er février 2024", "5. März 2024", "5 de marzo de 2024".
 _DAY_NAME = re.compile(
-    r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*(?P<mon>[a-z]+)\.?[\s\-/.,]*"
-    rf"(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$",
+    r"^(?P<d>\d{1,2})(?:st|nd|rd|th|er|º|°)?\.?[\s\-/.]*(?:de\s+)?(?P<mon>[^\W\d_]+)\.?[\s\-/.,]*"
+    rf"(?:de\s+|del\s+)?(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$",
     re.IGNORECASE,
 )
 _NAME_DAY = re.compile(
-    r"^(?P<mon>[a-z]+)\.?[\s\-/.]*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*,\s*|[\s\-/.]+)"
+    r"^(?P<mon>[^\W\d_]+)\.?[\s\-/.]*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*,\s*|[\s\-/.]+)"
     rf"(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$",
     re.IGNORECASE,
 )
@@ -932,14 +934,62 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
     if match := _DAY_MONTH.match(text):
         day, month, year = _resolve_day_month(match, order, raw)
         return _Parsed(_make_date(year, month, day, raw), *_parse_time(match["time"], raw))
-    named = _WEEKDAY.sub("", text, count=1) if text[:1].isalpha() else text
+    named = _without_weekday(text) if text[:1].isalpha() else text
     if match := _DAY_NAME.match(named) or _NAME_DAY.match(named):
-        month = _MONTHS.get(match["mon"].lower())
+        month = _month_number(match["mon"])
         if month is None:
             raise ValueError(_problem("not a date", raw))
         date = _make_date(match["y"], month, match["d"], raw)
         return _Parsed(date, *_parse_time(match["time"], raw))
     raise ValueError(_problem("not a date", raw))
+
+
+# Languages whose month and weekday names dates are read in (CLDR via babel).
+_DATE_LOCALES = ("en", "fr", "de", "es", "pt", "it", "nl", "ca", "sv", "da", "nb", "fi", "pl", "cs",
+                 "sk", "hu", "ro", "hr", "sl", "tr", "id", "ms", "vi", "ru", "uk", "el")
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents and a final dot ("Févr." -> "fevr", "März" -> "marz")."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold().rstrip("."))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.cache
+def _cldr_names() -> tuple[dict[str, int], frozenset[str]]:
+    """({month name: number}, weekday names), every width and context of _DATE_LOCALES;
+    a name two languages give different months (none among these today) is left out."""
+    from babel import Locale
+
+    months: dict[str, set[int]] = {}
+    weekdays: set[str] = set()
+    for tag in _DATE_LOCALES:
+        loc = Locale.parse(tag)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in loc.months[context][width].items():
+                    for key in {_fold(name), _fold(name.split()[0])}:
+                        if len(key) >= 3:
+                            months.setdefault(key, set()).add(number)
+                weekdays.update(_fold(n) for n in loc.days[context][width].values())
+    found = {k: next(iter(v)) for k, v in months.items() if len(v) == 1}
+    found.update(_MONTHS)                 # English first, and "sept"
+    return found, frozenset(weekdays)
+
+
+def _month_number(name: str) -> int | None:
+    return _MONTHS.get(name.lower()) or _cldr_names()[0].get(_fold(name))
+
+
+def _without_weekday(text: str) -> str:
+    """`text` without a leading weekday ("Tue, 5 Mar 2024", "lundi 5 mars 2024")."""
+    text = _WEEKDAY.sub("", text, count=1)
+    head, _, rest = text.partition(" ")
+    months, weekdays = _cldr_names()
+    key = _fold(head.rstrip(","))
+    if rest and key in weekdays and key not in months:          # "mar." is Tuesday in Spanish
+        return rest.lstrip(", ")
+    return text
 
 
 def _resolve_day_month(match: re.Match[str], order: str | None, raw: str) -> tuple[int, int, str]:
