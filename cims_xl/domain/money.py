@@ -512,9 +512,25 @@ def _named_currency_of_shape(text: str) -> str | None:
     return reading.currency if reading.currency and not reading.assumed else None
 
 
+# "12,-", "1.234,–", "CHF 99.-": a dash after the decimal mark stands for no cents
+# (German, Scandinavian and Swiss price writing), not for a minus sign.
+_DASH_CENTS = re.compile(r"(?<=\d)([.,])[-\u2010-\u2015](?!\d)")
+_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015")
+
+
+def dash_cents(text: str) -> str:
+    """`text` with a no-cents dash written as zeros ("1.234,-" -> "1.234,00"), and the
+    Swiss typographic apostrophe that groups thousands ("1’234.50") as "'"."""
+    if "\u2019" in text:
+        text = re.sub(r"(?<=\d)\u2019(?=\d)", "'", text)
+    if _DASHES.isdisjoint(text):
+        return text
+    return _DASH_CENTS.sub(r"\g<1>00", text)
+
+
 def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyReading:
     _problem, _shift = nz._problem, nz._shift
-    text = _nfkc(raw).strip().replace("\u2212", "-")
+    text = dash_cents(_nfkc(raw).strip()).replace("\u2212", "-")
     negative = opened = closed = sign_seen = False
     tokens: list[str] = []
     multiplier: int | None = None

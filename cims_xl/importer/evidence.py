@@ -19,10 +19,10 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
-from ..domain.money import named_currency
+from ..domain.money import dash_cents, named_currency
 from .errors import AmbiguousNumbers
 
-_NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")
+_NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")    # after money.dash_cents
 EXAMPLES = 3
 COMMA, POINT = ",", "."
 WORDS = {COMMA: "comma", POINT: "point"}
@@ -36,7 +36,7 @@ def mark_of(text: str) -> str | None:
     "1234.500" can only be a decimal point."""
     if "," not in text and "." not in text:
         return None
-    match = _NUMBER.search(text)
+    match = _NUMBER.search(dash_cents(text))
     if match is None:
         return None
     core = match.group()
