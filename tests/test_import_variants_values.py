@@ -270,6 +270,8 @@ def import_dates(admin, tmp_path, values: list[str], **options):
     ["2024年3月5日", "2023年12月31日", "2024年2月1日"],
     ["2024년 3월 5일", "2023년 12월 31일", "2024년 2월 1일"],
     ["05 03 2024", "31 12 2023", "01 02 2024"],
+    ["5. 3. 2024", "31. 12. 2023", "1. 2. 2024"],
+    ["2024. 03. 05.", "2023. 12. 31.", "2024. 02. 01."],
     ["Mar 5, 2024", "Dec 31, 2023", "Feb 1, 2024"],
 ])
 def test_dates_with_month_names_in_other_languages_or_spaces_are_read_right(admin, tmp_path, values):

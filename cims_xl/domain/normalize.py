@@ -922,8 +922,21 @@ def _from_excel_serial(serial: Decimal, raw: object) -> _Parsed:
     return _Parsed(day, moment.time() if millis else None, None)
 
 
-def _parse_date_text(raw: str, order: str | None) -> _Parsed:
+# "5. 3. 2024" (Czech, Slovak), "2024. 03. 05." (Korean, Hungarian): dots with spaces
+# after them, and a dot after the last part.
+_SPACED_DOTS = re.compile(r"^(\d{1,4})\.\s*(\d{1,2})\.\s*(\d{1,4})\.?$")
+
+
+def _date_text(raw: str) -> str:
     text = _nfkc(raw).strip()
+    if text[-1:] == "." or ". " in text:
+        if match := _SPACED_DOTS.match(text):
+            return ".".join(match.groups())
+    return text
+
+
+def _parse_date_text(raw: str, order: str | None) -> _Parsed:
+    text = _date_text(raw)
     if _SERIAL_TEXT.match(text):
         return _from_excel_serial(Decimal(text), raw)
     if match := _COMPACT.match(text):
@@ -1074,7 +1087,7 @@ _ORDER_WORDS = {"DMY": "day/month/year", "MDY": "month/day/year", "YMD": "year/m
 def _is_year_first(value: object) -> bool:
     if is_blank(value) or not isinstance(value, str):
         return False
-    text = _nfkc(value).strip()
+    text = _date_text(value)
     return bool(_COMPACT.match(text) or _YEAR_FIRST.match(text) or _CHINESE.match(text))
 
 
@@ -1086,7 +1099,7 @@ def date_fits(value: object) -> frozenset[str] | None:
     for a two-digit last part ("24/03/05", as Japanese and Korean exports write)."""
     if is_blank(value) or not isinstance(value, str):
         return None
-    text = _nfkc(value).strip()
+    text = _date_text(value)
     match = _DAY_MONTH.match(text)
     if not match:
         return None
