@@ -295,3 +295,10 @@ def test_a_date_column_that_fits_two_orders_stops_and_the_named_option_reads_it(
     assert records.list_records(admin, "order") == []
     result, got = import_dates(admin, tmp_path, values, date_order=option)
     assert got == dates
+
+
+def test_a_year_or_a_count_in_a_text_date_column_is_refused_not_stored_as_a_day_of_1900(admin, tmp_path):
+    result, dates = import_dates(admin, tmp_path, ["2024", "12", "45356", "45356.5"])
+    assert (result.created, result.rejected) == (2, 2)
+    assert dates == [None, None, "2024-03-05", "2024-03-05"]
+    assert "'2024'" in result.outcomes[0].reason and "year" in result.outcomes[0].reason

@@ -801,6 +801,7 @@ _NAME_DAY = re.compile(
 )
 _WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*,?\s*", re.IGNORECASE)
 _SERIAL_TEXT = re.compile(r"^\d{1,7}(?:\.\d+)?$")
+_SERIAL_TEXT_DIGITS = 5      # text serials from 10000 (1927-05-18): shorter ones are years or counts
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _TIME = re.compile(
     r"^(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?"
@@ -823,9 +824,11 @@ def parse_date(value: object, order: str | None = None) -> _dt.date | None:
 
     Accepts date/datetime/pandas Timestamp objects; ISO and other year-first forms
     ("2024-10-05", "2024/10/5", "2024.10.5", "2024-1-1 1:01"); "2024年10月5日";
-    "20241005"; English month names ("5 Oct 2024", "Oct 5, 2024"); Excel serial
-    numbers 1..2958465 (also as text), with Excel's fake 1900-02-29 (serial 60)
-    refused; and day/month forms with a year ("05/10/2024", "5.10.24"). For those,
+    "20241005"; month names in English and the languages of _DATE_LOCALES (CLDR:
+    "5 Oct 2024", "Oct 5, 2024", "5 mars 2024", "5. März 2024", "5 de marzo de 2024");
+    Excel serial numbers 1..2958465 (as text only from 10000: "2024" is a year, not
+    1905-07-16), with Excel's fake 1900-02-29 (serial 60) refused; and day/month
+    forms with a year ("05/10/2024", "5.10.24", "5. 3. 2024", "05 03 2024"). For those,
     ``order`` ("DMY", "MDY" or "YMD") says which part is which; without it a value
     is read only when unambiguous (a part above 12, or day equal to month).
     Two-digit years: 00-68 are 2000-2068, 69-99 are 1969-1999 (as Excel and POSIX).
@@ -938,6 +941,11 @@ def _date_text(raw: str) -> str:
 def _parse_date_text(raw: str, order: str | None) -> _Parsed:
     text = _date_text(raw)
     if _SERIAL_TEXT.match(text):
+        if 1 <= Decimal(text) < 10 ** (_SERIAL_TEXT_DIGITS - 1):
+            # Text "2024" or "12" in a date column is a year or a count, not day 2024
+            # of Excel's calendar (1905-07-16): an Excel day number of our times
+            # written out as text has five digits.
+            raise ValueError(_problem("not a date: a number such as a year, not a full date", raw))
         return _from_excel_serial(Decimal(text), raw)
     if match := _COMPACT.match(text):
         return _Parsed(_make_date(match["y"], match["m"], match["d"], raw), None, None)
