@@ -44,6 +44,16 @@ def test_a_total_label_followed_by_figures_is_a_footer_however_many_columns_it_f
     assert decided(result, "footer")["evidence"]
 
 
+@pytest.mark.parametrize("footer", ["Report generated 2024-05-01 by ReportServer", "--- end of report ---",
+                                    "*** End of Report ***", "Confidential", "Exporté le 01/05/2024"])
+def test_a_report_tools_closing_line_is_a_footer_even_without_a_blank_row_before_it(admin, tmp_path, footer):
+    path = write(tmp_path / "report.csv", "Name,Email,City\nAna Souza,ana@example.com,Curitiba\n"
+                 f"Bo Wu,bo@example.com,Hangzhou\n{footer},,\n")
+    result = import_file(admin, path)
+    assert (result.rows, result.created, result.footer_rows) == (2, 2, 1)
+    assert sorted(customers(admin)) == ["Ana Souza", "Bo Wu"]
+
+
 def test_a_total_line_under_an_orders_table_with_its_amounts_spread_out_is_not_an_order(admin, tmp_path):
     path = write(tmp_path / "orders.csv", "Order ID;Order Date;Customer Name;Sales;Quantity\n"
                  "A-1;2024-01-05;Ana Souza;1.234,50 €;2\nA-2;2024-01-06;Bo Wu;99,90 €;1\n"

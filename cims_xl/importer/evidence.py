@@ -173,6 +173,12 @@ _TOTAL = (r"grand\s+total|sub-?total|totals?|totales|totaux|totaal|totale|totalt
 _FOOTER_WORDS = re.compile(
     rf"^\s*(?:{_TOTAL}|共\s*\d|count|records?|rows?|generated|printed|"
     r"exported|page\s+\d|第\s*\d+\s*页)(?=$|[\s:：=\d(（,])", re.IGNORECASE)
+# Words a report tool writes under its table, anywhere in the cell: "Report generated
+# 2024-05-01", "*** End of Report ***", "Confidential".
+_FOOTER_PHRASE = re.compile(
+    r"\b(?:generated|exported|printed|erstellt|généré|exporté|imprimé|generado|exportado)\b.*\d"
+    r"|\bend of (?:the )?(?:report|file|list|data|export)\b|^\W{2,}.*\W{2,}$"
+    r"|^\s*(?:confidential|internal use only|vertraulich|confidentiel|机密|機密)\s*$", re.IGNORECASE)
 # A cell that is only a total's label: "Grand Total", "Total général", "Summe:", "合计".
 _FOOTER_LABEL = re.compile(
     rf"^\s*(?:{_TOTAL})(?:\s+(?:g[ée]n[ée]ral|generale?|geral|global))?\s*[:：=]?\s*$", re.IGNORECASE)
@@ -223,7 +229,7 @@ class FooterWatch:
             labelled = bool(_FOOTER_LABEL.match(first)) and all(_is_figure(v) for v in filled[1:])
             if not labelled and len(filled) * 2 > max(self.width, 2):
                 break
-            worded = bool(_FOOTER_WORDS.match(first))
+            worded = bool(_FOOTER_WORDS.match(first) or _FOOTER_PHRASE.search(first))
             lone_count = gap and len(filled) == 1 and any(ch.isdigit() for ch in first)
             if not (labelled or worded or lone_count):
                 break
