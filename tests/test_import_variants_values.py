@@ -312,3 +312,13 @@ def test_a_year_or_a_count_in_a_text_date_column_is_refused_not_stored_as_a_day_
     assert (result.created, result.rejected) == (2, 2)
     assert dates == [None, None, "2024-03-05", "2024-03-05"]
     assert "'2024'" in result.outcomes[0].reason and "year" in result.outcomes[0].reason
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_file_without_byte_order_mark_in_chinese_is_read_not_refused_as_binary(admin, tmp_path, encoding):
+    rows = [("张伟", "北京华信科技有限公司"), ("李娜", "上海永安贸易有限公司"), ("王芳", "深圳市腾达电子有限公司")]
+    path = write(tmp_path / "u16.csv", "客户名称,公司\r\n" + "".join(f"{n},{c}\r\n" for n, c in rows), encoding)
+    result = import_file(admin, path)
+    assert result.encoding == encoding
+    got = customers(admin)
+    assert {n: got[n]["company"] for n, _ in rows} == dict(rows)

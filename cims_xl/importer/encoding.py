@@ -117,7 +117,21 @@ def bom_or_utf16(sample: bytes) -> str | None:
             return "utf-16-le"
         if even_nuls > half * 0.3 and odd_nuls < half * 0.05:
             return "utf-16-be"
+        # Text mostly in CJK or another script has few NULs, but in UTF-16 every one of
+        # them is the high byte of an ASCII character (the delimiters, the line ends):
+        # all on one side, and the whole reads as clean text.
+        for nuls, others, name in ((odd_nuls, even_nuls, "utf-16-le"), (even_nuls, odd_nuls, "utf-16-be")):
+            if nuls >= 2 and not others and _clean_text(sample[: len(sample) & ~1], name):
+                return name
     return None
+
+
+def _clean_text(sample: bytes, name: str) -> bool:
+    try:
+        text = codecs.getincrementaldecoder(name)().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return not any(ord(c) < 32 and c not in "\t\r\n" for c in text)
 
 
 def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None = None) -> Encoding:
