@@ -322,3 +322,21 @@ def test_a_utf16_file_without_byte_order_mark_in_chinese_is_read_not_refused_as_
     assert result.encoding == encoding
     got = customers(admin)
     assert {n: got[n]["company"] for n, _ in rows} == dict(rows)
+
+
+@pytest.mark.parametrize("header", ["Country Code", "Dial Code", "Phone Country Code", "国际区号"])
+def test_a_column_of_calling_codes_gives_its_rows_numbers_their_country(admin, tmp_path, header):
+    path = write(tmp_path / "contacts.csv", f"Name,{header},Phone\nAna,+44,020 7946 0958\nBo,44,20 7946 0959\n"
+                 "Ce,GB,020 7946 0960\nDe,+1,(415) 555-0132\nEf,,13800138000\n")
+    result = import_file(admin, path)
+    assert (result.created, result.warnings) == (5, 0)
+    got = {n: c["phone"] for n, c in customers(admin).items()}
+    assert got == {"Ana": "+442079460958", "Bo": "+442079460959", "Ce": "+442079460960",
+                   "De": "+14155550132", "Ef": "+8613800138000"}
+    assert f"column '{header}'" in decided(result, "phone region")["evidence"]
+
+
+def test_a_country_cell_holding_a_calling_code_gives_the_numbers_country(admin, tmp_path):
+    path = write(tmp_path / "contacts.csv", "Name,Country,Phone\nAna,+44,020 7946 0958\n")
+    import_file(admin, path)
+    assert customers(admin)["Ana"]["phone"] == "+442079460958"

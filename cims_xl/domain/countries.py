@@ -17,6 +17,7 @@ as a suggestion: a phone number without "+" in such a row has no known country c
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 # Languages our users' files are written in; CLDR gives each its own territory names.
@@ -103,3 +104,23 @@ def _unknown_reason(text: str) -> str:
         code = _table()[close[0]]
         hint = f" (did you mean {Locale.parse('en').territories.get(code, code)}?)"
     return f"{text!r} is not a country name we know{hint}"
+
+
+_DIAL = re.compile(r"^\s*(?:\+|00)?\s*(\d{1,3})\s*$")
+
+
+@functools.lru_cache(maxsize=1024)
+def region_for_dial_code(value: object) -> str | None:
+    """The main region of a calling code written on its own ("+44", "44", "0044" -> "GB";
+    "+1" -> "US", whose numbering plan Canada shares), from phonenumbers' metadata;
+    None for anything else."""
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        return None
+    match = _DIAL.match(str(value))
+    if not match:
+        return None
+    import phonenumbers
+
+    region = phonenumbers.region_code_for_country_code(int(match.group(1)))
+    return region if region.isalpha() and region != "ZZ" else None
+

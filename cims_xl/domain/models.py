@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import ValidationFailed
 from . import money as mn
 from . import normalize as nz
-from .countries import region_for_country, unknown_country
+from .countries import region_for_country, region_for_dial_code, unknown_country
 from .schema import ENTITIES, ENUM_SYNONYMS, Entity, Field, ROLES
 
 DEFAULT_REGION = "CN"
@@ -293,7 +293,7 @@ def _with_row_region(raw: dict, context: dict | None) -> dict | None:
         country = (context or {}).get("row_country")
     if not isinstance(country, str) or not country.strip():
         return context
-    code = region_for_country(country)
+    code = region_for_country(country) or region_for_dial_code(country)
     if code is None:
         unknown = unknown_country(country)
         # A country we cannot read is no licence to read the number in another one.

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import numpy as np
 
+from ..domain.countries import region_for_country, region_for_dial_code
 from ..domain import normalize as nz
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
@@ -35,6 +36,22 @@ MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several valu
 _SEVERAL_EMAILS = re.compile(r"[\s;,|/]+")
 _SEVERAL_PHONES = re.compile(r"\s*(?:[;,|\n\r]|\s/\s)\s*")
 _SEVERAL_HINT = frozenset(";,|/\n\r")
+# A column that gives each row's phone country as a calling code or ISO code
+# ("Country Code" +44, "Dial Code", "国际区号" 86): its row's numbers without "+" are
+# read in that country. Kept in Notes as well.
+_DIAL_HEADER = re.compile(r"^(?:phone |tel |telephone |mobile )?(?:country|dial(?:ing)?|calling|international|intl)"
+                          r"(?: calling| dialing| dial)? (?:code|prefix)$|^(?:国际区号|国家代码|国家区号|國際區號|國碼|国码)$")
+ROW_REGION = "\x00row_region"        # data key: the row's dial code cell, taken out in validate()
+
+
+def is_dial_code_header(header: object) -> bool:
+    """Whether a heading names a column of calling codes ("Country Code", "Dial Code", "国际区号")."""
+    return bool(_DIAL_HEADER.match(" ".join(str(header).casefold().replace("-", " ").split())))
+
+
+def dial_code_header(mapping: Mapping) -> str | None:
+    """The unmapped column the rows' phone countries come from, for the summary."""
+    return next((c.header for c in mapping.columns if c.target is None and is_dial_code_header(c.header)), None)
 SEVERAL_SEPARATORS = "' ::: ' (Google Contacts), ';' or ',' (Outlook), '|', ' / ' or one per line"
 # A phone extension as people write it: "x12895", "ext. 12", "ext 7", "转123", "分机 8", "#22".
 PHONE_EXTENSION = re.compile(r"(?:\d\s*(?:x|ext\.?|extension)\s*\d+|(?:转|分机)\s*\d+|\d\s*#\s*\d+)\s*$",
@@ -323,11 +340,24 @@ class RowPreparer:
                 v = values[i] if i < n else ""
                 if not is_blank_cell(v):
                     extra.append(f"{self.headers[i]}: {cell_text(v).strip()}")
+        if (c := self._dial_column) is not None and c < n and not is_blank_cell(values[c]):
+            data[ROW_REGION] = values[c]
         if len(values) > len(self.targets):           # cells beyond the last column
             spill = [cell_text(v).strip() for v in values[len(self.targets):] if not is_blank_cell(v)]
             if spill and self.has_notes:
                 extra.append("More: " + " | ".join(spill))
         return data, extra
+
+    @functools.cached_property
+    def _dial_column(self) -> int | None:
+        """The unmapped column that gives the rows' phone country ("Country Code": +44), if
+        the table has phone fields and such a column."""
+        if not any(self.kinds.get(t) == "phone" for _, t, _ in self._mapped):
+            return None
+        for i, (header, target) in enumerate(zip(self.headers, self.targets)):
+            if target is None and is_dial_code_header(header):
+                return i
+        return None
 
     @functools.cached_property
     def _several_columns(self) -> dict[int, str]:
@@ -411,6 +441,11 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     is kept, those fields are left empty, their text goes to Notes and `warnings`
     says which and why. A missing or invalid required field still rejects the row.
     """
+    if ROW_REGION in data:
+        given = data.pop(ROW_REGION)
+        region = region_for_dial_code(given) or region_for_country(given)
+        if region is not None:
+            context = {**context, "region": region, "region_assumed": False}
     try:
         return validate_record(ent, data, context=context)
     except ValidationFailed as exc:

@@ -29,7 +29,7 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import ValidationFailed
 from . import mapping as mp
-from . import parallel
+from . import parallel, plan
 from .errors import AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks
 from .plan import SEVERAL_SEPARATORS, EmptyStore, Options, Outcome, Planned, Planner, cell_text
@@ -671,7 +671,7 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
     phones = [c.header for c in scan.mapping.columns if c.target in ("phone", "mobile", "customer_phone")]
     if phones:
         country = next((c.header for c in scan.mapping.columns
-                        if c.target in ("country", "customer_country")), None)
+                        if c.target in ("country", "customer_country")), None) or plan.dial_code_header(scan.mapping)
         fallback = (f"{options.region} ({options.region_from or '--region'})" if not options.region_assumed
                     else f"{options.region} (assumed; `cims settings region CC` sets the store's)")
         out.append({"what": "phone region",
