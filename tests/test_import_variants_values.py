@@ -340,3 +340,29 @@ def test_a_country_cell_holding_a_calling_code_gives_the_numbers_country(admin, 
     path = write(tmp_path / "contacts.csv", "Name,Country,Phone\nAna,+44,020 7946 0958\n")
     import_file(admin, path)
     assert customers(admin)["Ana"]["phone"] == "+442079460958"
+
+
+@pytest.mark.parametrize("quantities, delimiter", [(["1.000", "2.500"], ";"), (["1,000", "2,500"], ",")])
+def test_a_whole_number_column_whose_values_would_be_fractions_as_decimals_groups_thousands(
+        admin, tmp_path, quantities, delimiter):
+    q = (lambda v: f'"{v}"') if delimiter == "," else (lambda v: v)
+    text = delimiter.join(["Order ID", "Order Date", "Customer Name", "Sales", "Quantity"]) + "\n" + "".join(
+        delimiter.join([f"A-{i}", "2024-01-05", "Ana", "10", q(v)]) + "\n" for i, v in enumerate(quantities))
+    result = import_file(admin, write(tmp_path / "orders.csv", text), kind="orders")
+    assert [orders(admin)[f"A-{i}"]["quantity"] for i in range(2)] == [1000, 2500]
+    assert "fractions" in decided(result, "decimal mark in 'Quantity'")["evidence"]
+
+
+def test_a_whole_number_column_of_round_thousands_only_still_stops_and_the_option_settles_it(admin, tmp_path):
+    from cims_xl.importer import AmbiguousNumbers
+
+    path = write(tmp_path / "orders.csv", "Order ID;Order Date;Customer Name;Sales;Quantity\n"
+                 "A-1;2024-01-05;Ana;10;1.000\nA-2;2024-01-05;Ana;5;3.000\n")
+    with pytest.raises(AmbiguousNumbers) as exc:
+        import_file(admin, path, kind="orders")
+    assert "'Quantity'" in exc.value.message and "'1.000'" in exc.value.message
+    assert "--decimal comma" in exc.value.message
+    assert records.list_records(admin, "order") == []
+    import_file(admin, path, kind="orders", decimal="comma")
+    assert [orders(admin)[n]["quantity"] for n in ("A-1", "A-2")] == [1000, 3000]
+

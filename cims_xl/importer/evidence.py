@@ -73,14 +73,30 @@ def _precision(code: str) -> int:
     return get_currency_precision(code)
 
 
+@lru_cache(maxsize=1)
+def _whole_fields() -> frozenset[str]:
+    """Field keys that hold whole numbers (quantity, line, probability)."""
+    from ..domain.schema import ENTITIES
+
+    keys = {f.key for ent in ENTITIES.values() for f in ent.fields if f.kind == "int"}
+    return frozenset(keys | {f"customer_{k}" for k in keys})
+
+
 @dataclass
 class NumberEvidence:
-    """The values of one number column, as evidence for its decimal mark."""
+    """The values of one number column, as evidence for its decimal mark.
+
+    A whole-number column (Quantity) has one more piece of evidence: "2.500" cannot be
+    2.5 items, so its separator groups thousands (`whole_seps`)."""
 
     column: str
     target: str
     seen: dict[str, list[str]] = field(default_factory=lambda: {COMMA: [], POINT: [], "?": []})
     counts: dict[str, int] = field(default_factory=lambda: {COMMA: 0, POINT: 0, "?": 0})
+    # separators of the "?" values of a whole-number column: all of them, and those of
+    # values that would have a fraction if the separator were the decimal mark
+    whole_seps: set[str] = field(default_factory=set)
+    fraction_seps: set[str] = field(default_factory=set)
 
     def add(self, value: object) -> None:
         if type(value) is not str:
@@ -90,6 +106,12 @@ class NumberEvidence:
             return
         if mark == "?":
             mark = _grouping_by_currency(value) or mark
+            if mark == "?" and self.target in _whole_fields():
+                core = _NUMBER.search(dash_cents(value)).group()
+                sep = COMMA if COMMA in core else POINT
+                self.whole_seps.add(sep)
+                if not core.endswith("000"):
+                    self.fraction_seps.add(sep)
         self.counts[mark] += 1
         if len(self.seen[mark]) < EXAMPLES:
             self.seen[mark].append(value.strip()[:30])
@@ -149,6 +171,15 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
             continue
         if not ev.counts["?"]:
             continue                           # whole numbers only: nothing to decide
+        if ev.fraction_seps and len(ev.whole_seps) == 1:
+            # A whole-number column: "2.500" as a decimal would be 2.5 items, so "." groups.
+            grouping = next(iter(ev.whole_seps))
+            mark = COMMA if grouping == POINT else POINT
+            marks[ev.target] = mark
+            inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
+                               "evidence": f"whole numbers: with a decimal {WORDS[grouping]} some of "
+                                           f"{ev.examples('?')} would be fractions"})
+            continue
         if len(decided_by_values) == 1:
             mark = next(iter(decided_by_values))
             why = "the file's other number columns"
