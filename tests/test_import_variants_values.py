@@ -366,3 +366,16 @@ def test_a_whole_number_column_of_round_thousands_only_still_stops_and_the_optio
     import_file(admin, path, kind="orders", decimal="comma")
     assert [orders(admin)[n]["quantity"] for n in ("A-1", "A-2")] == [1000, 3000]
 
+
+
+def test_a_discount_written_as_a_percentage_is_stored_as_the_fraction_the_other_rows_use(admin, tmp_path):
+    from decimal import Decimal
+
+    path = write(tmp_path / "orders.csv", "Order ID;Order Date;Customer Name;Sales;Discount\n"
+                 "A-1;2024-01-05;Ana;1.234,56;15%\nA-2;2024-01-05;Ana;99,90;12,5 %\nA-3;2024-01-05;Ana;5,00;0,1\n"
+                 "A-4;2024-01-05;Ana;5,00;viel%\n")
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.warnings) == (4, 1)
+    got = {n: o["discount"] for n, o in orders(admin).items()}
+    assert got == {"A-1": Decimal("0.15"), "A-2": Decimal("0.125"), "A-3": Decimal("0.1"), "A-4": None}
+    assert "viel%" in orders(admin)["A-4"]["notes"]

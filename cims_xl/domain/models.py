@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Optional
 
@@ -144,6 +145,20 @@ def _money(value, info):
     return amount
 
 
+_PERCENT = re.compile(r"^\s*([-+\u2212]?\s*[\d.,\s]+?)\s*[%％]\s*$")
+
+
+@_guard
+def _fraction(value, info):
+    """A decimal field such as Discount, a fraction (0.15): also written "15%" or "12,5 %"."""
+    if isinstance(value, str) and (match := _PERCENT.match(value)):
+        share = nz.parse_money(match.group(1), _decimal_for(info))
+        if share is None:
+            _fail("not a number")
+        value = share / 100
+    return _money(value, info)
+
+
 @_guard
 def _currency(value):
     return mn.check_currency(value)
@@ -220,7 +235,7 @@ def _enum_validator(f: Field):
 _VALIDATORS = {
     "text": (_text, str), "name": (_name, str), "email": (_email, str), "phone": (_phone, str),
     "date": (_date, dt.date), "datetime": (_datetime, dt.datetime), "money": (_money, Decimal),
-    "decimal": (_money, Decimal), "int": (_int, int), "bool": (_bool, bool), "tags": (_tags, str),
+    "decimal": (_fraction, Decimal), "int": (_int, int), "bool": (_bool, bool), "tags": (_tags, str),
     "ref": (_ref, str), "user": (_user, str),
 }
 
