@@ -4,12 +4,18 @@ column, examples and the option that settles it. Never a wrong value stored sile
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
+from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cims_xl.importer import import_file
-from cims_xl.services import records
+from cims_xl.services import auth, records
+
+from conftest import ADMIN_PASSWORD, FAST_KDF
 
 
 def customers(admin) -> dict[str, dict]:
@@ -379,3 +385,73 @@ def test_a_discount_written_as_a_percentage_is_stored_as_the_fraction_the_other_
     got = {n: o["discount"] for n, o in orders(admin).items()}
     assert got == {"A-1": Decimal("0.15"), "A-2": Decimal("0.125"), "A-3": Decimal("0.1"), "A-4": None}
     assert "viel%" in orders(admin)["A-4"]["notes"]
+
+
+# ----- property: other amount and date conventions, right or refused ---------------------------
+
+def _styled_amount(value, style: str) -> str:
+    """`value` (a Decimal with two places) written in one more convention."""
+    negative, value = value < 0, abs(value)
+    whole, frac = f"{value:.2f}".split(".")
+    western = f"{int(whole):,}"
+    digits = whole
+    indian = digits[-3:]
+    rest = digits[:-3]
+    while rest:
+        indian, rest = f"{rest[-2:]},{indian}", rest[:-2]
+    text = {"swiss": f"{western.replace(',', '’')}.{frac}", "swiss_ascii": f"{western.replace(',', chr(39))}.{frac}",
+            "indian": f"{indian}.{frac}", "nnbsp": f"{western.replace(',', chr(0x202F))},{frac}",
+            "dash_cents": f"{western.replace(',', '.')},-"}[style]
+    if negative:
+        text = f"({text})" if style in ("swiss", "indian") else f"-{text}"
+    return text
+
+
+MARK_OF_STYLE = {"swiss": "point", "swiss_ascii": "point", "indian": "point", "nnbsp": "comma", "dash_cents": "comma"}
+
+
+@st.composite
+def amount_columns(draw):
+    style = draw(st.sampled_from(sorted(MARK_OF_STYLE)))
+    cents = draw(st.lists(st.integers(min_value=-10**9, max_value=10**9), min_size=1, max_size=6))
+    if style == "dash_cents":
+        cents = [c - c % 100 if c >= 0 else -((-c) - (-c) % 100) for c in cents]
+    return style, [Decimal(c) / 100 for c in cents]
+
+
+@pytest.fixture(scope="module")
+def one_store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("variants") / "p.cims"
+    auth.init_store(path, "admin", ADMIN_PASSWORD, kdf=FAST_KDF)
+    session = auth.sign_in(path, "admin", ADMIN_PASSWORD)
+    yield session
+    session.close()
+
+
+_runs = itertools.count()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow])
+@given(column=amount_columns())
+def test_amounts_in_more_conventions_are_read_right_or_refused_never_stored_wrong(one_store, tmp_path_factory, column):
+    from cims_xl.importer import AmbiguousNumbers
+
+    style, amounts = column
+    run = next(_runs)
+    lines = ["Order ID;Order Date;Customer Name;Sales"] + [
+        f"V{run}-{i};2024-01-05;Kunde {run};{_styled_amount(a, style)}" for i, a in enumerate(amounts)]
+    path = tmp_path_factory.mktemp("v") / "orders.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    options: dict = {}
+    try:
+        result = import_file(one_store, path, kind="orders")
+    except AmbiguousNumbers as exc:
+        assert "'Sales'" in exc.message and f"--decimal {MARK_OF_STYLE[style]}" in exc.message
+        assert not [o for o in records.list_records(one_store, "order") if o["order_number"].startswith(f"V{run}-")]
+        options["decimal"] = MARK_OF_STYLE[style]
+        result = import_file(one_store, path, kind="orders", **options)
+    assert result.rejected == 0, [o.reason for o in result.outcomes if o.problems]
+    stored = {o["order_number"]: o["amount"] for o in records.list_records(one_store, "order")
+              if o["order_number"].startswith(f"V{run}-")}
+    assert stored == {f"V{run}-{i}": a for i, a in enumerate(amounts)}, style
