@@ -173,6 +173,34 @@ def test_files_in_the_usual_code_pages_are_not_taken_for_a_regional_one(admin, t
     assert {n: got[n]["company"] for n, _ in rows} == dict(rows)
 
 
+@pytest.mark.parametrize("encoding, rows", [
+    ("cp1252", [("Ana", "€ 1.234,56"), ("Bo", "£99")]),
+    ("cp1252", [("Ana", "1.234,56 €")]),
+    ("cp1251", [("Цена", "№5"), ("Иван", "в 5 часов")]),
+    ("mac_roman", [("Ana", "São Paulo")]),
+    ("cp1250", [("Łukasz", "Warszawa")]),
+])
+def test_currency_signs_and_single_letters_do_not_tip_a_file_into_another_code_page(admin, tmp_path, encoding, rows):
+    path = write(tmp_path / "f.csv", "Name,Notes\r\n" + "".join(f'{n},"{c}"\r\n' for n, c in rows), encoding)
+    result = import_file(admin, path)
+    assert result.encoding == encoding
+    got = customers(admin)
+    assert {n: got[n]["notes"] for n, _ in rows} == dict(rows)
+
+
+def test_two_regional_readings_equally_plausible_stop_and_name_both(admin, tmp_path):
+    from cims_xl.importer.encoding import EncodingUncertain
+
+    path = write(tmp_path / "mac.csv", "Name,City\r\nJürgen,München\r\n", "mac_roman")
+    with pytest.raises(EncodingUncertain) as exc:
+        import_file(admin, path)
+    assert "--encoding mac_roman" in exc.value.message and "--encoding cp1250" in exc.value.message
+    assert "'Jürgen'" in exc.value.message
+    assert records.list_records(admin, "customer") == []
+    import_file(admin, path, encoding="mac_roman")
+    assert customers(admin)["Jürgen"]["city"] == "München"
+
+
 def test_a_utf8_file_with_a_byte_order_mark_and_a_stray_byte_stops_with_its_line_and_the_option(admin, tmp_path):
     from cims_xl.importer.encoding import EncodingUncertain
 

@@ -229,7 +229,7 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
             "Big5, Shift_JIS, Windows-1252 or Windows-1251). Nothing was imported. Save it again "
             "as UTF-8 CSV, or give its encoding with --encoding NAME.")
     readings.sort()
-    regional = _regional_reading(lines, readings)
+    regional = _regional_reading(lines, readings, sample, file_name, numbers)
     if regional is not None:
         return regional
     best = readings[0]
@@ -240,10 +240,13 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
     return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}; {others})")
 
 
-def _regional_reading(lines: bytes, readings: list) -> Encoding | None:
+def _regional_reading(lines: bytes, readings: list, sample: bytes, file_name: str,
+                      numbers: list[int]) -> Encoding | None:
     """A regional code page (REGIONAL) whose reading of `lines` is clearly better
     (by CLOSE, with the alphabet and CJK measures added) than every reading in
-    `readings` and than any other regional reading of a different text; else None."""
+    `readings` and than any other regional reading of a different text; else None.
+    Two regional readings about as good, both clearly better than the usual ones,
+    stop the import (EncodingUncertain) naming both."""
     from charset_normalizer.md import mess_ratio
 
     scored: list[tuple[float, str, str]] = []
@@ -258,11 +261,13 @@ def _regional_reading(lines: bytes, readings: list) -> Encoding | None:
         return None
     regional = sorted((score + _refinement(name, text), name, text) for score, name, text in scored)
     best = regional[0]
-    if any(r[0] - best[0] < CLOSE and r[2] != best[2] for r in regional[1:]):
-        return None
     usual = [(score + _refinement(name, text), name, text) for score, _p, _r, name, text in readings]
     if any(u[0] - best[0] < CLOSE for u in usual):
         return None
+    rival = next((r for r in regional[1:] if r[0] - best[0] < CLOSE and r[2] != best[2]), None)
+    if rival is not None:
+        as_reading = (lambda r: (r[0], 0, 0, r[1], r[2]))
+        raise EncodingUncertain(_uncertain_message(file_name, sample, as_reading(best), as_reading(rival), numbers))
     others = ", ".join(f"{name} {score:.2f}" for score, name, _ in sorted(usual)[:3])
     return Encoding(best[1], f"least garbled reading (mess {best[0]:.2f}, alphabets and common "
                              f"characters counted; {others})")
@@ -403,7 +408,7 @@ def _differing_cell(sample: bytes, name: str, line_a: str, line_b: str) -> tuple
     return None, line_a[:40], line_b[:40]
 
 
-_TYPOGRAPHY = set("’‘“”„«»‹›–—·…")     # non-ASCII punctuation real words do hold
+_TYPOGRAPHY = set("’‘“”„«»‹›–—·…№")    # non-ASCII punctuation real words do hold
 
 
 def _odd_words(text: str) -> float:
@@ -425,9 +430,40 @@ def _odd_words(text: str) -> float:
         symbols = any(ord(c) > 127 and not c.isalpha() and c not in _TYPOGRAPHY
                       and not unicodedata.category(c).startswith(("M", "Sc", "Nd"))
                       for c in word)
-        if len(scripts) > 1 or lower_then_upper or symbols:
+        if len(scripts) > 1 or lower_then_upper or symbols or _misplaced(word):
             odd += 1
-    return odd / words if words else 0.0
+    # "Ђ 1.234,56": one accented or Cyrillic capital standing alone beside a number is a
+    # currency sign misread ("€ 1.234,56" read as Windows-1251).
+    lone = sum(1 for m in _LONE_LETTER.finditer(text) if (m.group(1) or m.group(2)).isupper())
+    return (odd + lone) / (words + lone) if words else 0.0
+
+
+_LONE_LETTER = re.compile(r"(?<!\w)([\u00c0-\u2dff])(?!\w)(?=\s?\d)|(?<=\d)\s?(?<!\w)([\u00c0-\u2dff])(?!\w)")
+
+
+_INSIDE_WORDS = set("’‘·")           # l’homme, O’Brien, Catalan l·l
+
+
+def _misplaced(word: str) -> bool:
+    """Characters real words hold only elsewhere: a non-ASCII capital inside the word
+    before a small letter ("JŸrgen", Mac Roman "ü" read as Windows-1252), punctuation
+    or a currency sign glued to letters ("S‹o", "£ukasz"), one such letter on a number
+    ("Ј99": "£99" read as Windows-1251)."""
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) == 1 and ord(letters[0]) > 127 and any(c.isdigit() for c in word) \
+            and not 0x2E80 <= ord(letters[0]) <= 0xFFEF:
+        return True                      # "Ј99": a lone accented or Cyrillic letter on a number
+    for i in range(1, len(word) - 1):
+        c, before, after = word[i], word[i - 1], word[i + 1]
+        if ord(c) <= 127:
+            continue
+        if c.isupper() and before.isalpha() and after.islower():
+            return True
+        if not c.isalpha() and c not in _INSIDE_WORDS and before.isalpha() and after.isalpha():
+            return True
+    first = word[0]
+    return ord(first) > 127 and not first.isalpha() and first not in _TYPOGRAPHY \
+        and len(word) > 1 and word[1].islower()
 
 
 def _script(ch: str, unicodedata) -> str:
