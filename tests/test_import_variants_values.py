@@ -483,3 +483,16 @@ def test_amounts_in_more_conventions_are_read_right_or_refused_never_stored_wron
     stored = {o["order_number"]: o["amount"] for o in records.list_records(one_store, "order")
               if o["order_number"].startswith(f"V{run}-")}
     assert stored == {f"V{run}-{i}": a for i, a in enumerate(amounts)}, style
+
+
+def test_outlooks_home_country_beside_an_empty_business_country_gives_the_numbers_country(admin, tmp_path):
+    path = write(tmp_path / "outlook.csv", "First Name,Last Name,Mobile Phone,Business Country/Region,"
+                 "Home Country/Region\nAna,Souza,020 7946 0958,,United Kingdom\nBo,Wu,030 901820,Deutschland,\n"
+                 "Ce,Li,020 7946 0959,,Untied Kingdom\n")
+    result = import_file(admin, path)
+    got = customers(admin)
+    assert got["Ana Souza"]["mobile"] == "+442079460958" and got["Bo Wu"]["mobile"] == "+4930901820"
+    assert got["Ce Li"]["mobile"] is None and "020 7946 0959" in got["Ce Li"]["notes"]
+    assert result.warnings == 1
+    evidence = decided(result, "phone region")["evidence"]
+    assert "Business Country/Region" in evidence and "Home Country/Region" in evidence

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import numpy as np
 
-from ..domain.countries import region_for_country, region_for_dial_code
+from ..domain.countries import region_for_country, region_for_dial_code, unknown_country
 from ..domain import normalize as nz
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
@@ -49,9 +49,27 @@ def is_dial_code_header(header: object) -> bool:
     return bool(_DIAL_HEADER.match(" ".join(str(header).casefold().replace("-", " ").split())))
 
 
-def dial_code_header(mapping: Mapping) -> str | None:
-    """The unmapped column the rows' phone countries come from, for the summary."""
-    return next((c.header for c in mapping.columns if c.target is None and is_dial_code_header(c.header)), None)
+@functools.cache
+def _country_headings() -> frozenset[str]:
+    from .header_words import COUNTRY
+    from .mapping import _ADDRESS, norm
+
+    return frozenset(norm(h) for h in [*_ADDRESS["country"], *COUNTRY])
+
+
+def is_country_header(header: object) -> bool:
+    """Whether a heading names a country column ("Home Country/Region", "Pays") or a
+    column of calling codes ("Country Code", "Dial Code", "国际区号")."""
+    from .mapping import norm
+
+    return is_dial_code_header(header) or norm(str(header)) in _country_headings()
+
+
+def phone_country_headers(mapping: Mapping) -> list[str]:
+    """Every column the rows' phone countries come from, the Country field's first, for
+    the summary."""
+    mapped = [c.header for c in mapping.columns if c.target in ("country", "customer_country")][:1]
+    return mapped + [c.header for c in mapping.columns if c.target is None and is_country_header(c.header)]
 SEVERAL_SEPARATORS = "' ::: ' (Google Contacts), ';' or ',' (Outlook), '|', ' / ' or one per line"
 # A phone extension as people write it: "x12895", "ext. 12", "ext 7", "转123", "分机 8", "#22".
 PHONE_EXTENSION = re.compile(r"(?:\d\s*(?:x|ext\.?|extension)\s*\d+|(?:转|分机)\s*\d+|\d\s*#\s*\d+)\s*$",
@@ -340,8 +358,10 @@ class RowPreparer:
                 v = values[i] if i < n else ""
                 if not is_blank_cell(v):
                     extra.append(f"{self.headers[i]}: {cell_text(v).strip()}")
-        if (c := self._dial_column) is not None and c < n and not is_blank_cell(values[c]):
-            data[ROW_REGION] = values[c]
+        for c in self._country_columns:
+            if c < n and not is_blank_cell(values[c]):
+                data[ROW_REGION] = values[c]
+                break
         if len(values) > len(self.targets):           # cells beyond the last column
             spill = [cell_text(v).strip() for v in values[len(self.targets):] if not is_blank_cell(v)]
             if spill and self.has_notes:
@@ -349,15 +369,14 @@ class RowPreparer:
         return data, extra
 
     @functools.cached_property
-    def _dial_column(self) -> int | None:
-        """The unmapped column that gives the rows' phone country ("Country Code": +44), if
-        the table has phone fields and such a column."""
+    def _country_columns(self) -> tuple[int, ...]:
+        """Unmapped columns that give the rows' phone country when the Country field does
+        not ("Country Code": +44; Outlook's "Home Country/Region" beside the "Business
+        Country/Region" the field took), if the table has phone fields."""
         if not any(self.kinds.get(t) == "phone" for _, t, _ in self._mapped):
-            return None
-        for i, (header, target) in enumerate(zip(self.headers, self.targets)):
-            if target is None and is_dial_code_header(header):
-                return i
-        return None
+            return ()
+        return tuple(i for i, (header, target) in enumerate(zip(self.headers, self.targets))
+                     if target is None and is_country_header(header))
 
     @functools.cached_property
     def _several_columns(self) -> dict[int, str]:
@@ -446,6 +465,8 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         region = region_for_dial_code(given) or region_for_country(given)
         if region is not None:
             context = {**context, "region": region, "region_assumed": False}
+        elif unknown := unknown_country(given):
+            context = {**context, "country_unknown": unknown}
     try:
         return validate_record(ent, data, context=context)
     except ValidationFailed as exc:

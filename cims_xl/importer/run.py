@@ -670,8 +670,7 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
                                 f"give --kind {kind}"})
     phones = [c.header for c in scan.mapping.columns if c.target in ("phone", "mobile", "customer_phone")]
     if phones:
-        country = next((c.header for c in scan.mapping.columns
-                        if c.target in ("country", "customer_country")), None) or plan.dial_code_header(scan.mapping)
+        country = "', '".join(plan.phone_country_headers(scan.mapping))
         fallback = (f"{options.region} ({options.region_from or '--region'})" if not options.region_assumed
                     else f"{options.region} (assumed; `cims settings region CC` sets the store's)")
         out.append({"what": "phone region",
