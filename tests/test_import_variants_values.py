@@ -317,6 +317,8 @@ def import_dates(admin, tmp_path, values: list[str], **options):
     ["5. 3. 2024", "31. 12. 2023", "1. 2. 2024"],
     ["2024. 03. 05.", "2023. 12. 31.", "2024. 02. 01."],
     ["Mar 5, 2024", "Dec 31, 2023", "Feb 1, 2024"],
+    ["2024/3/5 下午 02:30:00", "2023/12/31 上午 09:00:00", "2024/2/1 下午 11:59:59"],
+    ["2024. 3. 5. 오후 3:00", "2023. 12. 31. 오전 9:00", "2024. 2. 1. 오후 11:00"],
 ])
 def test_dates_with_month_names_in_other_languages_or_spaces_are_read_right(admin, tmp_path, values):
     result, dates = import_dates(admin, tmp_path, values)

@@ -927,14 +927,15 @@ def _from_excel_serial(serial: Decimal, raw: object) -> _Parsed:
 
 # "5. 3. 2024" (Czech, Slovak), "2024. 03. 05." (Korean, Hungarian): dots with spaces
 # after them, and a dot after the last part.
-_SPACED_DOTS = re.compile(r"^(\d{1,4})\.\s*(\d{1,2})\.\s*(\d{1,4})\.?$")
+_SPACED_DOTS = re.compile(r"^(\d{1,4})\.\s*(\d{1,2})\.\s*(\d{1,4})\.?(?:\s+(\S.*))?$")
 
 
 def _date_text(raw: str) -> str:
     text = _nfkc(raw).strip()
     if text[-1:] == "." or ". " in text:
         if match := _SPACED_DOTS.match(text):
-            return ".".join(match.groups())
+            date = ".".join(match.groups()[:3])
+            return f"{date} {match[4]}" if match[4] else date
     return text
 
 
@@ -1058,9 +1059,19 @@ def _make_date(year: str | int, month: str | int, day: str | int, raw: object) -
         raise ValueError(_problem("no such date", raw)) from None
 
 
+# Morning and afternoon as Chinese, Japanese and Korean write them, before or after the time
+# ("2024/3/5 下午 02:30:00", Excel's export in a Chinese locale).
+_CJK_AMPM = re.compile(r"^(?:(?P<w1>上午|下午|午前|午後|오전|오후)\s*(?P<t1>.+)|(?P<t2>.+?)\s*(?P<w2>上午|下午|午前|午後|오전|오후))$")
+_PM_WORDS = frozenset(("下午", "午後", "오후"))
+
+
 def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzinfo | None]:
     if not text:
         return None, None
+    text = text.strip()
+    if not text.isascii() and (cjk := _CJK_AMPM.match(text)):
+        word = cjk["w1"] or cjk["w2"]
+        text = f"{cjk['t1'] or cjk['t2']} {'pm' if word in _PM_WORDS else 'am'}"
     match = _TIME.match(text.strip())
     if not match:
         raise ValueError(_problem("not a date: cannot read the time", raw))
