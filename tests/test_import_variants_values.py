@@ -498,3 +498,13 @@ def test_outlooks_home_country_beside_an_empty_business_country_gives_the_number
     assert result.warnings == 1
     evidence = decided(result, "phone region")["evidence"]
     assert "Business Country/Region" in evidence and "Home Country/Region" in evidence
+
+
+@pytest.mark.parametrize("written", ["Ana Souza <ana@example.com>", '"Souza, Ana" <ana@example.com>',
+                                     "ana@example.com (work)", "<ana@example.com>"])
+def test_an_address_as_mail_programs_write_it_with_a_display_name_is_read(admin, tmp_path, written):
+    quoted = written.replace('"', '""')
+    path = write(tmp_path / "c.csv", f'Name,Email\nAna Souza,"{quoted}"\n')
+    result = import_file(admin, path)
+    assert (result.created, result.warnings) == (1, 0)
+    assert customers(admin)["Ana Souza"]["email"] == "ana@example.com"

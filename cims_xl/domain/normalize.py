@@ -432,6 +432,14 @@ def _normalize_email_full(value: object) -> str | None:
         text = text[7:].strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
+    elif text.count("@") == 1 and (text.endswith(">") or text.endswith(")")):
+        # RFC 5322 name-addr and comment, as mail programs write an address:
+        # "Ana Souza <ana@example.com>", "ana@example.com (work)" (email.utils reads them).
+        from email.utils import parseaddr
+
+        _display, address = parseaddr(text)
+        if address.count("@") == 1:
+            text = address
     text = text.replace("。", ".")
     if not text:
         return None
