@@ -755,7 +755,8 @@ def test_date_email_and_other_parsers_raise_only_value_error(value):
 def test_every_excel_serial_in_range_gives_a_date(serial):
     result = parse_date(serial)
     assert dt.date(1900, 1, 1) <= result <= dt.date(9999, 12, 31)
-    assert parse_date(str(serial)) == result
+    if serial >= 10000:          # shorter text is a year or a count (test_import_variants_values)
+        assert parse_date(str(serial)) == result
 
 
 @settings(max_examples=200, deadline=None)

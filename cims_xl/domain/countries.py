@@ -4,12 +4,20 @@
 `("USA")`, `("UK")` all give the region code a phone number without "+" is read in.
 Names come from CLDR's territory names in the locales below (CLDR via babel: no
 hand-kept list); codes are ISO 3166-1 alpha-2, plus CLDR's territory aliases
-(alpha-3 such as "GBR", and old codes such as "UK") that point to one region.
+(alpha-3 such as "GBR", and old codes such as "UK") that point to one region; then
+ISO 3166's official and common names ("United States of America", "South Korea")
+and its country-level subdivisions ("England", "Scotland"), from pycountry.
+Dotted abbreviations read as the code they spell ("U.S.", "U.K.").
+
+`unknown_country("Untied Kingdom")` tells a filled country cell that names no
+country (a typo, a region we do not know) from a blank one, with the closest names
+as a suggestion: a phone number without "+" in such a row has no known country code.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 # Languages our users' files are written in; CLDR gives each its own territory names.
@@ -36,6 +44,19 @@ def _table() -> dict[str, str]:
     for alias, targets in get_global("territory_aliases").items():
         if len(targets) == 1 and alias.isalpha():
             names.setdefault(_key(alias), set()).add(targets[0])
+    names = {k: v for k, v in names.items() if len(v) == 1}
+    import pycountry
+
+    iso: dict[str, set[str]] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            if name := getattr(country, attr, None):
+                iso.setdefault(_key(name), set()).add(country.alpha_2)
+    for sub in pycountry.subdivisions:
+        if sub.type in ("Country", "Nation"):          # England, Scotland, Wales
+            iso.setdefault(_key(sub.name.split("[")[0]), set()).add(sub.country_code)
+    for k, v in iso.items():
+        names.setdefault(k, v)
     # A name two regions share (none in CLDR today) decides nothing.
     return {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
 
@@ -53,4 +74,53 @@ def _region(value: str) -> str | None:
     key = _key(value)
     if not key or len(key) > 80:
         return None
-    return _table().get(key)
+    code = _table().get(key)
+    if code is None and "." in value and len(key) <= 7:
+        code = _table().get(key.replace(" ", ""))      # "U.S.", "U.S.A.", "U.K."
+    return code
+
+
+def unknown_country(value: object) -> str | None:
+    """For a filled country cell that names no country we know: a short reason with
+    the closest known names ("'Untied Kingdom' is not a country name we know (did you
+    mean United Kingdom?)"). None for a known country, or a cell without letters
+    (blank, "-", "?"), which says nothing."""
+    if not isinstance(value, str) or not any(ch.isalpha() for ch in value):
+        return None
+    if _region(value) is not None:
+        return None
+    return _unknown_reason(value.strip()[:60])
+
+
+@functools.lru_cache(maxsize=1024)
+def _unknown_reason(text: str) -> str:
+    import difflib
+
+    from babel import Locale
+
+    close = difflib.get_close_matches(_key(text), list(_table()), n=1, cutoff=0.8)
+    hint = ""
+    if close:
+        code = _table()[close[0]]
+        hint = f" (did you mean {Locale.parse('en').territories.get(code, code)}?)"
+    return f"{text!r} is not a country name we know{hint}"
+
+
+_DIAL = re.compile(r"^\s*(?:\+|00)?\s*(\d{1,3})\s*$")
+
+
+@functools.lru_cache(maxsize=1024)
+def region_for_dial_code(value: object) -> str | None:
+    """The main region of a calling code written on its own ("+44", "44", "0044" -> "GB";
+    "+1" -> "US", whose numbering plan Canada shares), from phonenumbers' metadata;
+    None for anything else."""
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        return None
+    match = _DIAL.match(str(value))
+    if not match:
+        return None
+    import phonenumbers
+
+    region = phonenumbers.region_code_for_country_code(int(match.group(1)))
+    return region if region.isalpha() and region != "ZZ" else None
+

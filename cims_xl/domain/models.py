@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import ValidationFailed
 from . import money as mn
 from . import normalize as nz
-from .countries import region_for_country
+from .countries import region_for_country, region_for_dial_code, unknown_country
 from .schema import ENTITIES, ENUM_SYNONYMS, ORDER_STATUS_SYNONYMS, ORDER_STATUSES, Entity, Field, ROLES
 
 DEFAULT_REGION = "CN"
@@ -104,6 +104,9 @@ def _email(value):
 @_guard
 def _phone(value, info):
     ctx = _ctx(info)
+    if ctx.get("country_unknown") and not nz.has_country_code(value):
+        _fail(f"no country code, and the row's country {ctx['country_unknown']}; "
+              "write the number with + and its country code, or correct the country")
     return nz.normalize_phone(value, ctx.get("region", DEFAULT_REGION),
                               assumed=ctx.get("region_assumed", True),
                               hint=ctx.get("region_hint") or nz.ASSUMED_REGION_HINT)
@@ -140,6 +143,20 @@ def _money(value, info):
         if amount != amount.quantize(Decimal("0.0001")):
             _fail("more than 4 decimal places")
     return amount
+
+
+_PERCENT = re.compile(r"^\s*([-+\u2212]?\s*[\d.,\s]+?)\s*[%％]\s*$")
+
+
+@_guard
+def _fraction(value, info):
+    """A decimal field such as Discount, a fraction (0.15): also written "15%" or "12,5 %"."""
+    if isinstance(value, str) and (match := _PERCENT.match(value)):
+        share = nz.parse_money(match.group(1), _decimal_for(info))
+        if share is None:
+            _fail("not a number")
+        value = share / 100
+    return _money(value, info)
 
 
 @_guard
@@ -234,7 +251,7 @@ def _enum_validator(f: Field):
 _VALIDATORS = {
     "text": (_text, str), "name": (_name, str), "email": (_email, str), "phone": (_phone, str),
     "date": (_date, dt.date), "datetime": (_datetime, dt.datetime), "money": (_money, Decimal),
-    "decimal": (_money, Decimal), "int": (_int, int), "bool": (_bool, bool), "tags": (_tags, str),
+    "decimal": (_fraction, Decimal), "int": (_int, int), "bool": (_bool, bool), "tags": (_tags, str),
     "ref": (_ref, str), "user": (_user, str),
 }
 
@@ -307,8 +324,12 @@ def _with_row_region(raw: dict, context: dict | None) -> dict | None:
         country = (context or {}).get("row_country")
     if not isinstance(country, str) or not country.strip():
         return context
-    code = region_for_country(country)
-    if code is None or code not in _PHONE_REGIONS:
+    code = region_for_country(country) or region_for_dial_code(country)
+    if code is None:
+        unknown = unknown_country(country)
+        # A country we cannot read is no licence to read the number in another one.
+        return {**(context or {}), "country_unknown": unknown} if unknown else context
+    if code not in _PHONE_REGIONS:
         return context
     return {**(context or {}), "region": code, "region_assumed": False}
 

@@ -512,9 +512,25 @@ def _named_currency_of_shape(text: str) -> str | None:
     return reading.currency if reading.currency and not reading.assumed else None
 
 
+# "12,-", "1.234,–", "CHF 99.-": a dash after the decimal mark stands for no cents
+# (German, Scandinavian and Swiss price writing), not for a minus sign.
+_DASH_CENTS = re.compile(r"(?<=\d)([.,])[-\u2010-\u2015](?!\d)")
+_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015")
+
+
+def dash_cents(text: str) -> str:
+    """`text` with a no-cents dash written as zeros ("1.234,-" -> "1.234,00"), and the
+    Swiss typographic apostrophe that groups thousands ("1’234.50") as "'"."""
+    if "\u2019" in text:
+        text = re.sub(r"(?<=\d)\u2019(?=\d)", "'", text)
+    if _DASHES.isdisjoint(text):
+        return text
+    return _DASH_CENTS.sub(r"\g<1>00", text)
+
+
 def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyReading:
     _problem, _shift = nz._problem, nz._shift
-    text = _nfkc(raw).strip().replace("\u2212", "-")
+    text = dash_cents(_nfkc(raw).strip()).replace("\u2212", "-")
     negative = opened = closed = sign_seen = False
     tokens: list[str] = []
     multiplier: int | None = None
@@ -601,8 +617,11 @@ def _number(text: str, decimal: str | None) -> Decimal:
     if seps - {group, " ", "'", "_"} or len(seps) > 1:
         raise ValueError("not a number")
     if seps:
-        groups = integer.split(seps.pop())
-        if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 or not g.isdigit() for g in groups[1:]):
+        sep = seps.pop()
+        groups = integer.split(sep)
+        if not all(g.isdigit() for g in groups) or not (
+                (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]))
+                or nz.indian_grouping(groups, sep)):
             raise ValueError("not a number")
         integer = "".join(groups)
     try:

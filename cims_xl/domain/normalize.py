@@ -276,6 +276,18 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
     raise ValueError(result)
 
 
+def has_country_code(value: object) -> bool:
+    """Whether a phone cell carries its own country code ("+44 …", "0044 …", "＋86…"),
+    so that no region is needed to read it. Blank cells count as carrying one (nothing
+    to read)."""
+    if value is None or (not isinstance(value, str) and is_blank(value)):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = _PHONE_LABEL.sub("", _nfkc(value).strip())
+    return not text or text.startswith(("+", "00"))
+
+
 def _phone_text_from_number(value: object) -> str:
     number = _number_to_decimal(value)
     if not number.is_finite():
@@ -420,6 +432,14 @@ def _normalize_email_full(value: object) -> str | None:
         text = text[7:].strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
+    elif text.count("@") == 1 and (text.endswith(">") or text.endswith(")")):
+        # RFC 5322 name-addr and comment, as mail programs write an address:
+        # "Ana Souza <ana@example.com>", "ana@example.com (work)" (email.utils reads them).
+        from email.utils import parseaddr
+
+        _display, address = parseaddr(text)
+        if address.count("@") == 1:
+            text = address
     text = text.replace("。", ".")
     if not text:
         return None
@@ -736,11 +756,21 @@ def _ungrouped(integer: str) -> str:
         raise ValueError("not a number")
     if not grouping:
         return integer
-    groups = integer.split(grouping.pop())
-    if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]) \
-            or not all(g.isdigit() for g in groups):
+    sep = grouping.pop()
+    groups = integer.split(sep)
+    if not all(g.isdigit() for g in groups) or not (
+            (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]))
+            or indian_grouping(groups, sep)):
         raise ValueError("not a number")
     return "".join(groups)
+
+
+def indian_grouping(groups: list[str], sep: str) -> bool:
+    """Whether digit groups are the Indian system's (lakh, crore: "1,23,456", "12,34,56,789"):
+    commas, the last group of three digits, those before it of two. No other system
+    groups that way, so it is read without asking (CLDR: the #,##,##0 pattern of en_IN)."""
+    return (sep == "," and len(groups) >= 3 and 1 <= len(groups[0]) <= 2 and len(groups[-1]) == 3
+            and all(len(g) == 2 for g in groups[1:-1]))
 
 
 # --------------------------------------------------------------------------- dates
@@ -759,24 +789,27 @@ _YEAR_FIRST = re.compile(
     rf"^(?P<y>\d{{4}})(?P<s>[-/.])(?P<m>\d{{1,2}})(?P=s)(?P<d>\d{{1,2}}){_TIME_TAIL}$"
 )
 _CHINESE = re.compile(
-    r"^(?P<y>\d{4}|\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]?"
+    r"^(?P<y>\d{4}|\d{2})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日号號일]?"
     r"\s*(?P<time>.+)?$"
 )
 _DAY_MONTH = re.compile(
-    rf"^(?P<a>\d{{1,2}})(?P<s>[-/.])(?P<b>\d{{1,2}})(?P=s)(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$"
+    rf"^(?P<a>\d{{1,2}})(?P<s>[-/. ])(?P<b>\d{{1,2}})(?P=s)(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$"
 )
+# Month names in any language CLDR names them in (_month_number): "5 Oct 2024",
+# "5 mars 2024", "1er février 2024", "5. März 2024", "5 de marzo de 2024".
 _DAY_NAME = re.compile(
-    r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*(?P<mon>[a-z]+)\.?[\s\-/.,]*"
-    rf"(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$",
+    r"^(?P<d>\d{1,2})(?:st|nd|rd|th|er|º|°)?\.?[\s\-/.]*(?:de\s+)?(?P<mon>[^\W\d_]+)\.?[\s\-/.,]*"
+    rf"(?:de\s+|del\s+)?(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$",
     re.IGNORECASE,
 )
 _NAME_DAY = re.compile(
-    r"^(?P<mon>[a-z]+)\.?[\s\-/.]*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*,\s*|[\s\-/.]+)"
+    r"^(?P<mon>[^\W\d_]+)\.?[\s\-/.]*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*,\s*|[\s\-/.]+)"
     rf"(?P<y>\d{{4}}|\d{{2}}){_TIME_TAIL}$",
     re.IGNORECASE,
 )
 _WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*,?\s*", re.IGNORECASE)
 _SERIAL_TEXT = re.compile(r"^\d{1,7}(?:\.\d+)?$")
+_SERIAL_TEXT_DIGITS = 5      # text serials from 10000 (1927-05-18): shorter ones are years or counts
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _TIME = re.compile(
     r"^(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?"
@@ -799,9 +832,11 @@ def parse_date(value: object, order: str | None = None) -> _dt.date | None:
 
     Accepts date/datetime/pandas Timestamp objects; ISO and other year-first forms
     ("2024-10-05", "2024/10/5", "2024.10.5", "2024-1-1 1:01"); "2024年10月5日";
-    "20241005"; English month names ("5 Oct 2024", "Oct 5, 2024"); Excel serial
-    numbers 1..2958465 (also as text), with Excel's fake 1900-02-29 (serial 60)
-    refused; and day/month forms with a year ("05/10/2024", "5.10.24"). For those,
+    "20241005"; month names in English and the languages of _DATE_LOCALES (CLDR:
+    "5 Oct 2024", "Oct 5, 2024", "5 mars 2024", "5. März 2024", "5 de marzo de 2024");
+    Excel serial numbers 1..2958465 (as text only from 10000: "2024" is a year, not
+    1905-07-16), with Excel's fake 1900-02-29 (serial 60) refused; and day/month
+    forms with a year ("05/10/2024", "5.10.24", "5. 3. 2024", "05 03 2024"). For those,
     ``order`` ("DMY", "MDY" or "YMD") says which part is which; without it a value
     is read only when unambiguous (a part above 12, or day equal to month).
     Two-digit years: 00-68 are 2000-2068, 69-99 are 1969-1999 (as Excel and POSIX).
@@ -898,12 +933,31 @@ def _from_excel_serial(serial: Decimal, raw: object) -> _Parsed:
     return _Parsed(day, moment.time() if millis else None, None)
 
 
+# "5. 3. 2024" (Czech, Slovak), "2024. 03. 05." (Korean, Hungarian): dots with spaces
+# after them, and a dot after the last part.
+_SPACED_DOTS = re.compile(r"^(\d{1,4})\.\s*(\d{1,2})\.\s*(\d{1,4})\.?(?:\s+(\S.*))?$")
+
+
+def _date_text(raw: str) -> str:
+    text = _nfkc(raw).strip()
+    if text[-1:] == "." or ". " in text:
+        if match := _SPACED_DOTS.match(text):
+            date = ".".join(match.groups()[:3])
+            return f"{date} {match[4]}" if match[4] else date
+    return text
+
+
 # Cached: a date column repeats its values (a few thousand different days in a big
 # import); _Parsed is never changed by its readers. Refusals are not cached.
 @functools.lru_cache(maxsize=8192)
 def _parse_date_text(raw: str, order: str | None) -> _Parsed:
-    text = _nfkc(raw).strip()
+    text = _date_text(raw)
     if _SERIAL_TEXT.match(text):
+        if 1 <= Decimal(text) < 10 ** (_SERIAL_TEXT_DIGITS - 1):
+            # Text "2024" or "12" in a date column is a year or a count, not day 2024
+            # of Excel's calendar (1905-07-16): an Excel day number of our times
+            # written out as text has five digits.
+            raise ValueError(_problem("not a date: a number such as a year, not a full date", raw))
         return _from_excel_serial(Decimal(text), raw)
     if match := _COMPACT.match(text):
         return _Parsed(_make_date(match["y"], match["m"], match["d"], raw), None, None)
@@ -913,14 +967,62 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
     if match := _DAY_MONTH.match(text):
         day, month, year = _resolve_day_month(match, order, raw)
         return _Parsed(_make_date(year, month, day, raw), *_parse_time(match["time"], raw))
-    named = _WEEKDAY.sub("", text, count=1) if text[:1].isalpha() else text
+    named = _without_weekday(text) if text[:1].isalpha() else text
     if match := _DAY_NAME.match(named) or _NAME_DAY.match(named):
-        month = _MONTHS.get(match["mon"].lower())
+        month = _month_number(match["mon"])
         if month is None:
             raise ValueError(_problem("not a date", raw))
         date = _make_date(match["y"], month, match["d"], raw)
         return _Parsed(date, *_parse_time(match["time"], raw))
     raise ValueError(_problem("not a date", raw))
+
+
+# Languages whose month and weekday names dates are read in (CLDR via babel).
+_DATE_LOCALES = ("en", "fr", "de", "es", "pt", "it", "nl", "ca", "sv", "da", "nb", "fi", "pl", "cs",
+                 "sk", "hu", "ro", "hr", "sl", "tr", "id", "ms", "vi", "ru", "uk", "el")
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents and a final dot ("Févr." -> "fevr", "März" -> "marz")."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold().rstrip("."))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.cache
+def _cldr_names() -> tuple[dict[str, int], frozenset[str]]:
+    """({month name: number}, weekday names), every width and context of _DATE_LOCALES;
+    a name two languages give different months (none among these today) is left out."""
+    from babel import Locale
+
+    months: dict[str, set[int]] = {}
+    weekdays: set[str] = set()
+    for tag in _DATE_LOCALES:
+        loc = Locale.parse(tag)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in loc.months[context][width].items():
+                    for key in {_fold(name), _fold(name.split()[0])}:
+                        if len(key) >= 3:
+                            months.setdefault(key, set()).add(number)
+                weekdays.update(_fold(n) for n in loc.days[context][width].values())
+    found = {k: next(iter(v)) for k, v in months.items() if len(v) == 1}
+    found.update(_MONTHS)                 # English first, and "sept"
+    return found, frozenset(weekdays)
+
+
+def _month_number(name: str) -> int | None:
+    return _MONTHS.get(name.lower()) or _cldr_names()[0].get(_fold(name))
+
+
+def _without_weekday(text: str) -> str:
+    """`text` without a leading weekday ("Tue, 5 Mar 2024", "lundi 5 mars 2024")."""
+    text = _WEEKDAY.sub("", text, count=1)
+    head, _, rest = text.partition(" ")
+    months, weekdays = _cldr_names()
+    key = _fold(head.rstrip(","))
+    if rest and key in weekdays and key not in months:          # "mar." is Tuesday in Spanish
+        return rest.lstrip(", ")
+    return text
 
 
 def _resolve_day_month(match: re.Match[str], order: str | None, raw: str) -> tuple[int, int, str]:
@@ -968,9 +1070,19 @@ def _make_date(year: str | int, month: str | int, day: str | int, raw: object) -
         raise ValueError(_problem("no such date", raw)) from None
 
 
+# Morning and afternoon as Chinese, Japanese and Korean write them, before or after the time
+# ("2024/3/5 下午 02:30:00", Excel's export in a Chinese locale).
+_CJK_AMPM = re.compile(r"^(?:(?P<w1>上午|下午|午前|午後|오전|오후)\s*(?P<t1>.+)|(?P<t2>.+?)\s*(?P<w2>上午|下午|午前|午後|오전|오후))$")
+_PM_WORDS = frozenset(("下午", "午後", "오후"))
+
+
 def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzinfo | None]:
     if not text:
         return None, None
+    text = text.strip()
+    if not text.isascii() and (cjk := _CJK_AMPM.match(text)):
+        word = cjk["w1"] or cjk["w2"]
+        text = f"{cjk['t1'] or cjk['t2']} {'pm' if word in _PM_WORDS else 'am'}"
     match = _TIME.match(text.strip())
     if not match:
         raise ValueError(_problem("not a date: cannot read the time", raw))
@@ -1005,7 +1117,7 @@ _ORDER_WORDS = {"DMY": "day/month/year", "MDY": "month/day/year", "YMD": "year/m
 def _is_year_first(value: object) -> bool:
     if is_blank(value) or not isinstance(value, str):
         return False
-    text = _nfkc(value).strip()
+    text = _date_text(value)
     return bool(_COMPACT.match(text) or _YEAR_FIRST.match(text) or _CHINESE.match(text))
 
 
@@ -1017,7 +1129,7 @@ def date_fits(value: object) -> frozenset[str] | None:
     for a two-digit last part ("24/03/05", as Japanese and Korean exports write)."""
     if is_blank(value) or not isinstance(value, str):
         return None
-    text = _nfkc(value).strip()
+    text = _date_text(value)
     match = _DAY_MONTH.match(text)
     if not match:
         return None

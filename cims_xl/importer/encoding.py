@@ -17,14 +17,23 @@ damaged UTF-8, not cp1251: it stops with the line, unless the user says
 the summary says how many there were.
 
 Candidates weighed when the file is not UTF-8: gb18030, big5, cp932 (Shift_JIS),
-cp1252 (Western Windows "ANSI"), cp1251 (Cyrillic Windows). Any other Python codec
-is used when given with `--encoding NAME`.
+cp1252 (Western Windows "ANSI"), cp1251 (Cyrillic Windows). Regional code pages are
+weighed too, and taken only when their reading is clearly better than every reading
+above (they read much common text as well, only differently): cp949 (EUC-KR, Korean),
+cp1250 (Central European: Polish, Czech, Hungarian), cp1253 (Greek) and Mac Roman.
+For that comparison two more measures count: whether each word's accented letters
+are those of one language's alphabet (CLDR exemplar characters of the languages
+these code pages write: "Dvoøák" mixes Danish ø and Czech á, "Dvořák" is Czech), and
+for CJK readings the share of characters that CLDR's own texts in that language use
+(babel's locale data: Korean read as GB18030 gives rare characters such as "辫刮荐").
+Any other Python codec is used when given with `--encoding NAME`.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -34,7 +43,10 @@ from .errors import ImportRefused
 _WORDS = re.compile(r"[\s!-/:-@\[-`{-~\u3000-\u3002\uff0c]+")
 
 CANDIDATES = ("gb18030", "big5", "cp932", "cp1252", "cp1251")
-CJK = {"gb18030", "big5", "cp932"}
+# Taken only when clearly better than every reading in CANDIDATES (see the docstring).
+REGIONAL = ("cp949", "cp1250", "cp1253", "mac_roman")
+CJK = {"gb18030", "big5", "cp932", "cp949"}
+_CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko"}
 WEIGH_CHARS = 64 * 1024      # non-ASCII lines looked at when weighing readings
 CLOSE = 0.05                 # mess ratios closer than this cannot tell two readings apart
 
@@ -46,6 +58,8 @@ NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16", 
          "utf-16-be": "UTF-16", "utf-32": "UTF-32", "gb18030": "GB18030 (Chinese, simplified)",
          "big5": "Big5 (Chinese, traditional)", "cp932": "Shift_JIS (Japanese)",
          "cp1252": "Windows-1252 (Western European)", "cp1251": "Windows-1251 (Cyrillic)",
+         "cp949": "EUC-KR / CP949 (Korean)", "cp1250": "Windows-1250 (Central European)",
+         "cp1253": "Windows-1253 (Greek)", "mac_roman": "Mac Roman (old Mac Western)",
          "ascii": "ASCII"}
 
 
@@ -75,7 +89,9 @@ def describe(name: str) -> str:
         return name
     key = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf_16": "utf-16", "utf-16": "utf-16",
            "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be", "gb18030": "gb18030", "big5": "big5",
-           "cp932": "cp932", "cp1252": "cp1252", "cp1251": "cp1251"}.get(key, key)
+           "cp932": "cp932", "cp1252": "cp1252", "cp1251": "cp1251", "cp949": "cp949",
+           "euc_kr": "cp949", "cp1250": "cp1250", "cp1253": "cp1253", "mac-roman": "mac_roman",
+           "mac_roman": "mac_roman"}.get(key, key)
     return NAMES.get(key, name)
 
 
@@ -101,7 +117,21 @@ def bom_or_utf16(sample: bytes) -> str | None:
             return "utf-16-le"
         if even_nuls > half * 0.3 and odd_nuls < half * 0.05:
             return "utf-16-be"
+        # Text mostly in CJK or another script has few NULs, but in UTF-16 every one of
+        # them is the high byte of an ASCII character (the delimiters, the line ends):
+        # all on one side, and the whole reads as clean text.
+        for nuls, others, name in ((odd_nuls, even_nuls, "utf-16-le"), (even_nuls, odd_nuls, "utf-16-be")):
+            if nuls >= 2 and not others and _clean_text(sample[: len(sample) & ~1], name):
+                return name
     return None
+
+
+def _clean_text(sample: bytes, name: str) -> bool:
+    try:
+        text = codecs.getincrementaldecoder(name)().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return not any(ord(c) < 32 and c not in "\t\r\n" for c in text)
 
 
 def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None = None) -> Encoding:
@@ -118,6 +148,12 @@ def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None =
             how += f"; {replaced} unreadable byte(s) kept as \ufffd"
         return Encoding(name, how, errors="replace" if replaced else "strict", replaced=replaced)
     announced = bom_or_utf16(sample)
+    if announced == "utf-8-sig":
+        # A UTF-8 byte order mark does not vouch for every byte after it: a stray byte
+        # typed in another program is damaged UTF-8 (shown with its line), as below.
+        body = codecs.getincrementaldecoder("utf-8")("replace").decode(sample[3:], final=complete)
+        if "\ufffd" in body and "\ufffd".encode() not in sample:
+            _refuse_damaged(sample, body.count("\ufffd"), file_name)
     if announced:
         return Encoding(announced, "byte order mark" if sample[:2] in (b"\xff\xfe", b"\xfe\xff")
                         or sample[:3] == codecs.BOM_UTF8 else "UTF-16 byte pattern")
@@ -129,12 +165,16 @@ def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None =
         return Encoding("utf-8", "valid UTF-8 throughout")
     good = sum(1 for ch in text if ord(ch) > 127) - bad
     if good >= 3 and good >= 2 * bad:
-        line, shown = _first_bad_line(sample)
-        raise EncodingUncertain(
-            f"{file_name} is UTF-8 text except for {bad} byte(s) that are not valid UTF-8 "
-            f"(first on line {line}: {shown!r}). Nothing was imported. Fix that text, or give "
-            "--encoding utf-8 to import it with the unreadable byte(s) shown as \ufffd.")
+        _refuse_damaged(sample, bad, file_name)
     return _weigh(sample, complete, file_name)
+
+
+def _refuse_damaged(sample: bytes, bad: int, file_name: str):
+    line, shown = _first_bad_line(sample)
+    raise EncodingUncertain(
+        f"{file_name} is UTF-8 text except for {bad} byte(s) that are not valid UTF-8 "
+        f"(first on line {line}: {shown!r}). Nothing was imported. Fix that text, or give "
+        "--encoding utf-8 to import it with the unreadable byte(s) shown as \ufffd.")
 
 
 def _undecodable(sample: bytes, name: str, complete: bool) -> int:
@@ -145,7 +185,7 @@ def _undecodable(sample: bytes, name: str, complete: bool) -> int:
 
 
 def _first_bad_line(sample: bytes) -> tuple[int, str]:
-    for number, line in enumerate(sample.splitlines(), start=1):
+    for number, line in enumerate(sample.removeprefix(codecs.BOM_UTF8).splitlines(), start=1):
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
@@ -189,12 +229,153 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
             "Big5, Shift_JIS, Windows-1252 or Windows-1251). Nothing was imported. Save it again "
             "as UTF-8 CSV, or give its encoding with --encoding NAME.")
     readings.sort()
+    regional = _regional_reading(lines, readings, sample, file_name, numbers)
+    if regional is not None:
+        return regional
     best = readings[0]
     rivals = [r for r in readings[1:] if r[0] - best[0] < CLOSE and r[4] != best[4]]
     if rivals:
         raise EncodingUncertain(_uncertain_message(file_name, sample, best, rivals[0], numbers))
     others = ", ".join(f"{r[3]} {r[0]:.2f}" for r in readings[1:]) or "none other"
     return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}; {others})")
+
+
+def _regional_reading(lines: bytes, readings: list, sample: bytes, file_name: str,
+                      numbers: list[int]) -> Encoding | None:
+    """A regional code page (REGIONAL) whose reading of `lines` is clearly better
+    (by CLOSE, with the alphabet and CJK measures added) than every reading in
+    `readings` and than any other regional reading of a different text; else None.
+    Two regional readings about as good, both clearly better than the usual ones,
+    stop the import (EncodingUncertain) naming both."""
+    from charset_normalizer.md import mess_ratio
+
+    scored: list[tuple[float, str, str]] = []
+    for name in REGIONAL:
+        try:
+            text = lines.decode(name)
+        except UnicodeDecodeError:
+            continue
+        plausible = _cjk_plausibility(text, name) if name in CJK else 1.0
+        scored.append((mess_ratio(text, 1.0) + _odd_words(text) + (1.0 - plausible), name, text))
+    if not scored:
+        return None
+    regional = sorted((score + _refinement(name, text), name, text) for score, name, text in scored)
+    best = regional[0]
+    usual = [(score + _refinement(name, text), name, text) for score, _p, _r, name, text in readings]
+    if any(u[0] - best[0] < CLOSE for u in usual):
+        return None
+    rival = next((r for r in regional[1:] if r[0] - best[0] < CLOSE and r[2] != best[2]), None)
+    if rival is not None:
+        as_reading = (lambda r: (r[0], 0, 0, r[1], r[2]))
+        raise EncodingUncertain(_uncertain_message(file_name, sample, as_reading(best), as_reading(rival), numbers))
+    others = ", ".join(f"{name} {score:.2f}" for score, name, _ in sorted(usual)[:3])
+    return Encoding(best[1], f"least garbled reading (mess {best[0]:.2f}, alphabets and common "
+                             f"characters counted; {others})")
+
+
+def _refinement(name: str, text: str) -> float:
+    """The extra measure a reading is compared with when a regional code page is weighed."""
+    if name in CJK:
+        return 1.0 - _cldr_share(text, _CJK_LOCALE[name])
+    return (1.0 - _alphabet_fit(text)) + (1.0 - _voweled(text))
+
+
+_VOWELS = frozenset("аеёиоуыэюяіїєўαεηιουωάέήίόύώϊϋΐΰ")
+
+
+def _voweled(text: str) -> float:
+    """Share of Greek and Cyrillic words (two letters or more) holding a vowel of their
+    script, as words of those languages do: Greek bytes read as Cyrillic give
+    "Рбрбдьрпхлпт" (1.0 when there is no such word)."""
+    words = voweled = 0
+    for word in _WORDS.split(text):
+        letters = [c for c in word.lower() if c.isalpha()]
+        if len(letters) < 2 or not all(0x370 <= ord(c) < 0x530 for c in letters):
+            continue
+        words += 1
+        voweled += any(c in _VOWELS for c in letters)
+    return voweled / words if words else 1.0
+
+
+# Accented letters of the languages cp1250, cp1252 and Mac Roman write (CLDR exemplar
+# characters, main set, lower case): a word whose accented letters no single alphabet
+# holds is a misreading.
+_ALPHABETS = tuple(frozenset(a) for a in (
+    "ąćęłńóśźż",                 # Polish
+    "áčďéěíňóřšťúůýž",           # Czech
+    "áäčďéíĺľňóôŕšťúýž",         # Slovak
+    "áéíóöőúüű",                 # Hungarian
+    "ăâîșțşţ",                   # Romanian
+    "čćđšž",                     # Croatian, Bosnian, Slovene
+    "çë",                        # Albanian
+    "äöüß",                      # German
+    "àâæçéèêëîïôœùûüÿ",          # French
+    "áéíñóúü",                   # Spanish, Galician
+    "áàâãçéêíóôõú",              # Portuguese
+    "àèéìíîòóùú",                # Italian
+    "áäéëíïóöúü",                # Dutch
+    "àçèéíïòóú·",                # Catalan
+    "åäöé",                      # Swedish
+    "åæøé",                      # Danish, Norwegian
+    "äöšž",                      # Finnish
+    "áðéíóúýþæö",                # Icelandic
+    "äöõüšž",                    # Estonian
+    "âêîôûŵŷ",                   # Welsh
+))
+
+
+def _alphabet_fit(text: str) -> float:
+    """Share of words with accented Latin letters whose accented letters are all in one
+    language's alphabet (1.0 when no word has any)."""
+    words = fit = 0
+    for word in _WORDS.split(text):
+        if word.isascii():
+            continue
+        letters = {c for c in word.lower() if ord(c) > 127 and c.isalpha()}
+        if not letters or any(ord(c) >= 0x250 for c in letters):
+            continue                     # not a Latin-script word: other measures judge it
+        words += 1
+        fit += any(letters <= a for a in _ALPHABETS)
+    return fit / words if words else 1.0
+
+
+def _cldr_share(text: str, locale: str) -> float:
+    """Share of CJK characters (ideographs, Hangul, kana) in `text` that CLDR's own texts
+    for `locale` use (babel's locale data: territory, language, script, currency, unit
+    and calendar names)."""
+    chars = [c for c in text if ord(c) >= 0x2E80]
+    if not chars:
+        return 1.0
+    common = _cldr_chars(locale)
+    return sum(c in common or 0x3040 <= ord(c) <= 0x30FF for c in chars) / len(chars)
+
+
+@functools.cache
+def _cldr_chars(locale: str) -> frozenset[str]:
+    from babel import Locale
+
+    loc = Locale.parse(locale)
+    seen: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            seen.update(c for c in value if ord(c) >= 0x2E80)
+        elif isinstance(value, dict) or hasattr(value, "items"):
+            for k, v in value.items():
+                walk(k)
+                walk(v)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for v in value:
+                walk(v)
+
+    for attr in ("territories", "languages", "scripts", "currencies", "variants", "months", "days",
+                 "quarters", "eras", "unit_display_names", "time_zones", "meta_zones", "list_patterns",
+                 "currency_unit_patterns", "measurement_systems"):
+        try:
+            walk(getattr(loc, attr))
+        except (AttributeError, KeyError, TypeError):
+            continue
+    return frozenset(seen)
 
 
 def _uncertain_message(file_name: str, sample: bytes, a, b, numbers: list[int]) -> str:
@@ -227,7 +408,7 @@ def _differing_cell(sample: bytes, name: str, line_a: str, line_b: str) -> tuple
     return None, line_a[:40], line_b[:40]
 
 
-_TYPOGRAPHY = set("’‘“”„«»‹›–—·…")     # non-ASCII punctuation real words do hold
+_TYPOGRAPHY = set("’‘“”„«»‹›–—·…№")    # non-ASCII punctuation real words do hold
 
 
 def _odd_words(text: str) -> float:
@@ -249,9 +430,40 @@ def _odd_words(text: str) -> float:
         symbols = any(ord(c) > 127 and not c.isalpha() and c not in _TYPOGRAPHY
                       and not unicodedata.category(c).startswith(("M", "Sc", "Nd"))
                       for c in word)
-        if len(scripts) > 1 or lower_then_upper or symbols:
+        if len(scripts) > 1 or lower_then_upper or symbols or _misplaced(word):
             odd += 1
-    return odd / words if words else 0.0
+    # "Ђ 1.234,56": one accented or Cyrillic capital standing alone beside a number is a
+    # currency sign misread ("€ 1.234,56" read as Windows-1251).
+    lone = sum(1 for m in _LONE_LETTER.finditer(text) if (m.group(1) or m.group(2)).isupper())
+    return (odd + lone) / (words + lone) if words else 0.0
+
+
+_LONE_LETTER = re.compile(r"(?<!\w)([\u00c0-\u2dff])(?!\w)(?=\s?\d)|(?<=\d)\s?(?<!\w)([\u00c0-\u2dff])(?!\w)")
+
+
+_INSIDE_WORDS = set("’‘·")           # l’homme, O’Brien, Catalan l·l
+
+
+def _misplaced(word: str) -> bool:
+    """Characters real words hold only elsewhere: a non-ASCII capital inside the word
+    before a small letter ("JŸrgen", Mac Roman "ü" read as Windows-1252), punctuation
+    or a currency sign glued to letters ("S‹o", "£ukasz"), one such letter on a number
+    ("Ј99": "£99" read as Windows-1251)."""
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) == 1 and ord(letters[0]) > 127 and any(c.isdigit() for c in word) \
+            and not 0x2E80 <= ord(letters[0]) <= 0xFFEF:
+        return True                      # "Ј99": a lone accented or Cyrillic letter on a number
+    for i in range(1, len(word) - 1):
+        c, before, after = word[i], word[i - 1], word[i + 1]
+        if ord(c) <= 127:
+            continue
+        if c.isupper() and before.isalpha() and after.islower():
+            return True
+        if not c.isalpha() and c not in _INSIDE_WORDS and before.isalpha() and after.isalpha():
+            return True
+    first = word[0]
+    return ord(first) > 127 and not first.isalpha() and first not in _TYPOGRAPHY \
+        and len(word) > 1 and word[1].islower()
 
 
 def _script(ch: str, unicodedata) -> str:
@@ -281,12 +493,14 @@ def _cjk_plausibility(text: str, encoding: str) -> float:
         elif encoding == "gb18030":
             common += _in_gb2312(c)
         elif encoding == "cp932":
-            if 0x3040 <= o <= 0x30FF:                              # hiragana, katakana
+            if 0x3040 <= o <= 0x30FF or 0xFF61 <= o <= 0xFF9F:     # hiragana, katakana (half-width too)
                 common += 1
             elif 0x4E00 <= o <= 0x9FFF:
                 common += _jis_level1(c)
         elif encoding == "big5" and 0x4E00 <= o <= 0x9FFF:
             common += _big5_common(c)
+        elif encoding == "cp949":
+            common += 0xAC00 <= o <= 0xD7A3                        # Hangul syllables
     return common / len(chars)
 
 

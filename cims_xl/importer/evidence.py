@@ -19,10 +19,10 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
-from ..domain.money import named_currency
+from ..domain.money import dash_cents, named_currency
 from .errors import AmbiguousNumbers
 
-_NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")
+_NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")    # after money.dash_cents
 EXAMPLES = 3
 COMMA, POINT = ",", "."
 WORDS = {COMMA: "comma", POINT: "point"}
@@ -36,7 +36,7 @@ def mark_of(text: str) -> str | None:
     "1234.500" can only be a decimal point."""
     if "," not in text and "." not in text:
         return None
-    match = _NUMBER.search(text)
+    match = _NUMBER.search(dash_cents(text))
     if match is None:
         return None
     core = match.group()
@@ -73,14 +73,30 @@ def _precision(code: str) -> int:
     return get_currency_precision(code)
 
 
+@lru_cache(maxsize=1)
+def _whole_fields() -> frozenset[str]:
+    """Field keys that hold whole numbers (quantity, line, probability)."""
+    from ..domain.schema import ENTITIES
+
+    keys = {f.key for ent in ENTITIES.values() for f in ent.fields if f.kind == "int"}
+    return frozenset(keys | {f"customer_{k}" for k in keys})
+
+
 @dataclass
 class NumberEvidence:
-    """The values of one number column, as evidence for its decimal mark."""
+    """The values of one number column, as evidence for its decimal mark.
+
+    A whole-number column (Quantity) has one more piece of evidence: "2.500" cannot be
+    2.5 items, so its separator groups thousands (`whole_seps`)."""
 
     column: str
     target: str
     seen: dict[str, list[str]] = field(default_factory=lambda: {COMMA: [], POINT: [], "?": []})
     counts: dict[str, int] = field(default_factory=lambda: {COMMA: 0, POINT: 0, "?": 0})
+    # separators of the "?" values of a whole-number column: all of them, and those of
+    # values that would have a fraction if the separator were the decimal mark
+    whole_seps: set[str] = field(default_factory=set)
+    fraction_seps: set[str] = field(default_factory=set)
 
     def add(self, value: object) -> None:
         if type(value) is not str:
@@ -90,6 +106,12 @@ class NumberEvidence:
             return
         if mark == "?":
             mark = _grouping_by_currency(value) or mark
+            if mark == "?" and self.target in _whole_fields():
+                core = _NUMBER.search(dash_cents(value)).group()
+                sep = COMMA if COMMA in core else POINT
+                self.whole_seps.add(sep)
+                if not core.endswith("000"):
+                    self.fraction_seps.add(sep)
         self.counts[mark] += 1
         if len(self.seen[mark]) < EXAMPLES:
             self.seen[mark].append(value.strip()[:30])
@@ -149,6 +171,15 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
             continue
         if not ev.counts["?"]:
             continue                           # whole numbers only: nothing to decide
+        if ev.fraction_seps and len(ev.whole_seps) == 1:
+            # A whole-number column: "2.500" as a decimal would be 2.5 items, so "." groups.
+            grouping = next(iter(ev.whole_seps))
+            mark = COMMA if grouping == POINT else POINT
+            marks[ev.target] = mark
+            inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
+                               "evidence": f"whole numbers: with a decimal {WORDS[grouping]} some of "
+                                           f"{ev.examples('?')} would be fractions"})
+            continue
         if len(decided_by_values) == 1:
             mark = next(iter(decided_by_values))
             why = "the file's other number columns"
@@ -166,20 +197,43 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
 # ----- footer rows ---------------------------------------------------------------------------
 
 FOOTER_MAX = 5          # rows at the end of a table that may be a footer
+# Total and summary words in the languages of our users' files.
+_TOTAL = (r"grand\s+total|sub-?total|totals?|totales|totaux|totaal|totale|totalt|sum|summe|summa|suma|"
+          r"gesamt(?:summe)?|razem|celkem|yhteensä|i\s+alt|итого|всего|합계|총계|"
+          r"合计|合計|总计|總計|小计|小計|共计")
 _FOOTER_WORDS = re.compile(
-    r"^\s*(?:grand\s+total|sub-?total|totals?|sum|summe|gesamt(?:summe)?|totaal|totale|totaux|"
-    r"итого|всего|合计|合計|总计|總計|小计|小計|共计|共\s*\d|count|records?|rows?|generated|printed|"
+    rf"^\s*(?:{_TOTAL}|共\s*\d|count|records?|rows?|generated|printed|"
     r"exported|page\s+\d|第\s*\d+\s*页)(?=$|[\s:：=\d(（,])", re.IGNORECASE)
+# Words a report tool writes under its table, anywhere in the cell: "Report generated
+# 2024-05-01", "*** End of Report ***", "Confidential".
+_FOOTER_PHRASE = re.compile(
+    r"\b(?:generated|exported|printed|erstellt|généré|exporté|imprimé|generado|exportado)\b.*\d"
+    r"|\bend of (?:the )?(?:report|file|list|data|export)\b|^\W{2,}.*\W{2,}$"
+    r"|^\s*(?:confidential|internal use only|vertraulich|confidentiel|机密|機密)\s*$", re.IGNORECASE)
+# A cell that is only a total's label: "Grand Total", "Total général", "Summe:", "合计".
+_FOOTER_LABEL = re.compile(
+    rf"^\s*(?:{_TOTAL})(?:\s+(?:g[ée]n[ée]ral|generale?|geral|global))?\s*[:：=]?\s*$", re.IGNORECASE)
+# A figure as a total row shows it: digits with separators, a sign or parentheses, a
+# currency symbol or code, a percent sign ("2", "1,234.50", "(12,00) €", "USD 99").
+_FIGURE = re.compile(r"^[\s(+\-−]*(?:[A-Z]{3}\s?)?[^\w\s]?\s?\d[\d.,'\s\u00a0\u202f]*"
+                     r"\s?(?:[^\w\s]|[A-Z]{3}|元|円)?[\s)%\-−]*$")
+
+
+def _is_figure(value: object) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and bool(_FIGURE.match(value))
 
 
 @dataclass
 class FooterWatch:
     """Watches the last rows of a table for a footer: "Total: 2 customers", "合计 … 1,234".
 
-    A footer is the table's last FOOTER_MAX rows or fewer, each filling at most half
-    the table's columns, and each either starting with a total/summary word (in several
-    languages) or, after a blank row, a single cell with a number in it. Footer rows are
-    not data: the importer counts them as skipped and says so.
+    A footer is the table's last FOOTER_MAX rows or fewer, each either a total's label
+    followed only by figures ("Grand Total | 2 | 1,234.50", "合计 | | 2", however many
+    columns they fill), or filling at most half the table's columns and starting with a
+    total/summary word (in several languages) or, after a blank row, a single cell with a
+    number in it. Footer rows are not data: the importer counts them as skipped and says so.
     """
 
     width: int
@@ -198,12 +252,17 @@ class FooterWatch:
         found: list[tuple[int, str]] = []
         for number, values, gap in reversed(self.tail):
             filled = [v for v in values if not is_blank(v)]
-            if not filled or len(filled) * 2 > max(self.width, 2):
+            if not filled:
                 break
             first = str(filled[0]).strip()
-            worded = bool(_FOOTER_WORDS.match(first))
+            # A total's label followed only by figures ("Grand Total | 2 | 1,234.50")
+            # is a footer however many columns its figures fill.
+            labelled = bool(_FOOTER_LABEL.match(first)) and all(_is_figure(v) for v in filled[1:])
+            if not labelled and len(filled) * 2 > max(self.width, 2):
+                break
+            worded = bool(_FOOTER_WORDS.match(first) or _FOOTER_PHRASE.search(first))
             lone_count = gap and len(filled) == 1 and any(ch.isdigit() for ch in first)
-            if not (worded or lone_count):
+            if not (labelled or worded or lone_count):
                 break
             found.append((number, first[:60]))
         return found[::-1]

@@ -111,12 +111,14 @@ _ADDRESS = {
                  "arbeitsadresse bundesland", "region geschäftlich", "省份", "省",
                  "省/自治区", "所在省份", "省市", "都道府県"],
     "postal_code": ["postal code", "postcode", "post code", "zip", "zip code", "zipcode",
-                    "work zipcode", "home zipcode", "business postal code",
+                    "work zipcode", "home zipcode", "business postal code", "home postal code",
                     "address 1 - postal code", "adr_one_postalcode", "plz", "postleitzahl",
                     "postleitzahl geschäftlich", "arbeitsadresse plz", "邮编", "邮政编码",
                     "郵便番号"],
     "country": ["country", "country/region", "nation", "country_id", "work country",
                 "home country", "business country", "address 1 - country",
+                "business country/region", "home country/region", "other country/region",
+                "work country/region",                       # Outlook's export headings
                 "adr_one_countryname", "land", "land/region geschäftlich",
                 "arbeitsadresse land", "国家", "国家/地区", "国别"],
 }

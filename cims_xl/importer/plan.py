@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import numpy as np
 
+from ..domain.countries import region_for_country, region_for_dial_code, unknown_country
 from ..domain import normalize as nz
 from ..domain.duplicates import may_be_shared, name_key, other_name
 from ..domain.models import validate_record
@@ -31,6 +32,46 @@ from .table import is_blank_cell
 
 FOUR_DP = Decimal("0.0001")
 MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several values of one field
+# How other programs put several addresses or numbers in one cell: Outlook's "; ",
+# a comma, one per line (a quoted cell with line breaks), " | " or " / ".
+_SEVERAL_EMAILS = re.compile(r"[\s;,|/]+")
+_SEVERAL_PHONES = re.compile(r"\s*(?:[;,|\n\r]|\s/\s)\s*")
+_SEVERAL_HINT = frozenset(";,|/\n\r")
+# A column that gives each row's phone country as a calling code or ISO code
+# ("Country Code" +44, "Dial Code", "国际区号" 86): its row's numbers without "+" are
+# read in that country. Kept in Notes as well.
+_DIAL_HEADER = re.compile(r"^(?:phone |tel |telephone |mobile )?(?:country|dial(?:ing)?|calling|international|intl)"
+                          r"(?: calling| dialing| dial)? (?:code|prefix)$|^(?:国际区号|国家代码|国家区号|國際區號|國碼|国码)$")
+ROW_REGION = "\x00row_region"        # data key: the row's dial code cell, taken out in validate()
+
+
+def is_dial_code_header(header: object) -> bool:
+    """Whether a heading names a column of calling codes ("Country Code", "Dial Code", "国际区号")."""
+    return bool(_DIAL_HEADER.match(" ".join(str(header).casefold().replace("-", " ").split())))
+
+
+@functools.cache
+def _country_headings() -> frozenset[str]:
+    from .header_words import COUNTRY
+    from .mapping import _ADDRESS, norm
+
+    return frozenset(norm(h) for h in [*_ADDRESS["country"], *COUNTRY])
+
+
+def is_country_header(header: object) -> bool:
+    """Whether a heading names a country column ("Home Country/Region", "Pays") or a
+    column of calling codes ("Country Code", "Dial Code", "国际区号")."""
+    from .mapping import norm
+
+    return is_dial_code_header(header) or norm(str(header)) in _country_headings()
+
+
+def phone_country_headers(mapping: Mapping) -> list[str]:
+    """Every column the rows' phone countries come from, the Country field's first, for
+    the summary."""
+    mapped = [c.header for c in mapping.columns if c.target in ("country", "customer_country")][:1]
+    return mapped + [c.header for c in mapping.columns if c.target is None and is_country_header(c.header)]
+SEVERAL_SEPARATORS = "' ::: ' (Google Contacts), ';' or ',' (Outlook), '|', ' / ' or one per line"
 # A phone extension as people write it: "x12895", "ext. 12", "ext 7", "转123", "分机 8", "#22".
 PHONE_EXTENSION = re.compile(r"(?:\d\s*(?:x|ext\.?|extension)\s*\d+|(?:转|分机)\s*\d+|\d\s*#\s*\d+)\s*$",
                              re.IGNORECASE)
@@ -298,6 +339,8 @@ class RowPreparer:
                     v = v[1:]
                 if MULTI_SEPARATOR in v and self.has_notes:
                     v = self._first_of_several(i, v, extra)
+                elif i in self._several_columns and not _SEVERAL_HINT.isdisjoint(v):
+                    v = self._first_of_listed(i, v, extra)
                 if (self.has_notes and self.kinds.get(target) == "phone"
                         and not _EXTENSION_HINT.isdisjoint(v) and PHONE_EXTENSION.search(v)):
                     # E.164 holds no extension: the number is stored, the whole text is
@@ -316,11 +359,50 @@ class RowPreparer:
                 v = values[i] if i < n else ""
                 if not is_blank_cell(v):
                     extra.append(f"{self.headers[i]}: {cell_text(v).strip()}")
+        for c in self._country_columns:
+            if c < n and not is_blank_cell(values[c]):
+                data[ROW_REGION] = values[c]
+                break
         if len(values) > len(self.targets):           # cells beyond the last column
             spill = [cell_text(v).strip() for v in values[len(self.targets):] if not is_blank_cell(v)]
             if spill and self.has_notes:
                 extra.append("More: " + " | ".join(spill))
         return data, extra
+
+    @functools.cached_property
+    def _country_columns(self) -> tuple[int, ...]:
+        """Unmapped columns that give the rows' phone country when the Country field does
+        not ("Country Code": +44; Outlook's "Home Country/Region" beside the "Business
+        Country/Region" the field took), if the table has phone fields."""
+        if not any(self.kinds.get(t) == "phone" for _, t, _ in self._mapped):
+            return ()
+        return tuple(i for i, (header, target) in enumerate(zip(self.headers, self.targets))
+                     if target is None and is_country_header(header))
+
+    @functools.cached_property
+    def _several_columns(self) -> dict[int, str]:
+        """{column: "email" | "phone"}: the columns whose cells may list several values."""
+        if not self.has_notes:
+            return {}
+        return {i: self.kinds[t] for i, t, _ in self._mapped if self.kinds.get(t) in ("email", "phone")}
+
+    def _first_of_listed(self, i: int, text: str, extra: list[str]) -> str:
+        """Several addresses or numbers with another program's separator ("a@x.com; b@y.org",
+        one per line): the first in the field, the others to Notes, as with Google's.
+        Only when every part is one (an @ in each address, six digits in each number);
+        otherwise the cell is left as it is for the field's own check."""
+        if self._several_columns[i] == "email":
+            parts = [p for p in _SEVERAL_EMAILS.split(text.strip()) if p]
+            ok = len(parts) > 1 and all(p.count("@") == 1 for p in parts)
+        else:
+            parts = [p for p in _SEVERAL_PHONES.split(text.strip()) if p]
+            ok = len(parts) > 1 and all(sum(c.isdigit() for c in p) >= 6 for p in parts)
+        if not ok:
+            return text
+        header = self.headers[i]
+        self.several[header] = self.several.get(header, 0) + 1
+        extra.append(f"{header}: " + " | ".join(parts[1:]))
+        return parts[0]
 
     def _first_of_several(self, i: int, text: str, extra: list[str]) -> str:
         """Google Contacts writes several values in one cell ("a@x.com ::: b@x.com"): the
@@ -379,6 +461,13 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     is kept, those fields are left empty, their text goes to Notes and `warnings`
     says which and why. A missing or invalid required field still rejects the row.
     """
+    if ROW_REGION in data:
+        given = data.pop(ROW_REGION)
+        region = region_for_dial_code(given) or region_for_country(given)
+        if region is not None:
+            context = {**context, "region": region, "region_assumed": False}
+        elif unknown := unknown_country(given):
+            context = {**context, "country_unknown": unknown}
     try:
         return validate_record(ent, data, context=context)
     except ValidationFailed as exc:

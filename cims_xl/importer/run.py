@@ -29,10 +29,10 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import ValidationFailed
 from . import mapping as mp
-from . import parallel
+from . import parallel, plan
 from .errors import AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks
-from .plan import EmptyStore, Options, Outcome, Planned, Planner, cell_text
+from .plan import SEVERAL_SEPARATORS, EmptyStore, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
                     is_blank_cell, with_extra_columns)
@@ -603,7 +603,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 "decided": "the first in the field, the others in Notes",
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.several,
                                                                                     planner.prep.headers))
-                + " with ' ::: ' between values (Google Contacts)"})
+                + " with " + SEVERAL_SEPARATORS + " between values"})
         if planner.prep.extensions:
             result.inferences.append({
                 "what": "phone extensions",
@@ -677,8 +677,7 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
                                 f"give --kind {kind}"})
     phones = [c.header for c in scan.mapping.columns if c.target in ("phone", "mobile", "customer_phone")]
     if phones:
-        country = next((c.header for c in scan.mapping.columns
-                        if c.target in ("country", "customer_country")), None)
+        country = "', '".join(plan.phone_country_headers(scan.mapping))
         fallback = (f"{options.region} ({options.region_from or '--region'})" if not options.region_assumed
                     else f"{options.region} (assumed; `cims settings region CC` sets the store's)")
         out.append({"what": "phone region",
