@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,6 +190,9 @@ class _CurrencyEvidence:
                 self.found.add(code)
 
 
+_SERIAL = re.compile(r"^\d{5,7}(?:\.\d+)?$")   # text Excel day numbers (normalize._SERIAL_TEXT_DIGITS)
+
+
 class _DateEvidence:
     """Streams a date column's text values through date_order_candidates, chunk by
     chunk, keeping the orders that fit every value so far."""
@@ -202,12 +206,39 @@ class _DateEvidence:
         self.firsts: set[str] = set()      # first parts of "a/b/yy" values (years under YMD)
         self.lasts: set[str] = set()       # last parts (years under DMY and MDY)
         self.spread: str | None = None
+        self.serials = 0                   # cells that are Excel day numbers, not dates
+        self.serial_example: object = None
 
     def add(self, value: object) -> None:
         if isinstance(value, str) and value.strip():
-            self.values.add(value.strip())
+            text = value.strip()
+            if _SERIAL.match(text):
+                self._serial(text)
+            self.values.add(text)
             if len(self.values) >= DATE_SAMPLE_MAX:
                 self.flush()
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+            self._serial(value)          # a number in a date column: read as Excel's day count
+
+    def _serial(self, value: object) -> None:
+        self.serials += 1
+        if self.serial_example is None:
+            self.serial_example = value
+
+    def serial_inference(self) -> dict | None:
+        """The summary's line for a column whose cells are Excel day numbers (45352 is
+        2024-03-01 in Excel's 1900 date system), or None."""
+        if not self.serials:
+            return None
+        example = self.serial_example
+        try:
+            shown = f" = {nz.parse_date(example).isoformat()}"
+        except ValueError:
+            shown = ""
+        text = f"{example:g}" if isinstance(example, float) else str(example)
+        return {"what": f"Excel day numbers in '{self.column}'",
+                "decided": "read as dates (Excel's day count from 1900)",
+                "evidence": f"{self.serials} cell(s) such as '{text}'{shown}"}
 
     def flush(self) -> None:
         if not self.values:
@@ -344,6 +375,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         target = mapping.columns[j].target
         if target is None:
             continue
+        if (serials := ev.serial_inference()) is not None:
+            date_inferences.append(serials)
         if date_order:
             orders[target] = date_order
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": date_order,
