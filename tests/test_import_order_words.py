@@ -96,3 +96,28 @@ def test_an_order_without_a_status_column_still_takes_the_default(admin, tmp_pat
     import_file(admin, path, kind="orders")
     stored = orders(admin)["D-1"]
     assert (stored["status"], stored["quantity"]) == ("Completed", 1)
+
+
+@pytest.mark.parametrize("written, stored", [("0.15", "0.15"), ("15%", "0.15"), ("12,5 %", "0.125"), ("0", "0"),
+                                             ("1", "1")])
+def test_a_discount_is_a_share_of_the_price(admin, tmp_path, written, stored):
+    from decimal import Decimal
+
+    comma = "," in written          # a decimal-comma file: its amounts too
+    path = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer Name", "Sales", "Discount"],
+                                          ["D-1", "2024-03-05", "Acme", "10,00" if comma else "10.00", written]])
+    result = import_file(admin, path, kind="orders", decimal="comma" if comma else None)
+    assert (result.created, result.warnings) == (1, 0)
+    assert orders(admin)["D-1"]["discount"] == Decimal(stored)
+
+
+@pytest.mark.parametrize("written", ["15", "1.5", "100", "-0.1", "150%"])
+def test_a_discount_that_could_be_a_percentage_or_an_amount_is_not_stored_as_a_share(admin, tmp_path, written):
+    path = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer Name", "Sales", "Discount"],
+                                          ["D-1", "2024-03-05", "Acme", "10.00", written]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.warnings) == (1, 1)
+    (why,) = [o for o in result.outcomes if o.warnings][0].warnings.values()
+    assert "a discount is a share of the price" in why and "left empty" in why
+    stored = orders(admin)["D-1"]
+    assert stored["discount"] is None and f"Discount: {written}" in stored["notes"]

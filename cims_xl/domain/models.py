@@ -150,13 +150,20 @@ _PERCENT = re.compile(r"^\s*([-+\u2212]?\s*[\d.,\s]+?)\s*[%％]\s*$")
 
 @_guard
 def _fraction(value, info):
-    """A decimal field such as Discount, a fraction (0.15): also written "15%" or "12,5 %"."""
+    """A decimal field (Discount): a fraction from 0 to 1 (0.15), also written "15%" or
+    "12,5 %". A value outside 0..1 is refused: 15 could be 15 % or 15 of the currency."""
     if isinstance(value, str) and (match := _PERCENT.match(value)):
         share = nz.parse_money(match.group(1), _decimal_for(info))
         if share is None:
             _fail("not a number")
         value = share / 100
-    return _money(value, info)
+    out = _money(value, info)
+    if out is not None and not 0 <= out <= 1:
+        # 15 is 1,500 % of the price, or 15 of the currency: either way not a fraction,
+        # and which one the file meant cannot be known.
+        _fail(f"a discount is a share of the price, from 0 to 1 (0.15) or a percentage (15%); "
+              f"{format(out.normalize(), 'f')} is neither")
+    return out
 
 
 @_guard
