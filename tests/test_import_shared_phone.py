@@ -149,3 +149,16 @@ def test_the_error_report_lists_rows_that_share_a_number_on_its_warnings_sheet(a
     assert rows[1][:2] == [3, "Phone: the same phone as row 2 under another name (a shared number): "
                               "imported as a separate customer"]
     assert rows[1][2:4] == ["Bob Li", "+44 20 7946 0000"]
+
+
+def test_updating_a_customer_from_a_row_does_not_drop_the_next_row_sharing_their_landline(admin, tmp_path):
+    import_file(admin, write_csv(tmp_path / "1.csv", [["Name", "Phone"], ["Alice Chen", "+44 20 7946 0000"]]))
+    result = import_file(admin, write_csv(tmp_path / "2.csv", [
+        ["Name", "Phone", "Email"],
+        ["Alice Chen", "+44 20 7946 0000", "alice@acme.example"],      # updates Alice
+        ["Bob Li", "+44 20 7946 0000", ""],                            # shares her switchboard
+        ["bob li", "020 7946 0000", ""]]), on_duplicate="update", region="GB")
+    assert [o.action for o in result.outcomes] == ["updated", "created", "duplicate"]
+    assert result.outcomes[2].duplicate_of_row == 3
+    assert "under another name" in result.outcomes[1].warning
+    assert set(stored(admin)) == {"Alice Chen", "Bob Li"}

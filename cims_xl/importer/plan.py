@@ -653,6 +653,8 @@ class Planner:
                     to_fetch.append(record_id)
                     for _how, h in keys:
                         pending.setdefault(h, number)
+                    if people and (clean.get("phone") or clean.get("mobile")):
+                        row_names[number] = mine     # later rows find whose number it is
                 continue
             warned = self.row_warnings.pop(number, None)
             if shared:
