@@ -162,3 +162,25 @@ def test_updating_a_customer_from_a_row_does_not_drop_the_next_row_sharing_their
     assert result.outcomes[2].duplicate_of_row == 3
     assert "under another name" in result.outcomes[1].warning
     assert set(stored(admin)) == {"Alice Chen", "Bob Li"}
+
+
+@pytest.mark.parametrize("one, other", [("मीना शर्मा", "मीनू शर्मा"),      # Meena and Meenu: only a vowel sign differs
+                                        ("राम", "रमा"),                    # Ram and Rama
+                                        ("สมชาย ใจดี", "สมชัย ใจดี")])
+def test_family_members_whose_names_differ_only_in_a_vowel_sign_are_both_imported(admin, tmp_path, one, other):
+    path = write_csv(tmp_path / "family.csv", [["Name", "Phone"], [one, "+91 11 2345 6789"],
+                                               [other, "+91 11 2345 6789"]])
+    result = import_file(admin, path)
+    assert [o.action for o in result.outcomes] == ["created", "created"]
+    assert set(stored(admin)) == {one, other}
+
+
+@pytest.mark.parametrize("once, again", [("王小明", "王 小明"), ("山田太郎", "山田 太郎"), ("김민준", "김 민준"),
+                                         ("مُحَمَّد علي", "محمد علي"), ("Ａｌｉｃｅ Ｃｈｅｎ", "alice chen")])
+def test_a_name_written_with_or_without_optional_spaces_or_vowel_marks_is_still_a_duplicate(admin, tmp_path,
+                                                                                              once, again):
+    path = write_csv(tmp_path / "again.csv", [["Name", "Phone"], [once, "+852 2123 4567"],
+                                              [again, "+852 2123 4567"]])
+    result = import_file(admin, path)
+    assert [o.action for o in result.outcomes] == ["created", "duplicate"]
+    assert name_key(once) == name_key(again) != name_key("王五")
