@@ -184,3 +184,15 @@ def test_a_name_written_with_or_without_optional_spaces_or_vowel_marks_is_still_
     result = import_file(admin, path)
     assert [o.action for o in result.outcomes] == ["created", "duplicate"]
     assert name_key(once) == name_key(again) != name_key("王五")
+
+
+@pytest.mark.parametrize("one, other", [("Li Wei", "Wei Li"), ("Wang Fang", "FANG WANG"), ("Lee Morgan", "Morgan Lee")])
+def test_colleagues_whose_names_are_the_same_words_in_another_order_are_both_imported(admin, tmp_path, one, other):
+    first, last = other.split()
+    path = write_csv(tmp_path / "switchboard.csv", [["Name", "Company", "Phone"], [one, "Acme", "+86 21 6232 3735"],
+                                                    [other, "Acme", "+86 21 6232 3735"],
+                                                    [f"{last}, {first}", "Acme", "021 6232 3735"]])
+    result = import_file(admin, path)
+    assert [o.action for o in result.outcomes] == ["created", "created", "duplicate"]
+    assert result.outcomes[2].duplicate_of_row == 3        # "Last, First" is the same person as row 3
+    assert len(stored(admin)) == 2

@@ -40,16 +40,22 @@ def _words(text: str) -> tuple[str, ...]:
 
 def name_key(name: object) -> str:
     """A name as duplicate checks compare it: Unicode compatibility forms (NFKC), case,
-    spacing, punctuation and word order aside ("Chen, Alice" and "alice CHEN" are
-    "alice chen"); a Chinese, Japanese or Korean name is the same with or without spaces
-    between its parts ("王 伟" and "王伟", "山田 太郎" and "山田太郎"). "" for no name."""
+    spacing and punctuation aside, and a list's "Last, First" read as "First Last"
+    ("Chen, Alice" and "alice CHEN" are "alice chen"). Word order otherwise counts: "Li
+    Wei" and "Wei Li" are two people (in pinyin either part may be the surname). A
+    Chinese, Japanese or Korean name is the same with or without spaces between its
+    parts ("王 伟" and "王伟", "山田 太郎" and "山田太郎"). "" for no name."""
     if not isinstance(name, str) or not name:
         return ""
-    words = _words(unicodedata.normalize("NFKC", name).casefold())
-    if len(words) > 1 and (all(len(w) == 1 for w in words)
-                           or all(_UNSPACED.fullmatch(w) for w in words)):
-        return "".join(words)          # CJK names written with spaces between their parts
-    return " ".join(sorted(words))
+    text = unicodedata.normalize("NFKC", name).casefold()
+    written = _words(text)
+    if len(written) > 1 and (all(len(w) == 1 for w in written)
+                             or all(_UNSPACED.fullmatch(w) for w in written)):
+        return "".join(written)        # CJK names written with spaces between their parts
+    last, comma, first = text.partition(",")
+    if comma and "," not in first and _words(first) and _words(last):
+        return " ".join(_words(first) + _words(last))    # "Chen, Alice": a list's Last, First
+    return " ".join(written)
 
 
 def other_name(mine: str, theirs: str | None) -> bool:
