@@ -661,7 +661,7 @@ class Planner:
                 self.shared_phones += 1
                 warned = {**(warned or {}), self._phone_label(): (
                     "the same phone as " + ", ".join(dict.fromkeys(shared)) + " under another name "
-                    "(a shared number): imported as a separate customer")}
+                    f"(a shared number): imported as a separate {self.ent.label}")}
             out = Outcome(number, "created", warnings=warned)
             planned.outcomes.append(out)
             planned.creates.append((out, clean))
