@@ -196,3 +196,26 @@ def test_colleagues_whose_names_are_the_same_words_in_another_order_are_both_imp
     assert [o.action for o in result.outcomes] == ["created", "created", "duplicate"]
     assert result.outcomes[2].duplicate_of_row == 3        # "Last, First" is the same person as row 3
     assert len(stored(admin)) == 2
+
+
+def test_a_company_name_with_a_comma_before_its_legal_form_is_the_same_company(admin, tmp_path):
+    path = write_csv(tmp_path / "co.csv", [["Company", "Phone"], ["Acme, Inc.", "+44 20 7946 0000"],
+                                           ["ACME Inc", "+44 20 7946 0000"], ["Acme Holdings", "+44 20 7946 0000"]])
+    result = import_file(admin, path)
+    assert [o.action for o in result.outcomes] == ["created", "duplicate", "created"]
+    assert name_key("John Smith, Jr.") == name_key("john smith jr") != name_key("Smith, John")
+
+
+@pytest.mark.parametrize("written", ["Chen, Alice", "ALICE  CHEN", "alice chen."])
+def test_an_order_naming_a_stored_customer_last_name_first_links_to_them_instead_of_a_new_customer(
+        admin, tmp_path, written):
+    import_file(admin, write_csv(tmp_path / "c.csv", [["Name", "Phone"], ["Alice Chen", "+44 20 7946 0000"],
+                                                      ["王小明", "+86 21 6232 3735"]]))
+    path = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer", "Customer Phone", "Product", "Amount"],
+                                          ["1", "2024-01-02", written, "+44 20 7946 0000", "Tea", "10"],
+                                          ["2", "2024-01-02", "王 小明", "", "Tea", "10"],
+                                          ["3", "2024-01-03", "Bob Li", "+44 20 7946 0000", "Tea", "10"]])
+    result = import_file(admin, path, kind="orders")
+    assert [o.action for o in result.outcomes] == ["created"] * 3
+    assert (result.customers_created, result.customers_created_names, result.customers_linked) == (1, ["Bob Li"], 2)
+    assert sorted(stored(admin)) == sorted(["Alice Chen", "王小明", "Bob Li"])

@@ -37,6 +37,10 @@ def _words(text: str) -> tuple[str, ...]:
     kept = "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " " for ch in text)
     return tuple(kept.split())
 
+# What follows a comma in a name that is not "Last, First": "Acme, Inc.", "John Smith, Jr.".
+_SUFFIXES = frozenset("inc ltd llc llp lp plc co corp company limited gmbh ag kg ug sa sas sarl srl spa bv nv "
+                      "ab as oy pty ltda kk jr sr ii iii iv phd md esq".split())
+
 
 def name_key(name: object) -> str:
     """A name as duplicate checks compare it: Unicode compatibility forms (NFKC), case,
@@ -53,7 +57,8 @@ def name_key(name: object) -> str:
                              or all(_UNSPACED.fullmatch(w) for w in written)):
         return "".join(written)        # CJK names written with spaces between their parts
     last, comma, first = text.partition(",")
-    if comma and "," not in first and _words(first) and _words(last):
+    if comma and "," not in first and _words(first) and _words(last) \
+            and not _SUFFIXES.issuperset(_words(first)):
         return " ".join(_words(first) + _words(last))    # "Chen, Alice": a list's Last, First
     return " ".join(written)
 

@@ -797,6 +797,13 @@ IMPORT_REGION_HINT = ("give the row's country in a Country column, or the file's
 NEW_NAMES_KEPT = 10     # names of customers an import creates, kept for its summary
 
 
+def _linked_name(name: str) -> str:
+    """How an order's (contact's, ...) customer name finds a customer: as duplicate checks
+    compare names (`name_key`: "Chen, Alice" is Alice Chen, "王 小明" is 王小明), or as
+    written when the name has no letters or digits."""
+    return name_key(name) or name.casefold()
+
+
 class CustomerLinker:
     """Finds or plans the customer an order/contact/opportunity/ticket row belongs to.
 
@@ -827,7 +834,7 @@ class CustomerLinker:
             for ref in source_ids(tags):
                 self._by_ref.setdefault(ref.casefold(), rid)
             if name:
-                self._by_name.setdefault(name.casefold(), rid)
+                self._by_name.setdefault(_linked_name(name), rid)
 
     def resolve(self, data: dict, ctx: dict) -> tuple[str, tuple[str, dict] | None]:
         ref = _text(data.get("customer_ref"))
@@ -860,7 +867,7 @@ class CustomerLinker:
             rid = rid if exists else theirs
             self.linked.add(rid)
             return rid, None
-        key = ("ref:" + ref.casefold()) if ref else ("name:" + (name or "").casefold())
+        key = ("ref:" + ref.casefold()) if ref else ("name:" + _linked_name(name or ""))
         known = self.seen.get(key)
         if known is not None:
             if known.startswith("C-") and known not in self.made:
@@ -868,7 +875,7 @@ class CustomerLinker:
             return known, None
         self._load()
         assert self._by_ref is not None and self._by_name is not None
-        rid = self._by_ref.get(ref.casefold()) if ref else self._by_name.get((name or "").casefold())
+        rid = self._by_ref.get(ref.casefold()) if ref else self._by_name.get(_linked_name(name or ""))
         if rid is not None:
             self.seen[key] = rid
             self.linked.add(rid)
