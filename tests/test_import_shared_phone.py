@@ -219,3 +219,34 @@ def test_an_order_naming_a_stored_customer_last_name_first_links_to_them_instead
     assert [o.action for o in result.outcomes] == ["created"] * 3
     assert (result.customers_created, result.customers_created_names, result.customers_linked) == (1, ["Bob Li"], 2)
     assert sorted(stored(admin)) == sorted(["Alice Chen", "王小明", "Bob Li"])
+
+
+def _outcomes(result) -> list[dict]:
+    return [{k: v for k, v in o.as_dict().items() if k != "record"} for o in result.outcomes]
+
+
+def test_contacts_of_a_customer_the_import_creates_are_checked_the_same_in_every_chunk_and_in_a_dry_run(admin, tmp_path):
+    rows = [["Customer", "Contact Name", "Email", "Phone"], ["NewCo", "Alice Chen", "alice@newco.example", "+44 20 7946 0000"]]
+    rows += [["NewCo", f"Person {i}", "", f"+44 20 7947 {i:04d}"] for i in range(40)]
+    rows += [["NewCo", "alice chen", "", "020 7946 0000"],                     # Alice again, a later chunk
+             ["NewCo", "Bob Li", "", "020 7946 0000"],                         # shares the switchboard
+             ["NewCo", "Carol Wu", "alice@newco.example", ""]]                 # Alice's email
+    path = write_csv(tmp_path / "contacts.csv", rows)
+    dry = import_file(admin, path, kind="contacts", region="GB", chunk_rows=16, dry_run=True)
+    real = import_file(admin, path, kind="contacts", region="GB", chunk_rows=16)
+    assert [o.action for o in real.outcomes[-3:]] == ["duplicate", "created", "duplicate"]
+    assert real.outcomes[-3].duplicate_of_row == 2 and "same phone as row 2" in real.outcomes[-2].warning
+    assert _outcomes(real) == _outcomes(dry)
+    assert len(records.list_records(admin, "contact")) == 42
+
+
+def test_an_order_of_a_new_customer_split_over_chunks_keeps_its_line_numbers_and_imports_once(admin, tmp_path):
+    rows = [["Order ID", "Order Date", "Customer", "Customer Phone", "Product", "Amount"]]
+    rows += [["A-1", "2024-03-01", "NewCo", "+44 20 7946 0000", f"Item {i}", "5"] for i in range(20)]
+    path = write_csv(tmp_path / "orders.csv", rows)
+    dry = import_file(admin, path, kind="orders", region="GB", chunk_rows=8, dry_run=True)
+    first = import_file(admin, path, kind="orders", region="GB", chunk_rows=8)
+    assert _outcomes(first) == _outcomes(dry) and first.created == 20
+    assert sorted(o["line_no"] for o in records.list_records(admin, "order")) == list(range(1, 21))
+    again = import_file(admin, path, kind="orders", region="GB", chunk_rows=8)
+    assert (again.created, again.duplicates) == (0, 20)

@@ -619,6 +619,7 @@ class Planner:
             how_row = how_seq = None
             shared: list[str] = []          # phones this row shares with another name
             mine = name_key(clean.get("name")) if people else ""
+            keyed = clean if self.linker is None else self._keyed(clean)
             if dedupe:
                 for how, h in keys:
                     r = pending.get(h)
@@ -627,11 +628,11 @@ class Planner:
                     s = store_hits.get(h)
                     if people and how == "phone" and (r is not None or s is not None):
                         if r is not None and other_name(mine, row_names.get(r)) \
-                                and _shareable(self.ent.kind, clean, h):
+                                and _shareable(self.ent.kind, keyed, h):
                             shared.append(f"row {r}")
                             r = None
                         if s is not None and other_name(mine, self._store_names.get(s)) \
-                                and _shareable(self.ent.kind, clean, h):
+                                and _shareable(self.ent.kind, keyed, h):
                             shared.append(format_id(self.ent, s))
                             s = None
                     if r is not None and (match_row is None or r < match_row):
@@ -762,7 +763,8 @@ class Planner:
         if self.ent.kind == "order":
             number = _text(data.get("order_number"))
             if number and "line_no" not in data:
-                order = (number.casefold(), customer_id, cell_text(data.get("order_date", "")).strip())
+                order = (number.casefold(), self.linker.stable(customer_id),
+                         cell_text(data.get("order_date", "")).strip())
                 self._lines[order] = line = self._lines.get(order, 0) + 1
                 data["line_no"] = line
         clean = validate(self.ent, data, ctx, self.prep, warned)
@@ -771,7 +773,15 @@ class Planner:
             self.linker.commit_new(new_customer)
         return clean, new_customer
 
+    def _keyed(self, clean: dict) -> dict:
+        """`clean` with its customer as duplicate keys name it (CustomerLinker.stable)."""
+        assert self.linker is not None
+        cid = clean.get("customer_id")
+        stable = self.linker.stable(cid) if cid else cid
+        return clean if stable == cid else {**clean, "customer_id": stable}
+
     def _linked_keys(self, clean: dict) -> list[tuple[str, int]]:
+        clean = self._keyed(clean)
         nth = 0
         if self.ent.kind == "order" and not clean.get("order_number"):
             base = key_hash("f", clean.get("customer_id"), clean.get("order_date"), clean.get("product"),
@@ -823,6 +833,7 @@ class CustomerLinker:
         self.new_names: list[str] = []         # the first NEW_NAMES_KEPT created, for the summary
         self.linked: set[str] = set()
         self.made: set[str] = set()             # customers this import created
+        self.placeholder_of: dict[str, str] = {}  # id of a customer this import created -> its placeholder
         self._exists: dict[str, bool] = {}
 
     def _load(self) -> None:
@@ -907,3 +918,10 @@ class CustomerLinker:
     def created(self, placeholder: str, record_id: str) -> None:
         self.seen[placeholder[4:]] = record_id
         self.made.add(record_id)
+        self.placeholder_of[record_id] = placeholder
+
+    def stable(self, customer_id: str) -> str:
+        """The customer as this import's duplicate keys and order lines name it: the
+        placeholder of one it created, before and after it was written (the rows of a
+        later chunk link to its id), so that a real run finds what its dry run finds."""
+        return self.placeholder_of.get(customer_id, customer_id)
