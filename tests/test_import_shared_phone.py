@@ -250,3 +250,14 @@ def test_an_order_of_a_new_customer_split_over_chunks_keeps_its_line_numbers_and
     assert sorted(o["line_no"] for o in records.list_records(admin, "order")) == list(range(1, 21))
     again = import_file(admin, path, kind="orders", region="GB", chunk_rows=8)
     assert (again.created, again.duplicates) == (0, 20)
+
+
+@pytest.mark.parametrize("placeholder", ["???", "-", "🌸", "N/A"])
+def test_a_customer_named_only_with_signs_does_not_swallow_everyone_sharing_their_landline(admin, tmp_path, placeholder):
+    path = write_csv(tmp_path / "signs.csv", [["Name", "Phone"], [placeholder, "+44 20 7946 0000"],
+                                              ["Alice Chen", "+44 20 7946 0000"], [placeholder, "020 7946 0000"]])
+    result = import_file(admin, path, region="GB")
+    assert [o.action for o in result.outcomes] == ["created", "created", "duplicate"]
+    assert set(stored(admin)) == {placeholder, "Alice Chen"}
+    again = import_file(admin, write_csv(tmp_path / "again.csv", [["Name", "Phone"], ["Bob Li", "+44 20 7946 0000"]]))
+    assert again.created == 1 and "under another name" in again.outcomes[0].warning

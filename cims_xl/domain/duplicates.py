@@ -48,7 +48,8 @@ def name_key(name: object) -> str:
     ("Chen, Alice" and "alice CHEN" are "alice chen"). Word order otherwise counts: "Li
     Wei" and "Wei Li" are two people (in pinyin either part may be the surname). A
     Chinese, Japanese or Korean name is the same with or without spaces between its
-    parts ("王 伟" and "王伟", "山田 太郎" and "山田太郎"). "" for no name."""
+    parts ("王 伟" and "王伟", "山田 太郎" and "山田太郎"). A name of no letters or digits
+    is compared as written ("???"). "" for no name."""
     if not isinstance(name, str) or not name:
         return ""
     text = unicodedata.normalize("NFKC", name).casefold()
@@ -60,7 +61,8 @@ def name_key(name: object) -> str:
     if comma and "," not in first and _words(first) and _words(last) \
             and not _SUFFIXES.issuperset(_words(first)):
         return " ".join(_words(first) + _words(last))    # "Chen, Alice": a list's Last, First
-    return " ".join(written)
+    # A name of no letters ("???", "-", an emoji) is still a name: another one is another.
+    return " ".join(written) or " ".join(text.split())
 
 
 def other_name(mine: str, theirs: str | None) -> bool:
