@@ -26,16 +26,15 @@ _UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u
 _OPTIONAL_MARKS = re.compile(r"[\u0591-\u05c7\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
 
 
-@functools.lru_cache(maxsize=8192)
-def _words(text: str) -> tuple[str, ...]:
+def _words(text: str) -> list[str]:
     """Runs of letters, digits and combining marks: a vowel sign or virama (Devanagari,
     Thai, Arabic vowel marks; Unicode category M) belongs to its word, where \\w would
     cut the word there and lose it ("मीना" and "मीनू" would both be "म न")."""
     if text.isascii():
-        return tuple(_WORDS.findall(text))
+        return _WORDS.findall(text)
     text = _OPTIONAL_MARKS.sub("", text)
-    kept = "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " " for ch in text)
-    return tuple(kept.split())
+    return "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " " for ch in text).split()
+
 
 # What follows a comma in a name that is not "Last, First": "Acme, Inc.", "John Smith, Jr.".
 _SUFFIXES = frozenset("inc ltd llc llp lp plc co corp company limited gmbh ag kg ug sa sas sarl srl spa bv nv "
@@ -52,12 +51,12 @@ def name_key(name: object) -> str:
     is compared as written ("???"). "" for no name."""
     if not isinstance(name, str) or not name:
         return ""
-    text = unicodedata.normalize("NFKC", name).casefold()
+    text = (name if name.isascii() else unicodedata.normalize("NFKC", name)).casefold()
     written = _words(text)
     if len(written) > 1 and (all(len(w) == 1 for w in written)
-                             or all(_UNSPACED.fullmatch(w) for w in written)):
+                             or (not text.isascii() and all(_UNSPACED.fullmatch(w) for w in written))):
         return "".join(written)        # CJK names written with spaces between their parts
-    last, comma, first = text.partition(",")
+    last, comma, first = text.partition(",") if "," in text else (text, "", "")
     if comma and "," not in first and _words(first) and _words(last) \
             and not _SUFFIXES.issuperset(_words(first)):
         return " ".join(_words(first) + _words(last))    # "Chen, Alice": a list's Last, First
