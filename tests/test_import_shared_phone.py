@@ -261,3 +261,18 @@ def test_a_customer_named_only_with_signs_does_not_swallow_everyone_sharing_thei
     assert set(stored(admin)) == {placeholder, "Alice Chen"}
     again = import_file(admin, write_csv(tmp_path / "again.csv", [["Name", "Phone"], ["Bob Li", "+44 20 7946 0000"]]))
     assert again.created == 1 and "under another name" in again.outcomes[0].warning
+
+
+def test_an_order_naming_a_customer_exactly_as_stored_links_to_that_one_when_another_is_written_the_other_way(
+        admin, tmp_path):
+    import_file(admin, write_csv(tmp_path / "c.csv", [["Name", "Email"], ["Alice Chen", "alice@one.example"]]))
+    import_file(admin, write_csv(tmp_path / "d.csv", [["Name", "Email"], ["Chen, Alice", "alice@two.example"]]))
+    ids = {n: r["id"] for n, r in stored(admin).items()}
+    path = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer", "Product", "Amount"],
+                                          ["1", "2024-01-02", "Alice Chen", "Tea", "10"],
+                                          ["2", "2024-01-02", "Chen, Alice", "Tea", "10"],
+                                          ["3", "2024-01-02", "CHEN, ALICE", "Tea", "10"]])
+    result = import_file(admin, path, kind="orders")
+    assert result.customers_created == 0
+    by_number = {o["order_number"]: o["customer_id"] for o in records.list_records(admin, "order")}
+    assert by_number == {"1": ids["Alice Chen"], "2": ids["Chen, Alice"], "3": ids["Chen, Alice"]}

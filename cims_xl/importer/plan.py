@@ -828,6 +828,7 @@ class CustomerLinker:
         self.prep = prep
         self._by_ref: dict[str, str] | None = None
         self._by_name: dict[str, str] | None = None
+        self._by_exact: dict[str, str] = {}     # name as written (casefolded) -> id: wins over _by_name
         self.seen: dict[str, str] = {}          # key -> record id or placeholder
         self.new_count = 0
         self.new_names: list[str] = []         # the first NEW_NAMES_KEPT created, for the summary
@@ -846,6 +847,7 @@ class CustomerLinker:
                 self._by_ref.setdefault(ref.casefold(), rid)
             if name:
                 self._by_name.setdefault(_linked_name(name), rid)
+                self._by_exact.setdefault(name.casefold(), rid)
 
     def resolve(self, data: dict, ctx: dict) -> tuple[str, tuple[str, dict] | None]:
         ref = _text(data.get("customer_ref"))
@@ -878,6 +880,14 @@ class CustomerLinker:
             rid = rid if exists else theirs
             self.linked.add(rid)
             return rid, None
+        if not ref and name:
+            # A stored customer of exactly this name first: "Chen, Alice" may be stored beside
+            # "Alice Chen" (made before names were compared as name_key does).
+            self._load()
+            exact = self._by_exact.get(name.casefold())
+            if exact is not None:
+                self.linked.add(exact)
+                return exact, None
         key = ("ref:" + ref.casefold()) if ref else ("name:" + _linked_name(name or ""))
         known = self.seen.get(key)
         if known is not None:
