@@ -714,6 +714,7 @@ class Planner:
             how_row = how_seq = None
             shared: list[str] = []          # phones this row shares with another name
             mine = name_key(clean.get("name")) if people else ""
+            keyed = clean if self.linker is None else self._keyed(clean)
             if dedupe:
                 for how, h in keys:
                     r = pending.get(h)
@@ -722,11 +723,11 @@ class Planner:
                     s = store_hits.get(h)
                     if people and how == "phone" and (r is not None or s is not None):
                         if r is not None and other_name(mine, row_names.get(r)) \
-                                and _shareable(self.ent.kind, clean, h):
+                                and _shareable(self.ent.kind, keyed, h):
                             shared.append(f"row {r}")
                             r = None
                         if s is not None and other_name(mine, self._store_names.get(s)) \
-                                and _shareable(self.ent.kind, clean, h):
+                                and _shareable(self.ent.kind, keyed, h):
                             shared.append(format_id(self.ent, s))
                             s = None
                     if r is not None and (match_row is None or r < match_row):
@@ -748,13 +749,15 @@ class Planner:
                     to_fetch.append(record_id)
                     for _how, h in keys:
                         pending.setdefault(h, number)
+                    if people and (clean.get("phone") or clean.get("mobile")):
+                        row_names[number] = mine     # later rows find whose number it is
                 continue
             warned = self.row_warnings.pop(number, None)
             if shared:
                 self.shared_phones += 1
                 warned = {**(warned or {}), self._phone_label(): (
                     "the same phone as " + ", ".join(dict.fromkeys(shared)) + " under another name "
-                    "(a shared number): imported as a separate customer")}
+                    f"(a shared number): imported as a separate {self.ent.label}")}
             out = Outcome(number, "created", warnings=warned)
             planned.outcomes.append(out)
             planned.creates.append((out, clean))
@@ -855,7 +858,8 @@ class Planner:
         if self.ent.kind == "order":
             number = _text(data.get("order_number"))
             if number and "line_no" not in data:
-                order = (number.casefold(), customer_id, cell_text(data.get("order_date", "")).strip())
+                order = (number.casefold(), self.linker.stable(customer_id),
+                         cell_text(data.get("order_date", "")).strip())
                 self._lines[order] = line = self._lines.get(order, 0) + 1
                 data["line_no"] = line
         clean = validate(self.ent, data, ctx, self.prep, warned)
@@ -864,7 +868,15 @@ class Planner:
             self.linker.commit_new(new_customer)
         return clean, new_customer
 
+    def _keyed(self, clean: dict) -> dict:
+        """`clean` with its customer as duplicate keys name it (CustomerLinker.stable)."""
+        assert self.linker is not None
+        cid = clean.get("customer_id")
+        stable = self.linker.stable(cid) if cid else cid
+        return clean if stable == cid else {**clean, "customer_id": stable}
+
     def _linked_keys(self, clean: dict) -> list[tuple[str, int]]:
+        clean = self._keyed(clean)
         nth = 0
         if self.ent.kind == "order" and not clean.get("order_number"):
             base = key_hash("f", clean.get("customer_id"), clean.get("order_date"), clean.get("product"),
@@ -890,6 +902,13 @@ IMPORT_REGION_HINT = ("give the row's country in a Country column, or the file's
 NEW_NAMES_KEPT = 10     # names of customers an import creates, kept for its summary
 
 
+def _linked_name(name: str) -> str:
+    """How an order's (contact's, ...) customer name finds a customer: as duplicate checks
+    compare names (`name_key`: "Chen, Alice" is Alice Chen, "王 小明" is 王小明), or as
+    written when the name has no letters or digits."""
+    return name_key(name) or name.casefold()
+
+
 class CustomerLinker:
     """Finds or plans the customer an order/contact/opportunity/ticket row belongs to.
 
@@ -904,11 +923,13 @@ class CustomerLinker:
         self.prep = prep
         self._by_ref: dict[str, str] | None = None
         self._by_name: dict[str, str] | None = None
+        self._by_exact: dict[str, str] = {}     # name as written (casefolded) -> id: wins over _by_name
         self.seen: dict[str, str] = {}          # key -> record id or placeholder
         self.new_count = 0
         self.new_names: list[str] = []         # the first NEW_NAMES_KEPT created, for the summary
         self.linked: set[str] = set()
         self.made: set[str] = set()             # customers this import created
+        self.placeholder_of: dict[str, str] = {}  # id of a customer this import created -> its placeholder
         self._exists: dict[str, bool] = {}
 
     def _load(self) -> None:
@@ -920,7 +941,8 @@ class CustomerLinker:
             for ref in source_ids(tags):
                 self._by_ref.setdefault(ref.casefold(), rid)
             if name:
-                self._by_name.setdefault(name.casefold(), rid)
+                self._by_name.setdefault(_linked_name(name), rid)
+                self._by_exact.setdefault(name.casefold(), rid)
 
     def resolve(self, data: dict, ctx: dict) -> tuple[str, tuple[str, dict] | None]:
         ref = _text(data.get("customer_ref"))
@@ -953,7 +975,15 @@ class CustomerLinker:
             rid = rid if exists else theirs
             self.linked.add(rid)
             return rid, None
-        key = ("ref:" + ref.casefold()) if ref else ("name:" + (name or "").casefold())
+        if not ref and name:
+            # A stored customer of exactly this name first: "Chen, Alice" may be stored beside
+            # "Alice Chen" (made before names were compared as name_key does).
+            self._load()
+            exact = self._by_exact.get(name.casefold())
+            if exact is not None:
+                self.linked.add(exact)
+                return exact, None
+        key = ("ref:" + ref.casefold()) if ref else ("name:" + _linked_name(name or ""))
         known = self.seen.get(key)
         if known is not None:
             if known.startswith("C-") and known not in self.made:
@@ -961,7 +991,7 @@ class CustomerLinker:
             return known, None
         self._load()
         assert self._by_ref is not None and self._by_name is not None
-        rid = self._by_ref.get(ref.casefold()) if ref else self._by_name.get((name or "").casefold())
+        rid = self._by_ref.get(ref.casefold()) if ref else self._by_name.get(_linked_name(name or ""))
         if rid is not None:
             self.seen[key] = rid
             self.linked.add(rid)
@@ -993,3 +1023,10 @@ class CustomerLinker:
     def created(self, placeholder: str, record_id: str) -> None:
         self.seen[placeholder[4:]] = record_id
         self.made.add(record_id)
+        self.placeholder_of[record_id] = placeholder
+
+    def stable(self, customer_id: str) -> str:
+        """The customer as this import's duplicate keys and order lines name it: the
+        placeholder of one it created, before and after it was written (the rows of a
+        later chunk link to its id), so that a real run finds what its dry run finds."""
+        return self.placeholder_of.get(customer_id, customer_id)

@@ -209,21 +209,34 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     likely = (_choose_sheet(wb, path, names, visible, sheet) if sheet is not None and str(sheet) != ""
               else visible[0] if visible else None)
     early = _Beside(_facts_of, fmt, path, likely) if fmt in ("xlsx", "xls") and likely else None
+    how = ("given with --sheet" if sheet is not None and str(sheet) != ""
+           else "the first visible sheet with data")
     try:
         chosen = _choose_sheet(wb, path, names, visible, sheet, loaded,
                                hidden=[n for n in worksheet_names if n in hidden])
-    except BaseException:
-        if early is not None:
-            early.discard()
-        raise
-
-    try:
-        ws = loaded.get(chosen) or wb.get_sheet_by_name(chosen)   # read once, not twice
-    except Exception as exc:
+        try:
+            ws = loaded.get(chosen) or wb.get_sheet_by_name(chosen)   # read once, not twice
+        except Exception as exc:
+            if _unknown_error_value(exc):
+                raise _NeedsStreaming(chosen) from None
+            raise ImportRefused(f"sheet '{chosen}' of {path.name} could not be read: {exc}") from None
+    except _NeedsStreaming as needs:
         wb.close()
         if early is not None:
             early.discard()
-        raise ImportRefused(f"sheet '{chosen}' of {path.name} could not be read: {exc}") from None
+        if fmt != "xlsx":
+            raise ImportRefused(f"sheet '{needs.sheet}' of {path.name} holds an error value this "
+                                "reader does not know; open it in Excel and save it as .xlsx") from None
+        streamed = _open_big_xlsx(path, needs.sheet, force=True)
+        assert streamed is not None
+        streamed.sheet_evidence = (how + "; read cell by cell: it holds an error value of a newer Excel "
+                                   "(such as #SPILL!)")
+        return streamed
+    except BaseException:
+        wb.close()
+        if early is not None:
+            early.discard()
+        raise
     merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (ws.merged_cell_ranges or [])]
     start = ws.start
     if early is not None and chosen == likely:
@@ -256,8 +269,6 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
             yield number, row
 
     others = [n + (" (hidden)" if n in hidden else "") for n in names if n != chosen]
-    how = ("given with --sheet" if sheet is not None and str(sheet) != ""
-           else "the first visible sheet with data")
     evidence = how + ("; other sheets: " + ", ".join(f"'{o}'" for o in others) if others else "")
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence,
                     formulas=facts.formulas if facts is not None else {},
@@ -355,20 +366,47 @@ def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
             return lowered[str(sheet).strip().casefold()]
         raise ImportRefused(f"{path.name} has no sheet '{sheet}'; its sheets are: "
                             + ", ".join(f"'{n}'" for n in names))
+    unreadable: tuple[str, Exception] | None = None
     for name in worksheets:
         try:
             ws = wb.get_sheet_by_name(name)
-        except Exception:
+        except Exception as exc:
+            if _unknown_error_value(exc):
+                raise _NeedsStreaming(name) from None
+            unreadable = unreadable or (name, exc)
             continue
         if ws.height and any(str(v).strip() for row in ws.to_python(nrows=50) for v in row):
             if loaded is not None:
                 loaded[name] = ws
             return name
+    if unreadable is not None:
+        # Not "empty": a sheet that cannot be read may be the one with the data.
+        from .limits import _damaged
+
+        name, exc = unreadable
+        text = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise _damaged(path.name, f"its sheet '{name}' cannot be read ({text})")
     if hidden:
         raise ImportRefused(f"every visible sheet of {path.name} is empty; the hidden sheet(s) "
                             + ", ".join(f"'{n}'" for n in hidden)
                             + " hold data. Nothing was imported. Say which with --sheet NAME.")
     raise ImportRefused(f"every sheet of {path.name} is empty")
+
+
+class _NeedsStreaming(Exception):
+    """calamine cannot read this sheet (`sheet`), the streaming reader can."""
+
+    def __init__(self, sheet: str) -> None:
+        super().__init__(sheet)
+        self.sheet = sheet
+
+
+def _unknown_error_value(exc: Exception) -> bool:
+    """calamine refuses a whole sheet for one cell holding an error value it does not
+    know: those of Excel 365 (#SPILL!, #CALC!, #GETTING_DATA, #FIELD!, #BLOCKED!,
+    #BUSY!, #CONNECT!, #UNKNOWN!), valid in a cell of type "e" (ECMA-376 Part 1,
+    18.18.11 ST_CellType). The streaming reader reads them as their text."""
+    return str(exc).startswith("Unsupported cell error value")
 
 
 def _is_panic(exc: BaseException) -> bool:
