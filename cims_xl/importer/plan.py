@@ -25,6 +25,7 @@ from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
+from .cells import ShownText, Unreadable, long_number
 from .mapping import Mapping
 from .table import is_blank_cell
 
@@ -35,6 +36,10 @@ PHONE_EXTENSION = re.compile(r"(?:\d\s*(?:x|ext\.?|extension)\s*\d+|(?:转|分�
                              re.IGNORECASE)
 # A character every extension above has: most phone cells have none, and are not searched.
 _EXTENSION_HINT = frozenset("xX#转分")
+# data key of the fields whose cell holds no readable value ({field: cells.Unreadable}):
+# set by RowPreparer.raw, taken out by validate (not a field name, so never stored).
+UNREADABLE = "\x00unreadable"
+_NUMBER_KINDS = ("money", "decimal", "int")
 
 
 # ----- outcomes ----------------------------------------------------------------------
@@ -254,6 +259,7 @@ class RowPreparer:
             if c.target:
                 self.source_of.setdefault(c.target, c.header)
         self.has_notes = "notes" in self.kinds
+        self.headers_of = {f.key: f.header for f in ent.fields}   # field -> its own header
         self.several: dict[str, int] = {}       # column -> cells that held several values
         self.extensions: dict[str, int] = {}    # column -> phone cells with an extension (kept in Notes)
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
@@ -309,7 +315,14 @@ class RowPreparer:
                     continue
             elif is_blank_cell(v):
                 continue
-            data[target] = self._convert(target, v)
+            elif type(v) is Unreadable:
+                data.setdefault(UNREADABLE, {})[target] = v
+                continue
+            v = self._convert(target, v)
+            if type(v) is Unreadable:
+                data.setdefault(UNREADABLE, {})[target] = v
+                continue
+            data[target] = v
         if self.options.keep_unmapped and self.has_notes:
             for i in self.unmapped:
                 v = values[i] if i < n else ""
@@ -335,12 +348,24 @@ class RowPreparer:
 
     def _convert(self, target: str, v: object) -> object:
         kind = self.kinds.get(target, "text")
+        if type(v) is ShownText:
+            # A number shown through its format: the number for number fields, the text
+            # the person sees for the others ("ID-0017", "100-0001").
+            if kind not in _NUMBER_KINDS:
+                return str(v)
+            if kind == "int" and v.endswith("%") and self.headers_of.get(target, "").endswith("%"):
+                return round(v.number * 100, 9)       # 0.25 shown as 25% into "Probability %"
+            v = v.number
         if kind in ("money", "decimal"):
             return _money_value(v)
         if kind in ("date", "datetime", "phone", "bool", "int"):
             return v
         if isinstance(v, dt.time):
             return v.isoformat()
+        if isinstance(v, float) and abs(v) >= 1e16 and v.is_integer():
+            # An id typed as a number: its digits, not 1.2345678901234e+16; or, when the
+            # file lost some of them, unreadable (never a rounded id).
+            return long_number(v) or str(int(v))
         return cell_text(v) if not isinstance(v, str) else v
 
     def optional_failures(self, exc: ValidationFailed, data: dict) -> dict[str, tuple[str, str]] | None:
@@ -378,6 +403,9 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     is kept, those fields are left empty, their text goes to Notes and `warnings`
     says which and why. A missing or invalid required field still rejects the row.
     """
+    unreadable = data.pop(UNREADABLE, None)
+    if unreadable:
+        _leave_out_unreadable(ent, data, unreadable, prep, warnings)
     try:
         return validate_record(ent, data, context=context)
     except ValidationFailed as exc:
@@ -395,6 +423,30 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     except ValidationFailed as exc:
         warnings.clear()
         raise ValidationFailed({**prep.problems_by_column(first), **prep.problems_by_column(exc)}) from None
+
+
+def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPreparer,
+                          warnings: dict[str, str] | None) -> None:
+    """Fields whose cell holds no readable value (an error such as #N/A, a number that
+    lost digits): never stored as a value. An optional field is left empty with a
+    warning and what the cell shows kept in Notes; a required field (or one a required
+    field is made from: names, the customer) rejects the row (ValidationFailed)."""
+    fields = {f.key: f for f in ent.fields}
+    hard: dict[str, str] = {}
+    moved: list[str] = []
+    for key, cell in unreadable.items():
+        label = prep.source_of.get(key, key)
+        f = fields.get(key)
+        if f is None or f.required or f.key in ("name", "notes") or warnings is None or not prep.has_notes:
+            hard[label] = cell.reason
+            continue
+        warnings[label] = f"{cell.reason} (left empty; the text is kept in Notes)"
+        moved.append(f"{label}: {cell.shown}")
+    if hard:
+        if warnings is not None:
+            warnings.clear()
+        raise ValidationFailed(hard)
+    _with_notes(data, moved)
 
 
 def _with_notes(data: dict, extra: list[str]) -> None:
@@ -699,6 +751,11 @@ class Planner:
             joined = _join_name(_text(first), _text(middle), _text(last))
             if joined:
                 data["name"] = joined
+        unreadable = data.get(UNREADABLE)
+        if unreadable and any(k.startswith("customer_") for k in unreadable):
+            # the customer cannot be told: never linked by the row's other values
+            raise ValidationFailed({self.prep.source_of.get(k, k): cell.reason
+                                    for k, cell in unreadable.items() if k.startswith("customer_")})
         customer_id, new_customer = self.linker.resolve(data, ctx)
         _with_notes(data, extra)
         for k in [k for k in data if k.startswith("customer_") and k != "customer_id"]:

@@ -235,7 +235,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     evidence = how + ("; other sheets: " + ", ".join(f"'{o}'" for o in others) if others else "")
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence,
                     formulas=facts.formulas if facts is not None else {},
-                    shown_cells=sum(len(v) for v in shown.values()),
+                    shown_cells=sum(len(v) for v in shown.values()) - (facts.errors if facts is not None else 0),
                     priced_cells=sum(len(v) for v in priced.values()),
                     _rows_factory=rows, _closer=wb.close)
 

@@ -362,7 +362,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                     "as a real date"})
     if ambiguous:
         raise AmbiguousDates(ambiguous, candidates)
-    _refuse_unsaved_formulas(src, table, mapping)
+    _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
@@ -383,11 +383,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 SAMPLES = 3
 
 
-def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping) -> None:
-    """A mapped column holding formulas with no saved result would be stored blank."""
+def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping, skip: set[int] = frozenset()) -> None:
+    """A mapped column holding formulas with no saved result would be stored blank
+    (footer rows, `skip`, are not stored: their totals do not count)."""
     for j, column in enumerate(mapping.columns):
         found = src.formulas.get(table.columns[j]) if column.target else None
-        found = [(r, f) for r, f in (found or ()) if r > table.header_row]
+        found = [(r, f) for r, f in (found or ()) if r > table.header_row and r not in skip]
         if not found:
             continue
         rows = ", ".join(str(r) for r, _ in found[:5]) + (" …" if len(found) > 5 else "")

@@ -337,8 +337,9 @@ class StreamingSheet:
         self._name = self.path.name
         self._sst = _SharedStrings(self._zip, self._name)
         self._date_styles = _date_styles(self._zip)
-        from .cell_facts import currency_styles
-        self._currency_styles = currency_styles(self._zip)   # "€#,##0.00": amounts with their currency
+        from .cell_facts import ShownFormat, _style_maps, format_currency
+        # "€#,##0.00": amounts with their currency; "00000", "ID-0000", "0%": numbers as shown
+        self._currency_styles, self._shown_styles = _style_maps(self._zip, format_currency, ShownFormat.of)
         self._date1904 = _date1904(self._zip)
         self._columns: dict[bytes, int] = {}
         self._spill: _RowSpill | None = None
@@ -448,6 +449,8 @@ class StreamingSheet:
                     out.append(_serial_to_python(number, self._date1904))
                 elif style and int(style) in self._currency_styles:
                     out.append(self._priced(raw, number, int(style)))
+                elif style and int(style) in self._shown_styles:
+                    out.append(self._shown(raw, number, int(style)))
                 else:
                     out.append(number)
             else:
@@ -492,6 +495,8 @@ class StreamingSheet:
                                     value = _serial_to_python(number, self._date1904)
                                 elif s and int(s.group(1)) in self._currency_styles:
                                     value = self._priced(raw, number, int(s.group(1)))
+                                elif s and int(s.group(1)) in self._shown_styles:
+                                    value = self._shown(raw, number, int(s.group(1)))
                                 else:
                                     value = number
             out.append(value)
@@ -504,6 +509,16 @@ class StreamingSheet:
             return ShownAmount(raw.decode("ascii").strip(), *self._currency_styles[style])
         except (ArithmeticError, UnicodeDecodeError, ValueError):
             return number
+
+    def _shown(self, raw: bytes, number: float, style: int) -> object:
+        """A number as its format shows it ("02134", "ID-0017", "25%"; cell_facts.ShownFormat)."""
+        from decimal import Decimal, InvalidOperation
+        from .cells import ShownText
+        try:
+            text = self._shown_styles[style].show(Decimal(raw.decode("ascii").strip()))
+        except (ArithmeticError, InvalidOperation, UnicodeDecodeError, ValueError):
+            return number
+        return number if text is None else ShownText(text, number)
 
     @staticmethod
     def _row_hint(body: bytes) -> int:
@@ -523,4 +538,7 @@ class StreamingSheet:
             except ValueError:
                 return text
             return value.date() if value.time() == dt.time(0) else value
-        return _unescape(raw)   # str, e, and types this reader does not know
+        if kind == b"e":        # #N/A, #REF!: no value (cells.Unreadable), never the text
+            from .cells import error_cell
+            return error_cell(_unescape(raw))
+        return _unescape(raw)   # str and types this reader does not know
