@@ -206,6 +206,9 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     elif fmt == "xls":
         from .xls_facts import read_xls_facts
         facts = read_xls_facts(path, chosen)
+    elif fmt == "ods":
+        from .ods_facts import read_ods_facts
+        facts = read_ods_facts(path, chosen)
     shown = facts.shown if facts is not None else {}
     priced = facts.amounts if facts is not None else {}
 
