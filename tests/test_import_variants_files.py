@@ -1,0 +1,400 @@
+"""Variants of issue 14's file and workbook kinds, tried as a new user would: formula
+cells without results or with error results in any column and format, hidden and
+cover sheets, numbers shown through id, phone and percentage formats in .xlsx, .xls
+and .ods, our own exports going back in, and files of one kind imported as another.
+Each one is read right, or refused before anything is written with the column,
+examples and the option that settles it; never a wrong value stored silently."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import openpyxl
+import pytest
+
+from cims_xl.importer import ImportRefused, import_file
+from cims_xl.services import records
+
+
+def customers(session) -> dict[str, dict]:
+    return {c["name"]: c for c in records.list_records(session, "customer")}
+
+
+def decided(result, what: str) -> dict:
+    return next(i for i in result.inferences if i["what"] == what)
+
+
+# ----- small files written byte for byte where openpyxl cannot say it -------------------------
+
+def s(ref: str, text: str) -> str:
+    """An inline text cell."""
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
+
+
+def n(ref: str, value, style: int | None = None) -> str:
+    """A number cell, with a cellXfs style index."""
+    st = f' s="{style}"' if style is not None else ""
+    return f'<c r="{ref}"{st}><v>{value}</v></c>'
+
+
+def raw_xlsx(path: Path, rows: list[list[str]], *, formats: list[str] = (), calc_pr: str | None = None) -> Path:
+    """An .xlsx whose sheet holds exactly `rows` (cell XML per row). `formats` are custom
+    number formats: the i-th is cellXfs style i + 1. `calc_pr` replaces the calcPr."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet1"
+    tmp = path.with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    sheet_data = "".join(f'<row r="{i}">' + "".join(cells) + "</row>" for i, cells in enumerate(rows, start=1))
+    with zipfile.ZipFile(tmp) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename).decode("utf-8")
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(r"<sheetData\s*/>|<sheetData>.*</sheetData>",
+                              "<sheetData>" + sheet_data + "</sheetData>", data, flags=re.S)
+            elif item.filename == "xl/styles.xml" and formats:
+                fmts = "".join(f'<numFmt numFmtId="{164 + i}" formatCode="{escape(c, {chr(34): "&quot;"})}"/>'
+                               for i, c in enumerate(formats))
+                data = data.replace("<fonts", f'<numFmts count="{len(formats)}">{fmts}</numFmts><fonts', 1)
+                xfs = "".join(f'<xf numFmtId="{164 + i}" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"'
+                              ' xfId="0"/>' for i in range(len(formats)))
+                data = re.sub(r'<cellXfs count="(\d+)">(.*?)</cellXfs>',
+                              lambda m: f'<cellXfs count="{int(m.group(1)) + len(formats)}">{m.group(2)}{xfs}'
+                                        "</cellXfs>", data, flags=re.S)
+            elif item.filename == "xl/workbook.xml" and calc_pr is not None:
+                data = re.sub(r"<calcPr[^>]*/>", calc_pr, data)
+            zout.writestr(item, data)
+    tmp.unlink()
+    return path
+
+
+# ----- 5. formula cells: no saved result, an empty result, an error result ---------------------
+
+def test_a_formula_whose_saved_result_is_empty_text_imports_as_empty_not_refused(admin, tmp_path):
+    # Excel saves =IF(B2="","",B2) that came out empty as t="str" with an empty <v>.
+    path = raw_xlsx(tmp_path / "empty_result.xlsx", [
+        [s("A1", "Name"), s("B1", "Email"), s("C1", "City")],
+        [s("A2", "Ana Souza"), '<c r="B2" t="str"><f>IF(1=1,"","x")</f><v></v></c>', s("C2", "Porto")],
+        [s("A3", "Bo Wu"), '<c r="B3" t="str"><f>"bo@example.com"</f><v>bo@example.com</v></c>', s("C3", "Lyon")],
+        [s("A4", "Cai Lin"), '<c r="B4" t="str"><f>TRIM("")</f><v/></c>', s("C4", "Xi'an")],
+    ])
+    result = import_file(admin, path)
+    got = customers(admin)
+    assert (result.created, result.warnings) == (3, 0)
+    assert [got[k]["email"] for k in ("Ana Souza", "Bo Wu", "Cai Lin")] == [None, "bo@example.com", None]
+
+
+@pytest.mark.parametrize("column, formula", [
+    ("Phone", '"+44 20 7946 0"&ROW()'),
+    ("Name", 'B{r}&" "&C{r}'),
+])
+def test_formulas_with_no_saved_result_in_any_mapped_column_stop_and_the_map_option_settles_it(
+        admin, tmp_path, column, formula):
+    header = ["First", "Last", "Name", "Email", "Phone"]
+    rows = [[s(f"{chr(65 + i)}1", h) for i, h in enumerate(header)]]
+    for r, (first, last) in enumerate([("Ana", "Souza"), ("Bo", "Wu")], start=2):
+        cells = {"First": s(f"A{r}", first), "Last": s(f"B{r}", last), "Name": s(f"C{r}", f"{first} {last}"),
+                 "Email": s(f"D{r}", f"{first.lower()}@example.com"), "Phone": s(f"E{r}", f"+4420794601{r}0")}
+        col = "ABCDE"[header.index(column)]
+        cells[column] = f'<c r="{col}{r}"><f>{escape(formula.format(r=r))}</f></c>'
+        rows.append([cells[h] for h in header])
+    path = raw_xlsx(tmp_path / "generated.xlsx", rows)
+    with pytest.raises(ImportRefused) as exc:
+        import_file(admin, path)
+    assert f"column '{column}'" in exc.value.message and "2 cell(s)" in exc.value.message
+    assert f'--map "{column}=-"' in exc.value.message
+    assert records.list_records(admin, "customer") == []
+    assert import_file(admin, path, mapping=[f"{column}=-"]).created == 2
+
+
+@pytest.mark.parametrize("formula_cell", [
+    '<c r="C{r}"><f t="shared" ref="C2:C3" si="0">A2*B2</f></c>',
+    '<c r="C{r}"><f t="array" ref="C{r}">A{r}*B{r}</f></c>',
+])
+def test_shared_and_array_formulas_without_results_in_an_amount_column_stop_the_import(admin, tmp_path, formula_cell):
+    rows = [[s("A1", "Qty"), s("B1", "Price"), s("C1", "Amount"), s("D1", "Customer"), s("E1", "Order Date")]]
+    for r in (2, 3):
+        cell = formula_cell.format(r=r)
+        if r == 3 and 't="shared"' in cell:
+            cell = '<c r="C3"><f t="shared" si="0"/></c>'
+        rows.append([n(f"A{r}", 2), n(f"B{r}", 5), cell, s(f"D{r}", "Kim"), s(f"E{r}", "2024-03-0" + str(r))])
+    path = raw_xlsx(tmp_path / "orders.xlsx", rows)
+    with pytest.raises(ImportRefused, match="column 'Amount': 2 cell"):
+        import_file(admin, path, kind="orders")
+    assert records.list_records(admin, "order") == []
+
+
+def test_xlsxwriter_style_placeholder_zeros_are_not_taken_as_saved_results(admin, tmp_path):
+    # XlsxWriter saves 0 as every formula's result and asks for a full calculation on opening.
+    rows = [[s("A1", "Customer"), s("B1", "Order No"), s("C1", "Qty"), s("D1", "Price"), s("E1", "Amount"),
+             s("F1", "Order Date")]]
+    for r in (2, 3):
+        rows.append([s(f"A{r}", "Kim"), s(f"B{r}", f"SO-{r}"), n(f"C{r}", r), n(f"D{r}", 5),
+                     f'<c r="E{r}"><f>C{r}*D{r}</f><v>0</v></c>', s(f"F{r}", "2024-03-01")])
+    path = raw_xlsx(tmp_path / "xlsxwriter.xlsx", rows, calc_pr='<calcPr calcId="124519" fullCalcOnLoad="1"/>')
+    with pytest.raises(ImportRefused) as exc:
+        import_file(admin, path, kind="orders")
+    assert "column 'Amount'" in exc.value.message and "=C2*D2" in exc.value.message
+    assert records.list_records(admin, "order") == []
+    # The same cells saved by Excel (no full calculation asked for): 0 is a real result.
+    saved = raw_xlsx(tmp_path / "saved.xlsx", rows, calc_pr='<calcPr calcId="191029"/>')
+    assert import_file(admin, saved, kind="orders").created == 2
+    assert {o["amount"] for o in records.list_records(admin, "order")} == {Decimal("0")}
+
+
+def test_a_total_row_with_an_uncomputed_sum_below_the_table_is_a_footer_not_a_reason_to_stop(admin, tmp_path):
+    rows = [[s("A1", "Customer"), s("B1", "Order No"), s("C1", "Amount"), s("D1", "Order Date")],
+            [s("A2", "Kim"), s("B2", "SO-1"), n("C2", 10), s("D2", "2024-03-01")],
+            [s("A3", "Lee"), s("B3", "SO-2"), n("C3", 20), s("D3", "2024-03-02")],
+            [],
+            [s("A5", "合计"), '<c r="C5"><f>SUM(C2:C3)</f></c>']]
+    path = raw_xlsx(tmp_path / "with_total.xlsx", rows)
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.footer_rows) == (2, 1)
+
+
+ERRORS = [("#N/A", "Email"), ("#REF!", "Phone"), ("#VALUE!", "City"), ("#DIV/0!", "Email")]
+
+
+@pytest.mark.parametrize("error, column", ERRORS)
+def test_an_error_result_in_an_optional_column_is_never_stored_the_row_is_kept_with_a_warning(
+        admin, tmp_path, error, column):
+    header = ["Name", "Email", "Phone", "City"]
+    good = {"Email": "ok@example.com", "Phone": "+442079460111", "City": "Leeds"}
+    rows = [[s(f"{chr(65 + i)}1", h) for i, h in enumerate(header)]]
+    for r, name in ((2, "Ana Souza"), (3, "Bo Wu")):
+        cells = [s(f"A{r}", name)]
+        for i, h in enumerate(header[1:], start=1):
+            ref = f"{chr(65 + i)}{r}"
+            value = good[h].replace("ok@", f"p{r}@") if h == "Email" else good[h]
+            if h == "Phone":
+                value = value[:-1] + str(r)
+            cells.append(f'<c r="{ref}" t="e"><f>VLOOKUP(A{r},Old!A:D,{i + 1},0)</f><v>{escape(error)}</v></c>'
+                         if (h == column and r == 2) else s(ref, value))
+        rows.append(cells)
+    path = raw_xlsx(tmp_path / "lookup.xlsx", rows)
+    result = import_file(admin, path)
+    assert (result.created, result.warnings) == (2, 1)
+    ana, bo = customers(admin)["Ana Souza"], customers(admin)["Bo Wu"]
+    field = {"Email": "email", "Phone": "phone", "City": "city"}[column]
+    assert ana[field] is None and f"{column}: {error}" in ana["notes"]
+    assert bo[field] is not None
+    warning = next(o for o in result.outcomes if o.row == 2).warnings
+    assert error in warning[column]
+    assert all(error not in str(v) for c in records.list_records(admin, "customer")
+               for k, v in c.items() if k != "notes")
+
+
+def test_an_error_in_a_required_column_rejects_the_row_and_says_why(admin, tmp_path):
+    rows = [[s("A1", "Customer"), s("B1", "Order No"), s("C1", "Amount"), s("D1", "Order Date")],
+            [s("A2", "Kim"), s("B2", "SO-1"), '<c r="C2" t="e"><f>1/0</f><v>#DIV/0!</v></c>', s("D2", "2024-03-01")],
+            [s("A3", "Lee"), s("B3", "SO-2"), n("C3", 20), s("D3", "2024-03-02")],
+            [s("A4", '<c r="A4" t="e"><v>#N/A</v></c>'), s("B4", "SO-3"), n("C4", 30), s("D4", "2024-03-03")]]
+    rows[3][0] = '<c r="A4" t="e"><f>VLOOKUP(B4,X!A:B,2,0)</f><v>#N/A</v></c>'
+    path = raw_xlsx(tmp_path / "orders.xlsx", rows)
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (1, 2)
+    problems = {o.row: o.problems for o in result.outcomes if o.action == "rejected"}
+    assert "#DIV/0!" in problems[2]["Amount"] and "#N/A" in problems[4]["Customer"]
+    (order,) = records.list_records(admin, "order")
+    assert order["amount"] == Decimal("20")
+    assert {c["name"] for c in records.list_records(admin, "customer")} == {"Lee"}
+
+
+def test_an_error_in_the_name_column_does_not_make_the_company_the_customers_name(admin, tmp_path):
+    rows = [[s("A1", "Name"), s("B1", "Company"), s("C1", "Email")],
+            ['<c r="A2" t="e"><f>Old!B2</f><v>#REF!</v></c>', s("B2", "Acme GmbH"), s("C2", "info@acme.example")]]
+    result = import_file(admin, raw_xlsx(tmp_path / "names.xlsx", rows))
+    assert (result.created, result.rejected) == (0, 1)
+    assert "#REF!" in result.outcomes[0].problems["Name"]
+
+
+def test_error_cells_in_an_xls_are_never_stored_as_values(admin, tmp_path):
+    from hostile_files import biff, label, number, xls
+
+    def boolerr(row: int, col: int, code: int) -> bytes:       # BOOLERR with fError
+        return biff(0x0205, struct.pack("<HHHBB", row, col, 0, code, 1))
+
+    def formula_error(row: int, col: int, code: int) -> bytes:  # FORMULA whose cached result is an error
+        value = struct.pack("<BBBBBBH", 2, 0, code, 0, 0, 0, 0xFFFF)
+        return biff(0x0006, struct.pack("<HHH", row, col, 0) + value + struct.pack("<HI", 0, 0)
+                    + struct.pack("<H", 3) + bytes([0x1E, 1, 0]))
+
+    cells = b"".join(label(0, c, h) for c, h in enumerate(["Name", "Email", "Phone", "Amount"]))
+    cells += label(1, 0, "Ana Souza") + formula_error(1, 1, 0x2A) + label(1, 2, "+442079460111") + number(1, 3, 5)
+    cells += label(2, 0, "Bo Wu") + label(2, 1, "bo@example.com") + boolerr(2, 2, 0x17) + number(2, 3, 7)
+    path = xls(tmp_path / "errors.xls", [("Kunden", cells)])
+    result = import_file(admin, path)
+    got = customers(admin)
+    assert result.created == 2 and result.warnings == 2
+    assert got["Ana Souza"]["email"] is None and "Email: #N/A" in got["Ana Souza"]["notes"]
+    assert got["Bo Wu"]["phone"] is None and "Phone: #REF!" in got["Bo Wu"]["notes"]
+
+
+def _ods(path: Path, rows_xml: str) -> Path:
+    """An .ods as LibreOffice writes one (with its calcext namespace): one sheet, these rows."""
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+               'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Clientes">'
+               f'{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml",
+                   '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+                   'xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type='
+                   '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    return path
+
+
+def _ods_cell(text: str = "", *, attrs: str = "") -> str:
+    body = f"<text:p>{escape(text)}</text:p>" if text else ""
+    return f"<table:table-cell {attrs}>{body}</table:table-cell>"
+
+
+def _ods_row(*cells: str) -> str:
+    return "<table:table-row>" + "".join(cells) + "</table:table-row>"
+
+
+def _ods_text(text: str) -> str:
+    return _ods_cell(text, attrs='office:value-type="string"')
+
+
+def test_an_ods_error_result_is_never_stored_and_a_formula_without_a_value_stops_the_column(admin, tmp_path):
+    error = ('table:formula="of:=VLOOKUP([.A2];[$Old.A1:.B9];2;0)" office:value-type="string" '
+             'office:string-value="" calcext:value-type="error"')
+    path = _ods(tmp_path / "errors.ods",
+                _ods_row(_ods_text("Name"), _ods_text("Email"), _ods_text("City"))
+                + _ods_row(_ods_text("Ana Souza"), _ods_cell("#N/A", attrs=error), _ods_text("Porto"))
+                + _ods_row(_ods_text("Bo Wu"), _ods_text("bo@example.com"), _ods_text("Lyon")))
+    result = import_file(admin, path)
+    assert (result.created, result.warnings) == (2, 1)
+    assert customers(admin)["Ana Souza"]["email"] is None
+    assert "Email: #N/A" in customers(admin)["Ana Souza"]["notes"]
+
+    generated = _ods(tmp_path / "generated.ods",
+                     _ods_row(_ods_text("Name"), _ods_text("Email"))
+                     + _ods_row(_ods_text("Cai Lin"), _ods_cell(attrs='table:formula="of:=LOWER([.A2])"'))
+                     + _ods_row(_ods_text("Dan Wu"), _ods_cell(attrs='table:formula="of:=LOWER([.A3])"')))
+    with pytest.raises(ImportRefused) as exc:
+        import_file(admin, generated)
+    assert "column 'Email': 2 cell(s)" in exc.value.message and '--map "Email=-"' in exc.value.message
+    assert "Cai Lin" not in customers(admin)
+    assert import_file(admin, generated, mapping=["Email=-"]).created == 2
+
+
+# ----- 7. numbers shown through a format ---------------------------------------------------------
+
+def test_ids_postal_codes_and_phones_stored_as_numbers_are_read_as_their_format_shows_them(admin, tmp_path):
+    formats = ["000-0000", '"ID-"0000', "00000000000", "00000-0000"]
+    rows = [[s("A1", "Name"), s("B1", "Postal Code"), s("C1", "Customer ID"), s("D1", "Phone"), s("E1", "City")]]
+    data = [("山田太郎", 1000001, 17, 2079460111, "Tokyo"), ("佐藤花子", 5300001, 123456, 7700900123, "Osaka")]
+    for r, (name, postal, ident, phone, city) in enumerate(data, start=2):
+        rows.append([s(f"A{r}", name), n(f"B{r}", postal, 1), n(f"C{r}", ident, 2), n(f"D{r}", phone, 3),
+                     s(f"E{r}", city)])
+    path = raw_xlsx(tmp_path / "shown.xlsx", rows, formats=formats)
+    result = import_file(admin, path, region="GB")
+    got = customers(admin)
+    assert got["山田太郎"]["postal_code"] == "100-0001" and got["佐藤花子"]["postal_code"] == "530-0001"
+    assert "src:ID-0017" in got["山田太郎"]["tags"] and "src:ID-123456" in got["佐藤花子"]["tags"]
+    assert got["山田太郎"]["phone"] == "+442079460111"       # 02079460111: its leading 0 is back
+    assert decided(result, "number formats")["decided"].startswith("6 number")
+
+
+def test_a_zip_plus_four_format_and_a_us_phone_format_show_their_digits(admin, tmp_path):
+    rows = [[s("A1", "Name"), s("B1", "ZIP"), s("C1", "Phone"), s("D1", "Country")],
+            [s("A2", "Karl Testmann"), n("B2", 21341234, 1), n("C2", 4155550132, 2), s("D2", "United States")]]
+    path = raw_xlsx(tmp_path / "us.xlsx", rows, formats=["00000-0000", "(000) 000-0000"])
+    import_file(admin, path, mapping=["ZIP=Postal Code"])
+    got = customers(admin)["Karl Testmann"]
+    assert (got["postal_code"], got["phone"]) == ("02134-1234", "+14155550132")
+
+
+def test_a_percentage_cell_is_percent_points_in_probability_and_a_fraction_in_discount(admin, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Customer", "Opportunity", "Probability", "Amount", "Currency"])
+    for name, p in (("Deal A", 0.25), ("Deal B", 0.8)):
+        ws.append(["Kim", name, p, 1000, "EUR"])
+        ws.cell(ws.max_row, 3).number_format = "0%"
+    path = tmp_path / "pipeline.xlsx"
+    wb.save(path)
+    import_file(admin, path, kind="opportunities")
+    assert {o["name"]: o["probability"] for o in records.list_records(admin, "opportunity")} == \
+        {"Deal A": 25, "Deal B": 80}
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Customer", "Order No", "Order Date", "Amount", "Discount"])
+    ws.append(["Kim", "SO-1", "2024-03-01", 100, 0.15])
+    ws.cell(2, 5).number_format = "0.0%"
+    path = tmp_path / "orders.xlsx"
+    wb.save(path)
+    import_file(admin, path, kind="orders")
+    (order,) = records.list_records(admin, "order")
+    assert order["discount"] == Decimal("0.15")
+
+
+def test_a_percentage_shown_in_a_text_field_is_the_percentage_as_shown(admin, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Notes"])
+    ws.append(["Ana Souza", 0.125])
+    ws.cell(2, 2).number_format = "0.0%"
+    path = tmp_path / "notes.xlsx"
+    wb.save(path)
+    import_file(admin, path)
+    assert customers(admin)["Ana Souza"]["notes"] == "12.5%"
+
+
+def test_an_order_number_too_long_for_a_number_cell_is_never_stored_rounded(admin, tmp_path):
+    rows = [[s("A1", "Customer"), s("B1", "Order No"), s("C1", "Amount"), s("D1", "Order Date")],
+            [s("A2", "Kim"), n("B2", "1.2345678901234568E+16"), n("C2", 5), s("D2", "2024-03-01")],
+            [s("A3", "Lee"), s("B3", "12345678901234567"), n("C3", 6), s("D3", "2024-03-01")],
+            [s("A4", "Max"), n("B4", "123456789012345"), n("C4", 7), s("D4", "2024-03-01")],
+            [s("A5", "Ola"), n("B5", "1.23456789012345E+16"), n("C5", 8), s("D5", "2024-03-01")]]
+    path = raw_xlsx(tmp_path / "long.xlsx", rows)
+    result = import_file(admin, path, kind="orders")
+    numbers = {o["amount"]: o["order_number"] for o in records.list_records(admin, "order")}
+    assert numbers == {Decimal("5"): None, Decimal("6"): "12345678901234567", Decimal("7"): "123456789012345",
+                       Decimal("8"): "12345678901234500"}
+    warned = next(o for o in result.outcomes if o.row == 2).warnings
+    assert "more than 15 digits" in warned["Order No"]
+    order = next(o for o in records.list_records(admin, "order") if o["amount"] == Decimal("5"))
+    assert "Order No: 1.23456789012346E+16" in order["notes"]
+
+
+def test_ids_and_percentages_shown_in_an_ods_are_read_as_shown(admin, tmp_path):
+    def number(value, shown, kind="float"):
+        return _ods_cell(shown, attrs=f'table:style-name="ce1" office:value-type="{kind}" office:value="{value}"')
+
+    path = _ods(tmp_path / "shown.ods",
+                _ods_row(_ods_text("Name"), _ods_text("Postal Code"), _ods_text("Customer ID"), _ods_text("Notes"),
+                         _ods_text("City"))
+                + _ods_row(_ods_text("Kunde Eins"), number(1067, "01067"), number(17, "ID-0017"),
+                           number(0.25, "25%", "percentage"), number(1234.5, "1.234,50")))
+    import_file(admin, path)
+    got = customers(admin)["Kunde Eins"]
+    assert (got["postal_code"], got["notes"], got["city"]) == ("01067", "25%", "1234.5")
+    assert "src:ID-0017" in got["tags"]
+
+
+def test_an_xls_id_format_with_text_around_the_digits_is_read_as_shown(admin, tmp_path):
+    from hostile_files import _xl_string, biff, label, xls
+    from test_import_inference import _xf
+
+    fmt = biff(0x041E, struct.pack("<H", 164) + _xl_string('"ID-"0000', 2))
+    cells = b"".join(label(0, c, h) for c, h in enumerate(["Name", "Customer ID", "Notes"]))
+    cells += label(1, 0, "Ana Souza") + biff(0x0203, struct.pack("<HHHd", 1, 1, 1, 17.0)) \
+        + biff(0x0203, struct.pack("<HHHd", 1, 2, 2, 0.5))
+    path = xls(tmp_path / "ids.xls", [("Kunden", cells)], globals_extra=fmt + _xf(0) + _xf(164) + _xf(9))
+    import_file(admin, path)
+    got = customers(admin)["Ana Souza"]
+    assert "src:ID-0017" in got["tags"] and got["notes"] == "50%"
