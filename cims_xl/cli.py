@@ -716,7 +716,8 @@ RECORD_COLUMNS = {
     "contact": ["id", "customer_id", "name", "title", "email", "phone", "mobile"],
     "interaction": ["id", "customer_id", "kind", "occurred_at", "subject", "owner"],
     "order": ["id", "order_number", "customer_id", "order_date", "product", "quantity", "amount", "currency"],
-    "opportunity": ["id", "customer_id", "name", "stage", "amount", "probability", "expected_close", "owner"],
+    "opportunity": ["id", "customer_id", "name", "stage", "amount", "currency", "probability", "expected_close",
+                    "owner"],
     "ticket": ["id", "customer_id", "subject", "priority", "status", "assignee", "first_response_due",
                "resolution_due"],
 }

@@ -274,6 +274,19 @@ IGNORED_HEADERS = {norm(h) for h in ("index", "row id", "#", "no", "no.", "序�
 OWN_BOOKKEEPING = {"created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at",
                    "deleted_by", "batch_id", "rfm_segment"}
 
+# Our workbook's data sheets (excel.layout): a table with the sheet protocol's hidden
+# columns is ours, and its ID, Created, Updated and Status columns are bookkeeping too
+# (ID, like an export's "id", is a customer's old id; the store sets the others).
+def _own_sheet_columns() -> frozenset[str]:
+    from ..excel.layout import HIDDEN_HEADERS, STATUS_HEADER
+    return frozenset({"Created", "Updated", STATUS_HEADER, "RFM Segment", *HIDDEN_HEADERS})
+
+
+def _is_own_sheet(headers: list[str]) -> bool:
+    from ..excel.layout import HIDDEN_HEADERS
+    return set(HIDDEN_HEADERS) <= {h.strip() for h in headers}
+
+
 # Weaker hints used only for headers no synonym matched, in this order.
 _CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "correo", "メール")),
              ("mobile", ("mobile", "手机", "cell", "handy", "portable", "celular", "móvil",
@@ -522,17 +535,19 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     table, ambiguous = _synonym_table(ent), _ambiguous_table(ent)
     candidates: list[tuple[int, int, str]] = []
     lead = report_lead(headers)
+    own_sheet = _own_sheet_columns() if _is_own_sheet(headers) else frozenset()
     for i, h in enumerate(headers):
         if i in fixed:
             continue
         n = norm(h)
-        if h.strip() == "id":           # our own exports: a customer's id is kept as its old id
+        if h.strip() == "id" or (own_sheet and h.strip() == "ID"):
+            # our own exports: a customer's id is kept as its old id
             if ent.kind == "customer" and "customer_ref" in allowed:
                 candidates.append((0, i, "customer_ref"))
             else:
                 chosen[i] = ColumnMap(h, None, "ignored")
             continue
-        if i < lead or n in IGNORED_HEADERS or h.strip() in OWN_BOOKKEEPING:
+        if i < lead or n in IGNORED_HEADERS or h.strip() in OWN_BOOKKEEPING or h.strip() in own_sheet:
             chosen[i] = ColumnMap(h, None, "ignored")
             continue
         if looks_secret(h):

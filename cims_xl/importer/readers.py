@@ -127,7 +127,7 @@ def open_sheet(path: str | Path, sheet: str | int | None = None, *,
         raise ImportRefused(f"{path.name} could not be opened ({exc.strerror or type(exc).__name__}); "
                             "if another program has it open, close it there and try again") from None
     if fmt == "csv":
-        return _open_text(path, encoding)
+        return _open_text(path, encoding, sheet)
     return _open_workbook(path, fmt, sheet)
 
 
@@ -321,7 +321,7 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str:
     return encoding_mod.decide(sample, complete=complete, file_name="the file").name
 
 
-def _open_text(path: Path, encoding: str | None = None) -> RawSheet:
+def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None = None) -> RawSheet:
     size = path.stat().st_size
     with open(path, "rb") as f:
         sample = f.read(SAMPLE_BYTES)
@@ -341,6 +341,10 @@ def _open_text(path: Path, encoding: str | None = None) -> RawSheet:
     kind = _markup_kind(text[:4096])
     if kind:
         return _markup(path, sample, kind, encoding)
+    if text.lstrip()[:1] in ("[", "{"):
+        found = _json_document(path, encoding, errors)
+        if found is not None:
+            return _json_sheet(path, found, sheet, encoding, decided.evidence)
     if "\x00" in text[:4096]:
         raise ImportRefused(f"{path.name} is not a text file (it contains binary data); "
                             "open it in Excel and save it as .xlsx or .csv")
@@ -428,6 +432,91 @@ def _markup(path: Path, sample: bytes, kind: str, encoding: str | None) -> RawSh
 
     return RawSheet(path, "html", None, [], encoding=encoding or "declared in the page",
                     encoding_evidence="web page (HTML table)", _rows_factory=rows)
+
+
+JSON_MAX_BYTES = 256 * 1024 * 1024      # a JSON file is parsed whole
+
+
+def _json_document(path: Path, encoding: str, errors: str):
+    """The parsed JSON of a file that is one JSON document (our `--format json`
+    exports, the GDPR export), else None: a text file that starts with "[" or "{" but
+    is not JSON is read as delimited text."""
+    import json
+
+    if path.stat().st_size > JSON_MAX_BYTES:
+        return None
+    try:
+        text = path.read_bytes().decode(encoding, errors).lstrip("\ufeff")
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return doc if isinstance(doc, (list, dict)) else None
+
+
+def _json_tables(doc) -> dict[str, list[dict]]:
+    """{name: records} of a JSON document: a list of objects is one table ("records");
+    an object's members that are lists of objects, or one object of plain values
+    (the GDPR export's "customer"), are tables named by their keys."""
+    def records(value) -> list[dict] | None:
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            return value
+        if isinstance(value, dict) and value and not any(isinstance(v, (dict, list)) for v in value.values()):
+            return [value]
+        return None
+
+    if isinstance(doc, list):
+        found = records(doc)
+        return {"records": found} if found else {}
+    out = {}
+    for key, value in doc.items():
+        found = records(value)
+        if found:
+            out[str(key)] = found
+    if not out and records(doc):
+        out["records"] = [doc]
+    return out
+
+
+def _json_sheet(path: Path, doc, sheet: str | int | None, encoding: str, evidence: str | None) -> RawSheet:
+    """A JSON document's table as rows: the header is every key in the order first met,
+    values as JSON gives them (text, numbers, true/false; null is an empty cell; a
+    nested value is its JSON text)."""
+    import json
+
+    tables = _json_tables(doc)
+    if not tables:
+        raise ImportRefused(f"{path.name} is JSON but holds no list of records to import")
+    names = list(tables)
+    if sheet is not None and str(sheet) != "":
+        chosen = _choose_sheet(None, path, names, names, sheet)
+        how = "given with --sheet"
+    else:
+        chosen = names[0]
+        how = "the first list of records"
+    rows = tables[chosen]
+    header: dict[str, None] = {}
+    for r in rows:
+        for k in r:
+            header.setdefault(str(k), None)
+    keys = list(header)
+
+    def cell(v):
+        if v is None:
+            return ""
+        if isinstance(v, (dict, list)):
+            return json.dumps(v, ensure_ascii=False)
+        return v
+
+    def read() -> Iterator[tuple[int, list]]:
+        yield 1, list(keys)
+        for i, r in enumerate(rows, start=2):
+            yield i, [cell(r.get(k)) for k in keys]
+
+    others = [n for n in names if n != chosen]
+    sheet_evidence = how + ("; other lists: " + ", ".join(f"'{o}'" for o in others) if others else "")
+    return RawSheet(path, "json", chosen if len(names) > 1 or chosen != "records" else None, names,
+                    encoding=encoding, encoding_evidence=evidence, sheet_evidence=sheet_evidence,
+                    _rows_factory=read)
 
 
 def _sniff_delimiter(text: str) -> str:
