@@ -527,3 +527,85 @@ def test_a_text_file_that_only_starts_like_json_is_still_read_as_csv(admin, tmp_
     path.write_text("[Name],Email\nAna Souza,ana@example.com\n", encoding="utf-8")
     result = import_file(admin, path, mapping=["[Name]=Name"])
     assert result.created == 1 and customers(admin)["Ana Souza"]["email"] == "ana@example.com"
+
+
+# ----- 6. which sheet ----------------------------------------------------------------------------
+
+def _book(path: Path, sheets: list[tuple[str, list[list], str]], active: int = 0) -> Path:
+    """A workbook of (title, rows, state) sheets."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows, state in sheets:
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(r)
+        ws.sheet_state = state
+    wb.active = active
+    wb.save(path)
+    return path
+
+
+CUSTOMERS = [["Name", "Email"], ["Kunde Eins", "k1@example.com"], ["Kunde Zwei", "k2@example.com"]]
+
+
+def test_a_very_hidden_first_sheet_is_passed_over_like_a_hidden_one(admin, tmp_path):
+    path = _book(tmp_path / "vh.xlsx", [("Lookup", [["Name", "Email"], ["Geheim", "g@example.com"]], "veryHidden"),
+                                        ("Kunden", CUSTOMERS, "visible")], active=1)
+    result = import_file(admin, path)
+    assert (result.sheet, result.created) == ("Kunden", 2) and "Geheim" not in customers(admin)
+    assert "'Lookup (hidden)'" in decided(result, "sheet")["evidence"]
+
+
+def test_a_cover_page_before_the_table_is_passed_over_and_named(admin, tmp_path):
+    cover = [["Kundenliste 2024"], [], ["Erstellt von: Vertrieb"], ["Stand: 31.12.2024"]]
+    path = _book(tmp_path / "cover.xlsx", [("Deckblatt", cover, "visible"), ("Kunden", CUSTOMERS, "visible")])
+    result = import_file(admin, path)
+    assert (result.sheet, result.created) == ("Kunden", 2)
+    assert "'Deckblatt (a cover page: no table)'" in decided(result, "sheet")["evidence"]
+
+
+def test_a_long_one_column_list_is_a_table_not_a_cover_page(admin, tmp_path):
+    names = [["Name"]] + [[f"Person {i}"] for i in range(12)]
+    path = _book(tmp_path / "one_column.xlsx", [("Namen", names, "visible"), ("Codes", [["a", "b"], ["1", "2"]],
+                                                                            "visible")])
+    result = import_file(admin, path)
+    assert (result.sheet, result.created) == ("Namen", 12)
+
+
+def test_a_chart_sheet_before_the_data_is_not_the_sheet_imported(admin, tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    wb = openpyxl.Workbook()
+    data = wb.active
+    data.title = "Daten"
+    for r in CUSTOMERS:
+        data.append(r + [3])
+    chart_sheet = wb.create_chartsheet("Diagramm", 0)
+    chart = BarChart()
+    chart.add_data(Reference(data, min_col=3, min_row=1, max_row=3))
+    chart_sheet.add_chart(chart)
+    path = tmp_path / "chart.xlsx"
+    wb.save(path)
+    result = import_file(admin, path)
+    assert (result.sheet, result.created) == ("Daten", 2)
+
+
+@pytest.mark.parametrize("typed", ["customer list", "CUSTOMER LIST", " Customer  List ", "2"])
+def test_a_sheet_named_in_another_case_or_spacing_is_found(admin, tmp_path, typed):
+    path = _book(tmp_path / "named.xlsx", [("Alt", [["Name"], ["Zed"]], "visible"),
+                                           ("Customer List ", CUSTOMERS, "visible")])
+    assert import_file(admin, path, sheet=typed).sheet == "Customer List "
+    assert "Zed" not in customers(admin)
+
+
+def test_a_streamed_workbook_passes_over_a_hidden_first_sheet_too(admin, tmp_path, monkeypatch):
+    from cims_xl.importer import limits
+
+    monkeypatch.setattr(limits, "calamine_safe", lambda path: False)     # as for a very large file
+    path = _book(tmp_path / "big.xlsx", [("Archiv", [["Name", "Email"], ["Alt", "alt@example.com"]], "hidden"),
+                                         ("Kunden", CUSTOMERS, "visible")], active=1)
+    result = import_file(admin, path)
+    assert (result.sheet, result.created) == ("Kunden", 2) and "Alt" not in customers(admin)
+    only_hidden = _book(tmp_path / "hidden.xlsx", [("Start", [], "visible"), ("Daten", CUSTOMERS, "hidden")])
+    with pytest.raises(ImportRefused, match="'Daten'.*--sheet"):
+        import_file(admin, only_hidden)

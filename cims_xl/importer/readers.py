@@ -33,6 +33,7 @@ from . import encoding as encoding_mod
 from .errors import ImportRefused
 from .limits import MAX_COLUMNS, check_row_width
 
+COVER_ROWS = 10                         # a cover page: at most this many lines, none with two values
 STREAM_THRESHOLD = 64 * 1024 * 1024   # uncompressed sheet XML; ~150k rows of 10 columns
 SAMPLE_BYTES = 1 << 20
 CSV_FIELD_LIMIT = 64 * 1024 * 1024
@@ -189,8 +190,11 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         wb.close()
         raise ImportRefused(f"{path.name} has no sheets")
     loaded: dict = {}
+    covers: list[str] = []
     chosen = _choose_sheet(wb, path, names, visible, sheet, loaded,
-                           hidden=[n for n in worksheet_names if n in hidden])
+                           hidden=[n for n in worksheet_names if n in hidden], skipped=covers)
+    for name in covers:
+        loaded.pop(name, None)
 
     try:
         ws = loaded.get(chosen) or wb.get_sheet_by_name(chosen)   # read once, not twice
@@ -232,9 +236,10 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
                         row[col] = amount
             yield number, row
 
-    others = [n + (" (hidden)" if n in hidden else "") for n in names if n != chosen]
+    others = [n + (" (hidden)" if n in hidden else "") + (" (a cover page: no table)" if n in covers else "")
+              for n in names if n != chosen]
     how = ("given with --sheet" if sheet is not None and str(sheet) != ""
-           else "the first visible sheet with data")
+           else "the first visible sheet with a table")
     evidence = how + ("; other sheets: " + ", ".join(f"'{o}'" for o in others) if others else "")
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence,
                     formulas=facts.formulas if facts is not None else {},
@@ -256,7 +261,13 @@ def _open_big_xlsx(path: Path, sheet: str | int | None, *, force: bool = False) 
     if sheet is not None and str(sheet) != "":
         chosen = _choose_sheet(None, path, names, names, sheet)
     else:
-        chosen = next((n for n, info in parts if info is not None and xlsx_stream.has_cells(path, info)), None)
+        hidden = xlsx_stream.hidden_sheets(path)
+        with_cells = [n for n, info in parts if info is not None and xlsx_stream.has_cells(path, info)]
+        chosen = next((n for n in with_cells if n not in hidden), None)
+        if chosen is None and with_cells:
+            raise ImportRefused(f"every visible sheet of {path.name} is empty; the hidden sheet(s) "
+                                + ", ".join(f"'{n}'" for n in with_cells)
+                                + " hold data. Nothing was imported. Say which with --sheet NAME.")
         if chosen is None:
             raise ImportRefused(f"every sheet of {path.name} is empty")
     info = infos.get(chosen)
@@ -268,10 +279,12 @@ def _open_big_xlsx(path: Path, sheet: str | int | None, *, force: bool = False) 
 
 
 def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
-                  sheet: str | int | None, loaded: dict | None = None, hidden: list[str] = ()) -> str:
+                  sheet: str | int | None, loaded: dict | None = None, hidden: list[str] = (),
+                  skipped: list[str] | None = None) -> str:
     """The sheet's name; a sheet read to see whether it has data is left in `loaded`.
     `worksheets` are the candidates when no sheet is given (visible ones); `hidden`
-    are named in the refusal when only they hold data."""
+    are named in the refusal when only they hold data; a cover page passed over for a
+    later sheet with a table is added to `skipped`."""
     if sheet is not None and str(sheet) != "":
         if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
             n = int(sheet)
@@ -280,20 +293,33 @@ def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
             raise ImportRefused(f"{path.name} has {len(names)} sheet(s); there is no sheet {n}")
         if sheet in names:
             return sheet
-        lowered = {n.strip().casefold(): n for n in names}
-        if str(sheet).strip().casefold() in lowered:
-            return lowered[str(sheet).strip().casefold()]
+        # Case and spacing as people type them: "customer list" for "Customer  List ".
+        lowered = {" ".join(n.split()).casefold(): n for n in names}
+        if " ".join(str(sheet).split()).casefold() in lowered:
+            return lowered[" ".join(str(sheet).split()).casefold()]
         raise ImportRefused(f"{path.name} has no sheet '{sheet}'; its sheets are: "
                             + ", ".join(f"'{n}'" for n in names))
+    first = None
     for name in worksheets:
         try:
             ws = wb.get_sheet_by_name(name)
         except Exception:
             continue
-        if ws.height and any(str(v).strip() for row in ws.to_python(nrows=50) for v in row):
-            if loaded is not None:
-                loaded[name] = ws
+        head = ws.to_python(nrows=50) if ws.height else []
+        if not any(str(v).strip() for row in head for v in row):
+            continue
+        if loaded is not None:
+            loaded[name] = ws
+        filled = [row for row in head if any(str(v).strip() for v in row)]
+        if len(filled) > COVER_ROWS or any(sum(1 for v in row if str(v).strip()) >= 2 for row in filled):
+            if first is not None and skipped is not None:
+                skipped.append(first)
             return name
+        # A cover page (a title, "prepared by" lines: no row with two values) is not
+        # the table when a later sheet has one.
+        first = first or name
+    if first is not None:
+        return first
     if hidden:
         raise ImportRefused(f"every visible sheet of {path.name} is empty; the hidden sheet(s) "
                             + ", ".join(f"'{n}'" for n in hidden)

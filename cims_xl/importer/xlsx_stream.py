@@ -94,6 +94,20 @@ def sheet_parts(path: Path) -> list[tuple[str, zipfile.ZipInfo | None]]:
     return out
 
 
+def hidden_sheets(path: Path) -> set[str]:
+    """The names of the sheets whose state is hidden or veryHidden (ECMA-376 Part 1,
+    18.2.19 sheet, ST_SheetState)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            wb = ET.fromstring(z.read("xl/workbook.xml"))
+    except (KeyError, zipfile.BadZipFile, ET.ParseError):
+        return set()
+    return {el.get("name") or "" for el in wb.iter()
+            if _local(el.tag) == "sheet" and el.get("state") in ("hidden", "veryHidden")}
+
+
 def sheet_part(path: Path, sheet_name: str) -> zipfile.ZipInfo | None:
     """The zip entry holding `sheet_name`'s XML, or None when it cannot be told."""
     return next((info for name, info in sheet_parts(path) if name == sheet_name), None)
