@@ -609,3 +609,95 @@ def test_a_streamed_workbook_passes_over_a_hidden_first_sheet_too(admin, tmp_pat
     only_hidden = _book(tmp_path / "hidden.xlsx", [("Start", [], "visible"), ("Daten", CUSTOMERS, "hidden")])
     with pytest.raises(ImportRefused, match="'Daten'.*--sheet"):
         import_file(admin, only_hidden)
+
+
+# ----- 12. which kind of file; headers that are not one plain first row ---------------------------
+
+@pytest.mark.parametrize("header, row", [
+    ("Customer,Name,Title,Email,Phone", "Acme Ltd,Jane Roe,CFO,jane@acme.example,+442079460111"),
+    ("Account,First Name,Last Name,Job Title,Email", "Acme Ltd,Jane,Roe,CFO,jane@acme.example"),
+])
+def test_a_contacts_file_imported_as_customers_says_it_looks_like_contacts(admin, tmp_path, header, row):
+    path = tmp_path / "contacts.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    result = import_file(admin, path, dry_run=True)
+    hint = decided(result, "kind of records")
+    assert "look like contacts" in hint["evidence"] and "--kind contacts" in hint["evidence"]
+    assert records.list_records(admin, "customer") == []
+    import_file(admin, path, kind="contacts")
+    (contact,) = records.list_records(admin, "contact")
+    assert contact["email"] == "jane@acme.example"
+    assert [c["name"] for c in records.list_records(admin, "customer")] == ["Acme Ltd"]
+
+
+def test_a_customer_list_with_a_customer_column_gets_no_contacts_hint(admin, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_text("Customer,Email,Phone,City\nJane Roe,jane@example.com,+442079460111,London\n", encoding="utf-8")
+    result = import_file(admin, path)
+    assert result.created == 1 and not any(i["what"] == "kind of records" for i in result.inferences)
+
+
+@pytest.mark.parametrize("text, given, right", [
+    ("Customer,Subject,Priority,Status,Opened\nAcme,Printer broken,P2,New,2024-01-05\n", "orders", "tickets"),
+    ("Customer,Subject,Priority,Status,Opened\nAcme,Printer broken,P2,New,2024-01-05\n", "opportunities", "tickets"),
+    ("Customer,Opportunity,Stage,Amount,Expected Close\nAcme,Big deal,Proposal,5000,2024-06-30\n", "tickets",
+     "opportunities"),
+    ("Name,Company,Email,Phone,City\nJane Roe,Acme,jane@acme.example,+442079460111,London\n", "orders",
+     "customers"),
+])
+def test_a_file_given_the_wrong_kind_stops_and_names_the_kind_its_headers_fit(admin, tmp_path, text, given, right):
+    path = tmp_path / "file.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportRefused) as exc:
+        import_file(admin, path, kind=given)
+    assert f"--kind {right}" in exc.value.message and "Nothing was imported" in exc.value.message
+    result = import_file(admin, path, kind=right)
+    assert (result.created, result.rejected) == (1, 0)
+
+
+def test_a_two_row_header_under_a_merged_group_cell_names_each_column(admin, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Email", "Phone", None])
+    ws.append([None, None, "Work", "Mobile"])
+    for rng in ("C1:D1", "A1:A2", "B1:B2"):
+        ws.merge_cells(rng)
+    ws.append(["Ann Lee", "ann@example.com", "+442079460111", "+447700900123"])
+    ws.append(["Bo Wu", "bo@example.com", "+442079460112", "+447700900124"])
+    path = tmp_path / "two_rows.xlsx"
+    wb.save(path)
+    result = import_file(admin, path)
+    assert (result.created, result.rejected, result.header_row) == (2, 0, 2)
+    ann = customers(admin)["Ann Lee"]
+    assert (ann["phone"], ann["mobile"], ann["notes"]) == ("+442079460111", "+447700900123", None)
+
+
+def test_a_chinese_two_row_header_with_a_contact_group_reads_its_sub_columns(admin, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "公司", "联系方式", None])
+    ws.append([None, None, "手机", "邮箱"])
+    for rng in ("C1:D1", "A1:A2", "B1:B2"):
+        ws.merge_cells(rng)
+    ws.append(["张伟", "华光贸易", "13800138000", "zw@example.com"])
+    path = tmp_path / "two_rows_zh.xlsx"
+    wb.save(path)
+    assert import_file(admin, path).created == 1
+    got = customers(admin)["张伟"]
+    assert (got["company"], got["mobile"], got["email"]) == ("华光贸易", "+8613800138000", "zw@example.com")
+
+
+def test_a_header_below_a_merged_title_and_with_blank_columns_between_is_read(admin, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "Kundenliste Stand 2024"
+    ws.merge_cells("A1:E1")
+    ws.append([])
+    ws.append(["Name", None, "E-Mail", None, "Telefon"])
+    ws.append(["Kunde Eins", None, "k1@example.com", None, "+4930123456"])
+    path = tmp_path / "title.xlsx"
+    wb.save(path)
+    result = import_file(admin, path)
+    assert (result.created, result.header_row) == (1, 3)
+    got = customers(admin)["Kunde Eins"]
+    assert (got["email"], got["phone"], got["notes"]) == ("k1@example.com", "+4930123456", None)

@@ -453,19 +453,64 @@ def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
     """Other kinds of record these headers look like: [(kind, its own headers found)],
     best first; a kind counts only headers that would mean nothing for `ent`."""
     mine = _synonym_table(ent)
+    # Headers `ent` could read but left unmapped (another column took their field):
+    # "Customer" beside "Name" in a contacts file imported as customers.
+    unused = {c.header for c in build_mapping(ent, headers).columns if c.target is None} if ent.kind == "customer" \
+        else set()
     found = []
     for kind in ("customers", "orders", "contacts", "opportunities", "tickets"):
         other = ENTITIES[KINDS[kind]]
         if other.kind == ent.kind:
             continue
         table = _synonym_table(other)
-        own = [h for h in headers if norm(h) in table and norm(h) not in mine]
-        if len(own) >= KIND_HINT_MIN:
+        own = [h for h in headers if norm(h) in table
+               and (norm(h) not in mine or (h in unused and table[norm(h)][0] in _CUSTOMER_LINKS))]
+        # A column naming the customer a row belongs to ("Customer", "Account") says the
+        # rows are not customers themselves: with one more such header it is enough.
+        links = ent.kind == "customer" and any(table[norm(h)][0] in _CUSTOMER_LINKS for h in own)
+        if len(own) >= KIND_HINT_MIN or (links and len(own) >= 2):
             found.append((kind, own))
     return sorted(found, key=lambda k: -len(k[1]))
 
 
 KIND_HINT_MIN = 3
+_CUSTOMER_LINKS = ("customer_ref", "customer_name")
+
+
+def kind_advice(ent: Entity, headers: list[str]) -> str:
+    """For a refusal that names missing columns: " The headers look like tickets
+    ('Subject', 'Priority', …): give --kind tickets." when another kind reads these
+    headers with every column it needs; "" otherwise."""
+    fits = []
+    for kind in ("customers", "orders", "contacts", "opportunities", "tickets"):
+        other = ENTITIES[KINDS[kind]]
+        if other.kind == ent.kind:
+            continue
+        m = build_mapping(other, headers)
+        if not _has_required(other, m):
+            continue
+        known = [c.header for c in m.columns if c.target]
+        fits.append((len(known), kind, known))
+    if not fits:
+        return ""
+    _n, kind, known = max(fits, key=lambda f: f[0])
+    shown = ", ".join(f"'{h}'" for h in known[:4]) + (" …" if len(known) > 4 else "")
+    return f" The headers look like {kind} ({shown}): give --kind {kind}."
+
+
+def _has_required(ent: Entity, m: "Mapping") -> bool:
+    """Does the mapping have a column for every field the kind cannot do without (the
+    same rule as the import's own check)?"""
+    if ent.kind == "customer":
+        return any(m.has(t) for t in ("name", "first_name", "last_name", "company", "email"))
+    if not any(m.has(t) for t in _CUSTOMER_LINKS):
+        return False
+    for f in ent.fields:
+        if f.required and f.key != "customer_id" and f.default is None and not m.has(f.key):
+            if f.key == "name" and any(m.has(t) for t in ("first_name", "last_name")):
+                continue
+            return False
+    return True
 
 
 def parse_overrides(items) -> dict[str, str]:

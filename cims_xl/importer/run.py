@@ -35,7 +35,7 @@ from .evidence import FooterWatch, NumberEvidence, decide_marks
 from .plan import EmptyStore, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
-                    is_blank_cell, with_extra_columns)
+                    is_blank_cell, two_row_header, with_extra_columns)
 
 CHUNK_ROWS = 5_000
 MAX_OUTCOMES = 100_000          # per-row outcomes kept in the result (the report has all)
@@ -284,7 +284,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if not window:
         raise ImportRefused(f"{src.path.name}{_sheet_words(src)} has no data")
     i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
-    header_number, header_values = window[i]
+    header_number, header_values = two_row_header(window, i, src.merged) or window[i]
     table = build_table(header_number, header_values, skipped_above=i)
     lenient = {k: v for k, v in overrides.items()
                if any(mp.norm(k) == mp.norm(h) for h in table.headers)}
@@ -434,7 +434,8 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet) -> None:
         raise ImportRefused(
             f"{src.path.name}{_sheet_words(src)}: no column found for "
             + " and ".join(missing) + f" (columns: {cols}). Nothing was imported. "
-            "Say which column it is with --map \"Column=Field\".")
+            "Say which column it is with --map \"Column=Field\"."
+            + mp.kind_advice(ent, [c.header for c in m.columns]))
 
 
 # ----- the store, as the planner sees it ------------------------------------------------

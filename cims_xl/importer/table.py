@@ -100,6 +100,34 @@ def find_header(rows: list[tuple[int, list]], score: Callable[[list[str]], int])
     return best
 
 
+def two_row_header(rows: list[tuple[int, list]], i: int,
+                   merged: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> tuple[int, list] | None:
+    """(row number, header values) when the header at `rows[i]` goes on in the row
+    below it: a header cell merged across several columns ("Phone" over C:D) with the
+    row below naming each of them ("Work", "Mobile"), and nothing else in that row.
+    The headers then read "Phone Work", "Phone Mobile"; the data starts below the
+    second row. None for a one-row header."""
+    if i + 1 >= len(rows):
+        return None
+    number, top = rows[i]
+    below_number, below = rows[i + 1]
+    if below_number != number + 1:
+        return None
+    spans = [(c0, c1) for (r0, c0), (r1, c1) in merged if r0 == number - 1 and c1 > c0 and r1 == r0]
+    if not spans:
+        return None
+    filled = [(c, v) for c, v in enumerate(below) if not is_blank_cell(v)]
+    if not filled or not all(isinstance(v, str) and any(c0 <= c <= c1 for c0, c1 in spans) for c, v in filled):
+        return None
+    values = list(top) + [""] * max(0, len(below) - len(top))
+    for c0, c1 in spans:
+        group = header_text(values[c0]) if c0 < len(values) and not is_blank_cell(values[c0]) else ""
+        for c in range(c0, c1 + 1):
+            sub = header_text(below[c]) if c < len(below) and not is_blank_cell(below[c]) else ""
+            values[c] = " ".join(t for t in (group, sub) if t) if sub else (group if c == c0 else "")
+    return below_number, values
+
+
 def build_table(header_row: int, header_values: list, skipped_above: int) -> Table:
     headers: list[str] = []
     columns: list[int] = []
