@@ -1234,7 +1234,8 @@ def _rich_progress(app: App):
 @import_.command("file")
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 @click.option("--sheet", help="Sheet name or 1-based number (default: first non-empty).")
-@click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets"]),
+@click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets",
+                                           "interactions"]),
               default="customers", show_default=True)
 @click.option("--map", "mapping", multiple=True, metavar="'Source Column=Field'", help="Override a column mapping.")
 @click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")

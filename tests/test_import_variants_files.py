@@ -701,3 +701,31 @@ def test_a_header_below_a_merged_title_and_with_blank_columns_between_is_read(ad
     assert (result.created, result.header_row) == (1, 3)
     got = customers(admin)["Kunde Eins"]
     assert (got["email"], got["phone"], got["notes"]) == ("k1@example.com", "+4930123456", None)
+
+
+def test_an_interactions_file_imports_as_interactions_linked_to_their_customers(admin, tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_text("客户,类型,日期,主题,备注\n华光贸易,Call,2024-01-05 10:30,报价跟进,谈了价格\n"
+                    "Beta GmbH,Meeting,2024-01-06,Kickoff,On site\n", encoding="utf-8")
+    result = import_file(admin, path, kind="interactions")
+    assert (result.created, result.rejected, result.customers_created) == (2, 0, 2)
+    got = {i["subject"]: i for i in records.list_records(admin, "interaction")}
+    assert (got["报价跟进"]["kind"], got["报价跟进"]["notes"]) == ("Call", "谈了价格")
+    assert got["报价跟进"]["occurred_at"].strftime("%Y-%m-%d %H:%M") == "2024-01-05 10:30"
+    names = {c["id"]: c["name"] for c in records.list_records(admin, "customer")}
+    assert names[got["Kickoff"]["customer_id"]] == "Beta GmbH"
+    again = import_file(admin, path, kind="interactions")
+    assert (again.created, again.duplicates) == (0, 2)
+
+
+def test_the_json_list_of_interactions_goes_back_into_a_fresh_store(store_path, admin, tmp_path):
+    made = _fill(admin)
+    records.create(admin, "interaction", {"customer_id": made[2]["id"], "kind": "Call", "subject": "-called back",
+                                          "notes": "=not a formula\nline 2", "occurred_at": "2024-05-01 09:15"})
+    for kind in ("customer", "interaction"):
+        (tmp_path / f"{kind}.json").write_text(_cli_list(store_path, kind, "json"), encoding="utf-8")
+    fresh = _fresh(tmp_path, "fresh")
+    import_file(fresh, tmp_path / "customer.json")
+    result = import_file(fresh, tmp_path / "interaction.json", kind="interactions")
+    assert (result.created, result.rejected) == (1, 0)
+    _same("interaction", records.list_records(admin, "interaction"), records.list_records(fresh, "interaction"))

@@ -32,7 +32,10 @@ from .errors import ImportRefused
 
 KINDS = {"customers": "customer", "customer": "customer", "orders": "order", "order": "order",
          "contacts": "contact", "contact": "contact", "opportunities": "opportunity",
-         "opportunity": "opportunity", "tickets": "ticket", "ticket": "ticket"}
+         "opportunity": "opportunity", "tickets": "ticket", "ticket": "ticket",
+         "interactions": "interaction", "interaction": "interaction"}
+# The kinds a file can be imported as, in the order hints and messages name them.
+IMPORT_KINDS = ("customers", "orders", "contacts", "opportunities", "tickets", "interactions")
 
 IGNORE = "-"      # target meaning "leave this column out"
 
@@ -209,6 +212,17 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称",
                           "公司"],
     },
+    "interaction": {
+        "kind": ["type", "kind", "interaction type", "activity type", "activity", "channel", "类型",
+                 "方式", "联系方式类型"],
+        "occurred_at": ["when", "date", "time", "date & time", "occurred", "occurred at", "activity date",
+                        "日期", "时间", "联系时间", "跟进时间"],
+        "subject": ["subject", "title", "topic", "主题", "标题"],
+        "notes": ["notes", "note", "details", "description", "comments", "备注", "内容", "跟进内容"],
+        "owner": ["owner", "user", "assigned to", "负责人", "跟进人"],
+        **_CUSTOMER_LINK,
+        "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称", "公司"],
+    },
     "ticket": {
         "subject": ["subject", "title", "summary", "主题", "标题", "问题"],
         "description": ["description", "details", "描述", "详情", "问题描述"],
@@ -308,8 +322,7 @@ HELPER_TARGETS = {"first_name": "First Name", "middle_name": "Middle Name",
 def entity_for(kind: str) -> Entity:
     key = KINDS.get(str(kind).strip().lower())
     if key is None:
-        raise ImportRefused(f"cannot import {kind!r}; use one of: customers, orders, contacts, "
-                            "opportunities, tickets")
+        raise ImportRefused(f"cannot import {kind!r}; use one of: " + ", ".join(IMPORT_KINDS))
     return ENTITIES[key]
 
 
@@ -458,7 +471,7 @@ def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
     unused = {c.header for c in build_mapping(ent, headers).columns if c.target is None} if ent.kind == "customer" \
         else set()
     found = []
-    for kind in ("customers", "orders", "contacts", "opportunities", "tickets"):
+    for kind in IMPORT_KINDS:
         other = ENTITIES[KINDS[kind]]
         if other.kind == ent.kind:
             continue
@@ -482,7 +495,7 @@ def kind_advice(ent: Entity, headers: list[str]) -> str:
     ('Subject', 'Priority', …): give --kind tickets." when another kind reads these
     headers with every column it needs; "" otherwise."""
     fits = []
-    for kind in ("customers", "orders", "contacts", "opportunities", "tickets"):
+    for kind in IMPORT_KINDS:
         other = ENTITIES[KINDS[kind]]
         if other.kind == ent.kind:
             continue

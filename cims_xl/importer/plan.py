@@ -514,6 +514,9 @@ def _record_keys(kind: str, r: dict, nth: int = 0) -> list[tuple[str, int]]:
         return [("name", key_hash("op", cid, (r.get("name") or "").casefold()))]
     if kind == "ticket":
         return [("subject", key_hash("t", cid, (r.get("subject") or "").casefold(), r.get("opened_at")))]
+    if kind == "interaction":
+        return [("same interaction", key_hash("i", cid, r.get("kind"), r.get("occurred_at"),
+                                              (r.get("subject") or "").casefold(), (r.get("notes") or "")[:200]))]
     return []
 
 
