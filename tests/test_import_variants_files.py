@@ -729,3 +729,32 @@ def test_the_json_list_of_interactions_goes_back_into_a_fresh_store(store_path, 
     result = import_file(fresh, tmp_path / "interaction.json", kind="interactions")
     assert (result.created, result.rejected) == (1, 0)
     _same("interaction", records.list_records(admin, "interaction"), records.list_records(fresh, "interaction"))
+
+
+def test_a_streamed_sheet_with_formulas_without_results_stops_like_a_small_one(admin, tmp_path, monkeypatch):
+    from cims_xl.importer import limits
+
+    monkeypatch.setattr(limits, "calamine_safe", lambda path: False)     # as for a very large file
+    rows = [[s("A1", "Name"), s("B1", "Email"), s("C1", "Phone")]]
+    for r in (2, 3, 4):
+        rows.append([s(f"A{r}", f"Person {r}"), f'<c r="B{r}"><f>LOWER(A{r})&amp;"@example.com"</f><v></v></c>',
+                     f'<c r="C{r}" t="e"><f>Old!C{r}</f><v>#REF!</v></c>'])
+    path = raw_xlsx(tmp_path / "big.xlsx", rows)
+    with pytest.raises(ImportRefused) as exc:
+        import_file(admin, path)
+    assert "column 'Email': 3 cell(s)" in exc.value.message and '--map "Email=-"' in exc.value.message
+    assert records.list_records(admin, "customer") == []
+    result = import_file(admin, path, mapping=["Email=-"])
+    assert (result.created, result.warnings) == (3, 3)
+    assert all(c["phone"] is None and "Phone: #REF!" in c["notes"] for c in customers(admin).values())
+
+
+def test_formulas_without_results_in_a_column_kept_in_notes_stop_too(admin, tmp_path):
+    rows = [[s("A1", "Name"), s("B1", "Email"), s("C1", "Kundenwert")]]
+    for r in (2, 3):
+        rows.append([s(f"A{r}", f"Person {r}"), s(f"B{r}", f"p{r}@example.com"), f'<c r="C{r}"><f>SUM(D{r}:F{r})</f></c>'])
+    path = raw_xlsx(tmp_path / "notes.xlsx", rows)
+    with pytest.raises(ImportRefused, match="column 'Kundenwert': 2 cell"):
+        import_file(admin, path)
+    assert import_file(admin, path, mapping=["Kundenwert=-"]).created == 2
+    assert all(c["notes"] is None for c in customers(admin).values())

@@ -275,7 +275,7 @@ def _open_big_xlsx(path: Path, sheet: str | int | None, *, force: bool = False) 
         return None
     reader = xlsx_stream.StreamingSheet(path, info.filename)
     return RawSheet(path, "xlsx", chosen, names, merged=reader.merged, streamed=True,
-                    _rows_factory=reader.rows, _closer=reader.close)
+                    formulas=reader.formulas, _rows_factory=reader.rows, _closer=reader.close)
 
 
 def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],

@@ -387,7 +387,8 @@ def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping, s
     """A mapped column holding formulas with no saved result would be stored blank
     (footer rows, `skip`, are not stored: their totals do not count)."""
     for j, column in enumerate(mapping.columns):
-        found = src.formulas.get(table.columns[j]) if column.target else None
+        kept = column.target or (column.how == "unmapped" and _has_notes(mapping))   # in Notes
+        found = src.formulas.get(table.columns[j]) if kept else None
         found = [(r, f) for r, f in (found or ()) if r > table.header_row and r not in skip]
         if not found:
             continue
@@ -398,6 +399,10 @@ def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping, s
             "opened in Excel, so they would be stored empty. Nothing was imported. Open the file "
             "in Excel or LibreOffice and save it (the results are then saved too), or leave the "
             f"column out with --map \"{column.header}=-\".")
+
+
+def _has_notes(mapping: mp.Mapping) -> bool:
+    return any(f.key == "notes" for f in mapping.entity.fields)
 
 
 def _take_samples(values: list, samples: dict[int, list[str]], wanting: set[int]) -> None:

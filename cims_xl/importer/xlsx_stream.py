@@ -50,6 +50,7 @@ _CELL_FAST = re.compile(rb'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?(
 _MERGE = re.compile(rb'<' + _P + rb'mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 BLOCK = 1 << 20
+MAX_FORMULAS_KEPT = 100_000   # formula cells without a result listed per column (the refusal needs a few)
 SST_CACHE = 50_000        # strings kept decoded (the most recently used)
 BLOCK_STRINGS = 256       # strings per read of the spilled shared strings
 CACHED_BLOCKS = 1024      # blocks kept decrypted (a few MB)
@@ -355,6 +356,11 @@ class StreamingSheet:
         # "€#,##0.00": amounts with their currency; "00000", "ID-0000", "0%": numbers as shown
         self._currency_styles, self._shown_styles = _style_maps(self._zip, format_currency, ShownFormat.of)
         self._date1904 = _date1904(self._zip)
+        from .cell_facts import _full_calc_on_load
+        self._recalc = _full_calc_on_load(self._zip)
+        # col -> [(row, formula)] of formulas with no saved result, filled as the rows are
+        # read (the importer looks at it after its first pass; cell_facts.CellFacts.formulas)
+        self.formulas: dict[int, list[tuple[int, str]]] = {}
         self._columns: dict[bytes, int] = {}
         self._spill: _RowSpill | None = None
         self.merged = self._scan_merges()
@@ -483,6 +489,8 @@ class StreamingSheet:
             t = _ATTR_T.search(attrs)
             kind = t.group(1) if t else b"n"
             value: object = ""
+            if inner and (b"<f" in inner or b":f" in inner) and ref:
+                self._note_formula(inner, kind, ref, len(out))
             if inner:
                 if kind == b"inlineStr":
                     inner2 = _RPH.sub(b"", inner) if b"<rPh" in inner else inner
@@ -523,6 +531,22 @@ class StreamingSheet:
             return ShownAmount(raw.decode("ascii").strip(), *self._currency_styles[style])
         except (ArithmeticError, UnicodeDecodeError, ValueError):
             return number
+
+    def _note_formula(self, inner: bytes, kind: bytes, ref: "re.Match[bytes]", col: int) -> None:
+        """Remember a formula cell with no saved result (as cell_facts.read_facts does)."""
+        from .cell_facts import _EMPTY_VALUE, _FORMULA, _formula_text
+        vm = _V.search(inner)
+        raw = vm.group(1) if vm else None
+        if kind == b"str" and (vm is not None or _EMPTY_VALUE.search(inner)):
+            return                                   # a saved empty text
+        if raw and not (self._recalc and raw == b"0" and kind == b"n"):
+            return                                   # a saved result
+        formula = _FORMULA.search(inner)
+        if formula is None:
+            return
+        found = self.formulas.setdefault(col, [])
+        if len(found) < MAX_FORMULAS_KEPT:
+            found.append((int(ref.group(2) or 0), _formula_text(formula)))
 
     def _shown(self, raw: bytes, number: float, style: int) -> object:
         """A number as its format shows it ("02134", "ID-0017", "25%"; cell_facts.ShownFormat)."""
