@@ -758,3 +758,50 @@ def test_formulas_without_results_in_a_column_kept_in_notes_stop_too(admin, tmp_
         import_file(admin, path)
     assert import_file(admin, path, mapping=["Kundenwert=-"]).created == 2
     assert all(c["notes"] is None for c in customers(admin).values())
+
+
+def test_the_error_reports_sheets_go_back_in_with_awkward_values_and_no_bookkeeping_in_notes(admin, tmp_path):
+    import csv
+
+    from cims_xl.excel.import_report import error_report
+
+    rows = [["Name", "Email", "Phone", "City", "Notes", "Company"],
+            ["", "nobody@example.com", "'+442079460111", "=London", "@home\nline 2", ""],
+            ["=1+1", "bad@", "+8613800138000", "-5 apples", "emoji 😀 " + "long " * 200, "华光"]]
+    path = tmp_path / "in.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    report = tmp_path / "report.xlsx"
+    result = import_file(admin, path, error_report=error_report(report))
+    assert (result.created, result.rejected, result.warnings) == (1, 1, 1)
+    wb = openpyxl.load_workbook(report)
+    wb["Import Errors"]["C2"] = "+Fixed Name"
+    wb.save(report)
+    fresh = _fresh(tmp_path, "fresh")
+    assert import_file(fresh, report, sheet="Import Errors").created == 1
+    again = import_file(fresh, report, sheet="Imported With Warnings")
+    assert (again.created, again.warnings) == (1, 1)
+    got = customers(fresh)
+    fixed = got["+Fixed Name"]
+    assert (fixed["email"], fixed["phone"], fixed["city"], fixed["notes"]) == \
+        ("nobody@example.com", "+442079460111", "=London", "@home\nline 2")
+    warned, first = got["=1+1"], customers(admin)["=1+1"]
+    assert (warned["city"], warned["company"], warned["notes"]) == (first["city"], first["company"], first["notes"])
+    assert "Row:" not in warned["notes"] and "Warning:" not in warned["notes"]
+
+
+def test_the_gdpr_xlsx_export_goes_back_in_sheet_by_sheet(admin, tmp_path):
+    from cims_xl.excel.safe import write_rows_xlsx
+    from cims_xl.services import gdpr
+
+    made = _fill(admin)
+    out = tmp_path / "export.xlsx"
+    gdpr.export_customer(admin, made[1]["id"], out, write_xlsx=write_rows_xlsx)
+    fresh = _fresh(tmp_path, "fresh")
+    for kind, sheet in (("customers", "Customer"), ("contacts", "Contacts"), ("orders", "Orders")):
+        result = import_file(fresh, out, kind=kind, sheet=sheet)
+        assert (result.created, result.rejected, result.warnings) == (1, 0, 0), sheet
+    _same("customer", [made[1]], records.list_records(fresh, "customer"))
+    for kind in ("contact", "order"):
+        mine = [r for r in records.list_records(admin, kind) if r["customer_id"] == made[1]["id"]]
+        _same(kind, mine, records.list_records(fresh, kind))

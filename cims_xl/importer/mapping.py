@@ -258,6 +258,7 @@ _TRADITIONAL = {
 # report is fixed and imported again, they are left out, not kept in Notes.
 REPORT_LEAD = ("Row", "Reason")
 DUPLICATES_LEAD = ("Row", "Duplicate of")
+WARNINGS_LEAD = ("Row", "Warning")
 
 
 def report_lead(headers: list[str]) -> int:
@@ -265,7 +266,7 @@ def report_lead(headers: list[str]) -> int:
     return 2 if tuple(norm(h) for h in headers[:2]) in _LEADS else 0
 
 
-_LEADS = {tuple(norm(h) for h in lead) for lead in (REPORT_LEAD, DUPLICATES_LEAD)}
+_LEADS = {tuple(norm(h) for h in lead) for lead in (REPORT_LEAD, DUPLICATES_LEAD, WARNINGS_LEAD)}
 
 
 # Columns that hold passwords (a user-account template, an export from a web shop) are
