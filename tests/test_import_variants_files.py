@@ -235,14 +235,15 @@ def test_error_cells_in_an_xls_are_never_stored_as_values(admin, tmp_path):
     assert got["Bo Wu"]["phone"] is None and "Phone: #REF!" in got["Bo Wu"]["notes"]
 
 
-def _ods(path: Path, rows_xml: str) -> Path:
-    """An .ods as LibreOffice writes one (with its calcext namespace): one sheet, these rows."""
+def _ods(path: Path, rows_xml: str, settings: str = "") -> Path:
+    """An .ods as LibreOffice writes one (with its calcext namespace): one sheet, these rows;
+    `settings` goes before the sheet (table:calculation-settings)."""
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
                'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
                'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
-               'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Clientes">'
+               f'office:version="1.2"><office:body><office:spreadsheet>{settings}<table:table table:name="Clientes">'
                f'{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>')
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
@@ -805,3 +806,40 @@ def test_the_gdpr_xlsx_export_goes_back_in_sheet_by_sheet(admin, tmp_path):
     for kind in ("contact", "order"):
         mine = [r for r in records.list_records(admin, kind) if r["customer_id"] == made[1]["id"]]
         _same(kind, mine, records.list_records(fresh, kind))
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_1904_workbook_reads_plain_numbers_in_a_date_column_in_its_own_date_system(
+        admin, tmp_path, monkeypatch, streamed):
+    from cims_xl.importer import limits
+
+    if streamed:
+        monkeypatch.setattr(limits, "calamine_safe", lambda path: False)
+    rows = [[s("A1", "Customer"), s("B1", "Order No"), s("C1", "Order Date"), s("D1", "Ship Date"), s("E1", "Amount")],
+            [s("A2", "Kim"), s("B2", "SO-1"), n("C2", 45300), n("D2", 45301, 1), n("E2", 10)]]
+    book = raw_xlsx(tmp_path / "mac.xlsx", rows, formats=["yyyy/mm/dd"])
+    data = zipfile.ZipFile(book).read("xl/workbook.xml").decode()
+    mac = tmp_path / "mac1904.xlsx"
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(mac, "w") as zout:
+        for item in zin.infolist():
+            body = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                body = re.sub(r"<workbookPr[^>]*/>", '<workbookPr date1904="1"/>', data).encode()
+            zout.writestr(item, body)
+    result = import_file(admin, mac, kind="orders")
+    (order,) = records.list_records(admin, "order")
+    assert (str(order["order_date"]), str(order["ship_date"])) == ("2028-01-10", "2028-01-11")
+    if not streamed:
+        assert "from 1904" in decided(result, "sheet")["evidence"]
+
+
+def test_an_ods_counting_dates_from_1904_reads_plain_numbers_in_a_date_column_so(admin, tmp_path):
+    rows = (_ods_row(_ods_text("Customer"), _ods_text("Order No"), _ods_text("Order Date"), _ods_text("Amount"))
+            + _ods_row(_ods_text("Kim"), _ods_text("SO-1"),
+                       _ods_cell("45300", attrs='office:value-type="float" office:value="45300"'),
+                       _ods_cell("10", attrs='office:value-type="float" office:value="10"')))
+    path = _ods(tmp_path / "mac.ods", rows, settings='<table:calculation-settings>'
+                '<table:null-date table:date-value="1904-01-01"/></table:calculation-settings>')
+    import_file(admin, path, kind="orders")
+    (order,) = records.list_records(admin, "order")
+    assert str(order["order_date"]) == "2028-01-10"

@@ -47,6 +47,9 @@ class CellFacts:
     formulas: dict[int, list[tuple[int, str]]] = field(default_factory=dict)   # col -> [(row, formula)]
     amounts: dict[int, dict[int, money.ShownAmount]] = field(default_factory=dict)  # row -> col -> amount
     errors: int = 0                       # cells of `shown` that hold an error value (#N/A)
+    # days to add to a date serial read in Excel's 1900 system: 1462 in a workbook that
+    # counts from 1904 (xlsx workbookPr date1904, xls DATEMODE, ods null-date 1904-01-01)
+    serial_offset: int = 0
 
 
 _SECTION = re.compile(r'(?:"[^"]*"|\\.|[^;])+')
@@ -270,12 +273,14 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         with zipfile.ZipFile(path) as z:
             padded, priced = _style_maps(z, ShownFormat.of, format_currency)
             data = z.read(info)
-            recalc = _full_calc_on_load(z)
+            recalc_1904 = _workbook_flags(z)
+            recalc = recalc_1904[0]
     except (OSError, zipfile.BadZipFile, KeyError):
         return None
+    offset = 1462 if recalc_1904[1] else 0
     if not padded and not priced and b"<f" not in data and b":f" not in data and b't="e"' not in data:
-        return None
-    facts = CellFacts()
+        return CellFacts(serial_offset=offset) if offset else None
+    facts = CellFacts(serial_offset=offset)
     for match in _CELL.finditer(data):
         attrs, body = match.group(1), match.group(2) or b""
         ref = _REF.search(attrs)
@@ -326,7 +331,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
             continue
         if text is not None:
             facts.shown.setdefault(row, {})[col] = ShownText(text, float(number))
-    return facts if facts.shown or facts.formulas or facts.amounts else None
+    return facts if facts.shown or facts.formulas or facts.amounts or facts.serial_offset else None
 
 
 def _formula_text(formula: "re.Match[bytes]") -> str:
@@ -335,6 +340,19 @@ def _formula_text(formula: "re.Match[bytes]") -> str:
 
 
 _CALC_PR = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
+
+
+_DATE1904 = re.compile(rb'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"')
+
+
+def _workbook_flags(z: zipfile.ZipFile) -> tuple[bool, bool]:
+    """(fullCalcOnLoad, date1904) of the workbook part (ECMA-376 Part 1, 18.2.2 calcPr,
+    18.2.28 workbookPr: dates count from 1904-01-01 instead of 1900)."""
+    entry = next((n for n in z.namelist() if n.lower() == "xl/workbook.xml"), None)
+    if entry is None:
+        return False, False
+    data = z.read(entry)
+    return _CALC_PR.search(data) is not None, _DATE1904.search(data) is not None
 
 
 def _full_calc_on_load(z: zipfile.ZipFile) -> bool:

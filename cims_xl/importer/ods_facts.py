@@ -49,12 +49,35 @@ def read_ods_facts(path: Path, sheet_name: str) -> CellFacts | None:
             data = z.read(info)
     except (OSError, KeyError, zipfile.BadZipFile):
         return None
+    offset = _serial_offset(data)
     if b"table:formula" not in data and b"style-name" not in data:
-        return None
+        return CellFacts(serial_offset=offset) if offset else None
     try:
-        return _facts(data, sheet_name)
+        facts = _facts(data, sheet_name)
     except Exception:   # noqa: BLE001 - lxml's XMLSyntaxError and friends: no facts
-        return None
+        facts = None
+    if offset:
+        facts = facts or CellFacts()
+        facts.serial_offset = offset
+    return facts
+
+
+_NULL_DATE = re.compile(rb'<table:null-date\b[^>]*table:date-value="(\d{4})-(\d\d)-(\d\d)')
+
+
+def _serial_offset(data: bytes) -> int:
+    """Days between the document's null date (OpenDocument 1.2 Part 1, 9.4.2
+    table:null-date; 1899-12-30 when not given) and Excel's, for numbers in date columns."""
+    import datetime as dt
+
+    m = _NULL_DATE.search(data[:1 << 20])
+    if m is None:
+        return 0
+    try:
+        null = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return 0
+    return (null - dt.date(1899, 12, 30)).days
 
 
 def _facts(data: bytes, sheet_name: str) -> CellFacts | None:

@@ -198,6 +198,7 @@ class Options:
     store_currency: str | None = None     # the store's, when there is no --currency
     currencies: tuple[str, ...] = ()      # named in the file: settle a bare "$" (money.read_money)
     keep_unmapped: bool = True            # unmapped columns go to Notes
+    serial_offset: int = 0                # days added to a number in a date column (1462: a 1904 workbook)
 
 
 def float_text(value: float) -> str:
@@ -358,6 +359,9 @@ class RowPreparer:
             v = v.number
         if kind in ("money", "decimal"):
             return _money_value(v)
+        if (kind in ("date", "datetime") and self.options.serial_offset and isinstance(v, (int, float))
+                and not isinstance(v, bool)):
+            return v + self.options.serial_offset       # a date serial of a workbook counting from 1904
         if kind in ("date", "datetime", "phone", "bool", "int"):
             return v
         if isinstance(v, dt.time):

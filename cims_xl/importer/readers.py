@@ -54,6 +54,7 @@ class RawSheet:
     sheet_evidence: str | None = None
     formulas: dict = field(default_factory=dict)   # col -> [(row, formula)] with no saved result
     shown_cells: int = 0                           # numbers read as their displayed text ("02134")
+    serial_offset: int = 0                         # days to add to a date serial (1462: a 1904 workbook)
     priced_cells: int = 0                          # numbers whose format shows a currency ("€1,200.00")
     delimiter: str | None = None
     merged: list[MergedRange] = field(default_factory=list)
@@ -215,6 +216,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         facts = read_ods_facts(path, chosen)
     shown = facts.shown if facts is not None else {}
     priced = facts.amounts if facts is not None else {}
+    serial_offset = facts.serial_offset if facts is not None else 0
 
     def rows() -> Iterator[tuple[int, list]]:
         if start is None:
@@ -241,7 +243,10 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     how = ("given with --sheet" if sheet is not None and str(sheet) != ""
            else "the first visible sheet with a table")
     evidence = how + ("; other sheets: " + ", ".join(f"'{o}'" for o in others) if others else "")
+    if serial_offset:
+        evidence += "; the workbook counts dates from 1904 (numbers in date columns are read so)"
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence,
+                    serial_offset=serial_offset,
                     formulas=facts.formulas if facts is not None else {},
                     shown_cells=sum(len(v) for v in shown.values()) - (facts.errors if facts is not None else 0),
                     priced_cells=sum(len(v) for v in priced.values()),
@@ -275,7 +280,8 @@ def _open_big_xlsx(path: Path, sheet: str | int | None, *, force: bool = False) 
         return None
     reader = xlsx_stream.StreamingSheet(path, info.filename)
     return RawSheet(path, "xlsx", chosen, names, merged=reader.merged, streamed=True,
-                    formulas=reader.formulas, _rows_factory=reader.rows, _closer=reader.close)
+                    formulas=reader.formulas, serial_offset=1462 if reader.date1904 else 0,
+                    _rows_factory=reader.rows, _closer=reader.close)
 
 
 def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],

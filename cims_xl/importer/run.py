@@ -569,7 +569,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                           region_from="--region" if region else "store setting" if set_region else "",
                           decimal_marks=scan.decimal_marks, currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
-                          currencies=scan.currencies)
+                          currencies=scan.currencies, serial_offset=src.serial_offset)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,

@@ -29,6 +29,8 @@ FORMAT, XF, BOUNDSHEET, BOF, EOF = 0x041E, 0x00E0, 0x0085, 0x0809, 0x000A
 FORMAT_BIFF5 = 0x001E
 NUMBER, RK, MULRK = 0x0203, 0x027E, 0x00BD
 FORMULA, BOOLERR = 0x0006, 0x0205
+DATEMODE = 0x0022                          # 2.4.77: 1 when dates count from 1904
+SERIAL_1904 = 1462                         # days from Excel's 1900 serial 0 to 1904-01-01's
 # BErr ([MS-XLS] 2.5.97.2): error codes and the text Excel shows
 _ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
            0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
@@ -60,7 +62,7 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
                                        if (f := ShownFormat.of(code)) is not None}
     xf_formats: list[ShownFormat | None] = []    # XF index -> its format's reading, or None
     sheets: dict[str, int] = {}
-    biff5 = False
+    biff5 = date1904 = False
     for typ, off, length in _records(data, 0, ""):
         if typ == BOF and length >= 2:
             biff5 = _u16(data, off) == 0x0500
@@ -74,13 +76,15 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
         elif typ == BOUNDSHEET and length >= 8:
             (pos,) = struct.unpack_from("<I", data, off)
             sheets.setdefault(_sheet_name(data[off + 6:off + length], biff5), pos)
+        elif typ == DATEMODE and length >= 2:
+            date1904 = _u16(data, off) == 1
         elif typ == EOF:
             break
     padded = {i: f for i, f in enumerate(xf_formats) if f is not None}
     start = sheets.get(sheet_name)
     if start is None:
         return None
-    facts = CellFacts()
+    facts = CellFacts(serial_offset=SERIAL_1904 if date1904 else 0)
 
     def show(row: int, col: int, xf: int, value: float) -> None:
         fmt = padded.get(xf)
@@ -121,7 +125,7 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
         elif typ == BOOLERR and length >= 8 and data[off + 7] == 1:    # Bes (2.5.10): fError
             row, col = struct.unpack_from("<HH", data, off)
             error(row, col, data[off + 6])
-    return facts if facts.shown else None
+    return facts if facts.shown or facts.serial_offset else None
 
 
 def _u16(data: memoryview, off: int) -> int:

@@ -356,6 +356,7 @@ class StreamingSheet:
         # "€#,##0.00": amounts with their currency; "00000", "ID-0000", "0%": numbers as shown
         self._currency_styles, self._shown_styles = _style_maps(self._zip, format_currency, ShownFormat.of)
         self._date1904 = _date1904(self._zip)
+        self.date1904 = self._date1904          # dates count from 1904 (workbookPr date1904)
         from .cell_facts import _full_calc_on_load
         self._recalc = _full_calc_on_load(self._zip)
         # col -> [(row, formula)] of formulas with no saved result, filled as the rows are
