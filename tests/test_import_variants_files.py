@@ -843,3 +843,28 @@ def test_an_ods_counting_dates_from_1904_reads_plain_numbers_in_a_date_column_so
     import_file(admin, path, kind="orders")
     (order,) = records.list_records(admin, "order")
     assert str(order["order_date"]) == "2028-01-10"
+
+
+def test_error_text_in_a_csv_saved_from_excel_is_never_stored_as_a_value(admin, tmp_path):
+    path = tmp_path / "saved_from_excel.csv"
+    path.write_text("Name,City,Email,Notes\nAna Souza,#N/A,ana@example.com,#REF!\n#VALUE!,Porto,x@example.com,\n"
+                    "Bo Wu,Lyon,#DIV/0!,ok\n", encoding="utf-8")
+    result = import_file(admin, path)
+    assert (result.created, result.rejected, result.warnings) == (2, 1, 2)
+    got = customers(admin)
+    assert got["Ana Souza"]["city"] is None and got["Ana Souza"]["notes"] == "City: #N/A\nNotes: #REF!"
+    assert got["Bo Wu"]["email"] is None and "Email: #DIV/0!" in got["Bo Wu"]["notes"]
+    assert "#VALUE!" in next(o for o in result.outcomes if o.row == 3).problems["Name"]
+
+
+def test_ids_saved_in_scientific_notation_are_never_stored_as_that_text(admin, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("Customer,Order No,Order Date,Amount\nKim,1.23457E+16,2024-01-05,10\nLee,SO-2,2024-01-06,20\n",
+                    encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.warnings) == (2, 1)
+    by_amount = {o["amount"]: o for o in records.list_records(admin, "order")}
+    assert by_amount[Decimal("10")]["order_number"] is None
+    assert "Order No: 1.23457E+16" in by_amount[Decimal("10")]["notes"]
+    assert by_amount[Decimal("20")]["order_number"] == "SO-2"
+    assert "scientific notation" in next(o for o in result.outcomes if o.row == 2).warnings["Order No"]

@@ -71,6 +71,13 @@ def long_number(value: float) -> Unreadable | None:
                              f"first {EXACT_DIGITS}; format the column as text in the source and export again")
 
 
+def lost_digits(text: str) -> Unreadable:
+    """An id or code written as a number in scientific notation ("1.23457E+16", as a CSV
+    saved from Excel writes a long number): its digits are gone."""
+    return Unreadable(text, f"a number in scientific notation ({text}): its digits were lost when the file "
+                            "was saved; format the column as text (or as the number 0) and save it again")
+
+
 class ShownText(str):
     """A number as its number format shows it ("ID-0017"); `.number` is the number."""
 

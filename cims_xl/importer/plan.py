@@ -25,7 +25,7 @@ from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
-from .cells import ShownText, Unreadable, long_number
+from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .mapping import Mapping
 from .table import is_blank_cell
 
@@ -40,6 +40,10 @@ _EXTENSION_HINT = frozenset("xX#转分")
 # set by RowPreparer.raw, taken out by validate (not a field name, so never stored).
 UNREADABLE = "\x00unreadable"
 _NUMBER_KINDS = ("money", "decimal", "int")
+# Fields that hold an id or code as text, and the text a spreadsheet writes for a long
+# number it shows in scientific notation ("1.23457E+16": a CSV saved from Excel).
+ID_FIELDS = ("order_number", "customer_ref", "postal_code", "customer_postal_code")
+_SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?E\+\d{1,3}$")
 
 
 # ----- outcomes ----------------------------------------------------------------------
@@ -278,6 +282,12 @@ class RowPreparer:
                 self.context["defaulted"] = Counter()
 
     @functools.cached_property
+    def _id_targets(self) -> tuple[str, ...]:
+        """Mapped fields that hold an id or code as text: never a number in scientific
+        notation (its digits are gone)."""
+        return tuple(t for t in ID_FIELDS if t in self.source_of)
+
+    @functools.cached_property
     def _mapped(self) -> list[tuple[int, str, bool]]:
         """(column, field, whether text passes through _convert unchanged) per mapped column."""
         out = []
@@ -297,6 +307,10 @@ class RowPreparer:
             v = values[i] if i < n else ""
             if type(v) is str:   # most cells: skip the general blank check and conversion
                 if not v or v.isspace():
+                    continue
+                if v[0] == "#" and ERROR_TEXT.match(v.strip()):
+                    # "#N/A" as a CSV saved from Excel writes an error cell: not a value
+                    data.setdefault(UNREADABLE, {})[target] = error_cell(v)
                     continue
                 if v[0] == "'" and len(v) > 1 and v[1] in FORMULA_TRIGGERS:
                     # Our own exports (and other careful ones) guard text that starts like a
@@ -329,6 +343,11 @@ class RowPreparer:
                 v = values[i] if i < n else ""
                 if not is_blank_cell(v):
                     extra.append(f"{self.headers[i]}: {cell_text(v).strip()}")
+        for key in self._id_targets:
+            v = data.get(key)
+            if type(v) is str and "E+" in v and _SCIENTIFIC.match(v.strip()):
+                del data[key]
+                data.setdefault(UNREADABLE, {})[key] = lost_digits(v.strip())
         if len(values) > len(self.targets):           # cells beyond the last column
             spill = [cell_text(v).strip() for v in values[len(self.targets):] if not is_blank_cell(v)]
             if spill and self.has_notes:
@@ -441,7 +460,9 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
     for key, cell in unreadable.items():
         label = prep.source_of.get(key, key)
         f = fields.get(key)
-        if f is None or f.required or f.key in ("name", "notes") or warnings is None or not prep.has_notes:
+        optional = (f is not None and not f.required and key != "name") or (
+            key == "customer_ref" and ent.kind == "customer")         # a customer's old id: optional
+        if not optional or warnings is None or not prep.has_notes:
             hard[label] = cell.reason
             continue
         warnings[label] = f"{cell.reason} (left empty; the text is kept in Notes)"
