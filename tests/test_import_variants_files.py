@@ -868,3 +868,21 @@ def test_ids_saved_in_scientific_notation_are_never_stored_as_that_text(admin, t
     assert "Order No: 1.23457E+16" in by_amount[Decimal("10")]["notes"]
     assert by_amount[Decimal("20")]["order_number"] == "SO-2"
     assert "scientific notation" in next(o for o in result.outcomes if o.row == 2).warnings["Order No"]
+
+
+def test_columns_under_one_header_merged_across_them_are_one_value_and_a_first_row_stays_data(admin, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", None, "Email", "Phone", None])
+    ws.merge_cells("A1:B1")
+    ws.merge_cells("D1:E1")
+    ws.append(["Ann", "Lee", None, "+44", "20 7946 0111"])
+    ws.append(["Bo", "Wu", "bo@example.com", "+44", "20 7946 0112"])
+    ws.append(["Cher", None, "cher@example.com", None, None])
+    path = tmp_path / "merged_name.xlsx"
+    wb.save(path)
+    result = import_file(admin, path)
+    assert (result.header_row, result.rows, result.warnings) == (1, 3, 0)
+    got = customers(admin)
+    assert set(got) == {"Ann Lee", "Bo Wu", "Cher"}
+    assert (got["Ann Lee"]["phone"], got["Ann Lee"]["notes"]) == ("+442079460111", None)

@@ -113,8 +113,11 @@ def two_row_header(rows: list[tuple[int, list]], i: int,
     below_number, below = rows[i + 1]
     if below_number != number + 1:
         return None
+    merged = list(merged)
     spans = [(c0, c1) for (r0, c0), (r1, c1) in merged if r0 == number - 1 and c1 > c0 and r1 == r0]
-    if not spans:
+    # ... and the header's single-level cells merged down over both rows (A1:A2): a first
+    # data row that happens to fill only the merged columns is not taken for a header.
+    if not spans or not any(r0 == number - 1 and r1 == number and c0 == c1 for (r0, c0), (r1, c1) in merged):
         return None
     filled = [(c, v) for c, v in enumerate(below) if not is_blank_cell(v)]
     if not filled or not all(isinstance(v, str) and any(c0 <= c <= c1 for c0, c1 in spans) for c, v in filled):
@@ -155,6 +158,11 @@ class MergeFiller:
         self._by_row: dict[int, list[tuple[int, int, int, int]]] = {}
         self._wanted: set[tuple[int, int]] = set()
         self._values: dict[tuple[int, int], object] = {}
+        # A header cell merged across columns (one row, no second header row under it):
+        # the cells under it are parts of one value ("Name" over first and last name).
+        merged = list(merged)
+        self._joins = [(c0, c1) for (r0, c0), (r1, c1) in merged
+                       if r0 == header_row0 and r1 == header_row0 and c1 > c0][:1000]
         count = cells = 0
         for (r0, c0), (r1, c1) in merged:
             if r1 <= header_row0:
@@ -173,7 +181,7 @@ class MergeFiller:
                 self._by_row.setdefault(r, []).append((c0, c1, r0, c0))
 
     def __bool__(self) -> bool:
-        return bool(self._by_row)
+        return bool(self._by_row) or bool(self._joins)
 
     def fill(self, row0: int, values: list) -> list:
         for c0, c1, tr, tc in self._by_row.get(row0, ()):
@@ -188,7 +196,13 @@ class MergeFiller:
             for c in range(c0, c1 + 1):
                 if (row0, c) != (tr, tc) and is_blank_cell(values[c]):
                     values[c] = source
-        # forget ranges that ended
+        for c0, c1 in self._joins:
+            parts = [v for v in values[c0:c1 + 1] if not is_blank_cell(v)]
+            if len(parts) > 1:
+                values = list(values)
+                values[c0] = " ".join(v.strip() if isinstance(v, str) else _plain(v) for v in parts)
+                for c in range(c0 + 1, min(c1 + 1, len(values))):
+                    values[c] = ""
         return values
 
 
