@@ -886,3 +886,37 @@ def test_columns_under_one_header_merged_across_them_are_one_value_and_a_first_r
     got = customers(admin)
     assert set(got) == {"Ann Lee", "Bo Wu", "Cher"}
     assert (got["Ann Lee"]["phone"], got["Ann Lee"]["notes"]) == ("+442079460111", None)
+
+
+def test_error_cells_and_shown_numbers_give_the_same_records_when_rows_are_prepared_in_the_worker(
+        tmp_path, monkeypatch):
+    from cims_xl.importer import parallel
+
+    rows = [[s("A1", "Name"), s("B1", "Email"), s("C1", "Customer ID"), s("D1", "Notes")]]
+    for r in range(2, 12):
+        email = (f'<c r="B{r}" t="e"><f>X!B{r}</f><v>#N/A</v></c>' if r % 3 == 0
+                 else s(f"B{r}", f"p{r}@example.com"))
+        rows.append([s(f"A{r}", f"Person {r}"), email, n(f"C{r}", r, 1), n(f"D{r}", r / 100, 2)])
+    path = raw_xlsx(tmp_path / "mixed.xlsx", rows, formats=['"ID-"0000', "0%"])
+
+    def stored(name: str) -> tuple[dict, list]:
+        session = _fresh(tmp_path, name)
+        result = import_file(session, path, chunk_rows=2)
+        got = {c["name"]: (c["email"], c["tags"], c["notes"]) for c in records.list_records(session, "customer")}
+        return got, sorted((o.row, tuple(sorted((o.warnings or {}).items()))) for o in result.outcomes)
+
+    inline = stored("inline")
+    made = []
+
+    class Watched(parallel.AheadPreparer):
+        def __init__(self, planner):
+            super().__init__(planner)
+            made.append(self)
+
+    monkeypatch.setattr(parallel, "AheadPreparer", Watched)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", 0)
+    assert stored("forked") == inline
+    assert made and made[0].worker_chunks >= 1 and not made[0].broken
+    got = inline[0]
+    assert got["Person 3"] == (None, "src:ID-0003", "3%\nEmail: #N/A")
+    assert got["Person 4"] == ("p4@example.com", "src:ID-0004", "4%")

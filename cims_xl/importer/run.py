@@ -657,8 +657,9 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
         out.append({"what": "sheet", "decided": src.sheet, "evidence": src.sheet_evidence or ""})
     if src.shown_cells:
         out.append({"what": "number formats", "decided": f"{src.shown_cells} number(s) read as shown",
-                    "evidence": "cells formatted with leading zeros (such as 00000): "
-                                "postal codes and ids keep them"})
+                    "evidence": "cells formatted with leading zeros or text around the digits (00000, "
+                                "000-0000, \"ID-\"0000) or as percentages: text fields (postal codes, "
+                                "ids) take the text shown, number fields the number"})
     if src.priced_cells:
         out.append({"what": "currency formats", "decided": f"{src.priced_cells} number(s) in the currency "
                     "their format shows",
