@@ -294,7 +294,7 @@ def test_an_ods_error_result_is_never_stored_and_a_formula_without_a_value_stops
 # ----- 7. numbers shown through a format ---------------------------------------------------------
 
 def test_ids_postal_codes_and_phones_stored_as_numbers_are_read_as_their_format_shows_them(admin, tmp_path):
-    formats = ["000-0000", '"ID-"0000', "00000000000", "00000-0000"]
+    formats = ["[$-411]000-0000", '"ID-"0000', "00000000000", "00000-0000"]
     rows = [[s("A1", "Name"), s("B1", "Postal Code"), s("C1", "Customer ID"), s("D1", "Phone"), s("E1", "City")]]
     data = [("山田太郎", 1000001, 17, 2079460111, "Tokyo"), ("佐藤花子", 5300001, 123456, 7700900123, "Osaka")]
     for r, (name, postal, ident, phone, city) in enumerate(data, start=2):
@@ -920,3 +920,18 @@ def test_error_cells_and_shown_numbers_give_the_same_records_when_rows_are_prepa
     got = inline[0]
     assert got["Person 3"] == (None, "src:ID-0003", "3%\nEmail: #N/A")
     assert got["Person 4"] == ("p4@example.com", "src:ID-0004", "4%")
+
+
+def test_percentages_typed_as_text_are_points_in_probability_and_a_fraction_in_discount(admin, tmp_path):
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Customer,Opportunity,Probability,Amount,Currency\nKim,Deal A,25%,100,EUR\n"
+                     "Kim,Deal B, 80 %,200,EUR\nKim,Deal C,60,300,EUR\n", encoding="utf-8")
+    import_file(admin, deals, kind="opportunities")
+    assert {o["name"]: o["probability"] for o in records.list_records(admin, "opportunity")} == \
+        {"Deal A": 25, "Deal B": 80, "Deal C": 60}
+    orders = tmp_path / "orders.csv"
+    orders.write_text("Customer,Order No,Order Date,Amount,Discount\nKim,SO-1,2024-03-01,100,15%\n"
+                      "Kim,SO-2,2024-03-02,100,0.2\n", encoding="utf-8")
+    import_file(admin, orders, kind="orders")
+    assert {o["order_number"]: o["discount"] for o in records.list_records(admin, "order")} == \
+        {"SO-1": Decimal("0.15"), "SO-2": Decimal("0.2")}

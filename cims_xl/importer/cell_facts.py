@@ -122,6 +122,7 @@ def _zeros_width(code: str) -> int | None:
     return len(code) if _ZEROS.match(code) else None
 
 
+_LOCALE_ONLY = re.compile(r"^\[\$-[0-9A-Fa-f]{1,8}\]")
 _PERCENT = re.compile(r"^[#,]*0(?:\.(0+))?%$")
 # Digit placeholders, kept apart from literal text that happens to be "0" or "#" ("\#").
 _PLACE = {"0": "\ue000", "#": "\ue001", "?": "\ue002"}
@@ -147,7 +148,7 @@ class ShownFormat:
 
     @classmethod
     def of(cls, code: str) -> "ShownFormat | None":
-        code = code or ""
+        code = _LOCALE_ONLY.sub("", code or "")       # "[$-409]000-0000": a locale, no currency
         if ";" in code or "[" in code:
             return None
         m = _PERCENT.match(code)

@@ -43,6 +43,8 @@ _NUMBER_KINDS = ("money", "decimal", "int")
 # Fields that hold an id or code as text, and the text a spreadsheet writes for a long
 # number it shows in scientific notation ("1.23457E+16": a CSV saved from Excel).
 ID_FIELDS = ("order_number", "customer_ref", "postal_code", "customer_postal_code")
+PERCENT_FIELDS = ("probability", "discount")
+_PERCENT_TEXT = re.compile(r"^\s*([+-]?\d{1,9}(?:[.,]\d{1,9})?)\s*%$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?E\+\d{1,3}$")
 
 
@@ -282,6 +284,13 @@ class RowPreparer:
                 self.context["defaulted"] = Counter()
 
     @functools.cached_property
+    def _percent_targets(self) -> tuple[tuple[str, bool], ...]:
+        """Mapped number fields that people write as a percentage ("25%"): (field, whether
+        it holds percent points, as "Probability %" does, rather than a fraction)."""
+        return tuple((t, self.headers_of.get(t, "").endswith("%")) for t in self.source_of
+                     if self.kinds.get(t) in ("int", "decimal") and t in PERCENT_FIELDS)
+
+    @functools.cached_property
     def _id_targets(self) -> tuple[str, ...]:
         """Mapped fields that hold an id or code as text: never a number in scientific
         notation (its digits are gone)."""
@@ -343,6 +352,11 @@ class RowPreparer:
                 v = values[i] if i < n else ""
                 if not is_blank_cell(v):
                     extra.append(f"{self.headers[i]}: {cell_text(v).strip()}")
+        for key, points in self._percent_targets:
+            v = data.get(key)
+            if type(v) is str and v.endswith("%") and (m := _PERCENT_TEXT.match(v)):
+                number = Decimal(m.group(1).replace(",", "."))
+                data[key] = number if points else number / 100      # "25%": 25 points, or 0.25
         for key in self._id_targets:
             v = data.get(key)
             if type(v) is str and "E+" in v and _SCIENTIFIC.match(v.strip()):
