@@ -935,3 +935,15 @@ def test_percentages_typed_as_text_are_points_in_probability_and_a_fraction_in_d
     import_file(admin, orders, kind="orders")
     assert {o["order_number"]: o["discount"] for o in records.list_records(admin, "order")} == \
         {"SO-1": Decimal("0.15"), "SO-2": Decimal("0.2")}
+
+
+def test_a_json_file_too_large_to_read_whole_is_refused_clearly(admin, tmp_path, monkeypatch):
+    from cims_xl.importer import readers
+
+    path = tmp_path / "big.json"
+    path.write_text('[{"name": "Ana Souza", "email": "ana@example.com"}]', encoding="utf-8")
+    monkeypatch.setattr(readers, "JSON_MAX_BYTES", 10)
+    with pytest.raises(ImportRefused, match="looks like JSON.*--format csv"):
+        import_file(admin, path)
+    monkeypatch.setattr(readers, "JSON_MAX_BYTES", 1 << 20)
+    assert import_file(admin, path).created == 1

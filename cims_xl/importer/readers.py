@@ -374,6 +374,11 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
     if kind:
         return _markup(path, sample, kind, encoding)
     if text.lstrip()[:1] in ("[", "{"):
+        head = text.lstrip()
+        if size > JSON_MAX_BYTES and (head[:1] == "{" or head[1:].lstrip()[:1] == "{"):
+            raise ImportRefused(f"{path.name} looks like JSON and is larger than "
+                                f"{JSON_MAX_BYTES >> 20} MB, too large to read whole; export the records "
+                                "as CSV (--format csv) or split the file. Nothing was imported.")
         found = _json_document(path, encoding, errors)
         if found is not None:
             return _json_sheet(path, found, sheet, encoding, decided.evidence)
@@ -466,7 +471,7 @@ def _markup(path: Path, sample: bytes, kind: str, encoding: str | None) -> RawSh
                     encoding_evidence="web page (HTML table)", _rows_factory=rows)
 
 
-JSON_MAX_BYTES = 256 * 1024 * 1024      # a JSON file is parsed whole
+JSON_MAX_BYTES = 128 * 1024 * 1024      # a JSON file is parsed whole (several times its size in memory)
 
 
 def _json_document(path: Path, encoding: str, errors: str):
