@@ -947,3 +947,12 @@ def test_a_json_file_too_large_to_read_whole_is_refused_clearly(admin, tmp_path,
         import_file(admin, path)
     monkeypatch.setattr(readers, "JSON_MAX_BYTES", 1 << 20)
     assert import_file(admin, path).created == 1
+
+
+def test_a_cover_page_and_a_hidden_table_stop_and_name_the_hidden_sheet(admin, tmp_path):
+    path = _book(tmp_path / "cover_hidden.xlsx", [("Deckblatt", [["Kundenliste 2024"], ["Vertraulich"]], "visible"),
+                                                  ("Daten", CUSTOMERS, "hidden")])
+    with pytest.raises(ImportRefused, match="cover page; the hidden sheet.*'Daten'.*--sheet"):
+        import_file(admin, path)
+    assert records.list_records(admin, "customer") == []
+    assert import_file(admin, path, sheet="daten").created == 2

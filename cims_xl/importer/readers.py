@@ -324,13 +324,25 @@ def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
         # A cover page (a title, "prepared by" lines: no row with two values) is not
         # the table when a later sheet has one.
         first = first or name
-    if first is not None:
+    if first is not None and not _hidden_with_data(wb, hidden):
         return first
     if hidden:
-        raise ImportRefused(f"every visible sheet of {path.name} is empty; the hidden sheet(s) "
+        raise ImportRefused(f"every visible sheet of {path.name} is empty or a cover page; the hidden sheet(s) "
                             + ", ".join(f"'{n}'" for n in hidden)
                             + " hold data. Nothing was imported. Say which with --sheet NAME.")
     raise ImportRefused(f"every sheet of {path.name} is empty")
+
+
+def _hidden_with_data(wb, hidden) -> bool:
+    """Does a hidden sheet hold data (when the visible ones hold only a cover page)?"""
+    for name in hidden:
+        try:
+            ws = wb.get_sheet_by_name(name)
+        except Exception:
+            continue
+        if ws.height and any(str(v).strip() for row in ws.to_python(nrows=50) for v in row):
+            return True
+    return False
 
 
 def _is_panic(exc: BaseException) -> bool:
