@@ -956,3 +956,11 @@ def test_a_cover_page_and_a_hidden_table_stop_and_name_the_hidden_sheet(admin, t
         import_file(admin, path)
     assert records.list_records(admin, "customer") == []
     assert import_file(admin, path, sheet="daten").created == 2
+
+
+def test_a_call_log_imported_as_customers_says_it_looks_like_another_kind(admin, tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_text("客户,日期,主题,备注\n华光贸易,2024-01-05,报价跟进,谈了价格\n", encoding="utf-8")
+    result = import_file(admin, path, dry_run=True)
+    hint = decided(result, "kind of records")["evidence"]
+    assert "look like interactions" in hint and "--kind interactions" in hint

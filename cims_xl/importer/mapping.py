@@ -481,7 +481,8 @@ def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
                and (norm(h) not in mine or (h in unused and table[norm(h)][0] in _CUSTOMER_LINKS))]
         # A column naming the customer a row belongs to ("Customer", "Account") says the
         # rows are not customers themselves: with one more such header it is enough.
-        links = ent.kind == "customer" and any(table[norm(h)][0] in _CUSTOMER_LINKS for h in own)
+        links = ent.kind == "customer" and any(norm(h) in table and table[norm(h)][0] in _CUSTOMER_LINKS
+                                               for h in headers)
         if len(own) >= KIND_HINT_MIN or (links and len(own) >= 2):
             found.append((kind, own))
     return sorted(found, key=lambda k: -len(k[1]))
