@@ -964,3 +964,15 @@ def test_a_call_log_imported_as_customers_says_it_looks_like_another_kind(admin,
     result = import_file(admin, path, dry_run=True)
     hint = decided(result, "kind of records")["evidence"]
     assert "look like interactions" in hint and "--kind interactions" in hint
+
+
+def test_an_ods_formula_whose_saved_result_is_empty_text_imports_as_empty(admin, tmp_path):
+    empty = 'table:formula="of:=IF([.A2]=&quot;&quot;;&quot;x&quot;;&quot;&quot;)" office:value-type="string" ' \
+            'office:string-value="" calcext:value-type="string"'
+    path = _ods(tmp_path / "empty.ods",
+                _ods_row(_ods_text("Name"), _ods_text("Email"))
+                + _ods_row(_ods_text("Ana Souza"), _ods_cell(attrs=empty))
+                + _ods_row(_ods_text("Bo Wu"), _ods_text("bo@example.com")))
+    result = import_file(admin, path)
+    assert (result.created, result.warnings) == (2, 0)
+    assert customers(admin)["Ana Souza"]["email"] is None
