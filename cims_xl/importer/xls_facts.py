@@ -99,7 +99,19 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
         facts.errors += 1
 
     first = True
-    for typ, off, length in _records(data, start, ""):
+    # The sheet's records in a plain loop (a cell is a record: this runs once per cell);
+    # only these types are looked at. check_xls has bounded every record already.
+    wanted = {BOF, EOF, FORMULA, BOOLERR} | ({NUMBER, RK, MULRK} if padded else set())
+    header = struct.Struct("<HH").unpack_from
+    pos, end = start, len(data)
+    while pos + 4 <= end:
+        typ, length = header(data, pos)
+        off = pos + 4
+        pos = off + length
+        if typ not in wanted:
+            continue
+        if pos > end:
+            break
         if typ == BOF:
             if not first:
                 break                     # the next substream: this sheet had no EOF
