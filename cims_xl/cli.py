@@ -716,7 +716,8 @@ RECORD_COLUMNS = {
     "contact": ["id", "customer_id", "name", "title", "email", "phone", "mobile"],
     "interaction": ["id", "customer_id", "kind", "occurred_at", "subject", "owner"],
     "order": ["id", "order_number", "customer_id", "order_date", "product", "quantity", "amount", "currency"],
-    "opportunity": ["id", "customer_id", "name", "stage", "amount", "probability", "expected_close", "owner"],
+    "opportunity": ["id", "customer_id", "name", "stage", "amount", "currency", "probability", "expected_close",
+                    "owner"],
     "ticket": ["id", "customer_id", "subject", "priority", "status", "assignee", "first_response_due",
                "resolution_due"],
 }
@@ -1233,7 +1234,8 @@ def _rich_progress(app: App):
 @import_.command("file")
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 @click.option("--sheet", help="Sheet name or 1-based number (default: first non-empty).")
-@click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets"]),
+@click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets",
+                                           "interactions"]),
               default="customers", show_default=True)
 @click.option("--map", "mapping", multiple=True, metavar="'Source Column=Field'", help="Override a column mapping.")
 @click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")

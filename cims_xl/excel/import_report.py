@@ -25,7 +25,7 @@ from openpyxl.styles import Alignment, Font
 
 from ..crashpoints import crash_point
 from ..cell_text import is_risky, ooxml_escape
-from ..importer.mapping import DUPLICATES_LEAD, REPORT_LEAD, report_lead
+from ..importer.mapping import DUPLICATES_LEAD, REPORT_LEAD, WARNINGS_LEAD, report_lead
 from .scratch_files import keep_openpyxl_in_memory, save_workbook
 
 EXCEL_MAX_CHARS = 32_767
@@ -64,7 +64,7 @@ class ErrorReport:
         self._warned = self._wb.create_sheet(WARNINGS_SHEET)
         bold = Font(bold=True)
         for ws, first in ((self._errors, list(REPORT_LEAD)), (self._dups, list(DUPLICATES_LEAD)),
-                          (self._warned, ["Row", "Warning"])):
+                          (self._warned, list(WARNINGS_LEAD))):
             ws.freeze_panes = "C2"
             ws.append([self._cell(ws, h, font=bold) for h in first + self.headers])
         self._wrap = Alignment(wrap_text=True, vertical="top")

@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..domain import money
+from .cells import ShownText, error_cell
 
 FACTS_LIMIT = 64 * 1024 * 1024
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -37,6 +38,7 @@ _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>")
 _ZEROS = re.compile(r"^0{2,}$")
+_EMPTY_VALUE = re.compile(rb"<(?:\w+:)?v\s*/>")
 
 
 @dataclass
@@ -44,6 +46,10 @@ class CellFacts:
     shown: dict[int, dict[int, str]] = field(default_factory=dict)       # row -> col -> displayed text
     formulas: dict[int, list[tuple[int, str]]] = field(default_factory=dict)   # col -> [(row, formula)]
     amounts: dict[int, dict[int, money.ShownAmount]] = field(default_factory=dict)  # row -> col -> amount
+    errors: int = 0                       # cells of `shown` that hold an error value (#N/A)
+    # days to add to a date serial read in Excel's 1900 system: 1462 in a workbook that
+    # counts from 1904 (xlsx workbookPr date1904, xls DATEMODE, ods null-date 1904-01-01)
+    serial_offset: int = 0
 
 
 _SECTION = re.compile(r'(?:"[^"]*"|\\.|[^;])+')
@@ -116,6 +122,98 @@ def _zeros_width(code: str) -> int | None:
     return len(code) if _ZEROS.match(code) else None
 
 
+_LOCALE_ONLY = re.compile(r"^\[\$-[0-9A-Fa-f]{1,8}\]")
+_PERCENT = re.compile(r"^[#,]*0(?:\.(0+))?%$")
+# Digit placeholders, kept apart from literal text that happens to be "0" or "#" ("\#").
+_PLACE = {"0": "\ue000", "#": "\ue001", "?": "\ue002"}
+_PLACES = frozenset(_PLACE.values())
+_EMPTY_PLACE = {_PLACE["0"]: "0", _PLACE["#"]: "", _PLACE["?"]: " "}
+
+
+class ShownFormat:
+    """How a whole-number format shows a number, for the formats whose text a person
+    reads as an id or code: digit placeholders with literal text around them (`00000`,
+    `000-0000`, `"ID-"0000`, `00000-0000`, `(000) 000-0000`; ECMA-376 Part 1, 18.8.31:
+    `0` shows a digit or 0, `#` a digit or nothing, `?` a digit or a space; digits
+    beyond the placeholders go to the first one), and percentages (`0%`, `0.0%`: the
+    number times 100). Anything else (grouping, decimals, dates, conditions, colours,
+    several sections) is not read: None from `of`."""
+
+    __slots__ = ("tokens", "places", "percent")
+
+    def __init__(self, tokens: list[str], percent: int | None = None):
+        self.tokens = tokens                  # literal text, or a placeholder (_PLACES)
+        self.places = sum(1 for t in tokens if t in _PLACES)
+        self.percent = percent                # decimals of a percentage format
+
+    @classmethod
+    def of(cls, code: str) -> "ShownFormat | None":
+        code = _LOCALE_ONLY.sub("", code or "")       # "[$-409]000-0000": a locale, no currency
+        if ";" in code or "[" in code:
+            return None
+        m = _PERCENT.match(code)
+        if m:
+            return cls([], percent=len(m.group(1) or ""))
+        tokens: list[str] = []
+        i = 0
+        while i < len(code):
+            ch = code[i]
+            if ch == '"':
+                end = code.find('"', i + 1)
+                if end < 0:
+                    return None
+                tokens.append(code[i + 1:end])
+                i = end + 1
+                continue
+            if ch == "\\" and i + 1 < len(code):
+                tokens.append(code[i + 1])
+                i += 2
+                continue
+            if ch in "0#?":
+                tokens.append(_PLACE[ch])
+            elif ch in "-()/ :_+":
+                tokens.append(ch)
+            else:
+                return None                   # grouping, decimals, letters, @, %, E
+            i += 1
+        zeros = sum(1 for t in tokens if t == _PLACE["0"])
+        literal = any(t not in _PLACES for t in tokens)
+        if zeros == 0 or (not literal and zeros < 2):
+            return None                       # "0", "#": shown as the plain number
+        return cls(tokens)
+
+    def show(self, number: Decimal) -> str | None:
+        """The text Excel shows for `number`, or None when this reading does not apply
+        (a fraction or a negative number under a digit format)."""
+        if self.percent is not None:
+            return f"{number * 100:.{self.percent}f}%"
+        if number != number.to_integral_value() or number < 0:
+            return None
+        digits = str(int(number))
+        out: list[str] = []
+        left = len(digits)
+        for t in reversed(self.tokens):
+            if t not in _PLACES:
+                out.append(t)
+                continue
+            if left > 0:
+                out.append(digits[left - 1])
+                left -= 1
+            else:
+                out.append(_EMPTY_PLACE[t])
+        text = "".join(reversed(out))
+        if left > 0:                           # more digits than places: all shown, first place first
+            first = next(i for i, t in enumerate(self.tokens) if t in _PLACES)
+            prefix = "".join(t for t in self.tokens[:first])
+            text = prefix + digits[:left] + text[len(prefix):]
+        return text
+
+
+# Built-in number formats that a fact reader may read (ECMA-376 Part 1, 18.8.30): the
+# percentages. (The built-in currency formats show the reader's locale: not read.)
+_BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}
+
+
 def _style_maps(z: zipfile.ZipFile, *readers) -> list[dict[int, object]]:
     """For each reader (format code -> a fact or None): cellXfs index -> that fact, for
     the styles whose custom number format (numFmt, ECMA-376 Part 1, 18.8.30-31) gives
@@ -133,6 +231,11 @@ def _style_maps(z: zipfile.ZipFile, *readers) -> list[dict[int, object]]:
         return empty
     local = lambda tag: tag.rsplit("}", 1)[-1]  # noqa: E731
     by_format: list[dict[int, object]] = [{} for _ in readers]
+    for number, code in _BUILTIN_FORMATS.items():     # used by id, not listed in numFmts
+        for found, read in zip(by_format, readers):
+            fact = read(code)
+            if fact:
+                found[number] = fact
     for el in root.iter():
         if local(el.tag) == "numFmt" and el.get("numFmtId", "").isdigit():
             for found, read in zip(by_format, readers):
@@ -169,13 +272,16 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         return None
     try:
         with zipfile.ZipFile(path) as z:
-            padded, priced = _style_maps(z, _zeros_width, format_currency)
+            padded, priced = _style_maps(z, ShownFormat.of, format_currency)
             data = z.read(info)
+            recalc_1904 = _workbook_flags(z)
+            recalc = recalc_1904[0]
     except (OSError, zipfile.BadZipFile, KeyError):
         return None
-    if not padded and not priced and b"<f" not in data and b":f" not in data:
-        return None
-    facts = CellFacts()
+    offset = 1462 if recalc_1904[1] else 0
+    if not padded and not priced and b"<f" not in data and b":f" not in data and b't="e"' not in data:
+        return CellFacts(serial_offset=offset) if offset else None
+    facts = CellFacts(serial_offset=offset)
     for match in _CELL.finditer(data):
         attrs, body = match.group(1), match.group(2) or b""
         ref = _REF.search(attrs)
@@ -183,15 +289,30 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
             continue
         col, row = _col(ref.group(1)), int(ref.group(2))
         value = _VALUE.search(body)
+        kind = _TYPE.search(attrs)
+        t = kind.group(1) if kind is not None else b"n"
+        if t == b"e":
+            # An error value (#N/A, #REF!): calamine reads it as an empty cell.
+            shown = unescape(value.group(1).decode("utf-8", "replace")) if value is not None else ""
+            facts.shown.setdefault(row, {})[col] = error_cell(shown)
+            facts.errors += 1
+            continue
         if value is None or not value.group(1):       # openpyxl writes <v></v>
+            if t == b"str" and (value is not None or _EMPTY_VALUE.search(body)):
+                continue                              # a saved result: the empty text
             formula = _FORMULA.search(body)
             if formula is not None:
-                text = unescape((formula.group(1) or b"").decode("utf-8", "replace"))
-                facts.formulas.setdefault(col, []).append((row, "=" + text[:60] if text else "(shared formula)"))
+                facts.formulas.setdefault(col, []).append((row, _formula_text(formula)))
             continue
+        if recalc and t == b"n" and value.group(1) == b"0":
+            # A writer that asks for every formula to be computed on opening (XlsxWriter,
+            # which saves 0 as every formula's result unless told otherwise) saved no result.
+            formula = _FORMULA.search(body)
+            if formula is not None:
+                facts.formulas.setdefault(col, []).append((row, _formula_text(formula)))
+                continue
         style = _STYLE.search(attrs)
-        kind = _TYPE.search(attrs)
-        if style is None or (kind is not None and kind.group(1) != b"n"):
+        if style is None or t != b"n":
             continue
         index = int(style.group(1))
         if index in priced:
@@ -201,13 +322,45 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
             except (InvalidOperation, UnicodeDecodeError):
                 pass
             continue
-        width = padded.get(index)
-        if width is None:
+        fmt = padded.get(index)
+        if fmt is None:
             continue
         try:
             number = Decimal(value.group(1).decode())
-        except (InvalidOperation, UnicodeDecodeError):
+            text = fmt.show(number)
+        except (InvalidOperation, UnicodeDecodeError, ValueError):
             continue
-        if number == number.to_integral_value() and number >= 0:
-            facts.shown.setdefault(row, {})[col] = str(int(number)).zfill(width)
-    return facts if facts.shown or facts.formulas or facts.amounts else None
+        if text is not None:
+            facts.shown.setdefault(row, {})[col] = ShownText(text, float(number))
+    return facts if facts.shown or facts.formulas or facts.amounts or facts.serial_offset else None
+
+
+def _formula_text(formula: "re.Match[bytes]") -> str:
+    text = unescape((formula.group(1) or b"").decode("utf-8", "replace"))
+    return "=" + text[:60] if text else "(shared formula)"
+
+
+_CALC_PR = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
+
+
+_DATE1904 = re.compile(rb'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"')
+
+
+def _workbook_flags(z: zipfile.ZipFile) -> tuple[bool, bool]:
+    """(fullCalcOnLoad, date1904) of the workbook part (ECMA-376 Part 1, 18.2.2 calcPr,
+    18.2.28 workbookPr: dates count from 1904-01-01 instead of 1900)."""
+    entry = next((n for n in z.namelist() if n.lower() == "xl/workbook.xml"), None)
+    if entry is None:
+        return False, False
+    data = z.read(entry)
+    return _CALC_PR.search(data) is not None, _DATE1904.search(data) is not None
+
+
+def _full_calc_on_load(z: zipfile.ZipFile) -> bool:
+    """Does the workbook ask for every formula to be computed when it is opened
+    (calcPr fullCalcOnLoad, ECMA-376 Part 1, 18.2.2)? Its saved results are then
+    placeholders, not evidence."""
+    entry = next((n for n in z.namelist() if n.lower() == "xl/workbook.xml"), None)
+    if entry is None:
+        return False
+    return _CALC_PR.search(z.read(entry)) is not None

@@ -32,7 +32,10 @@ from .errors import ImportRefused
 
 KINDS = {"customers": "customer", "customer": "customer", "orders": "order", "order": "order",
          "contacts": "contact", "contact": "contact", "opportunities": "opportunity",
-         "opportunity": "opportunity", "tickets": "ticket", "ticket": "ticket"}
+         "opportunity": "opportunity", "tickets": "ticket", "ticket": "ticket",
+         "interactions": "interaction", "interaction": "interaction"}
+# The kinds a file can be imported as, in the order hints and messages name them.
+IMPORT_KINDS = ("customers", "orders", "contacts", "opportunities", "tickets", "interactions")
 
 IGNORE = "-"      # target meaning "leave this column out"
 
@@ -211,6 +214,17 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称",
                           "公司"],
     },
+    "interaction": {
+        "kind": ["type", "kind", "interaction type", "activity type", "activity", "channel", "类型",
+                 "方式", "联系方式类型"],
+        "occurred_at": ["when", "date", "time", "date & time", "occurred", "occurred at", "activity date",
+                        "日期", "时间", "联系时间", "跟进时间"],
+        "subject": ["subject", "title", "topic", "主题", "标题"],
+        "notes": ["notes", "note", "details", "description", "comments", "备注", "内容", "跟进内容"],
+        "owner": ["owner", "user", "assigned to", "负责人", "跟进人"],
+        **_CUSTOMER_LINK,
+        "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称", "公司"],
+    },
     "ticket": {
         "subject": ["subject", "title", "summary", "主题", "标题", "问题"],
         "description": ["description", "details", "描述", "详情", "问题描述"],
@@ -246,6 +260,7 @@ _TRADITIONAL = {
 # report is fixed and imported again, they are left out, not kept in Notes.
 REPORT_LEAD = ("Row", "Reason")
 DUPLICATES_LEAD = ("Row", "Duplicate of")
+WARNINGS_LEAD = ("Row", "Warning")
 
 
 def report_lead(headers: list[str]) -> int:
@@ -253,7 +268,7 @@ def report_lead(headers: list[str]) -> int:
     return 2 if tuple(norm(h) for h in headers[:2]) in _LEADS else 0
 
 
-_LEADS = {tuple(norm(h) for h in lead) for lead in (REPORT_LEAD, DUPLICATES_LEAD)}
+_LEADS = {tuple(norm(h) for h in lead) for lead in (REPORT_LEAD, DUPLICATES_LEAD, WARNINGS_LEAD)}
 
 
 # Columns that hold passwords (a user-account template, an export from a web shop) are
@@ -276,6 +291,19 @@ IGNORED_HEADERS = {norm(h) for h in ("index", "row id", "#", "no", "no.", "序�
 OWN_BOOKKEEPING = {"created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at",
                    "deleted_by", "batch_id", "rfm_segment"}
 
+# Our workbook's data sheets (excel.layout): a table with the sheet protocol's hidden
+# columns is ours, and its ID, Created, Updated and Status columns are bookkeeping too
+# (ID, like an export's "id", is a customer's old id; the store sets the others).
+def _own_sheet_columns() -> frozenset[str]:
+    from ..excel.layout import HIDDEN_HEADERS, STATUS_HEADER
+    return frozenset({"Created", "Updated", STATUS_HEADER, "RFM Segment", *HIDDEN_HEADERS})
+
+
+def _is_own_sheet(headers: list[str]) -> bool:
+    from ..excel.layout import HIDDEN_HEADERS
+    return set(HIDDEN_HEADERS) <= {h.strip() for h in headers}
+
+
 # Weaker hints used only for headers no synonym matched, in this order.
 _CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "correo", "メール")),
              ("mobile", ("mobile", "手机", "cell", "handy", "portable", "celular", "móvil",
@@ -297,8 +325,7 @@ HELPER_TARGETS = {"first_name": "First Name", "middle_name": "Middle Name",
 def entity_for(kind: str) -> Entity:
     key = KINDS.get(str(kind).strip().lower())
     if key is None:
-        raise ImportRefused(f"cannot import {kind!r}; use one of: customers, orders, contacts, "
-                            "opportunities, tickets")
+        raise ImportRefused(f"cannot import {kind!r}; use one of: " + ", ".join(IMPORT_KINDS))
     return ENTITIES[key]
 
 
@@ -442,19 +469,65 @@ def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
     """Other kinds of record these headers look like: [(kind, its own headers found)],
     best first; a kind counts only headers that would mean nothing for `ent`."""
     mine = _synonym_table(ent)
+    # Headers `ent` could read but left unmapped (another column took their field):
+    # "Customer" beside "Name" in a contacts file imported as customers.
+    unused = {c.header for c in build_mapping(ent, headers).columns if c.target is None} if ent.kind == "customer" \
+        else set()
     found = []
-    for kind in ("customers", "orders", "contacts", "opportunities", "tickets"):
+    for kind in IMPORT_KINDS:
         other = ENTITIES[KINDS[kind]]
         if other.kind == ent.kind:
             continue
         table = _synonym_table(other)
-        own = [h for h in headers if norm(h) in table and norm(h) not in mine]
-        if len(own) >= KIND_HINT_MIN:
+        own = [h for h in headers if norm(h) in table
+               and (norm(h) not in mine or (h in unused and table[norm(h)][0] in _CUSTOMER_LINKS))]
+        # A column naming the customer a row belongs to ("Customer", "Account") says the
+        # rows are not customers themselves: with one more such header it is enough.
+        links = ent.kind == "customer" and any(norm(h) in table and table[norm(h)][0] in _CUSTOMER_LINKS
+                                               for h in headers)
+        if len(own) >= KIND_HINT_MIN or (links and len(own) >= 2):
             found.append((kind, own))
     return sorted(found, key=lambda k: -len(k[1]))
 
 
 KIND_HINT_MIN = 3
+_CUSTOMER_LINKS = ("customer_ref", "customer_name")
+
+
+def kind_advice(ent: Entity, headers: list[str]) -> str:
+    """For a refusal that names missing columns: " The headers look like tickets
+    ('Subject', 'Priority', …): give --kind tickets." when another kind reads these
+    headers with every column it needs; "" otherwise."""
+    fits = []
+    for kind in IMPORT_KINDS:
+        other = ENTITIES[KINDS[kind]]
+        if other.kind == ent.kind:
+            continue
+        m = build_mapping(other, headers)
+        if not _has_required(other, m):
+            continue
+        known = [c.header for c in m.columns if c.target]
+        fits.append((len(known), kind, known))
+    if not fits:
+        return ""
+    _n, kind, known = max(fits, key=lambda f: f[0])
+    shown = ", ".join(f"'{h}'" for h in known[:4]) + (" …" if len(known) > 4 else "")
+    return f" The headers look like {kind} ({shown}): give --kind {kind}."
+
+
+def _has_required(ent: Entity, m: "Mapping") -> bool:
+    """Does the mapping have a column for every field the kind cannot do without (the
+    same rule as the import's own check)?"""
+    if ent.kind == "customer":
+        return any(m.has(t) for t in ("name", "first_name", "last_name", "company", "email"))
+    if not any(m.has(t) for t in _CUSTOMER_LINKS):
+        return False
+    for f in ent.fields:
+        if f.required and f.key != "customer_id" and f.default is None and not m.has(f.key):
+            if f.key == "name" and any(m.has(t) for t in ("first_name", "last_name")):
+                continue
+            return False
+    return True
 
 
 def parse_overrides(items) -> dict[str, str]:
@@ -524,17 +597,19 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     table, ambiguous = _synonym_table(ent), _ambiguous_table(ent)
     candidates: list[tuple[int, int, str]] = []
     lead = report_lead(headers)
+    own_sheet = _own_sheet_columns() if _is_own_sheet(headers) else frozenset()
     for i, h in enumerate(headers):
         if i in fixed:
             continue
         n = norm(h)
-        if h.strip() == "id":           # our own exports: a customer's id is kept as its old id
+        if h.strip() == "id" or (own_sheet and h.strip() == "ID"):
+            # our own exports: a customer's id is kept as its old id
             if ent.kind == "customer" and "customer_ref" in allowed:
                 candidates.append((0, i, "customer_ref"))
             else:
                 chosen[i] = ColumnMap(h, None, "ignored")
             continue
-        if i < lead or n in IGNORED_HEADERS or h.strip() in OWN_BOOKKEEPING:
+        if i < lead or n in IGNORED_HEADERS or h.strip() in OWN_BOOKKEEPING or h.strip() in own_sheet:
             chosen[i] = ColumnMap(h, None, "ignored")
             continue
         if looks_secret(h):

@@ -27,6 +27,7 @@ from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
+from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .mapping import Mapping
 from .table import is_blank_cell
 
@@ -77,6 +78,16 @@ PHONE_EXTENSION = re.compile(r"(?:\d\s*(?:x|ext\.?|extension)\s*\d+|(?:转|分�
                              re.IGNORECASE)
 # A character every extension above has: most phone cells have none, and are not searched.
 _EXTENSION_HINT = frozenset("xX#转分")
+# data key of the fields whose cell holds no readable value ({field: cells.Unreadable}):
+# set by RowPreparer.raw, taken out by validate (not a field name, so never stored).
+UNREADABLE = "\x00unreadable"
+_NUMBER_KINDS = ("money", "decimal", "int")
+# Fields that hold an id or code as text, and the text a spreadsheet writes for a long
+# number it shows in scientific notation ("1.23457E+16": a CSV saved from Excel).
+ID_FIELDS = ("order_number", "customer_ref", "postal_code", "customer_postal_code")
+PERCENT_FIELDS = ("probability", "discount")
+_PERCENT_TEXT = re.compile(r"^\s*([+-]?\d{1,9}(?:[.,]\d{1,9})?)\s*%$")
+_SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?E\+\d{1,3}$")
 
 
 # ----- outcomes ----------------------------------------------------------------------
@@ -235,6 +246,7 @@ class Options:
     store_currency: str | None = None     # the store's, when there is no --currency
     currencies: tuple[str, ...] = ()      # named in the file: settle a bare "$" (money.read_money)
     keep_unmapped: bool = True            # unmapped columns go to Notes
+    serial_offset: int = 0                # days added to a number in a date column (1462: a 1904 workbook)
 
 
 def float_text(value: float) -> str:
@@ -296,6 +308,7 @@ class RowPreparer:
             if c.target:
                 self.source_of.setdefault(c.target, c.header)
         self.has_notes = "notes" in self.kinds
+        self.headers_of = {f.key: f.header for f in ent.fields}   # field -> its own header
         self.several: dict[str, int] = {}       # column -> cells that held several values
         self.extensions: dict[str, int] = {}    # column -> phone cells with an extension (kept in Notes)
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
@@ -311,6 +324,19 @@ class RowPreparer:
             if not options.currency:
                 # code -> rows whose amounts gave no currency and took the store's
                 self.context["defaulted"] = Counter()
+
+    @functools.cached_property
+    def _percent_targets(self) -> tuple[tuple[str, bool], ...]:
+        """Mapped number fields that people write as a percentage ("25%"): (field, whether
+        it holds percent points, as "Probability %" does, rather than a fraction)."""
+        return tuple((t, self.headers_of.get(t, "").endswith("%")) for t in self.source_of
+                     if self.kinds.get(t) in ("int", "decimal") and t in PERCENT_FIELDS)
+
+    @functools.cached_property
+    def _id_targets(self) -> tuple[str, ...]:
+        """Mapped fields that hold an id or code as text: never a number in scientific
+        notation (its digits are gone)."""
+        return tuple(t for t in ID_FIELDS if t in self.source_of)
 
     @functools.cached_property
     def _mapped(self) -> list[tuple[int, str, bool]]:
@@ -333,6 +359,10 @@ class RowPreparer:
             if type(v) is str:   # most cells: skip the general blank check and conversion
                 if not v or v.isspace():
                     continue
+                if v[0] == "#" and ERROR_TEXT.match(v.strip()):
+                    # "#N/A" as a CSV saved from Excel writes an error cell: not a value
+                    data.setdefault(UNREADABLE, {})[target] = error_cell(v)
+                    continue
                 if v[0] == "'" and len(v) > 1 and v[1] in FORMULA_TRIGGERS:
                     # Our own exports (and other careful ones) guard text that starts like a
                     # formula with an apostrophe; only that guard is taken off.
@@ -353,7 +383,14 @@ class RowPreparer:
                     continue
             elif is_blank_cell(v):
                 continue
-            data[target] = self._convert(target, v)
+            elif type(v) is Unreadable:
+                data.setdefault(UNREADABLE, {})[target] = v
+                continue
+            v = self._convert(target, v)
+            if type(v) is Unreadable:
+                data.setdefault(UNREADABLE, {})[target] = v
+                continue
+            data[target] = v
         if self.options.keep_unmapped and self.has_notes:
             for i in self.unmapped:
                 v = values[i] if i < n else ""
@@ -363,6 +400,16 @@ class RowPreparer:
             if c < n and not is_blank_cell(values[c]):
                 data[ROW_REGION] = values[c]
                 break
+        for key, points in self._percent_targets:
+            v = data.get(key)
+            if type(v) is str and v.endswith("%") and (m := _PERCENT_TEXT.match(v)):
+                number = Decimal(m.group(1).replace(",", "."))
+                data[key] = number if points else number / 100      # "25%": 25 points, or 0.25
+        for key in self._id_targets:
+            v = data.get(key)
+            if type(v) is str and "E+" in v and _SCIENTIFIC.match(v.strip()):
+                del data[key]
+                data.setdefault(UNREADABLE, {})[key] = lost_digits(v.strip())
         if len(values) > len(self.targets):           # cells beyond the last column
             spill = [cell_text(v).strip() for v in values[len(self.targets):] if not is_blank_cell(v)]
             if spill and self.has_notes:
@@ -418,12 +465,27 @@ class RowPreparer:
 
     def _convert(self, target: str, v: object) -> object:
         kind = self.kinds.get(target, "text")
+        if type(v) is ShownText:
+            # A number shown through its format: the number for number fields, the text
+            # the person sees for the others ("ID-0017", "100-0001").
+            if kind not in _NUMBER_KINDS:
+                return str(v)
+            if kind == "int" and v.endswith("%") and self.headers_of.get(target, "").endswith("%"):
+                return round(v.number * 100, 9)       # 0.25 shown as 25% into "Probability %"
+            v = v.number
         if kind in ("money", "decimal"):
             return _money_value(v)
+        if (kind in ("date", "datetime") and self.options.serial_offset and isinstance(v, (int, float))
+                and not isinstance(v, bool)):
+            return v + self.options.serial_offset       # a date serial of a workbook counting from 1904
         if kind in ("date", "datetime", "phone", "bool", "int"):
             return v
         if isinstance(v, dt.time):
             return v.isoformat()
+        if isinstance(v, float) and abs(v) >= 1e16 and v.is_integer():
+            # An id typed as a number: its digits, not 1.2345678901234e+16; or, when the
+            # file lost some of them, unreadable (never a rounded id).
+            return long_number(v) or str(int(v))
         return cell_text(v) if not isinstance(v, str) else v
 
     def optional_failures(self, exc: ValidationFailed, data: dict) -> dict[str, tuple[str, str]] | None:
@@ -468,6 +530,9 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
             context = {**context, "region": region, "region_assumed": False}
         elif unknown := unknown_country(given):
             context = {**context, "country_unknown": unknown}
+    unreadable = data.pop(UNREADABLE, None)
+    if unreadable:
+        _leave_out_unreadable(ent, data, unreadable, prep, warnings)
     try:
         return validate_record(ent, data, context=context)
     except ValidationFailed as exc:
@@ -491,6 +556,32 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         if key in clean and ent.field(key).default is not None:
             clean[key] = None
     return clean
+
+
+def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPreparer,
+                          warnings: dict[str, str] | None) -> None:
+    """Fields whose cell holds no readable value (an error such as #N/A, a number that
+    lost digits): never stored as a value. An optional field is left empty with a
+    warning and what the cell shows kept in Notes; a required field (or one a required
+    field is made from: names, the customer) rejects the row (ValidationFailed)."""
+    fields = {f.key: f for f in ent.fields}
+    hard: dict[str, str] = {}
+    moved: list[str] = []
+    for key, cell in unreadable.items():
+        label = prep.source_of.get(key, key)
+        f = fields.get(key)
+        optional = (f is not None and not f.required and key != "name") or (
+            key == "customer_ref" and ent.kind == "customer")         # a customer's old id: optional
+        if not optional or warnings is None or not prep.has_notes:
+            hard[label] = cell.reason
+            continue
+        warnings[label] = f"{cell.reason} (left empty; the text is kept in Notes)"
+        moved.append(f"{label}: {cell.shown}")
+    if hard:
+        if warnings is not None:
+            warnings.clear()
+        raise ValidationFailed(hard)
+    _with_notes(data, moved)
 
 
 def _with_notes(data: dict, extra: list[str]) -> None:
@@ -574,6 +665,9 @@ def _record_keys(kind: str, r: dict, nth: int = 0) -> list[tuple[str, int]]:
         return [("name", key_hash("op", cid, (r.get("name") or "").casefold()))]
     if kind == "ticket":
         return [("subject", key_hash("t", cid, (r.get("subject") or "").casefold(), r.get("opened_at")))]
+    if kind == "interaction":
+        return [("same interaction", key_hash("i", cid, r.get("kind"), r.get("occurred_at"),
+                                              (r.get("subject") or "").casefold(), (r.get("notes") or "")[:200]))]
     return []
 
 
@@ -850,6 +944,11 @@ class Planner:
             joined = _join_name(_text(first), _text(middle), _text(last))
             if joined:
                 data["name"] = joined
+        unreadable = data.get(UNREADABLE)
+        if unreadable and any(k.startswith("customer_") for k in unreadable):
+            # the customer cannot be told: never linked by the row's other values
+            raise ValidationFailed({self.prep.source_of.get(k, k): cell.reason
+                                    for k, cell in unreadable.items() if k.startswith("customer_")})
         customer_id, new_customer = self.linker.resolve(data, ctx)
         _with_notes(data, extra)
         for k in [k for k in data if k.startswith("customer_") and k != "customer_id"]:

@@ -34,6 +34,7 @@ from . import encoding as encoding_mod
 from .errors import ImportRefused
 from .limits import MAX_COLUMNS, check_row_width
 
+COVER_ROWS = 10                         # a cover page: at most this many lines, none with two values
 STREAM_THRESHOLD = 64 * 1024 * 1024   # uncompressed sheet XML; ~150k rows of 10 columns
 SAMPLE_BYTES = 1 << 20
 CSV_FIELD_LIMIT = 64 * 1024 * 1024
@@ -54,6 +55,7 @@ class RawSheet:
     sheet_evidence: str | None = None
     formulas: dict = field(default_factory=dict)   # col -> [(row, formula)] with no saved result
     shown_cells: int = 0                           # numbers read as their displayed text ("02134")
+    serial_offset: int = 0                         # days to add to a date serial (1462: a 1904 workbook)
     priced_cells: int = 0                          # numbers whose format shows a currency ("€1,200.00")
     delimiter: str | None = None
     merged: list[MergedRange] = field(default_factory=list)
@@ -128,7 +130,7 @@ def open_sheet(path: str | Path, sheet: str | int | None = None, *,
         raise ImportRefused(f"{path.name} could not be opened ({exc.strerror or type(exc).__name__}); "
                             "if another program has it open, close it there and try again") from None
     if fmt == "csv":
-        return _open_text(path, encoding)
+        return _open_text(path, encoding, sheet)
     return _open_workbook(path, fmt, sheet)
 
 
@@ -208,12 +210,15 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     # its cells (both mostly without the GIL); again below if another one is chosen.
     likely = (_choose_sheet(wb, path, names, visible, sheet) if sheet is not None and str(sheet) != ""
               else visible[0] if visible else None)
-    early = _Beside(_facts_of, fmt, path, likely) if fmt in ("xlsx", "xls") and likely else None
+    early = _Beside(_facts_of, fmt, path, likely) if fmt in ("xlsx", "xls", "ods") and likely else None
     how = ("given with --sheet" if sheet is not None and str(sheet) != ""
-           else "the first visible sheet with data")
+           else "the first visible sheet with a table")
+    covers: list[str] = []
     try:
         chosen = _choose_sheet(wb, path, names, visible, sheet, loaded,
-                               hidden=[n for n in worksheet_names if n in hidden])
+                               hidden=[n for n in worksheet_names if n in hidden], skipped=covers)
+        for name in covers:
+            loaded.pop(name, None)
         try:
             ws = loaded.get(chosen) or wb.get_sheet_by_name(chosen)   # read once, not twice
         except Exception as exc:
@@ -247,6 +252,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         facts = _facts_of(fmt, path, chosen)
     shown = facts.shown if facts is not None else {}
     priced = facts.amounts if facts is not None else {}
+    serial_offset = facts.serial_offset if facts is not None else 0
 
     def rows() -> Iterator[tuple[int, list]]:
         if start is None:
@@ -268,11 +274,15 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
                         row[col] = amount
             yield number, row
 
-    others = [n + (" (hidden)" if n in hidden else "") for n in names if n != chosen]
+    others = [n + (" (hidden)" if n in hidden else "") + (" (a cover page: no table)" if n in covers else "")
+              for n in names if n != chosen]
     evidence = how + ("; other sheets: " + ", ".join(f"'{o}'" for o in others) if others else "")
+    if serial_offset:
+        evidence += "; the workbook counts dates from 1904 (numbers in date columns are read so)"
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence,
+                    serial_offset=serial_offset,
                     formulas=facts.formulas if facts is not None else {},
-                    shown_cells=sum(len(v) for v in shown.values()),
+                    shown_cells=sum(len(v) for v in shown.values()) - (facts.errors if facts is not None else 0),
                     priced_cells=sum(len(v) for v in priced.values()),
                     _rows_factory=rows, _closer=wb.close)
 
@@ -285,6 +295,9 @@ def _facts_of(fmt: str, path: Path, sheet_name: str):
     if fmt == "xls":
         from .xls_facts import read_xls_facts
         return read_xls_facts(path, sheet_name)
+    if fmt == "ods":
+        from .ods_facts import read_ods_facts
+        return read_ods_facts(path, sheet_name)
     return None
 
 
@@ -337,7 +350,13 @@ def _open_big_xlsx(path: Path, sheet: str | int | None, *, force: bool = False) 
     if sheet is not None and str(sheet) != "":
         chosen = _choose_sheet(None, path, names, names, sheet)
     else:
-        chosen = next((n for n, info in parts if info is not None and xlsx_stream.has_cells(path, info)), None)
+        hidden = xlsx_stream.hidden_sheets(path)
+        with_cells = [n for n, info in parts if info is not None and xlsx_stream.has_cells(path, info)]
+        chosen = next((n for n in with_cells if n not in hidden), None)
+        if chosen is None and with_cells:
+            raise ImportRefused(f"every visible sheet of {path.name} is empty; the hidden sheet(s) "
+                                + ", ".join(f"'{n}'" for n in with_cells)
+                                + " hold data. Nothing was imported. Say which with --sheet NAME.")
         if chosen is None:
             raise ImportRefused(f"every sheet of {path.name} is empty")
     info = infos.get(chosen)
@@ -345,14 +364,17 @@ def _open_big_xlsx(path: Path, sheet: str | int | None, *, force: bool = False) 
         return None
     reader = xlsx_stream.StreamingSheet(path, info.filename)
     return RawSheet(path, "xlsx", chosen, names, merged=reader.merged, streamed=True,
+                    formulas=reader.formulas, serial_offset=1462 if reader.date1904 else 0,
                     _rows_factory=reader.rows, _closer=reader.close)
 
 
 def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
-                  sheet: str | int | None, loaded: dict | None = None, hidden: list[str] = ()) -> str:
+                  sheet: str | int | None, loaded: dict | None = None, hidden: list[str] = (),
+                  skipped: list[str] | None = None) -> str:
     """The sheet's name; a sheet read to see whether it has data is left in `loaded`.
     `worksheets` are the candidates when no sheet is given (visible ones); `hidden`
-    are named in the refusal when only they hold data."""
+    are named in the refusal when only they hold data; a cover page passed over for a
+    later sheet with a table is added to `skipped`."""
     if sheet is not None and str(sheet) != "":
         if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
             n = int(sheet)
@@ -361,12 +383,14 @@ def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
             raise ImportRefused(f"{path.name} has {len(names)} sheet(s); there is no sheet {n}")
         if sheet in names:
             return sheet
-        lowered = {n.strip().casefold(): n for n in names}
-        if str(sheet).strip().casefold() in lowered:
-            return lowered[str(sheet).strip().casefold()]
+        # Case and spacing as people type them: "customer list" for "Customer  List ".
+        lowered = {" ".join(n.split()).casefold(): n for n in names}
+        if " ".join(str(sheet).split()).casefold() in lowered:
+            return lowered[" ".join(str(sheet).split()).casefold()]
         raise ImportRefused(f"{path.name} has no sheet '{sheet}'; its sheets are: "
                             + ", ".join(f"'{n}'" for n in names))
     unreadable: tuple[str, Exception] | None = None
+    first = None
     for name in worksheets:
         try:
             ws = wb.get_sheet_by_name(name)
@@ -375,10 +399,19 @@ def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
                 raise _NeedsStreaming(name) from None
             unreadable = unreadable or (name, exc)
             continue
-        if ws.height and any(str(v).strip() for row in ws.to_python(nrows=50) for v in row):
-            if loaded is not None:
-                loaded[name] = ws
+        head = ws.to_python(nrows=50) if ws.height else []
+        if not any(str(v).strip() for row in head for v in row):
+            continue
+        if loaded is not None:
+            loaded[name] = ws
+        filled = [row for row in head if any(str(v).strip() for v in row)]
+        if len(filled) > COVER_ROWS or any(sum(1 for v in row if str(v).strip()) >= 2 for row in filled):
+            if first is not None and skipped is not None:
+                skipped.append(first)
             return name
+        # A cover page (a title, "prepared by" lines: no row with two values) is not
+        # the table when a later sheet has one.
+        first = first or name
     if unreadable is not None:
         # Not "empty": a sheet that cannot be read may be the one with the data.
         from .limits import _damaged
@@ -386,8 +419,10 @@ def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],
         name, exc = unreadable
         text = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise _damaged(path.name, f"its sheet '{name}' cannot be read ({text})")
+    if first is not None and not _hidden_with_data(wb, hidden):
+        return first
     if hidden:
-        raise ImportRefused(f"every visible sheet of {path.name} is empty; the hidden sheet(s) "
+        raise ImportRefused(f"every visible sheet of {path.name} is empty or a cover page; the hidden sheet(s) "
                             + ", ".join(f"'{n}'" for n in hidden)
                             + " hold data. Nothing was imported. Say which with --sheet NAME.")
     raise ImportRefused(f"every sheet of {path.name} is empty")
@@ -407,6 +442,18 @@ def _unknown_error_value(exc: Exception) -> bool:
     #BUSY!, #CONNECT!, #UNKNOWN!), valid in a cell of type "e" (ECMA-376 Part 1,
     18.18.11 ST_CellType). The streaming reader reads them as their text."""
     return str(exc).startswith("Unsupported cell error value")
+
+
+def _hidden_with_data(wb, hidden) -> bool:
+    """Does a hidden sheet hold data (when the visible ones hold only a cover page)?"""
+    for name in hidden:
+        try:
+            ws = wb.get_sheet_by_name(name)
+        except Exception:
+            continue
+        if ws.height and any(str(v).strip() for row in ws.to_python(nrows=50) for v in row):
+            return True
+    return False
 
 
 def _is_panic(exc: BaseException) -> bool:
@@ -429,7 +476,7 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str:
     return encoding_mod.decide(sample, complete=complete, file_name="the file").name
 
 
-def _open_text(path: Path, encoding: str | None = None) -> RawSheet:
+def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None = None) -> RawSheet:
     size = path.stat().st_size
     with open(path, "rb") as f:
         sample = f.read(SAMPLE_BYTES)
@@ -449,6 +496,15 @@ def _open_text(path: Path, encoding: str | None = None) -> RawSheet:
     kind = _markup_kind(text[:4096])
     if kind:
         return _markup(path, sample, kind, encoding)
+    if text.lstrip()[:1] in ("[", "{"):
+        head = text.lstrip()
+        if size > JSON_MAX_BYTES and (head[:1] == "{" or head[1:].lstrip()[:1] == "{"):
+            raise ImportRefused(f"{path.name} looks like JSON and is larger than "
+                                f"{JSON_MAX_BYTES >> 20} MB, too large to read whole; export the records "
+                                "as CSV (--format csv) or split the file. Nothing was imported.")
+        found = _json_document(path, encoding, errors)
+        if found is not None:
+            return _json_sheet(path, found, sheet, encoding, decided.evidence)
     if "\x00" in text[:4096]:
         raise ImportRefused(f"{path.name} is not a text file (it contains binary data); "
                             "open it in Excel and save it as .xlsx or .csv")
@@ -536,6 +592,91 @@ def _markup(path: Path, sample: bytes, kind: str, encoding: str | None) -> RawSh
 
     return RawSheet(path, "html", None, [], encoding=encoding or "declared in the page",
                     encoding_evidence="web page (HTML table)", _rows_factory=rows)
+
+
+JSON_MAX_BYTES = 128 * 1024 * 1024      # a JSON file is parsed whole (several times its size in memory)
+
+
+def _json_document(path: Path, encoding: str, errors: str):
+    """The parsed JSON of a file that is one JSON document (our `--format json`
+    exports, the GDPR export), else None: a text file that starts with "[" or "{" but
+    is not JSON is read as delimited text."""
+    import json
+
+    if path.stat().st_size > JSON_MAX_BYTES:
+        return None
+    try:
+        text = path.read_bytes().decode(encoding, errors).lstrip("\ufeff")
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return doc if isinstance(doc, (list, dict)) else None
+
+
+def _json_tables(doc) -> dict[str, list[dict]]:
+    """{name: records} of a JSON document: a list of objects is one table ("records");
+    an object's members that are lists of objects, or one object of plain values
+    (the GDPR export's "customer"), are tables named by their keys."""
+    def records(value) -> list[dict] | None:
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            return value
+        if isinstance(value, dict) and value and not any(isinstance(v, (dict, list)) for v in value.values()):
+            return [value]
+        return None
+
+    if isinstance(doc, list):
+        found = records(doc)
+        return {"records": found} if found else {}
+    out = {}
+    for key, value in doc.items():
+        found = records(value)
+        if found:
+            out[str(key)] = found
+    if not out and records(doc):
+        out["records"] = [doc]
+    return out
+
+
+def _json_sheet(path: Path, doc, sheet: str | int | None, encoding: str, evidence: str | None) -> RawSheet:
+    """A JSON document's table as rows: the header is every key in the order first met,
+    values as JSON gives them (text, numbers, true/false; null is an empty cell; a
+    nested value is its JSON text)."""
+    import json
+
+    tables = _json_tables(doc)
+    if not tables:
+        raise ImportRefused(f"{path.name} is JSON but holds no list of records to import")
+    names = list(tables)
+    if sheet is not None and str(sheet) != "":
+        chosen = _choose_sheet(None, path, names, names, sheet)
+        how = "given with --sheet"
+    else:
+        chosen = names[0]
+        how = "the first list of records"
+    rows = tables[chosen]
+    header: dict[str, None] = {}
+    for r in rows:
+        for k in r:
+            header.setdefault(str(k), None)
+    keys = list(header)
+
+    def cell(v):
+        if v is None:
+            return ""
+        if isinstance(v, (dict, list)):
+            return json.dumps(v, ensure_ascii=False)
+        return v
+
+    def read() -> Iterator[tuple[int, list]]:
+        yield 1, list(keys)
+        for i, r in enumerate(rows, start=2):
+            yield i, [cell(r.get(k)) for k in keys]
+
+    others = [n for n in names if n != chosen]
+    sheet_evidence = how + ("; other lists: " + ", ".join(f"'{o}'" for o in others) if others else "")
+    return RawSheet(path, "json", chosen if len(names) > 1 or chosen != "records" else None, names,
+                    encoding=encoding, encoding_evidence=evidence, sheet_evidence=sheet_evidence,
+                    _rows_factory=read)
 
 
 def _sniff_delimiter(text: str) -> str:

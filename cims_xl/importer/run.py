@@ -36,7 +36,7 @@ from .evidence import FooterWatch, NumberEvidence, decide_marks
 from .plan import SEVERAL_SEPARATORS, EmptyStore, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
-                    is_blank_cell, with_extra_columns)
+                    is_blank_cell, two_row_header, with_extra_columns)
 
 CHUNK_ROWS = 5_000
 MAX_OUTCOMES = 100_000          # per-row outcomes kept in the result (the report has all)
@@ -315,7 +315,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if not window:
         raise ImportRefused(f"{src.path.name}{_sheet_words(src)} has no data")
     i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
-    header_number, header_values = window[i]
+    header_number, header_values = two_row_header(window, i, src.merged) or window[i]
     table = build_table(header_number, header_values, skipped_above=i)
     lenient = {k: v for k, v in overrides.items()
                if any(mp.norm(k) == mp.norm(h) for h in table.headers)}
@@ -395,7 +395,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                     "as a real date"})
     if ambiguous:
         raise AmbiguousDates(ambiguous, candidates)
-    _refuse_unsaved_formulas(src, table, mapping)
+    _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
@@ -416,11 +416,13 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 SAMPLES = 3
 
 
-def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping) -> None:
-    """A mapped column holding formulas with no saved result would be stored blank."""
+def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping, skip: set[int] = frozenset()) -> None:
+    """A mapped column holding formulas with no saved result would be stored blank
+    (footer rows, `skip`, are not stored: their totals do not count)."""
     for j, column in enumerate(mapping.columns):
-        found = src.formulas.get(table.columns[j]) if column.target else None
-        found = [(r, f) for r, f in (found or ()) if r > table.header_row]
+        kept = column.target or (column.how == "unmapped" and _has_notes(mapping))   # in Notes
+        found = src.formulas.get(table.columns[j]) if kept else None
+        found = [(r, f) for r, f in (found or ()) if r > table.header_row and r not in skip]
         if not found:
             continue
         rows = ", ".join(str(r) for r, _ in found[:5]) + (" …" if len(found) > 5 else "")
@@ -430,6 +432,10 @@ def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping) -
             "opened in Excel, so they would be stored empty. Nothing was imported. Open the file "
             "in Excel or LibreOffice and save it (the results are then saved too), or leave the "
             f"column out with --map \"{column.header}=-\".")
+
+
+def _has_notes(mapping: mp.Mapping) -> bool:
+    return any(f.key == "notes" for f in mapping.entity.fields)
 
 
 def _take_samples(values: list, samples: dict[int, list[str]], wanting: set[int]) -> None:
@@ -466,7 +472,8 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet) -> None:
         raise ImportRefused(
             f"{src.path.name}{_sheet_words(src)}: no column found for "
             + " and ".join(missing) + f" (columns: {cols}). Nothing was imported. "
-            "Say which column it is with --map \"Column=Field\".")
+            "Say which column it is with --map \"Column=Field\"."
+            + mp.kind_advice(ent, [c.header for c in m.columns]))
 
 
 # ----- the store, as the planner sees it ------------------------------------------------
@@ -595,7 +602,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                           region_from="--region" if region else "store setting" if set_region else "",
                           decimal_marks=scan.decimal_marks, currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
-                          currencies=scan.currencies)
+                          currencies=scan.currencies, serial_offset=src.serial_offset)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
@@ -690,8 +697,9 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
         out.append({"what": "sheet", "decided": src.sheet, "evidence": src.sheet_evidence or ""})
     if src.shown_cells:
         out.append({"what": "number formats", "decided": f"{src.shown_cells} number(s) read as shown",
-                    "evidence": "cells formatted with leading zeros (such as 00000): "
-                                "postal codes and ids keep them"})
+                    "evidence": "cells formatted with leading zeros or text around the digits (00000, "
+                                "000-0000, \"ID-\"0000) or as percentages: text fields (postal codes, "
+                                "ids) take the text shown, number fields the number"})
     if src.priced_cells:
         out.append({"what": "currency formats", "decided": f"{src.priced_cells} number(s) in the currency "
                     "their format shows",

@@ -100,6 +100,37 @@ def find_header(rows: list[tuple[int, list]], score: Callable[[list[str]], int])
     return best
 
 
+def two_row_header(rows: list[tuple[int, list]], i: int,
+                   merged: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> tuple[int, list] | None:
+    """(row number, header values) when the header at `rows[i]` goes on in the row
+    below it: a header cell merged across several columns ("Phone" over C:D) with the
+    row below naming each of them ("Work", "Mobile"), and nothing else in that row.
+    The headers then read "Phone Work", "Phone Mobile"; the data starts below the
+    second row. None for a one-row header."""
+    if i + 1 >= len(rows):
+        return None
+    number, top = rows[i]
+    below_number, below = rows[i + 1]
+    if below_number != number + 1:
+        return None
+    merged = list(merged)
+    spans = [(c0, c1) for (r0, c0), (r1, c1) in merged if r0 == number - 1 and c1 > c0 and r1 == r0]
+    # ... and the header's single-level cells merged down over both rows (A1:A2): a first
+    # data row that happens to fill only the merged columns is not taken for a header.
+    if not spans or not any(r0 == number - 1 and r1 == number and c0 == c1 for (r0, c0), (r1, c1) in merged):
+        return None
+    filled = [(c, v) for c, v in enumerate(below) if not is_blank_cell(v)]
+    if not filled or not all(isinstance(v, str) and any(c0 <= c <= c1 for c0, c1 in spans) for c, v in filled):
+        return None
+    values = list(top) + [""] * max(0, len(below) - len(top))
+    for c0, c1 in spans:
+        group = header_text(values[c0]) if c0 < len(values) and not is_blank_cell(values[c0]) else ""
+        for c in range(c0, c1 + 1):
+            sub = header_text(below[c]) if c < len(below) and not is_blank_cell(below[c]) else ""
+            values[c] = " ".join(t for t in (group, sub) if t) if sub else (group if c == c0 else "")
+    return below_number, values
+
+
 def build_table(header_row: int, header_values: list, skipped_above: int) -> Table:
     headers: list[str] = []
     columns: list[int] = []
@@ -127,6 +158,11 @@ class MergeFiller:
         self._by_row: dict[int, list[tuple[int, int, int, int]]] = {}
         self._wanted: set[tuple[int, int]] = set()
         self._values: dict[tuple[int, int], object] = {}
+        # A header cell merged across columns (one row, no second header row under it):
+        # the cells under it are parts of one value ("Name" over first and last name).
+        merged = list(merged)
+        self._joins = [(c0, c1) for (r0, c0), (r1, c1) in merged
+                       if r0 == header_row0 and r1 == header_row0 and c1 > c0][:1000]
         count = cells = 0
         for (r0, c0), (r1, c1) in merged:
             if r1 <= header_row0:
@@ -145,7 +181,7 @@ class MergeFiller:
                 self._by_row.setdefault(r, []).append((c0, c1, r0, c0))
 
     def __bool__(self) -> bool:
-        return bool(self._by_row)
+        return bool(self._by_row) or bool(self._joins)
 
     def fill(self, row0: int, values: list) -> list:
         for c0, c1, tr, tc in self._by_row.get(row0, ()):
@@ -160,7 +196,13 @@ class MergeFiller:
             for c in range(c0, c1 + 1):
                 if (row0, c) != (tr, tc) and is_blank_cell(values[c]):
                     values[c] = source
-        # forget ranges that ended
+        for c0, c1 in self._joins:
+            parts = [v for v in values[c0:c1 + 1] if not is_blank_cell(v)]
+            if len(parts) > 1:
+                values = list(values)
+                values[c0] = " ".join(v.strip() if isinstance(v, str) else _plain(v) for v in parts)
+                for c in range(c0 + 1, min(c1 + 1, len(values))):
+                    values[c] = ""
         return values
 
 

@@ -18,13 +18,22 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from .cell_facts import CellFacts
+from decimal import Decimal
+
+from .cell_facts import _BUILTIN_FORMATS, CellFacts, ShownFormat
+from .cells import ShownText, error_cell
 from .errors import ImportRefused
 from .xls_limits import _records      # the same record walk check_xls made (it bounded the stream)
 
 FORMAT, XF, BOUNDSHEET, BOF, EOF = 0x041E, 0x00E0, 0x0085, 0x0809, 0x000A
 FORMAT_BIFF5 = 0x001E
 NUMBER, RK, MULRK = 0x0203, 0x027E, 0x00BD
+FORMULA, BOOLERR = 0x0006, 0x0205
+DATEMODE = 0x0022                          # 2.4.77: 1 when dates count from 1904
+SERIAL_1904 = 1462                         # days from Excel's 1900 serial 0 to 1904-01-01's
+# BErr ([MS-XLS] 2.5.97.2): error codes and the text Excel shows
+_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
+           0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 
 _CELL = struct.Struct("<HHH")              # row, column, XF index
 
@@ -42,42 +51,67 @@ def read_xls_facts(path: Path, sheet_name: str) -> CellFacts | None:
         return None
     try:
         return _facts(memoryview(data), sheet_name)
-    except (struct.error, IndexError, UnicodeDecodeError, ValueError, ImportRefused):
+    except (struct.error, IndexError, UnicodeDecodeError, ValueError, ArithmeticError, ImportRefused):
         return None
 
 
 def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
-    zeros: dict[int, int] = {}          # format index -> width, for all-zeros formats ("00000")
-    xf_widths: list[int | None] = []    # XF index -> width of its all-zeros format, or None
+    # format index -> how it shows a number ("00000", "ID-0000", "0%": cell_facts.ShownFormat);
+    # the built-in percentages are used by index without a FORMAT record
+    formats: dict[int, ShownFormat] = {i: f for i, code in _BUILTIN_FORMATS.items()
+                                       if (f := ShownFormat.of(code)) is not None}
+    xf_formats: list[ShownFormat | None] = []    # XF index -> its format's reading, or None
     sheets: dict[str, int] = {}
-    biff5 = False
+    biff5 = date1904 = False
     for typ, off, length in _records(data, 0, ""):
         if typ == BOF and length >= 2:
             biff5 = _u16(data, off) == 0x0500
         elif typ in (FORMAT, FORMAT_BIFF5) and length >= 3:
             code = _format_code(data[off + 2:off + length], biff5)
-            if code and set(code) == {"0"} and len(code) >= 2:
-                zeros[_u16(data, off)] = len(code)
+            shown = ShownFormat.of(code)
+            if shown is not None:
+                formats[_u16(data, off)] = shown
         elif typ == XF and length >= 4:
-            xf_widths.append(zeros.get(_u16(data, off + 2)))
+            xf_formats.append(formats.get(_u16(data, off + 2)))
         elif typ == BOUNDSHEET and length >= 8:
             (pos,) = struct.unpack_from("<I", data, off)
             sheets.setdefault(_sheet_name(data[off + 6:off + length], biff5), pos)
+        elif typ == DATEMODE and length >= 2:
+            date1904 = _u16(data, off) == 1
         elif typ == EOF:
             break
-    padded = {i: w for i, w in enumerate(xf_widths) if w}
+    padded = {i: f for i, f in enumerate(xf_formats) if f is not None}
     start = sheets.get(sheet_name)
-    if not padded or start is None:
+    if start is None:
         return None
-    facts = CellFacts()
+    facts = CellFacts(serial_offset=SERIAL_1904 if date1904 else 0)
 
     def show(row: int, col: int, xf: int, value: float) -> None:
-        width = padded.get(xf)
-        if width is not None and value >= 0 and value == int(value):
-            facts.shown.setdefault(row + 1, {})[col] = str(int(value)).zfill(width)
+        fmt = padded.get(xf)
+        if fmt is not None:
+            text = fmt.show(Decimal(repr(value)))
+            if text is not None:
+                facts.shown.setdefault(row + 1, {})[col] = ShownText(text, value)
+
+    def error(row: int, col: int, code: int) -> None:
+        # calamine reads an error cell as empty: never a value (cells.Unreadable)
+        facts.shown.setdefault(row + 1, {})[col] = error_cell(_ERRORS.get(code, "#VALUE!"))
+        facts.errors += 1
 
     first = True
-    for typ, off, length in _records(data, start, ""):
+    # The sheet's records in a plain loop (a cell is a record: this runs once per cell);
+    # only these types are looked at. check_xls has bounded every record already.
+    wanted = {BOF, EOF, FORMULA, BOOLERR} | ({NUMBER, RK, MULRK} if padded else set())
+    header = struct.Struct("<HH").unpack_from
+    pos, end = start, len(data)
+    while pos + 4 <= end:
+        typ, length = header(data, pos)
+        off = pos + 4
+        pos = off + length
+        if typ not in wanted:
+            continue
+        if pos > end:
+            break
         if typ == BOF:
             if not first:
                 break                     # the next substream: this sheet had no EOF
@@ -95,7 +129,15 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
             for i in range((length - 6) // 6):
                 xf, rk = struct.unpack_from("<HI", data, off + 4 + 6 * i)
                 show(row, col + i, xf, _rk(rk))
-    return facts if facts.shown else None
+        elif typ == FORMULA and length >= 20:
+            # FormulaValue (2.5.133): an error when fExprO is 0xFFFF and its type byte is 2
+            if data[off + 12] == 0xFF and data[off + 13] == 0xFF and data[off + 6] == 2:
+                row, col = struct.unpack_from("<HH", data, off)
+                error(row, col, data[off + 8])
+        elif typ == BOOLERR and length >= 8 and data[off + 7] == 1:    # Bes (2.5.10): fError
+            row, col = struct.unpack_from("<HH", data, off)
+            error(row, col, data[off + 6])
+    return facts if facts.shown or facts.serial_offset else None
 
 
 def _u16(data: memoryview, off: int) -> int:

@@ -50,6 +50,7 @@ _CELL_FAST = re.compile(rb'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?(
 _MERGE = re.compile(rb'<' + _P + rb'mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 BLOCK = 1 << 20
+MAX_FORMULAS_KEPT = 100_000   # formula cells without a result listed per column (the refusal needs a few)
 SST_CACHE = 50_000        # strings kept decoded (the most recently used)
 BLOCK_STRINGS = 256       # strings per read of the spilled shared strings
 CACHED_BLOCKS = 1024      # blocks kept decrypted (a few MB)
@@ -92,6 +93,20 @@ def sheet_parts(path: Path) -> list[tuple[str, zipfile.ZipInfo | None]]:
     except (KeyError, zipfile.BadZipFile, ET.ParseError):
         return []
     return out
+
+
+def hidden_sheets(path: Path) -> set[str]:
+    """The names of the sheets whose state is hidden or veryHidden (ECMA-376 Part 1,
+    18.2.19 sheet, ST_SheetState)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            wb = ET.fromstring(z.read("xl/workbook.xml"))
+    except (KeyError, zipfile.BadZipFile, ET.ParseError):
+        return set()
+    return {el.get("name") or "" for el in wb.iter()
+            if _local(el.tag) == "sheet" and el.get("state") in ("hidden", "veryHidden")}
 
 
 def sheet_part(path: Path, sheet_name: str) -> zipfile.ZipInfo | None:
@@ -337,9 +352,16 @@ class StreamingSheet:
         self._name = self.path.name
         self._sst = _SharedStrings(self._zip, self._name)
         self._date_styles = _date_styles(self._zip)
-        from .cell_facts import currency_styles
-        self._currency_styles = currency_styles(self._zip)   # "€#,##0.00": amounts with their currency
+        from .cell_facts import ShownFormat, _style_maps, format_currency
+        # "€#,##0.00": amounts with their currency; "00000", "ID-0000", "0%": numbers as shown
+        self._currency_styles, self._shown_styles = _style_maps(self._zip, format_currency, ShownFormat.of)
         self._date1904 = _date1904(self._zip)
+        self.date1904 = self._date1904          # dates count from 1904 (workbookPr date1904)
+        from .cell_facts import _full_calc_on_load
+        self._recalc = _full_calc_on_load(self._zip)
+        # col -> [(row, formula)] of formulas with no saved result, filled as the rows are
+        # read (the importer looks at it after its first pass; cell_facts.CellFacts.formulas)
+        self.formulas: dict[int, list[tuple[int, str]]] = {}
         self._columns: dict[bytes, int] = {}
         self._spill: _RowSpill | None = None
         self.merged = self._scan_merges()
@@ -448,6 +470,8 @@ class StreamingSheet:
                     out.append(_serial_to_python(number, self._date1904))
                 elif style and int(style) in self._currency_styles:
                     out.append(self._priced(raw, number, int(style)))
+                elif style and int(style) in self._shown_styles:
+                    out.append(self._shown(raw, number, int(style)))
                 else:
                     out.append(number)
             else:
@@ -466,6 +490,8 @@ class StreamingSheet:
             t = _ATTR_T.search(attrs)
             kind = t.group(1) if t else b"n"
             value: object = ""
+            if inner and (b"<f" in inner or b":f" in inner) and ref:
+                self._note_formula(inner, kind, ref, len(out))
             if inner:
                 if kind == b"inlineStr":
                     inner2 = _RPH.sub(b"", inner) if b"<rPh" in inner else inner
@@ -492,6 +518,8 @@ class StreamingSheet:
                                     value = _serial_to_python(number, self._date1904)
                                 elif s and int(s.group(1)) in self._currency_styles:
                                     value = self._priced(raw, number, int(s.group(1)))
+                                elif s and int(s.group(1)) in self._shown_styles:
+                                    value = self._shown(raw, number, int(s.group(1)))
                                 else:
                                     value = number
             out.append(value)
@@ -504,6 +532,32 @@ class StreamingSheet:
             return ShownAmount(raw.decode("ascii").strip(), *self._currency_styles[style])
         except (ArithmeticError, UnicodeDecodeError, ValueError):
             return number
+
+    def _note_formula(self, inner: bytes, kind: bytes, ref: "re.Match[bytes]", col: int) -> None:
+        """Remember a formula cell with no saved result (as cell_facts.read_facts does)."""
+        from .cell_facts import _EMPTY_VALUE, _FORMULA, _formula_text
+        vm = _V.search(inner)
+        raw = vm.group(1) if vm else None
+        if kind == b"str" and (vm is not None or _EMPTY_VALUE.search(inner)):
+            return                                   # a saved empty text
+        if raw and not (self._recalc and raw == b"0" and kind == b"n"):
+            return                                   # a saved result
+        formula = _FORMULA.search(inner)
+        if formula is None:
+            return
+        found = self.formulas.setdefault(col, [])
+        if len(found) < MAX_FORMULAS_KEPT:
+            found.append((int(ref.group(2) or 0), _formula_text(formula)))
+
+    def _shown(self, raw: bytes, number: float, style: int) -> object:
+        """A number as its format shows it ("02134", "ID-0017", "25%"; cell_facts.ShownFormat)."""
+        from decimal import Decimal, InvalidOperation
+        from .cells import ShownText
+        try:
+            text = self._shown_styles[style].show(Decimal(raw.decode("ascii").strip()))
+        except (ArithmeticError, InvalidOperation, UnicodeDecodeError, ValueError):
+            return number
+        return number if text is None else ShownText(text, number)
 
     @staticmethod
     def _row_hint(body: bytes) -> int:
@@ -523,4 +577,7 @@ class StreamingSheet:
             except ValueError:
                 return text
             return value.date() if value.time() == dt.time(0) else value
-        return _unescape(raw)   # str, e, and types this reader does not know
+        if kind == b"e":        # #N/A, #REF!: no value (cells.Unreadable), never the text
+            from .cells import error_cell
+            return error_cell(_unescape(raw))
+        return _unescape(raw)   # str and types this reader does not know

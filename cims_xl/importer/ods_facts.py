@@ -1,0 +1,156 @@
+"""What an .ods sheet's content.xml says about its cells beyond their values.
+
+The OpenDocument twin of `cell_facts` (.xlsx) and `xls_facts` (.xls). calamine gives a
+cell's value only; three facts it drops change what the importer must store:
+- an error value (`#N/A`, `#DIV/0!`, LibreOffice's `Err:502`): calamine reads it as
+  an empty cell. LibreOffice marks it `calcext:value-type="error"`; other writers give
+  the formula and the error as the cell's text with no value;
+- a formula with no saved value (`table:formula` and no `office:value-type`, as
+  generators that never ran a spreadsheet write it; OpenDocument 1.2 Part 1, 19.642
+  table:formula, 19.387 office:value-type): calamine reads it as empty; listed per
+  column so the importer refuses the column instead of storing blanks;
+- a number shown through its format (`00000` shows 2134 as `02134`, `"ID-"0000`
+  shows 17 as `ID-0017`, a percentage 0.25 as `25%`): an .ods file keeps the text as
+  shown in the cell's paragraph, which is taken for text fields (`cells.ShownText`)
+  when it is the number's digits with zeros or text around them.
+
+Read with lxml's iterparse over the chosen table only, for content.xml up to
+FACTS_LIMIT bytes (`limits.check_ods` has bounded the file before).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from .cell_facts import FACTS_LIMIT, CellFacts
+from .cells import ERROR_TEXT, ShownText, error_cell
+
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+_T = "{%s}" % _TABLE
+_O = "{%s}" % _OFFICE
+_ROW, _CELL, _COVERED, _TABLE_EL = _T + "table-row", _T + "table-cell", _T + "covered-table-cell", _T + "table"
+MAX_REPEAT = 1024       # a repeated cell with content is applied to at most this many columns
+_DIGITS = re.compile(r"\D")
+
+
+def read_ods_facts(path: Path, sheet_name: str) -> CellFacts | None:
+    """The facts of one sheet of an .ods file; None when there are none, the part is
+    too big, or it cannot be read (calamine reports a damaged file itself)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("content.xml")
+            if info.file_size > FACTS_LIMIT:
+                return None
+            data = z.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    offset = _serial_offset(data)
+    if b"table:formula" not in data and b"style-name" not in data:
+        return CellFacts(serial_offset=offset) if offset else None
+    try:
+        facts = _facts(data, sheet_name)
+    except Exception:   # noqa: BLE001 - lxml's XMLSyntaxError and friends: no facts
+        facts = None
+    if offset:
+        facts = facts or CellFacts()
+        facts.serial_offset = offset
+    return facts
+
+
+_NULL_DATE = re.compile(rb'<table:null-date\b[^>]*table:date-value="(\d{4})-(\d\d)-(\d\d)')
+
+
+def _serial_offset(data: bytes) -> int:
+    """Days between the document's null date (OpenDocument 1.2 Part 1, 9.4.2
+    table:null-date; 1899-12-30 when not given) and Excel's, for numbers in date columns."""
+    import datetime as dt
+
+    m = _NULL_DATE.search(data[:1 << 20])
+    if m is None:
+        return 0
+    try:
+        null = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return 0
+    return (null - dt.date(1899, 12, 30)).days
+
+
+def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
+    from lxml import etree
+
+    facts = CellFacts()
+    inside = False
+    row = 0                  # rows before the current one (the current one is row + 1)
+    col = 0
+    for event, el in etree.iterparse(io.BytesIO(data), events=("start", "end"), huge_tree=False,
+                                     resolve_entities=False, no_network=True):
+        tag = el.tag
+        if tag == _TABLE_EL:
+            if event == "start":
+                inside = el.get(_T + "name") == sheet_name
+                row = 0
+            elif inside:
+                break
+            else:
+                el.clear()
+            continue
+        if not inside:
+            continue
+        if tag == _ROW:
+            if event == "start":
+                col = 0
+            else:
+                row += int(el.get(_T + "number-rows-repeated") or 1)
+                el.clear()
+            continue
+        if event != "end" or tag not in (_CELL, _COVERED):
+            continue
+        repeat = int(el.get(_T + "number-columns-repeated") or 1)
+        fact = _cell_fact(el, row + 1, facts)
+        if fact is not None:
+            for c in range(col, col + min(repeat, MAX_REPEAT)):
+                facts.shown.setdefault(row + 1, {})[c] = fact
+        elif el.get(_T + "formula") and el.get(_O + "value-type") is None and not _text(el):
+            text = el.get(_T + "formula")
+            text = re.sub(r"^(?:of|oooc|msoxl):", "", text)
+            facts.formulas.setdefault(col, []).append((row + 1, text[:61]))
+        col += repeat
+    return facts if facts.shown or facts.formulas else None
+
+
+def _text(el) -> str:
+    return "\n".join("".join(p.itertext()) for p in el if p.tag.endswith("}p")).strip()
+
+
+def _cell_fact(el, row: int, facts: CellFacts):
+    """An Unreadable (error) or a ShownText for this cell, else None."""
+    vtype = el.get(_O + "value-type")
+    formula = el.get(_T + "formula")
+    if el.get("{%s}value-type" % _CALCEXT) == "error" or (
+            formula and vtype in (None, "string") and not el.get(_O + "string-value")
+            and ERROR_TEXT.match(_text(el))):
+        facts.errors += 1
+        return error_cell(_text(el))
+    if vtype not in ("float", "percentage") or el.get(_T + "style-name") is None:
+        return None
+    try:
+        number = float(el.get(_O + "value") or "")
+    except ValueError:
+        return None
+    text = _text(el)
+    if not text:
+        return None
+    if vtype == "percentage":
+        return ShownText(text, number) if text.endswith("%") else None
+    if number < 0 or not number.is_integer() or "," in text or "." in text:
+        return None
+    plain = str(int(number))
+    digits = _DIGITS.sub("", text)
+    if text == plain or digits.lstrip("0") != plain.lstrip("0"):
+        return None              # shown as itself, or not its digits (1.2E+10, a date)
+    return ShownText(text, number)
