@@ -602,7 +602,7 @@ def test_a_sheet_named_in_another_case_or_spacing_is_found(admin, tmp_path, type
 def test_a_streamed_workbook_passes_over_a_hidden_first_sheet_too(admin, tmp_path, monkeypatch):
     from cims_xl.importer import limits
 
-    monkeypatch.setattr(limits, "calamine_safe", lambda path: False)     # as for a very large file
+    monkeypatch.setattr(limits, "calamine_safe", lambda path, **_: False)     # as for a very large file
     path = _book(tmp_path / "big.xlsx", [("Archiv", [["Name", "Email"], ["Alt", "alt@example.com"]], "hidden"),
                                          ("Kunden", CUSTOMERS, "visible")], active=1)
     result = import_file(admin, path)
@@ -735,7 +735,7 @@ def test_the_json_list_of_interactions_goes_back_into_a_fresh_store(store_path, 
 def test_a_streamed_sheet_with_formulas_without_results_stops_like_a_small_one(admin, tmp_path, monkeypatch):
     from cims_xl.importer import limits
 
-    monkeypatch.setattr(limits, "calamine_safe", lambda path: False)     # as for a very large file
+    monkeypatch.setattr(limits, "calamine_safe", lambda path, **_: False)     # as for a very large file
     rows = [[s("A1", "Name"), s("B1", "Email"), s("C1", "Phone")]]
     for r in (2, 3, 4):
         rows.append([s(f"A{r}", f"Person {r}"), f'<c r="B{r}"><f>LOWER(A{r})&amp;"@example.com"</f><v></v></c>',
@@ -814,7 +814,7 @@ def test_a_1904_workbook_reads_plain_numbers_in_a_date_column_in_its_own_date_sy
     from cims_xl.importer import limits
 
     if streamed:
-        monkeypatch.setattr(limits, "calamine_safe", lambda path: False)
+        monkeypatch.setattr(limits, "calamine_safe", lambda path, **_: False)
     rows = [[s("A1", "Customer"), s("B1", "Order No"), s("C1", "Order Date"), s("D1", "Ship Date"), s("E1", "Amount")],
             [s("A2", "Kim"), s("B2", "SO-1"), n("C2", 45300), n("D2", 45301, 1), n("E2", 10)]]
     book = raw_xlsx(tmp_path / "mac.xlsx", rows, formats=["yyyy/mm/dd"])

@@ -404,7 +404,8 @@ class RowPreparer:
             v = data.get(key)
             if type(v) is str and v.endswith("%") and (m := _PERCENT_TEXT.match(v)):
                 number = Decimal(m.group(1).replace(",", "."))
-                data[key] = number if points else number / 100      # "25%": 25 points, or 0.25
+                if points or 0 <= number <= 100:    # else the field refuses the text as written
+                    data[key] = number if points else number / 100      # "25%": 25 points, or 0.25
         for key in self._id_targets:
             v = data.get(key)
             if type(v) is str and "E+" in v and _SCIENTIFIC.match(v.strip()):
