@@ -1,0 +1,86 @@
+"""What a small business imports on its first day: exports of a web shop, an old CRM,
+a switchboard list. Each test writes its own small file and checks what was stored."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from cims_xl.importer import import_file
+from cims_xl.services import records
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("header", ["Cancelled at", "Hotel", "Ethnicity", "Capacity (seats)"])
+def test_a_column_whose_name_merely_contains_phone_or_city_letters_is_not_guessed_as_one(admin, tmp_path, header):
+    path = write_csv(tmp_path / "c.csv", [["Name", header], ["Ada Lovelace", "2026-03-12 08:00:00"],
+                                          ["Alan Turing", "Grand 7"]])
+    result = import_file(admin, path)
+    assert result.created == 2 and not any(o.warnings for o in result.outcomes)
+    for c in records.list_records(admin, "customer"):
+        assert not c.get("mobile") and not c.get("phone") and not c.get("city")
+
+
+@pytest.mark.parametrize("header,field,value,stored", [
+    ("Mobilnummer / Handy", "mobile", "+49 151 23456789", "+4915123456789"),
+    ("HomePhone", "phone", "+44 20 7946 0000", "+442079460000"),
+    ("Tel.", "phone", "+33 1 42 68 53 00", "+33142685300"),
+    ("Cell phone", "mobile", "+1 415 555 0199", "+14155550199"),
+    ("联系手机", "mobile", "13800138000", "+8613800138000"),
+])
+def test_a_column_named_with_a_phone_word_is_still_guessed_as_a_phone(admin, tmp_path, header, field, value, stored):
+    path = write_csv(tmp_path / "p.csv", [["Name", header], ["Grace Hopper", value]])
+    result = import_file(admin, path)
+    assert result.created == 1
+    (c,) = records.list_records(admin, "customer")
+    assert c[field] == stored
+
+
+def test_a_web_shop_order_export_imports_as_orders_with_its_own_column_names(admin, tmp_path):
+    path = write_csv(tmp_path / "orders_export.csv", [
+        ["Name", "Email", "Financial Status", "Created at", "Currency", "Subtotal", "Total",
+         "Lineitem quantity", "Lineitem name", "Billing Name", "Billing Phone", "Billing Country"],
+        ["#1001", "wei@example.cn", "paid", "2026-01-15 10:22:01 +0800", "CNY", "1200.00", "1250.00", "2",
+         "Tea set", "张伟", "138 0013 8000", "CN"],
+        ["#1002", "hans@example.de", "refunded", "2026-02-03 09:00:00 +0100", "EUR", "89.90", "99.90", "1",
+         "Vase", "Hans Müller", "0151 23456789", "DE"],
+    ])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (2, 0)
+    orders = sorted(records.list_records(admin, "order"), key=lambda o: str(o["order_date"]))
+    assert [o["product"] for o in orders] == ["Tea set", "Vase"]
+    assert [float(o["amount"]) for o in orders] == [1250.0, 99.9]
+    assert [o["status"] for o in orders] == ["Paid", "Returned"]
+    people = {c["name"]: c for c in records.list_records(admin, "customer")}
+    assert set(people) == {"张伟", "Hans Müller"}
+    assert people["Hans Müller"]["mobile"] == "+4915123456789" or people["Hans Müller"]["phone"] == "+4915123456789"
+
+
+def test_a_taobao_order_export_imports_as_orders(admin, tmp_path):
+    path = write_csv(tmp_path / "taobao.csv", [
+        ["订单编号", "买家会员名", "付款时间", "实付款", "宝贝标题", "宝贝总数量", "订单状态", "联系手机"],
+        ["T2026001", "李娜", "2026-03-01 12:00:00", "88.00", "茶杯", "3", "交易成功", "13912345678"],
+    ])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (1, 0)
+    (o,) = records.list_records(admin, "order")
+    assert (o["product"], float(o["amount"]), o["quantity"]) == ("茶杯", 88.0, 3)
+    (c,) = records.list_records(admin, "customer")
+    assert c["name"] == "李娜"
+
+
+def test_a_web_shop_export_imported_as_customers_is_named_as_orders_before_anything_is_written(admin, tmp_path):
+    path = write_csv(tmp_path / "orders_export.csv", [
+        ["Name", "Email", "Financial Status", "Paid at", "Total", "Lineitem quantity", "Lineitem name"],
+        ["#1001", "wei@example.cn", "paid", "2026-01-15", "1250.00", "2", "Tea set"],
+    ])
+    result = import_file(admin, path, dry_run=True)
+    (said,) = [i for i in result.inferences if i["what"] == "kind of records"]
+    assert "--kind orders" in said["evidence"]
