@@ -84,3 +84,40 @@ def test_a_web_shop_export_imported_as_customers_is_named_as_orders_before_anyth
     result = import_file(admin, path, dry_run=True)
     (said,) = [i for i in result.inferences if i["what"] == "kind of records"]
     assert "--kind orders" in said["evidence"]
+
+
+def _two_sheet_workbook(path: Path, third: str | None = None) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "上海"
+    ws.append(["姓名", "手机"])
+    ws.append(["孙丽", "13600001111"])
+    other = wb.create_sheet("Beijing office")
+    other.append(["姓名", "手机"])
+    other.append(["吴强", "13600003333"])
+    wb.create_sheet("Sheet3")          # empty, as Excel's default workbooks have
+    if third:
+        wb.create_sheet(third).sheet_state = "hidden"
+        wb[third].append(["x", "y"])
+    wb.save(path)
+    return path
+
+
+def test_a_workbook_whose_other_sheet_holds_customers_says_that_sheet_was_not_read_and_how_to_import_it(admin, tmp_path):
+    path = _two_sheet_workbook(tmp_path / "branches.xlsx", third="lookup")
+    result = import_file(admin, path)
+    assert result.created == 1 and [c["name"] for c in records.list_records(admin, "customer")] == ["孙丽"]
+    assert result.unread_sheets == ["Beijing office"]          # not the empty one, not the hidden one
+    (note,) = result.sheet_notes()
+    assert "'Beijing office'" in note and '--sheet "Beijing office"' in note
+    again = import_file(admin, path, sheet="Beijing office")
+    assert again.created == 1 and again.unread_sheets == [] and again.sheet_notes() == []
+
+
+def test_the_import_command_names_the_sheets_it_did_not_read(tmp_path, run):
+    path = _two_sheet_workbook(tmp_path / "branches.xlsx")
+    code, out, err = run("import", str(path), "--dry-run")
+    assert code == 0, err
+    assert "Not read: 'Beijing office'" in " ".join(out.split())
