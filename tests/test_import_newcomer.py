@@ -121,3 +121,21 @@ def test_the_import_command_names_the_sheets_it_did_not_read(tmp_path, run):
     code, out, err = run("import", str(path), "--dry-run")
     assert code == 0, err
     assert "Not read: 'Beijing office'" in " ".join(out.split())
+
+
+def test_a_chinese_mobile_written_with_86_but_no_plus_is_stored_when_no_country_is_given(admin, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "手机", "电话"])
+    ws.append(["王芳", "8613912345679", "86 139 1234 5670"])
+    ws.append(["刘洋", 8613700001111, "86-137-0000-2222"])     # a number cell, as Excel keeps digits
+    ws.append(["Tom", "8612345678901", ""])                   # 86 then no mobile: not read as one
+    wb.save(tmp_path / "crm.xlsx")
+    result = import_file(admin, tmp_path / "crm.xlsx")
+    people = {c["name"]: c for c in records.list_records(admin, "customer")}
+    assert (people["王芳"]["mobile"], people["王芳"]["phone"]) == ("+8613912345679", "+8613912345670")
+    assert (people["刘洋"]["mobile"], people["刘洋"]["phone"]) == ("+8613700001111", "+8613700002222")
+    assert not people["Tom"].get("mobile") and "8612345678901" in people["Tom"]["notes"]
+    assert result.warnings == 1
