@@ -139,3 +139,18 @@ def test_a_chinese_mobile_written_with_86_but_no_plus_is_stored_when_no_country_
     assert (people["刘洋"]["mobile"], people["刘洋"]["phone"]) == ("+8613700001111", "+8613700002222")
     assert not people["Tom"].get("mobile") and "8612345678901" in people["Tom"]["notes"]
     assert result.warnings == 1
+
+
+def test_a_report_names_only_the_currencies_whose_orders_it_shows(admin, tmp_path, run):
+    path = write_csv(tmp_path / "orders.csv", [
+        ["Order No", "Customer", "Order Date", "Amount", "Currency", "Status"],
+        ["SO-1", "张伟", "2026-01-15", "1250.00", "CNY", "已完成"],
+        ["SO-2", "张伟", "2026-02-15", "300.00", "CNY", "已完成"],
+        ["SO-3", "Hans Müller", "2026-02-03", "99.90", "EUR", "refunded"],
+    ])
+    assert import_file(admin, path, kind="orders").created == 3
+    code, out, err = run("report")
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "Sales by month" in text and "1,250.00 CNY" in text
+    assert "EUR" not in text          # its only order was returned: no block, so no note naming it
