@@ -154,3 +154,21 @@ def test_a_report_names_only_the_currencies_whose_orders_it_shows(admin, tmp_pat
     text = " ".join(out.split())
     assert "Sales by month" in text and "1,250.00 CNY" in text
     assert "EUR" not in text          # its only order was returned: no block, so no note naming it
+
+
+@pytest.mark.parametrize("country,phone,stored", [
+    ("中国大陆", "0755-8888 1234", "+8675588881234"),
+    ("中國大陸", "138 0013 8000", "+8613800138000"),
+    ("Mainland China", "021 6234 5678", "+862162345678"),
+    ("中国香港", "2345 6789", "+85223456789"),
+    ("香港", "9123 4567", "+85291234567"),
+    ("香港特別行政區", "2345 6789", "+85223456789"),
+    ("中国澳门", "6612 3456", "+85366123456"),
+    ("中国台湾", "0912-345-678", "+886912345678"),
+])
+def test_a_country_written_as_chinese_files_write_it_gives_the_phone_its_country(admin, tmp_path, country, phone, stored):
+    path = write_csv(tmp_path / "c.csv", [["客户名称", "联系电话", "国家/地区"], ["赵丽", phone, country]])
+    result = import_file(admin, path)
+    assert result.created == 1 and not result.outcomes[0].warnings
+    (c,) = records.list_records(admin, "customer")
+    assert c["phone"] == stored
