@@ -172,3 +172,32 @@ def test_a_country_written_as_chinese_files_write_it_gives_the_phone_its_country
     assert result.created == 1 and not result.outcomes[0].warnings
     (c,) = records.list_records(admin, "customer")
     assert c["phone"] == stored
+
+
+@pytest.mark.parametrize("written,status", [
+    ("In Bearbeitung", "Open"), ("Rückerstattet", "Returned"), ("on-hold", "Open"),
+    ("partially_paid", "Open"), ("Pending Payment", "Open"), ("annullato", "Cancelled"),
+    ("rimborsato", "Returned"), ("En cours de traitement", "Open"), ("Shipped", "Shipped"),
+])
+def test_an_order_status_as_a_shop_system_writes_it_is_stored_as_its_status(admin, tmp_path, written, status):
+    path = tmp_path / "bestellungen.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(["Bestellnummer", "Bestelldatum", "Kunde", "Menge", "Gesamtbetrag", "Status"])
+        w.writerow(["10001", "15.01.2026", "Anna Schmidt", "3 Stk.", "1.234,50 €", written])
+    result = import_file(admin, path, kind="orders")
+    assert result.created == 1 and not result.outcomes[0].warnings
+    (o,) = records.list_records(admin, "order")
+    assert (o["status"], o["quantity"], float(o["amount"]), o["currency"]) == (status, 3, 1234.5, "EUR")
+
+
+def test_a_refunded_order_written_in_german_is_not_counted_as_a_sale(admin, tmp_path, run):
+    path = write_csv(tmp_path / "o.csv", [["Bestellnummer", "Bestelldatum", "Kunde", "Gesamtbetrag", "Status"],
+                                          ["1", "15.01.2026", "Anna Schmidt", "100,00 €", "Abgeschlossen"],
+                                          ["2", "16.01.2026", "Anna Schmidt", "900,00 €", "Rückerstattet"]])
+    assert import_file(admin, path, kind="orders").created == 2
+    code, out, err = run("report")
+    assert code == 0, err
+    text = " ".join(out.split())
+    sales = text.split("Report - Sales · Sales by month")[1].split("Report - Sales · Sales by year")[0]
+    assert "100.00" in sales and "1,000.00" not in sales and "900.00" not in sales
