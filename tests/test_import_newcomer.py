@@ -201,3 +201,22 @@ def test_a_refunded_order_written_in_german_is_not_counted_as_a_sale(admin, tmp_
     text = " ".join(out.split())
     sales = text.split("Report - Sales · Sales by month")[1].split("Report - Sales · Sales by year")[0]
     assert "100.00" in sales and "1,000.00" not in sales and "900.00" not in sales
+
+
+@pytest.mark.parametrize("last", [["导出时间：2025-12-01 10:00"], ["制表人：王芳"], ["打印日期 2025-12-01"],
+                                  ["記錄總數：3"], ["出力日時 2025/12/01"]])
+def test_lines_an_export_writes_under_its_table_are_not_imported_as_customers(admin, tmp_path, last):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["会员名称", "手机号码", "城市", "备注"])
+    ws.append(["周杰", "13600002222", "上海", ""])
+    ws.append(["孙丽", "136 0000 1111", "北京", ""])
+    ws.append(["吴强", "+86 136-0000-3333", "广州", ""])
+    ws.append(["共 3 条记录", "", "", ""])
+    ws.append(last + [""] * 3)
+    wb.save(tmp_path / "members.xlsx")
+    result = import_file(admin, tmp_path / "members.xlsx")
+    assert (result.created, result.footer_rows) == (3, 2)
+    assert sorted(c["name"] for c in records.list_records(admin, "customer")) == sorted(["周杰", "孙丽", "吴强"])
