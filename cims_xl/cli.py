@@ -1303,7 +1303,7 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
         if m.get("could_be"):
             app.out.message(f"Column '{m['column']}' could be " + " or ".join(m["could_be"])
                             + f", so it was not mapped: say which with --map \"{m['column']}={m['could_be'][0]}\"")
-    for note in result.currency_notes():
+    for note in result.currency_notes() + result.sheet_notes():
         app.out.message(note)
     _show_problems(app, result, report_path)
     unchanged = [o for o in result.outcomes if o.action == "duplicate" and o.record and not o.duplicate_of_row]

@@ -58,7 +58,41 @@ def _table() -> dict[str, str]:
     for k, v in iso.items():
         names.setdefault(k, v)
     # A name two regions share (none in CLDR today) decides nothing.
-    return {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
+    table = {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
+    for k, code in _chinese_short_forms(table).items():
+        table.setdefault(k, code)
+    return table
+
+
+# CLDR (as babel ships it, without its "short" variants) names Hong Kong and Macao only
+# in full, "中国香港特别行政区"; Chinese files write "香港", "中国香港", and "中国台湾"
+# beside "台湾", and "中国大陆" (mainland China) where China and Hong Kong are both
+# customers' countries. These forms are derived from CLDR's names, except the few words
+# for the mainland, which no standard lists.
+_ADMIN_SUFFIXES = ("特别行政区", "特別行政區")
+_CHINA_PREFIXES = ("中国", "中國")
+_MAINLAND = ("中国大陆", "中國大陸", "中国内地", "中國內地", "大陆", "大陸", "内地", "內地",
+             "中华人民共和国", "中華人民共和國", "mainland china", "china mainland", "china (mainland)",
+             "china, mainland", "prc", "p r china", "p r c", "pr china")
+
+
+def _chinese_short_forms(table: dict[str, str]) -> dict[str, str]:
+    """Derived names: CLDR's Chinese names of Hong Kong and Macao without "特别行政区"
+    and without "中国" before them (and "香港特别行政区"); "中国" before CLDR's Chinese names of Hong Kong,
+    Macao and Taiwan; the mainland words (CN)."""
+    out: dict[str, str] = {}
+    for k, code in table.items():
+        if code not in ("HK", "MO", "TW") or not any("\u4e00" <= ch <= "\u9fff" for ch in k):
+            continue
+        short = next((k[: -len(s)] for s in _ADMIN_SUFFIXES if k.endswith(s)), k)
+        bare = next((short[len(p):] for p in _CHINA_PREFIXES if short.startswith(p)), short)
+        for form in (short, bare, *(p + bare for p in _CHINA_PREFIXES),
+                     *(bare + s for s in _ADMIN_SUFFIXES if short != k)):
+            if form:
+                out.setdefault(form, code)
+    for word in _MAINLAND:
+        out.setdefault(_key(word), "CN")
+    return out
 
 
 def region_for_country(value: object) -> str | None:

@@ -245,6 +245,9 @@ def _enum_validator(f: Field):
         low = text.lower()
         if low in canonical:
             return canonical[low]
+        spaced = " ".join(low.replace("_", " ").replace("-", " ").split())    # "on-hold", "partially_paid"
+        if spaced in canonical:
+            return canonical[spaced]
         syn = ENUM_SYNONYMS.get(low) or ENUM_SYNONYMS.get(text)
         if syn in f.choices:
             return syn

@@ -188,6 +188,9 @@ _POSSIBILITY_REASONS = {
 _CN_MOBILE = re.compile(r"1[3-9][0-9]{9}\Z")
 _CN_MOBILE_SPACED = re.compile(r"(?:\+86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8}\Z")
 _SEPARATORS = re.compile(r"[ -]")
+# A mainland mobile after China's country code written without "+" or "00" ("86 139 1234
+# 5678", "8613912345678"), as Chinese CRMs and shop exports often write it.
+_CN_MOBILE_BARE_CODE = re.compile(r"86[ -]?(1[3-9][0-9](?:[ -]?[0-9]){8})\Z")
 # A mainland landline as people type it: 0 + area code, an optional dash or space, number.
 _CN_LANDLINE = re.compile(r"0([1-9][0-9]{1,2})[- ]?([2-9][0-9]{6,7})\Z")
 
@@ -211,7 +214,8 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
     """The phone number in E.164 form ("+8613800138000"), or None for a blank cell.
 
     ``region`` (ISO 3166 code) says which country a number without "+" or "00" belongs
-    to. Accepted: spaces, dashes, dots, parentheses, "+86"/"0086"/"86 " prefixes,
+    to. Accepted: spaces, dashes, dots, parentheses, "+86"/"0086"/"86 " prefixes (a bare
+    "86" before a mainland mobile also when the region is only assumed),
     full-width digits, ideographic spaces, a leading "tel:" or "电话:" label, Excel's
     int-valued floats (13800138000.0) and extensions ("x123", "ext. 12", "转123").
     E.164 has no extension, so the extension is dropped.
@@ -257,6 +261,12 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
         # next most common shape; read without the full parse.
         return "+86" + _SEPARATORS.sub("", text.removeprefix("+86"))
     if region == "CN":
+        bare = _CN_MOBILE_BARE_CODE.match(text)
+        if bare:
+            # 13 digits starting 86 then a mainland mobile: China's code without its "+".
+            # Read so even when CN is only assumed: no national number of that shape
+            # exists in China, and the mobile after it is unmistakable.
+            return "+86" + _SEPARATORS.sub("", bare.group(1))
         # 0 + area code is how China dials a landline at home. Under an assumed region
         # the number must also be valid ("089 3280598" from Munich has this shape): a
         # fixed line in the numbering plan, else the full check decides. No mainland

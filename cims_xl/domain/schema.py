@@ -79,6 +79,18 @@ ORDER_STATUS_SYNONYMS: dict[str, str] = {
     "annulé": "Cancelled", "retournée": "Returned", "remboursée": "Returned", "remboursé": "Returned",
     "pendiente": "Open", "pagado": "Paid", "enviado": "Shipped", "entregado": "Completed",
     "completado": "Completed", "cancelado": "Cancelled", "devuelto": "Returned", "reembolsado": "Returned",
+    # more of what shop systems write (WooCommerce, Shopify, Shopware, PrestaShop exports;
+    # "_" and "-" are read as spaces: "on-hold", "partially_paid")
+    "authorized": "Open", "partially paid": "Open", "awaiting payment": "Open", "awaiting shipment": "Paid",
+    "shipped": "Shipped", "out for delivery": "Shipped",
+    "in bearbeitung": "Open", "ausstehend": "Open", "zahlung ausstehend": "Open", "wartend": "Open",
+    "in zustellung": "Shipped", "zugestellt": "Completed", "erledigt": "Completed",
+    "abgebrochen": "Cancelled", "rückerstattet": "Returned", "zurückerstattet": "Returned",
+    "en cours": "Open", "en cours de traitement": "Open", "en préparation": "Paid",
+    "paiement accepté": "Paid", "remboursement": "Returned", "en proceso": "Open", "procesando": "Open",
+    "en espera": "Open", "in lavorazione": "Open", "in attesa": "Open", "pagato": "Paid",
+    "spedito": "Shipped", "consegnato": "Completed", "completato": "Completed", "annullato": "Cancelled",
+    "rimborsato": "Returned", "reso": "Returned",
 }
 
 # ----- field and entity specs ------------------------------------------------------

@@ -30,7 +30,7 @@ def _summary(result: ImportResult, *, done: bool) -> str:
              f"Rejected: {d['rejected']}"]
     if d.get("customers_created"):
         lines.append(f"New customers: {result.customers_created_text()}")
-    lines += result.currency_notes()
+    lines += result.currency_notes() + result.sheet_notes()
     if d["batch"]:
         lines.append(f"Batch: {d['batch']} (undo: cims import undo {d['batch']})")
     if d.get("warnings"):

@@ -203,7 +203,13 @@ _TOTAL = (r"grand\s+total|sub-?total|totals?|totales|totaux|totaal|totale|totalt
           r"合计|合計|总计|總計|小计|小計|共计")
 _FOOTER_WORDS = re.compile(
     rf"^\s*(?:{_TOTAL}|共\s*\d|count|records?|rows?|generated|printed|"
-    r"exported|page\s+\d|第\s*\d+\s*页)(?=$|[\s:：=\d(（,])", re.IGNORECASE)
+    r"exported|page\s+\d|第\s*\d+\s*[页頁]|"
+    # what Chinese and Japanese exports write under a table: when and by whom it was
+    # exported or printed, how many records it holds
+    r"导出(?:时间|日期|人)|導出(?:時間|日期|人)|打印(?:时间|日期|人)|列印(?:時間|日期|人)|"
+    r"制表(?:时间|日期|人)?|製表(?:時間|日期|人)?|生成(?:时间|日期)|报表生成|"
+    r"(?:总|總)?(?:记录|記錄)数|(?:记录|記錄)(?:总数|總數)|总数|總數|"
+    r"出力(?:日時|日)|作成(?:日時|日|者)|印刷日)(?=$|[\s:：=\d(（,])", re.IGNORECASE)
 # Words a report tool writes under its table, anywhere in the cell: "Report generated
 # 2024-05-01", "*** End of Report ***", "Confidential".
 _FOOTER_PHRASE = re.compile(

@@ -157,30 +157,40 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "order_number": ["order id", "order no", "order number", "order", "订单 ID", "订单号",
                          "订单编号", "单号"],
         "line_no": ["line", "line no", "line number", "订单行"],
-        "order_date": ["order date", "date", "订单日期", "下单日期", "下单时间", "日期"],
+        "order_date": ["order date", "date", "订单日期", "下单日期", "下单时间", "日期",
+                       # web shops: Shopify, WooCommerce, Taobao/Tmall exports
+                       "created at", "date created", "order created", "订单创建时间",
+                       "创建时间", "paid at", "付款时间", "支付时间"],
         "ship_date": ["ship date", "shipping date", "发货日期", "送货日期"],
         "product": ["product name", "product", "item", "item name", "产品名称", "商品名称",
-                    "产品", "商品"],
+                    "产品", "商品", "lineitem name", "line item name", "宝贝标题", "商品标题"],
         "category": ["category", "类别", "品类"],
         "sub_category": ["sub-category", "sub category", "subcategory", "子类别"],
-        "quantity": ["quantity", "qty", "数量"],
+        "quantity": ["quantity", "qty", "数量", "lineitem quantity", "line item quantity",
+                     "item quantity", "quantity (- refund)", "宝贝总数量", "商品数量", "购买数量"],
         "amount": ["sales", "amount", "total", "revenue", "line total", "销售额", "金额",
-                   "总金额", "订单金额"],
+                   "总金额", "订单金额", "order total", "order total amount", "grand total",
+                   "实付款", "实付金额", "买家实际支付金额", "订单总额"],
         "discount": ["discount", "折扣"],
         "profit": ["profit", "利润"],
         "currency": ["currency", "币种", "货币"],
         "region": ["region", "地区", "区域", "大区"],
         "province": ["state", "province", "state/province", "省/自治区", "省份", "省"],
         "city": ["city", "城市"],
-        "status": ["order status", "status", "订单状态", "状态"],
+        "status": ["order status", "status", "订单状态", "状态", "financial status",
+                   "payment status", "交易状态"],
         "notes": ["notes", "note", "备注"],
         **_CUSTOMER_LINK,
-        "customer_name": ["customer name", "customer", "client", "客户名称", "客户姓名", "客户"],
+        "customer_name": ["customer name", "customer", "client", "客户名称", "客户姓名", "客户",
+                          "billing name", "shipping name", "buyer", "buyer name", "收货人姓名",
+                          "收货人", "买家会员名", "买家"],
         "customer_segment": ["segment", "customer segment", "细分"],
-        "customer_country": ["country", "country/region", "国家", "国家/地区"],
+        "customer_country": ["country", "country/region", "国家", "国家/地区", "billing country",
+                             "shipping country"],
         "customer_postal_code": ["postal code", "zip", "zip code", "postcode", "邮编"],
-        "customer_email": ["email", "customer email", "e-mail", "邮箱"],
-        "customer_phone": ["phone", "customer phone", "电话", "手机"],
+        "customer_email": ["email", "customer email", "e-mail", "邮箱", "billing email"],
+        "customer_phone": ["phone", "customer phone", "电话", "手机", "billing phone",
+                           "shipping phone", "联系手机", "收货人手机", "收货人电话"],
     },
     "contact": {
         "name": ["name", "full name", "contact name", "contact", "display name", "姓名",
@@ -313,6 +323,32 @@ _CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "corr
              ("address", ("address", "street", "地址", "straße", "adresse", "anschrift",
                           "dirección", "endereço", "indirizzo", "住所")),
              ("city", ("city", "城市", "ville", "ciudad", "cidade", "città"))]
+
+_WORD_SPLIT = re.compile(r"[^\w]+|_")
+_CAMEL = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z\u00c0-\u00de])")
+
+
+def _contains_word(header: str, n: str, word: str) -> bool:
+    """Does the header hold `word` (a `_CONTAINS` guess word)? A word in another script
+    (手机, 電話) may sit anywhere in the header, as those scripts write compounds without
+    spaces. A Latin word must begin a word of the header ("Tel." , "Telefonnummer",
+    "E-Mail-Adresse", "HomePhone"), or, if it has five letters or more, end one
+    ("homephone"): "cell" in "Cancelled at", "tel" in "Hotel" or "city" in "Ethnicity"
+    are not phone or city columns."""
+    w = norm(word)
+    if not w.isascii():
+        return w in n
+    text = unicodedata.normalize("NFKC", _CAMEL.sub(" ", str(header))).casefold()
+    tokens = [t for t in _WORD_SPLIT.split(text) if t]
+    for i, tok in enumerate(tokens):
+        forms = {tok, _plain_latin(tok)}
+        rest = "".join(tokens[i:])
+        if rest.startswith(w) or _plain_latin(rest).startswith(w):
+            return True
+        if len(w) >= 5 and any(f.endswith(w) for f in forms):
+            return True
+    return False
+
 
 HELPER_TARGETS = {"first_name": "First Name", "middle_name": "Middle Name",
                   "last_name": "Last Name", "is_company": "Is a Company",
@@ -630,7 +666,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             continue
         n = norm(h)
         for target, words in _CONTAINS:
-            if target in allowed and target not in taken and any(norm(w) in n for w in words):
+            if target in allowed and target not in taken and any(_contains_word(h, n, w) for w in words):
                 assign(i, target, "guess")
                 break
     return Mapping(ent, chosen, allowed)

@@ -60,6 +60,9 @@ class RawSheet:
     delimiter: str | None = None
     merged: list[MergedRange] = field(default_factory=list)
     streamed: bool = False
+    # Visible sheets holding values that were not read (the first sheet with a table was
+    # chosen, no --sheet given): the summary names them, so no sheet is left out unseen.
+    unread_sheets: list[str] = field(default_factory=list)
     _rows_factory: object = None
     _closer: object = None
 
@@ -279,12 +282,45 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     evidence = how + ("; other sheets: " + ", ".join(f"'{o}'" for o in others) if others else "")
     if serial_offset:
         evidence += "; the workbook counts dates from 1904 (numbers in date columns are read so)"
+    unread = ([] if sheet is not None and str(sheet) != ""
+              else _sheets_with_values(wb, fmt, path, [n for n in visible if n != chosen and n not in covers],
+                                       loaded))
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence,
-                    serial_offset=serial_offset,
+                    serial_offset=serial_offset, unread_sheets=unread,
                     formulas=facts.formulas if facts is not None else {},
                     shown_cells=sum(len(v) for v in shown.values()) - (facts.errors if facts is not None else 0),
                     priced_cells=sum(len(v) for v in priced.values()),
                     _rows_factory=rows, _closer=wb.close)
+
+
+def _sheets_with_values(wb, fmt: str, path: Path, names: list[str], loaded: dict) -> list[str]:
+    """Those of `names` that hold a value. An .xlsx sheet is judged by the start of its
+    XML (`xlsx_stream.has_cells`), without loading it; other formats' sheets are loaded
+    (calamine), a sheet that cannot be read counts as holding values."""
+    if not names:
+        return []
+    parts: dict = {}
+    if fmt == "xlsx":
+        from . import xlsx_stream
+
+        with contextlib.suppress(Exception):
+            parts = dict(xlsx_stream.sheet_parts(path))
+    out = []
+    for name in names:
+        try:
+            if name in loaded:
+                ws = loaded[name]
+                has = bool(ws.height) and any(str(v).strip() for row in ws.to_python(nrows=50) for v in row)
+            elif parts.get(name) is not None:
+                has = xlsx_stream.has_cells(path, parts[name])
+            else:
+                ws = wb.get_sheet_by_name(name)
+                has = bool(ws.height) and any(str(v).strip() for row in ws.to_python(nrows=50) for v in row)
+        except Exception:  # calamine raises several unrelated classes; name it rather than hide it
+            has = True
+        if has:
+            out.append(name)
+    return out
 
 
 def _facts_of(fmt: str, path: Path, sheet_name: str):

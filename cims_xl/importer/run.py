@@ -79,6 +79,8 @@ class ImportResult:
     # The names of the first customers created (at most plan.NEW_NAMES_KEPT), as the
     # customer records got them: the summaries name who was added.
     customers_created_names: list[str] = field(default_factory=list)
+    # Other visible sheets of the workbook holding values, not read (no --sheet given).
+    unread_sheets: list[str] = field(default_factory=list)
     report: str | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     outcomes_truncated: bool = False
@@ -99,6 +101,17 @@ class ImportResult:
                   "(give --currency CODE, or a Currency column, to say otherwise)."
                   for code, n in self.currency_defaulted.items()]
         return notes
+
+    def sheet_notes(self) -> list[str]:
+        """One sentence naming the workbook's other sheets with values that this import did
+        not read, and the option that imports each; [] when there are none."""
+        if not self.unread_sheets:
+            return []
+        shown = ", ".join(f"'{n}'" for n in self.unread_sheets)
+        first = self.unread_sheets[0]
+        quoted = f'"{first}"' if any(c.isspace() for c in first) else first
+        return [f"Only sheet '{self.sheet}' was read. Not read: {shown}; import each on its own "
+                f"with --sheet (e.g. --sheet {quoted})."]
 
     def customers_created_text(self) -> str:
         """'2 (K999, Zhang Wei)': how many customers rows of another kind created, and the
@@ -127,6 +140,7 @@ class ImportResult:
             "mapping": self.mapping, "unmapped": self.unmapped, "ignored": self.ignored,
             "date_orders": self.date_orders, "inferences": self.inferences, "report": self.report,
             "currency_assumed": self.currency_assumed, "currency_defaulted": self.currency_defaulted,
+            "unread_sheets": list(self.unread_sheets),
         }
         if self.kind != "customer":
             d["customers_created"] = self.customers_created
@@ -610,7 +624,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                               mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,
                               ignored=scan.mapping.ignored, samples=scan.samples, date_orders={
                                   scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()},
-                              inferences=_inferences(src, scan, options, ent))
+                              inferences=_inferences(src, scan, options, ent),
+                              unread_sheets=list(src.unread_sheets))
         report = (error_report(scan.table.headers, left_out=scan.mapping.secret_columns)
                   if error_report else None)
         try:

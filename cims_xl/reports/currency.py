@@ -166,13 +166,18 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
                 tables.append(t)
                 continue
             blocks = []
+            shown: list[str] = []                              # currencies with rows in this table
             first: tuple[str, ReportTable] | None = None      # the block the chart shows
             for c in codes:
                 part = parts[c][name].table(t.name)
                 d = part.data.copy()
-                if len(d):
+                figures = d.select_dtypes("number")
+                # A block of only zeros (every stage of a pipeline with no deal in this
+                # currency) holds nothing of the currency: left out like an empty one.
+                if len(d) and (figures.empty or figures.fillna(0).ne(0).to_numpy().any()):
                     d.insert(1 if len(d.columns) else 0, CURRENCY, c)
                     blocks.append(d)
+                    shown.append(c)
                     first = first or (c, part)
             data = pd.concat(blocks, ignore_index=True, sort=False) if blocks else \
                 t.data.assign(**{CURRENCY: pd.Series(dtype=object)})
@@ -190,12 +195,14 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
                     part.chart, max_points=min(part.chart.max_points or rows, rows)), f"{code} only")
             elif first is not None and first[1].chart is not None:
                 chart = _labelled(first[1].chart, first[0])
-            note = (f"In {len(codes)} currencies ({', '.join(codes)}): one block of rows per currency; "
+            # Only the currencies this table shows rows of: a currency whose orders are all
+            # cancelled or filtered out has no block here, so the note does not name it.
+            note = (f"In {len(shown)} currencies ({', '.join(shown)}): one block of rows per currency; "
                     f"nothing adds two currencies"
                     + (f"; the chart shows {first[0]} only" if chart is not None and len(blocks) > 1 else "")
-                    + ". `cims fx set` rates convert them to one.")
-            tables.append(dataclasses.replace(t, data=data, totals=totals, chart=chart,
-                                              note=f"{t.note}. {note}" if t.note else note))
+                    + ". `cims fx set` rates convert them to one.") if len(shown) > 1 else ""
+            joined = (f"{t.note}. {note}" if t.note else note) if note else t.note
+            tables.append(dataclasses.replace(t, data=data, totals=totals, chart=chart, note=joined))
         sheet.tables = tables
     return full
 
