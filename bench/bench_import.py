@@ -73,13 +73,13 @@ def _rows(n: int, seed: int):
         mobile = f"1{rnd.choice('3456789')}{i:09d}"
         phone = f"{rnd.choice(_AREA_CODES)}-{rnd.randint(2000_0000, 8999_9999)}"
         if recent and rnd.random() < 0.01:      # a repeated customer, written differently
-            old_email, old_mobile = rnd.choice(recent)
+            old_email, old_mobile, name = rnd.choice(recent)
             if rnd.random() < 0.5:
                 email = "  " + old_email.upper() + " "
             else:
                 mobile = f"+86 {old_mobile[:3]} {old_mobile[3:7]} {old_mobile[7:]}"
         elif len(recent) < 1000:
-            recent.append((email, mobile))
+            recent.append((email, mobile, name))
         city, province, zip_prefix = rnd.choice(_CITIES)
         yield [name, company, email, phone, mobile,
                f"{rnd.choice(_STREETS)}{rnd.randint(1, 999)}号", city, province,

@@ -276,3 +276,23 @@ def test_an_order_naming_a_customer_exactly_as_stored_links_to_that_one_when_ano
     assert result.customers_created == 0
     by_number = {o["order_number"]: o["customer_id"] for o in records.list_records(admin, "order")}
     assert by_number == {"1": ids["Alice Chen"], "2": ids["Chen, Alice"], "3": ids["Chen, Alice"]}
+
+
+def test_a_mobile_under_another_name_and_another_email_is_a_second_person(admin, tmp_path):
+    path = write_csv(tmp_path / "m.csv", [
+        ["客户编号", "姓名", "邮箱", "手机"],
+        ["K001", "张伟", "zhangwei@example.cn", "13912345678"],
+        ["K008", "陈静", "chenjing@example.cn", "139 1234 5678"],     # her own email: two people
+        ["K009", "张先生", "", "+86 139 1234 5678"],                   # no email to tell: the same
+        ["K010", "Wei Zhang", "ZHANGWEI@example.cn", "13912345678"],  # his email: the same
+    ])
+    result = import_file(admin, path)
+    assert [o.action for o in result.outcomes] == ["created", "created", "duplicate", "duplicate"]
+    (why,) = result.outcomes[1].warnings.values()
+    assert "same phone as row 2 under another name" in why
+    again = write_csv(tmp_path / "again.csv", [["姓名", "邮箱", "手机"],
+                                               ["李娜", "lina@example.cn", "13912345678"],
+                                               ["陈静", "chenjing@example.cn", "13912345678"]])
+    second = import_file(admin, again)
+    assert [o.action for o in second.outcomes] == ["created", "duplicate"]
+    assert len(records.list_records(admin, "customer")) == 3

@@ -4,7 +4,8 @@ An email address belongs to one person; a landline often does not (a company's
 switchboard, a family's or a shop's phone). The importer therefore takes a match on
 such a number for a duplicate only when the names do not differ: the same landline under
 another name is a second customer who shares it, imported with a warning that says so,
-never dropped. A mobile number is one person's (`may_be_shared`). (`cims customer add`,
+never dropped. A mobile number is one person's (`may_be_shared`), unless the two also
+have different email addresses: then it was passed on, or a family shares it. (`cims customer add`,
 where a person decides, refuses any number already stored and says how to add a shared
 one anyway.)
 """

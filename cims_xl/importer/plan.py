@@ -704,6 +704,10 @@ class Planner:
         # different names share (a switchboard, a family's landline) is not a duplicate.
         self._row_names: dict[int, str] = {}
         self._store_names: dict[int, str] = {}
+        # ... and their emails: a mobile under another name AND another email is two
+        # people too (a number passed on, a family's phone), not one written two ways.
+        self._row_emails: dict[int, str] = {}
+        self._store_emails: dict[int, str] = {}
         self.shared_phones = 0      # rows imported beside another name with their landline
 
     # -- store keys, built on first use --
@@ -719,6 +723,8 @@ class Planner:
                         idx.add(h, seq)
                     if phone or mobile:
                         self._store_names[seq] = name_key(name)
+                        if email:
+                            self._store_emails[seq] = email.casefold()
             else:
                 counts: dict[int, int] = {}
                 for r in self.store.kind_rows(self.ent.kind):
@@ -732,6 +738,8 @@ class Planner:
                         idx.add(h, seq)
                     if self.ent.kind == "contact" and (r.get("phone") or r.get("mobile")):
                         self._store_names[seq] = name_key(r.get("name"))
+                        if r.get("email"):
+                            self._store_emails[seq] = r["email"].casefold()
             idx.flush()
             self._store_index = idx
         return self._store_index
@@ -809,6 +817,7 @@ class Planner:
             how_row = how_seq = None
             shared: list[str] = []          # phones this row shares with another name
             mine = name_key(clean.get("name")) if people else ""
+            my_email = (clean.get("email") or "").casefold() if people else ""
             keyed = clean if self.linker is None else self._keyed(clean)
             if dedupe:
                 for how, h in keys:
@@ -818,11 +827,13 @@ class Planner:
                     s = store_hits.get(h)
                     if people and how == "phone" and (r is not None or s is not None):
                         if r is not None and other_name(mine, row_names.get(r)) \
-                                and _shareable(self.ent.kind, keyed, h):
+                                and (other_name(my_email, self._row_emails.get(r))
+                                     or _shareable(self.ent.kind, keyed, h)):
                             shared.append(f"row {r}")
                             r = None
                         if s is not None and other_name(mine, self._store_names.get(s)) \
-                                and _shareable(self.ent.kind, keyed, h):
+                                and (other_name(my_email, self._store_emails.get(s))
+                                     or _shareable(self.ent.kind, keyed, h)):
                             shared.append(format_id(self.ent, s))
                             s = None
                     if r is not None and (match_row is None or r < match_row):
@@ -846,6 +857,8 @@ class Planner:
                         pending.setdefault(h, number)
                     if people and (clean.get("phone") or clean.get("mobile")):
                         row_names[number] = mine     # later rows find whose number it is
+                        if my_email:
+                            self._row_emails[number] = my_email
                 continue
             warned = self.row_warnings.pop(number, None)
             if shared:
@@ -860,6 +873,8 @@ class Planner:
                 pending.setdefault(h, number)
             if people and (clean.get("phone") or clean.get("mobile")):
                 row_names[number] = mine
+                if my_email:
+                    self._row_emails[number] = my_email
 
         if planned.updates:
             self._plan_updates(planned, to_fetch)
