@@ -106,13 +106,16 @@ def endless_row(path: Path, size: int) -> Path:
     return xlsx(path, repeated(head, b'<c r="A2"><v>1</v></c>', size))
 
 
-def ods(path: Path, rows_xml: str) -> Path:
-    """A minimal .ods whose one sheet holds the given <table:table-row> elements."""
+def ods(path: Path, rows_xml: str, settings: str = "") -> Path:
+    """A minimal .ods, as LibreOffice writes one (with its calcext namespace), whose one
+    sheet holds the given <table:table-row> elements; `settings` goes before the sheet
+    (table:calculation-settings)."""
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-               '<office:body><office:spreadsheet><table:table table:name="Clientes">'
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+               f'office:version="1.2"><office:body><office:spreadsheet>{settings}<table:table table:name="Clientes">'
                f'{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>')
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")

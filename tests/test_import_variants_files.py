@@ -236,23 +236,9 @@ def test_error_cells_in_an_xls_are_never_stored_as_values(admin, tmp_path):
 
 
 def _ods(path: Path, rows_xml: str, settings: str = "") -> Path:
-    """An .ods as LibreOffice writes one (with its calcext namespace): one sheet, these rows;
-    `settings` goes before the sheet (table:calculation-settings)."""
-    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-               'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
-               f'office:version="1.2"><office:body><office:spreadsheet>{settings}<table:table table:name="Clientes">'
-               f'{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>')
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", content)
-        z.writestr("META-INF/manifest.xml",
-                   '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
-                   'xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type='
-                   '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
-    return path
+    from hostile_files import ods
+
+    return ods(path, rows_xml, settings)
 
 
 def _ods_cell(text: str = "", *, attrs: str = "") -> str:

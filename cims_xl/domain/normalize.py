@@ -820,6 +820,12 @@ _NAME_DAY = re.compile(
 _WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*,?\s*", re.IGNORECASE)
 _SERIAL_TEXT = re.compile(r"^\d{1,7}(?:\.\d+)?$")
 _SERIAL_TEXT_DIGITS = 5      # text serials from 10000 (1927-05-18): shorter ones are years or counts
+
+
+def is_day_number_text(text: str) -> bool:
+    """Whether `text` is an Excel day number as `parse_date` reads one ("45352" is
+    2024-03-01): digits, from 10000 on, with an optional fraction of a day."""
+    return bool(_SERIAL_TEXT.match(text)) and Decimal(text) >= 10 ** (_SERIAL_TEXT_DIGITS - 1)
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _TIME = re.compile(
     r"^(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?"

@@ -59,6 +59,21 @@ _BRACKET = re.compile(r"\[\$([^\]]*)\]")
 _SYNTAX = set("0#?.,%+-/()!^&'~{}<>=: ")
 
 
+def _literal_at(code: str, i: int) -> tuple[str, int, bool] | None:
+    """Literal text a number format shows at code[i] (ECMA-376 Part 1, 18.8.31): a quoted
+    string ("ID-") or an escaped character (\\#), as (text, index after it, whether a
+    quote was closed); None for anything else."""
+    ch = code[i]
+    if ch == '"':
+        end = code.find('"', i + 1)
+        if end < 0:
+            return code[i + 1:], len(code), False
+        return code[i + 1:end], end + 1, True
+    if ch == "\\" and i + 1 < len(code):
+        return code[i + 1], i + 2, True
+    return None
+
+
 def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
     """(currency token, currencies of the locale the format names) that a number
     format code shows, else None: `#,##0.00 [$€-407]` -> ("€", ("EUR",)),
@@ -82,15 +97,9 @@ def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
         literal, i = [], 0
         while i < len(rest):
             ch = rest[i]
-            if ch == '"':
-                end = rest.find('"', i + 1)
-                end = len(rest) if end < 0 else end
-                literal.append(rest[i + 1:end])
-                i = end + 1
-                continue
-            if ch == "\\" and i + 1 < len(rest):
-                literal.append(rest[i + 1])
-                i += 2
+            if (shown := _literal_at(rest, i)) is not None:
+                literal.append(shown[0])      # an unclosed quote runs to the end
+                i = shown[1]
                 continue
             if ch in "_*":                   # padding and fill: the next character is not shown
                 i += 2
@@ -158,16 +167,11 @@ class ShownFormat:
         i = 0
         while i < len(code):
             ch = code[i]
-            if ch == '"':
-                end = code.find('"', i + 1)
-                if end < 0:
-                    return None
-                tokens.append(code[i + 1:end])
-                i = end + 1
-                continue
-            if ch == "\\" and i + 1 < len(code):
-                tokens.append(code[i + 1])
-                i += 2
+            if (shown := _literal_at(code, i)) is not None:
+                if not shown[2]:
+                    return None               # an unclosed quote: not a format we read
+                tokens.append(shown[0])
+                i = shown[1]
                 continue
             if ch in "0#?":
                 tokens.append(_PLACE[ch])

@@ -209,20 +209,29 @@ def _non_ascii_lines(sample: bytes, complete: bool) -> tuple[bytes, list[int]]:
     return b"\n".join(picked), numbers
 
 
-def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
+def _score(lines: bytes, name: str) -> tuple[float, float, str] | None:
+    """(how garbled `lines` read in codec `name` look: charset-normalizer's mess ratio
+    plus odd words plus, for CJK codecs, how implausible the characters are; that
+    plausibility; the text), or None when they do not decode."""
     from charset_normalizer.md import mess_ratio
 
+    try:
+        text = lines.decode(name)
+    except UnicodeDecodeError:
+        return None
+    plausible = _cjk_plausibility(text, name) if name in CJK else 1.0
+    return mess_ratio(text, 1.0) + _odd_words(text) + (1.0 - plausible), plausible, text
+
+
+def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
     lines, numbers = _non_ascii_lines(sample, complete)
     # (mess, -plausibility, rank, name, text): equal readings go to the more common encoding
     readings: list[tuple[float, float, int, str, str]] = []
     for name in CANDIDATES:
-        try:
-            text = lines.decode(name)
-        except UnicodeDecodeError:
-            continue
-        plausible = _cjk_plausibility(text, name) if name in CJK else 1.0
-        score = mess_ratio(text, 1.0) + _odd_words(text) + (1.0 - plausible)
-        readings.append((score, -plausible, CANDIDATES.index(name), name, text))
+        scored = _score(lines, name)
+        if scored is not None:
+            score, plausible, text = scored
+            readings.append((score, -plausible, CANDIDATES.index(name), name, text))
     if not readings:
         raise EncodingUncertain(
             f"{file_name}: the text encoding could not be recognised (it is not UTF-8, GB18030, "
@@ -247,16 +256,11 @@ def _regional_reading(lines: bytes, readings: list, sample: bytes, file_name: st
     `readings` and than any other regional reading of a different text; else None.
     Two regional readings about as good, both clearly better than the usual ones,
     stop the import (EncodingUncertain) naming both."""
-    from charset_normalizer.md import mess_ratio
-
     scored: list[tuple[float, str, str]] = []
     for name in REGIONAL:
-        try:
-            text = lines.decode(name)
-        except UnicodeDecodeError:
-            continue
-        plausible = _cjk_plausibility(text, name) if name in CJK else 1.0
-        scored.append((mess_ratio(text, 1.0) + _odd_words(text) + (1.0 - plausible), name, text))
+        reading = _score(lines, name)
+        if reading is not None:
+            scored.append((reading[0], name, reading[2]))
     if not scored:
         return None
     regional = sorted((score + _refinement(name, text), name, text) for score, name, text in scored)

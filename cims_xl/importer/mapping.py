@@ -158,7 +158,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                          "订单编号", "单号"],
         "line_no": ["line", "line no", "line number", "订单行"],
         "order_date": ["order date", "date", "订单日期", "下单日期", "下单时间", "日期",
-                       # web shops: Shopify, WooCommerce, Taobao/Tmall exports
+                       # web shops: Shopify, Taobao/Tmall exports
                        "created at", "date created", "order created", "订单创建时间",
                        "创建时间", "paid at", "付款时间", "支付时间"],
         "ship_date": ["ship date", "shipping date", "发货日期", "送货日期"],

@@ -24,7 +24,7 @@ from ..domain.countries import region_for_country, region_for_dial_code, unknown
 from ..domain import normalize as nz
 from ..domain.duplicates import may_be_shared, name_key, other_name
 from ..domain.models import validate_record
-from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
+from ..domain.schema import CUSTOMER, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
@@ -629,6 +629,13 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
     return keys
 
 
+def _two_people(me: tuple[str, str], other: tuple[str, str] | None, shareable: Callable[[], bool]) -> bool:
+    """Whether a phone match is between two people: (name key, email) of this row and of
+    the other holder. Different names, and either different emails or a number several
+    people may share (`shareable()`: a landline). See domain.duplicates."""
+    return other is not None and other_name(me[0], other[0]) and (other_name(me[1], other[1]) or shareable())
+
+
 def _shareable(kind: str, clean: dict, h: int) -> bool:
     """Whether the number of a clean customer or contact whose duplicate key is `h` may
     belong to several people (domain.duplicates.may_be_shared): a landline, not a mobile."""
@@ -699,15 +706,12 @@ class Planner:
         self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
         self._nth: dict[int, int] = {}
         self._lines: dict[tuple, int] = {}   # lines so far of each order (number, customer, date)
-        # Whose phone is it (customers, contacts): the name key (`name_key`) of each row created
-        # in this import and of each stored customer with a phone. A phone that two
-        # different names share (a switchboard, a family's landline) is not a duplicate.
-        self._row_names: dict[int, str] = {}
-        self._store_names: dict[int, str] = {}
-        # ... and their emails: a mobile under another name AND another email is two
-        # people too (a number passed on, a family's phone), not one written two ways.
-        self._row_emails: dict[int, str] = {}
-        self._store_emails: dict[int, str] = {}
+        # Whose phone is it (customers, contacts): (name key, email) of each row created in
+        # this import and of each stored record with a phone. A landline two different names
+        # share (a switchboard), or a mobile under another name and email, is not a
+        # duplicate (`_two_people`).
+        self._row_who: dict[int, tuple[str, str]] = {}
+        self._store_who: dict[int, tuple[str, str]] = {}
         self.shared_phones = 0      # rows imported beside another name with their landline
 
     # -- store keys, built on first use --
@@ -722,9 +726,7 @@ class Planner:
                                                   "phone": phone, "mobile": mobile}):
                         idx.add(h, seq)
                     if phone or mobile:
-                        self._store_names[seq] = name_key(name)
-                        if email:
-                            self._store_emails[seq] = email.casefold()
+                        self._store_who[seq] = (name_key(name), (email or "").casefold())
             else:
                 counts: dict[int, int] = {}
                 for r in self.store.kind_rows(self.ent.kind):
@@ -737,9 +739,7 @@ class Planner:
                     for _how, h in _record_keys(self.ent.kind, r, nth):
                         idx.add(h, seq)
                     if self.ent.kind == "contact" and (r.get("phone") or r.get("mobile")):
-                        self._store_names[seq] = name_key(r.get("name"))
-                        if r.get("email"):
-                            self._store_emails[seq] = r["email"].casefold()
+                        self._store_who[seq] = (name_key(r.get("name")), (r.get("email") or "").casefold())
             idx.flush()
             self._store_index = idx
         return self._store_index
@@ -807,7 +807,7 @@ class Planner:
         pending: dict[int, int] = {}
         to_fetch: list[str] = []
         people = self.ent.kind in ("customer", "contact")     # whose phone may be shared
-        row_names = self._row_names
+        row_who = self._row_who
         for number, clean, keys, _x, rejected in prepared:
             if rejected is not None:
                 planned.outcomes.append(rejected)
@@ -816,8 +816,7 @@ class Planner:
             match_row = match_seq = None
             how_row = how_seq = None
             shared: list[str] = []          # phones this row shares with another name
-            mine = name_key(clean.get("name")) if people else ""
-            my_email = (clean.get("email") or "").casefold() if people else ""
+            me = (name_key(clean.get("name")), (clean.get("email") or "").casefold()) if people else ("", "")
             keyed = clean if self.linker is None else self._keyed(clean)
             if dedupe:
                 for how, h in keys:
@@ -826,14 +825,12 @@ class Planner:
                         r = file_hits.get(h)
                     s = store_hits.get(h)
                     if people and how == "phone" and (r is not None or s is not None):
-                        if r is not None and other_name(mine, row_names.get(r)) \
-                                and (other_name(my_email, self._row_emails.get(r))
-                                     or _shareable(self.ent.kind, keyed, h)):
+                        if r is not None and _two_people(me, row_who.get(r),
+                                                         lambda: _shareable(self.ent.kind, keyed, h)):
                             shared.append(f"row {r}")
                             r = None
-                        if s is not None and other_name(mine, self._store_names.get(s)) \
-                                and (other_name(my_email, self._store_emails.get(s))
-                                     or _shareable(self.ent.kind, keyed, h)):
+                        if s is not None and _two_people(me, self._store_who.get(s),
+                                                         lambda: _shareable(self.ent.kind, keyed, h)):
                             shared.append(format_id(self.ent, s))
                             s = None
                     if r is not None and (match_row is None or r < match_row):
@@ -856,9 +853,7 @@ class Planner:
                     for _how, h in keys:
                         pending.setdefault(h, number)
                     if people and (clean.get("phone") or clean.get("mobile")):
-                        row_names[number] = mine     # later rows find whose number it is
-                        if my_email:
-                            self._row_emails[number] = my_email
+                        row_who[number] = me     # later rows find whose number it is
                 continue
             warned = self.row_warnings.pop(number, None)
             if shared:
@@ -872,9 +867,7 @@ class Planner:
             for _how, h in keys:
                 pending.setdefault(h, number)
             if people and (clean.get("phone") or clean.get("mobile")):
-                row_names[number] = mine
-                if my_email:
-                    self._row_emails[number] = my_email
+                row_who[number] = me
 
         if planned.updates:
             self._plan_updates(planned, to_fetch)

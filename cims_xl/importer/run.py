@@ -15,10 +15,8 @@ people; a salesperson hands the file to a manager, or adds customers one by one.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import gc
-import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,12 +26,11 @@ from ..domain import money
 from ..domain import normalize as nz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
-from ..errors import ValidationFailed
 from . import mapping as mp
 from . import parallel, plan
 from .errors import AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks
-from .plan import SEVERAL_SEPARATORS, EmptyStore, Options, Outcome, Planned, Planner, cell_text
+from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
                     is_blank_cell, two_row_header, with_extra_columns)
@@ -204,9 +201,6 @@ class _CurrencyEvidence:
                 self.found.add(code)
 
 
-_SERIAL = re.compile(r"^\d{5,7}(?:\.\d+)?$")   # text Excel day numbers (normalize._SERIAL_TEXT_DIGITS)
-
-
 class _DateEvidence:
     """Streams a date column's text values through date_order_candidates, chunk by
     chunk, keeping the orders that fit every value so far."""
@@ -226,7 +220,7 @@ class _DateEvidence:
     def add(self, value: object) -> None:
         if isinstance(value, str) and value.strip():
             text = value.strip()
-            if _SERIAL.match(text):
+            if nz.is_day_number_text(text):
                 self._serial(text)
             self.values.add(text)
             if len(self.values) >= DATE_SAMPLE_MAX:
