@@ -230,3 +230,47 @@ def test_pipeline_and_forecast_keep_each_currency_apart_and_convert_with_a_rate(
     assert may["Expected"] == pytest.approx(500.0 + 200.0 * 7.0 * 0.5)
     won = f.data[f.data["Month"] == pd.Timestamp("2024-04-01")].iloc[0]
     assert won["Won"] == pytest.approx(350.0)
+
+
+def test_growth_is_not_shown_for_a_year_compared_across_the_day_a_currencys_first_rate_starts(
+        two_currency_store, raw):
+    # From 2016-01-01 USD orders are converted to CNY; before, they stay in USD. 2016's
+    # CNY figure then holds USD orders 2015's does not: its growth would be inflated.
+    settings.set_fx_rate(two_currency_store, "USD", "7.10", "2016-01-01")
+    try:
+        sales = build_for_session(two_currency_store, as_of=AS_OF)[SALES]
+    finally:
+        two_currency_store.store.conn.execute("DELETE FROM fx_rates")
+    table = sales.table("tblSalesByYear")
+    cny = table.data[table.data["Currency"] == "CNY"].set_index("Year")
+    assert pd.isna(cny.loc[2016, "Growth"])
+    assert cny.loc[2017, "Growth"] == pytest.approx(cny.loc[2017, "Sales"] / cny.loc[2016, "Sales"] - 1)
+    usd = table.data[table.data["Currency"] == "USD"].set_index("Year")
+    assert usd.loc[2015, "Growth"] == pytest.approx(usd.loc[2015, "Sales"] / usd.loc[2014, "Sales"] - 1)
+    assert "2016: USD orders are converted from 2016-01-01 only" in table.note
+
+
+def test_a_rate_starting_mid_year_blanks_the_growth_of_that_year_and_the_next():
+    from cims_xl.reports.compute import build_reports
+    from cims_xl.reports.currency import FxRate
+    days = ["2022-06-01", "2023-06-01", "2024-06-01", "2025-06-01"]
+    orders = pd.DataFrame({
+        "id": [f"O-{i:06d}" for i in range(8)], "order_number": [f"N{i}" for i in range(8)],
+        "customer_id": ["C-000001"] * 8, "order_date": pd.to_datetime(days * 2),
+        "amount": [100.0, 110.0, 120.0, 130.0, 10.0, 10.0, 10.0, 10.0],
+        "profit": [None] * 8, "currency": ["CNY"] * 4 + ["USD"] * 4, "status": "Completed",
+        "quantity": 1, "region": None, "province": None, "category": None, "product": None})
+    customers = pd.DataFrame({"id": ["C-000001"], "name": ["A"], "segment": [None], "province": [None],
+                              "owner": ["admin"], "created_at": pd.to_datetime(["2022-01-01"], utc=True)})
+    # a later rate is no new start: growth over it compares the same orders
+    rate = [FxRate("USD", dt.date(2023, 9, 1), 7.0), FxRate("USD", dt.date(2025, 1, 1), 7.2)]
+    years = build_reports({"order": orders, "customer": customers}, sheets=(SALES,), currency="CNY",
+                          rates=rate, include_personal=True, as_of=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))[SALES]
+    t = years.table("tblSalesByYear").data
+    cny = t[t["Currency"] == "CNY"].set_index("Year") if "Currency" in t else t.set_index("Year")
+    # 2023 holds the USD order of 2023-06 unconverted (before the rate): CNY 2023 vs 2022
+    # compares CNY orders only; 2024 vs 2023: 2024 holds a converted USD order, 2023 not.
+    assert cny.loc[2023, "Growth"] == pytest.approx(110 / 100 - 1)
+    assert pd.isna(cny.loc[2024, "Growth"])
+    assert cny.loc[2025, "Growth"] == pytest.approx((130 + 72) / (120 + 70) - 1)
+    assert "2024: USD orders are converted from 2023-09-01 only" in years.table("tblSalesByYear").note

@@ -98,9 +98,10 @@ def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to
                 SEGMENTS: segments_report}
 
     def build(fr: Mapping[str, pd.DataFrame]) -> dict[str, ReportSheet]:
-        ctx = _Context(fr, filters, tz, as_of, targets)
+        ctx = _Context(fr, filters, tz, as_of, targets, rate_starts=rate_starts)
         return {name: builders[name](ctx) for name in sheets}
 
+    rate_starts = cur.partly_converted(frames, currency, rates)
     frames, fx_notes = cur.convert(frames, currency, rates)
     codes = cur.currencies_in(frames, currency)
     if len(codes) > 1:
@@ -129,8 +130,11 @@ def build_report(sheet: str, frames: Mapping[str, pd.DataFrame], **kw) -> Report
 class _Context:
     """Filtered frames and arrays computed once and shared by the pivots."""
 
-    def __init__(self, frames, filters: Filters, tz, as_of, targets):
+    def __init__(self, frames, filters: Filters, tz, as_of, targets, rate_starts=None):
         self.filters = filters
+        # currency -> the first rate's day, where orders before it stay in their currency
+        # and later ones are converted (`currency.partly_converted`)
+        self.rate_starts: dict[str, cur.RateStart] = rate_starts or {}
         self.tz = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
         self.as_of = sla.to_utc(as_of) or dt.datetime.now(dt.timezone.utc)
         self.as_of_ts = pd.Timestamp(self.as_of)
@@ -305,7 +309,7 @@ def sales_report(ctx: _Context) -> ReportSheet:
     o = ctx.orders()
     tables = [
         sales_by_month(o),
-        sales_by_year(o),
+        sales_by_year(o, ctx.rate_starts),
         sales_by_dimension(o, o.codes("region"), "Region", "tblSalesByRegion"),
         month_pivot(o, o.codes("region"), "Region", "tblSalesByMonthRegion"),
         month_pivot(o, o.codes("province"), "Province", "tblSalesByMonthProvince"),
@@ -331,7 +335,12 @@ def sales_by_month(o: _Orders) -> ReportTable:
                        {"Orders": "sum", "Sales": "sum", "Profit": "sum"}, note=note)
 
 
-def sales_by_year(o: _Orders) -> ReportTable:
+def sales_by_year(o: _Orders, rate_starts: Mapping[str, cur.RateStart] | None = None) -> ReportTable:
+    """Orders, sales, profit and growth on the year before, per year. Growth is left
+    blank (NaN) for a year that, with the year before, holds orders of a currency on both
+    sides of the day its first exchange rate starts (`rate_starts`): those orders are in
+    the store's currency from that day only, so the two years' figures hold different
+    orders; the note says so."""
     years = o.date.astype("datetime64[Y]").astype(np.int64) + 1970
     uniq = np.arange(years.min(), years.max() + 1) if len(years) else np.array([], dtype=np.int64)
     codes = years - (uniq[0] if len(uniq) else 0)
@@ -340,6 +349,10 @@ def sales_by_year(o: _Orders) -> ReportTable:
     prev = np.r_[np.nan, sales[:-1]] if n else np.array([])
     with np.errstate(divide="ignore", invalid="ignore"):
         growth = np.where(prev > 0, sales / prev - 1.0, np.nan)
+    spans = {i: why for i, why in _growth_across_rate_starts(uniq, rate_starts or {}).items()
+             if not np.isnan(growth[i])}
+    for i in spans:
+        growth[i] = np.nan
     df = pd.DataFrame({
         "Year": uniq.astype(np.int64),
         "Orders": np.bincount(codes, o.first_line.astype(np.int64), minlength=n).astype(np.int64) if n else [],
@@ -348,6 +361,11 @@ def sales_by_year(o: _Orders) -> ReportTable:
         "Growth": growth,
     })
     df["Profit"], note = _profits(o, codes, n, [str(y) for y in uniq])
+    if spans:
+        said = "; ".join(f"{int(uniq[i])}: {code} orders are converted from {day.isoformat()} only, earlier "
+                         f"ones stay in {code}" for i, (code, day) in spans.items())
+        note = "; ".join(([note] if note else []) + [f"Growth not shown where the years compared hold "
+                                                      f"different orders ({said})"])
     return ReportTable("tblSalesByYear", "Sales by year", df,
                        {"Year": "0", "Orders": COUNT, "Sales": MONEY, "Profit": MONEY, "Growth": PERCENT},
                        ChartSpec("column", "Sales by year", ("Sales",), y_title="Sales"),
@@ -374,6 +392,17 @@ def sales_by_dimension(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: 
 
 
 PROFIT_NOTE_LISTED = 5        # rows named in a profit note where only some profits are known
+
+
+def _growth_across_rate_starts(years: np.ndarray, rate_starts: Mapping[str, "cur.RateStart"]) -> dict[int, tuple]:
+    """{row of `years`: (currency, first rate's day)} for each year whose growth compares
+    it with the year before across a first rate's day (`RateStart.splits`)."""
+    out: dict[int, tuple] = {}
+    for i, year in enumerate(int(y) for y in years):
+        for code, start in sorted(rate_starts.items()):
+            if start.splits(year - 1, year):
+                out.setdefault(i, (code, start.day))
+    return out
 
 
 def _profits(o: _Orders, codes: np.ndarray, n: int, labels: Sequence[str]) -> tuple[np.ndarray, str | None]:

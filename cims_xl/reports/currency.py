@@ -95,6 +95,47 @@ def convert(frames: Mapping[str, pd.DataFrame], base: str | None,
     return out, notes
 
 
+@dataclasses.dataclass(frozen=True)
+class RateStart:
+    """A currency whose orders `convert` splits at its first rate (`day`): the years
+    holding orders of it dated before that day (they stay in their own currency) and
+    those holding orders converted from that day on."""
+
+    day: dt.date
+    years_before: frozenset[int]
+    years_from: frozenset[int]
+
+    def splits(self, *years: int) -> bool:
+        """Whether these years together hold orders of the currency on both sides of the
+        day: a figure compared across them (a year's growth) compares different orders."""
+        return bool(self.years_before.intersection(years)) and bool(self.years_from.intersection(years))
+
+
+def partly_converted(frames: Mapping[str, pd.DataFrame], base: str | None,
+                     rates: Sequence[FxRate]) -> dict[str, RateStart]:
+    """Currencies whose orders `convert` splits at their first rate: code -> RateStart,
+    for each currency with orders dated both before it (they stay in their own
+    currency) and on or after it (converted to `base`)."""
+    orders = frames.get("order")
+    if not base or not rates or orders is None or "currency" not in orders.columns or not len(orders):
+        return {}
+    first: dict[str, dt.date] = {}
+    for r in rates:
+        if r.currency != base and (r.currency not in first or r.valid_from < first[r.currency]):
+            first[r.currency] = r.valid_from
+    when = _rate_date(orders, "order")
+    cur = orders["currency"].astype(object).to_numpy()
+    out = {}
+    for code, start in sorted(first.items()):
+        days = when[(cur == code) & ~np.isnat(when)]
+        day = np.datetime64(start, "D")
+        years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+        before, after = years[days < day], years[days >= day]
+        if len(before) and len(after):
+            out[code] = RateStart(start, frozenset(int(y) for y in before), frozenset(int(y) for y in after))
+    return out
+
+
 def _rate_date(df: pd.DataFrame, kind: str) -> np.ndarray:
     if kind == "order":
         return pd.to_datetime(df["order_date"]).to_numpy().astype("datetime64[D]")
