@@ -25,6 +25,7 @@ from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
 from .errors import CimsError, ValidationFailed
 from .logs import RedactingFormatter, log_dir
+from .terminal import for_stream, json_text, shown
 
 log = logging.getLogger("cims_xl")
 
@@ -87,11 +88,11 @@ class Output:
         `vertical` shows one record as field/value lines and `headers` renames columns
         for people (JSON and CSV keep the keys)."""
         if self.fmt == "json":
-            click.echo(json.dumps(data, default=_plain, ensure_ascii=False, indent=2))
+            click.echo(json_text(json.dumps(data, default=_plain, ensure_ascii=False, indent=2)))
             return
         rows = data if isinstance(data, list) else [data] if isinstance(data, dict) else None
         if rows is None:
-            click.echo(str(data))
+            click.echo(shown(str(data)))
             return
         rows = [r if isinstance(r, dict) else {"value": r} for r in rows]
         if columns is None:
@@ -105,19 +106,23 @@ class Output:
             w.writerow([_csv_safe(str(c)) for c in columns])
             for r in rows:
                 w.writerow([_csv_safe(r.get(c)) for c in columns])
-            click.echo(buf.getvalue(), nl=False)
+            click.echo(for_stream(buf.getvalue(), click.get_text_stream("stdout")), nl=False)
             return
         self._table(rows, columns, title, vertical, headers or {})
 
     def _table(self, rows: list[dict], columns: list[str], title: str | None, vertical: bool = False,
                headers: dict[str, str] | None = None) -> None:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
         from .domain.display import MONEY_KEYS, zone_label
 
         console = Console(soft_wrap=False)
         shown_time = False
+        title = escape(shown(title)) if title else title
+        headers = {c: shown(h) for c, h in (headers or {}).items()}
+        columns_shown = {c: shown(str(c)) for c in columns}
 
         def cell(row: dict, key: str) -> str:
             nonlocal shown_time
@@ -131,7 +136,7 @@ class Output:
             table.add_column("field", style="bold", no_wrap=True)
             table.add_column("value", overflow="fold")     # a long path folds; it is never cut
             for c in columns:
-                table.add_row(headers.get(c, c), cell(rows[0], c))
+                table.add_row(escape(headers.get(c, columns_shown[c])), cell(rows[0], c))
         else:
             if "currency" in columns and MONEY_KEYS.intersection(columns):
                 columns = [c for c in columns if c != "currency"]     # shown beside each amount
@@ -147,7 +152,7 @@ class Output:
                     whole = len("2024-03-01 09:30")      # a time on one line
                 # Ids keep one line at their full width; anything else folds rather than
                 # being cut with "…" (a file name or path must stay readable whole).
-                table.add_column(headers.get(c, c), justify="right" if numeric else "left", overflow="fold",
+                table.add_column(escape(headers.get(c, columns_shown.get(c, shown(str(c))))), justify="right" if numeric else "left", overflow="fold",
                                  no_wrap=whole is not None, min_width=whole)
             for r in rows:
                 table.add_row(*[cell(r, c) for c in columns])
@@ -157,7 +162,7 @@ class Output:
 
     def message(self, text: str) -> None:
         """Human-readable progress/info: stderr when stdout carries JSON or CSV."""
-        click.echo(text, err=self.fmt != "table")
+        click.echo(shown(text), err=self.fmt != "table")
 
 
 def display_zone() -> dt.tzinfo:
@@ -231,7 +236,7 @@ def _cell(value: Any, key: str | None = None, row: dict | None = None) -> str:
     if when is not None:
         return local_time(when, display_zone())
     if key == "changes" and isinstance(value, dict):
-        return escape(_changes_text(value))
+        return escape(shown(_changes_text(value)))
     if isinstance(value, (dict, list)):
         value = json.dumps(value, default=_plain, ensure_ascii=False)
     elif not isinstance(value, str):
@@ -239,7 +244,7 @@ def _cell(value: Any, key: str | None = None, row: dict | None = None) -> str:
             value = _plain(value)
         except TypeError:
             value = str(value)
-    return escape(str(value))
+    return escape(shown(str(value)))
 
 
 # ----- context: store, user, password, session -----------------------------------------
@@ -295,7 +300,7 @@ class App:
                 else:
                     raise
             if self._session.trust_problem:   # found before sign-in wrote anything
-                click.echo(f"Warning: {self._session.trust_problem}. Tell an administrator "
+                click.echo(f"Warning: {shown(self._session.trust_problem)}. Tell an administrator "
                            "(`cims audit verify`).", err=True)
         return self._session
 
@@ -1165,7 +1170,7 @@ def gdpr_export(app: App, customer_id, out_path):
     if out_path:
         app.out.emit({"customer": doc["customer"]["id"], "written": out_path})
     else:
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        click.echo(json_text(json.dumps(doc, ensure_ascii=False, indent=2)))
 
 
 @gdpr.command("erase")
@@ -1452,7 +1457,7 @@ def report(app: App, out_path, date_from, date_to, owner, region):
     reports = build_for_session(session, **kw)
     data = to_jsonable(reports)
     if app.out.fmt == "json":
-        click.echo(json.dumps(data, default=_plain, ensure_ascii=False, indent=2))
+        click.echo(json_text(json.dumps(data, default=_plain, ensure_ascii=False, indent=2)))
         return
     for sheet, rep in reports.items():
         caption = rep.filters_text()
@@ -1577,7 +1582,7 @@ def main(argv: list[str] | None = None) -> int:
         code = cli.main(args=argv, prog_name="cims", standalone_mode=False)
         return code if isinstance(code, int) and not isinstance(code, bool) else 0
     except CimsError as exc:
-        click.echo(f"Error: {exc.message}", err=True)
+        click.echo(f"Error: {shown(exc.message)}", err=True)
         return exc.exit_code
     except click.exceptions.Abort as exc:
         # click turns Ctrl-C into Abort; the shell convention for it is 130.
@@ -1589,6 +1594,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
+        exc.message = shown(exc.message)      # a file name given on the command line, say
         exc.show()
         return exc.exit_code
     except KeyboardInterrupt:
@@ -1600,7 +1606,7 @@ def main(argv: list[str] | None = None) -> int:
         # which and why in one line; the traceback goes to the log for developers.
         log.exception("file system error")
         where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        click.echo(shown(f"Error: {where}{exc.strerror or exc}"), err=True)
         return 74
     except Exception:  # noqa: BLE001 - the edge: log for developers, one line for users
         log.exception("unexpected error")

@@ -1,0 +1,50 @@
+"""Text shown on a terminal: data never drives the terminal.
+
+A value a file or another user brought (a customer's notes, a column heading, a file
+name) can hold characters a terminal obeys instead of showing: ESC starts a control
+sequence (ECMA-48 §5.4: clear the screen, move the cursor, retitle the window, make a
+hyperlink with OSC 8), the C1 controls U+0080–U+009F do the same on some terminals
+(U+009B is CSI), BEL rings, BS and CR overwrite what was printed. The Unicode
+bidirectional embeddings, overrides and isolates (UAX #9 §2: U+202A–U+202E,
+U+2066–U+2069) reorder what follows, so `Bidi\u202eexe.txt` shows as `Biditxt.exe`.
+
+`shown(text)` writes each of them as a visible escape (`\\x1b`, `\\u202e`) and keeps
+everything else, newlines and tabs included. Zero-width joiners and non-joiners (needed
+by emoji, Persian, Indic scripts) and the left-to-right / right-to-left marks (which
+only place neutral characters) are kept. Machine formats keep the data as it is:
+`json_text` escapes the same characters as JSON \\u escapes (the same string once
+parsed); CSV goes out unchanged unless it goes to a terminal (`for_stream`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TextIO
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(m: re.Match) -> str:
+    c = ord(m.group())
+    return f"\\x{c:02x}" if c <= 0xFF else f"\\u{c:04x}"
+
+
+def shown(text: str) -> str:
+    """`text` with the characters a terminal would obey written as visible escapes."""
+    return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
+
+
+def json_text(text: str) -> str:
+    """JSON text (from json.dumps with ensure_ascii=False) with the same characters as
+    \\u escapes: valid JSON for the same values (RFC 8259 §7), safe on a terminal."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _UNSAFE.search(text) else text
+
+
+def for_stream(text: str, stream: TextIO) -> str:
+    """`text` as it may be written to `stream`: `shown` when the stream is a terminal,
+    unchanged otherwise (a file or a pipe gets the data as it is)."""
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    return shown(text) if tty else text
