@@ -24,7 +24,7 @@ import click
 from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
 from .errors import CimsError, ValidationFailed
-from .logs import RedactingFormatter, log_dir
+from .logs import RedactingFormatter, log_dir, private_dir, private_file
 from .terminal import for_stream, json_text, shown
 
 log = logging.getLogger("cims_xl")
@@ -1554,8 +1554,8 @@ def demo(app: App, folder, customers, seed, yes):
 def _configure_logging() -> None:
     path = _log_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+        private_dir(path.parent)
+        handler: logging.Handler = logging.FileHandler(private_file(path), encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -1575,6 +1575,9 @@ def _stopping() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .security.process import harden_process
+
+    harden_process()      # no core dump holding the key or $CIMS_PASSWORD
     _configure_logging()
     try:
         # Without standalone mode, click returns an Exit's code instead of raising it

@@ -29,6 +29,31 @@ def log_dir() -> Path:
     return Path(user_log_dir("cims_xl", appauthor=False))
 
 
+def private_dir(path: Path) -> Path:
+    """`path` made (with its parents) as a folder only this user can open (0700 on POSIX):
+    tracebacks name files and folders of the user's work. Returns `path`."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        try:
+            if path.stat().st_uid == os.getuid():
+                path.chmod(0o700)
+        except OSError:
+            pass
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """`path` created empty if missing, readable and writable by this user only (0600 on
+    POSIX), before a logging handler opens it for appending. Returns `path`."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        if os.name == "posix":
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    return path
+
+
 def describe(exc: BaseException) -> str:
     """What the log may say about an exception's message."""
     text = str(exc)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import CimsError, SessionExpired
-from ..logs import log_dir, redacted_traceback
+from ..logs import log_dir, private_dir, private_file, redacted_traceback
 
 NAME_USER = "CIMS_SignedInUser"
 NAME_STORE = "CIMS_StorePath"
@@ -79,8 +79,10 @@ def use(session) -> None:
 
 def sign_in(path: str | os.PathLike, username: str, password: str,
             otp: str | Callable[[], str | None] | None = None, *, idle_timeout: float | None = None):
+    from ..security.process import harden_process
     from ..services import auth
 
+    harden_process()      # the UDF server will hold the key: no core dump of it
     kw = {} if idle_timeout is None else {"idle_timeout": idle_timeout}
     session = auth.sign_in(path, username, password, otp or None, **kw)
     use(session)
@@ -205,7 +207,8 @@ def _get_logger() -> logging.Logger:
     path = log_path()
     if _logger is not None and getattr(_logger, "_cims_path", None) == path:
         return _logger
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    private_file(path)
     logger = logging.getLogger("cims_xl.excel")
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
