@@ -235,3 +235,17 @@ def test_only_managers_and_admins_may_import(session_as, tmp_path):
         with pytest.raises(PermissionDenied):
             import_file(session_as(role), f)
     assert import_file(session_as("manager"), f).created == 1
+
+
+@pytest.mark.parametrize("header", ["PIN", "Kennwort", "API Key", "apiKey", "Access Token", "Token", "Secret",
+                                    "Pass", "Wachtwoord", "Hasło", "Senha", "비밀번호", "Пароль", "暗証番号",
+                                    "TOTP Secret", "CVV", "Pin Code"])
+def test_a_credential_column_in_any_language_or_shape_is_never_kept(admin, tmp_path, header):
+    f = write_csv(tmp_path / "creds.csv", [["Name", "Shipping Address", "Passport No", header],
+                                           ["Ann Lee", "1 Pin St", "X1234567", "Top-S3cret-9"]])
+    result = import_file(admin, f)
+    assert result.created == 1 and header in result.ignored
+    saved = records.list_records(admin, "customer")[0]
+    assert "Top-S3cret-9" not in repr(saved) and "Top-S3cret-9" not in repr(result.as_dict(outcomes=True))
+    assert saved["address"] == "1 Pin St"                   # "pin" inside a word is no credential
+    assert "Passport No: X1234567" in (saved["notes"] or "")

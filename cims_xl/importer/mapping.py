@@ -283,13 +283,26 @@ _LEADS = {tuple(norm(h) for h in lead) for lead in (REPORT_LEAD, DUPLICATES_LEAD
 
 # Columns that hold passwords (a user-account template, an export from a web shop) are
 # left out: never kept in Notes, shown as samples or copied into the error report.
+# Credentials: passwords in the languages of the files we read, PINs, API keys and
+# tokens, TOTP secrets, card security codes. Matched inside the header's letters...
 _SECRET_WORDS = ("password", "passwort", "passwd", "pwd", "passcode", "motdepasse", "contrasena",
-                 "contraseña", "密码", "口令", "密碼", "パスワード")
+                 "contraseña", "密码", "口令", "密碼", "パスワード", "暗証番号", "kennwort", "wachtwoord",
+                 "haslo", "hasło", "losenord", "lösenord", "salasana", "senha", "비밀번호", "암호",
+                 "matkhau", "mậtkhẩu", "şifre", "пароль", "apikey", "apisecret", "accesstoken",
+                 "authtoken", "refreshtoken", "secretkey", "clientsecret", "privatekey", "pincode",
+                 "pinnummer", "pinnumber", "totp", "otpsecret", "cvv", "cvc2", "securitycode")
+# ... and as whole words only (a "pin" inside "Shipping" is not one).
+_SECRET_TOKENS = frozenset({"pin", "pins", "pass", "token", "tokens", "secret", "secrets", "otp", "cvc", "2fa"})
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def looks_secret(header: str) -> bool:
+    """Whether a column heading names a credential (its values are never kept)."""
     n = norm(header)
-    return any(w in n for w in _SECRET_WORDS)
+    if any(w in n for w in _SECRET_WORDS):
+        return True
+    text = unicodedata.normalize("NFKC", _CAMEL.sub(" ", str(header))).casefold()
+    return not _SECRET_TOKENS.isdisjoint(re.findall(r"[^\W_]+", text))
 
 
 # Row counters and similar bookkeeping columns: not data, left out.
