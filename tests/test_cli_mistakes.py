@@ -164,3 +164,45 @@ def test_a_conflict_row_clears_by_typing_the_store_value_or_by_saving_with_force
     assert code == 0, err
     assert row_of(book, ids[1])["Status"] == "Updated"
     assert [records.get(admin, cid)["city"] for cid in ids] == ["北京", "杭州"]
+
+
+# ----- values out of any real range: one line, never an internal error ------------------
+
+@pytest.mark.parametrize("args, says", [
+    (("opportunity", "add", "--customer-id", "C-000001", "--name", "Deal", "--probability", "-1"), "0 to 100"),
+    (("opportunity", "add", "--customer-id", "C-000001", "--name", "Deal", "--probability", "150"), "0 to 100"),
+    (("opportunity", "add", "--customer-id", "C-000001", "--name", "Deal", "--probability", "１２３"), "0 to 100"),
+    (("ticket", "add", "--customer-id", "C-000001", "--subject", "Late", "--opened-at", "9999-12-31"),
+     "outside 1800–2999"),
+    (("order", "add", "--customer-id", "C-000001", "--order-date", "0001-01-01", "--amount", "5"),
+     "outside 1800–2999"),
+])
+def test_a_value_outside_any_real_range_is_refused_in_one_line(run, args, says):
+    run("customer", "add", "--name", "Range Test")
+    code, out, err = run(*args)
+    assert code != 0 and code != 70, err
+    assert says in err and "Traceback" not in err and len(err.strip().splitlines()) <= 3
+
+
+def test_a_search_from_the_first_to_the_last_day_of_the_calendar_finds_everything(run):
+    run("customer", "add", "--name", "Range Test")
+    code, out, err = run("--format", "json", "customer", "search", "--created-from", "0001-01-01",
+                         "--created-to", "9999-12-31")
+    assert code == 0, err
+    assert [c["name"] for c in json.loads(out)["rows"]] == ["Range Test"]
+
+
+def test_imported_rows_with_out_of_range_values_are_rejected_alike_in_the_dry_run_and_the_import(run, tmp_path):
+    run("customer", "add", "--name", "Range Test")
+    opp = tmp_path / "opps.csv"
+    opp.write_text("Customer,Name,Probability\nRange Test,A,-1\nRange Test,B,150\nRange Test,C,40\n",
+                   encoding="utf-8")
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text("Customer,Subject,Opened\nRange Test,W1,9999-12-31\nRange Test,W2,2026-01-05 10:00\n",
+                       encoding="utf-8")
+    for path, kind in ((opp, "opportunities"), (tickets, "tickets")):
+        for dry in (["--dry-run"], []):
+            code, out, err = run("--format", "json", "import", str(path), "--kind", kind, *dry)
+            assert code == 0, err
+            got = json.loads(out)
+            assert (got["created"], got["rejected"]) == ((1, 2) if kind == "opportunities" else (1, 1)), got

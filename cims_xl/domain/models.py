@@ -117,14 +117,26 @@ def _order_for(info: ValidationInfo) -> str | None:
     return orders.get(info.field_name) or _ctx(info).get("date_order")
 
 
+# Dates a customer record can hold: nothing before 1800 or after 2999 is a real order,
+# consent or ticket time (a "9999-12-31" is a placeholder: it would be stored as a date,
+# and response targets computed from it overflow the calendar).
+FIRST_YEAR, LAST_YEAR = 1800, 2999
+
+
+def _in_calendar(day):
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        _fail(f"the year {day.year} is outside {FIRST_YEAR}–{LAST_YEAR}: no real date here")
+    return day
+
+
 @_guard
 def _date(value, info):
-    return nz.parse_date(value, _order_for(info))
+    return _in_calendar(nz.parse_date(value, _order_for(info)))
 
 
 @_guard
 def _datetime(value, info):
-    return nz.parse_datetime(value, _order_for(info), _ctx(info).get("tz"))
+    return _in_calendar(nz.parse_datetime(value, _order_for(info), _ctx(info).get("tz")))
 
 
 def _decimal_for(info: ValidationInfo) -> str | None:
@@ -182,7 +194,12 @@ def _int(value, info):
         out = nz.parse_int(value, _decimal_for(info))
     if out is not None and abs(out) > 2**53:
         _fail("number is too large")
+    if out is not None and info.field_name in PERCENT_POINTS and not 0 <= out <= 100:
+        _fail(f"{out} is no percentage: a probability is from 0 to 100")
     return out
+
+
+PERCENT_POINTS = frozenset({"probability"})     # int fields that hold percent points
 
 
 # A whole count written with a unit of items (order lines: "3 pcs", "12 units", "3件",

@@ -69,7 +69,10 @@ def _date_bound(value, field: str, *, end: bool = False) -> str | None:
     if isinstance(day, dt.datetime):
         day = day.date()
     if end:
-        day = day + dt.timedelta(days=1)  # inclusive "to" date
+        try:
+            day = day + dt.timedelta(days=1)  # inclusive "to" date
+        except OverflowError:
+            return None                       # to the calendar's last day: no bound
     return to_db("datetime", dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc))
 
 
