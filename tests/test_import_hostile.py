@@ -375,3 +375,35 @@ def test_an_ordinary_xlsb_imports_with_its_values(admin, tmp_path):
     assert import_file(admin, path).created == 2
     got = {c["name"]: c for c in records.list_records(admin, "customer")}
     assert (got["王小明"]["city"], got["Ada Stone"]["email"]) == ("上海", "ada@example.com")
+
+
+# ----- web pages saved as .xls and JSON: the same cell budget as a workbook --------------
+
+def test_a_web_page_saved_as_xls_whose_column_spans_expand_to_millions_of_cells_is_refused(store_path, tmp_path):
+    row = "<tr>" + '<td colspan="1000">x</td>' * 100 + "</tr>"
+    path = tmp_path / "spans.xls"
+    path.write_text("<html><body><table>" + row * 1500 + "</table></body></html>", encoding="utf-8")
+    assert_refused(import_in_child(path, store_path, tmp_path), "spans.xls", "columns")
+
+
+def test_a_web_page_of_many_narrow_rows_past_the_cell_budget_is_refused(store_path, tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "CALAMINE_MAX_CELLS", 5_000)
+    path = tmp_path / "tall.xls"
+    path.write_text("<table>" + "<tr><td>Name</td><td>Email</td></tr>" * 3_000 + "</table>", encoding="utf-8")
+    with pytest.raises(ImportRefused, match="more than 5,000 cells"):
+        readers.open_sheet(path)
+
+
+@pytest.mark.parametrize("keys", [5_000, 20_000])
+def test_json_records_each_with_its_own_key_are_refused_before_the_rows_times_columns_scan(
+        store_path, tmp_path, keys):
+    path = tmp_path / "wide.json"
+    path.write_text(json.dumps([{"Name": "A", f"k{i}": 1} for i in range(keys)]), encoding="utf-8")
+    assert_refused(import_in_child(path, store_path, tmp_path), "wide.json")
+
+
+def test_an_ordinary_json_export_still_imports(admin, tmp_path):
+    from cims_xl.importer import import_file
+    path = tmp_path / "ok.json"
+    path.write_text(json.dumps([{"Name": f"N{i}", "City": "Paris"} for i in range(50)]), encoding="utf-8")
+    assert import_file(admin, path).created == 50

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import encoding as encoding_mod
+from . import limits
 from .errors import ImportRefused
 from .limits import MAX_COLUMNS, check_row_width
 
@@ -603,6 +604,8 @@ def _markup(path: Path, sample: bytes, kind: str, encoding: str | None) -> RawSh
         raise ImportRefused(f"{path.name} is a web page without a table, not a spreadsheet; "
                             "open it in Excel and save it as .xlsx or .csv")
 
+    budget = [limits.CALAMINE_MAX_CELLS]    # cells of every table together, spans included
+
     def table_rows(table) -> list[list[str]]:
         out = []
         for tr in table.iter("tr"):
@@ -615,6 +618,11 @@ def _markup(path: Path, sample: bytes, kind: str, encoding: str | None) -> RawSh
                 span = cell.get("colspan")
                 if span and span.isdigit():
                     cells.extend([""] * min(int(span) - 1, 1000))
+                limits.check_row_width(len(cells), len(out) + 1, path.name)
+            budget[0] -= len(cells)
+            if budget[0] < 0:
+                raise ImportRefused(f"{path.name}: its tables hold more than {limits.CALAMINE_MAX_CELLS:,} cells "
+                                    "(column spans included), too many to read safely; nothing was imported")
             out.append(cells)
         return out
 
@@ -695,6 +703,11 @@ def _json_sheet(path: Path, doc, sheet: str | int | None, encoding: str, evidenc
         for k in r:
             header.setdefault(str(k), None)
     keys = list(header)
+    limits.check_row_width(len(keys), 1, path.name)       # every key is a column
+    if len(keys) * len(rows) > limits.CALAMINE_MAX_CELLS:
+        raise ImportRefused(f"{path.name}: its {len(rows):,} records with {len(keys):,} different keys make "
+                            f"more than {limits.CALAMINE_MAX_CELLS:,} cells, too many to read safely; "
+                            "nothing was imported")
 
     def cell(v):
         if v is None:
