@@ -25,6 +25,7 @@ import contextlib
 import csv
 import io
 import sys
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -545,6 +546,9 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
         raise ImportRefused(f"{path.name} is not a text file (it contains binary data); "
                             "open it in Excel and save it as .xlsx or .csv")
     delimiter = _sniff_delimiter(text)
+    # Windows-1258 writes Vietnamese tone marks as separate characters ("a" + U+0323);
+    # composed ("ạ") they compare, search and display as people type them.
+    compose = codecs.lookup(encoding).name == "cp1258"
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
 
@@ -561,6 +565,8 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                 for n, values in enumerate(reader, start=1):
                     if len(values) > MAX_COLUMNS:
                         check_row_width(len(values), n, path.name)
+                    if compose:
+                        values = [unicodedata.normalize("NFC", v) for v in values]
                     yield n, values
             except UnicodeDecodeError as exc:
                 raise ImportRefused(
