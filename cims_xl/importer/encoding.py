@@ -60,6 +60,7 @@ REGIONAL = ("cp949", "cp1250", "cp1253", "mac_roman", "cp1254", "cp1257", "cp125
 REGIONAL_BIAS = 0.03         # a regional reading must be this much better to win (see the docstring)
 LANGUAGE_WEIGHT = 0.5        # the whole file's words fitting one language
 COUNTRY_WEIGHT = 1.0         # each row's words fitting its country's language
+MINOR_SHARE = 0.02           # a regional reading differing in this share of words or less is noise
 CJK = {"gb18030", "big5", "cp932", "cp949"}
 _CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko"}
 WEIGH_CHARS = 64 * 1024      # non-ASCII lines looked at when weighing readings
@@ -262,11 +263,40 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
     readings.sort()
     best = readings[0]
     rivals = [r for r in readings[1:] if r[0] - best[0] < CLOSE and r[4] != best[4]]
+    minor = ""
+    if best[3] in CANDIDATES:
+        # A regional reading as plausible as a common one, that reads almost every word
+        # the same (one product "Imàge" or "Imąge" among hundreds of "Bühler", "Résumé"
+        # read alike): the common code page is taken, and the summary names the words.
+        differing = {r[3]: _differing_words(best[4], r[4]) for r in rivals if r[3] in REGIONAL}
+        minor = "; ".join(f"{len(words)} word(s) would read otherwise in {name} ('{words[0]}')"
+                          for name, words in differing.items() if words and len(words) <= _minor(best[4]))
+        rivals = [r for r in rivals if not (r[3] in differing and len(differing[r[3]]) <= _minor(best[4]))]
     if rivals:
         raise EncodingUncertain(_uncertain_message(file_name, sample, [best, *_distinct(rivals)], numbers))
     others = ", ".join(f"{r[3]} {r[0]:.2f}" for r in readings[1:4]) or "none other"
     return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}, alphabets, languages and "
-                             f"common characters counted{countries.evidence}; next: {others})")
+                             f"common characters counted{countries.evidence}; next: {others})"
+                             + (f"; {minor}" if minor else ""))
+
+
+def _non_ascii_words(text: str) -> list[str]:
+    return [w for w in _WORDS.split(text) if not w.isascii()]
+
+
+def _minor(text: str) -> int:
+    """How many differing words are too few to weigh against the rest of the file
+    (MINOR_SHARE of its non-ASCII words, never fewer than none)."""
+    return int(len(_non_ascii_words(text)) * MINOR_SHARE)
+
+
+def _differing_words(a: str, b: str) -> list[str]:
+    """The words of reading `b` that differ from reading `a` (both of single-byte code
+    pages, so word for word); every word when the readings do not align."""
+    wa, wb = _non_ascii_words(a), _non_ascii_words(b)
+    if len(wa) != len(wb):
+        return wb
+    return [y for x, y in zip(wa, wb) if x != y]
 
 
 def _distinct(readings: list) -> list:
@@ -508,12 +538,20 @@ def _differing_cells(sample: bytes, name: str, lines: list[str]) -> tuple[str | 
         heads = next(csv.reader(io.StringIO(header), delimiter=delimiter))
         cells = [next(csv.reader(io.StringIO(line), delimiter=delimiter)) for line in lines]
     except (csv.Error, StopIteration):
-        return None, [line[:40] for line in lines]
+        return None, _around_difference(lines)
     for j, first in enumerate(cells[0]):
         column = [c[j] if j < len(c) else "" for c in cells]
         if any(c != first for c in column):
-            return (heads[j].strip() if j < len(heads) else None), [c[:40] for c in column]
-    return None, [line[:40] for line in lines]
+            return (heads[j].strip() if j < len(heads) else None), _around_difference(column)
+    return None, _around_difference(lines)
+
+
+def _around_difference(texts: list[str], width: int = 40) -> list[str]:
+    """Each text cut to `width` characters around where they first differ ("…" marks a cut)."""
+    at = next((i for i, chars in enumerate(zip(*texts)) if len(set(chars)) > 1), 0)
+    start = max(0, at - width // 2) if max(map(len, texts)) > width else 0
+    return [("…" if start else "") + t[start:start + width] + ("…" if len(t) > start + width else "")
+            for t in texts]
 
 
 _TYPOGRAPHY = set("’‘“”„«»‹›–—·…№")    # non-ASCII punctuation real words do hold
@@ -536,9 +574,13 @@ def _odd_words(text: str) -> float:
         scripts = {_script(c, unicodedata) for c in letters}
         lower_then_upper = any(a.islower() and b.isupper() for a, b in zip(letters, letters[1:]))
         symbols = any(ord(c) > 127 and not c.isalpha() and c not in _TYPOGRAPHY
-                      and (c == "\u00a4" or not unicodedata.category(c).startswith(("M", "Sc", "Nd")))
-                      for c in word)         # "¤" no one types: "€" read in the wrong code page
-        if len(scripts) > 1 or lower_then_upper or symbols or _misplaced(word) or _not_greek(word):
+                      and (c == "\u00a4" or not unicodedata.category(c).startswith(("M", "Sc", "Nd", "No")))
+                      for c in word)         # "¤" no one types: "€" read in the wrong code page;
+        #                                      "¾”", "m²" are typography (category No)
+        lone = len(letters) == 1 and ord(letters[0]) < 0x250 and letters[0].lower() not in _ONE_LETTER_WORDS \
+            and not any(c.isdigit() for c in word)
+        if len(scripts) > 1 or lower_then_upper or symbols or lone or _misplaced(word) or _not_greek(word) \
+                or _not_hebrew(word):
             odd += 1
     # "Ђ 1.234,56": one accented or Cyrillic capital standing alone beside a number is a
     # currency sign misread ("€ 1.234,56" read as Windows-1251).
@@ -548,6 +590,11 @@ def _odd_words(text: str) -> float:
 
 _LONE_LETTER = re.compile(r"(?<!\w)([\u00c0-\u2dff])(?!\w)(?=\s?\d)|(?<=\d)\s?(?<!\w)([\u00c0-\u2dff])(?!\w)")
 
+
+# Accented Latin letters that are words on their own (French à, Italian è, Portuguese é,
+# Swedish å and ö, Danish ø, Icelandic á, Spanish ó): another one alone ("ľ”" for "¾”"
+# read as Windows-1250) is a misreading.
+_ONE_LETTER_WORDS = frozenset("àáâèéìíòóôùúåäöøæçñý")
 
 _TONOS = set("άέήίόύώΐΰ")
 
@@ -564,6 +611,22 @@ def _not_greek(word: str) -> bool:
     if "ς" in lower[:-1] or lower.endswith("σ") or "ΰ" in lower or "ΐ" in lower:
         return True
     return len(letters) >= 5 and any(c.islower() for c in letters) and not _TONOS & set(lower)
+
+
+_HEBREW_FINALS = set("ךםןףץ")
+
+
+def _not_hebrew(word: str) -> bool:
+    """Hebrew letters as Hebrew never writes them (Cyrillic bytes read as Windows-1255):
+    a final letter (ך ם ן ף ץ) before the end of the word, or a vowel point with no
+    letter before it."""
+    letters = [c for c in word if 0x590 <= ord(c) < 0x600]
+    if not letters:
+        return False
+    if unicodedata.category(letters[0]) == "Mn":
+        return True
+    inner = [c for c in word.rstrip("'\"׳״") if c.isalpha()][:-1]
+    return any(c in _HEBREW_FINALS for c in inner)
 
 
 _INSIDE_WORDS = set("’‘·")           # l’homme, O’Brien, Catalan l·l
