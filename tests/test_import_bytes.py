@@ -129,6 +129,18 @@ def test_a_short_file_two_code_pages_read_alike_stops_naming_both_and_the_option
     assert right in {v for c in got.values() for v in (c["name"], c["city"], c["notes"])}
 
 
+def test_a_regional_reading_that_differs_in_a_few_words_of_a_long_file_is_named_not_taken(admin, tmp_path):
+    rows = [(f"Kunde {i}", company) for i, company in enumerate(
+        ["Bühler AG", "Häberlin GmbH", "Résumé Café", "Pölking KG", "Französisch Übersetzungen", "Müller & Söhne",
+         "Café Zürich", "Köln Straße", "Zürich Größe", "Ärzte Öl"] * 6)]
+    rows.append(("Kunde X", "Imàge Series"))
+    path = write(tmp_path / "long.csv", "Name,Company\r\n" + "".join(f"{n},{c}\r\n" for n, c in rows), "cp1252")
+    result = import_file(admin, path)
+    assert result.encoding == "cp1252"
+    assert "'Imąge'" in decided(result, "encoding")["evidence"]
+    assert customers(admin)["Kunde X"]["company"] == "Imàge Series"
+
+
 def test_the_cli_summary_shows_the_encoding_it_read_the_file_in(run, admin, tmp_path):
     path = write(tmp_path / "tr.csv", "Name,Company,City\r\nAhmet Yılmaz,Ağaoğlu İnşaat,İstanbul\r\n"
                                       "Ayşe Şahin,Şişli Gıda,Ankara\r\nMehmet Öztürk,Çağdaş Yapı,İzmir\r\n", "cp1254")
@@ -352,6 +364,8 @@ def test_an_excel_95_workbook_in_its_code_page_is_read_with_its_sheet_names_and_
     result = import_file(admin, path, sheet=sheet, mapping=[f"{rows[0][0]}=Name", f"{rows[0][1]}=Company",
                                                                f"{rows[0][2]}=City"])
     assert result.sheet == sheet
+    if codepage in (936, 950, 932, 949):
+        assert str(codepage) in decided(result, "encoding")["evidence"]
     got = customers(admin)
     assert {n: (got[n]["company"], got[n]["city"]) for n, _, _ in rows[1:]} \
         == {n: (unicodedata.normalize("NFKC", c), t) for n, c, t in rows[1:]}

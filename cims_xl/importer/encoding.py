@@ -247,11 +247,25 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
     countries = _CountryColumn.of(sample)
     # (garbled, -plausibility, rank, name, text): equal readings go to the more common encoding
     readings: list[tuple[float, float, int, str, str]] = []
+    seen: dict[str, float] = {}          # text -> score: code pages often read a file alike
     for rank, name in enumerate(CANDIDATES + REGIONAL):
+        if name not in CJK:
+            try:
+                text = lines.decode(name)
+            except UnicodeDecodeError:
+                continue
+            if text in seen:
+                score = seen[text]
+                if name in REGIONAL:
+                    score += REGIONAL_BIAS
+                readings.append((score, -1.0, rank, name, text))
+                continue
         scored = _score(lines, name)
         if scored is not None:
             score, plausible, text = scored
             score += _refinement(name, text, countries)
+            if name not in CJK:
+                seen[text] = score
             if name in REGIONAL:
                 score += REGIONAL_BIAS
             readings.append((score, -plausible, rank, name, text))
@@ -451,12 +465,18 @@ def _latin_words(text: str) -> list[frozenset[str]]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _fits(letters: frozenset[str]) -> tuple[bool, ...]:
+    """Whether `letters` are in each alphabet of _ALPHABETS (in its order)."""
+    return tuple(letters <= a for a in _ALPHABETS.values())
+
+
 def _alphabet_fit(words: list[frozenset[str]]) -> float:
     """Share of words whose accented letters are all in one language's alphabet (1.0
     when there is no such word)."""
     if not words:
         return 1.0
-    return sum(any(w <= a for a in _ALPHABETS.values()) for w in words) / len(words)
+    return sum(any(_fits(w)) for w in words) / len(words)
 
 
 def _language_fit(lines: list[list[frozenset[str]]]) -> float:
@@ -467,8 +487,7 @@ def _language_fit(lines: list[list[frozenset[str]]]) -> float:
     words = sum(len(line) for line in lines)
     if not words:
         return 1.0
-    return sum(max(sum(w <= a for w in line) for a in _ALPHABETS.values())
-               for line in lines if line) / words
+    return sum(max(map(sum, zip(*(_fits(w) for w in line)))) for line in lines if line) / words
 
 
 def _cldr_share(text: str, locale: str) -> float:
@@ -513,7 +532,8 @@ def _cldr_chars(locale: str) -> frozenset[str]:
 def _uncertain_message(file_name: str, sample: bytes, readings: list, numbers: list[int]) -> str:
     """The stop message: where the plausible readings first differ (line, column) and
     what each makes of that cell, with the --encoding option for each."""
-    readings = readings[:3]
+    # the common code pages first (the likelier ones), then the best regional ones
+    readings = sorted(readings, key=lambda r: (r[3] not in CANDIDATES, r[0]))[:4]
     texts = [r[4].split("\n") for r in readings]
     where, shown = "", [""] * len(readings)
     for i, line in enumerate(texts[0]):
@@ -577,8 +597,8 @@ def _odd_words(text: str) -> float:
                       and (c == "\u00a4" or not unicodedata.category(c).startswith(("M", "Sc", "Nd", "No")))
                       for c in word)         # "¤" no one types: "€" read in the wrong code page;
         #                                      "¾”", "m²" are typography (category No)
-        lone = len(letters) == 1 and ord(letters[0]) < 0x250 and letters[0].lower() not in _ONE_LETTER_WORDS \
-            and not any(c.isdigit() for c in word)
+        lone = len(letters) == 1 < len(word) and ord(letters[0]) < 0x250 \
+            and letters[0].lower() not in _ONE_LETTER_WORDS and not any(c.isdigit() for c in word)
         if len(scripts) > 1 or lower_then_upper or symbols or lone or _misplaced(word) or _not_greek(word) \
                 or _not_hebrew(word):
             odd += 1
@@ -592,8 +612,9 @@ _LONE_LETTER = re.compile(r"(?<!\w)([\u00c0-\u2dff])(?!\w)(?=\s?\d)|(?<=\d)\s?(?
 
 
 # Accented Latin letters that are words on their own (French à, Italian è, Portuguese é,
-# Swedish å and ö, Danish ø, Icelandic á, Spanish ó): another one alone ("ľ”" for "¾”"
-# read as Windows-1250) is a misreading.
+# Swedish å and ö, Danish ø, Icelandic á, Spanish ó): another one alone with a quote or
+# symbol glued to it ("ľ”" for "¾”" read as Windows-1250) is a misreading. (A cell
+# holding one letter is a code: any letter may be one.)
 _ONE_LETTER_WORDS = frozenset("àáâèéìíòóôùúåäöøæçñý")
 
 _TONOS = set("άέήίόύώΐΰ")

@@ -296,7 +296,10 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     unread = ([] if sheet is not None and str(sheet) != ""
               else _sheets_with_values(wb, fmt, path, [n for n in visible if n != chosen and n not in covers],
                                        loaded))
-    return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence,
+    code_page = ({"encoding": wb.codec, "encoding_evidence": f"the workbook's CODEPAGE record ({wb.codepage}): "
+                  "an Excel 5.0/95 file, its texts read in that code page"}
+                 if isinstance(wb, _DoubleByteBook) else {})
+    return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence, **code_page,
                     serial_offset=serial_offset, unread_sheets=unread,
                     formulas=facts.formulas if facts is not None else {},
                     shown_cells=sum(len(v) for v in shown.values()) - (facts.errors if facts is not None else 0),
@@ -321,6 +324,14 @@ class _DoubleByteBook:
         self.sheet_names = list(texts.names)
         self.sheets_metadata = [_SheetMeta(real, m.typ, m.visible)
                                 for real, m in zip(texts.names, wb.sheets_metadata)]
+
+    @property
+    def codec(self) -> str:
+        return self._texts.codec
+
+    @property
+    def codepage(self) -> int:
+        return self._texts.codepage
 
     def get_sheet_by_name(self, name: str):
         return self._wb.get_sheet_by_index(self.sheet_names.index(name))
