@@ -119,14 +119,14 @@ def test_a_short_file_two_code_pages_read_alike_stops_naming_both_and_the_option
         import_file(admin, path)
     message = exc.value.message
     assert f"column '{column}'" in message
-    assert repr(right) in message and repr(wrong) in message
-    assert f"--encoding {encoding}" in message
+    assert repr(right) in message and f"--encoding {encoding}" in message
+    assert message.count("--encoding") >= 2
     assert "Nothing was imported" in message
     assert records.list_records(admin, "customer") == []
     result = import_file(admin, path, encoding=encoding)
     assert result.encoding == encoding
-    got = customers(admin)
-    assert right in {v for c in got.values() for v in (c["name"], c["city"], c["notes"])}
+    stored = {v for c in customers(admin).values() for v in (c["name"], c["city"], c["notes"])}
+    assert right in stored and wrong not in stored
 
 
 def test_a_regional_reading_that_differs_in_a_few_words_of_a_long_file_is_named_not_taken(admin, tmp_path):

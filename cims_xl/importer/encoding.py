@@ -60,6 +60,7 @@ REGIONAL = ("cp949", "cp1250", "cp1253", "mac_roman", "cp1254", "cp1257", "cp125
 REGIONAL_BIAS = 0.03         # a regional reading must be this much better to win (see the docstring)
 LANGUAGE_WEIGHT = 0.5        # the whole file's words fitting one language
 COUNTRY_WEIGHT = 1.0         # each row's words fitting its country's language
+PAIRS_WEIGHT = 0.3           # accented letters beside the letters their language writes them beside
 MINOR_SHARE = 0.02           # a regional reading differing in this share of words or less is noise
 CJK = {"gb18030", "big5", "cp932", "cp949"}
 _CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko"}
@@ -238,6 +239,8 @@ def _score(lines: bytes, name: str) -> tuple[float, float, str] | None:
         text = lines.decode(name)
     except UnicodeDecodeError:
         return None
+    if name == "cp1258":
+        text = unicodedata.normalize("NFC", text)     # tone marks written apart (see readers)
     plausible = _cjk_plausibility(text, name) if name in CJK else 1.0
     return mess_ratio(text, 1.0) + _odd_words(text) + (1.0 - plausible), plausible, text
 
@@ -400,6 +403,7 @@ def _refinement(name: str, text: str, countries: _CountryColumn) -> float:
     lines = [_latin_words(line) for line in text.split("\n")]
     words = [w for line in lines for w in line]
     return ((1.0 - _alphabet_fit(words)) + LANGUAGE_WEIGHT * (1.0 - _language_fit(lines))
+            + PAIRS_WEIGHT * (1.0 - _pairs_fit(text))
             + COUNTRY_WEIGHT * (1.0 - countries.fit(text)) + (1.0 - _voweled(text)))
 
 
@@ -471,6 +475,69 @@ def _fits(letters: frozenset[str]) -> tuple[bool, ...]:
     return tuple(letters <= a for a in _ALPHABETS.values())
 
 
+def _pairs_fit(text: str) -> float:
+    """Mean, over the Latin words with accented letters, of the share of their letter
+    pairs around an accented letter (a word's start and end count as a letter) that
+    CLDR's own texts in a language whose alphabet holds the word use: "François" ("nç",
+    "ço": French and Turkish write them) against its Windows-1257 reading "Franēois"
+    ("nē" yes, "ēo" no language here). 1.0 when there is no such word."""
+    scores = [_word_pairs(w) for w in _WORDS.split(unicodedata.normalize("NFC", text)) if not w.isascii()]
+    scores = [s for s in scores if s is not None]
+    return sum(scores) / len(scores) if scores else 1.0
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_pairs(word: str) -> float | None:
+    letters = frozenset(c for c in word.lower() if ord(c) > 127 and c.isalpha())
+    if not letters or not all(ord(c) < 0x250 or 0x1E00 <= ord(c) < 0x1F00 for c in letters) \
+            or sum(c.isalpha() for c in word) < 2:
+        return None                       # not Latin, or one letter alone: a code, not a word
+    marked = "^" + word.lower() + "$"
+    pairs = [a + b for a, b in zip(marked, marked[1:]) if a in letters or b in letters]
+    best = 0.0
+    for lang, fits in zip(_ALPHABETS, _fits(letters)):
+        if fits:
+            known = _cldr_pairs(lang)
+            best = max(best, sum(p in known for p in pairs) / len(pairs))
+    return best
+
+
+@functools.cache
+def _cldr_pairs(lang: str) -> frozenset[str]:
+    """Letter pairs holding a non-ASCII letter in the words of CLDR's texts for `lang`
+    (babel: territory, language, script, currency, unit, month and day names), with
+    "^" and "$" for a word's start and end."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        loc = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return frozenset()
+    words: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            words.update(w.lower() for w in re.findall(r"\w+", value) if not w.isascii())
+        elif isinstance(value, dict) or hasattr(value, "items"):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for v in value:
+                walk(v)
+
+    for attr in ("territories", "languages", "scripts", "currencies", "months", "days", "quarters", "eras",
+                 "unit_display_names", "time_zones", "meta_zones"):
+        try:
+            walk(getattr(loc, attr))
+        except (AttributeError, KeyError, TypeError):
+            continue
+    out = set()
+    for w in words:
+        marked = "^" + w + "$"
+        out.update(a + b for a, b in zip(marked, marked[1:]) if ord(a) > 127 or ord(b) > 127)
+    return frozenset(out)
+
+
 def _alphabet_fit(words: list[frozenset[str]]) -> float:
     """Share of words whose accented letters are all in one language's alphabet (1.0
     when there is no such word)."""
@@ -533,7 +600,7 @@ def _uncertain_message(file_name: str, sample: bytes, readings: list, numbers: l
     """The stop message: where the plausible readings first differ (line, column) and
     what each makes of that cell, with the --encoding option for each."""
     # the common code pages first (the likelier ones), then the best regional ones
-    readings = sorted(readings, key=lambda r: (r[3] not in CANDIDATES, r[0]))[:4]
+    readings = sorted(readings, key=lambda r: (r[3] not in CANDIDATES, r[0]))[:5]
     texts = [r[4].split("\n") for r in readings]
     where, shown = "", [""] * len(readings)
     for i, line in enumerate(texts[0]):
@@ -600,7 +667,7 @@ def _odd_words(text: str) -> float:
         lone = len(letters) == 1 < len(word) and ord(letters[0]) < 0x250 \
             and letters[0].lower() not in _ONE_LETTER_WORDS and not any(c.isdigit() for c in word)
         if len(scripts) > 1 or lower_then_upper or symbols or lone or _misplaced(word) or _not_greek(word) \
-                or _not_hebrew(word):
+                or _not_hebrew(word) or _not_cyrillic(word):
             odd += 1
     # "Ђ 1.234,56": one accented or Cyrillic capital standing alone beside a number is a
     # currency sign misread ("€ 1.234,56" read as Windows-1251).
@@ -632,6 +699,13 @@ def _not_greek(word: str) -> bool:
     if "ς" in lower[:-1] or lower.endswith("σ") or "ΰ" in lower or "ΐ" in lower:
         return True
     return len(letters) >= 5 and any(c.islower() for c in letters) and not _TONOS & set(lower)
+
+
+def _not_cyrillic(word: str) -> bool:
+    """A Cyrillic word starting with Ы, Ъ or Ь, which no Russian, Ukrainian or
+    Belarusian word does (Hebrew or Greek bytes read as KOI8-R: "ЫЛЕМ")."""
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and letters[0] in "ЫЪЬыъь" and all(0x400 <= ord(c) < 0x530 for c in letters)
 
 
 _HEBREW_FINALS = set("ךםןףץ")
