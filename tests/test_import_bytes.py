@@ -106,6 +106,23 @@ def test_the_rows_country_column_decides_between_code_pages_that_read_a_short_fi
     assert customers(admin)[name]["city"] == city
 
 
+@pytest.mark.parametrize("encoding, name, city", [
+    ("cp1252", "François", "Besançon"),       # Windows-1257 reads "Franēois", "Besanēon"
+    ("cp1252", "José", "São Paulo"),          # Windows-1250 reads "Săo Paulo"
+    ("cp1257", "Jānis", "Rīga"),              # Windows-1252 reads "Jânis", "Rîga"
+    ("cp1254", "Işıl", "Bağcılar"),           # Windows-1252 reads "Iþýl", "Baðcýlar"
+    ("cp1258", "An", "Hà Nội"),               # Windows-1250 reads "Hŕ Nôňi"
+    ("cp1255", "דוד", "תל אביב"),
+    ("cp1256", "علي", "دبي"),
+    ("koi8_r", "Иван", "Москва"),
+])
+def test_a_one_row_file_is_read_in_the_code_page_whose_letters_sit_as_its_language_writes_them(
+        admin, tmp_path, encoding, name, city):
+    result = import_file(admin, write(tmp_path / "one.csv", f"Name,City\r\n{name},{city}\r\n", encoding))
+    assert result.encoding == encoding
+    assert customers(admin)[name]["city"] == city
+
+
 @pytest.mark.parametrize("encoding, text, column, right, wrong", [
     ("cp1254", "Name,City\r\nAyşe,Şişli\r\n", "Name", "Ayşe", "Ayþe"),
     ("cp1250", "Name,City\r\nPiotr,Gdańsk\r\n", "City", "Gdańsk", "Gdañsk"),
