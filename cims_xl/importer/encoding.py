@@ -27,6 +27,9 @@ measure every reading is weighed with:
   characters: "Dvoøák" mixes Danish ø and Czech á, "Dvořák" is Czech);
 - whether each line's words fit one language (a line is one customer: "Hélène Crème
   Brûlée à" is French; its cp1250 reading "Hélčne Crčme Brűlée ŕ" no one language);
+- whether the letter pairs around each accented letter (a word's start and end
+  included) occur in CLDR's own texts of a language whose alphabet holds the word
+  ("François": "nç", "ço"; its Windows-1257 reading "Franēois": "ēo" in none);
 - when the file has a country column (found by its header as the import maps it),
   whether each row's words are in the alphabet of its country's official languages
   (CLDR via babel): "Gdańsk" in a row of Poland, "Gdañsk" in a row of Spain;
