@@ -1263,7 +1263,8 @@ def _rich_progress(app: App):
 @click.option("--currency", metavar="CODE",
               help="Currency of amounts in rows that do not give one, e.g. USD (default: the store's).")
 @click.option("--encoding", metavar="NAME",
-              help="Text encoding of a CSV file when it cannot be told from its bytes, e.g. cp1252.")
+              help="Text encoding of a CSV or JSON Lines file when it cannot be told from its bytes, "
+                   "e.g. cp1252, cp1250, cp1254, gb18030, big5 (the stop message names the candidates).")
 @click.option("--decimal", type=click.Choice(["comma", "point"]),
               help="Decimal mark of number columns when their values do not tell (1.234 = 1234 with comma).")
 @pass_app

@@ -191,13 +191,22 @@ def test_currency_signs_and_single_letters_do_not_tip_a_file_into_another_code_p
 def test_two_regional_readings_equally_plausible_stop_and_name_both(admin, tmp_path):
     from cims_xl.importer.encoding import EncodingUncertain
 
-    path = write(tmp_path / "mac.csv", "Name,City\r\nJürgen,München\r\n", "mac_roman")
+    path = write(tmp_path / "lt.csv", "Name,City\r\nJonas,Šiauliai\r\n", "cp1257")
     with pytest.raises(EncodingUncertain) as exc:
         import_file(admin, path)
-    assert "--encoding mac_roman" in exc.value.message and "--encoding cp1250" in exc.value.message
-    assert "'Jürgen'" in exc.value.message
+    assert "--encoding cp1257" in exc.value.message and "--encoding cp1250" in exc.value.message
+    assert "'Šiauliai'" in exc.value.message and "'Điauliai'" in exc.value.message
     assert records.list_records(admin, "customer") == []
-    import_file(admin, path, encoding="mac_roman")
+    import_file(admin, path, encoding="cp1257")
+    assert customers(admin)["Jonas"]["city"] == "Šiauliai"
+
+
+def test_a_regional_reading_whose_letters_sit_as_its_language_writes_them_is_taken(admin, tmp_path):
+    # "Jürgen" read as Windows-1250 is "Jźrgen": Polish writes no "jź" or "źr" (CLDR's texts)
+    path = write(tmp_path / "mac.csv", "Name,City\r\nJürgen,München\r\n", "mac_roman")
+    result = import_file(admin, path)
+    assert result.encoding == "mac_roman"
+    assert customers(admin)["Jürgen"]["city"] == "München"
     assert customers(admin)["Jürgen"]["city"] == "München"
 
 

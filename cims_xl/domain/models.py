@@ -157,18 +157,18 @@ def _money(value, info):
     return amount
 
 
-_PERCENT = re.compile(r"^\s*([-+\u2212]?\s*[\d.,\s]+?)\s*[%％]\s*$")
 
 
 @_guard
 def _fraction(value, info):
-    """A decimal field (Discount): a fraction from 0 to 1 (0.15), also written "15%" or
-    "12,5 %". A value outside 0..1 is refused: 15 could be 15 % or 15 of the currency."""
-    if isinstance(value, str) and (match := _PERCENT.match(value)):
-        share = nz.parse_money(match.group(1), _decimal_for(info))
-        if share is None:
-            _fail("not a number")
-        value = share / 100
+    """A decimal field (Discount): a fraction from 0 to 1 (0.15), also written "15%",
+    "12,5 %", "%15" or "150‰" (`normalize.parse_share`, with the column's decimal mark). A value outside 0..1 is refused: 15 could be 15 % or 15 of the currency."""
+    written = value
+    if isinstance(value, str) and (points := nz.parse_share(value, _decimal_for(info))) is not None:
+        if not 0 <= points <= 100:
+            _fail(f"a discount is a share of the price, from 0 % to 100 %; {written.strip()!r} "
+                  f"is {format(points.normalize(), 'f')} %")
+        value = points / 100
     out = _money(value, info)
     if out is not None and not 0 <= out <= 1:
         # 15 is 1,500 % of the price, or 15 of the currency: either way not a fraction,

@@ -641,6 +641,33 @@ def parse_money_with_currency(value: object, decimal: str | None = None) -> tupl
     return _money(value, decimal)
 
 
+# A share written with its sign: "12,5 %", "12.5%", "%12,5" (Turkish puts the sign
+# first), "٪١٢" (Arabic percent sign), "％" (full width), "125‰" (per mille).
+_SHARE_SIGNS = {"%": 100, "\uff05": 100, "\u066a": 100, "\u2030": 1000, "\u0609": 1000}
+_SHARE = re.compile(r"^\s*([%\uff05\u066a\u2030\u0609])?\s*([-+\u2212]?\s*[\d\u0660-\u0669][\d\u0660-\u0669.,'\s\u00a0\u202f]*?)"
+                    r"\s*([%\uff05\u066a\u2030\u0609])?\s*$")
+
+
+def parse_share(value: object, decimal: str | None = None) -> Decimal | None:
+    """The percent points of a share written with a percent or per-mille sign, before
+    or after the number: "12,5 %" -> 12.5, "%12,5" -> 12.5, "125‰" -> 12.5, "1.200 %"
+    -> 1200 under decimal "," and 1.2 under "."; None when `value` is not text with
+    exactly one such sign. decimal: the column's decimal mark as the importer decided
+    it (None: inferred from the value). Raises ValueError (AmbiguousNumber) when the
+    number reads two ways and no mark is given."""
+    if type(value) is not str or not any(sign in value for sign in _SHARE_SIGNS):
+        return None
+    match = _SHARE.match(value)
+    if match is None or bool(match.group(1)) == bool(match.group(3)):
+        return None
+    per = _SHARE_SIGNS[match.group(1) or match.group(3)]
+    digits = match.group(2).translate({0x0660 + i: str(i) for i in range(10)})
+    number = parse_money(digits.replace("\u2212", "-"), decimal)
+    if number is None:
+        return None
+    return number * 100 / per
+
+
 # One "." or "," before exactly three digits, after 1-3 digits not starting with 0, and
 # no other separator: "1.200" and "12,345" group thousands in one convention and hold
 # a decimal mark in the other. "0.125", "1.5", "1234.567", "1,200.50", "1 200" do not.

@@ -17,15 +17,28 @@ damaged UTF-8, not cp1251: it stops with the line, unless the user says
 the summary says how many there were.
 
 Candidates weighed when the file is not UTF-8: gb18030, big5, cp932 (Shift_JIS),
-cp1252 (Western Windows "ANSI"), cp1251 (Cyrillic Windows). Regional code pages are
-weighed too, and taken only when their reading is clearly better than every reading
-above (they read much common text as well, only differently): cp949 (EUC-KR, Korean),
-cp1250 (Central European: Polish, Czech, Hungarian), cp1253 (Greek) and Mac Roman.
-For that comparison two more measures count: whether each word's accented letters
-are those of one language's alphabet (CLDR exemplar characters of the languages
-these code pages write: "Dvoøák" mixes Danish ø and Czech á, "Dvořák" is Czech), and
-for CJK readings the share of characters that CLDR's own texts in that language use
-(babel's locale data: Korean read as GB18030 gives rare characters such as "辫刮荐").
+cp1252 (Western Windows "ANSI"), cp1251 (Cyrillic Windows), and the regional code
+pages cp949 (Korean), cp1250 (Central European), cp1253 (Greek), cp1254 (Turkish),
+cp1255 (Hebrew), cp1256 (Arabic), cp1257 (Baltic), cp1258 (Vietnamese), KOI8-R,
+ISO-8859-15 (Latin-9, "€" at 0xA4) and Mac Roman. A regional reading must be better by
+REGIONAL_BIAS (they read common text as well, only differently). Beyond the mess
+measure every reading is weighed with:
+- whether each word's accented letters are one language's alphabet (CLDR exemplar
+  characters: "Dvoøák" mixes Danish ø and Czech á, "Dvořák" is Czech);
+- whether each line's words fit one language (a line is one customer: "Hélène Crème
+  Brûlée à" is French; its cp1250 reading "Hélčne Crčme Brűlée ŕ" no one language);
+- whether the letter pairs around each accented letter (a word's start and end
+  included) occur in CLDR's own texts of a language whose alphabet holds the word
+  ("François": "nç", "ço"; its Windows-1257 reading "Franēois": "ēo" in none);
+- when the file has a country column (found by its header as the import maps it),
+  whether each row's words are in the alphabet of its country's official languages
+  (CLDR via babel): "Gdańsk" in a row of Poland, "Gdañsk" in a row of Spain;
+- for Greek and Cyrillic words, vowels and Greek's accent and final-sigma rules;
+- for CJK readings, the share of characters that CLDR's own texts in that language
+  use (babel's locale data: Korean read as GB18030 gives rare characters such as "辫刮荐").
+When readings giving different text stay within CLOSE of each other (a two-line file
+"Piotr,Gdańsk" is Polish in cp1250 and Spanish-looking in cp1252), the import stops
+and names each reading of the first differing cell with its `--encoding` option.
 Any other Python codec is used when given with `--encoding NAME`.
 """
 
@@ -36,6 +49,7 @@ import csv
 import functools
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .errors import ImportRefused
@@ -44,7 +58,13 @@ _WORDS = re.compile(r"[\s!-/:-@\[-`{-~\u3000-\u3002\uff0c]+")
 
 CANDIDATES = ("gb18030", "big5", "cp932", "cp1252", "cp1251")
 # Taken only when clearly better than every reading in CANDIDATES (see the docstring).
-REGIONAL = ("cp949", "cp1250", "cp1253", "mac_roman")
+REGIONAL = ("cp949", "cp1250", "cp1253", "mac_roman", "cp1254", "cp1257", "cp1255", "cp1256",
+            "cp1258", "koi8_r", "iso8859_15")
+REGIONAL_BIAS = 0.03         # a regional reading must be this much better to win (see the docstring)
+LANGUAGE_WEIGHT = 0.5        # the whole file's words fitting one language
+COUNTRY_WEIGHT = 1.0         # each row's words fitting its country's language
+PAIRS_WEIGHT = 0.3           # accented letters beside the letters their language writes them beside
+MINOR_SHARE = 0.02           # a regional reading differing in this share of words or less is noise
 CJK = {"gb18030", "big5", "cp932", "cp949"}
 _CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko"}
 WEIGH_CHARS = 64 * 1024      # non-ASCII lines looked at when weighing readings
@@ -60,7 +80,10 @@ NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16", 
          "cp1252": "Windows-1252 (Western European)", "cp1251": "Windows-1251 (Cyrillic)",
          "cp949": "EUC-KR / CP949 (Korean)", "cp1250": "Windows-1250 (Central European)",
          "cp1253": "Windows-1253 (Greek)", "mac_roman": "Mac Roman (old Mac Western)",
-         "ascii": "ASCII"}
+         "cp1254": "Windows-1254 (Turkish)", "cp1257": "Windows-1257 (Baltic)",
+         "cp1255": "Windows-1255 (Hebrew)", "cp1256": "Windows-1256 (Arabic)",
+         "cp1258": "Windows-1258 (Vietnamese)", "koi8_r": "KOI8-R (Russian)",
+         "iso8859_15": "ISO-8859-15 (Latin-9, Western European with €)", "ascii": "ASCII"}
 
 
 class EncodingUncertain(ImportRefused):
@@ -91,7 +114,7 @@ def describe(name: str) -> str:
            "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be", "gb18030": "gb18030", "big5": "big5",
            "cp932": "cp932", "cp1252": "cp1252", "cp1251": "cp1251", "cp949": "cp949",
            "euc_kr": "cp949", "cp1250": "cp1250", "cp1253": "cp1253", "mac-roman": "mac_roman",
-           "mac_roman": "mac_roman"}.get(key, key)
+           "mac_roman": "mac_roman", "koi8-r": "koi8_r", "iso8859-15": "iso8859_15"}.get(key, key)
     return NAMES.get(key, name)
 
 
@@ -219,69 +242,172 @@ def _score(lines: bytes, name: str) -> tuple[float, float, str] | None:
         text = lines.decode(name)
     except UnicodeDecodeError:
         return None
+    if name == "cp1258":
+        text = unicodedata.normalize("NFC", text)     # tone marks written apart (see readers)
     plausible = _cjk_plausibility(text, name) if name in CJK else 1.0
     return mess_ratio(text, 1.0) + _odd_words(text) + (1.0 - plausible), plausible, text
 
 
 def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
     lines, numbers = _non_ascii_lines(sample, complete)
-    # (mess, -plausibility, rank, name, text): equal readings go to the more common encoding
+    countries = _CountryColumn.of(sample)
+    # (garbled, -plausibility, rank, name, text): equal readings go to the more common encoding
     readings: list[tuple[float, float, int, str, str]] = []
-    for name in CANDIDATES:
+    seen: dict[str, float] = {}          # text -> score: code pages often read a file alike
+    for rank, name in enumerate(CANDIDATES + REGIONAL):
+        if name not in CJK:
+            try:
+                text = lines.decode(name)
+            except UnicodeDecodeError:
+                continue
+            if text in seen:
+                score = seen[text]
+                if name in REGIONAL:
+                    score += REGIONAL_BIAS
+                readings.append((score, -1.0, rank, name, text))
+                continue
         scored = _score(lines, name)
         if scored is not None:
             score, plausible, text = scored
-            readings.append((score, -plausible, CANDIDATES.index(name), name, text))
+            score += _refinement(name, text, countries)
+            if name not in CJK:
+                seen[text] = score
+            if name in REGIONAL:
+                score += REGIONAL_BIAS
+            readings.append((score, -plausible, rank, name, text))
     if not readings:
         raise EncodingUncertain(
             f"{file_name}: the text encoding could not be recognised (it is not UTF-8, GB18030, "
             "Big5, Shift_JIS, Windows-1252 or Windows-1251). Nothing was imported. Save it again "
             "as UTF-8 CSV, or give its encoding with --encoding NAME.")
     readings.sort()
-    regional = _regional_reading(lines, readings, sample, file_name, numbers)
-    if regional is not None:
-        return regional
     best = readings[0]
     rivals = [r for r in readings[1:] if r[0] - best[0] < CLOSE and r[4] != best[4]]
+    minor = ""
+    if best[3] in CANDIDATES:
+        # A regional reading as plausible as a common one, that reads almost every word
+        # the same (one product "Imàge" or "Imąge" among hundreds of "Bühler", "Résumé"
+        # read alike): the common code page is taken, and the summary names the words.
+        differing = {r[3]: _differing_words(best[4], r[4]) for r in rivals if r[3] in REGIONAL}
+        minor = "; ".join(f"{len(words)} word(s) would read otherwise in {name} ('{words[0]}')"
+                          for name, words in differing.items() if words and len(words) <= _minor(best[4]))
+        rivals = [r for r in rivals if not (r[3] in differing and len(differing[r[3]]) <= _minor(best[4]))]
     if rivals:
-        raise EncodingUncertain(_uncertain_message(file_name, sample, best, rivals[0], numbers))
-    others = ", ".join(f"{r[3]} {r[0]:.2f}" for r in readings[1:]) or "none other"
-    return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}; {others})")
+        raise EncodingUncertain(_uncertain_message(file_name, sample, [best, *_distinct(rivals)], numbers))
+    others = ", ".join(f"{r[3]} {r[0]:.2f}" for r in readings[1:4]) or "none other"
+    return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}, alphabets, languages and "
+                             f"common characters counted{countries.evidence}; next: {others})"
+                             + (f"; {minor}" if minor else ""))
 
 
-def _regional_reading(lines: bytes, readings: list, sample: bytes, file_name: str,
-                      numbers: list[int]) -> Encoding | None:
-    """A regional code page (REGIONAL) whose reading of `lines` is clearly better
-    (by CLOSE, with the alphabet and CJK measures added) than every reading in
-    `readings` and than any other regional reading of a different text; else None.
-    Two regional readings about as good, both clearly better than the usual ones,
-    stop the import (EncodingUncertain) naming both."""
-    scored: list[tuple[float, str, str]] = []
-    for name in REGIONAL:
-        reading = _score(lines, name)
-        if reading is not None:
-            scored.append((reading[0], name, reading[2]))
-    if not scored:
-        return None
-    regional = sorted((score + _refinement(name, text), name, text) for score, name, text in scored)
-    best = regional[0]
-    usual = [(score + _refinement(name, text), name, text) for score, _p, _r, name, text in readings]
-    if any(u[0] - best[0] < CLOSE for u in usual):
-        return None
-    rival = next((r for r in regional[1:] if r[0] - best[0] < CLOSE and r[2] != best[2]), None)
-    if rival is not None:
-        as_reading = (lambda r: (r[0], 0, 0, r[1], r[2]))
-        raise EncodingUncertain(_uncertain_message(file_name, sample, as_reading(best), as_reading(rival), numbers))
-    others = ", ".join(f"{name} {score:.2f}" for score, name, _ in sorted(usual)[:3])
-    return Encoding(best[1], f"least garbled reading (mess {best[0]:.2f}, alphabets and common "
-                             f"characters counted; {others})")
+def _non_ascii_words(text: str) -> list[str]:
+    return [w for w in _WORDS.split(text) if not w.isascii()]
 
 
-def _refinement(name: str, text: str) -> float:
-    """The extra measure a reading is compared with when a regional code page is weighed."""
+def _minor(text: str) -> int:
+    """How many differing words are too few to weigh against the rest of the file
+    (MINOR_SHARE of its non-ASCII words, never fewer than none)."""
+    return int(len(_non_ascii_words(text)) * MINOR_SHARE)
+
+
+def _differing_words(a: str, b: str) -> list[str]:
+    """The words of reading `b` that differ from reading `a` (both of single-byte code
+    pages, so word for word); every word when the readings do not align."""
+    wa, wb = _non_ascii_words(a), _non_ascii_words(b)
+    if len(wa) != len(wb):
+        return wb
+    return [y for x, y in zip(wa, wb) if x != y]
+
+
+def _distinct(readings: list) -> list:
+    """`readings` without a second reading of the same text (cp1252 and cp1254 read most
+    bytes alike)."""
+    seen, out = set(), []
+    for r in readings:
+        if r[4] not in seen:
+            seen.add(r[4])
+            out.append(r)
+    return out
+
+
+class _CountryColumn:
+    """The file's country column (found by its header, as the import maps it), whose
+    rows' countries say which languages, so which alphabets, their words are written in."""
+
+    def __init__(self, index: int | None, delimiter: str):
+        self.index, self.delimiter = index, delimiter
+
+    @property
+    def evidence(self) -> str:
+        return "" if self.index is None else ", rows' countries"
+
+    @classmethod
+    def of(cls, sample: bytes) -> "_CountryColumn":
+        from .mapping import entity_for, resolve_target
+
+        header = sample.split(b"\n", 1)[0].decode("latin-1").lstrip("\ufeff\xef\xbb\xbf").strip("\r")
+        delimiter = max(",;\t|", key=header.count)
+        try:
+            heads = next(csv.reader(io.StringIO(header), delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            return cls(None, delimiter)
+        ent = entity_for("customers")
+        for i, head in enumerate(heads):
+            if not head.isascii():
+                continue            # its letters depend on the reading; English headers are the rule
+            try:
+                if resolve_target(ent, head) == "country":
+                    return cls(i, delimiter)
+            except ImportRefused:
+                continue
+        return cls(None, delimiter)
+
+    def fit(self, text: str) -> float:
+        """Share of accented Latin words whose letters are in the alphabet of a language
+        of their row's country (1.0 when no row's country has such a language)."""
+        if self.index is None:
+            return 1.0
+        from babel.languages import get_official_languages
+
+        from ..domain.countries import region_for_country
+
+        words = fit = 0
+        for line in text.split("\n"):
+            try:
+                cells = next(csv.reader(io.StringIO(line), delimiter=self.delimiter))
+            except (csv.Error, StopIteration):
+                continue
+            if self.index >= len(cells):
+                continue
+            region = region_for_country(cells[self.index])
+            if not region:
+                continue
+            alphabets = [_ALPHABETS[lang] for lang in get_official_languages(region, de_facto=True)
+                         if lang in _ALPHABETS]
+            if not alphabets:
+                continue        # English, or a language we hold no alphabet for: no evidence
+            for j, cell in enumerate(cells):
+                if j == self.index:
+                    continue
+                for letters in _latin_words(cell):
+                    words += 1
+                    fit += any(letters <= a for a in alphabets)
+        return fit / words if words else 1.0
+
+
+def _refinement(name: str, text: str, countries: _CountryColumn) -> float:
+    """The measures beyond charset-normalizer's mess that a reading is weighed with:
+    for CJK readings the share of characters CLDR's texts in that language use; for
+    the others whether each word's letters are one language's alphabet, whether the
+    whole file's words are one language's, whether each row's words are its
+    country's language's, and whether Greek and Cyrillic words hold vowels."""
     if name in CJK:
         return 1.0 - _cldr_share(text, _CJK_LOCALE[name])
-    return (1.0 - _alphabet_fit(text)) + (1.0 - _voweled(text))
+    lines = [_latin_words(line) for line in text.split("\n")]
+    words = [w for line in lines for w in line]
+    return ((1.0 - _alphabet_fit(words)) + LANGUAGE_WEIGHT * (1.0 - _language_fit(lines))
+            + PAIRS_WEIGHT * (1.0 - _pairs_fit(text))
+            + COUNTRY_WEIGHT * (1.0 - countries.fit(text)) + (1.0 - _voweled(text)))
 
 
 _VOWELS = frozenset("аеёиоуыэюяіїєўαεηιουωάέήίόύώϊϋΐΰ")
@@ -301,46 +427,137 @@ def _voweled(text: str) -> float:
     return voweled / words if words else 1.0
 
 
-# Accented letters of the languages cp1250, cp1252 and Mac Roman write (CLDR exemplar
-# characters, main set, lower case): a word whose accented letters no single alphabet
-# holds is a misreading.
-_ALPHABETS = tuple(frozenset(a) for a in (
-    "ąćęłńóśźż",                 # Polish
-    "áčďéěíňóřšťúůýž",           # Czech
-    "áäčďéíĺľňóôŕšťúýž",         # Slovak
-    "áéíóöőúüű",                 # Hungarian
-    "ăâîșțşţ",                   # Romanian
-    "čćđšž",                     # Croatian, Bosnian, Slovene
-    "çë",                        # Albanian
-    "äöüß",                      # German
-    "àâæçéèêëîïôœùûüÿ",          # French
-    "áéíñóúü",                   # Spanish, Galician
-    "áàâãçéêíóôõú",              # Portuguese
-    "àèéìíîòóùú",                # Italian
-    "áäéëíïóöúü",                # Dutch
-    "àçèéíïòóú·",                # Catalan
-    "åäöé",                      # Swedish
-    "åæøé",                      # Danish, Norwegian
-    "äöšž",                      # Finnish
-    "áðéíóúýþæö",                # Icelandic
-    "äöõüšž",                    # Estonian
-    "âêîôûŵŷ",                   # Welsh
-))
+# Accented letters of the languages the Latin code pages write (CLDR exemplar
+# characters, main set, lower case), by language code (CLDR's, as babel gives a
+# country's languages): a word whose accented letters no single alphabet holds is a
+# misreading, and a file's words mostly fit one language, or its rows' countries'.
+_ALPHABETS: dict[str, frozenset[str]] = {code: frozenset(letters) for code, letters in (
+    ("pl", "ąćęłńóśźż"),
+    ("cs", "áčďéěíňóřšťúůýž"),
+    ("sk", "áäčďéíĺľňóôŕšťúýž"),
+    ("hu", "áéíóöőúüű"),
+    ("ro", "ăâîșțşţ"),
+    ("hr", "čćđšž"), ("bs", "čćđšž"), ("sl", "čšž"), ("sr", "čćđšž"),
+    ("sq", "çë"),
+    ("de", "äöüß"),
+    ("fr", "àâæçéèêëîïôœùûüÿ"),
+    ("es", "áéíñóúü"), ("gl", "áéíñóú"),
+    ("pt", "áàâãçéêíóôõú"),
+    ("it", "àèéìíîòóùú"),
+    ("nl", "áäéëíïóöúü"),
+    ("ca", "àçèéíïòóú·"),
+    ("sv", "åäöé"),
+    ("da", "åæøé"), ("nb", "åæøé"), ("no", "åæøé"),
+    ("fi", "äöšžå"),
+    ("is", "áðéíóúýþæö"),
+    ("et", "äöõüšž"),
+    ("cy", "âêîôûŵŷ"),
+    ("tr", "çğıöşüâîû"),
+    ("lt", "ąčęėįšųūž"),
+    ("lv", "āčēģīķļņšūž"),
+    ("vi", "àáâãèéêìíòóôõùúýăđĩũơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"),
+)}
 
 
-def _alphabet_fit(text: str) -> float:
-    """Share of words with accented Latin letters whose accented letters are all in one
-    language's alphabet (1.0 when no word has any)."""
-    words = fit = 0
-    for word in _WORDS.split(text):
+def _latin_words(text: str) -> list[frozenset[str]]:
+    """The accented letters (lower case) of each Latin-script word of `text` that has any
+    (composed first: Vietnamese code page 1258 writes tone marks as separate characters)."""
+    out = []
+    for word in _WORDS.split(unicodedata.normalize("NFC", text)):
         if word.isascii():
             continue
-        letters = {c for c in word.lower() if ord(c) > 127 and c.isalpha()}
-        if not letters or any(ord(c) >= 0x250 for c in letters):
-            continue                     # not a Latin-script word: other measures judge it
-        words += 1
-        fit += any(letters <= a for a in _ALPHABETS)
-    return fit / words if words else 1.0
+        letters = frozenset(c for c in word.lower() if ord(c) > 127 and c.isalpha())
+        if letters and all(ord(c) < 0x250 or 0x1E00 <= ord(c) < 0x1F00 for c in letters):
+            out.append(letters)      # other scripts: other measures judge them
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _fits(letters: frozenset[str]) -> tuple[bool, ...]:
+    """Whether `letters` are in each alphabet of _ALPHABETS (in its order)."""
+    return tuple(letters <= a for a in _ALPHABETS.values())
+
+
+def _pairs_fit(text: str) -> float:
+    """Mean, over the Latin words with accented letters, of the share of their letter
+    pairs around an accented letter (a word's start and end count as a letter) that
+    CLDR's own texts in a language whose alphabet holds the word use: "François" ("nç",
+    "ço": French and Turkish write them) against its Windows-1257 reading "Franēois"
+    ("nē" yes, "ēo" no language here). 1.0 when there is no such word."""
+    scores = [_word_pairs(w) for w in _WORDS.split(unicodedata.normalize("NFC", text)) if not w.isascii()]
+    scores = [s for s in scores if s is not None]
+    return sum(scores) / len(scores) if scores else 1.0
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_pairs(word: str) -> float | None:
+    letters = frozenset(c for c in word.lower() if ord(c) > 127 and c.isalpha())
+    if not letters or not all(ord(c) < 0x250 or 0x1E00 <= ord(c) < 0x1F00 for c in letters) \
+            or sum(c.isalpha() for c in word) < 2:
+        return None                       # not Latin, or one letter alone: a code, not a word
+    marked = "^" + word.lower() + "$"
+    pairs = [a + b for a, b in zip(marked, marked[1:]) if a in letters or b in letters]
+    best = 0.0
+    for lang, fits in zip(_ALPHABETS, _fits(letters)):
+        if fits:
+            known = _cldr_pairs(lang)
+            best = max(best, sum(p in known for p in pairs) / len(pairs))
+    return best
+
+
+@functools.cache
+def _cldr_pairs(lang: str) -> frozenset[str]:
+    """Letter pairs holding a non-ASCII letter in the words of CLDR's texts for `lang`
+    (babel: territory, language, script, currency, unit, month and day names), with
+    "^" and "$" for a word's start and end."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        loc = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return frozenset()
+    words: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            words.update(w.lower() for w in re.findall(r"\w+", value) if not w.isascii())
+        elif isinstance(value, dict) or hasattr(value, "items"):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for v in value:
+                walk(v)
+
+    for attr in ("territories", "languages", "scripts", "currencies", "months", "days", "quarters", "eras",
+                 "unit_display_names", "time_zones", "meta_zones"):
+        try:
+            walk(getattr(loc, attr))
+        except (AttributeError, KeyError, TypeError):
+            continue
+    out = set()
+    for w in words:
+        marked = "^" + w + "$"
+        out.update(a + b for a, b in zip(marked, marked[1:]) if ord(a) > 127 or ord(b) > 127)
+    return frozenset(out)
+
+
+def _alphabet_fit(words: list[frozenset[str]]) -> float:
+    """Share of words whose accented letters are all in one language's alphabet (1.0
+    when there is no such word)."""
+    if not words:
+        return 1.0
+    return sum(any(_fits(w)) for w in words) / len(words)
+
+
+def _language_fit(lines: list[list[frozenset[str]]]) -> float:
+    """Share of words that the one language fitting most words of their line writes: a
+    line (a customer) is mostly in one language ("Ayþe Þiþli" fits Icelandic, but not
+    with "Çaðdaþ" beside it; Turkish "Ayşe Şişli Çağdaş" fits Turkish; "Hélčne Crčme
+    Brűlée ŕ" fits no one language, "Hélène Crème Brûlée à" French)."""
+    words = sum(len(line) for line in lines)
+    if not words:
+        return 1.0
+    return sum(max(map(sum, zip(*(_fits(w) for w in line)))) for line in lines if line) / words
 
 
 def _cldr_share(text: str, locale: str) -> float:
@@ -382,34 +599,49 @@ def _cldr_chars(locale: str) -> frozenset[str]:
     return frozenset(seen)
 
 
-def _uncertain_message(file_name: str, sample: bytes, a, b, numbers: list[int]) -> str:
-    a_lines, b_lines = a[4].split("\n"), b[4].split("\n")
-    where, shown_a, shown_b = "", "", ""
-    for i, (la, lb) in enumerate(zip(a_lines, b_lines)):
-        if la != lb:
-            column, cell_a, cell_b = _differing_cell(sample, a[3], la, lb)
+def _uncertain_message(file_name: str, sample: bytes, readings: list, numbers: list[int]) -> str:
+    """The stop message: where the plausible readings first differ (line, column) and
+    what each makes of that cell, with the --encoding option for each."""
+    # the common code pages first (the likelier ones), then the best regional ones
+    readings = sorted(readings, key=lambda r: (r[3] not in CANDIDATES, r[0]))[:5]
+    texts = [r[4].split("\n") for r in readings]
+    where, shown = "", [""] * len(readings)
+    for i, line in enumerate(texts[0]):
+        others = [t[i] if i < len(t) else "" for t in texts[1:]]
+        if any(o != line for o in others):
+            column, shown = _differing_cells(sample, readings[0][3], [line, *others])
             where = f"line {numbers[i]}" + (f", column '{column}'" if column else "")
-            shown_a, shown_b = cell_a, cell_b
             break
-    return (f"{file_name}: cannot tell the text encoding: {where} reads {shown_a!r} as {a[3]} "
-            f"({describe(a[3])}) or {shown_b!r} as {b[3]} ({describe(b[3])}). Nothing was imported. "
-            f"Say which with --encoding {a[3]} or --encoding {b[3]}.")
+    read_as = " or ".join(f"{cell!r} as {r[3]} ({describe(r[3])})" for cell, r in zip(shown, readings))
+    options = " or ".join(f"--encoding {r[3]}" for r in readings)
+    return (f"{file_name}: cannot tell the text encoding: {where} reads {read_as}. Nothing was imported. "
+            f"Say which with {options}.")
 
 
-def _differing_cell(sample: bytes, name: str, line_a: str, line_b: str) -> tuple[str | None, str, str]:
+def _differing_cells(sample: bytes, name: str, lines: list[str]) -> tuple[str | None, list[str]]:
+    """(the header of the first cell where `lines` (one line as each reading gives it)
+    differ, that cell in each reading)."""
     header_bytes = sample.split(b"\n", 1)[0]
     header = header_bytes.decode(name, "replace").lstrip("\ufeff")
     delimiter = max(",;\t|", key=header.count)
     try:
         heads = next(csv.reader(io.StringIO(header), delimiter=delimiter))
-        cells_a = next(csv.reader(io.StringIO(line_a), delimiter=delimiter))
-        cells_b = next(csv.reader(io.StringIO(line_b), delimiter=delimiter))
+        cells = [next(csv.reader(io.StringIO(line), delimiter=delimiter)) for line in lines]
     except (csv.Error, StopIteration):
-        return None, line_a[:40], line_b[:40]
-    for j, (ca, cb) in enumerate(zip(cells_a, cells_b)):
-        if ca != cb:
-            return (heads[j].strip() if j < len(heads) else None), ca[:40], cb[:40]
-    return None, line_a[:40], line_b[:40]
+        return None, _around_difference(lines)
+    for j, first in enumerate(cells[0]):
+        column = [c[j] if j < len(c) else "" for c in cells]
+        if any(c != first for c in column):
+            return (heads[j].strip() if j < len(heads) else None), _around_difference(column)
+    return None, _around_difference(lines)
+
+
+def _around_difference(texts: list[str], width: int = 40) -> list[str]:
+    """Each text cut to `width` characters around where they first differ ("…" marks a cut)."""
+    at = next((i for i, chars in enumerate(zip(*texts)) if len(set(chars)) > 1), 0)
+    start = max(0, at - width // 2) if max(map(len, texts)) > width else 0
+    return [("…" if start else "") + t[start:start + width] + ("…" if len(t) > start + width else "")
+            for t in texts]
 
 
 _TYPOGRAPHY = set("’‘“”„«»‹›–—·…№")    # non-ASCII punctuation real words do hold
@@ -432,9 +664,13 @@ def _odd_words(text: str) -> float:
         scripts = {_script(c, unicodedata) for c in letters}
         lower_then_upper = any(a.islower() and b.isupper() for a, b in zip(letters, letters[1:]))
         symbols = any(ord(c) > 127 and not c.isalpha() and c not in _TYPOGRAPHY
-                      and not unicodedata.category(c).startswith(("M", "Sc", "Nd"))
-                      for c in word)
-        if len(scripts) > 1 or lower_then_upper or symbols or _misplaced(word):
+                      and (c == "\u00a4" or not unicodedata.category(c).startswith(("M", "Sc", "Nd", "No")))
+                      for c in word)         # "¤" no one types: "€" read in the wrong code page;
+        #                                      "¾”", "m²" are typography (category No)
+        lone = len(letters) == 1 < len(word) and ord(letters[0]) < 0x250 \
+            and letters[0].lower() not in _ONE_LETTER_WORDS and not any(c.isdigit() for c in word)
+        if len(scripts) > 1 or lower_then_upper or symbols or lone or _misplaced(word) or _not_greek(word) \
+                or _not_hebrew(word) or _not_cyrillic(word):
             odd += 1
     # "Ђ 1.234,56": one accented or Cyrillic capital standing alone beside a number is a
     # currency sign misread ("€ 1.234,56" read as Windows-1251).
@@ -443,6 +679,52 @@ def _odd_words(text: str) -> float:
 
 
 _LONE_LETTER = re.compile(r"(?<!\w)([\u00c0-\u2dff])(?!\w)(?=\s?\d)|(?<=\d)\s?(?<!\w)([\u00c0-\u2dff])(?!\w)")
+
+
+# Accented Latin letters that are words on their own (French à, Italian è, Portuguese é,
+# Swedish å and ö, Danish ø, Icelandic á, Spanish ó): another one alone with a quote or
+# symbol glued to it ("ľ”" for "¾”" read as Windows-1250) is a misreading. (A cell
+# holding one letter is a code: any letter may be one.)
+_ONE_LETTER_WORDS = frozenset("àáâèéìíòóôùúåäöøæçñý")
+
+_TONOS = set("άέήίόύώΐΰ")
+
+
+def _not_greek(word: str) -> bool:
+    """Greek letters as Greek never writes them (Hebrew or Cyrillic bytes read as
+    Windows-1253): a final sigma inside the word or "σ" at its end, "ΰ"/"ΐ" (rare
+    anywhere), or a word of five letters or more in small letters without an accent
+    (modern Greek marks the stressed vowel of every word of two syllables or more)."""
+    letters = [c for c in word if c.isalpha()]
+    if not letters or not all(0x370 <= ord(c) < 0x400 for c in letters):
+        return False
+    lower = "".join(letters)
+    if "ς" in lower[:-1] or lower.endswith("σ") or "ΰ" in lower or "ΐ" in lower:
+        return True
+    return len(letters) >= 5 and any(c.islower() for c in letters) and not _TONOS & set(lower)
+
+
+def _not_cyrillic(word: str) -> bool:
+    """A Cyrillic word starting with Ы, Ъ or Ь, which no Russian, Ukrainian or
+    Belarusian word does (Hebrew or Greek bytes read as KOI8-R: "ЫЛЕМ")."""
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and letters[0] in "ЫЪЬыъь" and all(0x400 <= ord(c) < 0x530 for c in letters)
+
+
+_HEBREW_FINALS = set("ךםןףץ")
+
+
+def _not_hebrew(word: str) -> bool:
+    """Hebrew letters as Hebrew never writes them (Cyrillic bytes read as Windows-1255):
+    a final letter (ך ם ן ף ץ) before the end of the word, or a vowel point with no
+    letter before it."""
+    letters = [c for c in word if 0x590 <= ord(c) < 0x600]
+    if not letters:
+        return False
+    if unicodedata.category(letters[0]) == "Mn":
+        return True
+    inner = [c for c in word.rstrip("'\"׳״") if c.isalpha()][:-1]
+    return any(c in _HEBREW_FINALS for c in inner)
 
 
 _INSIDE_WORDS = set("’‘·")           # l’homme, O’Brien, Catalan l·l

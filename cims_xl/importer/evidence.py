@@ -82,6 +82,18 @@ def _whole_fields() -> frozenset[str]:
     return frozenset(keys | {f"customer_{k}" for k in keys})
 
 
+# Fields that hold percent points (Probability: 40 is 40 %), which some systems write as
+# a fraction of 1 (0.4).
+SHARE_POINT_FIELDS = frozenset({"probability"})
+_FRACTION = re.compile(r"^\s*0?[.,]\d{1,6}\s*$")
+_ZERO_OR_ONE = re.compile(r"^\s*[01](?:[.,]0+)?\s*$")
+_PLAIN_NUMBER = re.compile(r"^\s*[+-]?\d[\d.,]*\s*$")
+
+
+def float_text(value: float | int) -> str:
+    return format(value, ".15g") if isinstance(value, float) else str(value)
+
+
 @dataclass
 class NumberEvidence:
     """The values of one number column, as evidence for its decimal mark.
@@ -97,8 +109,12 @@ class NumberEvidence:
     # values that would have a fraction if the separator were the decimal mark
     whole_seps: set[str] = field(default_factory=set)
     fraction_seps: set[str] = field(default_factory=set)
+    shares: dict[str, int] = field(default_factory=lambda: {"fraction": 0, "points": 0})
+    share_examples: list[str] = field(default_factory=list)
 
     def add(self, value: object) -> None:
+        if self.target in SHARE_POINT_FIELDS:
+            self._share(value)
         if type(value) is not str:
             return
         mark = mark_of(value)
@@ -115,6 +131,26 @@ class NumberEvidence:
         self.counts[mark] += 1
         if len(self.seen[mark]) < EXAMPLES:
             self.seen[mark].append(value.strip()[:30])
+
+    def _share(self, value: object) -> None:
+        """A percent-points field (Probability) written as a fraction of 1 ("0,4",
+        0.75 in a cell, as HubSpot exports it) or as points ("40")."""
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            return
+        text = value if type(value) is str else float_text(value)
+        if _FRACTION.match(text):
+            self.shares["fraction"] += 1
+            if len(self.share_examples) < EXAMPLES:
+                self.share_examples.append(text.strip()[:30])
+        elif (not _ZERO_OR_ONE.match(text) and _PLAIN_NUMBER.match(text)) or "%" in text:
+            # "40", or "25 %": with signs beside them, bare "0,4" may mean 0.4 %
+            self.shares["points"] += 1
+
+    @property
+    def fractions(self) -> bool:
+        """Whether the column writes its percentages as fractions of 1: some value
+        between 0 and 1 with digits after the mark, and no plain number above 1."""
+        return bool(self.shares["fraction"]) and not self.shares["points"]
 
     @property
     def own(self) -> str | None:
@@ -192,6 +228,20 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
     if conflicts or undecided:
         raise AmbiguousNumbers(conflicts, undecided)
     return marks, inferences
+
+
+def fraction_fields(columns: list[NumberEvidence]) -> tuple[frozenset[str], list[dict]]:
+    """(percent-points fields whose column writes fractions of 1, their inferences):
+    a Probability column of "0,4", "0.75", "1" is 40 %, 75 %, 100 %, decided on the
+    whole column; a column with any plain number above 1 ("40") holds points."""
+    found, inferences = set(), []
+    for ev in columns:
+        if ev.target in SHARE_POINT_FIELDS and ev.fractions:
+            found.add(ev.target)
+            inferences.append({"what": f"percentages in '{ev.column}'", "decided": "fractions of 1 (0.4 = 40 %)",
+                               "evidence": f"every value from 0 to 1, such as "
+                                           + ", ".join(f"'{v}'" for v in ev.share_examples)})
+    return frozenset(found), inferences
 
 
 # ----- footer rows ---------------------------------------------------------------------------

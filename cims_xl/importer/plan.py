@@ -86,8 +86,19 @@ _NUMBER_KINDS = ("money", "decimal", "int")
 # number it shows in scientific notation ("1.23457E+16": a CSV saved from Excel).
 ID_FIELDS = ("order_number", "customer_ref", "postal_code", "customer_postal_code")
 PERCENT_FIELDS = ("probability", "discount")
-_PERCENT_TEXT = re.compile(r"^\s*([+-]?\d{1,9}(?:[.,]\d{1,9})?)\s*%$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?E\+\d{1,3}$")
+
+
+_PLAIN_SHARE = re.compile(r"^\s*\d*[.,]?\d+\s*$")
+
+
+def _percent_points(text: str, decimal: str | None) -> Decimal | None:
+    """Percent points of "12,5 %", "%12,5", "125‰" read with the column's decimal mark;
+    None when the text is not such a share (the field's own check then judges it)."""
+    try:
+        return nz.parse_share(text, decimal)
+    except ValueError:
+        return None
 
 
 # ----- outcomes ----------------------------------------------------------------------
@@ -242,6 +253,7 @@ class Options:
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
     region_from: str = ""                 # who gave the region when not assumed: "--region", "store setting"
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
+    fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
     currency: str | None = None           # for rows whose file has no currency of its own
     store_currency: str | None = None     # the store's, when there is no --currency
     currencies: tuple[str, ...] = ()      # named in the file: settle a bare "$" (money.read_money)
@@ -402,10 +414,23 @@ class RowPreparer:
                 break
         for key, points in self._percent_targets:
             v = data.get(key)
-            if type(v) is str and v.endswith("%") and (m := _PERCENT_TEXT.match(v)):
-                number = Decimal(m.group(1).replace(",", "."))
-                if points or 0 <= number <= 100:    # else the field refuses the text as written
+            if type(v) is str and (number := _percent_points(v, self.options.decimal_marks.get(key))) is not None:
+                if self.kinds.get(key) == "int" and number != number.to_integral_value():
+                    # "12,5 %" for a whole-percent field: not rounded silently
+                    del data[key]
+                    data.setdefault(UNREADABLE, {})[key] = Unreadable(
+                        v, f"{v.strip()!r} is {format(number.normalize(), 'f')} %, not a whole percentage")
+                elif points or 0 <= number <= 100:    # else the field refuses the text as written
                     data[key] = number if points else number / 100      # "25%": 25 points, or 0.25
+        for key in self.options.fraction_fields:
+            v = data.get(key)
+            if v is not None and not isinstance(v, bool) and (type(v) is not str or _PLAIN_SHARE.match(v)):
+                try:
+                    share = nz.parse_money(v if type(v) is str else repr(v), self.options.decimal_marks.get(key))
+                except ValueError:
+                    continue
+                if share is not None and 0 <= share <= 1:
+                    data[key] = (share * 100).normalize()     # "0,4" in a column of fractions: 40 %
         for key in self._id_targets:
             v = data.get(key)
             if type(v) is str and "E+" in v and _SCIENTIFIC.match(v.strip()):

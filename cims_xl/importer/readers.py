@@ -16,6 +16,9 @@ be called more than once (the importer reads twice: once to look, once to write)
   (BOMs, UTF-8, GB18030, Shift_JIS, Big5, cp1252, UTF-16 without BOM), the
   delimiter sniffed (comma, semicolon, tab, pipe). Decimal marks are decided per
   column by the importer (run.py), on the whole column's values.
+- JSON: one document (our `--format json` lists, the GDPR export) or JSON Lines
+  (.jsonl/.ndjson, or a file whose first line is a whole object): one record per
+  line; a line that is not an object is a rejected row with its line number.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import contextlib
 import csv
 import io
 import sys
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,6 +203,8 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
 
         text = " ".join(str(exc).split())[:120] or "a malformed record"
         raise _damaged(path.name, f"its records cannot be read ({text})") from None
+    if fmt == "xls":
+        wb = _double_byte_book(path, wb)
     names = list(wb.sheet_names)
     worksheet_names = [m.name for m in wb.sheets_metadata
                        if str(m.typ).endswith("WorkSheet")] or names
@@ -257,6 +263,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     shown = facts.shown if facts is not None else {}
     priced = facts.amounts if facts is not None else {}
     serial_offset = facts.serial_offset if facts is not None else 0
+    decoded = wb.texts(chosen) if isinstance(wb, _DoubleByteBook) else {}
 
     def rows() -> Iterator[tuple[int, list]]:
         if start is None:
@@ -266,6 +273,10 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
         for i, values in enumerate(ws.iter_rows()):
             number = r0 + i + 1
             row = (pad + list(values)) if c0 else list(values)
+            if decoded and (own := decoded.get(number)):
+                for col, text in own.items():      # texts in the workbook's code page
+                    if col < len(row):
+                        row[col] = text
             texts = shown.get(number)
             if texts:
                 for col, text in texts.items():    # numbers as Excel shows them
@@ -286,12 +297,69 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     unread = ([] if sheet is not None and str(sheet) != ""
               else _sheets_with_values(wb, fmt, path, [n for n in visible if n != chosen and n not in covers],
                                        loaded))
-    return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence,
+    code_page = ({"encoding": wb.codec, "encoding_evidence": f"the workbook's CODEPAGE record ({wb.codepage}): "
+                  "an Excel 5.0/95 file, its texts read in that code page"}
+                 if isinstance(wb, _DoubleByteBook) else {})
+    return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence, **code_page,
                     serial_offset=serial_offset, unread_sheets=unread,
                     formulas=facts.formulas if facts is not None else {},
                     shown_cells=sum(len(v) for v in shown.values()) - (facts.errors if facts is not None else 0),
                     priced_cells=sum(len(v) for v in priced.values()),
                     _rows_factory=rows, _closer=wb.close)
+
+
+@dataclass(frozen=True)
+class _SheetMeta:
+    name: str
+    typ: object
+    visible: object
+
+
+class _DoubleByteBook:
+    """A calamine workbook of an Excel 5.0/95 file in a double-byte code page, with its
+    sheet names and text cells as the code page writes them (`xls_facts.DoubleByteTexts`):
+    the same methods the readers use, sheets named by their real names."""
+
+    def __init__(self, wb, texts):
+        self._wb, self._texts = wb, texts
+        self.sheet_names = list(texts.names)
+        self.sheets_metadata = [_SheetMeta(real, m.typ, m.visible)
+                                for real, m in zip(texts.names, wb.sheets_metadata)]
+
+    @property
+    def codec(self) -> str:
+        return self._texts.codec
+
+    @property
+    def codepage(self) -> int:
+        return self._texts.codepage
+
+    def get_sheet_by_name(self, name: str):
+        return self._wb.get_sheet_by_index(self.sheet_names.index(name))
+
+    def texts(self, name: str) -> dict[int, dict[int, str]]:
+        return self._texts.cells(self.sheet_names.index(name))
+
+    def close(self) -> None:
+        self._wb.close()
+
+
+def _double_byte_book(path: Path, wb):
+    """`wb`, or its `_DoubleByteBook` when the file is an Excel 5.0/95 workbook in a
+    double-byte code page (GBK, Big5, Shift_JIS, Korean), whose texts calamine garbles.
+    ImportRefused when its sheets cannot be matched to calamine's (nothing is read then
+    rather than garbled text)."""
+    from .xls_facts import double_byte_texts
+
+    texts = double_byte_texts(path)
+    if texts is None:
+        return wb
+    if len(texts.names) != len(wb.sheet_names) or len(set(texts.names)) != len(texts.names):
+        wb.close()
+        raise ImportRefused(f"{path.name} is an Excel 5.0/95 workbook in code page {texts.codepage} "
+                            f"whose sheets this reader cannot tell apart; open it in Excel or LibreOffice "
+                            "and save it as .xlsx. Nothing was imported.")
+    return _DoubleByteBook(wb, texts)
 
 
 def _sheets_with_values(wb, fmt: str, path: Path, names: list[str], loaded: dict) -> list[str]:
@@ -533,6 +601,8 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
     kind = _markup_kind(text[:4096])
     if kind:
         return _markup(path, sample, kind, encoding)
+    if path.suffix.lower() in JSON_LINES_SUFFIXES or _looks_like_json_lines(text):
+        return _json_lines_sheet(path, encoding, errors, decided.evidence)
     if text.lstrip()[:1] in ("[", "{"):
         head = text.lstrip()
         if size > JSON_MAX_BYTES and (head[:1] == "{" or head[1:].lstrip()[:1] == "{"):
@@ -546,6 +616,9 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
         raise ImportRefused(f"{path.name} is not a text file (it contains binary data); "
                             "open it in Excel and save it as .xlsx or .csv")
     delimiter = _sniff_delimiter(text)
+    # Windows-1258 writes Vietnamese tone marks as separate characters ("a" + U+0323);
+    # composed ("ạ") they compare, search and display as people type them.
+    compose = codecs.lookup(encoding).name == "cp1258"
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
 
@@ -562,6 +635,8 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                 for n, values in enumerate(reader, start=1):
                     if len(values) > MAX_COLUMNS:
                         check_row_width(len(values), n, path.name)
+                    if compose:
+                        values = [unicodedata.normalize("NFC", v) for v in values]
                     yield n, values
             except UnicodeDecodeError as exc:
                 raise ImportRefused(
@@ -655,6 +730,96 @@ def _json_document(path: Path, encoding: str, errors: str):
     except (ValueError, RecursionError):
         return None
     return doc if isinstance(doc, (list, dict)) else None
+
+
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
+
+
+def _looks_like_json_lines(text: str) -> bool:
+    """Whether text is JSON Lines (https://jsonlines.org: one JSON object per line):
+    its first line is a whole JSON object and another line follows it."""
+    import json
+
+    lines = [line for line in text.lstrip("\ufeff").splitlines()[:3] if line.strip()]
+    if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(lines[0]), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _json_lines_sheet(path: Path, encoding: str, errors: str, evidence: str | None) -> RawSheet:
+    """A JSON Lines file (.jsonl, .ndjson: one JSON object per line, as log and export
+    tools write them) as rows: the header is every key in the order first met, read in
+    a first pass that keeps only the keys; the row number of a record is its line
+    number. A line that is not a JSON object is not dropped: its row holds the line's
+    text as an unreadable value in every column, so the import rejects it with the
+    line number and why (the required field cannot be read). Blank lines are skipped."""
+    import json
+
+    from .cells import Unreadable
+
+    def lines() -> Iterator[tuple[int, str]]:
+        with open(path, "r", encoding=encoding, errors=errors, newline="") as f:
+            number = 0
+            while True:
+                line = f.readline(CSV_FIELD_LIMIT + 1)
+                if not line:
+                    return
+                number += 1
+                if len(line) > CSV_FIELD_LIMIT:
+                    raise ImportRefused(f"{path.name} line {number} is longer than "
+                                        f"{CSV_FIELD_LIMIT >> 20} MB; nothing was imported")
+                if number == 1:
+                    line = line.lstrip("\ufeff")
+                if line.strip():
+                    yield number, line
+
+    def parse(line: str) -> tuple[dict | None, str]:
+        try:
+            value = json.loads(line.strip())
+        except RecursionError:
+            return None, "nested too deeply"
+        except ValueError as exc:
+            where = f" at character {exc.pos + 1}" if isinstance(exc, json.JSONDecodeError) else ""
+            return None, f"not valid JSON ({getattr(exc, 'msg', exc)}{where})"
+        if not isinstance(value, dict):
+            return None, f"a JSON {type(value).__name__.replace('NoneType', 'null')}, not an object"
+        return value, ""
+
+    header: dict[str, None] = {}
+    for _, line in lines():
+        record, _why = parse(line)
+        if record is not None:
+            for k in record:
+                header.setdefault(str(k), None)
+    if not header:
+        raise ImportRefused(f"{path.name} is JSON Lines but no line holds a JSON object with fields; "
+                            "nothing to import")
+    keys = list(header)
+
+    def cell(v):
+        if v is None:
+            return ""
+        if isinstance(v, (dict, list)):
+            return json.dumps(v, ensure_ascii=False)
+        return v
+
+    def read() -> Iterator[tuple[int, list]]:
+        yield 0, list(keys)
+        for number, line in lines():
+            record, why = parse(line)
+            if record is None:
+                bad = Unreadable(line.strip()[:60], f"line {number} is {why}")
+                yield number, [bad] * len(keys)
+            else:
+                yield number, [cell(record.get(k)) for k in keys]
+
+    how = (f"the name ends in {path.suffix}" if path.suffix.lower() in JSON_LINES_SUFFIXES
+           else "its first line is one whole JSON object and more lines follow")
+    return RawSheet(path, "jsonl", None, [], encoding=encoding, encoding_evidence=evidence,
+                    sheet_evidence=how, _rows_factory=read)
 
 
 def _json_tables(doc) -> dict[str, list[dict]]:

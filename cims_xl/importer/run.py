@@ -29,7 +29,7 @@ from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
 from . import parallel, plan
 from .errors import AmbiguousDates, ImportRefused
-from .evidence import FooterWatch, NumberEvidence, decide_marks
+from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
@@ -165,6 +165,7 @@ class Scan:
     samples: list[list[str]] = field(default_factory=list)   # per table column
     inferences: list[dict] = field(default_factory=list)
     decimal_marks: dict[str, str] = field(default_factory=dict)
+    fraction_fields: frozenset[str] = frozenset()   # percent-points fields written as fractions of 1
     footer_rows: list[int] = field(default_factory=list)
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
 
@@ -407,7 +408,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
-    inferences = date_inferences + inferences
+    fractions, share_inferences = fraction_fields(number_cols)
+    inferences = date_inferences + inferences + share_inferences
     if footer:
         inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in footer)
                            + " skipped: not data",
@@ -417,7 +419,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     secret = set(mapping.secret_columns)       # passwords are never shown
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
-                inferences=inferences, decimal_marks=marks, footer_rows=[n for n, _ in footer],
+                inferences=inferences, decimal_marks=marks, fraction_fields=fractions,
+                footer_rows=[n for n, _ in footer],
                 currencies=tuple(sorted(named.found)))
 
 
@@ -608,7 +611,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                           date_orders=scan.date_orders, region=region or set_region or DEFAULT_REGION,
                           region_assumed=region is None and set_region is None,
                           region_from="--region" if region else "store setting" if set_region else "",
-                          decimal_marks=scan.decimal_marks, currency=currency,
+                          decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
+                          currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
                           currencies=scan.currencies, serial_offset=src.serial_offset)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
@@ -717,6 +721,9 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
     if src.format == "html":
         out.append({"what": "kind of file", "decided": "web page (HTML table)",
                     "evidence": "the file starts with HTML, whatever its name"})
+    if src.format == "jsonl":
+        out.append({"what": "kind of file", "decided": "JSON Lines (one record per line)",
+                    "evidence": src.sheet_evidence or ""})
     out.extend(scan.inferences)
     hints = mp.kind_hints(ent, scan.table.headers)
     if hints:

@@ -16,6 +16,7 @@ checked there); anything unexpected here only means no facts (None), never a ref
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 from pathlib import Path
 
 from decimal import Decimal
@@ -29,6 +30,10 @@ FORMAT, XF, BOUNDSHEET, BOF, EOF = 0x041E, 0x00E0, 0x0085, 0x0809, 0x000A
 FORMAT_BIFF5 = 0x001E
 NUMBER, RK, MULRK = 0x0203, 0x027E, 0x00BD
 FORMULA, BOOLERR = 0x0006, 0x0205
+CODEPAGE, LABEL, RSTRING, STRING = 0x0042, 0x0204, 0x00D6, 0x0207
+# Code pages whose characters take one or two bytes ([MS-XLS] 2.4.52 CODEPAGE): Japanese,
+# Chinese simplified, Korean, Chinese traditional, Korean Johab.
+DOUBLE_BYTE = {932: "cp932", 936: "gbk", 949: "cp949", 950: "big5", 1361: "johab"}
 DATEMODE = 0x0022                          # 2.4.77: 1 when dates count from 1904
 SERIAL_1904 = 1462                         # days from Excel's 1900 serial 0 to 1904-01-01's
 # BErr ([MS-XLS] 2.5.97.2): error codes and the text Excel shows
@@ -63,6 +68,7 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
     xf_formats: list[ShownFormat | None] = []    # XF index -> its format's reading, or None
     sheets: dict[str, int] = {}
     biff5 = date1904 = False
+    codec = "cp1252"
     for typ, off, length in _records(data, 0, ""):
         if typ == BOF and length >= 2:
             biff5 = _u16(data, off) == 0x0500
@@ -73,9 +79,11 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
                 formats[_u16(data, off)] = shown
         elif typ == XF and length >= 4:
             xf_formats.append(formats.get(_u16(data, off + 2)))
+        elif typ == CODEPAGE and length >= 2:
+            codec = codec_of(_u16(data, off))
         elif typ == BOUNDSHEET and length >= 8:
             (pos,) = struct.unpack_from("<I", data, off)
-            sheets.setdefault(_sheet_name(data[off + 6:off + length], biff5), pos)
+            sheets.setdefault(_sheet_name(data[off + 6:off + length], biff5, codec), pos)
         elif typ == DATEMODE and length >= 2:
             date1904 = _u16(data, off) == 1
         elif typ == EOF:
@@ -167,10 +175,105 @@ def _format_code(raw: memoryview, biff5: bool) -> str:
     return bytes(raw[3:3 + cch]).decode("latin-1")
 
 
-def _sheet_name(raw: memoryview, biff5: bool) -> str:
+def _sheet_name(raw: memoryview, biff5: bool, codec: str = "cp1252") -> str:
     cch = raw[0]
-    if biff5:
-        return bytes(raw[1:1 + cch]).decode("latin-1")
+    if biff5:       # 8-bit text in the workbook's code page (CODEPAGE, 2.4.52)
+        return bytes(raw[1:1 + cch]).decode(codec, "replace")
     if raw[1] & 1:
         return bytes(raw[2:2 + 2 * cch]).decode("utf-16-le")
     return bytes(raw[2:2 + cch]).decode("latin-1")
+
+
+def codec_of(codepage: int) -> str:
+    """The Python codec of an .xls CODEPAGE value ([MS-XLS] 2.4.52: a Windows code page,
+    or 1200 UTF-16, 10000 and 32768 Mac Roman, 32769 Windows-1252, 367 ASCII)."""
+    import codecs
+
+    special = {1200: "utf-16-le", 10000: "mac_roman", 32768: "mac_roman", 32769: "cp1252", 367: "ascii"}
+    name = special.get(codepage) or DOUBLE_BYTE.get(codepage) or f"cp{codepage}"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return "cp1252"
+
+
+@dataclass
+class DoubleByteTexts:
+    """An Excel 5.0/95 (BIFF5) workbook written in a double-byte code page (GBK, Big5,
+    Shift_JIS, Korean): python-calamine reads its 8-bit texts one byte at a time, so
+    "客户" comes out as "����". Here are its sheet names (BOUNDSHEET, 2.4.28, in file
+    order) and, per sheet, its text cells (LABEL 2.4.148, RSTRING 2.4.225, a formula's
+    text result in STRING 2.4.268) decoded in the workbook's code page."""
+
+    codepage: int
+    codec: str
+    names: list[str]
+    starts: list[int]
+    data: memoryview
+
+    def cells(self, index: int) -> dict[int, dict[int, str]]:
+        """{row (1-based): {column (0-based): text}} of sheet `index`."""
+        out: dict[int, dict[int, str]] = {}
+        header = struct.Struct("<HH").unpack_from
+        data, pos, end = self.data, self.starts[index], len(self.data)
+        first, formula_at = True, None
+        while pos + 4 <= end:
+            typ, length = header(data, pos)
+            off = pos + 4
+            pos = off + length
+            if pos > end:
+                break
+            if typ == BOF:
+                if not first:
+                    break
+                first = False
+            elif typ == EOF:
+                break
+            elif typ in (LABEL, RSTRING) and length >= 8:
+                row, col, _xf, cch = struct.unpack_from("<HHHH", data, off)
+                out.setdefault(row + 1, {})[col] = bytes(data[off + 8:off + 8 + cch]).decode(self.codec, "replace")
+            elif typ == FORMULA and length >= 14:
+                # FormulaValue (2.5.133): a text result follows in a STRING record
+                text_result = data[off + 12] == 0xFF and data[off + 13] == 0xFF and data[off + 6] == 0
+                formula_at = struct.unpack_from("<HH", data, off) if text_result else None
+            elif typ == STRING and length >= 2 and formula_at is not None:
+                cch = _u16(data, off)
+                row, col = formula_at
+                out.setdefault(row + 1, {})[col] = bytes(data[off + 2:off + 2 + cch]).decode(self.codec, "replace")
+                formula_at = None
+        return out
+
+
+def double_byte_texts(path: Path) -> DoubleByteTexts | None:
+    """The decoded names and texts of an Excel 5.0/95 workbook in a double-byte code
+    page (see DoubleByteTexts); None for any other .xls (calamine reads those right:
+    BIFF8 texts are UTF-16, single-byte code pages it decodes)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            if ole.exists("Workbook") or not ole.exists("Book"):
+                return None
+            data = memoryview(ole.openstream("Book").read())
+    except Exception:   # noqa: BLE001 - calamine reports a damaged file itself
+        return None
+    codepage, names, starts = None, [], []
+    try:
+        for typ, off, length in _records(data, 0, ""):
+            if typ == BOF and length >= 2 and _u16(data, off) != 0x0500:
+                return None
+            if typ == CODEPAGE and length >= 2:
+                codepage = _u16(data, off)
+                if codepage not in DOUBLE_BYTE:
+                    return None
+            elif typ == BOUNDSHEET and length >= 7:
+                (start,) = struct.unpack_from("<I", data, off)
+                starts.append(start)
+                names.append(_sheet_name(data[off + 6:off + length], True, DOUBLE_BYTE.get(codepage, "cp1252")))
+            elif typ == EOF:
+                break
+    except (struct.error, IndexError, ImportRefused):
+        return None
+    if codepage not in DOUBLE_BYTE:
+        return None
+    return DoubleByteTexts(codepage, DOUBLE_BYTE[codepage], names, starts, data)
