@@ -121,3 +121,24 @@ def test_a_region_planted_outside_cims_is_named(store_path, admin):
         assert any("phone region is US in the store, but the trail set it to nothing" in p for p in result.problems)
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Turkey", "TR"), ("Türkiye", "TR"), ("Swaziland", "SZ"), ("Eswatini", "SZ"), ("Macedonia", "MK"),
+    ("North Macedonia", "MK"), ("Burma", "MM"), ("Ivory Coast", "CI"), ("Côte d’Ivoire", "CI"),
+    ("East Timor", "TL"), ("Holland", "NL"), ("Great Britain", "GB"), ("Czech Republic", "CZ"),
+    ("Czechia", "CZ"), ("Palestine", "PS"), ("Vatican", "VA"),
+])
+def test_a_country_under_its_former_or_everyday_english_name_gives_its_region(name, code):
+    from cims_xl.domain.countries import region_for_country, unknown_country
+    assert region_for_country(name) == code
+    assert unknown_country(name) is None
+
+
+def test_a_turkish_number_in_a_row_whose_country_says_turkey_is_stored_with_plus_90(admin, tmp_path):
+    from cims_xl.importer import import_file
+    from cims_xl.services import records
+    f = tmp_path / "tr.csv"
+    f.write_text("Name,Phone,Country\nAyşe Yılmaz,0212 555 12 34,Turkey\n", encoding="utf-8")
+    assert import_file(admin, f).created == 1
+    assert records.list_records(admin, "customer")[0]["phone"] == "+902125551234"

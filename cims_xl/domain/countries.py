@@ -57,11 +57,27 @@ def _table() -> dict[str, str]:
             iso.setdefault(_key(sub.name.split("[")[0]), set()).add(sub.country_code)
     for k, v in iso.items():
         names.setdefault(k, v)
+    for name, code in _FORMER_NAMES.items():
+        names.setdefault(_key(name), {code})
     # A name two regions share (none in CLDR today) decides nothing.
     table = {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
     for k, code in _chinese_short_forms(table).items():
         table.setdefault(k, code)
     return table
+
+
+# English names files still use for countries CLDR now names otherwise: CLDR's own
+# alt="variant" / alt="short" names (common/main/en.xml: "Turkey" for TR-alt-variant,
+# "Swaziland", "Ivory Coast", "East Timor", "Czech Republic", "Palestine"), which babel
+# does not ship, and the older names CLDR gives in parentheses or no longer gives
+# ("Burma", "Macedonia", "Holland", "Great Britain", "Vatican").
+_FORMER_NAMES = {"Turkey": "TR", "Republic of Turkey": "TR", "Swaziland": "SZ", "Macedonia": "MK",
+                 "Republic of Macedonia": "MK", "FYROM": "MK", "Burma": "MM", "Ivory Coast": "CI",
+                 "East Timor": "TL", "Holland": "NL", "The Netherlands": "NL", "Great Britain": "GB",
+                 "Vatican": "VA", "Holy See": "VA", "Palestine": "PS", "Czech Republic": "CZ",
+                 "Cape Verde": "CV", "Zaire": "CD", "DR Congo": "CD", "DRC": "CD", "Republic of Ireland": "IE",
+                 "South Korea": "KR", "Korea, South": "KR", "North Korea": "KP", "Korea, North": "KP",
+                 "UAE": "AE", "KSA": "SA", "Russia": "RU", "Laos": "LA", "Brunei": "BN", "Syria": "SY"}
 
 
 # CLDR (as babel ships it, without its "short" variants) names Hong Kong and Macao only
