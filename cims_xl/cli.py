@@ -1291,6 +1291,9 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
     if data.get("warnings"):
         app.out.message(f"{data['warnings']} row(s) imported with a warning: listed below")
+    if data.get("above_header"):
+        app.out.message(f"{data['above_header']} row(s) before the header (row {data['header_row']}) "
+                        "not read: titles or notes")
     if data.get("footer_rows"):
         app.out.message(f"{data['footer_rows']} footer row(s) at the end skipped: not data")
     if data.get("inferences"):

@@ -1,0 +1,162 @@
+"""Which row is the header, and which field each column goes to: files exported by CRMs,
+address books and accounting programs (Pipedrive, Outlook, Salesforce, Xero, Google
+Contacts, vCard converters), written here as small files of our own."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from cims_xl.importer import import_file
+from cims_xl.services import records
+
+
+def customers(session) -> dict[str, dict]:
+    return {c["name"]: c for c in records.list_records(session, "customer")}
+
+
+def accounted(result) -> bool:
+    return result.rows == result.created + result.updated + result.duplicates + result.rejected
+
+
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ----- A2: the header row -------------------------------------------------------------------
+
+PERSONS = ("Person - Name,Person - Organization,Person - Email - Work,Person - Phone - Work,"
+           "Person - Label,Person - Postal address - Country\n"
+           + "".join(f"Osoba {k},Firma {k},o{k}@firma{k}.pl,+48 22 555 10 0{k},"
+                     f"{'Customer' if k == 4 else 'Lead'},Poland\n" for k in range(1, 9)))
+
+
+def test_a_label_cell_saying_customer_is_not_taken_for_the_header_of_a_pipedrive_export(admin, tmp_path):
+    result = import_file(admin, write(tmp_path, "persons.csv", PERSONS))
+    assert (result.header_row, result.above_header) == (1, 0)
+    assert (result.rows, result.created, result.rejected) == (8, 8, 0) and accounted(result)
+    got = customers(admin)
+    assert set(got) == {f"Osoba {k}" for k in range(1, 9)}
+    four = got["Osoba 4"]
+    assert (four["company"], four["email"], four["phone"]) == ("Firma 4", "o4@firma4.pl", "+48225551004")
+    # The most specific, last word of "Postal address - Country" decides: a country.
+    assert (four["country"], four["postal_code"]) == ("Poland", None)
+
+
+def test_a_data_row_naming_a_field_is_not_the_header_when_rows_like_it_stand_below_a_header(admin, tmp_path):
+    # No email or number in the data, and the real header's words are unknown: the rows
+    # between line 1 and the "Customer" row are shaped like data, so line 1 is the header.
+    path = write(tmp_path, "etiquetas.csv", "Denominación,Etiqueta\nAna Ruiz,Lead\nLuis Gil,Customer\n"
+                                            "Eva Sanz,Lead\n")
+    result = import_file(admin, path, mapping=["Denominación=Name"])
+    assert (result.header_row, result.rows, result.created) == (1, 3, 3) and accounted(result)
+    assert "Etiqueta: Customer" in customers(admin)["Luis Gil"]["notes"]
+
+
+def test_rows_above_the_header_are_counted_and_said_in_the_summary(admin, tmp_path, run):
+    path = write(tmp_path, "titled.csv", "Kundenliste,,\nStand: März,,\n,,\nName,E-Mail,Telefon\n"
+                                         "Kunde Eins,k1@example.com,+4930123456\n")
+    result = import_file(admin, path, dry_run=True)
+    assert (result.header_row, result.above_header, result.rows) == (4, 2, 1)
+    header = [i for i in result.inferences if i["what"] == "header row"]
+    assert header and header[0]["decided"] == "row 4" and "2 row(s) above" in header[0]["evidence"]
+    code, out, _err = run("import", "file", str(path), "--dry-run")
+    assert code == 0 and "2 row(s) before the header (row 4)" in " ".join(out.split())
+
+
+def test_an_xlsx_data_row_with_a_field_name_below_real_headers_is_data(admin, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Kontakt - Name", "Kontakt - E-Mail", "Kontakt - Status"])
+    ws.append(["Jana Horák", "jana@horak.cz", "Lead"])
+    ws.append(["Petr Novák", "petr@novak.cz", "Kunde"])
+    path = tmp_path / "kontakte.xlsx"
+    wb.save(path)
+    result = import_file(admin, path)
+    assert (result.header_row, result.created) == (1, 2) and accounted(result)
+    assert customers(admin)["Petr Novák"]["email"] == "petr@novak.cz"
+
+
+@pytest.mark.parametrize("name_header,email_header,kind", [
+    ("Contact: Full Name", "Contact: Email", "customers"),
+    ("Lead.Name", "Lead.Email", "customers"),
+    ("Person - Name", "Person - Email - Home", "contacts"),
+])
+def test_prefixed_headers_are_read_by_their_last_parts(admin, tmp_path, name_header, email_header, kind):
+    org = "Account.Name" if kind == "contacts" else "Organization - Name"
+    path = write(tmp_path, "prefixed.csv", f"{name_header},{email_header},{org}\n"
+                                           "Mia Berg,mia@berg.example,Berg AB\n")
+    result = import_file(admin, path, kind=kind)
+    assert (result.created, result.rejected) == (1, 0)
+    if kind == "customers":
+        got = customers(admin)["Mia Berg"]
+        assert (got["email"], got["company"]) == ("mia@berg.example", "Berg AB")
+    else:
+        (contact,) = records.list_records(admin, "contact")
+        assert (contact["name"], contact["email"]) == ("Mia Berg", "mia@berg.example")
+        assert customers(admin)["Berg AB"]["id"] == contact["customer_id"]
+
+
+# ----- A7/A8: one address per record --------------------------------------------------------
+
+def test_an_outlook_contact_takes_city_and_postal_code_from_the_same_address_as_its_street(admin, tmp_path):
+    path = write(tmp_path, "outlook.csv",
+                 "First Name,Last Name,E-mail Address,Company,Business Street,Business City,"
+                 "Business Postal Code,Business Country/Region,Home Street,Home City,Home Postal Code,"
+                 "Home Country/Region\n"
+                 "Carmen,Ruiz,carmen@ruiz.example,Ruiz Abogados,Calle Serrano 10,Madrid,28001,Spain,"
+                 "Calle Real 5,Toledo,45001,Spain\n")
+    result = import_file(admin, path)
+    got = customers(admin)["Carmen Ruiz"]
+    assert (got["address"], got["city"], got["postal_code"], got["country"]) == (
+        "Calle Serrano 10", "Madrid", "28001", "Spain")
+    assert "Home City: Toledo" in got["notes"] and "Home Street: Calle Real 5" in got["notes"]
+    (decided,) = [i for i in result.inferences if i["what"] == "address"]
+    assert "Business" in decided["decided"] and "Home" in decided["evidence"]
+
+
+def test_a_map_naming_the_home_city_takes_the_whole_home_address(admin, tmp_path):
+    path = write(tmp_path, "outlook_de.csv",
+                 "Vorname,Nachname,Straße geschäftlich,Ort geschäftlich,Postleitzahl geschäftlich,"
+                 "Straße privat,Ort privat,Postleitzahl privat\n"
+                 "Jonas,Weber,Hauptstr. 1,Berlin,10115,Gartenweg 2,Potsdam,14467\n")
+    import_file(admin, path, mapping=["Ort privat=City"])
+    got = customers(admin)["Jonas Weber"]
+    assert (got["address"], got["city"], got["postal_code"]) == ("Gartenweg 2", "Potsdam", "14467")
+    assert "Ort geschäftlich: Berlin" in got["notes"]
+
+
+@pytest.mark.parametrize("header,first,second", [
+    ("Mailing Street,Mailing City,Mailing State/Province,Mailing Zip/Postal Code,Mailing Country,"
+     "Other Street,Other City,Other State/Province,Other Zip/Postal Code,Other Country", "Mailing", "Other"),
+    ("Shipping Street,Shipping City,Shipping State/Province,Shipping Zip/Postal Code,Shipping Country,"
+     "Billing Street,Billing City,Billing State/Province,Billing Zip/Postal Code,Billing Country", "Billing",
+     "Shipping"),
+])
+def test_salesforce_addresses_are_never_mixed(admin, tmp_path, header, first, second):
+    values = {"Mailing": "1 Market St,San Francisco,CA,94105,USA", "Billing": "1 Market St,San Francisco,CA,94105,USA",
+              "Other": "9 Elm Rd,Austin,TX,73301,USA", "Shipping": "9 Elm Rd,Austin,TX,73301,USA"}
+    leading = header.split()[0]
+    row = values[leading] + "," + values[second if leading == first else first]
+    path = write(tmp_path, "sf.csv", f"Account Name,{header}\nGarcia Catering LLC,{row}\n")
+    result = import_file(admin, path)
+    got = customers(admin)["Garcia Catering LLC"]
+    assert (got["address"], got["city"], got["province"], got["postal_code"]) == (
+        "1 Market St", "San Francisco", "CA", "94105")
+    assert f"{second} City: Austin" in got["notes"]
+    assert any(i["what"] == "address" and first in i["decided"] for i in result.inferences)
+
+
+def test_xero_po_address_columns_are_read_and_its_street_address_kept_apart(admin, tmp_path):
+    path = write(tmp_path, "xero.csv",
+                 "ContactName,EmailAddress,POAddressLine1,POCity,PORegion,POPostalCode,POCountry,"
+                 "SAAddressLine1,SACity,SAPostalCode,SACountry\n"
+                 "Kiwi Roasters Ltd,a@kiwi.example,PO Box 12,Auckland,Auckland,1010,New Zealand,"
+                 "5 Dock Rd,Wellington,6011,New Zealand\n")
+    import_file(admin, path)
+    got = customers(admin)["Kiwi Roasters Ltd"]
+    assert (got["address"], got["city"], got["province"], got["postal_code"], got["country"]) == (
+        "PO Box 12", "Auckland", "Auckland", "1010", "New Zealand")
+    assert "SACity: Wellington" in got["notes"]
