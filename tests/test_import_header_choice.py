@@ -160,3 +160,53 @@ def test_xero_po_address_columns_are_read_and_its_street_address_kept_apart(admi
     assert (got["address"], got["city"], got["province"], got["postal_code"], got["country"]) == (
         "PO Box 12", "Auckland", "Auckland", "1010", "New Zealand")
     assert "SACity: Wellington" in got["notes"]
+
+
+# ----- A9: first and last names beside a Name -----------------------------------------------
+
+def test_first_and_last_names_that_differ_from_the_contact_name_are_kept_in_notes_and_said(admin, tmp_path):
+    path = write(tmp_path, "xero_contacts.csv",
+                 "ContactName,AccountNumber,EmailAddress,FirstName,LastName\n"
+                 "Bondi Surf Co,BSC002,hello@bondi.example,Jack,Wilson\n"
+                 "Mele Tupou,MT01,mele@tupou.example,Mele,Tupou\n")
+    result = import_file(admin, path)
+    got = customers(admin)
+    assert "FirstName: Jack" in got["Bondi Surf Co"]["notes"] and "LastName: Wilson" in got["Bondi Surf Co"]["notes"]
+    assert "FirstName" not in (got["Mele Tupou"]["notes"] or "")      # the name holds them already
+    assert "src:BSC002" in got["Bondi Surf Co"]["tags"]                # AccountNumber: the id in Xero
+    (said,) = [i for i in result.inferences if i["what"] == "first and last names"]
+    assert "'FirstName': 1 cell(s)" in said["evidence"] and "ContactName" in said["decided"]
+
+
+def test_a_contact_named_otherwise_than_its_given_and_family_names_keeps_them(admin, tmp_path):
+    path = write(tmp_path, "contacts.csv", "Kunde,Name,Vorname,Nachname,E-Mail\n"
+                                           "Weber GmbH,Buchhaltung,Anna,Schulz,buha@weber.example\n")
+    import_file(admin, path, kind="contacts")
+    (contact,) = records.list_records(admin, "contact")
+    assert contact["name"] == "Buchhaltung"
+    assert "Vorname: Anna" in contact["notes"] and "Nachname: Schulz" in contact["notes"]
+
+
+# ----- A15: a header in two rows ------------------------------------------------------------
+
+@pytest.mark.parametrize("group,subs,values,fields", [
+    ("地址", ("省份", "城市"), ("江苏", "苏州"), ("province", "city")),
+    ("Address", ("City", "State"), ("Austin", "TX"), ("city", "province")),
+    ("Anschrift", ("PLZ", "Ort"), ("10115", "Berlin"), ("postal_code", "city")),
+    ("Phone", ("Work", "Mobile"), ("+442079460111", "+447700900123"), ("phone", "mobile")),
+])
+def test_a_sub_header_under_a_merged_group_names_its_own_field(admin, tmp_path, group, subs, values, fields):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", group, None])
+    ws.append([None, *subs])
+    for rng in ("B1:C1", "A1:A2"):
+        ws.merge_cells(rng)
+    ws.append(["Li Na", *values])
+    path = tmp_path / "two_rows.xlsx"
+    wb.save(path)
+    result = import_file(admin, path)
+    assert (result.created, result.header_row) == (1, 2)
+    got = customers(admin)["Li Na"]
+    assert (got[fields[0]], got[fields[1]]) == values
+    assert got["address"] is None and got["notes"] is None

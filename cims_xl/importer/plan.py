@@ -314,7 +314,9 @@ class RowPreparer:
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
                         "region_hint": IMPORT_REGION_HINT,
                         "date_orders": dict(options.date_orders),
-                        "decimal_marks": dict(options.decimal_marks)}
+                        "decimal_marks": dict(options.decimal_marks),
+                        # first/last name column -> cells Name did not hold (kept in Notes)
+                        "name_parts": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             self.context.update(currency=options.currency or options.store_currency,
@@ -433,6 +435,25 @@ class RowPreparer:
         if not self.has_notes:
             return {}
         return {i: self.kinds[t] for i, t, _ in self._mapped if self.kinds.get(t) in ("email", "phone")}
+
+    def keep_name_parts(self, name: object, parts: dict[str, object], extra: list[str]) -> None:
+        """A row with a Name and first/last name columns that say something else (Xero's
+        ContactName "Kiwi Coffee Ltd" beside FirstName "Aroha"): Name is the record's
+        name, and the parts it does not hold go to Notes ("FirstName: Aroha"), counted
+        per column for the summary, never dropped."""
+        words = {w.casefold() for w in str(name).replace(",", " ").split()}
+        text = str(name).casefold()
+        for key, value in parts.items():
+            v = _text(value)
+            if not v or v.casefold() in words or (len(v) > 1 and not v.isascii() and v.casefold() in text):
+                continue
+            header = self.source_of.get(key, key)
+            extra.append(f"{header}: {v}")
+            self.name_parts[header] += 1
+
+    @property
+    def name_parts(self) -> Counter:
+        return self.context["name_parts"]
 
     def _first_of_listed(self, i: int, text: str, extra: list[str]) -> str:
         """Several addresses or numbers with another program's separator ("a@x.com; b@y.org",
@@ -923,6 +944,9 @@ class Planner:
             joined = _join_name(_text(first), _text(middle), _text(last))
             if joined:
                 data["name"] = joined
+        else:
+            self.prep.keep_name_parts(data["name"], {"first_name": first, "middle_name": middle,
+                                                     "last_name": last}, extra)
         is_company = data.pop("is_company", None)
         if is_company is not None and not data.get("type"):
             try:
@@ -953,6 +977,9 @@ class Planner:
             joined = _join_name(_text(first), _text(middle), _text(last))
             if joined:
                 data["name"] = joined
+        elif data.get("name"):
+            self.prep.keep_name_parts(data["name"], {"first_name": first, "middle_name": middle,
+                                                     "last_name": last}, extra)
         unreadable = data.get(UNREADABLE)
         if unreadable and any(k.startswith("customer_") for k in unreadable):
             # the customer cannot be told: never linked by the row's other values

@@ -663,6 +663,13 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 "decided": "the number in the field (E.164 holds no extension), the whole text in Notes",
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.extensions,
                                                                                     planner.prep.headers))})
+        if planner.prep.name_parts:
+            result.inferences.append({
+                "what": "first and last names",
+                "decided": f"kept in Notes where they differ from '{planner.prep.source_of.get('name', 'Name')}'",
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.name_parts,
+                                                                                    planner.prep.headers))
+                + " not part of the name (the record's name comes from the Name column)"})
         if planner.shared_phones:
             kind = "contact" if ent.kind == "contact" else "customer"
             result.inferences.append({

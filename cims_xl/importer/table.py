@@ -144,8 +144,9 @@ def two_row_header(rows: list[tuple[int, list]], i: int,
     """(row number, header values) when the header at `rows[i]` goes on in the row
     below it: a header cell merged across several columns ("Phone" over C:D) with the
     row below naming each of them ("Work", "Mobile"), and nothing else in that row.
-    The headers then read "Phone Work", "Phone Mobile"; the data starts below the
-    second row. None for a one-row header."""
+    The headers then read "Phone - Work", "Phone - Mobile" (mapping.segment_hit: the
+    sub-header's own field wins, "地址 - 省份" is the province); the data starts below
+    the second row. None for a one-row header."""
     if i + 1 >= len(rows):
         return None
     number, top = rows[i]
@@ -166,7 +167,7 @@ def two_row_header(rows: list[tuple[int, list]], i: int,
         group = header_text(values[c0]) if c0 < len(values) and not is_blank_cell(values[c0]) else ""
         for c in range(c0, c1 + 1):
             sub = header_text(below[c]) if c < len(below) and not is_blank_cell(below[c]) else ""
-            values[c] = " ".join(t for t in (group, sub) if t) if sub else (group if c == c0 else "")
+            values[c] = " - ".join(t for t in (group, sub) if t) if sub else (group if c == c0 else "")
     return below_number, values
 
 
