@@ -210,3 +210,73 @@ def test_a_sub_header_under_a_merged_group_names_its_own_field(admin, tmp_path, 
     got = customers(admin)["Li Na"]
     assert (got[fields[0]], got[fields[1]]) == values
     assert got["address"] is None and got["notes"] is None
+
+
+# ----- A19: Google Contacts and vCard-style columns ----------------------------------------
+
+GOOGLE = ("First Name,Last Name,Labels,E-mail 1 - Value,Phone 1 - {kind},Phone 1 - Value,"
+          "Phone 2 - {kind},Phone 2 - Value,Organization Name\n"
+          "Amira,Saleh,* myContacts ::: Suppliers ::: Cairo,amira@nile.example,Mobile,+20 10 1234 5678,"
+          "Work,+20 2 2345 6789,Nile Textiles\n"
+          "Tal,Levi,* myContacts,tal@levi.example,Work,+972 3 555 1234,Mobile,+972 52 123 4567 ::: "
+          "+972 54 765 4321,Levi Design\n"
+          "Oren,Bar,* starred,oren@bar.example,Home,+972 3 555 9999,Home,+972 3 555 8888,\n")
+
+
+@pytest.mark.parametrize("kind", ["Label", "Type"])
+def test_google_phone_labels_decide_mobile_or_phone_and_system_labels_are_not_tags(admin, tmp_path, kind):
+    result = import_file(admin, write(tmp_path, "google.csv", GOOGLE.format(kind=kind)))
+    assert (result.created, result.rejected) == (3, 0) and accounted(result)
+    got = customers(admin)
+    amira, tal, oren = got["Amira Saleh"], got["Tal Levi"], got["Oren Bar"]
+    assert (amira["mobile"], amira["phone"]) == ("+201012345678", "+20223456789")
+    assert (tal["mobile"], tal["phone"]) == ("+972521234567", "+97235551234")
+    assert "+972 54 765 4321" in tal["notes"]
+    assert (oren["phone"], oren["mobile"]) == ("+97235559999", None)
+    assert "Phone 2 - Value (Home): +972 3 555 8888" in oren["notes"]
+    assert amira["tags"] == "Suppliers, Cairo" and tal["tags"] is None and oren["tags"] is None
+    assert "myContacts" not in (tal["notes"] or "") + (amira["notes"] or "")
+    whats = {i["what"]: i for i in result.inferences}
+    assert "Labels" in whats["system labels"]["evidence"] and "Phone 1 - Value" in whats["phone labels"]["evidence"]
+
+
+def test_vcard_style_columns_give_name_and_company_without_the_separators(admin, tmp_path):
+    path = write(tmp_path, "vcard.csv",
+                 "FN,N,ORG,TITLE,EMAIL;TYPE=INTERNET\n"
+                 "Claire Morel,Morel;Claire;;;,Fleurs Morel;,Fleuriste,claire@morel.example\n"
+                 "Mateo Ruiz,Ruiz;Mateo;;;,Vinos Ruiz S.A.;Ventas,Director,mateo@ruiz.example\n")
+    result = import_file(admin, path)
+    assert (result.created, result.rejected) == (2, 0)
+    got = customers(admin)
+    assert got["Claire Morel"]["company"] == "Fleurs Morel"
+    assert got["Mateo Ruiz"]["company"] == "Vinos Ruiz S.A." and "Ventas" in got["Mateo Ruiz"]["notes"]
+
+
+# ----- C24: export headers of other programs, and Korean -------------------------------------
+
+@pytest.mark.parametrize("text,name,field,value", [
+    ("Record ID,First Name,Last Name,Email,State/Region\n501,Kim,Park,kim@park.example,Oregon\n",
+     "Kim Park", "province", "Oregon"),
+    ("이름,회사,전화,휴대폰,이메일,주소\n김민수,한빛상사,+82 2 1234 5678,+82 10 1234 5678,ms@hanbit.example,"
+     "서울시 중구 1\n", "김민수", "mobile", "+821012345678"),
+    ("Full name,Email\nRavi Kumar,ravi@kumar.example\n", "Ravi Kumar", "email", "ravi@kumar.example"),
+    ("Account Name,Phone\nGarcia Catering LLC,+1 415 555 0132\n", "Garcia Catering LLC", "company",
+     "Garcia Catering LLC"),
+])
+def test_headers_of_crm_exports_and_korean_headers_are_read(admin, tmp_path, text, name, field, value):
+    result = import_file(admin, write(tmp_path, "export.csv", text))
+    assert (result.created, result.rejected) == (1, 0)
+    assert customers(admin)[name][field] == value
+
+
+def test_a_korean_contacts_file_fills_every_field(admin, tmp_path):
+    text = "이름,회사,전화,휴대폰,이메일,주소\n김민수,한빛상사,+82 2 1234 5678,+82 10 1234 5678,ms@hanbit.example,서울시 중구 1\n"
+    import_file(admin, write(tmp_path, "ko.csv", text))
+    got = customers(admin)["김민수"]
+    assert (got["company"], got["phone"], got["email"], got["address"], got["notes"]) == (
+        "한빛상사", "+82212345678", "ms@hanbit.example", "서울시 중구 1", None)
+
+
+def test_a_hubspot_record_id_is_kept_as_the_customers_id_in_hubspot(admin, tmp_path):
+    import_file(admin, write(tmp_path, "hs.csv", "Record ID,First Name,Last Name\n501,Kim,Park\n"))
+    assert customers(admin)["Kim Park"]["tags"] == "src:501"

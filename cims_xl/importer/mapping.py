@@ -674,7 +674,32 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                 assign(i, target, "guess")
                 break
     decisions = _one_address_group(ent, headers, chosen, taken, fixed)
+    slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
+    if slots and not any(v in fixed for v, _label in slots):
+        decisions.append({"what": "phone labels",
+                          "decided": "each number to Mobile or Phone by its label",
+                          "evidence": ", ".join(f"'{headers[v]}' by '{headers[lab]}'" for v, lab in slots)
+                          + ": Mobile/Cell to Mobile, Work/Home/Main/other to Phone; the numbers left "
+                          "over go to Notes with their label"})
     return Mapping(ent, chosen, allowed, decisions=decisions)
+
+
+# Google Contacts' numbered phones: "Phone 1 - Value" with its "Phone 1 - Label" (older
+# exports: "Phone 1 - Type") saying Mobile, Work, Home ...
+_PHONE_SLOT = re.compile(r"^\s*phone\s*(\d+)\s*-\s*(value|label|type)\s*$", re.I)
+
+
+def phone_slots(headers: list[str]) -> list[tuple[int, int]]:
+    """[(value column, label column)] of a file's numbered phones, in number order;
+    [] when the file has none with both columns."""
+    found: dict[str, dict[str, int]] = {}
+    for i, h in enumerate(headers):
+        m = _PHONE_SLOT.match(str(h))
+        if m:
+            part = "value" if m.group(2).casefold() == "value" else "label"
+            found.setdefault(m.group(1), {}).setdefault(part, i)
+    return [(cols["value"], cols["label"]) for _n, cols in sorted(found.items(), key=lambda kv: int(kv[0]))
+            if "value" in cols and "label" in cols]
 
 
 # ----- one address per record ----------------------------------------------------------

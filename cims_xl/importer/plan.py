@@ -28,7 +28,7 @@ from ..domain.schema import CUSTOMER, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
-from .mapping import Mapping
+from .mapping import Mapping, norm as header_norm, phone_slots
 from .table import is_blank_cell
 
 FOUR_DP = Decimal("0.0001")
@@ -38,6 +38,8 @@ MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several valu
 _SEVERAL_EMAILS = re.compile(r"[\s;,|/]+")
 _SEVERAL_PHONES = re.compile(r"\s*(?:[;,|\n\r]|\s/\s)\s*")
 _SEVERAL_HINT = frozenset(";,|/\n\r")
+_SYSTEM_LABEL = re.compile(r"^\s*\*\s+\w")       # Google's system labels: "* myContacts", "* starred"
+_MOBILE_LABEL = re.compile(r"mobile|cell|handy|móvil|movil|portable|celular|手机|携帯|휴대", re.I)
 # A column that gives each row's phone country as a calling code or ISO code
 # ("Country Code" +44, "Dial Code", "国际区号" 86): its row's numbers without "+" are
 # read in that country. Kept in Notes as well.
@@ -301,6 +303,17 @@ class RowPreparer:
         self.targets = [c.target for c in mapping.columns]
         self.unmapped = [i for i, c in enumerate(mapping.columns)
                          if c.target is None and c.how == "unmapped"]
+        # Google's numbered phones go to Mobile or Phone by their label, row by row
+        # (mapping.phone_slots); their columns are then read here, not one by one.
+        self.phone_slots: list[tuple[int, int]] = []
+        if any(d.get("what") == "phone labels" for d in mapping.decisions):
+            self.phone_slots = phone_slots(self.headers)
+            slot_cols = {c for pair in self.phone_slots for c in pair}
+            self.targets = [None if i in slot_cols else t for i, t in enumerate(self.targets)]
+            self.unmapped = [i for i in self.unmapped if i not in slot_cols]
+        # vCard's ORG is "company;department" (RFC 6350 6.6.4).
+        self.org_columns = frozenset(i for i, c in enumerate(mapping.columns)
+                                     if c.target in ("company", "customer_name") and header_norm(c.header) == "org")
         self.kinds = {f.key: f.kind for f in ent.fields}
         self.kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
         self.source_of: dict[str, str] = {}
@@ -316,7 +329,9 @@ class RowPreparer:
                         "date_orders": dict(options.date_orders),
                         "decimal_marks": dict(options.decimal_marks),
                         # first/last name column -> cells Name did not hold (kept in Notes)
-                        "name_parts": Counter()}
+                        "name_parts": Counter(),
+                        # tags column -> system labels left out ("* myContacts")
+                        "system_labels": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             self.context.update(currency=options.currency or options.store_currency,
@@ -369,6 +384,14 @@ class RowPreparer:
                     # Our own exports (and other careful ones) guard text that starts like a
                     # formula with an apostrophe; only that guard is taken off.
                     v = v[1:]
+                if target == "tags" and (MULTI_SEPARATOR.strip() in v or _SYSTEM_LABEL.match(v)):
+                    v = self._user_labels(i, v)
+                    if not v:
+                        continue
+                elif i in self.org_columns and ";" in v:
+                    v = self._org_company(i, v, extra)
+                    if not v:
+                        continue
                 if MULTI_SEPARATOR in v and self.has_notes:
                     v = self._first_of_several(i, v, extra)
                 elif i in self._several_columns and not _SEVERAL_HINT.isdisjoint(v):
@@ -393,6 +416,8 @@ class RowPreparer:
                 data.setdefault(UNREADABLE, {})[target] = v
                 continue
             data[target] = v
+        if self.phone_slots:
+            self._route_phones(values, data, extra)
         if self.options.keep_unmapped and self.has_notes:
             for i in self.unmapped:
                 v = values[i] if i < n else ""
@@ -435,6 +460,50 @@ class RowPreparer:
         if not self.has_notes:
             return {}
         return {i: self.kinds[t] for i, t, _ in self._mapped if self.kinds.get(t) in ("email", "phone")}
+
+    def _user_labels(self, i: int, text: str) -> str:
+        """A Labels cell of Google Contacts ("* myContacts ::: Suppliers"): the user's own
+        labels as tags ("Suppliers"); the system's, written with "* " ("* myContacts",
+        "* starred"), are left out (counted for the summary)."""
+        parts = [p.strip() for p in text.split(MULTI_SEPARATOR.strip()) if p.strip()]
+        own = [p for p in parts if not _SYSTEM_LABEL.match(p)]
+        if len(own) < len(parts):
+            self.context["system_labels"][self.headers[i]] += 1
+        return ", ".join(own)
+
+    def _org_company(self, i: int, text: str, extra: list[str]) -> str:
+        """vCard's ORG "Vinos García S.A.;Ventas" (company;unit;...): the company in the
+        field, the units in Notes; "Fleurs Dupont;" has none (RFC 6350 6.6.4)."""
+        parts = [p.strip() for p in re.split(r"(?<!\\);", text)]
+        units = [p for p in parts[1:] if p]
+        if units and self.has_notes:
+            extra.append(f"{self.headers[i]} (department): " + "; ".join(units))
+        return parts[0].replace("\\;", ";")
+
+    def _route_phones(self, values: list, data: dict, extra: list[str]) -> None:
+        """Google's "Phone N - Value" cells, each to Mobile or Phone as its "Phone N -
+        Label" says (Mobile/Cell: Mobile; anything else: Phone), first come first served;
+        a number whose field is taken (and the further values of a ::: cell) go to Notes
+        with the label."""
+        n = len(values)
+        for vcol, lcol in self.phone_slots:
+            v = values[vcol] if vcol < n else ""
+            if is_blank_cell(v):
+                continue
+            text = cell_text(v).strip()
+            label = cell_text(values[lcol]).strip() if lcol < n and not is_blank_cell(values[lcol]) else ""
+            header = self.headers[vcol] + (f" ({label})" if label else "")
+            parts = [p.strip() for p in text.split(MULTI_SEPARATOR.strip()) if p.strip()]
+            field = "mobile" if _MOBILE_LABEL.search(label) else "phone"
+            if field in data or field in data.get(UNREADABLE, {}):
+                if self.has_notes:
+                    extra.append(f"{header}: " + " | ".join(parts))
+                continue
+            data[field] = parts[0]
+            self.source_of.setdefault(field, self.headers[vcol])
+            if len(parts) > 1 and self.has_notes:
+                self.several[self.headers[vcol]] = self.several.get(self.headers[vcol], 0) + 1
+                extra.append(f"{header}: " + " | ".join(parts[1:]))
 
     def keep_name_parts(self, name: object, parts: dict[str, object], extra: list[str]) -> None:
         """A row with a Name and first/last name columns that say something else (Xero's

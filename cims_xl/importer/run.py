@@ -670,6 +670,12 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.name_parts,
                                                                                     planner.prep.headers))
                 + " not part of the name (the record's name comes from the Name column)"})
+        if labels := planner.prep.context.get("system_labels"):
+            result.inferences.append({
+                "what": "system labels",
+                "decided": "left out of Tags (the user's own labels are the tags)",
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(labels, planner.prep.headers))
+                + " with labels the address book sets itself, written with '* ' ('* myContacts', '* starred')"})
         if planner.shared_phones:
             kind = "contact" if ent.kind == "contact" else "customer"
             result.inferences.append({
