@@ -1237,7 +1237,10 @@ def _rich_progress(app: App):
 @click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets",
                                            "interactions"]),
               default="customers", show_default=True)
-@click.option("--map", "mapping", multiple=True, metavar="'Source Column=Field'", help="Override a column mapping.")
+@click.option("--map", "mapping", multiple=True, metavar="'Source Column=Field'",
+              help="Say which field a column goes to (repeatable), e.g. --map \"Kundennr=Customer Ref\"; "
+                   "Field '-' leaves the column out. The field names of each kind: "
+                   "`cims import fields --kind KIND`.")
 @click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False))
 @click.option("--on-duplicate", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True,
@@ -1351,6 +1354,19 @@ def import_undo(app: App, batch, force):
     app.out.emit({k: v for k, v in result.items() if k != "left"} if app.out.fmt != "json" else result)
     if left:   # records someone else attached to this batch: not the importer's to undo
         app.out.message(f"Left as they are ({len(left)}), not written by the import's author: " + "; ".join(left))
+
+
+@import_.command("fields")
+@click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets",
+                                           "interactions"]),
+              default="customers", show_default=True)
+@pass_app
+def import_fields(app: App, kind):
+    """The field names `--map "Column=Field"` takes for a kind, with headers read as each."""
+    from .importer.mapping import field_list
+
+    app.out.emit(field_list(kind), columns=["field", "note", "headers"],
+                 title=f"Fields of {kind} for --map \"Column=Field\" ('-' leaves a column out)")
 
 
 @import_.command("list")

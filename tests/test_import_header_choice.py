@@ -280,3 +280,24 @@ def test_a_korean_contacts_file_fills_every_field(admin, tmp_path):
 def test_a_hubspot_record_id_is_kept_as_the_customers_id_in_hubspot(admin, tmp_path):
     import_file(admin, write(tmp_path, "hs.csv", "Record ID,First Name,Last Name\n501,Kim,Park\n"))
     assert customers(admin)["Kim Park"]["tags"] == "src:501"
+
+
+# ----- C24: the field names --map takes --------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["customers", "orders", "contacts", "opportunities", "tickets", "interactions"])
+def test_every_field_listed_for_map_is_taken_by_map(kind):
+    from cims_xl.importer.mapping import IGNORE, entity_for, field_list, resolve_target
+
+    listed = field_list(kind)
+    assert listed and all(resolve_target(entity_for(kind), f["field"]) != IGNORE for f in listed)
+
+
+def test_import_fields_lists_the_names_and_the_help_of_map_points_to_it(run, tmp_path):
+    code, out, _err = run("import", "fields", "--kind", "customers")
+    text = " ".join(out.split())
+    assert code == 0 and all(name in text for name in ("Postal Code", "Customer Ref", "First Name", "Tags"))
+    code, out, _err = run("import", "file", "--help")
+    assert code == 0 and "cims import fields --kind KIND" in " ".join(out.split())
+    path = write(tmp_path, "kunden.csv", "Kundenbezeichnung,Ort\nMüller KG,Köln\n")
+    code, out, err = run("import", str(path), "--map", "Kundenbezeichnung=Name")
+    assert code == 0, err

@@ -359,6 +359,30 @@ HELPER_TARGETS = {"first_name": "First Name", "middle_name": "Middle Name",
                   "customer_email": "Customer Email", "customer_phone": "Customer Phone"}
 
 
+def field_list(kind: str) -> list[dict]:
+    """The fields a column of `kind` records can go to, as `--map "Column=Field"` takes
+    them: [{"field": its name, "kind": text/email/phone/date/…, "headers": a few of the
+    headers read as it without --map}], in the record's own order, helpers last."""
+    ent = entity_for(kind)
+    out = []
+    for key, label in targets(ent).items():
+        words = [w for w in SYNONYMS[ent.kind].get(key, ()) if norm(w) != norm(label)]
+        words += [w for w in hw.EXPORT_WORDS.get(ent.kind, {}).get(key, ()) if w.isascii()]
+        shown = list(dict.fromkeys(words))[:4]
+        out.append({"field": label, "note": _HELPER_NOTES.get(key, ""),
+                    "headers": ", ".join(shown) + (" …" if len(words) > len(shown) else "")})
+    return out
+
+
+_HELPER_NOTES = {"first_name": "joined into Name", "middle_name": "joined into Name",
+                 "last_name": "joined into Name", "is_company": "yes/no: sets Type",
+                 "customer_ref": "the customer's id in the other program (tag src:ID)",
+                 "customer_name": "the customer the row belongs to (created when missing)",
+                 "customer_segment": "the customer's segment", "customer_country": "the customer's country",
+                 "customer_postal_code": "the customer's postal code",
+                 "customer_email": "the customer's email", "customer_phone": "the customer's phone"}
+
+
 def entity_for(kind: str) -> Entity:
     key = KINDS.get(str(kind).strip().lower())
     if key is None:
