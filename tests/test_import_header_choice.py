@@ -117,6 +117,22 @@ def test_an_outlook_contact_takes_city_and_postal_code_from_the_same_address_as_
     assert "Business" in decided["decided"] and "Home" in decided["evidence"]
 
 
+def test_a_contact_with_no_business_address_takes_its_whole_home_address(admin, tmp_path):
+    path = write(tmp_path, "outlook.csv",
+                 "First Name,Last Name,Business Street,Business City,Business Postal Code,Home Street,Home City,"
+                 "Home Postal Code,Home Country/Region\n"
+                 "Erik,Lund,Kungsgatan 1,Göteborg,411 19,,,,\n"
+                 "Björn,Öberg,,,,Storgatan 3,Stockholm,111 22,Sweden\n")
+    result = import_file(admin, path)
+    got = customers(admin)
+    assert (got["Björn Öberg"]["address"], got["Björn Öberg"]["city"], got["Björn Öberg"]["postal_code"],
+            got["Björn Öberg"]["country"]) == ("Storgatan 3", "Stockholm", "111 22", "Sweden")
+    assert got["Björn Öberg"]["notes"] is None
+    assert (got["Erik Lund"]["city"], got["Erik Lund"]["country"]) == ("Göteborg", None)
+    (said,) = [i for i in result.inferences if i["what"] == "address of rows without one"]
+    assert "1 row(s) took their Home address" in said["decided"]
+
+
 def test_a_map_naming_the_home_city_takes_the_whole_home_address(admin, tmp_path):
     path = write(tmp_path, "outlook_de.csv",
                  "Vorname,Nachname,Straße geschäftlich,Ort geschäftlich,Postleitzahl geschäftlich,"

@@ -482,6 +482,9 @@ class Mapping:
     # What the mapping decided beyond one header's words, for the summary:
     # {"what", "decided", "evidence"} (e.g. which of several addresses a record takes).
     decisions: list[dict] = field(default_factory=list)
+    # Several addresses per row: [(address name, {field: column})], the one the mapping
+    # took first, then the others by preference (a row without the first takes the next).
+    address_groups: list[tuple[str, dict[str, int]]] = field(default_factory=list)
 
     def target_of(self, index: int) -> str | None:
         return self.columns[index].target
@@ -697,7 +700,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             if target in allowed and target not in taken and any(_contains_word(h, n, w) for w in words):
                 assign(i, target, "guess")
                 break
-    decisions = _one_address_group(ent, headers, chosen, taken, fixed)
+    address_groups: list[tuple[str, dict[str, int]]] = []
+    decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
     slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
     if slots and not any(v in fixed for v, _label in slots):
         decisions.append({"what": "phone labels",
@@ -705,7 +709,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                           "evidence": ", ".join(f"'{headers[v]}' by '{headers[lab]}'" for v, lab in slots)
                           + ": Mobile/Cell to Mobile, Work/Home/Main/other to Phone; the numbers left "
                           "over go to Notes with their label"})
-    return Mapping(ent, chosen, allowed, decisions=decisions)
+    return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups)
 
 
 # Google Contacts' numbered phones: "Phone 1 - Value" with its "Phone 1 - Label" (older
@@ -775,7 +779,8 @@ def address_part(ent: Entity, header: str) -> tuple[str, int, str] | None:
 
 
 def _one_address_group(ent: Entity, headers: list[str], chosen: list["ColumnMap"],
-                       taken: dict[str, int], fixed: set[int]) -> list[dict]:
+                       taken: dict[str, int], fixed: set[int],
+                       order: list[tuple[str, dict[str, int]]] | None = None) -> list[dict]:
     """A file with several addresses per row (Business and Home, Mailing and Other, PO
     and SA): every address field of a record comes from ONE of them, never a street of
     one with the city of another. The address a --map or profile names wins; else the
@@ -818,12 +823,18 @@ def _one_address_group(ent: Entity, headers: list[str], chosen: list["ColumnMap"
     others = [g for g in groups if g != pick]
     if not others:
         return []
+    if order is not None and not named:
+        # a row with nothing in the chosen address takes the next one whole, unless a
+        # --map or profile chose the address
+        order.append((pick, {t: i for t, i in keep.items() if chosen[i].target == t}))
+        order.extend((g, groups[g]) for g in sorted(others, key=lambda g: rank[g]))
     return [{"what": "address",
              "decided": f"the {pick} address ("
                         + ", ".join(f"'{headers[i]}'" for i in sorted(keep.values())) + ")",
              "evidence": f"the file gives {len(groups)} addresses per row ({', '.join(groups)}); a record "
                          "takes all its address fields from one, "
-                         + ("as --map says" if named else "the business/mailing/billing one first")
+                         + ("as --map says" if named else "the business/mailing/billing one first, a row "
+                            "without it the next one whole")
                          + "; the " + " and ".join(others) + " columns are kept in Notes, not mixed in "
                          "(--map \"Column=Field\" chooses another)"}]
 

@@ -311,6 +311,7 @@ class RowPreparer:
             slot_cols = {c for pair in self.phone_slots for c in pair}
             self.targets = [None if i in slot_cols else t for i, t in enumerate(self.targets)]
             self.unmapped = [i for i in self.unmapped if i not in slot_cols]
+        self.address_groups = mapping.address_groups
         # vCard's ORG is "company;department" (RFC 6350 6.6.4).
         self.org_columns = frozenset(i for i, c in enumerate(mapping.columns)
                                      if c.target in ("company", "customer_name") and header_norm(c.header) == "org")
@@ -331,7 +332,9 @@ class RowPreparer:
                         # first/last name column -> cells Name did not hold (kept in Notes)
                         "name_parts": Counter(),
                         # tags column -> system labels left out ("* myContacts")
-                        "system_labels": Counter()}
+                        "system_labels": Counter(),
+                        # address name -> rows that took it, having none of the first one
+                        "address_fallback": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             self.context.update(currency=options.currency or options.store_currency,
@@ -418,8 +421,11 @@ class RowPreparer:
             data[target] = v
         if self.phone_slots:
             self._route_phones(values, data, extra)
+        used = self._other_address(values, data) if self.address_groups else ()
         if self.options.keep_unmapped and self.has_notes:
             for i in self.unmapped:
+                if i in used:
+                    continue
                 v = values[i] if i < n else ""
                 if not is_blank_cell(v):
                     extra.append(f"{self.headers[i]}: {cell_text(v).strip()}")
@@ -460,6 +466,24 @@ class RowPreparer:
         if not self.has_notes:
             return {}
         return {i: self.kinds[t] for i, t, _ in self._mapped if self.kinds.get(t) in ("email", "phone")}
+
+    def _other_address(self, values: list, data: dict) -> frozenset[int]:
+        """A row whose chosen address (mapping.address_groups) is empty takes the first
+        other address it has, whole: Outlook's Home address for a contact with no
+        Business one. Returns the columns used (not repeated in Notes)."""
+        n = len(values)
+        _name, first = self.address_groups[0]
+        if any(t in data or t in data.get(UNREADABLE, {}) for t in first):
+            return frozenset()
+        for name, cols in self.address_groups[1:]:
+            got = {t: values[i] for t, i in cols.items() if i < n and not is_blank_cell(values[i])}
+            if not ("address" in got or "city" in got):
+                continue
+            for t, v in got.items():
+                data[t] = v.strip() if isinstance(v, str) else cell_text(v).strip()
+            self.context["address_fallback"][name] += 1
+            return frozenset(cols[t] for t in got)
+        return frozenset()
 
     def _user_labels(self, i: int, text: str) -> str:
         """A Labels cell of Google Contacts ("* myContacts ::: Suppliers"): the user's own

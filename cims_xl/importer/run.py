@@ -670,6 +670,12 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.name_parts,
                                                                                     planner.prep.headers))
                 + " not part of the name (the record's name comes from the Name column)"})
+        if fallback := planner.prep.context.get("address_fallback"):
+            first = scan.mapping.address_groups[0][0]
+            result.inferences.append({
+                "what": "address of rows without one",
+                "decided": "; ".join(f"{n} row(s) took their {name} address" for name, n in fallback.items()),
+                "evidence": f"nothing in the {first} address of those rows; all the fields from that one address"})
         if labels := planner.prep.context.get("system_labels"):
             result.inferences.append({
                 "what": "system labels",
