@@ -317,3 +317,12 @@ def test_import_fields_lists_the_names_and_the_help_of_map_points_to_it(run, tmp
     path = write(tmp_path, "kunden.csv", "Kundenbezeichnung,Ort\nMüller KG,Köln\n")
     code, out, err = run("import", str(path), "--map", "Kundenbezeichnung=Name")
     assert code == 0, err
+
+
+@pytest.mark.parametrize("header", ["Postal Address Country", "Postal address - Country", "Person - Postal address - Country",
+                                    "PostalAddressCountry"])
+def test_the_last_word_of_an_address_header_decides_its_field(admin, tmp_path, header):
+    path = write(tmp_path, "pd.csv", f"Name,{header}\nAnna Nowak,Poland\n")
+    import_file(admin, path)
+    got = customers(admin)["Anna Nowak"]
+    assert (got["country"], got["postal_code"]) == ("Poland", None)

@@ -696,6 +696,10 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         if i in fixed or chosen[i].how != "unmapped" or chosen[i].could_be:
             continue
         n = norm(h)
+        last = _last_word_field(table, h) if n not in table else None
+        if last is not None and last in allowed and last not in taken:
+            assign(i, last, "guess")      # "Postal Address Country" is a country
+            continue
         for target, words in _CONTAINS:
             if target in allowed and target not in taken and any(_contains_word(h, n, w) for w in words):
                 assign(i, target, "guess")
@@ -728,6 +732,21 @@ def phone_slots(headers: list[str]) -> list[tuple[int, int]]:
             found.setdefault(m.group(1), {}).setdefault(part, i)
     return [(cols["value"], cols["label"]) for _n, cols in sorted(found.items(), key=lambda kv: int(kv[0]))
             if "value" in cols and "label" in cols]
+
+
+_LAST_WORD_FIELDS = ("country", "city", "province", "customer_country")
+
+
+def _last_word_field(table: dict[str, tuple[str, int]], header: str) -> str | None:
+    """The field the last word of a longer header names, when it is one of the most
+    specific parts of an address ("Postal Address Country", "Delivery City"): that word
+    decides, not an earlier one ("Postal") that the guesses would take."""
+    words = _WORD_SPLIT.split(unicodedata.normalize("NFKC", _CAMEL.sub(" ", str(header))).strip())
+    words = [w for w in words if w]
+    if len(words) < 2:
+        return None
+    hit = table.get(norm(words[-1]))
+    return hit[0] if hit and hit[0] in _LAST_WORD_FIELDS else None
 
 
 # ----- one address per record ----------------------------------------------------------
