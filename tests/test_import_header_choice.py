@@ -4,6 +4,8 @@ Contacts, vCard converters), written here as small files of our own."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import openpyxl
 import pytest
 
@@ -326,3 +328,23 @@ def test_the_last_word_of_an_address_header_decides_its_field(admin, tmp_path, h
     import_file(admin, path)
     got = customers(admin)["Anna Nowak"]
     assert (got["country"], got["postal_code"]) == ("Poland", None)
+
+
+def test_a_pivot_with_months_and_days_as_headers_keeps_its_first_row_as_the_header(admin, tmp_path):
+    path = write(tmp_path, "pivot.csv", "Name,2024-01,2024-02,2024-03-31\nAcme Ltd,100,200,300\nBeta AG,150,250,350\n")
+    result = import_file(admin, path)
+    assert (result.header_row, result.created) == (1, 2)
+    assert "2024-03-31: 300" in customers(admin)["Acme Ltd"]["notes"]
+
+
+@pytest.mark.parametrize("text", [
+    "Date,Customer Name,Net Sales\n2026-03-05,Tom Baker,49.50\n",
+    "Created (UTC),ContactName,Total\n2026-03-05 10:00,Tom Baker,49.50\n",
+    "日期,客户名称,价税合计\n2026-03-05,Tom Baker,49.50\n",
+])
+def test_order_headers_of_square_stripe_xero_and_yonyou_are_read(admin, tmp_path, text):
+    result = import_file(admin, write(tmp_path, "orders.csv", text), kind="orders", currency="USD")
+    assert (result.created, result.rejected) == (1, 0)
+    (order,) = records.list_records(admin, "order")
+    assert Decimal(str(order["amount"])) == Decimal("49.50") and str(order["order_date"]).startswith("2026-03-05")
+    assert customers(admin)["Tom Baker"]["id"] == order["customer_id"]

@@ -279,7 +279,7 @@ EXPORT_WORDS: dict[str, dict[str, list[str]]] = {
     },
     "order": {
         "customer_name": ["contactname", "contact name", "고객명", "주문자"],
-        "amount": ["net sales", "gross sales", "total sales", "주문금액", "결제금액"],
+        "amount": ["net sales", "gross sales", "total sales", "价税合计", "주문금액", "결제금액"],
         "order_date": ["created (utc)", "created date (utc)", "date (utc)", "주문일", "주문일자"],
         "order_number": ["주문번호"],
     },

@@ -105,15 +105,19 @@ def find_header(rows: list[tuple[int, list]], score: Callable[[list[str]], int])
 
 
 _EMAIL_VALUE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-VALUE_DIGITS = 6      # a cell with this many digits is a phone number, an id or a timestamp
+_BARE_DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?$")
+VALUE_DIGITS = 7      # a cell with this many digits is a phone number, an id or a timestamp
 
 
 def looks_like_value(text: str) -> bool:
     """Is this cell a value rather than a column's name: an email address, or text with
-    VALUE_DIGITS digits or more (a phone number, an id, a date and time)? Headers name
-    columns with words ("Phone 1 - Value", "Sales 2024"), not with such values."""
+    VALUE_DIGITS digits or more (a phone number, an id, a date with a time)? Headers name
+    columns with words ("Phone 1 - Value", "Sales 2024") or, in a pivot table, with a
+    bare date ("2024-01-31"), not with such values."""
     t = text.strip()
-    return bool(_EMAIL_VALUE.match(t)) or sum(ch.isdigit() for ch in t) >= VALUE_DIGITS
+    if _EMAIL_VALUE.match(t):
+        return True
+    return sum(ch.isdigit() for ch in t) >= VALUE_DIGITS and not _BARE_DATE.match(t)
 
 
 def _filled_columns(values: list) -> frozenset[int]:
