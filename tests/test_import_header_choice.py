@@ -260,13 +260,17 @@ def test_google_phone_labels_decide_mobile_or_phone_and_system_labels_are_not_ta
 
 def test_vcard_style_columns_give_name_and_company_without_the_separators(admin, tmp_path):
     path = write(tmp_path, "vcard.csv",
-                 "FN,N,ORG,TITLE,EMAIL;TYPE=INTERNET\n"
-                 "Claire Morel,Morel;Claire;;;,Fleurs Morel;,Fleuriste,claire@morel.example\n"
-                 "Mateo Ruiz,Ruiz;Mateo;;;,Vinos Ruiz S.A.;Ventas,Director,mateo@ruiz.example\n")
+                 "FN,N,ORG,TITLE,EMAIL;TYPE=INTERNET,ADR;TYPE=WORK\n"
+                 "Claire Morel,Morel;Claire;;;,Fleurs Morel;,Fleuriste,claire@morel.example,"
+                 ";;8 rue Cler;Paris;Île-de-France;75007;France\n"
+                 "Mateo Ruiz,Ruiz;Mateo;;;,Vinos Ruiz S.A.;Ventas,Director,mateo@ruiz.example,\n")
     result = import_file(admin, path)
     assert (result.created, result.rejected) == (2, 0)
     got = customers(admin)
-    assert got["Claire Morel"]["company"] == "Fleurs Morel"
+    claire = got["Claire Morel"]
+    assert claire["company"] == "Fleurs Morel"
+    assert (claire["address"], claire["city"], claire["province"], claire["postal_code"], claire["country"]) == (
+        "8 rue Cler", "Paris", "Île-de-France", "75007", "France")
     assert got["Mateo Ruiz"]["company"] == "Vinos Ruiz S.A." and "Ventas" in got["Mateo Ruiz"]["notes"]
 
 
@@ -348,3 +352,13 @@ def test_order_headers_of_square_stripe_xero_and_yonyou_are_read(admin, tmp_path
     (order,) = records.list_records(admin, "order")
     assert Decimal(str(order["amount"])) == Decimal("49.50") and str(order["order_date"]).startswith("2026-03-05")
     assert customers(admin)["Tom Baker"]["id"] == order["customer_id"]
+
+
+def test_prefixed_headers_count_as_field_names_when_the_header_row_is_chosen(admin, tmp_path):
+    # Below a two-cell note, the prefixed header is the row naming the most fields: the
+    # rows under it (one with "Customer" in its Label cell) are data.
+    path = write(tmp_path, "deals.csv", "Export,Pipedrive\nPerson - Name,Person - Label,Person - Owner\n"
+                                        "Ola Nordmann,Customer,Kari\nPer Hansen,Lead,Kari\n")
+    result = import_file(admin, path)
+    assert (result.header_row, result.above_header, result.created) == (2, 1, 2) and accounted(result)
+    assert customers(admin)["Ola Nordmann"]["owner"]

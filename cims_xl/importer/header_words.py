@@ -268,7 +268,9 @@ EXPORT_WORDS: dict[str, dict[str, list[str]]] = {
         "company": ["account name", "org", *KOREAN["company"]],
         "customer_ref": ["record id", "accountnumber", "account number", "account no", "고객번호"],
         "province": ["state/region"],
-        **{k: KOREAN[k] for k in ("email", "phone", "mobile", "address", "city", "province",
+        "address": ["adr", "adr;type=work", "adr;type=home", "adr;type=pref", "adr;type=work;type=pref",
+                    *KOREAN["address"]],
+        **{k: KOREAN[k] for k in ("email", "phone", "mobile", "city", "province",
                                   "postal_code", "country", "notes", "last_name")},
     },
     "contact": {

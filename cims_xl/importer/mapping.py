@@ -528,8 +528,9 @@ class Mapping:
 
 
 def known_header_count(ent: Entity, headers: list[str]) -> int:
+    """How many of `headers` name a field, whole or in parts ("Person - Email - Work")."""
     table = _synonym_table(ent)
-    return sum(1 for h in headers if norm(h) in table)
+    return sum(1 for h in headers if norm(h) in table or segment_hit(ent, h))
 
 
 def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:

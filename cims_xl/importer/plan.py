@@ -283,6 +283,17 @@ def _money_value(value: object) -> object:
     return value
 
 
+def _vcard_address(text: str) -> dict[str, str]:
+    """vCard's ADR value "pobox;extended;street;locality;region;code;country" (RFC 6350
+    6.3.1) as {address, city, province, postal_code, country}: the parts it fills."""
+    parts = [p.strip().replace("\\,", ",") for p in re.split(r"(?<!\\);", text)]
+    parts += [""] * (7 - len(parts))
+    pobox, extended, street, city, region, code, country = parts[:7]
+    out = {"address": ", ".join(p for p in (street, extended, pobox) if p), "city": city,
+           "province": region, "postal_code": code, "country": country}
+    return {k: v for k, v in out.items() if v}
+
+
 def _join_name(first: str | None, middle: str | None, last: str | None) -> str | None:
     parts = [p for p in (first, middle, last) if p]
     if not parts:
@@ -312,6 +323,9 @@ class RowPreparer:
             self.targets = [None if i in slot_cols else t for i, t in enumerate(self.targets)]
             self.unmapped = [i for i in self.unmapped if i not in slot_cols]
         self.address_groups = mapping.address_groups
+        # vCard's ADR: "pobox;extended;street;locality;region;code;country" (RFC 6350 6.3.1).
+        self.adr_columns = frozenset(i for i, c in enumerate(mapping.columns)
+                                     if c.target == "address" and c.header.strip().upper().startswith("ADR"))
         # vCard's ORG is "company;department" (RFC 6350 6.6.4).
         self.org_columns = frozenset(i for i, c in enumerate(mapping.columns)
                                      if c.target in ("company", "customer_name") and header_norm(c.header) == "org")
@@ -393,6 +407,16 @@ class RowPreparer:
                         continue
                 elif i in self.org_columns and ";" in v:
                     v = self._org_company(i, v, extra)
+                    if not v:
+                        continue
+                elif i in self.adr_columns and v.count(";") >= 6:
+                    adr = _vcard_address(v)
+                    v = adr.pop("address", "")
+                    for key, part in adr.items():
+                        if key in self.kinds and key not in self.source_of:
+                            data[key] = part
+                        elif self.has_notes:
+                            extra.append(f"{self.headers[i]}: {part}")
                     if not v:
                         continue
                 if MULTI_SEPARATOR in v and self.has_notes:
