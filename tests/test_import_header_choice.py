@@ -362,3 +362,10 @@ def test_prefixed_headers_count_as_field_names_when_the_header_row_is_chosen(adm
     result = import_file(admin, path)
     assert (result.header_row, result.above_header, result.created) == (2, 1, 2) and accounted(result)
     assert customers(admin)["Ola Nordmann"]["owner"]
+
+
+def test_a_template_header_showing_an_example_number_is_still_the_header(admin, tmp_path):
+    path = write(tmp_path, "template.csv", "姓名,手机号(例:13800138000),邮箱\n张伟,13912345678,zw@example.com\n")
+    result = import_file(admin, path)
+    assert (result.header_row, result.created) == (1, 1)
+    assert customers(admin)["张伟"]["mobile"] == "+8613912345678"

@@ -110,14 +110,16 @@ VALUE_DIGITS = 7      # a cell with this many digits is a phone number, an id or
 
 
 def looks_like_value(text: str) -> bool:
-    """Is this cell a value rather than a column's name: an email address, or text with
-    VALUE_DIGITS digits or more (a phone number, an id, a date with a time)? Headers name
+    """Is this cell a value rather than a column's name: an email address, or text of
+    VALUE_DIGITS digits or more and hardly a letter (a phone number, a date with a time;
+    "Mobile (e.g. 13800138000)" in a template's header is words)? Headers name
     columns with words ("Phone 1 - Value", "Sales 2024") or, in a pivot table, with a
     bare date ("2024-01-31"), not with such values."""
     t = text.strip()
     if _EMAIL_VALUE.match(t):
         return True
-    return sum(ch.isdigit() for ch in t) >= VALUE_DIGITS and not _BARE_DATE.match(t)
+    return (sum(ch.isdigit() for ch in t) >= VALUE_DIGITS and sum(ch.isalpha() for ch in t) <= 3
+            and not _BARE_DATE.match(t))
 
 
 def _filled_columns(values: list) -> frozenset[int]:
