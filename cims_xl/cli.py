@@ -1242,7 +1242,10 @@ def _rich_progress(app: App):
 @click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets",
                                            "interactions"]),
               default="customers", show_default=True)
-@click.option("--map", "mapping", multiple=True, metavar="'Source Column=Field'", help="Override a column mapping.")
+@click.option("--map", "mapping", multiple=True, metavar="'Source Column=Field'",
+              help="Say which field a column goes to (repeatable), e.g. --map \"Kundennr=Customer Ref\"; "
+                   "Field '-' leaves the column out. The field names of each kind: "
+                   "`cims import fields --kind KIND`.")
 @click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False))
 @click.option("--on-duplicate", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True,
@@ -1297,6 +1300,9 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
     app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
     if data.get("warnings"):
         app.out.message(f"{data['warnings']} row(s) imported with a warning: listed below")
+    if data.get("above_header"):
+        app.out.message(f"{data['above_header']} row(s) before the header (row {data['header_row']}) "
+                        "not read: titles or notes")
     if data.get("footer_rows"):
         app.out.message(f"{data['footer_rows']} footer row(s) at the end skipped: not data")
     if data.get("inferences"):
@@ -1354,6 +1360,19 @@ def import_undo(app: App, batch, force):
     app.out.emit({k: v for k, v in result.items() if k != "left"} if app.out.fmt != "json" else result)
     if left:   # records someone else attached to this batch: not the importer's to undo
         app.out.message(f"Left as they are ({len(left)}), not written by the import's author: " + "; ".join(left))
+
+
+@import_.command("fields")
+@click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets",
+                                           "interactions"]),
+              default="customers", show_default=True)
+@pass_app
+def import_fields(app: App, kind):
+    """The field names `--map "Column=Field"` takes for a kind, with headers read as each."""
+    from .importer.mapping import field_list
+
+    app.out.emit(field_list(kind), columns=["field", "note", "headers"],
+                 title=f"Fields of {kind} for --map \"Column=Field\" ('-' leaves a column out)")
 
 
 @import_.command("list")

@@ -36,6 +36,8 @@ def _summary(result: ImportResult, *, done: bool) -> str:
     if d.get("warnings"):
         lines.append(f"Imported with a warning (a field it could not read left empty, kept in Notes; "
                      f"a phone another customer shares): {d['warnings']}")
+    if d.get("above_header"):
+        lines.append(f"Rows before the header (row {d['header_row']}) not read: {d['above_header']}")
     if d.get("footer_rows"):
         lines.append(f"Footer rows skipped: {d['footer_rows']}")
     if d["date_orders"]:

@@ -250,6 +250,48 @@ WORDS: dict[str, dict[str, list[str]]] = {
     },
 }
 
+# ----- other programs' export headers, and Korean ----------------------------------------
+
+# Headers of CRM, accounting and address-book exports (Salesforce and Zoho "Account
+# Name", HubSpot "Record ID" and "State/Region", Xero "AccountNumber" and "ContactName",
+# vCard-style "FN"/"ORG"/"TITLE", Square "Net Sales", Stripe "Created (UTC)", Freshdesk
+# "Full name"), and Korean headers (이름, 회사, 전화, 휴대폰, 이메일, 주소 ...).
+KOREAN = {"name": ["이름", "성명", "고객명", "담당자명"], "company": ["회사", "회사명", "상호", "업체명"],
+          "email": ["이메일", "이메일 주소", "전자우편"], "phone": ["전화", "전화번호", "회사전화", "유선전화"],
+          "mobile": ["휴대폰", "휴대전화", "핸드폰", "휴대폰 번호"], "address": ["주소", "상세주소"],
+          "city": ["도시", "시"], "province": ["시도", "도"], "postal_code": ["우편번호"],
+          "country": ["국가"], "notes": ["메모", "비고"], "title": ["직함", "직책", "직위"],
+          "first_name": ["이름(名)"], "last_name": ["성"]}
+EXPORT_WORDS: dict[str, dict[str, list[str]]] = {
+    "customer": {
+        "name": ["fn", "formatted name", "contactname", *KOREAN["name"]],
+        "company": ["account name", "org", *KOREAN["company"]],
+        "customer_ref": ["record id", "accountnumber", "account number", "account no", "고객번호"],
+        "province": ["state/region"],
+        "address": ["adr", "adr;type=work", "adr;type=home", "adr;type=pref", "adr;type=work;type=pref",
+                    *KOREAN["address"]],
+        **{k: KOREAN[k] for k in ("email", "phone", "mobile", "city", "province",
+                                  "postal_code", "country", "notes", "last_name")},
+    },
+    "contact": {
+        "name": ["fn", "formatted name", *KOREAN["name"]],
+        "customer_name": ["account name", "org", *KOREAN["company"]],
+        "title": ["title", *KOREAN["title"]],
+        **{k: KOREAN[k] for k in ("email", "phone", "mobile", "notes")},
+    },
+    "order": {
+        "customer_name": ["contactname", "contact name", "고객명", "주문자"],
+        "amount": ["net sales", "gross sales", "total sales", "价税合计", "주문금액", "결제금액"],
+        "order_date": ["created (utc)", "created date (utc)", "date (utc)", "주문일", "주문일자"],
+        "order_number": ["주문번호"],
+    },
+    "opportunity": {"customer_name": ["account name", "organization", "org"]},
+    "ticket": {"customer_name": ["full name", "account name", "requester", "requester name"],
+               "opened_at": ["created time"], "resolved_at": ["resolved time"],
+               "closed_at": ["closed time"]},
+    "interaction": {"customer_name": ["account name"]},
+}
+
 # Headers real files use for either of two fields: never mapped without --map.
 AMBIGUOUS: dict[str, dict[str, tuple[str, ...]]] = {
     "customer": {"担当者": ("name", "owner"), "kontakt": ("phone", "email"),

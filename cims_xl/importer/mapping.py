@@ -85,7 +85,7 @@ _PERSON = {
 
 _CONTACT_POINTS = {
     "email": ["email", "e-mail", "email address", "e-mail address", "mail", "primary email",
-              "e-mail 1 - value", "email 1", "email home", "email work", "work email",
+              "e-mail 1 - value", "email 1", "email work", "email home", "work email",
               "business email", "personal email", "arbeit e-mail", "privat e-mail",
               "e-mail-adresse", "邮箱", "电子邮箱", "电子邮件", "邮件", "邮箱地址", "email地址",
               "电子邮件地址", "メールアドレス"],
@@ -109,11 +109,12 @@ _ADDRESS = {
     "city": ["city", "town", "locality", "work city", "home city", "business city",
              "address 1 - city", "adr_one_locality", "ort", "ort geschäftlich",
              "arbeitsadresse stadt", "stadt", "城市", "所在城市", "市", "城市名称"],
-    "province": ["province", "state", "state/province", "county", "work state", "home state",
+    "province": ["province", "state", "state/province", "state/region", "county", "work state", "home state",
                  "business state", "address 1 - state", "state_id", "bundesland",
                  "arbeitsadresse bundesland", "region geschäftlich", "省份", "省",
                  "省/自治区", "所在省份", "省市", "都道府県"],
     "postal_code": ["postal code", "postcode", "post code", "zip", "zip code", "zipcode",
+                    "zip/postal code",
                     "work zipcode", "home zipcode", "business postal code", "home postal code",
                     "address 1 - postal code", "adr_one_postalcode", "plz", "postleitzahl",
                     "postleitzahl geschäftlich", "arbeitsadresse plz", "邮编", "邮政编码",
@@ -371,6 +372,30 @@ HELPER_TARGETS = {"first_name": "First Name", "middle_name": "Middle Name",
                   "customer_email": "Customer Email", "customer_phone": "Customer Phone"}
 
 
+def field_list(kind: str) -> list[dict]:
+    """The fields a column of `kind` records can go to, as `--map "Column=Field"` takes
+    them: [{"field": its name, "kind": text/email/phone/date/…, "headers": a few of the
+    headers read as it without --map}], in the record's own order, helpers last."""
+    ent = entity_for(kind)
+    out = []
+    for key, label in targets(ent).items():
+        words = [w for w in SYNONYMS[ent.kind].get(key, ()) if norm(w) != norm(label)]
+        words += [w for w in hw.EXPORT_WORDS.get(ent.kind, {}).get(key, ()) if w.isascii()]
+        shown = list(dict.fromkeys(words))[:4]
+        out.append({"field": label, "note": _HELPER_NOTES.get(key, ""),
+                    "headers": ", ".join(shown) + (" …" if len(words) > len(shown) else "")})
+    return out
+
+
+_HELPER_NOTES = {"first_name": "joined into Name", "middle_name": "joined into Name",
+                 "last_name": "joined into Name", "is_company": "yes/no: sets Type",
+                 "customer_ref": "the customer's id in the other program (tag src:ID)",
+                 "customer_name": "the customer the row belongs to (created when missing)",
+                 "customer_segment": "the customer's segment", "customer_country": "the customer's country",
+                 "customer_postal_code": "the customer's postal code",
+                 "customer_email": "the customer's email", "customer_phone": "the customer's phone"}
+
+
 def entity_for(kind: str) -> Entity:
     key = KINDS.get(str(kind).strip().lower())
     if key is None:
@@ -418,7 +443,7 @@ def _tables(kind: str) -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str,
     claims: dict[str, dict[str, int]] = {}
     for key in allowed:
         words = [allowed[key], key, *lists.get(key, ()), *_TRADITIONAL.get(key, ()),
-                 *hw.WORDS.get(kind, {}).get(key, ())]
+                 *hw.WORDS.get(kind, {}).get(key, ()), *hw.EXPORT_WORDS.get(kind, {}).get(key, ())]
         words += [hw.traditional(w) for w in words if hw.traditional(w) != w]
         for rank, word in enumerate(words):
             for form in _forms(word):
@@ -467,6 +492,12 @@ class Mapping:
     entity: Entity
     columns: list[ColumnMap]
     labels: dict[str, str] = field(default_factory=dict)
+    # What the mapping decided beyond one header's words, for the summary:
+    # {"what", "decided", "evidence"} (e.g. which of several addresses a record takes).
+    decisions: list[dict] = field(default_factory=list)
+    # Several addresses per row: [(address name, {field: column})], the one the mapping
+    # took first, then the others by preference (a row without the first takes the next).
+    address_groups: list[tuple[str, dict[str, int]]] = field(default_factory=list)
 
     def target_of(self, index: int) -> str | None:
         return self.columns[index].target
@@ -510,8 +541,9 @@ class Mapping:
 
 
 def known_header_count(ent: Entity, headers: list[str]) -> int:
+    """How many of `headers` name a field, whole or in parts ("Person - Email - Work")."""
     table = _synonym_table(ent)
-    return sum(1 for h in headers if norm(h) in table)
+    return sum(1 for h in headers if norm(h) in table or segment_hit(ent, h))
 
 
 def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
@@ -664,7 +696,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         if looks_secret(h):
             chosen[i] = ColumnMap(h, None, "secret")
             continue
-        hit = table.get(n)
+        hit = table.get(n) or (None if n in ambiguous else segment_hit(ent, h))
         if hit:
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:
@@ -678,11 +710,218 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         if i in fixed or chosen[i].how != "unmapped" or chosen[i].could_be:
             continue
         n = norm(h)
+        last = _last_word_field(table, h) if n not in table else None
+        if last is not None and last in allowed and last not in taken:
+            assign(i, last, "guess")      # "Postal Address Country" is a country
+            continue
         for target, words in _CONTAINS:
             if target in allowed and target not in taken and any(_contains_word(h, n, w) for w in words):
                 assign(i, target, "guess")
                 break
-    return Mapping(ent, chosen, allowed)
+    address_groups: list[tuple[str, dict[str, int]]] = []
+    decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
+    slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
+    if slots and not any(v in fixed for v, _label in slots):
+        decisions.append({"what": "phone labels",
+                          "decided": "each number to Mobile or Phone by its label",
+                          "evidence": ", ".join(f"'{headers[v]}' by '{headers[lab]}'" for v, lab in slots)
+                          + ": Mobile/Cell to Mobile, Work/Home/Main/other to Phone; the numbers left "
+                          "over go to Notes with their label"})
+    return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups)
+
+
+# Google Contacts' numbered phones: "Phone 1 - Value" with its "Phone 1 - Label" (older
+# exports: "Phone 1 - Type") saying Mobile, Work, Home ...
+_PHONE_SLOT = re.compile(r"^\s*phone\s*(\d+)\s*-\s*(value|label|type)\s*$", re.I)
+
+
+def phone_slots(headers: list[str]) -> list[tuple[int, int]]:
+    """[(value column, label column)] of a file's numbered phones, in number order;
+    [] when the file has none with both columns."""
+    found: dict[str, dict[str, int]] = {}
+    for i, h in enumerate(headers):
+        m = _PHONE_SLOT.match(str(h))
+        if m:
+            part = "value" if m.group(2).casefold() == "value" else "label"
+            found.setdefault(m.group(1), {}).setdefault(part, i)
+    return [(cols["value"], cols["label"]) for _n, cols in sorted(found.items(), key=lambda kv: int(kv[0]))
+            if "value" in cols and "label" in cols]
+
+
+_LAST_WORD_FIELDS = ("country", "city", "province", "customer_country")
+
+
+def _last_word_field(table: dict[str, tuple[str, int]], header: str) -> str | None:
+    """The field the last word of a longer header names, when it is one of the most
+    specific parts of an address ("Postal Address Country", "Delivery City"): that word
+    decides, not an earlier one ("Postal") that the guesses would take."""
+    words = _WORD_SPLIT.split(unicodedata.normalize("NFKC", _CAMEL.sub(" ", str(header))).strip())
+    words = [w for w in words if w]
+    if len(words) < 2:
+        return None
+    hit = table.get(norm(words[-1]))
+    return hit[0] if hit and hit[0] in _LAST_WORD_FIELDS else None
+
+
+# ----- one address per record ----------------------------------------------------------
+
+ADDRESS_FIELDS = ("address", "city", "province", "postal_code", "country")
+# Words that name one of several addresses in a contacts or accounts export (Outlook's
+# Business/Home/Other, Salesforce's Mailing/Other and Billing/Shipping, Xero's PO/SA),
+# with the address's name and preference: a record takes the address a business is
+# reached and billed at (Business, Mailing, Billing, the postal one) before a home,
+# delivery or "other" one.
+ADDRESS_GROUPS: dict[str, tuple[str, int]] = {
+    "business": ("Business", 0), "work": ("Business", 0), "office": ("Business", 0),
+    "company": ("Business", 0), "geschäftlich": ("Business", 0), "arbeit": ("Business", 0),
+    "mailing": ("Mailing", 1), "billing": ("Billing", 1), "bill": ("Billing", 1),
+    "invoice": ("Billing", 1), "po": ("Postal (PO)", 1), "postal": ("Postal", 1),
+    "home": ("Home", 2), "private": ("Home", 2), "personal": ("Home", 2), "privat": ("Home", 2),
+    "shipping": ("Shipping", 3), "ship": ("Shipping", 3), "delivery": ("Shipping", 3),
+    "sa": ("Street (SA)", 3), "other": ("Other", 4), "weitere": ("Other", 4),
+}
+_XERO_GROUP = re.compile(r"^(PO|SA)(?=[A-Z])")
+
+
+def address_part(ent: Entity, header: str) -> tuple[str, int, str] | None:
+    """(address name, preference, field) for a header naming one part of one of several
+    addresses: "Business City" -> ("Business", 0, "city"), "POPostalCode" ->
+    ("Postal (PO)", 1, "postal_code"), "Straße geschäftlich" -> ("Business", 0,
+    "address"); None otherwise ("City", "Postal Code")."""
+    table = _synonym_table(ent)
+    text = str(header).strip()
+    m = _XERO_GROUP.match(text)
+    if m:
+        word, rest = m.group(1).casefold(), text[2:]
+    else:
+        words = text.split()
+        if len(words) < 2:
+            return None
+        first, last = words[0].casefold(), words[-1].casefold()
+        if first in ADDRESS_GROUPS:
+            word, rest = first, " ".join(words[1:])
+        elif last in ADDRESS_GROUPS:
+            word, rest = last, " ".join(words[:-1])
+        else:
+            return None
+    hit = table.get(norm(rest))
+    if hit is None or hit[0] not in ADDRESS_FIELDS:
+        return None
+    name, preference = ADDRESS_GROUPS[word]
+    return name, preference, hit[0]
+
+
+def _one_address_group(ent: Entity, headers: list[str], chosen: list["ColumnMap"],
+                       taken: dict[str, int], fixed: set[int],
+                       order: list[tuple[str, dict[str, int]]] | None = None) -> list[dict]:
+    """A file with several addresses per row (Business and Home, Mailing and Other, PO
+    and SA): every address field of a record comes from ONE of them, never a street of
+    one with the city of another. The address a --map or profile names wins; else the
+    most preferred (ADDRESS_GROUPS) with a street or city. The other addresses' columns
+    are left unmapped (kept in Notes). Returns the summary's decision, or []."""
+    if ent.kind != "customer":
+        return []
+    groups: dict[str, dict[str, int]] = {}
+    rank: dict[str, tuple[int, int]] = {}
+    for i, h in enumerate(headers):
+        part = address_part(ent, h)
+        if part is None or chosen[i].how in ("ignored", "secret"):
+            continue
+        name, preference, target = part
+        if i in fixed and chosen[i].target not in ADDRESS_FIELDS:
+            continue
+        groups.setdefault(name, {}).setdefault(chosen[i].target if i in fixed else target, i)
+        rank.setdefault(name, (preference, i))
+    groups = {g: cols for g, cols in groups.items() if "address" in cols or "city" in cols}
+    if not groups:
+        return []
+    named = [g for g, cols in groups.items() if any(i in fixed for i in cols.values())]
+    pick = named[0] if named else min(groups, key=lambda g: rank[g])
+    keep = groups[pick]
+    for g, cols in groups.items():
+        for target, i in cols.items():
+            if i in fixed or g == pick:
+                continue
+            if chosen[i].target in ADDRESS_FIELDS:
+                taken.pop(chosen[i].target, None)
+            chosen[i] = ColumnMap(headers[i], None, "unmapped")
+    for target, i in keep.items():
+        if i in fixed:
+            continue
+        prev = taken.get(target)
+        if prev is not None and prev != i:
+            continue          # a column of no named address ("City") keeps its field
+        taken[target] = i
+        chosen[i] = ColumnMap(headers[i], target, "synonym")
+    others = [g for g in groups if g != pick]
+    if not others:
+        return []
+    if order is not None and not named:
+        # a row with nothing in the chosen address takes the next one whole, unless a
+        # --map or profile chose the address
+        order.append((pick, {t: i for t, i in keep.items() if chosen[i].target == t}))
+        order.extend((g, groups[g]) for g in sorted(others, key=lambda g: rank[g]))
+    return [{"what": "address",
+             "decided": f"the {pick} address ("
+                        + ", ".join(f"'{headers[i]}'" for i in sorted(keep.values())) + ")",
+             "evidence": f"the file gives {len(groups)} addresses per row ({', '.join(groups)}); a record "
+                         "takes all its address fields from one, "
+                         + ("as --map says" if named else "the business/mailing/billing one first, a row "
+                            "without it the next one whole")
+                         + "; the " + " and ".join(others) + " columns are kept in Notes, not mixed in "
+                         "(--map \"Column=Field\" chooses another)"}]
+
+
+# ----- headers in parts: "Person - Email - Work", "Contact: Email", "Account.Name" --------
+
+# The record a CRM's export names before each field (Pipedrive "Person - Name",
+# "Organization - Name", "Deal - Value"; HubSpot "Contact: Email"; Salesforce
+# "Account.Name").
+RECORD_PREFIXES = frozenset({"person", "organization", "organisation", "org", "deal", "contact",
+                             "account", "lead", "company", "customer", "client", "opportunity"})
+_ORG_PREFIXES = frozenset({"organization", "organisation", "org", "account", "company"})
+_PREFIXED = re.compile(r"^\s*([A-Za-z]+)\s*(?:\s-\s|:|\.(?=\S))\s*(.+)$")
+_SEGMENT = re.compile(r"\s+[-–—]\s+")
+SEGMENT_RANK = 1000     # below every whole-header synonym: an exact header wins the field
+
+
+def header_segments(header: str) -> tuple[str | None, list[str]]:
+    """(record prefix or None, the parts after it) of a header written in parts:
+    "Person - Postal address - Country" -> ("person", ["Postal address", "Country"]),
+    "Phone 1 - Value" -> (None, ["Phone 1", "Value"]), "Email" -> (None, ["Email"])."""
+    text = str(header)
+    m = _PREFIXED.match(text)
+    prefix = None
+    if m and m.group(1).casefold() in RECORD_PREFIXES:
+        prefix, text = m.group(1).casefold(), m.group(2)
+    return prefix, [p for p in _SEGMENT.split(text.strip()) if p]
+
+
+def segment_hit(ent: Entity, header: str) -> tuple[str, int] | None:
+    """(target, rank) for a header in parts that no synonym names whole: the part after a
+    record prefix ("Person - Email - Work" -> "Email - Work"), else the most specific,
+    last part when it is a field ("Person - Postal address - Country" is a Country, not a
+    Postal Code; "地址 - 省份" under a merged "地址" is the province), else the last two
+    parts the other way round ("Phone - Work" -> "Work Phone"), else the first part.
+    An organisation's name ("Organization - Name", "Account.Name") is the company, or
+    for other records the customer they belong to. None when no part is a field."""
+    prefix, parts = header_segments(header)
+    if prefix is None and len(parts) < 2:
+        return None
+    table = _synonym_table(ent)
+    tries = [" - ".join(parts)] if prefix else []
+    if len(parts) >= 2:
+        tries += [parts[-1], f"{parts[-1]} {parts[-2]}", parts[0]]
+    for rank, words in enumerate(tries):
+        hit = table.get(norm(words))
+        if hit is None:
+            continue
+        target = hit[0]
+        if prefix in _ORG_PREFIXES and target == "name":
+            allowed = targets(ent)
+            target = "company" if "company" in allowed else "customer_name" if "customer_name" in allowed else target
+        return target, SEGMENT_RANK + rank * 100 + hit[1]
+    return None
 
 
 # "Name" beside "Vorname", "Nom" beside "Prénom" is the family name; "Nombre" beside

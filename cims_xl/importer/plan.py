@@ -28,7 +28,7 @@ from ..domain.schema import CUSTOMER, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
-from .mapping import Mapping
+from .mapping import Mapping, norm as header_norm, phone_slots
 from .table import is_blank_cell
 
 FOUR_DP = Decimal("0.0001")
@@ -38,6 +38,8 @@ MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several valu
 _SEVERAL_EMAILS = re.compile(r"[\s;,|/]+")
 _SEVERAL_PHONES = re.compile(r"\s*(?:[;,|\n\r]|\s/\s)\s*")
 _SEVERAL_HINT = frozenset(";,|/\n\r")
+_SYSTEM_LABEL = re.compile(r"^\s*\*\s+\w")       # Google's system labels: "* myContacts", "* starred"
+_MOBILE_LABEL = re.compile(r"mobile|cell|handy|móvil|movil|portable|celular|手机|携帯|휴대", re.I)
 # A column that gives each row's phone country as a calling code or ISO code
 # ("Country Code" +44, "Dial Code", "国际区号" 86): its row's numbers without "+" are
 # read in that country. Kept in Notes as well.
@@ -293,6 +295,17 @@ def _money_value(value: object) -> object:
     return value
 
 
+def _vcard_address(text: str) -> dict[str, str]:
+    """vCard's ADR value "pobox;extended;street;locality;region;code;country" (RFC 6350
+    6.3.1) as {address, city, province, postal_code, country}: the parts it fills."""
+    parts = [p.strip().replace("\\,", ",") for p in re.split(r"(?<!\\);", text)]
+    parts += [""] * (7 - len(parts))
+    pobox, extended, street, city, region, code, country = parts[:7]
+    out = {"address": ", ".join(p for p in (street, extended, pobox) if p), "city": city,
+           "province": region, "postal_code": code, "country": country}
+    return {k: v for k, v in out.items() if v}
+
+
 def _join_name(first: str | None, middle: str | None, last: str | None) -> str | None:
     parts = [p for p in (first, middle, last) if p]
     if not parts:
@@ -313,6 +326,21 @@ class RowPreparer:
         self.targets = [c.target for c in mapping.columns]
         self.unmapped = [i for i, c in enumerate(mapping.columns)
                          if c.target is None and c.how == "unmapped"]
+        # Google's numbered phones go to Mobile or Phone by their label, row by row
+        # (mapping.phone_slots); their columns are then read here, not one by one.
+        self.phone_slots: list[tuple[int, int]] = []
+        if any(d.get("what") == "phone labels" for d in mapping.decisions):
+            self.phone_slots = phone_slots(self.headers)
+            slot_cols = {c for pair in self.phone_slots for c in pair}
+            self.targets = [None if i in slot_cols else t for i, t in enumerate(self.targets)]
+            self.unmapped = [i for i in self.unmapped if i not in slot_cols]
+        self.address_groups = mapping.address_groups
+        # vCard's ADR: "pobox;extended;street;locality;region;code;country" (RFC 6350 6.3.1).
+        self.adr_columns = frozenset(i for i, c in enumerate(mapping.columns)
+                                     if c.target == "address" and c.header.strip().upper().startswith("ADR"))
+        # vCard's ORG is "company;department" (RFC 6350 6.6.4).
+        self.org_columns = frozenset(i for i, c in enumerate(mapping.columns)
+                                     if c.target in ("company", "customer_name") and header_norm(c.header) == "org")
         self.kinds = {f.key: f.kind for f in ent.fields}
         self.kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
         self.source_of: dict[str, str] = {}
@@ -326,7 +354,13 @@ class RowPreparer:
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
                         "region_hint": IMPORT_REGION_HINT,
                         "date_orders": dict(options.date_orders),
-                        "decimal_marks": dict(options.decimal_marks)}
+                        "decimal_marks": dict(options.decimal_marks),
+                        # first/last name column -> cells Name did not hold (kept in Notes)
+                        "name_parts": Counter(),
+                        # tags column -> system labels left out ("* myContacts")
+                        "system_labels": Counter(),
+                        # address name -> rows that took it, having none of the first one
+                        "address_fallback": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             self.context.update(currency=options.currency or options.store_currency,
@@ -379,6 +413,24 @@ class RowPreparer:
                     # Our own exports (and other careful ones) guard text that starts like a
                     # formula with an apostrophe; only that guard is taken off.
                     v = v[1:]
+                if target == "tags" and (MULTI_SEPARATOR.strip() in v or _SYSTEM_LABEL.match(v)):
+                    v = self._user_labels(i, v)
+                    if not v:
+                        continue
+                elif i in self.org_columns and ";" in v:
+                    v = self._org_company(i, v, extra)
+                    if not v:
+                        continue
+                elif i in self.adr_columns and v.count(";") >= 6:
+                    adr = _vcard_address(v)
+                    v = adr.pop("address", "")
+                    for key, part in adr.items():
+                        if key in self.kinds and key not in self.source_of:
+                            data[key] = part
+                        elif self.has_notes:
+                            extra.append(f"{self.headers[i]}: {part}")
+                    if not v:
+                        continue
                 if MULTI_SEPARATOR in v and self.has_notes:
                     v = self._first_of_several(i, v, extra)
                 elif i in self._several_columns and not _SEVERAL_HINT.isdisjoint(v):
@@ -403,8 +455,13 @@ class RowPreparer:
                 data.setdefault(UNREADABLE, {})[target] = v
                 continue
             data[target] = v
+        if self.phone_slots:
+            self._route_phones(values, data, extra)
+        used = self._other_address(values, data) if self.address_groups else ()
         if self.options.keep_unmapped and self.has_notes:
             for i in self.unmapped:
+                if i in used:
+                    continue
                 v = values[i] if i < n else ""
                 if not is_blank_cell(v):
                     extra.append(f"{self.headers[i]}: {cell_text(v).strip()}")
@@ -458,6 +515,87 @@ class RowPreparer:
         if not self.has_notes:
             return {}
         return {i: self.kinds[t] for i, t, _ in self._mapped if self.kinds.get(t) in ("email", "phone")}
+
+    def _other_address(self, values: list, data: dict) -> frozenset[int]:
+        """A row whose chosen address (mapping.address_groups) is empty takes the first
+        other address it has, whole: Outlook's Home address for a contact with no
+        Business one. Returns the columns used (not repeated in Notes)."""
+        n = len(values)
+        _name, first = self.address_groups[0]
+        if any(t in data or t in data.get(UNREADABLE, {}) for t in first):
+            return frozenset()
+        for name, cols in self.address_groups[1:]:
+            got = {t: values[i] for t, i in cols.items() if i < n and not is_blank_cell(values[i])}
+            if not ("address" in got or "city" in got):
+                continue
+            for t, v in got.items():
+                data[t] = v.strip() if isinstance(v, str) else cell_text(v).strip()
+            self.context["address_fallback"][name] += 1
+            return frozenset(cols[t] for t in got)
+        return frozenset()
+
+    def _user_labels(self, i: int, text: str) -> str:
+        """A Labels cell of Google Contacts ("* myContacts ::: Suppliers"): the user's own
+        labels as tags ("Suppliers"); the system's, written with "* " ("* myContacts",
+        "* starred"), are left out (counted for the summary)."""
+        parts = [p.strip() for p in text.split(MULTI_SEPARATOR.strip()) if p.strip()]
+        own = [p for p in parts if not _SYSTEM_LABEL.match(p)]
+        if len(own) < len(parts):
+            self.context["system_labels"][self.headers[i]] += 1
+        return ", ".join(own)
+
+    def _org_company(self, i: int, text: str, extra: list[str]) -> str:
+        """vCard's ORG "Vinos García S.A.;Ventas" (company;unit;...): the company in the
+        field, the units in Notes; "Fleurs Dupont;" has none (RFC 6350 6.6.4)."""
+        parts = [p.strip() for p in re.split(r"(?<!\\);", text)]
+        units = [p for p in parts[1:] if p]
+        if units and self.has_notes:
+            extra.append(f"{self.headers[i]} (department): " + "; ".join(units))
+        return parts[0].replace("\\;", ";")
+
+    def _route_phones(self, values: list, data: dict, extra: list[str]) -> None:
+        """Google's "Phone N - Value" cells, each to Mobile or Phone as its "Phone N -
+        Label" says (Mobile/Cell: Mobile; anything else: Phone), first come first served;
+        a number whose field is taken (and the further values of a ::: cell) go to Notes
+        with the label."""
+        n = len(values)
+        for vcol, lcol in self.phone_slots:
+            v = values[vcol] if vcol < n else ""
+            if is_blank_cell(v):
+                continue
+            text = cell_text(v).strip()
+            label = cell_text(values[lcol]).strip() if lcol < n and not is_blank_cell(values[lcol]) else ""
+            header = self.headers[vcol] + (f" ({label})" if label else "")
+            parts = [p.strip() for p in text.split(MULTI_SEPARATOR.strip()) if p.strip()]
+            field = "mobile" if _MOBILE_LABEL.search(label) else "phone"
+            if field in data or field in data.get(UNREADABLE, {}):
+                if self.has_notes:
+                    extra.append(f"{header}: " + " | ".join(parts))
+                continue
+            data[field] = parts[0]
+            self.source_of.setdefault(field, self.headers[vcol])
+            if len(parts) > 1 and self.has_notes:
+                self.several[self.headers[vcol]] = self.several.get(self.headers[vcol], 0) + 1
+                extra.append(f"{header}: " + " | ".join(parts[1:]))
+
+    def keep_name_parts(self, name: object, parts: dict[str, object], extra: list[str]) -> None:
+        """A row with a Name and first/last name columns that say something else (Xero's
+        ContactName "Kiwi Coffee Ltd" beside FirstName "Aroha"): Name is the record's
+        name, and the parts it does not hold go to Notes ("FirstName: Aroha"), counted
+        per column for the summary, never dropped."""
+        words = {w.casefold() for w in str(name).replace(",", " ").split()}
+        text = str(name).casefold()
+        for key, value in parts.items():
+            v = _text(value)
+            if not v or v.casefold() in words or (len(v) > 1 and not v.isascii() and v.casefold() in text):
+                continue
+            header = self.source_of.get(key, key)
+            extra.append(f"{header}: {v}")
+            self.name_parts[header] += 1
+
+    @property
+    def name_parts(self) -> Counter:
+        return self.context["name_parts"]
 
     def _first_of_listed(self, i: int, text: str, extra: list[str]) -> str:
         """Several addresses or numbers with another program's separator ("a@x.com; b@y.org",
@@ -948,6 +1086,9 @@ class Planner:
             joined = _join_name(_text(first), _text(middle), _text(last))
             if joined:
                 data["name"] = joined
+        else:
+            self.prep.keep_name_parts(data["name"], {"first_name": first, "middle_name": middle,
+                                                     "last_name": last}, extra)
         is_company = data.pop("is_company", None)
         if is_company is not None and not data.get("type"):
             try:
@@ -978,6 +1119,9 @@ class Planner:
             joined = _join_name(_text(first), _text(middle), _text(last))
             if joined:
                 data["name"] = joined
+        elif data.get("name"):
+            self.prep.keep_name_parts(data["name"], {"first_name": first, "middle_name": middle,
+                                                     "last_name": last}, extra)
         unreadable = data.get(UNREADABLE)
         if unreadable and any(k.startswith("customer_") for k in unreadable):
             # the customer cannot be told: never linked by the row's other values

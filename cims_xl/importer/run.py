@@ -62,6 +62,9 @@ class ImportResult:
     batch: str | None = None
     dry_run: bool = False
     header_row: int | None = None
+    # Non-blank rows above the header row (titles, notes): not read, but counted, so a
+    # data row taken for a title would show here.
+    above_header: int = 0
     encoding: str | None = None
     delimiter: str | None = None
     mapping: list[dict] = field(default_factory=list)
@@ -133,7 +136,7 @@ class ImportResult:
             "rejected": self.rejected, "blank_rows": self.blank_rows, "footer_rows": self.footer_rows,
             "warnings": self.warnings,
             "batch": self.batch,
-            "dry_run": self.dry_run, "header_row": self.header_row, "encoding": self.encoding,
+            "dry_run": self.dry_run, "header_row": self.header_row, "above_header": self.above_header, "encoding": self.encoding,
             "mapping": self.mapping, "unmapped": self.unmapped, "ignored": self.ignored,
             "date_orders": self.date_orders, "inferences": self.inferences, "report": self.report,
             "currency_assumed": self.currency_assumed, "currency_defaulted": self.currency_defaulted,
@@ -618,6 +621,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
+                              above_header=scan.table.skipped_above,
                               encoding=src.encoding, delimiter=src.delimiter,
                               mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,
                               ignored=scan.mapping.ignored, samples=scan.samples, date_orders={
@@ -663,6 +667,25 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 "decided": "the number in the field (E.164 holds no extension), the whole text in Notes",
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.extensions,
                                                                                     planner.prep.headers))})
+        if planner.prep.name_parts:
+            result.inferences.append({
+                "what": "first and last names",
+                "decided": f"kept in Notes where they differ from '{planner.prep.source_of.get('name', 'Name')}'",
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.name_parts,
+                                                                                    planner.prep.headers))
+                + " not part of the name (the record's name comes from the Name column)"})
+        if fallback := planner.prep.context.get("address_fallback"):
+            first = scan.mapping.address_groups[0][0]
+            result.inferences.append({
+                "what": "address of rows without one",
+                "decided": "; ".join(f"{n} row(s) took their {name} address" for name, n in fallback.items()),
+                "evidence": f"nothing in the {first} address of those rows; all the fields from that one address"})
+        if labels := planner.prep.context.get("system_labels"):
+            result.inferences.append({
+                "what": "system labels",
+                "decided": "left out of Tags (the user's own labels are the tags)",
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(labels, planner.prep.headers))
+                + " with labels the address book sets itself, written with '* ' ('* myContacts', '* starred')"})
         if planner.shared_phones:
             kind = "contact" if ent.kind == "contact" else "customer"
             result.inferences.append({
@@ -724,7 +747,10 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
     if src.format == "jsonl":
         out.append({"what": "kind of file", "decided": "JSON Lines (one record per line)",
                     "evidence": src.sheet_evidence or ""})
+    if scan.table.skipped_above:
+        out.append(_header_inference(scan.table))
     out.extend(scan.inferences)
+    out.extend(scan.mapping.decisions)
     hints = mp.kind_hints(ent, scan.table.headers)
     if hints:
         kind, own = hints[0]
@@ -742,6 +768,15 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
                     "evidence": (f"column '{country}'" if country else "no Country column")
                     + "; +/00 numbers keep their code"})
     return out
+
+
+def _header_inference(table: Table) -> dict:
+    """The summary's line for a header found below other rows: which row, and how many
+    rows above it were not read (so that every row of the file is accounted for)."""
+    n = table.skipped_above
+    return {"what": "header row", "decided": f"row {table.header_row}",
+            "evidence": f"{n} row(s) above it not read as data (titles or notes); the header is "
+                        "the first row naming the columns, no email addresses or numbers in it"}
 
 
 def _store_region(session) -> str | None:

@@ -8,6 +8,7 @@ find the header; everything after it flows through.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
@@ -87,6 +88,8 @@ def find_header(rows: list[tuple[int, list]], score: Callable[[list[str]], int])
             continue
         if any(len(c) > MAX_HEADER_TEXT for c in texts):
             continue
+        if any(looks_like_value(c) for c in texts):
+            continue                  # an email address or a phone number: a data row
         scored.append((i, score([header_text(c) for c in texts])))
     best = None
     if scored:
@@ -94,10 +97,52 @@ def find_header(rows: list[tuple[int, list]], score: Callable[[list[str]], int])
         # one: the header comes before the data, whose values may look like names too.
         top = max(k for _, k in scored)
         best = next(i for i, k in scored if k >= (top + 1) // 2)
+        best = _header_above_data(rows, scored, best)
     if best is None:
         # no row looks like a header: take the first non-blank row and let mapping say so
         best = next(i for i, f in enumerate(filled) if f)
     return best
+
+
+_EMAIL_VALUE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_BARE_DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?$")
+VALUE_DIGITS = 7      # a cell with this many digits is a phone number, an id or a timestamp
+
+
+def looks_like_value(text: str) -> bool:
+    """Is this cell a value rather than a column's name: an email address, or text of
+    VALUE_DIGITS digits or more and hardly a letter (a phone number, a date with a time;
+    "Mobile (e.g. 13800138000)" in a template's header is words)? Headers name
+    columns with words ("Phone 1 - Value", "Sales 2024") or, in a pivot table, with a
+    bare date ("2024-01-31"), not with such values."""
+    t = text.strip()
+    if _EMAIL_VALUE.match(t):
+        return True
+    return (sum(ch.isdigit() for ch in t) >= VALUE_DIGITS and sum(ch.isalpha() for ch in t) <= 3
+            and not _BARE_DATE.match(t))
+
+
+def _filled_columns(values: list) -> frozenset[int]:
+    return frozenset(c for c, v in enumerate(values) if not is_blank_cell(v))
+
+
+def _header_above_data(rows: list[tuple[int, list]], scored: list[tuple[int, int]], best: int) -> int:
+    """The header chosen by its known names (`best`), unless an earlier row that could be
+    a header stands above rows shaped like the data: then `best` is a data row whose
+    cells happen to be field names (a Label column holding "Customer"), and the earlier
+    row is the table's header. Rows "shaped like the data" fill at least half of the
+    earlier row's columns, within them; titles and notes above a header do not."""
+    first = scored[0][0]
+    if first >= best or dict(scored)[best] > 2:
+        return best                     # three known names or more: a real header
+    head = _filled_columns(rows[first][1])
+    between = [_filled_columns(values) for _, values in rows[first + 1:best]]
+    between = [cols for cols in between if cols]
+    if not between or not all(cols <= head and len(cols) * 2 >= len(head) for cols in between):
+        return best
+    if not _filled_columns(rows[best][1]) <= head:
+        return best
+    return first
 
 
 def two_row_header(rows: list[tuple[int, list]], i: int,
@@ -105,8 +150,9 @@ def two_row_header(rows: list[tuple[int, list]], i: int,
     """(row number, header values) when the header at `rows[i]` goes on in the row
     below it: a header cell merged across several columns ("Phone" over C:D) with the
     row below naming each of them ("Work", "Mobile"), and nothing else in that row.
-    The headers then read "Phone Work", "Phone Mobile"; the data starts below the
-    second row. None for a one-row header."""
+    The headers then read "Phone - Work", "Phone - Mobile" (mapping.segment_hit: the
+    sub-header's own field wins, "地址 - 省份" is the province); the data starts below
+    the second row. None for a one-row header."""
     if i + 1 >= len(rows):
         return None
     number, top = rows[i]
@@ -127,7 +173,7 @@ def two_row_header(rows: list[tuple[int, list]], i: int,
         group = header_text(values[c0]) if c0 < len(values) and not is_blank_cell(values[c0]) else ""
         for c in range(c0, c1 + 1):
             sub = header_text(below[c]) if c < len(below) and not is_blank_cell(below[c]) else ""
-            values[c] = " ".join(t for t in (group, sub) if t) if sub else (group if c == c0 else "")
+            values[c] = " - ".join(t for t in (group, sub) if t) if sub else (group if c == c0 else "")
     return below_number, values
 
 
