@@ -29,6 +29,7 @@ from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .mapping import Mapping
+from .shop_orders import OrderLines
 from .table import is_blank_cell
 
 FOUR_DP = Decimal("0.0001")
@@ -247,6 +248,7 @@ class Options:
     currencies: tuple[str, ...] = ()      # named in the file: settle a bare "$" (money.read_money)
     keep_unmapped: bool = True            # unmapped columns go to Notes
     serial_offset: int = 0                # days added to a number in a date column (1462: a 1904 workbook)
+    amount_per: str | None = None         # rows sharing an order number: "order" total or "line" amounts (shop_orders)
 
 
 def float_text(value: float) -> str:
@@ -706,6 +708,7 @@ class Planner:
         self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
         self._nth: dict[int, int] = {}
         self._lines: dict[tuple, int] = {}   # lines so far of each order (number, customer, date)
+        self._order_rows = OrderLines(options.amount_per) if ent.kind == "order" else None
         # Whose phone is it (customers, contacts): (name key, email) of each row created in
         # this import and of each stored record with a phone. A landline two different names
         # share (a switchboard), or a mobile under another name and email, is not a
@@ -785,6 +788,12 @@ class Planner:
             for number, values in rows:
                 try:
                     data, extra = self.prep.raw(values)
+                    first = self._order_rows.of(number, data) if self._order_rows is not None else None
+                    if first is not None:
+                        prepared.append((number, None, [], None, Outcome(
+                            number, "duplicate", duplicate_of_row=first,
+                            matched_by="order number: a further line of that order, whose total is on that row")))
+                        continue
                     warned: dict[str, str] = {}
                     clean, new_cust = self._linked(data, extra, ctx, warned)
                     if warned:
@@ -953,6 +962,7 @@ class Planner:
             joined = _join_name(_text(first), _text(middle), _text(last))
             if joined:
                 data["name"] = joined
+        _customer_from_parts(data)
         unreadable = data.get(UNREADABLE)
         if unreadable and any(k.startswith("customer_") for k in unreadable):
             # the customer cannot be told: never linked by the row's other values
@@ -991,6 +1001,17 @@ class Planner:
                             clean.get("amount"), clean.get("quantity"))
             nth = self._nth[base] = self._nth.get(base, -1) + 1
         return _record_keys(self.ent.kind, clean, nth)
+
+
+def _customer_from_parts(data: dict) -> None:
+    """An order's customer given in parts (a shop's Billing First Name and Last Name, or
+    only its Billing Company): joined into the customer's name, as a customer row's are."""
+    first, last = data.pop("customer_first_name", None), data.pop("customer_last_name", None)
+    if _text(data.get("customer_name")):
+        return
+    joined = _join_name(_text(first), None, _text(last))
+    if joined or _text(data.get("customer_company")):
+        data["customer_name"] = joined or data["customer_company"]
 
 
 def _merge_tags(old: str | None, new: str | None) -> str | None:
@@ -1107,7 +1128,8 @@ class CustomerLinker:
         values = {"name": name or ref, "source": "Import"}
         for target, field_key in (("customer_segment", "segment"), ("customer_country", "country"),
                                   ("customer_postal_code", "postal_code"), ("customer_email", "email"),
-                                  ("customer_phone", "phone"), ("city", "city"), ("province", "province")):
+                                  ("customer_phone", "phone"), ("city", "city"), ("province", "province"),
+                                  ("customer_company", "company")):
             v = data.get(target)
             if v not in (None, ""):
                 values[field_key] = v
