@@ -80,7 +80,7 @@ WORDS: dict[str, dict[str, list[str]]] = {
             "billing full name", "billing_full_name", "full name (billing)", "bill-to name",
             "bill to name", "billing name", "buyer name", "buyer-name", "full name", "customer name",
             "ship-to name", "ship to name", "shipping full name", "recipient name", "recipient-name",
-            "客户姓名", "收货人", "收货人姓名", "买家", "买家昵称", "提货人",
+            "客户姓名", "收货人", "收货人姓名", "买家", "买家昵称", "提货人", "收货人/提货人",
         ],
         "customer_first_name": [
             "billing first name", "billing_first_name", "first name (billing)", "billing firstname",
@@ -101,7 +101,7 @@ WORDS: dict[str, dict[str, list[str]]] = {
         "customer_phone": [
             "billing phone", "billing_phone", "phone (billing)", "buyer phone", "buyer-phone-number",
             "customer phone", "shipping phone", "phone (shipping)", "ship-phone-number", "联系电话",
-            "收货人手机号", "收货人手机", "收货人电话", "提货人手机号", "手机号",
+            "收货人手机号", "收货人手机", "收货人电话", "提货人手机号", "手机号", "收货人手机号/提货人手机号",
         ],
         "customer_country": [
             "billing country", "billing_country", "country (billing)", "country code (billing)",
