@@ -413,8 +413,19 @@ def test_an_order_total_repeated_on_each_item_row_is_stored_once(admin, tmp_path
     assert sum(o["amount"] for o in orders(admin)) == Decimal("310")
 
 
-def test_the_same_amount_on_each_row_under_a_plain_heading_stops_and_amount_per_settles_it(admin, tmp_path):
-    path = _per_item(tmp_path, "Amount")
+def _two_repeating(tmp_path) -> Path:
+    return write_csv(tmp_path / "items2.csv", [
+        ["Order Number", "Order Date", "Billing Last Name", "Item Name", "Amount"],
+        ["7001", "2024-06-01", "Souza", "Lamp", "60.00"],
+        ["7001", "2024-06-01", "Souza", "Bulb", "60.00"],
+        ["7002", "2024-06-02", "Costa", "Desk", "250.00"],
+        ["7002", "2024-06-02", "Costa", "Chair", "250.00"],
+    ])
+
+
+def test_several_orders_each_repeating_an_amount_under_a_plain_heading_stop_and_amount_per_settles_it(
+        admin, tmp_path):
+    path = _two_repeating(tmp_path)
     with pytest.raises(ImportRefused) as exc:
         import_file(admin, path, kind="orders")
     message = exc.value.message
@@ -422,15 +433,27 @@ def test_the_same_amount_on_each_row_under_a_plain_heading_stops_and_amount_per_
     assert "--amount-per order" in message and "--amount-per line" in message
     assert nothing_written(admin)
     result = import_file(admin, path, kind="orders", amount_per="line")
-    assert (result.created, result.duplicates) == (3, 0)
+    assert (result.created, result.duplicates) == (4, 0)
     assert [(o["order_number"], o["line_no"], o["product"], o["amount"]) for o in orders(admin)] == [
-        ("7001", 1, "Lamp", Decimal("60")), ("7001", 2, "Bulb", Decimal("60")), ("7002", 1, "Desk", Decimal("250"))]
+        ("7001", 1, "Lamp", Decimal("60")), ("7001", 2, "Bulb", Decimal("60")),
+        ("7002", 1, "Desk", Decimal("250")), ("7002", 2, "Chair", Decimal("250"))]
 
 
 def test_amount_per_order_keeps_one_order_per_number(admin, tmp_path):
-    result = import_file(admin, _per_item(tmp_path, "Amount"), kind="orders", amount_per="order")
-    assert (result.created, result.duplicates) == (2, 1)
+    result = import_file(admin, _two_repeating(tmp_path), kind="orders", amount_per="order")
+    assert (result.created, result.duplicates) == (2, 2)
+    assert stored(admin) == [("7001", "Souza", Decimal("60"), "CNY", "Completed", dt.date(2024, 6, 1), 1),
+                             ("7002", "Costa", Decimal("250"), "CNY", "Completed", dt.date(2024, 6, 2), 1)]
     assert decided(result, "rows with the same order number")["evidence"].endswith("--amount-per order")
+
+
+def test_one_order_of_items_at_one_price_under_a_plain_heading_is_kept_as_lines_and_said(admin, tmp_path):
+    result = import_file(admin, _per_item(tmp_path, "Amount"), kind="orders")
+    assert (result.created, result.duplicates) == (3, 0)
+    assert [(o["order_number"], o["line_no"], o["amount"]) for o in orders(admin)] == [
+        ("7001", 1, Decimal("60")), ("7001", 2, Decimal("60")), ("7002", 1, Decimal("250"))]
+    said = decided(result, "rows with the same order number")
+    assert "each row stored as a line" in said["decided"] and "--amount-per order" in said["evidence"]
 
 
 def test_an_order_number_reused_by_another_customer_is_another_order(admin, tmp_path):
@@ -455,12 +478,12 @@ def test_the_cli_names_what_it_decided_about_a_shop_file(run, tmp_path):
     code, out, err = run("import", str(path), "--kind", "orders", "--dry-run")
     assert code == 0, err
     assert "order number in 'Name'" in out and "Order No." in out
-    code, out, err = run("--format", "json", "import", str(_per_item(tmp_path, "Amount")), "--kind", "orders",
+    code, out, err = run("--format", "json", "import", str(_two_repeating(tmp_path)), "--kind", "orders",
                          "--amount-per", "line")
     assert code == 0, err
     data = json.loads(out)
-    assert data["created"] == 3
+    assert data["created"] == 4
     (said,) = [i for i in data["inferences"] if i["what"] == "rows with the same order number"]
     assert "each row stored as a line" in said["decided"] and "--amount-per line" in said["evidence"]
-    code, out, err = run("import", str(_per_item(tmp_path, "Amount")), "--kind", "orders", "--dry-run")
+    code, out, err = run("import", str(_two_repeating(tmp_path)), "--kind", "orders", "--dry-run")
     assert code != 0 and "--amount-per" in err and "Traceback" not in err

@@ -29,8 +29,10 @@ importer's first pass, `run._scan`):
   lines' own. When the amount is the order's total (written once on the order's first
   row, or repeated on every row under a total's heading such as "Order Total"), the
   further rows are counted as lines of the first one and not stored again, so the
-  total is not counted twice. A repeated amount under a heading that does not say
-  which stops the import and names `--amount-per order|line`.
+  total is not counted twice. When the heading does not say which and several orders
+  each repeat one amount on all their rows (no coincidence of prices), the import stops
+  and names `--amount-per order|line`; one such order alone is read as lines, and the
+  summary says so.
 """
 
 from __future__ import annotations
@@ -386,6 +388,11 @@ class ShopEvidence:
             per, why = "order", f"'{header}' repeats the same amount on every row of an order and is headed as a total"
         elif _is_word(header, LINE_AMOUNT_WORDS):
             per, why = "line", f"'{header}' is headed as a line's amount"
+        elif n == 1:
+            # One order whose items cost the same is common; a total repeated is not told
+            # by one order. The heading is not a total's: lines, as the summary says.
+            per, why = "line", (f"'{header}' is not headed as an order's total and only one order repeats "
+                                "its amount (give --amount-per order if it is the order's total)")
         else:
             raise ImportRefused(
                 f"column '{header}': {n} order number(s) have several rows with the same amount on each "
