@@ -94,6 +94,8 @@ def test_a_woocommerce_order_export_imports_as_orders_under_the_billing_customer
     assert (people["Jean Dupont"]["phone"], people["Jean Dupont"]["country"]) == ("+33123456789", "FR")
     assert people["Ann Lee"]["phone"] == "+442079460958"
     assert "Shipping First Name: Peter" in orders(admin)[0]["notes"]
+    again = import_file(admin, path, kind="orders")
+    assert (again.created, again.duplicates, again.customers_created, again.customers_linked) == (0, 3, 0, 3)
 
 
 def test_a_woocommerce_export_without_kind_says_it_holds_orders_not_customers(admin, tmp_path):
@@ -199,6 +201,25 @@ def test_a_shopify_order_of_several_items_is_one_order_with_its_total_once(admin
     assert (line.row, line.duplicate_of_row) == (3, 2) and "further line" in line.reason
     again = import_file(admin, path, kind="orders")
     assert (again.created, again.customers_created) == (0, 0)
+
+
+def test_shopify_item_rows_with_their_own_prices_are_lines_under_the_orders_customer(admin, tmp_path):
+    # With the line price as the amount, the further rows (no Billing Name of their own)
+    # belong to the customer of their order's first row.
+    path = write_csv(tmp_path / "orders_export.csv", [
+        [*SHOPIFY_HEAD, "Lineitem price"],
+        ["#1001", "alice@example.com", "paid", "USD", "30.00", "2024-03-05 10:00:00 +0100", "1", "Mug",
+         "Alice Chen", "US", "10.00"],
+        ["#1001", "alice@example.com", "", "", "", "", "2", "Cup", "", "", "10.00"],
+        ["#1002", "", "paid", "USD", "7.00", "2024-03-06 10:00:00 +0100", "1", "Spoon", "Bob Li", "US", "7.00"],
+    ])
+    result = import_file(admin, path, kind="orders", mapping=["Lineitem price=Amount"])
+    assert (result.created, result.rejected, result.customers_created) == (3, 0, 2)
+    assert stored(admin) == [      # the order's status and currency, never the defaults
+        ("#1001", "Alice Chen", Decimal("10"), "USD", "Paid", dt.date(2024, 3, 5), 1),
+        ("#1001", "Alice Chen", Decimal("10"), "USD", "Paid", dt.date(2024, 3, 5), 2),
+        ("#1002", "Bob Li", Decimal("7"), "USD", "Paid", dt.date(2024, 3, 6), 1),
+    ]
 
 
 def test_a_name_column_of_people_stays_out_of_the_order_number(admin, tmp_path):

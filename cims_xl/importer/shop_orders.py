@@ -146,6 +146,9 @@ _SHIPPING = re.compile(r"\bship|shipping|deliver|livraison|liefer|versand|envío
 def is_shipping(word: str) -> bool:
     """Whether a header word names a shipping column ("Shipping Name", "ship-country")."""
     return bool(_SHIPPING.search(word.casefold()))
+# Fields of a whole order that a further line of it may leave blank (Shopify's do): taken
+# from the order's first row, never a default (an order's status, the store's currency).
+ORDER_FIELDS = ("order_date", "status", "currency")
 # Fields that say whose order a row is.
 CUSTOMER_TARGETS = ("customer_ref", "customer_name", "customer_first_name", "customer_last_name",
                     "customer_company", "customer_email")
@@ -202,7 +205,7 @@ class _NumberColumn:
             self._last = text
 
 
-@dataclass
+@dataclass(slots=True)
 class _Order:
     first_row: int
     amount: str
@@ -211,6 +214,7 @@ class _Order:
     rows: int = 1
     blank_after: bool = True    # every later row gave no amount
     different: str | None = None
+    shared: tuple = ()          # the first row's ORDER_FIELDS values (the planner's)
 
 
 class OrderRows:
@@ -430,8 +434,9 @@ class OrderLines:
     """The planner's side of rows that share an order number (`OrderRows` by the
     values the rows give): `of(row, data)` is the first row of the order a further line
     belongs to when amounts are per order (the line is then not stored again); with
-    amounts per line, a further line that leaves the customer or the date blank (as
-    Shopify's do) takes them from the order's first row, and `of` returns None."""
+    amounts per line, a further line that leaves the customer, the date, the status or
+    the currency blank (as Shopify's do) takes them from the order's first row, and `of`
+    returns None."""
 
     def __init__(self, amount_per: str | None):
         self.per_order = amount_per == "order"
@@ -447,14 +452,15 @@ class OrderLines:
         date = cell_text(data.get("order_date", "")).strip()
         order = self.orders.find(number, customer, date)
         if order is None:
-            self.orders.add(number, _Order(row, "", customer, date))
+            self.orders.add(number, _Order(row, "", customer, date,
+                                           shared=tuple(data.get(k) for k in ORDER_FIELDS)))
             return None
         if self.per_order:
             return order.first_row
-        if not any(customer):
-            for key, value in zip(CUSTOMER_TARGETS, order.customer):
-                if value:
-                    data[key] = value
-        if not date and order.date:
-            data["order_date"] = order.date
+        for key, value, given in zip(CUSTOMER_TARGETS, order.customer, customer):
+            if value and not given:          # `find` matched: the row names no one else
+                data[key] = value
+        for key, value in zip(ORDER_FIELDS, order.shared):
+            if value not in (None, "") and data.get(key) in (None, ""):
+                data[key] = value
         return None
