@@ -708,7 +708,8 @@ class Planner:
         self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
         self._nth: dict[int, int] = {}
         self._lines: dict[tuple, int] = {}   # lines so far of each order (number, customer, date)
-        self._order_rows = OrderLines(options.amount_per) if ent.kind == "order" else None
+        # rows sharing an order number (importer.shop_orders), when the file has any
+        self._order_rows = OrderLines(options.amount_per, set(self.prep.source_of)) if options.amount_per else None
         # Whose phone is it (customers, contacts): (name key, email) of each row created in
         # this import and of each stored record with a phone. A landline two different names
         # share (a switchboard), or a mobile under another name and email, is not a

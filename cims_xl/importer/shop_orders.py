@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .errors import ImportRefused
 
@@ -165,10 +166,15 @@ def looks_like_order_number(text: str) -> bool:
 # ----- evidence ----------------------------------------------------------------------------
 
 def _text(v: object) -> str:
+    """A cell or value as trimmed text with single spaces ("" for a blank)."""
+    if type(v) is str:
+        return " ".join(v.split()) if v else ""
+    if v is None:
+        return ""
     from .plan import cell_text
     from .table import is_blank_cell
 
-    return "" if is_blank_cell(v) else cell_text(v).strip()
+    return "" if is_blank_cell(v) else " ".join(cell_text(v).split())
 
 
 @dataclass
@@ -209,8 +215,8 @@ class _NumberColumn:
 class _Order:
     first_row: int
     amount: str
-    customer: tuple[str, ...]    # the row's customer fields as written (CUSTOMER_TARGETS' order)
-    date: str
+    customer: tuple              # the row's customer fields as given (CUSTOMER_TARGETS' order)
+    date: object
     rows: int = 1
     blank_after: bool = True    # every later row gave no amount
     different: str | None = None
@@ -224,21 +230,31 @@ class OrderRows:
     further line may leave the customer and the date blank (Shopify's do)."""
 
     def __init__(self) -> None:
-        self._by_number: dict[str, list] = {}
+        # number (casefolded) -> its order, or a list of them when the number was reused
+        self._by_number: dict[str, _Order | list[_Order]] = {}
 
-    def find(self, number: str, customer: tuple[str, ...], date: str):
-        for order in self._by_number.get(number.casefold(), ()):
-            if all(not a or not b or a == b for a, b in zip(customer, order.customer)) and (
-                    not date or not order.date or date == order.date):
+    def match(self, number: str, customer: tuple, date: object, make) -> _Order | None:
+        """The earlier order this row is a further line of; or None, after keeping
+        `make()` as a new order. `customer` and `date` as the row gives them (cells or
+        values; blank ones match anything)."""
+        key = number.casefold()
+        got = self._by_number.get(key)
+        if got is None:
+            self._by_number[key] = make()
+            return None
+        mine = [_text(v) for v in customer]
+        day = _text(date)
+        for order in ((got,) if type(got) is _Order else got):
+            theirs = [_text(v) for v in order.customer]
+            then = _text(order.date)
+            if all(not a or not b or a == b for a, b in zip(mine, theirs)) and (not day or not then or day == then):
                 return order
+        self._by_number[key] = [got, make()] if type(got) is _Order else [*got, make()]
         return None
 
-    def add(self, number: str, order) -> None:
-        self._by_number.setdefault(number.casefold(), []).append(order)
-
     def __iter__(self):
-        for orders in self._by_number.values():
-            yield from orders
+        for got in self._by_number.values():
+            yield from ((got,) if type(got) is _Order else got)
 
 
 class ShopEvidence:
@@ -274,8 +290,9 @@ class ShopEvidence:
         self.number_col = number_col
         self.amount_col = next((columns[j] for j, t in enumerate(targets) if t == "amount"), None)
         self.amount_header = next((headers[j] for j, t in enumerate(targets) if t == "amount"), None)
-        self.customer_cols = [next((columns[j] for j, t in enumerate(targets) if t == k), None)
-                              for k in CUSTOMER_TARGETS]
+        self.customer_cols = [columns[j] for j, t in enumerate(targets) if t in CUSTOMER_TARGETS]
+        self._customer_of = itemgetter(*self.customer_cols) if len(self.customer_cols) > 1 else None
+        self._widest = max([-1, *self.customer_cols])
         self.date_col = next((columns[j] for j, t in enumerate(targets) if t == "order_date"), None)
 
     @property
@@ -299,14 +316,15 @@ class ShopEvidence:
         key = _text(values[col]) if col < n else ""
         if not key:
             return
-        def cell(c):
-            return _text(values[c]) if c is not None and c < n else ""
-        amount = cell(self.amount_col)
-        customer = tuple(cell(c) for c in self.customer_cols)
-        date = cell(self.date_col)
-        order = orders.find(key, customer, date)
+        amount_col, date_col = self.amount_col, self.date_col
+        amount = _text(values[amount_col]) if amount_col is not None and amount_col < n else ""
+        if self._customer_of is not None and self._widest < n:
+            customer = self._customer_of(values)
+        else:
+            customer = tuple(values[c] if c < n else None for c in self.customer_cols)
+        date = values[date_col] if date_col is not None and date_col < n else None
+        order = orders.match(key, customer, date, lambda: _Order(number, amount, customer, date))
         if order is None:
-            orders.add(key, _Order(number, amount, customer, date))
             return
         order.rows += 1
         if amount:
@@ -372,9 +390,7 @@ class ShopEvidence:
         col = chosen[0] if chosen else self.number_col
         multi = [o for o in self.lines.get(col, ()) if o.rows > 1] if col is not None else []
         if not multi:
-            if amount_per:
-                return amount_per
-            return None
+            return amount_per       # no order has two rows: nothing for the planner to do
         example = multi[0]
         shown = f"row {example.first_row} and {example.rows - 1} more"
         n = len(multi)
@@ -438,29 +454,29 @@ class OrderLines:
     the currency blank (as Shopify's do) takes them from the order's first row, and `of`
     returns None."""
 
-    def __init__(self, amount_per: str | None):
+    def __init__(self, amount_per: str | None, mapped: set[str] | frozenset[str] = frozenset(CUSTOMER_TARGETS)):
         self.per_order = amount_per == "order"
         self.orders = OrderRows()
+        # only the fields the file has: the same tuples, read faster
+        self.customer_keys = tuple(k for k in CUSTOMER_TARGETS if k in mapped)
+        self.shared_keys = tuple(k for k in ORDER_FIELDS if k in mapped)
 
     def of(self, row: int, data: dict) -> int | None:
-        from .plan import cell_text
-
-        number = cell_text(data.get("order_number", "")).strip()
+        number = _text(data.get("order_number"))
         if not number:
             return None
-        customer = tuple(" ".join(cell_text(data.get(k, "")).split()) for k in CUSTOMER_TARGETS)
-        date = cell_text(data.get("order_date", "")).strip()
-        order = self.orders.find(number, customer, date)
+        customer = tuple(map(data.get, self.customer_keys))
+        date = data.get("order_date")
+        order = self.orders.match(number, customer, date, lambda: _Order(
+            row, "", customer, date, shared=tuple(map(data.get, self.shared_keys))))
         if order is None:
-            self.orders.add(number, _Order(row, "", customer, date,
-                                           shared=tuple(data.get(k) for k in ORDER_FIELDS)))
             return None
         if self.per_order:
             return order.first_row
-        for key, value, given in zip(CUSTOMER_TARGETS, order.customer, customer):
-            if value and not given:          # `find` matched: the row names no one else
+        for key, value, given in zip(self.customer_keys, order.customer, customer):
+            if _text(value) and not _text(given):      # `find` matched: the row names no one else
                 data[key] = value
-        for key, value in zip(ORDER_FIELDS, order.shared):
+        for key, value in zip(self.shared_keys, order.shared):
             if value not in (None, "") and data.get(key) in (None, ""):
                 data[key] = value
         return None
