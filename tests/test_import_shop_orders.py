@@ -98,11 +98,16 @@ def test_a_woocommerce_order_export_imports_as_orders_under_the_billing_customer
     assert (again.created, again.duplicates, again.customers_created, again.customers_linked) == (0, 3, 0, 3)
 
 
-def test_a_woocommerce_export_without_kind_says_it_holds_orders_not_customers(admin, tmp_path):
+def test_a_woocommerce_export_without_kind_says_it_holds_orders_and_reads_the_billing_people(admin, tmp_path):
     path = write_csv(tmp_path / "woo.csv", WOO)
     said = decided(import_file(admin, path, dry_run=True), "kind of records")
     assert "look like orders" in said["evidence"] and "--kind orders" in said["evidence"]
     assert nothing_written(admin)
+    result = import_file(admin, path)          # as customers, as asked: the billing people
+    assert (result.created, result.rejected) == (3, 0)
+    people = {c["name"]: c for c in customers(admin).values()}
+    assert set(people) == {"Anna Schmidt", "Jean Dupont", "Ann Lee"}
+    assert (people["Anna Schmidt"]["company"], people["Anna Schmidt"]["country"]) == ("Schmidt GmbH", "DE")
 
 
 def test_woocommerce_plugin_headings_in_a_workbook_are_read_the_same(admin, tmp_path):

@@ -117,6 +117,18 @@ WORDS: dict[str, dict[str, list[str]]] = {
     },
 }
 
+# A shop's order file imported as customers (its summary says it looks like orders): the
+# billing person is the customer, never the shipping one.
+WORDS["customer"] = {
+    "first_name": ["billing first name", "first name (billing)"],
+    "last_name": ["billing last name", "last name (billing)"],
+    "company": ["billing company", "company (billing)"],
+    "email": ["billing email", "email (billing)"],
+    "phone": ["billing phone", "phone (billing)"],
+    "country": ["billing country", "country (billing)", "country code (billing)", "billing country iso2"],
+    "postal_code": ["billing postcode", "postcode (billing)"],
+}
+
 # The words above that name an order's total (not a line's amount): a value repeated on
 # every row of an order under one of these headings is that order's total.
 ORDER_TOTAL_WORDS = ("order total", "total", "grand total", "order total amount", "total price",
