@@ -319,7 +319,7 @@ class ShopEvidence:
             ca, cb = self.columns[ja], self.columns[jb]
             a = _text(values[ca]) if ca < n else ""
             b = _text(values[cb]) if cb < n else ""
-            if a != b and len(diffs) < EXAMPLES:
+            if a != b and len(diffs) < EXAMPLES and not _same_amount(a, b):
                 diffs.append((number, a, b))
         for col, orders in self.lines.items():
             self._line(number, values, n, col, orders)
@@ -439,6 +439,17 @@ class ShopEvidence:
         inferences.append({"what": "rows with the same order number", "decided": decided,
                            "evidence": f"{n} order number(s) have several rows (e.g. {shown}); {why}"})
         return per
+
+
+def _same_amount(a: str, b: str) -> bool:
+    """Whether two cells written differently give the same amount in the same currency
+    ("€120.00" and "120,00 €"); an amount that cannot be read, or reads two ways, is not."""
+    from ..domain.money import parse_money
+
+    try:
+        return parse_money(a) == parse_money(b)
+    except ValueError:
+        return False
 
 
 def _is_word(header: str, words: tuple[str, ...]) -> bool:
