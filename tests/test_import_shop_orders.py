@@ -200,6 +200,7 @@ def test_a_shopify_order_of_several_items_is_one_order_with_its_total_once(admin
         ("#1001", "Alice Chen", Decimal("30"), "USD", "Paid", dt.date(2024, 3, 5), 1),
         ("#1002", "Bob Li", Decimal("5"), "USD", "Paid", dt.date(2024, 3, 6), 1),
     ]
+    assert [(o["product"], o["quantity"]) for o in orders(admin)] == [("Mug; Cup", 3), ("Spoon", 1)]
     said = decided(result, "rows with the same order number")
     assert "one order per number" in said["decided"] and "first row" in said["evidence"]
     (line,) = [o for o in result.outcomes if o.action == "duplicate"]
@@ -435,8 +436,32 @@ def test_an_order_total_repeated_on_each_item_row_is_stored_once(admin, tmp_path
     assert stored(admin) == [("7001", "Ana Souza", Decimal("60"), "CNY", "Completed", dt.date(2024, 6, 1), 1),
                              ("7002", "Rui Costa", Decimal("250"), "CNY", "Completed", dt.date(2024, 6, 2), 1)]
     said = decided(result, "rows with the same order number")
-    assert "headed as a total" in said["evidence"]
+    assert "headed as a total" in said["evidence"] and "products and quantities added" in said["decided"]
     assert sum(o["amount"] for o in orders(admin)) == Decimal("310")
+    assert [(o["product"], o["quantity"]) for o in orders(admin)] == [("Lamp; Bulb", 4), ("Desk", 1)]
+
+
+def test_an_ebay_order_row_above_its_item_rows_is_one_order_with_their_items(admin, tmp_path):
+    # eBay writes a multi-item order as a row with the total, then one row per item.
+    path = write_csv(tmp_path / "ebay.csv", [
+        ["Sales Record Number", "Order Number", "Buyer Username", "Buyer Name", "Total Price", "Sale Date",
+         "Item Title", "Quantity"],
+        ["101", "12-1", "kiwi_fan", "Hannah Wu", "$25.00", "Mar-05-24", "", ""],
+        ["102", "12-1", "kiwi_fan", "Hannah Wu", "", "Mar-05-24", "Cup", "1"],
+        ["103", "12-1", "kiwi_fan", "Hannah Wu", "", "Mar-05-24", "Mug", "2"],
+        ["104", "12-2", "moa", "Rewi Tane", "$8.00", "Mar-06-24", "Spoon", "1"],
+    ])
+    outcomes = []
+    for chunk_rows, dry_run in ((1, True), (2, False)):      # the same whatever the chunks
+        result = import_file(admin, path, kind="orders", currency="USD", chunk_rows=chunk_rows, dry_run=dry_run)
+        outcomes.append([(o.row, o.action, o.duplicate_of_row) for o in result.outcomes])
+    assert outcomes[0] == outcomes[1] == [(2, "created", None), (3, "duplicate", 2), (4, "duplicate", 2),
+                                          (5, "created", None)]
+    assert stored(admin) == [
+        ("12-1", "Hannah Wu", Decimal("25"), "USD", "Completed", dt.date(2024, 3, 5), 1),
+        ("12-2", "Rewi Tane", Decimal("8"), "USD", "Completed", dt.date(2024, 3, 6), 1),
+    ]
+    assert [(o["product"], o["quantity"]) for o in orders(admin)] == [("Cup; Mug", 3), ("Spoon", 1)]
 
 
 def _two_repeating(tmp_path) -> Path:
@@ -468,6 +493,7 @@ def test_several_orders_each_repeating_an_amount_under_a_plain_heading_stop_and_
 def test_amount_per_order_keeps_one_order_per_number(admin, tmp_path):
     result = import_file(admin, _two_repeating(tmp_path), kind="orders", amount_per="order")
     assert (result.created, result.duplicates) == (2, 2)
+    assert [o["product"] for o in orders(admin)] == ["Lamp; Bulb", "Desk; Chair"]
     assert stored(admin) == [("7001", "Souza", Decimal("60"), "CNY", "Completed", dt.date(2024, 6, 1), 1),
                              ("7002", "Costa", Decimal("250"), "CNY", "Completed", dt.date(2024, 6, 2), 1)]
     assert decided(result, "rows with the same order number")["evidence"].endswith("--amount-per order")

@@ -249,6 +249,7 @@ class Options:
     keep_unmapped: bool = True            # unmapped columns go to Notes
     serial_offset: int = 0                # days added to a number in a date column (1462: a 1904 workbook)
     amount_per: str | None = None         # rows sharing an order number: "order" total or "line" amounts (shop_orders)
+    order_folds: dict = field(default_factory=dict)   # amounts per order: first row -> its further lines
 
 
 def float_text(value: float) -> str:
@@ -709,7 +710,7 @@ class Planner:
         self._nth: dict[int, int] = {}
         self._lines: dict[tuple, int] = {}   # lines so far of each order (number, customer, date)
         # rows sharing an order number (importer.shop_orders), when the file has any
-        self._order_rows = OrderLines(options.amount_per, set(self.prep.source_of)) if options.amount_per else None
+        self._order_rows = OrderLines(options.amount_per, set(self.prep.source_of), options.order_folds) if options.amount_per else None
         # Whose phone is it (customers, contacts): (name key, email) of each row created in
         # this import and of each stored record with a phone. A landline two different names
         # share (a switchboard), or a mobile under another name and email, is not a
@@ -793,7 +794,7 @@ class Planner:
                     if first is not None:
                         prepared.append((number, None, [], None, Outcome(
                             number, "duplicate", duplicate_of_row=first,
-                            matched_by="order number: a further line of that order, whose total is on that row")))
+                            matched_by="order number: a further line of that order, added to it; the total is on that row")))
                         continue
                     warned: dict[str, str] = {}
                     clean, new_cust = self._linked(data, extra, ctx, warned)

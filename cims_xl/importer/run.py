@@ -168,6 +168,7 @@ class Scan:
     footer_rows: list[int] = field(default_factory=list)
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
+    order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
 
 
 class _CurrencyEvidence:
@@ -426,7 +427,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, footer_rows=[n for n, _ in footer],
-                currencies=tuple(sorted(named.found)), amount_per=amount_per)
+                currencies=tuple(sorted(named.found)), amount_per=amount_per,
+                order_folds=shop.folds if shop is not None else {})
 
 
 def _apply_evidence(mapping: mp.Mapping, changes: dict[int, str]) -> None:
@@ -636,7 +638,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                           decimal_marks=scan.decimal_marks, currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
                           currencies=scan.currencies, serial_offset=src.serial_offset,
-                          amount_per=scan.amount_per)
+                          amount_per=scan.amount_per, order_folds=scan.order_folds)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,

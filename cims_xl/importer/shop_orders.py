@@ -149,6 +149,7 @@ TWINS: dict[str, list[tuple[str, str]]] = {
 }
 
 AMOUNT_PER = ("order", "line")
+FOLD_MAX = 50           # further lines of one order whose product is added to it by name
 
 # A shipping column (the address a parcel went to: a gift, a parcel shop) loses to a
 # billing or plain one for the same field, whatever the order of the word lists.
@@ -233,6 +234,7 @@ class _Order:
     blank_after: bool = True    # every later row gave no amount
     different: str | None = None
     shared: tuple = ()          # the first row's ORDER_FIELDS values (the planner's)
+    more: list | None = None    # (product, quantity) of its further rows, at most FOLD_MAX
 
 
 class OrderRows:
@@ -306,6 +308,9 @@ class ShopEvidence:
         self._customer_of = itemgetter(*self.customer_cols) if len(self.customer_cols) > 1 else None
         self._widest = max([-1, *self.customer_cols])
         self.date_col = next((columns[j] for j, t in enumerate(targets) if t == "order_date"), None)
+        self.product_col = next((columns[j] for j, t in enumerate(targets) if t == "product"), None)
+        self.quantity_col = next((columns[j] for j, t in enumerate(targets) if t == "quantity"), None)
+        self.folds: dict[int, tuple[list, int]] = {}    # first row -> (its further lines, how many)
 
     @property
     def active(self) -> bool:
@@ -339,6 +344,13 @@ class ShopEvidence:
         if order is None:
             return
         order.rows += 1
+        if self.product_col is not None or self.quantity_col is not None:
+            if order.more is None:
+                order.more = []
+            if len(order.more) < FOLD_MAX:
+                pc, qc = self.product_col, self.quantity_col
+                order.more.append((values[pc] if pc is not None and pc < n else None,
+                                   values[qc] if qc is not None and qc < n else None))
         if amount:
             order.blank_after = False
             if amount != order.amount and order.different is None:
@@ -432,8 +444,11 @@ class ShopEvidence:
                 "written on every row, or lines of the same price? Nothing was imported. Say which with "
                 "--amount-per order (one order, its total once) or --amount-per line (each row a line).")
         if per == "order":
-            decided = (f"one order per number: its first row is stored with the total; the other rows are "
-                       "counted as lines of it, not stored again")
+            decided = ("one order per number: its first row is stored with the total"
+                       + (", its other rows' products and quantities added to it" if self.product_col is not None
+                          or self.quantity_col is not None else "")
+                       + "; the other rows are counted as lines of it, not stored again")
+            self.folds = {o.first_row: (o.more or [], o.rows - 1) for o in multi}
         else:
             decided = "each row stored as a line of its order (Line 1, 2, …) with its own amount"
         inferences.append({"what": "rows with the same order number", "decided": decided,
@@ -477,8 +492,10 @@ class OrderLines:
     the currency blank (as Shopify's do) takes them from the order's first row, and `of`
     returns None."""
 
-    def __init__(self, amount_per: str | None, mapped: set[str] | frozenset[str] = frozenset(CUSTOMER_TARGETS)):
+    def __init__(self, amount_per: str | None, mapped: set[str] | frozenset[str] = frozenset(CUSTOMER_TARGETS),
+                 folds: dict[int, tuple[list, int]] | None = None):
         self.per_order = amount_per == "order"
+        self.folds = folds or {}
         self.orders = OrderRows()
         # only the fields the file has: the same tuples, read faster
         self.customer_keys = tuple(k for k in CUSTOMER_TARGETS if k in mapped)
@@ -493,6 +510,8 @@ class OrderLines:
         order = self.orders.match(number, customer, date, lambda: _Order(
             row, "", customer, date, shared=tuple(map(data.get, self.shared_keys))))
         if order is None:
+            if self.per_order and row in self.folds:
+                _fold(data, *self.folds[row])
             return None
         if self.per_order:
             return order.first_row
@@ -503,3 +522,36 @@ class OrderLines:
             if value not in (None, "") and data.get(key) in (None, ""):
                 data[key] = value
         return None
+
+
+def _fold(data: dict, more: list, lines: int) -> None:
+    """The first row of an order whose total it holds gets its further lines' products
+    ("Lamp; Bulb") and the sum of their quantities; quantities that cannot all be read
+    as counts are left as the first row's, and every line's is kept in Notes."""
+    from ..domain.models import validate_record
+    from ..domain.schema import ENTITIES
+    from ..errors import ValidationFailed
+
+    if not more:
+        return
+    lines_given = [(data.get("product"), data.get("quantity")), *more]
+    products = [p for p in (_text(p) for p, _q in lines_given) if p]
+    if products:
+        shown = "; ".join(products)
+        if lines > len(more):
+            shown += f"; … and {lines - len(more)} more line(s)"
+        data["product"] = shown
+    if all(_text(q) == "" for _p, q in lines_given):
+        return
+    try:
+        # a line without a quantity is one item; a row without a product or a quantity
+        # (eBay's order row above its items) is none
+        counts = [validate_record(ENTITIES["order"], {"quantity": q}, partial=True).get("quantity")
+                  if _text(q) else (1 if _text(p) else 0) for p, q in lines_given]
+    except ValidationFailed:
+        counts = None
+    if counts is not None and lines == len(more):
+        data["quantity"] = sum(counts)
+        return
+    kept = "Quantities of its lines: " + ", ".join(_text(q) or "-" for _p, q in lines_given)
+    data["notes"] = f"{_text(data.get('notes'))}\n{kept}" if _text(data.get("notes")) else kept
