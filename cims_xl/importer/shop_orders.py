@@ -48,10 +48,10 @@ from .errors import ImportRefused
 WORDS: dict[str, dict[str, list[str]]] = {
     "order": {
         "order_number": [
-            "order number", "order_number", "order #", "order no.", "order id",        # WooCommerce, BigCommerce
-            "amazon-order-id", "amazon order id",                                    # Amazon
-            "increment id", "order increment id",                                     # Magento
-            "订单编号", "订单号", "订单id", "主订单编号", "子订单编号",                   # JD, Pinduoduo, Youzan
+            "order number", "order_number", "order #", "order no.", "order id",   # WooCommerce, BigCommerce
+            "amazon-order-id", "amazon order id",                               # Amazon
+            "increment id", "order increment id",                                # Magento
+            "订单编号", "订单号", "订单id", "主订单编号", "子订单编号",              # JD, Pinduoduo, Youzan
         ],
         "order_date": [
             "order date", "order_date", "date paid", "sale date", "purchase date", "purchase-date",
@@ -160,6 +160,8 @@ _SHIPPING = re.compile(r"\bship|shipping|deliver|livraison|liefer|versand|envío
 def is_shipping(word: str) -> bool:
     """Whether a header word names a shipping column ("Shipping Name", "ship-country")."""
     return bool(_SHIPPING.search(word.casefold()))
+
+
 # Fields of a whole order that a further line of it may leave blank (Shopify's do): taken
 # from the order's first row, never a default (an order's status, the store's currency).
 ORDER_FIELDS = ("order_date", "status", "currency")
