@@ -132,6 +132,32 @@ def test_woocommerce_plugin_headings_in_a_workbook_are_read_the_same(admin, tmp_
     assert (lena["country"], lena["phone"]) == ("AT", "+436641234567")
 
 
+@pytest.mark.parametrize("head", [
+    ["Order Number", "Order Date", "Order Status", "Order Total", "Order Currency", "Shipping First Name",
+     "Shipping Last Name", "Billing First Name", "Billing Last Name", "Billing Email"],
+    ["order_number", "order_date", "status", "order_total", "order_currency", "shipping_first_name",
+     "shipping_last_name", "billing_first_name", "billing_last_name", "billing_email"],
+    ["Order ID", "Order Date", "Order Status", "Order Total Amount", "Currency", "First Name (Shipping)",
+     "Last Name (Shipping)", "First Name (Billing)", "Last Name (Billing)", "Email (Billing)"],
+])
+def test_each_woocommerce_heading_style_stores_the_same_orders(admin, tmp_path, head):
+    # Title Case (WooCommerce's list export), snake_case (its CSV export), "(Billing)" (a plugin)
+    path = write_csv(tmp_path / "woo.csv", [
+        head,
+        ["1001", "2024-03-05 10:12:00", "wc-completed", "120.50", "EUR", "Peter", "Meier", "Anna", "Schmidt",
+         "anna@example.de"],
+        ["1002", "2024-03-06 11:00:00", "wc-cancelled", "35.00", "EUR", "", "", "Jean", "Dupont", ""],
+    ])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (2, 0)
+    assert stored(admin) == [
+        ("1001", "Anna Schmidt", Decimal("120.5"), "EUR", "Completed", dt.date(2024, 3, 5), 1),
+        ("1002", "Jean Dupont", Decimal("35"), "EUR", "Cancelled", dt.date(2024, 3, 6), 1),
+    ]
+    assert {c["name"]: c["email"] for c in customers(admin).values()} == {"Anna Schmidt": "anna@example.de",
+                                                                          "Jean Dupont": None}
+
+
 @pytest.mark.parametrize("written, status", [
     ("wc-completed", "Completed"), ("wc-processing", "Open"), ("wc-on-hold", "Open"),
     ("wc-pending", "Open"), ("wc-cancelled", "Cancelled"), ("wc-refunded", "Returned"),
