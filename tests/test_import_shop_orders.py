@@ -565,3 +565,40 @@ def test_the_cli_names_what_it_decided_about_a_shop_file(run, tmp_path):
     assert "each row stored as a line" in said["decided"] and "--amount-per line" in said["evidence"]
     code, out, err = run("import", str(_two_repeating(tmp_path)), "--kind", "orders", "--dry-run")
     assert code != 0 and "--amount-per" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_orders_of_several_rows_are_stored_with_their_true_totals_or_refused(admin, tmp_path, seed):
+    """Generated per-item files in every shape shops write (the total on each row under a
+    total's heading or a plain one, the total on the first row only, each line's amount
+    under a line's heading or a plain one): each order's stored amounts add up to its
+    true total, or the import stops before writing. Never a total counted twice."""
+    import random
+
+    rnd = random.Random(seed)
+    shapes = [("Order Total", "each"), ("Amount", "each"), ("Total", "first"), ("item-price", "line"),
+              ("Amount", "line")]
+    header, shape = shapes[seed % len(shapes)]
+    rows = [["Order Number", "Order Date", "Billing Last Name", "Item Name", header]]
+    truth: dict[str, Decimal] = {}
+    for k in range(6):
+        number = f"S{seed}-{k}"
+        lines = 1 if k >= 2 else rnd.randint(2, 4)           # at least two orders of several rows
+        prices = [Decimal(rnd.randint(100, 9999)) / 100 for _ in range(lines)]
+        if rnd.random() < 0.3:
+            prices = [prices[0]] * lines                        # items of one price happen too
+        truth[number] = sum(prices)
+        for i, price in enumerate(prices):
+            amount = {"each": truth[number], "first": truth[number] if i == 0 else "", "line": price}[shape]
+            rows.append([number, f"2024-07-{k + 1:02d}", f"Buyer{k}", f"Item {i}", str(amount)])
+    path = write_csv(tmp_path / f"items{seed}.csv", rows)
+    try:
+        import_file(admin, path, kind="orders")
+    except ImportRefused as exc:
+        assert "--amount-per" in exc.message and nothing_written(admin)
+        assert header == "Amount"                 # only a plain heading leaves it undecided
+        return
+    got: dict[str, Decimal] = {}
+    for o in orders(admin):
+        got[o["order_number"]] = got.get(o["order_number"], Decimal(0)) + o["amount"]
+    assert got == truth
