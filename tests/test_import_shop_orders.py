@@ -289,11 +289,11 @@ def test_a_name_column_the_values_cannot_decide_stops_and_the_map_option_settles
 def test_an_etsy_sold_orders_file_stores_the_order_total_not_the_items_value(admin, tmp_path):
     path = write_csv(tmp_path / "EtsySoldOrders2024.csv", [
         ["Sale Date", "Order ID", "Buyer User ID", "Full Name", "First Name", "Last Name", "Number of Items",
-         "Order Value", "Currency", "Order Total", "Status"],
+         "Order Value", "Currency", "Order Total", "Status", "Buyer"],
         ["03/05/24", "3012345678", "98765432", "Maria Garcia", "Maria", "Garcia", "2", "40.00", "USD", "47.50",
-         "Completed"],
+         "Completed", "mgarcia88"],
         ["03/21/24", "3012345999", "11223344", "Tom Baker", "Tom", "Baker", "1", "18.00", "GBP", "21.00",
-         "Completed"],
+         "Completed", "tombaker"],
     ])
     result = import_file(admin, path, kind="orders")
     assert (result.created, result.rejected) == (2, 0)

@@ -182,7 +182,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                    "payment status", "交易状态"],
         "notes": ["notes", "note", "备注"],
         **_CUSTOMER_LINK,
-        "customer_name": ["customer name", "customer", "client", "客户名称", "客户姓名", "客户",
+        "customer_name": ["customer name", "customer", "client", "full name", "客户名称", "客户姓名", "客户",
                           "billing name", "shipping name", "buyer", "buyer name", "收货人姓名",
                           "收货人", "买家会员名", "买家"],
         "customer_segment": ["segment", "customer segment", "细分"],
