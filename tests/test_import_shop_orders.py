@@ -516,6 +516,16 @@ def test_several_orders_each_repeating_an_amount_under_a_plain_heading_stop_and_
         ("7002", 1, "Desk", Decimal("250")), ("7002", 2, "Chair", Decimal("250"))]
 
 
+@pytest.mark.parametrize("kind, value, message", [
+    ("orders", "total", "--amount-per must be order or line"),
+    ("customers", "line", "--amount-per applies to orders"),
+])
+def test_a_wrong_amount_per_is_refused_before_anything_is_written(admin, tmp_path, kind, value, message):
+    with pytest.raises(ImportRefused, match=message):
+        import_file(admin, _two_repeating(tmp_path), kind=kind, amount_per=value)
+    assert nothing_written(admin)
+
+
 def test_amount_per_order_keeps_one_order_per_number(admin, tmp_path):
     result = import_file(admin, _two_repeating(tmp_path), kind="orders", amount_per="order")
     assert (result.created, result.duplicates) == (2, 2)

@@ -598,6 +598,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     if decimal is not None:
         decimal = _choice("--decimal", decimal, ("comma", "point"))
     amount_per = shop_orders.check_amount_per(amount_per)
+    if amount_per and ent.kind != "order":
+        raise ImportRefused(f"--amount-per applies to orders, not {ent.kind} records")
     if currency is not None:
         try:
             currency = money.check_currency(currency)
