@@ -254,6 +254,21 @@ def test_shopify_item_rows_with_their_own_prices_are_lines_under_the_orders_cust
     ]
 
 
+def test_a_footer_row_under_a_shop_export_is_not_evidence_about_its_order_numbers(admin, tmp_path):
+    path = write_csv(tmp_path / "orders_export.csv", [
+        SHOPIFY_HEAD,
+        ["#1001", "alice@example.com", "paid", "USD", "12.00", "2024-03-05 10:00:00 +0100", "1", "Mug",
+         "Alice Chen", "US"],
+        ["#1002", "bob@example.com", "paid", "USD", "22.00", "2024-03-06 10:00:00 +0100", "2", "Cup",
+         "Bob Li", "US"],
+        [],
+        ["Total: 2 orders"],
+    ])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.footer_rows) == (2, 1)
+    assert [o["order_number"] for o in orders(admin)] == ["#1001", "#1002"]
+
+
 def test_a_name_column_of_people_stays_out_of_the_order_number(admin, tmp_path):
     path = write_csv(tmp_path / "o.csv", [["Name", "Order Date", "Customer", "Total"],
                                           ["Alice Chen", "2024-03-05", "Acme", "10.00"],

@@ -379,7 +379,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     mapping = mp.build_mapping(ent, table.headers, overrides, profile_map)
     shop_inferences: list[dict] = []
     if shop is not None:
-        changes, shop_inferences, amount_per = shop.decide(mapping, amount_per)
+        changes, shop_inferences, amount_per = shop.decide(mapping, amount_per, {n for n, _ in footer})
         _apply_evidence(mapping, changes)
 
     orders: dict[str, str] = {}

@@ -313,12 +313,22 @@ class ShopEvidence:
         self.product_col = next((columns[j] for j, t in enumerate(targets) if t == "product"), None)
         self.quantity_col = next((columns[j] for j, t in enumerate(targets) if t == "quantity"), None)
         self.folds: dict[int, tuple[list, int]] = {}    # first row -> (its further lines, how many)
+        self._pending: list[tuple[int, list]] = []
 
     @property
     def active(self) -> bool:
         return bool(self.numbers or self.twins or self.lines)
 
     def add(self, number: int, values: list) -> None:
+        """One data row. The last FOOTER_MAX rows wait until `decide` knows the footer
+        rows ("Total: 2 orders"), which are not data."""
+        from .evidence import FOOTER_MAX
+
+        self._pending.append((number, values))
+        if len(self._pending) > FOOTER_MAX:
+            self._add(*self._pending.pop(0))
+
+    def _add(self, number: int, values: list) -> None:
         n = len(values)
         for cand in self.numbers:
             cand.add(values[cand.column] if cand.column < n else "")
@@ -360,10 +370,15 @@ class ShopEvidence:
 
     # -- decisions --
 
-    def decide(self, mapping, amount_per: str | None) -> tuple[dict[int, str], list[dict], str | None]:
+    def decide(self, mapping, amount_per: str | None,
+               footer: set[int] | frozenset[int] = frozenset()) -> tuple[dict[int, str], list[dict], str | None]:
         """({column position in the mapping: target} to set, inferences, "order"|"line"|None:
         what an amount repeated on an order's rows is); ImportRefused when the evidence
-        cannot decide."""
+        cannot decide. `footer`: the rows found to be the table's footer (not data)."""
+        for number, values in self._pending:
+            if number not in footer:
+                self._add(number, values)
+        self._pending = []
         changes: dict[int, str] = {}
         inferences: list[dict] = []
         self._decide_number(changes, inferences)
