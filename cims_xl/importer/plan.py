@@ -710,7 +710,8 @@ class Planner:
         self._nth: dict[int, int] = {}
         self._lines: dict[tuple, int] = {}   # lines so far of each order (number, customer, date)
         # rows sharing an order number (importer.shop_orders), when the file has any
-        self._order_rows = OrderLines(options.amount_per, set(self.prep.source_of), options.order_folds) if options.amount_per else None
+        self._order_rows = (OrderLines(options.amount_per, set(self.prep.source_of), options.order_folds)
+                            if options.amount_per else None)
         # Whose phone is it (customers, contacts): (name key, email) of each row created in
         # this import and of each stored record with a phone. A landline two different names
         # share (a switchboard), or a mobile under another name and email, is not a
@@ -793,8 +794,7 @@ class Planner:
                     first = self._order_rows.of(number, data) if self._order_rows is not None else None
                     if first is not None:
                         prepared.append((number, None, [], None, Outcome(
-                            number, "duplicate", duplicate_of_row=first,
-                            matched_by="order number: a further line of that order, added to it; the total is on that row")))
+                            number, "duplicate", duplicate_of_row=first, matched_by=FURTHER_LINE)))
                         continue
                     warned: dict[str, str] = {}
                     clean, new_cust = self._linked(data, extra, ctx, warned)
@@ -1030,6 +1030,8 @@ def _merge_tags(old: str | None, new: str | None) -> str | None:
 # terms of `cims import` and the Import sheet.
 IMPORT_REGION_HINT = ("give the row's country in a Country column, or the file's with --region "
                       "(e.g. --region DE), or write the number with + and its country code")
+# Why a further row of an order whose total its first row holds is not stored again.
+FURTHER_LINE = "order number: a further line of that order, added to it; the total is on that row"
 NEW_NAMES_KEPT = 10     # names of customers an import creates, kept for its summary
 
 
