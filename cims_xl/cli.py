@@ -1270,9 +1270,12 @@ def _rich_progress(app: App):
                    "e.g. cp1252, cp1250, cp1254, gb18030, big5 (the stop message names the candidates).")
 @click.option("--decimal", type=click.Choice(["comma", "point"]),
               help="Decimal mark of number columns when their values do not tell (1.234 = 1234 with comma).")
+@click.option("--amount-per", type=click.Choice(["order", "line"]),
+              help="Orders with several rows (one per item) whose amount is the same on each: order = it "
+                   "is the order's total (stored once), line = each row's own amount (each row a line).")
 @pass_app
 def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, on_duplicate, update_mode,
-                    dry_run, report_path, region, currency, encoding, decimal):
+                    dry_run, report_path, region, currency, encoding, decimal, amount_per):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
     from .excel.import_report import error_report
     from .importer.run import import_file
@@ -1287,7 +1290,7 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
                              update_mode=update_mode, dry_run=dry_run,
                              error_report=error_report(report_path) if report_path else None,
                              progress=progress, region=region, currency=currency, encoding=encoding,
-                             decimal=decimal)
+                             decimal=decimal, amount_per=amount_per)
     data = result.as_dict()
     if app.out.fmt == "json":
         app.out.emit(data)

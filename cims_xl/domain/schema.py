@@ -91,6 +91,23 @@ ORDER_STATUS_SYNONYMS: dict[str, str] = {
     "en espera": "Open", "in lavorazione": "Open", "in attesa": "Open", "pagato": "Paid",
     "spedito": "Shipped", "consegnato": "Completed", "completato": "Completed", "annullato": "Cancelled",
     "rimborsato": "Returned", "reso": "Returned",
+    # WooCommerce's own status slugs (its CSV export writes "wc-completed"); "wc-failed" (a
+    # payment that failed and may be retried) and "wc-checkout-draft" are left out
+    "wc-pending": "Open", "wc-processing": "Open", "wc-on-hold": "Open", "wc-completed": "Completed",
+    "wc-cancelled": "Cancelled", "wc-refunded": "Returned",
+    # Amazon order reports, Magento, BigCommerce ("closed" is a refunded order in Magento and
+    # a completed one in Shopify: left out, as above; so are "partially refunded" and "disputed")
+    "unshipped": "Paid", "partiallyshipped": "Shipped", "partially shipped": "Shipped",
+    "shipped - delivered to buyer": "Completed", "shipped delivered to buyer": "Completed",
+    "shipped - returned to seller": "Returned", "shipped returned to seller": "Returned",
+    "holded": "Open", "payment review": "Open", "awaiting fulfillment": "Paid", "awaiting pickup": "Paid",
+    "declined": "Cancelled",
+    # PrestaShop (French, German) and the Chinese marketplaces (JD, Pinduoduo, Youzan)
+    "en cours de préparation": "Paid", "paiement à distance accepté": "Paid",
+    "en attente du paiement par chèque": "Open", "en attente de paiement par virement bancaire": "Open",
+    "zahlung eingegangen": "Paid", "zahlung akzeptiert": "Paid", "versendet": "Shipped",
+    "warten auf zahlungseingang": "Open", "等待出库": "Paid", "等待确认收货": "Shipped", "待收货": "Shipped",
+    "已发货，待收货": "Shipped", "已发货,待收货": "Shipped", "已发货，待签收": "Shipped", "交易完成": "Completed",
 }
 
 # ----- field and entity specs ------------------------------------------------------

@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from ..domain.schema import ENTITIES, Entity
 from . import header_words as hw
+from . import shop_orders
 from .errors import ImportRefused
 
 KINDS = {"customers": "customer", "customer": "customer", "orders": "order", "order": "order",
@@ -182,7 +183,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                    "payment status", "交易状态"],
         "notes": ["notes", "note", "备注"],
         **_CUSTOMER_LINK,
-        "customer_name": ["customer name", "customer", "client", "客户名称", "客户姓名", "客户",
+        "customer_name": ["customer name", "customer", "client", "full name", "客户名称", "客户姓名", "客户",
                           "billing name", "shipping name", "buyer", "buyer name", "收货人姓名",
                           "收货人", "买家会员名", "买家"],
         "customer_segment": ["segment", "customer segment", "细分"],
@@ -369,7 +370,9 @@ HELPER_TARGETS = {"first_name": "First Name", "middle_name": "Middle Name",
                   "customer_ref": "Customer Ref", "customer_name": "Customer Name",
                   "customer_segment": "Customer Segment", "customer_country": "Customer Country",
                   "customer_postal_code": "Customer Postal Code",
-                  "customer_email": "Customer Email", "customer_phone": "Customer Phone"}
+                  "customer_email": "Customer Email", "customer_phone": "Customer Phone",
+                  "customer_first_name": "Customer First Name",
+                  "customer_last_name": "Customer Last Name", "customer_company": "Customer Company"}
 
 
 def field_list(kind: str) -> list[dict]:
@@ -411,7 +414,7 @@ def _writable(ent: Entity) -> dict[str, str]:
 def targets(ent: Entity) -> dict[str, str]:
     """Target key -> label of every target a column of this entity may go to."""
     out = dict(_writable(ent))
-    for key in SYNONYMS[ent.kind]:
+    for key in (*SYNONYMS[ent.kind], *shop_orders.WORDS.get(ent.kind, ())):
         if key in HELPER_TARGETS:
             out[key] = HELPER_TARGETS[key]
     return out
@@ -443,9 +446,11 @@ def _tables(kind: str) -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str,
     claims: dict[str, dict[str, int]] = {}
     for key in allowed:
         words = [allowed[key], key, *lists.get(key, ()), *_TRADITIONAL.get(key, ()),
-                 *hw.WORDS.get(kind, {}).get(key, ()), *hw.EXPORT_WORDS.get(kind, {}).get(key, ())]
+                 *hw.WORDS.get(kind, {}).get(key, ()), *hw.EXPORT_WORDS.get(kind, {}).get(key, ()),
+                 *shop_orders.WORDS.get(kind, {}).get(key, ())]
         words += [hw.traditional(w) for w in words if hw.traditional(w) != w]
         for rank, word in enumerate(words):
+            rank += shop_orders.SHIPPING_RANK if shop_orders.is_shipping(word) else 0
             for form in _forms(word):
                 claims.setdefault(form, {}).setdefault(key, rank)
     for word, keys in hw.AMBIGUOUS.get(kind, {}).items():
@@ -572,7 +577,10 @@ def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
 
 
 KIND_HINT_MIN = 3
-_CUSTOMER_LINKS = ("customer_ref", "customer_name")
+# Columns that say which customer a row belongs to (a name may come in parts, or be a company's).
+CUSTOMER_LINKS = ("customer_ref", "customer_name", "customer_first_name", "customer_last_name",
+                  "customer_company")
+_CUSTOMER_LINKS = CUSTOMER_LINKS
 
 
 def kind_advice(ent: Entity, headers: list[str]) -> str:

@@ -29,6 +29,7 @@ from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .mapping import Mapping, norm as header_norm, phone_slots
+from .shop_orders import OrderLines
 from .table import is_blank_cell
 
 FOUR_DP = Decimal("0.0001")
@@ -261,6 +262,8 @@ class Options:
     currencies: tuple[str, ...] = ()      # named in the file: settle a bare "$" (money.read_money)
     keep_unmapped: bool = True            # unmapped columns go to Notes
     serial_offset: int = 0                # days added to a number in a date column (1462: a 1904 workbook)
+    amount_per: str | None = None         # rows sharing an order number: "order" total or "line" amounts (shop_orders)
+    order_folds: dict = field(default_factory=dict)   # amounts per order: first row -> its further lines
 
 
 def float_text(value: float) -> str:
@@ -869,6 +872,9 @@ class Planner:
         self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
         self._nth: dict[int, int] = {}
         self._lines: dict[tuple, int] = {}   # lines so far of each order (number, customer, date)
+        # rows sharing an order number (importer.shop_orders), when the file has any
+        self._order_rows = (OrderLines(options.amount_per, set(self.prep.source_of), options.order_folds)
+                            if options.amount_per else None)
         # Whose phone is it (customers, contacts): (name key, email) of each row created in
         # this import and of each stored record with a phone. A landline two different names
         # share (a switchboard), or a mobile under another name and email, is not a
@@ -948,6 +954,11 @@ class Planner:
             for number, values in rows:
                 try:
                     data, extra = self.prep.raw(values)
+                    first = self._order_rows.of(number, data) if self._order_rows is not None else None
+                    if first is not None:
+                        prepared.append((number, None, [], None, Outcome(
+                            number, "duplicate", duplicate_of_row=first, matched_by=FURTHER_LINE)))
+                        continue
                     warned: dict[str, str] = {}
                     clean, new_cust = self._linked(data, extra, ctx, warned)
                     if warned:
@@ -1122,6 +1133,7 @@ class Planner:
         elif data.get("name"):
             self.prep.keep_name_parts(data["name"], {"first_name": first, "middle_name": middle,
                                                      "last_name": last}, extra)
+        _customer_from_parts(data)
         unreadable = data.get(UNREADABLE)
         if unreadable and any(k.startswith("customer_") for k in unreadable):
             # the customer cannot be told: never linked by the row's other values
@@ -1162,6 +1174,17 @@ class Planner:
         return _record_keys(self.ent.kind, clean, nth)
 
 
+def _customer_from_parts(data: dict) -> None:
+    """An order's customer given in parts (a shop's Billing First Name and Last Name, or
+    only its Billing Company): joined into the customer's name, as a customer row's are."""
+    first, last = data.pop("customer_first_name", None), data.pop("customer_last_name", None)
+    if _text(data.get("customer_name")):
+        return
+    joined = _join_name(_text(first), None, _text(last))
+    if joined or _text(data.get("customer_company")):
+        data["customer_name"] = joined or data["customer_company"]
+
+
 def _merge_tags(old: str | None, new: str | None) -> str | None:
     seen: dict[str, None] = {}
     for text in (old, new):
@@ -1176,6 +1199,8 @@ def _merge_tags(old: str | None, new: str | None) -> str | None:
 # terms of `cims import` and the Import sheet.
 IMPORT_REGION_HINT = ("give the row's country in a Country column, or the file's with --region "
                       "(e.g. --region DE), or write the number with + and its country code")
+# Why a further row of an order whose total its first row holds is not stored again.
+FURTHER_LINE = "order number: a further line of that order, added to it; the total is on that row"
 NEW_NAMES_KEPT = 10     # names of customers an import creates, kept for its summary
 
 
@@ -1276,7 +1301,8 @@ class CustomerLinker:
         values = {"name": name or ref, "source": "Import"}
         for target, field_key in (("customer_segment", "segment"), ("customer_country", "country"),
                                   ("customer_postal_code", "postal_code"), ("customer_email", "email"),
-                                  ("customer_phone", "phone"), ("city", "city"), ("province", "province")):
+                                  ("customer_phone", "phone"), ("city", "city"), ("province", "province"),
+                                  ("customer_company", "company")):
             v = data.get(target)
             if v not in (None, ""):
                 values[field_key] = v

@@ -27,7 +27,7 @@ from ..domain import normalize as nz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
-from . import parallel, plan
+from . import parallel, plan, shop_orders
 from .errors import AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
@@ -171,6 +171,8 @@ class Scan:
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields written as fractions of 1
     footer_rows: list[int] = field(default_factory=list)
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
+    amount_per: str | None = None           # rows sharing an order number (shop_orders)
+    order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
 
 
 class _CurrencyEvidence:
@@ -314,7 +316,7 @@ class _DateEvidence:
 
 
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
-          date_order: str | None, decimal: str | None = None) -> Scan:
+          date_order: str | None, decimal: str | None = None, amount_per: str | None = None) -> Scan:
     rows = src.rows()
     seen_rows: list[tuple[int, list]] = []
     window: list[tuple[int, list]] = []
@@ -353,9 +355,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     wanting = set(samples)
     watch = FooterWatch(len(table.headers))
     named = _CurrencyEvidence(ent, mapping, table.columns)
+    shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
         watch.add(number, values)
+        if shop is not None:
+            shop.add(number, values)
         if named.active:
             named.add(values)
         if wanting:
@@ -376,6 +381,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         for c in used_extra:
             samples.setdefault(c, [])
     mapping = mp.build_mapping(ent, table.headers, overrides, profile_map)
+    shop_inferences: list[dict] = []
+    if shop is not None:
+        changes, shop_inferences, amount_per = shop.decide(mapping, amount_per, {n for n, _ in footer})
+        _apply_evidence(mapping, changes)
 
     orders: dict[str, str] = {}
     ambiguous: dict[str, list[str]] = {}
@@ -412,7 +421,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
     fractions, share_inferences = fraction_fields(number_cols)
-    inferences = date_inferences + inferences + share_inferences
+    inferences = date_inferences + inferences + share_inferences + shop_inferences
     if footer:
         inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in footer)
                            + " skipped: not data",
@@ -424,7 +433,22 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions,
                 footer_rows=[n for n, _ in footer],
-                currencies=tuple(sorted(named.found)))
+                currencies=tuple(sorted(named.found)), amount_per=amount_per,
+                order_folds=shop.folds if shop is not None else {})
+
+
+def _apply_evidence(mapping: mp.Mapping, changes: dict[int, str]) -> None:
+    """Set the columns the file's values decided ({position: target}, "" for none);
+    a column that held the target before is left unmapped (kept in Notes)."""
+    for j, target in changes.items():
+        header = mapping.columns[j].header
+        if not target:
+            mapping.columns[j] = mp.ColumnMap(header, None, "unmapped")
+            continue
+        for k, c in enumerate(mapping.columns):
+            if k != j and c.target == target:
+                mapping.columns[k] = mp.ColumnMap(c.header, None, "unmapped")
+        mapping.columns[j] = mp.ColumnMap(header, target, "evidence")
 
 
 SAMPLES = 3
@@ -474,7 +498,7 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet) -> None:
         if not any(has(t) for t in ("name", "first_name", "last_name", "company", "email")):
             missing.append("Name")
     else:
-        if not any(has(t) for t in ("customer_ref", "customer_name")):
+        if not any(has(t) for t in mp.CUSTOMER_LINKS):
             missing.append("Customer (a customer id or name column)")
         for f in ent.fields:
             if f.required and f.key != "customer_id" and f.default is None and not has(f.key):
@@ -553,7 +577,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 error_report=None, progress: Progress | None = None,
                 region: str | None = None, currency: str | None = None,
                 encoding: str | None = None, decimal: str | None = None,
-                chunk_rows: int = CHUNK_ROWS) -> ImportResult:
+                amount_per: str | None = None, chunk_rows: int = CHUNK_ROWS) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -569,6 +593,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     (path) makes one: the importer writes no workbook itself).
     Every inference is listed in `ImportResult.inferences`; one the evidence cannot
     decide raises an ImportRefused subclass naming the column, examples and the option.
+    amount_per: "order" or "line", what an amount repeated on the rows of one order is
+    when the file does not tell (importer.shop_orders).
     """
     ent = mp.entity_for(kind)
     on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
@@ -577,6 +603,9 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         date_order = _choice("--date-order", str(date_order).upper(), DATE_ORDERS)
     if decimal is not None:
         decimal = _choice("--decimal", decimal, ("comma", "point"))
+    amount_per = shop_orders.check_amount_per(amount_per)
+    if amount_per and ent.kind != "order":
+        raise ImportRefused(f"--amount-per applies to orders, not {ent.kind} records")
     if currency is not None:
         try:
             currency = money.check_currency(currency)
@@ -608,7 +637,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     try:
         if progress:
             progress(0, 0, "reading")
-        scan = _scan(src, ent, overrides, profile_map, date_order, decimal)
+        scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per)
         _check_mapping(ent, scan.mapping, src)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, region=region or set_region or DEFAULT_REGION,
@@ -617,7 +646,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
                           currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
-                          currencies=scan.currencies, serial_offset=src.serial_offset)
+                          currencies=scan.currencies, serial_offset=src.serial_offset,
+                          amount_per=scan.amount_per, order_folds=scan.order_folds)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
