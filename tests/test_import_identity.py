@@ -342,3 +342,46 @@ def test_the_name_rules_read_as_the_docs_say():
     assert same_company("Müller & Söhne GmbH & Co. KG", "MUELLER") is False
     assert same_company("Müller & Söhne GmbH & Co. KG", "Muller & Sohne GmbH")
     assert email_key("a.b@gmail.com") == email_key("ab@gmail.com") != email_key("ab@example.com")
+
+
+@pytest.mark.parametrize("stored, written", [("王伟", "王先生"), ("John Smith", "Mr Smith"), ("John Smith", "J. Smith")])
+def test_an_order_naming_a_customer_who_may_be_a_stored_one_creates_a_customer_and_says_so(
+        admin, tmp_path, stored, written):
+    rid = records.create(admin, "customer", {"name": stored})["id"]
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Customer", "Order Date", "Amount", "Currency"],
+                                               ["A-1", written, "2024-03-05", "10.00", "EUR"],
+                                               ["A-2", written, "2024-03-06", "12.00", "EUR"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.customers_created) == (2, 1)
+    (why,) = result.outcomes[0].warnings.values()
+    assert f"a new customer '{written}', who may be {rid} ({stored})" in why and "Customer ID column" in why
+    assert f"'{written}' / {rid} ({stored})" in said(result, "new customers who may be another")["evidence"]
+    assert sorted(c["name"] for c in customers(admin)) == sorted([stored, written])
+
+
+def test_new_customers_of_one_file_who_may_be_one_another_are_said(admin, tmp_path):
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Customer", "Order Date", "Amount", "Currency"],
+                                               ["A-1", "王伟", "2024-03-05", "10.00", "CNY"],
+                                               ["A-2", "王先生", "2024-03-06", "12.00", "CNY"],
+                                               ["A-3", "李娜", "2024-03-06", "12.00", "CNY"]])
+    result = import_file(admin, path, kind="orders")
+    assert result.customers_created == 3
+    assert "'王伟' of this file" in result.outcomes[1].warning
+    assert not result.outcomes[2].warnings
+
+
+def test_an_address_whose_domain_is_written_in_its_ascii_form_is_the_same_mailbox(admin, tmp_path):
+    path = write_csv(tmp_path / "e.csv", [["姓名", "邮箱"], ["王伟", "wang@例子.中国"],
+                                          ["王伟", "WANG@xn--fsqu00a.xn--fiqs8s"]])
+    result = import_file(admin, path)
+    assert (result.created, result.duplicates) == (1, 1)
+
+
+@pytest.mark.parametrize("rows", [
+    [["Mr. John Smith", "Acme Ltd"], ["SMITH, John", "ACME Limited"]],
+    [["", "Acme Ltd"], ["", "ACME LIMITED"]],
+    [["", "北京恒通有限公司"], ["", "北京恒通有限责任公司"]],
+])
+def test_customers_known_only_by_name_and_company_are_found_written_another_way(admin, tmp_path, rows):
+    result = import_file(admin, write_csv(tmp_path / "c.csv", [["Name", "Company"], *rows]))
+    assert (result.created, result.duplicates) == (1, 1)

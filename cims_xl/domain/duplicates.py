@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import phonenumbers
 from nameparser.config import CONSTANTS as _NAMEPARSER
@@ -103,8 +103,7 @@ def _normal(name: str) -> str:
     return text if text.isascii() else fold_latin(text)
 
 
-@dataclass(frozen=True, slots=True)
-class PersonName:
+class PersonName(NamedTuple):
     """A name as duplicate checks read it (see `name_key`): `key` compares, the other
     parts decide whether two different keys may still be one person (`name_match`)."""
 
@@ -127,6 +126,9 @@ def parse_name(name: str) -> PersonName:
         return PersonName("".join(written))           # "J K": initials, as written
     if written and not text.isascii() and all(_UNSPACED.fullmatch(w) for w in written):
         return _cjk_name("".join(written))            # "王 伟", "김민수 씨"
+    if (written and "," not in text and written[0] not in _TITLES and written[-1] not in _TAIL
+            and text.split(None, 1)[0].rstrip(".") not in _TITLES):
+        return PersonName(" ".join(written), tuple(written[:-1]), written[-1])    # most names
     last, comma, first = text.partition(",") if "," in text else (text, "", "")
     after: list[str] = []
     if comma:
@@ -160,16 +162,21 @@ def parse_name(name: str) -> PersonName:
 
 
 def _cjk_name(joined: str) -> PersonName:
-    for h in _CJK_HONORIFICS:
-        if joined.endswith(h) and len(joined) > len(h):
-            rest = joined[: -len(h)]
+    for n in _CJK_HONORIFIC_LENGTHS:
+        h = joined[-n:]
+        if h in _CJK_HONORIFIC_SET and len(joined) > n:
+            rest = joined[:-n]
             gender = "m" if h in _MALE else "f" if h in _FEMALE else ""
             # 王伟先生 is 王伟; 王先生 (a family name alone) keeps its honorific: 王女士 is another.
             return PersonName(rest if len(rest) >= 2 else joined, family=rest, gender=gender, titled=True,
                               cjk=True)
     return PersonName(joined, family=joined, cjk=True)
 
+
 _COMPANY_SUFFIXES = _SUFFIXES - _GENERATIONS.keys() - {"phd", "md", "esq"}
+_TAIL = _GENERATIONS.keys() | _DEGREES
+_CJK_HONORIFIC_SET = frozenset(_CJK_HONORIFICS)
+_CJK_HONORIFIC_LENGTHS = sorted({len(h) for h in _CJK_HONORIFICS}, reverse=True)
 
 
 def name_key(name: object) -> str:
@@ -276,35 +283,43 @@ _CJK_FORMS = (("股份有限公司", "股份"), ("有限责任公司", "有限")
 _FORM_TOKEN = re.compile(r"[^\s,&()/]+")
 
 
+_CJK_FORM_OF = dict(_CJK_FORMS)
+_CJK_FORM_END = re.compile("(" + "|".join(re.escape(w) for w, _ in _CJK_FORMS) + r")\s*$")
+_CJK_FORM_START = re.compile(r"^\s*(株式会社|\(株\)|주식회사|유한회사)")
+# The last token could be a legal form: a cheap test before the token walk below.
+_FORM_WORDS = frozenset(_LONG_FORMS) | frozenset(_SHORT_FORMS)
+
+
 @functools.lru_cache(maxsize=65536)
 def company_parts(name: str) -> tuple[str, frozenset[str]]:
     """(the name without its legal form, as name_key compares it; the canonical legal
     forms it ends with). ("Acme Co., Ltd." -> ("acme", {"co", "ltd"}); "北京恒通有限公司"
     -> ("北京恒通", {"有限"}); "John Smith" -> ("john smith", {}).)"""
-    text = unicodedata.normalize("NFKC", name).strip() if not name.isascii() else name.strip()
+    text = name.strip() if name.isascii() else unicodedata.normalize("NFKC", name).strip()
     forms: set[str] = set()
-    for written, form in _CJK_FORMS:
-        if text.endswith(written) and len(text) > len(written):
-            text, forms = text[: -len(written)].rstrip(), {form}
-            break
-        if text.startswith(written) and len(text) > len(written):    # 株式会社山田 (前株)
-            text, forms = text[len(written):].lstrip(), {form}
-            break
+    if not text.isascii():
+        m = _CJK_FORM_END.search(text) or _CJK_FORM_START.search(text)
+        if m and m.end() - m.start() < len(text.strip()):
+            forms.add(_CJK_FORM_OF[m.group(1)])
+            text = text[:m.start()] + text[m.end():]
     if not forms:
-        tokens = list(_FORM_TOKEN.finditer(text))
-        cut = len(text)
-        while len(tokens) > 1:
-            token = tokens[-1].group()
-            plain = token.replace(".", "").casefold()
-            form = _LONG_FORMS.get(plain) or (_SHORT_FORMS.get(plain) if ("." in token or token.isupper())
-                                              else None)
-            if form is None:
-                break
-            forms.add(form)
-            cut = tokens.pop().start()
-        text = text[:cut]
-    base = " ".join(_words(_normal(text))) if forms else name_key(name)
-    return (base or name_key(name)), frozenset(forms)
+        last = text.rsplit(None, 1)[-1] if text else ""
+        if last.replace(".", "").strip(",&()/").casefold() in _FORM_WORDS:
+            tokens = list(_FORM_TOKEN.finditer(text))
+            cut = len(text)
+            while len(tokens) > 1:
+                token = tokens[-1].group()
+                plain = token.replace(".", "").casefold()
+                form = _LONG_FORMS.get(plain) or (_SHORT_FORMS.get(plain) if ("." in token or token.isupper())
+                                                  else None)
+                if form is None:
+                    break
+                forms.add(form)
+                cut = tokens.pop().start()
+            text = text[:cut]
+    if not forms:
+        return name_key(name), frozenset()
+    return (" ".join(_words(_normal(text))) or name_key(name)), frozenset(forms)
 
 
 def company_key(name: object) -> str:
@@ -337,12 +352,20 @@ _DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 
 def email_key(email: object) -> str:
     """An email address as duplicate checks compare it: case aside (as every common
-    provider treats it), and for Gmail addresses without dots or "+tag" in the part
-    before @ ("John.Smith+shop@gmail.com" is "johnsmith@gmail.com"). "" for none."""
+    provider treats it), a domain written in IDNA's ASCII form read in Unicode
+    ("xn--fsqu00a.xn--fiqs8s" is "例子.中国"), and for Gmail addresses without dots or
+    "+tag" in the part before @ ("John.Smith+shop@gmail.com" is "johnsmith@gmail.com").
+    "" for none."""
     if not isinstance(email, str) or not email:
         return ""
     text = email.casefold()
     local, at, domain = text.rpartition("@")
+    if at and "xn--" in domain:
+        try:     # "例子.中国" written as its IDNA (RFC 5891) ASCII form is the same domain
+            domain = domain.encode("ascii").decode("idna")
+            text = local + "@" + domain
+        except UnicodeError:
+            pass
     if at and domain in _DOTLESS_DOMAINS:
         return local.split("+", 1)[0].replace(".", "") + "@gmail.com"
     return text

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..domain.countries import region_for_country, region_for_dial_code, unknown_country
 from ..domain import normalize as nz
-from ..domain.duplicates import (SAME, UNSURE, company_key, company_parts, email_key, may_be_shared, name_forms,
+from ..domain.duplicates import (OTHER, SAME, UNSURE, company_key, company_parts, email_key, may_be_shared, name_forms,
                                  name_key, name_match, same_company)
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, SOURCE_TAG, Entity, format_id, source_ids
@@ -626,9 +626,10 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
             for form in forms:   # the holders this name may be, found when others share it too
                 keys.append(("phone", _hash(("pn", number, form))))
     if name and company:
-        keys.append(("name+company", _hash(("n", name_key(name), company_key(company)))))
-    elif name and not keys:
-        keys.append(("name", _hash(("n", name_key(name), ""))))
+        firm = company_key(company)
+        keys.append(("name+company", _hash(("n", firm if name == company else name_key(name), firm))))
+    elif name and not keys:      # a company's name as company_key compares it: "ACME Limited" is Acme Ltd
+        keys.append(("name", _hash(("n", company_key(name) if company_parts(name)[1] else name_key(name), ""))))
     return keys
 
 
@@ -1014,6 +1015,11 @@ class Planner:
             raise ValidationFailed({self.prep.source_of.get(k, k): cell.reason
                                     for k, cell in unreadable.items() if k.startswith("customer_")})
         customer_id, new_customer = self.linker.resolve(data, ctx)
+        if new_customer is not None and warned is not None and self.linker.last_maybe:
+            column = self.prep.source_of.get("customer_name", "Customer")
+            warned[column] = (f"a new customer '{new_customer[1]['name']}', who may be "
+                              f"{', '.join(self.linker.last_maybe)} (the names do not say): give the row a "
+                              "Customer ID column to link it instead")
         _with_notes(data, extra)
         for k in [k for k in data if k.startswith("customer_") and k != "customer_id"]:
             data.pop(k)
@@ -1102,6 +1108,11 @@ class CustomerLinker:
         self.loose_examples: list[str] = []
         self.ambiguous = 0                      # rows not linked: the name finds several customers
         self.ambiguous_examples: list[str] = []
+        self._by_family: dict[str, list[tuple[str, str]]] | None = None   # family form -> stored (id, name)
+        self._new_family: dict[str, list[tuple[str, str]]] = {}          # the same, of new ones
+        self.last_maybe: list[str] = []         # who the customer resolve() just planned may be
+        self.maybe = 0                          # new customers whose names may be another's
+        self.maybe_examples: list[str] = []
         self.seen: dict[str, str] = {}          # key -> record id or placeholder
         self.new_count = 0
         self.new_names: list[str] = []         # the first NEW_NAMES_KEPT created, for the summary
@@ -1193,6 +1204,12 @@ class CustomerLinker:
                         "evidence": "legal forms (Ltd = Limited, 有限公司), a customer's Company field: "
                                     + "; ".join(self.loose_examples)
                                     + ". A Customer ID column links a row to another customer."})
+        if self.maybe:
+            out.append({"what": "new customers who may be another",
+                        "decided": f"{self.maybe} customer(s) created, with a warning on the row",
+                        "evidence": "a name that may be a customer's but does not say (a title with a family "
+                                    "name alone, an initial, Jr.): " + "; ".join(self.maybe_examples)
+                                    + ". A Customer ID column links such a row; cims customer merge joins two."})
         if self.ambiguous:
             out.append({"what": "customer names of several customers",
                         "decided": f"{self.ambiguous} row(s) not linked (rejected, listed in the report)",
@@ -1282,7 +1299,30 @@ class CustomerLinker:
         except ValidationFailed as exc:
             raise ValidationFailed({f"Customer {k}": v for k, v in exc.problems.items()}) from None
         placeholder = f"new:{key}"
+        self.last_maybe = self._may_be(name) if name and not ref else []
         return placeholder, (placeholder, clean)
+
+    def _may_be(self, name: str) -> list[str]:
+        """Customers, stored or of this import, whose names may be this new one's
+        (`name_match` not OTHER: "王伟" for "王先生", "John Smith" for "J. Smith"), as
+        "C-000001 (王伟)"; counted for the summary."""
+        forms = name_forms(name)
+        if not forms:
+            return []
+        if self._by_family is None:
+            self._by_family = {}
+            for rid in self._named:
+                theirs = name_forms(self._names[rid])
+                if theirs:
+                    self._by_family.setdefault(theirs[-1], []).append((rid, self._names[rid]))
+        found = [f"{rid} ({n})" if rid.startswith("C-") else f"'{n}' of this file"
+                 for rid, n in (*self._by_family.get(forms[-1], ()), *self._new_family.get(forms[-1], ()))
+                 if name_match(name, n) != OTHER]
+        if found:
+            self.maybe += 1
+            if len(self.maybe_examples) < 3:
+                self.maybe_examples.append(f"'{name}' / {found[0]}")
+        return found[:3]
 
     def _in_file(self, name: str) -> tuple[str | None, str]:
         """A customer this import creates whose name is this company's, written another
@@ -1301,6 +1341,9 @@ class CustomerLinker:
         self.seen[key] = placeholder
         if key.startswith("name:"):
             self._new_bases.setdefault(company_parts(clean["name"])[0], []).append((placeholder, clean["name"]))
+            forms = name_forms(clean["name"])
+            if forms:
+                self._new_family.setdefault(forms[-1], []).append((placeholder, clean["name"]))
         self.new_count += 1
         if len(self.new_names) < NEW_NAMES_KEPT:
             self.new_names.append(clean["name"])
