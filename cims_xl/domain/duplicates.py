@@ -1,13 +1,21 @@
-"""When two customers are the same one: the name comparison duplicate checks share.
+"""When two customers are the same one: the name, company and address comparisons
+duplicate checks share.
 
 An email address belongs to one person; a landline often does not (a company's
 switchboard, a family's or a shop's phone). The importer therefore takes a match on
-such a number for a duplicate only when the names do not differ: the same landline under
-another name is a second customer who shares it, imported with a warning that says so,
-never dropped. A mobile number is one person's (`may_be_shared`), unless the two also
-have different email addresses: then it was passed on, or a family shares it. (`cims customer add`,
-where a person decides, refuses any number already stored and says how to add a shared
-one anyway.)
+such a number for a duplicate only when the names are one person's (`name_match`: a
+title, "Last, First", case, width, Latin marks or a middle initial aside): the same
+landline under another name is a second customer who shares it, imported with a
+warning that says so, never dropped. Where the names do not say ("王先生" beside
+"王伟", "Mr Smith" beside "John Smith") the row is kept apart too and its warning and
+the summary say it may be the same person. A mobile number is one person's
+(`may_be_shared`), unless the two also have different email addresses: then it was
+passed on, or a family shares it. (`cims customer add`, where a person decides, refuses
+any number already stored and says how to add a shared one anyway.)
+
+Companies compare without their legal form where one name has none or the forms agree
+(`same_company`: "Acme Ltd" is "ACME Limited"; "Acme Inc" is not "Acme Ltd"). Email
+addresses compare by `email_key` (case; Gmail's dots and +tags).
 """
 
 from __future__ import annotations
@@ -121,6 +129,8 @@ def parse_name(name: str) -> PersonName:
     """The parts of a person's name: titles and honorifics (nameparser's lists) and
     degrees set aside, "Last, First" read as "First Last", Latin marks folded."""
     text = _normal(name)
+    if not text.isascii() and _UNSPACED.fullmatch(text):
+        return _cjk_name(text)                        # "王伟", written as most are: one word
     written = _words(text)
     if len(written) > 1 and all(len(w) == 1 for w in written) and text.isascii():
         return PersonName("".join(written))           # "J K": initials, as written
@@ -197,21 +207,23 @@ def name_key(name: object) -> str:
     return parse_name(name).key
 
 
+def _forms(name: str) -> tuple[str, ...]:
+    p = parse_name(name)
+    if p.cjk:
+        return (p.key, "\x00" + p.family[:1])
+    if not p.family:
+        return (p.key,)
+    core = p.given[0] + " " + p.family if p.given else p.key
+    return (p.key, "\x00" + p.family) if core == p.key else (p.key, core, "\x00" + p.family)
+
+
 def name_forms(name: object) -> tuple[str, ...]:
     """Keys under which a phone's holders meet to be compared (`name_match`): the name's
     key, its first given name with its family name, and its family name alone (the first
     character of a CJK name), so "John A. Smith" meets "John Smith" and "Mr Smith"."""
     if not isinstance(name, str) or not name:
         return ()
-    p = parse_name(name)
-    if p.cjk:
-        return tuple(dict.fromkeys((p.key, "\x00" + p.family[:1])))
-    forms = [p.key]
-    if p.family:
-        if p.given:
-            forms.append(p.given[0] + " " + p.family)
-        forms.append("\x00" + p.family)
-    return tuple(dict.fromkeys(forms))
+    return _forms(name)
 
 
 SAME, OTHER, UNSURE = "same", "other", "unsure"
@@ -284,13 +296,13 @@ _FORM_TOKEN = re.compile(r"[^\s,&()/]+")
 
 
 _CJK_FORM_OF = dict(_CJK_FORMS)
-_CJK_FORM_END = re.compile("(" + "|".join(re.escape(w) for w, _ in _CJK_FORMS) + r")\s*$")
-_CJK_FORM_START = re.compile(r"^\s*(株式会社|\(株\)|주식회사|유한회사)")
+_CJK_FORM_LENGTHS = sorted({len(w) for w in _CJK_FORM_OF}, reverse=True)
+_CJK_FORM_STARTS = frozenset({"株式会社", "(株)", "주식회사", "유한회사"})     # 株式会社山田 (前株)
 # The last token could be a legal form: a cheap test before the token walk below.
 _FORM_WORDS = frozenset(_LONG_FORMS) | frozenset(_SHORT_FORMS)
+_ONE_WORD = re.compile(r"[^\W_]+")
 
 
-@functools.lru_cache(maxsize=65536)
 def company_parts(name: str) -> tuple[str, frozenset[str]]:
     """(the name without its legal form, as name_key compares it; the canonical legal
     forms it ends with). ("Acme Co., Ltd." -> ("acme", {"co", "ltd"}); "北京恒通有限公司"
@@ -298,10 +310,16 @@ def company_parts(name: str) -> tuple[str, frozenset[str]]:
     text = name.strip() if name.isascii() else unicodedata.normalize("NFKC", name).strip()
     forms: set[str] = set()
     if not text.isascii():
-        m = _CJK_FORM_END.search(text) or _CJK_FORM_START.search(text)
-        if m and m.end() - m.start() < len(text.strip()):
-            forms.add(_CJK_FORM_OF[m.group(1)])
-            text = text[:m.start()] + text[m.end():]
+        for n in _CJK_FORM_LENGTHS:
+            if len(text) > n:
+                if (form := _CJK_FORM_OF.get(text[-n:])) is not None:
+                    forms.add(form)
+                    text = text[:-n]
+                    break
+                if text[:n] in _CJK_FORM_STARTS:
+                    forms.add(_CJK_FORM_OF[text[:n]])
+                    text = text[n:]
+                    break
     if not forms:
         last = text.rsplit(None, 1)[-1] if text else ""
         if last.replace(".", "").strip(",&()/").casefold() in _FORM_WORDS:
@@ -319,7 +337,15 @@ def company_parts(name: str) -> tuple[str, frozenset[str]]:
             text = text[:cut]
     if not forms:
         return name_key(name), frozenset()
-    return (" ".join(_words(_normal(text))) or name_key(name)), frozenset(forms)
+    text = text.strip().casefold()
+    text = text if text.isascii() else fold_latin(text)
+    # one word as it stands (北京恒通) needs no splitting into words
+    return (text if _ONE_WORD.fullmatch(text) else " ".join(_words(text)) or name_key(name)), frozenset(forms)
+
+
+def _company_key(name: str) -> str:
+    base, forms = company_parts(name)
+    return base + "|" + ",".join(sorted(forms)) if forms else base
 
 
 def company_key(name: object) -> str:
@@ -327,8 +353,7 @@ def company_key(name: object) -> str:
     in canonical order ("Acme Ltd" and "ACME Limited" are "acme|ltd")."""
     if not isinstance(name, str) or not name.strip():
         return ""
-    base, forms = company_parts(name)
-    return base + "|" + ",".join(sorted(forms)) if forms else base
+    return _company_key(name)
 
 
 def same_company(a: str, b: str) -> bool:
@@ -369,11 +394,6 @@ def email_key(email: object) -> str:
     if at and domain in _DOTLESS_DOMAINS:
         return local.split("+", 1)[0].replace(".", "") + "@gmail.com"
     return text
-
-
-def other_name(mine: str, theirs: str | None) -> bool:
-    """Whether a phone match is between two different names (both known), as name keys."""
-    return bool(mine) and bool(theirs) and mine != theirs
 
 
 _PERSONAL_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.PAGER,

@@ -22,8 +22,8 @@ import numpy as np
 
 from ..domain.countries import region_for_country, region_for_dial_code, unknown_country
 from ..domain import normalize as nz
-from ..domain.duplicates import (OTHER, SAME, UNSURE, company_key, company_parts, email_key, may_be_shared, name_forms,
-                                 name_key, name_match, same_company)
+from ..domain.duplicates import (OTHER, SAME, UNSURE, company_key, company_parts, email_key, may_be_shared,
+                                 name_forms, name_key, name_match, same_company)
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
