@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from cims_xl.domain.duplicates import SAME, UNSURE, OTHER, email_key, name_key, name_match, same_company
 from cims_xl.importer import import_file
@@ -385,3 +386,37 @@ def test_an_address_whose_domain_is_written_in_its_ascii_form_is_the_same_mailbo
 def test_customers_known_only_by_name_and_company_are_found_written_another_way(admin, tmp_path, rows):
     result = import_file(admin, write_csv(tmp_path / "c.csv", [["Name", "Company"], *rows]))
     assert (result.created, result.duplicates) == (1, 1)
+
+
+# ----- the rules on many names --------------------------------------------------------------
+
+
+_GIVEN = st.sampled_from(["John", "Jane", "José", "Anna", "Hans-Peter", "Marie", "Sam", "Li", "Ngọc"])
+_FAMILY = st.sampled_from(["Smith", "Müller", "García", "Dupont", "Nguyễn", "O'Brien", "Lee", "Chen"])
+_TITLE = st.sampled_from(["Mr.", "Mrs", "Ms", "Dr.", "Prof.", "Herr", "Frau", "M.", "Mme", "Sr.", "Sra.", "Sig.ra"])
+
+
+def _shown(name: str, how: int) -> str:
+    import unicodedata
+    if how == 1:
+        return name.upper()
+    if how == 2:      # full width, as a Chinese input method types Latin letters
+        return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else "\u3000" if c == " " else c for c in name)
+    if how == 3:
+        return "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return name.replace(" ", "  ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(_GIVEN, _FAMILY, _TITLE, st.integers(0, 3), st.booleans())
+def test_a_title_case_width_marks_or_list_order_never_make_another_person(given_name, family, title, how, listed):
+    plain = f"{given_name} {family}"
+    written = f"{family}, {title} {given_name}" if listed else f"{title} {given_name} {family}"
+    assert name_match(plain, _shown(written, how)) == SAME
+    assert name_key(plain) == name_key(_shown(written, how))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=12), st.text(min_size=1, max_size=12))
+def test_the_name_rule_answers_the_same_whichever_name_comes_first(a, b):
+    assert name_match(a, b) == name_match(b, a) in (SAME, OTHER, UNSURE)
