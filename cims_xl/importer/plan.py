@@ -22,7 +22,8 @@ import numpy as np
 
 from ..domain.countries import region_for_country, region_for_dial_code, unknown_country
 from ..domain import normalize as nz
-from ..domain.duplicates import may_be_shared, name_key, other_name
+from ..domain.duplicates import (OTHER, SAME, UNSURE, company_key, company_parts, email_key, may_be_shared,
+                                 name_forms, name_key, name_match, same_company)
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
@@ -772,42 +773,57 @@ def _text(v: object) -> str | None:
 # ----- keys --------------------------------------------------------------------------------
 
 def customer_keys(c: dict) -> list[tuple[str, int]]:
-    """Duplicate keys of a clean customer: email, each phone (alone, and with the name:
-    a phone several names share matches only under the same name; see Planner.plan),
-    name+company (or name alone when the customer has no other key)."""
+    """Duplicate keys of a clean customer: email (`email_key`), each phone (alone, and
+    with each of the name's forms (`name_forms`): a phone several names share matches the
+    holders whose names may be this one, and Planner.plan compares them with
+    `name_match`), name+company (or name alone when the customer has no other key), as
+    `name_key` and `company_key` compare them."""
     # key_hash inlined (this runs for every imported row): on a 64-bit build hash() is
     # already a signed 64-bit int.
     keys: list[tuple[str, int]] = []
     email, phone, mobile, name, company = (c.get("email"), c.get("phone"), c.get("mobile"),
                                            c.get("name"), c.get("company"))
     if email:
-        keys.append(("email", _hash(("e", email.casefold()))))
-    who = name_key(name) if (phone or mobile) else ""
+        keys.append(("email", _hash(("e", email_key(email)))))
+    forms = name_forms(name) if (phone or mobile) else ()
     for number in (phone, mobile):
         if number:
             keys.append(("phone", _hash(("p", number))))
-            if who:   # the same number under the same name, found when others share it too
-                keys.append(("phone", _hash(("pn", number, who))))
+            for form in forms:   # the holders this name may be, found when others share it too
+                keys.append(("phone", _hash(("pn", number, form))))
     if name and company:
-        keys.append(("name+company", _hash(("n", name.casefold(), company.casefold()))))
-    elif name and not keys:
-        keys.append(("name", _hash(("n", name.casefold(), ""))))
+        firm = company_key(company)
+        keys.append(("name+company", _hash(("n", firm if name == company else name_key(name), firm))))
+    elif name and not keys:      # a company's name as company_key compares it: "ACME Limited" is Acme Ltd
+        keys.append(("name", _hash(("n", company_key(name) if company_parts(name)[1] else name_key(name), ""))))
     return keys
 
 
-def _two_people(me: tuple[str, str], other: tuple[str, str] | None, shareable: Callable[[], bool]) -> bool:
-    """Whether a phone match is between two people: (name key, email) of this row and of
-    the other holder. Different names, and either different emails or a number several
-    people may share (`shareable()`: a landline). See domain.duplicates."""
-    return other is not None and other_name(me[0], other[0]) and (other_name(me[1], other[1]) or shareable())
+def _two_people(me: tuple[str, str], other: tuple[str, str] | None, shareable: Callable[[], bool]) -> str | None:
+    """Whether a phone match is between two people: (name, email key) of this row and of
+    the other holder. Names that are not one person's (`name_match`: OTHER, or UNSURE
+    when they do not say), and either different emails or a number several people may
+    share (`shareable()`: a landline): OTHER or UNSURE; None for one person (a
+    duplicate). See domain.duplicates."""
+    if other is None:
+        return None
+    verdict = name_match(me[0], other[0])
+    if verdict == SAME:
+        return None
+    return verdict if (me[1] and other[1] and me[1] != other[1]) or shareable() else None
 
 
 def _shareable(kind: str, clean: dict, h: int) -> bool:
     """Whether the number of a clean customer or contact whose duplicate key is `h` may
     belong to several people (domain.duplicates.may_be_shared): a landline, not a mobile."""
+    forms = name_forms(clean.get("name"))
+    cid = clean.get("customer_id")
     for number in (clean.get("phone"), clean.get("mobile")):
-        if number and h == (_hash(("p", number)) if kind == "customer"
-                            else key_hash("cp", clean.get("customer_id"), number)):
+        if not number:
+            continue
+        hashes = ([_hash(("p", number))] + [_hash(("pn", number, f)) for f in forms] if kind == "customer"
+                  else [key_hash("cp", cid, number)] + [key_hash("cpn", cid, number, f) for f in forms])
+        if h in hashes:
             return may_be_shared(number)
     return False
 
@@ -825,15 +841,15 @@ def _record_keys(kind: str, r: dict, nth: int = 0) -> list[tuple[str, int]]:
     if kind == "contact":
         keys = []
         if r.get("email"):
-            keys.append(("email", key_hash("ce", cid, r["email"].casefold())))
-        who = name_key(r.get("name"))
+            keys.append(("email", key_hash("ce", cid, email_key(r["email"]))))
+        forms = name_forms(r.get("name"))
         for f in ("phone", "mobile"):
             if r.get(f):
                 keys.append(("phone", key_hash("cp", cid, r[f])))
-                if who:     # as customer_keys: a shared number matches under the same name
-                    keys.append(("phone", key_hash("cpn", cid, r[f], who)))
+                for form in forms:     # as customer_keys: the holders this name may be
+                    keys.append(("phone", key_hash("cpn", cid, r[f], form)))
         if not keys and r.get("name"):
-            keys.append(("name", key_hash("cn", cid, r["name"].casefold())))
+            keys.append(("name", key_hash("cn", cid, name_key(r["name"]))))
         return keys
     if kind == "opportunity":
         return [("name", key_hash("op", cid, (r.get("name") or "").casefold()))]
@@ -882,6 +898,8 @@ class Planner:
         self._row_who: dict[int, tuple[str, str]] = {}
         self._store_who: dict[int, tuple[str, str]] = {}
         self.shared_phones = 0      # rows imported beside another name with their landline
+        self.maybe_same = 0         # rows kept apart from a holder whose name may be theirs
+        self.maybe_examples: list[str] = []
 
     # -- store keys, built on first use --
 
@@ -895,7 +913,7 @@ class Planner:
                                                   "phone": phone, "mobile": mobile}):
                         idx.add(h, seq)
                     if phone or mobile:
-                        self._store_who[seq] = (name_key(name), (email or "").casefold())
+                        self._store_who[seq] = (name or "", email_key(email))
             else:
                 counts: dict[int, int] = {}
                 for r in self.store.kind_rows(self.ent.kind):
@@ -908,7 +926,7 @@ class Planner:
                     for _how, h in _record_keys(self.ent.kind, r, nth):
                         idx.add(h, seq)
                     if self.ent.kind == "contact" and (r.get("phone") or r.get("mobile")):
-                        self._store_who[seq] = (name_key(r.get("name")), (r.get("email") or "").casefold())
+                        self._store_who[seq] = (r.get("name") or "", email_key(r.get("email")))
             idx.flush()
             self._store_index = idx
         return self._store_index
@@ -990,7 +1008,8 @@ class Planner:
             match_row = match_seq = None
             how_row = how_seq = None
             shared: list[str] = []          # phones this row shares with another name
-            me = (name_key(clean.get("name")), (clean.get("email") or "").casefold()) if people else ("", "")
+            me = (clean.get("name") or "", email_key(clean.get("email"))) if people else ("", "")
+            maybe: list[str] = []           # holders this row may be: kept apart, said
             keyed = clean if self.linker is None else self._keyed(clean)
             if dedupe:
                 for how, h in keys:
@@ -999,13 +1018,13 @@ class Planner:
                         r = file_hits.get(h)
                     s = store_hits.get(h)
                     if people and how == "phone" and (r is not None or s is not None):
-                        if r is not None and _two_people(me, row_who.get(r),
-                                                         lambda: _shareable(self.ent.kind, keyed, h)):
-                            shared.append(f"row {r}")
+                        if r is not None and (two := _two_people(me, row_who.get(r),
+                                                                 lambda: _shareable(self.ent.kind, keyed, h))):
+                            (maybe if two == UNSURE else shared).append(f"row {r}")
                             r = None
-                        if s is not None and _two_people(me, self._store_who.get(s),
-                                                         lambda: _shareable(self.ent.kind, keyed, h)):
-                            shared.append(format_id(self.ent, s))
+                        if s is not None and (two := _two_people(me, self._store_who.get(s),
+                                                                 lambda: _shareable(self.ent.kind, keyed, h))):
+                            (maybe if two == UNSURE else shared).append(format_id(self.ent, s))
                             s = None
                     if r is not None and (match_row is None or r < match_row):
                         match_row, how_row = r, how
@@ -1030,11 +1049,14 @@ class Planner:
                         row_who[number] = me     # later rows find whose number it is
                 continue
             warned = self.row_warnings.pop(number, None)
+            shared = [w for w in dict.fromkeys(shared) if w not in maybe]
             if shared:
                 self.shared_phones += 1
                 warned = {**(warned or {}), self._phone_label(): (
-                    "the same phone as " + ", ".join(dict.fromkeys(shared)) + " under another name "
+                    "the same phone as " + ", ".join(shared) + " under another name "
                     f"(a shared number): imported as a separate {self.ent.label}")}
+            if maybe:
+                warned = self._maybe_same(number, me[0], list(dict.fromkeys(maybe)), row_who, warned)
             out = Outcome(number, "created", warnings=warned)
             planned.outcomes.append(out)
             planned.creates.append((out, clean))
@@ -1048,6 +1070,40 @@ class Planner:
         for h, r in pending.items():
             self.file_index.add(h, r)
         return planned
+
+    def _maybe_same(self, number: int, name: str, maybe: list[str], row_who: dict,
+                    warned: dict | None) -> dict:
+        """The warning of a row kept apart from holders of its phone whose names may be
+        its own ("王先生" beside "王伟", "Mr Smith" beside "John Smith"): the names do not
+        say, so it is a record of its own and the summary says so (`maybe_same`)."""
+        whose = []
+        for who in maybe:
+            held = row_who.get(int(who[4:])) if who.startswith("row ") else self._store_who.get(
+                int(who.rsplit("-", 1)[1]))
+            whose.append(f"{who} ({held[0]})" if held and held[0] else who)
+        self.maybe_same += 1
+        if len(self.maybe_examples) < 3:
+            self.maybe_examples.append(f"row {number} '{name}' / {whose[0]}")
+        merge = "cims customer merge" if self.ent.kind == "customer" else f"cims {self.ent.kind} edit"
+        return {**(warned or {}), self.prep.source_of.get("name") or "Name": (
+            f"may be the same person as {', '.join(whose)} (the same phone; the names do not say whether "
+            f"'{name}' is that person): imported as a separate {self.ent.label}; if they are one, "
+            f"merge them ({merge})")}
+
+    def identity_inferences(self) -> list[dict]:
+        """What the summary says about people this import could not tell apart, and
+        customers it linked by a name written another way (see CustomerLinker)."""
+        out = []
+        if self.maybe_same:
+            out.append({"what": "possibly the same person",
+                        "decided": f"{self.maybe_same} row(s) kept as {self.ent.label}s of their own, "
+                                   "with a warning",
+                        "evidence": "the same phone as a row or record whose name may be the same person "
+                                    "(a title with a family name alone, an initial, Jr.) but does not say: "
+                                    + "; ".join(self.maybe_examples)})
+        if self.linker is not None:
+            out += self.linker.inferences()
+        return out
 
     def _phone_label(self) -> str:
         """The file's phone column(s), as the summary names columns."""
@@ -1140,6 +1196,11 @@ class Planner:
             raise ValidationFailed({self.prep.source_of.get(k, k): cell.reason
                                     for k, cell in unreadable.items() if k.startswith("customer_")})
         customer_id, new_customer = self.linker.resolve(data, ctx)
+        if new_customer is not None and warned is not None and self.linker.last_maybe:
+            column = self.prep.source_of.get("customer_name", "Customer")
+            warned[column] = (f"a new customer '{new_customer[1]['name']}', who may be "
+                              f"{', '.join(self.linker.last_maybe)} (the names do not say): give the row a "
+                              "Customer ID column to link it instead")
         _with_notes(data, extra)
         for k in [k for k in data if k.startswith("customer_") and k != "customer_id"]:
             data.pop(k)
@@ -1215,8 +1276,12 @@ class CustomerLinker:
     """Finds or plans the customer an order/contact/opportunity/ticket row belongs to.
 
     By our own id (C-000123), by the source system's id (kept as tag "src:<id>"), or by
-    name; a customer not found is created (once per import) from the row's
-    customer columns.
+    name: as written, then as `name_key` compares names ("Mr. John Smith" is John Smith),
+    then as a company (`same_company`: "ACME Limited" is Acme Ltd), then by the Company
+    field of a stored customer (a person at Acme Ltd); a customer of this import's own
+    found the same way. A name that finds several customers at one of these steps is
+    not linked: the row is rejected naming them, and the id settles it. A customer not
+    found is created (once per import) from the row's customer columns.
     """
 
     def __init__(self, store: StoreView, options: Options, prep: RowPreparer):
@@ -1225,7 +1290,23 @@ class CustomerLinker:
         self.prep = prep
         self._by_ref: dict[str, str] | None = None
         self._by_name: dict[str, str] | None = None
-        self._by_exact: dict[str, str] = {}     # name as written (casefolded) -> id: wins over _by_name
+        self._by_exact: dict[str, list[str]] = {}   # name as written (casefolded) -> ids: wins over _by_name
+        self._by_base: dict[str, list[tuple[str, str]]] | None = None     # company_parts base -> (id, name)
+        self._by_company: dict[str, list[tuple[str, str]]] | None = None  # the same, of the Company field
+        self._names: dict[str, str] = {}        # id -> name (or company, when it has none), for messages
+        self._named: set[str] = set()           # ids with a name
+        self._bases_built = False
+        self._new_bases: dict[str, list[tuple[str, str]]] = {}   # base -> (placeholder, name) of new ones
+        self.refused: dict[str, dict[str, str]] = {}   # link key -> the problem of a name of several customers
+        self.loose = 0                          # rows linked by a name written another way
+        self.loose_examples: list[str] = []
+        self.ambiguous = 0                      # rows not linked: the name finds several customers
+        self.ambiguous_examples: list[str] = []
+        self._by_family: dict[str, list[tuple[str, str]]] | None = None   # family form -> stored (id, name)
+        self._new_family: dict[str, list[tuple[str, str]]] = {}          # the same, of new ones
+        self.last_maybe: list[str] = []         # who the customer resolve() just planned may be
+        self.maybe = 0                          # new customers whose names may be another's
+        self.maybe_examples: list[str] = []
         self.seen: dict[str, str] = {}          # key -> record id or placeholder
         self.new_count = 0
         self.new_names: list[str] = []         # the first NEW_NAMES_KEPT created, for the summary
@@ -1238,13 +1319,97 @@ class CustomerLinker:
         if self._by_ref is not None:
             return
         self._by_ref, self._by_name = {}, {}
-        for seq, name, _company, _email, _phone, _mobile, tags in self.store.customer_rows():
+        self._by_base, self._by_company = {}, {}
+        for seq, name, company, _email, _phone, _mobile, tags in self.store.customer_rows():
             rid = format_id(CUSTOMER, seq)
             for ref in source_ids(tags):
                 self._by_ref.setdefault(ref.casefold(), rid)
             if name:
-                self._by_name.setdefault(_linked_name(name), rid)
-                self._by_exact.setdefault(name.casefold(), rid)
+                self._by_name.setdefault(_linked_name(name), []).append(rid)
+                self._by_exact.setdefault(name.casefold(), []).append(rid)
+                self._names[rid] = name
+                self._named.add(rid)
+            if company:
+                self._names.setdefault(rid, company)
+                # the company's base, as company_parts gives it, is computed on first use
+                self._by_company.setdefault(company, []).append((rid, company))
+
+    def _companies(self) -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str]]]]:
+        """(base -> stored customers of that name, base -> stored customers whose Company
+        field it is), built the first time a name is not found as written."""
+        assert self._by_base is not None and self._by_company is not None
+        if not self._bases_built:
+            self._bases_built = True
+            for rid, name in self._names.items():
+                if rid in self._named:
+                    self._by_base.setdefault(company_parts(name)[0], []).append((rid, name))
+            by_company: dict[str, list[tuple[str, str]]] = {}
+            for company, holders in self._by_company.items():
+                by_company.setdefault(company_parts(company)[0], []).extend(holders)
+            self._by_company = by_company
+        return self._by_base, self._by_company
+
+    def _one(self, name: str, found: list[tuple[str, str]], how: str) -> str | None:
+        """The one customer `found` (id, name) names, None for none; ValidationFailed
+        naming them when they are several."""
+        ids = list(dict.fromkeys(rid for rid, _ in found))
+        if len(ids) <= 1:
+            return ids[0] if ids else None
+        shown = ", ".join(f"{rid} ({self._names.get(rid) or dict(found).get(rid, '')})" for rid in ids[:4])
+        column = self.prep.source_of.get("customer_name", "Customer")
+        self.ambiguous += 1
+        if len(self.ambiguous_examples) < 3:
+            self.ambiguous_examples.append(f"'{name}': {shown}")
+        raise ValidationFailed({column: (
+            f"'{name}' is {how} of {len(ids)} customers: {shown}; not linked to either. Give the row a "
+            f"Customer ID column with the one meant (e.g. {ids[0]}), or merge them first (cims customer merge)")})
+
+    def _in_store(self, name: str) -> tuple[str | None, str]:
+        """The stored customer a name finds and how: "" as written or as name_key compares
+        names; "'Acme Ltd'" (the stored name) as a company; "Company 'Acme Ltd'" by the
+        Company field of a customer."""
+        assert self._by_name is not None
+        found = self._by_exact.get(name.casefold()) or self._by_name.get(_linked_name(name)) or []
+        rid = self._one(name, [(r, self._names.get(r, "")) for r in found], "the name")
+        if rid is not None:
+            return rid, ""
+        by_base, by_company = self._companies()
+        base, _forms = company_parts(name)
+        named = [(r, n) for r, n in by_base.get(base, ()) if same_company(name, n)]
+        rid = self._one(name, named, "the name of a company")
+        if rid is not None:
+            return rid, f"'{dict(named)[rid]}'"
+        working = [(r, c) for r, c in by_company.get(base, ()) if same_company(name, c)]
+        rid = self._one(name, working, "the Company")
+        return rid, (f"{self._names.get(rid, '')}, Company '{dict(working)[rid]}'" if rid else "")
+
+    def _loosely(self, name: str, rid: str, how: str) -> None:
+        self.loose += 1
+        if len(self.loose_examples) < 3:
+            self.loose_examples.append(f"'{name}' -> {rid if rid.startswith('C-') else 'a new customer'} ({how})")
+
+    def inferences(self) -> list[dict]:
+        """What the summary says about customers found by a name written another way, and
+        names that found several customers (see the class)."""
+        out = []
+        if self.loose:
+            out.append({"what": "customers found by a name written another way",
+                        "decided": f"{self.loose} row(s) linked to a customer of that name",
+                        "evidence": "legal forms (Ltd = Limited, 有限公司), a customer's Company field: "
+                                    + "; ".join(self.loose_examples)
+                                    + ". A Customer ID column links a row to another customer."})
+        if self.maybe:
+            out.append({"what": "new customers who may be another",
+                        "decided": f"{self.maybe} customer(s) created, with a warning on the row",
+                        "evidence": "a name that may be a customer's but does not say (a title with a family "
+                                    "name alone, an initial, Jr.): " + "; ".join(self.maybe_examples)
+                                    + ". A Customer ID column links such a row; cims customer merge joins two."})
+        if self.ambiguous:
+            out.append({"what": "customer names of several customers",
+                        "decided": f"{self.ambiguous} row(s) not linked (rejected, listed in the report)",
+                        "evidence": "; ".join(self.ambiguous_examples)
+                                    + ". A Customer ID column (C-000123) says which one."})
+        return out
 
     def resolve(self, data: dict, ctx: dict) -> tuple[str, tuple[str, dict] | None]:
         ref = _text(data.get("customer_ref"))
@@ -1282,21 +1447,37 @@ class CustomerLinker:
             # "Alice Chen" (made before names were compared as name_key does).
             self._load()
             exact = self._by_exact.get(name.casefold())
-            if exact is not None:
-                self.linked.add(exact)
-                return exact, None
+            if exact is not None and len(exact) == 1:
+                self.linked.add(exact[0])
+                return exact[0], None
         key = ("ref:" + ref.casefold()) if ref else ("name:" + _linked_name(name or ""))
         known = self.seen.get(key)
         if known is not None:
             if known.startswith("C-") and known not in self.made:
                 self.linked.add(known)
             return known, None
+        if key in self.refused:
+            self.ambiguous += 1
+            raise ValidationFailed(dict(self.refused[key]))
         self._load()
         assert self._by_ref is not None and self._by_name is not None
-        rid = self._by_ref.get(ref.casefold()) if ref else self._by_name.get(_linked_name(name or ""))
+        if ref:
+            rid = self._by_ref.get(ref.casefold())
+        else:
+            assert name
+            try:
+                rid, how = self._in_store(name)
+                if rid is None:
+                    rid, how = self._in_file(name)
+            except ValidationFailed as exc:
+                self.refused[key] = dict(exc.problems)
+                raise
+            if rid is not None and how:
+                self._loosely(name, rid, how)
         if rid is not None:
             self.seen[key] = rid
-            self.linked.add(rid)
+            if rid.startswith("C-") and rid not in self.made:
+                self.linked.add(rid)
             return rid, None
         values = {"name": name or ref, "source": "Import"}
         for target, field_key in (("customer_segment", "segment"), ("customer_country", "country"),
@@ -1313,12 +1494,51 @@ class CustomerLinker:
         except ValidationFailed as exc:
             raise ValidationFailed({f"Customer {k}": v for k, v in exc.problems.items()}) from None
         placeholder = f"new:{key}"
+        self.last_maybe = self._may_be(name) if name and not ref else []
         return placeholder, (placeholder, clean)
+
+    def _may_be(self, name: str) -> list[str]:
+        """Customers, stored or of this import, whose names may be this new one's
+        (`name_match` not OTHER: "王伟" for "王先生", "John Smith" for "J. Smith"), as
+        "C-000001 (王伟)"; counted for the summary."""
+        forms = name_forms(name)
+        if not forms:
+            return []
+        if self._by_family is None:
+            self._by_family = {}
+            for rid in self._named:
+                theirs = name_forms(self._names[rid])
+                if theirs:
+                    self._by_family.setdefault(theirs[-1], []).append((rid, self._names[rid]))
+        found = [f"{rid} ({n})" if rid.startswith("C-") else f"'{n}' of this file"
+                 for rid, n in (*self._by_family.get(forms[-1], ()), *self._new_family.get(forms[-1], ()))
+                 if name_match(name, n) != OTHER]
+        if found:
+            self.maybe += 1
+            if len(self.maybe_examples) < 3:
+                self.maybe_examples.append(f"'{name}' / {found[0]}")
+        return found[:3]
+
+    def _in_file(self, name: str) -> tuple[str | None, str]:
+        """A customer this import creates whose name is this company's, written another
+        way ("ACME Limited" after "Acme Ltd"): (its id, or its placeholder before then;
+        its name as the row that made it wrote it)."""
+        base, _forms = company_parts(name)
+        found = [(p, n) for p, n in self._new_bases.get(base, ()) if same_company(name, n)]
+        placeholder = self._one(name, found, "the name of a company")
+        if placeholder is None:
+            return None, ""
+        return self.seen.get(placeholder[4:], placeholder), f"'{dict(found)[placeholder]}' of this file"
 
     def commit_new(self, new: tuple[str, dict]) -> None:
         placeholder, clean = new
         key = placeholder[4:]
         self.seen[key] = placeholder
+        if key.startswith("name:"):
+            self._new_bases.setdefault(company_parts(clean["name"])[0], []).append((placeholder, clean["name"]))
+            forms = name_forms(clean["name"])
+            if forms:
+                self._new_family.setdefault(forms[-1], []).append((placeholder, clean["name"]))
         self.new_count += 1
         if len(self.new_names) < NEW_NAMES_KEPT:
             self.new_names.append(clean["name"])

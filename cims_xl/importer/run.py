@@ -723,6 +723,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 "decided": f"{planner.shared_phones} row(s) imported as {kind}s of their own, with a warning",
                 "evidence": "the same landline as another row or record under another name (a switchboard, "
                             "a family's phone); the same name, or a mobile, is a duplicate"})
+        result.inferences += planner.identity_inferences()
         if report is not None:
             report.close()
             result.report = str(report.path)

@@ -134,7 +134,26 @@ def create_customer(session: Session, data: dict, *, allow_duplicate: bool = Fal
                     raise Conflict(f"{other['id']} already has this {'phone' if how == 'mobile' else how}; "
                                    f"nothing was added. Edit that customer (customer edit {other['id']}), "
                                    f"or add this one anyway{shared} with --allow-duplicate")
+        _same_mailbox(session, clean.get("email"))
     return create(session, "customer", data, context=context)
+
+
+def _same_mailbox(session: Session, email: str | None) -> None:
+    """Conflict when a stored customer's address is this one's mailbox written another
+    way, as the import's duplicate check reads addresses (domain.duplicates.email_key:
+    Gmail's dots and "+tag"); the same address as written is found by search before."""
+    from ..domain.duplicates import email_key
+
+    key = email_key(email)
+    if not key.endswith("@gmail.com"):
+        return
+    for seq, other in session.store.iter_column_tuples(CUSTOMER, ["seq", "email"]):
+        if other and email_key(other) == key:
+            rid = format_id(CUSTOMER, seq)
+            raise Conflict(f"{rid} already has this mailbox, written another way (Gmail ignores dots and "
+                           f"+tags); nothing "
+                           f"was added. Edit that customer (customer edit {rid}), or add this one anyway with "
+                           "--allow-duplicate")
 
 
 # Rows are validated, written and audited a chunk at a time; the store writes one chunk
