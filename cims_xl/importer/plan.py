@@ -64,7 +64,8 @@ def is_country_header(header: object) -> bool:
     column of calling codes ("Country Code", "Dial Code", "国际区号")."""
     from .mapping import norm
 
-    return is_dial_code_header(header) or norm(str(header)) in _country_headings()
+    from .mapping import names_a_country
+    return is_dial_code_header(header) or norm(str(header)) in _country_headings() or names_a_country(header)
 
 
 def phone_country_headers(mapping: Mapping) -> list[str]:
