@@ -1287,3 +1287,32 @@ def check_region(value: object) -> str:
     hint = ", ".join(f"{c} ({names[c]})" for c in near[:4])
     raise ValueError(f"'{text}' is not a phone region (a two-letter country code such as CN, DE, US)"
                      + (f"; nearest: {hint}" if hint else ""))
+
+
+def reading_in(value: object, region: str) -> str | None:
+    """The E.164 number `value` (a phone cell without a country code) is in `region`
+    when it is a valid number there written as that country writes it at home (the
+    assumed-region rule of `normalize_phone`), else None. Never raises."""
+    try:
+        return normalize_phone(value, region, assumed=True)
+    except (ValueError, TypeError):
+        return None
+
+
+# Country-code top-level domains that people use as generic ones (start-ups, media):
+# no evidence of where the address's owner lives.
+_GENERIC_CCTLDS = frozenset({"io", "co", "me", "tv", "ai", "fm", "cc", "ws", "ly", "to", "gg", "sh", "ac", "so"})
+
+
+def email_region(value: object) -> str | None:
+    """The country (ISO 3166 code) an email address's country-code domain names
+    ("kim@example.kr": KR, "x@example.co.uk": GB), or None for a generic one (.com,
+    .org, and ccTLDs used generically such as .io, .co, .me). IANA's ccTLDs are
+    the ISO 3166 codes, but .uk for GB."""
+    if not isinstance(value, str) or "@" not in value:
+        return None
+    tld = value.strip().rsplit(".", 1)[-1].casefold()
+    if len(tld) != 2 or not tld.isascii() or not tld.isalpha() or tld in _GENERIC_CCTLDS:
+        return None
+    code = "GB" if tld == "uk" else tld.upper()
+    return code if code in phonenumbers.SUPPORTED_REGIONS else None

@@ -242,6 +242,10 @@ class Options:
     region: str = "CN"
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
     region_from: str = ""                 # who gave the region when not assumed: "--region", "store setting"
+    # Not given for this file (--region): other evidence may contradict the region (an
+    # email's country domain; other countries the column's numbers read in, by field).
+    region_default: bool = True
+    foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     currency: str | None = None           # for rows whose file has no currency of its own
     store_currency: str | None = None     # the store's, when there is no --currency
@@ -313,6 +317,8 @@ class RowPreparer:
         self.several: dict[str, int] = {}       # column -> cells that held several values
         self.extensions: dict[str, int] = {}    # column -> phone cells with an extension (kept in Notes)
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
+                        "region_default": options.region_default,
+                        "foreign_regions": dict(options.foreign_regions),
                         "region_hint": IMPORT_REGION_HINT,
                         "date_orders": dict(options.date_orders),
                         "decimal_marks": dict(options.decimal_marks)}
@@ -529,7 +535,7 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         given = data.pop(ROW_REGION)
         region = region_for_dial_code(given) or region_for_country(given)
         if region is not None:
-            context = {**context, "region": region, "region_assumed": False}
+            context = {**context, "region": region, "region_assumed": False, "region_default": False}
         elif unknown := unknown_country(given):
             context = {**context, "country_unknown": unknown}
     unreadable = data.pop(UNREADABLE, None)

@@ -167,6 +167,8 @@ class Scan:
     decimal_marks: dict[str, str] = field(default_factory=dict)
     footer_rows: list[int] = field(default_factory=list)
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
+    # field -> other countries its numbers without a country code read in (phone_evidence)
+    foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class _CurrencyEvidence:
@@ -310,7 +312,7 @@ class _DateEvidence:
 
 
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
-          date_order: str | None, decimal: str | None = None) -> Scan:
+          date_order: str | None, decimal: str | None = None, phone_region: str | None = None) -> Scan:
     rows = src.rows()
     seen_rows: list[tuple[int, list]] = []
     window: list[tuple[int, list]] = []
@@ -349,9 +351,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     wanting = set(samples)
     watch = FooterWatch(len(table.headers))
     named = _CurrencyEvidence(ent, mapping, table.columns)
+    phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
         watch.add(number, values)
+        for pev in phones:
+            pev.add(values)
         if named.active:
             named.add(values)
         if wanting:
@@ -415,10 +420,17 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            + " at the end of the table, not filling its columns"})
     count -= len(footer)
     secret = set(mapping.secret_columns)       # passwords are never shown
+    foreign: dict[str, tuple[str, ...]] = {}
+    for pev in phones:
+        j = table.columns.index(pev.column) if pev.column in table.columns else None
+        target = mapping.columns[j].target if j is not None else None
+        if target and (regions := pev.foreign_regions()):
+            foreign[target] = regions
+            inferences.append(pev.inference())
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, footer_rows=[n for n, _ in footer],
-                currencies=tuple(sorted(named.found)))
+                currencies=tuple(sorted(named.found)), foreign_regions=foreign)
 
 
 SAMPLES = 3
@@ -587,6 +599,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
             raise ImportRefused(f"--region: {exc}") from None
     session.ensure("import", ent.kind)
     set_region = None if region is not None else _store_region(session)   # `cims settings region`
+    assumed = _assumed_region(session) if region is None and set_region is None else DEFAULT_REGION
     path = Path(path)
     overrides = mp.parse_overrides(mapping)
     saved = mp.load_profile(profile) if profile else None
@@ -602,12 +615,14 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     try:
         if progress:
             progress(0, 0, "reading")
-        scan = _scan(src, ent, overrides, profile_map, date_order, decimal)
+        scan = _scan(src, ent, overrides, profile_map, date_order, decimal,
+                     phone_region=None if region else set_region or assumed)
         _check_mapping(ent, scan.mapping, src)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
-                          date_orders=scan.date_orders, region=region or set_region or DEFAULT_REGION,
+                          date_orders=scan.date_orders, region=region or set_region or assumed,
                           region_assumed=region is None and set_region is None,
                           region_from="--region" if region else "store setting" if set_region else "",
+                          region_default=region is None, foreign_regions=scan.foreign_regions,
                           decimal_marks=scan.decimal_marks, currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
                           currencies=scan.currencies, serial_offset=src.serial_offset)
@@ -687,6 +702,21 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         src.close()
 
 
+def _phone_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None) -> list:
+    """One importer.phone_evidence collector per phone column, when numbers without a
+    country code are read in a default region (no --region)."""
+    if region is None:
+        return []
+    from .phone_evidence import PhoneColumnEvidence
+
+    kinds = {f.key: f.kind for f in ent.fields}
+    kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
+    country = set(plan.phone_country_headers(mapping))
+    country_cols = tuple(columns[j] for j, c in enumerate(mapping.columns) if c.header in country)
+    return [PhoneColumnEvidence(c.header, c.target, columns[j], country_cols, region)
+            for j, c in enumerate(mapping.columns) if c.target and kinds.get(c.target) == "phone"]
+
+
 def _in_file_order(counts: dict[str, int], headers: list[str]) -> list[tuple[str, int]]:
     """(column, count) in the order of the file's columns, whichever rows were counted first
     (chunks may be prepared out of order: importer.parallel)."""
@@ -729,7 +759,9 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
     if phones:
         country = "', '".join(plan.phone_country_headers(scan.mapping))
         fallback = (f"{options.region} ({options.region_from or '--region'})" if not options.region_assumed
-                    else f"{options.region} (assumed; `cims settings region CC` sets the store's)")
+                    else f"{options.region} (assumed"
+                    + (", the store currency's country" if options.region != DEFAULT_REGION else "")
+                    + "; `cims settings region CC` sets the store's)")
         out.append({"what": "phone region",
                     "decided": fallback if not country else f"row's country, else {fallback}",
                     "evidence": (f"column '{country}'" if country else "no Country column")
@@ -740,6 +772,11 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
 def _store_region(session) -> str | None:
     from ..services.settings import store_region
     return store_region(session)
+
+
+def _assumed_region(session) -> str:
+    from ..services.settings import assumed_region
+    return assumed_region(session)
 
 
 def _store_currency(session) -> str:
