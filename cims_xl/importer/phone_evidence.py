@@ -26,8 +26,8 @@ from ..domain import normalize as nz
 # numbering plan): enough to see a column's countries, bounded for long files.
 SAMPLED = 60
 # A country counts as the column's when at least this many refused numbers read there,
-# or this share of the column's numbers without a country code.
-MIN_CELLS, MIN_SHARE = 2, 0.1
+# or one does and is this share of the column's numbers without a country code.
+MIN_CELLS, MIN_SHARE = 2, 0.2
 SHOWN = 5          # countries the summary names
 
 
@@ -38,15 +38,14 @@ def regions_reading(text: str) -> tuple[str, ...]:
     return tuple(r for r in sorted(phonenumbers.SUPPORTED_REGIONS) if nz.reading_in(text, r))
 
 
-def _local_only(text: str, region: str) -> bool:
-    """A number of the region without its area code ("6234 5678" in China): refused
-    there, but no evidence of another country."""
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return False
-    return (phonenumbers.is_possible_number_with_reason(number)
-            == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
+def _trunk_zero(text: str) -> bool:
+    """Whether the number starts with a trunk 0 (and not the international 00): written
+    as a national number with its area or mobile code, as most countries dial at home.
+    Only such numbers are evidence: one the region refuses names an area code the
+    region lacks ("02-312-3456" in China), where a number without it may be a local
+    number without its area code ("6234 5678") or a slip of one digit."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return digits.startswith("0") and not digits.startswith("00")
 
 
 class PhoneColumnEvidence:
@@ -82,7 +81,7 @@ class PhoneColumnEvidence:
         if nz.has_country_code(text):
             return
         self.national += 1
-        if nz.reading_in(text, self.region) or self.sampled >= SAMPLED or _local_only(text, self.region):
+        if (self.sampled >= SAMPLED or not _trunk_zero(text) or nz.reading_in(text, self.region)):
             return
         self.sampled += 1
         regions = [r for r in regions_reading(text) if r != self.region]
@@ -109,6 +108,8 @@ class PhoneColumnEvidence:
             return None
         shown = [e for r in regions for e in self.examples.get(r, [])]
         shown = list(dict.fromkeys(shown))[:3]
+        whole = [r for r in regions if self.found[r] == self.refused]
+        one = whole[0] if len(whole) == 1 else "CC (its two-letter code)"
         named = ", ".join(regions[:SHOWN]) + (f" and {len(regions) - SHOWN} more" if len(regions) > SHOWN else "")
         return {"what": f"phone country in '{self.header}'",
                 "decided": f"numbers that read in {self.region} and in another of these countries are left "
@@ -117,4 +118,4 @@ class PhoneColumnEvidence:
                             f"{self.region} numbers but read in {named} ("
                             + ", ".join(f"'{e}'" for e in shown)
                             + "); give the rows' country in a Country column, or, when all are from one "
-                              "country, give it with --region (e.g. --region KR)"}
+                              f"country, give it with --region {one}"}
