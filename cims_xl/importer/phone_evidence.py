@@ -25,9 +25,9 @@ from ..domain import normalize as nz
 # Refused numbers examined for the countries they read in (each is tried against every
 # numbering plan): enough to see a column's countries, bounded for long files.
 SAMPLED = 60
-# A country counts as the column's when at least this many refused numbers read there,
-# or one does and is this share of the column's numbers without a country code.
-MIN_CELLS, MIN_SHARE = 2, 0.2
+# A country counts as the column's when at least this many refused numbers read there
+# (one stray number, which reads in many countries, is no evidence about the others).
+MIN_CELLS = 2
 SHOWN = 5          # countries the summary names
 
 
@@ -98,7 +98,7 @@ class PhoneColumnEvidence:
         numbers first, or () when the column gives no such evidence."""
         if not self.national:
             return ()
-        keep = [(n, r) for r, n in self.found.items() if n >= MIN_CELLS or n / self.national >= MIN_SHARE]
+        keep = [(n, r) for r, n in self.found.items() if n >= MIN_CELLS]
         return tuple(r for n, r in sorted(keep, key=lambda x: (-x[0], x[1])))
 
     def inference(self) -> dict | None:
