@@ -424,13 +424,15 @@ def settings_currency(app: App, code):
 @pass_app
 def settings_region(app: App, country):
     """Show the country of phone numbers typed without +country code, or set it to COUNTRY
-    (admin): a code such as DE or a name such as Germany. Until it is set, China is
-    assumed, and numbers not written as in China are refused rather than guessed."""
+    (admin): a code such as DE or a name such as Germany. Until it is set, the country of
+    the store's currency is assumed (USD: US; EUR and other shared currencies: China),
+    and numbers not written as there are refused rather than guessed."""
     from .services import settings as st
 
     session = app.session()
     value = st.set_store_region(session, country) if country else st.store_region(session)
-    app.out.emit({"region": value or "not set (CN assumed)"} if app.out.fmt == "table" else {"region": value})
+    shown = value or f"not set ({st.assumed_region(session)} assumed)"
+    app.out.emit({"region": shown} if app.out.fmt == "table" else {"region": value})
 
 
 @cli.group()
