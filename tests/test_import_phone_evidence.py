@@ -279,3 +279,40 @@ def test_text_with_the_countrys_code_is_read_on_evidence(typed, region, e164):
 def test_a_number_cell_with_the_countrys_code_that_reads_two_ways_is_refused():
     with pytest.raises(ValueError, match="two ways"):
         normalize_phone(4915123456789, "DE")
+
+
+def test_the_dry_run_names_the_email_countries_and_writes_nothing(admin, tmp_path):
+    src = tmp_path / "world.csv"
+    src.write_text(FOREIGN, encoding="utf-8")
+    result = import_file(admin, src, dry_run=True)
+    said = {i["what"]: i for i in result.inferences}
+    line = said["phone country from email domains"]
+    assert "KR (2)" in line["evidence"] and "GB (2)" in line["evidence"] and "--region" in line["evidence"]
+    assert len(_warnings(result)) == 8
+    assert records.list_records(admin, "customer") == []
+
+
+def test_init_names_the_phone_region_it_assumes_and_takes_one_given(tmp_path, monkeypatch, capsys):
+    from cims_xl.cli import main
+
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
+    usd = tmp_path / "usd.cims"
+    assert main(["--store", str(usd), "--format", "json", "init", "--admin", "owner", "--currency", "USD"]) == 0
+    assert json.loads(capsys.readouterr().out)["phone_region"].startswith("US (assumed")
+    de = tmp_path / "de.cims"
+    assert main(["--store", str(de), "--format", "json", "init", "--admin", "owner", "--currency", "EUR",
+                 "--region", "Deutschland"]) == 0
+    assert json.loads(capsys.readouterr().out)["phone_region"] == "DE"
+    session = auth.sign_in(de, "owner", ADMIN_PASSWORD)
+    try:
+        assert st.store_region(session) == "DE"
+        src = tmp_path / "kunden.csv"
+        src.write_text("Name,Telefon\nHans Weber,030 12345678\n", encoding="utf-8")
+        import_file(session, src)
+        assert records.list_records(session, "customer")[0]["phone"] == "+493012345678"
+    finally:
+        session.close()
+    code = main(["--store", str(tmp_path / "bad.cims"), "init", "--admin", "owner", "--region", "Atlantis"])
+    err = capsys.readouterr().err
+    assert code != 0 and "--region" in err and "Traceback" not in err
+    assert not (tmp_path / "bad.cims").exists()

@@ -59,16 +59,23 @@ class PhoneColumnEvidence:
         self.sampled = 0
         self.found: Counter[str] = Counter()    # country -> refused numbers that read there
         self.examples: dict[str, list[str]] = {}
+        self.email_column: int | None = None    # set: count the rows' email countries too
+        self.email_countries: Counter[str] = Counter()
 
     def add(self, values: list) -> None:
+        if any(i < len(values) and not nz.is_blank(values[i]) for i in self.country_columns):
+            return                              # the row gives its own country
+        e = self.email_column
+        if e is not None and e < len(values) and isinstance(values[e], str) and "@" in values[e]:
+            code = nz.email_region(values[e])
+            if code and code != self.region:
+                self.email_countries[code] += 1
         c = self.column
         if c >= len(values):
             return
         v = values[c]
         if v is None or (isinstance(v, str) and not v.strip()):
             return
-        if any(i < len(values) and not nz.is_blank(values[i]) for i in self.country_columns):
-            return                              # the row gives its own country
         if isinstance(v, str):
             text = v.strip()
         elif isinstance(v, (int, float)) and not isinstance(v, bool):

@@ -426,7 +426,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         target = mapping.columns[j].target if j is not None else None
         if target and (regions := pev.foreign_regions()):
             foreign[target] = regions
+            if target.startswith("customer_"):         # an order's new customer: its own field
+                foreign[target.removeprefix("customer_")] = regions
             inferences.append(pev.inference())
+    if phones and (by_email := _email_countries(phones[0])):
+        inferences.append(by_email)
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, footer_rows=[n for n, _ in footer],
@@ -713,8 +717,28 @@ def _phone_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region
     kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
     country = set(plan.phone_country_headers(mapping))
     country_cols = tuple(columns[j] for j, c in enumerate(mapping.columns) if c.header in country)
-    return [PhoneColumnEvidence(c.header, c.target, columns[j], country_cols, region)
-            for j, c in enumerate(mapping.columns) if c.target and kinds.get(c.target) == "phone"]
+    email = next((columns[j] for j, c in enumerate(mapping.columns) if c.target in ("email", "customer_email")),
+                 None)
+    found = [PhoneColumnEvidence(c.header, c.target, columns[j], country_cols, region)
+             for j, c in enumerate(mapping.columns) if c.target and kinds.get(c.target) == "phone"]
+    if found and email is not None:
+        found[0].email_column = email           # the first counts the rows' email countries
+    return found
+
+
+def _email_countries(pev) -> dict | None:
+    """The summary's line on rows whose email domain names another country than the
+    default phone region (domain.models: a number that reads in both is left empty),
+    as the first phone column's collector (`pev`) counted them over the whole file."""
+    counts = pev.email_countries
+    if not counts:
+        return None
+    shown = ", ".join(f"{code} ({n})" for code, n in counts.most_common(5))
+    return {"what": "phone country from email domains",
+            "decided": f"a number without a country code that reads in {pev.region} and in its row's email "
+                       "country is left empty (its text in Notes, the row warned)",
+            "evidence": f"rows without a country whose email domain names another country: {shown}; give "
+                        "the rows' country in a Country column, or the file's with --region"}
 
 
 def _in_file_order(counts: dict[str, int], headers: list[str]) -> list[tuple[str, int]]:
