@@ -316,3 +316,29 @@ def test_init_names_the_phone_region_it_assumes_and_takes_one_given(tmp_path, mo
     err = capsys.readouterr().err
     assert code != 0 and "--region" in err and "Traceback" not in err
     assert not (tmp_path / "bad.cims").exists()
+
+
+def test_without_emails_the_other_numbers_of_the_column_are_the_evidence(admin, tmp_path):
+    src = _xlsx(tmp_path / "world.xlsx", [
+        ["Name", "Mobile", "Phone"],
+        ["Kim Minsu", "010-1234-5678", None],       # also a Beijing number
+        ["Park Jiwoo", None, "02-312-3456"],        # no Chinese area code 2
+        ["Sato Yui", "080-3333-4444", None],
+        ["Tanaka Ken", "070-1234-5678", None],      # also a Chinese number
+        ["Amy Jones", "07911 123456", None],
+        ["Ben Smith", None, "020 7946 0958"],       # London, and Guangzhou
+        ["Hans Weber", None, "030 12345678"],
+        ["Eva Roth", "0160 1234567", None],
+        ["王芳", "13912345678", None],               # a mainland mobile stays
+    ])
+    result = import_file(admin, src)
+    got = _customers(admin)
+    assert got["王芳"]["mobile"] == "+8613912345678"
+    for name in ("Kim Minsu", "Tanaka Ken", "Ben Smith"):
+        c = got[name]
+        assert c["phone"] is None and c["mobile"] is None
+        assert "0" in c["notes"]
+    warned = _warnings(result)
+    assert "+861012345678" in warned[2] and "column" in warned[2]     # both readings named
+    assert "+862079460958" in warned[7] and "column" in warned[7]
+    assert 10 not in warned

@@ -115,6 +115,9 @@ def _phone(value, info):
     return out
 
 
+_TRUNK_ZERO = re.compile(r"[\s(（]*[0０](?![0０])")
+
+
 def _check_other_evidence(value, out: str, region: str, ctx: dict, field: str | None, hint: str) -> None:
     """A number read in the default region (no country in its row, none given for the
     file) that also reads in the country other evidence names: the row's email domain
@@ -125,15 +128,22 @@ def _check_other_evidence(value, out: str, region: str, ctx: dict, field: str | 
     email = ctx.get("email_region")
     if email and email != region:
         why.append((email, f"the email's .{email.lower() if email != 'GB' else 'uk'} domain"))
-    for r in (ctx.get("foreign_regions") or {}).get(field or "", ()):
-        if r != region and r != email:
-            why.append((r, "other numbers in its column"))
+    if _TRUNK_ZERO.match(str(value)):
+        # The column's evidence is numbers written with a trunk 0 (phone_evidence); only
+        # such a number reads in those countries' national form as well.
+        for r in (ctx.get("foreign_regions") or {}).get(field or "", ()):
+            if r != region and r != email:
+                why.append((r, "other numbers in its column"))
+    readings: dict[str, list[str]] = {}         # why -> "+82… in KR"
     for other, because in why:
         alt = nz.reading_in(value, other)
         if alt and alt != out:
-            how = "assumed" if ctx.get("region_assumed", True) else "the store's region"
-            _fail(f"reads as {out} in {region} ({how}) and as {alt} in {other} ({because} point there); "
-                  f"{hint}: {str(value).strip()!r}")
+            readings.setdefault(because, []).append(f"{alt} in {other}")
+    if readings:
+        how = "assumed" if ctx.get("region_assumed", True) else "the store's region"
+        also = "; ".join(", ".join(alts[:4]) + (" …" if len(alts) > 4 else "") + f" ({because} point there)"
+                         for because, alts in readings.items())
+        _fail(f"reads as {out} in {region} ({how}) and as {also}; {hint}: {str(value).strip()!r}")
 
 
 def _order_for(info: ValidationInfo) -> str | None:

@@ -16,6 +16,7 @@ do not count).
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections import Counter
 
 import phonenumbers
@@ -29,6 +30,7 @@ SAMPLED = 60
 # (one stray number, which reads in many countries, is no evidence about the others).
 MIN_CELLS = 2
 SHOWN = 5          # countries the summary names
+MAX_REGIONS = 12   # countries each number read in the default region is checked against
 
 
 @functools.lru_cache(maxsize=4096)
@@ -38,14 +40,11 @@ def regions_reading(text: str) -> tuple[str, ...]:
     return tuple(r for r in sorted(phonenumbers.SUPPORTED_REGIONS) if nz.reading_in(text, r))
 
 
-def _trunk_zero(text: str) -> bool:
-    """Whether the number starts with a trunk 0 (and not the international 00): written
-    as a national number with its area or mobile code, as most countries dial at home.
-    Only such numbers are evidence: one the region refuses names an area code the
-    region lacks ("02-312-3456" in China), where a number without it may be a local
-    number without its area code ("6234 5678") or a slip of one digit."""
-    digits = "".join(ch for ch in text if ch.isdigit())
-    return digits.startswith("0") and not digits.startswith("00")
+# Only a number written with a trunk 0 (not the international 00) is evidence: a
+# national number with its area or mobile code, as most countries dial at home. One
+# the region refuses names an area code the region lacks ("02-312-3456" in China),
+# where a number without it may be a local number without its area code ("6234 5678")
+# or a slip of one digit.
 
 
 class PhoneColumnEvidence:
@@ -63,21 +62,29 @@ class PhoneColumnEvidence:
         self.email_countries: Counter[str] = Counter()
 
     def add(self, values: list) -> None:
-        if any(i < len(values) and not nz.is_blank(values[i]) for i in self.country_columns):
-            return                              # the row gives its own country
+        n = len(values)
+        for i in self.country_columns:
+            if i < n:
+                cv = values[i]
+                if cv is not None and cv != "" and not nz.is_blank(cv):
+                    return                      # the row gives its own country
         e = self.email_column
-        if e is not None and e < len(values) and isinstance(values[e], str) and "@" in values[e]:
-            code = nz.email_region(values[e])
-            if code and code != self.region:
-                self.email_countries[code] += 1
+        if e is not None and e < n:
+            ev = values[e]
+            if type(ev) is str and "@" in ev:
+                code = nz.email_region(ev)
+                if code and code != self.region:
+                    self.email_countries[code] += 1
         c = self.column
-        if c >= len(values):
+        if c >= n:
             return
         v = values[c]
-        if v is None or (isinstance(v, str) and not v.strip()):
-            return
-        if isinstance(v, str):
+        if type(v) is str:
             text = v.strip()
+            if not text:
+                return
+            if not text.isascii():
+                text = unicodedata.normalize("NFKC", text)
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             try:
                 text = nz._phone_text_from_number(v)
@@ -85,11 +92,13 @@ class PhoneColumnEvidence:
                 return
         else:
             return
-        if nz.has_country_code(text):
-            return
+        lead = text.lstrip("( ")
+        if lead[:1] == "+":
+            return                              # its own country code
         self.national += 1
-        if (self.sampled >= SAMPLED or not _trunk_zero(text) or nz.reading_in(text, self.region)):
-            return
+        if (lead[:1] != "0" or lead[:2] == "00" or self.sampled >= SAMPLED
+                or nz.reading_in(text, self.region)):
+            return                              # only a trunk 0 is evidence (above)
         self.sampled += 1
         regions = [r for r in regions_reading(text) if r != self.region]
         if regions:
@@ -105,8 +114,17 @@ class PhoneColumnEvidence:
         numbers first, or () when the column gives no such evidence."""
         if not self.national:
             return ()
-        keep = [(n, r) for r, n in self.found.items() if n >= MIN_CELLS]
-        return tuple(r for n, r in sorted(keep, key=lambda x: (-x[0], x[1])))
+        keep = sorted(((n, r) for r, n in self.found.items() if n >= MIN_CELLS), key=lambda x: (-x[0], x[1]))
+        out: list[str] = []
+        plans: set[int] = set()
+        for _n, r in keep:
+            # One country per numbering plan (IT and VA, FI and AX, GB and JE share
+            # one): the same numbers read in each, and each is one more check per row.
+            plan = phonenumbers.country_code_for_region(r)
+            if plan not in plans:
+                plans.add(plan)
+                out.append(phonenumbers.region_code_for_country_code(plan) or r)
+        return tuple(dict.fromkeys(out))[:MAX_REGIONS]
 
     def inference(self) -> dict | None:
         """The summary's line for this column, or None when it gives no evidence."""
