@@ -300,6 +300,13 @@ def has_country_code(value: object) -> bool:
     return not text or text.startswith(("+", "00"))
 
 
+def phone_text_from_number(value: object) -> str:
+    """The digits of a phone number stored as a number cell (13800138000.0 ->
+    "13800138000"); ValueError for one that cannot be a phone number (negative, a
+    fraction, too long)."""
+    return _phone_text_from_number(value)
+
+
 def _phone_text_from_number(value: object) -> str:
     number = _number_to_decimal(value)
     if not number.is_finite():

@@ -87,7 +87,7 @@ class PhoneColumnEvidence:
                 text = unicodedata.normalize("NFKC", text)
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             try:
-                text = nz._phone_text_from_number(v)
+                text = nz.phone_text_from_number(v)
             except ValueError:
                 return
         else:
