@@ -391,18 +391,38 @@ def cli(ctx: click.Context, store, user, fmt, password_stdin, otp):
 @click.option("--admin", "admin_name", required=True, metavar="NAME", help="The first administrator's user name.")
 @click.option("--currency", metavar="CODE", default="CNY", show_default=True,
               help="The store's currency (ISO 4217, e.g. USD): amounts typed without one are in it.")
+@click.option("--region", metavar="COUNTRY",
+              help="The country of phone numbers typed without +country code (e.g. DE, Germany). "
+                   "Default: the store currency's country, only assumed (USD: US; EUR: none, China assumed).")
 @pass_app
-def init(app: App, admin_name: str, currency: str):
+def init(app: App, admin_name: str, currency: str, region: str | None):
     """Create a new encrypted store with its first administrator."""
+    from .domain.countries import region_for_country
     from .services import auth
+    from .services import settings as st
 
+    code = None
+    if region is not None:
+        code = region_for_country(region)
+        if code is None or code not in st.nz.phonenumbers.SUPPORTED_REGIONS:
+            raise click.BadParameter(f"{region!r} is not a country cims knows; give a two-letter code "
+                                     "such as CN, DE, US", param_hint="--region")
     password = (os.environ.get("CIMS_NEW_PASSWORD") or os.environ.get("CIMS_PASSWORD")
                 or (sys.stdin.readline().rstrip("\r\n") if app.password_stdin else None)
                 or app.new_password(admin_name))
     auth.init_store(app.store_path, admin_name, password, currency=currency)
-    app.out.emit({"store": str(app.store_path), "admin": admin_name.lower(),
-                  "key_file": str(app.store_path) + ".keys", "currency": currency.strip().upper()},
-                 title="Store created", vertical=True)
+    shown = {"store": str(app.store_path), "admin": admin_name.lower(),
+             "key_file": str(app.store_path) + ".keys", "currency": currency.strip().upper()}
+    if code:
+        session = auth.sign_in(app.store_path, admin_name, password)
+        try:
+            shown["phone_region"] = st.set_store_region(session, code)
+        finally:
+            session.close()
+    else:
+        shown["phone_region"] = (f"{st.currency_region(currency) or 'CN'} (assumed; "
+                                 "`cims settings region CC` sets it)")
+    app.out.emit(shown, title="Store created", vertical=True)
 
 
 # ----- settings / exchange rates -----------------------------------------------------------
@@ -429,13 +449,15 @@ def settings_currency(app: App, code):
 @pass_app
 def settings_region(app: App, country):
     """Show the country of phone numbers typed without +country code, or set it to COUNTRY
-    (admin): a code such as DE or a name such as Germany. Until it is set, China is
-    assumed, and numbers not written as in China are refused rather than guessed."""
+    (admin): a code such as DE or a name such as Germany. Until it is set, the country of
+    the store's currency is assumed (USD: US; EUR and other shared currencies: China),
+    and numbers not written as there are refused rather than guessed."""
     from .services import settings as st
 
     session = app.session()
     value = st.set_store_region(session, country) if country else st.store_region(session)
-    app.out.emit({"region": value or "not set (CN assumed)"} if app.out.fmt == "table" else {"region": value})
+    shown = value or f"not set ({st.assumed_region(session)} assumed)"
+    app.out.emit({"region": shown} if app.out.fmt == "table" else {"region": value})
 
 
 @cli.group()

@@ -107,9 +107,43 @@ def _phone(value, info):
     if ctx.get("country_unknown") and not nz.has_country_code(value):
         _fail(f"no country code, and the row's country {ctx['country_unknown']}; "
               "write the number with + and its country code, or correct the country")
-    return nz.normalize_phone(value, ctx.get("region", DEFAULT_REGION),
-                              assumed=ctx.get("region_assumed", True),
-                              hint=ctx.get("region_hint") or nz.ASSUMED_REGION_HINT)
+    region = ctx.get("region", DEFAULT_REGION)
+    hint = ctx.get("region_hint") or nz.ASSUMED_REGION_HINT
+    out = nz.normalize_phone(value, region, assumed=ctx.get("region_assumed", True), hint=hint)
+    if out and ctx.get("region_default") and not nz.has_country_code(value):
+        _check_other_evidence(value, out, region, ctx, info.field_name, hint)
+    return out
+
+
+_TRUNK_ZERO = re.compile(r"[\s(（]*[0０](?![0０])")
+
+
+def _check_other_evidence(value, out: str, region: str, ctx: dict, field: str | None, hint: str) -> None:
+    """A number read in the default region (no country in its row, none given for the
+    file) that also reads in the country other evidence names: the row's email domain
+    ("…@example.kr"), or the countries the rest of its column reads in (context
+    "foreign_regions": {field: (codes)}, importer.phone_evidence). Two readings and no
+    way to choose: refused (the import leaves it empty, its text in Notes)."""
+    why = []
+    email = ctx.get("email_region")
+    if email and email != region:
+        why.append((email, f"the email's .{email.lower() if email != 'GB' else 'uk'} domain"))
+    if _TRUNK_ZERO.match(str(value)):
+        # The column's evidence is numbers written with a trunk 0 (phone_evidence); only
+        # such a number reads in those countries' national form as well.
+        for r in (ctx.get("foreign_regions") or {}).get(field or "", ()):
+            if r != region and r != email:
+                why.append((r, "other numbers in its column"))
+    readings: dict[str, list[str]] = {}         # why -> "+82… in KR"
+    for other, because in why:
+        alt = nz.reading_in(value, other)
+        if alt and alt != out:
+            readings.setdefault(because, []).append(f"{alt} in {other}")
+    if readings:
+        how = "assumed" if ctx.get("region_assumed", True) else "the store's region"
+        also = "; ".join(", ".join(alts[:4]) + (" …" if len(alts) > 4 else "") + f" ({because} point there)"
+                         for because, alts in readings.items())
+        _fail(f"reads as {out} in {region} ({how}) and as {also}; {hint}: {str(value).strip()!r}")
 
 
 def _order_for(info: ValidationInfo) -> str | None:
@@ -350,6 +384,10 @@ def _with_row_region(raw: dict, context: dict | None) -> dict | None:
         # An update that does not change the country: the record's own (see for_update).
         country = (context or {}).get("row_country")
     if not isinstance(country, str) or not country.strip():
+        if (context or {}).get("region_default"):
+            found = nz.email_region(raw.get("email") or raw.get("customer_email"))
+            if found:
+                return {**context, "email_region": found}
         return context
     code = region_for_country(country) or region_for_dial_code(country)
     if code is None:
@@ -358,7 +396,7 @@ def _with_row_region(raw: dict, context: dict | None) -> dict | None:
         return {**(context or {}), "country_unknown": unknown} if unknown else context
     if code not in _PHONE_REGIONS:
         return context
-    return {**(context or {}), "region": code, "region_assumed": False}
+    return {**(context or {}), "region": code, "region_assumed": False, "region_default": False}
 
 
 def for_update(context: dict | None, current: dict | None) -> dict | None:

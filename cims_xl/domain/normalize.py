@@ -242,12 +242,14 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
     """
     if value is None:
         return None
+    number_cell = False      # a number cell: Excel dropped any leading "+" or 0
     if isinstance(value, str):
         text = value
     elif is_blank(value):
         return None
     elif _is_number(value):
         text = _phone_text_from_number(value)
+        number_cell = True
     else:
         raise ValueError(_problem("not a valid phone number", value))
     if region == "CN" and _CN_MOBILE.match(text):
@@ -280,7 +282,7 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
             if len(national) in _CN_LENGTHS and _CN_GENERAL.fullmatch(national) and len(set(national)) > 1 \
                     and (not assumed or _CN_FIXED_LINE.fullmatch(national)):
                 return "+86" + national
-    ok, result = _normalize_phone_text(text, region, assumed, hint)
+    ok, result = _normalize_phone_text(text, region, assumed, hint, number_cell)
     if ok:
         return result
     raise ValueError(result)
@@ -298,6 +300,13 @@ def has_country_code(value: object) -> bool:
     return not text or text.startswith(("+", "00"))
 
 
+def phone_text_from_number(value: object) -> str:
+    """The digits of a phone number stored as a number cell (13800138000.0 ->
+    "13800138000"); ValueError for one that cannot be a phone number (negative, a
+    fraction, too long)."""
+    return _phone_text_from_number(value)
+
+
 def _phone_text_from_number(value: object) -> str:
     number = _number_to_decimal(value)
     if not number.is_finite():
@@ -313,7 +322,7 @@ def _phone_text_from_number(value: object) -> str:
 
 @functools.lru_cache(maxsize=16384)
 def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
-                          hint: str = ASSUMED_REGION_HINT) -> tuple[bool, str | None]:
+                          hint: str = ASSUMED_REGION_HINT, number_cell: bool = False) -> tuple[bool, str | None]:
     """(True, e164 or None) or (False, reason); cached, so rejections are cheap too."""
     region = region.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
@@ -351,6 +360,17 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
         return False, _problem(
             _PARSE_ERROR_REASONS.get(exc.error_type, "not a valid phone number"), raw
         )
+    if national_form:
+        lost_plus = _lost_plus_reading(text, region, number, number_cell)
+        if lost_plus is False:
+            own = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            code = phonenumbers.country_code_for_region(region)
+            digits = "".join(ch for ch in text if ch.isdigit())
+            return False, _problem(
+                f"reads two ways: {own} as written in {region}, or +{digits} if {code} is its "
+                f"country code without the +; write it with + and its country code", raw)
+        if lost_plus is not None:
+            number, national_form = lost_plus, False
     possibility = phonenumbers.is_possible_number_with_reason(number)
     if possibility != phonenumbers.ValidationResult.IS_POSSIBLE:
         return False, _problem(
@@ -365,6 +385,34 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
             f"not a valid number in {region}, the region assumed for numbers without a "
             f"country code; {hint}", raw)
     return True, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _lost_plus_reading(text: str, region: str, number: phonenumbers.PhoneNumber, number_cell: bool):
+    """Digits written without "+" that begin with `region`'s own calling code
+    ("4915123456789" in Germany: Excel drops the "+" of a number typed as +49…). They
+    read two ways: as a national number (`number`, as phonenumbers read them) and as
+    the international one. Returns None when there is no second reading (no such
+    leading code, a trunk 0, or both readings the same number), the international
+    number when only it is valid (ITU-T E.164 ranges in phonenumbers' metadata) or when
+    text (not a number cell, which drops a leading 0 as well) is not written as the
+    region writes the national number (its trunk 0 missing: "4930123456" is no German
+    way to write 030 …), False when both readings stay valid (the caller refuses: no
+    evidence decides), and None when only the national reading is valid."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    code = str(phonenumbers.country_code_for_region(region))
+    if code == "0" or not digits.startswith(code) or len(digits) - len(code) < 6:
+        return None
+    try:
+        other = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if other.country_code == number.country_code and other.national_number == number.national_number:
+        return None
+    if not phonenumbers.is_valid_number(other):
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return other
+    return other if not number_cell and not _written_as_national(text, number) else False
 
 
 def _written_as_national(text: str, number: phonenumbers.PhoneNumber) -> bool:
@@ -1273,3 +1321,32 @@ def check_region(value: object) -> str:
     hint = ", ".join(f"{c} ({names[c]})" for c in near[:4])
     raise ValueError(f"'{text}' is not a phone region (a two-letter country code such as CN, DE, US)"
                      + (f"; nearest: {hint}" if hint else ""))
+
+
+def reading_in(value: object, region: str) -> str | None:
+    """The E.164 number `value` (a phone cell without a country code) is in `region`
+    when it is a valid number there written as that country writes it at home (the
+    assumed-region rule of `normalize_phone`), else None. Never raises."""
+    try:
+        return normalize_phone(value, region, assumed=True)
+    except (ValueError, TypeError):
+        return None
+
+
+# Country-code top-level domains that people use as generic ones (start-ups, media):
+# no evidence of where the address's owner lives.
+_GENERIC_CCTLDS = frozenset({"io", "co", "me", "tv", "ai", "fm", "cc", "ws", "ly", "to", "gg", "sh", "ac", "so"})
+
+
+def email_region(value: object) -> str | None:
+    """The country (ISO 3166 code) an email address's country-code domain names
+    ("kim@example.kr": KR, "x@example.co.uk": GB), or None for a generic one (.com,
+    .org, and ccTLDs used generically such as .io, .co, .me). IANA's ccTLDs are
+    the ISO 3166 codes, but .uk for GB."""
+    if not isinstance(value, str) or "@" not in value:
+        return None
+    tld = value.strip().rsplit(".", 1)[-1].casefold()
+    if len(tld) != 2 or not tld.isascii() or not tld.isalpha() or tld in _GENERIC_CCTLDS:
+        return None
+    code = "GB" if tld == "uk" else tld.upper()
+    return code if code in phonenumbers.SUPPORTED_REGIONS else None

@@ -125,7 +125,13 @@ _ADDRESS = {
                 "business country/region", "home country/region", "other country/region",
                 "work country/region",                       # Outlook's export headings
                 "adr_one_countryname", "land", "land/region geschäftlich",
-                "arbeitsadresse land", "国家", "国家/地区", "国别"],
+                "arbeitsadresse land", "国家", "国家/地区", "国别",
+                # other systems' exports (Xero, Stripe, Salesforce/Zoho, Mailchimp, HubSpot,
+                # Pipedrive); more "... Country" headings: names_a_country
+                "pocountry", "sacountry", "address country", "card address country",
+                "mailing country", "billing country", "other country", "cc",
+                "person - postal address - country", "organization - address - country",
+                "국가", "국가/지역", "나라"],
 }
 
 SYNONYMS: dict[str, dict[str, list[str]]] = {
@@ -714,6 +720,11 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             continue
         assign(i, target, "synonym")
     _split_half_names(headers, chosen, taken)
+    country = "country" if "country" in allowed else "customer_country" if "customer_country" in allowed else None
+    for i, h in enumerate(headers):
+        if (country and country not in taken and i not in fixed and chosen[i].how == "unmapped"
+                and not chosen[i].could_be and names_a_country(h)):
+            assign(i, country, "guess")
     for i, h in enumerate(headers):
         if i in fixed or chosen[i].how != "unmapped" or chosen[i].could_be:
             continue
@@ -930,6 +941,19 @@ def segment_hit(ent: Entity, header: str) -> tuple[str, int] | None:
             target = "company" if "company" in allowed else "customer_name" if "customer_name" in allowed else target
         return target, SEGMENT_RANK + rank * 100 + hit[1]
     return None
+
+
+_COUNTRY_END = re.compile(r"(?:country|country/region|国家|国家/地区|國家|国|국가)$")
+_NOT_COUNTRY = re.compile(r"(?:code|prefix|id|区号|代码)$")
+
+
+def names_a_country(header: object) -> bool:
+    """Whether a heading's last word is "country" (in English, Chinese, Japanese or
+    Korean): "Mailing Country", "POCountry", "Person - Postal address - Country",
+    "Country/Region", "客户国家" name a country, whatever comes before (not "Country
+    Code", a dial code, nor "Country ID")."""
+    text = " ".join(unicodedata.normalize("NFKC", str(header)).casefold().replace("-", " ").split())
+    return bool(text) and len(text) <= 60 and bool(_COUNTRY_END.search(text)) and not _NOT_COUNTRY.search(text)
 
 
 # "Name" beside "Vorname", "Nom" beside "Prénom" is the family name; "Nombre" beside

@@ -68,7 +68,8 @@ def is_country_header(header: object) -> bool:
     column of calling codes ("Country Code", "Dial Code", "国际区号")."""
     from .mapping import norm
 
-    return is_dial_code_header(header) or norm(str(header)) in _country_headings()
+    from .mapping import names_a_country
+    return is_dial_code_header(header) or norm(str(header)) in _country_headings() or names_a_country(header)
 
 
 def phone_country_headers(mapping: Mapping) -> list[str]:
@@ -256,6 +257,10 @@ class Options:
     region: str = "CN"
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
     region_from: str = ""                 # who gave the region when not assumed: "--region", "store setting"
+    # Not given for this file (--region): other evidence may contradict the region (an
+    # email's country domain; other countries the column's numbers read in, by field).
+    region_default: bool = True
+    foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
     currency: str | None = None           # for rows whose file has no currency of its own
@@ -356,6 +361,8 @@ class RowPreparer:
         self.several: dict[str, int] = {}       # column -> cells that held several values
         self.extensions: dict[str, int] = {}    # column -> phone cells with an extension (kept in Notes)
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
+                        "region_default": options.region_default,
+                        "foreign_regions": dict(options.foreign_regions),
                         "region_hint": IMPORT_REGION_HINT,
                         "date_orders": dict(options.date_orders),
                         "decimal_marks": dict(options.decimal_marks),
@@ -695,7 +702,7 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         given = data.pop(ROW_REGION)
         region = region_for_dial_code(given) or region_for_country(given)
         if region is not None:
-            context = {**context, "region": region, "region_assumed": False}
+            context = {**context, "region": region, "region_assumed": False, "region_default": False}
         elif unknown := unknown_country(given):
             context = {**context, "country_unknown": unknown}
     unreadable = data.pop(UNREADABLE, None)

@@ -173,6 +173,8 @@ class Scan:
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
+    # field -> other countries its numbers without a country code read in (phone_evidence)
+    foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class _CurrencyEvidence:
@@ -316,7 +318,8 @@ class _DateEvidence:
 
 
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
-          date_order: str | None, decimal: str | None = None, amount_per: str | None = None) -> Scan:
+          date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
+          phone_region: str | None = None) -> Scan:
     rows = src.rows()
     seen_rows: list[tuple[int, list]] = []
     window: list[tuple[int, list]] = []
@@ -356,11 +359,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     watch = FooterWatch(len(table.headers))
     named = _CurrencyEvidence(ent, mapping, table.columns)
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
+    phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
         watch.add(number, values)
         if shop is not None:
             shop.add(number, values)
+        for pev in phones:
+            pev.add(values)
         if named.active:
             named.add(values)
         if wanting:
@@ -429,12 +435,23 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            + " at the end of the table, not filling its columns"})
     count -= len(footer)
     secret = set(mapping.secret_columns)       # passwords are never shown
+    foreign: dict[str, tuple[str, ...]] = {}
+    for pev in phones:
+        j = table.columns.index(pev.column) if pev.column in table.columns else None
+        target = mapping.columns[j].target if j is not None else None
+        if target and (regions := pev.foreign_regions()):
+            foreign[target] = regions
+            if target.startswith("customer_"):         # an order's new customer: its own field
+                foreign[target.removeprefix("customer_")] = regions
+            inferences.append(pev.inference())
+    if phones and (by_email := _email_countries(phones[0])):
+        inferences.append(by_email)
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions,
                 footer_rows=[n for n, _ in footer],
                 currencies=tuple(sorted(named.found)), amount_per=amount_per,
-                order_folds=shop.folds if shop is not None else {})
+                order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign)
 
 
 def _apply_evidence(mapping: mp.Mapping, changes: dict[int, str]) -> None:
@@ -622,6 +639,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
             raise ImportRefused(f"--region: {exc}") from None
     session.ensure("import", ent.kind)
     set_region = None if region is not None else _store_region(session)   # `cims settings region`
+    assumed = _assumed_region(session) if region is None and set_region is None else DEFAULT_REGION
     path = Path(path)
     overrides = mp.parse_overrides(mapping)
     saved = mp.load_profile(profile) if profile else None
@@ -637,12 +655,14 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     try:
         if progress:
             progress(0, 0, "reading")
-        scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per)
+        scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
+                     phone_region=None if region else set_region or assumed)
         _check_mapping(ent, scan.mapping, src)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
-                          date_orders=scan.date_orders, region=region or set_region or DEFAULT_REGION,
+                          date_orders=scan.date_orders, region=region or set_region or assumed,
                           region_assumed=region is None and set_region is None,
                           region_from="--region" if region else "store setting" if set_region else "",
+                          region_default=region is None, foreign_regions=scan.foreign_regions,
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
                           currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
@@ -745,6 +765,41 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         src.close()
 
 
+def _phone_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None) -> list:
+    """One importer.phone_evidence collector per phone column, when numbers without a
+    country code are read in a default region (no --region)."""
+    if region is None:
+        return []
+    from .phone_evidence import PhoneColumnEvidence
+
+    kinds = {f.key: f.kind for f in ent.fields}
+    kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
+    country = set(plan.phone_country_headers(mapping))
+    country_cols = tuple(columns[j] for j, c in enumerate(mapping.columns) if c.header in country)
+    email = next((columns[j] for j, c in enumerate(mapping.columns) if c.target in ("email", "customer_email")),
+                 None)
+    found = [PhoneColumnEvidence(c.header, c.target, columns[j], country_cols, region)
+             for j, c in enumerate(mapping.columns) if c.target and kinds.get(c.target) == "phone"]
+    if found and email is not None:
+        found[0].email_column = email           # the first counts the rows' email countries
+    return found
+
+
+def _email_countries(pev) -> dict | None:
+    """The summary's line on rows whose email domain names another country than the
+    default phone region (domain.models: a number that reads in both is left empty),
+    as the first phone column's collector (`pev`) counted them over the whole file."""
+    counts = pev.email_countries
+    if not counts:
+        return None
+    shown = ", ".join(f"{code} ({n})" for code, n in counts.most_common(5))
+    return {"what": "phone country from email domains",
+            "decided": f"a number without a country code that reads in {pev.region} and in its row's email "
+                       "country is left empty (its text in Notes, the row warned)",
+            "evidence": f"rows without a country whose email domain names another country: {shown}; give "
+                        "the rows' country in a Country column, or the file's with --region"}
+
+
 def _in_file_order(counts: dict[str, int], headers: list[str]) -> list[tuple[str, int]]:
     """(column, count) in the order of the file's columns, whichever rows were counted first
     (chunks may be prepared out of order: importer.parallel)."""
@@ -793,7 +848,9 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
     if phones:
         country = "', '".join(plan.phone_country_headers(scan.mapping))
         fallback = (f"{options.region} ({options.region_from or '--region'})" if not options.region_assumed
-                    else f"{options.region} (assumed; `cims settings region CC` sets the store's)")
+                    else f"{options.region} (assumed"
+                    + (", the store currency's country" if options.region != DEFAULT_REGION else "")
+                    + "; `cims settings region CC` sets the store's)")
         out.append({"what": "phone region",
                     "decided": fallback if not country else f"row's country, else {fallback}",
                     "evidence": (f"column '{country}'" if country else "no Country column")
@@ -813,6 +870,11 @@ def _header_inference(table: Table) -> dict:
 def _store_region(session) -> str | None:
     from ..services.settings import store_region
     return store_region(session)
+
+
+def _assumed_region(session) -> str:
+    from ..services.settings import assumed_region
+    return assumed_region(session)
 
 
 def _store_currency(session) -> str:

@@ -68,8 +68,9 @@ def set_store_currency(session, value: str) -> str:
 
 def store_region(session) -> str | None:
     """The country (ISO 3166-1 alpha-2) of phone numbers typed without a country code that
-    the administrator set (`set_store_region`), or None: then China is only assumed
-    (domain.models.DEFAULT_REGION) and numbers not written as China writes them are refused."""
+    the administrator set (`set_store_region`), or None: then a region is only assumed
+    (`assumed_region`: the store currency's country, else China) and numbers not written
+    as that country writes them are refused."""
     return session.store.get_meta(REGION_KEY)
 
 
@@ -97,12 +98,43 @@ def set_store_region(session, value: str) -> str:
     return code
 
 
+def currency_region(currency: str) -> str | None:
+    """The one country whose own currency `currency` is, or None: an ISO 4217 code
+    begins with its issuer's ISO 3166 code (USD: US, GBP: GB, KRW: KR), taken when that
+    country uses the currency (CLDR, via babel) and has a telephone numbering plan.
+    EUR (no country "EU") and other shared codes give None."""
+    from babel.numbers import get_territory_currencies
+
+    code = str(currency or "").upper()[:2]
+    if len(code) != 2 or code not in nz.phonenumbers.SUPPORTED_REGIONS:
+        return None
+    try:
+        used = get_territory_currencies(code)
+    except Exception:           # babel: a territory it has no data for
+        return None
+    return code if str(currency).upper() in used else None
+
+
+def assumed_region(session) -> str:
+    """The country assumed (not known) for phone numbers typed without a country code
+    when no region is set (`store_region`): the country of the store's currency
+    (`currency_region`: a USD store reads "(415) 555-0132" as American), else China
+    (domain.models.DEFAULT_REGION). Only assumed: numbers not written as that country
+    writes them at home are refused (domain.normalize.normalize_phone)."""
+    from ..domain.models import DEFAULT_REGION
+
+    return currency_region(store_currency(session)) or DEFAULT_REGION
+
+
 def phone_context(session) -> dict:
     """The validation context of phone numbers typed without a country code: the store's
-    region as given (not assumed) when an administrator set one, else empty (the
-    assumed default applies)."""
+    region as given (not assumed) when an administrator set one, else the assumed one
+    (`assumed_region`). "region_default": the region is the store's, not the row's
+    or the file's, so other evidence (an email's country domain) may contradict it."""
     code = store_region(session)
-    return {"region": code, "region_assumed": False} if code else {}
+    if code:
+        return {"region": code, "region_assumed": False, "region_default": True}
+    return {"region": assumed_region(session), "region_assumed": True, "region_default": True}
 
 
 def set_fx_rate(session, currency: str, rate: object, valid_from: object, *,
