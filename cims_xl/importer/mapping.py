@@ -173,7 +173,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                    "实付款", "实付金额", "买家实际支付金额", "订单总额"],
         "discount": ["discount", "折扣"],
         "profit": ["profit", "利润"],
-        "currency": ["currency", "币种", "货币"],
+        "currency": ["currency", "币种", "货币", "币别", "currency code", "交易币种", "结算币种"],
         "region": ["region", "地区", "区域", "大区"],
         "province": ["state", "province", "state/province", "省/自治区", "省份", "省"],
         "city": ["city", "城市"],
@@ -208,21 +208,28 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     },
     "opportunity": {
         "name": ["opportunity", "opportunity name", "deal", "deal name", "lead name", "name",
-                 "商机", "商机名称", "机会名称", "项目名称"],
-        "stage": ["stage", "sales stage", "leadstate", "阶段", "销售阶段"],
+                 "商机", "商机名称", "机会名称", "项目名称", "title", "deal title"],
+        "stage": ["stage", "sales stage", "leadstate", "阶段", "销售阶段", "deal stage",
+                  "opportunity stage", "pipeline stage", "商机阶段"],
         "amount": ["amount", "value", "deal value", "expected revenue", "turnover", "金额",
-                   "预计金额"],
-        "currency": ["currency", "币种"],
-        "probability": ["probability", "probability %", "概率", "赢率"],
+                   "预计金额", "deal amount", "opportunity amount"],
+        "currency": ["currency", "币种", "货币", "币别", "amount currency", "currency code",
+                     "deal currency", "opportunity currency"],
+        "probability": ["probability", "probability %", "概率", "赢率", "deal probability",
+                        "win probability", "成交概率"],
         "expected_close": ["expected close", "close date", "expected close date", "end scheduled",
-                           "预计成交日期", "预计签约日期"],
+                           "预计成交日期", "预计签约日期", "closing date", "expected closing date"],
         "next_step": ["next step", "下一步"],
-        "lost_reason": ["lost reason", "丢单原因"],
-        "owner": ["owner", "responsible", "负责人"],
+        "lost_reason": ["lost reason", "丢单原因", "loss reason", "reason lost", "closed lost reason",
+                        "输单原因"],
+        "owner": ["owner", "responsible", "负责人", "deal owner", "opportunity owner"],
         "source": ["source", "lead source", "leadsource", "来源"],
         **_CUSTOMER_LINK,
         "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称",
-                          "公司"],
+                          "公司", "account name", "associated company", "organization",
+                          "organization name", "company name", "client"],
+        # won / lost / open (Pipedrive's "Deal - Status"): sets Won or Lost over the Stage
+        "deal_status": ["status", "deal status", "opportunity status", "won/lost", "商机状态"],
     },
     "interaction": {
         "kind": ["type", "kind", "interaction type", "activity type", "activity", "channel", "类型",
@@ -240,13 +247,23 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "description": ["description", "details", "描述", "详情", "问题描述"],
         "priority": ["priority", "优先级"],
         "status": ["status", "ticket status", "状态"],
-        "channel": ["channel", "渠道"],
-        "assignee": ["assignee", "assigned to", "处理人"],
-        "opened_at": ["opened", "created", "created at", "date", "创建时间", "提交时间"],
-        "resolved_at": ["resolved", "resolved at", "解决时间"],
-        "closed_at": ["closed", "closed at", "关闭时间"],
+        "channel": ["channel", "渠道", "source", "via"],
+        "assignee": ["assignee", "assigned to", "处理人", "agent", "assigned agent"],
+        # help desks' exports: Zendesk (Created at, Solved at, Requester, Via), Freshdesk
+        # (Created time, Resolved time, Closed time, Initial response time, Source)
+        "opened_at": ["opened", "created", "created at", "date", "创建时间", "提交时间",
+                      "created time", "created date", "created on", "date created", "opened at"],
+        "first_response_at": ["first response at", "first responded at", "initial response time",
+                              "first reply at", "首次响应时间"],
+        "resolved_at": ["resolved", "resolved at", "解决时间", "resolved time", "solved at",
+                        "resolved date", "date resolved", "resolution date"],
+        "closed_at": ["closed", "closed at", "关闭时间", "closed time", "closed date", "date closed"],
         **_CUSTOMER_LINK,
-        "customer_name": ["customer", "customer name", "company", "客户", "客户名称", "公司"],
+        "customer_name": ["customer", "customer name", "requester", "requester name", "full name",
+                          "contact name", "company", "客户", "客户名称", "公司", "company name",
+                          "organization"],
+        "customer_email": ["requester email", "contact email", "customer email", "email", "e-mail"],
+        "customer_ref": [*_CUSTOMER_LINK["customer_ref"], "requester id", "contact id"],
     },
 }
 
@@ -355,7 +372,8 @@ HELPER_TARGETS = {"first_name": "First Name", "middle_name": "Middle Name",
                   "customer_ref": "Customer Ref", "customer_name": "Customer Name",
                   "customer_segment": "Customer Segment", "customer_country": "Customer Country",
                   "customer_postal_code": "Customer Postal Code",
-                  "customer_email": "Customer Email", "customer_phone": "Customer Phone"}
+                  "customer_email": "Customer Email", "customer_phone": "Customer Phone",
+                  "deal_status": "Deal Status"}
 
 
 def entity_for(kind: str) -> Entity:
@@ -651,7 +669,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         if looks_secret(h):
             chosen[i] = ColumnMap(h, None, "secret")
             continue
-        hit = table.get(n)
+        hit = table.get(n) or table.get(_unprefixed(ent.kind, n))
         if hit:
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:
@@ -670,6 +688,20 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                 assign(i, target, "guess")
                 break
     return Mapping(ent, chosen, allowed)
+
+
+# CRMs write the record's kind before each header ("Deal - Stage", "Deal - Currency" in
+# Pipedrive; "Opportunity Owner", "Opportunity Currency" in Salesforce; "Ticket Status"):
+# a header no synonym matches is tried again without it.
+_RECORD_PREFIXES = {"opportunity": ("deal", "opportunity"), "ticket": ("ticket",)}
+
+
+def _unprefixed(kind: str, n: str) -> str:
+    """A normalised header without its record-kind prefix ("dealstage" -> "stage"), or "" """
+    for prefix in _RECORD_PREFIXES.get(kind, ()):
+        if n.startswith(prefix) and len(n) > len(prefix):
+            return n[len(prefix):]
+    return ""
 
 
 # "Name" beside "Vorname", "Nom" beside "Prénom" is the family name; "Nombre" beside

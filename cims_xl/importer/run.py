@@ -28,6 +28,7 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
 from . import parallel, plan
+from .values import ValueEvidence, parse_values
 from .errors import AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
@@ -167,6 +168,7 @@ class Scan:
     decimal_marks: dict[str, str] = field(default_factory=dict)
     footer_rows: list[int] = field(default_factory=list)
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
+    probability_share: bool = False         # the probability column holds shares (0.9 = 90 %)
 
 
 class _CurrencyEvidence:
@@ -310,7 +312,8 @@ class _DateEvidence:
 
 
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
-          date_order: str | None, decimal: str | None = None) -> Scan:
+          date_order: str | None, decimal: str | None = None,
+          values_given: dict[str, dict[str, str]] | None = None) -> Scan:
     rows = src.rows()
     seen_rows: list[tuple[int, list]] = []
     window: list[tuple[int, list]] = []
@@ -349,11 +352,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     wanting = set(samples)
     watch = FooterWatch(len(table.headers))
     named = _CurrencyEvidence(ent, mapping, table.columns)
+    listed = ValueEvidence(ent, mapping, table.columns, values_given)
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
         watch.add(number, values)
         if named.active:
             named.add(values)
+        if listed.active:
+            listed.add(values)
         if wanting:
             _take_samples(values, samples, wanting)
         for col, ev in evidence.items():
@@ -407,7 +413,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
-    inferences = date_inferences + inferences
+    listed.keep_only(final_targets)
+    value_inferences, probability_scale = listed.decide()
+    inferences = date_inferences + inferences + value_inferences
     if footer:
         inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in footer)
                            + " skipped: not data",
@@ -418,7 +426,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, footer_rows=[n for n, _ in footer],
-                currencies=tuple(sorted(named.found)))
+                currencies=tuple(sorted(named.found)), probability_share=probability_scale == "share")
 
 
 SAMPLES = 3
@@ -547,7 +555,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 error_report=None, progress: Progress | None = None,
                 region: str | None = None, currency: str | None = None,
                 encoding: str | None = None, decimal: str | None = None,
-                chunk_rows: int = CHUNK_ROWS) -> ImportResult:
+                values=None, chunk_rows: int = CHUNK_ROWS) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -558,7 +566,9 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     code of amounts in rows without a currency of their own (default: the field's, CNY);
     encoding: a text file's codec, when its bytes do not decide it (importer.encoding);
     decimal: "comma" or "point" for every number column, when its values do not
-    decide it (importer.evidence); error_report(headers, left_out=positions) opens the
+    decide it (importer.evidence); values: --value items ("Text in the file=Value",
+    a list) saying what a stage, status, priority or currency the synonyms do not read is
+    (importer.values); error_report(headers, left_out=positions) opens the
     report of rejected, duplicate and warned rows (`cims_xl.excel.import_report.error_report`
     (path) makes one: the importer writes no workbook itself).
     Every inference is listed in `ImportResult.inferences`; one the evidence cannot
@@ -589,6 +599,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     set_region = None if region is not None else _store_region(session)   # `cims settings region`
     path = Path(path)
     overrides = mp.parse_overrides(mapping)
+    values_given = parse_values(ent, values)
     saved = mp.load_profile(profile) if profile else None
     profile_map = dict((saved or {}).get("map", {}))
     if saved and saved.get("kind") and mp.entity_for(saved["kind"]).kind != ent.kind:
@@ -602,7 +613,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     try:
         if progress:
             progress(0, 0, "reading")
-        scan = _scan(src, ent, overrides, profile_map, date_order, decimal)
+        scan = _scan(src, ent, overrides, profile_map, date_order, decimal, values_given)
         _check_mapping(ent, scan.mapping, src)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, region=region or set_region or DEFAULT_REGION,
@@ -610,7 +621,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                           region_from="--region" if region else "store setting" if set_region else "",
                           decimal_marks=scan.decimal_marks, currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
-                          currencies=scan.currencies, serial_offset=src.serial_offset)
+                          currencies=scan.currencies, serial_offset=src.serial_offset,
+                          value_map=values_given, probability_share=scan.probability_share)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
@@ -798,7 +810,7 @@ class _Writer:
                     clean["customer_id"] = ids[cid]
         if planned.creates:
             made = records.create_many(self.session, self.ent.kind, [c for _o, c in planned.creates],
-                                       batch_id=self.batch, validated=True)
+                                       batch_id=self.batch, validated=True, imported=True)
             for (out, _c), rec in zip(planned.creates, made):
                 out.record = rec["id"]
         if planned.updates:
