@@ -1238,6 +1238,10 @@ def _rich_progress(app: App):
                                            "interactions"]),
               default="customers", show_default=True)
 @click.option("--map", "mapping", multiple=True, metavar="'Source Column=Field'", help="Override a column mapping.")
+@click.option("--value", "values", multiple=True, metavar="'Text=Value'",
+              help="What a stage, status, priority or currency written in the file is, when the import "
+                   "names it as unknown: e.g. --value 'Contract sent=Negotiation', --value 'DRAFT=Cancelled', "
+                   "--value 'rupees=INR' (repeatable).")
 @click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False))
 @click.option("--on-duplicate", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True,
@@ -1262,7 +1266,7 @@ def _rich_progress(app: App):
 @click.option("--decimal", type=click.Choice(["comma", "point"]),
               help="Decimal mark of number columns when their values do not tell (1.234 = 1234 with comma).")
 @pass_app
-def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, on_duplicate, update_mode,
+def import_file_cmd(app: App, path, sheet, kind, mapping, values, profile, date_order, on_duplicate, update_mode,
                     dry_run, report_path, region, currency, encoding, decimal):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
     from .excel.import_report import error_report
@@ -1278,7 +1282,7 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
                              update_mode=update_mode, dry_run=dry_run,
                              error_report=error_report(report_path) if report_path else None,
                              progress=progress, region=region, currency=currency, encoding=encoding,
-                             decimal=decimal)
+                             decimal=decimal, values=list(values) or None)
     data = result.as_dict()
     if app.out.fmt == "json":
         app.out.emit(data)
@@ -1298,7 +1302,9 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
     if data.get("mapping"):
         app.out.emit(data["mapping"], title="Column mapping")
     if data.get("unmapped"):
-        app.out.message("Columns not mapped (kept in Notes or listed): " + ", ".join(map(str, data["unmapped"])))
+        from .importer.plan import kept_in_header
+        app.out.message(f"Columns not mapped (kept in {kept_in_header(result.kind)} or listed): "
+                        + ", ".join(map(str, data["unmapped"])))
     for m in data.get("mapping") or ():
         if m.get("could_be"):
             app.out.message(f"Column '{m['column']}' could be " + " or ".join(m["could_be"])

@@ -93,6 +93,14 @@ PERCENT_FIELDS = ("probability", "discount")
 MUST_READ = ("status", "currency", "stage")
 # Records without a Notes field keep the columns no field takes in this text field.
 KEPT_IN = {"ticket": "description", "opportunity": "next_step"}
+
+
+def kept_in_header(kind: str) -> str:
+    """The header of the field a record of `kind` keeps its unmapped columns in ("Notes",
+    "Description" for tickets, "Next Step" for opportunities)."""
+    from ..domain.schema import ENTITIES
+
+    return ENTITIES[kind].field(KEPT_IN.get(kind, "notes")).header
 _PERCENT_TEXT = re.compile(r"^\s*([+-]?\d{1,9}(?:[.,]\d{1,9})?)\s*%$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?E\+\d{1,3}$")
 

@@ -451,7 +451,8 @@ def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping, s
 
 
 def _has_notes(mapping: mp.Mapping) -> bool:
-    return any(f.key == "notes" for f in mapping.entity.fields)
+    """Whether unmapped columns are kept (in Notes, or plan.KEPT_IN's field)."""
+    return any(f.key == "notes" for f in mapping.entity.fields) or mapping.entity.kind in plan.KEPT_IN
 
 
 def _take_samples(values: list, samples: dict[int, list[str]], wanting: set[int]) -> None:
@@ -730,6 +731,12 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
         out.append({"what": "kind of file", "decided": "web page (HTML table)",
                     "evidence": "the file starts with HTML, whatever its name"})
     out.extend(scan.inferences)
+    unmapped = scan.mapping.unmapped
+    if unmapped and ent.kind in plan.KEPT_IN:
+        shown = ", ".join(f"'{h}'" for h in unmapped[:5]) + (" …" if len(unmapped) > 5 else "")
+        out.append({"what": "columns no field takes",
+                    "decided": f"kept in {plan.kept_in_header(ent.kind)}, one 'Column: value' line each",
+                    "evidence": f"{ent.label}s have no Notes field; columns {shown}"})
     hints = mp.kind_hints(ent, scan.table.headers)
     if hints:
         kind, own = hints[0]

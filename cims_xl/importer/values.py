@@ -214,23 +214,22 @@ class ValueEvidence:
 
     def _refusal(self, header: str, key: str, unknown: dict[str, int]) -> str:
         f = _field(self.ent, key)
-        what = {"currency": "currency", "deal_status": "deal status (open, won or lost)"}.get(
-            key, f.header if f else key)
+        rows = sum(unknown.values())
         example = next(iter(unknown))
-        if key == "currency":
-            target = "EUR"
-            choices = "an ISO 4217 code such as USD, EUR, CNY"
-        elif key == "deal_status":
-            return (f"column '{header}': {sum(unknown.values())} row(s) hold a value that is not a {what}: "
+        if key == "deal_status":
+            return (f"column '{header}': {rows} row(s) hold a value that is no deal status (open, won or lost): "
                     f"{_listed(unknown)}. Nothing was imported. Fix those values, or leave the column out "
                     f"with --map \"{header}=-\" (the Stage column then says where each deal is).")
+        if key == "currency":
+            near = money.suggest_currencies(example)
+            what = "currency code, symbol or name we can read (an ISO 4217 code such as USD, EUR, CNY)"
+            option = f"--value \"{example}={near[0] if near else 'USD'}\""
         else:
-            choices = ", ".join(f.choices) if f else ""
-            target = f.choices[0] if f else "…"
-        return (f"column '{header}': {sum(unknown.values())} row(s) hold a value that is not a {what} "
-                f"and no other system's word for one: {_listed(unknown)}. Nothing was imported: "
-                f"storing them as a default would be wrong. Say what each is with --value "
-                f"\"{example}={target}\" (repeatable; {what}: {choices}), or fix them in the file.")
+            what = f"{f.header if f else key} ({', '.join(f.choices) if f else ''})"
+            option = f"--value \"{example}=VALUE\" with VALUE one of those"
+        return (f"column '{header}': {rows} row(s) hold a value that is no {what} and no other system's "
+                f"word for one: {_listed(unknown)}. Nothing was imported: a default in their place would "
+                f"be wrong. Say what each is with {option} (repeatable), or fix them in the file.")
 
 
 _SOURCES = {
