@@ -320,6 +320,17 @@ IGNORED_HEADERS = {norm(h) for h in ("index", "row id", "#", "no", "no.", "序�
 OWN_BOOKKEEPING = {"created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at",
                    "deleted_by", "batch_id", "rfm_segment"}
 
+@lru_cache(maxsize=None)
+def _computed(kind: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(keys, headers) of the fields the store sets itself (a ticket's due times, a deal's
+    closing date, links to other records), as our own exports and sheets write them: left
+    out on import, never kept as text (a record without Notes keeps unmapped columns
+    elsewhere). Headers count only in a table of our own sheet."""
+    fields = [f for f in ENTITIES[kind].fields
+              if f.key != "customer_id" and (not f.editable or f.internal or f.kind == "ref")]
+    return frozenset(f.key for f in fields), frozenset(f.header for f in fields)
+
+
 # Our workbook's data sheets (excel.layout): a table with the sheet protocol's hidden
 # columns is ours, and its ID, Created, Updated and Status columns are bookkeeping too
 # (ID, like an export's "id", is a customer's old id; the store sets the others).
@@ -530,9 +541,12 @@ def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
     unused = {c.header for c in build_mapping(ent, headers).columns if c.target is None} if ent.kind == "customer" \
         else set()
     found = []
+    best = _top_kind(headers)
     for kind in IMPORT_KINDS:
         other = ENTITIES[KINDS[kind]]
-        if other.kind == ent.kind:
+        if other.kind == ent.kind or kind != best:
+            # Only the kind the headers say most for: invoices and payments are orders
+            # though their contact columns would make customers.
             continue
         table = _synonym_table(other)
         own = [h for h in headers if norm(h) in table
@@ -541,12 +555,59 @@ def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
         # rows are not customers themselves: with one more such header it is enough.
         links = ent.kind == "customer" and any(norm(h) in table and table[norm(h)][0] in _CUSTOMER_LINKS
                                                for h in headers)
-        if len(own) >= KIND_HINT_MIN or (links and len(own) >= 2):
-            found.append((kind, own))
+        # Headers holding the kind's own words ("Gross Sales", "Transaction ID") count too.
+        signals = [h for h in headers if h not in own and _signals(other, h)]
+        if len(own) >= KIND_HINT_MIN or (links and len(own) >= 2) or len(signals) >= 2:
+            found.append((kind, own + signals))
     return sorted(found, key=lambda k: -len(k[1]))
 
 
+def _top_kind(headers: list[str]) -> str | None:
+    """The import kind the headers say most for (kind_score), or None for a tie."""
+    scored = sorted(((kind_score(ENTITIES[KINDS[k]], headers), k) for k in IMPORT_KINDS), reverse=True)
+    if len(scored) > 1 and scored[0][0] == scored[1][0]:
+        return None
+    return scored[0][1]
+
+
 KIND_HINT_MIN = 3
+
+# Words in headers that say which kind of record a file holds, whatever field they map
+# to: invoices and payments are orders ("InvoiceNumber", "Net Sales", "Transaction ID",
+# "价税合计"), help-desk exports tickets ("Requester", "Agent", "Solved at"). Matched as in
+# _contains_word (a Latin word begins a word of the header; other scripts anywhere).
+KIND_SIGNALS: dict[str, tuple[str, ...]] = {
+    "customer": ("first name", "last name", "given name", "birthday", "gender", "newsletter",
+                 "subscribed", "member", "会员", "生日", "性别"),
+    "order": ("invoice", "order", "payment", "charge", "transaction", "receipt", "sales", "subtotal",
+              "tax", "sku", "unit price", "unitamount", "line amount", "lineamount", "lineitem", "refund", "balance",
+              "发票", "订单", "单据", "价税合计", "收款", "销售", "含税", "rechnung", "bestell", "facture",
+              "commande", "pedido", "注文", "請求"),
+    "ticket": ("ticket", "requester", "agent", "priority", "solved", "resolved", "sla", "satisfaction",
+               "first response", "first reply", "工单", "工單", "问题描述"),
+    "opportunity": ("deal", "opportunity", "stage", "probability", "pipeline", "forecast", "商机", "阶段"),
+    "interaction": ("activity", "interaction", "meeting", "跟进", "拜访"),
+    "contact": ("job title", "primary contact", "职位", "职务"),
+}
+
+
+def kind_score(ent: Entity, headers: list[str]) -> int:
+    """How much the headers say for `ent`: each header its synonyms know counts 1, each
+    header holding one of its KIND_SIGNALS words 2 more."""
+    table = _synonym_table(ent)
+    score = 0
+    for h in headers:
+        n = norm(h)
+        if n in table or table.get(_unprefixed(ent.kind, n)):
+            score += 1
+        if _signals(ent, h):
+            score += 2
+    return score
+
+
+def _signals(ent: Entity, header: str) -> bool:
+    n = norm(header)
+    return any(_contains_word(header, n, w) for w in KIND_SIGNALS.get(ent.kind, ()))
 _CUSTOMER_LINKS = ("customer_ref", "customer_name")
 
 
@@ -560,7 +621,9 @@ def kind_advice(ent: Entity, headers: list[str]) -> str:
         if other.kind == ent.kind:
             continue
         m = build_mapping(other, headers)
-        if not _has_required(other, m):
+        if not _has_required(other, m) or kind != _top_kind(headers):
+            # A kind that needs little (a customer needs only a name) fits many files; it is
+            # named only when the headers say more for it than for the kind asked for.
             continue
         known = [c.header for c in m.columns if c.target]
         fits.append((len(known), kind, known))
@@ -665,7 +728,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             else:
                 chosen[i] = ColumnMap(h, None, "ignored")
             continue
-        if i < lead or n in IGNORED_HEADERS or h.strip() in OWN_BOOKKEEPING or h.strip() in own_sheet:
+        if (i < lead or n in IGNORED_HEADERS or h.strip() in OWN_BOOKKEEPING or h.strip() in own_sheet
+                or h.strip() in _computed(ent.kind)[0] or (own_sheet and h.strip() in _computed(ent.kind)[1])):
             chosen[i] = ColumnMap(h, None, "ignored")
             continue
         if looks_secret(h):

@@ -168,7 +168,7 @@ class Scan:
     decimal_marks: dict[str, str] = field(default_factory=dict)
     footer_rows: list[int] = field(default_factory=list)
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
-    probability_share: bool = False         # the probability column holds shares (0.9 = 90 %)
+    values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
 
 
 class _CurrencyEvidence:
@@ -414,8 +414,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
     listed.keep_only(final_targets)
-    value_inferences, probability_scale = listed.decide()
-    inferences = date_inferences + inferences + value_inferences
+    inferences = date_inferences + inferences
     if footer:
         inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in footer)
                            + " skipped: not data",
@@ -426,7 +425,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, footer_rows=[n for n, _ in footer],
-                currencies=tuple(sorted(named.found)), probability_share=probability_scale == "share")
+                currencies=tuple(sorted(named.found)), values=listed)
 
 
 SAMPLES = 3
@@ -616,6 +615,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
             progress(0, 0, "reading")
         scan = _scan(src, ent, overrides, profile_map, date_order, decimal, values_given)
         _check_mapping(ent, scan.mapping, src)
+        value_inferences, probability_scale = scan.values.decide() if scan.values else ([], None)
+        scan.inferences.extend(value_inferences)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, region=region or set_region or DEFAULT_REGION,
                           region_assumed=region is None and set_region is None,
@@ -623,7 +624,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                           decimal_marks=scan.decimal_marks, currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
                           currencies=scan.currencies, serial_offset=src.serial_offset,
-                          value_map=values_given, probability_share=scan.probability_share)
+                          value_map=values_given, probability_share=probability_scale == "share")
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
