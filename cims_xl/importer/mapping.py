@@ -577,7 +577,7 @@ KIND_HINT_MIN = 3
 # "价税合计"), help-desk exports tickets ("Requester", "Agent", "Solved at"). Matched as in
 # _contains_word (a Latin word begins a word of the header; other scripts anywhere).
 KIND_SIGNALS: dict[str, tuple[str, ...]] = {
-    "customer": ("first name", "last name", "given name", "birthday", "gender", "newsletter",
+    "customer": ("birthday", "gender", "newsletter",
                  "subscribed", "member", "会员", "生日", "性别"),
     "order": ("invoice", "order", "payment", "charge", "transaction", "receipt", "sales", "subtotal",
               "tax", "sku", "unit price", "unitamount", "line amount", "lineamount", "lineitem", "refund", "balance",
