@@ -407,3 +407,13 @@ def test_the_value_option_on_the_command_line_settles_an_unknown_stage(run, tmp_
     assert code == 0, err
     code, out, err = run("--format", "json", "opportunity", "list")
     assert '"Negotiation"' in out
+
+
+def test_a_saved_profile_remembers_what_value_said(admin, tmp_path, monkeypatch):
+    monkeypatch.setenv("CIMS_CONFIG_DIR", str(tmp_path / "config"))
+    first = write_csv(tmp_path / "march.csv", [["Deal", "Customer", "Stage"], ["A", "Acme", "Verbal yes"]])
+    import_file(admin, first, kind="opportunities", profile="crm", values=["Verbal yes=Negotiation"])
+    second = write_csv(tmp_path / "april.csv", [["Deal", "Customer", "Stage"], ["B", "Acme", "verbal  YES"]])
+    assert import_file(admin, second, kind="opportunities", profile="crm").created == 1
+    assert {d["name"]: d["stage"] for d in records.list_records(admin, "opportunity")} == {
+        "A": "Negotiation", "B": "Negotiation"}

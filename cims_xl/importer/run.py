@@ -599,7 +599,6 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     set_region = None if region is not None else _store_region(session)   # `cims settings region`
     path = Path(path)
     overrides = mp.parse_overrides(mapping)
-    values_given = parse_values(ent, values)
     saved = mp.load_profile(profile) if profile else None
     profile_map = dict((saved or {}).get("map", {}))
     if saved and saved.get("kind") and mp.entity_for(saved["kind"]).kind != ent.kind:
@@ -608,7 +607,10 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         date_order = saved["date_order"]
     if sheet is None and saved and saved.get("sheet"):
         sheet = saved["sheet"]
+    if not values and saved and isinstance(saved.get("values"), list):
+        values = [str(v) for v in saved["values"]]
 
+    values_given = parse_values(ent, values)
     src = open_sheet(path, sheet, encoding=encoding)
     try:
         if progress:
@@ -694,7 +696,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         if defaulted:
             result.currency_defaulted = dict(sorted(defaulted.items()))
         if profile:
-            _save_profile(profile, ent, scan.mapping, date_order, sheet)
+            _save_profile(profile, ent, scan.mapping, date_order, sheet, values)
         assert result.accounted, "every row must be accounted for"
         return result
     finally:
@@ -785,7 +787,7 @@ def _summary(r: ImportResult) -> dict:
             "customers_created": r.customers_created}
 
 
-def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet) -> None:
+def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet, values=None) -> None:
     data = {"kind": ent.kind,
             "map": {c.header: (c.target if c.target else mp.IGNORE)
                     for c in m.columns if c.target or c.how in ("ignored", "secret")}}
@@ -793,6 +795,8 @@ def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None,
         data["date_order"] = date_order
     if sheet is not None:
         data["sheet"] = sheet
+    if values:
+        data["values"] = [values] if isinstance(values, str) else list(values)
     mp.save_profile(name, data)
 
 
