@@ -198,8 +198,8 @@ class ValueEvidence:
                 inferences.append({
                     "what": f"values of '{header}'",
                     "decided": shown + (f"; and {more} more" if more > 0 else ""),
-                    "evidence": "--value" if any(value_key(t) in self.given.get(key, {}) for t in renamed)
-                    else _SOURCES.get(key, "the words other systems write for them")})
+                    "evidence": _evidence(key, [t for t in renamed if value_key(t) in self.given.get(key, {})],
+                                          len(renamed))})
         scale = None
         if self.probability is not None and self.numbers and not self.above_one:
             header = self.probability[1]
@@ -239,6 +239,16 @@ _SOURCES = {
     "currency": "currency codes, symbols and names (CLDR)",
     "deal_status": "open, won or lost",
 }
+
+
+def _evidence(key: str, given: list[str], renamed: int) -> str:
+    """Where the readings of a column's values came from: --value, the synonyms, or both."""
+    source = _SOURCES.get(key, "the words other systems write for them")
+    if not given:
+        return source
+    if len(given) == renamed:
+        return "--value"
+    return "--value for " + ", ".join(f"'{t}'" for t in given[:SHOWN]) + f"; the others: {source}"
 
 
 def _field(ent: Entity, key: str):
