@@ -417,3 +417,23 @@ def test_a_saved_profile_remembers_what_value_said(admin, tmp_path, monkeypatch)
     assert import_file(admin, second, kind="opportunities", profile="crm").created == 1
     assert {d["name"]: d["stage"] for d in records.list_records(admin, "opportunity")} == {
         "A": "Negotiation", "B": "Negotiation"}
+
+
+@pytest.mark.parametrize("header", ["Deal Stage", "Deal - Stage", "Stage", "Opportunity Stage", "阶段", "商机阶段",
+                                    "Status"])
+def test_a_stage_column_under_each_crms_header_is_read(admin, tmp_path, header):
+    path = write_csv(tmp_path / "deals.csv", [["Opportunity Name", "Account Name", header],
+                                              ["A", "Acme", "Closed Won"], ["B", "Acme", "商务谈判"],
+                                              ["C", "Acme", "Qualification"]])
+    assert import_file(admin, path, kind="opportunities").created == 3
+    assert {d["name"]: d["stage"] for d in records.list_records(admin, "opportunity")} == {
+        "A": "Won", "B": "Negotiation", "C": "Qualified"}
+
+
+@pytest.mark.parametrize("header", ["Deal - Currency", "Opportunity Currency", "Currency Code", "CurrencyCode", "币别"])
+def test_a_deal_currency_column_under_each_crms_header_is_read(admin, tmp_path, header):
+    settings.set_store_currency(admin, "USD")
+    path = write_csv(tmp_path / "deals.csv", [["Deal Name", "Organization", "Amount", header],
+                                              ["A", "Acme", "100", "SEK"], ["B", "Acme", "200", "人民币"]])
+    assert import_file(admin, path, kind="opportunities").created == 2
+    assert {d["name"]: d["currency"] for d in records.list_records(admin, "opportunity")} == {"A": "SEK", "B": "CNY"}

@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation, ROUND_HALF_EVEN
 
 from ..domain import money
 from ..domain.models import validate_record
-from ..domain.schema import DEAL_STATUS_WORDS, Entity
+from ..domain.schema import DEAL_STATUS_WORDS, ENTITIES, Entity
 from ..errors import ValidationFailed
 from .errors import ImportRefused
 from .mapping import Mapping
@@ -97,12 +97,19 @@ def _target_field(ent: Entity, target: str) -> tuple[str, str]:
 
 
 def deal_status_stage(text: object) -> str | None:
-    """Won or Lost for a deal status that says so, None for an open deal; ValueError for
-    a word that is neither (DEAL_STATUS_WORDS)."""
+    """Won or Lost for a deal status that says so, None for an open deal, the stage for a
+    status column that holds stages ("Proposal", "商务谈判"); ValueError for a word that is
+    none of these (DEAL_STATUS_WORDS, then the stage's own words)."""
     key = value_key(text).replace("_", " ").replace("-", " ")
-    if key not in DEAL_STATUS_WORDS:
-        raise ValueError(f"not a deal status: '{str(text).strip()[:40]}' (open, won or lost)")
-    return DEAL_STATUS_WORDS[key]
+    if key in DEAL_STATUS_WORDS:
+        return DEAL_STATUS_WORDS[key]
+    try:
+        stage = validate_record(ENTITIES["opportunity"], {"stage": text}, partial=True).get("stage")
+    except ValidationFailed:
+        stage = None
+    if not stage:
+        raise ValueError(f"not a deal status: '{str(text).strip()[:40]}' (open, won or lost, or a stage)")
+    return stage
 
 
 class ValueEvidence:
@@ -217,8 +224,8 @@ class ValueEvidence:
         rows = sum(unknown.values())
         example = next(iter(unknown))
         if key == "deal_status":
-            return (f"column '{header}': {rows} row(s) hold a value that is no deal status (open, won or lost): "
-                    f"{_listed(unknown)}. Nothing was imported. Fix those values, or leave the column out "
+            return (f"column '{header}': {rows} row(s) hold a value that is no deal status (open, won or lost) "
+                    f"and no stage: {_listed(unknown)}. Nothing was imported. Fix those values, or leave the column out "
                     f"with --map \"{header}=-\" (the Stage column then says where each deal is).")
         if key == "currency":
             near = money.suggest_currencies(example)
