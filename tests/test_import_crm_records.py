@@ -437,3 +437,90 @@ def test_a_deal_currency_column_under_each_crms_header_is_read(admin, tmp_path, 
                                               ["A", "Acme", "100", "SEK"], ["B", "Acme", "200", "人民币"]])
     assert import_file(admin, path, kind="opportunities").created == 2
     assert {d["name"]: d["currency"] for d in records.list_records(admin, "opportunity")} == {"A": "SEK", "B": "CNY"}
+
+
+# ----- property: every stage, status and currency is read right or refused -------------------
+
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+from cims_xl.domain.schema import ORDER_STATUS_SYNONYMS, STAGE_SYNONYMS, STAGES  # noqa: E402
+from cims_xl.services import auth  # noqa: E402
+
+from conftest import ADMIN_PASSWORD, FAST_KDF  # noqa: E402
+
+KNOWN_STAGES = sorted({**{s.lower(): s for s in STAGES}, **STAGE_SYNONYMS}.items())
+KNOWN_CURRENCIES = [("EUR", "EUR"), ("usd", "USD"), ("人民币", "CNY"), ("港币", "HKD"), ("US$", "USD"), ("SEK", "SEK")]
+UNKNOWN_WORDS = ["Stalled", "Verbal yes", "on ice", "待定中", "rupees", "Kaputt"]
+
+
+@pytest.fixture(scope="module")
+def shared_session(tmp_path_factory):
+    path = tmp_path_factory.mktemp("crm") / "p.cims"
+    auth.init_store(path, "admin", ADMIN_PASSWORD, kdf=FAST_KDF)
+    s = auth.sign_in(path, "admin", ADMIN_PASSWORD)
+    yield s
+    s.close()
+
+
+@st.composite
+def deal_files(draw):
+    n = draw(st.integers(min_value=1, max_value=40))
+    rows = []
+    for _ in range(n):
+        stage = draw(st.sampled_from(KNOWN_STAGES)) if draw(st.integers(0, 9)) else (
+            draw(st.sampled_from(UNKNOWN_WORDS)), None)
+        currency = draw(st.sampled_from(KNOWN_CURRENCIES)) if draw(st.integers(0, 9)) else (
+            draw(st.sampled_from(UNKNOWN_WORDS)), None)
+        written = draw(st.sampled_from([stage[0], stage[0].upper(), f" {stage[0].title()} "]))
+        rows.append((written, stage[1], currency[0], currency[1]))
+    return rows
+
+
+_runs = iter(range(10**6))
+
+
+@hsettings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                     HealthCheck.too_slow])
+@given(rows=deal_files())
+def test_every_stage_and_currency_of_a_deal_file_is_read_right_or_refused(shared_session, tmp_path_factory, rows):
+    run = next(_runs)
+    lines = [["Deal Name", "Account Name", "Deal Stage", "Amount", "Deal Currency"]]
+    lines += [[f"D{run}-{i}", "Acme", written, "100", cur] for i, (written, _s, cur, _c) in enumerate(rows)]
+    path = write_csv(tmp_path_factory.mktemp("d") / "deals.csv", lines)
+
+    def mine() -> dict[str, dict]:
+        return {d["name"]: d for d in records.list_records(shared_session, "opportunity")
+                if d["name"].startswith(f"D{run}-")}
+
+    values: list[str] = []
+    for _ in range(3):     # refused -> the option the message names -> read again
+        try:
+            result = import_file(shared_session, path, kind="opportunities", values=values)
+            break
+        except ImportRefused as exc:
+            assert "Nothing was imported" in exc.message and "--value" in exc.message and not mine()
+            if "column 'Deal Stage'" in exc.message:
+                values += [f"{w.strip()}=Qualified" for w, s, _c, _k in rows if s is None]
+                rows = [(w, s or "Qualified", c, k) for w, s, c, k in rows]
+            else:
+                assert "column 'Deal Currency'" in exc.message
+                values += [f"{c}=EUR" for _w, _s, c, k in rows if k is None]
+                rows = [(w, s, c, k or "EUR") for w, s, c, k in rows]
+    else:
+        pytest.fail(f"still refused with {values}")
+    stored = mine()
+    for i, (_w, stage, _c, code) in enumerate(rows):
+        name = f"D{run}-{i}"
+        if stage is None or code is None:
+            assert name not in stored           # refused with its reason, never a default
+        else:
+            assert (stored[name]["stage"], stored[name]["currency"]) == (stage, code)
+    assert result.created == len(stored)
+
+
+def test_every_accounting_status_word_names_a_real_order_status():
+    from cims_xl.domain.schema import ORDER_STATUSES
+
+    assert set(ORDER_STATUS_SYNONYMS.values()) <= set(ORDER_STATUSES)
+    assert set(STAGE_SYNONYMS.values()) <= set(STAGES)
+    assert all(k == k.lower() for k in STAGE_SYNONYMS)
