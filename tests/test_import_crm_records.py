@@ -524,3 +524,12 @@ def test_every_accounting_status_word_names_a_real_order_status():
     assert set(ORDER_STATUS_SYNONYMS.values()) <= set(ORDER_STATUSES)
     assert set(STAGE_SYNONYMS.values()) <= set(STAGES)
     assert all(k == k.lower() for k in STAGE_SYNONYMS)
+
+
+def test_the_import_sheet_says_where_a_tickets_other_columns_are_kept(admin, tmp_path):
+    from cims_xl.excel.import_sheet import _mapping_rows, _summary
+
+    path = write_csv(tmp_path / "t.csv", [["Customer", "Subject", "Tags"], ["Acme", "Broken", "vip"]])
+    result = import_file(admin, path, kind="tickets", dry_run=True)
+    assert "Tags → kept in Description" in _summary(result, done=False)
+    assert ["Tags", "(kept in Description)", "vip"] in _mapping_rows(result)

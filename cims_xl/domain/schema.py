@@ -60,7 +60,8 @@ ENUM_SYNONYMS: dict[str, str] = {
 # other languages write them. Kept apart from ENUM_SYNONYMS, where "已完成" is a ticket's
 # Closed: for an order it is Completed. Lower-cased keys. Words that mean one status in
 # one system and another elsewhere ("closed": completed in Shopify, 已关闭 a cancelled
-# Taobao trade) are left out: such a value is kept in Notes with a warning.
+# Taobao trade) are left out: the import names such values and `--value` says what they
+# are (importer.values); a stray one refuses its row.
 ORDER_STATUS_SYNONYMS: dict[str, str] = {
     # Chinese
     "待付款": "Open", "未付款": "Open", "待支付": "Open", "等待买家付款": "Open", "待处理": "Open",
