@@ -24,7 +24,7 @@ from ..domain.countries import region_for_country, region_for_dial_code, unknown
 from ..domain import normalize as nz
 from ..domain.duplicates import may_be_shared, name_key, other_name
 from ..domain.models import validate_record
-from ..domain.schema import CUSTOMER, SOURCE_TAG, Entity, format_id, source_ids
+from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
@@ -93,16 +93,14 @@ PERCENT_FIELDS = ("probability", "discount")
 MUST_READ = ("status", "currency", "stage")
 # Records without a Notes field keep the columns no field takes in this text field.
 KEPT_IN = {"ticket": "description", "opportunity": "next_step"}
+_PERCENT_TEXT = re.compile(r"^\s*([+-]?\d{1,9}(?:[.,]\d{1,9})?)\s*%$")
+_SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?E\+\d{1,3}$")
 
 
 def kept_in_header(kind: str) -> str:
     """The header of the field a record of `kind` keeps its unmapped columns in ("Notes",
     "Description" for tickets, "Next Step" for opportunities)."""
-    from ..domain.schema import ENTITIES
-
     return ENTITIES[kind].field(KEPT_IN.get(kind, "notes")).header
-_PERCENT_TEXT = re.compile(r"^\s*([+-]?\d{1,9}(?:[.,]\d{1,9})?)\s*%$")
-_SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?E\+\d{1,3}$")
 
 
 # ----- outcomes ----------------------------------------------------------------------
