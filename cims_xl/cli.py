@@ -1268,6 +1268,10 @@ def _rich_progress(app: App):
               help="Say which field a column goes to (repeatable), e.g. --map \"Kundennr=Customer Ref\"; "
                    "Field '-' leaves the column out. The field names of each kind: "
                    "`cims import fields --kind KIND`.")
+@click.option("--value", "values", multiple=True, metavar="'Text=Value'",
+              help="What a stage, status, priority or currency written in the file is, when the import "
+                   "names it as unknown: e.g. --value 'Contract sent=Negotiation', --value 'DRAFT=Cancelled', "
+                   "--value 'rupees=INR' (repeatable).")
 @click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False))
 @click.option("--on-duplicate", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True,
@@ -1296,8 +1300,8 @@ def _rich_progress(app: App):
               help="Orders with several rows (one per item) whose amount is the same on each: order = it "
                    "is the order's total (stored once), line = each row's own amount (each row a line).")
 @pass_app
-def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, on_duplicate, update_mode,
-                    dry_run, report_path, region, currency, encoding, decimal, amount_per):
+def import_file_cmd(app: App, path, sheet, kind, mapping, values, profile, date_order, on_duplicate,
+                    update_mode, dry_run, report_path, region, currency, encoding, decimal, amount_per):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
     from .excel.import_report import error_report
     from .importer.run import import_file
@@ -1312,7 +1316,7 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
                              update_mode=update_mode, dry_run=dry_run,
                              error_report=error_report(report_path) if report_path else None,
                              progress=progress, region=region, currency=currency, encoding=encoding,
-                             decimal=decimal, amount_per=amount_per)
+                             decimal=decimal, amount_per=amount_per, values=list(values) or None)
     data = result.as_dict()
     if app.out.fmt == "json":
         app.out.emit(data)
@@ -1335,7 +1339,9 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
     if data.get("mapping"):
         app.out.emit(data["mapping"], title="Column mapping")
     if data.get("unmapped"):
-        app.out.message("Columns not mapped (kept in Notes or listed): " + ", ".join(map(str, data["unmapped"])))
+        from .importer.plan import kept_in_header
+        app.out.message(f"Columns not mapped (kept in {kept_in_header(result.kind)} or listed): "
+                        + ", ".join(map(str, data["unmapped"])))
     for m in data.get("mapping") or ():
         if m.get("could_be"):
             app.out.message(f"Column '{m['column']}' could be " + " or ".join(m["could_be"])

@@ -11,6 +11,7 @@ import pytest
 from cims_xl.domain.models import validate_record
 from cims_xl.domain.schema import ENTITIES, ORDER_STATUS_SYNONYMS, ORDER_STATUSES
 from cims_xl.importer import import_file
+from cims_xl.importer.errors import ImportRefused
 from cims_xl.services import records
 
 ORDER = ENTITIES["order"]
@@ -42,16 +43,19 @@ def test_an_order_status_in_the_words_of_a_shop_or_another_language_is_stored_as
 
 
 def test_a_word_that_means_completed_in_one_system_and_cancelled_in_another_is_not_guessed(admin, tmp_path):
-    # Shopify closes completed orders; Taobao's 已关闭 trade was never completed.
+    # Shopify closes completed orders; Taobao's 已关闭 trade was never completed. A status
+    # column of such words stops the import (a blank status would count as a sale) until
+    # --value says what they are.
     path = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer Name", "Sales", "Status"],
                                           ["T-1", "2024-03-05", "Acme", "10.00", "Closed"],
                                           ["T-2", "2024-03-06", "Acme", "12.00", "已关闭"]])
-    result = import_file(admin, path, kind="orders")
-    assert (result.created, result.warnings) == (2, 2)
+    with pytest.raises(ImportRefused, match=r"column 'Status'.*'Closed'.*'已关闭'.*--value"):
+        import_file(admin, path, kind="orders")
+    assert records.list_records(admin, "order") == []
+    result = import_file(admin, path, kind="orders", values=["Closed=Completed", "已关闭=Cancelled"])
+    assert (result.created, result.warnings) == (2, 0)
     stored = orders(admin)
-    for number, text in (("T-1", "Closed"), ("T-2", "已关闭")):
-        assert stored[number]["status"] is None
-        assert f"Status: {text}" in stored[number]["notes"]
+    assert (stored["T-1"]["status"], stored["T-2"]["status"]) == ("Completed", "Cancelled")
     assert "Closed" not in ORDER_STATUS_SYNONYMS and "closed" not in ORDER_STATUS_SYNONYMS
 
 
@@ -78,16 +82,16 @@ def test_a_quantity_written_with_its_unit_of_items_is_the_count(admin, tmp_path,
 
 @pytest.mark.parametrize("written", ["3 dozen", "2 kg", "3.5 pcs", "some"])
 def test_a_quantity_that_is_not_a_count_of_items_is_left_empty_not_set_to_one(admin, tmp_path, written):
-    path = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer Name", "Sales", "Quantity", "Status"],
-                                          ["Q-1", "2024-03-05", "Acme", "10.00", written, "Liefern"]])
+    path = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer Name", "Sales", "Quantity"],
+                                          ["Q-1", "2024-03-05", "Acme", "10.00", written]])
     result = import_file(admin, path, kind="orders")
     assert (result.created, result.warnings) == (1, 1)
     (warned,) = [o for o in result.outcomes if o.warnings]
-    assert set(warned.warnings) == {"Quantity", "Status (Order Status)"}
+    assert set(warned.warnings) == {"Quantity"}
     assert all("left empty" in why for why in warned.warnings.values())
     stored = orders(admin)["Q-1"]
-    assert stored["quantity"] is None and stored["status"] is None       # not the defaults 1 / Completed
-    assert f"Quantity: {written}" in stored["notes"] and "Status: Liefern" in stored["notes"]
+    assert stored["quantity"] is None                  # not the default 1
+    assert f"Quantity: {written}" in stored["notes"]
 
 
 def test_an_order_without_a_status_column_still_takes_the_default(admin, tmp_path):

@@ -23,7 +23,8 @@ from ..errors import ValidationFailed
 from . import money as mn
 from . import normalize as nz
 from .countries import region_for_country, region_for_dial_code, unknown_country
-from .schema import ENTITIES, ENUM_SYNONYMS, ORDER_STATUS_SYNONYMS, ORDER_STATUSES, Entity, Field, ROLES
+from .schema import (ENTITIES, ENUM_SYNONYMS, ORDER_STATUS_SYNONYMS, ORDER_STATUSES, STAGE_SYNONYMS, STAGES,
+                     Entity, Field, ROLES)
 
 DEFAULT_REGION = "CN"
 _PHONE_REGIONS = frozenset(nz.phonenumbers.SUPPORTED_REGIONS)
@@ -287,6 +288,8 @@ def _enum_validator(f: Field):
     canonical = {c.lower(): c for c in f.choices}
     if f.choices == ORDER_STATUSES:     # an order's words first ("已完成" is Completed here)
         canonical.update(ORDER_STATUS_SYNONYMS)
+    elif f.choices == STAGES:           # CRMs' stage names (Salesforce, HubSpot, Pipedrive …)
+        canonical.update(STAGE_SYNONYMS)
 
     @_guard
     def check(value):

@@ -47,6 +47,11 @@ ENUM_SYNONYMS: dict[str, str] = {
     "已解决": "Resolved", "已关闭": "Closed", "微信": "WeChat",
     "待处理": "New", "已完成": "Closed", "关闭": "Closed",
     # Ticket priorities as help desks write them: 1 highest.
+    # Ticket statuses as help desks write them (Zendesk: solved, hold; Freshdesk: Waiting on
+    # Customer, Waiting on Third Party).
+    "solved": "Resolved", "hold": "Pending", "on hold": "Pending", "waiting on customer": "Pending",
+    "waiting on third party": "Pending", "awaiting customer": "Pending", "in progress": "Open",
+    "reopened": "Open", "已处理": "Resolved", "处理完成": "Resolved", "待回复": "Pending",
     "紧急": "P1", "urgent": "P1", "critical": "P1", "高": "P2", "high": "P2",
     "中": "P3", "普通": "P3", "一般": "P3", "medium": "P3", "normal": "P3", "低": "P4", "low": "P4",
 }
@@ -55,7 +60,8 @@ ENUM_SYNONYMS: dict[str, str] = {
 # other languages write them. Kept apart from ENUM_SYNONYMS, where "已完成" is a ticket's
 # Closed: for an order it is Completed. Lower-cased keys. Words that mean one status in
 # one system and another elsewhere ("closed": completed in Shopify, 已关闭 a cancelled
-# Taobao trade) are left out: such a value is kept in Notes with a warning.
+# Taobao trade) are left out: the import names such values and `--value` says what they
+# are (importer.values); a stray one refuses its row.
 ORDER_STATUS_SYNONYMS: dict[str, str] = {
     # Chinese
     "待付款": "Open", "未付款": "Open", "待支付": "Open", "等待买家付款": "Open", "待处理": "Open",
@@ -108,6 +114,54 @@ ORDER_STATUS_SYNONYMS: dict[str, str] = {
     "zahlung eingegangen": "Paid", "zahlung akzeptiert": "Paid", "versendet": "Shipped",
     "warten auf zahlungseingang": "Open", "等待出库": "Paid", "等待确认收货": "Shipped", "待收货": "Shipped",
     "已发货，待收货": "Shipped", "已发货,待收货": "Shipped", "已发货，待签收": "Shipped", "交易完成": "Completed",
+    # accounting and payment systems (invoice and charge statuses): Kingdee/Yonyou 作废 (void);
+    # Stripe payments (Succeeded/Paid, Failed, Refunded, Disputed: a charge that was paid and
+    # is contested); Xero invoices (AUTHORISED: approved, awaiting payment; VOIDED, DELETED);
+    # QuickBooks invoices and payments (Overdue: unpaid past its due date; Deposited). Xero's
+    # DRAFT and SUBMITTED (not yet approved) and Stripe's "Partially refunded" are no sale and
+    # no cancelled one: left out, so the import names them and `--value` says what they are.
+    "作废": "Cancelled", "已作废": "Cancelled", "作廢": "Cancelled", "已作廢": "Cancelled",
+    "succeeded": "Paid", "failed": "Cancelled", "disputed": "Paid", "authorised": "Open",
+    "void": "Cancelled", "deleted": "Cancelled", "overdue": "Open", "deposited": "Paid",
+}
+
+# Opportunity stages as CRMs write them, lower-cased, mapped to ours by what the stage
+# means and, for a pipeline with as many open stages as ours, in the same order.
+# Sources: the default stage picklists of Salesforce (Sales Cloud "Opportunity Stage") and
+# Zoho CRM (Deals "Stage"); HubSpot's default sales pipeline; Pipedrive's default pipeline
+# (current and older); Dynamics 365's business process stages; Odoo CRM; common Chinese CRM
+# stages (纷享销客, 销售易, 金蝶云之家). A stage none of them names is never guessed: the import
+# names it and `--value "Stage text=Stage"` says which of ours it is.
+STAGE_SYNONYMS: dict[str, str] = {
+    # Salesforce and Zoho
+    "prospecting": "Lead", "qualification": "Qualified", "needs analysis": "Needs analysis",
+    "value proposition": "Needs analysis", "id. decision makers": "Needs analysis",
+    "id decision makers": "Needs analysis", "identify decision makers": "Needs analysis",
+    "perception analysis": "Needs analysis", "proposal/price quote": "Proposal",
+    "proposal/quote": "Proposal", "negotiation/review": "Negotiation", "closed won": "Won",
+    "closed lost": "Lost", "closed lost to competition": "Lost", "closed-won": "Won", "closed-lost": "Lost",
+    # HubSpot (five open stages, ours in order)
+    "appointment scheduled": "Lead", "qualified to buy": "Qualified", "presentation scheduled": "Needs analysis",
+    "decision maker bought-in": "Proposal", "decision maker bought in": "Proposal", "contract sent": "Negotiation",
+    # Pipedrive
+    "lead in": "Lead", "idea": "Lead", "contact made": "Qualified", "demo scheduled": "Needs analysis",
+    "needs defined": "Needs analysis", "proposal made": "Proposal", "negotiations started": "Negotiation",
+    "won": "Won", "lost": "Lost",
+    # Dynamics 365, Odoo
+    "qualify": "Qualified", "develop": "Needs analysis", "propose": "Proposal", "proposition": "Proposal",
+    "negotiating": "Negotiation", "negotiation": "Negotiation", "new lead": "Lead", "prospect": "Lead",
+    # Chinese CRMs
+    "初步接洽": "Lead", "初步沟通": "Lead", "意向客户": "Lead", "线索": "Lead", "验证客户": "Qualified",
+    "需求确认": "Needs analysis", "需求沟通": "Needs analysis", "方案报价": "Proposal", "方案制定": "Proposal",
+    "报价": "Proposal", "商务谈判": "Negotiation", "合同谈判": "Negotiation", "赢单": "Won", "已成交": "Won",
+    "签约": "Won", "已签约": "Won", "输单": "Lost", "丢单": "Lost", "已输单": "Lost",
+}
+
+# What a CRM's deal status column says (Pipedrive's "Deal - Status": open, won, lost):
+# Won or Lost, or None for a deal still open (its Stage column then says where it is).
+DEAL_STATUS_WORDS: dict[str, str | None] = {
+    "open": None, "won": "Won", "lost": "Lost", "closed won": "Won", "closed lost": "Lost",
+    "进行中": None, "跟进中": None, "赢单": "Won", "输单": "Lost", "已成交": "Won", "丢单": "Lost",
 }
 
 # ----- field and entity specs ------------------------------------------------------

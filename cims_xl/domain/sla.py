@@ -18,7 +18,9 @@ clears both. A time the caller gives explicitly (an import of history) is kept.
 
 History: a ticket created with an ``opened_at`` more than a day in the past (an import
 of an old help desk) already had its status then; the times the file does not give are unknown, not
-"now". A response or resolution whose time is unknown is not counted as a breach.
+"now". A ticket an import creates (``imported=True``) is history however recent: it was
+answered or resolved in the help desk it came from, not at the moment of the import.
+A response or resolution whose time is unknown is not counted as a breach.
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ def due_times(opened_at: dt.datetime, priority: str | None, paused_seconds: int 
 
 
 def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
-                        targets: Mapping[str, SlaTarget] | None = None) -> dict:
+                        targets: Mapping[str, SlaTarget] | None = None, *, imported: bool = False) -> dict:
     """The computed ticket fields for one write (see the module docstring for the rules).
 
     `before` is the stored record (None on create); `after` is the full record as it
@@ -151,7 +153,7 @@ def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
 
     entering = old_status is None or status != old_status
     # A past ticket arriving with its status: it did not move now, so no time is "now".
-    history = old_status is None and "opened_at" in after and opened_at < now - HISTORY_MARGIN
+    history = old_status is None and (imported or ("opened_at" in after and opened_at < now - HISTORY_MARGIN))
     if history:
         entering = False
     if status != "Pending" and pending_since is not None:

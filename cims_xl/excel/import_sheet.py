@@ -50,7 +50,7 @@ def _summary(result: ImportResult, *, done: bool) -> str:
     lines.append("")
     lines.append("Column mapping:")
     for m in d["mapping"]:
-        lines.append(f"  {m['column']} → {_target_text(m)}")
+        lines.append(f"  {m['column']} → {_target_text(m, result.kind)}")
     return "\n".join(lines)
 
 
@@ -58,17 +58,20 @@ def _mapping_rows(result: ImportResult) -> list[list]:
     """Column in file | CIMS field | sample values, for the table on the Import sheet."""
     rows = []
     for i, m in enumerate(result.mapping):
-        target = m["field"] or f"({_target_text(m)})"
+        target = m["field"] or f"({_target_text(m, result.kind)})"
         samples = result.samples[i] if i < len(result.samples) else []
         rows.append([m["column"], target, " | ".join(samples)])
     return rows
 
 
-def _target_text(m: dict) -> str:
-    """Where a column's values go, in words."""
+def _target_text(m: dict, kind: str = "customer") -> str:
+    """Where a column's values go, in words (unmapped columns: Notes, or the field a
+    record without Notes keeps them in)."""
     if m["field"]:
         return m["field"]
-    return {"ignored": "left out", "secret": "left out: a password"}.get(m["how"], "kept in Notes")
+    from ..importer.plan import kept_in_header
+
+    return {"ignored": "left out", "secret": "left out: a password"}.get(m["how"], f"kept in {kept_in_header(kind)}")
 
 
 def _error_rows(result: ImportResult, path: Path, kind: str, sheet) -> list[list]:

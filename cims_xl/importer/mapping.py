@@ -163,12 +163,14 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     },
     "order": {
         "order_number": ["order id", "order no", "order number", "order", "订单 ID", "订单号",
-                         "订单编号", "单号"],
+                         "订单编号", "单号", "invoice number", "invoice no", "invoice"],
         "line_no": ["line", "line no", "line number", "订单行"],
         "order_date": ["order date", "date", "订单日期", "下单日期", "下单时间", "日期",
                        # web shops: Shopify, Taobao/Tmall exports
                        "created at", "date created", "order created", "订单创建时间",
-                       "创建时间", "paid at", "付款时间", "支付时间"],
+                       "创建时间", "paid at", "付款时间", "支付时间",
+                       # invoices and payments: Xero, QuickBooks, Stripe
+                       "invoice date", "created (utc)", "transaction date"],
         "ship_date": ["ship date", "shipping date", "发货日期", "送货日期"],
         "product": ["product name", "product", "item", "item name", "产品名称", "商品名称",
                     "产品", "商品", "lineitem name", "line item name", "宝贝标题", "商品标题"],
@@ -181,7 +183,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                    "实付款", "实付金额", "买家实际支付金额", "订单总额"],
         "discount": ["discount", "折扣"],
         "profit": ["profit", "利润"],
-        "currency": ["currency", "币种", "货币"],
+        "currency": ["currency", "币种", "货币", "币别", "currency code", "交易币种", "结算币种"],
         "region": ["region", "地区", "区域", "大区"],
         "province": ["state", "province", "state/province", "省/自治区", "省份", "省"],
         "city": ["city", "城市"],
@@ -191,12 +193,12 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         **_CUSTOMER_LINK,
         "customer_name": ["customer name", "customer", "client", "full name", "客户名称", "客户姓名", "客户",
                           "billing name", "shipping name", "buyer", "buyer name", "收货人姓名",
-                          "收货人", "买家会员名", "买家"],
+                          "收货人", "买家会员名", "买家", "contact name"],
         "customer_segment": ["segment", "customer segment", "细分"],
         "customer_country": ["country", "country/region", "国家", "国家/地区", "billing country",
                              "shipping country"],
         "customer_postal_code": ["postal code", "zip", "zip code", "postcode", "邮编"],
-        "customer_email": ["email", "customer email", "e-mail", "邮箱", "billing email"],
+        "customer_email": ["email", "customer email", "e-mail", "邮箱", "billing email", "email address"],
         "customer_phone": ["phone", "customer phone", "电话", "手机", "billing phone",
                            "shipping phone", "联系手机", "收货人手机", "收货人电话"],
     },
@@ -216,21 +218,28 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     },
     "opportunity": {
         "name": ["opportunity", "opportunity name", "deal", "deal name", "lead name", "name",
-                 "商机", "商机名称", "机会名称", "项目名称"],
-        "stage": ["stage", "sales stage", "leadstate", "阶段", "销售阶段"],
+                 "商机", "商机名称", "机会名称", "项目名称", "title", "deal title"],
+        "stage": ["stage", "sales stage", "leadstate", "阶段", "销售阶段", "deal stage",
+                  "opportunity stage", "pipeline stage", "商机阶段"],
         "amount": ["amount", "value", "deal value", "expected revenue", "turnover", "金额",
-                   "预计金额"],
-        "currency": ["currency", "币种"],
-        "probability": ["probability", "probability %", "概率", "赢率"],
+                   "预计金额", "deal amount", "opportunity amount"],
+        "currency": ["currency", "币种", "货币", "币别", "amount currency", "currency code",
+                     "deal currency", "opportunity currency"],
+        "probability": ["probability", "probability %", "概率", "赢率", "deal probability",
+                        "win probability", "成交概率"],
         "expected_close": ["expected close", "close date", "expected close date", "end scheduled",
-                           "预计成交日期", "预计签约日期"],
+                           "预计成交日期", "预计签约日期", "closing date", "expected closing date"],
         "next_step": ["next step", "下一步"],
-        "lost_reason": ["lost reason", "丢单原因"],
-        "owner": ["owner", "responsible", "负责人"],
+        "lost_reason": ["lost reason", "丢单原因", "loss reason", "reason lost", "closed lost reason",
+                        "输单原因"],
+        "owner": ["owner", "responsible", "负责人", "deal owner", "opportunity owner"],
         "source": ["source", "lead source", "leadsource", "来源"],
         **_CUSTOMER_LINK,
         "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称",
-                          "公司"],
+                          "公司", "account name", "associated company", "organization",
+                          "organization name", "company name", "client"],
+        # won / lost / open (Pipedrive's "Deal - Status"): sets Won or Lost over the Stage
+        "deal_status": ["status", "deal status", "opportunity status", "won/lost", "商机状态"],
     },
     "interaction": {
         "kind": ["type", "kind", "interaction type", "activity type", "activity", "channel", "类型",
@@ -248,13 +257,23 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "description": ["description", "details", "描述", "详情", "问题描述"],
         "priority": ["priority", "优先级"],
         "status": ["status", "ticket status", "状态"],
-        "channel": ["channel", "渠道"],
-        "assignee": ["assignee", "assigned to", "处理人"],
-        "opened_at": ["opened", "created", "created at", "date", "创建时间", "提交时间"],
-        "resolved_at": ["resolved", "resolved at", "解决时间"],
-        "closed_at": ["closed", "closed at", "关闭时间"],
+        "channel": ["channel", "渠道", "source", "via"],
+        "assignee": ["assignee", "assigned to", "处理人", "agent", "assigned agent"],
+        # help desks' exports: Zendesk (Created at, Solved at, Requester, Via), Freshdesk
+        # (Created time, Resolved time, Closed time, Initial response time, Source)
+        "opened_at": ["opened", "created", "created at", "date", "创建时间", "提交时间",
+                      "created time", "created date", "created on", "date created", "opened at"],
+        "first_response_at": ["first response at", "first responded at", "initial response time",
+                              "first reply at", "首次响应时间"],
+        "resolved_at": ["resolved", "resolved at", "解决时间", "resolved time", "solved at",
+                        "resolved date", "date resolved", "resolution date"],
+        "closed_at": ["closed", "closed at", "关闭时间", "closed time", "closed date", "date closed"],
         **_CUSTOMER_LINK,
-        "customer_name": ["customer", "customer name", "company", "客户", "客户名称", "公司"],
+        "customer_name": ["customer", "customer name", "requester", "requester name", "full name",
+                          "contact name", "company", "客户", "客户名称", "公司", "company name",
+                          "organization"],
+        "customer_email": ["requester email", "contact email", "customer email", "email", "e-mail"],
+        "customer_ref": [*_CUSTOMER_LINK["customer_ref"], "requester id", "contact id"],
     },
 }
 
@@ -322,6 +341,17 @@ IGNORED_HEADERS = {norm(h) for h in ("index", "row id", "#", "no", "no.", "序�
 OWN_BOOKKEEPING = {"created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at",
                    "deleted_by", "batch_id", "rfm_segment"}
 
+@lru_cache(maxsize=None)
+def _computed(kind: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(keys, headers) of the fields the store sets itself (a ticket's due times, a deal's
+    closing date, links to other records), as our own exports and sheets write them: left
+    out on import, never kept as text (a record without Notes keeps unmapped columns
+    elsewhere). Headers count only in a table of our own sheet."""
+    fields = [f for f in ENTITIES[kind].fields
+              if f.key != "customer_id" and (not f.editable or f.internal or f.kind == "ref")]
+    return frozenset(f.key for f in fields), frozenset(f.header for f in fields)
+
+
 # Our workbook's data sheets (excel.layout): a table with the sheet protocol's hidden
 # columns is ours, and its ID, Created, Updated and Status columns are bookkeeping too
 # (ID, like an export's "id", is a customer's old id; the store sets the others).
@@ -378,7 +408,8 @@ HELPER_TARGETS = {"first_name": "First Name", "middle_name": "Middle Name",
                   "customer_postal_code": "Customer Postal Code",
                   "customer_email": "Customer Email", "customer_phone": "Customer Phone",
                   "customer_first_name": "Customer First Name",
-                  "customer_last_name": "Customer Last Name", "customer_company": "Customer Company"}
+                  "customer_last_name": "Customer Last Name", "customer_company": "Customer Company",
+                  "deal_status": "Deal Status"}
 
 
 def field_list(kind: str) -> list[dict]:
@@ -566,9 +597,12 @@ def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
     unused = {c.header for c in build_mapping(ent, headers).columns if c.target is None} if ent.kind == "customer" \
         else set()
     found = []
+    best = _top_kind(headers)
     for kind in IMPORT_KINDS:
         other = ENTITIES[KINDS[kind]]
-        if other.kind == ent.kind:
+        if other.kind == ent.kind or kind != best:
+            # Only the kind the headers say most for: invoices and payments are orders
+            # though their contact columns would make customers.
             continue
         table = _synonym_table(other)
         own = [h for h in headers if norm(h) in table
@@ -577,9 +611,19 @@ def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
         # rows are not customers themselves: with one more such header it is enough.
         links = ent.kind == "customer" and any(norm(h) in table and table[norm(h)][0] in _CUSTOMER_LINKS
                                                for h in headers)
-        if len(own) >= KIND_HINT_MIN or (links and len(own) >= 2):
-            found.append((kind, own))
+        # Headers holding the kind's own words ("Gross Sales", "Transaction ID") count too.
+        signals = [h for h in headers if h not in own and _signals(other, h)]
+        if len(own) >= KIND_HINT_MIN or (links and len(own) >= 2) or len(signals) >= 2:
+            found.append((kind, own + signals))
     return sorted(found, key=lambda k: -len(k[1]))
+
+
+def _top_kind(headers: list[str]) -> str | None:
+    """The import kind the headers say most for (kind_score), or None for a tie."""
+    scored = sorted(((kind_score(ENTITIES[KINDS[k]], headers), k) for k in IMPORT_KINDS), reverse=True)
+    if len(scored) > 1 and scored[0][0] == scored[1][0]:
+        return None
+    return scored[0][1]
 
 
 KIND_HINT_MIN = 3
@@ -587,6 +631,43 @@ KIND_HINT_MIN = 3
 CUSTOMER_LINKS = ("customer_ref", "customer_name", "customer_first_name", "customer_last_name",
                   "customer_company")
 _CUSTOMER_LINKS = CUSTOMER_LINKS
+
+# Words in headers that say which kind of record a file holds, whatever field they map
+# to: invoices and payments are orders ("InvoiceNumber", "Net Sales", "Transaction ID",
+# "价税合计"), help-desk exports tickets ("Requester", "Agent", "Solved at"). Matched as in
+# _contains_word (a Latin word begins a word of the header; other scripts anywhere).
+KIND_SIGNALS: dict[str, tuple[str, ...]] = {
+    "customer": ("birthday", "gender", "newsletter",
+                 "subscribed", "member", "会员", "生日", "性别"),
+    "order": ("invoice", "order", "payment", "charge", "transaction", "receipt", "sales", "subtotal",
+              "tax", "sku", "unit price", "unitamount", "line amount", "lineamount", "lineitem", "refund", "balance",
+              "发票", "订单", "单据", "价税合计", "收款", "销售", "含税", "rechnung", "bestell", "facture",
+              "commande", "pedido", "注文", "請求"),
+    "ticket": ("ticket", "requester", "agent", "priority", "solved", "resolved", "sla", "satisfaction",
+               "first response", "first reply", "工单", "工單", "问题描述"),
+    "opportunity": ("deal", "opportunity", "stage", "probability", "pipeline", "forecast", "商机", "阶段"),
+    "interaction": ("activity", "interaction", "meeting", "跟进", "拜访"),
+    "contact": ("job title", "primary contact", "职位", "职务"),
+}
+
+
+def kind_score(ent: Entity, headers: list[str]) -> int:
+    """How much the headers say for `ent`: each header its synonyms know counts 1, each
+    header holding one of its KIND_SIGNALS words 2 more."""
+    table = _synonym_table(ent)
+    score = 0
+    for h in headers:
+        n = norm(h)
+        if n in table or table.get(_unprefixed(ent.kind, n)):
+            score += 1
+        if _signals(ent, h):
+            score += 2
+    return score
+
+
+def _signals(ent: Entity, header: str) -> bool:
+    n = norm(header)
+    return any(_contains_word(header, n, w) for w in KIND_SIGNALS.get(ent.kind, ()))
 
 
 def kind_advice(ent: Entity, headers: list[str]) -> str:
@@ -599,7 +680,9 @@ def kind_advice(ent: Entity, headers: list[str]) -> str:
         if other.kind == ent.kind:
             continue
         m = build_mapping(other, headers)
-        if not _has_required(other, m):
+        if not _has_required(other, m) or kind != _top_kind(headers):
+            # A kind that needs little (a customer needs only a name) fits many files; it is
+            # named only when the headers say more for it than for the kind asked for.
             continue
         known = [c.header for c in m.columns if c.target]
         fits.append((len(known), kind, known))
@@ -704,13 +787,14 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             else:
                 chosen[i] = ColumnMap(h, None, "ignored")
             continue
-        if i < lead or n in IGNORED_HEADERS or h.strip() in OWN_BOOKKEEPING or h.strip() in own_sheet:
+        if (i < lead or n in IGNORED_HEADERS or h.strip() in OWN_BOOKKEEPING or h.strip() in own_sheet
+                or h.strip() in _computed(ent.kind)[0] or (own_sheet and h.strip() in _computed(ent.kind)[1])):
             chosen[i] = ColumnMap(h, None, "ignored")
             continue
         if looks_secret(h):
             chosen[i] = ColumnMap(h, None, "secret")
             continue
-        hit = table.get(n) or (None if n in ambiguous else segment_hit(ent, h))
+        hit = table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
         if hit:
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:
@@ -954,6 +1038,20 @@ def names_a_country(header: object) -> bool:
     Code", a dial code, nor "Country ID")."""
     text = " ".join(unicodedata.normalize("NFKC", str(header)).casefold().replace("-", " ").split())
     return bool(text) and len(text) <= 60 and bool(_COUNTRY_END.search(text)) and not _NOT_COUNTRY.search(text)
+
+
+# CRMs write the record's kind before each header ("Deal - Stage", "Deal - Currency" in
+# Pipedrive; "Opportunity Owner", "Opportunity Currency" in Salesforce; "Ticket Status"):
+# a header no synonym matches is tried again without it.
+_RECORD_PREFIXES = {"opportunity": ("deal", "opportunity"), "ticket": ("ticket",)}
+
+
+def _unprefixed(kind: str, n: str) -> str:
+    """A normalised header without its record-kind prefix ("dealstage" -> "stage"), or "" """
+    for prefix in _RECORD_PREFIXES.get(kind, ()):
+        if n.startswith(prefix) and len(n) > len(prefix):
+            return n[len(prefix):]
+    return ""
 
 
 # "Name" beside "Vorname", "Nom" beside "Prénom" is the family name; "Nombre" beside

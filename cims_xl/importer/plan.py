@@ -25,13 +25,14 @@ from ..domain import normalize as nz
 from ..domain.duplicates import (OTHER, SAME, UNSURE, company_key, company_parts, email_key, may_be_shared,
                                  name_forms, name_key, name_match, same_company)
 from ..domain.models import validate_record
-from ..domain.schema import CUSTOMER, SOURCE_TAG, Entity, format_id, source_ids
+from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .mapping import Mapping, norm as header_norm, phone_slots
 from .shop_orders import OrderLines
 from .table import is_blank_cell
+from .values import deal_status_stage, share_to_percent, value_key
 
 FOUR_DP = Decimal("0.0001")
 MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several values of one field
@@ -91,6 +92,20 @@ _NUMBER_KINDS = ("money", "decimal", "int")
 # number it shows in scientific notation ("1.23457E+16": a CSV saved from Excel).
 ID_FIELDS = ("order_number", "customer_ref", "postal_code", "customer_postal_code")
 PERCENT_FIELDS = ("probability", "discount")
+# Fields whose value is never left empty for a default to fill (an order's status
+# Completed, the store's currency, a deal's Lead): a row whose value cannot be read is
+# refused with the reason (importer.values decides the column as a whole first).
+MUST_READ = ("status", "currency", "stage")
+# Records without a Notes field keep the columns no field takes in this text field.
+KEPT_IN = {"ticket": "description", "opportunity": "next_step"}
+
+
+def kept_in_header(kind: str) -> str:
+    """The header of the field a record of `kind` keeps its unmapped columns in ("Notes",
+    "Description" for tickets, "Next Step" for opportunities)."""
+    return ENTITIES[kind].field(KEPT_IN.get(kind, "notes")).header
+
+
 _SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?E\+\d{1,3}$")
 
 
@@ -270,6 +285,8 @@ class Options:
     serial_offset: int = 0                # days added to a number in a date column (1462: a 1904 workbook)
     amount_per: str | None = None         # rows sharing an order number: "order" total or "line" amounts (shop_orders)
     order_folds: dict = field(default_factory=dict)   # amounts per order: first row -> its further lines
+    value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
+    probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
 
 
 def float_text(value: float) -> str:
@@ -357,6 +374,9 @@ class RowPreparer:
             if c.target:
                 self.source_of.setdefault(c.target, c.header)
         self.has_notes = "notes" in self.kinds
+        # Where columns no field takes are kept ("Header: value" lines): Notes, or for
+        # records without one the text field nearest to it (KEPT_IN).
+        self.keep_key = "notes" if self.has_notes else KEPT_IN.get(ent.kind)
         self.headers_of = {f.key: f.header for f in ent.fields}   # field -> its own header
         self.several: dict[str, int] = {}       # column -> cells that held several values
         self.extensions: dict[str, int] = {}    # column -> phone cells with an extension (kept in Notes)
@@ -469,7 +489,7 @@ class RowPreparer:
         if self.phone_slots:
             self._route_phones(values, data, extra)
         used = self._other_address(values, data) if self.address_groups else ()
-        if self.options.keep_unmapped and self.has_notes:
+        if self.options.keep_unmapped and self.keep_key:
             for i in self.unmapped:
                 if i in used:
                     continue
@@ -506,8 +526,14 @@ class RowPreparer:
                 data.setdefault(UNREADABLE, {})[key] = lost_digits(v.strip())
         if len(values) > len(self.targets):           # cells beyond the last column
             spill = [cell_text(v).strip() for v in values[len(self.targets):] if not is_blank_cell(v)]
-            if spill and self.has_notes:
+            if spill and self.keep_key:
                 extra.append("More: " + " | ".join(spill))
+        for key, given in self.options.value_map.items():
+            v = data.get(key)
+            if isinstance(v, str) and (said := given.get(value_key(v))) is not None:
+                data[key] = said          # --value "Contract sent=Negotiation"
+        if self.options.probability_share and "probability" in data:
+            data["probability"] = share_to_percent(data["probability"])
         return data, extra
 
     @functools.cached_property
@@ -673,7 +699,8 @@ class RowPreparer:
         out: dict[str, tuple[str, str]] = {}
         for (header, reason), label in zip(exc.problems.items(), labels):
             f = by_header.get(header)
-            if f is None or f.required or f.key == "notes" or f.key not in data or reason == "required":
+            if (f is None or f.required or f.key == "notes" or f.key not in data or reason == "required"
+                    or f.key in MUST_READ):
                 return None
             out[f.key] = (label, reason)
         return out or None
@@ -745,7 +772,7 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
     for key, cell in unreadable.items():
         label = prep.source_of.get(key, key)
         f = fields.get(key)
-        optional = (f is not None and not f.required and key != "name") or (
+        optional = (f is not None and not f.required and key != "name" and key not in MUST_READ) or (
             key == "customer_ref" and ent.kind == "customer")         # a customer's old id: optional
         if not optional or warnings is None or not prep.has_notes:
             hard[label] = cell.reason
@@ -759,11 +786,11 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
     _with_notes(data, moved)
 
 
-def _with_notes(data: dict, extra: list[str]) -> None:
+def _with_notes(data: dict, extra: list[str], key: str = "notes") -> None:
     if extra:
-        notes = data.get("notes")
+        notes = data.get(key)
         text = "\n".join(extra)
-        data["notes"] = f"{cell_text(notes)}\n{text}" if notes not in (None, "") else text
+        data[key] = f"{cell_text(notes)}\n{text}" if notes not in (None, "") else text
 
 
 def _add_tag(data: dict, tag: str) -> None:
@@ -1208,7 +1235,9 @@ class Planner:
             warned[column] = (f"a new customer '{new_customer[1]['name']}', who may be "
                               f"{', '.join(self.linker.last_maybe)} (the names do not say): give the row a "
                               "Customer ID column to link it instead")
-        _with_notes(data, extra)
+        if "deal_status" in data:
+            self._deal_status(data, extra)
+        _with_notes(data, extra, self.prep.keep_key or "notes")
         for k in [k for k in data if k.startswith("customer_") and k != "customer_id"]:
             data.pop(k)
         data["customer_id"] = customer_id if customer_id.startswith("C-") else "C-000000"
@@ -1224,6 +1253,21 @@ class Planner:
         if new_customer is not None:
             self.linker.commit_new(new_customer)
         return clean, new_customer
+
+    def _deal_status(self, data: dict, extra: list[str]) -> None:
+        """A deal status column (open / won / lost) over the Stage: a won or lost deal is Won
+        or Lost whatever stage it was in, and that stage is kept with the other columns."""
+        said = data.pop("deal_status")
+        try:
+            stage = deal_status_stage(said)
+        except ValueError as exc:
+            raise ValidationFailed({self.prep.source_of.get("deal_status", "Deal Status"): str(exc)}) from None
+        if stage is None:
+            return
+        was = data.get("stage")
+        if was not in (None, "") and str(was).strip().casefold() != stage.casefold():
+            extra.append(f"{self.prep.source_of.get('stage', 'Stage')}: {cell_text(was).strip()}")
+        data["stage"] = stage
 
     def _keyed(self, clean: dict) -> dict:
         """`clean` with its customer as duplicate keys name it (CustomerLinker.stable)."""

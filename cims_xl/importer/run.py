@@ -28,6 +28,7 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
 from . import parallel, plan, shop_orders
+from .values import ValueEvidence, parse_values
 from .errors import AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
@@ -175,6 +176,7 @@ class Scan:
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
     # field -> other countries its numbers without a country code read in (phone_evidence)
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
 
 
 class _CurrencyEvidence:
@@ -319,7 +321,7 @@ class _DateEvidence:
 
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
-          phone_region: str | None = None) -> Scan:
+          phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None) -> Scan:
     rows = src.rows()
     seen_rows: list[tuple[int, list]] = []
     window: list[tuple[int, list]] = []
@@ -360,6 +362,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     named = _CurrencyEvidence(ent, mapping, table.columns)
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
+    listed = ValueEvidence(ent, mapping, table.columns, values_given)
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
         watch.add(number, values)
@@ -369,6 +372,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             pev.add(values)
         if named.active:
             named.add(values)
+        if listed.active:
+            listed.add(values)
         if wanting:
             _take_samples(values, samples, wanting)
         for col, ev in evidence.items():
@@ -427,6 +432,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
     fractions, share_inferences = fraction_fields(number_cols)
+    listed.keep_only(final_targets)
     inferences = date_inferences + inferences + share_inferences + shop_inferences
     if footer:
         inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in footer)
@@ -451,7 +457,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions,
                 footer_rows=[n for n, _ in footer],
                 currencies=tuple(sorted(named.found)), amount_per=amount_per,
-                order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign)
+                order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
+                values=listed)
 
 
 def _apply_evidence(mapping: mp.Mapping, changes: dict[int, str]) -> None:
@@ -490,7 +497,8 @@ def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping, s
 
 
 def _has_notes(mapping: mp.Mapping) -> bool:
-    return any(f.key == "notes" for f in mapping.entity.fields)
+    """Whether unmapped columns are kept (in Notes, or plan.KEPT_IN's field)."""
+    return any(f.key == "notes" for f in mapping.entity.fields) or mapping.entity.kind in plan.KEPT_IN
 
 
 def _take_samples(values: list, samples: dict[int, list[str]], wanting: set[int]) -> None:
@@ -594,7 +602,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 error_report=None, progress: Progress | None = None,
                 region: str | None = None, currency: str | None = None,
                 encoding: str | None = None, decimal: str | None = None,
-                amount_per: str | None = None, chunk_rows: int = CHUNK_ROWS) -> ImportResult:
+                amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -605,7 +613,9 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     code of amounts in rows without a currency of their own (default: the field's, CNY);
     encoding: a text file's codec, when its bytes do not decide it (importer.encoding);
     decimal: "comma" or "point" for every number column, when its values do not
-    decide it (importer.evidence); error_report(headers, left_out=positions) opens the
+    decide it (importer.evidence); values: --value items ("Text in the file=Value",
+    a list) saying what a stage, status, priority or currency the synonyms do not read is
+    (importer.values); error_report(headers, left_out=positions) opens the
     report of rejected, duplicate and warned rows (`cims_xl.excel.import_report.error_report`
     (path) makes one: the importer writes no workbook itself).
     Every inference is listed in `ImportResult.inferences`; one the evidence cannot
@@ -650,14 +660,19 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         date_order = saved["date_order"]
     if sheet is None and saved and saved.get("sheet"):
         sheet = saved["sheet"]
+    if not values and saved and isinstance(saved.get("values"), list):
+        values = [str(v) for v in saved["values"]]
 
+    values_given = parse_values(ent, values)
     src = open_sheet(path, sheet, encoding=encoding)
     try:
         if progress:
             progress(0, 0, "reading")
         scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
-                     phone_region=None if region else set_region or assumed)
+                     phone_region=None if region else set_region or assumed, values_given=values_given)
         _check_mapping(ent, scan.mapping, src)
+        value_inferences, probability_scale = scan.values.decide() if scan.values else ([], None)
+        scan.inferences.extend(value_inferences)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, region=region or set_region or assumed,
                           region_assumed=region is None and set_region is None,
@@ -667,7 +682,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                           currency=currency,
                           store_currency=_store_currency(session) if has_currency(ent) else None,
                           currencies=scan.currencies, serial_offset=src.serial_offset,
-                          amount_per=scan.amount_per, order_folds=scan.order_folds)
+                          amount_per=scan.amount_per, order_folds=scan.order_folds,
+                          value_map=values_given, probability_share=probability_scale == "share")
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
@@ -758,7 +774,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         if defaulted:
             result.currency_defaulted = dict(sorted(defaulted.items()))
         if profile:
-            _save_profile(profile, ent, scan.mapping, date_order, sheet)
+            _save_profile(profile, ent, scan.mapping, date_order, sheet, values)
         assert result.accounted, "every row must be accounted for"
         return result
     finally:
@@ -836,6 +852,12 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
     if scan.table.skipped_above:
         out.append(_header_inference(scan.table))
     out.extend(scan.inferences)
+    unmapped = scan.mapping.unmapped
+    if unmapped and ent.kind in plan.KEPT_IN:
+        shown = ", ".join(f"'{h}'" for h in unmapped[:5]) + (" …" if len(unmapped) > 5 else "")
+        out.append({"what": "columns no field takes",
+                    "decided": f"kept in {plan.kept_in_header(ent.kind)}, one 'Column: value' line each",
+                    "evidence": f"{ent.label}s have no Notes field; columns {shown}"})
     out.extend(scan.mapping.decisions)
     hints = mp.kind_hints(ent, scan.table.headers)
     if hints:
@@ -900,7 +922,7 @@ def _summary(r: ImportResult) -> dict:
             "customers_created": r.customers_created}
 
 
-def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet) -> None:
+def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet, values=None) -> None:
     data = {"kind": ent.kind,
             "map": {c.header: (c.target if c.target else mp.IGNORE)
                     for c in m.columns if c.target or c.how in ("ignored", "secret")}}
@@ -908,6 +930,8 @@ def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None,
         data["date_order"] = date_order
     if sheet is not None:
         data["sheet"] = sheet
+    if values:
+        data["values"] = [values] if isinstance(values, str) else list(values)
     mp.save_profile(name, data)
 
 
@@ -933,7 +957,7 @@ class _Writer:
                     clean["customer_id"] = ids[cid]
         if planned.creates:
             made = records.create_many(self.session, self.ent.kind, [c for _o, c in planned.creates],
-                                       batch_id=self.batch, validated=True)
+                                       batch_id=self.batch, validated=True, imported=True)
             for (out, _c), rec in zip(planned.creates, made):
                 out.record = rec["id"]
         if planned.updates:

@@ -59,14 +59,15 @@ def _mask(session: Session, ent: Entity, rec: dict) -> dict:
 
 
 def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict, now: dt.datetime,
-                 sla_targets: Any = None) -> dict:
-    """Computed fields: ticket due times and clocks, opportunity probability and close date."""
+                 sla_targets: Any = None, imported: bool = False) -> dict:
+    """Computed fields: ticket due times and clocks, opportunity probability and close date.
+    `imported`: a record an import creates (a ticket's times are the file's, never "now")."""
     if ent.kind == "ticket":
         from ..domain import sla
         if sla_targets is None:
             from .settings import sla_targets as load_sla_targets
             sla_targets = load_sla_targets(session)
-        return sla.apply_ticket_change(before, after, now, sla_targets)
+        return sla.apply_ticket_change(before, after, now, sla_targets, imported=imported)
     if ent.kind == "opportunity":
         from ..domain import pipeline
         return pipeline.apply_opportunity_change(before, after, now)
@@ -163,8 +164,9 @@ CREATE_CHUNK = 5 * BULK_MAX
 
 
 def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: str | None = None,
-                validated: bool = False, context: dict | None = None) -> list[dict]:
-    """Validate and insert rows in one transaction; all or nothing."""
+                validated: bool = False, context: dict | None = None, imported: bool = False) -> list[dict]:
+    """Validate and insert rows in one transaction; all or nothing. `imported`: the rows
+    come from an import of another system's records (see domain.sla: history)."""
     ent = entity(kind)
     session.check()
     now = utcnow()
@@ -198,7 +200,7 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
                 if owner_key and not values.get(owner_key):
                     values[owner_key] = actor
                 session.ensure("create", kind, owner=_owner(session, ent, values, owners))
-                values.update(_apply_rules(session, ent, None, values, now, sla_targets))
+                values.update(_apply_rules(session, ent, None, values, now, sla_targets, imported))
                 # validate_record gives exactly the entity's keys; rows passed as validated
                 # may carry others (or lack some)
                 rec = values if not validated or values.keys() == key_set else {k: values.get(k) for k in keys}
