@@ -63,7 +63,7 @@ def test_a_hubspot_deal_export_keeps_its_stages_and_reads_its_probability_shares
         "Office fit-out": ("Won", 100), "Q1 order": ("Negotiation", 90), "Atelier refresh": ("Lead", 20),
         "Van fleet": ("Lost", 0), "Pilot": ("Qualified", 35)}
     assert deals["Van fleet"]["currency"] == "GBP" and deals["Q1 order"]["amount"] == Decimal("18500")
-    assert "0.9 = 90" in decided(result, "probability in 'Deal probability'")["decided"]
+    assert "0.4 = 40 %" in decided(result, "percentages in 'Deal probability'")["decided"]
     assert "'Contract sent' = Negotiation" in decided(result, "values of 'Deal Stage'")["decided"]
 
 

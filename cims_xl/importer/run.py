@@ -672,6 +672,10 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                      phone_region=None if region else set_region or assumed, values_given=values_given)
         _check_mapping(ent, scan.mapping, src)
         value_inferences, probability_scale = scan.values.decide() if scan.values else ([], None)
+        if "probability" in scan.fraction_fields:
+            # the column's fractions are read once, with its decimal mark (evidence.fraction_fields)
+            probability_scale = None
+            value_inferences = [i for i in value_inferences if not i["what"].startswith("probability in ")]
         scan.inferences.extend(value_inferences)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, region=region or set_region or assumed,
