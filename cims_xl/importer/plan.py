@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import re
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, ROUND_HALF_EVEN
@@ -1017,6 +1018,12 @@ def _linked_name(name: str) -> str:
     return name_key(name) or name.casefold()
 
 
+def _written_name(name: str) -> str:
+    """A name as written, case, spacing and character width aside ("MARIA  GARCIA" and
+    "Ｍａｒｉａ Garcia" are "maria garcia"); word order and commas count."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 class CustomerLinker:
     """Finds or plans the customer an order/contact/opportunity/ticket row belongs to.
 
@@ -1031,7 +1038,9 @@ class CustomerLinker:
         self.prep = prep
         self._by_ref: dict[str, str] | None = None
         self._by_name: dict[str, str] | None = None
-        self._by_exact: dict[str, str] = {}     # name as written (casefolded) -> id: wins over _by_name
+        self._by_exact: dict[str, str] = {}     # name as written (_written_name) -> id: wins over _by_name
+        self._namesake_records: dict[tuple[str, str], dict[str, dict]] = {}
+        self._namesakes: dict[tuple[str, str], list[str]] = {}  # ("n"|"w", key) shared by several -> all
         self.seen: dict[str, str] = {}          # key -> record id or placeholder
         self.new_count = 0
         self.new_names: list[str] = []         # the first NEW_NAMES_KEPT created, for the summary
@@ -1049,8 +1058,45 @@ class CustomerLinker:
             for ref in source_ids(tags):
                 self._by_ref.setdefault(ref.casefold(), rid)
             if name:
-                self._by_name.setdefault(_linked_name(name), rid)
-                self._by_exact.setdefault(name.casefold(), rid)
+                for index, key in ((self._by_name, ("n", _linked_name(name))),
+                                   (self._by_exact, ("w", _written_name(name)))):
+                    first = index.setdefault(key[1], rid)
+                    if first != rid:
+                        self._namesakes.setdefault(key, [first]).append(rid)
+
+    def _one_of_namesakes(self, key: tuple[str, str], name: str, data: dict) -> str | None:
+        """The stored customer a row names when several stored customers share the name
+        `key` stands for: the one the row's customer email or phone points to. None when
+        the name is not shared; ValidationFailed naming them all when the row's evidence
+        does not pick exactly one (a row is never linked to one of them by chance)."""
+        ids = self._namesakes.get(key)
+        if not ids:
+            return None
+        records = self._namesake_records.get(key)
+        if records is None:
+            records = self._namesake_records[key] = self.store.fetch("customer", ids)
+        email = (_text(data.get("customer_email")) or "").strip().casefold()
+        # "+44 (0)20 …" and "020 …" both end as the stored +4420…: compared by their last digits
+        digits = re.sub(r"\D", "", (_text(data.get("customer_phone")) or "").replace("(0)", "")).lstrip("0")
+        fits = list(ids)
+        if email:
+            fits = [i for i in fits if (records.get(i, {}).get("email") or "").casefold() == email]
+        if len(digits) >= 6:
+            fits = [i for i in fits
+                    if any(re.sub(r"\D", "", records.get(i, {}).get(f) or "").endswith(digits)
+                           for f in ("phone", "mobile"))]
+        if len(fits) == 1 and (email or len(digits) >= 6):
+            return fits[0]
+        listed = ", ".join(ids)
+        if email or len(digits) >= 6:
+            why = "the row's customer email/phone fits " + ("none of them" if not fits else ", ".join(fits))
+        else:
+            why = "the row gives no customer id, email or phone to tell them apart"
+        column = self.prep.source_of.get("customer_name", "Customer")
+        raise ValidationFailed({column: f"{len(ids)} stored customers are named {name!r} ({listed}) and {why}; "
+                                        "not linked to either: add a Customer ID column (e.g. "
+                                        f"{ids[0]}) or the customer's Email, or --map a column "
+                                        "that holds them to Customer Ref / Customer Email"})
 
     def resolve(self, data: dict, ctx: dict) -> tuple[str, tuple[str, dict] | None]:
         ref = _text(data.get("customer_ref"))
@@ -1087,8 +1133,10 @@ class CustomerLinker:
             # A stored customer of exactly this name first: "Chen, Alice" may be stored beside
             # "Alice Chen" (made before names were compared as name_key does).
             self._load()
-            exact = self._by_exact.get(name.casefold())
+            written = _written_name(name)
+            exact = self._by_exact.get(written)
             if exact is not None:
+                exact = self._one_of_namesakes(("w", written), name, data) or exact
                 self.linked.add(exact)
                 return exact, None
         key = ("ref:" + ref.casefold()) if ref else ("name:" + _linked_name(name or ""))
@@ -1100,6 +1148,9 @@ class CustomerLinker:
         self._load()
         assert self._by_ref is not None and self._by_name is not None
         rid = self._by_ref.get(ref.casefold()) if ref else self._by_name.get(_linked_name(name or ""))
+        if rid is not None and not ref and ("n", _linked_name(name or "")) in self._namesakes:
+            # "Chen, Alice" beside "Alice Chen": the one of them the row's evidence names
+            return self._linked_namesake(rid, ("n", _linked_name(name or "")), name or "", data)
         if rid is not None:
             self.seen[key] = rid
             self.linked.add(rid)
@@ -1119,6 +1170,11 @@ class CustomerLinker:
             raise ValidationFailed({f"Customer {k}": v for k, v in exc.problems.items()}) from None
         placeholder = f"new:{key}"
         return placeholder, (placeholder, clean)
+
+    def _linked_namesake(self, first: str, key: tuple[str, str], name: str, data: dict) -> tuple[str, None]:
+        rid = self._one_of_namesakes(key, name, data) or first
+        self.linked.add(rid)
+        return rid, None
 
     def commit_new(self, new: tuple[str, dict]) -> None:
         placeholder, clean = new

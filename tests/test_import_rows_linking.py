@@ -1,0 +1,127 @@
+"""Rows of other systems' files linked, counted and kept without a silent guess.
+
+A row linked to its customer by name is linked only when the name, or the row's other
+evidence (the customer's email or phone), names one stored customer; unmapped columns'
+text is added to notes, never written over them; a file's own numbers (No., id) are
+kept; tag lists are read as lists; report footers are footers; dotted dates are day-first
+where nothing contradicts; each row is counted once.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from cims_xl.importer import import_file
+from cims_xl.services import records
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def add_customer(session, name: str, email: str = "", phone: str = "") -> str:
+    values = {"name": name}
+    if email:
+        values["email"] = email
+    if phone:
+        values["phone"] = phone
+    return records.create(session, "customer", values)["id"]
+
+
+def listed(session, kind: str) -> list[dict]:
+    return records.list_records(session, kind)
+
+
+# ----- A12: a name two stored customers share -------------------------------------------
+
+def two_marias(session, second: str = "Maria Garcia") -> tuple[str, str]:
+    return (add_customer(session, "Maria Garcia", "maria@one.example", "+44 20 7946 0001"),
+            add_customer(session, second, "mgarcia@two.example", "+44 20 7946 0002"))
+
+
+@pytest.mark.parametrize("second,written", [("Maria Garcia", "MARIA GARCIA"), ("maria garcia", "Maria Garcia"),
+                                            ("Maria  Garcia", "Maria Garcia"), ("Ｍａｒｉａ Garcia", "maria garcia"),
+                                            ("Garcia, Maria", "GARCIA,MARIA")])
+def test_an_order_naming_a_customer_two_stored_customers_share_is_not_linked_to_either_by_chance(
+        admin, tmp_path, second, written):
+    one, two = two_marias(admin, second)
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer", "Amount"],
+                                               ["1001", "2026-03-05", written, "50"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.customers_created) == (0, 1, 0)
+    assert listed(admin, "order") == []
+    reason = result.outcomes[0].reason
+    assert one in reason and two in reason and "Customer ID" in reason
+
+
+@pytest.mark.parametrize("evidence", [("Email", "MGarcia@two.example"), ("Phone", "+44 (0)20 7946 0002"),
+                                      ("Phone", "020 7946 0002")])
+def test_the_rows_customer_email_or_phone_says_which_of_two_namesakes_an_order_belongs_to(
+        admin, tmp_path, evidence):
+    one, two = two_marias(admin)
+    header, value = evidence
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer", header, "Amount"],
+                                               ["1001", "2026-03-05", "Maria Garcia", value, "50"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.customers_created) == (1, 0, 0)
+    assert [o["customer_id"] for o in listed(admin, "order")] == [two]
+
+
+def test_an_email_that_fits_neither_namesake_rejects_the_row_naming_both(admin, tmp_path):
+    one, two = two_marias(admin)
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer", "Email", "Amount"],
+                                               ["1001", "2026-03-05", "Maria Garcia", "else@three.example", "50"],
+                                               ["1002", "2026-03-06", "Maria Garcia", "maria@one.example", "70"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (1, 1)
+    assert "none of them" in result.outcomes[0].reason and one in result.outcomes[0].reason
+    assert [(o["order_number"], o["customer_id"]) for o in listed(admin, "order")] == [("1002", one)]
+
+
+@pytest.mark.parametrize("kind,header,row", [
+    ("contacts", ["Name", "Email", "Company"], ["Ana Ruiz", "ana@x.example", "Maria Garcia"]),
+    ("opportunities", ["Opportunity", "Amount", "Customer"], ["Renewal", "1000", "Maria Garcia"]),
+    ("tickets", ["Subject", "Customer", "Opened"], ["Broken tap", "Maria Garcia", "2026-03-05"]),
+    ("interactions", ["Type", "Date", "Subject", "Customer"], ["Call", "2026-03-05", "Hello", "maria garcia"]),
+])
+def test_contacts_opportunities_tickets_and_interactions_are_not_linked_to_one_of_two_namesakes(
+        admin, tmp_path, kind, header, row):
+    one, two = two_marias(admin)
+    result = import_file(admin, write_csv(tmp_path / "f.csv", [header, row]), kind=kind)
+    assert (result.created, result.rejected, result.customers_created) == (0, 1, 0)
+    assert one in result.outcomes[0].reason and two in result.outcomes[0].reason
+
+
+def test_a_customer_id_column_settles_which_namesake_a_row_belongs_to(admin, tmp_path):
+    one, two = two_marias(admin)
+    path = write_xlsx(tmp_path / "orders.xlsx", [["Order ID", "Order Date", "Customer ID", "Customer", "Amount"],
+                                                 ["1001", "2026-03-05", two, "Maria Garcia", 50]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (1, 0)
+    assert [o["customer_id"] for o in listed(admin, "order")] == [two]
+
+
+def test_a_name_only_one_stored_customer_has_still_links_to_it(admin, tmp_path):
+    one, two = two_marias(admin)
+    lee = add_customer(admin, "Li Lei")
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer", "Amount"],
+                                               ["1001", "2026-03-05", "li lei", "50"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.customers_created) == (1, 0, 0)
+    assert [o["customer_id"] for o in listed(admin, "order")] == [lee]
