@@ -1306,6 +1306,11 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
     for note in result.currency_notes() + result.sheet_notes():
         app.out.message(note)
     _show_problems(app, result, report_path)
+    updated = [o for o in result.outcomes if o.action == "updated"]
+    if updated:
+        app.out.emit([{"row": o.row, "record": o.record, "fields changed": ", ".join(o.changed or ())}
+                      for o in updated[:SHOWN_PROBLEMS]],
+                     title="Records updated" + (" (would be)" if dry_run else ""))
     unchanged = [o for o in result.outcomes if o.action == "duplicate" and o.record and not o.duplicate_of_row]
     if on_duplicate == "update" and update_mode == "fill" and unchanged:
         n = len(unchanged)

@@ -125,3 +125,56 @@ def test_a_name_only_one_stored_customer_has_still_links_to_it(admin, tmp_path):
     result = import_file(admin, path, kind="orders")
     assert (result.created, result.rejected, result.customers_created) == (1, 0, 0)
     assert [o["customer_id"] for o in listed(admin, "order")] == [lee]
+
+
+# ----- A11: an update writes only what the file has; kept text is added to notes --------
+
+def customer_with_notes(session) -> str:
+    return records.create(session, "customer", {"name": "Hana Kim", "email": "hana@x.example",
+                                                "notes": "Prefers calls after 5pm", "city": "Busan"})["id"]
+
+
+@pytest.mark.parametrize("mode", ["overwrite", "fill"])
+def test_an_update_adds_unmapped_columns_text_to_the_stored_notes_instead_of_replacing_them(admin, tmp_path, mode):
+    cid = customer_with_notes(admin)
+    path = write_csv(tmp_path / "u.csv", [["Name", "Email", "Label", "City"],
+                                          ["Hana Kim", "hana@x.example", "Customer", "Seoul"]])
+    result = import_file(admin, path, on_duplicate="update", update_mode=mode)
+    assert (result.updated, result.created) == (1, 0)
+    rec = records.get(admin, cid)
+    assert rec["notes"] == "Prefers calls after 5pm\nLabel: Customer"
+    assert rec["city"] == ("Seoul" if mode == "overwrite" else "Busan")
+    assert set(result.outcomes[0].changed) == ({"Notes (added to)", "City"} if mode == "overwrite"
+                                               else {"Notes (added to)"})
+    again = import_file(admin, path, on_duplicate="update", update_mode=mode)
+    assert records.get(admin, cid)["notes"] == "Prefers calls after 5pm\nLabel: Customer"
+    assert again.updated == 0
+
+
+def test_an_overwrite_with_a_notes_column_replaces_the_notes_and_keeps_the_unmapped_text(admin, tmp_path):
+    cid = customer_with_notes(admin)
+    path = write_xlsx(tmp_path / "u.xlsx", [["Name", "Email", "Notes", "Stufe"],
+                                            ["Hana Kim", "hana@x.example", "Call mornings", "Gold"]])
+    result = import_file(admin, path, on_duplicate="update", update_mode="overwrite")
+    assert result.updated == 1
+    assert records.get(admin, cid)["notes"] == "Call mornings\nStufe: Gold"
+
+
+def test_an_overwrite_leaves_fields_the_file_has_no_column_for(admin, tmp_path):
+    cid = records.create(admin, "customer", {"name": "Hana Kim", "email": "hana@x.example",
+                                             "type": "Company"})["id"]
+    path = write_csv(tmp_path / "u.csv", [["Name", "Email", "City"], ["Hana Kim", "hana@x.example", "Seoul"]])
+    result = import_file(admin, path, on_duplicate="update", update_mode="overwrite")
+    rec = records.get(admin, cid)
+    assert (rec["type"], rec["city"], rec["notes"]) == ("Company", "Seoul", None)
+    assert result.outcomes[0].changed == ["City"]
+
+
+def test_the_dry_run_of_an_update_names_the_fields_it_changes(run, tmp_path, admin):
+    customer_with_notes(admin)
+    path = write_csv(tmp_path / "u.csv", [["Name", "Email", "Label", "City"],
+                                          ["Hana Kim", "hana@x.example", "Customer", "Seoul"]])
+    code, out, err = run("import", str(path), "--on-duplicate", "update", "--update-mode", "overwrite",
+                         "--dry-run")
+    assert code == 0, err
+    assert "Notes (added to), City" in out or "City, Notes (added to)" in out

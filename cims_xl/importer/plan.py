@@ -45,6 +45,13 @@ _SEVERAL_HINT = frozenset(";,|/\n\r")
 _DIAL_HEADER = re.compile(r"^(?:phone |tel |telephone |mobile )?(?:country|dial(?:ing)?|calling|international|intl)"
                           r"(?: calling| dialing| dial)? (?:code|prefix)$|^(?:国际区号|国家代码|国家区号|國際區號|國碼|国码)$")
 ROW_REGION = "\x00row_region"        # data key: the row's dial code cell, taken out in validate()
+# Clean-values key: the text of the row's Notes that came from columns not mapped (and
+# cells left out), "Header: value" lines; an update adds it to the stored notes instead
+# of writing over them. Taken out of the values in Planner.plan, never written.
+KEPT_NOTES = "\x00kept_notes"
+# Fields a row's value may come from other columns than its own ("name" from First/Last).
+_MADE_FROM = {"name": ("first_name", "middle_name", "last_name", "company"),
+              "type": ("is_company", "company")}
 
 
 def is_dial_code_header(header: object) -> bool:
@@ -535,8 +542,12 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     unreadable = data.pop(UNREADABLE, None)
     if unreadable:
         _leave_out_unreadable(ent, data, unreadable, prep, warnings)
+    kept = data.pop(KEPT_NOTES, None)
     try:
-        return validate_record(ent, data, context=context)
+        clean = validate_record(ent, data, context=context)
+        if kept:
+            clean[KEPT_NOTES] = kept
+        return clean
     except ValidationFailed as exc:
         first = exc
         soft = prep.optional_failures(exc, data) if warnings is not None else None
@@ -547,11 +558,14 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         moved.append(f"{prep.source_of.get(key, label)}: {cell_text(data.pop(key)).strip()}")
         warnings[label] = f"{reason} (left empty; the text is kept in Notes)"
     _with_notes(data, moved)
+    kept = "\n".join(t for t in (kept, data.pop(KEPT_NOTES, None)) if t)
     try:
         clean = validate_record(ent, data, context=context)
     except ValidationFailed as exc:
         warnings.clear()
         raise ValidationFailed({**prep.problems_by_column(first), **prep.problems_by_column(exc)}) from None
+    if kept:
+        clean[KEPT_NOTES] = kept
     for key in soft:
         # Left empty, as the warning says: a field's default (an order's status Completed,
         # quantity 1) would be a guess where the file said something it could not read.
@@ -587,10 +601,14 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
 
 
 def _with_notes(data: dict, extra: list[str]) -> None:
+    """Add `extra` ("Header: value" lines of columns not mapped) to the row's Notes, and
+    remember them under KEPT_NOTES (an update appends them to the stored notes)."""
     if extra:
         notes = data.get("notes")
         text = "\n".join(extra)
         data["notes"] = f"{cell_text(notes)}\n{text}" if notes not in (None, "") else text
+        kept = data.get(KEPT_NOTES)
+        data[KEPT_NOTES] = f"{kept}\n{text}" if kept else text
 
 
 def _add_tag(data: dict, tag: str) -> None:
@@ -702,6 +720,7 @@ class Planner:
         self.store = store
         self.prep = RowPreparer(ent, mapping, options)
         self.row_warnings: dict[int, dict[str, str]] = {}   # rows kept without an unreadable field
+        self._kept_notes: dict[int, str] = {}   # row -> its KEPT_NOTES, while its chunk is planned
         self.file_index = KeyIndex()
         self._store_index: KeyIndex | None = None
         self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
@@ -814,6 +833,9 @@ class Planner:
                 planned.outcomes.append(rejected)
                 continue
             assert clean is not None
+            kept = clean.pop(KEPT_NOTES, None)
+            if kept:
+                self._kept_notes[number] = kept
             match_row = match_seq = None
             how_row = how_seq = None
             shared: list[str] = []          # phones this row shares with another name
@@ -872,6 +894,7 @@ class Planner:
 
         if planned.updates:
             self._plan_updates(planned, to_fetch)
+        self._kept_notes.clear()
         for h, r in pending.items():
             self.file_index.add(h, r)
         return planned
@@ -892,18 +915,34 @@ class Planner:
             if rec is None:
                 continue
             changes = {}
+            kept = self._kept_notes.get(out.row)
+            added_to: set[str] = set()
             for f in self.ent.fields:
                 if not f.editable or f.internal or f.key in skip:
                     continue
                 new = clean.get(f.key)
                 if new in (None, ""):
                     continue
+                old = rec.get(f.key)
+                if f.key == "notes" and old not in (None, "") and kept:
+                    # Text kept from columns the file does not map is added to the stored
+                    # notes: it never replaces them (the file may have no Notes column).
+                    own = "notes" in self.prep.source_of and overwrite
+                    base = new[:-len(kept)].rstrip("\n") if new.endswith(kept) else ""
+                    start = base if own and base else old
+                    added = "\n".join(line for line in kept.split("\n") if line not in start.split("\n"))
+                    new = f"{start}\n{added}" if added else start
+                    if new != old:
+                        changes[f.key] = new
+                        added_to.add(f.key)
+                    continue
+                if old not in (None, "") and not self._from_file(f.key):
+                    continue                 # the file has no column for it: nothing to overwrite with
                 if f.default is not None and new == f.default and f.key not in self.prep.source_of:
                     continue                 # a default filled in, not a value from the file
                 if (f.key == "currency" and f.key not in self.prep.source_of
                         and new == ctx_currency and not any(k in changes for k in ("amount", "profit"))):
                     continue                 # the store's (or --currency) filled in; no amount changed
-                old = rec.get(f.key)
                 if old in (None, "") or (overwrite and old != new):
                     changes[f.key] = new
             if f"{SOURCE_TAG}" in (clean.get("tags") or "") and self.ent.kind == "customer":
@@ -912,9 +951,15 @@ class Planner:
                     changes["tags"] = merged
             if changes:
                 out.action = "updated"
-                out.changed = [self.ent.field(k).header for k in changes]
+                out.changed = [self.ent.field(k).header + (" (added to)" if k in added_to else "")
+                               for k in changes]
                 keep.append((out, record_id, changes, rec["version"]))
         planned.updates = keep
+
+    def _from_file(self, key: str) -> bool:
+        """Whether the file has a column for field `key` (or for what it is made from)."""
+        src = self.prep.source_of
+        return key in src or any(k in src for k in _MADE_FROM.get(key, ()))
 
     # -- customers --
 
