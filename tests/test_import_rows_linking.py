@@ -178,3 +178,67 @@ def test_the_dry_run_of_an_update_names_the_fields_it_changes(run, tmp_path, adm
                          "--dry-run")
     assert code == 0, err
     assert "Notes (added to), City" in out or "City, Notes (added to)" in out
+
+
+# ----- A10: a column headed like a row counter is left out only when it holds row numbers ---
+
+def orders_by_number(session) -> dict[str, dict]:
+    return {o["order_number"]: o for o in listed(session, "order")}
+
+
+@pytest.mark.parametrize("header,numbers", [
+    ("No.", ["1001", "1002", "1003"]),                     # QuickBooks invoice list
+    ("id", ["ch_3MmlLrLkdIwHu7ix0snN0B15", "ch_3MmlLrLkdIwHu7ix0snN0B16", "ch_3MmlLr9"]),   # Stripe payments
+    ("Invoice No.", ["INV-0001", "INV-0002", "INV-0003"]),
+    ("Rechnungsnr.", ["RE-2026-17", "RE-2026-18", "RE-2026-19"]),   # Lexware
+    ("单据编号", ["XSDD-001", "XSDD-002", "XSDD-003"]),           # Kingdee
+    ("#", ["7", "9", "12"]),
+])
+def test_an_order_files_own_numbers_in_a_counter_like_column_become_the_order_numbers(
+        admin, tmp_path, header, numbers):
+    rows = [[header, "Date", "Customer", "Amount"]]
+    rows += [[n, f"2026-03-0{i + 1}", "Li Lei", str(10 * (i + 1))] for i, n in enumerate(numbers)]
+    result = import_file(admin, write_csv(tmp_path / "inv.csv", rows), kind="orders")
+    assert (result.created, result.rejected) == (3, 0)
+    assert set(orders_by_number(admin)) == set(numbers)
+    assert header not in result.ignored
+
+
+def test_an_xlsx_invoice_list_keeps_its_numbers_as_order_numbers(admin, tmp_path):
+    path = write_xlsx(tmp_path / "qb.xlsx", [["No.", "Date", "Customer", "Amount"],
+                                            [1001, "2026-03-01", "Li Lei", 10],
+                                            [1002, "2026-03-02", "Li Lei", 20]])
+    result = import_file(admin, path, kind="orders")
+    assert result.created == 2
+    assert set(orders_by_number(admin)) == {"1001", "1002"}
+    assert any(i["decided"] == "order number" and "No." in i["what"] for i in result.inferences)
+
+
+def test_a_counter_beside_an_order_number_column_is_kept_in_notes(admin, tmp_path):
+    path = write_csv(tmp_path / "o.csv", [["No.", "Order ID", "Date", "Customer", "Amount"],
+                                          ["501", "A-1", "2026-03-01", "Li Lei", "10"],
+                                          ["502", "A-2", "2026-03-02", "Li Lei", "20"]])
+    result = import_file(admin, path, kind="orders")
+    assert result.created == 2
+    assert {n: o["notes"] for n, o in orders_by_number(admin).items()} == {"A-1": "No.: 501", "A-2": "No.: 502"}
+
+
+def test_a_customer_files_numbers_that_are_not_row_numbers_are_kept_in_notes(admin, tmp_path):
+    path = write_csv(tmp_path / "c.csv", [["No.", "Name", "Email"],
+                                          ["1001", "Ana Ruiz", "ana@x.example"],
+                                          ["1002", "Ben Ode", "ben@x.example"]])
+    result = import_file(admin, path)
+    assert result.created == 2
+    assert {c["name"]: c["notes"] for c in listed(admin, "customer")} == {"Ana Ruiz": "No.: 1001",
+                                                                          "Ben Ode": "No.: 1002"}
+
+
+@pytest.mark.parametrize("header,first", [("#", 1), ("No.", 1), ("序号", 0), ("Row ID", 2)])
+def test_a_column_of_the_row_numbers_is_still_left_out(admin, tmp_path, header, first):
+    rows = [[header, "Name", "Email", "City", "Segment"]]
+    rows += [[str(first + i), f"Person {i}", f"p{i}@x.example", "Lyon", "Retail"] for i in range(4)]
+    rows += [[], ["Total", "4 customers", "", "", ""]]
+    result = import_file(admin, write_csv(tmp_path / "c.csv", rows))
+    assert (result.created, result.rejected) == (4, 0)
+    assert header in result.ignored
+    assert all(c["notes"] is None for c in listed(admin, "customer"))

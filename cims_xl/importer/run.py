@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,6 +202,54 @@ class _CurrencyEvidence:
                 self.found.add(code)
 
 
+_OUR_ID = re.compile(r"[A-Z]{1,2}-\d{6}")     # schema.format_id: an id our exports write
+
+
+class _RowNumbers:
+    """Whether a column headed like a row counter ("No.", "#", "id") holds the row
+    numbers: whole numbers going up by one from 0 or 1 with the data rows, or each its
+    row's spreadsheet number (blank cells aside). Anything else is data (1001, ch_3Mx).
+    A value that breaks the run on a footer row ("Total") does not count."""
+
+    def __init__(self) -> None:
+        self.k = 0
+        self.offsets: dict[str, int | None] = {"count": None, "row": None}
+        self.broken: dict[str, int] = {}        # "count"/"row" -> the row that broke the run
+        self.firsts: list[str] = []
+        self.ours = True                        # every value one of our record ids (O-000012)
+
+    def add(self, number: int, value: object) -> None:
+        k, self.k = self.k, self.k + 1
+        if is_blank_cell(value):
+            return
+        text = str(value).strip()
+        if self.ours and not _OUR_ID.fullmatch(text):
+            self.ours = False
+        if len(self.broken) == 2:
+            return
+        if len(self.firsts) < 3:
+            self.firsts.append(cell_text(value).strip())
+        if isinstance(value, float) and value.is_integer():
+            whole: int | None = int(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            whole = value
+        else:
+            whole = int(text) if text.isdigit() else None
+        for how, offset in (("count", None if whole is None else whole - k),
+                            ("row", None if whole is None else whole - number)):
+            if how in self.broken:
+                continue
+            if offset is None or (self.offsets[how] is not None and offset != self.offsets[how]):
+                self.broken[how] = number
+            else:
+                self.offsets[how] = offset
+
+    def are_row_numbers(self, footer_rows: set[int]) -> bool:
+        def kept(how: str) -> bool:
+            return self.broken.get(how) is None or self.broken[how] in footer_rows
+        return (kept("count") and self.offsets["count"] in (0, 1)) or (kept("row") and self.offsets["row"] == 0)
+
+
 class _DateEvidence:
     """Streams a date column's text values through date_order_candidates, chunk by
     chunk, keeping the orders that fit every value so far."""
@@ -333,6 +382,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     date_cols = [(table.columns[j], c.header) for j, c in enumerate(mapping.columns)
                  if c.target and kinds.get(c.target) in ("date", "datetime")]
     evidence = {col: _DateEvidence(name) for col, name in date_cols}
+    counters = {table.columns[j]: _RowNumbers() for j, c in enumerate(mapping.columns)
+                if c.how == "ignored" and mp.row_counter_header(ent, c.header)}
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
                if c.target and kinds.get(c.target) in ("money", "decimal", "int")}
     known_cols = set(table.columns)
@@ -359,6 +410,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         for col, ev in evidence.items():
             if col < len(values):
                 ev.add(values[col])
+        for col, rn in counters.items():
+            rn.add(number, values[col] if col < len(values) else None)
         for col, nev in numbers.items():
             if col < len(values):
                 nev.add(values[col])
@@ -372,6 +425,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         for c in used_extra:
             samples.setdefault(c, [])
     mapping = mp.build_mapping(ent, table.headers, overrides, profile_map)
+    counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
 
     orders: dict[str, str] = {}
     ambiguous: dict[str, list[str]] = {}
@@ -407,7 +461,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
-    inferences = date_inferences + inferences
+    inferences = date_inferences + counted + inferences
     if footer:
         inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in footer)
                            + " skipped: not data",
@@ -422,6 +476,28 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
 
 SAMPLES = 3
+
+
+def _kept_counters(mapping: mp.Mapping, table: Table, counters: dict, footer: list,
+                   named: set[str]) -> list[dict]:
+    """Columns headed like a row counter whose values are not the row numbers: kept
+    (mp.keep_counter), one inference each saying why. Columns --map or a profile named
+    are left as they said."""
+    decided = []
+    for j, c in enumerate(mapping.columns):
+        rn = counters.get(table.columns[j])
+        if rn is None or c.how != "ignored" or mp.norm(c.header) in named or not rn.firsts:
+            continue
+        if rn.ours:
+            continue                 # our own export's record ids: the store sets its own
+        if rn.are_row_numbers({n for n, _ in footer}):
+            decided.append({"what": f"column '{c.header}'", "decided": "left out: row numbers",
+                            "evidence": "its values are the rows' numbers (" + ", ".join(rn.firsts) + ", …)"})
+            continue
+        what = mp.keep_counter(mapping, j)
+        decided.append({"what": f"column '{c.header}'", "decided": what,
+                        "evidence": "its values (" + ", ".join(rn.firsts) + ", …) are not the row numbers"})
+    return decided
 
 
 def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping, skip: set[int] = frozenset()) -> None:
