@@ -242,3 +242,19 @@ def test_a_column_of_the_row_numbers_is_still_left_out(admin, tmp_path, header, 
     assert (result.created, result.rejected) == (4, 0)
     assert header in result.ignored
     assert all(c["notes"] is None for c in listed(admin, "customer"))
+
+
+# ----- A13: a cell's tags are a list, however it is written -------------------------------
+
+@pytest.mark.parametrize("cell", ['"VIP","Wholesale"', '"VIP", "Wholesale"', "VIP;Wholesale", "VIP, Wholesale",
+                                  '["VIP", "Wholesale"]', "“VIP”，“Wholesale”", "VIP | Wholesale"])
+def test_a_tags_cell_is_read_as_a_list_and_each_tag_is_found(admin, tmp_path, cell):
+    from cims_xl.services.search import search_customers
+
+    path = write_csv(tmp_path / "members.csv", [["Email Address", "First Name", "Last Name", "TAGS"],
+                                                ["ana@x.example", "Ana", "Ruiz", cell]])
+    result = import_file(admin, path)
+    assert result.created == 1
+    assert listed(admin, "customer")[0]["tags"] == "VIP, Wholesale"
+    for tag in ("VIP", "Wholesale"):
+        assert [c["name"] for c in search_customers(admin, tag=tag).rows] == ["Ana Ruiz"]
