@@ -1292,7 +1292,7 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, profile, date_order, o
     if data.get("warnings"):
         app.out.message(f"{data['warnings']} row(s) imported with a warning: listed below")
     if data.get("footer_rows"):
-        app.out.message(f"{data['footer_rows']} footer row(s) at the end skipped: not data")
+        app.out.message(f"{data['footer_rows']} footer or total row(s) skipped: not data")
     if data.get("inferences"):
         app.out.emit(data["inferences"], title="What was decided about the file")
     if data.get("mapping"):

@@ -30,7 +30,7 @@ from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
 from . import parallel, plan
 from .errors import AmbiguousDates, ImportRefused
-from .evidence import FooterWatch, NumberEvidence, decide_marks
+from .evidence import FooterWatch, NumberEvidence, decide_marks, subtotal_text
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
@@ -399,10 +399,13 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     samples: dict[int, list[str]] = {c: [] for c in table.columns}
     wanting = set(samples)
     watch = FooterWatch(len(table.headers))
+    subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
     named = _CurrencyEvidence(ent, mapping, table.columns)
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
         watch.add(number, values)
+        if (sub := subtotal_text(values, is_blank_cell)) is not None:
+            subtotals.append((number, sub))
         if named.active:
             named.add(values)
         if wanting:
@@ -419,7 +422,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             for c, v in enumerate(values):
                 if c not in known_cols and not is_blank_cell(v):
                     used_extra.add(c)
-    footer = watch.footer(is_blank_cell)
+    at_end = watch.footer(is_blank_cell)
+    ends = {n for n, _ in at_end}
+    subtotals = [s for s in subtotals if s[0] not in ends]
+    footer = sorted(subtotals + at_end)
     if used_extra:
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
@@ -462,11 +468,16 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
     inferences = date_inferences + counted + inferences
-    if footer:
-        inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in footer)
+    if at_end:
+        inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in at_end)
                            + " skipped: not data",
-                           "evidence": "; ".join(f"'{t}'" for _, t in footer)
+                           "evidence": "; ".join(f"'{t}'" for _, t in at_end)
                            + " at the end of the table, not filling its columns"})
+    if subtotals:
+        inferences.append({"what": "subtotal rows", "decided": "row(s) " + ", ".join(str(n) for n, _ in subtotals[:10])
+                           + (", …" if len(subtotals) > 10 else "") + " skipped: not data",
+                           "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
+                           + ": a group's total label followed only by figures"})
     count -= len(footer)
     secret = set(mapping.secret_columns)       # passwords are never shown
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
