@@ -1361,7 +1361,31 @@ def import_list(app: App):
     """Import batches, newest last."""
     from .services import batches
 
-    app.out.emit(batches.list_batches(app.session()))
+    listed = batches.list_batches(app.session())
+    if app.out.fmt != "json":
+        listed = [{**b, "summary": _batch_summary_text(b.get("summary"))} for b in listed]
+    app.out.emit(listed)
+
+
+def _batch_summary_text(summary) -> str:
+    """An import's counts in words ("12 rows: 9 created, 2 duplicates, 1 rejected; 3
+    customers created"), for the table `import list` prints; JSON output keeps the dict."""
+    if isinstance(summary, str):
+        try:
+            summary = json.loads(summary)
+        except ValueError:
+            return summary
+    if not isinstance(summary, dict):
+        return "" if summary is None else str(summary)
+    rows = summary.get("rows")
+    counts = [f"{summary[k]:,} {k}" for k in ("created", "updated", "duplicates", "rejected")
+              if isinstance(summary.get(k), int) and summary[k]]
+    text = (f"{rows:,} row{'s' if rows != 1 else ''}" if isinstance(rows, int) else "")
+    text += (": " if text and counts else "") + ", ".join(counts)
+    made = summary.get("customers_created")
+    if isinstance(made, int) and made:
+        text += f"; {made:,} customer{'s' if made != 1 else ''} created"
+    return text or json.dumps(summary, ensure_ascii=False)
 
 
 @cli.command()

@@ -317,3 +317,77 @@ def test_a_customer_called_total_something_is_still_a_customer(admin, tmp_path):
                                           ["Total Fitness Ltd", "info@totalfit.example", "Leeds", ""]])
     result = import_file(admin, path)
     assert (result.created, result.footer_rows) == (2, 0)
+
+
+# ----- C25: dotted dates, and messages that say everything at once --------------------------
+
+def dated_orders(dates: list[str]) -> list[list[str]]:
+    return [["Bestellnr", "Bestelldatum", "Kunde", "Betrag"]] + [
+        [str(i + 1), d, "Li Lei", f"{i + 1},50"] for i, d in enumerate(dates)]
+
+
+@pytest.mark.parametrize("dates,stored", [
+    (["05.03.2026", "07.04.2026"], ["2026-03-05", "2026-04-07"]),
+    (["5.3.2026", "1.12.2025"], ["2026-03-05", "2025-12-01"]),
+    (["05.03.2026", "03.25.2026"], ["2026-05-03", "2026-03-25"]),      # a value says month-first
+])
+def test_dotted_dates_are_day_first_unless_a_value_says_otherwise(admin, tmp_path, dates, stored):
+    result = import_file(admin, write_csv(tmp_path / "o.csv", dated_orders(dates)), kind="orders")
+    assert (result.created, result.rejected) == (2, 0)
+    assert sorted(str(o["order_date"]) for o in listed(admin, "order")) == sorted(stored)
+    (decided,) = [i for i in result.inferences if i["what"] == "date order in 'Bestelldatum'"]
+    assert decided["decided"] == ("MDY" if "03.25.2026" in dates else "DMY")
+    assert ("dots" in decided["evidence"]) == ("03.25.2026" not in dates)
+
+
+def test_dates_with_dots_and_slashes_mixed_still_stop_as_ambiguous(admin, tmp_path):
+    from cims_xl.importer.errors import AmbiguousDates
+
+    with pytest.raises(AmbiguousDates):
+        import_file(admin, write_csv(tmp_path / "o.csv", dated_orders(["05.03.2026", "07/04/2026"])),
+                    kind="orders")
+    assert listed(admin, "order") == []
+
+
+def test_a_missing_column_and_ambiguous_dates_are_reported_together(admin, tmp_path):
+    from cims_xl.importer.errors import ImportRefused
+
+    path = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Amount"],
+                                          ["1", "05/03/2026", "1"], ["2", "07/04/2026", "2"]])
+    with pytest.raises(ImportRefused) as caught:
+        import_file(admin, path, kind="orders")
+    message = str(caught.value)
+    assert "no column found for Customer" in message and "--date-order DMY" in message
+    assert message.index("no column found") < message.index("dates are ambiguous")
+
+
+def test_an_amount_with_a_symbol_several_currencies_use_is_refused_with_the_code_in_the_example(admin, tmp_path):
+    path = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer", "Amount"],
+                                          ["1", "2026-03-05", "Li Lei", "kr 1.234,50"],
+                                          ["2", "2026-03-06", "Li Lei", "99,50 kr"]])
+    result = import_file(admin, path, kind="orders")
+    assert result.rejected == 2
+    assert "'SEK 1.234,50'" in result.outcomes[0].reason
+    assert "'99,50 SEK'" in result.outcomes[1].reason
+
+
+def test_a_repeated_order_line_is_named_once_in_its_reason(admin, tmp_path):
+    path = write_csv(tmp_path / "o.csv", [["Order Date", "Customer", "Product", "Amount"],
+                                          ["2026-03-05", "Li Lei", "Tea", "5"],
+                                          ["2026-03-05", "Li Lei", "Tea", "5"]])
+    import_file(admin, path, kind="orders")
+    again = import_file(admin, path, kind="orders")
+    reasons = [o.reason for o in again.outcomes if o.action == "duplicate"]
+    assert len(reasons) == 2 and all(r.endswith("(same order line)") for r in reasons)
+
+
+def test_import_list_shows_each_imports_counts_in_words(run, tmp_path):
+    path = write_csv(tmp_path / "c.csv", [["Name", "Email"], ["Ana Ruiz", "ana@x.example"],
+                                          ["Ana Ruiz", "ana@x.example"], ["", ""], ["Bo", "not-an-email"]])
+    assert run("import", str(path))[0] == 0
+    code, out, err = run("import", "list")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "{" not in out and "created" in flat and "duplicate" in flat
+    code, out, _ = run("--format", "json", "import", "list")
+    assert '"duplicates": 1' in out

@@ -119,7 +119,8 @@ class Outcome:
             return "; ".join(f"{k}: {v}" if k else v for k, v in self.problems.items())
         if self.action == "duplicate":
             what = f"row {self.duplicate_of_row}" if self.duplicate_of_row else self.record
-            how = f" (same {self.matched_by})" if self.matched_by else ""
+            how = "" if not self.matched_by else f" ({self.matched_by})" if self.matched_by.startswith("same ") \
+                else f" (same {self.matched_by})"
             return f"duplicate of {what}{how}"
         return ""
 

@@ -265,6 +265,8 @@ class _DateEvidence:
         self.spread: str | None = None
         self.serials = 0                   # cells that are Excel day numbers, not dates
         self.serial_example: object = None
+        self.separators: set[str] = set()  # what stands between the parts of "a/b/y" values
+        self.dotted_example: str | None = None
 
     def add(self, value: object) -> None:
         if isinstance(value, str) and value.strip():
@@ -310,6 +312,14 @@ class _DateEvidence:
             return
         if found is None:
             return
+        if self.separators <= {"."}:
+            for v in values:
+                m = nz.DAY_MONTH.match(v)
+                if m:
+                    self.separators.add(m["s"])
+                    if m["s"] != ".":
+                        break
+                    self.dotted_example = self.dotted_example or v
         if "YMD" in found and len(self.firsts) < 100:
             for v in values:
                 m = nz.DAY_MONTH.match(v)
@@ -336,9 +346,21 @@ class _DateEvidence:
         if self.candidates is None:
             return None, None
         self._narrow_by_year_spread()
+        self._narrow_by_dots()
         if len(self.candidates) == 1:
             return next(iter(self.candidates)), None
         return None, "ambiguous"
+
+    def _narrow_by_dots(self) -> None:
+        """Dots between day, month and year ("05.03.2026") are written day-first where
+        they are used (German, Russian, Polish, Czech, Finnish, Turkish …; year-first
+        dotted dates start with the year, "2026.03.05"): with only dots in the column and
+        every value readable day-first, the column is day-first."""
+        assert self.candidates is not None
+        if self.separators == {"."} and self.candidates == {"DMY", "MDY"}:
+            self.candidates = frozenset({"DMY"})
+            self.spread = (f"dots between the parts ('{self.dotted_example}'): day-first where dates are "
+                           "written with dots (de, ru, pl, cs, fi, tr …), and no value contradicts it")
 
     def _narrow_by_year_spread(self) -> None:
         """Two-digit years: the year part of a column takes few values, the day part up
@@ -359,7 +381,10 @@ class _DateEvidence:
 
 
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
-          date_order: str | None, decimal: str | None = None) -> Scan:
+          date_order: str | None, decimal: str | None = None, mapped: dict | None = None) -> Scan:
+    """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
+    final mapping under "mapping" as soon as it is known, for a caller whose scan stops
+    on the values (dates, decimal marks) to say what else stops the import."""
     rows = src.rows()
     seen_rows: list[tuple[int, list]] = []
     window: list[tuple[int, list]] = []
@@ -431,6 +456,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         for c in used_extra:
             samples.setdefault(c, [])
     mapping = mp.build_mapping(ent, table.headers, overrides, profile_map)
+    if mapped is not None:
+        mapped["mapping"] = mapping
     counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
 
     orders: dict[str, str] = {}
@@ -547,8 +574,9 @@ def _sheet_words(src: RawSheet) -> str:
     return f" (sheet '{src.sheet}')" if src.sheet else ""
 
 
-def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet) -> None:
-    """Refuse up front when a required field has no column at all."""
+def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None = None) -> None:
+    """Refuse up front when a required field has no column at all; `also`: another
+    problem that stops the import, said after it."""
     has = m.has
     missing = []
     if ent.kind == "customer":
@@ -568,7 +596,8 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet) -> None:
             f"{src.path.name}{_sheet_words(src)}: no column found for "
             + " and ".join(missing) + f" (columns: {cols}). Nothing was imported. "
             "Say which column it is with --map \"Column=Field\"."
-            + mp.kind_advice(ent, [c.header for c in m.columns]))
+            + mp.kind_advice(ent, [c.header for c in m.columns])
+            + (f" Also: {also.replace(' Nothing was imported.', '')}" if also else ""))
 
 
 # ----- the store, as the planner sees it ------------------------------------------------
@@ -689,7 +718,13 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     try:
         if progress:
             progress(0, 0, "reading")
-        scan = _scan(src, ent, overrides, profile_map, date_order, decimal)
+        mapped: dict = {}
+        try:
+            scan = _scan(src, ent, overrides, profile_map, date_order, decimal, mapped)
+        except ImportRefused as exc:
+            if "mapping" in mapped:      # a missing column stops it too: say both at once
+                _check_mapping(ent, mapped["mapping"], src, also=str(exc))
+            raise
         _check_mapping(ent, scan.mapping, src)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, region=region or set_region or DEFAULT_REGION,
