@@ -1325,14 +1325,16 @@ SHOWN_PROBLEMS = 50
 def _show_problems(app: App, result, report_path) -> None:
     """The rows that were not imported (rejected, or skipped as duplicates), and why."""
     problems = [o for o in result.outcomes if o.action in ("rejected", "duplicate")]
-    warned = [o for o in result.outcomes if o.warnings]
+    warned = [o for o in result.outcomes if o.warnings and o.action in ("created", "updated")]
     if warned:
         app.out.emit([{"row": o.row, "what": f"{o.action} with a warning", "why": o.warning}
                       for o in warned[:SHOWN_PROBLEMS]], title="Rows imported with a warning")
     total = result.rejected + result.duplicates
     if not total:
         return
-    app.out.emit([{"row": o.row, "what": o.action, "why": o.reason} for o in problems[:SHOWN_PROBLEMS]],
+    app.out.emit([{"row": o.row, "what": o.action,
+                   "why": o.reason + (f"; also: {o.warning}" if o.warnings else "")}
+                  for o in problems[:SHOWN_PROBLEMS]],
                  title="Rows not imported")
     if total > SHOWN_PROBLEMS:
         app.out.message(f"… and {total - SHOWN_PROBLEMS:,} more"

@@ -391,3 +391,37 @@ def test_import_list_shows_each_imports_counts_in_words(run, tmp_path):
     assert "{" not in out and "created" in flat and "duplicate" in flat
     code, out, _ = run("--format", "json", "import", "list")
     assert '"duplicates": 1' in out
+
+
+# ----- C23: each row counted once --------------------------------------------------------------
+
+def test_duplicates_with_an_unreadable_field_are_counted_as_duplicates_only(admin, tmp_path):
+    import openpyxl
+
+    rows = [["Name", "Email", "Consent Date"], ["Ana Ruiz", "ana@x.example", "2026-01-02"],
+            ["Ben Ode", "ben@x.example", ""]]
+    import_file(admin, write_csv(tmp_path / "first.csv", rows))
+    again = write_csv(tmp_path / "again.csv", [rows[0], ["Ana Ruiz", "ana@x.example", "soon"],
+                                               ["Ben Ode", "ben@x.example", "someday"],
+                                               ["Cai Lun", "cai@x.example", "later"]])
+    from cims_xl.excel.import_report import error_report
+
+    report = tmp_path / "report.xlsx"
+    for dry_run in (True, False):
+        result = import_file(admin, again, dry_run=dry_run, error_report=error_report(report))
+        assert (result.created, result.duplicates, result.warnings) == (1, 2, 1)
+        assert result.accounted
+    book = openpyxl.load_workbook(report)
+    dup_rows = [r[0] for r in book["Skipped Duplicates"].iter_rows(min_row=2, values_only=True)]
+    warned_rows = [r[0] for r in book["Imported With Warnings"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(dup_rows) == [2, 3] and warned_rows == [4]
+
+
+def test_the_dry_run_does_not_say_duplicates_were_imported_with_a_warning(run, admin, tmp_path):
+    rows = [["Name", "Email", "Consent Date"], ["Ana Ruiz", "ana@x.example", "2026-01-02"]]
+    import_file(admin, write_csv(tmp_path / "first.csv", rows))
+    path = write_csv(tmp_path / "again.csv", [rows[0], ["Ana Ruiz", "ana@x.example", "soon"]])
+    code, out, err = run("import", str(path), "--dry-run")
+    assert code == 0, err
+    assert "imported with a warning" not in out
+    assert "duplicate" in out and "soon" in " ".join(out.split())

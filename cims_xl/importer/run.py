@@ -979,7 +979,8 @@ def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
         writer.write(planned)
     values_of = dict(chunk) if report is not None else None
     for out in planned.outcomes:
-        if out.warnings:
+        if out.warnings and out.action in ("created", "updated"):
+            # counted once: a skipped duplicate's warning is said with its reason
             result.warnings += 1
             if report is not None:
                 report.warned(out.row, values_of[out.row], out.warning)
@@ -990,7 +991,8 @@ def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
         elif out.action == "duplicate":
             result.duplicates += 1
             if report is not None:
-                report.duplicate(out.row, values_of[out.row], out.reason)
+                report.duplicate(out.row, values_of[out.row], out.reason
+                                 + (f"; also: {out.warning}" if out.warnings else ""))
         else:
             result.rejected += 1
             if report is not None:
