@@ -425,3 +425,46 @@ def test_the_dry_run_does_not_say_duplicates_were_imported_with_a_warning(run, a
     assert code == 0, err
     assert "imported with a warning" not in out
     assert "duplicate" in out and "soon" in " ".join(out.split())
+
+
+# ----- C22: files that hold no table we read -------------------------------------------------
+
+def numbers_file(path: Path) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("Index/Document.iwa", b"\x00\x01")
+        z.writestr("Metadata/DocumentIdentifier", b"abc")
+        z.writestr("preview.jpg", b"\xff\xd8\xff")
+    return path
+
+
+@pytest.mark.parametrize("name,content,what,how", [
+    ("contacts.vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Claire Dupont\r\nEMAIL:c@x.example\r\nEND:VCARD\r\n",
+     "vCard", "CSV"),
+    ("contacts.txt", b"\xef\xbb\xbf\nbegin:vcard\nversion:4.0\nfn:Jo\nend:vcard\n", "vCard", "CSV"),
+    ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "PDF", "CSV or Excel (.xlsx)"),
+    ("Customers.numbers", None, "Apple Numbers", "Export To, CSV"),
+    ("broken.numbers", b"PK\x03\x04 not really a zip", "Apple Numbers", "Export To, CSV"),
+    ("notes.docx", "word", "Word document", "xlsx"),
+])
+def test_a_file_that_is_no_table_is_refused_naming_what_it_is_and_how_to_export_it(
+        admin, tmp_path, name, content, what, how):
+    import zipfile
+
+    from cims_xl.importer.errors import ImportRefused
+
+    path = tmp_path / name
+    if content is None:
+        numbers_file(path)
+    elif content == "word":
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("word/document.xml", "<w:document/>")
+            z.writestr("[Content_Types].xml", "<Types/>")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(ImportRefused) as caught:
+        import_file(admin, path)
+    message = str(caught.value)
+    assert what in message and how in message and "no column found" not in message
+    assert listed(admin, "customer") == []
