@@ -468,3 +468,13 @@ def test_a_file_that_is_no_table_is_refused_naming_what_it_is_and_how_to_export_
     message = str(caught.value)
     assert what in message and how in message and "no column found" not in message
     assert listed(admin, "customer") == []
+
+
+def test_merging_two_customers_with_notes_keeps_both_notes(admin):
+    from cims_xl.services import merge
+
+    keep = records.create(admin, "customer", {"name": "Hana Kim", "notes": "Prefers calls"})["id"]
+    drop = records.create(admin, "customer", {"name": "Hana Kim", "notes": "Label: Customer"})["id"]
+    result = merge.merge_customers(admin, keep, drop)
+    assert records.get(admin, keep)["notes"] == "Prefers calls\nLabel: Customer"
+    assert "notes" in result["filled"]
