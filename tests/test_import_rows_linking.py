@@ -478,3 +478,16 @@ def test_merging_two_customers_with_notes_keeps_both_notes(admin):
     result = merge.merge_customers(admin, keep, drop)
     assert records.get(admin, keep)["notes"] == "Prefers calls\nLabel: Customer"
     assert "notes" in result["filled"]
+
+
+def test_the_rows_postal_code_tells_two_namesakes_apart(admin, tmp_path):
+    one = records.create(admin, "customer", {"name": "Maria Garcia", "postal_code": "28001"})["id"]
+    two = records.create(admin, "customer", {"name": "Maria Garcia", "postal_code": "08002"})["id"]
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer Name", "Postal Code", "Sales"],
+                                               ["1", "2026-03-05", "Maria Garcia", "08002", "50"],
+                                               ["2", "2026-03-05", "Maria Garcia", "28001", "60"],
+                                               ["3", "2026-03-05", "Maria Garcia", "41001", "70"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (2, 1)
+    assert {o["order_number"]: o["customer_id"] for o in listed(admin, "order")} == {"1": two, "2": one}
+    assert "postal code fits none of them" in result.outcomes[2].reason

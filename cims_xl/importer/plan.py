@@ -1112,7 +1112,7 @@ class CustomerLinker:
 
     def _one_of_namesakes(self, key: tuple[str, str], name: str, data: dict) -> str | None:
         """The stored customer a row names when several stored customers share the name
-        `key` stands for: the one the row's customer email or phone points to. None when
+        `key` stands for: the one the row's customer email, phone and postal code point to. None when
         the name is not shared; ValidationFailed naming them all when the row's evidence
         does not pick exactly one (a row is never linked to one of them by chance)."""
         ids = self._namesakes.get(key)
@@ -1121,23 +1121,32 @@ class CustomerLinker:
         records = self._namesake_records.get(key)
         if records is None:
             records = self._namesake_records[key] = self.store.fetch("customer", ids)
-        email = (_text(data.get("customer_email")) or "").strip().casefold()
-        # "+44 (0)20 …" and "020 …" both end as the stored +4420…: compared by their last digits
-        digits = re.sub(r"\D", "", (_text(data.get("customer_phone")) or "").replace("(0)", "")).lstrip("0")
+        def plain(v: object) -> str:
+            return "".join((_text(v) or "").split()).casefold()
+
+        def digits_of(v: object) -> str:
+            # "+44 (0)20 …" and "020 …" both end as the stored +4420…: compared by their last digits
+            return re.sub(r"\D", "", (_text(v) or "").replace("(0)", "")).lstrip("0")
+
+        given = []      # (what, test of a stored record) for each piece of evidence the row has
+        if email := plain(data.get("customer_email")):
+            given.append(("email", lambda r: plain(r.get("email")) == email))
+        if len(phone := digits_of(data.get("customer_phone"))) >= 6:
+            given.append(("phone", lambda r: any(digits_of(r.get(f)).endswith(phone) and digits_of(r.get(f))
+                                                 for f in ("phone", "mobile"))))
+        if postal := plain(data.get("customer_postal_code")):
+            given.append(("postal code", lambda r: plain(r.get("postal_code")) == postal))
         fits = list(ids)
-        if email:
-            fits = [i for i in fits if (records.get(i, {}).get("email") or "").casefold() == email]
-        if len(digits) >= 6:
-            fits = [i for i in fits
-                    if any(re.sub(r"\D", "", records.get(i, {}).get(f) or "").endswith(digits)
-                           for f in ("phone", "mobile"))]
-        if len(fits) == 1 and (email or len(digits) >= 6):
+        for _what, test in given:
+            fits = [i for i in fits if test(records.get(i, {}))]
+        if len(fits) == 1 and given:
             return fits[0]
         listed = ", ".join(ids)
-        if email or len(digits) >= 6:
-            why = "the row's customer email/phone fits " + ("none of them" if not fits else ", ".join(fits))
+        if given:
+            why = (f"the row's customer {'/'.join(w for w, _ in given)} fits "
+                   + ("none of them" if not fits else ", ".join(fits)))
         else:
-            why = "the row gives no customer id, email or phone to tell them apart"
+            why = "the row gives no customer id, email, phone or postal code to tell them apart"
         column = self.prep.source_of.get("customer_name", "Customer")
         raise ValidationFailed({column: f"{len(ids)} stored customers are named {name!r} ({listed}) and {why}; "
                                         "not linked to either: add a Customer ID column (e.g. "
