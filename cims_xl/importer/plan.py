@@ -1149,7 +1149,7 @@ class CustomerLinker:
             why = "the row gives no customer id, email, phone or postal code to tell them apart"
         column = self.prep.source_of.get("customer_name", "Customer")
         raise ValidationFailed({column: f"{len(ids)} stored customers are named {name!r} ({listed}) and {why}; "
-                                        "not linked to either: add a Customer ID column (e.g. "
+                                        "not linked to any of them: add a Customer ID column (e.g. "
                                         f"{ids[0]}) or the customer's Email, or --map a column "
                                         "that holds them to Customer Ref / Customer Email"})
 
