@@ -491,3 +491,15 @@ def test_the_rows_postal_code_tells_two_namesakes_apart(admin, tmp_path):
     assert (result.created, result.rejected) == (2, 1)
     assert {o["order_number"]: o["customer_id"] for o in listed(admin, "order")} == {"1": two, "2": one}
     assert "postal code fits none of them" in result.outcomes[2].reason
+
+
+def test_the_import_sheets_summary_names_the_fields_an_update_would_change(admin, tmp_path):
+    from cims_xl.excel.import_sheet import _summary
+
+    cid = customer_with_notes(admin)
+    path = write_csv(tmp_path / "u.csv", [["Name", "Email", "Label", "City"],
+                                          ["Hana Kim", "hana@x.example", "Customer", "Seoul"]])
+    result = import_file(admin, path, on_duplicate="update", update_mode="overwrite", dry_run=True)
+    text = _summary(result, done=False)
+    assert f"row 2 → {cid}: Notes (added to), City" in text or f"row 2 → {cid}: City, Notes (added to)" in text
+    assert records.get(admin, cid)["city"] == "Busan"
