@@ -503,3 +503,18 @@ def test_the_import_sheets_summary_names_the_fields_an_update_would_change(admin
     text = _summary(result, done=False)
     assert f"row 2 → {cid}: Notes (added to), City" in text or f"row 2 → {cid}: City, Notes (added to)" in text
     assert records.get(admin, cid)["city"] == "Busan"
+
+
+def test_ambiguous_dates_and_undecided_decimal_marks_are_reported_together(admin, tmp_path):
+    from cims_xl.importer.errors import AmbiguousDates
+
+    path = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer", "Amount"],
+                                          ["1", "05/03/2026", "Li Lei", "1.234"],
+                                          ["2", "07/04/2026", "Li Lei", "2.500"]])
+    with pytest.raises(AmbiguousDates) as caught:
+        import_file(admin, path, kind="orders")
+    message = str(caught.value)
+    assert "--date-order DMY" in message and "--decimal comma" in message
+    result = import_file(admin, path, kind="orders", date_order="DMY", decimal="comma")
+    assert sorted(float(o["amount"]) for o in listed(admin, "order")) == [1234.0, 2500.0]
+    assert result.created == 2

@@ -488,11 +488,16 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": order,
                                     "evidence": ev.spread or "the only order that reads every value "
                                     "as a real date"})
-    if ambiguous:
-        raise AmbiguousDates(ambiguous, candidates)
-    _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
+    if ambiguous:
+        stop = AmbiguousDates(ambiguous, candidates)
+        try:                         # the numbers' decimal marks may stop it too: say both
+            decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
+        except ImportRefused as more:
+            stop.message = f"{stop.message} Also: {more.message.replace(' Nothing was imported.', '')}"
+        raise stop
+    _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
     inferences = date_inferences + counted + inferences
     if at_end:
