@@ -241,10 +241,13 @@ def _is_figure(value: object) -> bool:
 def subtotal_text(values: list, is_blank) -> str | None:
     """The label of a group's subtotal row ("Total for Garcia Catering" followed only by
     figures), which is not data wherever it is in the table; None for any other row."""
-    filled = [v for v in values if not is_blank(v)]
-    if len(filled) < 2 or not isinstance(filled[0], str) or not _SUBTOTAL_LABEL.match(filled[0]):
+    first = next((v for v in values if not is_blank(v)), None)      # most rows stop here
+    if not isinstance(first, str) or not _SUBTOTAL_LABEL.match(first):
         return None
-    return filled[0].strip()[:60] if all(_is_figure(v) for v in filled[1:]) else None
+    filled = [v for v in values if not is_blank(v)]
+    if len(filled) < 2:
+        return None
+    return first.strip()[:60] if all(_is_figure(v) for v in filled[1:]) else None
 
 
 @dataclass

@@ -1067,7 +1067,7 @@ def _linked_name(name: str) -> str:
 def _written_name(name: str) -> str:
     """A name as written, case, spacing and character width aside ("MARIA  GARCIA" and
     "Ｍａｒｉａ Garcia" are "maria garcia"); word order and commas count."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    return " ".join((name if name.isascii() else unicodedata.normalize("NFKC", name)).casefold().split())
 
 
 class CustomerLinker:
