@@ -528,3 +528,14 @@ def test_a_salesforce_report_with_its_title_block_and_footer_imports_only_its_re
     result = import_file(admin, path, kind="opportunities")
     assert (result.rows, result.created, result.rejected, result.footer_rows) == (4, 4, 0, 5)
     assert sorted(o["name"] for o in listed(admin, "opportunity")) == sorted(r[0] for r in OPPS)
+
+
+def test_an_overwrite_changes_the_currency_an_amount_is_written_in(admin, tmp_path):
+    first = write_csv(tmp_path / "o1.csv", [["Order ID", "Order Date", "Customer", "Amount"],
+                                            ["A-1", "2026-03-05", "Li Lei", "USD 10.00"]])
+    import_file(admin, first, kind="orders")
+    again = write_csv(tmp_path / "o2.csv", [["Order ID", "Order Date", "Customer", "Amount"],
+                                            ["A-1", "2026-03-05", "Li Lei", "EUR 12.00"]])
+    result = import_file(admin, again, kind="orders", on_duplicate="update", update_mode="overwrite")
+    (order,) = listed(admin, "order")
+    assert (result.updated, float(order["amount"]), order["currency"]) == (1, 12.0, "EUR")

@@ -51,7 +51,8 @@ ROW_REGION = "\x00row_region"        # data key: the row's dial code cell, taken
 KEPT_NOTES = "\x00kept_notes"
 # Fields a row's value may come from other columns than its own ("name" from First/Last).
 _MADE_FROM = {"name": ("first_name", "middle_name", "last_name", "company"),
-              "type": ("is_company", "company")}
+              "type": ("is_company", "company"),
+              "currency": ("amount", "profit")}          # "€12" names the amount's currency
 
 
 def is_dial_code_header(header: object) -> bool:
