@@ -1333,7 +1333,7 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, values, profile, date_
         app.out.message(f"{data['above_header']} row(s) before the header (row {data['header_row']}) "
                         "not read: titles or notes")
     if data.get("footer_rows"):
-        app.out.message(f"{data['footer_rows']} footer row(s) at the end skipped: not data")
+        app.out.message(f"{data['footer_rows']} footer or total row(s) skipped: not data")
     if data.get("inferences"):
         app.out.emit(data["inferences"], title="What was decided about the file")
     if data.get("mapping"):
@@ -1349,6 +1349,11 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, values, profile, date_
     for note in result.currency_notes() + result.sheet_notes():
         app.out.message(note)
     _show_problems(app, result, report_path)
+    updated = [o for o in result.outcomes if o.action == "updated"]
+    if updated:
+        app.out.emit([{"row": o.row, "record": o.record, "fields changed": ", ".join(o.changed or ())}
+                      for o in updated[:SHOWN_PROBLEMS]],
+                     title="Records updated" + (" (would be)" if dry_run else ""))
     unchanged = [o for o in result.outcomes if o.action == "duplicate" and o.record and not o.duplicate_of_row]
     if on_duplicate == "update" and update_mode == "fill" and unchanged:
         n = len(unchanged)
@@ -1363,14 +1368,16 @@ SHOWN_PROBLEMS = 50
 def _show_problems(app: App, result, report_path) -> None:
     """The rows that were not imported (rejected, or skipped as duplicates), and why."""
     problems = [o for o in result.outcomes if o.action in ("rejected", "duplicate")]
-    warned = [o for o in result.outcomes if o.warnings]
+    warned = [o for o in result.outcomes if o.warnings and o.action in ("created", "updated")]
     if warned:
         app.out.emit([{"row": o.row, "what": f"{o.action} with a warning", "why": o.warning}
                       for o in warned[:SHOWN_PROBLEMS]], title="Rows imported with a warning")
     total = result.rejected + result.duplicates
     if not total:
         return
-    app.out.emit([{"row": o.row, "what": o.action, "why": o.reason} for o in problems[:SHOWN_PROBLEMS]],
+    app.out.emit([{"row": o.row, "what": o.action,
+                   "why": o.reason + (f"; also: {o.warning}" if o.warnings else "")}
+                  for o in problems[:SHOWN_PROBLEMS]],
                  title="Rows not imported")
     if total > SHOWN_PROBLEMS:
         app.out.message(f"… and {total - SHOWN_PROBLEMS:,} more"
@@ -1412,7 +1419,31 @@ def import_list(app: App):
     """Import batches, newest last."""
     from .services import batches
 
-    app.out.emit(batches.list_batches(app.session()))
+    listed = batches.list_batches(app.session())
+    if app.out.fmt != "json":
+        listed = [{**b, "summary": _batch_summary_text(b.get("summary"))} for b in listed]
+    app.out.emit(listed)
+
+
+def _batch_summary_text(summary) -> str:
+    """An import's counts in words ("12 rows: 9 created, 2 duplicates, 1 rejected; 3
+    customers created"), for the table `import list` prints; JSON output keeps the dict."""
+    if isinstance(summary, str):
+        try:
+            summary = json.loads(summary)
+        except ValueError:
+            return summary
+    if not isinstance(summary, dict):
+        return "" if summary is None else str(summary)
+    rows = summary.get("rows")
+    counts = [f"{summary[k]:,} {k}" for k in ("created", "updated", "duplicates", "rejected")
+              if isinstance(summary.get(k), int) and summary[k]]
+    text = (f"{rows:,} row{'s' if rows != 1 else ''}" if isinstance(rows, int) else "")
+    text += (": " if text and counts else "") + ", ".join(counts)
+    made = summary.get("customers_created")
+    if isinstance(made, int) and made:
+        text += f"; {made:,} customer{'s' if made != 1 else ''} created"
+    return text or json.dumps(summary, ensure_ascii=False)
 
 
 @cli.command()

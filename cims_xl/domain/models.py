@@ -250,19 +250,25 @@ def _bool(value):
     return nz.parse_bool(value)
 
 
+_TAG_QUOTES = "\"'“”„‟«»「」『』"
+
+
 @_guard
 @_unless_blank
 def _tags(value):
     if isinstance(value, (list, tuple, set)):
         parts = [str(v) for v in value]
     else:
-        text = str(value)
-        for sep in (";", "；", "，", "、", "|"):
+        text = str(value).strip()
+        if text[:1] == "[" and text[-1:] == "]":
+            text = text[1:-1]            # a JSON-like list: ["VIP", "Wholesale"]
+        for sep in (";", "；", "，", "、", "|", "\n"):
             text = text.replace(sep, ",")
         parts = text.split(",")
     seen: dict[str, None] = {}
     for p in parts:
-        t = nz.normalize_name(p)
+        # Mailchimp writes a cell's tags quoted, as a CSV line: "VIP","Wholesale"
+        t = nz.normalize_name(p.strip().strip(_TAG_QUOTES).strip())
         if t:
             seen.setdefault(t, None)
     return ", ".join(seen) or None

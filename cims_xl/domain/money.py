@@ -58,7 +58,12 @@ _SHOWN_MAX = 40
 
 
 class CurrencyError(ValueError):
-    """A currency code or symbol that is not (or not clearly) one ISO 4217 currency."""
+    """A currency code or symbol that is not (or not clearly) one ISO 4217 currency;
+    `codes`: the currencies an ambiguous symbol could be ("kr": DKK, NOK, SEK), else ()."""
+
+    def __init__(self, message: str, codes: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.codes = codes
 
 
 class MoneyReading(NamedTuple):
@@ -318,7 +323,8 @@ def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool
         return named.pop(), False
     if key in table.default:
         return table.default[key], key not in table.sure
-    raise CurrencyError(f"'{token}' is used by {', '.join(sorted(codes)[:8])}: write the code")
+    raise CurrencyError(f"'{token}' is used by {', '.join(sorted(codes)[:8])}: write the code",
+                        tuple(sorted(codes)[:8]))
 
 
 @functools.lru_cache(maxsize=512)
@@ -576,6 +582,15 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
         try:
             readings.append(currency_of_token(tok, prefer + tuple(c for c, g in readings if not g)))
         except CurrencyError as exc:
+            if exc.codes:
+                # the cell as it would read with a code: 'kr 1.234,50' -> 'SEK 1.234,50'
+                shown, code = raw.strip(), exc.codes[-1]
+                before = shown.lstrip("+-( ").startswith(tok)
+                at = shown.find(tok) if before else shown.rfind(tok)
+                example = (f"{shown[:at]}{code} {shown[at + len(tok):].lstrip()}" if before
+                           else f"{shown[:at].rstrip()} {code}{shown[at + len(tok):]}").strip()
+                raise ValueError(f"not an amount: {exc} instead, e.g. '{example[:_SHOWN_MAX]}' "
+                                 f"(was '{raw.strip()[:_SHOWN_MAX]}')") from None
             raise fail(f"not an amount: {exc}") from None
     codes = {code for code, _ in readings}
     if len(codes) > 1:

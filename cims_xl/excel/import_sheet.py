@@ -19,6 +19,9 @@ from ..importer.run import ImportResult, has_currency, import_file
 from .import_report import ERRORS_SHEET
 
 
+UPDATES_SHOWN = 20      # updated records the summary names with their changed fields
+
+
 def _summary(result: ImportResult, *, done: bool) -> str:
     d = result.as_dict()
     lines = [("Imported" if done else "Dry run") + f": {Path(d['file']).name}"
@@ -39,7 +42,13 @@ def _summary(result: ImportResult, *, done: bool) -> str:
     if d.get("above_header"):
         lines.append(f"Rows before the header (row {d['header_row']}) not read: {d['above_header']}")
     if d.get("footer_rows"):
-        lines.append(f"Footer rows skipped: {d['footer_rows']}")
+        lines.append(f"Footer or total rows skipped: {d['footer_rows']}")
+    updated = [o for o in result.outcomes if o.action == "updated"]
+    if updated:
+        lines.append("Updated records, fields changed:" if done else "Records it would update, fields changed:")
+        lines += [f"  row {o.row} → {o.record}: {', '.join(o.changed or ())}" for o in updated[:UPDATES_SHOWN]]
+        if len(updated) > UPDATES_SHOWN:
+            lines.append(f"  … and {len(updated) - UPDATES_SHOWN:,} more")
     if d["date_orders"]:
         lines.append("Dates: " + ", ".join(f"{k} {v}" for k, v in d["date_orders"].items()))
     if d.get("inferences"):

@@ -163,7 +163,11 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     },
     "order": {
         "order_number": ["order id", "order no", "order number", "order", "订单 ID", "订单号",
-                         "订单编号", "单号", "invoice number", "invoice no", "invoice"],
+                         "订单编号", "单号",
+                         # invoices: QuickBooks, Xero, Lexware (Rechnungsnr.), Kingdee (单据编号)
+                         "invoice no", "invoice no.", "invoice number", "invoice #", "invoicenumber",
+                         "rechnungsnr.", "rechnungsnr", "rechnungsnummer", "单据编号", "单据号",
+                         "发票号", "发票号码", "invoice"],
         "line_no": ["line", "line no", "line number", "订单行"],
         "order_date": ["order date", "date", "订单日期", "下单日期", "下单时间", "日期",
                        # web shops: Shopify, Taobao/Tmall exports
@@ -335,6 +339,29 @@ def looks_secret(header: str) -> bool:
 # Row counters and similar bookkeeping columns: not data, left out.
 IGNORED_HEADERS = {norm(h) for h in ("index", "row id", "#", "no", "no.", "序号", "行 ID",
                                      "行号", "action")}
+
+# Of those, the headers of a row counter: left out only when its values are the row
+# numbers (RowNumbers); a "No." of 1001, 1002 is an invoice's number, kept.
+ROW_COUNTER_HEADERS = IGNORED_HEADERS - {norm("action")}
+
+
+def row_counter_header(ent: Entity, header: str) -> bool:
+    """Whether `header` names a row counter ("No.", "#", "序号", "Row ID"; "id" outside
+    a customer file), a column left out when its values are the row numbers."""
+    return norm(header) in ROW_COUNTER_HEADERS or (header.strip() == "id" and ent.kind != "customer")
+
+
+def keep_counter(m: Mapping, j: int) -> str:
+    """Column `j`, left out as a row counter, holds values that are not the row numbers:
+    it becomes an order file's order number (when none is mapped), else it is kept in
+    Notes. Returns what was decided, in words."""
+    header = m.columns[j].header
+    if m.entity.kind == "order" and not m.has("order_number"):
+        m.columns[j] = ColumnMap(header, "order_number", "guess")
+        return "order number"
+    m.columns[j] = ColumnMap(header, None, "unmapped")
+    return "kept in Notes" if any(f.key == "notes" for f in m.entity.fields) else "listed as not mapped"
+
 
 # Our own exports' bookkeeping columns (GDPR export, JSON-like sheets), exactly as we
 # write them: the store sets these itself, so a re-import leaves them out.

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import re
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, ROUND_HALF_EVEN
@@ -49,6 +50,14 @@ _MOBILE_LABEL = re.compile(r"mobile|cell|handy|móvil|movil|portable|celular|手
 _DIAL_HEADER = re.compile(r"^(?:phone |tel |telephone |mobile )?(?:country|dial(?:ing)?|calling|international|intl)"
                           r"(?: calling| dialing| dial)? (?:code|prefix)$|^(?:国际区号|国家代码|国家区号|國際區號|國碼|国码)$")
 ROW_REGION = "\x00row_region"        # data key: the row's dial code cell, taken out in validate()
+# Clean-values key: the text of the row's Notes that came from columns not mapped (and
+# cells left out), "Header: value" lines; an update adds it to the stored notes instead
+# of writing over them. Taken out of the values in Planner.plan, never written.
+KEPT_NOTES = "\x00kept_notes"
+# Fields a row's value may come from other columns than its own ("name" from First/Last).
+_MADE_FROM = {"name": ("first_name", "middle_name", "last_name", "company"),
+              "type": ("is_company", "company"),
+              "currency": ("amount", "profit")}          # "€12" names the amount's currency
 
 
 def is_dial_code_header(header: object) -> bool:
@@ -142,7 +151,8 @@ class Outcome:
             return "; ".join(f"{k}: {v}" if k else v for k, v in self.problems.items())
         if self.action == "duplicate":
             what = f"row {self.duplicate_of_row}" if self.duplicate_of_row else self.record
-            how = f" (same {self.matched_by})" if self.matched_by else ""
+            how = "" if not self.matched_by else f" ({self.matched_by})" if self.matched_by.startswith("same ") \
+                else f" (same {self.matched_by})"
             return f"duplicate of {what}{how}"
         return ""
 
@@ -735,8 +745,12 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     unreadable = data.pop(UNREADABLE, None)
     if unreadable:
         _leave_out_unreadable(ent, data, unreadable, prep, warnings)
+    kept = data.pop(KEPT_NOTES, None)
     try:
-        return validate_record(ent, data, context=context)
+        clean = validate_record(ent, data, context=context)
+        if kept:
+            clean[KEPT_NOTES] = kept
+        return clean
     except ValidationFailed as exc:
         first = exc
         soft = prep.optional_failures(exc, data) if warnings is not None else None
@@ -747,11 +761,14 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         moved.append(f"{prep.source_of.get(key, label)}: {cell_text(data.pop(key)).strip()}")
         warnings[label] = f"{reason} (left empty; the text is kept in Notes)"
     _with_notes(data, moved)
+    kept = "\n".join(t for t in (kept, data.pop(KEPT_NOTES, None)) if t)
     try:
         clean = validate_record(ent, data, context=context)
     except ValidationFailed as exc:
         warnings.clear()
         raise ValidationFailed({**prep.problems_by_column(first), **prep.problems_by_column(exc)}) from None
+    if kept:
+        clean[KEPT_NOTES] = kept
     for key in soft:
         # Left empty, as the warning says: a field's default (an order's status Completed,
         # quantity 1) would be a guess where the file said something it could not read.
@@ -787,10 +804,16 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
 
 
 def _with_notes(data: dict, extra: list[str], key: str = "notes") -> None:
+    """Add `extra` ("Header: value" lines of columns not mapped) to the row's `key`
+    field (Notes, or the field a record without Notes keeps them in), and remember
+    them under KEPT_NOTES (an update appends them to the stored notes)."""
     if extra:
         notes = data.get(key)
         text = "\n".join(extra)
         data[key] = f"{cell_text(notes)}\n{text}" if notes not in (None, "") else text
+        if key == "notes":
+            kept = data.get(KEPT_NOTES)
+            data[KEPT_NOTES] = f"{kept}\n{text}" if kept else text
 
 
 def _add_tag(data: dict, tag: str) -> None:
@@ -917,6 +940,7 @@ class Planner:
         self.store = store
         self.prep = RowPreparer(ent, mapping, options)
         self.row_warnings: dict[int, dict[str, str]] = {}   # rows kept without an unreadable field
+        self._kept_notes: dict[int, str] = {}   # row -> its KEPT_NOTES, while its chunk is planned
         self.file_index = KeyIndex()
         self._store_index: KeyIndex | None = None
         self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
@@ -1039,6 +1063,9 @@ class Planner:
                 planned.outcomes.append(rejected)
                 continue
             assert clean is not None
+            kept = clean.pop(KEPT_NOTES, None)
+            if kept:
+                self._kept_notes[number] = kept
             match_row = match_seq = None
             how_row = how_seq = None
             shared: list[str] = []          # phones this row shares with another name
@@ -1101,6 +1128,7 @@ class Planner:
 
         if planned.updates:
             self._plan_updates(planned, to_fetch)
+        self._kept_notes.clear()
         for h, r in pending.items():
             self.file_index.add(h, r)
         return planned
@@ -1155,18 +1183,34 @@ class Planner:
             if rec is None:
                 continue
             changes = {}
+            kept = self._kept_notes.get(out.row)
+            added_to: set[str] = set()
             for f in self.ent.fields:
                 if not f.editable or f.internal or f.key in skip:
                     continue
                 new = clean.get(f.key)
                 if new in (None, ""):
                     continue
+                old = rec.get(f.key)
+                if f.key == "notes" and old not in (None, "") and kept:
+                    # Text kept from columns the file does not map is added to the stored
+                    # notes: it never replaces them (the file may have no Notes column).
+                    own = "notes" in self.prep.source_of and overwrite
+                    base = new[:-len(kept)].rstrip("\n") if new.endswith(kept) else ""
+                    start = base if own and base else old
+                    added = "\n".join(line for line in kept.split("\n") if line not in start.split("\n"))
+                    new = f"{start}\n{added}" if added else start
+                    if new != old:
+                        changes[f.key] = new
+                        added_to.add(f.key)
+                    continue
+                if old not in (None, "") and not self._from_file(f.key):
+                    continue                 # the file has no column for it: nothing to overwrite with
                 if f.default is not None and new == f.default and f.key not in self.prep.source_of:
                     continue                 # a default filled in, not a value from the file
                 if (f.key == "currency" and f.key not in self.prep.source_of
                         and new == ctx_currency and not any(k in changes for k in ("amount", "profit"))):
                     continue                 # the store's (or --currency) filled in; no amount changed
-                old = rec.get(f.key)
                 if old in (None, "") or (overwrite and old != new):
                     changes[f.key] = new
             if f"{SOURCE_TAG}" in (clean.get("tags") or "") and self.ent.kind == "customer":
@@ -1175,9 +1219,15 @@ class Planner:
                     changes["tags"] = merged
             if changes:
                 out.action = "updated"
-                out.changed = [self.ent.field(k).header for k in changes]
+                out.changed = [self.ent.field(k).header + (" (added to)" if k in added_to else "")
+                               for k in changes]
                 keep.append((out, record_id, changes, rec["version"]))
         planned.updates = keep
+
+    def _from_file(self, key: str) -> bool:
+        """Whether the file has a column for field `key` (or for what it is made from)."""
+        src = self.prep.source_of
+        return key in src or any(k in src for k in _MADE_FROM.get(key, ()))
 
     # -- customers --
 
@@ -1323,6 +1373,12 @@ def _linked_name(name: str) -> str:
     return name_key(name) or name.casefold()
 
 
+def _written_name(name: str) -> str:
+    """A name as written, case, spacing and character width aside ("MARIA  GARCIA" and
+    "Ｍａｒｉａ Garcia" are "maria garcia"); word order and commas count."""
+    return " ".join((name if name.isascii() else unicodedata.normalize("NFKC", name)).casefold().split())
+
+
 class CustomerLinker:
     """Finds or plans the customer an order/contact/opportunity/ticket row belongs to.
 
@@ -1358,6 +1414,9 @@ class CustomerLinker:
         self.last_maybe: list[str] = []         # who the customer resolve() just planned may be
         self.maybe = 0                          # new customers whose names may be another's
         self.maybe_examples: list[str] = []
+        self._namesake_records: dict[tuple, dict[str, dict]] = {}   # stored namesakes, fetched once
+        self._row: dict = {}                    # the row resolve() links now: its evidence
+        self._evidence_used = False             # whether that row's evidence chose or refused
         self.seen: dict[str, str] = {}          # key -> record id or placeholder
         self.new_count = 0
         self.new_names: list[str] = []         # the first NEW_NAMES_KEPT created, for the summary
@@ -1406,14 +1465,58 @@ class CustomerLinker:
         ids = list(dict.fromkeys(rid for rid, _ in found))
         if len(ids) <= 1:
             return ids[0] if ids else None
+        fits, given = self._by_evidence(ids)
+        if given and len(fits) == 1:
+            return fits[0]          # the row's customer email, phone or postal code names one
         shown = ", ".join(f"{rid} ({self._names.get(rid) or dict(found).get(rid, '')})" for rid in ids[:4])
+        why = (f"; the row's customer {'/'.join(given)} fits " + ("none of them" if not fits else ", ".join(fits))
+               if given else "")
         column = self.prep.source_of.get("customer_name", "Customer")
         self.ambiguous += 1
         if len(self.ambiguous_examples) < 3:
             self.ambiguous_examples.append(f"'{name}': {shown}")
         raise ValidationFailed({column: (
-            f"'{name}' is {how} of {len(ids)} customers: {shown}; not linked to either. Give the row a "
-            f"Customer ID column with the one meant (e.g. {ids[0]}), or merge them first (cims customer merge)")})
+            f"'{name}' is {how} of {len(ids)} customers: {shown}{why}; not linked to any of them. Give the row "
+            f"a Customer ID column with the one meant (e.g. {ids[0]}) or the customer's Email, or merge them "
+            "first (cims customer merge)")})
+
+    def _has_evidence(self) -> bool:
+        """Whether the row gives its customer's email, phone or postal code."""
+        return any(_text(self._row.get(k)) for k in ("customer_email", "customer_phone", "customer_postal_code"))
+
+    def _by_evidence(self, ids: list[str]) -> tuple[list[str], list[str]]:
+        """(the stored customers among `ids` that every piece of the row's own customer
+        evidence fits, what that evidence was: "email", "phone", "postal code"). Customers
+        of this import (placeholders) have no stored values and fit nothing."""
+        data = self._row
+
+        def plain(v: object) -> str:
+            return "".join((_text(v) or "").split()).casefold()
+
+        def digits_of(v: object) -> str:
+            # "+44 (0)20 …" and "020 …" both end as the stored +4420…: compared by their last digits
+            return re.sub(r"\D", "", (_text(v) or "").replace("(0)", "")).lstrip("0")
+
+        given = []
+        if email := plain(data.get("customer_email")):
+            given.append(("email", lambda r: plain(r.get("email")) == email))
+        if len(phone := digits_of(data.get("customer_phone"))) >= 6:
+            given.append(("phone", lambda r: any(digits_of(r.get(f)).endswith(phone) and digits_of(r.get(f))
+                                                 for f in ("phone", "mobile"))))
+        if postal := plain(data.get("customer_postal_code")):
+            given.append(("postal code", lambda r: plain(r.get("postal_code")) == postal))
+        if not given:
+            return list(ids), []
+        self._evidence_used = True
+        stored = [i for i in ids if i.startswith("C-")]
+        key = tuple(stored)
+        records = self._namesake_records.get(key)
+        if records is None:
+            records = self._namesake_records[key] = self.store.fetch("customer", stored) if stored else {}
+        fits = list(ids)
+        for _what, test in given:
+            fits = [i for i in fits if i in records and test(records[i])]
+        return fits, [w for w, _ in given]
 
     def _in_store(self, name: str) -> tuple[str | None, str]:
         """The stored customer a name finds and how: "" as written or as name_key compares
@@ -1463,6 +1566,7 @@ class CustomerLinker:
         return out
 
     def resolve(self, data: dict, ctx: dict) -> tuple[str, tuple[str, dict] | None]:
+        self._row = data
         ref = _text(data.get("customer_ref"))
         name = _text(data.get("customer_name"))
         if name:
@@ -1507,7 +1611,8 @@ class CustomerLinker:
             if known.startswith("C-") and known not in self.made:
                 self.linked.add(known)
             return known, None
-        if key in self.refused:
+        self._evidence_used = False
+        if key in self.refused and not self._has_evidence():
             self.ambiguous += 1
             raise ValidationFailed(dict(self.refused[key]))
         self._load()
@@ -1521,12 +1626,14 @@ class CustomerLinker:
                 if rid is None:
                     rid, how = self._in_file(name)
             except ValidationFailed as exc:
-                self.refused[key] = dict(exc.problems)
+                if not self._evidence_used:     # another row's evidence may still pick one
+                    self.refused[key] = dict(exc.problems)
                 raise
             if rid is not None and how:
                 self._loosely(name, rid, how)
         if rid is not None:
-            self.seen[key] = rid
+            if not self._evidence_used:         # picked among namesakes by this row's evidence only
+                self.seen[key] = rid
             if rid.startswith("C-") and rid not in self.made:
                 self.linked.add(rid)
             return rid, None

@@ -95,15 +95,71 @@ class RawSheet:
         self.close()
 
 
+# Files people pick that hold no table we can read: what each is, and how to get a
+# table out of it. (name, how to export)
+_EXPORT = "export it from the program that made it as CSV or Excel (.xlsx) and import that"
+_OTHER_FILES = {
+    "pdf": ("a PDF document", _EXPORT + " (a PDF holds the printed page, not the table)"),
+    "vcard": ("a vCard contacts file (.vcf)",
+              "export the contacts as CSV instead (Google Contacts: Export, Google CSV; Outlook: "
+              "File, Open & Export, Import/Export, Export to a file, CSV), or open the .vcf in one "
+              "of them and export it from there"),
+    "ical": ("an iCalendar file (.ics)", _EXPORT),
+    "numbers": ("an Apple Numbers file",
+                "in Numbers choose File, Export To, CSV… or Excel…, and import that file"),
+    "word": ("a Word document", "copy its table into Excel and save it as .xlsx, or " + _EXPORT),
+    "powerpoint": ("a PowerPoint presentation", _EXPORT),
+    "rtf": ("a rich-text document (.rtf)", _EXPORT),
+    "image": ("an image", _EXPORT),
+}
+
+
+def _not_a_table(path: Path, head: bytes, names: set[str] | None = None) -> ImportRefused | None:
+    """The refusal for a file that is no table (a PDF, a vCard, an Apple Numbers file …),
+    naming what it is and how to export a CSV or .xlsx from it; None for anything else."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").upper()
+    kind = None
+    if head.startswith(b"%PDF-"):
+        kind = "pdf"
+    elif text.startswith(b"BEGIN:VCARD"):
+        kind = "vcard"
+    elif text.startswith(b"BEGIN:VCALENDAR"):
+        kind = "ical"
+    elif head.startswith(b"{\\RTF") or head.startswith(b"{\\rtf"):
+        kind = "rtf"
+    elif head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        kind = "image"
+    elif names is not None:
+        if any(n.startswith("Index/") and n.endswith(".iwa") for n in names) or path.suffix.lower() == ".numbers":
+            kind = "numbers"
+        elif any(n.startswith("word/") for n in names):
+            kind = "word"
+        elif any(n.startswith("ppt/") for n in names):
+            kind = "powerpoint"
+    elif path.suffix.lower() == ".numbers" and head.startswith(b"PK"):
+        kind = "numbers"
+    if kind is None:
+        return None
+    what, how = _OTHER_FILES[kind]
+    return ImportRefused(f"{path.name} is {what}, which cannot be imported: {how}. Nothing was imported.")
+
+
 def sniff_format(path: Path) -> str:
     with open(path, "rb") as f:
-        head = f.read(8)
+        head = f.read(64)
+    if (refused := _not_a_table(path, head)) is not None:
+        raise refused
+    head = head[:8]
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as z:
                 names = set(z.namelist())
         except zipfile.BadZipFile:
+            if path.suffix.lower() == ".numbers":
+                raise _not_a_table(path, b"", set()) from None   # type: ignore[misc]
             raise ImportRefused(f"{path.name} looks like a zip/xlsx file but is damaged") from None
+        if (refused := _not_a_table(path, head, names)) is not None:
+            raise refused
         if "content.xml" in names and "mimetype" in names:
             return "ods"
         # An .xlsb's workbook part is binary (ECMA-376 has none: [MS-XLSB] 2.1.1); an .xlsm
@@ -129,6 +185,8 @@ def open_sheet(path: str | Path, sheet: str | int | None = None, *,
     if not path.exists():
         raise ImportRefused(f"no such file: {path}")
     if path.is_dir():
+        if path.suffix.lower() == ".numbers":     # an older Numbers document is a folder
+            raise _not_a_table(path, b"", set())  # type: ignore[misc]
         raise ImportRefused(f"{path} is a folder, not a file")
     if path.stat().st_size == 0:
         raise ImportRefused(f"{path.name} is empty")

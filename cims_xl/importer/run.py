@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from . import mapping as mp
 from . import parallel, plan, shop_orders
 from .values import ValueEvidence, parse_values
 from .errors import AmbiguousDates, ImportRefused
-from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields
+from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, subtotal_text
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
@@ -211,6 +212,54 @@ class _CurrencyEvidence:
                 self.found.add(code)
 
 
+_OUR_ID = re.compile(r"[A-Z]{1,2}-\d{6}")     # schema.format_id: an id our exports write
+
+
+class _RowNumbers:
+    """Whether a column headed like a row counter ("No.", "#", "id") holds the row
+    numbers: whole numbers going up by one from 0 or 1 with the data rows, or each its
+    row's spreadsheet number (blank cells aside). Anything else is data (1001, ch_3Mx).
+    A value that breaks the run on a footer row ("Total") does not count."""
+
+    def __init__(self) -> None:
+        self.k = 0
+        self.offsets: dict[str, int | None] = {"count": None, "row": None}
+        self.broken: dict[str, int] = {}        # "count"/"row" -> the row that broke the run
+        self.firsts: list[str] = []
+        self.ours = True                        # every value one of our record ids (O-000012)
+
+    def add(self, number: int, value: object) -> None:
+        k, self.k = self.k, self.k + 1
+        if is_blank_cell(value):
+            return
+        text = str(value).strip()
+        if self.ours and not _OUR_ID.fullmatch(text):
+            self.ours = False
+        if len(self.broken) == 2:
+            return
+        if len(self.firsts) < 3:
+            self.firsts.append(cell_text(value).strip())
+        if isinstance(value, float) and value.is_integer():
+            whole: int | None = int(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            whole = value
+        else:
+            whole = int(text) if text.isdigit() else None
+        for how, offset in (("count", None if whole is None else whole - k),
+                            ("row", None if whole is None else whole - number)):
+            if how in self.broken:
+                continue
+            if offset is None or (self.offsets[how] is not None and offset != self.offsets[how]):
+                self.broken[how] = number
+            else:
+                self.offsets[how] = offset
+
+    def are_row_numbers(self, footer_rows: set[int]) -> bool:
+        def kept(how: str) -> bool:
+            return self.broken.get(how) is None or self.broken[how] in footer_rows
+        return (kept("count") and self.offsets["count"] in (0, 1)) or (kept("row") and self.offsets["row"] == 0)
+
+
 class _DateEvidence:
     """Streams a date column's text values through date_order_candidates, chunk by
     chunk, keeping the orders that fit every value so far."""
@@ -226,6 +275,8 @@ class _DateEvidence:
         self.spread: str | None = None
         self.serials = 0                   # cells that are Excel day numbers, not dates
         self.serial_example: object = None
+        self.separators: set[str] = set()  # what stands between the parts of "a/b/y" values
+        self.dotted_example: str | None = None
 
     def add(self, value: object) -> None:
         if isinstance(value, str) and value.strip():
@@ -271,6 +322,14 @@ class _DateEvidence:
             return
         if found is None:
             return
+        if self.separators <= {"."}:
+            for v in values:
+                m = nz.DAY_MONTH.match(v)
+                if m:
+                    self.separators.add(m["s"])
+                    if m["s"] != ".":
+                        break
+                    self.dotted_example = self.dotted_example or v
         if "YMD" in found and len(self.firsts) < 100:
             for v in values:
                 m = nz.DAY_MONTH.match(v)
@@ -297,9 +356,21 @@ class _DateEvidence:
         if self.candidates is None:
             return None, None
         self._narrow_by_year_spread()
+        self._narrow_by_dots()
         if len(self.candidates) == 1:
             return next(iter(self.candidates)), None
         return None, "ambiguous"
+
+    def _narrow_by_dots(self) -> None:
+        """Dots between day, month and year ("05.03.2026") are written day-first where
+        they are used (German, Russian, Polish, Czech, Finnish, Turkish …; year-first
+        dotted dates start with the year, "2026.03.05"): with only dots in the column and
+        every value readable day-first, the column is day-first."""
+        assert self.candidates is not None
+        if self.separators == {"."} and self.candidates == {"DMY", "MDY"}:
+            self.candidates = frozenset({"DMY"})
+            self.spread = (f"dots between the parts ('{self.dotted_example}'): day-first where dates are "
+                           "written with dots (de, ru, pl, cs, fi, tr …), and no value contradicts it")
 
     def _narrow_by_year_spread(self) -> None:
         """Two-digit years: the year part of a column takes few values, the day part up
@@ -321,7 +392,11 @@ class _DateEvidence:
 
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
-          phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None) -> Scan:
+          phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
+          mapped: dict | None = None) -> Scan:
+    """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
+    final mapping under "mapping" as soon as it is known, for a caller whose scan stops
+    on the values (dates, decimal marks) to say what else stops the import."""
     rows = src.rows()
     seen_rows: list[tuple[int, list]] = []
     window: list[tuple[int, list]] = []
@@ -344,6 +419,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     date_cols = [(table.columns[j], c.header) for j, c in enumerate(mapping.columns)
                  if c.target and kinds.get(c.target) in ("date", "datetime")]
     evidence = {col: _DateEvidence(name) for col, name in date_cols}
+    counters = {table.columns[j]: _RowNumbers() for j, c in enumerate(mapping.columns)
+                if c.how == "ignored" and mp.row_counter_header(ent, c.header)}
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
                if c.target and kinds.get(c.target) in ("money", "decimal", "int")}
     known_cols = set(table.columns)
@@ -359,6 +436,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     samples: dict[int, list[str]] = {c: [] for c in table.columns}
     wanting = set(samples)
     watch = FooterWatch(len(table.headers))
+    subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
     named = _CurrencyEvidence(ent, mapping, table.columns)
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
@@ -370,6 +448,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             shop.add(number, values)
         for pev in phones:
             pev.add(values)
+        if (sub := subtotal_text(values, is_blank_cell)) is not None:
+            subtotals.append((number, sub))
         if named.active:
             named.add(values)
         if listed.active:
@@ -379,6 +459,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         for col, ev in evidence.items():
             if col < len(values):
                 ev.add(values[col])
+        for col, rn in counters.items():
+            rn.add(number, values[col] if col < len(values) else None)
         for col, nev in numbers.items():
             if col < len(values):
                 nev.add(values[col])
@@ -386,7 +468,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             for c, v in enumerate(values):
                 if c not in known_cols and not is_blank_cell(v):
                     used_extra.add(c)
-    footer = watch.footer(is_blank_cell)
+    at_end = watch.footer(is_blank_cell)
+    ends = {n for n, _ in at_end}
+    subtotals = [s for s in subtotals if s[0] not in ends]
+    footer = sorted(subtotals + at_end)
     if used_extra:
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
@@ -396,6 +481,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if shop is not None:
         changes, shop_inferences, amount_per = shop.decide(mapping, amount_per, {n for n, _ in footer})
         _apply_evidence(mapping, changes)
+    if mapped is not None:
+        mapped["mapping"] = mapping
+    counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
 
     orders: dict[str, str] = {}
     ambiguous: dict[str, list[str]] = {}
@@ -425,20 +513,30 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": order,
                                     "evidence": ev.spread or "the only order that reads every value "
                                     "as a real date"})
-    if ambiguous:
-        raise AmbiguousDates(ambiguous, candidates)
-    _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
+    if ambiguous:
+        stop = AmbiguousDates(ambiguous, candidates)
+        try:                         # the numbers' decimal marks may stop it too: say both
+            decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
+        except ImportRefused as more:
+            stop.message = f"{stop.message} Also: {more.message.replace(' Nothing was imported.', '')}"
+        raise stop
+    _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
     fractions, share_inferences = fraction_fields(number_cols)
     listed.keep_only(final_targets)
-    inferences = date_inferences + inferences + share_inferences + shop_inferences
-    if footer:
-        inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in footer)
+    inferences = date_inferences + counted + inferences + share_inferences + shop_inferences
+    if at_end:
+        inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in at_end)
                            + " skipped: not data",
-                           "evidence": "; ".join(f"'{t}'" for _, t in footer)
+                           "evidence": "; ".join(f"'{t}'" for _, t in at_end)
                            + " at the end of the table, not filling its columns"})
+    if subtotals:
+        inferences.append({"what": "subtotal rows", "decided": "row(s) " + ", ".join(str(n) for n, _ in subtotals[:10])
+                           + (", …" if len(subtotals) > 10 else "") + " skipped: not data",
+                           "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
+                           + ": a group's total label followed only by figures"})
     count -= len(footer)
     secret = set(mapping.secret_columns)       # passwords are never shown
     foreign: dict[str, tuple[str, ...]] = {}
@@ -478,6 +576,28 @@ def _apply_evidence(mapping: mp.Mapping, changes: dict[int, str]) -> None:
 SAMPLES = 3
 
 
+def _kept_counters(mapping: mp.Mapping, table: Table, counters: dict, footer: list,
+                   named: set[str]) -> list[dict]:
+    """Columns headed like a row counter whose values are not the row numbers: kept
+    (mp.keep_counter), one inference each saying why. Columns --map or a profile named
+    are left as they said."""
+    decided = []
+    for j, c in enumerate(mapping.columns):
+        rn = counters.get(table.columns[j])
+        if rn is None or c.how != "ignored" or mp.norm(c.header) in named or not rn.firsts:
+            continue
+        if rn.ours:
+            continue                 # our own export's record ids: the store sets its own
+        if rn.are_row_numbers({n for n, _ in footer}):
+            decided.append({"what": f"column '{c.header}'", "decided": "left out: row numbers",
+                            "evidence": "its values are the rows' numbers (" + ", ".join(rn.firsts) + ", …)"})
+            continue
+        what = mp.keep_counter(mapping, j)
+        decided.append({"what": f"column '{c.header}'", "decided": what,
+                        "evidence": "its values (" + ", ".join(rn.firsts) + ", …) are not the row numbers"})
+    return decided
+
+
 def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping, skip: set[int] = frozenset()) -> None:
     """A mapped column holding formulas with no saved result would be stored blank
     (footer rows, `skip`, are not stored: their totals do not count)."""
@@ -515,8 +635,9 @@ def _sheet_words(src: RawSheet) -> str:
     return f" (sheet '{src.sheet}')" if src.sheet else ""
 
 
-def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet) -> None:
-    """Refuse up front when a required field has no column at all."""
+def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None = None) -> None:
+    """Refuse up front when a required field has no column at all; `also`: another
+    problem that stops the import, said after it."""
     has = m.has
     missing = []
     if ent.kind == "customer":
@@ -536,7 +657,8 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet) -> None:
             f"{src.path.name}{_sheet_words(src)}: no column found for "
             + " and ".join(missing) + f" (columns: {cols}). Nothing was imported. "
             "Say which column it is with --map \"Column=Field\"."
-            + mp.kind_advice(ent, [c.header for c in m.columns]))
+            + mp.kind_advice(ent, [c.header for c in m.columns])
+            + (f" Also: {also.replace(' Nothing was imported.', '')}" if also else ""))
 
 
 # ----- the store, as the planner sees it ------------------------------------------------
@@ -668,8 +790,15 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     try:
         if progress:
             progress(0, 0, "reading")
-        scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
-                     phone_region=None if region else set_region or assumed, values_given=values_given)
+        mapped: dict = {}
+        try:
+            scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
+                         phone_region=None if region else set_region or assumed, values_given=values_given,
+                         mapped=mapped)
+        except ImportRefused as exc:
+            if "mapping" in mapped:      # a missing column stops it too: say both at once
+                _check_mapping(ent, mapped["mapping"], src, also=str(exc))
+            raise
         _check_mapping(ent, scan.mapping, src)
         value_inferences, probability_scale = scan.values.decide() if scan.values else ([], None)
         if "probability" in scan.fraction_fields:
@@ -1020,7 +1149,8 @@ def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
         writer.write(planned)
     values_of = dict(chunk) if report is not None else None
     for out in planned.outcomes:
-        if out.warnings:
+        if out.warnings and out.action in ("created", "updated"):
+            # counted once: a skipped duplicate's warning is said with its reason
             result.warnings += 1
             if report is not None:
                 report.warned(out.row, values_of[out.row], out.warning)
@@ -1031,7 +1161,8 @@ def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
         elif out.action == "duplicate":
             result.duplicates += 1
             if report is not None:
-                report.duplicate(out.row, values_of[out.row], out.reason)
+                report.duplicate(out.row, values_of[out.row], out.reason
+                                 + (f"; also: {out.warning}" if out.warnings else ""))
         else:
             result.rejected += 1
             if report is not None:

@@ -34,6 +34,9 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
                 moved += len(child_ids)
         fill = {f.key: drop[f.key] for f in CUSTOMER.fields
                 if f.editable and keep.get(f.key) in (None, "") and drop.get(f.key) not in (None, "")}
+        if drop.get("notes") and keep.get("notes") and drop["notes"] not in keep["notes"]:
+            # both have notes: the retired one's are added, never lost
+            fill["notes"] = f"{keep['notes']}\n{drop['notes']}"
         if drop.get("tags") and keep.get("tags"):
             tags = dict.fromkeys([t.strip() for t in (keep["tags"] + "," + drop["tags"]).split(",") if t.strip()])
             fill["tags"] = ", ".join(tags)
