@@ -137,6 +137,8 @@ def _check_trail(session: Session):
                   authors=authors, settings=settings, batches=store.fetch_batches(),
                   stage_history=store.stage_history())
     problems += replay.problems
+    problems += [f"the store holds {r.describe()}: it would change what the next write does "
+                 "(written outside cims; that write removes it)" for r in store.schema_problems()]
     out = chain.VerifyResult(not problems, result.entries, problems[0] if problems else None,
                              result.bad_seq, problems, replay.notes)
     return out, replay, store_id, signed_from

@@ -42,6 +42,12 @@ class UnitOfWork:
         self.joined = store.in_transaction
         if not self.joined:
             store.begin()
+            try:
+                self.session._audit_schema_repairs()
+            except BaseException:
+                self.session._discard()
+                store.rollback()
+                raise
         return self
 
     def commit(self) -> None:
@@ -170,6 +176,7 @@ class Session:
         """Append to the audit trail inside the current transaction."""
         store = self.store
         assert store.in_transaction, "audit entries are written in the same transaction as the change"
+        self._audit_schema_repairs()
         events = list(events)
         rows = audit_chain.build_rows(self._audit_key, store.last_audit(), events)
         if rows:
@@ -179,6 +186,18 @@ class Session:
                 store.insert_audit_refs(refs)
             store.set_meta("audit_head", [rows[-1][0], rows[-1][-1]])
             self._note_written(events, rows)
+
+    def _audit_schema_repairs(self) -> None:
+        """Name in the trail the triggers and views the store removed before this write
+        (store.schema_guard): one `schema.repair` entry, signed with this write."""
+        repairs = self.store.take_schema_repairs()
+        if not repairs:
+            return
+        items = [{"what": r.what, "type": r.type, "name": r.name, "table": r.table, "schema": r.schema,
+                  "sql_digest": None if r.sql is None else audit_chain.value_digest(self._audit_key, r.sql)}
+                 for r in repairs]
+        self.audit([AuditEvent(utcnow(), self.username, ledger.SCHEMA_REPAIR, None, None, None,
+                               {"objects": [None, items]})])
 
     def _note_written(self, events: list[AuditEvent], rows: list[tuple]) -> None:
         """Remember this unit of work's entries and the records they touched (for `_seal`)."""

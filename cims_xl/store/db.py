@@ -26,6 +26,7 @@ import sqlcipher3
 
 from ..domain.schema import ENTITIES, META_KEYS, Entity
 from ..errors import StoreBusy, StoreError
+from . import schema_guard
 from .schema import FTS_INDEX_RANGE, FTS_INDEX_SEQS, FTS_INSERT_TRIGGER, MIGRATIONS
 
 MONEY_SCALE = 10_000
@@ -264,6 +265,14 @@ class Store:
         self._checkpointer: threading.Thread | None = None
         self._depth = 0
         self._lock = threading.RLock()
+        # Schema objects cims did not make, removed before a write (store.schema_guard):
+        # the schema cookies last checked, and what was removed and is not yet in the
+        # trail (committed before / in the open transaction / handed to the trail in it).
+        self._schema_seen: tuple[int, int] | None = None
+        self._guard_on = False
+        self._repairs_done: list[schema_guard.Repair] = []
+        self._repairs_tx: list[schema_guard.Repair] = []
+        self._repairs_taken: list[schema_guard.Repair] = []
 
     # -- opening --
 
@@ -297,6 +306,7 @@ class Store:
         store = cls(path, conn)
         store._key = key
         store.migrate()
+        store._guard_on = True    # from here on the schema is the migrations' whole one
         store.refresh_statistics()
         # How many customers hold each trigram (search uses it to skip words that do not
         # narrow anything). A temp table: nothing is written to the file.
@@ -344,9 +354,11 @@ class Store:
                 self._depth = 0
                 self._wrote_behind = False
                 self.conn.execute("ROLLBACK")
+                self._schema_tx_ended(committed=False)
                 raise
             self._depth = 0
             self._commit_sql()
+            self._schema_tx_ended(committed=True)
 
     def begin(self) -> None:
         self._lock.acquire()
@@ -367,12 +379,59 @@ class Store:
             raise StoreBusy(f"the store is busy: someone else has been saving or importing for "
                             f"over {BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again "
                             "when they are done.") from None
+        try:
+            self._guard_schema()
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            self._schema_tx_ended(committed=False)
+            raise
+
+    # -- schema objects cims did not make (store.schema_guard) --
+
+    def _schema_cookies(self) -> tuple[int, int]:
+        conn = self._raw
+        return (conn.execute("PRAGMA main.schema_version").fetchone()[0],
+                conn.execute("PRAGMA temp.schema_version").fetchone()[0])
+
+    def _guard_schema(self) -> None:
+        """Inside the write transaction just begun: remove triggers and views cims did not
+        make (ours made again), when the schema changed since the last check."""
+        if not self._guard_on:
+            return
+        cookies = self._schema_cookies()
+        if cookies == self._schema_seen:
+            return
+        self._repairs_tx += schema_guard.repair(self._raw)
+        self._schema_seen = self._schema_cookies()
+
+    def schema_problems(self) -> list[schema_guard.Repair]:
+        """Triggers and views that differ from the migrations' now (reads only)."""
+        return schema_guard.find(self.conn)
+
+    def take_schema_repairs(self) -> list[schema_guard.Repair]:
+        """What the schema guard removed and no audit entry names yet, for the caller to
+        name in the open transaction (given back if that transaction rolls back)."""
+        out = self._repairs_done + self._repairs_tx
+        self._repairs_taken += self._repairs_done
+        self._repairs_done, self._repairs_tx = [], []
+        return out
+
+    def _schema_tx_ended(self, *, committed: bool) -> None:
+        if committed:
+            self._repairs_done += self._repairs_tx
+        else:
+            # Undone with the transaction: the objects are back, the next write removes
+            # them again. What an earlier transaction removed still needs its entry.
+            self._repairs_done = self._repairs_taken + self._repairs_done
+            self._schema_seen = None
+        self._repairs_tx, self._repairs_taken = [], []
 
     def commit(self) -> None:
         self.flush()   # a queued write that failed raises here, with the transaction still open
         self._depth = 0
         try:
             self._commit_sql()
+            self._schema_tx_ended(committed=True)
         finally:
             self._lock.release()
 
@@ -454,6 +513,7 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
         finally:
+            self._schema_tx_ended(committed=False)
             self._lock.release()
 
     # -- writes behind --
