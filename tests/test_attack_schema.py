@@ -256,3 +256,175 @@ def test_a_write_that_fails_puts_the_trigger_back_and_the_next_write_removes_and
     assert "zz" not in _objects(admin)
     assert len(_repair_problems(audit_log.verify(admin))) == 2
     auth.sign_out(admin)
+
+
+# ----- verify survives any value an insider writes -----------------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.fixture(scope="module")
+def signed_shop(tmp_path_factory):
+    """One store with signed writes of every kind verify reads (single and bulk record
+    entries, a user, an exchange rate), made once; each case works on a copy."""
+    folder = tmp_path_factory.mktemp("signed-shop")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(trust.ENV, str(folder / "trust"))
+        path = folder / "shop.cims"
+        auth.init_store(path, "admin", ADMIN_PASSWORD, kdf=FAST_KDF)
+        admin = auth.sign_in(path, "admin", ADMIN_PASSWORD)
+        auth.add_user(admin, "lina", "sales", USER_PASSWORD, kdf=FAST_KDF)
+        for name, mail in (("Große Bäckerei", "b@baeckerei.de"), ("北京茶叶", "tea@example.cn"),
+                           ("Café Olé", "hola@cafe.example")):
+            records.create(admin, "customer", {"name": name, "owner": "admin", "email": mail,
+                                               "notes": "Stammkunde"})
+        records.create_many(admin, "customer", [{"name": f"Kunde {i}", "owner": "admin",
+                                                 "email": f"k{i}@bulk.example"} for i in range(3)])
+        settings.set_fx_rate(admin, "USD", "7.10", "2026-01-01")
+        auth.sign_out(admin)
+    return path
+
+
+def _tamper_and_verify(signed_shop: Path, tmp_path: Path, monkeypatch, sql: str, params=()):
+    """A copy of the shop; lina runs `sql` and also changes C-000003's city (the canary:
+    verify must still name it after whatever else it met); the administrator verifies."""
+    import shutil
+    path = tmp_path / "copy.cims"
+    shutil.copy(signed_shop, path)
+    shutil.copy(str(signed_shop) + ".keys", str(path) + ".keys")
+    monkeypatch.setenv(trust.ENV, str(tmp_path / "trust-lina"))
+    lina = auth.sign_in(path, "lina", USER_PASSWORD)
+    applied = True
+    try:
+        lina.store.conn.execute(sql, params)
+    except Exception:          # a NOT NULL or type constraint refused it: nothing changed
+        applied = False
+    lina.store.conn.execute("UPDATE customers SET city = 'Nowhere' WHERE id = 'C-000003'")
+    lina.close()
+    monkeypatch.setenv(trust.ENV, str(tmp_path / "trust-admin"))
+    admin = auth.sign_in(path, "admin", ADMIN_PASSWORD)
+    try:
+        result = audit_log.verify(admin)
+        audit_log.show(admin, limit=100)          # the trail's reader survives it too
+    finally:
+        admin.close()
+    assert not result.ok
+    assert any("record C-000003 " in p for p in result.problems), result.problems
+    return applied, result
+
+
+_ENTRY_C2 = "(SELECT seq FROM audit WHERE action = 'create' AND entity_id = 'C-000002')"
+_BULK = "(SELECT seq FROM audit WHERE entity_id LIKE '*%' LIMIT 1)"
+_LAST_SIG = "(SELECT max(last_seq) FROM audit_sigs)"
+
+MUTATIONS = [
+    # (what, SQL, a phrase verify must name; None: harmless to the trail, only survived)
+    ("a blob in a customer's notes", "UPDATE customers SET notes = X'1b5b324a' WHERE id = 'C-000002'",
+     "record C-000002 was changed outside cims"),
+    ("notes that are not UTF-8", "UPDATE customers SET notes = CAST(X'41ff42' AS TEXT) WHERE id = 'C-000002'",
+     "record C-000002 was changed outside cims"),
+    ("an id that is not UTF-8", "UPDATE customers SET id = CAST(X'43ff' AS TEXT) WHERE id = 'C-000002'",
+     "record C-000002 was removed outside cims"),
+    ("a version in words", "UPDATE customers SET version = 'abc' WHERE id = 'C-000001'",
+     "record C-000001 was changed outside cims"),
+    ("a blob as author", "UPDATE customers SET updated_by = X'00ff' WHERE id = 'C-000001'",
+     "record C-000001"),
+    ("changes nested 100,000 deep", f"UPDATE audit SET changes = '{DEEP}' WHERE seq = {_ENTRY_C2}",
+     "create C-000002 by admin"),
+    ("a bulk entry nested 100,000 deep", f"UPDATE audit SET changes = '{DEEP}' WHERE seq = {_BULK}", "was edited"),
+    ("bulk digests nested 100,000 deep", f"UPDATE audit SET digests = '{DEEP}' WHERE seq = {_BULK}", "was edited"),
+    ("changes as a list", f"UPDATE audit SET changes = '[1,2]' WHERE seq = {_ENTRY_C2}", "create C-000002"),
+    ("changes with numbers for pairs",
+     f"UPDATE audit SET changes = '{{\"name\": 5, \"email\": [1]}}' WHERE seq = {_ENTRY_C2}", "create C-000002"),
+    ("changes as a blob", f"UPDATE audit SET changes = X'00ff' WHERE seq = {_ENTRY_C2}", "create C-000002"),
+    ("changes not UTF-8", f"UPDATE audit SET changes = CAST(X'7bff7d' AS TEXT) WHERE seq = {_ENTRY_C2}",
+     "create C-000002"),
+    ("digests with numbers", f"UPDATE audit SET digests = '{{\"email\": 5}}' WHERE seq = {_ENTRY_C2}",
+     "create C-000002"),
+    ("bulk personal values as a list",
+     f"UPDATE audit SET digests = '{{\"personal\": [1], \"digest\": 3}}' WHERE seq = {_BULK}", "was edited"),
+    ("an author not UTF-8", f"UPDATE audit SET actor = CAST(X'61ff' AS TEXT) WHERE seq = {_ENTRY_C2}",
+     "was edited"),
+    ("a number as record id", f"UPDATE audit SET entity_id = 77 WHERE seq = {_ENTRY_C2}", "was edited"),
+    ("a bare bulk mark", f"UPDATE audit SET entity_id = '*' WHERE seq = {_ENTRY_C2}", "was edited"),
+    ("a blob as MAC", f"UPDATE audit SET mac = X'00' WHERE seq = {_ENTRY_C2}", "was edited"),
+    ("signed states nested 100,000 deep", f"UPDATE audit_sigs SET states = '{DEEP}' WHERE last_seq = {_LAST_SIG}",
+     "no longer match"),
+    ("signed states as a blob", f"UPDATE audit_sigs SET states = X'ff' WHERE last_seq = {_LAST_SIG}",
+     "the signature of the write ending at entry"),
+    ("a signature's first entry in words",
+     f"UPDATE audit_sigs SET first_seq = 'x' WHERE last_seq = {_LAST_SIG}", "the signature of the write ending"),
+    ("where signatures start in words", "UPDATE meta SET value = '\"x\"' WHERE key = 'signed_from'",
+     "where the signatures start"),
+    ("the currency nested 100,000 deep", f"UPDATE meta SET value = '{DEEP}' WHERE key = 'currency'",
+     "the store's currency cannot be read"),
+    ("SLA targets as a blob", "INSERT OR REPLACE INTO meta VALUES ('sla_targets', X'ff')",
+     "the SLA targets cannot be read"),
+    ("a user's creation time in words", "UPDATE users SET created_at = 'garbage' WHERE username = 'lina'", None),
+    ("a role as a blob", "UPDATE users SET role = X'ff' WHERE username = 'lina'", "user lina is"),
+    ("a second factor as a number", "UPDATE users SET totp_secret = 5 WHERE username = 'lina'",
+     "second factor of user lina"),
+    ("an exchange rate in words", "UPDATE fx_rates SET rate = 'lots'", "the exchange rates cannot be read"),
+    ("a rate's date in words", "UPDATE fx_rates SET valid_from = 'garbage'", "the exchange rates cannot be read"),
+    ("an import with unreadable values",
+     "INSERT INTO batches VALUES (99, 'I-x', 'import', NULL, 'garbage', X'ff', X'00', 5)", "the imports"),
+    ("a stage change at no time", "INSERT INTO stage_history(opportunity_id, from_stage, to_stage, changed_at, "
+     "changed_by) VALUES ('O-000001', NULL, 'won', 'garbage', 'lina')", "stage history"),
+    ("a record index row of blobs", "INSERT INTO audit_refs VALUES (X'ff', 'x')", "record index"),
+]
+
+
+@pytest.mark.parametrize("what,sql,named", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+def test_verify_names_any_value_an_insider_writes_and_checks_the_rest(signed_shop, tmp_path, monkeypatch,
+                                                                      what, sql, named):
+    applied, result = _tamper_and_verify(signed_shop, tmp_path, monkeypatch, sql)
+    assert applied, what
+    if named is not None:
+        assert any(named in p for p in result.problems), result.problems
+
+
+_TARGETS = [
+    ("customers", c, "id = 'C-000002'") for c in ("notes", "email", "version", "created_at", "updated_by",
+                                                  "deleted_at", "owner", "name")
+] + [
+    ("audit", c, f"seq = {_ENTRY_C2}") for c in ("at", "actor", "action", "entity", "entity_id", "batch_id",
+                                                 "changes", "digests", "prev_mac", "mac")
+] + [
+    ("audit", c, f"seq = {_BULK}") for c in ("changes", "digests", "entity_id")
+] + [
+    ("audit_sigs", c, f"last_seq = {_LAST_SIG}") for c in ("first_seq", "signer", "states", "sig")
+] + [
+    ("meta", "value", f"key = '{k}'") for k in ("signed_from", "store_id", "currency", "region", "audit_head")
+] + [
+    ("users", c, "username = 'lina'") for c in ("role", "disabled", "totp_secret", "display_name", "created_by")
+] + [
+    ("fx_rates", c, "1") for c in ("rate", "valid_from", "set_at", "set_by")
+]
+
+
+def _hostile_values():
+    from hypothesis import strategies as st
+    return st.one_of(
+        st.binary(max_size=6), st.text(max_size=8), st.integers(min_value=-2**63, max_value=2**63 - 1),
+        st.floats(), st.none(),
+        st.sampled_from([DEEP, "[1,2]", "{", "null", '{"a": [1]}', '{"personal": [1], "digest": 3}',
+                         '{"x": [null, {"y": 1}]}', '"garbage"', "[5, 7]"]),
+        st.binary(min_size=1, max_size=6).map(lambda b: ("text", b)))
+
+
+def test_verify_survives_random_values_in_any_column_it_reads(signed_shop, tmp_path_factory):
+    from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+    @hsettings(max_examples=30, deadline=None, database=None,
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(target=st.sampled_from(_TARGETS), value=_hostile_values())
+    def check(target, value):
+        table, column, where = target
+        if isinstance(value, tuple):       # text whose bytes are not UTF-8
+            sql, params = f"UPDATE {table} SET {column} = CAST(? AS TEXT) WHERE {where}", (value[1],)
+        else:
+            sql, params = f"UPDATE {table} SET {column} = ? WHERE {where}", (value,)
+        with pytest.MonkeyPatch.context() as mp:
+            _tamper_and_verify(signed_shop, tmp_path_factory.mktemp("case"), mp, sql, params)
+
+    check()

@@ -46,7 +46,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..domain.schema import ENTITIES
-from .audit import ERASED, canonical, entry_records, is_bulk
+from .audit import ERASED, canonical, entry_records, is_bulk, loads
 from .roles import allowed
 from .trust import fingerprint
 
@@ -102,7 +102,7 @@ MAX_LISTED = 20     # record problems listed one by one; the rest are counted
 def _changes_dict(changes_s: str | None) -> dict | None:
     """An entry's changes as a dict, or None when they are not a JSON object."""
     try:
-        changes = json.loads(changes_s or "{}")
+        changes = loads(changes_s or "{}")
     except ValueError:
         return None
     return changes if isinstance(changes, dict) else None
@@ -397,7 +397,7 @@ class Replay:
             else:
                 self._failed.append([first, last, {signer: None}])
         try:
-            states = json.loads(states_s)
+            states = loads(states_s)
         except ValueError:
             return
         if not isinstance(states, dict):
@@ -534,7 +534,7 @@ class Replay:
         when = (at or "")[:19] + "Z"
         if action == STAGE_HISTORY_SET and entity_id and self.users.get(actor, UserState()).role == "admin":
             try:
-                rows = json.loads(changes_s or "{}").get("stage_history", [None, []])[1]
+                rows = loads(changes_s or "{}").get("stage_history", [None, []])[1]
                 self.stages[entity_id] = [(a, b, t, actor) for a, b, t in rows]
             except (ValueError, TypeError, AttributeError):
                 self.stages[entity_id] = [("?", "?", when, actor)]    # named at finish
@@ -878,7 +878,9 @@ class Replay:
                                  f"the trail set it to {self.region or 'nothing'} (changed outside cims)")
         if canonical(settings.get("sla_targets")) != canonical(self.sla):
             self.problems.append("the SLA targets were changed outside cims (no audited entry set them)")
-        fx = settings.get("fx") or {}
+        fx = settings.get("fx")
+        if fx is None:
+            return       # could not be read: named by the caller
         for key in sorted(set(fx) | set(self.fx)):
             mine, want = fx.get(key), self.fx.get(key)
             if mine is None:
@@ -919,7 +921,7 @@ def _schema_objects(changes_s: str | None) -> list[str]:
 
 def _after(changes_s: str | None, key: str) -> Any:
     try:
-        pair = json.loads(changes_s or "{}").get(key)
+        pair = loads(changes_s or "{}").get(key)
     except (ValueError, AttributeError):
         return None
     return pair[1] if isinstance(pair, list) and len(pair) == 2 else None

@@ -960,8 +960,12 @@ class Store:
                                 "created_by FROM users WHERE username = ?", (username,)).fetchone()
         if not row:
             return None
+        try:
+            created_at = from_db("datetime", row[5])
+        except (TypeError, ValueError):
+            created_at = None     # written outside cims: sign-in and verify still read the row
         return {"username": row[0], "display_name": row[1], "role": row[2], "disabled": bool(row[3]),
-                "totp_secret": row[4], "created_at": from_db("datetime", row[5]), "created_by": row[6]}
+                "totp_secret": row[4], "created_at": created_at, "created_by": row[6]}
 
     def fetch_users(self) -> list[dict]:
         names = [r[0] for r in self.conn.execute("SELECT username FROM users ORDER BY username")]
@@ -1094,14 +1098,28 @@ class Store:
             rows = conn.execute(f"{_ROW_JSON_SQL[ent.kind]} WHERE seq IN (SELECT value FROM json_each(?))",
                                 (json.dumps(seqs),))
         for rid, text in rows:
+            rid = _id_text(rid)
             if rid in out:
                 out[rid] = row_digest(text)
         return out
 
     def iter_record_digests(self, ent: Entity) -> Iterator[tuple[str, str]]:
-        """(id, digest) of every stored row of an entity, deleted ones too."""
+        """(id, digest) of every stored row of an entity, deleted ones too (any values:
+        an id that is not UTF-8 text comes with U+FFFD for its bad bytes)."""
         for rid, text in self.conn.execute(_ROW_JSON_SQL[ent.kind]):
-            yield rid, row_digest(text)
+            yield _id_text(rid), row_digest(text)
+
+    @contextmanager
+    def lenient_text(self) -> Iterator[None]:
+        """Reads in this block give text that is not UTF-8 (written outside cims) with
+        U+FFFD for its bad bytes instead of failing (for `audit verify`)."""
+        conn = self._raw
+        before = conn.text_factory
+        conn.text_factory = lambda data: data.decode("utf-8", "replace")
+        try:
+            yield
+        finally:
+            conn.text_factory = before
 
     def iter_record_authors(self, ent: Entity) -> Iterator[tuple]:
         """(id, created_by, updated_by, deleted_by, owner, customer_id) of every stored row
@@ -1160,13 +1178,29 @@ class Store:
 # One stored row as SQLite's own JSON array of its columns (meta columns, then the
 # entity's fields, in `_COLUMNS` order): made in C, and the same text at write time
 # and at verify time whatever the column types, because both read it back from the file.
-_ROW_JSON_SQL = {kind: f"SELECT id, json_array({', '.join(cols)}) FROM {ENTITIES[kind].table}"
+# Read as bytes (CAST AS BLOB): text an insider wrote that is not UTF-8 is digested as
+# it is instead of failing the read. A blob (which JSON cannot hold, and cims never
+# writes) enters as the text "blob:<hex>"; every other value as it is, so the JSON of
+# a row cims wrote is what it was before blobs were taken care of.
+def _json_value(col: str) -> str:
+    return f"CASE WHEN typeof({col}) = 'blob' THEN 'blob:' || hex({col}) ELSE {col} END"
+
+
+_ROW_JSON_SQL = {kind: f"SELECT CAST(id AS BLOB), CAST(json_array({', '.join(map(_json_value, cols))}) AS BLOB) "
+                       f"FROM {ENTITIES[kind].table}"
                  for kind, cols in _COLUMNS.items()}
 
 
-def row_digest(row_json: str) -> str:
-    """BLAKE2b-128 of one stored row's JSON array: what an audit signature commits a record to."""
-    return hashlib.blake2b(row_json.encode("utf-8"), digest_size=16).hexdigest()
+def _id_text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def row_digest(row_json: str | bytes) -> str:
+    """BLAKE2b-128 of one stored row's JSON array (UTF-8): what an audit signature commits a record to."""
+    data = row_json if isinstance(row_json, bytes) else row_json.encode("utf-8")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def backup_store(store: Store, dest: Path, key: bytes) -> None:
