@@ -428,3 +428,57 @@ def test_verify_survives_random_values_in_any_column_it_reads(signed_shop, tmp_p
             _tamper_and_verify(signed_shop, tmp_path_factory.mktemp("case"), mp, sql, params)
 
     check()
+
+
+# ----- an unsigned change to a user's own row does not keep them out ------------------
+
+def test_administrators_disabled_outside_cims_still_sign_in_and_are_told(shop):
+    shop["plant"]("UPDATE users SET disabled = 1 WHERE role = 'admin'")
+    admin = shop["admin"]()
+    assert admin.role == "admin"
+    assert "your account was changed outside cims (disabled)" in admin.account_problem
+    result = audit_log.verify(admin)
+    assert any("user admin is disabled in the store, but not so in the signed trail" in p for p in result.problems)
+    auth.sign_out(admin)
+
+
+def test_a_second_factor_planted_outside_cims_is_ignored_and_counts_no_failure(shop):
+    from cims_xl.security.keys import KeyFile
+    shop["plant"]("UPDATE users SET totp_secret = '!!!' WHERE username = 'admin'")
+    admin = shop["admin"]()
+    assert "second factor" in admin.account_problem
+    assert KeyFile.load(shop["path"]).lockout("admin").get("failed", 0) == 0
+    assert any("second factor of user admin" in p for p in audit_log.verify(admin).problems)
+    auth.sign_out(admin)
+
+
+def test_a_role_changed_outside_cims_is_the_trails_at_sign_in_both_ways(shop):
+    shop["plant"]("UPDATE users SET role = CASE username WHEN 'admin' THEN 'viewer' ELSE 'admin' END")
+    admin = shop["admin"]()
+    assert admin.role == "admin" and "role" in admin.account_problem
+    auth.sign_out(admin)
+    lina = auth.sign_in(shop["path"], "lina", USER_PASSWORD)
+    assert lina.role == "sales"
+    lina.close()
+
+
+def test_a_disable_by_cims_still_keeps_the_user_out_and_an_enrolled_second_factor_is_still_asked(shop):
+    import base64
+    import time
+
+    from cryptography.hazmat.primitives.hashes import SHA1
+    from cryptography.hazmat.primitives.twofactor.totp import TOTP
+
+    from cims_xl.errors import AccountDisabled, WrongPassword
+    admin = shop["admin"]()
+    auth.add_user(admin, "mei", "support", USER_PASSWORD, kdf=FAST_KDF)
+    uri = auth.totp_enrol(admin, "mei")
+    secret = uri.split("secret=")[1].split("&")[0]
+    code = TOTP(base64.b32decode(secret), 6, SHA1(), 30, enforce_key_length=False).generate(time.time()).decode()
+    auth.totp_confirm(admin, "mei", code)
+    auth.disable_user(admin, "lina")
+    auth.sign_out(admin)
+    with pytest.raises(AccountDisabled):
+        auth.sign_in(shop["path"], "lina", USER_PASSWORD)
+    with pytest.raises(WrongPassword):
+        auth.sign_in(shop["path"], "mei", USER_PASSWORD, "000000" if code != "000000" else "111111")

@@ -94,6 +94,8 @@ class Session:
         self._signed_from_known = False
         self.pin_heads = True
         self.trust_problem: str | None = None
+        # Set by sign-in when it ignored a change to this user's own row made outside cims.
+        self.account_problem: str | None = None
 
     # -- lifetime --
 

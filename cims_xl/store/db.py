@@ -979,6 +979,15 @@ class Store:
         self.conn.execute(f"UPDATE users SET {sets}, version = version + 1 WHERE username = ?",
                           list(values.values()) + [username])
 
+    def newest_user_entry(self, username: str, actions: tuple[str, ...]) -> tuple[int, str, str | None] | None:
+        """(seq, action, changes JSON) of the newest audit entry about user `username`
+        with one of `actions`, or None."""
+        marks = ", ".join("?" * len(actions))
+        row = self.conn.execute(f"SELECT seq, action, changes FROM audit WHERE entity = 'user' AND entity_id = ? "
+                                f"AND action IN ({marks}) ORDER BY seq DESC LIMIT 1",
+                                (username, *actions)).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
     # -- audit --
 
     AUDIT_COLS = ("seq", "at", "actor", "action", "entity", "entity_id", "batch_id",
