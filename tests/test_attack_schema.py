@@ -228,11 +228,16 @@ def test_a_bulk_import_puts_back_its_own_search_trigger_without_any_alarm(shop):
     auth.sign_out(admin)
 
 
+def test_the_search_trigger_a_bulk_insert_makes_again_is_the_one_the_guard_expects():
+    from cims_xl.store.schema import FTS_INSERT_TRIGGER
+    assert schema_guard.expected_objects()[("trigger", "customers_ai")][1] == FTS_INSERT_TRIGGER
+
+
 def test_the_schema_is_compared_again_only_when_it_changed(shop, monkeypatch):
     admin = shop["admin"]()
     calls = []
     real = schema_guard.find
-    monkeypatch.setattr(schema_guard, "find", lambda conn: calls.append(1) or real(conn))
+    monkeypatch.setattr(schema_guard, "find", lambda *args: calls.append(1) or real(*args))
     for city in ("Bonn", "Bremen", "Berlin"):
         records.update(admin, shop["ids"][0], {"city": city})
     assert calls == []
@@ -356,6 +361,7 @@ MUTATIONS = [
      f"UPDATE audit_sigs SET first_seq = 'x' WHERE last_seq = {_LAST_SIG}", "the signature of the write ending"),
     ("where signatures start in words", "UPDATE meta SET value = '\"x\"' WHERE key = 'signed_from'",
      "where the signatures start"),
+    ("where signatures start as a blob", "UPDATE meta SET value = X'80' WHERE key = 'signed_from'", None),
     ("the currency nested 100,000 deep", f"UPDATE meta SET value = '{DEEP}' WHERE key = 'currency'",
      "the store's currency cannot be read"),
     ("SLA targets as a blob", "INSERT OR REPLACE INTO meta VALUES ('sla_targets', X'ff')",
@@ -482,3 +488,10 @@ def test_a_disable_by_cims_still_keeps_the_user_out_and_an_enrolled_second_facto
         auth.sign_in(shop["path"], "lina", USER_PASSWORD)
     with pytest.raises(WrongPassword):
         auth.sign_in(shop["path"], "mei", USER_PASSWORD, "000000" if code != "000000" else "111111")
+
+
+def test_an_audit_key_overwritten_outside_cims_is_a_clear_message_not_a_crash(shop):
+    from cims_xl.errors import StoreError
+    shop["plant"]("UPDATE meta SET value = X'00ff' WHERE key = 'audit_key'")
+    with pytest.raises(StoreError, match="audit key was changed outside cims"):
+        shop["admin"]()

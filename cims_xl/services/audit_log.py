@@ -116,7 +116,8 @@ def _check_trail_lenient(session: Session, store):
             unread.append(f"{what} cannot be read: changed outside cims ({type(exc).__name__})")
             return default
 
-    signed_from = read("where the signatures start (meta signed_from)", lambda: store.get_meta("signed_from"))
+    signed_from = read("where the signatures start (meta signed_from)",
+                       lambda: store.get_meta("signed_from", strict=True))
     if signed_from is not None and (type(signed_from) is not int):
         unread.append("where the signatures start (meta signed_from) was changed outside cims "
                       "(it is not an entry number)")
@@ -130,7 +131,8 @@ def _check_trail_lenient(session: Session, store):
             unread.append(f"the signature of the write ending at entry #{last} was changed outside cims "
                           "(its values are not what cims writes)")
     replay = ledger.Replay(store_id, signed_from, sigs, pin, head_problem=session.trust_problem)
-    head = read("the trail's newest entry (meta audit_head)", lambda: store.get_meta("audit_head"))
+    head = read("the trail's newest entry (meta audit_head)",
+                lambda: store.get_meta("audit_head", strict=True))
     if head is not None and not (isinstance(head, list) and len(head) == 2 and type(head[0]) is int
                                  and isinstance(head[1], str)):
         unread.append("the record of the trail's newest entry (meta audit_head) was changed outside cims")
@@ -162,7 +164,8 @@ def _check_trail_lenient(session: Session, store):
     problems = [] if result.ok else [result.problem]
     if result.ok:
         refs: dict[int, list[str]] = {}
-        for rid, seq in read("the index of records to entries (audit_refs)", lambda: list(store.iter_audit_refs()), []):
+        for rid, seq in read("the index of records to entries (audit_refs)",
+                             lambda: list(store.iter_audit_refs()), []):
             if not isinstance(rid, str) or type(seq) is not int:
                 problems.append("the record index of the trail holds a row cims never writes (changed outside cims)")
                 continue
@@ -174,7 +177,7 @@ def _check_trail_lenient(session: Session, store):
                                             "(records' histories would be incomplete)", seq)
                 problems.append(result.problem)
                 break
-    if read("the store's id (meta store_id)", lambda: store.get_meta("store_id")) != store_id:
+    if read("the store's id (meta store_id)", lambda: store.get_meta("store_id", strict=True)) != store_id:
         problems.append("the store's id was changed outside cims (it no longer matches its key file)")
     records = itertools.chain.from_iterable(store.iter_record_digests(ent) for ent in ENTITIES.values())
     authors = itertools.chain.from_iterable(store.iter_record_authors(ent) for ent in ENTITIES.values())
@@ -183,9 +186,9 @@ def _check_trail_lenient(session: Session, store):
     fx = read("the exchange rates", lambda: {
         f"{r['currency']}/{r['base']} from {r['valid_from'].isoformat()}": (str(r["rate"]), r["set_by"])
         for r in store.fx_rates()})
-    settings = {"currency": read("the store's currency", lambda: store.get_meta(CURRENCY_KEY)),
-                "sla_targets": read("the SLA targets", lambda: store.get_meta(SLA_KEY)),
-                "region": read("the phone region", lambda: store.get_meta(REGION_KEY)),
+    settings = {"currency": read("the store's currency", lambda: store.get_meta(CURRENCY_KEY, strict=True)),
+                "sla_targets": read("the SLA targets", lambda: store.get_meta(SLA_KEY, strict=True)),
+                "region": read("the phone region", lambda: store.get_meta(REGION_KEY, strict=True)),
                 "fx": fx}
     try:
         replay.finish(head=tuple(head) if head else None, users_table=users,

@@ -162,8 +162,12 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
             store.close()
         raise
     previous_failures = int(state.get("since_success", 0))
-    session = Session(path, store, username, user["role"], data_key, idle_timeout=idle_timeout,
-                      signing_key=signing, store_id=kf.store_id)
+    try:
+        session = Session(path, store, username, user["role"], data_key, idle_timeout=idle_timeout,
+                          signing_key=signing, store_id=kf.store_id)
+    except BaseException:
+        store.close()
+        raise
     # Before anything is written: does the trail still hold the head this OS account
     # pinned? If not, heads are no longer pinned here and `audit verify` names it.
     session.trust_problem = _pinned_head_problem(store, kf.store_id)

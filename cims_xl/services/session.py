@@ -15,7 +15,7 @@ from typing import Iterable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..domain.schema import ENTITIES, kind_of_id
-from ..errors import PermissionDenied, SessionExpired
+from ..errors import PermissionDenied, SessionExpired, StoreError
 from ..security import audit as audit_chain
 from ..security import ledger, trust
 from ..security.audit import AuditEvent
@@ -79,7 +79,11 @@ class Session:
         self.username = username
         self.role = role
         self._data_key: bytes | None = data_key
-        self._audit_key = bytes.fromhex(store.get_meta("audit_key"))
+        try:
+            self._audit_key = bytes.fromhex(store.get_meta("audit_key"))
+        except (TypeError, ValueError):
+            raise StoreError("the store's audit key was changed outside cims, so no entry can be written "
+                             "or checked; restore the store from a backup") from None
         self.idle_timeout = idle_timeout
         self._clock = clock
         self._last_used = clock()

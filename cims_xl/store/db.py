@@ -401,12 +401,12 @@ class Store:
         cookies = self._schema_cookies()
         if cookies == self._schema_seen:
             return
-        self._repairs_tx += schema_guard.repair(self._raw)
+        self._repairs_tx += schema_guard.repair(self._raw, MIGRATIONS)
         self._schema_seen = self._schema_cookies()
 
     def schema_problems(self) -> list[schema_guard.Repair]:
         """Triggers and views that differ from the migrations' now (reads only)."""
-        return schema_guard.find(self.conn)
+        return schema_guard.find(self.conn, MIGRATIONS)
 
     def take_schema_repairs(self) -> list[schema_guard.Repair]:
         """What the schema guard removed and no audit entry names yet, for the caller to
@@ -648,9 +648,23 @@ class Store:
 
     # -- meta key/value --
 
-    def get_meta(self, key: str, default: Any = None) -> Any:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else default
+    def get_meta(self, key: str, default: Any = None, *, strict: bool = False) -> Any:
+        """The JSON value stored under `key`, or `default` when there is none.
+
+        A value cims could not have written (a blob, text that is not UTF-8 or not JSON,
+        JSON nested too deep) reads as `default`, as if absent, so that no one with the
+        data key can stop every sign-in with one UPDATE; with `strict` it raises
+        ValueError instead (for `audit verify`, which names it).
+        """
+        row = self.conn.execute("SELECT CAST(value AS BLOB) FROM meta WHERE key = ?", (key,)).fetchone()
+        if not row:
+            return default
+        try:
+            return json.loads(row[0].decode("utf-8"))
+        except (ValueError, RecursionError, TypeError, AttributeError):
+            if strict:
+                raise ValueError(f"the value of {key} is not one cims writes") from None
+            return default
 
     def set_meta(self, key: str, value: Any) -> None:
         args = ("INSERT INTO meta(key, value) VALUES (?, ?) "

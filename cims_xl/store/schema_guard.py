@@ -34,35 +34,35 @@ from dataclasses import dataclass
 
 import sqlcipher3
 
-from .schema import FTS_INSERT_TRIGGER, MIGRATIONS
+from .schema import MIGRATIONS
 
 _KINDS = ("trigger", "view")
 # Ours whose absence or change leaves the search index out of step with the rows.
 _FTS_TRIGGERS = frozenset({"customers_ai", "customers_ad", "customers_au"})
 FTS_REBUILD = "INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')"
 
-_expected: dict[tuple[str, str], tuple[str, str]] | None = None
+_expected: dict[tuple[int, ...], dict[tuple[str, str], tuple[str, str]]] = {}
 
 
-def expected_objects() -> dict[tuple[str, str], tuple[str, str]]:
-    """{(type, name): (table, SQL)} of every trigger and view the migrations leave in a
-    store, with SQLite's own stored SQL text: the migrations are run once on an empty
-    in-memory database (about 10 ms, cached)."""
-    global _expected
-    if _expected is None:
+def expected_objects(migrations: list | None = None) -> dict[tuple[str, str], tuple[str, str]]:
+    """{(type, name): (table, SQL)} of every trigger and view `migrations` (default: all
+    of store.schema.MIGRATIONS, the ones Store.open applies) leave in a store, with
+    SQLite's own stored SQL text: they are run once on an empty in-memory database
+    (about 10 ms, cached)."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    versions = tuple(m[0] for m in migrations)
+    if versions not in _expected:
         conn = sqlcipher3.connect(":memory:", isolation_level=None)
         try:
-            for _version, _name, statements in MIGRATIONS:
+            for _version, _name, statements in migrations:
                 for sql in statements:
                     conn.execute(sql)
             found = {(t, n): (tbl, sql) for t, n, tbl, sql in conn.execute(
                 "SELECT type, name, tbl_name, sql FROM main.sqlite_master WHERE type IN ('trigger', 'view')")}
         finally:
             conn.close()
-        # The bulk insert drops customers' insert trigger and makes it again from this text.
-        assert found[("trigger", "customers_ai")][1] == FTS_INSERT_TRIGGER
-        _expected = found
-    return _expected
+        _expected[versions] = found
+    return _expected[versions]
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,9 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def find(conn) -> list[Repair]:
-    """What differs from `expected_objects` in main and temp; reads only."""
-    expected = expected_objects()
+def find(conn, migrations: list | None = None) -> list[Repair]:
+    """What differs from `expected_objects(migrations)` in main and temp; reads only."""
+    expected = expected_objects(migrations)
     out: list[Repair] = []
     seen: set[tuple[str, str]] = set()
     for schema in ("main", "temp"):
@@ -123,14 +123,14 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def repair(conn) -> list[Repair]:
+def repair(conn, migrations: list | None = None) -> list[Repair]:
     """Drop foreign and altered triggers and views, make ours again (and the search index
     when one of its triggers was wrong), on `conn` inside its open write transaction.
     Returns what was found (empty when all was as the migrations made it)."""
-    found = find(conn)
+    found = find(conn, migrations)
     if not found:
         return found
-    expected = expected_objects()
+    expected = expected_objects(migrations)
     # Triggers first: dropping a view drops its triggers with it.
     for r in sorted((r for r in found if r.what != "missing"), key=lambda r: r.type != "trigger"):
         exists = conn.execute(f"SELECT 1 FROM {r.schema}.sqlite_master WHERE type = ? AND name = ?",
