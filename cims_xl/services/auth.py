@@ -200,9 +200,9 @@ def _as_the_trail_has_it(store: Store, user: dict) -> tuple[dict, list[str]]:
     """The user's row with the security fields an unsigned change made put back as the
     audit trail has them, and what was put back ("role", "disabled", "second factor").
 
-    Anyone with the data key can write the users table: `UPDATE users SET disabled = 1
-    WHERE role = 'admin'`, a role taken away, or a second-factor secret no app holds,
-    would keep every administrator out, and with them `cims audit verify`. So sign-in
+    Anyone with the data key can write the users table: every administrator's row
+    marked disabled, a role taken away, or a second-factor secret no app holds, would
+    keep every administrator out, and with them `cims audit verify`. So sign-in
     takes each field from the newest trail entry that sets it (cims writes one with
     every change: user.create / user.role, user.disable / user.enable, user.totp with a
     keyed digest of the secret) and ignores a row that differs. This never lets in
