@@ -299,6 +299,8 @@ class App:
                     self._session = auth.sign_in(self.store_path, self.user, self.password(), otp)
                 else:
                     raise
+            if self._session.account_problem:
+                click.echo(f"Warning: {self._session.account_problem}.", err=True)
             if self._session.trust_problem:   # found before sign-in wrote anything
                 click.echo(f"Warning: {shown(self._session.trust_problem)}. Tell an administrator "
                            "(`cims audit verify`).", err=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ADMIN_PASSWORD, FAST_KDF, USER_PASSWORD
 
+from cims_xl.errors import PermissionDenied
 from cims_xl.security import audit as chain
 from cims_xl.security import trust
 from cims_xl.security.keys import KeyFile
@@ -108,15 +109,15 @@ def test_a_salesperson_who_makes_herself_admin_in_the_users_table_is_named(offic
     with store.transaction():
         store.conn.execute("UPDATE users SET role = 'admin' WHERE username = 'mei'")
     store.close()
-    # She now passes every role check in the product; what she does with it is signed as hers.
+    # Sign-in takes the role the trail gave her (auth._as_the_trail_has_it), not the row.
     office["sales_os"]()
     mei = auth.sign_in(office["path"], "mei", USER_PASSWORD)
-    assert mei.role == "admin"
-    auth.set_role(mei, "li", "admin")
+    assert mei.role == "sales" and "role" in mei.account_problem
+    with pytest.raises(PermissionDenied):
+        auth.set_role(mei, "li", "admin")
     mei.close()
     result = _admin_verifies(office)
     _named(result, "user mei is admin in the store", "makes them sales")
-    _named(result, "mei (sales) changed the role of li; only an administrator may")
 
 
 def test_a_ghost_admin_slot_with_a_recomputed_key_file_mac_is_named(office):

@@ -47,6 +47,18 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_asci
 _PLAIN_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
 
 
+def loads(text: Any) -> Any:
+    """`json.loads` of text read from the store. Anyone with the data key can write any
+    value there (a blob, text that is not UTF-8, JSON nested 100,000 deep): whatever is
+    not JSON raises ValueError, never RecursionError or TypeError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    except TypeError:
+        raise ValueError(f"not JSON text: {type(text).__name__}") from None
+
+
 def canonical(obj: Any) -> bytes:
     return _CANONICAL.encode(obj).encode("utf-8")
 
@@ -114,16 +126,16 @@ BULK_MAX = 1000          # records per entry: a record's history parses one entr
 
 def is_bulk(entity_id: str | None) -> bool:
     """A stored entry about several created records (see the module docstring)."""
-    return bool(entity_id) and entity_id.startswith(BULK_MARK)
+    return isinstance(entity_id, str) and entity_id.startswith(BULK_MARK)
 
 
 def entry_records(entity_id: str | None, changes_s: str | None,
                   digests_s: str | None) -> dict[str, dict[str, list]]:
     """record id -> {field: [before, after]} for every record a stored entry is about."""
-    changes = json.loads(changes_s or "{}")
+    changes = loads(changes_s or "{}")
     if not is_bulk(entity_id):
         return {entity_id: changes} if entity_id else {}
-    personal = json.loads(digests_s or "{}").get("personal", {})
+    personal = loads(digests_s or "{}").get("personal", {})
     return {rid: _created_pairs(values, personal.get(rid, {})) for rid, values in changes.items()}
 
 
@@ -131,11 +143,11 @@ def record_changes(entity_id: str | None, changes_s: str | None, digests_s: str 
                    record_id: str) -> dict[str, list]:
     """{field: [before, after]} of one record in a stored entry (single or bulk)."""
     if not is_bulk(entity_id):
-        return json.loads(changes_s or "{}")
-    values = json.loads(changes_s or "{}").get(record_id)
+        return loads(changes_s or "{}")
+    values = loads(changes_s or "{}").get(record_id)
     if values is None:
         return {}
-    personal = json.loads(digests_s or "{}").get("personal", {}).get(record_id, {})
+    personal = loads(digests_s or "{}").get("personal", {}).get(record_id, {})
     return _created_pairs(values, personal)
 
 
@@ -260,60 +272,77 @@ class VerifyResult:
     notes: list[str] = field(default_factory=list)
 
 
+# What reading values an insider wrote can raise (a blob where text belongs, a number
+# where a list belongs ...): the entry holding them is named, never a crash.
+UNREADABLE = (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError, UnicodeError)
+
+
+def _label(row: tuple) -> str:
+    seq, at, actor, action, _entity, entity_id = row[:6]
+    return f"entry #{seq} ({action} {entity_id or ''} by {actor} at {at})".replace("  ", " ")
+
+
 def verify_rows(key: bytes, rows: Iterable[tuple], head: tuple[int, str] | None) -> VerifyResult:
-    """Walk rows in storage order; report the first entry that does not fit the chain."""
+    """Walk rows in storage order; report the first entry that does not fit the chain.
+    Any value in any column is survived: an entry whose values cannot be read is named."""
     expected_seq, prev = 1, GENESIS
     count = 0
     for row in rows:
-        seq, at, actor, action, entity, entity_id, batch_id, changes_s, digests_s, prev_mac, mac = row
         count += 1
-        label = f"entry #{seq} ({action} {entity_id or ''} by {actor} at {at})".replace("  ", " ")
-        if seq != expected_seq:
-            if seq > expected_seq:
-                return VerifyResult(False, count, f"entry #{expected_seq} is missing (deleted); "
-                                                  f"the next entry is #{seq}", expected_seq)
-            return VerifyResult(False, count, f"{label} is out of order", seq)
-        if is_bulk(entity_id):
-            problem = _check_bulk(key, entity, changes_s, digests_s)
-            if problem:
-                return VerifyResult(False, count, f"{label} was edited ({problem})", seq)
-            if prev_mac != prev:
-                return VerifyResult(False, count, f"{label} does not follow the entry before it "
-                                                  "(deleted or reordered entries)", seq)
-            want = _bulk_mac(key, seq, at, actor, action, entity, entity_id, batch_id, changes_s or "",
-                             json.loads(digests_s or "{}").get("digest", {}), prev)
-            if not hmac.compare_digest(want, mac):
-                return VerifyResult(False, count, f"{label} was edited", seq)
-            prev = mac
-            expected_seq += 1
-            continue
         try:
-            changes = json.loads(changes_s or "{}")
-            digests = json.loads(digests_s or "{}")
-        except ValueError:
-            return VerifyResult(False, count, f"{label} was edited (unreadable values)", seq)
-        mac_values = {}
-        for f, pair in changes.items():
-            if f in digests:
-                d = digests[f]
-                for i in (0, 1):
-                    if pair[i] != ERASED and value_digest(key, pair[i]) != d[i]:
-                        return VerifyResult(False, count, f"{label} was edited (field {f})", seq)
-                mac_values[f] = d
-            else:
-                mac_values[f] = pair
-        if prev_mac != prev:
-            return VerifyResult(False, count, f"{label} does not follow the entry before it "
-                                              "(deleted or reordered entries)", seq)
-        want = _mac(key, seq, at, actor, action, entity, entity_id, batch_id, mac_values, prev)
-        if not hmac.compare_digest(want, mac):
-            return VerifyResult(False, count, f"{label} was edited", seq)
-        prev = mac
+            found = _check_row(key, row, expected_seq, prev)
+        except UNREADABLE:
+            found = (f"{_label(row)} was edited (its values are not what cims writes)", row[0])
+        if isinstance(found, tuple):
+            return VerifyResult(False, count, found[0], found[1])
+        prev = found
         expected_seq += 1
     if head and (head[0] != expected_seq - 1 or head[1] != prev):
         return VerifyResult(False, count, f"entries after #{expected_seq - 1} are missing "
                                           f"(the trail should end at #{head[0]})", expected_seq)
     return VerifyResult(True, count)
+
+
+def _check_row(key: bytes, row: tuple, expected_seq: int, prev: str) -> str | tuple[str, int]:
+    """The row's MAC (the next entry's prev) when it fits the chain, else (problem, seq)."""
+    seq, at, actor, action, entity, entity_id, batch_id, changes_s, digests_s, prev_mac, mac = row
+    label = _label(row)
+    if seq != expected_seq:
+        if seq > expected_seq:
+            return f"entry #{expected_seq} is missing (deleted); the next entry is #{seq}", expected_seq
+        return f"{label} is out of order", seq
+    if is_bulk(entity_id):
+        problem = _check_bulk(key, entity, changes_s, digests_s)
+        if problem:
+            return f"{label} was edited ({problem})", seq
+        if prev_mac != prev:
+            return f"{label} does not follow the entry before it (deleted or reordered entries)", seq
+        want = _bulk_mac(key, seq, at, actor, action, entity, entity_id, batch_id, changes_s or "",
+                         loads(digests_s or "{}").get("digest", {}), prev)
+        if not hmac.compare_digest(want, mac):
+            return f"{label} was edited", seq
+        return mac
+    try:
+        changes = loads(changes_s or "{}")
+        digests = loads(digests_s or "{}")
+    except ValueError:
+        return f"{label} was edited (unreadable values)", seq
+    mac_values = {}
+    for f, pair in changes.items():
+        if f in digests:
+            d = digests[f]
+            for i in (0, 1):
+                if pair[i] != ERASED and value_digest(key, pair[i]) != d[i]:
+                    return f"{label} was edited (field {f})", seq
+            mac_values[f] = d
+        else:
+            mac_values[f] = pair
+    if prev_mac != prev:
+        return f"{label} does not follow the entry before it (deleted or reordered entries)", seq
+    want = _mac(key, seq, at, actor, action, entity, entity_id, batch_id, mac_values, prev)
+    if not hmac.compare_digest(want, mac):
+        return f"{label} was edited", seq
+    return mac
 
 
 def _check_bulk(key: bytes, entity: str | None, changes_s: str | None, digests_s: str | None) -> str | None:
@@ -323,8 +352,8 @@ def _check_bulk(key: bytes, entity: str | None, changes_s: str | None, digests_s
     (every personal value replaced by the marker).
     """
     try:
-        json.loads(changes_s or "{}")
-        doc = json.loads(digests_s or "{}")
+        loads(changes_s or "{}")
+        doc = loads(digests_s or "{}")
         private, digests = doc.get("personal", {}), doc.get("digest", {})
         for rid in set(private) | set(digests):
             values = private.get(rid, {})
@@ -339,8 +368,8 @@ def _check_bulk(key: bytes, entity: str | None, changes_s: str | None, digests_s
 
 def erase_values(changes_s: str, digests_s: str | None, fields: Iterable[str]) -> str:
     """Replace the personal values of `fields` in one entry's changes with the marker."""
-    changes = json.loads(changes_s or "{}")
-    digests = json.loads(digests_s or "{}")
+    changes = loads(changes_s or "{}")
+    digests = loads(digests_s or "{}")
     for f in fields:
         if f in changes and f in digests:
             changes[f] = [ERASED if v is not None else None for v in changes[f]]
@@ -350,7 +379,7 @@ def erase_values(changes_s: str, digests_s: str | None, fields: Iterable[str]) -
 def erase_bulk_record(digests_s: str, record_id: str) -> str | None:
     """A bulk entry's `digests` with one record's personal values replaced by the marker
     (None when the entry holds none of them)."""
-    doc = json.loads(digests_s or "{}")
+    doc = loads(digests_s or "{}")
     values = doc.get("personal", {}).get(record_id)
     if not values:
         return None

@@ -46,7 +46,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..domain.schema import ENTITIES
-from .audit import ERASED, canonical, entry_records, is_bulk
+from .audit import ERASED, canonical, entry_records, is_bulk, loads
 from .roles import allowed
 from .trust import fingerprint
 
@@ -83,6 +83,9 @@ USER_ACTIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 # Store-wide settings kept outside records: written by administrators, replayed.
 SETTINGS_ACTIONS = ("settings.currency", "settings.fx", "settings.sla", "settings.region")
+# Triggers and views cims did not make, removed before a write (store.schema_guard):
+# {"objects": [None, [{"what", "type", "name", "table", "schema", "sql_digest"}, ...]]}.
+SCHEMA_REPAIR = "schema.repair"
 # An administrator accepting what verify named: {"accepted_erases": [None, [[first, last], ...]]}.
 ACCEPT = "trust.accept"
 # Why an erase in a copy of the store went unsigned, as `gdpr.erase` records it
@@ -99,7 +102,7 @@ MAX_LISTED = 20     # record problems listed one by one; the rest are counted
 def _changes_dict(changes_s: str | None) -> dict | None:
     """An entry's changes as a dict, or None when they are not a JSON object."""
     try:
-        changes = json.loads(changes_s or "{}")
+        changes = loads(changes_s or "{}")
     except ValueError:
         return None
     return changes if isinstance(changes, dict) else None
@@ -240,6 +243,8 @@ class Replay:
     copy_erases: list[CopyErase] = field(default_factory=list)
     _loose: list[tuple] = field(default_factory=list)       # unsigned erase entries not yet judged
     _loose_records: dict[str, int] = field(default_factory=dict)  # record -> first entry of its CopyErase
+    # Signed `schema.repair` entries: [seq, actor, what was removed, (admin, seq) of a later accept]
+    schema_repairs: list[list] = field(default_factory=list)
 
     # -- the walk --
 
@@ -273,6 +278,8 @@ class Replay:
         elif entity is None and action in SETTINGS_ACTIONS + ("init",):
             self._apply_setting(seq, actor, action, changes_s, signed)
         self._apply(seq, actor, action, entity, entity_id, changes_s, signed)
+        if action == SCHEMA_REPAIR and entity is None and signed:
+            self.schema_repairs.append([seq, actor, _schema_objects(changes_s), None])
         if action == ACCEPT and signed and self._open is not None:
             self._accept(seq, actor, changes_s)
         if signed and self._open is not None and self._open[1] == seq:
@@ -335,10 +342,14 @@ class Replay:
         return CopyErase(run[0][0], last[0], actor, last[1] or "", customer, records, why)
 
     def _accept(self, seq: int, actor: str, changes_s) -> None:
-        """A signed `trust.accept` by an administrator accepts the CopyErase runs it names;
-        its signature then holds the state of their records."""
+        """A signed `trust.accept` by an administrator accepts the CopyErase runs it names
+        (its signature then holds the state of their records) and every schema repair
+        before it."""
         if self.users.get(actor, UserState()).role != "admin":
             return
+        for rep in self.schema_repairs:
+            if rep[3] is None:
+                rep[3] = (actor, seq)
         named = (_changes_dict(changes_s) or {}).get("accepted_erases")
         spans = named[1] if isinstance(named, list) and len(named) == 2 and isinstance(named[1], list) else []
         for run in self.copy_erases:
@@ -386,7 +397,7 @@ class Replay:
             else:
                 self._failed.append([first, last, {signer: None}])
         try:
-            states = json.loads(states_s)
+            states = loads(states_s)
         except ValueError:
             return
         if not isinstance(states, dict):
@@ -523,7 +534,7 @@ class Replay:
         when = (at or "")[:19] + "Z"
         if action == STAGE_HISTORY_SET and entity_id and self.users.get(actor, UserState()).role == "admin":
             try:
-                rows = json.loads(changes_s or "{}").get("stage_history", [None, []])[1]
+                rows = loads(changes_s or "{}").get("stage_history", [None, []])[1]
                 self.stages[entity_id] = [(a, b, t, actor) for a, b, t in rows]
             except (ValueError, TypeError, AttributeError):
                 self.stages[entity_id] = [("?", "?", when, actor)]    # named at finish
@@ -695,10 +706,26 @@ class Replay:
                 self.problems.append(run.problem())
             else:
                 self.notes.append(run.note())
+        self._check_schema_repairs()
         if self.unsigned:
             when = (self.unsigned_until or "")[:10]
             self.notes.append(f"entries #1–#{self.unsigned} are unsigned, before {when} "
                               "(written before this version signed the trail)")
+
+    def _check_schema_repairs(self) -> None:
+        """Each removal of triggers/views cims did not make is a problem until an
+        administrator accepts it (`cims audit accept`): the write it came before did what
+        its entry says, but someone with the store's key changed the store's schema to
+        change what writes do, and their own raw writes may have run through it."""
+        for seq, actor, objects, accepted in self.schema_repairs:
+            what = "; ".join(objects) or "put schema objects back"
+            if accepted is None:
+                self.problems.append(f"entry #{seq}: the store's schema was changed outside cims, to change "
+                                     f"what writes do; before a write by {actor}, cims {what}. Find out who "
+                                     "did it, then run `cims audit accept`")
+            else:
+                self.notes.append(f"entry #{seq}: before a write by {actor}, cims {what} (schema changed "
+                                  f"outside cims); {accepted[0]} accepted it at entry #{accepted[1]}")
 
     def _check_pin(self, store_signed_from: Any) -> None:
         pin = self.pin
@@ -851,7 +878,9 @@ class Replay:
                                  f"the trail set it to {self.region or 'nothing'} (changed outside cims)")
         if canonical(settings.get("sla_targets")) != canonical(self.sla):
             self.problems.append("the SLA targets were changed outside cims (no audited entry set them)")
-        fx = settings.get("fx") or {}
+        fx = settings.get("fx")
+        if fx is None:
+            return       # could not be read: named by the caller
         for key in sorted(set(fx) | set(self.fx)):
             mine, want = fx.get(key), self.fx.get(key)
             if mine is None:
@@ -872,9 +901,27 @@ class Replay:
                                      f"{who} did (changed outside cims)")
 
 
+def _schema_objects(changes_s: str | None) -> list[str]:
+    """The objects a `schema.repair` entry names, as phrases (see store.schema_guard.Repair)."""
+    pair = (_changes_dict(changes_s) or {}).get("objects")
+    items = pair[1] if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], list) else []
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        kind, name, table = str(item.get("type")), str(item.get("name")), item.get("table")
+        where = f" on {table}" if table and table != name else ""
+        temp = " (temporary)" if item.get("schema") == "temp" else ""
+        what = item.get("what")
+        out.append(f"removed a {kind} {name}{where}{temp} that cims did not make" if what == "foreign"
+                   else f"made its {kind} {name}{where} again (it had been replaced with other SQL)"
+                   if what == "altered" else f"made its missing {kind} {name}{where} again")
+    return out
+
+
 def _after(changes_s: str | None, key: str) -> Any:
     try:
-        pair = json.loads(changes_s or "{}").get(key)
+        pair = loads(changes_s or "{}").get(key)
     except (ValueError, AttributeError):
         return None
     return pair[1] if isinstance(pair, list) and len(pair) == 2 else None

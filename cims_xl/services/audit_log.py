@@ -11,7 +11,7 @@ from ..security import audit as chain
 from ..security import ledger, trust
 from ..security.audit import AuditEvent
 from ..security.keys import KeyFile
-from ..store.db import utcnow
+from ..store.db import ENGINE_ERRORS, utcnow
 from .session import Session
 from .settings import CURRENCY_KEY, REGION_KEY, SLA_KEY
 
@@ -29,20 +29,25 @@ def show(session: Session, *, limit: int = 50, entity_id: str | None = None,
     and last id, unless `entity_id` asks for one of them (then: its changes)."""
     session.ensure("admin")
     wanted = _audit_id(session, entity_id) if entity_id else None
+    with session.store.lenient_text():    # text written outside cims that is not UTF-8
+        rows = list(session.store.iter_audit(entity_id=wanted, batch_id=batch_id, limit=limit,
+                                             newest_first=True))
     out = []
-    for seq, at, actor, action, entity, eid, batch, changes, digests, _p, _m in session.store.iter_audit(
-            entity_id=wanted, batch_id=batch_id, limit=limit, newest_first=True):
+    for seq, at, actor, action, entity, eid, batch, changes, digests, _p, _m in rows:
         entry = {"seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
                  "id": eid, "batch": batch}
-        if wanted and chain.is_bulk(eid):
-            entry["id"] = wanted
-            entry["changes"] = chain.record_changes(eid, changes, digests, wanted)
-        elif chain.is_bulk(eid):
-            ids = list(json.loads(changes or "{}"))
-            entry["id"] = f"{ids[0]} … {ids[-1]}" if ids else None
-            entry["changes"] = {"records": [None, len(ids)]}
-        else:
-            entry["changes"] = json.loads(changes or "{}")
+        try:
+            if wanted and chain.is_bulk(eid):
+                entry["id"] = wanted
+                entry["changes"] = chain.record_changes(eid, changes, digests, wanted)
+            elif chain.is_bulk(eid):
+                ids = list(chain.loads(changes or "{}"))
+                entry["id"] = f"{ids[0]} … {ids[-1]}" if ids else None
+                entry["changes"] = {"records": [None, len(ids)]}
+            else:
+                entry["changes"] = chain.loads(changes or "{}")
+        except _UNREADABLE:
+            entry["changes"] = {"unreadable": [None, "values cims never writes (see cims audit verify)"]}
         out.append(entry)
     return out
 
@@ -82,28 +87,74 @@ def verify(session: Session) -> chain.VerifyResult:
     return out
 
 
+# What reading a value written outside cims can raise: named, never a crash (a blob, text
+# that is not UTF-8, JSON nested too deep, a number where a date belongs ...).
+_UNREADABLE = chain.UNREADABLE + (ArithmeticError,) + ENGINE_ERRORS
+
+
 def _check_trail(session: Session):
     """(VerifyResult, the ledger's Replay of the whole trail, store id, signed_from):
-    everything `verify` checks, without pinning anything."""
+    everything `verify` checks, without pinning anything. Survives any value anyone with
+    the data key can write: what cannot be read is named as a problem (which record,
+    entry, signature or setting), and the rest is still checked."""
     session.ensure("admin")
     store = session.store
+    with store.lenient_text():
+        return _check_trail_lenient(session, store)
+
+
+def _check_trail_lenient(session: Session, store):
     kf = KeyFile.load(session.store_path)
     store_id = kf.store_id
     pin = trust.load_pin(store_id)
-    signed_from = store.get_meta("signed_from")
-    sigs = {row[0]: row for row in store.iter_audit_sigs()}
+    unread: list[str] = []
+
+    def read(what: str, fn, default=None):
+        try:
+            return fn()
+        except _UNREADABLE as exc:
+            unread.append(f"{what} cannot be read: changed outside cims ({type(exc).__name__})")
+            return default
+
+    signed_from = read("where the signatures start (meta signed_from)",
+                       lambda: store.get_meta("signed_from", strict=True))
+    if signed_from is not None and (type(signed_from) is not int):
+        unread.append("where the signatures start (meta signed_from) was changed outside cims "
+                      "(it is not an entry number)")
+        signed_from = None
+    sigs = {}
+    for row in read("the signatures (audit_sigs)", lambda: list(store.iter_audit_sigs()), []):
+        first, last, signer, states_s, sig = row
+        if type(first) is int and type(last) is int and all(isinstance(v, str) for v in (signer, states_s, sig)):
+            sigs[first] = row
+        else:
+            unread.append(f"the signature of the write ending at entry #{last} was changed outside cims "
+                          "(its values are not what cims writes)")
     replay = ledger.Replay(store_id, signed_from, sigs, pin, head_problem=session.trust_problem)
-    head = store.get_meta("audit_head")
+    head = read("the trail's newest entry (meta audit_head)",
+                lambda: store.get_meta("audit_head", strict=True))
+    if head is not None and not (isinstance(head, list) and len(head) == 2 and type(head[0]) is int
+                                 and isinstance(head[1], str)):
+        unread.append("the record of the trail's newest entry (meta audit_head) was changed outside cims")
+        head = None
     bulk: dict[int, list[str]] = {}
 
     def rows():
         for row in store.iter_audit_physical():
             if chain.is_bulk(row[5]):
                 try:
-                    bulk[row[0]] = sorted(json.loads(row[7] or "{}"))
-                except ValueError:
+                    bulk[row[0]] = sorted(chain.loads(row[7] or "{}"))
+                except _UNREADABLE:
                     pass   # verify_rows names this entry
-            replay.feed(row)
+            try:
+                replay.feed(row)
+            except _UNREADABLE:
+                unread.append(f"entry #{row[0]}: its values are not what cims writes (changed outside cims)")
+                if replay._open is not None and replay._open[1] == row[0]:
+                    try:
+                        replay._check_signature(row[10])
+                    except _UNREADABLE:
+                        replay._open = None
             yield row
 
     walk = rows()
@@ -113,7 +164,11 @@ def _check_trail(session: Session):
     problems = [] if result.ok else [result.problem]
     if result.ok:
         refs: dict[int, list[str]] = {}
-        for rid, seq in store.iter_audit_refs():
+        for rid, seq in read("the index of records to entries (audit_refs)",
+                             lambda: list(store.iter_audit_refs()), []):
+            if not isinstance(rid, str) or type(seq) is not int:
+                problems.append("the record index of the trail holds a row cims never writes (changed outside cims)")
+                continue
             refs.setdefault(seq, []).append(rid)
         for seq in sorted(set(bulk) | set(refs)):
             if sorted(refs.get(seq, [])) != bulk.get(seq, []):
@@ -122,24 +177,40 @@ def _check_trail(session: Session):
                                             "(records' histories would be incomplete)", seq)
                 problems.append(result.problem)
                 break
-    if store.get_meta("store_id") != store_id:
+    if read("the store's id (meta store_id)", lambda: store.get_meta("store_id", strict=True)) != store_id:
         problems.append("the store's id was changed outside cims (it no longer matches its key file)")
     records = itertools.chain.from_iterable(store.iter_record_digests(ent) for ent in ENTITIES.values())
     authors = itertools.chain.from_iterable(store.iter_record_authors(ent) for ent in ENTITIES.values())
-    users = [{**u, "totp_digest": ledger.totp_digest(session.audit_key, u.get("totp_secret"))}
-             for u in store.fetch_users()]
-    settings = {"currency": store.get_meta(CURRENCY_KEY), "sla_targets": store.get_meta(SLA_KEY),
-                "region": store.get_meta(REGION_KEY),
-                "fx": {f"{r['currency']}/{r['base']} from {r['valid_from'].isoformat()}": (str(r["rate"]), r["set_by"])
-                       for r in store.fx_rates()}}
-    replay.finish(head=tuple(head) if head else None, users_table=users,
-                  slots=kf.doc["slots"], records=records, store_signed_from=signed_from,
-                  authors=authors, settings=settings, batches=store.fetch_batches(),
-                  stage_history=store.stage_history())
-    problems += replay.problems
+    users = [{**u, "totp_digest": ledger.totp_digest(session.audit_key, _secret_text(u.get("totp_secret")))}
+             for u in read("the users table", store.fetch_users, [])]
+    fx = read("the exchange rates", lambda: {
+        f"{r['currency']}/{r['base']} from {r['valid_from'].isoformat()}": (str(r["rate"]), r["set_by"])
+        for r in store.fx_rates()})
+    settings = {"currency": read("the store's currency", lambda: store.get_meta(CURRENCY_KEY, strict=True)),
+                "sla_targets": read("the SLA targets", lambda: store.get_meta(SLA_KEY, strict=True)),
+                "region": read("the phone region", lambda: store.get_meta(REGION_KEY, strict=True)),
+                "fx": fx}
+    try:
+        replay.finish(head=tuple(head) if head else None, users_table=users,
+                      slots=kf.doc["slots"], records=records, store_signed_from=signed_from,
+                      authors=authors, settings=settings,
+                      batches=read("the imports (batches)", store.fetch_batches, []),
+                      stage_history=read("the opportunities' stage history", store.stage_history))
+    except _UNREADABLE as exc:
+        replay.problems.append(f"the store holds values cims never writes, and verify could not compare "
+                               f"everything after them ({type(exc).__name__}); the problems above were found "
+                               "before that")
+    problems += unread + replay.problems
+    problems += [f"the store holds {r.describe()}: it would change what the next write does "
+                 "(written outside cims; that write removes it)" for r in store.schema_problems()]
     out = chain.VerifyResult(not problems, result.entries, problems[0] if problems else None,
                              result.bad_seq, problems, replay.notes)
     return out, replay, store_id, signed_from
+
+
+def _secret_text(secret):
+    """A TOTP secret as text for its digest (a value cims never writes still gets one)."""
+    return secret if secret is None or isinstance(secret, str) else repr(secret)
 
 
 def accept_trail(session: Session) -> dict:

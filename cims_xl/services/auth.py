@@ -21,6 +21,7 @@ from ..errors import AccountDisabled, AccountLocked, CimsError, NotFound, StoreE
 from ..domain.money import FALLBACK_CURRENCY, require_currency
 from ..security import ledger, trust
 from ..security.audit import AuditEvent
+from ..security.audit import loads as chain_loads
 from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS, MAX_DELAY
 from ..security.passwords import check_password
 from ..store.db import Store, utcnow
@@ -128,6 +129,7 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
                 user = store.fetch_user(username)
                 if user is None:
                     raise WrongPassword("wrong user name or password")
+                user, outside = _as_the_trail_has_it(store, user)
                 if user.get("disabled"):    # the password was right: saying so reveals nothing
                     raise AccountDisabled(f"the account {username} is disabled; an administrator can "
                                           f"enable it again (cims user enable {username})")
@@ -160,12 +162,21 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
             store.close()
         raise
     previous_failures = int(state.get("since_success", 0))
-    session = Session(path, store, username, user["role"], data_key, idle_timeout=idle_timeout,
-                      signing_key=signing, store_id=kf.store_id)
+    try:
+        session = Session(path, store, username, user["role"], data_key, idle_timeout=idle_timeout,
+                          signing_key=signing, store_id=kf.store_id)
+    except BaseException:
+        store.close()
+        raise
     # Before anything is written: does the trail still hold the head this OS account
     # pinned? If not, heads are no longer pinned here and `audit verify` names it.
     session.trust_problem = _pinned_head_problem(store, kf.store_id)
     session.pin_heads = session.trust_problem is None
+    if outside:
+        session.account_problem = (f"your account was changed outside cims ({', '.join(outside)}); that "
+                                   "change was ignored: an administrator should run `cims audit verify`")
+        _log.warning("sign-in of %s ignored a change to the account made outside cims (%s)",
+                     username, ", ".join(outside))
     now = utcnow()
     events = []
     if store.get_meta("signed_from") is None and store.last_audit() is not None:
@@ -183,6 +194,69 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
         session.audit(events)
         uow.commit()
     return session
+
+
+def _as_the_trail_has_it(store: Store, user: dict) -> tuple[dict, list[str]]:
+    """The user's row with the security fields an unsigned change made put back as the
+    audit trail has them, and what was put back ("role", "disabled", "second factor").
+
+    Anyone with the data key can write the users table: every administrator's row
+    marked disabled, a role taken away, or a second-factor secret no app holds, would
+    keep every administrator out, and with them `cims audit verify`. So sign-in
+    takes each field from the newest trail entry that sets it (cims writes one with
+    every change: user.create / user.role, user.disable / user.enable, user.totp with a
+    keyed digest of the secret) and ignores a row that differs. This never lets in
+    someone cims turned away: a disable by cims also removes the key slot (a password
+    then opens nothing), a role is never higher than the trail gives, and a second
+    factor ignored is one the trail never enrolled (removing it outright was already
+    possible for such an insider). Entries are not signature-checked here (audit
+    verify does that): forging one means writing a chained entry, which verify names.
+    """
+    with store.lenient_text():      # an entry's text that is not UTF-8 must not stop sign-in
+        return _trail_fields(store, user)
+
+
+def _trail_fields(store: Store, user: dict) -> tuple[dict, list[str]]:
+    name = user["username"]
+    out = dict(user)
+    changed = []
+    entry = store.newest_user_entry(name, ("user.create", "user.role"))
+    role = _after_value(entry, "role")
+    if isinstance(role, str) and role != user.get("role"):
+        out["role"] = role
+        changed.append("role")
+    if user.get("disabled"):
+        entry = store.newest_user_entry(name, ("user.create", "user.disable", "user.enable"))
+        if entry is not None and entry[1] != "user.disable":
+            out["disabled"] = False
+            changed.append("disabled")
+    secret = user.get("totp_secret")
+    if secret:
+        entry = store.newest_user_entry(name, ("user.create", "user.totp"))
+        on = _after_value(entry, "totp") if entry is not None and entry[1] == "user.totp" else False
+        digest = _after_value(entry, "totp_digest", missing="?") if on else None
+        try:
+            key = bytes.fromhex(store.get_meta("audit_key"))
+        except (TypeError, ValueError):
+            key = None
+        wrong = (on is not True or not isinstance(secret, str)
+                 or (digest != "?" and key is not None and digest != ledger.totp_digest(key, secret)))
+        if wrong and entry is not None:
+            out["totp_secret"] = None
+            changed.append("second factor")
+    return out, changed
+
+
+def _after_value(entry: tuple | None, key: str, missing=None):
+    """The value an entry's changes set `key` to ([before, after]), or `missing`."""
+    if entry is None:
+        return missing
+    try:
+        changes = chain_loads(entry[2] or "{}")
+    except ValueError:
+        return missing
+    pair = changes.get(key) if isinstance(changes, dict) else None
+    return pair[1] if isinstance(pair, list) and len(pair) == 2 else missing
 
 
 def _pinned_head_problem(store: Store, store_id: str) -> str | None:

@@ -15,7 +15,7 @@ from typing import Iterable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..domain.schema import ENTITIES, kind_of_id
-from ..errors import PermissionDenied, SessionExpired
+from ..errors import PermissionDenied, SessionExpired, StoreError
 from ..security import audit as audit_chain
 from ..security import ledger, trust
 from ..security.audit import AuditEvent
@@ -42,6 +42,12 @@ class UnitOfWork:
         self.joined = store.in_transaction
         if not self.joined:
             store.begin()
+            try:
+                self.session._audit_schema_repairs()
+            except BaseException:
+                self.session._discard()
+                store.rollback()
+                raise
         return self
 
     def commit(self) -> None:
@@ -73,7 +79,11 @@ class Session:
         self.username = username
         self.role = role
         self._data_key: bytes | None = data_key
-        self._audit_key = bytes.fromhex(store.get_meta("audit_key"))
+        try:
+            self._audit_key = bytes.fromhex(store.get_meta("audit_key"))
+        except (TypeError, ValueError):
+            raise StoreError("the store's audit key was changed outside cims, so no entry can be written "
+                             "or checked; restore the store from a backup") from None
         self.idle_timeout = idle_timeout
         self._clock = clock
         self._last_used = clock()
@@ -88,6 +98,8 @@ class Session:
         self._signed_from_known = False
         self.pin_heads = True
         self.trust_problem: str | None = None
+        # Set by sign-in when it ignored a change to this user's own row made outside cims.
+        self.account_problem: str | None = None
 
     # -- lifetime --
 
@@ -170,6 +182,7 @@ class Session:
         """Append to the audit trail inside the current transaction."""
         store = self.store
         assert store.in_transaction, "audit entries are written in the same transaction as the change"
+        self._audit_schema_repairs()
         events = list(events)
         rows = audit_chain.build_rows(self._audit_key, store.last_audit(), events)
         if rows:
@@ -179,6 +192,18 @@ class Session:
                 store.insert_audit_refs(refs)
             store.set_meta("audit_head", [rows[-1][0], rows[-1][-1]])
             self._note_written(events, rows)
+
+    def _audit_schema_repairs(self) -> None:
+        """Name in the trail the triggers and views the store removed before this write
+        (store.schema_guard): one `schema.repair` entry, signed with this write."""
+        repairs = self.store.take_schema_repairs()
+        if not repairs:
+            return
+        items = [{"what": r.what, "type": r.type, "name": r.name, "table": r.table, "schema": r.schema,
+                  "sql_digest": None if r.sql is None else audit_chain.value_digest(self._audit_key, r.sql)}
+                 for r in repairs]
+        self.audit([AuditEvent(utcnow(), self.username, ledger.SCHEMA_REPAIR, None, None, None,
+                               {"objects": [None, items]})])
 
     def _note_written(self, events: list[AuditEvent], rows: list[tuple]) -> None:
         """Remember this unit of work's entries and the records they touched (for `_seal`)."""

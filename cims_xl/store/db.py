@@ -26,6 +26,7 @@ import sqlcipher3
 
 from ..domain.schema import ENTITIES, META_KEYS, Entity
 from ..errors import StoreBusy, StoreError
+from . import schema_guard
 from .schema import FTS_INDEX_RANGE, FTS_INDEX_SEQS, FTS_INSERT_TRIGGER, MIGRATIONS
 
 MONEY_SCALE = 10_000
@@ -264,6 +265,14 @@ class Store:
         self._checkpointer: threading.Thread | None = None
         self._depth = 0
         self._lock = threading.RLock()
+        # Schema objects cims did not make, removed before a write (store.schema_guard):
+        # the schema cookies last checked, and what was removed and is not yet in the
+        # trail (committed before / in the open transaction / handed to the trail in it).
+        self._schema_seen: tuple[int, int] | None = None
+        self._guard_on = False
+        self._repairs_done: list[schema_guard.Repair] = []
+        self._repairs_tx: list[schema_guard.Repair] = []
+        self._repairs_taken: list[schema_guard.Repair] = []
 
     # -- opening --
 
@@ -297,6 +306,7 @@ class Store:
         store = cls(path, conn)
         store._key = key
         store.migrate()
+        store._guard_on = True    # from here on the schema is the migrations' whole one
         store.refresh_statistics()
         # How many customers hold each trigram (search uses it to skip words that do not
         # narrow anything). A temp table: nothing is written to the file.
@@ -344,9 +354,11 @@ class Store:
                 self._depth = 0
                 self._wrote_behind = False
                 self.conn.execute("ROLLBACK")
+                self._schema_tx_ended(committed=False)
                 raise
             self._depth = 0
             self._commit_sql()
+            self._schema_tx_ended(committed=True)
 
     def begin(self) -> None:
         self._lock.acquire()
@@ -367,12 +379,59 @@ class Store:
             raise StoreBusy(f"the store is busy: someone else has been saving or importing for "
                             f"over {BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again "
                             "when they are done.") from None
+        try:
+            self._guard_schema()
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            self._schema_tx_ended(committed=False)
+            raise
+
+    # -- schema objects cims did not make (store.schema_guard) --
+
+    def _schema_cookies(self) -> tuple[int, int]:
+        conn = self._raw
+        return (conn.execute("PRAGMA main.schema_version").fetchone()[0],
+                conn.execute("PRAGMA temp.schema_version").fetchone()[0])
+
+    def _guard_schema(self) -> None:
+        """Inside the write transaction just begun: remove triggers and views cims did not
+        make (ours made again), when the schema changed since the last check."""
+        if not self._guard_on:
+            return
+        cookies = self._schema_cookies()
+        if cookies == self._schema_seen:
+            return
+        self._repairs_tx += schema_guard.repair(self._raw, MIGRATIONS)
+        self._schema_seen = self._schema_cookies()
+
+    def schema_problems(self) -> list[schema_guard.Repair]:
+        """Triggers and views that differ from the migrations' now (reads only)."""
+        return schema_guard.find(self.conn, MIGRATIONS)
+
+    def take_schema_repairs(self) -> list[schema_guard.Repair]:
+        """What the schema guard removed and no audit entry names yet, for the caller to
+        name in the open transaction (given back if that transaction rolls back)."""
+        out = self._repairs_done + self._repairs_tx
+        self._repairs_taken += self._repairs_done
+        self._repairs_done, self._repairs_tx = [], []
+        return out
+
+    def _schema_tx_ended(self, *, committed: bool) -> None:
+        if committed:
+            self._repairs_done += self._repairs_tx
+        else:
+            # Undone with the transaction: the objects are back, the next write removes
+            # them again. What an earlier transaction removed still needs its entry.
+            self._repairs_done = self._repairs_taken + self._repairs_done
+            self._schema_seen = None
+        self._repairs_tx, self._repairs_taken = [], []
 
     def commit(self) -> None:
         self.flush()   # a queued write that failed raises here, with the transaction still open
         self._depth = 0
         try:
             self._commit_sql()
+            self._schema_tx_ended(committed=True)
         finally:
             self._lock.release()
 
@@ -454,6 +513,7 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
         finally:
+            self._schema_tx_ended(committed=False)
             self._lock.release()
 
     # -- writes behind --
@@ -588,9 +648,23 @@ class Store:
 
     # -- meta key/value --
 
-    def get_meta(self, key: str, default: Any = None) -> Any:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else default
+    def get_meta(self, key: str, default: Any = None, *, strict: bool = False) -> Any:
+        """The JSON value stored under `key`, or `default` when there is none.
+
+        A value cims could not have written (a blob, text that is not UTF-8 or not JSON,
+        JSON nested too deep) reads as `default`, as if absent, so that no one with the
+        data key can stop every sign-in with one UPDATE; with `strict` it raises
+        ValueError instead (for `audit verify`, which names it).
+        """
+        row = self.conn.execute("SELECT CAST(value AS BLOB) FROM meta WHERE key = ?", (key,)).fetchone()
+        if not row:
+            return default
+        try:
+            return json.loads(row[0].decode("utf-8"))
+        except (ValueError, RecursionError, TypeError, AttributeError):
+            if strict:
+                raise ValueError(f"the value of {key} is not one cims writes") from None
+            return default
 
     def set_meta(self, key: str, value: Any) -> None:
         args = ("INSERT INTO meta(key, value) VALUES (?, ?) "
@@ -900,8 +974,12 @@ class Store:
                                 "created_by FROM users WHERE username = ?", (username,)).fetchone()
         if not row:
             return None
+        try:
+            created_at = from_db("datetime", row[5])
+        except (TypeError, ValueError):
+            created_at = None     # written outside cims: sign-in and verify still read the row
         return {"username": row[0], "display_name": row[1], "role": row[2], "disabled": bool(row[3]),
-                "totp_secret": row[4], "created_at": from_db("datetime", row[5]), "created_by": row[6]}
+                "totp_secret": row[4], "created_at": created_at, "created_by": row[6]}
 
     def fetch_users(self) -> list[dict]:
         names = [r[0] for r in self.conn.execute("SELECT username FROM users ORDER BY username")]
@@ -914,6 +992,15 @@ class Store:
         sets = ", ".join(f"{k} = ?" for k in values)
         self.conn.execute(f"UPDATE users SET {sets}, version = version + 1 WHERE username = ?",
                           list(values.values()) + [username])
+
+    def newest_user_entry(self, username: str, actions: tuple[str, ...]) -> tuple[int, str, str | None] | None:
+        """(seq, action, changes JSON) of the newest audit entry about user `username`
+        with one of `actions`, or None."""
+        marks = ", ".join("?" * len(actions))
+        row = self.conn.execute(f"SELECT seq, action, changes FROM audit WHERE entity = 'user' AND entity_id = ? "
+                                f"AND action IN ({marks}) ORDER BY seq DESC LIMIT 1",
+                                (username, *actions)).fetchone()
+        return (row[0], row[1], row[2]) if row else None
 
     # -- audit --
 
@@ -1034,14 +1121,28 @@ class Store:
             rows = conn.execute(f"{_ROW_JSON_SQL[ent.kind]} WHERE seq IN (SELECT value FROM json_each(?))",
                                 (json.dumps(seqs),))
         for rid, text in rows:
+            rid = _id_text(rid)
             if rid in out:
                 out[rid] = row_digest(text)
         return out
 
     def iter_record_digests(self, ent: Entity) -> Iterator[tuple[str, str]]:
-        """(id, digest) of every stored row of an entity, deleted ones too."""
+        """(id, digest) of every stored row of an entity, deleted ones too (any values:
+        an id that is not UTF-8 text comes with U+FFFD for its bad bytes)."""
         for rid, text in self.conn.execute(_ROW_JSON_SQL[ent.kind]):
-            yield rid, row_digest(text)
+            yield _id_text(rid), row_digest(text)
+
+    @contextmanager
+    def lenient_text(self) -> Iterator[None]:
+        """Reads in this block give text that is not UTF-8 (written outside cims) with
+        U+FFFD for its bad bytes instead of failing (for `audit verify`)."""
+        conn = self._raw
+        before = conn.text_factory
+        conn.text_factory = lambda data: data.decode("utf-8", "replace")
+        try:
+            yield
+        finally:
+            conn.text_factory = before
 
     def iter_record_authors(self, ent: Entity) -> Iterator[tuple]:
         """(id, created_by, updated_by, deleted_by, owner, customer_id) of every stored row
@@ -1100,13 +1201,29 @@ class Store:
 # One stored row as SQLite's own JSON array of its columns (meta columns, then the
 # entity's fields, in `_COLUMNS` order): made in C, and the same text at write time
 # and at verify time whatever the column types, because both read it back from the file.
-_ROW_JSON_SQL = {kind: f"SELECT id, json_array({', '.join(cols)}) FROM {ENTITIES[kind].table}"
+# Read as bytes (CAST AS BLOB): text an insider wrote that is not UTF-8 is digested as
+# it is instead of failing the read. A blob (which JSON cannot hold, and cims never
+# writes) enters as the text "blob:<hex>"; every other value as it is, so the JSON of
+# a row cims wrote is what it was before blobs were taken care of.
+def _json_value(col: str) -> str:
+    return f"CASE WHEN typeof({col}) = 'blob' THEN 'blob:' || hex({col}) ELSE {col} END"
+
+
+_ROW_JSON_SQL = {kind: f"SELECT CAST(id AS BLOB), CAST(json_array({', '.join(map(_json_value, cols))}) AS BLOB) "
+                       f"FROM {ENTITIES[kind].table}"
                  for kind, cols in _COLUMNS.items()}
 
 
-def row_digest(row_json: str) -> str:
-    """BLAKE2b-128 of one stored row's JSON array: what an audit signature commits a record to."""
-    return hashlib.blake2b(row_json.encode("utf-8"), digest_size=16).hexdigest()
+def _id_text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def row_digest(row_json: str | bytes) -> str:
+    """BLAKE2b-128 of one stored row's JSON array (UTF-8): what an audit signature commits a record to."""
+    data = row_json if isinstance(row_json, bytes) else row_json.encode("utf-8")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def backup_store(store: Store, dest: Path, key: bytes) -> None:
