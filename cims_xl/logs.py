@@ -33,9 +33,10 @@ def private_dir(path: Path) -> Path:
     """`path` made (with its parents) as a folder only this user can open (0700 on POSIX):
     tracebacks name files and folders of the user's work. Returns `path`."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if os.name == "posix":
+    getuid = getattr(os, "getuid", None)       # POSIX only: Windows folders keep their ACLs
+    if getuid is not None:
         try:
-            if path.stat().st_uid == os.getuid():
+            if path.stat().st_uid == getuid():
                 path.chmod(0o700)
         except OSError:
             pass

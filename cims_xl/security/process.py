@@ -12,6 +12,7 @@ neither (Windows), nothing changes.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
 
 PR_SET_DUMPABLE = 4     # <linux/prctl.h>
@@ -26,9 +27,8 @@ def harden_process() -> None:
         return
     _done = True
     with contextlib.suppress(ImportError, ValueError, OSError):
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        limits = importlib.import_module("resource")      # POSIX only (not on Windows)
+        limits.setrlimit(limits.RLIMIT_CORE, (0, 0))
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             import ctypes
