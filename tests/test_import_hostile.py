@@ -395,11 +395,13 @@ def test_a_web_page_of_many_narrow_rows_past_the_cell_budget_is_refused(store_pa
 
 
 @pytest.mark.parametrize("keys", [5_000, 20_000])
+@pytest.mark.parametrize("lines", [False, True])
 def test_json_records_each_with_its_own_key_are_refused_before_the_rows_times_columns_scan(
-        store_path, tmp_path, keys):
-    path = tmp_path / "wide.json"
-    path.write_text(json.dumps([{"Name": "A", f"k{i}": 1} for i in range(keys)]), encoding="utf-8")
-    assert_refused(import_in_child(path, store_path, tmp_path), "wide.json")
+        store_path, tmp_path, keys, lines):
+    records = [{"Name": "A", f"k{i}": 1} for i in range(keys)]
+    path = tmp_path / ("wide.jsonl" if lines else "wide.json")
+    path.write_text("\n".join(json.dumps(r) for r in records) if lines else json.dumps(records), encoding="utf-8")
+    assert_refused(import_in_child(path, store_path, tmp_path), path.name)
 
 
 def test_an_ordinary_json_export_still_imports(admin, tmp_path):

@@ -847,8 +847,10 @@ def _json_lines_sheet(path: Path, encoding: str, errors: str, evidence: str | No
         return value, ""
 
     header: dict[str, None] = {}
+    records = 0
     for _, line in lines():
         record, _why = parse(line)
+        records += 1
         if record is not None:
             for k in record:
                 header.setdefault(str(k), None)
@@ -856,13 +858,7 @@ def _json_lines_sheet(path: Path, encoding: str, errors: str, evidence: str | No
         raise ImportRefused(f"{path.name} is JSON Lines but no line holds a JSON object with fields; "
                             "nothing to import")
     keys = list(header)
-
-    def cell(v):
-        if v is None:
-            return ""
-        if isinstance(v, (dict, list)):
-            return json.dumps(v, ensure_ascii=False)
-        return v
+    _check_json_cells(path, keys, records)
 
     def read() -> Iterator[tuple[int, list]]:
         yield 0, list(keys)
@@ -872,12 +868,33 @@ def _json_lines_sheet(path: Path, encoding: str, errors: str, evidence: str | No
                 bad = Unreadable(line.strip()[:60], f"line {number} is {why}")
                 yield number, [bad] * len(keys)
             else:
-                yield number, [cell(record.get(k)) for k in keys]
+                yield number, [_json_cell(record.get(k)) for k in keys]
 
     how = (f"the name ends in {path.suffix}" if path.suffix.lower() in JSON_LINES_SUFFIXES
            else "its first line is one whole JSON object and more lines follow")
     return RawSheet(path, "jsonl", None, [], encoding=encoding, encoding_evidence=evidence,
                     sheet_evidence=how, _rows_factory=read)
+
+
+def _json_cell(v):
+    """A JSON value as a cell: null is empty, a nested value its JSON text."""
+    if v is None:
+        return ""
+    if isinstance(v, (dict, list)):
+        import json
+
+        return json.dumps(v, ensure_ascii=False)
+    return v
+
+
+def _check_json_cells(path: Path, keys: list[str], records: int) -> None:
+    """Every key of a JSON (Lines) file is a column: the workbook's limits hold (at most
+    MAX_COLUMNS keys, CALAMINE_MAX_CELLS cells) before rows times columns are read."""
+    limits.check_row_width(len(keys), 1, path.name)
+    if len(keys) * records > limits.CALAMINE_MAX_CELLS:
+        raise ImportRefused(f"{path.name}: its {records:,} records with {len(keys):,} different keys make "
+                            f"more than {limits.CALAMINE_MAX_CELLS:,} cells, too many to read safely; "
+                            "nothing was imported")
 
 
 def _json_tables(doc) -> dict[str, list[dict]]:
@@ -926,23 +943,12 @@ def _json_sheet(path: Path, doc, sheet: str | int | None, encoding: str, evidenc
         for k in r:
             header.setdefault(str(k), None)
     keys = list(header)
-    limits.check_row_width(len(keys), 1, path.name)       # every key is a column
-    if len(keys) * len(rows) > limits.CALAMINE_MAX_CELLS:
-        raise ImportRefused(f"{path.name}: its {len(rows):,} records with {len(keys):,} different keys make "
-                            f"more than {limits.CALAMINE_MAX_CELLS:,} cells, too many to read safely; "
-                            "nothing was imported")
-
-    def cell(v):
-        if v is None:
-            return ""
-        if isinstance(v, (dict, list)):
-            return json.dumps(v, ensure_ascii=False)
-        return v
+    _check_json_cells(path, keys, len(rows))
 
     def read() -> Iterator[tuple[int, list]]:
         yield 1, list(keys)
         for i, r in enumerate(rows, start=2):
-            yield i, [cell(r.get(k)) for k in keys]
+            yield i, [_json_cell(r.get(k)) for k in keys]
 
     others = [n for n in names if n != chosen]
     sheet_evidence = how + ("; other lists: " + ", ".join(f"'{o}'" for o in others) if others else "")
