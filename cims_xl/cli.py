@@ -1290,7 +1290,8 @@ def _rich_progress(app: App):
                    "duplicates with the record or row they matched (second sheet).")
 @click.option("--region", metavar="CC",
               help="Country of phone numbers written without +country code: a two-letter code such as "
-                   "CN, DE, US (default CN).")
+                   "CN, DE, US, for rows without a Country column (default: the store's region, "
+                   "`cims settings region`).")
 @click.option("--currency", metavar="CODE",
               help="Currency of amounts in rows that do not give one, e.g. USD (default: the store's).")
 @click.option("--encoding", metavar="NAME",

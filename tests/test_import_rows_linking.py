@@ -539,3 +539,15 @@ def test_an_overwrite_changes_the_currency_an_amount_is_written_in(admin, tmp_pa
     result = import_file(admin, again, kind="orders", on_duplicate="update", update_mode="overwrite")
     (order,) = listed(admin, "order")
     assert (result.updated, float(order["amount"]), order["currency"]) == (1, 12.0, "EUR")
+
+
+@pytest.mark.parametrize("mode", ["fill", "overwrite"])
+def test_an_update_adds_the_files_tags_to_the_stored_ones_and_removes_none(admin, tmp_path, mode):
+    cid = records.create(admin, "customer", {"name": "Acme Ltd", "email": "info@acme.example",
+                                             "tags": "vip, b2b"})["id"]
+    path = write_csv(tmp_path / "u.csv", [["Name", "Email", "Tags", "City"],
+                                          ["Acme Ltd", "info@acme.example", "wholesale;vip", "Leeds"]])
+    result = import_file(admin, path, on_duplicate="update", update_mode=mode)
+    assert result.updated == 1
+    stored = records.get(admin, cid)
+    assert stored["tags"] == "vip, b2b, wholesale" and stored["city"] == "Leeds"

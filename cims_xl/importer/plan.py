@@ -1213,7 +1213,9 @@ class Planner:
                     continue                 # the store's (or --currency) filled in; no amount changed
                 if old in (None, "") or (overwrite and old != new):
                     changes[f.key] = new
-            if f"{SOURCE_TAG}" in (clean.get("tags") or "") and self.ent.kind == "customer":
+            if clean.get("tags") and ("tags" in self.prep.source_of or SOURCE_TAG in clean["tags"]):
+                # The file's tags are added to the stored ones, in both update modes: stored
+                # tags are never removed (src: tags and segments people rely on).
                 merged = _merge_tags(rec.get("tags"), clean.get("tags"))
                 if merged != rec.get("tags"):
                     changes["tags"] = merged
