@@ -325,3 +325,22 @@ def test_home_says_the_store_currency_once_signed_in(admin, monkeypatch):
 def test_the_iso_4217_codes_for_no_currency_and_testing_are_refused(code):
     with pytest.raises(ValueError, match="not a currency code"):
         money.check_currency(code)
+
+
+@pytest.mark.parametrize("token, codes", [("Rs.", {"INR", "LKR", "PKR"}), ("kr.", {"DKK", "NOK", "SEK"})])
+def test_a_symbol_written_with_an_abbreviations_dot_is_as_ambiguous_as_without_it(token, codes):
+    from cims_xl.domain.money import CurrencyError, currency_of_token
+    with pytest.raises(CurrencyError) as caught:
+        currency_of_token(token)
+    assert codes <= set(caught.value.codes)
+    assert currency_of_token(token, prefer=("INR",) if token == "Rs." else ("SEK",))[0] in codes
+
+
+def test_an_order_amount_written_rs_dot_is_refused_not_stored_as_sri_lankan_rupees(admin, tmp_path):
+    from cims_xl.importer import import_file
+    from cims_xl.services import records
+    f = tmp_path / "o.csv"
+    f.write_text("Order No,Customer,Order Date,Amount\nR1,Acme Ltd,2024-01-05,Rs. 1500\n", encoding="utf-8")
+    result = import_file(admin, f, kind="orders")
+    assert result.created == 0 and "INR" in repr(result.as_dict(outcomes=True))
+    assert records.list_records(admin, "order") == []

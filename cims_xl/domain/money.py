@@ -314,6 +314,13 @@ def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool
     key = _key(token)
     table = _table()
     codes = table.candidates.get(key)
+    abbreviated = False
+    if len(key) > 1 and key.endswith(".") and table.candidates.get(key[:-1]):
+        # "Rs." is "Rs" with an abbreviation's dot: CLDR gives "Rs." to LKR alone, but
+        # India, Pakistan, Mauritius and the Seychelles write it too.
+        more = frozenset(codes or ()) | table.candidates[key[:-1]]
+        abbreviated = more != frozenset(codes or ())
+        codes = more
     if not codes:
         raise CurrencyError(f"not a currency: '{token[:_SHOWN_MAX]}'")
     if len(codes) == 1:
@@ -321,7 +328,7 @@ def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool
     named = {c for c in prefer if c} & codes
     if len(named) == 1:
         return named.pop(), False
-    if key in table.default:
+    if key in table.default and not abbreviated:
         return table.default[key], key not in table.sure
     raise CurrencyError(f"'{token}' is used by {', '.join(sorted(codes)[:8])}: write the code",
                         tuple(sorted(codes)[:8]))
