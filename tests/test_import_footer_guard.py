@@ -77,3 +77,37 @@ def test_a_groups_subtotal_followed_only_by_figures_is_still_not_data(admin, tmp
     result = import_file(admin, path)
     assert (result.created, result.footer_rows) == (2, 1)
     assert set(customers(admin)) == {"Garcia Catering", "Lopez SL"}
+
+
+# ----- a report's parameter rows above the table -------------------------------------------------
+
+@pytest.mark.parametrize("params", [
+    "Customer,Region,Period,Owner\nAll customers,North,Q3 2024,Jane Roe\n",
+    "Kunde,Region,Zeitraum,Verantwortlich\nAlle Kunden,Nord,Q3 2024,Jana Roth\n",
+    "Customer,Region,Period,Owner\n",
+])
+def test_the_table_below_a_reports_parameter_rows_is_read_under_its_own_header(admin, tmp_path, params):
+    path = write(tmp_path, "report.csv", params + "\n"
+                 "Name,Email,Phone,City,Country,Company\n"
+                 "Hans Müller,hans@acme.example,+49 30 1234567,Berlin,Germany,Acme GmbH\n"
+                 "Åsa Lind,asa@lind.example,+46 8 123 456 78,Stockholm,Sweden,Lind AB\n")
+    result = import_file(admin, path)
+    assert result.created == 2
+    hans = customers(admin)["Hans Müller"]
+    assert (hans["email"], hans["city"], hans["country"], hans["company"]) == (
+        "hans@acme.example", "Berlin", "Germany", "Acme GmbH")
+    assert hans["province"] is None
+
+
+def test_parameter_rows_over_a_table_whose_values_do_not_say_which_is_the_header_stop_the_import(admin, tmp_path):
+    from cims_xl.errors import CimsError
+
+    path = write(tmp_path, "report.csv",
+                 "Customer,Region,Period,Owner\nAll customers,North,Q3 2024,Jane Roe\n\n"
+                 "Name,Street,City,Country,Company,Postal code\n"
+                 "Hans Müller,Hauptstr. 1,Berlin,Germany,Acme GmbH,10115\n")
+    with pytest.raises(CimsError) as caught:
+        import_file(admin, path)
+    text = str(caught.value)
+    assert "row 1" in text and "row 4" in text
+    assert customers(admin) == {}
