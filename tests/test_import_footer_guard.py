@@ -111,3 +111,32 @@ def test_parameter_rows_over_a_table_whose_values_do_not_say_which_is_the_header
     text = str(caught.value)
     assert "row 1" in text and "row 4" in text
     assert customers(admin) == {}
+
+
+# ----- a quote a CSV opens and never closes --------------------------------------------------------
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_a_quote_never_closed_stops_the_import_naming_its_line(admin, tmp_path, sep):
+    from cims_xl.errors import CimsError
+
+    rows = [["Name", "Email", "City"], ["Acme Ltd", "john@acme.com", "London"],
+            ['"Doc Brown', "doc@brown.com", "Hill Valley"], ["Marty McFly", "marty@mcfly.com", "Hill Valley"],
+            ["Biff Tannen", "biff@tannen.com", "Hill Valley"], ["Jennifer Parker", "jen@parker.com", "Hill Valley"]]
+    path = write(tmp_path, "people.csv", "".join(sep.join(r) + "\n" for r in rows))
+    with pytest.raises(CimsError) as caught:
+        import_file(admin, path)
+    text = str(caught.value)
+    assert "line 3" in text and "not closed" in text
+    assert customers(admin) == {}
+
+
+def test_a_note_written_over_several_quoted_lines_still_imports(admin, tmp_path):
+    path = write(tmp_path, "notes.csv",
+                 "Name,Email,Notes\n"
+                 'Acme Ltd,john@acme.com,"Called on Monday, asked for prices\nSend the catalogue\n'
+                 'Prefers email, not phone"\n'
+                 "Müller GmbH,info@mueller.de,Stammkunde\n")
+    result = import_file(admin, path)
+    assert (result.created, result.rejected) == (2, 0)
+    notes = customers(admin)["Acme Ltd"]["notes"]
+    assert "Send the catalogue" in notes and "Prefers email, not phone" in notes
