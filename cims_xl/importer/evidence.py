@@ -288,11 +288,37 @@ def _is_figure(value: object) -> bool:
     return isinstance(value, str) and bool(_FIGURE.match(value))
 
 
-def subtotal_text(values: list, is_blank) -> str | None:
+# An email address anywhere in a cell, and a phone number written the international way
+# ("+44 20 7946 0990", "+852-2345-6789"): a footer or a subtotal never holds either.
+_EMAIL = re.compile(r"[^\s@,;<>]+@[^\s@,;<>]+\.[^\W\d_]{2,}")
+_INTL_PHONE = re.compile(r"^\s*(?:\+|00)\d[\d\s().\-/\u00a0]{6,}$")
+
+
+def holds_contact(values: list, is_blank, phone_columns: frozenset[int] = frozenset()) -> bool:
+    """True when a row holds an email address, or a phone number as a field value (a value
+    in one of `phone_columns`, the indexes of the columns mapped to a phone field, or an
+    international "+<country code> …" number with at least 7 digits anywhere): a
+    customer's row ("Total Systems Ltd", "Sum Wing Kei", "Printed Matter Inc"), never a
+    footer or a group's subtotal, whatever its first word."""
+    for i, v in enumerate(values):
+        if is_blank(v):
+            continue
+        if i in phone_columns and sum(ch.isdigit() for ch in str(v)) >= 5:
+            return True
+        if isinstance(v, str) and (_EMAIL.search(v) or (
+                _INTL_PHONE.match(v) and "," not in v and sum(ch.isdigit() for ch in v) >= 7)):
+            return True
+    return False
+
+
+def subtotal_text(values: list, is_blank, phone_columns: frozenset[int] = frozenset()) -> str | None:
     """The label of a group's subtotal row ("Total for Garcia Catering" followed only by
-    figures), which is not data wherever it is in the table; None for any other row."""
+    figures), which is not data wherever it is in the table; None for any other row,
+    and for a row holding an email address or a phone number (see `holds_contact`)."""
     first = next((v for v in values if not is_blank(v)), None)      # most rows stop here
     if not isinstance(first, str) or not _SUBTOTAL_LABEL.match(first):
+        return None
+    if holds_contact(values, is_blank, phone_columns):
         return None
     filled = [v for v in values if not is_blank(v)]
     if len(filled) < 2:
@@ -309,9 +335,13 @@ class FooterWatch:
     columns they fill), or filling at most half the table's columns and starting with a
     total/summary word (in several languages) or, after a blank row, a single cell with a
     number in it. Footer rows are not data: the importer counts them as skipped and says so.
+    A row holding an email address or a phone number (`holds_contact`; `phone_columns`
+    are the indexes of the columns mapped to a phone field) is a customer, never a footer,
+    and ends the footer: "Total Systems Ltd | info@totalsys.com" is data.
     """
 
     width: int
+    phone_columns: frozenset[int] = frozenset()
     tail: list[tuple[int, list, bool]] = field(default_factory=list)   # (row, values, blank row before)
     last: int | None = None
 
@@ -328,7 +358,7 @@ class FooterWatch:
         held: list[tuple[int, str]] = []
         for number, values, gap in reversed(self.tail):
             filled = [v for v in values if not is_blank(v)]
-            if not filled:
+            if not filled or holds_contact(values, is_blank, self.phone_columns):
                 break
             first = str(filled[0]).strip()
             # A total's label followed only by figures ("Grand Total | 2 | 1,234.50")

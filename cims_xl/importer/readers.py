@@ -689,10 +689,17 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
             reader = csv.reader(f, delimiter=delimiter, quotechar='"', doublequote=True,
                                 skipinitialspace=False, strict=False)
             n = 0
+            line = 0                    # the file's line the record ends on
+            width = 0                   # the first record's delimiter count
             try:
                 for n, values in enumerate(reader, start=1):
                     if len(values) > MAX_COLUMNS:
                         check_row_width(len(values), n, path.name)
+                    if n == 1:
+                        width = len(values) - 1
+                    else:
+                        _refuse_unclosed_quote(values, delimiter, width, line + 1, path.name)
+                    line = reader.line_num
                     if compose:
                         values = [unicodedata.normalize("NFC", v) for v in values]
                     yield n, values
@@ -706,6 +713,26 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
 
     return RawSheet(path, "csv", None, [], encoding=encoding, delimiter=delimiter,
                     encoding_evidence=decided.evidence, _rows_factory=rows)
+
+
+def _refuse_unclosed_quote(values: list[str], delimiter: str, width: int, line: int, name: str) -> None:
+    """Stop when a quoted field swallowed the lines after it: a field with line breaks
+    whose lines after the first are, at least two of them and at least half, whole
+    records (as many delimiters as the header line, `width`). That is a quote opened
+    (`"Doc Brown,doc@…`) and never closed, not a note written over several lines.
+    `line` is the file's line the record starts on (1-based). Raises ImportRefused."""
+    if width < 1:
+        return
+    for v in values:
+        if "\n" not in v and "\r" not in v:
+            continue
+        inner = [part for part in v.splitlines()[1:] if part.strip()]
+        whole = sum(1 for part in inner if part.count(delimiter) == width)
+        if whole >= 2 and whole * 2 >= len(inner):
+            raise ImportRefused(
+                f"{name} line {line}: a quote (\") opens a field and is not closed, so the "
+                f"{len(inner)} line(s) after it would be read as one cell. Close or remove the quote "
+                "on that line and import again. Nothing was imported.")
 
 
 def _markup_kind(text: str) -> str | None:

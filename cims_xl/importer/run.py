@@ -435,7 +435,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
     samples: dict[int, list[str]] = {c: [] for c in table.columns}
     wanting = set(samples)
-    watch = FooterWatch(len(table.headers))
+    phone_cols = _phone_columns(ent, mapping, table.columns)
+    watch = FooterWatch(len(table.headers), phone_columns=phone_cols)
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
     named = _CurrencyEvidence(ent, mapping, table.columns)
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
@@ -448,7 +449,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             shop.add(number, values)
         for pev in phones:
             pev.add(values)
-        if (sub := subtotal_text(values, is_blank_cell)) is not None:
+        if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
             subtotals.append((number, sub))
         if named.active:
             named.add(values)
@@ -912,6 +913,13 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         return result
     finally:
         src.close()
+
+
+def _phone_columns(ent: Entity, mapping: mp.Mapping, columns: list[int]) -> frozenset[int]:
+    """Indexes of the columns mapped to a phone field (the entity's or the customer's)."""
+    kinds = {f.key: f.kind for f in ent.fields}
+    kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
+    return frozenset(columns[j] for j, c in enumerate(mapping.columns) if c.target and kinds.get(c.target) == "phone")
 
 
 def _phone_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None) -> list:

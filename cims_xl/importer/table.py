@@ -98,6 +98,7 @@ def find_header(rows: list[tuple[int, list]], score: Callable[[list[str]], int])
         top = max(k for _, k in scored)
         best = next(i for i, k in scored if k >= (top + 1) // 2)
         best = _header_above_data(rows, scored, best)
+        best = _header_below_parameters(rows, scored, best)
     if best is None:
         # no row looks like a header: take the first non-blank row and let mapping say so
         best = next(i for i, f in enumerate(filled) if f)
@@ -143,6 +144,36 @@ def _header_above_data(rows: list[tuple[int, list]], scored: list[tuple[int, int
     if not _filled_columns(rows[best][1]) <= head:
         return best
     return first
+
+
+def _header_below_parameters(rows: list[tuple[int, list]], scored: list[tuple[int, int]], best: int) -> int:
+    """The header chosen so far (`best`), unless a later row after a blank line names
+    more known fields: a report's parameter block ("Customer | Region | Period" over
+    "All customers | North | Q3 2024") stands above the real table. That later row wins
+    when the rows under it hold values only data has (an email address, a phone number)
+    and the rows between do not; when they do not say which, the import stops naming
+    both rows (ImportRefused) rather than store values under the wrong header."""
+    known = dict(scored)
+    for j, k in scored:
+        if j <= best or k <= known[best]:
+            continue
+        if rows[j][0] <= rows[j - 1][0] + 1:
+            continue                    # no blank line above it: part of the same block
+        below = rows[j + 1:]
+        between = rows[best + 1:j]
+
+        def valued(block: list[tuple[int, list]]) -> bool:
+            return any(isinstance(v, str) and looks_like_value(v) for _, values in block for v in values)
+
+        if valued(below) and not valued(between):
+            return j
+        wider = any(len(_filled_columns(values)) > len(_filled_columns(rows[best][1])) for _, values in below)
+        if wider:
+            raise ImportRefused(
+                f"two rows could be the header: row {rows[best][0]} and row {rows[j][0]}, "
+                f"which names more known fields; remove the rows above the table's header "
+                f"and import again")
+    return best
 
 
 def two_row_header(rows: list[tuple[int, list]], i: int,
