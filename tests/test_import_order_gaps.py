@@ -1,0 +1,72 @@
+"""Order files with gaps the importer must not turn into lost rows: a customer phone or
+email that cannot be read, lines of an order whose first row was refused, and the
+headers of Kingdee, WooCommerce and Stripe exports."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from cims_xl.importer import import_file
+from cims_xl.services import records
+
+
+def write_csv(path: Path, rows: list[list[object]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def orders(session) -> dict[str, dict]:
+    return {r["order_number"]: r for r in records.list_records(session, "order")}
+
+
+def customers(session) -> dict[str, dict]:
+    return {r["name"]: r for r in records.list_records(session, "customer")}
+
+
+def test_an_order_whose_new_customer_phone_cannot_be_read_is_stored_and_the_phone_left_empty(admin, tmp_path):
+    # German numbers written as xlsx numbers, without their +49, in a US store.
+    path = write_xlsx(tmp_path / "o.xlsx", [
+        ["Order ID", "Order Date", "Customer Name", "Customer Phone", "Sales"],
+        ["A-1", "2024-03-05", "Jonas Weber", 4930123456, 10],
+        ["A-2", "2024-03-06", "Lena Vogel", 4915123456789, 12],
+        ["A-3", "2024-03-07", "Ann Lee", "+1 212 555 0142", 14]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (3, 0)
+    assert result.warnings == 2
+    stored = orders(admin)
+    assert set(stored) == {"A-1", "A-2", "A-3"}
+    assert "4930123456" in (stored["A-1"]["notes"] or "")
+    assert "4915123456789" in (stored["A-2"]["notes"] or "")
+    people = customers(admin)
+    assert people["Jonas Weber"]["phone"] in (None, "")
+    assert people["Lena Vogel"]["phone"] in (None, "")
+    assert people["Ann Lee"]["phone"] == "+1 212-555-0142" or "2125550142" in people["Ann Lee"]["phone"].replace(" ", "").replace("-", "")
+
+
+def test_the_same_unreadable_phone_imported_as_customers_is_left_empty_with_a_warning(admin, tmp_path):
+    path = write_xlsx(tmp_path / "c.xlsx", [["Name", "Phone"], ["Jonas Weber", 4930123456]])
+    result = import_file(admin, path, kind="customers")
+    assert (result.created, result.rejected, result.warnings) == (1, 0, 1)
+    assert customers(admin)["Jonas Weber"]["phone"] in (None, "")
+
+
+def test_an_order_whose_new_customer_email_cannot_be_read_is_stored_with_the_text_in_notes(admin, tmp_path):
+    path = write_csv(tmp_path / "o.csv", [
+        ["Bestellnummer", "Datum", "Kunde", "Customer Email", "Betrag"],
+        ["B-7", "2024-03-05", "Marie Dupont", "marie@@exemple", "30.00"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.warnings) == (1, 0, 1)
+    assert "marie@@exemple" in (orders(admin)["B-7"]["notes"] or "")
+    assert customers(admin)["Marie Dupont"]["email"] in (None, "")
