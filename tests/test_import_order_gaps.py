@@ -70,3 +70,22 @@ def test_an_order_whose_new_customer_email_cannot_be_read_is_stored_with_the_tex
     assert (result.created, result.rejected, result.warnings) == (1, 0, 1)
     assert "marie@@exemple" in (orders(admin)["B-7"]["notes"] or "")
     assert customers(admin)["Marie Dupont"]["email"] in (None, "")
+
+
+def test_further_lines_of_an_order_whose_first_row_is_rejected_are_rejected_and_reported(admin, tmp_path):
+    path = write_csv(tmp_path / "orders_export.csv", [
+        ["Name", "Email", "Billing Name", "Created at", "Total", "Lineitem name", "Lineitem quantity"],
+        ["#1001", "bob@example.com", "Bob Smith", "2024-01-05", "120.00", "Lamp", "1"],
+        ["#1001", "", "", "", "", "Bulb", "2"],
+        ["#1002", "carl@example.com", "Carl Jones", "2024-01-06", "8O.00", "Chair", "1"],
+        ["#1002", "", "", "", "", "Table", "1"],
+        ["#1002", "", "", "", "", "Lamp", "3"]])
+    result = import_file(admin, path, kind="orders")
+    assert result.created == 1
+    assert result.rejected == 3
+    stored = orders(admin)
+    assert list(stored) == ["#1001"]
+    assert "Lamp" in stored["#1001"]["product"] and "Bulb" in stored["#1001"]["product"]
+    rejected = {o.row: o for o in result.outcomes if o.action == "rejected"}
+    assert set(rejected) == {4, 5, 6}
+    assert any("row 4" in reason and "rejected" in reason for reason in rejected[5].problems.values())

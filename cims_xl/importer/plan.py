@@ -940,6 +940,7 @@ class Planner:
         self.store = store
         self.prep = RowPreparer(ent, mapping, options)
         self.row_warnings: dict[int, dict[str, str]] = {}   # rows kept without an unreadable field
+        self._rejected: set[int] = set()    # rows refused while planning (their further lines with them)
         self._kept_notes: dict[int, str] = {}   # row -> its KEPT_NOTES, while its chunk is planned
         self.file_index = KeyIndex()
         self._store_index: KeyIndex | None = None
@@ -1031,6 +1032,14 @@ class Planner:
                 try:
                     data, extra = self.prep.raw(values)
                     first = self._order_rows.of(number, data) if self._order_rows is not None else None
+                    if first is not None and first in self._rejected:
+                        # its line was to be added to a row not stored: refused with it, not lost
+                        self._rejected.add(number)
+                        column = self.prep.source_of.get("order_number", "Order number")
+                        prepared.append((number, None, [], None, Outcome(number, "rejected", problems={
+                            column: f"a further line of the order on row {first}, which was rejected: "
+                                    "fix that row and import both again"})))
+                        continue
                     if first is not None:
                         prepared.append((number, None, [], None, Outcome(
                             number, "duplicate", duplicate_of_row=first, matched_by=FURTHER_LINE)))
@@ -1043,6 +1052,7 @@ class Planner:
                         new_customers.append(new_cust)
                     keys = self._linked_keys(clean)
                 except ValidationFailed as exc:
+                    self._rejected.add(number)
                     prepared.append((number, None, [], None,
                                      Outcome(number, "rejected", problems=dict(exc.problems))))
                     continue
