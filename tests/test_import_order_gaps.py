@@ -89,3 +89,46 @@ def test_further_lines_of_an_order_whose_first_row_is_rejected_are_rejected_and_
     rejected = {o.row: o for o in result.outcomes if o.action == "rejected"}
     assert set(rejected) == {4, 5, 6}
     assert any("row 4" in reason and "rejected" in reason for reason in rejected[5].problems.values())
+
+
+def test_a_kingdee_sales_order_list_stores_its_status_quantity_and_product(admin, tmp_path):
+    path = write_csv(tmp_path / "销售订单.csv", [
+        ["单据编号", "日期", "客户", "单据状态", "物料编码", "物料名称", "销售数量", "含税单价", "价税合计"],
+        ["XSDD000101", "2024-04-01", "上海华光贸易有限公司", "已审核", "3.01.0007", "不锈钢保温杯", "12", "35.00", "420.00"],
+        ["XSDD000102", "2024-04-02", "杭州青木商行", "已审核", "3.02.0100", "竹制砧板", "5", "18.50", "92.50"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (2, 0)
+    stored = orders(admin)
+    first = stored["XSDD000101"]
+    assert (first["status"], first["quantity"], first["product"]) == ("Open", 12, "不锈钢保温杯")
+    assert "3.01.0007" in first["notes"] and "35.00" in first["notes"]
+    assert str(first["amount"]).startswith("420")
+    assert stored["XSDD000102"]["quantity"] == 5
+
+
+def test_a_woocommerce_export_stores_line_quantity_and_billing_email_address(admin, tmp_path):
+    path = write_csv(tmp_path / "woo.csv", [
+        ["Order Number", "Order Date", "Billing First Name", "Billing Last Name", "Billing Email Address",
+         "Item Name", "line_item_qty", "Order Total"],
+        ["5012", "2024-05-02", "Sofía", "Ramírez", "sofia@ejemplo.es", "Taza", "3", "27.00"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (1, 0)
+    assert orders(admin)["5012"]["quantity"] == 3
+    assert customers(admin)["Sofía Ramírez"]["email"] == "sofia@ejemplo.es"
+
+
+def test_a_stripe_payment_names_its_customer_by_description_and_warns_of_a_refund(admin, tmp_path):
+    path = write_csv(tmp_path / "unified_payments.csv", [
+        ["id", "Created (UTC)", "Amount", "Amount Refunded", "Currency", "Status", "Customer ID",
+         "Customer Description", "Customer Email"],
+        ["ch_3Ab", "2024-06-01 10:00:00", "50.00", "0.00", "usd", "Paid", "cus_Pq1", "Greta Holm", "greta@example.se"],
+        ["ch_3Ac", "2024-06-02 11:00:00", "80.00", "30.00", "usd", "Paid", "cus_Zz9", "Olu Ade", "olu@example.ng"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.warnings) == (2, 0, 1)
+    people = customers(admin)
+    assert set(people) == {"Greta Holm", "Olu Ade"}
+    assert "src:cus_Pq1" in people["Greta Holm"]["tags"]
+    refunded = [o for o in orders(admin).values() if "30.00" in (o["notes"] or "")]
+    assert len(refunded) == 1
+    warned = [o for o in result.outcomes if o.warnings]
+    assert len(warned) == 1 and "refund" in " ".join(warned[0].warnings.values()).lower()
