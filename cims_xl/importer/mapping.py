@@ -200,7 +200,10 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         **_CUSTOMER_LINK,
         "customer_name": ["customer name", "customer", "client", "full name", "客户名称", "客户姓名", "客户",
                           "billing name", "shipping name", "buyer", "buyer name", "收货人姓名",
-                          "收货人", "买家会员名", "买家", "contact name"],
+                          "收货人", "买家会员名", "买家", "contact name",
+                          # Stripe payments: the customer's description (its name; the
+                          # Customer ID cus_… stays the customer's id, tag src:cus_…)
+                          "customer description"],
         "customer_segment": ["segment", "customer segment", "细分"],
         "customer_country": ["country", "country/region", "国家", "国家/地区", "billing country",
                              "shipping country"],

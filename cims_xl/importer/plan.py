@@ -384,6 +384,10 @@ class RowPreparer:
             if c.target:
                 self.source_of.setdefault(c.target, c.header)
         self.has_notes = "notes" in self.kinds
+        # Columns of an amount refunded (Stripe's "Amount Refunded") no field takes: kept in
+        # Notes like any other, and a row that says something was refunded is warned.
+        self.refund_headers = tuple(self.headers[i] for i in self.unmapped
+                                    if header_norm(self.headers[i]) in {header_norm(h) for h in REFUND_HEADERS})
         # Where columns no field takes are kept ("Header: value" lines): Notes, or for
         # records without one the text field nearest to it (KEPT_IN).
         self.keep_key = "notes" if self.has_notes else KEPT_IN.get(ent.kind)
@@ -1299,6 +1303,12 @@ class Planner:
                 extra.append(f"{label}: {cell.shown}")
             if not unreadable:
                 data.pop(UNREADABLE)
+        if warned is not None:
+            for header in self.prep.refund_headers:
+                said = next((line[len(header) + 2:] for line in extra if line.startswith(header + ": ")), "")
+                if re.search(r"[1-9１-９]", said):
+                    warned[header] = (f"{said.strip()} refunded: the stored amount is what was charged, "
+                                      "not net of the refund (the refund is kept in Notes)")
         customer_id, new_customer = self.linker.resolve(data, ctx)
         if warned is not None:
             for key, (reason, text) in self.linker.last_dropped.items():
@@ -1359,6 +1369,11 @@ class Planner:
                             clean.get("amount"), clean.get("quantity"))
             nth = self._nth[base] = self._nth.get(base, -1) + 1
         return _record_keys(self.ent.kind, clean, nth)
+
+
+# Headers of an amount refunded (Stripe payments and charges, Shopify, Chinese shops).
+REFUND_HEADERS = frozenset({"amount refunded", "refunded amount", "refund amount", "total refunded",
+                            "amount refunded (usd)", "退款金额", "已退款金额", "退款金额(元)"})
 
 
 # The row's customer columns a new customer is made from: (row target, customer field).
