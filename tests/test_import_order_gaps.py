@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from cims_xl.excel.import_report import error_report
 from cims_xl.importer import import_file
 from cims_xl.services import records
 
@@ -80,7 +81,7 @@ def test_further_lines_of_an_order_whose_first_row_is_rejected_are_rejected_and_
         ["#1002", "carl@example.com", "Carl Jones", "2024-01-06", "8O.00", "Chair", "1"],
         ["#1002", "", "", "", "", "Table", "1"],
         ["#1002", "", "", "", "", "Lamp", "3"]])
-    result = import_file(admin, path, kind="orders")
+    result = import_file(admin, path, kind="orders", error_report=error_report(tmp_path / "out.xlsx"))
     assert result.created == 1
     assert result.rejected == 3
     stored = orders(admin)
@@ -89,6 +90,11 @@ def test_further_lines_of_an_order_whose_first_row_is_rejected_are_rejected_and_
     rejected = {o.row: o for o in result.outcomes if o.action == "rejected"}
     assert set(rejected) == {4, 5, 6}
     assert any("row 4" in reason and "rejected" in reason for reason in rejected[5].problems.values())
+    import openpyxl
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Import Errors"]
+    reported = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert {4, 5, 6} <= set(reported)
+    assert reported[5][1] and "row 4" in reported[5][1] and "Table" in reported[5]
 
 
 def test_a_kingdee_sales_order_list_stores_its_status_quantity_and_product(admin, tmp_path):
