@@ -138,3 +138,15 @@ def test_a_stripe_payment_names_its_customer_by_description_and_warns_of_a_refun
     assert len(refunded) == 1
     warned = [o for o in result.outcomes if o.warnings]
     assert len(warned) == 1 and "refund" in " ".join(warned[0].warnings.values()).lower()
+
+
+def test_an_order_whose_customer_phone_cell_is_an_error_is_stored_but_an_unreadable_customer_name_is_not(admin, tmp_path):
+    path = write_csv(tmp_path / "o.csv", [
+        ["Order ID", "Order Date", "Customer Name", "Customer Phone", "Sales"],
+        ["E-1", "2024-03-05", "Kofi Mensah", "#N/A", "10.00"],
+        ["E-2", "2024-03-06", "#REF!", "+1 212 555 0142", "12.00"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.warnings) == (1, 1, 1)
+    stored = orders(admin)
+    assert list(stored) == ["E-1"] and "#N/A" in stored["E-1"]["notes"]
+    assert customers(admin)["Kofi Mensah"]["phone"] in (None, "")
