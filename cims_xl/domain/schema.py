@@ -123,6 +123,10 @@ ORDER_STATUS_SYNONYMS: dict[str, str] = {
     "作废": "Cancelled", "已作废": "Cancelled", "作廢": "Cancelled", "已作廢": "Cancelled",
     "succeeded": "Paid", "failed": "Cancelled", "disputed": "Paid", "authorised": "Open",
     "void": "Cancelled", "deleted": "Cancelled", "overdue": "Open", "deposited": "Paid",
+    # Kingdee/Yonyou 单据状态: 已审核 (audited) is a document approved, its order confirmed
+    # and not yet paid or delivered (as Xero's AUTHORISED); 创建 and 审核中 (not yet approved)
+    # and 已关闭 (closed: done or cancelled) are not guessed.
+    "已审核": "Open", "已審核": "Open",
 }
 
 # Opportunity stages as CRMs write them, lower-cased, mapped to ours by what the stage

@@ -177,11 +177,14 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                        "invoice date", "created (utc)", "transaction date"],
         "ship_date": ["ship date", "shipping date", "发货日期", "送货日期"],
         "product": ["product name", "product", "item", "item name", "产品名称", "商品名称",
-                    "产品", "商品", "lineitem name", "line item name", "宝贝标题", "商品标题"],
+                    "产品", "商品", "lineitem name", "line item name", "宝贝标题", "商品标题",
+                    "物料名称"],                                           # Kingdee sales orders
         "category": ["category", "类别", "品类"],
         "sub_category": ["sub-category", "sub category", "subcategory", "子类别"],
         "quantity": ["quantity", "qty", "数量", "lineitem quantity", "line item quantity",
-                     "item quantity", "quantity (- refund)", "宝贝总数量", "商品数量", "购买数量"],
+                     "item quantity", "quantity (- refund)", "宝贝总数量", "商品数量", "购买数量",
+                     "line_item_qty", "line item qty",                       # WooCommerce
+                     "销售数量"],                                             # Kingdee
         "amount": ["sales", "amount", "total", "revenue", "line total", "销售额", "金额",
                    "总金额", "订单金额", "order total", "order total amount", "grand total",
                    "实付款", "实付金额", "买家实际支付金额", "订单总额"],
@@ -192,17 +195,21 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "province": ["state", "province", "state/province", "省/自治区", "省份", "省"],
         "city": ["city", "城市"],
         "status": ["order status", "status", "订单状态", "状态", "financial status",
-                   "payment status", "交易状态"],
+                   "payment status", "交易状态", "单据状态"],                # Kingdee: the document's status
         "notes": ["notes", "note", "备注"],
         **_CUSTOMER_LINK,
         "customer_name": ["customer name", "customer", "client", "full name", "客户名称", "客户姓名", "客户",
                           "billing name", "shipping name", "buyer", "buyer name", "收货人姓名",
-                          "收货人", "买家会员名", "买家", "contact name"],
+                          "收货人", "买家会员名", "买家", "contact name",
+                          # Stripe payments: the customer's description (its name; the
+                          # Customer ID cus_… stays the customer's id, tag src:cus_…)
+                          "customer description"],
         "customer_segment": ["segment", "customer segment", "细分"],
         "customer_country": ["country", "country/region", "国家", "国家/地区", "billing country",
                              "shipping country"],
         "customer_postal_code": ["postal code", "zip", "zip code", "postcode", "邮编"],
-        "customer_email": ["email", "customer email", "e-mail", "邮箱", "billing email", "email address"],
+        "customer_email": ["email", "customer email", "e-mail", "邮箱", "billing email", "email address",
+                           "billing email address"],                         # WooCommerce
         "customer_phone": ["phone", "customer phone", "电话", "手机", "billing phone",
                            "shipping phone", "联系手机", "收货人手机", "收货人电话"],
     },

@@ -384,6 +384,10 @@ class RowPreparer:
             if c.target:
                 self.source_of.setdefault(c.target, c.header)
         self.has_notes = "notes" in self.kinds
+        # Columns of an amount refunded (Stripe's "Amount Refunded") no field takes: kept in
+        # Notes like any other, and a row that says something was refunded is warned.
+        self.refund_headers = tuple(self.headers[i] for i in self.unmapped
+                                    if header_norm(self.headers[i]) in {header_norm(h) for h in REFUND_HEADERS})
         # Where columns no field takes are kept ("Header: value" lines): Notes, or for
         # records without one the text field nearest to it (KEPT_IN).
         self.keep_key = "notes" if self.has_notes else KEPT_IN.get(ent.kind)
@@ -940,6 +944,7 @@ class Planner:
         self.store = store
         self.prep = RowPreparer(ent, mapping, options)
         self.row_warnings: dict[int, dict[str, str]] = {}   # rows kept without an unreadable field
+        self._rejected: set[int] = set()    # rows refused while planning (their further lines with them)
         self._kept_notes: dict[int, str] = {}   # row -> its KEPT_NOTES, while its chunk is planned
         self.file_index = KeyIndex()
         self._store_index: KeyIndex | None = None
@@ -1031,6 +1036,14 @@ class Planner:
                 try:
                     data, extra = self.prep.raw(values)
                     first = self._order_rows.of(number, data) if self._order_rows is not None else None
+                    if first is not None and first in self._rejected:
+                        # its line was to be added to a row not stored: refused with it, not lost
+                        self._rejected.add(number)
+                        column = self.prep.source_of.get("order_number", "Order number")
+                        prepared.append((number, None, [], None, Outcome(number, "rejected", problems={
+                            column: f"a further line of the order on row {first}, which was rejected: "
+                                    "fix that row and import both again"})))
+                        continue
                     if first is not None:
                         prepared.append((number, None, [], None, Outcome(
                             number, "duplicate", duplicate_of_row=first, matched_by=FURTHER_LINE)))
@@ -1043,6 +1056,7 @@ class Planner:
                         new_customers.append(new_cust)
                     keys = self._linked_keys(clean)
                 except ValidationFailed as exc:
+                    self._rejected.add(number)
                     prepared.append((number, None, [], None,
                                      Outcome(number, "rejected", problems=dict(exc.problems))))
                     continue
@@ -1277,11 +1291,32 @@ class Planner:
                                                      "last_name": last}, extra)
         _customer_from_parts(data)
         unreadable = data.get(UNREADABLE)
-        if unreadable and any(k.startswith("customer_") for k in unreadable):
+        if unreadable and any(k in CUSTOMER_WHO for k in unreadable):
             # the customer cannot be told: never linked by the row's other values
             raise ValidationFailed({self.prep.source_of.get(k, k): cell.reason
-                                    for k, cell in unreadable.items() if k.startswith("customer_")})
+                                    for k, cell in unreadable.items() if k in CUSTOMER_WHO})
+        if unreadable and warned is not None:
+            # A customer's phone, email, ... that cannot be read: left out (the customer is
+            # still told by name or id), its text kept in the row's notes with a warning.
+            for k in [k for k in unreadable if k.startswith("customer_")]:
+                cell = unreadable.pop(k)
+                label = self.prep.source_of.get(k, k)
+                warned[label] = f"{cell.reason} (left empty; the text is kept in Notes)"
+                extra.append(f"{label}: {cell.shown}")
+            if not unreadable:
+                data.pop(UNREADABLE)
+        if warned is not None:
+            for header in self.prep.refund_headers:
+                said = next((line[len(header) + 2:] for line in extra if line.startswith(header + ": ")), "")
+                if re.search(r"[1-9１-９]", said):
+                    warned[header] = (f"{said.strip()} refunded: the stored amount is what was charged, "
+                                      "not net of the refund (the refund is kept in Notes)")
         customer_id, new_customer = self.linker.resolve(data, ctx)
+        if warned is not None:
+            for key, (reason, text) in self.linker.last_dropped.items():
+                label = self.prep.source_of.get(key, key)
+                warned[label] = f"{reason} (the new customer's {label} is left empty; the text is kept in Notes)"
+                extra.append(f"{label}: {text}")
         if new_customer is not None and warned is not None and self.linker.last_maybe:
             column = self.prep.source_of.get("customer_name", "Customer")
             warned[column] = (f"a new customer '{new_customer[1]['name']}', who may be "
@@ -1336,6 +1371,23 @@ class Planner:
                             clean.get("amount"), clean.get("quantity"))
             nth = self._nth[base] = self._nth.get(base, -1) + 1
         return _record_keys(self.ent.kind, clean, nth)
+
+
+# Headers of an amount refunded (Stripe payments and charges, Shopify, Chinese shops).
+REFUND_HEADERS = frozenset({"amount refunded", "refunded amount", "refund amount", "total refunded",
+                            "amount refunded (usd)", "退款金额", "已退款金额", "退款金额(元)"})
+
+
+# The row's customer columns a new customer is made from: (row target, customer field).
+_NEW_CUSTOMER_FIELDS = (("customer_segment", "segment"), ("customer_country", "country"),
+                        ("customer_postal_code", "postal_code"), ("customer_email", "email"),
+                        ("customer_phone", "phone"), ("city", "city"), ("province", "province"),
+                        ("customer_company", "company"))
+# Details of a new customer left out when they cannot be read (the row is still stored).
+_DROPPABLE = frozenset({"email", "phone", "postal_code", "segment"})
+# The row's columns that tell its customer: unreadable, the row is refused.
+CUSTOMER_WHO = frozenset({"customer_name", "customer_ref", "customer_first_name", "customer_last_name",
+                          "customer_company"})
 
 
 def _customer_from_parts(data: dict) -> None:
@@ -1568,7 +1620,12 @@ class CustomerLinker:
         return out
 
     def resolve(self, data: dict, ctx: dict) -> tuple[str, tuple[str, dict] | None]:
+        """(customer id or a new customer's placeholder, (placeholder, clean values) of a
+        customer to create or None). ValidationFailed when the customer cannot be told.
+        After it, `last_dropped` is {row target: (reason, text)} of the new customer's
+        optional details that could not be read and were left out."""
         self._row = data
+        self.last_dropped: dict[str, tuple[str, str]] = {}
         ref = _text(data.get("customer_ref"))
         name = _text(data.get("customer_name"))
         if name:
@@ -1640,10 +1697,7 @@ class CustomerLinker:
                 self.linked.add(rid)
             return rid, None
         values = {"name": name or ref, "source": "Import"}
-        for target, field_key in (("customer_segment", "segment"), ("customer_country", "country"),
-                                  ("customer_postal_code", "postal_code"), ("customer_email", "email"),
-                                  ("customer_phone", "phone"), ("city", "city"), ("province", "province"),
-                                  ("customer_company", "company")):
+        for target, field_key in _NEW_CUSTOMER_FIELDS:
             v = data.get(target)
             if v not in (None, ""):
                 values[field_key] = v
@@ -1652,7 +1706,23 @@ class CustomerLinker:
         try:
             clean = validate_record(CUSTOMER, values, context=ctx)
         except ValidationFailed as exc:
-            raise ValidationFailed({f"Customer {k}": v for k, v in exc.problems.items()}) from None
+            # Optional details of the new customer (phone, email, ...) that cannot be read
+            # are left out (reported by _linked, their text kept in the row's notes); the
+            # row is refused only when the customer itself (its name) cannot be made.
+            by_header = {f.header: f for f in CUSTOMER.fields}
+            soft = {by_header[h].key: r for h, r in exc.problems.items()
+                    if h in by_header and not by_header[h].required and by_header[h].key in _DROPPABLE}
+            if len(soft) != len(exc.problems):
+                raise ValidationFailed({f"Customer {k}": v for k, v in exc.problems.items()}) from None
+            target_of = {v: k for k, v in _NEW_CUSTOMER_FIELDS}
+            for key, reason in soft.items():
+                target = target_of[key]
+                self.last_dropped[target] = (reason, cell_text(values.pop(key)).strip())
+            try:
+                clean = validate_record(CUSTOMER, values, context=ctx)
+            except ValidationFailed as exc2:
+                self.last_dropped = {}
+                raise ValidationFailed({f"Customer {k}": v for k, v in exc2.problems.items()}) from None
         placeholder = f"new:{key}"
         self.last_maybe = self._may_be(name) if name and not ref else []
         return placeholder, (placeholder, clean)
