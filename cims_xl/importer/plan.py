@@ -852,7 +852,8 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
         firm = company_key(company)
         keys.append(("name+company", _hash(("n", firm if name == company else name_key(name), firm))))
     elif name and not keys:      # a company's name as company_key compares it: "ACME Limited" is Acme Ltd
-        keys.append(("name", _hash(("n", company_key(name) if company_parts(name)[1] else name_key(name), ""))))
+        firm = company_parts(name)[1] or c.get("type") == "Company"    # no title taken off a company's name
+        keys.append(("name", _hash(("n", company_key(name) if firm else name_key(name), ""))))
     return keys
 
 

@@ -1,0 +1,72 @@
+"""Guards on who a row is: a company's name keeps its first word, a phone written in
+another country's style is not read under the store's region by accident, emails
+link orders as duplicate checks compare them, and a row's Company settles namesakes.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from cims_xl.domain.duplicates import name_key
+from cims_xl.importer import import_file
+from cims_xl.services import records
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def add_customer(session, name: str, **values) -> str:
+    return records.create(session, "customer", {"name": name, **values})["id"]
+
+
+def listed(session, kind: str) -> list[dict]:
+    return records.list_records(session, kind)
+
+
+# ----- 1. a company's first word is no title ------------------------------------------------
+
+COMPANY_AND_ANOTHER = [("King Fook Jewellery", "Fook Jewellery"), ("Doctor Who Ltd", "Who Ltd"),
+                       ("Sister Act Ltd", "Act Ltd"), ("Lord Nelson GmbH", "Nelson GmbH")]
+
+
+@pytest.mark.parametrize("written, stored", COMPANY_AND_ANOTHER)
+def test_an_order_for_a_company_whose_name_begins_like_a_title_is_not_linked_to_the_rest_of_it(
+        admin, tmp_path, written, stored):
+    other = add_customer(admin, stored)
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer", "Amount"],
+                                               ["1001", "2026-03-05", written, "50"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.customers_created) == (1, 1)
+    (order,) = listed(admin, "order")
+    assert order["customer_id"] != other
+    assert sorted(c["name"] for c in listed(admin, "customer")) == sorted([written, stored])
+
+
+@pytest.mark.parametrize("first, second", [*COMPANY_AND_ANOTHER, ("Mrs. Fields Cookies", "Fields Cookies")])
+def test_two_companies_whose_names_differ_by_a_title_like_word_are_both_stored(admin, tmp_path, first, second):
+    path = write_csv(tmp_path / "firms.csv", [["Name", "Type"], [first, "Company"], [second, "Company"]])
+    result = import_file(admin, path)
+    assert (result.created, result.duplicates) == (2, 0)
+    assert sorted(c["name"] for c in listed(admin, "customer")) == sorted([first, second])
+
+
+@pytest.mark.parametrize("written, stored", [("Mr. John Smith", "John Smith"), ("Frau Anna Schmidt", "Anna Schmidt"),
+                                             ("Dr. Hans Müller", "Hans Müller"), ("Mme Marie Curie", "Marie Curie")])
+def test_a_persons_title_is_still_set_aside_when_an_order_finds_the_customer(admin, tmp_path, written, stored):
+    cid = add_customer(admin, stored)
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer", "Amount"],
+                                               ["1001", "2026-03-05", written, "50"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.customers_created) == (1, 0)
+    assert [o["customer_id"] for o in listed(admin, "order")] == [cid]
+
+
+def test_a_title_before_a_family_name_alone_still_keeps_it_apart():
+    assert name_key("Mr Smith") == "mr smith" and name_key("King Smith") == "king smith"
+    assert name_key("Sir John Smith") == name_key("John Smith")
