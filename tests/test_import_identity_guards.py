@@ -70,3 +70,41 @@ def test_a_persons_title_is_still_set_aside_when_an_order_finds_the_customer(adm
 def test_a_title_before_a_family_name_alone_still_keeps_it_apart():
     assert name_key("Mr Smith") == "mr smith" and name_key("King Smith") == "king smith"
     assert name_key("Sir John Smith") == name_key("John Smith")
+
+
+# ----- 3. orders find their customer by email as duplicate checks compare emails -----------
+
+@pytest.mark.parametrize("stored, written, name", [
+    ("klaus@becker.de", "KLAUS@BECKER.DE", "K. Becker"),
+    ("wang.wei@example.cn", "Wang.Wei@Example.CN", "王先生"),
+    ("john.smith@gmail.com", "JohnSmith+shop@gmail.com", "J Smith"),
+])
+def test_an_order_whose_customer_email_is_a_stored_customers_written_another_way_links_to_that_customer(
+        admin, tmp_path, stored, written, name):
+    cid = add_customer(admin, "Klaus Becker", email=stored)
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer", "Email", "Amount"],
+                                               ["1001", "2026-03-05", name, written, "50"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.customers_created) == (1, 0)
+    assert [o["customer_id"] for o in listed(admin, "order")] == [cid]
+    assert [c["name"] for c in listed(admin, "customer")] == ["Klaus Becker"]
+
+
+def test_two_namesakes_are_settled_by_a_gmail_address_written_with_dots_and_a_tag(admin, tmp_path):
+    one = add_customer(admin, "Maria Garcia", email="mariagarcia@gmail.com")
+    two = add_customer(admin, "Maria Garcia", email="m.garcia77@gmail.com")
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer", "Email", "Amount"],
+                                               ["1001", "2026-03-05", "Maria Garcia", "M.Garcia.77+web@Gmail.com", "50"],
+                                               ["1002", "2026-03-06", "Maria Garcia", "Maria.Garcia@googlemail.com", "9"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.customers_created) == (2, 0, 0)
+    assert {o["order_number"]: o["customer_id"] for o in listed(admin, "order")} == {"1001": two, "1002": one}
+
+
+def test_an_email_of_no_stored_customer_still_creates_the_customer_named(admin, tmp_path):
+    add_customer(admin, "Klaus Becker", email="klaus@becker.de")
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer", "Email", "Amount"],
+                                               ["1001", "2026-03-05", "K. Becker", "kb@other.example", "50"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.customers_created) == (1, 1)
+    assert sorted(c["name"] for c in listed(admin, "customer")) == ["K. Becker", "Klaus Becker"]

@@ -1399,6 +1399,7 @@ class CustomerLinker:
         self._by_ref: dict[str, str] | None = None
         self._by_name: dict[str, str] | None = None
         self._by_exact: dict[str, list[str]] = {}   # name as written (casefolded) -> ids: wins over _by_name
+        self._by_email: dict[str, list[str]] = {}   # email_key -> stored ids
         self._by_base: dict[str, list[tuple[str, str]]] | None = None     # company_parts base -> (id, name)
         self._by_company: dict[str, list[tuple[str, str]]] | None = None  # the same, of the Company field
         self._names: dict[str, str] = {}        # id -> name (or company, when it has none), for messages
@@ -1431,8 +1432,11 @@ class CustomerLinker:
             return
         self._by_ref, self._by_name = {}, {}
         self._by_base, self._by_company = {}, {}
-        for seq, name, company, _email, _phone, _mobile, tags in self.store.customer_rows():
+        self._by_email = {}
+        for seq, name, company, email, _phone, _mobile, tags in self.store.customer_rows():
             rid = format_id(CUSTOMER, seq)
+            if email:
+                self._by_email.setdefault(email_key(email), []).append(rid)
             for ref in source_ids(tags):
                 self._by_ref.setdefault(ref.casefold(), rid)
             if name:
@@ -1499,8 +1503,8 @@ class CustomerLinker:
             return re.sub(r"\D", "", (_text(v) or "").replace("(0)", "")).lstrip("0")
 
         given = []
-        if email := plain(data.get("customer_email")):
-            given.append(("email", lambda r: plain(r.get("email")) == email))
+        if email := email_key(plain(data.get("customer_email"))):    # as duplicate checks compare them
+            given.append(("email", lambda r: email_key(plain(r.get("email"))) == email))
         if len(phone := digits_of(data.get("customer_phone"))) >= 6:
             given.append(("phone", lambda r: any(digits_of(r.get(f)).endswith(phone) and digits_of(r.get(f))
                                                  for f in ("phone", "mobile"))))
@@ -1537,6 +1541,17 @@ class CustomerLinker:
         working = [(r, c) for r, c in by_company.get(base, ()) if same_company(name, c)]
         rid = self._one(name, working, "the Company")
         return rid, (f"{self._names.get(rid, '')}, Company '{dict(working)[rid]}'" if rid else "")
+
+    def _by_row_email(self) -> tuple[str | None, str]:
+        """The one stored customer whose email is the row's customer email as duplicate
+        checks compare them (`email_key`: case, Gmail dots and +tags), when the name
+        finds none ("K. Becker" with KLAUS@BECKER.DE is the stored Klaus Becker)."""
+        email = email_key(" ".join((_text(self._row.get("customer_email")) or "").split()))
+        found = self._by_email.get(email, []) if email else []
+        if len(found) != 1:
+            return None, ""
+        self._evidence_used = True      # this row's email chose: not the name's link for other rows
+        return found[0], f"{self._names.get(found[0], found[0])}, by the email"
 
     def _loosely(self, name: str, rid: str, how: str) -> None:
         self.loose += 1
@@ -1626,6 +1641,8 @@ class CustomerLinker:
                 rid, how = self._in_store(name)
                 if rid is None:
                     rid, how = self._in_file(name)
+                if rid is None:
+                    rid, how = self._by_row_email()
             except ValidationFailed as exc:
                 if not self._evidence_used:     # another row's evidence may still pick one
                     self.refused[key] = dict(exc.problems)
