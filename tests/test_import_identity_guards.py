@@ -108,3 +108,28 @@ def test_an_email_of_no_stored_customer_still_creates_the_customer_named(admin, 
     result = import_file(admin, path, kind="orders")
     assert (result.created, result.customers_created) == (1, 1)
     assert sorted(c["name"] for c in listed(admin, "customer")) == ["K. Becker", "Klaus Becker"]
+
+
+# ----- 4. the row's Company settles namesakes ------------------------------------------------
+
+@pytest.mark.parametrize("header, written", [("Company", "ACME Limited"), ("Customer Company", "acme ltd"),
+                                             ("Company", "Acme")])
+def test_the_rows_company_says_which_of_two_namesakes_an_order_belongs_to(admin, tmp_path, header, written):
+    add_customer(admin, "Maria Garcia", company="Globex GmbH")
+    two = add_customer(admin, "Maria Garcia", company="Acme Ltd")
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer", header, "Amount"],
+                                               ["1001", "2026-03-05", "Maria Garcia", written, "50"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.customers_created) == (1, 0, 0), result.outcomes[0].as_dict()
+    assert [o["customer_id"] for o in listed(admin, "order")] == [two]
+
+
+def test_a_company_neither_namesake_has_still_leaves_the_row_unlinked_naming_both(admin, tmp_path):
+    one = add_customer(admin, "Maria Garcia", company="Globex GmbH")
+    two = add_customer(admin, "Maria Garcia", company="Acme Ltd")
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer", "Company", "Amount"],
+                                               ["1001", "2026-03-05", "Maria Garcia", "Initech Inc", "50"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (0, 1)
+    assert one in result.outcomes[0].reason and two in result.outcomes[0].reason
+    assert listed(admin, "order") == []

@@ -1486,12 +1486,13 @@ class CustomerLinker:
             "first (cims customer merge)")})
 
     def _has_evidence(self) -> bool:
-        """Whether the row gives its customer's email, phone or postal code."""
-        return any(_text(self._row.get(k)) for k in ("customer_email", "customer_phone", "customer_postal_code"))
+        """Whether the row gives its customer's email, phone, postal code or Company."""
+        return any(_text(self._row.get(k)) for k in ("customer_email", "customer_phone", "customer_postal_code",
+                                                     "customer_company"))
 
     def _by_evidence(self, ids: list[str]) -> tuple[list[str], list[str]]:
         """(the stored customers among `ids` that every piece of the row's own customer
-        evidence fits, what that evidence was: "email", "phone", "postal code"). Customers
+        evidence fits, what that evidence was: "email", "phone", "postal code", "company"). Customers
         of this import (placeholders) have no stored values and fit nothing."""
         data = self._row
 
@@ -1510,9 +1511,11 @@ class CustomerLinker:
                                                  for f in ("phone", "mobile"))))
         if postal := plain(data.get("customer_postal_code")):
             given.append(("postal code", lambda r: plain(r.get("postal_code")) == postal))
-        if not given:
+        # The row's Company (customer_company), as same_company compares companies: a
+        # namesake at that company is the one meant; a Company none of them has says nothing.
+        company = _text(data.get("customer_company")) or ""
+        if not given and not company:
             return list(ids), []
-        self._evidence_used = True
         stored = [i for i in ids if i.startswith("C-")]
         key = tuple(stored)
         records = self._namesake_records.get(key)
@@ -1521,7 +1524,15 @@ class CustomerLinker:
         fits = list(ids)
         for _what, test in given:
             fits = [i for i in fits if i in records and test(records[i])]
-        return fits, [w for w, _ in given]
+        used = [w for w, _ in given]
+        if company:
+            at = [i for i in fits if i in records and records[i].get("company")
+                  and same_company(company, records[i]["company"])]
+            if at:
+                fits, used = at, used + ["company"]
+        if used:
+            self._evidence_used = True
+        return fits, used
 
     def _in_store(self, name: str) -> tuple[str | None, str]:
         """The stored customer a name finds and how: "" as written or as name_key compares
