@@ -133,3 +133,78 @@ def test_a_company_neither_namesake_has_still_leaves_the_row_unlinked_naming_bot
     assert (result.created, result.rejected) == (0, 1)
     assert one in result.outcomes[0].reason and two in result.outcomes[0].reason
     assert listed(admin, "order") == []
+
+
+# ----- 2. a number written in another country's style under the store's region -------------
+
+def own_store(tmp_path: Path, currency: str, region: str | None = None):
+    from cims_xl.services import auth
+    from cims_xl.services import settings as st
+    from conftest import ADMIN_PASSWORD, FAST_KDF
+
+    path = tmp_path / "own.cims"
+    auth.init_store(path, "admin", ADMIN_PASSWORD, kdf=FAST_KDF, currency=currency)
+    session = auth.sign_in(path, "admin", ADMIN_PASSWORD)
+    if region:
+        st.set_store_region(session, region)
+    return session
+
+
+def stored(session) -> dict[str, dict]:
+    return {c["name"]: c for c in listed(session, "customer")}
+
+
+@pytest.mark.parametrize("currency, region, phone", [
+    ("EUR", "DE", "(415) 555-0100"), ("EUR", "DE", "13912345678"), ("EUR", "FR", "139 1234 5678"),
+    ("GBP", "GB", "(212) 555-0187"), ("JPY", "JP", "138-0013-8000"),
+])
+def test_a_number_in_another_countrys_national_style_is_not_stored_under_the_store_region(
+        tmp_path, currency, region, phone):
+    session = own_store(tmp_path, currency, region)
+    try:
+        path = write_csv(tmp_path / "people.csv", [["Name", "Phone"], ["Alex Roe", phone]])
+        result = import_file(session, path)
+        row = stored(session)["Alex Roe"]
+        assert not row.get("phone")
+        assert phone in (row.get("notes") or "")
+        assert result.outcomes[0].warnings
+    finally:
+        session.close()
+
+
+def test_a_number_written_as_the_store_region_writes_it_is_still_stored(tmp_path):
+    session = own_store(tmp_path, "EUR", "DE")
+    try:
+        path = write_csv(tmp_path / "people.csv", [["Name", "Phone"], ["Hans Weber", "(030) 1234567"],
+                                                   ["Eva Maier", "0151 23456789"]])
+        import_file(session, path)
+        assert {n: c["phone"] for n, c in stored(session).items()} == {"Hans Weber": "+49301234567",
+                                                                       "Eva Maier": "+4915123456789"}
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("email, country", [("minsu@naver.com", "KR"), ("jiwoo@hanmail.net", "KR"),
+                                            ("seoyeon@daum.net", "KR")])
+def test_a_korean_webmail_address_is_evidence_against_reading_a_number_as_chinese(tmp_path, email, country):
+    session = own_store(tmp_path, "CNY")
+    try:
+        path = write_csv(tmp_path / "kr.csv", [["Name", "Email", "Phone"], ["김민수", email, "010-1234-5678"]])
+        result = import_file(session, path)
+        row = stored(session)["김민수"]
+        assert not row.get("phone") and "010-1234-5678" in (row.get("notes") or "")
+        assert result.outcomes[0].warnings
+    finally:
+        session.close()
+
+
+def test_a_chinese_webmail_address_leaves_a_chinese_number_as_it_was(tmp_path):
+    session = own_store(tmp_path, "CNY")
+    try:
+        path = write_csv(tmp_path / "cn.csv", [["Name", "Email", "Phone"], ["王伟", "wangwei@qq.com", "010-1234-5678"],
+                                                ["李娜", "lina@163.com", "13912345678"]])
+        import_file(session, path)
+        assert {n: c["phone"] for n, c in stored(session).items()} == {"王伟": "+861012345678",
+                                                                       "李娜": "+8613912345678"}
+    finally:
+        session.close()
