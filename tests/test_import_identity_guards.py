@@ -208,3 +208,29 @@ def test_a_chinese_webmail_address_leaves_a_chinese_number_as_it_was(tmp_path):
                                                                        "李娜": "+8613912345678"}
     finally:
         session.close()
+
+
+def test_one_and_a_us_area_code_in_a_cny_store_is_not_a_silent_chinese_mobile_when_the_file_points_to_the_us(
+        tmp_path):
+    session = own_store(tmp_path, "CNY")
+    try:
+        path = write_csv(tmp_path / "us.csv", [["Name", "Phone"], ["Ann Lee", "(212) 555-0187"],
+                                               ["Bob Ray", "(646) 555-0110"], ["Cy Fox", "14155552671"]])
+        result = import_file(session, path)
+        rows = stored(session)
+        assert not any(rows[n].get("phone") for n in ("Ann Lee", "Bob Ray", "Cy Fox"))
+        assert "14155552671" in (rows["Cy Fox"].get("notes") or "")
+        assert any(i["what"].startswith("phone country") and "US" in i["evidence"] for i in result.inferences)
+    finally:
+        session.close()
+
+
+def test_one_and_a_us_area_code_in_a_cny_store_without_us_evidence_stays_a_chinese_mobile(tmp_path):
+    session = own_store(tmp_path, "CNY")
+    try:
+        path = write_csv(tmp_path / "cn.csv", [["Name", "Phone"], ["李娜", "14155552671"], ["王伟", "13012345678"]])
+        import_file(session, path)
+        assert {n: c["phone"] for n, c in stored(session).items()} == {"李娜": "+8614155552671",
+                                                                       "王伟": "+8613012345678"}
+    finally:
+        session.close()
