@@ -68,6 +68,12 @@ _MALE = frozenset("mr mister herr herrn hr m monsieur sr señor senor senhor sig
 _FEMALE = frozenset("mrs ms miss frau fru fräulein frl mme madame mlle mademoiselle sra señora senora srta "
                     "señorita senorita senhora senhorita sig.ra sigra signora signorina sig.na mevr mevrouw mw "
                     "pani paní doña dona dña 女士 小姐 太太 夫人 女史".split())
+# The titles taken off a person's name before comparing: forms of address and academic
+# or medical titles only (nameparser's list also holds "King", "Sister", "Judge" ... that
+# begin company names: "King Fook Jewellery", "Sister Act Ltd").
+_HONORIFICS = _MALE | _FEMALE | frozenset(
+    "mr mrs ms miss mx dr doctor prof professor sir dame lady lord mme mlle mmes messrs dott dottssa ing "
+    "dipl mag univprof".split())
 # Honorifics after a Chinese, Japanese or Korean name (山田様, 王先生, 김민수 씨), longest
 # first; not 군 and 양, which are also the last syllable of Korean given names.
 _CJK_HONORIFICS = tuple(sorted(
@@ -150,7 +156,12 @@ def parse_name(name: str) -> PersonName:
     tokens = text.split()
     gender = ""
     titled = False
-    while len(tokens) > 1 and tokens[0].rstrip(".") in _TITLES:
+    # A title goes only from a person's name: a real form of address (not "King",
+    # "Sister", which begin company names), in a name without a legal form ("Doctor Who
+    # Ltd" is a company); before a single word it stays in the key (below).
+    # ("Mr Smith", a title and a family name alone, keeps it: see below.)
+    strip = bool(tokens) and tokens[0].rstrip(".") in _HONORIFICS and not _legal_forms(name)[1]
+    while strip and len(tokens) > 1 and tokens[0].rstrip(".") in _HONORIFICS:
         title = tokens.pop(0).rstrip(".")
         titled = True
         gender = gender or ("m" if title in _MALE else "f" if title in _FEMALE else "")
@@ -307,6 +318,25 @@ def company_parts(name: str) -> tuple[str, frozenset[str]]:
     """(the name without its legal form, as name_key compares it; the canonical legal
     forms it ends with). ("Acme Co., Ltd." -> ("acme", {"co", "ltd"}); "北京恒通有限公司"
     -> ("北京恒通", {"有限"}); "John Smith" -> ("john smith", {}).)"""
+    text, forms = _legal_forms(name)
+    if not forms:
+        return _company_name_key(name), frozenset()
+    text = text.strip().casefold()
+    text = text if text.isascii() else fold_latin(text)
+    # one word as it stands (北京恒通) needs no splitting into words
+    return (text if _ONE_WORD.fullmatch(text) else " ".join(_words(text)) or name_key(name)), frozenset(forms)
+
+
+def _company_name_key(name: str) -> str:
+    """A company's name without a legal form as `name_key` compares it, no leading word
+    taken for a title ("Mrs. Fields Cookies" is not "Fields Cookies")."""
+    text = _normal(name)
+    return " ".join(_words(text)) or " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=65536)
+def _legal_forms(name: str) -> tuple[str, frozenset[str]]:
+    """(the name with its legal forms cut off, as written; the canonical forms)."""
     text = name.strip() if name.isascii() else unicodedata.normalize("NFKC", name).strip()
     forms: set[str] = set()
     if not text.isascii():
@@ -335,12 +365,7 @@ def company_parts(name: str) -> tuple[str, frozenset[str]]:
                 forms.add(form)
                 cut = tokens.pop().start()
             text = text[:cut]
-    if not forms:
-        return name_key(name), frozenset()
-    text = text.strip().casefold()
-    text = text if text.isascii() else fold_latin(text)
-    # one word as it stands (北京恒通) needs no splitting into words
-    return (text if _ONE_WORD.fullmatch(text) else " ".join(_words(text)) or name_key(name)), frozenset(forms)
+    return text, frozenset(forms)
 
 
 def _company_key(name: str) -> str:

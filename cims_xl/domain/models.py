@@ -128,7 +128,7 @@ def _check_other_evidence(value, out: str, region: str, ctx: dict, field: str | 
     why = []
     email = ctx.get("email_region")
     if email and email != region:
-        why.append((email, f"the email's .{email.lower() if email != 'GB' else 'uk'} domain"))
+        why.append((email, "the email's domain"))
     if _TRUNK_ZERO.match(str(value)):
         # The column's evidence is numbers written with a trunk 0 (phone_evidence); only
         # such a number reads in those countries' national form as well.
@@ -139,6 +139,11 @@ def _check_other_evidence(value, out: str, region: str, ctx: dict, field: str | 
     for other, because in why:
         alt = nz.reading_in(value, other)
         if alt and alt != out:
+            readings.setdefault(because, []).append(f"{alt} in {other}")
+    # Written in another country's national style: valid here only by accident.
+    evidence = frozenset({email} if email else ()) | frozenset((ctx.get("foreign_regions") or {}).get(field or "", ()))
+    for other, alt, because in nz.foreign_style_readings(value, region, evidence=evidence):
+        if alt != out:
             readings.setdefault(because, []).append(f"{alt} in {other}")
     if readings:
         how = "assumed" if ctx.get("region_assumed", True) else "the store's region"

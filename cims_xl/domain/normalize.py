@@ -1333,6 +1333,64 @@ def reading_in(value: object, region: str) -> str | None:
         return None
 
 
+# A number written in another country's national style, valid under the store's region
+# only by accident: "(415) 555-0100" (North America writes its 3-digit area code in
+# parentheses; ITU-T E.123 writes a trunk-prefixed one so: "(030) 1234567") read in DE
+# as +494155550100; "139 1234 5678" (a Chinese mobile: 11 digits, 1[3-9], no trunk 0)
+# read in DE as +4913912345678.
+_NANP_PARENS = re.compile(r"\s*\(\s*[2-9]\d{2}\s*\)\s*\d{3}[\s.\-]?\d{4}\s*\Z")
+_NANP_ONE = re.compile(r"\s*1[\s.\-]?\(?[2-9]\d{2}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}\s*\Z")
+_CN_MOBILE_STYLE = re.compile(r"\s*1[3-9]\d(?:[\s\-]?\d){8}\s*\Z")
+
+
+def _valid_in(text: str, region: str) -> str | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def foreign_style_readings(value: object, region: str, *, evidence: frozenset[str] = frozenset()
+                           ) -> list[tuple[str, str, str]]:
+    """(country, E.164 there, why) for each other country whose national style `value`
+    (a phone cell without a country code) is written in and where it is a valid number,
+    when `region` is not that country: North America's "(415) 555-0100", China's
+    11-digit mobile "13912345678". "14155552671" (1 + a valid US area code; also a
+    possible Chinese mobile) counts for US only when `evidence` (other countries the
+    row or file points to) holds US. [] for none. Never raises."""
+    if not isinstance(value, str):
+        return []
+    text = _nfkc(value)
+    nanp = phonenumbers.country_code_for_region(region.upper()) == 1
+    out = []
+    if not nanp and _NANP_PARENS.match(text) and (alt := _valid_in(text, "US")):
+        out.append((phonenumbers.region_code_for_number(phonenumbers.parse(alt)) or "US", alt,
+                    "written as North American numbers are, area code in parentheses"))
+    if region.upper() != "CN" and _CN_MOBILE_STYLE.match(text) and (alt := _valid_in(text, "CN")):
+        out.append(("CN", alt, "written as a Chinese mobile (11 digits from 13-19)"))
+    if not nanp and "US" in evidence and _NANP_ONE.match(text) and (alt := _valid_in(text, "US")):
+        out.append(("US", alt, "1 and a US area code, and the row or file points to the US"))
+    return out
+
+
+# Free webmail services of one country, as country evidence where the address has no
+# country-code domain (the providers' own descriptions; national webmail market
+# surveys): Naver, Daum/Hanmail (KR), Yahoo! JAPAN, NTT docomo (JP), Tencent QQ and
+# NetEase 163/126/yeah (CN), WEB.DE, GMX.de, T-Online (DE), Orange, Free, SFR, La Poste
+# (FR), Libero (IT), Mail.ru, Yandex (RU), Seznam (CZ), Wirtualna Polska, Onet (PL).
+WEBMAIL_COUNTRY = {
+    "naver.com": "KR", "daum.net": "KR", "hanmail.net": "KR", "nate.com": "KR",
+    "yahoo.co.jp": "JP", "docomo.ne.jp": "JP", "ezweb.ne.jp": "JP", "softbank.ne.jp": "JP",
+    "qq.com": "CN", "163.com": "CN", "126.com": "CN", "yeah.net": "CN", "sina.com": "CN", "sohu.com": "CN",
+    "web.de": "DE", "gmx.de": "DE", "t-online.de": "DE", "freenet.de": "DE",
+    "orange.fr": "FR", "free.fr": "FR", "sfr.fr": "FR", "laposte.net": "FR", "wanadoo.fr": "FR",
+    "libero.it": "IT", "mail.ru": "RU", "yandex.ru": "RU", "seznam.cz": "CZ", "wp.pl": "PL", "onet.pl": "PL",
+}
+
+
 # Country-code top-level domains that people use as generic ones (start-ups, media):
 # no evidence of where the address's owner lives.
 _GENERIC_CCTLDS = frozenset({"io", "co", "me", "tv", "ai", "fm", "cc", "ws", "ly", "to", "gg", "sh", "ac", "so"})
@@ -1340,11 +1398,14 @@ _GENERIC_CCTLDS = frozenset({"io", "co", "me", "tv", "ai", "fm", "cc", "ws", "ly
 
 def email_region(value: object) -> str | None:
     """The country (ISO 3166 code) an email address's country-code domain names
-    ("kim@example.kr": KR, "x@example.co.uk": GB), or None for a generic one (.com,
+    ("kim@example.kr": KR, "x@example.co.uk": GB) or its national webmail service
+    (WEBMAIL_COUNTRY: "kim@naver.com": KR), or None for a generic one (.com,
     .org, and ccTLDs used generically such as .io, .co, .me). IANA's ccTLDs are
     the ISO 3166 codes, but .uk for GB."""
     if not isinstance(value, str) or "@" not in value:
         return None
+    if (webmail := WEBMAIL_COUNTRY.get(value.strip().rsplit("@", 1)[-1].casefold())) is not None:
+        return webmail                  # a national webmail service (naver.com: KR)
     tld = value.strip().rsplit(".", 1)[-1].casefold()
     if len(tld) != 2 or not tld.isascii() or not tld.isalpha() or tld in _GENERIC_CCTLDS:
         return None

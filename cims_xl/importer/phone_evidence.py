@@ -59,6 +59,7 @@ class PhoneColumnEvidence:
         self.found: Counter[str] = Counter()    # country -> refused numbers that read there
         self.examples: dict[str, list[str]] = {}
         self.email_column: int | None = None    # set: count the rows' email countries too
+        self._nanp = phonenumbers.country_code_for_region(region.upper()) == 1
         self.email_countries: Counter[str] = Counter()
 
     def add(self, values: list) -> None:
@@ -96,6 +97,17 @@ class PhoneColumnEvidence:
         if lead[:1] == "+":
             return                              # its own country code
         self.national += 1
+        if (lead[:1] != "0" and self.sampled < SAMPLED and not self._nanp
+                and (us := nz.foreign_style_readings(text, self.region)) and us[0][0] in ("US", "CA")):
+            # "(415) 555-0100": written as North America writes its numbers, whatever
+            # the region reads in it; evidence for the column's "1 415 …" numbers too.
+            self.sampled += 1
+            self.refused += 1
+            self.found["US"] += 1
+            shown = self.examples.setdefault("US", [])
+            if len(shown) < 3:
+                shown.append(text)
+            return
         if (lead[:1] != "0" or lead[:2] == "00" or self.sampled >= SAMPLED
                 or nz.reading_in(text, self.region)):
             return                              # only a trunk 0 is evidence (above)

@@ -856,7 +856,8 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
         firm = company_key(company)
         keys.append(("name+company", _hash(("n", firm if name == company else name_key(name), firm))))
     elif name and not keys:      # a company's name as company_key compares it: "ACME Limited" is Acme Ltd
-        keys.append(("name", _hash(("n", company_key(name) if company_parts(name)[1] else name_key(name), ""))))
+        firm = company_parts(name)[1] or c.get("type") == "Company"    # no title taken off a company's name
+        keys.append(("name", _hash(("n", company_key(name) if firm else name_key(name), ""))))
     return keys
 
 
@@ -1452,6 +1453,7 @@ class CustomerLinker:
         self._by_ref: dict[str, str] | None = None
         self._by_name: dict[str, str] | None = None
         self._by_exact: dict[str, list[str]] = {}   # name as written (casefolded) -> ids: wins over _by_name
+        self._by_email: dict[str, list[str]] = {}   # email_key -> stored ids
         self._by_base: dict[str, list[tuple[str, str]]] | None = None     # company_parts base -> (id, name)
         self._by_company: dict[str, list[tuple[str, str]]] | None = None  # the same, of the Company field
         self._names: dict[str, str] = {}        # id -> name (or company, when it has none), for messages
@@ -1484,8 +1486,11 @@ class CustomerLinker:
             return
         self._by_ref, self._by_name = {}, {}
         self._by_base, self._by_company = {}, {}
-        for seq, name, company, _email, _phone, _mobile, tags in self.store.customer_rows():
+        self._by_email = {}
+        for seq, name, company, email, _phone, _mobile, tags in self.store.customer_rows():
             rid = format_id(CUSTOMER, seq)
+            if email:
+                self._by_email.setdefault(email_key(email), []).append(rid)
             for ref in source_ids(tags):
                 self._by_ref.setdefault(ref.casefold(), rid)
             if name:
@@ -1535,12 +1540,13 @@ class CustomerLinker:
             "first (cims customer merge)")})
 
     def _has_evidence(self) -> bool:
-        """Whether the row gives its customer's email, phone or postal code."""
-        return any(_text(self._row.get(k)) for k in ("customer_email", "customer_phone", "customer_postal_code"))
+        """Whether the row gives its customer's email, phone, postal code or Company."""
+        return any(_text(self._row.get(k)) for k in ("customer_email", "customer_phone", "customer_postal_code",
+                                                     "customer_company"))
 
     def _by_evidence(self, ids: list[str]) -> tuple[list[str], list[str]]:
         """(the stored customers among `ids` that every piece of the row's own customer
-        evidence fits, what that evidence was: "email", "phone", "postal code"). Customers
+        evidence fits, what that evidence was: "email", "phone", "postal code", "company"). Customers
         of this import (placeholders) have no stored values and fit nothing."""
         data = self._row
 
@@ -1552,16 +1558,18 @@ class CustomerLinker:
             return re.sub(r"\D", "", (_text(v) or "").replace("(0)", "")).lstrip("0")
 
         given = []
-        if email := plain(data.get("customer_email")):
-            given.append(("email", lambda r: plain(r.get("email")) == email))
+        if email := email_key(plain(data.get("customer_email"))):    # as duplicate checks compare them
+            given.append(("email", lambda r: email_key(plain(r.get("email"))) == email))
         if len(phone := digits_of(data.get("customer_phone"))) >= 6:
             given.append(("phone", lambda r: any(digits_of(r.get(f)).endswith(phone) and digits_of(r.get(f))
                                                  for f in ("phone", "mobile"))))
         if postal := plain(data.get("customer_postal_code")):
             given.append(("postal code", lambda r: plain(r.get("postal_code")) == postal))
-        if not given:
+        # The row's Company (customer_company), as same_company compares companies: a
+        # namesake at that company is the one meant; a Company none of them has says nothing.
+        company = _text(data.get("customer_company")) or ""
+        if not given and not company:
             return list(ids), []
-        self._evidence_used = True
         stored = [i for i in ids if i.startswith("C-")]
         key = tuple(stored)
         records = self._namesake_records.get(key)
@@ -1570,7 +1578,15 @@ class CustomerLinker:
         fits = list(ids)
         for _what, test in given:
             fits = [i for i in fits if i in records and test(records[i])]
-        return fits, [w for w, _ in given]
+        used = [w for w, _ in given]
+        if company:
+            at = [i for i in fits if i in records and records[i].get("company")
+                  and same_company(company, records[i]["company"])]
+            if at:
+                fits, used = at, used + ["company"]
+        if used:
+            self._evidence_used = True
+        return fits, used
 
     def _in_store(self, name: str) -> tuple[str | None, str]:
         """The stored customer a name finds and how: "" as written or as name_key compares
@@ -1590,6 +1606,17 @@ class CustomerLinker:
         working = [(r, c) for r, c in by_company.get(base, ()) if same_company(name, c)]
         rid = self._one(name, working, "the Company")
         return rid, (f"{self._names.get(rid, '')}, Company '{dict(working)[rid]}'" if rid else "")
+
+    def _by_row_email(self) -> tuple[str | None, str]:
+        """The one stored customer whose email is the row's customer email as duplicate
+        checks compare them (`email_key`: case, Gmail dots and +tags), when the name
+        finds none ("K. Becker" with KLAUS@BECKER.DE is the stored Klaus Becker)."""
+        email = email_key(" ".join((_text(self._row.get("customer_email")) or "").split()))
+        found = self._by_email.get(email, []) if email else []
+        if len(found) != 1:
+            return None, ""
+        self._evidence_used = True      # this row's email chose: not the name's link for other rows
+        return found[0], f"{self._names.get(found[0], found[0])}, by the email"
 
     def _loosely(self, name: str, rid: str, how: str) -> None:
         self.loose += 1
@@ -1684,6 +1711,8 @@ class CustomerLinker:
                 rid, how = self._in_store(name)
                 if rid is None:
                     rid, how = self._in_file(name)
+                if rid is None:
+                    rid, how = self._by_row_email()
             except ValidationFailed as exc:
                 if not self._evidence_used:     # another row's evidence may still pick one
                     self.refused[key] = dict(exc.problems)
