@@ -67,3 +67,42 @@ def test_a_long_file_is_still_decided_without_stopping():
 def test_a_country_column_still_decides_a_short_file():
     text = "Name,Email,Country\nPiotr Wiśniewski,piotr@example.com,Poland\n"
     assert outcome(text, "cp1250") == "right"
+
+
+# ----- Excel 5.0/95 (.xls, BIFF5): a CODEPAGE record that does not fit its texts ----------
+
+TURKISH_BOOK = [["Name", "Company", "City"], ["Ayşe Yılmaz", "Ağaoğlu İnşaat", "İstanbul"],
+                ["Gülşen Doğru", "Çağdaş Yapı", "Eskişehir"], ["Işıl Kılıç", "Doğuş Tekstil", "Bağcılar"]]
+POLISH_BOOK = [["Name", "Company", "City"], ["Paweł Wiśniewski", "Łódzka Spółka", "Gdańsk"],
+               ["Małgorzata Żółć", "Przedsiębiorstwo Łęg", "Kraków"], ["Zdzisław Bąk", "Poznańskie Zakłady", "Łódź"]]
+
+
+@pytest.mark.parametrize("declared", [65001, 1252, 1200, 10000, 1257])
+@pytest.mark.parametrize("codec, rows", [("cp1254", TURKISH_BOOK), ("cp1250", POLISH_BOOK)])
+def test_an_excel_95_book_whose_code_page_record_misfits_its_texts_is_read_right_and_says_so(
+        admin, tmp_path, declared, codec, rows):
+    from cims_xl.importer import import_file
+    from cims_xl.services import records
+    from test_import_bytes import excel95
+
+    path = excel95(tmp_path / "eski95.xls", declared, codec, [("Sayfa1", rows)])
+    result = import_file(admin, path)
+    got = {c["name"]: c for c in records.list_records(admin, "customer")}
+    assert {r[0]: got[r[0]]["company"] for r in rows[1:]} == {r[0]: r[1] for r in rows[1:]}
+    line = next(i for i in result.inferences if i["what"] == "encoding")
+    assert f"CODEPAGE record ({declared}) does not fit" in line["evidence"]
+    assert result.encoding == codec
+
+
+def test_an_excel_95_book_too_short_to_tell_stops_and_stores_nothing(admin, tmp_path):
+    from cims_xl.importer import import_file
+    from cims_xl.services import records
+    from test_import_bytes import excel95
+
+    path = excel95(tmp_path / "kisa95.xls", 65001, "cp1254",
+                   [("Sayfa1", [["Name", "City"], ["Gülşen Doğru", "Muğla"]])])
+    with pytest.raises(EncodingUncertain) as stop:
+        import_file(admin, path)
+    assert "CODEPAGE record (65001) does not fit" in stop.value.message
+    assert "cp1254" in stop.value.message
+    assert records.list_records(admin, "customer") == []
