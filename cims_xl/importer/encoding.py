@@ -39,6 +39,10 @@ measure every reading is weighed with:
 When readings giving different text stay within CLOSE of each other (a two-line file
 "Piotr,Gdańsk" is Polish in cp1250 and Spanish-looking in cp1252), the import stops
 and names each reading of the first differing cell with its `--encoding` option.
+When the evidence is thin (fewer than THIN_WORDS distinct accented words, no country
+column, a Latin-script best reading: one customer "Gülşen Doğru" reads as plausibly as
+Estonian-looking "Gülžen Došru" in cp1257), a reading must win by THIN_CLOSE, else the
+import stops naming every reading within that margin, least garbled first.
 Any other Python codec is used when given with `--encoding NAME`.
 """
 
