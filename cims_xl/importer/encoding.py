@@ -39,6 +39,10 @@ measure every reading is weighed with:
 When readings giving different text stay within CLOSE of each other (a two-line file
 "Piotr,Gdańsk" is Polish in cp1250 and Spanish-looking in cp1252), the import stops
 and names each reading of the first differing cell with its `--encoding` option.
+When the evidence is thin (fewer than THIN_WORDS distinct accented words, no country
+column, a Latin-script best reading: one customer "Gülşen Doğru" reads as plausibly as
+Estonian-looking "Gülžen Došru" in cp1257), a reading must win by THIN_CLOSE, else the
+import stops naming every reading within that margin, least garbled first.
 Any other Python codec is used when given with `--encoding NAME`.
 """
 
@@ -69,6 +73,9 @@ CJK = {"gb18030", "big5", "cp932", "cp949"}
 _CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko"}
 WEIGH_CHARS = 64 * 1024      # non-ASCII lines looked at when weighing readings
 CLOSE = 0.05                 # mess ratios closer than this cannot tell two readings apart
+THIN_WORDS = 8               # fewer distinct non-ASCII words than this are thin evidence
+THIN_CLOSE = (0.6, 0.2)      # ... and a reading must then win by this much (up to 3 words, more)
+SHOWN = 5                    # readings named in the stop message (all within THIN_CLOSE when thin)
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -282,7 +289,14 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
             "as UTF-8 CSV, or give its encoding with --encoding NAME.")
     readings.sort()
     best = readings[0]
-    rivals = [r for r in readings[1:] if r[0] - best[0] < CLOSE and r[4] != best[4]]
+    # A few accented words (one customer "Gülşen Doğru") read plausibly in several
+    # single-byte code pages, and the measures then differ by chance: unless a country
+    # column says which languages, a reading must win by THIN_CLOSE, else the import stops.
+    words = len(set(_non_ascii_words(best[4])))
+    thin = countries.index is None and best[3] not in CJK and _latin(best[4]) and words < THIN_WORDS
+    margin = THIN_CLOSE[words > 3] if thin else CLOSE
+    rivals = [r for r in readings[1:] if r[4] != best[4] and (
+        r[0] - best[0] < CLOSE or r[3] not in CJK and r[0] - best[0] < margin)]
     minor = ""
     if best[3] in CANDIDATES:
         # A regional reading as plausible as a common one, that reads almost every word
@@ -293,11 +307,20 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
                           for name, words in differing.items() if words and len(words) <= _minor(best[4]))
         rivals = [r for r in rivals if not (r[3] in differing and len(differing[r[3]]) <= _minor(best[4]))]
     if rivals:
-        raise EncodingUncertain(_uncertain_message(file_name, sample, [best, *_distinct(rivals)], numbers))
+        raise EncodingUncertain(_uncertain_message(file_name, sample, [best, *_distinct(rivals)], numbers,
+                                                   by_score=thin))
     others = ", ".join(f"{r[3]} {r[0]:.2f}" for r in readings[1:4]) or "none other"
     return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}, alphabets, languages and "
                              f"common characters counted{countries.evidence}; next: {others})"
                              + (f"; {minor}" if minor else ""))
+
+
+def _latin(text: str) -> bool:
+    """Whether the non-ASCII letters of `text` are mostly Latin ones (not Greek, Cyrillic,
+    Hebrew, Arabic or CJK, whose readings the word-shape measures tell apart)."""
+    letters = [c for c in text if ord(c) > 127 and c.isalpha()]
+    latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
+    return bool(letters) and latin * 2 > len(letters)
 
 
 def _non_ascii_words(text: str) -> list[str]:
@@ -599,11 +622,16 @@ def _cldr_chars(locale: str) -> frozenset[str]:
     return frozenset(seen)
 
 
-def _uncertain_message(file_name: str, sample: bytes, readings: list, numbers: list[int]) -> str:
+def _uncertain_message(file_name: str, sample: bytes, readings: list, numbers: list[int],
+                       by_score: bool = False) -> str:
     """The stop message: where the plausible readings first differ (line, column) and
-    what each makes of that cell, with the --encoding option for each."""
-    # the common code pages first (the likelier ones), then the best regional ones
-    readings = sorted(readings, key=lambda r: (r[3] not in CANDIDATES, r[0]))[:5]
+    what each makes of that cell, with the --encoding option for each (every plausible
+    reading, least garbled first, when `by_score`: thin evidence ranks them by chance)."""
+    if by_score:
+        readings = sorted(readings, key=lambda r: r[0])
+    else:
+        # the common code pages first (the likelier ones), then the best regional ones
+        readings = sorted(readings, key=lambda r: (r[3] not in CANDIDATES, r[0]))[:SHOWN]
     texts = [r[4].split("\n") for r in readings]
     where, shown = "", [""] * len(readings)
     for i, line in enumerate(texts[0]):

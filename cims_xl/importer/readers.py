@@ -355,8 +355,8 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     unread = ([] if sheet is not None and str(sheet) != ""
               else _sheets_with_values(wb, fmt, path, [n for n in visible if n != chosen and n not in covers],
                                        loaded))
-    code_page = ({"encoding": wb.codec, "encoding_evidence": f"the workbook's CODEPAGE record ({wb.codepage}): "
-                  "an Excel 5.0/95 file, its texts read in that code page"}
+    code_page = ({"encoding": wb.codec, "encoding_evidence": wb.evidence or f"the workbook's CODEPAGE record "
+                  f"({wb.codepage}): an Excel 5.0/95 file, its texts read in that code page"}
                  if isinstance(wb, _DoubleByteBook) else {})
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence, **code_page,
                     serial_offset=serial_offset, unread_sheets=unread,
@@ -387,6 +387,10 @@ class _DoubleByteBook:
     @property
     def codec(self) -> str:
         return self._texts.codec
+
+    @property
+    def evidence(self) -> str:
+        return self._texts.evidence
 
     @property
     def codepage(self) -> int:

@@ -210,6 +210,7 @@ class DoubleByteTexts:
     names: list[str]
     starts: list[int]
     data: memoryview
+    evidence: str = ""          # why `codec` and not the CODEPAGE record's (single-byte books)
 
     def cells(self, index: int) -> dict[int, dict[int, str]]:
         """{row (1-based): {column (0-based): text}} of sheet `index`."""
@@ -257,23 +258,80 @@ def double_byte_texts(path: Path) -> DoubleByteTexts | None:
             data = memoryview(ole.openstream("Book").read())
     except Exception:   # noqa: BLE001 - calamine reports a damaged file itself
         return None
-    codepage, names, starts = None, [], []
+    codepage, names, starts, raw_names = None, [], [], []
     try:
         for typ, off, length in _records(data, 0, ""):
             if typ == BOF and length >= 2 and _u16(data, off) != 0x0500:
                 return None
             if typ == CODEPAGE and length >= 2:
                 codepage = _u16(data, off)
-                if codepage not in DOUBLE_BYTE:
-                    return None
             elif typ == BOUNDSHEET and length >= 7:
                 (start,) = struct.unpack_from("<I", data, off)
                 starts.append(start)
-                names.append(_sheet_name(data[off + 6:off + length], True, DOUBLE_BYTE.get(codepage, "cp1252")))
+                raw_names.append(data[off + 6:off + length])
             elif typ == EOF:
                 break
     except (struct.error, IndexError, ImportRefused):
         return None
-    if codepage not in DOUBLE_BYTE:
-        return None
-    return DoubleByteTexts(codepage, DOUBLE_BYTE[codepage], names, starts, data)
+    codec, evidence = DOUBLE_BYTE.get(codepage), ""
+    if codec is None:
+        # calamine decodes 8-bit texts in the declared code page; a CODEPAGE record that
+        # does not fit the texts (1252 or 65001 declared, Turkish bytes written) is not trusted
+        texts = [bytes(r[1:1 + r[0]]) for r in raw_names if len(r)] + _texts_8bit(data, starts)
+        codec, evidence = _checked_codec(codepage, texts, path.name)
+        if codec is None:
+            return None
+    names = [_sheet_name(r, True, codec) for r in raw_names]
+    return DoubleByteTexts(codepage or 0, codec, names, starts, data, evidence)
+
+
+def _texts_8bit(data: memoryview, starts: list[int]) -> list[bytes]:
+    """The raw bytes of every LABEL and RSTRING text (2.4.148, 2.4.225) of the sheets at `starts`."""
+    out: list[bytes] = []
+    header = struct.Struct("<HH").unpack_from
+    for start in starts:
+        pos, end, first = start, len(data), True
+        while pos + 4 <= end:
+            typ, length = header(data, pos)
+            off, pos = pos + 4, pos + 4 + length
+            if pos > end or typ == EOF or (typ == BOF and not first):
+                break
+            first = False
+            if typ in (LABEL, RSTRING) and length >= 8:
+                cch = _u16(data, off + 6)
+                out.append(bytes(data[off + 8:off + 8 + cch]))
+    return out
+
+
+def _checked_codec(codepage: int | None, texts: list[bytes], file_name: str) -> tuple[str | None, str]:
+    """(the codec to read a single-byte Excel 5.0/95 book's `texts` in, why) when the
+    CODEPAGE record's does not fit them, or (None, "") when it does (calamine reads it).
+    The texts are weighed as a CSV's are (`encoding.decide`): the declared code page
+    stands when it reads them without "�" and is the reading chosen or among the
+    plausible ones; EncodingUncertain when neither it nor another clearly fits."""
+    import codecs
+
+    from .encoding import EncodingUncertain, decide
+
+    sample = b"\n".join(texts)
+    if sample.isascii():
+        return None, ""
+    declared = codec_of(codepage) if codepage is not None else "cp1252"
+    if codepage == 65001:
+        declared = "utf-8"
+    clean = declared not in ("utf-16-le", "ascii") and "\ufffd" not in sample.decode(declared, "replace")
+    record = f"CODEPAGE record ({codepage})" if codepage is not None else "no CODEPAGE record"
+    try:
+        chosen = decide(sample, complete=True, file_name=file_name)
+    except EncodingUncertain as stop:
+        if clean and f"--encoding {declared} " in str(stop) + " ":
+            return None, ""
+        raise EncodingUncertain(f"{file_name} is an Excel 5.0/95 workbook whose {record} does not fit "
+                                f"its texts, and they read as more than one text: {stop.message.split(': ', 1)[1]}"
+                                .split(" Say which with")[0] + " Open it in Excel or LibreOffice and save it "
+                                "as .xlsx.") from None
+    name = codecs.lookup(chosen.name).name
+    if clean and name == codecs.lookup(declared).name:
+        return None, ""
+    return name, (f"the workbook's {record} does not fit its texts"
+                  + (" (unreadable bytes)" if not clean else "") + f"; read as {chosen.label}: {chosen.evidence}")
