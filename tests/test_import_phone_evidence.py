@@ -342,3 +342,30 @@ def test_without_emails_the_other_numbers_of_the_column_are_the_evidence(admin, 
     assert "+861012345678" in warned[2] and "column" in warned[2]     # both readings named
     assert "+862079460958" in warned[7] and "column" in warned[7]
     assert 10 not in warned
+
+
+def test_a_few_mistyped_local_numbers_in_a_big_chinese_column_cast_no_doubt_on_the_rest(admin, tmp_path):
+    # Two numbers China refuses but another country reads (a typo can do that) among 300
+    # good Chinese landlines: under 1 in 100, no evidence of another country; every good
+    # number is stored as Chinese, with no warning.
+    import phonenumbers
+    odd = []
+    for area in ("010", "021", "020", "022", "023", "024", "025", "027", "028", "029"):
+        for n in range(1000_0000, 1000_0000 + 200_000, 997):
+            text = f"{area}-{n}"
+            if not phonenumbers.is_valid_number(phonenumbers.parse(text, "CN")) and any(
+                    phonenumbers.is_valid_number(phonenumbers.parse(text, r)) for r in ("IT", "FI", "KR", "DE")):
+                odd.append(text)
+            if len(odd) == 2:
+                break
+        if len(odd) == 2:
+            break
+    assert len(odd) == 2
+    rows = [["Name", "Phone"]] + [[f"客户{i}", f"021-{6000_0000 + i * 7}"] for i in range(300)] + \
+           [["客户甲", odd[0]], ["客户乙", odd[1]]]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    result = import_file(admin, path)
+    assert not any(i["what"].startswith("phone country in") for i in result.inferences)
+    phones = {c["name"]: c["phone"] for c in records.list_records(admin, "customer")}
+    assert all(phones[f"客户{i}"] == f"+8621{6000_0000 + i * 7}" for i in range(300))

@@ -124,9 +124,14 @@ class PhoneColumnEvidence:
     def foreign_regions(self) -> tuple[str, ...]:
         """The countries other than the region that the column's numbers read in, most
         numbers first, or () when the column gives no such evidence."""
-        if not self.national:
-            return ()
-        keep = sorted(((n, r) for r, n in self.found.items() if n >= MIN_CELLS), key=lambda x: (-x[0], x[1]))
+        if not self.national or self.refused * 100 < self.national:
+            return ()      # under 1 in 100: mistyped local numbers, not another country's
+        # A country is evidence when it reads at least half of the numbers the region
+        # refuses: a few mistyped local numbers in a big file each read in some far
+        # country by chance (no one country reads most of them), and must not make
+        # every number of the column suspect.
+        keep = sorted(((n, r) for r, n in self.found.items() if n >= MIN_CELLS and 2 * n >= self.refused),
+                      key=lambda x: (-x[0], x[1]))
         out: list[str] = []
         plans: set[int] = set()
         for _n, r in keep:
