@@ -29,6 +29,8 @@ SAMPLED = 60
 # A country counts as the column's when at least this many refused numbers read there
 # (one stray number, which reads in many countries, is no evidence about the others).
 MIN_CELLS = 2
+CHECKED_ALL = 1_000   # trunk-0 numbers all read in the region; after them, one in CHECK_EVERY
+CHECK_EVERY = 10
 SHOWN = 5          # countries the summary names
 MAX_REGIONS = 12   # countries each number read in the default region is checked against
 
@@ -56,6 +58,8 @@ class PhoneColumnEvidence:
         self.national = 0                       # cells without a country code
         self.refused = 0                        # of those, not the region's but another's
         self.sampled = 0
+        self.trunk = 0                          # cells written with a trunk 0
+        self.checked = 0                        # cells read in the region to weigh the evidence
         self.found: Counter[str] = Counter()    # country -> refused numbers that read there
         self.examples: dict[str, list[str]] = {}
         self.email_column: int | None = None    # set: count the rows' email countries too
@@ -97,6 +101,8 @@ class PhoneColumnEvidence:
         if lead[:1] == "+":
             return                              # its own country code
         self.national += 1
+        if lead[:1] != "0":
+            self.checked += 1
         if (lead[:1] != "0" and self.sampled < SAMPLED and not self._nanp
                 and (us := nz.foreign_style_readings(text, self.region)) and us[0][0] in ("US", "CA")):
             # "(415) 555-0100": written as North America writes its numbers, whatever
@@ -108,9 +114,14 @@ class PhoneColumnEvidence:
             if len(shown) < 3:
                 shown.append(text)
             return
-        if (lead[:1] != "0" or lead[:2] == "00" or self.sampled >= SAMPLED
-                or nz.reading_in(text, self.region)):
+        if lead[:1] != "0" or lead[:2] == "00" or self.sampled >= SAMPLED:
             return                              # only a trunk 0 is evidence (above)
+        self.trunk += 1
+        if self.trunk > CHECKED_ALL and self.trunk % CHECK_EVERY:
+            return          # past the first numbers, one in CHECK_EVERY decides the share
+        self.checked += 1
+        if nz.reading_in(text, self.region):
+            return
         self.sampled += 1
         regions = [r for r in regions_reading(text) if r != self.region]
         if regions:
@@ -124,7 +135,7 @@ class PhoneColumnEvidence:
     def foreign_regions(self) -> tuple[str, ...]:
         """The countries other than the region that the column's numbers read in, most
         numbers first, or () when the column gives no such evidence."""
-        if not self.national or self.refused * 100 < self.national:
+        if not self.checked or self.refused * 100 < self.checked:
             return ()      # under 1 in 100: mistyped local numbers, not another country's
         # A country is evidence when it reads at least half of the numbers the region
         # refuses: a few mistyped local numbers in a big file each read in some far
