@@ -6,33 +6,16 @@ Completed, an empty status or the store's currency in its place (issue 14)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from cims_xl.domain.schema import NOT_REVENUE_STATUSES
 from cims_xl.importer import import_file
 from cims_xl.importer.errors import ImportRefused
 from cims_xl.services import records, settings
-
-
-def write_csv(path: Path, rows: list[list[object]]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(rows)
-    return path
-
-
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+from table_files import write_csv, write_xlsx
 
 
 def stored(session, kind: str, key: str) -> dict[str, dict]:

@@ -9,33 +9,17 @@ named, never picked.
 
 from __future__ import annotations
 
-import csv
 import json
-from pathlib import Path
 
-import openpyxl
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from cims_xl.domain.duplicates import SAME, UNSURE, OTHER, email_key, name_key, name_match, same_company
 from cims_xl.importer import import_file
 from cims_xl.services import records
+from table_files import write_csv, write_xlsx
 
 LANDLINE = "+44 20 7946 0000"
-
-
-def write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(rows)
-    return path
-
-
-def write_xlsx(path: Path, rows: list[list[str]]) -> Path:
-    wb = openpyxl.Workbook()
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
 
 
 def customers(session) -> list[dict]:

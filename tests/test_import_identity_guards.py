@@ -5,7 +5,6 @@ link orders as duplicate checks compare them, and a row's Company settles namesa
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,7 @@ import pytest
 from cims_xl.domain.duplicates import name_key
 from cims_xl.importer import import_file
 from cims_xl.services import records
-
-
-def write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(rows)
-    return path
+from table_files import write_csv
 
 
 def add_customer(session, name: str, **values) -> str:

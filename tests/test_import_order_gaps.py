@@ -4,28 +4,11 @@ headers of Kingdee, WooCommerce and Stripe exports."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
 
 from cims_xl.excel.import_report import error_report
 from cims_xl.importer import import_file
 from cims_xl.services import records
-
-
-def write_csv(path: Path, rows: list[list[object]]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(rows)
-    return path
-
-
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
-    from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+from table_files import write_csv, write_xlsx
 
 
 def orders(session) -> dict[str, dict]:

@@ -9,30 +9,13 @@ where nothing contradicts; each row is counted once.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
 from cims_xl.importer import import_file
 from cims_xl.services import records
-
-
-def write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(rows)
-    return path
-
-
-def write_xlsx(path: Path, rows: list[list]) -> Path:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+from table_files import write_csv, write_xlsx
 
 
 def add_customer(session, name: str, email: str = "", phone: str = "") -> str:

@@ -8,9 +8,8 @@ imports it into a real encrypted store and checks the stored records.
 
 from __future__ import annotations
 
-import csv
-import json
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,24 +17,12 @@ import pytest
 
 from cims_xl.importer import ImportRefused, import_file
 from cims_xl.services import records
-
-
-def write_csv(path: Path, rows: list[list[object]], delimiter: str = ",") -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f, delimiter=delimiter).writerows(rows)
-    return path
+import table_files
+from table_files import write_csv
 
 
 def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Orders"
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+    return table_files.write_xlsx(path, rows, title="Orders")
 
 
 def orders(session) -> list[dict]:
