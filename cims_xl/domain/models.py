@@ -141,7 +141,8 @@ def _check_other_evidence(value, out: str, region: str, ctx: dict, field: str | 
         if alt and alt != out:
             readings.setdefault(because, []).append(f"{alt} in {other}")
     # Written in another country's national style: valid here only by accident.
-    evidence = frozenset({email} if email else ()) | frozenset((ctx.get("foreign_regions") or {}).get(field or "", ()))
+    column = (ctx.get("foreign_regions") or {}).get(field or "", ())
+    evidence = (frozenset((email, *column)) if email else frozenset(column)) if (email or column) else frozenset()
     for other, alt, because in nz.foreign_style_readings(value, region, evidence=evidence):
         if alt != out:
             readings.setdefault(because, []).append(f"{alt} in {other}")
@@ -400,7 +401,9 @@ def _with_row_region(raw: dict, context: dict | None) -> dict | None:
     if not isinstance(country, str) or not country.strip():
         if (context or {}).get("region_default"):
             found = nz.email_region(raw.get("email") or raw.get("customer_email"))
-            if found:
+            # An address of the region the numbers are read in points nowhere else (and
+            # copying the context for it, row after row, is most of an import's cost here).
+            if found and found != context.get("region", DEFAULT_REGION):
                 return {**context, "email_region": found}
         return context
     code = region_for_country(country) or region_for_dial_code(country)

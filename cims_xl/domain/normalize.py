@@ -1353,6 +1353,12 @@ def _valid_in(text: str, region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=None)
+def _in_nanp(region: str) -> bool:
+    """Whether `region` dials +1 (the North American Numbering Plan)."""
+    return phonenumbers.country_code_for_region(region.upper()) == 1
+
+
 def foreign_style_readings(value: object, region: str, *, evidence: frozenset[str] = frozenset()
                            ) -> list[tuple[str, str, str]]:
     """(country, E.164 there, why) for each other country whose national style `value`
@@ -1364,7 +1370,7 @@ def foreign_style_readings(value: object, region: str, *, evidence: frozenset[st
     if not isinstance(value, str):
         return []
     text = _nfkc(value)
-    nanp = phonenumbers.country_code_for_region(region.upper()) == 1
+    nanp = _in_nanp(region)
     out = []
     if not nanp and _NANP_PARENS.match(text) and (alt := _valid_in(text, "US")):
         out.append((phonenumbers.region_code_for_number(phonenumbers.parse(alt)) or "US", alt,
@@ -1404,9 +1410,16 @@ def email_region(value: object) -> str | None:
     the ISO 3166 codes, but .uk for GB."""
     if not isinstance(value, str) or "@" not in value:
         return None
-    if (webmail := WEBMAIL_COUNTRY.get(value.strip().rsplit("@", 1)[-1].casefold())) is not None:
+    return _domain_region(value.strip().rsplit("@", 1)[-1].casefold())
+
+
+@functools.lru_cache(maxsize=4096)
+def _domain_region(domain: str) -> str | None:
+    """email_region of an address whose domain (casefolded) is `domain` (an import asks
+    once per row, and a file's addresses share a few domains)."""
+    if (webmail := WEBMAIL_COUNTRY.get(domain)) is not None:
         return webmail                  # a national webmail service (naver.com: KR)
-    tld = value.strip().rsplit(".", 1)[-1].casefold()
+    tld = domain.rsplit(".", 1)[-1]
     if len(tld) != 2 or not tld.isascii() or not tld.isalpha() or tld in _GENERIC_CCTLDS:
         return None
     code = "GB" if tld == "uk" else tld.upper()

@@ -26,6 +26,7 @@ import sqlcipher3
 
 from ..domain.schema import ENTITIES, META_KEYS, Entity
 from ..errors import StoreBusy, StoreError
+from ..json_text import compact_encoder
 from . import schema_guard
 from .schema import FTS_INDEX_RANGE, FTS_INDEX_SEQS, FTS_INSERT_TRIGGER, MIGRATIONS
 
@@ -135,6 +136,8 @@ _OWN_COLUMNS = {kind: [0] + [i + 1 for i, c in enumerate(cols) if c not in _SHAR
                 for kind, cols in _COLUMNS.items()}   # per-row positions in an insert's params
 _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"),
                          allow_nan=False)
+# The rows of a one-statement insert (values as to_db makes them: no floats).
+_ROWS_JSON = compact_encoder()
 
 
 # ----- writes behind the caller ------------------------------------------------------
@@ -757,7 +760,7 @@ class Store:
             if [row[i] for i in at] != firsts:
                 return None
         own = operator.itemgetter(*_OWN_COLUMNS[ent.kind])
-        return {**shared, "rows": _JSON.encode([own(row) for row in params])}
+        return {**shared, "rows": _ROWS_JSON([own(row) for row in params])}
 
     def _insert_customers_indexed(self, trigger: _FtsTrigger, data: dict | list, first: int, last: int,
                                   seqs: str | None) -> None:
