@@ -368,6 +368,7 @@ def _legal_forms(name: str) -> tuple[str, frozenset[str]]:
     return text, frozenset(forms)
 
 
+@functools.lru_cache(maxsize=65536)   # a file names its companies again and again
 def _company_key(name: str) -> str:
     base, forms = company_parts(name)
     return base + "|" + ",".join(sorted(forms)) if forms else base
