@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ADMIN_PASSWORD, FAST_KDF, USER_PASSWORD
 
-from cims_xl.errors import PermissionDenied
+from cims_xl.errors import AccountDisabled, PermissionDenied
 from cims_xl.security import audit as chain
 from cims_xl.security import trust
 from cims_xl.security.keys import KeyFile
@@ -110,17 +110,21 @@ def test_a_salesperson_who_makes_herself_admin_in_the_users_table_is_named(offic
         store.conn.execute("UPDATE users SET role = 'admin' WHERE username = 'mei'")
     store.close()
     # Sign-in takes the role the trail gave her (auth._as_the_trail_has_it), not the row.
+    _mei_signs_in_as_sales(office)
+    result = _admin_verifies(office)
+    _named(result, "user mei is admin in the store", "makes them sales")
+
+
+def _mei_signs_in_as_sales(office) -> None:
     office["sales_os"]()
     mei = auth.sign_in(office["path"], "mei", USER_PASSWORD)
     assert mei.role == "sales" and "role" in mei.account_problem
     with pytest.raises(PermissionDenied):
         auth.set_role(mei, "li", "admin")
     mei.close()
-    result = _admin_verifies(office)
-    _named(result, "user mei is admin in the store", "makes them sales")
 
 
-def test_a_ghost_admin_slot_with_a_recomputed_key_file_mac_is_named(office):
+def test_a_ghost_admin_slot_with_a_recomputed_key_file_mac_signs_in_as_a_viewer_and_is_named(office):
     kf, key, store = _insider(office["path"])
     kf.set_slot("ghost", GHOST_PASSWORD, key, FAST_KDF)
     kf.seal_mac(key)                      # the MAC sign-in checks: she can recompute it
@@ -129,13 +133,16 @@ def test_a_ghost_admin_slot_with_a_recomputed_key_file_mac_is_named(office):
         store.conn.execute("INSERT INTO users(username, display_name, role, disabled, created_at, created_by) "
                            "VALUES ('ghost', 'ghost', 'admin', 0, '2026-01-01T00:00:00Z', 'admin')")
     store.close()
-    ghost = auth.sign_in(office["path"], "ghost", GHOST_PASSWORD)   # sign-in itself does not notice
-    records.update(ghost, office["boss"], {"notes": "paid in cash"})
+    # No administrator's signed entry created ghost: the password opens the key, and the
+    # session is a viewer's (what the data key she holds already reads), which writes nothing.
+    ghost = auth.sign_in(office["path"], "ghost", GHOST_PASSWORD)
+    assert ghost.role == "viewer" and "no administrator's signed entry created this account" in ghost.account_problem
+    with pytest.raises(PermissionDenied):
+        records.update(ghost, office["boss"], {"notes": "paid in cash"})
     ghost.close()
     result = _admin_verifies(office)
     _named(result, "sign-in slot for ghost, whom no administrator added")
     _named(result, "user ghost (admin) is in the store, but no administrator created them")
-    _named(result, "enrolled a signing key for ghost, whom no administrator created")
 
 
 def test_an_audit_entry_rewritten_with_the_audit_key_from_the_store_is_named(office):
@@ -229,10 +236,26 @@ def test_a_salesperson_cannot_sign_as_the_admin_even_with_every_entry_rewritten(
 def test_signatures_stripped_from_the_trail_are_named(office):
     kf, key, store = _insider(office["path"])
     with store.transaction():
-        store.conn.execute("DELETE FROM audit_sigs WHERE signer = 'admin'")
+        store.conn.execute("DELETE FROM audit_sigs WHERE signer = 'mei'")
     store.close()
     result = _admin_verifies(office)
     _named(result, "is not signed by anyone")
+
+
+def test_an_administrator_whose_signatures_were_stripped_signs_in_with_no_rights_to_give_away(office):
+    """Fail safe: what no valid signature vouches for gives no rights, whoever it names.
+    The administrator reads as a viewer and is told; the recovery is the newest backup
+    (docs/security-model.md), as for a key slot an insider removed."""
+    kf, key, store = _insider(office["path"])
+    with store.transaction():
+        store.conn.execute("DELETE FROM audit_sigs WHERE signer = 'admin'")
+    store.close()
+    office["admin_os"]()
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    assert admin.role == "viewer" and "signed entry" in admin.account_problem
+    with pytest.raises(PermissionDenied):
+        auth.set_role(admin, "mei", "viewer")
+    admin.close()
 
 
 # ----- an administrator -------------------------------------------------------------------------
@@ -246,8 +269,16 @@ def test_an_admin_who_rewrites_a_salespersons_entry_is_named_by_another_admin(of
     anna = auth.sign_in(office["path"], "anna", USER_PASSWORD)
     assert audit_log.verify(anna).ok
     anna.close()
+    # Mei enters a customer after anna was made an administrator (a rewrite re-chains
+    # every later entry, so the signatures of later writes, user changes among them, no
+    # longer hold: sign-in then gives nothing they granted, see the test above).
+    office["sales_os"]()
+    mei = auth.sign_in(office["path"], "mei", USER_PASSWORD)
+    later = records.create(mei, "customer", {"name": "Yamada Shoten", "phone": "+81 3-1234-9999"})
+    mei.close()
     # The first admin, with the data key, rewrites what mei entered and re-chains it.
     kf, key, store = _insider(office["path"], "admin", ADMIN_PASSWORD)
+    office["own"] = later["id"]
     seq, changes = next((r[0], r[7]) for r in store.iter_audit_physical()
                         if r[3] == "create" and r[5] == office["own"])
     changes = json.loads(changes)
@@ -631,7 +662,9 @@ def test_a_ghost_admin_vouched_for_by_a_made_up_user_action_is_named(office):
                     {"role": [None, "admin"], "sign_key": [None, kf.signing_public("ghost")],
                      "slot_key": [None, kf.slot_public("ghost")]})])
     ghost = auth.sign_in(office["path"], "ghost", GHOST_PASSWORD)
-    records.update(ghost, office["boss"], {"notes": "paid in cash"})
+    assert ghost.role == "viewer"           # a made-up action vouches for nothing
+    with pytest.raises(PermissionDenied):
+        records.update(ghost, office["boss"], {"notes": "paid in cash"})
     ghost.close()
     result = _admin_verifies(office)
     _named(result, "'user.note' entry about user ghost, which cims never writes")
@@ -977,3 +1010,81 @@ def test_a_password_reset_by_an_admin_shows_a_changed_key_until_verify_vouches_f
         assert rows["mei"]["status"] == "pinned"
     finally:
         admin.close()
+
+
+# ----- sign-in trusts what signatures vouch for (security.ledger.signed_users) ---------------
+
+def _append_unsigned(store: Store, event) -> int:
+    """Append a chained entry with the audit key kept in the store (what an insider can
+    do): the HMAC chain verifies; no signature covers it."""
+    key = bytes.fromhex(store.get_meta("audit_key"))
+    rows = chain.build_rows(key, store.last_audit(), [event])
+    with store.transaction():
+        store.insert_audit(rows)
+        store.set_meta("audit_head", [rows[-1][0], rows[-1][-1]])
+    return rows[-1][0]
+
+
+@pytest.mark.parametrize("signed_by_her", [False, True])
+def test_a_salesperson_who_appends_a_role_change_for_herself_still_signs_in_as_sales(office, signed_by_her):
+    if signed_by_her:      # an entry "by admin", in a write she signs with her own key
+        _signed(office, "mei", [("UPDATE users SET role = 'admin' WHERE username = 'mei'", ())],
+                [_event("admin", "user.role", "user", "mei", {"role": ["sales", "admin"]})])
+    else:                  # chained with the audit key, no signature at all
+        kf, key, store = _insider(office["path"])
+        _append_unsigned(store, _event("admin", "user.role", "user", "mei", {"role": ["sales", "admin"]}))
+        with store.transaction():
+            store.conn.execute("UPDATE users SET role = 'admin' WHERE username = 'mei'")
+        store.close()
+    _mei_signs_in_as_sales(office)
+    assert not _admin_verifies(office).ok
+
+
+def test_a_forged_disable_of_the_only_administrator_does_not_keep_him_out(office):
+    kf, key, store = _insider(office["path"])
+    seq = _append_unsigned(store, _event("admin", "user.disable", "user", "admin", {"disabled": [False, True]}))
+    with store.transaction():
+        store.conn.execute("UPDATE users SET disabled = 1 WHERE username = 'admin'")
+    store.close()
+    result = _admin_verifies(office)        # he signs in; the forged entry is named
+    _named(result, f"entry #{seq} is not signed by anyone")
+
+
+def test_a_forged_enable_does_not_let_a_disabled_salesperson_back_in(office):
+    kf, key, store = _insider(office["path"])      # she keeps the data key she had
+    store.close()
+    office["admin_os"]()
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    auth.disable_user(admin, "mei")
+    admin.close()
+    # Her slot back (she holds the data key), the row enabled, an enable appended.
+    kf = KeyFile.load(office["path"])
+    kf.set_slot("mei", USER_PASSWORD, key, FAST_KDF)
+    kf.seal_mac(key)
+    kf.save()
+    store = Store.open(office["path"], key)
+    _append_unsigned(store, _event("admin", "user.enable", "user", "mei", {"disabled": [True, False]}))
+    with store.transaction():
+        store.conn.execute("UPDATE users SET disabled = 0 WHERE username = 'mei'")
+    store.close()
+    office["sales_os"]()
+    with pytest.raises(AccountDisabled):
+        auth.sign_in(office["path"], "mei", USER_PASSWORD)
+
+
+def test_stripping_the_signature_of_a_lower_role_does_not_give_the_old_role_back(office):
+    office["admin_os"]()
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    auth.set_role(admin, "mei", "viewer")
+    records.update(admin, office["boss"], {"notes": "called back"})   # he goes on working
+    admin.close()
+    kf, key, store = _insider(office["path"])
+    demotion = next(r[0] for r in store.iter_audit_physical() if r[3] == "user.role" and r[5] == "mei")
+    with store.transaction():
+        store.conn.execute("DELETE FROM audit_sigs WHERE first_seq <= ? AND last_seq >= ?", (demotion, demotion))
+        store.conn.execute("UPDATE users SET role = 'sales' WHERE username = 'mei'")
+    store.close()
+    office["sales_os"]()
+    mei = auth.sign_in(office["path"], "mei", USER_PASSWORD)
+    assert mei.role == "viewer"
+    mei.close()

@@ -1125,7 +1125,8 @@ class Planner:
                         row_who[number] = me     # later rows find whose number it is
                 continue
             warned = self.row_warnings.pop(number, None)
-            shared = [w for w in dict.fromkeys(shared) if w not in maybe]
+            if shared:
+                shared = [w for w in dict.fromkeys(shared) if w not in maybe]
             if shared:
                 self.shared_phones += 1
                 warned = {**(warned or {}), self._phone_label(): (

@@ -390,3 +390,22 @@ def erase_bulk_record(digests_s: str, record_id: str) -> str | None:
     return _PLAIN_JSON.encode(doc)
 
 
+
+
+def write_mac(key: bytes, rows: list[tuple]) -> str | None:
+    """The MAC of the last of `rows` (one write's entries, in order, as stored) when every
+    entry fits the chain from the first one's `prev_mac` on, else None. A signature over
+    that MAC (security.ledger) then covers what each of the entries says."""
+    if not rows:
+        return None
+    prev = rows[0][9]
+    expected = rows[0][0]
+    for row in rows:
+        try:
+            found = _check_row(key, row, expected, prev)
+        except UNREADABLE:
+            return None
+        if isinstance(found, tuple):
+            return None
+        prev, expected = found, expected + 1
+    return prev

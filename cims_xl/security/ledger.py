@@ -35,23 +35,24 @@ internally consistent.
 from __future__ import annotations
 
 import base64
+import bisect
 import datetime as dt
 import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..domain.schema import ENTITIES
-from .audit import ERASED, canonical, entry_records, is_bulk, loads
+from .audit import ERASED, canonical, entry_records, is_bulk, loads, write_mac
 from .roles import allowed
 from .trust import fingerprint
 
 SIG_CONTEXT = "cims-audit-sig-1"
-USER_ADMIN_ACTIONS = ("user.create", "user.role", "user.disable")
+USER_ADMIN_ACTIONS = ("user.create", "user.role", "user.disable", "user.enable")
 BASELINE = "trust.baseline"
 ENROL = "user.key"
 # Record actions and the permission each needs (security.roles); None: any user may.
@@ -97,6 +98,12 @@ UNSIGNED_WHY = {
     "other-key": "{actor}'s signing key in that backup is an older one (their password was reset since)",
 }
 MAX_LISTED = 20     # record problems listed one by one; the rest are counted
+
+
+def _new_value(changes: dict | None, key: str) -> Any:
+    """The value an entry's changes give `key` ([before, after]), or None."""
+    pair = (changes or {}).get(key)
+    return pair[1] if isinstance(pair, list) and len(pair) == 2 else None
 
 
 def _changes_dict(changes_s: str | None) -> dict | None:
@@ -442,7 +449,7 @@ class Replay:
                 self.problems.append(f"entry #{seq}: {actor}'s {action} entry about {entity_id} also changes "
                                      f"{', '.join(extra)}, which {action} never changes")
                 return
-            why = self._refusal(action, actor, actor_role, entity_id or "", target)
+            why = self._refusal(action, actor, actor_role, entity_id or "", target, changes)
             if why:
                 self.problems.append(f"entry #{seq}: {actor} ({actor_role or 'not a user'}) {why}")
                 return
@@ -637,7 +644,7 @@ class Replay:
                     self.fx[key] = (value, actor)
 
     def _refusal(self, action: str, actor: str, actor_role: str | None, name: str,
-                 target: UserState | None) -> str | None:
+                 target: UserState | None, changes: dict | None = None) -> str | None:
         if action == "user.create":
             if target is not None and target.role is not None:
                 return f"created {name}, who already exists"
@@ -647,7 +654,8 @@ class Replay:
                 return f"created the user {name}; only an administrator may"
         elif action in USER_ADMIN_ACTIONS:
             if actor_role != "admin":
-                verb = {"user.role": "changed the role of", "user.disable": "disabled"}[action]
+                verb = {"user.role": "changed the role of", "user.disable": "disabled",
+                        "user.enable": "enabled"}[action]
                 return f"{verb} {name}; only an administrator may"
         elif action == ENROL:
             if actor != name:
@@ -658,6 +666,11 @@ class Replay:
                 return f"replaced the signing key of {name} without an administrator"
         elif action in ("user.password", "user.totp") and actor != name and actor_role != "admin":
             return f"changed the sign-in of {name}; only an administrator may"
+        elif (action == "user.password" and actor == name and target is not None and target.sign is not None
+              and _new_value(changes, "sign_key") not in (None, target.sign)):
+            # A user's own password change keeps their signing key (services.auth); only an
+            # administrator's reset gives a new one. A new key "signed" by itself proves nothing.
+            return "replaced their own signing key without an administrator"
         elif action in ("sign-in", "sign-out") and actor != name:
             return f"wrote a {action} entry for {name}; users sign in only as themselves"
         return None
@@ -925,3 +938,192 @@ def _after(changes_s: str | None, key: str) -> Any:
     except (ValueError, AttributeError):
         return None
     return pair[1] if isinstance(pair, list) and len(pair) == 2 else None
+
+
+# ----- the users sign-in trusts --------------------------------------------------------
+
+# How much each role may do (security.roles), to tell a change that takes rights away
+# from one that gives them: sales and support are on one level (neither's rights hold
+# the other's).
+ROLE_RANK = {"viewer": 0, "support": 1, "sales": 1, "manager": 2, "admin": 3}
+
+
+@dataclass
+class SignedUsers:
+    """What `signed_users` found: each user as the trail's trusted `user.*` entries make
+    them, and the entries it did not trust (seq -> why)."""
+    users: dict[str, UserState]
+    ignored: dict[int, str]
+    signed_from: int | None
+
+
+def signed_users(store_id: str, audit_key: bytes, signed_from: int | None, entries: Iterable[tuple],
+                 sigs: Iterable[tuple], write_rows: Callable[[int, int], list[tuple]]) -> SignedUsers:
+    """Replay the trail's `user.*` entries (and the `trust.baseline` one) the way `audit
+    verify` does, trusting only what their signatures cover: sign-in takes a user's
+    role, disabled flag and second factor from this, not from the users table or from
+    the newest entry that names them (anyone with the data key can append a chained
+    entry: the audit key is shared).
+
+    `entries` are audit rows (Store.AUDIT_COLS) about users in trail order, sign-in and
+    sign-out entries left out (they change nothing replayed here); `sigs` the
+    signature rows (first_seq, last_seq, signer, states JSON, signature); `write_rows(
+    first, last)` the audit rows of one write. An entry from `signed_from` on is
+    trusted when the write holding it is signed by the entry's author, every entry of
+    that write fits the chain up to the signed MAC, and the signature verifies with the
+    author's key as the trusted entries before it give it (a key may vouch for itself
+    only as the store's first administrator's `user.create` or a first enrolment,
+    `user.key`); then the entry must also be one its author may write
+    (`Replay._refusal`: only administrators create, disable, enable users and change
+    roles). Entries before `signed_from` (a store older than signed trails) count as
+    they stand, as in `audit verify`.
+
+    An entry that is not trusted still takes rights away, never gives them (fail safe:
+    its signature may have been stripped to undo it): a `user.disable` disables, a role
+    below the one held lowers it; an enable, a higher role, a new key or second factor
+    is ignored. Never raises for what an insider wrote: an entry that cannot be read is
+    ignored."""
+    return _UserWalk(store_id, audit_key, signed_from, sigs, write_rows).run(entries)
+
+
+# Restrictive user changes an entry not trusted may still make: (attribute, the actions
+# that set that attribute in a trusted entry, superseding it).
+_SETS = {"disabled": ("user.create", "user.disable", "user.enable"), "role": ("user.create", "user.role")}
+
+
+class _UserWalk:
+    """signed_users' two passes: the trusted entries, then what the others take away."""
+
+    COVER_TRIES = 3     # later administrators' writes tried as cover for an entry not trusted
+
+    def __init__(self, store_id, audit_key, signed_from, sigs, write_rows) -> None:
+        self.store_id, self.key, self.signed_from, self.write_rows = store_id, audit_key, signed_from, write_rows
+        self.replay = Replay(store_id, signed_from, {})
+        self.sigs = sorted((s for s in sigs if isinstance(s[0], int) and isinstance(s[1], int)), key=lambda s: s[0])
+        self.firsts = [s[0] for s in self.sigs]
+        self.checked: dict[int, bool] = {}
+        self.ignored: dict[int, str] = {}
+        self.last_trusted: dict[tuple[str, str], int] = {}     # (user, attribute) -> seq
+        self.restrictive: list[tuple[int, str, str, Any]] = []  # (seq, user, attribute, value)
+
+    def run(self, entries: Iterable[tuple]) -> SignedUsers:
+        for row in entries:
+            try:
+                self._entry(row)
+            except UNREADABLE_ROWS + (KeyError, IndexError, AttributeError):
+                self.ignored[row[0] if row else -1] = "it cannot be read"
+        for seq, name, attribute, value in self.restrictive:
+            st = self.replay.users.get(name)
+            if st is None or st.role is None or self.last_trusted.get((name, attribute), -1) > seq:
+                continue                        # a trusted entry after it says otherwise
+            try:
+                covered = self._covered(seq, name)
+            except UNREADABLE_ROWS + (KeyError, IndexError, AttributeError):
+                covered = False
+            if not covered:
+                continue
+            if attribute == "disabled":
+                st.disabled = True
+            elif ROLE_RANK[value] < ROLE_RANK.get(st.role, 0):
+                st.role = value
+        return SignedUsers(self.replay.users, self.ignored, self.signed_from)
+
+    def _entry(self, row: tuple) -> None:
+        seq, _at, actor, action, entity, entity_id, _batch, changes_s, _digests_s, _prev, _mac = row
+        replay = self.replay
+        if self.signed_from is None or seq < self.signed_from:
+            replay._apply(seq, actor, action, entity, entity_id, changes_s, False)
+            return
+        sig = self._sig_of(seq)
+        why = None
+        if sig is None or sig[2] != actor:
+            why = "not signed by its author"
+        else:
+            first = sig[0]
+            if first not in self.checked:
+                self.checked[first] = _write_signed(replay, self.store_id, self.key, sig, self.write_rows)
+            who = replay.users.get(actor)
+            if not self.checked[first]:
+                why = "its signature does not hold"
+            elif who is not None and who.disabled:
+                why = f"written by {actor} while disabled"
+            else:
+                before = len(replay.problems)
+                replay._in_first_write = first == self.signed_from
+                replay._apply(seq, actor, action, entity, entity_id, changes_s, True)
+                if len(replay.problems) > before:
+                    why = replay.problems[-1]
+        if not isinstance(entity_id, str):
+            return
+        if why is None:
+            for attribute, actions in _SETS.items():
+                if action in actions:
+                    self.last_trusted[(entity_id, attribute)] = seq
+            return
+        self.ignored[seq] = why
+        changes = _changes_dict(changes_s) or {}
+        if action == "user.disable" and _new_value(changes, "disabled") is not False:
+            self.restrictive.append((seq, entity_id, "disabled", True))
+        elif action in ("user.role", "user.create"):
+            role = _new_value(changes, "role")
+            if isinstance(role, str) and role in ROLE_RANK:
+                self.restrictive.append((seq, entity_id, "role", role))
+
+    def _sig_of(self, seq: int) -> tuple | None:
+        i = bisect.bisect_right(self.firsts, seq) - 1
+        return self.sigs[i] if i >= 0 and self.sigs[i][1] >= seq else None
+
+    def _covered(self, seq: int, target: str) -> bool:
+        """Whether an administrator other than `target` signed a later write whose MAC
+        chains entry `seq` as it stands: that administrator saw it in the trail and went
+        on, so it stands even without a signature of its own (one may have been stripped
+        to undo a disable or a lower role). An entry appended after every administrator's
+        last write (a forged `user.disable` of the only administrator) is covered by
+        none, and takes nothing away."""
+        users = self.replay.users
+        tried = 0
+        for first, last, signer, states_s, sig_b64 in self.sigs[bisect.bisect_right(self.firsts, seq):]:
+            st = users.get(signer)
+            if signer == target or st is None or st.role != "admin" or not st.sign:
+                continue
+            tried += 1
+            rows = self.write_rows(seq, last)
+            if len(rows) == last - seq + 1 and all(r[0] == seq + i for i, r in enumerate(rows)):
+                mac = write_mac(self.key, rows)
+                if (mac is not None and isinstance(states_s, str) and isinstance(sig_b64, str)
+                        and signature_ok(st.sign, self.store_id, first, last, mac, signer, states_s, sig_b64)):
+                    return True
+            if tried >= self.COVER_TRIES:
+                return False
+        return False
+
+
+def _write_signed(replay: "Replay", store_id: str, audit_key: bytes, sig: tuple,
+                  write_rows: Callable[[int, int], list[tuple]]) -> bool:
+    first, last, signer, states_s, sig_b64 = sig[:5]
+    try:
+        rows = write_rows(first, last)
+    except UNREADABLE_ROWS:
+        return False
+    if len(rows) != last - first + 1 or any(r[0] != first + i for i, r in enumerate(rows)):
+        return False
+    mac = write_mac(audit_key, rows)
+    if mac is None or not isinstance(states_s, str) or not isinstance(sig_b64, str):
+        return False
+    keys = []
+    known = replay.users.get(signer)
+    if known is not None and known.sign:
+        keys.append(known.sign)
+    else:
+        # No key yet: only the key the write itself gives its author (the first
+        # administrator creating themselves, or a first enrolment) can sign it; the
+        # replay then refuses the entry unless it is one of those.
+        for r in rows:
+            if r[2] == signer and r[5] == signer and r[3] in ("user.create", ENROL):
+                key = _new_value(_changes_dict(r[7]), "sign_key")
+                if isinstance(key, str):
+                    keys.append(key)
+    return any(signature_ok(k, store_id, first, last, mac, signer, states_s, sig_b64) for k in keys)
+
+
+UNREADABLE_ROWS = (ValueError, TypeError, UnicodeError)

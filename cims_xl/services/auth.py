@@ -21,7 +21,6 @@ from ..errors import AccountDisabled, AccountLocked, CimsError, NotFound, StoreE
 from ..domain.money import FALLBACK_CURRENCY, require_currency
 from ..security import ledger, trust
 from ..security.audit import AuditEvent
-from ..security.audit import loads as chain_loads
 from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS, MAX_DELAY
 from ..security.passwords import check_password
 from ..store.db import Store, utcnow
@@ -129,7 +128,7 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
                 user = store.fetch_user(username)
                 if user is None:
                     raise WrongPassword("wrong user name or password")
-                user, outside = _as_the_trail_has_it(store, user)
+                user, outside = _as_the_trail_has_it(store, user, kf.store_id)
                 if user.get("disabled"):    # the password was right: saying so reveals nothing
                     raise AccountDisabled(f"the account {username} is disabled; an administrator can "
                                           f"enable it again (cims user enable {username})")
@@ -196,67 +195,84 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
     return session
 
 
-def _as_the_trail_has_it(store: Store, user: dict) -> tuple[dict, list[str]]:
-    """The user's row with the security fields an unsigned change made put back as the
-    audit trail has them, and what was put back ("role", "disabled", "second factor").
+def _as_the_trail_has_it(store: Store, user: dict, store_id: str) -> tuple[dict, list[str]]:
+    """The user's row with the security fields a change made outside cims put back as the
+    signed audit trail has them, and what was put back ("role", "disabled", "second
+    factor").
 
-    Anyone with the data key can write the users table: every administrator's row
-    marked disabled, a role taken away, or a second-factor secret no app holds, would
-    keep every administrator out, and with them `cims audit verify`. So sign-in
-    takes each field from the newest trail entry that sets it (cims writes one with
-    every change: user.create / user.role, user.disable / user.enable, user.totp with a
-    keyed digest of the secret) and ignores a row that differs. This never lets in
-    someone cims turned away: a disable by cims also removes the key slot (a password
-    then opens nothing), a role is never higher than the trail gives, and a second
-    factor ignored is one the trail never enrolled (removing it outright was already
-    possible for such an insider). Entries are not signature-checked here (audit
-    verify does that): forging one means writing a chained entry, which verify names.
+    Anyone with the data key can write the users table and append a chained audit
+    entry (the audit key is shared): every administrator's row marked disabled, a role
+    raised or taken away, a second-factor secret no app holds, or a forged
+    `user.disable` entry would keep administrators out or let a salesperson in as one.
+    So sign-in replays the trail's `user.*` entries as `audit verify` does, trusting
+    only what their authors' signatures cover and what their authors may write
+    (`security.ledger.signed_users`: only administrators create, disable and enable
+    users and change roles), and ignores a row that differs. This never lets in someone
+    cims turned away: a disable by cims also removes the user's key slot (a password then
+    opens nothing), a role is never higher than the signed trail gives, and a second
+    factor ignored is one the trail never enrolled. An entry the trail does not vouch
+    for still takes rights away (a disable, a lower role: its signature may have been
+    stripped to undo it); an account no signed entry created signs in as a viewer.
     """
     with store.lenient_text():      # an entry's text that is not UTF-8 must not stop sign-in
-        return _trail_fields(store, user)
+        return _trail_fields(store, user, store_id)
 
 
-def _trail_fields(store: Store, user: dict) -> tuple[dict, list[str]]:
+# The role of an account the signed trail does not vouch for (read only, no personal fields).
+NO_TRUST_ROLE = "viewer"
+
+
+def _signed_from(store: Store, store_id: str) -> int | None:
+    """The first signed entry: as this OS account saw it (trust pin), else as the store
+    says, else the first signature's (an insider who deletes the setting does not make
+    the trail unsigned)."""
+    candidates = []
+    pin = trust.load_pin(store_id)
+    for value in ((pin or {}).get("signed_from"), store.get_meta("signed_from")):
+        try:
+            candidates.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    if candidates:
+        return candidates[0]
+    firsts = [s[0] for s in store.iter_audit_sigs() if isinstance(s[0], int)]
+    return min(firsts) if firsts else None
+
+
+def _trail_fields(store: Store, user: dict, store_id: str) -> tuple[dict, list[str]]:
     name = user["username"]
     out = dict(user)
-    changed = []
-    entry = store.newest_user_entry(name, ("user.create", "user.role"))
-    role = _after_value(entry, "role")
-    if isinstance(role, str) and role != user.get("role"):
-        out["role"] = role
+    changed: list[str] = []
+    try:
+        key = bytes.fromhex(store.get_meta("audit_key"))
+    except (TypeError, ValueError):
+        return out, changed         # the session refuses to start (Session: audit key changed)
+    signed_from = _signed_from(store, store_id)
+    found = ledger.signed_users(store_id, key, signed_from, store.iter_user_entries(), store.iter_audit_sigs(),
+                                store.audit_rows)
+    st = found.users.get(name)
+    if st is None or st.role is None:
+        if signed_from is not None and user.get("role") != NO_TRUST_ROLE:
+            # No administrator's signed entry made this account (added outside cims, or the
+            # signatures that did were stripped): it reads, as a viewer, and changes nothing.
+            out["role"] = NO_TRUST_ROLE
+            changed.append("role: no administrator's signed entry created this account, so it signs in "
+                           f"as a {NO_TRUST_ROLE}")
+        return out, changed         # else: a store from before signed trails that never named this user
+    if st.role != user.get("role"):
+        out["role"] = st.role
         changed.append("role")
-    if user.get("disabled"):
-        entry = store.newest_user_entry(name, ("user.create", "user.disable", "user.enable"))
-        if entry is not None and entry[1] != "user.disable":
-            out["disabled"] = False
-            changed.append("disabled")
+    if bool(user.get("disabled")) != bool(st.disabled):
+        out["disabled"] = bool(st.disabled)
+        changed.append("disabled")
     secret = user.get("totp_secret")
-    if secret:
-        entry = store.newest_user_entry(name, ("user.create", "user.totp"))
-        on = _after_value(entry, "totp") if entry is not None and entry[1] == "user.totp" else False
-        digest = _after_value(entry, "totp_digest", missing="?") if on else None
-        try:
-            key = bytes.fromhex(store.get_meta("audit_key"))
-        except (TypeError, ValueError):
-            key = None
-        wrong = (on is not True or not isinstance(secret, str)
-                 or (digest != "?" and key is not None and digest != ledger.totp_digest(key, secret)))
-        if wrong and entry is not None:
+    if secret and st.totp is not None:      # None: the trail does not say (a store from before it did)
+        wrong = (st.totp is not True or not isinstance(secret, str)
+                 or (st.totp_digest is not None and st.totp_digest != ledger.totp_digest(key, secret)))
+        if wrong:
             out["totp_secret"] = None
             changed.append("second factor")
     return out, changed
-
-
-def _after_value(entry: tuple | None, key: str, missing=None):
-    """The value an entry's changes set `key` to ([before, after]), or `missing`."""
-    if entry is None:
-        return missing
-    try:
-        changes = chain_loads(entry[2] or "{}")
-    except ValueError:
-        return missing
-    pair = changes.get(key) if isinstance(changes, dict) else None
-    return pair[1] if isinstance(pair, list) and len(pair) == 2 else missing
 
 
 def _pinned_head_problem(store: Store, store_id: str) -> str | None:

@@ -996,14 +996,18 @@ class Store:
         self.conn.execute(f"UPDATE users SET {sets}, version = version + 1 WHERE username = ?",
                           list(values.values()) + [username])
 
-    def newest_user_entry(self, username: str, actions: tuple[str, ...]) -> tuple[int, str, str | None] | None:
-        """(seq, action, changes JSON) of the newest audit entry about user `username`
-        with one of `actions`, or None."""
-        marks = ", ".join("?" * len(actions))
-        row = self.conn.execute(f"SELECT seq, action, changes FROM audit WHERE entity = 'user' AND entity_id = ? "
-                                f"AND action IN ({marks}) ORDER BY seq DESC LIMIT 1",
-                                (username, *actions)).fetchone()
-        return (row[0], row[1], row[2]) if row else None
+    def iter_user_entries(self) -> Iterator[tuple]:
+        """Audit rows (AUDIT_COLS) about users, oldest first, sign-ins and sign-outs left
+        out: the entries that create users and change their roles, keys, disabled flag and
+        second factor (security.ledger.signed_users replays them at sign-in)."""
+        yield from self.conn.execute(
+            f"SELECT {', '.join(self.AUDIT_COLS)} FROM audit WHERE entity = 'user' "
+            "AND action NOT IN ('sign-in', 'sign-out') ORDER BY seq")
+
+    def audit_rows(self, first: int, last: int) -> list[tuple]:
+        """The audit rows (AUDIT_COLS) with seq first..last, in order."""
+        return self.conn.execute(f"SELECT {', '.join(self.AUDIT_COLS)} FROM audit WHERE seq BETWEEN ? AND ? "
+                                 "ORDER BY seq", (first, last)).fetchall()
 
     # -- audit --
 
