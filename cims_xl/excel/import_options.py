@@ -133,7 +133,8 @@ def with_sheet_hint(message: str) -> str:
     goes on the Import sheet: the first option it names and the cell to put it in.
 
     "… Say which with --decimal comma (…)." → "… On the Import sheet: put the option in
-    the Options cell (e.g. --decimal comma) and press Import spreadsheet again."; a message about an
+    the Options cell (e.g. --decimal comma), and press Import spreadsheet again." (the
+    Record type or Currency cell for --kind and --currency); a message about an
     option's own value ("--encoding 'x' is not an encoding …") is prefixed with the cell
     it came from; a message naming no option is returned unchanged.
     """
@@ -145,19 +146,22 @@ def with_sheet_hint(message: str) -> str:
         where = {"--kind": "the Record type cell of the Import sheet",
                  "--currency": "the Currency cell of the Import sheet"}.get(f"--{first.group(1)}", CELL)
         return f"{where[0].upper()}{where[1:]}: {message}"
+    said: dict[str, str] = {}      # the place on the sheet -> what to do there (first named)
     for match in _OPTION.finditer(message):
         flag, value = f"--{match.group(1)}", match.group(2)
         if flag in flags:
             shown = match.group(0) if value else f"{flag} …"
-            return (message.rstrip() + f" On the Import sheet: put the option in the Options cell "
-                    f"(e.g. {shown}) and press Import spreadsheet again.")
-        if flag == "--kind" and value:
+            said.setdefault("options", f"put the option in the Options cell (e.g. {shown})")
+        elif flag == "--kind" and value:
             try:
-                kind = entity_for(value.strip("'\"")).kind
+                said.setdefault("kind", f"choose {entity_for(value.strip(chr(39) + chr(34))).kind} "
+                                        "in the Record type cell")
             except ImportRefused:
                 continue
-            return message.rstrip() + f" On the Import sheet: choose {kind} in the Record type cell."
-        if flag == "--currency":
+        elif flag == "--currency":
             code = value if value and re.fullmatch(r"[A-Z]{3}", value) else "the code"
-            return message.rstrip() + f" On the Import sheet: put {code} in the Currency cell."
-    return message
+            said.setdefault("currency", f"put {code} in the Currency cell")
+    if not said:
+        return message
+    return (message.rstrip() + " On the Import sheet: " + ", or ".join(said.values())
+            + ", and press Import spreadsheet again.")
