@@ -383,6 +383,13 @@ def test_the_sheet_parts_of_the_built_workbook_validate_against_the_ecma_376_sch
         _validate(name, parts[name])
 
 
+def test_the_defined_names_and_styles_of_the_built_workbook_validate_against_the_ecma_376_schemas(parts):
+    # Where the Import sheet's named cells (CIMS_ImportOptions …) and their text format live.
+    from test_package_preserved import _validate
+    for name in ("xl/workbook.xml", "xl/styles.xml"):
+        _validate(name, parts[name])
+
+
 # ----- package parts ----------------------------------------------------------------
 
 def test_content_types_declare_a_macro_enabled_workbook_with_vba(parts):

@@ -442,9 +442,9 @@ def _add_import(wb: Workbook) -> Worksheet:
     _input_cell(ws, "B7", "CIMS_ImportOptions", None, "@")
     ws.merge_cells("B7:C7")      # room for a few options; the border follows the range
     ws["B7"].alignment = styles.WRAP_TOP
-    _note_across(ws, 8, "The options a stop message names, as written there, e.g. --decimal comma "
-                        "--date-order DMY --value \"DRAFT=Cancelled\" --map \"Kundennr=Customer Ref\". "
-                        "Empty = none.", widths[1:3], styles.NOTE_FONT, first_col=2)
+    _note_across(ws, 8, "The options an import's stop message names, typed as written there. "
+                        "For example: --decimal comma --value \"DRAFT=Cancelled\" "
+                        "--map \"Kundennr=Customer Ref\"", widths[1:3], styles.NOTE_FONT, first_col=2)
     _section(ws, 9, "Column mapping", 3)
     for c, head in enumerate(("Column in file", "CIMS field", "Sample values"), start=1):
         ws.cell(10, c, head).font = styles.LABEL_FONT
