@@ -29,10 +29,10 @@ def book_path(tmp_path, store_path, admin):
     live_session.use(None)
 
 
-def press(book_path, file, kind, options=None):
-    """Import from the Import sheet with `options` in its Options cell: (status line,
-    the messages shown, the book)."""
-    ui = QuietUI(assume_yes=True)
+def press(book_path, file, kind, options=None, confirm=True):
+    """Import from the Import sheet with `options` in its Options cell, answering the
+    dry run's question with `confirm`: (status line, the messages shown, the book)."""
+    ui = QuietUI(assume_yes=confirm)
     book = FileWorkbook(book_path, ui=ui)
     book.set_name("CIMS_ImportFile", str(file))
     book.set_name("CIMS_ImportKind", kind)
@@ -239,3 +239,27 @@ def test_a_stop_message_says_where_on_the_sheet_its_option_goes(message, hint):
 
 def test_a_message_that_names_no_option_is_left_as_it_is():
     assert with_sheet_hint("the file is empty") == "the file is empty"
+
+
+def test_the_summary_says_where_the_option_for_an_unread_sheet_goes_and_the_cell_then_reads_it(
+        book_path, admin, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "zwei.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Kunden"
+    wb.active.append(["Name", "Stadt"])
+    wb.active.append(["Anna Schmidt", "Köln"])
+    other = wb.create_sheet("Alte Kunden")
+    other.append(["Name", "Stadt"])
+    other.append(["Otto Berg", "Bonn"])
+    wb.save(path)
+    line, _messages, book = press(book_path, path, "customer", confirm=False)
+    assert line == "Import cancelled; nothing was written."
+    summary = book.get_name("CIMS_ImportSummary")
+    assert "Not read: 'Alte Kunden'" in summary
+    assert ('On the Import sheet: put the option in the Options cell (e.g. --sheet "Alte Kunden"), and press '
+            "Import spreadsheet again." in summary)
+    line, messages, book = press(book_path, path, "customer", '--sheet "Alte Kunden"')
+    assert line is not None and "1 created" in line, messages
+    assert [c["name"] for c in records.list_records(admin, "customer")] == ["Otto Berg"]

@@ -147,11 +147,16 @@ def with_sheet_hint(message: str) -> str:
                  "--currency": "the Currency cell of the Import sheet"}.get(f"--{first.group(1)}", CELL)
         return f"{where[0].upper()}{where[1:]}: {message}"
     said: dict[str, str] = {}      # the place on the sheet -> what to do there (first named)
+    first_flag = first_value = None
     for match in _OPTION.finditer(message):
         flag, value = f"--{match.group(1)}", match.group(2)
         if flag in flags:
-            shown = match.group(0) if value else f"{flag} …"
-            said.setdefault("options", f"put the option in the Options cell (e.g. {shown})")
+            # The first option named, with a value where the message writes one ("--sheet
+            # (e.g. --sheet Kunden)" shows --sheet Kunden).
+            if "options" not in said or (value and first_flag == flag and not first_value):
+                first_flag, first_value = flag, value
+                shown = match.group(0) if value else f"{flag} …"
+                said["options"] = f"put the option in the Options cell (e.g. {shown})"
         elif flag == "--kind" and value:
             try:
                 said.setdefault("kind", f"choose {entity_for(value.strip(chr(39) + chr(34))).kind} "

@@ -38,7 +38,8 @@ def _summary(result: ImportResult, *, done: bool, options: str = "") -> str:
              f"Rejected: {d['rejected']}"]
     if d.get("customers_created"):
         lines.append(f"New customers: {result.customers_created_text()}")
-    lines += result.currency_notes() + result.sheet_notes()
+    # Notes that name an option say where it goes on this sheet.
+    lines += [with_sheet_hint(n) for n in result.currency_notes() + result.sheet_notes()]
     if d["batch"]:
         lines.append(f"Batch: {d['batch']} (undo: cims import undo {d['batch']})")
     if d.get("warnings"):
@@ -65,8 +66,6 @@ def _summary(result: ImportResult, *, done: bool, options: str = "") -> str:
     lines.append("Column mapping:")
     for m in d["mapping"]:
         lines.append(f"  {m['column']} → {_target_text(m, result.kind)}")
-    if any("--" in line for line in lines[1:]):
-        lines += ["", "An option named above (--…) goes in the Options cell of this sheet, as written."]
     return "\n".join(lines)
 
 
