@@ -1303,23 +1303,18 @@ def _rich_progress(app: App):
               help="Orders with several rows (one per item) whose amount is the same on each: order = it "
                    "is the order's total (stored once), line = each row's own amount (each row a line).")
 @pass_app
-def import_file_cmd(app: App, path, sheet, kind, mapping, values, profile, date_order, on_duplicate,
-                    update_mode, dry_run, report_path, region, currency, encoding, decimal, amount_per):
+def import_file_cmd(app: App, path, dry_run, report_path, **options):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
     from .excel.import_report import error_report
     from .importer.run import import_file
 
     session = app.session()
-    if sheet and sheet.isdigit():
-        sheet = int(sheet)
+    on_duplicate, update_mode = options["on_duplicate"], options["update_mode"]
     bar, progress = _rich_progress(app)
     with bar:
-        result = import_file(session, path, kind=kind, sheet=sheet, mapping=list(mapping) or None,
-                             profile=profile, date_order=date_order, on_duplicate=on_duplicate,
-                             update_mode=update_mode, dry_run=dry_run,
+        result = import_file(session, path, dry_run=dry_run,
                              error_report=error_report(report_path) if report_path else None,
-                             progress=progress, region=region, currency=currency, encoding=encoding,
-                             decimal=decimal, amount_per=amount_per, values=list(values) or None)
+                             progress=progress, **import_keywords(options))
     data = result.as_dict()
     if app.out.fmt == "json":
         app.out.emit(data)
@@ -1363,6 +1358,27 @@ def import_file_cmd(app: App, path, sheet, kind, mapping, values, profile, date_
         app.out.message(f"{'At least ' if result.outcomes_truncated else ''}{n:,} duplicate{'s' if n != 1 else ''} "
                         "not updated: their store records already had a value in every field the file gives "
                         "(--update-mode fill only fills empty fields); add --update-mode overwrite to replace them")
+
+
+def import_keywords(options: dict) -> dict:
+    """The `import_file` keywords of parsed `cims import` options ({click param name:
+    value}, as `import_file_cmd` receives them; FILE, --dry-run and --report apart).
+
+    The one translation from the command's options to the importer's keywords: the
+    Import sheet's Options cell (cims_xl.excel.import_options) parses its text with this
+    command's own click options and calls this too, so both read an option alike.
+    Options not given may be left out of `options`.
+    """
+    sheet = options.get("sheet")
+    if isinstance(sheet, str) and sheet.isdigit():
+        sheet = int(sheet)        # --sheet 2: the second sheet
+    keywords = {"sheet": sheet, "mapping": list(options.get("mapping") or ()) or None,
+                "values": list(options.get("values") or ()) or None}
+    for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
+                 "encoding", "decimal", "amount_per"):
+        if name in options:
+            keywords[name] = options[name]
+    return keywords
 
 
 SHOWN_PROBLEMS = 50

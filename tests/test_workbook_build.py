@@ -211,10 +211,23 @@ def test_home_shows_formula_examples_as_text(book):
 
 
 @pytest.mark.parametrize("name", ["CIMS_ImportFile", "CIMS_ImportKind", "CIMS_ImportCurrency",
-                                  "CIMS_ImportMapping", "CIMS_ImportSummary"])
+                                  "CIMS_ImportOptions", "CIMS_ImportMapping", "CIMS_ImportSummary"])
 def test_import_sheet_has_its_named_places(book, name):
     sheet, _ = _defined(book, name)
     assert sheet == "Import"
+
+
+def test_the_import_options_cell_is_labelled_explained_and_keeps_what_is_typed_as_text(book):
+    # Text format: Excel would read "--decimal comma" typed in a General cell as a formula.
+    _, coord = _defined(book, "CIMS_ImportOptions")
+    ws = book["Import"]
+    cell = ws[coord.replace("$", "")]
+    assert cell.number_format == "@" and cell.value is None
+    assert ws.cell(cell.row, 1).value == "Options"
+    note = ws.cell(cell.row + 1, cell.column).value
+    assert "--decimal comma" in note and "stop message" in note
+    _, mapping = _defined(book, "CIMS_ImportMapping")
+    assert int(mapping.split("$")[-1]) > cell.row + 1
 
 
 def test_import_record_type_is_a_dropdown_of_entity_kinds(book):
@@ -367,6 +380,13 @@ def test_the_sheet_parts_of_the_built_workbook_validate_against_the_ecma_376_sch
     sheets = [n for n in parts if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")]
     assert len(sheets) == len(SHEET_ORDER)
     for name in sheets:
+        _validate(name, parts[name])
+
+
+def test_the_defined_names_and_styles_of_the_built_workbook_validate_against_the_ecma_376_schemas(parts):
+    # Where the Import sheet's named cells (CIMS_ImportOptions …) and their text format live.
+    from test_package_preserved import _validate
+    for name in ("xl/workbook.xml", "xl/styles.xml"):
         _validate(name, parts[name])
 
 

@@ -19,6 +19,8 @@ Names other code relies on (workbook-scoped defined names)
     Import    CIMS_ImportFile (path of the file to import), CIMS_ImportKind (record
               type: customer, contact, ...), CIMS_ImportCurrency (ISO 4217 code for
               order and opportunity rows that give none; empty = the store's currency),
+              CIMS_ImportOptions (`cims import` options as a stop message names them,
+              e.g. --decimal comma; see excel/import_options.py),
               CIMS_ImportMapping (header row of the
               mapping table: Column in file | CIMS field | Sample values; rows go
               below it), CIMS_ImportSummary (top-left cell of the dry-run summary)
@@ -434,13 +436,22 @@ def _add_import(wb: Workbook) -> Worksheet:
     _input_cell(ws, "B6", "CIMS_ImportCurrency")
     _note_across(ws, 6, "ISO code for rows that give none, e.g. USD; empty = the store's currency",
                  widths[2:], styles.NOTE_FONT, first_col=3)
-    _section(ws, 7, "Column mapping", 3)
+    # Options: what an import's stop message says to add, typed as written there. Text
+    # format, so Excel keeps "--decimal comma" as typed instead of reading a formula.
+    _text(ws, "A7", "Options", styles.LABEL_FONT)
+    _input_cell(ws, "B7", "CIMS_ImportOptions", None, "@")
+    ws.merge_cells("B7:C7")      # room for a few options; the border follows the range
+    ws["B7"].alignment = styles.WRAP_TOP
+    _note_across(ws, 8, "The options an import's stop message names, typed as written there. "
+                        "For example: --decimal comma --value \"DRAFT=Cancelled\" "
+                        "--map \"Kundennr=Customer Ref\"", widths[1:3], styles.NOTE_FONT, first_col=2)
+    _section(ws, 9, "Column mapping", 3)
     for c, head in enumerate(("Column in file", "CIMS field", "Sample values"), start=1):
-        ws.cell(8, c, head).font = styles.LABEL_FONT
-    _name(ws, "CIMS_ImportMapping", "A8:C8")
-    _text(ws, "E7", "Dry-run summary", styles.SECTION_FONT)
-    ws["E7"].fill = ws["F7"].fill = styles.SECTION_FILL
-    _name(ws, "CIMS_ImportSummary", "E8")
+        ws.cell(10, c, head).font = styles.LABEL_FONT
+    _name(ws, "CIMS_ImportMapping", "A10:C10")
+    _text(ws, "E9", "Dry-run summary", styles.SECTION_FONT)
+    ws["E9"].fill = ws["F9"].fill = styles.SECTION_FILL
+    _name(ws, "CIMS_ImportSummary", "E10")
     _print_fit_width(ws, landscape=True)
     return ws
 

@@ -1,11 +1,13 @@
 """The ribbon's "Import spreadsheet": the Import sheet's flow, through the workbook adapter.
 
-Reads the file path, record type and currency from the Import sheet (names
-CIMS_ImportFile, CIMS_ImportKind and CIMS_ImportCurrency), runs a dry run with
+Reads the file path, record type, currency and options from the Import sheet (names
+CIMS_ImportFile, CIMS_ImportKind, CIMS_ImportCurrency and CIMS_ImportOptions: `cims
+import` options as its stop messages name them, see import_options), runs a dry run with
 progress in the status bar, fills the mapping table (CIMS_ImportMapping) and the
 summary (CIMS_ImportSummary), lists rejected rows and skipped duplicates on
 the "Import Errors" sheet (original values and reason, written as text), and imports
 on confirmation. Works the same on a closed workbook file and in live Excel.
+A stop message (ImportRefused) says where on the sheet the option it names goes.
 """
 
 from __future__ import annotations
@@ -16,24 +18,28 @@ from ..errors import CimsError
 from ..importer.errors import ImportRefused
 from ..importer.mapping import REPORT_LEAD, entity_for, report_lead
 from ..importer.run import ImportResult, has_currency, import_file
+from .import_options import OPTIONS_NAME, options_text, parse_options, with_sheet_hint
 from .import_report import ERRORS_SHEET
 
 
 UPDATES_SHOWN = 20      # updated records the summary names with their changed fields
 
 
-def _summary(result: ImportResult, *, done: bool) -> str:
+def _summary(result: ImportResult, *, done: bool, options: str = "") -> str:
     d = result.as_dict()
     lines = [("Imported" if done else "Dry run") + f": {Path(d['file']).name}"
-             + (f" (sheet {d['sheet']})" if d["sheet"] else ""),
-             f"Rows: {d['rows']}",
+             + (f" (sheet {d['sheet']})" if d["sheet"] else "")]
+    if options:
+        lines.append(f"Options: {options}")
+    lines += [f"Rows: {d['rows']}",
              f"{'Created' if done else 'Would create'}: {d['created']}",
              f"{'Updated' if done else 'Would update'}: {d['updated']}",
              f"Skipped as duplicates: {d['duplicates']}",
              f"Rejected: {d['rejected']}"]
     if d.get("customers_created"):
         lines.append(f"New customers: {result.customers_created_text()}")
-    lines += result.currency_notes() + result.sheet_notes()
+    # Notes that name an option say where it goes on this sheet.
+    lines += [with_sheet_hint(n) for n in result.currency_notes() + result.sheet_notes()]
     if d["batch"]:
         lines.append(f"Batch: {d['batch']} (undo: cims import undo {d['batch']})")
     if d.get("warnings"):
@@ -112,6 +118,12 @@ def _error_rows(result: ImportResult, path: Path, kind: str, sheet) -> list[list
 
 
 def import_from_book(session, book) -> str:
+    """Run the Import sheet's import: dry run, summary, confirmation, import.
+
+    Returns the status line. Raises CimsError for a missing path, ImportRefused for a
+    bad Options cell (before anything is read) and for a file the importer stops on,
+    its message then saying where on the sheet the option it names goes.
+    """
     path_text = book.get_name("CIMS_ImportFile")
     if not path_text or not str(path_text).strip():
         path_text = book.ui.ask("File to import (full path):", "CIMS import")
@@ -127,14 +139,16 @@ def import_from_book(session, book) -> str:
             currency = None
     except ImportRefused:
         pass   # import_file names the wrong record type
+    options = options_text(book)
+    given = parse_options(book.get_name(OPTIONS_NAME))
 
     def progress(done: int, total: int, phase: str) -> None:
         book.ui.progress(done, total, f"Import: {phase} {done:,} of {total:,} rows" if total
                          else f"Import: {phase}…")
 
     try:
-        dry = import_file(session, path, kind=kind, dry_run=True, progress=progress, currency=currency)
-        book.set_name("CIMS_ImportSummary", _summary(dry, done=False))
+        dry = import_file(session, path, **given, kind=kind, dry_run=True, progress=progress, currency=currency)
+        book.set_name("CIMS_ImportSummary", _summary(dry, done=False, options=options))
         book.write_below("CIMS_ImportMapping", _mapping_rows(dry))
         book.write_block(ERRORS_SHEET, _error_rows(dry, path, kind, dry.sheet))
         question = (f"Import {dry.rows:,} rows from {path.name}?\n{dry.created:,} new, "
@@ -144,9 +158,15 @@ def import_from_book(session, book) -> str:
             return f"Nothing to import from {path.name}: {dry.duplicates} duplicates, {dry.rejected} rejected."
         if not book.ui.confirm(question, "CIMS import"):
             return "Import cancelled; nothing was written."
-        done = import_file(session, path, kind=kind, sheet=dry.sheet, progress=progress, currency=currency)
-        book.set_name("CIMS_ImportSummary", _summary(done, done=True))
+        done = import_file(session, path, **{**given, "sheet": dry.sheet}, kind=kind, progress=progress,
+                           currency=currency)
+        book.set_name("CIMS_ImportSummary", _summary(done, done=True, options=options))
         book.write_block(ERRORS_SHEET, _error_rows(done, path, kind, done.sheet))
+    except ImportRefused as exc:
+        # The importer speaks in `cims import` options; on the sheet they go in a cell.
+        exc.message = with_sheet_hint(exc.message)
+        exc.args = (exc.message,)
+        raise
     finally:
         book.ui.clear_progress()
     return (f"Imported {path.name}: {done.created:,} created, {done.updated:,} updated, "
