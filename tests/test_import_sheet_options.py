@@ -263,3 +263,23 @@ def test_the_summary_says_where_the_option_for_an_unread_sheet_goes_and_the_cell
     line, messages, book = press(book_path, path, "customer", '--sheet "Alte Kunden"')
     assert line is not None and "1 created" in line, messages
     assert [c["name"] for c in records.list_records(admin, "customer")] == ["Otto Berg"]
+
+
+def test_the_summary_after_the_import_still_says_which_sheet_was_chosen_and_which_were_not_read(
+        book_path, admin, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "zwei.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Kunden"
+    wb.active.append(["Name", "Stadt"])
+    wb.active.append(["Anna Schmidt", "Köln"])
+    other = wb.create_sheet("Alte Kunden")
+    other.append(["Name", "Stadt"])
+    other.append(["Otto Berg", "Bonn"])
+    wb.save(path)
+    line, messages, book = press(book_path, path, "customer")
+    assert line is not None and "1 created" in line, messages
+    summary = book.get_name("CIMS_ImportSummary")
+    assert summary.startswith("Imported") and "Not read: 'Alte Kunden'" in summary
+    assert "given with --sheet" not in summary and "the first visible sheet with a table" in summary

@@ -89,6 +89,15 @@ def _target_text(m: dict, kind: str = "customer") -> str:
     return {"ignored": "left out", "secret": "left out: a password"}.get(m["how"], f"kept in {kept_in_header(kind)}")
 
 
+def _keep_sheet_choice(done: ImportResult, dry: ImportResult) -> None:
+    """The import after the dry run reads the sheet the dry run chose (the file is read
+    again): its summary says why that sheet, and which were not read, as the dry run's
+    did, not "given with --sheet"."""
+    done.unread_sheets = list(dry.unread_sheets)
+    said = {i["what"]: i for i in dry.inferences}
+    done.inferences = [said.get("sheet", i) if i["what"] == "sheet" else i for i in done.inferences]
+
+
 def _error_rows(result: ImportResult, path: Path, kind: str, sheet) -> list[list]:
     """Rejected rows and duplicates with their original values (re-read from the file)."""
     wanted = {o.row: o for o in result.outcomes if o.action in ("rejected", "duplicate")}
@@ -160,6 +169,8 @@ def import_from_book(session, book) -> str:
             return "Import cancelled; nothing was written."
         done = import_file(session, path, **{**given, "sheet": dry.sheet}, kind=kind, progress=progress,
                            currency=currency)
+        if not given.get("sheet"):
+            _keep_sheet_choice(done, dry)
         book.set_name("CIMS_ImportSummary", _summary(done, done=True, options=options))
         book.write_block(ERRORS_SHEET, _error_rows(done, path, kind, done.sheet))
     except ImportRefused as exc:
