@@ -290,7 +290,7 @@ class Options:
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
     currency: str | None = None           # for rows whose file has no currency of its own
     store_currency: str | None = None     # the store's, when there is no --currency
-    currencies: tuple[str, ...] = ()      # named in the file: settle a bare "$" (money.read_money)
+    currencies: tuple[str, ...] = ()      # settle a bare "$" on the file's evidence (run.settle_bare_symbols)
     keep_unmapped: bool = True            # unmapped columns go to Notes
     serial_offset: int = 0                # days added to a number in a date column (1462: a 1904 workbook)
     amount_per: str | None = None         # rows sharing an order number: "order" total or "line" amounts (shop_orders)
