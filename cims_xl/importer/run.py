@@ -28,7 +28,7 @@ from ..domain import normalize as nz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
-from . import parallel, plan, shop_orders
+from . import parallel, plan, refunds, shop_orders
 from .values import ValueEvidence, parse_values
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, subtotal_text
@@ -174,6 +174,8 @@ class Scan:
     footer_rows: list[int] = field(default_factory=list)
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     named: _CurrencyEvidence | None = None  # those and the bare symbols ("$20"): settle_bare_symbols
+    refunds: dict = field(default_factory=dict)       # payment row -> amounts of the rows refunding it
+    refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
     # field -> other countries its numbers without a country code read in (phone_evidence)
@@ -497,12 +499,19 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     named = _CurrencyEvidence(ent, mapping, table.columns)
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
+    refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
+    implied: set = set()
+    if refund_rows is not None and (refund_rows.active or refunds.refund_columns(table.headers)):
+        values_given, implied = refunds.with_partial_refund_status(values_given or {})
     listed = ValueEvidence(ent, mapping, table.columns, values_given)
+    listed.implied = implied
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
         watch.add(number, values)
         if shop is not None:
             shop.add(number, values)
+        if refund_rows is not None and refund_rows.active:
+            refund_rows.add(number, values)
         for pev in phones:
             pev.add(values)
         if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
@@ -595,6 +604,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
     count -= len(footer)
+    refund_folds: dict = {}
+    refund_of: dict = {}
+    if refund_rows is not None and refund_rows.active:
+        amount_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "amount"), None)
+        refund_folds, refund_of, refund_inferences = refund_rows.decide(amount_col)
+        inferences += refund_inferences
     secret = set(mapping.secret_columns)       # passwords are never shown
     foreign: dict[str, tuple[str, ...]] = {}
     for pev in phones:
@@ -612,7 +627,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions,
                 footer_rows=[n for n, _ in footer],
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
-                amount_per=amount_per,
+                amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 values=listed)
 
@@ -879,7 +894,8 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                           store_currency=store_currency,
                           currencies=prefer, serial_offset=src.serial_offset,
                           amount_per=scan.amount_per, order_folds=scan.order_folds,
-                          value_map=values_given, probability_share=probability_scale == "share")
+                          refunds=scan.refunds, refund_rows=scan.refund_rows,
+                          value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share")
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
