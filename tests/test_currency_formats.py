@@ -12,6 +12,7 @@ import pytest
 from cims_xl.domain import money
 from cims_xl.importer import readers
 from cims_xl.importer.cell_facts import format_currency
+from cims_xl.importer.errors import AmbiguousCurrency
 from cims_xl.importer.run import import_file
 from cims_xl.services.records import list_records
 
@@ -98,12 +99,15 @@ def test_a_csv_of_the_same_numbers_takes_the_stores_currency(admin, tmp_path):
     assert {c for _, c in _stored(admin).values()} == {"CNY"}
 
 
-def test_a_bare_dollar_format_is_the_files_only_dollar_and_is_said_to_be_assumed(admin, tmp_path):
+def test_a_bare_dollar_format_is_said_to_be_assumed_and_beside_a_cad_format_is_asked(admin, tmp_path):
     alone = _orders_book(tmp_path / "alone.xlsx", [("D-1", 5, "$#,##0.00"), ("D-2", 6, "$#,##0.00")])
     result = import_file(admin, alone, kind="orders", dry_run=True)
     assert result.currency_assumed and any("Assumed $ = USD in 2 row(s)" in n for n in result.currency_notes())
     with_cad = _orders_book(tmp_path / "cad.xlsx", [("D-1", 5, "$#,##0.00"), ("C-1", 6, "[$$-1009]#,##0.00")])
-    import_file(admin, with_cad, kind="orders")
+    with pytest.raises(AmbiguousCurrency, match=r"'\$5'.*also names CAD.*--currency"):
+        import_file(admin, with_cad, kind="orders")       # another row's CAD does not make "$" CAD
+    assert _stored(admin) == {}
+    import_file(admin, with_cad, kind="orders", currency="CAD")
     assert _stored(admin) == {"D-1": (Decimal("5"), "CAD"), "C-1": (Decimal("6"), "CAD")}
 
 

@@ -252,16 +252,16 @@ def test_a_status_column_of_words_nothing_reads_stops_the_import_until_value_say
     path = write_csv(tmp_path / "xero.csv", [
         ["ContactName", "InvoiceNumber", "InvoiceDate", "Total", "Currency", "Status"],
         ["Kiwi Coffee", "INV-1", "2026-03-05", "1150.00", "NZD", "PAID"],
-        ["Kiwi Coffee", "INV-2", "2026-03-06", "200.00", "NZD", "DRAFT"],
-        ["Bondi Surf", "INV-3", "2026-03-12", "2750.00", "AUD", "SUBMITTED"],
+        ["Kiwi Coffee", "INV-2", "2026-03-06", "200.00", "NZD", "ON APPROVAL"],
+        ["Bondi Surf", "INV-3", "2026-03-12", "2750.00", "AUD", "已关闭"],
     ])
     with pytest.raises(ImportRefused) as exc:
         import_file(admin, path, kind="orders")
     message = exc.value.message
-    assert "column 'Status'" in message and "'DRAFT' (1 row)" in message and "'SUBMITTED' (1 row)" in message
+    assert "column 'Status'" in message and "'ON APPROVAL' (1 row)" in message and "'已关闭' (1 row)" in message
     assert "--value" in message and "Cancelled" in message
     assert records.list_records(admin, "order") == []
-    result = import_file(admin, path, kind="orders", values=["DRAFT=Cancelled", "submitted=Cancelled"])
+    result = import_file(admin, path, kind="orders", values=["on approval=Cancelled", "已关闭=Cancelled"])
     assert (result.created, result.warnings) == (3, 0)
     got = {o["order_number"]: o["status"] for o in records.list_records(admin, "order")}
     assert got == {"INV-1": "Paid", "INV-2": "Cancelled", "INV-3": "Cancelled"}

@@ -9,6 +9,7 @@ where nothing contradicts; each row is counted once.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -344,14 +345,17 @@ def test_a_missing_column_and_ambiguous_dates_are_reported_together(admin, tmp_p
     assert message.index("no column found") < message.index("dates are ambiguous")
 
 
-def test_an_amount_with_a_symbol_several_currencies_use_is_refused_with_the_code_in_the_example(admin, tmp_path):
+def test_an_amount_with_a_symbol_several_currencies_use_stops_the_import_until_currency_says_which(admin, tmp_path):
+    from cims_xl.importer.errors import AmbiguousCurrency
     path = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer", "Amount"],
                                           ["1", "2026-03-05", "Li Lei", "kr 1.234,50"],
                                           ["2", "2026-03-06", "Li Lei", "99,50 kr"]])
-    result = import_file(admin, path, kind="orders")
-    assert result.rejected == 2
-    assert "'SEK 1.234,50'" in result.outcomes[0].reason
-    assert "'99,50 SEK'" in result.outcomes[1].reason
+    with pytest.raises(AmbiguousCurrency, match=r"'kr 1.234,50', '99,50 kr'.*DKK, NOK, SEK.*--currency"):
+        import_file(admin, path, kind="orders")
+    assert records.list_records(admin, "order") == []
+    import_file(admin, path, kind="orders", currency="SEK")
+    assert sorted((o["amount"], o["currency"]) for o in records.list_records(admin, "order")) == [
+        (Decimal("99.50"), "SEK"), (Decimal("1234.50"), "SEK")]
 
 
 def test_a_repeated_order_line_is_named_once_in_its_reason(admin, tmp_path):

@@ -10,6 +10,7 @@ import pytest
 from cims_xl.domain import money
 from cims_xl.errors import PermissionDenied, ValidationFailed
 from cims_xl.importer import ImportRefused, import_file
+from cims_xl.importer.errors import AmbiguousCurrency
 from cims_xl.services import auth, records, settings
 from cims_xl.store.schema import MIGRATIONS
 
@@ -71,27 +72,33 @@ def test_the_sample_file_stores_four_currencies_and_says_which_symbols_it_assume
     got = {n: (o["amount"], o["currency"]) for n, o in _orders(admin).items()}
     assert got == {"M-1": (Decimal("2000.00"), "USD"), "M-2": (Decimal("99.00"), "GBP"),
                    "M-3": (Decimal("15.50"), "EUR"), "M-4": (Decimal("300"), "CNY")}
-    assert result.currency_assumed == {"$ = USD": 1, "¥ = CNY": 1}
+    # "¥" is the store's currency (CNY) and the file names no other yen: said as an inference
+    assert result.currency_assumed == {"$ = USD": 1}
+    assert any(i["what"] == "currency of '¥' in 'Sales'" and i["decided"] == "CNY" for i in result.inferences)
 
 
-def test_a_bare_dollar_is_the_only_dollar_the_file_names(admin, tmp_path):
+def test_a_bare_dollar_beside_c_dollar_stops_the_import_and_the_currency_option_settles_it(admin, tmp_path):
     f = write(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer Name", "Sales"],
                                    ["A-1", "2024-03-05", "Maple Ltd", "C$ 10.00"],
                                    ["A-2", "2024-03-06", "Maple Ltd", "$20.00"],
                                    ["A-3", "2024-03-07", "Maple Ltd", "€5"]])
-    result = import_file(admin, f, kind="orders")
-    assert {n: o["currency"] for n, o in _orders(admin).items()} == {"A-1": "CAD", "A-2": "CAD", "A-3": "EUR"}
-    assert "$ = CAD" not in result.currency_assumed
+    with pytest.raises(AmbiguousCurrency, match=r"column 'Sales' \(e.g. '\$20.00'\).*--currency"):
+        import_file(admin, f, kind="orders")
+    assert _orders(admin) == {}
+    result = import_file(admin, f, kind="orders", currency="USD")
+    assert {n: o["currency"] for n, o in _orders(admin).items()} == {"A-1": "CAD", "A-2": "USD", "A-3": "EUR"}
+    assert result.currency_assumed == {}
 
 
-def test_two_dollars_in_a_file_leave_a_bare_dollar_as_assumed_usd(admin, tmp_path):
+def test_two_other_dollars_in_a_file_leave_a_bare_dollar_undecided(admin, tmp_path):
     f = write(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer Name", "Sales"],
                                    ["B-1", "2024-03-05", "Maple Ltd", "CAD 10"],
                                    ["B-2", "2024-03-06", "Koala Pty", "AUD 10"],
                                    ["B-3", "2024-03-07", "Koala Pty", "$20"]])
-    result = import_file(admin, f, kind="orders")
-    assert _orders(admin)["B-3"]["currency"] == "USD"
-    assert result.currency_assumed == {"$ = USD": 1}
+    with pytest.raises(AmbiguousCurrency, match="AUD, CAD"):
+        import_file(admin, f, kind="orders")
+    import_file(admin, f, kind="orders", currency="AUD")
+    assert {n: o["currency"] for n, o in _orders(admin).items()} == {"B-1": "CAD", "B-2": "AUD", "B-3": "AUD"}
 
 
 def test_the_currency_option_names_the_dollar_and_fills_only_rows_without_evidence(admin, tmp_path):
@@ -341,6 +348,8 @@ def test_an_order_amount_written_rs_dot_is_refused_not_stored_as_sri_lankan_rupe
     from cims_xl.services import records
     f = tmp_path / "o.csv"
     f.write_text("Order No,Customer,Order Date,Amount\nR1,Acme Ltd,2024-01-05,Rs. 1500\n", encoding="utf-8")
-    result = import_file(admin, f, kind="orders")
-    assert result.created == 0 and "INR" in repr(result.as_dict(outcomes=True))
+    with pytest.raises(AmbiguousCurrency, match=r"column 'Amount' \(e.g. 'Rs. 1500'\).*INR.*--currency"):
+        import_file(admin, f, kind="orders")
     assert records.list_records(admin, "order") == []
+    import_file(admin, f, kind="orders", currency="INR")
+    assert [(o["amount"], o["currency"]) for o in records.list_records(admin, "order")] == [(Decimal("1500"), "INR")]

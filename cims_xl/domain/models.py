@@ -450,7 +450,8 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
     "1.200,00 €"; see `money.read_money`) unless the Currency value says otherwise,
     which rejects the record naming both. context keys used here: "currency" (the
     store's currency, the default), "currencies" (codes that settle an ambiguous
-    symbol such as "$": the file's, --currency), "decimal" ("." or "," when known) and
+    symbol such as "$": --currency, the store's when the file
+    names no other; never a currency another row named), "decimal" ("." or "," when known) and
     "assumed" (a Counter the caller passes to learn of (symbol, code) read by guess).
     """
     by_header = _headers(ent.kind)
@@ -499,7 +500,7 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> None:
         stated = mn.check_currency(raw.get("currency") if "currency" in raw else context.get("row_currency"))
     except ValueError:
         return                          # the Currency validator reports it
-    # The row's own Currency settles a "$" first; else the currencies the file names.
+    # The row's own Currency settles a "$" first; else --currency or the store's (run.settle_bare_symbols).
     prefer = (stated,) if stated else tuple(context.get("currencies") or ())
     found: tuple[str, str, str] | None = None     # (code, symbol, field)
     for key in _MONEY_KEYS[ent.kind]:

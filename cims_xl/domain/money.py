@@ -40,7 +40,7 @@ from typing import NamedTuple
 # importlib call per amount.
 from . import normalize as nz
 
-__all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "ShownAmount", "check_currency",
+__all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "ShownAmount", "bare_symbol", "check_currency",
            "currencies_of_lcid", "currency_of_token", "names_currency",
            "is_currency_code", "named_currency", "parse_money", "read_money", "require_currency",
            "suggest_currencies"]
@@ -59,11 +59,13 @@ _SHOWN_MAX = 40
 
 class CurrencyError(ValueError):
     """A currency code or symbol that is not (or not clearly) one ISO 4217 currency;
-    `codes`: the currencies an ambiguous symbol could be ("kr": DKK, NOK, SEK), else ()."""
+    `codes`: the currencies an ambiguous symbol could be ("kr": DKK, NOK, SEK), else ();
+    `token`: that symbol as written, when known."""
 
-    def __init__(self, message: str, codes: tuple[str, ...] = ()):
+    def __init__(self, message: str, codes: tuple[str, ...] = (), token: str | None = None):
         super().__init__(message)
         self.codes = codes
+        self.token = token
 
 
 class MoneyReading(NamedTuple):
@@ -326,6 +328,9 @@ def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool
     if len(codes) == 1:
         return next(iter(codes)), False
     named = {c for c in prefer if c} & codes
+    if not named and prefer:
+        # "$" where the row or the import says HKD: Hong Kong writes HK$ as "$" at home
+        named = {c for c in prefer if c} & written_alike(token)
     if len(named) == 1:
         return named.pop(), False
     if key in table.default and not abbreviated:
@@ -525,6 +530,55 @@ def _named_currency_of_shape(text: str) -> str | None:
     return reading.currency if reading.currency and not reading.assumed else None
 
 
+def bare_symbol(value: object) -> tuple[str, tuple[str, ...]] | None:
+    """(symbol, the ISO codes it may stand for) when an amount cell writes a symbol
+    several currencies share and nothing in the cell settles which: "$20" -> ("$",
+    ("ARS", "AUD", … "USD", …)), "100 kr" -> ("kr", ("DKK", "NOK", "SEK")), "¥300", a
+    number formatted "$#,##0.00" with no locale; else None ("C$ 5", "USD 12", "[$$-409]",
+    "12", not an amount). Remembered per shape of the text, as named_currency."""
+    if isinstance(value, ShownAmount):
+        try:
+            _code, assumed = currency_of_token(value.token, value.locale_currencies)
+        except CurrencyError as exc:
+            return (value.token, exc.codes) if exc.codes else None
+        return (value.token, _candidates_of(value.token)) if assumed else None
+    if not isinstance(value, str):
+        return None
+    return _bare_symbol_of_shape(value.translate(_SHAPE))
+
+
+@functools.lru_cache(maxsize=64)
+def written_alike(symbol: str) -> frozenset[str]:
+    """The currencies `symbol` may stand for and those written with it after a few
+    letters ("$": USD, CAD … and BRL "R$"; "¥": CNY, JPY): what a file that writes one
+    of them makes a bare `symbol` beside it ambiguous with (CLDR symbols, the table above)."""
+    key = _key(symbol)
+    out = set(_table().candidates.get(key, ()))
+    for token, codes in _table().candidates.items():
+        head = token[: -len(key)] if key and token.endswith(key) else ""
+        if head and len(head) <= 3 and head.isalpha() and token.upper() not in _codes():   # "LKR" is no "kr"
+            out |= codes
+    return frozenset(out)
+
+
+def _candidates_of(token: str) -> tuple[str, ...]:
+    return tuple(sorted(_table().candidates.get(_key(token), ())))
+
+
+@functools.lru_cache(maxsize=4096)
+def _bare_symbol_of_shape(text: str) -> tuple[str, tuple[str, ...]] | None:
+    try:
+        try:
+            reading = read_money(text)
+        except nz.AmbiguousNumber:
+            reading = read_money(text, ".")
+    except CurrencyError as exc:
+        return (exc.token, exc.codes) if exc.codes and exc.token else None
+    except ValueError:
+        return None
+    return (reading.symbol, _candidates_of(reading.symbol)) if reading.assumed and reading.symbol else None
+
+
 # "12,-", "1.234,–", "CHF 99.-": a dash after the decimal mark stands for no cents
 # (German, Scandinavian and Swiss price writing), not for a minus sign.
 _DASH_CENTS = re.compile(r"(?<=\d)([.,])[-\u2010-\u2015](?!\d)")
@@ -596,8 +650,8 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
                 at = shown.find(tok) if before else shown.rfind(tok)
                 example = (f"{shown[:at]}{code} {shown[at + len(tok):].lstrip()}" if before
                            else f"{shown[:at].rstrip()} {code}{shown[at + len(tok):]}").strip()
-                raise ValueError(f"not an amount: {exc} instead, e.g. '{example[:_SHOWN_MAX]}' "
-                                 f"(was '{raw.strip()[:_SHOWN_MAX]}')") from None
+                raise CurrencyError(f"not an amount: {exc} instead, e.g. '{example[:_SHOWN_MAX]}' "
+                                    f"(was '{raw.strip()[:_SHOWN_MAX]}')", exc.codes, tok) from None
             raise fail(f"not an amount: {exc}") from None
     codes = {code for code, _ in readings}
     if len(codes) > 1:

@@ -18,10 +18,12 @@ SEGMENTS = ("Consumer", "Corporate", "Home Office", "Small Business", "Enterpris
 SOURCES = ("Referral", "Website", "Event", "Cold call", "Partner", "Social media",
            "Advertising", "Import", "Other")
 INTERACTION_KINDS = ("Call", "Email", "Meeting", "Visit", "Note")
-ORDER_STATUSES = ("Open", "Paid", "Shipped", "Completed", "Cancelled", "Returned")
+# Draft: an order or invoice not yet confirmed (Xero's DRAFT and SUBMITTED, Kingdee's
+# 未审核): not yet a sale. Last, so that the statuses before it keep their places.
+ORDER_STATUSES = ("Open", "Paid", "Shipped", "Completed", "Cancelled", "Returned", "Draft")
 # Orders that are not revenue: left out of lifetime value, the reports' sales figures and
 # RFM alike (one definition; the reports used to count Returned orders as sales).
-NOT_REVENUE_STATUSES = ("Cancelled", "Returned")
+NOT_REVENUE_STATUSES = ("Cancelled", "Returned", "Draft")
 STAGES = ("Lead", "Qualified", "Needs analysis", "Proposal", "Negotiation", "Won", "Lost")
 STAGE_PROBABILITY = {"Lead": 10, "Qualified": 20, "Needs analysis": 30, "Proposal": 50,
                      "Negotiation": 75, "Won": 100, "Lost": 0}
@@ -116,17 +118,22 @@ ORDER_STATUS_SYNONYMS: dict[str, str] = {
     "已发货，待收货": "Shipped", "已发货,待收货": "Shipped", "已发货，待签收": "Shipped", "交易完成": "Completed",
     # accounting and payment systems (invoice and charge statuses): Kingdee/Yonyou 作废 (void);
     # Stripe payments (Succeeded/Paid, Failed, Refunded, Disputed: a charge that was paid and
-    # is contested); Xero invoices (AUTHORISED: approved, awaiting payment; VOIDED, DELETED);
-    # QuickBooks invoices and payments (Overdue: unpaid past its due date; Deposited). Xero's
-    # DRAFT and SUBMITTED (not yet approved) and Stripe's "Partially refunded" are no sale and
-    # no cancelled one: left out, so the import names them and `--value` says what they are.
+    # is contested); Xero invoices (AUTHORISED: approved, awaiting payment; VOIDED, DELETED;
+    # DRAFT and SUBMITTED: not yet approved, so Draft, no sale yet); QuickBooks invoices and
+    # payments (Overdue: unpaid past its due date; Deposited). Stripe's "Partially refunded"
+    # is read only beside a refunded amount (importer.refunds): left out here.
     "作废": "Cancelled", "已作废": "Cancelled", "作廢": "Cancelled", "已作廢": "Cancelled",
     "succeeded": "Paid", "failed": "Cancelled", "disputed": "Paid", "authorised": "Open",
     "void": "Cancelled", "deleted": "Cancelled", "overdue": "Open", "deposited": "Paid",
+    "draft": "Draft", "submitted": "Draft", "awaiting approval": "Draft", "草稿": "Draft",
+    "entwurf": "Draft", "brouillon": "Draft", "borrador": "Draft", "bozza": "Draft",
     # Kingdee/Yonyou 单据状态: 已审核 (audited) is a document approved, its order confirmed
-    # and not yet paid or delivered (as Xero's AUTHORISED); 创建 and 审核中 (not yet approved)
-    # and 已关闭 (closed: done or cancelled) are not guessed.
-    "已审核": "Open", "已審核": "Open",
+    # and not yet paid or delivered (as Xero's AUTHORISED); 未审核, 创建, 暂存, 审核中 and
+    # 重新审核 are a document not yet approved (Draft); 已关闭 (closed: done or cancelled)
+    # is not guessed.
+    "已审核": "Open", "已審核": "Open", "未审核": "Draft", "未審核": "Draft", "创建": "Draft", "建立": "Draft",
+    "暂存": "Draft", "暫存": "Draft", "审核中": "Draft", "審核中": "Draft", "重新审核": "Draft",
+    "重新審核": "Draft",
 }
 
 # Opportunity stages as CRMs write them, lower-cased, mapped to ours by what the stage

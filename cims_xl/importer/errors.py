@@ -45,3 +45,25 @@ class AmbiguousNumbers(ImportRefused):
             "; ".join(parts) + ". Nothing was imported. Say which with --decimal comma "
             "(1.234 is one thousand two hundred thirty-four) or --decimal point (1.234 is one point two three four)"
             + ("; values that do not fit are rejected." if conflicts else "."))
+
+
+class AmbiguousCurrency(ImportRefused):
+    """Amounts written with a symbol several currencies share ("$", "¥", "kr") that
+    nothing in their rows settles, in a file that names another currency written with
+    that symbol ("C$", "AUD") or with a symbol that has no usual reading ("kr")."""
+
+    def __init__(self, stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]]):
+        """stops: (column, symbol, examples, codes the symbol may be, codes the file names)."""
+        self.stops = list(stops)
+        parts, suggest = [], None
+        for column, symbol, examples, codes, others in self.stops:
+            shown = ", ".join(f"'{e}'" for e in examples[:3])
+            named = f", and the file also names {', '.join(others)}" if others else ""
+            listed = ", ".join(codes[:8]) + (f" and {len(codes) - 8} more" if len(codes) > 8 else "")
+            parts.append(f"column '{column}' (e.g. {shown}) writes '{symbol}' with no currency code"
+                         f"{named}: '{symbol}' is used by {listed}")
+            suggest = suggest or next((c for c in others if c in codes), None) or codes[0]
+        super().__init__(
+            "currencies are ambiguous in " + "; ".join(parts)
+            + f". Nothing was imported. Say which with --currency CODE (e.g. --currency {suggest}) for the "
+            "rows without a currency of their own, or write the code with those amounts or in a Currency column.")

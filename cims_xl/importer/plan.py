@@ -31,6 +31,7 @@ from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .mapping import Mapping, norm as header_norm, phone_slots
+from . import refunds
 from .shop_orders import OrderLines
 from .table import is_blank_cell
 from .values import deal_status_stage, share_to_percent, value_key
@@ -290,11 +291,13 @@ class Options:
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
     currency: str | None = None           # for rows whose file has no currency of its own
     store_currency: str | None = None     # the store's, when there is no --currency
-    currencies: tuple[str, ...] = ()      # named in the file: settle a bare "$" (money.read_money)
+    currencies: tuple[str, ...] = ()      # settle a bare "$" on the file's evidence (run.settle_bare_symbols)
     keep_unmapped: bool = True            # unmapped columns go to Notes
     serial_offset: int = 0                # days added to a number in a date column (1462: a 1904 workbook)
     amount_per: str | None = None         # rows sharing an order number: "order" total or "line" amounts (shop_orders)
     order_folds: dict = field(default_factory=dict)   # amounts per order: first row -> its further lines
+    refunds: dict = field(default_factory=dict)       # payment row -> amounts of its refund rows (importer.refunds)
+    refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
     probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
 
@@ -385,9 +388,8 @@ class RowPreparer:
                 self.source_of.setdefault(c.target, c.header)
         self.has_notes = "notes" in self.kinds
         # Columns of an amount refunded (Stripe's "Amount Refunded") no field takes: kept in
-        # Notes like any other, and a row that says something was refunded is warned.
-        self.refund_headers = tuple(self.headers[i] for i in self.unmapped
-                                    if header_norm(self.headers[i]) in {header_norm(h) for h in REFUND_HEADERS})
+        # Notes like any other, and subtracted from the row's amount (importer.refunds).
+        self.refund_cols = tuple(i for i in refunds.refund_columns(self.headers) if i in self.unmapped)
         # Where columns no field takes are kept ("Header: value" lines): Notes, or for
         # records without one the text field nearest to it (KEPT_IN).
         self.keep_key = "notes" if self.has_notes else KEPT_IN.get(ent.kind)
@@ -1049,8 +1051,13 @@ class Planner:
                         prepared.append((number, None, [], None, Outcome(
                             number, "duplicate", duplicate_of_row=first, matched_by=FURTHER_LINE)))
                         continue
+                    if number in self.options.refund_rows:
+                        prepared.append((number, None, [], None, self._refund_row(number)))
+                        continue
                     warned: dict[str, str] = {}
                     clean, new_cust = self._linked(data, extra, ctx, warned)
+                    if self.prep.refund_cols or number in self.options.refunds:
+                        self._refunded(number, values, clean, warned)
                     if warned:
                         self.row_warnings[number] = warned
                     if new_cust is not None:
@@ -1307,12 +1314,6 @@ class Planner:
                 extra.append(f"{label}: {cell.shown}")
             if not unreadable:
                 data.pop(UNREADABLE)
-        if warned is not None:
-            for header in self.prep.refund_headers:
-                said = next((line[len(header) + 2:] for line in extra if line.startswith(header + ": ")), "")
-                if re.search(r"[1-9１-９]", said):
-                    warned[header] = (f"{said.strip()} refunded: the stored amount is what was charged, "
-                                      "not net of the refund (the refund is kept in Notes)")
         customer_id, new_customer = self.linker.resolve(data, ctx)
         if warned is not None:
             for key, (reason, text) in self.linker.last_dropped.items():
@@ -1358,6 +1359,28 @@ class Planner:
             extra.append(f"{self.prep.source_of.get('stage', 'Stage')}: {cell_text(was).strip()}")
         data["stage"] = stage
 
+    def _refund_row(self, number: int) -> Outcome:
+        """A row that refunds a payment (importer.refunds): part of that payment, or
+        rejected when the payment is not in the file."""
+        paid = self.options.refund_rows[number]
+        if paid is not None:
+            return Outcome(number, "duplicate", duplicate_of_row=paid, matched_by=refunds.REFUND_ROW)
+        column = self.prep.source_of.get("amount", "Amount")
+        return Outcome(number, "rejected", problems={column: (
+            "a refund of a payment that is not in this file: not stored as a sale; import it with "
+            "its payment, or subtract it from that order by hand")})
+
+    def _refunded(self, number: int, values: list, clean: dict, warned: dict) -> None:
+        """Subtract what the row's refund columns and its refund rows refunded (importer.refunds)."""
+        n = len(values)
+        cells = [values[i] for i in self.prep.refund_cols if i < n]
+        cells += self.options.refunds.get(number, [])
+        ctx = self.prep.context
+        mark = (ctx.get("decimal_marks") or {}).get("amount") or ctx.get("decimal")
+        said = refunds.apply_refund(clean, cells, mark)
+        if said is not None:
+            warned[self.prep.headers[self.prep.refund_cols[0]] if self.prep.refund_cols else "Refund"] = said[0]
+
     def _keyed(self, clean: dict) -> dict:
         """`clean` with its customer as duplicate keys name it (CustomerLinker.stable)."""
         assert self.linker is not None
@@ -1373,11 +1396,6 @@ class Planner:
                             clean.get("amount"), clean.get("quantity"))
             nth = self._nth[base] = self._nth.get(base, -1) + 1
         return _record_keys(self.ent.kind, clean, nth)
-
-
-# Headers of an amount refunded (Stripe payments and charges, Shopify, Chinese shops).
-REFUND_HEADERS = frozenset({"amount refunded", "refunded amount", "refund amount", "total refunded",
-                            "amount refunded (usd)", "退款金额", "已退款金额", "退款金额(元)"})
 
 
 # The row's customer columns a new customer is made from: (row target, customer field).

@@ -28,9 +28,9 @@ from ..domain import normalize as nz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
-from . import parallel, plan, shop_orders
+from . import parallel, plan, refunds, shop_orders
 from .values import ValueEvidence, parse_values
-from .errors import AmbiguousDates, ImportRefused
+from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, subtotal_text
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
@@ -173,6 +173,9 @@ class Scan:
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields written as fractions of 1
     footer_rows: list[int] = field(default_factory=list)
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
+    named: _CurrencyEvidence | None = None  # those and the bare symbols ("$20"): settle_bare_symbols
+    refunds: dict = field(default_factory=dict)       # payment row -> amounts of the rows refunding it
+    refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
     # field -> other countries its numbers without a country code read in (phone_evidence)
@@ -182,34 +185,89 @@ class Scan:
 
 class _CurrencyEvidence:
     """The currencies a file names without doubt: Currency cells and amounts written
-    with an unambiguous symbol or code ("C$ 5", "USD 12"). A bare "$" elsewhere in
-    the file is then that dollar when it is the only one (money.read_money)."""
+    with an unambiguous symbol or code ("C$ 5", "USD 12"); and the amounts of rows
+    with no Currency of their own written with a symbol several currencies share
+    ("$20", "100 kr"): `bare` maps (symbol, column) to (its codes, examples). A bare
+    symbol never takes a currency from another row (settle_bare_symbols)."""
 
     def __init__(self, ent: Entity, mapping: mp.Mapping, columns: list[int]):
         kinds = {f.key: f.kind for f in ent.fields}
-        self.money = [columns[j] for j, c in enumerate(mapping.columns) if c.target and kinds.get(c.target) == "money"]
+        self.money = [(columns[j], c.header) for j, c in enumerate(mapping.columns)
+                      if c.target and kinds.get(c.target) == "money"]
         self.code = [columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
         self.found: set[str] = set()
+        self.bare: dict[tuple[str, str], tuple[tuple[str, ...], list[str]]] = {}
         self.active = "currency" in kinds
 
     def add(self, values: list) -> None:
         n = len(values)
+        stated = False
         for c in self.code:
             v = values[c] if c < n else None
             if isinstance(v, str) and v.strip():
+                stated = True
                 try:
                     code = money.check_currency(v)
                 except ValueError:
                     continue
                 if code:
                     self.found.add(code)
-        for c in self.money:
+        for c, header in self.money:
             v = values[c] if c < n else None
             if isinstance(v, str) and v.strip() and not (v[0].isdigit() and v[-1].isdigit()):
                 if code := money.named_currency(v):
                     self.found.add(code)
-            elif isinstance(v, money.ShownAmount) and (code := money.named_currency(v)):
-                self.found.add(code)
+                elif not stated and (bare := money.bare_symbol(v)):
+                    self._bare(bare, header, v)
+            elif isinstance(v, money.ShownAmount):
+                if code := money.named_currency(v):
+                    self.found.add(code)
+                elif not stated and (bare := money.bare_symbol(v)):
+                    self._bare(bare, header, f"{v.token}{cell_text(v)}")
+
+    def _bare(self, bare: tuple[str, tuple[str, ...]], header: str, shown: str) -> None:
+        symbol, codes = bare
+        _, examples = self.bare.setdefault((symbol, header), (codes, []))
+        if len(examples) < 3 and shown.strip() not in examples:
+            examples.append(shown.strip())
+
+
+def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
+                        store: str | None) -> tuple[tuple[str, ...], list[dict]]:
+    """(codes that settle the file's bare symbols, for money.read_money's `prefer`;
+    inferences for the summary) on this evidence, in order: `given` (--currency) when
+    the symbol may stand for it; the store's currency when the symbol may stand for it
+    and the file names no other currency the symbol may stand for; the house reading
+    (read_money: "$" is USD, said to be assumed) when the file names none. Raises
+    AmbiguousCurrency naming the columns, examples and --currency otherwise: a "$" in a
+    file that also writes "C$" or "AUD" may be either; "kr" is DKK, NOK or SEK."""
+    prefer: set[str] = set()
+    inferences: list[dict] = []
+    stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]] = []
+    for (symbol, header), (codes, examples) in named.bare.items():
+        if given and (given in codes or given in money.written_alike(symbol)):
+            continue                          # --currency: the plan's prefer has it
+        others = sorted(named.found & (set(codes) | money.written_alike(symbol)))
+        if store and store in codes and set(others) <= {store}:
+            prefer.add(store)
+            inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": store,
+                               "evidence": "the store's currency; the file names no other currency "
+                                           f"'{symbol}' is used for (--currency CODE says otherwise)"})
+        elif others or _no_default(symbol):
+            house = () if _no_default(symbol) else (money.currency_of_token(symbol)[0],)
+            stops.append((header, symbol, examples, (*house, *(c for c in codes if c not in house)), others))
+    if stops:
+        raise AmbiguousCurrency(stops)
+    return tuple(sorted(prefer)), inferences
+
+
+def _no_default(symbol: str) -> bool:
+    """Whether read_money has no reading of its own for `symbol` ("kr")."""
+    try:
+        money.currency_of_token(symbol)
+    except money.CurrencyError:
+        return True
+    return False
 
 
 _OUR_ID = re.compile(r"[A-Z]{1,2}-\d{6}")     # schema.format_id: an id our exports write
@@ -441,12 +499,19 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     named = _CurrencyEvidence(ent, mapping, table.columns)
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
+    refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
+    implied: set = set()
+    if refund_rows is not None and (refund_rows.active or refunds.refund_columns(table.headers)):
+        values_given, implied = refunds.with_partial_refund_status(values_given or {})
     listed = ValueEvidence(ent, mapping, table.columns, values_given)
+    listed.implied = implied
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
         watch.add(number, values)
         if shop is not None:
             shop.add(number, values)
+        if refund_rows is not None and refund_rows.active:
+            refund_rows.add(number, values)
         for pev in phones:
             pev.add(values)
         if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
@@ -539,6 +604,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
     count -= len(footer)
+    refund_folds: dict = {}
+    refund_of: dict = {}
+    if refund_rows is not None and refund_rows.active:
+        amount_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "amount"), None)
+        refund_folds, refund_of, refund_inferences = refund_rows.decide(amount_col)
+        inferences += refund_inferences
     secret = set(mapping.secret_columns)       # passwords are never shown
     foreign: dict[str, tuple[str, ...]] = {}
     for pev in phones:
@@ -555,7 +626,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions,
                 footer_rows=[n for n, _ in footer],
-                currencies=tuple(sorted(named.found)), amount_per=amount_per,
+                currencies=tuple(sorted(named.found)), named=named if named.active else None,
+                amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 values=listed)
 
@@ -801,6 +873,11 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
             raise
         _check_mapping(ent, scan.mapping, src)
+        store_currency = _store_currency(session) if has_currency(ent) else None
+        prefer: tuple[str, ...] = ()
+        if scan.named is not None:
+            prefer, currency_inferences = settle_bare_symbols(scan.named, currency, store_currency)
+            scan.inferences.extend(currency_inferences)
         value_inferences, probability_scale = scan.values.decide() if scan.values else ([], None)
         if "probability" in scan.fraction_fields:
             # the column's fractions are read once, with its decimal mark (evidence.fraction_fields)
@@ -814,10 +891,11 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                           region_default=region is None, foreign_regions=scan.foreign_regions,
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
                           currency=currency,
-                          store_currency=_store_currency(session) if has_currency(ent) else None,
-                          currencies=scan.currencies, serial_offset=src.serial_offset,
+                          store_currency=store_currency,
+                          currencies=prefer, serial_offset=src.serial_offset,
                           amount_per=scan.amount_per, order_folds=scan.order_folds,
-                          value_map=values_given, probability_share=probability_scale == "share")
+                          refunds=scan.refunds, refund_rows=scan.refund_rows,
+                          value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share")
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,

@@ -119,6 +119,7 @@ class ValueEvidence:
                  values_given: dict[str, dict[str, str]] | None = None):
         self.ent = ent
         self.given = values_given or {}
+        self.implied: set[tuple[str, str]] = set()   # (field, text) in `given` the file implied, not --value
         wanted = CHECKED.get(ent.kind, ())
         self.columns: dict[int, tuple[str, str]] = {
             columns[j]: (c.header, c.target) for j, c in enumerate(mapping.columns)
@@ -205,7 +206,8 @@ class ValueEvidence:
                 inferences.append({
                     "what": f"values of '{header}'",
                     "decided": shown + (f"; and {more} more" if more > 0 else ""),
-                    "evidence": _evidence(key, [t for t in renamed if value_key(t) in self.given.get(key, {})],
+                    "evidence": _evidence(key, [t for t in renamed if value_key(t) in self.given.get(key, {})
+                                                and (key, value_key(t)) not in self.implied],
                                           len(renamed))})
         scale = None
         if self.probability is not None and self.numbers and not self.above_one:
