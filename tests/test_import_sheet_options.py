@@ -62,11 +62,12 @@ def _decimal_stored(session):
 
 
 def _statuses(tmp_path):
+    # 已关闭 ("closed") is done in one system and cancelled in another; "on account" no one reads
     return write_csv(tmp_path / "xero.csv", [
         ["ContactName", "InvoiceNumber", "InvoiceDate", "Total", "Currency", "Status"],
         ["Kiwi Coffee", "INV-1", "2026-03-05", "1150.00", "NZD", "PAID"],
-        ["Kiwi Coffee", "INV-2", "2026-03-06", "200.00", "NZD", "DRAFT"],
-        ["Bondi Surf", "INV-3", "2026-03-12", "2750.00", "AUD", "SUBMITTED"]])
+        ["Kiwi Coffee", "INV-2", "2026-03-06", "200.00", "NZD", "已关闭"],
+        ["Bondi Surf", "INV-3", "2026-03-12", "2750.00", "AUD", "on account"]])
 
 
 def _statuses_stored(session):
@@ -114,7 +115,7 @@ def _names_stored(session):
 
 STOPS = {
     "decimal mark": (_decimal, "order", "--decimal comma", "--decimal comma", _decimal_stored),
-    "unknown statuses": (_statuses, "order", "--value", "--value \"DRAFT=Cancelled\" --value 'submitted=Cancelled'",
+    "unknown statuses": (_statuses, "order", "--value", "--value \"已关闭=Cancelled\" --value 'On Account=Cancelled'",
                          _statuses_stored),
     "amount per order or line": (_repeated_amounts, "order", "--amount-per line", "--amount-per line",
                                  _lines_stored),
@@ -153,7 +154,7 @@ def test_several_options_in_one_cell_all_apply(book_path, admin, tmp_path):
 def test_options_typed_with_curly_quotes_dashes_and_wide_spaces_read_as_typed_in_plain_ascii(book_path, admin,
                                                                                             tmp_path):
     line, messages, _book = press(book_path, _statuses(tmp_path), "order",
-                                  "\u2014value \u201cDRAFT=Cancelled\u201d\u3000--value \u201csubmitted=Cancelled\u201d")
+                                  "\u2014value \u201c已关闭=Cancelled\u201d\u3000--value \u201con account=Cancelled\u201d")
     assert line is not None and "3 created" in line, messages
     assert _statuses_stored(admin)
 
