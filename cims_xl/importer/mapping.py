@@ -40,27 +40,33 @@ IMPORT_KINDS = ("customers", "orders", "contacts", "opportunities", "tickets", "
 
 IGNORE = "-"      # target meaning "leave this column out"
 
-_STRIP = re.compile(r"[\s_\-–—.,:;/\\()（）\[\]【】{}*#'’\"`·•]+")
+_STRIP = re.compile(r"[\s_\-–—.,:;/\\()（）\[\]【】{}*#'’ʼ\"`·•]+")
 _REQUIRED_MARK = re.compile(r"[（(]?(必填|必须|必選|必选|required|mandatory|optional|选填)[)）]?", re.I)
 
 
 def norm(header: str) -> str:
     """The comparable form of a header."""
     text = unicodedata.normalize("NFKC", str(header)).casefold()
-    text = _REQUIRED_MARK.sub("", text).replace("\ufffd", "")
+    # U+0307: the dot a Turkish "İ" keeps when case-folded ("İl" -> "i̇l")
+    text = _REQUIRED_MARK.sub("", text).replace("\ufffd", "").replace("\u0307", "")
     return _STRIP.sub("", text)
 
 
-_SHARP_S = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe"})
+_SHARP_S = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ł": "l", "đ": "d"})
 
 
 def _plain_latin(n: str) -> str:
     """A normalised header with its accented Latin letters written without the accent
     ("société" -> "societe", "straße" -> "strasse"); other scripts untouched (a Japanese
-    voiced kana keeps its mark)."""
+    voiced kana keeps its mark; Greek loses its accents too)."""
     n = n.translate(_SHARP_S)
-    return "".join(unicodedata.normalize("NFD", ch)[0] if "\u00c0" <= ch <= "\u024f" else ch
-                   for ch in n)
+    return "".join(unicodedata.normalize("NFD", ch)[0] if _ACCENTED(ch) else ch for ch in n)
+
+
+def _ACCENTED(ch: str) -> bool:
+    """Latin (with Vietnamese) and Greek letters whose accent a header may leave out
+    ("Şirket" as "Sirket", "Όνομα" as "ΟΝΟΜΑ", "Điện thoại" as "Dien thoai")."""
+    return "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff" or "\u0386" <= ch <= "\u03ce"
 
 
 def _ascii_latin(n: str) -> str:
@@ -400,37 +406,54 @@ def _is_own_sheet(headers: list[str]) -> bool:
 
 
 # Weaker hints used only for headers no synonym matched, in this order.
-_CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "correo", "メール")),
-             ("mobile", ("mobile", "手机", "cell", "handy", "portable", "celular", "móvil",
-                         "telemóvel", "携帯")),
-             ("phone", ("phone", "电话", "tel", "téléphone", "teléfono", "電話")),
-             ("postal_code", ("zip", "postal", "postleitzahl", "邮编", "plz", "郵便")),
+_CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "correo", "メール", "e-posta",
+                        "электронная почта", "эл. почта", "електронна пошта", "surel")),
+             ("mobile", ("mobile", "手机", "cell", "cellphone", "cellular", "handy", "portable", "celular", "móvil",
+                         "telemóvel", "携帯", "komórk", "cep telefon", "мобильн", "мобільн", "сотов",
+                         "κινητό", "di động", "ponsel", "mobiel", "มือถือ")),
+             ("phone", ("phone", "电话", "tel", "telefon", "telephone", "téléphone", "teléfono", "電話", "телефон", "τηλέφωνο",
+                        "điện thoại", "telepon", "โทรศัพท์")),
+             ("postal_code", ("zip", "zipcode", "postal", "postleitzahl", "邮编", "plz", "郵便", "kod pocztowy",
+                              "posta kodu", "почтовый индекс", "поштовий індекс", "mã bưu",
+                              "kode pos", "รหัสไปรษณีย์")),
              ("address", ("address", "street", "地址", "straße", "adresse", "anschrift",
-                          "dirección", "endereço", "indirizzo", "住所")),
-             ("city", ("city", "城市", "ville", "ciudad", "cidade", "città"))]
+                          "dirección", "endereço", "indirizzo", "住所", "adres", "адрес", "адреса",
+                          "διεύθυνση", "địa chỉ", "alamat", "adresa", "ที่อยู่")),
+             ("city", ("city", "城市", "ville", "ciudad", "cidade", "città", "miasto", "şehir",
+                       "город", "місто", "πόλη", "thành phố", "kota", "město", "woonplaats"))]
+SHORT_GUESS_WORD = 4     # letters: a guess word this short must be a whole word of the header
+# Scripts written without spaces between words: a guess word may sit anywhere in a header.
+_SPACELESS = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
 _WORD_SPLIT = re.compile(r"[^\w]+|_")
 _CAMEL = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z\u00c0-\u00de])")
 
 
 def _contains_word(header: str, n: str, word: str) -> bool:
-    """Does the header hold `word` (a `_CONTAINS` guess word)? A word in another script
-    (手机, 電話) may sit anywhere in the header, as those scripts write compounds without
-    spaces. A Latin word must begin a word of the header ("Tel." , "Telefonnummer",
-    "E-Mail-Adresse", "HomePhone"), or, if it has five letters or more, end one
-    ("homephone"): "cell" in "Cancelled at", "tel" in "Hotel" or "city" in "Ethnicity"
-    are not phone or city columns."""
+    """Does the header hold `word` (a `_CONTAINS` guess word)? A word in a script written
+    without spaces (手机, 電話, มือถือ) may sit anywhere in the header. A word of a script
+    with spaces (Latin, Cyrillic, Greek) must begin a word of the header ("Tel." ,
+    "Telefonnummer", "E-Mail-Adresse", "HomePhone", "Мобильный телефон"), or, if it
+    is an English word of five letters or more, end one ("homephone"): "cell" in "Cancelled at", "tel" in
+    "Hotel", "city" in "Ethnicity" or "город" in "Пригород" are not phone or city columns.
+    A word of SHORT_GUESS_WORD letters or fewer must be a whole word ("Tel.", "TelNr")."""
     w = norm(word)
-    if not w.isascii():
+    if _SPACELESS.search(w):
         return w in n
     text = unicodedata.normalize("NFKC", _CAMEL.sub(" ", str(header))).casefold()
     tokens = [t for t in _WORD_SPLIT.split(text) if t]
     for i, tok in enumerate(tokens):
         forms = {tok, _plain_latin(tok)}
+        if len(w) <= SHORT_GUESS_WORD:
+            # "tel", "cell", "zip", "kota" only as a word of their own: not "Telegram",
+            # "Cellar", "Kotak" (the longer words that begin so are listed: "telefon")
+            if w in forms:
+                return True
+            continue
         rest = "".join(tokens[i:])
         if rest.startswith(w) or _plain_latin(rest).startswith(w):
             return True
-        if len(w) >= 5 and any(f.endswith(w) for f in forms):
+        if len(w) >= 5 and w.isascii() and any(f.endswith(w) for f in forms):
             return True
     return False
 
@@ -505,7 +528,8 @@ def _ambiguous_table(ent: Entity) -> dict[str, tuple[str, ...]]:
 def _forms(word: str) -> set[str]:
     n = norm(word)
     lowered = _STRIP.sub("", unicodedata.normalize("NFKC", word).lower())
-    return {f for f in (n, _plain_latin(n), _ascii_latin(n), _ascii_latin(lowered)) if f}
+    # a Turkish dotless "ı" in capitals is "I", which folds to a dotted "i" ("AÇIKLAMA")
+    return {f for f in (n, _plain_latin(n), _ascii_latin(n), _ascii_latin(lowered), n.replace("ı", "i")) if f}
 
 
 @lru_cache(maxsize=None)
@@ -676,7 +700,8 @@ KIND_SIGNALS: dict[str, tuple[str, ...]] = {
     "order": ("invoice", "order", "payment", "charge", "transaction", "receipt", "sales", "subtotal",
               "tax", "sku", "unit price", "unitamount", "line amount", "lineamount", "lineitem", "refund", "balance",
               "发票", "订单", "单据", "价税合计", "收款", "销售", "含税", "rechnung", "bestell", "facture",
-              "commande", "pedido", "注文", "請求"),
+              "commande", "pedido", "注文", "請求", "zamówien", "sipariş", "заказ", "замовлен",
+              "παραγγελ", "đơn hàng", "objednáv", "pesanan", "คำสั่งซื้อ", "bestelling", "ordernummer"),
     "ticket": ("ticket", "requester", "agent", "priority", "solved", "resolved", "sla", "satisfaction",
                "first response", "first reply", "工单", "工單", "问题描述"),
     "opportunity": ("deal", "opportunity", "stage", "probability", "pipeline", "forecast", "商机", "阶段"),
@@ -1096,6 +1121,7 @@ HALF_NAME: dict[str, tuple[str, tuple[str, ...]]] = {
     "nom": ("last_name", ("prénom", "prenom")),
     "nombre": ("first_name", ("apellido", "apellidos", "primer apellido", "primerapellido")),
     "nome": ("first_name", ("sobrenome", "cognome", "apelidos", "último nome", "ultimo nome")),
+    **{norm(w): ("first_name", partners) for w, partners in hw.LANGUAGE_HALF_NAMES.items()},
 }
 _OTHER_HALF = {"last_name": "first_name", "first_name": "last_name"}
 
@@ -1104,9 +1130,10 @@ def _split_half_names(headers: list[str], chosen: list[ColumnMap], taken: dict[s
     """A name column that the synonyms mapped to Name, in a file whose other half of a
     name is in the same language (HALF_NAME), is this half: joined into Name, not dropped."""
     i = taken.get("name")
-    if i is None or chosen[i].how != "synonym" or norm(headers[i]) not in HALF_NAME:
+    halves = {_plain_latin(k): v for k, v in HALF_NAME.items()}
+    if i is None or chosen[i].how != "synonym" or _plain_latin(norm(headers[i])) not in halves:
         return
-    half, partners = HALF_NAME[norm(headers[i])]
+    half, partners = halves[_plain_latin(norm(headers[i]))]
     other = taken.get(_OTHER_HALF[half])
     if half in taken or other is None:
         return
