@@ -685,6 +685,9 @@ def _top_kind(headers: list[str]) -> str | None:
 
 
 KIND_HINT_MIN = 3
+# The columns a customer's Name may come from: a file with none of them stops (every row
+# would be refused for want of a name; an Email column alone does not name anyone).
+CUSTOMER_NAME_SOURCES = ("name", "first_name", "last_name", "company")
 # Columns that say which customer a row belongs to (a name may come in parts, or be a company's).
 CUSTOMER_LINKS = ("customer_ref", "customer_name", "customer_first_name", "customer_last_name",
                   "customer_company")
@@ -756,7 +759,7 @@ def _has_required(ent: Entity, m: "Mapping") -> bool:
     """Does the mapping have a column for every field the kind cannot do without (the
     same rule as the import's own check)?"""
     if ent.kind == "customer":
-        return any(m.has(t) for t in ("name", "first_name", "last_name", "company", "email"))
+        return any(m.has(t) for t in CUSTOMER_NAME_SOURCES)
     if not any(m.has(t) for t in _CUSTOMER_LINKS):
         return False
     for f in ent.fields:
