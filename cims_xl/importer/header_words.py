@@ -458,6 +458,17 @@ LANGUAGES: dict[str, dict[str, list[str]]] = {
            "order_date": ["วันที่สั่งซื้อ", "วันที่"], "amount": ["ยอดรวม", "จำนวนเงิน", "ยอดเงิน"],
            "status": ["สถานะคำสั่งซื้อ", "สถานะ"], "product": ["สินค้า", "ชื่อสินค้า"],
            "quantity": ["จำนวน"], "currency": ["สกุลเงิน"], "customer_ref": ["รหัสลูกค้า"]},
+    "hu": {"name": ["név", "teljes név", "kapcsolattartó"], "customer": ["ügyfél", "ügyfél neve", "vevő"],
+           "first_name": ["keresztnév", "utónév"], "last_name": ["vezetéknév", "családnév"],
+           "company": ["cég", "cégnév", "cég neve"], "email": ["e-mail cím", "email cím"],
+           "phone": ["telefonszám", "telefon"], "mobile": ["mobil", "mobilszám", "mobiltelefon"],
+           "address": ["cím", "utca", "utca, házszám"], "city": ["város", "település"],
+           "province": ["megye"], "postal_code": ["irányítószám", "irsz."], "country": ["ország"],
+           "notes": ["megjegyzés", "megjegyzések"], "title": ["beosztás"],
+           "order_number": ["rendelésszám", "rendelés azonosító"], "order_date": ["rendelés dátuma", "dátum"],
+           "amount": ["összeg", "végösszeg"], "status": ["állapot", "rendelés állapota"],
+           "product": ["termék", "termék neve"], "quantity": ["mennyiség"], "currency": ["pénznem"],
+           "customer_ref": ["ügyfélazonosító", "ügyfélszám"]},
     "nl": {"name": ["naam", "volledige naam", "contactpersoon"], "customer": ["klantnaam", "klant"],
            "first_name": ["voornaam", "roepnaam"], "middle_name": ["tussenvoegsel"],
            "last_name": ["achternaam"],
@@ -501,7 +512,11 @@ MEANINGS: dict[str, dict[str, str]] = {
 NAME_OF_CUSTOMER = ("order", "ticket")
 # Half a name: "Όνομα" and "ชื่อ" are the whole name alone and the given name beside
 # "Επώνυμο"/"นามสกุล" (mapping.HALF_NAME).
-LANGUAGE_HALF_NAMES = {"όνομα": ("επώνυμο",), "ชื่อ": ("นามสกุล",)}
+LANGUAGE_HALF_NAMES = {"όνομα": ("επώνυμο",), "ชื่อ": ("นามสกุล",), "이름": ("성", "성씨")}
+# Family-name headings of languages that write the family name first (Vietnamese,
+# Hungarian, Chinese, Japanese, Korean): a name joined from the parts starts with it,
+# "Nguyễn Văn An", "Kovács Anna", "山田太郎".
+FAMILY_NAME_FIRST = ["họ", "vezetéknév", "családnév", "姓", "苗字", "氏", "성", "성씨"]
 
 
 def _merge_languages() -> None:

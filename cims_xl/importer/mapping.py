@@ -598,6 +598,8 @@ class Mapping:
     # Several addresses per row: [(address name, {field: column})], the one the mapping
     # took first, then the others by preference (a row without the first takes the next).
     address_groups: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    # A name joined from its parts starts with the family name (name_order)
+    family_first: bool = False
 
     def target_of(self, index: int) -> str | None:
         return self.columns[index].target
@@ -892,7 +894,62 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                           "evidence": ", ".join(f"'{headers[v]}' by '{headers[lab]}'" for v, lab in slots)
                           + ": Mobile/Cell to Mobile, Work/Home/Main/other to Phone; the numbers left "
                           "over go to Notes with their label"})
-    return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups)
+    family_first, order_decision = name_order(headers, taken)
+    if not any(i in fixed for i in taken.values()) and _vcard_n(headers, chosen, taken, allowed):
+        decisions.append({"what": "vCard N column",
+                          "decided": f"'{headers[taken['name']]}' is the Name, its parts (family;given;additional;"
+                                     "prefix;suffix) joined in reading order",
+                          "evidence": "the file has no full-name column and its other headings are vCard "
+                                      "properties (" + ", ".join(f"'{h}'" for h in headers if _is_vcard_property(h))
+                                      + "); --map \"N=-\" leaves it out"})
+    decisions.extend(order_decision)
+    return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups,
+                   family_first=family_first)
+
+
+_FAMILY_FIRST = frozenset(f for w in hw.FAMILY_NAME_FIRST for f in _forms(w))
+
+
+def name_order(headers: list[str], taken: dict[str, int]) -> tuple[bool, list[dict]]:
+    """(whether a name joined from First/Last starts with the family name, the summary's
+    decision): so when the family-name column's heading is a word of a language that
+    writes names family first ("Họ", "Vezetéknév", "姓", "성"). Names written in Chinese
+    or Korean characters are joined family first whatever the heading (plan._join_name)."""
+    last = taken.get("last_name")
+    if last is None or not ({"first_name", "middle_name"} & set(taken)) or norm(headers[last]) not in _FAMILY_FIRST:
+        return False, []
+    parts = [headers[taken[k]] for k in ("last_name", "middle_name", "first_name") if k in taken]
+    return True, [{"what": "name order",
+                   "decided": "family name first: " + " + ".join(f"'{h}'" for h in parts),
+                   "evidence": f"'{headers[last]}' is the family name in a language that writes it first "
+                               "(--map \"Column=First Name\" / \"Column=Last Name\" says otherwise)"}]
+
+
+# vCard properties (RFC 6350 section 6) as a converter writes them as CSV headings.
+_VCARD_PROPERTIES = frozenset({"FN", "N", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "ADR", "NOTE", "URL", "BDAY",
+                               "NICKNAME", "UID", "CATEGORIES", "REV", "PHOTO", "GENDER", "LANG", "TZ", "GEO"})
+
+
+def _is_vcard_property(header: str) -> bool:
+    """"TEL;TYPE=CELL", "EMAIL", "ADR;TYPE=WORK": a vCard property name in capitals."""
+    name = str(header).strip().split(";")[0]
+    return name in _VCARD_PROPERTIES and name != "N"
+
+
+def _vcard_n(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int], allowed: dict[str, str]) -> bool:
+    """A column headed "N" is vCard's structured name (RFC 6350 6.2.2) when the file has
+    no Name or First/Last column and its other headings are vCard properties; it is then
+    mapped to Name (plan reads "Smith;John;A.;Dr.;Jr." as "Dr. John A. Smith Jr.").
+    A lone "N" of counts in another file stays unmapped."""
+    if "name" not in allowed or {"name", "first_name", "last_name"} & set(taken):
+        return False
+    spots = [i for i, h in enumerate(headers) if str(h).strip() == "N" and chosen[i].how == "unmapped"]
+    if len(spots) != 1 or not any(_is_vcard_property(h) for h in headers):
+        return False
+    i = spots[0]
+    taken["name"] = i
+    chosen[i] = ColumnMap(headers[i], "name", "guess")
+    return True
 
 
 # Google Contacts' numbered phones: "Phone 1 - Value" with its "Phone 1 - Label" (older
