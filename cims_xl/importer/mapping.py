@@ -155,7 +155,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         **_ADDRESS,
         "segment": ["segment", "customer segment", "细分", "客户细分", "客户分类", "客户等级"],
         "source": ["source", "lead source", "来源", "客户来源", "渠道"],
-        "tags": ["tags", "tag", "labels", "groups", "group membership", "categories", "标签",
+        # Pipedrive's persons and organizations: "Label" ("Person - Label"); Zoho: "Tag"
+        "tags": ["tags", "tag", "labels", "label", "groups", "group membership", "categories", "标签",
                  "分组"],
         "owner": ["owner", "account owner", "salesperson", "sales rep", "负责人", "业务员",
                   "所属销售", "客户经理"],
@@ -818,6 +819,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             # Several columns given to Notes all go there ("Header: value" lines).
             chosen[i] = ColumnMap(headers[i], None, "unmapped")
             return
+        if prev is not None and prev != i and target in SEVERAL_COLUMNS:
+            chosen[i] = ColumnMap(headers[i], target, how)     # all of them: plan joins the values
+            return
         if prev is not None and prev != i:
             chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
         taken[target] = i
@@ -864,7 +868,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         elif n in ambiguous:
             chosen[i] = ColumnMap(h, None, "unmapped", tuple(k for k in ambiguous[n] if k in allowed))
     for rank, i, target in sorted(candidates):
-        if target in taken:
+        if target in taken and target not in SEVERAL_COLUMNS:
             continue
         assign(i, target, "synonym")
     _split_half_names(headers, chosen, taken)
@@ -894,6 +898,13 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                           "evidence": ", ".join(f"'{headers[v]}' by '{headers[lab]}'" for v, lab in slots)
                           + ": Mobile/Cell to Mobile, Work/Home/Main/other to Phone; the numbers left "
                           "over go to Notes with their label"})
+    for target in SEVERAL_COLUMNS:
+        cols = [c.header for c in chosen if c.target == target]
+        if len(cols) > 1:
+            decisions.append({"what": allowed[target], "decided": " and ".join(f"'{h}'" for h in cols) + " together",
+                              "evidence": f"{len(cols)} columns name {allowed[target].lower()} (a label, a tag, "
+                                          "a group); each row's values of all of them are kept, once each "
+                                          f"(--map \"Column=-\" leaves one out)"})
     family_first, order_decision = name_order(headers, taken)
     if not any(i in fixed for i in taken.values()) and _vcard_n(headers, chosen, taken, allowed):
         decisions.append({"what": "vCard N column",
@@ -1031,6 +1042,11 @@ def address_part(ent: Entity, header: str) -> tuple[str, int, str] | None:
         return None
     name, preference = ADDRESS_GROUPS[word]
     return name, preference, hit[0]
+
+
+# Fields several columns may feed at once, their values joined: a Pipedrive export's
+# "Person - Label" and "Organization - Label", Google's "Labels" beside "Tags".
+SEVERAL_COLUMNS = ("tags",)
 
 
 def _one_address_group(ent: Entity, headers: list[str], chosen: list["ColumnMap"],

@@ -519,6 +519,8 @@ class RowPreparer:
                     self.extensions[header] = self.extensions.get(header, 0) + 1
                     extra.append(f"{header}: {v.strip()}")
                 if text_as_is:
+                    if target == "tags" and data.get("tags"):
+                        v = f"{data['tags']}, {v}"       # several tag columns (mapping.SEVERAL_COLUMNS)
                     data[target] = v
                     continue
             elif is_blank_cell(v):
