@@ -196,3 +196,32 @@ def test_the_polish_kraj_column_is_not_guessed_and_map_settles_it(admin, tmp_pat
     path = write_csv(tmp_path / "klienci2.csv", [["Imię i nazwisko", "Kraj"], ["Jan Nowak", "Polska"]])
     import_file(admin, path, kind="customers", mapping=["Kraj=Country"])
     assert by_name(admin)["Jan Nowak"]["country"] in ("PL", "Polska", "Poland")
+
+
+GUESS_WORDS = [(target, word) for target, words in mp._CONTAINS for word in words
+               if not mp._SPACELESS.search(mp.norm(word))]
+
+
+@pytest.mark.parametrize("target, word", GUESS_WORDS, ids=[w for _t, w in GUESS_WORDS])
+def test_every_guess_word_glued_inside_another_word_is_no_guess(target, word):
+    # "cell" in "Cancelled", "город" in "Пригород": a guess needs the word to begin a word of
+    # the heading (and a short one to be a whole word); only English words of five letters
+    # or more may end one ("homephone").
+    inside = "Qx" + word.replace(" ", "").replace("-", "").replace(".", "").lower()
+    headers = [inside]
+    if len(mp.norm(word)) <= mp.SHORT_GUESS_WORD:
+        headers.append(mp.norm(word) + "qx")
+    for header in headers:
+        got = mp.build_mapping(ENTITIES["customer"], ["Name", header]).columns[1]
+        english_end = [w for t, ws in mp._CONTAINS if t == target for w in ws
+                       if mp.norm(w).isascii() and len(mp.norm(w)) >= 5
+                       and mp._plain_latin(mp.norm(header)).endswith(mp.norm(w))]
+        if english_end and header == inside:
+            continue       # "Qxtéléphone" ends with "phone", as "homephone" does
+        assert got.target is None, (header, got)
+
+
+@pytest.mark.parametrize("target, word", GUESS_WORDS, ids=[w for _t, w in GUESS_WORDS])
+def test_every_guess_word_at_the_start_of_a_longer_heading_is_guessed(target, word):
+    got = mp.build_mapping(ENTITIES["customer"], ["Name", f"{word} (2)"]).columns[1]
+    assert got.target == target
