@@ -50,11 +50,11 @@ def test_a_label_cell_saying_customer_is_not_taken_for_the_header_of_a_pipedrive
 def test_a_data_row_naming_a_field_is_not_the_header_when_rows_like_it_stand_below_a_header(admin, tmp_path):
     # No email or number in the data, and the real header's words are unknown: the rows
     # between line 1 and the "Customer" row are shaped like data, so line 1 is the header.
-    path = write(tmp_path, "etiquetas.csv", "Denominación,Etiqueta\nAna Ruiz,Lead\nLuis Gil,Customer\n"
+    path = write(tmp_path, "etiquetas.csv", "Denominación,Marca\nAna Ruiz,Lead\nLuis Gil,Customer\n"
                                             "Eva Sanz,Lead\n")
     result = import_file(admin, path, mapping=["Denominación=Name"])
     assert (result.header_row, result.rows, result.created) == (1, 3, 3) and accounted(result)
-    assert "Etiqueta: Customer" in customers(admin)["Luis Gil"]["notes"]
+    assert "Marca: Customer" in customers(admin)["Luis Gil"]["notes"]
 
 
 def test_rows_above_the_header_are_counted_and_said_in_the_summary(admin, tmp_path, run):

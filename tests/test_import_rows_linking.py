@@ -121,17 +121,17 @@ def customer_with_notes(session) -> str:
 @pytest.mark.parametrize("mode", ["overwrite", "fill"])
 def test_an_update_adds_unmapped_columns_text_to_the_stored_notes_instead_of_replacing_them(admin, tmp_path, mode):
     cid = customer_with_notes(admin)
-    path = write_csv(tmp_path / "u.csv", [["Name", "Email", "Label", "City"],
+    path = write_csv(tmp_path / "u.csv", [["Name", "Email", "Rating", "City"],
                                           ["Hana Kim", "hana@x.example", "Customer", "Seoul"]])
     result = import_file(admin, path, on_duplicate="update", update_mode=mode)
     assert (result.updated, result.created) == (1, 0)
     rec = records.get(admin, cid)
-    assert rec["notes"] == "Prefers calls after 5pm\nLabel: Customer"
+    assert rec["notes"] == "Prefers calls after 5pm\nRating: Customer"
     assert rec["city"] == ("Seoul" if mode == "overwrite" else "Busan")
     assert set(result.outcomes[0].changed) == ({"Notes (added to)", "City"} if mode == "overwrite"
                                                else {"Notes (added to)"})
     again = import_file(admin, path, on_duplicate="update", update_mode=mode)
-    assert records.get(admin, cid)["notes"] == "Prefers calls after 5pm\nLabel: Customer"
+    assert records.get(admin, cid)["notes"] == "Prefers calls after 5pm\nRating: Customer"
     assert again.updated == 0
 
 
@@ -156,7 +156,7 @@ def test_an_overwrite_leaves_fields_the_file_has_no_column_for(admin, tmp_path):
 
 def test_the_dry_run_of_an_update_names_the_fields_it_changes(run, tmp_path, admin):
     customer_with_notes(admin)
-    path = write_csv(tmp_path / "u.csv", [["Name", "Email", "Label", "City"],
+    path = write_csv(tmp_path / "u.csv", [["Name", "Email", "Rating", "City"],
                                           ["Hana Kim", "hana@x.example", "Customer", "Seoul"]])
     code, out, err = run("import", str(path), "--on-duplicate", "update", "--update-mode", "overwrite",
                          "--dry-run")
@@ -484,7 +484,7 @@ def test_the_import_sheets_summary_names_the_fields_an_update_would_change(admin
     from cims_xl.excel.import_sheet import _summary
 
     cid = customer_with_notes(admin)
-    path = write_csv(tmp_path / "u.csv", [["Name", "Email", "Label", "City"],
+    path = write_csv(tmp_path / "u.csv", [["Name", "Email", "Rating", "City"],
                                           ["Hana Kim", "hana@x.example", "Customer", "Seoul"]])
     result = import_file(admin, path, on_duplicate="update", update_mode="overwrite", dry_run=True)
     text = _summary(result, done=False)

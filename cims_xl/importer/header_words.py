@@ -1,5 +1,8 @@
 """Header words of exports in German, French, Spanish, Portuguese, Italian, Japanese and
-Chinese, for `mapping.SYNONYMS` (which holds the English and the first Chinese words).
+Chinese (`WORDS`), Korean and other programs' exports (`EXPORT_WORDS`), and Polish,
+Turkish, Greek, Russian, Ukrainian, Vietnamese, Czech, Indonesian, Thai, Hungarian and
+Dutch (`LANGUAGES`, merged into `WORDS`), for `mapping.SYNONYMS` (which holds the
+English and the first Chinese words).
 
 Written as real exports write them: with and without accents (the mapper also matches
 an accented word typed without its accents, and one whose accents were lost to a wrong
@@ -104,9 +107,9 @@ WORDS: dict[str, dict[str, list[str]]] = {
         "country": COUNTRY,
         "segment": ["segment", *SEGMENT],
         "source": SOURCE,
-        "tags": ["schlagwörter", "stichwörter", "kategorien", "gruppen", "étiquettes",
-                 "mots-clés", "catégories", "etiquetas", "categorías", "marcadores",
-                 "categorias", "etichette", "categorie", "タグ", "ラベル"],
+        "tags": ["schlagwörter", "stichwörter", "kategorien", "gruppen", "étiquettes", "étiquette",
+                 "mots-clés", "catégories", "etiquetas", "etiqueta", "categorías", "marcadores",
+                 "categorias", "etichette", "etichetta", "categorie", "タグ", "ラベル"],
         "owner": OWNER,
         "notes": NOTES,
         "marketing_consent": ["einwilligung", "werbeeinwilligung", "marketing-einwilligung",
@@ -319,3 +322,225 @@ _S2T = dict(zip(
 def traditional(word: str) -> str:
     """`word` with its simplified Chinese characters in their traditional form."""
     return "".join(_S2T.get(ch, ch) for ch in word)
+
+
+# ----- Polish, Turkish, Greek, Russian, Ukrainian, Vietnamese, Czech, Indonesian, Thai, Dutch
+
+# One table: language -> what the heading means -> the headings customer, contact and
+# order exports in that language write. What a meaning is for each kind of record is in
+# MEANINGS ("company" is a customer's Company but the customer an order belongs to).
+# Words two languages use for different fields ("Kraj": Polish country, Czech region)
+# are in AMBIGUOUS instead. Accents may be typed or left out (the mapper matches both).
+LANGUAGES: dict[str, dict[str, list[str]]] = {
+    "pl": {"tags": ["etykiety", "etykieta", "tagi"], "name": ["imię i nazwisko", "imie i nazwisko", "osoba kontaktowa"],
+           "customer": ["nazwa klienta", "klient"],
+           "first_name": ["imię"], "middle_name": ["drugie imię"], "last_name": ["nazwisko"],
+           "company": ["nazwa firmy", "firma", "przedsiębiorstwo", "nazwa"],
+           "email": ["adres e-mail", "adres email", "e-mail", "poczta e-mail"],
+           "phone": ["telefon", "nr telefonu", "numer telefonu", "tel.", "telefon stacjonarny"],
+           "mobile": ["telefon komórkowy", "komórka", "tel. kom.", "nr komórki"],
+           "address": ["adres", "ulica", "ulica i numer"], "city": ["miasto", "miejscowość"],
+           "province": ["województwo"], "postal_code": ["kod pocztowy"],
+           "notes": ["uwagi", "notatki", "komentarz"], "title": ["stanowisko"],
+           "order_number": ["numer zamówienia", "nr zamówienia", "zamówienie"],
+           "order_date": ["data zamówienia", "data"],
+           "amount": ["kwota", "wartość", "wartość zamówienia", "kwota brutto", "razem"],
+           "status": ["status zamówienia"], "product": ["produkt", "nazwa produktu", "towar"],
+           "quantity": ["ilość"], "currency": ["waluta"], "customer_ref": ["nr klienta", "numer klienta",
+                                                                         "id klienta"]},
+    "tr": {"tags": ["etiket", "etiketler"], "name": ["ad soyad", "adı soyadı", "ad soyadı", "isim soyisim", "yetkili kişi"],
+           "customer": ["müşteri adı", "müşteri", "müşteri ünvanı"],
+           "first_name": ["ad", "adı", "isim"], "last_name": ["soyad", "soyadı", "soyisim"],
+           "company": ["şirket", "şirket adı", "firma adı", "firma ünvanı", "kurum"],
+           "email": ["e-posta", "e-posta adresi", "eposta"],
+           "phone": ["telefon", "telefon numarası", "tel", "sabit telefon", "iş telefonu"],
+           "mobile": ["cep telefonu", "cep tel", "cep no", "gsm", "mobil telefon"],   # "CEP" alone: a Brazilian postal code
+           "address": ["adres", "açık adres"], "city": ["şehir", "ilçe"], "province": ["il"],
+           "postal_code": ["posta kodu"], "country": ["ülke"], "notes": ["notlar", "not", "açıklama"],
+           "title": ["görevi", "görev", "unvan", "ünvan"],
+           "order_number": ["sipariş no", "sipariş numarası", "sipariş"],
+           "order_date": ["sipariş tarihi", "tarih"], "amount": ["tutar", "toplam tutar", "toplam"],
+           "status": ["sipariş durumu", "durum"], "product": ["ürün", "ürün adı"],
+           "quantity": ["adet", "miktar"], "currency": ["para birimi", "döviz"],
+           "customer_ref": ["müşteri no", "müşteri kodu", "cari kod"]},
+    "el": {"tags": ["ετικέτες", "ετικέτα"], "name": ["ονοματεπώνυμο"], "customer": ["όνομα πελάτη", "πελάτης"],
+           "first_name": [], "last_name": ["επώνυμο"], "middle_name": ["πατρώνυμο"],
+           "company": ["εταιρεία", "επωνυμία", "επωνυμία εταιρείας", "επιχείρηση"],
+           "email": ["ηλεκτρονικό ταχυδρομείο", "διεύθυνση email"],
+           "phone": ["τηλέφωνο", "σταθερό τηλέφωνο", "αριθμός τηλεφώνου", "τηλ."],
+           "mobile": ["κινητό", "κινητό τηλέφωνο"], "address": ["διεύθυνση", "οδός"],
+           "city": ["πόλη"], "province": ["νομός", "περιφέρεια"], "postal_code": ["ταχυδρομικός κώδικας", "τ.κ."],
+           "country": ["χώρα"], "notes": ["σημειώσεις", "παρατηρήσεις", "σχόλια"], "title": ["θέση"],
+           "order_number": ["αριθμός παραγγελίας", "παραγγελία"],
+           "order_date": ["ημερομηνία παραγγελίας", "ημερομηνία"],
+           "amount": ["ποσό", "σύνολο", "συνολικό ποσό"], "status": ["κατάσταση παραγγελίας", "κατάσταση"],
+           "product": ["προϊόν"], "quantity": ["ποσότητα"], "currency": ["νόμισμα"],
+           "customer_ref": ["κωδικός πελάτη"]},
+    "ru": {"tags": ["метки", "метка", "теги", "тег"], "name": ["фио", "ф.и.о.", "полное имя", "контактное лицо"],
+           "customer": ["клиент", "имя клиента", "покупатель", "заказчик"],
+           "first_name": ["имя"], "middle_name": ["отчество"], "last_name": ["фамилия"],
+           "company": ["компания", "организация", "название компании", "наименование организации",
+                       "название организации"],
+           "email": ["электронная почта", "эл. почта", "адрес электронной почты", "почта"],
+           "phone": ["телефон", "рабочий телефон", "номер телефона", "тел."],
+           "mobile": ["мобильный телефон", "мобильный", "сотовый", "сотовый телефон"],
+           "address": ["адрес", "улица"], "city": ["город", "населенный пункт", "населённый пункт"],
+           "province": ["регион", "область", "край"], "postal_code": ["почтовый индекс", "индекс"],
+           "country": ["страна"], "notes": ["примечание", "примечания", "комментарий", "заметки"],
+           "title": ["должность"],
+           "order_number": ["номер заказа", "№ заказа", "заказ"], "order_date": ["дата заказа", "дата"],
+           "amount": ["сумма", "сумма заказа", "итого"], "status": ["статус заказа", "статус"],
+           "product": ["товар", "наименование товара", "продукт"], "quantity": ["количество", "кол-во"],
+           "currency": ["валюта"], "customer_ref": ["код клиента", "номер клиента"]},
+    "uk": {"tags": ["мітки", "мітка", "теги"], "name": ["піб", "п.і.б.", "повне ім'я", "контактна особа"],
+           "customer": ["клієнт", "ім'я клієнта", "покупець", "замовник"],
+           "first_name": ["ім'я", "імʼя"], "middle_name": ["по батькові"], "last_name": ["прізвище"],
+           "company": ["компанія", "організація", "назва компанії", "назва організації"],
+           "email": ["електронна пошта", "ел. пошта", "пошта"],
+           "phone": ["телефон", "номер телефону", "робочий телефон"],
+           "mobile": ["мобільний телефон", "мобільний"], "address": ["адреса", "вулиця"],
+           "city": ["місто", "населений пункт"], "province": ["область", "регіон"],
+           "postal_code": ["поштовий індекс", "індекс"], "country": ["країна"],
+           "notes": ["примітки", "примітка", "коментар"], "title": ["посада"],
+           "order_number": ["номер замовлення", "№ замовлення", "замовлення"],
+           "order_date": ["дата замовлення", "дата"], "amount": ["сума", "сума замовлення", "разом"],
+           "status": ["статус замовлення", "статус"], "product": ["товар", "назва товару"],
+           "quantity": ["кількість"], "currency": ["валюта"], "customer_ref": ["код клієнта"]},
+    "vi": {"tags": ["nhãn", "thẻ"], "name": ["họ và tên", "họ tên", "người liên hệ"], "customer": ["tên khách hàng", "khách hàng"],
+           "first_name": ["tên"], "middle_name": ["tên đệm"], "last_name": ["họ"],
+           "company": ["công ty", "tên công ty", "doanh nghiệp", "tên doanh nghiệp"],
+           "email": ["địa chỉ email", "thư điện tử"],
+           "phone": ["điện thoại", "số điện thoại", "sđt", "điện thoại bàn"],
+           "mobile": ["di động", "số di động", "điện thoại di động"], "address": ["địa chỉ"],
+           "city": ["thành phố", "quận/huyện"], "province": ["tỉnh", "tỉnh/thành phố", "tỉnh/thành"],
+           "postal_code": ["mã bưu điện", "mã bưu chính"], "country": ["quốc gia"],
+           "notes": ["ghi chú"], "title": ["chức vụ"],
+           "order_number": ["mã đơn hàng", "số đơn hàng", "đơn hàng"],
+           "order_date": ["ngày đặt hàng", "ngày đặt", "ngày"],
+           "amount": ["tổng tiền", "thành tiền", "số tiền", "tổng cộng"],
+           "status": ["trạng thái đơn hàng", "trạng thái"], "product": ["sản phẩm", "tên sản phẩm"],
+           "quantity": ["số lượng"], "currency": ["tiền tệ", "đơn vị tiền tệ"],
+           "customer_ref": ["mã khách hàng"]},
+    "cs": {"tags": ["štítky", "štítek"], "name": ["jméno a příjmení", "celé jméno", "kontaktní osoba"], "customer": ["zákazník", "odběratel"],
+           "first_name": ["jméno", "křestní jméno"], "last_name": ["příjmení"],
+           "company": ["společnost", "název firmy", "název společnosti", "firma"],
+           "email": ["e-mail", "e-mailová adresa"],
+           "phone": ["telefon", "telefonní číslo", "tel."], "mobile": ["mobil", "mobilní telefon"],
+           "address": ["adresa", "ulice"], "city": ["město", "obec"],
+           "postal_code": ["psč"], "country": ["země", "stát"],
+           "notes": ["poznámka", "poznámky"], "title": ["pozice", "funkce"],
+           "order_number": ["číslo objednávky", "objednávka"], "order_date": ["datum objednávky", "datum"],
+           "amount": ["částka", "celkem", "cena celkem"], "status": ["stav objednávky", "stav"],
+           "product": ["produkt", "zboží", "název zboží"], "quantity": ["množství", "počet"],
+           "currency": ["měna"], "customer_ref": ["číslo zákazníka"]},
+    "id": {"tags": ["label pelanggan"], "name": ["nama", "nama lengkap", "nama kontak"], "customer": ["nama pelanggan", "pelanggan"],
+           "first_name": ["nama depan"], "middle_name": ["nama tengah"], "last_name": ["nama belakang"],
+           "company": ["perusahaan", "nama perusahaan"],
+           "email": ["alamat email", "surel", "surat elektronik"],
+           "phone": ["telepon", "no. telepon", "nomor telepon", "no telp", "telp"],
+           "mobile": ["no. hp", "nomor hp", "hp", "ponsel", "no hp", "nomor ponsel"],
+           "address": ["alamat", "alamat lengkap"], "city": ["kota", "kabupaten/kota", "kota/kabupaten"],
+           "province": ["provinsi"], "postal_code": ["kode pos"], "country": ["negara"],
+           "notes": ["catatan", "keterangan"], "title": ["jabatan"],
+           "order_number": ["no. pesanan", "nomor pesanan", "id pesanan", "no pesanan"],
+           "order_date": ["tanggal pesanan", "tanggal"], "amount": ["total pembayaran", "total harga",
+                                                                    "nominal"],
+           "status": ["status pesanan"], "product": ["produk", "nama produk"],
+           "quantity": ["kuantitas"], "currency": ["mata uang"], "customer_ref": ["id pelanggan",
+                                                                                  "kode pelanggan"]},
+    "th": {"tags": ["แท็ก", "ป้ายกำกับ"], "name": ["ชื่อ-นามสกุล", "ชื่อ นามสกุล", "ผู้ติดต่อ"], "customer": ["ชื่อลูกค้า", "ลูกค้า"],
+           "first_name": [], "last_name": ["นามสกุล"],
+           "company": ["บริษัท", "ชื่อบริษัท", "ชื่อบริษัท/ห้างร้าน"],
+           "email": ["อีเมล", "อีเมล์", "ที่อยู่อีเมล"],
+           "phone": ["โทรศัพท์", "เบอร์โทรศัพท์", "เบอร์โทร", "หมายเลขโทรศัพท์"],
+           "mobile": ["มือถือ", "โทรศัพท์มือถือ", "เบอร์มือถือ"], "address": ["ที่อยู่"],
+           "city": ["เมือง", "อำเภอ/เขต", "อำเภอ"], "province": ["จังหวัด"],
+           "postal_code": ["รหัสไปรษณีย์"], "country": ["ประเทศ"], "notes": ["หมายเหตุ"],
+           "title": ["ตำแหน่ง"],
+           "order_number": ["เลขที่คำสั่งซื้อ", "หมายเลขคำสั่งซื้อ", "เลขที่ใบสั่งซื้อ"],
+           "order_date": ["วันที่สั่งซื้อ", "วันที่"], "amount": ["ยอดรวม", "จำนวนเงิน", "ยอดเงิน"],
+           "status": ["สถานะคำสั่งซื้อ", "สถานะ"], "product": ["สินค้า", "ชื่อสินค้า"],
+           "quantity": ["จำนวน"], "currency": ["สกุลเงิน"], "customer_ref": ["รหัสลูกค้า"]},
+    "hu": {"tags": ["címkék", "címke"], "name": ["név", "teljes név", "kapcsolattartó"], "customer": ["ügyfél", "ügyfél neve", "vevő"],
+           "first_name": ["keresztnév", "utónév"], "last_name": ["vezetéknév", "családnév"],
+           "company": ["cég", "cégnév", "cég neve"], "email": ["e-mail cím", "email cím"],
+           "phone": ["telefonszám", "telefon"], "mobile": ["mobil", "mobilszám", "mobiltelefon"],
+           "address": ["cím", "utca", "utca, házszám"], "city": ["város", "település"],
+           "province": ["megye"], "postal_code": ["irányítószám", "irsz."], "country": ["ország"],
+           "notes": ["megjegyzés", "megjegyzések"], "title": ["beosztás"],
+           "order_number": ["rendelésszám", "rendelés azonosító"], "order_date": ["rendelés dátuma", "dátum"],
+           "amount": ["összeg", "végösszeg"], "status": ["állapot", "rendelés állapota"],
+           "product": ["termék", "termék neve"], "quantity": ["mennyiség"], "currency": ["pénznem"],
+           "customer_ref": ["ügyfélazonosító", "ügyfélszám"]},
+    "nl": {"tags": ["etiketten", "etiket"], "name": ["naam", "volledige naam", "contactpersoon"], "customer": ["klantnaam", "klant"],
+           "first_name": ["voornaam", "roepnaam"], "middle_name": ["tussenvoegsel"],
+           "last_name": ["achternaam"],
+           "company": ["bedrijf", "bedrijfsnaam", "organisatie", "firma"],
+           "email": ["e-mailadres", "emailadres"], "phone": ["telefoon", "telefoonnummer", "tel."],
+           "mobile": ["mobiel", "mobiel nummer", "mobiele telefoon", "gsm"],
+           "address": ["adres", "straat", "straat en huisnummer"], "city": ["plaats", "woonplaats", "stad"],
+           "province": ["provincie"], "postal_code": ["postcode"], "country": ["land"],
+           "notes": ["opmerkingen", "opmerking", "notities"], "title": ["functie"],
+           "order_number": ["ordernummer", "bestelnummer", "order"], "order_date": ["orderdatum",
+                                                                                   "besteldatum", "datum"],
+           "amount": ["bedrag", "totaal", "totaalbedrag"], "status": ["orderstatus", "status"],
+           "product": ["product", "artikel", "omschrijving"], "quantity": ["aantal"],
+           "currency": ["valuta"], "customer_ref": ["klantnummer", "klantnr.", "debiteurnummer"]},
+}
+
+# What each meaning of LANGUAGES is for each kind of record (a kind not listed does not
+# take the meaning).
+MEANINGS: dict[str, dict[str, str]] = {
+    **{k: {"customer": k, "contact": k} for k in ("name", "first_name", "middle_name", "last_name")},
+    "company": {"customer": "company", "contact": "customer_name", "order": "customer_name",
+                "opportunity": "customer_name", "ticket": "customer_name"},
+    # the customer a row is or belongs to ("Klient", "Müşteri")
+    "customer": {"customer": "name", "contact": "customer_name", "order": "customer_name",
+                 "opportunity": "customer_name", "ticket": "customer_name"},
+    "email": {"customer": "email", "contact": "email", "order": "customer_email"},
+    "phone": {"customer": "phone", "contact": "phone", "order": "customer_phone"},
+    "mobile": {"customer": "mobile", "contact": "mobile"},
+    "address": {"customer": "address"}, "city": {"customer": "city", "order": "city"},
+    "province": {"customer": "province", "order": "province"},
+    "postal_code": {"customer": "postal_code", "order": "customer_postal_code"},
+    "country": {"customer": "country", "order": "customer_country"},
+    "notes": {"customer": "notes", "contact": "notes", "order": "notes"},
+    "tags": {"customer": "tags"},
+    "title": {"contact": "title"},
+    "customer_ref": {k: "customer_ref" for k in ("customer", "contact", "order", "opportunity", "ticket")},
+    **{k: {"order": k} for k in ("order_number", "order_date", "amount", "status", "product", "quantity",
+                                 "currency")},
+}
+# A person's name heading in an order or ticket file names the customer the row belongs
+# to ("Imię i nazwisko" of a buyer).
+NAME_OF_CUSTOMER = ("order", "ticket")
+# Half a name: "Όνομα" and "ชื่อ" are the whole name alone and the given name beside
+# "Επώνυμο"/"นามสกุล" (mapping.HALF_NAME).
+LANGUAGE_HALF_NAMES = {"όνομα": ("επώνυμο",), "ชื่อ": ("นามสกุล",), "이름": ("성", "성씨")}
+# Family-name headings of languages that write the family name first (Vietnamese,
+# Hungarian, Chinese, Japanese, Korean): a name joined from the parts starts with it,
+# "Nguyễn Văn An", "Kovács Anna", "山田太郎".
+FAMILY_NAME_FIRST = ["họ", "vezetéknév", "családnév", "姓", "苗字", "氏", "성", "성씨"]
+
+
+def _merge_languages() -> None:
+    for words in LANGUAGES.values():
+        for meaning, headings in words.items():
+            places = dict(MEANINGS.get(meaning, {}))
+            if meaning == "name":
+                places.update({k: "customer_name" for k in NAME_OF_CUSTOMER})
+            for kind, target in places.items():
+                have = WORDS.setdefault(kind, {})
+                # a new list: the shared lists above (EMAIL, PHONE …) stay as they are
+                have[target] = [*have.get(target, ()), *(h for h in headings if h not in have.get(target, ()))]
+    for word in LANGUAGE_HALF_NAMES:
+        for kind in ("customer", "contact"):
+            WORDS[kind]["name"] = [*WORDS[kind]["name"], word]
+
+
+_merge_languages()
+
+# Words of two languages for different fields: never mapped without --map.
+AMBIGUOUS["customer"].update({"kraj": ("country", "province")})     # Polish country, Czech region
+AMBIGUOUS.setdefault("order", {}).update({"jumlah": ("quantity", "amount"),   # Indonesian: count or sum
+                                          "kraj": ("customer_country", "province")})

@@ -40,27 +40,33 @@ IMPORT_KINDS = ("customers", "orders", "contacts", "opportunities", "tickets", "
 
 IGNORE = "-"      # target meaning "leave this column out"
 
-_STRIP = re.compile(r"[\s_\-–—.,:;/\\()（）\[\]【】{}*#'’\"`·•]+")
+_STRIP = re.compile(r"[\s_\-–—.,:;/\\()（）\[\]【】{}*#'’ʼ\"`·•]+")
 _REQUIRED_MARK = re.compile(r"[（(]?(必填|必须|必選|必选|required|mandatory|optional|选填)[)）]?", re.I)
 
 
 def norm(header: str) -> str:
     """The comparable form of a header."""
     text = unicodedata.normalize("NFKC", str(header)).casefold()
-    text = _REQUIRED_MARK.sub("", text).replace("\ufffd", "")
+    # U+0307: the dot a Turkish "İ" keeps when case-folded ("İl" -> "i̇l")
+    text = _REQUIRED_MARK.sub("", text).replace("\ufffd", "").replace("\u0307", "")
     return _STRIP.sub("", text)
 
 
-_SHARP_S = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe"})
+_SHARP_S = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ł": "l", "đ": "d"})
 
 
 def _plain_latin(n: str) -> str:
     """A normalised header with its accented Latin letters written without the accent
     ("société" -> "societe", "straße" -> "strasse"); other scripts untouched (a Japanese
-    voiced kana keeps its mark)."""
+    voiced kana keeps its mark; Greek loses its accents too)."""
     n = n.translate(_SHARP_S)
-    return "".join(unicodedata.normalize("NFD", ch)[0] if "\u00c0" <= ch <= "\u024f" else ch
-                   for ch in n)
+    return "".join(unicodedata.normalize("NFD", ch)[0] if _ACCENTED(ch) else ch for ch in n)
+
+
+def _ACCENTED(ch: str) -> bool:
+    """Latin (with Vietnamese) and Greek letters whose accent a header may leave out
+    ("Şirket" as "Sirket", "Όνομα" as "ΟΝΟΜΑ", "Điện thoại" as "Dien thoai")."""
+    return "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff" or "\u0386" <= ch <= "\u03ce"
 
 
 def _ascii_latin(n: str) -> str:
@@ -149,7 +155,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         **_ADDRESS,
         "segment": ["segment", "customer segment", "细分", "客户细分", "客户分类", "客户等级"],
         "source": ["source", "lead source", "来源", "客户来源", "渠道"],
-        "tags": ["tags", "tag", "labels", "groups", "group membership", "categories", "标签",
+        # Pipedrive's persons and organizations: "Label" ("Person - Label"); Zoho: "Tag"
+        "tags": ["tags", "tag", "labels", "label", "groups", "group membership", "categories", "标签",
                  "分组"],
         "owner": ["owner", "account owner", "salesperson", "sales rep", "负责人", "业务员",
                   "所属销售", "客户经理"],
@@ -400,37 +407,54 @@ def _is_own_sheet(headers: list[str]) -> bool:
 
 
 # Weaker hints used only for headers no synonym matched, in this order.
-_CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "correo", "メール")),
-             ("mobile", ("mobile", "手机", "cell", "handy", "portable", "celular", "móvil",
-                         "telemóvel", "携帯")),
-             ("phone", ("phone", "电话", "tel", "téléphone", "teléfono", "電話")),
-             ("postal_code", ("zip", "postal", "postleitzahl", "邮编", "plz", "郵便")),
+_CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "correo", "メール", "e-posta",
+                        "электронная почта", "эл. почта", "електронна пошта", "surel")),
+             ("mobile", ("mobile", "手机", "cell", "cellphone", "cellular", "handy", "portable", "celular", "móvil",
+                         "telemóvel", "携帯", "komórk", "cep telefon", "мобильн", "мобільн", "сотов",
+                         "κινητό", "di động", "ponsel", "mobiel", "มือถือ")),
+             ("phone", ("phone", "电话", "tel", "telefon", "telephone", "téléphone", "teléfono", "電話", "телефон", "τηλέφωνο",
+                        "điện thoại", "telepon", "โทรศัพท์")),
+             ("postal_code", ("zip", "zipcode", "postal", "postleitzahl", "邮编", "plz", "郵便", "kod pocztowy",
+                              "posta kodu", "почтовый индекс", "поштовий індекс", "mã bưu",
+                              "kode pos", "รหัสไปรษณีย์")),
              ("address", ("address", "street", "地址", "straße", "adresse", "anschrift",
-                          "dirección", "endereço", "indirizzo", "住所")),
-             ("city", ("city", "城市", "ville", "ciudad", "cidade", "città"))]
+                          "dirección", "endereço", "indirizzo", "住所", "adres", "адрес", "адреса",
+                          "διεύθυνση", "địa chỉ", "alamat", "adresa", "ที่อยู่")),
+             ("city", ("city", "城市", "ville", "ciudad", "cidade", "città", "miasto", "şehir",
+                       "город", "місто", "πόλη", "thành phố", "kota", "město", "woonplaats"))]
+SHORT_GUESS_WORD = 4     # letters: a guess word this short must be a whole word of the header
+# Scripts written without spaces between words: a guess word may sit anywhere in a header.
+_SPACELESS = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
 _WORD_SPLIT = re.compile(r"[^\w]+|_")
 _CAMEL = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z\u00c0-\u00de])")
 
 
 def _contains_word(header: str, n: str, word: str) -> bool:
-    """Does the header hold `word` (a `_CONTAINS` guess word)? A word in another script
-    (手机, 電話) may sit anywhere in the header, as those scripts write compounds without
-    spaces. A Latin word must begin a word of the header ("Tel." , "Telefonnummer",
-    "E-Mail-Adresse", "HomePhone"), or, if it has five letters or more, end one
-    ("homephone"): "cell" in "Cancelled at", "tel" in "Hotel" or "city" in "Ethnicity"
-    are not phone or city columns."""
+    """Does the header hold `word` (a `_CONTAINS` guess word)? A word in a script written
+    without spaces (手机, 電話, มือถือ) may sit anywhere in the header. A word of a script
+    with spaces (Latin, Cyrillic, Greek) must begin a word of the header ("Tel." ,
+    "Telefonnummer", "E-Mail-Adresse", "HomePhone", "Мобильный телефон"), or, if it
+    is an English word of five letters or more, end one ("homephone"): "cell" in "Cancelled at", "tel" in
+    "Hotel", "city" in "Ethnicity" or "город" in "Пригород" are not phone or city columns.
+    A word of SHORT_GUESS_WORD letters or fewer must be a whole word ("Tel.", "TelNr")."""
     w = norm(word)
-    if not w.isascii():
+    if _SPACELESS.search(w):
         return w in n
     text = unicodedata.normalize("NFKC", _CAMEL.sub(" ", str(header))).casefold()
     tokens = [t for t in _WORD_SPLIT.split(text) if t]
     for i, tok in enumerate(tokens):
         forms = {tok, _plain_latin(tok)}
+        if len(w) <= SHORT_GUESS_WORD:
+            # "tel", "cell", "zip", "kota" only as a word of their own: not "Telegram",
+            # "Cellar", "Kotak" (the longer words that begin so are listed: "telefon")
+            if w in forms:
+                return True
+            continue
         rest = "".join(tokens[i:])
         if rest.startswith(w) or _plain_latin(rest).startswith(w):
             return True
-        if len(w) >= 5 and any(f.endswith(w) for f in forms):
+        if len(w) >= 5 and w.isascii() and any(f.endswith(w) for f in forms):
             return True
     return False
 
@@ -505,7 +529,8 @@ def _ambiguous_table(ent: Entity) -> dict[str, tuple[str, ...]]:
 def _forms(word: str) -> set[str]:
     n = norm(word)
     lowered = _STRIP.sub("", unicodedata.normalize("NFKC", word).lower())
-    return {f for f in (n, _plain_latin(n), _ascii_latin(n), _ascii_latin(lowered)) if f}
+    # a Turkish dotless "ı" in capitals is "I", which folds to a dotted "i" ("AÇIKLAMA")
+    return {f for f in (n, _plain_latin(n), _ascii_latin(n), _ascii_latin(lowered), n.replace("ı", "i")) if f}
 
 
 @lru_cache(maxsize=None)
@@ -574,6 +599,8 @@ class Mapping:
     # Several addresses per row: [(address name, {field: column})], the one the mapping
     # took first, then the others by preference (a row without the first takes the next).
     address_groups: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    # A name joined from its parts starts with the family name (name_order)
+    family_first: bool = False
 
     def target_of(self, index: int) -> str | None:
         return self.columns[index].target
@@ -661,6 +688,9 @@ def _top_kind(headers: list[str]) -> str | None:
 
 
 KIND_HINT_MIN = 3
+# The columns a customer's Name may come from: a file with none of them stops (every row
+# would be refused for want of a name; an Email column alone does not name anyone).
+CUSTOMER_NAME_SOURCES = ("name", "first_name", "last_name", "company")
 # Columns that say which customer a row belongs to (a name may come in parts, or be a company's).
 CUSTOMER_LINKS = ("customer_ref", "customer_name", "customer_first_name", "customer_last_name",
                   "customer_company")
@@ -676,7 +706,8 @@ KIND_SIGNALS: dict[str, tuple[str, ...]] = {
     "order": ("invoice", "order", "payment", "charge", "transaction", "receipt", "sales", "subtotal",
               "tax", "sku", "unit price", "unitamount", "line amount", "lineamount", "lineitem", "refund", "balance",
               "发票", "订单", "单据", "价税合计", "收款", "销售", "含税", "rechnung", "bestell", "facture",
-              "commande", "pedido", "注文", "請求"),
+              "commande", "pedido", "注文", "請求", "zamówien", "sipariş", "заказ", "замовлен",
+              "παραγγελ", "đơn hàng", "objednáv", "pesanan", "คำสั่งซื้อ", "bestelling", "ordernummer"),
     "ticket": ("ticket", "requester", "agent", "priority", "solved", "resolved", "sla", "satisfaction",
                "first response", "first reply", "工单", "工單", "问题描述"),
     "opportunity": ("deal", "opportunity", "stage", "probability", "pipeline", "forecast", "商机", "阶段"),
@@ -731,7 +762,7 @@ def _has_required(ent: Entity, m: "Mapping") -> bool:
     """Does the mapping have a column for every field the kind cannot do without (the
     same rule as the import's own check)?"""
     if ent.kind == "customer":
-        return any(m.has(t) for t in ("name", "first_name", "last_name", "company", "email"))
+        return any(m.has(t) for t in CUSTOMER_NAME_SOURCES)
     if not any(m.has(t) for t in _CUSTOMER_LINKS):
         return False
     for f in ent.fields:
@@ -788,6 +819,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             # Several columns given to Notes all go there ("Header: value" lines).
             chosen[i] = ColumnMap(headers[i], None, "unmapped")
             return
+        if prev is not None and prev != i and target in SEVERAL_COLUMNS:
+            chosen[i] = ColumnMap(headers[i], target, how)     # all of them: plan joins the values
+            return
         if prev is not None and prev != i:
             chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
         taken[target] = i
@@ -834,7 +868,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         elif n in ambiguous:
             chosen[i] = ColumnMap(h, None, "unmapped", tuple(k for k in ambiguous[n] if k in allowed))
     for rank, i, target in sorted(candidates):
-        if target in taken:
+        if target in taken and target not in SEVERAL_COLUMNS:
             continue
         assign(i, target, "synonym")
     _split_half_names(headers, chosen, taken)
@@ -864,7 +898,69 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                           "evidence": ", ".join(f"'{headers[v]}' by '{headers[lab]}'" for v, lab in slots)
                           + ": Mobile/Cell to Mobile, Work/Home/Main/other to Phone; the numbers left "
                           "over go to Notes with their label"})
-    return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups)
+    for target in SEVERAL_COLUMNS:
+        cols = [c.header for c in chosen if c.target == target]
+        if len(cols) > 1:
+            decisions.append({"what": allowed[target], "decided": " and ".join(f"'{h}'" for h in cols) + " together",
+                              "evidence": f"{len(cols)} columns name {allowed[target].lower()} (a label, a tag, "
+                                          "a group); each row's values of all of them are kept, once each "
+                                          f"(--map \"Column=-\" leaves one out)"})
+    family_first, order_decision = name_order(headers, taken)
+    if not any(i in fixed for i in taken.values()) and _vcard_n(headers, chosen, taken, allowed):
+        decisions.append({"what": "vCard N column",
+                          "decided": f"'{headers[taken['name']]}' is the Name, its parts (family;given;additional;"
+                                     "prefix;suffix) joined in reading order",
+                          "evidence": "the file has no full-name column and its other headings are vCard "
+                                      "properties (" + ", ".join(f"'{h}'" for h in headers if _is_vcard_property(h))
+                                      + "); --map \"N=-\" leaves it out"})
+    decisions.extend(order_decision)
+    return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups,
+                   family_first=family_first)
+
+
+_FAMILY_FIRST = frozenset(f for w in hw.FAMILY_NAME_FIRST for f in _forms(w))
+
+
+def name_order(headers: list[str], taken: dict[str, int]) -> tuple[bool, list[dict]]:
+    """(whether a name joined from First/Last starts with the family name, the summary's
+    decision): so when the family-name column's heading is a word of a language that
+    writes names family first ("Họ", "Vezetéknév", "姓", "성"). Names written in Chinese
+    or Korean characters are joined family first whatever the heading (plan._join_name)."""
+    last = taken.get("last_name")
+    if last is None or not ({"first_name", "middle_name"} & set(taken)) or norm(headers[last]) not in _FAMILY_FIRST:
+        return False, []
+    parts = [headers[taken[k]] for k in ("last_name", "middle_name", "first_name") if k in taken]
+    return True, [{"what": "name order",
+                   "decided": "family name first: " + " + ".join(f"'{h}'" for h in parts),
+                   "evidence": f"'{headers[last]}' is the family name in a language that writes it first "
+                               "(--map \"Column=First Name\" / \"Column=Last Name\" says otherwise)"}]
+
+
+# vCard properties (RFC 6350 section 6) as a converter writes them as CSV headings.
+_VCARD_PROPERTIES = frozenset({"FN", "N", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "ADR", "NOTE", "URL", "BDAY",
+                               "NICKNAME", "UID", "CATEGORIES", "REV", "PHOTO", "GENDER", "LANG", "TZ", "GEO"})
+
+
+def _is_vcard_property(header: str) -> bool:
+    """"TEL;TYPE=CELL", "EMAIL", "ADR;TYPE=WORK": a vCard property name in capitals."""
+    name = str(header).strip().split(";")[0]
+    return name in _VCARD_PROPERTIES and name != "N"
+
+
+def _vcard_n(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int], allowed: dict[str, str]) -> bool:
+    """A column headed "N" is vCard's structured name (RFC 6350 6.2.2) when the file has
+    no Name or First/Last column and its other headings are vCard properties; it is then
+    mapped to Name (plan reads "Smith;John;A.;Dr.;Jr." as "Dr. John A. Smith Jr.").
+    A lone "N" of counts in another file stays unmapped."""
+    if "name" not in allowed or {"name", "first_name", "last_name"} & set(taken):
+        return False
+    spots = [i for i, h in enumerate(headers) if str(h).strip() == "N" and chosen[i].how == "unmapped"]
+    if len(spots) != 1 or not any(_is_vcard_property(h) for h in headers):
+        return False
+    i = spots[0]
+    taken["name"] = i
+    chosen[i] = ColumnMap(headers[i], "name", "guess")
+    return True
 
 
 # Google Contacts' numbered phones: "Phone 1 - Value" with its "Phone 1 - Label" (older
@@ -946,6 +1042,11 @@ def address_part(ent: Entity, header: str) -> tuple[str, int, str] | None:
         return None
     name, preference = ADDRESS_GROUPS[word]
     return name, preference, hit[0]
+
+
+# Fields several columns may feed at once, their values joined: a Pipedrive export's
+# "Person - Label" and "Organization - Label", Google's "Labels" beside "Tags".
+SEVERAL_COLUMNS = ("tags",)
 
 
 def _one_address_group(ent: Entity, headers: list[str], chosen: list["ColumnMap"],
@@ -1096,6 +1197,7 @@ HALF_NAME: dict[str, tuple[str, tuple[str, ...]]] = {
     "nom": ("last_name", ("prénom", "prenom")),
     "nombre": ("first_name", ("apellido", "apellidos", "primer apellido", "primerapellido")),
     "nome": ("first_name", ("sobrenome", "cognome", "apelidos", "último nome", "ultimo nome")),
+    **{norm(w): ("first_name", partners) for w, partners in hw.LANGUAGE_HALF_NAMES.items()},
 }
 _OTHER_HALF = {"last_name": "first_name", "first_name": "last_name"}
 
@@ -1104,9 +1206,10 @@ def _split_half_names(headers: list[str], chosen: list[ColumnMap], taken: dict[s
     """A name column that the synonyms mapped to Name, in a file whose other half of a
     name is in the same language (HALF_NAME), is this half: joined into Name, not dropped."""
     i = taken.get("name")
-    if i is None or chosen[i].how != "synonym" or norm(headers[i]) not in HALF_NAME:
+    halves = {_plain_latin(k): v for k, v in HALF_NAME.items()}
+    if i is None or chosen[i].how != "synonym" or _plain_latin(norm(headers[i])) not in halves:
         return
-    half, partners = HALF_NAME[norm(headers[i])]
+    half, partners = halves[_plain_latin(norm(headers[i]))]
     other = taken.get(_OTHER_HALF[half])
     if half in taken or other is None:
         return

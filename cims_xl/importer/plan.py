@@ -345,14 +345,37 @@ def _vcard_address(text: str) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def _join_name(first: str | None, middle: str | None, last: str | None) -> str | None:
+def _join_name(first: str | None, middle: str | None, last: str | None,
+               family_first: bool = False) -> str | None:
+    """A full name from its parts: given names first ("John A. Smith"); the family name
+    first when the file's headings say so (`family_first`: "Nguyễn Văn An", "Kovács
+    Anna"), and always for names in Chinese, Japanese or Korean script, without a space
+    ("山田太郎", "王小明", "김민수")."""
     parts = [p for p in (first, middle, last) if p]
     if not parts:
         return None
-    cjk = all(any("\u3400" <= ch <= "\u9fff" for ch in p) for p in parts)
-    if cjk:   # 姓 + 名, no space
-        return "".join(p for p in (last, first) if p)
+    if all(_CJK_NAME.search(p) for p in parts):   # 姓 + 名, no space
+        return "".join(p for p in (last, middle, first) if p)
+    if family_first:
+        return " ".join(p for p in (last, middle, first) if p)
     return " ".join(parts)
+
+
+# Han, kana and Hangul: scripts whose names are written family name first, without a space.
+_CJK_NAME = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+def _vcard_name(text: str, family_first: bool = False) -> str:
+    """vCard's N value "family;given;additional;prefixes;suffixes" (RFC 6350 6.2.2; a
+    component's several values split by ",") as a full name in reading order:
+    "Smith;John;A.;Dr.;Jr." -> "Dr. John A. Smith Jr.", "王;小明;;;" -> "王小明"."""
+    parts = [" ".join(v.strip().replace("\\,", ",").replace("\\;", ";")
+                      for v in re.split(r"(?<!\\),", p) if v.strip())
+             for p in re.split(r"(?<!\\);", text)]
+    parts += [""] * (5 - len(parts))
+    family, given, additional, prefix, suffix = parts[:5]
+    name = _join_name(given or None, additional or None, family or None, family_first) or ""
+    return " ".join(p for p in (prefix, name, suffix) if p)
 
 
 class RowPreparer:
@@ -378,6 +401,10 @@ class RowPreparer:
         self.adr_columns = frozenset(i for i, c in enumerate(mapping.columns)
                                      if c.target == "address" and c.header.strip().upper().startswith("ADR"))
         # vCard's ORG is "company;department" (RFC 6350 6.6.4).
+        # vCard's N: "family;given;additional;prefixes;suffixes" (RFC 6350 6.2.2).
+        self.n_columns = frozenset(i for i, c in enumerate(mapping.columns)
+                                   if c.target == "name" and c.header.strip() == "N")
+        self.family_first = mapping.family_first
         self.org_columns = frozenset(i for i, c in enumerate(mapping.columns)
                                      if c.target in ("company", "customer_name") and header_norm(c.header) == "org")
         self.kinds = {f.key: f.kind for f in ent.fields}
@@ -464,6 +491,10 @@ class RowPreparer:
                     v = self._user_labels(i, v)
                     if not v:
                         continue
+                elif i in self.n_columns and ";" in v:
+                    v = _vcard_name(v, self.family_first)
+                    if not v:
+                        continue
                 elif i in self.org_columns and ";" in v:
                     v = self._org_company(i, v, extra)
                     if not v:
@@ -490,6 +521,8 @@ class RowPreparer:
                     self.extensions[header] = self.extensions.get(header, 0) + 1
                     extra.append(f"{header}: {v.strip()}")
                 if text_as_is:
+                    if target == "tags" and data.get("tags"):
+                        v = f"{data['tags']}, {v}"       # several tag columns (mapping.SEVERAL_COLUMNS)
                     data[target] = v
                     continue
             elif is_blank_cell(v):
@@ -1259,7 +1292,7 @@ class Planner:
     def _customer(self, data: dict, extra: list[str], ctx: dict, warned: dict | None = None) -> dict:
         first, middle, last = (data.pop(k, None) for k in ("first_name", "middle_name", "last_name"))
         if not data.get("name"):
-            joined = _join_name(_text(first), _text(middle), _text(last))
+            joined = _join_name(_text(first), _text(middle), _text(last), self.prep.family_first)
             if joined:
                 data["name"] = joined
         else:
@@ -1292,7 +1325,7 @@ class Planner:
         assert self.linker is not None
         first, middle, last = (data.pop(k, None) for k in ("first_name", "middle_name", "last_name"))
         if "name" in self.prep.kinds and not data.get("name"):
-            joined = _join_name(_text(first), _text(middle), _text(last))
+            joined = _join_name(_text(first), _text(middle), _text(last), self.prep.family_first)
             if joined:
                 data["name"] = joined
         elif data.get("name"):

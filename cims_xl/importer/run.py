@@ -712,26 +712,35 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None =
     """Refuse up front when a required field has no column at all; `also`: another
     problem that stops the import, said after it."""
     has = m.has
-    missing = []
+    missing: list[tuple[str, str]] = []        # (what has no column, the field --map takes)
     if ent.kind == "customer":
-        if not any(has(t) for t in ("name", "first_name", "last_name", "company", "email")):
-            missing.append("Name")
+        if not any(has(t) for t in mp.CUSTOMER_NAME_SOURCES):
+            missing.append(("Name", "Name"))
     else:
         if not any(has(t) for t in mp.CUSTOMER_LINKS):
-            missing.append("Customer (a customer id or name column)")
+            missing.append(("Customer (a customer id or name column)", "Customer Name"))
         for f in ent.fields:
             if f.required and f.key != "customer_id" and f.default is None and not has(f.key):
                 if f.key == "name" and any(has(t) for t in ("first_name", "last_name")):
                     continue
-                missing.append(f.header)
+                missing.append((f.header, f.header))
     if missing:
-        cols = ", ".join(f"'{c.header}'" for c in m.columns) or "none"
-        raise ImportRefused(
-            f"{src.path.name}{_sheet_words(src)}: no column found for "
-            + " and ".join(missing) + f" (columns: {cols}). Nothing was imported. "
-            "Say which column it is with --map \"Column=Field\"."
-            + mp.kind_advice(ent, [c.header for c in m.columns])
-            + (f" Also: {also.replace(' Nothing was imported.', '')}" if also else ""))
+        raise ImportRefused(_no_column_message(ent, m, src, missing)
+                            + (f" Also: {also.replace(' Nothing was imported.', '')}" if also else ""))
+
+
+def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[tuple[str, str]]) -> str:
+    """The refusal for fields no column of the file gives: which fields, the file's
+    headings, and the --map (with one of the file's own headings) that says which it is."""
+    cols = ", ".join(f"'{c.header}'" for c in m.columns) or "none"
+    free = [c.header for c in m.columns if c.target is None and c.how == "unmapped"]
+    example = (free or [c.header for c in m.columns] or ["Column"])[0].replace('"', "'")
+    kind = next(k for k in mp.IMPORT_KINDS if mp.KINDS[k] == ent.kind)
+    return (f"{src.path.name}{_sheet_words(src)}: no column found for "
+            + " and ".join(what for what, _field in missing) + f" (columns: {cols}). Nothing was imported. "
+            f"Say which column it is with --map \"Column=Field\", e.g. --map \"{example}={missing[0][1]}\" "
+            f"(`cims import fields --kind {kind}` lists the fields)."
+            + mp.kind_advice(ent, [c.header for c in m.columns]))
 
 
 # ----- the store, as the planner sees it ------------------------------------------------
