@@ -769,7 +769,7 @@ class Replay:
 
     def _check_users(self, users_table: list[dict], slots: dict[str, dict]) -> None:
         table = {u["username"]: u for u in users_table}
-        for name in sorted(set(table) | {n for n, s in self.users.items() if s.role}):
+        for name in sorted(set(table) | {n for n, s in self.users.items() if s.role}, key=str):
             st, row = self.users.get(name), table.get(name)
             if row is None:
                 self.problems.append(f"user {name} is in the trail but was removed from the store")
@@ -796,7 +796,7 @@ class Replay:
                 elif st.totp and st.totp_digest is not None and row.get("totp_digest") != st.totp_digest:
                     self.problems.append(f"the second-factor secret of user {name} is not the one enrolled "
                                          "in the trail (replaced outside cims)")
-        for name, slot in sorted(slots.items()):
+        for name, slot in sorted(slots.items(), key=lambda kv: str(kv[0])):
             st = self.users.get(name)
             if st is None or st.role is None:
                 self.problems.append(f"the key file has a sign-in slot for {name}, whom no administrator added")
@@ -809,7 +809,7 @@ class Replay:
             if st.sign is not None and slot.get("sign_public") not in (None, st.sign):
                 self.problems.append(f"the signing key in {name}'s slot is not the one in the trail "
                                      "(replaced outside cims)")
-        never = sorted(n for n, s in self.users.items() if s.role and not s.disabled and s.sign is None)
+        never = sorted((n for n, s in self.users.items() if s.role and not s.disabled and s.sign is None), key=str)
         if never:
             self.notes.append("no signing key yet (sign in once to get one): " + ", ".join(never))
 
@@ -942,12 +942,6 @@ def _after(changes_s: str | None, key: str) -> Any:
 
 # ----- the users sign-in trusts --------------------------------------------------------
 
-# How much each role may do (security.roles), to tell a change that takes rights away
-# from one that gives them: sales and support are on one level (neither's rights hold
-# the other's).
-ROLE_RANK = {"viewer": 0, "support": 1, "sales": 1, "manager": 2, "admin": 3}
-
-
 @dataclass
 class SignedUsers:
     """What `signed_users` found: each user as the trail's trusted `user.*` entries make
@@ -958,152 +952,119 @@ class SignedUsers:
 
 
 def signed_users(store_id: str, audit_key: bytes, signed_from: int | None, entries: Iterable[tuple],
-                 sigs: Iterable[tuple], write_rows: Callable[[int, int], list[tuple]]) -> SignedUsers:
+                 sigs: Iterable[tuple], write_rows: Callable[[int, int], list[tuple]],
+                 last_seq: int | None = None) -> SignedUsers:
     """Replay the trail's `user.*` entries (and the `trust.baseline` one) the way `audit
     verify` does, trusting only what their signatures cover: sign-in takes a user's
-    role, disabled flag and second factor from this, not from the users table or from
-    the newest entry that names them (anyone with the data key can append a chained
-    entry: the audit key is shared).
+    role, disabled flag, signing key and second factor from this, not from the users
+    table or from the newest entry that names them (anyone with the data key can append
+    a chained entry: the audit key is shared).
 
     `entries` are audit rows (Store.AUDIT_COLS) about users in trail order, sign-in and
     sign-out entries left out (they change nothing replayed here); `sigs` the
     signature rows (first_seq, last_seq, signer, states JSON, signature); `write_rows(
-    first, last)` the audit rows of one write. An entry from `signed_from` on is
-    trusted when the write holding it is signed by the entry's author, every entry of
-    that write fits the chain up to the signed MAC, and the signature verifies with the
-    author's key as the trusted entries before it give it (a key may vouch for itself
-    only as the store's first administrator's `user.create` or a first enrolment,
-    `user.key`); then the entry must also be one its author may write
-    (`Replay._refusal`: only administrators create, disable, enable users and change
-    roles). Entries before `signed_from` (a store older than signed trails) count as
-    they stand, as in `audit verify`.
-
-    An entry that is not trusted still takes rights away, never gives them (fail safe:
-    its signature may have been stripped to undo it): a `user.disable` disables, a role
-    below the one held lowers it; an enable, a higher role, a new key or second factor
-    is ignored. Never raises for what an insider wrote: an entry that cannot be read is
+    first, last)` the audit rows of one write; `last_seq` the newest entry's seq (a
+    signature row reaching past it is no one's). An entry from `signed_from` on is
+    trusted when a write holding it is signed by the entry's author (any of the
+    signature rows that cover it: a row made up beside the real one changes nothing),
+    every entry of that write fits the chain up to the signed MAC, and the signature
+    verifies with the author's key as the trusted entries before it give it; only the
+    trail's first `user.create` (the store's first administrator creating themselves)
+    and a first enrolment (`user.key`, in a store older than signatures) vouch for a
+    key they bring. The entry must also be one its author may write
+    (`Replay._refusal`: only administrators create, disable and enable users and change
+    roles). An entry that is not trusted changes nothing, for anyone. Entries before
+    `signed_from` (a store older than signed trails) count as they stand, as in `audit
+    verify`. Never raises for what an insider wrote: an entry that cannot be read is
     ignored."""
-    return _UserWalk(store_id, audit_key, signed_from, sigs, write_rows).run(entries)
-
-
-# Restrictive user changes an entry not trusted may still make: (attribute, the actions
-# that set that attribute in a trusted entry, superseding it).
-_SETS = {"disabled": ("user.create", "user.disable", "user.enable"), "role": ("user.create", "user.role")}
+    return _UserWalk(store_id, audit_key, signed_from, sigs, write_rows, last_seq).run(entries)
 
 
 class _UserWalk:
-    """signed_users' two passes: the trusted entries, then what the others take away."""
-
-    COVER_TRIES = 3     # later administrators' writes tried as cover for an entry not trusted
-
-    def __init__(self, store_id, audit_key, signed_from, sigs, write_rows) -> None:
+    def __init__(self, store_id, audit_key, signed_from, sigs, write_rows, last_seq) -> None:
         self.store_id, self.key, self.signed_from, self.write_rows = store_id, audit_key, signed_from, write_rows
         self.replay = Replay(store_id, signed_from, {})
-        self.sigs = sorted((s for s in sigs if isinstance(s[0], int) and isinstance(s[1], int)), key=lambda s: s[0])
+        self.sigs = sorted((s for s in sigs if _sane_sig(s, last_seq)), key=lambda s: (s[0], s[1]))
         self.firsts = [s[0] for s in self.sigs]
-        self.checked: dict[int, bool] = {}
+        self.checked: dict[tuple, bool] = {}
         self.ignored: dict[int, str] = {}
-        self.last_trusted: dict[tuple[str, str], int] = {}     # (user, attribute) -> seq
-        self.restrictive: list[tuple[int, str, str, Any]] = []  # (seq, user, attribute, value)
+        self.root: int | None = None            # seq of the trail's first user.create
 
     def run(self, entries: Iterable[tuple]) -> SignedUsers:
         for row in entries:
             try:
                 self._entry(row)
-            except UNREADABLE_ROWS + (KeyError, IndexError, AttributeError):
+            except UNREADABLE_ROWS + (KeyError, IndexError, AttributeError, OverflowError):
                 self.ignored[row[0] if row else -1] = "it cannot be read"
-        for seq, name, attribute, value in self.restrictive:
-            st = self.replay.users.get(name)
-            if st is None or st.role is None or self.last_trusted.get((name, attribute), -1) > seq:
-                continue                        # a trusted entry after it says otherwise
-            try:
-                covered = self._covered(seq, name)
-            except UNREADABLE_ROWS + (KeyError, IndexError, AttributeError):
-                covered = False
-            if not covered:
-                continue
-            if attribute == "disabled":
-                st.disabled = True
-            elif ROLE_RANK[value] < ROLE_RANK.get(st.role, 0):
-                st.role = value
         return SignedUsers(self.replay.users, self.ignored, self.signed_from)
 
     def _entry(self, row: tuple) -> None:
         seq, _at, actor, action, entity, entity_id, _batch, changes_s, _digests_s, _prev, _mac = row
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            raise ValueError("seq")
+        if action == "user.create" and self.root is None:
+            self.root = seq
         replay = self.replay
         if self.signed_from is None or seq < self.signed_from:
             replay._apply(seq, actor, action, entity, entity_id, changes_s, False)
             return
-        sig = self._sig_of(seq)
-        why = None
-        if sig is None or sig[2] != actor:
-            why = "not signed by its author"
-        else:
-            first = sig[0]
-            if first not in self.checked:
-                self.checked[first] = _write_signed(replay, self.store_id, self.key, sig, self.write_rows)
-            who = replay.users.get(actor)
-            if not self.checked[first]:
-                why = "its signature does not hold"
-            elif who is not None and who.disabled:
-                why = f"written by {actor} while disabled"
-            else:
-                before = len(replay.problems)
-                replay._in_first_write = first == self.signed_from
-                replay._apply(seq, actor, action, entity, entity_id, changes_s, True)
-                if len(replay.problems) > before:
-                    why = replay.problems[-1]
-        if not isinstance(entity_id, str):
+        if action == "user.create" and actor == entity_id and seq != self.root:
+            self.ignored[seq] = "only the store's first administrator creates themselves"
             return
-        if why is None:
-            for attribute, actions in _SETS.items():
-                if action in actions:
-                    self.last_trusted[(entity_id, attribute)] = seq
+        sig = self._signed_by_author(seq, actor)
+        if sig is None:
+            self.ignored[seq] = "no signature of its author holds it"
             return
-        self.ignored[seq] = why
-        changes = _changes_dict(changes_s) or {}
-        if action == "user.disable" and _new_value(changes, "disabled") is not False:
-            self.restrictive.append((seq, entity_id, "disabled", True))
-        elif action in ("user.role", "user.create"):
-            role = _new_value(changes, "role")
-            if isinstance(role, str) and role in ROLE_RANK:
-                self.restrictive.append((seq, entity_id, "role", role))
+        who = replay.users.get(actor)
+        if who is not None and who.disabled:
+            self.ignored[seq] = f"written by {actor} while disabled"
+            return
+        before = len(replay.problems)
+        replay._in_first_write = sig[0] == self.signed_from
+        replay._apply(seq, actor, action, entity, entity_id, changes_s, True)
+        if len(replay.problems) > before:
+            self.ignored[seq] = replay.problems[-1]
 
-    def _sig_of(self, seq: int) -> tuple | None:
-        i = bisect.bisect_right(self.firsts, seq) - 1
-        return self.sigs[i] if i >= 0 and self.sigs[i][1] >= seq else None
-
-    def _covered(self, seq: int, target: str) -> bool:
-        """Whether an administrator other than `target` signed a later write whose MAC
-        chains entry `seq` as it stands: that administrator saw it in the trail and went
-        on, so it stands even without a signature of its own (one may have been stripped
-        to undo a disable or a lower role). An entry appended after every administrator's
-        last write (a forged `user.disable` of the only administrator) is covered by
-        none, and takes nothing away."""
-        users = self.replay.users
+    def _signed_by_author(self, seq: int, actor) -> tuple | None:
+        """A signature row by `actor` covering `seq` whose write holds (see signed_users)."""
+        end = bisect.bisect_right(self.firsts, seq)
         tried = 0
-        for first, last, signer, states_s, sig_b64 in self.sigs[bisect.bisect_right(self.firsts, seq):]:
-            st = users.get(signer)
-            if signer == target or st is None or st.role != "admin" or not st.sign:
+        for sig in reversed(self.sigs[max(0, end - COVERING_LOOKED_AT):end]):
+            if sig[1] < seq or sig[2] != actor:
                 continue
             tried += 1
-            rows = self.write_rows(seq, last)
-            if len(rows) == last - seq + 1 and all(r[0] == seq + i for i, r in enumerate(rows)):
-                mac = write_mac(self.key, rows)
-                if (mac is not None and isinstance(states_s, str) and isinstance(sig_b64, str)
-                        and signature_ok(st.sign, self.store_id, first, last, mac, signer, states_s, sig_b64)):
-                    return True
-            if tried >= self.COVER_TRIES:
-                return False
-        return False
+            if tried > COVERING_TRIED:
+                return None
+            key = (sig[0], sig[1], sig[2], sig[4])
+            if key not in self.checked:
+                self.checked[key] = _write_signed(self.replay, self.store_id, self.key, sig, self.write_rows,
+                                                  self.root)
+            if self.checked[key]:
+                return sig
+        return None
+
+
+# Signature rows ending after an entry's seq looked at for it (the real one is among the
+# nearest: writes do not overlap; more are rows made up to slow sign-in down).
+COVERING_TRIED = 8
+COVERING_LOOKED_AT = 64
+# A signature row spanning more entries than this is no write cims makes (a write of
+# 1,000,000 imported rows is 1,000 bulk entries).
+MAX_WRITE_ENTRIES = 200_000
+
+
+def _sane_sig(sig: tuple, last_seq: int | None) -> bool:
+    first, last = sig[0], sig[1]
+    return (type(first) is int and type(last) is int and 0 < first <= last
+            and last - first < MAX_WRITE_ENTRIES and (last_seq is None or last <= last_seq))
 
 
 def _write_signed(replay: "Replay", store_id: str, audit_key: bytes, sig: tuple,
-                  write_rows: Callable[[int, int], list[tuple]]) -> bool:
+                  write_rows: Callable[[int, int], list[tuple]], root: int | None) -> bool:
     first, last, signer, states_s, sig_b64 = sig[:5]
     try:
         rows = write_rows(first, last)
-    except UNREADABLE_ROWS:
+    except UNREADABLE_ROWS + (OverflowError,):
         return False
     if len(rows) != last - first + 1 or any(r[0] != first + i for i, r in enumerate(rows)):
         return False
@@ -1115,11 +1076,11 @@ def _write_signed(replay: "Replay", store_id: str, audit_key: bytes, sig: tuple,
     if known is not None and known.sign:
         keys.append(known.sign)
     else:
-        # No key yet: only the key the write itself gives its author (the first
-        # administrator creating themselves, or a first enrolment) can sign it; the
-        # replay then refuses the entry unless it is one of those.
+        # No key yet: only the key the write itself gives its author (the trail's first
+        # user.create, the first administrator creating themselves, or a first
+        # enrolment) can sign it; the replay then refuses the entry unless it is one.
         for r in rows:
-            if r[2] == signer and r[5] == signer and r[3] in ("user.create", ENROL):
+            if r[2] == signer and r[5] == signer and ((r[3] == "user.create" and r[0] == root) or r[3] == ENROL):
                 key = _new_value(_changes_dict(r[7]), "sign_key")
                 if isinstance(key, str):
                     keys.append(key)

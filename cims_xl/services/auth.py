@@ -125,10 +125,16 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
                 if not kf.mac_ok(data_key):
                     raise StoreError(f"{kf.path.name} was changed outside cims (its slots do not match "
                                      "the store); restore it from a backup")
-                user = store.fetch_user(username)
-                if user is None:
-                    raise WrongPassword("wrong user name or password")
-                user, outside = _as_the_trail_has_it(store, user, kf.store_id)
+                row = store.fetch_user(username)
+                mine = (None if unlocked.signing_key is None else
+                        base64.b64encode(unlocked.signing_key.public_key().public_bytes_raw()).decode("ascii"))
+                user, outside = _as_the_trail_has_it(store, row or {"username": username, "role": None,
+                                                                    NO_ROW: True}, kf.store_id, mine)
+                user.pop(NO_ROW, None)
+                if row is None:
+                    if not user.get("role"):
+                        raise WrongPassword("wrong user name or password")
+                    outside.append("your row in the list of users was removed; the trail's was used")
                 if user.get("disabled"):    # the password was right: saying so reveals nothing
                     raise AccountDisabled(f"the account {username} is disabled; an administrator can "
                                           f"enable it again (cims user enable {username})")
@@ -195,7 +201,8 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
     return session
 
 
-def _as_the_trail_has_it(store: Store, user: dict, store_id: str) -> tuple[dict, list[str]]:
+def _as_the_trail_has_it(store: Store, user: dict, store_id: str,
+                         signing_public: str | None = None) -> tuple[dict, list[str]]:
     """The user's row with the security fields a change made outside cims put back as the
     signed audit trail has them, and what was put back ("role", "disabled", "second
     factor").
@@ -210,37 +217,44 @@ def _as_the_trail_has_it(store: Store, user: dict, store_id: str) -> tuple[dict,
     users and change roles), and ignores a row that differs. This never lets in someone
     cims turned away: a disable by cims also removes the user's key slot (a password then
     opens nothing), a role is never higher than the signed trail gives, and a second
-    factor ignored is one the trail never enrolled. An entry the trail does not vouch
-    for still takes rights away (a disable, a lower role: its signature may have been
-    stripped to undo it); an account no signed entry created signs in as a viewer.
+    factor ignored is one the trail never enrolled. An entry no valid signature vouches
+    for changes nothing. An account no signed entry created, or one whose sign-in slot
+    holds a signing key other than the one the signed trail gave it (a slot replaced
+    outside cims), signs in as a viewer. A user whose row was removed signs in as the
+    trail has them.
     """
     with store.lenient_text():      # an entry's text that is not UTF-8 must not stop sign-in
-        return _trail_fields(store, user, store_id)
+        return _trail_fields(store, user, store_id, signing_public)
 
 
 # The role of an account the signed trail does not vouch for (read only, no personal fields).
 NO_TRUST_ROLE = "viewer"
+NO_ROW = "_no_row"      # sign-in's mark on a user with no row in the users table
 
 
 def _signed_from(store: Store, store_id: str) -> int | None:
-    """The first signed entry: as this OS account saw it (trust pin), else as the store
-    says, else the first signature's (an insider who deletes the setting does not make
-    the trail unsigned)."""
+    """The first entry that must be signed: the earliest of what this OS account saw
+    (trust pin), what the store says, and the first signature row (an insider can move
+    any one of them later to pass her entries off as older than signatures, but not all;
+    moving one earlier only asks more entries to be signed)."""
     candidates = []
     pin = trust.load_pin(store_id)
-    for value in ((pin or {}).get("signed_from"), store.get_meta("signed_from")):
-        try:
-            candidates.append(int(value))
-        except (TypeError, ValueError):
+    for value in ((pin or {}).get("signed_from"), store.get_meta("signed_from"),
+                  store.first_audit_sig()):
+        if isinstance(value, bool):
             continue
-    if candidates:
-        return candidates[0]
-    firsts = [s[0] for s in store.iter_audit_sigs() if isinstance(s[0], int)]
-    return min(firsts) if firsts else None
+        try:
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):
+            continue
+        if number >= 1:
+            candidates.append(number)
+    return min(candidates) if candidates else None
 
 
-def _trail_fields(store: Store, user: dict, store_id: str) -> tuple[dict, list[str]]:
+def _trail_fields(store: Store, user: dict, store_id: str, signing_public: str | None) -> tuple[dict, list[str]]:
     name = user["username"]
+    row_missing = bool(user.get(NO_ROW))
     out = dict(user)
     changed: list[str] = []
     try:
@@ -248,10 +262,25 @@ def _trail_fields(store: Store, user: dict, store_id: str) -> tuple[dict, list[s
     except (TypeError, ValueError):
         return out, changed         # the session refuses to start (Session: audit key changed)
     signed_from = _signed_from(store, store_id)
+    last = store.last_audit()
     found = ledger.signed_users(store_id, key, signed_from, store.iter_user_entries(), store.iter_audit_sigs(),
-                                store.audit_rows)
+                                store.audit_rows, last[0] if last else None)
     st = found.users.get(name)
+    if st is not None and st.role is not None and bool(user.get("disabled")) != bool(st.disabled):
+        out["disabled"] = bool(st.disabled)
+        changed.append("disabled")
+    if (st is not None and st.role is not None and signed_from is not None and st.sign and signing_public
+            and st.sign != signing_public):
+        # The password opened a slot whose signing key is not the one the signed trail
+        # gave this user: the slot was replaced outside cims (another's password now
+        # opens this account). It reads, and changes nothing.
+        out["role"] = NO_TRUST_ROLE
+        changed.append("role: your sign-in slot holds a signing key the signed trail did not give you, so it "
+                       f"signs in as a {NO_TRUST_ROLE}")
+        return out, changed
     if st is None or st.role is None:
+        if row_missing:
+            return out, changed         # nobody the trail or the list of users knows
         if signed_from is not None and user.get("role") != NO_TRUST_ROLE:
             # No administrator's signed entry made this account (added outside cims, or the
             # signatures that did were stripped): it reads, as a viewer, and changes nothing.
@@ -262,9 +291,6 @@ def _trail_fields(store: Store, user: dict, store_id: str) -> tuple[dict, list[s
     if st.role != user.get("role"):
         out["role"] = st.role
         changed.append("role")
-    if bool(user.get("disabled")) != bool(st.disabled):
-        out["disabled"] = bool(st.disabled)
-        changed.append("disabled")
     secret = user.get("totp_secret")
     if secret and st.totp is not None:      # None: the trail does not say (a store from before it did)
         wrong = (st.totp is not True or not isinstance(secret, str)

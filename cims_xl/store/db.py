@@ -1091,6 +1091,10 @@ class Store:
     # -- audit signatures and record states --
 
     def insert_audit_sig(self, first_seq: int, last_seq: int, signer: str, states: str, sig: str) -> None:
+        # A row reaching into this write's entries was not made by cims (no earlier write
+        # reaches past the head this one follows): made up to make this write fail.
+        self._write(self._raw.execute, "DELETE FROM audit_sigs WHERE typeof(last_seq) = 'integer' "
+                    "AND last_seq >= ?", (first_seq,))
         self._write(self._raw.execute, "INSERT INTO audit_sigs (last_seq, first_seq, signer, states, sig) "
                     "VALUES (?, ?, ?, ?, ?)", (last_seq, first_seq, signer, states, sig))
 
@@ -1098,6 +1102,11 @@ class Store:
         """(first_seq, last_seq, signer, states JSON, signature) in trail order."""
         yield from self.conn.execute("SELECT first_seq, last_seq, signer, states, sig FROM audit_sigs "
                                      "ORDER BY last_seq")
+
+    def first_audit_sig(self) -> int | None:
+        """The smallest first_seq of the signature rows (None for none)."""
+        row = self.conn.execute("SELECT MIN(first_seq) FROM audit_sigs").fetchone()
+        return row[0] if row else None
 
     def audit_mac_at(self, seq: int) -> str | None:
         row = self.conn.execute("SELECT mac FROM audit WHERE seq = ?", (seq,)).fetchone()
