@@ -17,6 +17,7 @@ from conftest import ADMIN_PASSWORD, FAST_KDF, USER_PASSWORD
 
 from cims_xl.errors import AccountDisabled, PermissionDenied
 from cims_xl.security import audit as chain
+from cims_xl.security import ledger
 from cims_xl.security import trust
 from cims_xl.security.keys import KeyFile
 from cims_xl.services import audit_log, auth, gdpr, records
@@ -1186,3 +1187,68 @@ def test_a_forged_user_entry_about_a_blob_name_does_not_hide_the_rest_from_verif
     store.close()
     result = _admin_verifies(office)
     _named(result, "user mei is admin in the store", "makes them sales")
+
+
+def test_the_first_write_rewritten_in_place_and_signed_by_a_salesperson_does_not_make_her_admin(office):
+    kf, key, store = _insider(office["path"])
+    audit_key = bytes.fromhex(store.get_meta("audit_key"))
+    rows = list(store.iter_audit_physical())
+    root = next(r for r in rows if r[3] == "user.create")
+    kf = KeyFile.load(office["path"])
+    mine = kf.unlock_keys("mei", USER_PASSWORD)
+    events = [_event("mei", "user.create", "user", "mei",
+                     {"role": [None, "admin"], "sign_key": [None, kf.signing_public("mei")],
+                      "slot_key": [None, kf.slot_public("mei")]})]
+    events += [_event("mei", "user.create", "user", "admin", json.loads(root[7]))] if root[0] == 2 else []
+    new = chain.build_rows(audit_key, None, events)
+    states_s, sig = ledger.sign_write(mine.signing_key, kf.store_id, 1, len(new), new[-1][-1], "mei", {})
+    with store.transaction():
+        for row in new:
+            store.conn.execute(f"UPDATE audit SET {', '.join(c + ' = ?' for c in store.AUDIT_COLS[1:])} "
+                               "WHERE seq = ?", (*row[1:], row[0]))
+        store.conn.execute("DELETE FROM audit_sigs WHERE first_seq = 1")
+        store.conn.execute("INSERT INTO audit_sigs (last_seq, first_seq, signer, states, sig) VALUES (?, 1, 'mei', ?, ?)",
+                           (len(new), states_s, sig))
+    store.close()
+    office["sales_os"]()
+    mei = auth.sign_in(office["path"], "mei", USER_PASSWORD)
+    assert mei.role != "admin"          # her write does not sit in the chain where the next entry says
+    mei.close()
+
+
+def test_a_users_snapshot_a_salesperson_signs_over_the_whole_trail_gives_her_nothing(office):
+    kf, key, store = _insider(office["path"])
+    audit_key = bytes.fromhex(store.get_meta("audit_key"))
+    snapshot = {"mei": {"role": "admin", "disabled": False}, "admin": {"role": "admin", "disabled": False}}
+    last = _append_unsigned(store, _event("mei", ledger.BASELINE, "user", None, {"users": [None, snapshot]}))
+    mac = chain.write_mac(audit_key, store.audit_rows(1, last))
+    mine = KeyFile.load(office["path"]).unlock_keys("mei", USER_PASSWORD)
+    states_s, sig = ledger.sign_write(mine.signing_key, kf.store_id, 1, last, mac, "mei", {})
+    with store.transaction():
+        store.conn.execute("INSERT INTO audit_sigs (last_seq, first_seq, signer, states, sig) VALUES (?, 1, 'mei', ?, ?)",
+                           (last, states_s, sig))
+        store.conn.execute("UPDATE users SET role = 'admin' WHERE username = 'mei'")
+    store.close()
+    _mei_signs_in_as_sales(office)
+
+
+def test_signature_rows_made_up_around_an_administrators_creation_do_not_crowd_out_the_real_one(office):
+    office["admin_os"]()
+    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
+    auth.add_user(admin, "boss", "admin", GHOST_PASSWORD, kdf=FAST_KDF)
+    admin.close()
+    kf, key, store = _insider(office["path"])
+    created = next(r[0] for r in store.iter_audit_physical() if r[3] == "user.create" and r[5] == "boss")
+    first = next(s[0] for s in store.iter_audit_sigs() if s[0] <= created <= s[1])
+    for _ in range(12):                 # free signature-row ends beyond the head
+        _append_unsigned(store, _event("mei", "sign-out", "user", "mei", {}))
+    head = store.last_audit()[0]
+    with store.transaction():
+        for last in range(head - 11, head + 1):
+            store.conn.execute("INSERT INTO audit_sigs (last_seq, first_seq, signer, states, sig) "
+                               "VALUES (?, ?, 'admin', '{}', 'AAAA')", (last, first))
+    store.close()
+    office["admin_os"]()
+    boss = auth.sign_in(office["path"], "boss", GHOST_PASSWORD)
+    assert boss.role == "admin" and boss.account_problem is None
+    boss.close()

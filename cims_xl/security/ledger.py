@@ -47,7 +47,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..domain.schema import ENTITIES
-from .audit import ERASED, canonical, entry_records, is_bulk, loads, write_mac
+from .audit import ERASED, GENESIS, canonical, entry_records, is_bulk, loads, write_mac
 from .roles import allowed
 from .trust import fingerprint
 
@@ -811,7 +811,7 @@ class Replay:
                                      "(replaced outside cims)")
         never = sorted((n for n, s in self.users.items() if s.role and not s.disabled and s.sign is None), key=str)
         if never:
-            self.notes.append("no signing key yet (sign in once to get one): " + ", ".join(never))
+            self.notes.append("no signing key yet (sign in once to get one): " + ", ".join(map(str, never)))
 
     def fingerprints(self) -> dict[str, str | None]:
         """Each user's signing-key fingerprint as the replayed trail has it."""
@@ -953,7 +953,7 @@ class SignedUsers:
 
 def signed_users(store_id: str, audit_key: bytes, signed_from: int | None, entries: Iterable[tuple],
                  sigs: Iterable[tuple], write_rows: Callable[[int, int], list[tuple]],
-                 last_seq: int | None = None) -> SignedUsers:
+                 last_seq: int | None = None, link: Callable[[int], tuple | None] | None = None) -> SignedUsers:
     """Replay the trail's `user.*` entries (and the `trust.baseline` one) the way `audit
     verify` does, trusting only what their signatures cover: sign-in takes a user's
     role, disabled flag, signing key and second factor from this, not from the users
@@ -964,7 +964,10 @@ def signed_users(store_id: str, audit_key: bytes, signed_from: int | None, entri
     sign-out entries left out (they change nothing replayed here); `sigs` the
     signature rows (first_seq, last_seq, signer, states JSON, signature); `write_rows(
     first, last)` the audit rows of one write; `last_seq` the newest entry's seq (a
-    signature row reaching past it is no one's). An entry from `signed_from` on is
+    signature row reaching past it is no one's); `link(seq)` an entry's (prev_mac, mac)
+    as stored, or None (a signature row is first checked against the stored MAC,
+    cheaply, and its write read only when it holds; a write must sit between its
+    neighbours in the chain). An entry from `signed_from` on is
     trusted when a write holding it is signed by the entry's author (any of the
     signature rows that cover it: a row made up beside the real one changes nothing),
     every entry of that write fits the chain up to the signed MAC, and the signature
@@ -977,11 +980,11 @@ def signed_users(store_id: str, audit_key: bytes, signed_from: int | None, entri
     `signed_from` (a store older than signed trails) count as they stand, as in `audit
     verify`. Never raises for what an insider wrote: an entry that cannot be read is
     ignored."""
-    return _UserWalk(store_id, audit_key, signed_from, sigs, write_rows, last_seq).run(entries)
+    return _UserWalk(store_id, audit_key, signed_from, sigs, write_rows, last_seq, link).run(entries)
 
 
 class _UserWalk:
-    def __init__(self, store_id, audit_key, signed_from, sigs, write_rows, last_seq) -> None:
+    def __init__(self, store_id, audit_key, signed_from, sigs, write_rows, last_seq, link=None) -> None:
         self.store_id, self.key, self.signed_from, self.write_rows = store_id, audit_key, signed_from, write_rows
         self.replay = Replay(store_id, signed_from, {})
         self.sigs = sorted((s for s in sigs if _sane_sig(s, last_seq)), key=lambda s: (s[0], s[1]))
@@ -989,6 +992,8 @@ class _UserWalk:
         self.checked: dict[tuple, bool] = {}
         self.ignored: dict[int, str] = {}
         self.root: int | None = None            # seq of the trail's first user.create
+        self.baseline_seen = False
+        self.link: Callable[[int], tuple | None] = link or (lambda seq: None)
 
     def run(self, entries: Iterable[tuple]) -> SignedUsers:
         for row in entries:
@@ -1008,6 +1013,14 @@ class _UserWalk:
         if self.signed_from is None or seq < self.signed_from:
             replay._apply(seq, actor, action, entity, entity_id, changes_s, False)
             return
+        if action == BASELINE:
+            # Written once, when a store older than signatures is first opened by a
+            # signing version: never in a store whose first administrator signed their
+            # own creation, and never twice.
+            first_one, self.baseline_seen = not self.baseline_seen, True
+            if not first_one or self.root is None or self.root >= self.signed_from:
+                self.ignored[seq] = f"a {BASELINE} entry cims did not write"
+                return
         if action == "user.create" and actor == entity_id and seq != self.root:
             self.ignored[seq] = "only the store's first administrator creates themselves"
             return
@@ -1026,22 +1039,36 @@ class _UserWalk:
             self.ignored[seq] = replay.problems[-1]
 
     def _signed_by_author(self, seq: int, actor) -> tuple | None:
-        """A signature row by `actor` covering `seq` whose write holds (see signed_users)."""
+        """A signature row by `actor` covering `seq` whose write holds (see signed_users).
+        The narrowest rows first: a write's own row is the narrowest that covers its
+        entries (rows end at distinct entries), so rows made up around it, however
+        many, are tried after it."""
         end = bisect.bisect_right(self.firsts, seq)
-        tried = 0
-        for sig in reversed(self.sigs[max(0, end - COVERING_LOOKED_AT):end]):
-            if sig[1] < seq or sig[2] != actor:
-                continue
-            tried += 1
-            if tried > COVERING_TRIED:
-                return None
+        candidates = [sig for sig in self.sigs[max(0, end - COVERING_LOOKED_AT):end]
+                      if sig[1] >= seq and sig[2] == actor]
+        candidates.sort(key=lambda sig: sig[1] - sig[0])
+        for sig in candidates[:COVERING_TRIED]:
             key = (sig[0], sig[1], sig[2], sig[4])
             if key not in self.checked:
-                self.checked[key] = _write_signed(self.replay, self.store_id, self.key, sig, self.write_rows,
-                                                  self.root)
+                self.checked[key] = (self._holds_over_stored_mac(sig)
+                                     and _write_signed(self.replay, self.store_id, self.key, sig, self.write_rows,
+                                                       self.root, self.link))
             if self.checked[key]:
                 return sig
         return None
+
+    def _holds_over_stored_mac(self, sig: tuple) -> bool:
+        """The signature verifies over the MAC stored for its last entry with a key its
+        author may have: one Ed25519 check, before reading and re-MACing the write."""
+        first, last, signer, states_s, sig_b64 = sig[:5]
+        keys = _candidate_keys(self.replay, signer, None, self.root)
+        stored = self.link(last)
+        if not keys or stored is None:
+            return True                 # not known cheaply: the full check decides
+        mac = stored[1]
+        if not isinstance(mac, str) or not isinstance(states_s, str) or not isinstance(sig_b64, str):
+            return False
+        return any(signature_ok(k, self.store_id, first, last, mac, signer, states_s, sig_b64) for k in keys)
 
 
 # Signature rows ending after an entry's seq looked at for it (the real one is among the
@@ -1060,7 +1087,8 @@ def _sane_sig(sig: tuple, last_seq: int | None) -> bool:
 
 
 def _write_signed(replay: "Replay", store_id: str, audit_key: bytes, sig: tuple,
-                  write_rows: Callable[[int, int], list[tuple]], root: int | None) -> bool:
+                  write_rows: Callable[[int, int], list[tuple]], root: int | None,
+                  link: Callable[[int], tuple | None]) -> bool:
     first, last, signer, states_s, sig_b64 = sig[:5]
     try:
         rows = write_rows(first, last)
@@ -1068,23 +1096,40 @@ def _write_signed(replay: "Replay", store_id: str, audit_key: bytes, sig: tuple,
         return False
     if len(rows) != last - first + 1 or any(r[0] != first + i for i, r in enumerate(rows)):
         return False
+    # The write sits in the chain where it was signed: it follows the entry before it
+    # (the start of the trail for entry #1), and the entry after it follows it. A write
+    # rewritten in place and signed again by someone else does not.
+    previous = link(first - 1) if first > 1 else None
+    before = GENESIS if first == 1 else (previous[1] if previous else None)
+    if before is not None and rows[0][9] != before:
+        return False
     mac = write_mac(audit_key, rows)
     if mac is None or not isinstance(states_s, str) or not isinstance(sig_b64, str):
         return False
-    keys = []
+    following = link(last + 1)
+    if following is not None and following[0] != mac:
+        return False
+    return any(signature_ok(k, store_id, first, last, mac, signer, states_s, sig_b64)
+               for k in _candidate_keys(replay, signer, rows, root))
+
+
+def _candidate_keys(replay: "Replay", signer, rows: list[tuple] | None, root: int | None) -> list[str]:
+    """The keys that may have signed a write by `signer`: the one the trusted entries
+    gave them; with none yet, only a key the write itself brings for its author in the
+    trail's first user.create or a first enrolment (the replay then refuses the entry
+    unless it is one of those). `rows` None: that write is not read yet (any key may do)."""
     known = replay.users.get(signer)
     if known is not None and known.sign:
-        keys.append(known.sign)
-    else:
-        # No key yet: only the key the write itself gives its author (the trail's first
-        # user.create, the first administrator creating themselves, or a first
-        # enrolment) can sign it; the replay then refuses the entry unless it is one.
-        for r in rows:
-            if r[2] == signer and r[5] == signer and ((r[3] == "user.create" and r[0] == root) or r[3] == ENROL):
-                key = _new_value(_changes_dict(r[7]), "sign_key")
-                if isinstance(key, str):
-                    keys.append(key)
-    return any(signature_ok(k, store_id, first, last, mac, signer, states_s, sig_b64) for k in keys)
+        return [known.sign]
+    if rows is None:
+        return []
+    keys = []
+    for r in rows:
+        if r[2] == signer and r[5] == signer and ((r[3] == "user.create" and r[0] == root) or r[3] == ENROL):
+            key = _new_value(_changes_dict(r[7]), "sign_key")
+            if isinstance(key, str):
+                keys.append(key)
+    return keys
 
 
 UNREADABLE_ROWS = (ValueError, TypeError, UnicodeError)

@@ -264,7 +264,7 @@ def _trail_fields(store: Store, user: dict, store_id: str, signing_public: str |
     signed_from = _signed_from(store, store_id)
     last = store.last_audit()
     found = ledger.signed_users(store_id, key, signed_from, store.iter_user_entries(), store.iter_audit_sigs(),
-                                store.audit_rows, last[0] if last else None)
+                                store.audit_rows, last[0] if last else None, store.audit_link)
     st = found.users.get(name)
     if st is not None and st.role is not None and bool(user.get("disabled")) != bool(st.disabled):
         out["disabled"] = bool(st.disabled)

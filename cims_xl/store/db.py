@@ -1103,6 +1103,14 @@ class Store:
         yield from self.conn.execute("SELECT first_seq, last_seq, signer, states, sig FROM audit_sigs "
                                      "ORDER BY last_seq")
 
+    def audit_link(self, seq: int) -> tuple | None:
+        """(prev_mac, mac) of entry `seq` as stored, or None when there is none."""
+        try:
+            row = self.conn.execute("SELECT prev_mac, mac FROM audit WHERE seq = ?", (seq,)).fetchone()
+        except OverflowError:
+            return None
+        return tuple(row) if row else None
+
     def first_audit_sig(self) -> int | None:
         """The smallest first_seq of the signature rows (None for none)."""
         row = self.conn.execute("SELECT MIN(first_seq) FROM audit_sigs").fetchone()
