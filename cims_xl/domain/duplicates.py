@@ -28,6 +28,8 @@ from typing import NamedTuple
 import phonenumbers
 from nameparser.config import CONSTANTS as _NAMEPARSER
 
+from .divisions import with_division, without_division
+
 _WORDS = re.compile(r"\w+")
 # Scripts that write a name without spaces between its parts (Han, kana, Hangul).
 _UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
@@ -301,30 +303,52 @@ _LONG_FORMS = {"ltd": "ltd", "limited": "ltd", "inc": "inc", "incorporated": "in
 _SHORT_FORMS = {"co": "co", "ag": "ag", "kg": "kg", "ug": "ug", "sa": "sa", "bv": "bv", "nv": "nv",
                 "ab": "ab", "oy": "oy", "as": "as", "kk": "kk", "lp": "lp", "se": "se"}
 _CJK_FORMS = (("股份有限公司", "股份"), ("有限责任公司", "有限"), ("有限責任公司", "有限"), ("有限公司", "有限"),
-              ("株式会社", "kk"), ("(株)", "kk"), ("合同会社", "gk"), ("有限会社", "yk"),
-              ("주식회사", "jsh"), ("유한회사", "yh"))
+              ("株式会社", "kk"), ("(株)", "kk"), ("合同会社", "gk"), ("(合)", "gk"), ("有限会社", "yk"),
+              ("(有)", "yk"), ("주식회사", "jsh"), ("(주)", "jsh"), ("유한회사", "yh"), ("(유)", "yh"))
 _FORM_TOKEN = re.compile(r"[^\s,&()/]+")
 
 
 _CJK_FORM_OF = dict(_CJK_FORMS)
 _CJK_FORM_LENGTHS = sorted({len(w) for w in _CJK_FORM_OF}, reverse=True)
-_CJK_FORM_STARTS = frozenset({"株式会社", "(株)", "주식회사", "유한회사"})     # 株式会社山田 (前株)
+# Written before the name too: 株式会社山田 (前株) beside 山田株式会社 (後株); (주)한빛 beside
+# 한빛(주). The bracketed short forms are how both countries abbreviate them, also as one
+# character (㈱, ㈲, ㈜, which NFKC reads as (株), (有), (주)).
+_CJK_FORM_STARTS = frozenset({"株式会社", "(株)", "合同会社", "(合)", "有限会社", "(有)", "주식회사", "(주)", "유한회사",
+                              "(유)"})
 # The last token could be a legal form: a cheap test before the token walk below.
 _FORM_WORDS = frozenset(_LONG_FORMS) | frozenset(_SHORT_FORMS)
 _ONE_WORD = re.compile(r"[^\W_]+")
 
 
+@functools.lru_cache(maxsize=65536)
 def company_parts(name: str) -> tuple[str, frozenset[str]]:
     """(the name without its legal form, as name_key compares it; the canonical legal
-    forms it ends with). ("Acme Co., Ltd." -> ("acme", {"co", "ltd"}); "北京恒通有限公司"
-    -> ("北京恒通", {"有限"}); "John Smith" -> ("john smith", {}).)"""
+    forms it ends or, in Japanese and Korean, begins with). A Chinese province or city
+    it begins with is written in full (`divisions.with_division`: 深圳 and 深圳市 are one
+    city). ("Acme Co., Ltd." -> ("acme", {"co", "ltd"}); "深圳明达科技有限公司" ->
+    ("深圳市明达科技", {"有限"}); "(주)한빛", "한빛 주식회사" -> ("한빛", {"jsh"}); "John
+    Smith" -> ("john smith", {}).)"""
     text, forms = _legal_forms(name)
     if not forms:
-        return _company_name_key(name), frozenset()
+        base = _company_name_key(name)
+        return (base if base.isascii() else with_division(base)), frozenset()
     text = text.strip().casefold()
-    text = text if text.isascii() else fold_latin(text)
+    if text.isascii():
+        return (text if _ONE_WORD.fullmatch(text) else " ".join(_words(text)) or name_key(name)), frozenset(forms)
+    text = fold_latin(text)
     # one word as it stands (北京恒通) needs no splitting into words
-    return (text if _ONE_WORD.fullmatch(text) else " ".join(_words(text)) or name_key(name)), frozenset(forms)
+    base = text if _ONE_WORD.fullmatch(text) else " ".join(_words(text)) or name_key(name)
+    return with_division(base), frozenset(forms)
+
+
+def company_core(name: object) -> str:
+    """A Chinese company's name without legal form and without the province or city it
+    begins with ("北京明达科技有限公司" -> "明达科技"); "" when it begins with none. A
+    name written with a city and the same name without one ("明达科技") may or may not
+    be one company: the importer warns, it does not merge them."""
+    if not isinstance(name, str) or not name.strip() or name.isascii():
+        return ""
+    return without_division(company_parts(name)[0])
 
 
 def _company_name_key(name: str) -> str:

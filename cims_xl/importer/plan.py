@@ -23,8 +23,8 @@ import numpy as np
 
 from ..domain.countries import region_for_country, region_for_dial_code, unknown_country
 from ..domain import normalize as nz
-from ..domain.duplicates import (OTHER, SAME, UNSURE, company_key, company_parts, email_key, may_be_shared,
-                                 name_forms, name_key, name_match, same_company)
+from ..domain.duplicates import (OTHER, SAME, UNSURE, company_core, company_key, company_parts, email_key,
+                                 may_be_shared, name_forms, name_key, name_match, same_company)
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
@@ -1467,6 +1467,9 @@ class CustomerLinker:
         self.ambiguous_examples: list[str] = []
         self._by_family: dict[str, list[tuple[str, str]]] | None = None   # family form -> stored (id, name)
         self._new_family: dict[str, list[tuple[str, str]]] = {}          # the same, of new ones
+        # Chinese companies, stored and new: (name without its city -> those written with
+        # one, name -> those written without one); built when a new one is first made
+        self._cities: tuple[dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str]]]] | None = None
         self.last_maybe: list[str] = []         # who the customer resolve() just planned may be
         self.maybe = 0                          # new customers whose names may be another's
         self.maybe_examples: list[str] = []
@@ -1637,7 +1640,7 @@ class CustomerLinker:
             out.append({"what": "new customers who may be another",
                         "decided": f"{self.maybe} customer(s) created, with a warning on the row",
                         "evidence": "a name that may be a customer's but does not say (a title with a family "
-                                    "name alone, an initial, Jr.): " + "; ".join(self.maybe_examples)
+                                    "name alone, an initial, Jr.; a company with a city written on one name only): " + "; ".join(self.maybe_examples)
                                     + ". A Customer ID column links such a row; cims customer merge joins two."})
         if self.ambiguous:
             out.append({"what": "customer names of several customers",
@@ -1760,6 +1763,12 @@ class CustomerLinker:
         """Customers, stored or of this import, whose names may be this new one's
         (`name_match` not OTHER: "王伟" for "王先生", "John Smith" for "J. Smith"), as
         "C-000001 (王伟)"; counted for the summary."""
+        found = self._city_namesakes(name)
+        if found:
+            self.maybe += 1
+            if len(self.maybe_examples) < 3:
+                self.maybe_examples.append(f"'{name}' / {found[0]}")
+            return found[:3]
         forms = name_forms(name)
         if not forms:
             return []
@@ -1777,6 +1786,29 @@ class CustomerLinker:
             if len(self.maybe_examples) < 3:
                 self.maybe_examples.append(f"'{name}' / {found[0]}")
         return found[:3]
+
+    def _city_namesakes(self, name: str) -> list[str]:
+        """Customers, stored or of this import, whose name is this Chinese company's with
+        a province or city written on one of the two only ("北京明达科技有限公司" and
+        "明达科技"): they may or may not be one company (`company_core`), so the new
+        customer is made and said, not merged."""
+        if name.isascii():
+            return []
+        if self._cities is None:
+            self._cities = ({}, {})
+            for rid in self._named:
+                self._index_city(rid, self._names[rid])
+        core = company_core(name)
+        with_city, plain = self._cities
+        found = plain.get(core, ()) if core else with_city.get(company_parts(name)[0], ())
+        return [f"{rid} ({n})" if rid.startswith("C-") else f"'{n}' of this file" for rid, n in found]
+
+    def _index_city(self, rid: str, name: str) -> None:
+        if name.isascii() or self._cities is None:
+            return
+        with_city, plain = self._cities
+        core = company_core(name)
+        (with_city.setdefault(core, []) if core else plain.setdefault(company_parts(name)[0], [])).append((rid, name))
 
     def _in_file(self, name: str) -> tuple[str | None, str]:
         """A customer this import creates whose name is this company's, written another
@@ -1798,6 +1830,7 @@ class CustomerLinker:
             forms = name_forms(clean["name"])
             if forms:
                 self._new_family.setdefault(forms[-1], []).append((placeholder, clean["name"]))
+            self._index_city(placeholder, clean["name"])
         self.new_count += 1
         if len(self.new_names) < NEW_NAMES_KEPT:
             self.new_names.append(clean["name"])
