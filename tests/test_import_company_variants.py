@@ -167,3 +167,22 @@ def test_a_stored_company_without_its_city_is_named_by_the_dry_run_of_one_with_i
     (why,) = result.outcomes[0].warnings.values()
     assert f"{stored} (恒通贸易)" in why
     assert len(customers(admin)) == 1
+
+
+def test_a_customers_file_names_a_company_written_with_and_without_its_city(admin, tmp_path):
+    stored = records.create(admin, "customer", {"name": "恒通印刷有限公司", "type": "Company"})["id"]
+    path = write_csv(tmp_path / "customers.csv", [["客户名称", "类型", "电话"],
+                                                  ["上海恒通印刷有限公司", "企业", ""],
+                                                  ["深圳市明达科技有限公司", "企业", ""],
+                                                  ["明达科技有限公司", "企业", ""],
+                                                  ["王伟", "个人", ""]])
+    result = import_file(admin, path, kind="customers")
+    assert [o.action for o in result.outcomes] == ["created"] * 4
+    one, two, three, person = result.outcomes
+    assert f"{stored} (恒通印刷有限公司)" in one.warnings["客户名称"]
+    assert not two.warnings
+    assert "row 3 (深圳市明达科技有限公司)" in three.warnings["客户名称"]
+    assert "cims customer merge" in three.warnings["客户名称"]
+    assert not person.warnings
+    assert said(result, "possibly the same company")["decided"].startswith("2 row(s)")
+    assert len(customers(admin)) == 5

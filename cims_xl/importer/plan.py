@@ -964,6 +964,9 @@ class Planner:
         self.shared_phones = 0      # rows imported beside another name with their landline
         self.maybe_same = 0         # rows kept apart from a holder whose name may be theirs
         self.maybe_examples: list[str] = []
+        self._cities: CityNamesakes | None = None   # Chinese companies, stored and of this file
+        self.maybe_company = 0      # new companies that may be another written with(out) its city
+        self.maybe_company_examples: list[str] = []
 
     # -- store keys, built on first use --
 
@@ -1133,6 +1136,8 @@ class Planner:
                     f"(a shared number): imported as a separate {self.ent.label}")}
             if maybe:
                 warned = self._maybe_same(number, me[0], list(dict.fromkeys(maybe)), row_who, warned)
+            if self.ent.kind == "customer" and not me[0].isascii():
+                warned = self._maybe_company(number, clean, warned)
             out = Outcome(number, "created", warnings=warned)
             planned.outcomes.append(out)
             planned.creates.append((out, clean))
@@ -1167,6 +1172,31 @@ class Planner:
             f"'{name}' is that person): imported as a separate {self.ent.label}; if they are one, "
             f"merge them ({merge})")}
 
+    def _maybe_company(self, number: int, clean: dict, warned: dict | None) -> dict | None:
+        """The warning of a new Chinese company whose name is a stored or earlier row's
+        with a province or city written on one of them only (`CityNamesakes`): it may be
+        that company or another, so it is made and said (`maybe_company`)."""
+        name = clean.get("name") or ""
+        # a legal form is 3 characters or more with the name: a person's 2- or 3-character
+        # name (most rows of a Chinese customer list) needs no look
+        if clean.get("type") != "Company" and (len(name) < 4 or not company_parts(name)[1]):
+            return warned
+        if self._cities is None:
+            self._cities = CityNamesakes()
+            for seq, stored, *_rest in self.store.customer_rows():
+                self._cities.add(format_id(CUSTOMER, seq), stored or "")
+        found = self._cities.find(name)
+        self._cities.add(f"row {number}", name)
+        if not found:
+            return warned
+        whose = ", ".join(f"{who} ({n})" for who, n in found[:3])
+        self.maybe_company += 1
+        if len(self.maybe_company_examples) < 3:
+            self.maybe_company_examples.append(f"row {number} '{name}' / {whose}")
+        return {**(warned or {}), self.prep.source_of.get("name") or "Name": (
+            f"may be the same company as {whose} (a province or city is written on one name only): imported "
+            "as a separate customer; if they are one, merge them (cims customer merge)")}
+
     def identity_inferences(self) -> list[dict]:
         """What the summary says about people this import could not tell apart, and
         customers it linked by a name written another way (see CustomerLinker)."""
@@ -1178,6 +1208,11 @@ class Planner:
                         "evidence": "the same phone as a row or record whose name may be the same person "
                                     "(a title with a family name alone, an initial, Jr.) but does not say: "
                                     + "; ".join(self.maybe_examples)})
+        if self.maybe_company:
+            out.append({"what": "possibly the same company",
+                        "decided": f"{self.maybe_company} row(s) kept as customers of their own, with a warning",
+                        "evidence": "a company's name with a province or city beside the same name without "
+                                    "one: " + "; ".join(self.maybe_company_examples)})
         if self.linker is not None:
             out += self.linker.inferences()
         return out
@@ -1428,6 +1463,29 @@ def _linked_name(name: str) -> str:
     return name_key(name) or name.casefold()
 
 
+class CityNamesakes:
+    """Chinese companies whose names differ by a province or city written on one only
+    ("北京明达科技有限公司" and "明达科技"): they may or may not be one company
+    (`company_core`), so the import makes both and says so, it does not merge them."""
+
+    def __init__(self) -> None:
+        self._with_city: dict[str, list[tuple[str, str]]] = {}   # name without its city -> (who, name)
+        self._plain: dict[str, list[tuple[str, str]]] = {}       # name with no city -> (who, name)
+
+    def add(self, who: str, name: str) -> None:
+        if name and not name.isascii():
+            core = company_core(name)
+            index = self._with_city if core else self._plain
+            index.setdefault(core or company_parts(name)[0], []).append((who, name))
+
+    def find(self, name: str) -> list[tuple[str, str]]:
+        """(who, name) of the companies added that `name` may be."""
+        if not name or name.isascii():
+            return []
+        core = company_core(name)
+        return list(self._plain.get(core, ()) if core else self._with_city.get(company_parts(name)[0], ()))
+
+
 def _written_name(name: str) -> str:
     """A name as written, case, spacing and character width aside ("MARIA  GARCIA" and
     "Ｍａｒｉａ Garcia" are "maria garcia"); word order and commas count."""
@@ -1467,9 +1525,7 @@ class CustomerLinker:
         self.ambiguous_examples: list[str] = []
         self._by_family: dict[str, list[tuple[str, str]]] | None = None   # family form -> stored (id, name)
         self._new_family: dict[str, list[tuple[str, str]]] = {}          # the same, of new ones
-        # Chinese companies, stored and new: (name without its city -> those written with
-        # one, name -> those written without one); built when a new one is first made
-        self._cities: tuple[dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str]]]] | None = None
+        self._cities: CityNamesakes | None = None   # Chinese companies, stored and new
         self.last_maybe: list[str] = []         # who the customer resolve() just planned may be
         self.maybe = 0                          # new customers whose names may be another's
         self.maybe_examples: list[str] = []
@@ -1789,26 +1845,15 @@ class CustomerLinker:
 
     def _city_namesakes(self, name: str) -> list[str]:
         """Customers, stored or of this import, whose name is this Chinese company's with
-        a province or city written on one of the two only ("北京明达科技有限公司" and
-        "明达科技"): they may or may not be one company (`company_core`), so the new
-        customer is made and said, not merged."""
+        a province or city written on one of the two only (`CityNamesakes`)."""
         if name.isascii():
             return []
         if self._cities is None:
-            self._cities = ({}, {})
+            self._cities = CityNamesakes()
             for rid in self._named:
-                self._index_city(rid, self._names[rid])
-        core = company_core(name)
-        with_city, plain = self._cities
-        found = plain.get(core, ()) if core else with_city.get(company_parts(name)[0], ())
-        return [f"{rid} ({n})" if rid.startswith("C-") else f"'{n}' of this file" for rid, n in found]
-
-    def _index_city(self, rid: str, name: str) -> None:
-        if name.isascii() or self._cities is None:
-            return
-        with_city, plain = self._cities
-        core = company_core(name)
-        (with_city.setdefault(core, []) if core else plain.setdefault(company_parts(name)[0], [])).append((rid, name))
+                self._cities.add(rid, self._names[rid])
+        return [f"{rid} ({n})" if rid.startswith("C-") else f"'{n}' of this file"
+                for rid, n in self._cities.find(name)]
 
     def _in_file(self, name: str) -> tuple[str | None, str]:
         """A customer this import creates whose name is this company's, written another
@@ -1830,7 +1875,8 @@ class CustomerLinker:
             forms = name_forms(clean["name"])
             if forms:
                 self._new_family.setdefault(forms[-1], []).append((placeholder, clean["name"]))
-            self._index_city(placeholder, clean["name"])
+            if self._cities is not None:
+                self._cities.add(placeholder, clean["name"])
         self.new_count += 1
         if len(self.new_names) < NEW_NAMES_KEPT:
             self.new_names.append(clean["name"])
