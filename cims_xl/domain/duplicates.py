@@ -351,6 +351,15 @@ def company_core(name: object) -> str:
     return without_division(company_parts(name)[0])
 
 
+def written_key(name: object) -> str:
+    """A company's name as `name_key` compares names, but with no word taken off or
+    moved ("Mrs. Fields Cookies" is "mrs fields cookies", not "fields cookies"); its legal
+    form stays as written ("ACME Limited" is "acme limited"). "" for no name."""
+    if not isinstance(name, str) or not name:
+        return ""
+    return _company_name_key(name)
+
+
 def _company_name_key(name: str) -> str:
     """A company's name without a legal form as `name_key` compares it, no leading word
     taken for a title ("Mrs. Fields Cookies" is not "Fields Cookies")."""
@@ -403,6 +412,36 @@ def company_key(name: object) -> str:
     if not isinstance(name, str) or not name.strip():
         return ""
     return _company_key(name)
+
+
+def company_name(name: str, company: object = None, kind: object = None) -> bool:
+    """Whether a customer's name is a company's, so that no title is taken off it ("Mrs.
+    Fields Cookies" is not "Fields Cookies"): a Company type (`kind`), a legal form in
+    the name, or the name of its own Company field (`is_its_company`)."""
+    if not name:
+        return False
+    return kind == "Company" or is_its_company(name, company) or bool(_legal_forms(name)[1])
+
+
+def is_its_company(name: str, company: object) -> bool:
+    """Whether a name is its Company field's, written the same or another way as
+    `company_key` compares them ("Mrs. Fields Cookies" at "MRS FIELDS COOKIES", "Acme
+    Ltd" at "ACME Limited")."""
+    if not name or not isinstance(company, str) or not company:
+        return False
+    if name == company:
+        return True
+    # A cheap test first (the rows of most files have a person's name beside a company):
+    # one company written two ways begins with the same letter, case aside, and differs
+    # in length by its punctuation and the spelling of its legal form at most.
+    first, other = name[0], company[0]
+    if first != other and not first.isascii():
+        first = unicodedata.normalize("NFKC", first)[:1]
+    if first != other and not other.isascii():
+        other = unicodedata.normalize("NFKC", other)[:1]
+    if first.casefold() != other.casefold() or abs(len(name) - len(company)) > 12:
+        return False
+    return company_key(name) == company_key(company)
 
 
 def same_company(a: str, b: str) -> bool:

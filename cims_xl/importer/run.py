@@ -671,7 +671,7 @@ class _SessionStore:
     def customer_rows(self):
         store = self.session.store
         yield from store.iter_column_tuples(
-            CUSTOMER, ["seq", "name", "company", "email", "phone", "mobile", "tags"])
+            CUSTOMER, ["seq", "name", "company", "email", "phone", "mobile", "tags", "type"])
 
     def kind_rows(self, kind):
         from ..services import records
