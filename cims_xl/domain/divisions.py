@@ -43,6 +43,12 @@ def _tables() -> tuple[dict[str, str], dict[str, str], tuple[int, ...]]:
     return canonical, written, lengths
 
 
+@functools.lru_cache(maxsize=1)
+def _starts() -> frozenset[str]:
+    """The first two characters of every division's name: most names begin with none."""
+    return frozenset(k[:2] for k in _tables()[1])
+
+
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -56,6 +62,8 @@ def with_division(base: str) -> str:
     if not base or not _is_han(base[0]):
         return base
     canonical, written, lengths = _tables()
+    if base[:2] not in _starts():
+        return base
     for n in lengths:
         if base[:n] in written:
             full = canonical.get(base[:n])
@@ -72,6 +80,8 @@ def without_division(base: str) -> str:
     if not base or not _is_han(base[0]):
         return ""
     _canonical, written, lengths = _tables()
+    if base[:2] not in _starts():
+        return ""
     for n in lengths:
         if base[:n] in written:
             rest = base[n:].lstrip()

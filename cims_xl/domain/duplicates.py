@@ -320,7 +320,6 @@ _FORM_WORDS = frozenset(_LONG_FORMS) | frozenset(_SHORT_FORMS)
 _ONE_WORD = re.compile(r"[^\W_]+")
 
 
-@functools.lru_cache(maxsize=65536)
 def company_parts(name: str) -> tuple[str, frozenset[str]]:
     """(the name without its legal form, as name_key compares it; the canonical legal
     forms it ends or, in Japanese and Korean, begins with). A Chinese province or city
@@ -423,6 +422,12 @@ def company_name(name: str, company: object = None, kind: object = None) -> bool
     return kind == "Company" or is_its_company(name, company) or bool(_legal_forms(name)[1])
 
 
+def _COMPAT_FIRST(ch: str) -> bool:
+    """Whether NFKC may change a name's first character: full-width forms (Ａ), enclosed
+    CJK (㈱, ㈜) and the like."""
+    return "\u3200" <= ch <= "\u33ff" or "\uff00" <= ch <= "\uffef" or "\u2460" <= ch <= "\u24ff"
+
+
 def is_its_company(name: str, company: object) -> bool:
     """Whether a name is its Company field's, written the same or another way as
     `company_key` compares them ("Mrs. Fields Cookies" at "MRS FIELDS COOKIES", "Acme
@@ -435,11 +440,14 @@ def is_its_company(name: str, company: object) -> bool:
     # one company written two ways begins with the same letter, case aside, and differs
     # in length by its punctuation and the spelling of its legal form at most.
     first, other = name[0], company[0]
-    if first != other and not first.isascii():
-        first = unicodedata.normalize("NFKC", first)[:1]
-    if first != other and not other.isascii():
-        other = unicodedata.normalize("NFKC", other)[:1]
-    if first.casefold() != other.casefold() or abs(len(name) - len(company)) > 12:
+    if first != other:
+        if _COMPAT_FIRST(first):
+            first = unicodedata.normalize("NFKC", first)[:1]
+        if _COMPAT_FIRST(other):
+            other = unicodedata.normalize("NFKC", other)[:1]
+        if first.casefold() != other.casefold():
+            return False
+    if abs(len(name) - len(company)) > 12:
         return False
     return company_key(name) == company_key(company)
 

@@ -847,8 +847,10 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
                                            c.get("name"), c.get("company"))
     if email:
         keys.append(("email", _hash(("e", email_key(email)))))
+    # a Person row whose name is its Company ("Mrs. Fields Cookies" at MRS FIELDS COOKIES)
+    own = is_its_company(name, company) if company else False
     forms = name_forms(name) if (phone or mobile) else ()
-    if forms and (c.get("type") == "Company" or is_its_company(name, company)):
+    if forms and (own or c.get("type") == "Company"):
         # a company's name ("Mrs. Fields Cookies") meets the holders of its name as written
         forms = (*forms, "\x01" + company_key(name))
     for number in (phone, mobile):
@@ -858,9 +860,7 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
                 keys.append(("phone", _hash(("pn", number, form))))
     if name and company:
         firm = company_key(company)
-        # a Person row whose name is its Company ("Mrs. Fields Cookies" at MRS FIELDS COOKIES):
-        # a company's name, no title taken off
-        mine = firm if is_its_company(name, company) else name_key(name)
+        mine = firm if own else name_key(name)        # a company's name: no title taken off
         keys.append(("name+company", _hash(("n", mine, firm))))
     elif name and not keys:      # a company's name as company_key compares it: "ACME Limited" is Acme Ltd
         if company_name(name, None, c.get("type")):       # no title taken off a company's name
