@@ -80,6 +80,13 @@ def test_the_core_of_a_chinese_company_is_its_name_without_its_city(name, core):
     assert company_core(name) == core
 
 
+def test_a_japanese_company_is_not_read_for_a_chinese_city():
+    # 大同 is a Chinese city, and the first word of a Japanese insurer's name
+    assert company_parts("大同生命保険株式会社")[0] == "大同生命保険"
+    assert company_core("大同生命保険株式会社") == ""
+    assert not same_company("大同生命保険株式会社", "大同市生命保険株式会社")
+
+
 def test_latin_names_keep_their_keys():
     assert company_key("Acme Co., Ltd.") == "acme|co,ltd"
     assert company_key("Mrs. Fields Cookies") == "mrs fields cookies"

@@ -309,6 +309,7 @@ _FORM_TOKEN = re.compile(r"[^\s,&()/]+")
 
 
 _CJK_FORM_OF = dict(_CJK_FORMS)
+_JA_KO_FORMS = frozenset({"kk", "gk", "yk", "jsh", "yh"})
 _CJK_FORM_LENGTHS = sorted({len(w) for w in _CJK_FORM_OF}, reverse=True)
 # Written before the name too: 株式会社山田 (前株) beside 山田株式会社 (後株); (주)한빛 beside
 # 한빛(주). The bracketed short forms are how both countries abbreviate them, also as one
@@ -337,7 +338,8 @@ def company_parts(name: str) -> tuple[str, frozenset[str]]:
     text = fold_latin(text)
     # one word as it stands (北京恒通) needs no splitting into words
     base = text if _ONE_WORD.fullmatch(text) else " ".join(_words(text)) or name_key(name)
-    return with_division(base), frozenset(forms)
+    # a Japanese or Korean company's name is not read for a Chinese city (大同生命保険株式会社)
+    return (base if forms & _JA_KO_FORMS else with_division(base)), frozenset(forms)
 
 
 def company_core(name: object) -> str:
@@ -347,7 +349,8 @@ def company_core(name: object) -> str:
     be one company: the importer warns, it does not merge them."""
     if not isinstance(name, str) or not name.strip() or name.isascii():
         return ""
-    return without_division(company_parts(name)[0])
+    base, forms = company_parts(name)
+    return "" if forms & _JA_KO_FORMS else without_division(base)
 
 
 def written_key(name: object) -> str:
