@@ -28,6 +28,8 @@ from typing import NamedTuple
 import phonenumbers
 from nameparser.config import CONSTANTS as _NAMEPARSER
 
+from .divisions import with_division, without_division
+
 _WORDS = re.compile(r"\w+")
 # Scripts that write a name without spaces between its parts (Han, kana, Hangul).
 _UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
@@ -301,14 +303,19 @@ _LONG_FORMS = {"ltd": "ltd", "limited": "ltd", "inc": "inc", "incorporated": "in
 _SHORT_FORMS = {"co": "co", "ag": "ag", "kg": "kg", "ug": "ug", "sa": "sa", "bv": "bv", "nv": "nv",
                 "ab": "ab", "oy": "oy", "as": "as", "kk": "kk", "lp": "lp", "se": "se"}
 _CJK_FORMS = (("股份有限公司", "股份"), ("有限责任公司", "有限"), ("有限責任公司", "有限"), ("有限公司", "有限"),
-              ("株式会社", "kk"), ("(株)", "kk"), ("合同会社", "gk"), ("有限会社", "yk"),
-              ("주식회사", "jsh"), ("유한회사", "yh"))
+              ("株式会社", "kk"), ("(株)", "kk"), ("合同会社", "gk"), ("(合)", "gk"), ("有限会社", "yk"),
+              ("(有)", "yk"), ("주식회사", "jsh"), ("(주)", "jsh"), ("유한회사", "yh"), ("(유)", "yh"))
 _FORM_TOKEN = re.compile(r"[^\s,&()/]+")
 
 
 _CJK_FORM_OF = dict(_CJK_FORMS)
+_JA_KO_FORMS = frozenset({"kk", "gk", "yk", "jsh", "yh"})
 _CJK_FORM_LENGTHS = sorted({len(w) for w in _CJK_FORM_OF}, reverse=True)
-_CJK_FORM_STARTS = frozenset({"株式会社", "(株)", "주식회사", "유한회사"})     # 株式会社山田 (前株)
+# Written before the name too: 株式会社山田 (前株) beside 山田株式会社 (後株); (주)한빛 beside
+# 한빛(주). The bracketed short forms are how both countries abbreviate them, also as one
+# character (㈱, ㈲, ㈜, which NFKC reads as (株), (有), (주)).
+_CJK_FORM_STARTS = frozenset({"株式会社", "(株)", "合同会社", "(合)", "有限会社", "(有)", "주식회사", "(주)", "유한회사",
+                              "(유)"})
 # The last token could be a legal form: a cheap test before the token walk below.
 _FORM_WORDS = frozenset(_LONG_FORMS) | frozenset(_SHORT_FORMS)
 _ONE_WORD = re.compile(r"[^\W_]+")
@@ -316,15 +323,43 @@ _ONE_WORD = re.compile(r"[^\W_]+")
 
 def company_parts(name: str) -> tuple[str, frozenset[str]]:
     """(the name without its legal form, as name_key compares it; the canonical legal
-    forms it ends with). ("Acme Co., Ltd." -> ("acme", {"co", "ltd"}); "北京恒通有限公司"
-    -> ("北京恒通", {"有限"}); "John Smith" -> ("john smith", {}).)"""
+    forms it ends or, in Japanese and Korean, begins with). A Chinese province or city
+    it begins with is written in full (`divisions.with_division`: 深圳 and 深圳市 are one
+    city). ("Acme Co., Ltd." -> ("acme", {"co", "ltd"}); "深圳明达科技有限公司" ->
+    ("深圳市明达科技", {"有限"}); "(주)한빛", "한빛 주식회사" -> ("한빛", {"jsh"}); "John
+    Smith" -> ("john smith", {}).)"""
     text, forms = _legal_forms(name)
     if not forms:
-        return _company_name_key(name), frozenset()
+        base = _company_name_key(name)
+        return (base if base.isascii() else with_division(base)), frozenset()
     text = text.strip().casefold()
-    text = text if text.isascii() else fold_latin(text)
+    if text.isascii():
+        return (text if _ONE_WORD.fullmatch(text) else " ".join(_words(text)) or name_key(name)), frozenset(forms)
+    text = fold_latin(text)
     # one word as it stands (北京恒通) needs no splitting into words
-    return (text if _ONE_WORD.fullmatch(text) else " ".join(_words(text)) or name_key(name)), frozenset(forms)
+    base = text if _ONE_WORD.fullmatch(text) else " ".join(_words(text)) or name_key(name)
+    # a Japanese or Korean company's name is not read for a Chinese city (大同生命保険株式会社)
+    return (base if forms & _JA_KO_FORMS else with_division(base)), frozenset(forms)
+
+
+def company_core(name: object) -> str:
+    """A Chinese company's name without legal form and without the province or city it
+    begins with ("北京明达科技有限公司" -> "明达科技"); "" when it begins with none. A
+    name written with a city and the same name without one ("明达科技") may or may not
+    be one company: the importer warns, it does not merge them."""
+    if not isinstance(name, str) or not name.strip() or name.isascii():
+        return ""
+    base, forms = company_parts(name)
+    return "" if forms & _JA_KO_FORMS else without_division(base)
+
+
+def written_key(name: object) -> str:
+    """A company's name as `name_key` compares names, but with no word taken off or
+    moved ("Mrs. Fields Cookies" is "mrs fields cookies", not "fields cookies"); its legal
+    form stays as written ("ACME Limited" is "acme limited"). "" for no name."""
+    if not isinstance(name, str) or not name:
+        return ""
+    return _company_name_key(name)
 
 
 def _company_name_key(name: str) -> str:
@@ -380,6 +415,45 @@ def company_key(name: object) -> str:
     if not isinstance(name, str) or not name.strip():
         return ""
     return _company_key(name)
+
+
+def company_name(name: str, company: object = None, kind: object = None) -> bool:
+    """Whether a customer's name is a company's, so that no title is taken off it ("Mrs.
+    Fields Cookies" is not "Fields Cookies"): a Company type (`kind`), a legal form in
+    the name, or the name of its own Company field (`is_its_company`)."""
+    if not name:
+        return False
+    return kind == "Company" or is_its_company(name, company) or bool(_legal_forms(name)[1])
+
+
+def _COMPAT_FIRST(ch: str) -> bool:
+    """Whether NFKC may change a name's first character: full-width forms (Ａ), enclosed
+    CJK (㈱, ㈜) and the like."""
+    return "\u3200" <= ch <= "\u33ff" or "\uff00" <= ch <= "\uffef" or "\u2460" <= ch <= "\u24ff"
+
+
+def is_its_company(name: str, company: object) -> bool:
+    """Whether a name is its Company field's, written the same or another way as
+    `company_key` compares them ("Mrs. Fields Cookies" at "MRS FIELDS COOKIES", "Acme
+    Ltd" at "ACME Limited")."""
+    if not name or not isinstance(company, str) or not company:
+        return False
+    if name == company:
+        return True
+    # A cheap test first (the rows of most files have a person's name beside a company):
+    # one company written two ways begins with the same letter, case aside, and differs
+    # in length by its punctuation and the spelling of its legal form at most.
+    first, other = name[0], company[0]
+    if first != other:
+        if _COMPAT_FIRST(first):
+            first = unicodedata.normalize("NFKC", first)[:1]
+        if _COMPAT_FIRST(other):
+            other = unicodedata.normalize("NFKC", other)[:1]
+        if first.casefold() != other.casefold():
+            return False
+    if abs(len(name) - len(company)) > 12:
+        return False
+    return company_key(name) == company_key(company)
 
 
 def same_company(a: str, b: str) -> bool:

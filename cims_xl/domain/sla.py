@@ -21,6 +21,11 @@ of an old help desk) already had its status then; the times the file does not gi
 "now". A ticket an import creates (``imported=True``) is history however recent: it was
 answered or resolved in the help desk it came from, not at the moment of the import.
 A response or resolution whose time is unknown is not counted as a breach.
+
+Due times: opened + target + time paused, except that an imported ticket keeps the due
+times its file gives (``first_response_due``, ``resolution_due``: Freshdesk's "Due by
+Time", Zendesk's "Due date"), and a stored due time moves only by later pauses, until a
+change of priority or opening time sets it from the targets again.
 """
 
 from __future__ import annotations
@@ -174,13 +179,24 @@ def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
         closed_at = None
 
     fr_due, res_due = due_times(opened_at, priority, paused, targets)
-    # The first-response clock stops at the first response: a later pause must not
-    # turn a missed response into a met one.
-    if (before and first_response_at is not None and before.get("first_response_at") is not None
-            and before.get("first_response_due") is not None
-            and (before.get("priority") or DEFAULT_PRIORITY) == priority
-            and to_utc(before.get("opened_at")) == opened_at):
-        fr_due = to_utc(before["first_response_due"])
+    if history and imported:
+        # The help desk's own due times (its SLA policy, business hours) are the ticket's.
+        fr_due = to_utc(after.get("first_response_due")) or fr_due
+        res_due = to_utc(after.get("resolution_due")) or res_due
+    same_clock = (before is not None and (before.get("priority") or DEFAULT_PRIORITY) == priority
+                  and to_utc(before.get("opened_at")) == opened_at)
+    if same_clock:
+        # A due time stored before moves only by the time paused since (a file's due time
+        # stays the file's); one the targets set comes out as the targets set it.
+        assert before is not None
+        moved = dt.timedelta(seconds=paused - int(before.get("paused_seconds") or 0))
+        if before.get("first_response_due") is not None:
+            # The first-response clock stops at the first response: a later pause must
+            # not turn a missed response into a met one.
+            stopped = first_response_at is not None and before.get("first_response_at") is not None
+            fr_due = to_utc(before["first_response_due"]) + (dt.timedelta(0) if stopped else moved)
+        if before.get("resolution_due") is not None:
+            res_due = to_utc(before["resolution_due"]) + moved
 
     return {
         "opened_at": opened_at,

@@ -286,6 +286,13 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "resolved_at": ["resolved", "resolved at", "解决时间", "resolved time", "solved at",
                         "resolved date", "date resolved", "resolution date"],
         "closed_at": ["closed", "closed at", "关闭时间", "closed time", "closed date", "date closed"],
+        # the help desk's own due times (FROM_FILE): Freshdesk "Due by Time" (resolution)
+        # and "First response due by"; Zendesk "Due date"; our own sheets' "Response Due"
+        "first_response_due": ["response due", "first response due", "first response due by",
+                               "fr due by", "fr due by time", "first response due time", "响应截止时间",
+                               "首次响应截止时间"],
+        "resolution_due": ["resolution due", "due by time", "due by", "due date", "due", "due at",
+                           "resolution due by", "resolution due date", "截止时间", "到期时间", "解决截止时间"],
         **_CUSTOMER_LINK,
         "customer_name": ["customer", "customer name", "requester", "requester name", "full name",
                           "contact name", "company", "客户", "客户名称", "公司", "company name",
@@ -388,8 +395,9 @@ def _computed(kind: str) -> tuple[frozenset[str], frozenset[str]]:
     closing date, links to other records), as our own exports and sheets write them: left
     out on import, never kept as text (a record without Notes keeps unmapped columns
     elsewhere). Headers count only in a table of our own sheet."""
+    given = FROM_FILE.get(kind, frozenset())
     fields = [f for f in ENTITIES[kind].fields
-              if f.key != "customer_id" and (not f.editable or f.internal or f.kind == "ref")]
+              if f.key != "customer_id" and f.key not in given and (not f.editable or f.internal or f.kind == "ref")]
     return frozenset(f.key for f in fields), frozenset(f.header for f in fields)
 
 
@@ -501,9 +509,16 @@ def entity_for(kind: str) -> Entity:
     return ENTITIES[key]
 
 
+# Fields the store sets itself on a record typed in, but an import takes from its file:
+# a help desk's own due times are the ticket's (its SLA policy, its business hours), not
+# what our targets would compute (domain.sla).
+FROM_FILE: dict[str, frozenset[str]] = {"ticket": frozenset({"first_response_due", "resolution_due"})}
+
+
 def _writable(ent: Entity) -> dict[str, str]:
+    given = FROM_FILE.get(ent.kind, frozenset())
     return {f.key: f.header for f in ent.fields
-            if f.editable and not f.internal and f.kind != "ref"}
+            if (f.editable or f.key in given) and not f.internal and f.kind != "ref"}
 
 
 def targets(ent: Entity) -> dict[str, str]:

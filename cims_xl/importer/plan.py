@@ -23,8 +23,9 @@ import numpy as np
 
 from ..domain.countries import region_for_country, region_for_dial_code, unknown_country
 from ..domain import normalize as nz
-from ..domain.duplicates import (OTHER, SAME, UNSURE, company_key, company_parts, email_key, may_be_shared,
-                                 name_forms, name_key, name_match, same_company)
+from ..domain.duplicates import (OTHER, SAME, UNSURE, company_core, company_key, company_name, company_parts,
+                                 email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
+                                 parse_name, same_company, written_key)
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
@@ -255,7 +256,7 @@ _hash = hash if sys.hash_info.width <= 64 else (lambda parts: key_hash(*parts))
 # ----- what the planner needs from the store ---------------------------------------------
 
 class StoreView(Protocol):
-    def customer_rows(self) -> Iterator[tuple]: ...          # (seq, name, company, email, phone, mobile, tags)
+    def customer_rows(self) -> Iterator[tuple]: ...   # (seq, name, company, email, phone, mobile, tags, type)
     def kind_rows(self, kind: str) -> Iterator[dict]: ...     # live records of another kind
     def fetch(self, kind: str, ids: list[str]) -> dict[str, dict]: ...
 
@@ -881,7 +882,12 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
                                            c.get("name"), c.get("company"))
     if email:
         keys.append(("email", _hash(("e", email_key(email)))))
+    # a Person row whose name is its Company ("Mrs. Fields Cookies" at MRS FIELDS COOKIES)
+    own = is_its_company(name, company) if company else False
     forms = name_forms(name) if (phone or mobile) else ()
+    if forms and (own or c.get("type") == "Company"):
+        # a company's name ("Mrs. Fields Cookies") meets the holders of its name as written
+        forms = (*forms, "\x01" + company_key(name))
     for number in (phone, mobile):
         if number:
             keys.append(("phone", _hash(("p", number))))
@@ -889,22 +895,35 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
                 keys.append(("phone", _hash(("pn", number, form))))
     if name and company:
         firm = company_key(company)
-        keys.append(("name+company", _hash(("n", firm if name == company else name_key(name), firm))))
+        mine = firm if own else name_key(name)        # a company's name: no title taken off
+        keys.append(("name+company", _hash(("n", mine, firm))))
     elif name and not keys:      # a company's name as company_key compares it: "ACME Limited" is Acme Ltd
-        firm = company_parts(name)[1] or c.get("type") == "Company"    # no title taken off a company's name
-        keys.append(("name", _hash(("n", company_key(name) if firm else name_key(name), ""))))
+        if company_name(name, None, c.get("type")):       # no title taken off a company's name
+            keys.append(("name", _hash(("n", company_key(name), ""))))
+        else:
+            person = name_key(name)
+            keys.append(("name", _hash(("n", person, ""))))
+            if parse_name(name).titled and (written := company_key(name)) != person:
+                # a title may begin a company's name ("Mrs. Fields Cookies"): a row or record
+                # of no Type meets a Company of that name as written
+                keys.append(("name", _hash(("n", written, ""))))
     return keys
 
 
-def _two_people(me: tuple[str, str], other: tuple[str, str] | None, shareable: Callable[[], bool]) -> str | None:
-    """Whether a phone match is between two people: (name, email key) of this row and of
-    the other holder. Names that are not one person's (`name_match`: OTHER, or UNSURE
-    when they do not say), and either different emails or a number several people may
-    share (`shareable()`: a landline): OTHER or UNSURE; None for one person (a
-    duplicate). See domain.duplicates."""
+def _two_people(me: tuple[str, str, bool], other: tuple[str, str, bool] | None,
+                shareable: Callable[[], bool]) -> str | None:
+    """Whether a phone match is between two people: (name, email key, whether the name is
+    a company's: `company_name`) of this row and of the other holder. Names that are not
+    one person's (`name_match`, or `same_company` when either is a company's: "Mrs.
+    Fields Cookies" is not "Fields Cookies"; OTHER, or UNSURE when they do not say), and
+    either different emails or a number several people may share (`shareable()`: a
+    landline): OTHER or UNSURE; None for one person (a duplicate). See domain.duplicates."""
     if other is None:
         return None
-    verdict = name_match(me[0], other[0])
+    if me[2] or other[2]:
+        verdict = SAME if same_company(me[0], other[0]) else OTHER
+    else:
+        verdict = name_match(me[0], other[0])
     if verdict == SAME:
         return None
     return verdict if (me[1] and other[1] and me[1] != other[1]) or shareable() else None
@@ -994,11 +1013,14 @@ class Planner:
         # this import and of each stored record with a phone. A landline two different names
         # share (a switchboard), or a mobile under another name and email, is not a
         # duplicate (`_two_people`).
-        self._row_who: dict[int, tuple[str, str]] = {}
-        self._store_who: dict[int, tuple[str, str]] = {}
+        self._row_who: dict[int, tuple[str, str, bool]] = {}
+        self._store_who: dict[int, tuple[str, str, bool]] = {}
         self.shared_phones = 0      # rows imported beside another name with their landline
         self.maybe_same = 0         # rows kept apart from a holder whose name may be theirs
         self.maybe_examples: list[str] = []
+        self._cities: CityNamesakes | None = None   # Chinese companies, stored and of this file
+        self.maybe_company = 0      # new companies that may be another written with(out) its city
+        self.maybe_company_examples: list[str] = []
 
     # -- store keys, built on first use --
 
@@ -1007,12 +1029,13 @@ class Planner:
         if self._store_index is None:
             idx = KeyIndex()
             if self.ent.kind == "customer":
-                for seq, name, company, email, phone, mobile, _tags in self.store.customer_rows():
+                for seq, name, company, email, phone, mobile, _tags, kind in self.store.customer_rows():
                     for _how, h in customer_keys({"name": name, "company": company, "email": email,
-                                                  "phone": phone, "mobile": mobile}):
+                                                  "phone": phone, "mobile": mobile, "type": kind}):
                         idx.add(h, seq)
                     if phone or mobile:
-                        self._store_who[seq] = (name or "", email_key(email))
+                        self._store_who[seq] = (name or "", email_key(email),
+                                                kind == "Company" or is_its_company(name, company))
             else:
                 counts: dict[int, int] = {}
                 for r in self.store.kind_rows(self.ent.kind):
@@ -1025,7 +1048,7 @@ class Planner:
                     for _how, h in _record_keys(self.ent.kind, r, nth):
                         idx.add(h, seq)
                     if self.ent.kind == "contact" and (r.get("phone") or r.get("mobile")):
-                        self._store_who[seq] = (r.get("name") or "", email_key(r.get("email")))
+                        self._store_who[seq] = (r.get("name") or "", email_key(r.get("email")), False)
             idx.flush()
             self._store_index = idx
         return self._store_index
@@ -1124,7 +1147,9 @@ class Planner:
             match_row = match_seq = None
             how_row = how_seq = None
             shared: list[str] = []          # phones this row shares with another name
-            me = (clean.get("name") or "", email_key(clean.get("email"))) if people else ("", "")
+            me = ((clean.get("name") or "", email_key(clean.get("email")),
+                   clean.get("type") == "Company" or is_its_company(clean.get("name"), clean.get("company")))
+                  if people else ("", "", False))
             maybe: list[str] = []           # holders this row may be: kept apart, said
             keyed = clean if self.linker is None else self._keyed(clean)
             if dedupe:
@@ -1174,6 +1199,8 @@ class Planner:
                     f"(a shared number): imported as a separate {self.ent.label}")}
             if maybe:
                 warned = self._maybe_same(number, me[0], list(dict.fromkeys(maybe)), row_who, warned)
+            if self.ent.kind == "customer" and not me[0].isascii():
+                warned = self._maybe_company(number, clean, warned)
             out = Outcome(number, "created", warnings=warned)
             planned.outcomes.append(out)
             planned.creates.append((out, clean))
@@ -1208,6 +1235,31 @@ class Planner:
             f"'{name}' is that person): imported as a separate {self.ent.label}; if they are one, "
             f"merge them ({merge})")}
 
+    def _maybe_company(self, number: int, clean: dict, warned: dict | None) -> dict | None:
+        """The warning of a new Chinese company whose name is a stored or earlier row's
+        with a province or city written on one of them only (`CityNamesakes`): it may be
+        that company or another, so it is made and said (`maybe_company`)."""
+        name = clean.get("name") or ""
+        # a legal form is 3 characters or more with the name: a person's 2- or 3-character
+        # name (most rows of a Chinese customer list) needs no look
+        if clean.get("type") != "Company" and (len(name) < 4 or not company_parts(name)[1]):
+            return warned
+        if self._cities is None:
+            self._cities = CityNamesakes()
+            for seq, stored, *_rest in self.store.customer_rows():
+                self._cities.add(format_id(CUSTOMER, seq), stored or "")
+        found = self._cities.find(name)
+        self._cities.add(f"row {number}", name)
+        if not found:
+            return warned
+        whose = ", ".join(f"{who} ({n})" for who, n in found[:3])
+        self.maybe_company += 1
+        if len(self.maybe_company_examples) < 3:
+            self.maybe_company_examples.append(f"row {number} '{name}' / {whose}")
+        return {**(warned or {}), self.prep.source_of.get("name") or "Name": (
+            f"may be the same company as {whose} (a province or city is written on one name only): imported "
+            "as a separate customer; if they are one, merge them (cims customer merge)")}
+
     def identity_inferences(self) -> list[dict]:
         """What the summary says about people this import could not tell apart, and
         customers it linked by a name written another way (see CustomerLinker)."""
@@ -1219,6 +1271,11 @@ class Planner:
                         "evidence": "the same phone as a row or record whose name may be the same person "
                                     "(a title with a family name alone, an initial, Jr.) but does not say: "
                                     + "; ".join(self.maybe_examples)})
+        if self.maybe_company:
+            out.append({"what": "possibly the same company",
+                        "decided": f"{self.maybe_company} row(s) kept as customers of their own, with a warning",
+                        "evidence": "a company's name with a province or city beside the same name without "
+                                    "one: " + "; ".join(self.maybe_company_examples)})
         if self.linker is not None:
             out += self.linker.inferences()
         return out
@@ -1473,11 +1530,36 @@ FURTHER_LINE = "order number: a further line of that order, added to it; the tot
 NEW_NAMES_KEPT = 10     # names of customers an import creates, kept for its summary
 
 
-def _linked_name(name: str) -> str:
+def _linked_name(name: str, firm: bool = False) -> str:
     """How an order's (contact's, ...) customer name finds a customer: as duplicate checks
-    compare names (`name_key`: "Chen, Alice" is Alice Chen, "王 小明" is 王小明), or as
-    written when the name has no letters or digits."""
-    return name_key(name) or name.casefold()
+    compare names (`name_key`: "Chen, Alice" is Alice Chen, "王 小明" is 王小明), a
+    company's with no title taken off (`firm`: "Mrs. Fields Cookies", `written_key`; a
+    legal form written another way is found as a company, and said), or as written when
+    the name has no letters or digits."""
+    return (written_key(name) if firm else name_key(name)) or name.casefold()
+
+
+class CityNamesakes:
+    """Chinese companies whose names differ by a province or city written on one only
+    ("北京明达科技有限公司" and "明达科技"): they may or may not be one company
+    (`company_core`), so the import makes both and says so, it does not merge them."""
+
+    def __init__(self) -> None:
+        self._with_city: dict[str, list[tuple[str, str]]] = {}   # name without its city -> (who, name)
+        self._plain: dict[str, list[tuple[str, str]]] = {}       # name with no city -> (who, name)
+
+    def add(self, who: str, name: str) -> None:
+        if name and not name.isascii():
+            core = company_core(name)
+            index = self._with_city if core else self._plain
+            index.setdefault(core or company_parts(name)[0], []).append((who, name))
+
+    def find(self, name: str) -> list[tuple[str, str]]:
+        """(who, name) of the companies added that `name` may be."""
+        if not name or name.isascii():
+            return []
+        core = company_core(name)
+        return list(self._plain.get(core, ()) if core else self._with_city.get(company_parts(name)[0], ()))
 
 
 def _written_name(name: str) -> str:
@@ -1519,6 +1601,7 @@ class CustomerLinker:
         self.ambiguous_examples: list[str] = []
         self._by_family: dict[str, list[tuple[str, str]]] | None = None   # family form -> stored (id, name)
         self._new_family: dict[str, list[tuple[str, str]]] = {}          # the same, of new ones
+        self._cities: CityNamesakes | None = None   # Chinese companies, stored and new
         self.last_maybe: list[str] = []         # who the customer resolve() just planned may be
         self.maybe = 0                          # new customers whose names may be another's
         self.maybe_examples: list[str] = []
@@ -1539,14 +1622,14 @@ class CustomerLinker:
         self._by_ref, self._by_name = {}, {}
         self._by_base, self._by_company = {}, {}
         self._by_email = {}
-        for seq, name, company, email, _phone, _mobile, tags in self.store.customer_rows():
+        for seq, name, company, email, _phone, _mobile, tags, kind in self.store.customer_rows():
             rid = format_id(CUSTOMER, seq)
             if email:
                 self._by_email.setdefault(email_key(email), []).append(rid)
             for ref in source_ids(tags):
                 self._by_ref.setdefault(ref.casefold(), rid)
             if name:
-                self._by_name.setdefault(_linked_name(name), []).append(rid)
+                self._by_name.setdefault(_linked_name(name, company_name(name, company, kind)), []).append(rid)
                 self._by_exact.setdefault(name.casefold(), []).append(rid)
                 self._names[rid] = name
                 self._named.add(rid)
@@ -1640,12 +1723,12 @@ class CustomerLinker:
             self._evidence_used = True
         return fits, used
 
-    def _in_store(self, name: str) -> tuple[str | None, str]:
+    def _in_store(self, name: str, firm: bool = False) -> tuple[str | None, str]:
         """The stored customer a name finds and how: "" as written or as name_key compares
-        names; "'Acme Ltd'" (the stored name) as a company; "Company 'Acme Ltd'" by the
-        Company field of a customer."""
+        names (company_key when `firm`); "'Acme Ltd'" (the stored name) as a company;
+        "Company 'Acme Ltd'" by the Company field of a customer."""
         assert self._by_name is not None
-        found = self._by_exact.get(name.casefold()) or self._by_name.get(_linked_name(name)) or []
+        found = self._by_exact.get(name.casefold()) or self._by_name.get(_linked_name(name, firm)) or []
         rid = self._one(name, [(r, self._names.get(r, "")) for r in found], "the name")
         if rid is not None:
             return rid, ""
@@ -1689,7 +1772,7 @@ class CustomerLinker:
             out.append({"what": "new customers who may be another",
                         "decided": f"{self.maybe} customer(s) created, with a warning on the row",
                         "evidence": "a name that may be a customer's but does not say (a title with a family "
-                                    "name alone, an initial, Jr.): " + "; ".join(self.maybe_examples)
+                                    "name alone, an initial, Jr.; a company with a city written on one name only): " + "; ".join(self.maybe_examples)
                                     + ". A Customer ID column links such a row; cims customer merge joins two."})
         if self.ambiguous:
             out.append({"what": "customer names of several customers",
@@ -1743,7 +1826,9 @@ class CustomerLinker:
             if exact is not None and len(exact) == 1:
                 self.linked.add(exact[0])
                 return exact[0], None
-        key = ("ref:" + ref.casefold()) if ref else ("name:" + _linked_name(name or ""))
+        # a name that is the row's Company too, or has a legal form, is a company's
+        firm = bool(name) and company_name(name or "", _text(data.get("customer_company")))
+        key = ("ref:" + ref.casefold()) if ref else ("name:" + _linked_name(name or "", firm))
         known = self.seen.get(key)
         if known is not None:
             if known.startswith("C-") and known not in self.made:
@@ -1760,7 +1845,7 @@ class CustomerLinker:
         else:
             assert name
             try:
-                rid, how = self._in_store(name)
+                rid, how = self._in_store(name, firm)
                 if rid is None:
                     rid, how = self._in_file(name)
                 if rid is None:
@@ -1805,14 +1890,20 @@ class CustomerLinker:
                 self.last_dropped = {}
                 raise ValidationFailed({f"Customer {k}": v for k, v in exc2.problems.items()}) from None
         placeholder = f"new:{key}"
-        self.last_maybe = self._may_be(name) if name and not ref else []
+        self.last_maybe = self._may_be(name, firm) if name and not ref else []
         return placeholder, (placeholder, clean)
 
-    def _may_be(self, name: str) -> list[str]:
+    def _may_be(self, name: str, firm: bool = False) -> list[str]:
         """Customers, stored or of this import, whose names may be this new one's
         (`name_match` not OTHER: "王伟" for "王先生", "John Smith" for "J. Smith"), as
         "C-000001 (王伟)"; counted for the summary."""
-        forms = name_forms(name)
+        found = self._city_namesakes(name)
+        if found:
+            self.maybe += 1
+            if len(self.maybe_examples) < 3:
+                self.maybe_examples.append(f"'{name}' / {found[0]}")
+            return found[:3]
+        forms = name_forms(name) if not firm else ()      # a company's name is no person's
         if not forms:
             return []
         if self._by_family is None:
@@ -1829,6 +1920,18 @@ class CustomerLinker:
             if len(self.maybe_examples) < 3:
                 self.maybe_examples.append(f"'{name}' / {found[0]}")
         return found[:3]
+
+    def _city_namesakes(self, name: str) -> list[str]:
+        """Customers, stored or of this import, whose name is this Chinese company's with
+        a province or city written on one of the two only (`CityNamesakes`)."""
+        if name.isascii():
+            return []
+        if self._cities is None:
+            self._cities = CityNamesakes()
+            for rid in self._named:
+                self._cities.add(rid, self._names[rid])
+        return [f"{rid} ({n})" if rid.startswith("C-") else f"'{n}' of this file"
+                for rid, n in self._cities.find(name)]
 
     def _in_file(self, name: str) -> tuple[str | None, str]:
         """A customer this import creates whose name is this company's, written another
@@ -1850,6 +1953,8 @@ class CustomerLinker:
             forms = name_forms(clean["name"])
             if forms:
                 self._new_family.setdefault(forms[-1], []).append((placeholder, clean["name"]))
+            if self._cities is not None:
+                self._cities.add(placeholder, clean["name"])
         self.new_count += 1
         if len(self.new_names) < NEW_NAMES_KEPT:
             self.new_names.append(clean["name"])

