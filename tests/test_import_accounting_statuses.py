@@ -67,3 +67,18 @@ def test_kingdee_document_statuses_read_and_closed_still_asks(admin, tmp_path):
     assert _statuses(admin) == {}
     import_file(admin, path, kind="orders", values=["已关闭=Completed"])
     assert _statuses(admin) == {"XSDD-1": "Open", "XSDD-2": "Draft", "XSDD-3": "Draft", "XSDD-4": "Completed"}
+
+
+@pytest.mark.parametrize("amount", ["-$60.00", "($60.00)", "-60", "60.00-", "−60,00 €"])
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx])
+def test_a_payment_or_credit_line_with_a_negative_amount_is_refused_never_a_negative_sale(
+        admin, tmp_path, writer, amount):
+    path = writer(tmp_path / ("transactions" + (".csv" if writer is write_csv else ".xlsx")), [
+        ["Date", "Transaction Type", "Num", "Customer", "Amount", "Status"],
+        ["03/05/2026", "Invoice", "1001", "Anna Kovács", "$150.00", "Paid"],
+        ["03/06/2026", "Payment", "", "Anna Kovács", amount, "Paid"]])
+    result = import_file(admin, path, kind="orders", date_order="MDY", currency="USD")
+    assert (result.rows, result.created, result.rejected) == (2, 1, 1)
+    reason = next(o for o in result.outcomes if o.action == "rejected").reason
+    assert "a negative amount" in reason and "not an order" in reason
+    assert [o["amount"] for o in records.list_records(admin, "order")] == [Decimal("150")]

@@ -53,7 +53,6 @@ def _orders(session) -> dict[str, dict]:
     ("R$ 10,50", "10.50", "BRL"),
     ("12 CHF", "12", "CHF"),
     ("300 euros", "300", "EUR"),
-    ("(£5.00)", "-5.00", "GBP"),
 ])
 def test_an_imported_amount_keeps_the_currency_written_with_it(admin, tmp_path, cell, amount, currency):
     f = write(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer Name", "Sales"],
@@ -62,6 +61,14 @@ def test_an_imported_amount_keeps_the_currency_written_with_it(admin, tmp_path, 
     assert result.created == 1, result.outcomes
     order = _orders(admin)["M-1"]
     assert (order["amount"], order["currency"]) == (Decimal(amount), currency)
+
+
+def test_an_accounting_negative_is_read_with_its_currency_and_refused_as_no_order(admin, tmp_path):
+    f = write(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer Name", "Sales"],
+                                   ["M-1", "2024-03-05", "Test Ltd", "(£5.00)"]])
+    result = import_file(admin, f, kind="orders")
+    assert (result.created, result.rejected) == (0, 1)
+    assert "a negative amount (-5.00)" in result.outcomes[0].reason
 
 
 def test_the_sample_file_stores_four_currencies_and_says_which_symbols_it_assumed(admin):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import datetime as dt
 import math
 from decimal import Decimal
@@ -297,6 +299,22 @@ def test_email_reason_leaves_out_a_long_value():
 )
 def test_name_is_half_width_with_single_spaces(raw, expected):
     assert normalize_name(raw) == expected
+
+
+@pytest.mark.parametrize("raw", [
+    "บริษัท สยาม จำกัด",            # Thai SARA AM (U+0E33): NFKC writes it as two characters
+    "ສະບາຍດີ ນຳ",                   # Lao AM (U+0EB3)
+    "深圳市明达科技有限公司（深圳）",   # full-width brackets in a Chinese name
+    "Café №5 — 25 m²",
+    "㈜한빛",
+    "Ǆemal ﬁne",
+])
+def test_a_name_keeps_its_characters_beyond_width_forms(raw):
+    assert normalize_name(raw) == unicodedata.normalize("NFC", raw)
+
+
+def test_a_name_in_decomposed_form_is_stored_composed():
+    assert normalize_name("Jose\u0301 Nun\u0303ez") == "Jos\u00e9 Nu\u00f1ez"
 
 
 @pytest.mark.parametrize("raw", ["Zhang\x00San", "Bob\x07", "Li\x1bLei", "A\x7fB"])

@@ -554,11 +554,17 @@ _INVISIBLE_CHARS = re.compile(r"[\u200b\u2060\ufeff]")
 
 
 def normalize_name(value: object) -> str | None:
-    """A name with NFKC applied and all runs of whitespace collapsed to one space.
+    """A name in Unicode's composed form (NFC), its width forms folded, and all runs of
+    whitespace collapsed to one space.
 
-    Full-width letters, digits and spaces become half-width; NBSP, U+3000, tabs and
-    newlines count as whitespace; zero-width spaces and BOMs are dropped. Control
-    characters other than whitespace are rejected.
+    Full-width Latin letters, digits and spaces become half-width, half-width katakana
+    and Hangul full-width (NFKC on those parts of the Halfwidth and Fullwidth Forms
+    block and on Unicode's space characters); NBSP, U+3000, tabs and newlines count as
+    whitespace; zero-width spaces and BOMs are dropped. Other characters stay as
+    written: full-width punctuation in Chinese and Japanese names （ ） ・, and what
+    NFKC would also rewrite: Thai ำ (U+0E33) as ํ + า, ² as 2, № as No, ligatures,
+    which look the same or mean more than the letters (duplicate checks compare with
+    NFKC: domain.duplicates). Control characters other than whitespace are rejected.
     """
     if type(value) is str:
         # Cities, segments, companies repeat down a column: remember recent answers.
@@ -568,9 +574,21 @@ def normalize_name(value: object) -> str | None:
     return _normalize_name_text(_scalar_to_text(value))
 
 
+# Characters whose compatibility form is their width or spacing only (see normalize_name).
+_WIDTH_FORMS = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff61-\uffdc"
+                          r"\u3000\u00a0\u2000-\u200a\u202f\u205f]+")
+
+
+def _fold_width(text: str) -> str:
+    if text.isascii():
+        return text
+    text = _WIDTH_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    return unicodedata.normalize("NFC", text)
+
+
 @functools.lru_cache(maxsize=8192)
 def _normalize_name_text(value: str) -> str | None:
-    text = _nfkc(value)
+    text = _fold_width(value)
     if _CONTROL_CHARS.search(text):
         raise ValueError(_problem("contains a control character", value))
     text = " ".join(_INVISIBLE_CHARS.sub("", text).split())

@@ -1429,6 +1429,12 @@ class Planner:
                 self._lines[order] = line = self._lines.get(order, 0) + 1
                 data["line_no"] = line
         clean = validate(self.ent, data, ctx, self.prep, warned)
+        if self.ent.kind == "order" and isinstance(clean.get("amount"), Decimal) and clean["amount"] < 0:
+            # A payment, credit note or refund line of an accounting export (QuickBooks
+            # "Payment -$60.00"): stored, it would count as a negative sale.
+            raise ValidationFailed({self.prep.source_of.get("amount", "Amount"): (
+                f"a negative amount ({format(clean['amount'], 'f')}): a payment, credit or refund line, not an "
+                "order; a refund is imported with the payment it refunds (see Refunds in the README)")})
         clean["customer_id"] = customer_id
         if new_customer is not None:
             self.linker.commit_new(new_customer)
