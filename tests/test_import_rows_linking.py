@@ -314,6 +314,8 @@ def dated_orders(dates: list[str]) -> list[list[str]]:
     (["05.03.2026", "07.04.2026"], ["2026-03-05", "2026-04-07"]),
     (["5.3.2026", "1.12.2025"], ["2026-03-05", "2025-12-01"]),
     (["05.03.2026", "03.25.2026"], ["2026-05-03", "2026-03-25"]),      # a value says month-first
+    (["5. 3. 2026", "12. 4. 2026"], ["2026-03-05", "2026-04-12"]),     # Czech, Slovak, Hungarian: a space after each dot
+    (["5.  3.  2026", "1. 12. 2025"], ["2026-03-05", "2025-12-01"]),
 ])
 def test_dotted_dates_are_day_first_unless_a_value_says_otherwise(admin, tmp_path, dates, stored):
     result = import_file(admin, write_csv(tmp_path / "o.csv", dated_orders(dates)), kind="orders")

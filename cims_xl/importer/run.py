@@ -382,7 +382,8 @@ class _DateEvidence:
             return
         if self.separators <= {"."}:
             for v in values:
-                m = nz.DAY_MONTH.match(v)
+                # "5. 3. 2026": Czech, Slovak, German and Hungarian write a space after each dot
+                m = nz.DAY_MONTH.match(_SPACED_DOTS.sub(".", v))
                 if m:
                     self.separators.add(m["s"])
                     if m["s"] != ".":
@@ -446,6 +447,9 @@ class _DateEvidence:
             self.candidates = frozenset({"YMD"})
             self.spread = (f"the last part takes {lasts} different values like a day, the first part "
                            f"{firsts} like a year")
+
+
+_SPACED_DOTS = re.compile(r"\.\s+(?=\d)")
 
 
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
