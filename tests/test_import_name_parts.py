@@ -99,3 +99,34 @@ def test_a_lone_n_column_of_counts_is_not_taken_for_a_name(admin, tmp_path):
     with pytest.raises(ImportRefused, match="no column found for Name"):
         import_file(admin, path, kind="customers")
     assert names(admin) == []
+
+
+@pytest.mark.parametrize("value, org, expected", [
+    ("山田;太郎;;;", "株式会社山田", "山田太郎"),
+    ("Kowalski;Jan;;Dr.;", "", "Dr. Jan Kowalski"),
+    ("Παπαδόπουλος;Γιώργος;;;", "Acme Ltd", "Γιώργος Παπαδόπουλος"),
+    ("김;민수;;;", "", "김민수"),
+])
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
+def test_a_vcard_row_with_a_blank_fn_takes_its_name_from_n(admin, tmp_path, writer, value, org, expected):
+    path = writer(tmp_path / ("cards.csv" if writer is write_csv else "cards.xlsx"),
+                  [["N", "FN", "EMAIL", "ORG", "CATEGORIES"], [value, "", "someone@example.com", org, "VIP"],
+                   ["Smith;John;;;", "Johnny Smith", "john@example.com", "", ""]])
+    result = import_file(admin, path, kind="customers")
+    assert (result.created, result.rejected) == (2, 0)
+    assert names(admin) == sorted([expected, "Johnny Smith"])
+    (person,) = [r for r in records.list_records(admin, "customer") if r["name"] == expected]
+    assert "N:" not in (person["notes"] or "") and (person["company"] or "") == org
+
+
+def test_a_vcard_contact_with_a_blank_fn_takes_its_name_from_n(admin, tmp_path):
+    path = write_csv(tmp_path / "cards.csv", [["N", "FN", "ORG"], ["García;Lucía;;;", "", "Vinos García S.A."]])
+    result = import_file(admin, path, kind="contacts")
+    assert (result.created, result.rejected) == (1, 0)
+    assert names(admin, "contact") == ["Lucía García"]
+
+
+def test_a_count_column_named_n_beside_a_name_column_is_not_a_name(admin, tmp_path):
+    path = write_csv(tmp_path / "people.csv", [["Name", "N", "Email"], ["", "3", "a@example.com"]])
+    result = import_file(admin, path, kind="customers")
+    assert (result.created, result.rejected) == (0, 1)

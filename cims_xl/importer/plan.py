@@ -405,6 +405,12 @@ class RowPreparer:
         # vCard's N: "family;given;additional;prefixes;suffixes" (RFC 6350 6.2.2).
         self.n_columns = frozenset(i for i, c in enumerate(mapping.columns)
                                    if c.target == "name" and c.header.strip() == "N")
+        # vCard's N beside FN (the formatted name, RFC 6350 6.2.1) is left unmapped: a row
+        # whose FN is blank takes its name from N.
+        self.n_fallback = (next((i for i, c in enumerate(mapping.columns) if c.target is None
+                                 and c.header.strip().upper() == "N"), None)
+                           if any(c.target == "name" and c.header.strip().upper() == "FN" for c in mapping.columns)
+                           and not self.n_columns else None)
         self.family_first = mapping.family_first
         self.org_columns = frozenset(i for i, c in enumerate(mapping.columns)
                                      if c.target in ("company", "customer_name") and header_norm(c.header) == "org")
@@ -539,6 +545,11 @@ class RowPreparer:
         if self.phone_slots:
             self._route_phones(values, data, extra)
         used = self._other_address(values, data) if self.address_groups else ()
+        if self.n_fallback is not None and "name" not in data and self.n_fallback < n:
+            v = values[self.n_fallback]
+            if type(v) is str and ";" in v and (v := _vcard_name(v, self.family_first)):
+                data["name"] = v
+                used = (*used, self.n_fallback)
         if self.options.keep_unmapped and self.keep_key:
             for i in self.unmapped:
                 if i in used:
