@@ -1405,7 +1405,7 @@ class Planner:
         elif data.get("name"):
             self.prep.keep_name_parts(data["name"], {"first_name": first, "middle_name": middle,
                                                      "last_name": last}, extra)
-        _customer_from_parts(data)
+        _customer_from_parts(data, self.prep.family_first)
         unreadable = data.get(UNREADABLE)
         if unreadable and any(k in CUSTOMER_WHO for k in unreadable):
             # the customer cannot be told: never linked by the row's other values
@@ -1521,13 +1521,14 @@ CUSTOMER_WHO = frozenset({"customer_name", "customer_ref", "customer_first_name"
                           "customer_company"})
 
 
-def _customer_from_parts(data: dict) -> None:
+def _customer_from_parts(data: dict, family_first: bool = False) -> None:
     """An order's customer given in parts (a shop's Billing First Name and Last Name, or
-    only its Billing Company): joined into the customer's name, as a customer row's are."""
+    only its Billing Company): joined into the customer's name, as a customer row's are
+    (family name first when `family_first`: mapping.name_order)."""
     first, last = data.pop("customer_first_name", None), data.pop("customer_last_name", None)
     if _text(data.get("customer_name")):
         return
-    joined = _join_name(_text(first), None, _text(last))
+    joined = _join_name(_text(first), None, _text(last), family_first)
     if joined or _text(data.get("customer_company")):
         data["customer_name"] = joined or data["customer_company"]
 

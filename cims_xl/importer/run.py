@@ -736,9 +736,16 @@ def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[
     free = [c.header for c in m.columns if c.target is None and c.how == "unmapped"]
     example = (free or [c.header for c in m.columns] or ["Column"])[0].replace('"', "'")
     kind = next(k for k in mp.IMPORT_KINDS if mp.KINDS[k] == ent.kind)
+    said = f"--map \"{example}={missing[0][1]}\""
+    parts = (mp.name_part_columns(free) if missing[0][1] == "Customer Name"
+             and "customer_last_name" in mp.targets(ent) else {})
+    if len(parts) == 2:
+        # a customer's name in two columns: both mapped, so no part of it is lost
+        said = " ".join(f"--map \"{parts[k].replace(chr(34), chr(39))}=Customer {label} Name\""
+                        for k, label in (("last_name", "Last"), ("first_name", "First")))
     return (f"{src.path.name}{_sheet_words(src)}: no column found for "
             + " and ".join(what for what, _field in missing) + f" (columns: {cols}). Nothing was imported. "
-            f"Say which column it is with --map \"Column=Field\", e.g. --map \"{example}={missing[0][1]}\" "
+            f"Say which column it is with --map \"Column=Field\", e.g. {said} "
             f"(`cims import fields --kind {kind}` lists the fields)."
             + mp.kind_advice(ent, [c.header for c in m.columns]))
 
