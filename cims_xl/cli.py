@@ -1265,7 +1265,7 @@ def _rich_progress(app: App):
 @click.option("--sheet", help="Sheet name or 1-based number (default: first non-empty).")
 @click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets",
                                            "interactions"]),
-              default="customers", show_default=True)
+              default=None, show_default="customers")
 @click.option("--map", "mapping", multiple=True, metavar="'Source Column=Field'",
               help="Say which field a column goes to (repeatable), e.g. --map \"Kundennr=Customer Ref\"; "
                    "Field '-' leaves the column out. The field names of each kind: "

@@ -99,3 +99,85 @@ def test_a_lone_n_column_of_counts_is_not_taken_for_a_name(admin, tmp_path):
     with pytest.raises(ImportRefused, match="no column found for Name"):
         import_file(admin, path, kind="customers")
     assert names(admin) == []
+
+
+@pytest.mark.parametrize("value, org, expected", [
+    ("山田;太郎;;;", "株式会社山田", "山田太郎"),
+    ("Kowalski;Jan;;Dr.;", "", "Dr. Jan Kowalski"),
+    ("Παπαδόπουλος;Γιώργος;;;", "Acme Ltd", "Γιώργος Παπαδόπουλος"),
+    ("김;민수;;;", "", "김민수"),
+])
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
+def test_a_vcard_row_with_a_blank_fn_takes_its_name_from_n(admin, tmp_path, writer, value, org, expected):
+    path = writer(tmp_path / ("cards.csv" if writer is write_csv else "cards.xlsx"),
+                  [["N", "FN", "EMAIL", "ORG", "CATEGORIES"], [value, "", "someone@example.com", org, "VIP"],
+                   ["Smith;John;;;", "Johnny Smith", "john@example.com", "", ""]])
+    result = import_file(admin, path, kind="customers")
+    assert (result.created, result.rejected) == (2, 0)
+    assert names(admin) == sorted([expected, "Johnny Smith"])
+    (person,) = [r for r in records.list_records(admin, "customer") if r["name"] == expected]
+    assert "N:" not in (person["notes"] or "") and (person["company"] or "") == org
+
+
+def test_a_vcard_contact_with_a_blank_fn_takes_its_name_from_n(admin, tmp_path):
+    path = write_csv(tmp_path / "cards.csv", [["N", "FN", "ORG"], ["García;Lucía;;;", "", "Vinos García S.A."]])
+    result = import_file(admin, path, kind="contacts")
+    assert (result.created, result.rejected) == (1, 0)
+    assert names(admin, "contact") == ["Lucía García"]
+
+
+def test_a_count_column_named_n_beside_a_name_column_is_not_a_name(admin, tmp_path):
+    path = write_csv(tmp_path / "people.csv", [["Name", "N", "Email"], ["", "3", "a@example.com"]])
+    result = import_file(admin, path, kind="customers")
+    assert (result.created, result.rejected) == (0, 1)
+
+
+@pytest.mark.parametrize("headers, family, parts, expected", [
+    (["Vezetéknév", "Keresztnév"], 0, ["Nagy", "Éva"], "Nagy Éva"),
+    (["Keresztnév", "Vezetéknév"], 1, ["Éva", "Nagy"], "Nagy Éva"),
+    (["Họ", "Tên"], 0, ["Trần", "Lan"], "Trần Lan"),
+    (["Last Name", "First Name"], 0, ["Smith", "Jo"], "Jo Smith"),
+    (["Nachname", "Vorname"], 0, ["Müller", "Jürgen"], "Jürgen Müller"),
+])
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
+def test_an_orders_customer_in_parts_is_joined_in_the_same_order_as_a_customers_file(
+        admin, tmp_path, writer, headers, family, parts, expected):
+    path = writer(tmp_path / ("orders.csv" if writer is write_csv else "orders.xlsx"),
+                  [["Order Number", "Order Date", *headers, "Total"], ["R-1", "2026-03-05", *parts, "12.50"]])
+    result = import_file(admin, path, kind="orders", mapping={headers[family]: "Customer Last Name",
+                                                              headers[1 - family]: "Customer First Name"})
+    assert (result.created, result.rejected) == (1, 0)
+    assert names(admin) == [expected]
+
+
+def test_the_summary_says_an_orders_customer_is_joined_family_first(admin, tmp_path):
+    path = write_csv(tmp_path / "rendelesek.csv", [["Rendelésszám", "Dátum", "Vezetéknév", "Keresztnév", "Összeg"],
+                                                   ["R-1", "2026.03.05.", "Kovács", "Anna", "12 500"]], ";")
+    result = import_file(admin, path, kind="orders",
+                         mapping={"Vezetéknév": "Customer Last Name", "Keresztnév": "Customer First Name"})
+    assert (result.created, result.rejected) == (1, 0)
+    assert names(admin) == ["Kovács Anna"]
+    assert records.list_records(admin, "order")[0]["amount"] == 12500
+    (order,) = [i for i in result.inferences if i["what"] == "name order"]
+    assert "Customer First Name" in order["evidence"]
+
+
+@pytest.mark.parametrize("headers", [["Vezetéknév", "Keresztnév"], ["Nachname", "Vorname"], ["Họ", "Tên"]])
+def test_an_orders_file_without_a_customer_column_suggests_mapping_both_name_parts(admin, tmp_path, headers):
+    path = write_csv(tmp_path / "orders.csv", [["Order Number", "Order Date", *headers, "Total"],
+                                               ["R-1", "2026-03-05", "A", "B", "1"]])
+    with pytest.raises(ImportRefused) as refused:
+        import_file(admin, path, kind="orders")
+    said = str(refused.value)
+    last, first = (headers[0], headers[1])
+    assert f'--map "{last}=Customer Last Name" --map "{first}=Customer First Name"' in said
+    assert "=Customer Name" not in said
+    assert names(admin) == []
+
+
+def test_a_tickets_file_without_a_customer_column_suggests_a_field_tickets_have(admin, tmp_path):
+    path = write_csv(tmp_path / "tickets.csv", [["Subject", "Vezetéknév", "Keresztnév", "Priority"],
+                                                ["Nyomtató", "Kovács", "Anna", "High"]])
+    with pytest.raises(ImportRefused) as refused:
+        import_file(admin, path, kind="tickets")
+    assert "Customer Last Name" not in str(refused.value)

@@ -750,6 +750,18 @@ def _signals(ent: Entity, header: str) -> bool:
     return any(_contains_word(header, n, w) for w in KIND_SIGNALS.get(ent.kind, ()))
 
 
+def name_part_columns(headers: list[str]) -> dict[str, str]:
+    """{"first_name"/"last_name": the first heading a customers file would map to it}
+    ("Vezetéknév" -> last_name, "Keresztnév" -> first_name): for a refusal's --map example."""
+    table = _synonym_table(ENTITIES["customer"])
+    out: dict[str, str] = {}
+    for h in headers:
+        hit = table.get(norm(h))
+        if hit and hit[0] in ("first_name", "last_name"):
+            out.setdefault(hit[0], h)
+    return out
+
+
 def kind_advice(ent: Entity, headers: list[str]) -> str:
     """For a refusal that names missing columns: " The headers look like tickets
     ('Subject', 'Priority', …): give --kind tickets." when another kind reads these
@@ -941,14 +953,18 @@ def name_order(headers: list[str], taken: dict[str, int]) -> tuple[bool, list[di
     decision): so when the family-name column's heading is a word of a language that
     writes names family first ("Họ", "Vezetéknév", "姓", "성"). Names written in Chinese
     or Korean characters are joined family first whatever the heading (plan._join_name)."""
-    last = taken.get("last_name")
-    if last is None or not ({"first_name", "middle_name"} & set(taken)) or norm(headers[last]) not in _FAMILY_FIRST:
+    # an order's, contact's or ticket's customer in parts follows the same rule
+    pre = "" if "last_name" in taken else "customer_"
+    last = taken.get(pre + "last_name")
+    if (last is None or not ({pre + "first_name", pre + "middle_name"} & set(taken))
+            or norm(headers[last]) not in _FAMILY_FIRST):
         return False, []
-    parts = [headers[taken[k]] for k in ("last_name", "middle_name", "first_name") if k in taken]
+    parts = [headers[taken[pre + k]] for k in ("last_name", "middle_name", "first_name") if pre + k in taken]
     return True, [{"what": "name order",
                    "decided": "family name first: " + " + ".join(f"'{h}'" for h in parts),
                    "evidence": f"'{headers[last]}' is the family name in a language that writes it first "
-                               "(--map \"Column=First Name\" / \"Column=Last Name\" says otherwise)"}]
+                               f"(--map \"Column={pre and 'Customer '}First Name\" / \"Column={pre and 'Customer '}"
+                               "Last Name\" says otherwise)"}]
 
 
 # vCard properties (RFC 6350 section 6) as a converter writes them as CSV headings.

@@ -405,6 +405,12 @@ class RowPreparer:
         # vCard's N: "family;given;additional;prefixes;suffixes" (RFC 6350 6.2.2).
         self.n_columns = frozenset(i for i, c in enumerate(mapping.columns)
                                    if c.target == "name" and c.header.strip() == "N")
+        # vCard's N beside FN (the formatted name, RFC 6350 6.2.1) is left unmapped: a row
+        # whose FN is blank takes its name from N.
+        self.n_fallback = (next((i for i, c in enumerate(mapping.columns) if c.target is None
+                                 and c.header.strip().upper() == "N"), None)
+                           if any(c.target == "name" and c.header.strip().upper() == "FN" for c in mapping.columns)
+                           and not self.n_columns else None)
         self.family_first = mapping.family_first
         self.org_columns = frozenset(i for i, c in enumerate(mapping.columns)
                                      if c.target in ("company", "customer_name") and header_norm(c.header) == "org")
@@ -539,6 +545,11 @@ class RowPreparer:
         if self.phone_slots:
             self._route_phones(values, data, extra)
         used = self._other_address(values, data) if self.address_groups else ()
+        if self.n_fallback is not None and "name" not in data and self.n_fallback < n:
+            v = values[self.n_fallback]
+            if type(v) is str and ";" in v and (v := _vcard_name(v, self.family_first)):
+                data["name"] = v
+                used = (*used, self.n_fallback)
         if self.options.keep_unmapped and self.keep_key:
             for i in self.unmapped:
                 if i in used:
@@ -859,6 +870,12 @@ def _with_notes(data: dict, extra: list[str], key: str = "notes") -> None:
 def _add_tag(data: dict, tag: str) -> None:
     tags = data.get("tags")
     data["tags"] = f"{cell_text(tags)}, {tag}" if tags not in (None, "") else tag
+
+
+def _digits(v: object) -> str:
+    """A phone's digits without a leading 0 or "(0)": "+44 (0)20 7946 0958" and
+    "020 7946 0958" both end as "2079460958"."""
+    return re.sub(r"\D", "", (_text(v) or "").replace("(0)", "")).lstrip("0")
 
 
 def _text(v: object) -> str | None:
@@ -1388,7 +1405,7 @@ class Planner:
         elif data.get("name"):
             self.prep.keep_name_parts(data["name"], {"first_name": first, "middle_name": middle,
                                                      "last_name": last}, extra)
-        _customer_from_parts(data)
+        _customer_from_parts(data, self.prep.family_first)
         unreadable = data.get(UNREADABLE)
         if unreadable and any(k in CUSTOMER_WHO for k in unreadable):
             # the customer cannot be told: never linked by the row's other values
@@ -1405,6 +1422,10 @@ class Planner:
             if not unreadable:
                 data.pop(UNREADABLE)
         customer_id, new_customer = self.linker.resolve(data, ctx)
+        if self.linker.unknown_ref is not None:
+            # an id the store does not know, the customer found by email/phone: the id kept
+            column, ref = self.linker.unknown_ref
+            extra.append(f"{column}: {ref}")
         if warned is not None:
             for key, (reason, text) in self.linker.last_dropped.items():
                 label = self.prep.source_of.get(key, key)
@@ -1506,13 +1527,14 @@ CUSTOMER_WHO = frozenset({"customer_name", "customer_ref", "customer_first_name"
                           "customer_company"})
 
 
-def _customer_from_parts(data: dict) -> None:
+def _customer_from_parts(data: dict, family_first: bool = False) -> None:
     """An order's customer given in parts (a shop's Billing First Name and Last Name, or
-    only its Billing Company): joined into the customer's name, as a customer row's are."""
+    only its Billing Company): joined into the customer's name, as a customer row's are
+    (family name first when `family_first`: mapping.name_order)."""
     first, last = data.pop("customer_first_name", None), data.pop("customer_last_name", None)
     if _text(data.get("customer_name")):
         return
-    joined = _join_name(_text(first), None, _text(last))
+    joined = _join_name(_text(first), None, _text(last), family_first)
     if joined or _text(data.get("customer_company")):
         data["customer_name"] = joined or data["customer_company"]
 
@@ -1621,6 +1643,12 @@ class CustomerLinker:
         self.made: set[str] = set()             # customers this import created
         self.placeholder_of: dict[str, str] = {}  # id of a customer this import created -> its placeholder
         self._exists: dict[str, bool] = {}
+        self._by_phone: dict[str, list[tuple[str, str]]] = {}   # last 7 digits -> (stored id, digits)
+        self.unknown_ref: tuple[str, str] | None = None   # (column, id) of the row resolve() just linked by email/phone
+        self._with_ref: set[str] = set()        # stored customers with another system's id (src:)
+        self._ref_linked: dict[str, str] = {}   # "ref:<id>" -> how an unknown id's customer was found
+        self.by_contact = 0                     # rows whose unknown customer id was linked by email/phone
+        self.by_contact_examples: list[str] = []
 
     def _load(self) -> None:
         if self._by_ref is not None:
@@ -1628,12 +1656,16 @@ class CustomerLinker:
         self._by_ref, self._by_name = {}, {}
         self._by_base, self._by_company = {}, {}
         self._by_email = {}
-        for seq, name, company, email, _phone, _mobile, tags, kind in self.store.customer_rows():
+        for seq, name, company, email, phone, mobile, tags, kind in self.store.customer_rows():
             rid = format_id(CUSTOMER, seq)
             if email:
                 self._by_email.setdefault(email_key(email), []).append(rid)
+            for number in {_digits(phone), _digits(mobile)} - {""}:
+                if len(number) >= 7:
+                    self._by_phone.setdefault(number[-7:], []).append((rid, number))
             for ref in source_ids(tags):
                 self._by_ref.setdefault(ref.casefold(), rid)
+                self._with_ref.add(rid)
             if name:
                 self._by_name.setdefault(_linked_name(name, company_name(name, company, kind)), []).append(rid)
                 self._by_exact.setdefault(name.casefold(), []).append(rid)
@@ -1759,6 +1791,61 @@ class CustomerLinker:
         self._evidence_used = True      # this row's email chose: not the name's link for other rows
         return found[0], f"{self._names.get(found[0], found[0])}, by the email"
 
+    def _by_row_phone(self, name: str | None) -> tuple[str | None, str]:
+        """The one stored customer whose phone or mobile is the row's customer phone
+        (compared by its last digits, so "0532 …" is the stored "+90 532 …"); a number that
+        may be shared (a landline, `may_be_shared`) only when the names do not differ."""
+        number = _digits(self._row.get("customer_phone"))
+        if len(number) < 7:
+            return None, ""
+        found = list(dict.fromkeys(rid for rid, digits in self._by_phone.get(number[-7:], ())
+                                   if digits.endswith(number) or number.endswith(digits)))
+        if len(found) != 1:
+            return None, ""
+        rid = found[0]
+        stored = self._names.get(rid, "")
+        if name and stored and name_match(name, stored) == OTHER and may_be_shared("+" + number):
+            return None, ""
+        self._evidence_used = True
+        return rid, f"{stored or rid}, by the phone"
+
+    def _unknown_ref(self, ref: str, name: str | None, firm: bool) -> str | None:
+        """The stored customer a row whose customer id the store does not know belongs to:
+        an id of another system is no evidence against the row's other values, so it is
+        found as it would be without the id: by the row's email, then its phone, then its
+        name (as `_in_store`; not a customer who has another system's id of its own:
+        K-77 is not the stored src:K-12 of the same name). None when none finds one.
+        ValidationFailed when the name is that of several customers and nothing tells."""
+        rid, how = self._by_row_email()
+        if rid is None:
+            rid, how = self._by_row_phone(name)
+        if rid is None and name:
+            rid, how = self._in_store(name, firm)
+            if rid is not None and (rid in self._with_ref or self._other_email(rid)):
+                return None
+            how = f"{self._names.get(rid, rid)}, by the name" if rid is not None else ""
+        if rid is None:
+            return None
+        self._ref_linked["ref:" + ref.casefold()] = how
+        self._count_unknown_ref(ref, rid, how)
+        return rid
+
+    def _other_email(self, rid: str) -> bool:
+        """Whether the row gives its customer an email and the stored customer `rid` has
+        another one (the same name at another address is another customer)."""
+        email = email_key(" ".join((_text(self._row.get("customer_email")) or "").split()))
+        if not email or not rid.startswith("C-"):
+            return False
+        stored = (self.store.fetch("customer", [rid]).get(rid) or {}).get("email")
+        return bool(stored) and email_key(stored) != email
+
+    def _count_unknown_ref(self, ref: str, rid: str, how: str) -> None:
+        self.unknown_ref = (self.prep.source_of.get("customer_ref", "Customer ID"), ref)
+        self.by_contact += 1
+        example = f"{ref} -> {rid} ({how})"
+        if len(self.by_contact_examples) < 3 and example not in self.by_contact_examples:
+            self.by_contact_examples.append(example)
+
     def _loosely(self, name: str, rid: str, how: str) -> None:
         self.loose += 1
         if len(self.loose_examples) < 3:
@@ -1780,6 +1867,13 @@ class CustomerLinker:
                         "evidence": "a name that may be a customer's but does not say (a title with a family "
                                     "name alone, an initial, Jr.; a company with a city written on one name only): " + "; ".join(self.maybe_examples)
                                     + ". A Customer ID column links such a row; cims customer merge joins two."})
+        if self.by_contact:
+            out.append({"what": "customer ids the store does not know",
+                        "decided": f"{self.by_contact} row(s) linked to the stored customer of their email or phone",
+                        "evidence": "; ".join(self.by_contact_examples)
+                                    + ". An id of another system is no evidence against the row's email, phone "
+                                      "or name: the row is linked as it would be without it, and the id is kept "
+                                      "in the row's Notes; a customer is created only when nothing finds one."})
         if self.ambiguous:
             out.append({"what": "customer names of several customers",
                         "decided": f"{self.ambiguous} row(s) not linked (rejected, listed in the report)",
@@ -1794,6 +1888,7 @@ class CustomerLinker:
         optional details that could not be read and were left out."""
         self._row = data
         self.last_dropped: dict[str, tuple[str, str]] = {}
+        self.unknown_ref = None
         ref = _text(data.get("customer_ref"))
         name = _text(data.get("customer_name"))
         if name:
@@ -1837,6 +1932,8 @@ class CustomerLinker:
         key = ("ref:" + ref.casefold()) if ref else ("name:" + _linked_name(name or "", firm))
         known = self.seen.get(key)
         if known is not None:
+            if key in self._ref_linked:
+                self._count_unknown_ref(ref or "", known, self._ref_linked[key])
             if known.startswith("C-") and known not in self.made:
                 self.linked.add(known)
             return known, None
@@ -1848,6 +1945,11 @@ class CustomerLinker:
         assert self._by_ref is not None and self._by_name is not None
         if ref:
             rid = self._by_ref.get(ref.casefold())
+            if rid is None and (rid := self._unknown_ref(ref, name, firm)) is not None:
+                # the file's id names this customer in the rest of the file too (K-77 without an email)
+                self.seen[key] = rid
+                self.linked.add(rid)
+                return rid, None
         else:
             assert name
             try:

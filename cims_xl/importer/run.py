@@ -740,9 +740,16 @@ def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[
     free = [c.header for c in m.columns if c.target is None and c.how == "unmapped"]
     example = (free or [c.header for c in m.columns] or ["Column"])[0].replace('"', "'")
     kind = next(k for k in mp.IMPORT_KINDS if mp.KINDS[k] == ent.kind)
+    said = f"--map \"{example}={missing[0][1]}\""
+    parts = (mp.name_part_columns(free) if missing[0][1] == "Customer Name"
+             and "customer_last_name" in mp.targets(ent) else {})
+    if len(parts) == 2:
+        # a customer's name in two columns: both mapped, so no part of it is lost
+        said = " ".join(f"--map \"{parts[k].replace(chr(34), chr(39))}=Customer {label} Name\""
+                        for k, label in (("last_name", "Last"), ("first_name", "First")))
     return (f"{src.path.name}{_sheet_words(src)}: no column found for "
             + " and ".join(what for what, _field in missing) + f" (columns: {cols}). Nothing was imported. "
-            f"Say which column it is with --map \"Column=Field\", e.g. --map \"{example}={missing[0][1]}\" "
+            f"Say which column it is with --map \"Column=Field\", e.g. {said} "
             f"(`cims import fields --kind {kind}` lists the fields)."
             + mp.kind_advice(ent, [c.header for c in m.columns]))
 
@@ -804,7 +811,7 @@ def _fewer_collections(fn):
 
 
 @_fewer_collections
-def import_file(session, path: str | Path, *, kind: str = "customers", sheet: str | int | None = None,
+def import_file(session, path: str | Path, *, kind: str | None = None, sheet: str | int | None = None,
                 mapping=None, profile: str | None = None, date_order: str | None = None,
                 on_duplicate: str = "skip", update_mode: str = "fill", dry_run: bool = False,
                 error_report=None, progress: Progress | None = None,
@@ -829,9 +836,11 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
     Every inference is listed in `ImportResult.inferences`; one the evidence cannot
     decide raises an ImportRefused subclass naming the column, examples and the option.
     amount_per: "order" or "line", what an amount repeated on the rows of one order is
-    when the file does not tell (importer.shop_orders).
+    when the file does not tell (importer.shop_orders). kind: the records the rows are
+    (customers when None: the summary then says it was not asked).
     """
-    ent = mp.entity_for(kind)
+    kind_asked = kind is not None
+    ent = mp.entity_for(kind or "customers")
     on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
     update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
     if date_order is not None:
@@ -917,7 +926,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
                               mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,
                               ignored=scan.mapping.ignored, samples=scan.samples, date_orders={
                                   scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()},
-                              inferences=_inferences(src, scan, options, ent),
+                              inferences=_inferences(src, scan, options, ent, kind_asked),
                               unread_sheets=list(src.unread_sheets))
         report = (error_report(scan.table.headers, left_out=scan.mapping.secret_columns)
                   if error_report else None)
@@ -1055,7 +1064,7 @@ def _in_file_order(counts: dict[str, int], headers: list[str]) -> list[tuple[str
     return sorted(counts.items(), key=lambda kv: at.get(kv[0], len(at)))
 
 
-def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> list[dict]:
+def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_asked: bool = True) -> list[dict]:
     """What was decided about this file, and the evidence, for the summary and dry run."""
     from .encoding import describe
 
@@ -1095,7 +1104,8 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity) -> lis
     if hints:
         kind, own = hints[0]
         shown = ", ".join(f"'{h}'" for h in own[:5]) + (" …" if len(own) > 5 else "")
-        out.append({"what": "kind of records", "decided": f"{ent.kind} records (as asked)",
+        asked = "as asked" if kind_asked else "the default: no --kind was given"
+        out.append({"what": "kind of records", "decided": f"{ent.kind} records ({asked})",
                     "evidence": f"the headers look like {kind} ({shown}): to import them as {kind}, "
                                 f"give --kind {kind}"})
     phones = [c.header for c in scan.mapping.columns if c.target in ("phone", "mobile", "customer_phone")]
