@@ -1424,3 +1424,29 @@ def _domain_region(domain: str) -> str | None:
         return None
     code = "GB" if tld == "uk" else tld.upper()
     return code if code in phonenumbers.SUPPORTED_REGIONS else None
+
+
+# Calendars that count years from another epoch, as written in dates of a file:
+# Thai Buddhist era (BE = CE + 543; Thailand's official calendar since 1941) and the
+# years a text value shows in it. Only four-digit years of 2400–2700 (CE 1857–2157)
+# are taken as such; Minguo (ROC) and Japanese era years are not read (not a date).
+CALENDAR_SHIFTS = {"buddhist": -543, "gregorian": 0}
+BUDDHIST_YEAR = re.compile(r"(?<!\d)(2[4-6]\d\d|2700)(?!\d)")
+_FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
+
+
+def era_years(text: str) -> tuple[bool, bool]:
+    """(has a year of 2400–2700, has another four-digit year of 1800–2999) in a date
+    text: the evidence for a column written in the Buddhist era."""
+    years = [int(y) for y in _FOUR_DIGIT_YEAR.findall(text)]
+    return (any(2400 <= y <= 2700 for y in years), any(not 2400 <= y <= 2700 for y in years))
+
+
+def from_calendar(value: object, calendar: str | None) -> object:
+    """A date text with its four-digit year moved to the Common Era for ``calendar``
+    ("buddhist": 2569 → 2026, so "29/02/2567" is 2024-02-29); any other value, or
+    "gregorian"/None, as it is. Date and number cells are already CE (Excel stores days)."""
+    shift = CALENDAR_SHIFTS.get(calendar or "gregorian", 0)
+    if not shift or not isinstance(value, str):
+        return value
+    return _FOUR_DIGIT_YEAR.sub(lambda m: str(int(m.group(1)) + shift), value, count=1)
