@@ -466,7 +466,7 @@ class _DateEvidence:
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
           phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
-          mapped: dict | None = None, calendar: str | None = None) -> Scan:
+          mapped: dict | None = None, calendar: str | None = None, currency: str | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import."""
@@ -596,15 +596,19 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                     "as a real date"})
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
+    whole = None
+    if currency and named.found <= {currency}:   # --currency for every amount the file does not name
+        whole = (currency, frozenset(f.key for f in ent.fields if f.kind == "money")
+                 | frozenset(f"customer_{f.key}" for f in ent.fields if f.kind == "money"))
     if ambiguous:
         stop = AmbiguousDates(ambiguous, candidates)
         try:                         # the numbers' decimal marks may stop it too: say both
-            decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
+            decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole)
         except ImportRefused as more:
             stop.message = f"{stop.message} Also: {more.message.replace(' Nothing was imported.', '')}"
         raise stop
     _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
-    marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
+    marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole)
     fractions, share_inferences = fraction_fields(number_cols)
     listed.keep_only(final_targets)
     inferences = date_inferences + counted + inferences + share_inferences + shop_inferences
@@ -939,7 +943,7 @@ def import_file(session, path: str | Path, *, kind: str = "customers", sheet: st
         try:
             scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
                          phone_region=None if region else set_region or assumed, values_given=values_given,
-                         mapped=mapped, calendar=calendar)
+                         mapped=mapped, calendar=calendar, currency=currency)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
