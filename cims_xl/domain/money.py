@@ -453,13 +453,20 @@ class ShownAmount(Decimal):
 
 def _read_shown(value: ShownAmount, prefer: tuple[str, ...]) -> MoneyReading:
     """The reading of a number whose format shows a currency: the format's locale
-    settles an ambiguous symbol first ("$" under en-CA is CAD), then `prefer`, then
-    the rules of currency_of_token (so "$" alone is USD, assumed)."""
+    settles an ambiguous symbol first ("$" under en-CA is CAD), then `prefer` (the
+    import's --currency: "kr" shown by '"kr" #,##0.00' is SEK with SEK), then the rules
+    of currency_of_token (so "$" alone is USD, assumed)."""
     amount = Decimal(value)
     if not amount.is_finite():
         raise ValueError(nz._problem("not an amount", str(amount)))
     try:
-        code, assumed = currency_of_token(value.token, value.locale_currencies)
+        try:
+            code, assumed = currency_of_token(value.token, value.locale_currencies)
+        except CurrencyError:
+            if not prefer:
+                raise
+            # "kr" (DKK, NOK, SEK) with --currency SEK: settled as the same text would be
+            code, assumed = currency_of_token(value.token, prefer)
         if assumed and prefer:
             code, assumed = currency_of_token(value.token, prefer)
     except CurrencyError as exc:
