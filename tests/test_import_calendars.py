@@ -76,3 +76,46 @@ def test_any_buddhist_era_date_text_reads_back_as_its_common_era_day(day, shape)
     order = "YMD" if text.startswith(str(day.year + 543)) else "DMY"
     assert nz.parse_date(nz.from_calendar(text, "buddhist"), order) == day
     assert nz.era_years(text)[0]
+
+
+def test_japanese_era_names_are_read_as_common_era_dates_and_the_summary_says_so(admin, tmp_path):
+    path = tmp_path / "ja.csv"
+    path.write_text("氏名,Consent Date\n山田太郎,令和6年3月5日\n佐藤花子,R6.3.6\n鈴木一郎,平成元年1月8日\n"
+                    "高橋二郎,H31.4.30\n", encoding="utf-8")
+    result = import_file(admin, path)
+    (said,) = [i for i in result.inferences if i["what"] == "calendar in 'Consent Date'"]
+    assert "Japanese era" in said["decided"] and "4 value(s)" in said["evidence"]
+    assert sorted(consent_dates(admin).values()) == [dt.date(1989, 1, 8), dt.date(2019, 4, 30),
+                                                     dt.date(2024, 3, 5), dt.date(2024, 3, 6)]
+
+
+def test_a_day_outside_its_japanese_era_is_rejected_not_moved(admin, tmp_path):
+    path = tmp_path / "ja.csv"
+    path.write_text("Name,Consent Date\nAna,平成32年1月1日\nBob,令和2年1月1日\n", encoding="utf-8")
+    result = import_file(admin, path)
+    assert result.warnings == 1                      # an optional field: left empty, said
+    assert consent_dates(admin) == {"Ana": None, "Bob": dt.date(2020, 1, 1)}
+
+
+def test_minguo_years_are_read_plus_1911_with_the_summary_saying_so(admin, tmp_path):
+    path = tmp_path / "tw.csv"
+    path.write_text("姓名,Consent Date\n陳小明,113/03/05\n林美玲,112/12/31\n王大同,民國113年3月7日\n",
+                    encoding="utf-8")
+    result = import_file(admin, path)
+    said = {i["decided"] for i in result.inferences if i["what"] == "calendar in 'Consent Date'"}
+    assert any(d.startswith("Minguo (ROC) years: year + 1911") and ("'113/03/05' is 2024/03/05" in d
+               or "'112/12/31' is 2023/12/31" in d) for d in said), said
+    assert sorted(consent_dates(admin).values()) == [dt.date(2023, 12, 31), dt.date(2024, 3, 5),
+                                                     dt.date(2024, 3, 7)]
+
+
+def test_minguo_years_beside_common_era_years_stop_and_the_option_settles_them(admin, tmp_path):
+    path = tmp_path / "tw.csv"
+    path.write_text("Name,Consent Date\nAna,113/03/05\nBob,2024/03/06\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path)
+    assert "'Consent Date'" in str(stop.value) and "'113/03/05'" in str(stop.value)
+    assert "--calendar roc" in str(stop.value) and consent_dates(admin) == {}
+    result = import_file(admin, path, calendar="roc")
+    assert result.warnings == 0                      # a four-digit year is no Minguo year: as written
+    assert consent_dates(admin) == {"Ana": dt.date(2024, 3, 5), "Bob": dt.date(2024, 3, 6)}

@@ -340,6 +340,10 @@ class _DateEvidence:
         self.era_count = 0
         self.common: list[str] = []        # values with another four-digit year
         self.common_count = 0
+        self.roc: list[str] = []           # values with a three-digit (Minguo) year first, a few
+        self.roc_count = 0
+        self.named_eras: dict[str, list[str]] = {}   # calendar words -> a few values naming their era
+        self.named_count: dict[str, int] = {}
 
     def add(self, value: object) -> None:
         if isinstance(value, str) and value.strip():
@@ -386,6 +390,19 @@ class _DateEvidence:
                 self.common_count += 1
                 if len(self.common) < 3:
                     self.common.append(v)
+            if nz.roc_year_first(v):
+                self.roc_count += 1
+                if len(self.roc) < 3:
+                    self.roc.append(v)
+            elif not v[:1].isdigit():
+                try:
+                    named = nz.era_date(v)
+                except ValueError:
+                    named = None
+                if named is not None:
+                    self.named_count[named[1]] = self.named_count.get(named[1], 0) + 1
+                    if len(found := self.named_eras.setdefault(named[1], [])) < 3:
+                        found.append(v)
         if self.conflict:
             return
         try:
@@ -668,14 +685,40 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
     for col, ev in evidence.items():
         j = table.columns.index(col)
         target = mapping.columns[j].target
-        if target is None or (not ev.era_count and given != "buddhist"):
+        if target is None:
+            continue
+        said = [{"what": f"calendar in '{ev.column}'",
+                 "decided": f"{words} read as Common Era years ('{found[0]}' is "
+                            f"{nz.era_date(found[0])[0].isoformat()})",
+                 "evidence": f"{ev.named_count[words]} value(s) name it, such as "
+                             + ", ".join(repr(v) for v in found)}
+                for words, found in ev.named_eras.items()]
+        if given and given != "gregorian":
+            decided[target] = (given, said + [{"what": f"calendar in '{ev.column}'", "decided": given,
+                                               "evidence": "--calendar"}])
+            continue
+        if ev.roc_count and not given:
+            if ev.common_count or ev.era_count:
+                other = (ev.common + ev.era)[0]
+                raise ImportRefused(
+                    f"column '{ev.column}': dates such as '{ev.roc[0]}' start with a three-digit year "
+                    f"(Taiwan's Minguo count, year + 1911) but '{other}' is written otherwise. Nothing was "
+                    "imported. Give --calendar roc (Minguo years) or --calendar gregorian, or fix those dates.")
+            example = ev.roc[0]
+            decided[target] = ("roc", said + [{
+                "what": f"calendar in '{ev.column}'",
+                "decided": f"Minguo (ROC) years: year + 1911 ('{example}' is "
+                           f"{nz.from_calendar(example, 'roc').split()[0]})",
+                "evidence": f"{ev.roc_count} value(s) such as {', '.join(repr(v) for v in ev.roc)} start "
+                            "with a three-digit year, which only Taiwan's Minguo count writes"}])
+            continue
+        if not ev.era_count or given:
+            if said:
+                decided[target] = ("gregorian", said)
             continue
         examples = ", ".join(f"'{v}'" for v in ev.era[:3])
-        if given:
-            decided[target] = (given, [{"what": f"calendar in '{ev.column}'", "decided": given,
-                                        "evidence": "--calendar"}])
-        elif not ev.common_count and thai:
-            decided[target] = ("buddhist", [{
+        if not ev.common_count and thai:
+            decided[target] = ("buddhist", said + [{
                 "what": f"calendar in '{ev.column}'",
                 "decided": "Thai Buddhist era: years read as year − 543 (" + ev.era[0] + " is "
                            + str(_era_example(ev.era[0])) + ")",
