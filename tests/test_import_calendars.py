@@ -119,3 +119,16 @@ def test_minguo_years_beside_common_era_years_stop_and_the_option_settles_them(a
     result = import_file(admin, path, calendar="roc")
     assert result.warnings == 0                      # a four-digit year is no Minguo year: as written
     assert consent_dates(admin) == {"Ana": dt.date(2024, 3, 5), "Bob": dt.date(2024, 3, 6)}
+
+
+def test_the_cli_stops_on_buddhist_years_and_calendar_buddhist_imports_them(run, admin, tmp_path):
+    path = tmp_path / "consent.csv"
+    path.write_text("Name,Consent Date\nAna,05/03/2569\n", encoding="utf-8")
+    code, out, err = run("import", str(path), "--date-order", "DMY")
+    assert code != 0 and "--calendar buddhist" in out + err and consent_dates(admin) == {}
+    code, out, err = run("import", str(path), "--date-order", "DMY", "--calendar", "buddhist", "--dry-run")
+    assert code == 0, err
+    assert "calendar in 'Consent Date'" in out and consent_dates(admin) == {}
+    code, out, err = run("import", str(path), "--date-order", "DMY", "--calendar", "buddhist")
+    assert code == 0, err
+    assert consent_dates(admin) == {"Ana": dt.date(2026, 3, 5)}
