@@ -132,3 +132,32 @@ def test_the_cli_stops_on_buddhist_years_and_calendar_buddhist_imports_them(run,
     code, out, err = run("import", str(path), "--date-order", "DMY", "--calendar", "buddhist")
     assert code == 0, err
     assert consent_dates(admin) == {"Ana": dt.date(2026, 3, 5)}
+
+
+def test_date_cells_typed_with_buddhist_years_in_a_thai_workbook_are_moved_back(admin, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ชื่อ", "Consent Date"])
+    ws.append(["สมชาย", dt.datetime(2569, 3, 5)])     # typed "5/3/2569" into a date cell
+    ws.append(["สมหญิง", dt.datetime(2568, 12, 31)])
+    path = tmp_path / "th.xlsx"
+    wb.save(path)
+    result = import_file(admin, path)
+    assert [i for i in result.inferences if i["what"] == "calendar in 'Consent Date'"]
+    assert sorted(consent_dates(admin).values()) == [dt.date(2025, 12, 31), dt.date(2026, 3, 5)]
+
+
+def test_date_cells_with_buddhist_years_outside_a_thai_file_stop(admin, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Consent Date"])
+    ws.append(["Ana", dt.datetime(2569, 3, 5)])
+    path = tmp_path / "be.xlsx"
+    wb.save(path)
+    with pytest.raises(ImportRefused, match="'Consent Date'.*2569-03-05.*--calendar buddhist"):
+        import_file(admin, path)
+    assert consent_dates(admin) == {}

@@ -1455,10 +1455,16 @@ def roc_year_first(text: str) -> bool:
 def from_calendar(value: object, calendar: str | None) -> object:
     """A date text with its year moved to the Common Era for ``calendar``
     ("buddhist": the four-digit year - 543, so "29/02/2567" is 2024-02-29; "roc": a
-    leading two- or three-digit year + 1911, "113/03/05" is "2024/03/05"); any other
-    value, or "gregorian"/None, as it is. Date and number cells are already CE (Excel
-    stores days)."""
+    leading two- or three-digit year + 1911, "113/03/05" is "2024/03/05"); a date
+    cell of year 2400–2700 under "buddhist" (typed with its BE year) moved back 543
+    years; any other value, or "gregorian"/None, as it is (date cells of other years
+    and number cells are CE: Excel stores days). ValueError for a day the CE year lacks."""
     shift = CALENDAR_SHIFTS.get(calendar or "gregorian", 0)
+    if calendar == "buddhist" and isinstance(value, _dt.date) and 2400 <= value.year <= 2700:
+        try:                       # a date cell typed with a Buddhist-era year
+            return value.replace(year=value.year + shift)
+        except ValueError:
+            raise ValueError(_problem("not a date: 29 February in a year that has none", value)) from None
     if not shift or not isinstance(value, str):
         return value
     if calendar == "roc":

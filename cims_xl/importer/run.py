@@ -15,6 +15,7 @@ people; a salesperson hands the file to a manager, or adds customers one by one.
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import functools
 import gc
 import re
@@ -355,6 +356,16 @@ class _DateEvidence:
                 self.flush()
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
             self._serial(value)          # a number in a date column: read as Excel's day count
+        elif isinstance(value, _dt.date):
+            # a date cell typed with a Buddhist-era year (2569) holds that year, not 2026
+            if 2400 <= value.year <= 2700:
+                self.era_count += 1
+                if len(self.era) < 3:
+                    self.era.append(value.strftime("%Y-%m-%d"))
+            else:
+                self.common_count += 1
+                if len(self.common) < 3:
+                    self.common.append(value.strftime("%Y-%m-%d"))
 
     def _serial(self, value: object) -> None:
         self.serials += 1
