@@ -1302,6 +1302,10 @@ def _rich_progress(app: App):
 @click.option("--amount-per", type=click.Choice(["order", "line"]),
               help="Orders with several rows (one per item) whose amount is the same on each: order = it "
                    "is the order's total (stored once), line = each row's own amount (each row a line).")
+@click.option("--calendar", type=click.Choice(["buddhist", "roc", "gregorian"], case_sensitive=False),
+              help="Years of date columns written in another calendar: buddhist = the Thai Buddhist era "
+                   "(2569 is 2026), roc = Taiwan's Minguo years (113/03/05 is 2024-03-05), "
+                   "gregorian = years as written. Japanese era names (令和6年) are read without it.")
 @pass_app
 def import_file_cmd(app: App, path, dry_run, report_path, **options):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
@@ -1375,7 +1379,7 @@ def import_keywords(options: dict) -> dict:
     keywords = {"sheet": sheet, "mapping": list(options.get("mapping") or ()) or None,
                 "values": list(options.get("values") or ()) or None}
     for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
-                 "encoding", "decimal", "amount_per"):
+                 "encoding", "decimal", "amount_per", "calendar"):
         if name in options:
             keywords[name] = options[name]
     return keywords

@@ -134,3 +134,22 @@ def test_the_streaming_reader_reads_the_currency_of_a_format_too(admin, tmp_path
     stored = _stored(admin)
     assert stored["E-1"] == (Decimal("1234.5"), "EUR") and stored["U-1"] == (Decimal("99.25"), "USD")
     assert stored["G-1"] == (Decimal("10"), "GBP")
+
+
+@pytest.mark.parametrize("fmt", ['"kr" #,##0.00', '#,##0.00 "kr"', '#,##0 "kr."', '"kr "#,##0.00;-"kr "#,##0.00'])
+@pytest.mark.parametrize("code", ["SEK", "NOK", "DKK"])
+def test_a_kr_shown_by_a_number_format_is_settled_by_currency_as_text_is(admin, tmp_path, fmt, code):
+    path = _orders_book(tmp_path / "kr.xlsx", [("K-1", 75, fmt), ("K-2", 99.5, fmt)])
+    with pytest.raises(AmbiguousCurrency, match="'Amount'.*DKK, (ISK, )?NOK, SEK.*--currency"):
+        import_file(admin, path, kind="orders")
+    assert _stored(admin) == {}
+    result = import_file(admin, path, kind="orders", currency=code)
+    assert result.created == 2 and result.rejected == 0
+    assert _stored(admin) == {"K-1": (Decimal("75"), code), "K-2": (Decimal("99.5"), code)}
+
+
+def test_a_currency_that_does_not_write_kr_does_not_settle_it(admin, tmp_path):
+    path = _orders_book(tmp_path / "kr.xlsx", [("K-1", 75, '"kr" #,##0.00')])
+    with pytest.raises(AmbiguousCurrency, match="'Amount'.*DKK, NOK, SEK"):
+        import_file(admin, path, kind="orders", currency="EUR")
+    assert _stored(admin) == {}

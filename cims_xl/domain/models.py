@@ -153,6 +153,13 @@ def _check_other_evidence(value, out: str, region: str, ctx: dict, field: str | 
         _fail(f"reads as {out} in {region} ({how}) and as {also}; {hint}: {str(value).strip()!r}")
 
 
+def _calendar_for(info: ValidationInfo, value):
+    """The value with its year in the Common Era, by the field's calendar (import's
+    "calendars": field -> "buddhist"/"gregorian", decided per column or --calendar)."""
+    calendars = _ctx(info).get("calendars") or {}
+    return nz.from_calendar(value, calendars.get(info.field_name))
+
+
 def _order_for(info: ValidationInfo) -> str | None:
     orders = _ctx(info).get("date_orders") or {}
     return orders.get(info.field_name) or _ctx(info).get("date_order")
@@ -172,12 +179,12 @@ def _in_calendar(day):
 
 @_guard
 def _date(value, info):
-    return _in_calendar(nz.parse_date(value, _order_for(info)))
+    return _in_calendar(nz.parse_date(_calendar_for(info, value), _order_for(info)))
 
 
 @_guard
 def _datetime(value, info):
-    return _in_calendar(nz.parse_datetime(value, _order_for(info), _ctx(info).get("tz")))
+    return _in_calendar(nz.parse_datetime(_calendar_for(info, value), _order_for(info), _ctx(info).get("tz")))
 
 
 def _decimal_for(info: ValidationInfo) -> str | None:

@@ -26,6 +26,7 @@ in two thirds of them, ``¥`` is JPY in most) is *assumed* and says so
 
 from __future__ import annotations
 
+import math
 import difflib
 import functools
 import re
@@ -411,6 +412,26 @@ def currencies_of_lcid(lcid: int) -> tuple[str, ...]:
     return tuple(get_territory_currencies(territory, tender=True)) if territory else ()
 
 
+def shown_number(value: object) -> object:
+    """The number a spreadsheet shows for a stored double: a float, or the text of one
+    as an .xlsx/.ods file saves it with up to 17 digits ("99.989999999999995"), becomes
+    the shortest text that reads back as the same double ("99.99", Python's repr:
+    what Excel shows, which keeps 15 significant digits). Other values as they are."""
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else value
+    if isinstance(value, (str, bytes)):
+        text = value.decode("ascii") if isinstance(value, bytes) else value
+        digits = sum(ch.isdigit() for ch in text.split("e")[0].split("E")[0])
+        if digits > 15:
+            try:
+                number = float(text)
+            except ValueError:
+                return value
+            if math.isfinite(number):
+                return repr(number)
+    return value
+
+
 class ShownAmount(Decimal):
     """A number cell's exact value (a Decimal) with the currency its number format
     shows: `token` the symbol or code ("€", "$", "USD"), `locale_currencies` the
@@ -421,7 +442,7 @@ class ShownAmount(Decimal):
     __slots__ = ("token", "locale_currencies")
 
     def __new__(cls, value: object, token: str, locale_currencies: Iterable[str] = ()):
-        self = super().__new__(cls, value)
+        self = super().__new__(cls, shown_number(value))
         self.token = token
         self.locale_currencies = tuple(locale_currencies)
         return self
@@ -432,13 +453,20 @@ class ShownAmount(Decimal):
 
 def _read_shown(value: ShownAmount, prefer: tuple[str, ...]) -> MoneyReading:
     """The reading of a number whose format shows a currency: the format's locale
-    settles an ambiguous symbol first ("$" under en-CA is CAD), then `prefer`, then
-    the rules of currency_of_token (so "$" alone is USD, assumed)."""
+    settles an ambiguous symbol first ("$" under en-CA is CAD), then `prefer` (the
+    import's --currency: "kr" shown by '"kr" #,##0.00' is SEK with SEK), then the rules
+    of currency_of_token (so "$" alone is USD, assumed)."""
     amount = Decimal(value)
     if not amount.is_finite():
         raise ValueError(nz._problem("not an amount", str(amount)))
     try:
-        code, assumed = currency_of_token(value.token, value.locale_currencies)
+        try:
+            code, assumed = currency_of_token(value.token, value.locale_currencies)
+        except CurrencyError:
+            if not prefer:
+                raise
+            # "kr" (DKK, NOK, SEK) with --currency SEK: settled as the same text would be
+            code, assumed = currency_of_token(value.token, prefer)
         if assumed and prefer:
             code, assumed = currency_of_token(value.token, prefer)
     except CurrencyError as exc:

@@ -1083,6 +1083,8 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
             raise ValueError(_problem("not a date", raw))
         date = _make_date(match["y"], month, match["d"], raw)
         return _Parsed(date, *_parse_time(match["time"], raw))
+    if (era := era_date(text)) is not None:
+        return _Parsed(era[0], None, None)
     raise ValueError(_problem("not a date", raw))
 
 
@@ -1442,3 +1444,81 @@ def _domain_region(domain: str) -> str | None:
         return None
     code = "GB" if tld == "uk" else tld.upper()
     return code if code in phonenumbers.SUPPORTED_REGIONS else None
+
+
+# Calendars that count years from another epoch, as written in dates of a file:
+# Thai Buddhist era (BE = CE + 543; Thailand's official calendar since 1941): only
+# four-digit years of 2400–2700 (CE 1857–2157) are taken as such. Taiwan's Minguo (ROC)
+# years (CE - 1911): "113/03/05" is 2024-03-05. Japanese era names ("令和6年3月5日",
+# "R6.3.5") and "民國113年3月5日" name their calendar and are read by parse_date itself.
+CALENDAR_SHIFTS = {"buddhist": -543, "roc": 1911, "gregorian": 0}
+_FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
+ROC_YEAR_FIRST = re.compile(r"^\s*(?P<y>\d{2,3})(?P<rest>[-/.]\d{1,2}[-/.]\d{1,2}(?!\d).*)$", re.S)
+_ROC_THREE_DIGITS = re.compile(r"^\s*1\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:\s.*)?$", re.S)
+
+
+def era_years(text: str) -> tuple[bool, bool]:
+    """(has a year of 2400–2700, has another four-digit year of 1800–2999) in a date
+    text: the evidence for a column written in the Buddhist era."""
+    years = [int(y) for y in _FOUR_DIGIT_YEAR.findall(text)]
+    return (any(2400 <= y <= 2700 for y in years), any(not 2400 <= y <= 2700 for y in years))
+
+
+def roc_year_first(text: str) -> bool:
+    """Whether a date text starts with a three-digit year of 100–199 ("113/03/05"): a
+    Minguo (ROC) year, as Taiwan writes dates; no other calendar in use writes one."""
+    return bool(_ROC_THREE_DIGITS.match(text))
+
+
+def from_calendar(value: object, calendar: str | None) -> object:
+    """A date text with its year moved to the Common Era for ``calendar``
+    ("buddhist": the four-digit year - 543, so "29/02/2567" is 2024-02-29; "roc": a
+    leading two- or three-digit year + 1911, "113/03/05" is "2024/03/05"); a date
+    cell of year 2400–2700 under "buddhist" (typed with its BE year) moved back 543
+    years; any other value, or "gregorian"/None, as it is (date cells of other years
+    and number cells are CE: Excel stores days). ValueError for a day the CE year lacks."""
+    shift = CALENDAR_SHIFTS.get(calendar or "gregorian", 0)
+    if calendar == "buddhist" and isinstance(value, _dt.date) and 2400 <= value.year <= 2700:
+        try:                       # a date cell typed with a Buddhist-era year
+            return value.replace(year=value.year + shift)
+        except ValueError:
+            raise ValueError(_problem("not a date: 29 February in a year that has none", value)) from None
+    if not shift or not isinstance(value, str):
+        return value
+    if calendar == "roc":
+        match = ROC_YEAR_FIRST.match(value)
+        return f"{int(match['y']) + shift}{match['rest']}" if match else value
+    return _FOUR_DIGIT_YEAR.sub(lambda m: str(int(m.group(1)) + shift), value, count=1)
+
+
+# Japanese eras (gengō): name, letter, first year in the Common Era, first day. Era
+# year 1 is written 元 ("元年"). Source: the Cabinet Office's era proclamations (Meiji
+# 1868-10-23 … Reiwa 2019-05-01), as in CLDR's japanese calendar data.
+_JAPANESE_ERAS = {"明治": (1868, _dt.date(1868, 10, 23)), "大正": (1912, _dt.date(1912, 7, 30)),
+                  "昭和": (1926, _dt.date(1926, 12, 25)), "平成": (1989, _dt.date(1989, 1, 8)),
+                  "令和": (2019, _dt.date(2019, 5, 1))}
+_ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
+_ERA_DATE = re.compile(
+    r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHR])\s*(?P<n>\d{1,2}|元)"
+    r"(?:\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日|(?P<s>[./-])(?P<m2>\d{1,2})(?P=s)(?P<d2>\d{1,2}))$")
+_MINGUO_DATE = re.compile(r"^(?:中華)?民[國国]\s*(?P<n>\d{1,3}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日$")
+
+
+def era_date(text: str) -> tuple[_dt.date, str] | None:
+    """(date, calendar words) for a date written with a Japanese era ("令和6年3月5日",
+    "R6.3.5", "平成元年1月8日") or a Minguo year ("民國113年3月5日"); None for any other
+    text. ValueError for a day outside its era ("平成32年1月1日": Heisei ended 2019-04-30)."""
+    stripped = text.strip()
+    if match := _ERA_DATE.match(stripped):
+        name = _ERA_LETTERS.get(match["era"], match["era"])
+        first, start = _JAPANESE_ERAS[name]
+        year = first + (1 if match["n"] == "元" else int(match["n"])) - 1
+        day = _make_date(str(year), match["m"] or match["m2"], match["d"] or match["d2"], text)
+        later = [s for _f, s in _JAPANESE_ERAS.values() if s > start]
+        if day < start or (later and day >= min(later)):
+            raise ValueError(_problem(f"not a date: outside the {name} era", text))
+        return day, "Japanese era"
+    if match := _MINGUO_DATE.match(stripped):
+        year = 1911 + (1 if match["n"] == "元" else int(match["n"]))
+        return _make_date(str(year), match["m"], match["d"], text), "Minguo (ROC) year"
+    return None

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
-from ..domain.money import dash_cents, named_currency
+from ..domain.money import bare_symbol, dash_cents, named_currency
 from .errors import AmbiguousNumbers
 
 _NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")    # after money.dash_cents
@@ -111,6 +111,11 @@ class NumberEvidence:
     fraction_seps: set[str] = field(default_factory=set)
     shares: dict[str, int] = field(default_factory=lambda: {"fraction": 0, "points": 0})
     share_examples: list[str] = field(default_factory=list)
+    # "?" values naming no currency of their own: their separators, and the currencies a
+    # bare symbol among them may be ("¥": CNY, JPY), for a --currency without minor unit
+    q_seps: set[str] = field(default_factory=set)
+    q_symbols: set[tuple[str, ...]] = field(default_factory=set)
+    q_named = False                     # some "?" value names its currency plainly
 
     def add(self, value: object) -> None:
         if self.target in SHARE_POINT_FIELDS:
@@ -122,6 +127,8 @@ class NumberEvidence:
             return
         if mark == "?":
             mark = _grouping_by_currency(value) or mark
+            if mark == "?":
+                self._unnamed(value)
             if mark == "?" and self.target in _whole_fields():
                 core = _NUMBER.search(dash_cents(value)).group()
                 sep = COMMA if COMMA in core else POINT
@@ -131,6 +138,25 @@ class NumberEvidence:
         self.counts[mark] += 1
         if len(self.seen[mark]) < EXAMPLES:
             self.seen[mark].append(value.strip()[:30])
+
+    def _unnamed(self, value: str) -> None:
+        if named_currency(value) is not None:
+            self.q_named = True
+            return
+        core = _NUMBER.search(dash_cents(value))
+        if core is not None:
+            self.q_seps.add(COMMA if COMMA in core.group() else POINT)
+        if (bare := bare_symbol(value)) is not None:
+            self.q_symbols.add(tuple(bare[1]))
+
+    def whole_currency_mark(self, code: str) -> str | None:
+        """The decimal mark when every ambiguous value is an amount in ``code``, a
+        currency with no minor unit (JPY, KRW, VND, IDR, CLP: babel precision 0): its one
+        separator groups thousands ("¥1,500" is 1500 yen), so the mark is the other."""
+        if (self.q_named or len(self.q_seps) != 1 or _precision(code) != 0
+                or any(code not in codes for codes in self.q_symbols)):
+            return None
+        return POINT if self.q_seps == {COMMA} else COMMA
 
     def _share(self, value: object) -> None:
         """A percent-points field (Probability) written as a fraction of 1 ("0,4",
@@ -166,14 +192,17 @@ class NumberEvidence:
         return ", ".join(f"'{v}'" for v in self.seen[mark])
 
 
-def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter: str | None = None
+def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter: str | None = None,
+                 whole_currency: tuple[str, frozenset[str]] | None = None
                  ) -> tuple[dict[str, str], list[dict]]:
     """({field: mark}, inferences) for the number columns; AmbiguousNumbers when a
     column cannot be decided or shows both marks (and no mark was given).
 
     Evidence, strongest first: `given` (--decimal), the column's own unambiguous values,
     the file's other number columns when they all agree. `delimiter` is accepted from the
-    reader but is not evidence (see the module docstring)."""
+    reader but is not evidence (see the module docstring). `whole_currency`: (code,
+    money fields) when --currency names a currency with no minor unit and the file names
+    no other: the ambiguous amounts of those fields group thousands with their separator."""
     marks: dict[str, str] = {}
     inferences: list[dict] = []
     if given:
@@ -207,6 +236,14 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
             continue
         if not ev.counts["?"]:
             continue                           # whole numbers only: nothing to decide
+        if whole_currency and ev.target in whole_currency[1] and (
+                mark := ev.whole_currency_mark(whole_currency[0])):
+            code = whole_currency[0]
+            marks[ev.target] = mark
+            inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
+                               "evidence": f"--currency {code}: {code} has no minor unit, so in "
+                                           f"{ev.examples('?')} the separator groups thousands"})
+            continue
         if ev.fraction_seps and len(ev.whole_seps) == 1:
             # A whole-number column: "2.500" as a decimal would be 2.5 items, so "." groups.
             grouping = next(iter(ev.whole_seps))

@@ -281,6 +281,7 @@ class Options:
     on_duplicate: str = "skip"            # skip | update | create
     update_mode: str = "fill"             # fill | overwrite
     date_orders: dict[str, str] = field(default_factory=dict)
+    calendars: dict[str, str] = field(default_factory=dict)   # date field -> "buddhist" | "gregorian"
     region: str = "CN"
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
     region_from: str = ""                 # who gave the region when not assumed: "--region", "store setting"
@@ -435,6 +436,7 @@ class RowPreparer:
                         "foreign_regions": dict(options.foreign_regions),
                         "region_hint": IMPORT_REGION_HINT,
                         "date_orders": dict(options.date_orders),
+                        "calendars": dict(options.calendars),
                         "decimal_marks": dict(options.decimal_marks),
                         # first/last name column -> cells Name did not hold (kept in Notes)
                         "name_parts": Counter(),

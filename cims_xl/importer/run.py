@@ -15,6 +15,7 @@ people; a salesperson hands the file to a manager, or adds customers one by one.
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import functools
 import gc
 import re
@@ -173,6 +174,7 @@ class Scan:
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields written as fractions of 1
     footer_rows: list[int] = field(default_factory=list)
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
+    calendars: dict[str, str] = field(default_factory=dict)   # date field -> calendar of its years
     named: _CurrencyEvidence | None = None  # those and the bare symbols ("$20"): settle_bare_symbols
     refunds: dict = field(default_factory=dict)       # payment row -> amounts of the rows refunding it
     refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
@@ -335,6 +337,14 @@ class _DateEvidence:
         self.serial_example: object = None
         self.separators: set[str] = set()  # what stands between the parts of "a/b/y" values
         self.dotted_example: str | None = None
+        self.era: list[str] = []           # values with a year of 2400–2700 (Buddhist era?), a few
+        self.era_count = 0
+        self.common: list[str] = []        # values with another four-digit year
+        self.common_count = 0
+        self.roc: list[str] = []           # values with a three-digit (Minguo) year first, a few
+        self.roc_count = 0
+        self.named_eras: dict[str, list[str]] = {}   # calendar words -> a few values naming their era
+        self.named_count: dict[str, int] = {}
 
     def add(self, value: object) -> None:
         if isinstance(value, str) and value.strip():
@@ -346,6 +356,16 @@ class _DateEvidence:
                 self.flush()
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
             self._serial(value)          # a number in a date column: read as Excel's day count
+        elif isinstance(value, _dt.date):
+            # a date cell typed with a Buddhist-era year (2569) holds that year, not 2026
+            if 2400 <= value.year <= 2700:
+                self.era_count += 1
+                if len(self.era) < 3:
+                    self.era.append(value.strftime("%Y-%m-%d"))
+            else:
+                self.common_count += 1
+                if len(self.common) < 3:
+                    self.common.append(value.strftime("%Y-%m-%d"))
 
     def _serial(self, value: object) -> None:
         self.serials += 1
@@ -371,6 +391,29 @@ class _DateEvidence:
         if not self.values:
             return
         values, self.values = self.values, set()
+        for v in values:
+            era, common = nz.era_years(v)
+            if era:
+                self.era_count += 1
+                if len(self.era) < 3:
+                    self.era.append(v)
+            if common:
+                self.common_count += 1
+                if len(self.common) < 3:
+                    self.common.append(v)
+            if nz.roc_year_first(v):
+                self.roc_count += 1
+                if len(self.roc) < 3:
+                    self.roc.append(v)
+            elif not v[:1].isdigit():
+                try:
+                    named = nz.era_date(v)
+                except ValueError:
+                    named = None
+                if named is not None:
+                    self.named_count[named[1]] = self.named_count.get(named[1], 0) + 1
+                    if len(found := self.named_eras.setdefault(named[1], [])) < 3:
+                        found.append(v)
         if self.conflict:
             return
         try:
@@ -455,7 +498,7 @@ _SPACED_DOTS = re.compile(r"\.\s+(?=\d)")
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
           phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
-          mapped: dict | None = None) -> Scan:
+          mapped: dict | None = None, calendar: str | None = None, currency: str | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import."""
@@ -585,15 +628,19 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                     "as a real date"})
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
+    whole = None
+    if currency and named.found <= {currency}:   # --currency for every amount the file does not name
+        whole = (currency, frozenset(f.key for f in ent.fields if f.kind == "money")
+                 | frozenset(f"customer_{f.key}" for f in ent.fields if f.kind == "money"))
     if ambiguous:
         stop = AmbiguousDates(ambiguous, candidates)
         try:                         # the numbers' decimal marks may stop it too: say both
-            decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
+            decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole)
         except ImportRefused as more:
             stop.message = f"{stop.message} Also: {more.message.replace(' Nothing was imported.', '')}"
         raise stop
     _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
-    marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter)
+    marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole)
     fractions, share_inferences = fraction_fields(number_cols)
     listed.keep_only(final_targets)
     inferences = date_inferences + counted + inferences + share_inferences + shop_inferences
@@ -626,6 +673,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             inferences.append(pev.inference())
     if phones and (by_email := _email_countries(phones[0])):
         inferences.append(by_email)
+    calendars = _decide_calendars(evidence, table, mapping, calendar, table.headers, samples)
+    inferences = [i for c in calendars.values() for i in c[1]] + inferences
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions,
@@ -633,7 +682,76 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
-                values=listed)
+                values=listed, calendars={t: c for t, (c, _) in calendars.items()})
+
+
+_THAI = re.compile("[\u0E00-\u0E7F]")      # Thai script, ฿ (U+0E3F) included
+
+
+def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: str | None,
+                      headers: list, samples: dict) -> dict[str, tuple[str, list[dict]]]:
+    """{date field: (calendar, inferences)} for date columns with years of 2400–2700:
+    the Thai Buddhist era (CE + 543) when every four-digit year of the column is one and
+    the file is Thai (Thai script or ฿ in its headings or values); ``given`` (--calendar)
+    decides otherwise. Raises ImportRefused when the column's years could be either."""
+    decided: dict[str, tuple[str, list[dict]]] = {}
+    thai = any(_THAI.search(str(h)) for h in headers) or any(
+        _THAI.search(str(v)) for vs in samples.values() for v in vs)
+    for col, ev in evidence.items():
+        j = table.columns.index(col)
+        target = mapping.columns[j].target
+        if target is None:
+            continue
+        said = [{"what": f"calendar in '{ev.column}'",
+                 "decided": f"{words} read as Common Era years ('{found[0]}' is "
+                            f"{nz.era_date(found[0])[0].isoformat()})",
+                 "evidence": f"{ev.named_count[words]} value(s) name it, such as "
+                             + ", ".join(repr(v) for v in found)}
+                for words, found in ev.named_eras.items()]
+        if given and given != "gregorian":
+            decided[target] = (given, said + [{"what": f"calendar in '{ev.column}'", "decided": given,
+                                               "evidence": "--calendar"}])
+            continue
+        if ev.roc_count and not given:
+            if ev.common_count or ev.era_count:
+                other = (ev.common + ev.era)[0]
+                raise ImportRefused(
+                    f"column '{ev.column}': dates such as '{ev.roc[0]}' start with a three-digit year "
+                    f"(Taiwan's Minguo count, year + 1911) but '{other}' is written otherwise. Nothing was "
+                    "imported. Give --calendar roc (Minguo years) or --calendar gregorian, or fix those dates.")
+            example = ev.roc[0]
+            decided[target] = ("roc", said + [{
+                "what": f"calendar in '{ev.column}'",
+                "decided": f"Minguo (ROC) years: year + 1911 ('{example}' is "
+                           f"{nz.from_calendar(example, 'roc').split()[0]})",
+                "evidence": f"{ev.roc_count} value(s) such as {', '.join(repr(v) for v in ev.roc)} start "
+                            "with a three-digit year, which only Taiwan's Minguo count writes"}])
+            continue
+        if not ev.era_count or given:
+            if said:
+                decided[target] = ("gregorian", said)
+            continue
+        examples = ", ".join(f"'{v}'" for v in ev.era[:3])
+        if not ev.common_count and thai:
+            decided[target] = ("buddhist", said + [{
+                "what": f"calendar in '{ev.column}'",
+                "decided": "Thai Buddhist era: years read as year − 543 (" + ev.era[0] + " is "
+                           + str(_era_example(ev.era[0])) + ")",
+                "evidence": f"every year in the column is 2400–2700 ({examples}) and the file is in Thai"}])
+        else:
+            also = (f"; other values have years such as {', '.join(repr(v) for v in ev.common[:2])}"
+                    if ev.common_count else "")
+            raise ImportRefused(
+                f"column '{ev.column}': years such as {examples} are in the future as Common Era "
+                f"years; they look like the Thai Buddhist era (year + 543){also}. Nothing was imported. "
+                "Give --calendar buddhist (years read as year − 543) or --calendar gregorian "
+                "(years as written).")
+    return decided
+
+
+def _era_example(text: str) -> str:
+    moved = nz.from_calendar(text, "buddhist")
+    return moved if isinstance(moved, str) else text
 
 
 def _apply_evidence(mapping: mp.Mapping, changes: dict[int, str]) -> None:
@@ -817,7 +935,8 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
                 error_report=None, progress: Progress | None = None,
                 region: str | None = None, currency: str | None = None,
                 encoding: str | None = None, decimal: str | None = None,
-                amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS) -> ImportResult:
+                amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
+                calendar: str | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -847,6 +966,8 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
         date_order = _choice("--date-order", str(date_order).upper(), DATE_ORDERS)
     if decimal is not None:
         decimal = _choice("--decimal", decimal, ("comma", "point"))
+    if calendar is not None:
+        calendar = _choice("--calendar", str(calendar).lower(), tuple(nz.CALENDAR_SHIFTS))
     amount_per = shop_orders.check_amount_per(amount_per)
     if amount_per and ent.kind != "order":
         raise ImportRefused(f"--amount-per applies to orders, not {ent.kind} records")
@@ -889,7 +1010,7 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
         try:
             scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
                          phone_region=None if region else set_region or assumed, values_given=values_given,
-                         mapped=mapped)
+                         mapped=mapped, calendar=calendar, currency=currency)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
@@ -907,7 +1028,7 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
             value_inferences = [i for i in value_inferences if not i["what"].startswith("probability in ")]
         scan.inferences.extend(value_inferences)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
-                          date_orders=scan.date_orders, region=region or set_region or assumed,
+                          date_orders=scan.date_orders, calendars=scan.calendars, region=region or set_region or assumed,
                           region_assumed=region is None and set_region is None,
                           region_from="--region" if region else "store setting" if set_region else "",
                           region_default=region is None, foreign_regions=scan.foreign_regions,
