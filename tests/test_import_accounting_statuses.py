@@ -82,3 +82,24 @@ def test_a_payment_or_credit_line_with_a_negative_amount_is_refused_never_a_nega
     reason = next(o for o in result.outcomes if o.action == "rejected").reason
     assert "a negative amount" in reason and "not an order" in reason
     assert [o["amount"] for o in records.list_records(admin, "order")] == [Decimal("150")]
+
+
+@pytest.mark.parametrize("heading, words, statuses", [
+    ("Status", ["Zrealizowane", "Anulowane", "Wysłane"], ["Completed", "Cancelled", "Shipped"]),      # Polish
+    ("Durum", ["Tamamlandı", "İptal edildi", "Kargoda"], ["Completed", "Cancelled", "Shipped"]),       # Turkish
+    ("DURUM", ["TAMAMLANDI", "İPTAL EDİLDİ", "KARGODA"], ["Completed", "Cancelled", "Shipped"]),       # Turkish capitals
+    ("Κατάσταση", ["Ολοκληρώθηκε", "Ακυρώθηκε", "Απεστάλη"], ["Completed", "Cancelled", "Shipped"]),   # Greek
+    ("Статус", ["Выполнен", "Отменён", "Оплачен"], ["Completed", "Cancelled", "Paid"]),                # Russian
+    ("Status", ["Betaald", "Geannuleerd", "Verzonden"], ["Paid", "Cancelled", "Shipped"]),             # Dutch
+    ("Állapot", ["Teljesítve", "Törölve", "Függőben"], ["Completed", "Cancelled", "Open"]),            # Hungarian
+    ("Status", ["Selesai", "Dibatalkan", "Dikirim"], ["Completed", "Cancelled", "Shipped"]),           # Indonesian
+    ("Trạng thái", ["Hoàn thành", "Đã hủy", "Đang giao"], ["Completed", "Cancelled", "Shipped"]),      # Vietnamese
+    ("สถานะ", ["สำเร็จ", "ยกเลิก", "จัดส่งแล้ว"], ["Completed", "Cancelled", "Shipped"]),                # Thai
+])
+def test_order_statuses_in_the_languages_whose_headings_are_read_are_read_too(admin, tmp_path, heading, words,
+                                                                               statuses):
+    path = write_csv(tmp_path / "orders.csv", [["Order Number", "Order Date", "Customer Name", "Amount", heading]] + [
+        [f"N-{i}", "2026-03-05", "Ana Souza", "10.00", w] for i, w in enumerate(words)])
+    result = import_file(admin, path, kind="orders", currency="EUR")
+    assert (result.created, result.rejected) == (3, 0), result.outcomes
+    assert [_statuses(admin)[f"N-{i}"] for i in range(3)] == statuses

@@ -22,7 +22,8 @@ import unicodedata
 
 # Languages our users' files are written in; CLDR gives each its own territory names.
 LOCALES = ("en", "zh", "zh_Hant", "fr", "de", "es", "pt", "it", "nl", "ja", "ko", "ru",
-           "ar", "vi", "th", "id", "ms", "tr", "pl", "sv", "da", "nb", "fi", "cs", "el", "he")
+           "ar", "vi", "th", "id", "ms", "tr", "pl", "sv", "da", "nb", "fi", "cs", "el", "he",
+           "hu", "uk", "ro", "bg", "hr", "sk", "sl", "sr", "lt", "lv", "et")
 
 
 def _key(text: str) -> str:
@@ -125,6 +126,8 @@ def _region(value: str) -> str | None:
     if not key or len(key) > 80:
         return None
     code = _table().get(key)
+    if code is None and key.startswith("ประเทศ") and len(key) > 6:
+        code = _table().get(key[6:].strip())            # Thai "ประเทศไทย": "country" + the name
     if code is None and "." in value and len(key) <= 7:
         code = _table().get(key.replace(" ", ""))      # "U.S.", "U.S.A.", "U.K."
     return code

@@ -309,13 +309,15 @@ def _enum_validator(f: Field):
         canonical.update(ORDER_STATUS_SYNONYMS)
     elif f.choices == STAGES:           # CRMs' stage names (Salesforce, HubSpot, Pipedrive …)
         canonical.update(STAGE_SYNONYMS)
+    # Turkish capitals: "TAMAMLANDI" lowers to a dotted i, "İptal" to i + U+0307.
+    canonical.update({k.replace("ı", "i"): v for k, v in canonical.items() if "ı" in k})
 
     @_guard
     def check(value):
         text = nz.normalize_name(value)
         if text is None:
             return None
-        low = text.lower()
+        low = text.lower().replace("\u0307", "")
         if low in canonical:
             return canonical[low]
         spaced = " ".join(low.replace("_", " ").replace("-", " ").split())    # "on-hold", "partially_paid"

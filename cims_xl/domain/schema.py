@@ -134,6 +134,40 @@ ORDER_STATUS_SYNONYMS: dict[str, str] = {
     "已审核": "Open", "已審核": "Open", "未审核": "Draft", "未審核": "Draft", "创建": "Draft", "建立": "Draft",
     "暂存": "Draft", "暫存": "Draft", "审核中": "Draft", "審核中": "Draft", "重新审核": "Draft",
     "重新審核": "Draft",
+    # The languages whose headings the importer reads (header_words.LANGUAGES): shop and
+    # marketplace order statuses as their exports write them (Allegro, Trendyol, Ozon,
+    # Bol.com, Tokopedia, Shopee, Lazada; WooCommerce and PrestaShop translations).
+    # Polish
+    "nowe": "Open", "oczekujące": "Open", "w realizacji": "Open", "opłacone": "Paid", "wysłane": "Shipped",
+    "zrealizowane": "Completed", "dostarczone": "Completed", "anulowane": "Cancelled", "zwrócone": "Returned",
+    # Turkish
+    "beklemede": "Open", "hazırlanıyor": "Open", "ödendi": "Paid", "kargoda": "Shipped",
+    "kargoya verildi": "Shipped", "teslim edildi": "Completed", "tamamlandı": "Completed",
+    "iptal edildi": "Cancelled", "iade edildi": "Returned",
+    # Greek
+    "σε εκκρεμότητα": "Open", "πληρώθηκε": "Paid", "απεστάλη": "Shipped", "παραδόθηκε": "Completed",
+    "ολοκληρώθηκε": "Completed", "ακυρώθηκε": "Cancelled", "επιστράφηκε": "Returned",
+    # Russian, Ukrainian
+    "новый": "Open", "в обработке": "Open", "оплачен": "Paid", "отправлен": "Shipped", "доставлен": "Completed",
+    "выполнен": "Completed", "отменён": "Cancelled", "отменен": "Cancelled", "возвращён": "Returned",
+    "возвращен": "Returned", "новий": "Open", "оплачено": "Paid", "відправлено": "Shipped",
+    "доставлено": "Completed", "виконано": "Completed", "скасовано": "Cancelled", "повернено": "Returned",
+    # Dutch
+    "in behandeling": "Open", "betaald": "Paid", "verzonden": "Shipped", "afgeleverd": "Completed",
+    "voltooid": "Completed", "geannuleerd": "Cancelled", "geretourneerd": "Returned", "terugbetaald": "Returned",
+    # Hungarian
+    "függőben": "Open", "feldolgozás alatt": "Open", "fizetve": "Paid", "kiszállítva": "Shipped",
+    "teljesítve": "Completed", "törölve": "Cancelled", "visszaküldve": "Returned",
+    # Czech
+    "nová": "Open", "zaplaceno": "Paid", "odesláno": "Shipped", "doručeno": "Completed", "vyřízeno": "Completed",
+    "stornováno": "Cancelled", "zrušeno": "Cancelled", "vráceno": "Returned",
+    # Indonesian, Vietnamese, Thai
+    "menunggu pembayaran": "Open", "diproses": "Open", "dibayar": "Paid", "dikirim": "Shipped",
+    "selesai": "Completed", "dibatalkan": "Cancelled", "dikembalikan": "Returned",
+    "chờ xác nhận": "Open", "đang xử lý": "Open", "đã thanh toán": "Paid", "đang giao": "Shipped",
+    "đã giao": "Completed", "hoàn thành": "Completed", "đã hủy": "Cancelled", "trả hàng": "Returned",
+    "รอชำระเงิน": "Open", "ชำระเงินแล้ว": "Paid", "จัดส่งแล้ว": "Shipped", "สำเร็จ": "Completed",
+    "ยกเลิก": "Cancelled", "คืนสินค้า": "Returned",
 }
 
 # Opportunity stages as CRMs write them, lower-cased, mapped to ours by what the stage
