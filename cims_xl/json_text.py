@@ -4,10 +4,11 @@ by orjson where it writes what the standard library's encoder would, else by `js
 An import of 100,000 customers encodes every row three times (the one-statement insert's
 parameter, the audit entry's values and its personal part); orjson does that about five
 times faster than `json.JSONEncoder`, on the one process that bounds the import's time.
-The text differs at most in how a float is spelled ("1e16" for "1e+16"), which parses
-to the same value; everything orjson writes differently or refuses (a lone surrogate in
-a string, an integer beyond 64 bits, a dict key that is not text, a type it does not
-know) is left to `json`, so the result is the standard encoder's, error for error.
+What orjson refuses (a lone surrogate in a string, an integer beyond 64 bits, a dict
+key that is not text) is left to `json`; datetimes and dataclasses go to `default` as
+`json` hands them. The values encoded here hold no floats (records as the store keeps
+them): a float would be spelled differently ("1e16" for "1e+16") and a NaN written as
+null, where `json` writes NaN.
 """
 
 from __future__ import annotations

@@ -59,6 +59,20 @@ def session_as(store_path: Path, admin):
         s.close()
 
 
+@pytest.fixture
+def book_path(tmp_path, store_path, admin):
+    """A workbook built from the sources, its ribbon working as the signed-in admin
+    (excel.live_session), for the Import sheet's tests."""
+    from cims_xl.excel import live_session
+    from cims_xl.excel.build import build_sheets
+
+    path = tmp_path / "cims.xlsx"
+    build_sheets().save(path)
+    live_session.use(admin)
+    yield path
+    live_session.use(None)
+
+
 def realworld(*parts: str) -> Path:
     path = REALWORLD.joinpath(*parts)
     if not path.exists():

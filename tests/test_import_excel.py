@@ -5,22 +5,9 @@ from __future__ import annotations
 import csv
 import json
 
-import openpyxl
-import pytest
-
-from cims_xl.excel import live_session, ribbon
+from cims_xl.excel import ribbon
 from cims_xl.excel.adapter import FileWorkbook, QuietUI
-from cims_xl.excel.build import build_sheets
 from cims_xl.services import records
-
-
-@pytest.fixture
-def book_path(tmp_path, store_path, admin):
-    path = tmp_path / "cims.xlsx"
-    build_sheets().save(path)
-    live_session.use(admin)
-    yield path
-    live_session.use(None)
 
 
 def _file(tmp_path):

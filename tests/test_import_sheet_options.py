@@ -10,23 +10,13 @@ import click
 import pytest
 
 from cims_xl.cli import import_file_cmd
-from cims_xl.excel import live_session, ribbon
+from cims_xl.excel import ribbon
 from cims_xl.excel.adapter import FileWorkbook, QuietUI
-from cims_xl.excel.build import build_sheets
 from cims_xl.excel.import_options import NOT_FROM_THE_CELL, SHEET_OPTIONS, parse_options, with_sheet_hint
 from cims_xl.excel.import_report import ERRORS_SHEET
 from cims_xl.importer import ImportRefused
 from cims_xl.services import records
 from table_files import write_csv, write_xlsx
-
-
-@pytest.fixture
-def book_path(tmp_path, store_path, admin):
-    path = tmp_path / "cims.xlsx"
-    build_sheets().save(path)
-    live_session.use(admin)
-    yield path
-    live_session.use(None)
 
 
 def press(book_path, file, kind, options=None, confirm=True):
@@ -242,8 +232,8 @@ def test_a_message_that_names_no_option_is_left_as_it_is():
     assert with_sheet_hint("the file is empty") == "the file is empty"
 
 
-def test_the_summary_says_where_the_option_for_an_unread_sheet_goes_and_the_cell_then_reads_it(
-        book_path, admin, tmp_path):
+def _two_sheets(tmp_path):
+    """A workbook whose first sheet holds this year's customers and its second older ones."""
     import openpyxl
 
     path = tmp_path / "zwei.xlsx"
@@ -255,6 +245,12 @@ def test_the_summary_says_where_the_option_for_an_unread_sheet_goes_and_the_cell
     other.append(["Name", "Stadt"])
     other.append(["Otto Berg", "Bonn"])
     wb.save(path)
+    return path
+
+
+def test_the_summary_says_where_the_option_for_an_unread_sheet_goes_and_the_cell_then_reads_it(
+        book_path, admin, tmp_path):
+    path = _two_sheets(tmp_path)
     line, _messages, book = press(book_path, path, "customer", confirm=False)
     assert line == "Import cancelled; nothing was written."
     summary = book.get_name("CIMS_ImportSummary")
@@ -268,17 +264,7 @@ def test_the_summary_says_where_the_option_for_an_unread_sheet_goes_and_the_cell
 
 def test_the_summary_after_the_import_still_says_which_sheet_was_chosen_and_which_were_not_read(
         book_path, admin, tmp_path):
-    import openpyxl
-
-    path = tmp_path / "zwei.xlsx"
-    wb = openpyxl.Workbook()
-    wb.active.title = "Kunden"
-    wb.active.append(["Name", "Stadt"])
-    wb.active.append(["Anna Schmidt", "Köln"])
-    other = wb.create_sheet("Alte Kunden")
-    other.append(["Name", "Stadt"])
-    other.append(["Otto Berg", "Bonn"])
-    wb.save(path)
+    path = _two_sheets(tmp_path)
     line, messages, book = press(book_path, path, "customer")
     assert line is not None and "1 created" in line, messages
     summary = book.get_name("CIMS_ImportSummary")

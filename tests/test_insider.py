@@ -117,12 +117,18 @@ def test_a_salesperson_who_makes_herself_admin_in_the_users_table_is_named(offic
 
 
 def _mei_signs_in_as_sales(office) -> None:
-    office["sales_os"]()
-    mei = auth.sign_in(office["path"], "mei", USER_PASSWORD)
-    assert mei.role == "sales" and "role" in mei.account_problem
+    _signs_in_with_no_rights_to_give(office, "sales_os", "mei", USER_PASSWORD, "sales", "role")
+
+
+def _signs_in_with_no_rights_to_give(office, os_account: str, name: str, password: str, role: str,
+                                     said: str) -> None:
+    """`name` signs in with `role`, is told `said`, and cannot raise anyone's role."""
+    office[os_account]()
+    session = auth.sign_in(office["path"], name, password)
+    assert session.role == role and said in session.account_problem
     with pytest.raises(PermissionDenied):
-        auth.set_role(mei, "li", "admin")
-    mei.close()
+        auth.set_role(session, "li", "admin")
+    session.close()
 
 
 def test_a_ghost_admin_slot_with_a_recomputed_key_file_mac_signs_in_as_a_viewer_and_is_named(office):
@@ -251,12 +257,7 @@ def test_an_administrator_whose_signatures_were_stripped_signs_in_with_no_rights
     with store.transaction():
         store.conn.execute("DELETE FROM audit_sigs WHERE signer = 'admin'")
     store.close()
-    office["admin_os"]()
-    admin = auth.sign_in(office["path"], "admin", ADMIN_PASSWORD)
-    assert admin.role == "viewer" and "signed entry" in admin.account_problem
-    with pytest.raises(PermissionDenied):
-        auth.set_role(admin, "mei", "viewer")
-    admin.close()
+    _signs_in_with_no_rights_to_give(office, "admin_os", "admin", ADMIN_PASSWORD, "viewer", "signed entry")
 
 
 # ----- an administrator -------------------------------------------------------------------------
@@ -1166,12 +1167,8 @@ def test_an_administrators_slot_replaced_with_one_she_knows_the_password_of_give
     kf.set_slot("admin", GHOST_PASSWORD, key, FAST_KDF)        # her password now opens "admin"
     kf.seal_mac(key)
     kf.save()
-    office["sales_os"]()
-    fake = auth.sign_in(office["path"], "admin", GHOST_PASSWORD)
-    assert fake.role == "viewer" and "signing key the signed trail did not give you" in fake.account_problem
-    with pytest.raises(PermissionDenied):
-        auth.set_role(fake, "mei", "admin")
-    fake.close()
+    _signs_in_with_no_rights_to_give(office, "sales_os", "admin", GHOST_PASSWORD, "viewer",
+                                     "signing key the signed trail did not give you")
 
 
 def test_a_forged_user_entry_about_a_blob_name_does_not_hide_the_rest_from_verify(office):
@@ -1179,7 +1176,7 @@ def test_a_forged_user_entry_about_a_blob_name_does_not_hide_the_rest_from_verif
     key_ = bytes.fromhex(store.get_meta("audit_key"))
     rows = chain.build_rows(key_, store.last_audit(), [_event("admin", "user.role", "user", "x",
                                                               {"role": ["sales", "admin"]})])
-    seq, *rest = rows[0]
+    seq = rows[0][0]
     with store.transaction():
         store.insert_audit(rows)
         store.conn.execute("UPDATE audit SET entity_id = X'6d6569' WHERE seq = ?", (seq,))

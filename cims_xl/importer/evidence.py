@@ -276,7 +276,7 @@ def fraction_fields(columns: list[NumberEvidence]) -> tuple[frozenset[str], list
         if ev.target in SHARE_POINT_FIELDS and ev.fractions:
             found.add(ev.target)
             inferences.append({"what": f"percentages in '{ev.column}'", "decided": "fractions of 1 (0.4 = 40 %)",
-                               "evidence": f"every value from 0 to 1, such as "
+                               "evidence": "every value from 0 to 1, such as "
                                            + ", ".join(f"'{v}'" for v in ev.share_examples)})
     return frozenset(found), inferences
 

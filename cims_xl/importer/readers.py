@@ -956,8 +956,6 @@ def _json_sheet(path: Path, doc, sheet: str | int | None, encoding: str, evidenc
     """A JSON document's table as rows: the header is every key in the order first met,
     values as JSON gives them (text, numbers, true/false; null is an empty cell; a
     nested value is its JSON text)."""
-    import json
-
     tables = _json_tables(doc)
     if not tables:
         raise ImportRefused(f"{path.name} is JSON but holds no list of records to import")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import itertools
 
 from ..domain.schema import ENTITIES, normalize_id
