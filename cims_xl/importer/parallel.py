@@ -40,6 +40,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Iterable, Iterator
 
+from .collector import bounded_garbage
+
 PARALLEL_MIN_ROWS = 20_000
 LOOKAHEAD = 6      # chunks read ahead of the one this process needs now
 IN_FLIGHT = 2      # of those, chunks with the worker at a time
@@ -101,6 +103,7 @@ def _prepare(rows: list[tuple[int, list]]):
     for c in counters.values():
         c.clear()
     out = planner.prepare_customers(rows)
+    bounded_garbage()       # collection is paused here too (the fork copies that)
     return (out, dict(planner.row_warnings), dict(prep.several), dict(prep.extensions),
             {k: dict(c) for k, c in counters.items()})
 

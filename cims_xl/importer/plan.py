@@ -805,10 +805,13 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
             clean[KEPT_NOTES] = kept
         return clean
     except ValidationFailed as exc:
-        first = exc
+        # Only the problems are kept: the exception's traceback holds this frame, and a
+        # frame that refers to it would be a reference cycle holding the whole chunk
+        # (every caller's frame) until the cycle collector runs.
+        first = prep.problems_by_column(exc)
         soft = prep.optional_failures(exc, data) if warnings is not None else None
         if not soft:
-            raise ValidationFailed(prep.problems_by_column(exc)) from None
+            raise ValidationFailed(first) from None
     moved = []
     for key, (label, reason) in soft.items():
         moved.append(f"{prep.source_of.get(key, label)}: {cell_text(data.pop(key)).strip()}")
@@ -819,7 +822,7 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         clean = validate_record(ent, data, context=context)
     except ValidationFailed as exc:
         warnings.clear()
-        raise ValidationFailed({**prep.problems_by_column(first), **prep.problems_by_column(exc)}) from None
+        raise ValidationFailed({**first, **prep.problems_by_column(exc)}) from None
     if kept:
         clean[KEPT_NOTES] = kept
     for key in soft:

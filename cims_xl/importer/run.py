@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import functools
-import gc
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -30,6 +27,7 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
 from . import parallel, plan, refunds, shop_orders
+from .collector import bounded_garbage, collector_paused
 from .values import ValueEvidence, parse_values
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, subtotal_text
@@ -896,39 +894,7 @@ class _SessionStore:
 
 # ----- the use case -----------------------------------------------------------------------
 
-# An import keeps every row's values alive until its chunk is written, so the garbage
-# collector's youngest generation fills a hundred times a chunk and each collection walks
-# the survivors again: about a sixth of a 100,000-row import. Collecting ten thousand
-# allocations at a time instead (Python's default is 700) frees the same cycles later.
-GC_YOUNG_THRESHOLD = 10_000
-_gc_lock = threading.Lock()
-_gc_users = 0
-_gc_saved: tuple[int, int, int] | None = None
-
-
-def _fewer_collections(fn):
-    """Run `fn` with the collector's first threshold at GC_YOUNG_THRESHOLD (restored
-    when the last concurrent caller returns, exception or not)."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        global _gc_users, _gc_saved
-        with _gc_lock:
-            if _gc_users == 0:
-                _gc_saved = gc.get_threshold()
-                gc.set_threshold(max(GC_YOUNG_THRESHOLD, _gc_saved[0]), *_gc_saved[1:])
-            _gc_users += 1
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            with _gc_lock:
-                _gc_users -= 1
-                if _gc_users == 0 and _gc_saved is not None:
-                    gc.set_threshold(*_gc_saved)
-                    _gc_saved = None
-    return wrapper
-
-
-@_fewer_collections
+@collector_paused
 def import_file(session, path: str | Path, *, kind: str | None = None, sheet: str | int | None = None,
                 mapping=None, profile: str | None = None, date_order: str | None = None,
                 on_duplicate: str = "skip", update_mode: str = "fill", dry_run: bool = False,
@@ -1376,6 +1342,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
                   else ((chunk, None) for chunk in chunks))
         for chunk, prepared in paired:
             seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared)
+            bounded_garbage()
             if progress:
                 progress(seen, scan.rows, "importing" if writer else "checking")
     if seen != scan.rows:
