@@ -57,3 +57,13 @@ def test_an_id_holding_a_separator_or_text_that_is_not_utf8_is_read_row_by_row(a
     with admin.store.lenient_text():
         by_row = _one_by_one(admin.store, CUSTOMER, set(customers[:3]))
         assert admin.store.record_digests(CUSTOMER, customers[:3]) == by_row
+
+
+def test_an_id_made_to_look_like_a_wanted_id_plus_a_separator_is_not_split_as_that_record(admin):
+    customers, _ = _made(admin)
+    raw = admin.store._raw
+    raw.execute("UPDATE customers SET id = ? WHERE id = ?", (customers[3] + "\x1f[1]", customers[3]))
+    seq = int(customers[3].rsplit("-", 1)[1])
+    found = {customers[3]: None}
+    assert not db._digests_at_once(raw, CUSTOMER, " WHERE seq BETWEEN ? AND ?", (seq, seq), found)
+    assert admin.store.record_digests(CUSTOMER, [customers[3]]) == {customers[3]: None}

@@ -1269,7 +1269,8 @@ def _digests_at_once(conn, ent: Entity, where: str, params: tuple, out: dict[str
     for part in parts:
         rid_bytes, sep, text = part.partition(b"\x1f")
         rid = _id_text(rid_bytes)
-        if not sep or rid not in out or rid in digests or not text.startswith(b"["):
+        # JSON escapes control characters, so a second separator can only be the id's own
+        if not sep or rid not in out or rid in digests or not text.startswith(b"[") or b"\x1f" in text:
             return False
         digests[rid] = row_digest(text)
     out.update(digests)
