@@ -171,3 +171,26 @@ def test_two_imports_in_two_threads_each_prepare_their_own_file(tmp_path, monkey
     for name, src in (("a", first), ("b", second)):
         assert got[name] == _import(tmp_path, name + "-inline", src), name
     assert all("@zweite.example.de" in (r["email"] or "@zweite.example.de") for r in got["b"][1].values())
+
+
+def test_the_country_names_table_is_built_before_the_fork_so_the_worker_shares_it(tmp_path, seen, monkeypatch):
+    from cims_xl.domain import countries
+
+    _parallel(monkeypatch)
+    built_at_fork: list[int] = []
+    submit = parallel.AheadPreparer._submit
+
+    def watched(self, rows):
+        if not self._forked:
+            result = submit(self, rows)
+            built_at_fork.append(countries._table.cache_info().currsize)
+            return result
+        return submit(self, rows)
+
+    monkeypatch.setattr(parallel.AheadPreparer, "_submit", watched)
+    countries._table.cache_clear()
+    src = tmp_path / "people.csv"
+    _write_file(src, rows=120)
+    _import(tmp_path, "warm", src)
+    assert seen and seen[0].worker_chunks >= 1
+    assert built_at_fork == [1]

@@ -173,6 +173,7 @@ class AheadPreparer:
                 # The first submit forks the worker. Objects alive now are moved out of
                 # the collector's reach first: the worker's collections would otherwise
                 # write to every one of them and copy the whole heap page by page.
+                self.planner.prep.warm_up()     # built once here, shared with the worker
                 gc.freeze()
                 blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
                 try:

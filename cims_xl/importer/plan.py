@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import numpy as np
 
+from ..domain.countries import preload as preload_countries
 from ..domain.countries import region_for_country, region_for_dial_code, unknown_country
 from ..domain import normalize as nz
 from ..domain.duplicates import (OTHER, SAME, UNSURE, company_core, company_key, company_name, company_parts,
@@ -602,6 +603,12 @@ class RowPreparer:
         if self.options.probability_share and "probability" in data:
             data["probability"] = share_to_percent(data["probability"])
         return data, extra
+
+    def warm_up(self) -> None:
+        """Build the lazy tables preparing these rows will need (country names), so a
+        process forked after this shares them instead of building its own."""
+        if "country" in self.source_of or self._country_columns:
+            preload_countries()
 
     @functools.cached_property
     def _country_columns(self) -> tuple[int, ...]:
