@@ -288,6 +288,19 @@ def test_the_key_index_keeps_the_first_row_for_a_key_across_merged_runs():
     assert idx.lookup([0, 49_999, 149_999, 150_000]) == {0: 2, 49_999: 50_001, 149_999: 150_001}
 
 
+def test_keys_added_many_at_a_time_are_found_as_when_added_one_by_one():
+    from cims_xl.importer.plan import KeyIndex
+    one, many = KeyIndex(), KeyIndex()
+    for start in range(0, 120_000, 5_000):                 # chunks, keys seen again later
+        pairs = {(start + i) % 70_001 * 7919 - 2**40: start + i for i in range(5_000)}
+        for k, v in pairs.items():
+            one.add(k, v)
+        many.add_many(pairs)
+        probe = [k for k in list(pairs)[::97]] + [-1, 2**62]
+        assert one.lookup(probe) == many.lookup(probe)
+    assert len(one) == len(many)
+
+
 @pytest.mark.parametrize("name", [
     "superstore/superstore_us_classic_2014-2017.xlsx",
     "messy/jeecg_report_export_title_rows.xlsx",
