@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import decimal
 
+import sqlcipher3
+
 from cims_xl.domain.schema import CUSTOMER, ORDER
 from cims_xl.services import audit_log, records
 from cims_xl.store import db
@@ -67,3 +69,24 @@ def test_an_id_made_to_look_like_a_wanted_id_plus_a_separator_is_not_split_as_th
     found = {customers[3]: None}
     assert not db._digests_at_once(raw, CUSTOMER, " WHERE seq BETWEEN ? AND ?", (seq, seq), found)
     assert admin.store.record_digests(CUSTOMER, [customers[3]]) == {customers[3]: None}
+
+
+class _LengthLimited:
+    """The store's connection, except that the one-text read passes SQLite's length limit
+    (SQLITE_MAX_LENGTH, 10^9 bytes: rows an insider made huge, too big together though
+    not one by one; reproducing it for real takes gigabytes)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def execute(self, sql, params=()):
+        if "group_concat" in sql:
+            raise sqlcipher3.DataError("string or blob too big")
+        return self.conn.execute(sql, params)
+
+
+def test_rows_too_big_to_read_as_one_text_are_read_row_by_row_and_the_write_goes_on(admin):
+    customers, _ = _made(admin)
+    store = admin.store
+    expected = _one_by_one(store, CUSTOMER, set(customers))
+    assert db.Store._record_digests(_LengthLimited(store._raw), CUSTOMER, customers) == expected

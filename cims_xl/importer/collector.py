@@ -9,13 +9,16 @@ import threading
 # An import keeps every row's values alive until its chunk is written, so the garbage
 # collector's generations fill again and again with objects that are not garbage, and each
 # collection walks them: about a tenth of a 100,000-row import's CPU even with a first
-# threshold of 10,000. An import makes no reference cycles (tests/test_import_gc.py
-# checks that every kind of row leaves none), so automatic collection is paused while it
-# runs. In case a path does make cycles, a chunk boundary collects the young generations
-# once more than GC_SAFETY_CONTAINERS container objects were made and not freed since the
-# last collection (a 100,000-row customer import ends with about 330,000), so memory
-# stays bounded whatever the file.
-GC_SAFETY_CONTAINERS = 2_000_000
+# threshold of 10,000. The importer's own code makes no reference cycles
+# (tests/test_import_gc.py checks every kind of row), so automatic collection is paused
+# while an import runs. Libraries do make some: phonenumbers keeps a caught exception in
+# a local (`parse`, a number with an unknown country code), a cycle through its frame
+# that holds every caller's frame and so the whole chunk. So at each chunk boundary the
+# young generations are collected once more than GC_SAFETY_CONTAINERS container objects
+# were made and not freed since the last collection: a 100,000-row customer import ends
+# with about 330,000 (so about three such collections, a few milliseconds each), and a
+# file whose every row makes a cycle keeps at most about this many objects of garbage.
+GC_SAFETY_CONTAINERS = 100_000
 _gc_lock = threading.Lock()
 _gc_users = 0
 _gc_was_enabled = False

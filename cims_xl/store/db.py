@@ -1258,8 +1258,14 @@ def _digests_at_once(conn, ent: Entity, where: str, params: tuple, out: dict[str
     """Fill `out` (id -> None) with the digests of the rows `where` selects, read as one
     text (bytes: text that is not UTF-8 is digested as it is, as row by row); False
     (and `out` unchanged) when that text cannot be trusted to split into rows (an id
-    written outside cims holding a separator): the caller reads the rows one by one then."""
-    count, joined = conn.execute(_ROWS_JSON_SQL[ent.kind] + where, params).fetchone()
+    written outside cims holding a separator, rows too big together for one text): the
+    caller reads the rows one by one then."""
+    try:
+        count, joined = conn.execute(_ROWS_JSON_SQL[ent.kind] + where, params).fetchone()
+    except sqlcipher3.DataError:
+        # "string or blob too big": rows an insider made huge pass SQLite's length
+        # limit (SQLITE_MAX_LENGTH, 10^9 bytes) together, not one by one
+        return False
     if not count:
         return True
     digests = {}
