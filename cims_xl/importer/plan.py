@@ -57,6 +57,7 @@ ROW_REGION = "\x00row_region"        # data key: the row's dial code cell, taken
 # cells left out), "Header: value" lines; an update adds it to the stored notes instead
 # of writing over them. Taken out of the values in Planner.plan, never written.
 KEPT_NOTES = "\x00kept_notes"
+ROW_COLUMNS = "\x00row_columns"      # data key: {field: column} where a row's own column says (Google's numbered phones)
 # Fields a row's value may come from other columns than its own ("name" from First/Last).
 _MADE_FROM = {"name": ("first_name", "middle_name", "last_name", "company"),
               "type": ("is_company", "company"),
@@ -433,6 +434,15 @@ class RowPreparer:
         for c in mapping.columns:
             if c.target:
                 self.source_of.setdefault(c.target, c.header)
+        if self.phone_slots:
+            # Which fields the numbered phones fill is decided row by row (each one's
+            # label), but that the file gives them is known from its columns: decided here,
+            # so every process preparing rows (see importer.parallel) says the same, and an
+            # update in overwrite mode takes a new mobile whichever row brought the first.
+            first = self.headers[self.phone_slots[0][0]]
+            for field in ("phone", "mobile"):
+                if field in self.kinds:
+                    self.source_of.setdefault(field, first)
         self.has_notes = "notes" in self.kinds
         # Columns of an amount refunded (Stripe's "Amount Refunded") no field takes: kept in
         # Notes like any other, and subtracted from the row's amount (importer.refunds).
@@ -691,7 +701,7 @@ class RowPreparer:
                     extra.append(f"{header}: " + " | ".join(parts))
                 continue
             data[field] = parts[0]
-            self.source_of.setdefault(field, self.headers[vcol])
+            data.setdefault(ROW_COLUMNS, {})[field] = self.headers[vcol]
             if len(parts) > 1 and self.has_notes:
                 self.several[self.headers[vcol]] = self.several.get(self.headers[vcol], 0) + 1
                 extra.append(f"{header}: " + " | ".join(parts[1:]))
@@ -798,6 +808,21 @@ class RowPreparer:
         return out
 
 
+class _RowColumns:
+    """A RowPreparer as one row's problems and Notes name its columns: a field filled from
+    a column chosen row by row (a numbered phone, by its label) is that row's column."""
+
+    def __init__(self, prep: RowPreparer, columns: dict[str, str]):
+        self._prep = prep
+        self.source_of = {**prep.source_of, **columns}
+
+    def __getattr__(self, name: str):
+        return getattr(self._prep, name)
+
+    problems_by_column = RowPreparer.problems_by_column
+    optional_failures = RowPreparer.optional_failures
+
+
 def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
              warnings: dict[str, str] | None = None) -> dict:
     """Clean values; ValidationFailed with problems by source column.
@@ -806,6 +831,8 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     is kept, those fields are left empty, their text goes to Notes and `warnings`
     says which and why. A missing or invalid required field still rejects the row.
     """
+    if ROW_COLUMNS in data:
+        prep = _RowColumns(prep, data.pop(ROW_COLUMNS))
     if ROW_REGION in data:
         given = data.pop(ROW_REGION)
         region = region_for_dial_code(given) or region_for_country(given)
