@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import decimal
 
+import pytest
 import sqlcipher3
 
 from cims_xl.domain.schema import CUSTOMER, ORDER
@@ -90,3 +91,20 @@ def test_rows_too_big_to_read_as_one_text_are_read_row_by_row_and_the_write_goes
     store = admin.store
     expected = _one_by_one(store, CUSTOMER, set(customers))
     assert db.Store._record_digests(_LengthLimited(store._raw), CUSTOMER, customers) == expected
+
+
+def test_a_row_written_outside_cims_with_another_numbers_id_stops_creates_with_a_message_naming_it(admin, tmp_path):
+    from cims_xl.errors import StoreError
+    from cims_xl.importer import import_file
+
+    customers, _ = _made(admin)
+    raw = admin.store._raw
+    last = int(customers[-1].rsplit("-", 1)[1])
+    raw.execute("UPDATE customers SET id = ? WHERE id = ?", (f"C-{last + 1:06d}", customers[-1]))
+    with pytest.raises(StoreError, match=rf"'C-{last + 1:06d}' at number {last}.*nothing was saved"):
+        records.create(admin, "customer", {"name": "Dee"})
+    path = tmp_path / "more.csv"
+    path.write_text("Name,Email\n" + "".join(f"P {i},p{i}@example.com\n" for i in range(30)), encoding="utf-8")
+    with pytest.raises(StoreError, match="written outside cims"):
+        import_file(admin, path)
+    assert len(records.list_records(admin, "customer")) == len(customers)

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlcipher3
 
-from ..domain.schema import ENTITIES, META_KEYS, Entity
+from ..domain.schema import ENTITIES, META_KEYS, Entity, format_id
 from ..errors import StoreBusy, StoreError
 from ..json_text import compact_encoder
 from . import schema_guard
@@ -737,16 +737,39 @@ class Store:
             seqs = None if contiguous else _JSON.encode([row[0] for row in params])
             behind = self._behind
             if behind is not None:
-                behind.submit(self._insert_customers_indexed, behind.fts, data, first, last, seqs)
+                behind.submit(self._id_checked, ent, self._insert_customers_indexed, behind.fts, data, first,
+                              last, seqs)
                 behind.defer("fts_trigger", self._restore_fts_trigger, behind.fts)
             else:
                 trigger = _FtsTrigger()
-                self._insert_customers_indexed(trigger, data, first, last, seqs)
+                self._id_checked(ent, self._insert_customers_indexed, trigger, data, first, last, seqs)
                 self._restore_fts_trigger(trigger)
         elif not bulk:
-            self._write(self._raw.executemany, _INSERT_SQL[ent.kind], params)
+            self._write(self._id_checked, ent, self._raw.executemany, _INSERT_SQL[ent.kind], params)
         else:
-            self._write(self._raw.execute, _INSERT_JSON_SQL[ent.kind], bulk_args)
+            self._write(self._id_checked, ent, self._raw.execute, _INSERT_JSON_SQL[ent.kind], bulk_args)
+
+    def _id_checked(self, ent: Entity, fn, *args) -> None:
+        """`fn(*args)`, an insert of new records; StoreError naming the rows when an id it
+        gives is already taken. Ids follow the record numbers (`next_seq`), so that only
+        happens when a row was written outside cims with another number's id; the insert
+        is undone and the caller's transaction with it."""
+        try:
+            fn(*args)
+        except sqlcipher3.IntegrityError as exc:
+            if f"{ent.table}.id" not in str(exc):
+                raise
+            odd = []
+            for rid, seq in self._raw.execute(f"SELECT CAST(id AS BLOB), seq FROM {ent.table}"):
+                rid = _id_text(rid)
+                if not isinstance(seq, int) or rid != format_id(ent, seq):
+                    odd.append(f"{rid[:20]!r} at number {seq}")
+                    if len(odd) == 3:
+                        break
+            raise StoreError(f"a {ent.label} written outside cims holds the id of another number "
+                             f"({'; '.join(odd) or 'an id already in use'}), so new {ent.label}s cannot "
+                             "be numbered; nothing was saved. `cims audit verify` names it; an "
+                             "administrator can restore a backup") from None
 
     @staticmethod
     def _bulk_args(ent: Entity, params: list[list]) -> dict | None:
