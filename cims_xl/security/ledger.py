@@ -52,6 +52,11 @@ from .roles import allowed
 from .trust import fingerprint
 
 SIG_CONTEXT = "cims-audit-sig-1"
+# In a write's states, "<" + record id: the record's row as the write found it, before its
+# first change (a record id never begins with "<"). Verify checks it against the state
+# the trail signed last, so a change made outside cims is named even after a later
+# honest write signed the record's new state.
+BEFORE_MARK = "<"
 USER_ADMIN_ACTIONS = ("user.create", "user.role", "user.disable", "user.enable")
 BASELINE = "trust.baseline"
 ENROL = "user.key"
@@ -409,7 +414,19 @@ class Replay:
             return
         if not isinstance(states, dict):
             return
+        for key, digest in states.items():
+            if not isinstance(key, str) or not key.startswith(BEFORE_MARK) or baseline:
+                continue
+            rid = key[len(BEFORE_MARK):]
+            was = self.states.get(rid)
+            if (was[0] if was else None) != digest:
+                self.problems.append(
+                    f"record {rid} was changed outside cims before entries {label} ({signer}) changed it: "
+                    + ("the trail had signed no state of it" if was is None else
+                       f"its row was not the one signed last (#{was[1]}, {was[2]})"))
         for rid, digest in states.items():
+            if isinstance(rid, str) and rid.startswith(BEFORE_MARK):
+                continue
             before = self.states.get(rid)
             if not baseline and rid not in self._write_changed and (before[0] if before else None) != digest:
                 self.problems.append(f"entries {label} ({signer}) change record {rid} without an entry that "

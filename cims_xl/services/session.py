@@ -213,6 +213,8 @@ class Session:
         w["last"], w["mac"] = rows[-1][0], rows[-1][-1]
         touched = w["touched"]
         for ev in events:
+            if ev.action == "create" and ev.entity in ENTITIES:
+                w.setdefault("created", set()).update(ev.records if ev.records is not None else (ev.entity_id,))
             if ev.records is not None and ev.entity in ENTITIES:
                 # Records created together: read back now, behind the caller when the write
                 # goes behind (a later change in this unit of work is read again at `_seal`).
@@ -247,6 +249,13 @@ class Session:
             by_kind.setdefault(kind, []).append(rid)
         for kind, ids in by_kind.items():
             states.update(store.record_digests(ENTITIES[kind], ids))
+        # The rows this write changed as they were before it (records it created aside):
+        # `audit verify` checks them against the state the trail signed last, so a change
+        # made outside cims is named even after this write covered the record again.
+        created = w.get("created", ())
+        for rid, digest in store.take_before().items():
+            if rid not in created:
+                states[ledger.BEFORE_MARK + rid] = digest
         states_s, sig = ledger.sign_write(self._signing_key, self.store_id, w["first"], w["last"], w["mac"],
                                           self.username, states)
         store.insert_audit_sig(w["first"], w["last"], self.username, states_s, sig)

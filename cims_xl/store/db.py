@@ -268,6 +268,9 @@ class Store:
         self._checkpointer: threading.Thread | None = None
         self._depth = 0
         self._lock = threading.RLock()
+        # The digests of rows as they were before this transaction first changed them
+        # (update_record, hard_delete): what the session signs as their state before.
+        self._before: dict[str, str | None] = {}
         # Schema objects cims did not make, removed before a write (store.schema_guard):
         # the schema cookies last checked, and what was removed and is not yet in the
         # trail (committed before / in the open transaction / handed to the trail in it).
@@ -420,6 +423,7 @@ class Store:
         return out
 
     def _schema_tx_ended(self, *, committed: bool) -> None:
+        self._before = {}
         if committed:
             self._repairs_done += self._repairs_tx
         else:
@@ -860,9 +864,23 @@ class Store:
             sql += " WHERE deleted_at IS NULL"
         yield from self.conn.execute(sql)
 
+    def note_before(self, ent: Entity, record_ids: Iterable[str]) -> None:
+        """Remember the digests of these rows as stored now, unless this transaction
+        changed them already (see `take_before`)."""
+        new = [rid for rid in record_ids if rid not in self._before]
+        if new:
+            self._before.update(self.record_digests(ent, new))
+
+    def take_before(self) -> dict[str, str | None]:
+        """{record id: digest} of the rows this transaction changed, as they were before
+        its first change (None: there was no such row); emptied."""
+        out, self._before = self._before, {}
+        return out
+
     def update_record(self, ent: Entity, record_id: str, values: dict, *,
                       expected_version: int) -> bool:
         """Write `values` (incl. meta) if the stored version is `expected_version`."""
+        self.note_before(ent, (record_id,))
         kinds = _KINDS[ent.kind]
         sets = ", ".join(f"{k} = ?" for k in values) + f", change_seq = {_CLOCK}"
         params = [to_db(kinds[k], v) for k, v in values.items()]
@@ -875,6 +893,7 @@ class Store:
     def hard_delete(self, ent: Entity, record_ids: list[str]) -> int:
         """Remove rows for good (import undo); their ids stay in removed_records, stamped
         with the change clock, so readers that cached them drop them."""
+        self.note_before(ent, record_ids)
         ids = json.dumps(record_ids)
         self.conn.execute(_BUMP_CLOCK)
         self.conn.execute(f"INSERT INTO removed_records (change_seq, kind, id) "
