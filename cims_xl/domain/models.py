@@ -299,8 +299,9 @@ def _ref(value):
 
 @_guard
 def _user(value):
-    text = nz.normalize_name(value)
-    return text.lower() if text else None
+    # As written: a name that is a cims user's becomes that user's name as stored
+    # (services.records.as_user_names); another system's agent ("Maria Lopez") keeps its case.
+    return nz.normalize_name(value) or None
 
 
 def _enum_validator(f: Field):

@@ -28,6 +28,7 @@ from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
 from . import parallel, plan, refunds, shop_orders
 from .collector import bounded_garbage, collector_paused
+from .user_values import UserValues
 from .values import ValueEvidence, parse_values
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, subtotal_text
@@ -1017,10 +1018,11 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
                               unread_sheets=list(src.unread_sheets))
         report = (error_report(scan.table.headers, left_out=scan.mapping.secret_columns)
                   if error_report else None)
+        users = UserValues(ent)
         try:
             if dry_run:
                 planner = Planner(ent, scan.mapping, options, _SessionStore(session))
-                _run(src, scan, planner, result, report, progress, chunk_rows, writer=None)
+                _run(src, scan, planner, result, report, progress, chunk_rows, writer=None, users=users)
             else:
                 from ..services import batches
                 with session.unit_of_work() as uow:
@@ -1032,7 +1034,7 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
                     # is read and planned here (reads in between wait for the writes).
                     with session.store.write_behind():
                         _run(src, scan, planner, result, report, progress, chunk_rows,
-                             writer=_Writer(session, ent, batch, planner))
+                             writer=_Writer(session, ent, batch, planner), users=users)
                     if planner.linker is not None:      # the batch list shows them too
                         result.customers_created = planner.linker.new_count
                     batches.finish_batch(session, batch, _summary(result))
@@ -1041,6 +1043,10 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
             if report is not None:
                 report.discard()
             raise
+        if users.seen:
+            from ..services.records import user_names
+            result.inferences += users.inferences(user_names(session),
+                                                  {c.target: c.header for c in scan.mapping.columns if c.target})
         if planner.prep.several:
             result.inferences.append({
                 "what": "several values in one cell",
@@ -1318,7 +1324,7 @@ def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[
 
 def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
          report, progress: Progress | None, chunk_rows: int,
-         writer: _Writer | None) -> None:
+         writer: _Writer | None, users: UserValues | None = None) -> None:
     table = scan.table
     cols = table.columns
     filler = MergeFiller(scan.filler_merged, table.header_row - 1)
@@ -1341,7 +1347,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
         paired = (ahead.pipeline(chunks) if isinstance(ahead, parallel.AheadPreparer)
                   else ((chunk, None) for chunk in chunks))
         for chunk, prepared in paired:
-            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared)
+            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared, users)
             bounded_garbage()
             if progress:
                 progress(seen, scan.rows, "importing" if writer else "checking")
@@ -1351,8 +1357,11 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
 
 
 def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
-               result: ImportResult, seen: int, prepared: list | None = None) -> int:
+               result: ImportResult, seen: int, prepared: list | None = None,
+               users: UserValues | None = None) -> int:
     planned = planner.plan(chunk, prepared)
+    if users is not None:
+        users.add(planned)
     if writer is not None:
         writer.write(planned)
     values_of = dict(chunk) if report is not None else None
