@@ -324,7 +324,7 @@ def _enum_validator(f: Field):
         spaced = " ".join(low.replace("_", " ").replace("-", " ").split())    # "on-hold", "partially_paid"
         if spaced in canonical:
             return canonical[spaced]
-        syn = ENUM_SYNONYMS.get(low) or ENUM_SYNONYMS.get(text)
+        syn = ENUM_SYNONYMS.get(low) or ENUM_SYNONYMS.get(text) or ENUM_SYNONYMS.get(spaced)   # "On-hold"
         if syn in f.choices:
             return syn
         if f.strict:

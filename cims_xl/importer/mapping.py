@@ -293,6 +293,13 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                                "首次响应截止时间"],
         "resolution_due": ["resolution due", "due by time", "due by", "due date", "due", "due at",
                            "resolution due by", "resolution due date", "截止时间", "到期时间", "解决截止时间"],
+        # when the help desk last changed the ticket: a Pending ticket's pause starts there
+        # (the status change itself first, when the file has it)
+        "pending_since": ["pending since", "status changed at", "status changed", "status updated at",
+                          "last status change", "status change time", "updated at", "updated",
+                          "last updated", "last updated at", "last update time", "last updated time",
+                          "last modified", "modified at", "updated time", "updated on", "date updated",
+                          "状态变更时间", "更新时间", "最后更新时间", "修改时间"],
         **_CUSTOMER_LINK,
         "customer_name": ["customer", "customer name", "requester", "requester name", "full name",
                           "contact name", "company", "客户", "客户名称", "公司", "company name",
@@ -512,13 +519,16 @@ def entity_for(kind: str) -> Entity:
 # Fields the store sets itself on a record typed in, but an import takes from its file:
 # a help desk's own due times are the ticket's (its SLA policy, its business hours), not
 # what our targets would compute (domain.sla).
-FROM_FILE: dict[str, frozenset[str]] = {"ticket": frozenset({"first_response_due", "resolution_due"})}
+# So is the time a ticket last changed (Zendesk "Updated at"): a ticket still Pending
+# there has been paused since then (domain.sla), not since the import.
+FROM_FILE: dict[str, frozenset[str]] = {"ticket": frozenset({"first_response_due", "resolution_due",
+                                                             "pending_since"})}
 
 
 def _writable(ent: Entity) -> dict[str, str]:
     given = FROM_FILE.get(ent.kind, frozenset())
     return {f.key: f.header for f in ent.fields
-            if (f.editable or f.key in given) and not f.internal and f.kind != "ref"}
+            if (f.editable or f.key in given) and (not f.internal or f.key in given) and f.kind != "ref"}
 
 
 def targets(ent: Entity) -> dict[str, str]:

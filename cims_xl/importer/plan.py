@@ -109,6 +109,8 @@ PERCENT_FIELDS = ("probability", "discount")
 MUST_READ = ("status", "currency", "stage")
 # Records without a Notes field keep the columns no field takes in this text field.
 KEPT_IN = {"ticket": "description", "opportunity": "next_step"}
+# Fields whose column is kept as text too (RowPreparer._kept_columns).
+ALSO_KEPT = {"ticket": ("pending_since",)}
 
 
 def kept_in_header(kind: str) -> str:
@@ -557,7 +559,7 @@ class RowPreparer:
                 data["name"] = v
                 used = (*used, self.n_fallback)
         if self.options.keep_unmapped and self.keep_key:
-            for i in self.unmapped:
+            for i in self._kept_columns:
                 if i in used:
                     continue
                 v = values[i] if i < n else ""
@@ -602,6 +604,14 @@ class RowPreparer:
         if self.options.probability_share and "probability" in data:
             data["probability"] = share_to_percent(data["probability"])
         return data, extra
+
+    @functools.cached_property
+    def _kept_columns(self) -> list[int]:
+        """The columns kept as "Header: value" lines: those no field takes, and those
+        whose field holds only part of what they say (ALSO_KEPT: a ticket's "Updated at"
+        is a Pending ticket's pause, and for every ticket the help desk's last change)."""
+        also = [i for i, t in enumerate(self.targets) if t in ALSO_KEPT.get(self.ent.kind, ())]
+        return sorted({*self.unmapped, *also})
 
     @functools.cached_property
     def _country_columns(self) -> tuple[int, ...]:

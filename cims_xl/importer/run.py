@@ -28,6 +28,7 @@ from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
 from . import parallel, plan, refunds, shop_orders
 from .collector import bounded_garbage, collector_paused
+from .ticket_pauses import PendingPauses
 from .user_values import UserValues
 from .values import ValueEvidence, parse_values
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
@@ -1019,10 +1020,14 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
         report = (error_report(scan.table.headers, left_out=scan.mapping.secret_columns)
                   if error_report else None)
         users = UserValues(ent)
+        watchers: list = [users]
+        if ent.kind == "ticket":
+            pauses = PendingPauses(next((c.header for c in scan.mapping.columns if c.target == "pending_since"), None))
+            watchers.append(pauses)
         try:
             if dry_run:
                 planner = Planner(ent, scan.mapping, options, _SessionStore(session))
-                _run(src, scan, planner, result, report, progress, chunk_rows, writer=None, users=users)
+                _run(src, scan, planner, result, report, progress, chunk_rows, writer=None, watchers=watchers)
             else:
                 from ..services import batches
                 with session.unit_of_work() as uow:
@@ -1034,7 +1039,7 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
                     # is read and planned here (reads in between wait for the writes).
                     with session.store.write_behind():
                         _run(src, scan, planner, result, report, progress, chunk_rows,
-                             writer=_Writer(session, ent, batch, planner), users=users)
+                             writer=_Writer(session, ent, batch, planner), watchers=watchers)
                     if planner.linker is not None:      # the batch list shows them too
                         result.customers_created = planner.linker.new_count
                     batches.finish_batch(session, batch, _summary(result))
@@ -1047,6 +1052,8 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
             from ..services.records import user_names
             result.inferences += users.inferences(user_names(session),
                                                   {c.target: c.header for c in scan.mapping.columns if c.target})
+        if ent.kind == "ticket":
+            result.inferences += pauses.inferences(_dt.datetime.now(_dt.timezone.utc))
         if planner.prep.several:
             result.inferences.append({
                 "what": "several values in one cell",
@@ -1212,7 +1219,8 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
                     "decided": fallback if not country else f"row's country, else {fallback}",
                     "evidence": (f"column '{country}'" if country else "no Country column")
                     + "; +/00 numbers keep their code"})
-    if due := [c for c in scan.mapping.columns if c.target in mp.FROM_FILE.get(ent.kind, ())]:
+    if due := [c for c in scan.mapping.columns
+               if c.target in mp.FROM_FILE.get(ent.kind, ()) and c.target != "pending_since"]:
         out.append(_due_inference(ent, due))
     return out
 
@@ -1324,7 +1332,7 @@ def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[
 
 def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
          report, progress: Progress | None, chunk_rows: int,
-         writer: _Writer | None, users: UserValues | None = None) -> None:
+         writer: _Writer | None, watchers: list | None = None) -> None:
     table = scan.table
     cols = table.columns
     filler = MergeFiller(scan.filler_merged, table.header_row - 1)
@@ -1347,7 +1355,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
         paired = (ahead.pipeline(chunks) if isinstance(ahead, parallel.AheadPreparer)
                   else ((chunk, None) for chunk in chunks))
         for chunk, prepared in paired:
-            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared, users)
+            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared, watchers)
             bounded_garbage()
             if progress:
                 progress(seen, scan.rows, "importing" if writer else "checking")
@@ -1358,10 +1366,12 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
 
 def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
                result: ImportResult, seen: int, prepared: list | None = None,
-               users: UserValues | None = None) -> int:
+               watchers: list | None = None) -> int:
+    """Plan one chunk, write it (unless a dry run), count its outcomes; `watchers`
+    (UserValues, PendingPauses) see each planned chunk for the summary."""
     planned = planner.plan(chunk, prepared)
-    if users is not None:
-        users.add(planned)
+    for watcher in watchers or ():
+        watcher.add(planned)
     if writer is not None:
         writer.write(planned)
     values_of = dict(chunk) if report is not None else None
