@@ -928,6 +928,27 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
     """
     kind_asked = kind is not None
     ent = mp.entity_for(kind or "customers")
+    session.ensure("import", ent.kind)
+    overrides = mp.parse_overrides(mapping)
+    saved = mp.load_profile(profile) if profile else None
+    profile_map = dict((saved or {}).get("map", {}))
+    if saved and saved.get("kind") and mp.entity_for(saved["kind"]).kind != ent.kind:
+        raise ImportRefused(f"profile '{profile}' is for {saved['kind']}, not {ent.kind} records")
+    # The options a profile keeps (PROFILE_OPTIONS) apply unless given again; the
+    # summary says which came from it.
+    given = {"date_order": date_order, "calendar": calendar, "decimal": decimal, "encoding": encoding,
+             "amount_per": amount_per, "currency": currency}
+    from_profile: dict[str, str] = {}      # option -> its value, where the profile gave it
+    for name in PROFILE_OPTIONS:
+        if given[name] is None and saved and saved.get(name):
+            given[name] = str(saved[name])
+            from_profile["--" + name.replace("_", "-")] = given[name]
+    date_order, calendar, decimal, encoding, amount_per, currency = (
+        given[k] for k in ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency"))
+    if sheet is None and saved and saved.get("sheet"):
+        sheet = saved["sheet"]
+    if not values and saved and isinstance(saved.get("values"), list):
+        values = [str(v) for v in saved["values"]]
     on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
     update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
     if date_order is not None:
@@ -953,21 +974,9 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
             region = nz.check_region(region)
         except ValueError as exc:
             raise ImportRefused(f"--region: {exc}") from None
-    session.ensure("import", ent.kind)
     set_region = None if region is not None else _store_region(session)   # `cims settings region`
     assumed = _assumed_region(session) if region is None and set_region is None else DEFAULT_REGION
     path = Path(path)
-    overrides = mp.parse_overrides(mapping)
-    saved = mp.load_profile(profile) if profile else None
-    profile_map = dict((saved or {}).get("map", {}))
-    if saved and saved.get("kind") and mp.entity_for(saved["kind"]).kind != ent.kind:
-        raise ImportRefused(f"profile '{profile}' is for {saved['kind']}, not {ent.kind} records")
-    if date_order is None and saved and saved.get("date_order"):
-        date_order = saved["date_order"]
-    if sheet is None and saved and saved.get("sheet"):
-        sheet = saved["sheet"]
-    if not values and saved and isinstance(saved.get("values"), list):
-        values = [str(v) for v in saved["values"]]
 
     values_given = parse_values(ent, values)
     src = open_sheet(path, sheet, encoding=encoding)
@@ -984,6 +993,11 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
             raise
         _check_mapping(ent, scan.mapping, src)
+        if from_profile:
+            scan.inferences.insert(0, {
+                "what": f"options from profile '{profile}'",
+                "decided": ", ".join(f"{k} {v}" for k, v in from_profile.items()),
+                "evidence": "saved with the profile by an earlier import; give the option again to say otherwise"})
         store_currency = _store_currency(session) if has_currency(ent) else None
         prefer: tuple[str, ...] = ()
         if scan.named is not None:
@@ -1108,7 +1122,9 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
         if defaulted:
             result.currency_defaulted = dict(sorted(defaulted.items()))
         if profile:
-            _save_profile(profile, ent, scan.mapping, date_order, sheet, values)
+            _save_profile(profile, ent, scan.mapping, date_order, sheet, values,
+                          {"calendar": calendar, "decimal": decimal, "encoding": encoding,
+                           "amount_per": amount_per, "currency": currency})
         assert result.accounted, "every row must be accounted for"
         return result
     finally:
@@ -1276,7 +1292,15 @@ def _summary(r: ImportResult) -> dict:
             "customers_created": r.customers_created}
 
 
-def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet, values=None) -> None:
+# Options that settle how a file's values are read, kept in a profile with the mapping
+# (date order, calendar, decimal mark, encoding, amounts per order or line, currency).
+PROFILE_OPTIONS = ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency")
+
+
+def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet, values=None,
+                  options: dict | None = None) -> None:
+    """Save the import's mapping and the options that read the file's values (date
+    order, calendar, sheet, --value items) as profile `name` (mapping.save_profile)."""
     data = {"kind": ent.kind,
             "map": {c.header: (c.target if c.target else mp.IGNORE)
                     for c in m.columns if c.target or c.how in ("ignored", "secret")}}
@@ -1284,6 +1308,9 @@ def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None,
         data["date_order"] = date_order
     if sheet is not None:
         data["sheet"] = sheet
+    for key, value in (options or {}).items():
+        if value:
+            data[key] = value
     if values:
         data["values"] = [values] if isinstance(values, str) else list(values)
     mp.save_profile(name, data)
