@@ -33,16 +33,22 @@ REFUND_HEADERS = frozenset(norm(h) for h in (
 # Columns saying what kind of money movement a row is (payment, refund, fee …).
 TYPE_HEADERS = frozenset(norm(h) for h in (
     "type", "event type", "transaction type", "type of transaction", "balance type", "reporting category",
-    "交易类型", "业务类型", "收支类型"))
+    "交易类型", "业务类型", "收支类型",
+    "typ", "tipo"))                           # PayPal's downloads in German and Spanish
 # Words in such a column that make the row a refund, lower-cased (English, Chinese,
 # German, French, Spanish, Italian).
-REFUND_WORDS = ("refund", "退款", "rückerstattung", "erstattung", "remboursement", "reembolso", "rimborso")
+REFUND_WORDS = ("refund", "退款", "rückerstattung", "erstattung", "rückzahlung", "remboursement", "reembolso",
+                "rimborso")
 # The payment a refund row refunds: its reference column, else the ids it shares with it.
 REFERENCE_HEADERS = frozenset(norm(h) for h in (
     "reference txn id", "reference transaction id", "original transaction id", "original payment id",
-    "charge id", "原交易号", "原订单号"))
+    "charge id", "原交易号", "原订单号",
+    # PayPal's activity download in German, French and Spanish (mapping.PAYPAL_ACTIVITY)
+    "zugehöriger transaktionscode", "numéro de la transaction de référence",
+    "id. de transacción de referencia"))
 ID_HEADERS = frozenset(norm(h) for h in (
-    "transaction id", "payment id", "id", "charge id", "交易号", "流水号"))
+    "transaction id", "payment id", "id", "charge id", "交易号", "流水号",
+    "transaktionscode", "numéro de transaction", "id. de transacción"))
 
 REFUND_ROW = "payment: a refund of it, subtracted from that row's amount and not stored as a sale"
 
