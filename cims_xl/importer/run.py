@@ -178,6 +178,8 @@ class Scan:
     named: _CurrencyEvidence | None = None  # those and the bare symbols ("$20"): settle_bare_symbols
     refunds: dict = field(default_factory=dict)       # payment row -> amounts of the rows refunding it
     refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
+    refund_outside: dict = field(default_factory=dict)   # refund row -> (refs, own ids, cell): payment not in the file
+    refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of the refund rows folded into it
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
     # field -> other countries its numbers without a country code read in (phone_evidence)
@@ -657,10 +659,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     count -= len(footer)
     refund_folds: dict = {}
     refund_of: dict = {}
+    refund_outside: dict = {}
+    refund_ids: dict = {}
     if refund_rows is not None and refund_rows.active:
         amount_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "amount"), None)
-        refund_folds, refund_of, refund_inferences = refund_rows.decide(amount_col)
+        currency_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"), None)
+        refund_folds, refund_of, refund_inferences = refund_rows.decide(amount_col, currency_col)
         inferences += refund_inferences
+        refund_outside, refund_ids = refund_rows.outside, refund_rows.fold_ids
     secret = set(mapping.secret_columns)       # passwords are never shown
     foreign: dict[str, tuple[str, ...]] = {}
     for pev in phones:
@@ -681,6 +687,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 footer_rows=[n for n, _ in footer],
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
+                refund_outside=refund_outside, refund_ids=refund_ids,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()})
 
@@ -893,6 +900,10 @@ class _SessionStore:
             return {}
         return {r["id"]: r for r in records.list_records(self.session, kind, ids=list(dict.fromkeys(ids)))}
 
+    def orders_numbered(self, numbers):
+        from ..services import records
+        return {n: records.list_records(self.session, "order", order_number=n) for n in dict.fromkeys(numbers)}
+
 
 # ----- the use case -----------------------------------------------------------------------
 
@@ -1020,6 +1031,7 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
                           currencies=prefer, serial_offset=src.serial_offset,
                           amount_per=scan.amount_per, order_folds=scan.order_folds,
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
+                          refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share")
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
@@ -1066,6 +1078,8 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
             from ..services.records import user_names
             result.inferences += users.inferences(user_names(session),
                                                   {c.target: c.header for c in scan.mapping.columns if c.target})
+        if planner.stored_refunds is not None:
+            result.inferences += planner.stored_refunds.inference()
         if ent.kind == "ticket":
             result.inferences += pauses.inferences(_dt.datetime.now(_dt.timezone.utc))
         if planner.prep.several:
@@ -1343,6 +1357,9 @@ class _Writer:
                 out.record = rec["id"]
         if planned.updates:
             records.update_many(self.session, [(rid, ch, ver) for _o, rid, ch, ver in planned.updates],
+                                batch_id=self.batch, validated=True)
+        if planned.refunds:       # stored orders a refund row reduces (importer.refunds.StoredRefunds)
+            records.update_many(self.session, [(rid, ch, None) for _o, rid, ch in planned.refunds],
                                 batch_id=self.batch, validated=True)
 
 
