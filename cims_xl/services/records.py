@@ -70,12 +70,22 @@ def as_user_names(ent: Entity, values: dict, names: dict[str, str]) -> dict:
     """`values` with each user field (owner, assignee) that names a cims user, in any case,
     set to that user's name as stored; any other name is kept as written (an agent of
     another help desk is no cims user). Changes and returns `values`."""
-    for f in ent.fields:
-        if f.kind == "user":
-            v = values.get(f.key)
-            if isinstance(v, str) and v:
-                values[f.key] = names.get(" ".join(v.split()).casefold(), v)
+    for key in _user_keys(ent):
+        v = values.get(key)
+        if isinstance(v, str) and v:
+            values[key] = names.get(" ".join(v.split()).casefold(), v)
     return values
+
+
+def _user_keys(ent: Entity) -> tuple[str, ...]:
+    """The keys of `ent`'s user fields (owner, assignee)."""
+    keys = _USER_KEYS.get(ent.kind)
+    if keys is None:
+        keys = _USER_KEYS[ent.kind] = tuple(f.key for f in ent.fields if f.kind == "user")
+    return keys
+
+
+_USER_KEYS: dict[str, tuple[str, ...]] = {}
 
 
 def _mask(session: Session, ent: Entity, rec: dict) -> dict:
@@ -214,7 +224,7 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
         store = session.store
         seq = store.next_seq(ent)
         sla_targets = None
-        has_users = any(f.kind == "user" for f in ent.fields)
+        has_users = bool(_user_keys(ent))
         names: dict[str, str] | None = None
         if kind == "ticket":
             from .settings import sla_targets as load_sla_targets
@@ -393,15 +403,17 @@ def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]
     out = []
     if not validated:
         context = _with_phone_region(session, context)
+    names: dict[str, dict[str, str]] = {}     # {"users": user_names}, read once for all the updates
     with session.unit_of_work() as uow:
         for record_id, changes, expected_version in updates:
             out.append(_update_one(session, record_id, changes, expected_version, batch_id, context,
-                                   validated, action, now, actor))
+                                   validated, action, now, actor, names))
         uow.commit()
     return out
 
 
-def _update_one(session, record_id, changes, expected_version, batch_id, context, validated, action, now, actor):
+def _update_one(session, record_id, changes, expected_version, batch_id, context, validated, action, now, actor,
+                names: dict | None = None):
     ent = _ent_for_id(record_id)
     record_id = normalize_id(record_id)
     current = session.store.fetch_record(ent, record_id)
@@ -410,8 +422,11 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     session.ensure("update", ent.kind, owner=_owner(session, ent, current), record_id=record_id)
     values = dict(changes) if validated else validate_record(ent, changes, partial=True,
                                                               context=for_update(context, current))
-    if any(f.kind == "user" and values.get(f.key) for f in ent.fields):
-        values = as_user_names(ent, dict(values), user_names(session))
+    if any(values.get(k) for k in _user_keys(ent)):
+        cache = names if names is not None else {}
+        if "users" not in cache:
+            cache["users"] = user_names(session)
+        values = as_user_names(ent, dict(values), cache["users"])
     locked = [ent.field(k).header for k in values
               if not ent.field(k).editable and values[k] != current.get(k) and action == "update"]
     if locked:
