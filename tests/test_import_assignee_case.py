@@ -85,3 +85,10 @@ def test_a_customer_added_by_hand_keeps_an_owner_name_as_typed(admin, session_as
     assert mine["owner"] == "sally"
     edited = records.update(admin, kept["id"], {"owner": "SALLY"})
     assert edited["owner"] == "sally"
+
+
+def test_a_salesperson_who_types_her_name_in_another_case_may_create_and_edit_her_own_customer(session_as):
+    sally = session_as("sales", "sally")
+    mine = records.create_customer(sally, {"name": "Kiwi Coffee Ltd", "owner": "Sally"})
+    assert mine["owner"] == "sally"
+    assert records.update(sally, mine["id"], {"city": "Auckland", "owner": "SALLY"})["city"] == "Auckland"

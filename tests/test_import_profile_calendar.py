@@ -89,6 +89,6 @@ def test_a_profile_holding_an_unknown_calendar_is_refused_before_anything_is_rea
     (config / "import-profiles" / "bad.json").write_text(json.dumps({"kind": "order", "map": {},
                                                                      "calendar": "mayan"}))
     path = write_csv(tmp_path / "x.csv", [HEADERS, ["D1", "Ana", "2026-01-02", "10"]])
-    with pytest.raises(ImportRefused, match="--calendar must be one of"):
+    with pytest.raises(ImportRefused, match="profile .bad. holds --calendar .mayan.*--calendar must be one of"):
         import_file(admin, path, kind="orders", profile="bad")
     assert records.list_records(admin, "order") == []

@@ -960,26 +960,34 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
         sheet = saved["sheet"]
     if not values and saved and isinstance(saved.get("values"), list):
         values = [str(v) for v in saved["values"]]
-    on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
-    update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
-    if date_order is not None:
-        date_order = _choice("--date-order", str(date_order).upper(), DATE_ORDERS)
-    if decimal is not None:
-        decimal = _choice("--decimal", decimal, ("comma", "point"))
-    if calendar is not None:
-        calendar = _choice("--calendar", str(calendar).lower(), tuple(nz.CALENDAR_SHIFTS))
-    amount_per = shop_orders.check_amount_per(amount_per)
-    if amount_per and ent.kind != "order":
-        raise ImportRefused(f"--amount-per applies to orders, not {ent.kind} records")
-    if currency is not None:
-        try:
-            currency = money.check_currency(currency)
-        except ValueError as exc:
-            raise ImportRefused(f"--currency: {exc}") from None
-        if currency is None:
-            raise ImportRefused("--currency needs an ISO 4217 code such as USD or EUR")
-        if not has_currency(ent):
-            raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
+    try:
+        on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
+        update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
+        if date_order is not None:
+            date_order = _choice("--date-order", str(date_order).upper(), DATE_ORDERS)
+        if decimal is not None:
+            decimal = _choice("--decimal", decimal, ("comma", "point"))
+        if calendar is not None:
+            calendar = _choice("--calendar", str(calendar).lower(), tuple(nz.CALENDAR_SHIFTS))
+        amount_per = shop_orders.check_amount_per(amount_per)
+        if amount_per and ent.kind != "order":
+            raise ImportRefused(f"--amount-per applies to orders, not {ent.kind} records")
+        if currency is not None:
+            try:
+                currency = money.check_currency(currency)
+            except ValueError as exc:
+                raise ImportRefused(f"--currency: {exc}") from None
+            if currency is None:
+                raise ImportRefused("--currency needs an ISO 4217 code such as USD or EUR")
+            if not has_currency(ent):
+                raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
+    except ImportRefused as exc:
+        said = next((f for f in from_profile if exc.message.startswith(f)), None)
+        if said is None:
+            raise
+        raise ImportRefused(f"profile '{profile}' holds {said} {from_profile[said]!r}, which cannot be used: "
+                            f"{exc.message} Give the option to say otherwise, or import once with it and "
+                            "--profile to save it.") from None
     if region is not None:
         try:
             region = nz.check_region(region)
