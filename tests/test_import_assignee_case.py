@@ -8,6 +8,8 @@ find it. The summary and the dry run say which names were matched and which kept
 
 from __future__ import annotations
 
+import pytest
+
 from cims_xl.importer import import_file
 from cims_xl.services import auth, records
 from conftest import FAST_KDF, USER_PASSWORD
@@ -92,3 +94,12 @@ def test_a_salesperson_who_types_her_name_in_another_case_may_create_and_edit_he
     mine = records.create_customer(sally, {"name": "Kiwi Coffee Ltd", "owner": "Sally"})
     assert mine["owner"] == "sally"
     assert records.update(sally, mine["id"], {"city": "Auckland", "owner": "SALLY"})["city"] == "Auckland"
+
+
+@pytest.mark.parametrize("name", ["ÉLODIE Dubois", "Straße Team", "İlker IŞIK", "Σοφία Παπαδοπούλου", "ǅemal Kovač",
+                                  "MacKenzie O'Brien", "DeShawn van der Berg", "王芳", "Анна КАРЕНИНА"])
+def test_an_agent_name_in_any_script_is_stored_exactly_as_written(admin, tmp_path, name):
+    path = write_csv(tmp_path / "desk.csv", [["Subject", "Customer", "Assignee"], ["Printer", "Ana Souza", name]])
+    import_file(admin, path, kind="tickets")
+    (ticket,) = records.list_records(admin, "ticket")
+    assert ticket["assignee"] == name
