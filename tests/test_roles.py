@@ -222,6 +222,8 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              # A pure comparison of two lists of users (no session, no store).
              "backup.access_changes",
              "settings.store_region", "settings.phone_context",
+             # Who the user fields' names are (read), and a pure function on them.
+             "records.user_names", "records.as_user_names",
              # No session: a lockout read from the key file before a password is asked for,
              # and whether a password opens a backup file the caller already holds.
              "auth.check_not_locked", "backup.backup_password_opens"}

@@ -299,8 +299,9 @@ def _ref(value):
 
 @_guard
 def _user(value):
-    text = nz.normalize_name(value)
-    return text.lower() if text else None
+    # As written: a name that is a cims user's becomes that user's name as stored
+    # (services.records.as_user_names); another system's agent ("Maria Lopez") keeps its case.
+    return nz.normalize_name(value) or None
 
 
 def _enum_validator(f: Field):
@@ -323,7 +324,7 @@ def _enum_validator(f: Field):
         spaced = " ".join(low.replace("_", " ").replace("-", " ").split())    # "on-hold", "partially_paid"
         if spaced in canonical:
             return canonical[spaced]
-        syn = ENUM_SYNONYMS.get(low) or ENUM_SYNONYMS.get(text)
+        syn = ENUM_SYNONYMS.get(low) or ENUM_SYNONYMS.get(text) or ENUM_SYNONYMS.get(spaced)   # "On-hold"
         if syn in f.choices:
             return syn
         if f.strict:

@@ -22,6 +22,9 @@ of an old help desk) already had its status then; the times the file does not gi
 answered or resolved in the help desk it came from, not at the moment of the import.
 A response or resolution whose time is unknown is not counted as a breach.
 
+An imported ticket that is Pending was paused from the time its file gives for its last
+change (``pending_since``, e.g. Zendesk's "Updated at"), else from the import.
+
 Due times: opened + target + time paused, except that an imported ticket keeps the due
 times its file gives (``first_response_due``, ``resolution_due``: Freshdesk's "Due by
 Time", Zendesk's "Due date"), and a stored due time moves only by later pauses, until a
@@ -161,6 +164,12 @@ def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
     history = old_status is None and (imported or ("opened_at" in after and opened_at < now - HISTORY_MARGIN))
     if history:
         entering = False
+    if history and imported:
+        # The file's time of the ticket's last change ("Updated at", importer.mapping) starts
+        # the pause of a ticket still Pending there, never before it opened nor after now;
+        # for a ticket in another status it is no pause.
+        pending_since = (min(max(pending_since, opened_at), now)
+                         if status == "Pending" and pending_since is not None else None)
     if status != "Pending" and pending_since is not None:
         paused += max(0, int((now - pending_since).total_seconds()))
         pending_since = None

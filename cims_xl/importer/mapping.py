@@ -293,6 +293,13 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                                "首次响应截止时间"],
         "resolution_due": ["resolution due", "due by time", "due by", "due date", "due", "due at",
                            "resolution due by", "resolution due date", "截止时间", "到期时间", "解决截止时间"],
+        # when the help desk last changed the ticket: a Pending ticket's pause starts there
+        # (the status change itself first, when the file has it)
+        "pending_since": ["pending since", "status changed at", "status changed", "status updated at",
+                          "last status change", "status change time", "updated at", "updated",
+                          "last updated", "last updated at", "last update time", "last updated time",
+                          "last modified", "modified at", "updated time", "updated on", "date updated",
+                          "状态变更时间", "更新时间", "最后更新时间", "修改时间"],
         **_CUSTOMER_LINK,
         "customer_name": ["customer", "customer name", "requester", "requester name", "full name",
                           "contact name", "company", "客户", "客户名称", "公司", "company name",
@@ -512,13 +519,16 @@ def entity_for(kind: str) -> Entity:
 # Fields the store sets itself on a record typed in, but an import takes from its file:
 # a help desk's own due times are the ticket's (its SLA policy, its business hours), not
 # what our targets would compute (domain.sla).
-FROM_FILE: dict[str, frozenset[str]] = {"ticket": frozenset({"first_response_due", "resolution_due"})}
+# So is the time a ticket last changed (Zendesk "Updated at"): a ticket still Pending
+# there has been paused since then (domain.sla), not since the import.
+FROM_FILE: dict[str, frozenset[str]] = {"ticket": frozenset({"first_response_due", "resolution_due",
+                                                             "pending_since"})}
 
 
 def _writable(ent: Entity) -> dict[str, str]:
     given = FROM_FILE.get(ent.kind, frozenset())
     return {f.key: f.header for f in ent.fields
-            if (f.editable or f.key in given) and not f.internal and f.kind != "ref"}
+            if (f.editable or f.key in given) and (not f.internal or f.key in given) and f.kind != "ref"}
 
 
 def targets(ent: Entity) -> dict[str, str]:
@@ -941,11 +951,71 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "properties (" + ", ".join(f"'{h}'" for h in headers if _is_vcard_property(h))
                                       + "); --map \"N=-\" leaves it out"})
     decisions.extend(order_decision)
+    decisions.extend(_paypal_activity(headers, chosen, taken, fixed, allowed))
     return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups,
                    family_first=family_first)
 
 
 _FAMILY_FIRST = frozenset(f for w in hw.FAMILY_NAME_FIRST for f in _forms(w))
+
+
+# PayPal's activity download ("Download activity" as CSV), in the languages PayPal writes
+# it: the headings that make a file one (the amount charged, the fee, the net and the
+# transaction's id, all four), and the fields of an order its columns then are. "Gross"
+# alone says nothing (gross pay, gross margin, a weight); "Name" alone is Shopify's
+# order name ("#1001"). With the whole set, Gross is what the customer paid, Name who
+# paid, the sender's address theirs, and the Transaction ID the payment's own number
+# (refund rows name it in "Reference Txn ID": importer.refunds).
+PAYPAL_ACTIVITY = (
+    {"amount": "Gross", "fee": "Fee", "net": "Net", "order_number": "Transaction ID",
+     "customer_name": "Name", "customer_email": "From Email Address"},
+    {"amount": "Brutto", "fee": "Gebühr", "net": "Netto", "order_number": "Transaktionscode",
+     "customer_name": "Name", "customer_email": "Absender E-Mail-Adresse"},
+    {"amount": "Brut", "fee": "Frais", "net": "Net", "order_number": "Numéro de transaction",
+     "customer_name": "Nom", "customer_email": "De l'adresse email"},
+    {"amount": "Bruto", "fee": "Tarifa", "net": "Neto", "order_number": "Id. de transacción",
+     "customer_name": "Nombre", "customer_email": "Correo electrónico del remitente"},
+)
+_PAYPAL_SIGNATURE = ("amount", "fee", "net", "order_number")
+
+
+def _paypal_activity(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int], fixed: set[int],
+                     allowed: dict[str, str]) -> list[dict]:
+    """Map the columns of a PayPal activity download (PAYPAL_ACTIVITY) that no synonym,
+    profile or --map took: for orders, Gross to Amount, Name to Customer Name, the
+    sender's address to Customer Email, Transaction ID to Order Number (an Invoice
+    Number column then keeps its text in Notes: PayPal fills it only when the shop sent
+    one). Returns the summary's decision, or [] for any other file."""
+    if "amount" not in allowed:
+        return []
+    at = {norm(h): i for i, h in enumerate(headers)}
+    for words in PAYPAL_ACTIVITY:
+        if all(norm(words[k]) in at for k in _PAYPAL_SIGNATURE):
+            break
+    else:
+        return []
+    done = []
+    for target in ("amount", "customer_name", "customer_email", "order_number"):
+        i = at.get(norm(words[target]))
+        if i is None or i in fixed or target not in allowed or chosen[i].target == target:
+            continue
+        prev = taken.get(target)
+        if prev is not None and (prev in fixed or target != "order_number"):
+            continue           # --map or a profile said, or the file has its own column for it
+        if prev is not None:
+            chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
+        if chosen[i].target is not None:
+            taken.pop(chosen[i].target, None)
+        taken[target] = i
+        chosen[i] = ColumnMap(headers[i], target, "evidence")
+        done.append(f"'{headers[i]}' as {allowed[target]}")
+    if not done:
+        return []
+    shown = ", ".join(f"'{headers[at[norm(words[k])]]}'" for k in _PAYPAL_SIGNATURE)
+    return [{"what": "PayPal activity download", "decided": "; ".join(done),
+             "evidence": f"the headings {shown} together are PayPal's: Gross is what the customer paid "
+                         "(the fee and net are kept in Notes), Name and the sender's address are who paid; "
+                         "--map \"Column=Field\" says otherwise"}]
 
 
 def name_order(headers: list[str], taken: dict[str, int]) -> tuple[bool, list[dict]]:

@@ -111,6 +111,8 @@ PERCENT_FIELDS = ("probability", "discount")
 MUST_READ = ("status", "currency", "stage")
 # Records without a Notes field keep the columns no field takes in this text field.
 KEPT_IN = {"ticket": "description", "opportunity": "next_step"}
+# Fields whose column is kept as text too (RowPreparer._kept_columns).
+ALSO_KEPT = {"ticket": ("pending_since",)}
 
 
 def kept_in_header(kind: str) -> str:
@@ -272,6 +274,7 @@ class StoreView(Protocol):
     def customer_rows(self) -> Iterator[tuple]: ...   # (seq, name, company, email, phone, mobile, tags, type)
     def kind_rows(self, kind: str) -> Iterator[dict]: ...     # live records of another kind
     def fetch(self, kind: str, ids: list[str]) -> dict[str, dict]: ...
+    def orders_numbered(self, numbers: list[str]) -> dict[str, list[dict]]: ...   # stored orders by number
 
 
 class EmptyStore:
@@ -284,6 +287,9 @@ class EmptyStore:
         return iter(())
 
     def fetch(self, kind, ids):
+        return {}
+
+    def orders_numbered(self, numbers):
         return {}
 
 
@@ -313,6 +319,9 @@ class Options:
     order_folds: dict = field(default_factory=dict)   # amounts per order: first row -> its further lines
     refunds: dict = field(default_factory=dict)       # payment row -> amounts of its refund rows (importer.refunds)
     refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
+    # refund row -> (ids it names, its own ids, amount cell): its payment is not in the file
+    refund_outside: dict = field(default_factory=dict)
+    refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of its refund rows
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
     probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
 
@@ -575,7 +584,7 @@ class RowPreparer:
                 data["name"] = v
                 used = (*used, self.n_fallback)
         if self.options.keep_unmapped and self.keep_key:
-            for i in self.unmapped:
+            for i in self._kept_columns:
                 if i in used:
                     continue
                 v = values[i] if i < n else ""
@@ -626,6 +635,14 @@ class RowPreparer:
         process forked after this shares them instead of building its own."""
         if "country" in self.source_of or self._country_columns:
             preload_countries()
+
+    @functools.cached_property
+    def _kept_columns(self) -> list[int]:
+        """The columns kept as "Header: value" lines: those no field takes, and those
+        whose field holds only part of what they say (ALSO_KEPT: a ticket's "Updated at"
+        is a Pending ticket's pause, and for every ticket the help desk's last change)."""
+        also = [i for i, t in enumerate(self.targets) if t in ALSO_KEPT.get(self.ent.kind, ())]
+        return sorted({*self.unmapped, *also})
 
     @functools.cached_property
     def _country_columns(self) -> tuple[int, ...]:
@@ -1054,6 +1071,7 @@ class Planned:
     creates: list[tuple[Outcome, dict]] = field(default_factory=list)
     updates: list[tuple[Outcome, str, dict, int]] = field(default_factory=list)
     new_customers: list[tuple[str, dict]] = field(default_factory=list)   # (placeholder, values)
+    refunds: list[tuple[Outcome, str, dict]] = field(default_factory=list)  # stored orders a refund reduces
 
 
 class Planner:
@@ -1068,6 +1086,10 @@ class Planner:
         self.row_warnings: dict[int, dict[str, str]] = {}   # rows kept without an unreadable field
         self._rejected: set[int] = set()    # rows refused while planning (their further lines with them)
         self._kept_notes: dict[int, str] = {}   # row -> its KEPT_NOTES, while its chunk is planned
+        # refunds of orders an earlier import stored (importer.refunds), and their writes
+        self.stored_refunds = (refunds.StoredRefunds(store.orders_numbered)
+                               if options.refund_outside else None)
+        self._refund_writes: list[tuple[Outcome, str, dict]] = []
         self.file_index = KeyIndex()
         self._store_index: KeyIndex | None = None
         self.linker = CustomerLinker(store, options, self.prep) if ent.kind != "customer" else None
@@ -1199,6 +1221,7 @@ class Planner:
         store_hits = self.store_index.lookup(all_keys) if (all_keys and dedupe) else {}
 
         planned = Planned([], new_customers=new_customers)
+        planned.refunds, self._refund_writes = self._refund_writes, []
         pending: dict[int, int] = {}
         to_fetch: list[str] = []
         people = self.ent.kind in ("customer", "contact")     # whose phone may be shared
@@ -1532,6 +1555,20 @@ class Planner:
         if paid is not None:
             return Outcome(number, "duplicate", duplicate_of_row=paid, matched_by=refunds.REFUND_ROW)
         column = self.prep.source_of.get("amount", "Amount")
+        outside = self.options.refund_outside.get(number)
+        if self.stored_refunds is not None and outside is not None:
+            ctx = self.prep.context
+            mark = (ctx.get("decimal_marks") or {}).get("amount") or ctx.get("decimal")
+            done = self.stored_refunds.apply(*outside, mark)
+            if done is not None and done.action == "updated":
+                out = Outcome(number, "updated", record=done.record, changed=list(done.changes),
+                              warnings={column: done.warning})
+                self._refund_writes.append((out, done.record, done.changes))
+                return out
+            if done is not None and done.action == "duplicate":
+                return Outcome(number, "duplicate", record=done.record, matched_by=done.warning)
+            if done is not None:
+                return Outcome(number, "rejected", problems={column: done.warning})
         return Outcome(number, "rejected", problems={column: (
             "a refund of a payment that is not in this file: not stored as a sale; import it with "
             "its payment, or subtract it from that order by hand")})
@@ -1544,6 +1581,9 @@ class Planner:
         ctx = self.prep.context
         mark = (ctx.get("decimal_marks") or {}).get("amount") or ctx.get("decimal")
         said = refunds.apply_refund(clean, cells, mark)
+        if said is not None and said[1] in ("full", "partial") and self.options.refund_ids.get(number):
+            # the refunds applied, by id: a later download with them again does not subtract them twice
+            clean["notes"] = f"{clean['notes']}\n{refunds.refund_lines(self.options.refund_ids[number])}"
         if said is not None:
             warned[self.prep.headers[self.prep.refund_cols[0]] if self.prep.refund_cols else "Refund"] = said[0]
 

@@ -13,13 +13,19 @@ What is stored (`apply_refund`): a payment refunded in full keeps the amount cha
 becomes Returned (not revenue: schema.NOT_REVENUE_STATUSES); a partial refund stores the
 amount kept (charged minus refunded) with its status, and Notes say what was charged and
 refunded. Either way the row is listed with a warning. A refund row is not stored: it is
-counted as part of the payment it refunds, or, when that payment is not in the file,
-rejected with the reason (never stored as a negative sale).
+counted as part of the payment it refunds. When that payment is not in the file but an
+earlier import stored it (an order whose number is the refund's reference: PayPal's
+Transaction ID), the refund is applied to that stored order the same way, through the
+normal audited update (`StoredRefunds`); otherwise the row is rejected with the reason
+(never stored as a negative sale). Every refund applied leaves a "Refund transaction:
+ID" line in the order's Notes, so the same refund in a later, overlapping download is
+known and not subtracted twice.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Callable, NamedTuple
 
 from ..domain import money
 from .mapping import norm
@@ -33,16 +39,22 @@ REFUND_HEADERS = frozenset(norm(h) for h in (
 # Columns saying what kind of money movement a row is (payment, refund, fee …).
 TYPE_HEADERS = frozenset(norm(h) for h in (
     "type", "event type", "transaction type", "type of transaction", "balance type", "reporting category",
-    "交易类型", "业务类型", "收支类型"))
+    "交易类型", "业务类型", "收支类型",
+    "typ", "tipo"))                           # PayPal's downloads in German and Spanish
 # Words in such a column that make the row a refund, lower-cased (English, Chinese,
 # German, French, Spanish, Italian).
-REFUND_WORDS = ("refund", "退款", "rückerstattung", "erstattung", "remboursement", "reembolso", "rimborso")
+REFUND_WORDS = ("refund", "退款", "rückerstattung", "erstattung", "rückzahlung", "remboursement", "reembolso",
+                "rimborso")
 # The payment a refund row refunds: its reference column, else the ids it shares with it.
 REFERENCE_HEADERS = frozenset(norm(h) for h in (
     "reference txn id", "reference transaction id", "original transaction id", "original payment id",
-    "charge id", "原交易号", "原订单号"))
+    "charge id", "原交易号", "原订单号",
+    # PayPal's activity download in German, French and Spanish (mapping.PAYPAL_ACTIVITY)
+    "zugehöriger transaktionscode", "numéro de la transaction de référence",
+    "id. de transacción de referencia"))
 ID_HEADERS = frozenset(norm(h) for h in (
-    "transaction id", "payment id", "id", "charge id", "交易号", "流水号"))
+    "transaction id", "payment id", "id", "charge id", "交易号", "流水号",
+    "transaktionscode", "numéro de transaction", "id. de transacción"))
 
 REFUND_ROW = "payment: a refund of it, subtracted from that row's amount and not stored as a sale"
 
@@ -83,7 +95,13 @@ class RefundRows:
         self.id_cols = [c for h, c in zip(headers, columns) if norm(h) in ID_HEADERS]
         self.active = bool(self.type_cols)
         self.payments: dict[str, int] = {}        # id -> first payment row with it
-        self.refunds: list[tuple[int, list[str], str, list]] = []   # (row, ids it names, type, values)
+        # (row, ids it names, type, values, its own ids)
+        self.refunds: list[tuple[int, list[str], str, list, list[str]]] = []
+        # after decide(): refund row -> (ids it names, its own ids, its amount cell), for the
+        # refunds whose payment is not in the file (StoredRefunds); payment row -> the own
+        # ids of the refund rows folded into it
+        self.outside: dict[int, tuple[list[str], list[str], object, str]] = {}
+        self.fold_ids: dict[int, list[str]] = {}
 
     def add(self, number: int, values: list) -> None:
         n = len(values)
@@ -91,29 +109,37 @@ class RefundRows:
         ids = [t for c in self.id_cols if c < n and (t := _text(values[c]))]
         if any(w in said.casefold() for w in REFUND_WORDS):
             refs = [t for c in self.ref_cols if c < n and (t := _text(values[c]))]
-            self.refunds.append((number, refs or ids, said, list(values)))
+            self.refunds.append((number, refs or ids, said, list(values), ids if refs else []))
         else:
             for t in ids:
                 self.payments.setdefault(t, number)
 
-    def decide(self, amount_col: int | None) -> tuple[dict[int, list], dict[int, int | None], list[dict]]:
+    def decide(self, amount_col: int | None,
+               currency_col: int | None = None) -> tuple[dict[int, list], dict[int, int | None], list[dict]]:
         """({payment row: the amounts of the refund rows refunding it}, {refund row: the
         payment row it refunds, or None when that is not in the file}, inferences for the
-        summary). amount_col: the file column of the amount (None: no amount read)."""
+        summary). amount_col: the file column of the amount (None: no amount read);
+        currency_col: the file column of the rows' currency, if any."""
         folds: dict[int, list] = {}
         rows: dict[int, int | None] = {}
-        for number, refs, _said, values in self.refunds:
+        for number, refs, _said, values, own in self.refunds:
             paid = next((self.payments[r] for r in refs if r in self.payments), None)
             rows[number] = paid
-            if paid is not None and amount_col is not None and amount_col < len(values):
-                folds.setdefault(paid, []).append(values[amount_col])
+            cell = values[amount_col] if amount_col is not None and amount_col < len(values) else None
+            if paid is not None and cell is not None:
+                folds.setdefault(paid, []).append(cell)
+                self.fold_ids.setdefault(paid, []).extend(own)
+            elif paid is None:
+                currency = values[currency_col] if currency_col is not None and currency_col < len(values) else None
+                self.outside[number] = (refs, own, cell, _text(currency))
         if not rows:
             return {}, {}, []
         found = sum(1 for r in rows.values() if r is not None)
         example = self.refunds[0][2]
         return folds, rows, [{"what": "refund rows", "decided": f"{len(rows)} row(s) are refunds: "
-                              f"{found} subtracted from the payment they refund, {len(rows) - found} whose "
-                              "payment is not in the file rejected; none stored as a sale",
+                              f"{found} subtracted from the payment they refund in the file, {len(rows) - found} "
+                              "from the order an earlier import stored under the number they refund (rejected "
+                              "when there is none); none stored as a sale",
                               "evidence": f"'{example}' in the type column, the payment named by its "
                                           "reference or id"}]
 
@@ -162,3 +188,103 @@ def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> tu
     notes = _text(clean.get("notes"))
     clean["notes"] = f"{notes}\n{note}" if notes else note
     return warning, what
+
+
+REFUND_LINE = "Refund transaction: "     # Notes line naming a refund applied to the order
+
+
+def refund_lines(ids: list[str]) -> str:
+    """The Notes lines that name refunds applied to an order ("Refund transaction: ID")."""
+    return "\n".join(REFUND_LINE + i for i in dict.fromkeys(ids))
+
+
+class RefundOfStored(NamedTuple):
+    """What a refund row does to an order stored before: `action` "updated" (with the
+    order's `record`, its `changes` and the `warning` said), "duplicate" (already
+    applied) or "rejected" (`warning` is the reason)."""
+
+    action: str
+    record: str | None
+    changes: dict
+    warning: str
+
+
+class StoredRefunds:
+    """Refund rows whose payment an earlier import stored as an order (see the module
+    docstring). `lookup(numbers)` -> {order number: its stored orders} finds them;
+    the orders' state is kept across chunks, so two refunds of one order add up."""
+
+    FIELDS = ("amount", "currency", "status", "notes")
+
+    def __init__(self, lookup: Callable[[list[str]], dict[str, list[dict]]]):
+        self.lookup = lookup
+        self.state: dict[str, dict] = {}          # order id -> its values as refunds left them
+        self.applied: dict[str, str] = {}         # order id -> "full" | "partial", for the summary
+
+    def apply(self, refs: list[str], own: list[str], cell: object, currency: str,
+              mark: str | None) -> RefundOfStored | None:
+        """Apply one refund row (the ids it names, its own ids, its amount cell as
+        written, its Currency cell or "") to the stored order it refunds; None when no
+        stored order has one of `refs` as its number."""
+        found = self.lookup([r for r in refs if r])
+        orders = next((found[r] for r in refs if found.get(r)), None)
+        if not orders:
+            return None
+        if len(orders) > 1:
+            ids = ", ".join(o["id"] for o in orders[:3])
+            return RefundOfStored("rejected", None, {}, (
+                f"a refund of order number {orders[0].get('order_number')}, which has {len(orders)} lines in the "
+                f"store ({ids}): which one it reduces cannot be told; subtract it by hand"))
+        order = orders[0]
+        rid = order["id"]
+        now = self.state.setdefault(rid, {k: order.get(k) for k in self.FIELDS})
+        notes = _text(now.get("notes"))
+        if not own:
+            return RefundOfStored("rejected", rid, {}, (
+                f"a refund of {rid}, stored by an earlier import, with no transaction id of its own: a later "
+                "import could not tell it was applied, so it is not subtracted; subtract it from that order "
+                "by hand"))
+        if any(REFUND_LINE + i in notes.split("\n") for i in own):
+            return RefundOfStored("duplicate", rid, {}, f"refund {own[0]} already subtracted from {rid}")
+        if now.get("status") in ("Returned", "Cancelled"):
+            return RefundOfStored("rejected", rid, {}, (
+                f"a refund of {rid}, which is already {now['status']}: nothing left to subtract"))
+        try:
+            code = money.check_currency(currency) if currency else None
+        except ValueError:
+            code = currency
+        if code and now.get("currency") and code != now["currency"]:
+            return RefundOfStored("rejected", rid, {}, (
+                f"a refund of {rid} in {code}, the order is in {now['currency']}: not subtracted"))
+        clean = dict(now)
+        said = apply_refund(clean, [cell], mark)
+        if said is None:
+            return RefundOfStored("rejected", rid, {}, f"a refund of {rid} with no amount to subtract")
+        warning, what = said
+        if what not in ("full", "partial"):
+            return RefundOfStored("rejected", rid, {}, f"a refund of {rid}: {warning}")
+        clean["notes"] = f"{clean['notes']}\n{refund_lines(own)}"
+        changes = {k: clean[k] for k in self.FIELDS if clean.get(k) != now.get(k)}
+        now.update(changes)
+        if what == "full" or self.applied.get(rid) != "full":
+            self.applied[rid] = what
+        return RefundOfStored("updated", rid, changes, f"{warning}; applied to {rid}, stored by an earlier import")
+
+    def inference(self) -> list[dict]:
+        """The summary's line on the stored orders refunds were applied to, or []."""
+        if not self.applied:
+            return []
+        full = [r for r, w in self.applied.items() if w == "full"]
+        part = [r for r, w in self.applied.items() if w != "full"]
+        parts = []
+        if full:
+            parts.append(f"{len(full)} refunded in full, now Returned (" + ", ".join(full[:5])
+                         + (", …" if len(full) > 5 else "") + ")")
+        if part:
+            parts.append(f"{len(part)} partly refunded, amount reduced (" + ", ".join(part[:5])
+                         + (", …" if len(part) > 5 else "") + ")")
+        return [{"what": "refunds of orders stored before",
+                 "decided": "; ".join(parts),
+                 "evidence": "refund rows naming a payment this file does not have but an earlier import "
+                             "stored under that number; each update is in the history and the batch's undo, "
+                             "and the order's Notes name the refund transaction"}]

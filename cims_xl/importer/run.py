@@ -28,6 +28,8 @@ from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
 from . import parallel, plan, refunds, shop_orders
 from .collector import bounded_garbage, collector_paused
+from .ticket_pauses import PendingPauses
+from .user_values import UserValues
 from .values import ValueEvidence, parse_values
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, subtotal_text
@@ -176,6 +178,8 @@ class Scan:
     named: _CurrencyEvidence | None = None  # those and the bare symbols ("$20"): settle_bare_symbols
     refunds: dict = field(default_factory=dict)       # payment row -> amounts of the rows refunding it
     refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
+    refund_outside: dict = field(default_factory=dict)   # refund row -> (refs, own ids, cell): payment not in the file
+    refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of the refund rows folded into it
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
     # field -> other countries its numbers without a country code read in (phone_evidence)
@@ -655,10 +659,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     count -= len(footer)
     refund_folds: dict = {}
     refund_of: dict = {}
+    refund_outside: dict = {}
+    refund_ids: dict = {}
     if refund_rows is not None and refund_rows.active:
         amount_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "amount"), None)
-        refund_folds, refund_of, refund_inferences = refund_rows.decide(amount_col)
+        currency_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"), None)
+        refund_folds, refund_of, refund_inferences = refund_rows.decide(amount_col, currency_col)
         inferences += refund_inferences
+        refund_outside, refund_ids = refund_rows.outside, refund_rows.fold_ids
     secret = set(mapping.secret_columns)       # passwords are never shown
     foreign: dict[str, tuple[str, ...]] = {}
     for pev in phones:
@@ -679,6 +687,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 footer_rows=[n for n, _ in footer],
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
+                refund_outside=refund_outside, refund_ids=refund_ids,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()})
 
@@ -891,6 +900,10 @@ class _SessionStore:
             return {}
         return {r["id"]: r for r in records.list_records(self.session, kind, ids=list(dict.fromkeys(ids)))}
 
+    def orders_numbered(self, numbers):
+        from ..services import records
+        return {n: records.list_records(self.session, "order", order_number=n) for n in dict.fromkeys(numbers)}
+
 
 # ----- the use case -----------------------------------------------------------------------
 
@@ -926,46 +939,63 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
     """
     kind_asked = kind is not None
     ent = mp.entity_for(kind or "customers")
-    on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
-    update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
-    if date_order is not None:
-        date_order = _choice("--date-order", str(date_order).upper(), DATE_ORDERS)
-    if decimal is not None:
-        decimal = _choice("--decimal", decimal, ("comma", "point"))
-    if calendar is not None:
-        calendar = _choice("--calendar", str(calendar).lower(), tuple(nz.CALENDAR_SHIFTS))
-    amount_per = shop_orders.check_amount_per(amount_per)
-    if amount_per and ent.kind != "order":
-        raise ImportRefused(f"--amount-per applies to orders, not {ent.kind} records")
-    if currency is not None:
-        try:
-            currency = money.check_currency(currency)
-        except ValueError as exc:
-            raise ImportRefused(f"--currency: {exc}") from None
-        if currency is None:
-            raise ImportRefused("--currency needs an ISO 4217 code such as USD or EUR")
-        if not has_currency(ent):
-            raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
-    if region is not None:
-        try:
-            region = nz.check_region(region)
-        except ValueError as exc:
-            raise ImportRefused(f"--region: {exc}") from None
     session.ensure("import", ent.kind)
-    set_region = None if region is not None else _store_region(session)   # `cims settings region`
-    assumed = _assumed_region(session) if region is None and set_region is None else DEFAULT_REGION
-    path = Path(path)
     overrides = mp.parse_overrides(mapping)
     saved = mp.load_profile(profile) if profile else None
     profile_map = dict((saved or {}).get("map", {}))
     if saved and saved.get("kind") and mp.entity_for(saved["kind"]).kind != ent.kind:
         raise ImportRefused(f"profile '{profile}' is for {saved['kind']}, not {ent.kind} records")
-    if date_order is None and saved and saved.get("date_order"):
-        date_order = saved["date_order"]
+    # The options a profile keeps (PROFILE_OPTIONS) apply unless given again; the
+    # summary says which came from it.
+    given = {"date_order": date_order, "calendar": calendar, "decimal": decimal, "encoding": encoding,
+             "amount_per": amount_per, "currency": currency}
+    from_profile: dict[str, str] = {}      # option -> its value, where the profile gave it
+    for name in PROFILE_OPTIONS:
+        if given[name] is None and saved and saved.get(name):
+            given[name] = str(saved[name])
+            from_profile["--" + name.replace("_", "-")] = given[name]
+    date_order, calendar, decimal, encoding, amount_per, currency = (
+        given[k] for k in ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency"))
     if sheet is None and saved and saved.get("sheet"):
         sheet = saved["sheet"]
     if not values and saved and isinstance(saved.get("values"), list):
         values = [str(v) for v in saved["values"]]
+    try:
+        on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
+        update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
+        if date_order is not None:
+            date_order = _choice("--date-order", str(date_order).upper(), DATE_ORDERS)
+        if decimal is not None:
+            decimal = _choice("--decimal", decimal, ("comma", "point"))
+        if calendar is not None:
+            calendar = _choice("--calendar", str(calendar).lower(), tuple(nz.CALENDAR_SHIFTS))
+        amount_per = shop_orders.check_amount_per(amount_per)
+        if amount_per and ent.kind != "order":
+            raise ImportRefused(f"--amount-per applies to orders, not {ent.kind} records")
+        if currency is not None:
+            try:
+                currency = money.check_currency(currency)
+            except ValueError as exc:
+                raise ImportRefused(f"--currency: {exc}") from None
+            if currency is None:
+                raise ImportRefused("--currency needs an ISO 4217 code such as USD or EUR")
+            if not has_currency(ent):
+                raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
+    except ImportRefused as exc:
+        said = next((f for f in from_profile if exc.message.startswith(f)), None)
+        if said is None:
+            raise
+        raise ImportRefused(f"profile '{profile}' holds {said} {from_profile[said]!r}, which cannot be used: "
+                            f"{exc.message} Give the option to say otherwise, or import once with it and "
+                            "--profile to save it.") from None
+    if region is not None:
+        try:
+            region = nz.check_region(region)
+        except ValueError as exc:
+            raise ImportRefused(f"--region: {exc}") from None
+    set_region = None if region is not None else _store_region(session)   # `cims settings region`
+    assumed = _assumed_region(session) if region is None and set_region is None else DEFAULT_REGION
+    path = Path(path)
 
     values_given = parse_values(ent, values)
     src = open_sheet(path, sheet, encoding=encoding)
@@ -982,6 +1012,11 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
             raise
         _check_mapping(ent, scan.mapping, src)
+        if from_profile:
+            scan.inferences.insert(0, {
+                "what": f"options from profile '{profile}'",
+                "decided": ", ".join(f"{k} {v}" for k, v in from_profile.items()),
+                "evidence": "saved with the profile by an earlier import; give the option again to say otherwise"})
         store_currency = _store_currency(session) if has_currency(ent) else None
         prefer: tuple[str, ...] = ()
         if scan.named is not None:
@@ -1004,6 +1039,7 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
                           currencies=prefer, serial_offset=src.serial_offset,
                           amount_per=scan.amount_per, order_folds=scan.order_folds,
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
+                          refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share")
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
@@ -1017,10 +1053,15 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
                               unread_sheets=list(src.unread_sheets))
         report = (error_report(scan.table.headers, left_out=scan.mapping.secret_columns)
                   if error_report else None)
+        users = UserValues(ent)
+        watchers: list = [users]
+        if ent.kind == "ticket":
+            pauses = PendingPauses(next((c.header for c in scan.mapping.columns if c.target == "pending_since"), None))
+            watchers.append(pauses)
         try:
             if dry_run:
                 planner = Planner(ent, scan.mapping, options, _SessionStore(session))
-                _run(src, scan, planner, result, report, progress, chunk_rows, writer=None)
+                _run(src, scan, planner, result, report, progress, chunk_rows, writer=None, watchers=watchers)
             else:
                 from ..services import batches
                 with session.unit_of_work() as uow:
@@ -1032,7 +1073,7 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
                     # is read and planned here (reads in between wait for the writes).
                     with session.store.write_behind():
                         _run(src, scan, planner, result, report, progress, chunk_rows,
-                             writer=_Writer(session, ent, batch, planner))
+                             writer=_Writer(session, ent, batch, planner), watchers=watchers)
                     if planner.linker is not None:      # the batch list shows them too
                         result.customers_created = planner.linker.new_count
                     batches.finish_batch(session, batch, _summary(result))
@@ -1041,6 +1082,14 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
             if report is not None:
                 report.discard()
             raise
+        if users.seen:
+            from ..services.records import user_names
+            result.inferences += users.inferences(user_names(session),
+                                                  {c.target: c.header for c in scan.mapping.columns if c.target})
+        if planner.stored_refunds is not None:
+            result.inferences += planner.stored_refunds.inference()
+        if ent.kind == "ticket":
+            result.inferences += pauses.inferences(_dt.datetime.now(_dt.timezone.utc))
         if planner.prep.several:
             result.inferences.append({
                 "what": "several values in one cell",
@@ -1095,7 +1144,9 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
         if defaulted:
             result.currency_defaulted = dict(sorted(defaulted.items()))
         if profile:
-            _save_profile(profile, ent, scan.mapping, date_order, sheet, values)
+            _save_profile(profile, ent, scan.mapping, date_order, sheet, values,
+                          {"calendar": calendar, "decimal": decimal, "encoding": encoding,
+                           "amount_per": amount_per, "currency": currency})
         assert result.accounted, "every row must be accounted for"
         return result
     finally:
@@ -1206,7 +1257,8 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
                     "decided": fallback if not country else f"row's country, else {fallback}",
                     "evidence": (f"column '{country}'" if country else "no Country column")
                     + "; +/00 numbers keep their code"})
-    if due := [c for c in scan.mapping.columns if c.target in mp.FROM_FILE.get(ent.kind, ())]:
+    if due := [c for c in scan.mapping.columns
+               if c.target in mp.FROM_FILE.get(ent.kind, ()) and c.target != "pending_since"]:
         out.append(_due_inference(ent, due))
     return out
 
@@ -1262,7 +1314,15 @@ def _summary(r: ImportResult) -> dict:
             "customers_created": r.customers_created}
 
 
-def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet, values=None) -> None:
+# Options that settle how a file's values are read, kept in a profile with the mapping
+# (date order, calendar, decimal mark, encoding, amounts per order or line, currency).
+PROFILE_OPTIONS = ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency")
+
+
+def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet, values=None,
+                  options: dict | None = None) -> None:
+    """Save the import's mapping and the options that read the file's values (date
+    order, calendar, sheet, --value items) as profile `name` (mapping.save_profile)."""
     data = {"kind": ent.kind,
             "map": {c.header: (c.target if c.target else mp.IGNORE)
                     for c in m.columns if c.target or c.how in ("ignored", "secret")}}
@@ -1270,6 +1330,9 @@ def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None,
         data["date_order"] = date_order
     if sheet is not None:
         data["sheet"] = sheet
+    for key, value in (options or {}).items():
+        if value:
+            data[key] = value
     if values:
         data["values"] = [values] if isinstance(values, str) else list(values)
     mp.save_profile(name, data)
@@ -1303,6 +1366,9 @@ class _Writer:
         if planned.updates:
             records.update_many(self.session, [(rid, ch, ver) for _o, rid, ch, ver in planned.updates],
                                 batch_id=self.batch, validated=True)
+        if planned.refunds:       # stored orders a refund row reduces (importer.refunds.StoredRefunds)
+            records.update_many(self.session, [(rid, ch, None) for _o, rid, ch in planned.refunds],
+                                batch_id=self.batch, validated=True)
 
 
 def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[int, list]]]:
@@ -1318,7 +1384,7 @@ def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[
 
 def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
          report, progress: Progress | None, chunk_rows: int,
-         writer: _Writer | None) -> None:
+         writer: _Writer | None, watchers: list | None = None) -> None:
     table = scan.table
     cols = table.columns
     filler = MergeFiller(scan.filler_merged, table.header_row - 1)
@@ -1341,7 +1407,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
         paired = (ahead.pipeline(chunks) if isinstance(ahead, parallel.AheadPreparer)
                   else ((chunk, None) for chunk in chunks))
         for chunk, prepared in paired:
-            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared)
+            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared, watchers)
             bounded_garbage()
             if progress:
                 progress(seen, scan.rows, "importing" if writer else "checking")
@@ -1351,8 +1417,13 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
 
 
 def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
-               result: ImportResult, seen: int, prepared: list | None = None) -> int:
+               result: ImportResult, seen: int, prepared: list | None = None,
+               watchers: list | None = None) -> int:
+    """Plan one chunk, write it (unless a dry run), count its outcomes; `watchers`
+    (UserValues, PendingPauses) see each planned chunk for the summary."""
     planned = planner.plan(chunk, prepared)
+    for watcher in watchers or ():
+        watcher.add(planned)
     if writer is not None:
         writer.write(planned)
     values_of = dict(chunk) if report is not None else None

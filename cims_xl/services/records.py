@@ -50,6 +50,44 @@ def _owner(session: Session, ent: Entity, values: dict, cache: dict | None = Non
     return values.get(key) if key else None
 
 
+def user_names(session: Session) -> dict[str, str]:
+    """{case-folded name: user name as stored} for every cims user: by user name, and by
+    display name where only one user has it ("Maria Lopez" -> "maria")."""
+    session.ensure("read")
+    users = session.store.fetch_users()
+    names = {u["username"].casefold(): u["username"] for u in users}
+    shown: dict[str, list[str]] = {}
+    for u in users:
+        if u.get("display_name"):
+            shown.setdefault(" ".join(u["display_name"].split()).casefold(), []).append(u["username"])
+    for key, who in shown.items():
+        if len(who) == 1:
+            names.setdefault(key, who[0])
+    return names
+
+
+def as_user_names(ent: Entity, values: dict, names: dict[str, str]) -> dict:
+    """`values` with each user field (owner, assignee) that names a cims user, in any case,
+    set to that user's name as stored; any other name is kept as written (an agent of
+    another help desk is no cims user). Changes and returns `values`."""
+    for key in _user_keys(ent):
+        v = values.get(key)
+        if isinstance(v, str) and v:
+            values[key] = names.get(" ".join(v.split()).casefold(), v)
+    return values
+
+
+def _user_keys(ent: Entity) -> tuple[str, ...]:
+    """The keys of `ent`'s user fields (owner, assignee)."""
+    keys = _USER_KEYS.get(ent.kind)
+    if keys is None:
+        keys = _USER_KEYS[ent.kind] = tuple(f.key for f in ent.fields if f.kind == "user")
+    return keys
+
+
+_USER_KEYS: dict[str, tuple[str, ...]] = {}
+
+
 def _mask(session: Session, ent: Entity, rec: dict) -> dict:
     """Hide personal fields and free text from roles that may not read them."""
     if session.may("read_personal", ent.kind):
@@ -121,7 +159,7 @@ def create_customer(session: Session, data: dict, *, allow_duplicate: bool = Fal
     if not allow_duplicate:
         from .search import search_customers
 
-        clean = validate_record(entity("customer"), data, context=context)
+        clean = as_user_names(CUSTOMER, validate_record(CUSTOMER, data, context=context), user_names(session))
         # Who may not create learns nothing about who exists.
         session.ensure("create", "customer", owner=clean.get("owner") or session.username)
         for how in ("email", "phone", "mobile"):
@@ -186,6 +224,8 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
         store = session.store
         seq = store.next_seq(ent)
         sla_targets = None
+        has_users = bool(_user_keys(ent))
+        names: dict[str, str] | None = None
         if kind == "ticket":
             from .settings import sla_targets as load_sla_targets
             sla_targets = load_sla_targets(session)
@@ -197,6 +237,10 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
             limit = _chunk_limit(0, total, joined)
             for data in rows:
                 values = dict(data) if validated else validate_record(ent, data, context=context)
+                if has_users:
+                    if names is None:
+                        names = user_names(session)
+                    as_user_names(ent, values, names)
                 if owner_key and not values.get(owner_key):
                     values[owner_key] = actor
                 session.ensure("create", kind, owner=_owner(session, ent, values, owners))
@@ -360,6 +404,7 @@ def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]
     if not validated:
         context = _with_phone_region(session, context)
     updates = list(updates)
+    names: dict[str, dict[str, str]] = {}     # {"users": user_names}, read once for all the updates
     with session.unit_of_work() as uow:
         # The rows as found, read a few thousand at a time instead of one per update
         # (what the write signs as their state before it: see Store.note_before).
@@ -372,12 +417,13 @@ def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]
                 session.store.note_before(entity(kind), ids[i:i + 5_000])
         for record_id, changes, expected_version in updates:
             out.append(_update_one(session, record_id, changes, expected_version, batch_id, context,
-                                   validated, action, now, actor))
+                                   validated, action, now, actor, names))
         uow.commit()
     return out
 
 
-def _update_one(session, record_id, changes, expected_version, batch_id, context, validated, action, now, actor):
+def _update_one(session, record_id, changes, expected_version, batch_id, context, validated, action, now, actor,
+                names: dict | None = None):
     ent = _ent_for_id(record_id)
     record_id = normalize_id(record_id)
     current = session.store.fetch_record(ent, record_id)
@@ -386,6 +432,11 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     session.ensure("update", ent.kind, owner=_owner(session, ent, current), record_id=record_id)
     values = dict(changes) if validated else validate_record(ent, changes, partial=True,
                                                               context=for_update(context, current))
+    if any(values.get(k) for k in _user_keys(ent)):
+        cache = names if names is not None else {}
+        if "users" not in cache:
+            cache["users"] = user_names(session)
+        values = as_user_names(ent, dict(values), cache["users"])
     locked = [ent.field(k).header for k in values
               if not ent.field(k).editable and values[k] != current.get(k) and action == "update"]
     if locked:
