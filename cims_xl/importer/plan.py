@@ -25,7 +25,7 @@ from ..domain.countries import region_for_country, region_for_dial_code, unknown
 from ..domain import normalize as nz
 from ..domain.duplicates import (OTHER, SAME, UNSURE, company_core, company_key, company_name, company_parts,
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
-                                 parse_name, same_company, written_key)
+                                 parse_name, same_company, simplified, written_key)
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
@@ -1047,6 +1047,9 @@ class Planner:
         self._cities: CityNamesakes | None = None   # Chinese companies, stored and of this file
         self.maybe_company = 0      # new companies that may be another written with(out) its city
         self.maybe_company_examples: list[str] = []
+        self._scripts: ScriptNamesakes | None = None   # the same, of names in the other Chinese script
+        self.maybe_script = 0       # new companies whose name is another's in Traditional/Simplified
+        self.maybe_script_examples: list[str] = []
 
     # -- store keys, built on first use --
 
@@ -1271,11 +1274,17 @@ class Planner:
         if clean.get("type") != "Company" and (len(name) < 4 or not company_parts(name)[1]):
             return warned
         if self._cities is None:
-            self._cities = CityNamesakes()
+            self._cities, self._scripts = CityNamesakes(), ScriptNamesakes()
             for seq, stored, *_rest in self.store.customer_rows():
                 self._cities.add(format_id(CUSTOMER, seq), stored or "")
+                self._scripts.add(format_id(CUSTOMER, seq), stored or "")
+        assert self._scripts is not None
         found = self._cities.find(name)
         self._cities.add(f"row {number}", name)
+        other_script = self._scripts.find(name)
+        self._scripts.add(f"row {number}", name)
+        if not found and other_script:
+            return self._maybe_script(number, name, other_script, warned)
         if not found:
             return warned
         whose = ", ".join(f"{who} ({n})" for who, n in found[:3])
@@ -1285,6 +1294,19 @@ class Planner:
         return {**(warned or {}), self.prep.source_of.get("name") or "Name": (
             f"may be the same company as {whose} (a province or city is written on one name only): imported "
             "as a separate customer; if they are one, merge them (cims customer merge)")}
+
+    def _maybe_script(self, number: int, name: str, found: list[tuple[str, str]], warned: dict | None) -> dict:
+        """The warning of a new Chinese company whose name is a stored or earlier row's
+        written in the other script (`ScriptNamesakes`: 深圳明達 beside 深圳明达): a Hong Kong
+        or Taiwan company and a mainland one of that name may be one or two, so it is made
+        and said (`maybe_script`)."""
+        whose = ", ".join(f"{who} ({n})" for who, n in found[:3])
+        self.maybe_script += 1
+        if len(self.maybe_script_examples) < 3:
+            self.maybe_script_examples.append(f"row {number} '{name}' / {whose}")
+        return {**(warned or {}), self.prep.source_of.get("name") or "Name": (
+            f"may be the same company as {whose} (the same name in Traditional and Simplified Chinese "
+            "characters): imported as a separate customer; if they are one, merge them (cims customer merge)")}
 
     def identity_inferences(self) -> list[dict]:
         """What the summary says about people this import could not tell apart, and
@@ -1302,6 +1324,12 @@ class Planner:
                         "decided": f"{self.maybe_company} row(s) kept as customers of their own, with a warning",
                         "evidence": "a company's name with a province or city beside the same name without "
                                     "one: " + "; ".join(self.maybe_company_examples)})
+        if self.maybe_script:
+            out.append({"what": "possibly the same company",
+                        "decided": f"{self.maybe_script} row(s) kept as customers of their own, with a warning",
+                        "evidence": "a company's name in Traditional Chinese characters beside the same name in "
+                                    "Simplified ones (or the other way round): "
+                                    + "; ".join(self.maybe_script_examples)})
         if self.linker is not None:
             out += self.linker.inferences()
         return out
@@ -1599,6 +1627,29 @@ class CityNamesakes:
         return list(self._plain.get(core, ()) if core else self._with_city.get(company_parts(name)[0], ()))
 
 
+class ScriptNamesakes:
+    """Names that are one name written in Traditional and in Simplified Chinese characters
+    ("深圳明達科技有限公司" and "深圳明达科技有限公司", `simplified`): a Hong Kong or Taiwan
+    company and a mainland one may share a name, so the import makes both and says so,
+    it does not merge them."""
+
+    def __init__(self) -> None:
+        self._folded: dict[str, list[tuple[str, str, str]]] = {}   # folded key -> (who, name, key)
+
+    def add(self, who: str, name: str) -> None:
+        if name and not name.isascii():
+            key = company_key(name)
+            self._folded.setdefault(company_key(simplified(name)), []).append((who, name, key))
+
+    def find(self, name: str) -> list[tuple[str, str]]:
+        """(who, name) of the names added that are `name` in the other script (not those
+        written as it is: those are its duplicates, or a namesake the other keys tell apart)."""
+        if not name or name.isascii():
+            return []
+        key = company_key(name)
+        return [(who, n) for who, n, k in self._folded.get(company_key(simplified(name)), ()) if k != key]
+
+
 def _written_name(name: str) -> str:
     """A name as written, case, spacing and character width aside ("MARIA  GARCIA" and
     "Ｍａｒｉａ Garcia" are "maria garcia"); word order and commas count."""
@@ -1693,10 +1744,10 @@ class CustomerLinker:
             self._bases_built = True
             for rid, name in self._names.items():
                 if rid in self._named:
-                    self._by_base.setdefault(company_parts(name)[0], []).append((rid, name))
+                    self._by_base.setdefault(company_parts(simplified(name))[0], []).append((rid, name))
             by_company: dict[str, list[tuple[str, str]]] = {}
             for company, holders in self._by_company.items():
-                by_company.setdefault(company_parts(company)[0], []).extend(holders)
+                by_company.setdefault(company_parts(simplified(company))[0], []).extend(holders)
             self._by_company = by_company
         return self._by_base, self._by_company
 
@@ -1780,12 +1831,14 @@ class CustomerLinker:
         if rid is not None:
             return rid, ""
         by_base, by_company = self._companies()
-        base, _forms = company_parts(name)
-        named = [(r, n) for r, n in by_base.get(base, ()) if same_company(name, n)]
+        # Traditional and Simplified characters aside (深圳明達 is the stored 深圳明达: `simplified`)
+        folded = simplified(name)
+        base, _forms = company_parts(folded)
+        named = [(r, n) for r, n in by_base.get(base, ()) if same_company(folded, simplified(n))]
         rid = self._one(name, named, "the name of a company")
         if rid is not None:
             return rid, f"'{dict(named)[rid]}'"
-        working = [(r, c) for r, c in by_company.get(base, ()) if same_company(name, c)]
+        working = [(r, c) for r, c in by_company.get(base, ()) if same_company(folded, simplified(c))]
         rid = self._one(name, working, "the Company")
         return rid, (f"{self._names.get(rid, '')}, Company '{dict(working)[rid]}'" if rid else "")
 
@@ -1867,7 +1920,8 @@ class CustomerLinker:
         if self.loose:
             out.append({"what": "customers found by a name written another way",
                         "decided": f"{self.loose} row(s) linked to a customer of that name",
-                        "evidence": "legal forms (Ltd = Limited, 有限公司), a customer's Company field: "
+                        "evidence": "legal forms (Ltd = Limited, 有限公司), Traditional and Simplified Chinese "
+                                    "characters (深圳明達 = 深圳明达), a customer's Company field: "
                                     + "; ".join(self.loose_examples)
                                     + ". A Customer ID column links a row to another customer."})
         if self.maybe:
@@ -2054,8 +2108,9 @@ class CustomerLinker:
         """A customer this import creates whose name is this company's, written another
         way ("ACME Limited" after "Acme Ltd"): (its id, or its placeholder before then;
         its name as the row that made it wrote it)."""
-        base, _forms = company_parts(name)
-        found = [(p, n) for p, n in self._new_bases.get(base, ()) if same_company(name, n)]
+        folded = simplified(name)
+        base, _forms = company_parts(folded)
+        found = [(p, n) for p, n in self._new_bases.get(base, ()) if same_company(folded, simplified(n))]
         placeholder = self._one(name, found, "the name of a company")
         if placeholder is None:
             return None, ""
@@ -2066,7 +2121,8 @@ class CustomerLinker:
         key = placeholder[4:]
         self.seen[key] = placeholder
         if key.startswith("name:"):
-            self._new_bases.setdefault(company_parts(clean["name"])[0], []).append((placeholder, clean["name"]))
+            self._new_bases.setdefault(company_parts(simplified(clean["name"]))[0], []).append(
+                (placeholder, clean["name"]))
             forms = name_forms(clean["name"])
             if forms:
                 self._new_family.setdefault(forms[-1], []).append((placeholder, clean["name"]))
