@@ -1650,6 +1650,20 @@ class ScriptNamesakes:
         return [(who, n) for who, n, k in self._folded.get(company_key(simplified(name)), ()) if k != key]
 
 
+def turned_names(name: str) -> list[str]:
+    """A person's name (`name_key`) with its family name moved to the other end, as
+    languages that write it first (Hungarian, Russian lists, Vietnamese) and those that
+    write it last would write it: "Иван Иванов" -> ["иванов иван"], "Иван Петрович
+    Иванов" -> ["иванов иван петрович", "петрович иванов иван"] (either end may hold it).
+    [] for a name of one word, a CJK name, or one with a title or generation."""
+    p = parse_name(name)
+    if p.cjk or p.titled or p.generation or not p.given:
+        return []
+    words = [*p.given, p.family]
+    turned = [" ".join(words[1:] + words[:1]), " ".join(words[-1:] + words[:-1])]
+    return [t for t in dict.fromkeys(turned) if t != p.key]
+
+
 def _written_name(name: str) -> str:
     """A name as written, case, spacing and character width aside ("MARIA  GARCIA" and
     "Ｍａｒｉａ Garcia" are "maria garcia"); word order and commas count."""
@@ -1689,6 +1703,7 @@ class CustomerLinker:
         self.ambiguous_examples: list[str] = []
         self._by_family: dict[str, list[tuple[str, str]]] | None = None   # family form -> stored (id, name)
         self._new_family: dict[str, list[tuple[str, str]]] = {}          # the same, of new ones
+        self._new_people: dict[str, tuple[str, str]] = {}    # name key -> (placeholder, name) of new ones
         self._cities: CityNamesakes | None = None   # Chinese companies, stored and new
         self.last_maybe: list[str] = []         # who the customer resolve() just planned may be
         self.maybe = 0                          # new customers whose names may be another's
@@ -1892,6 +1907,45 @@ class CustomerLinker:
         self._count_unknown_ref(ref, rid, how)
         return rid
 
+    def _other_order(self, name: str) -> list[tuple[str, str]]:
+        """(id or placeholder, name) of the customers, stored or of this import, whose name
+        is this person's with its family name at the other end (`turned_names`: the stored
+        "Иванов Иван" for "Иван Иванов", "Kovács Anna" for "Anna Kovács")."""
+        assert self._by_name is not None
+        found: list[tuple[str, str]] = []
+        for turned in turned_names(name):
+            found += [(rid, self._names.get(rid, "")) for rid in self._by_name.get(turned, ())]
+            new = self._new_people.get(turned)
+            if new is not None:
+                found.append((self.seen.get(new[0][4:], new[0]), new[1]))
+        return list(dict.fromkeys(found))
+
+    def _in_other_order(self, name: str) -> tuple[str | None, str]:
+        """The one customer whose name is this person's written the other way round
+        (family name first in one file, given name first in the other) and whose stored
+        email and phone the row's do not contradict (`_contradicts`); ValidationFailed naming
+        them when several could be meant and the row's evidence picks none."""
+        found = [(rid, n) for rid, n in self._other_order(name) if not self._contradicts(rid)]
+        rid = self._one(name, found, "the name, in the other word order,")
+        if rid is None:
+            return None, ""
+        return rid, f"'{dict(found)[rid]}', the same name in the other order"
+
+    def _contradicts(self, rid: str) -> bool:
+        """Whether the row's customer email or phone says the stored customer `rid` is
+        someone else: it has an email and the row gives another (as `email_key` compares
+        them), or it has a phone or mobile and the row's customer phone is neither (last 7
+        digits). A customer of this import, or one with no such value, is not contradicted."""
+        if not rid.startswith("C-"):
+            return False
+        record = self.store.fetch("customer", [rid]).get(rid) or {}
+        email = email_key(" ".join((_text(self._row.get("customer_email")) or "").split()))
+        if email and record.get("email") and email_key(record["email"]) != email:
+            return True
+        phone = _digits(self._row.get("customer_phone"))
+        stored = {_digits(record.get(f))[-7:] for f in ("phone", "mobile")} - {""}
+        return len(phone) >= 7 and bool(stored) and phone[-7:] not in stored
+
     def _other_email(self, rid: str) -> bool:
         """Whether the row gives its customer an email and the stored customer `rid` has
         another one (the same name at another address is another customer)."""
@@ -1921,14 +1975,16 @@ class CustomerLinker:
             out.append({"what": "customers found by a name written another way",
                         "decided": f"{self.loose} row(s) linked to a customer of that name",
                         "evidence": "legal forms (Ltd = Limited, 有限公司), Traditional and Simplified Chinese "
-                                    "characters (深圳明達 = 深圳明达), a customer's Company field: "
+                                    "characters (深圳明達 = 深圳明达), a person's name in the other order (family "
+                                    "name first or last: Иванов Иван = Иван Иванов), a customer's Company field: "
                                     + "; ".join(self.loose_examples)
                                     + ". A Customer ID column links a row to another customer."})
         if self.maybe:
             out.append({"what": "new customers who may be another",
                         "decided": f"{self.maybe} customer(s) created, with a warning on the row",
                         "evidence": "a name that may be a customer's but does not say (a title with a family "
-                                    "name alone, an initial, Jr.; a company with a city written on one name only): " + "; ".join(self.maybe_examples)
+                                    "name alone, an initial, Jr.; a company with a city written on one name only; "
+                                    "a name in the other order with another email or phone): " + "; ".join(self.maybe_examples)
                                     + ". A Customer ID column links such a row; cims customer merge joins two."})
         if self.by_contact:
             out.append({"what": "customer ids the store does not know",
@@ -2021,6 +2077,8 @@ class CustomerLinker:
                     rid, how = self._in_file(name)
                 if rid is None:
                     rid, how = self._by_row_email()
+                if rid is None and not firm:
+                    rid, how = self._in_other_order(name)
             except ValidationFailed as exc:
                 if not self._evidence_used:     # another row's evidence may still pick one
                     self.refused[key] = dict(exc.problems)
@@ -2069,6 +2127,10 @@ class CustomerLinker:
         (`name_match` not OTHER: "王伟" for "王先生", "John Smith" for "J. Smith"), as
         "C-000001 (王伟)"; counted for the summary."""
         found = self._city_namesakes(name)
+        if not found and not firm:
+            # the name the other way round, of a customer whose email or phone is another's
+            found = [f"{rid} ({n})" if rid.startswith("C-") else f"'{n}' of this file"
+                     for rid, n in self._other_order(name)]
         if found:
             self.maybe += 1
             if len(self.maybe_examples) < 3:
@@ -2126,6 +2188,7 @@ class CustomerLinker:
             forms = name_forms(clean["name"])
             if forms:
                 self._new_family.setdefault(forms[-1], []).append((placeholder, clean["name"]))
+                self._new_people.setdefault(key[5:], (placeholder, clean["name"]))
             if self._cities is not None:
                 self._cities.add(placeholder, clean["name"])
         self.new_count += 1
