@@ -1577,13 +1577,15 @@ def _customer_from_parts(data: dict, family_first: bool = False) -> None:
 
 
 def _merge_tags(old: str | None, new: str | None) -> str | None:
-    seen: dict[str, None] = {}
+    """The stored tags with the file's added, each once whatever its case (the stored
+    spelling kept: "VIP" and the file's "vip" are one tag)."""
+    seen: dict[str, str] = {}
     for text in (old, new):
         for t in (text or "").split(","):
             t = t.strip()
             if t:
-                seen.setdefault(t, None)
-    return ", ".join(seen) or None
+                seen.setdefault(t.casefold(), t)
+    return ", ".join(seen.values()) or None
 
 
 # What a person can do about a phone number refused under the assumed region, in the
