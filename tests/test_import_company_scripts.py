@@ -139,3 +139,15 @@ def test_orders_of_one_new_company_in_both_scripts_make_one_customer(admin, tmp_
     assert customer["name"] == "香港東方國際發展有限公司"
     (linked,) = said(result, "customers found by a name written another way")
     assert "'香港东方国际发展有限公司' -> a new customer" in linked["evidence"]
+
+
+@pytest.mark.parametrize("stored,written", [("王伟", "王偉"), ("陳美玲", "陈美玲")])
+def test_an_order_for_a_person_written_in_the_other_script_links_to_them(admin, tmp_path, stored, written):
+    who = records.create(admin, "customer", {"name": stored})["id"]
+    path = write_csv(tmp_path / "orders.csv", [["订单号", "订单日期", "客户名称", "金额"],
+                                               ["1001", "2026-03-05", written, "50"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.customers_created) == (1, 0)
+    assert [o["customer_id"] for o in records.list_records(admin, "order")] == [who]
+    (linked,) = said(result, "customers found by a name written another way")
+    assert f"'{written}' -> {who} ('{stored}')" in linked["evidence"]

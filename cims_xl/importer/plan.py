@@ -1927,7 +1927,10 @@ class CustomerLinker:
         (family name first in one file, given name first in the other) and whose stored
         email and phone the row's do not contradict (`_contradicts`); ValidationFailed naming
         them when several could be meant and the row's evidence picks none."""
-        found = [(rid, n) for rid, n in self._other_order(name) if not self._contradicts(rid)]
+        candidates = self._other_order(name)
+        found = [(rid, n) for rid, n in candidates if not self._contradicts(rid)]
+        if len(found) < len(candidates):
+            self._evidence_used = True      # this row's email or phone ruled one out: not for other rows
         rid = self._one(name, found, "the name, in the other word order,")
         if rid is None:
             return None, ""
