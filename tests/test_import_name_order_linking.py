@@ -109,3 +109,32 @@ def test_a_different_given_name_is_another_customer(admin, tmp_path):
     result = import_file(admin, path, kind="orders")
     assert (result.created, result.customers_created) == (1, 1)
     assert said(result, "customers found by a name written another way") == []
+
+
+# ----- a customers file: kept apart, said ---------------------------------------------------
+
+def test_a_customers_file_naming_a_person_the_other_way_round_keeps_them_apart_and_says_so(admin, tmp_path):
+    stored = records.create(admin, "customer", {"name": "Иванов Иван"})["id"]
+    path = write_xlsx(tmp_path / "customers.xlsx", [["Name", "City"],
+                                                     ["Иван Иванов", "Москва"],
+                                                     ["Kovács Anna", "Budapest"],
+                                                     ["Anna Kovács", "Debrecen"],
+                                                     ["Anita Kovács", "Pécs"]])
+    result = import_file(admin, path, kind="customers")
+    assert [o.action for o in result.outcomes] == ["created"] * 4
+    ivan, anna, anna_turned, anita = result.outcomes
+    assert f"{stored} (Иванов Иван)" in ivan.warnings["Name"] and "cims customer merge" in ivan.warnings["Name"]
+    assert "row 3 (Kovács Anna)" in anna_turned.warnings["Name"]
+    assert not anna.warnings and not anita.warnings
+    (maybe,) = said(result, "possibly the same person")
+    assert maybe["decided"].startswith("2 row(s)")
+    assert "'Иван Иванов'" in maybe["evidence"] and "Иванов Иван" in maybe["evidence"]
+    assert len(customers(admin)) == 5
+
+
+def test_two_people_of_one_name_in_two_orders_with_their_own_emails_are_not_named(admin, tmp_path):
+    records.create(admin, "customer", {"name": "Kovács Anna", "email": "anna@kovacs.hu"})
+    path = write_csv(tmp_path / "customers.csv", [["Name", "Email"], ["Anna Kovács", "anna.kovacs@other.example"]])
+    result = import_file(admin, path, kind="customers")
+    assert result.created == 1 and not result.outcomes[0].warnings
+    assert said(result, "possibly the same person") == []

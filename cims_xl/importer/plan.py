@@ -1050,6 +1050,9 @@ class Planner:
         self._scripts: ScriptNamesakes | None = None   # the same, of names in the other Chinese script
         self.maybe_script = 0       # new companies whose name is another's in Traditional/Simplified
         self.maybe_script_examples: list[str] = []
+        self._turned: dict[str, list[tuple[str, str, str]]] | None = None   # name key -> (who, name, email key)
+        self.maybe_turned = 0       # new people whose name is another's with the family name at the other end
+        self.maybe_turned_examples: list[str] = []
 
     # -- store keys, built on first use --
 
@@ -1230,6 +1233,8 @@ class Planner:
                 warned = self._maybe_same(number, me[0], list(dict.fromkeys(maybe)), row_who, warned)
             if self.ent.kind == "customer" and not me[0].isascii():
                 warned = self._maybe_company(number, clean, warned)
+            if self.ent.kind == "customer" and " " in me[0] and not me[2]:
+                warned = self._maybe_turned(number, clean, warned)
             out = Outcome(number, "created", warnings=warned)
             planned.outcomes.append(out)
             planned.creates.append((out, clean))
@@ -1308,6 +1313,35 @@ class Planner:
             f"may be the same company as {whose} (the same name in Traditional and Simplified Chinese "
             "characters): imported as a separate customer; if they are one, merge them (cims customer merge)")}
 
+    def _maybe_turned(self, number: int, clean: dict, warned: dict | None) -> dict | None:
+        """The warning of a new person whose name is a stored or earlier row's with the
+        family name at the other end (`turned_names`: "Иван Иванов" beside "Иванов Иван",
+        "Anna Kovács" beside "Kovács Anna"): one file wrote it family name first, the
+        other given name first, or they are two people; so it is made and said
+        (`maybe_turned`). Not when both have an email and the emails differ."""
+        name = clean.get("name") or ""
+        if company_name(name, clean.get("company"), clean.get("type")):
+            return warned
+        if self._turned is None:
+            self._turned = {}
+            for seq, stored, company, email, _phone, _mobile, _tags, kind in self.store.customer_rows():
+                if stored and " " in stored and not company_name(stored, company, kind):
+                    self._turned.setdefault(name_key(stored), []).append(
+                        (format_id(CUSTOMER, seq), stored, email_key(email)))
+        email = email_key(clean.get("email"))
+        found = [(who, n) for turned in turned_names(name) for who, n, theirs in self._turned.get(turned, ())
+                 if not (email and theirs and theirs != email)]
+        self._turned.setdefault(name_key(name), []).append((f"row {number}", name, email))
+        if not found:
+            return warned
+        whose = ", ".join(f"{who} ({n})" for who, n in found[:3])
+        self.maybe_turned += 1
+        if len(self.maybe_turned_examples) < 3:
+            self.maybe_turned_examples.append(f"row {number} '{name}' / {whose}")
+        return {**(warned or {}), self.prep.source_of.get("name") or "Name": (
+            f"may be the same person as {whose} (the same name with the family name at the other end): "
+            "imported as a separate customer; if they are one, merge them (cims customer merge)")}
+
     def identity_inferences(self) -> list[dict]:
         """What the summary says about people this import could not tell apart, and
         customers it linked by a name written another way (see CustomerLinker)."""
@@ -1324,6 +1358,12 @@ class Planner:
                         "decided": f"{self.maybe_company} row(s) kept as customers of their own, with a warning",
                         "evidence": "a company's name with a province or city beside the same name without "
                                     "one: " + "; ".join(self.maybe_company_examples)})
+        if self.maybe_turned:
+            out.append({"what": "possibly the same person",
+                        "decided": f"{self.maybe_turned} row(s) kept as customers of their own, with a warning",
+                        "evidence": "a person's name written family name first beside the same name written "
+                                    "given name first (Иванов Иван, Иван Иванов): "
+                                    + "; ".join(self.maybe_turned_examples)})
         if self.maybe_script:
             out.append({"what": "possibly the same company",
                         "decided": f"{self.maybe_script} row(s) kept as customers of their own, with a warning",
