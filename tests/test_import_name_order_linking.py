@@ -138,3 +138,12 @@ def test_two_people_of_one_name_in_two_orders_with_their_own_emails_are_not_name
     result = import_file(admin, path, kind="customers")
     assert result.created == 1 and not result.outcomes[0].warnings
     assert said(result, "possibly the same person") == []
+
+
+def test_a_name_many_rows_share_is_named_by_its_first_holders_only(admin, tmp_path):
+    rows = [["Name", "Email"]] + [["Wang Wei", f"wang{i}@example.cn"] for i in range(30)] + [["Wei Wang", ""]]
+    result = import_file(admin, write_csv(tmp_path / "customers.csv", rows), kind="customers")
+    assert result.created == 31
+    assert not any(o.warnings for o in result.outcomes[:30])
+    why = result.outcomes[30].warnings["Name"]
+    assert "row 2 (Wang Wei), row 3 (Wang Wei), row 4 (Wang Wei) (" in why and "row 5 " not in why

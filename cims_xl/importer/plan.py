@@ -25,7 +25,7 @@ from ..domain.countries import region_for_country, region_for_dial_code, unknown
 from ..domain import normalize as nz
 from ..domain.duplicates import (OTHER, SAME, UNSURE, company_core, company_key, company_name, company_parts,
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
-                                 parse_name, same_company, simplified, written_key)
+                                 fold_latin, parse_name, same_company, simplified, written_key)
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
@@ -1050,7 +1050,7 @@ class Planner:
         self._scripts: ScriptNamesakes | None = None   # the same, of names in the other Chinese script
         self.maybe_script = 0       # new companies whose name is another's in Traditional/Simplified
         self.maybe_script_examples: list[str] = []
-        self._turned: dict[str, list[tuple[str, str, str]]] | None = None   # name key -> (who, name, email key)
+        self._turned: dict[str, dict[str, list[tuple[str, str, str]]]] | None = None   # see _add_turned
         self.maybe_turned = 0       # new people whose name is another's with the family name at the other end
         self.maybe_turned_examples: list[str] = []
 
@@ -1320,18 +1320,22 @@ class Planner:
         other given name first, or they are two people; so it is made and said
         (`maybe_turned`). Not when both have an email and the emails differ."""
         name = clean.get("name") or ""
-        if company_name(name, clean.get("company"), clean.get("type")):
-            return warned
         if self._turned is None:
             self._turned = {}
             for seq, stored, company, email, _phone, _mobile, _tags, kind in self.store.customer_rows():
                 if stored and " " in stored and not company_name(stored, company, kind):
-                    self._turned.setdefault(name_key(stored), []).append(
-                        (format_id(CUSTOMER, seq), stored, email_key(email)))
-        email = email_key(clean.get("email"))
-        found = [(who, n) for turned in turned_names(name) for who, n, theirs in self._turned.get(turned, ())
-                 if not (email and theirs and theirs != email)]
-        self._turned.setdefault(name_key(name), []).append((f"row {number}", name, email))
+                    _add_turned(self._turned, format_id(CUSTOMER, seq), stored, email or "")
+        # the same words in any order first (cheap), then the order itself (turned_names)
+        bag, order = _word_bag(name)
+        near = self._turned.get(bag)
+        found = []
+        if near and (len(near) > 1 or order not in near) and not company_name(name, clean.get("company"),
+                                                                              clean.get("type")):
+            email = email_key(clean.get("email"))
+            turned = turned_names(name)
+            found = [(who, n) for holders in near.values() for who, n, theirs in holders
+                     if name_key(n) in turned and not (email and theirs and email_key(theirs) != email)]
+        _add_turned(self._turned, f"row {number}", name, clean.get("email") or "", (bag, order))
         if not found:
             return warned
         whose = ", ".join(f"{who} ({n})" for who, n in found[:3])
@@ -1690,6 +1694,29 @@ class ScriptNamesakes:
             return []
         key = company_key(name)
         return [(who, n) for who, n, k in self._folded.get(company_key(simplified(name)), ()) if k != key]
+
+
+def _add_turned(index: dict[str, dict[str, list[tuple[str, str, str]]]], who: str, name: str, email: str,
+                bag: tuple[str, str] | None = None) -> None:
+    """Add (who, name, email) to `index` (word bag -> words in order -> holders), at
+    most `_NAMESAKES_KEPT` per order: a file of a thousand "Wang Wei" rows stays linear."""
+    words, order = bag or _word_bag(name)
+    holders = index.setdefault(words, {}).setdefault(order, [])
+    if len(holders) < _NAMESAKES_KEPT:
+        holders.append((who, name, email))
+
+
+_NAMESAKES_KEPT = 8
+
+
+def _word_bag(name: str) -> tuple[str, str]:
+    """(a name's words in sorted order, its words in order), case and Latin marks aside:
+    names that may be one another turned round (`turned_names`) have the same bag."""
+    text = name.casefold()
+    if not text.isascii():
+        text = fold_latin(text)
+    words = text.replace(",", " ").split()
+    return " ".join(sorted(words)), " ".join(words)
 
 
 def turned_names(name: str) -> list[str]:
