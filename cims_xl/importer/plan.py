@@ -1685,7 +1685,9 @@ class ScriptNamesakes:
     def add(self, who: str, name: str) -> None:
         if name and not name.isascii():
             key = company_key(name)
-            self._folded.setdefault(company_key(simplified(name)), []).append((who, name, key))
+            holders = self._folded.setdefault(company_key(simplified(name)), [])
+            if sum(k == key for _w, _n, k in holders) < _NAMESAKES_KEPT:   # a name many rows share: linear
+                holders.append((who, name, key))
 
     def find(self, name: str) -> list[tuple[str, str]]:
         """(who, name) of the names added that are `name` in the other script (not those
@@ -1995,7 +1997,9 @@ class CustomerLinker:
         email and phone the row's do not contradict (`_contradicts`); ValidationFailed naming
         them when several could be meant and the row's evidence picks none."""
         candidates = self._other_order(name)
-        found = [(rid, n) for rid, n in candidates if not self._contradicts(rid)]
+        # many namesakes: `_one` refuses naming them or lets the row's evidence pick one
+        found = [(rid, n) for rid, n in candidates if not self._contradicts(rid)] if len(candidates) <= 8 \
+            else candidates
         if len(found) < len(candidates):
             self._evidence_used = True      # this row's email or phone ruled one out: not for other rows
         rid = self._one(name, found, "the name, in the other word order,")
