@@ -25,13 +25,14 @@ from ..domain.countries import region_for_country, region_for_dial_code, unknown
 from ..domain import normalize as nz
 from ..domain.duplicates import (OTHER, SAME, UNSURE, company_core, company_key, company_name, company_parts,
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
-                                 fold_latin, parse_name, same_company, simplified, written_key)
+                                 parse_name, same_company, simplified, written_key)
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .mapping import Mapping, norm as header_norm, phone_slots
+from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds
 from .shop_orders import OrderLines
 from .table import is_blank_cell
@@ -1050,7 +1051,7 @@ class Planner:
         self._scripts: ScriptNamesakes | None = None   # the same, of names in the other Chinese script
         self.maybe_script = 0       # new companies whose name is another's in Traditional/Simplified
         self.maybe_script_examples: list[str] = []
-        self._turned: dict[str, dict[str, list[tuple[str, str, str]]]] | None = None   # see _add_turned
+        self._turned: dict[str, dict[str, list[tuple[str, str, str]]]] | None = None   # see name_variants.add_turned
         self.maybe_turned = 0       # new people whose name is another's with the family name at the other end
         self.maybe_turned_examples: list[str] = []
 
@@ -1324,9 +1325,9 @@ class Planner:
             self._turned = {}
             for seq, stored, company, email, _phone, _mobile, _tags, kind in self.store.customer_rows():
                 if stored and " " in stored and not company_name(stored, company, kind):
-                    _add_turned(self._turned, format_id(CUSTOMER, seq), stored, email or "")
+                    add_turned(self._turned, format_id(CUSTOMER, seq), stored, email or "")
         # the same words in any order first (cheap), then the order itself (turned_names)
-        bag, order = _word_bag(name)
+        bag, order = word_bag(name)
         near = self._turned.get(bag)
         found = []
         if near and (len(near) > 1 or order not in near) and not company_name(name, clean.get("company"),
@@ -1335,7 +1336,7 @@ class Planner:
             turned = turned_names(name)
             found = [(who, n) for holders in near.values() for who, n, theirs in holders
                      if name_key(n) in turned and not (email and theirs and email_key(theirs) != email)]
-        _add_turned(self._turned, f"row {number}", name, clean.get("email") or "", (bag, order))
+        add_turned(self._turned, f"row {number}", name, clean.get("email") or "", (bag, order))
         if not found:
             return warned
         whose = ", ".join(f"{who} ({n})" for who, n in found[:3])
@@ -1671,68 +1672,6 @@ class CityNamesakes:
             return []
         core = company_core(name)
         return list(self._plain.get(core, ()) if core else self._with_city.get(company_parts(name)[0], ()))
-
-
-class ScriptNamesakes:
-    """Names that are one name written in Traditional and in Simplified Chinese characters
-    ("深圳明達科技有限公司" and "深圳明达科技有限公司", `simplified`): a Hong Kong or Taiwan
-    company and a mainland one may share a name, so the import makes both and says so,
-    it does not merge them."""
-
-    def __init__(self) -> None:
-        self._folded: dict[str, list[tuple[str, str, str]]] = {}   # folded key -> (who, name, key)
-
-    def add(self, who: str, name: str) -> None:
-        if name and not name.isascii():
-            key = company_key(name)
-            holders = self._folded.setdefault(company_key(simplified(name)), [])
-            if sum(k == key for _w, _n, k in holders) < _NAMESAKES_KEPT:   # a name many rows share: linear
-                holders.append((who, name, key))
-
-    def find(self, name: str) -> list[tuple[str, str]]:
-        """(who, name) of the names added that are `name` in the other script (not those
-        written as it is: those are its duplicates, or a namesake the other keys tell apart)."""
-        if not name or name.isascii():
-            return []
-        key = company_key(name)
-        return [(who, n) for who, n, k in self._folded.get(company_key(simplified(name)), ()) if k != key]
-
-
-def _add_turned(index: dict[str, dict[str, list[tuple[str, str, str]]]], who: str, name: str, email: str,
-                bag: tuple[str, str] | None = None) -> None:
-    """Add (who, name, email) to `index` (word bag -> words in order -> holders), at
-    most `_NAMESAKES_KEPT` per order: a file of a thousand "Wang Wei" rows stays linear."""
-    words, order = bag or _word_bag(name)
-    holders = index.setdefault(words, {}).setdefault(order, [])
-    if len(holders) < _NAMESAKES_KEPT:
-        holders.append((who, name, email))
-
-
-_NAMESAKES_KEPT = 8
-
-
-def _word_bag(name: str) -> tuple[str, str]:
-    """(a name's words in sorted order, its words in order), case and Latin marks aside:
-    names that may be one another turned round (`turned_names`) have the same bag."""
-    text = name.casefold()
-    if not text.isascii():
-        text = fold_latin(text)
-    words = text.replace(",", " ").split()
-    return " ".join(sorted(words)), " ".join(words)
-
-
-def turned_names(name: str) -> list[str]:
-    """A person's name (`name_key`) with its family name moved to the other end, as
-    languages that write it first (Hungarian, Russian lists, Vietnamese) and those that
-    write it last would write it: "Иван Иванов" -> ["иванов иван"], "Иван Петрович
-    Иванов" -> ["иванов иван петрович", "петрович иванов иван"] (either end may hold it).
-    [] for a name of one word, a CJK name, or one with a title or generation."""
-    p = parse_name(name)
-    if p.cjk or p.titled or p.generation or not p.given:
-        return []
-    words = [*p.given, p.family]
-    turned = [" ".join(words[1:] + words[:1]), " ".join(words[-1:] + words[:-1])]
-    return [t for t in dict.fromkeys(turned) if t != p.key]
 
 
 def _written_name(name: str) -> str:
