@@ -114,6 +114,27 @@ def fold_latin(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out)).translate(_LATIN_PLAIN)
 
 
+# Han characters (CJK Unified Ideographs, extension A, compatibility, extensions B-H).
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc       # OpenCC's own dictionaries: Traditional (Taiwan, Hong Kong) to Simplified
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=65536)
+def simplified(text: str) -> str:
+    """`text` with its Traditional Chinese characters in their Simplified form (OpenCC's
+    t2s conversion: "深圳明達科技有限公司" -> "深圳明达科技有限公司", "臺灣" -> "台湾"), for
+    comparing names only: a record keeps its name as written. Text without Han characters
+    is returned as it is; Japanese kana and kanji that are no Traditional form stay."""
+    if text.isascii() or not _HAN.search(text):
+        return text
+    return _t2s().convert(text)
+
+
 def _normal(name: str) -> str:
     text = (name if name.isascii() else unicodedata.normalize("NFKC", name)).casefold()
     return text if text.isascii() else fold_latin(text)

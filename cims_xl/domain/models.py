@@ -278,13 +278,14 @@ def _tags(value):
         for sep in (";", "；", "，", "、", "|", "\n"):
             text = text.replace(sep, ",")
         parts = text.split(",")
-    seen: dict[str, None] = {}
+    seen: dict[str, str] = {}
     for p in parts:
         # Mailchimp writes a cell's tags quoted, as a CSV line: "VIP","Wholesale"
         t = nz.normalize_name(p.strip().strip(_TAG_QUOTES).strip())
         if t:
-            seen.setdefault(t, None)
-    return ", ".join(seen) or None
+            # one tag whatever its case (VIP, vip, Vip): the first spelling is kept
+            seen.setdefault(t.casefold(), t)
+    return ", ".join(seen.values()) or None
 
 
 @_guard

@@ -109,7 +109,7 @@ WORDS: dict[str, dict[str, list[str]]] = {
         "source": SOURCE,
         "tags": ["schlagwörter", "stichwörter", "kategorien", "gruppen", "étiquettes", "étiquette",
                  "mots-clés", "catégories", "etiquetas", "etiqueta", "categorías", "marcadores",
-                 "categorias", "etichette", "etichetta", "categorie", "タグ", "ラベル"],
+                 "categorias", "etichette", "etichetta", "categorie", "タグ", "ラベル", "標籤"],
         "owner": OWNER,
         "notes": NOTES,
         "marketing_consent": ["einwilligung", "werbeeinwilligung", "marketing-einwilligung",
@@ -268,7 +268,7 @@ KOREAN = {"name": ["이름", "성명", "고객명", "담당자명"], "company": 
           "mobile": ["휴대폰", "휴대전화", "핸드폰", "휴대폰 번호"], "address": ["주소", "상세주소"],
           "city": ["도시", "시"], "province": ["시도", "도"], "postal_code": ["우편번호"],
           "country": ["국가"], "notes": ["메모", "비고"], "title": ["직함", "직책", "직위"],
-          "first_name": ["이름(名)"], "last_name": ["성"]}
+          "first_name": ["이름(名)"], "last_name": ["성"], "tags": ["태그", "라벨", "꼬리표"]}
 EXPORT_WORDS: dict[str, dict[str, list[str]]] = {
     "customer": {
         "name": ["fn", "formatted name", "contactname", *KOREAN["name"]],
@@ -278,7 +278,7 @@ EXPORT_WORDS: dict[str, dict[str, list[str]]] = {
         "address": ["adr", "adr;type=work", "adr;type=home", "adr;type=pref", "adr;type=work;type=pref",
                     *KOREAN["address"]],
         **{k: KOREAN[k] for k in ("email", "phone", "mobile", "city", "province",
-                                  "postal_code", "country", "notes", "last_name")},
+                                  "postal_code", "country", "notes", "last_name", "tags")},
     },
     "contact": {
         "name": ["fn", "formatted name", *KOREAN["name"]],

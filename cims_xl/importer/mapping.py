@@ -899,7 +899,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         if looks_secret(h):
             chosen[i] = ColumnMap(h, None, "secret")
             continue
-        hit = table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
+        hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
+               or numbered_hit(table, n))
         if hit:
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:
@@ -1148,6 +1149,18 @@ def address_part(ent: Entity, header: str) -> tuple[str, int, str] | None:
 # Fields several columns may feed at once, their values joined: a Pipedrive export's
 # "Person - Label" and "Organization - Label", Google's "Labels" beside "Tags".
 SEVERAL_COLUMNS = ("tags",)
+
+
+_NUMBERED = re.compile(r"^(\D+?)(\d{1,2})$")
+
+
+def numbered_hit(table: dict[str, tuple[str, int]], n: str) -> tuple[str, int] | None:
+    """(target, rank) of a numbered heading (normalised: `norm`) of a field several
+    columns feed ("タグ1", "Tag 2", "태그3", "Label 1" are Tags, as exports write one column
+    per tag); None for any other ("Phone 1" is settled by `phone_slots`, "メモ1" is no tag)."""
+    m = _NUMBERED.match(n)
+    hit = table.get(m.group(1)) if m else None
+    return hit if hit is not None and hit[0] in SEVERAL_COLUMNS else None
 
 
 def _one_address_group(ent: Entity, headers: list[str], chosen: list["ColumnMap"],

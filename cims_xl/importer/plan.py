@@ -26,13 +26,14 @@ from ..domain.countries import region_for_country, region_for_dial_code, unknown
 from ..domain import normalize as nz
 from ..domain.duplicates import (OTHER, SAME, UNSURE, company_core, company_key, company_name, company_parts,
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
-                                 parse_name, same_company, written_key)
+                                 parse_name, same_company, simplified, written_key)
 from ..domain.models import validate_record
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .mapping import Mapping, norm as header_norm, phone_slots
+from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds
 from .shop_orders import OrderLines
 from .table import is_blank_cell
@@ -1110,6 +1111,12 @@ class Planner:
         self._cities: CityNamesakes | None = None   # Chinese companies, stored and of this file
         self.maybe_company = 0      # new companies that may be another written with(out) its city
         self.maybe_company_examples: list[str] = []
+        self._scripts: ScriptNamesakes | None = None   # the same, of names in the other Chinese script
+        self.maybe_script = 0       # new companies whose name is another's in Traditional/Simplified
+        self.maybe_script_examples: list[str] = []
+        self._turned: dict[str, dict[str, list[tuple[str, str, str]]]] | None = None   # see name_variants.add_turned
+        self.maybe_turned = 0       # new people whose name is another's with the family name at the other end
+        self.maybe_turned_examples: list[str] = []
 
     # -- store keys, built on first use --
 
@@ -1291,6 +1298,8 @@ class Planner:
                 warned = self._maybe_same(number, me[0], list(dict.fromkeys(maybe)), row_who, warned)
             if self.ent.kind == "customer" and not me[0].isascii():
                 warned = self._maybe_company(number, clean, warned)
+            if self.ent.kind == "customer" and " " in me[0] and not me[2]:
+                warned = self._maybe_turned(number, clean, warned)
             out = Outcome(number, "created", warnings=warned)
             planned.outcomes.append(out)
             planned.creates.append((out, clean))
@@ -1334,11 +1343,17 @@ class Planner:
         if clean.get("type") != "Company" and (len(name) < 4 or not company_parts(name)[1]):
             return warned
         if self._cities is None:
-            self._cities = CityNamesakes()
+            self._cities, self._scripts = CityNamesakes(), ScriptNamesakes()
             for seq, stored, *_rest in self.store.customer_rows():
                 self._cities.add(format_id(CUSTOMER, seq), stored or "")
+                self._scripts.add(format_id(CUSTOMER, seq), stored or "")
+        assert self._scripts is not None
         found = self._cities.find(name)
         self._cities.add(f"row {number}", name)
+        other_script = self._scripts.find(name)
+        self._scripts.add(f"row {number}", name)
+        if not found and other_script:
+            return self._maybe_script(number, name, other_script, warned)
         if not found:
             return warned
         whose = ", ".join(f"{who} ({n})" for who, n in found[:3])
@@ -1348,6 +1363,52 @@ class Planner:
         return {**(warned or {}), self.prep.source_of.get("name") or "Name": (
             f"may be the same company as {whose} (a province or city is written on one name only): imported "
             "as a separate customer; if they are one, merge them (cims customer merge)")}
+
+    def _maybe_script(self, number: int, name: str, found: list[tuple[str, str]], warned: dict | None) -> dict:
+        """The warning of a new Chinese company whose name is a stored or earlier row's
+        written in the other script (`ScriptNamesakes`: 深圳明達 beside 深圳明达): a Hong Kong
+        or Taiwan company and a mainland one of that name may be one or two, so it is made
+        and said (`maybe_script`)."""
+        whose = ", ".join(f"{who} ({n})" for who, n in found[:3])
+        self.maybe_script += 1
+        if len(self.maybe_script_examples) < 3:
+            self.maybe_script_examples.append(f"row {number} '{name}' / {whose}")
+        return {**(warned or {}), self.prep.source_of.get("name") or "Name": (
+            f"may be the same company as {whose} (the same name in Traditional and Simplified Chinese "
+            "characters): imported as a separate customer; if they are one, merge them (cims customer merge)")}
+
+    def _maybe_turned(self, number: int, clean: dict, warned: dict | None) -> dict | None:
+        """The warning of a new person whose name is a stored or earlier row's with the
+        family name at the other end (`turned_names`: "Иван Иванов" beside "Иванов Иван",
+        "Anna Kovács" beside "Kovács Anna"): one file wrote it family name first, the
+        other given name first, or they are two people; so it is made and said
+        (`maybe_turned`). Not when both have an email and the emails differ."""
+        name = clean.get("name") or ""
+        if self._turned is None:
+            self._turned = {}
+            for seq, stored, company, email, _phone, _mobile, _tags, kind in self.store.customer_rows():
+                if stored and " " in stored and not company_name(stored, company, kind):
+                    add_turned(self._turned, format_id(CUSTOMER, seq), stored, email or "")
+        # the same words in any order first (cheap), then the order itself (turned_names)
+        bag, order = word_bag(name)
+        near = self._turned.get(bag)
+        found = []
+        if near and (len(near) > 1 or order not in near) and not company_name(name, clean.get("company"),
+                                                                              clean.get("type")):
+            email = email_key(clean.get("email"))
+            turned = turned_names(name)
+            found = [(who, n) for holders in near.values() for who, n, theirs in holders
+                     if name_key(n) in turned and not (email and theirs and email_key(theirs) != email)]
+        add_turned(self._turned, f"row {number}", name, clean.get("email") or "", (bag, order))
+        if not found:
+            return warned
+        whose = ", ".join(f"{who} ({n})" for who, n in found[:3])
+        self.maybe_turned += 1
+        if len(self.maybe_turned_examples) < 3:
+            self.maybe_turned_examples.append(f"row {number} '{name}' / {whose}")
+        return {**(warned or {}), self.prep.source_of.get("name") or "Name": (
+            f"may be the same person as {whose} (the same name with the family name at the other end): "
+            "imported as a separate customer; if they are one, merge them (cims customer merge)")}
 
     def identity_inferences(self) -> list[dict]:
         """What the summary says about people this import could not tell apart, and
@@ -1365,6 +1426,18 @@ class Planner:
                         "decided": f"{self.maybe_company} row(s) kept as customers of their own, with a warning",
                         "evidence": "a company's name with a province or city beside the same name without "
                                     "one: " + "; ".join(self.maybe_company_examples)})
+        if self.maybe_turned:
+            out.append({"what": "possibly the same person",
+                        "decided": f"{self.maybe_turned} row(s) kept as customers of their own, with a warning",
+                        "evidence": "a person's name written family name first beside the same name written "
+                                    "given name first (Иванов Иван, Иван Иванов): "
+                                    + "; ".join(self.maybe_turned_examples)})
+        if self.maybe_script:
+            out.append({"what": "possibly the same company",
+                        "decided": f"{self.maybe_script} row(s) kept as customers of their own, with a warning",
+                        "evidence": "a company's name in Traditional Chinese characters beside the same name in "
+                                    "Simplified ones (or the other way round): "
+                                    + "; ".join(self.maybe_script_examples)})
         if self.linker is not None:
             out += self.linker.inferences()
         return out
@@ -1629,13 +1702,15 @@ def _customer_from_parts(data: dict, family_first: bool = False) -> None:
 
 
 def _merge_tags(old: str | None, new: str | None) -> str | None:
-    seen: dict[str, None] = {}
+    """The stored tags with the file's added, each once whatever its case (the stored
+    spelling kept: "VIP" and the file's "vip" are one tag)."""
+    seen: dict[str, str] = {}
     for text in (old, new):
         for t in (text or "").split(","):
             t = t.strip()
             if t:
-                seen.setdefault(t, None)
-    return ", ".join(seen) or None
+                seen.setdefault(t.casefold(), t)
+    return ", ".join(seen.values()) or None
 
 
 # What a person can do about a phone number refused under the assumed region, in the
@@ -1718,6 +1793,7 @@ class CustomerLinker:
         self.ambiguous_examples: list[str] = []
         self._by_family: dict[str, list[tuple[str, str]]] | None = None   # family form -> stored (id, name)
         self._new_family: dict[str, list[tuple[str, str]]] = {}          # the same, of new ones
+        self._new_people: dict[str, tuple[str, str]] = {}    # name key -> (placeholder, name) of new ones
         self._cities: CityNamesakes | None = None   # Chinese companies, stored and new
         self.last_maybe: list[str] = []         # who the customer resolve() just planned may be
         self.maybe = 0                          # new customers whose names may be another's
@@ -1773,10 +1849,10 @@ class CustomerLinker:
             self._bases_built = True
             for rid, name in self._names.items():
                 if rid in self._named:
-                    self._by_base.setdefault(company_parts(name)[0], []).append((rid, name))
+                    self._by_base.setdefault(company_parts(simplified(name))[0], []).append((rid, name))
             by_company: dict[str, list[tuple[str, str]]] = {}
             for company, holders in self._by_company.items():
-                by_company.setdefault(company_parts(company)[0], []).extend(holders)
+                by_company.setdefault(company_parts(simplified(company))[0], []).extend(holders)
             self._by_company = by_company
         return self._by_base, self._by_company
 
@@ -1860,12 +1936,14 @@ class CustomerLinker:
         if rid is not None:
             return rid, ""
         by_base, by_company = self._companies()
-        base, _forms = company_parts(name)
-        named = [(r, n) for r, n in by_base.get(base, ()) if same_company(name, n)]
+        # Traditional and Simplified characters aside (深圳明達 is the stored 深圳明达: `simplified`)
+        folded = simplified(name)
+        base, _forms = company_parts(folded)
+        named = [(r, n) for r, n in by_base.get(base, ()) if same_company(folded, simplified(n))]
         rid = self._one(name, named, "the name of a company")
         if rid is not None:
             return rid, f"'{dict(named)[rid]}'"
-        working = [(r, c) for r, c in by_company.get(base, ()) if same_company(name, c)]
+        working = [(r, c) for r, c in by_company.get(base, ()) if same_company(folded, simplified(c))]
         rid = self._one(name, working, "the Company")
         return rid, (f"{self._names.get(rid, '')}, Company '{dict(working)[rid]}'" if rid else "")
 
@@ -1919,6 +1997,50 @@ class CustomerLinker:
         self._count_unknown_ref(ref, rid, how)
         return rid
 
+    def _other_order(self, name: str) -> list[tuple[str, str]]:
+        """(id or placeholder, name) of the customers, stored or of this import, whose name
+        is this person's with its family name at the other end (`turned_names`: the stored
+        "Иванов Иван" for "Иван Иванов", "Kovács Anna" for "Anna Kovács")."""
+        assert self._by_name is not None
+        found: list[tuple[str, str]] = []
+        for turned in turned_names(name):
+            found += [(rid, self._names.get(rid, "")) for rid in self._by_name.get(turned, ())]
+            new = self._new_people.get(turned)
+            if new is not None:
+                found.append((self.seen.get(new[0][4:], new[0]), new[1]))
+        return list(dict.fromkeys(found))
+
+    def _in_other_order(self, name: str) -> tuple[str | None, str]:
+        """The one customer whose name is this person's written the other way round
+        (family name first in one file, given name first in the other) and whose stored
+        email and phone the row's do not contradict (`_contradicts`); ValidationFailed naming
+        them when several could be meant and the row's evidence picks none."""
+        candidates = self._other_order(name)
+        # many namesakes: `_one` refuses naming them or lets the row's evidence pick one
+        found = [(rid, n) for rid, n in candidates if not self._contradicts(rid)] if len(candidates) <= 8 \
+            else candidates
+        if len(found) < len(candidates):
+            self._evidence_used = True      # this row's email or phone ruled one out: not for other rows
+        rid = self._one(name, found, "the name, in the other word order,")
+        if rid is None:
+            return None, ""
+        return rid, f"'{dict(found)[rid]}', the same name in the other order"
+
+    def _contradicts(self, rid: str) -> bool:
+        """Whether the row's customer email or phone says the stored customer `rid` is
+        someone else: it has an email and the row gives another (as `email_key` compares
+        them), or it has a phone or mobile and the row's customer phone is neither (last 7
+        digits). A customer of this import, or one with no such value, is not contradicted."""
+        if not rid.startswith("C-"):
+            return False
+        record = self.store.fetch("customer", [rid]).get(rid) or {}
+        email = email_key(" ".join((_text(self._row.get("customer_email")) or "").split()))
+        if email and record.get("email") and email_key(record["email"]) != email:
+            return True
+        phone = _digits(self._row.get("customer_phone"))
+        stored = {_digits(record.get(f))[-7:] for f in ("phone", "mobile")} - {""}
+        return len(phone) >= 7 and bool(stored) and phone[-7:] not in stored
+
     def _other_email(self, rid: str) -> bool:
         """Whether the row gives its customer an email and the stored customer `rid` has
         another one (the same name at another address is another customer)."""
@@ -1947,14 +2069,17 @@ class CustomerLinker:
         if self.loose:
             out.append({"what": "customers found by a name written another way",
                         "decided": f"{self.loose} row(s) linked to a customer of that name",
-                        "evidence": "legal forms (Ltd = Limited, 有限公司), a customer's Company field: "
+                        "evidence": "legal forms (Ltd = Limited, 有限公司), Traditional and Simplified Chinese "
+                                    "characters (深圳明達 = 深圳明达), a person's name in the other order (family "
+                                    "name first or last: Иванов Иван = Иван Иванов), a customer's Company field: "
                                     + "; ".join(self.loose_examples)
                                     + ". A Customer ID column links a row to another customer."})
         if self.maybe:
             out.append({"what": "new customers who may be another",
                         "decided": f"{self.maybe} customer(s) created, with a warning on the row",
                         "evidence": "a name that may be a customer's but does not say (a title with a family "
-                                    "name alone, an initial, Jr.; a company with a city written on one name only): " + "; ".join(self.maybe_examples)
+                                    "name alone, an initial, Jr.; a company with a city written on one name only; "
+                                    "a name in the other order with another email or phone): " + "; ".join(self.maybe_examples)
                                     + ". A Customer ID column links such a row; cims customer merge joins two."})
         if self.by_contact:
             out.append({"what": "customer ids the store does not know",
@@ -2047,6 +2172,8 @@ class CustomerLinker:
                     rid, how = self._in_file(name)
                 if rid is None:
                     rid, how = self._by_row_email()
+                if rid is None and not firm:
+                    rid, how = self._in_other_order(name)
             except ValidationFailed as exc:
                 if not self._evidence_used:     # another row's evidence may still pick one
                     self.refused[key] = dict(exc.problems)
@@ -2095,6 +2222,10 @@ class CustomerLinker:
         (`name_match` not OTHER: "王伟" for "王先生", "John Smith" for "J. Smith"), as
         "C-000001 (王伟)"; counted for the summary."""
         found = self._city_namesakes(name)
+        if not found and not firm:
+            # the name the other way round, of a customer whose email or phone is another's
+            found = [f"{rid} ({n})" if rid.startswith("C-") else f"'{n}' of this file"
+                     for rid, n in self._other_order(name)]
         if found:
             self.maybe += 1
             if len(self.maybe_examples) < 3:
@@ -2134,8 +2265,9 @@ class CustomerLinker:
         """A customer this import creates whose name is this company's, written another
         way ("ACME Limited" after "Acme Ltd"): (its id, or its placeholder before then;
         its name as the row that made it wrote it)."""
-        base, _forms = company_parts(name)
-        found = [(p, n) for p, n in self._new_bases.get(base, ()) if same_company(name, n)]
+        folded = simplified(name)
+        base, _forms = company_parts(folded)
+        found = [(p, n) for p, n in self._new_bases.get(base, ()) if same_company(folded, simplified(n))]
         placeholder = self._one(name, found, "the name of a company")
         if placeholder is None:
             return None, ""
@@ -2146,10 +2278,12 @@ class CustomerLinker:
         key = placeholder[4:]
         self.seen[key] = placeholder
         if key.startswith("name:"):
-            self._new_bases.setdefault(company_parts(clean["name"])[0], []).append((placeholder, clean["name"]))
+            self._new_bases.setdefault(company_parts(simplified(clean["name"]))[0], []).append(
+                (placeholder, clean["name"]))
             forms = name_forms(clean["name"])
             if forms:
                 self._new_family.setdefault(forms[-1], []).append((placeholder, clean["name"]))
+                self._new_people.setdefault(key[5:], (placeholder, clean["name"]))
             if self._cities is not None:
                 self._cities.add(placeholder, clean["name"])
         self.new_count += 1
