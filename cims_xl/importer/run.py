@@ -14,6 +14,7 @@ people; a salesperson hands the file to a manager, or adds customers one by one.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as _dt
 import re
@@ -909,13 +910,78 @@ class _SessionStore:
 
 @collector_paused
 def import_file(session, path: str | Path, *, kind: str | None = None, sheet: str | int | None = None,
+                profile: str | None = None, **options) -> ImportResult:
+    """Import a spreadsheet or CSV file; see `_import_file` for the options.
+
+    With `profile`, the reading options it keeps (PROFILE_OPTIONS: date order, calendar,
+    decimal mark, encoding, amounts per order or line, currency) settle only what this
+    file's own evidence cannot: the file is read without them first, and each is taken
+    from the profile when, and only when, the import would stop for want of it (the
+    stop names the option). A profile saved from last month's file never overrides
+    what this file's values show (its dates, numbers, bytes): the file may not be like
+    last month's.
+    """
+    saved = mp.load_profile(profile) if profile else None
+    waiting = {name: str(saved[name]) for name in PROFILE_OPTIONS
+               if saved and saved.get(name) and options.get(name) is None}
+    _check_profile_options(profile, waiting)
+    use: dict[str, str] = {}
+    while True:
+        try:
+            return _import_file(session, path, kind=kind, sheet=sheet, profile=profile,
+                                _profile_use=dict(use), **options)
+        except ImportRefused as exc:
+            wanted = next((name for name in waiting if name not in use and
+                           _names_option(exc.message, name)), None)
+            if wanted is None:
+                raise
+            use[wanted] = waiting[wanted]
+
+
+def _check_profile_options(profile: str | None, options: dict[str, str]) -> None:
+    """ImportRefused naming the profile when a reading option it keeps cannot be used
+    (a hand-edited file), before anything is read, whether this file needs it or not."""
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        try:
+            if name == "date_order":
+                _choice(flag, value.upper(), DATE_ORDERS)
+            elif name == "decimal":
+                _choice(flag, value, ("comma", "point"))
+            elif name == "calendar":
+                _choice(flag, value.lower(), tuple(nz.CALENDAR_SHIFTS))
+            elif name == "amount_per":
+                shop_orders.check_amount_per(value)
+            elif name == "currency":
+                try:
+                    if money.check_currency(value) is None:
+                        raise ValueError("needs an ISO 4217 code such as USD or EUR")
+                except ValueError as exc:
+                    raise ImportRefused(f"{flag}: {exc}") from None
+            elif name == "encoding":
+                try:
+                    codecs.lookup(value)
+                except LookupError:
+                    raise ImportRefused(f"{flag}: no encoding called {value!r}") from None
+        except ImportRefused as exc:
+            raise ImportRefused(f"profile '{profile}' holds {flag} {value!r}, which cannot be used: "
+                                f"{exc.message} Give the option to say otherwise, or import once with it "
+                                "and --profile to save it.") from None
+
+
+def _names_option(message: str, name: str) -> bool:
+    """Whether a stop message asks for option `name` ("--date-order DMY|MDY", …)."""
+    return re.search(rf"--{name.replace('_', '-')}\b", message) is not None
+
+
+def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: str | int | None = None,
                 mapping=None, profile: str | None = None, date_order: str | None = None,
                 on_duplicate: str = "skip", update_mode: str = "fill", dry_run: bool = False,
                 error_report=None, progress: Progress | None = None,
                 region: str | None = None, currency: str | None = None,
                 encoding: str | None = None, decimal: str | None = None,
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
-                calendar: str | None = None) -> ImportResult:
+                calendar: str | None = None, _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -945,15 +1011,20 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
     profile_map = dict((saved or {}).get("map", {}))
     if saved and saved.get("kind") and mp.entity_for(saved["kind"]).kind != ent.kind:
         raise ImportRefused(f"profile '{profile}' is for {saved['kind']}, not {ent.kind} records")
-    # The options a profile keeps (PROFILE_OPTIONS) apply unless given again; the
-    # summary says which came from it.
+    # The options a profile keeps (PROFILE_OPTIONS) that this file's evidence could not
+    # settle (`_profile_use`, see import_file); the summary says which came from it, and
+    # which the profile holds but the file did not need.
     given = {"date_order": date_order, "calendar": calendar, "decimal": decimal, "encoding": encoding,
              "amount_per": amount_per, "currency": currency}
     from_profile: dict[str, str] = {}      # option -> its value, where the profile gave it
+    unused: dict[str, str] = {}            # kept in the profile, not needed by this file
     for name in PROFILE_OPTIONS:
         if given[name] is None and saved and saved.get(name):
-            given[name] = str(saved[name])
-            from_profile["--" + name.replace("_", "-")] = given[name]
+            if name in (_profile_use or {}):
+                given[name] = str(saved[name])
+                from_profile["--" + name.replace("_", "-")] = given[name]
+            else:
+                unused[name] = str(saved[name])
     date_order, calendar, decimal, encoding, amount_per, currency = (
         given[k] for k in ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency"))
     if sheet is None and saved and saved.get("sheet"):
@@ -1016,7 +1087,14 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
             scan.inferences.insert(0, {
                 "what": f"options from profile '{profile}'",
                 "decided": ", ".join(f"{k} {v}" for k, v in from_profile.items()),
-                "evidence": "saved with the profile by an earlier import; give the option again to say otherwise"})
+                "evidence": "this file's values could be read more than one way; the profile says how an "
+                            "earlier file was read. Give the option again to say otherwise"})
+        if unused:
+            scan.inferences.insert(0, {
+                "what": f"options kept in profile '{profile}', not used",
+                "decided": ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in unused.items()),
+                "evidence": "this file's own values decide (see the lines below); the profile keeps them "
+                            "for files that cannot"})
         store_currency = _store_currency(session) if has_currency(ent) else None
         prefer: tuple[str, ...] = ()
         if scan.named is not None:
@@ -1144,9 +1222,14 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
         if defaulted:
             result.currency_defaulted = dict(sorted(defaulted.items()))
         if profile:
-            _save_profile(profile, ent, scan.mapping, date_order, sheet, values,
-                          {"calendar": calendar, "decimal": decimal, "encoding": encoding,
-                           "amount_per": amount_per, "currency": currency})
+            kept = {"calendar": calendar, "decimal": decimal, "encoding": encoding,
+                    "amount_per": amount_per, "currency": currency}
+            for name, value in unused.items():
+                if name == "date_order":
+                    date_order = date_order or value
+                elif not kept.get(name):
+                    kept[name] = value
+            _save_profile(profile, ent, scan.mapping, date_order, sheet, values, kept)
         assert result.accounted, "every row must be accounted for"
         return result
     finally:
