@@ -113,3 +113,11 @@ def test_the_profile_keeps_the_options_a_file_did_not_need(admin, tmp_path, conf
     import_file(admin, path, kind="orders", profile="shop")
     kept = json.loads((config / "import-profiles" / "shop.json").read_text(encoding="utf-8"))
     assert kept["date_order"] == "DMY" and kept["decimal"] == "comma"
+
+
+def test_a_profiles_currency_is_what_bare_amounts_are_in_and_a_named_currency_still_wins(admin, tmp_path, config):
+    _profile(config, "eu", currency="EUR")
+    path = write_csv(tmp_path / "c.csv", [HEADERS, ["H1", "Ann", "2026-03-02", "10.00"],
+                                          ["H2", "Bo", "2026-03-03", "US$20.00"]])
+    import_file(admin, path, kind="orders", profile="eu")
+    assert _orders(admin)["H1"]["currency"] == "EUR" and _orders(admin)["H2"]["currency"] == "USD"

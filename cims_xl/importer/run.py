@@ -914,8 +914,8 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
     """Import a spreadsheet or CSV file; see `_import_file` for the options.
 
     With `profile`, the reading options it keeps (PROFILE_OPTIONS: date order, calendar,
-    decimal mark, encoding, amounts per order or line, currency) settle only what this
-    file's own evidence cannot: the file is read without them first, and each is taken
+    decimal mark, encoding, amounts per order or line; the currency is taken as given)
+    settle only what this file's own evidence cannot: the file is read without them first, and each is taken
     from the profile when, and only when, the import would stop for want of it (the
     stop names the option). A profile saved from last month's file never overrides
     what this file's values show (its dates, numbers, bytes): the file may not be like
@@ -925,7 +925,10 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
     waiting = {name: str(saved[name]) for name in PROFILE_OPTIONS
                if saved and saved.get(name) and options.get(name) is None}
     _check_profile_options(profile, waiting)
-    use: dict[str, str] = {}
+    # The currency is what a file's bare amounts are in when nothing in the file names
+    # one (the store's otherwise, without a stop): the profile's is taken at once, and a
+    # currency the amounts name still wins over it, as over --currency.
+    use: dict[str, str] = {k: v for k, v in waiting.items() if k == "currency"}
     while True:
         try:
             return _import_file(session, path, kind=kind, sheet=sheet, profile=profile,
