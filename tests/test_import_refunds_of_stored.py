@@ -115,3 +115,28 @@ def test_the_dry_run_says_which_stored_order_a_refund_would_reduce_and_writes_no
     assert result.updated == 1 and mia["status"] == "Completed"
     line = next(i for i in result.inferences if i["what"] == "refunds of orders stored before")
     assert line["decided"] == f"1 refunded in full, now Returned ({mia['id']})"
+
+
+def test_a_refund_naming_another_customer_than_the_stored_orders_is_rejected_not_subtracted(admin, tmp_path):
+    # order numbers of two systems can be the same (1001): the refund's customer decides
+    import_file(admin, march(tmp_path), kind="orders")
+    april = write_csv(tmp_path / "april.csv", [EN, refund("2026-04-01", "Eve Evil", "-20.00", "9ZZ", "1AB"),
+                                               refund("2026-04-01", "Mr Luis Ortega", "-5.50", "9ZY", "2BC")])
+    result = import_file(admin, april, kind="orders")
+    assert (result.updated, result.rejected) == (1, 1)
+    stored = by_number(admin)
+    assert stored["1AB"]["amount"] == Decimal("120.00")          # Anna's order untouched
+    assert stored["2BC"]["amount"] == Decimal("40.00")           # the same person, with a title
+    rejected = next(o for o in result.outcomes if o.action == "rejected")
+    assert "naming Eve Evil" in rejected.reason and stored["1AB"]["id"] in rejected.reason
+
+
+def test_a_ledger_refund_row_naming_another_buyer_does_not_touch_that_order(admin, tmp_path):
+    head = ["订单号", "交易类型", "原订单号", "买家", "金额", "日期"]
+    first = write_csv(tmp_path / "sales.csv", [["订单号", "买家", "金额", "日期"], ["1001", "张三", "300.00", "2026-03-02"]])
+    import_file(admin, first, kind="orders")
+    ledger = write_csv(tmp_path / "ledger.csv", [head, ["R1", "退款", "1001", "王五", "-300.00", "2026-04-02"]])
+    result = import_file(admin, ledger, kind="orders")
+    assert result.rejected == 1 and result.updated == 0
+    (order,) = records.list_records(admin, "order")
+    assert (order["amount"], order["status"]) == (Decimal("300.00"), "Completed")

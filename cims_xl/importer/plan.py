@@ -1088,7 +1088,8 @@ class Planner:
         self._rejected: set[int] = set()    # rows refused while planning (their further lines with them)
         self._kept_notes: dict[int, str] = {}   # row -> its KEPT_NOTES, while its chunk is planned
         # refunds of orders an earlier import stored (importer.refunds), and their writes
-        self.stored_refunds = (refunds.StoredRefunds(store.orders_numbered)
+        self.stored_refunds = (refunds.StoredRefunds(store.orders_numbered,
+                                                     lambda cid: store.fetch("customer", [cid]).get(cid))
                                if options.refund_outside else None)
         self._refund_writes: list[tuple[Outcome, str, dict]] = []
         self.file_index = KeyIndex()
@@ -1632,7 +1633,7 @@ class Planner:
         if self.stored_refunds is not None and outside is not None:
             ctx = self.prep.context
             mark = (ctx.get("decimal_marks") or {}).get("amount") or ctx.get("decimal")
-            done = self.stored_refunds.apply(*outside, mark)
+            done = self.stored_refunds.apply(*outside, mark=mark)
             if done is not None and done.action == "updated":
                 out = Outcome(number, "updated", record=done.record, changed=list(done.changes),
                               warnings={column: done.warning})

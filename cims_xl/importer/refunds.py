@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Callable, NamedTuple
 
 from ..domain import money
+from ..domain.duplicates import email_key, name_forms
 from .mapping import norm
 
 # Headers of an amount refunded on the payment's row (Stripe payments and charges,
@@ -100,7 +101,7 @@ class RefundRows:
         # after decide(): refund row -> (ids it names, its own ids, its amount cell), for the
         # refunds whose payment is not in the file (StoredRefunds); payment row -> the own
         # ids of the refund rows folded into it
-        self.outside: dict[int, tuple[list[str], list[str], object, str]] = {}
+        self.outside: dict[int, tuple[list[str], list[str], object, str, tuple[str, str]]] = {}
         self.fold_ids: dict[int, list[str]] = {}
 
     def add(self, number: int, values: list) -> None:
@@ -114,12 +115,15 @@ class RefundRows:
             for t in ids:
                 self.payments.setdefault(t, number)
 
-    def decide(self, amount_col: int | None,
-               currency_col: int | None = None) -> tuple[dict[int, list], dict[int, int | None], list[dict]]:
+    def decide(self, amount_col: int | None, currency_col: int | None = None,
+               who_cols: tuple[int | None, int | None] = (None, None)
+               ) -> tuple[dict[int, list], dict[int, int | None], list[dict]]:
         """({payment row: the amounts of the refund rows refunding it}, {refund row: the
         payment row it refunds, or None when that is not in the file}, inferences for the
         summary). amount_col: the file column of the amount (None: no amount read);
-        currency_col: the file column of the rows' currency, if any."""
+        currency_col: the file column of the rows' currency, if any; who_cols: the columns
+        of the customer's name and email, if any (a refund of a stored order must not name
+        another customer)."""
         folds: dict[int, list] = {}
         rows: dict[int, int | None] = {}
         for number, refs, _said, values, own in self.refunds:
@@ -131,7 +135,8 @@ class RefundRows:
                 self.fold_ids.setdefault(paid, []).extend(own)
             elif paid is None:
                 currency = values[currency_col] if currency_col is not None and currency_col < len(values) else None
-                self.outside[number] = (refs, own, cell, _text(currency))
+                who = tuple(_text(values[c]) if c is not None and c < len(values) else "" for c in who_cols)
+                self.outside[number] = (refs, own, cell, _text(currency), who)
         if not rows:
             return {}, {}, []
         found = sum(1 for r in rows.values() if r is not None)
@@ -216,16 +221,20 @@ class StoredRefunds:
 
     FIELDS = ("amount", "currency", "status", "notes")
 
-    def __init__(self, lookup: Callable[[list[str]], dict[str, list[dict]]]):
+    def __init__(self, lookup: Callable[[list[str]], dict[str, list[dict]]],
+                 customer: Callable[[str], dict | None] = lambda cid: None):
         self.lookup = lookup
+        self.customer = customer                  # customer id -> its record (or None)
         self.state: dict[str, dict] = {}          # order id -> its values as refunds left them
         self.applied: dict[str, str] = {}         # order id -> "full" | "partial", for the summary
 
     def apply(self, refs: list[str], own: list[str], cell: object, currency: str,
-              mark: str | None) -> RefundOfStored | None:
+              who: tuple[str, str] = ("", ""), mark: str | None = None) -> RefundOfStored | None:
         """Apply one refund row (the ids it names, its own ids, its amount cell as
-        written, its Currency cell or "") to the stored order it refunds; None when no
-        stored order has one of `refs` as its number."""
+        written, its Currency cell or "", its customer's (name, email) or "") to the
+        stored order it refunds; None when no stored order has one of `refs` as its
+        number. A row naming another customer than the order's is rejected: order
+        numbers of two systems (1001) can be the same."""
         found = self.lookup([r for r in refs if r])
         orders = next((found[r] for r in refs if found.get(r)), None)
         if not orders:
@@ -237,6 +246,10 @@ class StoredRefunds:
                 f"store ({ids}): which one it reduces cannot be told; subtract it by hand"))
         order = orders[0]
         rid = order["id"]
+        if (other := self._someone_else(order, who)) is not None:
+            return RefundOfStored("rejected", rid, {}, (
+                f"a refund naming {other}, but {rid} (order number {order.get('order_number')}) is another "
+                "customer's: not subtracted; if it is that order, subtract it by hand"))
         now = self.state.setdefault(rid, {k: order.get(k) for k in self.FIELDS})
         notes = _text(now.get("notes"))
         if not own:
@@ -269,6 +282,31 @@ class StoredRefunds:
         if what == "full" or self.applied.get(rid) != "full":
             self.applied[rid] = what
         return RefundOfStored("updated", rid, changes, f"{warning}; applied to {rid}, stored by an earlier import")
+
+    def _someone_else(self, order: dict, who: tuple[str, str]) -> str | None:
+        """The refund row's customer as written when the order's stored customer is
+        someone else by the row's name (none of the full-name forms `name_forms` gives
+        meet), unless the row's email is the customer's; None when nothing contradicts."""
+        name, email = who
+        if not (name or email):
+            return None
+        cid = order.get("customer_id")
+        customer = self.customer(cid) if cid else None
+        if customer is None:
+            return None
+        said = " ".join(p for p in (name, f"<{email}>" if email else "") if p)
+        stored_email = customer.get("email")
+        if email and stored_email and email_key(email) == email_key(stored_email):
+            return None
+        # A refund row's email is not evidence against: PayPal writes the shop's own
+        # address as the sender of a refund ("From Email Address"), the customer's as "To".
+        if name and customer.get("name"):
+            # full names only: a family name alone ("\x00smith") says nothing here
+            mine = {f for f in name_forms(name) if not f.startswith("\x00")}
+            theirs = {f for f in name_forms(customer["name"]) if not f.startswith("\x00")}
+            if not (mine & theirs):
+                return said
+        return None
 
     def inference(self) -> list[dict]:
         """The summary's line on the stored orders refunds were applied to, or []."""

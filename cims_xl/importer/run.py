@@ -665,7 +665,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if refund_rows is not None and refund_rows.active:
         amount_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "amount"), None)
         currency_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"), None)
-        refund_folds, refund_of, refund_inferences = refund_rows.decide(amount_col, currency_col)
+        who_cols = tuple(next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == t), None)
+                         for t in ("customer_name", "customer_email"))
+        refund_folds, refund_of, refund_inferences = refund_rows.decide(amount_col, currency_col, who_cols)
         inferences += refund_inferences
         refund_outside, refund_ids = refund_rows.outside, refund_rows.fold_ids
     secret = set(mapping.secret_columns)       # passwords are never shown
