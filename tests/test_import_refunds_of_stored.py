@@ -140,3 +140,19 @@ def test_a_ledger_refund_row_naming_another_buyer_does_not_touch_that_order(admi
     assert result.rejected == 1 and result.updated == 0
     (order,) = records.list_records(admin, "order")
     assert (order["amount"], order["status"]) == (Decimal("300.00"), "Completed")
+
+
+def test_an_overlapping_download_subtracts_its_refunds_from_the_payments_stored_before_once(admin, tmp_path):
+    import_file(admin, march(tmp_path), kind="orders")
+    overlap = write_csv(tmp_path / "march_april.csv", [
+        EN, payment("2026-03-02", "Anna Berg", "120.00", "1AB"), payment("2026-03-03", "Luis Ortega", "45.50", "2BC"),
+        refund("2026-04-01", "Anna Berg", "-20.00", "9ZZ", "1AB"), refund("2026-04-02", "Luis Ortega", "-45.50", "8YY", "2BC")])
+    for on_duplicate in ("skip", "update", "skip"):        # again, and again with updates: never twice
+        import_file(admin, overlap, kind="orders", on_duplicate=on_duplicate)
+        stored = by_number(admin)
+        assert (stored["1AB"]["amount"], stored["1AB"]["status"]) == (Decimal("100.00"), "Completed")
+        assert stored["2BC"]["status"] == "Returned"
+        assert stored["1AB"]["notes"].count("Refund transaction: 9ZZ") == 1
+    alone = write_csv(tmp_path / "april.csv", [EN, refund("2026-04-01", "Anna Berg", "-20.00", "9ZZ", "1AB")])
+    result = import_file(admin, alone, kind="orders")
+    assert result.duplicates == 1 and by_number(admin)["1AB"]["amount"] == Decimal("100.00")

@@ -1276,6 +1276,10 @@ class Planner:
                 continue
             if match_seq is not None:
                 record_id = format_id(self.ent, match_seq)
+                if self.ent.kind == "order" and number in self.options.refunds:
+                    # a payment stored by an earlier import, refunded in this (overlapping) file
+                    planned.outcomes.append(self._refund_of_stored_payment(number, record_id, clean, planned))
+                    continue
                 out = Outcome(number, "duplicate", record=record_id, matched_by=how_seq,
                               warnings=self.row_warnings.pop(number, None))
                 planned.outcomes.append(out)
@@ -1646,6 +1650,33 @@ class Planner:
         return Outcome(number, "rejected", problems={column: (
             "a refund of a payment that is not in this file: not stored as a sale; import it with "
             "its payment, or subtract it from that order by hand")})
+
+    def _refund_of_stored_payment(self, number: int, record_id: str, clean: dict, planned: Planned) -> Outcome:
+        """A payment row that is an order stored before, with refund rows of this file
+        folded into it (an overlapping download): the refunds are subtracted from the
+        stored order as refund rows of a later file are (StoredRefunds: once, by their
+        transaction ids), or the row is rejected saying why they were not."""
+        self.row_warnings.pop(number, None)       # said of the row as if it were new: not so
+        column = self.prep.source_of.get("amount", "Amount")
+        if self.stored_refunds is None:
+            store = self.store
+            self.stored_refunds = refunds.StoredRefunds(store.orders_numbered,
+                                                        lambda cid: store.fetch("customer", [cid]).get(cid))
+        ctx = self.prep.context
+        mark = (ctx.get("decimal_marks") or {}).get("amount") or ctx.get("decimal")
+        done = self.stored_refunds.apply([_text(clean.get("order_number"))], self.options.refund_ids.get(number, []),
+                                         list(self.options.refunds[number]), _text(clean.get("currency")), mark=mark)
+        if done is not None and done.action == "updated" and done.record == record_id:
+            out = Outcome(number, "updated", record=record_id, changed=list(done.changes),
+                          warnings={column: done.warning})
+            planned.refunds.append((out, record_id, done.changes))
+            return out
+        if done is not None and done.action == "duplicate":
+            return Outcome(number, "duplicate", record=record_id, matched_by=done.warning)
+        why = done.warning if done is not None else f"no stored order has number {clean.get('order_number')}"
+        return Outcome(number, "rejected", problems={column: (
+            f"this payment is stored already ({record_id}) and this file refunds it, but the refund was not "
+            f"subtracted: {why}")})
 
     def _refunded(self, number: int, values: list, clean: dict, warned: dict) -> None:
         """Subtract what the row's refund columns and its refund rows refunded (importer.refunds)."""

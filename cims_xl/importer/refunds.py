@@ -231,7 +231,8 @@ class StoredRefunds:
     def apply(self, refs: list[str], own: list[str], cell: object, currency: str,
               who: tuple[str, str] = ("", ""), mark: str | None = None) -> RefundOfStored | None:
         """Apply one refund row (the ids it names, its own ids, its amount cell as
-        written, its Currency cell or "", its customer's (name, email) or "") to the
+        written or a list of them, its Currency cell or "", its customer's (name, email)
+        or "") to the
         stored order it refunds; None when no stored order has one of `refs` as its
         number. A row naming another customer than the order's is rejected: order
         numbers of two systems (1001) can be the same."""
@@ -270,7 +271,7 @@ class StoredRefunds:
             return RefundOfStored("rejected", rid, {}, (
                 f"a refund of {rid} in {code}, the order is in {now['currency']}: not subtracted"))
         clean = dict(now)
-        said = apply_refund(clean, [cell], mark)
+        said = apply_refund(clean, cell if isinstance(cell, list) else [cell], mark)
         if said is None:
             return RefundOfStored("rejected", rid, {}, f"a refund of {rid} with no amount to subtract")
         warning, what = said
