@@ -103,3 +103,15 @@ def test_an_agent_name_in_any_script_is_stored_exactly_as_written(admin, tmp_pat
     import_file(admin, path, kind="tickets")
     (ticket,) = records.list_records(admin, "ticket")
     assert ticket["assignee"] == name
+
+
+def test_a_users_own_name_is_never_taken_by_another_whose_name_folds_alike(admin, tmp_path):
+    auth.add_user(admin, "weiss", "sales", USER_PASSWORD, kdf=FAST_KDF)
+    auth.add_user(admin, "weiß", "sales", USER_PASSWORD, kdf=FAST_KDF)
+    path = tmp_path / "owners.csv"
+    path.write_text("Name,Owner\nA One,weiss\nA Two,WEISS\nA Three,weiß\nA Four,Weiss\n", encoding="utf-8")
+    result = import_file(admin, path)
+    owners = {r["name"]: r["owner"] for r in records.list_records(admin, "customer")}
+    assert owners == {"A One": "weiss", "A Two": "weiss", "A Three": "weiß", "A Four": "weiss"}
+    line = next(i["decided"] for i in result.inferences if i["what"] == "names in 'Owner'")
+    assert "'weiß' = user weiß" in line and "'weiss' = user weiss" in line

@@ -11,6 +11,7 @@ so that the summary and the dry run say which names were matched and which kept.
 from __future__ import annotations
 
 from ..domain.schema import CUSTOMER, Entity
+from ..services.records import user_for
 
 DISTINCT_MAX = 1_000     # distinct names remembered per field
 SHOWN = 3                # names shown per side in the summary
@@ -48,8 +49,7 @@ class UserValues:
         `headers`: field key -> the file's column."""
         out = []
         for key, seen in self.seen.items():
-            matched = {v: names[" ".join(v.split()).casefold()] for v in seen
-                       if " ".join(v.split()).casefold() in names}
+            matched = {v: u for v in seen if (u := user_for(names, v)) is not None}
             kept = [v for v in seen if v not in matched]
             parts = []
             if matched:

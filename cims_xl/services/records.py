@@ -51,30 +51,41 @@ def _owner(session: Session, ent: Entity, values: dict, cache: dict | None = Non
 
 
 def user_names(session: Session) -> dict[str, str]:
-    """{case-folded name: user name as stored} for every cims user: by user name, and by
-    display name where only one user has it ("Maria Lopez" -> "maria")."""
+    """How names people write find cims users: {"=" + user name in lower case: user name
+    as stored} (a user's own name, exactly), and {case-folded name: user name} by user
+    name and by display name where only one user has that folded form ("Maria Lopez" ->
+    "maria"; "weiss" and "weiß" fold alike, so neither is found by folding)."""
     session.ensure("read")
     users = session.store.fetch_users()
-    names = {u["username"].casefold(): u["username"] for u in users}
-    shown: dict[str, list[str]] = {}
+    names = {"=" + u["username"].lower(): u["username"] for u in users}
+    folded: dict[str, set[str]] = {}
     for u in users:
+        folded.setdefault(u["username"].casefold(), set()).add(u["username"])
         if u.get("display_name"):
-            shown.setdefault(" ".join(u["display_name"].split()).casefold(), []).append(u["username"])
-    for key, who in shown.items():
+            folded.setdefault(" ".join(u["display_name"].split()).casefold(), set()).add(u["username"])
+    for key, who in folded.items():
         if len(who) == 1:
-            names.setdefault(key, who[0])
+            names[key] = next(iter(who))
     return names
 
 
 def as_user_names(ent: Entity, values: dict, names: dict[str, str]) -> dict:
-    """`values` with each user field (owner, assignee) that names a cims user, in any case,
-    set to that user's name as stored; any other name is kept as written (an agent of
-    another help desk is no cims user). Changes and returns `values`."""
+    """`values` with each user field (owner, assignee) that names a cims user set to
+    that user's name as stored: a user's own name first (any case), else a name that
+    folds to one user's name or display name only (`user_names`); any other name is kept
+    as written (an agent of another help desk is no cims user). Changes and returns
+    `values`."""
     for key in _user_keys(ent):
         v = values.get(key)
         if isinstance(v, str) and v:
-            values[key] = names.get(" ".join(v.split()).casefold(), v)
+            values[key] = user_for(names, v) or v
     return values
+
+
+def user_for(names: dict[str, str], written: str) -> str | None:
+    """The cims user a written name is (`as_user_names`), or None."""
+    written = " ".join(written.split())
+    return names.get("=" + written.lower()) or names.get(written.casefold())
 
 
 def _user_keys(ent: Entity) -> tuple[str, ...]:
