@@ -49,7 +49,7 @@ def test_a_numbered_column_of_another_field_is_not_taken_for_tags(admin, tmp_pat
 
 @pytest.mark.parametrize("cell,expected", [
     ("VIP; vip; Vip", "VIP"), ("vip, VIP", "vip"), ("Wholesale, WHOLESALE, Retail, wholesale", "Wholesale, Retail"),
-    ("Опт, ОПТ, опт", "Опт"), ("Großhandel, GROSSHANDEL", "Großhandel"), ("ＶＩＰ, vip", "VIP"),
+    ("Опт, ОПТ, опт", "Опт"), ("ＶＩＰ, vip", "VIP"),
 ])
 def test_tags_that_differ_only_in_case_are_one_tag_the_first_spelling_kept(admin, tmp_path, cell, expected):
     path = write_csv(tmp_path / "customers.csv", [["Name", "Tags"], ["Dana Lee", cell]])
@@ -81,3 +81,11 @@ def test_the_command_line_keeps_one_spelling_of_each_tag(run):
     code, out, _err = run("--format", "json", "customer", "edit", added["id"], "--tags", "retail; RETAIL; Retail")
     assert code == 0
     assert json.loads(out)["tags"] == "retail"
+
+
+def test_tags_that_fold_alike_but_are_different_words_stay_two(admin, tmp_path):
+    # casefold() makes "Maße" (dimensions) and "Masse" (mass) one word; case alone does not
+    from cims_xl.services import records as recs
+    # (so "GROSSHANDEL", Großhandel in capitals, stays a tag of its own too: the lesser harm)
+    made = recs.create(admin, "customer", {"name": "Ana", "tags": "Maße, Masse, MASSE, ＶＩＰ, vip"})
+    assert made["tags"] == "Maße, Masse, VIP"

@@ -284,7 +284,7 @@ def _tags(value):
         t = nz.normalize_name(p.strip().strip(_TAG_QUOTES).strip())
         if t:
             # one tag whatever its case (VIP, vip, Vip): the first spelling is kept
-            seen.setdefault(t.casefold(), t)
+            seen.setdefault(nz.tag_key(t), t)
     return ", ".join(seen.values()) or None
 
 

@@ -209,6 +209,13 @@ _CN_FIXED_LINE = re.compile(phonenumbers.PhoneMetadata.metadata_for_region("CN")
 ASSUMED_REGION_HINT = "write it with + and its country code, or give its country"
 
 
+def tag_key(tag: str) -> str:
+    """A tag as tags are compared: width and case aside ("VIP", "vip", "ＶＩＰ" are one),
+    by lower() rather than casefold(): casefold makes different words one ("Maße" and
+    "Masse"), where two tags left apart is the lesser harm."""
+    return unicodedata.normalize("NFKC", tag).lower()
+
+
 def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
                     hint: str = ASSUMED_REGION_HINT) -> str | None:
     """The phone number in E.164 form ("+8613800138000"), or None for a blank cell.

@@ -1741,7 +1741,7 @@ def _merge_tags(old: str | None, new: str | None) -> str | None:
         for t in (text or "").split(","):
             t = t.strip()
             if t:
-                seen.setdefault(t.casefold(), t)
+                seen.setdefault(nz.tag_key(t), t)
     return ", ".join(seen.values()) or None
 
 
