@@ -147,3 +147,22 @@ def test_a_name_many_rows_share_is_named_by_its_first_holders_only(admin, tmp_pa
     assert not any(o.warnings for o in result.outcomes[:30])
     why = result.outcomes[30].warnings["Name"]
     assert "row 2 (Wang Wei), row 3 (Wang Wei), row 4 (Wang Wei) (" in why and "row 5 " not in why
+
+
+def test_a_persons_name_turned_round_is_never_linked_to_a_company_of_those_words(admin, tmp_path):
+    firm = records.create(admin, "customer", {"name": "Morgan Stanley", "type": "Company"})
+    path = write_csv(tmp_path / "o.csv", [HEAD, ["2001", "2026-03-05", "Stanley Morgan", "50"]])
+    import_file(admin, path, kind="orders")
+    (order,) = records.list_records(admin, "order")
+    assert order["customer_id"] != firm["id"]
+
+
+def test_each_row_naming_someone_the_other_way_round_is_checked_with_its_own_email(admin, tmp_path):
+    james = records.create(admin, "customer", {"name": "James Thomas", "email": "jt@example.com"})
+    head = ["Order ID", "Order Date", "Customer Name", "Customer Email", "Amount"]
+    path = write_csv(tmp_path / "o.csv", [head, ["3001", "2026-03-05", "Thomas James", "", "10"],
+                                          ["3002", "2026-03-06", "Thomas James", "tj@other.example", "20"]])
+    import_file(admin, path, kind="orders")
+    by_number = {o["order_number"]: o["customer_id"] for o in records.list_records(admin, "order")}
+    assert by_number["3001"] == james["id"]
+    assert by_number["3002"] != james["id"]          # its email is not James Thomas's

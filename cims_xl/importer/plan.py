@@ -2047,7 +2047,8 @@ class CustomerLinker:
         (family name first in one file, given name first in the other) and whose stored
         email and phone the row's do not contradict (`_contradicts`); ValidationFailed naming
         them when several could be meant and the row's evidence picks none."""
-        candidates = self._other_order(name)
+        # a person's name turned round is no company's ("Stanley Morgan" is not "Morgan Stanley")
+        candidates = [(rid, n) for rid, n in self._other_order(name) if not self._is_company(rid)]
         # many namesakes: `_one` refuses naming them or lets the row's evidence pick one
         found = [(rid, n) for rid, n in candidates if not self._contradicts(rid)] if len(candidates) <= 8 \
             else candidates
@@ -2057,6 +2058,14 @@ class CustomerLinker:
         if rid is None:
             return None, ""
         return rid, f"'{dict(found)[rid]}', the same name in the other order"
+
+    def _is_company(self, rid: str) -> bool:
+        """Whether the stored customer `rid` is a company (Type Company, or a legal form in
+        its name); False for a customer of this import."""
+        if not rid.startswith("C-"):
+            return False
+        record = self.store.fetch("customer", [rid]).get(rid) or {}
+        return company_name(record.get("name") or "", record.get("company"), record.get("type"))
 
     def _contradicts(self, rid: str) -> bool:
         """Whether the row's customer email or phone says the stored customer `rid` is
@@ -2213,7 +2222,9 @@ class CustomerLinker:
             if rid is not None and how:
                 self._loosely(name, rid, how)
         if rid is not None:
-            if not self._evidence_used:         # picked among namesakes by this row's evidence only
+            # picked among namesakes by this row's evidence, or found by a name written
+            # another way (other script, other order): each later row is checked on its own
+            if not self._evidence_used and not (not ref and how):
                 self.seen[key] = rid
             if rid.startswith("C-") and rid not in self.made:
                 self.linked.add(rid)
