@@ -107,3 +107,24 @@ def test_map_says_otherwise_and_wins_over_the_paypal_evidence(admin, tmp_path):
     assert mapped(result)["Net"] == ("Amount", "override")
     assert mapped(result)["Gross"][0] is None
     assert orders(admin)["1AB23456CD789012E"]["amount"] == Decimal("116.22")
+
+
+def test_holds_their_release_and_conversions_are_no_sales_and_a_chargeback_is_a_refund(admin, tmp_path):
+    head = "Date,Time,TimeZone,Name,Type,Status,Currency,Gross,Fee,Net,From Email Address,To Email Address,Transaction ID,Reference Txn ID\n"
+    rows = [
+        "1/20/2026,10:00:00,PST,Bob Brown,Express Checkout Payment,Completed,USD,50.00,-1.90,48.10,bob@x.com,shop@me.com,2BB2,",
+        "1/25/2026,10:00:00,PST,Bob Brown,Hold on Balance for Dispute Investigation,Completed,USD,-50.00,0.00,-50.00,shop@me.com,bob@x.com,7GG7,2BB2",
+        "1/28/2026,10:00:00,PST,Bob Brown,Cancellation of Hold for Dispute Resolution,Completed,USD,50.00,0.00,50.00,bob@x.com,shop@me.com,8HH8,2BB2",
+        "1/29/2026,10:00:00,PST,Carol Cole,Express Checkout Payment,Completed,USD,80.00,-2.90,77.10,carol@x.com,shop@me.com,3CC3,",
+        "1/30/2026,10:00:00,PST,Carol Cole,Chargeback,Completed,USD,-80.00,0.00,-80.00,shop@me.com,carol@x.com,9II9,3CC3",
+        "1/31/2026,10:00:00,PST,,General Currency Conversion,Completed,USD,104.10,0.00,104.10,,shop@me.com,6FF6,3CC3",
+    ]
+    path = tmp_path / "paypal.csv"
+    path.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    result = import_file(admin, path, kind="orders", date_order="MDY")
+    orders = {o["order_number"]: o for o in records.list_records(admin, "order")}
+    assert set(orders) == {"2BB2", "3CC3"}                       # the hold's release is no second sale
+    assert orders["2BB2"]["status"] == "Completed" and orders["3CC3"]["status"] == "Returned"
+    assert result.rejected == 3 and result.accounted
+    reasons = [o.reason for o in result.outcomes if o.action == "rejected"]
+    assert all("not a sale of its own" in r for r in reasons)

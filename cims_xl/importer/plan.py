@@ -323,6 +323,7 @@ class Options:
     # refund row -> (ids it names, its own ids, amount cell): its payment is not in the file
     refund_outside: dict = field(default_factory=dict)
     refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of its refund rows
+    related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
     probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
 
@@ -1206,6 +1207,13 @@ class Planner:
                         continue
                     if number in self.options.refund_rows:
                         prepared.append((number, None, [], None, self._refund_row(number)))
+                        continue
+                    if number in self.options.related_rows:
+                        said, about = self.options.related_rows[number]
+                        column = self.prep.source_of.get("amount", "Amount")
+                        prepared.append((number, None, [], None, Outcome(number, "rejected", problems={column: (
+                            f"'{said or 'a movement'}' about transaction {about}: money of that payment held, "
+                            "released or converted, not a sale of its own")})))
                         continue
                     warned: dict[str, str] = {}
                     clean, new_cust = self._linked(data, extra, ctx, warned)

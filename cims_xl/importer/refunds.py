@@ -45,7 +45,9 @@ TYPE_HEADERS = frozenset(norm(h) for h in (
 # Words in such a column that make the row a refund, lower-cased (English, Chinese,
 # German, French, Spanish, Italian).
 REFUND_WORDS = ("refund", "退款", "rückerstattung", "erstattung", "rückzahlung", "remboursement", "reembolso",
-                "rimborso")
+                "rimborso",
+                # money taken back through the card network or the bank: as much a refund
+                "chargeback", "reversal", "rückbuchung", "rétrofacturation", "contracargo", "拒付")
 # The payment a refund row refunds: its reference column, else the ids it shares with it.
 REFERENCE_HEADERS = frozenset(norm(h) for h in (
     "reference txn id", "reference transaction id", "original transaction id", "original payment id",
@@ -103,14 +105,20 @@ class RefundRows:
         # ids of the refund rows folded into it
         self.outside: dict[int, tuple[list[str], list[str], object, str, tuple[str, str]]] = {}
         self.fold_ids: dict[int, list[str]] = {}
+        self.related: dict[int, tuple[str, str]] = {}    # row -> (its type, the transaction it is about)
 
     def add(self, number: int, values: list) -> None:
         n = len(values)
         said = " ".join(_text(values[c]) for c in self.type_cols if c < n)
         ids = [t for c in self.id_cols if c < n and (t := _text(values[c]))]
+        refs = [t for c in self.ref_cols if c < n and (t := _text(values[c]))]
         if any(w in said.casefold() for w in REFUND_WORDS):
-            refs = [t for c in self.ref_cols if c < n and (t := _text(values[c]))]
             self.refunds.append((number, refs or ids, said, list(values), ids if refs else []))
+        elif refs and not any(r in ids for r in refs):
+            # a row about another transaction that is no refund (PayPal's holds and their
+            # cancellation, currency conversions): a movement of that payment's money,
+            # not a sale of its own
+            self.related[number] = (said.strip(), refs[0])
         else:
             for t in ids:
                 self.payments.setdefault(t, number)

@@ -181,6 +181,7 @@ class Scan:
     refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
     refund_outside: dict = field(default_factory=dict)   # refund row -> (refs, own ids, cell): payment not in the file
     refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of the refund rows folded into it
+    related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment, no sale
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
     # field -> other countries its numbers without a country code read in (phone_evidence)
@@ -662,6 +663,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     refund_of: dict = {}
     refund_outside: dict = {}
     refund_ids: dict = {}
+    related_rows: dict = {}
     if refund_rows is not None and refund_rows.active:
         amount_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "amount"), None)
         currency_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"), None)
@@ -670,6 +672,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         refund_folds, refund_of, refund_inferences = refund_rows.decide(amount_col, currency_col, who_cols)
         inferences += refund_inferences
         refund_outside, refund_ids = refund_rows.outside, refund_rows.fold_ids
+        related_rows = refund_rows.related
     secret = set(mapping.secret_columns)       # passwords are never shown
     foreign: dict[str, tuple[str, ...]] = {}
     for pev in phones:
@@ -690,7 +693,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 footer_rows=[n for n, _ in footer],
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
-                refund_outside=refund_outside, refund_ids=refund_ids,
+                refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()})
 
@@ -1123,6 +1126,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           amount_per=scan.amount_per, order_folds=scan.order_folds,
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
+                          related_rows=scan.related_rows,
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share")
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
