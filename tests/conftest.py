@@ -95,3 +95,28 @@ def run(store_path, monkeypatch, capsys):
         out, err = capsys.readouterr()
         return code, out, err
     return invoke
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path, monkeypatch) -> Path:
+    """This test's settings folder (import profiles): CIMS_CONFIG_DIR in tmp_path."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("CIMS_CONFIG_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def forked_workers(monkeypatch) -> list:
+    """Every AheadPreparer an import makes (importer.parallel), to see how many chunks
+    its forked worker prepared."""
+    from cims_xl.importer import parallel
+
+    made: list = []
+
+    class Watched(parallel.AheadPreparer):
+        def __init__(self, planner):
+            super().__init__(planner)
+            made.append(self)
+
+    monkeypatch.setattr(parallel, "AheadPreparer", Watched)
+    return made

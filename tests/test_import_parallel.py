@@ -71,17 +71,9 @@ def _import(tmp_path, name, src, **kw):
 
 
 @pytest.fixture
-def seen(monkeypatch):
+def seen(forked_workers):
     """Every AheadPreparer the import makes, to see how many chunks its worker prepared."""
-    made = []
-
-    class Watched(parallel.AheadPreparer):
-        def __init__(self, planner):
-            super().__init__(planner)
-            made.append(self)
-
-    monkeypatch.setattr(parallel, "AheadPreparer", Watched)
-    return made
+    return forked_workers
 
 
 @pytest.fixture

@@ -25,7 +25,8 @@ def test_an_unreadable_mobile_is_kept_in_notes_under_its_own_rows_column(admin, 
     assert "Phone 1 - Value" in warned[2] and "Phone 2 - Value" in warned[3]
 
 
-def test_an_overwrite_update_takes_new_mobiles_whichever_process_prepared_the_first(admin, tmp_path, monkeypatch):
+def test_an_overwrite_update_takes_new_mobiles_whichever_process_prepared_the_first(admin, tmp_path, monkeypatch,
+                                                                                  forked_workers):
     n = 300
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     first.write_text(HEAD + "".join(f"P {i},p{i}@example.com,Mobile,+49 171 {1_000_000 + i},,\n"
@@ -37,14 +38,7 @@ def test_an_overwrite_update_takes_new_mobiles_whichever_process_prepared_the_fi
     import_file(admin, first)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", 0)
     monkeypatch.setattr(parallel, "LOOKAHEAD", parallel.IN_FLIGHT)   # every chunk to the worker
-    made = []
-
-    class Watched(parallel.AheadPreparer):
-        def __init__(self, planner):
-            super().__init__(planner)
-            made.append(self)
-
-    monkeypatch.setattr(parallel, "AheadPreparer", Watched)
+    made = forked_workers
     result = import_file(admin, second, chunk_rows=20, on_duplicate="update", update_mode="overwrite")
     assert made and made[0].worker_chunks >= 1 and made[0].prepared_here == 0
     assert result.updated == 100

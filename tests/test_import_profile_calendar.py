@@ -24,10 +24,8 @@ HEADERS = ["Order No", "Customer", "Order Date", "Amount"]
 
 
 @pytest.fixture
-def config(tmp_path, monkeypatch):
-    folder = tmp_path / "config"
-    monkeypatch.setenv("CIMS_CONFIG_DIR", str(folder))
-    return folder
+def config(config_dir):
+    return config_dir
 
 
 def saved(config, name: str) -> dict:

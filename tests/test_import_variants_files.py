@@ -875,7 +875,7 @@ def test_columns_under_one_header_merged_across_them_are_one_value_and_a_first_r
 
 
 def test_error_cells_and_shown_numbers_give_the_same_records_when_rows_are_prepared_in_the_worker(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, forked_workers):
     from cims_xl.importer import parallel
 
     rows = [[s("A1", "Name"), s("B1", "Email"), s("C1", "Customer ID"), s("D1", "Notes")]]
@@ -892,14 +892,7 @@ def test_error_cells_and_shown_numbers_give_the_same_records_when_rows_are_prepa
         return got, sorted((o.row, tuple(sorted((o.warnings or {}).items()))) for o in result.outcomes)
 
     inline = stored("inline")
-    made = []
-
-    class Watched(parallel.AheadPreparer):
-        def __init__(self, planner):
-            super().__init__(planner)
-            made.append(self)
-
-    monkeypatch.setattr(parallel, "AheadPreparer", Watched)
+    made = forked_workers
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", 0)
     assert stored("forked") == inline
     assert made and made[0].worker_chunks >= 1 and not made[0].broken
