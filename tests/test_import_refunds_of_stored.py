@@ -156,3 +156,12 @@ def test_an_overlapping_download_subtracts_its_refunds_from_the_payments_stored_
     alone = write_csv(tmp_path / "april.csv", [EN, refund("2026-04-01", "Anna Berg", "-20.00", "9ZZ", "1AB")])
     result = import_file(admin, alone, kind="orders")
     assert result.duplicates == 1 and by_number(admin)["1AB"]["amount"] == Decimal("100.00")
+
+
+def test_a_refund_larger_than_the_order_says_so(admin, tmp_path):
+    import_file(admin, march(tmp_path), kind="orders")
+    april = write_csv(tmp_path / "april.csv", [EN, refund("2026-04-01", "Mia Chen", "-500.00", "7XX", "3CD")])
+    result = import_file(admin, april, kind="orders")
+    (out,) = result.outcomes
+    assert by_number(admin)["3CD"]["status"] == "Returned"
+    assert "the refund is 420.00 USD more than the 80 USD charged" in out.warning

@@ -190,6 +190,10 @@ def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> tu
         clean["status"] = "Returned"
         note = f"Refunded in full: {total} {currency} of {amount} {currency} charged"
         warning = f"refunded in full ({total} {currency}): stored as Returned, not counted as a sale"
+        if total > amount:
+            # more back than was charged: the refund (or the amount) is not what it seems
+            note += f" (the refund is {total - amount} {currency} more than was charged)"
+            warning += f"; the refund is {total - amount} {currency} more than the {amount} {currency} charged"
         what = "full"
     else:
         kept = amount - total
