@@ -151,3 +151,17 @@ def test_an_order_for_a_person_written_in_the_other_script_links_to_them(admin, 
     assert [o["customer_id"] for o in records.list_records(admin, "order")] == [who]
     (linked,) = said(result, "customers found by a name written another way")
     assert f"'{written}' -> {who} ('{stored}')" in linked["evidence"]
+
+
+def test_a_name_in_the_other_script_does_not_link_to_a_customer_the_rows_email_says_is_someone_else(admin, tmp_path):
+    from cims_xl.services import records as recs
+    from table_files import write_csv as csv_file
+
+    mainland = recs.create(admin, "customer", {"name": "深圳明达科技有限公司", "email": "info@mingda.cn"})
+    head = ["Order ID", "Order Date", "Customer Name", "Customer Email", "Amount"]
+    path = csv_file(tmp_path / "o.csv", [head, ["1", "2026-03-05", "深圳明達科技有限公司", "info@mingda.com.hk", "10"],
+                                         ["2", "2026-03-06", "深圳明達科技有限公司", "", "20"]])
+    import_file(admin, path, kind="orders")
+    by_number = {o["order_number"]: o["customer_id"] for o in recs.list_records(admin, "order")}
+    assert by_number["1"] != mainland["id"]          # its email is another company's
+    assert by_number["2"] == by_number["1"]          # the name as written is now that new customer's

@@ -1979,11 +1979,12 @@ class CustomerLinker:
         # Traditional and Simplified characters aside (深圳明達 is the stored 深圳明达: `simplified`)
         folded = simplified(name)
         base, _forms = company_parts(folded)
-        named = [(r, n) for r, n in by_base.get(base, ()) if same_company(folded, simplified(n))]
+        named = self._uncontradicted([(r, n) for r, n in by_base.get(base, ()) if same_company(folded, simplified(n))])
         rid = self._one(name, named, "the name of a company")
         if rid is not None:
             return rid, f"'{dict(named)[rid]}'"
-        working = [(r, c) for r, c in by_company.get(base, ()) if same_company(folded, simplified(c))]
+        working = self._uncontradicted([(r, c) for r, c in by_company.get(base, ())
+                                        if same_company(folded, simplified(c))])
         rid = self._one(name, working, "the Company")
         return rid, (f"{self._names.get(rid, '')}, Company '{dict(working)[rid]}'" if rid else "")
 
@@ -2066,6 +2067,17 @@ class CustomerLinker:
         if rid is None:
             return None, ""
         return rid, f"'{dict(found)[rid]}', the same name in the other order"
+
+    def _uncontradicted(self, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """`found` (customers a name written another way finds) without those the row's
+        email or phone says are someone else (`_contradicts`); a few only (many: `_one`
+        names them)."""
+        if not found or len(found) > 8:
+            return found
+        kept = [(rid, n) for rid, n in found if not self._contradicts(rid)]
+        if len(kept) < len(found):
+            self._evidence_used = True      # this row's evidence ruled one out: not for other rows
+        return kept
 
     def _is_company(self, rid: str) -> bool:
         """Whether the stored customer `rid` is a company (Type Company, or a legal form in
