@@ -165,3 +165,22 @@ def test_a_name_in_the_other_script_does_not_link_to_a_customer_the_rows_email_s
     by_number = {o["order_number"]: o["customer_id"] for o in recs.list_records(admin, "order")}
     assert by_number["1"] != mainland["id"]          # its email is another company's
     assert by_number["2"] == by_number["1"]          # the name as written is now that new customer's
+
+
+def test_a_person_in_the_other_script_is_kept_apart_with_a_warning_unless_the_emails_differ(admin, tmp_path):
+    from cims_xl.services import records as recs
+    from table_files import write_csv as csv_file
+
+    stored = recs.create(admin, "customer", {"name": "王伟", "email": "wangwei@example.cn"})
+    recs.create(admin, "customer", {"name": "陈静"})
+    path = csv_file(tmp_path / "c.csv", [["Name", "Email"], ["王偉", ""], ["陳靜", ""], ["張偉", "zw@example.hk"],
+                                         ["张伟", "zhangwei@example.cn"], ["王偉", "ww@example.hk"]])
+    result = import_file(admin, path)
+    assert result.created == 5
+    warned = {o.row: o.warning for o in result.outcomes if o.warnings}
+    assert stored["id"] in warned[2] and "Traditional and Simplified" in warned[2]
+    assert "陈静" in warned[3]
+    assert 5 not in warned                      # 张伟 and 張偉 have different emails
+    assert 6 not in warned or stored["id"] not in warned[6]     # 王偉 with another email than 王伟's
+    line = next(i for i in result.inferences if i["what"] == "possibly the same person")
+    assert "Traditional Chinese characters" in line["evidence"]

@@ -1115,6 +1115,9 @@ class Planner:
         self.maybe_company_examples: list[str] = []
         self._scripts: ScriptNamesakes | None = None   # the same, of names in the other Chinese script
         self.maybe_script = 0       # new companies whose name is another's in Traditional/Simplified
+        self.maybe_script_person = 0    # new people likewise
+        self.maybe_script_person_examples: list[str] = []
+        self._person_scripts: dict[str, list[tuple[str, str, str]]] | None = None   # simplified name -> holders
         self.maybe_script_examples: list[str] = []
         self._turned: dict[str, dict[str, list[tuple[str, str, str]]]] | None = None   # see name_variants.add_turned
         self.maybe_turned = 0       # new people whose name is another's with the family name at the other end
@@ -1354,7 +1357,7 @@ class Planner:
         # a legal form is 3 characters or more with the name: a person's 2- or 3-character
         # name (most rows of a Chinese customer list) needs no look
         if clean.get("type") != "Company" and (len(name) < 4 or not company_parts(name)[1]):
-            return warned
+            return self._maybe_script_person(number, name, clean.get("email"), warned)
         if self._cities is None:
             self._cities, self._scripts = CityNamesakes(), ScriptNamesakes()
             for seq, stored, *_rest in self.store.customer_rows():
@@ -1376,6 +1379,40 @@ class Planner:
         return {**(warned or {}), self.prep.source_of.get("name") or "Name": (
             f"may be the same company as {whose} (a province or city is written on one name only): imported "
             "as a separate customer; if they are one, merge them (cims customer merge)")}
+
+    def _maybe_script_person(self, number: int, name: str, email: object, warned: dict | None) -> dict | None:
+        """The warning of a new person whose Chinese name is a stored or earlier row's in
+        the other script (王偉 beside 王伟): one person written by a Hong Kong or Taiwan
+        system and a mainland one, or two people, so it is made and said
+        (`maybe_script_person`). Not when both have an email and the emails differ."""
+        folded = simplified(name)
+        if self._person_scripts is None:
+            self._person_scripts = {}
+            for _seq, stored, _company, stored_email, *_rest in self.store.customer_rows():
+                if stored and not stored.isascii():
+                    self._hold_person(format_id(CUSTOMER, _seq), stored, stored_email)
+        held = self._person_scripts.get(folded, ())
+        mine = email_key(_text(email) or "")
+        found = [(who, n) for who, n, theirs in held
+                 if n != name and not (mine and theirs and email_key(theirs) != mine)]
+        self._hold_person(f"row {number}", name, _text(email) or "")
+        if not found:
+            return warned
+        whose = ", ".join(f"{who} ({n})" for who, n in found[:3])
+        self.maybe_script_person += 1
+        if len(self.maybe_script_person_examples) < 3:
+            self.maybe_script_person_examples.append(f"row {number} '{name}' / {whose}")
+        return {**(warned or {}), self.prep.source_of.get("name") or "Name": (
+            f"may be the same person as {whose} (the same name in Traditional and Simplified Chinese "
+            "characters): imported as a separate customer; if they are one, merge them (cims customer merge)")}
+
+    def _hold_person(self, who: str, name: str, email: object) -> None:
+        """Remember a person's name under its Simplified form (at most 8 holders a name:
+        a file of a thousand 王伟 stays linear)."""
+        assert self._person_scripts is not None
+        holders = self._person_scripts.setdefault(simplified(name), [])
+        if len(holders) < 8:
+            holders.append((who, name, _text(email) or ""))
 
     def _maybe_script(self, number: int, name: str, found: list[tuple[str, str]], warned: dict | None) -> dict:
         """The warning of a new Chinese company whose name is a stored or earlier row's
@@ -1451,6 +1488,13 @@ class Planner:
                         "evidence": "a company's name in Traditional Chinese characters beside the same name in "
                                     "Simplified ones (or the other way round): "
                                     + "; ".join(self.maybe_script_examples)})
+        if self.maybe_script_person:
+            out.append({"what": "possibly the same person",
+                        "decided": f"{self.maybe_script_person} row(s) kept as customers of their own, with a "
+                                   "warning",
+                        "evidence": "a person's name in Traditional Chinese characters beside the same name in "
+                                    "Simplified ones (or the other way round), emails not differing: "
+                                    + "; ".join(self.maybe_script_person_examples)})
         if self.linker is not None:
             out += self.linker.inferences()
         return out
