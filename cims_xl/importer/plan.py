@@ -1117,7 +1117,7 @@ class Planner:
         self.maybe_script = 0       # new companies whose name is another's in Traditional/Simplified
         self.maybe_script_person = 0    # new people likewise
         self.maybe_script_person_examples: list[str] = []
-        self._person_scripts: dict[str, list[tuple[str, str, str]]] | None = None   # simplified name -> holders
+        self._person_scripts: dict[str, dict[str, list[tuple]]] | None = None   # simplified -> spelling -> (id or row, email)
         self.maybe_script_examples: list[str] = []
         self._turned: dict[str, dict[str, list[tuple[str, str, str]]]] | None = None   # see name_variants.add_turned
         self.maybe_turned = 0       # new people whose name is another's with the family name at the other end
@@ -1385,17 +1385,27 @@ class Planner:
         the other script (王偉 beside 王伟): one person written by a Hong Kong or Taiwan
         system and a mainland one, or two people, so it is made and said
         (`maybe_script_person`). Not when both have an email and the emails differ."""
-        folded = simplified(name)
-        if self._person_scripts is None:
-            self._person_scripts = {}
-            for _seq, stored, _company, stored_email, *_rest in self.store.customer_rows():
+        index = self._person_scripts
+        if index is None:
+            index = self._person_scripts = {}
+            for seq, stored, _company, stored_email, *_rest in self.store.customer_rows():
                 if stored and not stored.isascii():
-                    self._hold_person(format_id(CUSTOMER, _seq), stored, stored_email)
-        held = self._person_scripts.get(folded, ())
-        mine = email_key(_text(email) or "")
-        found = [(who, n) for who, n, theirs in held
-                 if n != name and not (mine and theirs and email_key(theirs) != mine)]
-        self._hold_person(f"row {number}", name, _text(email) or "")
+                    spellings = index.setdefault(simplified(stored), {})
+                    spellings.setdefault(stored, []).append((format_id(CUSTOMER, seq), stored_email))
+        folded = simplified(name)
+        spellings = index.get(folded)
+        if spellings is None:
+            index[folded] = {name: [(number, email)]}
+            return warned
+        found = []
+        if len(spellings) > 1 or name not in spellings:
+            mine = email_key(_text(email) or "")
+            found = [(who if isinstance(who, str) else f"row {who}", n)
+                     for n, held in spellings.items() if n != name for who, theirs in held
+                     if not (mine and theirs and email_key(_text(theirs) or "") != mine)]
+        held = spellings.setdefault(name, [])
+        if len(held) < 8:           # a file of a thousand 王伟 stays linear
+            held.append((number, email))
         if not found:
             return warned
         whose = ", ".join(f"{who} ({n})" for who, n in found[:3])
@@ -1405,14 +1415,6 @@ class Planner:
         return {**(warned or {}), self.prep.source_of.get("name") or "Name": (
             f"may be the same person as {whose} (the same name in Traditional and Simplified Chinese "
             "characters): imported as a separate customer; if they are one, merge them (cims customer merge)")}
-
-    def _hold_person(self, who: str, name: str, email: object) -> None:
-        """Remember a person's name under its Simplified form (at most 8 holders a name:
-        a file of a thousand 王伟 stays linear)."""
-        assert self._person_scripts is not None
-        holders = self._person_scripts.setdefault(simplified(name), [])
-        if len(holders) < 8:
-            holders.append((who, name, _text(email) or ""))
 
     def _maybe_script(self, number: int, name: str, found: list[tuple[str, str]], warned: dict | None) -> dict:
         """The warning of a new Chinese company whose name is a stored or earlier row's
