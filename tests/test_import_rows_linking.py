@@ -540,3 +540,17 @@ def test_an_update_adds_the_files_tags_to_the_stored_ones_and_removes_none(admin
     assert result.updated == 1
     stored = records.get(admin, cid)
     assert stored["tags"] == "vip, b2b, wholesale" and stored["city"] == "Leeds"
+
+
+def test_an_order_naming_one_stored_customer_with_another_email_is_refused_not_linked_to_them(admin, tmp_path):
+    ana = records.create(admin, "customer", {"name": "Ana Lima", "email": "ana@one.example"})["id"]
+    path = write_csv(tmp_path / "orders.csv", [["Order ID", "Order Date", "Customer", "Email", "Amount"],
+                                               ["1001", "2026-03-05", "Ana Lima", "ana.lima@two.example", "50"],
+                                               ["1002", "2026-03-06", "Ana Lima", "", "70"],
+                                               ["1003", "2026-03-07", "Ana Lima", "ANA@one.example", "90"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.customers_created) == (2, 1, 0)
+    refused = next(o for o in result.outcomes if o.action == "rejected")
+    assert refused.row == 2 and ana in refused.reason and "Customer ID" in refused.reason
+    assert "ana@one.example" not in refused.reason              # no stored personal data in the reason
+    assert {o["order_number"]: o["customer_id"] for o in listed(admin, "order")} == {"1002": ana, "1003": ana}

@@ -1865,6 +1865,7 @@ class CustomerLinker:
         self._by_ref: dict[str, str] | None = None
         self._by_name: dict[str, str] | None = None
         self._by_exact: dict[str, list[str]] = {}   # name as written (casefolded) -> ids: wins over _by_name
+        self._evidence_of: dict[str, dict] = {}       # stored customer -> its record, for `_contradicts`
         self._by_email: dict[str, list[str]] = {}   # email_key -> stored ids
         self._by_base: dict[str, list[tuple[str, str]]] | None = None     # company_parts base -> (id, name)
         self._by_company: dict[str, list[tuple[str, str]]] | None = None  # the same, of the Company field
@@ -2018,7 +2019,8 @@ class CustomerLinker:
         "Company 'Acme Ltd'" by the Company field of a customer."""
         assert self._by_name is not None
         found = self._by_exact.get(name.casefold()) or self._by_name.get(_linked_name(name, firm)) or []
-        rid = self._one(name, [(r, self._names.get(r, "")) for r in found], "the name")
+        rid = self._one(name, self._named_not_contradicted(name, [(r, self._names.get(r, "")) for r in found]),
+                        "the name")
         if rid is not None:
             return rid, ""
         by_base, by_company = self._companies()
@@ -2125,6 +2127,23 @@ class CustomerLinker:
             self._evidence_used = True      # this row's evidence ruled one out: not for other rows
         return kept
 
+    def _named_not_contradicted(self, name: str, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The one stored customer of this name, unless the row's customer email or phone
+        says it is someone else (`_contradicts`): then the row is refused naming it (the
+        person may have a new address, or be another of that name: the file cannot say),
+        or, when the row gives a customer id of its own, not taken. Several namesakes go to
+        `_one` as they are (the row's evidence picks or it refuses)."""
+        ids = list(dict.fromkeys(rid for rid, _ in found))
+        if len(ids) != 1 or not self._contradicts(ids[0]):
+            return found
+        self._evidence_used = True
+        if _text(self._row.get("customer_ref")):
+            return []                   # a customer id of its own: that customer, made if need be
+        column = self.prep.source_of.get("customer_name", "Customer")
+        raise ValidationFailed({column: (
+            f"'{name}' is {ids[0]} by name, but the row's customer email or phone is not that customer's; "
+            f"not linked. Give the row a Customer ID column (e.g. {ids[0]}), or correct the email or phone")})
+
     def _is_company(self, rid: str) -> bool:
         """Whether the stored customer `rid` is a company (Type Company, or a legal form in
         its name); False for a customer of this import."""
@@ -2140,11 +2159,15 @@ class CustomerLinker:
         digits). A customer of this import, or one with no such value, is not contradicted."""
         if not rid.startswith("C-"):
             return False
-        record = self.store.fetch("customer", [rid]).get(rid) or {}
-        email = email_key(" ".join((_text(self._row.get("customer_email")) or "").split()))
+        written_email, phone = _text(self._row.get("customer_email")), _digits(self._row.get("customer_phone"))
+        if not written_email and len(phone) < 7:
+            return False                # nothing to contradict with: no look-up
+        record = self._evidence_of.get(rid)
+        if record is None:
+            record = self._evidence_of[rid] = self.store.fetch("customer", [rid]).get(rid) or {}
+        email = email_key(" ".join((written_email or "").split()))
         if email and record.get("email") and email_key(record["email"]) != email:
             return True
-        phone = _digits(self._row.get("customer_phone"))
         stored = {_digits(record.get(f))[-7:] for f in ("phone", "mobile")} - {""}
         return len(phone) >= 7 and bool(stored) and phone[-7:] not in stored
 
@@ -2246,6 +2269,7 @@ class CustomerLinker:
             self._load()
             exact = self._by_exact.get(name.casefold())
             if exact is not None and len(exact) == 1:
+                self._named_not_contradicted(name, [(exact[0], "")])    # refused when the email says otherwise
                 self.linked.add(exact[0])
                 return exact[0], None
         # a name that is the row's Company too, or has a legal form, is a company's
