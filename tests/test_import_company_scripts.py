@@ -184,3 +184,19 @@ def test_a_person_in_the_other_script_is_kept_apart_with_a_warning_unless_the_em
     assert 6 not in warned or stored["id"] not in warned[6]     # 王偉 with another email than 王伟's
     line = next(i for i in result.inferences if i["what"] == "possibly the same person")
     assert "Traditional Chinese characters" in line["evidence"]
+
+
+def test_text_with_no_character_opencc_changes_is_its_own_simplified_form_as_the_full_conversion_says():
+    import random
+
+    from cims_xl.domain import duplicates
+
+    convert = duplicates._t2s().convert
+    traditional = duplicates._traditional()
+    plain = [chr(c) for c in range(0x4E00, 0xA000) if chr(c) not in traditional]
+    rng = random.Random(7)
+    for _ in range(3_000):
+        text = "".join(rng.choice(plain) for _ in range(rng.randint(1, 8)))
+        assert simplified(text) == text == convert(text)
+    for text in ("深圳明達科技有限公司", "王偉", "臺灣", "髮型", "乾隆"):
+        assert simplified(text) == convert(text) != text or text == "乾隆"
