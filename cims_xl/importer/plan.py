@@ -1091,7 +1091,7 @@ class Planner:
         # refunds of orders an earlier import stored (importer.refunds), and their writes
         self.stored_refunds = (refunds.StoredRefunds(store.orders_numbered,
                                                      lambda cid: store.fetch("customer", [cid]).get(cid))
-                               if options.refund_outside else None)
+                               if ent.kind == "order" else None)
         self._refund_writes: list[tuple[Outcome, str, dict]] = []
         self.file_index = KeyIndex()
         self._store_index: KeyIndex | None = None
@@ -1689,9 +1689,7 @@ class Planner:
         column = self.prep.source_of.get("amount", "Amount")
         outside = self.options.refund_outside.get(number)
         if self.stored_refunds is not None and outside is not None:
-            ctx = self.prep.context
-            mark = (ctx.get("decimal_marks") or {}).get("amount") or ctx.get("decimal")
-            done = self.stored_refunds.apply(*outside, mark=mark)
+            done = self.stored_refunds.apply(*outside, mark=self._amount_mark())
             if done is not None and done.action == "updated":
                 out = Outcome(number, "updated", record=done.record, changed=list(done.changes),
                               warnings={column: done.warning})
@@ -1705,6 +1703,11 @@ class Planner:
             "a refund of a payment that is not in this file: not stored as a sale; import it with "
             "its payment, or subtract it from that order by hand")})
 
+    def _amount_mark(self) -> str | None:
+        """The decimal mark the amount column was read with ("comma"/"point"), or None."""
+        ctx = self.prep.context
+        return (ctx.get("decimal_marks") or {}).get("amount") or ctx.get("decimal")
+
     def _refund_of_stored_payment(self, number: int, record_id: str, clean: dict, planned: Planned) -> Outcome:
         """A payment row that is an order stored before, with refund rows of this file
         folded into it (an overlapping download): the refunds are subtracted from the
@@ -1712,14 +1715,10 @@ class Planner:
         transaction ids), or the row is rejected saying why they were not."""
         self.row_warnings.pop(number, None)       # said of the row as if it were new: not so
         column = self.prep.source_of.get("amount", "Amount")
-        if self.stored_refunds is None:
-            store = self.store
-            self.stored_refunds = refunds.StoredRefunds(store.orders_numbered,
-                                                        lambda cid: store.fetch("customer", [cid]).get(cid))
-        ctx = self.prep.context
-        mark = (ctx.get("decimal_marks") or {}).get("amount") or ctx.get("decimal")
+        assert self.stored_refunds is not None
         done = self.stored_refunds.apply([_text(clean.get("order_number"))], self.options.refund_ids.get(number, []),
-                                         list(self.options.refunds[number]), _text(clean.get("currency")), mark=mark)
+                                         list(self.options.refunds[number]), _text(clean.get("currency")),
+                                         mark=self._amount_mark())
         if done is not None and done.action == "updated" and done.record == record_id:
             out = Outcome(number, "updated", record=record_id, changed=list(done.changes),
                           warnings={column: done.warning})
@@ -1737,9 +1736,7 @@ class Planner:
         n = len(values)
         cells = [values[i] for i in self.prep.refund_cols if i < n]
         cells += self.options.refunds.get(number, [])
-        ctx = self.prep.context
-        mark = (ctx.get("decimal_marks") or {}).get("amount") or ctx.get("decimal")
-        said = refunds.apply_refund(clean, cells, mark)
+        said = refunds.apply_refund(clean, cells, self._amount_mark())
         if said is not None and said[1] in ("full", "partial") and self.options.refund_ids.get(number):
             # the refunds applied, by id: a later download with them again does not subtract them twice
             clean["notes"] = f"{clean['notes']}\n{refunds.refund_lines(self.options.refund_ids[number])}"

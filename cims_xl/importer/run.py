@@ -929,7 +929,7 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
     saved = mp.load_profile(profile) if profile else None
     waiting = {name: str(saved[name]) for name in PROFILE_OPTIONS
                if saved and saved.get(name) and options.get(name) is None}
-    _check_profile_options(profile, waiting)
+    _check_profile_options(mp.entity_for(kind or "customers"), profile, waiting)
     # The currency is what a file's bare amounts are in when nothing in the file names
     # one (the store's otherwise, without a stop): the profile's is taken at once, and a
     # currency the amounts name still wins over it, as over --currency.
@@ -946,35 +946,50 @@ def import_file(session, path: str | Path, *, kind: str | None = None, sheet: st
             use[wanted] = waiting[wanted]
 
 
-def _check_profile_options(profile: str | None, options: dict[str, str]) -> None:
+def _check_profile_options(ent: Entity, profile: str | None, options: dict[str, str]) -> None:
     """ImportRefused naming the profile when a reading option it keeps cannot be used
     (a hand-edited file), before anything is read, whether this file needs it or not."""
     for name, value in options.items():
-        flag = "--" + name.replace("_", "-")
         try:
-            if name == "date_order":
-                _choice(flag, value.upper(), DATE_ORDERS)
-            elif name == "decimal":
-                _choice(flag, value, ("comma", "point"))
-            elif name == "calendar":
-                _choice(flag, value.lower(), tuple(nz.CALENDAR_SHIFTS))
-            elif name == "amount_per":
-                shop_orders.check_amount_per(value)
-            elif name == "currency":
-                try:
-                    if money.check_currency(value) is None:
-                        raise ValueError("needs an ISO 4217 code such as USD or EUR")
-                except ValueError as exc:
-                    raise ImportRefused(f"{flag}: {exc}") from None
-            elif name == "encoding":
-                try:
-                    codecs.lookup(value)
-                except LookupError:
-                    raise ImportRefused(f"{flag}: no encoding called {value!r}") from None
+            _checked_option(ent, name, value)
         except ImportRefused as exc:
-            raise ImportRefused(f"profile '{profile}' holds {flag} {value!r}, which cannot be used: "
-                                f"{exc.message} Give the option to say otherwise, or import once with it "
+            raise ImportRefused(f"profile '{profile}' holds --{name.replace('_', '-')} {value!r}, which cannot be "
+                                f"used: {exc.message} Give the option to say otherwise, or import once with it "
                                 "and --profile to save it.") from None
+
+
+def _checked_option(ent: Entity, name: str, value):
+    """A reading option's value as the import uses it (None stays None); ImportRefused
+    naming the option when it cannot be used."""
+    if value is None:
+        return None
+    if name == "date_order":
+        return _choice("--date-order", str(value).upper(), DATE_ORDERS)
+    if name == "decimal":
+        return _choice("--decimal", value, ("comma", "point"))
+    if name == "calendar":
+        return _choice("--calendar", str(value).lower(), tuple(nz.CALENDAR_SHIFTS))
+    if name == "amount_per":
+        value = shop_orders.check_amount_per(value)
+        if value and ent.kind != "order":
+            raise ImportRefused(f"--amount-per applies to orders, not {ent.kind} records")
+        return value
+    if name == "currency":
+        try:
+            code = money.check_currency(value)
+        except ValueError as exc:
+            raise ImportRefused(f"--currency: {exc}") from None
+        if code is None:
+            raise ImportRefused("--currency needs an ISO 4217 code such as USD or EUR")
+        if not has_currency(ent):
+            raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
+        return code
+    if name == "encoding":
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ImportRefused(f"--encoding: no encoding called {value!r}") from None
+    return value
 
 
 def _names_option(message: str, name: str) -> bool:
@@ -1039,34 +1054,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         sheet = saved["sheet"]
     if not values and saved and isinstance(saved.get("values"), list):
         values = [str(v) for v in saved["values"]]
-    try:
-        on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
-        update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
-        if date_order is not None:
-            date_order = _choice("--date-order", str(date_order).upper(), DATE_ORDERS)
-        if decimal is not None:
-            decimal = _choice("--decimal", decimal, ("comma", "point"))
-        if calendar is not None:
-            calendar = _choice("--calendar", str(calendar).lower(), tuple(nz.CALENDAR_SHIFTS))
-        amount_per = shop_orders.check_amount_per(amount_per)
-        if amount_per and ent.kind != "order":
-            raise ImportRefused(f"--amount-per applies to orders, not {ent.kind} records")
-        if currency is not None:
-            try:
-                currency = money.check_currency(currency)
-            except ValueError as exc:
-                raise ImportRefused(f"--currency: {exc}") from None
-            if currency is None:
-                raise ImportRefused("--currency needs an ISO 4217 code such as USD or EUR")
-            if not has_currency(ent):
-                raise ImportRefused(f"--currency applies to orders and opportunities, not {ent.kind} records")
-    except ImportRefused as exc:
-        said = next((f for f in from_profile if exc.message.startswith(f)), None)
-        if said is None:
-            raise
-        raise ImportRefused(f"profile '{profile}' holds {said} {from_profile[said]!r}, which cannot be used: "
-                            f"{exc.message} Give the option to say otherwise, or import once with it and "
-                            "--profile to save it.") from None
+    on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
+    update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
+    # (a profile's values were checked by import_file, with the profile named)
+    date_order, decimal, calendar, amount_per, currency = (
+        _checked_option(ent, name, value) for name, value in (
+            ("date_order", date_order), ("decimal", decimal), ("calendar", calendar),
+            ("amount_per", amount_per), ("currency", currency)))
     if region is not None:
         try:
             region = nz.check_region(region)
