@@ -349,6 +349,8 @@ class _DateEvidence:
         self.roc_count = 0
         self.named_eras: dict[str, list[str]] = {}   # calendar words -> a few values naming their era
         self.named_count: dict[str, int] = {}
+        self.shapes: set[tuple[str, int]] = set()   # (separator, digits of the year) of "a/b/y" values
+        self.decisive: str | None = None   # a value only one order reads as a date
 
     def add(self, value: object) -> None:
         if isinstance(value, str) and value.strip():
@@ -427,6 +429,12 @@ class _DateEvidence:
             return
         if found is None:
             return
+        if len(self.shapes) < 3:
+            for v in values:
+                if m := nz.DAY_MONTH.match(_SPACED_DOTS.sub(".", v)):
+                    self.shapes.add((m["s"], len(m["y"])))
+                    if len(self.shapes) >= 3:
+                        break
         if self.separators <= {"."}:
             for v in values:
                 # "5. 3. 2026": Czech, Slovak, German and Hungarian write a space after each dot
@@ -443,6 +451,8 @@ class _DateEvidence:
                     self.firsts.add(m["a"].zfill(2))
                     self.lasts.add(m["y"])
         self.candidates = found if self.candidates is None else self.candidates & found
+        if self.decisive is None and len(self.candidates) == 1:
+            self.decisive = min((v for v in values if nz.date_fits(v) == self.candidates), default=None)
         if not self.candidates:
             self.conflict = "some dates fit only one order and others only another"
             return
@@ -497,6 +507,39 @@ class _DateEvidence:
 
 
 _SPACED_DOTS = re.compile(r"\.\s+(?=\d)")
+
+
+def _orders_from_other_columns(evidence: dict[int, _DateEvidence],
+                               results: dict[int, tuple[str | None, str | None]],
+                               mapped: set[int]) -> dict[int, tuple[str, str]]:
+    """Date orders the file's other date columns settle: {column: (order, evidence)}.
+
+    One program writes all the dates of an export the same way, so a column whose every
+    value reads under two orders ("05/03/2026") takes the order of the file's other
+    date columns that decide it on their own values ("25/03/2026": day first), when
+    they are written in the same shape (the same separator and year digits, every
+    value) and none of the same shape decides another order. Columns of another shape,
+    or deciders that disagree, settle nothing: the import then stops as before."""
+    deciders: dict[frozenset, list[tuple[str, str, str]]] = {}
+    for col, (order, problem) in results.items():
+        ev = evidence[col]
+        if col in mapped and order and not problem and ev.shapes and ev.spread is None:
+            example = ev.decisive or ""
+            deciders.setdefault(frozenset(ev.shapes), []).append((order, ev.column, example))
+    settled: dict[int, tuple[str, str]] = {}
+    for col, (_order, problem) in results.items():
+        ev = evidence[col]
+        if problem != "ambiguous" or col not in mapped or not ev.shapes:
+            continue
+        found = deciders.get(frozenset(ev.shapes), [])
+        orders = {o for o, _, _ in found}
+        if len(orders) != 1 or not orders <= set(ev.candidates or ()):
+            continue
+        order = next(iter(orders))
+        named = "; ".join(f"'{name}'" + (f" ('{ex}')" if ex else "") for _, name, ex in found[:3])
+        settled[col] = (order, f"every value reads two ways; the file's other date column(s) written the same "
+                               f"way read only as {order}: {named}")
+    return settled
 
 
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
@@ -606,8 +649,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     ambiguous: dict[str, list[str]] = {}
     candidates: dict[str, list[str]] = {}
     date_inferences: list[dict] = []
+    results = {col: ev.result() for col, ev in evidence.items()}
+    settled_by_file = _orders_from_other_columns(evidence, results, {
+        col for col in evidence if mapping.columns[table.columns.index(col)].target is not None})
     for col, ev in evidence.items():
-        order, problem = ev.result()
+        order, problem = results[col]
         j = table.columns.index(col)
         target = mapping.columns[j].target
         if target is None:
@@ -618,6 +664,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             orders[target] = date_order
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": date_order,
                                     "evidence": "--date-order"})
+        elif problem == "ambiguous" and col in settled_by_file:
+            orders[target], evidence_text = settled_by_file[col]
+            date_inferences.append({"what": f"date order in '{ev.column}'", "decided": orders[target],
+                                    "evidence": evidence_text})
         elif problem == "ambiguous":
             ambiguous[ev.column] = ev.ambiguous
             candidates[ev.column] = sorted(ev.candidates or ())
