@@ -140,3 +140,41 @@ def test_a_note_written_over_several_quoted_lines_still_imports(admin, tmp_path)
     assert (result.created, result.rejected) == (2, 0)
     notes = customers(admin)["Acme Ltd"]["notes"]
     assert "Send the catalogue" in notes and "Prefers email, not phone" in notes
+
+
+# ----- notes written under a table ----------------------------------------------------------
+
+@pytest.mark.parametrize("notes, lines", [
+    ("\nPrepared by: Finance team\nConfidential — do not forward\n", 2),
+    ("\nNote: prices exclude VAT\n", 1),
+    ("\n备注：以上数据仅供内部使用\n", 1),
+    ("\nQuelle : Export aus dem CRM\n", 1),
+    ("\nAcme Holdings\nSales department\nStand: 01.03.2026\n", 3),      # the block holds a note
+    ("\nRemarks:   see the attached price list\n\n", 1),
+    ("Prepared by: Finance team\n", 1),                                 # right under the table too
+    ("Source: CRM export\nPrinted 2026-03-01\n", 2),
+])
+def test_notes_under_a_table_after_a_blank_row_are_not_customers(admin, tmp_path, notes, lines):
+    path = write(tmp_path, "list.csv", "Name,Email,City\n"
+                                       "Acme Ltd,john@acme.com,London\n"
+                                       "Beta GmbH,anna@beta.de,Köln\n" + notes)
+    dry = import_file(admin, path, dry_run=True)
+    assert (dry.created, dry.footer_rows) == (2, lines)
+    (said,) = [i for i in dry.inferences if i["what"] == "footer"]
+    assert notes.strip().splitlines()[-1].strip()[:20] in said["evidence"]
+    result = import_file(admin, path)
+    assert (result.created, result.footer_rows, result.rejected) == (2, lines, 0)
+    assert set(customers(admin)) == {"Acme Ltd", "Beta GmbH"}
+
+
+@pytest.mark.parametrize("tail, names", [
+    ("\nCara Diaz\n", {"Cara Diaz"}),                                   # a name alone: a customer
+    ("\nCara Diaz\nDan Eve\n", {"Cara Diaz", "Dan Eve"}),
+    ("\nCara Diaz\n\nNote: prices exclude VAT\n", {"Cara Diaz"}),      # the note's block ends at its blank row
+])
+def test_lone_names_under_a_table_stay_customers(admin, tmp_path, tail, names):
+    path = write(tmp_path, "list.csv", "Name,Email,City\n"
+                                       "Acme Ltd,john@acme.com,London\n"
+                                       "Beta GmbH,anna@beta.de,Köln\n" + tail)
+    import_file(admin, path)
+    assert set(customers(admin)) == {"Acme Ltd", "Beta GmbH"} | names

@@ -28,7 +28,7 @@ def _write_file(path, rows: int = 400) -> None:
     warning), rows without a name (rejected), duplicates of rows in earlier chunks."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["Name", "Company", "Email", "Phone", "Mobile", "Country", "Consent Date", "Notes"])
+        w.writerow(["Name", "Company", "Email", "Phone", "Mobile", "Country", "Consent Date", "Notes", "Postal Code"])
         for i in range(rows):
             country, shape = COUNTRIES[i % len(COUNTRIES)]
             phone = shape.format(a=201 + i % 700, b=i % 10_000, c=2_000_000 + i * 7919 % 7_000_000,
@@ -44,7 +44,10 @@ def _write_file(path, rows: int = 400) -> None:
                 phone += f" x{i}"                                                           # an extension
             if i % 50 == 49:
                 email = f"person{i - 40}@example.com"                                       # a duplicate
-            w.writerow([name, company, email, phone, mobile, country, consent, f"row {i}"])
+            # US and German codes as a spreadsheet keeps them as numbers: their zeros dropped
+            postal = {"United States": f"{2100 + i % 50}", "英国": "SW1A 1AA", "DE": f"{1000 + i % 900}"}.get(
+                country, "100020")
+            w.writerow([name, company, email, phone, mobile, country, consent, f"row {i}", postal])
 
 
 def _store(tmp_path, name):
@@ -53,7 +56,8 @@ def _store(tmp_path, name):
     return auth.sign_in(path, "admin", ADMIN_PASSWORD)
 
 
-STORED = ("name", "company", "email", "phone", "mobile", "country", "marketing_consent_at", "notes", "source")
+STORED = ("name", "company", "email", "phone", "mobile", "country", "marketing_consent_at", "notes", "source",
+          "postal_code")
 
 
 def _import(tmp_path, name, src, **kw):
@@ -98,10 +102,11 @@ def test_rows_prepared_in_the_worker_give_the_same_records_outcomes_and_summary(
     # the file has every kind of side effect the worker must send back
     assert want_summary["warnings"] > 0 and want_summary["rejected"] > 0 and want_summary["duplicates"] > 0
     whats = {i["what"] for i in want_summary["inferences"]}
-    assert {"several values in one cell", "phone extensions"} <= whats
+    assert {"several values in one cell", "phone extensions", "postal codes"} <= whats
     assert summary == want_summary
     assert stored == want_stored
     assert any(r["phone"] == "+12055550004" for r in stored.values())      # the row's country decided
+    assert {r["postal_code"][:2] for r in stored.values() if r["country"] in ("United States", "DE")} == {"02", "01"}
 
 
 def test_a_dry_run_with_the_worker_says_what_the_import_does(tmp_path, inline, seen, monkeypatch):

@@ -9,6 +9,8 @@ words.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import datetime as dt
 import functools
 import inspect
@@ -469,8 +471,9 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
     raw: dict[str, Any] = {key: (None if isinstance(v, float) and v != v else v)   # NaN, numpy floats too
                            for k, v in data.items() if (key := by_header.get(k)) is not None}
     context = _with_row_region(raw, context)
+    counted: list[tuple[Counter, object]] = []     # guessed or defaulted currencies, told once valid
     if _MONEY_KEYS.get(ent.kind):
-        _currency_from_amounts(ent, raw, context or {})
+        counted = _currency_from_amounts(ent, raw, context or {})
     try:
         model = MODELS[ent.kind].model_validate(raw, context=context)
     except ValidationError as exc:
@@ -496,6 +499,8 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
     problems = {header: "required" for key, header in required if key in out and out[key] in (None, "")}
     if problems:
         raise ValidationFailed(problems)
+    for counter, key in counted:
+        counter[key] += 1
     return out
 
 
@@ -504,13 +509,16 @@ _MONEY_KEYS: dict[str, tuple[str, ...]] = {
     for kind, e in ENTITIES.items() if any(f.key == "currency" for f in e.fields)}
 
 
-def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> None:
-    """Read the currency written with each amount of `raw` into raw["currency"]."""
+def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[Counter, object]]:
+    """Read the currency written with each amount of `raw` into raw["currency"]. Returns
+    the (counter, key) pairs to count once the record is valid: a symbol read by guess
+    (context "assumed"), an amount given the store's currency (context "defaulted")."""
+    counted: list[tuple[Counter, object]] = []
     try:
         # An update that does not change the currency is checked against the record's own.
         stated = mn.check_currency(raw.get("currency") if "currency" in raw else context.get("row_currency"))
     except ValueError:
-        return                          # the Currency validator reports it
+        return counted                  # the Currency validator reports it
     # The row's own Currency settles a "$" first; else --currency or the store's (run.settle_bare_symbols).
     prefer = (stated,) if stated else tuple(context.get("currencies") or ())
     found: tuple[str, str, str] | None = None     # (code, symbol, field)
@@ -534,12 +542,13 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> None:
             raise ValidationFailed({header: f"{reading.currency}, but {found[2]} is in {found[0]}"})
         found = (reading.currency, reading.symbol or "", header)
         if reading.assumed and (counter := context.get("assumed")) is not None:
-            counter[(reading.symbol, reading.currency)] += 1
+            counted.append((counter, (reading.symbol, reading.currency)))
     if found and not stated:
         raw["currency"] = found[0]
     elif not found and not stated and (counter := context.get("defaulted")) is not None \
             and any(raw.get(key) not in (None, "") for key in _MONEY_KEYS[ent.kind]):
-        counter[context.get("currency")] += 1      # an amount with no currency: the default's
+        counted.append((counter, context.get("currency")))      # an amount with no currency: the default's
+    return counted
 
 
 @functools.cache

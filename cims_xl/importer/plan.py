@@ -28,6 +28,7 @@ from ..domain.duplicates import (OTHER, SAME, UNSURE, company_core, company_key,
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
                                  parse_name, same_company, simplified, written_key)
 from ..domain.models import validate_record
+from ..domain.postal import restored_zeros
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
@@ -476,7 +477,9 @@ class RowPreparer:
                         # tags column -> system labels left out ("* myContacts")
                         "system_labels": Counter(),
                         # address name -> rows that took it, having none of the first one
-                        "address_fallback": Counter()}
+                        "address_fallback": Counter(),
+                        # postal code column -> codes given back the zeros a spreadsheet dropped
+                        "zeros_restored": Counter(), "zeros_examples": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             self.context.update(currency=options.currency or options.store_currency,
@@ -620,6 +623,10 @@ class RowPreparer:
             if type(v) is str and "E+" in v and _SCIENTIFIC.match(v.strip()):
                 del data[key]
                 data.setdefault(UNREADABLE, {})[key] = lost_digits(v.strip())
+        for key, country_key in self._postal_targets:
+            v = data.get(key)
+            if type(v) is str and v.isdigit():
+                self._restore_zeros(data, key, v, data.get(country_key))
         if len(values) > len(self.targets):           # cells beyond the last column
             spill = [cell_text(v).strip() for v in values[len(self.targets):] if not is_blank_cell(v)]
             if spill and self.keep_key:
@@ -631,6 +638,32 @@ class RowPreparer:
         if self.options.probability_share and "probability" in data:
             data["probability"] = share_to_percent(data["probability"])
         return data, extra
+
+    @functools.cached_property
+    def _postal_targets(self) -> tuple[tuple[str, str], ...]:
+        """(postal code field, the field of its country) for the mapped postal codes."""
+        return tuple((k, c) for k, c in (("postal_code", "country"), ("customer_postal_code", "customer_country"))
+                     if k in self.source_of)
+
+    def _restore_zeros(self, data: dict, key: str, text: str, country: object) -> None:
+        """Put back the leading zeros a spreadsheet dropped from a postal code of the
+        row's country (its Country cell, else a region set with --region or `cims
+        settings region`; never the assumed one), counted for the summary."""
+        region = region_for_country(country) if country else None
+        if region is None and not self.context["region_assumed"]:
+            region = self.context["region"]
+        if region is None or (restored := restored_zeros(text, region)) is None:
+            return
+        data[key] = restored
+        header = self.source_of[key]
+        counts = self.context["zeros_restored"]
+        counts[header] += 1
+        # the three smallest codes per column: the same whichever process prepared which chunk
+        examples = self.context["zeros_examples"]
+        examples[(header, text, restored, region)] += 1
+        mine = sorted(e for e in examples if e[0] == header)
+        for extra in mine[3:]:
+            del examples[extra]
 
     def warm_up(self) -> None:
         """Build the lazy tables preparing these rows will need (country names), so a

@@ -14,6 +14,8 @@ people; a salesperson hands the file to a manager, or adds customers one by one.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import codecs
 import contextlib
 import datetime as _dt
@@ -507,6 +509,18 @@ class _DateEvidence:
 
 
 _SPACED_DOTS = re.compile(r"\.\s+(?=\d)")
+
+
+def _zeros_inference(counts: Counter, examples: Counter) -> dict:
+    """The summary's line for postal codes given back the leading zeros a spreadsheet
+    dropped (domain.postal): per column the count and up to three examples."""
+    parts = []
+    for header, n in counts.items():
+        shown = [f"'{t}' → '{r}' ({c})" for h, t, r, c in sorted(examples) if h == header][:3]
+        parts.append(f"'{header}': {n} code(s) such as {', '.join(shown)}")
+    return {"what": "postal codes", "decided": "leading zeros put back",
+            "evidence": "; ".join(parts) + ": digits only and short of the postal code format of the row's "
+                        "country (Google's address data), as when a spreadsheet keeps a code as a number"}
 
 
 def _orders_from_other_columns(evidence: dict[int, _DateEvidence],
@@ -1234,6 +1248,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "decided": "the number in the field (E.164 holds no extension), the whole text in Notes",
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.extensions,
                                                                                     planner.prep.headers))})
+        if zeros := planner.prep.context.get("zeros_restored"):
+            result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:
             result.inferences.append({
                 "what": "first and last names",
