@@ -38,6 +38,8 @@ def _write_file(path, rows: int = 400) -> None:
             consent = ["2024-03-05", "2023年1月2日", "31.12.2022", "2024-02-30"][i % 4]   # the last: a warning
             name = f"客户{i} Person" if i % 37 else ""
             company = f"Firm {i % 17}" if i % 37 else ""                                   # rejected
+            if i % 23 == 5:
+                company = ("N/A", "-", "未知")[i % 3]                                        # no value
             if i % 11 == 0:
                 email += f" ::: other{i}@example.com"                                       # several values
             if i % 13 == 0 and country == "United States":
@@ -102,7 +104,7 @@ def test_rows_prepared_in_the_worker_give_the_same_records_outcomes_and_summary(
     # the file has every kind of side effect the worker must send back
     assert want_summary["warnings"] > 0 and want_summary["rejected"] > 0 and want_summary["duplicates"] > 0
     whats = {i["what"] for i in want_summary["inferences"]}
-    assert {"several values in one cell", "phone extensions", "postal codes"} <= whats
+    assert {"several values in one cell", "phone extensions", "postal codes", "placeholders for no value"} <= whats
     assert summary == want_summary
     assert stored == want_stored
     assert any(r["phone"] == "+12055550004" for r in stored.values())      # the row's country decided

@@ -421,6 +421,15 @@ def _is_own_sheet(headers: list[str]) -> bool:
     return set(HIDDEN_HEADERS) <= {h.strip() for h in headers}
 
 
+def is_own_export(headers: list[str]) -> bool:
+    """Whether a table is one cims wrote: a data sheet of our workbook (its hidden
+    protocol columns), or an export with our record ids beside the store's bookkeeping
+    ("id", "created_at", "version" …). Its values are what was stored, read back as they
+    are (a company stored as "-" stays "-")."""
+    names = {str(h).strip() for h in headers}
+    return _is_own_sheet(headers) or ("id" in names and bool(names & OWN_BOOKKEEPING))
+
+
 # Weaker hints used only for headers no synonym matched, in this order.
 _CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "correo", "メール", "e-posta",
                         "электронная почта", "эл. почта", "електронна пошта", "surel")),

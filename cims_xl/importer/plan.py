@@ -33,12 +33,12 @@ from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, s
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
-from .mapping import Mapping, norm as header_norm, phone_slots
+from .mapping import Mapping, is_own_export, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds
 from .shop_orders import OrderLines
 from .table import is_blank_cell
-from .values import deal_status_stage, share_to_percent, value_key
+from .values import CHECKED, deal_status_stage, share_to_percent, value_key
 
 FOUR_DP = Decimal("0.0001")
 MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several values of one field
@@ -111,6 +111,29 @@ PERCENT_FIELDS = ("probability", "discount")
 # Completed, the store's currency, a deal's Lead): a row whose value cannot be read is
 # refused with the reason (importer.values decides the column as a whole first).
 MUST_READ = ("status", "currency", "stage")
+# What people and programs write in a cell for "no value": read as an empty cell in the
+# fields of PLACEHOLDER_KINDS (never an amount, a count, a status, stage or currency, which
+# are read by their own rules). Compared stripped and case-folded.
+PLACEHOLDERS = frozenset({
+    "n/a", "n.a.", "n.a", "na", "n/d", "n.d.", "nd", "none", "null", "nil", "unknown", "not available",
+    "not applicable", "(blank)", "(none)", "(empty)", "(null)", "<none>", "<null>", "tbd", "?", "??", "???",
+    "-", "--", "---", "—", "–", "―", "－", "/", "／", ".", "...", "…",
+    "k.a.", "k. a.", "k.a", "keine angabe", "keine angaben", "unbekannt", "n.v.", "n. v.",           # de
+    "non disponible", "néant", "inconnu", "s.o.", "sans objet",                                     # fr
+    "s/d", "sin datos", "desconocido", "ninguno", "ninguna", "no disponible", "no aplica",          # es
+    "s/i", "sem informação", "desconhecido", "nenhum", "não disponível", "não se aplica",           # pt
+    "nessuno", "sconosciuto", "non disponibile",                                                    # it
+    "n.v.t.", "nvt", "onbekend", "geen",                                                            # nl
+    "无", "無", "暂无", "暫無", "未知", "不详", "不詳", "空", "没有", "沒有", "未填写", "未填寫",         # zh
+    "なし", "無し", "不明", "該当なし", "未記入",                                                     # ja
+    "없음", "미상", "해당없음", "해당 없음",                                                          # ko
+})
+# Fewer for a person's or company's name, where "Na", "Nil" and "X" are names, and for a
+# country, where "NA" is Namibia.
+_NAME_PLACEHOLDERS = PLACEHOLDERS - {"na", "nil", "none", "geen"}
+_COUNTRY_PLACEHOLDERS = PLACEHOLDERS - {"na"}
+PLACEHOLDER_KINDS = frozenset({"text", "email", "phone", "date", "datetime", "bool", "enum", "tags", "user", "name"})
+_PLACEHOLDER_MAX = max(map(len, PLACEHOLDERS))
 # Records without a Notes field keep the columns no field takes in this text field.
 KEPT_IN = {"ticket": "description", "opportunity": "next_step"}
 # Fields whose column is kept as text too (RowPreparer._kept_columns).
@@ -479,7 +502,9 @@ class RowPreparer:
                         # address name -> rows that took it, having none of the first one
                         "address_fallback": Counter(),
                         # postal code column -> codes given back the zeros a spreadsheet dropped
-                        "zeros_restored": Counter(), "zeros_examples": Counter()}
+                        "zeros_restored": Counter(), "zeros_examples": Counter(),
+                        # (column, text) -> cells holding a placeholder for "no value" ("N/A", "-")
+                        "placeholders": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             self.context.update(currency=options.currency or options.store_currency,
@@ -523,6 +548,10 @@ class RowPreparer:
             v = values[i] if i < n else ""
             if type(v) is str:   # most cells: skip the general blank check and conversion
                 if not v or v.isspace():
+                    continue
+                if len(v) <= _PLACEHOLDER_MAX and (found := self._placeholders.get(target)) is not None \
+                        and (key := v.strip().casefold()) in found:
+                    self.context["placeholders"][(self.headers[i], v.strip())] += 1
                     continue
                 if v[0] == "#" and ERROR_TEXT.match(v.strip()):
                     # "#N/A" as a CSV saved from Excel writes an error cell: not a value
@@ -638,6 +667,25 @@ class RowPreparer:
         if self.options.probability_share and "probability" in data:
             data["probability"] = share_to_percent(data["probability"])
         return data, extra
+
+    @functools.cached_property
+    def _placeholders(self) -> dict[str, frozenset[str]]:
+        """field -> the texts read as an empty cell in it (PLACEHOLDERS; fewer for names
+        and countries; none for amounts, counts and the MUST_READ fields, and none in a
+        file cims wrote, whose values are what was stored)."""
+        out: dict[str, frozenset[str]] = {}
+        if is_own_export(self.headers):
+            return out
+        for target in self.source_of:
+            kind = self.kinds.get(target, "text")
+            if (kind not in PLACEHOLDER_KINDS or target.removeprefix("customer_") in MUST_READ
+                    or target in CHECKED.get(self.ent.kind, ()) or target in self.options.value_map):
+                continue         # read by importer.values and --value: a placeholder there stops
+            bare = target.removeprefix("customer_")
+            out[target] = (_COUNTRY_PLACEHOLDERS if bare == "country"
+                           else _NAME_PLACEHOLDERS if kind == "name" or bare in ("name", "company")
+                           else PLACEHOLDERS)
+        return out
 
     @functools.cached_property
     def _postal_targets(self) -> tuple[tuple[str, str], ...]:

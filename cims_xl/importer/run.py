@@ -511,6 +511,19 @@ class _DateEvidence:
 _SPACED_DOTS = re.compile(r"\.\s+(?=\d)")
 
 
+def _placeholders_inference(counts: Counter, headers: list[str]) -> dict:
+    """The summary's line for cells that held a placeholder for "no value" ("N/A", "-",
+    "未知"): per column in file order, the count and the texts."""
+    by_column: dict[str, Counter] = {}
+    for (header, text), n in counts.items():
+        by_column.setdefault(header, Counter())[text] += n
+    order = {h: i for i, h in enumerate(headers)}
+    parts = [f"'{h}': {sum(c.values())} cell(s) (" + ", ".join(f"'{t}'" for t, _ in sorted(c.items(), key=lambda tn: (-tn[1], tn[0]))[:4]) + ")"
+             for h, c in sorted(by_column.items(), key=lambda hc: order.get(hc[0], len(order)))]
+    return {"what": "placeholders for no value", "decided": "read as empty cells",
+            "evidence": "; ".join(parts) + ": words and signs written for 'no value' (N/A, -, none, 未知 …)"}
+
+
 def _zeros_inference(counts: Counter, examples: Counter) -> dict:
     """The summary's line for postal codes given back the leading zeros a spreadsheet
     dropped (domain.postal): per column the count and up to three examples."""
@@ -1248,6 +1261,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "decided": "the number in the field (E.164 holds no extension), the whole text in Notes",
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.extensions,
                                                                                     planner.prep.headers))})
+        if placeholders := planner.prep.context.get("placeholders"):
+            result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:

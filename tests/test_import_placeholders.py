@@ -1,0 +1,104 @@
+"""What people and programs write for "no value" (N/A, -, none, NULL, k.A., néant, 无,
+なし, 없음 …) is an empty cell, not a company called "N/A", a city "-" or a warning about
+an email "n/a"; the summary lists them per column. Names keep the words that are also
+names ("Na", "Nil"), a country keeps "NA" (Namibia), and statuses, stages, currencies and
+amounts are never emptied for a default to fill."""
+
+from __future__ import annotations
+
+import pytest
+
+from cims_xl.importer import import_file
+from cims_xl.importer.errors import ImportRefused
+from cims_xl.services import records
+
+FIELDS = ("company", "email", "phone", "city", "postal_code", "tags", "marketing_consent_at")
+
+
+def customers(session) -> dict[str, dict]:
+    return {c["name"]: {k: c[k] for k in FIELDS} for c in records.list_records(session, "customer")}
+
+
+def said(result) -> dict:
+    (line,) = [i for i in result.inferences if i["what"] == "placeholders for no value"]
+    return line
+
+
+def test_placeholders_are_empty_cells_without_warnings_and_the_summary_lists_them(admin, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Company,Email,Phone,City,Postal Code,Tags,Consent Date\n"
+                    "Anna Lee,N/A,n/a,N/A,-,n.a.,none,-\n"
+                    "Bob Ray,-,none,—,,NULL,(blank),unknown\n"
+                    "Cy Dee,Acme Ltd,cy@acme.com,+1 415 555 0100,Boston,02134,vip,2026-03-05\n",
+                    encoding="utf-8")
+    dry = import_file(admin, path, dry_run=True)
+    line = said(dry)
+    assert line["decided"] == "read as empty cells"
+    assert "'Company': 2 cell(s) ('-', 'N/A')" in line["evidence"]
+    assert "'Email': 2 cell(s)" in line["evidence"] and "'Consent Date': 2 cell(s)" in line["evidence"]
+    assert customers(admin) == {}
+    result = import_file(admin, path)
+    assert (result.created, result.warnings, result.rejected) == (3, 0, 0)
+    got = customers(admin)
+    assert got["Anna Lee"] == dict.fromkeys(FIELDS)
+    assert got["Bob Ray"] == dict.fromkeys(FIELDS)
+    assert got["Cy Dee"]["company"] == "Acme Ltd" and got["Cy Dee"]["tags"] == "vip"
+
+
+@pytest.mark.parametrize("word", ["k.A.", "keine Angabe", "néant", "s/d", "sin datos", "n.v.t.", "无", "未知",
+                                  "暂无", "なし", "不明", "없음", "－", "N/D", "TBD"])
+def test_placeholders_of_other_languages_are_empty_cells_too(admin, tmp_path, word):
+    path = tmp_path / "people.csv"
+    path.write_text(f"Name,Company,City\nAnna Lee,{word},{word}\nBo Berg,Berg AB,Malmö\n", encoding="utf-8")
+    import_file(admin, path)
+    got = customers(admin)
+    assert got["Anna Lee"]["company"] is None and got["Bo Berg"]["company"] == "Berg AB"
+
+
+def test_a_name_that_is_a_placeholder_rejects_its_row_and_names_that_look_like_one_are_kept(admin, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Email,Country\nN/A,na@example.com,US\nNa,na2@example.com,KR\nNil,nil@example.com,ES\n"
+                    "Ama Ata,ama@example.com,NA\n", encoding="utf-8")
+    result = import_file(admin, path)
+    assert (result.created, result.rejected) == (3, 1)
+    people = {c["name"]: c for c in records.list_records(admin, "customer")}
+    assert set(people) == {"Na", "Nil", "Ama Ata"}
+    assert people["Ama Ata"]["country"] == "NA"               # Namibia, not "no value"
+
+
+def test_an_order_status_or_amount_written_as_a_placeholder_is_never_given_a_default(admin, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("Order,Customer,Date,Amount,Currency,Status\n"
+                    "1001,Anna Lee,2026-03-05,10.00,EUR,Completed\n"
+                    "1002,Bob Ray,2026-03-05,-,EUR,Completed\n"
+                    "1003,Cy Dee,2026-03-05,12.00,EUR,N/A\n", encoding="utf-8")
+    try:
+        result = import_file(admin, path, kind="orders")
+    except ImportRefused as stop:              # an unreadable status may stop the import
+        assert "N/A" in str(stop)
+        assert records.list_records(admin, "order") == []
+        return
+    stored = {o["order_number"]: o for o in records.list_records(admin, "order")}
+    assert "1002" not in stored and "1003" not in stored
+    assert result.rejected == 2
+
+
+def test_a_ticket_priority_written_as_a_placeholder_stops_and_value_settles_it(admin, tmp_path):
+    path = tmp_path / "tickets.csv"
+    path.write_text("Subject,Customer,Status,Priority,Opened\n"
+                    "Printer,Ann Lee,Open,N/A,2026-03-05 10:00\nLogin,Bob Ray,Open,High,2026-03-05 11:00\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path, kind="tickets")
+    assert "'N/A'" in str(stop.value) and "--value" in str(stop.value)
+    import_file(admin, path, kind="tickets", values=["N/A=P4"])
+    by_subject = {t["subject"]: t["priority"] for t in records.list_records(admin, "ticket")}
+    assert by_subject["Printer"] == "P4"
+
+
+def test_a_value_given_for_a_placeholder_wins_over_reading_it_as_empty(admin, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Type\nAcme Ltd,N/A\nBob Ray,Person\n", encoding="utf-8")
+    import_file(admin, path, values=["N/A=Company"])
+    assert {c["name"]: c["type"] for c in records.list_records(admin, "customer")} == {
+        "Acme Ltd": "Company", "Bob Ray": "Person"}
