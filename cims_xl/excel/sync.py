@@ -431,7 +431,7 @@ def plan_existing(ctx: _Context, row: SheetRow, store_rec: dict | None) -> tuple
     lay, key = ctx.layout, row.key
     if store_rec is None or store_rec.get("id") != key:
         return None, Outcome(f"Conflict: {key} is not a {ctx.ent.label} in the store "
-                             f"(deleted for good, or from another store)", bad=("ID",))
+                             f"(deleted for good, gone with a restore of an older backup, or from another store)", bad=("ID",))
     if store_rec.get("deleted_at") is not None:
         return None, Outcome(f"Conflict: deleted by {store_rec.get('deleted_by') or '?'} at "
                              f"{_when(store_rec.get('deleted_at'), ctx.tz)}", bad=("ID",))

@@ -225,7 +225,7 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
     with KeyFile.locked(store_path):   # no one signs in until the swap is over
         with scratch_dir(store_path.parent, "restore", keep_if=journal.exists) as stage:
             manifest = _stage(backup_file, stage, session.username, password, current_id, allow_other_store,
-                              session.store.fetch_users())
+                              session.store.fetch_users(), session.store.seqs_used())
             crash_point("restore.staged")
             session.store.take_sole_use()   # StoreBusy while another session has it open
             session.pin_heads = False       # the store this entry goes into is about to be replaced
@@ -344,10 +344,13 @@ def _open_staged(backup_file: Path, stage: Path, username: str, password: str, c
 
 
 def _stage(backup_file: Path, stage: Path, username: str, password: str, current_id: str | None,
-           allow_other_store: bool, live_users: list[dict] | None = None) -> dict:
+           allow_other_store: bool, live_users: list[dict] | None = None,
+           seqs_used: dict[str, int] | None = None) -> dict:
     """Extract and check a backup into `stage`, and audit the restore inside it. With
     `live_users` (the store's users now), the manifest returned also holds
-    `access_changes` ("access_lost", "roles_changed")."""
+    `access_changes` ("access_lost", "roles_changed"). `seqs_used` (the replaced store's
+    `Store.seqs_used`) are kept in the restored one: the ids given after the backup was
+    made are never given again."""
     manifest, kf, unlocked, restored = _open_staged(backup_file, stage, username, password, current_id,
                                                     allow_other_store)
     db, key = stage / DB_MEMBER, unlocked.data_key
@@ -363,6 +366,8 @@ def _stage(backup_file: Path, stage: Path, username: str, password: str, current
             restored_session.audit([AuditEvent(utcnow(), username, "restore", None, backup_file.name, None,
                                                {"replaced_store_id": [None, current_id]})])
             restored.new_change_epoch()     # caches of the replaced store's records reload
+            for kind, seq in (seqs_used or {}).items():
+                restored.keep_seq_used(kind, seq)
             uow.commit()
         # The users' keys pinned from now on are the backup's: users added after it was
         # made are gone from it (access_changes), and must not be missed by `audit verify`.

@@ -86,6 +86,7 @@ def _kinds(ent: Entity) -> dict[str, str]:
 
 
 _KINDS = {kind: _kinds(e) for kind, e in ENTITIES.items()}
+_SEQ_USED = "seq_used:"      # meta: the highest record number ever given, per kind
 _COLUMNS = {kind: list(META_KEYS) + [f.key for f in e.fields] for kind, e in ENTITIES.items()}
 # Columns whose Python value needs converting on the way in (text and ints pass as they are).
 _CONVERTED = {kind: [(i, k) for i, c in enumerate(cols) if (k := _KINDS[kind][c]) in
@@ -693,7 +694,32 @@ class Store:
             if known is not None:
                 return known
         row = self.conn.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {ent.table}").fetchone()
-        return row[0] + 1
+        return max(row[0], self._seq_used(ent.kind)) + 1
+
+    # Ids are never given twice. A record's id is its number (seq) after the highest one
+    # in its table; the highest number ever given is also kept in meta ("seq_used:<kind>",
+    # batches "seq_used:batch") when rows leave the table for good (import undo) and
+    # when a restore goes back to a backup, so that a workbook, a report or a person
+    # that knew C-000019 never meets another customer under that id.
+    def _seq_used(self, kind: str) -> int:
+        value = self.get_meta(_SEQ_USED + kind, 0)
+        return value if type(value) is int and 0 <= value < 10 ** 12 else 0
+
+    def keep_seq_used(self, kind: str, seq: int) -> None:
+        """Remember `seq` as given for `kind` ("customer", …, "batch"): no record or
+        batch is numbered `seq` or lower again."""
+        if seq > self._seq_used(kind):
+            self.set_meta(_SEQ_USED + kind, int(seq))
+
+    def seqs_used(self) -> dict[str, int]:
+        """{kind: the highest number given} for every kind of record and for batches."""
+        out = {}
+        for kind, ent in ENTITIES.items():
+            top = self.conn.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {ent.table}").fetchone()[0]
+            out[kind] = max(top, self._seq_used(kind))
+        top = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM batches").fetchone()[0]
+        out["batch"] = max(top, self._seq_used("batch"))
+        return out
 
     def insert_records(self, ent: Entity, rows: list[dict]) -> None:
         """Insert rows whose ids were given by `next_seq` (one transaction is open)."""
@@ -895,6 +921,8 @@ class Store:
         with the change clock, so readers that cached them drop them."""
         self.note_before(ent, record_ids)
         ids = json.dumps(record_ids)
+        top = self.conn.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {ent.table}").fetchone()[0]
+        self.keep_seq_used(ent.kind, top)          # the newest ids are not given again
         self.conn.execute(_BUMP_CLOCK)
         self.conn.execute(f"INSERT INTO removed_records (change_seq, kind, id) "
                           f"SELECT {_CLOCK}, ?, id FROM {ent.table} WHERE id IN (SELECT value FROM json_each(?))",
@@ -1223,7 +1251,8 @@ class Store:
     # -- batches --
 
     def next_batch_seq(self) -> int:
-        return self.conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM batches").fetchone()[0]
+        top = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM batches").fetchone()[0]
+        return max(top, self._seq_used("batch")) + 1
 
     def insert_batch(self, batch: dict) -> None:
         self.conn.execute("INSERT INTO batches(seq, id, kind, source, created_at, created_by, summary) "
