@@ -178,3 +178,28 @@ def test_lone_names_under_a_table_stay_customers(admin, tmp_path, tail, names):
                                        "Beta GmbH,anna@beta.de,Köln\n" + tail)
     import_file(admin, path)
     assert set(customers(admin)) == {"Acme Ltd", "Beta GmbH"} | names
+
+
+@pytest.mark.parametrize("text, line", [
+    ('Name,Email,City\nA1,a1@x.com,Berlin\nA2,a2@x.com,"Paris\nA3,a3@x.com,Rome\n', 3),   # one line swallowed
+    ('Name,Email\n"Unclosed,a@b.com\nX,x@y.com\n', 2),                                    # in the first cell
+    ('Name;Email;City\nA1;a1@x.com;Berlin\nA2;a2@x.com;"Paris\nA3;a3@x.com;Rome', 3),     # no newline at the end
+    ('Name,Notes\nA1,"one ""quoted"" word\nA2,x\n', 2),                                  # quotes inside, still open
+])
+def test_a_quote_still_open_at_the_end_of_the_file_stops_the_import_however_few_lines_it_swallowed(
+        admin, tmp_path, text, line):
+    from cims_xl.errors import CimsError
+
+    path = write(tmp_path, "people.csv", text)
+    with pytest.raises(CimsError) as caught:
+        import_file(admin, path, dry_run=True)
+    assert f"line {line}" in str(caught.value) and "not closed" in str(caught.value)
+    with pytest.raises(CimsError):
+        import_file(admin, path)
+    assert customers(admin) == {}
+
+
+def test_a_last_note_over_several_lines_with_its_quotes_closed_still_imports(admin, tmp_path):
+    path = write(tmp_path, "people.csv", 'Name,Email,Notes\nA1,a1@x.com,"line one\nline two, with ""quotes"""\n')
+    assert import_file(admin, path).created == 1
+    assert customers(admin)["A1"]["notes"] == 'line one\nline two, with "quotes"'

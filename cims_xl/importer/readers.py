@@ -695,6 +695,7 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
             n = 0
             line = 0                    # the file's line the record ends on
             width = 0                   # the first record's delimiter count
+            spread = 0                  # the first line of the last record, when it spans lines
             try:
                 for n, values in enumerate(reader, start=1):
                     if len(values) > MAX_COLUMNS:
@@ -703,10 +704,13 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                         width = len(values) - 1
                     else:
                         _refuse_unclosed_quote(values, delimiter, width, line + 1, path.name)
+                    spread = line + 1 if reader.line_num > line + 1 else 0
                     line = reader.line_num
                     if compose:
                         values = [unicodedata.normalize("NFC", v) for v in values]
                     yield n, values
+                if spread:
+                    _refuse_quote_open_at_end(path, encoding, errors, spread, line)
             except UnicodeDecodeError as exc:
                 raise ImportRefused(
                     f"{path.name} is not consistently {encoding} (a byte near row {n + 1} "
@@ -737,6 +741,23 @@ def _refuse_unclosed_quote(values: list[str], delimiter: str, width: int, line: 
                 f"{name} line {line}: a quote (\") opens a field and is not closed, so the "
                 f"{len(inner)} line(s) after it would be read as one cell. Close or remove the quote "
                 "on that line and import again. Nothing was imported.")
+
+
+def _refuse_quote_open_at_end(path: Path, encoding: str, errors: str, first: int, last: int) -> None:
+    """Stop when the file's last record, lines `first`..`last`, holds an odd number of
+    quote characters: a quote opened and never closed, which swallowed the line(s) after
+    it up to the end of the file ("Paris` then `A3,a3@x.com,Rome" read as one city).
+    Every closed quoted field has an even number of them (`"` … `""` … `"`)."""
+    quotes = 0
+    with open(path, "r", encoding=encoding, errors=errors, newline="") as f:
+        for number, text in enumerate(f, start=1):
+            if number >= first:
+                quotes += text.count('"')
+    if quotes % 2:
+        raise ImportRefused(
+            f"{path.name} line {first}: a quote (\") opens a field and is not closed, so the "
+            f"{last - first} line(s) after it would be read as one cell. Close or remove the quote "
+            "on that line and import again. Nothing was imported.")
 
 
 def _markup_kind(text: str) -> str | None:
