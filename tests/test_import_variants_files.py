@@ -492,6 +492,25 @@ def test_every_sheet_of_our_workbook_imports_back_without_its_bookkeeping_in_not
         _same(kind, records.list_records(admin, kind), records.list_records(fresh, kind))
 
 
+def test_our_workbook_without_a_sheet_named_gives_the_sheet_of_the_kind_not_the_home_pages_instructions(
+        admin, tmp_path):
+    from cims_xl.excel.build import build_sheets
+    from cims_xl.excel.sync import sync_file
+
+    _fill(admin)
+    book = tmp_path / "cims.xlsx"
+    build_sheets().save(book)
+    sync_file(admin, book, "refresh")
+    for kind, plural in KINDS.items():
+        fresh = _fresh(tmp_path, f"fresh-{kind}")
+        result = import_file(fresh, book, kind=plural, dry_run=True)
+        assert result.sheet == plural.title(), kind
+        assert "cims's own workbook" in decided(result, "sheet")["evidence"]
+    fresh = _fresh(tmp_path, "fresh")
+    assert import_file(fresh, book).sheet == "Customers"
+    _same("customer", records.list_records(admin, "customer"), records.list_records(fresh, "customer"))
+
+
 def test_the_gdpr_json_export_imports_the_customer_and_its_orders_into_a_fresh_store(admin, tmp_path):
     from cims_xl.services import gdpr
 

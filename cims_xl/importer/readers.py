@@ -175,11 +175,14 @@ def sniff_format(path: Path) -> str:
 
 
 def open_sheet(path: str | Path, sheet: str | int | None = None, *,
-               encoding: str | None = None) -> RawSheet:
+               encoding: str | None = None, own_sheet: str | None = None) -> RawSheet:
     """Open `path` and choose the sheet (by name, 1-based number, or the first one with data).
 
     encoding: a text file's codec as the user gave it (`--encoding`); otherwise decided
     on evidence by `encoding.decide`, which raises EncodingUncertain when it cannot.
+    own_sheet: the sheet of cims's own workbook that holds this kind of record
+    ("Customers"): taken when no sheet is given and the file is that workbook (its Home
+    sheet beside every data sheet), not the Home sheet's instructions.
     """
     path = Path(path)
     if not path.exists():
@@ -197,12 +200,12 @@ def open_sheet(path: str | Path, sheet: str | int | None = None, *,
                             "if another program has it open, close it there and try again") from None
     if fmt == "csv":
         return _open_text(path, encoding, sheet)
-    return _open_workbook(path, fmt, sheet)
+    return _open_workbook(path, fmt, sheet, own_sheet)
 
 
 # ----- workbooks -----------------------------------------------------------------------
 
-def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
+def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str | None = None) -> RawSheet:
     import python_calamine as pc
 
     opening: _Beside | None = None
@@ -270,6 +273,9 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     # Hidden sheets (old archives, lookup lists) are never chosen on their own: the
     # first visible worksheet with data is the one a person looking at the file sees.
     visible = [n for n in worksheet_names if n not in hidden]
+    ours = (sheet is None or str(sheet) == "") and own_sheet is not None and _is_cims_workbook(names)
+    if ours:
+        sheet = own_sheet
     if not names:
         wb.close()
         raise ImportRefused(f"{path.name} has no sheets")
@@ -279,7 +285,8 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None) -> RawSheet:
     likely = (_choose_sheet(wb, path, names, visible, sheet) if sheet is not None and str(sheet) != ""
               else visible[0] if visible else None)
     early = _Beside(_facts_of, fmt, path, likely) if fmt in ("xlsx", "xls", "ods") and likely else None
-    how = ("given with --sheet" if sheet is not None and str(sheet) != ""
+    how = ("cims's own workbook: the sheet of this kind of record" if ours
+           else "given with --sheet" if sheet is not None and str(sheet) != ""
            else "the first visible sheet with a table")
     covers: list[str] = []
     try:
@@ -533,6 +540,14 @@ def _open_big_xlsx(path: Path, sheet: str | int | None, *, force: bool = False) 
     return RawSheet(path, "xlsx", chosen, names, merged=reader.merged, streamed=True,
                     formulas=reader.formulas, serial_offset=1462 if reader.date1904 else 0,
                     _rows_factory=reader.rows, _closer=reader.close)
+
+
+# The data sheets of cims's own workbook (excel.layout.SHEET_ORDER), beside its Home sheet.
+_CIMS_SHEETS = frozenset({"Home", "Customers", "Contacts", "Interactions", "Orders", "Opportunities", "Tickets"})
+
+
+def _is_cims_workbook(names: list[str]) -> bool:
+    return _CIMS_SHEETS <= set(names)
 
 
 def _choose_sheet(wb, path: Path, names: list[str], worksheets: list[str],

@@ -524,6 +524,14 @@ def _placeholders_inference(counts: Counter, headers: list[str]) -> dict:
             "evidence": "; ".join(parts) + ": words and signs written for 'no value' (N/A, -, none, 未知 …)"}
 
 
+def _own_sheet_of(ent: Entity) -> str | None:
+    """The sheet of cims's own workbook that holds `ent`'s records ("Customers")."""
+    from ..excel.layout import LAYOUTS
+
+    lay = LAYOUTS.get(ent.kind)
+    return lay.sheet if lay is not None else None
+
+
 def _zeros_inference(counts: Counter, examples: Counter) -> dict:
     """The summary's line for postal codes given back the leading zeros a spreadsheet
     dropped (domain.postal): per column the count and up to three examples."""
@@ -1148,7 +1156,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     path = Path(path)
 
     values_given = parse_values(ent, values)
-    src = open_sheet(path, sheet, encoding=encoding)
+    src = open_sheet(path, sheet, encoding=encoding, own_sheet=_own_sheet_of(ent))
     try:
         if progress:
             progress(0, 0, "reading")
