@@ -136,8 +136,10 @@ def test_a_salesperson_cannot_give_their_customer_to_someone_else(admin, session
     assert c["owner"] == "sally"
     with pytest.raises(PermissionDenied):
         records.update(sales, c["id"], {"owner": "admin"})
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as denied:
         records.create(sales, "customer", {"name": "For someone else", "owner": "admin"})
+    # the owner is what is refused, not creating customers
+    assert "for admin" in str(denied.value) and "for themselves" in str(denied.value)
 
 
 def test_a_denial_inside_a_larger_unit_of_work_is_still_audited(admin, session_as):

@@ -88,6 +88,13 @@ def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = Non
                    owner: str | None = None, record_id: str | None = None) -> None:
     """Raise PermissionDenied (the caller audits it) unless allowed."""
     if not allowed(role=role, action=action, kind=kind, owner=owner, actor=actor):
-        err = PermissionDenied(f"{actor} ({role}) may not {describe(action, kind)}")
+        text = f"{actor} ({role}) may not {describe(action, kind)}"
+        if (action == "create" and owner is not None and owner != actor
+                and allowed(role=role, action=action, kind=kind, owner=actor, actor=actor)):
+            # allowed for themselves: the owner is what is refused
+            text = (f"{actor} ({role}) may not create {ENTITIES[kind].label} records for {owner}: a "
+                    f"{role} user creates them for themselves (leave the owner out, or ask a manager "
+                    "to assign it)")
+        err = PermissionDenied(text)
         err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
         raise err
