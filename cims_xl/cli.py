@@ -249,6 +249,29 @@ def _cell(value: Any, key: str | None = None, row: dict | None = None) -> str:
 
 # ----- context: store, user, password, session -----------------------------------------
 
+
+NEW_PASSWORD_TRIES = 3
+
+
+def _typed_new_password(who: str) -> str:
+    """A new password typed twice in a terminal, checked against the password policy as
+    soon as it is typed: a weak one or two that differ are asked for again (up to
+    NEW_PASSWORD_TRIES times) instead of ending the command after both were typed."""
+    from .security.passwords import check_password
+
+    for _ in range(NEW_PASSWORD_TRIES):
+        first = click.prompt(f"New password for {who}", hide_input=True)
+        try:
+            check_password(first, who)
+        except ValidationFailed as exc:
+            click.echo(f"That password {'; '.join(exc.problems.values())}. Type another.", err=True)
+            continue
+        if click.prompt("Repeat for confirmation", hide_input=True) == first:
+            return first
+        click.echo("The two passwords differ. Type it again.", err=True)
+    raise CimsError(f"no password was set: {NEW_PASSWORD_TRIES} tries; run the command again")
+
+
 class App:
     def __init__(self, store: str | None, user: str | None, fmt: str, password_stdin: bool, otp: str | None):
         self.store_path = Path(store or os.environ.get("CIMS_STORE") or default_store_path()).expanduser()
@@ -279,7 +302,7 @@ class App:
         if os.environ.get("CIMS_NEW_PASSWORD") is not None:
             return os.environ["CIMS_NEW_PASSWORD"]
         if sys.stdin.isatty():
-            return click.prompt(f"New password for {who}", hide_input=True, confirmation_prompt=True)
+            return _typed_new_password(who)
         raise CimsError("no new password: set CIMS_NEW_PASSWORD or run in a terminal")
 
     def session(self):
