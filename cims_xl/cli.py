@@ -490,7 +490,7 @@ def fx():
     """Exchange rates you enter, used to convert report totals to the store's currency."""
 
 
-@fx.command("set")
+@fx.command("set", context_settings={"ignore_unknown_options": True})   # RATE "-1" is a value, refused as one
 @click.argument("currency")
 @click.argument("rate")
 @click.option("--from", "valid_from", required=True, metavar="DATE",

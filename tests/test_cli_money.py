@@ -40,6 +40,8 @@ def test_an_admin_sets_the_store_currency_and_rates_and_lists_them(run):
     assert code != 0 and "store's own currency" in err
     code, _, err = run("fx", "set", "USD", "0", "--from", "2024-01-01")
     assert code != 0 and "positive number" in err
+    code, _, err = run("fx", "set", "USD", "-1", "--from", "2024-01-01")     # a value, not an option
+    assert code != 0 and "positive number" in err and "No such option" not in err
 
 
 def test_an_order_typed_with_a_dollar_amount_is_stored_in_dollars(run):
