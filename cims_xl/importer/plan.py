@@ -128,12 +128,14 @@ PLACEHOLDERS = frozenset({
     "なし", "無し", "不明", "該当なし", "未記入",                                                     # ja
     "없음", "미상", "해당없음", "해당 없음",                                                          # ko
 })
-# Fewer for a person's or company's name, where "Na", "Nil" and "X" are names, and for a
+# Fewer for a person's or company's name, where "Na" and "Nil" are names, and for a
 # country, where "NA" is Namibia.
 _NAME_PLACEHOLDERS = PLACEHOLDERS - {"na", "nil", "none", "geen"}
 _COUNTRY_PLACEHOLDERS = PLACEHOLDERS - {"na"}
 PLACEHOLDER_KINDS = frozenset({"text", "email", "phone", "date", "datetime", "bool", "enum", "tags", "user", "name"})
-_PLACEHOLDER_MAX = max(map(len, PLACEHOLDERS))
+_PLACEHOLDER_MAX = max(map(len, PLACEHOLDERS)) + 4          # a few spaces around one
+# A cell's first character, before anything else is looked at (most cells start otherwise).
+_PLACEHOLDER_FIRST = frozenset({c for p in PLACEHOLDERS for c in (p[0], p[0].upper())} | {" ", "\t", "\u3000"})
 # Records without a Notes field keep the columns no field takes in this text field.
 KEPT_IN = {"ticket": "description", "opportunity": "next_step"}
 # Fields whose column is kept as text too (RowPreparer._kept_columns).
@@ -549,8 +551,8 @@ class RowPreparer:
             if type(v) is str:   # most cells: skip the general blank check and conversion
                 if not v or v.isspace():
                     continue
-                if len(v) <= _PLACEHOLDER_MAX and (found := self._placeholders.get(target)) is not None \
-                        and (key := v.strip().casefold()) in found:
+                if v[0] in _PLACEHOLDER_FIRST and len(v) <= _PLACEHOLDER_MAX \
+                        and (found := self._placeholders.get(target)) is not None and v.strip().casefold() in found:
                     self.context["placeholders"][(self.headers[i], v.strip())] += 1
                     continue
                 if v[0] == "#" and ERROR_TEXT.match(v.strip()):
