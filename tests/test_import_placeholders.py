@@ -1,8 +1,9 @@
 """What people and programs write for "no value" (N/A, -, none, NULL, k.A., néant, 无,
 なし, 없음 …) is an empty cell, not a company called "N/A", a city "-" or a warning about
 an email "n/a"; the summary lists them per column. Names keep the words that are also
-names ("Na", "Nil"), a country keeps "NA" (Namibia), and statuses, stages, currencies and
-amounts are never emptied for a default to fill."""
+names ("Na", "Nil"), a record's own name is kept as written, a country keeps "NA"
+(Namibia), and statuses, stages, currencies and amounts are never emptied for a default
+to fill."""
 
 from __future__ import annotations
 
@@ -55,15 +56,17 @@ def test_placeholders_of_other_languages_are_empty_cells_too(admin, tmp_path, wo
     assert got["Anna Lee"]["company"] is None and got["Bo Berg"]["company"] == "Berg AB"
 
 
-def test_a_name_that_is_a_placeholder_rejects_its_row_and_names_that_look_like_one_are_kept(admin, tmp_path):
+def test_a_records_name_is_kept_as_written_and_a_country_keeps_namibia(admin, tmp_path):
+    # a row with only a phone under "N/A" is still someone (tests/test_import_shared_phone.py)
     path = tmp_path / "people.csv"
-    path.write_text("Name,Email,Country\nN/A,na@example.com,US\nNa,na2@example.com,KR\nNil,nil@example.com,ES\n"
-                    "Ama Ata,ama@example.com,NA\n", encoding="utf-8")
+    path.write_text("Name,Email,Country,Company\nN/A,na@example.com,US,-\nNa,na2@example.com,KR,Nil\n"
+                    "Ama Ata,ama@example.com,NA,N/A\n", encoding="utf-8")
     result = import_file(admin, path)
-    assert (result.created, result.rejected) == (3, 1)
+    assert (result.created, result.rejected) == (3, 0)
     people = {c["name"]: c for c in records.list_records(admin, "customer")}
-    assert set(people) == {"Na", "Nil", "Ama Ata"}
+    assert set(people) == {"N/A", "Na", "Ama Ata"}
     assert people["Ama Ata"]["country"] == "NA"               # Namibia, not "no value"
+    assert (people["N/A"]["company"], people["Na"]["company"], people["Ama Ata"]["company"]) == (None, "Nil", None)
 
 
 def test_an_order_status_or_amount_written_as_a_placeholder_is_never_given_a_default(admin, tmp_path):

@@ -680,12 +680,14 @@ class RowPreparer:
             return out
         for target in self.source_of:
             kind = self.kinds.get(target, "text")
-            if (kind not in PLACEHOLDER_KINDS or target.removeprefix("customer_") in MUST_READ
-                    or target in CHECKED.get(self.ent.kind, ()) or target in self.options.value_map):
-                continue         # read by importer.values and --value: a placeholder there stops
             bare = target.removeprefix("customer_")
+            if (kind not in PLACEHOLDER_KINDS or bare in MUST_READ or bare == "name"
+                    or target in CHECKED.get(self.ent.kind, ()) or target in self.options.value_map):
+                # read by importer.values and --value (a placeholder there stops); a record's
+                # name is kept as written, so that a row with only a phone is not refused
+                continue
             out[target] = (_COUNTRY_PLACEHOLDERS if bare == "country"
-                           else _NAME_PLACEHOLDERS if kind == "name" or bare in ("name", "company")
+                           else _NAME_PLACEHOLDERS if kind == "name" or bare == "company"
                            else PLACEHOLDERS)
         return out
 
