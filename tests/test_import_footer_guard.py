@@ -203,3 +203,15 @@ def test_a_last_note_over_several_lines_with_its_quotes_closed_still_imports(adm
     path = write(tmp_path, "people.csv", 'Name,Email,Notes\nA1,a1@x.com,"line one\nline two, with ""quotes"""\n')
     assert import_file(admin, path).created == 1
     assert customers(admin)["A1"]["notes"] == 'line one\nline two, with "quotes"'
+
+
+@pytest.mark.parametrize("cell", ["z" * 200_000, "a@" * 100_000, "generated " * 20_000, "1" + " " * 100_000 + "x"],
+                         ids=["letters", "at-signs", "footer-words", "spaces"])
+def test_a_huge_cell_in_the_last_rows_is_read_in_linear_time_and_kept(admin, tmp_path, cell):
+    # each of these had been read once per character it starts at (a 160 KB cell took a
+    # minute; 1 MB did not finish): here they must simply import
+    path = write(tmp_path, "big.csv", "Name,Notes\nBob Ray,ok\nTotal,1\nCarl Dee," + cell + "\n")
+    result = import_file(admin, path)
+    assert (result.created, result.rejected, result.footer_rows) == (2, 1, 0)     # every row accounted for
+    (refused,) = [o for o in result.outcomes if o.action == "rejected"]
+    assert "32000" in refused.reason                   # Notes hold at most 32,000 characters

@@ -284,6 +284,7 @@ def fraction_fields(columns: list[NumberEvidence]) -> tuple[frozenset[str], list
 # ----- footer rows ---------------------------------------------------------------------------
 
 FOOTER_MAX = 8          # rows at the end of a table that may be a footer
+FOOTER_TEXT_MAX = 500   # a footer line's text looked at: footers are short, cells may be megabytes
 # Total and summary words in the languages of our users' files.
 _TOTAL = (r"grand\s+totals?|sub-?totals?|totals?|totales|totaux|totaal|totale|totalt|sum|summe|summa|suma|"
           r"gesamt(?:summe)?|razem|celkem|yhteensä|i\s+alt|итого|всего|합계|총계|"
@@ -326,12 +327,16 @@ _FIGURE = re.compile(r"^[\s(+\-−]*(?:[A-Z]{3}\s?)?[^\w\s]?\s?\d[\d.,'\s\u00a0\
 def _is_figure(value: object) -> bool:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return True
-    return isinstance(value, str) and bool(_FIGURE.match(value))
+    # a figure is short; a long cell is none (and is not read through the pattern)
+    return isinstance(value, str) and len(value) <= 100 and bool(_FIGURE.match(value))
 
 
 # An email address anywhere in a cell, and a phone number written the international way
 # ("+44 20 7946 0990", "+852-2345-6789"): a footer or a subtotal never holds either.
-_EMAIL = re.compile(r"[^\s@,;<>]+@[^\s@,;<>]+\.[^\W\d_]{2,}")
+# An address anywhere in a cell. The parts are bounded as RFC 5321 4.5.3.1 bounds them
+# (local part 64, domain 255): a long cell without one is then read in linear time, not
+# once per character it starts at (a 160 KB cell had taken a minute).
+_EMAIL = re.compile(r"[^\s@,;<>]{1,64}@[^\s@,;<>]{1,255}\.[^\W\d_]{2,}")
 _INTL_PHONE = re.compile(r"^\s*(?:\+|00)\d[\d\s().\-/\u00a0]{6,}$")
 
 
@@ -346,7 +351,7 @@ def holds_contact(values: list, is_blank, phone_columns: frozenset[int] = frozen
             continue
         if i in phone_columns and sum(ch.isdigit() for ch in str(v)) >= 5:
             return True
-        if isinstance(v, str) and (_EMAIL.search(v) or (
+        if isinstance(v, str) and (("@" in v and _EMAIL.search(v)) or (
                 _INTL_PHONE.match(v) and "," not in v and sum(ch.isdigit() for ch in v) >= 7)):
             return True
     return False
@@ -402,7 +407,7 @@ class FooterWatch:
             filled = [v for v in values if not is_blank(v)]
             if not filled or holds_contact(values, is_blank, self.phone_columns):
                 break
-            first = str(filled[0]).strip()
+            first = str(filled[0]).strip()[:FOOTER_TEXT_MAX]
             # A total's label followed only by figures ("Grand Total | 2 | 1,234.50")
             # is a footer however many columns its figures fill.
             labelled = bool(_FOOTER_LABEL.match(first)) and all(_is_figure(v) for v in filled[1:])
