@@ -275,3 +275,85 @@ def test_the_cli_says_when_an_erase_in_a_backup_could_not_be_signed_and_accept_c
     assert run("audit", "accept", "--yes")[0] == 0
     code, out, err = run("audit", "verify")
     assert code == 0, out + err
+
+
+def _plant_in_backup(made: Path, key: bytes, events) -> None:
+    """What an insider with the data key can do to a backup file: append audit entries
+    (chained with the audit key the store holds), change rows, fix the manifest's sums."""
+    import hashlib
+    import tempfile
+    import zipfile
+
+    import sqlcipher3
+
+    from cims_xl.security.audit import build_rows
+
+    tmp = Path(tempfile.mkdtemp())
+    with zipfile.ZipFile(made) as z:
+        names = z.namelist()
+        z.extractall(tmp)
+        manifest = json.loads(z.read(backup.MANIFEST_MEMBER))
+    conn = sqlcipher3.connect(str(tmp / backup.DB_MEMBER), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    audit_key = bytes.fromhex(json.loads(conn.execute("SELECT value FROM meta WHERE key='audit_key'").fetchone()[0]))
+    head = conn.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    rows = build_rows(audit_key, tuple(head), [ev for ev, _sql in events])
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO audit (seq, at, actor, action, entity, entity_id, batch_id, changes, digests, "
+                     "prev_mac, mac) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+    for _ev, sql in events:
+        if sql:
+            conn.execute(sql)
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'audit_head'", (json.dumps([rows[-1][0], rows[-1][-1]]),))
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    manifest["sha256"] = {n: hashlib.sha256((tmp / n).read_bytes()).hexdigest() for n in manifest["sha256"]}
+    made.unlink()
+    with zipfile.ZipFile(made, "w") as z:
+        for n in names:
+            if n == backup.MANIFEST_MEMBER:
+                z.writestr(n, json.dumps(manifest))
+            else:
+                z.write(tmp / n, n)
+
+
+@pytest.mark.parametrize("field, after, sql", [
+    ("owner", "mallory", "UPDATE customers SET owner = 'mallory', version = version + 1 WHERE id = 'C-000001'"),
+    ("email", "mallory@example.com",
+     "UPDATE customers SET email = 'mallory@example.com', version = version + 1 WHERE id = 'C-000001'"),
+])
+def test_an_insiders_entries_dressed_as_an_erase_in_a_backup_are_never_taken_for_cimss_own(
+        store_path, admin, session_as, field, after, sql):
+    """A salesperson with the data key appends, to a backup, an unsigned `erase` of someone
+    else's customer that gives her its owner (or changes a value), followed by the
+    `gdpr.erase` of a customer the admin really erased. After a restore, verify must name
+    those entries as unsigned, and `audit accept` must not make them pass."""
+    import datetime as dt
+
+    from cims_xl.security.audit import ERASED, AuditEvent
+
+    auth.add_user(admin, "mallory", "sales", USER_PASSWORD, kdf=FAST_KDF)
+    records.create(admin, "customer", {"name": "Alice Zephyrine", "email": "alice@example.com"})   # C-000001
+    bob = records.create(admin, "customer", {"name": "Bob Erased", "email": "bob@example.com"})
+    gdpr.erase_customer(admin, bob["id"])
+    made = backup.backup(admin)
+    mallory = auth.sign_in(store_path, "mallory", USER_PASSWORD)
+    key = mallory.data_key
+    mallory.close()
+    at = dt.datetime.now(dt.timezone.utc)
+    _plant_in_backup(made, key, [
+        (AuditEvent(at, "admin", "erase", "customer", "C-000001", None, {field: [ERASED, after]}), sql),
+        (AuditEvent(at, "admin", "gdpr.erase", "customer", bob["id"], None,
+                    {"records": [None, 1], "unsigned": [None, "other-key"]}), None)])
+    admin.close()
+
+    restored, verdict = _restore_and_verify(store_path, made)
+    try:
+        assert not verdict.ok
+        assert not any("cims's own erase" in p for p in verdict.problems), verdict.problems
+        assert any("not signed by anyone" in p for p in verdict.problems), verdict.problems
+        audit_log.accept_trail(restored)
+        assert not audit_log.verify(restored).ok
+    finally:
+        restored.close()

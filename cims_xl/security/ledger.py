@@ -183,6 +183,25 @@ class RecordState:
     removed: bool = False
 
 
+# What cims's erase writes, and nothing else: an unsigned run of `erase` entries is taken
+# for cims's own erase in a backup (CopyErase) only when each change takes a value of a
+# record's own field (never its owner, links, amounts, statuses or bookkeeping) from the
+# marker to nothing, to the marker, or to free text with the marker in it.
+_ERASE_KINDS = frozenset({"text", "name", "email", "phone", "tags", "date", "datetime", "bool"})
+
+
+def _erased_value(kind: str | None, key: str, pair: object) -> bool:
+    """Whether one change of an `erase` entry is one cims's erase makes (see above)."""
+    if not (isinstance(pair, list) and len(pair) == 2 and pair[0] == ERASED):
+        return False
+    ent = ENTITIES.get(kind or "")
+    field = next((f for f in ent.fields if f.key == key), None) if ent is not None else None
+    if field is None or field.kind not in _ERASE_KINDS:
+        return False
+    after = pair[1]
+    return after in (None, "", ERASED) or (isinstance(after, str) and ERASED in after)
+
+
 @dataclass
 class CopyErase:
     """A run of unsigned entries that is, by its content and place, cims's own GDPR erase
@@ -337,9 +356,11 @@ class Replay:
         for seq, _at, who, action, kind, rid, changes_s in run[:-1]:
             changes = _changes_dict(changes_s)
             if who != actor or action != "erase" or not rid or is_bulk(rid) or not changes or not all(
-                    isinstance(p, list) and len(p) == 2 and p[0] == ERASED for p in changes.values()):
+                    _erased_value(kind, f, p) for f, p in changes.items()):
                 return None
             records[rid] = kind
+        if customer not in records:          # cims's erase always blanks the customer itself
+            return None
         code = (final.get("unsigned") or [None, None])[1]
         if code in UNSIGNED_WHY:
             why = UNSIGNED_WHY[code].format(actor=actor)
