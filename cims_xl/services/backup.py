@@ -114,10 +114,53 @@ def list_backups(dest_dir: str | os.PathLike) -> list[Path]:
     return sorted(Path(dest_dir).glob(f"*{SUFFIX}"))
 
 
+# What a backup's members may be: the JSON ones small (a manifest is a few hundred bytes,
+# a key file a few KB per user), the store as large as it is but never compressible (it
+# is encrypted throughout: deflate gains nothing on it), and never more than the disk
+# beside the store can take. A file beyond these is refused before anything is read
+# into memory or written: a 740-byte manifest of nested brackets, a 1 MB file holding a
+# 1 GB string, 3 MB of zeros unpacking to a 3 GB "store".
+JSON_MEMBER_MAX = {MANIFEST_MEMBER: 1 << 20, KEYS_MEMBER: 16 << 20}
+STORE_RATIO_MAX = 1.5           # declared size over packed size for the encrypted store
+DISK_MARGIN = 64 << 20          # left free on the disk after unpacking a backup
+
+
+def _not_a_backup(backup_file: Path, why: str = "") -> StoreError:
+    return StoreError(f"{backup_file.name} is not a cims backup" + (f" ({why})" if why else ""))
+
+
+def _json_member(backup_file: Path, zf: zipfile.ZipFile, member: str) -> dict:
+    """A JSON member of an open backup, its declared size checked before it is read."""
+    info = zf.getinfo(member)
+    if info.file_size > JSON_MEMBER_MAX[member]:
+        raise _not_a_backup(backup_file, f"its {member} is {info.file_size:,} bytes")
+    try:
+        doc = json.loads(zf.read(member))
+    except RecursionError:            # brackets nested beyond what any backup writes
+        raise _not_a_backup(backup_file, f"its {member} is nested too deep") from None
+    if not isinstance(doc, dict):
+        raise _not_a_backup(backup_file)
+    return doc
+
+
+def _check_store_member(backup_file: Path, zf: zipfile.ZipFile, into: Path) -> None:
+    info = zf.getinfo(DB_MEMBER)
+    if info.compress_type != zipfile.ZIP_STORED and info.file_size > STORE_RATIO_MAX * info.compress_size + 4096:
+        raise _not_a_backup(backup_file, f"its store unpacks to {info.file_size:,} bytes from "
+                                         f"{info.compress_size:,}: an encrypted store does not compress")
+    free = shutil.disk_usage(into).free
+    if info.file_size + DISK_MARGIN > free:
+        raise StoreError(f"{backup_file.name} needs {info.file_size:,} bytes unpacked and the disk has "
+                         f"{free:,} free; nothing was restored")
+
+
 def _extract(backup_file: Path, into: Path) -> dict:
     try:
         with zipfile.ZipFile(backup_file) as zf:
-            manifest = json.loads(zf.read(MANIFEST_MEMBER))
+            manifest = _json_member(backup_file, zf, MANIFEST_MEMBER)
+            _check_store_member(backup_file, zf, into)
+            if zf.getinfo(KEYS_MEMBER).file_size > JSON_MEMBER_MAX[KEYS_MEMBER]:
+                raise _not_a_backup(backup_file, f"its {KEYS_MEMBER} is too large")
             for member in (DB_MEMBER, KEYS_MEMBER):
                 zf.extract(member, into)
     except (zipfile.BadZipFile, KeyError, ValueError):
@@ -140,12 +183,9 @@ def _backup_json(backup_file: Path, member: str) -> dict:
     memory. Raises StoreError for a file that is not a cims backup."""
     try:
         with zipfile.ZipFile(backup_file) as zf:
-            doc = json.loads(zf.read(member))
+            return _json_member(backup_file, zf, member)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise StoreError(f"{backup_file.name} is not a cims backup") from None
-    if not isinstance(doc, dict):
-        raise StoreError(f"{backup_file.name} is not a cims backup")
-    return doc
 
 
 def check_restore(session: Session, backup_file: str | os.PathLike, *, allow_other_store: bool = False) -> dict:
