@@ -82,3 +82,17 @@ def test_the_cli_says_the_missing_field_in_one_line_and_exits_with_an_error(tmp_
     text = " ".join((out + err).split())
     assert "no column found for Name" in text and '--map "Jina kamili=Name"' in text
     assert "Traceback" not in out + err
+
+
+def test_a_file_with_thousands_of_headings_is_refused_with_a_short_message(admin, tmp_path):
+    from cims_xl.importer import import_file
+    from cims_xl.importer.errors import ImportRefused
+
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"Col{i}" for i in range(3000)) + "\n" + ",".join("x" for _ in range(3000)) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path, dry_run=True)
+    text = str(stop.value)
+    assert "'Col0'" in text and "'Col39'" in text and "'Col40'" not in text and "and 2,960 more" in text
+    assert len(text) < 2000

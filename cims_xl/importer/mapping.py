@@ -454,6 +454,22 @@ _WORD_SPLIT = re.compile(r"[^\w]+|_")
 _CAMEL = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z\u00c0-\u00de])")
 
 
+@lru_cache(maxsize=4096)
+def _normed_word(word: str) -> str:
+    return norm(word)
+
+
+@lru_cache(maxsize=4096)
+def _header_words(header: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """A header's words as `_contains_word` compares them, worked out once per header (a
+    file's every header is compared with every guess word): (words, the words without
+    accents, (the header from each word on, the same without accents))."""
+    text = unicodedata.normalize("NFKC", _CAMEL.sub(" ", header)).casefold()
+    tokens = tuple(t for t in _WORD_SPLIT.split(text) if t)
+    rests = tuple(("".join(tokens[i:]), _plain_latin("".join(tokens[i:]))) for i in range(len(tokens)))
+    return tokens, tuple(_plain_latin(t) for t in tokens), rests
+
+
 def _contains_word(header: str, n: str, word: str) -> bool:
     """Does the header hold `word` (a `_CONTAINS` guess word)? A word in a script written
     without spaces (手机, 電話, มือถือ) may sit anywhere in the header. A word of a script
@@ -462,21 +478,20 @@ def _contains_word(header: str, n: str, word: str) -> bool:
     is an English word of five letters or more, end one ("homephone"): "cell" in "Cancelled at", "tel" in
     "Hotel", "city" in "Ethnicity" or "город" in "Пригород" are not phone or city columns.
     A word of SHORT_GUESS_WORD letters or fewer must be a whole word ("Tel.", "TelNr")."""
-    w = norm(word)
+    w = _normed_word(word)
     if _SPACELESS.search(w):
         return w in n
-    text = unicodedata.normalize("NFKC", _CAMEL.sub(" ", str(header))).casefold()
-    tokens = [t for t in _WORD_SPLIT.split(text) if t]
+    tokens, plains, rests = _header_words(str(header))
     for i, tok in enumerate(tokens):
-        forms = {tok, _plain_latin(tok)}
+        forms = {tok, plains[i]}
         if len(w) <= SHORT_GUESS_WORD:
             # "tel", "cell", "zip", "kota" only as a word of their own: not "Telegram",
             # "Cellar", "Kotak" (the longer words that begin so are listed: "telefon")
             if w in forms:
                 return True
             continue
-        rest = "".join(tokens[i:])
-        if rest.startswith(w) or _plain_latin(rest).startswith(w):
+        rest, plain_rest = rests[i]
+        if rest.startswith(w) or plain_rest.startswith(w):
             return True
         if len(w) >= 5 and w.isascii() and any(f.endswith(w) for f in forms):
             return True

@@ -949,10 +949,15 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None =
                             + (f" Also: {also.replace(' Nothing was imported.', '')}" if also else ""))
 
 
+COLUMNS_SHOWN = 40       # a message names this many of a file's headings, then counts the rest
+
+
 def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[tuple[str, str]]) -> str:
     """The refusal for fields no column of the file gives: which fields, the file's
     headings, and the --map (with one of the file's own headings) that says which it is."""
-    cols = ", ".join(f"'{c.header}'" for c in m.columns) or "none"
+    shown = m.columns[:COLUMNS_SHOWN]
+    cols = (", ".join(f"'{c.header}'" for c in shown) or "none") + (
+        f" and {len(m.columns) - len(shown):,} more" if len(m.columns) > len(shown) else "")
     free = [c.header for c in m.columns if c.target is None and c.how == "unmapped"]
     example = (free or [c.header for c in m.columns] or ["Column"])[0].replace('"', "'")
     kind = next(k for k in mp.IMPORT_KINDS if mp.KINDS[k] == ent.kind)
