@@ -1132,6 +1132,40 @@ def _month_number(name: str) -> int | None:
     return _MONTHS.get(name.lower()) or _cldr_names()[0].get(_fold(name))
 
 
+# Languages whose weekday names only (not months: dates there are written in digits)
+# say a column holds days: "月曜日", "월요일", "星期一", "周一", "วันจันทร์".
+_WEEKDAY_LOCALES = ("ja", "ko", "zh", "zh_Hant", "th", "ar", "he", "hi")
+
+
+@functools.cache
+def _weekday_words() -> frozenset[str]:
+    """Folded weekday names (`_fold`): every width and context of _DATE_LOCALES, and the
+    wide and abbreviated names of _WEEKDAY_LOCALES longer than one character (a lone
+    "月" or "金" is also a word of its own). CLDR via babel."""
+    from babel import Locale
+
+    words = set(_cldr_names()[1])
+    for tag in _WEEKDAY_LOCALES:
+        loc = Locale.parse(tag)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                words.update(_fold(n) for n in loc.days[context][width].values() if len(n) > 1)
+    return frozenset(words)
+
+
+def is_weekday_name(text: str) -> bool:
+    """Whether `text` is a weekday's name or abbreviation in a language CLDR names it in
+    ("Montag", "Mo.", "lundi", "Tue", "月曜日", "星期一"); case, accents and a final
+    dot aside."""
+    return _fold(text.strip()) in _weekday_words()
+
+
+def is_month_name(text: str) -> bool:
+    """Whether `text` is a month's name or abbreviation in English or a language of
+    _DATE_LOCALES ("März", "Oct", "févr."); CLDR via babel."""
+    return _month_number(text.strip()) is not None
+
+
 def _without_weekday(text: str) -> str:
     """`text` without a leading weekday ("Tue, 5 Mar 2024", "lundi 5 mars 2024")."""
     text = _WEEKDAY.sub("", text, count=1)

@@ -27,7 +27,7 @@ from ..domain import normalize as nz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
-from . import parallel, plan, refunds, shop_orders
+from . import parallel, plan, refunds, shop_orders, tag_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
@@ -556,6 +556,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         values_given, implied = refunds.with_partial_refund_status(values_given or {})
     listed = ValueEvidence(ent, mapping, table.columns, values_given)
     listed.implied = implied
+    tagged = tag_columns.TagColumnEvidence(mapping, table.columns)
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
         watch.add(number, values)
@@ -571,6 +572,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             named.add(values)
         if listed.active:
             listed.add(values)
+        if tagged.active:
+            tagged.add(values)
         if wanting:
             _take_samples(values, samples, wanting)
         for col, ev in evidence.items():
@@ -598,6 +601,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if shop is not None:
         changes, shop_inferences, amount_per = shop.decide(mapping, amount_per, {n for n, _ in footer})
         _apply_evidence(mapping, changes)
+    tag_inferences: list[dict] = []
+    if tagged.active:
+        changes, tag_inferences = tagged.decide(mapping, table.columns)
+        _apply_evidence(mapping, changes)
+        tag_columns.without_stale_decision(mapping)
     if mapped is not None:
         mapped["mapping"] = mapping
     counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
@@ -647,7 +655,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole)
     fractions, share_inferences = fraction_fields(number_cols)
     listed.keep_only(final_targets)
-    inferences = date_inferences + counted + inferences + share_inferences + shop_inferences
+    inferences = date_inferences + counted + inferences + share_inferences + shop_inferences + tag_inferences
     if at_end:
         inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in at_end)
                            + " skipped: not data",
