@@ -1143,6 +1143,10 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         report = (error_report(scan.table.headers, left_out=scan.mapping.secret_columns)
                   if error_report else None)
         users = UserValues(ent)
+        if any(c.target in users.keys or c.target in {f"customer_{k}" for k in users.customer_keys}
+               for c in scan.mapping.columns):
+            from ..services.records import disabled_user_names, user_names
+            users = UserValues(ent, user_names(session), disabled_user_names(session))
         watchers: list = [users]
         if ent.kind == "ticket":
             pauses = PendingPauses(next((c.header for c in scan.mapping.columns if c.target == "pending_since"), None))
