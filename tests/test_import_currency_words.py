@@ -91,13 +91,32 @@ def test_lei_are_romanian_or_moldovan_and_are_asked_about(admin, tmp_path):
     assert _orders(admin) == {"N-1": (Decimal("1250.00"), "MDL"), "N-2": (Decimal("99.90"), "MDL")}
 
 
-def test_a_column_of_lira_amounts_that_read_two_ways_asks_for_the_decimal_mark(admin, tmp_path):
-    path = _file(tmp_path, ["1.250 TL", "2.500 TL"])
+@pytest.mark.parametrize("amounts, code, expected", [
+    (["1.250 TL", "2.500 TL"], "TRY", ["1250", "2500"]),           # Türkiye writes a decimal comma
+    (["1.250 Kč", "2.500 Kč"], "CZK", ["1250", "2500"]),
+    (["฿1,500", "2,500 บาท"], "THB", ["1500", "2500"]),             # Thailand a decimal point
+])
+def test_a_column_of_amounts_that_read_two_ways_takes_the_mark_of_the_currencys_home(
+        admin, tmp_path, amounts, code, expected):
+    result = import_file(admin, _file(tmp_path, amounts), kind="orders")
+    assert [_orders(admin)[f"N-{i + 1}"] for i in range(2)] == [(Decimal(e), code) for e in expected]
+    said = next(i for i in result.inferences if i["what"] == "decimal mark in 'Amount'")
+    assert code in said["evidence"] and "legal tender" in said["evidence"]
+
+
+def test_the_currencys_home_does_not_overrule_the_files_other_columns(admin, tmp_path):
+    rows = [HEAD + ["Profit"], ["N-1", "2026-03-01", "Test Ltd", "1.250 TL", "12.50"],
+            ["N-2", "2026-03-02", "Test Ltd", "2.500 TL", "9.99"]]     # the profit's decimal point
     with pytest.raises(ImportRefused, match="--decimal") as stop:
-        import_file(admin, path, kind="orders")
+        import_file(admin, write_csv(tmp_path / "o.csv", rows), kind="orders")
     assert "'1.250 TL'" in str(stop.value) and _orders(admin) == {}
-    import_file(admin, path, kind="orders", decimal="comma")
-    assert _orders(admin) == {"N-1": (Decimal("1250"), "TRY"), "N-2": (Decimal("2500"), "TRY")}
+
+
+def test_a_place_whose_languages_disagree_decides_nothing(admin, tmp_path):
+    path = _file(tmp_path, ["CHF 1.250", "CHF 2.500"])        # de_CH writes ".", fr_CH ","
+    with pytest.raises(ImportRefused, match="--decimal"):
+        import_file(admin, path, kind="orders")
+    assert _orders(admin) == {}
 
 
 @pytest.mark.parametrize("word, codes", [

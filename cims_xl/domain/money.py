@@ -441,6 +441,41 @@ def decimal_mark_of_currency(code: str) -> str | None:
     return mark if mark in (".", ",") else None
 
 
+@functools.lru_cache(maxsize=512)
+def decimal_mark_at_home(code: str) -> str | None:
+    """The decimal mark the official languages (de facto included) of every place where
+    `code` is legal tender agree on, else None: TRY (tr_TR), RUB (ru_RU), BRL (pt_BR),
+    PLN -> ","; THB, CNY, INR -> "."; USD (en_US "." but es_EC ","), EUR, CAD (en/fr),
+    CHF (de_CH "." but fr_CH ",") -> None. Narrower than decimal_mark_of_currency, which
+    also counts every minority language CLDR has a locale for (ru_RU "," beside ce_RU
+    "."); for the importer's column evidence (importer.evidence), where a column of
+    "1.250 TL" is read with Türkiye's decimal comma. CLDR via babel."""
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+    from babel.languages import get_official_languages
+    from babel.localedata import locale_identifiers
+    from babel.numbers import get_decimal_symbol, get_territory_currencies
+
+    code = code.upper()
+    available = set(locale_identifiers())
+    marks: set[str] = set()
+    for territory in get_global("territory_currencies"):
+        if code not in get_territory_currencies(territory, tender=True):
+            continue
+        for lang in get_official_languages(territory, de_facto=True):
+            ident = f"{lang}_{territory}"
+            if ident not in available:
+                continue
+            try:
+                marks.add(get_decimal_symbol(Locale.parse(ident)))
+            except (ValueError, UnknownLocaleError):
+                continue
+            if len(marks) > 1:
+                return None
+    mark = marks.pop() if marks else None
+    return mark if mark in (".", ",") else None
+
+
 def _mark_of_tokens(tokens: list[str], readings: list[tuple[str, bool]]) -> str | None:
     """The decimal mark the currencies written with an amount agree on (see
     decimal_mark_of_currency), else None. A symbol read by guess ("¥": CNY, assumed)

@@ -4,8 +4,10 @@
 only be decimal-comma, "1,234.56" and "12.50" only decimal-point, while "1.234" and
 "2,500" (one separator, three digits after it) could be either, unless the value
 names a currency with no minor unit ("₩5,000", "12.000円": thousands). A column decides
-by its own unambiguous values; a column of only ambiguous values takes the mark of
-the file's other number columns; otherwise the import stops and asks for
+by its own unambiguous values; a column of only ambiguous values takes the mark
+written where the currency every one of them names is legal tender ("1.250 TL":
+Türkiye writes a decimal comma; `money.decimal_mark_at_home`), else the mark of the
+file's other number columns (the two disagreeing stops); otherwise the import stops and asks for
 `--decimal comma|point`. The file's delimiter is not evidence: a comma-separated file
 quotes its fields, so "1.200" and "1,200" both occur in it (issue 14, kind 3). A column showing both marks reads each value by its
 own mark when every value is unambiguous, and stops when some value is not.
@@ -19,7 +21,7 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
-from ..domain.money import bare_symbol, dash_cents, named_currency
+from ..domain.money import bare_symbol, dash_cents, decimal_mark_at_home, named_currency
 from .errors import AmbiguousNumbers
 
 _NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")    # after money.dash_cents
@@ -116,6 +118,11 @@ class NumberEvidence:
     q_seps: set[str] = field(default_factory=set)
     q_symbols: set[tuple[str, ...]] = field(default_factory=set)
     q_named = False                     # some "?" value names its currency plainly
+    # the decimal marks written where the currencies the "?" values name are at home
+    # ("1.250 TL": "," as Türkiye writes; None for a value naming none, or a currency
+    # whose places disagree), and those currencies
+    home_marks: set = field(default_factory=set)
+    home_codes: set = field(default_factory=set)
 
     def add(self, value: object) -> None:
         if self.target in SHARE_POINT_FIELDS:
@@ -129,6 +136,10 @@ class NumberEvidence:
             mark = _grouping_by_currency(value) or mark
             if mark == "?":
                 self._unnamed(value)
+                code = named_currency(value)
+                self.home_marks.add(decimal_mark_at_home(code) if code else None)
+                if code:
+                    self.home_codes.add(code)
             if mark == "?" and self.target in _whole_fields():
                 core = _NUMBER.search(dash_cents(value)).group()
                 sep = COMMA if COMMA in core else POINT
@@ -253,7 +264,17 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
                                "evidence": f"whole numbers: with a decimal {WORDS[grouping]} some of "
                                            f"{ev.examples('?')} would be fractions"})
             continue
-        if len(decided_by_values) == 1:
+        home = next(iter(ev.home_marks)) if len(ev.home_marks) == 1 else None
+        if home is not None and decided_by_values - {home}:
+            undecided[ev.column] = ev.examples("?")      # the currency and the other columns disagree
+            continue
+        if home is not None:
+            # "1.250 TL": every ambiguous value names a currency whose home writes one mark
+            mark = home
+            codes = ", ".join(sorted(ev.home_codes))
+            why = (f"every such value names {codes}, written with a decimal {WORDS[home]} where it "
+                   "is legal tender (CLDR)")
+        elif len(decided_by_values) == 1:
             mark = next(iter(decided_by_values))
             why = "the file's other number columns"
         else:
