@@ -209,11 +209,22 @@ _CN_FIXED_LINE = re.compile(phonenumbers.PhoneMetadata.metadata_for_region("CN")
 ASSUMED_REGION_HINT = "write it with + and its country code, or give its country"
 
 
+# Turkish and Azerbaijani capital İ (U+0130) is the capital of plain i: lower() gives
+# "i" + COMBINING DOT ABOVE (Unicode SpecialCasing's rule outside Turkish), so "İZMİR"
+# and "izmir" would be two tags. The dot over a lower-case i adds nothing (i is
+# soft-dotted: Unicode 15, section 7.1), so "i" + U+0307 folds to "i" as well.
+# Dotless ı and capital I are left as they are: "I" is "i" in most languages and "ı"
+# in Turkish, so which one a capital I stands for cannot be told.
+_DOTTED_I = str.maketrans({"İ": "i"})
+
+
 def tag_key(tag: str) -> str:
-    """A tag as tags are compared: width and case aside ("VIP", "vip", "ＶＩＰ" are one),
-    by lower() rather than casefold(): casefold makes different words one ("Maße" and
-    "Masse"), where two tags left apart is the lesser harm."""
-    return unicodedata.normalize("NFKC", tag).lower()
+    """A tag as tags are compared: width and case aside ("VIP", "vip", "ＶＩＰ" are one;
+    "İSTANBUL", "İstanbul" and "istanbul" too), by lower() rather than casefold():
+    casefold makes different words one ("Maße" and "Masse"), where two tags left apart
+    is the lesser harm."""
+    text = unicodedata.normalize("NFKC", tag).translate(_DOTTED_I).lower()
+    return text.replace("i\u0307", "i") if "\u0307" in text else text
 
 
 def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
