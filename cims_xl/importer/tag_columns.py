@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from ..domain import normalize as nz
 from . import mapping as mp
@@ -48,8 +49,14 @@ def calendar_kind(value: object) -> str | None:
     if isinstance(value, int | float | Decimal):
         return "number"
     text = str(value).strip()
-    if not text:
-        return None
+    return _text_kind(text) if text else None
+
+
+@lru_cache(maxsize=4096)            # a tag column repeats its values: read each once
+def _text_kind(text: str) -> str | None:
+    if not any(ch.isdigit() for ch in text):
+        # no date or time without digits: a weekday ("Montag", "Mo.") or a word
+        return "weekday" if nz.is_weekday_name(text) else None
     if _TIME.match(text) and not text.isdigit():
         return "time"
     if _NUMBER.match(text):
@@ -58,7 +65,7 @@ def calendar_kind(value: object) -> str | None:
         return "weekday"
     head, _, rest = text.partition(" ")
     if rest and nz.is_weekday_name(head.rstrip(",")):          # "Mo, 05.03.2026", "Monday 14:30"
-        return calendar_kind(rest.strip(" ,")) and "date"
+        return _text_kind(rest.strip(" ,")) and "date"
     return "date" if _is_date(text) else None
 
 
