@@ -95,6 +95,7 @@ def test_lei_are_romanian_or_moldovan_and_are_asked_about(admin, tmp_path):
     (["1.250 TL", "2.500 TL"], "TRY", ["1250", "2500"]),           # Türkiye writes a decimal comma
     (["1.250 Kč", "2.500 Kč"], "CZK", ["1250", "2500"]),
     (["฿1,500", "2,500 บาท"], "THB", ["1500", "2500"]),             # Thailand a decimal point
+    (["£1,500", "£12,000"], "GBP", ["1500", "12000"]),
 ])
 def test_a_column_of_amounts_that_read_two_ways_takes_the_mark_of_the_currencys_home(
         admin, tmp_path, amounts, code, expected):
@@ -102,6 +103,23 @@ def test_a_column_of_amounts_that_read_two_ways_takes_the_mark_of_the_currencys_
     assert [_orders(admin)[f"N-{i + 1}"] for i in range(2)] == [(Decimal(e), code) for e in expected]
     said = next(i for i in result.inferences if i["what"] == "decimal mark in 'Amount'")
     assert code in said["evidence"] and "legal tender" in said["evidence"]
+
+
+def test_currency_names_the_roubles_and_so_their_decimal_comma(admin, tmp_path):
+    path = _file(tmp_path, ["1.500 руб.", "2.000 руб."])
+    with pytest.raises(ImportRefused):
+        import_file(admin, path, kind="orders")
+    result = import_file(admin, path, kind="orders", currency="RUB")
+    assert _orders(admin) == {"N-1": (Decimal("1500"), "RUB"), "N-2": (Decimal("2000"), "RUB")}
+    said = next(i for i in result.inferences if i["what"] == "decimal mark in 'Amount'")
+    assert "--currency RUB" in said["evidence"]
+
+
+def test_currency_does_not_settle_the_mark_of_bare_numbers(admin, tmp_path):
+    path = _file(tmp_path, ["1.500 руб.", "2.000"])
+    with pytest.raises(ImportRefused, match="--decimal"):
+        import_file(admin, path, kind="orders", currency="RUB")
+    assert _orders(admin) == {}
 
 
 def test_the_currencys_home_does_not_overrule_the_files_other_columns(admin, tmp_path):

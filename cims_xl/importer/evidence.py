@@ -118,6 +118,7 @@ class NumberEvidence:
     q_seps: set[str] = field(default_factory=set)
     q_symbols: set[tuple[str, ...]] = field(default_factory=set)
     q_named = False                     # some "?" value names its currency plainly
+    q_plain = False                     # some "?" value names no currency, not even a shared symbol
     # the decimal marks written where the currencies the "?" values name are at home
     # ("1.250 TL": "," as Türkiye writes; None for a value naming none, or a currency
     # whose places disagree), and those currencies
@@ -136,10 +137,6 @@ class NumberEvidence:
             mark = _grouping_by_currency(value) or mark
             if mark == "?":
                 self._unnamed(value)
-                code = named_currency(value)
-                self.home_marks.add(decimal_mark_at_home(code) if code else None)
-                if code:
-                    self.home_codes.add(code)
             if mark == "?" and self.target in _whole_fields():
                 core = _NUMBER.search(dash_cents(value)).group()
                 sep = COMMA if COMMA in core else POINT
@@ -151,14 +148,28 @@ class NumberEvidence:
             self.seen[mark].append(value.strip()[:30])
 
     def _unnamed(self, value: str) -> None:
-        if named_currency(value) is not None:
+        code = named_currency(value)
+        self.home_marks.add(decimal_mark_at_home(code) if code else None)
+        if code is not None:
             self.q_named = True
+            self.home_codes.add(code)
             return
         core = _NUMBER.search(dash_cents(value))
         if core is not None:
             self.q_seps.add(COMMA if COMMA in core.group() else POINT)
         if (bare := bare_symbol(value)) is not None:
             self.q_symbols.add(tuple(bare[1]))
+        else:
+            self.q_plain = True
+
+    def given_currency_mark(self, code: str) -> str | None:
+        """The decimal mark where ``code`` is at home (money.decimal_mark_at_home) when
+        every ambiguous value writes a symbol or word that may stand for it, as --currency
+        says it does ("1.500 руб." with --currency RUB: Russia writes a decimal comma).
+        None when some such value is a bare number or names a currency of its own."""
+        if self.q_named or self.q_plain or not self.q_symbols or any(code not in c for c in self.q_symbols):
+            return None
+        return decimal_mark_at_home(code)
 
     def whole_currency_mark(self, code: str) -> str | None:
         """The decimal mark when every ambiguous value is an amount in ``code``, a
@@ -213,7 +224,10 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
     the file's other number columns when they all agree. `delimiter` is accepted from the
     reader but is not evidence (see the module docstring). `whole_currency`: (code,
     money fields) when --currency names a currency with no minor unit and the file names
-    no other: the ambiguous amounts of those fields group thousands with their separator."""
+    no other: the ambiguous amounts of those fields group thousands with their separator,
+    and amounts written with a symbol or word that may stand for it ("1.500 руб." with
+    --currency RUB) take the decimal mark of its home (money.decimal_mark_at_home), as
+    values naming their currency plainly do ("1.250 TL")."""
     marks: dict[str, str] = {}
     inferences: list[dict] = []
     if given:
@@ -254,6 +268,14 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
             inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
                                "evidence": f"--currency {code}: {code} has no minor unit, so in "
                                            f"{ev.examples('?')} the separator groups thousands"})
+            continue
+        if whole_currency and ev.target in whole_currency[1] and (
+                mark := ev.given_currency_mark(whole_currency[0])):
+            code = whole_currency[0]
+            marks[ev.target] = mark
+            inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
+                               "evidence": f"--currency {code}: {ev.examples('?')} are {code}, written "
+                                           f"with a decimal {WORDS[mark]} where it is legal tender (CLDR)"})
             continue
         if ev.fraction_seps and len(ev.whole_seps) == 1:
             # A whole-number column: "2.500" as a decimal would be 2.5 items, so "." groups.
