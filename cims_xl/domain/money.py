@@ -8,11 +8,16 @@ Pure functions, no I/O. The currency table is CLDR's, through babel (no hand lis
   tender somewhere today (CLDR supplemental ``territory_currencies``), so that an old
   currency does not make a symbol ambiguous;
 - names: the English and Chinese (simplified and traditional) names, singular and
-  plural ("euros", "US dollars", "人民币", "港幣").
+  plural ("euros", "US dollars", "人民币", "港幣"), and each currency's names in the
+  official languages of the places it is legal tender in, every plural form ("บาท",
+  "Türk lirası", "złotych polskich", "российских рублей"; territories and official
+  languages: CLDR supplemental data via babel).
 
 A few everyday words CLDR does not list as symbols are added (``RMB``, ``块`` for
-CNY; ``美金`` for USD; ``円`` for JPY). Single ASCII letters (CLDR's ``R``, ``K``, ``L``)
-are not read as currencies: next to a number they are more often something else.
+CNY; ``美金`` for USD; ``円`` for JPY), and the short forms people write with amounts
+where CLDR has none (`_LOCAL_WORDS`: ``TL``, ``руб.``, ``đ``, ``грн``, ``lei`` ...,
+each with its source). Single ASCII letters (CLDR's ``R``, ``K``, ``L``) are not read
+as currencies: next to a number they are more often something else.
 
 A symbol several currencies use (``$``, ``¥``, ``£``, ``kr``) is resolved, in order,
 by: the one currency among them the caller names (``prefer``: the row's Currency
@@ -53,6 +58,38 @@ _HOUSE_LOCALES = ("zh", "en")                  # resolve ambiguous symbols, in t
 _NAME_LOCALES = ("en", "zh", "zh_Hant")
 _EVERYDAY = {"RMB": "CNY", "RMB¥": "CNY", "块": "CNY", "圆": "CNY", "美金": "USD", "円": "JPY",
              "日圆": "JPY", "台币": "TWD", "港币": "HKD"}
+# Short forms and bare nouns written beside amounts where CLDR has no symbol or name for
+# them, each the form the currency's central bank or national standard uses. A word two
+# currencies share is given both: it is then settled as a bare "kr" is (the row's
+# Currency, --currency, the store's currency), never guessed.
+_LOCAL_WORDS: dict[str, tuple[str, ...]] = {
+    # Central Bank of the Republic of Türkiye: "Türk lirası (TL)", the abbreviation of
+    # Law 5083 (2004); CLDR has only "₺".
+    "TL": ("TRY",),
+    # GOST R 7.0.12-2011 (Russian abbreviations in bibliographic and business text):
+    # "руб." and "р."; the National Bank of the Republic of Belarus writes "руб." and
+    # "рублей" for the Belarusian ruble too, so each names RUB and BYN.
+    "руб.": ("RUB", "BYN"), "руб": ("RUB", "BYN"), "р.": ("RUB", "BYN"),
+    "рубль": ("RUB", "BYN"), "рубля": ("RUB", "BYN"), "рублей": ("RUB", "BYN"),
+    # State Bank of Vietnam: "đồng", written "đ" after amounts (Circular 01/2014 names
+    # the unit "đồng", symbol "đ"); CLDR has only "₫".
+    "đ": ("VND",), "đồng": ("VND",), "dong": ("VND",),
+    # National Bank of Ukraine: "грн" (hryvnia) after amounts; CLDR has only "₴".
+    "грн": ("UAH",), "грн.": ("UAH",), "гривня": ("UAH",), "гривні": ("UAH",), "гривень": ("UAH",),
+    # Bulgarian National Bank: "лв." (lev) — CLDR lists it for BGN, which stopped being legal
+    # tender when Bulgaria adopted the euro (2026), so the table above leaves it out;
+    # files from before still write it.
+    "лв.": ("BGN",), "лв": ("BGN",), "лева": ("BGN",), "лев": ("BGN",),
+    # National Bank of Romania and National Bank of Moldova both write "lei" (plural of leu).
+    "lei": ("RON", "MDL"), "leu": ("RON", "MDL"),
+    # National Bank of Kazakhstan: "теңге"/"тенге", abbreviated "тг."
+    "тенге": ("KZT",), "тг.": ("KZT",), "тг": ("KZT",),
+    # "манат": CLDR names AZN so (az_Cyrl), but Turkmenistan's manat is a "манат" in
+    # Russian too (Central Bank of Turkmenistan): both.
+    "манат": ("AZN", "TMT"),
+    # Bank of Thailand: "baht" in English text (CLDR's English name is "Thai Baht").
+    "baht": ("THB",),
+}
 _MULTIPLIERS = {"万": 4, "萬": 4, "亿": 8, "億": 8}  # powers of ten
 _NUMBER_CHARS = re.compile(r"^[0-9.,' _]+$")
 _SHOWN_MAX = 40
@@ -220,8 +257,16 @@ def _babel_table() -> _Table:
             if code in current:
                 for name in forms.values():
                     cands[_key(name)].add(code)
+    for code, ident in _own_name_locales(current):
+        data = localedata.load(ident)
+        if name := data["currency_names"].get(code):
+            cands[_key(name)].add(code)
+        for name in data["currency_names_plural"].get(code, {}).values():
+            cands[_key(name)].add(code)
     for word, code in _EVERYDAY.items():
         cands[_key(word)] = {code}
+    for word, codes in _LOCAL_WORDS.items():
+        cands[_key(word)] |= set(codes)
     for code in _babel_codes():                # a code is only ever itself
         cands[code.casefold()] = {code}
     default: dict[str, str] = {}
@@ -241,6 +286,29 @@ def _babel_table() -> _Table:
     sure = frozenset(k for k, c in default.items()
                      if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0)
     return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure, max(map(len, cands)))
+
+
+def _own_name_locales(current: frozenset[str]) -> list[tuple[str, str]]:
+    """(code, locale) for each current currency and each official language (de facto
+    included) of a territory where it is legal tender: the locale of that language and
+    territory when CLDR has one ("tr_TR"), else the language's ("kk"). CLDR supplemental
+    territory_currencies and territory_languages via babel."""
+    from babel import localedata
+    from babel.core import get_global
+    from babel.languages import get_official_languages
+    from babel.numbers import get_territory_currencies
+
+    available = set(localedata.locale_identifiers())
+    out: set[tuple[str, str]] = set()
+    for territory in get_global("territory_currencies"):
+        codes = [c for c in get_territory_currencies(territory, tender=True) if c in current]
+        if not codes:
+            continue
+        for lang in get_official_languages(territory, de_facto=True):
+            ident = f"{lang}_{territory}" if f"{lang}_{territory}" in available else lang
+            if ident in available:
+                out.update((code, ident) for code in codes)
+    return sorted(out)
 
 
 # ----- codes -------------------------------------------------------------------------------
@@ -369,6 +437,41 @@ def decimal_mark_of_currency(code: str) -> str | None:
             continue
         if len(marks) > 1:
             return None
+    mark = marks.pop() if marks else None
+    return mark if mark in (".", ",") else None
+
+
+@functools.lru_cache(maxsize=512)
+def decimal_mark_at_home(code: str) -> str | None:
+    """The decimal mark the official languages (de facto included) of every place where
+    `code` is legal tender agree on, else None: TRY (tr_TR), RUB (ru_RU), BRL (pt_BR),
+    PLN -> ","; THB, CNY, INR -> "."; USD (en_US "." but es_EC ","), EUR, CAD (en/fr),
+    CHF (de_CH "." but fr_CH ",") -> None. Narrower than decimal_mark_of_currency, which
+    also counts every minority language CLDR has a locale for (ru_RU "," beside ce_RU
+    "."); for the importer's column evidence (importer.evidence), where a column of
+    "1.250 TL" is read with Türkiye's decimal comma. CLDR via babel."""
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+    from babel.languages import get_official_languages
+    from babel.localedata import locale_identifiers
+    from babel.numbers import get_decimal_symbol, get_territory_currencies
+
+    code = code.upper()
+    available = set(locale_identifiers())
+    marks: set[str] = set()
+    for territory in get_global("territory_currencies"):
+        if code not in get_territory_currencies(territory, tender=True):
+            continue
+        for lang in get_official_languages(territory, de_facto=True):
+            ident = f"{lang}_{territory}"
+            if ident not in available:
+                continue
+            try:
+                marks.add(get_decimal_symbol(Locale.parse(ident)))
+            except (ValueError, UnknownLocaleError):
+                continue
+            if len(marks) > 1:
+                return None
     mark = marks.pop() if marks else None
     return mark if mark in (".", ",") else None
 
@@ -659,7 +762,7 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
             multiplier = _MULTIPLIERS[last]
             text = text[:-1].rstrip()
         elif (table and multiplier is None and len(tokens) < 2 and not last.isdigit()
-              and last not in ".," and (tok := table.suffix(text))):
+              and (last not in ".," or _word_dot(text)) and (tok := table.suffix(text))):
             tokens.append(tok)
             text = text[: -len(tok)].rstrip()
         else:
@@ -704,6 +807,12 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
         return MoneyReading(amount, None)
     # "US$ 5 $": one clear reading is enough for the currency not to be assumed.
     return MoneyReading(amount, readings[0][0], tokens[0], all(g for _, g in readings))
+
+
+def _word_dot(text: str) -> bool:
+    """Whether `text` ends with an abbreviation's dot ("1 500 руб.", "100 Rs."), not a
+    number's ("12.")."""
+    return text.endswith(".") and len(text) > 1 and text[-2].isalpha()
 
 
 def _number(text: str, decimal: str | None) -> Decimal:

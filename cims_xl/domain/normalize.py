@@ -209,11 +209,22 @@ _CN_FIXED_LINE = re.compile(phonenumbers.PhoneMetadata.metadata_for_region("CN")
 ASSUMED_REGION_HINT = "write it with + and its country code, or give its country"
 
 
+# Turkish and Azerbaijani capital İ (U+0130) is the capital of plain i: lower() gives
+# "i" + COMBINING DOT ABOVE (Unicode SpecialCasing's rule outside Turkish), so "İZMİR"
+# and "izmir" would be two tags. The dot over a lower-case i adds nothing (i is
+# soft-dotted: Unicode 15, section 7.1), so "i" + U+0307 folds to "i" as well.
+# Dotless ı and capital I are left as they are: "I" is "i" in most languages and "ı"
+# in Turkish, so which one a capital I stands for cannot be told.
+_DOTTED_I = str.maketrans({"İ": "i"})
+
+
 def tag_key(tag: str) -> str:
-    """A tag as tags are compared: width and case aside ("VIP", "vip", "ＶＩＰ" are one),
-    by lower() rather than casefold(): casefold makes different words one ("Maße" and
-    "Masse"), where two tags left apart is the lesser harm."""
-    return unicodedata.normalize("NFKC", tag).lower()
+    """A tag as tags are compared: width and case aside ("VIP", "vip", "ＶＩＰ" are one;
+    "İSTANBUL", "İstanbul" and "istanbul" too), by lower() rather than casefold():
+    casefold makes different words one ("Maße" and "Masse"), where two tags left apart
+    is the lesser harm."""
+    text = unicodedata.normalize("NFKC", tag).translate(_DOTTED_I).lower()
+    return text.replace("i\u0307", "i") if "\u0307" in text else text
 
 
 def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
@@ -1130,6 +1141,40 @@ def _cldr_names() -> tuple[dict[str, int], frozenset[str]]:
 
 def _month_number(name: str) -> int | None:
     return _MONTHS.get(name.lower()) or _cldr_names()[0].get(_fold(name))
+
+
+# Languages whose weekday names only (not months: dates there are written in digits)
+# say a column holds days: "月曜日", "월요일", "星期一", "周一", "วันจันทร์".
+_WEEKDAY_LOCALES = ("ja", "ko", "zh", "zh_Hant", "th", "ar", "he", "hi")
+
+
+@functools.cache
+def _weekday_words() -> frozenset[str]:
+    """Folded weekday names (`_fold`): every width and context of _DATE_LOCALES, and the
+    wide and abbreviated names of _WEEKDAY_LOCALES longer than one character (a lone
+    "月" or "金" is also a word of its own). CLDR via babel."""
+    from babel import Locale
+
+    words = set(_cldr_names()[1])
+    for tag in _WEEKDAY_LOCALES:
+        loc = Locale.parse(tag)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                words.update(_fold(n) for n in loc.days[context][width].values() if len(n) > 1)
+    return frozenset(words)
+
+
+def is_weekday_name(text: str) -> bool:
+    """Whether `text` is a weekday's name or abbreviation in a language CLDR names it in
+    ("Montag", "Mo.", "lundi", "Tue", "月曜日", "星期一"); case, accents and a final
+    dot aside."""
+    return _fold(text.strip()) in _weekday_words()
+
+
+def is_month_name(text: str) -> bool:
+    """Whether `text` is a month's name or abbreviation in English or a language of
+    _DATE_LOCALES ("März", "Oct", "févr."); CLDR via babel."""
+    return _month_number(text.strip()) is not None
 
 
 def _without_weekday(text: str) -> str:

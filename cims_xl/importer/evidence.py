@@ -4,8 +4,10 @@
 only be decimal-comma, "1,234.56" and "12.50" only decimal-point, while "1.234" and
 "2,500" (one separator, three digits after it) could be either, unless the value
 names a currency with no minor unit ("₩5,000", "12.000円": thousands). A column decides
-by its own unambiguous values; a column of only ambiguous values takes the mark of
-the file's other number columns; otherwise the import stops and asks for
+by its own unambiguous values; a column of only ambiguous values takes the mark
+written where the currency every one of them names is legal tender ("1.250 TL":
+Türkiye writes a decimal comma; `money.decimal_mark_at_home`), else the mark of the
+file's other number columns (the two disagreeing stops); otherwise the import stops and asks for
 `--decimal comma|point`. The file's delimiter is not evidence: a comma-separated file
 quotes its fields, so "1.200" and "1,200" both occur in it (issue 14, kind 3). A column showing both marks reads each value by its
 own mark when every value is unambiguous, and stops when some value is not.
@@ -19,7 +21,7 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
-from ..domain.money import bare_symbol, dash_cents, named_currency
+from ..domain.money import bare_symbol, dash_cents, decimal_mark_at_home, named_currency
 from .errors import AmbiguousNumbers
 
 _NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")    # after money.dash_cents
@@ -116,6 +118,12 @@ class NumberEvidence:
     q_seps: set[str] = field(default_factory=set)
     q_symbols: set[tuple[str, ...]] = field(default_factory=set)
     q_named = False                     # some "?" value names its currency plainly
+    q_plain = False                     # some "?" value names no currency, not even a shared symbol
+    # the decimal marks written where the currencies the "?" values name are at home
+    # ("1.250 TL": "," as Türkiye writes; None for a value naming none, or a currency
+    # whose places disagree), and those currencies
+    home_marks: set = field(default_factory=set)
+    home_codes: set = field(default_factory=set)
 
     def add(self, value: object) -> None:
         if self.target in SHARE_POINT_FIELDS:
@@ -140,14 +148,28 @@ class NumberEvidence:
             self.seen[mark].append(value.strip()[:30])
 
     def _unnamed(self, value: str) -> None:
-        if named_currency(value) is not None:
+        code = named_currency(value)
+        self.home_marks.add(decimal_mark_at_home(code) if code else None)
+        if code is not None:
             self.q_named = True
+            self.home_codes.add(code)
             return
         core = _NUMBER.search(dash_cents(value))
         if core is not None:
             self.q_seps.add(COMMA if COMMA in core.group() else POINT)
         if (bare := bare_symbol(value)) is not None:
             self.q_symbols.add(tuple(bare[1]))
+        else:
+            self.q_plain = True
+
+    def given_currency_mark(self, code: str) -> str | None:
+        """The decimal mark where ``code`` is at home (money.decimal_mark_at_home) when
+        every ambiguous value writes a symbol or word that may stand for it, as --currency
+        says it does ("1.500 руб." with --currency RUB: Russia writes a decimal comma).
+        None when some such value is a bare number or names a currency of its own."""
+        if self.q_named or self.q_plain or not self.q_symbols or any(code not in c for c in self.q_symbols):
+            return None
+        return decimal_mark_at_home(code)
 
     def whole_currency_mark(self, code: str) -> str | None:
         """The decimal mark when every ambiguous value is an amount in ``code``, a
@@ -202,7 +224,10 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
     the file's other number columns when they all agree. `delimiter` is accepted from the
     reader but is not evidence (see the module docstring). `whole_currency`: (code,
     money fields) when --currency names a currency with no minor unit and the file names
-    no other: the ambiguous amounts of those fields group thousands with their separator."""
+    no other: the ambiguous amounts of those fields group thousands with their separator,
+    and amounts written with a symbol or word that may stand for it ("1.500 руб." with
+    --currency RUB) take the decimal mark of its home (money.decimal_mark_at_home), as
+    values naming their currency plainly do ("1.250 TL")."""
     marks: dict[str, str] = {}
     inferences: list[dict] = []
     if given:
@@ -244,6 +269,14 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
                                "evidence": f"--currency {code}: {code} has no minor unit, so in "
                                            f"{ev.examples('?')} the separator groups thousands"})
             continue
+        if whole_currency and ev.target in whole_currency[1] and (
+                mark := ev.given_currency_mark(whole_currency[0])):
+            code = whole_currency[0]
+            marks[ev.target] = mark
+            inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
+                               "evidence": f"--currency {code}: {ev.examples('?')} are {code}, written "
+                                           f"with a decimal {WORDS[mark]} where it is legal tender (CLDR)"})
+            continue
         if ev.fraction_seps and len(ev.whole_seps) == 1:
             # A whole-number column: "2.500" as a decimal would be 2.5 items, so "." groups.
             grouping = next(iter(ev.whole_seps))
@@ -253,7 +286,17 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
                                "evidence": f"whole numbers: with a decimal {WORDS[grouping]} some of "
                                            f"{ev.examples('?')} would be fractions"})
             continue
-        if len(decided_by_values) == 1:
+        home = next(iter(ev.home_marks)) if len(ev.home_marks) == 1 else None
+        if home is not None and decided_by_values - {home}:
+            undecided[ev.column] = ev.examples("?")      # the currency and the other columns disagree
+            continue
+        if home is not None:
+            # "1.250 TL": every ambiguous value names a currency whose home writes one mark
+            mark = home
+            codes = ", ".join(sorted(ev.home_codes))
+            why = (f"every such value names {codes}, written with a decimal {WORDS[home]} where it "
+                   "is legal tender (CLDR)")
+        elif len(decided_by_values) == 1:
             mark = next(iter(decided_by_values))
             why = "the file's other number columns"
         else:

@@ -29,7 +29,7 @@ from ..domain import normalize as nz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
-from . import parallel, plan, refunds, shop_orders
+from . import parallel, plan, refunds, shop_orders, tag_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
@@ -634,6 +634,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         values_given, implied = refunds.with_partial_refund_status(values_given or {})
     listed = ValueEvidence(ent, mapping, table.columns, values_given)
     listed.implied = implied
+    tagged = tag_columns.TagColumnEvidence(mapping, table.columns)
     for number, values in data_rows(rest(), header_number, filler, stats):
         count += 1
         watch.add(number, values)
@@ -649,6 +650,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             named.add(values)
         if listed.active:
             listed.add(values)
+        if tagged.active:
+            tagged.add(values)
         if wanting:
             _take_samples(values, samples, wanting)
         for col, ev in evidence.items():
@@ -676,6 +679,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if shop is not None:
         changes, shop_inferences, amount_per = shop.decide(mapping, amount_per, {n for n, _ in footer})
         _apply_evidence(mapping, changes)
+    tag_inferences: list[dict] = []
+    if tagged.active:
+        changes, tag_inferences = tagged.decide(mapping, table.columns)
+        _apply_evidence(mapping, changes)
+        tag_columns.without_stale_decision(mapping)
     if mapped is not None:
         mapped["mapping"] = mapping
     counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
@@ -732,7 +740,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole)
     fractions, share_inferences = fraction_fields(number_cols)
     listed.keep_only(final_targets)
-    inferences = date_inferences + counted + inferences + share_inferences + shop_inferences
+    inferences = date_inferences + counted + inferences + share_inferences + shop_inferences + tag_inferences
     if at_end:
         inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in at_end)
                            + " skipped: not data",
@@ -1225,6 +1233,10 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         report = (error_report(scan.table.headers, left_out=scan.mapping.secret_columns)
                   if error_report else None)
         users = UserValues(ent)
+        if any(c.target in users.keys or c.target in {f"customer_{k}" for k in users.customer_keys}
+               for c in scan.mapping.columns):
+            from ..services.records import disabled_user_names, user_names
+            users = UserValues(ent, user_names(session), disabled_user_names(session))
         watchers: list = [users]
         if ent.kind == "ticket":
             pauses = PendingPauses(next((c.header for c in scan.mapping.columns if c.target == "pending_since"), None))

@@ -69,6 +69,13 @@ def user_names(session: Session) -> dict[str, str]:
     return names
 
 
+def disabled_user_names(session: Session) -> frozenset[str]:
+    """The user names (as stored) of the cims users who are disabled: they can no longer
+    sign in, so records given to them (an import's Owner or Assignee) are worth a word."""
+    session.ensure("read")
+    return frozenset(u["username"] for u in session.store.fetch_users() if u.get("disabled"))
+
+
 def as_user_names(ent: Entity, values: dict, names: dict[str, str]) -> dict:
     """`values` with each user field (owner, assignee) that names a cims user set to
     that user's name as stored: a user's own name first (any case), else a name that
