@@ -357,3 +357,26 @@ def test_an_insiders_entries_dressed_as_an_erase_in_a_backup_are_never_taken_for
         assert not audit_log.verify(restored).ok
     finally:
         restored.close()
+
+
+def test_an_erase_removes_the_copy_a_killed_backup_left_in_its_scratch_folder(store_path, admin):
+    """`cims backup` killed after copying the store leaves a whole encrypted copy in
+    `backups/.cims-backup-<pid>-…`: the erase must not leave the person in it."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from cims_xl.scratch import scratch_dir
+
+    cid, _other = _people(admin)
+    folder = backup.default_backup_dir(store_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    with scratch_dir(folder, "backup") as tmp:         # a name of the same shape, then a dead pid's
+        left = folder / tmp.name.replace(str(os.getpid()), dead, 1)
+    left.mkdir()
+    shutil.copy(store_path, left / "store.cims")
+    gdpr.erase_customer(admin, cid)
+    assert not left.exists()

@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import CimsError, StoreError
+from ..scratch import sweep
+from ..security.keys import restore_journal_path
 from ..security.ledger import UNSIGNED_WHY
 from ..store.db import Store
 from . import backup as bk
@@ -45,6 +47,11 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     missed: list[str] = []
     unsigned: list[str] = []
     folder = bk.default_backup_dir(session.store_path)
+    # What backups and restores killed part way left (a whole encrypted copy of the store
+    # in a backup's scratch folder, a restore's stage): removed, not left holding the person.
+    sweep(folder, "backup")
+    if not restore_journal_path(session.store_path).exists():    # a stage a journal names is still needed
+        sweep(session.store_path.parent, "restore")
     # This store's backups only (named "<store>-<time>.cimsbak", as backup() writes them).
     copies = sorted(folder.glob(f"{session.store_path.stem}-*{bk.SUFFIX}")) if folder.is_dir() else []
     store_path = session.store_path
