@@ -429,6 +429,8 @@ class FileSheet:
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.table import TableColumn
 
+        from .columns import column_dimension
+
         missing = [h for h in HIDDEN_HEADERS if h not in self._col]
         if not missing or STATUS_HEADER not in self._col or "ID" not in self._col:
             return
@@ -440,7 +442,7 @@ class FileSheet:
         for i, (header, col) in enumerate(zip(missing, new_cols)):
             put_file_cell(self.ws.cell(r1, col), header)
             self.table.tableColumns.append(TableColumn(id=max(ids) + 1 + i, name=header))
-            dim = self.ws.column_dimensions[get_column_letter(col)]
+            dim = column_dimension(self.ws, col)
             dim.hidden = True
             dim.width = 4
         ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(new_cols[-1])}{r2}"
@@ -556,12 +558,12 @@ class FileSheet:
 
     def widen_columns(self, widths: Mapping[str, float]) -> None:
         """Make table columns at least this wide (characters); never narrows one."""
-        from openpyxl.utils import get_column_letter
+        from .columns import column_dimension
 
         for header, width in widths.items():
             col = self._col.get(header)
             if col is not None:
-                dim = self.ws.column_dimensions[get_column_letter(col)]
+                dim = column_dimension(self.ws, col)   # a range read from the file is split
                 if (dim.width or 0) < width:
                     dim.width = width
 

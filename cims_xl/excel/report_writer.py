@@ -21,6 +21,7 @@ from ..reports.model import MONTH
 from ..reports.sheets import (FONT_FACE, AxisPlan, ChartPlan, PagePlan, SheetPlan, TablePlan, _col_letter,
                               note_height, render)
 from .adapter import FileWorkbook
+from .columns import column_dimension
 from .scratch_files import save_workbook
 
 
@@ -140,7 +141,7 @@ class OpenpyxlWriter:
         from openpyxl.worksheet.pagebreak import Break, ColBreak
         ws = self.wb[sheet]
         for col, width in widths.items():
-            ws.column_dimensions[_col_letter(col)].width = width
+            column_dimension(ws, col).width = width   # a range read from the file is split
         for row, height in (header_rows or {}).items():
             ws.row_dimensions[row].height = height
         if page is not None:
