@@ -332,7 +332,7 @@ def sales_by_month(o: _Orders) -> ReportTable:
     return ReportTable("tblSalesByMonth", "Sales by month", df,
                        {"Month": MONTH, "Orders": COUNT, "Sales": MONEY, "Profit": MONEY},
                        ChartSpec("line", "Sales by month", ("Sales",), y_title="Sales"),
-                       {"Orders": "sum", "Sales": "sum", "Profit": "sum"}, note=note)
+                       _profit_total({"Orders": "sum", "Sales": "sum", "Profit": "sum"}, o), note=note)
 
 
 def sales_by_year(o: _Orders, rate_starts: Mapping[str, cur.RateStart] | None = None) -> ReportTable:
@@ -369,7 +369,7 @@ def sales_by_year(o: _Orders, rate_starts: Mapping[str, cur.RateStart] | None = 
     return ReportTable("tblSalesByYear", "Sales by year", df,
                        {"Year": "0", "Orders": COUNT, "Sales": MONEY, "Profit": MONEY, "Growth": PERCENT},
                        ChartSpec("column", "Sales by year", ("Sales",), y_title="Sales"),
-                       {"Orders": "sum", "Sales": "sum", "Profit": "sum"}, note=note)
+                       _profit_total({"Orders": "sum", "Sales": "sum", "Profit": "sum"}, o), note=note)
 
 
 def sales_by_dimension(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str,
@@ -388,7 +388,8 @@ def sales_by_dimension(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: 
     return ReportTable(name, f"Sales by {label.lower()}", df,
                        {"Orders": COUNT, "Sales": MONEY, "Profit": MONEY, "Share": PERCENT},
                        ChartSpec("column", f"Sales by {label.lower()}", ("Sales",), y_title="Sales"),
-                       {"Orders": "sum", "Sales": "sum", "Profit": "sum", "Share": "sum"}, note=profits[1])
+                       _profit_total({"Orders": "sum", "Sales": "sum", "Profit": "sum", "Share": "sum"}, o),
+                       note=profits[1])
 
 
 PROFIT_NOTE_LISTED = 5        # rows named in a profit note where only some profits are known
@@ -413,8 +414,11 @@ def _profits(o: _Orders, codes: np.ndarray, n: int, labels: Sequence[str]) -> tu
     if not n:
         return np.zeros(0), None
     known = np.bincount(codes, o.profit_known.astype(np.int64), minlength=n) > 0
-    # a row with no orders (a month without sales) has profit 0: nothing is unknown there
-    sums = np.where(known | (np.bincount(codes, minlength=n) == 0),
+    # A row with no orders (a month without sales) has profit 0 where some order's profit
+    # is known; where none is, the table knows no profit at all: a 0.00 there among
+    # blanks would read as a profit that is known.
+    empty = np.bincount(codes, minlength=n) == 0
+    sums = np.where(known | (empty & o.profit_known.any()),
                     _money(np.bincount(codes, o.profit, minlength=n)), np.nan)
     unknown = ~o.profit_known
     if not unknown.any():
@@ -432,7 +436,17 @@ def _profits(o: _Orders, codes: np.ndarray, n: int, labels: Sequence[str]) -> tu
         listed = ", ".join(f"{labels[i]}: {lacking[i]:,} of {orders[i]:,}" for i in partial[:PROFIT_NOTE_LISTED])
         more = f" and {len(partial) - PROFIT_NOTE_LISTED:,} more row(s)" if len(partial) > PROFIT_NOTE_LISTED else ""
         note += f"; the profit of {len(partial):,} row(s) leaves out orders whose profit is not known ({listed}{more})"
+    if o.profit_known.any():
+        note += "; the Total adds the known profits only"
     return sums, note
+
+
+def _profit_total(totals: dict[str, object], o: _Orders) -> dict[str, object]:
+    """A sales table's totals without a Profit total when no order's profit is known:
+    a sum of unknowns is unknown (blank, as its rows), not 0.00."""
+    if len(o.profit_known) and not o.profit_known.any():
+        return {k: v for k, v in totals.items() if k != "Profit"}
+    return totals
 
 
 def month_pivot(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str, name: str,
