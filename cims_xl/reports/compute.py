@@ -18,6 +18,8 @@ Definitions (also shown to users in docs/reports.md terms):
   their orders and tickets) and the opportunities they own; `region` keeps orders in
   that region and the customers (with their opportunities and tickets) who ordered
   there or whose province is that name. Text filters ignore case.
+- An order's region is its own Region, else its customer's Country; its province its
+  own Province, else its customer's (`order_places`; the tables' notes count them).
 - Times are stored in UTC and shown in the report's time zone (Asia/Shanghai unless
   configured); months and dates of datetimes are local.
 - Service: a target is met when the response (resolution) came by its due time; a
@@ -141,6 +143,7 @@ class _Context:
         self.local_today = self.as_of.astimezone(self.tz).date()
         self.targets = targets or sla.DEFAULT_TARGETS
         self.raw = {k: _frame(frames, k) for k in ("customer", "order", "opportunity", "ticket")}
+        self.raw["order"] = order_places(self.raw["order"], self.raw["customer"])
         self.history = frames.get("stage_history")
         self._customers = None
         self._orders = None
@@ -310,13 +313,61 @@ def sales_report(ctx: _Context) -> ReportSheet:
     tables = [
         sales_by_month(o),
         sales_by_year(o, ctx.rate_starts),
-        sales_by_dimension(o, o.codes("region"), "Region", "tblSalesByRegion"),
-        month_pivot(o, o.codes("region"), "Region", "tblSalesByMonthRegion"),
-        month_pivot(o, o.codes("province"), "Province", "tblSalesByMonthProvince"),
+        _place_note(sales_by_dimension(o, o.codes("region"), "Region", "tblSalesByRegion"), o, REGION_FROM),
+        _place_note(month_pivot(o, o.codes("region"), "Region", "tblSalesByMonthRegion"), o, REGION_FROM),
+        _place_note(month_pivot(o, o.codes("province"), "Province", "tblSalesByMonthProvince"), o, PROVINCE_FROM),
         month_pivot(o, o.codes("segment", customer=True), "Segment", "tblSalesByMonthSegment"),
         month_pivot(o, o.codes("category"), "Category", "tblSalesByMonthCategory"),
     ]
     return _sheet(ctx, SALES, "Sales", tables)
+
+
+# Where an order's place comes from when the order has none (`order_places`).
+REGION_FROM = "_region_from_country"
+PROVINCE_FROM = "_province_from_customer"
+
+
+def _no_text(series: pd.Series) -> np.ndarray:
+    return series.astype(object).map(lambda v: not (isinstance(v, str) and v.strip())).to_numpy(dtype=bool)
+
+
+def order_places(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """Orders whose place the reports group by: an order's Region, else its customer's
+    Country; its Province, else its customer's Province.
+
+    Orders typed or imported without a region (a shop that records no sales region)
+    were all "(blank)" in Sales by region although every customer had a country. The
+    columns REGION_FROM / PROVINCE_FROM mark the orders whose value came from the
+    customer (the tables' notes count them). The region filter matches the same value.
+    Returns a copy when something is filled; `orders` is not changed.
+    """
+    region, province = orders["region"], orders["province"]
+    if not len(orders) or not len(customers):
+        return orders.assign(**{REGION_FROM: False, PROVINCE_FROM: False})
+    cust = customers.drop_duplicates("id").set_index("id")
+    country = orders["customer_id"].map(cust["country"]).astype(object)
+    cust_province = orders["customer_id"].map(cust["province"]).astype(object)
+    from_country = _no_text(region) & ~_no_text(country)
+    from_customer = _no_text(province) & ~_no_text(cust_province)
+    out = orders.copy()
+    out["region"] = region.astype(object).where(~from_country, country.map(lambda v: str(v).strip()))
+    out["province"] = province.astype(object).where(~from_customer, cust_province.map(lambda v: str(v).strip()))
+    out[REGION_FROM] = from_country
+    out[PROVINCE_FROM] = from_customer
+    return out
+
+
+def _place_note(t: ReportTable, o: "_Orders", column: str) -> ReportTable:
+    """Add to `t`'s note how many of its orders are placed by their customer's country
+    (region) or province, if any."""
+    flags = o.df[column].to_numpy(dtype=bool) if column in o.df.columns else np.zeros(len(o), dtype=bool)
+    if not flags.any():
+        return t
+    n = len(np.unique(o.order_code[flags]))
+    said = (f"{n:,} order(s) without a region are under their customer's country" if column == REGION_FROM
+            else f"{n:,} order(s) without a province are under their customer's province")
+    t.note = f"{t.note}; {said}" if t.note else said
+    return t
 
 
 def sales_by_month(o: _Orders) -> ReportTable:
