@@ -148,6 +148,26 @@ def test_a_file_with_overlapping_ranges_is_made_tidy_by_the_next_sync(tmp_path, 
     assert all(after[c]["width"] == "20" for c in range(2, 6))
 
 
+def test_overlapping_ranges_left_by_an_earlier_version_are_repaired_in_sheets_nothing_else_changes(
+        tmp_path, admin):
+    path = new_workbook(tmp_path / "cims.xlsx")
+    broken = ('<col min="1" max="4" width="14" customWidth="1"/><col min="3" max="3" width="30" customWidth="1"/>'
+              '<col min="9" max="9" width="11" customWidth="1"/><col min="6" max="8" width="9" customWidth="1"/>')
+    _set_cols(path, "Tickets", broken)               # refresh writes nothing else there
+    _set_cols(path, "Report - Service", broken)
+    _set_cols(path, "Home", broken)                  # a CIMS sheet no sync edits
+    before = _parts(path)
+    sync.sync_file(admin, path, "refresh", sheets=["Customers"])
+    for title in ("Tickets", "Report - Service", "Home"):
+        after = assert_tidy(path, title)
+        assert [after[c]["width"] for c in range(1, 10) if c != 5] == ["14", "14", "30", "14", "9", "9", "9", "11"]
+        assert 5 not in after
+    now = _parts(path)
+    for name, data in before.items():   # the user's parts and untouched CIMS parts keep their bytes
+        if name.startswith(("xl/worksheets/_rels", "xl/media", "xl/theme", "docProps")):
+            assert now[name] == data, name
+
+
 # ----- save: hidden columns put back inside a range -----------------------------------------
 
 def test_hidden_columns_put_back_on_save_split_the_range_right_of_the_table(tmp_path, admin):
