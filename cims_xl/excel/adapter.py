@@ -150,6 +150,24 @@ def _header_text(value: Any, i: int) -> str:
 
 # ----- openpyxl: a closed file ------------------------------------------------------
 
+def quiet_load(source, **kw):
+    """`openpyxl.load_workbook(source, **kw)` without openpyxl's warnings on the terminal.
+
+    openpyxl warns (UserWarning) about what it cannot model or read: a chart another
+    program wrote ("Unable to read chart rId1 ... expected <class 'float'>", a
+    LibreOffice-saved workbook's charts), a data validation or conditional format
+    extension "that will be removed". None of it is lost here (a save edits the
+    original package, `xlsx_patch`), and none of it is the user's to act on.
+    """
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        return openpyxl.load_workbook(source, **kw)
+
+
 class FileWorkbook:
     """A workbook file edited with openpyxl; `save()` writes it back atomically.
 
@@ -160,7 +178,6 @@ class FileWorkbook:
     def __init__(self, path: str | os.PathLike, *, ui: UI | None = None,
                  selection: Mapping[str, Iterable[int]] | None = None,
                  active: str | None = None):
-        import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
 
         self.path = Path(path)
@@ -171,7 +188,7 @@ class FileWorkbook:
             # One read: the model and the package save() edits come from the same bytes,
             # even if the file changes on disk in between.
             self._original = self.path.read_bytes()
-            self.wb = openpyxl.load_workbook(io.BytesIO(self._original), keep_vba=self._keep_vba)
+            self.wb = quiet_load(io.BytesIO(self._original), keep_vba=self._keep_vba)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise SheetError(f"cannot open {self.path.name} as an Excel workbook: {exc}") from None
         except InvalidFileException:    # a file type openpyxl does not read (.xls, .csv)
@@ -281,10 +298,8 @@ class FileWorkbook:
 
     def cached_value(self, sheet: str, row: int, col: int) -> Any:
         """The value Excel last computed for a formula cell (None if never computed)."""
-        import openpyxl
-
         if self._cached is None:
-            self._cached = openpyxl.load_workbook(io.BytesIO(self._original), data_only=True, read_only=False)
+            self._cached = quiet_load(io.BytesIO(self._original), data_only=True, read_only=False)
         try:
             return self._cached[sheet].cell(row, col).value
         except KeyError:
@@ -429,6 +444,8 @@ class FileSheet:
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.table import TableColumn
 
+        from .columns import column_dimension
+
         missing = [h for h in HIDDEN_HEADERS if h not in self._col]
         if not missing or STATUS_HEADER not in self._col or "ID" not in self._col:
             return
@@ -440,7 +457,7 @@ class FileSheet:
         for i, (header, col) in enumerate(zip(missing, new_cols)):
             put_file_cell(self.ws.cell(r1, col), header)
             self.table.tableColumns.append(TableColumn(id=max(ids) + 1 + i, name=header))
-            dim = self.ws.column_dimensions[get_column_letter(col)]
+            dim = column_dimension(self.ws, col)
             dim.hidden = True
             dim.width = 4
         ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(new_cols[-1])}{r2}"
@@ -556,12 +573,12 @@ class FileSheet:
 
     def widen_columns(self, widths: Mapping[str, float]) -> None:
         """Make table columns at least this wide (characters); never narrows one."""
-        from openpyxl.utils import get_column_letter
+        from .columns import column_dimension
 
         for header, width in widths.items():
             col = self._col.get(header)
             if col is not None:
-                dim = self.ws.column_dimensions[get_column_letter(col)]
+                dim = column_dimension(self.ws, col)   # a range read from the file is split
                 if (dim.width or 0) < width:
                     dim.width = width
 

@@ -21,6 +21,7 @@ from ..reports.model import MONTH
 from ..reports.sheets import (FONT_FACE, AxisPlan, ChartPlan, PagePlan, SheetPlan, TablePlan, _col_letter,
                               note_height, render)
 from .adapter import FileWorkbook
+from .columns import column_dimension
 from .scratch_files import save_workbook
 
 
@@ -140,7 +141,7 @@ class OpenpyxlWriter:
         from openpyxl.worksheet.pagebreak import Break, ColBreak
         ws = self.wb[sheet]
         for col, width in widths.items():
-            ws.column_dimensions[_col_letter(col)].width = width
+            column_dimension(ws, col).width = width   # a range read from the file is split
         for row, height in (header_rows or {}).items():
             ws.row_dimensions[row].height = height
         if page is not None:
@@ -254,7 +255,42 @@ def openpyxl_chart(ws, plan: ChartPlan):
     if plan.kind == "line":
         for series in chart.series:
             series.smooth = False   # a trend line must not invent curves between months
+    _colour(chart, line=plan.kind == "line")
     return chart
+
+
+# Series colours, written into the chart: the accents of the Office theme (the one
+# openpyxl and Excel give a new workbook), then darker shades of them.
+SERIES_COLOURS = ("4F81BD", "C0504D", "9BBB59", "8064A2", "4BACC6", "F79646",
+                  "2C4D75", "772C2A", "5F7530", "4D3B62", "276A7C", "B65708")
+GRIDLINE_COLOUR = "D9D9D9"
+AXIS_COLOUR = "A6A6A6"
+
+
+def _colour(chart, *, line: bool) -> None:
+    """Give every series, the gridlines and the axes their own colour.
+
+    Without one, a series is drawn in the workbook theme's accent colours (chart style,
+    ECMA-376 Part 1 §21.2.2.195 and §20.1.6.2). LibreOffice saves a workbook without a
+    theme part: its reader then draws our series and gridlines in nothing at all (titles
+    and axis labels only), and so did every report chart after a sync of such a file.
+    """
+    from openpyxl.chart.axis import ChartLines
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.drawing.line import LineProperties
+
+    for i, series in enumerate(chart.series):
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        props = series.graphicalProperties or GraphicalProperties()
+        if line:
+            props.line = LineProperties(solidFill=colour, w=28575)   # 2.25 pt, Excel's default
+        else:
+            props.solidFill = colour
+            props.line = LineProperties(solidFill=colour)
+        series.graphicalProperties = props
+    chart.y_axis.majorGridlines = ChartLines(spPr=GraphicalProperties(ln=LineProperties(solidFill=GRIDLINE_COLOUR)))
+    for axis in (chart.x_axis, chart.y_axis):
+        axis.spPr = GraphicalProperties(ln=LineProperties(solidFill=AXIS_COLOUR))
 
 
 def _label_categories(chart, axis: AxisPlan) -> None:

@@ -11,8 +11,9 @@ package)` compares the model with it and edits, with lxml, only:
 - new entries appended to the shared strings and to `styles.xml` (existing indices
   never move),
 - table parts whose range, columns or totals changed (and new/removed tables),
-- data validation ranges that grew with a table, column widths, row heights, merged
-  cells and page setup attributes that a report sheet sets,
+- data validation ranges that grew with a table, column widths (`columns.patch_cols`:
+  ranges split, never overlapping), row heights, merged cells and page setup
+  attributes that a report sheet sets,
 - the charts of report sheets (`replace_charts`): chart anchors of that sheet's
   drawing are replaced, other anchors (the user's pictures, shapes) are kept,
 - new sheets and defined names a writer created.
@@ -39,6 +40,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.formula import ArrayFormula
 
+from .columns import model_changes, patch_cols, tidy_cols
 from .package import (CT_CHART, CT_DRAWING, CT_TABLE, DOC_REL_NS, REL_CHART,
                       REL_DRAWING, REL_OFFICE_DOCUMENT, REL_SHARED_STRINGS, REL_STYLES, REL_TABLE,
                       REL_WORKSHEET, SML_NS, Package, rels_name, resolve)
@@ -670,12 +672,13 @@ class Patcher:
                 or widths != before.widths or settings_changed or charts_changed):
             return
         root = self.pkg.xml(part, edit=True)
+        tidy_cols(root)   # a sheet we write never keeps overlapping column ranges
         if changed or gone:
             self._cells(ws, part, root, changed, gone)
         if validations != before.validations:
             self._validations(root, validations)
         if widths != before.widths:
-            self._cols(ws, root)
+            patch_cols(root, model_changes(ws, before.widths), WORKSHEET_ORDER)
         for key in settings_changed:
             if key == "heights":
                 self._heights(root, settings[key], before.settings.get(key) or {})
@@ -722,14 +725,6 @@ class Patcher:
         for el, sqref in zip(items, sqrefs):
             if el.get("sqref") != sqref:
                 el.set("sqref", sqref)
-
-    def _cols(self, ws, root) -> None:
-        old = root.find(S + "cols")
-        new = _sml(_openpyxl_bytes(ws.column_dimensions.to_tree())) if ws.column_dimensions else None
-        if old is not None:
-            root.remove(old)
-        if new is not None and len(new):
-            insert_ordered(root, new, WORKSHEET_ORDER)
 
     @staticmethod
     def _setting(root, tag: str, data: bytes) -> None:

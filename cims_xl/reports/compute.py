@@ -18,6 +18,8 @@ Definitions (also shown to users in docs/reports.md terms):
   their orders and tickets) and the opportunities they own; `region` keeps orders in
   that region and the customers (with their opportunities and tickets) who ordered
   there or whose province is that name. Text filters ignore case.
+- An order's region is its own Region, else its customer's Country; its province its
+  own Province, else its customer's (`order_places`; the tables' notes count them).
 - Times are stored in UTC and shown in the report's time zone (Asia/Shanghai unless
   configured); months and dates of datetimes are local.
 - Service: a target is met when the response (resolution) came by its due time; a
@@ -141,6 +143,7 @@ class _Context:
         self.local_today = self.as_of.astimezone(self.tz).date()
         self.targets = targets or sla.DEFAULT_TARGETS
         self.raw = {k: _frame(frames, k) for k in ("customer", "order", "opportunity", "ticket")}
+        self.raw["order"] = order_places(self.raw["order"], self.raw["customer"])
         self.history = frames.get("stage_history")
         self._customers = None
         self._orders = None
@@ -310,13 +313,61 @@ def sales_report(ctx: _Context) -> ReportSheet:
     tables = [
         sales_by_month(o),
         sales_by_year(o, ctx.rate_starts),
-        sales_by_dimension(o, o.codes("region"), "Region", "tblSalesByRegion"),
-        month_pivot(o, o.codes("region"), "Region", "tblSalesByMonthRegion"),
-        month_pivot(o, o.codes("province"), "Province", "tblSalesByMonthProvince"),
+        _place_note(sales_by_dimension(o, o.codes("region"), "Region", "tblSalesByRegion"), o, REGION_FROM),
+        _place_note(month_pivot(o, o.codes("region"), "Region", "tblSalesByMonthRegion"), o, REGION_FROM),
+        _place_note(month_pivot(o, o.codes("province"), "Province", "tblSalesByMonthProvince"), o, PROVINCE_FROM),
         month_pivot(o, o.codes("segment", customer=True), "Segment", "tblSalesByMonthSegment"),
         month_pivot(o, o.codes("category"), "Category", "tblSalesByMonthCategory"),
     ]
     return _sheet(ctx, SALES, "Sales", tables)
+
+
+# Where an order's place comes from when the order has none (`order_places`).
+REGION_FROM = "_region_from_country"
+PROVINCE_FROM = "_province_from_customer"
+
+
+def _no_text(series: pd.Series) -> np.ndarray:
+    return series.astype(object).map(lambda v: not (isinstance(v, str) and v.strip())).to_numpy(dtype=bool)
+
+
+def order_places(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """Orders whose place the reports group by: an order's Region, else its customer's
+    Country; its Province, else its customer's Province.
+
+    Orders typed or imported without a region (a shop that records no sales region)
+    were all "(blank)" in Sales by region although every customer had a country. The
+    columns REGION_FROM / PROVINCE_FROM mark the orders whose value came from the
+    customer (the tables' notes count them). The region filter matches the same value.
+    Returns a copy when something is filled; `orders` is not changed.
+    """
+    region, province = orders["region"], orders["province"]
+    if not len(orders) or not len(customers):
+        return orders.assign(**{REGION_FROM: False, PROVINCE_FROM: False})
+    cust = customers.drop_duplicates("id").set_index("id")
+    country = orders["customer_id"].map(cust["country"]).astype(object)
+    cust_province = orders["customer_id"].map(cust["province"]).astype(object)
+    from_country = _no_text(region) & ~_no_text(country)
+    from_customer = _no_text(province) & ~_no_text(cust_province)
+    out = orders.copy()
+    out["region"] = region.astype(object).where(~from_country, country.map(lambda v: str(v).strip()))
+    out["province"] = province.astype(object).where(~from_customer, cust_province.map(lambda v: str(v).strip()))
+    out[REGION_FROM] = from_country
+    out[PROVINCE_FROM] = from_customer
+    return out
+
+
+def _place_note(t: ReportTable, o: "_Orders", column: str) -> ReportTable:
+    """Add to `t`'s note how many of its orders are placed by their customer's country
+    (region) or province, if any."""
+    flags = o.df[column].to_numpy(dtype=bool) if column in o.df.columns else np.zeros(len(o), dtype=bool)
+    if not flags.any():
+        return t
+    n = len(np.unique(o.order_code[flags]))
+    said = (f"{n:,} order(s) without a region are under their customer's country" if column == REGION_FROM
+            else f"{n:,} order(s) without a province are under their customer's province")
+    t.note = f"{t.note}; {said}" if t.note else said
+    return t
 
 
 def sales_by_month(o: _Orders) -> ReportTable:
@@ -332,7 +383,7 @@ def sales_by_month(o: _Orders) -> ReportTable:
     return ReportTable("tblSalesByMonth", "Sales by month", df,
                        {"Month": MONTH, "Orders": COUNT, "Sales": MONEY, "Profit": MONEY},
                        ChartSpec("line", "Sales by month", ("Sales",), y_title="Sales"),
-                       {"Orders": "sum", "Sales": "sum", "Profit": "sum"}, note=note)
+                       _profit_total({"Orders": "sum", "Sales": "sum", "Profit": "sum"}, o), note=note)
 
 
 def sales_by_year(o: _Orders, rate_starts: Mapping[str, cur.RateStart] | None = None) -> ReportTable:
@@ -369,7 +420,7 @@ def sales_by_year(o: _Orders, rate_starts: Mapping[str, cur.RateStart] | None = 
     return ReportTable("tblSalesByYear", "Sales by year", df,
                        {"Year": "0", "Orders": COUNT, "Sales": MONEY, "Profit": MONEY, "Growth": PERCENT},
                        ChartSpec("column", "Sales by year", ("Sales",), y_title="Sales"),
-                       {"Orders": "sum", "Sales": "sum", "Profit": "sum"}, note=note)
+                       _profit_total({"Orders": "sum", "Sales": "sum", "Profit": "sum"}, o), note=note)
 
 
 def sales_by_dimension(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str,
@@ -388,7 +439,8 @@ def sales_by_dimension(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: 
     return ReportTable(name, f"Sales by {label.lower()}", df,
                        {"Orders": COUNT, "Sales": MONEY, "Profit": MONEY, "Share": PERCENT},
                        ChartSpec("column", f"Sales by {label.lower()}", ("Sales",), y_title="Sales"),
-                       {"Orders": "sum", "Sales": "sum", "Profit": "sum", "Share": "sum"}, note=profits[1])
+                       _profit_total({"Orders": "sum", "Sales": "sum", "Profit": "sum", "Share": "sum"}, o),
+                       note=profits[1])
 
 
 PROFIT_NOTE_LISTED = 5        # rows named in a profit note where only some profits are known
@@ -413,8 +465,11 @@ def _profits(o: _Orders, codes: np.ndarray, n: int, labels: Sequence[str]) -> tu
     if not n:
         return np.zeros(0), None
     known = np.bincount(codes, o.profit_known.astype(np.int64), minlength=n) > 0
-    # a row with no orders (a month without sales) has profit 0: nothing is unknown there
-    sums = np.where(known | (np.bincount(codes, minlength=n) == 0),
+    # A row with no orders (a month without sales) has profit 0 where some order's profit
+    # is known; where none is, the table knows no profit at all: a 0.00 there among
+    # blanks would read as a profit that is known.
+    empty = np.bincount(codes, minlength=n) == 0
+    sums = np.where(known | (empty & o.profit_known.any()),
                     _money(np.bincount(codes, o.profit, minlength=n)), np.nan)
     unknown = ~o.profit_known
     if not unknown.any():
@@ -432,7 +487,17 @@ def _profits(o: _Orders, codes: np.ndarray, n: int, labels: Sequence[str]) -> tu
         listed = ", ".join(f"{labels[i]}: {lacking[i]:,} of {orders[i]:,}" for i in partial[:PROFIT_NOTE_LISTED])
         more = f" and {len(partial) - PROFIT_NOTE_LISTED:,} more row(s)" if len(partial) > PROFIT_NOTE_LISTED else ""
         note += f"; the profit of {len(partial):,} row(s) leaves out orders whose profit is not known ({listed}{more})"
+    if o.profit_known.any():
+        note += "; the Total adds the known profits only"
     return sums, note
+
+
+def _profit_total(totals: dict[str, object], o: _Orders) -> dict[str, object]:
+    """A sales table's totals without a Profit total when no order's profit is known:
+    a sum of unknowns is unknown (blank, as its rows), not 0.00."""
+    if len(o.profit_known) and not o.profit_known.any():
+        return {k: v for k, v in totals.items() if k != "Profit"}
+    return totals
 
 
 def month_pivot(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str, name: str,

@@ -24,7 +24,7 @@ from .sheets import ReportWriter, render
 
 # The columns the reports read (a third of the stored ones: reading is most of the cost).
 REPORT_COLUMNS = {
-    "customer": ["id", "created_at", "name", "segment", "province", "owner"],
+    "customer": ["id", "created_at", "name", "segment", "province", "country", "owner"],
     "order": ["id", "order_number", "customer_id", "order_date", "amount", "profit", "currency", "region",
               "province", "category", "status"],
     "opportunity": ["id", "created_at", "customer_id", "stage", "amount", "currency", "probability",
