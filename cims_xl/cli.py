@@ -925,8 +925,11 @@ customer = _GROUPS["customer"]
 @click.option("--updated-to", metavar="YYYY-MM-DD", help="Changed on or before this day.")
 @click.option("--open-tickets/--no-open-tickets", "has_open_tickets", default=None,
               help="Only customers with (without) an open ticket.")
-@click.option("--ltv-min", metavar="AMOUNT", help="Lifetime value at least this.")
-@click.option("--ltv-max", metavar="AMOUNT", help="Lifetime value at most this.")
+@click.option("--ltv-min", metavar="AMOUNT",
+              help="Lifetime value at least this, in the store's currency (other currencies converted with your rates).")
+@click.option("--ltv-max", metavar="AMOUNT", help="Lifetime value at most this (as --ltv-min).")
+@click.option("--ltv-currency", metavar="CODE",
+              help="Compare (and sort by) the orders in this currency only, unconverted.")
 @click.option("--sort", type=click.Choice(["name", "company", "city", "created", "updated", "id", "ltv"]),
               default="name", show_default=True)
 @click.option("--desc", "descending", is_flag=True, help="Largest (latest, Z) first.")

@@ -226,7 +226,10 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "records.user_names", "records.as_user_names", "records.user_for",
              # No session: a lockout read from the key file before a password is asked for,
              # and whether a password opens a backup file the caller already holds.
-             "auth.check_not_locked", "backup.backup_password_opens"}
+             "auth.check_not_locked", "backup.backup_password_opens",
+             # Lifetime values converted with the rates (reads), and the check that refuses
+             # to compare them when an order has no rate.
+             "lifetime.lifetime_values_converted", "lifetime.all_lifetime_values", "lifetime.ensure_convertible"}
 
 
 def _public_service_functions() -> set[str]:

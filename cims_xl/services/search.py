@@ -121,14 +121,49 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     crit.ltv_currency = (require_currency(ltv_currency, "Lifetime value currency") if ltv_currency
                          else store_currency(session))
     limit = max(1, min(int(limit), 10_000))
+    offset = max(0, int(offset))
+    uses_ltv = crit.ltv_min is not None or crit.ltv_max is not None or sort == "ltv"
     try:
-        total, ids = queries.search_customer_ids(session.store, crit, sort=sort, descending=descending,
-                                                 limit=limit, offset=max(0, int(offset)))
+        if uses_ltv and not ltv_currency and queries.has_revenue_outside(session.store, crit.ltv_currency):
+            # Orders in other currencies count converted at the rates entered (as in the
+            # reports), which SQL cannot do: the other conditions select, Python compares.
+            total, ids = _by_converted_ltv(session, crit, sort, descending, limit, offset)
+        else:
+            total, ids = queries.search_customer_ids(session.store, crit, sort=sort, descending=descending,
+                                                     limit=limit, offset=offset)
     except ValueError as exc:
         raise ValidationFailed({"Sort": str(exc)}) from None
     by_id = {r["id"]: r for r in session.store.fetch_records(CUSTOMER, ids=ids)}
     rows = [_mask(session, CUSTOMER, by_id[i]) for i in ids if i in by_id]
     return Page(total, rows, offset, limit)
+
+
+def _by_converted_ltv(session: Session, crit: queries.CustomerCriteria, sort: str, descending: bool,
+                      limit: int, offset: int) -> tuple[int, list[str]]:
+    """(total, ids of one page) of a search whose lifetime value bounds or sort compare
+    in the store's currency, orders in other currencies converted with the entered rates
+    at their order's date (services.lifetime). Raises NotConvertible when a customer
+    the other conditions select has orders with no rate for their date: counting them as
+    nothing would find the wrong customers."""
+    from .lifetime import all_lifetime_values, ensure_convertible
+
+    low, high = crit.ltv_min, crit.ltv_max
+    crit.ltv_min = crit.ltv_max = None
+    # Every customer the other conditions select, in the order asked for (ties of an
+    # lifetime value sort in id order, as the SQL sort breaks them).
+    _total, ids = queries.search_customer_ids(session.store, crit, sort="id" if sort == "ltv" else sort,
+                                              descending=descending, limit=-1, offset=0)
+    values = all_lifetime_values(session)
+    ensure_convertible(session, [values[i] for i in ids if i in values])
+    zero = Decimal(0)
+    ltv = {i: values[i].in_base if i in values else zero for i in ids}
+    if low is not None:
+        ids = [i for i in ids if ltv[i] >= low]
+    if high is not None:
+        ids = [i for i in ids if ltv[i] <= high]
+    if sort == "ltv":
+        ids.sort(key=ltv.__getitem__, reverse=descending)    # stable: ties keep id order
+    return len(ids), ids[offset:offset + limit]
 
 
 def _same_country(session: Session, country):

@@ -190,6 +190,31 @@ def lifetime_values(store: Store, customer_ids: list[str],
     return out
 
 
+def order_totals_by_day(store: Store, customer_ids: list[str] | None,
+                        default_currency: str) -> list[tuple[str, str, str | None, int]]:
+    """(customer id, currency, order date ISO or None, sum of amounts in stored units) of
+    revenue orders (live, not cancelled/returned/draft), one row per customer, currency
+    and day: what converting lifetime values at each order's date needs. Orders without
+    a currency count in `default_currency`; `customer_ids` None: every customer."""
+    import json
+    where = "" if customer_ids is None else "AND customer_id IN (SELECT value FROM json_each(?)) "
+    params: list = [default_currency] + ([] if customer_ids is None else [json.dumps(customer_ids)])
+    return store.conn.execute(
+        "SELECT customer_id, COALESCE(currency, ?) AS cur, order_date, COALESCE(SUM(amount), 0) FROM orders "
+        f"WHERE deleted_at IS NULL AND customer_id IS NOT NULL AND amount IS NOT NULL "
+        f"AND COALESCE(status, '') NOT IN ({_NOT_REVENUE_SQL}) {where}"
+        "GROUP BY customer_id, cur, order_date", params).fetchall()
+
+
+def has_revenue_outside(store: Store, currency: str) -> bool:
+    """Whether any revenue order (live, not cancelled/returned/draft) is in a currency
+    other than `currency` (orders without one count in it)."""
+    return store.conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM orders WHERE deleted_at IS NULL AND amount IS NOT NULL "
+        f"AND COALESCE(status, '') NOT IN ({_NOT_REVENUE_SQL}) AND COALESCE(currency, ?) != ?)",
+        (currency, currency)).fetchone()[0] == 1
+
+
 def stored_ids(store: Store, ent: Entity, ids: list[str], *, include_deleted: bool = False) -> set[str]:
     """Which of these ids are records of `ent`: live ones, or with `include_deleted` any."""
     import json
