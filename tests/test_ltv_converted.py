@@ -132,3 +132,59 @@ def test_the_cli_finds_by_converted_lifetime_value_and_explains_a_refusal(run, a
     code, out, err = run("--format", "json", "customer", "search", "--ltv-min", "1", "--ltv-currency", "JPY")
     assert code == 0, err
     assert [r["name"] for r in json.loads(out)["rows"]] == ["Tokyo Tea"]
+
+
+# ----- CIMS_LTV, the 360 view ---------------------------------------------------------------
+
+def test_cims_ltv_is_a_number_in_the_stores_currency_when_the_rates_convert_every_order(admin, shop):
+    from cims_xl.excel import worksheet_functions as wf
+    assert wf.cims_ltv(shop["John Carter"], session=admin) == 1775.0
+    assert wf.cims_ltv(shop["李娜"], session=admin) == 6746.0
+    assert wf.cims_ltv([[shop["Müller GmbH"]], [shop["王芳"]]], session=admin) == [[3120.0], [2000.0]]
+    # One currency asked for: its orders as entered, unconverted.
+    assert wf.cims_ltv(shop["李娜"], "USD", session=admin) == 500.0
+    assert wf.cims_ltv(shop["李娜"], "CNY", session=admin) == 3196.0
+
+
+def test_cims_ltv_names_what_no_rate_converts_and_follows_a_new_rate(admin, shop):
+    from cims_xl.excel import worksheet_functions as wf
+    _order(admin, shop["李娜"], "2026-04-01", "80", "GBP")
+    column = [[shop["John Carter"]], [shop["李娜"]]]
+    assert wf.cims_ltv(column, session=admin) == [[1775.0], ["6,746.00 CNY; 80.00 GBP"]]
+    settings.set_fx_rate(admin, "GBP", "9", "2026-01-01")
+    assert wf.cims_ltv(column, session=admin) == [[1775.0], [7466.0]]       # the cache saw the new rate
+    settings.set_fx_rate(admin, "USD", "7.5", "2026-03-01")
+    assert wf.cims_ltv(shop["李娜"], session=admin) == 3196 + 500 * 7.5 + 720
+    settings.delete_fx_rate(admin, "GBP", "2026-01-01")
+    assert wf.cims_ltv(shop["李娜"], session=admin) == "6,946.00 CNY; 80.00 GBP"
+
+
+def test_the_360_view_gives_the_converted_total_or_none_never_a_part(admin, shop):
+    from cims_xl.excel import worksheet_functions as wf
+    view = search.customer_360(admin, shop["李娜"])
+    assert view["lifetime_value"] == Decimal("6746") and view["lifetime_value_currency"] == "CNY"
+    assert view["lifetime_values"] == {"CNY": Decimal("3196"), "USD": Decimal("500")}
+    assert view["lifetime_value_unconverted"] == {}
+    assert "LTV 6,746.00 CNY (from 3,196.00 CNY; 500.00 USD)" in wf.cims_360(shop["李娜"], session=admin)
+    _order(admin, shop["李娜"], "2026-04-01", "80", "GBP")
+    view = search.customer_360(admin, shop["李娜"])
+    assert view["lifetime_value"] is None
+    assert view["lifetime_value_unconverted"] == {"GBP": Decimal("80")}
+    assert search.lifetime_value(admin, shop["John Carter"]) == Decimal("1775")
+    with pytest.raises(NotConvertible, match="GBP"):
+        search.lifetime_value(admin, shop["李娜"])
+
+
+def test_the_cli_360_in_json_has_the_converted_lifetime_value_or_null(run, admin, shop):
+    code, out, err = run("--format", "json", "customer", "360", shop["李娜"])
+    assert code == 0, err
+    data = json.loads(out)
+    assert Decimal(data["lifetime_value"]) == Decimal("6746") and data["lifetime_value_currency"] == "CNY"
+    assert {c: Decimal(v) for c, v in data["lifetime_values"].items()} == {"CNY": 3196, "USD": 500}
+    code, out, err = run("customer", "360", shop["李娜"])
+    assert "6,746.00 CNY at your exchange rates (3,196.00 CNY; 500.00 USD)" in " ".join(out.split())
+    _order(admin, shop["李娜"], "2026-04-01", "80", "GBP")
+    code, out, err = run("--format", "json", "customer", "360", shop["李娜"])
+    data = json.loads(out)
+    assert data["lifetime_value"] is None
+    assert {c: Decimal(v) for c, v in data["lifetime_value_unconverted"].items()} == {"GBP": 80}

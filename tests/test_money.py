@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from cims_xl.domain import money
-from cims_xl.errors import PermissionDenied, ValidationFailed
+from cims_xl.errors import NotConvertible, PermissionDenied, ValidationFailed
 from cims_xl.importer import ImportRefused, import_file
 from cims_xl.importer.errors import AmbiguousCurrency
 from cims_xl.services import auth, records, settings
@@ -267,7 +267,10 @@ def test_ltv_of_a_customer_in_two_currencies_names_both_and_adds_neither(admin, 
     assert wf.cims_ltv(cid, "usd", session=admin) == 300.0
     assert wf.cims_ltv(cid, "CNY", session=admin) == 1200.0
     assert wf.cims_ltv(cid, "dollars", session=admin).startswith("#CIMS: not a currency code")
-    assert search.lifetime_value(admin, cid) == Decimal("1200.00")
+    assert search.lifetime_value(admin, cid, "CNY") == Decimal("1200.00")
+    with pytest.raises(NotConvertible, match=r"USD \(no exchange rate entered\)"):
+        search.lifetime_value(admin, cid)       # in the store's currency: unknown without a USD rate
+    assert search.lifetime_values(admin, [cid]) == {cid: None}
     assert search.lifetime_values_by_currency(admin, [cid])[cid] == {"CNY": Decimal("1200"), "USD": Decimal("300")}
 
 

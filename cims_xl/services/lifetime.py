@@ -15,6 +15,7 @@ See docs/currency.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from ..errors import NotConvertible
 from ..store import queries
 from ..store.db import MONEY_SCALE
 from .session import Session
+from .settings import Rate, money_settings
 
 
 @dataclass(frozen=True)
@@ -53,41 +55,34 @@ class LifetimeValue:
         return out
 
 
-def lifetime_values_converted(session: Session, customer_ids) -> dict[str, LifetimeValue]:
+def lifetime_values_converted(session: Session, customer_ids, *,
+                              money: tuple[str, Sequence[Rate]] | None = None) -> dict[str, LifetimeValue]:
     """{customer id: LifetimeValue} of each live customer among `customer_ids` (others left
-    out); one query for the orders however many ids. Raises PermissionDenied for a role
-    that may not read customers."""
+    out); one query for the orders however many ids. `money`: (store currency, rates) as
+    `settings.money_settings` gives them, when the caller has just read them (default:
+    read here). Raises PermissionDenied for a role that may not read customers."""
     session.ensure("read", "customer")
     ids = list(dict.fromkeys(normalize_id(c) for c in customer_ids))
     live = queries.stored_ids(session.store, CUSTOMER, ids)
     wanted = [i for i in ids if i in live]
-    values = _convert(session, wanted)
-    return {cid: values.get(cid) or LifetimeValue(_base(session)) for cid in wanted}
+    base, rates = money if money is not None else money_settings(session)
+    values = _convert(session, wanted, base, rates) if wanted else {}
+    return {cid: values.get(cid) or LifetimeValue(base) for cid in wanted}
 
 
 def all_lifetime_values(session: Session) -> dict[str, LifetimeValue]:
     """{customer id: LifetimeValue} of every customer with revenue orders (deleted
     customers too: a search's other conditions leave them out)."""
     session.ensure("read", "customer")
-    return _convert(session, None)
+    return _convert(session, None, *money_settings(session))
 
 
-def _base(session: Session) -> str:
-    from .settings import store_currency
-
-    return store_currency(session)
-
-
-def _convert(session: Session, customer_ids: list[str] | None):
+def _convert(session: Session, customer_ids: list[str] | None, base: str,
+             rates: Sequence[Rate]) -> dict[str, LifetimeValue]:
     import pandas as pd
 
-    from ..reports.currency import convert
-    from ..reports.refresh import money_options
+    from ..reports.currency import FxRate, convert
 
-    money = money_options(session)
-    base = money["currency"] or _base(session)
-    if customer_ids is not None and not customer_ids:
-        return {}
     rows = queries.order_totals_by_day(session.store, customer_ids, base)
     if not rows:
         return {}
@@ -97,7 +92,8 @@ def _convert(session: Session, customer_ids: list[str] | None):
         acc[cur] = acc.get(cur, 0) + int(units)
     frame = pd.DataFrame(rows, columns=["customer_id", "currency", "order_date", "amount"])
     frame["amount"] = frame["amount"].astype("float64")
-    converted = convert({"order": frame}, base, money["rates"])[0]["order"]
+    fx = [FxRate(r.currency, r.valid_from, float(r.rate)) for r in rates]
+    converted = convert({"order": frame}, base, fx)[0]["order"]
     in_base: dict[str, float] = {}
     left: dict[str, dict[str, int]] = {}
     for cid, cur, amount in zip(converted["customer_id"], converted["currency"], converted["amount"]):
@@ -124,10 +120,8 @@ def ensure_convertible(session: Session, values, *, what: str = "Lifetime values
     stuck = [v for v in values if v.unconverted]
     if not stuck:
         return
-    from .settings import fx_rates
-
     first: dict[str, dt.date] = {}
-    for r in fx_rates(session):
+    for r in money_settings(session)[1]:
         if r.currency not in first or r.valid_from < first[r.currency]:
             first[r.currency] = r.valid_from
     codes = sorted({c for v in stuck for c in v.unconverted})

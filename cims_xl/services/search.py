@@ -199,19 +199,37 @@ def customer_id_for(session: Session, typed: str) -> str:
 
 
 def lifetime_value(session: Session, customer_id: str, currency: str | None = None) -> Decimal:
-    """The customer's lifetime value in one currency (default: the store's); orders in
-    other currencies are not in it (see lifetime_values_by_currency)."""
+    """The customer's lifetime value (revenue orders: not cancelled, returned or draft).
+
+    With `currency`: the total of its orders in that currency only, unconverted. Without:
+    the total in the store's currency, orders in other currencies converted with the
+    entered rates at their order's date (services.lifetime). Raises NotFound for no such
+    customer, NotConvertible when an order has no rate for its date (never counted as 0)."""
     cid = normalize_id(customer_id)
-    value = lifetime_values(session, [cid], currency).get(cid)
+    if currency:
+        value = lifetime_values(session, [cid], currency).get(cid)
+    else:
+        from .lifetime import ensure_convertible, lifetime_values_converted
+
+        lv = lifetime_values_converted(session, [cid]).get(cid)
+        if lv is not None:
+            ensure_convertible(session, [lv], what="The lifetime value")
+        value = lv.total if lv is not None else None
     if value is None:
         raise NotFound(f"no customer {customer_id}")
     return value
 
 
-def lifetime_values(session: Session, customer_ids, currency: str | None = None) -> dict[str, Decimal]:
-    """Lifetime value in one currency (default: the store's) of each customer that
-    exists (ids of no live customer are left out), in two queries however many ids."""
-    code = require_currency(currency) if currency else store_currency(session)
+def lifetime_values(session: Session, customer_ids, currency: str | None = None) -> dict[str, Decimal | None]:
+    """Lifetime value of each customer that exists (ids of no live customer are left out).
+    With `currency`: its orders in that currency only, unconverted. Without: in the
+    store's currency, converted with the entered rates; None for a customer with an
+    order that has no rate for its date. Two or three queries however many ids."""
+    if not currency:
+        from .lifetime import lifetime_values_converted
+
+        return {cid: lv.total for cid, lv in lifetime_values_converted(session, customer_ids).items()}
+    code = require_currency(currency)
     return {cid: by.get(code, Decimal(0)) for cid, by in lifetime_values_by_currency(session, customer_ids).items()}
 
 
@@ -228,16 +246,27 @@ def lifetime_values_by_currency(session: Session, customer_ids) -> dict[str, dic
 
 
 def customer_360(session: Session, customer_id: str) -> dict:
-    """The customer with everything attached to it."""
+    """The customer with everything attached to it: "customer", lists "contacts",
+    "interactions", "orders", "opportunities", "tickets", and its lifetime value:
+    "lifetime_values" {currency: total} as the orders were entered; "lifetime_value"
+    the total in "lifetime_value_currency" (the store's), other currencies converted with
+    the entered rates at each order's date, or None when some orders have no rate for
+    their date ("lifetime_value_unconverted" {currency: total} names them)."""
     customer = get(session, customer_id)
     cid = customer["id"]
     out = {"customer": customer}
     for kind, key in (("contact", "contacts"), ("interaction", "interactions"), ("order", "orders"),
                       ("opportunity", "opportunities"), ("ticket", "tickets")):
         out[key] = list_records(session, kind, customer_id=cid)
-    by = lifetime_values_by_currency(session, [cid]).get(cid, {})
-    out["lifetime_values"] = by                   # {currency: total}: never added together
-    out["lifetime_value"] = by.get(store_currency(session), Decimal(0))   # in the store's currency
+    from .lifetime import lifetime_values_converted
+
+    lv = lifetime_values_converted(session, [cid])[cid]
+    out["lifetime_values"] = lv.by_currency       # {currency: total} as ordered: never added together
+    # The total in the store's currency, other currencies converted with the entered
+    # rates; None when an order has no rate for its date (a partial sum is no total).
+    out["lifetime_value"] = lv.total
+    out["lifetime_value_currency"] = lv.base
+    out["lifetime_value_unconverted"] = lv.unconverted   # {currency: total} with no rate for their date
     return out
 
 
