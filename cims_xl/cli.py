@@ -937,7 +937,7 @@ customer = _GROUPS["customer"]
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first (paging).")
 @pass_app
 def customer_search(app: App, text, **filters):
-    """Find customers: free text (name, company, email, phone, notes, tags) plus filters.
+    """Find customers: free text (name, company, email, phone, notes, tags, city, province, country) plus filters.
 
     With --format json the answer is one object, {"total": N, "offset": N, "rows": [...]}:
     total counts every match, rows holds at most --limit of them from --offset.

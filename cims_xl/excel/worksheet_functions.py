@@ -435,7 +435,8 @@ def _search(cache: ReadCache, query: Any, limit: int):
 def cims_find(query: Any, fields: Any = None, *, session=None) -> list[list[Any]]:
     """CIMS_FIND(query, [fields]): matching customers with a header row (spills).
 
-    The query is free text (name, company, email, phone, notes) plus optional
+    The query is free text (name, company, email, phone, notes, tags, city, province,
+    country: every word must match one of them) plus optional
     `city:`, `province:`, `country:`, `segment:`, `tag:`, `owner:`, `source:` filters.
     """
     cache = _cache(session)

@@ -91,12 +91,17 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
                      ltv_min=None, ltv_max=None, sort: str = "name", descending: bool = False,
                      limit: int = 50, offset: int = 0, region: str = "CN",
                      ltv_currency: str | None = None) -> Page:
-    """Customers matching every given condition; free text matches name, company,
-    email, phone, notes and tags (only company and tags for a role that may not read
-    personal fields, and an email or phone then matches nothing) (so an imported customer's old id, kept as the tag
-    "src:<id>", finds it), or is a customer id (C-000123); a phone number or email in
-    the text is normalised first. ltv_min/ltv_max and sort="ltv" count orders in
-    `ltv_currency` only (default: the store's currency)."""
+    """Customers matching every given condition; each free-text word matches name,
+    company, email, phone, notes, tags (so an imported customer's old id, kept as the
+    tag "src:<id>", finds it), city, province or country (only company, tags, city,
+    province and country for a role that may not read personal fields, and an email or
+    phone then matches nothing), or is a customer id (C-000123); a phone number or email
+    in the text is normalised first. ltv_min/ltv_max (amounts) and sort="ltv" compare
+    lifetime values in the store's currency, orders in other currencies converted with
+    the entered rates at their date (services.lifetime); with `ltv_currency`, the
+    orders in that currency only, unconverted. Raises ValidationFailed for a bad date,
+    amount, currency or sort; NotConvertible when a lifetime value must be compared but
+    a customer selected has orders with no rate for their date."""
     session.ensure("read", "customer")
     crit = queries.CustomerCriteria()
     if text:
