@@ -122,3 +122,19 @@ def test_every_page_counts_every_match_even_past_the_end(admin, sort):
         assert page.total == len(want) == 5
         seen += [r["name"] for r in page.rows]
     assert sorted(seen) == want
+
+
+def test_the_workbooks_help_example_for_find_finds_the_customers_in_that_city(admin):
+    import re
+
+    from cims_xl.excel import worksheet_functions as wf
+    from cims_xl.excel.build import UDF_HELP
+    records.create_many(admin, "customer", [
+        {"name": "Wang Lei", "city": "Shanghai", "segment": "VIP"},
+        {"name": "Zhao Min", "city": "Shanghai", "segment": "Consumer"},
+        {"name": "Vipul Shah", "city": "Mumbai", "segment": "Consumer"}])
+    example = next(ex for sig, ex, _ in UDF_HELP if sig.startswith("CIMS_FIND("))
+    query, fields = re.findall(r'"([^"]*)"', example)
+    found = wf.cims_find(query, fields, session=admin)
+    assert found[0] == [f.strip() for f in fields.split(",")]
+    assert [row[1] for row in found[1:]] == ["Wang Lei", "Zhao Min"]
