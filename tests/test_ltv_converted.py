@@ -64,6 +64,19 @@ def test_orders_in_two_currencies_count_together_once_converted(admin, shop):
     assert _names(search.search_customers(admin, ltv_min="6746", ltv_max="6746")) == ["李娜"]
 
 
+@pytest.mark.parametrize("few", [0, 2, 10_000])
+def test_selected_customers_compare_alike_whether_their_orders_or_all_orders_are_read(admin, shop, monkeypatch, few):
+    monkeypatch.setattr(search, "FEW_FOR_LTV", few)     # 0: every order read; else those selected
+    assert _names(search.search_customers(admin, ltv_min="1775", ltv_max="3120")) == ["John Carter", "Müller GmbH",
+                                                                                      "王芳"]
+    assert _names(search.search_customers(admin, city="London", ltv_min="2000")) == ["Müller GmbH"]
+    assert _names(search.search_customers(admin, city="上海", sort="ltv")) == ["王芳", "李娜"]
+    deleted = records.create(admin, "customer", {"name": "Gone Ltd"})["id"]
+    _order(admin, deleted, "2026-02-01", "70", "GBP")
+    records.delete(admin, deleted)                      # its unrated order is nobody's business now
+    assert search.search_customers(admin, ltv_min="1").total == 4
+
+
 def test_sorting_by_lifetime_value_compares_converted_totals_and_pages(admin, shop):
     ranked = _names(search.search_customers(admin, sort="ltv", descending=True))
     assert ranked == ["李娜", "Müller GmbH", "王芳", "John Carter"]

@@ -229,7 +229,8 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "auth.check_not_locked", "backup.backup_password_opens",
              # Lifetime values converted with the rates (reads), and the check that refuses
              # to compare them when an order has no rate.
-             "lifetime.lifetime_values_converted", "lifetime.all_lifetime_values", "lifetime.ensure_convertible"}
+             "lifetime.lifetime_values_converted", "lifetime.converted_totals", "lifetime.ensure_convertible",
+             "lifetime.refuse_unconverted"}
 
 
 def _public_service_functions() -> set[str]:

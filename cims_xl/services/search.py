@@ -143,6 +143,11 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     return Page(total, rows, offset, limit)
 
 
+# Up to this many customers selected, a converted lifetime value filter reads only their
+# orders; more, and one pass over every order is cheaper than looking each one up.
+FEW_FOR_LTV = 20_000
+
+
 def _by_converted_ltv(session: Session, crit: queries.CustomerCriteria, sort: str, descending: bool,
                       limit: int, offset: int) -> tuple[int, list[str]]:
     """(total, ids of one page) of a search whose lifetime value bounds or sort compare
@@ -150,24 +155,27 @@ def _by_converted_ltv(session: Session, crit: queries.CustomerCriteria, sort: st
     at their order's date (services.lifetime). Raises NotConvertible when a customer
     the other conditions select has orders with no rate for their date: counting them as
     nothing would find the wrong customers."""
-    from .lifetime import all_lifetime_values, ensure_convertible
+    from .lifetime import converted_totals, refuse_unconverted
 
     low, high = crit.ltv_min, crit.ltv_max
     crit.ltv_min = crit.ltv_max = None
-    # Every customer the other conditions select, in the order asked for (ties of an
+    # Every customer the other conditions select, in the order asked for (ties of a
     # lifetime value sort in id order, as the SQL sort breaks them).
     _total, ids = queries.search_customer_ids(session.store, crit, sort="id" if sort == "ltv" else sort,
                                               descending=descending, limit=-1, offset=0)
-    values = all_lifetime_values(session)
-    ensure_convertible(session, [values[i] for i in ids if i in values])
-    zero = Decimal(0)
-    ltv = {i: values[i].in_base if i in values else zero for i in ids}
+    # A few customers: only their orders are read (by the orders' customer index).
+    totals = converted_totals(session, ids if len(ids) <= FEW_FOR_LTV else None)
+    unconverted = totals.unconverted
+    refuse_unconverted(session, totals.base, [unconverted[i] for i in ids if i in unconverted])
+    units = totals.in_base            # stored units: compared with the bounds in the same units
     if low is not None:
-        ids = [i for i in ids if ltv[i] >= low]
+        low_units = to_db("money", low)
+        ids = [i for i in ids if units.get(i, 0) >= low_units]
     if high is not None:
-        ids = [i for i in ids if ltv[i] <= high]
+        high_units = to_db("money", high)
+        ids = [i for i in ids if units.get(i, 0) <= high_units]
     if sort == "ltv":
-        ids.sort(key=ltv.__getitem__, reverse=descending)    # stable: ties keep id order
+        ids.sort(key=lambda i: units.get(i, 0), reverse=descending)    # stable: ties keep id order
     return len(ids), ids[offset:offset + limit]
 
 
