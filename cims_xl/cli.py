@@ -948,8 +948,11 @@ customer = _GROUPS["customer"]
 @click.option("--updated-to", metavar="YYYY-MM-DD", help="Changed on or before this day.")
 @click.option("--open-tickets/--no-open-tickets", "has_open_tickets", default=None,
               help="Only customers with (without) an open ticket.")
-@click.option("--ltv-min", metavar="AMOUNT", help="Lifetime value at least this.")
-@click.option("--ltv-max", metavar="AMOUNT", help="Lifetime value at most this.")
+@click.option("--ltv-min", metavar="AMOUNT",
+              help="Lifetime value at least this, in the store's currency (other currencies converted with your rates).")
+@click.option("--ltv-max", metavar="AMOUNT", help="Lifetime value at most this (as --ltv-min).")
+@click.option("--ltv-currency", metavar="CODE",
+              help="Compare (and sort by) the orders in this currency only, unconverted.")
 @click.option("--sort", type=click.Choice(["name", "company", "city", "created", "updated", "id", "ltv"]),
               default="name", show_default=True)
 @click.option("--desc", "descending", is_flag=True, help="Largest (latest, Z) first.")
@@ -957,7 +960,7 @@ customer = _GROUPS["customer"]
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first (paging).")
 @pass_app
 def customer_search(app: App, text, **filters):
-    """Find customers: free text (name, company, email, phone, notes, tags) plus filters.
+    """Find customers: free text (name, company, email, phone, notes, tags, city, province, country) plus filters.
 
     With --format json the answer is one object, {"total": N, "offset": N, "rows": [...]}:
     total counts every match, rows holds at most --limit of them from --offset.
@@ -997,7 +1000,11 @@ def customer_360(app: App, customer_id):
     if app.out.fmt == "json":
         app.out.emit(data)
         return
-    ltv = "; ".join(f"{v:,.2f} {c}" for c, v in (data.get("lifetime_values") or {}).items()) or "0.00"
+    by = data.get("lifetime_values") or {}
+    ltv = "; ".join(f"{v:,.2f} {c}" for c, v in by.items()) or "0.00"
+    base, total = data.get("lifetime_value_currency"), data.get("lifetime_value")
+    if total is not None and set(by) - {base}:
+        ltv = f"{total:,.2f} {base} at your exchange rates ({ltv})"
     app.out.emit(data["customer"], title=f"Customer {data['customer']['id']} · lifetime value {ltv}")
     for key, kind in (("contacts", "contact"), ("interactions", "interaction"), ("orders", "order"),
                       ("opportunities", "opportunity"), ("tickets", "ticket")):

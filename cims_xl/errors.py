@@ -46,6 +46,12 @@ class NeedsConfirmation(ValidationFailed):
     nothing stored; the same call with confirmation accepts it."""
 
 
+class NotConvertible(CimsError):
+    """Amounts asked for in the store's currency include some with no exchange rate for their date."""
+
+    exit_code = 4
+
+
 class PermissionDenied(CimsError):
     """The signed-in user's role does not allow this action."""
 

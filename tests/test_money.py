@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from cims_xl.domain import money
-from cims_xl.errors import PermissionDenied, ValidationFailed
+from cims_xl.errors import NotConvertible, PermissionDenied, ValidationFailed
 from cims_xl.importer import ImportRefused, import_file
 from cims_xl.importer.errors import AmbiguousCurrency
 from cims_xl.services import auth, records, settings
@@ -267,7 +267,10 @@ def test_ltv_of_a_customer_in_two_currencies_names_both_and_adds_neither(admin, 
     assert wf.cims_ltv(cid, "usd", session=admin) == 300.0
     assert wf.cims_ltv(cid, "CNY", session=admin) == 1200.0
     assert wf.cims_ltv(cid, "dollars", session=admin).startswith("#CIMS: not a currency code")
-    assert search.lifetime_value(admin, cid) == Decimal("1200.00")
+    assert search.lifetime_value(admin, cid, "CNY") == Decimal("1200.00")
+    with pytest.raises(NotConvertible, match=r"USD \(no exchange rate entered\)"):
+        search.lifetime_value(admin, cid)       # in the store's currency: unknown without a USD rate
+    assert search.lifetime_values(admin, [cid]) == {cid: None}
     assert search.lifetime_values_by_currency(admin, [cid])[cid] == {"CNY": Decimal("1200"), "USD": Decimal("300")}
 
 
@@ -284,15 +287,23 @@ def test_the_360_view_names_each_currency(admin, two_currency_customer):
     assert "2 open opportunities (5,000.00 USD; 800.00 CNY)" in text
 
 
-def test_ltv_search_filters_and_sorts_in_one_currency(admin, two_currency_customer):
+def test_ltv_search_filters_and_sorts_in_one_currency_or_refuses_to_count_dollars_as_nothing(
+        admin, two_currency_customer):
+    from cims_xl.errors import NotConvertible
     from cims_xl.services import records as r
     from cims_xl.services import search
     other = r.create(admin, "customer", {"name": "Only Dollars"})
     r.create(admin, "order", {"customer_id": other["id"], "order_date": "2024-01-02", "amount": "$5,000.00"})
     names = lambda page: [c["name"] for c in page.rows]
-    assert names(search.search_customers(admin, ltv_min="1000")) == ["Maple & Panda"]
+    # No USD rate: a lifetime value in CNY is unknown for both, never their CNY part alone.
+    with pytest.raises(NotConvertible, match="USD"):
+        search.search_customers(admin, ltv_min="1000")
+    with pytest.raises(NotConvertible, match="USD"):
+        search.search_customers(admin, sort="ltv", descending=True)
+    assert names(search.search_customers(admin, ltv_min="1000", ltv_currency="CNY")) == ["Maple & Panda"]
     assert names(search.search_customers(admin, ltv_min="1000", ltv_currency="usd")) == ["Only Dollars"]
-    assert names(search.search_customers(admin, sort="ltv", descending=True)) == ["Maple & Panda", "Only Dollars"]
+    assert names(search.search_customers(admin, sort="ltv", descending=True, ltv_currency="CNY")) == [
+        "Maple & Panda", "Only Dollars"]
     with pytest.raises(ValidationFailed, match="did you mean USD"):
         search.search_customers(admin, ltv_min="1", ltv_currency="dollars")
 

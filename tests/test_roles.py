@@ -215,7 +215,7 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "records.list_records", "records.history", "records.values_at", "records.change_clock",
              "records.changes_since", "records.customer_of", "search.search_customers",
              "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values",
-             "search.lifetime_values_by_currency", "settings.store_currency", "settings.assumed_region", "settings.currency_region", "settings.fx_rates", "settings.sla_targets", "batches.list_batches", "frames.load_frame",
+             "search.lifetime_values_by_currency", "settings.store_currency", "settings.assumed_region", "settings.currency_region", "settings.fx_rates", "settings.money_settings", "settings.sla_targets", "batches.list_batches", "frames.load_frame",
              "frames.stage_history_frame", "backup.list_backups", "backup.verify_backup",
              "backup.default_backup_dir", "backup.read_manifest", "audit_log.trust_fingerprints", "sheet_rows.records_for_rows",
              # No session: the backup's administrator password is checked (a new machine),
@@ -228,7 +228,11 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "records.user_names", "records.disabled_user_names", "records.as_user_names", "records.user_for",
              # No session: a lockout read from the key file before a password is asked for,
              # and whether a password opens a backup file the caller already holds.
-             "auth.check_not_locked", "backup.backup_password_opens"}
+             "auth.check_not_locked", "backup.backup_password_opens",
+             # Lifetime values converted with the rates (reads), and the check that refuses
+             # to compare them when an order has no rate.
+             "lifetime.lifetime_values_converted", "lifetime.converted_totals", "lifetime.ensure_convertible",
+             "lifetime.refuse_unconverted"}
 
 
 def _public_service_functions() -> set[str]:

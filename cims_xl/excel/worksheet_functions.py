@@ -119,11 +119,39 @@ class ReadCache:
         else:
             # Settings (the store's currency) are not records: re-read them on any commit.
             self.memo.pop(("store_currency",), None)
+            self._drop_if_rates_changed()
             if clock[1] != old[1]:
                 self._catch_up(old[1])
         self.clock = clock
         self.token = token
         return self
+
+    def _drop_if_rates_changed(self) -> None:
+        """Forget lifetime values (and 360 lines) when the store's currency or exchange
+        rates changed since they were computed: they are converted with them, and
+        settings are not records, so the change clock does not see them."""
+        seen = self.memo.get(("money settings",))
+        if seen is None:
+            return
+        now = self._money_settings()
+        if seen != now:
+            for key in [k for k in self.memo if k[0] in ("ltv", "360")]:
+                del self.memo[key]
+        self.memo[("money settings",)] = now
+
+    def _money_settings(self) -> tuple:
+        from ..services.settings import money_settings
+
+        base, rates = money_settings(self.session)
+        return base, tuple(rates)
+
+    def note_money_settings(self) -> tuple:
+        """The store's currency and rates that lifetime values computed now use (read
+        once, then kept until a commit changes them)."""
+        seen = self.memo.get(("money settings",))
+        if seen is None:
+            seen = self.memo[("money settings",)] = self._money_settings()
+        return seen
 
     def _catch_up(self, since: int) -> None:
         """Apply the records written after clock `since` and drop what they affect."""
@@ -221,6 +249,8 @@ class ReadCache:
         try:
             return self.memo[key]
         except KeyError:
+            if key[0] in ("ltv", "360"):
+                self.note_money_settings()
             if key[0] == "ltv":
                 self.owners("order")        # to know whose lifetime value an order change moves
             elif key[0] == "360":
@@ -405,7 +435,8 @@ def _search(cache: ReadCache, query: Any, limit: int):
 def cims_find(query: Any, fields: Any = None, *, session=None) -> list[list[Any]]:
     """CIMS_FIND(query, [fields]): matching customers with a header row (spills).
 
-    The query is free text (name, company, email, phone, notes) plus optional
+    The query is free text (name, company, email, phone, notes, tags, city, province,
+    country: every word must match one of them) plus optional
     `city:`, `province:`, `country:`, `segment:`, `tag:`, `owner:`, `source:` filters.
     """
     cache = _cache(session)
@@ -433,15 +464,15 @@ def cims_ltv(customer_id: Any, currency: Any = None, *, session=None) -> Any:
     cancelled/returned), never adding two currencies.
 
     With a currency (ISO code): the total of the orders in it, a number. Without: a
-    number when every order is in the store's currency (so =SUM over a column adds one
-    currency only); else a text naming each currency, "1,200.00 USD; 300.00 CNY",
-    which SUM leaves out.
+    number in the store's currency when every order is in it or converted by the rates
+    entered (`cims fx set`, at each order's date; so =SUM over a column adds one
+    currency only); else a text naming each currency left, "1,200.00 CNY; 300.00 USD",
+    which SUM leaves out (services.lifetime).
     """
     cache = _cache(session)
     code = _currency(currency) if currency not in (None, "") else None
     if isinstance(customer_id, (list, tuple)):
         _ltv_prefetch(cache, customer_id)
-    base = _store_currency(cache)
 
     @guarded
     def one(value: Any) -> Any:
@@ -450,19 +481,19 @@ def cims_ltv(customer_id: Any, currency: Any = None, *, session=None) -> Any:
         cid = _customer_id(cache, value)
 
         def compute():
-            from ..services.search import lifetime_values_by_currency
+            from ..services.lifetime import lifetime_values_converted
 
-            by = lifetime_values_by_currency(cache.session, [cid]).get(cid)
-            if by is None:
+            lv = lifetime_values_converted(cache.session, [cid], money=cache.note_money_settings()).get(cid)
+            if lv is None:
                 raise NotFound(f"no customer {cid}")
-            return by
+            return lv
 
-        by = cache.remember(("ltv", cid), compute)
+        lv = cache.remember(("ltv", cid), compute)
         if code is not None:
-            return float(by.get(code, 0))
-        if set(by) <= {base}:
-            return float(by.get(base, 0))
-        return money_text(by)
+            return float(lv.by_currency.get(code, 0))
+        if lv.total is not None:
+            return float(lv.total)
+        return money_text(lv.shown)
 
     return _map(customer_id, one)
 
@@ -503,15 +534,15 @@ def _ltv_prefetch(cache: ReadCache, values: Any) -> None:
 
     collect(values)
     if len(wanted) > 1:
-        from ..services.search import lifetime_values_by_currency
+        from ..services.lifetime import lifetime_values_converted
 
         try:
-            found = lifetime_values_by_currency(cache.session, wanted)
+            found = lifetime_values_converted(cache.session, wanted, money=cache.note_money_settings())
         except CimsError:
             return          # each cell then shows the reason (e.g. not allowed) itself
         cache.owners("order")
-        for cid, by in found.items():
-            cache.memo[("ltv", cid)] = by
+        for cid, lv in found.items():
+            cache.memo[("ltv", cid)] = lv
 
 
 def _stage(value: Any) -> str | None:
@@ -577,8 +608,13 @@ def summary_360(view: dict, tz: dt.tzinfo) -> str:
     parts = [f"{c['id']} {who}"]
     if c.get("segment"):
         parts.append(str(c["segment"]))
-    by = view.get("lifetime_values")
-    parts.append(f"LTV {money_text(by) if by else _money(view.get('lifetime_value'))}")
+    by = view.get("lifetime_values") or {}
+    total, base = view.get("lifetime_value"), view.get("lifetime_value_currency")
+    if total is not None and base and set(by) - {base}:
+        # Converted with the entered rates: the total, then what it was made of.
+        parts.append(f"LTV {_money(total)} {base} (from {money_text(by)})")
+    else:
+        parts.append(f"LTV {money_text(by) if by else _money(total)}")
     orders = view.get("orders") or []
     last_order = _latest(orders, "order_date")
     parts.append(f"{len(orders)} order{'s' if len(orders) != 1 else ''}"

@@ -91,12 +91,17 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
                      ltv_min=None, ltv_max=None, sort: str = "name", descending: bool = False,
                      limit: int = 50, offset: int = 0, region: str = "CN",
                      ltv_currency: str | None = None) -> Page:
-    """Customers matching every given condition; free text matches name, company,
-    email, phone, notes and tags (only company and tags for a role that may not read
-    personal fields, and an email or phone then matches nothing) (so an imported customer's old id, kept as the tag
-    "src:<id>", finds it), or is a customer id (C-000123); a phone number or email in
-    the text is normalised first. ltv_min/ltv_max and sort="ltv" count orders in
-    `ltv_currency` only (default: the store's currency)."""
+    """Customers matching every given condition; each free-text word matches name,
+    company, email, phone, notes, tags (so an imported customer's old id, kept as the
+    tag "src:<id>", finds it), city, province or country (only company, tags, city,
+    province and country for a role that may not read personal fields, and an email or
+    phone then matches nothing), or is a customer id (C-000123); a phone number or email
+    in the text is normalised first. ltv_min/ltv_max (amounts) and sort="ltv" compare
+    lifetime values in the store's currency, orders in other currencies converted with
+    the entered rates at their date (services.lifetime); with `ltv_currency`, the
+    orders in that currency only, unconverted. Raises ValidationFailed for a bad date,
+    amount, currency or sort; NotConvertible when a lifetime value must be compared but
+    a customer selected has orders with no rate for their date."""
     session.ensure("read", "customer")
     crit = queries.CustomerCriteria()
     if text:
@@ -121,14 +126,57 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     crit.ltv_currency = (require_currency(ltv_currency, "Lifetime value currency") if ltv_currency
                          else store_currency(session))
     limit = max(1, min(int(limit), 10_000))
+    offset = max(0, int(offset))
+    uses_ltv = crit.ltv_min is not None or crit.ltv_max is not None or sort == "ltv"
     try:
-        total, ids = queries.search_customer_ids(session.store, crit, sort=sort, descending=descending,
-                                                 limit=limit, offset=max(0, int(offset)))
+        if uses_ltv and not ltv_currency and queries.has_revenue_outside(session.store, crit.ltv_currency):
+            # Orders in other currencies count converted at the rates entered (as in the
+            # reports), which SQL cannot do: the other conditions select, Python compares.
+            total, ids = _by_converted_ltv(session, crit, sort, descending, limit, offset)
+        else:
+            total, ids = queries.search_customer_ids(session.store, crit, sort=sort, descending=descending,
+                                                     limit=limit, offset=offset)
     except ValueError as exc:
         raise ValidationFailed({"Sort": str(exc)}) from None
     by_id = {r["id"]: r for r in session.store.fetch_records(CUSTOMER, ids=ids)}
     rows = [_mask(session, CUSTOMER, by_id[i]) for i in ids if i in by_id]
     return Page(total, rows, offset, limit)
+
+
+# Up to this many customers selected, a converted lifetime value filter reads only their
+# orders; more, and one pass over every order is cheaper than looking each one up.
+FEW_FOR_LTV = 20_000
+
+
+def _by_converted_ltv(session: Session, crit: queries.CustomerCriteria, sort: str, descending: bool,
+                      limit: int, offset: int) -> tuple[int, list[str]]:
+    """(total, ids of one page) of a search whose lifetime value bounds or sort compare
+    in the store's currency, orders in other currencies converted with the entered rates
+    at their order's date (services.lifetime). Raises NotConvertible when a customer
+    the other conditions select has orders with no rate for their date: counting them as
+    nothing would find the wrong customers."""
+    from .lifetime import converted_totals, refuse_unconverted
+
+    low, high = crit.ltv_min, crit.ltv_max
+    crit.ltv_min = crit.ltv_max = None
+    # Every customer the other conditions select, in the order asked for (ties of a
+    # lifetime value sort in id order, as the SQL sort breaks them).
+    _total, ids = queries.search_customer_ids(session.store, crit, sort="id" if sort == "ltv" else sort,
+                                              descending=descending, limit=-1, offset=0)
+    # A few customers: only their orders are read (by the orders' customer index).
+    totals = converted_totals(session, ids if len(ids) <= FEW_FOR_LTV else None)
+    unconverted = totals.unconverted
+    refuse_unconverted(session, totals.base, [unconverted[i] for i in ids if i in unconverted])
+    units = totals.in_base            # stored units: compared with the bounds in the same units
+    if low is not None:
+        low_units = to_db("money", low)
+        ids = [i for i in ids if units.get(i, 0) >= low_units]
+    if high is not None:
+        high_units = to_db("money", high)
+        ids = [i for i in ids if units.get(i, 0) <= high_units]
+    if sort == "ltv":
+        ids.sort(key=lambda i: units.get(i, 0), reverse=descending)    # stable: ties keep id order
+    return len(ids), ids[offset:offset + limit]
 
 
 def _same_country(session: Session, country):
@@ -164,19 +212,37 @@ def customer_id_for(session: Session, typed: str) -> str:
 
 
 def lifetime_value(session: Session, customer_id: str, currency: str | None = None) -> Decimal:
-    """The customer's lifetime value in one currency (default: the store's); orders in
-    other currencies are not in it (see lifetime_values_by_currency)."""
+    """The customer's lifetime value (revenue orders: not cancelled, returned or draft).
+
+    With `currency`: the total of its orders in that currency only, unconverted. Without:
+    the total in the store's currency, orders in other currencies converted with the
+    entered rates at their order's date (services.lifetime). Raises NotFound for no such
+    customer, NotConvertible when an order has no rate for its date (never counted as 0)."""
     cid = normalize_id(customer_id)
-    value = lifetime_values(session, [cid], currency).get(cid)
+    if currency:
+        value = lifetime_values(session, [cid], currency).get(cid)
+    else:
+        from .lifetime import ensure_convertible, lifetime_values_converted
+
+        lv = lifetime_values_converted(session, [cid]).get(cid)
+        if lv is not None:
+            ensure_convertible(session, [lv], what="The lifetime value")
+        value = lv.total if lv is not None else None
     if value is None:
         raise NotFound(f"no customer {customer_id}")
     return value
 
 
-def lifetime_values(session: Session, customer_ids, currency: str | None = None) -> dict[str, Decimal]:
-    """Lifetime value in one currency (default: the store's) of each customer that
-    exists (ids of no live customer are left out), in two queries however many ids."""
-    code = require_currency(currency) if currency else store_currency(session)
+def lifetime_values(session: Session, customer_ids, currency: str | None = None) -> dict[str, Decimal | None]:
+    """Lifetime value of each customer that exists (ids of no live customer are left out).
+    With `currency`: its orders in that currency only, unconverted. Without: in the
+    store's currency, converted with the entered rates; None for a customer with an
+    order that has no rate for its date. Two or three queries however many ids."""
+    if not currency:
+        from .lifetime import lifetime_values_converted
+
+        return {cid: lv.total for cid, lv in lifetime_values_converted(session, customer_ids).items()}
+    code = require_currency(currency)
     return {cid: by.get(code, Decimal(0)) for cid, by in lifetime_values_by_currency(session, customer_ids).items()}
 
 
@@ -193,16 +259,27 @@ def lifetime_values_by_currency(session: Session, customer_ids) -> dict[str, dic
 
 
 def customer_360(session: Session, customer_id: str) -> dict:
-    """The customer with everything attached to it."""
+    """The customer with everything attached to it: "customer", lists "contacts",
+    "interactions", "orders", "opportunities", "tickets", and its lifetime value:
+    "lifetime_values" {currency: total} as the orders were entered; "lifetime_value"
+    the total in "lifetime_value_currency" (the store's), other currencies converted with
+    the entered rates at each order's date, or None when some orders have no rate for
+    their date ("lifetime_value_unconverted" {currency: total} names them)."""
     customer = get(session, customer_id)
     cid = customer["id"]
     out = {"customer": customer}
     for kind, key in (("contact", "contacts"), ("interaction", "interactions"), ("order", "orders"),
                       ("opportunity", "opportunities"), ("ticket", "tickets")):
         out[key] = list_records(session, kind, customer_id=cid)
-    by = lifetime_values_by_currency(session, [cid]).get(cid, {})
-    out["lifetime_values"] = by                   # {currency: total}: never added together
-    out["lifetime_value"] = by.get(store_currency(session), Decimal(0))   # in the store's currency
+    from .lifetime import lifetime_values_converted
+
+    lv = lifetime_values_converted(session, [cid])[cid]
+    out["lifetime_values"] = lv.by_currency       # {currency: total} as ordered: never added together
+    # The total in the store's currency, other currencies converted with the entered
+    # rates; None when an order has no rate for its date (a partial sum is no total).
+    out["lifetime_value"] = lv.total
+    out["lifetime_value_currency"] = lv.base
+    out["lifetime_value_unconverted"] = lv.unconverted   # {currency: total} with no rate for their date
     return out
 
 

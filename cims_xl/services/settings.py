@@ -294,3 +294,12 @@ def fx_rates(session) -> list[Rate]:
     base = store_currency(session)
     return [Rate(r["currency"], r["base"], r["valid_from"], r["rate"], r["set_by"])
             for r in session.store.fx_rates(base)]
+
+
+def money_settings(session) -> tuple[str, list[Rate]]:
+    """(the store's currency, the rates entered against it): what converting amounts to
+    the store's currency needs, read once (two small queries)."""
+    session.ensure("read")
+    base = store_currency(session)
+    return base, [Rate(r["currency"], r["base"], r["valid_from"], r["rate"], r["set_by"])
+                  for r in session.store.fx_rates(base)]

@@ -315,10 +315,6 @@ class Store:
         store.migrate()
         store._guard_on = True    # from here on the schema is the migrations' whole one
         store.refresh_statistics()
-        # How many customers hold each trigram (search uses it to skip words that do not
-        # narrow anything). A temp table: nothing is written to the file.
-        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.customers_fts_vocab "
-                     "USING fts5vocab(main, customers_fts, 'row')")
         return store
 
     def close(self) -> None:

@@ -24,7 +24,7 @@ def _ltv_sql(currency: str) -> str:
     return _LTV_SQL.format(cur=currency)
 
 
-_TEXT_COLS = ("name", "company", "email", "phone", "mobile", "notes", "tags")
+_TEXT_COLS = ("name", "company", "email", "phone", "mobile", "notes", "tags", "city", "province", "country")
 TEXT_COLUMNS = _TEXT_COLS   # what free text in a customer search looks at
 SORTABLE = {"name": "c.name", "company": "c.company", "city": "c.city", "created": "c.created_at",
             "updated": "c.updated_at", "id": "c.seq", "ltv": "ltv"}
@@ -65,17 +65,20 @@ BROAD_SHARE = 0.2
 
 def _narrowing(store: Store, terms: list[str]) -> list[str]:
     """The terms worth asking the trigram index for: those with a trigram that few
-    customers hold (or none). The others are still checked, by a scan."""
+    customers hold (or none). The others are still checked, by a scan.
+
+    A trigram's rows are counted only up to the "broad" line (a LIMIT on the index's
+    own row list): a trigram every customer holds costs that many steps, not all of them."""
     if not terms:
         return terms
     rows = store.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM customers").fetchone()[0]
+    broad = int(BROAD_SHARE * rows)
     out = []
     for t in terms:
-        grams = list(dict.fromkeys(t[i:i + 3].lower() for i in range(len(t) - 2)))
-        found, fewest = store.conn.execute(
-            f"SELECT count(*), min(doc) FROM temp.customers_fts_vocab "
-            f"WHERE term IN ({', '.join('?' * len(grams))})", grams).fetchone()
-        if found < len(grams) or fewest <= BROAD_SHARE * rows:
+        grams = dict.fromkeys(t[i:i + 3].lower() for i in range(len(t) - 2))
+        if any(store.conn.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ? LIMIT ?)",
+                ('"' + g.replace('"', '""') + '"', broad + 1)).fetchone()[0] <= broad for g in grams):
             out.append(t)
     return out
 
@@ -161,17 +164,32 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
         where.append(f"{_ltv_sql(crit.ltv_currency)} <= ?")
         params.append(to_db("money", crit.ltv_max))
     where_sql = " AND ".join(where)
-    total = store.conn.execute(f"SELECT count(*) FROM customers c WHERE {where_sql}", params).fetchone()[0]
     order = SORTABLE.get(sort)
     if order is None:
         raise ValueError(f"cannot sort by {sort!r}; use one of: {', '.join(SORTABLE)}")
     if order == "ltv":
         order = _ltv_sql(crit.ltv_currency)
     direction = "DESC" if descending else "ASC"
-    sql = (f"SELECT c.id FROM customers c WHERE {where_sql} "
-           f"ORDER BY {order} {direction}, c.seq {direction} LIMIT ? OFFSET ?")
-    ids = [r[0] for r in store.conn.execute(sql, params + [int(limit), int(offset)])]
+    tail = f"FROM customers c WHERE {where_sql} ORDER BY {order} {direction}, c.seq {direction} LIMIT ? OFFSET ?"
+    page_params = params + [int(limit), int(offset)]
+    count_sql = f"SELECT count(*) FROM customers c WHERE {where_sql}"
+    if _sorts_every_match(store, "SELECT c.id " + tail, page_params):
+        # The page is sorted from every match anyway: one pass counts them too, instead of
+        # a second pass over the same rows (the conditions are checked once, not twice).
+        rows = store.conn.execute("SELECT c.id, count(*) OVER () " + tail, page_params).fetchall()
+        if rows or not offset:
+            return (rows[0][1] if rows else 0), [r[0] for r in rows]
+        return store.conn.execute(count_sql, params).fetchone()[0], []
+    total = store.conn.execute(count_sql, params).fetchone()[0]
+    ids = [r[0] for r in store.conn.execute("SELECT c.id " + tail, page_params)]
     return total, ids
+
+
+def _sorts_every_match(store: Store, sql: str, params: list) -> bool:
+    """Whether SQLite's plan for `sql` sorts all its rows before the LIMIT (a temporary
+    B-tree for the ORDER BY), rather than reading an index in order and stopping early."""
+    return any("TEMP B-TREE FOR ORDER BY" in str(row[-1]).upper()
+               for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
 
 
 def lifetime_values(store: Store, customer_ids: list[str],
@@ -188,6 +206,31 @@ def lifetime_values(store: Store, customer_ids: list[str],
     for cid, cur, total in rows:
         out[cid][cur] = total
     return out
+
+
+def order_totals_by_day(store: Store, customer_ids: list[str] | None,
+                        default_currency: str) -> list[tuple[str, str, str | None, int]]:
+    """(customer id, currency, order date ISO or None, sum of amounts in stored units) of
+    revenue orders (live, not cancelled/returned/draft), one row per customer, currency
+    and day: what converting lifetime values at each order's date needs. Orders without
+    a currency count in `default_currency`; `customer_ids` None: every customer."""
+    import json
+    where = "" if customer_ids is None else "AND customer_id IN (SELECT value FROM json_each(?)) "
+    params: list = [default_currency] + ([] if customer_ids is None else [json.dumps(customer_ids)])
+    return store.conn.execute(
+        "SELECT customer_id, COALESCE(currency, ?) AS cur, order_date, COALESCE(SUM(amount), 0) FROM orders "
+        f"WHERE deleted_at IS NULL AND customer_id IS NOT NULL AND amount IS NOT NULL "
+        f"AND COALESCE(status, '') NOT IN ({_NOT_REVENUE_SQL}) {where}"
+        "GROUP BY customer_id, cur, order_date", params).fetchall()
+
+
+def has_revenue_outside(store: Store, currency: str) -> bool:
+    """Whether any revenue order (live, not cancelled/returned/draft) is in a currency
+    other than `currency` (orders without one count in it)."""
+    return store.conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM orders WHERE deleted_at IS NULL AND amount IS NOT NULL "
+        f"AND COALESCE(status, '') NOT IN ({_NOT_REVENUE_SQL}) AND COALESCE(currency, ?) != ?)",
+        (currency, currency)).fetchone()[0] == 1
 
 
 def stored_ids(store: Store, ent: Entity, ids: list[str], *, include_deleted: bool = False) -> set[str]:

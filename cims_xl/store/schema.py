@@ -56,13 +56,16 @@ def _fts(cols: tuple[str, ...], detail: str) -> list[str]:
 
 # Tags are in it from migration 4: an imported customer keeps the id it had in the old
 # system as the tag "src:<id>", and searching that id should find it.
-FTS_COLS = ("name", "company", "email", "notes", "tags")
+# City, province and country from migration 9: "London" or "上海 segment:VIP" typed as
+# free text finds the customers there (a customer information system is searched by place).
+FTS_COLS = ("name", "company", "email", "notes", "tags", "city", "province", "country")
 _FTS_V1 = _fts(("name", "company", "email", "phone", "mobile", "notes"), "")
 _FTS_V2 = _fts(("name", "company", "email", "notes"), ", detail=none")
-_FTS_V4 = _fts(FTS_COLS, ", detail=none")
+_FTS_V4 = _fts(("name", "company", "email", "notes", "tags"), ", detail=none")
+_FTS_V9 = _fts(FTS_COLS, ", detail=none")
 # Bulk inserts drop the insert trigger and index their rows in one statement at the end
 # (several times faster than a trigger per row), all inside the one transaction.
-FTS_INSERT_TRIGGER = _FTS_V4[1]
+FTS_INSERT_TRIGGER = _FTS_V9[1]
 FTS_INDEX_RANGE = (f"INSERT INTO customers_fts(rowid, {', '.join(FTS_COLS)}) "
                    f"SELECT seq, {', '.join(FTS_COLS)} FROM customers WHERE seq BETWEEN ? AND ?")
 FTS_INDEX_SEQS = (f"INSERT INTO customers_fts(rowid, {', '.join(FTS_COLS)}) "
@@ -124,6 +127,13 @@ _V4 = [
     "INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')",
 ]
 
+_V9 = [
+    "DROP TRIGGER customers_ai", "DROP TRIGGER customers_ad", "DROP TRIGGER customers_au",
+    "DROP TABLE customers_fts",
+    *_FTS_V9,
+    "INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')",      # existing rows indexed again
+]
+
 # Currency codes are ISO 4217, upper case (validation does it from now on; older rows
 # may say "usd" or "RMB"). Exchange rates the owner enters: 1 `currency` = `rate`
 # `base` (the store's currency when entered) from `valid_from` until the next date.
@@ -173,4 +183,5 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (8, "sheet rows remember the record a Save created from them",
      ["CREATE TABLE sheet_rows (token TEXT PRIMARY KEY, record_id TEXT NOT NULL, "
       "created_at TEXT NOT NULL) WITHOUT ROWID"]),
+    (9, "free-text search covers city, province and country", _V9),
 ]
