@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import phonenumbers
+
 from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
 from ..errors import CimsError, NotFound
 from ..scratch import write_private
@@ -163,30 +165,54 @@ def _touched_one(session: Session, cid: str, customer_rows: list) -> list[tuple[
     return list(touched)
 
 
-def _names(session: Session, touched: list[tuple[str, str]], audit: dict[str, list]) -> list[str]:
-    """The erased people's names and emails as the store and its trail hold them, longest first."""
-    found: set[str] = set()
+# What of a customer or contact free text may repeat: its names and emails (the
+# existing word rules), phone numbers (matched by their digits) and postal addresses.
+_NAME_KEYS = ("name", "email")
+_PHONE_KEYS = ("phone", "mobile")
+_ADDRESS_KEYS = ("address",)
+
+
+@dataclass
+class PersonValues:
+    """The erased people's values as the store and its trail hold them: `names` (names
+    and emails), `phones` (as stored, E.164 from this version on) and `addresses`."""
+    names: list[str]
+    phones: list[str]
+    addresses: list[str]
+
+
+def _person_values(session: Session, touched: list[tuple[str, str]], audit: dict[str, list]) -> PersonValues:
+    """The values of the customers and contacts in `touched`, from the store and every
+    audit entry about them (values already erased are left out)."""
+    found: dict[str, set[str]] = {k: set() for k in (*_NAME_KEYS, *_PHONE_KEYS, *_ADDRESS_KEYS)}
     for kind, rid in touched:
         if kind not in ("customer", "contact"):
             continue
         rec = session.store.fetch_record(ENTITIES[kind], rid, include_deleted=True) or {}
-        values = [rec.get("name"), rec.get("email")]
+        values = [(k, rec.get(k)) for k in found]
         for row in audit.get(rid, []):
             for f, pair in record_changes(row[5], row[7], row[8], rid).items():
-                if f in ("name", "email"):
-                    values += list(pair)
-        found.update(v.strip() for v in values if isinstance(v, str) and v.strip()
-                     and v.strip() not in (ERASED, ERASED_NAME) and len(v.strip()) >= 2)
-    return sorted(found, key=len, reverse=True)
+                if f in found and isinstance(pair, list):
+                    values += [(f, v) for v in pair]
+        for f, v in values:
+            if isinstance(v, str) and len(v.strip()) >= 2 and v.strip() not in (ERASED, ERASED_NAME):
+                found[f].add(v.strip())
+
+    def of(keys):
+        return sorted({v for k in keys for v in found[k]}, key=len, reverse=True)
+
+    return PersonValues(of(_NAME_KEYS), of(_PHONE_KEYS), of(_ADDRESS_KEYS))
 
 
 _PARTS = re.compile(r"[()（）,，;；/|]+")
 
 
-def _variants(names: list[str]) -> list[str]:
+def _variants(names: list[str], *, words: bool = True) -> list[str]:
     """What free text may call a person: the whole name or email, each part of a name
-    ("张伟 (Zhang Wei)": "张伟", "Zhang Wei") and each of its words of two or more
-    letters ("Zhang", "Wei"); longest first."""
+    ("张伟 (Zhang Wei)": "张伟", "Zhang Wei") and, with `words`, each of its words of two
+    or more letters ("Zhang", "Wei"); longest first. Without `words` (in records of
+    other people) a Latin part counts only when it has two words or more: "Wei" alone
+    could be anyone."""
     out: set[str] = set()
     for name in names:
         out.add(name)
@@ -194,18 +220,90 @@ def _variants(names: list[str]) -> list[str]:
             continue
         for part in _PARTS.split(name):
             part = part.strip()
-            if len(part) >= 2:
+            if len(part) < 2:
+                continue
+            latin = part[:1].isascii() and part[-1:].isascii()
+            if words or not latin or len(part.split()) >= 2:
                 out.add(part)
+            if words:
                 out.update(w for w in part.split() if len(w) >= 2)
     return sorted(out, key=len, reverse=True)
 
 
-def _scrubber(names: list[str]):
-    if not names:
+_ADDRESS_SPLIT = re.compile(r"[\n\r,，;；、]+")
+# Where a Chinese or Japanese address steps down a level: what follows is still the
+# same place ("北京市朝阳区建国路88号" -> "朝阳区建国路88号", "建国路88号").
+_ADDRESS_LEVEL = re.compile(r"(?<=[省市区縣县州都道府])")
+_MIN_ADDRESS_PART = 4
+
+
+def _address_variants(addresses: list[str]) -> list[str]:
+    """What free text may repeat of a postal address: the whole address, each line, and
+    each part (between commas, or after a province/city/district of a CJK address) that
+    holds a house number (a digit) and at least four characters: "12 Rue de la Paix",
+    "建国路88号". A part without a number ("朝阳区", "Paris") names a place many people
+    share, not this person, and is left alone."""
+    out: set[str] = set()
+    for address in addresses:
+        out.add(" ".join(address.split()))
+        for line in address.splitlines():
+            if len(line.strip()) >= _MIN_ADDRESS_PART:
+                out.add(" ".join(line.split()))
+        for part in _ADDRESS_SPLIT.split(address):
+            pieces = [part] + [part[m.start():] for m in _ADDRESS_LEVEL.finditer(part) if 0 < m.start() < len(part)]
+            for piece in pieces:
+                piece = " ".join(piece.split())
+                if len(piece) >= _MIN_ADDRESS_PART and any(c.isdigit() for c in piece) \
+                        and any(c.isalpha() for c in piece):
+                    out.add(piece)
+    return sorted(out, key=len, reverse=True)
+
+
+_PHONE_GAP = r"[\s\-.()/]*"
+_MIN_PHONE_DIGITS = 6
+
+
+def _phone_patterns(phones: list[str]) -> list[str]:
+    """Regular expressions that find each phone number however it is written: by its
+    digits, with any spaces, dashes, dots, slashes or parentheses between them, with or
+    without the country code ("+86", "0086") or the trunk prefix "0"; never inside a
+    longer run of digits. "+8613800138000" finds "+86 138 0013 8000", "13800138000"
+    and "138-0013-8000". A number of fewer than six digits is not looked for."""
+    out: set[str] = set()
+    for phone in phones:
+        try:
+            number = phonenumbers.parse(phone, None)
+            digits = phonenumbers.national_significant_number(number)
+            country = str(number.country_code)
+        except phonenumbers.NumberParseException:
+            digits, country = "".join(c for c in phone if c.isdigit()), ""
+        digits = digits.lstrip("0") or digits
+        if len(digits) < _MIN_PHONE_DIGITS:
+            continue
+        prefix = (rf"(?:(?:\+|00){_PHONE_GAP}{country}{_PHONE_GAP})?" if country else "") + rf"(?:\(?0\)?{_PHONE_GAP})?"
+        out.add(rf"(?<!\d){prefix}{_PHONE_GAP.join(digits)}(?!\d)")
+    return sorted(out)
+
+
+def _literal(text: str) -> str:
+    """`text` as a pattern: whole words only at a Latin end ("Wei" but not "Weimar"; CJK
+    has no spaces, so a CJK end matches inside a run of text), any run of spaces where
+    it has one."""
+    body = r"\s+".join(re.escape(w) for w in text.split())
+    start = r"\b" if text[:1].isascii() and text[:1].isalnum() else ""
+    end = r"\b" if text[-1:].isascii() and text[-1:].isalnum() else ""
+    return f"{start}{body}{end}"
+
+
+def _scrubber(person: PersonValues, *, words: bool = True) -> Callable[[object], object]:
+    """A function that replaces in a text every mention of the person by `[erased]`
+    (anything else comes back as it is). `words`: also single name words (in the
+    person's own records); without it, only what cannot mean someone else (see
+    `_variants`)."""
+    literals = _variants(person.names, words=words) + _address_variants(person.addresses)
+    alternatives = _phone_patterns(person.phones) + [_literal(v) for v in sorted(set(literals), key=len, reverse=True)]
+    if not alternatives:
         return lambda text: text
-    # Whole words only for Latin script ("Wei" but not "Weimar"); CJK has no spaces.
-    alternatives = [(rf"\b{re.escape(n)}\b" if n[:1].isascii() and n[-1:].isascii() else re.escape(n))
-                    for n in _variants(names)]
     pattern = re.compile("|".join(alternatives), re.IGNORECASE)
     return lambda text: pattern.sub(ERASED_NAME, text) if isinstance(text, str) else text
 
@@ -249,7 +347,7 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
         return None
     touched = _touched(session, cid, customer_rows)
     audit = {rid: list(store.iter_audit(entity_id=rid)) for _k, rid in touched}
-    scrub = _scrubber(_names(session, touched, audit))
+    scrub = _scrubber(_person_values(session, touched, audit))
     now = utcnow()
     sealed: set[int] = set()       # entries of an older version whose free text still names them
     with session.unit_of_work() as uow:
