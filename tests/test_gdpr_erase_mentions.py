@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from cims_xl.services import audit_log, backup, gdpr, records
+from conftest import ADMIN_PASSWORD
 from test_gdpr_erase import _backup_values, _values_of
 
 
@@ -78,3 +79,105 @@ def test_an_address_part_without_a_house_number_is_not_a_mention():
     scrub = gdpr._scrubber(person)
     assert scrub("London office; Baker Street 221b") == "London office; [erased]"
     assert scrub("post to London NW1 6XE") == "post to [erased]"
+
+
+# ----- other records that mention the person ------------------------------------------------
+
+def _import_customers(admin, tmp_path, text: str):
+    from cims_xl.importer.run import import_file
+
+    f = tmp_path / "others.csv"
+    f.write_text(text, encoding="utf-8")
+    return import_file(admin, f, kind="customers")
+
+
+def test_other_peoples_records_and_their_history_lose_the_mention_and_search_no_longer_finds_them(
+        admin, store_path, tmp_path):
+    from cims_xl.services import search
+
+    c = records.create(admin, "customer", {"name": "王小明 (Wang Xiaoming)", "email": "wangxm@hengtong.cn",
+                                           "phone": "13800138000"})
+    referrer = records.create(admin, "customer", {"name": "李雷", "notes": "referred by 王小明 (wangxm@hengtong.cn)"})
+    friend = records.create(admin, "customer", {"name": "Han Meimei", "notes": "friend of Wang Xiaoming"})
+    records.update(admin, friend["id"], {"notes": "regular since 2020"})       # only the trail keeps the mention
+    gift = records.create(admin, "order", {"customer_id": referrer["id"], "order_date": "2024-02-01",
+                                           "amount": "50.00", "product": "Tea",
+                                           "notes": "gift for 王小明, call 138 0013 8000"})
+    ticket = records.create(admin, "ticket", {"customer_id": friend["id"], "subject": "Refund",
+                                              "description": "her cousin WANG XIAOMING paid"})
+    _import_customers(admin, tmp_path, "Name,Email,Notes\nZhou Min,zhou@example.cn,colleague of Wang Xiaoming\n"
+                                       "Zhao Lei,zhao@example.cn,prefers email\n")
+    assert search.search_customers(admin, "hengtong").total == 2     # the person and the referrer
+    made = backup.backup(admin)
+
+    result = gdpr.erase_customer(admin, c["id"])
+
+    assert result["mentions_erased"] == 5
+    assert records.get(admin, referrer["id"])["notes"] == "referred by [erased] ([erased])"
+    assert records.get(admin, friend["id"])["notes"] == "regular since 2020"
+    assert records.get(admin, gift["id"])["notes"] == "gift for [erased], call [erased]"
+    assert records.get(admin, ticket["id"])["description"] == "her cousin [erased] paid"
+    zhou = next(r for r in records.list_records(admin, "customer") if r["name"] == "Zhou Min")
+    assert zhou["notes"] == "colleague of [erased]" and zhou["email"] == "zhou@example.cn"
+    for text in ("hengtong", "wangxm@hengtong.cn", "王小明", "Xiaoming"):
+        assert search.search_customers(admin, text).total == 0, text
+    admin.store.checkpoint()
+    secrets = ["王小明", "Wang Xiaoming", "wangxm@hengtong.cn", "hengtong", "13800138000", "138 0013 8000"]
+    _gone(_values_of(store_path, admin.data_key), secrets, "the store")
+    _gone(_backup_values(made, admin.data_key), secrets, made.name)
+    assert audit_log.verify(admin).ok
+    # what did not mention the person is kept, history included
+    assert records.get(admin, referrer["id"])["name"] == "李雷"
+    assert any(e["changes"].get("notes", [None, None])[1] == "regular since 2020"
+               for e in records.history(admin, friend["id"]))
+    assert search.search_customers(admin, "Zhao").total == 1
+
+
+def test_a_single_name_word_or_a_name_inside_a_longer_latin_word_is_not_erased_from_other_records(admin):
+    c = records.create(admin, "customer", {"name": "Anna Lee", "email": "anna@lee.example"})
+    others = {
+        "Lee Min-ho called about Anna's sister": None,
+        "Annabel Leeson wrote": None,
+        "ship via Lee & Co": None,
+        "met anna lee at the fair": "met [erased] at the fair",
+    }
+    ids = {note: records.create(admin, "customer", {"name": f"Other {i}", "notes": note})["id"]
+           for i, note in enumerate(others)}
+
+    result = gdpr.erase_customer(admin, c["id"])
+
+    assert result["mentions_erased"] == 1
+    for note, want in others.items():
+        assert records.get(admin, ids[note])["notes"] == (want or note)
+    assert audit_log.verify(admin).ok
+
+
+def test_a_mention_erased_unsigned_in_a_backup_is_part_of_the_erase_verify_names_and_accept_clears(
+        admin, store_path):
+    from cims_xl.services import auth
+    from conftest import FAST_KDF, USER_PASSWORD
+
+    c = records.create(admin, "customer", {"name": "Kim Soo-jin", "email": "soojin@example.kr"})
+    other = records.create(admin, "customer", {"name": "Park Ji-ho", "notes": "sister of Kim Soo-jin"})
+    made = backup.backup(admin)
+    auth.add_user(admin, "anna", "admin", USER_PASSWORD, kdf=FAST_KDF)   # not a user in the backup
+    anna = auth.sign_in(store_path, "anna", USER_PASSWORD)
+    try:
+        result = gdpr.erase_customer(anna, c["id"])
+    finally:
+        anna.close()
+    assert len(result["copies_unsigned"]) == 1
+    _gone(_backup_values(made, admin.data_key), ["Kim Soo-jin", "soojin@example.kr"], made.name)
+    admin.close()
+
+    session = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    backup.restore(session, made, ADMIN_PASSWORD)
+    restored = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    try:
+        verdict = audit_log.verify(restored)
+        assert len(verdict.problems) == 1 and "cims's own erase of" in verdict.problems[0], verdict.problems
+        audit_log.accept_trail(restored)
+        assert audit_log.verify(restored).ok
+        assert records.get(restored, other["id"])["notes"] == "sister of [erased]"
+    finally:
+        restored.close()

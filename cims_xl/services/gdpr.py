@@ -15,7 +15,7 @@ from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
 from ..errors import CimsError, NotFound
 from ..scratch import write_private
 from ..security.audit import (ERASED, AuditEvent, canonical, entry_records, erase_bulk_record, erase_values,
-                              is_bulk, jsonable, record_changes)
+                              is_bulk, jsonable, loads, record_changes)
 from ..store.db import utcnow
 from . import records
 from .search import customer_360
@@ -102,7 +102,7 @@ def erase_customer(session: Session, customer_id: str) -> dict:
     from .erase_copies import erase_copies
 
     copies = erase_copies(session, cid)
-    out = {"customer": cid, "records": done.records, **copies}
+    out = {"customer": cid, "records": done.records, "mentions_erased": done.mentions, **copies}
     if done.sealed_entries:
         out["audit_entries_not_reached"] = (
             f"{len(done.sealed_entries)} audit entries written before this version keep free text "
@@ -308,6 +308,102 @@ def _scrubber(person: PersonValues, *, words: bool = True) -> Callable[[object],
     return lambda text: pattern.sub(ERASED_NAME, text) if isinstance(text, str) else text
 
 
+# Fields of any record that are written prose and may mention someone else: free text
+# (schema.Field.free_text) and the personal notes and description of other people.
+_PROSE = ("notes", "description")
+
+
+def _mention_keys(ent) -> tuple[str, ...]:
+    return tuple(f.key for f in ent.fields if f.free_text or (f.personal and f.key in _PROSE))
+
+
+def _erase_mentions(session: Session, scrub: Callable[[object], object], skip: set[str], now,
+                    sealed: set[int]) -> int:
+    """Remove the person from the prose of every record not in `skip` (records of other
+    people: "referred by 王小明 (wangxm@hengtong.cn)") and from the audit trail's values
+    of those fields; returns how many records that changed.
+
+    `scrub` is `_scrubber(…, words=False)`: whole names, name parts, emails, phone
+    numbers and addresses, not single name words. In the trail a value that mentions
+    the person becomes the marker (a value MACed through its digest can only be itself
+    or the marker; in a bulk entry, the record's whole personal part); a value an older
+    version MACed as stored is added to `sealed`. Each record changed, in the store or
+    its trail, gets an `erase` entry (before-values the marker), inside the caller's
+    unit of work."""
+    store = session.store
+    rewritten: dict[str, tuple[str, set[str]]] = {}       # record id -> (kind, fields)
+    writes: list[tuple[str, int, str]] = []               # ("values"|"digests", seq, text)
+
+    def mentions(key: str, value: object, keys: tuple[str, ...]) -> bool:
+        return key in keys and isinstance(value, str) and scrub(value) != value
+
+    for seq, _at, _actor, _action, entity, eid, _b, changes, digests, _p, _m in store.iter_audit():
+        ent = ENTITIES.get(entity or "")
+        keys = _mention_keys(ent) if ent else ()
+        if not keys:
+            continue
+        if is_bulk(eid):
+            personal = loads(digests or "{}").get("personal", {})
+            hit = [rid for rid, values in personal.items() if rid not in skip and isinstance(values, dict)
+                   and any(mentions(k, v, keys) for k, v in values.items())]
+            for rid in hit:
+                digests = erase_bulk_record(digests, rid)
+                rewritten.setdefault(rid, (ent.kind, set()))[1].update(k for k in personal[rid] if k in keys)
+            if hit:
+                writes.append(("digests", seq, digests))
+            plain = loads(changes or "{}")
+            if any(rid not in skip and isinstance(values, dict) and any(mentions(k, v, keys) for k, v in values.items())
+                   for rid, values in plain.items()):
+                sealed.add(seq)
+            continue
+        if not eid or eid in skip:
+            continue
+        values, digested = loads(changes or "{}"), loads(digests or "{}")
+        changed = False
+        for f, pair in values.items():
+            if not isinstance(pair, list) or not any(mentions(f, v, keys) for v in pair):
+                continue
+            if f not in digested:
+                sealed.add(seq)
+                continue
+            values[f] = [ERASED if mentions(f, v, keys) else v for v in pair]
+            rewritten.setdefault(eid, (ent.kind, set()))[1].add(f)
+            changed = True
+        if changed:
+            writes.append(("values", seq, canonical(values).decode("utf-8")))
+    for what, seq, text in writes:
+        (store.rewrite_audit_values if what == "values" else store.rewrite_audit_digests)(seq, text)
+
+    found: dict[str, tuple[object, dict]] = {}
+    for ent in ENTITIES.values():
+        keys = _mention_keys(ent)
+        if not keys:
+            continue
+        for rid, *texts in list(store.iter_column_tuples(ent, ["id", *keys], include_deleted=True)):
+            if rid in skip:
+                continue
+            new = {k: scrub(v) for k, v in zip(keys, texts) if mentions(k, v, keys)}
+            if new or rid in rewritten:
+                found[rid] = (ent, new)
+    for rid, (kind, _fields) in rewritten.items():
+        if rid not in found:
+            found[rid] = (ENTITIES[kind], {})
+    events = []
+    for rid, (ent, new) in found.items():
+        current = store.fetch_record(ent, rid, include_deleted=True)
+        changes = {k: [ERASED, v] for k, v in new.items()}
+        for f in sorted(rewritten.get(rid, (None, set()))[1] - set(new)):
+            changes[f] = [ERASED, current.get(f) if current else None]
+        if new and current is not None:
+            store.update_record(ent, rid, {**new, "updated_at": now, "updated_by": session.username,
+                                           "version": current["version"] + 1},
+                                expected_version=current["version"])
+        events.append(AuditEvent(now, session.username, "erase", ent.kind, rid, None, changes))
+    if events:
+        session.audit(events)
+    return len(found)
+
+
 @dataclass
 class Erased:
     """What `erase_in_store` did: how many records it erased, and the audit entries that
@@ -315,6 +411,7 @@ class Erased:
     (changing them would break the chain and its signatures)."""
     records: int
     sealed_entries: list[int]
+    mentions: int = 0     # records of other people whose text mentioned the person
 
 
 def check_erasable(session: Session, customer_id: str) -> str:
@@ -347,7 +444,8 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
         return None
     touched = _touched(session, cid, customer_rows)
     audit = {rid: list(store.iter_audit(entity_id=rid)) for _k, rid in touched}
-    scrub = _scrubber(_person_values(session, touched, audit))
+    person = _person_values(session, touched, audit)
+    scrub = _scrubber(person)
     now = utcnow()
     sealed: set[int] = set()       # entries of an older version whose free text still names them
     with session.unit_of_work() as uow:
@@ -390,7 +488,10 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
                 if any(f in free and [scrub(v) for v in pair] != pair for f, pair in values.items()
                        if isinstance(pair, list)):
                     sealed.add(seq)
+        mentions = _erase_mentions(session, _scrubber(person, words=False), {rid for _k, rid in touched}, now, sealed)
         summary = {"records": [None, len(touched)]}
+        if mentions:
+            summary["mentions"] = [None, mentions]
         if unsigned:
             summary["unsigned"] = [None, unsigned]
         session.audit([AuditEvent(now, session.username, "gdpr.erase", "customer", cid, None, summary)])
@@ -398,6 +499,6 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
     # Old values must not linger in the search index, freed pages or the WAL.
     store.fts_optimize()
     store.checkpoint()
-    return Erased(len(touched), sorted(sealed))
+    return Erased(len(touched), sorted(sealed), mentions)
 
 
