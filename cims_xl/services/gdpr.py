@@ -430,6 +430,23 @@ def check_erasable(session: Session, customer_id: str) -> str:
     return cid
 
 
+def erasable_person(session: Session, customer_id: str) -> dict:
+    """Whose data `erase_customer` would remove, to show the administrator before they
+    confirm: {"id", "name", "email"} (name and email None when not known). The values
+    come from the store, or for a customer only the audit trail remembers (removed by an
+    import undo), from its newest entries. Raises what `check_erasable` raises; changes
+    nothing."""
+    cid = check_erasable(session, customer_id)
+    rec = session.store.fetch_record(CUSTOMER, cid, include_deleted=True) or {}
+    out = {"id": cid, "name": rec.get("name"), "email": rec.get("email")}
+    if not rec:
+        for row in session.store.iter_audit(entity_id=cid):
+            for f, pair in record_changes(row[5], row[7], row[8], cid).items():
+                if f in ("name", "email") and isinstance(pair, list) and pair[1] not in (None, ERASED):
+                    out[f] = pair[1]
+    return out
+
+
 def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -> Erased | None:
     """Erase customer `cid` in the store `session` has open, or None when neither the
     store nor its audit trail knows the customer.
