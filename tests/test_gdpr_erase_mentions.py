@@ -181,3 +181,62 @@ def test_a_mention_erased_unsigned_in_a_backup_is_part_of_the_erase_verify_names
         assert records.get(restored, other["id"])["notes"] == "sister of [erased]"
     finally:
         restored.close()
+
+
+# ----- identifiers on the erased customer ---------------------------------------------------
+
+PERSON_SECRETS = ["CRM-007", "Hengtong Trading", "Tongzhou", "Hebei Test Province"]
+
+
+def _made_by_hand(admin, tmp_path) -> str:
+    c = records.create(admin, "customer", {"name": "王小明", "type": "Person", "company": "Hengtong Trading",
+                                           "city": "Tongzhou", "province": "Hebei Test Province",
+                                           "segment": "VIP", "country": "CN", "tags": "src:CRM-007, VIP"})
+    records.update(admin, c["id"], {"tags": "src:CRM-007, VIP, wholesale"})
+    return c["id"]
+
+
+def _imported(admin, tmp_path) -> str:
+    result = _import_customers(admin, tmp_path, "Customer ID,Name,Company,City,Province,Segment,Country,Tags\n"
+                                                "CRM-007,王小明,Hengtong Trading,Tongzhou,Hebei Test Province,VIP,CN,"
+                                                "\"VIP, wholesale\"\n")
+    assert result.created == 1
+    return next(r["id"] for r in records.list_records(admin, "customer") if r["name"] == "王小明")
+
+
+@pytest.mark.parametrize("make", [_made_by_hand, _imported], ids=["by-hand", "imported"])
+def test_an_erased_person_keeps_no_old_system_id_company_or_town_and_search_does_not_find_them(
+        admin, store_path, tmp_path, make):
+    from cims_xl.services import search
+
+    cid = make(admin, tmp_path)
+    other = records.create(admin, "customer", {"name": "Li Lei", "city": "Shanghai", "tags": "src:CRM-008"})
+    assert search.search_customers(admin, "CRM-007").total == 1
+    made = backup.backup(admin)
+
+    gdpr.erase_customer(admin, cid)
+
+    after = records.get(admin, cid)
+    assert after["tags"] == "VIP, wholesale"
+    assert after["company"] is None and after["city"] is None and after["province"] is None
+    assert after["segment"] == "VIP" and after["country"] == "CN" and after["type"] == "Person"   # statistics
+    assert search.search_customers(admin, "CRM-007").total == 0
+    assert search.search_customers(admin, "Hengtong").total == 0
+    assert [r["id"] for r in search.search_customers(admin, "CRM-008").rows] == [other["id"]]
+    admin.store.checkpoint()
+    _gone(_values_of(store_path, admin.data_key), PERSON_SECRETS, "the store")
+    _gone(_backup_values(made, admin.data_key), PERSON_SECRETS, made.name)
+    assert audit_log.verify(admin).ok
+
+
+def test_a_company_customer_keeps_its_company_and_town_but_not_its_old_system_id(admin, store_path):
+    c = records.create(admin, "customer", {"name": "Ms Chen (buyer)", "type": "Company", "company": "Acme Ltd",
+                                           "city": "Suzhou", "tags": "src:ERP-42"})
+
+    gdpr.erase_customer(admin, c["id"])
+
+    after = records.get(admin, c["id"])
+    assert (after["company"], after["city"], after["tags"]) == ("Acme Ltd", "Suzhou", None)
+    admin.store.checkpoint()
+    _gone(_values_of(store_path, admin.data_key), ["ERP-42"], "the store")
+    assert audit_log.verify(admin).ok

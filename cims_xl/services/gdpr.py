@@ -11,7 +11,7 @@ from typing import Callable
 
 import phonenumbers
 
-from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
+from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, normalize_id, source_ids
 from ..errors import CimsError, NotFound
 from ..scratch import write_private
 from ..security.audit import (ERASED, AuditEvent, canonical, entry_records, erase_bulk_record, erase_values,
@@ -82,14 +82,17 @@ def erase_customer(session: Session, customer_id: str) -> dict:
     """Remove a customer's personal data everywhere the product keeps it.
 
     In the store: the customer, its contacts, interactions, tickets, orders and
-    opportunities (personal fields blanked; the customer's and contacts' names and
-    emails removed from subjects, opportunity names, order products and notes) and
-    the audit trail's values of all of them (the chain still verifies). Records an
+    opportunities (personal fields blanked; old-system id tags "src:…" removed, and a
+    Person's company, city and province blanked; the customer's and contacts' names,
+    emails, phone numbers and addresses removed from subjects, opportunity names, order
+    products and notes), every other record's prose that mentions them (notes,
+    descriptions, free text) and the audit trail's values of all of them (the chain
+    still verifies). Records an
     import undo removed are found through the audit trail. Then every backup in the
     store's backup folder and every `*.before-restore-*` copy that opens with the
     current data key is erased the same way; the others are listed, not changed.
 
-    Returns {"customer", "records", "copies_erased": [file names], "copies_not_reached":
+    Returns {"customer", "records", "mentions_erased" (other records changed), "copies_erased": [file names], "copies_not_reached":
     [file names with the reason]}, and "audit_entries_not_reached" (a sentence) when
     audit entries written before free text was digested still name the person. Raises NotFound when neither the store nor its audit
     trail knows the customer.
@@ -106,7 +109,8 @@ def erase_customer(session: Session, customer_id: str) -> dict:
     if done.sealed_entries:
         out["audit_entries_not_reached"] = (
             f"{len(done.sealed_entries)} audit entries written before this version keep free text "
-            f"(a subject, product or note) naming the person: #{done.sealed_entries[0]}"
+            f"(a subject, product or note) naming the person, or their old-system id, company or town: "
+            f"#{done.sealed_entries[0]}"
             + (f"–#{done.sealed_entries[-1]}" if len(done.sealed_entries) > 1 else "")
             + "; they are sealed by the audit chain and its signatures")
     return out
@@ -404,6 +408,52 @@ def _erase_mentions(session: Session, scrub: Callable[[object], object], skip: s
     return len(found)
 
 
+# A Person customer's fields that are not personal alone but, with the rest of the
+# store, point at the person: blanked on erase (a Company's are its own, not a person's).
+PERSON_IDENTIFYING = ("company", "city", "province")
+
+
+def _customer_type(current: dict | None, rows: list, rid: str) -> str:
+    """The customer's type, from the store or (a customer only the trail remembers) its
+    newest entry that set one; "Person" when none says."""
+    if current is not None:
+        return current.get("type") or "Person"
+    found = None
+    for row in rows:
+        pair = record_changes(row[5], row[7], row[8], rid).get("type")
+        if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str) and pair[1] != ERASED:
+            found = pair[1]
+    return found or "Person"
+
+
+def _identifying(customer_type: str) -> tuple[str, ...]:
+    """The identifying customer fields erase removes from the record and its trail:
+    tags (old-system ids "src:…") always; company, city and province of a Person."""
+    return ("tags",) + (PERSON_IDENTIFYING if customer_type == "Person" else ())
+
+
+def _identifies(key: str, pair: list) -> bool:
+    """Whether a trail value pair of an identifying field holds an identifier: any value
+    of company/city/province, an old-system id among tags."""
+    if key == "tags":
+        return any(isinstance(v, str) and source_ids(v) for v in pair)
+    return any(v not in (None, ERASED) for v in pair)
+
+
+def _identifiers_cleared(rec: dict, ident: tuple[str, ...], scrub) -> dict:
+    """{field: new value} that removes a customer's identifiers: the tags without the
+    old-system ids ("src:CRM-007") and tags that name the person; None for the other
+    fields of `ident` that hold a value."""
+    out: dict = {k: None for k in ident if k != "tags" and rec.get(k) is not None}
+    tags = rec.get("tags")
+    if "tags" in ident and isinstance(tags, str):
+        parts = [t.strip() for t in tags.split(",") if t.strip()]
+        kept = [t for t in parts if not t.startswith(SOURCE_TAG) and scrub(t) == t]
+        if kept != parts:
+            out["tags"] = ", ".join(kept) or None
+    return out
+
+
 @dataclass
 class Erased:
     """What `erase_in_store` did: how many records it erased, and the audit entries that
@@ -470,6 +520,7 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
             ent = ENTITIES[kind]
             free = _free_text(ent)
             current = store.fetch_record(ent, rid, include_deleted=True)
+            ident = _identifying(_customer_type(current, audit[rid], rid)) if kind == "customer" else ()
             if current is not None:
                 personal = [k for k in ent.personal_keys if current.get(k) is not None]
                 values: dict = {k: None for k in personal}
@@ -477,6 +528,7 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
                     values["name"] = ERASED_NAME
                 cleaned = {k: scrub(current[k]) for k in free if isinstance(current.get(k), str)}
                 values.update({k: v for k, v in cleaned.items() if v != current[k]})
+                values.update(_identifiers_cleared(current, ident, scrub))
                 if values:
                     changes = {k: [ERASED, values[k]] for k in values}
                     values.update(updated_at=now, updated_by=session.username, version=current["version"] + 1)
@@ -496,7 +548,7 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
                         sealed.add(seq)
                     continue
                 if digests:
-                    erased = erase_values(changes, digests, ent.private_keys)
+                    erased = erase_values(changes, digests, ent.private_keys + ident)
                     if erased != canonical(json.loads(changes or "{}")).decode("utf-8"):
                         store.rewrite_audit_values(seq, erased)
                     values = json.loads(erased)
@@ -505,6 +557,10 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
                 if any(f in free and [scrub(v) for v in pair] != pair for f, pair in values.items()
                        if isinstance(pair, list)):
                     sealed.add(seq)
+                held = json.loads(digests or "{}")
+                if any(f in ident and f not in held and isinstance(pair, list) and _identifies(f, pair)
+                       for f, pair in values.items()):
+                    sealed.add(seq)      # an identifier an older version MACed as stored
         mentions = _erase_mentions(session, _scrubber(person, words=False), {rid for _k, rid in touched}, now, sealed)
         summary = {"records": [None, len(touched)]}
         if mentions:
