@@ -258,3 +258,17 @@ def test_an_old_system_id_an_older_version_macd_as_stored_is_named_not_rewritten
     assert after["tags"] is None and after["city"] is None       # the record itself is clean
     assert "old-system id" in result["audit_entries_not_reached"]
     assert audit_log.verify(admin).ok
+
+
+def test_erasing_again_a_customer_an_older_version_erased_removes_the_identifiers_it_left(admin, monkeypatch):
+    c = records.create(admin, "customer", {"name": "Ines Moreau", "company": "Moreau SARL", "tags": "src:OLD-77"})
+    monkeypatch.setattr(gdpr, "_identifiers_cleared", lambda rec, ident, scrub: {})   # as the older version did
+    gdpr.erase_customer(admin, c["id"])
+    assert records.get(admin, c["id"])["tags"] == "src:OLD-77"
+    monkeypatch.undo()
+
+    gdpr.erase_customer(admin, c["id"])
+
+    after = records.get(admin, c["id"])
+    assert after["tags"] is None and after["company"] is None and after["name"] == "[erased]"
+    assert audit_log.verify(admin).ok
