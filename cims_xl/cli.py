@@ -1227,6 +1227,19 @@ def gdpr_export(app: App, customer_id, out_path):
         click.echo(json_text(json.dumps(doc, ensure_ascii=False, indent=2)))
 
 
+_ERASE_HEADERS = {"customer": "Customer", "records": "Records erased",
+                  "mentions_erased": "Other records that mentioned them",
+                  "copies_erased": "Copies erased", "copies_not_reached": "Copies not reached",
+                  "copies_unsigned": "Copies erased unsigned",
+                  "audit_entries_not_reached": "Audit entries not reached"}
+
+
+def _erase_lines(result: dict) -> dict:
+    """An erase result as a person reads it: each list as one item a line ("none" when
+    empty), not as Python's list text."""
+    return {k: ("\n".join(map(str, v)) or "none") if isinstance(v, list) else v for k, v in result.items()}
+
+
 @gdpr.command("erase")
 @click.argument("customer_id")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
@@ -1237,10 +1250,16 @@ def gdpr_erase(app: App, customer_id, yes):
 
     _refuse_without_terminal(yes, "gdpr erase")
     session = app.session()
-    cid = svc.check_erasable(session, _customer_ref(session, customer_id))
-    _confirm(yes, f"Erase all personal data of {cid}? This cannot be undone")
+    who = svc.erasable_person(session, _customer_ref(session, customer_id))
+    cid = who["id"]
+    named = ", ".join(v for v in (who["name"], who["email"]) if v)
+    _confirm(yes, shown(f"Erase all personal data of {cid}" + (f" ({named})" if named else "")
+                        + "? This cannot be undone"))
     result = svc.erase_customer(session, cid)
-    app.out.emit(result)
+    if app.out.fmt == "table":
+        app.out.emit(_erase_lines(result), vertical=True, headers=_ERASE_HEADERS)
+    else:
+        app.out.emit(result)
     if result.get("copies_not_reached"):
         app.out.message("These copies still hold the customer (the current key does not open them); "
                         "delete them if you no longer need them: " + "; ".join(result["copies_not_reached"]))

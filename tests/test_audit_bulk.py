@@ -124,4 +124,4 @@ def test_the_digest_of_a_records_personal_values_keeps_the_format_stored_entries
     text = "".join(f"{len(k)}:{k}{len(v)}:{v}" for k, v in sorted(values.items()))
     expected = hashlib.blake2b(b"r" + text.encode("utf-8"), digest_size=16, key=admin.audit_key).hexdigest()
     assert digests["digest"][three[1]] == expected
-    assert set(values) == {"name", "email", "mobile"}
+    assert set(values) == {"name", "email", "mobile", "city"}     # city: identifying (schema.Field)

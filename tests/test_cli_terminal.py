@@ -175,7 +175,7 @@ def test_gdpr_erase_in_a_terminal_asks_first_and_no_keeps_the_data(store_path, a
     cid = records.create(admin, "customer", {"name": "Ingrid Bergman", "email": "ingrid@example.se"})["id"]
     child = spawn_cims(["--store", str(store_path), "--user", "admin", "gdpr", "erase", cid],
                        cwd=tmp_path, password=ADMIN_PASSWORD)
-    child.expect(r"Erase all personal data of C-000001\? This cannot be undone \[y/N\]: ")
+    child.expect(r"Erase all personal data of C-000001 \(.*\)\? This cannot be undone \[y/N\]: ")
     child.sendline("n")
     text = finish(child)
     assert child.exitstatus == 1 and "Aborted." in text
@@ -192,7 +192,7 @@ def test_gdpr_erase_asks_for_the_password_before_the_question_and_never_echoes_i
     child = spawn_cims(["--store", str(store_path), "--user", "admin", "gdpr", "erase", cid], cwd=tmp_path)
     assert child.expect(_FIRST_PROMPT) == 0, "the question came before the password"
     child.sendline(ADMIN_PASSWORD)
-    child.expect(r"Erase all personal data of C-000001\? This cannot be undone \[y/N\]: ")
+    child.expect(r"Erase all personal data of C-000001 \(.*\)\? This cannot be undone \[y/N\]: ")
     child.sendline("y")
     text = finish(child)
     assert child.exitstatus == 0, text

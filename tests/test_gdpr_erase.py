@@ -148,9 +148,10 @@ def test_a_customer_removed_by_import_undo_can_still_be_erased_from_the_audit_tr
 
 def test_import_undo_after_an_erase_skips_the_erased_values(admin, tmp_path):
     c = records.create(admin, "customer", {"name": "Zhang Wei", "email": "zhang.wei@example.cn",
-                                           "phone": "13800138000", "city": "Hangzhou"})
-    # The import finds him by phone and changes his email and city.
-    result = _import(admin, tmp_path, "Name,Email,City,Phone\nZhang Wei,zw@example.cn,Suzhou,13800138000\n",
+                                           "phone": "13800138000", "city": "Hangzhou", "segment": "Consumer"})
+    # The import finds him by phone and changes his email, city and segment.
+    result = _import(admin, tmp_path, "Name,Email,City,Segment,Phone\n"
+                                      "Zhang Wei,zw@example.cn,Suzhou,VIP,13800138000\n",
                      on_duplicate="update", update_mode="overwrite")
     assert result.updated == 1
     gdpr.erase_customer(admin, c["id"])
@@ -159,8 +160,9 @@ def test_import_undo_after_an_erase_skips_the_erased_values(admin, tmp_path):
 
     assert undone["restored"] == 1
     after = records.get(admin, c["id"])
-    assert after["city"] == "Hangzhou"                       # restored
+    assert after["segment"] == "Consumer"                    # restored
     assert after["name"] == "[erased]" and after["email"] is None and after["phone"] is None
+    assert after["city"] is None                              # a Person's city is erased too, never restored
     assert audit_log.verify(admin).ok
 
 

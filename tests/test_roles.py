@@ -191,6 +191,7 @@ def _write_calls(admin):
         # checks made before a [y/N] question: a viewer is refused before being asked
         "records.check_deletable": lambda s: records.check_deletable(s, cust["id"]),
         "gdpr.check_erasable": lambda s: gdpr.check_erasable(s, cust["id"]),
+        "gdpr.erasable_person": lambda s: gdpr.erasable_person(s, cust["id"]),
         "backup.check_restore": lambda s: backup.check_restore(s, "missing.cimsbak"),
         "backup.backup": lambda s: backup.backup(s),
         "backup.restore": lambda s: backup.restore(s, "missing.cimsbak", "pw"),

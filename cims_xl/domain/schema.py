@@ -225,6 +225,10 @@ class Field:
     required: bool = False
     personal: bool = False       # erased by GDPR erase, hidden from viewers
     free_text: bool = False      # may name a person: hidden from viewers; GDPR erase removes the names
+    # Not personal alone, but with other data identifies a person (a customer's old-system
+    # id tag, a Person's company and town): the audit trail MACs it through its digest, so
+    # GDPR erase can remove it from the trail as well as from the record.
+    identifying: bool = False
     searchable: bool = False     # gets an index
     editable: bool = True        # False: computed or set by the system
     internal: bool = False       # never shown on a sheet
@@ -262,6 +266,12 @@ class Entity:
         return tuple(f.key for f in self.fields if f.free_text)
 
     @property
+    def digested_keys(self) -> tuple[str, ...]:
+        """What the audit trail MACs through keyed digests (security.audit): private
+        fields and identifying ones."""
+        return tuple(f.key for f in self.fields if f.personal or f.free_text or f.identifying)
+
+    @property
     def private_keys(self) -> tuple[str, ...]:
         """What a role without "read_personal" does not see: personal fields and free text."""
         return tuple(f.key for f in self.fields if f.personal or f.free_text)
@@ -276,18 +286,18 @@ CUSTOMER = Entity(
     fields=(
         _f("name", "Name", "name", required=True, personal=True, searchable=True, width=24),
         _f("type", "Type", "enum", choices=CUSTOMER_TYPES, default="Person", width=11),
-        _f("company", "Company", "name", searchable=True, width=24),
+        _f("company", "Company", "name", searchable=True, identifying=True, width=24),
         _f("email", "Email", "email", personal=True, searchable=True, width=26),
         _f("phone", "Phone", "phone", personal=True, searchable=True, width=17),
         _f("mobile", "Mobile", "phone", personal=True, searchable=True, width=17),
         _f("address", "Address", "text", personal=True, width=30),
-        _f("city", "City", "name", searchable=True),
-        _f("province", "Province", "name", searchable=True),
+        _f("city", "City", "name", searchable=True, identifying=True),
+        _f("province", "Province", "name", searchable=True, identifying=True),
         _f("postal_code", "Postal Code", "text", personal=True, width=12),
         _f("country", "Country", "name", searchable=True, width=12),
         _f("segment", "Segment", "enum", choices=SEGMENTS, strict=False, searchable=True),
         _f("source", "Source", "enum", choices=SOURCES, strict=False, searchable=True),
-        _f("tags", "Tags", "tags", width=18),
+        _f("tags", "Tags", "tags", identifying=True, width=18),
         _f("owner", "Owner", "user", searchable=True, width=12),
         _f("notes", "Notes", "text", personal=True, width=30),
         _f("marketing_consent", "Marketing Consent", "bool", width=10),

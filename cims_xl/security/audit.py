@@ -163,8 +163,9 @@ def _personal(entity: str | None) -> frozenset[str]:
     # Personal fields and free text that may name a person (subjects, order products,
     # notes …) enter the MAC only through their keyed digests: erasing a person can then
     # replace those values too without touching the chain or anyone's signature.
+    # Identifying fields (a customer's tags, company, city) likewise: see schema.Field.identifying.
     ent = ENTITIES.get(entity or "")
-    return frozenset(ent.private_keys) if ent else frozenset()
+    return frozenset(ent.digested_keys) if ent else frozenset()
 
 
 def _mac(key: bytes, seq: int, at: str, actor: str, action: str, entity, entity_id, batch_id,
@@ -201,7 +202,7 @@ _LAYOUTS: dict[str, tuple] = {}
 def _entity_layout(kind: str) -> tuple:
     if kind not in _LAYOUTS:
         ent = ENTITIES[kind]
-        personal = set(ent.private_keys)      # see _personal
+        personal = set(ent.digested_keys)     # see _personal
         _LAYOUTS[kind] = (tuple(k for k in ent.keys if k not in personal),
                           tuple(sorted(personal)),
                           tuple(f.key for f in ent.fields if f.kind in _CONVERTED_KINDS))

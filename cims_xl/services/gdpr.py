@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
+import phonenumbers
+
+from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, normalize_id, source_ids
 from ..errors import CimsError, NotFound
 from ..scratch import write_private
 from ..security.audit import (ERASED, AuditEvent, canonical, entry_records, erase_bulk_record, erase_values,
-                              is_bulk, jsonable, record_changes)
+                              is_bulk, jsonable, loads, record_changes)
 from ..store.db import utcnow
 from . import records
 from .search import customer_360
@@ -80,14 +82,17 @@ def erase_customer(session: Session, customer_id: str) -> dict:
     """Remove a customer's personal data everywhere the product keeps it.
 
     In the store: the customer, its contacts, interactions, tickets, orders and
-    opportunities (personal fields blanked; the customer's and contacts' names and
-    emails removed from subjects, opportunity names, order products and notes) and
-    the audit trail's values of all of them (the chain still verifies). Records an
+    opportunities (personal fields blanked; old-system id tags "src:…" removed, and a
+    Person's company, city and province blanked; the customer's and contacts' names,
+    emails, phone numbers and addresses removed from subjects, opportunity names, order
+    products and notes), every other record's prose that mentions them (notes,
+    descriptions, free text) and the audit trail's values of all of them (the chain
+    still verifies). Records an
     import undo removed are found through the audit trail. Then every backup in the
     store's backup folder and every `*.before-restore-*` copy that opens with the
     current data key is erased the same way; the others are listed, not changed.
 
-    Returns {"customer", "records", "copies_erased": [file names], "copies_not_reached":
+    Returns {"customer", "records", "mentions_erased" (other records changed), "copies_erased": [file names], "copies_not_reached":
     [file names with the reason]}, and "audit_entries_not_reached" (a sentence) when
     audit entries written before free text was digested still name the person. Raises NotFound when neither the store nor its audit
     trail knows the customer.
@@ -100,11 +105,12 @@ def erase_customer(session: Session, customer_id: str) -> dict:
     from .erase_copies import erase_copies
 
     copies = erase_copies(session, cid)
-    out = {"customer": cid, "records": done.records, **copies}
+    out = {"customer": cid, "records": done.records, "mentions_erased": done.mentions, **copies}
     if done.sealed_entries:
         out["audit_entries_not_reached"] = (
             f"{len(done.sealed_entries)} audit entries written before this version keep free text "
-            f"(a subject, product or note) naming the person: #{done.sealed_entries[0]}"
+            f"(a subject, product or note) naming the person, or their old-system id, company or town: "
+            f"#{done.sealed_entries[0]}"
             + (f"–#{done.sealed_entries[-1]}" if len(done.sealed_entries) > 1 else "")
             + "; they are sealed by the audit chain and its signatures")
     return out
@@ -163,30 +169,54 @@ def _touched_one(session: Session, cid: str, customer_rows: list) -> list[tuple[
     return list(touched)
 
 
-def _names(session: Session, touched: list[tuple[str, str]], audit: dict[str, list]) -> list[str]:
-    """The erased people's names and emails as the store and its trail hold them, longest first."""
-    found: set[str] = set()
+# What of a customer or contact free text may repeat: its names and emails (the
+# existing word rules), phone numbers (matched by their digits) and postal addresses.
+_NAME_KEYS = ("name", "email")
+_PHONE_KEYS = ("phone", "mobile")
+_ADDRESS_KEYS = ("address",)
+
+
+@dataclass
+class PersonValues:
+    """The erased people's values as the store and its trail hold them: `names` (names
+    and emails), `phones` (as stored, E.164 from this version on) and `addresses`."""
+    names: list[str]
+    phones: list[str]
+    addresses: list[str]
+
+
+def _person_values(session: Session, touched: list[tuple[str, str]], audit: dict[str, list]) -> PersonValues:
+    """The values of the customers and contacts in `touched`, from the store and every
+    audit entry about them (values already erased are left out)."""
+    found: dict[str, set[str]] = {k: set() for k in (*_NAME_KEYS, *_PHONE_KEYS, *_ADDRESS_KEYS)}
     for kind, rid in touched:
         if kind not in ("customer", "contact"):
             continue
         rec = session.store.fetch_record(ENTITIES[kind], rid, include_deleted=True) or {}
-        values = [rec.get("name"), rec.get("email")]
+        values = [(k, rec.get(k)) for k in found]
         for row in audit.get(rid, []):
             for f, pair in record_changes(row[5], row[7], row[8], rid).items():
-                if f in ("name", "email"):
-                    values += list(pair)
-        found.update(v.strip() for v in values if isinstance(v, str) and v.strip()
-                     and v.strip() not in (ERASED, ERASED_NAME) and len(v.strip()) >= 2)
-    return sorted(found, key=len, reverse=True)
+                if f in found and isinstance(pair, list):
+                    values += [(f, v) for v in pair]
+        for f, v in values:
+            if isinstance(v, str) and len(v.strip()) >= 2 and v.strip() not in (ERASED, ERASED_NAME):
+                found[f].add(v.strip())
+
+    def of(keys):
+        return sorted({v for k in keys for v in found[k]}, key=len, reverse=True)
+
+    return PersonValues(of(_NAME_KEYS), of(_PHONE_KEYS), of(_ADDRESS_KEYS))
 
 
 _PARTS = re.compile(r"[()（）,，;；/|]+")
 
 
-def _variants(names: list[str]) -> list[str]:
+def _variants(names: list[str], *, words: bool = True) -> list[str]:
     """What free text may call a person: the whole name or email, each part of a name
-    ("张伟 (Zhang Wei)": "张伟", "Zhang Wei") and each of its words of two or more
-    letters ("Zhang", "Wei"); longest first."""
+    ("张伟 (Zhang Wei)": "张伟", "Zhang Wei") and, with `words`, each of its words of two
+    or more letters ("Zhang", "Wei"); longest first. Without `words` (in records of
+    other people) a Latin part counts only when it has two words or more: "Wei" alone
+    could be anyone."""
     out: set[str] = set()
     for name in names:
         out.add(name)
@@ -194,20 +224,234 @@ def _variants(names: list[str]) -> list[str]:
             continue
         for part in _PARTS.split(name):
             part = part.strip()
-            if len(part) >= 2:
+            if len(part) < 2:
+                continue
+            latin = part[:1].isascii() and part[-1:].isascii()
+            if words or not latin or len(part.split()) >= 2:
                 out.add(part)
+            if words:
                 out.update(w for w in part.split() if len(w) >= 2)
     return sorted(out, key=len, reverse=True)
 
 
-def _scrubber(names: list[str]):
-    if not names:
+_ADDRESS_SPLIT = re.compile(r"[\n\r,，;；、]+")
+# Where a Chinese or Japanese address steps down a level: what follows is still the
+# same place ("北京市朝阳区建国路88号" -> "朝阳区建国路88号", "建国路88号").
+_ADDRESS_LEVEL = re.compile(r"(?<=[省市区縣县州都道府])")
+_MIN_ADDRESS_PART = 4
+
+
+def _address_variants(addresses: list[str]) -> list[str]:
+    """What free text may repeat of a postal address: the whole address, each line, and
+    each part (between commas, or after a province/city/district of a CJK address) that
+    holds a house number (a digit) and at least four characters: "12 Rue de la Paix",
+    "建国路88号". A part without a number ("朝阳区", "Paris") names a place many people
+    share, not this person, and is left alone."""
+    out: set[str] = set()
+    for address in addresses:
+        out.add(" ".join(address.split()))
+        for line in address.splitlines():
+            if len(line.strip()) >= _MIN_ADDRESS_PART:
+                out.add(" ".join(line.split()))
+        for part in _ADDRESS_SPLIT.split(address):
+            pieces = [part] + [part[m.start():] for m in _ADDRESS_LEVEL.finditer(part) if 0 < m.start() < len(part)]
+            for piece in pieces:
+                piece = " ".join(piece.split())
+                if len(piece) >= _MIN_ADDRESS_PART and any(c.isdigit() for c in piece) \
+                        and any(c.isalpha() for c in piece):
+                    out.add(piece)
+    return sorted(out, key=len, reverse=True)
+
+
+_PHONE_GAP = r"[\s\-.()/]*"
+_MIN_PHONE_DIGITS = 6
+
+
+def _phone_patterns(phones: list[str]) -> list[str]:
+    """Regular expressions that find each phone number however it is written: by its
+    digits, with any spaces, dashes, dots, slashes or parentheses between them, with or
+    without the country code ("+86", "0086") or the trunk prefix "0"; never inside a
+    longer run of digits. "+8613800138000" finds "+86 138 0013 8000", "13800138000"
+    and "138-0013-8000". A number of fewer than six digits is not looked for."""
+    out: set[str] = set()
+    for phone in phones:
+        try:
+            number = phonenumbers.parse(phone, None)
+            digits = phonenumbers.national_significant_number(number)
+            country = str(number.country_code)
+        except phonenumbers.NumberParseException:
+            digits, country = "".join(c for c in phone if c.isdigit()), ""
+        digits = digits.lstrip("0") or digits
+        if len(digits) < _MIN_PHONE_DIGITS:
+            continue
+        prefix = (rf"(?:(?:\+|00){_PHONE_GAP}{country}{_PHONE_GAP})?" if country else "") + rf"(?:\(?0\)?{_PHONE_GAP})?"
+        out.add(rf"(?<!\d){prefix}{_PHONE_GAP.join(digits)}(?!\d)")
+    return sorted(out)
+
+
+def _literal(text: str) -> str:
+    """`text` as a pattern: whole words only at a Latin end ("Wei" but not "Weimar"; CJK
+    has no spaces, so a CJK end matches inside a run of text), any run of spaces where
+    it has one."""
+    body = r"\s+".join(re.escape(w) for w in text.split())
+    start = r"\b" if text[:1].isascii() and text[:1].isalnum() else ""
+    end = r"\b" if text[-1:].isascii() and text[-1:].isalnum() else ""
+    return f"{start}{body}{end}"
+
+
+def _scrubber(person: PersonValues, *, words: bool = True) -> Callable[[object], object]:
+    """A function that replaces in a text every mention of the person by `[erased]`
+    (anything else comes back as it is). `words`: also single name words (in the
+    person's own records); without it, only what cannot mean someone else (see
+    `_variants`)."""
+    literals = _variants(person.names, words=words) + _address_variants(person.addresses)
+    alternatives = _phone_patterns(person.phones) + [_literal(v) for v in sorted(set(literals), key=len, reverse=True)]
+    if not alternatives:
         return lambda text: text
-    # Whole words only for Latin script ("Wei" but not "Weimar"); CJK has no spaces.
-    alternatives = [(rf"\b{re.escape(n)}\b" if n[:1].isascii() and n[-1:].isascii() else re.escape(n))
-                    for n in _variants(names)]
     pattern = re.compile("|".join(alternatives), re.IGNORECASE)
     return lambda text: pattern.sub(ERASED_NAME, text) if isinstance(text, str) else text
+
+
+# Fields of any record that are written prose and may mention someone else: free text
+# (schema.Field.free_text) and the personal notes and description of other people.
+_PROSE = ("notes", "description")
+
+
+def _mention_keys(ent) -> tuple[str, ...]:
+    return tuple(f.key for f in ent.fields if f.free_text or (f.personal and f.key in _PROSE))
+
+
+def _erase_mentions(session: Session, scrub: Callable[[object], object], skip: set[str], now,
+                    sealed: set[int]) -> int:
+    """Remove the person from the prose of every record not in `skip` (records of other
+    people: "referred by 王小明 (wangxm@hengtong.cn)") and from the audit trail's values
+    of those fields; returns how many records that changed.
+
+    `scrub` is `_scrubber(…, words=False)`: whole names, name parts, emails, phone
+    numbers and addresses, not single name words. In the trail a value that mentions
+    the person becomes the marker (a value MACed through its digest can only be itself
+    or the marker; in a bulk entry, the record's whole personal part); a value an older
+    version MACed as stored is added to `sealed`. Each record changed, in the store or
+    its trail, gets an `erase` entry (before-values the marker), inside the caller's
+    unit of work."""
+    store = session.store
+    rewritten: dict[str, tuple[str, set[str]]] = {}       # record id -> (kind, fields)
+    writes: list[tuple[str, int, str]] = []               # ("values"|"digests", seq, text)
+
+    def mentions(key: str, value: object, keys: tuple[str, ...]) -> bool:
+        return key in keys and isinstance(value, str) and scrub(value) != value
+
+    for seq, _at, _actor, _action, entity, eid, _b, changes, digests, _p, _m in store.iter_audit():
+        ent = ENTITIES.get(entity or "")
+        keys = _mention_keys(ent) if ent else ()
+        if not keys:
+            continue
+        if is_bulk(eid):
+            personal = loads(digests or "{}").get("personal", {})
+            hit = [rid for rid, values in personal.items() if rid not in skip and isinstance(values, dict)
+                   and any(mentions(k, v, keys) for k, v in values.items())]
+            for rid in hit:
+                digests = erase_bulk_record(digests, rid)
+                rewritten.setdefault(rid, (ent.kind, set()))[1].update(k for k in personal[rid] if k in keys)
+            if hit:
+                writes.append(("digests", seq, digests))
+            plain = loads(changes or "{}")
+            if any(rid not in skip and isinstance(values, dict) and any(mentions(k, v, keys) for k, v in values.items())
+                   for rid, values in plain.items()):
+                sealed.add(seq)
+            continue
+        if not eid or eid in skip:
+            continue
+        values, digested = loads(changes or "{}"), loads(digests or "{}")
+        changed = False
+        for f, pair in values.items():
+            if not isinstance(pair, list) or not any(mentions(f, v, keys) for v in pair):
+                continue
+            if f not in digested:
+                sealed.add(seq)
+                continue
+            values[f] = [ERASED if mentions(f, v, keys) else v for v in pair]
+            rewritten.setdefault(eid, (ent.kind, set()))[1].add(f)
+            changed = True
+        if changed:
+            writes.append(("values", seq, canonical(values).decode("utf-8")))
+    for what, seq, text in writes:
+        (store.rewrite_audit_values if what == "values" else store.rewrite_audit_digests)(seq, text)
+
+    found: dict[str, tuple[object, dict]] = {}
+    for ent in ENTITIES.values():
+        keys = _mention_keys(ent)
+        if not keys:
+            continue
+        for rid, *texts in list(store.iter_column_tuples(ent, ["id", *keys], include_deleted=True)):
+            if rid in skip:
+                continue
+            new = {k: scrub(v) for k, v in zip(keys, texts) if mentions(k, v, keys)}
+            if new or rid in rewritten:
+                found[rid] = (ent, new)
+    for rid, (kind, _fields) in rewritten.items():
+        if rid not in found:
+            found[rid] = (ENTITIES[kind], {})
+    events = []
+    for rid, (ent, new) in found.items():
+        current = store.fetch_record(ent, rid, include_deleted=True)
+        changes = {k: [ERASED, v] for k, v in new.items()}
+        for f in sorted(rewritten.get(rid, (None, set()))[1] - set(new)):
+            changes[f] = [ERASED, current.get(f) if current else None]
+        if new and current is not None:
+            store.update_record(ent, rid, {**new, "updated_at": now, "updated_by": session.username,
+                                           "version": current["version"] + 1},
+                                expected_version=current["version"])
+        events.append(AuditEvent(now, session.username, "erase", ent.kind, rid, None, changes))
+    if events:
+        session.audit(events)
+    return len(found)
+
+
+# A Person customer's fields that are not personal alone but, with the rest of the
+# store, point at the person: blanked on erase (a Company's are its own, not a person's).
+PERSON_IDENTIFYING = ("company", "city", "province")
+
+
+def _customer_type(current: dict | None, rows: list, rid: str) -> str:
+    """The customer's type, from the store or (a customer only the trail remembers) its
+    newest entry that set one; "Person" when none says."""
+    if current is not None:
+        return current.get("type") or "Person"
+    found = None
+    for row in rows:
+        pair = record_changes(row[5], row[7], row[8], rid).get("type")
+        if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str) and pair[1] != ERASED:
+            found = pair[1]
+    return found or "Person"
+
+
+def _identifying(customer_type: str) -> tuple[str, ...]:
+    """The identifying customer fields erase removes from the record and its trail:
+    tags (old-system ids "src:…") always; company, city and province of a Person."""
+    return ("tags",) + (PERSON_IDENTIFYING if customer_type == "Person" else ())
+
+
+def _identifies(key: str, pair: list) -> bool:
+    """Whether a trail value pair of an identifying field holds an identifier: any value
+    of company/city/province, an old-system id among tags."""
+    if key == "tags":
+        return any(isinstance(v, str) and source_ids(v) for v in pair)
+    return any(v not in (None, ERASED) for v in pair)
+
+
+def _identifiers_cleared(rec: dict, ident: tuple[str, ...], scrub) -> dict:
+    """{field: new value} that removes a customer's identifiers: the tags without the
+    old-system ids ("src:CRM-007") and tags that name the person; None for the other
+    fields of `ident` that hold a value."""
+    out: dict = {k: None for k in ident if k != "tags" and rec.get(k) is not None}
+    tags = rec.get("tags")
+    if "tags" in ident and isinstance(tags, str):
+        parts = [t.strip() for t in tags.split(",") if t.strip()]
+        kept = [t for t in parts if not t.startswith(SOURCE_TAG) and scrub(t) == t]
+        if kept != parts:
+            out["tags"] = ", ".join(kept) or None
+    return out
 
 
 @dataclass
@@ -217,6 +461,7 @@ class Erased:
     (changing them would break the chain and its signatures)."""
     records: int
     sealed_entries: list[int]
+    mentions: int = 0     # records of other people whose text mentioned the person
 
 
 def check_erasable(session: Session, customer_id: str) -> str:
@@ -235,6 +480,23 @@ def check_erasable(session: Session, customer_id: str) -> str:
     return cid
 
 
+def erasable_person(session: Session, customer_id: str) -> dict:
+    """Whose data `erase_customer` would remove, to show the administrator before they
+    confirm: {"id", "name", "email"} (name and email None when not known). The values
+    come from the store, or for a customer only the audit trail remembers (removed by an
+    import undo), from its newest entries. Raises what `check_erasable` raises; changes
+    nothing."""
+    cid = check_erasable(session, customer_id)
+    rec = session.store.fetch_record(CUSTOMER, cid, include_deleted=True) or {}
+    out = {"id": cid, "name": rec.get("name"), "email": rec.get("email")}
+    if not rec:
+        for row in session.store.iter_audit(entity_id=cid):
+            for f, pair in record_changes(row[5], row[7], row[8], cid).items():
+                if f in ("name", "email") and isinstance(pair, list) and pair[1] not in (None, ERASED):
+                    out[f] = pair[1]
+    return out
+
+
 def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -> Erased | None:
     """Erase customer `cid` in the store `session` has open, or None when neither the
     store nor its audit trail knows the customer.
@@ -249,7 +511,8 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
         return None
     touched = _touched(session, cid, customer_rows)
     audit = {rid: list(store.iter_audit(entity_id=rid)) for _k, rid in touched}
-    scrub = _scrubber(_names(session, touched, audit))
+    person = _person_values(session, touched, audit)
+    scrub = _scrubber(person)
     now = utcnow()
     sealed: set[int] = set()       # entries of an older version whose free text still names them
     with session.unit_of_work() as uow:
@@ -257,6 +520,7 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
             ent = ENTITIES[kind]
             free = _free_text(ent)
             current = store.fetch_record(ent, rid, include_deleted=True)
+            ident = _identifying(_customer_type(current, audit[rid], rid)) if kind == "customer" else ()
             if current is not None:
                 personal = [k for k in ent.personal_keys if current.get(k) is not None]
                 values: dict = {k: None for k in personal}
@@ -264,6 +528,7 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
                     values["name"] = ERASED_NAME
                 cleaned = {k: scrub(current[k]) for k in free if isinstance(current.get(k), str)}
                 values.update({k: v for k, v in cleaned.items() if v != current[k]})
+                values.update(_identifiers_cleared(current, ident, scrub))
                 if values:
                     changes = {k: [ERASED, values[k]] for k in values}
                     values.update(updated_at=now, updated_by=session.username, version=current["version"] + 1)
@@ -283,7 +548,7 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
                         sealed.add(seq)
                     continue
                 if digests:
-                    erased = erase_values(changes, digests, ent.private_keys)
+                    erased = erase_values(changes, digests, ent.private_keys + ident)
                     if erased != canonical(json.loads(changes or "{}")).decode("utf-8"):
                         store.rewrite_audit_values(seq, erased)
                     values = json.loads(erased)
@@ -292,7 +557,14 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
                 if any(f in free and [scrub(v) for v in pair] != pair for f, pair in values.items()
                        if isinstance(pair, list)):
                     sealed.add(seq)
+                held = json.loads(digests or "{}")
+                if any(f in ident and f not in held and isinstance(pair, list) and _identifies(f, pair)
+                       for f, pair in values.items()):
+                    sealed.add(seq)      # an identifier an older version MACed as stored
+        mentions = _erase_mentions(session, _scrubber(person, words=False), {rid for _k, rid in touched}, now, sealed)
         summary = {"records": [None, len(touched)]}
+        if mentions:
+            summary["mentions"] = [None, mentions]
         if unsigned:
             summary["unsigned"] = [None, unsigned]
         session.audit([AuditEvent(now, session.username, "gdpr.erase", "customer", cid, None, summary)])
@@ -300,6 +572,6 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
     # Old values must not linger in the search index, freed pages or the WAL.
     store.fts_optimize()
     store.checkpoint()
-    return Erased(len(touched), sorted(sealed))
+    return Erased(len(touched), sorted(sealed), mentions)
 
 
