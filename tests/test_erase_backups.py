@@ -380,3 +380,24 @@ def test_an_erase_removes_the_copy_a_killed_backup_left_in_its_scratch_folder(st
     shutil.copy(store_path, left / "store.cims")
     gdpr.erase_customer(admin, cid)
     assert not left.exists()
+
+
+def test_an_unsigned_erase_in_a_backup_of_a_tagged_person_with_a_company_is_still_named_as_cimss_own(
+        store_path, admin):
+    """The erase takes a Person's company, city and old-system id tags too (the tags left
+    are written as they remain): that is still what cims's erase writes."""
+    c = records.create(admin, "customer", {"name": "Li Wei", "email": "li@example.com", "tags": "VIP, src:CRM-7",
+                                           "company": "Hengtong", "city": "Beijing", "phone": "+8613800138000"})
+    made = backup.backup(admin)
+    auth.add_user(admin, "anna", "admin", USER_PASSWORD, kdf=FAST_KDF)
+    anna = auth.sign_in(store_path, "anna", USER_PASSWORD)
+    gdpr.erase_customer(anna, c["id"])
+    anna.close()
+    admin.close()
+    restored, verdict = _restore_and_verify(store_path, made)
+    try:
+        assert len(verdict.problems) == 1 and "cims's own erase of C-000001 in a backup" in verdict.problems[0]
+        audit_log.accept_trail(restored)
+        assert audit_log.verify(restored).ok
+    finally:
+        restored.close()

@@ -46,7 +46,7 @@ from typing import Any, Callable, Iterable
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from ..domain.schema import ENTITIES
+from ..domain.schema import ENTITIES, SOURCE_TAG
 from .audit import ERASED, GENESIS, canonical, entry_records, is_bulk, loads, write_mac
 from .roles import allowed
 from .trust import fingerprint
@@ -199,7 +199,10 @@ def _erased_value(kind: str | None, key: str, pair: object) -> bool:
     if field is None or field.kind not in _ERASE_KINDS:
         return False
     after = pair[1]
-    return after in (None, "", ERASED) or (isinstance(after, str) and ERASED in after)
+    if after in (None, "", ERASED) or (isinstance(after, str) and ERASED in after):
+        return True
+    # tags: the ones left once the person's (old-system ids "src:…", their name) are gone
+    return field.kind == "tags" and isinstance(after, str) and SOURCE_TAG not in after.casefold()
 
 
 @dataclass
