@@ -1075,8 +1075,11 @@ def restore(app: App, backup_file, yes, other_store):
         shown["counts"] = manifest.get("counts")
         shown["access_lost"] = manifest.get("access_lost", [])
         shown["roles_changed"] = manifest.get("roles_changed", [])
+        shown["erased_again"] = manifest.get("erased_again", [])
     app.out.emit(shown, title="Restored", vertical=True)
     _emit_counts(app, manifest.get("counts"))
+    if again := manifest.get("erased_again"):
+        app.out.message("Erased again (they were erased after this backup was made): " + ", ".join(again))
     if changed:
         app.out.message("Sign in from now on with the password you had when the backup was made: "
                         "the restored store holds that one.")

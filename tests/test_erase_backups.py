@@ -401,3 +401,24 @@ def test_an_unsigned_erase_in_a_backup_of_a_tagged_person_with_a_company_is_stil
         assert audit_log.verify(restored).ok
     finally:
         restored.close()
+
+
+def test_a_restore_of_a_backup_made_before_an_erase_erases_that_person_again(store_path, admin, monkeypatch):
+    """The erase's step through the backups was cut short (killed), or the backup was kept
+    elsewhere: restoring it must not bring the erased person back."""
+    cid, other = _people(admin)
+    made = backup.backup(admin)
+    monkeypatch.setattr(erase_copies, "erase_copies", lambda session, c: {"copies_erased": [],
+                        "copies_not_reached": [], "copies_unsigned": []})      # as if killed there
+    gdpr.erase_customer(admin, cid)
+    monkeypatch.undo()
+    result = backup.restore(admin, made, ADMIN_PASSWORD)
+    assert result["erased_again"] == [cid]
+    restored = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    try:
+        people = {r["id"]: r for r in records.list_records(restored, "customer")}
+        assert people[cid]["name"] == "[erased]" and people[cid]["email"] is None
+        assert people[other]["name"] == "Nguyễn Văn An"
+        assert audit_log.verify(restored).ok
+    finally:
+        restored.close()

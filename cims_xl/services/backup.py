@@ -265,7 +265,8 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
     with KeyFile.locked(store_path):   # no one signs in until the swap is over
         with scratch_dir(store_path.parent, "restore", keep_if=journal.exists) as stage:
             manifest = _stage(backup_file, stage, session.username, password, current_id, allow_other_store,
-                              session.store.fetch_users(), session.store.seqs_used())
+                              session.store.fetch_users(), session.store.seqs_used(),
+                              session.store.erased_customers())
             crash_point("restore.staged")
             session.store.take_sole_use()   # StoreBusy while another session has it open
             session.pin_heads = False       # the store this entry goes into is about to be replaced
@@ -385,12 +386,15 @@ def _open_staged(backup_file: Path, stage: Path, username: str, password: str, c
 
 def _stage(backup_file: Path, stage: Path, username: str, password: str, current_id: str | None,
            allow_other_store: bool, live_users: list[dict] | None = None,
-           seqs_used: dict[str, int] | None = None) -> dict:
+           seqs_used: dict[str, int] | None = None, erased: list[str] | None = None) -> dict:
     """Extract and check a backup into `stage`, and audit the restore inside it. With
     `live_users` (the store's users now), the manifest returned also holds
     `access_changes` ("access_lost", "roles_changed"). `seqs_used` (the replaced store's
     `Store.seqs_used`) are kept in the restored one: the ids given after the backup was
-    made are never given again."""
+    made are never given again. `erased` (the customers the replaced store's trail says
+    were erased) are erased again in the restored store when the backup still holds
+    them: a restore never brings back a person someone erased (listed in the manifest
+    returned under "erased_again")."""
     manifest, kf, unlocked, restored = _open_staged(backup_file, stage, username, password, current_id,
                                                     allow_other_store)
     db, key = stage / DB_MEMBER, unlocked.data_key
@@ -409,6 +413,7 @@ def _stage(backup_file: Path, stage: Path, username: str, password: str, current
             for kind, seq in (seqs_used or {}).items():
                 restored.keep_seq_used(kind, seq)
             uow.commit()
+        manifest["erased_again"] = _erase_again(restored_session, erased or [])
         # The users' keys pinned from now on are the backup's: users added after it was
         # made are gone from it (access_changes), and must not be missed by `audit verify`.
         with contextlib.suppress(OSError):
@@ -422,6 +427,21 @@ def _stage(backup_file: Path, stage: Path, username: str, password: str, current
     for extra in ("-wal", "-shm"):
         Path(str(db) + extra).unlink(missing_ok=True)
     return manifest
+
+
+def _erase_again(session: Session, erased: list[str]) -> list[str]:
+    """Erase, in the store being restored, the customers erased after the backup was
+    made (its trail has no `gdpr.erase` of them but still holds them); their ids."""
+    from .gdpr import erase_in_store
+
+    store, again = session.store, []
+    done = set(store.erased_customers())
+    for cid in erased:
+        if cid in done:
+            continue
+        if erase_in_store(session, cid) is not None:
+            again.append(cid)
+    return again
 
 
 # ----- the swap: journalled so that a crash part way is finished at the next sign-in -----

@@ -1141,6 +1141,12 @@ class Store:
                         out[rid] = seq
         return out
 
+    def erased_customers(self) -> list[str]:
+        """The ids of the customers a `gdpr.erase` entry of the trail names, oldest first."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT entity_id FROM audit WHERE action = 'gdpr.erase' AND entity = 'customer' "
+            "GROUP BY entity_id ORDER BY MIN(seq)") if isinstance(row[0], str)]
+
     def iter_audit_physical(self) -> Iterator[tuple]:
         """Audit rows in storage order (rowid), to detect reordering."""
         yield from self.conn.execute(f"SELECT {', '.join(self.AUDIT_COLS)} FROM audit ORDER BY rowid")
