@@ -327,6 +327,12 @@ class App:
             if self._session.trust_problem:   # found before sign-in wrote anything
                 click.echo(f"Warning: {shown(self._session.trust_problem)}. Tell an administrator "
                            "(`cims audit verify`).", err=True)
+            if self._session.role == "admin":
+                from .services.gdpr import unfinished_erases
+
+                for cid in unfinished_erases(self._session):
+                    click.echo(f"Warning: the erase of {cid} stopped before it reached every backup; run "
+                               f"`cims gdpr erase {cid}` again to finish it.", err=True)
         return self._session
 
     def close(self) -> None:

@@ -422,3 +422,26 @@ def test_a_restore_of_a_backup_made_before_an_erase_erases_that_person_again(sto
         assert audit_log.verify(restored).ok
     finally:
         restored.close()
+
+
+def test_an_erase_killed_before_the_backups_is_named_at_the_next_sign_in_until_it_is_run_again(
+        run, store_path, admin, monkeypatch):
+    from cims_xl.services.gdpr import unfinished_erases
+
+    cid, _other = _people(admin)
+    backup.backup(admin)
+
+    def killed(session, c):
+        raise KeyboardInterrupt        # the process stops between the store and its backups
+    real = erase_copies.erase_copies
+    monkeypatch.setattr(erase_copies, "erase_copies", killed)
+    with pytest.raises(KeyboardInterrupt):
+        gdpr.erase_customer(admin, cid)
+    monkeypatch.setattr(erase_copies, "erase_copies", real)
+    assert unfinished_erases(admin) == [cid]
+    code, _out, err = run("customer", "list")
+    assert f"the erase of {cid} stopped before it reached every backup" in err
+    gdpr.erase_customer(admin, cid)                     # run again: the backups are erased now
+    assert unfinished_erases(admin) == []
+    code, _out, err = run("customer", "list")
+    assert "stopped before" not in err

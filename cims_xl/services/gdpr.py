@@ -99,12 +99,15 @@ def erase_customer(session: Session, customer_id: str) -> dict:
     """
     session.ensure("admin", "customer", record_id=customer_id)
     cid = normalize_id(customer_id)
+    _note_pending(session, cid, True)         # until the copies are done too (see unfinished_erases)
     done = erase_in_store(session, cid)
     if done is None:
+        _note_pending(session, cid, False)
         raise NotFound(f"no customer {customer_id}")
     from .erase_copies import erase_copies
 
     copies = erase_copies(session, cid)
+    _note_pending(session, cid, False)
     out = {"customer": cid, "records": done.records, "mentions_erased": done.mentions, **copies}
     if done.sealed_entries:
         out["audit_entries_not_reached"] = (
@@ -114,6 +117,24 @@ def erase_customer(session: Session, customer_id: str) -> dict:
             + (f"–#{done.sealed_entries[-1]}" if len(done.sealed_entries) > 1 else "")
             + "; they are sealed by the audit chain and its signatures")
     return out
+
+
+_PENDING = "erase_pending"     # meta: customers whose erase has not yet reached every copy
+
+
+def _note_pending(session: Session, cid: str, pending: bool) -> None:
+    store = session.store
+    now = [c for c in unfinished_erases(session) if c != cid] + ([cid] if pending else [])
+    with store.transaction():
+        store.set_meta(_PENDING, now)
+
+
+def unfinished_erases(session: Session) -> list[str]:
+    """Customers whose `erase_customer` did not finish (the process was killed between
+    the store and its backups): run the erase again for each. Read from meta; [] when
+    none."""
+    value = session.store.get_meta(_PENDING, [])
+    return [c for c in value if isinstance(c, str)] if isinstance(value, list) else []
 
 
 def _merged_into(session: Session, cid: str) -> list[str]:
