@@ -227,6 +227,8 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "settings.store_region", "settings.phone_context",
              # Who the user fields' names are (read), and a pure function on them.
              "records.user_names", "records.disabled_user_names", "records.as_user_names", "records.user_for",
+             # The customers whose erase did not reach every backup (read from meta).
+             "gdpr.unfinished_erases",
              # No session: a lockout read from the key file before a password is asked for,
              # and whether a password opens a backup file the caller already holds.
              "auth.check_not_locked", "backup.backup_password_opens",
