@@ -417,20 +417,27 @@ def decimal_mark_of_currency(code: str) -> str | None:
     locale's decimal symbol. CNY, JPY, KRW, INR, GBP, HKD -> "."; USD (es_EC, fr_HT,
     nl_BQ write ","), EUR, CAD (fr_CA), CHF (fr_CH) -> None: their places disagree.
     Decides a typed amount that reads two ways ("¥1,200"; see read_money)."""
-    from babel import Locale, UnknownLocaleError
     from babel.core import get_global
     from babel.localedata import locale_identifiers
-    from babel.numbers import get_decimal_symbol, get_territory_currencies
+    from babel.numbers import get_territory_currencies
 
     code = code.upper()
     territories = {t for t in get_global("territory_currencies")
                    if code in get_territory_currencies(t, tender=True)}
     if not territories:
         return None
+    return _agreed_mark(ident for ident in locale_identifiers()
+                        if "_" in ident and ident.rsplit("_", 1)[-1] in territories)
+
+
+def _agreed_mark(idents) -> str | None:
+    """The decimal symbol ("." or ",") every CLDR locale of `idents` writes, else None
+    (they disagree, or write another one)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import get_decimal_symbol
+
     marks: set[str] = set()
-    for ident in locale_identifiers():
-        if ident.rsplit("_", 1)[-1] not in territories or "_" not in ident:
-            continue
+    for ident in idents:
         try:
             marks.add(get_decimal_symbol(Locale.parse(ident)))
         except (ValueError, UnknownLocaleError):
@@ -445,35 +452,22 @@ def decimal_mark_of_currency(code: str) -> str | None:
 def decimal_mark_at_home(code: str) -> str | None:
     """The decimal mark the official languages (de facto included) of every place where
     `code` is legal tender agree on, else None: TRY (tr_TR), RUB (ru_RU), BRL (pt_BR),
-    PLN -> ","; THB, CNY, INR -> "."; USD (en_US "." but es_EC ","), EUR, CAD (en/fr),
+    PLN -> ","; THB, INR -> "."; CNY, USD (en_US "." but es_EC ","), EUR, CAD (en/fr),
     CHF (de_CH "." but fr_CH ",") -> None. Narrower than decimal_mark_of_currency, which
     also counts every minority language CLDR has a locale for (ru_RU "," beside ce_RU
     "."); for the importer's column evidence (importer.evidence), where a column of
     "1.250 TL" is read with Türkiye's decimal comma. CLDR via babel."""
-    from babel import Locale, UnknownLocaleError
     from babel.core import get_global
     from babel.languages import get_official_languages
     from babel.localedata import locale_identifiers
-    from babel.numbers import get_decimal_symbol, get_territory_currencies
+    from babel.numbers import get_territory_currencies
 
     code = code.upper()
     available = set(locale_identifiers())
-    marks: set[str] = set()
-    for territory in get_global("territory_currencies"):
-        if code not in get_territory_currencies(territory, tender=True):
-            continue
-        for lang in get_official_languages(territory, de_facto=True):
-            ident = f"{lang}_{territory}"
-            if ident not in available:
-                continue
-            try:
-                marks.add(get_decimal_symbol(Locale.parse(ident)))
-            except (ValueError, UnknownLocaleError):
-                continue
-            if len(marks) > 1:
-                return None
-    mark = marks.pop() if marks else None
-    return mark if mark in (".", ",") else None
+    return _agreed_mark(f"{lang}_{territory}" for territory in get_global("territory_currencies")
+                        if code in get_territory_currencies(territory, tender=True)
+                        for lang in get_official_languages(territory, de_facto=True)
+                        if f"{lang}_{territory}" in available)
 
 
 def _mark_of_tokens(tokens: list[str], readings: list[tuple[str, bool]]) -> str | None:
