@@ -253,3 +253,25 @@ def test_the_command_line_allows_and_refuses_edits_exactly_as_the_role_matrix_sa
     code = main(["contact", "edit", theirs["contact"], "--customer-id", mine["customer"]])
     capsys.readouterr()
     assert code != 0 and records.get(admin, theirs["contact"])["customer_id"] == theirs["customer"]
+
+
+def test_a_sheet_a_viewer_refreshed_saves_an_admins_edit_without_emptying_the_hidden_fields(
+        admin, session_as, tmp_path):
+    """The viewer's refresh wrote the personal fields blank; an administrator who edits
+    the City on that sheet and saves must not send those blanks (they had refused the
+    row "Name: required", and would otherwise empty the email)."""
+    c = records.create(admin, "customer", {"name": "Ann Lee", "email": "ann@example.com", "city": "Boston"})
+    book = new_workbook(tmp_path / "viewer.xlsx")
+    sync.sync_file(session_as("viewer"), book, "refresh")
+    assert row_of(book, c["id"])["Name"] in (None, "")
+    with Editor(book) as ed:
+        ed.set(c["id"], "City", "Cambridge")
+    sync.sync_file(admin, book, "save")
+    assert not (row_of(book, c["id"])["Status"] or "").startswith("Invalid")
+    stored = records.get(admin, c["id"])
+    assert (stored["name"], stored["email"], stored["city"]) == ("Ann Lee", "ann@example.com", "Cambridge")
+    # a value the administrator types into a hidden field is an edit like any other
+    with Editor(book) as ed:
+        ed.set(c["id"], "Phone", "+44 20 7946 0958")
+    sync.sync_file(admin, book, "save")
+    assert records.get(admin, c["id"])["phone"] == "+442079460958"

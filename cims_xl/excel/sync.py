@@ -361,23 +361,31 @@ def plan_new(ctx: _Context, row: SheetRow) -> tuple[dict | None, Outcome | None]
         return None, _invalid(exc.problems)
 
 
-def _base_record(ctx: _Context, row: SheetRow, store_rec: dict) -> dict | None:
-    """The record as it was when the row was read, or None if that cannot be known."""
+def _base_record(ctx: _Context, row: SheetRow, store_rec: dict) -> tuple[dict | None, frozenset[str]]:
+    """(the record as it was when the row was read, or None if that cannot be known;
+    the fields hidden in the row as it was written). A sheet refreshed by someone who may
+    not see personal fields (a viewer) holds them blank: saved by someone who may, those
+    blanks are not edits (they would have emptied a required name)."""
     lay = ctx.layout
-    if row.stored_fp and record_cells(lay, store_rec, ctx.tz, ctx.masked)[HIDDEN_FINGERPRINT] == row.stored_fp \
-            and (row.version is None or row.version == store_rec["version"]):
-        return store_rec
+    masks = [ctx.masked] + ([frozenset(ctx.ent.private_keys)] if set(ctx.ent.private_keys) - ctx.masked else [])
+
+    def written(rec: dict) -> frozenset[str] | None:
+        return next((m for m in masks if record_cells(lay, rec, ctx.tz, m)[HIDDEN_FINGERPRINT] == row.stored_fp),
+                    None)
+
+    if row.stored_fp and (row.version is None or row.version == store_rec["version"]) \
+            and (mask := written(store_rec)) is not None:
+        return store_rec, mask
     if row.version is None or row.version > store_rec["version"] or row.version < 1:
-        return None
+        return None, ctx.masked
     values = records.values_at(ctx.session, store_rec["id"], row.version)
     base = dict(store_rec)
     for col in lay.field_columns:
         base[col.key] = _from_json(col.field.kind, values.get(col.key))
     base["version"] = row.version
     # Trust the replay only if it reproduces what the sheet was written from.
-    if record_cells(lay, base, ctx.tz, ctx.masked)[HIDDEN_FINGERPRINT] != row.stored_fp:
-        return None
-    return base
+    mask = written(base) if row.stored_fp else None
+    return (base, mask) if mask is not None else (None, ctx.masked)
 
 
 def _erased_since(ctx: _Context, record_id: str, version: int | None, store_rec: dict) -> Outcome | None:
@@ -440,9 +448,9 @@ def plan_existing(ctx: _Context, row: SheetRow, store_rec: dict | None) -> tuple
     erased = _erased_since(ctx, key, row.version, store_rec)
     if erased is not None:
         return None, erased
-    base = _base_record(ctx, row, store_rec)
+    base, hidden = _base_record(ctx, row, store_rec)
     reference = base if base is not None else store_rec
-    ref_cells = record_cells(lay, reference, ctx.tz, ctx.masked)
+    ref_cells = record_cells(lay, reference, ctx.tz, hidden)
     changed = [c.header for c in lay.field_columns
                if c.header in row.cells and not same(row.cells[c.header], ref_cells[c.header])]
     locked = [h for h in changed if not lay.column(h).editable]
