@@ -56,3 +56,16 @@ def test_the_key_folds_only_the_dotted_capital():
     assert nz.tag_key("İSTANBUL") == nz.tag_key("istanbul") == "istanbul"
     assert nz.tag_key("Maße") != nz.tag_key("Masse")
     assert nz.tag_key("ışık") != nz.tag_key("isik")
+
+
+@pytest.mark.parametrize("asked, found", [("istanbul", "Ayşe"), ("İSTANBUL", "Ayşe"), ("İstanbul", "Ayşe"),
+                                          ("müşteri", "Ömer"), ("MÜŞTERİ", "Ömer"), ("vip", "Ayşe"),
+                                          ("ΠΕΛΆΤΗΣ", "Νίκος"), ("stanbul", None)])
+def test_a_tag_search_finds_a_tag_in_other_capitals_beyond_ascii(admin, asked, found):
+    from cims_xl.services.search import search_customers
+
+    records.create(admin, "customer", {"name": "Ayşe", "tags": "İSTANBUL, VIP"})
+    records.create(admin, "customer", {"name": "Ömer", "tags": "Müşteri"})
+    records.create(admin, "customer", {"name": "Νίκος", "tags": "πελάτης"})
+    names = [c["name"] for c in search_customers(admin, tag=asked).rows]
+    assert names == ([found] if found else [])

@@ -86,6 +86,12 @@ def _kinds(ent: Entity) -> dict[str, str]:
 
 
 _KINDS = {kind: _kinds(e) for kind, e in ENTITIES.items()}
+def _tag_fold(text):
+    from ..domain.normalize import tag_key
+
+    return tag_key(text) if isinstance(text, str) else text
+
+
 _SEQ_USED = "seq_used:"      # meta: the highest record number ever given, per kind
 _COLUMNS = {kind: list(META_KEYS) + [f.key for f in e.fields] for kind, e in ENTITIES.items()}
 # Columns whose Python value needs converting on the way in (text and ints pass as they are).
@@ -310,6 +316,9 @@ class Store:
                        # of decrypted pages so warm searches stay in memory.
                        "PRAGMA cache_size = -65536"):
             conn.execute(pragma)
+        # Tags as tags are compared (normalize.tag_key), for the rows whose tags are not
+        # plain ASCII, which LIKE folds only in part ("İSTANBUL" under "istanbul").
+        conn.create_function("cims_tag_fold", 1, _tag_fold, deterministic=True)
         store = cls(path, conn)
         store._key = key
         store.migrate()

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..domain.normalize import tag_key
 from ..domain.schema import CUSTOMER, NOT_REVENUE_STATUSES, OPEN_TICKET_STATUSES, Entity
 from .db import MONEY_SCALE, Store, to_db
 
@@ -145,8 +146,12 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
         where.append(f"c.{col} = ?")
         params.append(value)
     if crit.tag:
-        where.append("(', ' || COALESCE(c.tags, '') || ', ') LIKE ? ESCAPE '\\'")
+        # LIKE ignores the case of ASCII letters; tags with other letters are compared as
+        # tags are (normalize.tag_key: "İSTANBUL" is "istanbul")
+        where.append("((', ' || COALESCE(c.tags, '') || ', ') LIKE ? ESCAPE '\\' OR (c.tags GLOB '*[^ -~]*' "
+                     "AND (', ' || cims_tag_fold(c.tags) || ', ') LIKE ? ESCAPE '\\'))")
         params.append("%, " + crit.tag.replace("%", "\\%").replace("_", "\\_") + ", %")
+        params.append("%, " + tag_key(crit.tag).replace("%", "\\%").replace("_", "\\_") + ", %")
     for col, op, value in (("created_at", ">=", crit.created_from), ("created_at", "<", crit.created_to),
                            ("updated_at", ">=", crit.updated_from), ("updated_at", "<", crit.updated_to)):
         if value:
