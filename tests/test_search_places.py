@@ -138,3 +138,17 @@ def test_the_workbooks_help_example_for_find_finds_the_customers_in_that_city(ad
     found = wf.cims_find(query, fields, session=admin)
     assert found[0] == [f.strip() for f in fields.split(",")]
     assert [row[1] for row in found[1:]] == ["Wang Lei", "Zhao Min"]
+
+
+@pytest.mark.parametrize("asked, found", [("münchen", "Hans"), ("MÜNCHEN", "Hans"), ("émile", "Émile Ørsted"),
+                                          ("ØRSTED", "Émile Ørsted"), ("são paulo", "Émile Ørsted"),
+                                          ("İstanbul", "Eve"), ("İst", "Eve"), ("王", None)])
+def test_free_text_beyond_ascii_ignores_case_and_a_turkish_capital_never_crashes_the_search(admin, asked, found):
+    # "İst".lower() is four characters: it had made the index query a phrase (exit 70)
+    from cims_xl.services.search import search_customers
+
+    records.create(admin, "customer", {"name": "Eve", "city": "İstanbul", "country": "Türkiye"})
+    records.create(admin, "customer", {"name": "Hans", "city": "München"})
+    records.create(admin, "customer", {"name": "Émile Ørsted", "city": "São Paulo"})
+    names = [c["name"] for c in search_customers(admin, asked).rows]
+    assert names == ([found] if found else [])

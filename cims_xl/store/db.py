@@ -316,9 +316,10 @@ class Store:
                        # of decrypted pages so warm searches stay in memory.
                        "PRAGMA cache_size = -65536"):
             conn.execute(pragma)
-        # Tags as tags are compared (normalize.tag_key), for the rows whose tags are not
-        # plain ASCII, which LIKE folds only in part ("İSTANBUL" under "istanbul").
-        conn.create_function("cims_tag_fold", 1, _tag_fold, deterministic=True)
+        # Text folded as tags are compared (normalize.tag_key: width and case, "İ" as
+        # "i"), for the rows LIKE cannot compare: it folds only ASCII letters
+        # ("İSTANBUL" under "istanbul", "München" under "münchen").
+        conn.create_function("cims_fold", 1, _tag_fold, deterministic=True)
         store = cls(path, conn)
         store._key = key
         store.migrate()

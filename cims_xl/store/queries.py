@@ -54,8 +54,17 @@ def _any_column(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS) 
     if term.isascii():
         params += [_like(term)] * len(columns)
         return "(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in columns) + ")"
-    params += [term] * len(columns)
-    return "(" + " OR ".join(f"instr(c.{col}, ?) > 0" for col in columns) + ")"
+    if term.lower() == term.upper():
+        # no letters with a case (Chinese, Japanese, digits): as written
+        params += [term] * len(columns)
+        return "(" + " OR ".join(f"instr(c.{col}, ?) > 0" for col in columns) + ")"
+    # letters with a case beyond ASCII ("münchen", "ÉMILE"): as written, else folded
+    folded = tag_key(term)
+    parts = []
+    for col in columns:
+        params += [term, folded]
+        parts.append(f"(instr(c.{col}, ?) > 0 OR instr(cims_fold(c.{col}), ?) > 0)")
+    return "(" + " OR ".join(parts) + ")"
 
 
 # A word that more than this share of customers hold (say "Company" in "Company 12")
@@ -76,7 +85,8 @@ def _narrowing(store: Store, terms: list[str]) -> list[str]:
     broad = int(BROAD_SHARE * rows)
     out = []
     for t in terms:
-        grams = dict.fromkeys(t[i:i + 3].lower() for i in range(len(t) - 2))
+        low = tag_key(t)          # folded whole: "İst".lower() alone is four characters
+        grams = dict.fromkeys(low[i:i + 3] for i in range(len(low) - 2))
         if any(store.conn.execute(
                 "SELECT count(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ? LIMIT ?)",
                 ('"' + g.replace('"', '""') + '"', broad + 1)).fetchone()[0] <= broad for g in grams):
@@ -149,7 +159,7 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
         # LIKE ignores the case of ASCII letters; tags with other letters are compared as
         # tags are (normalize.tag_key: "İSTANBUL" is "istanbul")
         where.append("((', ' || COALESCE(c.tags, '') || ', ') LIKE ? ESCAPE '\\' OR (c.tags GLOB '*[^ -~]*' "
-                     "AND (', ' || cims_tag_fold(c.tags) || ', ') LIKE ? ESCAPE '\\'))")
+                     "AND (', ' || cims_fold(c.tags) || ', ') LIKE ? ESCAPE '\\'))")
         params.append("%, " + crit.tag.replace("%", "\\%").replace("_", "\\_") + ", %")
         params.append("%, " + tag_key(crit.tag).replace("%", "\\%").replace("_", "\\_") + ", %")
     for col, op, value in (("created_at", ">=", crit.created_from), ("created_at", "<", crit.created_to),
