@@ -127,10 +127,21 @@ PLACEHOLDERS = frozenset({
     "无", "無", "暂无", "暫無", "未知", "不详", "不詳", "空", "没有", "沒有", "未填写", "未填寫",         # zh
     "なし", "無し", "不明", "該当なし", "未記入",                                                     # ja
     "없음", "미상", "해당없음", "해당 없음",                                                          # ko
+    "н/д", "н.д.", "нет", "нет данных", "не указано", "не указан", "отсутствует", "неизвестно",    # ru
+    "немає", "не вказано", "невідомо",                                                              # uk
+    "brak", "brak danych", "nie dotyczy", "nieznany",                                               # pl
+    "yok", "bilinmiyor", "belirtilmemiş",                                                           # tr
+    "không có", "không", "chưa có", "không rõ",                                                     # vi
+    "tidak ada", "tidak diketahui",                                                                 # id
+    "ไม่มี", "ไม่ระบุ", "ไม่ทราบ",                                                                   # th
+    "nincs", "nincs adat", "ismeretlen",                                                            # hu
+    "κανένα", "κανένας", "άγνωστο", "δ/υ", "δεν υπάρχει",                                           # el
+    "žádný", "žádná", "neuvedeno", "není", "nezadáno",                                              # cs
+    "keine", "ohne", "ohne angabe",                                                                 # de
 })
 # Fewer for a person's or company's name, where "Na" and "Nil" are names, and for a
 # country, where "NA" is Namibia.
-_NAME_PLACEHOLDERS = PLACEHOLDERS - {"na", "nil", "none", "geen"}
+_NAME_PLACEHOLDERS = PLACEHOLDERS - {"na", "nil", "none"}
 _COUNTRY_PLACEHOLDERS = PLACEHOLDERS - {"na"}
 PLACEHOLDER_KINDS = frozenset({"text", "email", "phone", "date", "datetime", "bool", "enum", "tags", "user", "name"})
 _PLACEHOLDER_MAX = max(map(len, PLACEHOLDERS)) + 4          # a few spaces around one
