@@ -25,12 +25,15 @@ def said(result) -> dict:
     ("2134", "US", "02134"), ("501", "US", "00501"), ("1067", "DE", "01067"), ("10010", "CN", "010010"),
     ("600001", "JP", "0600001"), ("1000000", "BR", "01000000"), ("1000", "FR", "01000"), ("800", "AU", "0800"),
     ("8001", "ES", "08001"), ("144", "IT", "00144"), ("3051", "KR", "03051"), ("550", "FI", "00550"),
+    ("18956", "SG", "018956"),
 ])
 def test_a_code_short_of_its_countrys_format_gets_its_zeros_back(text, country, right):
     assert restored_zeros(text, country) == right
 
 
 @pytest.mark.parametrize("text, country", [
+    # countries whose codes never begin with 0: a short one is a typo, not a lost zero
+    ("11001", "IN"), ("12345", "RU"), ("800", "CH"), ("10", "TW"), ("123", "DE"),
     ("02134", "US"), ("90210", "US"), ("123456", "US"), ("2134", "GB"), ("123", "HK"), ("1234", "NL"),
     ("2544", "CH"), ("110001", "IN"), ("２１３４", "US"), ("21a4", "US"), ("", "US"),
     ("02134", "CN"), ("0800", "DE"),      # a code that kept a zero lost none: wrong, but not a number's
@@ -94,3 +97,11 @@ def test_an_orders_file_gives_its_new_customers_their_postal_codes_zeros(admin, 
     result = import_file(admin, path, kind="orders")
     assert codes(admin) == {"Bob Ray": "02134", "Ann Kay": "80331"}
     assert "'2134' → '02134' (US)" in said(result)["evidence"]
+
+
+def test_a_country_cell_that_names_no_country_takes_no_zeros_from_the_region(admin, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Email,Zip,Country\nR6,r6@example.com,2134,Untied States\nR7,r7@example.com,2134,\n",
+                    encoding="utf-8")
+    import_file(admin, path, region="US")
+    assert codes(admin) == {"R6": "2134", "R7": "02134"}

