@@ -215,3 +215,15 @@ def test_a_huge_cell_in_the_last_rows_is_read_in_linear_time_and_kept(admin, tmp
     assert (result.created, result.rejected, result.footer_rows) == (2, 1, 0)     # every row accounted for
     (refused,) = [o for o in result.outcomes if o.action == "rejected"]
     assert "32000" in refused.reason                   # Notes hold at most 32,000 characters
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_two_stray_quotes_that_swallow_one_whole_row_with_an_email_stop_the_import(admin, tmp_path, sep):
+    from cims_xl.errors import CimsError
+
+    rows = ["Name,Email,Notes", "Ann,a@x.com,ok", 'Bob,b@x.com,"Top customer', 'Cat,c@x.com,screen 27"', "Dan,d@x.com,ok"]
+    path = write(tmp_path, "q.csv", "\n".join(r.replace(",", sep) for r in rows) + "\n")
+    with pytest.raises(CimsError) as caught:
+        import_file(admin, path)
+    assert "line 3" in str(caught.value) and "not closed" in str(caught.value)
+    assert customers(admin) == {}

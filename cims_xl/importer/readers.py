@@ -27,6 +27,7 @@ import codecs
 import contextlib
 import csv
 import io
+import re
 import sys
 import unicodedata
 import zipfile
@@ -738,6 +739,9 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                     encoding_evidence=decided.evidence, _rows_factory=rows)
 
 
+_ADDRESS_CELL = re.compile(r"[^\s@,;<>\"]{1,64}@[^\s@,;<>\"]{1,255}\.[^\W\d_]{2,}")
+
+
 def _refuse_unclosed_quote(values: list[str], delimiter: str, width: int, line: int, name: str) -> None:
     """Stop when a quoted field swallowed the lines after it: a field with line breaks
     whose lines after the first are, at least two of them and at least half, whole
@@ -750,8 +754,12 @@ def _refuse_unclosed_quote(values: list[str], delimiter: str, width: int, line: 
         if "\n" not in v and "\r" not in v:
             continue
         inner = [part for part in v.splitlines()[1:] if part.strip()]
-        whole = sum(1 for part in inner if part.count(delimiter) == width)
-        if whole >= 2 and whole * 2 >= len(inner):
+        records = [part for part in inner if part.count(delimiter) == width]
+        whole = len(records)
+        # one swallowed line is enough when it is a whole record with an email address in
+        # a cell of its own ("Cat,c@x.com,screen 27"): a note does not read like that
+        addressed = any(_ADDRESS_CELL.fullmatch(cell.strip()) for part in records for cell in part.split(delimiter))
+        if (whole >= 2 and whole * 2 >= len(inner)) or addressed:
             raise ImportRefused(
                 f"{name} line {line}: a quote (\") opens a field and is not closed, so the "
                 f"{len(inner)} line(s) after it would be read as one cell. Close or remove the quote "
