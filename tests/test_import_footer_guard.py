@@ -149,7 +149,9 @@ def test_a_note_written_over_several_quoted_lines_still_imports(admin, tmp_path)
     ("\nNote: prices exclude VAT\n", 1),
     ("\n备注：以上数据仅供内部使用\n", 1),
     ("\nQuelle : Export aus dem CRM\n", 1),
-    ("\nAcme Holdings\nSales department\nStand: 01.03.2026\n", 3),      # the block holds a note
+    ("\nPrepared by:,Finance,\n\nStand:,01.12.2026,\n", 2),            # a label and its text in two cells
+    ("\nPrepared by Finance Team\nFor internal use only\n", 2),
+    ("\n* Preise inkl. MwSt.\n", 1),
     ("\nRemarks:   see the attached price list\n\n", 1),
     ("Prepared by: Finance team\n", 1),                                 # right under the table too
     ("Source: CRM export\nPrinted 2026-03-01\n", 2),
@@ -161,7 +163,7 @@ def test_notes_under_a_table_after_a_blank_row_are_not_customers(admin, tmp_path
     dry = import_file(admin, path, dry_run=True)
     assert (dry.created, dry.footer_rows) == (2, lines)
     (said,) = [i for i in dry.inferences if i["what"] == "footer"]
-    assert notes.strip().splitlines()[-1].strip()[:20] in said["evidence"]
+    assert notes.strip().splitlines()[-1].split(",")[0].strip()[:20] in said["evidence"]
     result = import_file(admin, path)
     assert (result.created, result.footer_rows, result.rejected) == (2, lines, 0)
     assert set(customers(admin)) == {"Acme Ltd", "Beta GmbH"}
@@ -171,6 +173,7 @@ def test_notes_under_a_table_after_a_blank_row_are_not_customers(admin, tmp_path
     ("\nCara Diaz\n", {"Cara Diaz"}),                                   # a name alone: a customer
     ("\nCara Diaz\nDan Eve\n", {"Cara Diaz", "Dan Eve"}),
     ("\nCara Diaz\n\nNote: prices exclude VAT\n", {"Cara Diaz"}),      # the note's block ends at its blank row
+    ("\nMaria Garcia\nNote: VIP\n", {"Maria Garcia"}),                   # a name above a note stays a name
 ])
 def test_lone_names_under_a_table_stay_customers(admin, tmp_path, tail, names):
     path = write(tmp_path, "list.csv", "Name,Email,City\n"
