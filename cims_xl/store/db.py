@@ -86,13 +86,16 @@ def _kinds(ent: Entity) -> dict[str, str]:
 
 
 _KINDS = {kind: _kinds(e) for kind, e in ENTITIES.items()}
+_SEQ_USED = "seq_used:"      # meta: the highest record number ever given, per kind
+
+
 def _tag_fold(text):
+    """SQL function cims_fold: text as tags are compared (normalize.tag_key)."""
     from ..domain.normalize import tag_key
 
     return tag_key(text) if isinstance(text, str) else text
 
 
-_SEQ_USED = "seq_used:"      # meta: the highest record number ever given, per kind
 _COLUMNS = {kind: list(META_KEYS) + [f.key for f in e.fields] for kind, e in ENTITIES.items()}
 # Columns whose Python value needs converting on the way in (text and ints pass as they are).
 _CONVERTED = {kind: [(i, k) for i, c in enumerate(cols) if (k := _KINDS[kind][c]) in
