@@ -100,16 +100,24 @@ def model_changes(ws, before: dict[str, tuple[Any, bool]]) -> dict[int, dict[str
 
 # ----- the sheet XML -----------------------------------------------------------------------------
 
-def _segments(cols: etree._Element) -> list[list]:
-    """[[min, max, attributes]] of a `<cols>`, sorted, without overlaps: where two `<col>`
-    cover a column, the later one has it."""
-    segs: list[list] = []
+def _ranges(cols: etree._Element):
+    """(element, min, max) of each `<col>` of a `<cols>`; (element, None, None) for one
+    whose range is not two whole numbers."""
     for el in cols:
         if el.tag != S + "col":
             continue
         try:
-            first, last = int(el.get("min")), int(el.get("max"))
+            yield el, int(el.get("min")), int(el.get("max"))
         except (TypeError, ValueError):
+            yield el, None, None
+
+
+def _segments(cols: etree._Element) -> list[list]:
+    """[[min, max, attributes]] of a `<cols>`, sorted, without overlaps: where two `<col>`
+    cover a column, the later one has it."""
+    segs: list[list] = []
+    for el, first, last in _ranges(cols):
+        if first is None:
             continue
         first, last = max(first, 1), min(last, MAX_COLUMN)
         if first > last:
@@ -136,12 +144,8 @@ def _paint(segs: list[list], first: int, last: int, attrs: dict) -> list[list]:
 
 def _is_tidy(cols: etree._Element) -> bool:
     end = 0
-    for el in cols:
-        if el.tag != S + "col":
-            continue
-        try:
-            first, last = int(el.get("min")), int(el.get("max"))
-        except (TypeError, ValueError):
+    for _el, first, last in _ranges(cols):
+        if first is None:
             return False
         if first <= end or last < first or first < 1 or last > MAX_COLUMN:
             return False

@@ -195,7 +195,10 @@ def _erased_value(kind: str | None, key: str, pair: object) -> bool:
     if not (isinstance(pair, list) and len(pair) == 2 and pair[0] == ERASED):
         return False
     ent = ENTITIES.get(kind or "")
-    field = next((f for f in ent.fields if f.key == key), None) if ent is not None else None
+    try:
+        field = ent.field(key) if ent is not None else None
+    except KeyError:
+        return False
     if field is None or field.kind not in _ERASE_KINDS:
         return False
     after = pair[1]
