@@ -1032,6 +1032,10 @@ def backup(app: App, dest, keep):
     path = svc.backup(app.session(), dest, keep=keep)
     manifest = svc.read_manifest(path)
     shown = {"backup": str(path), "bytes": path.stat().st_size, "created_at": manifest.get("created_at")}
+    if sig := manifest.get("signature"):
+        from .security import trust
+
+        shown["signed_by"] = f"{sig.get('signer')} ({trust.fingerprint(sig.get('public'))})"
     if app.out.fmt != "table":
         shown["counts"] = manifest.get("counts")
     app.out.emit(shown, title="Backup made", vertical=True)
@@ -1043,8 +1047,11 @@ def backup(app: App, dest, keep):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--other-store", is_flag=True,
               help="Allow a backup of a different store (another store id) to replace this one.")
+@click.option("--unsigned", is_flag=True,
+              help="Allow a backup that carries no administrator's signature (made by cims before "
+                   "backups were signed). A signature that does not match is never allowed.")
 @pass_app
-def restore(app: App, backup_file, yes, other_store):
+def restore(app: App, backup_file, yes, other_store, unsigned):
     """Replace the store with a backup (admin). Current files are kept beside it.
 
     You sign in to the store with your password of today; the backup opens with the
@@ -1055,6 +1062,10 @@ def restore(app: App, backup_file, yes, other_store):
 
     With no store at --store yet (a new machine), the store is created from the
     backup: sign in with --user and the password of an administrator in the backup.
+
+    A backup is signed by the administrator who made it; a backup changed since, or
+    signed by someone the store does not know as an administrator, is refused before
+    anything is replaced.
     """
     from .security.keys import restore_journal_path
     from .services import backup as svc
@@ -1064,19 +1075,25 @@ def restore(app: App, backup_file, yes, other_store):
             raise CimsError("who is restoring? pass --user NAME (an administrator in the backup)")
         password = os.environ.get("CIMS_BACKUP_PASSWORD")
         manifest = svc.restore_new(app.store_path, backup_file, app.user,
-                                   password if password is not None else app.password())
+                                   password if password is not None else app.password(), allow_unsigned=unsigned)
         changed = False
     else:
         _refuse_without_terminal(yes, "restore")
         session = app.session()
-        svc.check_restore(session, backup_file, allow_other_store=other_store)
+        svc.check_restore(session, backup_file, allow_other_store=other_store, allow_unsigned=unsigned)
         password, changed = _backup_password(app, session, backup_file)
-        preview = svc.preview_restore(session, backup_file, password, allow_other_store=other_store)
+        preview = svc.preview_restore(session, backup_file, password, allow_other_store=other_store,
+                                      allow_unsigned=unsigned)
         _say_access_changes(app, preview)
         _confirm(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?")
-        manifest = svc.restore(session, backup_file, password, allow_other_store=other_store)
+        manifest = svc.restore(session, backup_file, password, allow_other_store=other_store,
+                               allow_unsigned=unsigned)
         app._session = None
     shown = {"restored": str(backup_file), "store": str(app.store_path), "created_at": manifest.get("created_at")}
+    checked = manifest.get("signature_checked") or {}
+    shown["signed_by"] = (f"{checked['signed_by']} ({checked['fingerprint']}), checked against "
+                          f"{checked['checked_against']}" if checked.get("signed_by")
+                          else "nobody: " + checked.get("checked_against", "not signed"))
     if app.out.fmt != "table":
         shown["counts"] = manifest.get("counts")
         shown["access_lost"] = manifest.get("access_lost", [])

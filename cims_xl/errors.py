@@ -98,6 +98,11 @@ class StoreError(CimsError):
     exit_code = 10
 
 
+class BackupSignature(StoreError):
+    """A backup is not as an administrator made it: unsigned, changed after it was
+    signed, or signed with a key or by a user the store does not vouch for."""
+
+
 class StoreBusy(StoreError):
     """Another process kept the store's write lock longer than we wait for it."""
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from cims_xl.errors import BackupSignature
 from cims_xl.domain.schema import CUSTOMER
 from cims_xl.security.keys import KeyFile
 from cims_xl.services import audit_log, auth, backup, gdpr, records
@@ -34,11 +35,12 @@ def _people(session) -> tuple[str, str]:
     return a["id"], b["id"]
 
 
-def _restore_and_verify(store_path: Path, made: Path, today: str = ADMIN_PASSWORD, then: str = ADMIN_PASSWORD):
+def _restore_and_verify(store_path: Path, made: Path, today: str = ADMIN_PASSWORD, then: str = ADMIN_PASSWORD,
+                        allow_unsigned: bool = False):
     """Restore `made` as admin (signed in with `today`'s password; `then` is theirs in the
     backup): a new session on the restored store, and what `audit verify` says there."""
     session = auth.sign_in(store_path, "admin", today)
-    backup.restore(session, made, then)
+    backup.restore(session, made, then, allow_unsigned=allow_unsigned)
     restored = auth.sign_in(store_path, "admin", then)
     return restored, audit_log.verify(restored)
 
@@ -277,9 +279,11 @@ def test_the_cli_says_when_an_erase_in_a_backup_could_not_be_signed_and_accept_c
     assert code == 0, out + err
 
 
-def _plant_in_backup(made: Path, key: bytes, events) -> None:
+def _plant_in_backup(made: Path, key: bytes, events, *, keep_signature: bool = False) -> None:
     """What an insider with the data key can do to a backup file: append audit entries
-    (chained with the audit key the store holds), change rows, fix the manifest's sums."""
+    (chained with the audit key the store holds), change rows, fix the manifest's sums.
+    She cannot sign the manifest again as the administrator: she leaves the old
+    signature (`keep_signature`) or removes it."""
     import hashlib
     import tempfile
     import zipfile
@@ -309,6 +313,8 @@ def _plant_in_backup(made: Path, key: bytes, events) -> None:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     manifest["sha256"] = {n: hashlib.sha256((tmp / n).read_bytes()).hexdigest() for n in manifest["sha256"]}
+    if not keep_signature:
+        manifest.pop("signature", None)
     made.unlink()
     with zipfile.ZipFile(made, "w") as z:
         for n in names:
@@ -327,8 +333,10 @@ def test_an_insiders_entries_dressed_as_an_erase_in_a_backup_are_never_taken_for
         store_path, admin, session_as, field, after, sql):
     """A salesperson with the data key appends, to a backup, an unsigned `erase` of someone
     else's customer that gives her its owner (or changes a value), followed by the
-    `gdpr.erase` of a customer the admin really erased. After a restore, verify must name
-    those entries as unsigned, and `audit accept` must not make them pass."""
+    `gdpr.erase` of a customer the admin really erased. The restore refuses the backup
+    (its signature no longer matches; unsigned, it needs --unsigned). Restored anyway
+    without its signature, verify must name those entries as unsigned, and `audit
+    accept` must not make them pass."""
     import datetime as dt
 
     from cims_xl.security.audit import ERASED, AuditEvent
@@ -342,13 +350,21 @@ def test_an_insiders_entries_dressed_as_an_erase_in_a_backup_are_never_taken_for
     key = mallory.data_key
     mallory.close()
     at = dt.datetime.now(dt.timezone.utc)
-    _plant_in_backup(made, key, [
+    planted = [
         (AuditEvent(at, "admin", "erase", "customer", "C-000001", None, {field: [ERASED, after]}), sql),
         (AuditEvent(at, "admin", "gdpr.erase", "customer", bob["id"], None,
-                    {"records": [None, 1], "unsigned": [None, "other-key"]}), None)])
+                    {"records": [None, 1], "unsigned": [None, "other-key"]}), None)]
+    signed_copy = made.with_name("signed-" + made.name)
+    signed_copy.write_bytes(made.read_bytes())
+    _plant_in_backup(signed_copy, key, planted, keep_signature=True)
+    _plant_in_backup(made, key, planted)
+    for refused, why in ((signed_copy, "was changed after it was made"), (made, "is not signed")):
+        with pytest.raises(BackupSignature, match=why):
+            backup.restore(admin, refused, ADMIN_PASSWORD)
+    assert records.get(admin, "C-000001")["owner"] == "admin"       # nothing replaced
     admin.close()
 
-    restored, verdict = _restore_and_verify(store_path, made)
+    restored, verdict = _restore_and_verify(store_path, made, allow_unsigned=True)
     try:
         assert not verdict.ok
         assert not any("cims's own erase" in p for p in verdict.problems), verdict.problems

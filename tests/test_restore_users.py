@@ -13,6 +13,7 @@ import os
 
 import pytest
 
+from cims_xl.security import trust
 from cims_xl.services import audit_log, auth, backup, records
 from conftest import ADMIN_PASSWORD, FAST_KDF, USER_PASSWORD
 
@@ -64,7 +65,9 @@ def test_a_backup_where_everyone_keeps_access_names_no_one(admin):
     records.create(admin, "customer", {"name": "No user changes"})
     assert backup.preview_restore(admin, made, ADMIN_PASSWORD) == {
         "backup": made.name, "created_at": backup.read_manifest(made)["created_at"],
-        "access_lost": [], "roles_changed": []}
+        "access_lost": [], "roles_changed": [],
+        "signature_checked": {"signed_by": "admin", "fingerprint": trust.fingerprint(admin.signing_public),
+                              "checked_against": "admin's keys in this store's trail"}}
 
 
 def test_verify_after_restoring_a_backup_from_before_a_user_existed_is_clean(store_path, admin):

@@ -224,6 +224,9 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "backup.restore_new", "backup.finish_interrupted_restore",
              # A pure comparison of two lists of users (no session, no store).
              "backup.access_changes",
+             # A backup's signature: made inside `backup` (admin), checked against what the
+             # store and this OS account know (reads; nothing is written).
+             "backup.sign_manifest", "backup.check_signature", "backup.live_trust",
              "settings.store_region", "settings.phone_context",
              # Who the user fields' names are (read), and a pure function on them.
              "records.user_names", "records.disabled_user_names", "records.as_user_names", "records.user_for",

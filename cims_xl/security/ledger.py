@@ -148,6 +148,17 @@ def signature_ok(public_b64: str, store_id: str, first: int, last: int, mac: str
         return False
 
 
+def detached_ok(public_b64: str, message: bytes, sig_b64: str) -> bool:
+    """Whether `sig_b64` is an Ed25519 signature (RFC 8032) of `message` by the public
+    key `public_b64` (both base64; anything malformed is False)."""
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(public_b64, validate=True)).verify(
+            base64.b64decode(sig_b64, validate=True), message)
+        return True
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+
+
 def totp_digest(key: bytes, secret: str | None) -> str | None:
     """Keyed digest (HMAC-SHA256 with the audit key) of a TOTP secret, as `user.totp`
     entries record it; None for no secret."""

@@ -4,6 +4,14 @@ A backup is one `.cimsbak` file: a zip (stored, not compressed) holding an onlin
 of the encrypted database, the key file as it was, and a manifest with checksums and
 row counts (no personal data). Everything inside is as encrypted as the store itself:
 opening a backup needs a password that opened the store when the backup was made.
+
+The manifest is signed (Ed25519, RFC 8032) by the administrator who made the backup,
+with the signing key their audit entries are signed with; its SHA-256 sums cover the
+database and the key file. Every user holds the data key, so anyone who can sign in
+can open a backup and change it; only an administrator can sign one. A restore checks
+the signature against the keys this store's trail and this OS account's pin
+(security.trust) know for the signer, and that the signer is an administrator, before
+anything is replaced (`BackupSignature`).
 """
 
 from __future__ import annotations
@@ -15,22 +23,27 @@ import json
 import os
 import shutil
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock
 
 from ..crashpoints import crash_point
 from ..domain.schema import ENTITIES
-from ..errors import CimsError, StoreError, ValidationFailed, WrongPassword
+from ..errors import BackupSignature, CimsError, StoreError, ValidationFailed, WrongPassword
 from ..scratch import scratch_dir, sweep, write_private
-from ..security import trust
-from ..security.audit import AuditEvent
+from ..security import ledger, trust
+from ..security.audit import AuditEvent, canonical
 from ..security.keys import KeyFile, keyfile_path, restore_journal_path
 from ..store.db import Store, backup_store, utcnow
 from .session import Session
 
 SUFFIX = ".cimsbak"
 DB_MEMBER, KEYS_MEMBER, MANIFEST_MEMBER = "store.cims", "store.cims.keys", "manifest.json"
+
+
+SIG_CONTEXT = "cims-backup-sig-1"
+UNSIGNED_OPTION = "--unsigned"
 
 
 def _counts(store: Store) -> dict[str, int]:
@@ -92,6 +105,7 @@ def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep:
         manifest = {"format": "cims-backup-1", "store_id": session.store.get_meta("store_id"),
                     "created_at": utcnow().isoformat(), "created_by": session.username, "counts": counts,
                     "sha256": {DB_MEMBER: _sha256(db), KEYS_MEMBER: _sha256(keys)}}
+        sign_manifest(session, manifest)
         crash_point("backup.copied")
         partial = Path(tmp) / "backup.partial"
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as zf:
@@ -102,6 +116,135 @@ def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep:
         os.replace(partial, target)
     _prune(dest, session.store_path.stem, keep)
     return target
+
+
+def _manifest_message(manifest: dict) -> bytes:
+    """What a backup's signature signs: the context string and the manifest without its
+    signature (canonical JSON: sorted keys, no spaces)."""
+    return canonical([SIG_CONTEXT, {k: v for k, v in manifest.items() if k != "signature"}])
+
+
+def sign_manifest(session: Session, manifest: dict) -> dict:
+    """`manifest` (changed in place and returned) with "signature": {"signer": user name,
+    "public": base64 Ed25519 public key, "sig": base64 signature of `_manifest_message`},
+    made with the signed-in user's signing key; without a "signature" when the user has
+    no signing key yet."""
+    manifest.pop("signature", None)
+    sig = session.sign(_manifest_message(manifest))
+    if sig is not None:
+        manifest["signature"] = {"signer": session.username, "public": session.signing_public, "sig": sig}
+    return manifest
+
+
+@dataclass(frozen=True)
+class BackupTrust:
+    """What a backup's signature is checked against.
+
+    keys: {user name: fingerprints ('SHA256:…', security.trust.fingerprint)} of the
+    signing keys known for each user outside the backup (the live store's trail and key
+    file, this OS account's pin), or None on a computer that knows no store of it (a
+    restore onto a new machine): then the pin alone, else only the backup's own key file.
+    admins: who may have signed (the live store's administrators), or None (the backup's
+    own administrators: checked when it is opened).
+    allow_unsigned: a backup with no signature at all (made by cims before backups were
+    signed) is taken; a signature that does not check is never taken.
+    """
+
+    keys: dict[str, set[str]] | None = None
+    admins: frozenset[str] | None = None
+    allow_unsigned: bool = False
+    store_id: str | None = None     # whose store `keys` and `admins` are
+
+
+def live_trust(session: Session, *, allow_unsigned: bool = False) -> BackupTrust:
+    """The BackupTrust of a signed-in store: every signing key its trail gave each user
+    (`user.create`, `user.key`, `user.password` entries: an older backup was signed
+    with the key its maker had then), the key in each user's slot now, and this OS
+    account's pin; its administrators (disabled ones too: their backups stay theirs)."""
+    keys: dict[str, set[str]] = {}
+    users = session.store.fetch_users()
+    for u in users:
+        name = u["username"]
+        found = keys.setdefault(name, set())
+        for row in session.store.iter_audit(entity_id=name):
+            action, entity, changes = row[3], row[4], row[7]
+            if entity != "user" or not str(action).startswith("user."):
+                continue
+            try:
+                pair = (json.loads(changes) or {}).get("sign_key")
+            except (TypeError, ValueError):
+                continue
+            if isinstance(pair, list):
+                found.update(trust.fingerprint(k) for k in pair if isinstance(k, str) and k)
+    with contextlib.suppress(CimsError, OSError, ValueError):
+        kf = KeyFile.load(session.store_path)
+        for name in kf.usernames():
+            if fp := trust.fingerprint(kf.signing_public(name)):
+                keys.setdefault(name, set()).add(fp)
+    store_id = session.store.get_meta("store_id")
+    pin = trust.load_pin(store_id) if store_id else None
+    for name, fp in ((pin or {}).get("keys") or {}).items():
+        if fp:
+            keys.setdefault(name, set()).add(fp)
+    admins = frozenset(u["username"] for u in users if u["role"] == "admin")
+    return BackupTrust(keys, admins, allow_unsigned, store_id)
+
+
+def check_signature(backup_file: Path, manifest: dict, how: BackupTrust, own_keys: KeyFile | None = None) -> dict:
+    """Whether the backup is as an administrator made it. Returns {"signed_by": user or
+    None (unsigned, taken because `how.allow_unsigned`), "fingerprint", "checked_against":
+    what the key was found in}. Raises BackupSignature (nothing is restored) when the
+    manifest carries no signature (unless allowed), a signature that does not verify
+    (the backup was changed after it was made), a key not known for the signer, or a
+    signer who is not an administrator. `own_keys`: the backup's own key file, the
+    last resort for a key on a computer that knows nothing of the store (said so)."""
+    name = backup_file.name
+    sig = manifest.get("signature")
+    if sig is None:
+        if how.allow_unsigned:
+            return {"signed_by": None, "fingerprint": None,
+                    "checked_against": f"nothing: the backup is not signed (taken with {UNSIGNED_OPTION})"}
+        raise BackupSignature(f"{name} is not signed (made by cims before backups were signed, or its "
+                              "signature was removed); nothing was restored. Restore it only if you know "
+                              f"it is yours, with {UNSIGNED_OPTION}")
+    if not (isinstance(sig, dict) and all(isinstance(sig.get(k), str) for k in ("signer", "public", "sig"))):
+        raise BackupSignature(f"{name} carries a signature cims does not write; nothing was restored")
+    signer, public = sig["signer"], sig["public"]
+    if how.store_id is not None and manifest.get("store_id") != how.store_id:
+        # a backup of another store (restored with --other-store): this store knows
+        # nothing of its keys or administrators
+        how = BackupTrust(allow_unsigned=how.allow_unsigned)
+    if not ledger.detached_ok(public, _manifest_message(manifest), sig["sig"]):
+        raise BackupSignature(f"{name} was changed after it was made (its signature does not match its "
+                              "contents); nothing was restored")
+    fp = trust.fingerprint(public)
+    shown = signer[:40]
+    if how.keys is not None:
+        known = how.keys.get(signer, set())
+        if fp not in known:
+            raise BackupSignature(f"{name} is signed as {shown} with a key this store has never given "
+                                  f"{shown} ({fp}); nothing was restored")
+        against = f"{shown}'s keys in this store's trail"
+    else:
+        store_id = manifest.get("store_id")
+        pinned = ((trust.load_pin(store_id) if isinstance(store_id, str) and store_id.isalnum() else None)
+                  or {}).get("keys") or {}
+        if signer in pinned:
+            if pinned[signer] != fp:
+                raise BackupSignature(f"{name} is signed as {shown} with a key this computer has not seen "
+                                      f"for {shown} ({fp}; it knows {pinned[signer]}); nothing was restored")
+            against = f"the key this computer pinned for {shown}"
+        else:
+            theirs = trust.fingerprint(own_keys.signing_public(signer)) if own_keys is not None else None
+            if theirs != fp:
+                raise BackupSignature(f"{name} is signed as {shown} with a key its own key file does not "
+                                      f"hold for {shown}; nothing was restored")
+            against = (f"only the backup's own key file (this computer knows nothing of the store): "
+                       f"compare {fp} with `cims user list` on a computer that does")
+    if how.admins is not None and signer not in how.admins:
+        raise BackupSignature(f"{name} is signed by {shown}, who is not an administrator of this store; "
+                              "nothing was restored")
+    return {"signed_by": signer, "fingerprint": fp, "checked_against": against}
 
 
 def _prune(dest: Path, stem: str, keep: int) -> None:
@@ -188,11 +331,14 @@ def _backup_json(backup_file: Path, member: str) -> dict:
         raise StoreError(f"{backup_file.name} is not a cims backup") from None
 
 
-def check_restore(session: Session, backup_file: str | os.PathLike, *, allow_other_store: bool = False) -> dict:
+def check_restore(session: Session, backup_file: str | os.PathLike, *, allow_other_store: bool = False,
+                  allow_unsigned: bool = False) -> dict:
     """What `restore` would refuse without a password for the backup, found before anyone
     is asked to confirm: PermissionDenied (not an administrator), StoreError (the file is
     not a cims backup or cannot be read; it is a backup of another store and
-    `allow_other_store` is False). Reads only the manifest; changes nothing. Returns it.
+    `allow_other_store` is False), BackupSignature (see `check_signature`; the sums the
+    signature covers are checked by the restore itself). Reads only the manifest and
+    the key file; changes nothing. Returns the manifest, with "signature_checked".
     """
     session.ensure("admin")
     backup_file = Path(backup_file)
@@ -202,6 +348,10 @@ def check_restore(session: Session, backup_file: str | os.PathLike, *, allow_oth
     if current_id is not None and backup_id != current_id and not allow_other_store:
         raise StoreError(f"{backup_file.name} is a backup of another store, not this one; nothing was "
                          "restored (to replace this store with it anyway, add --other-store)")
+    own = _backup_json(backup_file, KEYS_MEMBER)
+    manifest["signature_checked"] = check_signature(
+        backup_file, manifest, live_trust(session, allow_unsigned=allow_unsigned),
+        KeyFile(backup_file, own) if isinstance(own.get("slots"), dict) else None)
     return manifest
 
 
@@ -223,13 +373,20 @@ def backup_password_opens(backup_file: str | os.PathLike, username: str, passwor
     return True
 
 
-def verify_backup(backup_file: str | os.PathLike, username: str, password: str) -> dict:
-    """Open a backup with a user's password; return its manifest if it is sound."""
+def verify_backup(backup_file: str | os.PathLike, username: str, password: str, *,
+                  allow_unsigned: bool = False) -> dict:
+    """Open a backup with a user's password; return its manifest (with
+    "signature_checked", see `check_signature`: checked against this computer's pin or
+    the backup's own key file) if it is sound. Raises StoreError, BackupSignature,
+    WrongPassword."""
     backup_file = Path(backup_file)
     with scratch_dir(None, "verify") as tmp:
         manifest = _extract(backup_file, Path(tmp))
         db = Path(tmp) / DB_MEMBER
-        key = KeyFile.load(db).unlock(username.strip().lower(), password)
+        kf = KeyFile.load(db)
+        manifest["signature_checked"] = check_signature(backup_file, manifest,
+                                                        BackupTrust(allow_unsigned=allow_unsigned), kf)
+        key = kf.unlock(username.strip().lower(), password)
         store = Store.open(db, key)
         try:
             if store.integrity_check() != "ok" or _counts(store) != manifest["counts"]:
@@ -240,7 +397,7 @@ def verify_backup(backup_file: str | os.PathLike, username: str, password: str) 
 
 
 def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
-            allow_other_store: bool = False) -> dict:
+            allow_other_store: bool = False, allow_unsigned: bool = False) -> dict:
     """Replace the store with a backup (admin), atomically and recoverably.
 
     `password` is the admin's password IN THE BACKUP: the one valid when the backup was
@@ -253,9 +410,11 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
     restored store ("restore") and in the replaced one ("restore.replaced"); the
     replaced files are kept beside the store as `*.before-restore-<time>`. The session
     is closed; sign in again afterwards. Raises PermissionDenied, WrongPassword,
-    StoreError, StoreBusy. Returns the backup's manifest, with "access_lost" and
-    "roles_changed" (`access_changes`: who can no longer sign in, whose role changed);
-    `preview_restore` tells the same before anything is changed.
+    StoreError, StoreBusy, BackupSignature (the backup is not as an administrator of
+    this store signed it, `check_signature`; an unsigned one is taken only with
+    `allow_unsigned`). Returns the backup's manifest, with "access_lost" and
+    "roles_changed" (`access_changes`: who can no longer sign in, whose role changed)
+    and "signature_checked"; `preview_restore` tells the same before anything is changed.
     """
     session.ensure("admin")
     backup_file = Path(backup_file)
@@ -265,6 +424,7 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
     with KeyFile.locked(store_path):   # no one signs in until the swap is over
         with scratch_dir(store_path.parent, "restore", keep_if=journal.exists) as stage:
             manifest = _stage(backup_file, stage, session.username, password, current_id, allow_other_store,
+                              live_trust(session, allow_unsigned=allow_unsigned),
                               session.store.fetch_users(), session.store.seqs_used(),
                               session.store.erased_customers())
             crash_point("restore.staged")
@@ -280,12 +440,15 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
 
 
 def restore_new(store_path: str | os.PathLike, backup_file: str | os.PathLike, username: str,
-                password: str) -> dict:
+                password: str, *, allow_unsigned: bool = False) -> dict:
     """Create the store at `store_path` from a backup (a new machine, a lost store).
 
     The user must be an administrator in the backup and `password` their password
     there. Refuses when a store already exists at `store_path` (use `restore`).
-    Leaves nothing behind when it fails. Raises WrongPassword, StoreError.
+    The signature is checked against the key this OS account pinned for its signer,
+    else against the backup's own key file only (said in "signature_checked": compare
+    the fingerprint). Leaves nothing behind when it fails. Raises WrongPassword,
+    StoreError, BackupSignature.
     """
     store_path = Path(store_path)
     backup_file = Path(backup_file)
@@ -297,7 +460,8 @@ def restore_new(store_path: str | os.PathLike, backup_file: str | os.PathLike, u
     try:
         with FileLock(str(lock), mode=0o600), \
                 scratch_dir(store_path.parent, "restore", keep_if=restore_journal_path(store_path).exists) as stage:
-            manifest = _stage(backup_file, stage, username.strip().lower(), password, None, True)
+            manifest = _stage(backup_file, stage, username.strip().lower(), password, None, True,
+                              BackupTrust(allow_unsigned=allow_unsigned))
             crash_point("restore.staged")
             _swap(store_path, stage)
     finally:
@@ -330,34 +494,39 @@ def access_changes(live: list[dict], kept: list[dict]) -> dict[str, list[dict]]:
 
 
 def preview_restore(session: Session, backup_file: str | os.PathLike, password: str, *,
-                    allow_other_store: bool = False) -> dict:
+                    allow_other_store: bool = False, allow_unsigned: bool = False) -> dict:
     """What restoring `backup_file` would do to the users, before anything is changed.
 
     Opens the backup as `restore` does (same checks, same `password`: the admin's in the
     backup) in a scratch folder and changes nothing. Returns {"backup": file name,
-    "created_at", "access_lost", "roles_changed"} (see `access_changes`). Raises
-    PermissionDenied, WrongPassword, StoreError as `restore` does.
+    "created_at", "access_lost", "roles_changed"} (see `access_changes`) and
+    "signature_checked". Raises PermissionDenied, WrongPassword, StoreError,
+    BackupSignature as `restore` does.
     """
     session.ensure("admin")
     backup_file = Path(backup_file)
     current_id = session.store.get_meta("store_id")
     with scratch_dir(session.store_path.parent, "preview") as tmp:
         manifest, _kf, _unlocked, restored = _open_staged(backup_file, Path(tmp), session.username, password,
-                                                           current_id, allow_other_store)
+                                                           current_id, allow_other_store,
+                                                           live_trust(session, allow_unsigned=allow_unsigned))
         try:
             changes = access_changes(session.store.fetch_users(), restored.fetch_users())
         finally:
             restored.close()
-    return {"backup": backup_file.name, "created_at": manifest.get("created_at"), **changes}
+    return {"backup": backup_file.name, "created_at": manifest.get("created_at"), **changes,
+            "signature_checked": manifest.get("signature_checked")}
 
 
 def _open_staged(backup_file: Path, stage: Path, username: str, password: str, current_id: str | None,
-                 allow_other_store: bool):
-    """Extract a backup into `stage`, open it with the user's password there and check
-    it: (manifest, key file, Unlocked, open Store). Closes the store when a check fails."""
+                 allow_other_store: bool, how: BackupTrust):
+    """Extract a backup into `stage`, check its signature (`how`), open it with the
+    user's password there and check it: (manifest, key file, Unlocked, open Store).
+    Closes the store when a check fails."""
     manifest = _extract(backup_file, stage)
     db = stage / DB_MEMBER
     kf = KeyFile.load(db)
+    manifest["signature_checked"] = check_signature(backup_file, manifest, how, kf)
     try:
         unlocked = kf.unlock_keys(username, password)
     except WrongPassword:
@@ -378,6 +547,10 @@ def _open_staged(backup_file: Path, stage: Path, username: str, password: str, c
         user = restored.fetch_user(username)
         if not user or user["role"] != "admin" or user.get("disabled"):
             raise StoreError("you are not an administrator in that backup; nothing was restored")
+        signer = (manifest.get("signature_checked") or {}).get("signed_by")
+        if how.admins is None and signer is not None and (restored.fetch_user(signer) or {}).get("role") != "admin":
+            raise BackupSignature(f"{backup_file.name} is signed by {signer[:40]}, who is not an administrator "
+                                  "in it; nothing was restored")
     except BaseException:
         restored.close()
         raise
@@ -385,7 +558,7 @@ def _open_staged(backup_file: Path, stage: Path, username: str, password: str, c
 
 
 def _stage(backup_file: Path, stage: Path, username: str, password: str, current_id: str | None,
-           allow_other_store: bool, live_users: list[dict] | None = None,
+           allow_other_store: bool, how: BackupTrust, live_users: list[dict] | None = None,
            seqs_used: dict[str, int] | None = None, erased: list[str] | None = None) -> dict:
     """Extract and check a backup into `stage`, and audit the restore inside it. With
     `live_users` (the store's users now), the manifest returned also holds
@@ -396,7 +569,7 @@ def _stage(backup_file: Path, stage: Path, username: str, password: str, current
     them: a restore never brings back a person someone erased (listed in the manifest
     returned under "erased_again")."""
     manifest, kf, unlocked, restored = _open_staged(backup_file, stage, username, password, current_id,
-                                                    allow_other_store)
+                                                    allow_other_store, how)
     db, key = stage / DB_MEMBER, unlocked.data_key
     try:
         backup_id = restored.get_meta("store_id")

@@ -142,8 +142,20 @@ def _erase_backup(session: Session, path: Path, cid: str) -> _Done:
             counts = bk._counts(store)
         finally:
             store.close()
+        # Signed again by this administrator when an administrator's signature this store
+        # vouches for was on it; one that was unsigned (or not vouched for) stays unsigned:
+        # an erase must not make a backup someone changed look like an administrator's.
+        try:
+            bk.check_signature(path, manifest, bk.live_trust(session))
+            vouched = True
+        except StoreError:
+            vouched = False
         manifest.update(counts=counts, sha256={bk.DB_MEMBER: bk._sha256(db),
                                                bk.KEYS_MEMBER: bk._sha256(into / bk.KEYS_MEMBER)})
+        if vouched:
+            bk.sign_manifest(session, manifest)
+        else:
+            manifest.pop("signature", None)
         partial = into / (path.name + ".partial")
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as zf:
             zf.write(db, bk.DB_MEMBER)

@@ -292,6 +292,14 @@ class Session:
         assert self._pending is not None, "also_sign follows an audit entry in the same unit of work"
         self._pending["touched"].update(records)
 
+    def sign(self, message: bytes) -> str | None:
+        """Ed25519 signature (RFC 8032; base64) of `message` with this user's signing
+        key, or None for a user without one yet. For what is signed outside the audit
+        trail (a backup's manifest); callers give their own context string in `message`."""
+        if self._signing_key is None:
+            return None
+        return base64.b64encode(self._signing_key.sign(message)).decode("ascii")
+
     @property
     def signing_public(self) -> str | None:
         """This user's Ed25519 public key (base64), or None without a signing key."""
