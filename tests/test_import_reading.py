@@ -140,16 +140,23 @@ def test_unmapped_columns_are_kept_in_notes(admin, tmp_path):
     assert "Website: http://a.example" in notes and "Birthday: 1990-01-01" in notes
 
 
-def test_map_overrides_win_and_a_named_profile_is_saved_and_reused(admin, tmp_path, monkeypatch):
+def test_map_overrides_win_and_a_named_profile_is_saved_by_the_import_not_the_dry_run_and_reused(
+        admin, tmp_path, monkeypatch):
     monkeypatch.setenv("CIMS_CONFIG_DIR", str(tmp_path / "config"))
     path = tmp_path / "p.csv"
     path.write_text(csv_bytes([["Kürzel", "Tel", "Website"], ["A", "13800138000", "x"]]))
     with pytest.raises(ImportRefused, match="Name"):
         import_file(admin, path, dry_run=True)
+    profile_file = tmp_path / "config" / "import-profiles" / "shop.json"
     first = import_file(admin, path, mapping=["Kürzel=Name", "Tel=Mobile", "Website=-"],
                         profile="shop", dry_run=True)
     assert first.created == 1 and first.ignored == ["Website"]
-    saved = json.loads((tmp_path / "config" / "import-profiles" / "shop.json").read_text())
+    assert not profile_file.exists()            # "Dry run: nothing was written"
+    said = [i for i in first.inferences if i["what"] == "profile 'shop'"]
+    assert said and said[0]["decided"] == "not saved by a dry run"
+    import_file(admin, path, mapping=["Kürzel=Name", "Tel=Mobile", "Website=-"], profile="shop")
+    records.delete(admin, records.list_records(admin, "customer")[0]["id"])
+    saved = json.loads(profile_file.read_text())
     assert saved["map"] == {"Kürzel": "name", "Tel": "mobile", "Website": "-"}
     again = import_file(admin, path, profile="shop")
     assert again.created == 1

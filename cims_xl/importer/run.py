@@ -1330,7 +1330,14 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         defaulted = planner.prep.context.get("defaulted")
         if defaulted:
             result.currency_defaulted = dict(sorted(defaulted.items()))
-        if profile:
+        if profile and dry_run:
+            # a dry run writes nothing, a profile included: it is saved by the import itself
+            result.inferences.append({
+                "what": f"profile '{profile}'",
+                "decided": "not saved by a dry run",
+                "evidence": "the mapping and options shown here are saved under that name when this file "
+                            "is imported without --dry-run"})
+        elif profile:
             kept = {"calendar": calendar, "decimal": decimal, "encoding": encoding,
                     "amount_per": amount_per, "currency": currency}
             for name, value in unused.items():
