@@ -847,11 +847,11 @@ def _entity_group(ent: Entity) -> click.Group:
         session = app.session()
         if ent.kind == "customer":
             allow = values.pop("allow_duplicate", False)
-            app.out.emit(records.create_customer(session, _given(values), allow_duplicate=allow,
-                                                 context=_phone_hint(ent)))
+            app.out.emit(records.create_customer(session, records.with_phone_extensions(ent.kind, _given(values)),
+                                                 allow_duplicate=allow, context=_phone_hint(ent)))
             return
-        app.out.emit(records.create(session, ent.kind, _with_customer_ref(session, _given(values)),
-                                    context=_phone_hint(ent)))
+        given = records.with_phone_extensions(ent.kind, _with_customer_ref(session, _given(values)))
+        app.out.emit(records.create(session, ent.kind, given, context=_phone_hint(ent)))
 
     if ent.kind == "customer":
         add = click.option("--allow-duplicate", is_flag=True,

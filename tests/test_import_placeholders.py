@@ -1,7 +1,8 @@
 """What people and programs write for "no value" (N/A, -, none, NULL, k.A., néant, 无,
 なし, 없음 …) is an empty cell, not a company called "N/A", a city "-" or a warning about
 an email "n/a"; the summary lists them per column. Names keep the words that are also
-names ("Na", "Nil"), a record's own name is kept as written, a country keeps "NA"
+names ("Na", "Nil"), a record's own name written as a placeholder refuses its row (no
+customer "N/A"), a customer's name on an order is left empty, a country keeps "NA"
 (Namibia), and statuses, stages, currencies and amounts are never emptied for a default
 to fill."""
 
@@ -59,17 +60,53 @@ def test_placeholders_of_other_languages_are_empty_cells_too(admin, tmp_path, wo
     assert got["Anna Lee"]["company"] is None and got["Bo Berg"]["company"] == "Berg AB"
 
 
-def test_a_records_name_is_kept_as_written_and_a_country_keeps_namibia(admin, tmp_path):
-    # a row with only a phone under "N/A" is still someone (tests/test_import_shared_phone.py)
+def test_a_name_that_is_also_a_word_for_nothing_is_kept_and_a_country_keeps_namibia(admin, tmp_path):
     path = tmp_path / "people.csv"
-    path.write_text("Name,Email,Country,Company\nN/A,na@example.com,US,-\nNa,na2@example.com,KR,Nil\n"
+    path.write_text("Name,Email,Country,Company\nNa,na2@example.com,KR,Nil\n"
                     "Ama Ata,ama@example.com,NA,N/A\n", encoding="utf-8")
     result = import_file(admin, path)
-    assert (result.created, result.rejected) == (3, 0)
+    assert (result.created, result.rejected) == (2, 0)
     people = {c["name"]: c for c in records.list_records(admin, "customer")}
-    assert set(people) == {"N/A", "Na", "Ama Ata"}
+    assert set(people) == {"Na", "Ama Ata"}
     assert people["Ama Ata"]["country"] == "NA"               # Namibia, not "no value"
-    assert (people["N/A"]["company"], people["Na"]["company"], people["Ama Ata"]["company"]) == (None, "Nil", None)
+    assert (people["Na"]["company"], people["Ama Ata"]["company"]) == ("Nil", None)
+
+
+@pytest.mark.parametrize("kind, header", [("customers", "Name"), ("customers", "客户名称"), ("contacts", "Name")])
+@pytest.mark.parametrize("word", ["N/A", "-", "无", "NULL", "none", "???", "なし", "нет данных", "(blank)"])
+def test_a_records_own_name_written_as_a_placeholder_refuses_the_row_saying_so(admin, tmp_path, kind, header, word):
+    """Not a customer called "N/A", and not a blank name without a word: the row is
+    refused with the reason, like a row with no name, and the others go in."""
+    path = tmp_path / "people.csv"
+    if kind == "contacts":
+        import_file(admin, _csv(tmp_path / "c.csv", "Name,Email\nAcme Ltd,info@acme.example\n"))
+        text = f"Name,Email,Company\n{word},x@acme.example,Acme Ltd\nBo Berg,bo@acme.example,Acme Ltd\n"
+    else:
+        text = f"{header},Email,Phone\n{word},x@example.com,+44 20 7946 0958\nBo Berg,bo@example.com,\n"
+    path.write_text(text, encoding="utf-8")
+    result = import_file(admin, path, kind=kind)
+    assert (result.created, result.rejected) == (1, 1)
+    refused = next(o for o in result.outcomes if o.action == "rejected")
+    assert refused.row == 2 and f"'{word}' says there is no name" in refused.reason
+    names = {r["name"] for r in records.list_records(admin, kind.rstrip("s"))}
+    assert word not in names and "Bo Berg" in names
+
+
+def test_an_orders_customer_name_written_as_a_placeholder_makes_no_customer_called_so(admin, tmp_path):
+    """The order names no customer: refused as a row with an empty name is, not linked to
+    a new customer "N/A"."""
+    import_file(admin, _csv(tmp_path / "c.csv", "Name,Email\nAnna Lee,anna@example.com\n"))
+    path = _csv(tmp_path / "o.csv", "Order,Date,Customer,Amount,Currency\n"
+                                    "1001,2026-03-05,N/A,10.00,EUR\n1002,2026-03-05,Anna Lee,12.00,EUR\n")
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.customers_created) == (1, 1, 0)
+    assert "no customer id or name" in next(o for o in result.outcomes if o.action == "rejected").reason
+    assert {c["name"] for c in records.list_records(admin, "customer")} == {"Anna Lee"}
+
+
+def _csv(path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def test_an_order_status_or_amount_written_as_a_placeholder_is_never_given_a_default(admin, tmp_path):

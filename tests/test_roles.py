@@ -227,6 +227,8 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              # A backup's signature: made inside `backup` (admin), checked against what the
              # store and this OS account know (reads; nothing is written).
              "backup.sign_manifest", "backup.check_signature", "backup.live_trust",
+             # A pure function on typed values (a phone's extension kept in Notes).
+             "records.with_phone_extensions",
              "settings.store_region", "settings.phone_context",
              # Who the user fields' names are (read), and a pure function on them.
              "records.user_names", "records.disabled_user_names", "records.as_user_names", "records.user_for",

@@ -9,6 +9,13 @@ ISO 3166's official and common names ("United States of America", "South Korea")
 and its country-level subdivisions ("England", "Scotland"), from pycountry.
 Dotted abbreviations read as the code they spell ("U.S.", "U.K.").
 
+Names written in another order or with the usual abbreviations — ISO's inverted
+"Korea, Republic of" as "Republic of Korea", the World Bank's "Korea, Rep.",
+"Lao PDR", "Egypt, Arab Rep.", "Hong Kong SAR, China", "The Gambia" — are found by
+their words (`_words`): the same set of words, abbreviations spelled out, "of"/"the"
+left out, as exactly one country's name. A name whose words are part of the names of
+two countries only ("Korea": South or North) is refused naming both.
+
 `unknown_country("Untied Kingdom")` tells a filled country cell that names no
 country (a typo, a region we do not know) from a blank one, with the closest names
 as a suggestion: a phone number without "+" in such a row has no known country code.
@@ -29,6 +36,65 @@ LOCALES = ("en", "zh", "zh_Hant", "fr", "de", "es", "pt", "it", "nl", "ja", "ko"
 def _key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(text.replace(".", " ").replace("_", " ").split())
+
+
+# Words left out when names are compared by their words, and the abbreviations the
+# World Bank's and the UN's country lists write (World Bank WDI country names:
+# "Korea, Rep.", "Congo, Dem. Rep.", "Micronesia, Fed. Sts.", "Lao PDR").
+_FILLER_WORDS = frozenset({"of", "the", "and", "&"})
+_ABBREVIATIONS = {"rep": ("republic",), "dem": ("democratic",), "fed": ("federated",), "sts": ("states",),
+                  "is": ("islands",), "isl": ("islands",), "st": ("saint",), "pdr": ("people's", "democratic", "republic"),
+                  "dpr": ("democratic", "people's", "republic"), "peoples": ("people's",),
+                  "utd": ("united",), "rb": ("bolivarian", "republic")}
+_WORD = re.compile(r"[^\W_]+(?:'s)?", re.UNICODE)
+
+
+def _words(key: str) -> frozenset[str]:
+    """The words of a name's key, abbreviations spelled out, fillers left out."""
+    out: list[str] = []
+    for w in _WORD.findall(key.replace("’", "'")):
+        out.extend(_ABBREVIATIONS.get(w, (w,)))
+    return frozenset(w for w in out if w not in _FILLER_WORDS)
+
+
+@functools.cache
+def _word_sets() -> tuple[dict[frozenset[str], str], dict[frozenset[str], set[str]]]:
+    """(word set -> the one code whose name has exactly those words; word -> codes whose
+    names hold it), from the Latin-script names of the table."""
+    exact: dict[frozenset[str], set[str]] = {}
+    holding: dict[str, set[str]] = {}
+    for key, code in _table().items():
+        if not key.isascii() or len(key) <= 3:      # codes and other scripts: exact keys only
+            continue
+        words = _words(key)
+        if words:
+            exact.setdefault(words, set()).add(code)
+            for w in words:
+                holding.setdefault(w, set()).add(code)
+    return {k: next(iter(v)) for k, v in exact.items() if len(v) == 1}, holding
+
+
+def _by_words(key: str) -> str | None:
+    if not key.isascii():
+        return None
+    words = _words(key)
+    return _word_sets()[0].get(words) if words else None
+
+
+def _shared_by(key: str) -> list[str]:
+    """The codes of the countries whose names hold every word of `key` (a name of
+    several words, or one word that is no country's name on its own: "Korea", "Hong
+    Kong SAR"), when they are two or more; [] otherwise."""
+    if not key.isascii():
+        return []
+    words = _words(key)
+    if not words or words <= {"republic", "democratic", "islands", "saint", "united", "states"}:
+        return []
+    holding = _word_sets()[1]
+    codes: set[str] | None = None
+    for w in words:
+        codes = set(holding.get(w, ())) if codes is None else codes & holding.get(w, set())
+    return sorted(codes or ())
 
 
 @functools.cache
@@ -58,7 +124,7 @@ def _table() -> dict[str, str]:
             iso.setdefault(_key(sub.name.split("[")[0]), set()).add(sub.country_code)
     for k, v in iso.items():
         names.setdefault(k, v)
-    for name, code in _FORMER_NAMES.items():
+    for name, code in (*_FORMER_NAMES.items(), *_OFFICIAL_CJK.items()):
         names.setdefault(_key(name), {code})
     # A name two regions share (none in CLDR today) decides nothing.
     table = {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
@@ -78,7 +144,13 @@ _FORMER_NAMES = {"Turkey": "TR", "Republic of Turkey": "TR", "Swaziland": "SZ", 
                  "Vatican": "VA", "Holy See": "VA", "Palestine": "PS", "Czech Republic": "CZ",
                  "Cape Verde": "CV", "Zaire": "CD", "DR Congo": "CD", "DRC": "CD", "Republic of Ireland": "IE",
                  "South Korea": "KR", "Korea, South": "KR", "North Korea": "KP", "Korea, North": "KP",
-                 "UAE": "AE", "KSA": "SA", "Russia": "RU", "Laos": "LA", "Brunei": "BN", "Syria": "SY"}
+                 "UAE": "AE", "KSA": "SA", "Russia": "RU", "Laos": "LA", "Brunei": "BN", "Syria": "SY",
+                 "Macau": "MO"}
+# Official names as the states write them in Chinese characters, which CLDR does not
+# carry (it gives the common names 台湾, 韩国/韓國, 日本): the Republic of China
+# (Taiwan), the Republic of Korea in hanja, Japan's 日本国.
+_OFFICIAL_CJK = {"中華民國": "TW", "中华民国": "TW", "大韓民國": "KR", "大韩民国": "KR", "日本国": "JP",
+                 "日本國": "JP"}
 
 
 # CLDR (as babel ships it, without its "short" variants) names Hong Kong and Macao only
@@ -136,6 +208,10 @@ def _region(value: str) -> str | None:
         code = _table().get(key[6:].strip())            # Thai "ประเทศไทย": "country" + the name
     if code is None and "." in value and len(key) <= 7:
         code = _table().get(key.replace(" ", ""))      # "U.S.", "U.S.A.", "U.K."
+    if code is None:
+        code = _by_words(key)            # "Republic of Korea", "Korea, Rep.", "Lao PDR"
+    if code is None and len(key.split()) >= 2 and len(shared := _shared_by(key)) == 1:
+        code = shared[0]                 # "Hong Kong SAR": words only one country's names hold
     return code
 
 
@@ -157,7 +233,13 @@ def _unknown_reason(text: str) -> str:
 
     from babel import Locale
 
-    close = difflib.get_close_matches(_key(text), list(_table()), n=1, cutoff=0.8)
+    key = _key(text)
+    shared = _shared_by(key)
+    if 2 <= len(shared) <= 3:
+        en = Locale.parse("en").territories
+        return (f"{text!r} could be " + " or ".join(f"{en.get(c, c)} ({c})" for c in shared)
+                + ": write which")
+    close = difflib.get_close_matches(key, list(_table()), n=1, cutoff=0.8)
     hint = ""
     if close:
         code = _table()[close[0]]

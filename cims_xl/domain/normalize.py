@@ -153,6 +153,16 @@ _PHONE_EXTENSION = re.compile(
     r"\s*[,;]?\s*(?:ext\.?|extn\.?|extension|x|#|转|轉|分机|分機)\s*[:.]?\s*\d{1,7}\s*$",
     re.IGNORECASE,
 )
+
+
+def has_phone_extension(value: object) -> bool:
+    """Whether a phone cell ends with an extension ("x123", "ext. 45", "转 8", "#22")
+    after its digits: E.164 holds none, so normalize_phone drops it and a caller that
+    keeps the text elsewhere (Notes) does not lose it."""
+    return isinstance(value, str) and any(c.isdigit() for c in value) \
+        and bool(_PHONE_EXTENSION.search(value)) and any(c.isdigit() for c in _PHONE_EXTENSION.sub("", value))
+
+
 _PHONE_LABEL = re.compile(
     r"^(?:tel|phone|mobile|mob|cell|fax|电话|電話|手机|手機|座机|座機)\s*[:.]?\s*", re.IGNORECASE
 )
@@ -204,6 +214,11 @@ def _cn_general():
 _CN_GENERAL, _CN_LENGTHS = _cn_general()
 # Valid mainland fixed lines (the type phonenumbers' is_valid_number finds for them).
 _CN_FIXED_LINE = re.compile(phonenumbers.PhoneMetadata.metadata_for_region("CN").fixed_line.national_number_pattern)
+# Valid mainland mobiles: the shapes above are only their outline ("14085550100", a US
+# number whose "+" was lost, has it but 140 is no mobile range); a number of the outline
+# outside these ranges goes to the full check.
+_CN_MOBILE_VALID = re.compile(
+    f"(?:{phonenumbers.PhoneMetadata.metadata_for_region('CN').mobile.national_number_pattern})\\Z")
 
 
 ASSUMED_REGION_HINT = "write it with + and its country code, or give its country"
@@ -270,23 +285,24 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
         number_cell = True
     else:
         raise ValueError(_problem("not a valid phone number", value))
-    if region == "CN" and _CN_MOBILE.match(text):
+    if region == "CN" and _CN_MOBILE.match(text) and _CN_MOBILE_VALID.match(text):
         # The most common shape by far (an 11-digit mainland mobile, nothing else in the
-        # cell) is always a possible CN number; skip the full parse for it.
+        # cell) is always a valid CN number; skip the full parse for it.
         return "+86" + text
-    if text.startswith("+86") and _CN_MOBILE.match(text, 3):
+    if text.startswith("+86") and _CN_MOBILE.match(text, 3) and _CN_MOBILE_VALID.match(text, 3):
         return text  # already E.164 (re-imports, our own exports)
-    if (text.startswith("+86") or region == "CN") and _CN_MOBILE_SPACED.match(text):
+    if (text.startswith("+86") or region == "CN") and _CN_MOBILE_SPACED.match(text) \
+            and _CN_MOBILE_VALID.match(mobile := _SEPARATORS.sub("", text.removeprefix("+86"))):
         # "+86 138 0013 8000", "138-0013-8000": a mainland mobile with separators, the
         # next most common shape; read without the full parse.
-        return "+86" + _SEPARATORS.sub("", text.removeprefix("+86"))
+        return "+86" + mobile
     if region == "CN":
         bare = _CN_MOBILE_BARE_CODE.match(text)
-        if bare:
+        if bare and _CN_MOBILE_VALID.match(mobile := _SEPARATORS.sub("", bare.group(1))):
             # 13 digits starting 86 then a mainland mobile: China's code without its "+".
             # Read so even when CN is only assumed: no national number of that shape
             # exists in China, and the mobile after it is unmistakable.
-            return "+86" + _SEPARATORS.sub("", bare.group(1))
+            return "+86" + mobile
         # 0 + area code is how China dials a landline at home. Under an assumed region
         # the number must also be valid ("089 3280598" from Munich has this shape): a
         # fixed line in the numbering plan, else the full check decides. No mainland
@@ -397,12 +413,47 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
     national = phonenumbers.national_significant_number(number)
     if len(set(national)) == 1 or not _fits_numbering_plan(number, national):
         return False, _problem("not a valid phone number", raw)
-    if assumed and national_form and not (_written_as_national(text, number)
-                                          and phonenumbers.is_valid_number(number)):
+    valid = phonenumbers.is_valid_number(number)
+    if assumed and national_form and not (valid and _written_as_national(text, number)):
         return False, _problem(
             f"not a valid number in {region}, the region assumed for numbers without a "
             f"country code; {hint}", raw)
+    if not valid and (near := _one_digit_off(number, national)):
+        # Possible (a length the country uses) but in no range its numbering plan has,
+        # while the same digits with one more or one fewer at the end are: a digit lost
+        # or added ("1391234567", a mainland mobile one digit short), not a number. A
+        # number in no range and not near one (a range opened after phonenumbers'
+        # metadata was built, the ranges regulators keep for drama) is kept as possible.
+        where = phonenumbers.region_code_for_number(number) or region
+        return False, _problem(f"not a valid number in {where}: one digit {near} for a "
+                               f"{_TYPE_WORDS.get(phonenumbers.number_type(_near_number(number, national, near)), 'number')} there", raw)
     return True, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_TYPE_WORDS = {phonenumbers.PhoneNumberType.MOBILE: "mobile number",
+               phonenumbers.PhoneNumberType.FIXED_LINE: "landline number",
+               phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "phone number",
+               phonenumbers.PhoneNumberType.TOLL_FREE: "toll-free number"}
+
+
+def _near_number(number: phonenumbers.PhoneNumber, national: str, near: str) -> phonenumbers.PhoneNumber:
+    digits = national[:-1] if near == "too many" else national + "0"
+    return phonenumbers.PhoneNumber(country_code=number.country_code, national_number=int(digits))
+
+
+def _one_digit_off(number: phonenumbers.PhoneNumber, national: str) -> str | None:
+    """'too few' when the national number with a digit added at its end (any digit, as
+    ranges are assigned by their leading digits) is valid, 'too many' when it is valid
+    without its last digit; None otherwise (ITU-T E.164 ranges as phonenumbers lists
+    them)."""
+    if len(national) > 3:
+        shorter = phonenumbers.PhoneNumber(country_code=number.country_code, national_number=int(national[:-1]))
+        if phonenumbers.is_valid_number(shorter):
+            return "too many"
+    longer = phonenumbers.PhoneNumber(country_code=number.country_code, national_number=int(national + "0"))
+    if phonenumbers.is_valid_number(longer):
+        return "too few"
+    return None
 
 
 def _lost_plus_reading(text: str, region: str, number: phonenumbers.PhoneNumber, number_cell: bool):
@@ -504,6 +555,13 @@ def _normalize_email_full(value: object) -> str | None:
     if not isinstance(value, str):
         raise ValueError(_problem("not an email address", value))
     text = _nfkc(value).strip()
+    if not text.isascii():
+        # Format characters (Unicode category Cf: zero-width space and joiners, word
+        # joiner, byte-order mark, directional marks) are invisible and never part of
+        # an address (RFC 6531 allows none): copied from web pages and chat apps, they
+        # made "jo@example.com\u200b" a second address the duplicate check and search
+        # did not find.
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
     if text[:7].lower() == "mailto:":
         text = text[7:].strip()
     if text.startswith("<") and text.endswith(">"):

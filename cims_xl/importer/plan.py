@@ -27,7 +27,7 @@ from ..domain import normalize as nz
 from ..domain.duplicates import (OTHER, SAME, UNSURE, company_core, company_key, company_name, company_parts,
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
                                  parse_name, same_company, simplified, written_key)
-from ..domain.models import validate_record
+from ..domain.models import MAX_TEXT, validate_record
 from ..domain.postal import restored_zeros
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
@@ -141,7 +141,7 @@ PLACEHOLDERS = frozenset({
 })
 # Fewer for a person's or company's name, where "Na" and "Nil" are names, and for a
 # country, where "NA" is Namibia.
-_NAME_PLACEHOLDERS = PLACEHOLDERS - {"na", "nil", "none"}
+_NAME_PLACEHOLDERS = PLACEHOLDERS - {"na", "nil"}
 _COUNTRY_PLACEHOLDERS = PLACEHOLDERS - {"na"}
 PLACEHOLDER_KINDS = frozenset({"text", "email", "phone", "date", "datetime", "bool", "enum", "tags", "user", "name"})
 _PLACEHOLDER_MAX = max(map(len, PLACEHOLDERS)) + 4          # a few spaces around one
@@ -564,6 +564,12 @@ class RowPreparer:
                     continue
                 if v[0] in _PLACEHOLDER_FIRST and len(v) <= _PLACEHOLDER_MAX \
                         and (found := self._placeholders.get(target)) is not None and v.strip().casefold() in found:
+                    if target == "name":
+                        # no name: the row is refused saying so, not stored as "N/A" nor
+                        # taken for a blank cell without a word
+                        data.setdefault(UNREADABLE, {})[target] = Unreadable(
+                            v.strip(), f"'{v.strip()}' says there is no name, and a {self.ent.label} needs one")
+                        continue
                     self.context["placeholders"][(self.headers[i], v.strip())] += 1
                     continue
                 if v[0] == "#" and ERROR_TEXT.match(v.strip()):
@@ -692,10 +698,12 @@ class RowPreparer:
         for target in self.source_of:
             kind = self.kinds.get(target, "text")
             bare = target.removeprefix("customer_")
-            if (kind not in PLACEHOLDER_KINDS or bare in MUST_READ or bare == "name"
+            if (kind not in PLACEHOLDER_KINDS or bare in MUST_READ
                     or target in CHECKED.get(self.ent.kind, ()) or target in self.options.value_map):
-                # read by importer.values and --value (a placeholder there stops); a record's
-                # name is kept as written, so that a row with only a phone is not refused
+                # read by importer.values and --value (a placeholder there stops). A
+                # record's own name that is a placeholder refuses its row (see raw); a
+                # customer's name on another record is left empty (the row's email or
+                # id may still find the customer)
                 continue
             out[target] = (_COUNTRY_PLACEHOLDERS if bare == "country"
                            else _NAME_PLACEHOLDERS if kind == "name" or bare == "company"
@@ -959,6 +967,7 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     if unreadable:
         _leave_out_unreadable(ent, data, unreadable, prep, warnings)
     kept = data.pop(KEPT_NOTES, None)
+    _fit_notes(data, prep, warnings)
     try:
         clean = validate_record(ent, data, context=context)
         if kept:
@@ -978,6 +987,7 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         warnings[label] = f"{reason} (left empty; the text is kept in Notes)"
     _with_notes(data, moved)
     kept = "\n".join(t for t in (kept, data.pop(KEPT_NOTES, None)) if t)
+    _fit_notes(data, prep, warnings)
     try:
         clean = validate_record(ent, data, context=context)
     except ValidationFailed as exc:
@@ -991,6 +1001,26 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         if key in clean and ent.field(key).default is not None:
             clean[key] = None
     return clean
+
+
+_CUT_MARK = "\n[… {n:,} more characters: cut here, they are only in the file]"
+
+
+def _fit_notes(data: dict, prep: RowPreparer, warnings: dict[str, str] | None) -> None:
+    """Notes longer than a cell holds (models.MAX_TEXT, Excel's 32,767 characters less a
+    margin) are cut, with a mark saying how much is left out, and the row is warned:
+    one long note does not refuse a customer (only a required field does). Without
+    `warnings` (a caller that keeps no warnings) the row is refused as before."""
+    notes = data.get("notes")
+    if warnings is None or not isinstance(notes, str) or len(notes) <= MAX_TEXT:
+        return
+    keep = MAX_TEXT - len(_CUT_MARK.format(n=len(notes)))
+    cut = notes.rfind("\n", keep - 2000, keep)
+    keep = cut if cut > 0 else keep
+    data["notes"] = notes[:keep] + _CUT_MARK.format(n=len(notes) - keep)
+    warnings[prep.source_of.get("notes", "Notes")] = (
+        f"{len(notes):,} characters, more than a cell holds ({MAX_TEXT:,}): the first {keep:,} kept, "
+        "the rest is only in the file")
 
 
 def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPreparer,
@@ -1025,6 +1055,13 @@ def _with_notes(data: dict, extra: list[str], key: str = "notes") -> None:
     them under KEPT_NOTES (an update appends them to the stored notes)."""
     if extra:
         notes = data.get(key)
+        if notes not in (None, ""):
+            # a line the row's notes hold already (a phone with an extension that was then
+            # left empty, kept once for each reason) is not written twice
+            have = set(cell_text(notes).split("\n"))
+            extra = [line for line in extra if line not in have]
+            if not extra:
+                return
         text = "\n".join(extra)
         data[key] = f"{cell_text(notes)}\n{text}" if notes not in (None, "") else text
         if key == "notes":

@@ -49,7 +49,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from ..domain.schema import ENTITIES, SOURCE_TAG
 from .audit import ERASED, GENESIS, canonical, entry_records, is_bulk, loads, write_mac
 from .roles import allowed
-from .trust import fingerprint
+from .trust import COPY_HINT, fingerprint
 
 SIG_CONTEXT = "cims-audit-sig-1"
 # In a write's states, "<" + record id: the record's row as the write found it, before its
@@ -807,10 +807,10 @@ class Replay:
         elif self.pinned_mac_seen is None and seq > self.last_seq:
             self.problems.append(f"the trail was cut: it ends at entry #{self.last_seq}, but this computer "
                                  f"already saw entry #{seq}; entries #{self.last_seq + 1}–#{seq} were removed "
-                                 "(or an older copy of the store was put back)")
+                                 "(or an older copy of the store was put back)" + COPY_HINT)
         elif self.pinned_mac_seen is not None and self.pinned_mac_seen != mac:
             self.problems.append(f"entry #{seq} is not the one this computer saw: the trail was rewritten "
-                                 f"at or before #{seq}")
+                                 f"at or before #{seq}{COPY_HINT}")
         if (pin.get("signed_from") is not None and pin["signed_from"] != store_signed_from
                 and not self.head_problem):
             self.problems.append(f"signatures start at entry #{store_signed_from} in the store, but this computer "

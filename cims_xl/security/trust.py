@@ -31,6 +31,10 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 ENV = "CIMS_TRUST_DIR"
+# A pin is kept per store id, and a copy of a store file has the same id: when a copy and
+# the store are both written on one OS account, each looks rewritten to the other.
+COPY_HINT = (" (or a copy of this store file, which has the same store id, was written on this computer; "
+             "once you know which, `cims audit accept` on the store you keep)")
 
 
 def trust_dir() -> Path:

@@ -313,9 +313,10 @@ def _pinned_head_problem(store: Store, store_id: str) -> str | None:
         end = last[0] if last else 0
         return (f"the trail was cut: before this sign-in it ended at entry #{end}, but this computer "
                 f"already saw entry #{seq}; entries #{end + 1}–#{seq} were removed "
-                "(or an older copy of the store was put back)")
+                "(or an older copy of the store was put back)" + trust.COPY_HINT)
     if have != mac:
-        return f"entry #{seq} is not the one this computer saw: the trail was rewritten at or before #{seq}"
+        return (f"entry #{seq} is not the one this computer saw: the trail was rewritten at or before #{seq}"
+                f"{trust.COPY_HINT}")
     if pin.get("signed_from") is not None and store.get_meta("signed_from") != pin["signed_from"]:
         return (f"signatures start at entry #{store.get_meta('signed_from')} in the store, but this computer "
                 f"saw them start at #{pin['signed_from']} (signatures were stripped)")

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any, Iterable, Sized
 
 from ..domain.models import for_update, validate_record
+from ..domain.normalize import has_phone_extension
 from ..domain.schema import CUSTOMER, ENTITIES, Entity, entity, format_id, kind_of_id, normalize_id
 from ..errors import CimsError, Conflict, NotFound, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
@@ -166,6 +167,23 @@ def _with_phone_region(session: Session, context: dict | None) -> dict | None:
 def create(session: Session, kind: str, data: dict, *, batch_id: str | None = None,
            context: dict | None = None) -> dict:
     return create_many(session, kind, [data], batch_id=batch_id, context=context)[0]
+
+
+def with_phone_extensions(kind: str, data: dict) -> dict:
+    """`data` (values as typed, field key -> text) with each phone typed with an
+    extension ("(415) 555-0136 x123") also kept whole in Notes ("Phone: (415) 555-0136
+    x123"), as the import keeps it: the stored number is E.164, which has no extension.
+    Records without Notes come back unchanged."""
+    ent = entity(kind)
+    if not any(f.key == "notes" for f in ent.fields):
+        return data
+    kept = [f"{f.header}: {data[f.key].strip()}" for f in ent.fields
+            if f.kind == "phone" and has_phone_extension(data.get(f.key))]
+    if not kept:
+        return data
+    notes = data.get("notes")
+    given = [notes.strip()] if isinstance(notes, str) and notes.strip() else []
+    return {**data, "notes": "\n".join(given + kept)}
 
 
 def create_customer(session: Session, data: dict, *, allow_duplicate: bool = False,

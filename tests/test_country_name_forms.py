@@ -1,0 +1,55 @@
+"""Country names as files write them: ISO's inverted forms turned round, the World
+Bank's abbreviations, official names in Chinese characters; a name two countries share
+("Korea") is refused naming both, not matched to the nearest spelling ("Kenya")."""
+from __future__ import annotations
+
+import pytest
+
+from cims_xl.domain.countries import region_for_country, unknown_country
+from cims_xl.importer import import_file
+from cims_xl.services import records
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Republic of Korea", "KR"), ("Korea, Rep.", "KR"), ("Korea, Dem. People's Rep.", "KP"),
+    ("Democratic People's Republic of Korea", "KP"),
+    ("Islamic Republic of Iran", "IR"), ("Iran, Islamic Rep.", "IR"),
+    ("Lao PDR", "LA"), ("Egypt, Arab Rep.", "EG"), ("Yemen, Rep.", "YE"), ("Venezuela, RB", "VE"),
+    ("Micronesia, Fed. Sts.", "FM"), ("Congo, Dem. Rep.", "CD"), ("Congo, Rep.", "CG"),
+    ("The Gambia", "GM"), ("Gambia, The", "GM"), ("Bahamas, The", "BS"),
+    ("Hong Kong SAR", "HK"), ("Hong Kong SAR, China", "HK"), ("Macao SAR, China", "MO"), ("Macau", "MO"),
+    ("Virgin Islands, U.S.", "VI"), ("St. Lucia", "LC"), ("St Kitts and Nevis", "KN"),
+    ("中華民國", "TW"), ("中华民国", "TW"), ("大韓民國", "KR"), ("大韩民国", "KR"), ("日本国", "JP"),
+    # what was read before still is
+    ("Korea, Republic of", "KR"), ("South Korea", "KR"), ("대한민국", "KR"), ("United States", "US"),
+    ("Niger", "NE"), ("Nigeria", "NG"), ("Dominica", "DM"), ("Dominican Republic", "DO"),
+    ("Guinea", "GN"), ("Equatorial Guinea", "GQ"), ("Sudan", "SD"), ("South Sudan", "SS"),
+])
+def test_a_country_written_another_way_is_read(name, code):
+    assert region_for_country(name) == code
+
+
+@pytest.mark.parametrize("name, both", [
+    ("Korea", ("KP", "KR")),
+    ("Virgin Islands", ("VG", "VI")),
+])
+def test_a_name_two_countries_share_is_refused_naming_both(name, both):
+    assert region_for_country(name) is None
+    reason = unknown_country(name)
+    assert all(f"({c})" in reason for c in both) and "write which" in reason
+    assert "Kenya" not in reason
+
+
+@pytest.mark.parametrize("name", ["Republic", "Islands", "United", "Kong", "America"])
+def test_words_that_name_no_country_on_their_own_stay_unknown(name):
+    assert region_for_country(name) is None
+
+
+def test_an_import_reads_the_phone_of_a_row_whose_country_is_written_the_world_banks_way(admin, tmp_path):
+    path = tmp_path / "wb.csv"
+    path.write_text("Name,Phone,Country\nKim,010-1234-5678,\"Korea, Rep.\"\nLee,02-312-3456,Republic of Korea\n"
+                    "Wong,2345 6789,Hong Kong SAR\n", encoding="utf-8")
+    result = import_file(admin, path)
+    assert (result.created, result.warnings) == (3, 0)
+    phones = {c["name"]: c["phone"] for c in records.list_records(admin, "customer")}
+    assert phones == {"Kim": "+821012345678", "Lee": "+8223123456", "Wong": "+85223456789"}
