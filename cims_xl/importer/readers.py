@@ -691,6 +691,12 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
         if found is not None:
             return _json_sheet(path, found, sheet, encoding, decided.evidence)
     if "\x00" in text[:4096]:
+        suffix = path.suffix.lower()
+        if suffix in SPREADSHEET_SUFFIXES:
+            # named as a workbook but not one (a .xlsx is a zip, a .xls an OLE file)
+            raise ImportRefused(f"{path.name} is not a readable {suffix} workbook (its contents are not "
+                                "what Excel writes: damaged, cut short, or another kind of file renamed); "
+                                "open it in Excel or LibreOffice and save it again as .xlsx or .csv")
         raise ImportRefused(f"{path.name} is not a text file (it contains binary data); "
                             "open it in Excel and save it as .xlsx or .csv")
     delimiter = _sniff_delimiter(text)
@@ -865,6 +871,7 @@ def _json_document(path: Path, encoding: str, errors: str):
     return doc if isinstance(doc, (list, dict)) else None
 
 
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".xltx", ".xltm", ".numbers")
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
 
 

@@ -91,11 +91,17 @@ def scrypt_settings_ok(n: int, r: int, p: int) -> bool:
             and n * r <= MAX_SCRYPT_WORK and n * r * p <= MAX_SCRYPT_WORK)
 
 
+# How to recover from a key file that cannot be read (README: Backup and restore).
+KEYFILE_BACK = ("; put the key file back from a backup: a .cimsbak file is a zip, and its store.cims.keys "
+                "goes beside the store under the store's name + .keys (README: Backup and restore)")
+
+
 def derive_kek(password: str, salt: bytes, kdf: dict) -> bytes:
     """scrypt (RFC 7914) of the password; StoreError for settings a cims key file never has."""
     if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
         name = kdf.get("name") if isinstance(kdf, dict) else None
-        raise StoreError(f"unknown key derivation {name!r} in the key file")
+        raise StoreError(f"unknown key derivation {str(name)[:20]!r} in the key file: it is damaged or "
+                         f"was changed outside cims{KEYFILE_BACK}")
     try:
         n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
     except (KeyError, TypeError, ValueError):
@@ -170,9 +176,9 @@ class KeyFile:
             raise StoreError(f"{Path(store_path).name} has no key file ({path.name}) beside it: "
                              "it is not a cims store or the key file was moved") from None
         except (ValueError, UnicodeDecodeError):
-            raise StoreError(f"{path.name} is damaged (not a cims key file)") from None
+            raise StoreError(f"{path.name} is damaged (not a cims key file){KEYFILE_BACK}") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-            raise StoreError(f"{path.name} is not a cims key file")
+            raise StoreError(f"{path.name} is not a cims key file{KEYFILE_BACK}")
         return cls(path, doc)
 
     def save(self) -> None:

@@ -92,9 +92,15 @@ def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = Non
         if (action == "create" and owner is not None and owner != actor
                 and allowed(role=role, action=action, kind=kind, owner=actor, actor=actor)):
             # allowed for themselves: the owner is what is refused
-            text = (f"{actor} ({role}) may not create {ENTITIES[kind].label} records for {owner}: a "
-                    f"{role} user creates them for themselves (leave the owner out, or ask a manager "
-                    "to assign it)")
+            if kind in CUSTOMER_OWNED:
+                # the owner is the customer's: nobody typed one
+                text = (f"{actor} ({role}) may not add {ENTITIES[kind].label} records to a customer {owner} "
+                        f"owns: a {role} user adds them only to customers they own (ask {owner} or a "
+                        "manager)")
+            else:
+                text = (f"{actor} ({role}) may not create {ENTITIES[kind].label} records for {owner}: a "
+                        f"{role} user creates them for themselves (leave the owner out, or ask a manager "
+                        "to assign it)")
         err = PermissionDenied(text)
         err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
         raise err
