@@ -514,6 +514,38 @@ def _fits_numbering_plan(number: phonenumbers.PhoneNumber, national: str) -> boo
 _LOOKS_LIKE_PHONE = re.compile(r"^\s*[+＋]?[\d\s\-()（）－]+$")
 
 
+@functools.cache
+def _trunk_prefixes() -> tuple[tuple[str, str], ...]:
+    """(region, national trunk prefix) of the regions whose prefix is not "0" (Russia and
+    Kazakhstan dial 8, Hungary 06, Mongolia 01…), from phonenumbers' metadata."""
+    out = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        prefix = getattr(meta, "national_prefix", None) if meta else None
+        if prefix and prefix.isdigit() and prefix != "0" and region not in ("US", "CA") \
+                and phonenumbers.country_code_for_region(region) != 1:
+            out.append((region, prefix))
+    return tuple(out)
+
+
+def after_trunk_prefix(digits: str) -> list[str]:
+    """The national significant numbers `digits` is, written at home with a trunk prefix
+    other than 0 ("84951234567" in Russia -> "4951234567"): the forms a search for a
+    number typed that way must also look for. [] when no such region reads it validly."""
+    out: list[str] = []
+    for region, prefix in _trunk_prefixes():
+        if digits.startswith(prefix) and 7 <= len(digits) - len(prefix) <= 15:
+            try:
+                number = phonenumbers.parse(digits, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                nsn = phonenumbers.national_significant_number(number)
+                if nsn != digits and nsn not in out:
+                    out.append(nsn)
+    return out
+
+
 def looks_like_phone(text: str) -> bool:
     """Cheap test for search: digits, spaces, dashes, parentheses, a leading +, ≥ 7 digits."""
     if not isinstance(text, str) or not _LOOKS_LIKE_PHONE.match(text):

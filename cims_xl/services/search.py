@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -52,8 +54,10 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
                 crit.phones.append(nz.normalize_phone(text, region))
             except ValueError:
                 pass
-        digits = "".join(ch for ch in text if ch.isdigit())
+        # any script's digits as ASCII (٥٠ ١٢٣ ٤٥٦٧, ５５５): stored numbers are E.164
+        digits = "".join(str(unicodedata.digit(ch)) for ch in text if ch.isdigit())
         crit.digits.append(digits.lstrip("0") or digits)
+        crit.digits.extend(nz.after_trunk_prefix(digits))      # "8 495 123-45-67" (Russia)
         return
     for term in text.split():
         (crit.fts_terms if len(term) >= 3 else crit.like_terms).append(term)
