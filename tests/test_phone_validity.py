@@ -82,3 +82,16 @@ def test_customer_add_refuses_a_number_one_digit_short_with_the_country_given(ru
     assert code != 0 and "one digit too few" in out + err and "Traceback" not in out + err
     code, out, err = run("--format", "json", "customer", "list")
     assert json.loads(out) == []
+
+
+def test_digits_phonenumbers_drops_as_a_carrier_code_do_not_make_a_shorter_number():
+    """China's carrier-selection codes (12593, 17951 …) are stripped when parsing: an
+    arbitrary run of digits became +86 678901234."""
+    with pytest.raises(ValueError, match="not a valid number in CN"):
+        normalize_phone("12345678901234", "CN")
+
+
+@pytest.mark.parametrize("region", ["CN", "US"])
+def test_a_number_too_long_for_the_region_says_how_it_reads_with_a_plus(region):
+    with pytest.raises(ValueError, match=r"reads as \+49 1512 3456789 \(DE\) with a \+ before it"):
+        normalize_phone("4915123456789", region)

@@ -407,9 +407,11 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
             number, national_form = lost_plus, False
     possibility = phonenumbers.is_possible_number_with_reason(number)
     if possibility != phonenumbers.ValidationResult.IS_POSSIBLE:
-        return False, _problem(
-            _POSSIBILITY_REASONS.get(possibility, "not a valid phone number"), raw
-        )
+        reason = _POSSIBILITY_REASONS.get(possibility, "not a valid phone number")
+        if national_form and (abroad := _with_plus(text)):
+            # "4915123456789" in a Chinese store: a German mobile whose "+" was lost
+            reason += f" in {region}; it reads as {abroad} with a + before it: write it so"
+        return False, _problem(reason, raw)
     national = phonenumbers.national_significant_number(number)
     if len(set(national)) == 1 or not _fits_numbering_plan(number, national):
         return False, _problem("not a valid phone number", raw)
@@ -418,6 +420,10 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
         return False, _problem(
             f"not a valid number in {region}, the region assumed for numbers without a "
             f"country code; {hint}", raw)
+    if not valid and national_form and _digits_dropped(text, number, national):
+        # phonenumbers read part of it as a carrier-selection code and dropped it
+        # ("12345678901234" in CN became +86 678901234): digits lost, not a number
+        return False, _problem(f"not a valid number in {region}", raw)
     if not valid and (near := _one_digit_off(number, national)):
         # Possible (a length the country uses) but in no range its numbering plan has,
         # while the same digits with one more or one fewer at the end are: a digit lost
@@ -454,6 +460,32 @@ def _one_digit_off(number: phonenumbers.PhoneNumber, national: str) -> str | Non
     if phonenumbers.is_valid_number(longer):
         return "too few"
     return None
+
+
+def _digits_dropped(text: str, number: phonenumbers.PhoneNumber, national: str) -> bool:
+    """Whether reading `text` (written without a country code) left out more digits than
+    its region's trunk prefix."""
+    written = sum(ch.isdigit() for ch in text)
+    region = phonenumbers.region_code_for_country_code(number.country_code)
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region) if region else None
+    trunk = len(meta.national_prefix or "") if meta is not None else 0
+    return written - len(national) > max(trunk, 1)
+
+
+def _with_plus(text: str) -> str | None:
+    """`text`'s digits as an international number ("+49 1512 3456789", its region named),
+    when they make a valid one; None otherwise."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not 8 <= len(digits) <= 15 or digits[0] == "0":
+        return None
+    try:
+        number = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return f"{shown} ({phonenumbers.region_code_for_number(number)})"
 
 
 def _lost_plus_reading(text: str, region: str, number: phonenumbers.PhoneNumber, number_cell: bool):
