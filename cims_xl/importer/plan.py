@@ -107,6 +107,8 @@ _NUMBER_KINDS = ("money", "decimal", "int")
 # number it shows in scientific notation ("1.23457E+16": a CSV saved from Excel).
 ID_FIELDS = ("order_number", "customer_ref", "postal_code", "customer_postal_code")
 PERCENT_FIELDS = ("probability", "discount")
+# Kinds whose value a leading apostrophe before a digit only marks as text (see raw).
+_NUMBER_KINDS = frozenset({"money", "decimal", "int", "date", "datetime", "phone"})
 # Fields whose value is never left empty for a default to fill (an order's status
 # Completed, the store's currency, a deal's Lead): a row whose value cannot be read is
 # refused with the reason (importer.values decides the column as a whole first).
@@ -576,9 +578,12 @@ class RowPreparer:
                     # "#N/A" as a CSV saved from Excel writes an error cell: not a value
                     data.setdefault(UNREADABLE, {})[target] = error_cell(v)
                     continue
-                if v[0] == "'" and len(v) > 1 and v[1] in FORMULA_TRIGGERS:
+                if v[0] == "'" and len(v) > 1 and (v[1] in FORMULA_TRIGGERS or (
+                        v[1].isdigit() and (target in ID_FIELDS or self.kinds.get(target) in _NUMBER_KINDS))):
                     # Our own exports (and other careful ones) guard text that starts like a
-                    # formula with an apostrophe; only that guard is taken off.
+                    # formula with an apostrophe; only that guard is taken off. Before digits
+                    # in a code, number or date it is the spreadsheet's "keep as text" mark
+                    # ('02134 keeps its zero), not part of the value; in free text ('90s) it stays.
                     v = v[1:]
                 if target == "tags" and (MULTI_SEPARATOR.strip() in v or _SYSTEM_LABEL.match(v)):
                     v = self._user_labels(i, v)
