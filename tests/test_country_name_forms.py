@@ -53,3 +53,16 @@ def test_an_import_reads_the_phone_of_a_row_whose_country_is_written_the_world_b
     assert (result.created, result.warnings) == (3, 0)
     phones = {c["name"]: c["phone"] for c in records.list_records(admin, "customer")}
     assert phones == {"Kim": "+821012345678", "Lee": "+8223123456", "Wong": "+85223456789"}
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Germany (DE)", "DE"), ("德国 (Germany)", "DE"), ("United Kingdom (UK)", "GB"), ("日本（Japan）", "JP"),
+    ("DE-BY", "DE"), ("CN-GD", "CN"), ("us-ca", "US"),
+])
+def test_a_name_with_its_code_or_a_subdivision_code_gives_the_country(name, code):
+    assert region_for_country(name) == code
+
+
+@pytest.mark.parametrize("name", ["Germany (FR)", "XX-YY", "China (Japan)"])
+def test_a_name_and_code_that_disagree_decide_nothing(name):
+    assert region_for_country(name) is None

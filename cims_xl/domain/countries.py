@@ -208,11 +208,31 @@ def _region(value: str) -> str | None:
         code = _table().get(key[6:].strip())            # Thai "ประเทศไทย": "country" + the name
     if code is None and "." in value and len(key) <= 7:
         code = _table().get(key.replace(" ", ""))      # "U.S.", "U.S.A.", "U.K."
+    if code is None and (paren := _NAME_AND_CODE.match(key)):
+        # "Germany (DE)", "德国 (Germany)": both halves must name the same country
+        first, second = _region(paren["a"]), _region(paren["b"])
+        code = first if first is not None and first == second else None
+    if code is None and (sub := _SUBDIVISION.match(value.strip())):
+        code = _subdivision_country(sub[0].upper())      # ISO 3166-2: "DE-BY" is in DE
     if code is None:
         code = _by_words(key)            # "Republic of Korea", "Korea, Rep.", "Lao PDR"
     if code is None and len(key.split()) >= 2 and len(shared := _shared_by(key)) == 1:
         code = shared[0]                 # "Hong Kong SAR": words only one country's names hold
     return code
+
+
+_NAME_AND_CODE = re.compile(r"^(?P<a>[^()]+?)\s*[(（](?P<b>[^()（）]+)[)）]$")
+_SUBDIVISION = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
+
+
+@functools.cache
+def _subdivision_country(code: str) -> str | None:
+    """The country of an ISO 3166-2 subdivision code ("DE-BY", "CN-GD", "US-CA"), from
+    pycountry; None for a code it does not list."""
+    import pycountry
+
+    sub = pycountry.subdivisions.get(code=code)
+    return sub.country_code if sub is not None else None
 
 
 def unknown_country(value: object) -> str | None:

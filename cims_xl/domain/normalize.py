@@ -1187,8 +1187,15 @@ def _from_excel_serial(serial: Decimal, raw: object) -> _Parsed:
 _SPACED_DOTS = re.compile(r"^(\d{1,4})\.\s*(\d{1,2})\.\s*(\d{1,4})\.?(?:\s+(\S.*))?$")
 
 
+# The word for "year" written after it: Russian and Bulgarian "г." (года), Ukrainian
+# "р." (року), Polish "r." (roku): "28 ноября 2023 г.", "28 listopada 2023 r.".
+_YEAR_WORD = re.compile(r"(?<=\d)\s*(?:г\.?|года|год|р\.?|року|рік|r\.?|roku)(?=\s|,|$)", re.IGNORECASE)
+
+
 def _date_text(raw: str) -> str:
     text = _nfkc(raw).strip()
+    if not text.isascii() or " r" in text or " R" in text:
+        text = _YEAR_WORD.sub("", text).strip()
     if text[-1:] == "." or ". " in text:
         if match := _SPACED_DOTS.match(text):
             date = ".".join(match.groups()[:3])
