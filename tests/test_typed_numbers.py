@@ -309,7 +309,7 @@ def test_an_inverted_rate_is_refused_showing_the_last_rate_its_date_and_the_inve
 
 
 def test_a_rate_checked_against_a_lone_first_rate_does_not_steer_towards_it(admin):
-    fx.set_fx_rate(admin, "EUR", "0.128", "2026-01-01")         # the wrong way round, but in range
+    fx.set_fx_rate(admin, "EUR", "0.128", "2026-01-01", confirm=True)    # the wrong way round, confirmed
     with pytest.raises(NeedsConfirmation) as exc:
         fx.set_fx_rate(admin, "EUR", "7.9", "2026-02-01")
     message = exc.value.problems["Rate"]
@@ -324,13 +324,13 @@ def test_a_rate_checked_against_a_lone_first_rate_does_not_steer_towards_it(admi
 
 
 def test_a_lone_rate_after_the_new_ones_day_is_not_called_the_rate_in_force(admin):
-    fx.set_fx_rate(admin, "GBP", "0.11", "2026-03-01")
+    fx.set_fx_rate(admin, "GBP", "0.11", "2026-03-01", confirm=True)
     with pytest.raises(NeedsConfirmation, match=r"the rate after it \(0\.11 from 2026-03-01\)"):
         fx.set_fx_rate(admin, "GBP", "9.1", "2026-01-01")
 
 
 def test_a_deleted_rate_is_gone_audited_and_the_trail_still_verifies(admin, session_as):
-    fx.set_fx_rate(admin, "EUR", "0.128", "2026-01-01")
+    fx.set_fx_rate(admin, "EUR", "0.128", "2026-01-01", confirm=True)
     fx.set_fx_rate(admin, "EUR", "0.129", "2026-02-01")
     with pytest.raises(PermissionDenied):
         fx.delete_fx_rate(session_as("manager"), "EUR", "2026-01-01")
@@ -359,7 +359,7 @@ def test_a_rate_removed_outside_cims_is_still_named_by_audit_verify(admin):
 
 
 def test_cli_fx_delete_removes_a_rate_and_fx_list_no_longer_shows_it(run):
-    assert run("fx", "set", "EUR", "0.128", "--from", "2026-01-01")[0] == 0
+    assert run("fx", "set", "EUR", "0.128", "--from", "2026-01-01", "--confirm")[0] == 0
     code, out, err = run("fx", "set", "EUR", "7.9", "--from", "2026-02-01")
     assert code != 0 and "cims fx delete EUR --from 2026-01-01" in " ".join(err.split())
     code, out, err = run("fx", "delete", "EUR", "--from", "2026-01-01")
@@ -434,7 +434,7 @@ def test_a_first_rate_far_out_says_which_way_round_it_was_read(admin):
 
 def test_rates_of_other_pairs_and_other_base_currencies_are_no_reference(admin):
     fx.set_fx_rate(admin, "USD", "7.10", "2024-01-01")
-    fx.set_fx_rate(admin, "EUR", "0.13", "2024-07-01")       # another pair: first EUR rate
+    fx.set_fx_rate(admin, "EUR", "0.13", "2024-07-01", confirm=True)    # another pair: first EUR rate
     fx.set_store_currency(admin, "EUR")
     fx.set_fx_rate(admin, "USD", "0.92", "2024-07-01")       # USD/EUR: its first rate
     assert _rates(admin) == [("USD", "0.92", "2024-07-01")]
@@ -458,11 +458,41 @@ def test_cli_fx_set_refuses_an_implausible_rate_in_one_line_and_confirm_stores_i
 
 
 def test_cli_fx_set_checks_a_first_rate_far_outside_the_usual_range(run):
-    code, _, err = run("fx", "set", "IDR", "16000", "--from", "2024-01-01")
-    assert code == 4 and "no other IDR rate" in err and "--confirm" in err
+    # (VND: a currency the ECB does not quote, so only the usual range can be checked)
+    code, _, err = run("fx", "set", "VND", "16000", "--from", "2024-01-01")
+    assert code == 4 and "no other VND rate" in err and "--confirm" in err
     code, out, _ = run("--format", "json", "fx", "list")
     assert json.loads(out) == []
-    assert run("fx", "set", "IDR", "16000", "--from", "2024-01-01", "--confirm")[0] == 0
+    assert run("fx", "set", "VND", "16000", "--from", "2024-01-01", "--confirm")[0] == 0
+
+
+@pytest.mark.parametrize("code, typed, day, says", [
+    ("EUR", "0.128", "2026-01-01", "written the other way round (1 CNY = 0.128 EUR)? Then it is 7.81"),
+    ("USD", "0.139", "2024-07-01", "written the other way round (1 CNY = 0.139 USD)? Then it is 7.19"),
+    ("JPY", "4.7", "2026-01-01", "is the decimal point in the right place?"),
+    ("KRW", "0.53", "2025-06-01", "is the decimal point in the right place?"),
+    ("GBP", "0.11", "2019-03-01", "written the other way round (1 CNY = 0.11 GBP)? Then it is 9.09"),
+])
+def test_a_first_rate_far_from_the_ecb_reference_rate_of_its_day_is_checked(admin, code, typed, day, says):
+    """A first rate has no earlier rate to compare with; for the currencies the ECB quotes
+    its euro reference rates (crossed) are the evidence: an inverted rate inside the
+    usual range (1 EUR = 0.128 CNY) is no longer stored without asking."""
+    with pytest.raises(NeedsConfirmation) as exc:
+        fx.set_fx_rate(admin, code, typed, day)
+    message = exc.value.problems["Rate"]
+    assert message.startswith(f"1 {code} = {typed} CNY is ") and "European Central Bank's reference rate" in message
+    assert says in message and message.endswith("Nothing was stored.")
+    assert _rates(admin) == []
+    fx.set_fx_rate(admin, code, typed, day, confirm=True)
+    assert _rates(admin) == [(code, typed, day)]
+
+
+@pytest.mark.parametrize("code, typed, day", [("EUR", "7.9", "2026-01-01"), ("USD", "7.10", "2024-01-01"),
+                                              ("JPY", "0.047", "2026-01-01"), ("EUR", "7.70", "2031-01-01"),
+                                              ("HKD", "0.91", "2024-01-01")])
+def test_a_first_rate_near_the_ecb_reference_is_stored_without_asking(admin, code, typed, day):
+    fx.set_fx_rate(admin, code, typed, day)
+    assert _rates(admin) == [(code, typed, day)]
 
 
 # ----- the currency as evidence of the decimal mark -----------------------------------------

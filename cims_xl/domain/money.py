@@ -31,6 +31,7 @@ in two thirds of them, ``¥`` is JPY in most) is *assumed* and says so
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import difflib
 import functools
@@ -835,3 +836,37 @@ def _number(text: str, decimal: str | None) -> Decimal:
         return Decimal(f"{integer or '0'}.{fraction}" if fraction else integer)
     except InvalidOperation:
         raise ValueError("not a number") from None
+
+
+@functools.cache
+def _ecb_rates():
+    """The European Central Bank's euro reference rates since 1999, as the
+    currencyconverter package ships them (loaded once, about half a second); None when
+    they cannot be read."""
+    try:
+        from currency_converter import CurrencyConverter
+
+        return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=False)
+    except Exception:       # noqa: BLE001 - a reference only: without it nothing is compared
+        return None
+
+
+def reference_rate(code: str, base: str, day: _dt.date) -> tuple[Decimal, _dt.date] | None:
+    """(1 `code` in `base`, the day it is from) by the ECB's euro reference rates (ECB
+    statistical data warehouse, EXR; crossed through EUR) on `day`, or on the nearest day
+    the data holds when `day` is outside it; None for a currency the ECB does not quote
+    (VND, TWD, AED …). A plausibility reference only: never stored or used to convert."""
+    rates = _ecb_rates()
+    if rates is None or code not in rates.currencies or base not in rates.currencies:
+        return None
+    first = max(rates.bounds[code].first_date, rates.bounds[base].first_date)
+    last = min(rates.bounds[code].last_date, rates.bounds[base].last_date)
+    if first > last:
+        return None
+    on = min(max(day, first), last)
+    try:
+        value = rates.convert(1, code, base, date=on)
+    except Exception:       # noqa: BLE001 - no rate on or near that day
+        return None
+    return Decimal(str(value)), on
+

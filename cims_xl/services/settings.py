@@ -206,6 +206,8 @@ def _implausible_rate(code: str, base: str, start: dt.date, value: Decimal, know
     typed = f"1 {code} = {_shown_rate(value)} {base}"
     inverse = 1 / value
     if ref is None:
+        if (ecb := money.reference_rate(code, base, start)) is not None:
+            return _against_reference(typed, code, base, value, *ecb)
         low, high = FIRST_RATE_RANGE
         if low <= value <= high:
             return None
@@ -239,6 +241,31 @@ def _implausible_rate(code: str, base: str, start: dt.date, value: Decimal, know
     else:
         said += "."
     return said + " Nothing was stored."
+
+
+# A first rate is compared with the ECB's reference rate of its day (money.reference_rate);
+# wider than RATE_JUMP: the reference may be from another day, and a business's own
+# rate (a bank's, a card's) differs from the ECB's by a few percent.
+REFERENCE_JUMP = Decimal(3)
+
+
+def _against_reference(typed: str, code: str, base: str, value: Decimal, ref: Decimal, on: dt.date) -> str | None:
+    """Why a first rate looks like a slip next to the ECB's reference rate `ref` of day
+    `on`, or None when it is within REFERENCE_JUMP of it."""
+    ratio = value / ref
+    if 1 / REFERENCE_JUMP <= ratio <= REFERENCE_JUMP:
+        return None
+    size = f"{_times(ratio)} times" if ratio > 1 else f"1/{_times(1 / ratio)} of"
+    said = (f"{typed} is {size} the European Central Bank's reference rate (1 {code} = "
+            f"{_rounded(ref, value, 4)} {base} on {on.isoformat()})")
+    inverse = 1 / value
+    power = round(ratio.log10())
+    if 1 / REFERENCE_JUMP <= inverse / ref <= REFERENCE_JUMP:
+        said += (f"; written the other way round (1 {base} = {_shown_rate(value)} {code})? Then it is "
+                 f"{_rounded(inverse, value)}")
+    elif power and 1 / _NEAR <= ratio.scaleb(-power) <= _NEAR:
+        return said + "; is the decimal point in the right place? Nothing was stored."
+    return said + ". Nothing was stored."
 
 
 def _shown_rate(value: Decimal) -> str:
