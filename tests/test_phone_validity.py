@@ -95,3 +95,32 @@ def test_digits_phonenumbers_drops_as_a_carrier_code_do_not_make_a_shorter_numbe
 def test_a_number_too_long_for_the_region_says_how_it_reads_with_a_plus(region):
     with pytest.raises(ValueError, match=r"reads as \+49 1512 3456789 \(DE\) with a \+ before it"):
         normalize_phone("4915123456789", region)
+
+
+def test_the_quick_validity_check_gives_phonenumbers_answer_for_every_regions_numbers():
+    """normalize._is_valid answers from the main region's fixed-line and mobile patterns
+    when one fits, else asks phonenumbers: the same answer for example numbers of every
+    region and for the same numbers with a digit added, dropped or changed."""
+    import random
+
+    import phonenumbers
+
+    from cims_xl.domain.normalize import _is_valid
+
+    rnd = random.Random(14)
+    checked = 0
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
+                     phonenumbers.PhoneNumberType.TOLL_FREE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            nsn = phonenumbers.national_significant_number(example)
+            for variant in {nsn, nsn + str(rnd.randint(0, 9)), nsn[:-1],
+                            nsn[:-1] + str((int(nsn[-1]) + 1) % 10)}:
+                if not variant or variant.startswith("0"):
+                    continue
+                number = phonenumbers.PhoneNumber(country_code=example.country_code, national_number=int(variant))
+                assert _is_valid(number, variant) == phonenumbers.is_valid_number(number), (region, variant)
+                checked += 1
+    assert checked > 1000
