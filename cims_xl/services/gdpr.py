@@ -276,11 +276,14 @@ def _untitled(name: str) -> str | None:
     if not spaced_script(name) or _PARTS.search(name):
         return None
     parsed = parse_name(name)
-    words = name_words(name)
-    kept = len(parsed.given) + 1 + bool(parsed.generation)
-    if not parsed.titled or parsed.cjk or kept < 2 or kept >= len(words):
+    if not parsed.titled or parsed.cjk:
         return None
-    return " ".join(words[len(words) - kept:])
+    words = name_words(name)
+    found = None
+    for k in range(1, len(words) - 1):         # the same name without its first k words
+        if parse_name(" ".join(words[k:])).key == parsed.key:
+            found = " ".join(words[k:])
+    return found
 
 
 def _name_alternative(variant: str) -> str:
