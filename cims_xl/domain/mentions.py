@@ -36,6 +36,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import NamedTuple
 
 from .duplicates import fold_latin, simplified
 
@@ -97,11 +98,12 @@ def _origins(text: str) -> list[int]:
     return out
 
 
-def replace_folded(pattern: re.Pattern, text: str, marker: str) -> str:
-    """`text` with every match of `pattern` in its folded form replaced by `marker`,
-    the match widened to whole characters of `text`. `pattern` must be built from
-    folded text (`name_pattern`, `address_pattern`, `literal_pattern`)."""
-    folded = fold(text)
+def replace_folded(pattern: re.Pattern, text: str, marker: str, folded: str | None = None) -> str:
+    """`text` with every match of `pattern` in its folded form (`folded`, or computed)
+    replaced by `marker`, the match widened to whole characters of `text`. `pattern`
+    must be built from folded text (`name_pattern`, `address_pattern`,
+    `literal_pattern`)."""
+    folded = fold(text) if folded is None else folded
     matches = [(m.start(), m.end()) for m in pattern.finditer(folded) if m.end() > m.start()]
     if not matches:
         return text
@@ -120,6 +122,30 @@ def replace_folded(pattern: re.Pattern, text: str, marker: str) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+class Finder:
+    """Many patterns over folded text as one (`alternatives`: (pattern, anchors) pairs,
+    tried in that order, then `others`), run only on a text whose folded form holds
+    every anchor of one of them (literals that every match of its pattern contains:
+    `name_anchor`, `address_anchor`, `literal_anchor`) or matches one of `others`: most
+    text mentions nobody, and substring tests are much cheaper than the pattern."""
+
+    def __init__(self, alternatives: list[tuple[str, tuple[str, ...]]], others: list[str] = ()):
+        patterns = [p for p, _a in alternatives if p] + list(others)
+        self._pattern = re.compile("|".join(patterns)) if patterns else None
+        self._anchors = tuple(dict.fromkeys(a for p, a in alternatives if p))
+        self._others = re.compile("|".join(others)).search if others else None
+
+    def replace(self, text: str, marker: str) -> str:
+        """`text` with every match replaced by `marker` (see `replace_folded`)."""
+        if self._pattern is None:
+            return text
+        folded = fold(text)
+        if not (any(all(a in folded for a in anchors) for anchors in self._anchors)
+                or (self._others and self._others(folded))):
+            return text
+        return replace_folded(self._pattern, text, marker, folded)
 
 
 # ----- pieces of patterns ----------------------------------------------------------------
@@ -164,6 +190,11 @@ def literal_pattern(text: str) -> str:
     return _bounded(body, folded[0], folded[-1])
 
 
+def literal_anchor(text: str) -> tuple[str, ...]:
+    """The words of `fold(text)`: in every match of `literal_pattern(text)`."""
+    return tuple(dict.fromkeys(fold(text).split()))
+
+
 # ----- names -----------------------------------------------------------------------------
 
 _NAME_WORDS = re.compile(r"[^\s,，、]+")
@@ -190,6 +221,39 @@ def _word_pattern(word: str) -> str:
         else:
             out.append(re.escape(folded))
     return "".join(out)
+
+
+def _literal_runs(word: str) -> list[str]:
+    """The runs of a name word that `_word_pattern` matches as they are (between an
+    optional umlaut "e", hyphen, apostrophe or dot, and between CJK characters)."""
+    runs, run = [], ""
+    for ch in word:
+        folded = fold_char(ch)
+        if _UNSPACED.match(folded):
+            runs += [run, folded]
+            run = ""
+        elif not ch.isascii() and folded in ("ae", "oe", "ue"):
+            runs.append(run + folded[0])
+            run = ""
+        elif folded in ("-", "'", "."):
+            runs.append(run)
+            run = ""
+        else:
+            run += folded
+    return [r for r in runs + [run] if r]
+
+
+def name_anchor(name: str) -> tuple[str, ...]:
+    """The longest literal run of each word of `name` (each character of a CJK one):
+    in every match of `name_pattern(name)`."""
+    out: dict[str, None] = {}
+    for word in name_words(name):
+        runs = _literal_runs(word)
+        if any(_UNSPACED.match(r) for r in runs):
+            out.update(dict.fromkeys(runs))
+        elif runs:
+            out[max(runs, key=len)] = None
+    return tuple(out)
 
 
 def name_words(name: str) -> list[str]:
@@ -336,29 +400,36 @@ def _street_type(forms: tuple[tuple[str, ...], ...]) -> str:
     return f"(?:{'|'.join(alts)})"
 
 
-def _token_patterns(tokens: list[str]) -> list[tuple[str, str]]:
-    """(first token, pattern) for each word of an address: a street type (one or two
-    tokens, "v.le") as all its forms, a German/Dutch compound's ending as its forms,
-    anything else as itself."""
+class _Word(NamedTuple):
+    first: str          # its first token (a two-token street type: "v" of "v.le")
+    pattern: str
+    literal: str        # what every match of `pattern` holds ("" for a street type)
+
+
+def _token_patterns(tokens: list[str]) -> list[_Word]:
+    """Each word of an address: a street type (one or two tokens, "v.le") as all its
+    forms, a German/Dutch compound's ending as its forms ("hauptstrasse":
+    "haupt(?:strasse|str)"), anything else as itself."""
     forms = _street_forms()
-    out: list[tuple[str, str]] = []
+    out: list[_Word] = []
     i = 0
     while i < len(tokens):
         two = tuple(tokens[i:i + 2])
         if len(two) == 2 and two in forms:
-            out.append((tokens[i], _street_type(forms[two])))
+            out.append(_Word(tokens[i], _street_type(forms[two]), ""))
             i += 2
             continue
         tok = tokens[i]
         if (tok,) in forms:
-            out.append((tok, _street_type(forms[(tok,)])))
+            out.append(_Word(tok, _street_type(forms[(tok,)]), ""))
         else:
-            piece = re.escape(tok)
+            word = _Word(tok, re.escape(tok), tok)
             for end, alts in _COMPOUND_ENDS:
                 if tok.endswith(end) and len(tok) >= len(end) + 3:
-                    piece = re.escape(tok[:-len(end)]) + f"(?:{'|'.join(alts)})"
+                    stem = tok[:-len(end)]
+                    word = _Word(tok, re.escape(stem) + f"(?:{'|'.join(alts)})", stem)
                     break
-            out.append((tok, piece))
+            out.append(word)
         i += 1
     return out
 
@@ -371,6 +442,16 @@ def _house_number(tokens: list[str]) -> int:
     return 2 if len(tokens) > 1 and len(tokens[1]) == 1 and tokens[1].isalpha() and len(tokens) > 2 else 1
 
 
+def address_anchor(part: str) -> tuple[str, ...]:
+    """Literals in every match of `address_pattern(part)`: its longest run of digits
+    (the house number, as a rule) and its longest word that is no street type (a
+    compound's part before the type: "haupt" of "hauptstraße")."""
+    words = _token_patterns(_tokens(fold(part)))
+    digits = max((w.literal for w in words if w.literal.isdigit()), key=len, default="")
+    word = max((w.literal for w in words if not w.literal.isdigit()), key=len, default="")
+    return tuple(a for a in (digits, word) if a)
+
+
 def address_pattern(part: str, *, reorder: bool = True) -> str:
     """A pattern over folded text for a street address or a part of one (see the
     module docstring). With `reorder`, a part that starts or ends with a house number
@@ -381,8 +462,8 @@ def address_pattern(part: str, *, reorder: bool = True) -> str:
     if not tokens:
         return ""
     words = _token_patterns(tokens)
-    starts = [t for t, _ in words]
-    pieces = [p for _, p in words]
+    starts = [w.first for w in words]
+    pieces = [w.pattern for w in words]
     orders = [(starts, pieces)]
     spaced = not any(_UNSPACED.match(t[0]) for t in tokens)
     if reorder and spaced and len(words) >= 2:

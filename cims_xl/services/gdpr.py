@@ -12,8 +12,8 @@ from typing import Callable
 import phonenumbers
 
 from ..domain.duplicates import parse_name
-from ..domain.mentions import (address_pattern, literal_pattern, name_pattern, name_words, replace_folded,
-                               spaced_script)
+from ..domain.mentions import (Finder, address_anchor, address_pattern, literal_anchor, literal_pattern, name_anchor,
+                               name_pattern, name_words, spaced_script)
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, normalize_id, source_ids
 from ..errors import CimsError, NotFound
 from ..scratch import write_private
@@ -286,13 +286,13 @@ def _untitled(name: str) -> str | None:
     return found
 
 
-def _name_alternative(variant: str) -> str:
-    """A name variant as a pattern over folded text (`domain.mentions`): an email or a
+def _name_alternative(variant: str) -> tuple[str, tuple[str, ...]]:
+    """A name variant as (a pattern over folded text, its anchors) (`domain.mentions`): an email or a
     name with brackets as written; a name in any order of its words ("Anna Kovács",
     "Kovács, Anna", "KOVACS Anna", "Kovacs Anna")."""
     if "@" in variant or re.search(r"[()（）;；/|]", variant):
-        return literal_pattern(variant)
-    return name_pattern(variant)
+        return literal_pattern(variant), literal_anchor(variant)
+    return name_pattern(variant), name_anchor(variant)
 
 
 _ADDRESS_SPLIT = re.compile(r"[\n\r,，;；、]+")
@@ -367,14 +367,11 @@ def _scrubber(person: PersonValues, *, words: bool = True) -> Callable[[object],
     width, accents, Traditional/Simplified Han, the order of a name's words, street
     type abbreviations); one compiled pattern for all."""
     names = [(v, _name_alternative(v)) for v in _variants(person.names, words=words)]
-    places = [(v, address_pattern(v, reorder=not re.search(r"[\n,，;；]", v)))
+    places = [(v, (address_pattern(v, reorder=not re.search(r"[\n,，;；]", v)), address_anchor(v)))
               for v in _address_variants(person.addresses)]
-    ordered = sorted(names + places, key=lambda pair: len(pair[0]), reverse=True)
-    alternatives = _phone_patterns(person.phones) + [p for _v, p in ordered if p]
-    if not alternatives:
-        return lambda text: text
-    pattern = re.compile("|".join(alternatives))
-    return lambda text: replace_folded(pattern, text, ERASED_NAME) if isinstance(text, str) else text
+    ordered = [alt for _v, alt in sorted(names + places, key=lambda pair: len(pair[0]), reverse=True)]
+    finder = Finder(ordered, _phone_patterns(person.phones))
+    return lambda text: finder.replace(text, ERASED_NAME) if isinstance(text, str) else text
 
 
 # Fields of any record that are written prose and may mention someone else: free text
