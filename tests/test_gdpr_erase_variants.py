@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cims_xl.services import audit_log, gdpr, records
 
@@ -166,3 +168,26 @@ def test_a_single_word_name_of_a_spaced_script_is_not_looked_for_in_other_record
     assert scrub("Madonna, Emile and zoe came") == "Madonna, Emile and zoe came"
     own = gdpr._scrubber(gdpr.PersonValues(["Madonna", "Émile", "Zoë"], [], []))
     assert own("Madonna, Emile and zoe came") == "[erased], [erased] and [erased] came"
+
+
+# ----- the quick check before the pattern ---------------------------------------------------
+
+PEOPLE = gdpr.PersonValues(
+    ["Dr. Jürgen Müller", "王曉明 (Wang Xiaoming)", "Kovács, Anna", "o'brien@example.ie", "Kim Soo-jin"],
+    ["+33 6 12 34 56 78"],
+    ["Hauptstraße 5, 10115 Berlin", "Viale Europa 3, Roma", "12 Baker St., London NW1 6XE", "建國路88號"])
+FORMS = ["Mueller Juergen", "muller, jurgen", "MÜLLER Jürgen", "Dr Jürgen Müller", "王晓明", "王 曉 明", "Xiaoming Wang",
+         "Anna Kovacs", "KOVÁCS, ANNA", "O'Brien@Example.ie", "Soojin Kim", "soo jin KIM", "06-12-34-56-78",
+         "Hauptstr. 5", "5, HAUPTSTRASSE", "V.le Europa 3", "viale europa, 3", "Baker Street 12", "12 baker st",
+         "建国路８８号", "London NW1 6XE", "Hauptstraße 50", "13 Baker St", "Jürgen", "Anna"]
+
+
+@given(st.lists(st.one_of(st.sampled_from(FORMS), st.text(max_size=6)), max_size=6),
+       st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_the_quick_check_before_the_pattern_never_skips_a_text_the_pattern_would_change(parts, words):
+    from cims_xl.domain.mentions import replace_folded
+
+    text = " ".join(parts)
+    finder = gdpr._finder(PEOPLE, words=words)
+    assert finder.replace(text, "[erased]") == replace_folded(finder.pattern, text, "[erased]")

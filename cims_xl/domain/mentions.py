@@ -133,19 +133,19 @@ class Finder:
 
     def __init__(self, alternatives: list[tuple[str, tuple[str, ...]]], others: list[str] = ()):
         patterns = [p for p, _a in alternatives if p] + list(others)
-        self._pattern = re.compile("|".join(patterns)) if patterns else None
+        self.pattern = re.compile("|".join(patterns)) if patterns else None
         self._anchors = tuple(dict.fromkeys(a for p, a in alternatives if p))
         self._others = re.compile("|".join(others)).search if others else None
 
     def replace(self, text: str, marker: str) -> str:
         """`text` with every match replaced by `marker` (see `replace_folded`)."""
-        if self._pattern is None:
+        if self.pattern is None:
             return text
         folded = fold(text)
         if not (any(all(a in folded for a in anchors) for anchors in self._anchors)
                 or (self._others and self._others(folded))):
             return text
-        return replace_folded(self._pattern, text, marker, folded)
+        return replace_folded(self.pattern, text, marker, folded)
 
 
 # ----- pieces of patterns ----------------------------------------------------------------

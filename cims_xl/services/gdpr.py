@@ -359,18 +359,24 @@ def _phone_patterns(phones: list[str]) -> list[str]:
     return sorted(out)
 
 
+def _finder(person: PersonValues, *, words: bool = True) -> Finder:
+    """The person's names, emails, addresses and phone numbers as one `Finder` (one
+    compiled pattern); `words` as in `_scrubber`."""
+    names = [(v, _name_alternative(v)) for v in _variants(person.names, words=words)]
+    places = [(v, (address_pattern(v, reorder=not re.search(r"[\n,，;；]", v)), address_anchor(v)))
+              for v in _address_variants(person.addresses)]
+    ordered = [alt for _v, alt in sorted(names + places, key=lambda pair: len(pair[0]), reverse=True)]
+    return Finder(ordered, _phone_patterns(person.phones))
+
+
 def _scrubber(person: PersonValues, *, words: bool = True) -> Callable[[object], object]:
     """A function that replaces in a text every mention of the person by `[erased]`
     (anything else comes back as it is). `words`: also single name words (in the
     person's own records); without it, only what cannot mean someone else (see
     `_variants`). Names and addresses are matched folded (`domain.mentions`: case,
     width, accents, Traditional/Simplified Han, the order of a name's words, street
-    type abbreviations); one compiled pattern for all."""
-    names = [(v, _name_alternative(v)) for v in _variants(person.names, words=words)]
-    places = [(v, (address_pattern(v, reorder=not re.search(r"[\n,，;；]", v)), address_anchor(v)))
-              for v in _address_variants(person.addresses)]
-    ordered = [alt for _v, alt in sorted(names + places, key=lambda pair: len(pair[0]), reverse=True)]
-    finder = Finder(ordered, _phone_patterns(person.phones))
+    type abbreviations)."""
+    finder = _finder(person, words=words)
     return lambda text: finder.replace(text, ERASED_NAME) if isinstance(text, str) else text
 
 
