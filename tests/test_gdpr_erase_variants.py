@@ -191,3 +191,29 @@ def test_the_quick_check_before_the_pattern_never_skips_a_text_the_pattern_would
     text = " ".join(parts)
     finder = gdpr._finder(PEOPLE, words=words)
     assert finder.replace(text, "[erased]") == replace_folded(finder.pattern, text, "[erased]")
+
+
+def test_an_imported_note_naming_the_person_another_way_is_erased_from_the_record_and_its_bulk_entry(
+        admin, store_path, tmp_path):
+    from cims_xl.importer.run import import_file
+    from test_gdpr_erase import _values_of
+
+    c = records.create(admin, "customer", {"name": "Jürgen Müller", "address": "Hauptstraße 5, 10115 Berlin"})
+    f = tmp_path / "others.csv"
+    f.write_text("Name,Email,Notes\n"
+                 "Eva Schmidt,eva@example.de,\"Nachbar von MUELLER, Juergen (Hauptstr. 5)\"\n"
+                 "Karl Weber,karl@example.de,Kunde seit 2019 in der Hauptstraße 50\n", encoding="utf-8")
+    assert import_file(admin, f, kind="customers").created == 2
+
+    result = gdpr.erase_customer(admin, c["id"])
+
+    assert result["mentions_erased"] == 1
+    by_name = {r["name"]: r for r in records.list_records(admin, "customer")}
+    assert by_name["Eva Schmidt"]["notes"] == "Nachbar von [erased] ([erased])"
+    assert by_name["Eva Schmidt"]["email"] == "eva@example.de"
+    assert by_name["Karl Weber"]["notes"] == "Kunde seit 2019 in der Hauptstraße 50"
+    admin.store.checkpoint()
+    stored = _values_of(store_path, admin.data_key)
+    assert "MUELLER, Juergen" not in stored and "Hauptstr. 5)" not in stored
+    assert "Hauptstraße 50" in stored
+    assert audit_log.verify(admin).ok

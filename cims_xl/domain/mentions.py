@@ -435,11 +435,15 @@ def _token_patterns(tokens: list[str]) -> list[_Word]:
 
 
 def _house_number(tokens: list[str]) -> int:
-    """How many tokens at the start of `tokens` are a house number: digits, and a
-    single letter after them ("221", "b"); 0 when it does not start with one."""
-    if not tokens or not tokens[0].isdigit():
-        return 0
-    return 2 if len(tokens) > 1 and len(tokens[1]) == 1 and tokens[1].isalpha() and len(tokens) > 2 else 1
+    """How many tokens at the start of `tokens` are a house number: runs of digits, each
+    with a single letter after it ("221", "b"; "12", "14" of "12-14"); 0 when it does
+    not start with one."""
+    n = 0
+    while n < len(tokens) and tokens[n].isdigit():
+        n += 1
+        if n < len(tokens) - 1 and len(tokens[n]) == 1 and tokens[n].isalpha():
+            n += 1
+    return n
 
 
 def address_anchor(part: str) -> tuple[str, ...]:
