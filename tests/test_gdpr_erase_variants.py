@@ -217,3 +217,13 @@ def test_an_imported_note_naming_the_person_another_way_is_erased_from_the_recor
     assert "MUELLER, Juergen" not in stored and "Hauptstr. 5)" not in stored
     assert "Hauptstraße 50" in stored
     assert audit_log.verify(admin).ok
+
+
+def test_a_house_number_range_moves_as_one_and_a_street_type_alone_is_not_abbreviated():
+    scrub = gdpr._scrubber(gdpr.PersonValues([], [], ["12-14 Baker Street", "Rue 5, Lyon", "221b Baker Street"]),
+                           words=False)
+    assert scrub("now Baker St 12-14.") == "now [erased]."
+    assert scrub("at Baker Street 221B") == "at [erased]"
+    assert scrub("Baker Street 14 and 221 Baker St") == "Baker Street 14 and 221 Baker St"
+    assert scrub("the rue 5 shop") == "the [erased] shop"
+    assert scrub("Model R 5 in stock") == "Model R 5 in stock"

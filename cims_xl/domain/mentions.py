@@ -434,6 +434,15 @@ def _token_patterns(tokens: list[str]) -> list[_Word]:
     return out
 
 
+def _address_words(tokens: list[str]) -> list[_Word]:
+    """`_token_patterns`, or the tokens as written when the address has no word besides
+    a street type and a number ("Rue 5": "R 5" could be anything)."""
+    words = _token_patterns(tokens)
+    if any(w.literal and not w.literal.isdigit() for w in words):
+        return words
+    return [_Word(t, re.escape(t), t) for t in tokens]
+
+
 def _house_number(tokens: list[str]) -> int:
     """How many tokens at the start of `tokens` are a house number: runs of digits, each
     with a single letter after it ("221", "b"; "12", "14" of "12-14"); 0 when it does
@@ -450,7 +459,7 @@ def address_anchor(part: str) -> tuple[str, ...]:
     """Literals in every match of `address_pattern(part)`: its longest run of digits
     (the house number, as a rule) and its longest word that is no street type (a
     compound's part before the type: "haupt" of "hauptstraße")."""
-    words = _token_patterns(_tokens(fold(part)))
+    words = _address_words(_tokens(fold(part)))
     digits = max((w.literal for w in words if w.literal.isdigit()), key=len, default="")
     word = max((w.literal for w in words if not w.literal.isdigit()), key=len, default="")
     return tuple(a for a in (digits, word) if a)
@@ -465,7 +474,7 @@ def address_pattern(part: str, *, reorder: bool = True) -> str:
     tokens = _tokens(fold(part))
     if not tokens:
         return ""
-    words = _token_patterns(tokens)
+    words = _address_words(tokens)
     starts = [w.first for w in words]
     pieces = [w.pattern for w in words]
     orders = [(starts, pieces)]
