@@ -240,11 +240,12 @@ _LAST_FIRST = re.compile(r"[^()（）,，;；/|]+[,，][^()（）,，;；/|]+")
 def _variants(names: list[str], *, words: bool = True) -> list[str]:
     """What free text may call a person: the whole name or email, each part of a name
     ("张伟 (Zhang Wei)": "张伟", "Zhang Wei") and, with `words`, each of its words of two
-    or more letters ("Zhang", "Wei"); longest first. Without `words` (in records of
-    other people) a name or part in a script that spaces its words (Latin, Cyrillic …) counts only
-    when it has two words or more: "Wei"
-    alone could be anyone ("Kovács, Anna" is two words). Each is then found in any
-    order of its words, case, accents and width (`_name_alternative`)."""
+    or more letters ("Zhang", "Wei"), and a name with a title also without it ("Dr.
+    Anna Kovács": "Anna Kovács"); longest first. Without `words` (in records of other
+    people) a name or part in a script that spaces its words (Latin, Cyrillic …) counts
+    only when it has two words or more: "Wei" or "Émile" alone could be anyone
+    ("Kovács, Anna" is two words). Each is then found in any order of its words, case,
+    accents and width (`_name_alternative`)."""
     out: set[str] = set()
     for name in names:
         if "@" in name:
@@ -287,9 +288,9 @@ def _untitled(name: str) -> str | None:
 
 
 def _name_alternative(variant: str) -> tuple[str, tuple[str, ...]]:
-    """A name variant as (a pattern over folded text, its anchors) (`domain.mentions`): an email or a
-    name with brackets as written; a name in any order of its words ("Anna Kovács",
-    "Kovács, Anna", "KOVACS Anna", "Kovacs Anna")."""
+    """A name variant as (a pattern over folded text, its anchors) (`domain.mentions`):
+    an email or a name with brackets as written; a name in any order of its words
+    ("Anna Kovács", "Kovács, Anna", "KOVACS Anna", "Kovacs Anna")."""
     if "@" in variant or re.search(r"[()（）;；/|]", variant):
         return literal_pattern(variant), literal_anchor(variant)
     return name_pattern(variant), name_anchor(variant)
