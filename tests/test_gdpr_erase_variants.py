@@ -227,3 +227,8 @@ def test_a_house_number_range_moves_as_one_and_a_street_type_alone_is_not_abbrev
     assert scrub("Baker Street 14 and 221 Baker St") == "Baker Street 14 and 221 Baker St"
     assert scrub("the rue 5 shop") == "the [erased] shop"
     assert scrub("Model R 5 in stock") == "Model R 5 in stock"
+
+
+def test_a_name_of_punctuation_or_one_character_is_not_looked_for_in_any_text():
+    scrub = gdpr._scrubber(gdpr.PersonValues(["???", "王", "-"], [], []))
+    assert scrub("??? 王先生 - ok") == "??? 王先生 - ok"

@@ -252,6 +252,8 @@ def _variants(names: list[str], *, words: bool = True) -> list[str]:
             out.add(name)
             continue
         whole = name.strip()
+        if sum(c.isalnum() for c in whole) < 2:
+            continue                           # "?", "王": nothing that says who
         if words or not spaced_script(whole) or len(name_words(whole)) >= 2:
             out.add(whole)
         untitled = _untitled(whole)
