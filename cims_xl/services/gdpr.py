@@ -398,8 +398,9 @@ def _erase_mentions(session: Session, scrub: Callable[[object], object], skip: s
     people: "referred by 王小明 (wangxm@hengtong.cn)") and from the audit trail's values
     of those fields; returns how many records that changed.
 
-    `scrub` is `_scrubber(…, words=False)`: whole names, name parts, emails, phone
-    numbers and addresses, not single name words. In the trail a value that mentions
+    `scrub` is `_scrubber(…, words=False)`: whole names (in any order of their words,
+    case, accents, width, Traditional or Simplified), name parts, emails, phone numbers
+    and addresses (street types abbreviated or not), not single name words. In the trail a value that mentions
     the person becomes the marker (a value MACed through its digest can only be itself
     or the marker; in a bulk entry, the record's whole personal part); a value an older
     version MACed as stored is added to `sealed`. Each record changed, in the store or
