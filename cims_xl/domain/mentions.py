@@ -20,7 +20,8 @@ What counts as the same name (`name_pattern`):
   a CJK name may have spaces between its characters ("王 小明").
 Not: initials ("A. Kovács": a family name and an initial may be anyone), nicknames,
 a given name or a family name alone (see services/gdpr.py: in other people's records a
-Latin name counts only with two words), other transliterations ("Wang Hsiao-ming").
+name in a script with spaces counts only with two words), a middle name left out,
+other romanisations ("Wang Hsiao-ming").
 
 What counts as the same street address (`address_pattern`): the same words and house
 number, any case, with any spaces, commas, dots, dashes or slashes between them
