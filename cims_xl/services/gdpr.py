@@ -11,6 +11,9 @@ from typing import Callable
 
 import phonenumbers
 
+from ..domain.duplicates import parse_name
+from ..domain.mentions import (Finder, address_anchor, address_pattern, literal_anchor, literal_pattern, name_anchor,
+                               name_pattern, name_words, spaced_script)
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, normalize_id, source_ids
 from ..errors import CimsError, NotFound
 from ..scratch import write_private
@@ -230,29 +233,69 @@ def _person_values(session: Session, touched: list[tuple[str, str]], audit: dict
 
 
 _PARTS = re.compile(r"[()（）,，;；/|]+")
+# A name written "Last, First" (a list's order): its words are one name, not two parts.
+_LAST_FIRST = re.compile(r"[^()（）,，;；/|]+[,，][^()（）,，;；/|]+")
 
 
 def _variants(names: list[str], *, words: bool = True) -> list[str]:
     """What free text may call a person: the whole name or email, each part of a name
     ("张伟 (Zhang Wei)": "张伟", "Zhang Wei") and, with `words`, each of its words of two
-    or more letters ("Zhang", "Wei"); longest first. Without `words` (in records of
-    other people) a Latin part counts only when it has two words or more: "Wei" alone
-    could be anyone."""
+    or more letters ("Zhang", "Wei"), and a name with a title also without it ("Dr.
+    Anna Kovács": "Anna Kovács"); longest first. Without `words` (in records of other
+    people) a name or part in a script that spaces its words (Latin, Cyrillic …) counts
+    only when it has two words or more: "Wei" or "Émile" alone could be anyone
+    ("Kovács, Anna" is two words). Each is then found in any order of its words, case,
+    accents and width (`_name_alternative`)."""
     out: set[str] = set()
     for name in names:
-        out.add(name)
         if "@" in name:
+            out.add(name)
             continue
-        for part in _PARTS.split(name):
+        whole = name.strip()
+        if sum(c.isalnum() for c in whole) < 2:
+            continue                           # "?", "王": nothing that says who
+        if words or not spaced_script(whole) or len(name_words(whole)) >= 2:
+            out.add(whole)
+        untitled = _untitled(whole)
+        if untitled:
+            out.add(untitled)
+        for part in ([] if _LAST_FIRST.fullmatch(whole) else _PARTS.split(name)):
             part = part.strip()
             if len(part) < 2:
                 continue
-            latin = part[:1].isascii() and part[-1:].isascii()
-            if words or not latin or len(part.split()) >= 2:
+            if words or not spaced_script(part) or len(part.split()) >= 2:
                 out.add(part)
             if words:
                 out.update(w for w in part.split() if len(w) >= 2)
+        if words and _LAST_FIRST.fullmatch(whole):
+            out.update(w for w in name_words(whole) if len(w) >= 2)
     return sorted(out, key=len, reverse=True)
+
+
+def _untitled(name: str) -> str | None:
+    """A name of two words or more without the title written before it ("Dr. Anna
+    Kovács" -> "Anna Kovács"; titles from nameparser's lists, see
+    `domain.duplicates.parse_name`), or None when it has none."""
+    if not spaced_script(name) or _PARTS.search(name):
+        return None
+    parsed = parse_name(name)
+    if not parsed.titled or parsed.cjk:
+        return None
+    words = name_words(name)
+    found = None
+    for k in range(1, len(words) - 1):         # the same name without its first k words
+        if parse_name(" ".join(words[k:])).key == parsed.key:
+            found = " ".join(words[k:])
+    return found
+
+
+def _name_alternative(variant: str) -> tuple[str, tuple[str, ...]]:
+    """A name variant as (a pattern over folded text, its anchors) (`domain.mentions`):
+    an email or a name with brackets as written; a name in any order of its words
+    ("Anna Kovács", "Kovács, Anna", "KOVACS Anna", "Kovacs Anna")."""
+    if "@" in variant or re.search(r"[()（）;；/|]", variant):
+        return literal_pattern(variant), literal_anchor(variant)
+    return name_pattern(variant), name_anchor(variant)
 
 
 _ADDRESS_SPLIT = re.compile(r"[\n\r,，;；、]+")
@@ -262,20 +305,29 @@ _ADDRESS_LEVEL = re.compile(r"(?<=[省市区縣县州都道府])")
 _MIN_ADDRESS_PART = 4
 
 
+_HOUSE_NUMBER = re.compile(r"\s*\d+\s*[^\W\d_]?\s*")
+
+
 def _address_variants(addresses: list[str]) -> list[str]:
     """What free text may repeat of a postal address: the whole address, each line, and
     each part (between commas, or after a province/city/district of a CJK address) that
     holds a house number (a digit) and at least four characters: "12 Rue de la Paix",
-    "建国路88号". A part without a number ("朝阳区", "Paris") names a place many people
-    share, not this person, and is left alone."""
+    "建国路88号". A part that is a house number alone goes with the part before and the
+    part after it ("Via Roma, 12", "221b, Baker Street"). A part without a number
+    ("朝阳区", "Paris") names a place many people share, not this person, and is left
+    alone. Each is then found however the street type, case, punctuation and width are
+    written (`domain.mentions.address_pattern`)."""
     out: set[str] = set()
     for address in addresses:
         out.add(" ".join(address.split()))
         for line in address.splitlines():
             if len(line.strip()) >= _MIN_ADDRESS_PART:
                 out.add(" ".join(line.split()))
-        for part in _ADDRESS_SPLIT.split(address):
+        parts = [p for p in _ADDRESS_SPLIT.split(address) if p.strip()]
+        for i, part in enumerate(parts):
             pieces = [part] + [part[m.start():] for m in _ADDRESS_LEVEL.finditer(part) if 0 < m.start() < len(part)]
+            if _HOUSE_NUMBER.fullmatch(part):
+                pieces = [f"{parts[i - 1]}, {part}"] * (i > 0) + [f"{part}, {parts[i + 1]}"] * (i + 1 < len(parts))
             for piece in pieces:
                 piece = " ".join(piece.split())
                 if len(piece) >= _MIN_ADDRESS_PART and any(c.isdigit() for c in piece) \
@@ -310,27 +362,25 @@ def _phone_patterns(phones: list[str]) -> list[str]:
     return sorted(out)
 
 
-def _literal(text: str) -> str:
-    """`text` as a pattern: whole words only at a Latin end ("Wei" but not "Weimar"; CJK
-    has no spaces, so a CJK end matches inside a run of text), any run of spaces where
-    it has one."""
-    body = r"\s+".join(re.escape(w) for w in text.split())
-    start = r"\b" if text[:1].isascii() and text[:1].isalnum() else ""
-    end = r"\b" if text[-1:].isascii() and text[-1:].isalnum() else ""
-    return f"{start}{body}{end}"
+def _finder(person: PersonValues, *, words: bool = True) -> Finder:
+    """The person's names, emails, addresses and phone numbers as one `Finder` (one
+    compiled pattern); `words` as in `_scrubber`."""
+    names = [(v, _name_alternative(v)) for v in _variants(person.names, words=words)]
+    places = [(v, (address_pattern(v, reorder=not re.search(r"[\n,，;；]", v)), address_anchor(v)))
+              for v in _address_variants(person.addresses)]
+    ordered = [alt for _v, alt in sorted(names + places, key=lambda pair: len(pair[0]), reverse=True)]
+    return Finder(ordered, _phone_patterns(person.phones))
 
 
 def _scrubber(person: PersonValues, *, words: bool = True) -> Callable[[object], object]:
     """A function that replaces in a text every mention of the person by `[erased]`
     (anything else comes back as it is). `words`: also single name words (in the
     person's own records); without it, only what cannot mean someone else (see
-    `_variants`)."""
-    literals = _variants(person.names, words=words) + _address_variants(person.addresses)
-    alternatives = _phone_patterns(person.phones) + [_literal(v) for v in sorted(set(literals), key=len, reverse=True)]
-    if not alternatives:
-        return lambda text: text
-    pattern = re.compile("|".join(alternatives), re.IGNORECASE)
-    return lambda text: pattern.sub(ERASED_NAME, text) if isinstance(text, str) else text
+    `_variants`). Names and addresses are matched folded (`domain.mentions`: case,
+    width, accents, Traditional/Simplified Han, the order of a name's words, street
+    type abbreviations)."""
+    finder = _finder(person, words=words)
+    return lambda text: finder.replace(text, ERASED_NAME) if isinstance(text, str) else text
 
 
 # Fields of any record that are written prose and may mention someone else: free text
@@ -348,8 +398,9 @@ def _erase_mentions(session: Session, scrub: Callable[[object], object], skip: s
     people: "referred by 王小明 (wangxm@hengtong.cn)") and from the audit trail's values
     of those fields; returns how many records that changed.
 
-    `scrub` is `_scrubber(…, words=False)`: whole names, name parts, emails, phone
-    numbers and addresses, not single name words. In the trail a value that mentions
+    `scrub` is `_scrubber(…, words=False)`: whole names (in any order of their words,
+    case, accents, width, Traditional or Simplified), name parts, emails, phone numbers
+    and addresses (street types abbreviated or not), not single name words. In the trail a value that mentions
     the person becomes the marker (a value MACed through its digest can only be itself
     or the marker; in a bulk entry, the record's whole personal part); a value an older
     version MACed as stored is added to `sealed`. Each record changed, in the store or
