@@ -667,7 +667,7 @@ class RowPreparer:
                 data.setdefault(UNREADABLE, {})[key] = lost_digits(v.strip())
         for key, country_key in self._postal_targets:
             v = data.get(key)
-            if type(v) is str and v.isdigit():
+            if type(v) is str and "1" <= v[:1] <= "9":      # digits first (a suffix may follow)
                 self._restore_zeros(data, key, v, data.get(country_key))
         if len(values) > len(self.targets):           # cells beyond the last column
             spill = [cell_text(v).strip() for v in values[len(self.targets):] if not is_blank_cell(v)]

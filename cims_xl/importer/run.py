@@ -540,7 +540,7 @@ def _zeros_inference(counts: Counter, examples: Counter) -> dict:
         shown = [f"'{t}' → '{r}' ({c})" for h, t, r, c in sorted(examples) if h == header][:3]
         parts.append(f"'{header}': {n} code(s) such as {', '.join(shown)}")
     return {"what": "postal codes", "decided": "leading zeros put back",
-            "evidence": "; ".join(parts) + ": digits only and short of the postal code format of the row's "
+            "evidence": "; ".join(parts) + ": digits (and a suffix the format allows) short of the postal code format of the row's "
                         "country (Google's address data), as when a spreadsheet keeps a code as a number"}
 
 
