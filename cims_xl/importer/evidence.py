@@ -6,7 +6,9 @@ only be decimal-comma, "1,234.56" and "12.50" only decimal-point, while "1.234" 
 names a currency with no minor unit ("₩5,000", "12.000円": thousands). A column decides
 by its own unambiguous values; a column of only ambiguous values takes the mark
 written where the currency every one of them names is legal tender ("1.250 TL":
-Türkiye writes a decimal comma; `money.decimal_mark_at_home`), else the mark of the
+Türkiye writes a decimal comma; `money.decimal_mark_at_home`) — named in the value or,
+for an amount that names none ("15.000"), in its row's Currency column (IDR: no minor
+unit, so thousands) — else the mark of the
 file's other number columns (the two disagreeing stops); otherwise the import stops and asks for
 `--decimal comma|point`. The file's delimiter is not evidence: a comma-separated file
 quotes its fields, so "1.200" and "1,200" both occur in it (issue 14, kind 3). A column showing both marks reads each value by its
@@ -21,7 +23,7 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
-from ..domain.money import bare_symbol, dash_cents, decimal_mark_at_home, named_currency
+from ..domain.money import bare_symbol, check_currency, dash_cents, decimal_mark_at_home, named_currency
 from .errors import AmbiguousNumbers
 
 _NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")    # after money.dash_cents
@@ -75,6 +77,26 @@ def _precision(code: str) -> int:
     return get_currency_precision(code)
 
 
+@lru_cache(maxsize=256)
+def _currency_cell(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return check_currency(value)
+    except ValueError:
+        return None
+
+
+def _mark_for_code(text: str, code: str) -> str | None:
+    """The decimal mark of an amount like "15.000" known to be in `code`: the other
+    separator when `code` has no minor unit (IDR, VND, COP: babel precision 0), else
+    the mark written where it is legal tender (`money.decimal_mark_at_home`; None
+    where places disagree: EUR, USD, CHF)."""
+    if _precision(code) == 0:
+        return POINT if "," in text else COMMA
+    return decimal_mark_at_home(code)
+
+
 @lru_cache(maxsize=1)
 def _whole_fields() -> frozenset[str]:
     """Field keys that hold whole numbers (quantity, line, probability)."""
@@ -124,8 +146,12 @@ class NumberEvidence:
     # whose places disagree), and those currencies
     home_marks: set = field(default_factory=set)
     home_codes: set = field(default_factory=set)
+    # an amount column's row Currency column (its index), and the currencies it gave to
+    # "?" values that name none of their own ("15.000" in a row whose Currency is IDR)
+    currency_column: int | None = None
+    row_codes: set = field(default_factory=set)
 
-    def add(self, value: object) -> None:
+    def add(self, value: object, row: list | None = None) -> None:
         if self.target in SHARE_POINT_FIELDS:
             self._share(value)
         if type(value) is not str:
@@ -136,7 +162,7 @@ class NumberEvidence:
         if mark == "?":
             mark = _grouping_by_currency(value) or mark
             if mark == "?":
-                self._unnamed(value)
+                self._unnamed(value, self._row_currency(row))
             if mark == "?" and self.target in _whole_fields():
                 core = _NUMBER.search(dash_cents(value)).group()
                 sep = COMMA if COMMA in core else POINT
@@ -147,8 +173,22 @@ class NumberEvidence:
         if len(self.seen[mark]) < EXAMPLES:
             self.seen[mark].append(value.strip()[:30])
 
-    def _unnamed(self, value: str) -> None:
+    def _row_currency(self, row: list | None) -> str | None:
+        """The ISO code the row's Currency cell names ("IDR", "VNĐ", "₫"), else None."""
+        if row is None or self.currency_column is None or self.currency_column >= len(row):
+            return None
+        return _currency_cell(row[self.currency_column])
+
+    def _unnamed(self, value: str, row_code: str | None = None) -> None:
         code = named_currency(value)
+        if code is None and row_code is not None and bare_symbol(value) is None:
+            # "15.000" whose row's Currency is IDR: a currency without minor unit groups
+            # thousands with its one separator; another takes the mark of its home
+            self.row_codes.add(row_code)
+            self.home_marks.add(_mark_for_code(value, row_code))
+            self.q_named = True
+            self.home_codes.add(row_code)
+            return
         self.home_marks.add(decimal_mark_at_home(code) if code else None)
         if code is not None:
             self.q_named = True
@@ -294,8 +334,11 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
             # "1.250 TL": every ambiguous value names a currency whose home writes one mark
             mark = home
             codes = ", ".join(sorted(ev.home_codes))
-            why = (f"every such value names {codes}, written with a decimal {WORDS[home]} where it "
-                   "is legal tender (CLDR)")
+            named = f"every such value names {codes}" if not ev.row_codes else (
+                f"every such value is in {codes} (named in the value or in its row's Currency)")
+            whole = [c for c in sorted(ev.home_codes) if _precision(c) == 0]
+            why = (f"{named}, which has no minor unit, so the separator groups thousands" if whole == sorted(ev.home_codes)
+                   else f"{named}, written with a decimal {WORDS[home]} where it is legal tender (CLDR)")
         elif len(decided_by_values) == 1:
             mark = next(iter(decided_by_values))
             why = "the file's other number columns"
