@@ -46,7 +46,8 @@ _YEARS_SPLIT = re.compile("|".join(re.escape(sep) for sep in TAG_SEPARATORS) + r
 def calendar_kind(value: object) -> str | None:
     """"date", "time", "weekday" or "number" for a cell that is one ("05.03.2026",
     "5. März", "14:30", "9-17 Uhr", "Montag", "Mo, 05.03.2026", 3, "1.5"); None for
-    any other (a word, a code such as "A-12")."""
+    any other (a word, a code such as "A-12", a year or a list of years: "2024",
+    "2024, 2025", 2024)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, _dt.datetime | _dt.date):
