@@ -116,3 +116,28 @@ def test_the_cli_dry_run_names_the_day_column_and_the_map_option(run, admin, tmp
     assert code == 0, err
     text = " ".join(out.split())
     assert "Tag 1" in text and "not Tags" in text and "--map" in text
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
+@pytest.mark.parametrize("header, values, expected", [
+    ("Tags", ["2024, 2025, VIP", "2024, 2025", "2023"], ["2024, 2025, VIP", "2024, 2025", "2023"]),
+    ("Labels", ["2023; 2024", "2025|Retail", "1999"], ["2023, 2024", "2025, Retail", "1999"]),
+    ("标签", ["2024、重要客户", "2025，2026", "2024"], ["2024, 重要客户", "2025, 2026", "2024"]),
+    ("Tag 1", ["2024", "2025", "Stammkunde"], ["2024", "2025", "Stammkunde"]),   # a year is no day
+    ("Tags", [2024, 2025, "VIP"], ["2024", "2025", "VIP"]),                        # years as numbers
+])
+def test_years_in_a_tag_column_are_tags_alone_or_in_a_list(admin, tmp_path, writer, header, values, expected):
+    names = ["Dana Lee", "Li Wei", "Sam Roe"]
+    path = writer(tmp_path / f"t.{'csv' if writer is write_csv else 'xlsx'}",
+                  [["Name", header]] + [[n, v] for n, v in zip(names, values)])
+    result = import_file(admin, path, kind="customers")
+    assert [_customers(admin)[n]["tags"] for n in names] == expected
+    assert not any(i["what"] == f"column '{header}'" for i in result.inferences)
+
+
+def test_numbers_that_are_no_years_still_make_a_tag_column_doubtful(admin, tmp_path):
+    path = write_csv(tmp_path / "t.csv", [["Name", "Tag 1"], ["Anna Schmidt", "12"],
+                                          ["Jonas Weber", "1, 5"], ["Eva Klein", "Ausgebucht"]])
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path, kind="customers")
+    assert "column 'Tag 1'" in str(stop.value) and "'12'" in str(stop.value)

@@ -230,3 +230,45 @@ def test_two_stray_quotes_that_swallow_one_whole_row_with_an_email_stop_the_impo
         import_file(admin, path)
     assert "line 3" in str(caught.value) and "not closed" in str(caught.value)
     assert customers(admin) == {}
+
+
+@pytest.mark.parametrize("tail, lines", [
+    ("\nNote: VIP\nAnn Lee\n", 2),
+    ("Note: VIP\nAnn Lee\n", 2),                                          # right under the table too
+    ("\nHinweis: Stammkunden\nJonas Weber\nLena Vogt\n", 3),
+    ("\n备注：重要客户\n王芳\n", 2),
+    ("\nPrepared by: Finance team\nMaria Garcia\n", 2),
+    ("\nPrepared by:,Finance,\nMaria Garcia,,\n", 2),
+])
+def test_short_rows_under_a_note_belong_to_the_note_not_the_customers(admin, tmp_path, tail, lines):
+    path = write(tmp_path, "list.csv", "Name,Email,City\n"
+                                       "Acme Ltd,john@acme.com,London\n"
+                                       "Beta GmbH,anna@beta.de,Köln\n" + tail)
+    dry = import_file(admin, path, dry_run=True)
+    assert (dry.created, dry.footer_rows) == (2, lines)
+    (said,) = [i for i in dry.inferences if i["what"] == "footer"]
+    assert tail.strip().splitlines()[-1].split(",")[0] in said["evidence"]
+    result = import_file(admin, path)
+    assert (result.created, result.footer_rows, result.rejected) == (2, lines, 0)
+    assert set(customers(admin)) == {"Acme Ltd", "Beta GmbH"}
+
+
+@pytest.mark.parametrize("rows_before", [0, 12])          # in the last rows, and far above them
+def test_a_row_under_a_note_that_fills_the_columns_the_tables_own_rows_do_stays_a_customer(
+        admin, tmp_path, rows_before):
+    many = "".join(f"Firm {i},f{i}@example.com,Lyon\n" for i in range(rows_before))
+    path = write(tmp_path, "list.csv", "Name,Email,City\n"
+                                       "Acme Ltd,john@acme.com,London\n"
+                                       "Cara Diaz,,\n"                # the table has rows with a name alone
+                                       + many + "Beta GmbH,anna@beta.de,Köln\n"
+                                       "\nNote: VIP\nAnn Lee\n")
+    import_file(admin, path)
+    assert {"Acme Ltd", "Cara Diaz", "Beta GmbH", "Ann Lee"} <= set(customers(admin))
+
+
+def test_a_long_table_of_full_rows_still_puts_a_lone_name_under_its_note_in_the_footer(admin, tmp_path):
+    many = "".join(f"Firm {i},f{i}@example.com,Lyon\n" for i in range(20))
+    path = write(tmp_path, "list.csv", "Name,Email,City\n" + many + "\nRemarks: VIP list\nAnn Lee\n")
+    result = import_file(admin, path)
+    assert (result.created, result.footer_rows) == (20, 2)
+    assert "Ann Lee" not in customers(admin)

@@ -145,3 +145,36 @@ def test_a_value_given_for_a_placeholder_wins_over_reading_it_as_empty(admin, tm
     import_file(admin, path, values=["N/A=Company"])
     assert {c["name"]: c["type"] for c in records.list_records(admin, "customer")} == {
         "Acme Ltd": "Company", "Bob Ray": "Person"}
+
+
+def notes(session) -> dict[str, str | None]:
+    return {c["name"]: c["notes"] for c in records.list_records(session, "customer")}
+
+
+@pytest.mark.parametrize("writer", ["csv", "xlsx"])
+def test_placeholders_in_columns_no_field_takes_are_not_kept_in_notes(admin, tmp_path, writer):
+    from table_files import write_csv, write_xlsx
+
+    rows = [["Name", "Email", "Colour", "Lieblingsfarbe", "喜欢的颜色", "Market"],
+            ["Anna Lee", "anna@example.com", "N/A", "k.A.", "无", "NA"],
+            ["Bob Ray", "bob@example.com", "-", "keine Angabe", "未知", "EMEA"],
+            ["Cy Dee", "cy@example.com", "Blue", "Grün", "红色", "-"]]
+    path = (write_csv if writer == "csv" else write_xlsx)(tmp_path / f"people.{writer}", rows)
+    dry = import_file(admin, path, dry_run=True)
+    line = said(dry)
+    assert "'Colour': 2 cell(s)" in line["evidence"] and "'喜欢的颜色': 2 cell(s)" in line["evidence"]
+    assert "'Market': 1 cell(s) ('-')" in line["evidence"]
+    import_file(admin, path)
+    got = notes(admin)
+    assert got["Anna Lee"] == "Market: NA"                     # North America: not a placeholder here
+    assert got["Bob Ray"] == "Market: EMEA"
+    assert all(part in got["Cy Dee"] for part in ("Colour: Blue", "Lieblingsfarbe: Grün", "喜欢的颜色: 红色"))
+    assert "Market" not in got["Cy Dee"]
+
+
+def test_a_file_cims_wrote_keeps_its_unmapped_placeholders_as_they_were_stored(admin, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id,name,email,created_at,version,Colour\n"
+                    "C-000001,Anna Lee,anna@example.com,2026-03-01T10:00:00,1,N/A\n", encoding="utf-8")
+    import_file(admin, path)
+    assert "Colour: N/A" in (notes(admin)["Anna Lee"] or "")

@@ -105,3 +105,35 @@ def test_a_country_cell_that_names_no_country_takes_no_zeros_from_the_region(adm
                     encoding="utf-8")
     import_file(admin, path, region="US")
     assert codes(admin) == {"R6": "2134", "R7": "02134"}
+
+
+@pytest.mark.parametrize("text, country, right", [
+    ("2134-1234", "US", "02134-1234"), ("2134 1234", "US", "02134 1234"), ("501-1234", "US", "00501-1234"),
+    ("5-470", "PL", "05-470"), ("60-0001", "JP", "060-0001"), ("1000-000", "BR", "01000-000"),
+])
+def test_a_code_with_a_suffix_its_country_allows_gets_the_zeros_of_its_first_part(text, country, right):
+    assert restored_zeros(text, country) == right
+
+
+@pytest.mark.parametrize("text, country", [
+    ("2134-12", "US"),        # ZIP+4 has four digits after the hyphen: no zeros make this fit
+    ("2134-ABCD", "US"), ("1067-1", "DE"), ("725-079", "PT"), ("2134-1234", "GB"),
+    ("02134-1234", "US"), ("0213-1234", "US"), ("22162-1010", "US"), ("-2134", "US"), ("2134--1234", "US"),
+])
+def test_a_suffixed_code_that_fits_or_that_no_zeros_make_fit_is_left_alone(text, country):
+    assert restored_zeros(text, country) is None
+
+
+def test_an_import_gives_zip_plus_four_and_other_suffixed_codes_their_zeros_and_counts_them(admin, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Email,Country,Postal Code\n"
+                    "Bob Ray,bob@example.com,United States,2134-1234\n"
+                    "Ola Nowak,ola@example.pl,Polska,5-470\n"
+                    "山田太郎,yamada@example.jp,日本,60-0001\n"
+                    "Tom Bo,tom@example.com,US,90210-1234\n"
+                    "Kim Ro,kim@example.com,US,2134-12\n", encoding="utf-8")
+    line = said(import_file(admin, path))
+    assert "'Postal Code': 3 code(s)" in line["evidence"]
+    assert "'2134-1234' → '02134-1234' (US)" in line["evidence"]
+    assert codes(admin) == {"Bob Ray": "02134-1234", "Ola Nowak": "05-470", "山田太郎": "060-0001",
+                            "Tom Bo": "90210-1234", "Kim Ro": "2134-12"}

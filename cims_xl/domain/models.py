@@ -266,6 +266,8 @@ def _bool(value):
 
 
 _TAG_QUOTES = "\"'“”„‟«»「」『』"
+# What separates the tags of one cell ("VIP, Wholesale", "VIP; 2024", "VIP|Retail", "VIP、卸売").
+TAG_SEPARATORS = (",", ";", "；", "，", "、", "|", "\n")
 
 
 @_guard
@@ -277,7 +279,7 @@ def _tags(value):
         text = str(value).strip()
         if text[:1] == "[" and text[-1:] == "]":
             text = text[1:-1]            # a JSON-like list: ["VIP", "Wholesale"]
-        for sep in (";", "；", "，", "、", "|", "\n"):
+        for sep in TAG_SEPARATORS[1:]:
             text = text.replace(sep, ",")
         parts = text.split(",")
     seen: dict[str, str] = {}

@@ -75,6 +75,10 @@ _LOCAL_WORDS: dict[str, tuple[str, ...]] = {
     # State Bank of Vietnam: "đồng", written "đ" after amounts (Circular 01/2014 names
     # the unit "đồng", symbol "đ"); CLDR has only "₫".
     "đ": ("VND",), "đồng": ("VND",), "dong": ("VND",),
+    # Vietnamese text writes the ISO code with its own letter Đ ("Việt Nam đồng"):
+    # "12.000 VNĐ" on invoices and price lists (Law on Accounting 2015, Art. 11, gives
+    # "đ" and "VND"; "VNĐ" is their everyday blend).
+    "VNĐ": ("VND",),
     # National Bank of Ukraine: "грн" (hryvnia) after amounts; CLDR has only "₴".
     "грн": ("UAH",), "грн.": ("UAH",), "гривня": ("UAH",), "гривні": ("UAH",), "гривень": ("UAH",),
     # Bulgarian National Bank: "лв." (lev) — CLDR lists it for BGN, which stopped being legal

@@ -242,6 +242,24 @@ def tag_key(tag: str) -> str:
     return text.replace("i\u0307", "i") if "\u0307" in text else text
 
 
+# Letters whose case-insensitive form is another letter or more letters than one:
+# Turkish capital İ is i (see _DOTTED_I), German ß and capital ẞ are "ss" (Unicode
+# CaseFolding.txt, status F: "STRASSE" is "Straße" in capitals). Greek final ς folds to
+# σ with casefold() too, but does not change length. What search_key folds beyond
+# plain case, so that a search can tell which stored letters may stand for a term's.
+SEARCH_FOLDS = {"İ": "i", "ß": "ss", "ẞ": "ss"}
+
+
+def search_key(text: str) -> str:
+    """Text as a free-text search compares it, case aside: NFKC, then Unicode case
+    folding (str.casefold, Unicode 15 section 3.13), with Turkish İ as plain i.
+    "İstanbul" -> "istanbul", "STRASSE" and "Straße" -> "strasse", "ΟΔΟΣ" and "οδος"
+    -> "οδοσ". Wider than tag_key (tags keep "Maße" and "Masse" apart; a search finds
+    both)."""
+    text = unicodedata.normalize("NFKC", text).translate(_DOTTED_I).casefold()
+    return text.replace("i\u0307", "i") if "\u0307" in text else text
+
+
 def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
                     hint: str = ASSUMED_REGION_HINT) -> str | None:
     """The phone number in E.164 form ("+8613800138000"), or None for a blank cell.

@@ -44,20 +44,29 @@ def _format(country: str) -> tuple[re.Pattern, int] | None:
     return (re.compile(f"(?:{zip_rx})", re.IGNORECASE), zeros) if zeros else None
 
 
+# A code as a spreadsheet may leave it: digits not starting with 0, then optionally the
+# suffix some formats allow after a space or hyphen (US ZIP+4 "2134-1234", Brazil's CEP
+# "1000-000", Poland's "5-470", Japan's "60-0001"). Whether the suffix is allowed, and
+# how many zeros the first part lost, only the country's pattern decides.
+_SHORT_CODE = re.compile(r"[1-9][0-9]*(?:[ \-][0-9A-Za-z]{1,8})?")
+
+
 @functools.lru_cache(maxsize=8192)
 def restored_zeros(text: str, country: str) -> str | None:
     """`text` with the leading zeros a spreadsheet dropped put back, or None.
 
-    text: a postal code as read ("2134"); country: an ISO 3166-1 alpha-2 code ("US").
-    Only ASCII digits not starting with 0 are considered (a number loses all its
-    leading zeros: a code that kept one lost none), only in a country whose codes begin
-    with 0 (see _format: not India, Russia, Switzerland), and only when `text` does not
-    fit the country's postal code format and as many zeros as its codes can begin with
-    make it fit ("2134" in US -> "02134", "501" -> "00501"; "123" in DE is no code); a
-    code that fits as written, a country without a format (HK) or whose codes are not
-    numbers alone (GB) gives None.
+    text: a postal code as read ("2134", "2134-1234"); country: an ISO 3166-1 alpha-2
+    code ("US"). Only ASCII digits not starting with 0, optionally followed by a suffix
+    after one space or hyphen, are considered (a number loses all its leading zeros: a
+    code that kept one lost none), only in a country whose codes begin with 0 (see
+    _format: not India, Russia, Switzerland), and only when `text` does not fit the
+    country's postal code format and as many zeros as its codes can begin with make it
+    fit, suffix included ("2134" in US -> "02134", "501" -> "00501", "2134-1234" ->
+    "02134-1234"; "5-470" in PL -> "05-470"; "123" in DE is no code, nor "2134-12" in
+    US); a code that fits as written, a country without a format (HK) or whose codes
+    are not numbers alone (GB) gives None.
     """
-    if not (text.isascii() and text.isdigit()) or len(text) > 10 or text[0] == "0":
+    if not text.isascii() or len(text) > 16 or not _SHORT_CODE.fullmatch(text):
         return None
     known = _format(country)
     if known is None or known[0].fullmatch(text):

@@ -6,7 +6,9 @@ only be decimal-comma, "1,234.56" and "12.50" only decimal-point, while "1.234" 
 names a currency with no minor unit ("₩5,000", "12.000円": thousands). A column decides
 by its own unambiguous values; a column of only ambiguous values takes the mark
 written where the currency every one of them names is legal tender ("1.250 TL":
-Türkiye writes a decimal comma; `money.decimal_mark_at_home`), else the mark of the
+Türkiye writes a decimal comma; `money.decimal_mark_at_home`) — named in the value or,
+for an amount that names none ("15.000"), in its row's Currency column (IDR: no minor
+unit, so thousands) — else the mark of the
 file's other number columns (the two disagreeing stops); otherwise the import stops and asks for
 `--decimal comma|point`. The file's delimiter is not evidence: a comma-separated file
 quotes its fields, so "1.200" and "1,200" both occur in it (issue 14, kind 3). A column showing both marks reads each value by its
@@ -21,7 +23,7 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
-from ..domain.money import bare_symbol, dash_cents, decimal_mark_at_home, named_currency
+from ..domain.money import bare_symbol, check_currency, dash_cents, decimal_mark_at_home, named_currency
 from .errors import AmbiguousNumbers
 
 _NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")    # after money.dash_cents
@@ -75,6 +77,26 @@ def _precision(code: str) -> int:
     return get_currency_precision(code)
 
 
+@lru_cache(maxsize=256)
+def _currency_cell(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return check_currency(value)
+    except ValueError:
+        return None
+
+
+def _mark_for_code(text: str, code: str) -> str | None:
+    """The decimal mark of an amount like "15.000" known to be in `code`: the other
+    separator when `code` has no minor unit (IDR, VND, COP: babel precision 0), else
+    the mark written where it is legal tender (`money.decimal_mark_at_home`; None
+    where places disagree: EUR, USD, CHF)."""
+    if _precision(code) == 0:
+        return POINT if "," in text else COMMA
+    return decimal_mark_at_home(code)
+
+
 @lru_cache(maxsize=1)
 def _whole_fields() -> frozenset[str]:
     """Field keys that hold whole numbers (quantity, line, probability)."""
@@ -124,8 +146,12 @@ class NumberEvidence:
     # whose places disagree), and those currencies
     home_marks: set = field(default_factory=set)
     home_codes: set = field(default_factory=set)
+    # an amount column's row Currency column (its index), and the currencies it gave to
+    # "?" values that name none of their own ("15.000" in a row whose Currency is IDR)
+    currency_column: int | None = None
+    row_codes: set = field(default_factory=set)
 
-    def add(self, value: object) -> None:
+    def add(self, value: object, row: list | None = None) -> None:
         if self.target in SHARE_POINT_FIELDS:
             self._share(value)
         if type(value) is not str:
@@ -136,7 +162,7 @@ class NumberEvidence:
         if mark == "?":
             mark = _grouping_by_currency(value) or mark
             if mark == "?":
-                self._unnamed(value)
+                self._unnamed(value, self._row_currency(row))
             if mark == "?" and self.target in _whole_fields():
                 core = _NUMBER.search(dash_cents(value)).group()
                 sep = COMMA if COMMA in core else POINT
@@ -147,8 +173,22 @@ class NumberEvidence:
         if len(self.seen[mark]) < EXAMPLES:
             self.seen[mark].append(value.strip()[:30])
 
-    def _unnamed(self, value: str) -> None:
+    def _row_currency(self, row: list | None) -> str | None:
+        """The ISO code the row's Currency cell names ("IDR", "VNĐ", "₫"), else None."""
+        if row is None or self.currency_column is None or self.currency_column >= len(row):
+            return None
+        return _currency_cell(row[self.currency_column])
+
+    def _unnamed(self, value: str, row_code: str | None = None) -> None:
         code = named_currency(value)
+        if code is None and row_code is not None and bare_symbol(value) is None:
+            # "15.000" whose row's Currency is IDR: a currency without minor unit groups
+            # thousands with its one separator; another takes the mark of its home
+            self.row_codes.add(row_code)
+            self.home_marks.add(_mark_for_code(value, row_code))
+            self.q_named = True
+            self.home_codes.add(row_code)
+            return
         self.home_marks.add(decimal_mark_at_home(code) if code else None)
         if code is not None:
             self.q_named = True
@@ -294,8 +334,11 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
             # "1.250 TL": every ambiguous value names a currency whose home writes one mark
             mark = home
             codes = ", ".join(sorted(ev.home_codes))
-            why = (f"every such value names {codes}, written with a decimal {WORDS[home]} where it "
-                   "is legal tender (CLDR)")
+            named = f"every such value names {codes}" if not ev.row_codes else (
+                f"every such value is in {codes} (named in the value or in its row's Currency)")
+            whole = [c for c in sorted(ev.home_codes) if _precision(c) == 0]
+            why = (f"{named}, which has no minor unit, so the separator groups thousands" if whole == sorted(ev.home_codes)
+                   else f"{named}, written with a decimal {WORDS[home]} where it is legal tender (CLDR)")
         elif len(decided_by_values) == 1:
             mark = next(iter(decided_by_values))
             why = "the file's other number columns"
@@ -431,26 +474,51 @@ class FooterWatch:
     number in it. Footer rows are not data: the importer counts them as skipped and says so.
     A row holding an email address or a phone number (`holds_contact`; `phone_columns`
     are the indexes of the columns mapped to a phone field) is a customer, never a footer,
-    and ends the footer: "Total Systems Ltd | info@totalsys.com" is data.
+    and ends the footer: "Total Systems Ltd | info@totalsys.com" is data. Short rows
+    under a footer line ("Note: VIP" then "Ann Lee") are the footer's, unless some data
+    row fills the same columns (`shapes`: a table with rows of a name alone goes on).
     """
 
     width: int
     phone_columns: frozenset[int] = frozenset()
     tail: list[tuple[int, list, bool]] = field(default_factory=list)   # (row, values, blank row before)
     last: int | None = None
+    # the filled columns of the short rows above the tail; None when too many differ
+    shapes: set[tuple[int, ...]] | None = field(default_factory=set)
 
     def add(self, number: int, values: list) -> None:
         gap = self.last is not None and number > self.last + 1
         self.last = number
         self.tail.append((number, values, gap))
         if len(self.tail) > FOOTER_MAX:
-            del self.tail[0]
+            self._remember_shape(self.tail.pop(0)[1])
+
+    def _remember_shape(self, values: list) -> None:
+        """Keep which columns a short data row fills (a row with a name alone): a row of
+        that shape under a note is the table's, not the note's. Most rows fill more
+        than half the columns, which list.count tells without a call per cell."""
+        if self.shapes is None:
+            return
+        if (len(values) - values.count(None) - values.count("")) * 2 > max(self.width, 2):
+            return
+        from .table import is_blank_cell
+
+        self.shapes.add(_shape(values, is_blank_cell))
+        if len(self.shapes) > SHAPES_MAX:
+            self.shapes = None                 # rows of every shape: no shape is the note's
 
     def footer(self, is_blank) -> list[tuple[int, str]]:
-        """[(row, text of its first filled cell)] for the footer rows, last rows of the table."""
+        """[(row, text of its first filled cell)] for the footer rows, last rows of the table.
+
+        Short rows under a note, a total or a report's line ("Note: VIP" then "Ann Lee")
+        belong to it, unless a data row above fills the same columns: then the table
+        goes on to the last row and nothing is a footer."""
         found: list[tuple[int, str]] = []
         held: list[tuple[int, str]] = []
-        for number, values, gap in reversed(self.tail):
+        below: list[tuple[int, str, tuple[int, ...]]] = []      # short rows, none under a footer line yet
+        top = len(self.tail)
+        for index in range(len(self.tail) - 1, -1, -1):
+            number, values, gap = self.tail[index]
             filled = [v for v in values if not is_blank(v)]
             if not filled or holds_contact(values, is_blank, self.phone_columns):
                 break
@@ -466,15 +534,37 @@ class FooterWatch:
             lone_count = gap and len(filled) == 1 and any(ch.isdigit() for ch in first)
             lone = len(filled) == 1 and self.width > 1
             note = pair or (lone and bool(_NOTE_LABEL.match(first)))      # "Prepared by: Finance", "备注：…"
-            if labelled or worded or lone_count or note:
+            # a number alone says it is a count only at the end of the table
+            if labelled or worded or note or (lone_count and not below):
                 found.extend(held)
                 held.clear()
                 found.append((number, first[:60]))
+                top = index
                 continue
             if lone and found and not held:
                 # a lone cell between footer lines (the company a report was run for under
                 # "Generated By: …", Salesforce): a footer only if one goes on above it
                 held.append((number, first[:60]))
                 continue
+            if not found:
+                below.append((number, first[:60], _shape(values, is_blank)))
+                continue
             break
+        if below:
+            if not found:
+                return []
+            shapes = self.shapes
+            if shapes is not None:
+                shapes = shapes | {_shape(v, is_blank) for _, v, _ in self.tail[:top]}
+            if shapes is None or any(shape in shapes for _, _, shape in below):
+                return []                      # rows like the table's own: it ends at the last row
+            found = [(n, t) for n, t, _ in below] + found
         return found[::-1]
+
+
+SHAPES_MAX = 64     # shapes of short data rows remembered (a name alone, a name and a city …)
+
+
+def _shape(values: list, is_blank) -> tuple[int, ...]:
+    """The indexes of the filled cells of a row."""
+    return tuple(i for i, v in enumerate(values) if not is_blank(v))

@@ -145,6 +145,8 @@ PLACEHOLDERS = frozenset({
 # country, where "NA" is Namibia.
 _NAME_PLACEHOLDERS = PLACEHOLDERS - {"na", "nil"}
 _COUNTRY_PLACEHOLDERS = PLACEHOLDERS - {"na"}
+# In a column no field takes, whose meaning is unknown: "NA" may be a region, "Nil" a name.
+_KEPT_PLACEHOLDERS = PLACEHOLDERS - {"na", "nil"}
 PLACEHOLDER_KINDS = frozenset({"text", "email", "phone", "date", "datetime", "bool", "enum", "tags", "user", "name"})
 _PLACEHOLDER_MAX = max(map(len, PLACEHOLDERS)) + 4          # a few spaces around one
 # A cell's first character, before anything else is looked at (most cells start otherwise).
@@ -642,10 +644,16 @@ class RowPreparer:
                 data["name"] = v
                 used = (*used, self.n_fallback)
         if self.options.keep_unmapped and self.keep_key:
+            kept_placeholders = self._kept_placeholders
             for i in self._kept_columns:
                 if i in used:
                     continue
                 v = values[i] if i < n else ""
+                if (type(v) is str and v and v[0] in _PLACEHOLDER_FIRST and len(v) <= _PLACEHOLDER_MAX
+                        and v.strip().casefold() in kept_placeholders):
+                    # "Colour: N/A" says nothing: dropped as a mapped field's placeholder is
+                    self.context["placeholders"][(self.headers[i], v.strip())] += 1
+                    continue
                 if not is_blank_cell(v):
                     extra.append(f"{self.headers[i]}: {cell_text(v).strip()}")
         for c in self._country_columns:
@@ -678,7 +686,7 @@ class RowPreparer:
                 data.setdefault(UNREADABLE, {})[key] = lost_digits(v.strip())
         for key, country_key in self._postal_targets:
             v = data.get(key)
-            if type(v) is str and v.isdigit():
+            if type(v) is str and "1" <= v[:1] <= "9":      # digits first (a suffix may follow)
                 self._restore_zeros(data, key, v, data.get(country_key))
         if len(values) > len(self.targets):           # cells beyond the last column
             spill = [cell_text(v).strip() for v in values[len(self.targets):] if not is_blank_cell(v)]
@@ -714,6 +722,13 @@ class RowPreparer:
                            else _NAME_PLACEHOLDERS if kind == "name" or bare == "company"
                            else PLACEHOLDERS)
         return out
+
+    @functools.cached_property
+    def _kept_placeholders(self) -> frozenset[str]:
+        """The texts read as an empty cell in a column kept in Notes ("N/A", "-", "无"):
+        PLACEHOLDERS but "NA", which such a column may mean (North America, Namibia),
+        and "Nil", a name; none in a file cims wrote (its values are what was stored)."""
+        return frozenset() if is_own_export(self.headers) else _KEPT_PLACEHOLDERS
 
     @functools.cached_property
     def _postal_targets(self) -> tuple[tuple[str, str], ...]:

@@ -540,7 +540,7 @@ def _zeros_inference(counts: Counter, examples: Counter) -> dict:
         shown = [f"'{t}' → '{r}' ({c})" for h, t, r, c in sorted(examples) if h == header][:3]
         parts.append(f"'{header}': {n} code(s) such as {', '.join(shown)}")
     return {"what": "postal codes", "decided": "leading zeros put back",
-            "evidence": "; ".join(parts) + ": digits only and short of the postal code format of the row's "
+            "evidence": "; ".join(parts) + ": digits (and a suffix the format allows) short of the postal code format of the row's "
                         "country (Google's address data), as when a spreadsheet keeps a code as a number"}
 
 
@@ -610,6 +610,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 if c.how == "ignored" and mp.row_counter_header(ent, c.header)}
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
                if c.target and kinds.get(c.target) in ("money", "decimal", "int")}
+    currency_cols = [table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
+    for nev in numbers.values():
+        if kinds.get(nev.target) == "money" and len(currency_cols) == 1:
+            nev.currency_column = currency_cols[0]      # its row's Currency names the amount's
     known_cols = set(table.columns)
     used_extra: set[int] = set()
     filler = MergeFiller(src.merged, header_number - 1)
@@ -661,7 +665,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             rn.add(number, values[col] if col < len(values) else None)
         for col, nev in numbers.items():
             if col < len(values):
-                nev.add(values[col])
+                nev.add(values[col], values)
         if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
             for c, v in enumerate(values):
                 if c not in known_cols and not is_blank_cell(v):

@@ -9,7 +9,10 @@ to Tags whose every value is a date, a time, a weekday or a number is left unmap
 `--map "Column=Tags"` to take it as tags after all. A column mostly of such values
 with some words among them cannot be decided: the import stops naming the column,
 examples of both and the options. A column of tags with a few numbers or dates among
-them ("VIP", "2024") stays Tags. `--map` and a saved profile decide a column outright.
+them ("VIP", "2024") stays Tags. A year, alone or in a list of tags ("2024", "2024,
+2025", "2024, 2025, VIP"), is a tag and no evidence of days: no day's or event's column
+holds a bare year, while tag lists often do (the years a customer bought in). `--map`
+and a saved profile decide a column outright.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ..domain import normalize as nz
+from ..domain.models import TAG_SEPARATORS
 from . import mapping as mp
 from .errors import ImportRefused
 
@@ -34,12 +38,16 @@ _DAY_MONTH = re.compile(r"^\d{1,2}(?:\.\s*\d{1,2}\.|/\d{1,2})$")
 # "5. März", "Mar 5", "Mai 2026"
 _DAY_MONTH_NAME = re.compile(r"^(?:\d{1,2}\.?\s*([^\W\d_]+)\.?|([^\W\d_]+)\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?|\d{4}))$")
 _WORDS = re.compile(r"[\s,]+")
+# a calendar year as a tag: 1900 to 2099
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_YEARS_SPLIT = re.compile("|".join(re.escape(sep) for sep in TAG_SEPARATORS) + r"|\s+")
 
 
 def calendar_kind(value: object) -> str | None:
     """"date", "time", "weekday" or "number" for a cell that is one ("05.03.2026",
     "5. März", "14:30", "9-17 Uhr", "Montag", "Mo, 05.03.2026", 3, "1.5"); None for
-    any other (a word, a code such as "A-12")."""
+    any other (a word, a code such as "A-12", a year or a list of years: "2024",
+    "2024, 2025", 2024)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, _dt.datetime | _dt.date):
@@ -47,7 +55,8 @@ def calendar_kind(value: object) -> str | None:
     if isinstance(value, _dt.time | _dt.timedelta):
         return "time"
     if isinstance(value, int | float | Decimal):
-        return "number"
+        whole = isinstance(value, int) or float(value).is_integer()
+        return None if whole and _YEAR.match(str(int(value))) else "number"       # a year: a tag
     text = str(value).strip()
     return _text_kind(text) if text else None
 
@@ -60,6 +69,8 @@ def _text_kind(text: str) -> str | None:
     if _TIME.match(text) and not text.isdigit():
         return "time"
     if _NUMBER.match(text):
+        if _are_years(text):
+            return None                # "2024", "2024, 2025": tags, as words are
         return "date" if _is_date(text) else "number"
     if nz.is_weekday_name(text):
         return "weekday"
@@ -67,6 +78,12 @@ def _text_kind(text: str) -> str | None:
     if rest and nz.is_weekday_name(head.rstrip(",")):          # "Mo, 05.03.2026", "Monday 14:30"
         return _text_kind(rest.strip(" ,")) and "date"
     return "date" if _is_date(text) else None
+
+
+def _are_years(text: str) -> bool:
+    """Whether every tag of the cell is a year ("2024", "2024, 2025", "2023; 2024")."""
+    parts = [p for p in _YEARS_SPLIT.split(text) if p]
+    return bool(parts) and all(_YEAR.match(p) for p in parts)
 
 
 def _is_date(text: str) -> bool:

@@ -96,6 +96,13 @@ def _tag_fold(text):
     return tag_key(text) if isinstance(text, str) else text
 
 
+def _search_fold(text):
+    """SQL function cims_casefold: text as a search compares it (normalize.search_key)."""
+    from ..domain.normalize import search_key
+
+    return search_key(text) if isinstance(text, str) else text
+
+
 _COLUMNS = {kind: list(META_KEYS) + [f.key for f in e.fields] for kind, e in ENTITIES.items()}
 # Columns whose Python value needs converting on the way in (text and ints pass as they are).
 _CONVERTED = {kind: [(i, k) for i, c in enumerate(cols) if (k := _KINDS[kind][c]) in
@@ -323,6 +330,9 @@ class Store:
         # "i"), for the rows LIKE cannot compare: it folds only ASCII letters
         # ("İSTANBUL" under "istanbul", "München" under "münchen").
         conn.create_function("cims_fold", 1, _tag_fold, deterministic=True)
+        # Text folded as a free-text search compares it (normalize.search_key: "Straße"
+        # as "strasse", "İstanbul" as "istanbul"), for the rows LIKE and instr() miss.
+        conn.create_function("cims_casefold", 1, _search_fold, deterministic=True)
         store = cls(path, conn)
         store._key = key
         store.migrate()

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain.normalize import tag_key
+from ..domain.normalize import SEARCH_FOLDS, search_key, tag_key
 from ..domain.schema import CUSTOMER, NOT_REVENUE_STATUSES, OPEN_TICKET_STATUSES, Entity
 from .db import MONEY_SCALE, Store, to_db
 
@@ -38,32 +38,77 @@ def _like(term: str) -> str:
 _DIGITS = re.compile(r"^[\d+()\-]+$")
 
 
+def _index_grams(term: str) -> list[str]:
+    """FTS5 expressions, one per 3-character piece of `term` folded as a search folds it
+    (normalize.search_key), that every row holding the term holds.
+
+    The trigram index folds case letter by letter, and not İ to i: a piece with "i"
+    asks for it with "İ" as well ("ist" OR "İst": "İstanbul" and "ISTANBUL"). A piece
+    touching "ss" is left out: the row may write ß there ("strasse" in "Straße"), one
+    letter the index cannot split."""
+    folded = search_key(term)
+    elastic: set[int] = set()
+    start = folded.find("ss")
+    while start >= 0:
+        elastic.update((start, start + 1))
+        start = folded.find("ss", start + 1)
+    out = []
+    for i in range(len(folded) - 2):
+        if elastic & {i, i + 1, i + 2}:
+            continue
+        gram = folded[i:i + 3]
+        spellings = [""]
+        for ch in gram:
+            spellings = [s + c for s in spellings for c in ((ch, "İ") if ch == "i" else (ch,))]
+        quoted = ['"' + g.replace('"', '""') + '"' for g in spellings]
+        out.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
+    return list(dict.fromkeys(out))
+
+
 def _trigrams(term: str) -> str:
     """An FTS5 query for the rows holding every 3-character piece of `term`."""
-    grams = dict.fromkeys(term[i:i + 3] for i in range(len(term) - 2))
-    return "(" + " AND ".join('"' + g.replace('"', '""') + '"' for g in grams) + ")"
+    return "(" + " AND ".join(_index_grams(term)) + ")"
+
+
+def _fold_guard(folded: str) -> str | None:
+    """A GLOB pattern for the text in which letters beyond ASCII may fold into `folded`
+    (normalize.SEARCH_FOLDS: "*[İ]*" for "ist", "*[ßẞ]*" for "strasse"), or None when
+    none may: only such text is folded in Python, the rest is left to LIKE."""
+    chars = "".join(c for c, f in SEARCH_FOLDS.items() if any(x in folded for x in f))
+    return f"*[{chars}]*" if chars else None
 
 
 def _any_column(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS) -> str:
-    """SQL that is true when one of the customer's text `columns` contains `term`.
+    """SQL that is true when one of the customer's text `columns` contains `term`,
+    case aside as normalize.search_key folds it ("istanbul" finds "İstanbul",
+    "STRASSE" finds "Straße", "οδοσ" finds "ΟΔΟΣ" and "οδος").
 
-    ASCII terms keep LIKE's case-insensitivity; others use instr(), several times faster.
+    ASCII terms keep LIKE's case-insensitivity, and fold in Python only text holding a
+    letter that may fold into them (İ, ß); others use instr(), several times faster.
     """
     if not columns:
         return "0"
     if term.isascii():
-        params += [_like(term)] * len(columns)
-        return "(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in columns) + ")"
+        folded = search_key(term)
+        guard = _fold_guard(folded)
+        if guard is None:
+            params += [_like(term)] * len(columns)
+            return "(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in columns) + ")"
+        parts = []
+        for col in columns:
+            params += [_like(term), guard, folded]
+            parts.append(f"(c.{col} LIKE ? ESCAPE '\\' OR (c.{col} GLOB ? AND instr(cims_casefold(c.{col}), ?) > 0))")
+        return "(" + " OR ".join(parts) + ")"
     if term.lower() == term.upper():
         # no letters with a case (Chinese, Japanese, digits): as written
         params += [term] * len(columns)
         return "(" + " OR ".join(f"instr(c.{col}, ?) > 0" for col in columns) + ")"
-    # letters with a case beyond ASCII ("münchen", "ÉMILE"): as written, else folded
-    folded = tag_key(term)
+    # letters with a case beyond ASCII ("münchen", "ÉMILE", "Straße"): as written, else folded
+    folded = search_key(term)
     parts = []
     for col in columns:
         params += [term, folded]
-        parts.append(f"(instr(c.{col}, ?) > 0 OR instr(cims_fold(c.{col}), ?) > 0)")
+        parts.append(f"(instr(c.{col}, ?) > 0 OR instr(cims_casefold(c.{col}), ?) > 0)")
     return "(" + " OR ".join(parts) + ")"
 
 
@@ -85,11 +130,10 @@ def _narrowing(store: Store, terms: list[str]) -> list[str]:
     broad = int(BROAD_SHARE * rows)
     out = []
     for t in terms:
-        low = tag_key(t)          # folded whole: "İst".lower() alone is four characters
-        grams = dict.fromkeys(low[i:i + 3] for i in range(len(low) - 2))
+        # folded whole (search_key): "İst".lower() alone is four characters
         if any(store.conn.execute(
                 "SELECT count(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ? LIMIT ?)",
-                ('"' + g.replace('"', '""') + '"', broad + 1)).fetchone()[0] <= broad for g in grams):
+                (g, broad + 1)).fetchone()[0] <= broad for g in _index_grams(t)):
             out.append(t)
     return out
 
