@@ -1295,6 +1295,17 @@ def gdpr_erase(app: App, customer_id, yes):
                         + "; ".join(result["copies_unsigned"]))
 
 
+@gdpr.command("allow-again")
+@click.argument("value", metavar="EMAIL_OR_PHONE")
+@pass_app
+def gdpr_allow_again(app: App, value):
+    """Let an erased person be added again (they came back and agreed): takes their email
+    or phone off the list that import, customer add and Save refuse (admin, audited)."""
+    from .services import suppression
+
+    app.out.emit(suppression.allow_again(app.session(), value))
+
+
 # ----- import / sync / workbook / report / demo ---------------------------------------------
 
 class _ImportGroup(click.Group):

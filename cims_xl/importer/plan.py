@@ -363,6 +363,9 @@ class Options:
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
     probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
+    # services.suppression.ErasedList of the store, when it is not empty: a customer row
+    # with an erased person's email or phone is rejected (None: nothing checked per row)
+    erased: Any = None
 
 
 def float_text(value: float) -> str:
@@ -1285,6 +1288,8 @@ class Planner:
                 if clean is None:
                     prepared.append((number, None, [], None,
                                      Outcome(number, "rejected", problems=problems)))
+                elif self.options.erased and (hit := self.options.erased.match(clean)) is not None:
+                    prepared.append((number, None, [], None, self._erased_row(number, *hit)))
                 else:
                     prepared.append((number, clean, keys, None, None))
         else:
@@ -1425,6 +1430,12 @@ class Planner:
         self._kept_notes.clear()
         self.file_index.add_many(pending)
         return planned
+
+    def _erased_row(self, number: int, field: str, day: str) -> Outcome:
+        """A customer row refused because it is a person erased at their request."""
+        self.row_warnings.pop(number, None)
+        column = self.prep.source_of.get(field) or CUSTOMER.field(field).header
+        return Outcome(number, "rejected", problems={column: self.options.erased.import_reason(day)})
 
     def _maybe_same(self, number: int, name: str, maybe: list[str], row_who: dict,
                     warned: dict | None) -> dict:
