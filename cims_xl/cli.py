@@ -1103,6 +1103,9 @@ def restore(app: App, backup_file, yes, other_store, unsigned):
     _emit_counts(app, manifest.get("counts"))
     if again := manifest.get("erased_again"):
         app.out.message("Erased again (they were erased after this backup was made): " + ", ".join(again))
+    if kept := manifest.get("still_refused"):
+        app.out.message("Still refused by import, customer add and Save (erased after this backup was made): "
+                        + ", ".join(kept))
     if changed:
         app.out.message("Sign in from now on with the password you had when the backup was made: "
                         "the restored store holds that one.")
