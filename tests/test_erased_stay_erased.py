@@ -211,3 +211,16 @@ def test_a_restore_of_a_backup_made_before_the_erase_still_refuses_the_person(st
             records.create_customer(restored, {"name": "An", "email": "an@example.vn"})
     finally:
         restored.close()
+
+
+def test_an_order_import_does_not_create_the_erased_person_as_its_customer(admin, shop_file, tmp_path):
+    path = write_csv(tmp_path / "orders.csv", [
+        ["Order", "Customer", "Customer Email", "Amount", "Date"],
+        ["A-1", "王小明", "wxm@qq.com", "88.00", "2026-05-01"],
+        ["A-2", "Kwame Mensah", "kwame@example.gh", "12.50", "2026-05-02"]])
+    result = import_file(admin, path, kind="orders", currency="CNY")
+    assert (result.created, result.rejected, result.customers_created) == (1, 1, 1)
+    reason = next(o for o in result.outcomes if o.action == "rejected").problems
+    assert list(reason.values()) == [f"matches a person erased on {utcnow().date().isoformat()} at their "
+                                     "request: not imported; remove the row from the file"]
+    assert not any(r["name"] == "王小明" for r in records.list_records(admin, "customer"))

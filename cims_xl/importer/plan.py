@@ -1768,6 +1768,11 @@ class Planner:
                 f"a negative amount ({format(clean['amount'], 'f')}): a payment, credit or refund line, not an "
                 "order; a refund is imported with the payment it refunds (see Refunds in the README)")})
         clean["customer_id"] = customer_id
+        if new_customer is not None and self.options.erased and (
+                hit := self.options.erased.match(new_customer[1])) is not None:
+            # the row's customer would be a person erased at their request: not created again
+            column = self.prep.source_of.get(f"customer_{hit[0]}") or CUSTOMER.field(hit[0]).header
+            raise ValidationFailed({column: self.options.erased.import_reason(hit[1])})
         if new_customer is not None:
             self.linker.commit_new(new_customer)
         return clean, new_customer

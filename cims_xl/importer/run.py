@@ -1482,10 +1482,9 @@ def _header_inference(table: Table) -> dict:
 
 
 def _erased(session, ent: Entity):
-    """The store's suppression list (services.suppression) for customer rows, or None
-    when it is empty or the rows are not customers: then nothing is checked per row."""
-    if ent.kind != "customer":
-        return None
+    """The store's suppression list (services.suppression) for customer rows and the
+    customers rows of other kinds would create, or None when it is empty: then nothing
+    is checked per row."""
     from ..services.suppression import erased_list
     listed = erased_list(session)
     return listed if listed else None
