@@ -224,3 +224,18 @@ def test_an_order_import_does_not_create_the_erased_person_as_its_customer(admin
     assert list(reason.values()) == [f"matches a person erased on {utcnow().date().isoformat()} at their "
                                      "request: not imported; remove the row from the file"]
     assert not any(r["name"] == "王小明" for r in records.list_records(admin, "customer"))
+
+
+def test_a_big_import_prepared_in_its_second_process_rejects_the_erased_person_too(
+        admin, shop_file, tmp_path, monkeypatch):
+    from cims_xl.importer import parallel
+
+    if not parallel.available():
+        pytest.skip("rows are prepared in a forked process only on Linux")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", 0)
+    rows = [["Name", "Email", "Mobile"]] + [[f"Kunde {i}", f"k{i}@example.de", ""] for i in range(40)]
+    rows[25] = ["王小明", "", "+86 13800138000"]
+    path = write_csv(tmp_path / "big.csv", rows)
+    result = import_file(admin, path, chunk_rows=10)
+    assert (result.created, result.rejected) == (39, 1)
+    assert [o.row for o in result.outcomes if o.action == "rejected"] == [26]

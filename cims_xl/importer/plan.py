@@ -1269,6 +1269,9 @@ class Planner:
                 data, extra = self.prep.raw(values)
                 warned: dict[str, str] = {}
                 clean = self._customer(data, extra, ctx, warned)
+                if self.options.erased and (hit := self.options.erased.match(clean)) is not None:
+                    out.append((number, None, self._erased_problem(*hit), []))    # a person erased
+                    continue
                 out.append((number, clean, None, customer_keys(clean)))
                 if warned:
                     self.row_warnings[number] = warned
@@ -1288,8 +1291,6 @@ class Planner:
                 if clean is None:
                     prepared.append((number, None, [], None,
                                      Outcome(number, "rejected", problems=problems)))
-                elif self.options.erased and (hit := self.options.erased.match(clean)) is not None:
-                    prepared.append((number, None, [], None, self._erased_row(number, *hit)))
                 else:
                     prepared.append((number, clean, keys, None, None))
         else:
@@ -1431,11 +1432,12 @@ class Planner:
         self.file_index.add_many(pending)
         return planned
 
-    def _erased_row(self, number: int, field: str, day: str) -> Outcome:
-        """A customer row refused because it is a person erased at their request."""
-        self.row_warnings.pop(number, None)
+    def _erased_problem(self, field: str, day: str) -> dict[str, str]:
+        """{column: reason} of a customer row refused as a person erased at their request
+        (options.erased: services.suppression); checked where rows are prepared, so that
+        a big import does it in its second process (importer.parallel)."""
         column = self.prep.source_of.get(field) or CUSTOMER.field(field).header
-        return Outcome(number, "rejected", problems={column: self.options.erased.import_reason(day)})
+        return {column: self.options.erased.import_reason(day)}
 
     def _maybe_same(self, number: int, name: str, maybe: list[str], row_who: dict,
                     warned: dict | None) -> dict:

@@ -65,6 +65,8 @@ def _phone(value: object, region: str | None = None) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
+    if text[:1] == "+" and text[1:].isdigit() and text[1:].isascii():
+        return text          # already E.164, as every validated number is (fast: once per row)
     try:
         number = phonenumbers.parse(text, None if text.startswith("+") else (region or "CN"))
         if phonenumbers.is_possible_number(number):
@@ -77,6 +79,19 @@ def _phone(value: object, region: str | None = None) -> str | None:
 
 def _digest(key: bytes, kind: str, text: str) -> str:
     return value_digest(key, f"{kind}:{text}")
+
+
+class _Digester:
+    """`_digest` under one key, the keyed state set up once (it runs per imported row)."""
+
+    def __init__(self, key: bytes):
+        self._base = {kind: hashlib.blake2b(f"s{kind}:".encode(), digest_size=16, key=key)
+                      for kind in ("email", "phone")}
+
+    def __call__(self, kind: str, text: str) -> str:
+        h = self._base[kind].copy()
+        h.update(text.encode("utf-8"))
+        return h.hexdigest()
 
 
 def _digests(key: bytes, emails: Iterable[object], phones: Iterable[object], region: str | None) -> list[str]:
@@ -112,7 +127,7 @@ class ErasedList:
     Falsy when empty (the import then checks nothing per row)."""
 
     def __init__(self, key: bytes, entries: dict[str, _Entry], region: str | None):
-        self._key, self.entries, self._region = key, entries, region
+        self._digest, self.entries, self._region = _Digester(key), entries, region
 
     def __bool__(self) -> bool:
         return bool(self.entries)
@@ -124,15 +139,20 @@ class ErasedList:
         """(field key, date erased) of the first of the email, phone and mobile in
         `values` (validated values: E.164 phones) that belongs to an erased person; None
         when none does."""
-        if not self.entries:
+        entries = self.entries
+        if not entries:
             return None
+        digest, get = self._digest, values.get
         for field in CHECKED:
-            v = values.get(field)
+            v = get(field)
             if not v:
                 continue
-            text = _email(v) if field == "email" else _phone(v, self._region)
+            if field == "email":
+                text, kind = _email(v), "email"
+            else:
+                text, kind = _phone(v, self._region), "phone"
             if text:
-                hit = self.entries.get(_digest(self._key, "email" if field == "email" else "phone", text))
+                hit = entries.get(digest(kind, text))
                 if hit is not None:
                     return field, hit.at
         return None
