@@ -239,3 +239,20 @@ def test_a_big_import_prepared_in_its_second_process_rejects_the_erased_person_t
     result = import_file(admin, path, chunk_rows=10)
     assert (result.created, result.rejected) == (39, 1)
     assert [o.row for o in result.outcomes if o.action == "rejected"] == [26]
+
+
+def test_writing_the_erased_persons_email_onto_another_customer_is_refused(admin, shop_file, tmp_path):
+    lina = next(r for r in records.list_records(admin, "customer") if r["name"] == "李娜")
+    with pytest.raises(ValidationFailed, match="Email: matches a person erased on .*: not saved"):
+        records.update(admin, lina["id"], {"email": "wxm@qq.com"})
+    with pytest.raises(ValidationFailed, match="Phone: matches a person erased"):
+        records.update(admin, lina["id"], {"phone": "13800138000"})
+    records.update(admin, lina["id"], {"city": "天津"})     # other edits go on as before
+    book = new_workbook(tmp_path / "cims.xlsx")
+    sync.sync_file(admin, book, "refresh", sheets=["Customers"])
+    with Editor(book) as ed:
+        ed.set(lina["id"], "Mobile", "+86 138 0013 8000")
+    sync.sync_file(admin, book, "save", sheets=["Customers"])
+    row = next(r for r in table_rows(book) if r["ID"] == lina["id"])
+    assert row["Status"].startswith("Invalid: Mobile: matches a person erased on")
+    assert records.get(admin, lina["id"])["mobile"] != "+8613800138000"

@@ -17,7 +17,7 @@ from ..security.audit import BULK_MAX, AuditEvent, record_changes
 from ..security.roles import CUSTOMER_OWNED, owner_matters
 from ..store.db import utcnow
 from .session import Session
-from .suppression import ensure_not_erased, erased_list
+from .suppression import EDIT_REFUSED, ensure_not_erased, erased_list
 
 # Entities whose records belong to a user (sales may edit only their own).
 OWNER_FIELD = {"customer": "owner", "opportunity": "owner", "interaction": "owner"}
@@ -483,6 +483,12 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     diff = {k: v for k, v in values.items() if current.get(k) != v}
     if not diff:
         return _mask(session, ent, current)
+    if ent.kind == "customer" and any(diff.get(k) for k in ("email", "phone", "mobile")):
+        # an erased person's email or number written onto a customer: refused as on create
+        cache = names if names is not None else {}
+        if "erased" not in cache:
+            cache["erased"] = erased_list(session)
+        ensure_not_erased(session, [diff], EDIT_REFUSED, listed=cache["erased"])
     computed = _apply_rules(session, ent, current, diff, now)
     diff.update({k: v for k, v in computed.items() if current.get(k) != v})
     _check_refs(session, ent, [diff])

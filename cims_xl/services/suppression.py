@@ -160,7 +160,7 @@ class ErasedList:
     @staticmethod
     def import_reason(day: str) -> str:
         """Why an import rejects a row of a person erased on `day`."""
-        return refusal_text(day, IMPORT_REFUSED)
+        return _refusal_text(day, IMPORT_REFUSED)
 
     def refusal(self, values: dict, action: str) -> ValidationFailed | None:
         """The ValidationFailed (keyed by the field's header) refusing `values` that match
@@ -170,16 +170,18 @@ class ErasedList:
         if hit is None:
             return None
         field, day = hit
-        return ValidationFailed({CUSTOMER.field(field).header: refusal_text(day, action)})
+        return ValidationFailed({CUSTOMER.field(field).header: _refusal_text(day, action)})
 
 
-def refusal_text(day: str, action: str) -> str:
+def _refusal_text(day: str, action: str) -> str:
     return f"matches a person erased on {day} at their request: {action}"
 
 
 ADD_REFUSED = (f"not added (if they come back and agree, an administrator can allow them again: "
                f"{ALLOW_COMMAND})")
 IMPORT_REFUSED = "not imported; remove the row from the file"
+EDIT_REFUSED = (f"not saved (if they come back and agree, an administrator can allow them again: "
+                f"{ALLOW_COMMAND})")
 
 
 def _admins(session: Session) -> frozenset[str]:
@@ -299,7 +301,8 @@ def carry_over(session: Session, taken: dict | None) -> list[str]:
     (`snapshot` of the replaced store) that its trail lacks: people erased after the
     backup was made stay suppressed. One signed `gdpr.suppress` entry per customer;
     nothing when the restored store's key differs (a backup of another store).
-    Returns the customer ids carried over."""
+    Returns the customer ids carried over. Administrators only (a restore)."""
+    session.ensure("admin", "customer")
     if not taken or taken.get("key_check") != _key_check(_key(session)):
         return []
     have = erased_list(session).entries
