@@ -1103,6 +1103,9 @@ def restore(app: App, backup_file, yes, other_store, unsigned):
     _emit_counts(app, manifest.get("counts"))
     if again := manifest.get("erased_again"):
         app.out.message("Erased again (they were erased after this backup was made): " + ", ".join(again))
+    if kept := manifest.get("still_refused"):
+        app.out.message("Still refused by import, customer add and Save (erased after this backup was made): "
+                        + ", ".join(kept))
     if changed:
         app.out.message("Sign in from now on with the password you had when the backup was made: "
                         "the restored store holds that one.")
@@ -1293,6 +1296,17 @@ def gdpr_erase(app: App, customer_id, yes):
         app.out.message("The erase in these copies could not be signed by you; if one is restored, "
                         "`cims audit verify` names the erase and `cims audit accept` accepts it: "
                         + "; ".join(result["copies_unsigned"]))
+
+
+@gdpr.command("allow-again")
+@click.argument("value", metavar="EMAIL_OR_PHONE")
+@pass_app
+def gdpr_allow_again(app: App, value):
+    """Let an erased person be added again (they came back and agreed): takes their email
+    or phone off the list that import, customer add and Save refuse (admin, audited)."""
+    from .services import suppression
+
+    app.out.emit(suppression.allow_again(app.session(), value))
 
 
 # ----- import / sync / workbook / report / demo ---------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 import cims_xl.services
 from cims_xl.errors import PermissionDenied
 from cims_xl.services import (audit_log, auth, backup, batches, erase_copies, gdpr, merge, records, segments,
-                              settings, sheet_rows)
+                              settings, sheet_rows, suppression)
 
 ROLES = ("admin", "manager", "sales", "support", "viewer")
 KINDS = ("customer", "contact", "interaction", "order", "opportunity", "ticket")
@@ -208,6 +208,8 @@ def _write_calls(admin):
         "audit_log.verify": lambda s: audit_log.verify(s),
         "audit_log.accept_trail": lambda s: audit_log.accept_trail(s),
         "records.set_stage_history": lambda s: records.set_stage_history(s, opp["id"], [(None, "Lead", NOW)]),
+        "suppression.allow_again": lambda s: suppression.allow_again(s, "someone@example.com"),
+        "suppression.carry_over": lambda s: suppression.carry_over(s, {"key_check": "", "customers": {}}),
     }
 
 
@@ -240,7 +242,11 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              # Lifetime values converted with the rates (reads), and the check that refuses
              # to compare them when an order has no rate.
              "lifetime.lifetime_values_converted", "lifetime.converted_totals", "lifetime.ensure_convertible",
-             "lifetime.refuse_unconverted"}
+             "lifetime.refuse_unconverted",
+             # The suppression list: read from the trail (digests only), checked against
+             # rows a caller already validated, and the digests an erase writes in its entry.
+             "suppression.erased_list", "suppression.ensure_not_erased", "suppression.erased_identifiers",
+             "suppression.snapshot"}
 
 
 def _public_service_functions() -> set[str]:

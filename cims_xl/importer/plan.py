@@ -367,6 +367,9 @@ class Options:
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
     probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
+    # services.suppression.ErasedList of the store, when it is not empty: a customer row
+    # with an erased person's email or phone is rejected (None: nothing checked per row)
+    erased: Any = None
 
 
 def float_text(value: float) -> str:
@@ -1323,6 +1326,9 @@ class Planner:
                 data, extra = self.prep.raw(values)
                 warned: dict[str, str] = {}
                 clean = self._customer(data, extra, ctx, warned)
+                if self.options.erased and (hit := self.options.erased.match(clean)) is not None:
+                    out.append((number, None, self._erased_problem(*hit), []))    # a person erased
+                    continue
                 out.append((number, clean, None, customer_keys(clean)))
                 if warned:
                     self.row_warnings[number] = warned
@@ -1482,6 +1488,13 @@ class Planner:
         self._kept_notes.clear()
         self.file_index.add_many(pending)
         return planned
+
+    def _erased_problem(self, field: str, day: str) -> dict[str, str]:
+        """{column: reason} of a customer row refused as a person erased at their request
+        (options.erased: services.suppression); checked where rows are prepared, so that
+        a big import does it in its second process (importer.parallel)."""
+        column = self.prep.source_of.get(field) or CUSTOMER.field(field).header
+        return {column: self.options.erased.import_reason(day)}
 
     def _maybe_same(self, number: int, name: str, maybe: list[str], row_who: dict,
                     warned: dict | None) -> dict:
@@ -1814,6 +1827,11 @@ class Planner:
                 f"a negative amount ({format(clean['amount'], 'f')}): a payment, credit or refund line, not an "
                 "order; a refund is imported with the payment it refunds (see Refunds in the README)")})
         clean["customer_id"] = customer_id
+        if new_customer is not None and self.options.erased and (
+                hit := self.options.erased.match(new_customer[1])) is not None:
+            # the row's customer would be a person erased at their request: not created again
+            column = self.prep.source_of.get(f"customer_{hit[0]}") or CUSTOMER.field(hit[0]).header
+            raise ValidationFailed({column: self.options.erased.import_reason(hit[1])})
         if new_customer is not None:
             self.linker.commit_new(new_customer)
         return clean, new_customer

@@ -1223,7 +1223,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
                           related_rows=scan.related_rows,
-                          value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share")
+                          value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share",
+                          erased=_erased(session, ent))
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
@@ -1482,6 +1483,15 @@ def _header_inference(table: Table) -> dict:
     return {"what": "header row", "decided": f"row {table.header_row}",
             "evidence": f"{n} row(s) above it not read as data (titles or notes); the header is "
                         "the first row naming the columns, no email addresses or numbers in it"}
+
+
+def _erased(session, ent: Entity):
+    """The store's suppression list (services.suppression) for customer rows and the
+    customers rows of other kinds would create, or None when it is empty: then nothing
+    is checked per row."""
+    from ..services.suppression import erased_list
+    listed = erased_list(session)
+    return listed if listed else None
 
 
 def _store_region(session) -> str | None:

@@ -67,9 +67,11 @@ STAGE_HISTORY_SET = "stage_history.set"
 _RECORD_PERMISSION = {"create": "create", "update": "update", "delete": "delete", "restore": "delete",
                       "merge": "merge", "erase": "admin", "undo": "import", "import": "import",
                       "import.undo": "import", "rfm": "update", "export": "export", "gdpr.erase": "admin",
-                      "denied": None, STAGE_HISTORY_SET: "admin"}
+                      "denied": None, STAGE_HISTORY_SET: "admin",
+                      # the suppression list (services.suppression): a restore carries it, an admin allows again
+                      "gdpr.suppress": "admin", "gdpr.allow": "admin"}
 # Actions only written about customers (merge also about the records it moves).
-_CUSTOMER_ONLY = frozenset({"rfm", "export", "gdpr.erase"})
+_CUSTOMER_ONLY = frozenset({"rfm", "export", "gdpr.erase", "gdpr.suppress", "gdpr.allow"})
 # Actions that change a record (its updated_by is then their author).
 _MODIFYING = frozenset({"create", "update", "delete", "restore", "merge", "erase", "undo", "rfm"})
 _OWNER_FIELD = {"customer": "owner", "opportunity": "owner"}

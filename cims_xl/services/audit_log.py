@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from ..domain.schema import ENTITIES, normalize_id
+from ..domain.schema import CUSTOMER, ENTITIES, format_id, normalize_id
 from ..security import audit as chain
 from ..security import ledger, trust
 from ..security.audit import AuditEvent
@@ -201,9 +201,32 @@ def _check_trail_lenient(session: Session, store):
     problems += unread + replay.problems
     problems += [f"the store holds {r.describe()}: it would change what the next write does "
                  "(written outside cims; that write removes it)" for r in store.schema_problems()]
+    problems += _search_index_problems(store, read)
     out = chain.VerifyResult(not problems, result.entries, problems[0] if problems else None,
                              result.bad_seq, problems, replay.notes)
     return out, replay, store_id, signed_from
+
+
+def _search_index_problems(store, read) -> list[str]:
+    """The derived search index checked against the customers (Store.check_search_index).
+    A difference is named, and the index is rebuilt from the records at once: it holds
+    nothing the records do not, so the rebuild loses nothing, and text search finds
+    every customer again. [] when it matches."""
+    found = read("the search index (customers_fts)", store.check_search_index)
+    if found is None or found.ok:
+        return []
+    parts = []
+    if found.missing:
+        ids = [format_id(CUSTOMER, seq) for seq in found.missing]
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5:,} more" if len(ids) > 5 else "")
+        parts.append(f"text search did not find {shown}")
+    if found.extra:
+        parts.append(f"it held {len(found.extra):,} entries of no customer")
+    if not parts:
+        parts.append("its entries were not those of the customers' values")
+    fixed = read("the search index (rebuilding it)", lambda: store.rebuild_search_index() or True)
+    return ["the search index no longer matched the customers (changed outside cims): " + "; ".join(parts)
+            + ("; verify rebuilt it from the records" if fixed else "")]
 
 
 def _secret_text(secret):

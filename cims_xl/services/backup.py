@@ -37,6 +37,7 @@ from ..security.audit import AuditEvent, canonical
 from ..security.keys import KeyFile, keyfile_path, restore_journal_path
 from ..store.db import Store, backup_store, utcnow
 from .session import Session
+from . import suppression
 
 SUFFIX = ".cimsbak"
 DB_MEMBER, KEYS_MEMBER, MANIFEST_MEMBER = "store.cims", "store.cims.keys", "manifest.json"
@@ -426,7 +427,7 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
             manifest = _stage(backup_file, stage, session.username, password, current_id, allow_other_store,
                               live_trust(session, allow_unsigned=allow_unsigned),
                               session.store.fetch_users(), session.store.seqs_used(),
-                              session.store.erased_customers())
+                              session.store.erased_customers(), suppression.snapshot(session))
             crash_point("restore.staged")
             session.store.take_sole_use()   # StoreBusy while another session has it open
             session.pin_heads = False       # the store this entry goes into is about to be replaced
@@ -559,7 +560,8 @@ def _open_staged(backup_file: Path, stage: Path, username: str, password: str, c
 
 def _stage(backup_file: Path, stage: Path, username: str, password: str, current_id: str | None,
            allow_other_store: bool, how: BackupTrust, live_users: list[dict] | None = None,
-           seqs_used: dict[str, int] | None = None, erased: list[str] | None = None) -> dict:
+           seqs_used: dict[str, int] | None = None, erased: list[str] | None = None,
+           suppressed: dict | None = None) -> dict:
     """Extract and check a backup into `stage`, and audit the restore inside it. With
     `live_users` (the store's users now), the manifest returned also holds
     `access_changes` ("access_lost", "roles_changed"). `seqs_used` (the replaced store's
@@ -567,7 +569,8 @@ def _stage(backup_file: Path, stage: Path, username: str, password: str, current
     made are never given again. `erased` (the customers the replaced store's trail says
     were erased) are erased again in the restored store when the backup still holds
     them: a restore never brings back a person someone erased (listed in the manifest
-    returned under "erased_again")."""
+    returned under "erased_again"), and the replaced store's suppression list
+    (`suppressed`) is kept (customers carried over under "still_refused")."""
     manifest, kf, unlocked, restored = _open_staged(backup_file, stage, username, password, current_id,
                                                     allow_other_store, how)
     db, key = stage / DB_MEMBER, unlocked.data_key
@@ -587,6 +590,9 @@ def _stage(backup_file: Path, stage: Path, username: str, password: str, current
                 restored.keep_seq_used(kind, seq)
             uow.commit()
         manifest["erased_again"] = _erase_again(restored_session, erased or [])
+        # The replaced store's suppression list (`suppressed`: suppression.snapshot) stays.
+        if carried := suppression.carry_over(restored_session, suppressed):
+            manifest["still_refused"] = carried
         # The users' keys pinned from now on are the backup's: users added after it was
         # made are gone from it (access_changes), and must not be missed by `audit verify`.
         with contextlib.suppress(OSError):

@@ -23,6 +23,7 @@ from ..store.db import utcnow
 from . import records
 from .search import customer_360
 from .session import Session
+from .suppression import erased_identifiers
 
 ERASED_NAME = "[erased]"
 SECTIONS = ("contacts", "interactions", "orders", "opportunities", "tickets")
@@ -639,6 +640,8 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
             summary["mentions"] = [None, mentions]
         if unsigned:
             summary["unsigned"] = [None, unsigned]
+        # Keyed digests of their email and phones: an old spreadsheet does not bring them back.
+        summary.update(erased_identifiers(session, person))
         session.audit([AuditEvent(now, session.username, "gdpr.erase", "customer", cid, None, summary)])
         uow.commit()
     # Old values must not linger in the search index, freed pages or the WAL.

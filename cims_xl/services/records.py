@@ -18,6 +18,7 @@ from ..security.audit import BULK_MAX, AuditEvent, record_changes
 from ..security.roles import CUSTOMER_OWNED, owner_matters
 from ..store.db import utcnow
 from .session import Session
+from .suppression import EDIT_REFUSED, ensure_not_erased, erased_list
 
 # Entities whose records belong to a user (sales may edit only their own).
 OWNER_FIELD = {"customer": "owner", "opportunity": "owner", "interaction": "owner"}
@@ -265,6 +266,9 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
         if kind == "ticket":
             from .settings import sla_targets as load_sla_targets
             sla_targets = load_sla_targets(session)
+        # A customer erased at their request is not added again (services.suppression);
+        # an import's own customer rows are refused one by one by its planner instead.
+        erased = erased_list(session) if kind == "customer" and not imported else None
         with contextlib.ExitStack() as behind:
             part: list[dict] = []
             # Inside a longer write that already goes behind (an import), chunks need not
@@ -280,6 +284,8 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
                 if owner_key and not values.get(owner_key):
                     values[owner_key] = actor
                 session.ensure("create", kind, owner=_owner(session, ent, values, owners))
+                if erased:
+                    ensure_not_erased(session, [values], listed=erased)
                 values.update(_apply_rules(session, ent, None, values, now, sla_targets, imported))
                 # validate_record gives exactly the entity's keys; rows passed as validated
                 # may carry others (or lack some)
@@ -495,6 +501,12 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     diff = {k: v for k, v in values.items() if current.get(k) != v}
     if not diff:
         return _mask(session, ent, current)
+    if ent.kind == "customer" and any(diff.get(k) for k in ("email", "phone", "mobile")):
+        # an erased person's email or number written onto a customer: refused as on create
+        cache = names if names is not None else {}
+        if "erased" not in cache:
+            cache["erased"] = erased_list(session)
+        ensure_not_erased(session, [diff], EDIT_REFUSED, listed=cache["erased"])
     computed = _apply_rules(session, ent, current, diff, now)
     diff.update({k: v for k, v in computed.items() if current.get(k) != v})
     _check_refs(session, ent, [diff])

@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 import sqlcipher3
 
@@ -28,7 +28,7 @@ from ..domain.schema import ENTITIES, META_KEYS, Entity, format_id
 from ..errors import StoreBusy, StoreError
 from ..json_text import compact_encoder
 from . import schema_guard
-from .schema import FTS_INDEX_RANGE, FTS_INDEX_SEQS, FTS_INSERT_TRIGGER, MIGRATIONS
+from .schema import ERASURE_ACTIONS, FTS_INDEX_RANGE, FTS_INDEX_SEQS, FTS_INSERT_TRIGGER, MIGRATIONS
 
 MONEY_SCALE = 10_000
 BUSY_TIMEOUT_MS = 10_000     # how long a write waits for another process's write to end
@@ -1317,6 +1317,53 @@ class Store:
 
     def fts_optimize(self) -> None:
         self.conn.execute("INSERT INTO customers_fts(customers_fts) VALUES ('optimize')")
+
+    # -- the search index checked against the customers; the trail's erasures --
+
+    def check_search_index(self) -> "SearchIndexCheck":
+        """The derived search index compared with the customers table (reads only).
+
+        Two checks: which customers have no entry in the index and which entries have no
+        customer (from the index's per-row size table, one cheap pass), and FTS5's own
+        'integrity-check' with rank 1, which rebuilds the expected index from the
+        customers in memory and compares it with the stored one (SQLite FTS5 docs,
+        "The 'integrity-check' command"): it also finds entries changed inside the
+        index's blobs. Costs about one second per 100,000 customers."""
+        missing = [r[0] for r in self.conn.execute(
+            "SELECT seq FROM customers EXCEPT SELECT id FROM customers_fts_docsize ORDER BY 1")]
+        extra = [r[0] for r in self.conn.execute(
+            "SELECT id FROM customers_fts_docsize EXCEPT SELECT seq FROM customers ORDER BY 1")]
+        try:
+            self.conn.execute("INSERT INTO customers_fts(customers_fts, rank) VALUES ('integrity-check', 1)")
+            consistent = True
+        except sqlcipher3.DatabaseError:
+            consistent = False
+        return SearchIndexCheck(missing, extra, consistent)
+
+    def rebuild_search_index(self) -> None:
+        """Index every customer again from the customers table (FTS5 'rebuild')."""
+        with self.transaction():
+            self.conn.execute("INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')")
+
+    def iter_erasures(self) -> Iterator[tuple]:
+        """(seq, at, actor, action, entity_id, changes) of the trail's entries that put
+        identifiers on the suppression list or take one off (schema.ERASURE_ACTIONS),
+        oldest first; a partial index finds them."""
+        yield from self.conn.execute(
+            f"SELECT seq, at, actor, action, entity_id, changes FROM audit "
+            f"WHERE action IN {ERASURE_ACTIONS} ORDER BY seq")
+
+
+class SearchIndexCheck(NamedTuple):
+    """What `Store.check_search_index` found: customer seqs without an index entry,
+    index entries without a customer, and whether FTS5's integrity-check passed."""
+    missing: list[int]
+    extra: list[int]
+    consistent: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.consistent and not self.missing and not self.extra
 
 
 # One stored row as SQLite's own JSON array of its columns (meta columns, then the
