@@ -38,6 +38,7 @@ from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, subtotal_text
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
+from . import shape
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
                     is_blank_cell, two_row_header, with_extra_columns)
 
@@ -64,6 +65,8 @@ class ImportResult:
     rejected: int = 0
     blank_rows: int = 0
     footer_rows: int = 0
+    # rows of another table below the one read (shape.StackedTables), and repeated header rows: not read
+    other_table_rows: int = 0
     warnings: int = 0               # rows imported without an unreadable optional field
     batch: str | None = None
     dry_run: bool = False
@@ -140,6 +143,7 @@ class ImportResult:
             "file": self.file, "kind": self.kind, "sheet": self.sheet, "rows": self.rows,
             "created": self.created, "updated": self.updated, "duplicates": self.duplicates,
             "rejected": self.rejected, "blank_rows": self.blank_rows, "footer_rows": self.footer_rows,
+            "other_table_rows": self.other_table_rows,
             "warnings": self.warnings,
             "batch": self.batch,
             "dry_run": self.dry_run, "header_row": self.header_row, "above_header": self.above_header, "encoding": self.encoding,
@@ -176,6 +180,7 @@ class Scan:
     decimal_marks: dict[str, str] = field(default_factory=dict)
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields written as fractions of 1
     footer_rows: list[int] = field(default_factory=list)
+    other_rows: set[int] = field(default_factory=set)    # another table's rows, repeated headers
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> calendar of its years
     named: _CurrencyEvidence | None = None  # those and the bare symbols ("$20"): settle_bare_symbols
@@ -596,6 +601,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if not window:
         raise ImportRefused(f"{src.path.name}{_sheet_words(src)} has no data")
     i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
+    if (turned := shape.transposed(window, i, lambda hs: mp.known_header_count(ent, hs))) is not None:
+        letter, names, in_row = turned
+        shown = ", ".join(f"'{n}'" for n in names[:6]) + (" …" if len(names) > 6 else "")
+        raise ImportRefused(
+            f"{src.path.name}{_sheet_words(src)}: the table looks transposed: column {letter} names the fields "
+            f"({shown}) and each record is a column, while row {window[i][0]} names {in_row} known field(s). "
+            "Nothing was imported. Turn it round (in Excel: copy the table, then Paste Special, Transpose) "
+            "so that each record is a row under one header row, and import that.")
     header_number, header_values = two_row_header(window, i, src.merged) or window[i]
     table = build_table(header_number, header_values, skipped_above=i)
     lenient = {k: v for k, v in overrides.items()
@@ -635,17 +648,32 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     listed = ValueEvidence(ent, mapping, table.columns, values_given)
     listed.implied = implied
     tagged = tag_columns.TagColumnEvidence(mapping, table.columns)
+    stacked = shape.StackedTables(list(header_values))
+    other_rows: set[int] = set()
+    long_rows = shape.LongRows(len(header_values), list(header_values)) if src.format == "csv" else None
+    groups: list[tuple[int, str]] = []         # group headings and totals alone in the first column
+    sums = shape.SubtotalRows([col for col, nev in numbers.items() if kinds.get(nev.target) == "money"])
     for number, values in data_rows(rest(), header_number, filler, stats):
+        if stacked.add(number, values) is not None:
+            other_rows.add(number)
+            continue
         count += 1
+        if long_rows is not None:
+            long_rows.add(number, values)
         watch.add(number, values)
+        if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
+            groups.append((number, label))
+            continue
+        if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
+            subtotals.append((number, sub))
+        elif sums.add(number, values):
+            continue
         if shop is not None:
             shop.add(number, values)
         if refund_rows is not None and refund_rows.active:
             refund_rows.add(number, values)
         for pev in phones:
             pev.add(values)
-        if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
-            subtotals.append((number, sub))
         if named.active:
             named.add(values)
         if listed.active:
@@ -669,7 +697,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     at_end = watch.footer(is_blank_cell)
     ends = {n for n, _ in at_end}
     subtotals = [s for s in subtotals if s[0] not in ends]
-    footer = sorted(subtotals + at_end)
+    groups = [g for g in groups if g[0] not in ends]
+    repeated = [s for s in sums.found if s[0] not in ends]
+    footer = sorted(subtotals + at_end + groups + repeated)
+    if long_rows is not None:
+        long_rows.check(src.path.name, src.delimiter, {n for n, _ in footer})
     if used_extra:
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
@@ -751,6 +783,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            + (", …" if len(subtotals) > 10 else "") + " skipped: not data",
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
+    inferences += _shape_inferences(groups, repeated, stacked)
     count -= len(footer)
     refund_folds: dict = {}
     refund_of: dict = {}
@@ -783,12 +816,41 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions,
-                footer_rows=[n for n, _ in footer],
+                footer_rows=[n for n, _ in footer], other_rows=other_rows,
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()})
+
+
+def _shape_inferences(groups: list[tuple[int, str]], repeated: list[tuple[int, str]],
+                      stacked: shape.StackedTables) -> list[dict]:
+    """What the summary says about rows that are not records of the table (importer.shape)."""
+    out: list[dict] = []
+
+    def rows(found: list[tuple[int, str]]) -> str:
+        return ", ".join(str(n) for n, _ in found[:10]) + (", …" if len(found) > 10 else "")
+
+    if groups:
+        out.append({"what": "group and total rows", "decided": f"row(s) {rows(groups)} skipped: not data",
+                    "evidence": "; ".join(f"'{t}'" for _, t in groups[:3])
+                    + ": a group's heading or a total alone in the first column, inside the table"})
+    if repeated:
+        out.append({"what": "subtotal rows", "decided": f"row(s) {rows(repeated)} skipped: not data",
+                    "evidence": "; ".join(f"'{t}'" for _, t in repeated[:3])
+                    + " beside amounts that are the sum of the rows above it"})
+    if stacked.repeats:
+        out.append({"what": "repeated header rows", "decided": f"row(s) {rows([(n, '') for n in stacked.repeats])} "
+                    "skipped", "evidence": "the same cells as the table's header row"})
+    if stacked.start is not None:
+        shown = ", ".join(f"'{h}'" for h in stacked.start_headers[:5]) + (" …" if len(stacked.start_headers) > 5 else "")
+        kind = f" (they look like {stacked.start_kind})" if stacked.start_kind else ""
+        out.append({"what": "another table", "decided": f"row {stacked.start} and the rows below it not read",
+                    "evidence": f"after a blank row, row {stacked.start} names fields again: {shown}{kind}. "
+                    "Only the table above it was imported; to import the other one, move it to a sheet of "
+                    "its own (or delete the rows above it in a copy) and import that"})
+    return out
 
 
 _THAI = re.compile("[\u0E00-\u0E7F]")      # Thai script, ฿ (U+0E3F) included
@@ -1222,6 +1284,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share")
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
+                              other_table_rows=len(scan.other_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
                               above_header=scan.table.skipped_above,
                               encoding=src.encoding, delimiter=src.delimiter,
@@ -1589,7 +1652,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     filler = MergeFiller(scan.filler_merged, table.header_row - 1)
     seen = 0
 
-    footer = set(scan.footer_rows)
+    footer = set(scan.footer_rows) | scan.other_rows
 
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):
