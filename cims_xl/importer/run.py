@@ -39,7 +39,7 @@ from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from . import shape
-from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
+from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
                     is_blank_cell, two_row_header, with_extra_columns)
 
 CHUNK_ROWS = 5_000
@@ -784,6 +784,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
     inferences += _shape_inferences(groups, repeated, stacked)
+    inferences += _hidden_inferences(src, table, header_number, {n for n, _ in footer} | other_rows)
     count -= len(footer)
     refund_folds: dict = {}
     refund_of: dict = {}
@@ -822,6 +823,25 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()})
+
+
+def _hidden_inferences(src: RawSheet, table: Table, header_row: int, skipped: set[int]) -> list[dict]:
+    """The summary's word on rows and columns the sheet hides (an .xlsx's row and col
+    `hidden` attributes): they are imported like the others, as the file holds them, and
+    the summary names them, so a row hidden in Excel is not added unseen."""
+    out: list[dict] = []
+    rows = [n for n in src.hidden_rows if n > header_row and n not in skipped]
+    if rows:
+        shown = ", ".join(str(n) for n in rows[:10]) + (", …" if len(rows) > 10 else "")
+        out.append({"what": "hidden rows", "decided": f"{len(rows):,} row(s) imported though hidden in the sheet: "
+                    f"{shown}", "evidence": "the sheet hides them (or a filter does); the file holds them. To leave "
+                    "them out, delete them in a copy of the file and import that"})
+    cols = [(c, h) for c, h in zip(table.columns, table.headers) if c in set(src.hidden_cols)]
+    if cols:
+        out.append({"what": "hidden columns", "decided": "read like the others: " + ", ".join(
+                    f"'{h}' ({column_letter(c)})" for c, h in cols[:10]), "evidence": "the sheet hides them; "
+                    "the file holds them. To leave one out, give --map \"" + cols[0][1].replace('"', "'") + '=-"'})
+    return out
 
 
 def _shape_inferences(groups: list[tuple[int, str]], repeated: list[tuple[int, str]],
@@ -1031,6 +1051,12 @@ def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[
     free = [c.header for c in m.columns if c.target is None and c.how == "unmapped"]
     example = (free or [c.header for c in m.columns] or ["Column"])[0].replace('"', "'")
     kind = next(k for k in mp.IMPORT_KINDS if mp.KINDS[k] == ent.kind)
+    if (other := _sheet_with_columns(src, ent)) is not None:
+        # another sheet of the workbook has the columns: a --map here would import junk
+        quoted = f'"{other}"' if any(c.isspace() for c in other) or '"' in other else other
+        return (f"{src.path.name}{_sheet_words(src)}: no column found for "
+                + " and ".join(what for what, _field in missing) + f" (columns: {cols}). Nothing was imported. "
+                f"Sheet '{other}' has the columns: import it with --sheet {quoted}.")
     said = f"--map \"{example}={missing[0][1]}\""
     parts = (mp.name_part_columns(free) if missing[0][1] == "Customer Name"
              and "customer_last_name" in mp.targets(ent) else {})
@@ -1043,6 +1069,38 @@ def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[
             f"Say which column it is with --map \"Column=Field\", e.g. {said} "
             f"(`cims import fields --kind {kind}` lists the fields)."
             + mp.kind_advice(ent, [c.header for c in m.columns]))
+
+
+SHEETS_LOOKED_AT = 20     # other sheets read for the columns a refusal misses
+
+
+def _sheet_with_columns(src: RawSheet, ent: Entity) -> str | None:
+    """The first other visible sheet with values (`src.unread_sheets`: the sheet was
+    chosen, not given) whose header has a column for every field `ent` cannot do without;
+    None when there is none or the file is no workbook."""
+    for name in src.unread_sheets[:SHEETS_LOOKED_AT]:
+        try:
+            other = open_sheet(src.path, name)
+        except ImportRefused:
+            continue
+        try:
+            window: list[tuple[int, list]] = []
+            for number, values in other.rows():
+                if any(not is_blank_cell(v) for v in values):
+                    window.append((number, values))
+                    if len(window) >= HEADER_WINDOW:
+                        break
+            if not window:
+                continue
+            i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
+            table = build_table(window[i][0], window[i][1], skipped_above=i)
+            if mp._has_required(ent, mp.build_mapping(ent, table.headers)):
+                return name
+        except ImportRefused:
+            continue
+        finally:
+            other.close()
+    return None
 
 
 # ----- the store, as the planner sees it ------------------------------------------------
