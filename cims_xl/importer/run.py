@@ -650,9 +650,13 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     tagged = tag_columns.TagColumnEvidence(mapping, table.columns)
     stacked = shape.StackedTables(list(header_values))
     other_rows: set[int] = set()
-    long_rows = shape.LongRows(len(header_values), list(header_values)) if src.format == "csv" else None
+    long_rows = (shape.LongRows(len(header_values), list(header_values), frozenset(
+        col for col, nev in numbers.items() if kinds.get(nev.target) in ("money", "decimal")))
+        if src.format == "csv" else None)
     groups: list[tuple[int, str]] = []         # group headings and totals alone in the first column
-    sums = shape.SubtotalRows([col for col, nev in numbers.items() if kinds.get(nev.target) == "money"])
+    sums = shape.SubtotalRows([col for col, nev in numbers.items() if kinds.get(nev.target) == "money"],
+                              [table.columns[j] for j, c in enumerate(mapping.columns) if c.target and (
+                                  kinds.get(c.target) in ("text", "name") or c.target.startswith("customer_"))])
     for number, values in data_rows(rest(), header_number, filler, stats):
         if stacked.add(number, values) is not None:
             other_rows.add(number)

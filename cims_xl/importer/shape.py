@@ -28,6 +28,7 @@ of the table's records. What is decided here, in the importer's first pass (run.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -53,6 +54,7 @@ class LongRows:
 
     width: int
     headers: list = field(default_factory=list)      # the header line's fields
+    number_cols: frozenset[int] = frozenset()         # columns of amounts and decimals: where a split may be
     rows: int = 0
     long: list[tuple[int, int]] = field(default_factory=list)     # (row, fields), the first EXAMPLES
     long_count: int = 0
@@ -72,7 +74,7 @@ class LongRows:
         if len(self.long) < EXAMPLES:
             self.long.append((number, n))
         if n == self.width + 1:
-            for i in range(n - 1):
+            for i in sorted(c for c in self.number_cols if c < n - 1):
                 a, b = values[i], values[i + 1]
                 if isinstance(a, str) and isinstance(b, str) and _WHOLE.match(a) and _DECIMALS.match(b):
                     self.split_rows += 1
@@ -96,7 +98,8 @@ class LongRows:
                 f"then '{decimals}'): the file separates its fields with {shown} and writes amounts with a "
                 "decimal comma, so every value after it would be shifted and the amount stored wrong. "
                 f"Nothing was imported. Put such amounts in double quotes (\"{whole},{decimals}\"), or save "
-                "the file again with semicolons between the fields.")
+                "the file again with semicolons between the fields; if the extra field is a column of its "
+                "own, give it a heading in the first line.")
         few = long * 2 <= self.rows
         padded = self.reaching > 0          # other rows carry the column too, empty: a real column
         if few and not padded:
@@ -141,9 +144,12 @@ def label_row(values: list, first_col: int, width: int, phone_columns: frozenset
     if width < 2 or first_col >= len(values):
         return None
     first = values[first_col]
-    if not isinstance(first, str) or is_blank(first) or len(first) > 100:
+    if type(first) is not str or len(first) > 100:
         return None
-    if any(not is_blank(v) for c, v in enumerate(values) if c != first_col):
+    for c, v in enumerate(values):          # most rows stop at their second cell
+        if c != first_col and v is not None and v != "" and not is_blank(v):
+            return None
+    if is_blank(first):
         return None
     if holds_contact(values, is_blank, phone_columns):
         return None
@@ -193,44 +199,82 @@ def _readings(value: object) -> tuple[Decimal | None, Decimal | None]:
     return out[0], out[1]
 
 
+SUBTOTAL_GROUP_MAX = 10_000     # rows a subtotal may sum: the amounts of as many are kept
+# The first two letters of a total word, casefolded: a cell starting otherwise is no
+# total's label, and most cells are passed over on this alone.
+_TOTAL_WORDS = (
+    "grand total", "subtotal", "sub-total", "total", "totales", "totaux", "totaal", "sum", "summe", "summa",
+    "suma", "gesamt", "razem", "celkem", "yhteensä", "i alt", "итого", "всего", "합계", "총계", "合计", "合計",
+    "总计", "總計", "小计", "小計", "共计", "zwischensumme", "teilsumme", "sous-total", "промежуточный итог")
+_TOTAL_HEADS = frozenset(a + b for w in _TOTAL_WORDS for a in {w[0].lower(), w[0].upper()}
+                         for b in {w[1].lower(), w[1].upper()})
+
+
 @dataclass
 class SubtotalRows:
-    """Watches for subtotal rows: a cell that is only a total word ("Subtotal", "合计",
-    "Summe") beside amounts equal, in every amount column (`money_cols`, at least one
-    filled), to the sum of the rows since the previous subtotal, or of every row above."""
+    """Watches for subtotal rows: a cell of a text column (`label_cols`) that is only a
+    total word ("Subtotal", "合计", "Summe") beside amounts equal, in every amount column (`money_cols`, at least one
+    filled), to the sum of the rows since the previous such row (at most
+    SUBTOTAL_GROUP_MAX rows: only their amounts are kept)."""
 
     money_cols: list[int]
+    label_cols: list[int] = field(default_factory=list)   # the text columns a label may be in
     found: list[tuple[int, str]] = field(default_factory=list)
-    _since: dict = field(default_factory=dict)        # col -> [sum by point, sum by comma]
-    _all: dict = field(default_factory=dict)
+    _since: deque = field(default_factory=lambda: deque(maxlen=SUBTOTAL_GROUP_MAX))
     _rows_since: int = 0
 
     def add(self, number: int, values: list) -> bool:
-        """True when the row is a subtotal (then it is not added to the sums)."""
-        if not self.money_cols:
+        """True when the row is a subtotal (then its amounts are not kept)."""
+        if not self.money_cols or not self.label_cols:
             return False
-        label = next((v for c, v in enumerate(values) if c not in self.money_cols
-                      and isinstance(v, str) and len(v) < 40 and _TOTAL_CELL.match(v)), None)
-        readings = {c: _readings(values[c]) for c in self.money_cols if c < len(values) and not is_blank(values[c])}
-        if label is not None and readings and self._rows_since and (
-                self._matches(readings, self._since) or self._matches(readings, self._all)):
-            self.found.append((number, label.strip()[:60]))
-            self._since = {}
-            self._rows_since = 0
-            return True
+        n = len(values)
+        amounts = tuple([values[c] if c < n else None for c in self.money_cols])
+        label = None
+        heads = _TOTAL_HEADS
+        for c in self.label_cols:
+            v = values[c] if c < n else None
+            if type(v) is str and v[:2] in heads and len(v) < 40 and _TOTAL_CELL.match(v):
+                label = v
+                break
+        if label is not None and any(a is not None and not is_blank(a) for a in amounts):
+            if 0 < self._rows_since <= SUBTOTAL_GROUP_MAX and self._sums_match(amounts):
+                self.found.append((number, label.strip()[:60]))
+                self._since.clear()
+                self._rows_since = 0
+                return True
+            if self._rows_since > SUBTOTAL_GROUP_MAX:
+                self._since.clear()             # a group too long to judge: start again here
+                self._rows_since = 0
+        self._since.append(amounts)
         self._rows_since += 1
-        for c, (p, k) in readings.items():
-            for sums in (self._since, self._all):
-                s = sums.setdefault(c, [Decimal(0), Decimal(0)])
-                s[0] = s[0] + p if p is not None and s[0] is not None else None
-                s[1] = s[1] + k if k is not None and s[1] is not None else None
         return False
 
-    @staticmethod
-    def _matches(readings: dict, sums: dict) -> bool:
+    def _sums_match(self, amounts: tuple) -> bool:
+        """Do the filled amounts equal the sums of the rows kept, read with a decimal
+        point or with a decimal comma?"""
         for way in (0, 1):
-            if all(r[way] is not None and c in sums and sums[c][way] is not None and sums[c][way] == r[way]
-                   for c, r in readings.items()):
+            ok = True
+            for k, a in enumerate(amounts):
+                if a is None or is_blank(a):
+                    continue
+                want = _readings(a)[way]
+                if want is None:
+                    ok = False
+                    break
+                total = Decimal(0)
+                for row in self._since:
+                    v = row[k]
+                    if v is None or is_blank(v):
+                        continue
+                    r = _readings(v)[way]
+                    if r is None:
+                        ok = False
+                        break
+                    total += r
+                if not ok or total != want:
+                    ok = False
+                    break
+            if ok:
                 return True
         return False
 
@@ -274,9 +318,12 @@ class StackedTables:
     repeats: list[int] = field(default_factory=list)
     _last: int | None = None
     _key: tuple = ()
+    _first: str = ""
 
     def __post_init__(self) -> None:
         self._key = _row_key(self.header_values)
+        first = next((v for v in self.header_values if not is_blank(v)), "")
+        self._first = str(first).strip().casefold()
 
     def add(self, number: int, values: list) -> str | None:
         """"other" for a row of the table below (this one and every later row), "repeat"
@@ -285,10 +332,12 @@ class StackedTables:
             return "other"
         gap = self._last is not None and number > self._last + 1
         self._last = number
-        first = next((v for v in values if not is_blank(v)), None)
-        if not isinstance(first, str):
+        first = values[0] if values and type(values[0]) is str and values[0].strip() else \
+            next((v for v in values if not is_blank(v)), None)
+        if type(first) is not str:
             return None
-        if _row_key(values) == self._key:
+        if (self._key and first.strip().casefold() == self._first
+                and _row_key(values) == self._key):
             self.repeats.append(number)
             return "repeat"
         if not gap:
