@@ -290,3 +290,18 @@ def test_a_sheet_hiding_nothing_says_nothing_of_hidden_rows(admin, tmp_path):
     path = write_book(tmp_path, "plain.xlsx", [("Name", "Email"), ("Ann Lee", "ann@example.com")])
     result = import_file(admin, path)
     assert not any(i["what"].startswith("hidden") for i in result.inferences)
+
+
+@pytest.mark.parametrize("suffix", ["Total", "Ergebnis", "汇总"])
+def test_excels_own_subtotal_rows_naming_the_group_are_not_stored_as_orders(admin, tmp_path, suffix):
+    import datetime as dt
+
+    d = dt.datetime
+    rows = [("Order No", "Order Date", "Customer", "Amount"),
+            ("A1", d(2024, 3, 5), "Ann Lee", 100), ("A2", d(2024, 3, 6), "Ann Lee", 200),
+            (None, None, f"Ann Lee {suffix}", 300),
+            ("A3", d(2024, 3, 7), "Bob Ray", 50), (None, None, f"Bob Ray {suffix}", 50)]
+    path = write_book(tmp_path, "subtotals.xlsx", rows)
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.footer_rows) == (3, 0, 2)
+    assert sorted(o["amount"] for o in stored(admin, "order")) == [Decimal("50"), Decimal("100"), Decimal("200")]

@@ -163,6 +163,11 @@ def label_row(values: list, first_col: int, width: int, phone_columns: frozenset
 _TOTAL_CELL = re.compile(
     rf"^\s*(?:(?:grand\s+)?(?:{_TOTAL})|zwischensumme|teilsumme|sous-total|subtotale?|промежуточный\s+итог)"
     r"\s*[:：]?\s*$", re.IGNORECASE)
+# Excel's Data > Subtotal writes the group's value and a total word in the column it
+# groups by: "Ann Lee Total", "Nord Ergebnis", "华北 汇总", "Total Ann Lee".
+_GROUP_TOTAL = re.compile(r"^\s*\S.{0,80}?\s*(?:total|ergebnis|summe|итог|汇总|匯總|合计|合計|小计|小計|計)\s*$"
+                          r"|^\s*total\s+\S.{0,80}$", re.IGNORECASE)
+_GROUP_TOTAL_LAST = frozenset("lLsSгГ总總计計")
 _AMOUNT_TEXT = re.compile(r"[^\d.,\-−]")
 
 
@@ -233,7 +238,9 @@ class SubtotalRows:
         heads = _TOTAL_HEADS
         for c in self.label_cols:
             v = values[c] if c < n else None
-            if type(v) is str and v[:2] in heads and len(v) < 40 and _TOTAL_CELL.match(v):
+            if type(v) is str and len(v) < 90 and (
+                    (v[:2] in heads and (_TOTAL_CELL.match(v) or _GROUP_TOTAL.match(v)))
+                    or (v[-1:] in _GROUP_TOTAL_LAST and _GROUP_TOTAL.match(v))):
                 label = v
                 break
         if label is not None and any(a is not None and not is_blank(a) for a in amounts):
