@@ -305,3 +305,13 @@ def test_excels_own_subtotal_rows_naming_the_group_are_not_stored_as_orders(admi
     result = import_file(admin, path, kind="orders")
     assert (result.created, result.rejected, result.footer_rows) == (3, 0, 2)
     assert sorted(o["amount"] for o in stored(admin, "order")) == [Decimal("50"), Decimal("100"), Decimal("200")]
+
+
+@pytest.mark.parametrize("last", ['"Count Dracula",,', "Total Wine & More,,", "Summa Linguae,,"])
+def test_a_name_that_starts_with_a_footer_word_in_the_last_row_stays_a_customer(admin, tmp_path, last):
+    path = write_text(tmp_path, "list.csv", "Name,Company,Email\n"
+                                            "Ann Lee,Acme,ann@example.com\n"
+                                            "Bob Ray,Beta,bob@example.com\n" + last + "\n")
+    result = import_file(admin, path)
+    assert (result.created, result.footer_rows) == (3, 0)
+    assert last.split(",")[0].strip('"') in names(admin)
