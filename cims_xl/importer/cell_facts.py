@@ -39,6 +39,11 @@ _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>")
 _ZEROS = re.compile(r"^0{2,}$")
 _EMPTY_VALUE = re.compile(rb"<(?:\w+:)?v\s*/>")
+_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
+_HIDDEN_COL = re.compile(rb"<(?:\w+:)?col\b[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
+_ROW_NUMBER = re.compile(rb'\br="(\d{1,7})"')
+_COL_SPAN = re.compile(rb'\bmin="(\d{1,5})"[^>]*?\bmax="(\d{1,5})"|\bmax="(\d{1,5})"[^>]*?\bmin="(\d{1,5})"')
+HIDDEN_MAX = 100_000            # hidden rows listed (a sheet may hide a million)
 
 
 @dataclass
@@ -50,6 +55,10 @@ class CellFacts:
     # days to add to a date serial read in Excel's 1900 system: 1462 in a workbook that
     # counts from 1904 (xlsx workbookPr date1904, xls DATEMODE, ods null-date 1904-01-01)
     serial_offset: int = 0
+    # rows and columns the sheet hides (ECMA-376 Part 1, 18.3.1.73 row and 18.3.1.13 col,
+    # attribute hidden): 1-based row numbers, 0-based column indexes
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_cols: list[int] = field(default_factory=list)
 
 
 _SECTION = re.compile(r'(?:"[^"]*"|\\.|[^;])+')
@@ -283,9 +292,11 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
     except (OSError, zipfile.BadZipFile, KeyError):
         return None
     offset = 1462 if recalc_1904[1] else 0
+    hidden_rows, hidden_cols = _hidden(data)
     if not padded and not priced and b"<f" not in data and b":f" not in data and b't="e"' not in data:
-        return CellFacts(serial_offset=offset) if offset else None
-    facts = CellFacts(serial_offset=offset)
+        return (CellFacts(serial_offset=offset, hidden_rows=hidden_rows, hidden_cols=hidden_cols)
+                if offset or hidden_rows or hidden_cols else None)
+    facts = CellFacts(serial_offset=offset, hidden_rows=hidden_rows, hidden_cols=hidden_cols)
     for match in _CELL.finditer(data):
         attrs, body = match.group(1), match.group(2) or b""
         ref = _REF.search(attrs)
@@ -336,7 +347,30 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
             continue
         if text is not None:
             facts.shown.setdefault(row, {})[col] = ShownText(text, float(number))
-    return facts if facts.shown or facts.formulas or facts.amounts or facts.serial_offset else None
+    return (facts if facts.shown or facts.formulas or facts.amounts or facts.serial_offset
+            or facts.hidden_rows or facts.hidden_cols else None)
+
+
+def _hidden(data: bytes) -> tuple[list[int], list[int]]:
+    """(hidden row numbers, 1-based; hidden column indexes, 0-based) of a sheet's XML."""
+    if b"hidden=" not in data:
+        return [], []
+    rows: list[int] = []
+    for match in _HIDDEN_ROW.finditer(data):
+        number = _ROW_NUMBER.search(match.group())
+        if number is not None:
+            rows.append(int(number.group(1)))
+            if len(rows) >= HIDDEN_MAX:
+                break
+    cols: list[int] = []
+    head = data[:data.find(b"sheetData")] if b"sheetData" in data else data[:1 << 20]
+    for match in _HIDDEN_COL.finditer(head):
+        span = _COL_SPAN.search(match.group())
+        if span is None:
+            continue
+        low, high = (int(span.group(1)), int(span.group(2))) if span.group(1) else (int(span.group(4)), int(span.group(3)))
+        cols.extend(range(low - 1, min(high, low + 1000)))       # at most 1,000 per range (16,384 is "to the end")
+    return rows, cols
 
 
 def _formula_text(formula: "re.Match[bytes]") -> str:

@@ -415,6 +415,16 @@ _FIGURE = re.compile(r"^[\s(+\-−]*(?:[A-Z]{3}\s?)?[^\w\s]?\s?\d[\d.,'\s\u00a0\
                      r"\s?(?:[^\w\s]|[A-Z]{3}|元|円)?[\s)%\-−]*$")
 
 
+# A total or report word, then only capitalised words: a name ("Count Dracula", "Total
+# Wine & More"), not a footer line (those go on with "by", a colon, a date or a count).
+_WORD_THEN_WORDS = re.compile(r"^\s*[^\W\d_]+(?:\s+(?:&|[^\W\d_][^\W\d_'’.-]*))+\s*$")
+
+
+def reads_as_name(text: str) -> bool:
+    """Is this lone cell a name that merely starts with a footer word ("Count Dracula")?"""
+    return bool(_WORD_THEN_WORDS.match(text)) and all(w == "&" or w[0].isupper() for w in text.split()[1:])
+
+
 def _is_figure(value: object) -> bool:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return True
@@ -530,7 +540,8 @@ class FooterWatch:
             pair = len(filled) == 2 and self.width > 2 and bool(_NOTE_PAIR_LABEL.match(first))
             if not (labelled or pair) and len(filled) * 2 > max(self.width, 2):
                 break
-            worded = bool(_FOOTER_WORDS.match(first) or _FOOTER_PHRASE.search(first))
+            worded = bool(_FOOTER_WORDS.match(first) or _FOOTER_PHRASE.search(first)) and not (
+                len(filled) == 1 and reads_as_name(first))
             lone_count = gap and len(filled) == 1 and any(ch.isdigit() for ch in first)
             lone = len(filled) == 1 and self.width > 1
             note = pair or (lone and bool(_NOTE_LABEL.match(first)))      # "Prepared by: Finance", "备注：…"

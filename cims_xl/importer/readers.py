@@ -69,6 +69,9 @@ class RawSheet:
     # Visible sheets holding values that were not read (the first sheet with a table was
     # chosen, no --sheet given): the summary names them, so no sheet is left out unseen.
     unread_sheets: list[str] = field(default_factory=list)
+    # rows (1-based) and columns (0-based) the sheet hides: read all the same, the summary says so
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_cols: list[int] = field(default_factory=list)
     _rows_factory: object = None
     _closer: object = None
 
@@ -369,6 +372,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence, **code_page,
                     serial_offset=serial_offset, unread_sheets=unread,
                     formulas=facts.formulas if facts is not None else {},
+                    hidden_rows=list(getattr(facts, "hidden_rows", ())), hidden_cols=list(getattr(facts, "hidden_cols", ())),
                     shown_cells=sum(len(v) for v in shown.values()) - (facts.errors if facts is not None else 0),
                     priced_cells=sum(len(v) for v in priced.values()),
                     _rows_factory=rows, _closer=wb.close)

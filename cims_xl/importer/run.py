@@ -38,7 +38,8 @@ from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, subtotal_text
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
-from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
+from . import shape
+from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
                     is_blank_cell, two_row_header, with_extra_columns)
 
 CHUNK_ROWS = 5_000
@@ -64,6 +65,8 @@ class ImportResult:
     rejected: int = 0
     blank_rows: int = 0
     footer_rows: int = 0
+    # rows of another table below the one read (shape.StackedTables), and repeated header rows: not read
+    other_table_rows: int = 0
     warnings: int = 0               # rows imported without an unreadable optional field
     batch: str | None = None
     dry_run: bool = False
@@ -140,6 +143,7 @@ class ImportResult:
             "file": self.file, "kind": self.kind, "sheet": self.sheet, "rows": self.rows,
             "created": self.created, "updated": self.updated, "duplicates": self.duplicates,
             "rejected": self.rejected, "blank_rows": self.blank_rows, "footer_rows": self.footer_rows,
+            "other_table_rows": self.other_table_rows,
             "warnings": self.warnings,
             "batch": self.batch,
             "dry_run": self.dry_run, "header_row": self.header_row, "above_header": self.above_header, "encoding": self.encoding,
@@ -176,6 +180,7 @@ class Scan:
     decimal_marks: dict[str, str] = field(default_factory=dict)
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields written as fractions of 1
     footer_rows: list[int] = field(default_factory=list)
+    other_rows: set[int] = field(default_factory=set)    # another table's rows, repeated headers
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> calendar of its years
     named: _CurrencyEvidence | None = None  # those and the bare symbols ("$20"): settle_bare_symbols
@@ -596,6 +601,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if not window:
         raise ImportRefused(f"{src.path.name}{_sheet_words(src)} has no data")
     i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
+    if (turned := shape.transposed(window, i, lambda hs: mp.known_header_count(ent, hs))) is not None:
+        letter, names, in_row = turned
+        shown = ", ".join(f"'{n}'" for n in names[:6]) + (" …" if len(names) > 6 else "")
+        raise ImportRefused(
+            f"{src.path.name}{_sheet_words(src)}: the table looks transposed: column {letter} names the fields "
+            f"({shown}) and each record is a column, while row {window[i][0]} names {in_row} known field(s). "
+            "Nothing was imported. Turn it round (in Excel: copy the table, then Paste Special, Transpose) "
+            "so that each record is a row under one header row, and import that.")
     header_number, header_values = two_row_header(window, i, src.merged) or window[i]
     table = build_table(header_number, header_values, skipped_above=i)
     lenient = {k: v for k, v in overrides.items()
@@ -639,17 +652,36 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     listed = ValueEvidence(ent, mapping, table.columns, values_given)
     listed.implied = implied
     tagged = tag_columns.TagColumnEvidence(mapping, table.columns)
+    stacked = shape.StackedTables(list(header_values))
+    other_rows: set[int] = set()
+    long_rows = (shape.LongRows(len(header_values), list(header_values), frozenset(
+        col for col, nev in numbers.items() if kinds.get(nev.target) in ("money", "decimal")))
+        if src.format == "csv" else None)
+    groups: list[tuple[int, str]] = []         # group headings and totals alone in the first column
+    sums = shape.SubtotalRows([col for col, nev in numbers.items() if kinds.get(nev.target) == "money"],
+                              [table.columns[j] for j, c in enumerate(mapping.columns) if c.target and (
+                                  kinds.get(c.target) in ("text", "name") or c.target.startswith("customer_"))])
     for number, values in data_rows(rest(), header_number, filler, stats):
+        if stacked.add(number, values) is not None:
+            other_rows.add(number)
+            continue
         count += 1
+        if long_rows is not None:
+            long_rows.add(number, values)
         watch.add(number, values)
+        if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
+            groups.append((number, label))
+            continue
+        if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
+            subtotals.append((number, sub))
+        elif sums.add(number, values):
+            continue
         if shop is not None:
             shop.add(number, values)
         if refund_rows is not None and refund_rows.active:
             refund_rows.add(number, values)
         for pev in phones:
             pev.add(values)
-        if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
-            subtotals.append((number, sub))
         if named.active:
             named.add(values)
         if listed.active:
@@ -673,7 +705,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     at_end = watch.footer(is_blank_cell)
     ends = {n for n, _ in at_end}
     subtotals = [s for s in subtotals if s[0] not in ends]
-    footer = sorted(subtotals + at_end)
+    groups = [g for g in groups if g[0] not in ends]
+    repeated = [s for s in sums.found if s[0] not in ends]
+    footer = sorted(subtotals + at_end + groups + repeated)
+    if long_rows is not None:
+        long_rows.check(src.path.name, src.delimiter, {n for n, _ in footer})
     if used_extra:
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
@@ -755,6 +791,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            + (", …" if len(subtotals) > 10 else "") + " skipped: not data",
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
+    inferences += _shape_inferences(groups, repeated, stacked)
+    inferences += _hidden_inferences(src, table, header_number, {n for n, _ in footer} | other_rows)
     count -= len(footer)
     refund_folds: dict = {}
     refund_of: dict = {}
@@ -787,12 +825,60 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions,
-                footer_rows=[n for n, _ in footer],
+                footer_rows=[n for n, _ in footer], other_rows=other_rows,
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()})
+
+
+def _hidden_inferences(src: RawSheet, table: Table, header_row: int, skipped: set[int]) -> list[dict]:
+    """The summary's word on rows and columns the sheet hides (an .xlsx's row and col
+    `hidden` attributes): they are imported like the others, as the file holds them, and
+    the summary names them, so a row hidden in Excel is not added unseen."""
+    out: list[dict] = []
+    rows = [n for n in src.hidden_rows if n > header_row and n not in skipped]
+    if rows:
+        shown = ", ".join(str(n) for n in rows[:10]) + (", …" if len(rows) > 10 else "")
+        out.append({"what": "hidden rows", "decided": f"{len(rows):,} row(s) imported though hidden in the sheet: "
+                    f"{shown}", "evidence": "the sheet hides them (or a filter does); the file holds them. To leave "
+                    "them out, delete them in a copy of the file and import that"})
+    cols = [(c, h) for c, h in zip(table.columns, table.headers) if c in set(src.hidden_cols)]
+    if cols:
+        out.append({"what": "hidden columns", "decided": "read like the others: " + ", ".join(
+                    f"'{h}' ({column_letter(c)})" for c, h in cols[:10]), "evidence": "the sheet hides them; "
+                    "the file holds them. To leave one out, give --map \"" + cols[0][1].replace('"', "'") + '=-"'})
+    return out
+
+
+def _shape_inferences(groups: list[tuple[int, str]], repeated: list[tuple[int, str]],
+                      stacked: shape.StackedTables) -> list[dict]:
+    """What the summary says about rows that are not records of the table (importer.shape)."""
+    out: list[dict] = []
+
+    def rows(found: list[tuple[int, str]]) -> str:
+        return ", ".join(str(n) for n, _ in found[:10]) + (", …" if len(found) > 10 else "")
+
+    if groups:
+        out.append({"what": "group and total rows", "decided": f"row(s) {rows(groups)} skipped: not data",
+                    "evidence": "; ".join(f"'{t}'" for _, t in groups[:3])
+                    + ": a group's heading or a total alone in the first column, inside the table"})
+    if repeated:
+        out.append({"what": "subtotal rows", "decided": f"row(s) {rows(repeated)} skipped: not data",
+                    "evidence": "; ".join(f"'{t}'" for _, t in repeated[:3])
+                    + " beside amounts that are the sum of the rows above it"})
+    if stacked.repeats:
+        out.append({"what": "repeated header rows", "decided": f"row(s) {rows([(n, '') for n in stacked.repeats])} "
+                    "skipped", "evidence": "the same cells as the table's header row"})
+    if stacked.start is not None:
+        shown = ", ".join(f"'{h}'" for h in stacked.start_headers[:5]) + (" …" if len(stacked.start_headers) > 5 else "")
+        kind = f" (they look like {stacked.start_kind})" if stacked.start_kind else ""
+        out.append({"what": "another table", "decided": f"row {stacked.start} and the rows below it not read",
+                    "evidence": f"after a blank row, row {stacked.start} names fields again: {shown}{kind}. "
+                    "Only the table above it was imported; to import the other one, move it to a sheet of "
+                    "its own (or delete the rows above it in a copy) and import that"})
+    return out
 
 
 _THAI = re.compile("[\u0E00-\u0E7F]")      # Thai script, ฿ (U+0E3F) included
@@ -973,6 +1059,12 @@ def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[
     free = [c.header for c in m.columns if c.target is None and c.how == "unmapped"]
     example = (free or [c.header for c in m.columns] or ["Column"])[0].replace('"', "'")
     kind = next(k for k in mp.IMPORT_KINDS if mp.KINDS[k] == ent.kind)
+    if (other := _sheet_with_columns(src, ent)) is not None:
+        # another sheet of the workbook has the columns: a --map here would import junk
+        quoted = f'"{other}"' if any(c.isspace() for c in other) or '"' in other else other
+        return (f"{src.path.name}{_sheet_words(src)}: no column found for "
+                + " and ".join(what for what, _field in missing) + f" (columns: {cols}). Nothing was imported. "
+                f"Sheet '{other}' has the columns: import it with --sheet {quoted}.")
     said = f"--map \"{example}={missing[0][1]}\""
     parts = (mp.name_part_columns(free) if missing[0][1] == "Customer Name"
              and "customer_last_name" in mp.targets(ent) else {})
@@ -985,6 +1077,38 @@ def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[
             f"Say which column it is with --map \"Column=Field\", e.g. {said} "
             f"(`cims import fields --kind {kind}` lists the fields)."
             + mp.kind_advice(ent, [c.header for c in m.columns]))
+
+
+SHEETS_LOOKED_AT = 20     # other sheets read for the columns a refusal misses
+
+
+def _sheet_with_columns(src: RawSheet, ent: Entity) -> str | None:
+    """The first other visible sheet with values (`src.unread_sheets`: the sheet was
+    chosen, not given) whose header has a column for every field `ent` cannot do without;
+    None when there is none or the file is no workbook."""
+    for name in src.unread_sheets[:SHEETS_LOOKED_AT]:
+        try:
+            other = open_sheet(src.path, name)
+        except ImportRefused:
+            continue
+        try:
+            window: list[tuple[int, list]] = []
+            for number, values in other.rows():
+                if any(not is_blank_cell(v) for v in values):
+                    window.append((number, values))
+                    if len(window) >= HEADER_WINDOW:
+                        break
+            if not window:
+                continue
+            i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
+            table = build_table(window[i][0], window[i][1], skipped_above=i)
+            if mp._has_required(ent, mp.build_mapping(ent, table.headers)):
+                return name
+        except ImportRefused:
+            continue
+        finally:
+            other.close()
+    return None
 
 
 # ----- the store, as the planner sees it ------------------------------------------------
@@ -1227,6 +1351,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           erased=_erased(session, ent))
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
+                              other_table_rows=len(scan.other_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
                               above_header=scan.table.skipped_above,
                               encoding=src.encoding, delimiter=src.delimiter,
@@ -1603,7 +1728,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     filler = MergeFiller(scan.filler_merged, table.header_row - 1)
     seen = 0
 
-    footer = set(scan.footer_rows)
+    footer = set(scan.footer_rows) | scan.other_rows
 
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):

@@ -1,0 +1,382 @@
+"""The table's shape, checked on the whole sheet: rows that are not records of the table.
+
+Issue 14 (header, footer, kind): a row is stored only when the evidence says it is one
+of the table's records. What is decided here, in the importer's first pass (run._scan):
+
+- `LongRows`: CSV rows with more fields than the header where the header has no column
+  for them. A separator inside a value that is not in quotes ("Acme, Inc.") splits it in
+  two and shifts every value after it; a decimal comma in a comma-separated file
+  ("1'234,50") splits an amount. A few such rows in a file whose other rows stop at the
+  header's width, or such rows that all split a number, stop the import naming the rows
+  (RFC 4180 2.6: a field holding the separator is enclosed in double quotes). An
+  unnamed column that many rows fill, or that every row carries (padded, as Excel
+  writes CSV), is data: it is kept as "Column E".
+- `label_row`: a label alone in the table's first column inside the table ("Total: 1
+  customer", "Region North", "Gruppe: Süd", "合计", "Итого: 3"): a group heading or a
+  total, not a record. A name alone ("Cara Diaz") is a record.
+- `SubtotalRows`: a row that writes a total word in a cell of its own ("Subtotal" in
+  Product) and in every amount column the sum of the rows since the previous such row
+  (or of all rows before it): a group's subtotal, counted twice if stored.
+- `header_row_kinds` / `StackedTables`: after a blank row, a row whose cells name known
+  fields of some kind of record (mapping synonyms) begins another table: the import
+  reads the first table and stops there; a row repeating the table's own header (a
+  report's page header) is skipped.
+- `transposed`: the table's first column names known fields and its first row does
+  not: the records are columns; the import stops and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from ..domain.normalize import is_blank
+from .errors import ImportRefused
+from .evidence import _TOTAL, holds_contact
+from .table import column_letter, header_text, looks_like_value
+
+EXAMPLES = 5                    # rows named in a message or summary
+
+
+# ----- CSV rows longer than the header ----------------------------------------------------
+
+# "1'234", "1.234", "980", "-12", "€ 1 234": a whole part, as the field before a split
+# decimal comma holds it; then the split-off decimals ("50", "5").
+_WHOLE = re.compile(r"^\s*[-−(]?\s*(?:[^\w\s]{1,3}\s?|[A-Z]{3}\s?)?\d{1,3}(?:[' .\u00a0\u202f]?\d{3})*\s*$")
+_DECIMALS = re.compile(r"^\s*\d{1,2}\s*(?:[^\w\s]{1,3}|[A-Z]{3})?\s*\)?\s*$")
+
+
+@dataclass
+class LongRows:
+    """CSV rows with more fields than the header (`width` fields), data past it."""
+
+    width: int
+    headers: list = field(default_factory=list)      # the header line's fields
+    number_cols: frozenset[int] = frozenset()         # columns of amounts and decimals: where a split may be
+    rows: int = 0
+    long: list[tuple[int, int]] = field(default_factory=list)     # (row, fields), the first EXAMPLES
+    long_count: int = 0
+    reaching: int = 0            # other rows with fields past the header (empty ones: padding)
+    split_rows: int = 0          # long rows one field longer, where a number seems split
+    split_example: tuple[int, int, str, str] | None = None    # (row, column, whole, decimals)
+
+    def add(self, number: int, values: list) -> None:
+        self.rows += 1
+        n = len(values)
+        if n <= self.width:
+            return
+        if all(is_blank(v) for v in values[self.width:]):
+            self.reaching += 1
+            return
+        self.long_count += 1
+        if len(self.long) < EXAMPLES:
+            self.long.append((number, n))
+        if n == self.width + 1:
+            for i in sorted(c for c in self.number_cols if c < n - 1):
+                a, b = values[i], values[i + 1]
+                if isinstance(a, str) and isinstance(b, str) and _WHOLE.match(a) and _DECIMALS.match(b):
+                    self.split_rows += 1
+                    if self.split_example is None:
+                        self.split_example = (number, i, a.strip(), b.strip())
+                    break
+
+    def check(self, file: str, delimiter: str | None, skip: set[int] = frozenset()) -> None:
+        """Raise ImportRefused when the long rows are values split by a separator."""
+        long = self.long_count - sum(1 for n, _ in self.long if n in skip)
+        if long <= 0:
+            return
+        sep = delimiter or ","
+        shown = "tab" if sep == "\t" else f"'{sep}'"
+        if self.split_rows == self.long_count and self.split_example is not None:
+            row, col, whole, decimals = self.split_example
+            header = self.headers[col] if col < len(self.headers) else f"Column {column_letter(col)}"
+            raise ImportRefused(
+                f"{file}: {self.long_count} row(s) have one field more than the header, and in each a "
+                f"number seems split by its decimal comma (row {row}: '{whole}' in '{header_text(header)}', "
+                f"then '{decimals}'): the file separates its fields with {shown} and writes amounts with a "
+                "decimal comma, so every value after it would be shifted and the amount stored wrong. "
+                f"Nothing was imported. Put such amounts in double quotes (\"{whole},{decimals}\"), or save "
+                "the file again with semicolons between the fields; if the extra field is a column of its "
+                "own, give it a heading in the first line.")
+        few = long * 2 <= self.rows
+        padded = self.reaching > 0          # other rows carry the column too, empty: a real column
+        if few and not padded:
+            rows = ", ".join(f"row {n} ({k} fields)" for n, k in self.long[:EXAMPLES])
+            more = f" and {long - len(self.long[:EXAMPLES])} more" if long > EXAMPLES else ""
+            raise ImportRefused(
+                f"{file}: {long} row(s) have more fields than the header's {self.width} and the header "
+                f"has no column for them: {rows}{more}. A {shown} inside a value that is not in double "
+                "quotes (\"Acme, Inc.\") splits it in two and shifts every value after it into the wrong "
+                "column. Nothing was imported. Put such values in double quotes, or save the file again "
+                "from Excel; if the extra fields are a column of their own, give it a heading in the "
+                "first line.")
+
+
+# ----- group headings and totals inside the table ---------------------------------------
+
+# A total's label alone: the word, then nothing, a colon, a figure or a bracket
+# ("Total: 1 customer", "Summe 3", "合计", "Итого (Север)"); words that only mean a
+# subtotal may go on with anything ("Subtotal North", "Zwischensumme Süd").
+_TOTAL_ALONE = re.compile(
+    rf"^\s*(?:{_TOTAL})\s*(?:$|[:：=]|\d|[(（])"
+    r"|^\s*(?:sub-?totals?|zwischensumme|teilsumme|sous-total|subtotale?|промежуточный\s+итог|"
+    r"小计|小計|分计|共计|总计|總計)\b"
+    r"|^\s*(?:grand\s+)?totals?\s+(?:for|of|für|de|du|des|pour|del|per|van|voor|för|dla)\s+\S",
+    re.IGNORECASE)
+# A group's heading: its word, then a colon or a short name ("Region North",
+# "Gruppe: Süd", "Регион Север", "区域：华北", "地区 华东").
+_GROUP_WORDS = (r"region|area|group|category|segment|section|territory|branch|department|division|"
+                r"gruppe|bereich|kategorie|abteilung|gebiet|région|groupe|catégorie|secteur|"
+                r"grupo|categoría|zona|sección|gruppo|categoria|settore|"
+                r"группа|регион|категория|отдел|раздел|область|"
+                r"区域|地区|大区|分组|组别|類別|类别|分类|分類|部门|部門|地域|グループ|エリア|지역|그룹")
+_GROUP = re.compile(rf"^\s*(?:{_GROUP_WORDS})\s*(?:[:：]\s*\S.*|\s\S+(?:\s+\S+){{0,2}})\s*$",
+                    re.IGNORECASE)
+
+
+def label_row(values: list, first_col: int, width: int, phone_columns: frozenset[int] = frozenset()) -> str | None:
+    """The label of a group heading or total row: only the table's first column filled
+    (`first_col`, in a table of `width` > 1 columns), with text shaped like a total
+    ("Total: 1 customer", "合计", "Итого: 3") or a group heading ("Region North",
+    "Gruppe: Süd", "区域：华北"). None for any other row: a name alone is a record."""
+    if width < 2 or first_col >= len(values):
+        return None
+    first = values[first_col]
+    if type(first) is not str or len(first) > 100:
+        return None
+    for c, v in enumerate(values):          # most rows stop at their second cell
+        if c != first_col and v is not None and v != "" and not is_blank(v):
+            return None
+    if is_blank(first):
+        return None
+    if holds_contact(values, is_blank, phone_columns):
+        return None
+    if _TOTAL_ALONE.match(first) or _GROUP.match(first):
+        return first.strip()[:60]
+    return None
+
+
+# ----- subtotal rows that repeat the group's values ----------------------------------------
+
+_TOTAL_CELL = re.compile(
+    rf"^\s*(?:(?:grand\s+)?(?:{_TOTAL})|zwischensumme|teilsumme|sous-total|subtotale?|промежуточный\s+итог)"
+    r"\s*[:：]?\s*$", re.IGNORECASE)
+# Excel's Data > Subtotal writes the group's value and a total word in the column it
+# groups by: "Ann Lee Total", "Nord Ergebnis", "华北 汇总", "Total Ann Lee".
+_GROUP_TOTAL = re.compile(r"^\s*\S.{0,80}?\s*(?:total|ergebnis|summe|итог|汇总|匯總|合计|合計|小计|小計|計)\s*$"
+                          r"|^\s*total\s+\S.{0,80}$", re.IGNORECASE)
+_GROUP_TOTAL_LAST = frozenset("lLsSгГ总總计計")
+_AMOUNT_TEXT = re.compile(r"[^\d.,\-−]")
+
+
+def _readings(value: object) -> tuple[Decimal | None, Decimal | None]:
+    """(value read with a decimal point, value read with a decimal comma); None where it
+    does not read so. Numbers from a workbook read the same both ways."""
+    if isinstance(value, bool):
+        return None, None
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            d = Decimal(str(value))
+        except InvalidOperation:
+            return None, None
+        return d, d
+    if not isinstance(value, str) or len(value) > 40:
+        return None, None
+    text = _AMOUNT_TEXT.sub("", value).replace("−", "-")
+    negative = text.startswith("-") or value.strip().startswith("(")
+    text = text.lstrip("-")
+    if not text or not any(ch.isdigit() for ch in text):
+        return None, None
+    out = []
+    for point, group in ((".", ","), (",", ".")):
+        t = text.replace(group, "")
+        if t.count(point) > 1:
+            out.append(None)
+            continue
+        try:
+            d = Decimal(t.replace(point, "."))
+        except InvalidOperation:
+            out.append(None)
+            continue
+        out.append(-d if negative else d)
+    return out[0], out[1]
+
+
+SUBTOTAL_GROUP_MAX = 10_000     # rows a subtotal may sum: the amounts of as many are kept
+# The first two letters of a total word, casefolded: a cell starting otherwise is no
+# total's label, and most cells are passed over on this alone.
+_TOTAL_WORDS = (
+    "grand total", "subtotal", "sub-total", "total", "totales", "totaux", "totaal", "sum", "summe", "summa",
+    "suma", "gesamt", "razem", "celkem", "yhteensä", "i alt", "итого", "всего", "합계", "총계", "合计", "合計",
+    "总计", "總計", "小计", "小計", "共计", "zwischensumme", "teilsumme", "sous-total", "промежуточный итог")
+_TOTAL_HEADS = frozenset(a + b for w in _TOTAL_WORDS for a in {w[0].lower(), w[0].upper()}
+                         for b in {w[1].lower(), w[1].upper()})
+
+
+@dataclass
+class SubtotalRows:
+    """Watches for subtotal rows: a cell of a text column (`label_cols`) that is only a
+    total word ("Subtotal", "合计", "Summe") beside amounts equal, in every amount column (`money_cols`, at least one
+    filled), to the sum of the rows since the previous such row (at most
+    SUBTOTAL_GROUP_MAX rows: only their amounts are kept)."""
+
+    money_cols: list[int]
+    label_cols: list[int] = field(default_factory=list)   # the text columns a label may be in
+    found: list[tuple[int, str]] = field(default_factory=list)
+    _since: deque = field(default_factory=lambda: deque(maxlen=SUBTOTAL_GROUP_MAX))
+    _rows_since: int = 0
+
+    def add(self, number: int, values: list) -> bool:
+        """True when the row is a subtotal (then its amounts are not kept)."""
+        if not self.money_cols or not self.label_cols:
+            return False
+        n = len(values)
+        amounts = tuple([values[c] if c < n else None for c in self.money_cols])
+        label = None
+        heads = _TOTAL_HEADS
+        for c in self.label_cols:
+            v = values[c] if c < n else None
+            if type(v) is str and len(v) < 90 and (
+                    (v[:2] in heads and (_TOTAL_CELL.match(v) or _GROUP_TOTAL.match(v)))
+                    or (v[-1:] in _GROUP_TOTAL_LAST and _GROUP_TOTAL.match(v))):
+                label = v
+                break
+        if label is not None and any(a is not None and not is_blank(a) for a in amounts):
+            if 0 < self._rows_since <= SUBTOTAL_GROUP_MAX and self._sums_match(amounts):
+                self.found.append((number, label.strip()[:60]))
+                self._since.clear()
+                self._rows_since = 0
+                return True
+            if self._rows_since > SUBTOTAL_GROUP_MAX:
+                self._since.clear()             # a group too long to judge: start again here
+                self._rows_since = 0
+        self._since.append(amounts)
+        self._rows_since += 1
+        return False
+
+    def _sums_match(self, amounts: tuple) -> bool:
+        """Do the filled amounts equal the sums of the rows kept, read with a decimal
+        point or with a decimal comma?"""
+        for way in (0, 1):
+            ok = True
+            for k, a in enumerate(amounts):
+                if a is None or is_blank(a):
+                    continue
+                want = _readings(a)[way]
+                if want is None:
+                    ok = False
+                    break
+                total = Decimal(0)
+                for row in self._since:
+                    v = row[k]
+                    if v is None or is_blank(v):
+                        continue
+                    r = _readings(v)[way]
+                    if r is None:
+                        ok = False
+                        break
+                    total += r
+                if not ok or total != want:
+                    ok = False
+                    break
+            if ok:
+                return True
+        return False
+
+
+# ----- another table below ----------------------------------------------------------------
+
+def header_row_kinds(values: list) -> tuple[int, str | None]:
+    """(most known field names, the import kind naming them) when a row reads as a
+    table's header: at least two filled cells, all text, distinct, none a value (an
+    email address, a phone number); (0, None) otherwise."""
+    from . import mapping as mp
+    from ..domain.schema import ENTITIES
+
+    cells = [v for v in values if not is_blank(v)]
+    if len(cells) < 2 or not all(isinstance(v, str) and len(v) <= 100 for v in cells):
+        return 0, None
+    names = [header_text(v) for v in cells]
+    if len({n.casefold() for n in names}) < len(names) or any(looks_like_value(n) for n in names):
+        return 0, None
+    best, kind = 0, None
+    for k in mp.IMPORT_KINDS:
+        n = mp.known_header_count(ENTITIES[mp.KINDS[k]], names)
+        if n > best:
+            best, kind = n, k
+    return best, kind
+
+
+def _row_key(values: list) -> tuple:
+    return tuple(header_text(v).casefold() for v in values if not is_blank(v))
+
+
+@dataclass
+class StackedTables:
+    """Finds where another table begins below this one (`start`, its header's row) and
+    rows repeating this table's header (`repeats`)."""
+
+    header_values: list
+    start: int | None = None
+    start_headers: list[str] = field(default_factory=list)
+    start_kind: str | None = None
+    repeats: list[int] = field(default_factory=list)
+    _last: int | None = None
+    _key: tuple = ()
+    _first: str = ""
+
+    def __post_init__(self) -> None:
+        self._key = _row_key(self.header_values)
+        first = next((v for v in self.header_values if not is_blank(v)), "")
+        self._first = str(first).strip().casefold()
+
+    def add(self, number: int, values: list) -> str | None:
+        """"other" for a row of the table below (this one and every later row), "repeat"
+        for a repeated header row, None for a row of this table."""
+        if self.start is not None:
+            return "other"
+        gap = self._last is not None and number > self._last + 1
+        self._last = number
+        first = values[0] if values and type(values[0]) is str and values[0].strip() else \
+            next((v for v in values if not is_blank(v)), None)
+        if type(first) is not str:
+            return None
+        if (self._key and first.strip().casefold() == self._first
+                and _row_key(values) == self._key):
+            self.repeats.append(number)
+            return "repeat"
+        if not gap:
+            return None
+        known, kind = header_row_kinds(values)
+        if known >= 2:
+            self.start = number
+            self.start_headers = [header_text(v) for v in values if not is_blank(v)]
+            self.start_kind = kind
+            return "other"
+        return None
+
+
+# ----- a table turned round ---------------------------------------------------------------
+
+def transposed(window: list[tuple[int, list]], header_index: int, known) -> tuple[str, list[str], int] | None:
+    """(column letter, its field names, known names in the header row) when the table's
+    first column names known fields and its header row does not: each record is a
+    column. `known(headers)` counts the names a kind's mapping knows. None otherwise."""
+    number, head = window[header_index]
+    col = next((c for c, v in enumerate(head) if not is_blank(v)), None)
+    if col is None:
+        return None
+    below = [values for n, values in window[header_index:] if col < len(values)]
+    firsts = [v for v in (values[col] for values in below) if not is_blank(v)]
+    if len(firsts) < 2 or not all(isinstance(v, str) for v in firsts):
+        return None
+    names = [header_text(v) for v in firsts]
+    if len({n.casefold() for n in names}) < len(names):
+        return None
+    in_column = known(names)
+    in_row = known([header_text(v) for v in head if not is_blank(v)])
+    if in_column >= 2 and in_column > in_row and in_row <= 1:
+        return column_letter(col), names, in_row
+    return None
