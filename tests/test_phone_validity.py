@@ -124,3 +124,15 @@ def test_the_quick_validity_check_gives_phonenumbers_answer_for_every_regions_nu
                 assert _is_valid(number, variant) == phonenumbers.is_valid_number(number), (region, variant)
                 checked += 1
     assert checked > 1000
+
+
+def test_a_landline_one_digit_short_for_its_area_is_refused_and_one_of_the_right_length_read():
+    """Hangzhou (0571) numbers have eight digits, Jiaozuo's (0391) seven."""
+    with pytest.raises(ValueError, match="one digit too few for a landline number"):
+        normalize_phone("0571-8888888", "CN")
+    assert normalize_phone("0571-88888888", "CN") == "+8657188888888"
+    assert normalize_phone("0391-2345678", "CN") == "+863912345678"
+
+
+def test_a_number_cell_whose_plus_excel_dropped_is_read_with_its_country_code():
+    assert normalize_phone(447700900456, "GB") == "+447700900456"

@@ -332,7 +332,7 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
             # possible length that fits the numbering plan, not one digit repeated.
             national = landline.group(1) + landline.group(2)
             if len(national) in _CN_LENGTHS and _CN_GENERAL.fullmatch(national) and len(set(national)) > 1 \
-                    and (not assumed or _CN_FIXED_LINE.fullmatch(national)):
+                    and _CN_FIXED_LINE.fullmatch(national):
                 return "+86" + national
     ok, result = _normalize_phone_text(text, region, assumed, hint, number_cell)
     if ok:
@@ -505,11 +505,15 @@ def _is_valid(number: phonenumbers.PhoneNumber, national: str) -> bool:
 def _digits_dropped(text: str, number: phonenumbers.PhoneNumber, national: str) -> bool:
     """Whether reading `text` (written without a country code) left out more digits than
     its region's trunk prefix."""
-    written = sum(ch.isdigit() for ch in text)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    code = str(number.country_code)
+    if digits.startswith(code) and digits[len(code):].endswith(national) \
+            and len(digits) - len(code) - len(national) <= 1:
+        return False        # the country code without its "+" (Excel drops it), read as one
     region = phonenumbers.region_code_for_country_code(number.country_code)
     meta = phonenumbers.PhoneMetadata.metadata_for_region(region) if region else None
     trunk = len(meta.national_prefix or "") if meta is not None else 0
-    return written - len(national) > max(trunk, 1)
+    return len(digits) - len(national) > max(trunk, 1)
 
 
 def _with_plus(text: str) -> str | None:
