@@ -48,7 +48,7 @@ def test_a_new_row_with_a_stored_customers_email_is_not_saved_and_names_that_cus
     assert row["ID"] is None and not str(row["_key"]).startswith("C-")
     assert row["@cell"]["Email"].fill.fgColor.rgb == MARKED
     assert _names(admin) == ["Jane Doe", "Someone Else"]
-    assert result["sheets"]["Customers"]["created"] == 0
+    assert result["sheets"]["Customers"]["created"] == 0 and result["sheets"]["Customers"]["duplicates"] == 1
     assert result["not_saved"][0]["status"] == row["Status"]
 
 
@@ -162,7 +162,7 @@ def test_many_new_rows_are_checked_with_one_read_of_the_store_and_no_search(admi
     monkeypatch.setattr(search, "search_customers", lambda *a, **k: pytest.fail("searched row by row"))
     counts = save(admin, book)["sheets"]["Customers"]
     assert scans.count("customer") == 1
-    assert counts["created"] == 55 and counts["refused"] == 5
+    assert counts["created"] == 55 and counts["duplicates"] == 5
     statuses = [r["Status"] for r in table_rows(book)]
     assert all(s.startswith(f"Duplicate of C-00000{i + 1}") for i, s in enumerate(statuses[:5]))
 

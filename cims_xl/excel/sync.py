@@ -712,7 +712,8 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
     updates: dict[int, dict[str, Any]] = {}
     mark: list[tuple[int, str]] = []
     unmark: list[tuple[int, str]] = []
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0, "conflicts": 0, "refused": 0}
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0, "conflicts": 0, "duplicates": 0,
+              "refused": 0}
     fields = [c.header for c in layout.field_columns]
     names = customer_names(ctx.session, _lookup_ids(layout, (o.record for o in job.outcomes.values()
                                                               if o.record is not None))) \
@@ -746,6 +747,8 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
                 counts["invalid"] += 1
             elif status.startswith("Conflict"):
                 counts["conflicts"] += 1
+            elif status.startswith("Duplicate"):
+                counts["duplicates"] += 1
             else:
                 counts["refused"] += 1
             if not_saved is not None:
