@@ -4,7 +4,10 @@ Engine-independent: everything goes through `adapter.SheetAdapter`, so the ribbo
 Excel and `cims sync WORKBOOK save|refresh` on a closed file run the same code.
 
 Rows are identified by the hidden `_key` column, never by position, so sorting,
-filtering and inserting rows in Excel are harmless. `_version` is the store version
+filtering and inserting rows in Excel are harmless. The visible ID must agree with it,
+and one record has one row: a copied row, a typed ID or a changed `_key` is refused,
+never saved as a second record (docs/sheet-save-identity.md). New customers and
+contacts that are a stored record again (email, phone) are refused as duplicates. `_version` is the store version
 the row was last in step with; `_fingerprint` hashes the business values as written
 then (see `sheet_codec.canonical`), so a row is *pending* when it has no key (new)
 or its values no longer match the fingerprint (edited).
@@ -773,7 +776,8 @@ def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
     `keep_row_ids` runs after new rows got their row ids and before the commit: it
     makes them durable (FileWorkbook saves the file), so that a crash after the commit
     cannot make the next Save create the same records again. `not_saved`, when given,
-    gets a RowNotSaved for each row left Invalid, in Conflict or Refused, in sheet order.
+    gets a RowNotSaved for each row left Invalid, in Conflict, a Duplicate or Refused, in
+    sheet order.
     """
     tz = tz or local_zone()
     jobs = [_plan_sheet(session, s, tz, force, progress) for s in sheets]
