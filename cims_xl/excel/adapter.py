@@ -720,7 +720,8 @@ class FileSheet:
                 cell = self._cell(r - first, header)
                 if cell is not None:
                     self._put(cell, header, value)
-            self._note_lines(r)
+            if any(isinstance(v, str) and "\n" in v for v in values.values()):   # a new row holds only these
+                self._note_lines(r)
         if start + len(rows) - 1 > last:
             new = [(r - first, c.header) for r in range(last + 1, start + len(rows))
                    for c in self.layout.columns]
