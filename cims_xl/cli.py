@@ -1579,11 +1579,27 @@ def sync(app: App, workbook, action, sheets, force):
         result = sync_file(session, workbook, action, sheets=list(sheets) or None, force=force, progress=progress)
     if app.out.fmt == "json":
         app.out.emit(result)
+        _exit_if_not_saved(result.get("not_saved") or [])
         return
     rows = [{"sheet": name, **(counts if isinstance(counts, dict) else {"result": counts})}
             for name, counts in (result.get("sheets") or {}).items()]
     app.out.emit(rows or result, title=f"{action} · {Path(workbook).name}")
     _show_not_saved(app, result.get("not_saved") or [])
+    _exit_if_not_saved(result.get("not_saved") or [])
+
+
+def _exit_if_not_saved(not_saved: list[dict]) -> None:
+    """Exit code 13 (RowsNotSaved) after the output when a Save left any row unsaved:
+    everything valid was saved, and a script can tell that something was not."""
+    if not_saved:
+        from collections import Counter
+
+        from .errors import RowsNotSaved
+
+        sheets = ", ".join(f"{name} {n:,}" for name, n in
+                           Counter(r["sheet"] for r in not_saved).items())
+        raise RowsNotSaved(f"{len(not_saved):,} row{'s' if len(not_saved) != 1 else ''} not saved ({sheets}); "
+                           "the Status column on the sheet says why; the other rows were saved")
 
 
 SHOWN_NOT_SAVED = 20

@@ -109,6 +109,13 @@ class StoreBusy(StoreError):
     exit_code = 12
 
 
+class RowsNotSaved(CimsError):
+    """A Save went through but left some rows unsaved (Invalid, Conflict, Not allowed,
+    Duplicate): their Status cells say why. Distinct so that a script can tell."""
+
+    exit_code = 13
+
+
 class AuditBroken(CimsError):
     """The audit trail does not verify."""
 

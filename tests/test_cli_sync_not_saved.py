@@ -1,14 +1,19 @@
 """`cims sync FILE save` without Excel: after the counts, the rows that were not saved
-(Invalid, Conflict, Not allowed) with their sheet, worksheet row, id and Status text,
-the first 20 of them and how many more."""
+(Invalid, Conflict, Not allowed, Duplicate) with their sheet, worksheet row, id and
+Status text, the first 20 of them and how many more; and exit code 13 when any row
+was not saved, so that a script can tell."""
 from __future__ import annotations
 
 import json
 
+from cims_xl.errors import RowsNotSaved
 from cims_xl.services import records
 
 from conftest import USER_PASSWORD
 from test_sync_support import Editor, new_workbook, row_of, table_rows
+
+
+NOT_SAVED = RowsNotSaved.exit_code
 
 
 def _refreshed_book(run, tmp_path):
@@ -43,7 +48,7 @@ def test_save_lists_invalid_and_conflicting_rows_with_their_sheet_row_id_and_sta
         ed.add_row({"Name": "Neue Kundin", "Email": "kein@mail"})
     records.update(admin, ids[1], {"city": "神戸"})
     code, out, err = run("sync", str(book), "save")
-    assert code == 0, err
+    assert code == NOT_SAVED, err
     assert "save · laden.xlsx" in out
     shown = _not_saved_table(out)
     rows = {r["_key"] or "new": r for r in table_rows(book)}
@@ -63,7 +68,7 @@ def test_json_lists_every_row_not_saved(run, admin, tmp_path):
     with Editor(book) as ed:
         ed.set(cid, "Email", "fatima@")
     code, out, err = run("--format", "json", "sync", str(book), "save")
-    assert code == 0, err
+    assert code == NOT_SAVED, err
     data = json.loads(out)
     assert data["not_saved"] == [{"sheet": "Customers", "row": row_of(book, cid)["@row"], "id": cid,
                                   "status": row_of(book, cid)["Status"]}]
@@ -75,7 +80,7 @@ def test_more_than_twenty_rows_not_saved_show_twenty_and_say_how_many_more(run, 
         for i in range(23):
             ed.add_row({"Name": f"Kunde {i}", "Email": f"kunde{i}@"})
     code, out, err = run("sync", str(book), "save")
-    assert code == 0, err
+    assert code == NOT_SAVED, err
     assert len(_not_saved_table(out)) == 20
     assert "… and 3 more: their Status column on the sheet says why" in out
 
@@ -100,8 +105,45 @@ def test_a_viewer_sees_which_rows_were_not_allowed_and_no_personal_values(run, a
     monkeypatch.setenv("CIMS_USER", "vera")
     monkeypatch.setenv("CIMS_PASSWORD", USER_PASSWORD)
     code, out, err = run("sync", str(book), "save")
-    assert code == 0, err
+    assert code == NOT_SAVED, err
     (line,) = _not_saved_table(out)
     assert line[2] == cid and line[3] == row_of(book, cid)["Status"]
     assert line[3].startswith("Not allowed")
     assert "giulia@example.it" not in out and "Giulia" not in out
+
+
+def test_the_exit_code_is_13_when_a_row_was_not_saved_and_0_when_all_were(run, admin, tmp_path):
+    assert NOT_SAVED == 13
+    records.create(admin, "customer", {"name": "Jane Doe", "email": "jane@example.co.uk"})
+    book = _refreshed_book(run, tmp_path)
+    with Editor(book) as ed:
+        ed.add_row({"Name": "Jane Doe", "Email": "jane@example.co.uk"})          # a duplicate
+        ed.add_row({"Name": "Tomás Ruiz", "Email": "tomas@example.es"})
+    code, out, err = run("sync", str(book), "save")
+    assert code == 13
+    assert err.strip().splitlines() == ["Error: 1 row not saved (Customers 1); the Status column on the sheet "
+                                        "says why; the other rows were saved"]
+    assert "Traceback" not in err
+    (line,) = _not_saved_table(out)
+    assert line[3].startswith("Duplicate of C-000001: not saved")
+    assert records.list_records(admin, "customer")[-1]["name"] == "Tomás Ruiz"
+    with Editor(book) as ed:                   # the user deletes the duplicate row's values
+        row = next(r for r in table_rows(book) if str(r["Status"]).startswith("Duplicate"))
+        for cell in row["@cell"].values():
+            ed.ws.cell(cell.row, cell.column).value = None
+    code, out, err = run("sync", str(book), "save")
+    assert code == 0, err
+    assert "Rows not saved" not in out
+
+
+def test_json_output_stays_whole_and_the_exit_code_still_says_rows_were_not_saved(run, admin, tmp_path):
+    cid = records.create(admin, "customer", {"name": "Kofi Mensah"})["id"]
+    book = _refreshed_book(run, tmp_path)
+    with Editor(book) as ed:
+        ed.set(cid, "Email", "kofi@")
+        ed.add_row({"Name": "Ama Mensah", "Email": "ama@"})
+    code, out, err = run("--format", "json", "sync", str(book), "save")
+    assert code == 13
+    data = json.loads(out)
+    assert [r["id"] for r in data["not_saved"]] == [cid, None]
+    assert err.startswith("Error: 2 rows not saved (Customers 2)")

@@ -65,7 +65,8 @@ def test_a_row_edited_or_copied_after_a_crash_updates_its_record_and_the_copy_is
     assert killed(out)
     first = table_rows(book)[0]
     with Editor(book) as ed:
-        ed.add_row({h: first[h] for h in ("Name", "City", "Email", "_key")} | {"Name": "Copy of the first"})
+        ed.add_row({h: first[h] for h in ("Name", "City", "Email", "_key")}
+                   | {"Name": "Copy of the first", "Email": "copy.of.the.first@example.org"})
         c1, r1, c2, r2, headers = ed._geo()
         ed.ws.cell(r1 + 1, c1 + headers.index("City")).value = "Abuja"
     out = _save(store_path, book)

@@ -190,6 +190,18 @@ def test_save_tells_the_user_when_rows_were_not_saved(path, signed_in, customers
     assert ui.messages == ["Saved Customers: 1 invalid. The Status column says why for each row."]
 
 
+def test_save_says_how_many_new_rows_were_duplicates_and_not_saved(path, signed_in, customers):
+    press("btnRefreshAll", path)
+    records.update(signed_in, customers[0], {"mobile": "+86 139 1234 5678"})
+    press("btnRefreshSheet", path, active="Customers")
+    with Editor(path) as ed:
+        ed.add_row({"Name": "Alice Wang", "Mobile": "13912345678"})
+        ed.add_row({"Name": "Zhou Xun", "Email": "zhou.xun@example.cn"})
+    line, ui = press("btnSave", path, active="Customers")
+    assert line == "Saved Customers: 1 created, 1 duplicate not saved"
+    assert ui.messages == [line + ". The Status column says why for each row."]
+
+
 def test_delete_selected_asks_then_deletes_the_selected_customers(path, signed_in, customers):
     press("btnRefreshAll", path)
     line, ui = press("btnDelete", path, active="Customers", selection={"Customers": [0]})

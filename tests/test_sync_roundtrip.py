@@ -60,7 +60,8 @@ def test_refresh_writes_every_customer_with_its_key_version_and_fingerprint(admi
 def test_a_freshly_refreshed_sheet_has_nothing_to_save(admin, customers, book):
     refresh(admin, book)
     counts = save(admin, book)
-    assert counts == {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0, "conflicts": 0, "refused": 0}
+    assert counts == {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0, "conflicts": 0, "duplicates": 0,
+                      "refused": 0}
 
 
 def test_refresh_refuses_to_overwrite_unsaved_changes_unless_forced(admin, customers, book):
@@ -301,13 +302,20 @@ def test_sorting_the_table_before_save_still_updates_the_right_customers(admin, 
     assert [r["_key"] for r in table_rows(book)] == [customers[1], customers[0], customers[2]]
 
 
-def test_an_edited_copy_of_a_row_becomes_a_new_customer(admin, customers, book):
+def test_an_edited_copy_of_a_row_is_refused_and_becomes_a_new_customer_once_its_id_is_cleared(
+        admin, customers, book):
     refresh(admin, book)
     alice = row_of(book, customers[0])
     copy = {h: v for h, v in alice.items() if not h.startswith("@")}
-    copy["Name"] = "Alice Wang Jr"
+    copy.update({"Name": "Alice Wang Jr", "Email": "alice.jr@example.cn", "Phone": None})
     with Editor(book) as ed:
         ed.add_row(copy)
+    assert save(admin, book)["created"] == 0
+    assert table_rows(book)[-1]["Status"].startswith(f"Duplicate of {customers[0]}: not saved")
+    assert records.get(admin, customers[0])["name"] == "Alice Wang"
+    with Editor(book) as ed:
+        c1, r1, c2, r2, headers = ed._geo()
+        ed.ws.cell(r2, c1 + headers.index("ID")).value = None      # the user clears the copy's ID
     assert save(admin, book)["created"] == 1
     assert records.get(admin, customers[0])["name"] == "Alice Wang"
     assert [r["Name"] for r in table_rows(book)][-1] == "Alice Wang Jr"

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import phonenumbers
 from nameparser.config import CONSTANTS as _NAMEPARSER
@@ -496,6 +496,26 @@ def same_company(a: str, b: str) -> bool:
     base_a, forms_a = company_parts(a)
     base_b, forms_b = company_parts(b)
     return bool(base_a) and base_a == base_b and (forms_a <= forms_b or forms_b <= forms_a)
+
+
+def two_people(me: tuple[str, str, bool], other: tuple[str, str, bool] | None,
+               shareable: Callable[[], bool]) -> str | None:
+    """Whether a phone match is between two people: (name, email key, whether the name is
+    a company's: `company_name`) of one holder and of the other. Names that are not one
+    person's (`name_match`, or `same_company` when either is a company's: "Mrs. Fields
+    Cookies" is not "Fields Cookies"; OTHER, or UNSURE when they do not say), and either
+    different emails or a number several people may share (`shareable()`: a landline,
+    `may_be_shared`): OTHER or UNSURE; None for one person (a duplicate). The import and
+    the sheet's Save both decide with it (see the module docstring)."""
+    if other is None:
+        return None
+    if me[2] or other[2]:
+        verdict = SAME if same_company(me[0], other[0]) else OTHER
+    else:
+        verdict = name_match(me[0], other[0])
+    if verdict == SAME:
+        return None
+    return verdict if (me[1] and other[1] and me[1] != other[1]) or shareable() else None
 
 
 # ----- email addresses ------------------------------------------------------------------

@@ -317,6 +317,8 @@ class FileWorkbook:
 
         target = Path(path) if path else self.path
         ensure_writable(target)
+        for sheet in self._sheets.values():
+            sheet.fit_lines()
         pkg = Package(self.path, self._original)
         xlsx_patch.apply(self.wb, self._snapshot, pkg)
         repair_package(pkg)
@@ -406,6 +408,14 @@ def put_file_cell(cell, value: Any) -> None:
             cell.quotePrefix = False
 
 
+# A row of wrapped text: 15 pt a line of the body font (Calibri 11, as build.py lays out
+# its help rows), a little room for the last line's descent, and Excel's largest row.
+LINE_HEIGHT_PT = 15
+ROW_PADDING_PT = 2
+MAX_ROW_HEIGHT_PT = 409
+DEFAULT_COLUMN_WIDTH = 8.43     # characters, a column no <col> element sizes
+
+
 class FileSheet:
     """The layout's Excel Table on one worksheet of a `FileWorkbook`."""
 
@@ -426,6 +436,7 @@ class FileSheet:
             raise SheetError(f"turn off the Total Row of table {self.table.displayName} on "
                              f"{self.name!r} first")
         self._formats = {c.header: c.number_format for c in layout.columns if c.number_format}
+        self._multiline: list = []      # cells holding a line break that we wrote or wrote beside
         self._read_headers()
         self._restore_hidden_columns()
         self._take_rows_below()
@@ -591,6 +602,53 @@ class FileSheet:
                 cell = self._cell(row, header)
                 if cell is not None:
                     self._put(cell, header, value)
+            self._note_lines(self.first_row + row)
+
+    def _note_lines(self, r: int) -> None:
+        """Remember the cells of our columns in sheet row `r` whose text has a line break,
+        for `fit_lines` (the user's typed ones too: a Save writes beside them)."""
+        cells = self.ws._cells
+        for c in self.layout.columns:
+            col = self._col.get(c.header)
+            cell = cells.get((r, col)) if col else None
+            if cell is not None and isinstance(cell.value, str) and "\n" in cell.value:
+                self._multiline.append(cell)
+
+    def fit_lines(self) -> None:
+        """Show every line of the multi-line texts written: their cells wrap, and their row
+        is made tall enough (LINE_HEIGHT_PT a line, `cell_text.wrapped_line_count` in the
+        column's width, at most MAX_ROW_HEIGHT_PT); a row already taller keeps its height.
+        Neither Excel nor LibreOffice fits a row to wrapped text in a file they did not
+        lay out themselves, and without wrap text only the first line shows (ECMA-376
+        Part 1, §18.8.1 alignment wrapText; §18.3.1.73 row ht, customHeight)."""
+        from openpyxl.styles import Alignment
+
+        from ..cell_text import wrapped_line_count
+        from .columns import column_dimension
+
+        cells = self.ws._cells
+        lines: dict[int, int] = {}
+        widths: dict[int, float] = {}
+        for cell in self._multiline:
+            if cells.get((cell.row, cell.column)) is not cell or not (
+                    isinstance(cell.value, str) and "\n" in cell.value):
+                continue        # deleted or moved over since, or changed again
+            a = cell.alignment
+            if not a.wrap_text:
+                cell.alignment = Alignment(horizontal=a.horizontal, vertical=a.vertical, wrap_text=True,
+                                           shrink_to_fit=False, indent=a.indent, text_rotation=a.text_rotation,
+                                           relativeIndent=a.relativeIndent, justifyLastLine=a.justifyLastLine,
+                                           readingOrder=a.readingOrder)
+            if cell.column not in widths:
+                widths[cell.column] = column_dimension(self.ws, cell.column).width or DEFAULT_COLUMN_WIDTH
+            n = wrapped_line_count(ooxml_unescape(cell.value), widths[cell.column])
+            lines[cell.row] = max(lines.get(cell.row, 1), n)
+        self._multiline.clear()
+        for r, n in lines.items():
+            height = min(MAX_ROW_HEIGHT_PT, LINE_HEIGHT_PT * n + ROW_PADDING_PT)
+            dim = self.ws.row_dimensions[r]
+            if (dim.height or 0) < height:
+                dim.height = height
 
     def _blank_row(self, r: int) -> bool:
         cells = self.ws._cells
@@ -662,6 +720,8 @@ class FileSheet:
                 cell = self._cell(r - first, header)
                 if cell is not None:
                     self._put(cell, header, value)
+            if any(isinstance(v, str) and "\n" in v for v in values.values()):   # a new row holds only these
+                self._note_lines(r)
         if start + len(rows) - 1 > last:
             new = [(r - first, c.header) for r in range(last + 1, start + len(rows))
                    for c in self.layout.columns]
@@ -840,6 +900,14 @@ class LiveSheet:
         for header, column in by_header.items():
             for a, b in _runs(column):  # one Excel call per run of adjacent rows
                 self._range(a, b, header).value = [[live_value(column[r])] for r in range(a, b + 1)]
+        # Texts of several lines wrap, as Alt+Enter makes them; Excel then fits a row
+        # of no custom height to them (FileSheet.fit_lines does it for a closed file).
+        for header, column in by_header.items():
+            for row in [r for r, v in column.items() if isinstance(v, str) and "\n" in v]:
+                rng = self._range(row, row, header)
+                if not rng.wrap_text:
+                    rng.wrap_text = True
+                    rng.rows.autofit()
 
     def append(self, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:

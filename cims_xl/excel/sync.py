@@ -4,7 +4,10 @@ Engine-independent: everything goes through `adapter.SheetAdapter`, so the ribbo
 Excel and `cims sync WORKBOOK save|refresh` on a closed file run the same code.
 
 Rows are identified by the hidden `_key` column, never by position, so sorting,
-filtering and inserting rows in Excel are harmless. `_version` is the store version
+filtering and inserting rows in Excel are harmless. The visible ID must agree with it,
+and one record has one row: a copied row, a typed ID or a changed `_key` is refused,
+never saved as a second record (docs/sheet-save-identity.md). New customers and
+contacts that are a stored record again (email, phone) are refused as duplicates. `_version` is the store version
 the row was last in step with; `_fingerprint` hashes the business values as written
 then (see `sheet_codec.canonical`), so a row is *pending* when it has no key (new)
 or its values no longer match the fingerprint (edited).
@@ -495,12 +498,26 @@ def _plan_sheet(session, sheet: SheetAdapter, tz: dt.tzinfo, force: bool,
     data = sheet.read()
     rows = read_rows(layout, data)
     job = SheetSave(sheet, _Context(session, layout, tz, force), data, rows)
+    label = layout.entity.label
+    shown = {r.index: _shown_id(r) for r in rows} if "ID" in data.columns else {}
+    # A row whose ID cell does not say its key (the ID was typed over, or the hidden _key
+    # changed): it is refused, and never the row that speaks for that key.
+    moved = {r.index for r in rows if r.key and r.index in shown and shown[r.index] != r.key}
+    # ... except a copy of a row whose ID the user cleared, the other row still showing it:
+    # a new record, as the status of such a copy says.
+    kept = {r.key for r in rows if r.key and r.index not in moved}
+    for row in rows:
+        if row.index in moved and shown[row.index] is None and row.key in kept and not row.blank:
+            moved.discard(row.index)
+            row.key, row.version, row.stored_fp = None, None, None
     owners: dict[str, SheetRow] = {}
-    for row in rows:  # a copied row shares its _key: the unchanged one keeps it
-        if row.key and (row.key not in owners or (owners[row.key].pending and not row.pending)):
+    for row in rows:  # a copied row shares its ID and _key: the unchanged one keeps it, else the first
+        if row.key and row.index not in moved and (
+                row.key not in owners or (owners[row.key].pending and not row.pending)):
             owners[row.key] = row
-    pending = [r for r in rows if r.pending or (r.key and owners[r.key] is not r)]
-    ids = sorted({r.key for r in pending if r.key and owners[r.key] is r})
+    pending = [r for r in rows if r.pending or (r.key and owners.get(r.key) is not r)]
+    typed = {r.index: shown[r.index] for r in pending if r.key is None and shown.get(r.index)}
+    ids = sorted({r.key for r in pending if r.key and owners.get(r.key) is r} | set(typed.values()))
     store = {rec["id"]: rec for rec in
              records.list_records(session, layout.entity.kind, ids=ids, include_deleted=True)} if ids else {}
     kind = layout.entity.kind
@@ -521,23 +538,52 @@ def _plan_sheet(session, sheet: SheetAdapter, tz: dt.tzinfo, force: bool,
     for n, row in enumerate(pending):
         if n % 200 == 0:
             _note(progress, n, len(pending), f"Checking {sheet.name}")
-        if row.key and owners[row.key] is not row:
-            if not row.pending:
-                job.outcomes[row.index] = Outcome(f"Duplicate of {row.key}: not saved; delete this row")
-                continue
-            clean, outcome = plan_new(job.ctx, row)  # an edited copy of a row is a new record
+        clean = None
+        if row.index in moved:
+            outcome = _invalid({"ID": f"cannot be changed (this row is {row.key}); to change another "
+                                      f"{label} edit its own row, to add one use a new row without an ID"})
+        elif row.key and owners.get(row.key) is not row:
+            # The ID column names the record: a second row with the same ID is never
+            # another record, edited or not.
+            outcome = _second_row(row.key, label)
+        elif row.index in typed:
+            outcome = _typed_id(typed[row.index], owners, store, label)
         elif row.key is None:
             clean, outcome = plan_new(job.ctx, row)
         else:
             update, outcome = plan_existing(job.ctx, row, store.get(row.key))
             if update is not None:
                 job.updates.append((row.index, update))
-            clean = None
         if outcome is not None:
             job.outcomes[row.index] = outcome
         elif clean is not None:
             job.creates.append((row.index, clean))
     return job
+
+
+def _shown_id(row: SheetRow) -> str | None:
+    """The record id the row's visible ID cell shows (upper case), or None when blank."""
+    text = _text_or_none(row.cells.get("ID"))
+    return text.upper() if text else None
+
+
+def _second_row(record_id: str, label: str) -> Outcome:
+    return Outcome(f"Duplicate of {record_id}: not saved; delete this row (another row is {record_id}). "
+                   f"To add a new {label} like it, clear its ID", bad=("ID",))
+
+
+def _typed_id(record_id: str, owners: Mapping[str, SheetRow], store: Mapping[str, dict], label: str) -> Outcome:
+    """The status of a new row (no hidden key) whose ID the user typed. The ID column names
+    the record, but a typed row has no version to check an edit against and its empty
+    cells would empty the record's fields: it is refused, saying which row to edit."""
+    if record_id in owners:
+        return _second_row(record_id, label)
+    rec = store.get(record_id)
+    if rec is not None:
+        gone = " (deleted)" if rec.get("deleted_at") is not None else ""
+        return _invalid({"ID": f"{record_id} is a stored {label}{gone} that is not on this sheet: to change "
+                               f"it, Refresh and edit its row; to add a new {label}, clear the ID"})
+    return _invalid({"ID": f"leave it empty for a new {label}: cims gives the ID when the row is saved"})
 
 
 def _mark_new_rows(jobs: Sequence[SheetSave]) -> bool:
@@ -577,6 +623,15 @@ def _created_before(session, ctx: _Context, rec: dict, clean: dict) -> Outcome:
     return Outcome(UPDATED, record=rec)
 
 
+def _duplicate(ctx: _Context, dup: "sheet_rows.Duplicate") -> Outcome:
+    """A new row that is a stored record (or one created earlier in this Save) again:
+    not saved, as `cims customer add` refuses it; the cells that say so are marked."""
+    lay = ctx.layout
+    bad = tuple(c.header for c in lay.field_columns if c.key in dup.fields)
+    return Outcome(f"Duplicate of {dup.record_id}: not saved (the same {dup.how}); edit that "
+                   f"{ctx.ent.label}'s row instead, or delete this one", bad=bad)
+
+
 def _apply(session, jobs: Sequence[SheetSave], progress: Progress | None) -> None:
     """Send every planned create/update in one unit of work; per-row refusals become statuses."""
     total = sum(len(j.creates) + len(j.updates) for j in jobs)
@@ -585,14 +640,22 @@ def _apply(session, jobs: Sequence[SheetSave], progress: Progress | None) -> Non
         for job in jobs:
             kind, ctx = job.ctx.ent.kind, job.ctx
             earlier = sheet_rows.records_for_rows(session, kind, sorted(set(job.row_ids.values())))
+            # Read inside the unit of work: what another writer saved a moment ago counts.
+            dups = sheet_rows.NewRowDuplicates(
+                session, kind, (clean for index, clean in job.creates if job.row_ids.get(index) not in earlier)) \
+                if kind in sheet_rows.DEDUPED_KINDS else None
             for index, clean in job.creates:
                 row_id = job.row_ids.get(index)
                 try:
                     if row_id in earlier:
                         job.outcomes[index] = _created_before(session, ctx, earlier[row_id], clean)
+                    elif dups is not None and (dup := dups.find(clean)) is not None:
+                        job.outcomes[index] = _duplicate(ctx, dup)
                     else:
                         rec = sheet_rows.create_for_row(session, kind, clean, row_id, context=ctx.validation)
                         job.outcomes[index] = Outcome(CREATED, record=rec)
+                        if dups is not None:
+                            dups.add(clean, rec["id"])
                 except CimsError as exc:
                     job.outcomes[index] = _refused(exc)
                 done += 1
@@ -652,7 +715,8 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
     updates: dict[int, dict[str, Any]] = {}
     mark: list[tuple[int, str]] = []
     unmark: list[tuple[int, str]] = []
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0, "conflicts": 0, "refused": 0}
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0, "conflicts": 0, "duplicates": 0,
+              "refused": 0}
     fields = [c.header for c in layout.field_columns]
     names = customer_names(ctx.session, _lookup_ids(layout, (o.record for o in job.outcomes.values()
                                                               if o.record is not None))) \
@@ -686,6 +750,8 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
                 counts["invalid"] += 1
             elif status.startswith("Conflict"):
                 counts["conflicts"] += 1
+            elif status.startswith("Duplicate"):
+                counts["duplicates"] += 1
             else:
                 counts["refused"] += 1
             if not_saved is not None:
@@ -710,7 +776,8 @@ def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
     `keep_row_ids` runs after new rows got their row ids and before the commit: it
     makes them durable (FileWorkbook saves the file), so that a crash after the commit
     cannot make the next Save create the same records again. `not_saved`, when given,
-    gets a RowNotSaved for each row left Invalid, in Conflict or Refused, in sheet order.
+    gets a RowNotSaved for each row left Invalid, in Conflict, a Duplicate or Refused, in
+    sheet order.
     """
     tz = tz or local_zone()
     jobs = [_plan_sheet(session, s, tz, force, progress) for s in sheets]

@@ -26,7 +26,8 @@ from ..domain.countries import region_for_country, region_for_dial_code, unknown
 from ..domain import normalize as nz
 from ..domain.duplicates import (OTHER, SAME, UNSURE, company_core, company_key, company_name, company_parts,
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
-                                 parse_name, same_company, simplified, written_key)
+                                 parse_name, same_company, simplified, two_people as _two_people,
+                                 written_key)
 from ..domain.models import MAX_TEXT, validate_record
 from ..domain.postal import restored_zeros
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
@@ -1150,25 +1151,6 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
                 # of no Type meets a Company of that name as written
                 keys.append(("name", _hash(("n", written, ""))))
     return keys
-
-
-def _two_people(me: tuple[str, str, bool], other: tuple[str, str, bool] | None,
-                shareable: Callable[[], bool]) -> str | None:
-    """Whether a phone match is between two people: (name, email key, whether the name is
-    a company's: `company_name`) of this row and of the other holder. Names that are not
-    one person's (`name_match`, or `same_company` when either is a company's: "Mrs.
-    Fields Cookies" is not "Fields Cookies"; OTHER, or UNSURE when they do not say), and
-    either different emails or a number several people may share (`shareable()`: a
-    landline): OTHER or UNSURE; None for one person (a duplicate). See domain.duplicates."""
-    if other is None:
-        return None
-    if me[2] or other[2]:
-        verdict = SAME if same_company(me[0], other[0]) else OTHER
-    else:
-        verdict = name_match(me[0], other[0])
-    if verdict == SAME:
-        return None
-    return verdict if (me[1] and other[1] and me[1] != other[1]) or shareable() else None
 
 
 def _shareable(kind: str, clean: dict, h: int) -> bool:

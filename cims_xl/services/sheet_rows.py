@@ -4,11 +4,17 @@ Save writes a random id into each new row's hidden `_key` cell and saves the wor
 *before* it commits; the commit records which id each new record came from. If the
 process dies after the commit but before the record ids reach the workbook, the next
 Save of the same rows finds the records instead of creating them again.
+
+`NewRowDuplicates` is the duplicate check of the records a Save is about to create
+(customers and contacts), by the rules `cims customer add` and the import apply.
 """
 
 from __future__ import annotations
 
-from ..domain.schema import entity
+from typing import Callable, Iterable, NamedTuple
+
+from ..domain.duplicates import email_key, is_its_company, may_be_shared, two_people
+from ..domain.schema import CONTACT, CUSTOMER, entity, format_id
 from .records import create_many, list_records
 from .session import Session
 
@@ -47,3 +53,107 @@ def create_for_row(session: Session, kind: str, clean: dict, token: str | None, 
             session.store.insert_sheet_rows([(token, rec["id"])])
         uow.commit()
     return rec
+
+
+# Kinds whose new rows are checked for duplicates (as `cims customer add` and the import do).
+DEDUPED_KINDS = ("customer", "contact")
+
+
+class Duplicate(NamedTuple):
+    """The record a new row duplicates and which of the row's fields say so."""
+
+    record_id: str
+    how: str                       # "email" or "phone"
+    fields: tuple[str, ...]        # the row's field keys that match ("email", "phone", "mobile")
+
+
+Holder = tuple[str, str, bool]     # (name, email_key, name is a company's): see duplicates.two_people
+
+
+class NewRowDuplicates:
+    """Which stored (or just created) record a new customer or contact row duplicates.
+
+    The rules are those of `cims customer add` and of the import (domain.duplicates):
+    the same email address (`email_key`: case, IDNA domains, Gmail's dots and +tags) is
+    one person; the same phone or mobile number (E.164, either field) is one person
+    unless `two_people` says the names are two people who share it (a landline under
+    another name, or a mobile with two different emails). A contact is a duplicate only
+    of a contact of the same customer. Records deleted are not matched.
+
+    The store is read once, for the numbers and addresses `rows` hold (one scan of the
+    table, whatever the number of rows); `add` makes a record created in the same Save
+    count, so the second of two rows that are one person is its duplicate.
+    """
+
+    def __init__(self, session: Session, kind: str, rows: Iterable[dict]):
+        self.kind = entity(kind).kind
+        self._emails: dict[tuple, str] = {}                  # (scope, email key) -> record id
+        self._phones: dict[tuple, list[str]] = {}            # (scope, number) -> record ids
+        self._who: dict[str, Holder] = {}
+        rows = list(rows)
+        emails = {self._email(r) for r in rows} - {None}
+        phones = {k for r in rows for k in self._numbers(r)}
+        if emails or phones:
+            self._read_store(session, emails, phones)
+
+    def _scope(self, values: dict):
+        return values.get("customer_id") if self.kind == "contact" else None
+
+    def _email(self, values: dict) -> tuple | None:
+        key = email_key(values.get("email"))
+        return (self._scope(values), key) if key else None
+
+    def _numbers(self, values: dict) -> dict[tuple, list[str]]:
+        out: dict[tuple, list[str]] = {}
+        for f in ("phone", "mobile"):
+            if values.get(f):
+                out.setdefault((self._scope(values), values[f]), []).append(f)
+        return out
+
+    def _holder(self, values: dict) -> Holder:
+        name = values.get("name") or ""
+        company = self.kind == "customer" and (values.get("type") == "Company"
+                                               or is_its_company(name, values.get("company")))
+        return (name, email_key(values.get("email")), bool(company))
+
+    def _read_store(self, session: Session, emails: set, phones: set) -> None:
+        if self.kind == "customer":
+            ent, cols = CUSTOMER, ["seq", "name", "company", "email", "phone", "mobile", "type"]
+        else:
+            ent, cols = CONTACT, ["seq", "name", "customer_id", "email", "phone", "mobile"]
+        for row in session.store.iter_column_tuples(ent, cols):
+            values = dict(zip(cols, row))
+            mine_e = self._email(values)
+            mine_p = [k for k in self._numbers(values) if k in phones]
+            if (mine_e is None or mine_e not in emails) and not mine_p:
+                continue
+            self._remember(values, format_id(ent, values["seq"]), only=(emails, phones))
+
+    def _remember(self, values: dict, record_id: str, only: tuple[set, set] | None = None) -> None:
+        key = self._email(values)
+        if key is not None and (only is None or key in only[0]):
+            self._emails.setdefault(key, record_id)
+        for number in self._numbers(values):
+            if only is None or number in only[1]:
+                self._phones.setdefault(number, []).append(record_id)
+        self._who[record_id] = self._holder(values)
+
+    def find(self, values: dict) -> Duplicate | None:
+        """The record `values` (a validated new row) duplicates, or None."""
+        key = self._email(values)
+        if key is not None and key in self._emails:
+            return Duplicate(self._emails[key], "email", ("email",))
+        me = self._holder(values)
+        for number, fields in self._numbers(values).items():
+            for record_id in self._phones.get(number, ()):
+                if two_people(me, self._who.get(record_id), _shareable(number[1])) is None:
+                    return Duplicate(record_id, "phone", tuple(fields))
+        return None
+
+    def add(self, values: dict, record_id: str) -> None:
+        """Count a record just created from `values` for the rows after it."""
+        self._remember(values, record_id)
+
+
+def _shareable(number: str) -> Callable[[], bool]:
+    return lambda: may_be_shared(number)
