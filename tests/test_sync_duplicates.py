@@ -150,7 +150,7 @@ def test_many_new_rows_are_checked_with_one_read_of_the_store_and_no_search(admi
     with Editor(book) as ed:
         for i in range(60):
             ed.add_row({"Name": f"Kunde {i}", "Email": f"kunde{i}@example.de",
-                        "Mobile": f"+49 151 {1000000 + i}"})
+                        "Mobile": f"+49 151 {10000000 + i}"})
     scans = []
     original = type(admin.store).iter_column_tuples
 
