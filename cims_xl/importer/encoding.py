@@ -62,15 +62,16 @@ _WORDS = re.compile(r"[\s!-/:-@\[-`{-~\u3000-\u3002\uff0c]+")
 
 CANDIDATES = ("gb18030", "big5", "cp932", "cp1252", "cp1251")
 # Taken only when clearly better than every reading in CANDIDATES (see the docstring).
-REGIONAL = ("cp949", "cp1250", "cp1253", "mac_roman", "cp1254", "cp1257", "cp1255", "cp1256",
-            "cp1258", "koi8_r", "iso8859_15")
+REGIONAL = ("cp949", "euc_jp", "cp1250", "iso8859_2", "cp1253", "mac_roman", "cp1254", "cp1257", "cp1255",
+            "cp1256", "cp1258", "koi8_r", "koi8_u", "cp866", "iso8859_15", "cp850", "cp437", "cp852")
 REGIONAL_BIAS = 0.03         # a regional reading must be this much better to win (see the docstring)
 LANGUAGE_WEIGHT = 0.5        # the whole file's words fitting one language
 COUNTRY_WEIGHT = 1.0         # each row's words fitting its country's language
 PAIRS_WEIGHT = 0.3           # accented letters beside the letters their language writes them beside
+CJK_PAIRS_WEIGHT = 1.0       # CJK characters beside the ones their language's words put them beside
 MINOR_SHARE = 0.02           # a regional reading differing in this share of words or less is noise
-CJK = {"gb18030", "big5", "cp932", "cp949"}
-_CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko"}
+CJK = {"gb18030", "big5", "cp932", "cp949", "euc_jp"}
+_CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko", "euc_jp": "ja"}
 WEIGH_CHARS = 64 * 1024      # non-ASCII lines looked at when weighing readings
 CLOSE = 0.05                 # mess ratios closer than this cannot tell two readings apart
 THIN_WORDS = 8               # fewer distinct non-ASCII words than this are thin evidence
@@ -90,7 +91,11 @@ NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16", 
          "cp1254": "Windows-1254 (Turkish)", "cp1257": "Windows-1257 (Baltic)",
          "cp1255": "Windows-1255 (Hebrew)", "cp1256": "Windows-1256 (Arabic)",
          "cp1258": "Windows-1258 (Vietnamese)", "koi8_r": "KOI8-R (Russian)",
-         "iso8859_15": "ISO-8859-15 (Latin-9, Western European with €)", "ascii": "ASCII"}
+         "iso8859_15": "ISO-8859-15 (Latin-9, Western European with €)", "ascii": "ASCII",
+         "euc_jp": "EUC-JP (Japanese, Unix)", "iso8859_2": "ISO-8859-2 (Latin-2, Central European)",
+         "koi8_u": "KOI8-U (Ukrainian)", "cp866": "CP866 (Cyrillic, DOS)",
+         "cp850": "CP850 (Western European, DOS)", "cp437": "CP437 (DOS, United States)",
+         "cp852": "CP852 (Central European, DOS)"}
 
 
 class EncodingUncertain(ImportRefused):
@@ -121,7 +126,8 @@ def describe(name: str) -> str:
            "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be", "gb18030": "gb18030", "big5": "big5",
            "cp932": "cp932", "cp1252": "cp1252", "cp1251": "cp1251", "cp949": "cp949",
            "euc_kr": "cp949", "cp1250": "cp1250", "cp1253": "cp1253", "mac-roman": "mac_roman",
-           "mac_roman": "mac_roman", "koi8-r": "koi8_r", "iso8859-15": "iso8859_15"}.get(key, key)
+           "mac_roman": "mac_roman", "koi8-r": "koi8_r", "iso8859-15": "iso8859_15", "euc_jp": "euc_jp",
+           "iso8859-2": "iso8859_2", "koi8-u": "koi8_u"}.get(key, key)
     return NAMES.get(key, name)
 
 
@@ -287,6 +293,7 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
             f"{file_name}: the text encoding could not be recognised (it is not UTF-8, GB18030, "
             "Big5, Shift_JIS, Windows-1252 or Windows-1251). Nothing was imported. Save it again "
             "as UTF-8 CSV, or give its encoding with --encoding NAME.")
+    readings = _weigh_cjk_words(readings)
     readings.sort()
     best = readings[0]
     # A few accented words (one customer "Gülşen Doğru") read plausibly in several
@@ -583,6 +590,60 @@ def _language_fit(lines: list[list[frozenset[str]]]) -> float:
     return sum(max(map(sum, zip(*(_fits(w) for w in line)))) for line in lines if line) / words
 
 
+def _weigh_cjk_words(readings: list[tuple]) -> list[tuple]:
+    """`readings` with each CJK reading's score raised by how far fewer of its
+    neighbouring characters sit together in its language's words, and fewer of its
+    characters are in them, than in the CJK reading where most do (`_word_fit`).
+    Relative: names no word list holds ("张伟") leave every reading as it was."""
+    fits = {r[3]: _word_fit(r[4], _CJK_LOCALE[r[3]]) for r in readings if r[3] in CJK}
+    if len(fits) < 2:
+        return readings
+    top_pairs = max(p for p, _ in fits.values())
+    top_chars = max(c for _, c in fits.values())
+    return [(r[0] + CJK_PAIRS_WEIGHT * (top_pairs - fits[r[3]][0]) + (top_chars - fits[r[3]][1]), *r[1:])
+            if r[3] in fits else r for r in readings]
+
+
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]+")
+
+
+def _word_fit(text: str, locale: str) -> tuple[float, float]:
+    """(share of the pairs of neighbouring CJK characters in `text` that occur together
+    inside a word of the language's common words, share of its CJK characters that
+    occur in them) for `locale` ("zh", "zh_Hant", "ja", "ko"); words: wordfreq's
+    "small" list of the language's ~30,000 commonest words (Wikipedia, subtitles, web
+    text, books), Traditional Chinese compared in its Simplified form (OpenCC t2s).
+    "田中,京都" read as EUC-JP: pairs 田中 and 京都 are Japanese words (1.0); read as
+    GB18030 it is "拍面,叠旁", common characters (1.0) in pairs no Chinese word holds
+    (0.0). Each is 1.0 when `text` has no such pair or character."""
+    lang = locale.split("_")[0]
+    if locale == "zh_Hant":
+        from ..domain.duplicates import simplified
+        text = simplified(text)
+    pairs, chars = _common_words(lang)
+    runs = _CJK_RUN.findall(text)
+    seen = [r[i:i + 2] for r in runs for i in range(len(r) - 1)]
+    letters = "".join(runs)
+    return (sum(p in pairs for p in seen) / len(seen) if seen else 1.0,
+            sum(c in chars for c in letters) / len(letters) if letters else 1.0)
+
+
+@functools.cache
+def _common_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(pairs of neighbouring CJK characters, CJK characters) in wordfreq's list of the
+    commonest words of `lang` ("zh", "ja", "ko")."""
+    import wordfreq
+
+    words = wordfreq.get_frequency_dict(lang, wordlist="small")
+    pairs: set[str] = set()
+    chars: set[str] = set()
+    for word in words:
+        for run in _CJK_RUN.findall(word):
+            chars.update(run)
+            pairs.update(run[i:i + 2] for i in range(len(run) - 1))
+    return frozenset(pairs), frozenset(chars)
+
+
 def _cldr_share(text: str, locale: str) -> float:
     """Share of CJK characters (ideographs, Hangul, kana) in `text` that CLDR's own texts
     for `locale` use (babel's locale data: territory, language, script, currency, unit
@@ -804,9 +865,11 @@ def _cjk_plausibility(text: str, encoding: str) -> float:
         o = ord(c)
         if 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E:        # CJK punctuation, full-width
             common += 1
+        elif 0x3040 <= o <= 0x30FF and encoding in ("gb18030", "big5", "cp949"):
+            continue        # kana: GB2312 and KS X 1001 hold them, Chinese and Korean text does not use them
         elif encoding == "gb18030":
             common += _in_gb2312(c)
-        elif encoding == "cp932":
+        elif encoding in ("cp932", "euc_jp"):
             if 0x3040 <= o <= 0x30FF or 0xFF61 <= o <= 0xFF9F:     # hiragana, katakana (half-width too)
                 common += 1
             elif 0x4E00 <= o <= 0x9FFF:
