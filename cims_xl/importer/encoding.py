@@ -56,7 +56,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from . import line_codecs
 from .errors import ImportRefused
+
+line_codecs.register()          # --encoding utf-8-double and utf-8-or-NAME (see line_codecs)
 
 _WORDS = re.compile(r"[\s!-/:-@\[-`{-~\u3000-\u3002\uff0c]+")
 
@@ -99,7 +102,13 @@ NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16", 
 
 
 class EncodingUncertain(ImportRefused):
-    """The file's bytes read as more than one plausible text, or as damaged UTF-8."""
+    """The file's bytes read as more than one plausible text, or as damaged UTF-8.
+
+    names: the codecs of the plausible readings, likeliest first (empty when none is)."""
+
+    def __init__(self, message: str, names: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.names = tuple(names)
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,11 @@ def describe(name: str) -> str:
         key = codecs.lookup(name).name
     except LookupError:
         return name
+    if key == line_codecs.DOUBLE:
+        return "UTF-8, repaired where it was saved twice (\"JosÃ©\" read as \"José\")"
+    fallback = line_codecs.fallback_of(key)
+    if fallback:
+        return f"UTF-8, and {describe(fallback)} for the lines that are not UTF-8"
     key = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf_16": "utf-16", "utf-16": "utf-16",
            "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be", "gb18030": "gb18030", "big5": "big5",
            "cp932": "cp932", "cp1252": "cp1252", "cp1251": "cp1251", "cp949": "cp949",
@@ -182,6 +196,7 @@ def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None =
         how = f"given with --encoding {given}"
         if replaced:
             how += f"; {replaced} unreadable byte(s) kept as \ufffd"
+        how += _line_codec_evidence(sample, name, complete)
         return Encoding(name, how, errors="replace" if replaced else "strict", replaced=replaced)
     announced = bom_or_utf16(sample)
     if announced == "utf-8-sig":
@@ -190,6 +205,7 @@ def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None =
         body = codecs.getincrementaldecoder("utf-8")("replace").decode(sample[3:], final=complete)
         if "\ufffd" in body and "\ufffd".encode() not in sample:
             _refuse_damaged(sample, body.count("\ufffd"), file_name)
+        _refuse_double(sample, body, file_name)
     if announced:
         return Encoding(announced, "byte order mark" if sample[:2] in (b"\xff\xfe", b"\xfe\xff")
                         or sample[:3] == codecs.BOM_UTF8 else "UTF-16 byte pattern")
@@ -198,19 +214,113 @@ def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None =
     text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=complete)
     bad = text.count("\ufffd")
     if not bad:
+        _refuse_double(sample, text, file_name)
         return Encoding("utf-8", "valid UTF-8 throughout")
     good = sum(1 for ch in text if ord(ch) > 127) - bad
-    if good >= 3 and good >= 2 * bad:
+    if good >= 3 and (good >= 2 * bad or _utf8_lines(sample, complete) >= 2):
         _refuse_damaged(sample, bad, file_name)
     return _weigh(sample, complete, file_name)
 
 
 def _refuse_damaged(sample: bytes, bad: int, file_name: str):
+    """Stop for a UTF-8 file with bytes that are not UTF-8. The lines holding them are
+    weighed as a file of their own (`_weigh`): when they read as text in a code page
+    (rows pasted from an older file), the message shows them so and offers
+    `--encoding utf-8-or-NAME`, which reads each such line in NAME and loses nothing."""
     line, shown = _first_bad_line(sample)
+    offer = ""
+    header, numbers, lines = _not_utf8_lines(sample)
+    names: tuple[str, ...] = ()
+    if lines:
+        try:
+            names = (_weigh(header + b"\n".join(lines) + b"\n", True, file_name).name,)
+        except EncodingUncertain as stop:
+            names = stop.names[:3]
+    names = tuple(n for n in names if n not in CJK or len(lines) > 1)
+    if names:
+        where = ", ".join(map(str, numbers[:5])) + (" …" if len(numbers) > 5 else "")
+        reads = " or ".join(f"{lines[0].decode(n, 'replace')[:60]!r} in {describe(n)}" for n in names)
+        options = " or ".join(f"--encoding {line_codecs.OR_PREFIX}{n}" for n in names)
+        offer = (f" {len(numbers)} line(s) are not UTF-8 (line {where}); line {numbers[0]} reads {reads}. "
+                 f"Give {options} to read those lines so and the others as UTF-8 (nothing lost). Or")
     raise EncodingUncertain(
         f"{file_name} is UTF-8 text except for {bad} byte(s) that are not valid UTF-8 "
-        f"(first on line {line}: {shown!r}). Nothing was imported. Fix that text, or give "
-        "--encoding utf-8 to import it with the unreadable byte(s) shown as \ufffd.")
+        f"(first on line {line}: {shown!r}). Nothing was imported.{offer} {'f' if offer else 'F'}ix that "
+        "text, or give --encoding utf-8 to import it with the unreadable byte(s) shown as \ufffd.",
+        tuple(f"{line_codecs.OR_PREFIX}{n}" for n in names))
+
+
+def _utf8_lines(sample: bytes, complete: bool) -> int:
+    """How many lines hold non-ASCII characters and are valid UTF-8. Two such lines beside
+    lines that are not UTF-8 make a UTF-8 file with lines in another code page: text in
+    a code page is almost never valid UTF-8 ("é" in Windows-1252 is byte 0xE9, which
+    UTF-8 only writes before two bytes 0x80-0xBF)."""
+    lines = sample.splitlines()
+    if not complete and lines:
+        lines = lines[:-1]
+    count = 0
+    for line in lines:
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            count += 1
+            if count >= 2:
+                break
+    return count
+
+
+def _not_utf8_lines(sample: bytes) -> tuple[bytes, list[int], list[bytes]]:
+    """(the header line when it is ASCII, else b"", the numbers of the lines that are not
+    valid UTF-8, those lines)."""
+    lines = sample.removeprefix(codecs.BOM_UTF8).splitlines()
+    header = lines[0] + b"\n" if lines and lines[0].isascii() else b""
+    numbers, bad = [], []
+    for number, line in enumerate(lines, start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            numbers.append(number)
+            bad.append(line)
+    return header, numbers, bad
+
+
+def _refuse_double(sample: bytes, text: str, file_name: str) -> None:
+    """Stop when lines of a UTF-8 text hold UTF-8 that was read as Windows-1252 and
+    saved again ("JosÃ© MÃ¼ller" for "José Müller": ftfy's `fix_encoding` repairs
+    them, see line_codecs), naming the column, an example and the options that settle
+    it. Only lines with the tell-tale character pairs are looked at (line_codecs.MOJIBAKE)."""
+    if not line_codecs.MOJIBAKE.search(text):
+        return
+    lines = text.lstrip("\ufeff").split("\n")
+    found = [(number, line, line_codecs.repair(line)) for number, line in enumerate(lines, start=1)
+             if line_codecs.MOJIBAKE.search(line)]
+    found = [f for f in found if f[2] != f[1]]
+    if not found:
+        return
+    number, line, fixed = found[0]
+    column, (was, probably) = _differing_cells(sample.removeprefix(codecs.BOM_UTF8), "utf-8", [line, fixed])
+    where = f"line {number}" + (f", column '{column}'" if column else "")
+    lines_with = len([x for x in lines if not x.isascii()])
+    raise EncodingUncertain(
+        f"{file_name}: {len(found)} of {lines_with} line(s) with accented letters hold text saved twice as "
+        f"UTF-8 (read as Windows-1252 once, then saved again): {where} has {was!r}, probably "
+        f"{probably!r}. Nothing was imported. Give --encoding {line_codecs.DOUBLE} to repair such text as "
+        "it is read, or --encoding utf-8 to keep it as it is.", (line_codecs.DOUBLE, "utf-8"))
+
+
+def _line_codec_evidence(sample: bytes, name: str, complete: bool) -> str:
+    """What a line-by-line codec did to `sample`'s lines, for the summary ("" for others)."""
+    fallback = line_codecs.fallback_of(name)
+    if fallback:
+        _, numbers, _ = _not_utf8_lines(sample)
+        return f"; {len(numbers)} line(s) read as {describe(fallback)}, the others as UTF-8"
+    if name == line_codecs.DOUBLE:
+        text = sample.decode("utf-8", "replace")
+        repaired = sum(1 for line in text.splitlines() if line_codecs.repair(line) != line)
+        return f"; {repaired} line(s) repaired from text saved twice as UTF-8"
+    return ""
 
 
 def _undecodable(sample: bytes, name: str, complete: bool) -> int:
@@ -314,8 +424,9 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
                           for name, words in differing.items() if words and len(words) <= _minor(best[4]))
         rivals = [r for r in rivals if not (r[3] in differing and len(differing[r[3]]) <= _minor(best[4]))]
     if rivals:
-        raise EncodingUncertain(_uncertain_message(file_name, sample, [best, *_distinct(rivals)], numbers,
-                                                   by_score=thin))
+        plausible = [best, *_distinct(rivals)]
+        raise EncodingUncertain(_uncertain_message(file_name, sample, plausible, numbers, by_score=thin),
+                                tuple(r[3] for r in sorted(plausible, key=lambda r: r[0])))
     others = ", ".join(f"{r[3]} {r[0]:.2f}" for r in readings[1:4]) or "none other"
     return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}, alphabets, languages and "
                              f"common characters counted{countries.evidence}; next: {others})"
