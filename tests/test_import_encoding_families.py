@@ -263,3 +263,21 @@ def test_a_line_codec_for_a_non_ascii_code_page_is_refused_clearly(admin, tmp_pa
     path.write_bytes(b"Name\r\nAnn\r\n")
     with pytest.raises(Exception, match="not an encoding"):
         import_file(admin, path, encoding="utf-8-or-utf-16")
+
+
+def test_the_cli_stops_in_one_line_and_the_options_it_names_import_the_files(run, admin, tmp_path):
+    twice = tmp_path / "twice.csv"
+    twice.write_bytes(saved_twice("Name,City\r\nBjörk Guðmundsdóttir,Reykjavík\r\nSøren,Århus\r\n"))
+    code, out, err = run("import", str(twice))
+    assert code == 4 and "Traceback" not in err
+    assert "--encoding utf-8-double" in err and "'Björk Guðmundsdóttir'" in err
+    code, out, err = run("import", str(twice), "--encoding", "utf-8-double")
+    assert code == 0, err
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes("Name,City\r\nZoë,Zürich\r\nAnaïs,Nîmes\r\n".encode() + "Hélène Crème,Orléans\r\n".encode("cp1252"))
+    code, out, err = run("import", str(mixed))
+    assert code == 4 and "--encoding utf-8-or-cp1252" in err
+    code, out, err = run("import", str(mixed), "--encoding", "utf-8-or-cp1252")
+    assert code == 0, err
+    got = stored(admin)
+    assert got["Björk Guðmundsdóttir"]["city"] == "Reykjavík" and got["Hélène Crème"]["city"] == "Orléans"

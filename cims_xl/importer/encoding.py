@@ -18,11 +18,16 @@ the summary says how many there were.
 
 Candidates weighed when the file is not UTF-8: gb18030, big5, cp932 (Shift_JIS),
 cp1252 (Western Windows "ANSI"), cp1251 (Cyrillic Windows), and the regional code
-pages cp949 (Korean), cp1250 (Central European), cp1253 (Greek), cp1254 (Turkish),
-cp1255 (Hebrew), cp1256 (Arabic), cp1257 (Baltic), cp1258 (Vietnamese), KOI8-R,
-ISO-8859-15 (Latin-9, "€" at 0xA4) and Mac Roman. A regional reading must be better by
-REGIONAL_BIAS (they read common text as well, only differently). Beyond the mess
-measure every reading is weighed with:
+pages cp949 (Korean; EUC-KR is its subset), EUC-JP (Japanese on Unix), cp1250 and
+ISO-8859-2 (Central European: they differ in Ą ą Ś ś Š š Ť ť Ź ź Ž ž; "Śląsk" in
+ISO-8859-2 reads "¦l±sk" in Windows-1250, symbols inside a word), cp1253 (Greek), cp1254 (Turkish), cp1255 (Hebrew),
+cp1256 (Arabic), cp1257 (Baltic), cp1258 (Vietnamese), KOI8-R and KOI8-U (Ukrainian
+і ї є ґ), CP866 (Cyrillic DOS), ISO-8859-15 (Latin-9, "€" at 0xA4), Mac Roman, and the
+DOS code pages CP850 (Western), CP437 (United States) and CP852 (Central European).
+(ISO-8859-1 reads every byte as Windows-1252 does except 0x80-0x9F, control
+characters in it: its text is taken as Windows-1252.) A regional reading must be
+better by REGIONAL_BIAS (they read common text as well, only differently). Beyond the
+mess measure every reading is weighed with:
 - whether each word's accented letters are one language's alphabet (CLDR exemplar
   characters: "Dvoøák" mixes Danish ø and Czech á, "Dvořák" is Czech);
 - whether each line's words fit one language (a line is one customer: "Hélène Crème
@@ -35,7 +40,13 @@ measure every reading is weighed with:
   (CLDR via babel): "Gdańsk" in a row of Poland, "Gdañsk" in a row of Spain;
 - for Greek and Cyrillic words, vowels and Greek's accent and final-sigma rules;
 - for CJK readings, the share of characters that CLDR's own texts in that language
-  use (babel's locale data: Korean read as GB18030 gives rare characters such as "辫刮荐").
+  use (babel's locale data: Korean read as GB18030 gives rare characters such as "辫刮荐"),
+  kana counting against a Chinese or Korean reading (GB2312 and KS X 1001 hold kana at
+  the bytes of EUC-JP's: "有限会社テスト" in EUC-JP reads "铜嘎柴家テスト" in GB18030);
+  and, relative to the best CJK reading, how many neighbouring characters sit together
+  in a word of the language's ~30,000 commonest (wordfreq) and how many characters
+  occur in them (`_word_fit`: "田中,京都" in EUC-JP reads "拍面,叠旁" in GB18030,
+  common characters that no Chinese word puts together).
 When readings giving different text stay within CLOSE of each other (a two-line file
 "Piotr,Gdańsk" is Polish in cp1250 and Spanish-looking in cp1252), the import stops
 and names each reading of the first differing cell with its `--encoding` option.
@@ -44,6 +55,15 @@ column, a Latin-script best reading: one customer "Gülşen Doğru" reads as pla
 Estonian-looking "Gülžen Došru" in cp1257), a reading must win by THIN_CLOSE, else the
 import stops naming every reading within that margin, least garbled first.
 Any other Python codec is used when given with `--encoding NAME`.
+
+Valid UTF-8 is looked through for text saved twice ("JosÃ© MÃ¼ller": UTF-8 read as
+Windows-1252 and saved again as UTF-8, found and repaired with ftfy): the import stops
+naming the column and what the text probably was, and `--encoding utf-8-double`
+repairs it line by line as it is read. A UTF-8 file with two or more UTF-8 lines and
+lines that are not UTF-8 (rows pasted from an older file) stops naming those lines and
+how they read in the code page their own bytes decide (weighed as above), and
+`--encoding utf-8-or-NAME` reads each such line in NAME, the others as UTF-8 (see
+line_codecs).
 """
 
 from __future__ import annotations
@@ -291,7 +311,7 @@ def _refuse_double(sample: bytes, text: str, file_name: str) -> None:
     saved again ("JosÃ© MÃ¼ller" for "José Müller": ftfy's `fix_encoding` repairs
     them, see line_codecs), naming the column, an example and the options that settle
     it. Only lines with the tell-tale character pairs are looked at (line_codecs.MOJIBAKE)."""
-    if not line_codecs.MOJIBAKE.search(text):
+    if not line_codecs.MOJIBAKE_BYTES.search(sample):
         return
     lines = text.lstrip("\ufeff").split("\n")
     found = [(number, line, line_codecs.repair(line)) for number, line in enumerate(lines, start=1)

