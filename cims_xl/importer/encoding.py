@@ -96,6 +96,8 @@ MINOR_SHARE = 0.02           # a regional reading differing in this share of wor
 CJK = {"gb18030", "big5", "cp932", "cp949", "euc_jp"}
 _CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko", "euc_jp": "ja"}
 WEIGH_CHARS = 64 * 1024      # non-ASCII lines looked at when weighing readings
+PRUNE_CHARS = 4 * 1024       # ... every reading weighed on this many first (more lines than that)
+PRUNE_MARGIN = 1.0           # ... and only those this close to the best there on all of them
 CLOSE = 0.05                 # mess ratios closer than this cannot tell two readings apart
 THIN_WORDS = 8               # fewer distinct non-ASCII words than this are thin evidence
 THIN_CLOSE = (0.6, 0.2)      # ... and a reading must then win by this much (up to 3 words, more)
@@ -394,36 +396,22 @@ def _score(lines: bytes, name: str) -> tuple[float, float, str] | None:
 def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
     lines, numbers = _non_ascii_lines(sample, complete)
     countries = _CountryColumn.of(sample)
-    # (garbled, -plausibility, rank, name, text): equal readings go to the more common encoding
-    readings: list[tuple[float, float, int, str, str]] = []
-    seen: dict[str, float] = {}          # text -> score: code pages often read a file alike
-    for rank, name in enumerate(CANDIDATES + REGIONAL):
-        if name not in CJK:
-            try:
-                text = lines.decode(name)
-            except UnicodeDecodeError:
-                continue
-            if text in seen:
-                score = seen[text]
-                if name in REGIONAL:
-                    score += REGIONAL_BIAS
-                readings.append((score, -1.0, rank, name, text))
-                continue
-        scored = _score(lines, name)
-        if scored is not None:
-            score, plausible, text = scored
-            score += _refinement(name, text, countries)
-            if name not in CJK:
-                seen[text] = score
-            if name in REGIONAL:
-                score += REGIONAL_BIAS
-            readings.append((score, -plausible, rank, name, text))
+    names = CANDIDATES + REGIONAL
+    if len(lines) > PRUNE_CHARS:
+        # Every reading weighed on the first lines first; only those within PRUNE_MARGIN
+        # of the best there (far more than any margin below) are weighed on all of them.
+        cut = lines.rfind(b"\n", 0, PRUNE_CHARS)
+        first = _readings(lines[:cut] if cut > 0 else lines.split(b"\n", 1)[0], names, countries)
+        if first:
+            least = min(r[0] for r in first)
+            kept = {r[3] for r in first if r[0] <= least + PRUNE_MARGIN}
+            names = tuple(n for n in names if n in kept)
+    readings = _readings(lines, names, countries)
     if not readings:
         raise EncodingUncertain(
             f"{file_name}: the text encoding could not be recognised (it is not UTF-8, GB18030, "
             "Big5, Shift_JIS, Windows-1252 or Windows-1251). Nothing was imported. Save it again "
             "as UTF-8 CSV, or give its encoding with --encoding NAME.")
-    readings = _weigh_cjk_words(readings)
     readings.sort()
     best = readings[0]
     # A few accented words (one customer "Gülşen Doğru") read plausibly in several
@@ -451,6 +439,39 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
     return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}, alphabets, languages and "
                              f"common characters counted{countries.evidence}; next: {others})"
                              + (f"; {minor}" if minor else ""))
+
+
+def _readings(lines: bytes, names: tuple[str, ...], countries: "_CountryColumn") -> list[tuple]:
+    """Each reading of `lines` in the codecs `names` that decode them, as (how garbled,
+    -plausibility, rank, name, text), regional code pages with REGIONAL_BIAS added and
+    CJK readings weighed against each other by their words (`_weigh_cjk_words`)."""
+    order = CANDIDATES + REGIONAL
+    # (garbled, -plausibility, rank, name, text): equal readings go to the more common encoding
+    readings: list[tuple[float, float, int, str, str]] = []
+    seen: dict[str, float] = {}          # text -> score: code pages often read a file alike
+    for name in names:
+        rank = order.index(name)
+        if name not in CJK:
+            try:
+                text = lines.decode(name)
+            except UnicodeDecodeError:
+                continue
+            if text in seen:
+                score = seen[text]
+                if name in REGIONAL:
+                    score += REGIONAL_BIAS
+                readings.append((score, -1.0, rank, name, text))
+                continue
+        scored = _score(lines, name)
+        if scored is not None:
+            score, plausible, text = scored
+            score += _refinement(name, text, countries)
+            if name not in CJK:
+                seen[text] = score
+            if name in REGIONAL:
+                score += REGIONAL_BIAS
+            readings.append((score, -plausible, rank, name, text))
+    return _weigh_cjk_words(readings)
 
 
 def _latin(text: str) -> bool:
