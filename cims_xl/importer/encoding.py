@@ -23,7 +23,8 @@ ISO-8859-2 (Central European: they differ in Ą ą Ś ś Š š Ť ť Ź ź Ž ž
 ISO-8859-2 reads "¦l±sk" in Windows-1250, symbols inside a word), cp1253 (Greek), cp1254 (Turkish), cp1255 (Hebrew),
 cp1256 (Arabic), cp1257 (Baltic), cp1258 (Vietnamese), KOI8-R and KOI8-U (Ukrainian
 і ї є ґ), CP866 (Cyrillic DOS), ISO-8859-15 (Latin-9, "€" at 0xA4), Mac Roman, and the
-DOS code pages CP850 (Western), CP437 (United States) and CP852 (Central European).
+DOS code pages CP850 (Western), CP437 (United States) and CP852 (Central European),
+which must be better by DOS_BIAS.
 (ISO-8859-1 reads every byte as Windows-1252 does except 0x80-0x9F, control
 characters in it: its text is taken as Windows-1252.) A regional reading must be
 better by REGIONAL_BIAS (they read common text as well, only differently). Beyond the
@@ -88,6 +89,12 @@ CANDIDATES = ("gb18030", "big5", "cp932", "cp1252", "cp1251")
 REGIONAL = ("cp949", "euc_jp", "cp1250", "iso8859_2", "cp1253", "mac_roman", "cp1254", "cp1257", "cp1255",
             "cp1256", "cp1258", "koi8_r", "koi8_u", "cp866", "iso8859_15", "cp850", "cp437", "cp852")
 REGIONAL_BIAS = 0.03         # a regional reading must be this much better to win (see the docstring)
+DOS = frozenset({"cp850", "cp437", "cp852", "cp866"})
+DOS_BIAS = 0.3               # ... and a DOS one this much, and it is no rival to a better reading in
+#                              another code page when the evidence is thin: files from DOS programs are
+#                              rare now, a Windows file's few accented words often read as letters in
+#                              them too ("Währung" is "Wõhrung" in CP850, "Łukasz" "úukasz"), while a
+#                              DOS file read as Windows gives symbols and gaps ("Fran‡ois", "Pe¤a")
 LANGUAGE_WEIGHT = 0.5        # the whole file's words fitting one language
 COUNTRY_WEIGHT = 1.0         # each row's words fitting its country's language
 PAIRS_WEIGHT = 0.3           # accented letters beside the letters their language writes them beside
@@ -421,7 +428,8 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
     thin = countries.index is None and best[3] not in CJK and _latin(best[4]) and words < THIN_WORDS
     margin = THIN_CLOSE[words > 3] if thin else CLOSE
     rivals = [r for r in readings[1:] if r[4] != best[4] and (
-        r[0] - best[0] < CLOSE or r[3] not in CJK and r[0] - best[0] < margin)]
+        r[0] - best[0] < CLOSE or r[3] not in CJK and r[0] - best[0] < margin)
+        and not (thin and r[3] in DOS and best[3] not in DOS)]
     minor = ""
     if best[3] in CANDIDATES:
         # A regional reading as plausible as a common one, that reads almost every word
@@ -457,10 +465,7 @@ def _readings(lines: bytes, names: tuple[str, ...], countries: "_CountryColumn")
             except UnicodeDecodeError:
                 continue
             if text in seen:
-                score = seen[text]
-                if name in REGIONAL:
-                    score += REGIONAL_BIAS
-                readings.append((score, -1.0, rank, name, text))
+                readings.append((seen[text] + _bias(name), -1.0, rank, name, text))
                 continue
         scored = _score(lines, name)
         if scored is not None:
@@ -468,10 +473,14 @@ def _readings(lines: bytes, names: tuple[str, ...], countries: "_CountryColumn")
             score += _refinement(name, text, countries)
             if name not in CJK:
                 seen[text] = score
-            if name in REGIONAL:
-                score += REGIONAL_BIAS
-            readings.append((score, -plausible, rank, name, text))
+            readings.append((score + _bias(name), -plausible, rank, name, text))
     return _weigh_cjk_words(readings)
+
+
+def _bias(name: str) -> float:
+    """What a reading in code page `name` must be better by to win: DOS_BIAS for the DOS
+    code pages, REGIONAL_BIAS for the other regional ones, none for CANDIDATES."""
+    return DOS_BIAS if name in DOS else REGIONAL_BIAS if name in REGIONAL else 0.0
 
 
 def _latin(text: str) -> bool:
