@@ -281,3 +281,22 @@ def test_the_cli_stops_in_one_line_and_the_options_it_names_import_the_files(run
     assert code == 0, err
     got = stored(admin)
     assert got["Björk Guðmundsdóttir"]["city"] == "Reykjavík" and got["Hélène Crème"]["city"] == "Orléans"
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("Bestellnr;Betrag;Währung\r\nB-1;1.234,50;EUR\r\n", "cp1252"),     # CP850 reads "Wõhrung"
+    ("Name,Notes\r\nŁukasz,Warszawa\r\n", "cp1250"),                     # CP850 reads "úukasz"
+    ("Nombre,Ciudad\r\nAna Ibáñez,Málaga\r\n", "cp1252"),
+    ("Name,City\r\nJürgen Müller,München\r\n", "cp850"),                 # cp1252 cannot read 0x81
+    ("Nombre,Ciudad\r\nJosé Peña,Logroño\r\n", "cp850"),                 # cp1252 reads "Pe¤a"
+])
+def test_a_short_file_is_taken_for_dos_only_when_windows_reads_it_garbled(text, encoding):
+    data = text.encode(encoding)
+    try:
+        chosen = decide(data, complete=True, file_name="short.csv")
+    except EncodingUncertain as stop:
+        assert any(data.decode(n, "replace") == text for n in stop.names), str(stop)
+        if encoding not in ("cp850", "cp437", "cp852", "cp866"):
+            assert not {"cp850", "cp437", "cp852", "cp866"} & set(stop.names), str(stop)
+        return
+    assert data.decode(chosen.name) == text
