@@ -18,11 +18,17 @@ the summary says how many there were.
 
 Candidates weighed when the file is not UTF-8: gb18030, big5, cp932 (Shift_JIS),
 cp1252 (Western Windows "ANSI"), cp1251 (Cyrillic Windows), and the regional code
-pages cp949 (Korean), cp1250 (Central European), cp1253 (Greek), cp1254 (Turkish),
-cp1255 (Hebrew), cp1256 (Arabic), cp1257 (Baltic), cp1258 (Vietnamese), KOI8-R,
-ISO-8859-15 (Latin-9, "€" at 0xA4) and Mac Roman. A regional reading must be better by
-REGIONAL_BIAS (they read common text as well, only differently). Beyond the mess
-measure every reading is weighed with:
+pages cp949 (Korean; EUC-KR is its subset), EUC-JP (Japanese on Unix), cp1250 and
+ISO-8859-2 (Central European: they differ in Ą ą Ś ś Š š Ť ť Ź ź Ž ž; "Śląsk" in
+ISO-8859-2 reads "¦l±sk" in Windows-1250, symbols inside a word), cp1253 (Greek), cp1254 (Turkish), cp1255 (Hebrew),
+cp1256 (Arabic), cp1257 (Baltic), cp1258 (Vietnamese), KOI8-R and KOI8-U (Ukrainian
+і ї є ґ), CP866 (Cyrillic DOS), ISO-8859-15 (Latin-9, "€" at 0xA4), Mac Roman, and the
+DOS code pages CP850 (Western), CP437 (United States) and CP852 (Central European),
+which must be better by DOS_BIAS.
+(ISO-8859-1 reads every byte as Windows-1252 does except 0x80-0x9F, control
+characters in it: its text is taken as Windows-1252.) A regional reading must be
+better by REGIONAL_BIAS (they read common text as well, only differently). Beyond the
+mess measure every reading is weighed with:
 - whether each word's accented letters are one language's alphabet (CLDR exemplar
   characters: "Dvoøák" mixes Danish ø and Czech á, "Dvořák" is Czech);
 - whether each line's words fit one language (a line is one customer: "Hélène Crème
@@ -35,7 +41,13 @@ measure every reading is weighed with:
   (CLDR via babel): "Gdańsk" in a row of Poland, "Gdañsk" in a row of Spain;
 - for Greek and Cyrillic words, vowels and Greek's accent and final-sigma rules;
 - for CJK readings, the share of characters that CLDR's own texts in that language
-  use (babel's locale data: Korean read as GB18030 gives rare characters such as "辫刮荐").
+  use (babel's locale data: Korean read as GB18030 gives rare characters such as "辫刮荐"),
+  kana counting against a Chinese or Korean reading (GB2312 and KS X 1001 hold kana at
+  the bytes of EUC-JP's: "有限会社テスト" in EUC-JP reads "铜嘎柴家テスト" in GB18030);
+  and, relative to the best CJK reading, how many neighbouring characters sit together
+  in a word of the language's ~30,000 commonest (wordfreq) and how many characters
+  occur in them (`_word_fit`: "田中,京都" in EUC-JP reads "拍面,叠旁" in GB18030,
+  common characters that no Chinese word puts together).
 When readings giving different text stay within CLOSE of each other (a two-line file
 "Piotr,Gdańsk" is Polish in cp1250 and Spanish-looking in cp1252), the import stops
 and names each reading of the first differing cell with its `--encoding` option.
@@ -44,6 +56,15 @@ column, a Latin-script best reading: one customer "Gülşen Doğru" reads as pla
 Estonian-looking "Gülžen Došru" in cp1257), a reading must win by THIN_CLOSE, else the
 import stops naming every reading within that margin, least garbled first.
 Any other Python codec is used when given with `--encoding NAME`.
+
+Valid UTF-8 is looked through for text saved twice ("JosÃ© MÃ¼ller": UTF-8 read as
+Windows-1252 and saved again as UTF-8, found and repaired with ftfy): the import stops
+naming the column and what the text probably was, and `--encoding utf-8-double`
+repairs it line by line as it is read. A UTF-8 file with two or more UTF-8 lines and
+lines that are not UTF-8 (rows pasted from an older file) stops naming those lines and
+how they read in the code page their own bytes decide (weighed as above), and
+`--encoding utf-8-or-NAME` reads each such line in NAME, the others as UTF-8 (see
+line_codecs).
 """
 
 from __future__ import annotations
@@ -56,22 +77,34 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from . import line_codecs
 from .errors import ImportRefused
+
+line_codecs.register()          # --encoding utf-8-double and utf-8-or-NAME (see line_codecs)
 
 _WORDS = re.compile(r"[\s!-/:-@\[-`{-~\u3000-\u3002\uff0c]+")
 
 CANDIDATES = ("gb18030", "big5", "cp932", "cp1252", "cp1251")
 # Taken only when clearly better than every reading in CANDIDATES (see the docstring).
-REGIONAL = ("cp949", "cp1250", "cp1253", "mac_roman", "cp1254", "cp1257", "cp1255", "cp1256",
-            "cp1258", "koi8_r", "iso8859_15")
+REGIONAL = ("cp949", "euc_jp", "cp1250", "iso8859_2", "cp1253", "mac_roman", "cp1254", "cp1257", "cp1255",
+            "cp1256", "cp1258", "koi8_r", "koi8_u", "cp866", "iso8859_15", "cp850", "cp437", "cp852")
 REGIONAL_BIAS = 0.03         # a regional reading must be this much better to win (see the docstring)
+DOS = frozenset({"cp850", "cp437", "cp852", "cp866"})
+DOS_BIAS = 0.3               # ... and a DOS one this much, and it is no rival to a better reading in
+#                              another code page when the evidence is thin: files from DOS programs are
+#                              rare now, a Windows file's few accented words often read as letters in
+#                              them too ("Währung" is "Wõhrung" in CP850, "Łukasz" "úukasz"), while a
+#                              DOS file read as Windows gives symbols and gaps ("Fran‡ois", "Pe¤a")
 LANGUAGE_WEIGHT = 0.5        # the whole file's words fitting one language
 COUNTRY_WEIGHT = 1.0         # each row's words fitting its country's language
 PAIRS_WEIGHT = 0.3           # accented letters beside the letters their language writes them beside
+CJK_PAIRS_WEIGHT = 1.0       # CJK characters beside the ones their language's words put them beside
 MINOR_SHARE = 0.02           # a regional reading differing in this share of words or less is noise
-CJK = {"gb18030", "big5", "cp932", "cp949"}
-_CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko"}
+CJK = {"gb18030", "big5", "cp932", "cp949", "euc_jp"}
+_CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko", "euc_jp": "ja"}
 WEIGH_CHARS = 64 * 1024      # non-ASCII lines looked at when weighing readings
+PRUNE_CHARS = 4 * 1024       # ... every reading weighed on this many first (more lines than that)
+PRUNE_MARGIN = 1.0           # ... and only those this close to the best there on all of them
 CLOSE = 0.05                 # mess ratios closer than this cannot tell two readings apart
 THIN_WORDS = 8               # fewer distinct non-ASCII words than this are thin evidence
 THIN_CLOSE = (0.6, 0.2)      # ... and a reading must then win by this much (up to 3 words, more)
@@ -90,11 +123,21 @@ NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16", 
          "cp1254": "Windows-1254 (Turkish)", "cp1257": "Windows-1257 (Baltic)",
          "cp1255": "Windows-1255 (Hebrew)", "cp1256": "Windows-1256 (Arabic)",
          "cp1258": "Windows-1258 (Vietnamese)", "koi8_r": "KOI8-R (Russian)",
-         "iso8859_15": "ISO-8859-15 (Latin-9, Western European with €)", "ascii": "ASCII"}
+         "iso8859_15": "ISO-8859-15 (Latin-9, Western European with €)", "ascii": "ASCII",
+         "euc_jp": "EUC-JP (Japanese, Unix)", "iso8859_2": "ISO-8859-2 (Latin-2, Central European)",
+         "koi8_u": "KOI8-U (Ukrainian)", "cp866": "CP866 (Cyrillic, DOS)",
+         "cp850": "CP850 (Western European, DOS)", "cp437": "CP437 (DOS, United States)",
+         "cp852": "CP852 (Central European, DOS)"}
 
 
 class EncodingUncertain(ImportRefused):
-    """The file's bytes read as more than one plausible text, or as damaged UTF-8."""
+    """The file's bytes read as more than one plausible text, or as damaged UTF-8.
+
+    names: the codecs of the plausible readings, likeliest first (empty when none is)."""
+
+    def __init__(self, message: str, names: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.names = tuple(names)
 
 
 @dataclass(frozen=True)
@@ -117,11 +160,17 @@ def describe(name: str) -> str:
         key = codecs.lookup(name).name
     except LookupError:
         return name
+    if key == line_codecs.DOUBLE:
+        return "UTF-8, repaired where it was saved twice (\"JosÃ©\" read as \"José\")"
+    fallback = line_codecs.fallback_of(key)
+    if fallback:
+        return f"UTF-8, and {describe(fallback)} for the lines that are not UTF-8"
     key = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf_16": "utf-16", "utf-16": "utf-16",
            "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be", "gb18030": "gb18030", "big5": "big5",
            "cp932": "cp932", "cp1252": "cp1252", "cp1251": "cp1251", "cp949": "cp949",
            "euc_kr": "cp949", "cp1250": "cp1250", "cp1253": "cp1253", "mac-roman": "mac_roman",
-           "mac_roman": "mac_roman", "koi8-r": "koi8_r", "iso8859-15": "iso8859_15"}.get(key, key)
+           "mac_roman": "mac_roman", "koi8-r": "koi8_r", "iso8859-15": "iso8859_15", "euc_jp": "euc_jp",
+           "iso8859-2": "iso8859_2", "koi8-u": "koi8_u"}.get(key, key)
     return NAMES.get(key, name)
 
 
@@ -176,6 +225,7 @@ def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None =
         how = f"given with --encoding {given}"
         if replaced:
             how += f"; {replaced} unreadable byte(s) kept as \ufffd"
+        how += _line_codec_evidence(sample, name, complete)
         return Encoding(name, how, errors="replace" if replaced else "strict", replaced=replaced)
     announced = bom_or_utf16(sample)
     if announced == "utf-8-sig":
@@ -184,6 +234,7 @@ def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None =
         body = codecs.getincrementaldecoder("utf-8")("replace").decode(sample[3:], final=complete)
         if "\ufffd" in body and "\ufffd".encode() not in sample:
             _refuse_damaged(sample, body.count("\ufffd"), file_name)
+        _refuse_double(sample, body, file_name)
     if announced:
         return Encoding(announced, "byte order mark" if sample[:2] in (b"\xff\xfe", b"\xfe\xff")
                         or sample[:3] == codecs.BOM_UTF8 else "UTF-16 byte pattern")
@@ -192,19 +243,113 @@ def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None =
     text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=complete)
     bad = text.count("\ufffd")
     if not bad:
+        _refuse_double(sample, text, file_name)
         return Encoding("utf-8", "valid UTF-8 throughout")
     good = sum(1 for ch in text if ord(ch) > 127) - bad
-    if good >= 3 and good >= 2 * bad:
+    if good >= 3 and (good >= 2 * bad or _utf8_lines(sample, complete) >= 2):
         _refuse_damaged(sample, bad, file_name)
     return _weigh(sample, complete, file_name)
 
 
 def _refuse_damaged(sample: bytes, bad: int, file_name: str):
+    """Stop for a UTF-8 file with bytes that are not UTF-8. The lines holding them are
+    weighed as a file of their own (`_weigh`): when they read as text in a code page
+    (rows pasted from an older file), the message shows them so and offers
+    `--encoding utf-8-or-NAME`, which reads each such line in NAME and loses nothing."""
     line, shown = _first_bad_line(sample)
+    offer = ""
+    header, numbers, lines = _not_utf8_lines(sample)
+    names: tuple[str, ...] = ()
+    if lines:
+        try:
+            names = (_weigh(header + b"\n".join(lines) + b"\n", True, file_name).name,)
+        except EncodingUncertain as stop:
+            names = stop.names[:3]
+    names = tuple(n for n in names if n not in CJK or len(lines) > 1)
+    if names:
+        where = ", ".join(map(str, numbers[:5])) + (" …" if len(numbers) > 5 else "")
+        reads = " or ".join(f"{lines[0].decode(n, 'replace')[:60]!r} in {describe(n)}" for n in names)
+        options = " or ".join(f"--encoding {line_codecs.OR_PREFIX}{n}" for n in names)
+        offer = (f" {len(numbers)} line(s) are not UTF-8 (line {where}); line {numbers[0]} reads {reads}. "
+                 f"Give {options} to read those lines so and the others as UTF-8 (nothing lost). Or")
     raise EncodingUncertain(
         f"{file_name} is UTF-8 text except for {bad} byte(s) that are not valid UTF-8 "
-        f"(first on line {line}: {shown!r}). Nothing was imported. Fix that text, or give "
-        "--encoding utf-8 to import it with the unreadable byte(s) shown as \ufffd.")
+        f"(first on line {line}: {shown!r}). Nothing was imported.{offer} {'f' if offer else 'F'}ix that "
+        "text, or give --encoding utf-8 to import it with the unreadable byte(s) shown as \ufffd.",
+        tuple(f"{line_codecs.OR_PREFIX}{n}" for n in names))
+
+
+def _utf8_lines(sample: bytes, complete: bool) -> int:
+    """How many lines hold non-ASCII characters and are valid UTF-8. Two such lines beside
+    lines that are not UTF-8 make a UTF-8 file with lines in another code page: text in
+    a code page is almost never valid UTF-8 ("é" in Windows-1252 is byte 0xE9, which
+    UTF-8 only writes before two bytes 0x80-0xBF)."""
+    lines = sample.splitlines()
+    if not complete and lines:
+        lines = lines[:-1]
+    count = 0
+    for line in lines:
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            count += 1
+            if count >= 2:
+                break
+    return count
+
+
+def _not_utf8_lines(sample: bytes) -> tuple[bytes, list[int], list[bytes]]:
+    """(the header line when it is ASCII, else b"", the numbers of the lines that are not
+    valid UTF-8, those lines)."""
+    lines = sample.removeprefix(codecs.BOM_UTF8).splitlines()
+    header = lines[0] + b"\n" if lines and lines[0].isascii() else b""
+    numbers, bad = [], []
+    for number, line in enumerate(lines, start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            numbers.append(number)
+            bad.append(line)
+    return header, numbers, bad
+
+
+def _refuse_double(sample: bytes, text: str, file_name: str) -> None:
+    """Stop when lines of a UTF-8 text hold UTF-8 that was read as Windows-1252 and
+    saved again ("JosÃ© MÃ¼ller" for "José Müller": ftfy's `fix_encoding` repairs
+    them, see line_codecs), naming the column, an example and the options that settle
+    it. Only lines with the tell-tale character pairs are looked at (line_codecs.MOJIBAKE)."""
+    if not line_codecs.MOJIBAKE_BYTES.search(sample):
+        return
+    lines = text.lstrip("\ufeff").split("\n")
+    found = [(number, line, line_codecs.repair(line)) for number, line in enumerate(lines, start=1)
+             if line_codecs.MOJIBAKE.search(line)]
+    found = [f for f in found if f[2] != f[1]]
+    if not found:
+        return
+    number, line, fixed = found[0]
+    column, (was, probably) = _differing_cells(sample.removeprefix(codecs.BOM_UTF8), "utf-8", [line, fixed])
+    where = f"line {number}" + (f", column '{column}'" if column else "")
+    lines_with = len([x for x in lines if not x.isascii()])
+    raise EncodingUncertain(
+        f"{file_name}: {len(found)} of {lines_with} line(s) with accented letters hold text saved twice as "
+        f"UTF-8 (read as Windows-1252 once, then saved again): {where} has {was!r}, probably "
+        f"{probably!r}. Nothing was imported. Give --encoding {line_codecs.DOUBLE} to repair such text as "
+        "it is read, or --encoding utf-8 to keep it as it is.", (line_codecs.DOUBLE, "utf-8"))
+
+
+def _line_codec_evidence(sample: bytes, name: str, complete: bool) -> str:
+    """What a line-by-line codec did to `sample`'s lines, for the summary ("" for others)."""
+    fallback = line_codecs.fallback_of(name)
+    if fallback:
+        _, numbers, _ = _not_utf8_lines(sample)
+        return f"; {len(numbers)} line(s) read as {describe(fallback)}, the others as UTF-8"
+    if name == line_codecs.DOUBLE:
+        text = sample.decode("utf-8", "replace")
+        repaired = sum(1 for line in text.splitlines() if line_codecs.repair(line) != line)
+        return f"; {repaired} line(s) repaired from text saved twice as UTF-8"
+    return ""
 
 
 def _undecodable(sample: bytes, name: str, complete: bool) -> int:
@@ -258,30 +403,17 @@ def _score(lines: bytes, name: str) -> tuple[float, float, str] | None:
 def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
     lines, numbers = _non_ascii_lines(sample, complete)
     countries = _CountryColumn.of(sample)
-    # (garbled, -plausibility, rank, name, text): equal readings go to the more common encoding
-    readings: list[tuple[float, float, int, str, str]] = []
-    seen: dict[str, float] = {}          # text -> score: code pages often read a file alike
-    for rank, name in enumerate(CANDIDATES + REGIONAL):
-        if name not in CJK:
-            try:
-                text = lines.decode(name)
-            except UnicodeDecodeError:
-                continue
-            if text in seen:
-                score = seen[text]
-                if name in REGIONAL:
-                    score += REGIONAL_BIAS
-                readings.append((score, -1.0, rank, name, text))
-                continue
-        scored = _score(lines, name)
-        if scored is not None:
-            score, plausible, text = scored
-            score += _refinement(name, text, countries)
-            if name not in CJK:
-                seen[text] = score
-            if name in REGIONAL:
-                score += REGIONAL_BIAS
-            readings.append((score, -plausible, rank, name, text))
+    names = CANDIDATES + REGIONAL
+    if len(lines) > PRUNE_CHARS:
+        # Every reading weighed on the first lines first; only those within PRUNE_MARGIN
+        # of the best there (far more than any margin below) are weighed on all of them.
+        cut = lines.rfind(b"\n", 0, PRUNE_CHARS)
+        first = _readings(lines[:cut] if cut > 0 else lines.split(b"\n", 1)[0], names, countries)
+        if first:
+            least = min(r[0] for r in first)
+            kept = {r[3] for r in first if r[0] <= least + PRUNE_MARGIN}
+            names = tuple(n for n in names if n in kept)
+    readings = _readings(lines, names, countries)
     if not readings:
         raise EncodingUncertain(
             f"{file_name}: the text encoding could not be recognised (it is not UTF-8, GB18030, "
@@ -296,7 +428,8 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
     thin = countries.index is None and best[3] not in CJK and _latin(best[4]) and words < THIN_WORDS
     margin = THIN_CLOSE[words > 3] if thin else CLOSE
     rivals = [r for r in readings[1:] if r[4] != best[4] and (
-        r[0] - best[0] < CLOSE or r[3] not in CJK and r[0] - best[0] < margin)]
+        r[0] - best[0] < CLOSE or r[3] not in CJK and r[0] - best[0] < margin)
+        and not (thin and r[3] in DOS and best[3] not in DOS)]
     minor = ""
     if best[3] in CANDIDATES:
         # A regional reading as plausible as a common one, that reads almost every word
@@ -307,12 +440,47 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
                           for name, words in differing.items() if words and len(words) <= _minor(best[4]))
         rivals = [r for r in rivals if not (r[3] in differing and len(differing[r[3]]) <= _minor(best[4]))]
     if rivals:
-        raise EncodingUncertain(_uncertain_message(file_name, sample, [best, *_distinct(rivals)], numbers,
-                                                   by_score=thin))
+        plausible = [best, *_distinct(rivals)]
+        raise EncodingUncertain(_uncertain_message(file_name, sample, plausible, numbers, by_score=thin),
+                                tuple(r[3] for r in sorted(plausible, key=lambda r: r[0])))
     others = ", ".join(f"{r[3]} {r[0]:.2f}" for r in readings[1:4]) or "none other"
     return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}, alphabets, languages and "
                              f"common characters counted{countries.evidence}; next: {others})"
                              + (f"; {minor}" if minor else ""))
+
+
+def _readings(lines: bytes, names: tuple[str, ...], countries: "_CountryColumn") -> list[tuple]:
+    """Each reading of `lines` in the codecs `names` that decode them, as (how garbled,
+    -plausibility, rank, name, text), regional code pages with REGIONAL_BIAS added and
+    CJK readings weighed against each other by their words (`_weigh_cjk_words`)."""
+    order = CANDIDATES + REGIONAL
+    # (garbled, -plausibility, rank, name, text): equal readings go to the more common encoding
+    readings: list[tuple[float, float, int, str, str]] = []
+    seen: dict[str, float] = {}          # text -> score: code pages often read a file alike
+    for name in names:
+        rank = order.index(name)
+        if name not in CJK:
+            try:
+                text = lines.decode(name)
+            except UnicodeDecodeError:
+                continue
+            if text in seen:
+                readings.append((seen[text] + _bias(name), -1.0, rank, name, text))
+                continue
+        scored = _score(lines, name)
+        if scored is not None:
+            score, plausible, text = scored
+            score += _refinement(name, text, countries)
+            if name not in CJK:
+                seen[text] = score
+            readings.append((score + _bias(name), -plausible, rank, name, text))
+    return _weigh_cjk_words(readings)
+
+
+def _bias(name: str) -> float:
+    """What a reading in code page `name` must be better by to win: DOS_BIAS for the DOS
+    code pages, REGIONAL_BIAS for the other regional ones, none for CANDIDATES."""
+    return DOS_BIAS if name in DOS else REGIONAL_BIAS if name in REGIONAL else 0.0
 
 
 def _latin(text: str) -> bool:
@@ -583,6 +751,60 @@ def _language_fit(lines: list[list[frozenset[str]]]) -> float:
     return sum(max(map(sum, zip(*(_fits(w) for w in line)))) for line in lines if line) / words
 
 
+def _weigh_cjk_words(readings: list[tuple]) -> list[tuple]:
+    """`readings` with each CJK reading's score raised by how far fewer of its
+    neighbouring characters sit together in its language's words, and fewer of its
+    characters are in them, than in the CJK reading where most do (`_word_fit`).
+    Relative: names no word list holds ("张伟") leave every reading as it was."""
+    fits = {r[3]: _word_fit(r[4], _CJK_LOCALE[r[3]]) for r in readings if r[3] in CJK}
+    if len(fits) < 2:
+        return readings
+    top_pairs = max(p for p, _ in fits.values())
+    top_chars = max(c for _, c in fits.values())
+    return [(r[0] + CJK_PAIRS_WEIGHT * (top_pairs - fits[r[3]][0]) + (top_chars - fits[r[3]][1]), *r[1:])
+            if r[3] in fits else r for r in readings]
+
+
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]+")
+
+
+def _word_fit(text: str, locale: str) -> tuple[float, float]:
+    """(share of the pairs of neighbouring CJK characters in `text` that occur together
+    inside a word of the language's common words, share of its CJK characters that
+    occur in them) for `locale` ("zh", "zh_Hant", "ja", "ko"); words: wordfreq's
+    "small" list of the language's ~30,000 commonest words (Wikipedia, subtitles, web
+    text, books), Traditional Chinese compared in its Simplified form (OpenCC t2s).
+    "田中,京都" read as EUC-JP: pairs 田中 and 京都 are Japanese words (1.0); read as
+    GB18030 it is "拍面,叠旁", common characters (1.0) in pairs no Chinese word holds
+    (0.0). Each is 1.0 when `text` has no such pair or character."""
+    lang = locale.split("_")[0]
+    if locale == "zh_Hant":
+        from ..domain.duplicates import simplified
+        text = simplified(text)
+    pairs, chars = _common_words(lang)
+    runs = _CJK_RUN.findall(text)
+    seen = [r[i:i + 2] for r in runs for i in range(len(r) - 1)]
+    letters = "".join(runs)
+    return (sum(p in pairs for p in seen) / len(seen) if seen else 1.0,
+            sum(c in chars for c in letters) / len(letters) if letters else 1.0)
+
+
+@functools.cache
+def _common_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(pairs of neighbouring CJK characters, CJK characters) in wordfreq's list of the
+    commonest words of `lang` ("zh", "ja", "ko")."""
+    import wordfreq
+
+    words = wordfreq.get_frequency_dict(lang, wordlist="small")
+    pairs: set[str] = set()
+    chars: set[str] = set()
+    for word in words:
+        for run in _CJK_RUN.findall(word):
+            chars.update(run)
+            pairs.update(run[i:i + 2] for i in range(len(run) - 1))
+    return frozenset(pairs), frozenset(chars)
+
+
 def _cldr_share(text: str, locale: str) -> float:
     """Share of CJK characters (ideographs, Hangul, kana) in `text` that CLDR's own texts
     for `locale` use (babel's locale data: territory, language, script, currency, unit
@@ -804,9 +1026,11 @@ def _cjk_plausibility(text: str, encoding: str) -> float:
         o = ord(c)
         if 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E:        # CJK punctuation, full-width
             common += 1
+        elif 0x3040 <= o <= 0x30FF and encoding in ("gb18030", "big5", "cp949"):
+            continue        # kana: GB2312 and KS X 1001 hold them, Chinese and Korean text does not use them
         elif encoding == "gb18030":
             common += _in_gb2312(c)
-        elif encoding == "cp932":
+        elif encoding in ("cp932", "euc_jp"):
             if 0x3040 <= o <= 0x30FF or 0xFF61 <= o <= 0xFF9F:     # hiragana, katakana (half-width too)
                 common += 1
             elif 0x4E00 <= o <= 0x9FFF:
