@@ -57,7 +57,11 @@ FALLBACK_CURRENCY = "CNY"
 _HOUSE_LOCALES = ("zh", "en")                  # resolve ambiguous symbols, in this order
 _NAME_LOCALES = ("en", "zh", "zh_Hant")
 _EVERYDAY = {"RMB": "CNY", "RMB¥": "CNY", "块": "CNY", "圆": "CNY", "美金": "USD", "円": "JPY",
-             "日圆": "JPY", "台币": "TWD", "港币": "HKD"}
+             "日圆": "JPY", "台币": "TWD", "港币": "HKD",
+             # The Bank of Korea's unit word, written after amounts ("12,000원"); CLDR has
+             # only "₩" and "대한민국 원". North Korea's won is a 원 too, but is not traded:
+             # an amount in KPW writes its code.
+             "원": "KRW"}
 # Short forms and bare nouns written beside amounts where CLDR has no symbol or name for
 # them, each the form the currency's central bank or national standard uses. A word two
 # currencies share is given both: it is then settled as a bare "kr" is (the row's
@@ -720,9 +724,53 @@ def dash_cents(text: str) -> str:
     return _DASH_CENTS.sub(r"\g<1>00", text)
 
 
+# Arabic decimal and thousands separators (U+066B, U+066C; Unicode 15 ch. 9.2): each
+# says what it is, so a number written with them reads one way only.
+_ARABIC_SEPARATORS = {0x066B: ".", 0x066C: ","}
+_OTHER_DIGIT = re.compile(r"[^\x00-\x7f]")
+# "1.5E3", "+2e2", "1,5E+03": a number in scientific notation, as Excel shows a number
+# too long for its column (mantissa with either decimal mark).
+_SCIENTIFIC = re.compile(r"^(\d)(?:[.,](\d+))?[eE]([+-]?\d{1,3})$")
+
+
+def ascii_digits(text: str) -> tuple[str, bool]:
+    """(`text` with every decimal digit of another script as its ASCII digit, whether it
+    wrote the Arabic decimal or thousands separator): "١٢٣٤٫٥٠" -> ("1234.50", True),
+    "۲۵۰۰" (Persian) -> ("2500", False), "१२३" (Devanagari) -> ("123", False). Digits:
+    Unicode category Nd (unicodedata.decimal); the separators U+066B/U+066C become "."
+    and ","."""
+    if text.isascii():
+        return text, False
+    arabic = any(ord(ch) in _ARABIC_SEPARATORS for ch in text)
+    out = "".join(str(d) if (d := unicodedata.decimal(ch, None)) is not None else ch
+                  for ch in text) if _OTHER_DIGIT.search(text) else text
+    return (out.translate(_ARABIC_SEPARATORS) if arabic else out), arabic
+
+
+def _scientific(text: str, decimal: str | None) -> Decimal | None:
+    """The number a text in scientific notation writes ("1.5E3" -> 1500), None when
+    `text` is not in it. ValueError when the number has more digits than the text
+    has characters: a spreadsheet shows a number so only when its digits do not fit
+    the column ("1.23457E+11" for 123456789012), so digits may be lost."""
+    match = _SCIENTIFIC.match(text)
+    if match is None:
+        return None
+    head, tail, exponent = match.groups()
+    if tail and decimal is not None and text[1] != decimal:
+        return None                     # "1,5E3" where "," groups thousands: not a number
+    number = Decimal(format(Decimal(f"{head}.{tail or ''}e{exponent}"), "f"))
+    digits = len(format(number.normalize(), "f").replace(".", "").lstrip("0") or "0")
+    if digits > len(text):
+        raise ValueError("digits lost")
+    return number
+
+
 def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyReading:
     _problem, _shift = nz._problem, nz._shift
     text = dash_cents(_nfkc(raw).strip()).replace("\u2212", "-")
+    text, arabic = ascii_digits(text)
+    if arabic:
+        decimal = "."                   # "١٢٣٤٫٥٠": the Arabic separators say which is which
     negative = opened = closed = sign_seen = False
     tokens: list[str] = []
     multiplier: int | None = None
@@ -782,13 +830,21 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
     if len(codes) > 1:
         raise fail("not an amount: two different currencies")
     try:
-        try:
-            amount = _number(text, decimal)
-        except nz.AmbiguousNumber:
-            # "¥1,200": the currency's places all write "." as the decimal mark -> 1200.
-            if not readings or (mark := _mark_of_tokens(tokens, readings)) is None:
-                raise
-            amount = _number(text, mark)
+        scientific = _scientific(text, decimal) if "e" in text or "E" in text else None
+    except ValueError:
+        raise fail("not an amount: scientific notation, digits may be lost (format the column "
+                   "as a number and save the file again)") from None
+    try:
+        if scientific is not None:
+            amount = scientific
+        else:
+            try:
+                amount = _number(text, decimal)
+            except nz.AmbiguousNumber:
+                # "¥1,200": the currency's places all write "." as the decimal mark -> 1200.
+                if not readings or (mark := _mark_of_tokens(tokens, readings)) is None:
+                    raise
+                amount = _number(text, mark)
     except nz.AmbiguousNumber as exc:
         raise exc.restated(raw, negative=negative or opened, places=multiplier or 0) from None
     except ValueError:
