@@ -48,7 +48,7 @@ from . import normalize as nz
 
 __all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "ShownAmount", "bare_symbol", "check_currency",
            "currencies_of_lcid", "currency_of_token", "names_currency",
-           "is_currency_code", "named_currency", "parse_money", "read_money", "require_currency",
+           "is_currency_code", "named_currency", "currency_candidates", "settle_currency", "parse_money", "read_money", "require_currency",
            "suggest_currencies"]
 
 # The currency of a store made before the store's currency was a setting (the first
@@ -61,7 +61,10 @@ _EVERYDAY = {"RMB": "CNY", "RMB¥": "CNY", "块": "CNY", "圆": "CNY", "美金":
              # The Bank of Korea's unit word, written after amounts ("12,000원"); CLDR has
              # only "₩" and "대한민국 원". North Korea's won is a 원 too, but is not traded:
              # an amount in KPW writes its code.
-             "원": "KRW"}
+             "원": "KRW",
+             # "Fr." (Franken, francs): Switzerland and Liechtenstein beside amounts ("Fr.
+             # 10.–"); the other francs write their own letters (FCFA, FBu, FC, Fdj, FG, FRw).
+             "Fr.": "CHF", "SFr.": "CHF"}
 # Short forms and bare nouns written beside amounts where CLDR has no symbol or name for
 # them, each the form the currency's central bank or national standard uses. A word two
 # currencies share is given both: it is then settled as a bare "kr" is (the row's
@@ -360,14 +363,52 @@ def check_currency(value: object) -> str | None:
         return None
     if text.upper() in _codes():
         return text.upper()
-    table = _table()
-    codes = table.candidates.get(text.casefold())
-    if codes and len(codes) == 1:
-        return next(iter(codes))
-    near = suggest_currencies(text) if not codes else sorted(codes)[:8]
+    codes = currency_candidates(text)
+    if len(codes) == 1:
+        return codes[0]
+    near = suggest_currencies(text) if not codes else list(codes[:8])
     hint = f" (did you mean {', '.join(near)}?)" if near else " (an ISO 4217 code such as USD, EUR, CNY)"
     shown = f": '{text}'" if len(text) <= _SHOWN_MAX and text.isprintable() else ""
-    raise CurrencyError(f"not a currency code{shown}{hint}")
+    raise CurrencyError(f"not a currency code{shown}{hint}", codes[:8], text if codes else None)
+
+
+def currency_candidates(value: object) -> tuple[str, ...]:
+    """The ISO codes a currency cell's text may stand for, sorted: ("USD",) for "usd"
+    or "US$"; ("CNY", "JPY") for "¥"; ("INR", "LKR", "MUR", "PKR", "SCR") for "Rs."
+    (an abbreviation's dot widens a symbol as currency_of_token does); () for text that
+    names no currency. CLDR through the table above."""
+    text = _nfkc(str(value)).strip() if value is not None else ""
+    if not text:
+        return ()
+    if text.upper() in _codes():
+        return (text.upper(),)
+    return tuple(sorted(_widened(text.casefold())[0]))
+
+
+def _widened(key: str) -> tuple[frozenset[str], bool]:
+    """(codes, whether an abbreviation's dot widened them) for a table key: "rs." is
+    "rs" with a dot (CLDR gives "Rs." to LKR alone, but India, Pakistan, Mauritius and
+    the Seychelles write it too)."""
+    table = _table()
+    codes = table.candidates.get(key) or frozenset()
+    if len(key) > 1 and key.endswith(".") and table.candidates.get(key[:-1]):
+        more = codes | table.candidates[key[:-1]]
+        return more, more != codes
+    return codes, False
+
+
+def settle_currency(value: object, prefer: Iterable[str] = ()) -> tuple[str | None, bool]:
+    """(ISO code, assumed) for a currency cell: check_currency's reading, and a symbol
+    several currencies share ("¥", "$", "£") settled as an amount's symbol is
+    (currency_of_token: the one candidate among `prefer`, else the house reading,
+    assumed). (None, False) for blank. Raises CurrencyError (with the candidates in
+    `codes` for a shared symbol no reading settles: "Rs.", "kr")."""
+    try:
+        return check_currency(value), False
+    except CurrencyError as exc:
+        if not exc.codes:
+            raise
+        return currency_of_token(_nfkc(str(value)).strip(), prefer)
 
 
 def require_currency(value: object, label: str = "Currency") -> str:
@@ -388,14 +429,7 @@ def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool
     ambiguous. See the module docstring for how ambiguous symbols are resolved."""
     key = _key(token)
     table = _table()
-    codes = table.candidates.get(key)
-    abbreviated = False
-    if len(key) > 1 and key.endswith(".") and table.candidates.get(key[:-1]):
-        # "Rs." is "Rs" with an abbreviation's dot: CLDR gives "Rs." to LKR alone, but
-        # India, Pakistan, Mauritius and the Seychelles write it too.
-        more = frozenset(codes or ()) | table.candidates[key[:-1]]
-        abbreviated = more != frozenset(codes or ())
-        codes = more
+    codes, abbreviated = _widened(key)      # "Rs." is "Rs" with an abbreviation's dot
     if not codes:
         raise CurrencyError(f"not a currency: '{token[:_SHOWN_MAX]}'")
     if len(codes) == 1:

@@ -162,6 +162,22 @@ class NumberEvidence:
         else:
             self.q_plain = True
 
+    def add_in(self, value: object, code: str) -> None:
+        """add() for an amount its row says is in `code` ("¥1,200" in a row whose
+        Country is Japan: importer.row_currency): one that reads two ways takes the mark
+        `code` is written with, as a value naming it does: the other separator when it
+        has no minor unit (JPY), else the mark of its home (money.decimal_mark_at_home)."""
+        if type(value) is not str or self.target in SHARE_POINT_FIELDS or mark_of(value) != "?":
+            self.add(value)
+            return
+        self.home_marks.add((POINT if COMMA in value else COMMA) if _precision(code) == 0
+                            else decimal_mark_at_home(code))
+        self.home_codes.add(code)
+        self.q_named = True
+        self.counts["?"] += 1
+        if len(self.seen["?"]) < EXAMPLES:
+            self.seen["?"].append(value.strip()[:30])
+
     def given_currency_mark(self, code: str) -> str | None:
         """The decimal mark where ``code`` is at home (money.decimal_mark_at_home) when
         every ambiguous value writes a symbol or word that may stand for it, as --currency

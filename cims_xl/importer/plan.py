@@ -35,7 +35,8 @@ from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .mapping import Mapping, is_own_export, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
-from . import refunds
+from . import refunds, row_currency
+from ..domain import money
 from .shop_orders import OrderLines
 from .table import is_blank_cell
 from .values import CHECKED, deal_status_stage, share_to_percent, value_key
@@ -529,6 +530,49 @@ class RowPreparer:
                 self.context["defaulted"] = Counter()
 
     @functools.cached_property
+    def _currency_rows(self) -> tuple[int, ...] | None:
+        """None for records without a currency; else the columns giving a row's country,
+        which settles a shared currency symbol (importer.row_currency)."""
+        if "currency" not in self.kinds:
+            return None
+        return row_currency.country_columns(self.headers, self.targets)
+
+    @functools.cached_property
+    def _money_targets(self) -> tuple[str, ...]:
+        return tuple(t for t in self.source_of if self.kinds.get(t) == "money")
+
+    def _settle_currency(self, values: list, data: dict) -> None:
+        """A Currency cell writing a symbol several currencies share ("¥", "Rs.") as the
+        code its row's country, then --currency or the store's (context "currencies"),
+        then the house reading (counted as assumed) make it; an amount's shared symbol
+        ("¥1,200") with no Currency of its row: the row's Currency from its country. A
+        cell nothing settles stays, for the Currency validator to refuse (the import's
+        first pass has stopped on such files already: run.settle_bare_symbols)."""
+        country = row_currency.row_country(values, self._currency_rows) if self._currency_rows else None
+        cur = data.get("currency")
+        if type(cur) is str:
+            codes = money.currency_candidates(cur)
+            if len(codes) < 2:
+                return
+            code, assumed = row_currency.by_country(codes, country), False
+            if code is None:
+                try:
+                    code, assumed = money.settle_currency(cur, self.context.get("currencies") or ())
+                except ValueError:
+                    return
+            if assumed and (counter := self.context.get("assumed")) is not None:
+                counter[(cur.strip(), code)] += 1
+            data["currency"] = code
+            return
+        if cur is not None or not country:
+            return
+        for key in self._money_targets:
+            shared = row_currency.shared_symbol(data.get(key))
+            if shared is not None and (code := row_currency.by_country(shared[1], country)) is not None:
+                data["currency"] = code         # "¥1,200" in a row whose Country is Japan: JPY
+                return
+
+    @functools.cached_property
     def _percent_targets(self) -> tuple[tuple[str, bool], ...]:
         """Mapped number fields that people write as a percentage ("25%"): (field, whether
         it holds percent points, as "Probability %" does, rather than a fraction)."""
@@ -677,6 +721,8 @@ class RowPreparer:
             v = data.get(key)
             if isinstance(v, str) and (said := given.get(value_key(v))) is not None:
                 data[key] = said          # --value "Contract sent=Negotiation"
+        if self._currency_rows is not None and (self._currency_rows or "currency" in data):
+            self._settle_currency(values, data)
         if self.options.probability_share and "probability" in data:
             data["probability"] = share_to_percent(data["probability"])
         return data, extra

@@ -29,11 +29,11 @@ from ..domain import normalize as nz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
-from . import parallel, plan, refunds, shop_orders, tag_columns
+from . import parallel, plan, refunds, row_currency, shop_orders, tag_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
-from .values import ValueEvidence, parse_values
+from .values import ValueEvidence, parse_values, value_key
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, subtotal_text
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
@@ -203,19 +203,33 @@ class _CurrencyEvidence:
         self.money = [(columns[j], c.header) for j, c in enumerate(mapping.columns)
                       if c.target and kinds.get(c.target) == "money"]
         self.code = [columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
+        self.code_headers = {columns[j]: c.header for j, c in enumerate(mapping.columns) if c.target == "currency"}
         self.found: set[str] = set()
         self.bare: dict[tuple[str, str], tuple[tuple[str, ...], list[str]]] = {}
         self.active = "currency" in kinds
+        # a row's Country settles its shared symbol ("¥1,200" in Japan): (symbol, column) -> codes
+        self.countries = row_currency.country_columns([c.header for c in mapping.columns],
+                                                      [c.target for c in mapping.columns], columns)
+        self.by_country: dict[tuple[str, str], Counter] = {}
+        self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
 
     def add(self, values: list) -> None:
         n = len(values)
         stated = False
+        country = row_currency.row_country(values, self.countries) if self.countries else None
         for c in self.code:
             v = values[c] if c < n else None
             if isinstance(v, str) and v.strip():
                 stated = True
+                if (said := self.given.get(value_key(v))) is not None:
+                    self.found.add(said)
+                    continue
                 try:
                     code = money.check_currency(v)
+                except money.CurrencyError as exc:
+                    if exc.codes:               # "¥", "Rs." in a Currency column: as an amount's symbol
+                        self._shared((v.strip(), exc.codes), self.code_headers[c], v, country)
+                    continue
                 except ValueError:
                     continue
                 if code:
@@ -226,12 +240,34 @@ class _CurrencyEvidence:
                 if code := money.named_currency(v):
                     self.found.add(code)
                 elif not stated and (bare := money.bare_symbol(v)):
-                    self._bare(bare, header, v)
+                    self._shared(bare, header, v, country)
             elif isinstance(v, money.ShownAmount):
                 if code := money.named_currency(v):
                     self.found.add(code)
                 elif not stated and (bare := money.bare_symbol(v)):
-                    self._bare(bare, header, f"{v.token}{cell_text(v)}")
+                    self._shared(bare, header, f"{v.token}{cell_text(v)}", country)
+
+    def country_code(self, header: str, value: object, values: list) -> str | None:
+        """The currency the row's country settles an amount's shared symbol to (JPY for
+        "¥1,200" in Japan), else None (also for a row whose Currency cell says one)."""
+        if not any(h == header for _, h in self.money) or not isinstance(value, (str, money.ShownAmount)):
+            return None
+        n = len(values)
+        if any(isinstance(v := values[c] if c < n else None, str) and v.strip() for c in self.code):
+            return None
+        shared = row_currency.shared_symbol(value)
+        if shared is None:
+            return None
+        return row_currency.by_country(shared[1], row_currency.row_country(values, self.countries))
+
+    def _shared(self, bare: tuple[str, tuple[str, ...]], header: str, shown: str, country: str | None) -> None:
+        """A shared symbol: settled by the row's country when it uses one of its
+        currencies (row_currency.by_country), else left to settle_bare_symbols."""
+        if (code := row_currency.by_country(bare[1], country)) is not None:
+            self.found.add(code)
+            self.by_country.setdefault((bare[0], header), Counter())[code] += 1
+            return
+        self._bare(bare, header, shown)
 
     def _bare(self, bare: tuple[str, tuple[str, ...]], header: str, shown: str) -> None:
         symbol, codes = bare
@@ -252,6 +288,11 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
     prefer: set[str] = set()
     inferences: list[dict] = []
     stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]] = []
+    for (symbol, header), counts in named.by_country.items():
+        inferences.append({"what": f"currency of '{symbol}' in '{header}'",
+                           "decided": ", ".join(f"{code} ({n} row(s))" for code, n in counts.most_common()),
+                           "evidence": "the row's country, where that one of the currencies "
+                                       f"'{symbol}' is used for is legal tender (CLDR)"})
     for (symbol, header), (codes, examples) in named.bare.items():
         if given and (given in codes or given in money.written_alike(symbol)):
             continue                          # --currency: the plan's prefer has it
@@ -265,7 +306,7 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
             house = () if _no_default(symbol) else (money.currency_of_token(symbol)[0],)
             stops.append((header, symbol, examples, (*house, *(c for c in codes if c not in house)), others))
     if stops:
-        raise AmbiguousCurrency(stops)
+        raise AmbiguousCurrency(stops, frozenset(named.code_headers.values()), bool(named.countries))
     return tuple(sorted(prefer)), inferences
 
 
@@ -626,6 +667,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     watch = FooterWatch(len(table.headers), phone_columns=phone_cols)
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
     named = _CurrencyEvidence(ent, mapping, table.columns)
+    named.given = (values_given or {}).get("currency", {})
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
@@ -661,6 +703,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             rn.add(number, values[col] if col < len(values) else None)
         for col, nev in numbers.items():
             if col < len(values):
+                if named.countries and (code := named.country_code(nev.column, values[col], values)):
+                    nev.add_in(values[col], code)       # "¥1,200" in a row whose Country is Japan
+                    continue
                 nev.add(values[col])
         if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
             for c, v in enumerate(values):
