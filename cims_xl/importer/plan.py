@@ -36,6 +36,7 @@ from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, l
 from .mapping import Mapping, is_own_export, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds, row_currency
+from .header_currency import header_code
 from ..domain import money
 from .shop_orders import OrderLines
 from .table import is_blank_cell
@@ -538,6 +539,15 @@ class RowPreparer:
         return row_currency.country_columns(self.headers, self.targets)
 
     @functools.cached_property
+    def _headed_currency(self) -> tuple[tuple[str, str], ...]:
+        """(money field, the one currency its column's heading states: "Amount (EUR)")."""
+        out = []
+        for header, target in zip(self.headers, self.targets):
+            if target is not None and self.kinds.get(target) == "money" and (code := header_code(header)):
+                out.append((target, code))
+        return tuple(out)
+
+    @functools.cached_property
     def _money_targets(self) -> tuple[str, ...]:
         return tuple(t for t in self.source_of if self.kinds.get(t) == "money")
 
@@ -564,7 +574,13 @@ class RowPreparer:
                 counter[(cur.strip(), code)] += 1
             data["currency"] = code
             return
-        if cur is not None or not country:
+        if cur is not None:
+            return
+        for key, code in self._headed_currency:
+            if data.get(key) not in (None, ""):
+                data["currency"] = code         # "Amount (EUR)": the heading states it
+                return
+        if not country:
             return
         for key in self._money_targets:
             shared = row_currency.shared_symbol(data.get(key))
@@ -721,7 +737,7 @@ class RowPreparer:
             v = data.get(key)
             if isinstance(v, str) and (said := given.get(value_key(v))) is not None:
                 data[key] = said          # --value "Contract sent=Negotiation"
-        if self._currency_rows is not None and (self._currency_rows or "currency" in data):
+        if self._currency_rows is not None and (self._currency_rows or "currency" in data or self._headed_currency):
             self._settle_currency(values, data)
         if self.options.probability_share and "probability" in data:
             data["probability"] = share_to_percent(data["probability"])

@@ -34,6 +34,7 @@ from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
 from .values import ValueEvidence, parse_values, value_key
+from .header_currency import header_code
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, subtotal_text
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
@@ -211,6 +212,9 @@ class _CurrencyEvidence:
         self.countries = row_currency.country_columns([c.header for c in mapping.columns],
                                                       [c.target for c in mapping.columns], columns)
         self.by_country: dict[tuple[str, str], Counter] = {}
+        # "Amount (EUR)": a money column whose heading states its currency (header_currency)
+        self.headed = {h: code for _, h in self.money if (code := header_code(h))}
+        self.found.update(self.headed.values())
         self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
 
     def add(self, values: list) -> None:
@@ -263,6 +267,9 @@ class _CurrencyEvidence:
     def _shared(self, bare: tuple[str, tuple[str, ...]], header: str, shown: str, country: str | None) -> None:
         """A shared symbol: settled by the row's country when it uses one of its
         currencies (row_currency.by_country), else left to settle_bare_symbols."""
+        code = self.headed.get(header)
+        if code is not None and code in bare[1]:
+            return                              # "¥1,200" under "Amount (JPY)"
         if (code := row_currency.by_country(bare[1], country)) is not None:
             self.found.add(code)
             self.by_country.setdefault((bare[0], header), Counter())[code] += 1
@@ -288,6 +295,10 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
     prefer: set[str] = set()
     inferences: list[dict] = []
     stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]] = []
+    for header, code in named.headed.items():
+        inferences.append({"what": f"currency of '{header}'", "decided": code,
+                           "evidence": "the column's heading names it; amounts there that name no currency "
+                                       "of their own, in rows without a Currency, are in it"})
     for (symbol, header), counts in named.by_country.items():
         inferences.append({"what": f"currency of '{symbol}' in '{header}'",
                            "decided": ", ".join(f"{code} ({n} row(s))" for code, n in counts.most_common()),
