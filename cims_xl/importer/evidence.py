@@ -340,6 +340,23 @@ def fraction_fields(columns: list[NumberEvidence]) -> tuple[frozenset[str], list
     return frozenset(found), inferences
 
 
+def mixed_share_fields(columns: list[NumberEvidence]) -> tuple[frozenset[str], list[dict]]:
+    """(percent-points fields whose column writes both fractions of 1 and percent
+    points, their inferences): in "0.25", "50", "1" the 50 says percent points, so
+    "0.25" is 0.25 % or 25 % and "1" is 1 % or 100 %: such values (above 0, up to 1)
+    are left empty with a warning (plan), never stored as a guess."""
+    found, inferences = set(), []
+    for ev in columns:
+        if ev.target in SHARE_POINT_FIELDS and ev.shares["fraction"] and ev.shares["points"]:
+            found.add(ev.target)
+            inferences.append({"what": f"percentages in '{ev.column}'",
+                               "decided": "percent points; values from 0 to 1 left empty",
+                               "evidence": "both fractions of 1, such as "
+                                           + ", ".join(f"'{v}'" for v in ev.share_examples)
+                                           + ", and numbers above 1 (points): a value up to 1 reads both ways"})
+    return frozenset(found), inferences
+
+
 # ----- footer rows ---------------------------------------------------------------------------
 
 FOOTER_MAX = 8          # rows at the end of a table that may be a footer

@@ -350,6 +350,7 @@ class Options:
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
+    mixed_shares: frozenset[str] = frozenset()      # ... whose column writes 0.25 beside 50: up to 1 is unreadable
     currency: str | None = None           # for rows whose file has no currency of its own
     store_currency: str | None = None     # the store's, when there is no --currency
     currencies: tuple[str, ...] = ()      # settle a bare "$" on the file's evidence (run.settle_bare_symbols)
@@ -720,6 +721,14 @@ class RowPreparer:
                     continue
                 if share is not None and 0 <= share <= 1:
                     data[key] = (share * 100).normalize()     # "0,4" in a column of fractions: 40 %
+        for key in self.options.mixed_shares:
+            v = data.get(key)
+            if v is not None and type(v) is not Unreadable and (share := _bare_share(v)) is not None and 0 < share <= 1:
+                shown = cell_text(v).strip()
+                del data[key]
+                data.setdefault(UNREADABLE, {})[key] = Unreadable(
+                    shown, f"'{shown}' could be {format((share * 100).normalize(), 'f')} % or {shown} %: the "
+                           "column writes both shares of 1 and percent points (write 25% to say which)")
         for key in self._id_targets:
             v = data.get(key)
             if type(v) is str and "E+" in v and _SCIENTIFIC.match(v.strip()):
@@ -1055,6 +1064,21 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     return clean
 
 
+def _bare_share(v: object) -> Decimal | None:
+    """A percent field's cell as a plain number (0.25, "0,25", "1"), None for text with
+    a sign ("25%") or no number."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float, Decimal)):
+        return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+    if type(v) is str and _PLAIN_SHARE.match(v):
+        try:
+            return Decimal(v.strip().replace(",", "."))
+        except ArithmeticError:
+            return None
+    return None
+
+
 def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPreparer,
                           warnings: dict[str, str] | None) -> None:
     """Fields whose cell holds no readable value (an error such as #N/A, a number that
@@ -1069,16 +1093,16 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
         f = fields.get(key)
         optional = (f is not None and not f.required and key != "name" and key not in MUST_READ) or (
             key == "customer_ref" and ent.kind == "customer")         # a customer's old id: optional
-        if not optional or warnings is None or not prep.has_notes:
+        if not optional or warnings is None or not prep.keep_key:
             hard[label] = cell.reason
             continue
-        warnings[label] = f"{cell.reason} (left empty; the text is kept in Notes)"
+        warnings[label] = f"{cell.reason} (left empty; the text is kept in {kept_in_header(ent.kind)})"
         moved.append(f"{label}: {cell.shown}")
     if hard:
         if warnings is not None:
             warnings.clear()
         raise ValidationFailed(hard)
-    _with_notes(data, moved)
+    _with_notes(data, moved, prep.keep_key)
 
 
 def _with_notes(data: dict, extra: list[str], key: str = "notes") -> None:

@@ -36,7 +36,7 @@ from .user_values import UserValues
 from .values import ValueEvidence, parse_values, value_key
 from .header_currency import header_code
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
-from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, subtotal_text
+from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, mixed_share_fields, subtotal_text
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
@@ -176,6 +176,7 @@ class Scan:
     inferences: list[dict] = field(default_factory=list)
     decimal_marks: dict[str, str] = field(default_factory=dict)
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields written as fractions of 1
+    mixed_shares: frozenset[str] = frozenset()      # ... written both ways: values up to 1 left empty
     footer_rows: list[int] = field(default_factory=list)
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> calendar of its years
@@ -795,6 +796,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole)
     fractions, share_inferences = fraction_fields(number_cols)
+    mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
+    share_inferences += mixed_inferences
     listed.keep_only(final_targets)
     inferences = date_inferences + counted + inferences + share_inferences + shop_inferences + tag_inferences
     if at_end:
@@ -838,7 +841,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     inferences = [i for c in calendars.values() for i in c[1]] + inferences
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
-                inferences=inferences, decimal_marks=marks, fraction_fields=fractions,
+                inferences=inferences, decimal_marks=marks, fraction_fields=fractions, mixed_shares=mixed_shares,
                 footer_rows=[n for n, _ in footer],
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
@@ -1268,6 +1271,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           region_from="--region" if region else "store setting" if set_region else "",
                           region_default=region is None, foreign_regions=scan.foreign_regions,
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
+                          mixed_shares=scan.mixed_shares,
                           currency=currency,
                           store_currency=store_currency,
                           currencies=prefer, serial_offset=src.serial_offset,
