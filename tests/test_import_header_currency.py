@@ -71,3 +71,23 @@ def test_a_dollar_amount_under_a_heading_in_euros_is_refused_not_stored_as_eithe
                                      "Total (2024)"])
 def test_a_heading_that_names_no_currency_states_none(heading):
     assert header_currency(heading) is None
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
+@pytest.mark.parametrize("unit, code", [("(EUR)", "EUR"), ("[GBP]", "GBP"), ("（元）", "CNY"), ("(₩)", "KRW")])
+def test_a_units_row_under_the_header_states_the_amounts_currency_and_is_no_data(admin, tmp_path, writer, unit, code):
+    f = writer(tmp_path / ("o.csv" if writer is write_csv else "o.xlsx"),
+               [["Order No", "Order Date", "Customer", "Amount", "Weight"],
+                ["", "(yyyy-mm-dd)", "", unit, "(kg)"],
+                ["A1", "2024-03-05", "Ann", 100, 2], ["A2", "2024-03-06", "Bob", 200, 3]])
+    result = import_file(admin, f, kind="orders")
+    assert result.rejected == 0 and result.created == 2
+    assert _orders(admin) == {"A1": (Decimal("100"), code), "A2": (Decimal("200"), code)}
+    assert any(i["what"].startswith("currency of 'Amount") and i["decided"] == code for i in result.inferences)
+
+
+def test_a_first_row_of_accounting_negatives_is_data_not_units(admin, tmp_path):
+    f = write_csv(tmp_path / "o.csv", [["Order No", "Order Date", "Customer", "Amount", "Profit"],
+                                       ["A1", "2024-03-05", "Ann", "100.00", "(12.50)"]])
+    import_file(admin, f, kind="orders")
+    assert _orders(admin) == {"A1": (Decimal("100.00"), "CNY")}

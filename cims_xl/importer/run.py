@@ -40,7 +40,7 @@ from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, data_rows, find_header,
-                    is_blank_cell, two_row_header, with_extra_columns)
+                    is_blank_cell, two_row_header, units_row, with_extra_columns)
 
 CHUNK_ROWS = 5_000
 MAX_OUTCOMES = 100_000          # per-row outcomes kept in the result (the report has all)
@@ -298,7 +298,7 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
     stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]] = []
     for header, code in named.headed.items():
         inferences.append({"what": f"currency of '{header}'", "decided": code,
-                           "evidence": "the column's heading names it; amounts there that name no currency "
+                           "evidence": "the column's heading (or the units row under it) names it; amounts there that name no currency "
                                        "of their own, in rows without a Currency, are in it"})
     for (symbol, header), counts in named.by_country.items():
         inferences.append({"what": f"currency of '{symbol}' in '{header}'",
@@ -649,7 +649,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if not window:
         raise ImportRefused(f"{src.path.name}{_sheet_words(src)} has no data")
     i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
-    header_number, header_values = two_row_header(window, i, src.merged) or window[i]
+    header_number, header_values = two_row_header(window, i, src.merged) or units_row(window, i) or window[i]
     table = build_table(header_number, header_values, skipped_above=i)
     lenient = {k: v for k, v in overrides.items()
                if any(mp.norm(k) == mp.norm(h) for h in table.headers)}
