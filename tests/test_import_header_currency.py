@@ -45,7 +45,7 @@ def test_the_heading_currency_holds_when_the_column_is_mapped_by_hand(admin, tmp
     assert _orders(admin) == {"A1": (Decimal("99.90"), "EUR")}
 
 
-def test_a_row_currency_and_an_amount_naming_its_own_currency_win_over_the_heading(admin, tmp_path):
+def test_a_rows_own_currency_cell_wins_over_the_heading(admin, tmp_path):
     f = write_csv(tmp_path / "o.csv", [["Order No", "Order Date", "Customer", "Amount (EUR)", "Currency"],
                                        ["A1", "2024-03-05", "Ann", "10.00", "USD"],
                                        ["A2", "2024-03-06", "Bob", "20.00", ""]])

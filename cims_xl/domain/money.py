@@ -761,7 +761,7 @@ def dash_cents(text: str) -> str:
 # Arabic decimal and thousands separators (U+066B, U+066C; Unicode 15 ch. 9.2): each
 # says what it is, so a number written with them reads one way only.
 _ARABIC_SEPARATORS = {0x066B: ".", 0x066C: ","}
-_OTHER_DIGIT = re.compile(r"[^\x00-\x7f]")
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")          # a decimal digit of another script (str patterns: Nd)
 # "1.5E3", "+2e2", "1,5E+03": a number in scientific notation, as Excel shows a number
 # too long for its column (mantissa with either decimal mark).
 _SCIENTIFIC = re.compile(r"^(\d)(?:[.,](\d+))?[eE]([+-]?\d{1,3})$")

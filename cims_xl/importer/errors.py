@@ -64,8 +64,12 @@ class AmbiguousCurrency(ImportRefused):
             shown = ", ".join(f"'{e}'" for e in examples[:3])
             named = f", and the file also names {', '.join(others)}" if others else ""
             listed = ", ".join(codes[:8]) + (f" and {len(codes) - 8} more" if len(codes) > 8 else "")
-            parts.append(f"column '{column}' (e.g. {shown}) writes '{symbol}' with no currency code"
-                         f"{named}: '{symbol}' is used by {listed}")
+            if column in currency_columns:
+                parts.append(f"column '{column}' writes '{symbol}' instead of a currency code{named}: "
+                             f"'{symbol}' is used by {listed}")
+            else:
+                parts.append(f"column '{column}' (e.g. {shown}) writes '{symbol}' with no currency code"
+                             f"{named}: '{symbol}' is used by {listed}")
             first = next((c for c in others if c in codes), None) or codes[0]
             suggest = suggest or first
             if column in currency_columns and said is None:
@@ -74,7 +78,7 @@ class AmbiguousCurrency(ImportRefused):
                    if has_country else "")
         value = f", or {said} (repeatable) for what the Currency column writes" if said else ""
         super().__init__(
-            "currencies are ambiguous in " + "; ".join(parts) + country
+            "currencies are ambiguous: " + "; ".join(parts) + country
             + f". Nothing was imported. Say which with --currency CODE (e.g. --currency {suggest}) for the "
             f"rows without a currency of their own{value}, or write the code with those amounts or in a Currency "
             "column.")
