@@ -8,6 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cims_xl.domain import money
 from cims_xl.importer.run import import_file
@@ -79,3 +81,31 @@ def test_scientific_notation_that_may_have_lost_digits_rejects_the_row_saying_wh
     ("١٢٣٤٫٥٠", "1234.50", True), ("۲۵۰۰", "2500", False), ("٢٬٥٠٠", "2,500", True), ("12.5", "12.5", False)])
 def test_ascii_digits_says_when_the_arabic_separators_settle_the_mark(text, digits, arabic):
     assert money.ascii_digits(text) == (digits, arabic)
+
+
+# ----- properties: read right or refused, never a different number ----------------------------
+
+_SCRIPTS = {"ascii": "0123456789", "arabic-indic": "٠١٢٣٤٥٦٧٨٩", "persian": "۰۱۲۳۴۵۶۷۸۹",
+            "devanagari": "०१२३४५६७८९"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(units=st.integers(min_value=0, max_value=10**12), places=st.integers(min_value=0, max_value=3),
+       script=st.sampled_from(sorted(_SCRIPTS)), grouped=st.booleans())
+def test_an_amount_in_any_scripts_digits_with_arabic_separators_reads_as_its_number(units, places, script, grouped):
+    amount = Decimal(units).scaleb(-places)
+    text = f"{amount:,.{places}f}" if grouped else f"{amount:.{places}f}"
+    table = str.maketrans({**{str(d): _SCRIPTS[script][d] for d in range(10)}, ",": "\u066c", ".": "\u066b"})
+    assert money.read_money(text.translate(table)).amount == amount
+
+
+@settings(max_examples=200, deadline=None)
+@given(number=st.integers(min_value=1, max_value=10**15), shown=st.integers(min_value=1, max_value=8))
+def test_scientific_notation_is_read_as_written_or_refused(number, shown):
+    text = f"{number:.{shown - 1}E}"                      # as Excel shows a number too long for its column
+    try:
+        got = money.read_money(text).amount
+    except ValueError as exc:
+        assert "digits may be lost" in str(exc)
+        return
+    assert got == Decimal(text) and len(format(got, "f")) <= len(text)
