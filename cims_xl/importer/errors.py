@@ -81,4 +81,5 @@ class AmbiguousCurrency(ImportRefused):
             "currencies are ambiguous: " + "; ".join(parts) + country
             + f". Nothing was imported. Say which with --currency CODE (e.g. --currency {suggest}) for the "
             f"rows without a currency of their own{value}, or write the code with those amounts or in a Currency "
-            "column.")
+            "column" + ("." if has_country else ", or give each row's country in a Country column (a country "
+                                                 "where one of them is legal tender settles it)."))
