@@ -269,13 +269,18 @@ def test_a_probability_column_of_fractions_is_read_as_percent_and_the_summary_sa
     assert "fractions" in decided(result, "percentages in 'Probability'")["decided"]
 
 
-def test_a_probability_column_of_points_keeps_its_points_and_a_stray_fraction_is_refused(admin, tmp_path):
-    result = import_file(admin, opportunities_file(tmp_path, ["40", "0,75", "25 %", "12,5 %"]),
+def test_a_probability_column_of_points_keeps_its_points_and_a_stray_fraction_is_not_guessed(admin, tmp_path):
+    result = import_file(admin, opportunities_file(tmp_path, ["40", "0,75", "25 %", "12,5 %", ""]),
                          kind="opportunities")
-    assert probabilities(admin) == {"Deal 0": 40, "Deal 2": 25}
-    reasons = {o.row: o.reason for o in result.outcomes if o.action == "rejected"}
-    assert "'0,75'" in reasons[3]
-    assert "'12,5 %'" in reasons[5] and "not a whole percentage" in reasons[5]
+    got = probabilities(admin)
+    # "0,75" beside "40" reads as 75 % or 0.75 %: the deal is kept, its probability left
+    # to its stage as a deal without one (Deal 4), and the row warned about (issue 14 kind 10)
+    assert got["Deal 0"] == 40 and got["Deal 2"] == 25 and got["Deal 1"] == got["Deal 4"] not in (0, 1, 75)
+    warned = {o.row: o.warnings for o in result.outcomes if o.warnings}
+    assert "'0,75'" in warned[3]["Probability"]
+    # "12,5 %" for whole percent points: not rounded, left empty with a warning too
+    assert "'12,5 %'" in warned[5]["Probability"] and "not a whole percentage" in warned[5]["Probability"]
+    assert got["Deal 3"] == got["Deal 4"] and result.rejected == 0
 
 
 # ----- 3. JSON Lines ----------------------------------------------------------------------

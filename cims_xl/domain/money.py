@@ -49,7 +49,7 @@ from . import normalize as nz
 
 __all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "ShownAmount", "bare_symbol", "check_currency",
            "currencies_of_lcid", "currency_of_token", "names_currency",
-           "is_currency_code", "named_currency", "parse_money", "read_money", "require_currency",
+           "is_currency_code", "named_currency", "currency_candidates", "settle_currency", "parse_money", "read_money", "require_currency",
            "suggest_currencies"]
 
 # The currency of a store made before the store's currency was a setting (the first
@@ -58,7 +58,14 @@ FALLBACK_CURRENCY = "CNY"
 _HOUSE_LOCALES = ("zh", "en")                  # resolve ambiguous symbols, in this order
 _NAME_LOCALES = ("en", "zh", "zh_Hant")
 _EVERYDAY = {"RMB": "CNY", "RMB¥": "CNY", "块": "CNY", "圆": "CNY", "美金": "USD", "円": "JPY",
-             "日圆": "JPY", "台币": "TWD", "港币": "HKD"}
+             "日圆": "JPY", "台币": "TWD", "港币": "HKD",
+             # The Bank of Korea's unit word, written after amounts ("12,000원"); CLDR has
+             # only "₩" and "대한민국 원". North Korea's won is a 원 too, but is not traded:
+             # an amount in KPW writes its code.
+             "원": "KRW",
+             # "Fr." (Franken, francs): Switzerland and Liechtenstein beside amounts ("Fr.
+             # 10.–"); the other francs write their own letters (FCFA, FBu, FC, Fdj, FG, FRw).
+             "Fr.": "CHF", "SFr.": "CHF"}
 # Short forms and bare nouns written beside amounts where CLDR has no symbol or name for
 # them, each the form the currency's central bank or national standard uses. A word two
 # currencies share is given both: it is then settled as a bare "kr" is (the row's
@@ -361,14 +368,52 @@ def check_currency(value: object) -> str | None:
         return None
     if text.upper() in _codes():
         return text.upper()
-    table = _table()
-    codes = table.candidates.get(text.casefold())
-    if codes and len(codes) == 1:
-        return next(iter(codes))
-    near = suggest_currencies(text) if not codes else sorted(codes)[:8]
+    codes = currency_candidates(text)
+    if len(codes) == 1:
+        return codes[0]
+    near = suggest_currencies(text) if not codes else list(codes[:8])
     hint = f" (did you mean {', '.join(near)}?)" if near else " (an ISO 4217 code such as USD, EUR, CNY)"
     shown = f": '{text}'" if len(text) <= _SHOWN_MAX and text.isprintable() else ""
-    raise CurrencyError(f"not a currency code{shown}{hint}")
+    raise CurrencyError(f"not a currency code{shown}{hint}", codes[:8], text if codes else None)
+
+
+def currency_candidates(value: object) -> tuple[str, ...]:
+    """The ISO codes a currency cell's text may stand for, sorted: ("USD",) for "usd"
+    or "US$"; ("CNY", "JPY") for "¥"; ("INR", "LKR", "MUR", "PKR", "SCR") for "Rs."
+    (an abbreviation's dot widens a symbol as currency_of_token does); () for text that
+    names no currency. CLDR through the table above."""
+    text = _nfkc(str(value)).strip() if value is not None else ""
+    if not text:
+        return ()
+    if text.upper() in _codes():
+        return (text.upper(),)
+    return tuple(sorted(_widened(text.casefold())[0]))
+
+
+def _widened(key: str) -> tuple[frozenset[str], bool]:
+    """(codes, whether an abbreviation's dot widened them) for a table key: "rs." is
+    "rs" with a dot (CLDR gives "Rs." to LKR alone, but India, Pakistan, Mauritius and
+    the Seychelles write it too)."""
+    table = _table()
+    codes = table.candidates.get(key) or frozenset()
+    if len(key) > 1 and key.endswith(".") and table.candidates.get(key[:-1]):
+        more = codes | table.candidates[key[:-1]]
+        return more, more != codes
+    return codes, False
+
+
+def settle_currency(value: object, prefer: Iterable[str] = ()) -> tuple[str | None, bool]:
+    """(ISO code, assumed) for a currency cell: check_currency's reading, and a symbol
+    several currencies share ("¥", "$", "£") settled as an amount's symbol is
+    (currency_of_token: the one candidate among `prefer`, else the house reading,
+    assumed). (None, False) for blank. Raises CurrencyError (with the candidates in
+    `codes` for a shared symbol no reading settles: "Rs.", "kr")."""
+    try:
+        return check_currency(value), False
+    except CurrencyError as exc:
+        if not exc.codes:
+            raise
+        return currency_of_token(_nfkc(str(value)).strip(), prefer)
 
 
 def require_currency(value: object, label: str = "Currency") -> str:
@@ -389,14 +434,7 @@ def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool
     ambiguous. See the module docstring for how ambiguous symbols are resolved."""
     key = _key(token)
     table = _table()
-    codes = table.candidates.get(key)
-    abbreviated = False
-    if len(key) > 1 and key.endswith(".") and table.candidates.get(key[:-1]):
-        # "Rs." is "Rs" with an abbreviation's dot: CLDR gives "Rs." to LKR alone, but
-        # India, Pakistan, Mauritius and the Seychelles write it too.
-        more = frozenset(codes or ()) | table.candidates[key[:-1]]
-        abbreviated = more != frozenset(codes or ())
-        codes = more
+    codes, abbreviated = _widened(key)      # "Rs." is "Rs" with an abbreviation's dot
     if not codes:
         raise CurrencyError(f"not a currency: '{token[:_SHOWN_MAX]}'")
     if len(codes) == 1:
@@ -725,9 +763,53 @@ def dash_cents(text: str) -> str:
     return _DASH_CENTS.sub(r"\g<1>00", text)
 
 
+# Arabic decimal and thousands separators (U+066B, U+066C; Unicode 15 ch. 9.2): each
+# says what it is, so a number written with them reads one way only.
+_ARABIC_SEPARATORS = {0x066B: ".", 0x066C: ","}
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")          # a decimal digit of another script (str patterns: Nd)
+# "1.5E3", "+2e2", "1,5E+03": a number in scientific notation, as Excel shows a number
+# too long for its column (mantissa with either decimal mark).
+_SCIENTIFIC = re.compile(r"^(\d)(?:[.,](\d+))?[eE]([+-]?\d{1,3})$")
+
+
+def ascii_digits(text: str) -> tuple[str, bool]:
+    """(`text` with every decimal digit of another script as its ASCII digit, whether it
+    wrote the Arabic decimal or thousands separator): "١٢٣٤٫٥٠" -> ("1234.50", True),
+    "۲۵۰۰" (Persian) -> ("2500", False), "१२३" (Devanagari) -> ("123", False). Digits:
+    Unicode category Nd (unicodedata.decimal); the separators U+066B/U+066C become "."
+    and ","."""
+    if text.isascii():
+        return text, False
+    arabic = any(ord(ch) in _ARABIC_SEPARATORS for ch in text)
+    out = "".join(str(d) if (d := unicodedata.decimal(ch, None)) is not None else ch
+                  for ch in text) if _OTHER_DIGIT.search(text) else text
+    return (out.translate(_ARABIC_SEPARATORS) if arabic else out), arabic
+
+
+def _scientific(text: str, decimal: str | None) -> Decimal | None:
+    """The number a text in scientific notation writes ("1.5E3" -> 1500), None when
+    `text` is not in it. ValueError when the number has more digits than the text
+    has characters: a spreadsheet shows a number so only when its digits do not fit
+    the column ("1.23457E+11" for 123456789012), so digits may be lost."""
+    match = _SCIENTIFIC.match(text)
+    if match is None:
+        return None
+    head, tail, exponent = match.groups()
+    if tail and decimal is not None and text[1] != decimal:
+        return None                     # "1,5E3" where "," groups thousands: not a number
+    number = Decimal(format(Decimal(f"{head}.{tail or ''}e{exponent}"), "f"))
+    digits = len(format(number.normalize(), "f").replace(".", "").lstrip("0") or "0")
+    if digits > len(text):
+        raise ValueError("digits lost")
+    return number
+
+
 def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyReading:
     _problem, _shift = nz._problem, nz._shift
     text = dash_cents(_nfkc(raw).strip()).replace("\u2212", "-")
+    text, arabic = ascii_digits(text)
+    if arabic:
+        decimal = "."                   # "١٢٣٤٫٥٠": the Arabic separators say which is which
     negative = opened = closed = sign_seen = False
     tokens: list[str] = []
     multiplier: int | None = None
@@ -787,13 +869,21 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
     if len(codes) > 1:
         raise fail("not an amount: two different currencies")
     try:
-        try:
-            amount = _number(text, decimal)
-        except nz.AmbiguousNumber:
-            # "¥1,200": the currency's places all write "." as the decimal mark -> 1200.
-            if not readings or (mark := _mark_of_tokens(tokens, readings)) is None:
-                raise
-            amount = _number(text, mark)
+        scientific = _scientific(text, decimal) if "e" in text or "E" in text else None
+    except ValueError:
+        raise fail("not an amount: scientific notation, digits may be lost (format the column "
+                   "as a number and save the file again)") from None
+    try:
+        if scientific is not None:
+            amount = scientific
+        else:
+            try:
+                amount = _number(text, decimal)
+            except nz.AmbiguousNumber:
+                # "¥1,200": the currency's places all write "." as the decimal mark -> 1200.
+                if not readings or (mark := _mark_of_tokens(tokens, readings)) is None:
+                    raise
+                amount = _number(text, mark)
     except nz.AmbiguousNumber as exc:
         raise exc.restated(raw, negative=negative or opened, places=multiplier or 0) from None
     except ValueError:

@@ -52,18 +52,34 @@ class AmbiguousCurrency(ImportRefused):
     nothing in their rows settles, in a file that names another currency written with
     that symbol ("C$", "AUD") or with a symbol that has no usual reading ("kr")."""
 
-    def __init__(self, stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]]):
-        """stops: (column, symbol, examples, codes the symbol may be, codes the file names)."""
+    def __init__(self, stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]],
+                 currency_columns: frozenset[str] = frozenset(), has_country: bool = False):
+        """stops: (column, symbol, examples, codes the symbol may be, codes the file names);
+        currency_columns: the stops' columns that are Currency columns (the message then
+        names --value "Rs.=INR" too); has_country: the file has a Country column (whose
+        rows then named no country using one of the candidates)."""
         self.stops = list(stops)
-        parts, suggest = [], None
+        parts, suggest, said = [], None, None
         for column, symbol, examples, codes, others in self.stops:
             shown = ", ".join(f"'{e}'" for e in examples[:3])
             named = f", and the file also names {', '.join(others)}" if others else ""
             listed = ", ".join(codes[:8]) + (f" and {len(codes) - 8} more" if len(codes) > 8 else "")
-            parts.append(f"column '{column}' (e.g. {shown}) writes '{symbol}' with no currency code"
-                         f"{named}: '{symbol}' is used by {listed}")
-            suggest = suggest or next((c for c in others if c in codes), None) or codes[0]
+            if column in currency_columns:
+                parts.append(f"column '{column}' writes '{symbol}' instead of a currency code{named}: "
+                             f"'{symbol}' is used by {listed}")
+            else:
+                parts.append(f"column '{column}' (e.g. {shown}) writes '{symbol}' with no currency code"
+                             f"{named}: '{symbol}' is used by {listed}")
+            first = next((c for c in others if c in codes), None) or codes[0]
+            suggest = suggest or first
+            if column in currency_columns and said is None:
+                said = f"--value \"{symbol}={first}\""
+        country = (" (the Country of those rows names no country where one of them is legal tender)"
+                   if has_country else "")
+        value = f", or {said} (repeatable) for what the Currency column writes" if said else ""
         super().__init__(
-            "currencies are ambiguous in " + "; ".join(parts)
+            "currencies are ambiguous: " + "; ".join(parts) + country
             + f". Nothing was imported. Say which with --currency CODE (e.g. --currency {suggest}) for the "
-            "rows without a currency of their own, or write the code with those amounts or in a Currency column.")
+            f"rows without a currency of their own{value}, or write the code with those amounts or in a Currency "
+            "column" + ("." if has_country else ", or give each row's country in a Country column (a country "
+                                                 "where one of them is legal tender settles it)."))

@@ -202,6 +202,22 @@ class NumberEvidence:
         else:
             self.q_plain = True
 
+    def add_in(self, value: object, code: str) -> None:
+        """add() for an amount its row says is in `code` ("¥1,200" in a row whose
+        Country is Japan: importer.row_currency): one that reads two ways takes the mark
+        `code` is written with, as a value naming it does: the other separator when it
+        has no minor unit (JPY), else the mark of its home (money.decimal_mark_at_home)."""
+        if type(value) is not str or self.target in SHARE_POINT_FIELDS or mark_of(value) != "?":
+            self.add(value)
+            return
+        self.home_marks.add((POINT if COMMA in value else COMMA) if _precision(code) == 0
+                            else decimal_mark_at_home(code))
+        self.home_codes.add(code)
+        self.q_named = True
+        self.counts["?"] += 1
+        if len(self.seen["?"]) < EXAMPLES:
+            self.seen["?"].append(value.strip()[:30])
+
     def given_currency_mark(self, code: str) -> str | None:
         """The decimal mark where ``code`` is at home (money.decimal_mark_at_home) when
         every ambiguous value writes a symbol or word that may stand for it, as --currency
@@ -364,6 +380,23 @@ def fraction_fields(columns: list[NumberEvidence]) -> tuple[frozenset[str], list
             inferences.append({"what": f"percentages in '{ev.column}'", "decided": "fractions of 1 (0.4 = 40 %)",
                                "evidence": "every value from 0 to 1, such as "
                                            + ", ".join(f"'{v}'" for v in ev.share_examples)})
+    return frozenset(found), inferences
+
+
+def mixed_share_fields(columns: list[NumberEvidence]) -> tuple[frozenset[str], list[dict]]:
+    """(percent-points fields whose column writes both fractions of 1 and percent
+    points, their inferences): in "0.25", "50", "1" the 50 says percent points, so
+    "0.25" is 0.25 % or 25 % and "1" is 1 % or 100 %: such values (above 0, up to 1)
+    are left empty with a warning (plan), never stored as a guess."""
+    found, inferences = set(), []
+    for ev in columns:
+        if ev.target in SHARE_POINT_FIELDS and ev.shares["fraction"] and ev.shares["points"]:
+            found.add(ev.target)
+            inferences.append({"what": f"percentages in '{ev.column}'",
+                               "decided": "percent points; values from 0 to 1 left empty",
+                               "evidence": "both fractions of 1, such as "
+                                           + ", ".join(f"'{v}'" for v in ev.share_examples)
+                                           + ", and numbers above 1 (points): a value up to 1 reads both ways"})
     return frozenset(found), inferences
 
 

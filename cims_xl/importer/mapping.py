@@ -924,7 +924,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             chosen[i] = ColumnMap(h, None, "secret")
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
-               or numbered_hit(table, n))
+               or numbered_hit(table, n) or _currency_headed_hit(ent, table, h))
         if hit:
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:
@@ -1317,6 +1317,20 @@ def names_a_country(header: object) -> bool:
 # Pipedrive; "Opportunity Owner", "Opportunity Currency" in Salesforce; "Ticket Status"):
 # a header no synonym matches is tried again without it.
 _RECORD_PREFIXES = {"opportunity": ("deal", "opportunity"), "ticket": ("ticket",)}
+
+
+def _currency_headed_hit(ent: Entity, table: dict, header: str):
+    """The synonym hit of a money field for a heading that states its currency
+    ("Amount (EUR)", "Sales in EUR": importer.header_currency), else None."""
+    from .header_currency import header_currency
+
+    found = header_currency(header)
+    if found is None:
+        return None
+    n = norm(found[0])
+    hit = table.get(n) or table.get(_unprefixed(ent.kind, n))
+    kinds = {f.key: f.kind for f in ent.fields}
+    return hit if hit and kinds.get(hit[0]) == "money" else None
 
 
 def _unprefixed(kind: str, n: str) -> str:

@@ -36,7 +36,9 @@ from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .mapping import Mapping, is_own_export, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
-from . import refunds
+from . import refunds, row_currency
+from .header_currency import header_code
+from ..domain import money
 from .shop_orders import OrderLines
 from .table import is_blank_cell
 from .values import CHECKED, deal_status_stage, share_to_percent, value_key
@@ -353,6 +355,7 @@ class Options:
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
+    mixed_shares: frozenset[str] = frozenset()      # ... whose column writes 0.25 beside 50: up to 1 is unreadable
     currency: str | None = None           # for rows whose file has no currency of its own
     store_currency: str | None = None     # the store's, when there is no --currency
     currencies: tuple[str, ...] = ()      # settle a bare "$" on the file's evidence (run.settle_bare_symbols)
@@ -537,6 +540,64 @@ class RowPreparer:
                 self.context["defaulted"] = Counter()
 
     @functools.cached_property
+    def _currency_rows(self) -> tuple[int, ...] | None:
+        """None for records without a currency; else the columns giving a row's country,
+        which settles a shared currency symbol (importer.row_currency)."""
+        if "currency" not in self.kinds:
+            return None
+        return row_currency.country_columns(self.headers, self.targets)
+
+    @functools.cached_property
+    def _headed_currency(self) -> tuple[tuple[str, str], ...]:
+        """(money field, the one currency its column's heading states: "Amount (EUR)")."""
+        out = []
+        for header, target in zip(self.headers, self.targets):
+            if target is not None and self.kinds.get(target) == "money" and (code := header_code(header)):
+                out.append((target, code))
+        return tuple(out)
+
+    @functools.cached_property
+    def _money_targets(self) -> tuple[str, ...]:
+        return tuple(t for t in self.source_of if self.kinds.get(t) == "money")
+
+    def _settle_currency(self, values: list, data: dict) -> None:
+        """A Currency cell writing a symbol several currencies share ("¥", "Rs.") as the
+        code its row's country, then --currency or the store's (context "currencies"),
+        then the house reading (counted as assumed) make it; an amount's shared symbol
+        ("¥1,200") with no Currency of its row: the row's Currency from its country. A
+        cell nothing settles stays, for the Currency validator to refuse (the import's
+        first pass has stopped on such files already: run.settle_bare_symbols)."""
+        country = row_currency.row_country(values, self._currency_rows) if self._currency_rows else None
+        cur = data.get("currency")
+        if type(cur) is str:
+            codes = money.currency_candidates(cur)
+            if len(codes) < 2:
+                return
+            code, assumed = row_currency.by_country(codes, country), False
+            if code is None:
+                try:
+                    code, assumed = money.settle_currency(cur, self.context.get("currencies") or ())
+                except ValueError:
+                    return
+            if assumed and (counter := self.context.get("assumed")) is not None:
+                counter[(cur.strip(), code)] += 1
+            data["currency"] = code
+            return
+        if cur is not None:
+            return
+        for key, code in self._headed_currency:
+            if data.get(key) not in (None, ""):
+                data["currency"] = code         # "Amount (EUR)": the heading states it
+                return
+        if not country:
+            return
+        for key in self._money_targets:
+            shared = row_currency.shared_symbol(data.get(key))
+            if shared is not None and (code := row_currency.by_country(shared[1], country)) is not None:
+                data["currency"] = code         # "¥1,200" in a row whose Country is Japan: JPY
+                return
+
+    @functools.cached_property
     def _percent_targets(self) -> tuple[tuple[str, bool], ...]:
         """Mapped number fields that people write as a percentage ("25%"): (field, whether
         it holds percent points, as "Probability %" does, rather than a fraction)."""
@@ -683,6 +744,14 @@ class RowPreparer:
                     continue
                 if share is not None and 0 <= share <= 1:
                     data[key] = (share * 100).normalize()     # "0,4" in a column of fractions: 40 %
+        for key in self.options.mixed_shares:
+            v = data.get(key)
+            if v is not None and type(v) is not Unreadable and (share := _bare_share(v)) is not None and 0 < share <= 1:
+                shown = cell_text(v).strip()
+                del data[key]
+                data.setdefault(UNREADABLE, {})[key] = Unreadable(
+                    shown, f"'{shown}' could be {format((share * 100).normalize(), 'f')} % or {shown} %: the "
+                           "column writes both shares of 1 and percent points (write 25% to say which)")
         for key in self._id_targets:
             v = data.get(key)
             if type(v) is str and "E+" in v and _SCIENTIFIC.match(v.strip()):
@@ -700,6 +769,8 @@ class RowPreparer:
             v = data.get(key)
             if isinstance(v, str) and (said := given.get(value_key(v))) is not None:
                 data[key] = said          # --value "Contract sent=Negotiation"
+        if self._currency_rows is not None and (self._currency_rows or "currency" in data or self._headed_currency):
+            self._settle_currency(values, data)
         if self.options.probability_share and "probability" in data:
             data["probability"] = share_to_percent(data["probability"])
         return data, extra
@@ -1047,6 +1118,21 @@ def _fit_notes(data: dict, prep: RowPreparer, warnings: dict[str, str] | None) -
         "the rest is only in the file")
 
 
+def _bare_share(v: object) -> Decimal | None:
+    """A percent field's cell as a plain number (0.25, "0,25", "1"), None for text with
+    a sign ("25%") or no number."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float, Decimal)):
+        return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+    if type(v) is str and _PLAIN_SHARE.match(v):
+        try:
+            return Decimal(v.strip().replace(",", "."))
+        except ArithmeticError:
+            return None
+    return None
+
+
 def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPreparer,
                           warnings: dict[str, str] | None) -> None:
     """Fields whose cell holds no readable value (an error such as #N/A, a number that
@@ -1061,16 +1147,16 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
         f = fields.get(key)
         optional = (f is not None and not f.required and key != "name" and key not in MUST_READ) or (
             key == "customer_ref" and ent.kind == "customer")         # a customer's old id: optional
-        if not optional or warnings is None or not prep.has_notes:
+        if not optional or warnings is None or not prep.keep_key:
             hard[label] = cell.reason
             continue
-        warnings[label] = f"{cell.reason} (left empty; the text is kept in Notes)"
+        warnings[label] = f"{cell.reason} (left empty; the text is kept in {kept_in_header(ent.kind)})"
         moved.append(f"{label}: {cell.shown}")
     if hard:
         if warnings is not None:
             warnings.clear()
         raise ValidationFailed(hard)
-    _with_notes(data, moved)
+    _with_notes(data, moved, prep.keep_key)
 
 
 def _with_notes(data: dict, extra: list[str], key: str = "notes") -> None:

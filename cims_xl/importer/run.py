@@ -29,18 +29,19 @@ from ..domain import normalize as nz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
-from . import parallel, plan, refunds, shop_orders, tag_columns
+from . import parallel, plan, refunds, row_currency, shop_orders, tag_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
-from .values import ValueEvidence, parse_values
+from .values import ValueEvidence, parse_values, value_key
+from .header_currency import header_code
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
-from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, subtotal_text
+from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, mixed_share_fields, subtotal_text
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from . import shape
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
-                    is_blank_cell, two_row_header, with_extra_columns)
+                    is_blank_cell, two_row_header, units_row, with_extra_columns)
 
 CHUNK_ROWS = 5_000
 MAX_OUTCOMES = 100_000          # per-row outcomes kept in the result (the report has all)
@@ -179,6 +180,7 @@ class Scan:
     inferences: list[dict] = field(default_factory=list)
     decimal_marks: dict[str, str] = field(default_factory=dict)
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields written as fractions of 1
+    mixed_shares: frozenset[str] = frozenset()      # ... written both ways: values up to 1 left empty
     footer_rows: list[int] = field(default_factory=list)
     other_rows: set[int] = field(default_factory=set)    # another table's rows, repeated headers
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
@@ -208,19 +210,36 @@ class _CurrencyEvidence:
         self.money = [(columns[j], c.header) for j, c in enumerate(mapping.columns)
                       if c.target and kinds.get(c.target) == "money"]
         self.code = [columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
+        self.code_headers = {columns[j]: c.header for j, c in enumerate(mapping.columns) if c.target == "currency"}
         self.found: set[str] = set()
         self.bare: dict[tuple[str, str], tuple[tuple[str, ...], list[str]]] = {}
         self.active = "currency" in kinds
+        # a row's Country settles its shared symbol ("¥1,200" in Japan): (symbol, column) -> codes
+        self.countries = row_currency.country_columns([c.header for c in mapping.columns],
+                                                      [c.target for c in mapping.columns], columns)
+        self.by_country: dict[tuple[str, str], Counter] = {}
+        # "Amount (EUR)": a money column whose heading states its currency (header_currency)
+        self.headed = {h: code for _, h in self.money if (code := header_code(h))}
+        self.found.update(self.headed.values())
+        self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
 
     def add(self, values: list) -> None:
         n = len(values)
         stated = False
+        country = row_currency.row_country(values, self.countries) if self.countries else None
         for c in self.code:
             v = values[c] if c < n else None
             if isinstance(v, str) and v.strip():
                 stated = True
+                if (said := self.given.get(value_key(v))) is not None:
+                    self.found.add(said)
+                    continue
                 try:
                     code = money.check_currency(v)
+                except money.CurrencyError as exc:
+                    if exc.codes:               # "¥", "Rs." in a Currency column: as an amount's symbol
+                        self._shared((v.strip(), exc.codes), self.code_headers[c], v, country)
+                    continue
                 except ValueError:
                     continue
                 if code:
@@ -231,12 +250,37 @@ class _CurrencyEvidence:
                 if code := money.named_currency(v):
                     self.found.add(code)
                 elif not stated and (bare := money.bare_symbol(v)):
-                    self._bare(bare, header, v)
+                    self._shared(bare, header, v, country)
             elif isinstance(v, money.ShownAmount):
                 if code := money.named_currency(v):
                     self.found.add(code)
                 elif not stated and (bare := money.bare_symbol(v)):
-                    self._bare(bare, header, f"{v.token}{cell_text(v)}")
+                    self._shared(bare, header, f"{v.token}{cell_text(v)}", country)
+
+    def country_code(self, header: str, value: object, values: list) -> str | None:
+        """The currency the row's country settles an amount's shared symbol to (JPY for
+        "¥1,200" in Japan), else None (also for a row whose Currency cell says one)."""
+        if not any(h == header for _, h in self.money) or not isinstance(value, (str, money.ShownAmount)):
+            return None
+        n = len(values)
+        if any(isinstance(v := values[c] if c < n else None, str) and v.strip() for c in self.code):
+            return None
+        shared = row_currency.shared_symbol(value)
+        if shared is None:
+            return None
+        return row_currency.by_country(shared[1], row_currency.row_country(values, self.countries))
+
+    def _shared(self, bare: tuple[str, tuple[str, ...]], header: str, shown: str, country: str | None) -> None:
+        """A shared symbol: settled by the row's country when it uses one of its
+        currencies (row_currency.by_country), else left to settle_bare_symbols."""
+        code = self.headed.get(header)
+        if code is not None and code in bare[1]:
+            return                              # "¥1,200" under "Amount (JPY)"
+        if (code := row_currency.by_country(bare[1], country)) is not None:
+            self.found.add(code)
+            self.by_country.setdefault((bare[0], header), Counter())[code] += 1
+            return
+        self._bare(bare, header, shown)
 
     def _bare(self, bare: tuple[str, tuple[str, ...]], header: str, shown: str) -> None:
         symbol, codes = bare
@@ -257,6 +301,15 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
     prefer: set[str] = set()
     inferences: list[dict] = []
     stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]] = []
+    for header, code in named.headed.items():
+        inferences.append({"what": f"currency of '{header}'", "decided": code,
+                           "evidence": "the column's heading (or the units row under it) names it; amounts there that name no currency "
+                                       "of their own, in rows without a Currency, are in it"})
+    for (symbol, header), counts in named.by_country.items():
+        inferences.append({"what": f"currency of '{symbol}' in '{header}'",
+                           "decided": ", ".join(f"{code} ({n} row(s))" for code, n in counts.most_common()),
+                           "evidence": "the row's country, where that one of the currencies "
+                                       f"'{symbol}' is used for is legal tender (CLDR)"})
     for (symbol, header), (codes, examples) in named.bare.items():
         if given and (given in codes or given in money.written_alike(symbol)):
             continue                          # --currency: the plan's prefer has it
@@ -270,7 +323,7 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
             house = () if _no_default(symbol) else (money.currency_of_token(symbol)[0],)
             stops.append((header, symbol, examples, (*house, *(c for c in codes if c not in house)), others))
     if stops:
-        raise AmbiguousCurrency(stops)
+        raise AmbiguousCurrency(stops, frozenset(named.code_headers.values()), bool(named.countries))
     return tuple(sorted(prefer)), inferences
 
 
@@ -609,7 +662,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             f"({shown}) and each record is a column, while row {window[i][0]} names {in_row} known field(s). "
             "Nothing was imported. Turn it round (in Excel: copy the table, then Paste Special, Transpose) "
             "so that each record is a row under one header row, and import that.")
-    header_number, header_values = two_row_header(window, i, src.merged) or window[i]
+    header_number, header_values = two_row_header(window, i, src.merged) or units_row(window, i) or window[i]
     table = build_table(header_number, header_values, skipped_above=i)
     lenient = {k: v for k, v in overrides.items()
                if any(mp.norm(k) == mp.norm(h) for h in table.headers)}
@@ -643,6 +696,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     watch = FooterWatch(len(table.headers), phone_columns=phone_cols)
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
     named = _CurrencyEvidence(ent, mapping, table.columns)
+    named.given = (values_given or {}).get("currency", {})
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
@@ -697,6 +751,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             rn.add(number, values[col] if col < len(values) else None)
         for col, nev in numbers.items():
             if col < len(values):
+                if named.countries and (code := named.country_code(nev.column, values[col], values)):
+                    nev.add_in(values[col], code)       # "¥1,200" in a row whose Country is Japan
+                    continue
                 nev.add(values[col], values)
         if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
             for c, v in enumerate(values):
@@ -779,6 +836,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole)
     fractions, share_inferences = fraction_fields(number_cols)
+    mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
+    share_inferences += mixed_inferences
     listed.keep_only(final_targets)
     inferences = date_inferences + counted + inferences + share_inferences + shop_inferences + tag_inferences
     if at_end:
@@ -824,7 +883,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     inferences = [i for c in calendars.values() for i in c[1]] + inferences
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
-                inferences=inferences, decimal_marks=marks, fraction_fields=fractions,
+                inferences=inferences, decimal_marks=marks, fraction_fields=fractions, mixed_shares=mixed_shares,
                 footer_rows=[n for n, _ in footer], other_rows=other_rows,
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
@@ -1340,6 +1399,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           region_from="--region" if region else "store setting" if set_region else "",
                           region_default=region is None, foreign_regions=scan.foreign_regions,
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
+                          mixed_shares=scan.mixed_shares,
                           currency=currency,
                           store_currency=store_currency,
                           currencies=prefer, serial_offset=src.serial_offset,

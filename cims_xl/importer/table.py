@@ -208,6 +208,40 @@ def two_row_header(rows: list[tuple[int, list]], i: int,
     return below_number, values
 
 
+# A units row's cell: a short word in brackets ("(EUR)", "[kg]", "（元）", "(yyyy-mm-dd)").
+# No digits: "(1,234.00)" is an accounting negative, not a unit.
+_UNIT = re.compile(r"^\s*[(\[（【]\s*(?P<unit>[^()\[\]（）【】\d]{1,20}?)\s*[)\]）】]\s*$")
+
+
+def units_row(rows: list[tuple[int, list]], i: int) -> tuple[int, list] | None:
+    """(row number, header values) when the row right below the header at `rows[i]`
+    gives the columns' units: every filled cell a short bracketed word under a filled
+    header ("(EUR)", "(yyyy-mm-dd)", "[kg]"), at least one of them naming a currency
+    (domain.money). A unit naming a currency joins its header ("Amount (EUR)", whose
+    amounts are then in EUR: importer.header_currency); the others are left out. The
+    data starts below the units row. None otherwise."""
+    from ..domain.money import currency_candidates
+
+    if i + 1 >= len(rows):
+        return None
+    number, top = rows[i]
+    below_number, below = rows[i + 1]
+    if below_number != number + 1:
+        return None
+    filled = [(c, v) for c, v in enumerate(below) if not is_blank_cell(v)]
+    if not filled or not all(isinstance(v, str) and _UNIT.match(v) and c < len(top) and not is_blank_cell(top[c])
+                             for c, v in filled):
+        return None
+    values = list(top)
+    money = False
+    for c, v in filled:
+        unit = _UNIT.match(v).group("unit")
+        if currency_candidates(unit):
+            values[c] = f"{header_text(top[c])} ({unit})"
+            money = True
+    return (below_number, values) if money else None
+
+
 def build_table(header_row: int, header_values: list, skipped_above: int) -> Table:
     headers: list[str] = []
     columns: list[int] = []

@@ -41,6 +41,7 @@ CHECKED: dict[str, tuple[str, ...]] = {
 FEW = 20                 # unknown in at most 1 row of FEW filled cells: those rows are refused
 DISTINCT_MAX = 5_000     # distinct values remembered per column (more: the rest are counted only)
 SHOWN = 6                # unknown values named in a message
+SHARED = "\x00shared symbol"   # known(): a currency symbol several currencies share, settled per row
 _BARE_NUMBER = re.compile(r"^\s*[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)\s*$")
 
 
@@ -167,6 +168,10 @@ class ValueEvidence:
         if key == "currency":
             try:
                 return money.check_currency(text)
+            except money.CurrencyError as exc:
+                # "¥", "Rs.": a symbol several currencies share, settled per row as an
+                # amount's symbol is (run.settle_bare_symbols, importer.row_currency)
+                return SHARED if exc.codes else None
             except ValueError:
                 return None
         try:
@@ -199,7 +204,8 @@ class ValueEvidence:
                     "evidence": f"{self.filled[c] - rows} of {self.filled[c]} value(s) read; "
                                 f"say what the others are with --value \"{next(iter(unknown))}=…\""})
             read = {text: self.known(key, text) for text in counter if text not in unknown}
-            renamed = {t: v for t, v in read.items() if v is not None and str(v).casefold() != t.casefold()}
+            renamed = {t: v for t, v in read.items()
+                   if v is not None and v is not SHARED and str(v).casefold() != t.casefold()}
             if renamed:
                 shown = "; ".join(f"'{t}' = {v}" for t, v in list(renamed.items())[:SHOWN])
                 more = len(renamed) - SHOWN

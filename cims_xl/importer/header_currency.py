@@ -1,0 +1,53 @@
+"""The currency a column's heading states: "Amount (EUR)", "Total [USD]", "Sales in
+EUR", "Amount EUR", "金额（元）", "Betrag (€)" (issue 14: a currency the file states is
+evidence, never replaced by the store's).
+
+`header_currency` splits such a heading into the heading proper ("Amount") and the
+currency it names, read as a Currency cell is (domain.money: ISO codes, CLDR symbols
+and names). The importer maps the heading proper ("Amount (EUR)" is the Amount field)
+and takes the currency for the column's amounts that name none of their own, in rows
+without a Currency of their own.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from ..domain import money
+
+# "Amount (EUR)", "Amount [EUR]", "金额（元）", "金额【人民币】"
+_BRACKETED = re.compile(r"^(?P<head>.*?\S)\s*[(\[（【](?P<cur>[^()\[\]（）【】]{1,20})[)\]）】]\s*$")
+# "Sales in EUR", "Amount in US dollars"
+_IN = re.compile(r"^(?P<head>.*?\S)\s+in\s+(?P<cur>.{1,20}?)\s*$", re.IGNORECASE)
+# "Amount EUR", "Amount_USD", "Amount-GBP": an ISO code in capitals only, and not one
+# that is also an English word a heading ends with ("Sales ALL", "Rank TOP")
+_CODE = re.compile(r"^(?P<head>.*?[^\s_/-])[\s_/-]+(?P<cur>[A-Z]{3})\s*$")
+_WORD_CODES = frozenset({"ALL", "TOP", "CUP", "PEN", "MOP", "BOB", "TRY", "SOS", "MAD", "GEL", "BAM", "DOP"})
+
+
+@functools.lru_cache(maxsize=256)
+def header_currency(header: str) -> tuple[str, tuple[str, ...]] | None:
+    """(the heading without its currency, the currencies it may be) when `header` ends
+    by naming a currency: ("Amount", ("EUR",)) for "Amount (EUR)"; ("Amount",
+    ("ARS", "AUD", … "USD", …)) for "Amount ($)". None for a heading naming none
+    ("Amount", "Amount (net)", "Price (incl. VAT)")."""
+    if not isinstance(header, str):
+        return None
+    for pattern in (_BRACKETED, _IN, _CODE):
+        match = pattern.match(header.strip())
+        if match is None:
+            continue
+        cur = match.group("cur").strip()
+        if pattern is _CODE and (cur in _WORD_CODES or not money.is_currency_code(cur)):
+            continue
+        codes = money.currency_candidates(cur)
+        if codes:
+            return match.group("head").strip(), codes
+    return None
+
+
+def header_code(header: str) -> str | None:
+    """The one currency a heading states ("Amount (EUR)" -> "EUR"), else None."""
+    found = header_currency(header)
+    return found[1][0] if found and len(found[1]) == 1 else None
