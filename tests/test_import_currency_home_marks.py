@@ -80,3 +80,18 @@ def test_a_currency_whose_places_write_different_marks_settles_nothing(admin, tm
     assert _orders(admin) == {}
     import_file(admin, path, kind="orders", decimal="comma")
     assert _orders(admin)["N-1"][0] in (Decimal("1234"), Decimal("1500"), Decimal("15000"))
+
+
+def test_chinas_decimal_mark_comes_from_cldrs_locale_with_its_script(admin, tmp_path):
+    """CLDR names China's locale zh_Hans_CN, not zh_CN: the yuan's home mark is "." and
+    "¥1,200" from China is 1200 yuan without asking for --decimal."""
+    from cims_xl.domain.money import decimal_mark_at_home
+
+    assert [decimal_mark_at_home(c) for c in ("CNY", "TWD", "HKD", "JPY")] == [".", ".", ".", "."]
+    path = tmp_path / "yen_cn.csv"
+    path.write_text('Order No,Order Date,Customer,Amount,Country\nA1,2026-03-05,Li Na,"¥1,200",China\n'
+                    'A2,2026-03-06,Wang Wei,"¥2,500",China\n', encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (2, 0)
+    assert sorted((str(o["amount"]), o["currency"]) for o in records.list_records(admin, "order")) == [
+        ("1200", "CNY"), ("2500", "CNY")]

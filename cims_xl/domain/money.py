@@ -495,7 +495,7 @@ def _agreed_mark(idents) -> str | None:
 def decimal_mark_at_home(code: str) -> str | None:
     """The decimal mark the official languages (de facto included) of every place where
     `code` is legal tender agree on, else None: TRY (tr_TR), RUB (ru_RU), BRL (pt_BR),
-    PLN -> ","; THB, INR -> "."; CNY, USD (en_US "." but es_EC ","), EUR, CAD (en/fr),
+    PLN -> ","; THB, INR, CNY (zh_Hans_CN) -> "."; USD (en_US "." but es_EC ","), EUR, CAD (en/fr),
     CHF (de_CH "." but fr_CH ",") -> None. Narrower than decimal_mark_of_currency, which
     also counts every minority language CLDR has a locale for (ru_RU "," beside ce_RU
     "."); for the importer's column evidence (importer.evidence), where a column of
@@ -507,10 +507,26 @@ def decimal_mark_at_home(code: str) -> str | None:
 
     code = code.upper()
     available = set(locale_identifiers())
-    return _agreed_mark(f"{lang}_{territory}" for territory in get_global("territory_currencies")
+    return _agreed_mark(ident for territory in get_global("territory_currencies")
                         if code in get_territory_currencies(territory, tender=True)
                         for lang in get_official_languages(territory, de_facto=True)
-                        if f"{lang}_{territory}" in available)
+                        if (ident := _home_locale(lang, territory, available)) is not None)
+
+
+def _home_locale(lang: str, territory: str, available: set[str]) -> str | None:
+    """CLDR's locale for `lang` as written in `territory`: "pt_BR", or with the script
+    the likely-subtags data adds ("zh_CN" is "zh_Hans_CN", "zh_TW" "zh_Hant_TW");
+    None when CLDR has none for that territory."""
+    ident = f"{lang}_{territory}"
+    if ident in available:
+        return ident
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        loc = Locale.parse(ident)
+    except (ValueError, UnknownLocaleError):
+        return None
+    return str(loc) if loc.territory == territory and str(loc) in available else None
 
 
 def _mark_of_tokens(tokens: list[str], readings: list[tuple[str, bool]]) -> str | None:
