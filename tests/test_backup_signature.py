@@ -21,6 +21,7 @@ from cims_xl.errors import BackupSignature
 from cims_xl.security import trust
 from cims_xl.security.keys import KeyFile
 from cims_xl.services import audit_log, auth, backup, records
+from cims_xl.services.session import Session
 from conftest import ADMIN_PASSWORD, FAST_KDF, USER_PASSWORD
 
 
@@ -123,6 +124,51 @@ def test_a_salesperson_who_signs_a_changed_backup_with_her_own_key_is_refused(st
     with pytest.raises(BackupSignature, match="signed by mallory, who is not an administrator"):
         backup.restore(admin, made, ADMIN_PASSWORD)
     assert records.get(admin, "C-000001")["owner"] == "admin"
+
+
+def _live_sql(store_path, key: bytes, *statements: str) -> None:
+    """What anyone who can sign in can do to the live store file: any SQL, with the data key."""
+    conn = sqlcipher3.connect(str(store_path), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    for sql in statements:
+        conn.execute(sql)
+    conn.close()
+
+
+@pytest.mark.parametrize("doctoring", ["index", "users table", "key file"])
+def test_what_a_salesperson_can_edit_in_the_live_store_does_not_make_her_signature_an_administrators(
+        store_path, admin, session_as, doctoring):
+    """The keys and roles a backup's signature is checked against come from the trail as
+    verify replays it, not from what the data key lets anyone edit: the index from
+    records to entries (she linked 'admin' to her own user.create entry, whose key is
+    hers), the users table (she made herself admin) or the key file (her key in admin's
+    slot)."""
+    records.create(admin, "customer", {"name": "Ann Lee", "owner": "admin"})
+    made = backup.backup(admin)
+    mallory = session_as("sales", "mallory")
+    key = mallory.data_key
+    signer = "mallory" if doctoring == "users table" else "admin"
+    fake = Session(store_path, mallory.store, signer, "admin", key, idle_timeout=0,
+                   signing_key=mallory._signing_key)
+    if doctoring == "index":
+        seq = next(r[0] for r in mallory.store.iter_audit(entity_id="mallory") if r[3] == "user.create")
+        _live_sql(store_path, key, f"INSERT INTO audit_refs (entity_id, seq) VALUES ('admin', {seq})")
+    elif doctoring == "users table":
+        _live_sql(store_path, key, "UPDATE users SET role = 'admin' WHERE username = 'mallory'")
+    else:
+        from cims_xl.security.keys import keyfile_path
+
+        path = keyfile_path(store_path)
+        doc = json.loads(path.read_text())
+        doc["slots"]["admin"]["sign_public"] = fake.signing_public
+        path.write_text(json.dumps(doc))
+    mallory.close()
+    _rewrite(made, key=key, db_sql="UPDATE customers SET owner = 'mallory'",
+             manifest_fn=lambda m: backup.sign_manifest(fake, m))
+    with pytest.raises(BackupSignature, match="never given admin|not an administrator"):
+        backup.check_restore(admin, made)
+    with pytest.raises(BackupSignature):
+        backup.restore(admin, made, ADMIN_PASSWORD)
 
 
 def test_a_backup_signed_as_the_administrator_with_a_key_of_her_own_is_refused_here_and_on_a_computer_that_pinned_the_key(

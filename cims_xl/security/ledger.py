@@ -180,6 +180,7 @@ class UserState:
     totp: bool | None = None     # second factor on (None: the trail does not say)
     totp_digest: str | None = None
     created_by: str | None = None
+    signed_keys: set = field(default_factory=set)   # every Ed25519 key signed entries gave them
 
 
 @dataclass
@@ -521,6 +522,8 @@ class Replay:
         for key, attr in fields:
             if key in changes and key in rule[0] and isinstance(changes[key], list) and len(changes[key]) == 2:
                 setattr(st, attr, changes[key][1])
+                if attr == "sign" and isinstance(changes[key][1], str):
+                    st.signed_keys.add(changes[key][1])
         if action == "user.create":
             st.created_by = actor if signed else None
             st.totp, st.totp_digest = False, None
@@ -869,6 +872,11 @@ class Replay:
         never = sorted((n for n, s in self.users.items() if s.role and not s.disabled and s.sign is None), key=str)
         if never:
             self.notes.append("no signing key yet (sign in once to get one): " + ", ".join(map(str, never)))
+
+    def keys_ever(self) -> dict[str, set[str]]:
+        """Every signing key (base64) that entries the replay accepted as signed gave each
+        user, older ones included (a password reset by an administrator gives a new one)."""
+        return {u: set(s.signed_keys) for u, s in self.users.items() if s.signed_keys}
 
     def fingerprints(self) -> dict[str, str | None]:
         """Each user's signing-key fingerprint as the replayed trail has it."""

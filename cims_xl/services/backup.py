@@ -158,37 +158,23 @@ class BackupTrust:
 
 
 def live_trust(session: Session, *, allow_unsigned: bool = False) -> BackupTrust:
-    """The BackupTrust of a signed-in store: every signing key its trail gave each user
-    (`user.create`, `user.key`, `user.password` entries: an older backup was signed
-    with the key its maker had then), the key in each user's slot now, and this OS
-    account's pin; its administrators (disabled ones too: their backups stay theirs)."""
-    keys: dict[str, set[str]] = {}
-    users = session.store.fetch_users()
-    for u in users:
-        name = u["username"]
-        found = keys.setdefault(name, set())
-        for row in session.store.iter_audit(entity_id=name):
-            action, entity, changes = row[3], row[4], row[7]
-            if entity != "user" or not str(action).startswith("user."):
-                continue
-            try:
-                pair = (json.loads(changes) or {}).get("sign_key")
-            except (TypeError, ValueError):
-                continue
-            if isinstance(pair, list):
-                found.update(trust.fingerprint(k) for k in pair if isinstance(k, str) and k)
-    with contextlib.suppress(CimsError, OSError, ValueError):
-        kf = KeyFile.load(session.store_path)
-        for name in kf.usernames():
-            if fp := trust.fingerprint(kf.signing_public(name)):
-                keys.setdefault(name, set()).add(fp)
-    store_id = session.store.get_meta("store_id")
+    """The BackupTrust of a signed-in store, from what cannot be forged with the data key
+    alone: the trail as `audit verify` replays it (every signing key that entries
+    accepted as signed gave each user, so an older backup signed with the key its maker
+    had then still checks; the users the replay makes administrators, disabled ones too:
+    their backups stay theirs), and this OS account's pin. Not the users table, the key
+    file or the index from records to entries, which anyone who can sign in can edit."""
+    from . import audit_log
+
+    _result, replay, store_id, _signed_from = audit_log._check_trail(session)
+    keys: dict[str, set[str]] = {u: {fp for k in ks if (fp := trust.fingerprint(k))}
+                                 for u, ks in replay.keys_ever().items()}
     pin = trust.load_pin(store_id) if store_id else None
     for name, fp in ((pin or {}).get("keys") or {}).items():
         if fp:
             keys.setdefault(name, set()).add(fp)
-    admins = frozenset(u["username"] for u in users if u["role"] == "admin")
-    return BackupTrust(keys, admins, allow_unsigned, store_id)
+    admins = frozenset(u for u, st in replay.users.items() if st.role == "admin")
+    return BackupTrust(keys, admins, allow_unsigned, session.store.get_meta("store_id"))
 
 
 def check_signature(backup_file: Path, manifest: dict, how: BackupTrust, own_keys: KeyFile | None = None) -> dict:
