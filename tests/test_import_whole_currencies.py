@@ -36,13 +36,21 @@ def test_a_currency_without_minor_unit_reads_one_separator_as_thousands(admin, t
     assert {c for _, c in _amounts(admin).values()} == {code}
 
 
-def test_a_currency_with_cents_does_not_settle_the_separator(admin, tmp_path):
+def test_a_currency_with_cents_settles_the_separator_only_when_its_home_writes_one_mark(admin, tmp_path):
+    """China writes a decimal point (CLDR zh_Hans_CN): "¥1,500" in yuan is 1,500, said in
+    the summary. The euro is written both ways at home (de_DE "," and en_IE "."):
+    "€1,500" still stops."""
     path = tmp_path / "cny.csv"
     path.write_text("Order ID,Order Date,Customer Name,Amount\nA-1,2026-03-01,Wang Fang,\"¥1,500\"\n",
                     encoding="utf-8")
+    result = import_file(admin, path, kind="orders", currency="CNY")
+    assert {a for a, _ in _amounts(admin).values()} == {Decimal("1500")}
+    assert any("decimal mark" in i["what"] and "point" in i["decided"] for i in result.inferences)
+    eur = tmp_path / "eur.csv"
+    eur.write_text("Order ID,Order Date,Customer Name,Amount\nA-2,2026-03-01,Anna Berg,\"€1,500\"\n",
+                   encoding="utf-8")
     with pytest.raises(ImportRefused, match="Amount"):
-        import_file(admin, path, kind="orders", currency="CNY")
-    assert _amounts(admin) == {}
+        import_file(admin, eur, kind="orders", currency="EUR")
 
 
 def test_a_dollar_amount_is_not_settled_by_a_yen_currency(admin, tmp_path):
