@@ -256,3 +256,28 @@ def test_writing_the_erased_persons_email_onto_another_customer_is_refused(admin
     row = next(r for r in table_rows(book) if r["ID"] == lina["id"])
     assert row["Status"].startswith("Invalid: Mobile: matches a person erased on")
     assert records.get(admin, lina["id"])["mobile"] != "+8613800138000"
+
+
+# ----- a contact is a person too (tester: the erased person came back as a contact) ----------
+
+@pytest.mark.parametrize("values", [{"email": "WXM@qq.com"}, {"mobile": "138-0013-8000"},
+                                    {"phone": "+86 138 0013 8000"}])
+def test_an_erased_persons_email_or_number_on_a_contact_is_refused(admin, shop_file, session_as, values):
+    li = next(r["id"] for r in records.list_records(admin, "customer") if r["name"] == "李娜")
+    with pytest.raises(ValidationFailed, match="erased on"):
+        records.create(admin, "contact", {"name": "Xiaoming W", "customer_id": li, **values})
+    ok = records.create(admin, "contact", {"name": "Someone Else", "customer_id": li, "email": "else@qq.com"})
+    with pytest.raises(ValidationFailed, match="erased on"):
+        records.update(admin, ok["id"], values)
+    assert [c["name"] for c in records.list_records(admin, "contact")] == ["Someone Else"]
+
+
+def test_a_contacts_import_rejects_the_erased_person_and_keeps_the_others(admin, shop_file, tmp_path):
+    path = write_csv(tmp_path / "contacts.csv", [["Name", "Company", "Email", "Mobile"],
+                                                 ["Xiaoming W", "李娜", "Wxm@QQ.com", ""],
+                                                 ["Zhao Lei", "李娜", "zhaolei@qq.com", "139 8888 7777"]])
+    result = import_file(admin, path, kind="contacts")
+    assert (result.created, result.rejected) == (1, 1)
+    rejected = next(o for o in result.outcomes if o.action == "rejected")
+    assert rejected.row == 2 and "erased on" in rejected.reason
+    assert [c["name"] for c in records.list_records(admin, "contact")] == ["Zhao Lei"]

@@ -1447,6 +1447,10 @@ class Planner:
                         continue
                     warned: dict[str, str] = {}
                     clean, new_cust = self._linked(data, extra, ctx, warned)
+                    if self.ent.kind == "contact" and self.options.erased \
+                            and (hit := self.options.erased.match(clean)) is not None:
+                        # a contact is a person too: one erased at their request is not added
+                        raise ValidationFailed(self._erased_problem(*hit))
                     if self.prep.refund_cols or number in self.options.refunds:
                         self._refunded(number, values, clean, warned)
                     if warned:

@@ -170,6 +170,10 @@ def create(session: Session, kind: str, data: dict, *, batch_id: str | None = No
     return create_many(session, kind, [data], batch_id=batch_id, context=context)[0]
 
 
+# Records of people, whose email and numbers a GDPR erase keeps out (services.suppression).
+_PEOPLE = ("customer", "contact")
+
+
 def with_phone_extensions(kind: str, data: dict) -> dict:
     """`data` (values as typed, field key -> text) with each phone typed with an
     extension ("(415) 555-0136 x123") also kept whole in Notes ("Phone: (415) 555-0136
@@ -268,7 +272,9 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
             sla_targets = load_sla_targets(session)
         # A customer erased at their request is not added again (services.suppression);
         # an import's own customer rows are refused one by one by its planner instead.
-        erased = erased_list(session) if kind == "customer" and not imported else None
+        # (A contact is a person too: their email or number under another customer is
+        # refused the same way.)
+        erased = erased_list(session) if kind in _PEOPLE and not imported else None
         with contextlib.ExitStack() as behind:
             part: list[dict] = []
             # Inside a longer write that already goes behind (an import), chunks need not
@@ -501,7 +507,7 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     diff = {k: v for k, v in values.items() if current.get(k) != v}
     if not diff:
         return _mask(session, ent, current)
-    if ent.kind == "customer" and any(diff.get(k) for k in ("email", "phone", "mobile")):
+    if ent.kind in _PEOPLE and any(diff.get(k) for k in ("email", "phone", "mobile")):
         # an erased person's email or number written onto a customer: refused as on create
         cache = names if names is not None else {}
         if "erased" not in cache:
