@@ -144,6 +144,25 @@ def test_a_second_table_below_a_blank_row_is_not_read_and_the_summary_says_where
     assert {c["name"]: c["email"] for c in stored(admin)}["Bob Ray"] == "bob@example.com"
 
 
+@pytest.mark.parametrize("header", ["Product,Price,Stock", "Artikel,Preis,Bestand", "Product,Qty,Warehouse"])
+def test_a_second_table_naming_one_known_field_is_found_by_the_words_its_columns_cannot_hold(
+        admin, tmp_path, header):
+    """(tester) "Product, Price, Stock" names one field cims knows; "Price" standing in a
+    column the table above fills with emails alone is no email: a header, not a customer."""
+    path = write_text(tmp_path, "stacked.csv", "Name,Email,City\nStack One,s1@example.com,Berlin\n"
+                                               f"Stack Two,s2@example.com,Paris\n\n{header}\n"
+                                               "Widget,9.99,5\nGadget,19.99,0\n")
+    result = import_file(admin, path)
+    assert (result.created, result.rejected, result.other_table_rows) == (2, 0, 3)
+    assert names(admin) == {"Stack One", "Stack Two"}
+
+
+def test_a_row_after_a_blank_row_that_fits_the_columns_is_still_a_customer(admin, tmp_path):
+    path = write_text(tmp_path, "gap2.csv", "Name,Email,City\nStack One,s1@example.com,Berlin\n"
+                                            "Stack Two,s2@example.com,Paris\n\nProduct Ltd,p@example.com,Rome\n")
+    assert import_file(admin, path).created == 3
+
+
 def test_a_header_repeated_inside_the_table_is_skipped_and_the_rows_after_it_are_read(admin, tmp_path):
     path = write_text(tmp_path, "pages.csv", "Name,Company,Email\n"
                                              "Ann Lee,Acme,ann@example.com\n"

@@ -309,6 +309,10 @@ def header_row_kinds(values: list) -> tuple[int, str | None]:
     return best, kind
 
 
+_EMAILISH = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_NUMBERISH = re.compile(r"^[-+(]?[\d.,'’ ]*\d[\d.,'’ ]*\)?%?$")
+
+
 def _row_key(values: list) -> tuple:
     return tuple(header_text(v).casefold() for v in values if not is_blank(v))
 
@@ -326,6 +330,8 @@ class StackedTables:
     _last: int | None = None
     _key: tuple = ()
     _first: str = ""
+    # per column: [rows with a value, of them emails, of them numbers] in this table
+    _kinds: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._key = _row_key(self.header_values)
@@ -348,14 +354,40 @@ class StackedTables:
             self.repeats.append(number)
             return "repeat"
         if not gap:
+            self._profile(values)
             return None
         known, kind = header_row_kinds(values)
-        if known >= 2:
+        if known >= 2 or (known == 1 and self._misfits(values) >= 1):
             self.start = number
             self.start_headers = [header_text(v) for v in values if not is_blank(v)]
             self.start_kind = kind
             return "other"
+        self._profile(values)
         return None
+
+    def _profile(self, values: list) -> None:
+        for c, v in enumerate(values):
+            if is_blank(v):
+                continue
+            seen = self._kinds.setdefault(c, [0, 0, 0])
+            seen[0] += 1
+            if isinstance(v, str) and "@" in v and _EMAILISH.match(v.strip()):
+                seen[1] += 1
+            elif isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) or (
+                    isinstance(v, str) and _NUMBERISH.match(v.strip())):
+                seen[2] += 1
+
+    def _misfits(self, values: list) -> int:
+        """How many of a header-like row's words stand in a column this table fills with
+        emails or numbers alone (at least two rows): "Price" under Email is no email."""
+        out = 0
+        for c, v in enumerate(values):
+            seen = self._kinds.get(c)
+            if is_blank(v) or not seen or seen[0] < 2:
+                continue
+            if seen[1] == seen[0] or seen[2] == seen[0]:
+                out += 1
+        return out
 
 
 # ----- a table turned round ---------------------------------------------------------------
