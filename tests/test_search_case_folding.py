@@ -53,6 +53,18 @@ def test_a_folded_search_still_finds_nothing_where_nothing_matches(people, asked
 
 
 def test_the_index_is_asked_for_each_spelling_of_i_and_never_for_pieces_a_sharp_s_may_hide():
-    assert queries._index_grams("ist") == ['("ist" OR "İst")']
+    assert queries._index_grams("ist") == ['("ist" OR "İst" OR "ıst")']
     assert queries._index_grams("Straße") == ['"str"', '"tra"']          # "ras", "ass", "sse" may be "aß"
     assert queries._index_grams("ΟΔΟΣ") == ['"οδο"', '"δοσ"']
+
+
+@pytest.mark.parametrize("typed", ["YILMAZ", "yilmaz", "Yılmaz", "yılmaz", "AYŞE YILMAZ"])
+def test_a_turkish_dotless_i_is_found_by_the_capital_i_it_is_written_with(admin, typed):
+    """(tester) "YILMAZ" is how "Yılmaz" is written in capitals; a search is allowed to
+    find more, never less."""
+    from cims_xl.services.search import search_customers
+
+    records.create(admin, "customer", {"name": "Ayşe Yılmaz", "city": "İstanbul"})
+    for i in range(60):      # enough rows for the trigram index to be asked
+        records.create(admin, "customer", {"name": f"Filler {i}", "city": "Ankara"})
+    assert [r["name"] for r in search_customers(admin, typed).rows] == ["Ayşe Yılmaz"]

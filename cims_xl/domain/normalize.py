@@ -247,16 +247,19 @@ def tag_key(tag: str) -> str:
 # CaseFolding.txt, status F: "STRASSE" is "Straße" in capitals). Greek final ς folds to
 # σ with casefold() too, but does not change length. What search_key folds beyond
 # plain case, so that a search can tell which stored letters may stand for a term's.
-SEARCH_FOLDS = {"İ": "i", "ß": "ss", "ẞ": "ss"}
+SEARCH_FOLDS = {"İ": "i", "ı": "i", "ß": "ss", "ẞ": "ss"}
+# Turkish dotless ı is i to a search: "YILMAZ" is how "Yılmaz" is written in capitals
+# (a search may find more; tags keep their own letters, see tag_key).
+_SEARCH_I = str.maketrans({"İ": "i", "ı": "i"})
 
 
 def search_key(text: str) -> str:
     """Text as a free-text search compares it, case aside: NFKC, then Unicode case
-    folding (str.casefold, Unicode 15 section 3.13), with Turkish İ as plain i.
+    folding (str.casefold, Unicode 15 section 3.13), with Turkish İ and ı as plain i.
     "İstanbul" -> "istanbul", "STRASSE" and "Straße" -> "strasse", "ΟΔΟΣ" and "οδος"
     -> "οδοσ". Wider than tag_key (tags keep "Maße" and "Masse" apart; a search finds
     both)."""
-    text = unicodedata.normalize("NFKC", text).translate(_DOTTED_I).casefold()
+    text = unicodedata.normalize("NFKC", text).translate(_SEARCH_I).casefold()
     return text.replace("i\u0307", "i") if "\u0307" in text else text
 
 

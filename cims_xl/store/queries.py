@@ -42,8 +42,9 @@ def _index_grams(term: str) -> list[str]:
     """FTS5 expressions, one per 3-character piece of `term` folded as a search folds it
     (normalize.search_key), that every row holding the term holds.
 
-    The trigram index folds case letter by letter, and not İ to i: a piece with "i"
-    asks for it with "İ" as well ("ist" OR "İst": "İstanbul" and "ISTANBUL"). A piece
+    The trigram index folds case letter by letter, and not İ or ı to i: a piece with "i"
+    asks for it with "İ" and "ı" as well ("ist" OR "İst": "İstanbul" and "ISTANBUL";
+    "yil" OR "yıl": "Yılmaz" and "YILMAZ"). A piece
     touching "ss" is left out: the row may write ß there ("strasse" in "Straße"), one
     letter the index cannot split."""
     folded = search_key(term)
@@ -59,7 +60,7 @@ def _index_grams(term: str) -> list[str]:
         gram = folded[i:i + 3]
         spellings = [""]
         for ch in gram:
-            spellings = [s + c for s in spellings for c in ((ch, "İ") if ch == "i" else (ch,))]
+            spellings = [s + c for s in spellings for c in ((ch, "İ", "ı") if ch == "i" else (ch,))]
         quoted = ['"' + g.replace('"', '""') + '"' for g in spellings]
         out.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
     return list(dict.fromkeys(out))
