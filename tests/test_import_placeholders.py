@@ -73,7 +73,8 @@ def test_a_name_that_is_also_a_word_for_nothing_is_kept_and_a_country_keeps_nami
 
 
 @pytest.mark.parametrize("kind, header", [("customers", "Name"), ("customers", "客户名称"), ("contacts", "Name")])
-@pytest.mark.parametrize("word", ["N/A", "-", "无", "NULL", "none", "???", "なし", "нет данных", "(blank)"])
+@pytest.mark.parametrize("word", ["N/A", "-", "无", "NULL", "none", "???", "なし", "нет данных", "(blank)",
+                                  "N / A", "none.", "..", "—-", "-/-"])
 def test_a_records_own_name_written_as_a_placeholder_refuses_the_row_saying_so(admin, tmp_path, kind, header, word):
     """Not a customer called "N/A", and not a blank name without a word: the row is
     refused with the reason, like a row with no name, and the others go in."""

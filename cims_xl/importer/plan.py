@@ -144,6 +144,22 @@ PLACEHOLDERS = frozenset({
     "žádný", "žádná", "neuvedeno", "není", "nezadáno",                                              # cs
     "keine", "ohne", "ohne angabe",                                                                 # de
 })
+def is_placeholder(text: str, words: frozenset[str]) -> bool:
+    """Whether a cell says "no value": one of `words` (PLACEHOLDERS or fewer), compared
+    stripped and case-folded, with spaces around a slash and a closing dot left out
+    ("N / A", "none."), or punctuation alone ("..", "—-", "-/-", "***"; a symbol such as
+    "★" or "🌸" is not punctuation)."""
+    t = text.strip().casefold()
+    if t in words:
+        return True
+    if not t:
+        return False
+    if all(unicodedata.category(c)[0] == "P" or c.isspace() for c in t):
+        return True
+    t = re.sub(r"\s*/\s*", "/", " ".join(t.split()))
+    return t in words or (t.endswith(".") and t.rstrip(".") in words)
+
+
 # Fewer for a person's or company's name, where "Na" and "Nil" are names, and for a
 # country, where "NA" is Namibia.
 _NAME_PLACEHOLDERS = PLACEHOLDERS - {"na", "nil"}
@@ -632,7 +648,7 @@ class RowPreparer:
                 if not v or v.isspace():
                     continue
                 if v[0] in _PLACEHOLDER_FIRST and len(v) <= _PLACEHOLDER_MAX \
-                        and (found := self._placeholders.get(target)) is not None and v.strip().casefold() in found:
+                        and (found := self._placeholders.get(target)) is not None and is_placeholder(v, found):
                     if target == "name":
                         # no name: the row is refused saying so, not stored as "N/A" nor
                         # taken for a blank cell without a word
@@ -715,7 +731,7 @@ class RowPreparer:
                     continue
                 v = values[i] if i < n else ""
                 if (type(v) is str and v and v[0] in _PLACEHOLDER_FIRST and len(v) <= _PLACEHOLDER_MAX
-                        and v.strip().casefold() in kept_placeholders):
+                        and is_placeholder(v, kept_placeholders)):
                     # "Colour: N/A" says nothing: dropped as a mapped field's placeholder is
                     self.context["placeholders"][(self.headers[i], v.strip())] += 1
                     continue
