@@ -136,3 +136,10 @@ def test_a_landline_one_digit_short_for_its_area_is_refused_and_one_of_the_right
 
 def test_a_number_cell_whose_plus_excel_dropped_is_read_with_its_country_code():
     assert normalize_phone(447700900456, "GB") == "+447700900456"
+
+
+@pytest.mark.parametrize("typed", ["١٣٨٠٠١٣٨٠٠٠", "۱۳۸ ۰۰۱۳ ۸۰۰۰", "１３８ ００１３ ８０００"])
+def test_a_mobile_typed_in_other_digits_is_read_under_the_assumed_region(typed):
+    """(tester) Arabic-Indic and Persian digits, which NFKC leaves as they are, are read
+    as the digits they are (search already found them)."""
+    assert normalize_phone(typed, "CN", assumed=True) == "+8613800138000"

@@ -385,6 +385,10 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
     text = _nfkc(raw).strip()
     if not text:
         return True, None
+    if not text.isascii():
+        # digits of any script as ASCII (NFKC leaves Arabic-Indic ١٣٨ and Devanagari as
+        # they are): "written as the region writes it at home" compares ASCII digits
+        text = "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c for c in text)
     if text[0] == "=":
         return False, _problem("looks like a formula, not a phone number", raw)
     if _PHONE_NEGATIVE.match(text):

@@ -1130,8 +1130,8 @@ def _fit_notes(data: dict, prep: RowPreparer, warnings: dict[str, str] | None) -
     keep = cut if cut > 0 else keep
     data["notes"] = notes[:keep] + _CUT_MARK.format(n=len(notes) - keep)
     warnings[prep.source_of.get("notes", "Notes")] = (
-        f"{len(notes):,} characters, more than a cell holds ({MAX_TEXT:,}): the first {keep:,} kept, "
-        "the rest is only in the file")
+        f"{len(notes):,} characters, more than a cell holds ({MAX_TEXT:,}): its first {keep:,} characters "
+        "kept with a mark saying how many more, the rest is only in the file")
 
 
 def _bare_share(v: object) -> Decimal | None:
