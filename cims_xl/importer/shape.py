@@ -357,7 +357,10 @@ class StackedTables:
             self._profile(values)
             return None
         known, kind = header_row_kinds(values)
-        if known >= 2 or (known == 1 and self._misfits(values) >= 1):
+        if known >= 2 or (known == 1 and self._misfits(values) >= 1 and not any(
+                isinstance(v, str) and _NUMBERISH.match(v.strip()) for v in values)):
+            # (one known name is enough with a word where this table has only emails or
+            # numbers, but not for a row of figures: "Grand Total, 2" is a footer)
             self.start = number
             self.start_headers = [header_text(v) for v in values if not is_blank(v)]
             self.start_kind = kind
@@ -383,9 +386,11 @@ class StackedTables:
         out = 0
         for c, v in enumerate(values):
             seen = self._kinds.get(c)
-            if is_blank(v) or not seen or seen[0] < 2:
+            if is_blank(v) or not seen or seen[0] < 2 or not isinstance(v, str):
                 continue
-            if seen[1] == seen[0] or seen[2] == seen[0]:
+            word = v.strip()
+            if (seen[1] == seen[0] and not _EMAILISH.match(word)) or (
+                    seen[2] == seen[0] and not _NUMBERISH.match(word)):
                 out += 1
         return out
 
