@@ -675,6 +675,13 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                             .decode(sample[:4096], final=False))
         if kind:
             return _markup(path, sample, kind, announced)
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES and b"\x00" in sample[:4096] and not announced:
+        # named as a workbook but not one (a .xlsx is a zip, a .xls an OLE file): said
+        # before any text encoding is weighed for bytes that are no text
+        raise ImportRefused(f"{path.name} is not a readable {suffix} workbook (its contents are not "
+                            "what Excel writes: damaged, cut short, or another kind of file renamed); "
+                            "open it in Excel or LibreOffice and save it again as .xlsx or .csv")
     decided = encoding_mod.decide(sample, complete=complete, file_name=path.name, given=encoding)
     encoding, errors = decided.name, decided.errors
     text = codecs.getincrementaldecoder(encoding)("replace").decode(sample, final=complete)
@@ -695,12 +702,6 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
         if found is not None:
             return _json_sheet(path, found, sheet, encoding, decided.evidence)
     if "\x00" in text[:4096]:
-        suffix = path.suffix.lower()
-        if suffix in SPREADSHEET_SUFFIXES:
-            # named as a workbook but not one (a .xlsx is a zip, a .xls an OLE file)
-            raise ImportRefused(f"{path.name} is not a readable {suffix} workbook (its contents are not "
-                                "what Excel writes: damaged, cut short, or another kind of file renamed); "
-                                "open it in Excel or LibreOffice and save it again as .xlsx or .csv")
         raise ImportRefused(f"{path.name} is not a text file (it contains binary data); "
                             "open it in Excel and save it as .xlsx or .csv")
     delimiter = _sniff_delimiter(text)
