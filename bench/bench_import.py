@@ -70,7 +70,9 @@ def _rows(n: int, seed: int):
         name = rnd.choice(_SURNAMES) + rnd.choice(_GIVEN) + rnd.choice(["", rnd.choice(_GIVEN)])
         company = f"{rnd.choice(_CITIES)[0]}{rnd.choice(['恒通', '华信', '永安', '东方', '新世纪', '天成'])}{i % 9973}有限公司"
         email = f"user{i:07d}@{rnd.choice(_DOMAINS)}"
-        mobile = f"1{rnd.choice('3456789')}{i:09d}"
+        # mainland mobile ranges that exist (130, 150, 170, 180, 190…: phonenumbers'
+        # metadata); 140… and 160… are no range, and are refused since stop 17
+        mobile = f"1{rnd.choice('35789')}{i:09d}"
         phone = f"{rnd.choice(_AREA_CODES)}-{rnd.randint(2000_0000, 8999_9999)}"
         if recent and rnd.random() < 0.01:      # a repeated customer, written differently
             old_email, old_mobile, name = rnd.choice(recent)
