@@ -17,14 +17,14 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, ROUND_HALF_EVEN
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import Any, Iterable, Iterator, Protocol
 
 import numpy as np
 
 from ..domain.countries import preload as preload_countries
 from ..domain.countries import region_for_country, region_for_dial_code, unknown_country
 from ..domain import normalize as nz
-from ..domain.duplicates import (OTHER, SAME, UNSURE, company_core, company_key, company_name, company_parts,
+from ..domain.duplicates import (OTHER, UNSURE, company_core, company_key, company_name, company_parts,
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
                                  parse_name, same_company, simplified, two_people as _two_people,
                                  written_key)
