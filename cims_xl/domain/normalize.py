@@ -449,15 +449,16 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
         # phonenumbers read part of it as a carrier-selection code and dropped it
         # ("12345678901234" in CN became +86 678901234): digits lost, not a number
         return False, _problem(f"not a valid number in {region}", raw)
-    if not valid and (near := _one_digit_off(number, national)):
+    if not valid and (near := _one_digit_off(number, national)) is not None:
         # Possible (a length the country uses) but in no range its numbering plan has,
         # while the same digits with one more or one fewer at the end are: a digit lost
         # or added ("1391234567", a mainland mobile one digit short), not a number. A
         # number in no range and not near one (a range opened after phonenumbers'
         # metadata was built, the ranges regulators keep for drama) is kept as possible.
         where = phonenumbers.region_code_for_number(number) or region
-        return False, _problem(f"not a valid number in {where}: one digit {near} for a "
-                               f"{_TYPE_WORDS.get(phonenumbers.number_type(_near_number(number, national, near)), 'number')} there", raw)
+        how, valid_one = near
+        return False, _problem(f"not a valid number in {where}: one digit {how} for a "
+                               f"{_TYPE_WORDS.get(phonenumbers.number_type(valid_one), 'number')} there", raw)
     return True, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -467,23 +468,19 @@ _TYPE_WORDS = {phonenumbers.PhoneNumberType.MOBILE: "mobile number",
                phonenumbers.PhoneNumberType.TOLL_FREE: "toll-free number"}
 
 
-def _near_number(number: phonenumbers.PhoneNumber, national: str, near: str) -> phonenumbers.PhoneNumber:
-    digits = national[:-1] if near == "too many" else national + "0"
-    return phonenumbers.PhoneNumber(country_code=number.country_code, national_number=int(digits))
-
-
-def _one_digit_off(number: phonenumbers.PhoneNumber, national: str) -> str | None:
-    """'too few' when the national number with a digit added at its end (any digit, as
-    ranges are assigned by their leading digits) is valid, 'too many' when it is valid
-    without its last digit; None otherwise (ITU-T E.164 ranges as phonenumbers lists
-    them)."""
+def _one_digit_off(number: phonenumbers.PhoneNumber,
+                   national: str) -> tuple[str, phonenumbers.PhoneNumber] | None:
+    """("too few", the valid number) when the national number with a digit added at its
+    end (any digit, as ranges are assigned by their leading digits) is valid, ("too
+    many", it) when it is valid without its last digit; None otherwise (ITU-T E.164
+    ranges as phonenumbers lists them)."""
     if len(national) > 3:
         shorter = phonenumbers.PhoneNumber(country_code=number.country_code, national_number=int(national[:-1]))
         if phonenumbers.is_valid_number(shorter):
-            return "too many"
+            return "too many", shorter
     longer = phonenumbers.PhoneNumber(country_code=number.country_code, national_number=int(national + "0"))
     if phonenumbers.is_valid_number(longer):
-        return "too few"
+        return "too few", longer
     return None
 
 

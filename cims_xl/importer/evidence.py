@@ -317,22 +317,18 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
             continue
         if not ev.counts["?"]:
             continue                           # whole numbers only: nothing to decide
-        if whole_currency and ev.target in whole_currency[1] and (
-                mark := ev.whole_currency_mark(whole_currency[0])):
+        if whole_currency and ev.target in whole_currency[1]:
             code = whole_currency[0]
-            marks[ev.target] = mark
-            inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
-                               "evidence": f"--currency {code}: {code} has no minor unit, so in "
-                                           f"{ev.examples('?')} the separator groups thousands"})
-            continue
-        if whole_currency and ev.target in whole_currency[1] and (
-                mark := ev.given_currency_mark(whole_currency[0])):
-            code = whole_currency[0]
-            marks[ev.target] = mark
-            inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
-                               "evidence": f"--currency {code}: {ev.examples('?')} are {code}, written "
-                                           f"with a decimal {WORDS[mark]} where it is legal tender (CLDR)"})
-            continue
+            if mark := ev.whole_currency_mark(code):
+                why = f"{code} has no minor unit, so in {ev.examples('?')} the separator groups thousands"
+            elif mark := ev.given_currency_mark(code):
+                why = (f"{ev.examples('?')} are {code}, written with a decimal {WORDS[mark]} where it is "
+                       "legal tender (CLDR)")
+            if mark:
+                marks[ev.target] = mark
+                inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
+                                   "evidence": f"--currency {code}: {why}"})
+                continue
         if ev.fraction_seps and len(ev.whole_seps) == 1:
             # A whole-number column: "2.500" as a decimal would be 2.5 items, so "." groups.
             grouping = next(iter(ev.whole_seps))
