@@ -23,8 +23,8 @@ import click
 
 from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
-from .errors import CimsError, ValidationFailed
-from .logs import RedactingFormatter, log_dir, private_dir, private_file
+from .errors import CimsError, InterruptedAfterSave, ValidationFailed
+from .logs import RedactingFormatter, log_dir, private_log_handler
 from .terminal import for_stream, json_text, shown
 
 log = logging.getLogger("cims_xl")
@@ -1765,13 +1765,19 @@ def demo(app: App, folder, customers, seed, yes):
 # ----- edges -------------------------------------------------------------------------------
 
 def _configure_logging() -> None:
+    """cims.log, kept small (logs.private_log_handler). Called once per `main()`: a host
+    that runs the CLI many times in one process (tests, a batch script) gets one handler,
+    not one more per run (each line was written once per earlier run)."""
     path = _log_path()
     try:
-        private_dir(path.parent)
-        handler: logging.Handler = logging.FileHandler(private_file(path), encoding="utf-8")
+        handler: logging.Handler = private_log_handler(path)
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for old in [h for h in log.handlers if getattr(h, "cims_cli", False)]:
+        log.removeHandler(old)
+        old.close()
+    handler.cims_cli = True       # type: ignore[attr-defined]
     log.addHandler(handler)
     log.setLevel(logging.INFO)
 
@@ -1785,6 +1791,11 @@ def _stopping() -> None:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _interrupted(exc: BaseException) -> str:
+    """What a Ctrl-C did: nothing saved, or (pressed while a commit ran) everything."""
+    return exc.message if isinstance(exc, InterruptedAfterSave) else "Interrupted."
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1805,7 +1816,7 @@ def main(argv: list[str] | None = None) -> int:
         interrupted = isinstance(exc.__context__, KeyboardInterrupt)
         if interrupted:
             _stopping()
-        click.echo("Interrupted." if interrupted else "Aborted.", err=True)
+        click.echo(_interrupted(exc.__context__) if interrupted else "Aborted.", err=True)
         return 130 if interrupted else 1
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -1813,9 +1824,9 @@ def main(argv: list[str] | None = None) -> int:
         exc.message = shown(exc.message)      # a file name given on the command line, say
         exc.show()
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         _stopping()
-        click.echo("Interrupted.", err=True)
+        click.echo(_interrupted(exc), err=True)
         return 130
     except OSError as exc:
         # A file or folder the system refused (missing, no permission, disk full): say

@@ -120,3 +120,12 @@ class AuditBroken(CimsError):
     """The audit trail does not verify."""
 
     exit_code = 11
+
+
+class InterruptedAfterSave(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) came while a transaction was being committed. The commit was let
+    finish (a store half-committed is not an option, and stopping it at that point
+    cannot undo it): the changes are saved, and the command stops right after."""
+
+    message = ("Interrupted after the changes were saved: they are kept "
+               "(an import can be taken back with `cims import undo`).")

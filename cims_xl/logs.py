@@ -12,6 +12,7 @@ problem can set ``CIMS_LOG_MESSAGES=1`` to log messages in full.
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import os
 import traceback
 from pathlib import Path
@@ -53,6 +54,29 @@ def private_file(path: Path) -> Path:
     finally:
         os.close(fd)
     return path
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A log file only this user can read (0600 on POSIX), the one it replaces too, kept
+    to `maxBytes` with `backupCount` older files beside it (``cims.log.1`` ...): a log
+    that only grows fills the disk of a machine that runs `cims sync` every few minutes.
+    RotatingFileHandler opens new files with the process's umask; this one does not."""
+
+    def _open(self):
+        private_file(Path(self.baseFilename))
+        return super()._open()
+
+
+LOG_MAX_BYTES = 2_000_000   # per file; with LOG_BACKUPS older ones, at most 8 MB per log
+LOG_BACKUPS = 3
+
+
+def private_log_handler(path: Path) -> logging.Handler:
+    """The handler for one of cims's log files (see PrivateRotatingFileHandler), its
+    folder made private first. Raises OSError when the folder or file cannot be made."""
+    private_dir(path.parent)
+    private_file(path)
+    return PrivateRotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
 
 
 def describe(exc: BaseException) -> str:

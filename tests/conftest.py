@@ -27,6 +27,21 @@ def trust_dir(tmp_path_factory, monkeypatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def log_folder(tmp_path_factory) -> Path:
+    """The suite's log files, never the user's own (tests that read a log set their own)."""
+    import os
+
+    path = tmp_path_factory.mktemp("logs")
+    saved = os.environ.get("CIMS_LOG_DIR")
+    os.environ["CIMS_LOG_DIR"] = str(path)
+    yield path
+    if saved is None:
+        os.environ.pop("CIMS_LOG_DIR", None)
+    else:
+        os.environ["CIMS_LOG_DIR"] = saved
+
+
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     path = tmp_path / "test.cims"

@@ -318,3 +318,36 @@ def test_a_big_import_finishes_when_another_thread_was_loading_phone_metadata_at
         except ProcessLookupError:
             pass
     assert out.strip() == b"created 300"
+
+
+_HALF_SENT = textwrap.dedent("""
+    import multiprocessing, os, struct, sys, time
+    from cims_xl.importer import parallel
+
+    def half_sent(fd):
+        # What a worker killed in the middle of sending a chunk's rows leaves in the pipe:
+        # a message's length (1 MB) and the first kilobyte of it.
+        os.write(fd, struct.pack("!i", 1 << 20) + b"\\x80" * 1024)
+        time.sleep(600)
+
+    ahead = parallel.AheadPreparer(planner=None).__enter__()
+    ahead._pool.submit(half_sent, ahead._pool._result_queue._writer.fileno())
+    time.sleep(1.5)            # the pool's thread is reading that message now
+    ahead.__exit__(KeyboardInterrupt, KeyboardInterrupt(), None)     # Ctrl-C: end the worker
+    print("ended", flush=True)
+""")
+
+
+def test_ctrl_c_while_the_worker_is_sending_its_rows_ends_the_import_instead_of_hanging(tmp_path):
+    # CI once hung for five minutes after a Ctrl-C: the worker was killed half-way through
+    # sending a chunk, and the pool's thread waited for the rest of that message.
+    import subprocess
+
+    script = tmp_path / "half_sent.py"
+    script.write_text(_HALF_SENT, encoding="utf-8")
+    try:
+        done = subprocess.run([sys.executable, str(script)], env=_run_env(tmp_path), capture_output=True,
+                              text=True, timeout=60, start_new_session=True)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"stopping the worker hung: {exc}")
+    assert done.returncode == 0 and done.stdout.strip() == "ended", done.stderr[-2000:]

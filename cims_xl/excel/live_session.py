@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import logging.handlers
 import os
 import sys
 import threading
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import CimsError, SessionExpired
-from ..logs import log_dir, private_dir, private_file, redacted_traceback
+from ..logs import log_dir, private_log_handler, redacted_traceback
 
 NAME_USER = "CIMS_SignedInUser"
 NAME_STORE = "CIMS_StorePath"
@@ -207,13 +206,11 @@ def _get_logger() -> logging.Logger:
     path = log_path()
     if _logger is not None and getattr(_logger, "_cims_path", None) == path:
         return _logger
-    private_dir(path.parent)
-    private_file(path)
     logger = logging.getLogger("cims_xl.excel")
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
         handler.close()
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler = private_log_handler(path)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)

@@ -153,6 +153,16 @@ class AheadPreparer:
         for proc in processes:
             with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
                 proc.join(5)
+        # A worker killed while it was sending a chunk's rows leaves the pool's thread
+        # reading the rest of that message from the result pipe, and this process holds
+        # the pipe's other end too (concurrent.futures never writes to it here), so the
+        # read never ends and `shutdown(wait=True)` waited for ever (a Ctrl-C at the wrong
+        # moment hung the import). Closing this process's end makes the read see the end
+        # of the pipe: the pool is then broken, which is what it is.
+        writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                writer.close()
 
     def _give_up(self) -> None:
         """The worker does not answer (it may be stuck on a lock another thread held at

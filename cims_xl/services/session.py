@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..domain.schema import ENTITIES, kind_of_id
 from ..errors import PermissionDenied, SessionExpired, StoreError
+from ..interrupts import interrupts_deferred
 from ..security import audit as audit_chain
 from ..security import ledger, trust
 from ..security.audit import AuditEvent
@@ -55,9 +56,12 @@ class UnitOfWork:
             return
         self.session._flush_denials()
         self.session._seal()
-        self.session.store.commit()
-        self.committed = True
-        self.session._after_commit()
+        # A Ctrl-C from here on is raised after the commit and the pin of its head, as
+        # InterruptedAfterSave (see cims_xl.interrupts).
+        with interrupts_deferred():
+            self.session.store.commit()
+            self.committed = True
+            self.session._after_commit()
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self.joined:

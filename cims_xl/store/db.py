@@ -26,6 +26,7 @@ import sqlcipher3
 
 from ..domain.schema import ENTITIES, META_KEYS, Entity, format_id
 from ..errors import StoreBusy, StoreError
+from ..interrupts import interrupts_deferred
 from ..json_text import compact_encoder
 from . import schema_guard
 from .schema import ERASURE_ACTIONS, FTS_INDEX_RANGE, FTS_INDEX_SEQS, FTS_INSERT_TRIGGER, MIGRATIONS
@@ -382,9 +383,10 @@ class Store:
                 self.conn.execute("ROLLBACK")
                 self._schema_tx_ended(committed=False)
                 raise
-            self._depth = 0
-            self._commit_sql()
-            self._schema_tx_ended(committed=True)
+            with interrupts_deferred():
+                self._depth = 0
+                self._commit_sql()
+                self._schema_tx_ended(committed=True)
 
     def begin(self) -> None:
         self._lock.acquire()
@@ -454,13 +456,15 @@ class Store:
         self._repairs_tx, self._repairs_taken = [], []
 
     def commit(self) -> None:
+        """COMMIT the transaction `begin()` opened. When COMMIT fails (disk full, a lock
+        not granted) the transaction is still this object's: the caller's `rollback()`
+        ends it and releases the lock (releasing it here too raised a RuntimeError
+        there, which hid the real error)."""
         self.flush()   # a queued write that failed raises here, with the transaction still open
+        self._commit_sql()
         self._depth = 0
-        try:
-            self._commit_sql()
-            self._schema_tx_ended(committed=True)
-        finally:
-            self._lock.release()
+        self._schema_tx_ended(committed=True)
+        self._lock.release()
 
     def _commit_sql(self) -> None:
         if not self._wrote_behind:

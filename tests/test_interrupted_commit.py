@@ -1,0 +1,127 @@
+"""A Ctrl-C that arrives while a transaction commits, and a COMMIT that fails.
+
+CI once caught a Ctrl-C landing on an import's COMMIT: SQLite had saved the 100,000
+rows, the KeyboardInterrupt surfaced just after, the unit of work then rolled back a
+transaction that no longer existed, released the store's lock a second time, and the
+user was told "an unexpected problem occurred" (exit 70) about an import that was in
+the store. The same double release hid every real COMMIT failure (a full disk).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+import sqlcipher3
+
+from cims_xl import cli
+from cims_xl.errors import InterruptedAfterSave
+from cims_xl.services import audit_log, auth, records
+from cims_xl.store.db import Store
+
+from conftest import ADMIN_PASSWORD
+
+
+def _interrupt_during_commit(monkeypatch):
+    real = Store._commit_sql
+
+    def commit_then_ctrl_c(self):
+        os.kill(os.getpid(), signal.SIGINT)        # Ctrl-C while COMMIT runs ...
+        real(self)                                   # ... which finishes anyway
+
+    monkeypatch.setattr(Store, "_commit_sql", commit_then_ctrl_c)
+
+
+def test_ctrl_c_during_a_commit_keeps_the_saved_change_and_says_so(admin, store_path, monkeypatch):
+    _interrupt_during_commit(monkeypatch)
+    with pytest.raises(InterruptedAfterSave) as stopped:
+        records.create(admin, "customer", {"name": "Ada Lovelace", "email": "ada@example.com"})
+    assert isinstance(stopped.value, KeyboardInterrupt)          # still stops the command
+    assert "saved" in stopped.value.message and "kept" in stopped.value.message
+    monkeypatch.undo()
+    # The session goes on working (the store's lock was released once, not twice) ...
+    records.create(admin, "customer", {"name": "Grace Hopper", "email": "grace@example.com"})
+    admin.close()
+    again = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    try:
+        names = sorted(r["name"] for r in records.list_records(again, "customer"))
+        assert names == ["Ada Lovelace", "Grace Hopper"]
+        result = audit_log.verify(again)            # ... and the pin of the trail's head was kept
+        assert result.ok, result.problems
+    finally:
+        again.close()
+
+
+def test_the_cli_reports_a_ctrl_c_during_a_commit_as_interrupted_with_the_changes_kept(
+        store_path, monkeypatch, capsys):
+    _interrupt_during_commit(monkeypatch)
+    handler = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(cli, "_stopping", lambda: None)    # it ignores Ctrl-C from then on
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
+    code = cli.main(["--store", str(store_path), "--user", "admin", "customer", "add",
+                     "--name", "Ada Lovelace", "--email", "ada@example.com"])
+    err = capsys.readouterr().err
+    assert code == 130
+    assert "saved" in err and "kept" in err and "unexpected" not in err
+    assert signal.getsignal(signal.SIGINT) is handler
+
+
+def test_a_ctrl_c_outside_a_commit_still_stops_at_once(admin):
+    from cims_xl.interrupts import interrupts_deferred
+
+    with pytest.raises(KeyboardInterrupt) as stopped:
+        with interrupts_deferred():
+            pass
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):       # raised at the next bytecodes, not held
+            pass
+    assert not isinstance(stopped.value, InterruptedAfterSave)
+
+
+def test_a_commit_that_fails_reports_its_own_error_and_leaves_the_store_as_it_was(admin, store_path, monkeypatch):
+    def disk_full(self):
+        raise sqlcipher3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "_commit_sql", disk_full)
+    with pytest.raises(sqlcipher3.OperationalError, match="disk is full"):   # not "release unlocked lock"
+        records.create(admin, "customer", {"name": "Ada Lovelace", "email": "ada@example.com"})
+    monkeypatch.undo()
+    assert records.list_records(admin, "customer") == []          # rolled back
+    records.create(admin, "customer", {"name": "Grace Hopper", "email": "grace@example.com"})
+    assert [r["name"] for r in records.list_records(admin, "customer")] == ["Grace Hopper"]
+
+
+# -- the log the CLI writes ----------------------------------------------------------------
+
+def test_running_the_cli_many_times_in_one_process_writes_each_log_line_once(tmp_path, monkeypatch):
+    import logging
+
+    monkeypatch.setenv("CIMS_LOG_DIR", str(tmp_path / "logs"))
+    for _ in range(3):
+        cli.main(["--version"])
+    logging.getLogger("cims_xl").warning("one line")
+    text = (tmp_path / "logs" / "cims.log").read_text(encoding="utf-8")
+    assert text.count("one line") == 1
+
+
+def test_the_log_is_kept_small_and_every_file_of_it_private(tmp_path, monkeypatch):
+    import logging
+    import stat
+
+    from cims_xl import logs
+
+    monkeypatch.setattr(logs, "LOG_MAX_BYTES", 2_000)
+    monkeypatch.setenv("CIMS_LOG_DIR", str(tmp_path / "logs"))
+    old = os.umask(0o022)
+    try:
+        cli.main(["--version"])
+        for i in range(200):
+            logging.getLogger("cims_xl").warning("line %d of a log that grows", i)
+    finally:
+        os.umask(old)
+    files = sorted((tmp_path / "logs").iterdir())
+    assert [f.name for f in files] == ["cims.log", "cims.log.1", "cims.log.2", "cims.log.3"]
+    for f in files:
+        assert f.stat().st_size <= 2_100
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f.name
