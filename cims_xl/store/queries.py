@@ -113,6 +113,27 @@ def _any_column(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS) 
     return "(" + " OR ".join(parts) + ")"
 
 
+def _same_text(col: str, value: Any, params: list) -> str:
+    """SQL true when column `col` holds `value`, case aside as a search folds it
+    (normalize.search_key): `--city istanbul` finds "İstanbul", `--city münchen`
+    "MÜNCHEN". SQLite's NOCASE, which the columns are declared with, folds ASCII letters
+    only (SQLite docs, "Collating Sequences"). Only rows that hold a letter which may
+    fold into the value (any non-ASCII letter for a non-ASCII value) are folded in Python."""
+    if not isinstance(value, str):
+        params.append(value)
+        return f"c.{col} = ?"
+    folded = search_key(value)
+    # "İSTANBUL" and "ｍｉｌａｎｏ" fold to ASCII: NOCASE compares that too
+    exact = list(dict.fromkeys([value, folded] if folded.isascii() else [value]))
+    params += exact
+    sql = " OR ".join(f"c.{col} = ?" for _ in exact)
+    guard = _fold_guard(folded) if folded.isascii() else "*[^ -~]*"
+    if guard is None:
+        return f"({sql})" if len(exact) > 1 else sql
+    params += [guard, folded]
+    return f"({sql} OR (c.{col} GLOB ? AND cims_casefold(c.{col}) = ?))"
+
+
 # A word that more than this share of customers hold (say "Company" in "Company 12")
 # does not narrow the search: asking the index for it costs more than checking the
 # rows directly.
@@ -198,8 +219,7 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
             where.append(f"c.{col} IN ({', '.join('?' * len(value))})")
             params.extend(value)
             continue
-        where.append(f"c.{col} = ?")
-        params.append(value)
+        where.append(_same_text(col, value, params))
     if crit.tag:
         # LIKE ignores the case of ASCII letters; tags with other letters are compared as
         # tags are (normalize.tag_key: "İSTANBUL" is "istanbul")
