@@ -20,6 +20,8 @@ from cims_xl.services import records
     ("Hong Kong SAR", "HK"), ("Hong Kong SAR, China", "HK"), ("Macao SAR, China", "MO"), ("Macau", "MO"),
     ("Virgin Islands, U.S.", "VI"), ("St. Lucia", "LC"), ("St Kitts and Nevis", "KN"),
     ("中華民國", "TW"), ("中华民国", "TW"), ("大韓民國", "KR"), ("大韩民国", "KR"), ("日本国", "JP"),
+    # the states' own initials
+    ("ROK", "KR"), ("R.O.K.", "KR"), ("rok", "KR"), ("DPRK", "KP"), ("RSA", "ZA"),
     # what was read before still is
     ("Korea, Republic of", "KR"), ("South Korea", "KR"), ("대한민국", "KR"), ("United States", "US"),
     ("Niger", "NE"), ("Nigeria", "NG"), ("Dominica", "DM"), ("Dominican Republic", "DO"),
@@ -66,3 +68,11 @@ def test_a_name_with_its_code_or_a_subdivision_code_gives_the_country(name, code
 @pytest.mark.parametrize("name", ["Germany (FR)", "XX-YY", "China (Japan)"])
 def test_a_name_and_code_that_disagree_decide_nothing(name):
     assert region_for_country(name) is None
+
+
+@pytest.mark.parametrize("name", ["ROC", "R.O.C.", "roc"])
+def test_initials_two_states_go_by_are_refused_naming_both(name):
+    # the Republic of China (Taiwan) and the Republic of the Congo; not "did you mean Romania?"
+    reason = unknown_country(name)
+    assert region_for_country(name) is None
+    assert "(TW)" in reason and "(CG)" in reason and "Romania" not in reason

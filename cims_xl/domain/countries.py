@@ -145,7 +145,12 @@ _FORMER_NAMES = {"Turkey": "TR", "Republic of Turkey": "TR", "Swaziland": "SZ", 
                  "Cape Verde": "CV", "Zaire": "CD", "DR Congo": "CD", "DRC": "CD", "Republic of Ireland": "IE",
                  "South Korea": "KR", "Korea, South": "KR", "North Korea": "KP", "Korea, North": "KP",
                  "UAE": "AE", "KSA": "SA", "Russia": "RU", "Laos": "LA", "Brunei": "BN", "Syria": "SY",
-                 "Macau": "MO"}
+                 "Macau": "MO",
+                 # the states' own initials, as files from their partners write them
+                 # (also their signs in international road traffic, UN 1968 convention):
+                 # Republic of Korea, Democratic People's Republic of Korea, Republic of
+                 # South Africa. "ROC" is left out: Taiwan or the Republic of the Congo.
+                 "ROK": "KR", "R.O.K.": "KR", "DPRK": "KP", "D.P.R.K.": "KP", "RSA": "ZA"}
 # Official names as the states write them in Chinese characters, which CLDR does not
 # carry (it gives the common names 台湾, 韩国/韓國, 日本): the Republic of China
 # (Taiwan), the Republic of Korea in hanja, Japan's 日本国.
@@ -235,6 +240,10 @@ def _subdivision_country(code: str) -> str | None:
     return sub.country_code if sub is not None else None
 
 
+# Initials two states go by: refused naming both, never "did you mean Romania?".
+_SHARED_INITIALS = {"roc": ["CG", "TW"]}
+
+
 def unknown_country(value: object) -> str | None:
     """For a filled country cell that names no country we know: a short reason with
     the closest known names ("'Untied Kingdom' is not a country name we know (did you
@@ -254,7 +263,7 @@ def _unknown_reason(text: str) -> str:
     from babel import Locale
 
     key = _key(text)
-    shared = _shared_by(key)
+    shared = _SHARED_INITIALS.get(key.replace(" ", "")) or _shared_by(key)
     if 2 <= len(shared) <= 3:
         en = Locale.parse("en").territories
         return (f"{text!r} could be " + " or ".join(f"{en.get(c, c)} ({c})" for c in shared)
