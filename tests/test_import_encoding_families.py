@@ -300,3 +300,44 @@ def test_a_short_file_is_taken_for_dos_only_when_windows_reads_it_garbled(text, 
             assert not {"cp850", "cp437", "cp852", "cp866"} & set(stop.names), str(stop)
         return
     assert data.decode(chosen.name) == text
+
+
+def saved_twice_losing(text: str) -> bytes:
+    """Text saved twice by a program that wrote U+FFFD for the bytes Windows-1252 has no
+    character for (0x81, 0x8D, 0x8F, 0x90, 0x9D), as most do: "Á" (C3 81) becomes "Ã�"."""
+    return text.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")
+
+
+@pytest.mark.parametrize("lost, kept", [
+    (("Ángel Pérez", "Ávila"), ("José Müller", "München")),          # Á: 0x81
+    (("Íñigo Díaz", "Cádiz"), ("Zoë Brontë", "Köln")),                # Í: 0x8D
+    (("Ýmir Sigurðsson", "Höfn"), ("Björk Guðmundsdóttir", "Reykjavík")),   # Ý: 0x9D
+    (("Ðorđe Ïlić", "Niš"), ("Éloïse Dupré", "Besançon")),           # Ð: 0x90, Ï: 0x8F
+])
+def test_a_letter_lost_when_text_was_saved_twice_is_named_not_hidden(admin, tmp_path, lost, kept):
+    path = tmp_path / "twice.csv"
+    path.write_bytes(saved_twice_losing(csv_text("Name,City", [kept, lost])))
+    with pytest.raises(EncodingUncertain) as stop:
+        import_file(admin, path)
+    message = stop.value.message
+    assert "saved twice" in message and "not valid UTF-8" not in message
+    assert "cannot be repaired (line 3" in message and "Nothing was imported" in message
+    result = import_file(admin, path, encoding="utf-8-double")
+    got = stored(admin)
+    assert got[kept[0]]["city"] == kept[1]                    # repaired
+    damaged = [n for n in got if n != kept[0]]
+    assert len(damaged) == 1 and "\ufffd" in damaged[0]      # the lost letter stays visible ...
+    evidence = next(i for i in result.inferences if i["what"] == "encoding")["evidence"]
+    assert "letter lost in the second saving" in evidence     # ... and is said
+
+
+@pytest.mark.parametrize("text", ["Köln\ufffd", "\ufffd\ufffdrhus", "Stra\ufffde 5"])
+def test_a_utf8_file_holding_replacement_characters_is_utf8_and_says_where_they_are(admin, tmp_path, text):
+    # U+FFFD written into the file (EF BF BD) is valid UTF-8: "bytes that are not valid
+    # UTF-8 (first on line 1: '')" sent the user looking for bytes that are not there.
+    path = tmp_path / "lost.csv"
+    path.write_bytes(csv_text("Name,City", [("Zoë Brontë", "Århus"), ("Anna Berg", text)]).encode("utf-8"))
+    result = import_file(admin, path)
+    assert stored(admin)["Anna Berg"]["city"] == text
+    evidence = next(i for i in result.inferences if i["what"] == "encoding")["evidence"]
+    assert evidence.startswith("valid UTF-8 throughout") and "line 3" in evidence and "lost" in evidence

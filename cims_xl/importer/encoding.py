@@ -241,10 +241,11 @@ def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None =
     if sample.isascii():
         return Encoding("utf-8", "only ASCII characters")
     text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=complete)
-    bad = text.count("\ufffd")
+    # U+FFFD the file itself holds (EF BF BD) is valid UTF-8, not a byte that is not
+    bad = text.count("\ufffd") - sample.count("\ufffd".encode())
     if not bad:
         _refuse_double(sample, text, file_name)
-        return Encoding("utf-8", "valid UTF-8 throughout")
+        return Encoding("utf-8", "valid UTF-8 throughout" + _lost_before(text))
     good = sum(1 for ch in text if ord(ch) > 127) - bad
     if good >= 3 and (good >= 2 * bad or _utf8_lines(sample, complete) >= 2):
         _refuse_damaged(sample, bad, file_name)
@@ -315,6 +316,22 @@ def _not_utf8_lines(sample: bytes) -> tuple[bytes, list[int], list[bytes]]:
     return header, numbers, bad
 
 
+def _lost_before(text: str) -> str:
+    """For the summary: the lines of valid UTF-8 `text` that hold U+FFFD themselves, a
+    letter lost before this file was written (a program that could not read it wrote
+    the replacement character instead). Nothing can bring it back; it is shown, never
+    passed over. "" when there are none."""
+    if "\ufffd" not in text:
+        return ""
+    lines = text.lstrip("\ufeff").split("\n")
+    numbers = [n for n, line in enumerate(lines, start=1) if "\ufffd" in line]
+    first = lines[numbers[0] - 1].strip()
+    at = first.index("\ufffd")
+    shown = first[max(0, at - 25):at + 25]
+    return (f"; {len(numbers)} line(s) already hold \ufffd where a letter was lost before this file was "
+            f"written (line {numbers[0]}: {shown!r}): correct them after the import")
+
+
 def _refuse_double(sample: bytes, text: str, file_name: str) -> None:
     """Stop when lines of a UTF-8 text hold UTF-8 that was read as Windows-1252 and
     saved again ("JosÃ© MÃ¼ller" for "José Müller": ftfy's `fix_encoding` repairs
@@ -335,8 +352,23 @@ def _refuse_double(sample: bytes, text: str, file_name: str) -> None:
     raise EncodingUncertain(
         f"{file_name}: {len(found)} of {lines_with} line(s) with accented letters hold text saved twice as "
         f"UTF-8 (read as Windows-1252 once, then saved again): {where} has {was!r}, probably "
-        f"{probably!r}. Nothing was imported. Give --encoding {line_codecs.DOUBLE} to repair such text as "
-        "it is read, or --encoding utf-8 to keep it as it is.", (line_codecs.DOUBLE, "utf-8"))
+        f"{probably!r}.{_lost_in_saving(found)} Nothing was imported. Give --encoding {line_codecs.DOUBLE} "
+        "to repair such text as it is read, or --encoding utf-8 to keep it as it is.",
+        (line_codecs.DOUBLE, "utf-8"))
+
+
+def _lost_in_saving(found: list[tuple[int, str, str]]) -> str:
+    """Said when lines saved twice still hold U+FFFD once repaired: a letter whose second
+    UTF-8 byte Windows-1252 has no character for (0x81, 0x8D, 0x8F, 0x90, 0x9D: Á, Í,
+    Ï, Ð, Ý after "Ã") was written as the replacement character and cannot come back."""
+    lost = [(number, fixed) for number, _line, fixed in found if "\ufffd" in fixed]
+    if not lost:
+        return ""
+    number, fixed = lost[0]
+    at = fixed.index("\ufffd")
+    return (f" In {len(lost)} of those line(s) a letter was lost in the second saving and cannot be "
+            f"repaired (line {number}: {fixed[max(0, at - 25):at + 25]!r}, e.g. \"Á\" or \"Í\"): "
+            "correct them after the import.")
 
 
 def _line_codec_evidence(sample: bytes, name: str, complete: bool) -> str:
@@ -347,8 +379,15 @@ def _line_codec_evidence(sample: bytes, name: str, complete: bool) -> str:
         return f"; {len(numbers)} line(s) read as {describe(fallback)}, the others as UTF-8"
     if name == line_codecs.DOUBLE:
         text = sample.decode("utf-8", "replace")
-        repaired = sum(1 for line in text.splitlines() if line_codecs.repair(line) != line)
-        return f"; {repaired} line(s) repaired from text saved twice as UTF-8"
+        fixed = [(line, line_codecs.repair(line)) for line in text.splitlines()]
+        repaired = sum(1 for line, after in fixed if after != line)
+        lost = [after for line, after in fixed if after != line and "\ufffd" in after]
+        out = f"; {repaired} line(s) repaired from text saved twice as UTF-8"
+        if lost:
+            at = lost[0].index("\ufffd")
+            out += (f"; in {len(lost)} of them a letter lost in the second saving stays \ufffd "
+                    f"({lost[0][max(0, at - 25):at + 25]!r}): correct them after the import")
+        return out
     return ""
 
 
