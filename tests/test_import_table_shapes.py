@@ -334,3 +334,29 @@ def test_a_name_that_starts_with_a_footer_word_in_the_last_row_stays_a_customer(
     result = import_file(admin, path)
     assert (result.created, result.footer_rows) == (3, 0)
     assert last.split(",")[0].strip('"') in names(admin)
+
+
+@pytest.mark.parametrize("visibility", ["collapse", "filter"])
+def test_rows_and_columns_an_ods_sheet_does_not_show_are_named_in_the_summary(admin, tmp_path, visibility):
+    # OpenDocument's table:visibility: "collapse" (hidden by hand), "filter" (by a filter)
+    from xml.sax.saxutils import escape
+
+    from hostile_files import ods
+
+    def row(*values, attrs=""):
+        cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{escape(v)}</text:p>'
+                        "</table:table-cell>" for v in values)
+        return f"<table:table-row {attrs}>{cells}</table:table-row>"
+
+    columns = ('<table:table-column table:number-columns-repeated="2"/>'
+               f'<table:table-column table:visibility="{visibility}"/><table:table-column/>')
+    path = ods(tmp_path / "versteckt.ods", columns + row("Name", "E-Mail", "Interne Nr", "Firma")
+               + row("Anna Berg", "anna@example.de", "X1", "Acme")
+               + row("Test Kunde", "test@example.de", "X2", "Test", attrs=f'table:visibility="{visibility}"')
+               + row("Jörg Weiß", "joerg@example.de", "X3", "Beta"))
+    result = import_file(admin, path)
+    assert result.created == 3
+    (rows,) = [i for i in result.inferences if i["what"] == "hidden rows"]
+    assert rows["decided"].endswith(": 3") and "1 row(s)" in rows["decided"]
+    (cols,) = [i for i in result.inferences if i["what"] == "hidden columns"]
+    assert "'Interne Nr' (C)" in cols["decided"]

@@ -9,6 +9,8 @@ cell's value only; three facts it drops change what the importer must store:
   generators that never ran a spreadsheet write it; OpenDocument 1.2 Part 1, 19.642
   table:formula, 19.387 office:value-type): calamine reads it as empty; listed per
   column so the importer refuses the column instead of storing blanks;
+- rows and columns not shown (`table:visibility` "collapse" or "filter"), listed in
+  the summary as an .xlsx file's hidden rows and columns are;
 - a number shown through its format (`00000` shows 2134 as `02134`, `"ID-"0000`
   shows 17 as `ID-0017`, a percentage 0.25 as `25%`): an .ods file keeps the text as
   shown in the cell's paragraph, which is taken for text fields (`cells.ShownText`)
@@ -25,7 +27,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .cell_facts import FACTS_LIMIT, CellFacts
+from .cell_facts import FACTS_LIMIT, HIDDEN_MAX, CellFacts
 from .cells import ERROR_TEXT, ShownText, error_cell
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -34,6 +36,10 @@ _CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0
 _T = "{%s}" % _TABLE
 _O = "{%s}" % _OFFICE
 _ROW, _CELL, _COVERED, _TABLE_EL = _T + "table-row", _T + "table-cell", _T + "covered-table-cell", _T + "table"
+_COLUMN = _T + "table-column"
+# table:visibility of a row or column (OpenDocument 1.2 Part 1, 19.740): "collapse"
+# (hidden by the user) and "filter" (hidden by a filter) are not shown
+_NOT_SHOWN = ("collapse", "filter")
 MAX_REPEAT = 1024       # a repeated cell with content is applied to at most this many columns
 _DIGITS = re.compile(r"\D")
 
@@ -50,7 +56,7 @@ def read_ods_facts(path: Path, sheet_name: str) -> CellFacts | None:
     except (OSError, KeyError, zipfile.BadZipFile):
         return None
     offset = _serial_offset(data)
-    if b"table:formula" not in data and b"style-name" not in data:
+    if b"table:formula" not in data and b"style-name" not in data and b"table:visibility" not in data:
         return CellFacts(serial_offset=offset) if offset else None
     try:
         facts = _facts(data, sheet_name)
@@ -87,13 +93,14 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
     inside = False
     row = 0                  # rows before the current one (the current one is row + 1)
     col = 0
+    columns = 0              # table:table-column elements' columns so far
     for event, el in etree.iterparse(io.BytesIO(data), events=("start", "end"), huge_tree=False,
                                      resolve_entities=False, no_network=True):
         tag = el.tag
         if tag == _TABLE_EL:
             if event == "start":
                 inside = el.get(_T + "name") == sheet_name
-                row = 0
+                row = columns = 0
             elif inside:
                 break
             else:
@@ -105,8 +112,18 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
             if event == "start":
                 col = 0
             else:
-                row += int(el.get(_T + "number-rows-repeated") or 1)
+                repeat = int(el.get(_T + "number-rows-repeated") or 1)
+                if el.get(_T + "visibility") in _NOT_SHOWN and len(facts.hidden_rows) < HIDDEN_MAX:
+                    facts.hidden_rows.extend(range(row + 1, row + 1 + min(repeat, HIDDEN_MAX)))
+                row += repeat
                 el.clear()
+            continue
+        if tag == _COLUMN:
+            if event == "end":
+                repeat = int(el.get(_T + "number-columns-repeated") or 1)
+                if el.get(_T + "visibility") in _NOT_SHOWN:
+                    facts.hidden_cols.extend(range(columns, columns + min(repeat, MAX_REPEAT)))
+                columns += repeat
             continue
         if event != "end" or tag not in (_CELL, _COVERED):
             continue
@@ -120,7 +137,8 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
             text = re.sub(r"^(?:of|oooc|msoxl):", "", text)
             facts.formulas.setdefault(col, []).append((row + 1, text[:61]))
         col += repeat
-    return facts if facts.shown or facts.formulas else None
+    del facts.hidden_rows[HIDDEN_MAX:]
+    return facts if facts.shown or facts.formulas or facts.hidden_rows or facts.hidden_cols else None
 
 
 def _text(el) -> str:
