@@ -360,3 +360,23 @@ def test_rows_and_columns_an_ods_sheet_does_not_show_are_named_in_the_summary(ad
     assert rows["decided"].endswith(": 3") and "1 row(s)" in rows["decided"]
     (cols,) = [i for i in result.inferences if i["what"] == "hidden columns"]
     assert "'Interne Nr' (C)" in cols["decided"]
+
+
+def test_rows_and_columns_an_xls_sheet_hides_are_named_in_the_summary(admin, tmp_path):
+    # [MS-XLS] ROW (2.4.221) with fDyZero and COLINFO (2.4.53) with fHidden
+    import struct
+
+    from hostile_files import biff, dimensions, label, xls
+
+    table = [("Nombre", "Correo", "Código interno", "Empresa"), ("Ana Ruiz", "ana@example.es", "X1", "Acme"),
+             ("Prueba", "prueba@example.es", "X2", "Test"), ("Íñigo Díaz", "inigo@example.es", "X3", "Beta")]
+    hidden_row = biff(0x0208, struct.pack("<HHHHHHHH", 2, 0, 4, 255, 0, 0, 0x0120, 0x0F))   # row 3
+    hidden_col = biff(0x007D, struct.pack("<HHHHHH", 2, 2, 2340, 0x0F, 0x0001, 0))            # column C
+    cells = b"".join(label(r, c, v) for r, row in enumerate(table) for c, v in enumerate(row))
+    path = xls(tmp_path / "oculto.xls", [("Clientes", dimensions(0, 4, 0, 4) + hidden_col + hidden_row + cells)])
+    result = import_file(admin, path)
+    assert result.created == 3
+    (rows,) = [i for i in result.inferences if i["what"] == "hidden rows"]
+    assert rows["decided"].endswith(": 3")
+    (cols,) = [i for i in result.inferences if i["what"] == "hidden columns"]
+    assert "'Código interno' (C)" in cols["decided"]

@@ -7,7 +7,8 @@ BIFF5) is walked once: FORMAT records (2.4.126) give the custom number formats, 
 records (2.4.353) the format of each cell style, and the chosen sheet's NUMBER (2.4.180),
 RK (2.4.220) and MULRK (2.4.175) records each cell's style and value. `shown` then holds
 the text as Excel displays it for whole numbers under an all-zeros format, as
-`cell_facts.CellFacts.shown` does for .xlsx.
+`cell_facts.CellFacts.shown` does for .xlsx; ROW and COLINFO records the rows and
+columns the sheet hides, listed in the summary as for .xlsx.
 
 Runs after `xls_limits.check_xls` accepted the file (sizes and record bounds are
 checked there); anything unexpected here only means no facts (None), never a refusal.
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from decimal import Decimal
 
-from .cell_facts import _BUILTIN_FORMATS, CellFacts, ShownFormat
+from .cell_facts import _BUILTIN_FORMATS, HIDDEN_MAX, CellFacts, ShownFormat
 from .cells import ShownText, error_cell
 from .errors import ImportRefused
 from .xls_limits import _records      # the same record walk check_xls made (it bounded the stream)
@@ -31,6 +32,9 @@ FORMAT_BIFF5 = 0x001E
 NUMBER, RK, MULRK = 0x0203, 0x027E, 0x00BD
 FORMULA, BOOLERR = 0x0006, 0x0205
 CODEPAGE, LABEL, RSTRING, STRING = 0x0042, 0x0204, 0x00D6, 0x0207
+# Rows and columns the sheet does not show: ROW (2.4.221) with fDyZero (bit 5 of its
+# flags at offset 12), COLINFO (2.4.53) with fHidden (bit 0 of its flags at offset 8)
+ROW, COLINFO = 0x0208, 0x007D
 # Code pages whose characters take one or two bytes ([MS-XLS] 2.4.52 CODEPAGE): Japanese,
 # Chinese simplified, Korean, Chinese traditional, Korean Johab.
 DOUBLE_BYTE = {932: "cp932", 936: "gbk", 949: "cp949", 950: "big5", 1361: "johab"}
@@ -109,7 +113,7 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
     first = True
     # The sheet's records in a plain loop (a cell is a record: this runs once per cell);
     # only these types are looked at. check_xls has bounded every record already.
-    wanted = {BOF, EOF, FORMULA, BOOLERR} | ({NUMBER, RK, MULRK} if padded else set())
+    wanted = {BOF, EOF, FORMULA, BOOLERR, ROW, COLINFO} | ({NUMBER, RK, MULRK} if padded else set())
     header = struct.Struct("<HH").unpack_from
     pos, end = start, len(data)
     while pos + 4 <= end:
@@ -145,7 +149,17 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
         elif typ == BOOLERR and length >= 8 and data[off + 7] == 1:    # Bes (2.5.10): fError
             row, col = struct.unpack_from("<HH", data, off)
             error(row, col, data[off + 6])
-    return facts if facts.shown or facts.serial_offset else None
+        elif typ == ROW and length >= 16:
+            if _u16(data, off + 12) & 0x20 and len(facts.hidden_rows) < HIDDEN_MAX:
+                facts.hidden_rows.append(_u16(data, off) + 1)
+        elif typ == COLINFO and length >= 10:
+            first_col, last_col = struct.unpack_from("<HH", data, off)
+            if _u16(data, off + 8) & 0x01 and last_col >= first_col:
+                facts.hidden_cols.extend(range(first_col, min(last_col, first_col + MAX_HIDDEN_COLS) + 1))
+    return facts if facts.shown or facts.serial_offset or facts.hidden_rows or facts.hidden_cols else None
+
+
+MAX_HIDDEN_COLS = 255      # BIFF8 has 256 columns; a COLINFO may cover all of them
 
 
 def _u16(data: memoryview, off: int) -> int:
