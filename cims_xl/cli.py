@@ -1835,7 +1835,14 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         click.echo(shown(f"Error: {where}{exc.strerror or exc}"), err=True)
         return 74
-    except Exception:  # noqa: BLE001 - the edge: log for developers, one line for users
+    except Exception as exc:  # noqa: BLE001 - the edge: log for developers, one line for users
+        from .services.failures import storage_failure
+
+        failure = storage_failure(exc)
+        if failure is not None:         # disk full, I/O error, read-only: say so
+            log.exception("store not written")
+            click.echo(f"Error: {shown(failure.message)}", err=True)
+            return failure.exit_code
         log.exception("unexpected error")
         click.echo(f"Error: an unexpected problem occurred; details are in {_log_path()}", err=True)
         return 70

@@ -98,6 +98,14 @@ class StoreError(CimsError):
     exit_code = 10
 
 
+class StorageFailed(StoreError):
+    """SQLite could not write the store: the disk is full, an I/O error, a read-only
+    file or folder. The transaction that was being written is not in the store (SQLite's
+    atomic commit, https://sqlite.org/atomiccommit.html); the store opens as before."""
+
+    exit_code = 74          # EX_IOERR (sysexits.h), as for other file system errors
+
+
 class BackupSignature(StoreError):
     """A backup is not as an administrator made it: unsigned, changed after it was
     signed, or signed with a key or by a user the store does not vouch for."""

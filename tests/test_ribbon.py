@@ -359,3 +359,24 @@ def test_an_unexpected_error_shows_a_short_message_and_logs_the_traceback(path, 
     assert "Traceback" in log and "btnRefreshAll" in log and "in broken" in log
     assert "RuntimeError: (message left out of the log: 26 characters" in log
     assert "张伟" not in log and "8613800138000" not in log
+
+
+def test_a_full_disk_behind_a_button_is_named_not_something_went_wrong(path, signed_in, monkeypatch, tmp_path):
+    import sqlcipher3
+
+    monkeypatch.setenv("CIMS_LOG_DIR", str(tmp_path / "logs"))
+    conn = sqlcipher3.connect(":memory:")
+    conn.execute("CREATE TABLE t (x TEXT)")
+    conn.execute("PRAGMA max_page_count = 2")       # SQLite then answers as a full disk does
+    try:
+        conn.execute("INSERT INTO t SELECT hex(randomblob(9000))")
+    except sqlcipher3.Error as exc:
+        full = exc
+
+    def save_on_a_full_disk(*a, **kw):
+        raise full
+
+    monkeypatch.setattr("cims_xl.excel.sync.refresh_book", save_on_a_full_disk)
+    line, ui = press("btnRefreshAll", path)
+    assert line is None
+    assert ui.messages[0].startswith("The store could not be written: the disk holding it is full")

@@ -18,6 +18,7 @@ from typing import Callable
 
 from ..domain.schema import BY_SHEET, ENTITIES, INTERACTION_KINDS, PRIORITIES
 from ..errors import CimsError, PermissionDenied, SessionExpired
+from ..services.failures import storage_failure
 from . import live_session, sync
 from .adapter import WorkbookAdapter
 from .layout import HIDDEN_KEY
@@ -306,7 +307,11 @@ def dispatch(control_id: str, book: WorkbookAdapter | None = None) -> str | None
         book.ui.message(exc.message[:1].upper() + exc.message[1:])
     except Exception as exc:  # noqa: BLE001 - the user gets a message, the log the traceback
         path = live_session.log_error(f"ribbon button {control_id}", exc)
-        book.ui.message(f"Something went wrong ({type(exc).__name__}). The details are in {path}")
+        failure = storage_failure(exc)
+        if failure is not None:         # disk full, I/O error, read-only: say so
+            book.ui.message(failure.message[:1].upper() + failure.message[1:])
+        else:
+            book.ui.message(f"Something went wrong ({type(exc).__name__}). The details are in {path}")
     finally:
         book.ui.clear_progress()
     return None

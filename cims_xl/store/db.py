@@ -97,6 +97,43 @@ def _tag_fold(text):
     return tag_key(text) if isinstance(text, str) else text
 
 
+# SQLite's primary result codes for a store that cannot be written
+# (https://sqlite.org/rescode.html): (why, what to do).
+_STORAGE_CODES = {
+    "SQLITE_FULL": ("the disk holding it is full", "Free some space and run the command again."),
+    "SQLITE_IOERR": ("the disk or file system reported an error",
+                     "Check the disk (a network drive or USB stick that went away?) and run the command again."),
+    "SQLITE_READONLY": ("it is read-only for this user (the file, its folder or the disk)",
+                        "Check the file's and folder's permissions."),
+    "SQLITE_CANTOPEN": ("a file beside it could not be made (its folder may be read-only or gone)",
+                        "Check the folder and run the command again."),
+}
+_STORAGE_TEXTS = (("disk is full", "SQLITE_FULL"), ("disk i/o error", "SQLITE_IOERR"),
+                  ("readonly database", "SQLITE_READONLY"))
+
+
+def storage_failure(exc: BaseException, path: "Path | str | None" = None):
+    """The `errors.StorageFailed` to tell the user for a SQLite error that says the store
+    cannot be written (disk full, I/O error, read-only), else None. Its message says
+    nothing of the change was saved: SQLite rolls an unfinished transaction back
+    (https://sqlite.org/atomiccommit.html)."""
+    from ..errors import StorageFailed
+
+    if not isinstance(exc, sqlcipher3.Error):
+        return None
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    code = name if name in _STORAGE_CODES else "_".join(name.split("_")[:2])   # SQLITE_IOERR_WRITE
+    if code not in _STORAGE_CODES:
+        text = str(exc).lower()
+        code = next((c for said, c in _STORAGE_TEXTS if said in text), "")
+    if code not in _STORAGE_CODES:
+        return None
+    why, advice = _STORAGE_CODES[code]
+    where = f" {Path(path).name}" if path else ""
+    return StorageFailed(f"the store{where} could not be written: {why}. Nothing of this change was saved "
+                         f"(the store is as it was). {advice}")
+
+
 def _search_fold(text):
     """SQL function cims_casefold: text as a search compares it (normalize.search_key)."""
     from ..domain.normalize import search_key
