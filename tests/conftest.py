@@ -28,6 +28,18 @@ def trust_dir(tmp_path_factory, monkeypatch) -> Path:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def ctrl_c_stops():
+    """Ctrl-C as a terminal delivers it, for the tests that press it in a child process.
+    A suite started in the background of a script (`pytest &`) inherits SIGINT ignored,
+    and so would every child (POSIX keeps an ignored signal ignored across exec)."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def log_folder(tmp_path_factory) -> Path:
     """The suite's log files, never the user's own (tests that read a log set their own)."""
     import os
