@@ -125,3 +125,21 @@ def test_the_log_is_kept_small_and_every_file_of_it_private(tmp_path, monkeypatc
     for f in files:
         assert f.stat().st_size <= 2_100
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f.name
+
+
+def test_an_import_interrupted_during_its_commit_keeps_its_report_of_rows_not_imported(
+        admin, tmp_path, monkeypatch):
+    import openpyxl
+
+    from cims_xl.excel.import_report import error_report
+    from cims_xl.importer import import_file
+
+    src = tmp_path / "kunden.csv"
+    src.write_text("Name,Email\nAnna Berg,anna@example.de\n,nobody@example.de\n", encoding="utf-8")
+    out = tmp_path / "not-imported.xlsx"
+    _interrupt_during_commit(monkeypatch)
+    with pytest.raises(InterruptedAfterSave):
+        import_file(admin, src, error_report=error_report(out))
+    assert [r["name"] for r in records.list_records(admin, "customer")] == ["Anna Berg"]   # saved ...
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert any("nobody@example.de" in (str(v) for v in row) for row in rows)              # ... and so is the report

@@ -28,6 +28,7 @@ from ..domain import money
 from ..domain import normalize as nz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
+from ..errors import InterruptedAfterSave
 from . import mapping as mp
 from . import parallel, plan, refunds, row_currency, shop_orders, tag_columns
 from .collector import bounded_garbage, collector_paused
@@ -1451,9 +1452,10 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                         result.customers_created = planner.linker.new_count
                     batches.finish_batch(session, batch, _summary(result))
                     uow.commit()
-        except BaseException:
+        except BaseException as exc:
             if report is not None:
-                report.discard()
+                # Ctrl-C during the commit: the import is saved, so is its report of rows not imported
+                report.close() if isinstance(exc, InterruptedAfterSave) else report.discard()
             raise
         if users.seen:
             from ..services.records import user_names
