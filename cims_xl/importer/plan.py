@@ -2677,6 +2677,10 @@ class CustomerLinker:
     def commit_new(self, new: tuple[str, dict]) -> None:
         placeholder, clean = new
         key = placeholder[4:]
+        if key in self.seen:
+            # resolve() plans a new customer only for a key no row has yet: a second one
+            # under it would link its rows to the first (never silently: see `resolve`)
+            raise RuntimeError(f"two new customers of one import share the link {placeholder!r}")
         self.seen[key] = placeholder
         if key.startswith("name:"):
             self._new_bases.setdefault(company_parts(simplified(clean["name"]))[0], []).append(
