@@ -167,6 +167,47 @@ def test_customers_known_by_another_systems_id_keep_their_own_orders_when_their_
     assert tags == {"Hansen ApS": "src:K-101", "Jensen A/S": "src:K-102", "Nielsen I/S": "src:K-103"}
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_way_a_customer_email_or_phone_can_say_nothing_leaves_each_order_with_its_own_customer(
+        admin, tmp_path, fmt):
+    """Error cells (real ones in .xlsx), placeholders, spaces, several values whose first
+    cannot be read, text that is no address or number: none of them finds or joins a
+    customer; each row's customer is its own."""
+    rows = [("1", "Ångström AB", "#N/A", "12"), ("2", "Brønd ApS", "N/A", "#VALUE!"),
+            ("3", "Čapek s.r.o.", "   ", "-"), ("4", "Đorđević d.o.o.", "dj at example.rs ::: dj@example.rs", "99"),
+            ("5", "Ürün Ltd. Şti.", "#REF!", "12 34"), ("6", "Łukasz Nowak", "nowak@", "無"),
+            ("7", "Ōsaka Shōji KK", "", "(0)"), ("8", "Ærø Fisk A/S", "fisk(at)aero.dk", "   ")]
+    path = write(tmp_path, fmt, [["Order No", "Customer", "Order Date", "Amount", "Email", "Phone"]]
+                 + [[no, who, "2024-06-0" + no if no != "8" else "2024-06-08", "12", email, phone]
+                    for no, who, email, phone in rows])
+    result = import_file(admin, path, kind="orders", chunk_rows=3)
+    assert (result.created, result.rejected, result.customers_created) == (8, 0, 8)
+    assert owners(admin, "order", "order_number") == {no: who for no, who, _, _ in rows}
+    stored = records.list_records(admin, "customer")
+    assert all(c["email"] is None and c["phone"] is None for c in stored)
+
+
+@pytest.mark.parametrize("nothing", ["-", "N/A", "无", "   ", "(blank)", "keine Angabe"])
+def test_customer_ids_that_say_nothing_do_not_join_the_rows_of_different_customers(admin, tmp_path, nothing):
+    path = write_csv(tmp_path / "ids.csv", [["Order No", "Customer ID", "Customer", "Order Date", "Amount"],
+                                            ["1", nothing, "Rossi S.p.A.", "2024-03-05", "10"],
+                                            ["2", nothing, "Bianchi S.r.l.", "2024-03-06", "20"],
+                                            ["3", "R-7", "Verdi S.n.c.", "2024-03-07", "30"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.customers_created) == (3, 3)
+    assert owners(admin, "order", "order_number") == {"1": "Rossi S.p.A.", "2": "Bianchi S.r.l.", "3": "Verdi S.n.c."}
+
+
+@pytest.mark.parametrize("nothing", ["N/A", "-", "未知", "#N/A"])
+def test_orders_whose_customer_name_says_nothing_are_refused_not_joined_to_one_customer(admin, tmp_path, nothing):
+    path = write_csv(tmp_path / "names.csv", [["Order No", "Customer", "Order Date", "Amount"],
+                                              ["1", nothing, "2024-03-05", "10"], ["2", nothing, "2024-03-06", "20"],
+                                              ["3", "Kim Min-jun", "2024-03-07", "30"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.customers_created) == (1, 2, 1)
+    assert owners(admin, "order", "order_number") == {"3": "Kim Min-jun"}
+
+
 # ----- tickets, contacts, deals, interactions -------------------------------------------------
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
