@@ -208,6 +208,22 @@ def test_orders_whose_customer_name_says_nothing_are_refused_not_joined_to_one_c
     assert owners(admin, "order", "order_number") == {"3": "Kim Min-jun"}
 
 
+def test_the_cli_import_of_orders_with_unreadable_phones_lists_each_order_under_its_own_customer(run, tmp_path):
+    import json
+
+    path = write_csv(tmp_path / "bad_phones.csv", [["Order No", "Customer", "Order Date", "Amount", "Phone"],
+                                                   ["1", "Alpha Ltd", "2024-03-05", "10", "03-1234-5678"],
+                                                   ["2", "Beta Ltd", "2024-03-06", "20", "06-6123-4567"],
+                                                   ["3", "Gamma Ltd", "2024-03-07", "30", "090-1234-5678"]])
+    code, out, err = run("import", "file", str(path), "--kind", "orders")
+    assert code == 0, err
+    code, out, err = run("--format", "json", "customer", "list")
+    ids = {c["name"]: c["id"] for c in json.loads(out)}
+    code, out, err = run("--format", "json", "order", "list")
+    assert {o["order_number"]: o["customer_id"] for o in json.loads(out)} == {
+        "1": ids["Alpha Ltd"], "2": ids["Beta Ltd"], "3": ids["Gamma Ltd"]}
+
+
 # ----- tickets, contacts, deals, interactions -------------------------------------------------
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
