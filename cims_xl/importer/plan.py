@@ -2575,6 +2575,21 @@ class CustomerLinker:
             if rid.startswith("C-") and rid not in self.made:
                 self.linked.add(rid)
             return rid, None
+        # The new customer's placeholder is this row's link key (a name or an id, never
+        # empty): every later row of that customer finds it in `seen`, and no row of
+        # another customer can share it (issue 14: a loop variable once named `key` here
+        # made "new:phone" of every customer whose phone could not be read, and all their
+        # orders went to the last one created).
+        placeholder = f"new:{key}"
+        clean = self._new_customer(data, name, ref, ctx)
+        self.last_maybe = self._may_be(name, firm) if name and not ref else []
+        return placeholder, (placeholder, clean)
+
+    def _new_customer(self, data: dict, name: str | None, ref: str | None, ctx: dict) -> dict:
+        """The clean values of the customer a row creates, from its customer columns
+        (`_NEW_CUSTOMER_FIELDS`); its optional details that cannot be read (`_DROPPABLE`)
+        left out and kept in `last_dropped` ({row target: (reason, text)}).
+        ValidationFailed when the customer itself cannot be made."""
         values = {"name": name or ref, "source": "Import"}
         for target, field_key in _NEW_CUSTOMER_FIELDS:
             v = data.get(target)
@@ -2594,17 +2609,14 @@ class CustomerLinker:
             if len(soft) != len(exc.problems):
                 raise ValidationFailed({f"Customer {k}": v for k, v in exc.problems.items()}) from None
             target_of = {v: k for k, v in _NEW_CUSTOMER_FIELDS}
-            for key, reason in soft.items():
-                target = target_of[key]
-                self.last_dropped[target] = (reason, cell_text(values.pop(key)).strip())
+            for field_key, reason in soft.items():
+                self.last_dropped[target_of[field_key]] = (reason, cell_text(values.pop(field_key)).strip())
             try:
                 clean = validate_record(CUSTOMER, values, context=ctx)
             except ValidationFailed as exc2:
                 self.last_dropped = {}
                 raise ValidationFailed({f"Customer {k}": v for k, v in exc2.problems.items()}) from None
-        placeholder = f"new:{key}"
-        self.last_maybe = self._may_be(name, firm) if name and not ref else []
-        return placeholder, (placeholder, clean)
+        return clean
 
     def _may_be(self, name: str, firm: bool = False) -> list[str]:
         """Customers, stored or of this import, whose names may be this new one's
@@ -2665,6 +2677,10 @@ class CustomerLinker:
     def commit_new(self, new: tuple[str, dict]) -> None:
         placeholder, clean = new
         key = placeholder[4:]
+        if key in self.seen:
+            # resolve() plans a new customer only for a key no row has yet: a second one
+            # under it would link its rows to the first (never silently: see `resolve`)
+            raise RuntimeError(f"two new customers of one import share the link {placeholder!r}")
         self.seen[key] = placeholder
         if key.startswith("name:"):
             self._new_bases.setdefault(company_parts(simplified(clean["name"]))[0], []).append(

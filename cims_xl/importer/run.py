@@ -1752,12 +1752,19 @@ class _Writer:
                                        batch_id=self.batch, validated=True)
             ids = {}
             for (placeholder, _v), rec in zip(planned.new_customers, made):
+                if placeholder in ids:      # two customers, one placeholder: whose rows are whose?
+                    raise RuntimeError(f"two new customers share the placeholder {placeholder!r}")
                 linker.created(placeholder, rec["id"])
                 ids[placeholder] = rec["id"]
             for _out, clean in planned.creates:
                 cid = clean.get("customer_id")
                 if cid in ids:
                     clean["customer_id"] = ids[cid]
+        for _out, clean in planned.creates:
+            cid = clean.get("customer_id")
+            if isinstance(cid, str) and cid.startswith("new:"):
+                # a row of a customer created in no chunk: never stored under another's id
+                raise RuntimeError(f"a row's new customer was not created ({cid!r})")
         if planned.creates:
             made = records.create_many(self.session, self.ent.kind, [c for _o, c in planned.creates],
                                        batch_id=self.batch, validated=True, imported=True)
