@@ -64,6 +64,7 @@ def test_a_restore_killed_at_any_step_leaves_a_store_that_opens_whole(shop, step
         assert list(store_path.parent.glob("test.cims.keys.before-restore-*"))
     else:
         assert names == ["Kwame Mensah", "Zoë Brontë"]
+        assert "restore" not in _actions(store_path)    # verify holds: the pin was left alone
     assert not store_path.with_name("test.cims.restoring").exists()
     assert _scratch(store_path.parent) == []
 
@@ -113,6 +114,7 @@ def test_a_restore_waits_for_no_one_and_refuses_while_another_session_is_open(sh
         sam.close()
         admin.close()
     assert "Saved After The Refusal" in _names(store_path)
+    _actions(store_path)        # a refused restore left this account's pin of the store alone
     assert _scratch(store_path.parent) == []
 
 
@@ -185,3 +187,28 @@ def test_a_swap_that_fails_part_way_keeps_its_stage_and_the_next_sign_in_finishe
     assert store_path.with_name("test.cims.restoring").exists()
     assert _names(store_path) == ["Zoë Brontë"]
     assert _scratch(store_path.parent) == []
+
+
+def test_a_refused_restore_of_a_longer_backup_leaves_no_false_alarm_of_a_cut_trail(shop, tmp_path):
+    # The tester's case: the backup's trail is longer than the store's (the store was
+    # restored from an older backup since). A restore refused, or stopped by Ctrl-C,
+    # before its swap pinned the longer backup's head, and every later command warned
+    # "the trail was cut" on the intact store.
+    store_path, older = shop
+    admin = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    for i in range(5):
+        records.create(admin, "customer", {"name": f"Later Customer {i}"})
+    longer = backup.backup(admin, tmp_path / "bk2")
+    backup.restore(admin, older, ADMIN_PASSWORD)          # back to the shorter trail
+    assert _names(store_path) == ["Zoë Brontë"]
+    other = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    admin = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    try:
+        with pytest.raises(StoreBusy):
+            backup.restore(admin, longer, ADMIN_PASSWORD)
+    finally:
+        other.close()
+        if admin.is_open:
+            admin.close()
+    assert _names(store_path) == ["Zoë Brontë"]
+    _actions(store_path)            # audit verify holds

@@ -422,7 +422,7 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
                                           None, {"backup_store_id": [current_id, manifest.get("store_id")]})])
                 uow.commit()
             session.close()
-            _swap(store_path, stage)
+            _swap(store_path, stage, manifest.pop(_PIN, None))
     return manifest
 
 
@@ -450,7 +450,7 @@ def restore_new(store_path: str | os.PathLike, backup_file: str | os.PathLike, u
             manifest = _stage(backup_file, stage, username.strip().lower(), password, None, True,
                               BackupTrust(allow_unsigned=allow_unsigned))
             crash_point("restore.staged")
-            _swap(store_path, stage)
+            _swap(store_path, stage, manifest.pop(_PIN, None))
     finally:
         if not had_lock and not store_path.exists() and not restore_journal_path(store_path).exists():
             lock.unlink(missing_ok=True)
@@ -581,10 +581,12 @@ def _stage(backup_file: Path, stage: Path, username: str, password: str, current
             manifest["still_refused"] = carried
         # The users' keys pinned from now on are the backup's: users added after it was
         # made are gone from it (access_changes), and must not be missed by `audit verify`.
-        with contextlib.suppress(OSError):
-            trust.save_pin(backup_id, restored.last_audit(),
-                           {u: trust.fingerprint(kf.signing_public(u)) for u in kf.usernames()},
-                           restored.get_meta("signed_from"))
+        # Pinned by `_swap` once its journal says the swap will happen: a restore refused
+        # or interrupted before that must leave this OS account's pin of the store alone
+        # (it had made every later command report a cut trail on the intact store).
+        manifest[_PIN] = (backup_id, restored.last_audit(),
+                          {u: trust.fingerprint(kf.signing_public(u)) for u in kf.usernames()},
+                          restored.get_meta("signed_from"))
         restored.checkpoint()
         manifest["store_id"] = backup_id
     finally:
@@ -592,6 +594,9 @@ def _stage(backup_file: Path, stage: Path, username: str, password: str, current
     for extra in ("-wal", "-shm"):
         Path(str(db) + extra).unlink(missing_ok=True)
     return manifest
+
+
+_PIN = "_pin"      # the manifest's entry _stage leaves for _swap (never shown)
 
 
 def _erase_again(session: Session, erased: list[str]) -> list[str]:
@@ -611,16 +616,22 @@ def _erase_again(session: Session, erased: list[str]) -> list[str]:
 
 # ----- the swap: journalled so that a crash part way is finished at the next sign-in -----
 
-def _swap(store_path: Path, stage: Path) -> None:
+def _swap(store_path: Path, stage: Path, pin: tuple | None = None) -> None:
     """Put the staged database and key file in place of the store's.
 
     A journal beside the store names the stage first; every step after it is redone by
     `finish_interrupted_restore` if the process dies, so the store is never left as a
-    database without its key file or the other way round.
+    database without its key file or the other way round. `pin` (trust.save_pin's
+    arguments: the restored store's head and users' keys) is pinned on this OS account
+    once the journal is written, so that a restore that never reaches it leaves the
+    store's pin as it was.
     """
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
     journal = restore_journal_path(store_path)
     write_private(journal, json.dumps({"stage": stage.name, "stamp": stamp}).encode())
+    if pin is not None:
+        with contextlib.suppress(OSError):
+            trust.save_pin(*pin)
     crash_point("restore.journal-saved")
     _roll_forward(store_path, stage, stamp)
     journal.unlink()
