@@ -23,6 +23,7 @@ import click
 
 from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
+from . import interrupts
 from .errors import CimsError, InterruptedAfterSave, ValidationFailed
 from .logs import RedactingFormatter, log_dir, private_log_handler
 from .terminal import for_stream, json_text, shown
@@ -1794,14 +1795,18 @@ def _stopping() -> None:
 
 
 def _interrupted(exc: BaseException) -> str:
-    """What a Ctrl-C did: nothing saved, or (pressed while a commit ran) everything."""
-    return exc.message if isinstance(exc, InterruptedAfterSave) else "Interrupted."
+    """What a Ctrl-C did: nothing saved, or (pressed during or after a commit of this
+    command's changes) what was saved is kept."""
+    if isinstance(exc, InterruptedAfterSave):
+        return exc.message
+    return interrupts.saved_message() or "Interrupted."
 
 
 def main(argv: list[str] | None = None) -> int:
     from .security.process import harden_process
 
     harden_process()      # no core dump holding the key or $CIMS_PASSWORD
+    interrupts.reset()
     _configure_logging()
     try:
         # Without standalone mode, click returns an Exit's code instead of raising it
@@ -1849,7 +1854,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry() -> None:
-    sys.exit(main())
+    from .launch import run       # Ctrl-C once the command is over (see launch)
+
+    sys.exit(run(main))
 
 
 if __name__ == "__main__":

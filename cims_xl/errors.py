@@ -135,5 +135,6 @@ class InterruptedAfterSave(KeyboardInterrupt):
     finish (a store half-committed is not an option, and stopping it at that point
     cannot undo it): the changes are saved, and the command stops right after."""
 
-    message = ("Interrupted after the changes were saved: they are kept "
-               "(an import can be taken back with `cims import undo`).")
+    def __init__(self, message: str = "Interrupted after changes were saved: they are kept."):
+        super().__init__(message)
+        self.message = message

@@ -1,13 +1,20 @@
-"""Ctrl-C held back while a transaction commits.
+"""Ctrl-C and what was saved before it.
 
 Python turns SIGINT into KeyboardInterrupt at the next bytecode after the signal
 arrives, which can be just after SQLite's COMMIT returned and before the caller learns
 that it did: the changes are saved while the code that records that (the unit of work,
 the OS account's pin of the trail's head) is skipped, and the program reports a failure
-for work that succeeded. Inside `interrupts_deferred()` a SIGINT is only noted; when the
-block ends it is raised as `errors.InterruptedAfterSave`, whose message says the changes
-are kept. Signal handlers can only be set from the main thread (Python `signal` module
-docs): elsewhere the block runs as it is (SIGINT is delivered to the main thread only).
+for work that succeeded. Inside `interrupts_deferred()` a SIGINT is only noted, and
+raised when the block ends.
+
+A command can also be stopped after its changes were committed, while it prints its
+summary or tidies up. So every unit of work that commits a change (anything but
+sign-in and other entries that change no data: `NOT_CHANGES` in services.session) is
+noted here (`note_saved`), and the edges say "Interrupted after changes were saved"
+(`saved_message`) instead of a bare "Interrupted." that a script would read as
+"nothing happened". Signal handlers can only be set from the main thread (Python
+`signal` module docs): elsewhere the block runs as it is (SIGINT is delivered to the
+main thread only).
 """
 
 from __future__ import annotations
@@ -19,12 +26,35 @@ from typing import Iterator
 
 from .errors import InterruptedAfterSave
 
+_saved: list[str] = []      # what units of work committed in this command ("import", "change")
+
+
+def reset() -> None:
+    """A new command begins (the CLI calls this first): nothing of it is saved yet."""
+    _saved.clear()
+
+
+def note_saved(what: str = "change") -> None:
+    """A unit of work committed a change ("import" for an import's batch)."""
+    _saved.append(what)
+
+
+def saved_message() -> str | None:
+    """What to tell a user who stopped the command, when changes were saved before; else None."""
+    if not _saved:
+        return None
+    if "import" in _saved:
+        return ("Interrupted after the import was saved: it is kept "
+                "(`cims import history` lists it; `cims import undo` takes it back).")
+    return "Interrupted after changes were saved: they are kept; nothing after them was done."
+
 
 @contextmanager
 def interrupts_deferred() -> Iterator[None]:
-    """Run the block with SIGINT noted instead of raised; raise `InterruptedAfterSave`
-    (a KeyboardInterrupt) after it when one came and the block ended normally. A block
-    that raises keeps its own exception. Nested uses hold it until the outermost ends."""
+    """Run the block with SIGINT noted instead of raised; after the block, raise
+    `InterruptedAfterSave` (a KeyboardInterrupt) when one came and changes were saved
+    (`note_saved`), else a plain KeyboardInterrupt. A block that raises keeps its own
+    exception. Nested uses hold it until the outermost ends."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -44,4 +74,6 @@ def interrupts_deferred() -> Iterator[None]:
     finally:
         signal.signal(signal.SIGINT, previous)
     if came and previous is not signal.SIG_IGN:
-        raise InterruptedAfterSave()
+        if _saved:
+            raise InterruptedAfterSave(saved_message())
+        raise KeyboardInterrupt

@@ -24,10 +24,12 @@ from conftest import ADMIN_PASSWORD
 
 
 def _interrupt_during_commit(monkeypatch):
+    """Ctrl-C while the COMMIT of a transaction that wrote customers runs (not the sign-in's)."""
     real = Store._commit_sql
 
     def commit_then_ctrl_c(self):
-        os.kill(os.getpid(), signal.SIGINT)        # Ctrl-C while COMMIT runs ...
+        if self.conn.execute("SELECT count(*) FROM customers").fetchone()[0]:
+            os.kill(os.getpid(), signal.SIGINT)    # Ctrl-C while COMMIT runs ...
         real(self)                                   # ... which finishes anyway
 
     monkeypatch.setattr(Store, "_commit_sql", commit_then_ctrl_c)
@@ -143,3 +145,50 @@ def test_an_import_interrupted_during_its_commit_keeps_its_report_of_rows_not_im
     assert [r["name"] for r in records.list_records(admin, "customer")] == ["Anna Berg"]   # saved ...
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     assert any("nobody@example.de" in (str(v) for v in row) for row in rows)              # ... and so is the report
+
+
+def test_a_ctrl_c_during_the_sign_ins_own_commit_says_nothing_was_saved(store_path, monkeypatch, capsys):
+    # The sign-in writes its own entry: that is not the user's change ("Interrupted after
+    # the changes were saved" had been said with nothing of theirs saved).
+    real = Store._commit_sql
+    pressed = []
+
+    def first_commit_then_ctrl_c(self):
+        if not pressed:
+            pressed.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+        real(self)
+
+    monkeypatch.setattr(Store, "_commit_sql", first_commit_then_ctrl_c)
+    monkeypatch.setattr(cli, "_stopping", lambda: None)
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
+    code = cli.main(["--store", str(store_path), "--user", "admin", "customer", "add",
+                     "--name", "Ada Lovelace", "--email", "ada@example.com"])
+    err = capsys.readouterr().err
+    assert pressed and code == 130
+    assert err.strip().endswith("Interrupted.") and "saved" not in err
+    monkeypatch.undo()
+    session = auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+    try:
+        assert records.list_records(session, "customer") == []
+    finally:
+        session.close()
+
+
+def test_a_ctrl_c_after_an_import_was_committed_says_it_was_saved(admin, store_path, tmp_path, monkeypatch,
+                                                                    capsys):
+    # Pressed while the summary is printed: the import is in the store.
+    src = tmp_path / "kunden.csv"
+    src.write_text("Name,Email\nAnna Berg,anna@example.de\n", encoding="utf-8")
+
+    def summary_interrupted(self, *a, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_stopping", lambda: None)
+    monkeypatch.setattr(cli.Output, "emit", summary_interrupted)
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
+    code = cli.main(["--store", str(store_path), "--user", "admin", "import", str(src)])
+    err = capsys.readouterr().err
+    assert code == 130
+    assert "import was saved" in err and "cims import undo" in err
+    assert [r["name"] for r in records.list_records(admin, "customer")] == ["Anna Berg"]

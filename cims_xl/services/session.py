@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..domain.schema import ENTITIES, kind_of_id
 from ..errors import PermissionDenied, SessionExpired, StoreError
+from .. import interrupts
 from ..interrupts import interrupts_deferred
 from ..security import audit as audit_chain
 from ..security import ledger, trust
@@ -24,6 +25,11 @@ from ..security.roles import allowed, ensure_allowed
 from ..store.db import Store, utcnow
 
 DEFAULT_IDLE_TIMEOUT = 15 * 60
+
+
+# Audit actions that change no data: a unit of work of only these saves nothing the user
+# made (a Ctrl-C after it says "Interrupted.", not that changes were saved).
+NOT_CHANGES = frozenset({"sign-in", "sign-out", "denied", "export", "backup", ledger.SCHEMA_REPAIR})
 
 
 class UnitOfWork:
@@ -55,12 +61,15 @@ class UnitOfWork:
         if self.joined:
             return
         self.session._flush_denials()
+        actions = (self.session._pending or {}).get("actions", set())
         self.session._seal()
         # A Ctrl-C from here on is raised after the commit and the pin of its head, as
         # InterruptedAfterSave (see cims_xl.interrupts).
         with interrupts_deferred():
             self.session.store.commit()
             self.committed = True
+            if actions - NOT_CHANGES:
+                interrupts.note_saved("import" if "import" in actions else "change")
             self.session._after_commit()
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -215,6 +224,7 @@ class Session:
         if w is None:
             self._pending = w = {"first": rows[0][0], "touched": {}, "states": {}}
         w["last"], w["mac"] = rows[-1][0], rows[-1][-1]
+        w.setdefault("actions", set()).update(ev.action for ev in events)
         touched = w["touched"]
         for ev in events:
             if ev.action == "create" and ev.entity in ENTITIES:
