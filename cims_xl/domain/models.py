@@ -162,6 +162,14 @@ def _calendar_for(info: ValidationInfo, value):
     return nz.from_calendar(value, calendars.get(info.field_name))
 
 
+def _compact_for(info: ValidationInfo, value):
+    """The value as a date when its column writes dates as digits alone (import's
+    "compact_dates": field -> "YMD"/"DMY"/"MDY", decided on the whole column or by
+    --date-order): "240305" under YMD is 2024-03-05; any other value as it is."""
+    compact = _ctx(info).get("compact_dates") or {}
+    return nz.from_compact(value, compact.get(info.field_name))
+
+
 def _order_for(info: ValidationInfo) -> str | None:
     orders = _ctx(info).get("date_orders") or {}
     return orders.get(info.field_name) or _ctx(info).get("date_order")
@@ -181,12 +189,13 @@ def _in_calendar(day):
 
 @_guard
 def _date(value, info):
-    return _in_calendar(nz.parse_date(_calendar_for(info, value), _order_for(info)))
+    return _in_calendar(nz.parse_date(_calendar_for(info, _compact_for(info, value)), _order_for(info)))
 
 
 @_guard
 def _datetime(value, info):
-    return _in_calendar(nz.parse_datetime(_calendar_for(info, value), _order_for(info), _ctx(info).get("tz")))
+    return _in_calendar(nz.parse_datetime(_calendar_for(info, _compact_for(info, value)), _order_for(info),
+                                          _ctx(info).get("tz")))
 
 
 def _decimal_for(info: ValidationInfo) -> str | None:

@@ -362,6 +362,7 @@ class Options:
     update_mode: str = "fill"             # fill | overwrite
     date_orders: dict[str, str] = field(default_factory=dict)
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> "buddhist" | "gregorian"
+    compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
     region: str = "CN"
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
     region_from: str = ""                 # who gave the region when not assumed: "--region", "store setting"
@@ -534,6 +535,7 @@ class RowPreparer:
                         "region_hint": IMPORT_REGION_HINT,
                         "date_orders": dict(options.date_orders),
                         "calendars": dict(options.calendars),
+                        "compact_dates": dict(options.compact_dates),
                         "decimal_marks": dict(options.decimal_marks),
                         # first/last name column -> cells Name did not hold (kept in Notes)
                         "name_parts": Counter(),
@@ -1002,7 +1004,7 @@ class RowPreparer:
         if kind in ("money", "decimal"):
             return _money_value(v)
         if (kind in ("date", "datetime") and self.options.serial_offset and isinstance(v, (int, float))
-                and not isinstance(v, bool)):
+                and not isinstance(v, bool) and target not in self.options.compact_dates):
             return v + self.options.serial_offset       # a date serial of a workbook counting from 1904
         if kind in ("date", "datetime", "phone", "bool", "int"):
             return v
