@@ -25,8 +25,8 @@ from ..errors import ValidationFailed
 from . import money as mn
 from . import normalize as nz
 from .countries import region_for_country, region_for_dial_code, unknown_country
-from .schema import (ENTITIES, ENUM_SYNONYMS, ORDER_STATUS_SYNONYMS, ORDER_STATUSES, STAGE_SYNONYMS, STAGES,
-                     Entity, Field, ROLES)
+from .schema import (ENTITIES, ENUM_SYNONYMS, INTERACTION_KIND_SYNONYMS, INTERACTION_KINDS, ORDER_STATUS_SYNONYMS,
+                     ORDER_STATUSES, STAGE_SYNONYMS, STAGES, Entity, Field, ROLES)
 
 DEFAULT_REGION = "CN"
 _PHONE_REGIONS = frozenset(nz.phonenumbers.SUPPORTED_REGIONS)
@@ -324,6 +324,8 @@ def _enum_validator(f: Field):
         canonical.update(ORDER_STATUS_SYNONYMS)
     elif f.choices == STAGES:           # CRMs' stage names (Salesforce, HubSpot, Pipedrive …)
         canonical.update(STAGE_SYNONYMS)
+    elif f.choices == INTERACTION_KINDS:   # "Anruf", "Réunion", "打ち合わせ"
+        canonical.update(INTERACTION_KIND_SYNONYMS)
     # Turkish capitals: "TAMAMLANDI" lowers to a dotted i, "İptal" to i + U+0307.
     canonical.update({k.replace("ı", "i"): v for k, v in canonical.items() if "ı" in k})
 

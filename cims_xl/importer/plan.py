@@ -116,6 +116,9 @@ _NUMBER_KINDS = frozenset({"money", "decimal", "int", "date", "datetime", "phone
 # Completed, the store's currency, a deal's Lead): a row whose value cannot be read is
 # refused with the reason (importer.values decides the column as a whole first).
 MUST_READ = ("status", "currency", "stage")
+# Fields of a record whose unreadable value refuses the row rather than leaving it out
+# (an interaction's When: a call stored undated is a wrong record); an empty cell stays empty.
+MUST_READ_OF = {"interaction": ("occurred_at",)}
 # What people and programs write in a cell for "no value": read as an empty cell in the
 # fields of PLACEHOLDER_KINDS (never an amount, a count, a status, stage or currency, which
 # are read by their own rules). Compared stripped and case-folded.
@@ -1027,7 +1030,7 @@ class RowPreparer:
         for (header, reason), label in zip(exc.problems.items(), labels):
             f = by_header.get(header)
             if (f is None or f.required or f.key == "notes" or f.key not in data or reason == "required"
-                    or f.key in MUST_READ):
+                    or f.key in MUST_READ or f.key in MUST_READ_OF.get(self.ent.kind, ())):
                 return None
             out[f.key] = (label, reason)
         return out or None
