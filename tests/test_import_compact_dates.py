@@ -290,3 +290,12 @@ def test_an_interaction_whose_date_cannot_be_read_is_refused_not_stored_undated(
     got = interactions(admin)
     assert set(got) == {"First call", "Undated meeting"}      # an empty cell is no date given, not a lost one
     assert got["Undated meeting"]["occurred_at"] is None
+
+
+def test_a_date_typed_as_six_digits_at_the_command_line_is_refused_not_stored_centuries_ahead(run):
+    run("customer", "add", "--name", "Digits Test")
+    code, out, err = run("order", "add", "--customer-id", "C-000001", "--order-date", "240305", "--amount", "5")
+    assert code not in (0, 70), err
+    assert "2557-12-05" in err and "YYYY-MM-DD" in err and len(err.strip().splitlines()) <= 3
+    code, out, err = run("order", "add", "--customer-id", "C-000001", "--order-date", "45352", "--amount", "5")
+    assert code == 0, err                   # a day number of our times is still read (2024-03-01)

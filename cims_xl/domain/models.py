@@ -166,8 +166,11 @@ def _compact_for(info: ValidationInfo, value):
     """The value as a date when its column writes dates as digits alone (import's
     "compact_dates": field -> "YMD"/"DMY"/"MDY", decided on the whole column or by
     --date-order): "240305" under YMD is 2024-03-05; any other value as it is."""
-    compact = _ctx(info).get("compact_dates") or {}
-    return nz.from_compact(value, compact.get(info.field_name))
+    order = (_ctx(info).get("compact_dates") or {}).get(info.field_name)
+    if order is None and (far := nz.far_day_number(value)) is not None:
+        _fail(f"{str(value).strip()!r} as an Excel day number would be {far.isoformat()}: no date of ours. "
+              "A date written as digits (yymmdd, ddmmyy …) cannot be told from its order: write it YYYY-MM-DD")
+    return nz.from_compact(value, order)
 
 
 def _order_for(info: ValidationInfo) -> str | None:

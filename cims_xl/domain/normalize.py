@@ -1546,6 +1546,24 @@ def day_number_date(value: object) -> _dt.date | None:
         return None
 
 
+# An Excel day number later than this many years after today is no date of a customer
+# record: "240305" is 2557-12-05 that way, and a date written yymmdd (2024-03-05).
+DAY_NUMBER_YEARS_AHEAD = 100
+
+
+def far_day_number(value: object, today: _dt.date | None = None) -> _dt.date | None:
+    """The date a cell of five to eight digits is as an Excel day number, when that lies
+    more than DAY_NUMBER_YEARS_AHEAD years after `today` (so it is no day number of ours:
+    "240305" is 2557-12-05); None otherwise."""
+    if compact_digits(value) is None:
+        return None
+    day = day_number_date(value)
+    now = today or _dt.date.today()
+    if day is None or day.year <= now.year + DAY_NUMBER_YEARS_AHEAD:
+        return None
+    return day
+
+
 def date_fits(value: object) -> frozenset[str] | None:
     """The orders ("DMY", "MDY", "YMD") under which a "a/b/c" date value is a real date,
     when they give different dates; None when the value says nothing about the order

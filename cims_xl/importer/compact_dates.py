@@ -31,7 +31,7 @@ ORDERS = ("YMD", "DMY", "MDY")
 FIRST_DAY = _dt.date(1900, 1, 1)    # a CRM's dates (orders, consents, birthdays, tickets) start here
 AHEAD_YEARS = {"expected_close": 10, "customer_expected_close": 10}   # fields whose dates lie years ahead
 AHEAD_DEFAULT = 1                   # others: events that happened (an order, a ticket, a consent), a year's slack
-FAR_YEARS = 100                     # a day number later than this is no date of ours at all
+FAR_YEARS = nz.DAY_NUMBER_YEARS_AHEAD   # a day number later than this is no date of ours at all
 SEEN_MAX = 50_000                   # distinct values remembered to skip repeats
 YEAR_SPREAD = 20                    # distinct first (or last) pairs that show they are no year
 
@@ -220,5 +220,5 @@ class DigitEvidence:
         return Decision("compact", order, {
             "what": f"dates written as digits in '{self.column}'",
             "decided": f"{self._name(order)}{shown}",
-            "evidence": f"{self.digits:,} value(s) such as " + ", ".join(f"'{e}'" for e in self.examples[:3])
+            "evidence": f"{self.digits:,} different value(s) such as " + ", ".join(f"'{e}'" for e in self.examples[:3])
                         + f": {why}"})
