@@ -11,6 +11,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from cims_xl.domain import normalize as nz
 from cims_xl.importer import compact_dates, import_file
 from cims_xl.importer.errors import AmbiguousDates, ImportRefused
 from cims_xl.services import records
@@ -206,6 +207,27 @@ def test_day_numbers_of_our_times_stay_day_numbers(admin, tmp_path):
         "1": dt.date(2024, 3, 5), "2": dt.date(2024, 3, 6), "3": dt.date(2012, 10, 21)}
 
 
+def test_numbers_that_read_both_as_day_numbers_and_as_compact_dates_stop_and_the_option_settles_them(
+        admin, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Order No", "Customer", "Order Date", "Amount"])
+    # yymmdd of 2001-2004 in number cells: 10101 is 2001-01-01, or day 10101 (1927-08-27)
+    for number, day in (("A1", 10101), ("A2", 40325), ("A3", 21231)):
+        ws.append([number, "Acme", day, 10])
+    path = tmp_path / "old.xlsx"
+    wb.save(path)
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path, kind="orders")
+    message = stop.value.message
+    assert "column 'Order Date'" in message and "Excel day numbers ('10101' = 1927-08-27)" in message
+    assert "yymmdd 2001-01-01" in message and "--date-order YMD" in message
+    assert records.list_records(admin, "order") == []
+    import_file(admin, path, kind="orders", date_order="YMD")
+    assert dates_of(admin, "order", "order_number", "order_date") == {
+        "A1": dt.date(2001, 1, 1), "A2": dt.date(2004, 3, 25), "A3": dt.date(2002, 12, 31)}
+
+
 def test_the_command_line_stop_names_the_column_and_the_option(run, tmp_path):
     path = orders_csv(tmp_path, "two.csv", ["240305", "230412"])
     code, out, err = run("import", "file", str(path), "--kind", "orders")
@@ -302,3 +324,36 @@ def test_a_date_typed_as_six_digits_at_the_command_line_is_refused_not_stored_ce
     assert "2557-12-05" in err and "YYYY-MM-DD" in err and len(err.strip().splitlines()) <= 3
     code, out, err = run("order", "add", "--customer-id", "C-000001", "--order-date", "45352", "--amount", "5")
     assert code == 0, err                   # a day number of our times is still read (2024-03-01)
+
+
+# ----- property: every column of digit dates is read right or refused -----------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_FORMATS = {("YMD", 6): "%y%m%d", ("DMY", 6): "%d%m%y", ("MDY", 6): "%m%d%y",
+            ("YMD", 8): "%Y%m%d", ("DMY", 8): "%d%m%Y", ("MDY", 8): "%m%d%Y"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(order=st.sampled_from(["YMD", "DMY", "MDY", "serial"]), width=st.sampled_from([6, 8]),
+       as_numbers=st.booleans(),
+       days=st.lists(st.dates(min_value=dt.date(1970, 1, 1), max_value=TODAY), min_size=1, max_size=40))
+def test_a_column_of_digit_dates_is_read_as_written_or_refused_never_wrong(order, width, as_numbers, days):
+    """Digits in every order and width, and Excel day numbers, as text or number cells."""
+    evidence = compact_dates.DigitEvidence("Order Date")
+    if order == "serial":
+        cells = [str((d - dt.date(1899, 12, 30)).days) for d in days]
+    else:
+        cells = [d.strftime(_FORMATS[(order, width)]) for d in days]
+    cells = [int(c) for c in cells] if as_numbers else cells
+    for cell in cells:
+        evidence.add(cell)
+    try:
+        decision = compact_dates.DigitEvidence.decide(evidence, "order_date")
+    except ImportRefused:                       # AmbiguousDates included: stopped, nothing stored
+        return
+    if decision.how == "serial":                # read as day numbers: only when that is what they are
+        got = [nz.day_number_date(c) for c in cells]
+    else:
+        got = [nz.compact_date(c, decision.order) for c in cells]
+    assert got == days, (cells, decision)

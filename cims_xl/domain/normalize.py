@@ -1475,8 +1475,9 @@ COMPACT_NAMES = {("YMD", 6): "yymmdd", ("DMY", 6): "ddmmyy", ("MDY", 6): "mmddyy
 def compact_digits(value: object) -> str | None:
     """The digits of a cell that may be a date written without separators: six or eight
     digits ("240305", "05032024"), or five or seven from a number cell or text that lost
-    a leading zero (50324 is "050324"); None for anything else (bools, fractions,
-    other lengths, text with other characters)."""
+    a leading zero (50324 is "050324"; a number cell of three or four digits lost more:
+    101 is "000101"); None for anything else (bools, fractions, other lengths, text with
+    other characters)."""
     if _is_bool(value):
         return None
     if isinstance(value, float):
@@ -1485,6 +1486,8 @@ def compact_digits(value: object) -> str | None:
         value = int(value)
     if isinstance(value, int):
         digits = str(value)
+        if 3 <= len(digits) <= 5:           # 101 is 000101 (yymmdd 2000-01-01) in a number cell
+            digits = digits.zfill(6)
     elif isinstance(value, str):
         digits = value.strip()
         if not digits.isascii() or not digits.isdigit():

@@ -91,7 +91,8 @@ class DigitEvidence:
     column: str
     serial_offset: int = 0              # days a number cell's day count is moved (1462: a 1904 workbook)
     digits: int = 0                     # cells of digits alone (five to eight)
-    examples: list = field(default_factory=list)
+    examples: list = field(default_factory=list)    # a few values as the file shows them
+    raw: list = field(default_factory=list)         # the same cells as read (numbers stay numbers)
     leading_zero: str | None = None     # a text value starting with 0: never a day number
     widths: set = field(default_factory=set)
     firsts: set = field(default_factory=set)    # first two digits of six-digit values
@@ -121,6 +122,7 @@ class DigitEvidence:
         shown = str(int(value)) if isinstance(value, float) else str(value)
         if len(self.examples) < 4:
             self.examples.append(shown)
+            self.raw.append(value)
         if isinstance(value, str) and value.startswith("0") and self.leading_zero is None:
             self.leading_zero = value
         self.widths.add(len(digits))
@@ -143,11 +145,15 @@ class DigitEvidence:
         now = today()
         last = latest_day(target, now)
         serial = self.readings["serial"]
+        fitting = [o for o in ORDERS if self.readings[o].fits(last)]
         if serial.fits(last):
-            return Decision("serial")
+            if not fitting:
+                return Decision("serial")
+            if date_order in fitting:
+                return self._compact(date_order, "--date-order", last)
+            self._refuse_serial_or_compact(fitting)
         far = _years_after(now, FAR_YEARS)
         not_serial = serial.bad is not None or (serial.high is not None and serial.high[0] > far)
-        fitting = [o for o in ORDERS if self.readings[o].fits(last)]
         spread = self._narrow_by_spread(fitting)
         if spread is not None:
             fitting, spread_words = spread
@@ -169,6 +175,20 @@ class DigitEvidence:
             f"one a date of {FIRST_DAY.year}–{last.year}: {reasons}; {self._serial_words(last)}. Nothing was "
             "imported. Fix those values, or give --date-order YMD (yymmdd, yyyymmdd), DMY (ddmmyy, ddmmyyyy) "
             "or MDY (mmddyy, mmddyyyy) to read them so: the rows that do not fit are then rejected.")
+
+    def _refuse_serial_or_compact(self, fitting: list[str]) -> None:
+        """Every value is an Excel day number of 1900 to now and a compact date too
+        (41203: 2012-10-21, or yymmdd 2004-12-03): nothing in the column tells."""
+        example, value = self.examples[0], self.raw[0]
+        serial = nz.day_number_date(value)
+        readings = "; ".join(f"as {self._name(o)} {nz.compact_date(value, o).isoformat()}" for o in fitting)
+        options = " or ".join(f"--date-order {o}" for o in fitting)
+        raise ImportRefused(
+            f"column '{self.column}': values such as " + ", ".join(f"'{e}'" for e in self.examples[:3])
+            + f" read both as Excel day numbers ('{example}' = {serial.isoformat() if serial else '?'}) and as "
+            f"dates written as digits ('{example}' {readings}), and no value tells which. Nothing was imported. "
+            f"Say {options} to read them as written digits; if they are Excel day numbers, give the column a "
+            "date format in the workbook (or write the dates out, YYYY-MM-DD) and import it again.")
 
     def _narrow_by_spread(self, fitting: list[str]) -> tuple[list[str], str] | None:
         """Six-digit values: the year pair takes few values, the day pair up to 31. With
@@ -215,7 +235,7 @@ class DigitEvidence:
 
     def _compact(self, order: str, why: str, last: _dt.date) -> Decision:
         example = self.examples[0]
-        day = nz.compact_date(example, order)
+        day = nz.compact_date(self.raw[0], order)
         shown = f" ('{example}' is {day.isoformat()})" if day else ""
         return Decision("compact", order, {
             "what": f"dates written as digits in '{self.column}'",
