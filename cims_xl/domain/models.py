@@ -25,8 +25,8 @@ from ..errors import ValidationFailed
 from . import money as mn
 from . import normalize as nz
 from .countries import region_for_country, region_for_dial_code, unknown_country
-from .schema import (ENTITIES, ENUM_SYNONYMS, ORDER_STATUS_SYNONYMS, ORDER_STATUSES, STAGE_SYNONYMS, STAGES,
-                     Entity, Field, ROLES)
+from .schema import (ENTITIES, ENUM_SYNONYMS, INTERACTION_KIND_SYNONYMS, INTERACTION_KINDS, ORDER_STATUS_SYNONYMS,
+                     ORDER_STATUSES, STAGE_SYNONYMS, STAGES, Entity, Field, ROLES)
 
 DEFAULT_REGION = "CN"
 _PHONE_REGIONS = frozenset(nz.phonenumbers.SUPPORTED_REGIONS)
@@ -162,6 +162,17 @@ def _calendar_for(info: ValidationInfo, value):
     return nz.from_calendar(value, calendars.get(info.field_name))
 
 
+def _compact_for(info: ValidationInfo, value):
+    """The value as a date when its column writes dates as digits alone (import's
+    "compact_dates": field -> "YMD"/"DMY"/"MDY", decided on the whole column or by
+    --date-order): "240305" under YMD is 2024-03-05; any other value as it is."""
+    order = (_ctx(info).get("compact_dates") or {}).get(info.field_name)
+    if order is None and (far := nz.far_day_number(value)) is not None:
+        _fail(f"{str(value).strip()!r} as an Excel day number would be {far.isoformat()}: no date of ours. "
+              "A date written as digits (yymmdd, ddmmyy …) cannot be told from its order: write it YYYY-MM-DD")
+    return nz.from_compact(value, order)
+
+
 def _order_for(info: ValidationInfo) -> str | None:
     orders = _ctx(info).get("date_orders") or {}
     return orders.get(info.field_name) or _ctx(info).get("date_order")
@@ -181,12 +192,13 @@ def _in_calendar(day):
 
 @_guard
 def _date(value, info):
-    return _in_calendar(nz.parse_date(_calendar_for(info, value), _order_for(info)))
+    return _in_calendar(nz.parse_date(_calendar_for(info, _compact_for(info, value)), _order_for(info)))
 
 
 @_guard
 def _datetime(value, info):
-    return _in_calendar(nz.parse_datetime(_calendar_for(info, value), _order_for(info), _ctx(info).get("tz")))
+    return _in_calendar(nz.parse_datetime(_calendar_for(info, _compact_for(info, value)), _order_for(info),
+                                          _ctx(info).get("tz")))
 
 
 def _decimal_for(info: ValidationInfo) -> str | None:
@@ -315,6 +327,8 @@ def _enum_validator(f: Field):
         canonical.update(ORDER_STATUS_SYNONYMS)
     elif f.choices == STAGES:           # CRMs' stage names (Salesforce, HubSpot, Pipedrive …)
         canonical.update(STAGE_SYNONYMS)
+    elif f.choices == INTERACTION_KINDS:   # "Anruf", "Réunion", "打ち合わせ"
+        canonical.update(INTERACTION_KIND_SYNONYMS)
     # Turkish capitals: "TAMAMLANDI" lowers to a dotted i, "İptal" to i + U+0307.
     canonical.update({k.replace("ı", "i"): v for k, v in canonical.items() if "ı" in k})
 

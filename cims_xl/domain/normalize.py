@@ -1461,6 +1461,112 @@ def _is_year_first(value: object) -> bool:
     return bool(_COMPACT.match(text) or _YEAR_FIRST.match(text) or _CHINESE.match(text))
 
 
+# Dates written as digits alone ("240305", "050324", "20240305", "05032024"), as
+# Japanese, Korean and SAP exports and hand-typed sheets write them: the parts of each
+# order, for six digits (two-digit year) and eight (four-digit year).
+_COMPACT_PARTS = {
+    6: {"YMD": ((0, 2), (2, 4), (4, 6)), "DMY": ((4, 6), (2, 4), (0, 2)), "MDY": ((4, 6), (0, 2), (2, 4))},
+    8: {"YMD": ((0, 4), (4, 6), (6, 8)), "DMY": ((4, 8), (2, 4), (0, 2)), "MDY": ((4, 8), (0, 2), (2, 4))},
+}
+COMPACT_NAMES = {("YMD", 6): "yymmdd", ("DMY", 6): "ddmmyy", ("MDY", 6): "mmddyy",
+                 ("YMD", 8): "yyyymmdd", ("DMY", 8): "ddmmyyyy", ("MDY", 8): "mmddyyyy"}
+
+
+def compact_digits(value: object) -> str | None:
+    """The digits of a cell that may be a date written without separators: six or eight
+    digits ("240305", "05032024"), or five or seven from a number cell or text that lost
+    a leading zero (50324 is "050324"; a number cell of three or four digits lost more:
+    101 is "000101"); None for anything else (bools, fractions, other lengths, text with
+    other characters)."""
+    if _is_bool(value):
+        return None
+    if isinstance(value, float):
+        if not value.is_integer() or value < 0:
+            return None
+        value = int(value)
+    if isinstance(value, int):
+        digits = str(value)
+        if 3 <= len(digits) <= 5:           # 101 is 000101 (yymmdd 2000-01-01) in a number cell
+            digits = digits.zfill(6)
+    elif isinstance(value, str):
+        digits = value.strip()
+        if not digits.isascii() or not digits.isdigit():
+            return None
+    else:
+        return None
+    if len(digits) in (5, 7):
+        digits = "0" + digits
+    return digits if len(digits) in (6, 8) else None
+
+
+def compact_date(value: object, order: str) -> _dt.date | None:
+    """The date `value` (see compact_digits) is when written in `order` ("YMD": yymmdd or
+    yyyymmdd, "DMY": ddmmyy or ddmmyyyy, "MDY": mmddyy or mmddyyyy); two-digit years as
+    in parse_date (00-68 are 2000-2068). None when it is not such a value or no such date."""
+    digits = compact_digits(value)
+    if digits is None:
+        return None
+    (y0, y1), (m0, m1), (d0, d1) = _COMPACT_PARTS[len(digits)][_check_order(order)]
+    year = digits[y0:y1]
+    try:
+        return _dt.date(_full_year(year) if len(year) == 2 else int(year), int(digits[m0:m1]), int(digits[d0:d1]))
+    except ValueError:
+        return None
+
+
+def from_compact(value: object, order: str | None) -> object:
+    """A date column's cell as a date when the column writes dates as digits alone in
+    ``order`` (decided by the importer on the whole column, or --date-order): "240305"
+    under YMD is 2024-03-05, 50324 (a number cell of "050324") under DMY 2024-03-05.
+    Other values (blank, ISO text, date cells) come back as they are. ValueError naming
+    the value when it has the digits of such a date but is no date in that order."""
+    if order is None or compact_digits(value) is None:
+        return value
+    day = compact_date(value, order)
+    if day is None:
+        raise ValueError(_problem(f"no such date written as {COMPACT_NAMES[(order, len(compact_digits(value)))]}",
+                                  value))
+    return day
+
+
+def day_number_date(value: object) -> _dt.date | None:
+    """The date an Excel day number is (a number, or digit text without a leading zero,
+    up to 2958465 = 9999-12-31; 45352 is 2024-03-01), or None when `value` cannot be one."""
+    if _is_bool(value):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not _SERIAL_TEXT.match(text) or text.startswith("0"):
+            return None
+        number = Decimal(text)
+    elif isinstance(value, (int, float)):
+        number = _number_to_decimal(value)
+    else:
+        return None
+    try:
+        return _from_excel_serial(number, value).date
+    except ValueError:
+        return None
+
+
+# An Excel day number later than this many years after today is no date of a customer
+# record: "240305" is 2557-12-05 that way, and a date written yymmdd (2024-03-05).
+DAY_NUMBER_YEARS_AHEAD = 100
+
+
+def far_day_number(value: object, today: _dt.date | None = None) -> _dt.date | None:
+    """The date a cell of five to eight digits is as an Excel day number, when that lies
+    more than DAY_NUMBER_YEARS_AHEAD years after `today` (so it is no day number of ours:
+    "240305" is 2557-12-05); None otherwise."""
+    if compact_digits(value) is None:
+        return None
+    day = day_number_date(value)
+    now = today or _dt.date.today()
+    if day is None or day.year <= now.year + DAY_NUMBER_YEARS_AHEAD:
+        return None
+    return day
+
+
 def date_fits(value: object) -> frozenset[str] | None:
     """The orders ("DMY", "MDY", "YMD") under which a "a/b/c" date value is a real date,
     when they give different dates; None when the value says nothing about the order

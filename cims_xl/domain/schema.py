@@ -58,6 +58,41 @@ ENUM_SYNONYMS: dict[str, str] = {
     "中": "P3", "普通": "P3", "一般": "P3", "medium": "P3", "normal": "P3", "低": "P4", "low": "P4",
 }
 
+# An interaction's kind as CRMs and people write it in other languages (de, fr, es, it,
+# nl, pt, zh, ja; lower-cased keys). Kept apart from ENUM_SYNONYMS: "telefon" is a call
+# here, not a ticket's channel.
+INTERACTION_KIND_SYNONYMS: dict[str, str] = {
+    # English
+    "phone call": "Call", "telephone": "Call", "call log": "Call", "email": "Email", "e-mail": "Email",
+    "mail": "Email", "appointment": "Meeting", "video call": "Meeting", "site visit": "Visit", "memo": "Note",
+    # German
+    "anruf": "Call", "telefonat": "Call", "telefon": "Call", "telefonanruf": "Call", "rückruf": "Call",
+    "besprechung": "Meeting", "termin": "Meeting", "sitzung": "Meeting", "treffen": "Meeting",
+    "videokonferenz": "Meeting", "besuch": "Visit", "kundenbesuch": "Visit", "notiz": "Note", "vermerk": "Note",
+    # French
+    "appel": "Call", "appel téléphonique": "Call", "téléphone": "Call", "réunion": "Meeting",
+    "rendez-vous": "Meeting", "rdv": "Meeting", "courriel": "Email", "visite": "Visit",
+    # Spanish
+    "llamada": "Call", "llamada telefónica": "Call", "reunión": "Meeting", "cita": "Meeting",
+    "correo": "Email", "correo electrónico": "Email", "visita": "Visit", "nota": "Note",
+    # Italian
+    "chiamata": "Call", "telefonata": "Call", "riunione": "Meeting", "incontro": "Meeting",
+    "appuntamento": "Meeting", "posta elettronica": "Email",
+    # Dutch
+    "telefoongesprek": "Call", "telefoon": "Call", "gebeld": "Call", "vergadering": "Meeting",
+    "afspraak": "Meeting", "bespreking": "Meeting", "bezoek": "Visit", "notitie": "Note",
+    # Portuguese
+    "ligação": "Call", "chamada": "Call", "telefonema": "Call", "reunião": "Meeting", "nota interna": "Note",
+    # Chinese (simplified and traditional)
+    "电话": "Call", "電話": "Call", "通话": "Call", "通話": "Call", "来电": "Call", "去电": "Call",
+    "会议": "Meeting", "會議": "Meeting", "会面": "Meeting", "會面": "Meeting", "邮件": "Email",
+    "郵件": "Email", "电子邮件": "Email", "電子郵件": "Email", "拜访": "Visit", "拜訪": "Visit",
+    "上门": "Visit", "备注": "Note", "備註": "Note", "笔记": "Note",
+    # Japanese
+    "会議": "Meeting", "ミーティング": "Meeting", "打ち合わせ": "Meeting", "打合せ": "Meeting",
+    "メール": "Email", "電子メール": "Email", "訪問": "Visit", "メモ": "Note",
+}
+
 # Order statuses as shops, marketplaces (Taobao, JD, Shopify, WooCommerce exports) and
 # other languages write them. Kept apart from ENUM_SYNONYMS, where "已完成" is a ticket's
 # Closed: for an order it is Completed. Lower-cased keys. Words that mean one status in

@@ -255,6 +255,26 @@ WORDS: dict[str, dict[str, list[str]]] = {
         "customer_ref": CUSTOMER_REF,
         "customer_name": CUSTOMER,
     },
+    # An activity log: calls, meetings, emails, visits (CRM exports and hand-kept sheets)
+    "interaction": {
+        "kind": ["typ", "art", "aktivitätstyp", "aktivitätsart", "kontaktart", "art der aktivität",
+                 "type d'activité", "type d'interaction", "type d'action", "nature", "tipo",
+                 "tipo de actividad", "tipo de interacción", "tipo di attività", "tipologia", "soort",
+                 "activiteitstype", "soort activiteit", "tipo de atividade", "tipo de interação",
+                 "活动类型", "跟进方式", "類型", "種別", "種類", "活動種別", "対応種別", "区分"],
+        "occurred_at": ["datum", "zeitpunkt", "datum/uhrzeit", "datum und uhrzeit", "wann", "uhrzeit",
+                        "date et heure", "quand", "fecha", "fecha y hora", "cuándo", "data", "data e ora",
+                        "quando", "datum en tijd", "tijdstip", "wanneer", "data e hora", "活动时间",
+                        "联系日期", "日時", "日付", "対応日", "活動日", "実施日", "対応日時"],
+        "subject": ["betreff", "thema", "titel", "objet", "sujet", "titre", "asunto", "tema", "título",
+                    "oggetto", "argomento", "titolo", "onderwerp", "assunto", "主題", "標題", "件名",
+                    "タイトル", "用件"],
+        "notes": [*NOTES, "notiz", "inhalt", "beschreibung", "gesprächsnotiz", "compte rendu", "descripción",
+                  "descrizione", "beschrijving", "notitie", "notities", "descrição", "内容", "対応内容", "詳細"],
+        "owner": [*OWNER, "mitarbeiter", "bearbeiter", "担当者"],
+        "customer_ref": CUSTOMER_REF,
+        "customer_name": [*CUSTOMER, "klant", "klantnaam", "bedrijf"],
+    },
 }
 
 # ----- other programs' export headers, and Korean ----------------------------------------
@@ -497,10 +517,10 @@ LANGUAGES: dict[str, dict[str, list[str]]] = {
 MEANINGS: dict[str, dict[str, str]] = {
     **{k: {"customer": k, "contact": k} for k in ("name", "first_name", "middle_name", "last_name")},
     "company": {"customer": "company", "contact": "customer_name", "order": "customer_name",
-                "opportunity": "customer_name", "ticket": "customer_name"},
+                "opportunity": "customer_name", "ticket": "customer_name", "interaction": "customer_name"},
     # the customer a row is or belongs to ("Klient", "Müşteri")
     "customer": {"customer": "name", "contact": "customer_name", "order": "customer_name",
-                 "opportunity": "customer_name", "ticket": "customer_name"},
+                 "opportunity": "customer_name", "ticket": "customer_name", "interaction": "customer_name"},
     "email": {"customer": "email", "contact": "email", "order": "customer_email"},
     "phone": {"customer": "phone", "contact": "phone", "order": "customer_phone"},
     "mobile": {"customer": "mobile", "contact": "mobile"},
@@ -508,10 +528,11 @@ MEANINGS: dict[str, dict[str, str]] = {
     "province": {"customer": "province", "order": "province"},
     "postal_code": {"customer": "postal_code", "order": "customer_postal_code"},
     "country": {"customer": "country", "order": "customer_country"},
-    "notes": {"customer": "notes", "contact": "notes", "order": "notes"},
+    "notes": {"customer": "notes", "contact": "notes", "order": "notes", "interaction": "notes"},
     "tags": {"customer": "tags"},
     "title": {"contact": "title"},
-    "customer_ref": {k: "customer_ref" for k in ("customer", "contact", "order", "opportunity", "ticket")},
+    "customer_ref": {k: "customer_ref" for k in ("customer", "contact", "order", "opportunity", "ticket",
+                                                 "interaction")},
     **{k: {"order": k} for k in ("order_number", "order_date", "amount", "status", "product", "quantity",
                                  "currency")},
 }

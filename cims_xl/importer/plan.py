@@ -116,6 +116,9 @@ _NUMBER_KINDS = frozenset({"money", "decimal", "int", "date", "datetime", "phone
 # Completed, the store's currency, a deal's Lead): a row whose value cannot be read is
 # refused with the reason (importer.values decides the column as a whole first).
 MUST_READ = ("status", "currency", "stage")
+# Fields of a record whose unreadable value refuses the row rather than leaving it out
+# (an interaction's When: a call stored undated is a wrong record); an empty cell stays empty.
+MUST_READ_OF = {"interaction": ("occurred_at",)}
 # What people and programs write in a cell for "no value": read as an empty cell in the
 # fields of PLACEHOLDER_KINDS (never an amount, a count, a status, stage or currency, which
 # are read by their own rules). Compared stripped and case-folded.
@@ -362,6 +365,7 @@ class Options:
     update_mode: str = "fill"             # fill | overwrite
     date_orders: dict[str, str] = field(default_factory=dict)
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> "buddhist" | "gregorian"
+    compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
     region: str = "CN"
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
     region_from: str = ""                 # who gave the region when not assumed: "--region", "store setting"
@@ -534,6 +538,7 @@ class RowPreparer:
                         "region_hint": IMPORT_REGION_HINT,
                         "date_orders": dict(options.date_orders),
                         "calendars": dict(options.calendars),
+                        "compact_dates": dict(options.compact_dates),
                         "decimal_marks": dict(options.decimal_marks),
                         # first/last name column -> cells Name did not hold (kept in Notes)
                         "name_parts": Counter(),
@@ -1002,7 +1007,7 @@ class RowPreparer:
         if kind in ("money", "decimal"):
             return _money_value(v)
         if (kind in ("date", "datetime") and self.options.serial_offset and isinstance(v, (int, float))
-                and not isinstance(v, bool)):
+                and not isinstance(v, bool) and target not in self.options.compact_dates):
             return v + self.options.serial_offset       # a date serial of a workbook counting from 1904
         if kind in ("date", "datetime", "phone", "bool", "int"):
             return v
@@ -1025,7 +1030,7 @@ class RowPreparer:
         for (header, reason), label in zip(exc.problems.items(), labels):
             f = by_header.get(header)
             if (f is None or f.required or f.key == "notes" or f.key not in data or reason == "required"
-                    or f.key in MUST_READ):
+                    or f.key in MUST_READ or f.key in MUST_READ_OF.get(self.ent.kind, ())):
                 return None
             out[f.key] = (label, reason)
         return out or None

@@ -30,7 +30,7 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from . import mapping as mp
-from . import parallel, plan, refunds, row_currency, shop_orders, tag_columns
+from . import compact_dates, parallel, plan, refunds, row_currency, shop_orders, tag_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
@@ -186,6 +186,7 @@ class Scan:
     other_rows: set[int] = field(default_factory=set)    # another table's rows, repeated headers
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> calendar of its years
+    compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
     named: _CurrencyEvidence | None = None  # those and the bare symbols ("$20"): settle_bare_symbols
     refunds: dict = field(default_factory=dict)       # payment row -> amounts of the rows refunding it
     refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
@@ -389,8 +390,9 @@ class _DateEvidence:
     """Streams a date column's text values through date_order_candidates, chunk by
     chunk, keeping the orders that fit every value so far."""
 
-    def __init__(self, column: str):
+    def __init__(self, column: str, serial_offset: int = 0):
         self.column = column
+        self.digits = compact_dates.DigitEvidence(column, serial_offset)   # "240305", 45352: digits alone
         self.values: set[str] = set()
         self.candidates: frozenset[str] | None = None
         self.ambiguous: list[str] = []
@@ -416,12 +418,14 @@ class _DateEvidence:
     def add(self, value: object) -> None:
         if isinstance(value, str) and value.strip():
             text = value.strip()
+            self.digits.add(text)
             if nz.is_day_number_text(text):
                 self._serial(text)
             self.values.add(text)
             if len(self.values) >= DATE_SAMPLE_MAX:
                 self.flush()
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+            self.digits.add(value)
             self._serial(value)          # a number in a date column: read as Excel's day count
         elif isinstance(value, _dt.date):
             # a date cell typed with a Buddhist-era year (2569) holds that year, not 2026
@@ -672,7 +676,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     kinds = {f.key: f.kind for f in ent.fields}
     date_cols = [(table.columns[j], c.header) for j, c in enumerate(mapping.columns)
                  if c.target and kinds.get(c.target) in ("date", "datetime")]
-    evidence = {col: _DateEvidence(name) for col, name in date_cols}
+    evidence = {col: _DateEvidence(name, src.serial_offset) for col, name in date_cols}
     counters = {table.columns[j]: _RowNumbers() for j, c in enumerate(mapping.columns)
                 if c.how == "ignored" and mp.row_counter_header(ent, c.header)}
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
@@ -787,6 +791,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
 
     orders: dict[str, str] = {}
+    compact: dict[str, str] = {}            # date field -> order of its dates written as digits alone
     ambiguous: dict[str, list[str]] = {}
     candidates: dict[str, list[str]] = {}
     date_inferences: list[dict] = []
@@ -799,7 +804,16 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         target = mapping.columns[j].target
         if target is None:
             continue
-        if (serials := ev.serial_inference()) is not None:
+        try:
+            digits = ev.digits.decide(target, date_order)
+        except AmbiguousDates as stop:          # "240305": yymmdd or ddmmyy; stops with the others
+            ambiguous.update(stop.columns)
+            candidates.update(stop.candidates)
+            continue
+        if digits is not None and digits.how == "compact":
+            compact[target] = digits.order
+            date_inferences.append(digits.inference)
+        elif (serials := ev.serial_inference()) is not None:
             date_inferences.append(serials)
         if date_order:
             orders[target] = date_order
@@ -890,7 +904,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
-                values=listed, calendars={t: c for t, (c, _) in calendars.items()})
+                values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact)
 
 
 def _hidden_inferences(src: RawSheet, table: Table, header_row: int, skipped: set[int]) -> list[dict]:
@@ -1395,7 +1409,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             value_inferences = [i for i in value_inferences if not i["what"].startswith("probability in ")]
         scan.inferences.extend(value_inferences)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
-                          date_orders=scan.date_orders, calendars=scan.calendars, region=region or set_region or assumed,
+                          date_orders=scan.date_orders, calendars=scan.calendars,
+                          compact_dates=scan.compact_dates, region=region or set_region or assumed,
                           region_assumed=region is None and set_region is None,
                           region_from="--region" if region else "store setting" if set_region else "",
                           region_default=region is None, foreign_regions=scan.foreign_regions,

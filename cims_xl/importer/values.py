@@ -37,6 +37,7 @@ CHECKED: dict[str, tuple[str, ...]] = {
     "order": ("status", "currency"),
     "opportunity": ("stage", "deal_status", "currency"),
     "ticket": ("status", "priority"),
+    "interaction": ("kind",),           # "Aufgabe": never stored as the default Note silently
 }
 FEW = 20                 # unknown in at most 1 row of FEW filled cells: those rows are refused
 DISTINCT_MAX = 5_000     # distinct values remembered per column (more: the rest are counted only)
