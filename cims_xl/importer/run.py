@@ -1609,8 +1609,9 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
     if src.priced_cells:
         out.append({"what": "currency formats", "decided": f"{src.priced_cells} number(s) in the currency "
                     "their format shows",
-                    "evidence": "cells formatted with a currency (such as #,##0.00 [$€-407]): the amount "
-                                "is in that currency, as a symbol typed with it would say"})
+                    "evidence": ("currency cells (OpenDocument office:currency, such as EUR)" if src.format == "ods"
+                                 else "cells formatted with a currency (such as #,##0.00 [$€-407])")
+                                + ": the amount is in that currency, as a symbol typed with it would say"})
     if src.format == "html":
         out.append({"what": "kind of file", "decided": "web page (HTML table)",
                     "evidence": "the file starts with HTML, whatever its name"})
