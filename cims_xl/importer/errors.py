@@ -53,11 +53,12 @@ class AmbiguousCurrency(ImportRefused):
     that symbol ("C$", "AUD") or with a symbol that has no usual reading ("kr")."""
 
     def __init__(self, stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]],
-                 currency_columns: frozenset[str] = frozenset(), has_country: bool = False):
+                 currency_columns: frozenset[str] = frozenset(), has_country: bool = False, note: str = ""):
         """stops: (column, symbol, examples, codes the symbol may be, codes the file names);
         currency_columns: the stops' columns that are Currency columns (the message then
         names --value "Rs.=INR" too); has_country: the file has a Country column (whose
-        rows then named no country using one of the candidates)."""
+        rows then named no country using one of the candidates); note: what else was
+        weighed ("; the file's language does not say which: …"), after the columns."""
         self.stops = list(stops)
         parts, suggest, said = [], None, None
         for column, symbol, examples, codes, others in self.stops:
@@ -78,7 +79,7 @@ class AmbiguousCurrency(ImportRefused):
                    if has_country else "")
         value = f", or {said} (repeatable) for what the Currency column writes" if said else ""
         super().__init__(
-            "currencies are ambiguous: " + "; ".join(parts) + country
+            "currencies are ambiguous: " + "; ".join(parts) + country + note
             + f". Nothing was imported. Say which with --currency CODE (e.g. --currency {suggest}) for the "
             f"rows without a currency of their own{value}, or write the code with those amounts or in a Currency "
             "column" + ("." if has_country else ", or give each row's country in a Country column (a country "
