@@ -36,15 +36,25 @@ _WORDS = {"DMY": "day/month/year", "MDY": "month/day/year", "YMD": "year/month/d
 class AmbiguousNumbers(ImportRefused):
     """A number column's decimal mark cannot be told from the file; the user must say."""
 
-    def __init__(self, conflicts: dict[str, str], undecided: dict[str, str]):
+    def __init__(self, conflicts: dict[str, str], undecided: dict[str, str],
+                 symbols: dict[str, tuple[str, tuple[str, ...]]] | None = None):
+        """symbols: undecided column -> (the shared currency symbol all its ambiguous
+        values write, the currencies it may be): naming the currency settles the mark."""
         self.conflicts, self.undecided = dict(conflicts), dict(undecided)
         parts = [f"column '{c}': {what}" for c, what in conflicts.items()]
         parts += [f"column '{c}': {shown} could be thousands or decimals and nothing else in the "
                   "file says which" for c, shown in undecided.items()]
+        currency = ""
+        for column, (symbol, codes) in (symbols or {}).items():
+            if 1 < len(codes) <= 4:
+                currency = (f"; or say which currency '{symbol}' in '{column}' is with "
+                            + " or ".join(f"--currency {c}" for c in codes)
+                            + " (how that currency is written settles it)")
+                break
         super().__init__(
             "; ".join(parts) + ". Nothing was imported. Say which with --decimal comma "
             "(1.234 is one thousand two hundred thirty-four) or --decimal point (1.234 is one point two three four)"
-            + ("; values that do not fit are rejected." if conflicts else "."))
+            + currency + ("; values that do not fit are rejected." if conflicts else "."))
 
 
 class AmbiguousCurrency(ImportRefused):

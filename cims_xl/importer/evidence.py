@@ -139,6 +139,7 @@ class NumberEvidence:
     # bare symbol among them may be ("¥": CNY, JPY), for a --currency without minor unit
     q_seps: set[str] = field(default_factory=set)
     q_symbols: set[tuple[str, ...]] = field(default_factory=set)
+    q_symbol_texts: set[str] = field(default_factory=set)     # those symbols as written ("¥")
     q_named = False                     # some "?" value names its currency plainly
     q_plain = False                     # some "?" value names no currency, not even a shared symbol
     # the decimal marks written where the currencies the "?" values name are at home
@@ -199,6 +200,7 @@ class NumberEvidence:
             self.q_seps.add(COMMA if COMMA in core.group() else POINT)
         if (bare := bare_symbol(value)) is not None:
             self.q_symbols.add(tuple(bare[1]))
+            self.q_symbol_texts.add(bare[0])
         else:
             self.q_plain = True
 
@@ -394,7 +396,12 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
                            "evidence": f"{why}; values such as {ev.examples('?')}"})
     if conflicts or undecided:
-        raise AmbiguousNumbers(conflicts, undecided)
+        # a column whose every ambiguous value writes one shared symbol ("¥1,200"): the
+        # currency it stands for settles the mark too (--currency, as above)
+        symbols = {ev.column: (next(iter(ev.q_symbol_texts)), next(iter(ev.q_symbols))) for ev in columns
+                   if ev.column in undecided and len(ev.q_symbols) == 1 and len(ev.q_symbol_texts) == 1
+                   and not ev.q_plain and not ev.q_named}
+        raise AmbiguousNumbers(conflicts, undecided, symbols)
     return marks, inferences
 
 

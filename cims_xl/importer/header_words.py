@@ -81,7 +81,7 @@ CUSTOMER = ["kunde", "kundenname", "firma", "firmenname", "unternehmen", "client
             "nom du client", "société", "entreprise", "raison sociale", "cliente",
             "nombre del cliente", "empresa", "compañía", "nome do cliente", "nome cliente",
             "azienda", "società", "ragione sociale", "顧客名", "お客様名", "取引先", "取引先名",
-            "会社名", "公司名称"]
+            "会社名", "公司名称", "得意先", "得意先名"]
 
 # ----- per kind of record ---------------------------------------------------------------
 
@@ -132,12 +132,13 @@ WORDS: dict[str, dict[str, list[str]]] = {
                          "numéro de commande", "référence commande", "commande", "nº pedido",
                          "n.º pedido", "número de pedido", "pedido", "id pedido",
                          "número do pedido", "id do pedido", "n. ordine", "numero ordine",
-                         "ordine", "id ordine", "注文番号", "受注番号", "注文id", "オーダー番号"],
+                         "ordine", "id ordine", "注文番号", "受注番号", "注文id", "オーダー番号",
+                         "伝票番号"],
         "line_no": ["position", "pos.", "positionsnummer", "ligne", "n° ligne", "línea",
                     "linha", "riga", "明細番号", "行番号"],
         "order_date": ["bestelldatum", "datum", "auftragsdatum", "belegdatum",
                        "date de commande", "date commande", "fecha de pedido", "fecha",
-                       "fecha pedido", "data do pedido", "data", "data ordine", "注文日",
+                       "fecha pedido", "data do pedido", "data", "data ordine", "注文日", "伝票日付",
                        "受注日", "日付"],
         "ship_date": ["lieferdatum", "versanddatum", "date d'expédition", "date de livraison",
                       "fecha de envío", "data de envio", "data di spedizione", "出荷日",
