@@ -147,6 +147,34 @@ def test_yen_sign_in_a_chinese_file_is_yuan_even_in_a_store_of_another_currency(
     assert said and said[0]["decided"] == "CNY" and "Chinese (simplified)" in said[0]["evidence"]
 
 
+@pytest.mark.parametrize("head,names,code", [
+    (["受注番号", "得意先", "受注日", "売上金額"], ["丸井商店", "エビス"], "JPY"),
+    (["订单编号", "客户名称", "下单日期", "订单金额"], ["华联商贸", "明达科技"], "CNY"),
+])
+def test_a_yen_number_format_in_a_workbook_is_read_in_the_workbooks_language(admin, tmp_path, head, names, code):
+    import openpyxl
+
+    set_store_currency(admin, "USD")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(head)
+    for i, (name, amount) in enumerate(zip(names, (3300, 110000)), start=1):
+        ws.append([f"X-{i}", name, f"2025-01-0{i}", amount])
+        ws.cell(ws.max_row, 4).number_format = "¥#,##0.00"
+    wb.save(tmp_path / "book.xlsx")
+    import_file(admin, tmp_path / "book.xlsx", kind="orders")
+    assert _orders(admin) == {"X-1": (Decimal("3300"), code), "X-2": (Decimal("110000"), code)}
+
+
+def test_a_currency_column_writing_the_yen_sign_is_read_in_the_files_language(admin, tmp_path):
+    set_store_currency(admin, "EUR")
+    path = _csv(tmp_path / "cur.csv", ["注文番号,顧客名,注文日,金額,通貨", "A1,株式会社佐藤,2025-03-05,1200,¥",
+                                       "A2,山田商会,2025-03-06,300,￥", "A3,Jean Dupont,2025-03-07,45.50,EUR"])
+    import_file(admin, path, kind="orders")
+    assert _orders(admin) == {"A1": (Decimal("1200"), "JPY"), "A2": (Decimal("300"), "JPY"),
+                              "A3": (Decimal("45.5"), "EUR")}
+
+
 def test_mixed_language_evidence_stops_and_names_the_currency_option(admin, tmp_path):
     # kana (Japanese) beside characters only simplified Chinese writes (订, 单)
     path = _csv(tmp_path / "mixed.csv", ["订单号,客户,日期,金额,备注", 'M-1,王芳,2025-03-01,"¥1,200.50",発送済み',
@@ -300,3 +328,60 @@ def test_an_unknown_status_still_stops_with_the_value_option(admin, tmp_path):
     with pytest.raises(ImportRefused, match="--value"):
         import_file(admin, path, kind="orders", currency="USD")
     assert _orders(admin) == {}
+
+
+# ----- the language verdict never reads "¥" the wrong way ----------------------------------------------
+
+def _pool(test) -> str:
+    """Common ideographs (the first 3,000 of the URO block) for which `test` holds."""
+    return "".join(ch for ch in map(chr, range(0x4E00, 0x4E00 + 3000)) if test(ch))
+
+
+def _in(ch: str, charset: str) -> bool:
+    try:
+        ch.encode(charset)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+SHARED = _pool(lambda c: _in(c, "gb2312") and _in(c, "big5") and _in(c, "cp932"))
+SIMPLIFIED_ONLY = _pool(lambda c: _in(c, "gb2312") and not _in(c, "big5") and not _in(c, "cp932"))
+JAPANESE_ONLY = (_pool(lambda c: _in(c, "cp932") and not _in(c, "gb2312") and not _in(c, "big5"))
+                 + "".join(map(chr, range(0x3041, 0x3097))))       # and hiragana
+
+
+def _texts(draw, pools: list[str], min_share: int):
+    from hypothesis import strategies as st
+
+    cells = []
+    for _ in range(draw(st.integers(1, 8))):
+        length = draw(st.integers(2, 12))
+        chars = [draw(st.sampled_from(SHARED)) for _ in range(length)]
+        for pool in pools:        # each pool at least `min_share` in every cell
+            for _ in range(max(1, length * min_share // 100)):
+                chars.insert(draw(st.integers(0, len(chars))), draw(st.sampled_from(pool)))
+        cells.append("".join(chars))
+    return cells
+
+
+def test_generated_text_never_reads_yen_as_the_other_countrys_currency():
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    @st.composite
+    def files(draw):
+        kind = draw(st.sampled_from(["ja", "zh", "both"]))
+        pools = {"ja": [JAPANESE_ONLY], "zh": [SIMPLIFIED_ONLY], "both": [JAPANESE_ONLY, SIMPLIFIED_ONLY]}[kind]
+        encoding = draw(st.sampled_from(["utf-8", None, {"ja": "cp932", "zh": "gb18030", "both": "utf-8"}[kind]]))
+        return kind, encoding, _texts(draw, pools, 10)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(files())
+    def check(case):
+        kind, encoding, cells = case
+        ev = LanguageEvidence(encoding, cells[:1])
+        ev.add(cells[1:])
+        code = ev.verdict().currency_for(("CNY", "JPY"))
+        assert code == {"ja": "JPY", "zh": "CNY", "both": None}[kind], (cells, ev.verdict())
+
+    check()
