@@ -161,6 +161,10 @@ ORDER_STATUS_SYNONYMS: dict[str, str] = {
     "succeeded": "Paid", "failed": "Cancelled", "disputed": "Paid", "authorised": "Open",
     "void": "Cancelled", "deleted": "Cancelled", "overdue": "Open", "deposited": "Paid",
     "draft": "Draft", "submitted": "Draft", "awaiting approval": "Draft", "草稿": "Draft",
+    # Odoo sale orders (sale.order state): a quotation, sent or not, is no sale yet (Draft); a
+    # "Sales Order" is confirmed, and "Locked" (state done) is a confirmed order locked against
+    # edits, neither saying it was paid or delivered (Open, as Xero's AUTHORISED)
+    "quotation": "Draft", "quotation sent": "Draft", "sales order": "Open", "locked": "Open",
     "entwurf": "Draft", "brouillon": "Draft", "borrador": "Draft", "bozza": "Draft",
     # Kingdee/Yonyou 单据状态: 已审核 (audited) is a document approved, its order confirmed
     # and not yet paid or delivered (as Xero's AUTHORISED); 未审核, 创建, 暂存, 审核中 and

@@ -36,15 +36,25 @@ _WORDS = {"DMY": "day/month/year", "MDY": "month/day/year", "YMD": "year/month/d
 class AmbiguousNumbers(ImportRefused):
     """A number column's decimal mark cannot be told from the file; the user must say."""
 
-    def __init__(self, conflicts: dict[str, str], undecided: dict[str, str]):
+    def __init__(self, conflicts: dict[str, str], undecided: dict[str, str],
+                 symbols: dict[str, tuple[str, tuple[str, ...]]] | None = None):
+        """symbols: undecided column -> (the shared currency symbol all its ambiguous
+        values write, the currencies it may be): naming the currency settles the mark."""
         self.conflicts, self.undecided = dict(conflicts), dict(undecided)
         parts = [f"column '{c}': {what}" for c, what in conflicts.items()]
         parts += [f"column '{c}': {shown} could be thousands or decimals and nothing else in the "
                   "file says which" for c, shown in undecided.items()]
+        currency = ""
+        for column, (symbol, codes) in (symbols or {}).items():
+            if 1 < len(codes) <= 4:
+                currency = (f"; or say which currency '{symbol}' in '{column}' is with "
+                            + " or ".join(f"--currency {c}" for c in codes)
+                            + " (how that currency is written settles it)")
+                break
         super().__init__(
             "; ".join(parts) + ". Nothing was imported. Say which with --decimal comma "
             "(1.234 is one thousand two hundred thirty-four) or --decimal point (1.234 is one point two three four)"
-            + ("; values that do not fit are rejected." if conflicts else "."))
+            + currency + ("; values that do not fit are rejected." if conflicts else "."))
 
 
 class AmbiguousCurrency(ImportRefused):
@@ -53,11 +63,12 @@ class AmbiguousCurrency(ImportRefused):
     that symbol ("C$", "AUD") or with a symbol that has no usual reading ("kr")."""
 
     def __init__(self, stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]],
-                 currency_columns: frozenset[str] = frozenset(), has_country: bool = False):
+                 currency_columns: frozenset[str] = frozenset(), has_country: bool = False, note: str = ""):
         """stops: (column, symbol, examples, codes the symbol may be, codes the file names);
         currency_columns: the stops' columns that are Currency columns (the message then
         names --value "Rs.=INR" too); has_country: the file has a Country column (whose
-        rows then named no country using one of the candidates)."""
+        rows then named no country using one of the candidates); note: what else was
+        weighed ("; the file's language does not say which: …"), after the columns."""
         self.stops = list(stops)
         parts, suggest, said = [], None, None
         for column, symbol, examples, codes, others in self.stops:
@@ -78,7 +89,7 @@ class AmbiguousCurrency(ImportRefused):
                    if has_country else "")
         value = f", or {said} (repeatable) for what the Currency column writes" if said else ""
         super().__init__(
-            "currencies are ambiguous: " + "; ".join(parts) + country
+            "currencies are ambiguous: " + "; ".join(parts) + country + note
             + f". Nothing was imported. Say which with --currency CODE (e.g. --currency {suggest}) for the "
             f"rows without a currency of their own{value}, or write the code with those amounts or in a Currency "
             "column" + ("." if has_country else ", or give each row's country in a Country column (a country "

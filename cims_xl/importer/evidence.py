@@ -139,6 +139,7 @@ class NumberEvidence:
     # bare symbol among them may be ("¥": CNY, JPY), for a --currency without minor unit
     q_seps: set[str] = field(default_factory=set)
     q_symbols: set[tuple[str, ...]] = field(default_factory=set)
+    q_symbol_texts: set[str] = field(default_factory=set)     # those symbols as written ("¥")
     q_named = False                     # some "?" value names its currency plainly
     q_plain = False                     # some "?" value names no currency, not even a shared symbol
     # the decimal marks written where the currencies the "?" values name are at home
@@ -199,6 +200,7 @@ class NumberEvidence:
             self.q_seps.add(COMMA if COMMA in core.group() else POINT)
         if (bare := bare_symbol(value)) is not None:
             self.q_symbols.add(tuple(bare[1]))
+            self.q_symbol_texts.add(bare[0])
         else:
             self.q_plain = True
 
@@ -236,6 +238,27 @@ class NumberEvidence:
             return None
         return POINT if self.q_seps == {COMMA} else COMMA
 
+    def settled_symbol_mark(self, settled: dict[tuple[str, ...], str]) -> tuple[str, str] | None:
+        """(decimal mark, currency) when every ambiguous value writes a shared symbol
+        that the file's own evidence settles to one currency (`settled`: the symbol's
+        candidates -> the currency; "¥" in a file written in Japanese is JPY,
+        importer.file_language): a currency with no minor unit (babel precision 0)
+        groups thousands with its one separator ("¥1,200" is 1200 yen); another takes
+        the mark of its home (money.decimal_mark_at_home). None otherwise (a bare number
+        or a value naming its own currency among them)."""
+        if self.q_named or self.q_plain or not self.q_symbols:
+            return None
+        codes = {settled.get(c) for c in self.q_symbols}
+        if len(codes) != 1 or None in codes:
+            return None
+        code = codes.pop()
+        if _precision(code) == 0:
+            if len(self.q_seps) != 1:
+                return None
+            return (POINT if self.q_seps == {COMMA} else COMMA), code
+        mark = decimal_mark_at_home(code)
+        return (mark, code) if mark else None
+
     def _share(self, value: object) -> None:
         """A percent-points field (Probability) written as a fraction of 1 ("0,4",
         0.75 in a cell, as HubSpot exports it) or as points ("40")."""
@@ -271,7 +294,8 @@ class NumberEvidence:
 
 
 def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter: str | None = None,
-                 whole_currency: tuple[str, frozenset[str]] | None = None
+                 whole_currency: tuple[str, frozenset[str]] | None = None,
+                 settled: tuple[dict[tuple[str, ...], str], str] | None = None
                  ) -> tuple[dict[str, str], list[dict]]:
     """({field: mark}, inferences) for the number columns; AmbiguousNumbers when a
     column cannot be decided or shows both marks (and no mark was given).
@@ -283,7 +307,10 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
     no other: the ambiguous amounts of those fields group thousands with their separator,
     and amounts written with a symbol or word that may stand for it ("1.500 руб." with
     --currency RUB) take the decimal mark of its home (money.decimal_mark_at_home), as
-    values naming their currency plainly do ("1.250 TL")."""
+    values naming their currency plainly do ("1.250 TL"). `settled`: (a shared symbol's
+    candidates -> the currency the file's own evidence settles it to, the words for
+    that evidence): a column whose ambiguous values all write such a symbol takes that
+    currency's mark (NumberEvidence.settled_symbol_mark)."""
     marks: dict[str, str] = {}
     inferences: list[dict] = []
     if given:
@@ -329,6 +356,14 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
                 inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
                                    "evidence": f"--currency {code}: {why}"})
                 continue
+        if settled and (found := ev.settled_symbol_mark(settled[0])):
+            mark, code = found
+            why = ("has no minor unit, so the separator groups thousands" if _precision(code) == 0
+                   else f"is written with a decimal {WORDS[mark]} where it is legal tender (CLDR)")
+            marks[ev.target] = mark
+            inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
+                               "evidence": f"{ev.examples('?')} are {code} ({settled[1]}), which {why}"})
+            continue
         if ev.fraction_seps and len(ev.whole_seps) == 1:
             # A whole-number column: "2.500" as a decimal would be 2.5 items, so "." groups.
             grouping = next(iter(ev.whole_seps))
@@ -361,7 +396,12 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
                            "evidence": f"{why}; values such as {ev.examples('?')}"})
     if conflicts or undecided:
-        raise AmbiguousNumbers(conflicts, undecided)
+        # a column whose every ambiguous value writes one shared symbol ("¥1,200"): the
+        # currency it stands for settles the mark too (--currency, as above)
+        symbols = {ev.column: (next(iter(ev.q_symbol_texts)), next(iter(ev.q_symbols))) for ev in columns
+                   if ev.column in undecided and len(ev.q_symbols) == 1 and len(ev.q_symbol_texts) == 1
+                   and not ev.q_plain and not ev.q_named}
+        raise AmbiguousNumbers(conflicts, undecided, symbols)
     return marks, inferences
 
 

@@ -81,7 +81,7 @@ CUSTOMER = ["kunde", "kundenname", "firma", "firmenname", "unternehmen", "client
             "nom du client", "société", "entreprise", "raison sociale", "cliente",
             "nombre del cliente", "empresa", "compañía", "nome do cliente", "nome cliente",
             "azienda", "società", "ragione sociale", "顧客名", "お客様名", "取引先", "取引先名",
-            "会社名", "公司名称"]
+            "会社名", "公司名称", "得意先", "得意先名"]
 
 # ----- per kind of record ---------------------------------------------------------------
 
@@ -132,12 +132,13 @@ WORDS: dict[str, dict[str, list[str]]] = {
                          "numéro de commande", "référence commande", "commande", "nº pedido",
                          "n.º pedido", "número de pedido", "pedido", "id pedido",
                          "número do pedido", "id do pedido", "n. ordine", "numero ordine",
-                         "ordine", "id ordine", "注文番号", "受注番号", "注文id", "オーダー番号"],
+                         "ordine", "id ordine", "注文番号", "受注番号", "注文id", "オーダー番号",
+                         "伝票番号"],
         "line_no": ["position", "pos.", "positionsnummer", "ligne", "n° ligne", "línea",
                     "linha", "riga", "明細番号", "行番号"],
         "order_date": ["bestelldatum", "datum", "auftragsdatum", "belegdatum",
                        "date de commande", "date commande", "fecha de pedido", "fecha",
-                       "fecha pedido", "data do pedido", "data", "data ordine", "注文日",
+                       "fecha pedido", "data do pedido", "data", "data ordine", "注文日", "伝票日付",
                        "受注日", "日付"],
         "ship_date": ["lieferdatum", "versanddatum", "date d'expédition", "date de livraison",
                       "fecha de envío", "data de envio", "data di spedizione", "出荷日",
@@ -155,7 +156,10 @@ WORDS: dict[str, dict[str, list[str]]] = {
         "amount": ["umsatz", "betrag", "gesamtbetrag", "summe", "wert", "montant",
                    "montant total", "chiffre d'affaires", "ventes", "importe", "monto",
                    "ventas", "valor", "montante", "valor total", "vendas", "importo",
-                   "totale", "fatturato", "vendite", "金額", "売上", "売上高", "合計金額"],
+                   "totale", "fatturato", "vendite", "金額", "売上", "売上高", "合計金額",
+                   # Japanese order and invoice exports; Chinese totals (traditional forms made below)
+                   "合計", "総額", "税込金額", "請求金額", "売上金額", "受注金額", "注文金額", "支払金額",
+                   "お支払い金額", "合计", "总计", "总额", "销售金额", "交易金额"],
         "discount": ["rabatt", "nachlass", "remise", "réduction", "descuento", "desconto",
                      "sconto", "割引", "値引き", "折扣率"],
         "profit": ["gewinn", "ertrag", "bénéfice", "marge", "beneficio", "ganancia", "lucro",
@@ -202,7 +206,7 @@ WORDS: dict[str, dict[str, list[str]]] = {
                   "estágio", "stadio", "フェーズ", "商談フェーズ", "段階", "ステージ", "商机阶段"],
         "amount": ["betrag", "wert", "umsatz", "volumen", "montant", "valeur", "importe",
                    "monto", "valor", "montante", "importo", "valore", "金額", "見込金額",
-                   "商机金额"],
+                   "商机金额", "受注金額", "商談金額"],
         "currency": CURRENCY,
         "probability": ["wahrscheinlichkeit", "probabilité", "probabilidad", "probabilidade",
                         "probabilità", "確度", "受注確度", "成交概率"],
@@ -288,7 +292,10 @@ KOREAN = {"name": ["이름", "성명", "고객명", "담당자명"], "company": 
           "mobile": ["휴대폰", "휴대전화", "핸드폰", "휴대폰 번호"], "address": ["주소", "상세주소"],
           "city": ["도시", "시"], "province": ["시도", "도"], "postal_code": ["우편번호"],
           "country": ["국가"], "notes": ["메모", "비고"], "title": ["직함", "직책", "직위"],
-          "first_name": ["이름(名)"], "last_name": ["성"], "tags": ["태그", "라벨", "꼬리표"]}
+          "first_name": ["이름(名)"], "last_name": ["성"], "tags": ["태그", "라벨", "꼬리표"],
+          # orders and deals: amount, total, currency (a unit price, 단가/가격, is not the amount)
+          "amount": ["금액", "총액", "총금액", "합계", "합계금액", "판매금액", "매출액", "거래금액", "주문총액"],
+          "deal_amount": ["금액", "예상금액", "거래금액"], "currency": ["통화", "화폐"]}
 EXPORT_WORDS: dict[str, dict[str, list[str]]] = {
     "customer": {
         "name": ["fn", "formatted name", "contactname", *KOREAN["name"]],
@@ -308,11 +315,13 @@ EXPORT_WORDS: dict[str, dict[str, list[str]]] = {
     },
     "order": {
         "customer_name": ["contactname", "contact name", "고객명", "주문자"],
-        "amount": ["net sales", "gross sales", "total sales", "价税合计", "주문금액", "결제금액"],
+        "amount": ["net sales", "gross sales", "total sales", "价税合计", "주문금액", "결제금액", *KOREAN["amount"]],
+        "currency": KOREAN["currency"],
         "order_date": ["created (utc)", "created date (utc)", "date (utc)", "주문일", "주문일자"],
-        "order_number": ["주문번호"],
+        "order_number": ["주문번호", "order reference", "order ref", "order ref."],      # Odoo: "Order Reference"
     },
-    "opportunity": {"customer_name": ["account name", "organization", "org"]},
+    "opportunity": {"customer_name": ["account name", "organization", "org"],
+                    "amount": KOREAN["deal_amount"], "currency": KOREAN["currency"]},
     "ticket": {"customer_name": ["full name", "account name", "requester", "requester name"],
                "opened_at": ["created time"], "resolved_at": ["resolved time"],
                "closed_at": ["closed time"]},
@@ -368,7 +377,8 @@ LANGUAGES: dict[str, dict[str, list[str]]] = {
            "notes": ["uwagi", "notatki", "komentarz"], "title": ["stanowisko"],
            "order_number": ["numer zamówienia", "nr zamówienia", "zamówienie"],
            "order_date": ["data zamówienia", "data"],
-           "amount": ["kwota", "wartość", "wartość zamówienia", "kwota brutto", "razem"],
+           "amount": ["kwota", "wartość", "wartość zamówienia", "kwota brutto", "razem", "suma", "wartość brutto",
+                      "łączna kwota", "kwota do zapłaty", "do zapłaty"],
            "status": ["status zamówienia"], "product": ["produkt", "nazwa produktu", "towar"],
            "quantity": ["ilość"], "currency": ["waluta"], "customer_ref": ["nr klienta", "numer klienta",
                                                                          "id klienta"]},
@@ -383,7 +393,8 @@ LANGUAGES: dict[str, dict[str, list[str]]] = {
            "postal_code": ["posta kodu"], "country": ["ülke"], "notes": ["notlar", "not", "açıklama"],
            "title": ["görevi", "görev", "unvan", "ünvan"],
            "order_number": ["sipariş no", "sipariş numarası", "sipariş"],
-           "order_date": ["sipariş tarihi", "tarih"], "amount": ["tutar", "toplam tutar", "toplam"],
+           "order_date": ["sipariş tarihi", "tarih"], "amount": ["tutar", "toplam tutar", "toplam", "sipariş tutarı",
+                                                                 "genel toplam", "toplam fiyat"],
            "status": ["sipariş durumu", "durum"], "product": ["ürün", "ürün adı"],
            "quantity": ["adet", "miktar"], "currency": ["para birimi", "döviz"],
            "customer_ref": ["müşteri no", "müşteri kodu", "cari kod"]},
@@ -441,7 +452,8 @@ LANGUAGES: dict[str, dict[str, list[str]]] = {
            "notes": ["ghi chú"], "title": ["chức vụ"],
            "order_number": ["mã đơn hàng", "số đơn hàng", "đơn hàng"],
            "order_date": ["ngày đặt hàng", "ngày đặt", "ngày"],
-           "amount": ["tổng tiền", "thành tiền", "số tiền", "tổng cộng"],
+           "amount": ["tổng tiền", "thành tiền", "số tiền", "tổng cộng", "giá trị đơn hàng", "tổng giá trị",
+                      "tổng thanh toán", "doanh thu"],
            "status": ["trạng thái đơn hàng", "trạng thái"], "product": ["sản phẩm", "tên sản phẩm"],
            "quantity": ["số lượng"], "currency": ["tiền tệ", "đơn vị tiền tệ"],
            "customer_ref": ["mã khách hàng"]},
@@ -468,7 +480,9 @@ LANGUAGES: dict[str, dict[str, list[str]]] = {
            "notes": ["catatan", "keterangan"], "title": ["jabatan"],
            "order_number": ["no. pesanan", "nomor pesanan", "id pesanan", "no pesanan"],
            "order_date": ["tanggal pesanan", "tanggal"], "amount": ["total pembayaran", "total harga",
-                                                                    "nominal"],
+                                                                    "nominal", "total pesanan", "total belanja",
+                                                                    "jumlah harga", "nilai pesanan",
+                                                                    "total tagihan"],
            "status": ["status pesanan"], "product": ["produk", "nama produk"],
            "quantity": ["kuantitas"], "currency": ["mata uang"], "customer_ref": ["id pelanggan",
                                                                                   "kode pelanggan"]},
@@ -482,7 +496,8 @@ LANGUAGES: dict[str, dict[str, list[str]]] = {
            "postal_code": ["รหัสไปรษณีย์"], "country": ["ประเทศ"], "notes": ["หมายเหตุ"],
            "title": ["ตำแหน่ง"],
            "order_number": ["เลขที่คำสั่งซื้อ", "หมายเลขคำสั่งซื้อ", "เลขที่ใบสั่งซื้อ"],
-           "order_date": ["วันที่สั่งซื้อ", "วันที่"], "amount": ["ยอดรวม", "จำนวนเงิน", "ยอดเงิน"],
+           "order_date": ["วันที่สั่งซื้อ", "วันที่"], "amount": ["ยอดรวม", "จำนวนเงิน", "ยอดเงิน", "ราคารวม",
+                                                                 "ยอดขาย", "มูลค่า", "มูลค่ารวม", "ยอดชำระ"],
            "status": ["สถานะคำสั่งซื้อ", "สถานะ"], "product": ["สินค้า", "ชื่อสินค้า"],
            "quantity": ["จำนวน"], "currency": ["สกุลเงิน"], "customer_ref": ["รหัสลูกค้า"]},
     "hu": {"tags": ["címkék", "címke"], "name": ["név", "teljes név", "kapcsolattartó"], "customer": ["ügyfél", "ügyfél neve", "vevő"],
@@ -533,8 +548,9 @@ MEANINGS: dict[str, dict[str, str]] = {
     "title": {"contact": "title"},
     "customer_ref": {k: "customer_ref" for k in ("customer", "contact", "order", "opportunity", "ticket",
                                                  "interaction")},
-    **{k: {"order": k} for k in ("order_number", "order_date", "amount", "status", "product", "quantity",
-                                 "currency")},
+    **{k: {"order": k} for k in ("order_number", "order_date", "status", "product", "quantity")},
+    # a deal's amount and currency are written with the same words as an order's
+    **{k: {"order": k, "opportunity": k} for k in ("amount", "currency")},
 }
 # A person's name heading in an order or ticket file names the customer the row belongs
 # to ("Imię i nazwisko" of a buyer).

@@ -11,6 +11,11 @@ cell's value only; three facts it drops change what the importer must store:
   column so the importer refuses the column instead of storing blanks;
 - rows and columns not shown (`table:visibility` "collapse" or "filter"), listed in
   the summary as an .xlsx file's hidden rows and columns are;
+- a currency cell (`office:value-type="currency"` with `office:currency="EUR"`,
+  OpenDocument 1.2 Part 1, 19.385 office:value-type and 19.369 office:currency):
+  calamine gives its number only; `amounts` holds it as a `money.ShownAmount` in the
+  currency the cell names (else the symbol its text shows), as an .xlsx number
+  formatted `[$€-407]` is, so the amount is stored in its own currency;
 - a number shown through its format (`00000` shows 2134 as `02134`, `"ID-"0000`
   shows 17 as `ID-0017`, a percentage 0.25 as `25%`): an .ods file keeps the text as
   shown in the cell's paragraph, which is taken for text fields (`cells.ShownText`)
@@ -27,6 +32,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from ..domain import money
 from .cell_facts import FACTS_LIMIT, HIDDEN_MAX, CellFacts
 from .cells import ERROR_TEXT, ShownText, error_cell
 
@@ -56,7 +62,8 @@ def read_ods_facts(path: Path, sheet_name: str) -> CellFacts | None:
     except (OSError, KeyError, zipfile.BadZipFile):
         return None
     offset = _serial_offset(data)
-    if b"table:formula" not in data and b"style-name" not in data and b"table:visibility" not in data:
+    if (b"table:formula" not in data and b"style-name" not in data and b"table:visibility" not in data
+            and b'value-type="currency"' not in data):
         return CellFacts(serial_offset=offset) if offset else None
     try:
         facts = _facts(data, sheet_name)
@@ -129,7 +136,10 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
             continue
         repeat = int(el.get(_T + "number-columns-repeated") or 1)
         fact = _cell_fact(el, row + 1, facts)
-        if fact is not None:
+        if isinstance(fact, money.ShownAmount):
+            for c in range(col, col + min(repeat, MAX_REPEAT)):
+                facts.amounts.setdefault(row + 1, {})[c] = fact
+        elif fact is not None:
             for c in range(col, col + min(repeat, MAX_REPEAT)):
                 facts.shown.setdefault(row + 1, {})[c] = fact
         elif el.get(_T + "formula") and el.get(_O + "value-type") is None and not _text(el):
@@ -138,7 +148,7 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
             facts.formulas.setdefault(col, []).append((row + 1, text[:61]))
         col += repeat
     del facts.hidden_rows[HIDDEN_MAX:]
-    return facts if facts.shown or facts.formulas or facts.hidden_rows or facts.hidden_cols else None
+    return facts if facts.shown or facts.formulas or facts.amounts or facts.hidden_rows or facts.hidden_cols else None
 
 
 def _text(el) -> str:
@@ -146,7 +156,8 @@ def _text(el) -> str:
 
 
 def _cell_fact(el, row: int, facts: CellFacts):
-    """An Unreadable (error) or a ShownText for this cell, else None."""
+    """An Unreadable (error), a ShownAmount (a currency cell) or a ShownText for this
+    cell, else None."""
     vtype = el.get(_O + "value-type")
     formula = el.get(_T + "formula")
     if el.get("{%s}value-type" % _CALCEXT) == "error" or (
@@ -154,6 +165,8 @@ def _cell_fact(el, row: int, facts: CellFacts):
             and ERROR_TEXT.match(_text(el))):
         facts.errors += 1
         return error_cell(_text(el))
+    if vtype == "currency":
+        return _currency_cell(el)
     if vtype not in ("float", "percentage") or el.get(_T + "style-name") is None:
         return None
     try:
@@ -172,3 +185,26 @@ def _cell_fact(el, row: int, facts: CellFacts):
     if text == plain or digits.lstrip("0") != plain.lstrip("0"):
         return None              # shown as itself, or not its digits (1.2E+10, a date)
     return ShownText(text, number)
+
+
+_NOT_SYMBOL = re.compile(r"[\d\s.,'\u00a0\u202f+\-\u2212()]+")
+
+
+def _currency_cell(el) -> "money.ShownAmount | None":
+    """The amount of a currency cell with its currency: the ISO 4217 code the cell
+    names (office:currency, OpenDocument 1.2 Part 1, 19.369), else the symbol or code
+    its shown text writes beside the digits ("1.234,50 €"); None when the cell has no
+    number or shows no currency (the number is then read as any number cell)."""
+    value = el.get(_O + "value")
+    if not value:
+        return None
+    code = (el.get(_O + "currency") or "").strip()
+    try:
+        if code and money.is_currency_code(code):
+            return money.ShownAmount(value, code.upper(), (code.upper(),))
+        token = " ".join(_NOT_SYMBOL.sub(" ", _text(el)).split())
+        if token and money.names_currency(token):
+            return money.ShownAmount(value, token, ())
+    except (ArithmeticError, ValueError):
+        return None
+    return None

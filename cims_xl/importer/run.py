@@ -30,7 +30,7 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from . import mapping as mp
-from . import compact_dates, parallel, plan, refunds, row_currency, shop_orders, tag_columns
+from . import compact_dates, file_language, parallel, plan, refunds, row_currency, shop_orders, tag_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
@@ -198,6 +198,8 @@ class Scan:
     # field -> other countries its numbers without a country code read in (phone_evidence)
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
+    # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
+    yen_columns: frozenset[int] = frozenset()
 
 
 class _CurrencyEvidence:
@@ -224,6 +226,8 @@ class _CurrencyEvidence:
         self.headed = {h: code for _, h in self.money if (code := header_code(h))}
         self.found.update(self.headed.values())
         self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
+        # the language the file is written in ("¥" is JPY in Japanese): file_language
+        self.language: file_language.LanguageVerdict = file_language.LanguageVerdict()
 
     def add(self, values: list) -> None:
         n = len(values)
@@ -299,7 +303,12 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
     and the file names no other currency the symbol may stand for; the house reading
     (read_money: "$" is USD, said to be assumed) when the file names none. Raises
     AmbiguousCurrency naming the columns, examples and --currency otherwise: a "$" in a
-    file that also writes "C$" or "AUD" may be either; "kr" is DKK, NOK or SEK."""
+    file that also writes "C$" or "AUD" may be either; "kr" is DKK, NOK or SEK.
+
+    A symbol the file's language tells apart ("¥": JPY in Japanese, CNY in simplified
+    Chinese; file_language) is settled by it after --currency and before the store's
+    currency; where that evidence is mixed it stops, and where there is none only the
+    store's currency settles it (no house reading)."""
     prefer: set[str] = set()
     inferences: list[dict] = []
     stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]] = []
@@ -312,20 +321,38 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
                            "decided": ", ".join(f"{code} ({n} row(s))" for code, n in counts.most_common()),
                            "evidence": "the row's country, where that one of the currencies "
                                        f"'{symbol}' is used for is legal tender (CLDR)"})
+    language_note = ""
     for (symbol, header), (codes, examples) in named.bare.items():
         if given and (given in codes or given in money.written_alike(symbol)):
             continue                          # --currency: the plan's prefer has it
         others = sorted(named.found & (set(codes) | money.written_alike(symbol)))
+        by_language = file_language.settles(codes)
+        if by_language and (code := named.language.currency_for(codes)) and set(others) <= {code}:
+            prefer.add(code)
+            inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": code,
+                               "evidence": f"the file is written in {named.language.describe()} "
+                                           "(--currency CODE says otherwise)"})
+            continue
+        if by_language and named.language.mixed:
+            language_note = ("; the file's language does not say which: "
+                             + "; ".join(named.language.evidence))
+            stops.append((header, symbol, examples, tuple(codes), others))
+            continue
         if store and store in codes and set(others) <= {store}:
             prefer.add(store)
             inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": store,
                                "evidence": "the store's currency; the file names no other currency "
                                            f"'{symbol}' is used for (--currency CODE says otherwise)"})
-        elif others or _no_default(symbol):
+        elif others or _no_default(symbol) or by_language:
             house = () if _no_default(symbol) else (money.currency_of_token(symbol)[0],)
             stops.append((header, symbol, examples, (*house, *(c for c in codes if c not in house)), others))
+            if by_language and not others and not language_note:
+                language_note = ("; nothing in the file says which: no row names its country, and neither its "
+                                 "text, its encoding nor its dates say it is written in "
+                                 + file_language.home_languages(codes))
     if stops:
-        raise AmbiguousCurrency(stops, frozenset(named.code_headers.values()), bool(named.countries))
+        raise AmbiguousCurrency(stops, frozenset(named.code_headers.values()), bool(named.countries),
+                                note=language_note)
     return tuple(sorted(prefer)), inferences
 
 
@@ -702,6 +729,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
     named = _CurrencyEvidence(ent, mapping, table.columns)
     named.given = (values_given or {}).get("currency", {})
+    language = file_language.LanguageEvidence(src.encoding, table.headers) if named.active else None
+    yen_cols = (frozenset(col for col, nev in numbers.items() if kinds.get(nev.target) == "money")
+                if named.active and file_language.backslash_is_yen(src.encoding) else frozenset())
+    yen_fixed: dict[int, int] = {}
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
@@ -721,6 +752,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                               [table.columns[j] for j, c in enumerate(mapping.columns) if c.target and (
                                   kinds.get(c.target) in ("text", "name") or c.target.startswith("customer_"))])
     for number, values in data_rows(rest(), header_number, filler, stats):
+        if yen_cols:
+            values = file_language.yen_signs(values, yen_cols, yen_fixed)
         if stacked.add(number, values) is not None:
             other_rows.add(number)
             continue
@@ -743,6 +776,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             pev.add(values)
         if named.active:
             named.add(values)
+            language.add(values)
         if listed.active:
             listed.add(values)
         if tagged.active:
@@ -837,6 +871,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                     "as a real date"})
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
+    settled = _settle_by_language(named, language, evidence, number_cols, currency)
     whole = None
     if currency and named.found <= {currency}:   # --currency for every amount the file does not name
         whole = (currency, frozenset(f.key for f in ent.fields if f.kind == "money")
@@ -844,12 +879,15 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if ambiguous:
         stop = AmbiguousDates(ambiguous, candidates)
         try:                         # the numbers' decimal marks may stop it too: say both
-            decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole)
+            decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole, settled=settled)
         except ImportRefused as more:
             stop.message = f"{stop.message} Also: {more.message.replace(' Nothing was imported.', '')}"
         raise stop
     _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
-    marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole)
+    marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole,
+                                     settled=settled)
+    if yen_fixed:
+        inferences.append(_yen_inference(src, table, yen_fixed))
     fractions, share_inferences = fraction_fields(number_cols)
     mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
     share_inferences += mixed_inferences
@@ -904,7 +942,44 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
-                values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact)
+                values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
+                yen_columns=yen_cols)
+
+
+def _settle_by_language(named: _CurrencyEvidence, language: "file_language.LanguageEvidence | None",
+                        dates: dict, numbers: list[NumberEvidence], given: str | None
+                        ) -> tuple[dict[tuple[str, ...], str], str] | None:
+    """Weigh the file's language (file_language) once its rows are seen: kept on `named`
+    for settle_bare_symbols, and returned as decide_marks' `settled` (the shared
+    symbols' candidates -> the currency the language settles them to, and its words)
+    for the amount columns' decimal marks. A symbol --currency may stand for is left to
+    it. None when the language settles nothing."""
+    if language is None:
+        return None
+    for ev in dates.values():
+        for calendar, examples in ev.named_eras.items():
+            language.add_calendar(calendar, examples)
+    named.language = verdict = language.verdict()
+    if verdict.language is None:
+        return None
+    settled = {}
+    for nev in numbers:
+        for codes in nev.q_symbols:
+            if given and given in codes:
+                continue
+            if (code := verdict.currency_for(codes)) is not None:
+                settled[codes] = code
+    return (settled, f"the file is written in {file_language.NAMES[verdict.language]}") if settled else None
+
+
+def _yen_inference(src: RawSheet, table: Table, fixed: dict[int, int]) -> dict:
+    from .encoding import describe
+
+    columns = ", ".join(f"'{table.headers[table.columns.index(c)]}' ({n})" for c, n in sorted(fixed.items())
+                        if c in table.columns)
+    return {"what": "yen sign", "decided": f"'\\' before an amount read as ¥: {columns}",
+            "evidence": f"the file is read as {describe(src.encoding)}, where the byte of '\\' is the yen sign "
+                        "(JIS X 0201), as Excel on Japanese Windows saves ¥"}
 
 
 def _hidden_inferences(src: RawSheet, table: Table, header_row: int, skipped: set[int]) -> list[dict]:
@@ -1626,8 +1701,9 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
     if src.priced_cells:
         out.append({"what": "currency formats", "decided": f"{src.priced_cells} number(s) in the currency "
                     "their format shows",
-                    "evidence": "cells formatted with a currency (such as #,##0.00 [$€-407]): the amount "
-                                "is in that currency, as a symbol typed with it would say"})
+                    "evidence": ("currency cells (OpenDocument office:currency, such as EUR)" if src.format == "ods"
+                                 else "cells formatted with a currency (such as #,##0.00 [$€-407])")
+                                + ": the amount is in that currency, as a symbol typed with it would say"})
     if src.format == "html":
         out.append({"what": "kind of file", "decided": "web page (HTML table)",
                     "evidence": "the file starts with HTML, whatever its name"})
@@ -1818,6 +1894,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
         for number, values in data_rows(src.rows(), table.header_row, filler):
             if number in footer:
                 continue
+            if scan.yen_columns:
+                values = file_language.yen_signs(values, scan.yen_columns)
             n = len(values)
             yield number, [values[c] if c < n else "" for c in cols]
 
