@@ -676,9 +676,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     evidence = {col: _DateEvidence(name) for col, name in date_cols}
     counters = {table.columns[j]: _RowNumbers() for j, c in enumerate(mapping.columns)
                 if c.how == "ignored" and mp.row_counter_header(ent, c.header)}
-    # a first column with no header (pandas' index, R's row names): a row counter when
-    # its values count the rows
-    unnamed = _RowNumbers() if table.columns and table.columns[0] > 0 and is_blank_cell(header_values[0]) else None
+    # a first column with no header (pandas' index, R's row names; "Unnamed: 0" when
+    # pandas read such a file and wrote it again): a row counter when its values count the rows
+    unnamed = _RowNumbers() if table.columns and (
+        (table.columns[0] > 0 and is_blank_cell(header_values[0]))
+        or (table.columns[0] == 0 and _PANDAS_UNNAMED.fullmatch(table.headers[0]))) else None
     float_wholes = FloatExports(list(table.columns))
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
                if c.target and kinds.get(c.target) in ("money", "decimal", "int")}
@@ -1061,6 +1063,9 @@ def _kept_counters(mapping: mp.Mapping, table: Table, counters: dict, footer: li
     return decided
 
 
+_PANDAS_UNNAMED = re.compile(r"Unnamed: \d{1,5}")     # pandas' name for a column without a header
+
+
 def _unnamed_counter(mapping: mp.Mapping, table: Table, rn: _RowNumbers | None, footer: list,
                      named: set[str]) -> list[dict]:
     """A first column with no header whose values count the rows (0, 1, 2 … as pandas
@@ -1073,7 +1078,8 @@ def _unnamed_counter(mapping: mp.Mapping, table: Table, rn: _RowNumbers | None, 
     if column.how != "unmapped" or mp.norm(column.header) in named or not rn.are_row_numbers({n for n, _ in footer}):
         return []
     mapping.columns[0] = mp.ColumnMap(column.header, None, "ignored")
-    return [{"what": f"column '{column.header}' (no header)", "decided": "left out: row numbers",
+    named_so = " (no header)" if not _PANDAS_UNNAMED.fullmatch(column.header) else ""
+    return [{"what": f"column '{column.header}'{named_so}", "decided": "left out: row numbers",
              "evidence": "its values count the rows (" + ", ".join(rn.firsts) + ", …), as a program's "
                          "export (pandas' index) writes them"}]
 
