@@ -243,20 +243,28 @@ def test_a_code_column_with_one_real_decimal_is_left_as_written(admin, tmp_path)
 
 # ----- 4. a percent sign the number format writes as text ---------------------------------
 
-@pytest.mark.parametrize("fmt", ['0"%"', '0\\%', '0" %"', '"Rabatt "0"%"'])
-def test_a_number_shown_with_a_literal_percent_sign_is_the_percentage_excel_shows(admin, tmp_path, fmt):
+@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize("fmt, typed, share", [
+    ('0"%"', 15, "0.15"), ('0\\%', 15, "0.15"), ('0" %"', 15, "0.15"), ('"Rabatt "0"%"', 15, "0.15"),
+    ('0.0"%"', 12.5, "0.125"), ('0.00\\%', 7.25, "0.0725")])
+def test_a_number_shown_with_a_literal_percent_sign_is_the_percentage_excel_shows(
+        admin, tmp_path, monkeypatch, fmt, typed, share, stream):
+    from cims_xl.importer import readers
+
+    if stream:                  # the reader of big sheets shows numbers the same way
+        monkeypatch.setattr(readers, "STREAM_THRESHOLD", 0)
     path = tmp_path / "pct.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["Order No", "Customer", "Order Date", "Amount", "Discount"])
-    for i, (number, share) in enumerate([("A1", 15), ("A2", 10), ("A3", 0.05)], start=2):
-        ws.append([number, f"Co {i}", "2024-03-05", 100, share])
-        ws.cell(row=i, column=5).number_format = fmt if share >= 1 else "0%"
+    for i, (number, value, code) in enumerate([("A1", typed, fmt), ("A2", 10, fmt), ("A3", 0.05, "0%")], start=2):
+        ws.append([number, f"Co {i}", "2024-03-05", 100, value])
+        ws.cell(row=i, column=5).number_format = code
     wb.save(path)
     result = import_file(admin, path, kind="orders")
     assert result.warnings == 0 and result.rejected == 0
     assert {k: o["discount"] for k, o in orders(admin).items()} == {
-        "A1": Decimal("0.15"), "A2": Decimal("0.1"), "A3": Decimal("0.05")}
+        "A1": Decimal(share), "A2": Decimal("0.1"), "A3": Decimal("0.05")}
 
 
 def test_a_probability_shown_with_a_literal_percent_sign_is_those_points(admin, tmp_path):
