@@ -298,3 +298,28 @@ def test_a_pandas_index_headed_unnamed_or_in_a_workbook_is_left_out_too(admin, t
     got = customers(admin)
     assert all(not c["notes"] for c in got.values())
     assert got["Cy"]["postal_code"] == "02134"
+
+
+def test_an_ods_number_whose_style_writes_a_percent_sign_is_the_percentage_shown(admin, tmp_path):
+    from hostile_files import ods
+
+    def text(value: str) -> str:
+        return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+
+    def number(value, shown: str, kind: str = "float") -> str:
+        return (f'<table:table-cell table:style-name="ce1" office:value-type="{kind}" office:value="{value}">'
+                f'<text:p>{shown}</text:p></table:table-cell>')
+
+    def row(*cells: str) -> str:
+        return "<table:table-row>" + "".join(cells) + "</table:table-row>"
+
+    path = ods(tmp_path / "pct.ods",
+               row(text("Order No"), text("Customer"), text("Order Date"), text("Amount"), text("Discount"))
+               + row(text("O1"), text("Co A"), text("2024-03-05"), number(100, "100"), number(12.5, "12,5 %"))
+               + row(text("O2"), text("Co B"), text("2024-03-06"), number(100, "100"), number(15, "15%"))
+               + row(text("O3"), text("Co C"), text("2024-03-07"), number(100, "100"),
+                     number(0.05, "5%", "percentage")))
+    result = import_file(admin, path, kind="orders")
+    assert result.warnings == 0
+    assert {k: o["discount"] for k, o in orders(admin).items()} == {
+        "O1": Decimal("0.125"), "O2": Decimal("0.15"), "O3": Decimal("0.05")}
