@@ -1388,7 +1388,8 @@ def _rich_progress(app: App):
               help="Text encoding of a CSV or JSON Lines file when it cannot be told from its bytes, "
                    "e.g. cp1252, cp1250, cp1254, gb18030, big5 (the stop message names the candidates).")
 @click.option("--decimal", type=click.Choice(["comma", "point"]),
-              help="Decimal mark of number columns when their values do not tell (1.234 = 1234 with comma).")
+              help="Decimal mark of number columns when their values do not tell: point reads 3,945 as 3945 "
+                   "and 1.5 as one and a half; comma reads 3,945 as 3.945 and 1.234 as 1234.")
 @click.option("--amount-per", type=click.Choice(["order", "line"]),
               help="Orders with several rows (one per item) whose amount is the same on each: order = it "
                    "is the order's total (stored once), line = each row's own amount (each row a line).")

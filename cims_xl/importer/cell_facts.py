@@ -142,6 +142,9 @@ def _zeros_width(code: str) -> int | None:
 
 _LOCALE_ONLY = re.compile(r"^\[\$-[0-9A-Fa-f]{1,8}\]")
 _PERCENT = re.compile(r"^[#,]*0(?:\.(0+))?%$")
+# The same digits with a percent sign written as text (`0"%"`, `0.0\%`, `0" %"`): Excel
+# shows the number itself, not a hundred times it, before the sign.
+_TEXT_PERCENT = re.compile(r'^[#,]*0(?:\.(0+))?(?:"( ?)%"|\\%)$')
 # Digit placeholders, kept apart from literal text that happens to be "0" or "#" ("\#").
 _PLACE = {"0": "\ue000", "#": "\ue001", "?": "\ue002"}
 _PLACES = frozenset(_PLACE.values())
@@ -157,12 +160,19 @@ class ShownFormat:
     number times 100). Anything else (grouping, decimals, dates, conditions, colours,
     several sections) is not read: None from `of`."""
 
-    __slots__ = ("tokens", "places", "percent")
+    __slots__ = ("tokens", "places", "percent", "scaled", "sign")
 
-    def __init__(self, tokens: list[str], percent: int | None = None):
+    def __init__(self, tokens: list[str], percent: int | None = None, scaled: bool = True, sign: str = "%"):
         self.tokens = tokens                  # literal text, or a placeholder (_PLACES)
         self.places = sum(1 for t in tokens if t in _PLACES)
         self.percent = percent                # decimals of a percentage format
+        self.scaled = scaled                  # False: the sign is text (0"%"), 15 shows as 15%
+        self.sign = sign                      # what follows the digits of a percentage ("%", " %")
+
+    def value(self, number: float) -> float:
+        """The number the shown text means: a share of 1 for a number whose format
+        writes the percent sign as text (15 shown as "15%" is 0.15), else `number`."""
+        return number / 100 if self.percent is not None and not self.scaled else number
 
     @classmethod
     def of(cls, code: str) -> "ShownFormat | None":
@@ -172,6 +182,9 @@ class ShownFormat:
         m = _PERCENT.match(code)
         if m:
             return cls([], percent=len(m.group(1) or ""))
+        m = _TEXT_PERCENT.match(code)
+        if m:
+            return cls([], percent=len(m.group(1) or ""), scaled=False, sign=(m.group(2) or "") + "%")
         tokens: list[str] = []
         i = 0
         while i < len(code):
@@ -199,7 +212,7 @@ class ShownFormat:
         """The text Excel shows for `number`, or None when this reading does not apply
         (a fraction or a negative number under a digit format)."""
         if self.percent is not None:
-            return f"{number * 100:.{self.percent}f}%"
+            return f"{number * 100 if self.scaled else number:.{self.percent}f}{self.sign}"
         if number != number.to_integral_value() or number < 0:
             return None
         digits = str(int(number))
@@ -346,7 +359,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         except (InvalidOperation, UnicodeDecodeError, ValueError):
             continue
         if text is not None:
-            facts.shown.setdefault(row, {})[col] = ShownText(text, float(number))
+            facts.shown.setdefault(row, {})[col] = ShownText(text, fmt.value(float(number)))
     return (facts if facts.shown or facts.formulas or facts.amounts or facts.serial_offset
             or facts.hidden_rows or facts.hidden_cols else None)
 

@@ -34,16 +34,25 @@ _WORDS = {"DMY": "day/month/year", "MDY": "month/day/year", "YMD": "year/month/d
 
 
 class AmbiguousNumbers(ImportRefused):
-    """A number column's decimal mark cannot be told from the file; the user must say."""
+    """A number column's decimal mark cannot be told from the file; the user must say.
+
+    conflicts: column -> what its values show (both marks and some that read either way);
+    undecided: column -> its examples that read either way; reasons: column -> why
+    nothing decides it, when more than "nothing else in the file says which" (the other
+    columns disagree); readings: values that read either way ("3,945"), of which the
+    message shows what each --decimal option makes of the first one per separator:
+    "--decimal point: '3,945' is 3945; --decimal comma: '3,945' is 3.945"; symbols:
+    undecided column -> (the shared currency symbol all its ambiguous values write, the
+    currencies it may be): naming the currency settles the mark."""
 
     def __init__(self, conflicts: dict[str, str], undecided: dict[str, str],
-                 symbols: dict[str, tuple[str, tuple[str, ...]]] | None = None):
-        """symbols: undecided column -> (the shared currency symbol all its ambiguous
-        values write, the currencies it may be): naming the currency settles the mark."""
+                 symbols: dict[str, tuple[str, tuple[str, ...]]] | None = None, *,
+                 reasons: dict[str, str] | None = None, readings: list[str] | None = None):
         self.conflicts, self.undecided = dict(conflicts), dict(undecided)
+        reasons = reasons or {}
         parts = [f"column '{c}': {what}" for c, what in conflicts.items()]
-        parts += [f"column '{c}': {shown} could be thousands or decimals and nothing else in the "
-                  "file says which" for c, shown in undecided.items()]
+        parts += [f"column '{c}': {shown} could be thousands or decimals and "
+                  + reasons.get(c, "nothing else in the file says which") for c, shown in undecided.items()]
         currency = ""
         for column, (symbol, codes) in (symbols or {}).items():
             if 1 < len(codes) <= 4:
@@ -52,9 +61,40 @@ class AmbiguousNumbers(ImportRefused):
                             + " (how that currency is written settles it)")
                 break
         super().__init__(
-            "; ".join(parts) + ". Nothing was imported. Say which with --decimal comma "
-            "(1.234 is one thousand two hundred thirty-four) or --decimal point (1.234 is one point two three four)"
+            "; ".join(parts) + ". Nothing was imported. Say which with " + decimal_options(readings or [])
             + currency + ("; values that do not fit are rejected." if conflicts else "."))
+
+
+def decimal_options(values: list[str]) -> str:
+    """The two --decimal options, each with what it makes of the file's own values:
+    "--decimal point: '3,945' is 3945; --decimal comma: '3,945' is 3.945" (one value per
+    separator, at most two). Values that are no number fall back to "1.234" as example."""
+    from ..domain import normalize as nz
+
+    shown: list[str] = []
+    seps: set[str] = set()
+    for value in values:
+        sep = "," if "," in value else "."
+        if sep in seps:
+            continue
+        try:
+            nz.parse_money(value, ".")
+            nz.parse_money(value, ",")
+        except ValueError:
+            continue
+        seps.add(sep)
+        shown.append(value)
+    if not shown:
+        shown = ["1.234"]
+
+    def reads(mark: str) -> str:
+        return ", ".join(f"'{v}' is {_plain(nz.parse_money(v, mark))}" for v in shown)
+    return f"--decimal point: {reads('.')}; --decimal comma: {reads(',')}"
+
+
+def _plain(number) -> str:
+    """1500, 1.5, 3.945: no exponent, no trailing zeros."""
+    return format(number.normalize(), "f")
 
 
 class AmbiguousCurrency(ImportRefused):

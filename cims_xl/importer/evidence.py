@@ -301,7 +301,13 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
     column cannot be decided or shows both marks (and no mark was given).
 
     Evidence, strongest first: `given` (--decimal), the column's own unambiguous values,
-    the file's other number columns when they all agree. `delimiter` is accepted from the
+    the currency its values name, the file's other number columns (amounts, quantities,
+    discounts, probabilities: any number field) when they all agree, and last, for a
+    whole-number column (Quantity) no other column decides, that "2.500" cannot be 2.5
+    items. A column of "1,000", "1,500" quantities in a file whose amounts write
+    "1.234,50" takes the file's decimal comma (SAP writes quantities with three
+    decimals): 1 and 1.5, the latter then not a whole number. Columns that decide
+    differently leave such a column undecided: the import stops. `delimiter` is accepted from the
     reader but is not evidence (see the module docstring). `whole_currency`: (code,
     money fields) when --currency names a currency with no minor unit and the file names
     no other: the ambiguous amounts of those fields group thousands with their separator,
@@ -323,7 +329,10 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         return marks, inferences
     conflicts: dict[str, str] = {}
     undecided: dict[str, str] = {}
-    decided_by_values = {ev.own for ev in columns if ev.own in (COMMA, POINT)}
+    reasons: dict[str, str] = {}               # why an undecided column is, when not "nothing says"
+    deciders = [ev for ev in columns if ev.own in (COMMA, POINT)]
+    decided_by_values = {ev.own for ev in deciders}
+    readings = {ev.column: ev.seen["?"][0] for ev in columns if ev.seen["?"]}
     for ev in columns:
         own = ev.own
         if own == "both" and not ev.counts["?"]:
@@ -364,18 +373,25 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
             inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
                                "evidence": f"{ev.examples('?')} are {code} ({settled[1]}), which {why}"})
             continue
-        if ev.fraction_seps and len(ev.whole_seps) == 1:
-            # A whole-number column: "2.500" as a decimal would be 2.5 items, so "." groups.
+        home = next(iter(ev.home_marks)) if len(ev.home_marks) == 1 else None
+        if home is not None and decided_by_values - {home}:
+            undecided[ev.column] = ev.examples("?")      # the currency and the other columns disagree
+            continue
+        if home is None and len(decided_by_values) > 1:
+            # the file's columns decide differently: nothing tells which this one follows
+            undecided[ev.column] = ev.examples("?")
+            reasons[ev.column] = "the file's other number columns disagree (" + _columns_said(deciders) + ")"
+            continue
+        if home is None and not decided_by_values and ev.fraction_seps and len(ev.whole_seps) == 1:
+            # A whole-number column no other column decides: "2.500" as a decimal would be
+            # 2.5 items, so "." groups.
             grouping = next(iter(ev.whole_seps))
             mark = COMMA if grouping == POINT else POINT
             marks[ev.target] = mark
             inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
                                "evidence": f"whole numbers: with a decimal {WORDS[grouping]} some of "
-                                           f"{ev.examples('?')} would be fractions"})
-            continue
-        home = next(iter(ev.home_marks)) if len(ev.home_marks) == 1 else None
-        if home is not None and decided_by_values - {home}:
-            undecided[ev.column] = ev.examples("?")      # the currency and the other columns disagree
+                                           f"{ev.examples('?')} would be fractions, and no other number "
+                                           "column of the file shows a decimal mark"})
             continue
         if home is not None:
             # "1.250 TL": every ambiguous value names a currency whose home writes one mark
@@ -388,7 +404,7 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
                    else f"{named}, written with a decimal {WORDS[home]} where it is legal tender (CLDR)")
         elif len(decided_by_values) == 1:
             mark = next(iter(decided_by_values))
-            why = "the file's other number columns"
+            why = f"the file's other number columns write a decimal {WORDS[mark]} ({_columns_said(deciders)})"
         else:
             undecided[ev.column] = ev.examples("?")
             continue
@@ -401,8 +417,16 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         symbols = {ev.column: (next(iter(ev.q_symbol_texts)), next(iter(ev.q_symbols))) for ev in columns
                    if ev.column in undecided and len(ev.q_symbols) == 1 and len(ev.q_symbol_texts) == 1
                    and not ev.q_plain and not ev.q_named}
-        raise AmbiguousNumbers(conflicts, undecided, symbols)
+        raise AmbiguousNumbers(conflicts, undecided, symbols, reasons=reasons,
+                               readings=[readings[c] for c in (*conflicts, *undecided) if c in readings])
     return marks, inferences
+
+
+def _columns_said(deciders: list[NumberEvidence]) -> str:
+    """"'Nettowert': '1.234,50', '99,90'; 'Rabatt': '0,15'": the columns that decided
+    their decimal mark on their own values, with examples (at most four columns)."""
+    shown = [f"'{ev.column}': {ev.examples(ev.own)}" for ev in deciders[:4]]
+    return "; ".join(shown) + ("; …" if len(deciders) > 4 else "")
 
 
 def fraction_fields(columns: list[NumberEvidence]) -> tuple[frozenset[str], list[dict]]:

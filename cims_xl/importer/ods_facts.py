@@ -178,6 +178,10 @@ def _cell_fact(el, row: int, facts: CellFacts):
         return None
     if vtype == "percentage":
         return ShownText(text, number) if text.endswith("%") else None
+    if text.endswith("%") and _DIGITS.sub("", text):
+        # a number whose style writes the percent sign as text (12.5 shown "12,5 %"): the
+        # percentage shown, a share of 1, as a percentage cell holds it
+        return ShownText(text, number / 100)
     if number < 0 or not number.is_integer() or "," in text or "." in text:
         return None
     plain = str(int(number))

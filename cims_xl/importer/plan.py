@@ -38,6 +38,7 @@ from .mapping import Mapping, is_own_export, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds, row_currency
 from .header_currency import header_code
+from .float_exports import is_float_whole, whole_of
 from ..domain import money
 from .shop_orders import OrderLines
 from .table import is_blank_cell
@@ -376,6 +377,7 @@ class Options:
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
     mixed_shares: frozenset[str] = frozenset()      # ... whose column writes 0.25 beside 50: up to 1 is unreadable
+    float_wholes: frozenset[str] = frozenset()      # code/id fields whose column writes 2134 as "2134.0"
     currency: str | None = None           # for rows whose file has no currency of its own
     store_currency: str | None = None     # the store's, when there is no --currency
     currencies: tuple[str, ...] = ()      # settle a bare "$" on the file's evidence (run.settle_bare_symbols)
@@ -394,6 +396,23 @@ class Options:
     # services.suppression.ErasedList of the store, when it is not empty: a customer row
     # with an erased person's email or phone is rejected (None: nothing checked per row)
     erased: Any = None
+
+
+# The percentage a cell shows at its end ("15%", "Rabatt 12.5 %").
+_SHOWN_POINTS = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
+
+
+def shown_number(v: ShownText) -> float:
+    """The number a person reads in a cell shown through its format: the cell's number,
+    but a share of 1 for a number shown with a percent sign its format writes as text
+    (`0"%"`: Excel shows 15 as "15%" without multiplying by 100, ECMA-376 Part 1,
+    18.8.31 — the cell says 15 %, which is 0.15). A real percentage format (`0%`) shows
+    0.15 as "15%": its number is already the share. Told apart by the text: the points
+    shown equal the cell's number only when the format did not scale it (0 aside)."""
+    number = v.number
+    if number and v.endswith("%") and (m := _SHOWN_POINTS.search(v)) is not None and float(m.group(1)) == abs(number):
+        return number / 100
+    return number
 
 
 def float_text(value: float) -> str:
@@ -773,6 +792,10 @@ class RowPreparer:
                 data.setdefault(UNREADABLE, {})[key] = Unreadable(
                     shown, f"'{shown}' could be {format((share * 100).normalize(), 'f')} % or {shown} %: the "
                            "column writes both shares of 1 and percent points (write 25% to say which)")
+        for key in self.options.float_wholes:
+            v = data.get(key)
+            if type(v) is str and is_float_whole(v):
+                data[key] = whole_of(v)         # "2134.0" in a column a float export wrote (float_exports)
         for key in self._id_targets:
             v = data.get(key)
             if type(v) is str and "E+" in v and _SCIENTIFIC.match(v.strip()):
@@ -1001,9 +1024,10 @@ class RowPreparer:
             # the person sees for the others ("ID-0017", "100-0001").
             if kind not in _NUMBER_KINDS:
                 return str(v)
+            number = shown_number(v)
             if kind == "int" and v.endswith("%") and self.headers_of.get(target, "").endswith("%"):
-                return round(v.number * 100, 9)       # 0.25 shown as 25% into "Probability %"
-            v = v.number
+                return round(number * 100, 9)       # 0.25 shown as 25% into "Probability %"
+            v = number
         if kind in ("money", "decimal"):
             return _money_value(v)
         if (kind in ("date", "datetime") and self.options.serial_offset and isinstance(v, (int, float))

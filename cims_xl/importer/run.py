@@ -41,6 +41,7 @@ from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from . import shape
+from .float_exports import FloatExports, code_fields
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
                     is_blank_cell, two_row_header, units_row, with_extra_columns)
 
@@ -200,6 +201,7 @@ class Scan:
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
     yen_columns: frozenset[int] = frozenset()
+    float_wholes: frozenset[str] = frozenset()   # code/id fields whose column writes 2134 as "2134.0"
 
 
 class _CurrencyEvidence:
@@ -706,6 +708,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     evidence = {col: _DateEvidence(name, src.serial_offset) for col, name in date_cols}
     counters = {table.columns[j]: _RowNumbers() for j, c in enumerate(mapping.columns)
                 if c.how == "ignored" and mp.row_counter_header(ent, c.header)}
+    # a first column with no header (pandas' index, R's row names; "Unnamed: 0" when
+    # pandas read such a file and wrote it again): a row counter when its values count the rows
+    unnamed = _RowNumbers() if table.columns and (
+        (table.columns[0] > 0 and is_blank_cell(header_values[0]))
+        or (table.columns[0] == 0 and _PANDAS_UNNAMED.fullmatch(table.headers[0]))) else None
+    float_wholes = FloatExports(list(table.columns))
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
                if c.target and kinds.get(c.target) in ("money", "decimal", "int")}
     currency_cols = [table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
@@ -788,6 +796,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 ev.add(values[col])
         for col, rn in counters.items():
             rn.add(number, values[col] if col < len(values) else None)
+        if unnamed is not None:
+            unnamed.add(number, values[0] if values else None)
+        float_wholes.add(values)
         for col, nev in numbers.items():
             if col < len(values):
                 if named.countries and (code := named.country_code(nev.column, values[col], values)):
@@ -823,6 +834,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if mapped is not None:
         mapped["mapping"] = mapping
     counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
+    counted += _unnamed_counter(mapping, table, unnamed, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
+    wholes, whole_inferences = float_wholes.decide(
+        [(table.columns[j], c.header, c.target) for j, c in enumerate(mapping.columns)], code_fields(ent))
+    counted += whole_inferences
 
     orders: dict[str, str] = {}
     compact: dict[str, str] = {}            # date field -> order of its dates written as digits alone
@@ -943,7 +958,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
-                yen_columns=yen_cols)
+                yen_columns=yen_cols, float_wholes=wholes)
 
 
 def _settle_by_language(named: _CurrencyEvidence, language: "file_language.LanguageEvidence | None",
@@ -1136,6 +1151,27 @@ def _kept_counters(mapping: mp.Mapping, table: Table, counters: dict, footer: li
         decided.append({"what": f"column '{c.header}'", "decided": what,
                         "evidence": "its values (" + ", ".join(rn.firsts) + ", …) are not the row numbers"})
     return decided
+
+
+_PANDAS_UNNAMED = re.compile(r"Unnamed: \d{1,5}")     # pandas' name for a column without a header
+
+
+def _unnamed_counter(mapping: mp.Mapping, table: Table, rn: _RowNumbers | None, footer: list,
+                     named: set[str]) -> list[dict]:
+    """A first column with no header whose values count the rows (0, 1, 2 … as pandas
+    writes a DataFrame's index; 1, 2, 3 as R writes row names; or each row's own
+    number): left out as a row counter, one inference saying so. Any other values are
+    kept (in Notes, as "Column A: …"); a column --map or a profile named is left as said."""
+    if rn is None or not rn.firsts or not table.columns or table.columns[0] != 0:
+        return []
+    column = mapping.columns[0]
+    if column.how != "unmapped" or mp.norm(column.header) in named or not rn.are_row_numbers({n for n, _ in footer}):
+        return []
+    mapping.columns[0] = mp.ColumnMap(column.header, None, "ignored")
+    named_so = " (no header)" if not _PANDAS_UNNAMED.fullmatch(column.header) else ""
+    return [{"what": f"column '{column.header}'{named_so}", "decided": "left out: row numbers",
+             "evidence": "its values count the rows (" + ", ".join(rn.firsts) + ", …), as a program's "
+                         "export (pandas' index) writes them"}]
 
 
 def _refuse_unsaved_formulas(src: RawSheet, table: Table, mapping: mp.Mapping, skip: set[int] = frozenset()) -> None:
@@ -1490,7 +1526,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           region_from="--region" if region else "store setting" if set_region else "",
                           region_default=region is None, foreign_regions=scan.foreign_regions,
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
-                          mixed_shares=scan.mixed_shares,
+                          mixed_shares=scan.mixed_shares, float_wholes=scan.float_wholes,
                           currency=currency,
                           store_currency=store_currency,
                           currencies=prefer, serial_offset=src.serial_offset,
@@ -1697,7 +1733,8 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
         out.append({"what": "number formats", "decided": f"{src.shown_cells} number(s) read as shown",
                     "evidence": "cells formatted with leading zeros or text around the digits (00000, "
                                 "000-0000, \"ID-\"0000) or as percentages: text fields (postal codes, "
-                                "ids) take the text shown, number fields the number"})
+                                "ids) take the text shown, number fields the number (a percent sign the format writes "
+                                "as text, 0\"%\": 15 shown as 15% is 15 %)"})
     if src.priced_cells:
         out.append({"what": "currency formats", "decided": f"{src.priced_cells} number(s) in the currency "
                     "their format shows",

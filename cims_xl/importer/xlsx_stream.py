@@ -554,10 +554,11 @@ class StreamingSheet:
         from decimal import Decimal, InvalidOperation
         from .cells import ShownText
         try:
-            text = self._shown_styles[style].show(Decimal(raw.decode("ascii").strip()))
+            fmt = self._shown_styles[style]
+            text = fmt.show(Decimal(raw.decode("ascii").strip()))
         except (ArithmeticError, InvalidOperation, UnicodeDecodeError, ValueError):
             return number
-        return number if text is None else ShownText(text, number)
+        return number if text is None else ShownText(text, fmt.value(number))
 
     @staticmethod
     def _row_hint(body: bytes) -> int:
