@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
 import json
 import logging
@@ -1839,6 +1840,11 @@ def main(argv: list[str] | None = None) -> int:
         # which and why in one line; the traceback goes to the log for developers.
         log.exception("file system error")
         where = f"{exc.filename}: " if exc.filename else ""
+        if exc.errno == errno.ENOSPC:       # "No space left on device" alone named no folder
+            folder = f" ({Path(exc.filename).parent})" if exc.filename else ""
+            click.echo(shown(f"Error: the disk is full{folder}: {exc.strerror}. Free some space and run the "
+                             "command again."), err=True)
+            return 74
         click.echo(shown(f"Error: {where}{exc.strerror or exc}"), err=True)
         return 74
     except Exception as exc:  # noqa: BLE001 - the edge: log for developers, one line for users

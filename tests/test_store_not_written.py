@@ -91,3 +91,49 @@ def test_the_cli_names_a_full_disk_at_commit_and_exits_74(store_path, tmp_path, 
 def test_other_sqlite_errors_are_not_taken_for_a_full_disk():
     assert storage_failure(_real_sqlite_error("PRAGMA foreign_keys = ON", "SELECT * FROM missing")) is None
     assert storage_failure(ValueError("database or disk is full")) is None       # not SQLite's
+
+
+def test_a_store_that_cannot_open_on_a_full_disk_is_not_called_a_wrong_key(store_path, monkeypatch):
+    # SQLite cannot size its -shm file on a full disk and answers with an I/O error at
+    # the first read; the message had been "not a cims store, or the key does not match".
+    import shutil
+    from collections import namedtuple
+
+    from cims_xl.store import db
+
+    real_connect = db.sqlcipher3.connect
+
+    class FullDisk:
+        def __init__(self, *a, **kw):
+            self.conn = real_connect(*a, **kw)
+
+        def execute(self, sql, *args):
+            if sql.startswith("SELECT count(*) FROM sqlite_master"):
+                exc = sqlcipher3.OperationalError("disk I/O error")
+                raise exc
+            return self.conn.execute(sql, *args)
+
+        def close(self):
+            self.conn.close()
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(db.sqlcipher3, "connect", FullDisk)
+    monkeypatch.setattr(shutil, "disk_usage", lambda folder: usage(3 << 20, 3 << 20, 0))
+    with pytest.raises(StorageFailed, match="the disk holding it is full"):
+        auth.sign_in(store_path, "admin", ADMIN_PASSWORD)
+
+
+def test_a_file_that_cannot_be_written_on_a_full_disk_says_the_disk_is_full(store_path, monkeypatch, capsys):
+    import errno
+
+    from cims_xl.services import backup
+
+    def full(*a, **kw):
+        raise OSError(errno.ENOSPC, "No space left on device", str(store_path.parent / "backups" / "x.cimsbak"))
+
+    monkeypatch.setattr(backup, "backup", full)
+    monkeypatch.setenv("CIMS_PASSWORD", ADMIN_PASSWORD)
+    code = cli.main(["--store", str(store_path), "--user", "admin", "backup"])
+    err = capsys.readouterr().err
+    assert code == 74
+    assert "the disk is full" in err and "backups" in err and "Free some space" in err

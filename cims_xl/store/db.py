@@ -128,10 +128,23 @@ def storage_failure(exc: BaseException, path: "Path | str | None" = None):
         code = next((c for said, c in _STORAGE_TEXTS if said in text), "")
     if code not in _STORAGE_CODES:
         return None
+    if code in ("SQLITE_IOERR", "SQLITE_CANTOPEN") and path is not None and _disk_full(Path(path).parent):
+        code = "SQLITE_FULL"        # SQLite could not size its -shm file: say why
     why, advice = _STORAGE_CODES[code]
     where = f" {Path(path).name}" if path else ""
     return StorageFailed(f"the store{where} could not be written: {why}. Nothing of this change was saved "
                          f"(the store is as it was). {advice}")
+
+
+def _disk_full(folder: Path) -> bool:
+    """Whether the disk holding `folder` has no room left (under one SQLite page size of
+    64 KiB), as far as the OS says."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < 65536
+    except OSError:
+        return False
 
 
 def _search_fold(text):
@@ -353,8 +366,12 @@ class Store:
             # Reading the schema is the first thing that touches the file: with a wrong
             # key it fails before anything is written, so the file stays as it was.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher3.DatabaseError:
+        except sqlcipher3.DatabaseError as exc:
             conn.close()
+            # a full disk (SQLite needs room for the -shm/-wal files) is not a wrong key
+            failure = storage_failure(exc, path)
+            if failure is not None:
+                raise failure from None
             raise StoreError(f"{path.name} could not be opened: it is not a cims store, "
                              "or the key does not match") from None
         for pragma in ("PRAGMA journal_mode = WAL", f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
