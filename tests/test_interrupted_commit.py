@@ -192,3 +192,36 @@ def test_a_ctrl_c_after_an_import_was_committed_says_it_was_saved(admin, store_p
     assert code == 130
     assert "import was saved" in err and "cims import undo" in err
     assert [r["name"] for r in records.list_records(admin, "customer")] == ["Anna Berg"]
+
+
+def test_a_report_stopped_half_way_through_a_row_is_dropped_without_tracebacks(tmp_path, monkeypatch):
+    # Ctrl-C during `import --report`: openpyxl's write-only sheets keep XML writers open
+    # inside lxml; collected half-way through a row they printed "Exception ignored in
+    # <generator ... get_stream>" tracebacks on the terminal.
+    import gc
+    import sys
+
+    import openpyxl.worksheet._writer as sheet_writer
+
+    from cims_xl.excel.import_report import ErrorReport
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: unraisable.append(repr(u.exc_value)))
+    report = ErrorReport(tmp_path / "rows.xlsx", ["Name", "Email"])
+    real, calls = sheet_writer.write_cell, []
+
+    def ctrl_c_in_a_cell(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 7:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sheet_writer, "write_cell", ctrl_c_in_a_cell)
+    with pytest.raises(KeyboardInterrupt):
+        for i in range(10):
+            report.rejected(i, ["Zoë Brontë", "zoe@example.fr"], "no email")
+    report.discard()
+    del report
+    gc.collect()
+    assert unraisable == []
+    assert not (tmp_path / "rows.xlsx").exists()

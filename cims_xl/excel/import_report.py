@@ -136,7 +136,19 @@ class ErrorReport:
         save_workbook(self._wb, self.path)   # 0600: rejected rows are personal data
 
     def discard(self) -> None:
+        """Nothing is written. The sheets' XML writers (generators openpyxl keeps open
+        inside lxml's xmlfile) are closed here: stopped half-way through a row by Ctrl-C,
+        they raised LxmlSyntaxError when Python collected them, printed on the terminal
+        as "Exception ignored in ... WorksheetWriter.get_stream" tracebacks."""
         self._closed = True
+        for ws in (self._errors, self._dups, self._warned):
+            # the rows' generator inside the sheet's, as openpyxl's write-only sheet nests them
+            for stream in (getattr(ws, "_rows", None), getattr(getattr(ws, "_writer", None), "xf", None)):
+                if stream is not None:
+                    try:
+                        stream.close()
+                    except Exception:   # noqa: BLE001 - the half-written XML is dropped anyway
+                        pass
 
     def __enter__(self) -> "ErrorReport":
         return self
