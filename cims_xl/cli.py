@@ -1841,8 +1841,8 @@ def main(argv: list[str] | None = None) -> int:
         log.exception("file system error")
         where = f"{exc.filename}: " if exc.filename else ""
         if exc.errno == errno.ENOSPC:       # "No space left on device" alone named no folder
-            folder = f" ({Path(exc.filename).parent})" if exc.filename else ""
-            click.echo(shown(f"Error: the disk is full{folder}: {exc.strerror}. Free some space and run the "
+            file = f" (writing {exc.filename})" if exc.filename else ""
+            click.echo(shown(f"Error: the disk is full{file}: {exc.strerror}. Free some space and run the "
                              "command again."), err=True)
             return 74
         click.echo(shown(f"Error: {where}{exc.strerror or exc}"), err=True)
