@@ -76,3 +76,161 @@ def test_a_quickbooks_customer_list_names_customers_by_their_full_name(admin, tm
     result = import_file(admin, path)
     assert result.created == 1
     assert customers(admin)["Amy's Bird Sanctuary"]["email"] == "amy@birds.example"
+
+
+# ----- which sheet holds the records ---------------------------------------------------------
+
+def workbook(path, sheets: list[tuple[str, list[list]]]):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets:
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+REPS = ["Name", "Customers", "Sales"], ["Alice Moore", 2, 1500], ["Bob Stone", 1, 700]
+
+
+@pytest.mark.parametrize("sheet, header, rows", [
+    ("Customers", ["Name", "Company", "Email", "Phone"],
+     [["Ann Lee", "Acme", "ann@acme.example", "+1 212 555 0187"], ["Ben Roe", "Beta", "ben@beta.example", ""]]),
+    ("Kundenliste", ["Name", "Firma", "E-Mail", "Telefon"],
+     [["Ann Lee", "Acme", "ann@acme.example", "+49 30 1234567"], ["Ben Roe", "Beta", "ben@beta.example", ""]]),
+    ("客户", ["姓名", "公司", "邮箱", "手机"],
+     [["Ann Lee", "Acme", "ann@acme.example", "+86 139 1234 5678"], ["Ben Roe", "Beta", "ben@beta.example", ""]]),
+])
+def test_a_summary_sheet_before_the_sheet_named_for_customers_stops_naming_both_and_the_option(
+        admin, tmp_path, sheet, header, rows):
+    path = workbook(tmp_path / "book.xlsx", [("Summary", list(REPS)), (sheet, [header, *rows])])
+    for dry_run in (True, False):
+        with pytest.raises(ImportRefused) as caught:
+            import_file(admin, path, dry_run=dry_run)
+        message = str(caught.value)
+        assert "'Summary'" in message and f"'{sheet}'" in message and f"--sheet {sheet}" in message
+        assert "Nothing was imported" in message and "\n" not in message
+    assert customers(admin) == {}
+    result = import_file(admin, path, sheet=sheet)
+    assert result.created == 2 and set(customers(admin)) == {"Ann Lee", "Ben Roe"}
+    assert customers(admin)["Ann Lee"]["email"] == "ann@acme.example"
+    (said,) = [i for i in result.inferences if i["what"] == "sheet"]
+    assert said["decided"] == sheet and "'Summary'" in said["evidence"]
+
+
+def test_an_orders_sheet_after_an_overview_stops_an_orders_import_with_the_sheet_named(admin, tmp_path):
+    path = workbook(tmp_path / "verkauf.xlsx", [
+        ("Übersicht", [["Customer", "Date", "Total"], ["Acme Inc", "2024-03-31", 300]]),
+        ("Bestellungen", [["Order Number", "Customer", "Order Date", "Amount", "Currency"],
+                          ["A-1", "Acme Inc", "2024-03-05", 100, "EUR"], ["A-2", "Acme Inc", "2024-03-06", 200, "EUR"]])])
+    with pytest.raises(ImportRefused) as caught:
+        import_file(admin, path, kind="orders")
+    assert "--sheet Bestellungen" in str(caught.value) and "'Übersicht'" in str(caught.value)
+    assert orders(admin) == [] and customers(admin) == {}
+    result = import_file(admin, path, kind="orders", sheet="Bestellungen")
+    assert result.created == 2 and {o["order_number"] for o in orders(admin)} == {"A-1", "A-2"}
+
+
+def test_a_sheet_named_for_customers_with_fewer_of_their_fields_leaves_the_first_sheet_read_and_says_so(
+        admin, tmp_path):
+    path = workbook(tmp_path / "book.xlsx", [
+        ("Contacts 2024", [["Name", "Company", "Email"], ["Ann Lee", "Acme", "ann@acme.example"]]),
+        ("Customers by region", [["Region", "Customers"], ["North", 4], ["South", 2]])])
+    result = import_file(admin, path)
+    assert result.created == 1 and set(customers(admin)) == {"Ann Lee"}
+    (said,) = [i for i in result.inferences if i["what"] == "sheet"]
+    assert said["decided"] == "Contacts 2024"
+    assert "'Customers by region'" in said["evidence"] and "no more of their fields" in said["evidence"]
+
+
+def test_the_first_sheet_named_for_customers_is_read_whatever_the_other_sheets_hold(admin, tmp_path):
+    path = workbook(tmp_path / "book.xlsx", [
+        ("Clients", [["Name", "Email"], ["Ann Lee", "ann@acme.example"]]),
+        ("Customers old", [["Name", "Company", "Email", "Phone"], ["Old Timer", "Olde", "old@x.example", ""]])])
+    result = import_file(admin, path)
+    assert set(customers(admin)) == {"Ann Lee"} and result.unread_sheets == ["Customers old"]
+
+
+# ----- a file without a header row -------------------------------------------------------------
+
+NO_HEADER = ("Ann Lee,Acme Inc,ann@acme.example,+1 212 555 0187\n"
+             "Ben Roe,Beta LLC,ben@beta.example,+1 213 555 0123\n"
+             "Cy Dunn,Gamma Co,cy@gamma.example,+1 312 555 0145\n")
+
+
+def test_a_first_row_of_emails_and_phones_is_no_header_the_import_stops_and_offers_no_header(admin, tmp_path):
+    path = write(tmp_path, "no_header.csv", NO_HEADER)
+    for dry_run in (True, False):
+        with pytest.raises(ImportRefused) as caught:
+            import_file(admin, path, dry_run=dry_run)
+        message = str(caught.value)
+        assert "no header row" in message and "--no-header" in message and "Nothing was imported" in message
+        assert '--map "A=Name"' in message and '--map "C=Email"' in message and '--map "D=Phone"' in message
+        assert "Ann Lee=" not in message and "ann@acme.example=" not in message
+    assert customers(admin) == {}
+    result = import_file(admin, path, no_header=True, mapping=["A=Name", "B=Company", "C=Email", "D=Phone"])
+    assert (result.rows, result.created, result.rejected) == (3, 3, 0) and accounted(result)
+    got = customers(admin)
+    assert set(got) == {"Ann Lee", "Ben Roe", "Cy Dunn"}
+    assert (got["Ann Lee"]["company"], got["Ann Lee"]["email"], got["Ann Lee"]["phone"]) == (
+        "Acme Inc", "ann@acme.example", "+12125550187")
+    assert not got["Ben Roe"]["notes"]
+    (header,) = [i for i in result.inferences if i["what"] == "header row"]
+    assert header["decided"] == "none (--no-header)"
+
+
+def test_a_bank_statement_without_header_stops_on_its_dates_and_amounts(admin, tmp_path):
+    path = write(tmp_path, "konto.csv", "05.03.2024;Kartenzahlung Rewe;-45,20;1.254,80\n"
+                                        "06.03.2024;Gutschrift Müller;250,00;1.504,80\n")
+    with pytest.raises(ImportRefused) as caught:
+        import_file(admin, path)
+    message = str(caught.value)
+    assert "no header row" in message and "'05.03.2024' is a date" in message and "--no-header" in message
+    assert customers(admin) == {}
+
+
+def test_a_header_naming_its_columns_by_dates_beside_a_known_word_is_still_a_header(admin, tmp_path):
+    path = write(tmp_path, "pivot.csv", "Name,2024-01-31,2024-02-29\nAnn Lee,100.00,200.00\n")
+    result = import_file(admin, path)
+    assert result.header_row == 1 and set(customers(admin)) == {"Ann Lee"}
+
+
+def test_no_header_from_the_command_line_names_the_columns_by_letter(tmp_path, run):
+    path = write(tmp_path, "kunden.csv", NO_HEADER.replace(",", ";"))
+    code, out, err = run("import", "file", str(path), "--no-header", "--map", "A=Name", "--map", "C=Email")
+    assert code == 0, err
+    code, out, err = run("--format", "json", "customer", "list")
+    assert '"ann@acme.example"' in out and '"Cy Dunn"' in out
+
+
+# ----- a --map suggestion names a column whose values fit the field -----------------------------
+
+def test_a_bank_statement_gets_no_suggestion_to_map_its_dates_to_the_name(admin, tmp_path):
+    path = write(tmp_path, "bank.csv", "Date,Description,Debit,Credit,Balance\n"
+                                       "05/03/2024,CARD PAYMENT TO TESCO STORES 2231,45.20,,1254.80\n"
+                                       "06/03/2024,FASTER PAYMENT FROM JOHN SMITH REF INV1001,,250.00,1504.80\n"
+                                       "07/03/2024,DIRECT DEBIT BRITISH GAS,80.00,,1424.80\n")
+    with pytest.raises(ImportRefused) as caught:
+        import_file(admin, path)
+    message = str(caught.value)
+    assert "no column found for Name" in message and "No column's values look like names" in message
+    assert not any(f'"{h}=Name"' in message for h in ("Date", "Description", "Debit", "Credit", "Balance"))
+
+
+def test_a_help_desk_export_is_told_to_map_the_requester_not_the_id(admin, tmp_path):
+    path = write(tmp_path, "tickets.csv", "Id,Requester,Requester email,Subject,Status\n"
+                                          "101,Anna Berg,anna@example.com,Printer broken,Open\n"
+                                          "102,Bruno Costa,bruno@example.com,Login fails,Pending\n")
+    with pytest.raises(ImportRefused) as caught:
+        import_file(admin, path)
+    message = str(caught.value)
+    assert '--map "Requester=Name"' in message and '"Id=Name"' not in message
+
+
+def test_a_first_row_of_names_alone_offers_both_readings(admin, tmp_path):
+    path = write(tmp_path, "namen.csv", "Ann Lee,Acme Inc,New York\nBen Roe,Beta LLC,Boston\nCy Dunn,Gamma Co,Chicago\n")
+    with pytest.raises(ImportRefused) as caught:
+        import_file(admin, path)
+    message = str(caught.value)
+    assert '--no-header --map "A=Name"' in message and "is not a heading but the first record" in message
