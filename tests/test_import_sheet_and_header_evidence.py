@@ -234,3 +234,65 @@ def test_a_first_row_of_names_alone_offers_both_readings(admin, tmp_path):
         import_file(admin, path)
     message = str(caught.value)
     assert '--no-header --map "A=Name"' in message and "is not a heading but the first record" in message
+
+
+# ----- a report grouped by customer: the name on a heading row above its lines ----------------
+
+QB_DETAIL = ("Craig's Landscaping\nSales by Customer Detail\n\"January - March, 2024\"\n\n"
+             ",Date,Transaction Type,Num,Product/Service,Qty,Sales Price,Amount,Balance\n"
+             "Dana's Bakery\n"
+             ",01/15/2024,Invoice,1001,Design,3,75.00,225.00,225.00\n"
+             ",02/03/2024,Invoice,1005,Gardening,4,25.00,100.00,325.00\n"
+             "Total for Dana's Bakery,,,,,,,$325.00,\n"
+             "Evan's Surf Shop\n"
+             ",03/12/2024,Sales Receipt,1010,Rocks,10,9.50,95.00,95.00\n"
+             "Total for Evan's Surf Shop,,,,,,,$95.00,\n"
+             "TOTAL,,,,,,,$420.00,\n\n"
+             "\"Accrual Basis Tuesday, April 2, 2024 10:22 AM GMT-07:00\"\n")
+
+
+def test_a_sales_by_customer_report_carries_each_heading_name_down_to_its_lines(admin, tmp_path):
+    path = write(tmp_path, "qb.csv", QB_DETAIL)
+    result = import_file(admin, path, kind="orders", currency="USD")
+    assert (result.rows, result.created, result.rejected) == (3, 3, 0) and accounted(result)
+    assert set(customers(admin)) == {"Dana's Bakery", "Evan's Surf Shop"}
+    by_number = {o["order_number"]: o for o in orders(admin)}
+    assert set(by_number) == {"1001", "1005", "1010"}
+    names = {c["id"]: c["name"] for c in records.list_records(admin, "customer")}
+    assert names[by_number["1010"]["customer_id"]] == "Evan's Surf Shop"
+    assert names[by_number["1005"]["customer_id"]] == "Dana's Bakery"
+    assert Decimal(str(by_number["1001"]["amount"])) == Decimal("225.00")
+    (said,) = [i for i in result.inferences if i["what"] == "group headings"]
+    assert "2 heading row(s)" in said["decided"] and "Customer Name" in said["decided"]
+    assert "Dana's Bakery" in said["evidence"]
+
+
+def test_a_german_report_grouped_by_customer_with_sums_for_each_is_read_the_same_way(admin, tmp_path):
+    path = write(tmp_path, "umsatz.csv",
+                 ";Datum;Belegnr.;Artikel;Betrag\n"
+                 "Müller GmbH\n;05.03.2024;R-1;Beratung;1.200,00\n;06.03.2024;R-2;Wartung;300,00\n"
+                 "Summe für Müller GmbH;;;;1.500,00\n"
+                 "Schmidt AG\n;07.03.2024;R-3;Beratung;450,00\n"
+                 "Summe für Schmidt AG;;;;450,00\n")
+    result = import_file(admin, path, kind="orders", currency="EUR", mapping=["Belegnr.=Order Number"])
+    assert (result.rows, result.created, result.rejected) == (3, 3, 0) and accounted(result)
+    names = {c["id"]: c["name"] for c in records.list_records(admin, "customer")}
+    got = {o["order_number"]: (names[o["customer_id"]], Decimal(str(o["amount"]))) for o in orders(admin)}
+    assert got == {"R-1": ("Müller GmbH", Decimal("1200.00")), "R-2": ("Müller GmbH", Decimal("300.00")),
+                   "R-3": ("Schmidt AG", Decimal("450.00"))}
+
+
+def test_mapping_the_heading_column_to_another_field_stops_and_explains_the_layout(admin, tmp_path):
+    path = write(tmp_path, "qb.csv", QB_DETAIL)
+    with pytest.raises(ImportRefused) as caught:
+        import_file(admin, path, kind="orders", currency="USD", mapping=["Column A=Notes"])
+    message = str(caught.value)
+    assert "grouped by customer" in message and "'Dana's Bakery'" in message and "Nothing was imported" in message
+    assert orders(admin) == [] and customers(admin) == {}
+
+
+def test_a_first_column_without_a_heading_filled_on_every_row_is_no_group_heading(admin, tmp_path):
+    path = write(tmp_path, "numbered.csv", ",Name,Email\n1,Ann Lee,ann@acme.example\n2,Ben Roe,ben@beta.example\n")
+    result = import_file(admin, path)
+    assert result.created == 2 and set(customers(admin)) == {"Ann Lee", "Ben Roe"}
+    assert not [i for i in result.inferences if i["what"] == "group headings"]

@@ -571,7 +571,7 @@ BUSINESS_EXPORTS: dict[str, dict[str, list[str]]] = {
                           "invoice partner display name", "associated company"],
         "amount": ["net value", "nettowert", "net amount", "total amount", "invoice total", "invoice amount",
                    "amount total", "amount_total", "total incl. tax", "total (incl. tax)", "order amount"],
-        "order_number": ["sales document", "sales order", "billing document", "document number"],
+        "order_number": ["sales document", "sales order", "billing document", "document number", "num"],
         "order_date": ["document date", "billing date", "sales order date", "order start date"],
         "quantity": ["order quantity", "billed quantity"],
     },

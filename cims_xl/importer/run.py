@@ -30,7 +30,7 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from . import mapping as mp
 from . import parallel, plan, refunds, row_currency, shop_orders, tag_columns
-from . import header_evidence, sheet_choice
+from . import group_headings, header_evidence, sheet_choice
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
@@ -197,6 +197,8 @@ class Scan:
     # field -> other countries its numbers without a country code read in (phone_evidence)
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
+    # a report grouped by customer (group_headings): (column, {heading row: name}) carried down
+    carried: tuple[int, dict[int, str]] | None = None
 
 
 class _CurrencyEvidence:
@@ -720,6 +722,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     tagged = tag_columns.TagColumnEvidence(mapping, table.columns)
     stacked = shape.StackedTables(list(header_values))
     other_rows: set[int] = set()
+    grouped = (group_headings.GroupHeadings(0) if not no_header and header_values and is_blank_cell(header_values[0])
+               and table.columns and table.columns[0] > 0 else None)
     long_rows = (shape.LongRows(len(header_values), list(header_values), frozenset(
         col for col, nev in numbers.items() if kinds.get(nev.target) in ("money", "decimal")))
         if src.format == "csv" else None)
@@ -735,6 +739,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if long_rows is not None:
             long_rows.add(number, values)
         watch.add(number, values)
+        if grouped is not None:
+            grouped.add(number, values)
         if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
             groups.append((number, label))
             continue
@@ -777,6 +783,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     groups = [g for g in groups if g[0] not in ends]
     repeated = [s for s in sums.found if s[0] not in ends]
     footer = sorted(subtotals + at_end + groups + repeated)
+    headings = grouped.decide(ends | {n for n, _ in footer}) if grouped is not None else None
+    if headings:
+        footer = sorted(footer + list(headings.items()))
     if long_rows is not None:
         long_rows.check(src.path.name, src.delimiter, {n for n, _ in footer})
     if used_extra:
@@ -784,6 +793,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         for c in used_extra:
             samples.setdefault(c, [])
     mapping = mp.build_mapping(ent, table.headers, overrides, profile_map)
+    heading_inferences = _carry_headings(src, ent, table, mapping, headings, grouped)
     shop_inferences: list[dict] = []
     if shop is not None:
         changes, shop_inferences, amount_per = shop.decide(mapping, amount_per, {n for n, _ in footer})
@@ -851,7 +861,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
     share_inferences += mixed_inferences
     listed.keep_only(final_targets)
-    inferences = date_inferences + counted + inferences + share_inferences + shop_inferences + tag_inferences
+    inferences = (heading_inferences + date_inferences + counted + inferences + share_inferences + shop_inferences
+                  + tag_inferences)
     if no_header:
         inferences.insert(0, {"what": "header row", "decided": "none (--no-header)",
                               "evidence": "the columns are named A, B, C… by their position; every row is data"})
@@ -904,7 +915,34 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
-                values=listed, calendars={t: c for t, (c, _) in calendars.items()})
+                values=listed, calendars={t: c for t, (c, _) in calendars.items()},
+                carried=(grouped.col, headings) if headings and grouped is not None else None)
+
+
+def _carry_headings(src: RawSheet, ent: Entity, table: Table, mapping: mp.Mapping,
+                    headings: dict[int, str] | None, grouped) -> list[dict]:
+    """A report grouped by customer (group_headings): its first column, holding the
+    headings, becomes the customer's name (Name for customers), the summary's line
+    says so. Stops when --map or a profile gave that column another field: then every
+    line would be stored without its customer."""
+    if not headings or grouped is None or grouped.col not in table.columns:
+        return []
+    j = table.columns.index(grouped.col)
+    target = "name" if ent.kind == "customer" else "customer_name"
+    labels = mp.targets(ent)
+    column = mapping.columns[j]
+    if column.how in ("override", "profile") and column.target != target:
+        first = next(iter(headings.items()))
+        raise ImportRefused(
+            f"{src.path.name}{_sheet_words(src)}: the table is a report grouped by customer: each customer's name "
+            f"stands alone on a heading row in '{column.header}' (row {first[0]}: '{first[1]}') above its lines, "
+            f"whose '{column.header}' is empty, but --map gives '{column.header}' "
+            f"{'no field' if not column.target else labels.get(column.target, column.target)}, so every line "
+            f"would lose its customer. Nothing was imported. Leave '{column.header}' to the import (its names "
+            f"are carried down to the lines as {labels.get(target, target)}), or --map \"{column.header}="
+            f"{labels.get(target, target)}\".")
+    _apply_evidence(mapping, {j: target})
+    return [group_headings.inference(headings, grouped.lines, column.header, labels.get(target, target))]
 
 
 def _hidden_inferences(src: RawSheet, table: Table, header_row: int, skipped: set[int]) -> list[dict]:
@@ -1901,11 +1939,17 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     seen = 0
 
     footer = set(scan.footer_rows) | scan.other_rows
+    carry_col, headings = scan.carried or (0, {})
+    heading: list[str | None] = [None]
 
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):
+            if headings and number in headings:
+                heading[0] = headings[number]     # its name goes to the lines below it
             if number in footer:
                 continue
+            if headings:
+                values = group_headings.carried(values, carry_col, heading[0])
             n = len(values)
             yield number, [values[c] if c < n else "" for c in cols]
 
