@@ -137,6 +137,8 @@ def test_a_sheet_named_for_customers_with_fewer_of_their_fields_leaves_the_first
     path = workbook(tmp_path / "book.xlsx", [
         ("Contacts 2024", [["Name", "Company", "Email"], ["Ann Lee", "Acme", "ann@acme.example"]]),
         ("Customers by region", [["Region", "Customers"], ["North", 4], ["South", 2]])])
+    dry = import_file(admin, path, dry_run=True)
+    assert [i["decided"] for i in dry.inferences if i["what"] == "sheet"] == ["Contacts 2024"]
     result = import_file(admin, path)
     assert result.created == 1 and set(customers(admin)) == {"Ann Lee"}
     (said,) = [i for i in result.inferences if i["what"] == "sheet"]
@@ -296,3 +298,14 @@ def test_a_first_column_without_a_heading_filled_on_every_row_is_no_group_headin
     result = import_file(admin, path)
     assert result.created == 2 and set(customers(admin)) == {"Ann Lee", "Ben Roe"}
     assert not [i for i in result.inferences if i["what"] == "group headings"]
+
+
+def test_the_import_sheets_options_cell_takes_no_header_and_a_stop_points_to_it():
+    from cims_xl.excel.import_options import parse_options, with_sheet_hint
+
+    assert parse_options('--no-header --map "A=Name"') == {"sheet": None, "mapping": ["A=Name"], "values": None,
+                                                          "no_header": True}
+    said = with_sheet_hint('f.csv: the file has no header row. Nothing was imported. Import it with --no-header: '
+                           'e.g. --no-header --map "A=Name".')
+    assert said.endswith("put the option in the Options cell (e.g. --no-header), and press Import spreadsheet "
+                         "again.")
