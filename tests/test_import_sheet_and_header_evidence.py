@@ -182,6 +182,30 @@ def test_a_first_row_of_emails_and_phones_is_no_header_the_import_stops_and_offe
     assert header["decided"] == "none (--no-header)"
 
 
+def test_a_workbook_sheet_without_a_header_row_is_read_with_no_header(admin, tmp_path):
+    import datetime as dt
+
+    path = workbook(tmp_path / "liste.xlsx", [("Tabelle1", [
+        ["Zhang Wei", "zhang@example.cn", dt.datetime(2024, 3, 5), 1200.5],
+        ["Li Na", "li@example.cn", dt.datetime(2024, 3, 6), 99.9]])])
+    with pytest.raises(ImportRefused) as caught:
+        import_file(admin, path)
+    assert "no header row" in str(caught.value) and '--map "A=Name"' not in str(caught.value).split("e.g.")[0]
+    assert '--no-header --map "A=Name" --map "B=Email"' in str(caught.value)
+    result = import_file(admin, path, no_header=True, mapping=["A=Name", "B=Email"])
+    assert result.created == 2 and customers(admin)["Zhang Wei"]["email"] == "zhang@example.cn"
+
+
+def test_an_orders_file_without_a_date_column_is_not_told_to_map_a_name_to_the_date(admin, tmp_path):
+    path = write(tmp_path, "orders.csv", "Order Number,Customer,Month,Amount\nA-1,Acme Inc,March,100.00\n"
+                                         "A-2,Beta LLC,April,200.00\n")
+    with pytest.raises(ImportRefused) as caught:
+        import_file(admin, path, kind="orders")
+    message = str(caught.value)
+    assert "no column found for Order Date" in message and "No column's values look like dates" in message
+    assert '"Month=Order Date"' not in message and '"Customer=Order Date"' not in message
+
+
 def test_a_bank_statement_without_header_stops_on_its_dates_and_amounts(admin, tmp_path):
     path = write(tmp_path, "konto.csv", "05.03.2024;Kartenzahlung Rewe;-45,20;1.254,80\n"
                                         "06.03.2024;Gutschrift Müller;250,00;1.504,80\n")

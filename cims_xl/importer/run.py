@@ -1267,7 +1267,9 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
     samples = scan.samples
     columns = [(h, samples[j] if j < len(samples) else []) for j, h in free]
     fit = header_evidence.fitting_column(kind, key, columns)
-    what = "names" if kind == "name" else f"values of {field} ({kind})"
+    what = {"name": "names", "date": "dates", "datetime": "dates and times", "money": "amounts",
+            "decimal": "numbers", "int": "whole numbers", "email": "email addresses",
+            "phone": "phone numbers"}.get(kind, f"values of {field}")
     if fit is None:
         return None, (f"No column's values look like {what}, so no column is suggested; if one holds "
                       f"them, say which with --map \"Column=Field\", e.g. --map \"Column={field}\" ")
