@@ -333,3 +333,11 @@ def test_the_import_sheets_options_cell_takes_no_header_and_a_stop_points_to_it(
                            'e.g. --no-header --map "A=Name".')
     assert said.endswith("put the option in the Options cell (e.g. --no-header), and press Import spreadsheet "
                          "again.")
+
+
+def test_a_line_of_text_above_a_table_with_its_own_name_column_is_not_carried_down(admin, tmp_path):
+    path = write(tmp_path, "export.csv", ",Name,Email\nImported from the old address book\n"
+                                         ",Ann Lee,ann@acme.example\n,Ben Roe,ben@beta.example\n")
+    result = import_file(admin, path)
+    assert set(customers(admin)) == {"Ann Lee", "Ben Roe"}
+    assert not [i for i in result.inferences if i["what"] == "group headings"]

@@ -72,6 +72,8 @@ class GroupHeadings:
         headings = {n: t for n, t in self.headings.items() if n not in not_data}
         if not headings or not self.lines or self.orphans or self.breaks:
             return None
+        if len(headings) < 2 and not self.totals:
+            return None         # one stray line of text above the table is no grouping
         return headings
 
 

@@ -784,6 +784,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     repeated = [s for s in sums.found if s[0] not in ends]
     footer = sorted(subtotals + at_end + groups + repeated)
     headings = grouped.decide(ends | {n for n, _ in footer}) if grouped is not None else None
+    if headings and _names_elsewhere(ent, mapping):
+        headings = None         # another column gives the customer: the first column is not it
     if headings:
         footer = sorted(footer + list(headings.items()))
     if long_rows is not None:
@@ -917,6 +919,13 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()},
                 carried=(grouped.col, headings) if headings and grouped is not None else None)
+
+
+def _names_elsewhere(ent: Entity, mapping: mp.Mapping) -> bool:
+    """Does a column of the file give the record's customer (its name, or for another
+    kind a customer id, name or email)?"""
+    sources = mp.CUSTOMER_NAME_SOURCES if ent.kind == "customer" else mp.CUSTOMER_LINKS
+    return any(mapping.has(t) for t in sources)
 
 
 def _carry_headings(src: RawSheet, ent: Entity, table: Table, mapping: mp.Mapping,
