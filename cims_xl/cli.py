@@ -1398,6 +1398,9 @@ def _rich_progress(app: App):
               help="Years of date columns written in another calendar: buddhist = the Thai Buddhist era "
                    "(2569 is 2026), roc = Taiwan's Minguo years (113/03/05 is 2024-03-05), "
                    "gregorian = years as written. Japanese era names (令和6年) are read without it.")
+@click.option("--no-header", is_flag=True, default=False,
+              help="The file has no header row: its columns are named A, B, C… by position and every "
+                   "row is data; say which is which with --map, e.g. --no-header --map \"A=Name\".")
 @pass_app
 def import_file_cmd(app: App, path, dry_run, report_path, **options):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
@@ -1474,7 +1477,7 @@ def import_keywords(options: dict) -> dict:
     keywords = {"sheet": sheet, "mapping": list(options.get("mapping") or ()) or None,
                 "values": list(options.get("values") or ()) or None}
     for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
-                 "encoding", "decimal", "amount_per", "calendar"):
+                 "encoding", "decimal", "amount_per", "calendar", "no_header"):
         if name in options:
             keywords[name] = options[name]
     return keywords

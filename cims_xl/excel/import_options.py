@@ -26,7 +26,7 @@ CELL = "the Options cell of the Import sheet"
 
 # `cims import` options (click param names) the Options cell takes.
 SHEET_OPTIONS = ("sheet", "mapping", "values", "profile", "date_order", "on_duplicate", "update_mode",
-                 "region", "encoding", "decimal", "amount_per", "calendar")
+                 "region", "encoding", "decimal", "amount_per", "calendar", "no_header")
 
 # The other options of `cims import`, and why the cell does not take them.
 NOT_FROM_THE_CELL = {
@@ -125,7 +125,8 @@ def options_text(book) -> str:
 
 # ----- stop messages: where an Excel user puts the option they name ----------------------------
 
-_OPTION = re.compile(r"--([a-z][a-z-]*)(?:[ =](\"[^\"]*\"|'[^']*'|[^\s,;()]+(?<![.:])))?")
+# (a word starting with "-" is the next option, not this one's value: "--no-header --map …")
+_OPTION = re.compile(r"--([a-z][a-z-]*)(?:[ =](?!-)(\"[^\"]*\"|'[^']*'|[^\s,;()]+(?<![.:])))?")
 
 
 def with_sheet_hint(message: str) -> str:
@@ -141,6 +142,7 @@ def with_sheet_hint(message: str) -> str:
     from ..importer.mapping import entity_for
 
     flags = {o for p in _command().params for o in p.opts}
+    bare = {o for p in _command().params if getattr(p, "is_flag", False) for o in p.opts}   # --no-header
     first = _OPTION.match(message)
     if first:
         where = {"--kind": "the Record type cell of the Import sheet",
@@ -155,7 +157,7 @@ def with_sheet_hint(message: str) -> str:
             # (e.g. --sheet Kunden)" shows --sheet Kunden).
             if "options" not in said or (value and first_flag == flag and not first_value):
                 first_flag, first_value = flag, value
-                shown = match.group(0) if value else f"{flag} …"
+                shown = match.group(0) if value else flag if flag in bare else f"{flag} …"
                 said["options"] = f"put the option in the Options cell (e.g. {shown})"
         elif flag == "--kind" and value:
             try:

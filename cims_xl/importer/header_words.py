@@ -585,3 +585,41 @@ _merge_languages()
 AMBIGUOUS["customer"].update({"kraj": ("country", "province")})     # Polish country, Czech region
 AMBIGUOUS.setdefault("order", {}).update({"jumlah": ("quantity", "amount"),   # Indonesian: count or sum
                                           "kraj": ("customer_country", "province")})
+
+
+# ----- business programs' exports: customer name, company, amount ---------------------------
+
+# Headings of the exports small businesses bring (issue 14): Xero ("Contact" on invoices
+# and credit notes), SAP list reports (VA05: "Sold-To Party", "Net Value"; German
+# "Auftraggeber", "Nettowert"), HubSpot ("Associated Company"), Zoho ("Account Name",
+# "Grand Total"), Odoo ("Partner", "Amount Total"), QuickBooks ("Customer full name",
+# "Open balance" is no sale and stays out), Salesforce ("Account Name", "Total Amount").
+BUSINESS_EXPORTS: dict[str, dict[str, list[str]]] = {
+    "customer": {
+        "name": ["customer full name", "customer display name", "sold-to party", "sold-to party name", "sold-to name",
+                 "name of sold-to party"],
+        "company": ["associated company", "associated company name", "account: account name",
+                    "parent company"],
+    },
+    "order": {
+        "customer_name": ["contact", "sold-to party", "sold-to party name", "sold-to name", "sold to party",
+                          "name of sold-to party", "auftraggeber", "name auftraggeber", "customer full name",
+                          "customer display name", "account name", "account: account name", "partner",
+                          "invoice partner display name", "associated company"],
+        "amount": ["net value", "nettowert", "net amount", "total amount", "invoice total", "invoice amount",
+                   "amount total", "amount_total", "total incl. tax", "total (incl. tax)", "order amount"],
+        "order_number": ["sales document", "sales order", "billing document", "document number", "num"],
+        "order_date": ["document date", "billing date", "sales order date", "order start date"],
+        "quantity": ["order quantity", "billed quantity"],
+    },
+    "contact": {"customer_name": ["associated company", "associated company name", "account: account name"]},
+    "opportunity": {"customer_name": ["account: account name", "associated company name"],
+                    "amount": ["total amount", "net value"]},
+    "ticket": {"customer_name": ["associated company", "contact", "account: account name"]},
+    "interaction": {"customer_name": ["associated company", "account: account name"]},
+}
+for _kind, _words in BUSINESS_EXPORTS.items():
+    for _key, _more in _words.items():
+        EXPORT_WORDS.setdefault(_kind, {}).setdefault(_key, [])
+        EXPORT_WORDS[_kind][_key] = [*EXPORT_WORDS[_kind][_key],
+                                     *(w for w in _more if w not in EXPORT_WORDS[_kind][_key])]

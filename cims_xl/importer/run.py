@@ -31,6 +31,7 @@ from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from . import mapping as mp
 from . import compact_dates, file_language, parallel, plan, refunds, row_currency, shop_orders, tag_columns
+from . import group_headings, header_evidence, sheet_choice
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
@@ -43,7 +44,7 @@ from .readers import RawSheet, open_sheet
 from . import shape
 from .float_exports import FloatExports, code_fields
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
-                    is_blank_cell, two_row_header, units_row, with_extra_columns)
+                    header_text, is_blank_cell, two_row_header, units_row, with_extra_columns)
 
 CHUNK_ROWS = 5_000
 MAX_OUTCOMES = 100_000          # per-row outcomes kept in the result (the report has all)
@@ -202,6 +203,8 @@ class Scan:
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
     yen_columns: frozenset[int] = frozenset()
     float_wholes: frozenset[str] = frozenset()   # code/id fields whose column writes 2134 as "2134.0"
+    # a report grouped by customer (group_headings): (column, {heading row: name}) carried down
+    carried: tuple[int, dict[int, str]] | None = None
 
 
 class _CurrencyEvidence:
@@ -672,10 +675,14 @@ def _orders_from_other_columns(evidence: dict[int, _DateEvidence],
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
           phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
-          mapped: dict | None = None, calendar: str | None = None, currency: str | None = None) -> Scan:
+          mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
+          no_header: bool = False) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
-    on the values (dates, decimal marks) to say what else stops the import."""
+    on the values (dates, decimal marks) to say what else stops the import. no_header:
+    the file has no header row (--no-header): its columns are named A, B, C…; otherwise
+    a header row holding data (emails, phones, dates, amounts) stops it
+    (header_evidence)."""
     rows = src.rows()
     seen_rows: list[tuple[int, list]] = []
     window: list[tuple[int, list]] = []
@@ -688,7 +695,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if not window:
         raise ImportRefused(f"{src.path.name}{_sheet_words(src)} has no data")
     i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
-    if (turned := shape.transposed(window, i, lambda hs: mp.known_header_count(ent, hs))) is not None:
+    if no_header:
+        i = 0
+    elif (turned := shape.transposed(window, i, lambda hs: mp.known_header_count(ent, hs))) is not None:
         letter, names, in_row = turned
         shown = ", ".join(f"'{n}'" for n in names[:6]) + (" …" if len(names) > 6 else "")
         raise ImportRefused(
@@ -696,7 +705,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             f"({shown}) and each record is a column, while row {window[i][0]} names {in_row} known field(s). "
             "Nothing was imported. Turn it round (in Excel: copy the table, then Paste Special, Transpose) "
             "so that each record is a row under one header row, and import that.")
-    header_number, header_values = two_row_header(window, i, src.merged) or units_row(window, i) or window[i]
+    if no_header:
+        header_number = window[0][0] - 1
+        header_values = header_evidence.no_header_names(max(len(v) for _, v in window))
+    else:
+        header_number, header_values = two_row_header(window, i, src.merged) or units_row(window, i) or window[i]
+        _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
     lenient = {k: v for k, v in overrides.items()
                if any(mp.norm(k) == mp.norm(h) for h in table.headers)}
@@ -752,6 +766,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     tagged = tag_columns.TagColumnEvidence(mapping, table.columns)
     stacked = shape.StackedTables(list(header_values))
     other_rows: set[int] = set()
+    grouped = (group_headings.GroupHeadings(0) if not no_header and header_values and is_blank_cell(header_values[0])
+               and table.columns and table.columns[0] > 0 else None)
     long_rows = (shape.LongRows(len(header_values), list(header_values), frozenset(
         col for col, nev in numbers.items() if kinds.get(nev.target) in ("money", "decimal")))
         if src.format == "csv" else None)
@@ -769,6 +785,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if long_rows is not None:
             long_rows.add(number, values)
         watch.add(number, values)
+        if grouped is not None:
+            grouped.add(number, values)
         if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
             groups.append((number, label))
             continue
@@ -815,6 +833,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     groups = [g for g in groups if g[0] not in ends]
     repeated = [s for s in sums.found if s[0] not in ends]
     footer = sorted(subtotals + at_end + groups + repeated)
+    headings = grouped.decide(ends | {n for n, _ in footer}) if grouped is not None else None
+    if headings and _names_elsewhere(ent, mapping):
+        headings = None         # another column gives the customer: the first column is not it
+    if headings:
+        footer = sorted(footer + list(headings.items()))
     if long_rows is not None:
         long_rows.check(src.path.name, src.delimiter, {n for n, _ in footer})
     if used_extra:
@@ -822,6 +845,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         for c in used_extra:
             samples.setdefault(c, [])
     mapping = mp.build_mapping(ent, table.headers, overrides, profile_map)
+    heading_inferences = _carry_headings(src, ent, table, mapping, headings, grouped)
     shop_inferences: list[dict] = []
     if shop is not None:
         changes, shop_inferences, amount_per = shop.decide(mapping, amount_per, {n for n, _ in footer})
@@ -907,7 +931,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
     share_inferences += mixed_inferences
     listed.keep_only(final_targets)
-    inferences = date_inferences + counted + inferences + share_inferences + shop_inferences + tag_inferences
+    inferences = (heading_inferences + date_inferences + counted + inferences + share_inferences + shop_inferences
+                  + tag_inferences)
+    if no_header:
+        inferences.insert(0, {"what": "header row", "decided": "none (--no-header)",
+                              "evidence": "the columns are named A, B, C… by their position; every row is data"})
     if at_end:
         inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in at_end)
                            + " skipped: not data",
@@ -958,7 +986,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
-                yen_columns=yen_cols, float_wholes=wholes)
+                yen_columns=yen_cols, float_wholes=wholes,
+                carried=(grouped.col, headings) if headings and grouped is not None else None)
 
 
 def _settle_by_language(named: _CurrencyEvidence, language: "file_language.LanguageEvidence | None",
@@ -995,6 +1024,39 @@ def _yen_inference(src: RawSheet, table: Table, fixed: dict[int, int]) -> dict:
     return {"what": "yen sign", "decided": f"'\\' before an amount read as ¥: {columns}",
             "evidence": f"the file is read as {describe(src.encoding)}, where the byte of '\\' is the yen sign "
                         "(JIS X 0201), as Excel on Japanese Windows saves ¥"}
+
+
+def _names_elsewhere(ent: Entity, mapping: mp.Mapping) -> bool:
+    """Does a column of the file give the record's customer (its name, or for another
+    kind a customer id, name or email)?"""
+    sources = mp.CUSTOMER_NAME_SOURCES if ent.kind == "customer" else mp.CUSTOMER_LINKS
+    return any(mapping.has(t) for t in sources)
+
+
+def _carry_headings(src: RawSheet, ent: Entity, table: Table, mapping: mp.Mapping,
+                    headings: dict[int, str] | None, grouped) -> list[dict]:
+    """A report grouped by customer (group_headings): its first column, holding the
+    headings, becomes the customer's name (Name for customers), the summary's line
+    says so. Stops when --map or a profile gave that column another field: then every
+    line would be stored without its customer."""
+    if not headings or grouped is None or grouped.col not in table.columns:
+        return []
+    j = table.columns.index(grouped.col)
+    target = "name" if ent.kind == "customer" else "customer_name"
+    labels = mp.targets(ent)
+    column = mapping.columns[j]
+    if column.how in ("override", "profile") and column.target != target:
+        first = next(iter(headings.items()))
+        raise ImportRefused(
+            f"{src.path.name}{_sheet_words(src)}: the table is a report grouped by customer: each customer's name "
+            f"stands alone on a heading row in '{column.header}' (row {first[0]}: '{first[1]}') above its lines, "
+            f"whose '{column.header}' is empty, but --map gives '{column.header}' "
+            f"{'no field' if not column.target else labels.get(column.target, column.target)}, so every line "
+            f"would lose its customer. Nothing was imported. Leave '{column.header}' to the import (its names "
+            f"are carried down to the lines as {labels.get(target, target)}), or --map \"{column.header}="
+            f"{labels.get(target, target)}\".")
+    _apply_evidence(mapping, {j: target})
+    return [group_headings.inference(headings, grouped.lines, column.header, labels.get(target, target))]
 
 
 def _hidden_inferences(src: RawSheet, table: Table, header_row: int, skipped: set[int]) -> list[dict]:
@@ -1211,9 +1273,43 @@ def _sheet_words(src: RawSheet) -> str:
     return f" (sheet '{src.sheet}')" if src.sheet else ""
 
 
-def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None = None) -> None:
+def _refuse_data_header(src: RawSheet, ent: Entity, window: list[tuple[int, list]], i: int,
+                        header_values: list) -> None:
+    """Stop when the header row found holds data by its shape (header_evidence): the
+    file has no header row. The --no-header suggestion maps a column whose values fit
+    the name the kind cannot do without (the header row's own value counted)."""
+    known = mp.known_header_count(ent, [header_text(v) for v in header_values if not is_blank_cell(v)])
+    if not header_evidence.data_cells(header_values, known):
+        return
+    width = max(len(v) for _, v in window)
+    rows = [v for _, v in window[i:i + SAMPLES + 2]]
+    columns = [(column_letter(c), [cell_text(r[c]).strip()[:40] for r in rows if c < len(r) and not is_blank_cell(r[c])])
+               for c in range(width)]
+    field = "Name" if ent.kind == "customer" else "Customer Name"
+    letter = header_evidence.fitting_column("name", "name", columns)
+    said = (f'--map "{letter}={field}"' if letter else
+            f'--map "LETTER=Field" (`cims import fields --kind {_kind_word(ent)}` lists the fields)')
+    targets = mp.targets(ent)
+    for kind, key in (("email", "email"), ("phone", "phone")):
+        key = key if key in targets else f"customer_{key}"
+        if letter and key in targets and (other := header_evidence.fitting_column(
+                kind, key, [c for c in columns if c[0] != letter])):
+            said += f' --map "{other}={targets[key]}"'
+
+    stop = header_evidence.refuse_data_header(f"{src.path.name}{_sheet_words(src)}", header_values, known, said)
+    if stop is not None:
+        raise stop
+
+
+def _kind_word(ent: Entity) -> str:
+    return next(k for k in mp.IMPORT_KINDS if mp.KINDS[k] == ent.kind)
+
+
+def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None = None,
+                   scan: "Scan | None" = None) -> None:
     """Refuse up front when a required field has no column at all; `also`: another
-    problem that stops the import, said after it."""
+    problem that stops the import, said after it; `scan`: the first pass, whose sample
+    values choose the column a suggested --map names (one whose values fit the field)."""
     has = m.has
     missing: list[tuple[str, str]] = []        # (what has no column, the field --map takes)
     if ent.kind == "customer":
@@ -1228,16 +1324,19 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None =
                     continue
                 missing.append((f.header, f.header))
     if missing:
-        raise ImportRefused(_no_column_message(ent, m, src, missing)
+        raise ImportRefused(_no_column_message(ent, m, src, missing, scan)
                             + (f" Also: {also.replace(' Nothing was imported.', '')}" if also else ""))
 
 
 COLUMNS_SHOWN = 40       # a message names this many of a file's headings, then counts the rest
 
 
-def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[tuple[str, str]]) -> str:
+def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[tuple[str, str]],
+                       scan: "Scan | None" = None) -> str:
     """The refusal for fields no column of the file gives: which fields, the file's
-    headings, and the --map (with one of the file's own headings) that says which it is."""
+    headings, and the --map (with one of the file's own headings, a column whose values
+    fit the field: header_evidence.fitting_column) that says which it is; without a
+    fitting column, no column is suggested."""
     shown = m.columns[:COLUMNS_SHOWN]
     cols = (", ".join(f"'{c.header}'" for c in shown) or "none") + (
         f" and {len(m.columns) - len(shown):,} more" if len(m.columns) > len(shown) else "")
@@ -1251,17 +1350,74 @@ def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[
                 + " and ".join(what for what, _field in missing) + f" (columns: {cols}). Nothing was imported. "
                 f"Sheet '{other}' has the columns: import it with --sheet {quoted}.")
     said = f"--map \"{example}={missing[0][1]}\""
+    fit_note = ""
+    if scan is not None:
+        said, fit_note = _fitting_map(ent, m, scan, missing[0][1])
+    elif free:
+        said = f"--map \"Column={missing[0][1]}\""
     parts = (mp.name_part_columns(free) if missing[0][1] == "Customer Name"
              and "customer_last_name" in mp.targets(ent) else {})
     if len(parts) == 2:
         # a customer's name in two columns: both mapped, so no part of it is lost
         said = " ".join(f"--map \"{parts[k].replace(chr(34), chr(39))}=Customer {label} Name\""
                         for k, label in (("last_name", "Last"), ("first_name", "First")))
+        fit_note = ""
     return (f"{src.path.name}{_sheet_words(src)}: no column found for "
             + " and ".join(what for what, _field in missing) + f" (columns: {cols}). Nothing was imported. "
-            f"Say which column it is with --map \"Column=Field\", e.g. {said} "
-            f"(`cims import fields --kind {kind}` lists the fields)."
+            + (f"Say which column it is with --map \"Column=Field\", e.g. {said} " if said else fit_note)
+            + f"(`cims import fields --kind {kind}` lists the fields)."
+            + (fit_note if said else "")
             + mp.kind_advice(ent, [c.header for c in m.columns]))
+
+
+_NAME_KEYS = frozenset({"name", "customer_name", "company", "customer_company", "first_name", "last_name",
+                        "customer_first_name", "customer_last_name"})
+
+
+def _names_another_field(header: str) -> bool:
+    """Does a heading name a field other than a name in some kind of record ("Status",
+    "Subject", "Memo/Description")? Its column is no name, whatever its values look like."""
+    words = [header, *(w for w in re.split(r"[\W_]+", header) if len(w) > 2)]
+    for k in mp.IMPORT_KINDS:
+        ent = mp.entity_for(k)
+        for word in words if len(words) > 2 else words[:1]:
+            target = mp.build_mapping(ent, [word]).columns[0].target
+            if target is not None and target not in _NAME_KEYS:
+                return True
+    return False
+
+
+def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[str | None, str]:
+    """(the --map to suggest for `field`, naming a free column whose sample values fit it,
+    or None; a sentence to add). With no fitting column the sentence says so (and names
+    no column); when no heading of the file names a field of any kind and the fitting
+    column's heading is shaped like its values ("Ann Lee" over names), it says the
+    first row may be data, and offers --no-header."""
+    target = next((f for f in ent.fields if f.header == field), None)
+    kind, key = ((target.kind, target.key) if target is not None else ("name", "customer_name"))
+    if field in ("Name", "Customer Name"):
+        kind, key = "name", "name"
+    free = [(j, c.header) for j, c in enumerate(m.columns) if c.target is None and c.how == "unmapped"
+            and not _names_another_field(c.header)]
+    samples = scan.samples
+    columns = [(h, samples[j] if j < len(samples) else []) for j, h in free]
+    fit = header_evidence.fitting_column(kind, key, columns)
+    what = {"name": "names", "date": "dates", "datetime": "dates and times", "money": "amounts",
+            "decimal": "numbers", "int": "whole numbers", "email": "email addresses",
+            "phone": "phone numbers"}.get(kind, f"values of {field}")
+    if fit is None:
+        return None, (f"No column's values look like {what}, so no column is suggested; if one holds "
+                      f"them, say which with --map \"Column=Field\", e.g. --map \"Column={field}\" ")
+    said = f"--map \"{fit.replace(chr(34), chr(39))}={field}\""
+    note = ""
+    j = next(j for j, h in free if h == fit)
+    headers = [c.header for c in m.columns]
+    names_nothing = not any(mp.known_header_count(mp.entity_for(k), headers) for k in mp.IMPORT_KINDS)
+    if names_nothing and header_evidence.fits(kind, key, [fit]) and j < len(scan.table.columns):
+        letter = column_letter(scan.table.columns[j])
+        note = (f" If '{fit}' is not a heading but the first record, the file has no header row: give "
+                f"--no-header --map \"{letter}={field}\" instead.")
+    return said, note
 
 
 SHEETS_LOOKED_AT = 20     # other sheets read for the columns a refusal misses
@@ -1415,7 +1571,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 region: str | None = None, currency: str | None = None,
                 encoding: str | None = None, decimal: str | None = None,
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
-                calendar: str | None = None, _profile_use: dict | None = None) -> ImportResult:
+                calendar: str | None = None, no_header: bool = False,
+                _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -1435,7 +1592,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     decide raises an ImportRefused subclass naming the column, examples and the option.
     amount_per: "order" or "line", what an amount repeated on the rows of one order is
     when the file does not tell (importer.shop_orders). kind: the records the rows are
-    (customers when None: the summary then says it was not asked).
+    (customers when None: the summary then says it was not asked). no_header: the file
+    has no header row (--no-header): columns A, B, C… by position, every row data.
     """
     kind_asked = kind is not None
     ent = mp.entity_for(kind or "customers")
@@ -1484,18 +1642,21 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     values_given = parse_values(ent, values)
     src = open_sheet(path, sheet, encoding=encoding, own_sheet=_own_sheet_of(ent))
     try:
+        # another sheet named for these records, with more of their fields, stops it
+        if (weighed := sheet_choice.check(src, ent, lambda name: open_sheet(path, name))) is not None:
+            src.sheet_evidence = f"{src.sheet_evidence or ''}; {weighed}"
         if progress:
             progress(0, 0, "reading")
         mapped: dict = {}
         try:
             scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
                          phone_region=None if region else set_region or assumed, values_given=values_given,
-                         mapped=mapped, calendar=calendar, currency=currency)
+                         mapped=mapped, calendar=calendar, currency=currency, no_header=no_header)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
             raise
-        _check_mapping(ent, scan.mapping, src)
+        _check_mapping(ent, scan.mapping, src, scan=scan)
         if from_profile:
             scan.inferences.insert(0, {
                 "what": f"options from profile '{profile}'",
@@ -1926,13 +2087,19 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     seen = 0
 
     footer = set(scan.footer_rows) | scan.other_rows
+    carry_col, headings = scan.carried or (0, {})
+    heading: list[str | None] = [None]
 
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):
+            if headings and number in headings:
+                heading[0] = headings[number]     # its name goes to the lines below it
             if number in footer:
                 continue
             if scan.yen_columns:
                 values = file_language.yen_signs(values, scan.yen_columns)
+            if headings:
+                values = group_headings.carried(values, carry_col, heading[0])
             n = len(values)
             yield number, [values[c] if c < n else "" for c in cols]
 
