@@ -116,13 +116,22 @@ def _phone(value, info):
     if out and ctx.get("region_default") and not nz.has_country_code(value):
         _check_other_evidence(value, out, region, ctx, info.field_name, hint)
         against = ctx.get("region_against") or ctx.get("region_unsupported")
-        if against and ctx.get("region_assumed", True):
+        if against and ctx.get("region_assumed", True) and not _own_mobile(value, region):
             _fail(f"no country code, and {against}: not read as a number of {region}, the region only "
                   f"assumed for numbers without one; {hint}: {str(value).strip()!r}")
     return out
 
 
 _TRUNK_ZERO = re.compile(r"[\s(（]*[0０](?![0０])")
+
+
+def _own_mobile(value, region: str) -> bool:
+    """Whether a phone cell is a mobile number of `region` written as it writes one at
+    home without a trunk prefix (China's "139 1234 5678"): that shape is evidence of its
+    own, which a city or postal code elsewhere does not outweigh (a customer in Paris
+    with a Chinese mobile)."""
+    from .places import own_mobile
+    return isinstance(value, str) and own_mobile(value, region)
 
 
 def _check_other_evidence(value, out: str, region: str, ctx: dict, field: str | None, hint: str) -> None:

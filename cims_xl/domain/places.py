@@ -225,6 +225,26 @@ def language_regions(languages: tuple[str, ...]) -> frozenset[str]:
     return frozenset(r for lang in languages for r in table.get(lang, ()))
 
 
+@functools.lru_cache(maxsize=8192)
+def own_mobile(text: str, region: str) -> bool:
+    """Whether `text` (a phone cell without a country code) is a mobile number of
+    `region` (phonenumbers: MOBILE or FIXED_LINE_OR_MOBILE) written without a leading 0,
+    as a country whose mobiles need no trunk prefix writes them ("13912345678" in CN,
+    "(415) 555-0132" in the US); never true for a number written with a trunk 0
+    ("07700 900123"), which reads in many countries."""
+    import phonenumbers
+
+    lead = unicodedata.normalize("NFKC", text).lstrip("( ")
+    if not lead[:1].isdigit() or lead[:1] == "0":
+        return False
+    try:
+        number = phonenumbers.parse(lead, region.upper())
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
 def against_region(region: str, *, city: object = None, postal_code: object = None) -> str | None:
     """Why a record's own city or postal code says it is not in `region` ("its postal
     code 'SW1A 1AA' is written as in GB, not as in CN"), or None when they say nothing

@@ -260,7 +260,7 @@ class AssumedRegionEvidence:
                 continue
             if own is not None or (self.for_ and header in self.taken and not blank_cell):
                 continue        # evidence found: the rest of the column changes nothing
-            if not self.for_ and lead[:1] != "0" and nz.reading_in(text, self.region) and self._own_mobile(text):
+            if not self.for_ and lead[:1] != "0" and places.own_mobile(text, self.region):
                 self._for("its mobiles written as it writes them", text)
             if nz.reading_in(text, self.region):
                 if blank_cell:
@@ -306,14 +306,6 @@ class AssumedRegionEvidence:
                             break
                         if len(self.letters) <= 40:
                             self.letters.add(ch)
-
-    def _own_mobile(self, text: str) -> bool:
-        try:
-            number = phonenumbers.parse(text, self.region)
-        except phonenumbers.NumberParseException:
-            return False
-        return phonenumbers.number_type(number) in (phonenumbers.PhoneNumberType.MOBILE,
-                                                    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
     def blank_country(self) -> tuple[str | None, tuple[str, ...]]:
         """(the one country the filled Country cells name, when blank rows take it; the
