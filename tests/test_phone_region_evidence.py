@@ -244,3 +244,49 @@ def test_customer_add_with_the_country_or_a_chinese_city_stores_the_number(run, 
                          "010 6552 9988", "--city", "Beijing", "--postal-code", "100080")
     assert code == 0, err
     assert json.loads(out)["phone"] == "+861065529988"
+
+
+# ----- what a city or postal code elsewhere does not outweigh ------------------------------
+
+def test_a_chinese_mobile_of_a_customer_in_paris_is_kept_its_landline_of_both_countries_is_not(admin, tmp_path):
+    src = tmp_path / "clients.csv"
+    src.write_text("Name,City,Mobile,Phone\n王芳,上海,13912345678,021 6234 5678\n"
+                   "Li Wei,Paris,13812345678,01 42 68 53 00\n", encoding="utf-8")
+    result = import_file(admin, src)
+    got = _customers(admin)
+    assert got["Li Wei"]["mobile"] == "+8613812345678"          # no French number is written so
+    assert got["Li Wei"]["phone"] is None and "01 42 68 53 00" in got["Li Wei"]["notes"]
+    assert set(_warnings(result)) == {3}
+
+
+def test_customer_add_in_paris_keeps_a_chinese_mobile(run, admin):
+    code, out, err = run("--format", "json", "customer", "add", "--name", "Li Wei", "--mobile", "13812345678",
+                         "--city", "Paris", "--postal-code", "75008")
+    assert code == 0, err
+    assert json.loads(out)["mobile"] == "+8613812345678"
+
+
+def test_a_usd_store_reads_a_toronto_file_in_the_plan_the_us_shares_with_canada(tmp_path):
+    session = _store(tmp_path, "USD")
+    try:
+        src = tmp_path / "toronto.csv"
+        src.write_text("Name,City,Postal Code,Phone\nAnn Lee,Toronto,M5V 3L9,(416) 555-0123\n"
+                       "Bob Ray,Toronto,M4C 1B5,416-555-0188\n", encoding="utf-8")
+        result = import_file(session, src)
+        got = _customers(session)
+        assert not _warnings(result)
+        assert got["Ann Lee"]["phone"] == "+14165550123" and got["Bob Ray"]["phone"] == "+14165550188"
+    finally:
+        session.close()
+
+
+def test_the_dry_run_stops_the_same_way_and_writes_nothing(admin, tmp_path):
+    from cims_xl.importer.errors import ImportRefused
+
+    src = tmp_path / "uk.csv"
+    src.write_text(UK, encoding="utf-8")
+    with pytest.raises(ImportRefused, match="--region GB"):
+        import_file(admin, src, dry_run=True)
+    assert records.list_records(admin, "customer") == []
+    dry = import_file(admin, src, dry_run=True, region="GB")
+    assert dry.created == 2 and records.list_records(admin, "customer") == []

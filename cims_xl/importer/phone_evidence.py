@@ -177,6 +177,7 @@ class PhoneColumnEvidence:
 # ----- the assumed region: evidence for it over the whole file -------------------------
 
 SHOWN_EXAMPLES = 3
+SCRIPT_CELLS = 5_000    # non-ASCII cells whose letters are looked at (the first ones)
 
 
 class AssumedRegionEvidence:
@@ -217,7 +218,8 @@ class AssumedRegionEvidence:
         self.taken: dict[str, list[str]] = {}           # phone header -> numbers read in the region
         self.taken_n: Counter[str] = Counter()
         self.blank_rows = 0                             # rows with a blank Country and a number to read
-        self._script_seen = not self.script             # nothing more to learn from the script
+        self._script_done = False                       # the script's evidence is in
+        self._scanned = 0                               # non-ASCII cells looked at
         self.unsupported = ""                           # set by decide: why numbers are not read
 
     def _for(self, kind: str, example: str) -> None:
@@ -249,9 +251,17 @@ class AssumedRegionEvidence:
             if code:
                 self.countries[code] += 1
         for c, header in self.phone_cols:
-            if c >= n or not isinstance(values[c], str) or not values[c].strip():
+            if c >= n:
                 continue
-            text = values[c].strip()
+            v = values[c]
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                try:
+                    v = nz.phone_text_from_number(v)     # a number cell: 13912345678.0
+                except ValueError:
+                    continue
+            if not isinstance(v, str) or not v.strip():
+                continue
+            text = v.strip()
             lead = text.lstrip("( ")
             if lead[:1] == "+" or lead[:2] == "00":
                 digits = "".join(ch for ch in lead[:6] if ch.isdigit()).removeprefix("00")
@@ -283,29 +293,33 @@ class AssumedRegionEvidence:
                 elif found:
                     self._against(found, f"city '{values[c].strip()}'")
         for c in self.postal_cols:
-            if c < n and isinstance(values[c], str) and values[c].strip() and places.has_postal_format(self.region):
-                if places.fits_postal(values[c], self.region):
-                    if not self.for_ and len(places.postal_countries(values[c])) <= places.FEW_FORMATS:
-                        self._for("postal codes in its format", values[c].strip())
+            code = values[c] if c < n else None
+            if isinstance(code, int) and not isinstance(code, bool):
+                code = str(code)                        # a postal code typed into a number cell
+            if isinstance(code, str) and code.strip() and places.has_postal_format(self.region):
+                if places.fits_postal(code, self.region):
+                    if not self.for_ and len(places.postal_countries(code)) <= places.FEW_FORMATS:
+                        self._for("postal codes in its format", code.strip())
                     continue
-                fits = places.postal_countries(values[c])
+                fits = places.postal_countries(code)
                 if fits:
                     self._against(fits if len(fits) <= places.FEW_FORMATS else (),
-                                  f"postal code '{values[c].strip()}'")
+                                  f"postal code '{code.strip()}'")
                     self.against["\x00postal"] += 1
-        if self._script_seen and len(self.letters) > 40:
+        if self._script_done:
             return
         for v in values:
             if type(v) is str and not v.isascii():
+                self._scanned += 1
                 for ch in v:
                     if ord(ch) > 127 and ch.isalpha():
-                        word = places.script_word(ch)
-                        if word in self.script:
+                        if places.script_word(ch) in self.script:
                             self._for("text in its script", v.strip()[:40])
-                            self._script_seen = True
-                            break
-                        if len(self.letters) <= 40:
-                            self.letters.add(ch)
+                            self._script_done = True        # found: nothing more to learn
+                            return
+                        self.letters.add(ch)
+        if self._scanned > SCRIPT_CELLS or len(self.letters) > 40:
+            self._script_done = True    # letters enough to name a language (the summary's word)
 
     def blank_country(self) -> tuple[str | None, tuple[str, ...]]:
         """(the one country the filled Country cells name, when blank rows take it; the
@@ -347,6 +361,9 @@ class AssumedRegionEvidence:
                     points[r] += 1
         top = points.most_common(2)
         one = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+        taken = sum(self.taken_n.values())
+        if one and 2 * points[one] < taken:
+            one = None      # a few rows' places: no word on the file as a whole
         return said, one
 
     def decide(self, encoding: str | None, settled: int = 0) -> dict | None:
