@@ -179,6 +179,7 @@ def test_han_text_or_a_gb18030_file_is_evidence_for_china(admin, tmp_path):
     assert {c["phone"] for c in _customers(admin).values()} == {"+861065529988", "+862162345678"}
     line = next(i for i in result.inferences if i["what"] == "assumed phone region CN")
     assert "script" in line["evidence"]
+    assert "王芳" not in json.dumps(result.inferences, ensure_ascii=False)      # no name in the summary
 
 
 def test_a_row_whose_own_postcode_is_british_is_refused_in_a_chinese_file(admin, tmp_path):

@@ -131,6 +131,11 @@ def _own_mobile(value, region: str) -> bool:
     own, which a city or postal code elsewhere does not outweigh (a customer in Paris
     with a Chinese mobile)."""
     from .places import own_mobile
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        try:
+            value = nz.phone_text_from_number(value)        # a number cell: 13800138000.0
+        except ValueError:
+            return False
     return isinstance(value, str) and own_mobile(value, region)
 
 

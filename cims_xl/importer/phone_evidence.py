@@ -314,7 +314,7 @@ class AssumedRegionEvidence:
                 for ch in v:
                     if ord(ch) > 127 and ch.isalpha():
                         if places.script_word(ch) in self.script:
-                            self._for("text in its script", v.strip()[:40])
+                            self._for("cells in its script", places.script_word(ch))
                             self._script_done = True        # found: nothing more to learn
                             return
                         self.letters.add(ch)
@@ -401,7 +401,9 @@ class AssumedRegionEvidence:
                 f"`cims settings region CC`, or add a Country column.")
         if taken <= 0 or not self.for_:
             return None
-        found = "; ".join(f"{k} ({n}, e.g. '{self.for_examples[k]}')" for k, n in self.for_.most_common(4))
+        # (examples of places, domains and numbers as other lines show them; never a name)
+        found = "; ".join(f"{k} ({n}, e.g. '{self.for_examples[k]}')" if k != "cells in its script"
+                          else f"{k} ({self.for_examples[k]})" for k, n in self.for_.most_common(4))
         return {"what": f"assumed phone region {self.region}",
                 "decided": f"numbers without a country code read in {self.region}",
                 "evidence": f"for {self.region}: {found}"
