@@ -178,6 +178,7 @@ class PhoneColumnEvidence:
 
 SHOWN_EXAMPLES = 3
 SCRIPT_CELLS = 5_000    # non-ASCII cells whose letters are looked at (the first ones)
+LOOKED_AT = 5_000       # rows looked at for evidence against, once there is evidence for
 
 
 class AssumedRegionEvidence:
@@ -220,6 +221,8 @@ class AssumedRegionEvidence:
         self.blank_rows = 0                             # rows with a blank Country and a number to read
         self._script_done = False                       # the script's evidence is in
         self._scanned = 0                               # non-ASCII cells looked at
+        self.rows = 0
+        self._postal_format = places.has_postal_format(self.region)
         self.unsupported = ""                           # set by decide: why numbers are not read
 
     def _for(self, kind: str, example: str) -> None:
@@ -244,6 +247,9 @@ class AssumedRegionEvidence:
                 own = values[i]
                 break
             blank_cell = True
+        self.rows += 1
+        if self.for_ and self.rows > LOOKED_AT and not blank_cell and own is None:
+            return      # evidence found; the summary's word against it comes from the first rows
         if own is not None:
             from ..domain.countries import region_for_country, region_for_dial_code
             code = region_for_country(own) if isinstance(own, str) else None
@@ -281,7 +287,7 @@ class AssumedRegionEvidence:
                     shown.append(text)
         if own is not None:
             return
-        for c in self.email_cols:
+        for c in () if self.for_ else self.email_cols:
             if c < n and isinstance(values[c], str) and "@" in values[c]:
                 if nz.email_region(values[c]) == self.region:
                     self._for("email addresses of its domain", values[c].strip().rsplit("@", 1)[-1])
@@ -289,14 +295,15 @@ class AssumedRegionEvidence:
             if c < n and isinstance(values[c], str) and values[c].strip():
                 found = places.place_countries(values[c])
                 if self.region in found:
-                    self._for("cities in it", values[c].strip())
+                    if not self.for_:
+                        self._for("cities in it", values[c].strip())
                 elif found:
                     self._against(found, f"city '{values[c].strip()}'")
         for c in self.postal_cols:
             code = values[c] if c < n else None
             if isinstance(code, int) and not isinstance(code, bool):
                 code = str(code)                        # a postal code typed into a number cell
-            if isinstance(code, str) and code.strip() and places.has_postal_format(self.region):
+            if isinstance(code, str) and self._postal_format and code.strip():
                 if places.fits_postal(code, self.region):
                     if not self.for_ and len(places.postal_countries(code)) <= places.FEW_FORMATS:
                         self._for("postal codes in its format", code.strip())
@@ -402,7 +409,7 @@ class AssumedRegionEvidence:
         if taken <= 0 or not self.for_:
             return None
         # (examples of places, domains and numbers as other lines show them; never a name)
-        found = "; ".join(f"{k} ({n}, e.g. '{self.for_examples[k]}')" if k != "cells in its script"
+        found = "; ".join(f"{k} (e.g. '{self.for_examples[k]}')" if k != "cells in its script"
                           else f"{k} ({self.for_examples[k]})" for k, n in self.for_.most_common(4))
         return {"what": f"assumed phone region {self.region}",
                 "decided": f"numbers without a country code read in {self.region}",
