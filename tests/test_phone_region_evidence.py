@@ -291,3 +291,17 @@ def test_the_dry_run_stops_the_same_way_and_writes_nothing(admin, tmp_path):
     assert records.list_records(admin, "customer") == []
     dry = import_file(admin, src, dry_run=True, region="GB")
     assert dry.created == 2 and records.list_records(admin, "customer") == []
+
+
+def test_han_characters_beside_kana_are_japanese_not_evidence_for_china(admin, tmp_path):
+    # 090-… and 070-… are Japanese mobiles and valid Chinese landlines (0901 Tacheng)
+    from cims_xl.importer.errors import ImportRefused
+
+    src = tmp_path / "顧客.csv"
+    src.write_text("名前,会社,携帯\n田中 はなこ,株式会社サクラ,090-1234-5678\n山田 太郎,ヤマダ商事,070-1234-5678\n",
+                   encoding="utf-8")
+    with pytest.raises(ImportRefused, match="--region JP"):
+        import_file(admin, src)
+    assert records.list_records(admin, "customer") == []
+    import_file(admin, src, region="JP")
+    assert {c["mobile"] for c in _customers(admin).values()} == {"+819012345678", "+817012345678"}

@@ -179,6 +179,8 @@ class PhoneColumnEvidence:
 SHOWN_EXAMPLES = 3
 SCRIPT_CELLS = 5_000    # non-ASCII cells whose letters are looked at (the first ones)
 LOOKED_AT = 5_000       # rows looked at for evidence against, once there is evidence for
+# Japanese writes kana beside its Han characters: a file with kana is no Chinese text.
+_KANA = ("HIRAGANA", "KATAKANA")
 
 
 class AssumedRegionEvidence:
@@ -221,6 +223,8 @@ class AssumedRegionEvidence:
         self.blank_rows = 0                             # rows with a blank Country and a number to read
         self._script_done = False                       # the script's evidence is in
         self._scanned = 0                               # non-ASCII cells looked at
+        self.letter_cells = 0                           # of those, with letters of other scripts
+        self.kana = 0                                   # kana: Han characters are Japanese then
         self.rows = 0
         self._postal_format = places.has_postal_format(self.region)
         self.unsupported = ""                           # set by decide: why numbers are not read
@@ -318,15 +322,21 @@ class AssumedRegionEvidence:
         for v in values:
             if type(v) is str and not v.isascii():
                 self._scanned += 1
+                other = False
                 for ch in v:
                     if ord(ch) > 127 and ch.isalpha():
-                        if places.script_word(ch) in self.script:
-                            self._for("cells in its script", places.script_word(ch))
-                            self._script_done = True        # found: nothing more to learn
-                            return
-                        self.letters.add(ch)
+                        word = places.script_word(ch)
+                        if word in self.script:
+                            if "cells in its script" not in self.for_:
+                                self._for("cells in its script", word)
+                        else:
+                            self.letters.add(ch)
+                            other = True
+                            if word in _KANA and word not in self.script:
+                                self.kana += 1
+                self.letter_cells += other
         if self._scanned > SCRIPT_CELLS or len(self.letters) > 40:
-            self._script_done = True    # letters enough to name a language (the summary's word)
+            self._script_done = True    # the first cells tell the file's script and letters
 
     def blank_country(self) -> tuple[str | None, tuple[str, ...]]:
         """(the one country the filled Country cells name, when blank rows take it; the
@@ -350,13 +360,16 @@ class AssumedRegionEvidence:
             said.append(f"{', '.join(self.against_examples[code])} ({code})")
         if self.against.get("\x00postal") and not any("postal" in s for s in said):
             said.append(f"postal codes not in {self.region}'s format")
-        langs = places.letter_languages(frozenset(self.letters)) if self.letters else ()
+        if self.kana and "cells in its script" in self.for_ and "HIRAGANA" not in self.script:
+            del self.for_["cells in its script"]        # Han characters beside kana: Japanese
+        letters = frozenset(self.letters)
+        langs = ("Japanese",) if self.kana else places.letter_languages(letters) if letters else ()
         if langs and self.region not in places.language_regions(langs):
             regions = sorted(places.language_regions(langs))
-            said.append(f"letters of {', '.join(langs)} ({''.join(sorted(self.letters))[:12]}: "
+            said.append(f"letters of {', '.join(langs)} ({''.join(sorted(letters))[:12]}: "
                         + ", ".join(regions[:5]) + ")")
             for r in regions:
-                points[r] += 1
+                points[r] += max(1, self.letter_cells)
         enc_langs = places.encoding_languages(encoding or "") if self.letters or self.for_ else ()
         if enc_langs:
             regions = places.language_regions(enc_langs)
