@@ -211,7 +211,10 @@ def test_a_gbp_store_still_refuses_a_number_not_written_as_britain_writes_it(tmp
     session = _store(tmp_path, "GBP")
     try:
         src = tmp_path / "uk.csv"
-        src.write_text("Name,Phone\nAmy Jones,020 7946 0958\nKim Minsu,02-312-3456\n", encoding="utf-8")
+        # (the file's evidence for GB: a British email domain; without any, the region is
+        # only assumed and its numbers are refused: test_phone_region_evidence.py)
+        src.write_text("Name,Email,Phone\nAmy Jones,amy@example.co.uk,020 7946 0958\nKim Minsu,,02-312-3456\n",
+                       encoding="utf-8")
         result = import_file(session, src)
         got = _customers(session)
         assert got["Amy Jones"]["phone"] == "+442079460958"

@@ -150,7 +150,11 @@ _FORMER_NAMES = {"Turkey": "TR", "Republic of Turkey": "TR", "Swaziland": "SZ", 
                  # (also their signs in international road traffic, UN 1968 convention):
                  # Republic of Korea, Democratic People's Republic of Korea, Republic of
                  # South Africa. "ROC" is left out: Taiwan or the Republic of the Congo.
-                 "ROK": "KR", "R.O.K.": "KR", "DPRK": "KP", "D.P.R.K.": "KP", "RSA": "ZA"}
+                 "ROK": "KR", "R.O.K.": "KR", "DPRK": "KP", "D.P.R.K.": "KP", "RSA": "ZA",
+                 # Taiwan's official name, as it writes it in English (ISO 3166 and CLDR
+                 # name it "Taiwan"): not China, whose words it shares with "People's
+                 # Republic of China" (issue 14: read as CN before).
+                 "Republic of China": "TW"}
 # Official names as the states write them in Chinese characters, which CLDR does not
 # carry (it gives the common names 台湾, 韩国/韓國, 日本): the Republic of China
 # (Taiwan), the Republic of Korea in hanja, Japan's 日本国.

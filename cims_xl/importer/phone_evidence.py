@@ -172,3 +172,260 @@ class PhoneColumnEvidence:
                             + ", ".join(f"'{e}'" for e in shown)
                             + "); give the rows' country in a Country column, or, when all are from one "
                               f"country, give it with --region {one}"}
+
+
+# ----- the assumed region: evidence for it over the whole file -------------------------
+
+SHOWN_EXAMPLES = 3
+SCRIPT_CELLS = 5_000    # non-ASCII cells whose letters are looked at (the first ones)
+LOOKED_AT = 5_000       # rows looked at for evidence against, once there is evidence for
+# Japanese writes kana beside its Han characters: a file with kana is no Chinese text.
+_KANA = ("HIRAGANA", "KATAKANA")
+
+
+class AssumedRegionEvidence:
+    """Whether a file's numbers without a country code may be read in `region` when that
+    region is only ASSUMED (no --region, no `cims settings region`, no Country in the
+    row): evidence for it from the whole file, and against it.
+
+    For `region` (any one, not only CN): characters of its own script when it is not
+    written in Latin letters (Han for CN, Hangul for KR), its mobiles written as it
+    writes them without a trunk prefix (CN: 139…), numbers written with its country
+    code (+86), email addresses of its domain (.cn), cities and provinces in it,
+    postal codes in its format only, a legacy encoding made for its language (GB18030).
+    Against it: cities and postal codes of other countries, letters and encodings of
+    other countries' languages. Rows with a country of their own need none of this;
+    a row whose Country cell is blank among rows naming one country takes that country
+    (`blank_region`), among rows naming several it is refused (`blank_mixed`).
+
+    `decide` gives the summary's line. When numbers would be read in the region with no
+    evidence for it at all, it raises ImportRefused if the file points at one other
+    country (its cities, postal codes, letters: "--region GB" settles it), else sets
+    `unsupported` (those numbers are refused row by row)."""
+
+    def __init__(self, region: str, phone_cols: list[tuple[int, str]], country_cols: tuple[int, ...],
+                 email_cols: tuple[int, ...], city_cols: tuple[int, ...], postal_cols: tuple[int, ...]):
+        from ..domain import places
+
+        self.region = region.upper()
+        self.phone_cols, self.country_cols = phone_cols, country_cols
+        self.email_cols, self.city_cols, self.postal_cols = email_cols, city_cols, postal_cols
+        self.script = places.region_script(self.region)
+        self.code = phonenumbers.country_code_for_region(self.region)
+        self.countries: Counter[str] = Counter()        # regions the Country cells name
+        self.for_: Counter[str] = Counter()             # kind of evidence for the region -> cells
+        self.for_examples: dict[str, str] = {}
+        self.against: Counter[str] = Counter()          # country -> cells pointing there
+        self.against_examples: dict[str, list[str]] = {}
+        self.letters: set[str] = set()                  # non-ASCII letters not of the region's script
+        self.taken: dict[str, list[str]] = {}           # phone header -> numbers read in the region
+        self.taken_n: Counter[str] = Counter()
+        self.blank_rows = 0                             # rows with a blank Country and a number to read
+        self._script_done = False                       # the script's evidence is in
+        self._scanned = 0                               # non-ASCII cells looked at
+        self.letter_cells = 0                           # of those, with letters of other scripts
+        self.kana = 0                                   # kana: Han characters are Japanese then
+        self.rows = 0
+        self._postal_format = places.has_postal_format(self.region)
+        self.unsupported = ""                           # set by decide: why numbers are not read
+
+    def _for(self, kind: str, example: str) -> None:
+        self.for_[kind] += 1
+        self.for_examples.setdefault(kind, example)
+
+    def _against(self, codes, example: str) -> None:
+        for c in codes:
+            self.against[c] += 1
+            shown = self.against_examples.setdefault(c, [])
+            if len(shown) < SHOWN_EXAMPLES and example not in shown:
+                shown.append(example)
+
+    def add(self, values: list) -> None:
+        from ..domain import places
+
+        n = len(values)
+        own = None
+        blank_cell = False
+        for i in self.country_cols:
+            if i < n and isinstance(values[i], (str, int)) and not nz.is_blank(values[i]):
+                own = values[i]
+                break
+            blank_cell = True
+        self.rows += 1
+        if self.for_ and self.rows > LOOKED_AT and not blank_cell and own is None:
+            return      # evidence found; the summary's word against it comes from the first rows
+        if own is not None:
+            from ..domain.countries import region_for_country, region_for_dial_code
+            code = region_for_country(own) if isinstance(own, str) else None
+            code = code or region_for_dial_code(own)
+            if code:
+                self.countries[code] += 1
+        for c, header in self.phone_cols:
+            if c >= n:
+                continue
+            v = values[c]
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                try:
+                    v = nz.phone_text_from_number(v)     # a number cell: 13912345678.0
+                except ValueError:
+                    continue
+            if not isinstance(v, str) or not v.strip():
+                continue
+            text = v.strip()
+            lead = text.lstrip("( ")
+            if lead[:1] == "+" or lead[:2] == "00":
+                digits = "".join(ch for ch in lead[:6] if ch.isdigit()).removeprefix("00")
+                if digits.startswith(str(self.code)):
+                    self._for("numbers written with its country code", text)
+                continue
+            if own is not None or (self.for_ and header in self.taken and not blank_cell):
+                continue        # evidence found: the rest of the column changes nothing
+            if not self.for_ and lead[:1] != "0" and places.own_mobile(text, self.region):
+                self._for("its mobiles written as it writes them", text)
+            if nz.reading_in(text, self.region):
+                if blank_cell:
+                    self.blank_rows += 1
+                self.taken_n[header] += 1
+                shown = self.taken.setdefault(header, [])
+                if len(shown) < SHOWN_EXAMPLES:
+                    shown.append(text)
+        if own is not None:
+            return
+        for c in () if self.for_ else self.email_cols:
+            if c < n and isinstance(values[c], str) and "@" in values[c]:
+                if nz.email_region(values[c]) == self.region:
+                    self._for("email addresses of its domain", values[c].strip().rsplit("@", 1)[-1])
+        for c in self.city_cols:
+            if c < n and isinstance(values[c], str) and values[c].strip():
+                found = places.place_countries(values[c])
+                if self.region in found:
+                    if not self.for_:
+                        self._for("cities in it", values[c].strip())
+                elif found:
+                    self._against(found, f"city '{values[c].strip()}'")
+        for c in self.postal_cols:
+            code = values[c] if c < n else None
+            if isinstance(code, int) and not isinstance(code, bool):
+                code = str(code)                        # a postal code typed into a number cell
+            if isinstance(code, str) and self._postal_format and code.strip():
+                if places.fits_postal(code, self.region):
+                    if not self.for_ and len(places.postal_countries(code)) <= places.FEW_FORMATS:
+                        self._for("postal codes in its format", code.strip())
+                    continue
+                fits = places.postal_countries(code)
+                if fits:
+                    self._against(fits if len(fits) <= places.FEW_FORMATS else (),
+                                  f"postal code '{code.strip()}'")
+                    self.against["\x00postal"] += 1
+        if self._script_done:
+            return
+        for v in values:
+            if type(v) is str and not v.isascii():
+                self._scanned += 1
+                other = False
+                for ch in v:
+                    if ord(ch) > 127 and ch.isalpha():
+                        word = places.script_word(ch)
+                        if word in self.script:
+                            if "cells in its script" not in self.for_:
+                                self._for("cells in its script", word)
+                        else:
+                            self.letters.add(ch)
+                            other = True
+                            if word in _KANA and word not in self.script:
+                                self.kana += 1
+                self.letter_cells += other
+        if self._scanned > SCRIPT_CELLS or len(self.letters) > 40:
+            self._script_done = True    # the first cells tell the file's script and letters
+
+    def blank_country(self) -> tuple[str | None, tuple[str, ...]]:
+        """(the one country the filled Country cells name, when blank rows take it; the
+        countries they name when several: blank rows are refused)."""
+        if not self.blank_rows or not self.countries:
+            return None, ()
+        named = tuple(sorted(self.countries))
+        return (named[0], ()) if len(named) == 1 else (None, named)
+
+    def _pointing(self, encoding: str | None) -> tuple[list[str], str | None]:
+        """(what in the file points away from the region, the one country it points to)."""
+        from ..domain import places
+
+        said: list[str] = []
+        points: Counter[str] = Counter()
+        ranked = [(c, k) for c, k in self.against.most_common() if not c.startswith("\x00")]
+        for code, k in ranked:
+            if 2 * k < ranked[0][1]:
+                break           # "Manchester" is also in Jamaica: the file's other places are not
+            points[code] += k
+            said.append(f"{', '.join(self.against_examples[code])} ({code})")
+        if self.against.get("\x00postal") and not any("postal" in s for s in said):
+            said.append(f"postal codes not in {self.region}'s format")
+        if self.kana and "cells in its script" in self.for_ and "HIRAGANA" not in self.script:
+            del self.for_["cells in its script"]        # Han characters beside kana: Japanese
+        letters = frozenset(self.letters)
+        langs = ("Japanese",) if self.kana else places.letter_languages(letters) if letters else ()
+        if langs and self.region not in places.language_regions(langs):
+            regions = sorted(places.language_regions(langs))
+            said.append(f"letters of {', '.join(langs)} ({''.join(sorted(letters))[:12]}: "
+                        + ", ".join(regions[:5]) + ")")
+            for r in regions:
+                points[r] += max(1, self.letter_cells)
+        enc_langs = places.encoding_languages(encoding or "") if self.letters or self.for_ else ()
+        if enc_langs:
+            regions = places.language_regions(enc_langs)
+            if self.region in regions:
+                self._for(f"its language's encoding", encoding or "")
+            else:
+                said.append(f"encoding {encoding} ({', '.join(enc_langs)})")
+                for r in regions:
+                    points[r] += 1
+        top = points.most_common(2)
+        one = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+        taken = sum(self.taken_n.values())
+        if one and 2 * points[one] < taken:
+            one = None      # a few rows' places: no word on the file as a whole
+        return said, one
+
+    def decide(self, encoding: str | None, settled: int = 0) -> dict | None:
+        """The summary's line on the assumed region (see the class). `settled`: of the
+        numbers read in the region, those a blank Country among rows of one country
+        settles. Raises ImportRefused (see the class)."""
+        from .errors import ImportRefused
+
+        said, one = self._pointing(encoding)
+        taken = sum(self.taken_n.values()) - settled
+        if taken > 0 and not self.for_ and not one:
+            # Nothing for the region, nothing pointing at one other country: each such
+            # number is refused (left empty, its text in Notes, the row warned).
+            self.unsupported = f"nothing in the file says its numbers are {self.region} numbers"
+            header = max(self.taken_n, key=lambda h: self.taken_n[h])
+            shown = ", ".join(f"'{e}'" for e in self.taken[header])
+            return {"what": f"assumed phone region {self.region}",
+                    "decided": f"numbers without a country code that read in {self.region} are left empty "
+                               "(their text in Notes, the row warned)",
+                    "evidence": f"{taken} number(s) ({shown}) read in {self.region} only because it is the "
+                                f"store's assumed region, and nothing in the file says they are {self.region} "
+                                "numbers" + ("; the file points elsewhere: " + "; ".join(said) if said else "")
+                                + "; give the file's country with --region CC, or set the store's with "
+                                  "`cims settings region CC`, or add a Country column"}
+        if taken > 0 and not self.for_:
+            header = max(self.taken_n, key=lambda h: self.taken_n[h])
+            shown = ", ".join(f"'{e}'" for e in self.taken[header])
+            why = ("; the file points elsewhere: " + "; ".join(said)) if said else ""
+            raise ImportRefused(
+                f"column '{header}': {taken} phone number(s) without a country code ({shown}) would be "
+                f"read as {self.region} numbers only because {self.region} is the store's assumed region, "
+                f"and nothing in the file says they are {self.region} numbers{why}. Nothing was imported. "
+                f"Give the file's country with --region {one or 'CC'}"
+                f"{' (its two-letter code)' if not one else ''}, or set the store's with "
+                f"`cims settings region CC`, or add a Country column.")
+        if taken <= 0 or not self.for_:
+            return None
+        # (examples of places, domains and numbers as other lines show them; never a name)
+        found = "; ".join(f"{k} (e.g. '{self.for_examples[k]}')" if k != "cells in its script"
+                          else f"{k} ({self.for_examples[k]})" for k, n in self.for_.most_common(4))
+        return {"what": f"assumed phone region {self.region}",
+                "decided": f"numbers without a country code read in {self.region}",
+                "evidence": f"for {self.region}: {found}"
+                            + ("; against: " + "; ".join(said) + " (such rows' numbers are left empty "
+                               "when their own city or postal code is elsewhere)" if said else "")}

