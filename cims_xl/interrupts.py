@@ -45,7 +45,7 @@ def saved_message() -> str | None:
         return None
     if "import" in _saved:
         return ("Interrupted after the import was saved: it is kept "
-                "(`cims import history` lists it; `cims import undo` takes it back).")
+                "(`cims import list` shows it; `cims import undo` takes it back).")
     return "Interrupted after changes were saved: they are kept; nothing after them was done."
 
 

@@ -10,6 +10,7 @@ the store. The same double release hid every real COMMIT failure (a full disk).
 from __future__ import annotations
 
 import os
+import re
 import signal
 
 import pytest
@@ -192,6 +193,9 @@ def test_a_ctrl_c_after_an_import_was_committed_says_it_was_saved(admin, store_p
     assert code == 130
     assert "import was saved" in err and "cims import undo" in err
     assert [r["name"] for r in records.list_records(admin, "customer")] == ["Anna Berg"]
+    for named in re.findall(r"`cims ([^`]+)`", err):          # every command it names exists
+        group, command = named.split()[:2]
+        assert command in cli.cli.commands[group].commands, named
 
 
 def test_a_report_stopped_half_way_through_a_row_is_dropped_without_tracebacks(tmp_path, monkeypatch):
