@@ -136,6 +136,15 @@ def storage_failure(exc: BaseException, path: "Path | str | None" = None):
                          f"(the store is as it was). {advice}")
 
 
+def _rows(cursor) -> Iterator[tuple]:
+    """A cursor's rows through a generator of our own: `yield from cursor` forwards the
+    generator's close() to Cursor.close() (PEP 380), which raised "Cannot operate on a
+    closed database" from the collector when a Ctrl-C had left such a generator open
+    and the store was closed since ("Exception ignored in ..." on the terminal)."""
+    for row in cursor:
+        yield row
+
+
 def _disk_full(folder: Path) -> bool:
     """Whether the disk holding `folder` has no room left (under one SQLite page size of
     64 KiB), as far as the OS says."""
@@ -965,7 +974,7 @@ class Store:
         sql = f"SELECT {', '.join(columns)} FROM {ent.table}"
         if not include_deleted:
             sql += " WHERE deleted_at IS NULL"
-        yield from self.conn.execute(sql)
+        yield from _rows(self.conn.execute(sql))
 
     def note_before(self, ent: Entity, record_ids: Iterable[str]) -> None:
         """Remember the digests of these rows as stored now, unless this transaction
@@ -1147,9 +1156,9 @@ class Store:
         """Audit rows (AUDIT_COLS) about users, oldest first, sign-ins and sign-outs left
         out: the entries that create users and change their roles, keys, disabled flag and
         second factor (security.ledger.signed_users replays them at sign-in)."""
-        yield from self.conn.execute(
+        yield from _rows(self.conn.execute(
             f"SELECT {', '.join(self.AUDIT_COLS)} FROM audit WHERE entity = 'user' "
-            "AND action NOT IN ('sign-in', 'sign-out') ORDER BY seq")
+            "AND action NOT IN ('sign-in', 'sign-out') ORDER BY seq"))
 
     def audit_rows(self, first: int, last: int) -> list[tuple]:
         """The audit rows (AUDIT_COLS) with seq first..last, in order."""
@@ -1184,7 +1193,7 @@ class Store:
                     "SELECT value ->> 0, value ->> 1 FROM json_each(?)", (_JSON.encode(pairs),))
 
     def iter_audit_refs(self) -> Iterator[tuple[str, int]]:
-        yield from self.conn.execute("SELECT entity_id, seq FROM audit_refs ORDER BY seq, entity_id")
+        yield from _rows(self.conn.execute("SELECT entity_id, seq FROM audit_refs ORDER BY seq, entity_id"))
 
     def iter_audit(self, *, entity_id: str | None = None, batch_id: str | None = None,
                    since_seq: int = 0, limit: int | None = None, newest_first: bool = False) -> Iterator[tuple]:
@@ -1201,13 +1210,13 @@ class Store:
                f"ORDER BY seq {'DESC' if newest_first else 'ASC'}")
         if limit:
             sql += f" LIMIT {int(limit)}"
-        yield from self.conn.execute(sql, params)
+        yield from _rows(self.conn.execute(sql, params))
 
     def iter_merge_audit(self) -> Iterator[tuple[str, str]]:
         """(entity_id, changes) of every customer merge entry, oldest first: the retired
         customer's entry records `merged_into` in its changes."""
-        yield from self.conn.execute("SELECT entity_id, changes FROM audit WHERE action = 'merge' "
-                                     "AND entity = 'customer' ORDER BY seq")
+        yield from _rows(self.conn.execute("SELECT entity_id, changes FROM audit WHERE action = 'merge' "
+                                     "AND entity = 'customer' ORDER BY seq"))
 
     def newest_audit_seqs(self, entity_ids: list[str]) -> dict[str, int]:
         """The seq of the newest audit entry about each record (alone or among others)."""
@@ -1230,7 +1239,7 @@ class Store:
 
     def iter_audit_physical(self) -> Iterator[tuple]:
         """Audit rows in storage order (rowid), to detect reordering."""
-        yield from self.conn.execute(f"SELECT {', '.join(self.AUDIT_COLS)} FROM audit ORDER BY rowid")
+        yield from _rows(self.conn.execute(f"SELECT {', '.join(self.AUDIT_COLS)} FROM audit ORDER BY rowid"))
 
     def rewrite_audit_values(self, seq: int, changes: str) -> None:
         self.conn.execute("UPDATE audit SET changes = ? WHERE seq = ?", (changes, seq))
@@ -1253,8 +1262,8 @@ class Store:
 
     def iter_audit_sigs(self) -> Iterator[tuple[int, int, str, str, str]]:
         """(first_seq, last_seq, signer, states JSON, signature) in trail order."""
-        yield from self.conn.execute("SELECT first_seq, last_seq, signer, states, sig FROM audit_sigs "
-                                     "ORDER BY last_seq")
+        yield from _rows(self.conn.execute("SELECT first_seq, last_seq, signer, states, sig FROM audit_sigs "
+                                     "ORDER BY last_seq"))
 
     def audit_link(self, seq: int) -> tuple | None:
         """(prev_mac, mac) of entry `seq` as stored, or None when there is none."""
@@ -1328,8 +1337,8 @@ class Store:
         cols = {f.key for f in ent.fields}
         owner = "owner" if "owner" in cols else "NULL"
         customer = "customer_id" if "customer_id" in cols else "NULL"
-        yield from self.conn.execute(f"SELECT id, created_by, updated_by, deleted_by, {owner}, {customer} "
-                                     f"FROM {ent.table}")
+        yield from _rows(self.conn.execute(f"SELECT id, created_by, updated_by, deleted_by, {owner}, {customer} "
+                                     f"FROM {ent.table}"))
 
     # -- batches --
 
@@ -1407,9 +1416,9 @@ class Store:
         """(seq, at, actor, action, entity_id, changes) of the trail's entries that put
         identifiers on the suppression list or take one off (schema.ERASURE_ACTIONS),
         oldest first; a partial index finds them."""
-        yield from self.conn.execute(
+        yield from _rows(self.conn.execute(
             f"SELECT seq, at, actor, action, entity_id, changes FROM audit "
-            f"WHERE action IN {ERASURE_ACTIONS} ORDER BY seq")
+            f"WHERE action IN {ERASURE_ACTIONS} ORDER BY seq"))
 
 
 class SearchIndexCheck(NamedTuple):
