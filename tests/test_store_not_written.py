@@ -137,3 +137,25 @@ def test_a_file_that_cannot_be_written_on_a_full_disk_says_the_disk_is_full(stor
     err = capsys.readouterr().err
     assert code == 74
     assert "the disk is full" in err and "backups" in err and "Free some space" in err
+
+
+def test_a_backup_on_a_full_disk_names_the_backup_folder_not_the_store(admin, tmp_path, monkeypatch):
+    from cims_xl.store import db
+
+    records.create(admin, "customer", {"name": "Ada Lovelace", "notes": "x" * 5000})
+    real_connect = db.sqlcipher3.connect
+
+    def small_disk(path, *a, **kw):
+        conn = real_connect(path, *a, **kw)
+        if "backup-disk" in str(path):
+            conn.execute("PRAGMA max_page_count = 2")      # SQLite answers as a full disk does
+        return conn
+
+    monkeypatch.setattr(db.sqlcipher3, "connect", small_disk)
+    dest = tmp_path / "backup-disk" / "scratch" / "store.cims"
+    dest.parent.mkdir(parents=True)
+    with pytest.raises(StorageFailed) as failed:
+        db.backup_store(admin.store, dest, admin.data_key)
+    message = failed.value.message
+    assert message.startswith(f"the backup in {tmp_path / 'backup-disk'} could not be written")
+    assert "No backup was made" in message and "the store is as it was" in message

@@ -112,7 +112,8 @@ _STORAGE_TEXTS = (("disk is full", "SQLITE_FULL"), ("disk i/o error", "SQLITE_IO
                   ("readonly database", "SQLITE_READONLY"))
 
 
-def storage_failure(exc: BaseException, path: "Path | str | None" = None):
+def storage_failure(exc: BaseException, path: "Path | str | None" = None, *, what: str = "the store",
+                    nothing: str = "Nothing of this change was saved (the store is as it was)."):
     """The `errors.StorageFailed` to tell the user for a SQLite error that says the store
     cannot be written (disk full, I/O error, read-only), else None. Its message says
     nothing of the change was saved: SQLite rolls an unfinished transaction back
@@ -131,9 +132,8 @@ def storage_failure(exc: BaseException, path: "Path | str | None" = None):
     if code in ("SQLITE_IOERR", "SQLITE_CANTOPEN") and path is not None and _disk_full(Path(path).parent):
         code = "SQLITE_FULL"        # SQLite could not size its -shm file: say why
     why, advice = _STORAGE_CODES[code]
-    where = f" {Path(path).name}" if path else ""
-    return StorageFailed(f"the store{where} could not be written: {why}. Nothing of this change was saved "
-                         f"(the store is as it was). {advice}")
+    where = f" {Path(path).name}" if path and what == "the store" else f" in {path}" if path else ""
+    return StorageFailed(f"{what}{where} could not be written: {why}. {nothing} {advice}")
 
 
 def _rows(cursor) -> Iterator[tuple]:
@@ -1512,6 +1512,13 @@ def backup_store(store: Store, dest: Path, key: bytes) -> None:
         target.execute("PRAGMA cipher_log_level = NONE")
         target.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         store.conn.backup(target)
+    except sqlcipher3.Error as exc:
+        # the backup's disk is full (the store's may be fine): name the backup's folder
+        failure = storage_failure(exc, dest.parent.parent, what="the backup",
+                                  nothing="No backup was made; the store is as it was.")
+        if failure is None:
+            raise
+        raise failure from None
     finally:
         target.close()
 
