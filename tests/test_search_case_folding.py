@@ -55,7 +55,9 @@ def test_a_folded_search_still_finds_nothing_where_nothing_matches(people, asked
 def test_the_index_is_asked_for_each_spelling_of_i_and_never_for_pieces_a_sharp_s_may_hide():
     assert queries._index_grams("ist") == ['("ist" OR "İst" OR "ıst")']
     assert queries._index_grams("Straße") == ['"str"', '"tra"']          # "ras", "ass", "sse" may be "aß"
-    assert queries._index_grams("ΟΔΟΣ") == ['"οδο"', '"δοσ"']
+    # a Greek vowel may carry an accent the search term has not ("ΟΔΟΣ" is "οδός")
+    assert queries._index_grams("ΟΔΟΣ") == []
+    assert queries._index_grams("ΣΤΡΑ") == ['"στρ"']
 
 
 @pytest.mark.parametrize("typed", ["YILMAZ", "yilmaz", "Yılmaz", "yılmaz", "AYŞE YILMAZ"])

@@ -170,3 +170,12 @@ def test_a_city_filter_still_tells_cities_apart(admin):
                                             {"name": "C", "city": "Straße"}, {"name": "D", "city": "Strasse"}])
     assert _names(admin, None, city="istanbul") == ["A"]
     assert _names(admin, None, city="STRASSE") == ["C", "D"]      # as free text finds both
+
+
+@pytest.mark.parametrize("typed, stored", [("ΑΘΗΝΑ", "Αθήνα"), ("αθηνα", "Αθήνα"), ("ΠΕΙΡΑΙΑΣ", "Πειραιάς"),
+                                           ("Αθήνα", "ΑΘΗΝΑ")])
+def test_greek_written_in_capitals_without_accents_finds_the_accented_name(admin, typed, stored):
+    # Greek capitals are written without tonos: "ΑΘΗΝΑ" is how "Αθήνα" is written on a form
+    records.create_many(admin, "customer", [{"name": "Here", "city": stored}, {"name": "Elsewhere", "city": "Λάρισα"}])
+    assert _names(admin, None, city=typed) == ["Here"]
+    assert _names(admin, typed) == ["Here"]

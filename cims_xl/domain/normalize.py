@@ -256,11 +256,22 @@ _SEARCH_I = str.maketrans({"İ": "i", "ı": "i"})
 def search_key(text: str) -> str:
     """Text as a free-text search compares it, case aside: NFKC, then Unicode case
     folding (str.casefold, Unicode 15 section 3.13), with Turkish İ and ı as plain i.
-    "İstanbul" -> "istanbul", "STRASSE" and "Straße" -> "strasse", "ΟΔΟΣ" and "οδος"
+    "İstanbul" -> "istanbul", "STRASSE" and "Straße" -> "strasse", "ΟΔΟΣ" and "οδός"
     -> "οδοσ". Wider than tag_key (tags keep "Maße" and "Masse" apart; a search finds
     both)."""
     text = unicodedata.normalize("NFKC", text).translate(_SEARCH_I).casefold()
-    return text.replace("i\u0307", "i") if "\u0307" in text else text
+    text = text.replace("i\u0307", "i") if "\u0307" in text else text
+    if _GREEK.search(text):
+        # Greek capitals are written without accents ("ΑΘΗΝΑ" for "Αθήνα"): a search
+        # compares Greek letters without tonos, dialytika or breathings
+        text = unicodedata.normalize("NFC", "".join(
+            c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)))
+    return text
+
+
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+# Greek vowels: a row may write them with an accent the folded search term has not
+GREEK_VOWELS = frozenset("αεηιουω")
 
 
 def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,

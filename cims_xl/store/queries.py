@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain.normalize import SEARCH_FOLDS, search_key, tag_key
+from ..domain.normalize import GREEK_VOWELS, SEARCH_FOLDS, search_key, tag_key
 from ..domain.schema import CUSTOMER, NOT_REVENUE_STATUSES, OPEN_TICKET_STATUSES, Entity
 from .db import MONEY_SCALE, Store, to_db
 
@@ -53,6 +53,8 @@ def _index_grams(term: str) -> list[str]:
     while start >= 0:
         elastic.update((start, start + 1))
         start = folded.find("ss", start + 1)
+    # a Greek vowel may carry an accent in the row ("αθηνα" in "Αθήνα"): not asked for
+    elastic.update(i for i, ch in enumerate(folded) if ch in GREEK_VOWELS)
     out = []
     for i in range(len(folded) - 2):
         if elastic & {i, i + 1, i + 2}:
