@@ -323,3 +323,28 @@ def test_an_ods_number_whose_style_writes_a_percent_sign_is_the_percentage_shown
     assert result.warnings == 0
     assert {k: o["discount"] for k, o in orders(admin).items()} == {
         "O1": Decimal("0.125"), "O2": Decimal("0.15"), "O3": Decimal("0.05")}
+
+
+@pytest.mark.parametrize("written", ["2.024030512345679e+17", "2.02403E+17", "1e+16", "9.007199254740993E+15"])
+def test_an_order_number_a_float_export_wrote_in_scientific_notation_is_never_stored_as_written(
+        admin, tmp_path, written):
+    # pandas writes floats of 10**16 and more as "2.024030512345679e+17" (Excel as
+    # "2.02403E+17"): the id's last digits are gone, and two orders share the text.
+    path = tmp_path / "orders.csv"
+    path.write_text("Order ID,Order Date,Customer Name,Amount\n"
+                    f"{written},2024-03-05,Ann Lee,10\n{written},2024-03-06,Bob Ray,20\n", encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    orders = records.list_records(admin, "order")
+    assert len(orders) == 2 and all(not o["order_number"] for o in orders)
+    assert all(written in (o["notes"] or "") for o in orders)           # kept where it can be seen
+    assert result.warnings == 2
+    assert all("scientific notation" in " ".join((o.warnings or {}).values()) for o in result.outcomes)
+
+
+def test_a_customer_id_column_a_float_export_wrote_keeps_its_small_ids_and_refuses_the_big_one(admin, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Customer ID\nAnn Lee,1e+16\nBob Ray,2.0\nCat Poe,4.0\n", encoding="utf-8")
+    import_file(admin, path)
+    tags = {c["name"]: c["tags"] for c in records.list_records(admin, "customer")}
+    assert tags["Bob Ray"] == "src:2" and tags["Cat Poe"] == "src:4"
+    assert not (tags["Ann Lee"] or "").startswith("src:")

@@ -25,6 +25,7 @@ from ..domain.schema import CUSTOMER, Entity
 
 # a whole number followed by ".0", as float exports write one
 _WHOLE_FLOAT = re.compile(r"\s*[+-]?[0-9]{1,30}\.0\s*")
+_BIG_FLOAT = re.compile(r"\s*[+-]?[0-9](?:\.[0-9]+)?[eE]\+[0-9]{1,3}\s*")
 EXAMPLES = 3
 # fields that hold codes and ids as text (the other system's id is the mapping's own)
 _CODE_KINDS = frozenset({"text", "phone", "ref"})
@@ -82,6 +83,8 @@ class FloatExports:
                     if len(examples) < EXAMPLES:
                         examples.append(v.strip())
                     continue
+                if ("e+" in v or "E+" in v) and _BIG_FLOAT.fullmatch(v):
+                    continue        # a float export writes 10**16 and up so: lost digits (plan), not a decimal
             del self.alive[col]
 
     def decide(self, columns: list[tuple[int, str, str | None]], fields: frozenset[str]

@@ -186,7 +186,8 @@ def kept_in_header(kind: str) -> str:
     return ENTITIES[kind].field(KEPT_IN.get(kind, "notes")).header
 
 
-_SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?E\+\d{1,3}$")
+# Excel's "1.23457E+16" and pandas' "2.024030512345679e+17": an id written as a float
+_SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?[eE]\+\d{1,3}$")
 
 
 _PLAIN_SHARE = re.compile(r"^\s*\d*[.,]?\d+\s*$")
@@ -802,7 +803,7 @@ class RowPreparer:
                 data[key] = whole_of(v)         # "2134.0" in a column a float export wrote (float_exports)
         for key in self._id_targets:
             v = data.get(key)
-            if type(v) is str and "E+" in v and _SCIENTIFIC.match(v.strip()):
+            if type(v) is str and ("E+" in v or "e+" in v) and _SCIENTIFIC.match(v.strip()):
                 del data[key]
                 data.setdefault(UNREADABLE, {})[key] = lost_digits(v.strip())
         for key, country_key in self._postal_targets:
