@@ -357,3 +357,16 @@ def test_a_column_of_digit_dates_is_read_as_written_or_refused_never_wrong(order
     else:
         got = [nz.compact_date(c, decision.order) for c in cells]
     assert got == days, (cells, decision)
+
+
+@pytest.mark.parametrize("dates, want", [
+    (["'240305", "'231128"], {"1": dt.date(2024, 3, 5), "2": dt.date(2023, 11, 28)}),       # yymmdd
+    (["'050324", "'281123"], {"1": dt.date(2024, 3, 5), "2": dt.date(2023, 11, 28)}),       # ddmmyy
+    (["'05032024", "'28112023"], {"1": dt.date(2024, 3, 5), "2": dt.date(2023, 11, 28)}),   # ddmmyyyy
+])
+def test_digit_dates_typed_with_excels_text_mark_are_read_as_without_it(admin, tmp_path, dates, want):
+    # "'240305" (typed so to keep a leading zero) had been rejected as an Excel day number
+    path = orders_csv(tmp_path, "marked.csv", dates)
+    result = import_file(admin, path, kind="orders")
+    assert result.rejected == 0
+    assert dates_of(admin, "order", "order_number", "order_date") == want

@@ -1501,6 +1501,8 @@ def compact_digits(value: object) -> str | None:
             digits = digits.zfill(6)
     elif isinstance(value, str):
         digits = value.strip()
+        if digits[:1] == "'":           # Excel's text mark, typed to keep the leading zero
+            digits = digits[1:]
         if not digits.isascii() or not digits.isdigit():
             return None
     else:
