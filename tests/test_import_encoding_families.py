@@ -341,3 +341,31 @@ def test_a_utf8_file_holding_replacement_characters_is_utf8_and_says_where_they_
     assert stored(admin)["Anna Berg"]["city"] == text
     evidence = next(i for i in result.inferences if i["what"] == "encoding")["evidence"]
     assert evidence.startswith("valid UTF-8 throughout") and "line 3" in evidence and "lost" in evidence
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "ods"])
+def test_text_saved_twice_or_lost_letters_in_a_workbooks_cells_are_named_in_the_summary(admin, tmp_path, suffix):
+    # A CSV's bytes are weighed before decoding; a workbook's cells arrive as text, so
+    # the same damage went by without a word.
+    import subprocess
+
+    import openpyxl
+
+    rows = [("Name", "City"), ("JosÃ© MÃ¼ller", "MÃ¼nchen"), ("Anna Berg", "K\ufffdln"), ("Zoë Brontë", "Århus")]
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "kunden.xlsx"
+    book.save(path)
+    if suffix == "ods":
+        done = subprocess.run(["soffice", "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(path)],
+                              capture_output=True, timeout=180)
+        assert done.returncode == 0, done.stderr
+        path = tmp_path / "kunden.ods"
+    result = import_file(admin, path)
+    said = {i["what"]: i for i in result.inferences}
+    assert said["text saved twice"]["decided"] == "2 cell(s) kept as written"
+    assert "row 2, 'Name': 'JosÃ© MÃ¼ller', probably 'José Müller'" in said["text saved twice"]["evidence"]
+    assert "row 3, 'City': 'K\ufffdln'" in said["letters lost before the workbook"]["evidence"]
+    assert "Zoë" not in str(said)                       # real accents are not damage
+    assert stored(admin)["JosÃ© MÃ¼ller"]["city"] == "MÃ¼nchen"      # kept as written, and said

@@ -42,6 +42,7 @@ from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
 from .readers import RawSheet, open_sheet
 from . import shape
+from .damaged_text import DamagedText
 from .float_exports import FloatExports, code_fields
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
                     header_text, is_blank_cell, two_row_header, units_row, with_extra_columns)
@@ -729,6 +730,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         (table.columns[0] > 0 and is_blank_cell(header_values[0]))
         or (table.columns[0] == 0 and _PANDAS_UNNAMED.fullmatch(table.headers[0]))) else None
     float_wholes = FloatExports(list(table.columns))
+    # a workbook's text cells damaged before it was made (a CSV's are weighed as bytes)
+    damaged = DamagedText(table.headers, table.columns) if src.encoding is None else None
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
                if c.target and kinds.get(c.target) in ("money", "decimal", "int")}
     currency_cols = [table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
@@ -804,6 +807,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             pev.add(values)
         if assumed_ev is not None:
             assumed_ev.add(values)
+        if damaged is not None:
+            damaged.add(number, values)
         if named.active:
             named.add(values)
             language.add(values)
@@ -866,6 +871,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     wholes, whole_inferences = float_wholes.decide(
         [(table.columns[j], c.header, c.target) for j, c in enumerate(mapping.columns)], code_fields(ent))
     counted += whole_inferences
+    if damaged is not None:
+        counted += damaged.inferences()
 
     orders: dict[str, str] = {}
     compact: dict[str, str] = {}            # date field -> order of its dates written as digits alone
