@@ -1495,6 +1495,8 @@ class Planner:
                             "released or converted, not a sale of its own")})))
                         continue
                     warned: dict[str, str] = {}
+                    if self.linker is not None:
+                        self.linker.row_number = number
                     clean, new_cust = self._linked(data, extra, ctx, warned)
                     if self.ent.kind == "contact" and self.options.erased \
                             and (hit := self.options.erased.match(clean)) is not None:
@@ -1898,6 +1900,7 @@ class Planner:
                                                      "last_name": last}, extra)
         _customer_from_parts(data, self.prep.family_first)
         unreadable = data.get(UNREADABLE)
+        self._no_ref(data, unreadable, extra, warned)
         if unreadable and any(k in CUSTOMER_WHO for k in unreadable):
             # the customer cannot be told: never linked by the row's other values
             raise ValidationFailed({self.prep.source_of.get(k, k): cell.reason
@@ -1921,6 +1924,13 @@ class Planner:
             for key, (reason, text) in self.linker.last_dropped.items():
                 label = self.prep.source_of.get(key, key)
                 warned[label] = f"{reason} (the new customer's {label} is left empty; the text is kept in Notes)"
+                extra.append(f"{label}: {text}")
+        if warned is not None:
+            # a later row of a customer this file created: its own values the customer
+            # lacks (or that cannot be read) kept with the row, never dropped (issue 14)
+            for key, (reason, text) in self.linker.last_kept.items():
+                label = self.prep.source_of.get(key, key)
+                warned[label] = f"{reason} (not stored on the customer; the text is kept in Notes)"
                 extra.append(f"{label}: {text}")
         if new_customer is not None and warned is not None and self.linker.last_maybe:
             column = self.prep.source_of.get("customer_name", "Customer")
@@ -1956,6 +1966,27 @@ class Planner:
         if new_customer is not None:
             self.linker.commit_new(new_customer)
         return clean, new_customer
+
+    def _no_ref(self, data: dict, unreadable: dict | None, extra: list[str], warned: dict | None) -> None:
+        """A row's other-system customer id that names nobody: WooCommerce's guest id `0`,
+        `guest`, `-1`, `nan`, `none` (`NO_CUSTOMER_REF`) is no id (the row is linked by
+        name and email); an error cell (#N/A) in the id column of a row that names its
+        customer is no id either, said with a warning and its text kept in Notes."""
+        ref = _text(data.get("customer_ref"))
+        if ref and ref.casefold() in NO_CUSTOMER_REF:
+            data.pop("customer_ref")
+        has_name = any(_text(data.get(k)) for k in ("customer_name", "customer_first_name", "customer_last_name",
+                                                       "customer_company"))
+        if unreadable and "customer_ref" in unreadable and has_name and not (
+                set(unreadable) & (CUSTOMER_WHO - {"customer_ref"})):
+            cell = unreadable.pop("customer_ref")
+            data.pop("customer_ref", None)
+            label = self.prep.source_of.get("customer_ref", "Customer ID")
+            if warned is not None:
+                warned[label] = f"{cell.reason} (no customer id: the row is linked by its customer's name)"
+            extra.append(f"{label}: {cell.shown}")
+            if not unreadable:
+                data.pop(UNREADABLE, None)
 
     def _deal_status(self, data: dict, extra: list[str]) -> None:
         """A deal status column (open / won / lost) over the Stage: a won or lost deal is Won
@@ -2060,6 +2091,9 @@ _NEW_CUSTOMER_FIELDS = (("customer_segment", "segment"), ("customer_country", "c
 # Details of a new customer left out when they cannot be read (the row is still stored).
 _DROPPABLE = frozenset({"email", "phone", "postal_code", "segment"})
 # The row's columns that tell its customer: unreadable, the row is refused.
+# Other-system customer ids that name nobody (a shop's guest checkout, an empty cell
+# exported by pandas): no id, the row is linked by its customer's name and email.
+NO_CUSTOMER_REF = frozenset({"0", "guest", "-1", "nan", "none", "null"})
 CUSTOMER_WHO = frozenset({"customer_name", "customer_ref", "customer_first_name", "customer_last_name",
                           "customer_company"})
 
@@ -2178,6 +2212,10 @@ class CustomerLinker:
         self._row: dict = {}                    # the row resolve() links now: its evidence
         self._evidence_used = False             # whether that row's evidence chose or refused
         self.seen: dict[str, str] = {}          # key -> record id or placeholder
+        self.row_number = 0                     # the file row resolve() links now (set by the Planner)
+        self.last_kept: dict[str, tuple[str, str]] = {}   # row target -> (reason, text): kept in Notes
+        self._first_of: dict[str, tuple[int, str, str, str]] = {}   # "ref:" key -> (row, name, email, phone)
+        self._new_values: dict[str, tuple[int, dict]] = {}   # link key -> (row, clean values) of a new customer
         self.new_count = 0
         self.new_names: list[str] = []         # the first NEW_NAMES_KEPT created, for the summary
         self.linked: set[str] = set()
@@ -2518,7 +2556,80 @@ class CustomerLinker:
         """(customer id or a new customer's placeholder, (placeholder, clean values) of a
         customer to create or None). ValidationFailed when the customer cannot be told.
         After it, `last_dropped` is {row target: (reason, text)} of the new customer's
-        optional details that could not be read and were left out."""
+        optional details that could not be read and were left out, and `last_kept` the
+        same of a later row's customer values its customer (created by this file) lacks
+        or that cannot be read: kept in the row's Notes (issue 14)."""
+        self.last_kept = {}
+        self._key = ""
+        out = self._resolve(data, ctx)
+        if self._key.startswith("ref:") and self._key not in self._first_of:
+            self._first_of[self._key] = (self.row_number, _text(data.get("customer_name")) or "",
+                                         self._row_email(), _digits(data.get("customer_phone")))
+        return out
+
+    def _row_email(self) -> str:
+        """The row's customer email as `email_key` compares emails; "" when none or unreadable."""
+        text = " ".join((_text(self._row.get("customer_email")) or "").split())
+        try:
+            return email_key(nz.normalize_email(text) or "") if text else ""
+        except ValueError:
+            return ""
+
+    def _check_known(self, key: str, known: str, name: str | None, ref: str | None) -> None:
+        """A later row of a link key an earlier row of this file resolved (`seen`): refused
+        when it is plainly another person (ValidationFailed), else `last_kept` filled.
+
+        - an other-system id whose rows disagree on the name AND the email (or the name and
+          the phone) is refused naming the id and its first row;
+        - a name of a customer this file created, with an email or phone not that
+          customer's, is refused naming the row that created it (as a stored customer of
+          that name would be: `_named_not_contradicted`);
+        - the row's customer email and phone its customer (created by this file) lacks, or
+          that cannot be read, go to `last_kept`."""
+        email, phone = self._row_email(), _digits(self._row.get("customer_phone"))
+        first = self._first_of.get(key) if key.startswith("ref:") else None
+        if first is not None and name and first[1] and name_match(name, first[1]) == OTHER:
+            differ = [w for w, mine, theirs, enough in (("email", email, first[2], 1), ("phone", phone[-7:],
+                                                        first[3][-7:], 7))
+                      if len(mine) >= enough and len(theirs) >= enough and mine != theirs]
+            if differ:
+                column = self.prep.source_of.get("customer_ref", "Customer ID")
+                raise ValidationFailed({column: (
+                    f"customer id '{ref}' is that of row {first[0]} ({first[1]}), but this row's customer name "
+                    f"and {' and '.join(differ)} are another person's; not linked. Give each customer their own "
+                    "id, or leave the id empty to link the row by name")})
+        new = self._new_values.get(key)
+        if new is None:
+            if known.startswith("C-") and key.startswith("name:") and name:
+                self._named_not_contradicted(name, [(known, "")])
+            return
+        row, clean = new
+        theirs_email = email_key(clean.get("email") or "")
+        theirs_phone = {_digits(clean.get(f))[-7:] for f in ("phone", "mobile")} - {""}
+        if key.startswith("name:") and name and (
+                (email and theirs_email and email != theirs_email)
+                or (len(phone) >= 7 and theirs_phone and phone[-7:] not in theirs_phone)):
+            column = self.prep.source_of.get("customer_name", "Customer")
+            raise ValidationFailed({column: (
+                f"'{name}' is the new customer of row {row} by name, but the row's customer email or phone is "
+                "not that customer's; not linked. Give the row a Customer ID column, or correct the email or "
+                "phone")})
+        written = _text(self._row.get("customer_email"))
+        if written and not email:
+            self.last_kept["customer_email"] = ("not an email address", written)
+        elif email and email != theirs_email:
+            self.last_kept["customer_email"] = (
+                f"the customer created on row {row} has " + ("another email" if theirs_email else "no email"),
+                written or "")
+        written = _text(self._row.get("customer_phone"))
+        if written and len(phone) < 7:
+            self.last_kept["customer_phone"] = ("not a phone number (too few digits)", written)
+        elif written and phone[-7:] not in theirs_phone:
+            self.last_kept["customer_phone"] = (
+                f"the customer created on row {row} has " + ("another phone" if theirs_phone else "no phone"),
+                written)
+
+    def _resolve(self, data: dict, ctx: dict) -> tuple[str, tuple[str, dict] | None]:
         self._row = data
         self.last_dropped: dict[str, tuple[str, str]] = {}
         self.unknown_ref = None
@@ -2565,7 +2676,9 @@ class CustomerLinker:
         firm = bool(name) and company_name(name or "", _text(data.get("customer_company")))
         key = ("ref:" + ref.casefold()) if ref else ("name:" + _linked_name(name or "", firm))
         known = self.seen.get(key)
+        self._key = key
         if known is not None:
+            self._check_known(key, known, name, ref)
             if key in self._ref_linked:
                 self._count_unknown_ref(ref or "", known, self._ref_linked[key])
             if known.startswith("C-") and known not in self.made:
@@ -2715,6 +2828,7 @@ class CustomerLinker:
             # under it would link its rows to the first (never silently: see `resolve`)
             raise RuntimeError(f"two new customers of one import share the link {placeholder!r}")
         self.seen[key] = placeholder
+        self._new_values[key] = (self.row_number, clean)
         if key.startswith("name:"):
             self._new_bases.setdefault(company_parts(simplified(clean["name"]))[0], []).append(
                 (placeholder, clean["name"]))
