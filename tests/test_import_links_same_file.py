@@ -197,3 +197,30 @@ def test_an_error_cell_in_the_customer_id_column_is_no_id_and_the_order_is_kept_
     assert owners(admin, "order", "order_number") == {"C1": "Tom Lee", "C2": "Ольга Иванова"}
     assert result.warnings == 2
     assert all("#N/A" in n for n in notes_of(admin, "order", "order_number").values())
+
+
+def test_a_stored_customers_other_system_id_on_another_persons_row_is_refused_naming_that_customer(
+        admin, tmp_path):
+    header = ["Order ID", "Order Date", "Customer ID", "Customer Name", "Email", "Amount"]
+    first = import_file(admin, write_csv(tmp_path / "a.csv", [header, ["B1", "2024-03-05", "K7", "Alice Wong",
+                                                                       "alice@x.com", "10"]]), kind="orders")
+    assert first.customers_created == 1
+    (alice,) = records.list_records(admin, "customer")
+    later = import_file(admin, write_csv(tmp_path / "b.csv", [
+        header, ["B2", "2024-03-06", "K7", "Peter Hall", "peter@y.com", "20"],
+        ["B3", "2024-03-07", "K7", "A. Wong", "ALICE@x.com", "30"]]), kind="orders")
+    assert (later.created, later.rejected, later.customers_created) == (1, 1, 0)
+    assert "K7" in problems(later)[2] and alice["id"] in problems(later)[2]
+    assert owners(admin, "order", "order_number") == {"B1": "Alice Wong", "B3": "Alice Wong"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_company_of_this_file_written_another_way_with_another_email_is_refused_not_joined(admin, tmp_path, fmt):
+    path = write(tmp_path, fmt, [["Order No", "Customer", "Order Date", "Amount", "Email"],
+                                 ["1", "深圳明达科技有限公司", "2024-03-05", "10", "sales@mingda.cn"],
+                                 ["2", "深圳明達科技有限公司", "2024-03-06", "20", "info@other.cn"],
+                                 ["3", "深圳明達科技有限公司", "2024-03-07", "30", "sales@mingda.cn"]])
+    result = import_file(admin, path, kind="orders", chunk_rows=1)
+    assert (result.created, result.rejected, result.customers_created) == (2, 1, 1)
+    assert "row 2" in problems(result)[3]
+    assert set(owners(admin, "order", "order_number")) == {"1", "3"}

@@ -2588,16 +2588,8 @@ class CustomerLinker:
           that cannot be read, go to `last_kept`."""
         email, phone = self._row_email(), _digits(self._row.get("customer_phone"))
         first = self._first_of.get(key) if key.startswith("ref:") else None
-        if first is not None and name and first[1] and name_match(name, first[1]) == OTHER:
-            differ = [w for w, mine, theirs, enough in (("email", email, first[2], 1), ("phone", phone[-7:],
-                                                        first[3][-7:], 7))
-                      if len(mine) >= enough and len(theirs) >= enough and mine != theirs]
-            if differ:
-                column = self.prep.source_of.get("customer_ref", "Customer ID")
-                raise ValidationFailed({column: (
-                    f"customer id '{ref}' is that of row {first[0]} ({first[1]}), but this row's customer name "
-                    f"and {' and '.join(differ)} are another person's; not linked. Give each customer their own "
-                    "id, or leave the id empty to link the row by name")})
+        if first is not None:
+            self._ref_not_another(ref or key[4:], f"that of row {first[0]} ({first[1]})", name, *first[1:])
         new = self._new_values.get(key)
         if new is None:
             if known.startswith("C-") and key.startswith("name:") and name:
@@ -2628,6 +2620,34 @@ class CustomerLinker:
             self.last_kept["customer_phone"] = (
                 f"the customer created on row {row} has " + ("another phone" if theirs_phone else "no phone"),
                 written)
+
+    def _ref_not_another(self, ref: str, whose: str, name: str | None, their_name: str, their_email: str,
+                         their_phone: str) -> None:
+        """ValidationFailed when the row's customer name is not `their_name` (`name_match`
+        OTHER) and its email (as `email_key` compares them) or phone (last 7 digits) is not
+        theirs either: one other-system id `ref` given to two people. `whose` says where the
+        id's customer comes from ("that of row 2 (Alice Wong)"). Differing names with one
+        email (a shop's billing names) or no email and phone to compare are no contradiction."""
+        if not name or not their_name or name_match(name, their_name) != OTHER:
+            return
+        email, phone = self._row_email(), _digits(self._row.get("customer_phone"))
+        their_email = email_key(their_email) if their_email else ""
+        differ = [w for w, mine, theirs, enough in (("email", email, their_email, 1),
+                                                    ("phone", phone[-7:], their_phone[-7:], 7))
+                  if len(mine) >= enough and len(theirs) >= enough and mine != theirs]
+        if differ:
+            column = self.prep.source_of.get("customer_ref", "Customer ID")
+            raise ValidationFailed({column: (
+                f"customer id '{ref}' is {whose}, but this row's customer name and {' and '.join(differ)} are "
+                "another person's; not linked. Give each customer their own id, or leave the id empty to link "
+                "the row by name")})
+
+    def _new_key(self, rid: str) -> str | None:
+        """The link key of a customer this import created (or plans: its placeholder), else None."""
+        if rid.startswith("new:"):
+            return rid[4:]
+        placeholder = self.placeholder_of.get(rid)
+        return placeholder[4:] if placeholder else None
 
     def _resolve(self, data: dict, ctx: dict) -> tuple[str, tuple[str, dict] | None]:
         self._row = data
@@ -2692,6 +2712,14 @@ class CustomerLinker:
         assert self._by_ref is not None and self._by_name is not None
         if ref:
             rid = self._by_ref.get(ref.casefold())
+            if rid is not None and name:
+                # the stored customer of this id, unless the row's name and email say another's
+                record = self._evidence_of.get(rid)
+                if record is None:
+                    record = self._evidence_of[rid] = self.store.fetch("customer", [rid]).get(rid) or {}
+                self._ref_not_another(ref, f"{rid} ({record.get('name') or ''}) by its id in the system it "
+                                      "came from", name, record.get("name") or "", record.get("email") or "",
+                                      _digits(record.get("phone")) or _digits(record.get("mobile")))
             if rid is None and (rid := self._unknown_ref(ref, name, firm)) is not None:
                 # the file's id names this customer in the rest of the file too (K-77 without an email)
                 self.seen[key] = rid
@@ -2711,6 +2739,9 @@ class CustomerLinker:
                 if not self._evidence_used:     # another row's evidence may still pick one
                     self.refused[key] = dict(exc.problems)
                 raise
+            if rid is not None and how and (new_key := self._new_key(rid)) is not None:
+                # a customer of this file found by a name written another way: held to its values too
+                self._check_known(new_key, rid, name, None)
             if rid is not None and how:
                 self._loosely(name, rid, how)
         if rid is not None:
