@@ -224,3 +224,13 @@ def test_a_company_of_this_file_written_another_way_with_another_email_is_refuse
     assert (result.created, result.rejected, result.customers_created) == (2, 1, 1)
     assert "row 2" in problems(result)[3]
     assert set(owners(admin, "order", "order_number")) == {"1", "3"}
+
+
+@pytest.mark.parametrize("guest", [0, -1, 0.0])
+def test_a_guest_id_typed_as_a_number_in_a_workbook_is_no_id_either(admin, tmp_path, guest):
+    path = write_xlsx(tmp_path / "woo.xlsx", [["Order ID", "Order Date", "Customer ID", "Billing Name", "Email", "Amount"],
+                                             ["W1", "2024-03-05", guest, "Lucía Fernández", "lucia@example.es", 10],
+                                             ["W2", "2024-03-06", guest, "Κώστας Παπαδόπουλος", "kostas@example.gr", 20]])
+    result = import_file(admin, path, kind="orders", chunk_rows=1)
+    assert (result.created, result.rejected, result.customers_created) == (2, 0, 2)
+    assert owners(admin, "order", "order_number") == {"W1": "Lucía Fernández", "W2": "Κώστας Παπαδόπουλος"}
