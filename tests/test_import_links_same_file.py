@@ -75,6 +75,7 @@ def test_a_later_row_of_the_same_name_with_another_phone_is_refused_naming_the_r
     assert list(said) == [3]
     assert "row 2" in said[3] and who in said[3] and "not linked" in said[3]
     # the unreadable "12" of the third row is kept with its order, with a warning
+    assert any("another person" in i["what"] and who in i["evidence"] for i in result.inferences)
     assert "12" in notes_of(admin, "order", "order_number")[rows[2][0]]
     assert result.warnings >= 1
     (customer,) = records.list_records(admin, "customer")

@@ -2212,6 +2212,8 @@ class CustomerLinker:
         self._row: dict = {}                    # the row resolve() links now: its evidence
         self._evidence_used = False             # whether that row's evidence chose or refused
         self.seen: dict[str, str] = {}          # key -> record id or placeholder
+        self.other_person = 0                   # rows refused: their name or id is an earlier row's other person
+        self.other_person_examples: list[str] = []
         self.row_number = 0                     # the file row resolve() links now (set by the Planner)
         self.last_kept: dict[str, tuple[str, str]] = {}   # row target -> (reason, text): kept in Notes
         self._first_of: dict[str, tuple[int, str, str, str]] = {}   # "ref:" key -> (row, name, email, phone)
@@ -2545,6 +2547,13 @@ class CustomerLinker:
                                     + ". An id of another system is no evidence against the row's email, phone "
                                       "or name: the row is linked as it would be without it, and the id is kept "
                                       "in the row's Notes; a customer is created only when nothing finds one."})
+        if self.other_person:
+            out.append({"what": "rows of another person under a customer's name or id",
+                        "decided": f"{self.other_person} row(s) not linked (rejected, listed in the report)",
+                        "evidence": "; ".join(self.other_person_examples)
+                                    + ". The row's customer email or phone is not that of the customer an earlier "
+                                      "row (or the store) gave this name or id. A Customer ID column of its own "
+                                      "links such a row."})
         if self.ambiguous:
             out.append({"what": "customer names of several customers",
                         "decided": f"{self.ambiguous} row(s) not linked (rejected, listed in the report)",
@@ -2601,6 +2610,7 @@ class CustomerLinker:
         if key.startswith("name:") and name and (
                 (email and theirs_email and email != theirs_email)
                 or (len(phone) >= 7 and theirs_phone and phone[-7:] not in theirs_phone)):
+            self._another_person(f"'{name}' of rows {row} and {self.row_number}")
             column = self.prep.source_of.get("customer_name", "Customer")
             raise ValidationFailed({column: (
                 f"'{name}' is the new customer of row {row} by name, but the row's customer email or phone is "
@@ -2636,11 +2646,17 @@ class CustomerLinker:
                                                     ("phone", phone[-7:], their_phone[-7:], 7))
                   if len(mine) >= enough and len(theirs) >= enough and mine != theirs]
         if differ:
+            self._another_person(f"id {ref}: '{their_name}' / '{name}'")
             column = self.prep.source_of.get("customer_ref", "Customer ID")
             raise ValidationFailed({column: (
                 f"customer id '{ref}' is {whose}, but this row's customer name and {' and '.join(differ)} are "
                 "another person's; not linked. Give each customer their own id, or leave the id empty to link "
                 "the row by name")})
+
+    def _another_person(self, example: str) -> None:
+        self.other_person += 1
+        if len(self.other_person_examples) < 3:
+            self.other_person_examples.append(example)
 
     def _new_key(self, rid: str) -> str | None:
         """The link key of a customer this import created (or plans: its placeholder), else None."""
