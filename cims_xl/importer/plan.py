@@ -1496,6 +1496,8 @@ class Planner:
                             "released or converted, not a sale of its own")})))
                         continue
                     warned: dict[str, str] = {}
+                    if self.linker is not None:
+                        self.linker.row_number = number
                     clean, new_cust = self._linked(data, extra, ctx, warned)
                     if self.ent.kind == "contact" and self.options.erased \
                             and (hit := self.options.erased.match(clean)) is not None:
@@ -1899,6 +1901,7 @@ class Planner:
                                                      "last_name": last}, extra)
         _customer_from_parts(data, self.prep.family_first)
         unreadable = data.get(UNREADABLE)
+        self._no_ref(data, unreadable, extra, warned)
         if unreadable and any(k in CUSTOMER_WHO for k in unreadable):
             # the customer cannot be told: never linked by the row's other values
             raise ValidationFailed({self.prep.source_of.get(k, k): cell.reason
@@ -1922,6 +1925,13 @@ class Planner:
             for key, (reason, text) in self.linker.last_dropped.items():
                 label = self.prep.source_of.get(key, key)
                 warned[label] = f"{reason} (the new customer's {label} is left empty; the text is kept in Notes)"
+                extra.append(f"{label}: {text}")
+        if warned is not None:
+            # a later row of a customer this file created: its own values the customer
+            # lacks (or that cannot be read) kept with the row, never dropped (issue 14)
+            for key, (reason, text) in self.linker.last_kept.items():
+                label = self.prep.source_of.get(key, key)
+                warned[label] = f"{reason} (not stored on the customer; the text is kept in Notes)"
                 extra.append(f"{label}: {text}")
         if new_customer is not None and warned is not None and self.linker.last_maybe:
             column = self.prep.source_of.get("customer_name", "Customer")
@@ -1957,6 +1967,27 @@ class Planner:
         if new_customer is not None:
             self.linker.commit_new(new_customer)
         return clean, new_customer
+
+    def _no_ref(self, data: dict, unreadable: dict | None, extra: list[str], warned: dict | None) -> None:
+        """A row's other-system customer id that names nobody: WooCommerce's guest id `0`,
+        `guest`, `-1`, `nan`, `none` (`NO_CUSTOMER_REF`) is no id (the row is linked by
+        name and email); an error cell (#N/A) in the id column of a row that names its
+        customer is no id either, said with a warning and its text kept in Notes."""
+        ref = _text(data.get("customer_ref"))
+        if ref and ref.casefold() in NO_CUSTOMER_REF:
+            data.pop("customer_ref")
+        has_name = any(_text(data.get(k)) for k in ("customer_name", "customer_first_name", "customer_last_name",
+                                                       "customer_company"))
+        if unreadable and "customer_ref" in unreadable and has_name and not (
+                set(unreadable) & (CUSTOMER_WHO - {"customer_ref"})):
+            cell = unreadable.pop("customer_ref")
+            data.pop("customer_ref", None)
+            label = self.prep.source_of.get("customer_ref", "Customer ID")
+            if warned is not None:
+                warned[label] = f"{cell.reason} (no customer id: the row is linked by its customer's name)"
+            extra.append(f"{label}: {cell.shown}")
+            if not unreadable:
+                data.pop(UNREADABLE, None)
 
     def _deal_status(self, data: dict, extra: list[str]) -> None:
         """A deal status column (open / won / lost) over the Stage: a won or lost deal is Won
@@ -2061,6 +2092,9 @@ _NEW_CUSTOMER_FIELDS = (("customer_segment", "segment"), ("customer_country", "c
 # Details of a new customer left out when they cannot be read (the row is still stored).
 _DROPPABLE = frozenset({"email", "phone", "postal_code", "segment"})
 # The row's columns that tell its customer: unreadable, the row is refused.
+# Other-system customer ids that name nobody (a shop's guest checkout, an empty cell
+# exported by pandas): no id, the row is linked by its customer's name and email.
+NO_CUSTOMER_REF = frozenset({"0", "guest", "-1", "nan", "none", "null"})
 CUSTOMER_WHO = frozenset({"customer_name", "customer_ref", "customer_first_name", "customer_last_name",
                           "customer_company"})
 
@@ -2179,6 +2213,12 @@ class CustomerLinker:
         self._row: dict = {}                    # the row resolve() links now: its evidence
         self._evidence_used = False             # whether that row's evidence chose or refused
         self.seen: dict[str, str] = {}          # key -> record id or placeholder
+        self.other_person = 0                   # rows refused: their name or id is an earlier row's other person
+        self.other_person_examples: list[str] = []
+        self.row_number = 0                     # the file row resolve() links now (set by the Planner)
+        self.last_kept: dict[str, tuple[str, str]] = {}   # row target -> (reason, text): kept in Notes
+        self._first_of: dict[str, tuple[int, str, str, str]] = {}   # "ref:" key -> (row, name, email, phone)
+        self._new_values: dict[str, tuple[int, dict]] = {}   # link key -> (row, clean values) of a new customer
         self.new_count = 0
         self.new_names: list[str] = []         # the first NEW_NAMES_KEPT created, for the summary
         self.linked: set[str] = set()
@@ -2508,6 +2548,13 @@ class CustomerLinker:
                                     + ". An id of another system is no evidence against the row's email, phone "
                                       "or name: the row is linked as it would be without it, and the id is kept "
                                       "in the row's Notes; a customer is created only when nothing finds one."})
+        if self.other_person:
+            out.append({"what": "rows of another person under a customer's name or id",
+                        "decided": f"{self.other_person} row(s) not linked (rejected, listed in the report)",
+                        "evidence": "; ".join(self.other_person_examples)
+                                    + ". The row's customer email or phone is not that of the customer an earlier "
+                                      "row (or the store) gave this name or id. A Customer ID column of its own "
+                                      "links such a row."})
         if self.ambiguous:
             out.append({"what": "customer names of several customers",
                         "decided": f"{self.ambiguous} row(s) not linked (rejected, listed in the report)",
@@ -2519,7 +2566,107 @@ class CustomerLinker:
         """(customer id or a new customer's placeholder, (placeholder, clean values) of a
         customer to create or None). ValidationFailed when the customer cannot be told.
         After it, `last_dropped` is {row target: (reason, text)} of the new customer's
-        optional details that could not be read and were left out."""
+        optional details that could not be read and were left out, and `last_kept` the
+        same of a later row's customer values its customer (created by this file) lacks
+        or that cannot be read: kept in the row's Notes (issue 14)."""
+        self.last_kept = {}
+        self._key = ""
+        out = self._resolve(data, ctx)
+        if self._key.startswith("ref:") and self._key not in self._first_of:
+            self._first_of[self._key] = (self.row_number, _text(data.get("customer_name")) or "",
+                                         self._row_email(), _digits(data.get("customer_phone")))
+        return out
+
+    def _row_email(self) -> str:
+        """The row's customer email as `email_key` compares emails; "" when none or unreadable."""
+        text = " ".join((_text(self._row.get("customer_email")) or "").split())
+        try:
+            return email_key(nz.normalize_email(text) or "") if text else ""
+        except ValueError:
+            return ""
+
+    def _check_known(self, key: str, known: str, name: str | None, ref: str | None) -> None:
+        """A later row of a link key an earlier row of this file resolved (`seen`): refused
+        when it is plainly another person (ValidationFailed), else `last_kept` filled.
+
+        - an other-system id whose rows disagree on the name AND the email (or the name and
+          the phone) is refused naming the id and its first row;
+        - a name of a customer this file created, with an email or phone not that
+          customer's, is refused naming the row that created it (as a stored customer of
+          that name would be: `_named_not_contradicted`);
+        - the row's customer email and phone its customer (created by this file) lacks, or
+          that cannot be read, go to `last_kept`."""
+        email, phone = self._row_email(), _digits(self._row.get("customer_phone"))
+        first = self._first_of.get(key) if key.startswith("ref:") else None
+        if first is not None:
+            self._ref_not_another(ref or key[4:], f"that of row {first[0]} ({first[1]})", name, *first[1:])
+        new = self._new_values.get(key)
+        if new is None:
+            if known.startswith("C-") and key.startswith("name:") and name:
+                self._named_not_contradicted(name, [(known, "")])
+            return
+        row, clean = new
+        theirs_email = email_key(clean.get("email") or "")
+        theirs_phone = {_digits(clean.get(f))[-7:] for f in ("phone", "mobile")} - {""}
+        if key.startswith("name:") and name and (
+                (email and theirs_email and email != theirs_email)
+                or (len(phone) >= 7 and theirs_phone and phone[-7:] not in theirs_phone)):
+            self._another_person(f"'{name}' of rows {row} and {self.row_number}")
+            column = self.prep.source_of.get("customer_name", "Customer")
+            raise ValidationFailed({column: (
+                f"'{name}' is the new customer of row {row} by name, but the row's customer email or phone is "
+                "not that customer's; not linked. Give the row a Customer ID column, or correct the email or "
+                "phone")})
+        written = _text(self._row.get("customer_email"))
+        if written and not email:
+            self.last_kept["customer_email"] = ("not an email address", written)
+        elif email and email != theirs_email:
+            self.last_kept["customer_email"] = (
+                f"the customer created on row {row} has " + ("another email" if theirs_email else "no email"),
+                written or "")
+        written = _text(self._row.get("customer_phone"))
+        if written and len(phone) < 7:
+            self.last_kept["customer_phone"] = ("not a phone number (too few digits)", written)
+        elif written and phone[-7:] not in theirs_phone:
+            self.last_kept["customer_phone"] = (
+                f"the customer created on row {row} has " + ("another phone" if theirs_phone else "no phone"),
+                written)
+
+    def _ref_not_another(self, ref: str, whose: str, name: str | None, their_name: str, their_email: str,
+                         their_phone: str) -> None:
+        """ValidationFailed when the row's customer name is not `their_name` (`name_match`
+        OTHER) and its email (as `email_key` compares them) or phone (last 7 digits) is not
+        theirs either: one other-system id `ref` given to two people. `whose` says where the
+        id's customer comes from ("that of row 2 (Alice Wong)"). Differing names with one
+        email (a shop's billing names) or no email and phone to compare are no contradiction."""
+        if not name or not their_name or name_match(name, their_name) != OTHER:
+            return
+        email, phone = self._row_email(), _digits(self._row.get("customer_phone"))
+        their_email = email_key(their_email) if their_email else ""
+        differ = [w for w, mine, theirs, enough in (("email", email, their_email, 1),
+                                                    ("phone", phone[-7:], their_phone[-7:], 7))
+                  if len(mine) >= enough and len(theirs) >= enough and mine != theirs]
+        if differ:
+            self._another_person(f"id {ref}: '{their_name}' / '{name}'")
+            column = self.prep.source_of.get("customer_ref", "Customer ID")
+            raise ValidationFailed({column: (
+                f"customer id '{ref}' is {whose}, but this row's customer name and {' and '.join(differ)} are "
+                "another person's; not linked. Give each customer their own id, or leave the id empty to link "
+                "the row by name")})
+
+    def _another_person(self, example: str) -> None:
+        self.other_person += 1
+        if len(self.other_person_examples) < 3:
+            self.other_person_examples.append(example)
+
+    def _new_key(self, rid: str) -> str | None:
+        """The link key of a customer this import created (or plans: its placeholder), else None."""
+        if rid.startswith("new:"):
+            return rid[4:]
+        placeholder = self.placeholder_of.get(rid)
+        return placeholder[4:] if placeholder else None
+
+    def _resolve(self, data: dict, ctx: dict) -> tuple[str, tuple[str, dict] | None]:
         self._row = data
         self.last_dropped: dict[str, tuple[str, str]] = {}
         self.unknown_ref = None
@@ -2566,7 +2713,9 @@ class CustomerLinker:
         firm = bool(name) and company_name(name or "", _text(data.get("customer_company")))
         key = ("ref:" + ref.casefold()) if ref else ("name:" + _linked_name(name or "", firm))
         known = self.seen.get(key)
+        self._key = key
         if known is not None:
+            self._check_known(key, known, name, ref)
             if key in self._ref_linked:
                 self._count_unknown_ref(ref or "", known, self._ref_linked[key])
             if known.startswith("C-") and known not in self.made:
@@ -2580,6 +2729,14 @@ class CustomerLinker:
         assert self._by_ref is not None and self._by_name is not None
         if ref:
             rid = self._by_ref.get(ref.casefold())
+            if rid is not None and name:
+                # the stored customer of this id, unless the row's name and email say another's
+                record = self._evidence_of.get(rid)
+                if record is None:
+                    record = self._evidence_of[rid] = self.store.fetch("customer", [rid]).get(rid) or {}
+                self._ref_not_another(ref, f"{rid} ({record.get('name') or ''}) by its id in the system it "
+                                      "came from", name, record.get("name") or "", record.get("email") or "",
+                                      _digits(record.get("phone")) or _digits(record.get("mobile")))
             if rid is None and (rid := self._unknown_ref(ref, name, firm)) is not None:
                 # the file's id names this customer in the rest of the file too (K-77 without an email)
                 self.seen[key] = rid
@@ -2599,6 +2756,9 @@ class CustomerLinker:
                 if not self._evidence_used:     # another row's evidence may still pick one
                     self.refused[key] = dict(exc.problems)
                 raise
+            if rid is not None and how and (new_key := self._new_key(rid)) is not None:
+                # a customer of this file found by a name written another way: held to its values too
+                self._check_known(new_key, rid, name, None)
             if rid is not None and how:
                 self._loosely(name, rid, how)
         if rid is not None:
@@ -2716,6 +2876,7 @@ class CustomerLinker:
             # under it would link its rows to the first (never silently: see `resolve`)
             raise RuntimeError(f"two new customers of one import share the link {placeholder!r}")
         self.seen[key] = placeholder
+        self._new_values[key] = (self.row_number, clean)
         if key.startswith("name:"):
             self._new_bases.setdefault(company_parts(simplified(clean["name"]))[0], []).append(
                 (placeholder, clean["name"]))
