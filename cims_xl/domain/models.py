@@ -589,12 +589,17 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
         value = raw.get(key)
         if not isinstance(value, (str, mn.ShownAmount)):     # a number formatted "€#,##0.00" too
             continue
-        try:
-            mark = (context.get("decimal_marks") or {}).get(key) or context.get("decimal")
-            reading = mn.read_money(value, mark, prefer=prefer)
-        except ValueError:
-            continue                    # the field's validator reports it
+        # "12.000 ₫", "1.200" in a row whose Currency is JPY: thousands whatever the column's mark
+        reading = mn.whole_currency_reading(value, stated, prefer=prefer)
+        if reading is None:
+            try:
+                mark = (context.get("decimal_marks") or {}).get(key) or context.get("decimal")
+                reading = mn.read_money(value, mark, prefer=prefer)
+            except ValueError:
+                continue                    # the field's validator reports it
         raw[key] = reading.amount
+        if (problem := mn.whole_currency_problem(reading.amount, reading.currency or stated)) is not None:
+            raise ValidationFailed({_header_for(ent, key): problem})
         if reading.currency is None:
             continue
         header = _header_for(ent, key)
@@ -606,6 +611,13 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
         found = (reading.currency, reading.symbol or "", header)
         if reading.assumed and (counter := context.get("assumed")) is not None:
             counted.append((counter, (reading.symbol, reading.currency)))
+    if stated and not found:
+        # a number cell (1200.4) in a row whose Currency has no minor unit
+        for key in _MONEY_KEYS[ent.kind]:
+            value = raw.get(key)
+            if isinstance(value, (int, float, Decimal)) and (
+                    problem := mn.whole_currency_problem(value, stated)) is not None:
+                raise ValidationFailed({_header_for(ent, key): problem})
     if found and not stated:
         raw["currency"] = found[0]
     elif not found and not stated and (counter := context.get("defaulted")) is not None \
