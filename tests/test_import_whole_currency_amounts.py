@@ -92,3 +92,49 @@ def test_an_ods_yen_cell_with_a_fraction_is_refused_not_stored(admin, tmp_path):
     path = ods(tmp_path / "yen.ods", "".join("<table:table-row>" + "".join(r) + "</table:table-row>" for r in rows))
     result = import_file(admin, path, kind="orders")
     assert _orders(admin) == {"J-2": (_d("800"), "JPY")} and result.rejected == 1
+
+
+# ----- messages ------------------------------------------------------------------------------
+
+def test_the_decimal_advice_shows_the_files_own_backslash_amounts(admin, tmp_path):
+    path = _csv(tmp_path / "utf8.csv", ["Order No,Customer,Order Date,Amount",
+                                        r'B-1,Ann Lee,2025-04-01,"\1,200"', r'B-2,Bo Li,2025-04-02,"\3,500"'])
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path, kind="orders")
+    message = str(stop.value)
+    assert r"--decimal point: '\1,200' is 1200" in message and r"--decimal comma: '\1,200' is 1.2" in message
+    assert "1.234" not in message
+
+
+def test_a_shared_sign_beside_another_currency_says_the_sign_and_the_currency_disagree(admin, tmp_path):
+    path = _csv(tmp_path / "sjis.csv", ["注文番号,顧客名,注文日,金額,通貨", r'N-1,株式会社青葉,2025/04/01,"\2,500",USD',
+                                        "N-2,緑川産業,2025/04/02,800,USD"], "cp932")
+    result = import_file(admin, path, kind="orders")
+    said = " ".join(str(o.problems) for o in result.outcomes if o.action == "rejected")
+    assert result.rejected == 1 and "is CNY" not in said
+    assert "the sign and the Currency disagree" in said and "JPY" in said
+
+
+def test_mixed_language_evidence_is_said_in_plain_words(admin, tmp_path):
+    from cims_xl.importer.errors import AmbiguousCurrency
+
+    path = _csv(tmp_path / "mixed.csv", ["订单号,客户,日期,金额,备注", 'M-1,王芳,2025-03-01,"¥1,200.50",発送済み',
+                                         "M-2,李雷,2025-03-02,¥300,キャンセル"])
+    with pytest.raises(AmbiguousCurrency) as stop:
+        import_file(admin, path, kind="orders")
+    message = str(stop.value)
+    assert "none of them by" not in message and "only none of them" not in message
+    assert "no one language by its Chinese characters" in message and "Japanese by kana" in message
+
+
+def test_a_cell_formatted_in_dollars_beside_a_euro_currency_says_so(admin, tmp_path):
+    from hostile_files import ods
+
+    rows = [[_ods_cell(h) for h in ("Order No", "Customer", "Order Date", "Amount", "Currency")],
+            [_ods_cell("U-1"), _ods_cell("Ann Lee"), _ods_cell("2024-03-05"),
+             _ods_cell("$12.00", 'office:value-type="currency" office:value="12" office:currency="USD"'), _ods_cell("EUR")]]
+    path = ods(tmp_path / "usd.ods", "".join("<table:table-row>" + "".join(r) + "</table:table-row>" for r in rows))
+    result = import_file(admin, path, kind="orders")
+    said = " ".join(str(o.problems) for o in result.outcomes)
+    assert result.rejected == 1
+    assert "the cell is formatted as US dollars (USD) but the Currency column says EUR" in said

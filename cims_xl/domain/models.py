@@ -604,8 +604,7 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
             continue
         header = _header_for(ent, key)
         if stated and reading.currency != stated:
-            raise ValidationFailed({header: f"{reading.symbol} is {reading.currency} but Currency "
-                                            f"says {stated}"})
+            raise ValidationFailed({header: _currency_disagrees(value, reading, stated, context)})
         if found and found[0] != reading.currency:
             raise ValidationFailed({header: f"{reading.currency}, but {found[2]} is in {found[0]}"})
         found = (reading.currency, reading.symbol or "", header)
@@ -624,6 +623,35 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
             and any(raw.get(key) not in (None, "") for key in _MONEY_KEYS[ent.kind]):
         counted.append((counter, context.get("currency")))      # an amount with no currency: the default's
     return counted
+
+
+def _currency_disagrees(value: object, reading: "mn.MoneyReading", stated: str, context: dict) -> str:
+    """Why an amount's own currency and its row's Currency cell disagree, in the terms
+    the amount was written in: a cell's number format ("the cell is formatted as US
+    dollars"), a code ("written in USD"), a sign several currencies share ("'¥' is JPY
+    in this file", the file's evidence in context "currencies"; else "the sign of CNY
+    or JPY"), or a sign of one currency ("€ is EUR")."""
+    code, symbol = reading.currency, (reading.symbol or "").strip()
+    said = f"the Currency column says {stated}"
+    if isinstance(value, mn.ShownAmount):
+        from babel.numbers import get_currency_name
+
+        try:
+            name = get_currency_name(code, count=2, locale="en")
+        except Exception:           # babel knows every code read_money gives; a name is a courtesy
+            name = code
+        return f"the cell is formatted as {name} ({code}) but {said}"
+    if symbol.upper() == code:
+        return f"the amount is written in {code} but {said}"
+    candidates = mn.currency_candidates(symbol) if symbol else ()
+    if len(candidates) > 1:
+        settled = next((c for c in context.get("currencies") or () if c in candidates and c != stated), None)
+        if settled:
+            return f"'{symbol}' is {settled} in this file but {said}: the sign and the Currency disagree"
+        shown = " or ".join(candidates) if len(candidates) <= 4 else (
+            ", ".join(candidates[:4]) + f" or {len(candidates) - 4} more")
+        return f"'{symbol}' is the sign of {shown}, but {said}: the sign and the Currency disagree"
+    return f"{symbol} is {code} but Currency says {stated}"
 
 
 @functools.cache
