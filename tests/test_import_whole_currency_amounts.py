@@ -138,3 +138,23 @@ def test_a_cell_formatted_in_dollars_beside_a_euro_currency_says_so(admin, tmp_p
     said = " ".join(str(o.problems) for o in result.outcomes)
     assert result.rejected == 1
     assert "the cell is formatted as US dollars (USD) but the Currency column says EUR" in said
+
+
+@pytest.mark.parametrize("lines,decimal,expected", [
+    pytest.param(["Order ID,Customer,Order Date,Amount,Currency", "A-1,Ann Lee,2026-03-01,12.50,USD",
+                  "A-2,Sato Ken,2026-03-02,1.200,JPY", "A-3,Bo Li,2026-03-03,1.500,USD"], "point",
+                 {"A-1": ("12.5", "USD"), "A-2": ("1200", "JPY"), "A-3": ("1.5", "USD")}, id="point"),
+    pytest.param(["Order ID;Customer;Order Date;Amount;Currency", "B-1;Anna Berg;2026-03-01;12,50;EUR",
+                  "B-2;Kim Min;2026-03-02;15,000;KRW", "B-3;Jan Vos;2026-03-03;2,500;EUR"], "comma",
+                 {"B-1": ("12.5", "EUR"), "B-2": ("15000", "KRW"), "B-3": ("2.5", "EUR")}, id="comma"),
+])
+def test_the_same_form_read_as_thousands_and_as_decimals_in_one_column_stops_and_asks(
+        admin, tmp_path, lines, decimal, expected):
+    path = _csv(tmp_path / "both.csv", lines)
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path, kind="orders")
+    message = str(stop.value)
+    assert "no minor unit" in message and "--decimal" in message and lines[3].split(lines[0][8])[3] in message
+    assert _orders(admin) == {}
+    import_file(admin, path, kind="orders", decimal=decimal)
+    assert _orders(admin) == {k: (_d(a), c) for k, (a, c) in expected.items()}
