@@ -446,12 +446,11 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         (whole, code), (other, other_code) = ev.whole_forms[mark], ev.open_forms[mark]
         del marks[ev.target]
         inferences[:] = [i for i in inferences if i["what"] != f"decimal mark in '{ev.column}'"]
-        undecided[ev.column] = f"'{whole}', '{other}'"
-        readings.setdefault(ev.column, other)
-        reasons[ev.column] = (f"in '{whole}' ({code}, which has no minor unit) the '{mark}' groups thousands, "
-                              f"while the file's other values make it the decimal {WORDS[mark]}, so "
-                              f"'{other}'" + (f" ({other_code})" if other_code else "")
-                              + " would be read the other way")
+        undecided[ev.column] = f"'{other}'" + (f" ({other_code})" if other_code else "")
+        readings[ev.column] = other
+        reasons[ev.column] = (f"the column reads that form both ways: in '{whole}' ({code}, which has no minor "
+                              f"unit) the '{mark}' groups thousands, while its other values make it a decimal "
+                              f"{WORDS[mark]}")
     if conflicts or undecided:
         # a column whose every ambiguous value writes one shared symbol ("¥1,200"): the
         # currency it stands for settles the mark too (--currency, as above)
