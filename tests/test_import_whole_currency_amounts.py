@@ -158,3 +158,28 @@ def test_the_same_form_read_as_thousands_and_as_decimals_in_one_column_stops_and
     assert _orders(admin) == {}
     import_file(admin, path, kind="orders", decimal=decimal)
     assert _orders(admin) == {k: (_d(a), c) for k, (a, c) in expected.items()}
+
+
+@pytest.mark.parametrize("value,row_currency,expected", [
+    ("12.000 ₫", None, ("12000", "VND")), ("12.000 VNĐ", None, ("12000", "VND")), ("₩1.500", None, ("1500", "KRW")),
+    ("1.200", "JPY", ("1200", None)), ("-15,000", "KRW", ("-15000", None)), ("12.50", "JPY", None),
+    ("1,200", "USD", None), ("€1.200", None, None), ("1.234.567", "VND", None), ("990,50 Ft", None, None),
+])
+def test_only_a_three_digit_group_in_a_currency_without_minor_unit_reads_as_thousands(value, row_currency, expected):
+    from cims_xl.domain.money import whole_currency_reading
+
+    got = whole_currency_reading(value, row_currency)
+    assert (None if got is None else (got.amount, got.currency)) == (
+        None if expected is None else (Decimal(expected[0]), expected[1]))
+
+
+@pytest.mark.parametrize("amount,code,refused", [
+    (Decimal("1200.50"), "JPY", True), (1.5, "KRW", True), (Decimal("1200.00"), "JPY", False),
+    (Decimal("990.50"), "HUF", False), (Decimal("12.5"), "USD", False), (Decimal("7"), "VND", False),
+])
+def test_a_fraction_is_refused_only_in_a_currency_without_minor_unit(amount, code, refused):
+    from cims_xl.domain.money import whole_currency_problem
+
+    problem = whole_currency_problem(amount, code)
+    assert (problem is not None) == refused
+    assert problem is None or ("no minor unit" in problem and code in problem)

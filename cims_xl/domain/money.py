@@ -692,6 +692,9 @@ def has_minor_unit(code: str | None) -> bool:
     return get_currency_precision(code) != 0
 
 
+_THREE_AFTER = re.compile(r"\d[.,]\d{3}(?!\d)")
+
+
 def whole_currency_reading(value: object, currency: str | None = None, *,
                            prefer: Iterable[str] = ()) -> MoneyReading | None:
     """The reading of text whose one separator ("." or ",", once) stands before exactly
@@ -701,8 +704,9 @@ def whole_currency_reading(value: object, currency: str | None = None, *,
     1200). The currency is the one the value names, else `currency` (the row's
     Currency cell). None when the text reads one way only, or its currency has a
     minor unit or is unknown: read it with read_money then."""
-    if not isinstance(value, str) or isinstance(value, ShownAmount) or value.count(".") + value.count(",") != 1:
-        return None
+    if (not isinstance(value, str) or value.count(".") + value.count(",") != 1
+            or not _THREE_AFTER.search(value)):
+        return None                     # most amounts ("12.50", "1200"): one reading only
     readings = []
     for mark in (".", ","):
         try:

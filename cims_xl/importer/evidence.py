@@ -13,6 +13,10 @@ file's other number columns (the two disagreeing stops); otherwise the import st
 `--decimal comma|point`. The file's delimiter is not evidence: a comma-separated file
 quotes its fields, so "1.200" and "1,200" both occur in it (issue 14, kind 3). A column showing both marks reads each value by its
 own mark when every value is unambiguous, and stops when some value is not.
+An amount in a currency without minor unit (JPY, KRW, VND: ISO 4217 exponent 0) named
+in the value or its row is read per value whatever the column's mark ("1.200" in a JPY
+row is 1200: money.whole_currency_reading); a column whose mark makes the same form a
+decimal in other rows ("1.500" in a USD row beside "12.50") stops and asks.
 """
 
 from __future__ import annotations
