@@ -119,7 +119,7 @@ def test_a_format_contradicting_the_currency_column_rejects_the_row_naming_both(
     result = import_file(admin, path, kind="orders")
     assert result.rejected == 1
     problem = " ".join(str(o) for o in result.outcomes if "BAD-1" in str(o) or "EUR" in str(o))
-    assert "€ is EUR but Currency says USD" in problem
+    assert "the cell is formatted as euros (EUR) but the Currency column says USD" in problem
     assert _stored(admin) == {"OK-1": (Decimal("7"), "EUR"), "OK-2": (Decimal("9"), "USD")}
 
 

@@ -23,7 +23,7 @@ def _orders(session) -> dict[str, tuple[Decimal, str]]:
 
 @pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
 @pytest.mark.parametrize("heading, code", [
-    ("Amount (EUR)", "EUR"), ("Total (USD)", "USD"), ("Sales in GBP", "GBP"), ("Amount JPY", "JPY"),
+    ("Amount (EUR)", "EUR"), ("Total (USD)", "USD"), ("Sales in GBP", "GBP"), ("Amount SGD", "SGD"),
     ("金额（元）", "CNY"), ("Betrag (€)", "EUR"), ("Amount [CHF]", "CHF"), ("Amount in Indian rupees", "INR"),
 ])
 def test_a_currency_in_the_amount_heading_is_the_currency_of_its_amounts(admin, tmp_path, writer, heading, code):
@@ -91,3 +91,13 @@ def test_a_first_row_of_accounting_negatives_is_data_not_units(admin, tmp_path):
                                        ["A1", "2024-03-05", "Ann", "100.00", "(12.50)"]])
     import_file(admin, f, kind="orders")
     assert _orders(admin) == {"A1": (Decimal("100.00"), "CNY")}
+
+
+def test_a_fraction_under_a_heading_naming_a_currency_without_minor_unit_is_refused(admin, tmp_path):
+    """"Amount JPY" over 1234.50: yen have no fraction (ISO 4217 exponent 0), so the row is
+    refused saying so, not stored as 1234.50 yen."""
+    f = write_csv(tmp_path / "o.csv", [["Order No", "Order Date", "Customer", "Amount JPY"],
+                                       ["A1", "2024-03-05", "Ann", "1234.50"], ["A2", "2024-03-06", "Bob", 2500]])
+    result = import_file(admin, f, kind="orders")
+    assert _orders(admin) == {"A2": (Decimal("2500"), "JPY")} and result.rejected == 1
+    assert any("no minor unit" in str(o) for o in result.outcomes)

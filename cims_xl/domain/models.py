@@ -589,29 +589,69 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
         value = raw.get(key)
         if not isinstance(value, (str, mn.ShownAmount)):     # a number formatted "€#,##0.00" too
             continue
-        try:
-            mark = (context.get("decimal_marks") or {}).get(key) or context.get("decimal")
-            reading = mn.read_money(value, mark, prefer=prefer)
-        except ValueError:
-            continue                    # the field's validator reports it
+        # "12.000 ₫", "1.200" in a row whose Currency is JPY: thousands whatever the column's mark
+        reading = mn.whole_currency_reading(value, stated, prefer=prefer)
+        if reading is None:
+            try:
+                mark = (context.get("decimal_marks") or {}).get(key) or context.get("decimal")
+                reading = mn.read_money(value, mark, prefer=prefer)
+            except ValueError:
+                continue                    # the field's validator reports it
         raw[key] = reading.amount
+        if (problem := mn.whole_currency_problem(reading.amount, reading.currency or stated)) is not None:
+            raise ValidationFailed({_header_for(ent, key): problem})
         if reading.currency is None:
             continue
         header = _header_for(ent, key)
         if stated and reading.currency != stated:
-            raise ValidationFailed({header: f"{reading.symbol} is {reading.currency} but Currency "
-                                            f"says {stated}"})
+            raise ValidationFailed({header: _currency_disagrees(value, reading, stated, context)})
         if found and found[0] != reading.currency:
             raise ValidationFailed({header: f"{reading.currency}, but {found[2]} is in {found[0]}"})
         found = (reading.currency, reading.symbol or "", header)
         if reading.assumed and (counter := context.get("assumed")) is not None:
             counted.append((counter, (reading.symbol, reading.currency)))
+    if stated and not found:
+        # a number cell (1200.4) in a row whose Currency has no minor unit
+        for key in _MONEY_KEYS[ent.kind]:
+            value = raw.get(key)
+            if isinstance(value, (int, float, Decimal)) and (
+                    problem := mn.whole_currency_problem(value, stated)) is not None:
+                raise ValidationFailed({_header_for(ent, key): problem})
     if found and not stated:
         raw["currency"] = found[0]
     elif not found and not stated and (counter := context.get("defaulted")) is not None \
             and any(raw.get(key) not in (None, "") for key in _MONEY_KEYS[ent.kind]):
         counted.append((counter, context.get("currency")))      # an amount with no currency: the default's
     return counted
+
+
+def _currency_disagrees(value: object, reading: "mn.MoneyReading", stated: str, context: dict) -> str:
+    """Why an amount's own currency and its row's Currency cell disagree, in the terms
+    the amount was written in: a cell's number format ("the cell is formatted as US
+    dollars"), a code ("written in USD"), a sign several currencies share ("'¥' is JPY
+    in this file", the file's evidence in context "currencies"; else "the sign of CNY
+    or JPY"), or a sign of one currency ("€ is EUR")."""
+    code, symbol = reading.currency, (reading.symbol or "").strip()
+    said = f"the Currency column says {stated}"
+    if isinstance(value, mn.ShownAmount):
+        from babel.numbers import get_currency_name
+
+        try:
+            name = get_currency_name(code, count=2, locale="en")
+        except Exception:           # babel knows every code read_money gives; a name is a courtesy
+            name = code
+        return f"the cell is formatted as {name} ({code}) but {said}"
+    if symbol.upper() == code:
+        return f"the amount is written in {code} but {said}"
+    candidates = mn.currency_candidates(symbol) if symbol else ()
+    if len(candidates) > 1:
+        settled = next((c for c in context.get("currencies") or () if c in candidates and c != stated), None)
+        if settled:
+            return f"'{symbol}' is {settled} in this file but {said}: the sign and the Currency disagree"
+        shown = " or ".join(candidates) if len(candidates) <= 4 else (
+            ", ".join(candidates[:4]) + f" or {len(candidates) - 4} more")
+        return f"'{symbol}' is the sign of {shown}, but {said}: the sign and the Currency disagree"
+    return f"{symbol} is {code} but Currency says {stated}"
 
 
 @functools.cache

@@ -674,6 +674,70 @@ def read_money(value: object, decimal: str | None = None, *,
     return _read_text(value, decimal, tuple(prefer))
 
 
+# ISO 4217 list one, currencies whose minor unit exponent is 0 (2024 edition). babel's
+# currency precision (CLDR "digits") is 0 for these, but also for some with cents in
+# ISO 4217 that are paid in whole units in cash or by custom (HUF, IDR, COP, TWD in
+# some data): "990,50 Ft" is a real amount, so those keep their fractions here.
+_ISO_EXPONENT_0 = frozenset("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split())
+
+
+def has_minor_unit(code: str | None) -> bool:
+    """Whether ``code`` has a minor unit: False when ISO 4217 gives it exponent 0 and
+    babel (CLDR) agrees (JPY, KRW, VND, CLP, ISK); True for any other, unknown or
+    missing code."""
+    if not code or code not in _ISO_EXPONENT_0:
+        return True
+    from babel.numbers import get_currency_precision
+
+    return get_currency_precision(code) != 0
+
+
+_THREE_AFTER = re.compile(r"\d[.,]\d{3}(?!\d)")
+
+
+def whole_currency_reading(value: object, currency: str | None = None, *,
+                           prefer: Iterable[str] = ()) -> MoneyReading | None:
+    """The reading of text whose one separator ("." or ",", once) stands before exactly
+    three digits ("12.000 ₫", "₩1.500", "1,200" in a row whose Currency is JPY) when the
+    amount is in a currency with no minor unit (ISO 4217 exponent 0: `has_minor_unit`):
+    the separator groups thousands, whatever the column's decimal mark (12000, 1500,
+    1200). The currency is the one the value names, else `currency` (the row's
+    Currency cell). None when the text reads one way only, or its currency has a
+    minor unit or is unknown: read it with read_money then."""
+    if (not isinstance(value, str) or value.count(".") + value.count(",") != 1
+            or not _THREE_AFTER.search(value)):
+        return None                     # most amounts ("12.50", "1200"): one reading only
+    readings = []
+    for mark in (".", ","):
+        try:
+            readings.append(read_money(value, mark, prefer=prefer))
+        except ValueError:
+            return None
+    point, comma = readings
+    if point.amount == comma.amount or point.currency != comma.currency:
+        return None
+    code = point.currency or currency
+    if has_minor_unit(code):
+        return None
+    return max(readings, key=lambda r: abs(r.amount))
+
+
+def whole_currency_problem(amount: object, code: str | None) -> str | None:
+    """Why `amount` cannot be in `code`: a currency with no minor unit (JPY, KRW, VND)
+    has no fractions, so "1200.50 JPY" or "1,5" in won is refused, never rounded
+    (ISO 4217 exponent 0). None when it can."""
+    if code is None or has_minor_unit(code) or isinstance(amount, bool):
+        return None
+    try:
+        number = amount if isinstance(amount, Decimal) else Decimal(repr(amount) if isinstance(amount, float) else amount)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    if not number.is_finite() or number == number.to_integral_value():
+        return None
+    return (f"{format(number.normalize(), 'f')} {code} has a fraction, but {code} has no minor unit "
+            f"(whole amounts only); write it as a whole number")
+
+
 # Digits 1-9 all read alike: what currency a cell names, and whether it reads as an
 # amount at all, depends on where digits, zeros and separators stand, not on which
 # non-zero digit it is (no currency token holds a digit: tests/test_money_table.py).

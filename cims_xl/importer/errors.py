@@ -71,24 +71,29 @@ def decimal_options(values: list[str]) -> str:
     separator, at most two). Values that are no number fall back to "1.234" as example."""
     from ..domain import normalize as nz
 
-    shown: list[str] = []
+    import re
+
+    shown: list[tuple[str, str]] = []          # (value as written, the number read from it)
     seps: set[str] = set()
     for value in values:
         sep = "," if "," in value else "."
         if sep in seps:
             continue
-        try:
-            nz.parse_money(value, ".")
-            nz.parse_money(value, ",")
-        except ValueError:
-            continue
-        seps.add(sep)
-        shown.append(value)
+        for number in (value, *(m.group() for m in [re.search(r"\d[\d.,]*\d|\d", value)] if m)):
+            # "\1,200" (a backslash no reading takes for a currency): its number, as written
+            try:
+                nz.parse_money(number, ".")
+                nz.parse_money(number, ",")
+            except ValueError:
+                continue
+            seps.add(sep)
+            shown.append((value, number))
+            break
     if not shown:
-        shown = ["1.234"]
+        shown = [("1.234", "1.234")]
 
     def reads(mark: str) -> str:
-        return ", ".join(f"'{v}' is {_plain(nz.parse_money(v, mark))}" for v in shown)
+        return ", ".join(f"'{v}' is {_plain(nz.parse_money(n, mark))}" for v, n in shown)
     return f"--decimal point: {reads('.')}; --decimal comma: {reads(',')}"
 
 

@@ -13,6 +13,10 @@ file's other number columns (the two disagreeing stops); otherwise the import st
 `--decimal comma|point`. The file's delimiter is not evidence: a comma-separated file
 quotes its fields, so "1.200" and "1,200" both occur in it (issue 14, kind 3). A column showing both marks reads each value by its
 own mark when every value is unambiguous, and stops when some value is not.
+An amount in a currency without minor unit (JPY, KRW, VND: ISO 4217 exponent 0) named
+in the value or its row is read per value whatever the column's mark ("1.200" in a JPY
+row is 1200: money.whole_currency_reading); a column whose mark makes the same form a
+decimal in other rows ("1.500" in a USD row beside "12.50") stops and asks.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
-from ..domain.money import bare_symbol, check_currency, dash_cents, decimal_mark_at_home, named_currency
+from ..domain.money import (bare_symbol, check_currency, dash_cents, decimal_mark_at_home, has_minor_unit,
+                            named_currency)
 from .errors import AmbiguousNumbers
 
 _NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")    # after money.dash_cents
@@ -151,6 +156,12 @@ class NumberEvidence:
     # "?" values that name none of their own ("15.000" in a row whose Currency is IDR)
     currency_column: int | None = None
     row_codes: set = field(default_factory=set)
+    # "?" values by their separator: those in a currency without minor unit ("1.200" in a
+    # JPY row: thousands, whatever the column's mark; money.whole_currency_reading), and
+    # those in another currency or none, read by the column's mark ("1.500" in a USD row):
+    # separator -> (first such value, its currency)
+    whole_forms: dict = field(default_factory=dict)
+    open_forms: dict = field(default_factory=dict)
 
     def add(self, value: object, row: list | None = None) -> None:
         if self.target in SHARE_POINT_FIELDS:
@@ -161,6 +172,7 @@ class NumberEvidence:
         if mark is None:
             return
         if mark == "?":
+            self._form(value, row)
             mark = _grouping_by_currency(value) or mark
             if mark == "?":
                 self._unnamed(value, self._row_currency(row))
@@ -173,6 +185,23 @@ class NumberEvidence:
         self.counts[mark] += 1
         if len(self.seen[mark]) < EXAMPLES:
             self.seen[mark].append(value.strip()[:30])
+
+    def _form(self, value: str, row: list | None, code: str | None = None) -> None:
+        """Remember a "?" value's separator as thousands (its currency has no minor unit)
+        or as read by the column's mark. A value writing a sign several currencies share
+        ("¥1.500") without a code of its row is neither: its currency is settled later."""
+        if code is None:
+            code = named_currency(value)
+            if code is None:
+                if bare_symbol(value) is not None:
+                    return
+                code = self._row_currency(row)
+        core = _NUMBER.search(dash_cents(value))
+        if core is None:
+            return
+        sep = COMMA if COMMA in core.group() else POINT
+        forms = self.open_forms if has_minor_unit(code) else self.whole_forms
+        forms.setdefault(sep, (value.strip()[:30], code))
 
     def _row_currency(self, row: list | None) -> str | None:
         """The ISO code the row's Currency cell names ("IDR", "VNĐ", "₫"), else None."""
@@ -212,6 +241,7 @@ class NumberEvidence:
         if type(value) is not str or self.target in SHARE_POINT_FIELDS or mark_of(value) != "?":
             self.add(value)
             return
+        self._form(value, None, code)
         self.home_marks.add((POINT if COMMA in value else COMMA) if _precision(code) == 0
                             else decimal_mark_at_home(code))
         self.home_codes.add(code)
@@ -411,6 +441,20 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         marks[ev.target] = mark
         inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
                            "evidence": f"{why}; values such as {ev.examples('?')}"})
+    for ev in columns:
+        # "1.200" in a JPY row groups thousands (money.whole_currency_reading) while the
+        # column's mark makes "1.500" in a USD row 1.5: the same form read two ways stops
+        mark = marks.get(ev.target)
+        if mark is None or mark not in ev.whole_forms or mark not in ev.open_forms or ev.column in undecided:
+            continue
+        (whole, code), (other, other_code) = ev.whole_forms[mark], ev.open_forms[mark]
+        del marks[ev.target]
+        inferences[:] = [i for i in inferences if i["what"] != f"decimal mark in '{ev.column}'"]
+        undecided[ev.column] = f"'{other}'" + (f" ({other_code})" if other_code else "")
+        readings[ev.column] = other
+        reasons[ev.column] = (f"the column reads that form both ways: in '{whole}' ({code}, which has no minor "
+                              f"unit) the '{mark}' groups thousands, while its other values make it a decimal "
+                              f"{WORDS[mark]}")
     if conflicts or undecided:
         # a column whose every ambiguous value writes one shared symbol ("¥1,200"): the
         # currency it stands for settles the mark too (--currency, as above)

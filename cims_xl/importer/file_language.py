@@ -238,7 +238,7 @@ class LanguageEvidence:
             return LanguageVerdict(next(iter(together)), evidence=[why for _, why in pieces])
         if not together:
             return LanguageVerdict(None, mixed=True, evidence=[
-                f"{' or '.join(NAMES[lang] for lang in sorted(allowed)) or 'none of them'} by {why}"
+                f"{' or '.join(NAMES[lang] for lang in sorted(allowed))} by {why}" if not why.startswith(_NO_ONE) else why
                 for allowed, why in pieces])
         return LanguageVerdict()
 
@@ -249,8 +249,14 @@ class LanguageEvidence:
         allowed = allowed - {KO}
         said = "; ".join(f"no {NAMES[lang]} form: {', '.join(repr(c) for c in self.against_examples[lang])}"
                          for lang in lacking)
-        shown = " or ".join(NAMES[lang] for lang in sorted(allowed)) or "none of them"
+        if not allowed:
+            # "Chinese characters no one language writes all of (no Japanese form: '订', …)"
+            return f"{_NO_ONE} by its Chinese characters, which none of them writes all of ({said})"
+        shown = " or ".join(NAMES[lang] for lang in sorted(allowed))
         return f"characters only {shown} writes so ({said})"
+
+
+_NO_ONE = "no one language"
 
 
 # ----- the yen sign of Shift_JIS -------------------------------------------------------------
