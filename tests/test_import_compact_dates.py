@@ -370,3 +370,25 @@ def test_digit_dates_typed_with_excels_text_mark_are_read_as_without_it(admin, t
     result = import_file(admin, path, kind="orders")
     assert result.rejected == 0
     assert dates_of(admin, "order", "order_number", "order_date") == want
+
+
+@pytest.mark.parametrize("written, want", [
+    ("2024年3月5日 14時30分", dt.datetime(2024, 3, 5, 14, 30)),
+    ("2024年3月5日 14时30分15秒", dt.datetime(2024, 3, 5, 14, 30, 15)),
+    ("2024年3月5日 午後2時", dt.datetime(2024, 3, 5, 14, 0)),
+    ("2024년 3월 5일 14시 30분", dt.datetime(2024, 3, 5, 14, 30)),
+    ("2024년 3월 5일 오후 2시 30분", dt.datetime(2024, 3, 5, 14, 30)),
+])
+def test_a_time_written_with_hour_and_minute_characters_is_read(written, want):
+    # "14時30分" had been "not a date: cannot read the time", rejecting a Japanese activity
+    got = nz.parse_datetime(written)
+    assert got.replace(tzinfo=None) == want
+
+
+def test_japanese_activities_timed_with_hour_and_minute_characters_are_imported(admin, tmp_path):
+    path = tmp_path / "活動.csv"
+    path.write_text("種別,日時,件名,顧客名\n電話,2024年3月5日 14時30分,見積の確認,田中工業\n", encoding="utf-8")
+    result = import_file(admin, path, kind="interactions")
+    assert result.rejected == 0
+    (row,) = records.list_records(admin, "interaction")
+    assert row["occurred_at"].replace(tzinfo=None) == dt.datetime(2024, 3, 5, 14, 30)

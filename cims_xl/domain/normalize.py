@@ -1425,12 +1425,20 @@ def _make_date(year: str | int, month: str | int, day: str | int, raw: object) -
 # ("2024/3/5 下午 02:30:00", Excel's export in a Chinese locale).
 _CJK_AMPM = re.compile(r"^(?:(?P<w1>上午|下午|午前|午後|오전|오후)\s*(?P<t1>.+)|(?P<t2>.+?)\s*(?P<w2>上午|下午|午前|午後|오전|오후))$")
 _PM_WORDS = frozenset(("下午", "午後", "오후"))
+# A time written with the units' characters: "14時30分", "14时30分15秒", "14시 30분", "2點"
+_CJK_UNITS = re.compile(r"(?P<H>\d{1,2})\s*[時时시點点]\s*(?:(?P<M>\d{1,2})\s*[分분])?\s*(?:(?P<S>\d{1,2})\s*[秒초])?")
+
+
+def _units_time(m: re.Match) -> str:
+    return f"{m['H']}:{m['M'] or '00'}" + (f":{m['S']}" if m["S"] else "")
 
 
 def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzinfo | None]:
     if not text:
         return None, None
     text = text.strip()
+    if not text.isascii():
+        text = _CJK_UNITS.sub(_units_time, text)
     if not text.isascii() and (cjk := _CJK_AMPM.match(text)):
         word = cjk["w1"] or cjk["w2"]
         text = f"{cjk['t1'] or cjk['t2']} {'pm' if word in _PM_WORDS else 'am'}"
