@@ -25,7 +25,7 @@ import click
 from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
 from . import interrupts
-from .errors import CimsError, InterruptedAfterSave, ValidationFailed
+from .errors import CimsError, ValidationFailed
 from .logs import RedactingFormatter, log_dir, private_log_handler
 from .terminal import for_stream, json_text, shown
 
@@ -1799,11 +1799,9 @@ def _stopping() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _interrupted(exc: BaseException) -> str:
+def _interrupted() -> str:
     """What a Ctrl-C did: nothing saved, or (pressed during or after a commit of this
-    command's changes) what was saved is kept."""
-    if isinstance(exc, InterruptedAfterSave):
-        return exc.message
+    command's changes, interrupts.note_saved) what was saved is kept."""
     return interrupts.saved_message() or "Interrupted."
 
 
@@ -1826,7 +1824,7 @@ def main(argv: list[str] | None = None) -> int:
         interrupted = isinstance(exc.__context__, KeyboardInterrupt)
         if interrupted:
             _stopping()
-        click.echo(_interrupted(exc.__context__) if interrupted else "Aborted.", err=True)
+        click.echo(_interrupted() if interrupted else "Aborted.", err=True)
         return 130 if interrupted else 1
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -1834,9 +1832,9 @@ def main(argv: list[str] | None = None) -> int:
         exc.message = shown(exc.message)      # a file name given on the command line, say
         exc.show()
         return exc.exit_code
-    except KeyboardInterrupt as exc:
+    except KeyboardInterrupt:
         _stopping()
-        click.echo(_interrupted(exc), err=True)
+        click.echo(_interrupted(), err=True)
         return 130
     except OSError as exc:
         # A file or folder the system refused (missing, no permission, disk full): say

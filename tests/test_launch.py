@@ -39,13 +39,14 @@ def test_ctrl_c_while_the_cli_loads_ends_with_130_and_one_line(tmp_path):
 
 
 def test_after_the_command_a_ctrl_c_has_nothing_to_stop(monkeypatch):
-    monkeypatch.setattr(signal, "signal", _record := _Recorder(signal.signal))
+    recorder = _Recorder()
+    monkeypatch.setattr(signal, "signal", recorder)
     assert launch.run(lambda: 3) == 3
-    assert _record.last == (signal.SIGINT, signal.SIG_IGN)
+    assert recorder.last == (signal.SIGINT, signal.SIG_IGN)
 
 
 def test_a_ctrl_c_that_escapes_the_cli_is_reported_as_interrupted(monkeypatch, capsys):
-    monkeypatch.setattr(signal, "signal", _Recorder(signal.signal))
+    monkeypatch.setattr(signal, "signal", _Recorder())
 
     def interrupted():
         raise KeyboardInterrupt
@@ -57,8 +58,8 @@ def test_a_ctrl_c_that_escapes_the_cli_is_reported_as_interrupted(monkeypatch, c
 class _Recorder:
     """signal.signal that records its last call instead of changing the test's handlers."""
 
-    def __init__(self, real):
-        self.real, self.last = real, None
+    def __init__(self):
+        self.last = None
 
     def __call__(self, signum, handler):
         self.last = (signum, handler)

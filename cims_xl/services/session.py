@@ -17,7 +17,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ..domain.schema import ENTITIES, kind_of_id
 from ..errors import PermissionDenied, SessionExpired, StoreError
 from .. import interrupts
-from ..interrupts import interrupts_deferred
 from ..security import audit as audit_chain
 from ..security import ledger, trust
 from ..security.audit import AuditEvent
@@ -65,7 +64,7 @@ class UnitOfWork:
         self.session._seal()
         # A Ctrl-C from here on is raised after the commit and the pin of its head, as
         # InterruptedAfterSave (see cims_xl.interrupts).
-        with interrupts_deferred():
+        with interrupts.interrupts_deferred():
             self.session.store.commit()
             self.committed = True
             if actions - NOT_CHANGES:

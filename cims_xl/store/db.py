@@ -112,11 +112,13 @@ _STORAGE_TEXTS = (("disk is full", "SQLITE_FULL"), ("disk i/o error", "SQLITE_IO
                   ("readonly database", "SQLITE_READONLY"))
 
 
-def storage_failure(exc: BaseException, path: "Path | str | None" = None, *, what: str = "the store",
+def storage_failure(exc: BaseException, path: "Path | str | None" = None, *, subject: str | None = None,
                     nothing: str = "Nothing of this change was saved (the store is as it was)."):
-    """The `errors.StorageFailed` to tell the user for a SQLite error that says the store
-    cannot be written (disk full, I/O error, read-only), else None. Its message says
-    nothing of the change was saved: SQLite rolls an unfinished transaction back
+    """The `errors.StorageFailed` to tell the user for a SQLite error that says a file
+    cannot be written (disk full, I/O error, read-only), else None. `path` is the file
+    (its folder's free space tells a full disk behind an I/O error); `subject` what the
+    message names, "the store <file name>" by default. The message says nothing of the
+    change was saved: SQLite rolls an unfinished transaction back
     (https://sqlite.org/atomiccommit.html)."""
     from ..errors import StorageFailed
 
@@ -132,8 +134,8 @@ def storage_failure(exc: BaseException, path: "Path | str | None" = None, *, wha
     if code in ("SQLITE_IOERR", "SQLITE_CANTOPEN") and path is not None and _disk_full(Path(path).parent):
         code = "SQLITE_FULL"        # SQLite could not size its -shm file: say why
     why, advice = _STORAGE_CODES[code]
-    where = f" {Path(path).name}" if path and what == "the store" else f" in {path}" if path else ""
-    return StorageFailed(f"{what}{where} could not be written: {why}. {nothing} {advice}")
+    subject = subject or (f"the store {Path(path).name}" if path else "the store")
+    return StorageFailed(f"{subject} could not be written: {why}. {nothing} {advice}")
 
 
 def _rows(cursor) -> Iterator[tuple]:
@@ -146,8 +148,8 @@ def _rows(cursor) -> Iterator[tuple]:
 
 
 def _disk_full(folder: Path) -> bool:
-    """Whether the disk holding `folder` has no room left (under one SQLite page size of
-    64 KiB), as far as the OS says."""
+    """Whether the disk holding `folder` has no room left (less than 64 KiB, SQLite's
+    largest page), as far as the OS says."""
     import shutil
 
     try:
@@ -1216,7 +1218,7 @@ class Store:
         """(entity_id, changes) of every customer merge entry, oldest first: the retired
         customer's entry records `merged_into` in its changes."""
         yield from _rows(self.conn.execute("SELECT entity_id, changes FROM audit WHERE action = 'merge' "
-                                     "AND entity = 'customer' ORDER BY seq"))
+                                           "AND entity = 'customer' ORDER BY seq"))
 
     def newest_audit_seqs(self, entity_ids: list[str]) -> dict[str, int]:
         """The seq of the newest audit entry about each record (alone or among others)."""
@@ -1263,7 +1265,7 @@ class Store:
     def iter_audit_sigs(self) -> Iterator[tuple[int, int, str, str, str]]:
         """(first_seq, last_seq, signer, states JSON, signature) in trail order."""
         yield from _rows(self.conn.execute("SELECT first_seq, last_seq, signer, states, sig FROM audit_sigs "
-                                     "ORDER BY last_seq"))
+                                           "ORDER BY last_seq"))
 
     def audit_link(self, seq: int) -> tuple | None:
         """(prev_mac, mac) of entry `seq` as stored, or None when there is none."""
@@ -1338,7 +1340,7 @@ class Store:
         owner = "owner" if "owner" in cols else "NULL"
         customer = "customer_id" if "customer_id" in cols else "NULL"
         yield from _rows(self.conn.execute(f"SELECT id, created_by, updated_by, deleted_by, {owner}, {customer} "
-                                     f"FROM {ent.table}"))
+                                           f"FROM {ent.table}"))
 
     # -- batches --
 
@@ -1514,7 +1516,7 @@ def backup_store(store: Store, dest: Path, key: bytes) -> None:
         store.conn.backup(target)
     except sqlcipher3.Error as exc:
         # the backup's disk is full (the store's may be fine): name the backup's folder
-        failure = storage_failure(exc, dest.parent.parent, what="the backup",
+        failure = storage_failure(exc, dest, subject=f"the backup in {dest.parent.parent}",
                                   nothing="No backup was made; the store is as it was.")
         if failure is None:
             raise
