@@ -15,10 +15,13 @@ import threading
 # a local (`parse`, a number with an unknown country code), a cycle through its frame
 # that holds every caller's frame and so the whole chunk. So at each chunk boundary the
 # young generations are collected once more than GC_SAFETY_CONTAINERS container objects
-# were made and not freed since the last collection: a 100,000-row customer import ends
-# with about 330,000 (so about three such collections, a few milliseconds each), and a
-# file whose every row makes a cycle keeps at most about this many objects of garbage.
-GC_SAFETY_CONTAINERS = 100_000
+# were made and not freed since the last collection. Each collection walks every one of
+# them (about 1 microsecond each: 50-250 ms for the live rows of the chunks read ahead),
+# so the bound is set where a 100,000-row customer import collects once or twice instead
+# of six times (0.53 s of the import's main thread at 100,000, 0.08 s at 300,000:
+# bench/bench_import.py's file, measured at stop 19), and a file whose every row makes a
+# cycle keeps at most about this many objects of garbage (a few chunks' rows).
+GC_SAFETY_CONTAINERS = 300_000
 _gc_lock = threading.Lock()
 _gc_users = 0
 _gc_was_enabled = False
