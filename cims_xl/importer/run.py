@@ -711,7 +711,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         header_number = window[0][0] - 1
         header_values = header_evidence.no_header_names(max(len(v) for _, v in window))
     else:
-        header_number, header_values = two_row_header(window, i, src.merged) or units_row(window, i) or window[i]
+        header_number, header_values = (two_row_header(window, i, src.merged, lambda h: mp.known_header_count(ent, [h]) > 0)
+                                         or units_row(window, i) or window[i])
         _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
     lenient = {k: v for k, v in overrides.items()
