@@ -114,6 +114,9 @@ def _whole_fields() -> frozenset[str]:
 # Fields that hold percent points (Probability: 40 is 40 %), which some systems write as
 # a fraction of 1 (0.4).
 SHARE_POINT_FIELDS = frozenset({"probability"})
+# ... and every field written as a share of 1 or as points: a Discount (stored as a share
+# of the price, 0.15) whose column writes "0.50" beside "10.00" reads both ways.
+SHARE_FIELDS = SHARE_POINT_FIELDS | {"discount"}
 _FRACTION = re.compile(r"^\s*0?[.,]\d{1,6}\s*$")
 _ZERO_OR_ONE = re.compile(r"^\s*[01](?:[.,]0+)?\s*$")
 _PLAIN_NUMBER = re.compile(r"^\s*[+-]?\d[\d.,]*\s*$")
@@ -164,7 +167,7 @@ class NumberEvidence:
     open_forms: dict = field(default_factory=dict)
 
     def add(self, value: object, row: list | None = None) -> None:
-        if self.target in SHARE_POINT_FIELDS:
+        if self.target in SHARE_FIELDS:
             self._share(value)
         if type(value) is not str:
             return
@@ -299,8 +302,11 @@ class NumberEvidence:
             self.shares["fraction"] += 1
             if len(self.share_examples) < EXAMPLES:
                 self.share_examples.append(text.strip()[:30])
-        elif (not _ZERO_OR_ONE.match(text) and _PLAIN_NUMBER.match(text)) or "%" in text:
-            # "40", or "25 %": with signs beside them, bare "0,4" may mean 0.4 %
+        elif (not _ZERO_OR_ONE.match(text) and _PLAIN_NUMBER.match(text)) or (
+                "%" in text and self.target in SHARE_POINT_FIELDS):
+            # "40", or "25 %": with signs beside them, bare "0,4" may mean 0.4 %. (A
+            # Discount's "15%" is a share of the price written with its sign: beside it,
+            # "0.2" is the share the store keeps, 20 %.)
             self.shares["points"] += 1
 
     @property
@@ -488,16 +494,23 @@ def fraction_fields(columns: list[NumberEvidence]) -> tuple[frozenset[str], list
 
 
 def mixed_share_fields(columns: list[NumberEvidence]) -> tuple[frozenset[str], list[dict]]:
-    """(percent-points fields whose column writes both fractions of 1 and percent
-    points, their inferences): in "0.25", "50", "1" the 50 says percent points, so
-    "0.25" is 0.25 % or 25 % and "1" is 1 % or 100 %: such values (above 0, up to 1)
-    are left empty with a warning (plan), never stored as a guess."""
+    """(share fields whose column writes both fractions of 1 and plain numbers above 1,
+    their inferences): in "0.25", "50", "1" the 50 says percent points, so "0.25" is
+    0.25 % or 25 % and "1" is 1 % or 100 %: such values (above 0, up to 1) are left
+    empty with a warning (plan), never stored as a guess. The same for a Discount column
+    ("0.50" beside "10.00", which may be points or an amount off the price)."""
     found, inferences = set(), []
     for ev in columns:
-        if ev.target in SHARE_POINT_FIELDS and ev.shares["fraction"] and ev.shares["points"]:
+        if ev.target in SHARE_FIELDS and ev.target not in SHARE_POINT_FIELDS and "%" in ev.column and (
+                ev.shares["fraction"] or ev.shares["points"]):
+            inferences.append({"what": f"percentages in '{ev.column}'", "decided": "percent points (10 is 10 %)",
+                               "evidence": "the column's heading says %"})
+        if ev.target in SHARE_FIELDS and ev.shares["fraction"] and ev.shares["points"] and (
+                ev.target in SHARE_POINT_FIELDS or "%" not in ev.column):   # "Discount %": points, said
             found.add(ev.target)
+            above = "percent points" if ev.target in SHARE_POINT_FIELDS else "numbers above 1"
             inferences.append({"what": f"percentages in '{ev.column}'",
-                               "decided": "percent points; values from 0 to 1 left empty",
+                               "decided": f"{above}; values from 0 to 1 left empty",
                                "evidence": "both fractions of 1, such as "
                                            + ", ".join(f"'{v}'" for v in ev.share_examples)
                                            + ", and numbers above 1 (points): a value up to 1 reads both ways"})

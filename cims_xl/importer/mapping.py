@@ -195,7 +195,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "amount": ["sales", "amount", "total", "revenue", "line total", "销售额", "金额",
                    "总金额", "订单金额", "order total", "order total amount", "grand total",
                    "实付款", "实付金额", "买家实际支付金额", "订单总额"],
-        "discount": ["discount", "折扣"],
+        "discount": ["discount", "折扣", "discount rate", "discount percent", "discount percentage", "折扣率"],
         "profit": ["profit", "利润"],
         "currency": ["currency", "币种", "货币", "币别", "currency code", "交易币种", "结算币种"],
         "region": ["region", "地区", "区域", "大区"],
@@ -924,7 +924,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             chosen[i] = ColumnMap(h, None, "secret")
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
-               or numbered_hit(table, n) or _currency_headed_hit(ent, table, h))
+               or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(ent, table, n))
         if hit:
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:
@@ -1331,6 +1331,16 @@ def _currency_headed_hit(ent: Entity, table: dict, header: str):
     hit = table.get(n) or table.get(_unprefixed(ent.kind, n))
     kinds = {f.key: f.kind for f in ent.fields}
     return hit if hit and kinds.get(hit[0]) == "money" else None
+
+
+def _percent_headed_hit(ent: Entity, table: dict, n: str):
+    """The synonym hit of a percentage field (Discount, Probability) for a normalised
+    heading that adds a percent sign to one of its names ("折扣率(%)", "% Rabatt"), else None."""
+    if "%" not in n:
+        return None
+    hit = table.get(n.replace("%", ""))
+    kinds = {f.key: f.kind for f in ent.fields}
+    return hit if hit and hit[0] in ("discount", "probability") and kinds.get(hit[0]) in ("decimal", "int") else None
 
 
 def _unprefixed(kind: str, n: str) -> str:

@@ -650,6 +650,13 @@ class RowPreparer:
                      if self.kinds.get(t) in ("int", "decimal") and t in PERCENT_FIELDS)
 
     @functools.cached_property
+    def _percent_headed(self) -> frozenset[str]:
+        """Share fields (Discount, kept as a share of 1) whose column's heading says its
+        numbers are percent points ("Discount %", "Discount (%)", "% Discount")."""
+        return frozenset(t for t, h in self.source_of.items()
+                         if t in PERCENT_FIELDS and self.kinds.get(t) == "decimal" and "%" in h)
+
+    @functools.cached_property
     def _id_targets(self) -> tuple[str, ...]:
         """Mapped fields that hold an id or code as text: never a number in scientific
         notation (its digits are gone)."""
@@ -778,8 +785,13 @@ class RowPreparer:
                     del data[key]
                     data.setdefault(UNREADABLE, {})[key] = Unreadable(
                         v, f"{v.strip()!r} is {format(number.normalize(), 'f')} %, not a whole percentage")
+                elif self.kinds.get(key) == "decimal":      # a share of 1 (Discount): "25%" is 0.25
+                    if 0 <= number <= 100:
+                        data[key] = number / 100
                 elif points or 0 <= number <= 100:    # else the field refuses the text as written
                     data[key] = number if points else number / 100      # "25%": 25 points, or 0.25
+            elif key in self._percent_headed and (number := _bare_share(v)) is not None and 0 <= number <= 100:
+                data[key] = number / 100        # "10" under "Discount %": 10 % of the price, 0.10
         for key in self.options.fraction_fields:
             v = data.get(key)
             if v is not None and not isinstance(v, bool) and (type(v) is not str or _PLAIN_SHARE.match(v)):
@@ -796,7 +808,7 @@ class RowPreparer:
                 del data[key]
                 data.setdefault(UNREADABLE, {})[key] = Unreadable(
                     shown, f"'{shown}' could be {format((share * 100).normalize(), 'f')} % or {shown} %: the "
-                           "column writes both shares of 1 and percent points (write 25% to say which)")
+                           "column writes both shares of 1 and numbers above 1 (write 25% to say which)")
         for key in self.options.float_wholes:
             v = data.get(key)
             if type(v) is str and is_float_whole(v):
