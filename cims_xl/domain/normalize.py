@@ -1397,13 +1397,33 @@ def _resolve_day_month(match: re.Match[str], order: str | None, raw: str) -> tup
     if a > 12 and b > 12:
         raise ValueError(_problem("no such date", raw))
     if a > 12 or a == b:
-        return a, b, year
+        return _unless_year_first(match, (a, b, year), "day/month/year", raw)
     if b > 12:
-        return b, a, year
+        return _unless_year_first(match, (b, a, year), "month/day/year", raw)
     raise ValueError(
         f"ambiguous {date_word}: day and month could be either way; "
         "give the date order (DMY or MDY)"
     )
+
+
+def _unless_year_first(match: re.Match[str], read: tuple[int, int, str], words: str,
+                       raw: str) -> tuple[int, int, str]:
+    """`read` (day, month, year text), unless the value also reads year first as
+    another real date ("24.03.05": 2005-03-24 or, as Korean and Japanese exports write
+    it, 2024-03-05): then ValueError naming both readings. One value cannot tell which."""
+    a, b, y = match["a"], match["b"], match["y"]
+    if len(a) != 2 or len(y) != 2:
+        return read
+    try:
+        first = _dt.date(_full_year(a), int(b), int(y))
+        other = _dt.date(_full_year(read[2]), read[1], read[0])
+    except ValueError:
+        return read
+    if first == other:
+        return read
+    shown = _shown(raw)
+    raise ValueError(f"ambiguous date{' ' + shown if shown else ''}: year/month/day {first.isoformat()} or "
+                     f"{words} {other.isoformat()}; write it as YYYY-MM-DD")
 
 
 def _full_year(text: str) -> int:
@@ -1594,10 +1614,21 @@ def date_fits(value: object) -> frozenset[str] | None:
     (blank, date objects, serials, ISO and other year-first forms, month names, a value
     every order reads the same, or one no order can read). "YMD" is a candidate only
     for a two-digit last part ("24/03/05", as Japanese and Korean exports write)."""
+    readings = _day_month_readings(value)
+    if readings is None:
+        return None
+    readings = readings[0]
+    if not readings or (len(readings) > 1 and len(set(readings.values())) == 1):
+        return None                     # unreadable, or every order reads the same date
+    return frozenset(readings)
+
+
+def _day_month_readings(value: object) -> tuple[dict[str, _dt.date], bool] | None:
+    """({order: the date an "a/b/c" value is under it}, whether its last part has two
+    digits) for the orders that read it as a real date; None for other values."""
     if is_blank(value) or not isinstance(value, str):
         return None
-    text = _date_text(value)
-    match = _DAY_MONTH.match(text)
+    match = _DAY_MONTH.match(_date_text(value))
     if not match:
         return None
     a, b, y = match["a"], match["b"], match["y"]
@@ -1609,9 +1640,19 @@ def date_fits(value: object) -> frozenset[str] | None:
             readings[order] = _dt.date(_full_year(year), int(month), int(day))
         except ValueError:
             continue
-    if not readings or (len(readings) > 1 and len(set(readings.values())) == 1):
-        return None                     # unreadable, or every order reads the same date
-    return frozenset(readings)
+    return readings, len(y) == 2
+
+
+def short_year_readings(value: object) -> dict[str, _dt.date] | None:
+    """{order: date} for a date written with separators and a two-digit year ("24.03.05",
+    "23/11/28", "05-03-24", "05 03 24"): the date each order ("DMY", "MDY", "YMD") that
+    reads it as a real date gives, two-digit years as in parse_date ("23.11.28" is
+    {"DMY": 2028-11-23, "YMD": 2023-11-28}). None for any other value (a four-digit
+    year, year-first ISO text, month names, blanks, numbers)."""
+    found = _day_month_readings(value)
+    if found is None or not found[1]:
+        return None
+    return found[0]
 
 
 def date_order_candidates(values: Iterable[object]) -> frozenset[str] | None:
