@@ -253,3 +253,52 @@ def test_iso_basic_digits_beside_day_first_dates_are_read_as_before(admin, tmp_p
                                          ["1", "Acme", "25/03/2024", "10"], ["2", "Acme", "20240305", "10"]])
     import_file(admin, path, kind="orders")
     assert stored(admin, "order", "order_number", "order_date") == {"1": dt.date(2024, 3, 25), "2": dt.date(2024, 3, 5)}
+
+
+# ----- property: a column of two-digit-year dates, some written as digits alone, is read right or refused ----
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from cims_xl.domain import normalize as nz  # noqa: E402
+from cims_xl.importer import run as import_run  # noqa: E402
+
+_PARTS = {"YMD": ("%y", "%m", "%d"), "DMY": ("%d", "%m", "%y"), "MDY": ("%m", "%d", "%y")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(order=st.sampled_from(["YMD", "DMY", "MDY"]), sep=st.sampled_from(["/", ".", "-", " "]),
+       cells=st.lists(st.tuples(st.dates(min_value=dt.date(1970, 1, 1), max_value=TODAY),
+                                st.sampled_from(["separated", "separated", "digits", "four-digit year"])),
+                      min_size=1, max_size=30))
+def test_a_two_digit_year_column_in_any_order_is_read_as_written_or_refused_never_wrong(order, sep, cells):
+    """As the import's first pass decides a date column (run._scan): the values with
+    separators, then the digits alone beside them."""
+    parts = _PARTS[order]
+    written = []
+    for day, how in cells:
+        if how == "digits":
+            written.append(day.strftime("".join(parts)))
+        elif how == "four-digit year" and order != "YMD":
+            written.append(day.strftime(sep.join(p.replace("%y", "%Y") for p in parts)))
+        else:
+            written.append(day.strftime(sep.join(parts)))
+    evidence = import_run._DateEvidence("Order Date")
+    for text in written:
+        evidence.add(text)
+    separated, problem = evidence.result("order_date")
+    try:
+        digits = evidence.digits.decide("order_date", None, import_run._beside(evidence, separated, problem, None))
+    except ImportRefused:
+        return                                  # stopped: nothing stored
+    if problem == "ambiguous" and digits is not None and digits.beside:
+        separated, problem = digits.order, None
+    if problem:
+        return                                  # stopped
+    got = []
+    for text in written:
+        if nz.compact_digits(text) is not None:
+            got.append(nz.from_compact(text, digits.order) if digits and digits.how == "compact"
+                       else nz.day_number_date(text))
+        else:
+            got.append(nz.parse_date(text, separated))
+    assert got == [d for d, _ in cells], (written, separated, digits)
