@@ -1146,7 +1146,9 @@ def parse_date(value: object, order: str | None = None) -> _dt.date | None:
     1905-07-16), with Excel's fake 1900-02-29 (serial 60) refused; and day/month
     forms with a year ("05/10/2024", "5.10.24", "5. 3. 2024", "05 03 2024"). For those,
     ``order`` ("DMY", "MDY" or "YMD") says which part is which; without it a value
-    is read only when unambiguous (a part above 12, or day equal to month).
+    is read only when unambiguous (a part above 12, or day equal to month, and with a
+    two-digit year last only when the parts read year first are no date: "24.03.05"
+    is 2024-03-05 or 2005-03-24, and is refused naming both).
     Two-digit years: 00-68 are 2000-2068, 69-99 are 1969-1999 (as Excel and POSIX).
     """
     if is_blank(value):
@@ -1400,10 +1402,20 @@ def _resolve_day_month(match: re.Match[str], order: str | None, raw: str) -> tup
         return _unless_year_first(match, (a, b, year), "day/month/year", raw)
     if b > 12:
         return _unless_year_first(match, (b, a, year), "month/day/year", raw)
+    # "03/01/19" also reads year first (2003-01-19), as Korean and Japanese exports write
+    year_first = len(match["a"]) == 2 and len(year) == 2 and _real_date(_full_year(match["a"]), b, int(year))
     raise ValueError(
         f"ambiguous {date_word}: day and month could be either way; "
-        "give the date order (DMY or MDY)"
+        + ("give the date order (DMY, MDY or YMD)" if year_first else "give the date order (DMY or MDY)")
     )
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        _dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _unless_year_first(match: re.Match[str], read: tuple[int, int, str], words: str,
