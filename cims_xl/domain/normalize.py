@@ -1503,6 +1503,7 @@ def _parse_offset(text: str | None) -> _dt.tzinfo | None:
 
 DAY_MONTH = _DAY_MONTH      # "a/b/y" with any of / - . between (for the importer's evidence)
 _ORDER_WORDS = {"DMY": "day/month/year", "MDY": "month/day/year", "YMD": "year/month/day"}
+ORDER_WORDS = _ORDER_WORDS      # the orders in words, for messages
 
 
 def _is_year_first(value: object) -> bool:

@@ -94,7 +94,7 @@ def ahead_words(target: str) -> str:
     return "a year after today" if years == 1 else f"{years} years after today"
 
 
-ORDER_WORDS = {"DMY": "day/month/year", "MDY": "month/day/year", "YMD": "year/month/day"}
+ORDER_WORDS = nz.ORDER_WORDS
 
 
 @dataclass

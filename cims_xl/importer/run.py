@@ -545,8 +545,9 @@ class _DateEvidence:
                     if m["s"] != ".":
                         break
                     self.dotted_example = self.dotted_example or v
-        for v in values:
-            self.short_years.add(v)
+        if len(found if self.candidates is None else self.candidates & found) > 1:
+            for v in values:            # orders left to tell apart: what each makes of the values
+                self.short_years.add(v)
         if "YMD" in found and len(self.firsts) < 100:
             for v in values:
                 m = nz.DAY_MONTH.match(v)
