@@ -435,6 +435,7 @@ class _DateEvidence:
         self.firsts: set[str] = set()      # first parts of "a/b/yy" values (years under YMD)
         self.lasts: set[str] = set()       # last parts (years under DMY and MDY)
         self.spread: str | None = None
+        self.by_rule = False               # decided by how parts vary or by dots, not by the values alone
         self.serials = 0                   # cells that are Excel day numbers, not dates
         self.serial_example: object = None
         self.separators: set[str] = set()  # what stands between the parts of "a/b/y" values
@@ -601,6 +602,7 @@ class _DateEvidence:
             dots = (f"dots between the parts ('{self.dotted_example}'): day-first where dates are "
                     "written with dots (de, ru, pl, cs, fi, tr …), and no value contradicts it")
             self.spread = f"{self.spread}; {dots}" if self.spread else dots
+            self.by_rule = True
 
     def _narrow_by_year_spread(self) -> None:
         """Two-digit years: the year part of a column takes few values, the day part up
@@ -612,10 +614,12 @@ class _DateEvidence:
         firsts, lasts = len(self.firsts), len(self.lasts)
         if firsts >= YEAR_SPREAD and lasts * 4 <= firsts:
             self.candidates = self.candidates - {"YMD"}
+            self.by_rule = True
             self.spread = (f"the first part takes {firsts} different values like a day, the last part "
                            f"{lasts} like a year")
         elif lasts >= YEAR_SPREAD and firsts * 4 <= lasts:
             self.candidates = frozenset({"YMD"})
+            self.by_rule = True
             self.spread = (f"the last part takes {lasts} different values like a day, the first part "
                            f"{firsts} like a year")
 
@@ -686,7 +690,7 @@ def _orders_from_other_columns(evidence: dict[int, _DateEvidence],
     deciders: dict[frozenset, list[tuple[str, str, str]]] = {}
     for col, (order, problem) in results.items():
         ev = evidence[col]
-        if col in mapped and order and not problem and ev.shapes and ev.spread is None:
+        if col in mapped and order and not problem and ev.shapes and not ev.by_rule:
             example = ev.decisive or ""
             deciders.setdefault(frozenset(ev.shapes), []).append((order, ev.column, example))
     settled: dict[int, tuple[str, str]] = {}
