@@ -300,20 +300,38 @@ def test_a_separator_after_four_digits_can_only_be_the_decimal_mark(admin, tmp_p
 
 # ----- 4. date order with two-digit years -----------------------------------------------------
 
-def test_two_digit_year_first_dates_stop_as_ambiguous_and_the_order_option_settles_them(admin, tmp_path):
+def test_two_digit_year_first_dates_whose_day_first_reading_lies_years_ahead_are_read_year_first(
+        admin, tmp_path, monkeypatch):
+    from cims_xl.importer import compact_dates
+
+    monkeypatch.setattr(compact_dates, "today", lambda: dt.date(2026, 12, 1))    # what lies ahead depends on it
     path = tmp_path / "jp.csv"
     path.write_text("Order ID,Order Date,Customer Name,Sales\nA-1,24/03/05,Test Kabushiki,1200\n"
                     "A-2,23/11/28,Test Kabushiki,800\nA-3,24/01/15,Sample Shoji,450\n"
                     "A-4,22/12/31,Sample Shoji,99\n", encoding="utf-8")
-    with pytest.raises(AmbiguousDates) as exc:
-        import_file(admin, path, kind="orders")
-    message = exc.value.message
-    assert "'Order Date'" in message and "'22/12/31'" in message and "--date-order YMD" in message
-    assert records.list_records(admin, "order") == []
-    result = import_file(admin, path, kind="orders", date_order="YMD")
+    result = import_file(admin, path, kind="orders")
     got = {k: o["order_date"] for k, o in orders(admin).items()}
     assert got == {"A-1": dt.date(2024, 3, 5), "A-2": dt.date(2023, 11, 28), "A-3": dt.date(2024, 1, 15),
                    "A-4": dt.date(2022, 12, 31)}
+    said = decided(result, "date order in 'Order Date'")
+    assert said["decided"] == "YMD" and "'22/12/31' would be 2031-12-22" in said["evidence"]
+
+
+def test_two_digit_year_first_dates_every_reading_places_in_the_past_stop_and_the_order_option_settles_them(
+        admin, tmp_path):
+    path = tmp_path / "jp.csv"
+    path.write_text("Order ID,Order Date,Customer Name,Sales\nA-1,24/03/05,Test Kabushiki,1200\n"
+                    "A-2,23/11/12,Test Kabushiki,800\nA-3,24/01/15,Sample Shoji,450\n"
+                    "A-4,22/12/10,Sample Shoji,99\n", encoding="utf-8")
+    with pytest.raises(AmbiguousDates) as exc:
+        import_file(admin, path, kind="orders")
+    message = exc.value.message
+    assert "'Order Date'" in message and "'22/12/10'" in message and "--date-order YMD" in message
+    assert records.list_records(admin, "order") == []
+    result = import_file(admin, path, kind="orders", date_order="YMD")
+    got = {k: o["order_date"] for k, o in orders(admin).items()}
+    assert got == {"A-1": dt.date(2024, 3, 5), "A-2": dt.date(2023, 11, 12), "A-3": dt.date(2024, 1, 15),
+                   "A-4": dt.date(2022, 12, 10)}
     assert decided(result, "date order in 'Order Date'")["evidence"] == "--date-order"
 
 

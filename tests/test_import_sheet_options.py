@@ -84,14 +84,14 @@ def _lines_stored(session):
 def _year_first_dates(tmp_path):
     return write_csv(tmp_path / "juchu.csv", [
         ["Order ID", "Order Date", "Customer Name", "Sales"],
-        ["J-1", "24/03/05", "テスト株式会社", "1200"], ["J-2", "23/11/28", "テスト株式会社", "800"],
-        ["J-3", "24/01/15", "サンプル商事", "450"], ["J-4", "22/12/31", "サンプル商事", "99"]])
+        ["J-1", "24/03/05", "テスト株式会社", "1200"], ["J-2", "23/11/12", "テスト株式会社", "800"],
+        ["J-3", "24/01/15", "サンプル商事", "450"], ["J-4", "22/12/10", "サンプル商事", "99"]])
 
 
 def _dates_stored(session):
     return {o["order_number"]: o["order_date"] for o in records.list_records(session, "order")} == {
-        "J-1": dt.date(2024, 3, 5), "J-2": dt.date(2023, 11, 28), "J-3": dt.date(2024, 1, 15),
-        "J-4": dt.date(2022, 12, 31)}
+        "J-1": dt.date(2024, 3, 5), "J-2": dt.date(2023, 11, 12), "J-3": dt.date(2024, 1, 15),
+        "J-4": dt.date(2022, 12, 10)}
 
 
 def _unnamed_column(tmp_path):

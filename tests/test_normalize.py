@@ -473,14 +473,39 @@ def test_excel_serial_outside_excels_range_is_rejected(serial):
         parse_date(serial)
 
 
-@pytest.mark.parametrize("raw", ["03/01/19", "05/10/2024", "5.10.24", "1-2-2024"])
-def test_ambiguous_day_month_without_order_raises_with_the_hint(raw):
+@pytest.mark.parametrize("raw, orders", [("03/01/19", "DMY, MDY or YMD"), ("05/10/2024", "DMY or MDY"),
+                                         ("5.10.24", "DMY or MDY"), ("1-2-2024", "DMY or MDY")])
+def test_ambiguous_day_month_without_order_raises_with_the_hint(raw, orders):
     with pytest.raises(ValueError) as error:
         parse_date(raw)
     assert str(error.value) == (
         f"ambiguous date '{raw}': day and month could be either way; "
-        "give the date order (DMY or MDY)"
+        f"give the date order ({orders})"
     )
+
+
+@pytest.mark.parametrize("raw, year_first, other", [
+    ("24.03.05", "2024-03-05", "day/month/year 2005-03-24"),      # Korean yy.mm.dd
+    ("23/11/28", "2023-11-28", "day/month/year 2028-11-23"),      # Japanese yy/mm/dd
+    ("13/01/24", "2013-01-24", "day/month/year 2024-01-13"),
+    ("05-05-24", "2005-05-24", "day/month/year 2024-05-05"),
+])
+def test_a_two_digit_year_date_that_also_reads_year_first_is_refused_naming_both(raw, year_first, other):
+    with pytest.raises(ValueError) as error:
+        parse_date(raw)
+    assert str(error.value) == (f"ambiguous date '{raw}': year/month/day {year_first} or {other}; "
+                                "write it as YYYY-MM-DD")
+    assert parse_date(raw, "YMD").isoformat() == year_first
+
+
+@pytest.mark.parametrize("raw, want", [("28/11/95", dt.date(1995, 11, 28)), ("11/28/23", dt.date(2023, 11, 28)),
+                                       ("31.12.99", dt.date(1999, 12, 31)), ("5.10.24", None)])
+def test_a_two_digit_year_date_no_year_first_reading_fits_is_read_as_before(raw, want):
+    if want is None:
+        with pytest.raises(ValueError, match="DMY or MDY"):
+            parse_date(raw)
+    else:
+        assert parse_date(raw) == want
 
 
 @pytest.mark.parametrize(

@@ -1146,7 +1146,9 @@ def parse_date(value: object, order: str | None = None) -> _dt.date | None:
     1905-07-16), with Excel's fake 1900-02-29 (serial 60) refused; and day/month
     forms with a year ("05/10/2024", "5.10.24", "5. 3. 2024", "05 03 2024"). For those,
     ``order`` ("DMY", "MDY" or "YMD") says which part is which; without it a value
-    is read only when unambiguous (a part above 12, or day equal to month).
+    is read only when unambiguous (a part above 12, or day equal to month, and with a
+    two-digit year last only when the parts read year first are no date: "24.03.05"
+    is 2024-03-05 or 2005-03-24, and is refused naming both).
     Two-digit years: 00-68 are 2000-2068, 69-99 are 1969-1999 (as Excel and POSIX).
     """
     if is_blank(value):
@@ -1397,13 +1399,43 @@ def _resolve_day_month(match: re.Match[str], order: str | None, raw: str) -> tup
     if a > 12 and b > 12:
         raise ValueError(_problem("no such date", raw))
     if a > 12 or a == b:
-        return a, b, year
+        return _unless_year_first(match, (a, b, year), "day/month/year", raw)
     if b > 12:
-        return b, a, year
+        return _unless_year_first(match, (b, a, year), "month/day/year", raw)
+    # "03/01/19" also reads year first (2003-01-19), as Korean and Japanese exports write
+    year_first = len(match["a"]) == 2 and len(year) == 2 and _real_date(_full_year(match["a"]), b, int(year))
     raise ValueError(
         f"ambiguous {date_word}: day and month could be either way; "
-        "give the date order (DMY or MDY)"
+        + ("give the date order (DMY, MDY or YMD)" if year_first else "give the date order (DMY or MDY)")
     )
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        _dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _unless_year_first(match: re.Match[str], read: tuple[int, int, str], words: str,
+                       raw: str) -> tuple[int, int, str]:
+    """`read` (day, month, year text), unless the value also reads year first as
+    another real date ("24.03.05": 2005-03-24 or, as Korean and Japanese exports write
+    it, 2024-03-05): then ValueError naming both readings. One value cannot tell which."""
+    a, b, y = match["a"], match["b"], match["y"]
+    if len(a) != 2 or len(y) != 2:
+        return read
+    try:
+        first = _dt.date(_full_year(a), int(b), int(y))
+        other = _dt.date(_full_year(read[2]), read[1], read[0])
+    except ValueError:
+        return read
+    if first == other:
+        return read
+    shown = _shown(raw)
+    raise ValueError(f"ambiguous date{' ' + shown if shown else ''}: year/month/day {first.isoformat()} or "
+                     f"{words} {other.isoformat()}; write it as YYYY-MM-DD")
 
 
 def _full_year(text: str) -> int:
@@ -1471,6 +1503,7 @@ def _parse_offset(text: str | None) -> _dt.tzinfo | None:
 
 DAY_MONTH = _DAY_MONTH      # "a/b/y" with any of / - . between (for the importer's evidence)
 _ORDER_WORDS = {"DMY": "day/month/year", "MDY": "month/day/year", "YMD": "year/month/day"}
+ORDER_WORDS = _ORDER_WORDS      # the orders in words, for messages
 
 
 def _is_year_first(value: object) -> bool:
@@ -1594,10 +1627,21 @@ def date_fits(value: object) -> frozenset[str] | None:
     (blank, date objects, serials, ISO and other year-first forms, month names, a value
     every order reads the same, or one no order can read). "YMD" is a candidate only
     for a two-digit last part ("24/03/05", as Japanese and Korean exports write)."""
+    readings = _day_month_readings(value)
+    if readings is None:
+        return None
+    readings = readings[0]
+    if not readings or (len(readings) > 1 and len(set(readings.values())) == 1):
+        return None                     # unreadable, or every order reads the same date
+    return frozenset(readings)
+
+
+def _day_month_readings(value: object) -> tuple[dict[str, _dt.date], bool] | None:
+    """({order: the date an "a/b/c" value is under it}, whether its last part has two
+    digits) for the orders that read it as a real date; None for other values."""
     if is_blank(value) or not isinstance(value, str):
         return None
-    text = _date_text(value)
-    match = _DAY_MONTH.match(text)
+    match = _DAY_MONTH.match(_date_text(value))
     if not match:
         return None
     a, b, y = match["a"], match["b"], match["y"]
@@ -1609,9 +1653,19 @@ def date_fits(value: object) -> frozenset[str] | None:
             readings[order] = _dt.date(_full_year(year), int(month), int(day))
         except ValueError:
             continue
-    if not readings or (len(readings) > 1 and len(set(readings.values())) == 1):
-        return None                     # unreadable, or every order reads the same date
-    return frozenset(readings)
+    return readings, len(y) == 2
+
+
+def short_year_readings(value: object) -> dict[str, _dt.date] | None:
+    """{order: date} for a date written with separators and a two-digit year ("24.03.05",
+    "23/11/28", "05-03-24", "05 03 24"): the date each order ("DMY", "MDY", "YMD") that
+    reads it as a real date gives, two-digit years as in parse_date ("23.11.28" is
+    {"DMY": 2028-11-23, "YMD": 2023-11-28}). None for any other value (a four-digit
+    year, year-first ISO text, month names, blanks, numbers)."""
+    found = _day_month_readings(value)
+    if found is None or not found[1]:
+        return None
+    return found[0]
 
 
 def date_order_candidates(values: Iterable[object]) -> frozenset[str] | None:

@@ -17,6 +17,17 @@ day number. Two compact readings that both fit stop the import naming the column
 examples and --date-order; none that fits, when the values cannot be day numbers of our
 times either, stops it too. --date-order settles both (rows that do not fit are then
 refused one by one).
+
+The same rule decides dates written with separators and a two-digit year ("24.03.05",
+"23/11/28": yy.mm.dd in Korean and Japanese exports, dd.mm.yy in German ones):
+`ShortYears` keeps, per order, the earliest and latest date the column's values give,
+and `ShortYears.narrow` drops an order that puts some value before 1900 or after the
+field's latest plausible day ("23.11.28" as dd.mm.yy is 2028-11-23: no order of today).
+One order left decides; none left stops naming the values.
+
+A column can hold both kinds ("25/03/2024" beside "050324"): `DigitEvidence.decide`
+then reads the digits in the order the values written with separators allow
+(`Beside`), when only one order fits both, and stops naming both when none does.
 """
 
 from __future__ import annotations
@@ -77,6 +88,70 @@ class _Reading:
                 and self.high[0] <= last)
 
 
+def ahead_words(target: str) -> str:
+    """"a year after today", "10 years after today": the latest plausible day of a field, in words."""
+    years = AHEAD_YEARS.get(target, AHEAD_DEFAULT)
+    return "a year after today" if years == 1 else f"{years} years after today"
+
+
+ORDER_WORDS = nz.ORDER_WORDS
+
+
+@dataclass
+class ShortYears:
+    """Dates written with separators and a two-digit year ("24.03.05", "23/11/28") seen
+    in a column: per order, the earliest and latest date its values give under it
+    (`nz.short_year_readings`). Every distinct value is added once."""
+    readings: dict = field(default_factory=lambda: {k: _Reading() for k in ORDERS})
+
+    def add(self, value: str) -> None:
+        found = nz.short_year_readings(value)
+        if not found:
+            return
+        for order, day in found.items():
+            self.readings[order].add(day, value)
+
+    def _wrong(self, order: str, last: _dt.date) -> str | None:
+        """"'23.11.28' would be 2028-11-23": a value the order reads as no plausible date."""
+        r = self.readings[order]
+        if r.count and r.low[0] < FIRST_DAY:
+            return f"'{r.low[1]}' would be {r.low[0].isoformat()}"
+        if r.count and r.high[0] > last:
+            return f"'{r.high[1]}' would be {r.high[0].isoformat()}"
+        return None
+
+    def narrow(self, column: str, candidates: frozenset[str], target: str) -> tuple[frozenset[str], str | None]:
+        """(the candidate orders that give every two-digit-year value a plausible date,
+        the summary's words on those dropped); (candidates, None) when that drops none.
+        ImportRefused, naming the values, when it drops them all: every reading puts
+        some value before 1900 or after `latest_day(target)`."""
+        if len(candidates) < 2:
+            return candidates, None
+        last = latest_day(target)
+        wrong = {o: w for o in sorted(candidates) if (w := self._wrong(o, last)) is not None}
+        if not wrong:
+            return candidates, None
+        kept = candidates - set(wrong)
+        against = "; ".join(f"as {ORDER_WORDS[o]} {w}" for o, w in wrong.items())
+        if not kept:
+            options = " or ".join(f"--date-order {o}" for o in ("DMY", "MDY", "YMD") if o in candidates)
+            raise ImportRefused(
+                f"column '{column}': no order reads every value as a date from {FIRST_DAY.year} to "
+                f"{last.isoformat()} ({ahead_words(target)}): {against}. Nothing was imported. Fix those "
+                f"values, or say {options} to read the column so.")
+        words = (" or ".join(ORDER_WORDS[o] for o in sorted(kept)) + f" reads every value as a date from "
+                 f"{FIRST_DAY.year} to {last.isoformat()} ({ahead_words(target)}); {against}")
+        return frozenset(kept), words
+
+
+@dataclass
+class Beside:
+    """What a column's dates written with separators say, for its digit values: the
+    orders they allow (one when they decide it) and a few of them as the file shows them."""
+    orders: frozenset
+    examples: list
+
+
 @dataclass
 class Decision:
     """How a column's digit values are read: "serial" (Excel day numbers, as before) or
@@ -84,6 +159,8 @@ class Decision:
     how: str
     order: str | None = None
     inference: dict | None = None
+    beside: bool = False                # decided with the column's dates written with separators
+    why: str = ""                       # the evidence, without the values it is about
 
 
 @dataclass
@@ -136,10 +213,13 @@ class DigitEvidence:
     def _name(self, order: str) -> str:
         return " or ".join(nz.COMPACT_NAMES[(order, w)] for w in sorted(self.widths))
 
-    def decide(self, target: str, date_order: str | None = None) -> Decision | None:
+    def decide(self, target: str, date_order: str | None = None, beside: Beside | None = None) -> Decision | None:
         """The reading of the column's digit values for field `target`; None when it
-        has none. Raises AmbiguousDates (several compact readings fit every value) or
-        ImportRefused (none does, and the values cannot be day numbers of our times)."""
+        has none. `beside`: the orders the column's dates written with separators allow
+        ("25/03/2024": day/month/year); the digits are read in the one order that fits
+        both. Raises AmbiguousDates (several compact readings fit every value) or
+        ImportRefused (none does, and the values cannot be day numbers of our times; or
+        the digits and the dates with separators fit no order together)."""
         if not self.digits:
             return None
         now = today()
@@ -161,6 +241,18 @@ class DigitEvidence:
             spread_words = None
         if date_order and (not_serial or date_order in fitting):
             return self._compact(date_order, "--date-order", last)
+        # yyyymmdd is ISO 8601's basic form, written so in every country: it says
+        # nothing of the order of the column's other dates
+        if beside is not None and fitting and not (fitting == ["YMD"] and self.widths == {8}):
+            both = [o for o in fitting if o in beside.orders]
+            if not both:
+                self._refuse_beside(fitting, beside, last)
+            if len(both) > 1:
+                raise AmbiguousDates({self.column: self.examples[:2] + beside.examples[:2]}, {self.column: both})
+            if len(fitting) > 1 or len(beside.orders) > 1:
+                decision = self._compact(both[0], self._beside_words(both[0], fitting, beside), last)
+                decision.beside = True
+                return decision
         if len(fitting) == 1:
             why = spread_words or self._why(fitting[0], last)
             return self._compact(fitting[0], why, last)
@@ -175,6 +267,29 @@ class DigitEvidence:
             f"one a date of {FIRST_DAY.year}–{last.year}: {reasons}; {self._serial_words(last)}. Nothing was "
             "imported. Fix those values, or give --date-order YMD (yymmdd, yyyymmdd), DMY (ddmmyy, ddmmyyyy) "
             "or MDY (mmddyy, mmddyyyy) to read them so: the rows that do not fit are then rejected.")
+
+    def _beside_words(self, order: str, fitting: list[str], beside: Beside) -> str:
+        """Why the digits are read in `order`: the orders they and the dates written
+        with separators allow, and the one both allow."""
+        shown = ", ".join(f"'{e}'" for e in beside.examples[:2])
+        alone = " or ".join(self._name(o) for o in fitting)
+        said = " or ".join(ORDER_WORDS[o] for o in ORDERS if o in beside.orders)
+        return (f"the column's dates written with separators ({shown}) read as {said}; the digits alone read as "
+                f"{alone}: only {ORDER_WORDS[order]} fits both")
+
+    def _refuse_beside(self, fitting: list[str], beside: Beside, last: _dt.date) -> None:
+        """The column's dates written with separators allow orders its digit values
+        cannot take ("03/25/2024": month first, beside "240305": yymmdd only)."""
+        shown = ", ".join(f"'{e}'" for e in beside.examples[:2])
+        digits = ", ".join(f"'{e}'" for e in self.examples[:2])
+        said = " or ".join(ORDER_WORDS[o] for o in ORDERS if o in beside.orders)
+        against = "; ".join(self._against(o, last) for o in ORDERS if o in beside.orders)
+        options = " or ".join(f"--date-order {o}" for o in ORDERS if o in beside.orders or o in fitting)
+        raise ImportRefused(
+            f"column '{self.column}': its dates written with separators ({shown}) read only as {said}, but its "
+            f"dates written as digits alone ({digits}) read only as " + " or ".join(self._name(o) for o in fitting)
+            + f" ({against}): no order fits both. Nothing was imported. Fix those values, or say {options} "
+            "to read the column in that order (the rows that do not fit it are then rejected).")
 
     def _refuse_serial_or_compact(self, fitting: list[str]) -> None:
         """Every value is an Excel day number of 1900 to now and a compact date too
@@ -237,7 +352,7 @@ class DigitEvidence:
         example = self.examples[0]
         day = nz.compact_date(self.raw[0], order)
         shown = f" ('{example}' is {day.isoformat()})" if day else ""
-        return Decision("compact", order, {
+        return Decision("compact", order, why=why, inference={
             "what": f"dates written as digits in '{self.column}'",
             "decided": f"{self._name(order)}{shown}",
             "evidence": f"{self.digits:,} different value(s) such as " + ", ".join(f"'{e}'" for e in self.examples[:3])

@@ -427,6 +427,7 @@ class _DateEvidence:
     def __init__(self, column: str, serial_offset: int = 0):
         self.column = column
         self.digits = compact_dates.DigitEvidence(column, serial_offset)   # "240305", 45352: digits alone
+        self.short_years = compact_dates.ShortYears()   # "24.03.05": what each order makes of two-digit years
         self.values: set[str] = set()
         self.candidates: frozenset[str] | None = None
         self.ambiguous: list[str] = []
@@ -434,6 +435,7 @@ class _DateEvidence:
         self.firsts: set[str] = set()      # first parts of "a/b/yy" values (years under YMD)
         self.lasts: set[str] = set()       # last parts (years under DMY and MDY)
         self.spread: str | None = None
+        self.by_rule = False               # decided by how parts vary or by dots, not by the values alone
         self.serials = 0                   # cells that are Excel day numbers, not dates
         self.serial_example: object = None
         self.separators: set[str] = set()  # what stands between the parts of "a/b/y" values
@@ -448,6 +450,7 @@ class _DateEvidence:
         self.named_count: dict[str, int] = {}
         self.shapes: set[tuple[str, int]] = set()   # (separator, digits of the year) of "a/b/y" values
         self.decisive: str | None = None   # a value only one order reads as a date
+        self.refusal: str | None = None    # why no order is plausible ("23.11.28" would be 2028-11-23)
 
     def add(self, value: object) -> None:
         if isinstance(value, str) and value.strip():
@@ -543,6 +546,9 @@ class _DateEvidence:
                     if m["s"] != ".":
                         break
                     self.dotted_example = self.dotted_example or v
+        if len(found if self.candidates is None else self.candidates & found) > 1:
+            for v in values:            # orders left to tell apart: what each makes of the values
+                self.short_years.add(v)
         if "YMD" in found and len(self.firsts) < 100:
             for v in values:
                 m = nz.DAY_MONTH.match(v)
@@ -563,14 +569,23 @@ class _DateEvidence:
                     if len(self.ambiguous) >= 5:
                         break
 
-    def result(self) -> tuple[str | None, str | None]:
-        """(order or None, problem or None)."""
+    def result(self, target: str | None = None) -> tuple[str | None, str | None]:
+        """(order or None, problem or None). `target`: the field the column fills, whose
+        plausible dates (compact_dates.latest_day) rule out orders of two-digit years."""
         self.flush()
         if self.conflict:
             return None, self.conflict
         if self.candidates is None:
             return None, None
         self._narrow_by_year_spread()
+        if target is not None:
+            try:
+                self.candidates, words = self.short_years.narrow(self.column, self.candidates, target)
+            except ImportRefused as stop:
+                self.refusal = stop.message
+                return None, "implausible"
+            if words:
+                self.spread = words if self.spread is None else f"{self.spread}; {words}"
         self._narrow_by_dots()
         if len(self.candidates) == 1:
             return next(iter(self.candidates)), None
@@ -584,8 +599,10 @@ class _DateEvidence:
         assert self.candidates is not None
         if self.separators == {"."} and self.candidates == {"DMY", "MDY"}:
             self.candidates = frozenset({"DMY"})
-            self.spread = (f"dots between the parts ('{self.dotted_example}'): day-first where dates are "
-                           "written with dots (de, ru, pl, cs, fi, tr …), and no value contradicts it")
+            dots = (f"dots between the parts ('{self.dotted_example}'): day-first where dates are "
+                    "written with dots (de, ru, pl, cs, fi, tr …), and no value contradicts it")
+            self.spread = f"{self.spread}; {dots}" if self.spread else dots
+            self.by_rule = True
 
     def _narrow_by_year_spread(self) -> None:
         """Two-digit years: the year part of a column takes few values, the day part up
@@ -597,10 +614,12 @@ class _DateEvidence:
         firsts, lasts = len(self.firsts), len(self.lasts)
         if firsts >= YEAR_SPREAD and lasts * 4 <= firsts:
             self.candidates = self.candidates - {"YMD"}
+            self.by_rule = True
             self.spread = (f"the first part takes {firsts} different values like a day, the last part "
                            f"{lasts} like a year")
         elif lasts >= YEAR_SPREAD and firsts * 4 <= lasts:
             self.candidates = frozenset({"YMD"})
+            self.by_rule = True
             self.spread = (f"the last part takes {lasts} different values like a day, the first part "
                            f"{firsts} like a year")
 
@@ -641,6 +660,22 @@ def _zeros_inference(counts: Counter, examples: Counter) -> dict:
                         "country (Google's address data), as when a spreadsheet keeps a code as a number"}
 
 
+def _beside(ev: _DateEvidence, order: str | None, problem: str | None,
+            settled: tuple[str, str] | None) -> compact_dates.Beside | None:
+    """What a date column's values written with separators ("25/03/2024") say of the
+    order of its values written as digits alone ("050324"): the order they decided
+    (on their own or by the file's other columns), or the orders they leave open; None
+    when they say nothing (no such value, or they stop the import themselves)."""
+    if ev.candidates is None or not ev.candidates or problem not in (None, "ambiguous"):
+        return None
+    examples = [ev.decisive] if order and ev.decisive else ev.ambiguous[:2]
+    if order:
+        return compact_dates.Beside(frozenset({order}), examples)
+    if settled is not None:
+        return compact_dates.Beside(frozenset({settled[0]}), examples)
+    return compact_dates.Beside(frozenset(ev.candidates), examples)
+
+
 def _orders_from_other_columns(evidence: dict[int, _DateEvidence],
                                results: dict[int, tuple[str | None, str | None]],
                                mapped: set[int]) -> dict[int, tuple[str, str]]:
@@ -655,7 +690,7 @@ def _orders_from_other_columns(evidence: dict[int, _DateEvidence],
     deciders: dict[frozenset, list[tuple[str, str, str]]] = {}
     for col, (order, problem) in results.items():
         ev = evidence[col]
-        if col in mapped and order and not problem and ev.shapes and ev.spread is None:
+        if col in mapped and order and not problem and ev.shapes and not ev.by_rule:
             example = ev.decisive or ""
             deciders.setdefault(frozenset(ev.shapes), []).append((order, ev.column, example))
     settled: dict[int, tuple[str, str]] = {}
@@ -880,7 +915,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     ambiguous: dict[str, list[str]] = {}
     candidates: dict[str, list[str]] = {}
     date_inferences: list[dict] = []
-    results = {col: ev.result() for col, ev in evidence.items()}
+    results = {col: ev.result(mapping.columns[table.columns.index(col)].target) for col, ev in evidence.items()}
     settled_by_file = _orders_from_other_columns(evidence, results, {
         col for col in evidence if mapping.columns[table.columns.index(col)].target is not None})
     for col, ev in evidence.items():
@@ -890,7 +925,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if target is None:
             continue
         try:
-            digits = ev.digits.decide(target, date_order)
+            digits = ev.digits.decide(target, date_order, _beside(ev, order, problem, settled_by_file.get(col)))
         except AmbiguousDates as stop:          # "240305": yymmdd or ddmmyy; stops with the others
             ambiguous.update(stop.columns)
             candidates.update(stop.candidates)
@@ -908,6 +943,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             orders[target], evidence_text = settled_by_file[col]
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": orders[target],
                                     "evidence": evidence_text})
+        elif problem == "ambiguous" and digits is not None and digits.beside:
+            orders[target] = digits.order          # "05/03/2024" beside "150124": only ddmmyy reads that
+            date_inferences.append({"what": f"date order in '{ev.column}'", "decided": digits.order,
+                                    "evidence": f"the dates written with separators read two ways; {digits.why}"})
+        elif problem == "implausible":
+            raise ImportRefused(ev.refusal)
         elif problem == "ambiguous":
             ambiguous[ev.column] = ev.ambiguous
             candidates[ev.column] = sorted(ev.candidates or ())
