@@ -157,24 +157,42 @@ class RefundRows:
                                           "reference or id"}]
 
 
+def read_refund(cell: object, currency: str | None, decimal: str | None) -> money.MoneyReading:
+    """A refunded amount as the order's own amount is read (models._currency_from_amounts):
+    in a currency without minor unit (the cell's own, else the order's `currency`: JPY,
+    KRW, VND; ISO 4217 exponent 0) a separator before three digits groups thousands
+    ("1.200" is 1200, money.whole_currency_reading), whatever the amount column's decimal
+    mark `decimal`; other cells with that mark. Raises ValueError when not an amount."""
+    prefer = (currency,) if currency else ()
+    reading = money.whole_currency_reading(cell, currency, prefer=prefer)
+    return reading if reading is not None else money.read_money(cell, decimal, prefer=prefer)
+
+
 def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> tuple[str, str] | None:
-    """Subtract the amounts `refunded` (cells as written: "30.00", "-$15.00") from the
-    validated order `clean` (amount, currency, status, notes; changed in place).
-    Returns (warning, what) for the row's report, or None when nothing was refunded.
-    A refund in another currency than the order's is not subtracted: warned instead."""
+    """Subtract the amounts `refunded` (cells as written: "30.00", "-$15.00", "¥1.200")
+    from the validated order `clean` (amount, currency, status, notes; changed in place),
+    each read by `read_refund`. Returns (warning, what) for the row's report, or None
+    when nothing was refunded. A refund in another currency than the order's is not
+    subtracted: warned instead ("currency"). A refund with a fraction in a currency
+    without minor unit ("300.5" in JPY) is `what` "fraction": the row is refused, as an
+    order amount with one is (never rounded; money.whole_currency_problem), and `clean`
+    is left as it was."""
     total = Decimal(0)
     shown: list[str] = []
+    code = clean.get("currency") or None
     for cell in refunded:
         if _text(cell) == "":
             continue
         try:
-            reading = money.read_money(cell, decimal, prefer=(clean.get("currency"),) if clean.get("currency") else ())
+            reading = read_refund(cell, code, decimal)
         except ValueError:
             return ("cannot read the refunded amount "
                     f"'{_text(cell)[:40]}': the stored amount is what was charged (the refund is kept in Notes)",
                     "unread")
         if reading.amount is None or reading.amount == 0:
             continue
+        if (problem := money.whole_currency_problem(reading.amount, reading.currency or code)) is not None:
+            return f"the refund '{_text(cell)[:40]}': {problem}", "fraction"
         if reading.currency and clean.get("currency") and reading.currency != clean["currency"]:
             return (f"refund {_text(cell)} is in {reading.currency}, the payment in {clean['currency']}: "
                     "not subtracted (the refund is kept in Notes)", "currency")
