@@ -1401,6 +1401,10 @@ def _rich_progress(app: App):
 @click.option("--no-header", is_flag=True, default=False,
               help="The file has no header row: its columns are named A, B, C… by position and every "
                    "row is data; say which is which with --map, e.g. --no-header --map \"A=Name\".")
+@click.option("--ledger", type=click.Choice(["sales", "bank"], case_sensitive=False),
+              help="What the CR and DR marks of amounts mean (\"99.90 CR\", a Dr/Cr column): sales = a sales "
+                   "ledger, CR is a credit note (negative, a refund) and DR a sale; bank = a bank statement, CR "
+                   "is money received and DR money paid out (negative).")
 @pass_app
 def import_file_cmd(app: App, path, dry_run, report_path, **options):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
@@ -1477,7 +1481,7 @@ def import_keywords(options: dict) -> dict:
     keywords = {"sheet": sheet, "mapping": list(options.get("mapping") or ()) or None,
                 "values": list(options.get("values") or ()) or None}
     for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
-                 "encoding", "decimal", "amount_per", "calendar", "no_header"):
+                 "encoding", "decimal", "amount_per", "calendar", "no_header", "ledger"):
         if name in options:
             keywords[name] = options[name]
     return keywords
