@@ -47,16 +47,21 @@ TYPE_HEADERS = frozenset(norm(h) for h in (
 REFUND_WORDS = ("refund", "退款", "rückerstattung", "erstattung", "rückzahlung", "remboursement", "reembolso",
                 "rimborso",
                 # money taken back through the card network or the bank: as much a refund
-                "chargeback", "reversal", "rückbuchung", "rétrofacturation", "contracargo", "拒付")
+                "chargeback", "reversal", "rückbuchung", "rétrofacturation", "contracargo", "拒付",
+                # a credit note (an accounting export's) refunds the invoice it names
+                "credit note", "credit memo", "nota de crédito", "nota di credito", "红冲")
 # The payment a refund row refunds: its reference column, else the ids it shares with it.
 REFERENCE_HEADERS = frozenset(norm(h) for h in (
     "reference txn id", "reference transaction id", "original transaction id", "original payment id",
     "charge id", "原交易号", "原订单号",
+    # a credit note's invoice (accounting exports)
+    "original invoice", "original invoice number", "original invoice no", "credited invoice", "原发票号",
     # PayPal's activity download in German, French and Spanish (mapping.PAYPAL_ACTIVITY)
     "zugehöriger transaktionscode", "numéro de la transaction de référence",
     "id. de transacción de referencia"))
 ID_HEADERS = frozenset(norm(h) for h in (
     "transaction id", "payment id", "id", "charge id", "交易号", "流水号",
+    "invoice number", "invoice no", "invoice id", "发票号", "发票号码",
     "transaktionscode", "numéro de transaction", "id. de transacción"))
 
 REFUND_ROW = "payment: a refund of it, subtracted from that row's amount and not stored as a sale"
