@@ -868,7 +868,9 @@ def _entity_group(ent: Entity) -> click.Group:
         session = app.session()
         if ent.kind == "customer":     # also by the id it had in the system it came from
             record_id = _customer_ref(session, record_id)
-        app.out.emit(records.get(session, record_id))
+        rec = records.get(session, record_id)
+        app.out.emit(rec)
+        _say_stored_fractions(app, ent, [rec])
 
     @group.command("list", help=f"List {ent.label} records"
                    + (", or only those of one customer (--customer)." if ent.kind != "customer" else "."))
@@ -887,6 +889,7 @@ def _entity_group(ent: Entity) -> click.Group:
         app.out.emit(rows, columns=None if app.out.fmt == "json" else RECORD_COLUMNS[ent.kind],
                      title=_page_title(len(every), rows, ent.label))
         _say_page(app, len(every), offset, len(rows), ent.label)
+        _say_stored_fractions(app, ent, every)
 
     @group.command("edit", help=f"Change fields of {_a(ent.label)}.")
     @click.argument("record_id")
@@ -1488,6 +1491,22 @@ def import_keywords(options: dict) -> dict:
 
 
 SHOWN_PROBLEMS = 50
+
+
+def _say_stored_fractions(app: App, ent, recs: list[dict]) -> None:
+    """Name the records holding an amount with a fraction their currency has not (1.5 JPY,
+    stored before amounts were checked: models.stored_fractions) and how to fix them."""
+    from .domain.models import stored_fractions
+
+    found = [(r["id"], h, why) for r in recs for h, why in stored_fractions(ent, r).items()]
+    if not found:
+        return
+    shown = "; ".join(f"{rid} {h}: {why.split(', but')[0]}" for rid, h, why in found[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    first, header = found[0][0], found[0][1].lower().replace(" ", "-")
+    app.out.message(f"{len(found)} amount(s) have a fraction their currency has no minor unit for (stored before "
+                    f"amounts were checked): {shown}{more}. Fix each with the right whole amount or currency, e.g. "
+                    f"cims {ent.kind} edit {first} --{header} N, or on the sheet and Save")
 
 
 def _show_problems(app: App, result, report_path) -> None:
