@@ -45,6 +45,7 @@ CREDIT, DEBIT = "CR", "DR"
 _MARK_AFTER = re.compile(r"^(?:(?P<spaced>.*?\S)\s+|(?P<amount>.*?[\d)$€£¥￥]))(?P<mark>CR|DR|借|贷)\.?\s*$",
                          re.IGNORECASE)
 _MARK_BEFORE = re.compile(r"^\s*(?P<mark>CR|DR|借|贷)(?![A-Za-z])\.?\s*(?P<amount>\S.*)$", re.IGNORECASE)
+_LAST, _FIRST = frozenset("Rr.借贷"), frozenset("CcDd借贷")      # how a marked amount ends, or starts
 _MARK_WORDS = {"cr": CREDIT, "dr": DEBIT, "贷": CREDIT, "借": DEBIT, "c": CREDIT, "d": DEBIT,
                "credit": CREDIT, "debit": DEBIT, "贷方": CREDIT, "借方": DEBIT}
 # Columns holding the mark of the row's amount (normalised headers, mapping.norm).
@@ -62,7 +63,11 @@ def split_mark(value: object) -> tuple[str, str] | None:
     "贷 99.90" -> ("99.90", "CR")); None for any other value. An amount that also has a
     sign ("-99.90 CR") keeps it: `signed` then leaves the cell as it is, for the field
     to refuse."""
-    if not isinstance(value, str) or not value or not any(ch.isdigit() for ch in value):
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.strip()
+    # most cells end in a digit and start with one or a sign: no regex for them
+    if not text or (text[-1] not in _LAST and text[0] not in _FIRST) or not any(ch.isdigit() for ch in text):
         return None
     match = _MARK_AFTER.match(value) or _MARK_BEFORE.match(value)
     if match is None:
@@ -93,7 +98,11 @@ def reading(amount: str, mark: str, ledger: str) -> str:
 
 def is_accounting_negative(value: object) -> bool:
     """Whether a cell writes a negative amount the accountant's way: "(99.90)", "99.90-"."""
-    return isinstance(value, str) and bool(_PARENS.match(value) or _TRAILING_MINUS.search(value))
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return bool(text) and ((text[0] == "(" and _PARENS.match(text) is not None)
+                           or (text[-1] in "-\u2212" and _TRAILING_MINUS.search(text) is not None))
 
 
 def mark_column(headers: list[str], columns: list[int], unmapped: set[int]) -> int | None:
