@@ -152,3 +152,20 @@ def test_marks_in_an_opportunity_value_stop_without_speaking_of_orders():
     with pytest.raises(ImportRefused) as stop:
         ev.decide("opportunity")
     assert "column 'Value'" in str(stop.value) and "order" not in str(stop.value)
+
+
+def test_a_profile_keeps_the_ledger_for_next_months_file(admin, tmp_path, config_dir):
+    june = write_csv(tmp_path / "june.csv", FILES["xero-both-marks"][0])
+    import_file(admin, june, kind="orders", ledger="sales", profile="xero")
+    july = write_csv(tmp_path / "july.csv", [HEAD, ["I-7", "Cai Wen", "2024-07-01", "60.00 DR", "GBP"],
+                                             ["I-8", "Cai Wen", "2024-07-02", "15.00 CR", "GBP"]])
+    result = import_file(admin, july, kind="orders", profile="xero")
+    assert _stored(admin) == {"I-1": _d("120"), "I-3": _d("45"), "I-7": _d("60")}
+    assert any(i["what"] == "options from profile 'xero'" and "--ledger sales" in i["decided"]
+               for i in result.inferences)
+
+
+def test_an_unknown_ledger_is_refused_naming_the_choices(admin, tmp_path):
+    with pytest.raises(ImportRefused, match="--ledger") as stop:
+        import_file(admin, write_csv(tmp_path / "l.csv", FILES["xero-both-marks"][0]), kind="orders", ledger="cash")
+    assert "sales" in str(stop.value) and "bank" in str(stop.value) and _nothing_written(admin)

@@ -1588,6 +1588,8 @@ def _checked_option(ent: Entity, name: str, value):
         return _choice("--decimal", value, ("comma", "point"))
     if name == "calendar":
         return _choice("--calendar", str(value).lower(), tuple(nz.CALENDAR_SHIFTS))
+    if name == "ledger":
+        return _choice("--ledger", str(value).lower(), ledger_marks.LEDGERS)
     if name == "amount_per":
         value = shop_orders.check_amount_per(value)
         if value and ent.kind != "order":
@@ -1661,7 +1663,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     # settle (`_profile_use`, see import_file); the summary says which came from it, and
     # which the profile holds but the file did not need.
     given = {"date_order": date_order, "calendar": calendar, "decimal": decimal, "encoding": encoding,
-             "amount_per": amount_per, "currency": currency}
+             "amount_per": amount_per, "currency": currency, "ledger": ledger}
     from_profile: dict[str, str] = {}      # option -> its value, where the profile gave it
     unused: dict[str, str] = {}            # kept in the profile, not needed by this file
     for name in PROFILE_OPTIONS:
@@ -1671,21 +1673,19 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 from_profile["--" + name.replace("_", "-")] = given[name]
             else:
                 unused[name] = str(saved[name])
-    date_order, calendar, decimal, encoding, amount_per, currency = (
-        given[k] for k in ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency"))
+    date_order, calendar, decimal, encoding, amount_per, currency, ledger = (
+        given[k] for k in ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency", "ledger"))
     if sheet is None and saved and saved.get("sheet"):
         sheet = saved["sheet"]
     if not values and saved and isinstance(saved.get("values"), list):
         values = [str(v) for v in saved["values"]]
     on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
-    if ledger is not None:
-        ledger = _choice("--ledger", str(ledger).lower(), ledger_marks.LEDGERS)
     update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
     # (a profile's values were checked by import_file, with the profile named)
-    date_order, decimal, calendar, amount_per, currency = (
+    date_order, decimal, calendar, amount_per, currency, ledger = (
         _checked_option(ent, name, value) for name, value in (
             ("date_order", date_order), ("decimal", decimal), ("calendar", calendar),
-            ("amount_per", amount_per), ("currency", currency)))
+            ("amount_per", amount_per), ("currency", currency), ("ledger", ledger)))
     if region is not None:
         try:
             region = nz.check_region(region)
@@ -1876,7 +1876,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                             "is imported without --dry-run"})
         elif profile:
             kept = {"calendar": calendar, "decimal": decimal, "encoding": encoding,
-                    "amount_per": amount_per, "currency": currency}
+                    "amount_per": amount_per, "currency": currency, "ledger": ledger}
             for name, value in unused.items():
                 if name == "date_order":
                     date_order = date_order or value
@@ -2084,7 +2084,7 @@ def _summary(r: ImportResult) -> dict:
 
 # Options that settle how a file's values are read, kept in a profile with the mapping
 # (date order, calendar, decimal mark, encoding, amounts per order or line, currency).
-PROFILE_OPTIONS = ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency")
+PROFILE_OPTIONS = ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency", "ledger")
 
 
 def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet, values=None,
