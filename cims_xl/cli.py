@@ -868,7 +868,9 @@ def _entity_group(ent: Entity) -> click.Group:
         session = app.session()
         if ent.kind == "customer":     # also by the id it had in the system it came from
             record_id = _customer_ref(session, record_id)
-        app.out.emit(records.get(session, record_id))
+        rec = records.get(session, record_id)
+        app.out.emit(rec)
+        _say_stored_fractions(app, ent, [rec])
 
     @group.command("list", help=f"List {ent.label} records"
                    + (", or only those of one customer (--customer)." if ent.kind != "customer" else "."))
@@ -887,6 +889,7 @@ def _entity_group(ent: Entity) -> click.Group:
         app.out.emit(rows, columns=None if app.out.fmt == "json" else RECORD_COLUMNS[ent.kind],
                      title=_page_title(len(every), rows, ent.label))
         _say_page(app, len(every), offset, len(rows), ent.label)
+        _say_stored_fractions(app, ent, every)
 
     @group.command("edit", help=f"Change fields of {_a(ent.label)}.")
     @click.argument("record_id")
@@ -1401,6 +1404,10 @@ def _rich_progress(app: App):
 @click.option("--no-header", is_flag=True, default=False,
               help="The file has no header row: its columns are named A, B, C… by position and every "
                    "row is data; say which is which with --map, e.g. --no-header --map \"A=Name\".")
+@click.option("--ledger", type=click.Choice(["sales", "bank"], case_sensitive=False),
+              help="What the CR and DR marks of amounts mean (\"99.90 CR\", a Dr/Cr column): sales = a sales "
+                   "ledger, CR is a credit note (negative, a refund) and DR a sale; bank = a bank statement, CR "
+                   "is money received and DR money paid out (negative).")
 @pass_app
 def import_file_cmd(app: App, path, dry_run, report_path, **options):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
@@ -1477,13 +1484,29 @@ def import_keywords(options: dict) -> dict:
     keywords = {"sheet": sheet, "mapping": list(options.get("mapping") or ()) or None,
                 "values": list(options.get("values") or ()) or None}
     for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
-                 "encoding", "decimal", "amount_per", "calendar", "no_header"):
+                 "encoding", "decimal", "amount_per", "calendar", "no_header", "ledger"):
         if name in options:
             keywords[name] = options[name]
     return keywords
 
 
 SHOWN_PROBLEMS = 50
+
+
+def _say_stored_fractions(app: App, ent, recs: list[dict]) -> None:
+    """Name the records holding an amount with a fraction their currency has not (1.5 JPY,
+    stored before amounts were checked: models.stored_fractions) and how to fix them."""
+    from .domain.models import stored_fractions
+
+    found = [(r["id"], h, why) for r in recs for h, why in stored_fractions(ent, r).items()]
+    if not found:
+        return
+    shown = "; ".join(f"{rid} {h}: {why.split(', but')[0]}" for rid, h, why in found[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    first, header = found[0][0], found[0][1].lower().replace(" ", "-")
+    app.out.message(f"{len(found)} amount(s) have a fraction their currency has no minor unit for (stored before "
+                    f"amounts were checked): {shown}{more}. Fix each with the right whole amount or currency, e.g. "
+                    f"cims {ent.kind} edit {first} --{header} N, or on the sheet and Save")
 
 
 def _show_problems(app: App, result, report_path) -> None:

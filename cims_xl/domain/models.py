@@ -499,7 +499,10 @@ def for_update(context: dict | None, current: dict | None) -> dict | None:
     "row_currency")."""
     if not current:
         return context
-    return {**(context or {}), "row_country": current.get("country"), "row_currency": current.get("currency")}
+    return {**(context or {}), "row_country": current.get("country"), "row_currency": current.get("currency"),
+            # the amounts an update leaves as they are, checked against a new currency
+            "row_amounts": {k: v for k, v in current.items() if isinstance(v, (Decimal, int, float))
+                            and not isinstance(v, bool)}}
 
 
 @functools.cache
@@ -610,6 +613,15 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
         found = (reading.currency, reading.symbol or "", header)
         if reading.assumed and (counter := context.get("assumed")) is not None:
             counted.append((counter, (reading.symbol, reading.currency)))
+    if stated and "currency" in raw and (kept := context.get("row_amounts")):
+        # an update to a currency without minor unit that keeps an amount with a fraction
+        # (1.5 USD made JPY): refused, never rounded
+        for key in _MONEY_KEYS[ent.kind]:
+            if key not in raw and (problem := mn.whole_currency_problem(kept.get(key), stated)) is not None:
+                header = _header_for(ent, key)
+                raise ValidationFailed({_header_for(ent, "currency"): (
+                    f"{problem.split(', but')[0]} (the {header} as stored), but {stated} has no minor unit: "
+                    f"change the {header} to a whole amount with it")})
     if stated and not found:
         # a number cell (1200.4) in a row whose Currency has no minor unit
         for key in _MONEY_KEYS[ent.kind]:
@@ -623,6 +635,18 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
             and any(raw.get(key) not in (None, "") for key in _MONEY_KEYS[ent.kind]):
         counted.append((counter, context.get("currency")))      # an amount with no currency: the default's
     return counted
+
+
+def stored_fractions(ent: Entity, rec: dict) -> dict[str, str]:
+    """{field header: why} for the amounts of a stored record `rec` that have a fraction
+    its currency has not (1.5 JPY, stored by an older version before amounts were checked:
+    ISO 4217 exponent 0, money.whole_currency_problem); {} for a record without one.
+    Shown so that such a record can be found and fixed, never rounded behind the user's back."""
+    code = rec.get("currency")
+    if not code or mn.has_minor_unit(code):
+        return {}
+    return {_header_for(ent, key): problem for key in _MONEY_KEYS.get(ent.kind, ())
+            if (problem := mn.whole_currency_problem(rec.get(key), code)) is not None}
 
 
 def _currency_disagrees(value: object, reading: "mn.MoneyReading", stated: str, context: dict) -> str:

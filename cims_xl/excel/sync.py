@@ -31,7 +31,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from ..domain.models import DEFAULT_REGION, for_update, validate_record
+from ..domain.models import DEFAULT_REGION, for_update, stored_fractions, validate_record
 from ..domain.schema import Entity
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..crashpoints import crash_point
@@ -225,6 +225,9 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     masked = _masked(session, layout.entity)
     names = customer_names(session) if layout.lookup_columns else None
     desired = {rec["id"]: record_cells(layout, rec, tz, masked, names) for rec in recs}
+    checks = {rec["id"]: note for rec in recs if (note := stored_check(layout.entity, rec)) is not None}
+    for key, note in checks.items():
+        desired[key][STATUS_HEADER] = note
     updates: dict[int, dict[str, Any]] = {}
     unmark: list[tuple[int, str]] = []
     drop: list[int] = []
@@ -233,7 +236,7 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     for n, row in enumerate(rows):
         if row.key in desired and row.key not in seen:
             seen.add(row.key)
-            diff = _changed_cells(data, row.index, {**desired[row.key], STATUS_HEADER: None})
+            diff = _changed_cells(data, row.index, {STATUS_HEADER: None, **desired[row.key]})
             if diff:
                 updates[row.index] = diff
             if _flagged(row):  # only rows with a bad status can carry our highlight
@@ -254,6 +257,19 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
         widen(fit_widths(layout, desired.values()))
     _note(progress, len(rows), len(rows), f"Refreshed {sheet.name}")
     return {"rows": len(recs), "changed": len(updates), "added": len(new), "removed": len(drop)}
+
+
+def stored_check(ent, rec: Mapping[str, Any]) -> str | None:
+    """The Status a row shows for a record whose stored amount has a fraction its currency
+    has not (1.5 JPY, from before amounts were checked: models.stored_fractions), naming
+    the value and what to do; None for any other record. The value is shown as stored,
+    never rounded."""
+    found = stored_fractions(ent, dict(rec))
+    if not found:
+        return None
+    return ("Check: " + "; ".join(f"{header}: {why}" for header, why in found.items())
+            + f" ({rec.get('id')} was stored so before amounts were checked: type the right amount or currency "
+              "and Save)")
 
 
 # ----- Save: planning (pure, testable without a store) --------------------------------------
@@ -732,6 +748,8 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
         desired: dict[str, Any] = {STATUS_HEADER: outcome.status}
         if outcome.record is not None:
             desired.update(record_cells(layout, outcome.record, ctx.tz, ctx.masked, names))
+            if (note := stored_check(layout.entity, outcome.record)) is not None:
+                desired[STATUS_HEADER] = f"{outcome.status}; {note}" if outcome.status else note
         diff = _changed_cells(data, row.index, desired)
         if diff:
             updates[row.index] = diff

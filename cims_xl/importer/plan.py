@@ -2076,8 +2076,12 @@ class Planner:
         if said is not None and said[1] in ("full", "partial") and self.options.refund_ids.get(number):
             # the refunds applied, by id: a later download with them again does not subtract them twice
             clean["notes"] = f"{clean['notes']}\n{refunds.refund_lines(self.options.refund_ids[number])}"
+        label = self.prep.headers[self.prep.refund_cols[0]] if self.prep.refund_cols else "Refund"
+        if said is not None and said[1] == "fraction":
+            # as an amount with a fraction in a currency without one: refused, never rounded
+            raise ValidationFailed({label: said[0]})
         if said is not None:
-            warned[self.prep.headers[self.prep.refund_cols[0]] if self.prep.refund_cols else "Refund"] = said[0]
+            warned[label] = said[0]
 
     def _keyed(self, clean: dict) -> dict:
         """`clean` with its customer as duplicate keys name it (CustomerLinker.stable)."""

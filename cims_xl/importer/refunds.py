@@ -47,16 +47,21 @@ TYPE_HEADERS = frozenset(norm(h) for h in (
 REFUND_WORDS = ("refund", "退款", "rückerstattung", "erstattung", "rückzahlung", "remboursement", "reembolso",
                 "rimborso",
                 # money taken back through the card network or the bank: as much a refund
-                "chargeback", "reversal", "rückbuchung", "rétrofacturation", "contracargo", "拒付")
+                "chargeback", "reversal", "rückbuchung", "rétrofacturation", "contracargo", "拒付",
+                # a credit note (an accounting export's) refunds the invoice it names
+                "credit note", "credit memo", "nota de crédito", "nota di credito", "红冲")
 # The payment a refund row refunds: its reference column, else the ids it shares with it.
 REFERENCE_HEADERS = frozenset(norm(h) for h in (
     "reference txn id", "reference transaction id", "original transaction id", "original payment id",
     "charge id", "原交易号", "原订单号",
+    # a credit note's invoice (accounting exports)
+    "original invoice", "original invoice number", "original invoice no", "credited invoice", "原发票号",
     # PayPal's activity download in German, French and Spanish (mapping.PAYPAL_ACTIVITY)
     "zugehöriger transaktionscode", "numéro de la transaction de référence",
     "id. de transacción de referencia"))
 ID_HEADERS = frozenset(norm(h) for h in (
     "transaction id", "payment id", "id", "charge id", "交易号", "流水号",
+    "invoice number", "invoice no", "invoice id", "发票号", "发票号码",
     "transaktionscode", "numéro de transaction", "id. de transacción"))
 
 REFUND_ROW = "payment: a refund of it, subtracted from that row's amount and not stored as a sale"
@@ -157,24 +162,42 @@ class RefundRows:
                                           "reference or id"}]
 
 
+def read_refund(cell: object, currency: str | None, decimal: str | None) -> money.MoneyReading:
+    """A refunded amount as the order's own amount is read (models._currency_from_amounts):
+    in a currency without minor unit (the cell's own, else the order's `currency`: JPY,
+    KRW, VND; ISO 4217 exponent 0) a separator before three digits groups thousands
+    ("1.200" is 1200, money.whole_currency_reading), whatever the amount column's decimal
+    mark `decimal`; other cells with that mark. Raises ValueError when not an amount."""
+    prefer = (currency,) if currency else ()
+    reading = money.whole_currency_reading(cell, currency, prefer=prefer)
+    return reading if reading is not None else money.read_money(cell, decimal, prefer=prefer)
+
+
 def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> tuple[str, str] | None:
-    """Subtract the amounts `refunded` (cells as written: "30.00", "-$15.00") from the
-    validated order `clean` (amount, currency, status, notes; changed in place).
-    Returns (warning, what) for the row's report, or None when nothing was refunded.
-    A refund in another currency than the order's is not subtracted: warned instead."""
+    """Subtract the amounts `refunded` (cells as written: "30.00", "-$15.00", "¥1.200")
+    from the validated order `clean` (amount, currency, status, notes; changed in place),
+    each read by `read_refund`. Returns (warning, what) for the row's report, or None
+    when nothing was refunded. A refund in another currency than the order's is not
+    subtracted: warned instead ("currency"). A refund with a fraction in a currency
+    without minor unit ("300.5" in JPY) is `what` "fraction": the row is refused, as an
+    order amount with one is (never rounded; money.whole_currency_problem), and `clean`
+    is left as it was."""
     total = Decimal(0)
     shown: list[str] = []
+    code = clean.get("currency") or None
     for cell in refunded:
         if _text(cell) == "":
             continue
         try:
-            reading = money.read_money(cell, decimal, prefer=(clean.get("currency"),) if clean.get("currency") else ())
+            reading = read_refund(cell, code, decimal)
         except ValueError:
             return ("cannot read the refunded amount "
                     f"'{_text(cell)[:40]}': the stored amount is what was charged (the refund is kept in Notes)",
                     "unread")
         if reading.amount is None or reading.amount == 0:
             continue
+        if (problem := money.whole_currency_problem(reading.amount, reading.currency or code)) is not None:
+            return f"the refund '{_text(cell)[:40]}': {problem}", "fraction"
         if reading.currency and clean.get("currency") and reading.currency != clean["currency"]:
             return (f"refund {_text(cell)} is in {reading.currency}, the payment in {clean['currency']}: "
                     "not subtracted (the refund is kept in Notes)", "currency")

@@ -30,7 +30,8 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from . import mapping as mp
-from . import compact_dates, file_language, parallel, plan, refunds, row_currency, shop_orders, tag_columns
+from . import (compact_dates, file_language, ledger_marks, parallel, plan, refunds, row_currency, shop_orders,
+               tag_columns)
 from . import group_headings, header_evidence, sheet_choice
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
@@ -204,6 +205,9 @@ class Scan:
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
     yen_columns: frozenset[int] = frozenset()
+    # amount columns whose credit/debit marks are read as signs in this ledger (ledger_marks):
+    # (file column -> header, --ledger, the column of the marks, the amount columns it marks)
+    ledger: tuple[dict[int, str], str, int | None, frozenset[int]] | None = None
     float_wholes: frozenset[str] = frozenset()   # code/id fields whose column writes 2134 as "2134.0"
     # a report grouped by customer (group_headings): (column, {heading row: name}) carried down
     carried: tuple[int, dict[int, str]] | None = None
@@ -713,7 +717,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
           phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
           mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
-          no_header: bool = False, region_assumed: bool = False) -> Scan:
+          no_header: bool = False, region_assumed: bool = False, ledger: str | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -795,6 +799,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     yen_cols = (frozenset(col for col, nev in numbers.items() if kinds.get(nev.target) == "money")
                 if named.active and file_language.backslash_is_yen(src.encoding) else frozenset())
     yen_fixed: dict[int, int] = {}
+    money_cols = {col: nev.column for col, nev in numbers.items() if kinds.get(nev.target) == "money"}
+    marks_at = (ledger_marks.mark_column(table.headers, table.columns, {table.columns[j] for j, c in
+                                                                         enumerate(mapping.columns) if c.target is None})
+                if money_cols else None)
+    marked_amounts = frozenset(col for col, nev in numbers.items() if nev.target == "amount")
+    ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at,
+                                     table.headers[table.columns.index(marks_at)] if marks_at is not None else None,
+                                     marked_amounts) if money_cols else None
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
@@ -819,6 +831,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     for number, values in data_rows(rest(), header_number, filler, stats):
         if yen_cols:
             values = file_language.yen_signs(values, yen_cols, yen_fixed)
+        if ledger_ev is not None:
+            ledger_ev.add(values)
+            values = ledger_marks.signed(values, money_cols, ledger, marks_at, marked_amounts)
         if stacked.add(number, values) is not None:
             other_rows.add(number)
             continue
@@ -976,8 +991,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             stop.message = f"{stop.message} Also: {more.message.replace(' Nothing was imported.', '')}"
         raise stop
     _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
+    ledger_inferences = ledger_ev.decide(ent.kind) if ledger_ev is not None else []
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole,
                                      settled=settled)
+    inferences += ledger_inferences
     if yen_fixed:
         inferences.append(_yen_inference(src, table, yen_fixed))
     fractions, share_inferences = fraction_fields(number_cols)
@@ -1063,6 +1080,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 blank_country=blank_country,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
                 yen_columns=yen_cols, float_wholes=wholes,
+                ledger=(money_cols, ledger, marks_at, marked_amounts) if ledger and money_cols else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None)
 
 
@@ -1612,6 +1630,8 @@ def _checked_option(ent: Entity, name: str, value):
         return _choice("--decimal", value, ("comma", "point"))
     if name == "calendar":
         return _choice("--calendar", str(value).lower(), tuple(nz.CALENDAR_SHIFTS))
+    if name == "ledger":
+        return _choice("--ledger", str(value).lower(), ledger_marks.LEDGERS)
     if name == "amount_per":
         value = shop_orders.check_amount_per(value)
         if value and ent.kind != "order":
@@ -1647,7 +1667,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 region: str | None = None, currency: str | None = None,
                 encoding: str | None = None, decimal: str | None = None,
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
-                calendar: str | None = None, no_header: bool = False,
+                calendar: str | None = None, no_header: bool = False, ledger: str | None = None,
                 _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
@@ -1670,6 +1690,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     when the file does not tell (importer.shop_orders). kind: the records the rows are
     (customers when None: the summary then says it was not asked). no_header: the file
     has no header row (--no-header): columns A, B, C… by position, every row data.
+    ledger: "sales" or "bank", what the credit and debit marks of amounts ("99.90 CR",
+    a Dr/Cr column) mean (importer.ledger_marks); without it such a file stops.
     """
     kind_asked = kind is not None
     ent = mp.entity_for(kind or "customers")
@@ -1683,7 +1705,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     # settle (`_profile_use`, see import_file); the summary says which came from it, and
     # which the profile holds but the file did not need.
     given = {"date_order": date_order, "calendar": calendar, "decimal": decimal, "encoding": encoding,
-             "amount_per": amount_per, "currency": currency}
+             "amount_per": amount_per, "currency": currency, "ledger": ledger}
     from_profile: dict[str, str] = {}      # option -> its value, where the profile gave it
     unused: dict[str, str] = {}            # kept in the profile, not needed by this file
     for name in PROFILE_OPTIONS:
@@ -1693,8 +1715,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 from_profile["--" + name.replace("_", "-")] = given[name]
             else:
                 unused[name] = str(saved[name])
-    date_order, calendar, decimal, encoding, amount_per, currency = (
-        given[k] for k in ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency"))
+    date_order, calendar, decimal, encoding, amount_per, currency, ledger = (
+        given[k] for k in ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency", "ledger"))
     if sheet is None and saved and saved.get("sheet"):
         sheet = saved["sheet"]
     if not values and saved and isinstance(saved.get("values"), list):
@@ -1702,10 +1724,10 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
     update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
     # (a profile's values were checked by import_file, with the profile named)
-    date_order, decimal, calendar, amount_per, currency = (
+    date_order, decimal, calendar, amount_per, currency, ledger = (
         _checked_option(ent, name, value) for name, value in (
             ("date_order", date_order), ("decimal", decimal), ("calendar", calendar),
-            ("amount_per", amount_per), ("currency", currency)))
+            ("amount_per", amount_per), ("currency", currency), ("ledger", ledger)))
     if region is not None:
         try:
             region = nz.check_region(region)
@@ -1728,7 +1750,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
                          phone_region=None if region else set_region or assumed, values_given=values_given,
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
-                         region_assumed=region is None and set_region is None)
+                         region_assumed=region is None and set_region is None, ledger=ledger)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
@@ -1896,7 +1918,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                             "is imported without --dry-run"})
         elif profile:
             kept = {"calendar": calendar, "decimal": decimal, "encoding": encoding,
-                    "amount_per": amount_per, "currency": currency}
+                    "amount_per": amount_per, "currency": currency, "ledger": ledger}
             for name, value in unused.items():
                 if name == "date_order":
                     date_order = date_order or value
@@ -2104,7 +2126,7 @@ def _summary(r: ImportResult) -> dict:
 
 # Options that settle how a file's values are read, kept in a profile with the mapping
 # (date order, calendar, decimal mark, encoding, amounts per order or line, currency).
-PROFILE_OPTIONS = ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency")
+PROFILE_OPTIONS = ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency", "ledger")
 
 
 def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet, values=None,
@@ -2197,6 +2219,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
                 continue
             if scan.yen_columns:
                 values = file_language.yen_signs(values, scan.yen_columns)
+            if scan.ledger is not None:
+                values = ledger_marks.signed(values, scan.ledger[0], scan.ledger[1], scan.ledger[2], scan.ledger[3])
             if headings:
                 values = group_headings.carried(values, carry_col, heading[0])
             n = len(values)

@@ -1,0 +1,233 @@
+"""Credit and debit marks on amounts, and accounting negatives (issue 14: never silently
+wrong).
+
+Accounting and bank exports (Xero, Sage, QuickBooks, bank statements) write the side
+of an entry as a mark instead of a sign: ``99.90 CR``, ``120.00 DR``, ``Cr 99.90``, in
+Chinese ledgers ``贷 99.90`` / ``借 120.00``; or in a column of its own beside a plain
+amount (``Dr/Cr``, ``Debit/Credit``, ``借贷方向``, holding ``CR``/``DR``, ``C``/``D``,
+``Credit``/``Debit``, ``贷``/``借``).
+
+What a mark means depends on the ledger it is written from, and the two readings are
+opposite:
+
+- a **sales ledger** (the customers' accounts, an invoice list): DR is an invoice, a sale;
+  CR a credit note or a payment received, which for an orders import is a refund: a
+  negative amount (rejected as a row, or subtracted from the payment it refunds);
+- a **bank statement** (the business's account at the bank): CR is money received, DR
+  money paid out (negative).
+
+Neither the marks nor their column settle which: a file with both marks, a file with CR
+marks only beside plain amounts, and a ``Debit/Credit`` column are written by both kinds
+of export. So an import whose amounts carry marks stops before writing, naming the
+column, the file's own examples and what each reading makes of them, until
+``--ledger sales|bank`` says which (`LedgerUnsettled`). With it, every marked amount is
+read as a signed one ("99.90 CR" -> "-99.90" in a sales ledger), and the summary says so.
+
+A sign written the accountant's way needs no ledger: ``(99.90)`` and ``99.90-`` are
+negative wherever they are written (money.read_money); the summary says how many were
+read so (`negatives_inference`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .errors import ImportRefused
+from .mapping import norm
+
+LEDGERS = ("sales", "bank")
+CREDIT, DEBIT = "CR", "DR"
+
+# A mark before or after the amount: "99.90 CR", "99.90CR", "USD 5 Cr.", "Cr 99.90",
+# "贷 99.90". Not the end or start of a currency code ("100 IDR", "CRC 100"): a mark
+# written close to the amount follows a digit, a bracket or a currency sign.
+_MARK_AFTER = re.compile(r"^(?:(?P<spaced>.*?\S)\s+|(?P<amount>.*?[\d)$€£¥￥]))(?P<mark>CR|DR|借|贷)\.?\s*$",
+                         re.IGNORECASE)
+_MARK_BEFORE = re.compile(r"^\s*(?P<mark>CR|DR|借|贷)(?![A-Za-z])\.?\s*(?P<amount>\S.*)$", re.IGNORECASE)
+_LAST, _FIRST = frozenset("Rr.借贷"), frozenset("CcDd借贷")      # how a marked amount ends, or starts
+_MARK_WORDS = {"cr": CREDIT, "dr": DEBIT, "贷": CREDIT, "借": DEBIT, "c": CREDIT, "d": DEBIT,
+               "credit": CREDIT, "debit": DEBIT, "贷方": CREDIT, "借方": DEBIT}
+# Columns holding the mark of the row's amount (normalised headers, mapping.norm).
+MARK_HEADERS = frozenset(norm(h) for h in (
+    "Dr/Cr", "Cr/Dr", "D/C", "C/D", "Debit/Credit", "Credit/Debit", "DrCr", "Debit or Credit", "Credit or Debit",
+    "借/贷", "借贷", "借贷方向", "借贷标志"))
+# "(99.90)", "-(99.90)" excepted; "99.90-" but not the no-cents dash of "12,-" (money.dash_cents)
+_PARENS = re.compile(r"^\s*\(\s*[^()]*\d[^()]*\)\s*$")
+_TRAILING_MINUS = re.compile(r"\d\s*[-\u2212]\s*$")
+
+
+def split_mark(value: object) -> tuple[str, str] | None:
+    """(the amount as written without its mark, "CR" or "DR") for a cell that writes a
+    credit or debit mark ("99.90 CR" -> ("99.90", "CR"), "Dr 120" -> ("120", "DR"),
+    "贷 99.90" -> ("99.90", "CR")); None for any other value. An amount that also has a
+    sign ("-99.90 CR") keeps it: `signed` then leaves the cell as it is, for the field
+    to refuse."""
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.strip()
+    # most cells end in a digit and start with one or a sign: no regex for them
+    if not text or (text[-1] not in _LAST and text[0] not in _FIRST) or not any(ch.isdigit() for ch in text):
+        return None
+    match = _MARK_AFTER.match(value) or _MARK_BEFORE.match(value)
+    if match is None:
+        return None
+    amount = (match.groupdict().get("spaced") or match.group("amount")).strip()
+    if not any(ch.isdigit() for ch in amount):
+        return None
+    return amount, _MARK_WORDS[match.group("mark").casefold()]
+
+
+def column_mark(value: object) -> str | None:
+    """"CR" or "DR" for a cell of a mark column ("Cr", "C", "Credit", "贷"), else None."""
+    if not isinstance(value, str):
+        return None
+    return _MARK_WORDS.get(value.strip().rstrip(".").casefold())
+
+
+def reading(amount: str, mark: str, ledger: str) -> str:
+    """The signed text of `amount` (as written, without a mark) marked `mark` in `ledger`:
+    a credit in a sales ledger and a debit in a bank statement are negative. An amount
+    already signed is returned with its mark, unread (both a sign and a mark: the field
+    refuses it as not an amount)."""
+    if amount[:1] in "+-(\u2212" or amount[-1:] in "-)\u2212":
+        return f"{amount} {mark}"
+    negative = (mark == CREDIT) == (ledger == "sales")
+    return f"-{amount}" if negative else amount
+
+
+def is_accounting_negative(value: object) -> bool:
+    """Whether a cell writes a negative amount the accountant's way: "(99.90)", "99.90-"."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return bool(text) and ((text[0] == "(" and _PARENS.match(text) is not None)
+                           or (text[-1] in "-\u2212" and _TRAILING_MINUS.search(text) is not None))
+
+
+def mark_column(headers: list[str], columns: list[int], unmapped: set[int]) -> int | None:
+    """The file column (of `columns`, by table position) that holds the amounts' marks: an
+    unmapped column headed "Dr/Cr", "Debit/Credit", "借贷方向" (MARK_HEADERS), else None."""
+    return next((columns[j] for j, h in enumerate(headers) if norm(h) in MARK_HEADERS and columns[j] in unmapped),
+                None)
+
+
+def signed(values: list, columns: dict[int, str], ledger: str | None, marks_at: int | None = None,
+           amount_cols: frozenset[int] = frozenset()) -> list:
+    """`values` (a file row) with the marked amounts in `columns` (file column -> header)
+    read as signed in `ledger` ("99.90 CR" -> "-99.90" in a sales ledger); an amount of
+    `amount_cols` takes the mark of the row's `marks_at` column when it writes none. The
+    row as it is without a ledger."""
+    if ledger is None:
+        return values
+    out = values
+    n = len(values)
+    row_mark = column_mark(values[marks_at]) if marks_at is not None and marks_at < n else None
+    for c in columns:
+        v = values[c] if c < n else None
+        if not isinstance(v, str) or not v:
+            continue
+        found = split_mark(v)
+        if found is None and row_mark is not None and c in amount_cols and any(ch.isdigit() for ch in v):
+            found = (v.strip(), row_mark)
+        if found is None:
+            continue
+        if out is values:
+            out = list(values)
+        out[c] = reading(found[0], found[1], ledger)
+    return out
+
+
+class LedgerUnsettled(ImportRefused):
+    """Amounts written with credit/debit marks and no --ledger to say what they mean."""
+
+
+class LedgerMarks:
+    """The scan's side: which money columns write marks, and how many of their cells are
+    accounting negatives. `add(values)` per data row (the row as read, before `signed`);
+    `decide()` once all are seen."""
+
+    def __init__(self, columns: dict[int, str], ledger: str | None, marks_at: int | None = None,
+                 marks_header: str | None = None, amount_cols: frozenset[int] = frozenset()):
+        self.columns = columns                    # file column -> its header
+        self.ledger = ledger
+        self.marks_at, self.marks_header, self.amount_cols = marks_at, marks_header, amount_cols
+        self.counts: dict[int, Counter] = {c: Counter() for c in columns}
+        self.examples: dict[int, dict[str, str]] = {c: {} for c in columns}
+        self.negatives: Counter = Counter()
+        self.negative_examples: dict[int, list[str]] = {}
+
+    def add(self, values: list) -> None:
+        n = len(values)
+        row_mark = column_mark(values[self.marks_at]) if self.marks_at is not None and self.marks_at < n else None
+        for c in self.columns:
+            v = values[c] if c < n else None
+            if not isinstance(v, str) or not v:
+                continue
+            found = split_mark(v)
+            if found is None and row_mark is not None and c in self.amount_cols and any(ch.isdigit() for ch in v):
+                found = (v.strip(), row_mark)
+                v = f"{v.strip()} ({self.marks_header}: {values[self.marks_at].strip()})"
+            if found is not None:
+                self.counts[c][found[1]] += 1
+                self.examples[c].setdefault(found[1], v.strip())
+            elif is_accounting_negative(v):
+                self.negatives[c] += 1
+                shown = self.negative_examples.setdefault(c, [])
+                if len(shown) < 3:
+                    shown.append(v.strip())
+
+    def decide(self, kind: str) -> list[dict]:
+        """The summary's lines on marks and accounting negatives; LedgerUnsettled when
+        marks were seen and no ledger was given (for orders, `kind` "order", the message
+        says what a negative amount does)."""
+        marked = [c for c in self.columns if self.counts[c]]
+        lines = []
+        if marked and self.ledger is None:
+            raise LedgerUnsettled(self._question(marked, kind))
+        for c in marked:
+            said = ", ".join(f"{n} {m}" for m, n in sorted(self.counts[c].items()))
+            shown = ", ".join(f"'{e}'" for e in self.examples[c].values())
+            how = ("sales ledger (--ledger sales): CR is a credit note or payment, read as a negative amount"
+                   + (" (a refund: not stored as a sale)" if kind == "order" else "") + "; DR is read as positive"
+                   if self.ledger == "sales" else
+                   "bank statement (--ledger bank): CR is money received, read as positive; DR is money paid out, "
+                   "read as a negative amount" + (" (not stored as a sale)" if kind == "order" else ""))
+            where = f", the mark in '{self.marks_header}'" if self.marks_at is not None and c in self.amount_cols else ""
+            lines.append({"what": f"credit and debit marks in '{self.columns[c]}'", "decided": how,
+                          "evidence": f"{said} value(s){where}, such as {shown}"})
+        for c, count in self.negatives.items():
+            shown = ", ".join(f"'{e}'" for e in self.negative_examples[c])
+            lines.append({"what": f"negative amounts in '{self.columns[c]}'",
+                          "decided": f"{count} value(s) written in brackets or with a minus after the number read "
+                                     "as negative" + ("; an order is never negative: such a row is rejected as a "
+                                                      "credit, refund or payment line, or subtracted from the "
+                                                      "payment it refunds" if kind == "order" else ""),
+                          "evidence": f"such as {shown} (the accountant's way of writing a negative amount)"})
+        return lines
+
+    def _question(self, marked: list[int], kind: str) -> str:
+        parts, sales, bank = [], [], []
+        for c in marked:
+            said = " and ".join(f"{n} {m}" for m, n in sorted(self.counts[c].items()))
+            shown = ", ".join(f"'{e}'" for e in self.examples[c].values())
+            where = (f" (the mark in column '{self.marks_header}')"
+                     if self.marks_at is not None and c in self.amount_cols else "")
+            parts.append(f"column '{self.columns[c]}' writes credit and debit marks{where}: {said}, e.g. {shown}")
+            for mark, example in self.examples[c].items():
+                amount = split_mark(example)
+                number = amount[0] if amount else example.split(" (")[0]
+                sales.append(f"'{example}' is {_shown(reading(number, mark, 'sales'))}")
+                bank.append(f"'{example}' is {_shown(reading(number, mark, 'bank'))}")
+        not_sale = (" An order is never negative: a row read as negative is rejected as a credit, refund or "
+                    "payment line, or subtracted from the payment it refunds in the file." if kind == "order" else "")
+        return ("; ".join(parts) + ". What CR and DR mean depends on the ledger the file comes from, and the file "
+                "does not say which: in a sales ledger (invoices and credit notes, as Xero, Sage and QuickBooks "
+                "export them) CR is a credit note or payment, in a bank statement CR is money received. Nothing "
+                "was imported. Say which with --ledger sales (" + "; ".join(sales) + ") or --ledger bank ("
+                + "; ".join(bank) + "), or write the amounts with a minus sign instead of the marks (-99.90)."
+                + not_sale)
+
+
+def _shown(text: str) -> str:
+    return text if text.startswith("-") else f"+{text}"
