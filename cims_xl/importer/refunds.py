@@ -49,7 +49,10 @@ REFUND_WORDS = ("refund", "退款", "rückerstattung", "erstattung", "rückzahlu
                 # money taken back through the card network or the bank: as much a refund
                 "chargeback", "reversal", "rückbuchung", "rétrofacturation", "contracargo", "拒付",
                 # a credit note (an accounting export's) refunds the invoice it names
-                "credit note", "credit memo", "nota de crédito", "nota di credito", "红冲")
+                "credit note", "credit memo", "nota de crédito", "nota di credito", "红冲",
+                # Xero's own type codes (ACCRECCREDIT: a sales credit note; ACCPAYCREDIT),
+                # German, Dutch, French, Japanese and Chinese credit notes and returns
+                "accreccredit", "accpaycredit", "gutschrift", "creditnota", "facture d'avoir", "返金", "退货")
 # The payment a refund row refunds: its reference column, else the ids it shares with it.
 REFERENCE_HEADERS = frozenset(norm(h) for h in (
     "reference txn id", "reference transaction id", "original transaction id", "original payment id",
