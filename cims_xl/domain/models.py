@@ -202,9 +202,18 @@ def _order_for(info: ValidationInfo) -> str | None:
 FIRST_YEAR, LAST_YEAR = 1800, 2999
 
 
+# Years the Islamic (Hijri, 1446 AH began in July 2024) and the Persian Solar Hijri
+# (1403 SH began in March 2024) calendars write today: a date of one of them, which
+# cims does not convert (lunar months are no offset of the Gregorian year).
+_HIJRI_YEARS = range(1300, 1500)
+
+
 def _in_calendar(day):
     if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
-        _fail(f"the year {day.year} is outside {FIRST_YEAR}–{LAST_YEAR}: no real date here")
+        hint = (" (it looks like a Hijri or Persian calendar year: cims reads Gregorian dates, and Thai or "
+                "Taiwanese years with --calendar; convert the column to Gregorian dates first)"
+                if day.year in _HIJRI_YEARS else "")
+        _fail(f"the year {day.year} is outside {FIRST_YEAR}–{LAST_YEAR}: no real date here{hint}")
     return day
 
 
