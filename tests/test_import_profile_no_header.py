@@ -130,3 +130,44 @@ def test_the_command_line_keeps_no_header_in_the_profile_and_header_overrides_it
     assert code != 0 and "--header" in err
     code, out, err = run("import", "file", str(may), "--profile", "monthly", "--header")
     assert code == 0, err
+
+
+# ----- --map and the profile's columns, when the file lacks the column -------------------------
+
+@pytest.mark.parametrize("kind,header,row,wrong", [
+    ("customers", ["Name", "Mail", "Ort"], ["Jürgen Weiß", "juergen@example.de", "Köln"], "Kundennr=Customer Ref"),
+    ("orders", ["Bestellnr", "Datum", "Kunde", "Betrag"], ["B-1", "2024-03-05", "Anna Groß", "12.50"],
+     "Kundennummer=Customer Ref"),
+])
+def test_a_map_for_a_column_the_file_lacks_stops_with_a_profile_too_and_the_profile_is_unchanged(
+        admin, tmp_path, config_dir, kind, header, row, wrong):
+    path = write_csv(tmp_path / "file.csv", [header, row])
+    first = import_file(admin, path, kind=kind, profile="monthly")
+    assert first.created == 1
+    saved = (config_dir / "import-profiles" / "monthly.json").read_text(encoding="utf-8")
+    with pytest.raises(ImportRefused) as caught:
+        import_file(admin, write_csv(tmp_path / "next.csv", [header, row]), kind=kind, profile="monthly",
+                    mapping=[wrong])
+    column = wrong.split("=")[0]
+    assert f"'{column}'" in str(caught.value) and "no such column" in str(caught.value)
+    assert (config_dir / "import-profiles" / "monthly.json").read_text(encoding="utf-8") == saved
+    assert len(records.list_records(admin, "order" if kind == "orders" else "customer")) == 1
+
+
+def test_a_profile_column_this_file_lacks_is_said_in_the_summary_and_kept_for_the_next_file(
+        admin, tmp_path, config_dir):
+    import_file(admin, write_csv(tmp_path / "march.csv", [["Nom", "Courriel", "Ville"],
+                                                          ["Amélie Dupré", "amelie@example.fr", "Lyon"]]),
+                mapping=["Nom=Name", "Courriel=Email", "Ville=City"], profile="monthly")
+    april = import_file(admin, write_csv(tmp_path / "april.csv", [["Nom", "Ville"], ["Hélène Roux", "Nantes"]]),
+                        profile="monthly")
+    assert april.created == 1
+    said = next(i for i in april.inferences if i["what"] == "columns of profile 'monthly' not in this file")
+    assert "'Courriel' (Email)" in said["decided"]
+    saved = json.loads((config_dir / "import-profiles" / "monthly.json").read_text(encoding="utf-8"))
+    assert saved["map"]["Courriel"] == "email"
+    may = import_file(admin, write_csv(tmp_path / "may.csv", [["Nom", "Courriel", "Ville"],
+                                                              ["Céline Petit", "celine@example.fr", "Brest"]]),
+                      profile="monthly")
+    assert may.created == 1 and not any("not in this file" in i["what"] for i in may.inferences)
+    assert customers(admin)["Céline Petit"]["email"] == "celine@example.fr"

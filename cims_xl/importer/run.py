@@ -1339,6 +1339,13 @@ def _refuse_data_header(src: RawSheet, ent: Entity, window: list[tuple[int, list
         raise stop
 
 
+def _profile_columns_absent(ent: Entity, profile_map: dict, mapping: mp.Mapping) -> dict[str, str]:
+    """The entries of a profile's map ({column: target}) whose column this file does not
+    have (compared as `mapping.norm` compares headers), in the profile's order."""
+    have = {mp.norm(c.header) for c in mapping.columns}
+    return {str(h): str(t) for h, t in profile_map.items() if mp.norm(str(h)) not in have}
+
+
 def _refuse_profile_no_header(src: RawSheet, ent: Entity, first: list, profile: str) -> None:
     """Stop when a profile says the file has no header row (it was saved from an import
     with --no-header) and this file's first row reads as a header of this kind: most of
@@ -1718,6 +1725,15 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
             raise
         _check_mapping(ent, scan.mapping, src, scan=scan)
+        absent = _profile_columns_absent(ent, profile_map, scan.mapping)
+        if absent:
+            labels = mp.targets(ent)
+            scan.inferences.insert(0, {
+                "what": f"columns of profile '{profile}' not in this file",
+                "decided": ", ".join(f"'{h}' ({'left out' if t == mp.IGNORE else labels.get(t, t)})"
+                                     for h, t in list(absent.items())[:8]) + (" …" if len(absent) > 8 else ""),
+                "evidence": "the profile maps them, this file has no such column: their fields are not "
+                            "filled from it (the profile keeps them for files that have them)"})
         if from_profile:
             scan.inferences.insert(0, {
                 "what": f"options from profile '{profile}'",
@@ -1886,7 +1902,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                     date_order = date_order or value
                 elif not kept.get(name):
                     kept[name] = value
-            _save_profile(profile, ent, scan.mapping, date_order, sheet, values, kept, no_header=no_header)
+            _save_profile(profile, ent, scan.mapping, date_order, sheet, values, kept, no_header=no_header,
+                          absent=absent)
         assert result.accounted, "every row must be accounted for"
         return result
     finally:
@@ -2092,13 +2109,15 @@ PROFILE_OPTIONS = ("date_order", "calendar", "decimal", "encoding", "amount_per"
 
 
 def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet, values=None,
-                  options: dict | None = None, no_header: bool = False) -> None:
+                  options: dict | None = None, no_header: bool = False, absent: dict | None = None) -> None:
     """Save the import's mapping and the options that read the file's values (date
     order, calendar, sheet, --value items; `no_header`: the file had no header row, its
-    columns A, B, C… are the map's) as profile `name` (mapping.save_profile)."""
+    columns A, B, C… are the map's; `absent`: the profile's map entries of columns this
+    file lacks, kept) as profile `name` (mapping.save_profile)."""
     data = {"kind": ent.kind,
-            "map": {c.header: (c.target if c.target else mp.IGNORE)
-                    for c in m.columns if c.target or c.how in ("ignored", "secret")}}
+            "map": {**(absent or {}),
+                    **{c.header: (c.target if c.target else mp.IGNORE)
+                       for c in m.columns if c.target or c.how in ("ignored", "secret")}}}
     if date_order:
         data["date_order"] = date_order
     if sheet is not None:
