@@ -239,3 +239,18 @@ def test_an_order_or_ticket_under_one_id_with_another_name_and_nothing_to_compar
     assert second.warnings and "W-5" in " ".join(second.warnings.values())
     notes = {str(r[field]): r.get("notes") or r.get("description") or "" for r in records.list_records(admin, ent)}
     assert "Bob Jones" in notes[rows[2][0]]
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_customer_email_column_tells_two_namesakes_apart_without_an_id(admin, tmp_path, kind):
+    ent, field, _ = KINDS[kind]
+    stored = import_file(admin, write_csv(tmp_path / "people.csv", [["Name", "Email"], ["王伟", "wangwei@example.cn"]]),
+                         kind="customers")
+    assert stored.created == 1
+    rows = [header(kind), row(kind, 1, "", "王伟", "WANGWEI@example.cn"), row(kind, 2, "", "王伟", "wei.w@other.cn"),
+            row(kind, 3, "", "John Smith", "john@example.com"), row(kind, 4, "", "John Smith", "js@elsewhere.com")]
+    result = import_file(admin, write_csv(tmp_path / "namesakes.csv", rows), kind=kind)
+    assert (result.created, result.rejected, result.customers_created) == (2, 2, 1)
+    assert set(problems(result)) == {3, 5}
+    assert owners(admin, ent, field) == {rows[1][0]: "王伟", rows[3][0]: "John Smith"}
+    assert customers(admin)["John Smith"]["email"] == "john@example.com"

@@ -2085,6 +2085,24 @@ class Planner:
 
 
 # The row's customer columns a new customer is made from: (row target, customer field).
+@functools.lru_cache(maxsize=4096)
+def names_one_customer(name: str, their_name: str, their_company: str = "", row_company: str = "") -> bool:
+    """Whether a row's customer `name` may be the customer named `their_name`: not another
+    person's (`name_match`: "Smith, John", "J. Smith", "Acme Limited" for "Acme Ltd"), the
+    same company (`same_company`, also in Traditional characters: 深圳明達 for 深圳明达),
+    the same person with the family name at the other end (`turned_names`), or the name of
+    the customer's Company field `their_company` (a contact file's company of a person
+    customer). `row_company`: the row's own Company column, compared as its name too.
+    Cached: a file names one customer on many rows."""
+    if name_match(name, their_name) != OTHER:
+        return True
+    mine = [n for n in (name, row_company) if n]
+    theirs = [n for n in (their_name, their_company) if n]
+    if any(same_company(simplified(a), simplified(b)) for a in mine for b in theirs):
+        return True
+    return _linked_name(their_name) in turned_names(name)
+
+
 # Kinds whose customer column is the customer's own name (a contact's company, a deal's or
 # an interaction's account): an id has one name there, so another name under it is another
 # customer unless the row's email or phone is theirs (`_ref_not_another`). An order's name
@@ -2686,19 +2704,9 @@ class CustomerLinker:
             f"another name than that of customer id '{ref}' ({their_name}), linked by the id", name)
 
     def _names_one(self, name: str, their_name: str, their_company: str = "") -> bool:
-        """Whether the row's customer `name` may be the customer named `their_name`: not
-        another person's (`name_match`: "Smith, John", "J. Smith", "Acme Limited" for "Acme
-        Ltd"), the same company in another script (深圳明達 for 深圳明达), the same person with
-        the family name at the other end, or the name of the customer's Company field
-        `their_company` (a contact file's company of a person customer); the row's own
-        Company column (customer_company) counts as its name too."""
-        theirs = [n for n in (their_name, their_company) if n]
-        mine = [n for n in (name, _text(self._row.get("customer_company"))) if n]
-        if name_match(name, their_name) != OTHER:
-            return True
-        if any(same_company(simplified(a), simplified(b)) for a in mine for b in theirs):
-            return True
-        return _linked_name(their_name) in turned_names(name)
+        """Whether the row's customer `name` may be the customer named `their_name`
+        (`names_one_customer`, the row's own Company column counted as its name too)."""
+        return names_one_customer(name, their_name, their_company, _text(self._row.get("customer_company")) or "")
 
     def _another_person(self, example: str) -> None:
         self.other_person += 1
