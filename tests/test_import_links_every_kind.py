@@ -254,3 +254,22 @@ def test_a_customer_email_column_tells_two_namesakes_apart_without_an_id(admin, 
     assert set(problems(result)) == {3, 5}
     assert owners(admin, ent, field) == {rows[1][0]: "王伟", rows[3][0]: "John Smith"}
     assert customers(admin)["John Smith"]["email"] == "john@example.com"
+
+
+@pytest.mark.parametrize("kind", sorted(EVERY_KIND))
+def test_an_other_system_id_two_stored_customers_hold_goes_to_the_one_the_row_names_or_is_refused(
+        admin, tmp_path, kind):
+    both = import_file(admin, write_csv(tmp_path / "people.csv", [
+        ["Customer ID", "Name", "Email"], ["K7", "Alice Wong", "alice@example.com"],
+        ["K7", "Πέτρος Χατζής", "petros@example.gr"]]), kind="customers")
+    assert both.created == 2
+    ent, field, head, make = EVERY_KIND[kind]
+    rows = [head, make(1, "K7", "Πέτρος Χατζής", ""), make(2, "K7", "Alice Wong", "alice@example.com"),
+            make(3, "k7", "", "PETROS@example.gr"), make(4, "K7", "Mary Major", ""), make(5, "K7", "", "")]
+    result = import_file(admin, write_csv(tmp_path / "rows.csv", rows), kind=kind)
+    assert (result.created, result.rejected, result.customers_created) == (3, 2, 0)
+    said = problems(result)
+    assert set(said) == {5, 6}
+    assert "none" in said[5] and "more than one" in said[6] and "K7" in said[6]
+    assert owners(admin, ent, field) == {rows[1][0]: "Πέτρος Χατζής", rows[2][0]: "Alice Wong",
+                                         rows[3][0]: "Πέτρος Χατζής"}

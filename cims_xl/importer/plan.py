@@ -2210,6 +2210,7 @@ class CustomerLinker:
         self.options = options
         self.prep = prep
         self._by_ref: dict[str, str] | None = None
+        self._ref_holders: dict[str, list[str]] = {}   # other-system id -> stored ids, when several hold it
         self._by_name: dict[str, str] | None = None
         self._by_exact: dict[str, list[str]] = {}   # name as written (casefolded) -> ids: wins over _by_name
         self._evidence_of: dict[str, dict] = {}       # stored customer -> its record, for `_contradicts`
@@ -2269,7 +2270,9 @@ class CustomerLinker:
                 if len(number) >= 7:
                     self._by_phone.setdefault(number[-7:], []).append((rid, number))
             for ref in source_ids(tags):
-                self._by_ref.setdefault(ref.casefold(), rid)
+                held = self._by_ref.setdefault(ref.casefold(), rid)
+                if held != rid:
+                    self._ref_holders.setdefault(ref.casefold(), [held]).append(rid)
                 self._with_ref.add(rid)
             if name:
                 self._by_name.setdefault(_linked_name(name, company_name(name, company, kind)), []).append(rid)
@@ -2703,6 +2706,38 @@ class CustomerLinker:
         self.last_kept["customer_name"] = (
             f"another name than that of customer id '{ref}' ({their_name}), linked by the id", name)
 
+    def _one_holder(self, ref: str, name: str | None, ids: list[str]) -> str:
+        """The one of several stored customers holding other-system id `ref` (tag src:,
+        given to two customers by an earlier import or by hand) whose name the row's
+        customer name may be (`_names_one`) and whose email and phone the row's do not
+        contradict (`_contradicts`), the row's evidence (`_by_evidence`) settling
+        between several; ValidationFailed naming them when none or several fit. Each row
+        is decided on its own (never kept in `seen`)."""
+        self._evidence_used = True
+        fits = []
+        for rid in ids:
+            record = self._record(rid)
+            if self._contradicts(rid):
+                continue
+            if name and not self._names_one(name, record.get("name") or record.get("company") or "",
+                                            record.get("company") or ""):
+                continue
+            fits.append(rid)
+        if len(fits) > 1:
+            chosen, given = self._by_evidence(fits)
+            fits = chosen if given and chosen else fits
+        if len(fits) == 1:
+            return fits[0]
+        shown = ", ".join(f"{rid} ({self._names.get(rid, '')})" for rid in ids[:4]) + (" …" if len(ids) > 4 else "")
+        self.ambiguous += 1
+        if len(self.ambiguous_examples) < 3:
+            self.ambiguous_examples.append(f"id {ref}: {shown}")
+        column = self.prep.source_of.get("customer_ref", "Customer ID")
+        raise ValidationFailed({column: (
+            f"customer id '{ref}' is held by {len(ids)} customers in the store (tag src:{ref}): {shown}; this "
+            f"row's customer name, email and phone fit {'none' if not fits else 'more than one'} of them; not "
+            f"linked. Give the row our id (e.g. {ids[0]}), or merge them first (cims customer merge)")})
+
     def _names_one(self, name: str, their_name: str, their_company: str = "") -> bool:
         """Whether the row's customer `name` may be the customer named `their_name`
         (`names_one_customer`, the row's own Company column counted as its name too)."""
@@ -2793,7 +2828,10 @@ class CustomerLinker:
         assert self._by_ref is not None and self._by_name is not None
         if ref:
             rid = self._by_ref.get(ref.casefold())
-            if rid is not None and name:
+            if ref.casefold() in self._ref_holders:
+                # several stored customers hold the id: the row's name, email and phone pick one
+                rid = self._one_holder(ref, name, self._ref_holders[ref.casefold()])
+            elif rid is not None and name:
                 # the stored customer of this id, unless the row's name and email say another's
                 record = self._record(rid)
                 self._ref_not_another(ref, f"{rid} ({record.get('name') or ''}) by its id in the system it "
