@@ -2084,7 +2084,6 @@ class Planner:
         return _record_keys(self.ent.kind, clean, nth)
 
 
-# The row's customer columns a new customer is made from: (row target, customer field).
 @functools.lru_cache(maxsize=4096)
 def names_one_customer(name: str, their_name: str, their_company: str = "", row_company: str = "") -> bool:
     """Whether a row's customer `name` may be the customer named `their_name`: not another
@@ -2108,6 +2107,8 @@ def names_one_customer(name: str, their_name: str, their_company: str = "", row_
 # customer unless the row's email or phone is theirs (`_ref_not_another`). An order's name
 # may be a billing name and a ticket's a requester, several of them under one id.
 OWN_NAME_KINDS = frozenset({"contact", "opportunity", "interaction"})
+
+# The row's customer columns a new customer is made from: (row target, customer field).
 _NEW_CUSTOMER_FIELDS = (("customer_segment", "segment"), ("customer_country", "country"),
                         ("customer_postal_code", "postal_code"), ("customer_email", "email"),
                         ("customer_phone", "phone"), ("city", "city"), ("province", "province"),
@@ -2791,8 +2792,8 @@ class CustomerLinker:
                 # our id names one customer, whose name we know: another's name on the row
                 # means the id or the name is wrong (issue 14: never joined silently)
                 record = self._record(rid)
-                how = "our customer" if exists else "by its id in the system it came from,"
-                self._ref_not_another(ref, f"{how} {rid} ({record.get('name') or record.get('company') or ''})",
+                whose = "our customer" if exists else "by its id in the system it came from,"
+                self._ref_not_another(ref, f"{whose} {rid} ({record.get('name') or record.get('company') or ''})",
                                       name, record.get("name") or record.get("company") or "",
                                       record.get("email") or "",
                                       _digits(record.get("phone")) or _digits(record.get("mobile")),

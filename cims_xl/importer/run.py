@@ -1339,7 +1339,7 @@ def _refuse_data_header(src: RawSheet, ent: Entity, window: list[tuple[int, list
         raise stop
 
 
-def _profile_columns_absent(ent: Entity, profile_map: dict, mapping: mp.Mapping) -> dict[str, str]:
+def _profile_columns_absent(profile_map: dict, mapping: mp.Mapping) -> dict[str, str]:
     """The entries of a profile's map ({column: target}) whose column this file does not
     have (compared as `mapping.norm` compares headers), in the profile's order."""
     have = {mp.norm(c.header) for c in mapping.columns}
@@ -1725,7 +1725,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
             raise
         _check_mapping(ent, scan.mapping, src, scan=scan)
-        absent = _profile_columns_absent(ent, profile_map, scan.mapping)
+        absent = _profile_columns_absent(profile_map, scan.mapping)
         if absent:
             labels = mp.targets(ent)
             scan.inferences.insert(0, {
