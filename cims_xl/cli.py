@@ -1401,9 +1401,10 @@ def _rich_progress(app: App):
               help="Years of date columns written in another calendar: buddhist = the Thai Buddhist era "
                    "(2569 is 2026), roc = Taiwan's Minguo years (113/03/05 is 2024-03-05), "
                    "gregorian = years as written. Japanese era names (令和6年) are read without it.")
-@click.option("--no-header", is_flag=True, default=False,
+@click.option("--no-header/--header", default=None,
               help="The file has no header row: its columns are named A, B, C… by position and every "
-                   "row is data; say which is which with --map, e.g. --no-header --map \"A=Name\".")
+                   "row is data; say which is which with --map, e.g. --no-header --map \"A=Name\". "
+                   "A --profile saved with it keeps it; --header reads a first row as the header anyway.")
 @click.option("--ledger", type=click.Choice(["sales", "bank"], case_sensitive=False),
               help="What the CR and DR marks of amounts mean (\"99.90 CR\", a Dr/Cr column): sales = a sales "
                    "ledger, CR is a credit note (negative, a refund) and DR a sale; bank = a bank statement, CR "

@@ -141,8 +141,9 @@ def with_sheet_hint(message: str) -> str:
     """
     from ..importer.mapping import entity_for
 
-    flags = {o for p in _command().params for o in p.opts}
-    bare = {o for p in _command().params if getattr(p, "is_flag", False) for o in p.opts}   # --no-header
+    flags = {o for p in _command().params for o in (*p.opts, *p.secondary_opts)}
+    bare = {o for p in _command().params if getattr(p, "is_flag", False)
+            for o in (*p.opts, *p.secondary_opts)}   # --no-header, --header
     first = _OPTION.match(message)
     if first:
         where = {"--kind": "the Record type cell of the Import sheet",
@@ -157,7 +158,7 @@ def with_sheet_hint(message: str) -> str:
             # (e.g. --sheet Kunden)" shows --sheet Kunden).
             if "options" not in said or (value and first_flag == flag and not first_value):
                 first_flag, first_value = flag, value
-                shown = match.group(0) if value else flag if flag in bare else f"{flag} …"
+                shown = flag if flag in bare else match.group(0) if value else f"{flag} …"
                 said["options"] = f"put the option in the Options cell (e.g. {shown})"
         elif flag == "--kind" and value:
             try:

@@ -83,6 +83,13 @@ _CUSTOMER_LINK = {
                      "客户号"],
 }
 
+# The customer's own email and phone on a contact's, deal's or interaction's row (the row's
+# Email is a contact's own): evidence of which customer an id or a name means (issue 14).
+_CUSTOMER_CONTACT = {
+    "customer_email": ["customer email", "customer e-mail", "account email", "client email"],
+    "customer_phone": ["customer phone", "account phone", "client phone"],
+}
+
 _PERSON = {
     "first_name": ["first name", "given name", "forename", "first", "vorname", "n_given",
                    "名", "名字"],
@@ -233,6 +240,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "customer_name": ["company", "company name", "related company", "organization",
                           "customer", "customer name", "account", "firma", "公司", "公司名称",
                           "单位", "客户名称", "客户"],
+        **_CUSTOMER_CONTACT,
     },
     "opportunity": {
         "name": ["opportunity", "opportunity name", "deal", "deal name", "lead name", "name",
@@ -256,6 +264,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称",
                           "公司", "account name", "associated company", "organization",
                           "organization name", "company name", "client"],
+        **_CUSTOMER_CONTACT,
         # won / lost / open (Pipedrive's "Deal - Status"): sets Won or Lost over the Stage
         "deal_status": ["status", "deal status", "opportunity status", "won/lost", "商机状态"],
     },
@@ -269,6 +278,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "owner": ["owner", "user", "assigned to", "负责人", "跟进人"],
         **_CUSTOMER_LINK,
         "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称", "公司"],
+        **_CUSTOMER_CONTACT,
     },
     "ticket": {
         "subject": ["subject", "title", "summary", "主题", "标题", "问题"],

@@ -2100,6 +2100,30 @@ class Planner:
         return _record_keys(self.ent.kind, clean, nth)
 
 
+@functools.lru_cache(maxsize=4096)
+def names_one_customer(name: str, their_name: str, their_company: str = "", row_company: str = "") -> bool:
+    """Whether a row's customer `name` may be the customer named `their_name`: not another
+    person's (`name_match`: "Smith, John", "J. Smith", "Acme Limited" for "Acme Ltd"), the
+    same company (`same_company`, also in Traditional characters: 深圳明達 for 深圳明达),
+    the same person with the family name at the other end (`turned_names`), or the name of
+    the customer's Company field `their_company` (a contact file's company of a person
+    customer). `row_company`: the row's own Company column, compared as its name too.
+    Cached: a file names one customer on many rows."""
+    if name_match(name, their_name) != OTHER:
+        return True
+    mine = [n for n in (name, row_company) if n]
+    theirs = [n for n in (their_name, their_company) if n]
+    if any(same_company(simplified(a), simplified(b)) for a in mine for b in theirs):
+        return True
+    return _linked_name(their_name) in turned_names(name)
+
+
+# Kinds whose customer column is the customer's own name (a contact's company, a deal's or
+# an interaction's account): an id has one name there, so another name under it is another
+# customer unless the row's email or phone is theirs (`_ref_not_another`). An order's name
+# may be a billing name and a ticket's a requester, several of them under one id.
+OWN_NAME_KINDS = frozenset({"contact", "opportunity", "interaction"})
+
 # The row's customer columns a new customer is made from: (row target, customer field).
 _NEW_CUSTOMER_FIELDS = (("customer_segment", "segment"), ("customer_country", "country"),
                         ("customer_postal_code", "postal_code"), ("customer_email", "email"),
@@ -2203,6 +2227,7 @@ class CustomerLinker:
         self.options = options
         self.prep = prep
         self._by_ref: dict[str, str] | None = None
+        self._ref_holders: dict[str, list[str]] = {}   # other-system id -> stored ids, when several hold it
         self._by_name: dict[str, str] | None = None
         self._by_exact: dict[str, list[str]] = {}   # name as written (casefolded) -> ids: wins over _by_name
         self._evidence_of: dict[str, dict] = {}       # stored customer -> its record, for `_contradicts`
@@ -2262,7 +2287,9 @@ class CustomerLinker:
                 if len(number) >= 7:
                     self._by_phone.setdefault(number[-7:], []).append((rid, number))
             for ref in source_ids(tags):
-                self._by_ref.setdefault(ref.casefold(), rid)
+                held = self._by_ref.setdefault(ref.casefold(), rid)
+                if held != rid:
+                    self._ref_holders.setdefault(ref.casefold(), [held]).append(rid)
                 self._with_ref.add(rid)
             if name:
                 self._by_name.setdefault(_linked_name(name, company_name(name, company, kind)), []).append(rid)
@@ -2490,6 +2517,13 @@ class CustomerLinker:
             f"'{name}' is {ids[0]} by name, but the row's customer email or phone is not that customer's; "
             f"not linked. Give the row a Customer ID column (e.g. {ids[0]}), or correct the email or phone")})
 
+    def _record(self, rid: str) -> dict:
+        """The stored customer `rid` (fetched once per import), {} when there is none."""
+        record = self._evidence_of.get(rid)
+        if record is None:
+            record = self._evidence_of[rid] = self.store.fetch("customer", [rid]).get(rid) or {}
+        return record
+
     def _is_company(self, rid: str) -> bool:
         """Whether the stored customer `rid` is a company (Type Company, or a legal form in
         its name); False for a customer of this import."""
@@ -2649,26 +2683,82 @@ class CustomerLinker:
                 written)
 
     def _ref_not_another(self, ref: str, whose: str, name: str | None, their_name: str, their_email: str,
-                         their_phone: str) -> None:
-        """ValidationFailed when the row's customer name is not `their_name` (`name_match`
-        OTHER) and its email (as `email_key` compares them) or phone (last 7 digits) is not
-        theirs either: one other-system id `ref` given to two people. `whose` says where the
-        id's customer comes from ("that of row 2 (Alice Wong)"). Differing names with one
-        email (a shop's billing names) or no email and phone to compare are no contradiction."""
-        if not name or not their_name or name_match(name, their_name) != OTHER:
+                         their_phone: str, their_company: str = "", strict: bool | None = None) -> None:
+        """ValidationFailed when the row's customer name is another's than `their_name`
+        (`_names_one`) and its email (as `email_key` compares them) or phone (last 7 digits)
+        is not theirs either: one id `ref` given to two people. `whose` says where the id's
+        customer comes from ("that of row 2 (Alice Wong)").
+
+        `strict` (by default: a contact, deal or interaction, `OWN_NAME_KINDS`, whose
+        customer column is the customer's own name): another name is refused unless the
+        row's email or phone is theirs. Otherwise (an order's billing name, a ticket's
+        requester) another name with one email stays linked, and with no email and phone
+        to compare it is linked with a warning, its text kept in the row's Notes
+        (`last_kept`): never joined without a word (issue 14)."""
+        if not name or not their_name or self._names_one(name, their_name, their_company):
             return
         email, phone = self._row_email(), _digits(self._row.get("customer_phone"))
         their_email = email_key(their_email) if their_email else ""
-        differ = [w for w, mine, theirs, enough in (("email", email, their_email, 1),
-                                                    ("phone", phone[-7:], their_phone[-7:], 7))
-                  if len(mine) >= enough and len(theirs) >= enough and mine != theirs]
+        compared = [(w, mine == theirs) for w, mine, theirs, enough in (("email", email, their_email, 1),
+                                                                       ("phone", phone[-7:], their_phone[-7:], 7))
+                    if len(mine) >= enough and len(theirs) >= enough]
+        differ = [w for w, same in compared if not same]
+        if strict is None:
+            strict = self.prep.ent.kind in OWN_NAME_KINDS
+        column = self.prep.source_of.get("customer_ref", "Customer ID")
         if differ:
             self._another_person(f"id {ref}: '{their_name}' / '{name}'")
-            column = self.prep.source_of.get("customer_ref", "Customer ID")
             raise ValidationFailed({column: (
                 f"customer id '{ref}' is {whose}, but this row's customer name and {' and '.join(differ)} are "
                 "another person's; not linked. Give each customer their own id, or leave the id empty to link "
                 "the row by name")})
+        if compared:
+            return                      # another name, the same email or phone: one customer
+        if strict:
+            self._another_person(f"id {ref}: '{their_name}' / '{name}'")
+            raise ValidationFailed({column: (
+                f"customer id '{ref}' is {whose}, but this row names another customer ('{name}') and gives no "
+                "email or phone of theirs to say it is the same one; not linked. Correct the id or the name, "
+                "or leave the id empty to link the row by name")})
+        self.last_kept["customer_name"] = (
+            f"another name than that of customer id '{ref}' ({their_name}), linked by the id", name)
+
+    def _one_holder(self, ref: str, name: str | None, ids: list[str]) -> str:
+        """The one of several stored customers holding other-system id `ref` (tag src:,
+        given to two customers by an earlier import or by hand) whose name the row's
+        customer name may be (`_names_one`) and whose email and phone the row's do not
+        contradict (`_contradicts`), the row's evidence (`_by_evidence`) settling
+        between several; ValidationFailed naming them when none or several fit. Each row
+        is decided on its own (never kept in `seen`)."""
+        self._evidence_used = True
+        fits = []
+        for rid in ids:
+            record = self._record(rid)
+            if self._contradicts(rid):
+                continue
+            if name and not self._names_one(name, record.get("name") or record.get("company") or "",
+                                            record.get("company") or ""):
+                continue
+            fits.append(rid)
+        if len(fits) > 1:
+            chosen, given = self._by_evidence(fits)
+            fits = chosen if given and chosen else fits
+        if len(fits) == 1:
+            return fits[0]
+        shown = ", ".join(f"{rid} ({self._names.get(rid, '')})" for rid in ids[:4]) + (" …" if len(ids) > 4 else "")
+        self.ambiguous += 1
+        if len(self.ambiguous_examples) < 3:
+            self.ambiguous_examples.append(f"id {ref}: {shown}")
+        column = self.prep.source_of.get("customer_ref", "Customer ID")
+        raise ValidationFailed({column: (
+            f"customer id '{ref}' is held by {len(ids)} customers in the store (tag src:{ref}): {shown}; this "
+            f"row's customer name, email and phone fit {'none' if not fits else 'more than one'} of them; not "
+            f"linked. Give the row our id (e.g. {ids[0]}), or merge them first (cims customer merge)")})
+
+    def _names_one(self, name: str, their_name: str, their_company: str = "") -> bool:
+        """Whether the row's customer `name` may be the customer named `their_name`
+        (`names_one_customer`, the row's own Company column counted as its name too)."""
+        return names_one_customer(name, their_name, their_company, _text(self._row.get("customer_company")) or "")
 
     def _another_person(self, example: str) -> None:
         self.other_person += 1
@@ -2714,6 +2804,16 @@ class CustomerLinker:
             if not exists and theirs is None:
                 raise ValidationFailed({column: f"no customer {rid}"})
             rid = rid if exists else theirs
+            if name:
+                # our id names one customer, whose name we know: another's name on the row
+                # means the id or the name is wrong (issue 14: never joined silently)
+                record = self._record(rid)
+                whose = "our customer" if exists else "by its id in the system it came from,"
+                self._ref_not_another(ref, f"{whose} {rid} ({record.get('name') or record.get('company') or ''})",
+                                      name, record.get("name") or record.get("company") or "",
+                                      record.get("email") or "",
+                                      _digits(record.get("phone")) or _digits(record.get("mobile")),
+                                      record.get("company") or "", strict=True)
             self.linked.add(rid)
             return rid, None
         if not ref and name:
@@ -2745,14 +2845,16 @@ class CustomerLinker:
         assert self._by_ref is not None and self._by_name is not None
         if ref:
             rid = self._by_ref.get(ref.casefold())
-            if rid is not None and name:
+            if ref.casefold() in self._ref_holders:
+                # several stored customers hold the id: the row's name, email and phone pick one
+                rid = self._one_holder(ref, name, self._ref_holders[ref.casefold()])
+            elif rid is not None and name:
                 # the stored customer of this id, unless the row's name and email say another's
-                record = self._evidence_of.get(rid)
-                if record is None:
-                    record = self._evidence_of[rid] = self.store.fetch("customer", [rid]).get(rid) or {}
+                record = self._record(rid)
                 self._ref_not_another(ref, f"{rid} ({record.get('name') or ''}) by its id in the system it "
                                       "came from", name, record.get("name") or "", record.get("email") or "",
-                                      _digits(record.get("phone")) or _digits(record.get("mobile")))
+                                      _digits(record.get("phone")) or _digits(record.get("mobile")),
+                                      record.get("company") or "")
             if rid is None and (rid := self._unknown_ref(ref, name, firm)) is not None:
                 # the file's id names this customer in the rest of the file too (K-77 without an email)
                 self.seen[key] = rid

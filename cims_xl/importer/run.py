@@ -717,13 +717,15 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
           phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
           mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
-          no_header: bool = False, region_assumed: bool = False, ledger: str | None = None) -> Scan:
+          no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
+          no_header_from: str = "") -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
     the file has no header row (--no-header): its columns are named A, B, C…; otherwise
     a header row holding data (emails, phones, dates, amounts) stops it
-    (header_evidence)."""
+    (header_evidence). no_header_from: the profile that said no_header (not the caller):
+    a first row that reads as this kind's header then stops it (`_refuse_profile_no_header`)."""
     rows = src.rows()
     seen_rows: list[tuple[int, list]] = []
     window: list[tuple[int, list]] = []
@@ -738,6 +740,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
     if no_header:
         i = 0
+        if no_header_from:
+            _refuse_profile_no_header(src, ent, window[0][1], no_header_from)
     elif (turned := shape.transposed(window, i, lambda hs: mp.known_header_count(ent, hs))) is not None:
         letter, names, in_row = turned
         shown = ", ".join(f"'{n}'" for n in names[:6]) + (" …" if len(names) > 6 else "")
@@ -1004,7 +1008,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     inferences = (heading_inferences + date_inferences + counted + inferences + share_inferences + shop_inferences
                   + tag_inferences)
     if no_header:
-        inferences.insert(0, {"what": "header row", "decided": "none (--no-header)",
+        inferences.insert(0, {"what": "header row", "decided": "none (--no-header"
+                              + (f", kept in profile '{no_header_from}')" if no_header_from else ")"),
                               "evidence": "the columns are named A, B, C… by their position; every row is data"})
     if at_end:
         inferences.append({"what": "footer", "decided": "row(s) " + ", ".join(str(n) for n, _ in at_end)
@@ -1395,6 +1400,31 @@ def _refuse_data_header(src: RawSheet, ent: Entity, window: list[tuple[int, list
         raise stop
 
 
+def _profile_columns_absent(profile_map: dict, mapping: mp.Mapping) -> dict[str, str]:
+    """The entries of a profile's map ({column: target}) whose column this file does not
+    have (compared as `mapping.norm` compares headers), in the profile's order."""
+    have = {mp.norm(c.header) for c in mapping.columns}
+    return {str(h): str(t) for h, t in profile_map.items() if mp.norm(str(h)) not in have}
+
+
+def _refuse_profile_no_header(src: RawSheet, ent: Entity, first: list, profile: str) -> None:
+    """Stop when a profile says the file has no header row (it was saved from an import
+    with --no-header) and this file's first row reads as a header of this kind: most of
+    its cells name fields (`known_header_count`) and none is data by its shape
+    (`header_evidence.data_cells`). Read as data, that row would be stored as a record
+    and the profile's columns A, B, C… might not be the header's."""
+    cells = [header_text(v) for v in first if not is_blank_cell(v)]
+    known = mp.known_header_count(ent, cells)
+    if not cells or known * 2 < len(cells) or header_evidence.data_cells(first, known):
+        return
+    shown = ", ".join(f"'{c}'" for c in cells[:6]) + (" …" if len(cells) > 6 else "")
+    raise ImportRefused(
+        f"{src.path.name}{_sheet_words(src)}: profile '{profile}' says the file has no header row (it was saved "
+        f"from a file without one), but this file's first row ({shown}) names columns: {known} of its "
+        f"{len(cells)} cells are field names. Nothing was imported. Import it with --header to read that row "
+        "as the header (the profile's columns A, B, C… are then not used), or delete the row.")
+
+
 def _kind_word(ent: Entity) -> str:
     return next(k for k in mp.IMPORT_KINDS if mp.KINDS[k] == ent.kind)
 
@@ -1667,7 +1697,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 region: str | None = None, currency: str | None = None,
                 encoding: str | None = None, decimal: str | None = None,
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
-                calendar: str | None = None, no_header: bool = False, ledger: str | None = None,
+                calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
                 _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
@@ -1689,7 +1719,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     amount_per: "order" or "line", what an amount repeated on the rows of one order is
     when the file does not tell (importer.shop_orders). kind: the records the rows are
     (customers when None: the summary then says it was not asked). no_header: the file
-    has no header row (--no-header): columns A, B, C… by position, every row data.
+    has no header row (--no-header): columns A, B, C… by position, every row data; None
+    (not given): as the profile says (saved from an import with --no-header), else False.
     ledger: "sales" or "bank", what the credit and debit marks of amounts ("99.90 CR",
     a Dr/Cr column) mean (importer.ledger_marks); without it such a file stops.
     """
@@ -1719,6 +1750,9 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         given[k] for k in ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency", "ledger"))
     if sheet is None and saved and saved.get("sheet"):
         sheet = saved["sheet"]
+    # a profile saved from a file without a header row reads next month's file alike
+    no_header_from = profile if no_header is None and saved and saved.get("no_header") is True else ""
+    no_header = bool(no_header_from) or bool(no_header)
     if not values and saved and isinstance(saved.get("values"), list):
         values = [str(v) for v in saved["values"]]
     on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
@@ -1750,12 +1784,22 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
                          phone_region=None if region else set_region or assumed, values_given=values_given,
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
-                         region_assumed=region is None and set_region is None, ledger=ledger)
+                         region_assumed=region is None and set_region is None, ledger=ledger,
+                         no_header_from=no_header_from)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
             raise
         _check_mapping(ent, scan.mapping, src, scan=scan)
+        absent = _profile_columns_absent(profile_map, scan.mapping)
+        if absent:
+            labels = mp.targets(ent)
+            scan.inferences.insert(0, {
+                "what": f"columns of profile '{profile}' not in this file",
+                "decided": ", ".join(f"'{h}' ({'left out' if t == mp.IGNORE else labels.get(t, t)})"
+                                     for h, t in list(absent.items())[:8]) + (" …" if len(absent) > 8 else ""),
+                "evidence": "the profile maps them, this file has no such column: their fields are not "
+                            "filled from it (the profile keeps them for files that have them)"})
         if from_profile:
             scan.inferences.insert(0, {
                 "what": f"options from profile '{profile}'",
@@ -1924,7 +1968,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                     date_order = date_order or value
                 elif not kept.get(name):
                     kept[name] = value
-            _save_profile(profile, ent, scan.mapping, date_order, sheet, values, kept)
+            _save_profile(profile, ent, scan.mapping, date_order, sheet, values, kept, no_header=no_header,
+                          absent=absent)
         assert result.accounted, "every row must be accounted for"
         return result
     finally:
@@ -2130,12 +2175,15 @@ PROFILE_OPTIONS = ("date_order", "calendar", "decimal", "encoding", "amount_per"
 
 
 def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet, values=None,
-                  options: dict | None = None) -> None:
+                  options: dict | None = None, no_header: bool = False, absent: dict | None = None) -> None:
     """Save the import's mapping and the options that read the file's values (date
-    order, calendar, sheet, --value items) as profile `name` (mapping.save_profile)."""
+    order, calendar, sheet, --value items; `no_header`: the file had no header row, its
+    columns A, B, C… are the map's; `absent`: the profile's map entries of columns this
+    file lacks, kept) as profile `name` (mapping.save_profile)."""
     data = {"kind": ent.kind,
-            "map": {c.header: (c.target if c.target else mp.IGNORE)
-                    for c in m.columns if c.target or c.how in ("ignored", "secret")}}
+            "map": {**(absent or {}),
+                    **{c.header: (c.target if c.target else mp.IGNORE)
+                       for c in m.columns if c.target or c.how in ("ignored", "secret")}}}
     if date_order:
         data["date_order"] = date_order
     if sheet is not None:
@@ -2145,6 +2193,8 @@ def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None,
             data[key] = value
     if values:
         data["values"] = [values] if isinstance(values, str) else list(values)
+    if no_header:
+        data["no_header"] = True
     mp.save_profile(name, data)
 
 
