@@ -1425,6 +1425,66 @@ def _refuse_profile_no_header(src: RawSheet, ent: Entity, first: list, profile: 
         "as the header (the profile's columns A, B, C… are then not used), or delete the row.")
 
 
+# Fields a value of another shape cannot be in: an email address or a phone number is
+# never a name or a place.
+_NAME_LIKE = frozenset({"name", "customer_name", "company", "customer_company", "first_name", "last_name",
+                        "city", "province", "country", "contact_name"})
+
+
+def _misfit(kind: str, key: str, samples: list[str]) -> bool:
+    """Whether a column's first values plainly do not belong in its field: no email
+    address under Email, nothing with six digits under a phone, an email address or a
+    phone number under a name or a place."""
+    shown = [t for t in samples if t]
+    if not shown:
+        return False
+    shapes = [header_evidence.value_shape(t) for t in shown]
+    if kind == "email":
+        return "an email address" not in shapes
+    if kind == "phone":
+        return not any(sum(ch.isdigit() for ch in t) >= 6 for t in shown)
+    if key in _NAME_LIKE:
+        return any(s in ("an email address", "a phone number") for s in shapes)
+    return False
+
+
+def _check_columns_by_position(ent: Entity, scan: "Scan", src: RawSheet, profile: str) -> None:
+    """A file without a header row maps its columns by position (--map "B=Email", or a
+    profile saved from last month's file): when a column's values plainly are not its
+    field's (names under Email, emails under Name: the columns moved since the profile
+    was saved, or a letter was mistyped), stop before writing, naming the column, its
+    values and the column whose values fit, rather than store each value in the wrong
+    field with a warning per row."""
+    fields = {f.key: f for f in ent.fields}
+    wrong: list[str] = []
+    fixes: list[str] = []
+    for j, c in enumerate(scan.mapping.columns):
+        f = fields.get(c.target or "")
+        if f is None or j >= len(scan.samples):
+            continue
+        kind = "phone" if f.kind == "phone" or f.key in ("phone", "mobile", "customer_phone") else f.kind
+        kind = "email" if f.key in ("email", "customer_email") else kind
+        samples = scan.samples[j]
+        if not _misfit(kind, f.key, samples):
+            continue
+        shown = ", ".join(f"'{t}'" for t in samples[:2])
+        wrong.append(f"column {c.header} ({f.header}) holds {shown}")
+        others = [(o.header, scan.samples[i] if i < len(scan.samples) else [])
+                  for i, o in enumerate(scan.mapping.columns) if i != j]
+        fit = header_evidence.fitting_column("email" if kind == "email" else "phone" if kind == "phone"
+                                             else "name", f.key, others)
+        if fit:
+            fixes.append(f'--map "{fit}={f.header}"')
+    if not wrong:
+        return
+    where = f"profile '{profile}' maps" if profile else "--map gives"
+    raise ImportRefused(
+        f"{src.path.name}{_sheet_words(src)}: the file has no header row, so its columns are taken by position as "
+        f"{where} them, but {'; '.join(wrong[:3])}: the columns are not where that says (they may have moved). "
+        "Nothing was imported. Give the --map for this file's columns"
+        + (f", e.g. {' '.join(fixes[:3])}" if fixes else "") + " (with --profile to save them).")
+
+
 def _kind_word(ent: Entity) -> str:
     return next(k for k in mp.IMPORT_KINDS if mp.KINDS[k] == ent.kind)
 
@@ -1791,6 +1851,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
             raise
         _check_mapping(ent, scan.mapping, src, scan=scan)
+        if no_header:
+            _check_columns_by_position(ent, scan, src, no_header_from)
         absent = _profile_columns_absent(profile_map, scan.mapping)
         if absent:
             labels = mp.targets(ent)
