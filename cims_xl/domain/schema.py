@@ -293,6 +293,14 @@ class Entity:
         raise KeyError(key)
 
     @property
+    def plural(self) -> str:
+        """The label's plural, for messages ("opportunities", "customers")."""
+        label = self.label
+        if label.endswith("y") and label[-2:-1] not in tuple("aeiou"):
+            return label[:-1] + "ies"
+        return label + ("es" if label.endswith(("s", "x", "ch", "sh")) else "s")
+
+    @property
     def keys(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.fields)
 

@@ -618,6 +618,59 @@ BUSINESS_EXPORTS: dict[str, dict[str, list[str]]] = {
     "ticket": {"customer_name": ["associated company", "contact", "account: account name"]},
     "interaction": {"customer_name": ["associated company", "account: account name"]},
 }
+# CRMs' deal exports in the languages of their interfaces (issue 14): HubSpot's deal
+# properties ("Deal Name", "Deal Stage", "Deal owner", "Deal probability", "Close Date",
+# "Associated Company") and Salesforce's opportunity columns ("Opportunity Name",
+# "Account Name", "Stage", "Close Date", "Probability (%)", "Opportunity Owner"), as their
+# German, French, Spanish, Portuguese, Italian, Dutch, Japanese, Chinese and Korean
+# exports write them. A heading holding a stage word these do not list ("Phase du deal")
+# is read by mapping's guess words (mapping._CONTAINS).
+DEAL_EXPORTS: dict[str, list[str]] = {
+    "name": ["dealname", "deal-name", "name des deals", "opportunity-name", "name der opportunity",
+             "verkaufschancenname", "nom de la transaction", "nom de l'affaire", "nom de l'opportunité",
+             "nom du deal", "nombre del negocio", "nombre de la oportunidad", "nombre del trato",
+             "nome do negócio", "nome da oportunidade", "nome della trattativa", "nome trattativa",
+             "nome opportunità", "naam van de deal", "dealnaam", "取引名", "商談名", "交易名称", "交易名稱",
+             "业务机会名称", "業務機會名稱", "商机名称", "거래 이름", "거래명", "영업 기회 이름", "영업기회명"],
+    "stage": ["deal-phase", "dealphase", "phase des deals", "verkaufsphase", "phase de la transaction",
+              "étape de la transaction", "étape de l'affaire", "phase de vente", "etapa del negocio",
+              "etapa de la oportunidad", "etapa del trato", "etapa do negócio", "etapa da oportunidade",
+              "fase della trattativa", "fase dell'opportunità", "fase van de deal", "dealfase",
+              "取引ステージ", "商談ステージ", "交易阶段", "交易階段", "业务机会阶段", "거래 단계", "단계", "영업 단계"],
+    "probability": ["deal-wahrscheinlichkeit", "wahrscheinlichkeit (%)", "probabilité de la transaction",
+                    "probabilité (%)", "probabilidad del negocio", "probabilidad (%)",
+                    "probabilidade do negócio", "probabilidade (%)", "probabilità della trattativa",
+                    "probabilità (%)", "kans", "取引確度", "確度 (%)", "确度", "可能性", "可能性 (%)",
+                    "交易概率", "가능성", "확률", "거래 확률"],
+    "owner": ["deal-inhaber", "dealinhaber", "opportunity-inhaber", "inhaber", "propriétaire de la transaction",
+              "propriétaire de l'opportunité", "propietario del negocio", "propietario de la oportunidad",
+              "proprietário do negócio", "proprietário da oportunidade", "proprietario della trattativa",
+              "proprietario dell'opportunità", "eigenaar van de deal", "取引担当者", "商談所有者",
+              "商談 所有者", "交易所有者", "业务机会所有人", "거래 담당자", "담당자"],
+    "expected_close": ["schließdatum", "schlusstermin", "abschlusstermin", "date de fermeture",
+                       "date de clôture de la transaction", "fecha de cierre del negocio",
+                       "data de fechamento do negócio", "data di chiusura della trattativa", "sluitingsdatum",
+                       "クローズ日", "完了予定日", "成交日期", "结束日期", "結束日期", "마감일", "종료일", "예상 마감일"],
+    "customer_name": ["entreprise associée", "nom du compte", "empresa asociada", "nombre de la cuenta",
+                      "empresa associada", "nome da conta", "azienda associata", "nome account",
+                      "zugeordnetes unternehmen", "accountname", "account-name", "gekoppeld bedrijf",
+                      "関連付けられた会社", "取引先名", "关联公司", "關聯公司", "客户名", "연결된 회사", "회사명"],
+    "lost_reason": ["grund für verlust", "raison de la perte de la transaction", "motivo de pérdida del negocio",
+                    "失注理由", "丢单原因", "실주 사유"],
+}
+for _key, _more in DEAL_EXPORTS.items():
+    EXPORT_WORDS.setdefault("opportunity", {}).setdefault(_key, [])
+    EXPORT_WORDS["opportunity"][_key] = [*EXPORT_WORDS["opportunity"][_key],
+                                         *(w for w in _more if w not in EXPORT_WORDS["opportunity"][_key])]
+# A deal's own status column (won / lost / open: Pipedrive "Deal - Status", "Estado" beside
+# "Etapa del negocio") in the same languages.
+EXPORT_WORDS["opportunity"].setdefault("deal_status", [])
+EXPORT_WORDS["opportunity"]["deal_status"] += [
+    w for w in ("status des deals", "deal-status", "statut de la transaction", "statut", "estado del negocio",
+                "estado", "status do negócio", "situação", "stato della trattativa", "stato", "取引状況",
+                "交易状态", "交易狀態", "상태", "거래 상태")
+    if w not in EXPORT_WORDS["opportunity"]["deal_status"]]
+
 for _kind, _words in BUSINESS_EXPORTS.items():
     for _key, _more in _words.items():
         EXPORT_WORDS.setdefault(_kind, {}).setdefault(_key, [])

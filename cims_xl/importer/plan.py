@@ -1758,7 +1758,7 @@ class Planner:
         out = []
         if self.maybe_same:
             out.append({"what": "possibly the same person",
-                        "decided": f"{self.maybe_same} row(s) kept as {self.ent.label}s of their own, "
+                        "decided": f"{self.maybe_same} row(s) kept as {self.ent.plural} of their own, "
                                    "with a warning",
                         "evidence": "the same phone as a row or record whose name may be the same person "
                                     "(a title with a family name alone, an initial, Jr.) but does not say: "
