@@ -28,6 +28,7 @@ from ..domain.duplicates import (OTHER, UNSURE, company_core, company_key, compa
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
                                  parse_name, same_company, simplified, two_people as _two_people,
                                  written_key)
+from ..domain.legal_forms import legal_form
 from ..domain.models import MAX_TEXT, validate_record
 from ..domain.postal import restored_zeros
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
@@ -536,6 +537,8 @@ class RowPreparer:
         for c in mapping.columns:
             if c.target:
                 self.source_of.setdefault(c.target, c.header)
+        # the file says itself which customers are companies: no legal form decides it
+        self.typed_by_file = bool({"type", "is_company"} & set(self.source_of))
         if self.phone_slots:
             # Which fields the numbered phones fill is decided row by row (each one's
             # label), but that the file gives them is known from its columns: decided here,
@@ -573,7 +576,9 @@ class RowPreparer:
                         # postal code column -> codes given back the zeros a spreadsheet dropped
                         "zeros_restored": Counter(), "zeros_examples": Counter(),
                         # (column, text) -> cells holding a placeholder for "no value" ("N/A", "-")
-                        "placeholders": Counter()}
+                        "placeholders": Counter(),
+                        # legal form -> customers typed Company by it (domain.legal_forms)
+                        "legal_forms": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             self.context.update(currency=options.currency or options.store_currency,
@@ -1884,6 +1889,10 @@ class Planner:
             # A row with only a company is the company itself.
             data["name"] = data["company"]
             data.setdefault("type", "Company")
+        if not data.get("type") and not self.prep.typed_by_file and (form := legal_form(data.get("name"))):
+            # "Acme GmbH", "上海华联有限公司": a company, where the file has no Type column
+            data["type"] = "Company"
+            self.prep.context["legal_forms"][form] += 1
         return validate(self.ent, data, ctx, self.prep, warned)
 
     # -- orders, contacts, opportunities, tickets --
@@ -2789,6 +2798,8 @@ class CustomerLinker:
             v = data.get(target)
             if v not in (None, ""):
                 values[field_key] = v
+        if name and legal_form(name):
+            values["type"] = "Company"       # "Acme GmbH", "上海华联有限公司" (domain.legal_forms)
         if ref:
             values["tags"] = SOURCE_TAG + ref
         try:
@@ -2887,6 +2898,8 @@ class CustomerLinker:
             if self._cities is not None:
                 self._cities.add(placeholder, clean["name"])
         self.new_count += 1
+        if clean.get("type") == "Company" and (form := legal_form(clean.get("name"))):
+            self.prep.context["legal_forms"][form] += 1
         if len(self.new_names) < NEW_NAMES_KEPT:
             self.new_names.append(clean["name"])
 

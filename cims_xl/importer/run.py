@@ -1865,6 +1865,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                                                                                     planner.prep.headers))})
         if placeholders := planner.prep.context.get("placeholders"):
             result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
+        if forms := planner.prep.context.get("legal_forms"):
+            result.inferences.append(_legal_forms_inference(forms, ent))
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:
@@ -2068,6 +2070,21 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
                if c.target in mp.FROM_FILE.get(ent.kind, ()) and c.target != "pending_since"]:
         out.append(_due_inference(ent, due))
     return out
+
+
+def _legal_forms_inference(forms: Counter, ent: Entity) -> dict:
+    """The summary's line for customers typed Company by the legal form in their name."""
+    from ..domain.legal_forms import form_count
+
+    total = sum(forms.values())
+    shown = ", ".join(f"'{f}' ({n})" for f, n in forms.most_common(6)) + (" …" if len(forms) > 6 else "")
+    whose = "row(s)" if ent.kind == "customer" else "new customer(s)"
+    return {"what": "customer type",
+            "decided": f"Company for {total:,} {whose} named with a company's legal form: {shown}",
+            "evidence": f"the file has no Type column; {form_count()} legal forms of some 60 countries (cleanco's "
+                        "list; 有限公司, 株式会社, 주식회사 of the Chinese, Japanese and Korean company laws), at the "
+                        "end of the name (ООО, PT before it); others stay Person (a Type or 'Is a Company' "
+                        "column says otherwise)"}
 
 
 def _due_inference(ent: Entity, due: list) -> dict:
