@@ -56,13 +56,19 @@ def test_a_stripe_export_stores_full_refunds_as_returned_and_partial_refunds_as_
     assert any("Partially refunded" in i["decided"] and "Paid" in i["decided"] for i in result.inferences)
 
 
-def test_partially_refunded_without_a_refunded_amount_still_asks(admin, tmp_path):
+def test_partially_refunded_without_a_refunded_amount_is_paid_as_charged_and_the_summary_says_so(admin, tmp_path):
+    # (tester round 19: Shopify's partially_refunded stopped the import) the order was paid;
+    # what was refunded is not in the file, so the amount charged is stored, said in the summary
     f = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer Name", "Amount", "Status"],
                                        ["P-1", "2024-06-01", "Greta Holm", "20.00", "Partially refunded"],
-                                       ["P-2", "2024-06-02", "Greta Holm", "30.00", "Paid"]])
-    with pytest.raises(Exception, match="Partially refunded"):
-        import_file(admin, f, kind="orders")
-    assert _orders(admin) == {}
+                                       ["P-2", "2024-06-02", "Greta Holm", "30.00", "partially_refunded"],
+                                       ["P-3", "2024-06-03", "Greta Holm", "40.00", "Paid"]])
+    result = import_file(admin, f, kind="orders")
+    assert {n: (o["status"], o["amount"]) for n, o in _orders(admin).items()} == {
+        "P-1": ("Paid", Decimal("20.00")), "P-2": ("Paid", Decimal("30.00")), "P-3": ("Paid", Decimal("40.00"))}
+    line = next(i for i in result.inferences if i["what"] == "partly refunded orders in 'Status'")
+    assert "2 order(s) stored as Paid with the amount charged" in line["decided"]
+    assert "no refunded amount" in line["evidence"] and "=Returned" in line["evidence"]
 
 
 def test_a_square_export_subtracts_partial_refunds_and_a_refund_row_returns_its_payment(admin, tmp_path):

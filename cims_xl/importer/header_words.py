@@ -28,7 +28,7 @@ LAST_NAME = ["nachname", "familienname", "nom de famille", "apellido", "apellido
              "primer apellido", "sobrenome", "último nome", "apelidos", "cognome", "苗字",
              "ラストネーム"]
 
-EMAIL = ["e-mail", "e-mail-adresse", "email-adresse", "mail-adresse", "courriel",
+EMAIL = ["e-mail", "e-mail-adresse", "email-adresse", "mail-adresse", "mail", "courriel",
          "adresse e-mail", "adresse email", "adresse électronique", "adresse mail", "mél",
          "correo", "correo electrónico", "correo-e", "dirección de correo",
          "dirección de correo electrónico", "correio eletrónico", "correio eletrônico",
@@ -527,6 +527,41 @@ LANGUAGES: dict[str, dict[str, list[str]]] = {
            "currency": ["valuta"], "customer_ref": ["klantnummer", "klantnr.", "debiteurnummer"]},
 }
 
+# Arabic (shops and accounting programs of the Gulf states and Egypt: Salla, Zid, Daftra,
+# Qoyod exports) and Korean (Cafe24, Naver Smartstore, Coupang order exports; the customer
+# and contact words are also in KOREAN above), with every meaning the others have, so an
+# orders file's customer, email and phone are read as a customers file's are.
+LANGUAGES.update({
+    "ar": {"tags": ["الوسوم", "وسوم", "التصنيفات"], "name": ["الاسم", "الاسم الكامل", "جهة الاتصال", "اسم جهة الاتصال"],
+           "customer": ["العميل", "اسم العميل", "الزبون", "اسم الزبون", "المشتري"],
+           "first_name": ["الاسم الأول"], "last_name": ["اسم العائلة", "الكنية"],
+           "company": ["الشركة", "اسم الشركة", "المؤسسة", "اسم المؤسسة"],
+           "email": ["البريد الإلكتروني", "البريد الالكتروني", "الإيميل", "الايميل", "بريد إلكتروني"],
+           "phone": ["الهاتف", "رقم الهاتف", "هاتف", "الهاتف الثابت"],
+           "mobile": ["الجوال", "رقم الجوال", "الهاتف المحمول", "المحمول", "جوال"],
+           "address": ["العنوان", "عنوان"], "city": ["المدينة", "مدينة"], "province": ["المنطقة", "المحافظة"],
+           "postal_code": ["الرمز البريدي", "الرمز البريدى"], "country": ["الدولة", "البلد"],
+           "notes": ["ملاحظات", "الملاحظات", "ملاحظة"], "title": ["المسمى الوظيفي", "الوظيفة"],
+           "order_number": ["رقم الطلب", "رقم الطلبية", "رقم الفاتورة", "الطلب"],
+           "order_date": ["التاريخ", "تاريخ الطلب", "تاريخ الفاتورة"],
+           "amount": ["المبلغ", "الإجمالي", "المجموع", "المبلغ الإجمالي", "إجمالي الطلب", "القيمة"],
+           "status": ["حالة الطلب", "الحالة"], "product": ["المنتج", "اسم المنتج"], "quantity": ["الكمية"],
+           "currency": ["العملة"], "customer_ref": ["رقم العميل", "كود العميل", "معرف العميل"]},
+    "ko": {"tags": ["태그", "라벨"], "name": ["이름", "성명", "담당자명", "고객명"], "customer": ["고객", "주문자", "주문자명",
+                                                                          "구매자", "구매자명"],
+           "company": ["회사", "회사명", "상호", "업체명"],
+           "email": ["이메일", "이메일 주소", "전자우편", "주문자 이메일", "구매자 이메일"],
+           "phone": ["전화", "전화번호", "회사전화", "주문자 연락처", "구매자 연락처", "연락처"],
+           "mobile": ["휴대폰", "휴대전화", "핸드폰", "휴대폰 번호", "주문자 휴대폰"],
+           "address": ["주소", "상세주소"], "city": ["도시"], "province": ["시도"], "postal_code": ["우편번호"],
+           "country": ["국가"], "notes": ["메모", "비고"], "title": ["직함", "직책", "직위"],
+           "order_number": ["주문번호", "주문 번호", "상품주문번호"], "order_date": ["주문일", "주문일자", "주문일시", "결제일"],
+           "amount": ["금액", "총액", "총금액", "합계", "합계금액", "판매금액", "결제금액", "주문금액", "주문총액"],
+           "status": ["주문상태", "주문 상태", "처리상태"], "product": ["상품명", "제품명", "품목"],
+           "quantity": ["수량", "주문수량"], "currency": ["통화", "화폐"], "customer_ref": ["고객번호", "고객 ID", "회원번호",
+                                                                                  "회원 ID"]},
+})
+
 # What each meaning of LANGUAGES is for each kind of record (a kind not listed does not
 # take the meaning).
 MEANINGS: dict[str, dict[str, str]] = {
@@ -658,6 +693,22 @@ DEAL_EXPORTS: dict[str, list[str]] = {
     "lost_reason": ["grund für verlust", "raison de la perte de la transaction", "motivo de pérdida del negocio",
                     "失注理由", "丢单原因", "실주 사유"],
 }
+# Help desks' ticket exports (Zendesk "Requester", "Requester email"; Freshdesk "Contact")
+# as their interfaces in other languages write them.
+TICKET_EXPORTS: dict[str, list[str]] = {
+    "customer_name": ["anfragender", "antragsteller", "anforderer", "demandeur", "solicitante", "requerente",
+                      "richiedente", "aanvrager", "依頼者", "リクエスタ", "申请人", "請求者", "请求者", "요청자",
+                      "zgłaszający", "talep eden", "заявитель", "запитувач", "žadatel", "kérelmező"],
+    "customer_email": ["e-mail des anfragenden", "e-mail-adresse des anfragenden", "e-mail du demandeur",
+                       "adresse e-mail du demandeur", "correo del solicitante", "correo electrónico del solicitante",
+                       "e-mail do solicitante", "email do solicitante", "email del richiedente",
+                       "e-mail del richiedente", "e-mail van aanvrager", "依頼者のメール", "依頼者メールアドレス",
+                       "申请人邮箱", "요청자 이메일"],
+}
+for _key, _more in TICKET_EXPORTS.items():
+    EXPORT_WORDS.setdefault("ticket", {}).setdefault(_key, [])
+    EXPORT_WORDS["ticket"][_key] = [*EXPORT_WORDS["ticket"][_key],
+                                    *(w for w in _more if w not in EXPORT_WORDS["ticket"][_key])]
 for _key, _more in DEAL_EXPORTS.items():
     EXPORT_WORDS.setdefault("opportunity", {}).setdefault(_key, [])
     EXPORT_WORDS["opportunity"][_key] = [*EXPORT_WORDS["opportunity"][_key],

@@ -181,7 +181,9 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                        "created at", "date created", "order created", "订单创建时间",
                        "创建时间", "paid at", "付款时间", "支付时间",
                        # invoices and payments: Xero, QuickBooks, Stripe
-                       "invoice date", "created (utc)", "transaction date"],
+                       "invoice date", "created (utc)", "transaction date",
+                       # Kingdee/Yonyou documents: the document's and the business date
+                       "单据日期", "业务日期", "开票日期", "发票日期", "订货日期", "销售日期"],
         "ship_date": ["ship date", "shipping date", "发货日期", "送货日期"],
         "product": ["product name", "product", "item", "item name", "产品名称", "商品名称",
                     "产品", "商品", "lineitem name", "line item name", "宝贝标题", "商品标题",

@@ -764,10 +764,15 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
     refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
     implied: set = set()
-    if refund_rows is not None and (refund_rows.active or refunds.refund_columns(table.headers)):
+    refunded_amounts = refund_rows is not None and bool(refund_rows.active or refunds.refund_columns(table.headers))
+    if refund_rows is not None:
+        # a partly refunded order was paid; without a refunded amount in the file it is
+        # stored with the amount charged, and the summary says so (values.ValueEvidence)
         values_given, implied = refunds.with_partial_refund_status(values_given or {})
     listed = ValueEvidence(ent, mapping, table.columns, values_given)
     listed.implied = implied
+    if refund_rows is not None and not refunded_amounts:
+        listed.unrefunded = frozenset(t for _k, t in implied)
     tagged = tag_columns.TagColumnEvidence(mapping, table.columns)
     stacked = shape.StackedTables(list(header_values))
     other_rows: set[int] = set()

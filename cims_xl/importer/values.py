@@ -127,6 +127,9 @@ class ValueEvidence:
         self.ent = ent
         self.given = values_given or {}
         self.implied: set[tuple[str, str]] = set()   # (field, text) in `given` the file implied, not --value
+        # status words of a partly refunded order read as Paid in a file with no refunded
+        # amount (importer.refunds): the summary says the amount is what was charged
+        self.unrefunded: frozenset[str] = frozenset()
         wanted = CHECKED.get(ent.kind, ())
         self.columns: dict[int, tuple[str, str]] = {
             columns[j]: (c.header, c.target) for j, c in enumerate(mapping.columns)
@@ -209,6 +212,16 @@ class ValueEvidence:
                     "decided": f"{rows} row(s) refused: " + _listed(unknown),
                     "evidence": f"{self.filled[c] - rows} of {self.filled[c]} value(s) read; "
                                 f"say what the others are with --value \"{next(iter(unknown))}=…\""})
+            partly = sum(n for text, n in counter.items() if value_key(text) in self.unrefunded)
+            if key == "status" and partly:
+                example = next(t for t in counter if value_key(t) in self.unrefunded)
+                inferences.append({
+                    "what": f"partly refunded orders in '{header}'",
+                    "decided": f"{partly} order(s) stored as Paid with the amount charged",
+                    "evidence": f"'{example}': the order was paid and part of it refunded, but the file has no "
+                                "refunded amount (a shop's 'Refunded Amount' column), so the amount kept is not "
+                                f"known; export the orders with it, or say --value \"{example}=Returned\" to "
+                                "count them as no sale"})
             read = {text: self.known(key, text) for text in counter if text not in unknown}
             renamed = {t: v for t, v in read.items()
                    if v is not None and v is not SHARED and str(v).casefold() != t.casefold()}
