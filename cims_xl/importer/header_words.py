@@ -622,6 +622,15 @@ AMBIGUOUS.setdefault("order", {}).update({"jumlah": ("quantity", "amount"),   # 
                                           "kraj": ("customer_country", "province")})
 
 
+# Korean help desks' ticket exports (Channel Talk, Zendesk in Korean): the fields the
+# other languages' ticket words above give.
+for _key, _more in {"subject": ["제목", "문의 제목"], "description": ["설명", "내용", "문의 내용"],
+                    "priority": ["우선순위", "중요도"], "status": ["상태", "처리 상태", "티켓 상태"],
+                    "assignee": ["담당자", "처리자", "담당 상담원"], "opened_at": ["생성일", "생성 일시", "접수일", "등록일"],
+                    "resolved_at": ["해결일", "해결 일시"], "closed_at": ["종료일", "종료 일시"]}.items():
+    WORDS["ticket"][_key] = [*WORDS["ticket"].get(_key, ()), *_more]
+
+
 # ----- business programs' exports: customer name, company, amount ---------------------------
 
 # Headings of the exports small businesses bring (issue 14): Xero ("Contact" on invoices

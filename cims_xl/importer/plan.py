@@ -165,6 +165,18 @@ def is_placeholder(text: str, words: frozenset[str]) -> bool:
     return t in words or (t.endswith(".") and t.rstrip(".") in words)
 
 
+@functools.lru_cache(maxsize=1)
+def _bool_placeholders() -> frozenset[str]:
+    """PLACEHOLDERS without the words a yes/no field reads as no ("нет", "không", "無"
+    are "no" there, not "no value")."""
+    def reads(word: str) -> bool:
+        try:
+            return nz.parse_bool(word) is not None
+        except ValueError:
+            return False
+    return frozenset(w for w in PLACEHOLDERS if not reads(w))
+
+
 # Fewer for a person's or company's name, where "Na" and "Nil" are names, and for a
 # country, where "NA" is Namibia.
 _NAME_PLACEHOLDERS = PLACEHOLDERS - {"na", "nil"}
@@ -849,6 +861,7 @@ class RowPreparer:
                 continue
             out[target] = (_COUNTRY_PLACEHOLDERS if bare == "country"
                            else _NAME_PLACEHOLDERS if kind == "name" or bare == "company"
+                           else _bool_placeholders() if kind == "bool"
                            else PLACEHOLDERS)
         return out
 
