@@ -1317,6 +1317,13 @@ def segment_hit(ent: Entity, header: str) -> tuple[str, int] | None:
             allowed = targets(ent)
             target = "company" if "company" in allowed else "customer_name" if "customer_name" in allowed else target
         return target, SEGMENT_RANK + rank * 100 + hit[1]
+    # A record's name where the kind has no Name field (Pipedrive's activities and orders:
+    # "Organization - Name", "Person - Name") is the customer the row belongs to: the
+    # organisation's before the person's when the file has both.
+    if prefix and len(parts) == 1 and "customer_name" in targets(ent) and "name" not in targets(ent):
+        hit = _synonym_table(ENTITIES["customer"]).get(norm(parts[0]))
+        if hit is not None and hit[0] == "name":
+            return "customer_name", SEGMENT_RANK + (0 if prefix in _ORG_PREFIXES else 50)
     return None
 
 

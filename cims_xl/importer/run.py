@@ -1495,7 +1495,8 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
     target = next((f for f in ent.fields if f.header == field), None)
     kind, key = ((target.kind, target.key) if target is not None else ("name", "customer_name"))
     if field in ("Name", "Customer Name"):
-        kind, key = "name", "name"
+        # a customers file names each customer once; other records name theirs again and again
+        kind, key = "name", ("name" if field == "Name" else "customer_name")
     free = [(j, c.header) for j, c in enumerate(m.columns) if c.target is None and c.how == "unmapped"
             and not _names_another_field(c.header)]
     samples = scan.samples
