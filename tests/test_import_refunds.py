@@ -57,9 +57,12 @@ def test_a_stripe_export_stores_full_refunds_as_returned_and_partial_refunds_as_
 
 
 def test_partially_refunded_without_a_refunded_amount_still_asks(admin, tmp_path):
+    # what was refunded is not in the file, so the amount kept is not known: asked, never
+    # stored as the amount charged (Shopify's partially_refunded too)
     f = write_csv(tmp_path / "o.csv", [["Order ID", "Order Date", "Customer Name", "Amount", "Status"],
                                        ["P-1", "2024-06-01", "Greta Holm", "20.00", "Partially refunded"],
-                                       ["P-2", "2024-06-02", "Greta Holm", "30.00", "Paid"]])
+                                       ["P-2", "2024-06-02", "Greta Holm", "30.00", "partially_refunded"],
+                                       ["P-3", "2024-06-03", "Greta Holm", "40.00", "Paid"]])
     with pytest.raises(Exception, match="Partially refunded"):
         import_file(admin, f, kind="orders")
     assert _orders(admin) == {}

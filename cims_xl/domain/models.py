@@ -25,6 +25,7 @@ from ..errors import ValidationFailed
 from . import money as mn
 from . import normalize as nz
 from .countries import region_for_country, region_for_dial_code, unknown_country
+from . import deal_words
 from .schema import (ENTITIES, ENUM_SYNONYMS, INTERACTION_KIND_SYNONYMS, INTERACTION_KINDS, ORDER_STATUS_SYNONYMS,
                      ORDER_STATUSES, STAGE_SYNONYMS, STAGES, Entity, Field, ROLES)
 
@@ -354,6 +355,7 @@ def _enum_validator(f: Field):
         canonical.update(ORDER_STATUS_SYNONYMS)
     elif f.choices == STAGES:           # CRMs' stage names (Salesforce, HubSpot, Pipedrive …)
         canonical.update(STAGE_SYNONYMS)
+        canonical.update(deal_words.LOCAL_STAGES)     # their German, French, Japanese … names
     elif f.choices == INTERACTION_KINDS:   # "Anruf", "Réunion", "打ち合わせ"
         canonical.update(INTERACTION_KIND_SYNONYMS)
     # Turkish capitals: "TAMAMLANDI" lowers to a dotted i, "İptal" to i + U+0307.
@@ -373,6 +375,8 @@ def _enum_validator(f: Field):
         syn = ENUM_SYNONYMS.get(low) or ENUM_SYNONYMS.get(text) or ENUM_SYNONYMS.get(spaced)   # "On-hold"
         if syn in f.choices:
             return syn
+        if f.choices == STAGES and (outcome := deal_words.stage_outcome(text)):
+            return outcome            # "Abgeschlossen und gewonnen", "Fermé perdu", "已关闭赢单"
         if f.strict:
             _fail(f"must be one of: {', '.join(f.choices)}")
         return text

@@ -816,14 +816,32 @@ def normalize_text(value: object) -> str | None:
 
 _TRUE_WORDS = frozenset(
     {"yes", "y", "true", "t", "1", "x", "on", "✓", "✔", "☑", "√", "是", "是的", "同意", "对"}
+    # Yes in the languages the importer reads headings in (CLDR's posix yesstr, and the
+    # words exports write: German ja, French oui, Japanese はい …)
+    | {"ja", "j", "oui", "o", "sí", "si", "s", "sim", "sì", "tak", "evet", "e", "да", "д", "так", "ano", "igen",
+       "ναι", "có", "ya", "ใช่", "はい", "有", "對", "是", "예", "네", "wahr", "vrai", "verdadero", "verdadeiro",
+       "vero", "waar", "نعم"}
+    # what mailing and CRM systems write for a consent given (Mailchimp, HubSpot, Klaviyo)
+    | {"opted in", "opt in", "subscribed", "subscriber", "granted", "consented", "consent given", "agreed",
+       "abonniert", "eingewilligt", "inscrit", "abonné", "suscrito", "suscrita", "inscrito", "iscritto",
+       "同意済み", "同意する", "已订阅", "已同意", "동의", "수신동의"}
 )
 _FALSE_WORDS = frozenset(
     {"no", "n", "false", "f", "0", "off", "✗", "✘", "☐", "否", "不是", "不同意", "不"}
+    | {"nein", "non", "não", "nao", "nie", "hayır", "hayir", "h", "нет", "н", "ні", "ne", "nem", "όχι", "không",
+       "tidak", "ไม่ใช่", "いいえ", "無", "아니오", "아니요", "falsch", "faux", "falso", "onwaar", "nee", "لا"}
+    | {"opted out", "opt out", "unsubscribed", "not subscribed", "non subscribed", "declined", "withdrawn",
+       "consent withdrawn", "revoked", "abgemeldet", "nicht abonniert", "widerrufen", "désabonné", "désinscrit",
+       "dado de baja", "não inscrito", "disiscritto", "同意しない", "配信停止", "已退订", "未订阅",
+       "拒绝", "거부", "수신거부"}
 )
 
 
 def parse_bool(value: object) -> bool | None:
-    """yes/no, true/false, 1/0, y/n, x (ticked), ✓, on/off, 是/否, 同意/不同意; None for blank."""
+    """yes/no, true/false, 1/0, y/n, x (ticked), ✓, on/off, 是/否, 同意/不同意, and yes and no
+    in the languages the importer reads (ja/nein, oui/non, はい/いいえ, evet/hayır, 예/아니오)
+    and as mailing systems write consent (Opted in/out, Subscribed/Unsubscribed); None
+    for blank."""
     if is_blank(value):
         return None
     if _is_bool(value):
@@ -841,6 +859,11 @@ def parse_bool(value: object) -> bool | None:
     if word in _TRUE_WORDS:
         return True
     if word in _FALSE_WORDS:
+        return False
+    spaced = " ".join(word.replace("-", " ").replace("_", " ").split())     # "Opted-out", "opt_in"
+    if spaced in _TRUE_WORDS:
+        return True
+    if spaced in _FALSE_WORDS:
         return False
     raise ValueError(_problem("not a yes/no value", value))
 

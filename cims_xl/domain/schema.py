@@ -58,6 +58,60 @@ ENUM_SYNONYMS: dict[str, str] = {
     "中": "P3", "普通": "P3", "一般": "P3", "medium": "P3", "normal": "P3", "低": "P4", "low": "P4",
 }
 
+# Ticket statuses and priorities as help desks (Zendesk, Freshdesk, Jira Service
+# Management, OTRS/Znuny) write them in the languages the importer reads headings in
+# (importer.header_words): new, open, pending/on hold, resolved/solved, closed; urgent,
+# high, normal/medium, low. Lower-cased; merged into ENUM_SYNONYMS below without
+# replacing a word it has.
+TICKET_WORDS: dict[str, str] = {
+    # German
+    "neu": "New", "offen": "Open", "in bearbeitung": "Open", "wartend": "Pending", "warten auf kunde": "Pending",
+    "angehalten": "Pending", "gelöst": "Resolved", "erledigt": "Resolved", "geschlossen": "Closed",
+    "dringend": "P1", "kritisch": "P1", "hoch": "P2", "mittel": "P3", "niedrig": "P4",
+    # French
+    "nouveau": "New", "nouvelle": "New", "ouvert": "Open", "ouverte": "Open", "en cours": "Open",
+    "en attente": "Pending", "résolu": "Resolved", "résolue": "Resolved", "fermé": "Closed", "fermée": "Closed",
+    "clôturé": "Closed", "clos": "Closed", "urgente": "P1", "critique": "P1", "haute": "P2", "élevée": "P2",
+    "moyenne": "P3", "normale": "P3", "basse": "P4", "faible": "P4",
+    # Spanish
+    "nuevo": "New", "nueva": "New", "abierto": "Open", "abierta": "Open", "en curso": "Open", "en progreso": "Open",
+    "pendiente": "Pending", "en espera": "Pending", "resuelto": "Resolved", "resuelta": "Resolved",
+    "cerrado": "Closed", "cerrada": "Closed", "urgente": "P1", "crítica": "P1", "alta": "P2", "media": "P3",
+    "baja": "P4",
+    # Portuguese
+    "novo": "New", "aberto": "Open", "em andamento": "Open", "pendente": "Pending", "em espera": "Pending",
+    "resolvido": "Resolved", "resolvida": "Resolved", "fechado": "Closed", "fechada": "Closed", "baixa": "P4",
+    "média": "P3",
+    # Italian
+    "nuovo": "New", "aperto": "Open", "in corso": "Open", "in attesa": "Pending", "sospeso": "Pending",
+    "risolto": "Resolved", "chiuso": "Closed", "bassa": "P4",
+    # Dutch
+    "nieuw": "New", "open": "Open", "in behandeling": "Open", "in afwachting": "Pending", "wachtend": "Pending",
+    "opgelost": "Resolved", "gesloten": "Closed", "hoog": "P2", "gemiddeld": "P3", "laag": "P4",
+    # Polish, Turkish, Russian, Ukrainian, Czech, Hungarian
+    "nowe": "New", "otwarte": "Open", "oczekujące": "Pending", "rozwiązane": "Resolved", "zamknięte": "Closed",
+    "pilny": "P1", "wysoki": "P2", "średni": "P3", "niski": "P4",
+    "yeni": "New", "açık": "Open", "beklemede": "Pending", "çözüldü": "Resolved", "kapalı": "Closed",
+    "acil": "P1", "yüksek": "P2", "orta": "P3", "düşük": "P4",
+    "новый": "New", "открыт": "Open", "открыта": "Open", "в работе": "Open", "ожидание": "Pending",
+    "в ожидании": "Pending", "решён": "Resolved", "решен": "Resolved", "решена": "Resolved", "закрыт": "Closed",
+    "закрыта": "Closed", "срочный": "P1", "высокий": "P2", "средний": "P3", "низкий": "P4",
+    "новий": "New", "відкрито": "Open", "очікування": "Pending", "вирішено": "Resolved", "закрито": "Closed",
+    "nový": "New", "otevřený": "Open", "čeká": "Pending", "vyřešeno": "Resolved", "uzavřeno": "Closed",
+    "új": "New", "nyitott": "Open", "függőben": "Pending", "megoldva": "Resolved", "lezárva": "Closed",
+    # Japanese, Chinese (traditional), Korean
+    "新規": "New", "未対応": "New", "オープン": "Open", "対応中": "Open", "保留": "Pending", "保留中": "Pending",
+    "回答待ち": "Pending", "解決済み": "Resolved", "解決済": "Resolved", "完了": "Closed", "クローズ": "Closed",
+    "クローズ済み": "Closed", "最優先": "P1", "至急": "P1", "新建立": "New", "處理中": "Open", "待處理": "New",
+    "已解決": "Resolved", "已關閉": "Closed", "緊急": "P1",
+    "신규": "New", "열림": "Open", "진행 중": "Open", "진행중": "Open", "처리중": "Open", "보류": "Pending",
+    "대기": "Pending", "해결됨": "Resolved", "해결": "Resolved", "종료": "Closed", "닫힘": "Closed",
+    "긴급": "P1", "높음": "P2", "보통": "P3", "낮음": "P4",
+}
+
+for _word, _value in TICKET_WORDS.items():
+    ENUM_SYNONYMS.setdefault(_word, _value)
+
 # An interaction's kind as CRMs and people write it in other languages (de, fr, es, it,
 # nl, pt, zh, ja; lower-cased keys). Kept apart from ENUM_SYNONYMS: "telefon" is a call
 # here, not a ticket's channel.
@@ -291,6 +345,14 @@ class Entity:
             if f.key == key:
                 return f
         raise KeyError(key)
+
+    @property
+    def plural(self) -> str:
+        """The label's plural, for messages ("opportunities", "customers")."""
+        label = self.label
+        if label.endswith("y") and label[-2:-1] not in tuple("aeiou"):
+            return label[:-1] + "ies"
+        return label + ("es" if label.endswith(("s", "x", "ch", "sh")) else "s")
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -311,7 +311,7 @@ def _resolve_field(cache: ReadCache, ent: Entity, field: Any) -> str:
         raise CimsError("which field? e.g. \"Email\"")
     hit = _field_index(ent.kind).get(name.lower())
     if hit is None:
-        raise CimsError(f"{ent.label}s have no field {name!r}")
+        raise CimsError(f"{ent.plural} have no field {name!r}")
     key, personal = hit
     if personal and not cache.personal:
         raise CimsError(f"{name} is personal data; {cache.session.role} may not read it")

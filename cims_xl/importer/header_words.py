@@ -28,7 +28,7 @@ LAST_NAME = ["nachname", "familienname", "nom de famille", "apellido", "apellido
              "primer apellido", "sobrenome", "último nome", "apelidos", "cognome", "苗字",
              "ラストネーム"]
 
-EMAIL = ["e-mail", "e-mail-adresse", "email-adresse", "mail-adresse", "courriel",
+EMAIL = ["e-mail", "e-mail-adresse", "email-adresse", "mail-adresse", "mail", "courriel",
          "adresse e-mail", "adresse email", "adresse électronique", "adresse mail", "mél",
          "correo", "correo electrónico", "correo-e", "dirección de correo",
          "dirección de correo electrónico", "correio eletrónico", "correio eletrônico",
@@ -527,6 +527,41 @@ LANGUAGES: dict[str, dict[str, list[str]]] = {
            "currency": ["valuta"], "customer_ref": ["klantnummer", "klantnr.", "debiteurnummer"]},
 }
 
+# Arabic (shops and accounting programs of the Gulf states and Egypt: Salla, Zid, Daftra,
+# Qoyod exports) and Korean (Cafe24, Naver Smartstore, Coupang order exports; the customer
+# and contact words are also in KOREAN above), with every meaning the others have, so an
+# orders file's customer, email and phone are read as a customers file's are.
+LANGUAGES.update({
+    "ar": {"tags": ["الوسوم", "وسوم", "التصنيفات"], "name": ["الاسم", "الاسم الكامل", "جهة الاتصال", "اسم جهة الاتصال"],
+           "customer": ["العميل", "اسم العميل", "الزبون", "اسم الزبون", "المشتري"],
+           "first_name": ["الاسم الأول"], "last_name": ["اسم العائلة", "الكنية"],
+           "company": ["الشركة", "اسم الشركة", "المؤسسة", "اسم المؤسسة"],
+           "email": ["البريد الإلكتروني", "البريد الالكتروني", "الإيميل", "الايميل", "بريد إلكتروني"],
+           "phone": ["الهاتف", "رقم الهاتف", "هاتف", "الهاتف الثابت"],
+           "mobile": ["الجوال", "رقم الجوال", "الهاتف المحمول", "المحمول", "جوال"],
+           "address": ["العنوان", "عنوان"], "city": ["المدينة", "مدينة"], "province": ["المنطقة", "المحافظة"],
+           "postal_code": ["الرمز البريدي", "الرمز البريدى"], "country": ["الدولة", "البلد"],
+           "notes": ["ملاحظات", "الملاحظات", "ملاحظة"], "title": ["المسمى الوظيفي", "الوظيفة"],
+           "order_number": ["رقم الطلب", "رقم الطلبية", "رقم الفاتورة", "الطلب"],
+           "order_date": ["التاريخ", "تاريخ الطلب", "تاريخ الفاتورة"],
+           "amount": ["المبلغ", "الإجمالي", "المجموع", "المبلغ الإجمالي", "إجمالي الطلب", "القيمة"],
+           "status": ["حالة الطلب", "الحالة"], "product": ["المنتج", "اسم المنتج"], "quantity": ["الكمية"],
+           "currency": ["العملة"], "customer_ref": ["رقم العميل", "كود العميل", "معرف العميل"]},
+    "ko": {"tags": ["태그", "라벨"], "name": ["이름", "성명", "담당자명", "고객명"], "customer": ["고객", "주문자", "주문자명",
+                                                                          "구매자", "구매자명"],
+           "company": ["회사", "회사명", "상호", "업체명"],
+           "email": ["이메일", "이메일 주소", "전자우편", "주문자 이메일", "구매자 이메일"],
+           "phone": ["전화", "전화번호", "회사전화", "주문자 연락처", "구매자 연락처", "연락처"],
+           "mobile": ["휴대폰", "휴대전화", "핸드폰", "휴대폰 번호", "주문자 휴대폰"],
+           "address": ["주소", "상세주소"], "city": ["도시"], "province": ["시도"], "postal_code": ["우편번호"],
+           "country": ["국가"], "notes": ["메모", "비고"], "title": ["직함", "직책", "직위"],
+           "order_number": ["주문번호", "주문 번호", "상품주문번호"], "order_date": ["주문일", "주문일자", "주문일시", "결제일"],
+           "amount": ["금액", "총액", "총금액", "합계", "합계금액", "판매금액", "결제금액", "주문금액", "주문총액"],
+           "status": ["주문상태", "주문 상태", "처리상태"], "product": ["상품명", "제품명", "품목"],
+           "quantity": ["수량", "주문수량"], "currency": ["통화", "화폐"], "customer_ref": ["고객번호", "고객 ID", "회원번호",
+                                                                                  "회원 ID"]},
+})
+
 # What each meaning of LANGUAGES is for each kind of record (a kind not listed does not
 # take the meaning).
 MEANINGS: dict[str, dict[str, str]] = {
@@ -587,6 +622,15 @@ AMBIGUOUS.setdefault("order", {}).update({"jumlah": ("quantity", "amount"),   # 
                                           "kraj": ("customer_country", "province")})
 
 
+# Korean help desks' ticket exports (Channel Talk, Zendesk in Korean): the fields the
+# other languages' ticket words above give.
+for _key, _more in {"subject": ["제목", "문의 제목"], "description": ["설명", "내용", "문의 내용"],
+                    "priority": ["우선순위", "중요도"], "status": ["상태", "처리 상태", "티켓 상태"],
+                    "assignee": ["담당자", "처리자", "담당 상담원"], "opened_at": ["생성일", "생성 일시", "접수일", "등록일"],
+                    "resolved_at": ["해결일", "해결 일시"], "closed_at": ["종료일", "종료 일시"]}.items():
+    WORDS["ticket"][_key] = [*WORDS["ticket"].get(_key, ()), *_more]
+
+
 # ----- business programs' exports: customer name, company, amount ---------------------------
 
 # Headings of the exports small businesses bring (issue 14): Xero ("Contact" on invoices
@@ -618,6 +662,75 @@ BUSINESS_EXPORTS: dict[str, dict[str, list[str]]] = {
     "ticket": {"customer_name": ["associated company", "contact", "account: account name"]},
     "interaction": {"customer_name": ["associated company", "account: account name"]},
 }
+# CRMs' deal exports in the languages of their interfaces (issue 14): HubSpot's deal
+# properties ("Deal Name", "Deal Stage", "Deal owner", "Deal probability", "Close Date",
+# "Associated Company") and Salesforce's opportunity columns ("Opportunity Name",
+# "Account Name", "Stage", "Close Date", "Probability (%)", "Opportunity Owner"), as their
+# German, French, Spanish, Portuguese, Italian, Dutch, Japanese, Chinese and Korean
+# exports write them. A heading holding a stage word these do not list ("Phase du deal")
+# is read by mapping's guess words (mapping._CONTAINS).
+DEAL_EXPORTS: dict[str, list[str]] = {
+    "name": ["dealname", "deal-name", "name des deals", "opportunity-name", "name der opportunity",
+             "verkaufschancenname", "nom de la transaction", "nom de l'affaire", "nom de l'opportunité",
+             "nom du deal", "nombre del negocio", "nombre de la oportunidad", "nombre del trato",
+             "nome do negócio", "nome da oportunidade", "nome della trattativa", "nome trattativa",
+             "nome opportunità", "naam van de deal", "dealnaam", "取引名", "商談名", "交易名称", "交易名稱",
+             "业务机会名称", "業務機會名稱", "商机名称", "거래 이름", "거래명", "영업 기회 이름", "영업기회명"],
+    "stage": ["deal-phase", "dealphase", "phase des deals", "verkaufsphase", "phase de la transaction",
+              "étape de la transaction", "étape de l'affaire", "phase de vente", "etapa del negocio",
+              "etapa de la oportunidad", "etapa del trato", "etapa do negócio", "etapa da oportunidade",
+              "fase della trattativa", "fase dell'opportunità", "fase van de deal", "dealfase",
+              "取引ステージ", "商談ステージ", "交易阶段", "交易階段", "业务机会阶段", "거래 단계", "단계", "영업 단계"],
+    "probability": ["deal-wahrscheinlichkeit", "wahrscheinlichkeit (%)", "probabilité de la transaction",
+                    "probabilité (%)", "probabilidad del negocio", "probabilidad (%)",
+                    "probabilidade do negócio", "probabilidade (%)", "probabilità della trattativa",
+                    "probabilità (%)", "kans", "取引確度", "確度 (%)", "确度", "可能性", "可能性 (%)",
+                    "交易概率", "가능성", "확률", "거래 확률"],
+    "owner": ["deal-inhaber", "dealinhaber", "opportunity-inhaber", "inhaber", "propriétaire de la transaction",
+              "propriétaire de l'opportunité", "propietario del negocio", "propietario de la oportunidad",
+              "proprietário do negócio", "proprietário da oportunidade", "proprietario della trattativa",
+              "proprietario dell'opportunità", "eigenaar van de deal", "取引担当者", "商談所有者",
+              "商談 所有者", "交易所有者", "业务机会所有人", "거래 담당자", "담당자"],
+    "expected_close": ["schließdatum", "schlusstermin", "abschlusstermin", "date de fermeture",
+                       "date de clôture de la transaction", "fecha de cierre del negocio",
+                       "data de fechamento do negócio", "data di chiusura della trattativa", "sluitingsdatum",
+                       "クローズ日", "完了予定日", "成交日期", "结束日期", "結束日期", "마감일", "종료일", "예상 마감일"],
+    "customer_name": ["entreprise associée", "nom du compte", "empresa asociada", "nombre de la cuenta",
+                      "empresa associada", "nome da conta", "azienda associata", "nome account",
+                      "zugeordnetes unternehmen", "accountname", "account-name", "gekoppeld bedrijf",
+                      "関連付けられた会社", "取引先名", "关联公司", "關聯公司", "客户名", "연결된 회사", "회사명"],
+    "lost_reason": ["grund für verlust", "raison de la perte de la transaction", "motivo de pérdida del negocio",
+                    "失注理由", "丢单原因", "실주 사유"],
+}
+# Help desks' ticket exports (Zendesk "Requester", "Requester email"; Freshdesk "Contact")
+# as their interfaces in other languages write them.
+TICKET_EXPORTS: dict[str, list[str]] = {
+    "customer_name": ["anfragender", "antragsteller", "anforderer", "demandeur", "solicitante", "requerente",
+                      "richiedente", "aanvrager", "依頼者", "リクエスタ", "申请人", "請求者", "请求者", "요청자",
+                      "zgłaszający", "talep eden", "заявитель", "запитувач", "žadatel", "kérelmező"],
+    "customer_email": ["e-mail des anfragenden", "e-mail-adresse des anfragenden", "e-mail du demandeur",
+                       "adresse e-mail du demandeur", "correo del solicitante", "correo electrónico del solicitante",
+                       "e-mail do solicitante", "email do solicitante", "email del richiedente",
+                       "e-mail del richiedente", "e-mail van aanvrager", "依頼者のメール", "依頼者メールアドレス",
+                       "申请人邮箱", "요청자 이메일"],
+}
+for _key, _more in TICKET_EXPORTS.items():
+    EXPORT_WORDS.setdefault("ticket", {}).setdefault(_key, [])
+    EXPORT_WORDS["ticket"][_key] = [*EXPORT_WORDS["ticket"][_key],
+                                    *(w for w in _more if w not in EXPORT_WORDS["ticket"][_key])]
+for _key, _more in DEAL_EXPORTS.items():
+    EXPORT_WORDS.setdefault("opportunity", {}).setdefault(_key, [])
+    EXPORT_WORDS["opportunity"][_key] = [*EXPORT_WORDS["opportunity"][_key],
+                                         *(w for w in _more if w not in EXPORT_WORDS["opportunity"][_key])]
+# A deal's own status column (won / lost / open: Pipedrive "Deal - Status", "Estado" beside
+# "Etapa del negocio") in the same languages.
+EXPORT_WORDS["opportunity"].setdefault("deal_status", [])
+EXPORT_WORDS["opportunity"]["deal_status"] += [
+    w for w in ("status des deals", "deal-status", "statut de la transaction", "statut", "estado del negocio",
+                "estado", "status do negócio", "situação", "stato della trattativa", "stato", "取引状況",
+                "交易状态", "交易狀態", "상태", "거래 상태")
+    if w not in EXPORT_WORDS["opportunity"]["deal_status"]]
+
 for _kind, _words in BUSINESS_EXPORTS.items():
     for _key, _more in _words.items():
         EXPORT_WORDS.setdefault(_kind, {}).setdefault(_key, [])

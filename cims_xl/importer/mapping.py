@@ -188,7 +188,9 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                        "created at", "date created", "order created", "订单创建时间",
                        "创建时间", "paid at", "付款时间", "支付时间",
                        # invoices and payments: Xero, QuickBooks, Stripe
-                       "invoice date", "created (utc)", "transaction date"],
+                       "invoice date", "created (utc)", "transaction date",
+                       # Kingdee/Yonyou documents: the document's and the business date
+                       "单据日期", "业务日期", "开票日期", "发票日期", "订货日期", "销售日期"],
         "ship_date": ["ship date", "shipping date", "发货日期", "送货日期"],
         "product": ["product name", "product", "item", "item name", "产品名称", "商品名称",
                     "产品", "商品", "lineitem name", "line item name", "宝贝标题", "商品标题",
@@ -440,6 +442,11 @@ def is_own_export(headers: list[str]) -> bool:
     return _is_own_sheet(headers) or ("id" in names and bool(names & OWN_BOOKKEEPING))
 
 
+# A deal's stage as headings write it, in the languages the importer reads (a guess word:
+# `_contains_word`); a deals file without a Stage column is checked for one (run).
+STAGE_WORDS = ("stage", "phase", "étape", "etape", "etapa", "fase", "stufe", "estágio", "stadio", "faza", "etap",
+               "aşama", "стадия", "этап", "стадія", "етап", "fáze", "szakasz", "giai đoạn", "tahap", "ขั้นตอน",
+               "阶段", "階段", "フェーズ", "ステージ", "단계")
 # Weaker hints used only for headers no synonym matched, in this order.
 _CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "correo", "メール", "e-posta",
                         "электронная почта", "эл. почта", "електронна пошта", "surel")),
@@ -456,6 +463,12 @@ _CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "corr
                           "διεύθυνση", "địa chỉ", "alamat", "adresa", "ที่อยู่")),
              ("city", ("city", "城市", "ville", "ciudad", "cidade", "città", "miasto", "şehir",
                        "город", "місто", "πόλη", "thành phố", "kota", "město", "woonplaats"))]
+# The same for a deal's stage and probability, in a heading of any wording ("Phase du
+# deal", "Etapa de venta", "Verkaufsphase 2024", "商談のフェーズ", "영업 단계"), after those.
+_DEAL_GUESSES = [("stage", STAGE_WORDS),
+                 ("probability", ("probability", "probabilit", "probabilid", "wahrscheinlichkeit", "kans",
+                                  "szansa", "olasılık", "вероятность", "ймовірність", "pravděpodobnost",
+                                  "valószínűség", "确度", "確度", "概率", "赢率", "可能性", "확률", "가능성"))]
 SHORT_GUESS_WORD = 4     # letters: a guess word this short must be a whole word of the header
 # Scripts written without spaces between words: a guess word may sit anywhere in a header.
 _SPACELESS = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -790,8 +803,15 @@ def kind_score(ent: Entity, headers: list[str]) -> int:
 
 
 def _signals(ent: Entity, header: str) -> bool:
+    """Does the header hold one of `ent`'s KIND_SIGNALS words, as evidence for that kind?
+    Not when another kind's synonyms name the whole heading and `ent`'s do not: HubSpot's
+    French "Phase de la transaction" is a deal's stage, its "transaction" no sign of an order."""
     n = norm(header)
-    return any(_contains_word(header, n, w) for w in KIND_SIGNALS.get(ent.kind, ()))
+    if not any(_contains_word(header, n, w) for w in KIND_SIGNALS.get(ent.kind, ())):
+        return False
+    if n in _synonym_table(ent) or _synonym_table(ent).get(_unprefixed(ent.kind, n)):
+        return True
+    return not any(n in _synonym_table(ENTITIES[KINDS[k]]) for k in IMPORT_KINDS if KINDS[k] != ent.kind)
 
 
 def name_part_columns(headers: list[str]) -> dict[str, str]:
@@ -957,7 +977,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         if last is not None and last in allowed and last not in taken:
             assign(i, last, "guess")      # "Postal Address Country" is a country
             continue
-        for target, words in _CONTAINS:
+        for target, words in (*_CONTAINS, *_DEAL_GUESSES):
             if target in allowed and target not in taken and any(_contains_word(h, n, w) for w in words):
                 assign(i, target, "guess")
                 break
@@ -1307,6 +1327,13 @@ def segment_hit(ent: Entity, header: str) -> tuple[str, int] | None:
             allowed = targets(ent)
             target = "company" if "company" in allowed else "customer_name" if "customer_name" in allowed else target
         return target, SEGMENT_RANK + rank * 100 + hit[1]
+    # A record's name where the kind has no Name field (Pipedrive's activities and orders:
+    # "Organization - Name", "Person - Name") is the customer the row belongs to: the
+    # organisation's before the person's when the file has both.
+    if prefix and len(parts) == 1 and "customer_name" in targets(ent) and "name" not in targets(ent):
+        hit = _synonym_table(ENTITIES["customer"]).get(norm(parts[0]))
+        if hit is not None and hit[0] == "name":
+            return "customer_name", SEGMENT_RANK + (0 if prefix in _ORG_PREFIXES else 50)
     return None
 
 

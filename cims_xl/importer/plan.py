@@ -28,6 +28,7 @@ from ..domain.duplicates import (OTHER, UNSURE, company_core, company_key, compa
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
                                  parse_name, same_company, simplified, two_people as _two_people,
                                  written_key)
+from ..domain.legal_forms import legal_form
 from ..domain.models import MAX_TEXT, validate_record
 from ..domain.postal import restored_zeros
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
@@ -162,6 +163,18 @@ def is_placeholder(text: str, words: frozenset[str]) -> bool:
         return True
     t = re.sub(r"\s*/\s*", "/", " ".join(t.split()))
     return t in words or (t.endswith(".") and t.rstrip(".") in words)
+
+
+@functools.lru_cache(maxsize=1)
+def _bool_placeholders() -> frozenset[str]:
+    """PLACEHOLDERS without the words a yes/no field reads as no ("нет", "không", "無"
+    are "no" there, not "no value")."""
+    def reads(word: str) -> bool:
+        try:
+            return nz.parse_bool(word) is not None
+        except ValueError:
+            return False
+    return frozenset(w for w in PLACEHOLDERS if not reads(w))
 
 
 # Fewer for a person's or company's name, where "Na" and "Nil" are names, and for a
@@ -536,6 +549,8 @@ class RowPreparer:
         for c in mapping.columns:
             if c.target:
                 self.source_of.setdefault(c.target, c.header)
+        # the file says itself which customers are companies: no legal form decides it
+        self.typed_by_file = bool({"type", "is_company"} & set(self.source_of))
         if self.phone_slots:
             # Which fields the numbered phones fill is decided row by row (each one's
             # label), but that the file gives them is known from its columns: decided here,
@@ -573,7 +588,9 @@ class RowPreparer:
                         # postal code column -> codes given back the zeros a spreadsheet dropped
                         "zeros_restored": Counter(), "zeros_examples": Counter(),
                         # (column, text) -> cells holding a placeholder for "no value" ("N/A", "-")
-                        "placeholders": Counter()}
+                        "placeholders": Counter(),
+                        # legal form -> customers typed Company by it (domain.legal_forms)
+                        "legal_forms": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             self.context.update(currency=options.currency or options.store_currency,
@@ -856,6 +873,7 @@ class RowPreparer:
                 continue
             out[target] = (_COUNTRY_PLACEHOLDERS if bare == "country"
                            else _NAME_PLACEHOLDERS if kind == "name" or bare == "company"
+                           else _bool_placeholders() if kind == "bool"
                            else PLACEHOLDERS)
         return out
 
@@ -1770,7 +1788,7 @@ class Planner:
         out = []
         if self.maybe_same:
             out.append({"what": "possibly the same person",
-                        "decided": f"{self.maybe_same} row(s) kept as {self.ent.label}s of their own, "
+                        "decided": f"{self.maybe_same} row(s) kept as {self.ent.plural} of their own, "
                                    "with a warning",
                         "evidence": "the same phone as a row or record whose name may be the same person "
                                     "(a title with a family name alone, an initial, Jr.) but does not say: "
@@ -1896,6 +1914,10 @@ class Planner:
             # A row with only a company is the company itself.
             data["name"] = data["company"]
             data.setdefault("type", "Company")
+        if not data.get("type") and not self.prep.typed_by_file and (form := legal_form(data.get("name"))):
+            # "Acme GmbH", "上海华联有限公司": a company, where the file has no Type column
+            data["type"] = "Company"
+            self.prep.context["legal_forms"][form] += 1
         return validate(self.ent, data, ctx, self.prep, warned)
 
     # -- orders, contacts, opportunities, tickets --
@@ -2907,6 +2929,8 @@ class CustomerLinker:
             v = data.get(target)
             if v not in (None, ""):
                 values[field_key] = v
+        if name and legal_form(name):
+            values["type"] = "Company"       # "Acme GmbH", "上海华联有限公司" (domain.legal_forms)
         if ref:
             values["tags"] = SOURCE_TAG + ref
         try:
@@ -3005,6 +3029,8 @@ class CustomerLinker:
             if self._cities is not None:
                 self._cities.add(placeholder, clean["name"])
         self.new_count += 1
+        if clean.get("type") == "Company" and (form := legal_form(clean.get("name"))):
+            self.prep.context["legal_forms"][form] += 1
         if len(self.new_names) < NEW_NAMES_KEPT:
             self.new_names.append(clean["name"])
 

@@ -817,6 +817,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
     implied: set = set()
     if refund_rows is not None and (refund_rows.active or refunds.refund_columns(table.headers)):
+        # a partly refunded order was paid, and the file gives the refunded amount; without
+        # one the amount kept is not known: the status stays unread and the import asks
         values_given, implied = refunds.with_partial_refund_status(values_given or {})
     listed = ValueEvidence(ent, mapping, table.columns, values_given)
     listed.implied = implied
@@ -1554,6 +1556,61 @@ def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[
             + mp.kind_advice(ent, [c.header for c in m.columns]))
 
 
+# Headings of a record's status or state in the languages the importer reads: a deals
+# file's unmapped column so headed may hold the deals' stage.
+_STATUS_WORDS = ("status", "statut", "état", "etat", "estado", "stato", "situação", "zustand",
+                 "stav", "durum", "статус", "состояние", "állapot", "trạng thái", "สถานะ", "状态", "狀態", "状況",
+                 "ステータス", "상태")
+
+
+def _check_stage(m: mp.Mapping, src: RawSheet, scan: "Scan") -> list[dict]:
+    """A deals file with no Stage column (nor a won/lost status) would store every deal
+    as Lead, 10 %: stop when an unmapped column may hold the stage (its heading holds a
+    stage or status word, mapping.STAGE_WORDS / _STATUS_WORDS, or one of its values is a
+    stage or won/lost word of some CRM), naming the columns, their values and the --map
+    that says so. With no such column, the summary says every deal is a Lead (the
+    file's Probability, where it has one, is kept). Returns the summary's line, or []."""
+    if m.has("stage") or m.has("deal_status"):
+        return []
+    from .values import deal_status_stage
+    from ..domain.models import validate_record
+    from ..errors import ValidationFailed
+
+    def reads_stage(text: str) -> bool:
+        try:
+            if validate_record(mp.entity_for("opportunities"), {"stage": text}, partial=True).get("stage"):
+                return True
+        except ValidationFailed:
+            pass
+        try:
+            return deal_status_stage(text) is not None
+        except ValueError:
+            return False
+
+    found = []
+    for j, c in enumerate(m.columns):
+        if c.target is not None or c.how not in ("unmapped",):
+            continue
+        values = scan.samples[j] if j < len(scan.samples) else []
+        n = mp.norm(c.header)
+        worded = any(mp._contains_word(c.header, n, w) for w in (*mp.STAGE_WORDS, *_STATUS_WORDS))
+        if worded or any(reads_stage(v) for v in values if v):
+            found.append((c.header, values))
+    if found:
+        shown = "; ".join(f"'{h}'" + (" (e.g. " + ", ".join(f"'{v}'" for v in vals[:SAMPLES]) + ")" if vals else "")
+                          for h, vals in found[:5])
+        first = found[0][0].replace('"', "'")
+        raise ImportRefused(
+            f"{src.path.name}{_sheet_words(src)}: no column was read as the deals' Stage, so every deal would be "
+            f"stored as Lead (10 %), a guess. Nothing was imported. The column(s) {shown} may hold it: say so "
+            f"with --map \"{first}=Stage\" (or --map \"{first}=Deal Status\" for open/won/lost), or "
+            f"--map \"{first}=-\" if it holds no stage (`cims import fields --kind opportunities` lists the fields).")
+    return [{"what": "stage", "decided": "Lead for every deal (the store's first stage)",
+             "evidence": "the file has no Stage or deal status column, and no other column's heading or values "
+                         "name a stage; a Stage column in the file (or --map \"Column=Stage\") says where each "
+                         "deal is"}]
+
+
 _NAME_KEYS = frozenset({"name", "customer_name", "company", "customer_company", "first_name", "last_name",
                         "customer_first_name", "customer_last_name"})
 
@@ -1568,6 +1625,11 @@ def _names_another_field(header: str) -> bool:
             target = mp.build_mapping(ent, [word]).columns[0].target
             if target is not None and target not in _NAME_KEYS:
                 return True
+        # a deal's own name ("Nom de la transaction", "Deal Name") names the deal, no person
+        # or company (a one-word "Name" is every kind's and stays a name)
+        if ent.kind == "opportunity" and mp.build_mapping(ent, [header]).columns[0].target == "name" \
+                and mp.build_mapping(mp.entity_for("customers"), [header]).columns[0].target is None:
+            return True
     return False
 
 
@@ -1580,7 +1642,8 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
     target = next((f for f in ent.fields if f.header == field), None)
     kind, key = ((target.kind, target.key) if target is not None else ("name", "customer_name"))
     if field in ("Name", "Customer Name"):
-        kind, key = "name", "name"
+        # a customers file names each customer once; other records name theirs again and again
+        kind, key = "name", ("name" if field == "Name" else "customer_name")
     free = [(j, c.header) for j, c in enumerate(m.columns) if c.target is None and c.how == "unmapped"
             and not _names_another_field(c.header)]
     samples = scan.samples
@@ -1862,6 +1925,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                                      for h, t in list(absent.items())[:8]) + (" …" if len(absent) > 8 else ""),
                 "evidence": "the profile maps them, this file has no such column: their fields are not "
                             "filled from it (the profile keeps them for files that have them)"})
+        if ent.kind == "opportunity":
+            scan.inferences.extend(_check_stage(scan.mapping, src, scan))
         if from_profile:
             scan.inferences.insert(0, {
                 "what": f"options from profile '{profile}'",
@@ -1973,6 +2038,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                                                                                     planner.prep.headers))})
         if placeholders := planner.prep.context.get("placeholders"):
             result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
+        if forms := planner.prep.context.get("legal_forms"):
+            result.inferences.append(_legal_forms_inference(forms, ent))
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:
@@ -2144,7 +2211,15 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
         shown = ", ".join(f"'{h}'" for h in unmapped[:5]) + (" …" if len(unmapped) > 5 else "")
         out.append({"what": "columns no field takes",
                     "decided": f"kept in {plan.kept_in_header(ent.kind)}, one 'Column: value' line each",
-                    "evidence": f"{ent.label}s have no Notes field; columns {shown}"})
+                    "evidence": f"{ent.plural} have no Notes field; columns {shown}"})
+    for header, could_be in scan.mapping.ambiguous.items():
+        # a heading with two meanings ("Estado": status or state) is never mapped by guess
+        quoted = header.replace('"', "'")
+        out.append({"what": f"column '{header}'",
+                    "decided": f"kept in {plan.kept_in_header(ent.kind) if ent.kind in plan.KEPT_IN else 'Notes'}, "
+                               "not mapped",
+                    "evidence": "the heading means " + " or ".join(could_be) + f" in {ent.plural} files: say which "
+                                "with " + " or ".join(f'--map "{quoted}={label}"' for label in could_be)})
     out.extend(scan.mapping.decisions)
     hints = mp.kind_hints(ent, scan.table.headers)
     if hints:
@@ -2169,6 +2244,21 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
                if c.target in mp.FROM_FILE.get(ent.kind, ()) and c.target != "pending_since"]:
         out.append(_due_inference(ent, due))
     return out
+
+
+def _legal_forms_inference(forms: Counter, ent: Entity) -> dict:
+    """The summary's line for customers typed Company by the legal form in their name."""
+    from ..domain.legal_forms import form_count
+
+    total = sum(forms.values())
+    shown = ", ".join(f"'{f}' ({n})" for f, n in forms.most_common(6)) + (" …" if len(forms) > 6 else "")
+    whose = "row(s)" if ent.kind == "customer" else "new customer(s)"
+    return {"what": "customer type",
+            "decided": f"Company for {total:,} {whose} named with a company's legal form: {shown}",
+            "evidence": f"the file has no Type column; {form_count()} legal forms of some 60 countries (cleanco's "
+                        "list; 有限公司, 株式会社, 주식회사 of the Chinese, Japanese and Korean company laws), at the "
+                        "end of the name (ООО, PT before it); others stay Person (a Type or 'Is a Company' "
+                        "column says otherwise)"}
 
 
 def _due_inference(ent: Entity, due: list) -> dict:

@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation, ROUND_HALF_EVEN
 
-from ..domain import money
+from ..domain import deal_words, money
 from ..domain.models import validate_record
 from ..domain.schema import DEAL_STATUS_WORDS, ENTITIES, Entity
 from ..errors import ValidationFailed
@@ -101,10 +101,15 @@ def _target_field(ent: Entity, target: str) -> tuple[str, str]:
 def deal_status_stage(text: object) -> str | None:
     """Won or Lost for a deal status that says so, None for an open deal, the stage for a
     status column that holds stages ("Proposal", "商务谈判"); ValueError for a word that is
-    none of these (DEAL_STATUS_WORDS, then the stage's own words)."""
+    none of these (DEAL_STATUS_WORDS, domain.deal_words in other languages, then the
+    stage's own words)."""
     key = value_key(text).replace("_", " ").replace("-", " ")
     if key in DEAL_STATUS_WORDS:
         return DEAL_STATUS_WORDS[key]
+    if value_key(text) in deal_words.OPEN_WORDS or key in deal_words.OPEN_WORDS:
+        return None
+    if (outcome := deal_words.stage_outcome(text)) is not None:     # "Ganado", "Gewonnen", "受注"
+        return outcome
     try:
         stage = validate_record(ENTITIES["opportunity"], {"stage": text}, partial=True).get("stage")
     except ValidationFailed:

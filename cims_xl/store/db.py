@@ -885,7 +885,7 @@ class Store:
                     if len(odd) == 3:
                         break
             raise StoreError(f"a {ent.label} written outside cims holds the id of another number "
-                             f"({'; '.join(odd) or 'an id already in use'}), so new {ent.label}s cannot "
+                             f"({'; '.join(odd) or 'an id already in use'}), so new {ent.plural} cannot "
                              "be numbered; nothing was saved. `cims audit verify` names it; an "
                              "administrator can restore a backup") from None
 

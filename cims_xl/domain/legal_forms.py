@@ -1,0 +1,108 @@
+"""Whether a customer's name carries a company's legal form ("Acme GmbH", "Beta S.A.",
+"ООО Ромашка", "上海华联有限公司", "株式会社トヨタ", "한빛 주식회사"), so that a record
+imported without a Type column is stored as a Company, not a Person.
+
+Sources: the legal-form terms of `cleanco` (termdata: forms by type and by country,
+about 320 terms of some 60 countries, Latin and Cyrillic), and for Chinese, Japanese and
+Korean names, where cleanco has none, the forms of the PRC Company Law (有限公司,
+有限责任公司, 股份有限公司), Japan's Companies Act (株式会社, 合同会社, 有限会社, written
+before or after the name and as (株), ㈱) and Korea's Commercial Act (주식회사, 유한회사,
+(주), ㈜), as `domain.duplicates` reads them.
+
+A form counts at the end of the name ("Weiß AG") or, as Russian, Indonesian and
+Romanian names write it, at the start ("ООО «Ромашка»", "PT Maju Jaya"); never in the
+middle. A short form (three letters or fewer) that is also a word of people's names
+(Ba, Dat, Ok, Sa, As) counts only as companies write it: in capitals, with a dot or in
+mixed case ("SA", "S.A.", "SpA", "GmbH"); "Inc", "Ltd", "LLC", "PLC", "LLP" and "Corp"
+count as written (and Finnish "Oy"), no one's name ends so. A name that is only a form ("AG") is none.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from .duplicates import _CJK_FORM_OF, _CJK_FORM_STARTS
+
+# cleanco terms that are ordinary words, not legal forms, as a name's last word
+# ("Private", "UK", "VAT", "État")
+_NOT_FORMS = frozenset({"private", "uk", "vat", "etat"})
+# Forms written before the name: Russian and Ukrainian (ООО «Ромашка», ТОВ «Сонце»),
+# Indonesian (PT, CV); the Cyrillic ones cleanco lacks (ЗАО, АО, ТОВ) are added.
+_BEFORE = frozenset({"ооо", "оао", "пао", "зао", "ао", "тов", "ooo", "oao", "zao", "tov", "pt", "cv"})
+_TITLE_CASE_OK = frozenset({"inc", "ltd", "llc", "plc", "llp", "corp", "pty", "pte", "bhd", "gmbh", "ltda", "oy", "oyj"})
+_PUNCT = str.maketrans("", "", ".,-")
+_EDGE = re.compile(r"^[\W_]+|[^\w.]+$")
+
+
+def _plain(text: str) -> str:
+    """A term or a name's words as compared: NFKD without accents, case-folded, no dots,
+    commas or hyphens."""
+    nfkd = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in nfkd if unicodedata.category(c) != "Mn").translate(_PUNCT)
+
+
+@functools.lru_cache(maxsize=1)
+def _terms() -> dict[int, frozenset[tuple[str, ...]]]:
+    """{number of words: the forms of that many words}, from cleanco's term data."""
+    from cleanco.termdata import terms_by_country, terms_by_type
+
+    words: set[str] = set()
+    for table in (terms_by_type, terms_by_country):
+        for terms in table.values():
+            words.update(terms)
+    out: dict[int, set[tuple[str, ...]]] = {}
+    for term in words:
+        parts = tuple(p for p in _plain(term).split() if p)
+        if not parts or (len(parts) == 1 and parts[0] in _NOT_FORMS):
+            continue
+        out.setdefault(len(parts), set()).add(parts)
+    out[1].update((w,) for w in ("зао", "ао", "тов"))
+    return {n: frozenset(v) for n, v in out.items()}
+
+
+def form_count() -> int:
+    """How many legal forms are known (cleanco's and the CJK ones)."""
+    return sum(len(v) for v in _terms().values()) + len(_CJK_FORM_OF)
+
+
+def _written_as_company(tokens: list[str]) -> bool:
+    """Whether the words of a form are written as a company writes them: long enough to
+    be no name's word, or in capitals, with a dot, or in mixed case."""
+    letters = "".join(tokens)
+    plain = _plain(letters)
+    if len(plain) > 3 or plain in _TITLE_CASE_OK:
+        return True
+    if any("." in t for t in tokens):
+        return True
+    alpha = [c for c in letters if c.isalpha()]
+    return bool(alpha) and (all(c.isupper() for c in alpha)
+                            or (any(c.isupper() for c in alpha[1:]) and any(c.islower() for c in alpha)))
+
+
+@functools.lru_cache(maxsize=65536)
+def legal_form(name: object) -> str | None:
+    """The legal form a company's name ends (or starts) with, as written ("GmbH",
+    "S.A.", "ООО", "有限公司", "株式会社"); None for a name without one ("John Smith",
+    "腾讯", "Anna Ba")."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    text = unicodedata.normalize("NFKC", name).strip()
+    for n in sorted({len(w) for w in _CJK_FORM_OF}, reverse=True):
+        if len(text) > n and text[-n:] in _CJK_FORM_OF:
+            return text[-n:]
+        if len(text) > n and text[:n] in _CJK_FORM_STARTS:
+            return text[:n]
+    tokens = [t for t in (_EDGE.sub("", w) for w in re.split(r"[\s,]+", text)) if t]
+    terms = _terms()
+    for size in sorted(terms, reverse=True):
+        if len(tokens) <= size:
+            continue
+        end = tokens[-size:]
+        if tuple(_plain(" ".join(end)).split()) in terms[size] and _written_as_company(end):
+            return " ".join(end)
+    first = _plain(tokens[0]) if len(tokens) > 1 else ""
+    if first in _BEFORE and _written_as_company(tokens[:1]):
+        return tokens[0]
+    return None
