@@ -1008,6 +1008,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             inferences.append(line)
         if assumed_ev.unsupported:
             blank_country["region_unsupported"] = assumed_ev.unsupported
+        if assumed_ev.examples:
+            # the option a refused number's message names: the country the file points to
+            blank_country["region_examples"] = assumed_ev.examples
     calendars = _decide_calendars(evidence, table, mapping, calendar, table.headers, samples)
     inferences = [i for c in calendars.values() for i in c[1]] + inferences
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
@@ -1912,7 +1915,7 @@ def _assumed_region_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int
     return AssumedRegionEvidence(
         region, phone, tuple(columns[j] for j, c in enumerate(mapping.columns) if c.header in country),
         cols("email", "customer_email"), cols("city", "customer_city", "province", "customer_province"),
-        cols("postal_code", "customer_postal_code"))
+        cols("postal_code", "customer_postal_code"), headers=tuple(c.header for c in mapping.columns))
 
 
 def _email_countries(pev) -> dict | None:
