@@ -182,7 +182,7 @@ def test_the_dry_run_of_a_taiwan_file_stops_the_same_way(admin, tmp_path):
 @pytest.mark.parametrize("text, code", [
     ("臺北市", "TW"), ("台北市", "TW"), ("高雄市", "TW"), ("臺中", "TW"), ("香港", "HK"), ("澳門", "MO"),
     ("東京都", "JP"), ("大阪府", "JP"), ("京都", "JP"), ("서울특별시", "KR"), ("부산광역시", "KR"),
-    ("경기도", "KR"), ("新加坡", "SG"), ("上海", "CN"), ("深圳市", "CN"), ("广东", "CN"),
+    ("경기도", "KR"), ("新加坡", "SG"), ("台湾", "TW"), ("臺灣", "TW"), ("上海", "CN"), ("深圳市", "CN"), ("广东", "CN"),
 ])
 def test_a_place_written_in_its_own_script_names_its_country(text, code):
     assert places.place_countries(text) == frozenset({code})

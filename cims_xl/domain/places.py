@@ -119,6 +119,10 @@ def place_countries(text: object) -> frozenset[str]:
         return frozenset()
     if any(_east_asian(ch) for ch in text):
         found = set(_east_asian_place(text))
+        if not found:
+            from .countries import region_for_country
+            if (code := region_for_country(text)) is not None:
+                found.add(code)         # a country or territory as its place: 台灣, 香港, 澳門
         if any("\u4e00" <= ch <= "\u9fff" for ch in text) and not found:
             from .divisions import is_chinese_place
             if is_chinese_place(text.strip()):
