@@ -190,3 +190,16 @@ def test_a_place_written_in_its_own_script_names_its_country(text, code):
 
 def test_taiwan_written_with_either_form_of_its_first_character_is_taiwan():
     assert region_for_country("臺灣") == region_for_country("台灣") == "TW"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("country, phone, stored", [
+    ("香港", "9539 6767", "+85295396767"), ("日本", "090-1234-5678", "+819012345678"),
+    ("대한민국", "010-3452-1373", "+821034521373"), ("新加坡", "9799 6995", "+6597996995"),
+    ("澳門", "6612 3456", "+85366123456"),
+])
+def test_a_country_column_in_its_own_script_reads_each_row_in_its_country(admin, tmp_path, fmt, country, phone, stored):
+    src = _write(tmp_path / f"contacts.{fmt}", [["名前", "電話", "國家"], ["陳大文", phone, country]])
+    result = import_file(admin, src)
+    assert not _warnings(result)
+    assert _customers(admin)["陳大文"]["phone"] == stored
