@@ -213,6 +213,8 @@ def _region(value: str) -> str | None:
     if not key or len(key) > 80:
         return None
     code = _table().get(key)
+    if code is None and "臺" in key:
+        code = _table().get(key.replace("臺", "台"))      # 臺灣: CLDR writes 台灣 (one character, two forms)
     if code is None and key.startswith("ประเทศ") and len(key) > 6:
         code = _table().get(key[6:].strip())            # Thai "ประเทศไทย": "country" + the name
     if code is None and "." in value and len(key) <= 7:

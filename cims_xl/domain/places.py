@@ -117,10 +117,87 @@ def place_countries(text: object) -> frozenset[str]:
     3166-2 and CLDR (see the module); empty for an unknown or blank name."""
     if not isinstance(text, str) or not text.strip() or len(text) > 60:
         return frozenset()
-    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-        from .divisions import is_chinese_place
-        return frozenset({"CN"}) if is_chinese_place(text.strip()) else frozenset()
+    if any(_east_asian(ch) for ch in text):
+        found = set(_east_asian_place(text))
+        if not found:
+            from .countries import region_for_country
+            if (code := region_for_country(text)) is not None:
+                found.add(code)         # a country or territory as its place: 台灣, 香港, 澳門
+        if any("\u4e00" <= ch <= "\u9fff" for ch in text) and not found:
+            from .divisions import is_chinese_place
+            if is_chinese_place(text.strip()):
+                found.add("CN")
+        return frozenset(found)
     return _places().get(_place_key(text), frozenset())
+
+
+def _east_asian(ch: str) -> bool:
+    """A Han character, kana or Hangul: a place name written in Chinese, Japanese or Korean."""
+    o = ord(ch)
+    return 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7A3 or 0xF900 <= o <= 0xFAFF
+
+
+# The words Chinese, Japanese and Korean write after a place's own name (臺北市, 東京都,
+# 大阪府, 新竹縣, 서울특별시, 경기도), left off so that the name as ISO 3166-2's
+# translations and CLDR write it (臺北, 東京, 서울) finds it; longest first.
+_EAST_ASIAN_SUFFIXES = ("特別行政區", "特别行政区", "特別自治市", "特别自治市", "특별자치시", "특별자치도",
+                        "特別市", "特别市", "廣域市", "广域市", "広域市", "특별시", "광역시", "自治區", "自治区",
+                        "市", "縣", "县", "府", "都", "道", "省", "區", "区", "州", "시", "도", "군")
+
+
+def _east_asian_key(text: str) -> str:
+    # 臺 and 台 are one character written two ways (臺北, 台北: Taipei)
+    return "".join(unicodedata.normalize("NFKC", text).split()).replace("臺", "台")
+
+
+@functools.cache
+def _east_asian_places() -> dict[str, frozenset[str]]:
+    """Place key -> the countries with a subdivision or city of that name written in
+    Chinese (simplified, traditional), Japanese or Korean: ISO 3166-2 names as
+    pycountry's translations write them ("臺北", "高雄", "東京", "大阪", "서울", "경기도")
+    and CLDR's exemplar cities of the time zones in those languages ("香港", "澳門",
+    "新加坡", "首爾", "台北")."""
+    import gettext
+
+    import pycountry
+    from babel import Locale
+    from babel.core import get_global
+
+    found: dict[str, set[str]] = {}
+
+    def add(name: str, code: str) -> None:
+        key = _east_asian_key(name)
+        if key and any(_east_asian(ch) for ch in key):
+            found.setdefault(key, set()).add(code)
+
+    for lang in ("zh_CN", "zh_TW", "ja", "ko"):
+        try:
+            tr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
+        for sub in pycountry.subdivisions:
+            add(tr.gettext(sub.name), sub.country_code)
+    zones = get_global("zone_territories")
+    for loc in ("zh_Hans", "zh_Hant", "ja", "ko"):
+        for zone, info in Locale.parse(loc).time_zones.items():
+            code = zones.get(zone)
+            if info.get("city") and code and len(code) == 2:
+                add(info["city"], code)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _east_asian_place(text: str) -> frozenset[str]:
+    """The countries of a place name written in Chinese, Japanese or Korean, as written
+    or without its last word of kind (市, 縣, 都, 특별시: _EAST_ASIAN_SUFFIXES)."""
+    table = _east_asian_places()
+    key = _east_asian_key(text)
+    if key in table:
+        return table[key]
+    for suffix in _EAST_ASIAN_SUFFIXES:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 2 and (got := table.get(key[:-len(suffix)])):
+            return got
+    return frozenset()
 
 
 # Unicode's names for the scripts CLDR's likely subtags give a region's language

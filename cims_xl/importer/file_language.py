@@ -127,6 +127,19 @@ def _home_currencies(language: str) -> frozenset[str]:
     return frozenset(get_territory_currencies(territory, tender=True))
 
 
+@functools.lru_cache(maxsize=8)
+def home_regions(language: str) -> frozenset[str]:
+    """The countries where `language` (one of LANGUAGES) is an official language, as
+    CLDR's territory languages say (babel): ja -> JP; zh_Hans -> CN, SG; zh_Hant -> TW,
+    HK, MO; ko -> KR, KP."""
+    from babel.core import get_global
+
+    keys = {ZH_HANS: ("zh", "zh_Hans")}.get(language, (language,))
+    return frozenset(territory for territory, info in get_global("territory_languages").items()
+                     if len(territory) == 2 and territory.isalpha()
+                     and any((info.get(k) or {}).get("official_status") == "official" for k in keys))
+
+
 def settles(codes: Iterable[str]) -> bool:
     """Whether the file's language may tell a symbol's currencies apart: at least two of
     `codes` are each legal tender where one of LANGUAGES is at home ("¥": CNY, JPY)."""

@@ -22,6 +22,7 @@ from collections import Counter
 import phonenumbers
 
 from ..domain import normalize as nz
+from . import file_language
 
 # Refused numbers examined for the countries they read in (each is tried against every
 # numbering plan): enough to see a column's countries, bounded for long files.
@@ -179,8 +180,12 @@ class PhoneColumnEvidence:
 SHOWN_EXAMPLES = 3
 SCRIPT_CELLS = 5_000    # non-ASCII cells whose letters are looked at (the first ones)
 LOOKED_AT = 5_000       # rows looked at for evidence against, once there is evidence for
+NUMBERS = 40            # numbers without a country code kept to weigh countries the file points to
 # Japanese writes kana beside its Han characters: a file with kana is no Chinese text.
 _KANA = ("HIRAGANA", "KATAKANA")
+# Han characters are written in these languages' countries (file_language): a file of
+# names in characters all of them write ("王芳", "山田太郎") may be from any of them.
+_HAN_LANGUAGES = (file_language.ZH_HANS, file_language.ZH_HANT, file_language.JA)
 
 
 class AssumedRegionEvidence:
@@ -189,22 +194,31 @@ class AssumedRegionEvidence:
     row): evidence for it from the whole file, and against it.
 
     For `region` (any one, not only CN): characters of its own script when it is not
-    written in Latin letters (Han for CN, Hangul for KR), its mobiles written as it
+    written in Latin letters (Hangul for KR; Han characters for CN only in the forms
+    simplified Chinese writes: file_language tells traditional-only forms, kana and
+    Hangul, which point to TW, HK, MO, JP, KR instead; Han characters every one of those
+    writes are evidence for it only while nothing else in the file points to another of
+    them), its mobiles written as it
     writes them without a trunk prefix (CN: 139…), numbers written with its country
     code (+86), email addresses of its domain (.cn), cities and provinces in it,
     postal codes in its format only, a legacy encoding made for its language (GB18030).
     Against it: cities and postal codes of other countries, letters and encodings of
-    other countries' languages. Rows with a country of their own need none of this;
+    other countries' languages, and its numbers
+    themselves: those the region refuses, weighed against the countries the rest of the
+    file points to (a Taiwanese "(02) 2345-6789", a Korean "031-920-9674"). Rows with a country of their own need none of this;
     a row whose Country cell is blank among rows naming one country takes that country
     (`blank_region`), among rows naming several it is refused (`blank_mixed`).
 
     `decide` gives the summary's line. When numbers would be read in the region with no
     evidence for it at all, it raises ImportRefused if the file points at one other
     country (its cities, postal codes, letters: "--region GB" settles it), else sets
-    `unsupported` (those numbers are refused row by row)."""
+    `unsupported` (those numbers are refused row by row). `examples` is the country (or
+    the few tied ones) the file points to, for the option a refused row's message names
+    ("--region TW"); () when it points nowhere."""
 
     def __init__(self, region: str, phone_cols: list[tuple[int, str]], country_cols: tuple[int, ...],
-                 email_cols: tuple[int, ...], city_cols: tuple[int, ...], postal_cols: tuple[int, ...]):
+                 email_cols: tuple[int, ...], city_cols: tuple[int, ...], postal_cols: tuple[int, ...],
+                 headers: tuple[object, ...] = ()):
         from ..domain import places
 
         self.region = region.upper()
@@ -228,6 +242,10 @@ class AssumedRegionEvidence:
         self.rows = 0
         self._postal_format = places.has_postal_format(self.region)
         self.unsupported = ""                           # set by decide: why numbers are not read
+        self.examples: tuple[str, ...] = ()             # set by decide: the countries the file points to
+        # the file's language by its characters (kana, Hangul, simplified/traditional forms)
+        self.language = file_language.LanguageEvidence(None, headers)
+        self.numbers: dict[str, bool] = {}              # number -> whether it reads in the region
 
     def _for(self, kind: str, example: str) -> None:
         self.for_[kind] += 1
@@ -278,6 +296,8 @@ class AssumedRegionEvidence:
                 if digits.startswith(str(self.code)):
                     self._for("numbers written with its country code", text)
                 continue
+            if own is None and len(self.numbers) < NUMBERS and text not in self.numbers:
+                self.numbers[text] = bool(nz.reading_in(text, self.region))
             if own is not None or (self.for_ and header in self.taken and not blank_cell):
                 continue        # evidence found: the rest of the column changes nothing
             if not self.for_ and lead[:1] != "0" and places.own_mobile(text, self.region):
@@ -319,6 +339,7 @@ class AssumedRegionEvidence:
                     self.against["\x00postal"] += 1
         if self._script_done:
             return
+        self.language.add(values)
         for v in values:
             if type(v) is str and not v.isascii():
                 self._scanned += 1
@@ -346,8 +367,22 @@ class AssumedRegionEvidence:
         named = tuple(sorted(self.countries))
         return (named[0], ()) if len(named) == 1 else (None, named)
 
+    def _script_regions(self, encoding: str | None) -> tuple[frozenset[str], bool, str]:
+        """(the countries the file's Chinese, Japanese or Korean writing points to, whether
+        that is only "Han characters every one of them writes" (weak), the words for the
+        summary): file_language's verdict on its headings, text and encoding."""
+        self.language.encoding = encoding
+        verdict = self.language.verdict()
+        if verdict.language is not None:
+            return file_language.home_regions(verdict.language), False, verdict.describe()
+        if self.language.han and not verdict.mixed:
+            regions = frozenset().union(*(file_language.home_regions(lang) for lang in _HAN_LANGUAGES))
+            return regions, True, "Han characters written in " + ", ".join(sorted(regions))
+        return frozenset(), False, ""
+
     def _pointing(self, encoding: str | None) -> tuple[list[str], str | None]:
-        """(what in the file points away from the region, the one country it points to)."""
+        """(what in the file points away from the region, the one country it points to).
+        Sets `examples`: the country, or the few tied ones, that the file points to."""
         from ..domain import places
 
         said: list[str] = []
@@ -360,8 +395,18 @@ class AssumedRegionEvidence:
             said.append(f"{', '.join(self.against_examples[code])} ({code})")
         if self.against.get("\x00postal") and not any("postal" in s for s in said):
             said.append(f"postal codes not in {self.region}'s format")
-        if self.kana and "cells in its script" in self.for_ and "HIRAGANA" not in self.script:
-            del self.for_["cells in its script"]        # Han characters beside kana: Japanese
+        script_regions, weak, why = self._script_regions(encoding)
+        candidates: set[str] = set()
+        if "CJK" in self.script and "cells in its script" in self.for_ and script_regions \
+                and self.region not in script_regions:
+            # Han characters in forms (or beside kana, Hangul) the region does not write:
+            # the text is evidence for the countries that do (臺, 縣: TW, HK, MO), not for it.
+            del self.for_["cells in its script"]
+            said.append(f"{why} ({', '.join(sorted(script_regions))})")
+            for r in script_regions:
+                points[r] += max(1, self.letter_cells, self.language.han // 10)
+        elif script_regions:
+            candidates |= script_regions - {self.region}    # weighed by the numbers alone
         letters = frozenset(self.letters)
         langs = ("Japanese",) if self.kana else places.letter_languages(letters) if letters else ()
         if langs and self.region not in places.language_regions(langs):
@@ -373,18 +418,61 @@ class AssumedRegionEvidence:
         enc_langs = places.encoding_languages(encoding or "") if self.letters or self.for_ else ()
         if enc_langs:
             regions = places.language_regions(enc_langs)
-            if self.region in regions:
+            if self.region in regions and (not script_regions or self.region in script_regions):
                 self._for(f"its language's encoding", encoding or "")
-            else:
+            elif self.region not in regions:
                 said.append(f"encoding {encoding} ({', '.join(enc_langs)})")
                 for r in regions:
                     points[r] += 1
-        top = points.most_common(2)
-        one = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+        # The file's numbers weigh the countries it points to: "0912-967-302" and
+        # "(02) 2345-6789" read in TW, not in HK or MO; a number the region refuses is
+        # evidence against it.
+        support: Counter[str] = Counter()
+        candidates |= set(points)
+        candidates.discard(self.region)
+        if self.numbers and len(candidates) <= 3 * MAX_REGIONS:
+            for r in candidates:
+                support[r] = sum(1 for t in self.numbers if nz.reading_in(t, r))
+        own = sum(self.numbers.values())
+        total = Counter({r: points[r] + support[r] for r in candidates if points[r] or support[r] > own})
+        top = total.most_common()
+        best = [r for r, k in top if k == top[0][1]] if top else []
+        self.examples = tuple(sorted(best))[:3] if best and len(best) <= 3 else ()
+        if weak and "cells in its script" in self.for_ and len(best) == 1 and support[best[0]] > own \
+                and best[0] in script_regions:
+            # characters every Han-writing country writes, and numbers that read in one of
+            # them more than in the region: the text says nothing for the region
+            del self.for_["cells in its script"]
+            said.append(f"numbers that read in {best[0]} more than in {self.region} "
+                        f"({support[best[0]]} against {own} of {len(self.numbers)})")
+        one = best[0] if len(best) == 1 else None
         taken = sum(self.taken_n.values())
-        if one and 2 * points[one] < taken:
+        if one and 2 * total[one] < taken:
             one = None      # a few rows' places: no word on the file as a whole
         return said, one
+
+    def option(self) -> str:
+        """The --region option the file's evidence names ("--region TW", "--region HK or
+        --region SG"), or "--region CC" when it points nowhere."""
+        return " or ".join(f"--region {r}" for r in self.examples) if self.examples else "--region CC"
+
+    def _refused_line(self, said: list[str]) -> dict | None:
+        """The summary's line on numbers the region refuses that read in the country the
+        file points to ("9539 6767" in a file of Hong Kong addresses), or None."""
+        refused = [t for t, ok in self.numbers.items() if not ok]
+        if not refused or not self.examples:
+            return None
+        ok = [t for t in refused if any(nz.reading_in(t, r) for r in self.examples)]
+        if not ok:
+            return None
+        shown = ", ".join(f"'{t}'" for t in ok[:SHOWN_EXAMPLES])
+        where = " or ".join(self.examples)
+        return {"what": f"phone numbers not of {self.region}",
+                "decided": "left empty (their text in Notes, the row warned)",
+                "evidence": f"{len(ok)} number(s) without a country code ({shown}) are no {self.region} numbers "
+                            f"(the store's assumed region) but read in {where}"
+                            + (", where the file points: " + "; ".join(said) if said else "")
+                            + f"; give the file's country with {self.option()}, or add a Country column"}
 
     def decide(self, encoding: str | None, settled: int = 0) -> dict | None:
         """The summary's line on the assumed region (see the class). `settled`: of the
@@ -406,21 +494,22 @@ class AssumedRegionEvidence:
                     "evidence": f"{taken} number(s) ({shown}) read in {self.region} only because it is the "
                                 f"store's assumed region, and nothing in the file says they are {self.region} "
                                 "numbers" + ("; the file points elsewhere: " + "; ".join(said) if said else "")
-                                + "; give the file's country with --region CC, or set the store's with "
+                                + f"; give the file's country with {self.option()}, or set the store's with "
                                   "`cims settings region CC`, or add a Country column"}
         if taken > 0 and not self.for_:
             header = max(self.taken_n, key=lambda h: self.taken_n[h])
             shown = ", ".join(f"'{e}'" for e in self.taken[header])
             why = ("; the file points elsewhere: " + "; ".join(said)) if said else ""
             raise ImportRefused(
-                f"column '{header}': {taken} phone number(s) without a country code ({shown}) would be "
+                f"column '{header}': {max(taken, sum(self.numbers.values()) - settled)} phone number(s) "
+                f"without a country code ({shown}) would be "
                 f"read as {self.region} numbers only because {self.region} is the store's assumed region, "
                 f"and nothing in the file says they are {self.region} numbers{why}. Nothing was imported. "
                 f"Give the file's country with --region {one or 'CC'}"
                 f"{' (its two-letter code)' if not one else ''}, or set the store's with "
                 f"`cims settings region CC`, or add a Country column.")
         if taken <= 0 or not self.for_:
-            return None
+            return self._refused_line(said)
         # (examples of places, domains and numbers as other lines show them; never a name)
         found = "; ".join(f"{k} (e.g. '{self.for_examples[k]}')" if k != "cells in its script"
                           else f"{k} ({self.for_examples[k]})" for k, n in self.for_.most_common(4))

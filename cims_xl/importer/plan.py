@@ -574,7 +574,7 @@ class RowPreparer:
                         "region_default": options.region_default,
                         "foreign_regions": dict(options.foreign_regions),
                         **options.blank_country,
-                        "region_hint": IMPORT_REGION_HINT,
+                        "region_hint": import_region_hint(options.blank_country.get("region_examples", ())),
                         "date_orders": dict(options.date_orders),
                         "calendars": dict(options.calendars),
                         "compact_dates": dict(options.compact_dates),
@@ -2189,6 +2189,18 @@ def _merge_tags(old: str | None, new: str | None) -> str | None:
 # terms of `cims import` and the Import sheet.
 IMPORT_REGION_HINT = ("give the row's country in a Country column, or the file's with --region "
                       "(e.g. --region DE), or write the number with + and its country code")
+
+
+def import_region_hint(examples: tuple[str, ...] = ()) -> str:
+    """IMPORT_REGION_HINT naming the countries the file points to as the example
+    (importer.phone_evidence: "--region TW" for a file of Taiwanese addresses) instead
+    of --region DE, which stands for any country."""
+    if not examples:
+        return IMPORT_REGION_HINT
+    shown = " or ".join(f"--region {r}" for r in examples)
+    return IMPORT_REGION_HINT.replace("--region (e.g. --region DE)", f"{shown} (where the file points)")
+
+
 # Why a further row of an order whose total its first row holds is not stored again.
 FURTHER_LINE = "order number: a further line of that order, added to it; the total is on that row"
 NEW_NAMES_KEPT = 10     # names of customers an import creates, kept for its summary

@@ -38,6 +38,7 @@ from .ticket_pauses import PendingPauses
 from .user_values import UserValues
 from .values import ValueEvidence, parse_values, value_key
 from .header_currency import header_code
+from .plain_amounts import PlainAmounts
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, mixed_share_fields, subtotal_text
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
@@ -202,6 +203,7 @@ class Scan:
     # field -> other countries its numbers without a country code read in (phone_evidence)
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     blank_country: dict = field(default_factory=dict)   # Options.blank_country
+    plain: PlainAmounts | None = None       # amounts naming no currency beside ones naming one
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
     yen_columns: frozenset[int] = frozenset()
@@ -800,6 +802,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     named = _CurrencyEvidence(ent, mapping, table.columns)
     named.given = (values_given or {}).get("currency", {})
     language = file_language.LanguageEvidence(src.encoding, table.headers) if named.active else None
+    plain = PlainAmounts(named.money, named.code, named.headed) if named.active else None
     yen_cols = (frozenset(col for col, nev in numbers.items() if kinds.get(nev.target) == "money")
                 if named.active and file_language.backslash_is_yen(src.encoding) else frozenset())
     yen_fixed: dict[int, int] = {}
@@ -869,6 +872,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if named.active:
             named.add(values)
             language.add(values)
+            plain.add(number, values)
         if listed.active:
             listed.add(values)
         if tagged.active:
@@ -1074,6 +1078,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             inferences.append(line)
         if assumed_ev.unsupported:
             blank_country["region_unsupported"] = assumed_ev.unsupported
+        if assumed_ev.examples:
+            # the option a refused number's message names: the country the file points to
+            blank_country["region_examples"] = assumed_ev.examples
     calendars = _decide_calendars(evidence, table, mapping, calendar, table.headers, samples)
     inferences = [i for c in calendars.values() for i in c[1]] + inferences
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
@@ -1084,7 +1091,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
-                blank_country=blank_country,
+                blank_country=blank_country, plain=plain,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
                 yen_columns=yen_cols, float_wholes=wholes,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if ledger and money_cols else None,
@@ -1944,6 +1951,11 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         if scan.named is not None:
             prefer, currency_inferences = settle_bare_symbols(scan.named, currency, store_currency)
             scan.inferences.extend(currency_inferences)
+        file_currency = None
+        if scan.plain is not None and currency is None:
+            file_currency, line = scan.plain.decide(store_currency)     # raises where it cannot tell
+            if line:
+                scan.inferences.append(line)
         value_inferences, probability_scale = scan.values.decide() if scan.values else ([], None)
         if "probability" in scan.fraction_fields:
             # the column's fractions are read once, with its decimal mark (evidence.fraction_fields)
@@ -1959,7 +1971,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           blank_country=scan.blank_country,
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
                           mixed_shares=scan.mixed_shares, float_wholes=scan.float_wholes,
-                          currency=currency,
+                          currency=currency or file_currency,
                           store_currency=store_currency,
                           currencies=prefer, serial_offset=src.serial_offset,
                           amount_per=scan.amount_per, order_folds=scan.order_folds,
@@ -2150,7 +2162,7 @@ def _assumed_region_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int
     return AssumedRegionEvidence(
         region, phone, tuple(columns[j] for j, c in enumerate(mapping.columns) if c.header in country),
         cols("email", "customer_email"), cols("city", "customer_city", "province", "customer_province"),
-        cols("postal_code", "customer_postal_code"))
+        cols("postal_code", "customer_postal_code"), headers=tuple(c.header for c in mapping.columns))
 
 
 def _email_countries(pev) -> dict | None:
