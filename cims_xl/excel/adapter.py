@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from ..errors import CimsError
-from .layout import HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, layout_for_sheet
+from .layout import BY_SHEET, HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, locate_data_sheets
 from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
 from .scratch_files import save_workbook
@@ -93,6 +93,7 @@ class WorkbookAdapter(Protocol):
 
     def sheet_names(self) -> list[str]: ...
     def active_sheet_name(self) -> str: ...
+    def data_sheets(self) -> dict[str, str]: ...
     def table_sheet(self, name: str) -> SheetAdapter: ...
     def get_name(self, name: str) -> Any: ...
     def set_name(self, name: str, value: Any) -> None: ...
@@ -142,6 +143,23 @@ class QuietUI:
 
     def clear_progress(self) -> None:
         pass
+
+
+def layout_of(name: str, located: Mapping[str, str]) -> SheetLayout:
+    """The layout of the workbook's sheet `name`, given `located` (layout sheet -> sheet
+    name, `layout.locate_data_sheets`): a renamed data sheet has its table's layout.
+    Raises SheetError for a sheet that is no data sheet."""
+    for lay_sheet, actual in located.items():
+        if actual == name:
+            return BY_SHEET[lay_sheet]
+    if name in BY_SHEET:        # a sheet of that name that holds another table: FileSheet says what is wrong
+        return BY_SHEET[name]
+    raise SheetError(f"{name!r} is not a data sheet; data sheets are: {', '.join(BY_SHEET)}")
+
+
+def sheet_label(sheet: "SheetAdapter") -> str:
+    """How a summary names a data sheet: "Tickets", or "Tickets (sheet renamed 工单)"."""
+    return sheet.name if sheet.name == sheet.layout.sheet else f"{sheet.layout.sheet} (sheet renamed {sheet.name})"
 
 
 def _header_text(value: Any, i: int) -> str:
@@ -215,11 +233,15 @@ class FileWorkbook:
     def active_sheet_name(self) -> str:
         return self._active or self.wb.active.title
 
+    def data_sheets(self) -> dict[str, str]:
+        """Layout sheet name -> the sheet holding it (renamed ones found by their table)."""
+        return locate_data_sheets((ws.title, list(ws.tables)) for ws in self.wb.worksheets)
+
     def table_sheet(self, name: str) -> "FileSheet":
         if name not in self._sheets:
             if name not in self.wb.sheetnames:
                 raise SheetError(f"the workbook has no sheet {name!r}")
-            self._sheets[name] = FileSheet(self, self.wb[name], layout_for_sheet(name))
+            self._sheets[name] = FileSheet(self, self.wb[name], layout_of(name, self.data_sheets()))
         return self._sheets[name]
 
     def _name_cell(self, name: str):
@@ -971,11 +993,15 @@ class LiveWorkbook:
     def active_sheet_name(self) -> str:
         return self.book.sheets.active.name
 
+    def data_sheets(self) -> dict[str, str]:
+        """Layout sheet name -> the sheet holding it (renamed ones found by their table)."""
+        return locate_data_sheets((s.name, [t.name for t in s.tables]) for s in self.book.sheets)
+
     def table_sheet(self, name: str) -> LiveSheet:
         if name not in self._sheets:
             if name not in self.sheet_names():
                 raise SheetError(f"the workbook has no sheet {name!r}")
-            self._sheets[name] = LiveSheet(self, self.book.sheets[name], layout_for_sheet(name))
+            self._sheets[name] = LiveSheet(self, self.book.sheets[name], layout_of(name, self.data_sheets()))
         return self._sheets[name]
 
     def _name_range(self, name: str):
