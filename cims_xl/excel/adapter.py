@@ -162,6 +162,48 @@ def sheet_label(sheet: "SheetAdapter") -> str:
     return sheet.name if sheet.name == sheet.layout.sheet else f"{sheet.layout.sheet} (sheet renamed {sheet.name})"
 
 
+# Rows typed under a table: taken in when right under it or after at most this many
+# empty rows (a row left free by mistake); text further down is the user's (a note).
+MAX_GAP_ROWS = 2
+BELOW_SCAN_ROWS = 1_048_576        # Excel's last row: the search ends at the first long gap anyway
+FORMULA_CELL = object()            # `rows_typed_below`: a cell holding a formula
+LIVE_BLOCK_ROWS = 200
+
+
+def rows_typed_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int], limit: int,
+                     max_gap: int = MAX_GAP_ROWS) -> int:
+    """How many of the sheet rows right under a table it should take in (0: none).
+
+    `row_at(i)`: the cells of the i-th row under the table (0: right under it), in the
+    table's columns (None for an empty cell, FORMULA_CELL for a formula); rows from
+    `limit` on are not looked at (another table, the sheet's end). `fields`: positions
+    of the business field columns. A row is typed when a field cell holds a value that
+    is no formula; a block of typed rows is taken when it starts right under the table
+    (or the block before it) or after at most `max_gap` rows empty in every column. A
+    row of only formulas (a total), a row with something only beside the fields, or a
+    longer gap ends the search: a note written further down is not a record.
+    """
+    def typed(i: int) -> bool:
+        row = row_at(i)
+        return any(row[f] is not None and row[f] is not FORMULA_CELL for f in fields if f < len(row))
+
+    def empty(i: int) -> bool:
+        return all(v is None for v in row_at(i))
+
+    taken = r = 0
+    while r < limit:
+        gap = 0
+        while r + gap < limit and gap <= max_gap and empty(r + gap):
+            gap += 1
+        if gap > max_gap or r + gap >= limit or not typed(r + gap):
+            break
+        r += gap
+        while r < limit and typed(r):
+            r += 1
+        taken = r
+    return taken
+
+
 def _header_text(value: Any, i: int) -> str:
     return str(value) if value not in (None, "") else f"Column{i + 1}"
 
@@ -500,19 +542,32 @@ class FileSheet:
         self._read_headers()
 
     def _take_rows_below(self) -> None:
-        """Rows typed right under the table (not taken in, as LibreOffice or a script leave
-        them) become table rows, as Excel does when one types there. A line holding only
-        formulas (a total under the table) is not a typed row and stops the search."""
+        """Rows typed under the table (not taken in, as LibreOffice or a script leave
+        them) become table rows; `rows_typed_below` says which (right under it, or after
+        at most MAX_GAP_ROWS empty rows). Another table below stops the search."""
+        from openpyxl.utils.cell import range_boundaries
+
         c1, _, c2, last = self._bounds()
-        cols = [self._col[c.header] for c in self.layout.field_columns if c.header in self._col]
+        cols = [self._col[c.header] - c1 for c in self.layout.field_columns if c.header in self._col]
+        limit = BELOW_SCAN_ROWS
+        for t in self.ws.tables.values():
+            t1, top, t2, _ = range_boundaries(t.ref)
+            if t is not self.table and top > last and t1 <= c2 and t2 >= c1:
+                limit = min(limit, top - last - 1)
         cells = self.ws._cells
-        end = last
-        while any((cell := cells.get((end + 1, c))) is not None and cell.value not in (None, "")
-                  and cell.data_type != "f" for c in cols):
-            end += 1
-        if end > last:
-            self._grow_validations(last, end)
-            self._set_ref(end)
+
+        def row_at(i: int) -> list[Any]:
+            out = []
+            for c in range(c1, c2 + 1):
+                cell = cells.get((last + 1 + i, c))
+                out.append(None if cell is None or cell.value in (None, "") else
+                           FORMULA_CELL if cell.data_type == "f" else cell.value)
+            return out
+
+        n = rows_typed_below(row_at, cols, limit)
+        if n:
+            self._grow_validations(last, last + n)
+            self._set_ref(last + n)
 
     # -- geometry --
     def _bounds(self) -> tuple[int, int, int, int]:
@@ -868,6 +923,41 @@ class LiveSheet:
         else:
             raise SheetError(f"sheet {self.name!r} has no table {layout.table}; rebuild the workbook")
         self._load_geometry()
+        self._take_rows_below()
+
+    def _take_rows_below(self) -> None:
+        """Rows typed under the table after an empty row (Excel grows a table only for a
+        row typed right under it) become table rows, by the rule a closed file follows
+        (`rows_typed_below`). Read in blocks of LIVE_BLOCK_ROWS: one Excel call each."""
+        last = self._top + self._n
+        ncols = len(self.headers)
+        used = self.sheet.used_range
+        limit = used.row + used.shape[0] - 1 - last
+        right = self._left + ncols - 1
+        for t in self.sheet.tables:
+            rng = t.range
+            if t.name != self.table.name and rng.row > last and rng.column <= right \
+                    and rng.column + rng.shape[1] - 1 >= self._left:
+                limit = min(limit, rng.row - last - 1)
+        if limit <= 0:
+            return
+        blocks: dict[int, list] = {}
+
+        def row_at(i: int) -> list[Any]:
+            b = i // LIVE_BLOCK_ROWS
+            if b not in blocks:
+                top = last + 1 + b * LIVE_BLOCK_ROWS
+                bottom = min(top + LIVE_BLOCK_ROWS, last + 1 + limit) - 1
+                formulas = self.sheet.range((top, self._left), (bottom, right)).options(ndim=2).formula
+                blocks[b] = [[None if f in (None, "") else FORMULA_CELL if str(f).startswith("=") else f
+                              for f in row] for row in formulas]
+            return blocks[b][i % LIVE_BLOCK_ROWS]
+
+        fields = [self._col[c.header] for c in self.layout.field_columns if c.header in self._col]
+        n = rows_typed_below(row_at, fields, limit)
+        if n:
+            self.table.resize(self.sheet.range((self._top, self._left), (last + n, right)))
+            self._load_geometry()
 
     def _load_geometry(self) -> None:
         header = self.table.header_row_range
