@@ -659,6 +659,24 @@ class FileSheet:
             cell.number_format = fmt
         put_file_cell(cell, value)
 
+    def protect_formula_text(self) -> int:
+        """Mark every text cell of the table body that starts like a formula (`is_risky`:
+        = + - @ tab CR and their full-width forms) with the quote prefix, so that Excel
+        keeps it text when the cell is edited; LibreOffice drops the mark when it saves
+        (ECMA-376 Part 1, §18.8.45 xf quotePrefix). Formula cells are left alone.
+        Returns how many cells were marked."""
+        c1, _, c2, _ = self._bounds()
+        cells = self.ws._cells
+        marked = 0
+        for r in range(self.first_row, self.last_row + 1):
+            for c in range(c1, c2 + 1):
+                cell = cells.get((r, c))
+                if cell is not None and cell.data_type in ("s", "inlineStr") and isinstance(cell.value, str) \
+                        and is_risky_text(ooxml_unescape(cell.value)) and not cell.quotePrefix:
+                    cell.quotePrefix = True
+                    marked += 1
+        return marked
+
     def widen_columns(self, widths: Mapping[str, float]) -> None:
         """Make table columns at least this wide (characters); never narrows one."""
         from .columns import column_dimension
@@ -993,6 +1011,19 @@ class LiveSheet:
     def _range(self, row0: int, row1: int, header: str):
         col = self._left + self._col[header]
         return self.sheet.range((self._top + 1 + row0, col), (self._top + 1 + row1, col))
+
+    def protect_formula_text(self) -> int:
+        """As `FileSheet.protect_formula_text`: every text cell of the table that starts
+        like a formula is written again with Excel's leading apostrophe (`live_value`),
+        which a workbook saved by LibreOffice lost. Only our columns: xlwings reads a
+        formula's result, and a formula in the user's own column must stay one (in ours,
+        Refresh writes values anyway). Returns how many cells were written."""
+        data = self.read()
+        ours = [h for h in self.layout.headers if h in data.columns]
+        risky = [(i, h) for i, row in enumerate(data.rows) for h in ours if is_risky_text(row[data.columns[h]])]
+        for i, h in risky:
+            self._range(i, i, h).value = [[live_value(data.rows[i][data.columns[h]])]]
+        return len(risky)
 
     def widen_columns(self, widths: Mapping[str, float]) -> None:
         """Make table columns at least this wide (characters); never narrows one."""

@@ -256,8 +256,17 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     widen = getattr(sheet, "widen_columns", None)
     if widen is not None:  # emails, tags and names shown whole (up to a cap)
         widen(fit_widths(layout, desired.values()))
+    _protect(sheet)
     _note(progress, len(rows), len(rows), f"Refreshed {sheet.name}")
     return {"rows": len(recs), "changed": len(updates), "added": len(new), "removed": len(drop)}
+
+
+def _protect(sheet: SheetAdapter) -> None:
+    """Text that starts like a formula keeps its text mark on every row of the table,
+    not only the rows just written: LibreOffice drops the mark when it saves."""
+    protect = getattr(sheet, "protect_formula_text", None)
+    if protect is not None:
+        protect()
 
 
 def stored_check(ent, rec: Mapping[str, Any]) -> str | None:
@@ -779,6 +788,7 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
     job.sheet.write(updates)
     job.sheet.highlight(unmark, on=False)
     job.sheet.highlight(mark, on=True)
+    _protect(job.sheet)
     return counts
 
 
