@@ -34,6 +34,7 @@ from ..errors import CimsError
 from .layout import BY_SHEET, HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, locate_data_sheets
 from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
+from .print_setup import repair_print_width
 from .scratch_files import save_workbook
 from .sheet_codec import Uncomputed, is_risky_text
 
@@ -383,6 +384,7 @@ class FileWorkbook:
         ensure_writable(target)
         for sheet in self._sheets.values():
             sheet.fit_lines()
+            repair_print_width(sheet.ws)    # older workbooks printed four columns a page
         pkg = Package(self.path, self._original)
         xlsx_patch.apply(self.wb, self._snapshot, pkg)
         repair_package(pkg)
