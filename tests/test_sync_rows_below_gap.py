@@ -14,6 +14,7 @@ from cims_xl.excel.adapter import FORMULA_CELL, FileWorkbook, rows_typed_below
 from cims_xl.excel.layout import BY_SHEET
 from cims_xl.services import records
 
+from render_check import SOFFICE, convert
 from test_sync_support import new_workbook
 
 
@@ -215,3 +216,38 @@ def test_the_live_sheet_takes_rows_typed_after_an_empty_row_by_the_same_rule():
     sheet.tables.append(_Table(sheet, "tblCustomers", 1, 1, 2, len(layout.headers)))
     live = LiveSheet(object(), sheet, layout)
     assert [r[1] for r in live.read().rows] == ["Ana", None, "Bruno", "Carla"]
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_a_workbook_saved_by_libreoffice_with_a_renamed_sheet_and_a_gap_loses_no_typed_row(run, admin, tmp_path):
+    cid = records.create(admin, "customer", {"name": "Chen Wei"})["id"]
+    book = _refreshed(run, tmp_path)
+    wb = openpyxl.load_workbook(book)
+    wb["Tickets"].title = "工单"
+    wb.save(book)
+    _type_at(book, "Customers", 1, [{"Name": "Rahel Tesfaye"}, {"Name": "Søren Kierkegaard"}])
+    wb = openpyxl.load_workbook(book)
+    ws = wb["工单"]
+    c1, r1, c2, r2 = range_boundaries(ws.tables["tblTickets"].ref)
+    headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
+    ws.cell(r2 + 2, c1 + headers.index("Customer ID")).value = cid       # row r2+1 left empty
+    ws.cell(r2 + 2, c1 + headers.index("Subject")).value = "发票抬头错了"
+    wb.save(book)
+    saved = convert(book, "xlsx", tmp_path / "lo", tmp_path / "profile")   # LibreOffice's own file
+    code, out, err = run("--format", "json", "sync", str(saved), "save")
+    assert code == 0, err
+    sheets = json.loads(out)["sheets"]
+    assert sheets["Customers"]["created"] == 2
+    assert sheets["Tickets (sheet renamed 工单)"]["created"] == 1
+    assert sorted(c["name"] for c in records.list_records(admin, "customer")) == \
+        sorted(["Chen Wei", "Rahel Tesfaye", "Søren Kierkegaard"])
+    assert [t["subject"] for t in records.list_records(admin, "ticket")] == ["发票抬头错了"]
+    statuses = [v for v in _column_values(saved, "工单", "tblTickets", "Status") if v]
+    assert statuses == ["Created"]
+
+
+def _column_values(path, sheet: str, table: str, header: str) -> list:
+    ws = openpyxl.load_workbook(path)[sheet]
+    c1, r1, c2, r2 = range_boundaries(ws.tables[table].ref)
+    headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
+    return [ws.cell(r, c1 + headers.index(header)).value for r in range(r1 + 1, r2 + 1)]
