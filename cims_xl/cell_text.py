@@ -1,7 +1,9 @@
 """Text in spreadsheet cells, without any workbook library: pure functions both sides use.
 
 - `is_risky`: text a spreadsheet would run as a formula (or DDE payload) if written as
-  is: starting with =, +, -, @, tab or CR (OWASP "CSV injection").
+  is: starting with =, +, -, @, tab or CR (OWASP "CSV injection"), or with their
+  full-width forms ＝ ＋ － ＠, which Excel with a CJK input method turns into the
+  ASCII ones when the cell is entered.
 - `ooxml_escape` / `ooxml_unescape`: text as an .xlsx file stores it (ECMA-376 Part 1
   §22.9.2.19 ST_Xstring: characters XML cannot carry are written _xHHHH_).
 - `text_width_chars`: a line's width in Excel column units (wide CJK characters: two).
@@ -16,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def is_risky(text: str) -> bool:

@@ -1614,6 +1614,8 @@ def sync(app: App, workbook, action, sheets, force):
     rows = [{"sheet": name, **(counts if isinstance(counts, dict) else {"result": counts})}
             for name, counts in (result.get("sheets") or {}).items()]
     app.out.emit(rows or result, title=f"{action} · {Path(workbook).name}")
+    for note in result.get("missing") or []:     # a data sheet deleted from the workbook (Refresh)
+        app.out.message(f"warning: {note}")
     _show_not_saved(app, result.get("not_saved") or [])
     _exit_if_not_saved(result.get("not_saved") or [])
 

@@ -31,9 +31,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from ..errors import CimsError
-from .layout import HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, layout_for_sheet
+from .layout import BY_SHEET, HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, locate_data_sheets
 from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
+from .print_setup import repair_print_width
 from .scratch_files import save_workbook
 from .sheet_codec import Uncomputed, is_risky_text
 
@@ -93,6 +94,7 @@ class WorkbookAdapter(Protocol):
 
     def sheet_names(self) -> list[str]: ...
     def active_sheet_name(self) -> str: ...
+    def data_sheets(self) -> dict[str, str]: ...
     def table_sheet(self, name: str) -> SheetAdapter: ...
     def get_name(self, name: str) -> Any: ...
     def set_name(self, name: str, value: Any) -> None: ...
@@ -142,6 +144,65 @@ class QuietUI:
 
     def clear_progress(self) -> None:
         pass
+
+
+def layout_of(name: str, located: Mapping[str, str]) -> SheetLayout:
+    """The layout of the workbook's sheet `name`, given `located` (layout sheet -> sheet
+    name, `layout.locate_data_sheets`): a renamed data sheet has its table's layout.
+    Raises SheetError for a sheet that is no data sheet."""
+    for lay_sheet, actual in located.items():
+        if actual == name:
+            return BY_SHEET[lay_sheet]
+    if name in BY_SHEET:        # a sheet of that name that holds another table: FileSheet says what is wrong
+        return BY_SHEET[name]
+    raise SheetError(f"{name!r} is not a data sheet; data sheets are: {', '.join(BY_SHEET)}")
+
+
+def sheet_label(sheet: "SheetAdapter") -> str:
+    """How a summary names a data sheet: "Tickets", or "Tickets (sheet renamed 工单)"."""
+    return sheet.name if sheet.name == sheet.layout.sheet else f"{sheet.layout.sheet} (sheet renamed {sheet.name})"
+
+
+# Rows typed under a table: taken in when right under it or after at most this many
+# empty rows (a row left free by mistake); text further down is the user's (a note).
+MAX_GAP_ROWS = 2
+BELOW_SCAN_ROWS = 1_048_576        # Excel's last row: the search ends at the first long gap anyway
+FORMULA_CELL = object()            # `rows_typed_below`: a cell holding a formula
+LIVE_BLOCK_ROWS = 200
+
+
+def rows_typed_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int], limit: int,
+                     max_gap: int = MAX_GAP_ROWS) -> int:
+    """How many of the sheet rows right under a table it should take in (0: none).
+
+    `row_at(i)`: the cells of the i-th row under the table (0: right under it), in the
+    table's columns (None for an empty cell, FORMULA_CELL for a formula); rows from
+    `limit` on are not looked at (another table, the sheet's end). `fields`: positions
+    of the business field columns. A row is typed when a field cell holds a value that
+    is no formula; a block of typed rows is taken when it starts right under the table
+    (or the block before it) or after at most `max_gap` rows empty in every column. A
+    row of only formulas (a total), a row with something only beside the fields, or a
+    longer gap ends the search: a note written further down is not a record.
+    """
+    def typed(i: int) -> bool:
+        row = row_at(i)
+        return any(row[f] is not None and row[f] is not FORMULA_CELL for f in fields if f < len(row))
+
+    def empty(i: int) -> bool:
+        return all(v is None for v in row_at(i))
+
+    taken = r = 0
+    while r < limit:
+        gap = 0
+        while r + gap < limit and gap <= max_gap and empty(r + gap):
+            gap += 1
+        if gap > max_gap or r + gap >= limit or not typed(r + gap):
+            break
+        r += gap
+        while r < limit and typed(r):
+            r += 1
+        taken = r
+    return taken
 
 
 def _header_text(value: Any, i: int) -> str:
@@ -215,11 +276,15 @@ class FileWorkbook:
     def active_sheet_name(self) -> str:
         return self._active or self.wb.active.title
 
+    def data_sheets(self) -> dict[str, str]:
+        """Layout sheet name -> the sheet holding it (renamed ones found by their table)."""
+        return locate_data_sheets((ws.title, list(ws.tables)) for ws in self.wb.worksheets)
+
     def table_sheet(self, name: str) -> "FileSheet":
         if name not in self._sheets:
             if name not in self.wb.sheetnames:
                 raise SheetError(f"the workbook has no sheet {name!r}")
-            self._sheets[name] = FileSheet(self, self.wb[name], layout_for_sheet(name))
+            self._sheets[name] = FileSheet(self, self.wb[name], layout_of(name, self.data_sheets()))
         return self._sheets[name]
 
     def _name_cell(self, name: str):
@@ -319,6 +384,7 @@ class FileWorkbook:
         ensure_writable(target)
         for sheet in self._sheets.values():
             sheet.fit_lines()
+            repair_print_width(sheet.ws)    # older workbooks printed four columns a page
         pkg = Package(self.path, self._original)
         xlsx_patch.apply(self.wb, self._snapshot, pkg)
         repair_package(pkg)
@@ -478,19 +544,32 @@ class FileSheet:
         self._read_headers()
 
     def _take_rows_below(self) -> None:
-        """Rows typed right under the table (not taken in, as LibreOffice or a script leave
-        them) become table rows, as Excel does when one types there. A line holding only
-        formulas (a total under the table) is not a typed row and stops the search."""
+        """Rows typed under the table (not taken in, as LibreOffice or a script leave
+        them) become table rows; `rows_typed_below` says which (right under it, or after
+        at most MAX_GAP_ROWS empty rows). Another table below stops the search."""
+        from openpyxl.utils.cell import range_boundaries
+
         c1, _, c2, last = self._bounds()
-        cols = [self._col[c.header] for c in self.layout.field_columns if c.header in self._col]
+        cols = [self._col[c.header] - c1 for c in self.layout.field_columns if c.header in self._col]
+        limit = BELOW_SCAN_ROWS
+        for t in self.ws.tables.values():
+            t1, top, t2, _ = range_boundaries(t.ref)
+            if t is not self.table and top > last and t1 <= c2 and t2 >= c1:
+                limit = min(limit, top - last - 1)
         cells = self.ws._cells
-        end = last
-        while any((cell := cells.get((end + 1, c))) is not None and cell.value not in (None, "")
-                  and cell.data_type != "f" for c in cols):
-            end += 1
-        if end > last:
-            self._grow_validations(last, end)
-            self._set_ref(end)
+
+        def row_at(i: int) -> list[Any]:
+            out = []
+            for c in range(c1, c2 + 1):
+                cell = cells.get((last + 1 + i, c))
+                out.append(None if cell is None or cell.value in (None, "") else
+                           FORMULA_CELL if cell.data_type == "f" else cell.value)
+            return out
+
+        n = rows_typed_below(row_at, cols, limit)
+        if n:
+            self._grow_validations(last, last + n)
+            self._set_ref(last + n)
 
     # -- geometry --
     def _bounds(self) -> tuple[int, int, int, int]:
@@ -581,6 +660,24 @@ class FileSheet:
         if fmt and cell.number_format == "General" and value is not None:
             cell.number_format = fmt
         put_file_cell(cell, value)
+
+    def protect_formula_text(self) -> int:
+        """Mark every text cell of the table body that starts like a formula (`is_risky`:
+        = + - @ tab CR and their full-width forms) with the quote prefix, so that Excel
+        keeps it text when the cell is edited; LibreOffice drops the mark when it saves
+        (ECMA-376 Part 1, §18.8.45 xf quotePrefix). Formula cells are left alone.
+        Returns how many cells were marked."""
+        c1, _, c2, _ = self._bounds()
+        cells = self.ws._cells
+        marked = 0
+        for r in range(self.first_row, self.last_row + 1):
+            for c in range(c1, c2 + 1):
+                cell = cells.get((r, c))
+                if cell is not None and cell.data_type in ("s", "inlineStr") and isinstance(cell.value, str) \
+                        and is_risky_text(ooxml_unescape(cell.value)) and not cell.quotePrefix:
+                    cell.quotePrefix = True
+                    marked += 1
+        return marked
 
     def widen_columns(self, widths: Mapping[str, float]) -> None:
         """Make table columns at least this wide (characters); never narrows one."""
@@ -846,6 +943,41 @@ class LiveSheet:
         else:
             raise SheetError(f"sheet {self.name!r} has no table {layout.table}; rebuild the workbook")
         self._load_geometry()
+        self._take_rows_below()
+
+    def _take_rows_below(self) -> None:
+        """Rows typed under the table after an empty row (Excel grows a table only for a
+        row typed right under it) become table rows, by the rule a closed file follows
+        (`rows_typed_below`). Read in blocks of LIVE_BLOCK_ROWS: one Excel call each."""
+        last = self._top + self._n
+        ncols = len(self.headers)
+        used = self.sheet.used_range
+        limit = used.row + used.shape[0] - 1 - last
+        right = self._left + ncols - 1
+        for t in self.sheet.tables:
+            rng = t.range
+            if t.name != self.table.name and rng.row > last and rng.column <= right \
+                    and rng.column + rng.shape[1] - 1 >= self._left:
+                limit = min(limit, rng.row - last - 1)
+        if limit <= 0:
+            return
+        blocks: dict[int, list] = {}
+
+        def row_at(i: int) -> list[Any]:
+            b = i // LIVE_BLOCK_ROWS
+            if b not in blocks:
+                top = last + 1 + b * LIVE_BLOCK_ROWS
+                bottom = min(top + LIVE_BLOCK_ROWS, last + 1 + limit) - 1
+                formulas = self.sheet.range((top, self._left), (bottom, right)).options(ndim=2).formula
+                blocks[b] = [[None if f in (None, "") else FORMULA_CELL if str(f).startswith("=") else f
+                              for f in row] for row in formulas]
+            return blocks[b][i % LIVE_BLOCK_ROWS]
+
+        fields = [self._col[c.header] for c in self.layout.field_columns if c.header in self._col]
+        n = rows_typed_below(row_at, fields, limit)
+        if n:
+            self.table.resize(self.sheet.range((self._top, self._left), (last + n, right)))
+            self._load_geometry()
 
     def _load_geometry(self) -> None:
         header = self.table.header_row_range
@@ -881,6 +1013,19 @@ class LiveSheet:
     def _range(self, row0: int, row1: int, header: str):
         col = self._left + self._col[header]
         return self.sheet.range((self._top + 1 + row0, col), (self._top + 1 + row1, col))
+
+    def protect_formula_text(self) -> int:
+        """As `FileSheet.protect_formula_text`: every text cell of the table that starts
+        like a formula is written again with Excel's leading apostrophe (`live_value`),
+        which a workbook saved by LibreOffice lost. Only our columns: xlwings reads a
+        formula's result, and a formula in the user's own column must stay one (in ours,
+        Refresh writes values anyway). Returns how many cells were written."""
+        data = self.read()
+        ours = [h for h in self.layout.headers if h in data.columns]
+        risky = [(i, h) for i, row in enumerate(data.rows) for h in ours if is_risky_text(row[data.columns[h]])]
+        for i, h in risky:
+            self._range(i, i, h).value = [[live_value(data.rows[i][data.columns[h]])]]
+        return len(risky)
 
     def widen_columns(self, widths: Mapping[str, float]) -> None:
         """Make table columns at least this wide (characters); never narrows one."""
@@ -971,11 +1116,15 @@ class LiveWorkbook:
     def active_sheet_name(self) -> str:
         return self.book.sheets.active.name
 
+    def data_sheets(self) -> dict[str, str]:
+        """Layout sheet name -> the sheet holding it (renamed ones found by their table)."""
+        return locate_data_sheets((s.name, [t.name for t in s.tables]) for s in self.book.sheets)
+
     def table_sheet(self, name: str) -> LiveSheet:
         if name not in self._sheets:
             if name not in self.sheet_names():
                 raise SheetError(f"the workbook has no sheet {name!r}")
-            self._sheets[name] = LiveSheet(self, self.book.sheets[name], layout_for_sheet(name))
+            self._sheets[name] = LiveSheet(self, self.book.sheets[name], layout_of(name, self.data_sheets()))
         return self._sheets[name]
 
     def _name_range(self, name: str):

@@ -63,6 +63,7 @@ from ..errors import CimsError
 from ..report_layout import FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPUT_CELL, filter_name, report_prefix
 from . import styles
 from .layout import BY_SHEET, REPORT_SHEETS, SHEET_ORDER, Column, SheetLayout
+from .print_setup import fit_print_width
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VBA_DIR = REPO_ROOT / "vba"
@@ -309,10 +310,10 @@ def _add_data_sheet(wb: Workbook, lay: SheetLayout) -> Worksheet:
             ws.add_data_validation(dv)
     ws.add_table(_data_table(lay))
     ws.freeze_panes = f"A{lay.header_row + 1}"
-    # Wide tables print across several pages; each repeats the header, ID and name.
+    # Every column on one page width (landscape), as many pages down as the rows need,
+    # each repeating the header row (print_setup: Save and Refresh do the same on older workbooks).
     ws.print_title_rows = f"{lay.header_row}:{lay.header_row}"
-    ws.print_title_cols = "A:B"
-    ws.page_setup.orientation = "landscape"
+    fit_print_width(ws)
     return ws
 
 

@@ -142,6 +142,43 @@ LAYOUTS: dict[str, SheetLayout] = {kind: _layout(e) for kind, e in ENTITIES.item
 BY_SHEET: dict[str, SheetLayout] = {lay.sheet: lay for lay in LAYOUTS.values()}
 
 
+def layout_for_table(table: str) -> SheetLayout | None:
+    """The layout whose Excel Table has this name (tblCustomers, ...), None for another
+    table. Table names are case-insensitive in Excel (ECMA-376 Part 1, §18.5.1.2 table
+    name)."""
+    folded = str(table).casefold()
+    for lay in LAYOUTS.values():
+        if lay.table.casefold() == folded:
+            return lay
+    return None
+
+
+def locate_data_sheets(sheets: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    """Which sheet of a workbook holds each data sheet: layout sheet name -> sheet name.
+
+    `sheets`: (sheet name, names of the Excel Tables on it) for every sheet, in order.
+    A data sheet is the sheet of its name holding its table; a sheet the user renamed
+    (Tickets -> 工单) is found by its table (tblTickets: the table is ours); a sheet of
+    its name that holds no data table at all is still taken (its table may have been
+    renamed: the adapter reports what is wrong with it). A data sheet deleted entirely
+    is missing from the result.
+    """
+    listed = [(name, {str(t).casefold() for t in tables}) for name, tables in sheets]
+    ours = {lay.table.casefold() for lay in LAYOUTS.values()}
+    out: dict[str, str] = {}
+    for lay in LAYOUTS.values():
+        table = lay.table.casefold()
+        holders = [name for name, tables in listed if table in tables]
+        same = [tables for name, tables in listed if name == lay.sheet]
+        if lay.sheet in holders:
+            out[lay.sheet] = lay.sheet
+        elif holders:
+            out[lay.sheet] = holders[0]
+        elif same and not (same[0] & ours):
+            out[lay.sheet] = lay.sheet
+    return out
+
+
 def layout_for_sheet(sheet: str) -> SheetLayout:
     try:
         return BY_SHEET[sheet]

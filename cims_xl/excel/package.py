@@ -388,16 +388,20 @@ def require_cims_layout(path: str | os.PathLike, *, reports: bool = False) -> No
                       for el in root.iter(f"{{{SML_NS}}}sheet")}
             if reports and any(name in sheets for name in REPORT_SHEETS):
                 return
+            ours = {lay.table.casefold() for lay in BY_SHEET.values()}
             for name, part in sheets.items():
                 layout = BY_SHEET.get(name)
-                if layout is None or part is None or rels_name(part) not in names:
+                if part is None or rels_name(part) not in names:
                     continue
                 tables = [etree.fromstring(z.read(resolve(part, rel.get("Target"))))
                           for rel in etree.fromstring(z.read(rels_name(part)))
                           if rel.get("Type") == REL_TABLE and resolve(part, rel.get("Target")) in names]
                 for table in tables:
-                    if layout.table in (table.get("name"), table.get("displayName")):
+                    # a data table on its sheet, or on a sheet the user renamed (Tickets -> 工单)
+                    if str(table.get("name")).casefold() in ours or str(table.get("displayName")).casefold() in ours:
                         return
+                if layout is None:
+                    continue
                 # the sheet's one table, renamed by the user, still carrying our hidden key column
                 if len(tables) == 1 and "_key" in {c.get("name") for c in tables[0].iter(f"{{{SML_NS}}}tableColumn")}:
                     return

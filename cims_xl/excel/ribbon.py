@@ -39,7 +39,7 @@ def _session():
 
 def _data_sheet(book: WorkbookAdapter):
     name = book.active_sheet_name()
-    if name not in sync.DATA_SHEETS:
+    if name not in book.data_sheets().values():     # a renamed data sheet is found by its table
         raise CimsError(f"go to a data sheet first ({', '.join(sync.DATA_SHEETS)})")
     return book.table_sheet(name)
 
@@ -72,7 +72,8 @@ class _Cancelled(Exception):
 
 def _refresh_quietly(session, book: WorkbookAdapter, sheet: str) -> None:
     """Bring a sheet up to date after a ribbon action, unless it holds unsaved rows."""
-    if sheet in book.sheet_names():
+    sheet = book.data_sheets().get(sheet)      # its name in the workbook (maybe renamed)
+    if sheet is not None:
         with contextlib.suppress(sync.UnsavedChanges):
             sync.refresh_sheet(session, book.table_sheet(sheet), progress=book.ui.progress)
 
@@ -106,14 +107,17 @@ def sign_out(book: WorkbookAdapter) -> str:
 
 def _refresh(book: WorkbookAdapter, names: list[str] | None) -> str:
     session = _session()
+    missing: list[str] = []
     try:
-        result = sync.refresh_book(session, book, names, progress=book.ui.progress)
+        result = sync.refresh_book(session, book, names, progress=book.ui.progress, missing=missing)
     except sync.UnsavedChanges as exc:
         if not book.ui.confirm(f"{exc.message}.\n\nDiscard the unsaved changes and refresh?"):
             raise _Cancelled() from None
-        result = sync.refresh_book(session, book, names, force=True, progress=book.ui.progress)
+        missing.clear()
+        result = sync.refresh_book(session, book, names, force=True, progress=book.ui.progress, missing=missing)
     book.recalc()
-    return "Refreshed " + ", ".join(f"{name} ({r['rows']} rows)" for name, r in result.items())
+    return "Refreshed " + ", ".join(f"{name} ({r['rows']} rows)" for name, r in result.items()) + "".join(
+        f". {sync.missing_sheet_note(name)}" for name in missing)
 
 
 def refresh_sheet(book: WorkbookAdapter) -> str:

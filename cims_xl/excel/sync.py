@@ -36,7 +36,8 @@ from ..domain.schema import Entity
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..crashpoints import crash_point
 from ..services import records, sheet_rows
-from .adapter import FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError, TableData, ensure_writable
+from .adapter import (FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError, TableData, ensure_writable,
+                      sheet_label)
 from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout,
                      fit_widths)
 from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
@@ -255,8 +256,17 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     widen = getattr(sheet, "widen_columns", None)
     if widen is not None:  # emails, tags and names shown whole (up to a cap)
         widen(fit_widths(layout, desired.values()))
+    _protect(sheet)
     _note(progress, len(rows), len(rows), f"Refreshed {sheet.name}")
     return {"rows": len(recs), "changed": len(updates), "added": len(new), "removed": len(drop)}
+
+
+def _protect(sheet: SheetAdapter) -> None:
+    """Text that starts like a formula keeps its text mark on every row of the table,
+    not only the rows just written: LibreOffice drops the mark when it saves."""
+    protect = getattr(sheet, "protect_formula_text", None)
+    if protect is not None:
+        protect()
 
 
 def stored_check(ent, rec: Mapping[str, Any]) -> str | None:
@@ -778,6 +788,7 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
     job.sheet.write(updates)
     job.sheet.highlight(unmark, on=False)
     job.sheet.highlight(mark, on=True)
+    _protect(job.sheet)
     return counts
 
 
@@ -868,29 +879,61 @@ def delete_selected(session, sheet: SheetAdapter, rows: Iterable[int], *,
 
 # ----- headless entry point (cims sync WORKBOOK save|refresh|reports) -------------------------
 
-def _data_sheets(book, sheets: Iterable[str] | None) -> list[str]:
-    present = book.sheet_names()
+def _data_sheets(book, sheets: Iterable[str] | None, missing: list[str] | None = None) -> list[str]:
+    """The workbook's sheets to work on, by their names in the workbook.
+
+    A data sheet the user renamed (Tickets -> 工单) is found by its table and taken
+    under its new name; `--sheet` takes either name. Without `sheets`, every data sheet
+    present; the layout names of those deleted entirely are added to `missing`.
+    Raises SheetError for a name that is no data sheet, or one the workbook lacks.
+    """
+    located = book.data_sheets()        # layout sheet -> sheet name in the workbook
     if sheets:
         known = {n.casefold(): n for n in DATA_SHEETS}     # --sheet customers means Customers
-        names = [known.get(str(name).strip().casefold(), name) for name in sheets]
-        for name in names:
-            if name not in DATA_SHEETS:
-                raise SheetError(f"{name!r} is not a data sheet; use one of: {', '.join(DATA_SHEETS)}")
-            if name not in present:
-                raise SheetError(f"the workbook has no sheet {name!r}")
+        actual = set(located.values())
+        names: list[str] = []
+        for given in sheets:
+            text = str(given).strip()
+            if text in actual:          # a data sheet by its name in the workbook (maybe renamed)
+                name = text
+            elif (lay := known.get(text.casefold())) is None:
+                raise SheetError(f"{text!r} is not a data sheet; use one of: {', '.join(DATA_SHEETS)}")
+            elif lay not in located:
+                raise SheetError(f"the workbook has no sheet {lay!r} (no sheet holds its table "
+                                 f"{LAYOUTS_BY_SHEET[lay].table})")
+            else:
+                name = located[lay]
+            if name not in names:
+                names.append(name)
         return names
-    return [name for name in DATA_SHEETS if name in present]
+    if missing is not None:
+        missing += [name for name in DATA_SHEETS if name not in located]
+    return [located[name] for name in DATA_SHEETS if name in located]
+
+
+LAYOUTS_BY_SHEET = {lay.sheet: lay for lay in LAYOUTS.values()}
+
+
+def missing_sheet_note(name: str) -> str:
+    """What Refresh says about a data sheet deleted from the workbook."""
+    return (f"{name}: the workbook has no {name} sheet (no sheet holds its table {LAYOUTS_BY_SHEET[name].table}), "
+            f"so it was not refreshed; build a new workbook (cims workbook build) to get it back")
 
 
 def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
                  tz: dt.tzinfo | None = None, progress: Progress | None = None,
-                 anyway: str = "refresh anyway") -> dict[str, dict]:
-    """Refresh several sheets; refuses before changing any if one holds unsaved rows."""
-    adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets)]
+                 anyway: str = "refresh anyway", missing: list[str] | None = None) -> dict[str, dict]:
+    """Refresh several sheets; refuses before changing any if one holds unsaved rows.
+
+    Returns counts by sheet label (`adapter.sheet_label`: "Tickets (sheet renamed 工单)"
+    for a renamed one). `missing`, when given, gets the names of data sheets deleted
+    from the workbook (only when `sheets` is None).
+    """
+    adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets, missing)]
     if not force:
         for sheet in adapters:
             check_refresh(sheet, anyway=anyway)
-    return {s.name: refresh_sheet(session, s, force=True, tz=tz, progress=progress) for s in adapters}
+    return {sheet_label(s): refresh_sheet(session, s, force=True, tz=tz, progress=progress) for s in adapters}
 
 
 def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
@@ -898,9 +941,12 @@ def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool
               before_commit: Callable[[], None] | None = None,
               keep_row_ids: Callable[[], None] | None = None,
               not_saved: list[RowNotSaved] | None = None) -> dict[str, dict]:
+    """Save every data sheet (or `sheets`); counts by sheet label, as `refresh_book`.
+    A data sheet deleted from the workbook holds no edits: it is not an error here."""
     adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets)]
-    return save_sheets(session, adapters, force=force, tz=tz, progress=progress, before_commit=before_commit,
-                       keep_row_ids=keep_row_ids, not_saved=not_saved)
+    counts = save_sheets(session, adapters, force=force, tz=tz, progress=progress, before_commit=before_commit,
+                         keep_row_ids=keep_row_ids, not_saved=not_saved)
+    return {sheet_label(s): counts[s.name] for s in adapters}
 
 
 def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
@@ -939,7 +985,9 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
     Returns {"workbook", "action", "sheets": {sheet: counts}} (reports: whatever the
     reports module returns); Save adds "not_saved": a list of {"sheet", "row" (the
     worksheet row), "id" (None for a new row), "status" (the Status text)} for every
-    row left Invalid, in Conflict or Refused. The file is written only when the action succeeds; for
+    row left Invalid, in Conflict or Refused; Refresh adds "missing": a sentence for each
+    data sheet deleted from the workbook. Sheets are named as `adapter.sheet_label` says
+    ("Tickets (sheet renamed 工单)"). The file is written only when the action succeeds; for
     Save the file is checked to be writable before anything is committed, so keys of
     new records are never lost to a locked file.
     """
@@ -952,15 +1000,16 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
         return _reports(session, path, list(sheets) if sheets else None, progress)
     book = FileWorkbook(path, ui=QuietUI(progress))
     if action == "refresh":
+        missing: list[str] = []
         result = refresh_book(session, book, sheets, force=force, progress=progress,
-                              anyway="refresh with --force")
-    else:
-        not_saved: list[RowNotSaved] = []
-        result = save_book(session, book, sheets, force=force, progress=progress,
-                           before_commit=lambda: ensure_writable(path), keep_row_ids=book.save,
-                           not_saved=not_saved)
+                              anyway="refresh with --force", missing=missing)
         book.save()
         return {"workbook": str(path), "action": action, "sheets": result,
-                "not_saved": [r.as_dict() for r in not_saved]}
+                "missing": [missing_sheet_note(name) for name in missing]}
+    not_saved: list[RowNotSaved] = []
+    result = save_book(session, book, sheets, force=force, progress=progress,
+                       before_commit=lambda: ensure_writable(path), keep_row_ids=book.save,
+                       not_saved=not_saved)
     book.save()
-    return {"workbook": str(path), "action": action, "sheets": result}
+    return {"workbook": str(path), "action": action, "sheets": result,
+            "not_saved": [r.as_dict() for r in not_saved]}
