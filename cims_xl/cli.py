@@ -25,7 +25,7 @@ import click
 from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
 from . import interrupts
-from .errors import CimsError, ValidationFailed
+from .errors import CimsError, ValidationFailed, WrongPassword
 from .logs import RedactingFormatter, log_dir, private_log_handler
 from .terminal import for_stream, json_text, shown
 
@@ -274,6 +274,11 @@ def _typed_new_password(who: str) -> str:
     raise CimsError(f"no password was set: {NEW_PASSWORD_TRIES} tries; run the command again")
 
 
+def _ask_one_time_code() -> str:
+    """The second-factor code, typed at a hidden prompt written to the terminal (stderr)."""
+    return click.prompt("One-time code", hide_input=True, err=True)
+
+
 class App:
     def __init__(self, store: str | None, user: str | None, fmt: str, password_stdin: bool, otp: str | None):
         self.store_path = Path(store or os.environ.get("CIMS_STORE") or default_store_path()).expanduser()
@@ -316,14 +321,17 @@ class App:
             if self._password is None:   # a locked account is told so before typing a password
                 auth.check_not_locked(self.store_path, self.user)
             otp = self.otp
+            if otp is None and sys.stdin.isatty():
+                # Asked for only once the password proved right (one slow derivation, and a
+                # wrong code counts as one failed attempt), hidden and on the terminal, so
+                # `cims --format json … > out.json` gets only the JSON.
+                otp = _ask_one_time_code
             try:
                 self._session = auth.sign_in(self.store_path, self.user, self.password(), otp)
-            except CimsError as exc:
-                if "one-time code" in exc.message and otp is None and sys.stdin.isatty():
-                    otp = click.prompt("One-time code")
-                    self._session = auth.sign_in(self.store_path, self.user, self.password(), otp)
-                else:
-                    raise
+            except WrongPassword as exc:
+                if otp is None and "one-time code" in exc.message:   # a script without a terminal
+                    raise WrongPassword(f"{exc.message}; give the code with --otp CODE or $CIMS_OTP") from None
+                raise
             if self._session.account_problem:
                 click.echo(f"Warning: {self._session.account_problem}.", err=True)
             if self._session.trust_problem:   # found before sign-in wrote anything
