@@ -1807,6 +1807,66 @@ def _stopping() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+# ----- arguments the terminal's encoding cannot read ------------------------------------
+
+# Options whose value is a file or folder name: any bytes the file system takes are fine there.
+_PATH_METAVARS = {"PATH", "DIR", "FILE", "OUT"}
+
+
+def _names_a_path(param: click.Parameter) -> bool:
+    if isinstance(param.type, (click.Path, click.File)):
+        return True
+    metavar = (param.metavar or "").strip("'\"").split(".")[0].upper()
+    return metavar in _PATH_METAVARS
+
+
+def _undecodable(value: Any) -> str | None:
+    """`value` (text, or a tuple of texts for a repeated option) with the bytes Python
+    could not decode from argv written as \\xNN escapes, or None when all is text.
+    Python keeps such bytes as lone surrogates (PEP 383), which no text encoding writes."""
+    for text in value if isinstance(value, (tuple, list)) else (value,):
+        if isinstance(text, str) and any("\udc80" <= ch <= "\udcff" for ch in text):
+            encoding = sys.getfilesystemencoding()
+            raw = text.encode(encoding, "surrogateescape")
+            return raw.decode(encoding, "backslashreplace")
+    return None
+
+
+def check_text_arguments(ctx: click.Context) -> None:
+    """Refuse an argument holding bytes that are not text in the terminal's encoding
+    (a Latin-1 name typed in a UTF-8 terminal): ValidationFailed naming the option or
+    argument, before anything is opened. File and folder names are left alone."""
+    for param in ctx.command.params:
+        if _names_a_path(param):
+            continue
+        escaped = _undecodable(ctx.params.get(param.name))
+        if escaped is not None:
+            label = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+            encoding = sys.getfilesystemencoding().upper().replace("UTF8", "UTF-8")
+            raise ValidationFailed({label: f"'{escaped}' holds bytes that are not {encoding} text; set "
+                                           f"the terminal to {encoding} and type it again"})
+
+
+def _checking_text_arguments(command: click.Command) -> None:
+    """Make every command of the tree under `command` run check_text_arguments first."""
+    callback = command.callback
+    if callback is not None:
+        import functools
+
+        @functools.wraps(callback)
+        def checked(*args, **kwargs):
+            check_text_arguments(click.get_current_context())
+            return callback(*args, **kwargs)
+
+        command.callback = checked
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _checking_text_arguments(sub)
+
+
+_checking_text_arguments(cli)
+
+
 def _interrupted() -> str:
     """What a Ctrl-C did: nothing saved, or (pressed during or after a commit of this
     command's changes, interrupts.note_saved) what was saved is kept."""
