@@ -580,6 +580,12 @@ def user_list(app: App):
     rows = auth.list_users(session)
     for row in rows:
         row["key_on_this_computer"] = keys.get(row["username"], {}).get("status")
+        if row["changed_outside"]:      # the role shown is the one in force; say what was ignored
+            click.echo(f"Warning: {shown(row['username'])}'s account was changed outside cims "
+                       f"({shown(', '.join(row['changed_outside']))}); that change is ignored: an "
+                       "administrator should run `cims audit verify`.", err=True)
+        if app.out.fmt != "json":
+            row.pop("changed_outside")
     app.out.emit(rows, headers={"display_name": "display name", "can_sign_in": "can sign in",
                                 "signing_key": "signing key", "failed_attempts": "failed sign-ins",
                                 "key_on_this_computer": "key seen here"})
@@ -1669,6 +1675,10 @@ def report(app: App, out_path, date_from, date_to, owner, region):
 
     _check_period(date_from, date_to)
     session = app.session()
+    if out_path:        # before anything is computed or written: a report file is an export
+        from .reports.refresh import ensure_may_write_report_file
+
+        ensure_may_write_report_file(session)
     from .services.segments import refresh_before_reports
 
     refresh_before_reports(session)
