@@ -1868,6 +1868,7 @@ def _checking_text_arguments(command: click.Command) -> None:
             check_text_arguments(click.get_current_context())
             return callback(*args, **kwargs)
 
+        checked.checks_text_arguments = True     # type: ignore[attr-defined]
         command.callback = checked
     if isinstance(command, click.Group):
         for sub in command.commands.values():

@@ -79,3 +79,24 @@ def test_the_search_service_names_text_it_cannot_search_for(admin):
     records.create(admin, "customer", {"name": "Zoë"})
     with pytest.raises(ValidationFailed, match=r"^Search: the text holds bytes that are not valid text"):
         search.search_customers(admin, "Zo\udceb")
+
+
+def test_every_command_checks_its_text_arguments_before_it_runs():
+    import click
+
+    def walk(cmd, path=()):
+        yield path, cmd
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                yield from walk(sub, path + (name,))
+
+    unchecked = [" ".join(path) or "cims" for path, cmd in walk(cli)
+                 if cmd.callback is not None and not getattr(cmd.callback, "checks_text_arguments", False)]
+    assert unchecked == []
+
+
+def test_a_command_refuses_such_an_argument_before_asking_for_a_password(tmp_path):
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "none.cims"), "--user", "admin",
+                                      "customer", "search", "--city", LATIN1_CAFE], env={"CIMS_PASSWORD": None})
+    assert isinstance(result.exception, ValidationFailed), (result.output, result.exception)
+    assert "Password" not in result.output and not (tmp_path / "none.cims").exists()
