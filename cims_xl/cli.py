@@ -318,6 +318,10 @@ class App:
 
             if not self.user:
                 raise CimsError("who is signing in? pass --user NAME or set CIMS_USER")
+            escaped = _undecodable(self.user)      # $CIMS_USER (--user is checked with the arguments)
+            if escaped is not None:
+                raise ValidationFailed({"CIMS_USER": f"'{escaped}' holds bytes that are not "
+                                                     f"{sys.getfilesystemencoding().upper()} text"})
             if self._password is None:   # a locked account is told so before typing a password
                 auth.check_not_locked(self.store_path, self.user)
             otp = self.otp

@@ -100,3 +100,9 @@ def test_a_command_refuses_such_an_argument_before_asking_for_a_password(tmp_pat
                                       "customer", "search", "--city", LATIN1_CAFE], env={"CIMS_PASSWORD": None})
     assert isinstance(result.exception, ValidationFailed), (result.output, result.exception)
     assert "Password" not in result.output and not (tmp_path / "none.cims").exists()
+
+
+def test_a_user_name_from_the_environment_with_such_bytes_is_named_too(store_path, monkeypatch):
+    result = CliRunner().invoke(cli, ["customer", "list"], env={**_env(store_path), "CIMS_USER": LATIN1_MUELLER})
+    assert isinstance(result.exception, ValidationFailed), (result.output, result.exception)
+    assert result.exception.message.startswith("CIMS_USER: 'M\\xfcller' holds bytes")
