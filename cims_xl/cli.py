@@ -25,7 +25,7 @@ import click
 from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
 from . import interrupts
-from .errors import CimsError, ValidationFailed
+from .errors import CimsError, ValidationFailed, WrongPassword
 from .logs import RedactingFormatter, log_dir, private_log_handler
 from .terminal import for_stream, json_text, shown
 
@@ -274,6 +274,11 @@ def _typed_new_password(who: str) -> str:
     raise CimsError(f"no password was set: {NEW_PASSWORD_TRIES} tries; run the command again")
 
 
+def _ask_one_time_code() -> str:
+    """The second-factor code, typed at a hidden prompt written to the terminal (stderr)."""
+    return click.prompt("One-time code", hide_input=True, err=True)
+
+
 class App:
     def __init__(self, store: str | None, user: str | None, fmt: str, password_stdin: bool, otp: str | None):
         self.store_path = Path(store or os.environ.get("CIMS_STORE") or default_store_path()).expanduser()
@@ -313,17 +318,24 @@ class App:
 
             if not self.user:
                 raise CimsError("who is signing in? pass --user NAME or set CIMS_USER")
+            escaped = _undecodable(self.user)      # $CIMS_USER (--user is checked with the arguments)
+            if escaped is not None:
+                raise ValidationFailed({"CIMS_USER": f"'{escaped}' holds bytes that are not "
+                                                     f"{sys.getfilesystemencoding().upper()} text"})
             if self._password is None:   # a locked account is told so before typing a password
                 auth.check_not_locked(self.store_path, self.user)
             otp = self.otp
+            if otp is None and sys.stdin.isatty():
+                # Asked for only once the password proved right (one slow derivation, and a
+                # wrong code counts as one failed attempt), hidden and on the terminal, so
+                # `cims --format json … > out.json` gets only the JSON.
+                otp = _ask_one_time_code
             try:
                 self._session = auth.sign_in(self.store_path, self.user, self.password(), otp)
-            except CimsError as exc:
-                if "one-time code" in exc.message and otp is None and sys.stdin.isatty():
-                    otp = click.prompt("One-time code")
-                    self._session = auth.sign_in(self.store_path, self.user, self.password(), otp)
-                else:
-                    raise
+            except WrongPassword as exc:
+                if otp is None and "one-time code" in exc.message:   # a script without a terminal
+                    raise WrongPassword(f"{exc.message}; give the code with --otp CODE or $CIMS_OTP") from None
+                raise
             if self._session.account_problem:
                 click.echo(f"Warning: {self._session.account_problem}.", err=True)
             if self._session.trust_problem:   # found before sign-in wrote anything
@@ -572,6 +584,12 @@ def user_list(app: App):
     rows = auth.list_users(session)
     for row in rows:
         row["key_on_this_computer"] = keys.get(row["username"], {}).get("status")
+        if row["changed_outside"]:      # the role shown is the one in force; say what was ignored
+            click.echo(f"Warning: {shown(row['username'])}'s account was changed outside cims "
+                       f"({shown(', '.join(row['changed_outside']))}); that change is ignored: an "
+                       "administrator should run `cims audit verify`.", err=True)
+        if app.out.fmt != "json":
+            row.pop("changed_outside")
     app.out.emit(rows, headers={"display_name": "display name", "can_sign_in": "can sign in",
                                 "signing_key": "signing key", "failed_attempts": "failed sign-ins",
                                 "key_on_this_computer": "key seen here"})
@@ -1687,6 +1705,10 @@ def report(app: App, out_path, date_from, date_to, owner, region):
 
     _check_period(date_from, date_to)
     session = app.session()
+    if out_path:        # before anything is computed or written: a report file is an export
+        from .reports.refresh import ensure_may_write_report_file
+
+        ensure_may_write_report_file(session)
     from .services.segments import refresh_before_reports
 
     refresh_before_reports(session)
@@ -1823,6 +1845,67 @@ def _stopping() -> None:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# ----- arguments the terminal's encoding cannot read ------------------------------------
+
+# Options whose value is a file or folder name: any bytes the file system takes are fine there.
+_PATH_METAVARS = {"PATH", "DIR", "FILE", "OUT"}
+
+
+def _names_a_path(param: click.Parameter) -> bool:
+    if isinstance(param.type, (click.Path, click.File)):
+        return True
+    metavar = (param.metavar or "").strip("'\"").split(".")[0].upper()
+    return metavar in _PATH_METAVARS
+
+
+def _undecodable(value: Any) -> str | None:
+    """`value` (text, or a tuple of texts for a repeated option) with the bytes Python
+    could not decode from argv written as \\xNN escapes, or None when all is text.
+    Python keeps such bytes as lone surrogates (PEP 383), which no text encoding writes."""
+    for text in value if isinstance(value, (tuple, list)) else (value,):
+        if isinstance(text, str) and any("\udc80" <= ch <= "\udcff" for ch in text):
+            encoding = sys.getfilesystemencoding()
+            raw = text.encode(encoding, "surrogateescape")
+            return raw.decode(encoding, "backslashreplace")
+    return None
+
+
+def check_text_arguments(ctx: click.Context) -> None:
+    """Refuse an argument holding bytes that are not text in the terminal's encoding
+    (a Latin-1 name typed in a UTF-8 terminal): ValidationFailed naming the option or
+    argument, before anything is opened. File and folder names are left alone."""
+    for param in ctx.command.params:
+        if _names_a_path(param):
+            continue
+        escaped = _undecodable(ctx.params.get(param.name))
+        if escaped is not None:
+            label = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+            encoding = sys.getfilesystemencoding().upper().replace("UTF8", "UTF-8")
+            raise ValidationFailed({label: f"'{escaped}' holds bytes that are not {encoding} text; set "
+                                           f"the terminal to {encoding} and type it again"})
+
+
+def _checking_text_arguments(command: click.Command) -> None:
+    """Make every command of the tree under `command` run check_text_arguments first."""
+    callback = command.callback
+    if callback is not None:
+        import functools
+
+        @functools.wraps(callback)
+        def checked(*args, **kwargs):
+            check_text_arguments(click.get_current_context())
+            return callback(*args, **kwargs)
+
+        checked.checks_text_arguments = True     # type: ignore[attr-defined]
+        command.callback = checked
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _checking_text_arguments(sub)
+
+
+_checking_text_arguments(cli)
 
 
 def _interrupted() -> str:

@@ -46,8 +46,21 @@ def prefix(purpose: str) -> str:
     return f".cims-{purpose}-{os.getpid()}-"
 
 
+def owned_by_me(path: str | os.PathLike) -> bool:
+    """Whether this OS account owns `path` (not following a symlink); always true where
+    files have no owner id (Windows). Another account's file in a shared folder is theirs."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return True
+    try:
+        return os.lstat(path).st_uid == getuid()
+    except OSError:
+        return False
+
+
 def sweep(folder: str | os.PathLike, purpose: str) -> list[Path]:
-    """Remove `purpose` scratch left in `folder` by processes that are gone; returns what went."""
+    """Remove `purpose` scratch left in `folder` by processes of this OS account that are
+    gone; returns what went."""
     gone = []
     try:
         entries = list(Path(folder).iterdir())
@@ -55,7 +68,7 @@ def sweep(folder: str | os.PathLike, purpose: str) -> list[Path]:
         return gone
     for entry in entries:
         m = _NAME.match(entry.name)
-        if not m or m["purpose"] != purpose or pid_alive(int(m["pid"])):
+        if not m or m["purpose"] != purpose or pid_alive(int(m["pid"])) or not owned_by_me(entry):
             continue
         with contextlib.suppress(OSError):
             if entry.is_dir() and not entry.is_symlink():

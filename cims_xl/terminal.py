@@ -21,11 +21,15 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The last range: bytes of a file name or argument that were not text in the file system's
+# encoding, kept by Python as lone surrogates (PEP 383); no terminal encoding can write them.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
 
 
 def _visible(m: re.Match) -> str:
     c = ord(m.group())
+    if 0xDC80 <= c <= 0xDCFF:       # the byte it stands for
+        return f"\\x{c - 0xDC00:02x}"
     return f"\\x{c:02x}" if c <= 0xFF else f"\\u{c:04x}"
 
 

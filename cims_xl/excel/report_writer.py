@@ -16,7 +16,7 @@ from ..cell_text import is_risky, ooxml_escape
 from ..report_layout import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPUT_CELL, filter_name,
                              report_prefix)
 from ..reports.model import ReportSheet
-from ..reports.refresh import build_for_session, refresh_with_writer, standalone_note
+from ..reports.refresh import build_for_file, refresh_with_writer, standalone_note
 from ..reports.model import MONTH
 from ..reports.sheets import (FONT_FACE, AxisPlan, ChartPlan, PagePlan, SheetPlan, TablePlan, _col_letter,
                               note_height, render)
@@ -332,9 +332,12 @@ def refresh_reports_file(path: str | Path, session, **kw) -> dict[str, ReportShe
 
 def write_report_workbook(path: str | Path, session, *, date_from=None, date_to=None,
                           owner=None, region=None, **kw) -> dict[str, ReportSheet]:
-    """A new workbook holding only the four report sheets, computed with these filters."""
-    reports = build_for_session(session, date_from=date_from, date_to=date_to, owner=owner,
-                                region=region, **kw)
+    """A new workbook holding only the four report sheets, computed with these filters.
+
+    An export: PermissionDenied for a user whose reports name people and who may not
+    export (sales, support; reports.refresh.ensure_may_write_report_file)."""
+    reports = build_for_file(session, date_from=date_from, date_to=date_to, owner=owner,
+                             region=region, **kw)
     wb = Workbook()
     wb.remove(wb.active)
     writer = OpenpyxlWriter(wb)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from ..errors import CimsError
+from ..errors import CimsError, PermissionDenied
 from ..report_layout import FILTER_KEYS, FILTER_LABELS, FILTER_SUFFIXES
 from .compute import DEFAULT_TZ, REPORT_SHEETS, build_report, build_reports
 from .model import ReportSheet
@@ -77,6 +77,32 @@ def build_for_session(session, *, date_from=None, date_to=None, owner=None, regi
                          date_to=parse_filter_date(date_to, "To date"), owner=owner, region=region,
                          include_personal=include_personal(session), tz=tz, as_of=as_of,
                          targets=_targets(session), **money_options(session))
+
+
+def build_for_file(session, **kw) -> dict[str, ReportSheet]:
+    """The reports for a workbook file of their own (`cims report --out FILE`), with the
+    keywords of `build_for_session`, once `ensure_may_write_report_file` allows it."""
+    ensure_may_write_report_file(session)
+    return build_for_session(session, **kw)
+
+
+def ensure_may_write_report_file(session) -> None:
+    """Raise PermissionDenied (audited) unless `session` may write reports to a file.
+
+    A file written elsewhere is an export (PRODUCT.md, roles): reports that name people
+    (customer names, ticket subjects: every role that reads personal fields) need the
+    export permission, which managers and administrators have and sales and support
+    users do not (PermissionDenied, audited). A viewer's reports name nobody and may be
+    written. The report sheets of a user's own workbook (`cims sync WORKBOOK reports`)
+    are their view, not an export.
+    """
+    if include_personal(session):
+        try:
+            session.ensure("export")
+        except PermissionDenied as exc:
+            raise PermissionDenied(f"{exc.message}: a report written to a file is an export (ask a manager); "
+                                   "the report sheets of your own workbook refresh with "
+                                   "`cims sync WORKBOOK reports`") from None
 
 
 def refresh_with_writer(writer: ReportWriter, session, *, tz: str | ZoneInfo = DEFAULT_TZ,

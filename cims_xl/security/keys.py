@@ -40,7 +40,7 @@ import json
 import os
 import secrets
 import logging
-import tempfile
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -54,11 +54,14 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from filelock import FileLock
 
+from .. import scratch
+from ..crashpoints import crash_point
 from ..errors import AccountDisabled, StoreError, WrongPassword
 
 log = logging.getLogger("cims_xl.keys")
 
 FORMAT = "cims-keys-1"
+SCRATCH_PURPOSE = "keys"        # the key file's scratch copies: .cims-keys-<pid>-…
 OWASP_SCRYPT = {"name": "scrypt", "n": 2**17, "r": 8, "p": 1}
 
 
@@ -182,19 +185,57 @@ class KeyFile:
         return cls(path, doc)
 
     def save(self) -> None:
+        """Write the key file atomically (0600 scratch file, fsync, rename).
+
+        The scratch file (`.cims-keys-<pid>-…`, cims_xl.scratch) holds what the key file
+        holds: slots wrapped with password-derived keys, data keys sealed to each slot's
+        X25519 key, never a key in the clear. One a killed process left is removed by the
+        next save or lock there (`sweep_leftovers`)."""
         data = json.dumps(self.doc, indent=1, sort_keys=True).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", dir=self.path.parent)
+        tmp = scratch.scratch_file(self.path.parent, SCRATCH_PURPOSE)
         try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "wb") as fh:
+            with open(tmp, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            crash_point("keys.scratch-written")
             os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def sweep_leftovers(self) -> list[Path]:
+        """Remove the scratch copies of this key file that killed processes left beside it;
+        returns what went. Call with the key file locked.
+
+        Two kinds: `.cims-keys-<pid>-…` of a process that is gone (scratch.sweep), and
+        `<store>.keys.XXXXXXXX` that cims before that naming made with mkstemp. One of the
+        older kind goes only when it cannot be a copy a person made: its suffix is 8
+        characters of mkstemp's alphabet with both a letter and a digit (so not a date
+        or a word), it is a regular file this OS account owns, and it is a key file of
+        this very store."""
+        gone = scratch.sweep(self.path.parent, SCRATCH_PURPOSE)
+        legacy = re.compile(re.escape(self.path.name) + r"\.([a-z0-9_]{8})")
+        try:
+            entries = list(self.path.parent.iterdir())
+        except OSError:
+            return gone
+        for entry in entries:
+            m = legacy.fullmatch(entry.name)
+            if (m is None or not re.search(r"[a-z]", m[1]) or not re.search(r"\d", m[1])
+                    or entry.is_symlink() or not entry.is_file() or not scratch.owned_by_me(entry)):
+                continue
+            try:
+                doc = json.loads(entry.read_text(encoding="utf-8"))
+            except (OSError, ValueError, UnicodeDecodeError):
+                continue
+            if isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("store_id") == self.store_id:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+                    gone.append(entry)
+        if gone:
+            log.info("removed %d scratch cop%s of %s left by a process that was killed", len(gone),
+                      "y" if len(gone) == 1 else "ies", self.path.name)
+        return gone
 
     @staticmethod
     @contextlib.contextmanager
@@ -213,7 +254,9 @@ class KeyFile:
         with FileLock(str(store_path) + ".lock", mode=0o600):
             if settle is not None:
                 settle(Path(store_path))
-            yield KeyFile.load(store_path)
+            kf = KeyFile.load(store_path)
+            kf.sweep_leftovers()
+            yield kf
 
     # -- slots --
 

@@ -4,7 +4,7 @@
 |---------|-----|
 | admin   | everything, incl. users, keys, backups, restore, audit, erase |
 | manager | read/write/delete all business data, import, export, reports |
-| sales   | read; create customers; edit the customers and opportunities they own; create and edit the contacts, interactions and orders of customers they own |
+| sales   | read; create customers; edit the customers and opportunities they own; create and edit the contacts, interactions and orders of customers they own; no export (a report written to a file is one) |
 | support | read customers; tickets and interactions create/edit |
 | viewer  | read only, without personal fields (also in history and search); no export |
 

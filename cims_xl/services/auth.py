@@ -493,15 +493,22 @@ def add_user(session: Session, username: str, role: str, password: str, *, kdf: 
 
 
 def list_users(session: Session) -> list[dict]:
+    """The users as sign-in treats them: role, disabled and second factor as the signed
+    audit trail has them (`_as_the_trail_has_it`), not as a row changed outside cims
+    says. `changed_outside` lists what such a change tried ("role", "disabled", …), or
+    is empty."""
     session.ensure("read")
     kf = KeyFile.load(session.store_path)
     out = []
-    for u in session.store.fetch_users():
-        out.append({"username": u["username"], "display_name": u["display_name"], "role": u["role"],
+    for row in session.store.fetch_users():
+        name = row["username"]
+        u, outside = _as_the_trail_has_it(session.store, dict(row), kf.store_id, kf.signing_public(name))
+        out.append({"username": name, "display_name": u["display_name"], "role": u["role"],
                     "disabled": u["disabled"], "totp": bool(u["totp_secret"]),
-                    "can_sign_in": kf.has_slot(u["username"]) and not u["disabled"],
-                    "signing_key": trust.fingerprint(kf.signing_public(u["username"])),
-                    "failed_attempts": kf.lockout(u["username"]).get("failed", 0)})
+                    "can_sign_in": kf.has_slot(name) and not u["disabled"],
+                    "signing_key": trust.fingerprint(kf.signing_public(name)),
+                    "failed_attempts": kf.lockout(name).get("failed", 0),
+                    "changed_outside": outside})
     return out
 
 

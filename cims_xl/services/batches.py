@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 
 from ..domain.models import stored_text_context, validate_record
@@ -14,8 +15,13 @@ from .session import Session
 
 
 def new_batch(session: Session, kind: str, source: str, *, summary: dict | None = None) -> str:
-    """Open a batch (inside the import's unit of work)."""
+    """Open a batch (inside the import's unit of work).
+
+    source: the file's name; bytes in it that are not text in the file system's encoding
+    (a Latin-1 name on a UTF-8 system, kept by Python as lone surrogates, PEP 383) are
+    stored as \\xNN escapes, since no text column can hold them."""
     session.ensure("import", kind)
+    source = _file_name_text(source)
     with session.unit_of_work() as uow:
         seq = session.store.next_batch_seq()
         batch_id = f"B-{seq:06d}"
@@ -26,6 +32,13 @@ def new_batch(session: Session, kind: str, source: str, *, summary: dict | None 
                                   {"source": [None, source]})])
         uow.commit()
     return batch_id
+
+
+def _file_name_text(name: str) -> str:
+    if not any("\udc80" <= ch <= "\udcff" for ch in name):
+        return name
+    encoding = sys.getfilesystemencoding()
+    return name.encode(encoding, "surrogateescape").decode(encoding, "backslashreplace")
 
 
 def finish_batch(session: Session, batch_id: str, summary: dict) -> None:

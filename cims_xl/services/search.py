@@ -140,6 +140,8 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
         else:
             total, ids = queries.search_customer_ids(session.store, crit, sort=sort, descending=descending,
                                                      limit=limit, offset=offset)
+    except UnicodeError:        # lone surrogates: bytes from argv that were not text (PEP 383)
+        raise ValidationFailed({"Search": "the text holds bytes that are not valid text; type it again"}) from None
     except ValueError as exc:
         raise ValidationFailed({"Sort": str(exc)}) from None
     by_id = {r["id"]: r for r in session.store.fetch_records(CUSTOMER, ids=ids)}
