@@ -397,6 +397,9 @@ class Options:
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
     probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
+    tz: object = None                     # the zone a time without one is taken in (display_zone); None: UTC
+    # date field -> the column giving its time of day ("Date" + "Time"; importer.time_columns)
+    time_columns: dict[str, int] = field(default_factory=dict)
     # services.suppression.ErasedList of the store, when it is not empty: a customer row
     # with an erased person's email or phone is rejected (None: nothing checked per row)
     erased: Any = None
@@ -564,6 +567,8 @@ class RowPreparer:
                         "calendars": dict(options.calendars),
                         "compact_dates": dict(options.compact_dates),
                         "decimal_marks": dict(options.decimal_marks),
+                        # the zone times without one are taken in; values read so ("times", "dates")
+                        "tz": options.tz, "zoneless": Counter(),
                         # first/last name column -> cells Name did not hold (kept in Notes)
                         "name_parts": Counter(),
                         # tags column -> system labels left out ("* myContacts")

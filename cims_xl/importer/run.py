@@ -26,6 +26,7 @@ from typing import Callable, Iterator
 
 from ..domain import money
 from ..domain import normalize as nz
+from ..domain.display import display_zone, display_zone_source, zone_label
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
@@ -1593,6 +1594,17 @@ def _checked_option(ent: Entity, name: str, value):
     return value
 
 
+def _zoneless_inference(counts: Counter, zone) -> dict:
+    """The summary's line for dates and times the file wrote without a zone: the zone
+    they were taken in (the one cims shows times in) and what set it."""
+    said = [f"{counts[k]:,} {what}" for k, what in (("times", "time(s)"), ("dates", "date(s) without a time"))
+            if counts.get(k)]
+    return {"what": "times without a zone",
+            "decided": f"taken in {zone_label(zone)}",
+            "evidence": " and ".join(said) + " name no zone: clock times in the zone cims shows times in "
+                        f"({display_zone_source()}). Times with Z, an offset or a zone name keep their own"}
+
+
 def _names_option(message: str, name: str) -> bool:
     """Whether a stop message asks for option `name` ("--date-order DMY|MDY", …)."""
     return re.search(rf"--{name.replace('_', '-')}\b", message) is not None
@@ -1732,7 +1744,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
                           related_rows=scan.related_rows,
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share",
-                          erased=_erased(session, ent))
+                          erased=_erased(session, ent), tz=display_zone(),
+                          time_columns=dict(getattr(scan.mapping, "time_columns", {})))
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               other_table_rows=len(scan.other_rows),
@@ -1803,6 +1816,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                                                                                     planner.prep.headers))})
         if placeholders := planner.prep.context.get("placeholders"):
             result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
+        if zoneless := planner.prep.context.get("zoneless"):
+            result.inferences.append(_zoneless_inference(zoneless, options.tz))
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:
