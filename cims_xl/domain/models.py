@@ -568,6 +568,10 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
     problems = {header: "required" for key, header in required if key in out and out[key] in (None, "")}
     if problems:
         raise ValidationFailed(problems)
+    if ent.kind == "ticket":
+        from .sla import check_time_order
+
+        check_time_order(out, (context or {}).get("tz"))
     for counter, key in counted:
         counter[key] += 1
     return out
