@@ -9,7 +9,7 @@ one by one, the time went to Notes and every activity was stored at midnight.
 evidence: the headings (the same words once with a date word, once with a time word:
 "Created date" / "Created time"; or a date word alone beside a time word alone), and
 the first rows' values (the date column holds dates without a time, the time column
-times of day). The date column then gives the field (When, Opened, Resolved …) and the
+mostly times of day). The date column then gives the field (When, Opened, Resolved …) and the
 time column its time of day (`join`); the mapping's decisions say so for the summary.
 A row whose time cell holds no time of day, or a time without a date, is refused with
 the reason (never stored at midnight, never with the time dropped).
@@ -79,9 +79,13 @@ def _is_day_cell(value: object) -> bool:
     return isinstance(value, str) and ":" not in value and any(c.isdigit() for c in value)
 
 
-def _column_is(rows: list[list], index: int, test) -> bool:
+def _column_is(rows: list[list], index: int, test, *, most: bool = False) -> bool:
+    """Whether the column's cells in `rows` pass `test`: all of them, or with `most`
+    more than half (a time column with a stray word: its row is refused later, the
+    column is still the time column its heading says)."""
     cells = [r[index] for r in rows if index < len(r) and not is_blank_cell(r[index])]
-    return bool(cells) and all(test(c) for c in cells)
+    passed = sum(1 for c in cells if test(c))
+    return bool(cells) and (passed * 2 > len(cells) if most else passed == len(cells))
 
 
 def pair_time_columns(ent: Entity, mapping, rows: list[list]) -> None:
@@ -133,7 +137,7 @@ def _find_pair(columns, candidates: list[int], mapped: int | None, rows: list[li
             time_stem = _stem(columns[t].header, TIME_WORDS)
             if day_stem is None or time_stem is None or day_stem != time_stem:
                 continue
-            if _column_is(rows, d, _is_day_cell) and _column_is(rows, t, _is_time_cell):
+            if _column_is(rows, d, _is_day_cell) and _column_is(rows, t, _is_time_cell, most=True):
                 return d, t
     return None
 
