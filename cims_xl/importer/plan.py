@@ -753,7 +753,7 @@ class RowPreparer:
         for key, col in self.options.time_columns.items():
             cell = values[col] if col < n else None
             if not is_blank_cell(cell) and key not in data.get(UNREADABLE, ()):
-                joined = time_columns.join(data.get(key), cell)     # "Date" + "Time"
+                joined = time_columns.join(data.get(key), cell, self.headers[col])     # "Date" + "Time"
                 if type(joined) is Unreadable:
                     data.pop(key, None)
                     data.setdefault(UNREADABLE, {})[key] = joined

@@ -142,20 +142,21 @@ def _find_pair(columns, candidates: list[int], mapped: int | None, rows: list[li
     return None
 
 
-def join(day: object, time_cell: object) -> object:
-    """A date cell and a time cell as one value for a datetime field: a
-    `normalize.DayAndTime` (the date read later with the column's date order), the date
-    cell as it is when the time cell is blank, or `Unreadable` with the reason (a time
-    cell holding no time of day, a time without a date)."""
+def join(day: object, time_cell: object, column: str = "Time") -> object:
+    """A date cell and a time cell (of the column headed `column`) as one value for a
+    datetime field: a `normalize.DayAndTime` (the date read later with the column's date
+    order), the date cell as it is when the time cell is blank, or `Unreadable` with the
+    reason (a time cell holding no time of day, a time without a date)."""
     if is_blank_cell(time_cell):
         return day
     shown = str(time_cell).strip()
     try:
         read = nz.parse_time_of_day(time_cell.strip() if isinstance(time_cell, str) else time_cell)
     except ValueError as exc:
-        return Unreadable(shown, str(exc).replace("not a date: ", ""))
+        why = str(exc).replace("not a date: ", "").split(" ('")[0].split(": '")[0]
+        return Unreadable(shown, f"'{shown}' in '{column}' is no time of day ({why})")
     if read is None:
         return day
     if day is None or is_blank_cell(day):
-        return Unreadable(shown, f"a time ({shown}) without a date")
+        return Unreadable(shown, f"a time ('{shown}' in '{column}') without a date")
     return nz.DayAndTime(day, read[0], read[1])
