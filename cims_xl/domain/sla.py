@@ -126,14 +126,14 @@ def due_times(opened_at: dt.datetime, priority: str | None, paused_seconds: int 
     return opened + t.first_response + pause, opened + t.resolution + pause
 
 
-# The times a ticket records after it was opened, with the headers a message names.
-_AFTER_OPENED = (("first_response_at", "First Response", "first responded to"),
-                 ("resolved_at", "Resolved", "resolved"), ("closed_at", "Closed", "closed"))
+# The times that end a ticket, with the headers a message names. (A first response
+# before the opening is kept: reports leave such tickets out of response times, saying so.)
+_AFTER_OPENED = (("resolved_at", "Resolved", "resolved"), ("closed_at", "Closed", "closed"))
 
 
 def check_time_order(times: Mapping, zone: dt.tzinfo | None = None) -> None:
-    """ValidationFailed when a ticket's first response, resolution or closing time
-    (keys of `times`, aware datetimes) is before its opening time ("opened_at"): a
+    """ValidationFailed when a ticket's resolution or closing time (keys of `times`,
+    aware datetimes) is before its opening time ("opened_at"): a
     ticket resolved before it was opened is a wrong record (one of the times is in
     the wrong zone or mistyped). Keys absent or None are not checked. `zone`: the zone
     the message shows the times in (default: the one cims shows times in)."""
@@ -220,7 +220,7 @@ def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
         closed_at = None
 
     # The times given or stored (not those set to "now" above) in their order.
-    check_time_order({k: to_utc(value(k)) for k in ("opened_at", "first_response_at", "resolved_at", "closed_at")})
+    check_time_order({k: to_utc(value(k)) for k in ("opened_at", "resolved_at", "closed_at")})
     fr_due, res_due = due_times(opened_at, priority, paused, targets)
     if history and imported:
         # The help desk's own due times (its SLA policy, business hours) are the ticket's.
