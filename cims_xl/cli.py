@@ -777,6 +777,8 @@ def _field_help(f) -> str:
         text += " One of these, or a value of your own."
     if f.key == "currency":
         text += " ISO 4217 code, e.g. CNY, USD, EUR."
+    if f.kind == "datetime":
+        text += " Your time zone's clock time ($CIMS_TZ), or with an offset: '2024-03-05 14:30 +08:00'."
     return text
 
 

@@ -28,8 +28,9 @@ CASES = [
      {"Mpango": "Opportunity", "Mteja": "Customer Name"}, "opportunity", "Ofisi mpya"),
     ("tickets", [["Kichwa", "Mteja"], ["Printa haifanyi kazi", "Baraka Ltd"]], ["Customer", "Subject"],
      {"Kichwa": "Subject", "Mteja": "Customer Name"}, "ticket", "Printa haifanyi kazi"),
-    ("interactions", [["Mteja", "Maelezo"], ["Baraka Ltd", "Simu ya kwanza"]], ["Customer"],
-     {"Mteja": "Customer Name"}, "interaction", None),
+    # an activity is never saved without its date: a file with no date column stops too
+    ("interactions", [["Mteja", "Maelezo", "Siku"], ["Baraka Ltd", "Simu ya kwanza", "2024-03-05 10:00"]],
+     ["Customer", "When"], {"Mteja": "Customer Name", "Siku": "When"}, "interaction", None),
 ]
 
 

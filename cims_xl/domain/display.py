@@ -10,9 +10,10 @@ that shows a time names it (`zone_label`).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .schema import ENTITIES, META_KEYS
 
@@ -54,6 +55,40 @@ def percent(value: object, *, fraction: bool = False, decimals: int = 0) -> str:
     except (TypeError, ValueError):
         return str(value)
     return f"{number:,.{decimals}f}%"
+
+
+def display_zone() -> dt.tzinfo:
+    """The one zone times are shown in, and a time written without a zone is taken in:
+    $CIMS_TZ, else $TZ (IANA names: "Asia/Shanghai"), else the system's zone
+    (/etc/localtime), else the machine's fixed offset. The sheets, the CLI and the
+    import all use it."""
+    for var in ("CIMS_TZ", "TZ"):
+        name = os.environ.get(var, "").lstrip(":")
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            return ZoneInfo(target.split("zoneinfo/", 1)[1])
+    except (OSError, ZoneInfoNotFoundError, ValueError):
+        pass
+    return dt.datetime.now().astimezone().tzinfo or dt.timezone.utc
+
+
+def display_zone_source() -> str:
+    """Which setting gave `display_zone()`: "$CIMS_TZ", "$TZ" or "the computer's zone"."""
+    for var in ("CIMS_TZ", "TZ"):
+        name = os.environ.get(var, "").lstrip(":")
+        if name:
+            try:
+                ZoneInfo(name)
+                return f"${var}"
+            except (ZoneInfoNotFoundError, ValueError):
+                pass
+    return "the computer's zone"
 
 
 def local_time(value: dt.datetime, tz: str | dt.tzinfo) -> str:

@@ -225,8 +225,14 @@ def _date(value, info):
 
 @_guard
 def _datetime(value, info):
-    return _in_calendar(nz.parse_datetime(_calendar_for(info, _compact_for(info, value)), _order_for(info),
-                                          _ctx(info).get("tz")))
+    """context "tz": the zone a time without one is taken in (default UTC); "zoneless":
+    a Counter of the values read so ("times", "dates"), for the import's summary."""
+    if isinstance(value, nz.DayAndTime):        # a date column and a time column
+        value = value._replace(day=_calendar_for(info, _compact_for(info, value.day)))
+    else:
+        value = _calendar_for(info, _compact_for(info, value))
+    ctx = _ctx(info)
+    return _in_calendar(nz.parse_datetime(value, _order_for(info), ctx.get("tz"), ctx.get("zoneless")))
 
 
 def _decimal_for(info: ValidationInfo) -> str | None:
@@ -578,6 +584,10 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
     problems = {header: "required" for key, header in required if key in out and out[key] in (None, "")}
     if problems:
         raise ValidationFailed(problems)
+    if ent.kind == "ticket":
+        from .sla import check_time_order
+
+        check_time_order(out, (context or {}).get("tz"))
     for counter, key in counted:
         counter[key] += 1
     return out

@@ -20,7 +20,9 @@ import numbers
 import re
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
@@ -1183,29 +1185,99 @@ def parse_date(value: object, order: str | None = None) -> _dt.date | None:
     return _parse_any(value, _check_order(order)).date
 
 
+class DayAndTime(NamedTuple):
+    """A date and a time of day from two cells ("Date" and "Time" columns): `day` is the
+    date cell as it is (text, a date, an Excel day number), `time` the time read from
+    the other cell (`parse_time_of_day`), `tzinfo` the zone written with it or None."""
+
+    day: object
+    time: _dt.time
+    tzinfo: _dt.tzinfo | None = None
+
+    def __str__(self) -> str:
+        day = self.day.isoformat() if isinstance(self.day, _dt.date) else str(self.day).strip()
+        return f"{day} {self.time.isoformat('minutes' if not self.time.second else 'seconds')}"
+
+
 def parse_datetime(
-    value: object, order: str | None = None, tz: _dt.tzinfo | None = None
+    value: object, order: str | None = None, tz: _dt.tzinfo | None = None,
+    zoneless: "Counter[str] | None" = None,
 ) -> _dt.datetime | None:
     """Like parse_date but keeps the time; returns an aware datetime in UTC.
 
-    A value without an offset is read as local time in ``tz`` (a zoneinfo.ZoneInfo;
-    None means UTC). A date without a time is midnight in ``tz``.
+    A value without an offset or zone name is a wall-clock time in ``tz`` (a
+    zoneinfo.ZoneInfo; None means UTC): "2024-03-05 14:30" in Asia/Shanghai is 06:30 UTC.
+    A time that does not exist in ``tz`` (skipped when the clocks move forward) or
+    exists twice (when they go back) raises ValueError naming the zone and both offsets
+    (time_zones.wall_clock). A date without a time is the start of that day in ``tz``.
+    A time may name its zone: "Z", "+08:00", "GMT+0800", "UTC+8", an abbreviation that
+    names one offset ("PST", "CET") or a long name ("(China Standard Time)"); see
+    time_zones.zone_suffix. A `DayAndTime` joins a date cell and a time cell.
+    ``zoneless`` (a Counter), when given, counts the values read in ``tz``: "times"
+    (with a time of day) and "dates" (a date alone).
     """
     if is_blank(value):
         return None
     local_zone = tz if tz is not None else _dt.timezone.utc
-    if isinstance(value, _dt.datetime):
+    timed = True
+    if isinstance(value, DayAndTime):
+        day = parse_datetime(value.day, order)
+        if day is None:
+            raise ValueError(_problem("a time without a date", str(value.time)))
+        if day.time() != _dt.time(0):
+            raise ValueError(_problem("the date has a time of its own besides the time column's", value.day))
+        moment = _dt.datetime.combine(day.date(), value.time, tzinfo=value.tzinfo)
+    elif isinstance(value, _dt.datetime):
         moment = _plain_datetime(value)
     elif isinstance(value, _dt.date):
         moment = _dt.datetime(value.year, value.month, value.day)
+        timed = False
     else:
         parsed = _parse_any(value, _check_order(order))
         moment = _dt.datetime.combine(parsed.date, parsed.time or _dt.time(0))
+        timed = parsed.time is not None
         if parsed.tzinfo is not None:
             moment = moment.replace(tzinfo=parsed.tzinfo)
     if moment.tzinfo is None or moment.utcoffset() is None:
-        moment = moment.replace(tzinfo=local_zone)
+        if zoneless is not None:
+            zoneless["times" if timed else "dates"] += 1
+        if local_zone is _dt.timezone.utc:
+            moment = moment.replace(tzinfo=local_zone)
+        elif not timed or moment.time() == _dt.time(0):
+            # the start of the day: where midnight is skipped (a few zones move their
+            # clocks then), the first moment of the day that exists
+            moment = moment.replace(tzinfo=local_zone, fold=0)
+        else:
+            from .time_zones import wall_clock
+
+            moment = wall_clock(moment.replace(tzinfo=None), local_zone)
     return moment.astimezone(_dt.timezone.utc)
+
+
+def parse_time_of_day(value: object) -> tuple[_dt.time, _dt.tzinfo | None] | None:
+    """A time of day from a cell of a "Time" column, with the zone written with it:
+    "14:30", "2:30 PM", "14h30", "14時30分", "오후 2:30", "14:30 CET", a time cell
+    (datetime.time) or a fraction of a day (0.6041666 is 14:30, as Excel stores
+    times). None for a blank cell; ValueError for anything else (a date, a number
+    above 1)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, _dt.datetime):
+        raise ValueError(_problem("not a time of day: a date", value))
+    if isinstance(value, _dt.time):
+        return value.replace(tzinfo=None), value.tzinfo
+    if _is_number(value) and not _is_bool(value):
+        fraction = _number_to_decimal(value)
+        if not (fraction.is_finite() and 0 <= fraction < 1):
+            raise ValueError(_problem("not a time of day", value))
+        millis = int((fraction * 86_400_000).to_integral_value())
+        return (_dt.datetime.min + _dt.timedelta(milliseconds=min(millis, 86_399_999))).time(), None
+    if not isinstance(value, str):
+        raise ValueError(_problem("not a time of day", value))
+    time, zone = _parse_time(_nfkc(value), value)
+    if time is None:
+        raise ValueError(_problem("not a time of day", value))
+    return time, zone
 
 
 def _plain_datetime(value: _dt.datetime) -> _dt.datetime:
@@ -1488,10 +1560,25 @@ def _units_time(m: re.Match) -> str:
     return f"{m['H']}:{m['M'] or '00'}" + (f":{m['S']}" if m["S"] else "")
 
 
+# A time written with "h" between hour and minutes (French, Portuguese, Vietnamese):
+# "14h30", "14 h 30", "9h", "14h30min".
+_H_TIME = re.compile(r"^(?P<H>\d{1,2})\s*h\s*(?:(?P<M>\d{2})\s*(?:min)?)?(?=\s|$)", re.IGNORECASE)
+
+
 def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzinfo | None]:
     if not text:
         return None, None
     text = text.strip()
+    named: _dt.tzinfo | None = None
+    if text[-1:].isalpha() or text[-1:] in ")）" or "+" in text or "-" in text or "−" in text:
+        from .time_zones import ZoneNameError, zone_suffix
+
+        try:
+            text, named = zone_suffix(text)
+        except ZoneNameError as exc:
+            raise ValueError(_problem(f"not a date: {exc}", raw)) from None
+    if "h" in text or "H" in text:
+        text = _H_TIME.sub(lambda m: f"{m['H']}:{m['M'] or '00'}", text, count=1)
     if not text.isascii():
         text = _CJK_UNITS.sub(_units_time, text)
     if not text.isascii() and (cjk := _CJK_AMPM.match(text)):
@@ -1510,7 +1597,10 @@ def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzi
         hour = hour % 12 + (12 if ampm == "pm" else 0)
     if hour > 23 or minute > 59 or second > 59:
         raise ValueError(_problem("not a date: no such time", raw))
-    return _dt.time(hour, minute, second, micro), _parse_offset(match["tz"])
+    offset = _parse_offset(match["tz"])
+    if named is not None and offset is not None:
+        raise ValueError(_problem("not a date: two zones given", raw))
+    return _dt.time(hour, minute, second, micro), named or offset
 
 
 def _parse_offset(text: str | None) -> _dt.tzinfo | None:

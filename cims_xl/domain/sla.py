@@ -126,6 +126,38 @@ def due_times(opened_at: dt.datetime, priority: str | None, paused_seconds: int 
     return opened + t.first_response + pause, opened + t.resolution + pause
 
 
+# The times that end a ticket, with the headers a message names. (A first response
+# before the opening is kept: reports leave such tickets out of response times, saying so.)
+_AFTER_OPENED = (("resolved_at", "Resolved", "resolved"), ("closed_at", "Closed", "closed"))
+
+
+def check_time_order(times: Mapping, zone: dt.tzinfo | None = None) -> None:
+    """ValidationFailed when a ticket's resolution or closing time (keys of `times`,
+    aware datetimes) is before its opening time ("opened_at"): a
+    ticket resolved before it was opened is a wrong record (one of the times is in
+    the wrong zone or mistyped). Keys absent or None are not checked. `zone`: the zone
+    the message shows the times in (default: the one cims shows times in)."""
+    opened = to_utc(times.get("opened_at"))
+    if opened is None:
+        return
+    problems = {}
+    for key, header, verb in _AFTER_OPENED:
+        when = to_utc(times.get(key))
+        if when is not None and when < opened:
+            problems[header] = (f"{verb} at {_shown_time(when, zone)}, before the ticket was opened "
+                                f"({_shown_time(opened, zone)})")
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _shown_time(when: dt.datetime, zone: dt.tzinfo | None) -> str:
+    from .display import display_zone
+    from .time_zones import zone_name
+
+    zone = zone or display_zone()
+    return f"{when.astimezone(zone).strftime('%Y-%m-%d %H:%M')} {zone_name(zone)}"
+
+
 def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
                         targets: Mapping[str, SlaTarget] | None = None, *, imported: bool = False) -> dict:
     """The computed ticket fields for one write (see the module docstring for the rules).
@@ -187,6 +219,8 @@ def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
     if status == "Resolved" and old_status == "Closed":
         closed_at = None
 
+    # The times given or stored (not those set to "now" above) in their order.
+    check_time_order({k: to_utc(value(k)) for k in ("opened_at", "resolved_at", "closed_at")})
     fr_due, res_due = due_times(opened_at, priority, paused, targets)
     if history and imported:
         # The help desk's own due times (its SLA policy, business hours) are the ticket's.

@@ -13,10 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import os
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from .safe import FORMULA_TRIGGERS, is_risky
 
@@ -51,21 +50,11 @@ def is_risky_text(value: object) -> bool:
 
 
 def local_zone() -> dt.tzinfo:
-    """The time zone sheet datetimes are shown in: $CIMS_TZ, else $TZ, else the system's."""
-    for var in ("CIMS_TZ", "TZ"):
-        name = os.environ.get(var, "").lstrip(":")
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                pass
-    try:
-        target = os.path.realpath("/etc/localtime")
-        if "zoneinfo/" in target:
-            return ZoneInfo(target.split("zoneinfo/", 1)[1])
-    except (OSError, ZoneInfoNotFoundError, ValueError):
-        pass
-    return dt.datetime.now().astimezone().tzinfo or dt.timezone.utc
+    """The time zone sheet datetimes are shown in: $CIMS_TZ, else $TZ, else the system's
+    (`domain.display.display_zone`, which the CLI and the import use too)."""
+    from ..domain.display import display_zone
+
+    return display_zone()
 
 
 def report_zone_kwargs() -> dict[str, ZoneInfo]:

@@ -273,7 +273,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     "interaction": {
         "kind": ["type", "kind", "interaction type", "activity type", "activity", "channel", "类型",
                  "方式", "联系方式类型"],
-        "occurred_at": ["when", "date", "time", "date & time", "occurred", "occurred at", "activity date",
+        "occurred_at": ["when", "date", "time", "date & time", "occurred", "occurred at", "activity date", "due date",
                         "日期", "时间", "联系时间", "跟进时间"],
         "subject": ["subject", "title", "topic", "主题", "标题"],
         "notes": ["notes", "note", "details", "description", "comments", "备注", "内容", "跟进内容"],
@@ -673,6 +673,8 @@ class Mapping:
     address_groups: list[tuple[str, dict[str, int]]] = field(default_factory=list)
     # A name joined from its parts starts with the family name (name_order)
     family_first: bool = False
+    # date field -> the position of the column giving its time of day (importer.time_columns)
+    time_columns: dict[str, int] = field(default_factory=dict)
 
     def target_of(self, index: int) -> str | None:
         return self.columns[index].target

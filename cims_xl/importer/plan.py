@@ -37,7 +37,7 @@ from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .mapping import Mapping, is_own_export, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
-from . import refunds, row_currency
+from . import refunds, row_currency, time_columns
 from .header_currency import header_code
 from .float_exports import is_float_whole, whole_of
 from ..domain import money
@@ -410,6 +410,9 @@ class Options:
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
     probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
+    tz: object = None                     # the zone a time without one is taken in (display_zone); None: UTC
+    # date field -> the column giving its time of day ("Date" + "Time"; importer.time_columns)
+    time_columns: dict[str, int] = field(default_factory=dict)
     # services.suppression.ErasedList of the store, when it is not empty: a customer row
     # with an erased person's email or phone is rejected (None: nothing checked per row)
     erased: Any = None
@@ -579,6 +582,8 @@ class RowPreparer:
                         "calendars": dict(options.calendars),
                         "compact_dates": dict(options.compact_dates),
                         "decimal_marks": dict(options.decimal_marks),
+                        # the zone times without one are taken in; values read so ("times", "dates")
+                        "tz": options.tz, "zoneless": Counter(),
                         # first/last name column -> cells Name did not hold (kept in Notes)
                         "name_parts": Counter(),
                         # tags column -> system labels left out ("* myContacts")
@@ -769,6 +774,20 @@ class RowPreparer:
                 data.setdefault(UNREADABLE, {})[target] = v
                 continue
             data[target] = v
+        for key, col in self.options.time_columns.items():
+            cell = values[col] if col < n else None
+            if not is_blank_cell(cell) and key not in data.get(UNREADABLE, ()):
+                joined = time_columns.join(data.get(key), cell, self.headers[col])     # "Date" + "Time"
+                if type(joined) is Unreadable:
+                    data.pop(key, None)
+                    data.setdefault(UNREADABLE, {})[key] = joined
+                else:
+                    data[key] = joined
+        for key in MUST_READ_OF.get(self.ent.kind, ()):
+            if key not in data and key not in data.get(UNREADABLE, ()):
+                # an activity with no date is no record of when it happened
+                data.setdefault(UNREADABLE, {})[key] = Unreadable(
+                    "", f"empty: {_a_label(self.ent.label)} is not saved without its date")
         if self.phone_slots:
             self._route_phones(values, data, extra)
         used = self._other_address(values, data) if self.address_groups else ()
@@ -1225,7 +1244,8 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
     for key, cell in unreadable.items():
         label = prep.source_of.get(key, key)
         f = fields.get(key)
-        optional = (f is not None and not f.required and key != "name" and key not in MUST_READ) or (
+        optional = (f is not None and not f.required and key != "name" and key not in MUST_READ
+                    and key not in MUST_READ_OF.get(ent.kind, ())) or (
             key == "customer_ref" and ent.kind == "customer")         # a customer's old id: optional
         if not optional or warnings is None or not prep.keep_key:
             hard[label] = cell.reason
@@ -1237,6 +1257,11 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
             warnings.clear()
         raise ValidationFailed(hard)
     _with_notes(data, moved, prep.keep_key)
+
+
+def _a_label(label: str) -> str:
+    """'an interaction', 'a ticket'."""
+    return ("an " if label[:1] in "aeiou" else "a ") + label
 
 
 def _with_notes(data: dict, extra: list[str], key: str = "notes") -> None:

@@ -26,13 +26,14 @@ from typing import Callable, Iterator
 
 from ..domain import money
 from ..domain import normalize as nz
+from ..domain.display import display_zone, display_zone_source, zone_label
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from . import mapping as mp
 from . import (compact_dates, file_language, ledger_marks, parallel, plan, refunds, row_currency, shop_orders,
                tag_columns)
-from . import group_headings, header_evidence, sheet_choice
+from . import group_headings, header_evidence, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
@@ -763,6 +764,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     lenient = {k: v for k, v in overrides.items()
                if any(mp.norm(k) == mp.norm(h) for h in table.headers)}
     mapping = mp.build_mapping(ent, table.headers, lenient, profile_map)
+    # a date and its time of day in two columns ("Date" + "Time"): one field
+    first_rows = [values for number, values in window if number > header_number]
+    time_columns.pair_time_columns(ent, mapping, [[v[c] if c < len(v) else None for c in table.columns]
+                                                  for v in first_rows])
 
     kinds = {f.key: f.kind for f in ent.fields}
     date_cols = [(table.columns[j], c.header) for j, c in enumerate(mapping.columns)
@@ -915,6 +920,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         for c in used_extra:
             samples.setdefault(c, [])
     mapping = mp.build_mapping(ent, table.headers, overrides, profile_map)
+    time_columns.pair_time_columns(ent, mapping, [[v[c] if c < len(v) else None for c in table.columns]
+                                                  for v in first_rows])
     heading_inferences = _carry_headings(src, ent, table, mapping, headings, grouped)
     shop_inferences: list[dict] = []
     if shop is not None:
@@ -1516,6 +1523,10 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None =
                 if f.key == "name" and any(has(t) for t in ("first_name", "last_name")):
                     continue
                 missing.append((f.header, f.header))
+    for key in plan.MUST_READ_OF.get(ent.kind, ()):
+        if not has(key):       # an activity needs its date: none would be saved with one
+            header = ent.field(key).header
+            missing.append((f"{header} (the date of each {ent.label})", header))
     if missing:
         raise ImportRefused(_no_column_message(ent, m, src, missing, scan)
                             + (f" Also: {also.replace(' Nothing was imported.', '')}" if also else ""))
@@ -1815,6 +1826,17 @@ def _checked_option(ent: Entity, name: str, value):
     return value
 
 
+def _zoneless_inference(counts: Counter, zone) -> dict:
+    """The summary's line for dates and times the file wrote without a zone: the zone
+    they were taken in (the one cims shows times in) and what set it."""
+    said = [f"{counts[k]:,} {what}" for k, what in (("times", "time(s)"), ("dates", "date(s) without a time"))
+            if counts.get(k)]
+    return {"what": "times without a zone",
+            "decided": f"taken in {zone_label(zone)}",
+            "evidence": " and ".join(said) + " name no zone: clock times in the zone cims shows times in "
+                        f"({display_zone_source()}). Times with Z, an offset or a zone name keep their own"}
+
+
 def _names_option(message: str, name: str) -> bool:
     """Whether a stop message asks for option `name` ("--date-order DMY|MDY", …)."""
     return re.search(rf"--{name.replace('_', '-')}\b", message) is not None
@@ -1979,7 +2001,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
                           related_rows=scan.related_rows,
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share",
-                          erased=_erased(session, ent))
+                          erased=_erased(session, ent), tz=display_zone(),
+                          time_columns=dict(scan.mapping.time_columns))
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               other_table_rows=len(scan.other_rows),
@@ -2052,6 +2075,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
         if forms := planner.prep.context.get("legal_forms"):
             result.inferences.append(_legal_forms_inference(forms, ent))
+        if zoneless := planner.prep.context.get("zoneless"):
+            result.inferences.append(_zoneless_inference(zoneless, options.tz))
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:

@@ -154,6 +154,17 @@ def _changes(before: dict | None, after: dict, keys: Iterable[str]) -> dict[str,
 
 # ----- create ----------------------------------------------------------------------------
 
+def _with_zone(ent: Entity | None, context: dict | None) -> dict | None:
+    """`context` with the zone a date and time typed without one is taken in: the zone
+    times are shown in (domain.display.display_zone), unless the caller names one (the
+    sheet's Save, an import)."""
+    if (context or {}).get("tz") or (ent is not None and not any(f.kind == "datetime" for f in ent.fields)):
+        return context
+    from ..domain.display import display_zone
+
+    return {**(context or {}), "tz": display_zone()}
+
+
 def _with_phone_region(session: Session, context: dict | None) -> dict | None:
     """`context` with the store's phone region (settings.phone_context) unless it names
     a region of its own (an import's --region)."""
@@ -261,6 +272,8 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
         context = {**(context or {}), "currency": store_currency(session)}
     if not validated and any(f.kind == "phone" for f in ent.fields):
         context = _with_phone_region(session, context)
+    if not validated:
+        context = _with_zone(ent, context)
     with session.unit_of_work() as uow:
         store = session.store
         seq = store.next_seq(ent)
@@ -450,7 +463,7 @@ def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]
     actor = session.username
     out = []
     if not validated:
-        context = _with_phone_region(session, context)
+        context = _with_zone(None, _with_phone_region(session, context))
     updates = list(updates)
     names: dict[str, dict[str, str]] = {}     # {"users": user_names}, read once for all the updates
     with session.unit_of_work() as uow:
