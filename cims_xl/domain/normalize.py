@@ -25,6 +25,8 @@ from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 
+from .invisible import name_without_format, without_format
+
 __all__ = [
     "AmbiguousNumber",
     "detect_date_order",
@@ -309,7 +311,7 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
         return None
     number_cell = False      # a number cell: Excel dropped any leading "+" or 0
     if isinstance(value, str):
-        text = value
+        text = without_format(value)     # an LRM after "+49 30 1234567" (invisible.py)
     elif is_blank(value):
         return None
     elif _is_number(value):
@@ -362,7 +364,7 @@ def has_country_code(value: object) -> bool:
         return True
     if not isinstance(value, str):
         return False
-    text = _PHONE_LABEL.sub("", _nfkc(value).strip())
+    text = _PHONE_LABEL.sub("", without_format(_nfkc(value)).strip())
     return not text or text.startswith(("+", "00"))
 
 
@@ -393,7 +395,7 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
     region = region.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         return False, f"unknown phone region {region!r}"
-    text = _nfkc(raw).strip()
+    text = without_format(_nfkc(raw)).strip()
     if not text:
         return True, None
     if not text.isascii():
@@ -748,8 +750,6 @@ def _domain_is_valid(domain: str) -> bool:
 
 # Control characters that are not whitespace (tab, LF, VT, FF, CR and NEL are).
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
-# Invisible characters that ride along with copy-paste and make equal names differ.
-_INVISIBLE_CHARS = re.compile(r"[\u200b\u2060\ufeff]")
 
 
 def normalize_name(value: object) -> str | None:
@@ -759,7 +759,9 @@ def normalize_name(value: object) -> str | None:
     Full-width Latin letters, digits and spaces become half-width, half-width katakana
     and Hangul full-width (NFKC on those parts of the Halfwidth and Fullwidth Forms
     block and on Unicode's space characters); NBSP, U+3000, tabs and newlines count as
-    whitespace; zero-width spaces and BOMs are dropped. Other characters stay as
+    whitespace; format characters are dropped (directional marks, zero-width spaces,
+    BOMs, soft hyphens: invisible.name_without_format), but for the joiners a script or
+    an emoji needs between two of its characters. Other characters stay as
     written: full-width punctuation in Chinese and Japanese names （ ） ・, and what
     NFKC would also rewrite: Thai ำ (U+0E33) as ํ + า, ² as 2, № as No, ligatures,
     which look the same or mean more than the letters (duplicate checks compare with
@@ -790,7 +792,9 @@ def _normalize_name_text(value: str) -> str | None:
     text = _fold_width(value)
     if _CONTROL_CHARS.search(text):
         raise ValueError(_problem("contains a control character", value))
-    text = " ".join(_INVISIBLE_CHARS.sub("", text).split())
+    # format characters (directional marks, zero-width spaces, soft hyphens) but the
+    # joiners a script or an emoji needs (invisible.name_without_format)
+    text = " ".join(name_without_format(text).split())
     return text or None
 
 
@@ -837,7 +841,7 @@ def parse_bool(value: object) -> bool | None:
         raise ValueError(_problem("not a yes/no value", value))
     if not isinstance(value, str):
         raise ValueError(_problem("not a yes/no value", value))
-    word = _nfkc(value).strip().casefold()
+    word = without_format(_nfkc(value)).strip().casefold()
     if word in _TRUE_WORDS:
         return True
     if word in _FALSE_WORDS:
@@ -858,7 +862,7 @@ def parse_int(value: object, decimal: str | None = None) -> int | None:
     if _is_number(value):
         number = _number_to_decimal(value)
     elif isinstance(value, str):
-        text = _nfkc(value).strip().replace("\u2212", "-")
+        text = without_format(_nfkc(value)).strip().replace("\u2212", "-")
         sign = ""
         if text[:1] in "+-":
             sign, text = text[0], text[1:].strip()
@@ -922,6 +926,7 @@ def parse_share(value: object, decimal: str | None = None) -> Decimal | None:
     number reads two ways and no mark is given."""
     if type(value) is not str or not any(sign in value for sign in _SHARE_SIGNS):
         return None
+    value = without_format(value)
     match = _SHARE.match(value)
     if match is None or bool(match.group(1)) == bool(match.group(3)):
         return None
@@ -1252,7 +1257,7 @@ _YEAR_WORD = re.compile(r"(?<=\d)\s*(?:г\.?|года|год|р\.?|року|рі
 
 
 def _date_text(raw: str) -> str:
-    text = _nfkc(raw).strip()
+    text = without_format(_nfkc(raw)).strip()
     if not text.isascii() or " r" in text or " R" in text:
         text = _YEAR_WORD.sub("", text).strip()
     if text[-1:] == "." or ". " in text:

@@ -24,6 +24,7 @@ import numpy as np
 from ..domain.countries import preload as preload_countries
 from ..domain.countries import region_for_country, region_for_dial_code, unknown_country
 from ..domain import normalize as nz
+from ..domain.invisible import code_key, code_text
 from ..domain.duplicates import (OTHER, UNSURE, company_core, company_key, company_name, company_parts,
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
                                  parse_name, same_company, simplified, two_people as _two_people,
@@ -1310,7 +1311,7 @@ def _record_keys(kind: str, r: dict, nth: int = 0) -> list[tuple[str, int]]:
         if r.get("order_number"):
             # An order is its number for that customer on that day: small shops restart
             # their numbering every year, and merged files reuse each other's numbers.
-            return [("order number", key_hash("o", r["order_number"].casefold(), cid, r.get("order_date"),
+            return [("order number", key_hash("o", code_key(r["order_number"]), cid, r.get("order_date"),
                                               r.get("line_no") or 1))]
         return [("same order line", key_hash("f", cid, r.get("order_date"), r.get("product"),
                                             r.get("amount"), r.get("quantity"), nth))]
@@ -1874,7 +1875,7 @@ class Planner:
                 raise ValidationFailed({self.prep.source_of.get("is_company", "Type"): str(exc)}) from None
             if flag is not None:
                 data["type"] = "Company" if flag else "Person"
-        ref = _text(data.pop("customer_ref", None))
+        ref = code_text(_text(data.pop("customer_ref", None)))
         if ref:
             _add_tag(data, SOURCE_TAG + ref)
         _with_notes(data, extra)
@@ -1947,7 +1948,7 @@ class Planner:
         if self.ent.kind == "order":
             number = _text(data.get("order_number"))
             if number and "line_no" not in data:
-                order = (number.casefold(), self.linker.stable(customer_id),
+                order = (code_key(number), self.linker.stable(customer_id),
                          cell_text(data.get("order_date", "")).strip())
                 self._lines[order] = line = self._lines.get(order, 0) + 1
                 data["line_no"] = line
@@ -2246,7 +2247,7 @@ class CustomerLinker:
                 if len(number) >= 7:
                     self._by_phone.setdefault(number[-7:], []).append((rid, number))
             for ref in source_ids(tags):
-                self._by_ref.setdefault(ref.casefold(), rid)
+                self._by_ref.setdefault(code_key(ref), rid)
                 self._with_ref.add(rid)
             if name:
                 self._by_name.setdefault(_linked_name(name, company_name(name, company, kind)), []).append(rid)
@@ -2412,7 +2413,7 @@ class CustomerLinker:
             how = f"{self._names.get(rid, rid)}, by the name" if rid is not None else ""
         if rid is None:
             return None
-        self._ref_linked["ref:" + ref.casefold()] = how
+        self._ref_linked["ref:" + code_key(ref)] = how
         self._count_unknown_ref(ref, rid, how)
         return rid
 
@@ -2670,7 +2671,9 @@ class CustomerLinker:
         self._row = data
         self.last_dropped: dict[str, tuple[str, str]] = {}
         self.unknown_ref = None
-        ref = _text(data.get("customer_ref"))
+        # an id as a person reads it: "C001" with a zero-width space, "Ｃ００１" and "c001"
+        # are C001 (domain.invisible.code_key), in the store's src: tags and in this file
+        ref = code_text(_text(data.get("customer_ref")))
         name = _text(data.get("customer_name"))
         if name:
             try:
@@ -2689,7 +2692,7 @@ class CustomerLinker:
                 exists = self._exists[rid] = bool(self.store.fetch("customer", [rid]))
             self._load()
             assert self._by_ref is not None
-            theirs = self._by_ref.get(ref.casefold())
+            theirs = self._by_ref.get(code_key(ref))
             column = self.prep.source_of.get("customer_ref", "Customer")
             if exists and theirs is not None and theirs != rid:
                 raise ValidationFailed({column: f"{ref} is our customer {rid}, and also {theirs}'s id in the "
@@ -2711,7 +2714,7 @@ class CustomerLinker:
                 return exact[0], None
         # a name that is the row's Company too, or has a legal form, is a company's
         firm = bool(name) and company_name(name or "", _text(data.get("customer_company")))
-        key = ("ref:" + ref.casefold()) if ref else ("name:" + _linked_name(name or "", firm))
+        key = ("ref:" + code_key(ref)) if ref else ("name:" + _linked_name(name or "", firm))
         known = self.seen.get(key)
         self._key = key
         if known is not None:
@@ -2728,7 +2731,7 @@ class CustomerLinker:
         self._load()
         assert self._by_ref is not None and self._by_name is not None
         if ref:
-            rid = self._by_ref.get(ref.casefold())
+            rid = self._by_ref.get(code_key(ref))
             if rid is not None and name:
                 # the stored customer of this id, unless the row's name and email say another's
                 record = self._evidence_of.get(rid)
@@ -2783,8 +2786,18 @@ class CustomerLinker:
         """The clean values of the customer a row creates, from its customer columns
         (`_NEW_CUSTOMER_FIELDS`); its optional details that cannot be read (`_DROPPABLE`)
         left out and kept in `last_dropped` ({row target: (reason, text)}).
-        ValidationFailed when the customer itself cannot be made."""
-        values = {"name": name or ref, "source": "Import"}
+        ValidationFailed when the customer itself cannot be made, as when the row has no
+        customer name: a customer is never named after its id (issue 14: "C001" with a
+        zero-width space once made a customer called "C001")."""
+        if not name:
+            column = self.prep.source_of.get("customer_ref", "Customer ID")
+            named_by = self.prep.source_of.get("customer_name")
+            raise ValidationFailed({column: (
+                f"no customer has the id '{ref}' (in the store's src: tags or earlier in this file), and the row "
+                + (f"has no {named_by} to create one" if named_by else "gives no customer name to create one")
+                + "; import the customers first, or give the file a customer name column "
+                  "(--map \"COLUMN=Customer Name\")")})
+        values = {"name": name, "source": "Import"}
         for target, field_key in _NEW_CUSTOMER_FIELDS:
             v = data.get(target)
             if v not in (None, ""):
