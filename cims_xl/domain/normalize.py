@@ -663,11 +663,13 @@ def normalize_email(value: object) -> str | None:
     Trims, drops a leading "mailto:", applies NFKC (full-width ＠ and letters), reads
     "。" as a dot (a common slip with a Chinese keyboard). The local part is kept as
     written (mail servers may treat case there as significant); a non-ASCII domain is
-    kept in Unicode but must encode to valid IDNA labels. The syntax check is cheap
+    kept in Unicode but must encode to valid IDNA labels, and a label written in IDNA's
+    ASCII form ("xn--mnchen-3ya", RFC 5891 A-label) is read in Unicode ("münchen"), so
+    one address is stored one way however it was typed (`unicode_domain`). The syntax check is cheap
     and deliberately lenient: one @, a local part of 1-64 characters, a domain with a
     dot and valid labels, no spaces.
     """
-    if isinstance(value, str) and _PLAIN_EMAIL.match(value) and len(value) <= 254:
+    if isinstance(value, str) and _PLAIN_EMAIL.match(value) and len(value) <= 254 and "xn--" not in value:
         # The common shape (ASCII, lower-case domain, nothing to tidy) is already in
         # normal form; tests check the full path agrees.
         return value
@@ -721,6 +723,8 @@ def _normalize_email_full(value: object) -> str | None:
     if local.startswith(".") or local.endswith(".") or ".." in local:
         raise ValueError(_problem("not an email address: misplaced dot before the @", value))
     domain = domain.lower().rstrip(".")
+    if "xn--" in domain:
+        domain = unicode_domain(domain)
     if not domain:
         raise ValueError(_problem("not an email address: nothing after the @", value))
     if "." not in domain:
@@ -730,6 +734,36 @@ def _normalize_email_full(value: object) -> str | None:
     if len(local) + 1 + len(domain) > 254:
         raise ValueError("not an email address: too long")
     return f"{local}@{domain}"
+
+
+def unicode_domain(domain: str) -> str:
+    """A lower-case domain with each label written in IDNA's ASCII form ("xn--…", an
+    A-label: RFC 5891 section 2.3.2.1) in Unicode: "xn--mnchen-3ya.de" -> "münchen.de".
+    Read with the `idna` package (IDNA 2008, UTS #46) when it is installed, else with
+    Python's "idna" codec (IDNA 2003); a label neither reads is kept as written (the
+    syntax check then judges it as any ASCII label)."""
+    labels = domain.split(".")
+    for i, label in enumerate(labels):
+        if not label.startswith("xn--"):
+            continue
+        try:
+            import idna
+        except ImportError:  # pragma: no cover - installed with requests
+            idna = None
+        read = None
+        if idna is not None:
+            try:
+                read = idna.decode(label)
+            except idna.IDNAError:
+                read = None
+        if read is None:
+            try:
+                read = label.encode("ascii").decode("idna")
+            except UnicodeError:
+                read = None
+        if read and read != label:
+            labels[i] = read.lower()
+    return ".".join(labels)
 
 
 def _domain_is_valid(domain: str) -> bool:
