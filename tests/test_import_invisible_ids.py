@@ -118,6 +118,21 @@ def test_an_unknown_customer_id_with_no_name_makes_no_customer_named_after_it(ad
     assert list(orders(admin)) == ["N1"]
 
 
+@pytest.mark.parametrize("ext,write", WRITERS)
+def test_a_payment_export_with_ids_and_emails_but_no_names_names_new_customers_by_their_email(
+        admin, tmp_path, ext, write):
+    path = write(tmp_path / f"p.{ext}", [["id", "Created (UTC)", "Amount", "Currency", "Customer ID", "Customer Email"],
+                                         ["ch_1", "2026-03-05 14:22:10", "49.00", "eur", "cus_PqR1", "liam@example.ie"],
+                                         ["ch_2", "2026-03-06 09:00:00", "19.00", "eur", "cus_PqR1\u200b", ""],
+                                         ["ch_3", "2026-03-06 10:00:00", "9.00", "eur", "cus_Zz9", "ＳＯＦＩＡ@example.es"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected, result.customers_created) == (3, 0, 2)
+    made = {c["name"]: c["tags"] for c in customers(admin)}
+    assert made == {"liam@example.ie": "src:cus_PqR1", "SOFIA@example.es": "src:cus_Zz9"}
+    (said,) = [i for i in result.inferences if i["what"] == "new customers without a name"]
+    assert said["decided"] == "2 named after their email address" and "liam@example.ie" in said["evidence"]
+
+
 def test_an_order_number_with_an_invisible_character_is_the_same_order_when_imported_again(admin, tmp_path):
     rows = [["Order ID", "Customer Name", "Order Date", "Amount", "Currency"],
             ["SO-1001", "Anna Schmidt", "2024-03-05", "10", "EUR"],

@@ -2232,6 +2232,8 @@ class CustomerLinker:
         self._ref_linked: dict[str, str] = {}   # "ref:<id>" -> how an unknown id's customer was found
         self.by_contact = 0                     # rows whose unknown customer id was linked by email/phone
         self.by_contact_examples: list[str] = []
+        self.named_by_email = 0                 # new customers of no name, named after their email
+        self.named_by_email_examples: list[str] = []
 
     def _load(self) -> None:
         if self._by_ref is not None:
@@ -2549,6 +2551,13 @@ class CustomerLinker:
                                     + ". An id of another system is no evidence against the row's email, phone "
                                       "or name: the row is linked as it would be without it, and the id is kept "
                                       "in the row's Notes; a customer is created only when nothing finds one."})
+        if self.named_by_email:
+            out.append({"what": "new customers without a name",
+                        "decided": f"{self.named_by_email} named after their email address",
+                        "evidence": "the row gives the customer's id and email but no name: "
+                                    + ", ".join(self.named_by_email_examples)
+                                    + ". A customer is never named after an id of another system; a Customer "
+                                      "Name column (or importing the customers first) names them."})
         if self.other_person:
             out.append({"what": "rows of another person under a customer's name or id",
                         "decided": f"{self.other_person} row(s) not linked (rejected, listed in the report)",
@@ -2789,13 +2798,13 @@ class CustomerLinker:
         ValidationFailed when the customer itself cannot be made, as when the row has no
         customer name: a customer is never named after its id (issue 14: "C001" with a
         zero-width space once made a customer called "C001")."""
-        if not name:
+        if not name and (name := self._email_as_name()) is None:
             column = self.prep.source_of.get("customer_ref", "Customer ID")
             named_by = self.prep.source_of.get("customer_name")
             raise ValidationFailed({column: (
                 f"no customer has the id '{ref}' (in the store's src: tags or earlier in this file), and the row "
-                + (f"has no {named_by} to create one" if named_by else "gives no customer name to create one")
-                + "; import the customers first, or give the file a customer name column "
+                + (f"has no {named_by} or customer email" if named_by else "gives no customer name or email")
+                + " to create one; import the customers first, or give the file a customer name column "
                   "(--map \"COLUMN=Customer Name\")")})
         values = {"name": name, "source": "Import"}
         for target, field_key in _NEW_CUSTOMER_FIELDS:
@@ -2824,6 +2833,22 @@ class CustomerLinker:
                 self.last_dropped = {}
                 raise ValidationFailed({f"Customer {k}": v for k, v in exc2.problems.items()}) from None
         return clean
+
+    def _email_as_name(self) -> str | None:
+        """The name of a new customer whose row gives no name but an email (a payment
+        export's customer id and email): the address, as a person would know them by it
+        (counted for the summary); None when the row has no readable email either."""
+        email = _text(self._row.get("customer_email"))
+        try:
+            email = nz.normalize_email(" ".join((email or "").split())) if email else None
+        except ValueError:
+            email = None
+        if email is None:
+            return None
+        self.named_by_email += 1
+        if len(self.named_by_email_examples) < 3:
+            self.named_by_email_examples.append(email)
+        return email
 
     def _may_be(self, name: str, firm: bool = False) -> list[str]:
         """Customers, stored or of this import, whose names may be this new one's
