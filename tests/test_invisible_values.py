@@ -156,3 +156,14 @@ def test_the_sheets_save_reads_a_phone_and_a_name_with_direction_marks(admin, tm
     assert table_rows(book)[0]["Status"] == "Created"
     (rec,) = records.list_records(admin, "customer")
     assert (rec["name"], rec["phone"], rec["postal_code"]) == ("Nadia Saleh", "+971507654321", "02134")
+
+
+@pytest.mark.parametrize("ext,write", WRITERS)
+def test_headings_with_invisible_characters_name_their_fields(admin, tmp_path, ext, write):
+    path = write(tmp_path / f"h.{ext}", [["Name" + ZWSP, LRM + "E-Mail", "Tele" + SHY + "fon", RLM + "Land" + LRM],
+                                         ["Jürgen Weiß", "j.weiss@example.de", "030 1234567", "Deutschland"]])
+    result = import_file(admin, path)
+    assert (result.created, result.rejected) == (1, 0)
+    (rec,) = records.list_records(admin, "customer")
+    assert (rec["name"], rec["email"], rec["phone"], rec["country"]) == (
+        "Jürgen Weiß", "j.weiss@example.de", "+49301234567", "Deutschland")
