@@ -167,3 +167,17 @@ def test_headings_with_invisible_characters_name_their_fields(admin, tmp_path, e
     (rec,) = records.list_records(admin, "customer")
     assert (rec["name"], rec["email"], rec["phone"], rec["country"]) == (
         "Jürgen Weiß", "j.weiss@example.de", "+49301234567", "Deutschland")
+
+
+@pytest.mark.parametrize("ext,write", WRITERS)
+def test_a_full_width_postal_code_is_read_as_digits_and_given_back_its_zeros_like_any_other(admin, tmp_path, ext, write):
+    path = write(tmp_path / f"z.{ext}", [["Name", "Email", "Country", "Postal Code"],
+                                         ["Amy Wong", "amy@example.com", "United States", "２１３４"],
+                                         ["山田太郎", "taro@example.jp", "日本", "１００－０００１"],
+                                         ["Lena Vogel", "lena@example.de", "Deutschland", "１０６７" + LRM]])
+    result = import_file(admin, path)
+    assert (result.created, result.rejected) == (3, 0)
+    assert {e: c["postal_code"] for e, c in customers(admin).items()} == {
+        "amy@example.com": "02134", "taro@example.jp": "100-0001", "lena@example.de": "01067"}
+    (said,) = [i for i in result.inferences if i["what"] == "postal codes"]
+    assert "'Postal Code': 2 code(s)" in said["evidence"]

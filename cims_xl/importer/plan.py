@@ -574,7 +574,9 @@ class RowPreparer:
                         # postal code column -> codes given back the zeros a spreadsheet dropped
                         "zeros_restored": Counter(), "zeros_examples": Counter(),
                         # (column, text) -> cells holding a placeholder for "no value" ("N/A", "-")
-                        "placeholders": Counter()}
+                        "placeholders": Counter(),
+                        # name column -> person rows named "Company, Person" (Odoo): the person kept
+                        "company_first": Counter(), "company_first_examples": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             self.context.update(currency=options.currency or options.store_currency,
@@ -1875,6 +1877,8 @@ class Planner:
                 raise ValidationFailed({self.prep.source_of.get("is_company", "Type"): str(exc)}) from None
             if flag is not None:
                 data["type"] = "Company" if flag else "Person"
+        if "is_company" in self.prep.source_of and data.get("type") == "Person":
+            self._company_first(data)
         ref = code_text(_text(data.pop("customer_ref", None)))
         if ref:
             _add_tag(data, SOURCE_TAG + ref)
@@ -1886,6 +1890,25 @@ class Planner:
             data["name"] = data["company"]
             data.setdefault("type", "Company")
         return validate(self.ent, data, ctx, self.prep, warned)
+
+    def _company_first(self, data: dict) -> None:
+        """A person's name written "Company, Person" in a file that says which rows are
+        companies (Odoo's display name: "Azure Interior, Brandon Freeman" with Is a
+        Company False and Related Company "Azure Interior"): the person's name kept,
+        the company being in Company already; counted for the summary. The row's own
+        Company must begin the name, so no name is split on a guess ("Smith, John"
+        without Company Smith stays as written)."""
+        name, company = _text(data.get("name")), _text(data.get("company"))
+        person = company_first_person(name, company) if name and company else None
+        if person is None:
+            return
+        data["name"] = person
+        header = self.prep.source_of.get("name", "Name")
+        self.prep.context["company_first"][header] += 1
+        examples = self.prep.context["company_first_examples"]
+        examples[(name, person)] += 1
+        for extra in sorted(examples)[3:]:      # the same three whichever process saw which rows
+            del examples[extra]
 
     # -- orders, contacts, opportunities, tickets --
 
@@ -2098,6 +2121,27 @@ _DROPPABLE = frozenset({"email", "phone", "postal_code", "segment"})
 NO_CUSTOMER_REF = frozenset({"0", "guest", "-1", "nan", "none", "null"})
 CUSTOMER_WHO = frozenset({"customer_name", "customer_ref", "customer_first_name", "customer_last_name",
                           "customer_company"})
+
+
+def company_first_person(name: str, company: str) -> str | None:
+    """The person's name of a name written "Company, Person" whose company part is
+    `company` (as `_written_name` compares names: case, width and spacing aside):
+    "Azure Interior, Brandon Freeman" at "Azure Interior" -> "Brandon Freeman". None
+    when the name does not begin with the company and a comma, or what follows is no
+    person's name (empty, no letter, or a legal form: "Acme, Inc." at "Acme")."""
+    want = _written_name(company)
+    at = name.find(",")
+    while at != -1:
+        if _written_name(name[:at]) == want:
+            rest = " ".join(name[at + 1:].split())
+            # "Acme, Inc." at Acme: what follows the comma is the company's legal form
+            form_only = company_parts(f"{company} {rest}")[0] == company_parts(company)[0]
+            if rest and any(c.isalpha() for c in rest) and not form_only and not company_name(rest) \
+                    and not is_its_company(name, company):
+                return rest
+            return None
+        at = name.find(",", at + 1)
+    return None
 
 
 def _customer_from_parts(data: dict, family_first: bool = False) -> None:

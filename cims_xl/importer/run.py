@@ -1808,6 +1808,14 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                                                                                     planner.prep.headers))})
         if placeholders := planner.prep.context.get("placeholders"):
             result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
+        if first := planner.prep.context.get("company_first"):
+            shown = sorted(planner.prep.context["company_first_examples"])
+            result.inferences.append({
+                "what": "names written 'Company, Person'",
+                "decided": "; ".join(f"'{c}': {k} person row(s) named without their company" for c, k in first.items()),
+                "evidence": "the row is a person's (its Is a Company column) and its name begins with its own "
+                            "Company and a comma, as Odoo writes a contact: "
+                            + "; ".join(f"'{n}' -> '{p}'" for n, p in shown[:3])})
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:
