@@ -181,3 +181,15 @@ def test_a_full_width_postal_code_is_read_as_digits_and_given_back_its_zeros_lik
         "amy@example.com": "02134", "taro@example.jp": "100-0001", "lena@example.de": "01067"}
     (said,) = [i for i in result.inferences if i["what"] == "postal codes"]
     assert "'Postal Code': 2 code(s)" in said["evidence"]
+
+
+@pytest.mark.parametrize("cell", [ZWSP, " " + LRM + " ", SHY, BOM + RLM])
+def test_a_cell_of_invisible_characters_only_is_blank(admin, tmp_path, cell):
+    assert nz.is_blank(cell) and nz.parse_money(cell) is None and nz.parse_date(cell) is None
+    assert nz.normalize_text(cell) is None and nz.parse_int(cell) is None and nz.parse_bool(cell) is None
+    path = write_csv(tmp_path / "b.csv", [["Name", "Email", "Phone", "Postal Code", "Notes"],
+                                          ["Rosa Díaz", "rosa@example.es", cell, cell, cell]])
+    result = import_file(admin, path)
+    assert (result.created, result.warnings) == (1, 0)
+    (rec,) = records.list_records(admin, "customer")
+    assert (rec["phone"], rec["postal_code"], rec["notes"]) == (None, None, None)

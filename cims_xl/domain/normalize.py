@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 
-from .invisible import name_without_format, without_format
+from .invisible import FORMAT_CHARS, name_without_format, without_format
 
 __all__ = [
     "AmbiguousNumber",
@@ -130,11 +130,15 @@ def _scalar_to_text(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    """True for None, "", whitespace-only text, NaN, pandas NA/NaT and numpy NaT."""
+    """True for None, "", text of whitespace and invisible format characters only (a
+    zero-width space, a direction mark: invisible.FORMAT_CHARS), NaN, pandas NA/NaT and
+    numpy NaT."""
     if value is None:
         return True
     if isinstance(value, str):
-        return not value.strip()
+        text = value.strip()
+        # only text that begins with a format character can be nothing else
+        return not text or (FORMAT_CHARS.match(text) is not None and not without_format(text).strip())
     if isinstance(value, float):
         return value != value
     if isinstance(value, Decimal):
@@ -840,7 +844,8 @@ def normalize_text(value: object) -> str | None:
     them (13.0 -> "13"), dates as ISO.
     """
     if type(value) is str and "\n" not in value and "\r" not in value:
-        return value.strip() or None   # one line: only the edges to tidy
+        text = value.strip()           # one line: only the edges to tidy
+        return text if text and (FORMAT_CHARS.match(text) is None or not is_blank(text)) else None
     if is_blank(value):
         return None
     text = _scalar_to_text(value)
@@ -897,6 +902,8 @@ def parse_int(value: object, decimal: str | None = None) -> int | None:
         number = _number_to_decimal(value)
     elif isinstance(value, str):
         text = without_format(_nfkc(value)).strip().replace("\u2212", "-")
+        if not text:
+            return None             # nothing but invisible characters: a blank cell
         sign = ""
         if text[:1] in "+-":
             sign, text = text[0], text[1:].strip()
