@@ -919,14 +919,24 @@ def _entity_group(ent: Entity) -> click.Group:
     def edit(app: App, record_id, expected_version, **values):
         from .services import records
 
+        allow = values.pop("allow_duplicate", False)
         changes = _given(values)
         if not changes:
             raise ValidationFailed({"": "nothing to change: give at least one field option"})
         session = app.session()
         if ent.kind == "customer":
             record_id = _customer_ref(session, record_id)
+            # another customer's email or phone is refused, as `customer add` refuses it
+            app.out.emit(records.update_customer(session, record_id, changes,
+                                                 allow_duplicate=allow,
+                                                 expected_version=expected_version, context=_phone_hint(ent)))
+            return
         app.out.emit(records.update(session, record_id, _with_customer_ref(session, changes),
                                     expected_version=expected_version, context=_phone_hint(ent)))
+
+    if ent.kind == "customer":
+        edit = click.option("--allow-duplicate", is_flag=True,
+                            help="Change even when another customer has this email or phone.")(edit)
 
     @group.command("delete", help=f"Delete {_a(ent.label)} (soft delete, audited).")
     @click.argument("record_id")

@@ -32,17 +32,18 @@ def test_an_order_import_names_the_customers_it_creates_in_the_dry_run_and_the_s
                    "A-1,2026-01-05,K001,,100.00,EUR\n"
                    "A-2,2026-01-06,K999,,50.00,EUR\n"
                    "A-3,2026-01-07,,Zhang Wei,75.00,EUR\n"
-                   "A-4,2026-01-08,K999,,20.00,EUR\n", encoding="utf-8")
+                   "A-4,2026-01-08,K888,Li Na,20.00,EUR\n", encoding="utf-8")
     code, out, err = run("import", str(src), "--kind", "orders", "--dry-run")
     assert code == 0, err
-    assert _summary_cell(out, "customers created") == "2 (K999, Zhang Wei)"
+    assert _summary_cell(out, "customers created") == "2 (Zhang Wei, Li Na)"
     assert _summary_cell(out, "customers linked") == "1"
+    assert _summary_cell(out, "rejected") == "1"        # K999: no name to create it by, never named "K999"
     assert _customer_names(admin) == ["Ana Souza"]              # a dry run writes nothing
 
     code, out, err = run("import", str(src), "--kind", "orders")
     assert code == 0, err
-    assert _summary_cell(out, "customers created") == "2 (K999, Zhang Wei)"
-    assert _customer_names(admin) == ["Ana Souza", "K999", "Zhang Wei"]
+    assert _summary_cell(out, "customers created") == "2 (Zhang Wei, Li Na)"
+    assert _customer_names(admin) == ["Ana Souza", "Li Na", "Zhang Wei"]
 
 
 def test_json_gives_the_count_and_the_names_of_the_customers_created(run, tmp_path):

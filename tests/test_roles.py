@@ -168,6 +168,7 @@ def _write_calls(admin):
         "records.update": lambda s: records.update(s, cust["id"], {"city": "x"}),
         "records.update_many": lambda s: records.update_many(s, [(cust["id"], {"city": "x"}, None)]),
         "records.create_customer": lambda s: records.create_customer(s, {"name": "X", "email": cust["email"]}),
+        "records.update_customer": lambda s: records.update_customer(s, cust["id"], {"email": "new@example.org"}),
         "records.delete": lambda s: records.delete(s, cust["id"]),
         "records.restore": lambda s: records.restore(s, cust["id"]),
         "merge.merge_customers": lambda s: merge.merge_customers(s, cust["id"], other["id"]),

@@ -539,7 +539,7 @@ def email_key(email: object) -> str:
     local, at, domain = text.rpartition("@")
     if at and "xn--" in domain:
         try:     # "例子.中国" written as its IDNA (RFC 5891) ASCII form is the same domain
-            domain = domain.encode("ascii").decode("idna")
+            domain = domain.encode("ascii").decode("idna").casefold()
             text = local + "@" + domain
         except UnicodeError:
             pass

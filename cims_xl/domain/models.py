@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import ValidationFailed
 from . import money as mn
 from . import normalize as nz
+from .invisible import code_text
 from .countries import region_for_country, region_for_dial_code, unknown_country
 from . import deal_words
 from .schema import (ENTITIES, ENUM_SYNONYMS, INTERACTION_KIND_SYNONYMS, INTERACTION_KINDS, ORDER_STATUS_SYNONYMS,
@@ -348,6 +349,24 @@ def _ref(value):
     return f"{prefix}-{int(number):06d}"
 
 
+# Fields that hold a code or an id of another system: compared as a person reads them
+# (invisible.code_text: full-width forms, invisible characters), kept in that form.
+CODE_FIELDS = frozenset({"order_number", "postal_code"})
+
+
+@_guard
+def _code(value):
+    """An order number or postal code: `invisible.code_text` of what was written
+    ("１０１１５" -> "10115", "M1" + a zero-width space -> "M1"), numbers as Excel shows
+    them (13.0 -> "13")."""
+    if nz.is_blank(value):
+        return None
+    out = code_text(nz.normalize_text(value))
+    if out is not None and len(out) > MAX_TEXT:
+        _fail(f"too long ({len(out)} characters; at most {MAX_TEXT})")
+    return out
+
+
 @_guard
 def _user(value):
     # As written: a name that is a cims user's becomes that user's name as stored
@@ -403,6 +422,8 @@ def _annotation(f: Field):
         return Annotated[Optional[str], BeforeValidator(_enum_validator(f))]
     if f.key == "currency":
         return Annotated[Optional[str], BeforeValidator(_currency)]
+    if f.key in CODE_FIELDS and f.kind == "text":
+        return Annotated[Optional[str], BeforeValidator(_code)]
     fn, typ = _VALIDATORS[f.kind]
     return Annotated[Optional[typ], BeforeValidator(fn)]
 

@@ -46,6 +46,7 @@ from typing import NamedTuple
 # top (not in read_money) because a function-level "from . import" costs a Python-level
 # importlib call per amount.
 from . import normalize as nz
+from .invisible import without_format
 
 __all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "ShownAmount", "bare_symbol", "check_currency",
            "currencies_of_lcid", "currency_of_token", "names_currency",
@@ -886,7 +887,8 @@ def _scientific(text: str, decimal: str | None) -> Decimal | None:
 
 def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyReading:
     _problem, _shift = nz._problem, nz._shift
-    text = dash_cents(_nfkc(raw).strip()).replace("\u2212", "-")
+    # format characters are invisible: an LRM before "1 234,5" (invisible.py)
+    text = dash_cents(without_format(_nfkc(raw)).strip()).replace("\u2212", "-")
     text, arabic = ascii_digits(text)
     if arabic:
         decimal = "."                   # "١٢٣٤٫٥٠": the Arabic separators say which is which

@@ -27,6 +27,8 @@ from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 
+from .invisible import FORMAT_CHARS, name_without_format, without_format
+
 __all__ = [
     "AmbiguousNumber",
     "detect_date_order",
@@ -130,11 +132,15 @@ def _scalar_to_text(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    """True for None, "", whitespace-only text, NaN, pandas NA/NaT and numpy NaT."""
+    """True for None, "", text of whitespace and invisible format characters only (a
+    zero-width space, a direction mark: invisible.FORMAT_CHARS), NaN, pandas NA/NaT and
+    numpy NaT."""
     if value is None:
         return True
     if isinstance(value, str):
-        return not value.strip()
+        text = value.strip()
+        # only text that begins with a format character can be nothing else
+        return not text or (FORMAT_CHARS.match(text) is not None and not without_format(text).strip())
     if isinstance(value, float):
         return value != value
     if isinstance(value, Decimal):
@@ -311,7 +317,7 @@ def normalize_phone(value: object, region: str = "CN", *, assumed: bool = False,
         return None
     number_cell = False      # a number cell: Excel dropped any leading "+" or 0
     if isinstance(value, str):
-        text = value
+        text = without_format(value)     # an LRM after "+49 30 1234567" (invisible.py)
     elif is_blank(value):
         return None
     elif _is_number(value):
@@ -364,7 +370,7 @@ def has_country_code(value: object) -> bool:
         return True
     if not isinstance(value, str):
         return False
-    text = _PHONE_LABEL.sub("", _nfkc(value).strip())
+    text = _PHONE_LABEL.sub("", without_format(_nfkc(value)).strip())
     return not text or text.startswith(("+", "00"))
 
 
@@ -395,7 +401,7 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
     region = region.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         return False, f"unknown phone region {region!r}"
-    text = _nfkc(raw).strip()
+    text = without_format(_nfkc(raw)).strip()
     if not text:
         return True, None
     if not text.isascii():
@@ -663,11 +669,13 @@ def normalize_email(value: object) -> str | None:
     Trims, drops a leading "mailto:", applies NFKC (full-width ＠ and letters), reads
     "。" as a dot (a common slip with a Chinese keyboard). The local part is kept as
     written (mail servers may treat case there as significant); a non-ASCII domain is
-    kept in Unicode but must encode to valid IDNA labels. The syntax check is cheap
+    kept in Unicode but must encode to valid IDNA labels, and a label written in IDNA's
+    ASCII form ("xn--mnchen-3ya", RFC 5891 A-label) is read in Unicode ("münchen"), so
+    one address is stored one way however it was typed (`unicode_domain`). The syntax check is cheap
     and deliberately lenient: one @, a local part of 1-64 characters, a domain with a
     dot and valid labels, no spaces.
     """
-    if isinstance(value, str) and _PLAIN_EMAIL.match(value) and len(value) <= 254:
+    if isinstance(value, str) and _PLAIN_EMAIL.match(value) and len(value) <= 254 and "xn--" not in value:
         # The common shape (ASCII, lower-case domain, nothing to tidy) is already in
         # normal form; tests check the full path agrees.
         return value
@@ -721,6 +729,8 @@ def _normalize_email_full(value: object) -> str | None:
     if local.startswith(".") or local.endswith(".") or ".." in local:
         raise ValueError(_problem("not an email address: misplaced dot before the @", value))
     domain = domain.lower().rstrip(".")
+    if "xn--" in domain:
+        domain = unicode_domain(domain)
     if not domain:
         raise ValueError(_problem("not an email address: nothing after the @", value))
     if "." not in domain:
@@ -730,6 +740,36 @@ def _normalize_email_full(value: object) -> str | None:
     if len(local) + 1 + len(domain) > 254:
         raise ValueError("not an email address: too long")
     return f"{local}@{domain}"
+
+
+def unicode_domain(domain: str) -> str:
+    """A lower-case domain with each label written in IDNA's ASCII form ("xn--…", an
+    A-label: RFC 5891 section 2.3.2.1) in Unicode: "xn--mnchen-3ya.de" -> "münchen.de".
+    Read with the `idna` package (IDNA 2008, UTS #46) when it is installed, else with
+    Python's "idna" codec (IDNA 2003); a label neither reads is kept as written (the
+    syntax check then judges it as any ASCII label)."""
+    labels = domain.split(".")
+    for i, label in enumerate(labels):
+        if not label.startswith("xn--"):
+            continue
+        try:
+            import idna
+        except ImportError:  # pragma: no cover - installed with requests
+            idna = None
+        read = None
+        if idna is not None:
+            try:
+                read = idna.decode(label)
+            except idna.IDNAError:
+                read = None
+        if read is None:
+            try:
+                read = label.encode("ascii").decode("idna")
+            except UnicodeError:
+                read = None
+        if read and read != label:
+            labels[i] = read.lower()
+    return ".".join(labels)
 
 
 def _domain_is_valid(domain: str) -> bool:
@@ -750,8 +790,6 @@ def _domain_is_valid(domain: str) -> bool:
 
 # Control characters that are not whitespace (tab, LF, VT, FF, CR and NEL are).
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
-# Invisible characters that ride along with copy-paste and make equal names differ.
-_INVISIBLE_CHARS = re.compile(r"[\u200b\u2060\ufeff]")
 
 
 def normalize_name(value: object) -> str | None:
@@ -761,7 +799,9 @@ def normalize_name(value: object) -> str | None:
     Full-width Latin letters, digits and spaces become half-width, half-width katakana
     and Hangul full-width (NFKC on those parts of the Halfwidth and Fullwidth Forms
     block and on Unicode's space characters); NBSP, U+3000, tabs and newlines count as
-    whitespace; zero-width spaces and BOMs are dropped. Other characters stay as
+    whitespace; format characters are dropped (directional marks, zero-width spaces,
+    BOMs, soft hyphens: invisible.name_without_format), but for the joiners a script or
+    an emoji needs between two of its characters. Other characters stay as
     written: full-width punctuation in Chinese and Japanese names （ ） ・, and what
     NFKC would also rewrite: Thai ำ (U+0E33) as ํ + า, ² as 2, № as No, ligatures,
     which look the same or mean more than the letters (duplicate checks compare with
@@ -792,7 +832,9 @@ def _normalize_name_text(value: str) -> str | None:
     text = _fold_width(value)
     if _CONTROL_CHARS.search(text):
         raise ValueError(_problem("contains a control character", value))
-    text = " ".join(_INVISIBLE_CHARS.sub("", text).split())
+    # format characters (directional marks, zero-width spaces, soft hyphens) but the
+    # joiners a script or an emoji needs (invisible.name_without_format)
+    text = " ".join(name_without_format(text).split())
     return text or None
 
 
@@ -804,7 +846,8 @@ def normalize_text(value: object) -> str | None:
     them (13.0 -> "13"), dates as ISO.
     """
     if type(value) is str and "\n" not in value and "\r" not in value:
-        return value.strip() or None   # one line: only the edges to tidy
+        text = value.strip()           # one line: only the edges to tidy
+        return text if text and (FORMAT_CHARS.match(text) is None or not is_blank(text)) else None
     if is_blank(value):
         return None
     text = _scalar_to_text(value)
@@ -857,7 +900,7 @@ def parse_bool(value: object) -> bool | None:
         raise ValueError(_problem("not a yes/no value", value))
     if not isinstance(value, str):
         raise ValueError(_problem("not a yes/no value", value))
-    word = _nfkc(value).strip().casefold()
+    word = without_format(_nfkc(value)).strip().casefold()
     if word in _TRUE_WORDS:
         return True
     if word in _FALSE_WORDS:
@@ -883,7 +926,9 @@ def parse_int(value: object, decimal: str | None = None) -> int | None:
     if _is_number(value):
         number = _number_to_decimal(value)
     elif isinstance(value, str):
-        text = _nfkc(value).strip().replace("\u2212", "-")
+        text = without_format(_nfkc(value)).strip().replace("\u2212", "-")
+        if not text:
+            return None             # nothing but invisible characters: a blank cell
         sign = ""
         if text[:1] in "+-":
             sign, text = text[0], text[1:].strip()
@@ -947,6 +992,7 @@ def parse_share(value: object, decimal: str | None = None) -> Decimal | None:
     number reads two ways and no mark is given."""
     if type(value) is not str or not any(sign in value for sign in _SHARE_SIGNS):
         return None
+    value = without_format(value)
     match = _SHARE.match(value)
     if match is None or bool(match.group(1)) == bool(match.group(3)):
         return None
@@ -1349,7 +1395,7 @@ _YEAR_WORD = re.compile(r"(?<=\d)\s*(?:г\.?|года|год|р\.?|року|рі
 
 
 def _date_text(raw: str) -> str:
-    text = _nfkc(raw).strip()
+    text = without_format(_nfkc(raw)).strip()
     if not text.isascii() or " r" in text or " R" in text:
         text = _YEAR_WORD.sub("", text).strip()
     if text[-1:] == "." or ". " in text:

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from ..domain import pipeline
+from ..domain.invisible import code_key
 from ..domain.schema import (BY_PREFIX, CUSTOMER, ENTITIES, ENUM_SYNONYMS, OPEN_STAGES, STAGES, Entity,
                              normalize_id, source_ids)
 from ..errors import CimsError, NotFound, SessionExpired
@@ -326,7 +327,7 @@ def _record_id(cache: ReadCache, value: Any) -> tuple[Entity, str]:
     ent = _our_entity(rid)
     if ent is not None:
         return ent, rid
-    found = _by_source_id(cache).get(str(value).strip().casefold())
+    found = _by_source_id(cache).get(code_key(value))
     if found is None:
         raise CimsError(f"{rid[:20]!r} is not a record id (e.g. C-000123)")
     return CUSTOMER, found
@@ -337,7 +338,7 @@ def _customer_id(cache: ReadCache, value: Any) -> str:
     cid = _norm_id(value)
     if _our_entity(cid) is not None:
         return cid
-    return _by_source_id(cache).get(str(value).strip().casefold(), cid)
+    return _by_source_id(cache).get(code_key(value), cid)
 
 
 def _our_entity(rid: str) -> Entity | None:
@@ -352,7 +353,7 @@ def _by_source_id(cache: ReadCache) -> dict[str, str]:
         out: dict[str, str] = {}
         for rid, rec in cache.records("customer").items():
             for ref in source_ids(rec.get("tags")):
-                out.setdefault(ref.casefold(), rid)
+                out.setdefault(code_key(ref), rid)
         return out
 
     return cache.remember(("source ids",), compute)

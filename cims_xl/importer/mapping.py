@@ -26,6 +26,7 @@ from pathlib import Path
 
 from functools import lru_cache
 
+from ..domain.invisible import without_format
 from ..domain.schema import ENTITIES, Entity
 from . import header_words as hw
 from . import shop_orders
@@ -46,7 +47,7 @@ _REQUIRED_MARK = re.compile(r"[（(]?(必填|必须|必選|必选|required|manda
 
 def norm(header: str) -> str:
     """The comparable form of a header."""
-    text = unicodedata.normalize("NFKC", str(header)).casefold()
+    text = without_format(unicodedata.normalize("NFKC", str(header))).casefold()
     # U+0307: the dot a Turkish "İ" keeps when case-folded ("İl" -> "i̇l")
     text = _REQUIRED_MARK.sub("", text).replace("\ufffd", "").replace("\u0307", "")
     return _STRIP.sub("", text)

@@ -24,6 +24,7 @@ import numpy as np
 from ..domain.countries import preload as preload_countries
 from ..domain.countries import region_for_country, region_for_dial_code, unknown_country
 from ..domain import normalize as nz
+from ..domain.invisible import code_key, code_text
 from ..domain.duplicates import (OTHER, UNSURE, company_core, company_key, company_name, company_parts,
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
                                  parse_name, same_company, simplified, two_people as _two_people,
@@ -595,7 +596,9 @@ class RowPreparer:
                         # (column, text) -> cells holding a placeholder for "no value" ("N/A", "-")
                         "placeholders": Counter(),
                         # legal form -> customers typed Company by it (domain.legal_forms)
-                        "legal_forms": Counter()}
+                        "legal_forms": Counter(),
+                        # name column -> person rows named "Company, Person" (Odoo): the person kept
+                        "company_first": Counter(), "company_first_examples": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             self.context.update(currency=options.currency or options.store_currency,
@@ -1365,7 +1368,7 @@ def _record_keys(kind: str, r: dict, nth: int = 0) -> list[tuple[str, int]]:
         if r.get("order_number"):
             # An order is its number for that customer on that day: small shops restart
             # their numbering every year, and merged files reuse each other's numbers.
-            return [("order number", key_hash("o", r["order_number"].casefold(), cid, r.get("order_date"),
+            return [("order number", key_hash("o", code_key(r["order_number"]), cid, r.get("order_date"),
                                               r.get("line_no") or 1))]
         return [("same order line", key_hash("f", cid, r.get("order_date"), r.get("product"),
                                             r.get("amount"), r.get("quantity"), nth))]
@@ -1929,7 +1932,9 @@ class Planner:
                 raise ValidationFailed({self.prep.source_of.get("is_company", "Type"): str(exc)}) from None
             if flag is not None:
                 data["type"] = "Company" if flag else "Person"
-        ref = _text(data.pop("customer_ref", None))
+        if "is_company" in self.prep.source_of and data.get("type") == "Person":
+            self._company_first(data)
+        ref = code_text(_text(data.pop("customer_ref", None)))
         if ref:
             _add_tag(data, SOURCE_TAG + ref)
         _with_notes(data, extra)
@@ -1944,6 +1949,25 @@ class Planner:
             data["type"] = "Company"
             self.prep.context["legal_forms"][form] += 1
         return validate(self.ent, data, ctx, self.prep, warned)
+
+    def _company_first(self, data: dict) -> None:
+        """A person's name written "Company, Person" in a file that says which rows are
+        companies (Odoo's display name: "Azure Interior, Brandon Freeman" with Is a
+        Company False and Related Company "Azure Interior"): the person's name kept,
+        the company being in Company already; counted for the summary. The row's own
+        Company must begin the name, so no name is split on a guess ("Smith, John"
+        without Company Smith stays as written)."""
+        name, company = _text(data.get("name")), _text(data.get("company"))
+        person = company_first_person(name, company) if name and company else None
+        if person is None:
+            return
+        data["name"] = person
+        header = self.prep.source_of.get("name", "Name")
+        self.prep.context["company_first"][header] += 1
+        examples = self.prep.context["company_first_examples"]
+        examples[(name, person)] += 1
+        for extra in sorted(examples)[3:]:      # the same three whichever process saw which rows
+            del examples[extra]
 
     # -- orders, contacts, opportunities, tickets --
 
@@ -2006,7 +2030,7 @@ class Planner:
         if self.ent.kind == "order":
             number = _text(data.get("order_number"))
             if number and "line_no" not in data:
-                order = (number.casefold(), self.linker.stable(customer_id),
+                order = (code_key(number), self.linker.stable(customer_id),
                          cell_text(data.get("order_date", "")).strip())
                 self._lines[order] = line = self._lines.get(order, 0) + 1
                 data["line_no"] = line
@@ -2186,6 +2210,27 @@ CUSTOMER_WHO = frozenset({"customer_name", "customer_ref", "customer_first_name"
                           "customer_company"})
 
 
+def company_first_person(name: str, company: str) -> str | None:
+    """The person's name of a name written "Company, Person" whose company part is
+    `company` (as `_written_name` compares names: case, width and spacing aside):
+    "Azure Interior, Brandon Freeman" at "Azure Interior" -> "Brandon Freeman". None
+    when the name does not begin with the company and a comma, or what follows is no
+    person's name (empty, no letter, or a legal form: "Acme, Inc." at "Acme")."""
+    want = _written_name(company)
+    at = name.find(",")
+    while at != -1:
+        if _written_name(name[:at]) == want:
+            rest = " ".join(name[at + 1:].split())
+            # "Acme, Inc." at Acme: what follows the comma is the company's legal form
+            form_only = company_parts(f"{company} {rest}")[0] == company_parts(company)[0]
+            if rest and any(c.isalpha() for c in rest) and not form_only and not company_name(rest) \
+                    and not is_its_company(name, company):
+                return rest
+            return None
+        at = name.find(",", at + 1)
+    return None
+
+
 def _customer_from_parts(data: dict, family_first: bool = False) -> None:
     """An order's customer given in parts (a shop's Billing First Name and Last Name, or
     only its Billing Company): joined into the customer's name, as a customer row's are
@@ -2331,6 +2376,8 @@ class CustomerLinker:
         self._ref_linked: dict[str, str] = {}   # "ref:<id>" -> how an unknown id's customer was found
         self.by_contact = 0                     # rows whose unknown customer id was linked by email/phone
         self.by_contact_examples: list[str] = []
+        self.named_by_email = 0                 # new customers of no name, named after their email
+        self.named_by_email_examples: list[str] = []
 
     def _load(self) -> None:
         if self._by_ref is not None:
@@ -2346,9 +2393,9 @@ class CustomerLinker:
                 if len(number) >= 7:
                     self._by_phone.setdefault(number[-7:], []).append((rid, number))
             for ref in source_ids(tags):
-                held = self._by_ref.setdefault(ref.casefold(), rid)
+                held = self._by_ref.setdefault(code_key(ref), rid)
                 if held != rid:
-                    self._ref_holders.setdefault(ref.casefold(), [held]).append(rid)
+                    self._ref_holders.setdefault(code_key(ref), [held]).append(rid)
                 self._with_ref.add(rid)
             if name:
                 self._by_name.setdefault(_linked_name(name, company_name(name, company, kind)), []).append(rid)
@@ -2514,7 +2561,7 @@ class CustomerLinker:
             how = f"{self._names.get(rid, rid)}, by the name" if rid is not None else ""
         if rid is None:
             return None
-        self._ref_linked["ref:" + ref.casefold()] = how
+        self._ref_linked["ref:" + code_key(ref)] = how
         self._count_unknown_ref(ref, rid, how)
         return rid
 
@@ -2657,6 +2704,13 @@ class CustomerLinker:
                                     + ". An id of another system is no evidence against the row's email, phone "
                                       "or name: the row is linked as it would be without it, and the id is kept "
                                       "in the row's Notes; a customer is created only when nothing finds one."})
+        if self.named_by_email:
+            out.append({"what": "new customers without a name",
+                        "decided": f"{self.named_by_email} named after their email address",
+                        "evidence": "the row gives the customer's id and email but no name: "
+                                    + ", ".join(self.named_by_email_examples)
+                                    + ". A customer is never named after an id of another system; a Customer "
+                                      "Name column (or importing the customers first) names them."})
         if self.other_person:
             out.append({"what": "rows of another person under a customer's name or id",
                         "decided": f"{self.other_person} row(s) not linked (rejected, listed in the report)",
@@ -2835,7 +2889,9 @@ class CustomerLinker:
         self._row = data
         self.last_dropped: dict[str, tuple[str, str]] = {}
         self.unknown_ref = None
-        ref = _text(data.get("customer_ref"))
+        # an id as a person reads it: "C001" with a zero-width space, "Ｃ００１" and "c001"
+        # are C001 (domain.invisible.code_key), in the store's src: tags and in this file
+        ref = code_text(_text(data.get("customer_ref")))
         name = _text(data.get("customer_name"))
         if name:
             try:
@@ -2854,7 +2910,7 @@ class CustomerLinker:
                 exists = self._exists[rid] = bool(self.store.fetch("customer", [rid]))
             self._load()
             assert self._by_ref is not None
-            theirs = self._by_ref.get(ref.casefold())
+            theirs = self._by_ref.get(code_key(ref))
             column = self.prep.source_of.get("customer_ref", "Customer")
             if exists and theirs is not None and theirs != rid:
                 raise ValidationFailed({column: f"{ref} is our customer {rid}, and also {theirs}'s id in the "
@@ -2886,7 +2942,7 @@ class CustomerLinker:
                 return exact[0], None
         # a name that is the row's Company too, or has a legal form, is a company's
         firm = bool(name) and company_name(name or "", _text(data.get("customer_company")))
-        key = ("ref:" + ref.casefold()) if ref else ("name:" + _linked_name(name or "", firm))
+        key = ("ref:" + code_key(ref)) if ref else ("name:" + _linked_name(name or "", firm))
         known = self.seen.get(key)
         self._key = key
         if known is not None:
@@ -2903,10 +2959,10 @@ class CustomerLinker:
         self._load()
         assert self._by_ref is not None and self._by_name is not None
         if ref:
-            rid = self._by_ref.get(ref.casefold())
-            if ref.casefold() in self._ref_holders:
+            rid = self._by_ref.get(code_key(ref))
+            if code_key(ref) in self._ref_holders:
                 # several stored customers hold the id: the row's name, email and phone pick one
-                rid = self._one_holder(ref, name, self._ref_holders[ref.casefold()])
+                rid = self._one_holder(ref, name, self._ref_holders[code_key(ref)])
             elif rid is not None and name:
                 # the stored customer of this id, unless the row's name and email say another's
                 record = self._record(rid)
@@ -2960,8 +3016,18 @@ class CustomerLinker:
         """The clean values of the customer a row creates, from its customer columns
         (`_NEW_CUSTOMER_FIELDS`); its optional details that cannot be read (`_DROPPABLE`)
         left out and kept in `last_dropped` ({row target: (reason, text)}).
-        ValidationFailed when the customer itself cannot be made."""
-        values = {"name": name or ref, "source": "Import"}
+        ValidationFailed when the customer itself cannot be made, as when the row has no
+        customer name: a customer is never named after its id (issue 14: "C001" with a
+        zero-width space once made a customer called "C001")."""
+        if not name and (name := self._email_as_name()) is None:
+            column = self.prep.source_of.get("customer_ref", "Customer ID")
+            named_by = self.prep.source_of.get("customer_name")
+            raise ValidationFailed({column: (
+                f"no customer has the id '{ref}' (in the store's src: tags or earlier in this file), and the row "
+                + (f"has no {named_by} or customer email" if named_by else "gives no customer name or email")
+                + " to create one; import the customers first, or give the file a customer name column "
+                  "(--map \"COLUMN=Customer Name\")")})
+        values = {"name": name, "source": "Import"}
         for target, field_key in _NEW_CUSTOMER_FIELDS:
             v = data.get(target)
             if v not in (None, ""):
@@ -2990,6 +3056,22 @@ class CustomerLinker:
                 self.last_dropped = {}
                 raise ValidationFailed({f"Customer {k}": v for k, v in exc2.problems.items()}) from None
         return clean
+
+    def _email_as_name(self) -> str | None:
+        """The name of a new customer whose row gives no name but an email (a payment
+        export's customer id and email): the address, as a person would know them by it
+        (counted for the summary); None when the row has no readable email either."""
+        email = _text(self._row.get("customer_email"))
+        try:
+            email = nz.normalize_email(" ".join((email or "").split())) if email else None
+        except ValueError:
+            email = None
+        if email is None:
+            return None
+        self.named_by_email += 1
+        if len(self.named_by_email_examples) < 3:
+            self.named_by_email_examples.append(email)
+        return email
 
     def _may_be(self, name: str, firm: bool = False) -> list[str]:
         """Customers, stored or of this import, whose names may be this new one's

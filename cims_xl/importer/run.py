@@ -47,6 +47,7 @@ from .readers import RawSheet, open_sheet
 from . import shape
 from .damaged_text import DamagedText
 from .float_exports import FloatExports, code_fields
+from .invisible_cells import CellCleaner
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
                     header_text, is_blank_cell, two_row_header, units_row, with_extra_columns)
 
@@ -842,7 +843,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     sums = shape.SubtotalRows([col for col, nev in numbers.items() if kinds.get(nev.target) == "money"],
                               [table.columns[j] for j, c in enumerate(mapping.columns) if c.target and (
                                   kinds.get(c.target) in ("text", "name") or c.target.startswith("customer_"))])
+    # invisible characters out of the cells where they mean nothing, before any evidence
+    cleaner = CellCleaner(ent, [(table.columns[j], c.target) for j, c in enumerate(mapping.columns)])
     for number, values in data_rows(rest(), header_number, filler, stats):
+        if cleaner:
+            values = cleaner.clean(values)
         if yen_cols:
             values = file_language.yen_signs(values, yen_cols, yen_fixed)
         if ledger_ev is not None:
@@ -2077,6 +2082,14 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             result.inferences.append(_legal_forms_inference(forms, ent))
         if zoneless := planner.prep.context.get("zoneless"):
             result.inferences.append(_zoneless_inference(zoneless, options.tz))
+        if first := planner.prep.context.get("company_first"):
+            shown = sorted(planner.prep.context["company_first_examples"])
+            result.inferences.append({
+                "what": "names written 'Company, Person'",
+                "decided": "; ".join(f"'{c}': {k} person row(s) named without their company" for c, k in first.items()),
+                "evidence": "the row is a person's (its Is a Company column) and its name begins with its own "
+                            "Company and a comma, as Odoo writes a contact: "
+                            + "; ".join(f"'{n}' -> '{p}'" for n, p in shown[:3])})
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:
@@ -2449,9 +2462,13 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     footer = set(scan.footer_rows) | scan.other_rows
     carry_col, headings = scan.carried or (0, {})
     heading: list[str | None] = [None]
+    # as the first pass cleaned them (see _scan)
+    cleaner = CellCleaner(planner.ent, [(c, m.target) for c, m in zip(cols, scan.mapping.columns)])
 
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):
+            if cleaner:
+                values = cleaner.clean(values)
             if headings and number in headings:
                 heading[0] = headings[number]     # its name goes to the lines below it
             if number in footer:

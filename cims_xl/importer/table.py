@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from ..domain.invisible import name_without_format
 from ..domain.normalize import is_blank
 from .errors import ImportRefused
 from .limits import MAX_MERGED_CELLS
@@ -47,7 +48,9 @@ class Table:
 def header_text(value: object) -> str:
     text = value if isinstance(value, str) else _plain(value)
     text = unicodedata.normalize("NFKC", text)
-    text = " ".join(text.replace("\ufeff", "").split())
+    # a BOM, a direction mark, a zero-width space or a soft hyphen in a heading is no
+    # part of its words ("Name" + ZWSP is Name); the joiners a script needs stay
+    text = " ".join(name_without_format(text).split())
     return text[:MAX_HEADER_TEXT]
 
 

@@ -214,37 +214,73 @@ def create_customer(session: Session, data: dict, *, allow_duplicate: bool = Fal
         clean = as_user_names(CUSTOMER, validate_record(CUSTOMER, data, context=context), user_names(session))
         # Who may not create learns nothing about who exists.
         session.ensure("create", "customer", owner=clean.get("owner") or session.username)
-        for how in ("email", "phone", "mobile"):
-            value = clean.get(how)
-            if not value:
-                continue
-            same = value.casefold()
-            for other in search_customers(session, value, limit=5).rows:
-                if same in {(other.get(k) or "").casefold() for k in ("email", "phone", "mobile")}:
-                    shared = "" if how == "email" else " (a number several people share: a switchboard, a family's phone)"
-                    raise Conflict(f"{other['id']} already has this {'phone' if how == 'mobile' else how}; "
-                                   f"nothing was added. Edit that customer (customer edit {other['id']}), "
-                                   f"or add this one anyway{shared} with --allow-duplicate")
-        _same_mailbox(session, clean.get("email"))
+        _ensure_no_customer_has(session, clean, "added")
     return create(session, "customer", data, context=context)
 
 
-def _same_mailbox(session: Session, email: str | None) -> None:
+def update_customer(session: Session, record_id: str, changes: dict, *, allow_duplicate: bool = False,
+                    expected_version: int | None = None, context: dict | None = None) -> dict:
+    """Change one customer (as `update`), unless the email, phone or mobile it is given
+    is another customer's (Conflict naming it, as `create_customer` says it) and
+    `allow_duplicate` is not given. A value the customer has already is no conflict."""
+    context = _with_phone_region(session, context)
+    if not allow_duplicate and any(changes.get(k) not in (None, "") for k in ("email", "phone", "mobile")):
+        rid = normalize_id(record_id)
+        current = session.store.fetch_record(CUSTOMER, rid)
+        if current is not None:
+            # Who may not change it learns nothing about who exists.
+            session.ensure("update", "customer", owner=_owner(session, CUSTOMER, current), record_id=rid)
+            clean = validate_record(CUSTOMER, {k: changes[k] for k in ("email", "phone", "mobile") if k in changes},
+                                    partial=True, context=for_update(context, current))
+            new = {k: v for k, v in clean.items() if v and v != current.get(k)}
+            _ensure_no_customer_has(session, new, "changed", rid)
+    return update(session, record_id, changes, expected_version=expected_version, context=context)
+
+
+def _ensure_no_customer_has(session: Session, clean: dict, done: str, itself: str | None = None) -> None:
+    """Conflict when a stored customer other than `itself` has the email, phone or
+    mobile of `clean` (clean values): the email as the import's duplicate check reads
+    addresses (domain.duplicates.email_key: case, a domain in IDNA's ASCII form, Gmail's
+    dots and "+tag"), a number as stored (E.164). `done`: what was not done ("added")."""
+    from ..domain.duplicates import email_key
+    from .search import search_customers
+
+    for how in ("email", "phone", "mobile"):
+        value = clean.get(how)
+        if not value:
+            continue
+        same = email_key(value) if how == "email" else value.casefold()
+        for other in search_customers(session, value, limit=5).rows:
+            if other["id"] == itself:
+                continue
+            theirs = {email_key(other.get("email") or "")} | {(other.get(k) or "").casefold()
+                                                               for k in ("phone", "mobile")}
+            if same in theirs:
+                _conflict(other["id"], f"this {'phone' if how == 'mobile' else how}", done,
+                          "" if how == "email" else " (a number several people share: a switchboard, a family's phone)")
+    _same_mailbox(session, clean.get("email"), done, itself)
+
+
+def _conflict(rid: str, what: str, done: str, shared: str = "") -> None:
+    anyway = "add this one anyway" if done == "added" else "change it anyway"
+    raise Conflict(f"{rid} already has {what}; nothing was {done}. Edit that customer (customer edit {rid}), "
+                   f"or {anyway}{shared} with --allow-duplicate")
+
+
+def _same_mailbox(session: Session, email: str | None, done: str = "added", itself: str | None = None) -> None:
     """Conflict when a stored customer's address is this one's mailbox written another
     way, as the import's duplicate check reads addresses (domain.duplicates.email_key:
-    Gmail's dots and "+tag"); the same address as written is found by search before."""
+    Gmail's dots and "+tag", a domain written in IDNA's ASCII form); the same address as
+    written is found by search before."""
     from ..domain.duplicates import email_key
 
     key = email_key(email)
-    if not key.endswith("@gmail.com"):
+    if not key.endswith("@gmail.com") and "xn--" not in (email or "") and (email or "").isascii():
         return
     for seq, other in session.store.iter_column_tuples(CUSTOMER, ["seq", "email"]):
-        if other and email_key(other) == key:
-            rid = format_id(CUSTOMER, seq)
-            raise Conflict(f"{rid} already has this mailbox, written another way (Gmail ignores dots and "
-                           f"+tags); nothing "
-                           f"was added. Edit that customer (customer edit {rid}), or add this one anyway with "
-                           "--allow-duplicate")
+        if other and email_key(other) == key and (rid := format_id(CUSTOMER, seq)) != itself:
+            _conflict(rid, "this mailbox, written another way (Gmail ignores dots and +tags; a domain may be "
+                           "written in its xn-- form)", done)
 
 
 # Rows are validated, written and audited a chunk at a time; the store writes one chunk

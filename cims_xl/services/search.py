@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from ..domain import normalize as nz
 from ..domain.countries import region_for_country
+from ..domain.invisible import code_key, code_text
 from ..domain.money import require_currency
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, kind_of_id, normalize_id, source_ids
 from ..errors import NotFound, ValidationFailed
@@ -203,16 +204,17 @@ def customer_id_for(session: Session, typed: str) -> str:
     the id an imported customer had in the system it came from (tag "src:<id>").
     Anything else comes back normalised, for the caller's "no customer" message."""
     session.ensure("read", "customer")
-    text = str(typed).strip()
+    # as ids are compared: invisible characters and width forms aside (domain.invisible)
+    text = code_text(typed) or ""
     ours = normalize_id(text)
     try:
         kind_of_id(ours)
         return ours
     except ValueError:
         pass
-    want = text.casefold()
+    want = code_key(text)
     for rid, tags in queries.customers_tagged(session.store, SOURCE_TAG + text):
-        if any(ref.casefold() == want for ref in source_ids(tags)):
+        if any(code_key(ref) == want for ref in source_ids(tags)):
             return rid
     return ours
 
