@@ -883,8 +883,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         headings = None         # another column gives the customer: the first column is not it
     if headings:
         footer = sorted(footer + list(headings.items()))
-    if long_rows is not None:
-        long_rows.check(src.path.name, src.delimiter, {n for n, _ in footer})
+    padding = (long_rows.check(src.path.name, src.delimiter, {n for n, _ in footer})
+               if long_rows is not None else None)
     if used_extra:
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
@@ -1000,6 +1000,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
     inferences += _shape_inferences(groups, repeated, stacked)
+    if padding is not None:
+        inferences.append(padding)
     inferences += _hidden_inferences(src, table, header_number, {n for n, _ in footer} | other_rows)
     count -= len(footer)
     refund_folds: dict = {}
