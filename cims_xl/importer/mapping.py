@@ -728,6 +728,21 @@ def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
     return sorted(found, key=lambda k: -len(k[1]))
 
 
+def clear_other_kind(ent: Entity, headers: list[str]) -> tuple[str, list[str]] | None:
+    """(kind, its headers found) when the headers say clearly that the rows are another
+    kind of record than `ent`: the kind `kind_hints` names first, with a `kind_score`
+    more than twice `ent`'s (Shopify's orders export: 27 to the customers' 5; its "Name"
+    column is the order number "#1003"). None when the evidence is thinner: the summary
+    then only says what the headers look like."""
+    hints = kind_hints(ent, headers)
+    if not hints:
+        return None
+    kind, own = hints[0]
+    if kind_score(ENTITIES[KINDS[kind]], headers) > 2 * kind_score(ent, headers):
+        return kind, own
+    return None
+
+
 def _top_kind(headers: list[str]) -> str | None:
     """The import kind the headers say most for (kind_score), or None for a tie."""
     scored = sorted(((kind_score(ENTITIES[KINDS[k]], headers), k) for k in IMPORT_KINDS), reverse=True)

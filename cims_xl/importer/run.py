@@ -1383,6 +1383,21 @@ def _kind_word(ent: Entity) -> str:
     return next(k for k in mp.IMPORT_KINDS if mp.KINDS[k] == ent.kind)
 
 
+def _refuse_other_kind(ent: Entity, headers: list[str], src: RawSheet) -> None:
+    """Stop an import given no --kind whose headers say clearly that the rows are another
+    kind of record (`mapping.clear_other_kind`): read as customers, an orders export
+    makes a customer of each order, named by its order number ("#1003")."""
+    found = mp.clear_other_kind(ent, headers)
+    if found is None:
+        return
+    kind, own = found
+    shown = ", ".join(f"'{h}'" for h in own[:5]) + (" …" if len(own) > 5 else "")
+    raise ImportRefused(
+        f"{src.path.name}{_sheet_words(src)}: the headers look like {kind} ({shown}), not {ent.kind} records, "
+        f"and no --kind was given. Nothing was imported. Give --kind {kind} to import the rows as {kind}, "
+        f"or --kind {_kind_word(ent)} to import each row as a {ent.kind} all the same.")
+
+
 def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None = None,
                    scan: "Scan | None" = None) -> None:
     """Refuse up front when a required field has no column at all; `also`: another
@@ -1736,6 +1751,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
             raise
         _check_mapping(ent, scan.mapping, src, scan=scan)
+        if not kind_asked and not (saved and saved.get("kind")):
+            _refuse_other_kind(ent, scan.table.headers, src)
         if from_profile:
             scan.inferences.insert(0, {
                 "what": f"options from profile '{profile}'",
