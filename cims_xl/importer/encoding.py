@@ -870,7 +870,9 @@ def _weigh_cjk_words(readings: list[tuple]) -> list[tuple]:
     neighbouring characters sit together in its language's words, and fewer of its
     characters are in them, than in the CJK reading where most do (`_word_fit`).
     Relative: names no word list holds ("张伟") leave every reading as it was."""
-    fits = {r[3]: _word_fit(r[4], _CJK_LOCALE[r[3]]) for r in readings if r[3] in CJK}
+    # A reading without CJK characters (Shift_JIS bytes of GBK text read as half-width
+    # katakana "ﾐｻﾎｰ") has no word to fit: it sets no standard for the others.
+    fits = {r[3]: _word_fit(r[4], _CJK_LOCALE[r[3]]) for r in readings if r[3] in CJK and _CJK_RUN.search(r[4])}
     if len(fits) < 2:
         return readings
     top_pairs = max(p for p, _ in fits.values())
