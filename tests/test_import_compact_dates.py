@@ -260,9 +260,9 @@ def test_a_german_activity_file_maps_type_date_and_subject(admin, tmp_path):
     first = got["Erstgespräch"]["occurred_at"]
     assert (first.date(), first.hour, first.minute) == (dt.date(2024, 3, 5), 14, 30)
     assert got["Erstgespräch"]["notes"] == "Preise besprochen"
-    guessed = import_file(admin, path, dry_run=True)           # no --kind: the summary says what it looks like
-    (said,) = [i for i in guessed.inferences if i["what"] == "kind of records"]
-    assert "--kind interactions" in said["evidence"]
+    with pytest.raises(ImportRefused) as stop:                 # no --kind: it stops and names the kind
+        import_file(admin, path, dry_run=True)
+    assert "--kind interactions" in stop.value.message
 
 
 @pytest.mark.parametrize("headers, rows, kinds", [

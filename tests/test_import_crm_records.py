@@ -349,15 +349,16 @@ SQUARE = [["Date", "Time", "Gross Sales", "Net Sales", "Tax", "Transaction ID", 
           ["03/05/2026", "09:14:02", "$45.00", "$40.00", "$3.50", "Ab12", "2 x Latte", "Tom Baker"]]
 
 
-def test_an_invoice_file_imported_as_customers_says_it_looks_like_orders(admin, tmp_path):
-    result = import_file(admin, write_csv(tmp_path / "inv.csv", INVOICES), dry_run=True)
-    assert "--kind orders" in decided(result, "kind of records")["evidence"]
+def test_an_invoice_file_imported_without_a_kind_stops_saying_it_looks_like_orders(admin, tmp_path):
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, write_csv(tmp_path / "inv.csv", INVOICES), dry_run=True)
+    assert "--kind orders" in stop.value.message
 
 
-def test_a_card_payments_file_imported_as_customers_says_orders_not_interactions(admin, tmp_path):
-    result = import_file(admin, write_csv(tmp_path / "square.csv", SQUARE), dry_run=True)
-    evidence = decided(result, "kind of records")["evidence"]
-    assert "--kind orders" in evidence and "interactions" not in evidence
+def test_a_card_payments_file_imported_without_a_kind_stops_saying_orders_not_interactions(admin, tmp_path):
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, write_csv(tmp_path / "square.csv", SQUARE), dry_run=True)
+    assert "--kind orders" in stop.value.message and "interactions" not in stop.value.message
 
 
 def test_a_help_desk_export_imported_as_orders_names_tickets_never_customers(admin, tmp_path):

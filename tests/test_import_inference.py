@@ -482,10 +482,12 @@ def test_an_orders_file_imported_as_customers_says_it_looks_like_orders_and_how(
     path = tmp_path / "orders.csv"
     path.write_text("Order ID,Order Date,Customer Name,Product Name,Sales,Quantity,City\n"
                     "US-1,2024-01-05,Claire Gute,Bookcase,261.96,2,Henderson\n", encoding="utf-8")
-    result = import_file(admin, path, dry_run=True)
-    hint = decided(result, "kind of records")
-    assert "look like orders" in hint["evidence"] and "--kind orders" in hint["evidence"]
-    assert "'Order Date'" in hint["evidence"]
+    with pytest.raises(ImportRefused) as stop:       # clearly orders: it stops before writing
+        import_file(admin, path, dry_run=True)
+    assert "look like orders" in stop.value.message and "--kind orders" in stop.value.message
+    assert "'Order Date'" in stop.value.message
+    hint = decided(import_file(admin, path, kind="customers", dry_run=True), "kind of records")
+    assert "as asked" in hint["decided"] and "--kind orders" in hint["evidence"]
     result = import_file(admin, path, kind="orders", dry_run=True)
     assert not [i for i in result.inferences if i["what"] == "kind of records"]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cims_xl.errors import CimsError
 from cims_xl.importer import import_file
 from cims_xl.services import records
 
@@ -81,9 +82,11 @@ def test_a_web_shop_export_imported_as_customers_is_named_as_orders_before_anyth
         ["Name", "Email", "Financial Status", "Paid at", "Total", "Lineitem quantity", "Lineitem name"],
         ["#1001", "wei@example.cn", "paid", "2026-01-15", "1250.00", "2", "Tea set"],
     ])
-    result = import_file(admin, path, dry_run=True)
-    (said,) = [i for i in result.inferences if i["what"] == "kind of records"]
-    assert "--kind orders" in said["evidence"]
+    for dry in (True, False):
+        with pytest.raises(CimsError) as stop:
+            import_file(admin, path, dry_run=dry)
+        assert "--kind orders" in stop.value.message and "#1001" not in stop.value.message
+    assert records.list_records(admin, "customer") == []
 
 
 def _two_sheet_workbook(path: Path, third: str | None = None) -> Path:

@@ -87,10 +87,11 @@ def test_a_woocommerce_order_export_imports_as_orders_under_the_billing_customer
 
 def test_a_woocommerce_export_without_kind_says_it_holds_orders_and_reads_the_billing_people(admin, tmp_path):
     path = write_csv(tmp_path / "woo.csv", WOO)
-    said = decided(import_file(admin, path, dry_run=True), "kind of records")
-    assert "look like orders" in said["evidence"] and "--kind orders" in said["evidence"]
+    with pytest.raises(ImportRefused) as stop:       # no --kind: clearly orders, it stops
+        import_file(admin, path, dry_run=True)
+    assert "look like orders" in stop.value.message and "--kind orders" in stop.value.message
     assert nothing_written(admin)
-    result = import_file(admin, path)          # as customers, as asked: the billing people
+    result = import_file(admin, path, kind="customers")          # as asked: the billing people
     assert (result.created, result.rejected) == (3, 0)
     people = {c["name"]: c for c in customers(admin).values()}
     assert set(people) == {"Anna Schmidt", "Jean Dupont", "Ann Lee"}

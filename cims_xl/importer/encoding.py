@@ -60,11 +60,14 @@ Any other Python codec is used when given with `--encoding NAME`.
 Valid UTF-8 is looked through for text saved twice ("JosÃ© MÃ¼ller": UTF-8 read as
 Windows-1252 and saved again as UTF-8, found and repaired with ftfy): the import stops
 naming the column and what the text probably was, and `--encoding utf-8-double`
-repairs it line by line as it is read. A UTF-8 file with two or more UTF-8 lines and
-lines that are not UTF-8 (rows pasted from an older file) stops naming those lines and
-how they read in the code page their own bytes decide (weighed as above), and
-`--encoding utf-8-or-NAME` reads each such line in NAME, the others as UTF-8 (see
-line_codecs).
+repairs it line by line as it is read. A file whose non-ASCII lines are partly UTF-8
+and partly not (rows pasted from an older file, "张伟" in UTF-8 above "李四" in GBK)
+stops naming both sets of lines and how each reads, the others in the code page their
+own bytes decide (weighed as above), and `--encoding utf-8-or-NAME` reads each line
+that is not UTF-8 in NAME, the others as UTF-8 (see line_codecs). One UTF-8 line is
+evidence enough when it reads clearly better as UTF-8 than in that code page: a short
+GBK line is valid UTF-8 now and then, and then reads as common Chinese in GBK and as
+scripts thrown together in UTF-8 (`_refuse_mixed`).
 """
 
 from __future__ import annotations
@@ -247,8 +250,11 @@ def decide(sample: bytes, *, complete: bool, file_name: str, given: str | None =
         _refuse_double(sample, text, file_name)
         return Encoding("utf-8", "valid UTF-8 throughout" + _lost_before(text))
     good = sum(1 for ch in text if ord(ch) > 127) - bad
-    if good >= 3 and (good >= 2 * bad or _utf8_lines(sample, complete) >= 2):
+    if good >= 3 and good >= 2 * bad:
         _refuse_damaged(sample, bad, file_name)
+    # UTF-8 lines beside lines in a code page: weighed line set by line set, since a
+    # short GBK line is valid UTF-8 now and then (see _refuse_mixed)
+    _refuse_mixed(sample, complete, file_name, bad)
     return _weigh(sample, complete, file_name)
 
 
@@ -280,25 +286,94 @@ def _refuse_damaged(sample: bytes, bad: int, file_name: str):
         tuple(f"{line_codecs.OR_PREFIX}{n}" for n in names))
 
 
-def _utf8_lines(sample: bytes, complete: bool) -> int:
-    """How many lines hold non-ASCII characters and are valid UTF-8. Two such lines beside
-    lines that are not UTF-8 make a UTF-8 file with lines in another code page: text in
-    a code page is almost never valid UTF-8 ("é" in Windows-1252 is byte 0xE9, which
-    UTF-8 only writes before two bytes 0x80-0xBF)."""
-    lines = sample.splitlines()
+def _refuse_mixed(sample: bytes, complete: bool, file_name: str, bad: int) -> None:
+    """Stop when some of the file's non-ASCII lines are UTF-8 and the others text in a
+    code page ("张伟,…,上海" saved as UTF-8 above "李四,…,北京" in GBK): read in one encoding,
+    one set of lines would be stored garbled ("寮犱紵" for "张伟"), so no single reading is
+    taken. The message names both sets with an example of each and offers
+    `--encoding utf-8-or-NAME` (line_codecs), which reads each line that is UTF-8 as UTF-8
+    and the others in NAME, and says so in the summary.
+
+    One line is enough evidence when its UTF-8 reading is clearly the less garbled of
+    the two (`_utf8_reads_better`): text in a code page is rarely valid UTF-8, and when a
+    short GBK line is (about one in a thousand), its UTF-8 reading is letters of scripts
+    thrown together while its GBK reading is common Chinese, so it is weighed, not counted.
+    Returns when the lines are all UTF-8, all not, or the UTF-8 ones read better in the
+    code page of the others (a file in that code page)."""
+    lines = sample.removeprefix(codecs.BOM_UTF8).splitlines()
     if not complete and lines:
-        lines = lines[:-1]
-    count = 0
-    for line in lines:
-        if not line.isascii():
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            count += 1
-            if count >= 2:
-                break
-    return count
+        lines = lines[:-1]               # the last line may be cut in the middle
+    utf8: list[tuple[int, bytes]] = []
+    other: list[tuple[int, bytes]] = []
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append((number, line))
+        else:
+            utf8.append((number, line))
+    if not utf8 or not other:
+        return
+    taken = _cut(b"\n".join(line for _, line in utf8))
+    # the UTF-8 lines are few beside a file in a code page: weighed in the common ones
+    # first, before the other lines are weighed to find theirs
+    if not all(_utf8_reads_better(taken, name) for name in CANDIDATES):
+        return
+    header = lines[0] + b"\n" if lines[0].isascii() else b""
+    try:
+        names: tuple[str, ...] = (_weigh(header + b"\n".join(line for _, line in other) + b"\n", True,
+                                         file_name).name,)
+    except EncodingUncertain as stop:
+        names = tuple(n for n in stop.names[:3] if n in CANDIDATES + REGIONAL)
+    if not names:
+        _refuse_damaged(sample, bad, file_name)      # the other lines read as no text: damaged UTF-8
+    if not all(_utf8_reads_better(taken, name) for name in names if name not in CANDIDATES):
+        return
+    first_utf8, first_other = utf8[0], other[0]
+    where = lambda found: ", ".join(str(n) for n, _ in found[:5]) + (" …" if len(found) > 5 else "")  # noqa: E731
+    shown = lambda line, name: repr(line.decode(name, "replace")[:60])                               # noqa: E731
+    name = names[0]
+    reads = " or ".join(f"{shown(first_other[1], n)} in {describe(n)}" for n in names)
+    options = " or ".join(f"--encoding {line_codecs.OR_PREFIX}{n}" for n in names)
+    raise EncodingUncertain(
+        f"{file_name} mixes two text encodings: {len(utf8)} line(s) are UTF-8 (line {where(utf8)}): line "
+        f"{first_utf8[0]} reads {shown(first_utf8[1], 'utf-8')}; {len(other)} line(s) are not UTF-8 "
+        f"(line {where(other)}): line {first_other[0]} reads {reads}. Read in one encoding, one set would "
+        f"be stored garbled (line {first_utf8[0]} in {describe(name)}: {shown(first_utf8[1], name)}). "
+        f"Nothing was imported. Give {options} to read the UTF-8 lines as UTF-8 and the others so "
+        "(nothing lost, the summary says how many), or save the file again in one encoding (UTF-8); "
+        "--encoding utf-8 imports it with the other lines' letters shown as \ufffd.",
+        tuple(f"{line_codecs.OR_PREFIX}{n}" for n in names))
+
+
+def _cut(lines: bytes) -> bytes:
+    """`lines` up to about WEIGH_CHARS bytes, cut at a line end."""
+    if len(lines) <= WEIGH_CHARS:
+        return lines
+    cut = lines.rfind(b"\n", 0, WEIGH_CHARS)
+    return lines[:cut] if cut > 0 else lines
+
+
+def _utf8_reads_better(lines: bytes, name: str) -> bool:
+    """Whether valid UTF-8 `lines` read clearly less garbled as UTF-8 than in code page
+    `name` (by CLOSE), weighed alike: charset-normalizer's mess ratio, odd words, and for
+    text with CJK characters how common they are (the best of the CJK languages for the
+    UTF-8 reading, `name`'s language for its own, as `_score` does)."""
+    from charset_normalizer.md import mess_ratio
+
+    theirs = _score(lines, name)
+    if theirs is None:
+        return True                      # they do not even decode in `name`
+    text = lines.decode("utf-8")
+    ours = mess_ratio(text, 1.0) + _odd_words(text)
+    if _CJK_CHAR.search(text):
+        ours += 1.0 - max(_cjk_plausibility(text, n) for n in ("gb18030", "big5", "cp932", "cp949"))
+    return ours + CLOSE < theirs[0]
+
+
+_CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]")
 
 
 def _not_utf8_lines(sample: bytes) -> tuple[bytes, list[int], list[bytes]]:
@@ -795,7 +870,9 @@ def _weigh_cjk_words(readings: list[tuple]) -> list[tuple]:
     neighbouring characters sit together in its language's words, and fewer of its
     characters are in them, than in the CJK reading where most do (`_word_fit`).
     Relative: names no word list holds ("张伟") leave every reading as it was."""
-    fits = {r[3]: _word_fit(r[4], _CJK_LOCALE[r[3]]) for r in readings if r[3] in CJK}
+    # A reading without CJK characters (Shift_JIS bytes of GBK text read as half-width
+    # katakana "ﾐｻﾎｰ") has no word to fit: it sets no standard for the others.
+    fits = {r[3]: _word_fit(r[4], _CJK_LOCALE[r[3]]) for r in readings if r[3] in CJK and _CJK_RUN.search(r[4])}
     if len(fits) < 2:
         return readings
     top_pairs = max(p for p, _ in fits.values())

@@ -754,6 +754,21 @@ def kind_hints(ent: Entity, headers: list[str]) -> list[tuple[str, list[str]]]:
     return sorted(found, key=lambda k: -len(k[1]))
 
 
+def clear_other_kind(ent: Entity, headers: list[str]) -> tuple[str, list[str]] | None:
+    """(kind, its headers found) when the headers say clearly that the rows are another
+    kind of record than `ent`: the kind `kind_hints` names first, with a `kind_score`
+    more than twice `ent`'s (Shopify's orders export: 27 to the customers' 5; its "Name"
+    column is the order number "#1003"). None when the evidence is thinner: the summary
+    then only says what the headers look like."""
+    hints = kind_hints(ent, headers)
+    if not hints:
+        return None
+    kind, own = hints[0]
+    if kind_score(ENTITIES[KINDS[kind]], headers) > 2 * kind_score(ent, headers):
+        return kind, own
+    return None
+
+
 def _top_kind(headers: list[str]) -> str | None:
     """The import kind the headers say most for (kind_score), or None for a tie."""
     scored = sorted(((kind_score(ENTITIES[KINDS[k]], headers), k) for k in IMPORT_KINDS), reverse=True)
@@ -936,6 +951,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
 
     table, ambiguous = _synonym_table(ent), _ambiguous_table(ent)
     candidates: list[tuple[int, int, str]] = []
+    items: set[int] = set()             # headings giving the type of an email, phone, address…
     lead = report_lead(headers)
     own_sheet = _own_sheet_columns() if _is_own_sheet(headers) else frozenset()
     for i, h in enumerate(headers):
@@ -956,6 +972,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         if looks_secret(h):
             chosen[i] = ColumnMap(h, None, "secret")
             continue
+        if describes_item(h):
+            items.add(i)            # "E-mail 1 - Type": work or home, not the customer's Type
+            continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
                or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(ent, table, n))
         if hit:
@@ -969,11 +988,11 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     _split_half_names(headers, chosen, taken)
     country = "country" if "country" in allowed else "customer_country" if "customer_country" in allowed else None
     for i, h in enumerate(headers):
-        if (country and country not in taken and i not in fixed and chosen[i].how == "unmapped"
+        if (country and country not in taken and i not in fixed and i not in items and chosen[i].how == "unmapped"
                 and not chosen[i].could_be and names_a_country(h)):
             assign(i, country, "guess")
     for i, h in enumerate(headers):
-        if i in fixed or chosen[i].how != "unmapped" or chosen[i].could_be:
+        if i in fixed or i in items or chosen[i].how != "unmapped" or chosen[i].could_be:
             continue
         n = norm(h)
         last = _last_word_field(table, h) if n not in table else None
@@ -1292,6 +1311,41 @@ _ORG_PREFIXES = frozenset({"organization", "organisation", "org", "account", "co
 _PREFIXED = re.compile(r"^\s*([A-Za-z]+)\s*(?:\s-\s|:|\.(?=\S))\s*(.+)$")
 _SEGMENT = re.compile(r"\s+[-–—]\s+")
 SEGMENT_RANK = 1000     # below every whole-header synonym: an exact header wins the field
+
+
+# The word a heading ends with when it gives the type of one of a contact's items:
+# Google Contacts' "E-mail 1 - Type" (* Work, Home), Outlook's "E-mail Type" (SMTP),
+# "Phone 1 - Typ", "电话类型", "電話種別". ("Label" is not one: vCard's LABEL is an address.)
+_TYPE_LEAD = re.compile(r"^(?:types?|tipo|typ)\s+(?:(?:of|de|del|da|do|der|des|du)\s+)?(\S.*)$")
+_TYPE_END = re.compile(r"(?:(?<=[\W\d_])|^)(?:types?|typ|tipo|art|тип|τύπος|rodzaj|soort|tür)\W*$"
+                       r"|(?:类型|類型|类别|類別|タイプ|種別|種類|유형|종류)\W*$")
+# Items a Type heading may qualify that no customer field takes (Google Contacts, vCard CSV)
+_TYPED_ITEMS = frozenset({"website", "webpage", "web", "url", "homepage", "im", "relation", "event",
+                          "customfield", "externalid", "location", "sip", "impp", "tel", "adr", "网站", "网址"})
+_TYPED_FIELDS = frozenset({"email", "phone", "mobile", "address", "company"})
+
+
+def describes_item(header: object) -> bool:
+    """Whether a heading gives the type of another item than the record: a Type word
+    (`_TYPE_END`, in several languages) after an email, phone, address, organisation,
+    website, IM or relation's name, numbered or not ("E-mail 1 - Type", "Phone 1 - Type",
+    "Address 1 - Type", "Website 1 - Type", "E-mail Type", "EMAIL;TYPE", "电子邮件 1 - 类型").
+    Its values ("* Work", "Mobile", "SMTP") describe that item: the column is not the
+    customer's Type, nor the item itself. A record's own type ("Type", "Customer Type",
+    "Customer - Type", "Company Type") is not one."""
+    text = unicodedata.normalize("NFKC", str(header)).casefold().strip()
+    if len(text) > 60:
+        return False
+    m = _TYPE_END.search(text)
+    before = text[:m.start()] if m is not None else ""
+    if m is None and (lead := _TYPE_LEAD.match(text)) is not None:
+        before = lead.group(1)          # "Tipo de teléfono", "Type of email"
+    rest = re.sub(r"\d+", "", norm(before))
+    # "Organization - Type" is a CRM's record's own; Google numbers its items ("Organization 1 - Type")
+    if not rest or (rest in RECORD_PREFIXES and not re.search(r"\d", before)):
+        return False
+    hit = _synonym_table(ENTITIES["customer"]).get(rest)
+    return rest in _TYPED_ITEMS or (hit is not None and hit[0] in _TYPED_FIELDS)
 
 
 def header_segments(header: str) -> tuple[str | None, list[str]]:

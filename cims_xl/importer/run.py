@@ -918,8 +918,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         headings = None         # another column gives the customer: the first column is not it
     if headings:
         footer = sorted(footer + list(headings.items()))
-    if long_rows is not None:
-        long_rows.check(src.path.name, src.delimiter, {n for n, _ in footer})
+    padding = (long_rows.check(src.path.name, src.delimiter, {n for n, _ in footer})
+               if long_rows is not None else None)
     if used_extra:
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
@@ -1040,6 +1040,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
     inferences += _shape_inferences(groups, repeated, stacked)
+    if padding is not None:
+        inferences.append(padding)
     inferences += _hidden_inferences(src, table, header_number, {n for n, _ in footer} | other_rows)
     count -= len(footer)
     refund_folds: dict = {}
@@ -1510,6 +1512,21 @@ def _kind_word(ent: Entity) -> str:
     return next(k for k in mp.IMPORT_KINDS if mp.KINDS[k] == ent.kind)
 
 
+def _refuse_other_kind(ent: Entity, headers: list[str], src: RawSheet) -> None:
+    """Stop an import given no --kind whose headers say clearly that the rows are another
+    kind of record (`mapping.clear_other_kind`): read as customers, an orders export
+    makes a customer of each order, named by its order number ("#1003")."""
+    found = mp.clear_other_kind(ent, headers)
+    if found is None:
+        return
+    kind, own = found
+    shown = ", ".join(f"'{h}'" for h in own[:5]) + (" …" if len(own) > 5 else "")
+    raise ImportRefused(
+        f"{src.path.name}{_sheet_words(src)}: the headers look like {kind} ({shown}), not {ent.kind} records, "
+        f"and no --kind was given. Nothing was imported. Give --kind {kind} to import the rows as {kind}, "
+        f"or --kind {_kind_word(ent)} to import each row as a {ent.kind} all the same.")
+
+
 def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None = None,
                    scan: "Scan | None" = None) -> None:
     """Refuse up front when a required field has no column at all; `also`: another
@@ -1948,6 +1965,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
             raise
         _check_mapping(ent, scan.mapping, src, scan=scan)
+        if not kind_asked and not (saved and saved.get("kind")):
+            _refuse_other_kind(ent, scan.table.headers, src)
         if no_header:
             _check_columns_by_position(ent, scan, src, no_header_from)
         absent = _profile_columns_absent(profile_map, scan.mapping)

@@ -8,9 +8,11 @@ of the table's records. What is decided here, in the importer's first pass (run.
   two and shifts every value after it; a decimal comma in a comma-separated file
   ("1'234,50") splits an amount. A few such rows in a file whose other rows stop at the
   header's width, or such rows that all split a number, stop the import naming the rows
-  (RFC 4180 2.6: a field holding the separator is enclosed in double quotes). An
-  unnamed column that many rows fill, or that every row carries (padded, as Excel
-  writes CSV), is data: it is kept as "Column E".
+  (RFC 4180 2.6: a field holding the separator is enclosed in double quotes), whether
+  the field a split adds at the end is empty or not. An unnamed column that many rows
+  fill, or that every row carries, is data: it is kept as "Column E"; the same empty
+  fields at the end of every row (a trailing separator on each line, as Excel writes
+  CSV) are ignored, and the summary says so.
 - `label_row`: a label alone in the table's first column inside the table ("Total: 1
   customer", "Region North", "Gruppe: Süd", "合计", "Итого: 3"): a group heading or a
   total, not a record. A name alone ("Cara Diaz") is a record.
@@ -38,6 +40,7 @@ from .evidence import _TOTAL, holds_contact
 from .table import column_letter, header_text, looks_like_value
 
 EXAMPLES = 5                    # rows named in a message or summary
+_SKIPPABLE = 50                 # row numbers kept per row width, to set footers and totals aside
 
 
 # ----- CSV rows longer than the header ----------------------------------------------------
@@ -50,7 +53,16 @@ _DECIMALS = re.compile(r"^\s*\d{1,2}\s*(?:[^\w\s]{1,3}|[A-Z]{3})?\s*\)?\s*$")
 
 @dataclass
 class LongRows:
-    """CSV rows with more fields than the header (`width` fields), data past it."""
+    """CSV rows with more fields than the header (`width` fields), data past it.
+
+    Decided on the whole file (`check`): a separator inside a value that is not in quotes
+    adds a field to its row and shifts every value after it, whether the field it adds at
+    the end is empty or not ("Acme, Inc.",Hamburg,20095,DE, then an empty Phone). Only
+    when EVERY row of the table has the same number of fields past the header, empty or
+    a column of data, is that the file's own shape: a trailing separator on every line
+    (`a,b,c,`, as Excel and other tools write it) or an unnamed column, and no row is
+    shifted. RFC 4180 2.1 and 2.6: each record has the same number of fields, a field
+    holding the separator is in double quotes."""
 
     width: int
     headers: list = field(default_factory=list)      # the header line's fields
@@ -58,17 +70,39 @@ class LongRows:
     rows: int = 0
     long: list[tuple[int, int]] = field(default_factory=list)     # (row, fields), the first EXAMPLES
     long_count: int = 0
-    reaching: int = 0            # other rows with fields past the header (empty ones: padding)
+    reaching: int = 0            # other rows with fields past the header, all of them empty
+    reaching_rows: list[tuple[int, int]] = field(default_factory=list)   # (row, fields), the first EXAMPLES
     split_rows: int = 0          # long rows one field longer, where a number seems split
     split_example: tuple[int, int, str, str] | None = None    # (row, column, whole, decimals)
+    # rows by their number of fields: {fields: [count, first row numbers]}; the file's
+    # shape is one number of fields for every row
+    lengths: dict[int, list] = field(default_factory=dict)
+    named: int = 0               # the header's fields up to its last non-empty one
+    filled_past_named: bool = False     # a value in a field past `named` (the header's own empty ones too)
+
+    def __post_init__(self) -> None:
+        self.named = self.width
+        while self.named and self.named <= len(self.headers) and is_blank(self.headers[self.named - 1]):
+            self.named -= 1
 
     def add(self, number: int, values: list) -> None:
         self.rows += 1
         n = len(values)
+        seen = self.lengths.get(n)
+        if seen is None:
+            self.lengths[n] = [1, [number]]
+        else:
+            seen[0] += 1
+            if len(seen[1]) < _SKIPPABLE:
+                seen[1].append(number)
+        if n > self.named and not self.filled_past_named and not all(is_blank(v) for v in values[self.named:]):
+            self.filled_past_named = True
         if n <= self.width:
             return
         if all(is_blank(v) for v in values[self.width:]):
             self.reaching += 1
+            if len(self.reaching_rows) < EXAMPLES:
+                self.reaching_rows.append((number, n))
             return
         self.long_count += 1
         if len(self.long) < EXAMPLES:
@@ -82,13 +116,44 @@ class LongRows:
                         self.split_example = (number, i, a.strip(), b.strip())
                     break
 
-    def check(self, file: str, delimiter: str | None, skip: set[int] = frozenset()) -> None:
-        """Raise ImportRefused when the long rows are values split by a separator."""
-        long = self.long_count - sum(1 for n, _ in self.long if n in skip)
-        if long <= 0:
-            return
+    def _every_row(self, skip: set[int], least: int | None = None) -> int | None:
+        """The one number of fields every row has (rows in `skip`, footers and totals,
+        aside), when it is `least` or more (default: more than the header's); None when
+        rows differ."""
+        found = None
+        for n, (count, numbers) in self.lengths.items():
+            if count - sum(1 for k in numbers if k in skip) <= 0:
+                continue
+            if found is not None:
+                return None
+            found = n
+        least = self.width + 1 if least is None else least
+        return found if found is not None and found >= least else None
+
+    def _padding(self, every: int, shown: str) -> dict | None:
+        """The summary's line for the same empty fields at the end of every line, None
+        when a row has a value there (an unnamed column, kept as one)."""
+        if self.filled_past_named:
+            return None
+        extra = every - self.named
+        fields = "the empty field" if extra == 1 else f"the {extra} empty fields"
+        header = "every line, the header's too," if self.named < self.width else "every row"
+        return {"what": "trailing separator", "decided": f"{fields} at the end of every line ignored",
+                "evidence": f"{header} ends with {shown} after the {self.named} columns the header names "
+                            "(as Excel and other programs write CSV): no value is shifted"}
+
+    def check(self, file: str, delimiter: str | None, skip: set[int] = frozenset()) -> dict | None:
+        """Raise ImportRefused when the long rows are values split by a separator; the
+        summary's line (a dict: what, decided, evidence) when every row ends with the same
+        empty fields past the header, None otherwise."""
+        long = (self.long_count - sum(1 for n, _ in self.long if n in skip)
+                + self.reaching - sum(1 for n, _ in self.reaching_rows if n in skip))
         sep = delimiter or ","
         shown = "tab" if sep == "\t" else f"'{sep}'"
+        if long <= 0:
+            if self.named < self.width and self._every_row(skip, self.width) is not None:
+                return self._padding(self.width, shown)       # `a,b,c,` on the header line too
+            return None
         if self.split_rows == self.long_count and self.split_example is not None:
             row, col, whole, decimals = self.split_example
             header = self.headers[col] if col < len(self.headers) else f"Column {column_letter(col)}"
@@ -100,18 +165,49 @@ class LongRows:
                 f"Nothing was imported. Put such amounts in double quotes (\"{whole},{decimals}\"), or save "
                 "the file again with semicolons between the fields; if the extra field is a column of its "
                 "own, give it a heading in the first line.")
-        few = long * 2 <= self.rows
-        padded = self.reaching > 0          # other rows carry the column too, empty: a real column
-        if few and not padded:
-            rows = ", ".join(f"row {n} ({k} fields)" for n, k in self.long[:EXAMPLES])
-            more = f" and {long - len(self.long[:EXAMPLES])} more" if long > EXAMPLES else ""
+        every = self._every_row(skip)
+        if every is not None:           # an unnamed column every row carries is kept as "Column H"
+            return self._padding(every, shown)
+        if self.long_count * 2 > self.rows:
+            return None                 # an unnamed column most rows fill: kept as a column
+        usual = -max(((c, -n) for n, (c, _) in self.lengths.items()), default=(0, 0))[1]
+        quotes = (f"A {shown} inside a value that is not in double quotes (\"Acme, Inc.\") splits it in two "
+                  "and shifts every value after it into the wrong column, even where the field it adds at "
+                  "the end is empty. Nothing was imported. Put such values in double quotes, or save the "
+                  "file again from Excel")
+        if usual > self.width:          # most lines end with a separator, not all
+            longer = self._rows_of(lambda n: n > usual, skip)
+            if longer[0]:
+                raise ImportRefused(
+                    f"{file}: {longer[0]} row(s) have more fields than the other rows' {usual} (the header "
+                    f"has {self.width}; the others end with {shown}): {longer[1]}. {quotes}.")
+            shorter = self._rows_of(lambda n: n < usual, skip)
             raise ImportRefused(
-                f"{file}: {long} row(s) have more fields than the header's {self.width} and the header "
-                f"has no column for them: {rows}{more}. A {shown} inside a value that is not in double "
-                "quotes (\"Acme, Inc.\") splits it in two and shifts every value after it into the wrong "
-                "column. Nothing was imported. Put such values in double quotes, or save the file again "
-                "from Excel; if the extra fields are a column of their own, give it a heading in the "
-                "first line.")
+                f"{file}: most rows have {usual} fields, more than the header's {self.width}, and "
+                f"{shorter[0]} row(s) have fewer: {shorter[1]}. The lines do not all end the same way, so "
+                f"a row split in two cannot be told from one that ends with {shown}. {quotes}, or end "
+                "every line the same way; if the extra fields are a column of their own, give it a "
+                "heading in the first line.")
+        listed = sorted(r for r in self.long + self.reaching_rows if r[0] not in skip)[:EXAMPLES]
+        rows = ", ".join(f"row {n} ({k} fields)" for n, k in listed)
+        more = f" and {long - len(listed)} more" if long > len(listed) else ""
+        raise ImportRefused(
+            f"{file}: {long} row(s) have more fields than the header's {self.width} and the header "
+            f"has no column for them: {rows}{more}. {quotes}; if the extra fields are a column of "
+            "their own, give it a heading in the first line.")
+
+    def _rows_of(self, which, skip: set[int]) -> tuple[int, str]:
+        """(how many, "row 3 (6 fields), row 9 (6 fields) and 2 more") of the rows whose
+        number of fields passes `which`, rows in `skip` aside."""
+        count = 0
+        rows: list[tuple[int, int]] = []
+        for n, (c, numbers) in self.lengths.items():
+            if which(n):
+                count += c - sum(1 for k in numbers if k in skip)
+                rows += [(k, n) for k in numbers if k not in skip]
+        rows = sorted(rows)[:EXAMPLES]
+        more = f" and {count - len(rows)} more" if count > len(rows) else ""
+        return count, ", ".join(f"row {k} ({n} fields)" for k, n in rows) + more
 
 
 # ----- group headings and totals inside the table ---------------------------------------
