@@ -41,7 +41,11 @@ REFUND_HEADERS = frozenset(norm(h) for h in (
 TYPE_HEADERS = frozenset(norm(h) for h in (
     "type", "event type", "transaction type", "type of transaction", "balance type", "reporting category",
     "交易类型", "业务类型", "收支类型",
-    "typ", "tipo"))                           # PayPal's downloads in German and Spanish
+    "typ", "tipo",                            # PayPal's downloads in German and Spanish
+    # an accounting export's document type: invoice, credit note, return
+    "document type", "doc type", "invoice type", "kind", "belegart", "belegtyp", "type de document",
+    "type de pièce", "tipo de documento", "tipo documento", "单据类型", "單據類型", "发票类型", "伝票区分",
+    "伝票種別"))
 # Words in such a column that make the row a refund, lower-cased (English, Chinese,
 # German, French, Spanish, Italian).
 REFUND_WORDS = ("refund", "退款", "rückerstattung", "erstattung", "rückzahlung", "remboursement", "reembolso",
@@ -52,7 +56,11 @@ REFUND_WORDS = ("refund", "退款", "rückerstattung", "erstattung", "rückzahlu
                 "credit note", "credit memo", "nota de crédito", "nota di credito", "红冲",
                 # Xero's own type codes (ACCRECCREDIT: a sales credit note; ACCPAYCREDIT),
                 # German, Dutch, French, Japanese and Chinese credit notes and returns
-                "accreccredit", "accpaycredit", "gutschrift", "creditnota", "facture d'avoir", "返金", "退货")
+                "accreccredit", "accpaycredit", "gutschrift", "creditnota", "facture d'avoir", "返金", "退货",
+                "avoir", "kreditnota", "rechnungskorrektur", "storno", "红字", "紅字", "返品", "貸方票", "贷项")
+# Type values that are a credit or a return only as the whole word: "Credit" (not "Credit
+# card payment"), "Return".
+REFUND_TYPES = frozenset({"credit", "return", "returns", "returned", "retour", "devolución", "devolucion"})
 # The payment a refund row refunds: its reference column, else the ids it shares with it.
 REFERENCE_HEADERS = frozenset(norm(h) for h in (
     "reference txn id", "reference transaction id", "original transaction id", "original payment id",
@@ -120,7 +128,7 @@ class RefundRows:
         said = " ".join(_text(values[c]) for c in self.type_cols if c < n)
         ids = [t for c in self.id_cols if c < n and (t := _text(values[c]))]
         refs = [t for c in self.ref_cols if c < n and (t := _text(values[c]))]
-        if any(w in said.casefold() for w in REFUND_WORDS):
+        if any(w in said.casefold() for w in REFUND_WORDS) or said.strip().casefold() in REFUND_TYPES:
             self.refunds.append((number, refs or ids, said, list(values), ids if refs else []))
         elif refs and not any(r in ids for r in refs):
             # a row about another transaction that is no refund (PayPal's holds and their
