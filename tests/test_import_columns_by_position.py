@@ -65,3 +65,25 @@ def test_columns_that_fit_their_fields_import_as_before(admin, tmp_path):
     path = write_csv(tmp_path / "list.csv", CHINESE_MARCH)
     result = import_file(admin, path, no_header=True, mapping=MAPS["chinese"])
     assert (result.created, result.rejected) == (2, 0)
+
+
+ORDERS_MARCH = [["A1", "2024-03-05", "Acme Ltd", "2", "19.99"], ["A2", "2024-03-06", "Beta Ltd", "3", "29.50"]]
+ORDERS_MAP = ["A=Order No.", "B=Order Date", "C=Customer Name", "D=Quantity", "E=Amount"]
+
+
+@pytest.mark.parametrize("april, column, fits", [
+    # amount and quantity swapped: 19.99 is no quantity
+    ([["B1", "2024-04-05", "Acme Ltd", "19.99", "2"], ["B2", "2024-04-06", "Beta Ltd", "29.50", "3"]],
+     "column D (Quantity)", "E=Quantity"),
+    # date and name swapped: a name is no date
+    ([["B1", "Acme Ltd", "2024-04-05", "2", "19.99"], ["B2", "Beta Ltd", "2024-04-06", "3", "29.50"]],
+     "column B (Order Date)", "C=Order Date"),
+])
+def test_order_columns_that_moved_stop_before_writing(admin, tmp_path, config_dir, april, column, fits):
+    first = write_csv(tmp_path / "march.csv", ORDERS_MARCH)
+    import_file(admin, first, kind="orders", no_header=True, mapping=ORDERS_MAP, currency="USD", profile="orders")
+    second = write_csv(tmp_path / "april.csv", april)
+    with pytest.raises(ImportRefused) as exc:
+        import_file(admin, second, kind="orders", profile="orders")
+    assert column in exc.value.message and f'--map "{fits}"' in exc.value.message
+    assert len(records.list_records(admin, "order")) == 2

@@ -1457,7 +1457,8 @@ _NAME_LIKE = frozenset({"name", "customer_name", "company", "customer_company", 
 def _misfit(kind: str, key: str, samples: list[str]) -> bool:
     """Whether a column's first values plainly do not belong in its field: no email
     address under Email, nothing with six digits under a phone, an email address or a
-    phone number under a name or a place."""
+    phone number under a name or a place, an amount with cents under a whole number
+    (Quantity), no digit at all under a date or an amount."""
     shown = [t for t in samples if t]
     if not shown:
         return False
@@ -1468,6 +1469,10 @@ def _misfit(kind: str, key: str, samples: list[str]) -> bool:
         return not any(sum(ch.isdigit() for ch in t) >= 6 for t in shown)
     if key in _NAME_LIKE:
         return any(s in ("an email address", "a phone number") for s in shapes)
+    if kind == "int":       # a Quantity of 19.99: the amount's column
+        return any(s == "an amount" for s in shapes)
+    if kind in ("date", "datetime", "money"):     # a date or an amount has digits
+        return not any(ch.isdigit() for t in shown for ch in t)
     return False
 
 
@@ -1494,8 +1499,8 @@ def _check_columns_by_position(ent: Entity, scan: "Scan", src: RawSheet, profile
         wrong.append(f"column {c.header} ({f.header}) holds {shown}")
         others = [(o.header, scan.samples[i] if i < len(scan.samples) else [])
                   for i, o in enumerate(scan.mapping.columns) if i != j]
-        fit = header_evidence.fitting_column("email" if kind == "email" else "phone" if kind == "phone"
-                                             else "name", f.key, others)
+        fit = header_evidence.fitting_column(
+            kind if kind in ("email", "phone", "int", "date", "datetime", "money") else "name", f.key, others)
         if fit:
             fixes.append(f'--map "{fit}={f.header}"')
     if not wrong:
