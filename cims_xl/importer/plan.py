@@ -1419,6 +1419,9 @@ class Planner:
         self.prep = RowPreparer(ent, mapping, options)
         self.row_warnings: dict[int, dict[str, str]] = {}   # rows kept without an unreadable field
         self._rejected: set[int] = set()    # rows refused while planning (their further lines with them)
+        # a customers file's other-system ids (tag src:) -> (row, name, email) of the first
+        # row giving it: a later row giving it to someone else is refused (_shared_source_id)
+        self._source_people: dict[str, tuple[int, str, str]] = {}
         self._kept_notes: dict[int, str] = {}   # row -> its KEPT_NOTES, while its chunk is planned
         # refunds of orders an earlier import stored (importer.refunds), and their writes
         self.stored_refunds = (refunds.StoredRefunds(store.orders_numbered,
@@ -1524,6 +1527,8 @@ class Planner:
                 if clean is None:
                     prepared.append((number, None, [], None,
                                      Outcome(number, "rejected", problems=problems)))
+                elif (shared := self._shared_source_id(number, clean)) is not None:
+                    prepared.append((number, None, [], None, Outcome(number, "rejected", problems=shared)))
                 else:
                     prepared.append((number, clean, keys, None, None))
         else:
@@ -1949,6 +1954,31 @@ class Planner:
             data["type"] = "Company"
             self.prep.context["legal_forms"][form] += 1
         return validate(self.ent, data, ctx, self.prep, warned)
+
+    def _shared_source_id(self, number: int, clean: dict) -> dict[str, str] | None:
+        """The problem of a customers row whose other-system id (Customer ID, kept as tag
+        src:ID) an earlier row of the file gave to another person: another name and
+        another email (issue 14: both were created with one id, and every later file
+        naming that id was refused as ambiguous). None when the id is new here or the
+        rows are one person (the duplicate check then joins them)."""
+        name = " ".join(str(clean.get("name") or "").split()).casefold()
+        email = str(clean.get("email") or "").casefold()
+        for ref in source_ids(clean.get("tags")):
+            key = code_key(ref)
+            if key in NO_CUSTOMER_REF:
+                continue                # a guest checkout's "0", "guest": no one's id
+            first = self._source_people.get(key)
+            if first is None:
+                self._source_people[key] = (number, name, email)
+                continue
+            row, first_name, first_email = first
+            if (name and name == first_name) or (email and email == first_email):
+                continue
+            column = self.prep.source_of.get("customer_ref", "Customer ID")
+            return {column: f"'{ref}' is already the id of another customer on row {row} of this file (another "
+                            "name and email): two customers cannot share one id; correct the id, or leave it "
+                            "empty for one of them"}
+        return None
 
     def _company_first(self, data: dict) -> None:
         """A person's name written "Company, Person" in a file that says which rows are
