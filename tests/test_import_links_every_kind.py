@@ -259,10 +259,12 @@ def test_a_customer_email_column_tells_two_namesakes_apart_without_an_id(admin, 
 @pytest.mark.parametrize("kind", sorted(EVERY_KIND))
 def test_an_other_system_id_two_stored_customers_hold_goes_to_the_one_the_row_names_or_is_refused(
         admin, tmp_path, kind):
-    both = import_file(admin, write_csv(tmp_path / "people.csv", [
-        ["Customer ID", "Name", "Email"], ["K7", "Alice Wong", "alice@example.com"],
-        ["K7", "Πέτρος Χατζής", "petros@example.gr"]]), kind="customers")
-    assert both.created == 2
+    # two imports (one file refuses a second person under one id): a store can hold
+    # such ids from two files, or from a version before that check
+    for n, person in enumerate((["K7", "Alice Wong", "alice@example.com"], ["K7", "Πέτρος Χατζής", "petros@example.gr"])):
+        one = import_file(admin, write_csv(tmp_path / f"people{n}.csv", [["Customer ID", "Name", "Email"], person]),
+                          kind="customers")
+        assert one.created == 1
     ent, field, head, make = EVERY_KIND[kind]
     rows = [head, make(1, "K7", "Πέτρος Χατζής", ""), make(2, "K7", "Alice Wong", "alice@example.com"),
             make(3, "k7", "", "PETROS@example.gr"), make(4, "K7", "Mary Major", ""), make(5, "K7", "", "")]
