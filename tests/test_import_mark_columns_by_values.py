@@ -110,13 +110,19 @@ def test_a_value_that_is_no_mark_far_down_the_file_keeps_the_column_plain(admin,
     assert len(_stored(admin)) == 60
 
 
-def test_marks_that_begin_after_blank_first_rows_still_stop(admin, tmp_path):
-    rows = [["Order No.", "Order Date", "Customer Name", "Amount", "Type", "Currency"]]
-    rows += [[f"A{i}", "2024-03-05", "Acme Ltd", "10.00", "", "USD"] for i in range(1, 50)]
-    rows += [["A50", "2024-03-05", "Acme Ltd", "10.00", "CR", "USD"]]
-    with pytest.raises(LedgerUnsettled, match="'Type'"):
-        import_file(admin, write_csv(tmp_path / "late.csv", rows), kind="orders")
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_marks_that_begin_after_blank_first_rows_still_stop_and_are_signed_with_a_ledger(admin, tmp_path, suffix):
+    rows = [["Order No.", "Order Date", "Customer Name", "Amount", "Soll/Haben", "Currency"]]
+    rows += [[f"A{i}", "2024-03-05", "Acme GmbH", "10,00", "", "EUR"] for i in range(1, 50)]
+    rows += [["A50", "2024-03-05", "Acme GmbH", "30,00", "H", "EUR"], ["A51", "2024-03-05", "Acme GmbH", "40,00", "S", "EUR"]]
+    path = (write_csv if suffix == "csv" else write_xlsx)(tmp_path / f"late.{suffix}", rows)
+    with pytest.raises(LedgerUnsettled, match="'Soll/Haben'") as stop:
+        import_file(admin, path, kind="orders")
+    assert "'30,00 (Soll/Haben: H)'" in str(stop.value)
     assert _nothing_written(admin)
+    import_file(admin, path, kind="orders", ledger="sales")
+    stored = _stored(admin)
+    assert "A50" not in stored and stored["A51"] == Decimal("40") and len(stored) == 50
 
 
 @pytest.mark.parametrize("header,values,expected", [

@@ -1019,11 +1019,13 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         raise stop
     _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
     if late_marks is not None and (late := late_marks.column()) is not None:
-        raise ledger_marks.LedgerUnsettled(
-            f"{src.path.name}{_sheet_words(src)}: column '{late_marks.candidates[late]}' is blank in the first rows "
-            f"and then writes only credit and debit marks ({', '.join(sorted(late_marks.words[late]))}): the sign "
-            "of the amounts beside them. Nothing was imported. Move a marked row to the top of the file and import "
-            "it again with --ledger sales or --ledger bank, or write the amounts with a minus sign instead.")
+        # a column of marks blank in the first rows: its marks are read again from the top
+        # (the write pass signs the amounts with them)
+        marks_at = late
+        ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at, late_marks.candidates[late],
+                                             marked_amounts)
+        for _number, values in data_rows(src.rows(), header_number, MergeFiller(src.merged, header_number - 1)):
+            ledger_ev.add(cleaner.clean(values) if cleaner else values)
     ledger_inferences = ledger_ev.decide(ent.kind) if ledger_ev is not None else []
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole,
                                      settled=settled)
