@@ -149,3 +149,12 @@ def test_a_workbooks_number_amounts_beside_a_dr_cr_column_stop_and_are_signed_wi
     assert _nothing_written(admin)
     import_file(admin, path, kind="orders", ledger="sales")
     assert _stored(admin) == {"I-1": Decimal("120")}
+
+
+def test_a_column_of_marks_left_out_with_map_is_not_read_and_the_stop_says_how(admin, tmp_path):
+    path = write_csv(tmp_path / "type.csv", _rows("english-type"))
+    with pytest.raises(LedgerUnsettled) as stop:
+        import_file(admin, path, kind="orders")
+    assert "--map 'Type=-'" in str(stop.value)
+    import_file(admin, path, kind="orders", mapping=["Type=-"])
+    assert _stored(admin) == {"A1": Decimal("99.9"), "A2": Decimal("120"), "A3": Decimal("45")}

@@ -227,6 +227,7 @@ class LedgerMarks:
         self.columns = columns                    # file column -> its header
         self.ledger = ledger
         self.marks_at, self.marks_header, self.amount_cols = marks_at, marks_header, amount_cols
+        self.by_values = False                    # the marks' column known by its values (MarkValues)
         self.counts: dict[int, Counter] = {c: Counter() for c in columns}
         self.examples: dict[int, dict[str, str]] = {c: {} for c in columns}
         self.negatives: Counter = Counter()
@@ -303,7 +304,8 @@ class LedgerMarks:
                 "export them) CR is a credit note or payment, in a bank statement CR is money received. Nothing "
                 "was imported. Say which with --ledger sales (" + "; ".join(sales) + ") or --ledger bank ("
                 + "; ".join(bank) + "), or write the amounts with a minus sign instead of the marks (-99.90)."
-                + not_sale)
+                + not_sale + (f" If '{self.marks_header}' does not say the side of the amount, leave it out "
+                              f"with --map '{self.marks_header}=-'." if self.by_values else ""))
 
 
 def _is_number(value: object) -> bool:

@@ -817,12 +817,15 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                                                          enumerate(mapping.columns) if c.target is None})
                 if money_cols else None)
     late_marks = None                        # columns blank in the first rows: watched to the end
-    if money_cols and marks_at is None:
+    marks_by_values = money_cols and marks_at is None
+    if marks_by_values:
         marks_at, late_marks = _marks_by_values(src, table, mapping, header_number, first_rows)
     marked_amounts = frozenset(col for col, nev in numbers.items() if nev.target == "amount")
     ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at,
                                      table.headers[table.columns.index(marks_at)] if marks_at is not None else None,
                                      marked_amounts) if money_cols else None
+    if ledger_ev is not None and marks_at is not None and marks_by_values:
+        ledger_ev.by_values = True
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
@@ -1024,6 +1027,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         marks_at = late
         ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at, late_marks.candidates[late],
                                              marked_amounts)
+        ledger_ev.by_values = True
         for _number, values in data_rows(src.rows(), header_number, MergeFiller(src.merged, header_number - 1)):
             ledger_ev.add(cleaner.clean(values) if cleaner else values)
     ledger_inferences = ledger_ev.decide(ent.kind) if ledger_ev is not None else []
@@ -1132,7 +1136,9 @@ def _marks_by_values(src: RawSheet, table: Table, mapping: mp.Mapping, header_nu
     holding S/H, "Debe/Haber", "Sens"), else None; the unmapped columns blank in the first
     rows, for the scan to watch: a MarkValues, or None). The file is read again only when
     a column of the first rows writes marks alone."""
-    candidates = {table.columns[j]: table.headers[j] for j, c in enumerate(mapping.columns) if c.target is None}
+    # a column left out (--map 'Type=-', a row counter) is not read for marks
+    candidates = {table.columns[j]: table.headers[j] for j, c in enumerate(mapping.columns)
+                  if c.target is None and c.how not in ("ignored", "secret")}
     first = ledger_marks.MarkValues(candidates)
     for values in first_rows:
         first.add(values)
