@@ -5,7 +5,10 @@ Accounting and bank exports (Xero, Sage, QuickBooks, bank statements) write the 
 of an entry as a mark instead of a sign: ``99.90 CR``, ``120.00 DR``, ``Cr 99.90``, in
 Chinese ledgers ``贷 99.90`` / ``借 120.00``; or in a column of its own beside a plain
 amount (``Dr/Cr``, ``Debit/Credit``, ``借贷方向``, holding ``CR``/``DR``, ``C``/``D``,
-``Credit``/``Debit``, ``贷``/``借``).
+``Credit``/``Debit``, ``贷``/``借``). Such a column is known by its values whatever its
+heading (`MarkValues`: "Type", "Sign", DATEV "Soll/Haben" with S/H, French "Sens" with
+C/D, Spanish "Debe/Haber", "方向" with 贷方/借方): every non-blank value of the whole
+column must be a mark.
 
 What a mark means depends on the ledger it is written from, and the two readings are
 opposite:
