@@ -5,7 +5,10 @@ Accounting and bank exports (Xero, Sage, QuickBooks, bank statements) write the 
 of an entry as a mark instead of a sign: ``99.90 CR``, ``120.00 DR``, ``Cr 99.90``, in
 Chinese ledgers ``贷 99.90`` / ``借 120.00``; or in a column of its own beside a plain
 amount (``Dr/Cr``, ``Debit/Credit``, ``借贷方向``, holding ``CR``/``DR``, ``C``/``D``,
-``Credit``/``Debit``, ``贷``/``借``).
+``Credit``/``Debit``, ``贷``/``借``). Such a column is known by its values whatever its
+heading (`MarkValues`: "Type", "Sign", DATEV "Soll/Haben" with S/H, French "Sens" with
+C/D, Spanish "Debe/Haber", "方向" with 贷方/借方): every non-blank value of the whole
+column must be a mark.
 
 What a mark means depends on the ledger it is written from, and the two readings are
 opposite:
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 
 from .errors import ImportRefused
 from .mapping import norm
@@ -52,6 +56,24 @@ _MARK_WORDS = {"cr": CREDIT, "dr": DEBIT, "贷": CREDIT, "借": DEBIT, "c": CRED
 MARK_HEADERS = frozenset(norm(h) for h in (
     "Dr/Cr", "Cr/Dr", "D/C", "C/D", "Debit/Credit", "Credit/Debit", "DrCr", "Debit or Credit", "Credit or Debit",
     "借/贷", "借贷", "借贷方向", "借贷标志"))
+# The words a column of marks writes whatever its heading (`MarkValues`: the whole column
+# must be such words): English, German DATEV (Soll = debit, Haben = credit), French (Sens:
+# Débit/Crédit), Spanish (Debe = debit, Haber = credit), Italian (Dare/Avere), Portuguese,
+# Dutch (Debet), Chinese and Japanese (借方/貸方). Single letters are `_LETTER_PAIRS`.
+_COLUMN_WORDS = {**{k: v for k, v in _MARK_WORDS.items() if len(k) > 1 or not k.isascii()},
+                 "soll": DEBIT, "haben": CREDIT, "débit": DEBIT, "crédit": CREDIT, "debe": DEBIT,
+                 "haber": CREDIT, "dare": DEBIT, "avere": CREDIT, "débito": DEBIT, "crédito": CREDIT,
+                 "debito": DEBIT, "credito": CREDIT, "debet": DEBIT, "貸": CREDIT, "貸方": CREDIT,
+                 "借方": DEBIT}
+# A column of single letters is one of marks only when all its letters are of one pair:
+# C/D (credit/debit, crédit/débit) or S/H (Soll/Haben). With only one letter of the pair
+# the heading must speak of marks (`_MARK_HEADING_WORDS`), "C" alone being a class as often.
+_LETTER_PAIRS = ({"c": CREDIT, "d": DEBIT}, {"s": DEBIT, "h": CREDIT})
+_MARK_HEADING_WORDS = frozenset(("credit", "debit", "crédit", "débit", "soll", "haben", "sens", "debe", "haber",
+                                  "dare", "avere", "debet", "dr", "cr", "drcr", "crdr", "dc", "cd", "d", "c", "s",
+                                  "h", "sh", "hs", "sign", "indicator", "flag"))
+_MARK_HEADING_CHARS = frozenset("借贷貸")
+_WORD = re.compile(r"[^\W\d_]+")
 # "(99.90)", "-(99.90)" excepted; "99.90-" but not the no-cents dash of "12,-" (money.dash_cents)
 _PARENS = re.compile(r"^\s*\(\s*[^()]*\d[^()]*\)\s*$")
 _TRAILING_MINUS = re.compile(r"\d\s*[-\u2212]\s*$")
@@ -79,10 +101,12 @@ def split_mark(value: object) -> tuple[str, str] | None:
 
 
 def column_mark(value: object) -> str | None:
-    """"CR" or "DR" for a cell of a mark column ("Cr", "C", "Credit", "贷"), else None."""
+    """"CR" or "DR" for a cell of a mark column ("Cr", "C", "Credit", "贷", "Haben", "Debe",
+    "H"), else None."""
     if not isinstance(value, str):
         return None
-    return _MARK_WORDS.get(value.strip().rstrip(".").casefold())
+    word = value.strip().rstrip(".").casefold()
+    return _MARK_WORDS.get(word) or _COLUMN_WORDS.get(word) or _LETTER_PAIRS[1].get(word)
 
 
 def reading(amount: str, mark: str, ledger: str) -> str:
@@ -112,6 +136,54 @@ def mark_column(headers: list[str], columns: list[int], unmapped: set[int]) -> i
                 None)
 
 
+class MarkValues:
+    """Which column holds the amounts' credit/debit marks by its VALUES, whatever its
+    heading ("Type", "Sign", "Soll/Haben", "Sens", "Debe/Haber", "Entry Type"…): a column
+    every non-blank cell of which, over the whole file, is a mark word (`_COLUMN_WORDS`:
+    CR/DR, Cr./Dr., Credit/Debit, Soll/Haben, Debe/Haber, 借/贷, 借方/貸方…) or a letter of one
+    pair (C/D, S/H; one letter alone only under a heading speaking of marks). `candidates`:
+    file column -> its header (the columns mapped to no field). `add(values)` per data row;
+    `column()` once all are seen: the first such column by file position, or None."""
+
+    def __init__(self, candidates: dict[int, str]):
+        self.candidates = dict(candidates)
+        self.words: dict[int, set[str]] = {c: set() for c in candidates}
+
+    @property
+    def open(self) -> bool:
+        """Whether a column can still turn out to be one of marks."""
+        return bool(self.candidates)
+
+    def add(self, values: list) -> None:
+        n = len(values)
+        for c in list(self.candidates):
+            v = values[c] if c < n else None
+            if v is None or (isinstance(v, str) and not v.strip()):
+                continue
+            word = v.strip().rstrip(".").casefold() if isinstance(v, str) else None
+            if word is None or not (word in _COLUMN_WORDS or any(word in pair for pair in _LETTER_PAIRS)):
+                del self.candidates[c]
+                continue
+            self.words[c].add(word)
+
+    def column(self) -> int | None:
+        for c in sorted(self.candidates):
+            words = self.words[c]
+            if not words:
+                continue
+            letters = {w for w in words if w not in _COLUMN_WORDS}
+            if not letters:
+                return c
+            if letters != words or not any(letters <= pair.keys() for pair in _LETTER_PAIRS):
+                continue                    # letters of two pairs, or letters beside words: not marks
+            pair = next(p for p in _LETTER_PAIRS if letters <= p.keys())
+            heading = str(self.candidates[c]).casefold()
+            if (letters == pair.keys() or any(w in _MARK_HEADING_WORDS for w in _WORD.findall(heading))
+                    or any(ch in _MARK_HEADING_CHARS for ch in heading)):
+                return c
+        return None
+
+
 def signed(values: list, columns: dict[int, str], ledger: str | None, marks_at: int | None = None,
            amount_cols: frozenset[int] = frozenset()) -> list:
     """`values` (a file row) with the marked amounts in `columns` (file column -> header)
@@ -125,6 +197,12 @@ def signed(values: list, columns: dict[int, str], ledger: str | None, marks_at: 
     row_mark = column_mark(values[marks_at]) if marks_at is not None and marks_at < n else None
     for c in columns:
         v = values[c] if c < n else None
+        if _is_number(v) and row_mark is not None and c in amount_cols:
+            # a workbook's number cell beside its mark: the number keeps its type
+            if out is values:
+                out = list(values)
+            out[c] = -v if reading("1", row_mark, ledger).startswith("-") else v
+            continue
         if not isinstance(v, str) or not v:
             continue
         found = split_mark(v)
@@ -152,6 +230,7 @@ class LedgerMarks:
         self.columns = columns                    # file column -> its header
         self.ledger = ledger
         self.marks_at, self.marks_header, self.amount_cols = marks_at, marks_header, amount_cols
+        self.by_values = False                    # the marks' column known by its values (MarkValues)
         self.counts: dict[int, Counter] = {c: Counter() for c in columns}
         self.examples: dict[int, dict[str, str]] = {c: {} for c in columns}
         self.negatives: Counter = Counter()
@@ -162,6 +241,8 @@ class LedgerMarks:
         row_mark = column_mark(values[self.marks_at]) if self.marks_at is not None and self.marks_at < n else None
         for c in self.columns:
             v = values[c] if c < n else None
+            if _is_number(v) and row_mark is not None and c in self.amount_cols:
+                v = str(v)                  # a workbook's number cell: marked by its row as a text one
             if not isinstance(v, str) or not v:
                 continue
             found = split_mark(v)
@@ -226,7 +307,13 @@ class LedgerMarks:
                 "export them) CR is a credit note or payment, in a bank statement CR is money received. Nothing "
                 "was imported. Say which with --ledger sales (" + "; ".join(sales) + ") or --ledger bank ("
                 + "; ".join(bank) + "), or write the amounts with a minus sign instead of the marks (-99.90)."
-                + not_sale)
+                + not_sale + (f" If '{self.marks_header}' does not say the side of the amount, leave it out "
+                              f"with --map '{self.marks_header}=-'." if self.by_values else ""))
+
+
+def _is_number(value: object) -> bool:
+    """Whether a cell is a workbook's number (int, float, Decimal; not a bool)."""
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def _shown(text: str) -> str:

@@ -816,10 +816,16 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     marks_at = (ledger_marks.mark_column(table.headers, table.columns, {table.columns[j] for j, c in
                                                                          enumerate(mapping.columns) if c.target is None})
                 if money_cols else None)
+    late_marks = None                        # columns blank in the first rows: watched to the end
+    marks_by_values = money_cols and marks_at is None
+    if marks_by_values:
+        marks_at, late_marks = _marks_by_values(src, table, mapping, header_number, first_rows)
     marked_amounts = frozenset(col for col, nev in numbers.items() if nev.target == "amount")
     ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at,
                                      table.headers[table.columns.index(marks_at)] if marks_at is not None else None,
                                      marked_amounts) if money_cols else None
+    if ledger_ev is not None and marks_at is not None and marks_by_values:
+        ledger_ev.by_values = True
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
@@ -851,6 +857,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if yen_cols:
             values = file_language.yen_signs(values, yen_cols, yen_fixed)
         if ledger_ev is not None:
+            if late_marks is not None and late_marks.open:
+                late_marks.add(values)
             ledger_ev.add(values)
             values = ledger_marks.signed(values, money_cols, ledger, marks_at, marked_amounts)
         if stacked.add(number, values) is not None:
@@ -1013,6 +1021,15 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             stop.message = f"{stop.message} Also: {more.message.replace(' Nothing was imported.', '')}"
         raise stop
     _refuse_unsaved_formulas(src, table, mapping, skip={n for n, _ in footer})
+    if late_marks is not None and (late := late_marks.column()) is not None:
+        # a column of marks blank in the first rows: its marks are read again from the top
+        # (the write pass signs the amounts with them)
+        marks_at = late
+        ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at, late_marks.candidates[late],
+                                             marked_amounts)
+        ledger_ev.by_values = True
+        for _number, values in data_rows(src.rows(), header_number, MergeFiller(src.merged, header_number - 1)):
+            ledger_ev.add(cleaner.clean(values) if cleaner else values)
     ledger_inferences = ledger_ev.decide(ent.kind) if ledger_ev is not None else []
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole,
                                      settled=settled)
@@ -1110,6 +1127,33 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 yen_columns=yen_cols, float_wholes=wholes,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if ledger and money_cols else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None)
+
+
+def _marks_by_values(src: RawSheet, table: Table, mapping: mp.Mapping, header_number: int,
+                     first_rows: list[list]) -> tuple[int | None, "ledger_marks.MarkValues | None"]:
+    """(the unmapped column whose values, over the whole file, are all credit/debit marks
+    whatever its heading (ledger_marks.MarkValues: "Type" holding CR/DR, "Soll/Haben"
+    holding S/H, "Debe/Haber", "Sens"), else None; the unmapped columns blank in the first
+    rows, for the scan to watch: a MarkValues, or None). The file is read again only when
+    a column of the first rows writes marks alone."""
+    # a column left out (--map 'Type=-', a row counter) is not read for marks
+    candidates = {table.columns[j]: table.headers[j] for j, c in enumerate(mapping.columns)
+                  if c.target is None and c.how not in ("ignored", "secret")}
+    first = ledger_marks.MarkValues(candidates)
+    for values in first_rows:
+        first.add(values)
+    blank = {c: h for c, h in first.candidates.items() if not first.words[c]}
+    late = ledger_marks.MarkValues(blank) if blank else None
+    marked = {c: h for c, h in first.candidates.items() if first.words[c]}
+    if not marked:
+        return None, late
+    whole = ledger_marks.MarkValues(marked)
+    for number, values in src.rows():
+        if number > header_number:
+            whole.add(values)
+            if not whole.open:
+                return None, late
+    return whole.column(), late
 
 
 def _settle_by_language(named: _CurrencyEvidence, language: "file_language.LanguageEvidence | None",
