@@ -1383,6 +1383,8 @@ def segment_hit(ent: Entity, header: str) -> tuple[str, int] | None:
         if prefix in _ORG_PREFIXES and target == "name":
             allowed = targets(ent)
             target = "company" if "company" in allowed else "customer_name" if "customer_name" in allowed else target
+        elif prefix in _ORG_PREFIXES and target in ("email", "phone") and f"customer_{target}" in targets(ent):
+            target = f"customer_{target}"   # a contact's "Company - Phone" is its customer's, not the person's
         return target, SEGMENT_RANK + rank * 100 + hit[1]
     # A record's name where the kind has no Name field (Pipedrive's activities and orders:
     # "Organization - Name", "Person - Name") is the customer the row belongs to: the
