@@ -59,7 +59,8 @@ def _blank_run_groups(top: list, width: int) -> list[tuple[int, int]] | None:
 
 
 def grouped_header(rows: list[tuple[int, list]], j: int, merged: Merged,
-                   names_field: Callable[[str], bool], infer: bool = True) -> tuple[int, list] | None:
+                   names_field: Callable[[str], bool], infer: bool = True,
+                   below_is_header: bool = False) -> tuple[int, list] | None:
     """(row number of the second header row, header values) when `rows[j]` holds group
     headings over the row right below it, which names the columns (see the module's
     docstring); None otherwise.
@@ -69,7 +70,9 @@ def grouped_header(rows: list[tuple[int, list]], j: int, merged: Merged,
     under a group must be named in the row below; a column outside the groups is named
     by the row below only where the top cell is blank (or merged down over both rows),
     and keeps the top cell's heading otherwise. At least two cells of the row below, and
-    more than half of them, must be headings of the kind's fields (`names_field`)."""
+    more than half of them, must be headings of the kind's fields (`names_field`); two
+    are enough when the row below was found to be the header by its own field names
+    (`below_is_header`: "名称, 城市, 地址, 姓名…" under merged "公司", "联系人")."""
     if j + 1 >= len(rows):
         return None
     number, top = rows[j]
@@ -98,7 +101,7 @@ def grouped_header(rows: list[tuple[int, list]], j: int, merged: Merged,
     if any(not _heading(top[c0]) for c0, _ in spans if c0 < len(top) and not is_blank_cell(top[c0])):
         return None
     fields = sum(1 for _, v in filled if names_field(header_text(v)))
-    if fields < 2 or fields * 2 <= len(filled):
+    if fields < 2 or (fields * 2 <= len(filled) and not below_is_header):
         return None
     values: list = list(top) + [""] * max(0, width - len(top))
     for c0, c1 in spans:

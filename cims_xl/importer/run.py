@@ -729,7 +729,8 @@ def _grouped_header(window: list[tuple[int, list]], i: int, merged, ent: Entity)
     for j in (i, i - 1):
         if j < 0:
             continue
-        found = group_header.grouped_header(window, j, merged, names_field, infer=(j == i))
+        found = group_header.grouped_header(window, j, merged, names_field, infer=(j == i),
+                                              below_is_header=(j == i - 1))
         if found is not None:
             return j, found[0], found[1]
     return None
