@@ -126,3 +126,34 @@ def test_a_second_header_row_leaving_a_grouped_column_unnamed_stops_naming_both_
         import_file(admin, path, kind="contacts")
     assert records.list_records(admin, "customer") == []
     assert records.list_records(admin, "contact") == []
+
+
+def test_a_csv_second_header_row_leaving_a_grouped_column_unnamed_stops_rather_than_storing_it(admin, tmp_path):
+    # without --kind too: the advice is about the two header rows, not a transposed table
+    path = _csv(tmp_path / "gap.csv", ["Firma", None, None, "Ansprechpartner", None, None],
+                ["Name", "Telefon", None, "Name", "E-Mail", None],
+                [["Weiß & Söhne KG", "+49 89 7654321", "München", "Jörg Weiß", "jw@weiss.de", "+49 160 7654321"]])
+    for kind in ("contacts", None):
+        with pytest.raises(ImportRefused, match=r"rows 1 and 2 look like a header in two rows") as caught:
+            import_file(admin, path, kind=kind)
+        assert "transposed" not in str(caught.value)
+    assert records.list_records(admin, "customer") == []
+
+
+def test_a_merged_group_over_headings_that_mostly_name_no_field_stops_instead_of_joining_them(admin, tmp_path):
+    # "Ort", "Strasse" are no contact fields: not read as a header, and the group's
+    # cells are not joined into one customer name ("Name Ort Strasse") either
+    path = _workbook(tmp_path / "few.xlsx", ["Firma", None, None, "E-Mail"],
+                     ["Name", "Ort", "Strasse", None], ["A1:C1"],
+                     [["Weiß & Söhne KG", "München", "Hauptstr. 1", "jw@weiss.de"]])
+    with pytest.raises(ImportRefused, match=r"rows 1 and 2 look like a header in two rows"):
+        import_file(admin, path, kind="contacts")
+    assert records.list_records(admin, "customer") == []
+
+
+def test_a_first_name_and_last_name_under_a_merged_name_heading_are_still_one_name(admin, tmp_path):
+    path = _workbook(tmp_path / "name.xlsx", ["Name", None, "Email"], ["Anna", "Schmidt", "anna@example.de"],
+                     ["A1:B1"], [["Ben", "Meyer", "ben@example.com"]])
+    result = import_file(admin, path)
+    assert (result.created, result.header_row) == (2, 1)
+    assert set(_customers(admin)) == {"Anna Schmidt", "Ben Meyer"}

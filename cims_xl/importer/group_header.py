@@ -117,30 +117,34 @@ def grouped_header(rows: list[tuple[int, list]], j: int, merged: Merged,
 
 def refuse_unreadable(file: str, rows: list[tuple[int, list]], i: int, merged: Merged,
                       names_field: Callable[[str], bool]) -> None:
-    """Raise ImportRefused when the header `rows[i]` has a cell merged across columns
-    that names a field ("Company" over A1:C1) and the row right below reads as headings
-    naming at least two fields ("Name", "Phone", "City"), yet the two rows were not
-    read as one header: reading on would join each group's headings, then its values,
-    into one value. Returns None otherwise."""
+    """Raise ImportRefused when the header `rows[i]` has group headings that name a field
+    ("Company" merged over A1:C1, or a CSV's `Company,,,Contact,,`) and the row right
+    below reads as headings (at least two, none shaped as data, at least one naming a
+    field: "Name", "Ort", "Strasse"), yet the two rows were not read as one header
+    (`grouped_header`): reading on would join each group's headings, then its values,
+    into one value, or store the second header row as a record. Returns None otherwise."""
     if i + 1 >= len(rows):
         return
     number, top = rows[i]
     below_number, below = rows[i + 1]
     if below_number != number + 1:
         return
-    spans = _merged_groups(number, list(merged))
-    if not any(c0 < len(top) and not is_blank_cell(top[c0]) and names_field(header_text(top[c0]))
-               for c0, _ in spans):
+    merged = list(merged)
+    spans = _merged_groups(number, merged)
+    if not spans and not any(r0 == number - 1 for (r0, _), _ in merged):
+        spans = _blank_run_groups(top, max(len(top), len(below))) or []
+    named = [c0 for c0, _ in spans if c0 < len(top) and not is_blank_cell(top[c0])]
+    if not any(names_field(header_text(top[c0])) for c0 in named):
         return
     filled = [v for v in below if not is_blank_cell(v)]
     if len(filled) < 2 or not all(_heading(v) for v in filled):
         return
-    if sum(1 for v in filled if names_field(header_text(v))) < 2:
+    if not any(names_field(header_text(v)) for v in filled):
         return
-    groups = ", ".join(f"'{header_text(top[c0])}'" for c0, _ in spans if c0 < len(top) and not is_blank_cell(top[c0]))
+    groups = ", ".join(f"'{header_text(top[c0])}'" for c0 in named)
     shown = ", ".join(f"'{header_text(v)}'" for v in filled[:6]) + (" …" if len(filled) > 6 else "")
     raise ImportRefused(
-        f"{file}: rows {number} and {below_number} look like a header in two rows (merged {groups} over "
-        f"{shown}), but they cannot be read as one: not every column under a merged heading is named in "
-        f"row {below_number}. Nothing was imported. Make one header row (e.g. 'Company Name', "
+        f"{file}: rows {number} and {below_number} look like a header in two rows (groups {groups} over "
+        f"{shown}), but they cannot be read as one: row {below_number} must name every column under a group, "
+        "most of them with field headings. Nothing was imported. Make one header row (e.g. 'Company Name', "
         "'Contact Email') or name every column in the second row, and import that.")

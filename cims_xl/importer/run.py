@@ -762,8 +762,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         raise ImportRefused(f"{src.path.name}{_sheet_words(src)} has no data")
     i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
     grouped = None if no_header else _grouped_header(window, i, src.merged, ent)
+    two_rows = None
     if grouped is not None:
         i, header_number, header_values = grouped
+    elif not no_header:
+        two_rows = two_row_header(window, i, src.merged, lambda h: mp.known_header_count(ent, [h]) > 0)
+        if two_rows is None:        # group headings over a row of headings that cannot be read: stop
+            group_header.refuse_unreadable(f"{src.path.name}{_sheet_words(src)}", window, i, src.merged,
+                                           lambda h: mp.known_header_count(ent, [h]) > 0)
     if no_header:
         i = 0
         if no_header_from:
@@ -782,10 +788,6 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         header_number = window[0][0] - 1
         header_values = header_evidence.no_header_names(max(len(v) for _, v in window))
     elif grouped is None:
-        two_rows = two_row_header(window, i, src.merged, lambda h: mp.known_header_count(ent, [h]) > 0)
-        if two_rows is None:
-            group_header.refuse_unreadable(f"{src.path.name}{_sheet_words(src)}", window, i, src.merged,
-                                           lambda h: mp.known_header_count(ent, [h]) > 0)
         header_number, header_values = two_rows or units_row(window, i) or window[i]
         _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
