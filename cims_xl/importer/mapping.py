@@ -1375,14 +1375,20 @@ def segment_hit(ent: Entity, header: str) -> tuple[str, int] | None:
     tries = [" - ".join(parts)] if prefix else []
     if len(parts) >= 2:
         tries += [parts[-1], f"{parts[-1]} {parts[-2]}", parts[0]]
+    # a group heading over its columns that names the organisation ("Firma - Name",
+    # "公司 - 电话" under a merged "Firma"/"公司"): as a record prefix "Company - " does
+    group = table.get(norm(parts[0])) if prefix is None and len(parts) == 2 else None
+    org = prefix in _ORG_PREFIXES or (group is not None and group[0] in ("company", "customer_name"))
     for rank, words in enumerate(tries):
         hit = table.get(norm(words))
         if hit is None:
             continue
         target = hit[0]
-        if prefix in _ORG_PREFIXES and target == "name":
+        if org and target == "name":
             allowed = targets(ent)
             target = "company" if "company" in allowed else "customer_name" if "customer_name" in allowed else target
+        elif org and target in ("email", "phone") and f"customer_{target}" in targets(ent):
+            target = f"customer_{target}"   # a contact's "Company - Phone" is its customer's, not the person's
         return target, SEGMENT_RANK + rank * 100 + hit[1]
     # A record's name where the kind has no Name field (Pipedrive's activities and orders:
     # "Organization - Name", "Person - Name") is the customer the row belongs to: the

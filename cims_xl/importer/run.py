@@ -33,7 +33,7 @@ from ..errors import InterruptedAfterSave
 from . import mapping as mp
 from . import (compact_dates, file_language, ledger_marks, parallel, plan, refunds, row_currency, shop_orders,
                tag_columns)
-from . import group_headings, header_evidence, sheet_choice, time_columns
+from . import group_header, group_headings, header_evidence, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
@@ -717,6 +717,25 @@ def _orders_from_other_columns(evidence: dict[int, _DateEvidence],
     return settled
 
 
+def _grouped_header(window: list[tuple[int, list]], i: int, merged, ent: Entity) -> tuple[int, int, list] | None:
+    """(index of the group row, header row number, header values) when the header found
+    at `window[i]` is, or sits right below, a row of group headings over a row naming
+    each column (importer.group_header); None otherwise. Groups inferred from blank
+    runs (a CSV's `Company,,,Contact,,`) count only when the group row itself was taken
+    for the header, which leaves most columns unnamed."""
+    def names_field(h: str) -> bool:
+        return mp.known_header_count(ent, [h]) > 0
+
+    for j in (i, i - 1):
+        if j < 0:
+            continue
+        found = group_header.grouped_header(window, j, merged, names_field, infer=(j == i),
+                                              below_is_header=(j == i - 1))
+        if found is not None:
+            return j, found[0], found[1]
+    return None
+
+
 def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
           phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
@@ -742,10 +761,21 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if not window:
         raise ImportRefused(f"{src.path.name}{_sheet_words(src)} has no data")
     i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
+    grouped = None if no_header else _grouped_header(window, i, src.merged, ent)
+    two_rows = None
+    if grouped is not None:
+        i, header_number, header_values = grouped
+    elif not no_header:
+        two_rows = two_row_header(window, i, src.merged, lambda h: mp.known_header_count(ent, [h]) > 0)
+        if two_rows is None:        # group headings over a row of headings that cannot be read: stop
+            group_header.refuse_unreadable(f"{src.path.name}{_sheet_words(src)}", window, i, src.merged,
+                                           lambda h: mp.known_header_count(ent, [h]) > 0)
     if no_header:
         i = 0
         if no_header_from:
             _refuse_profile_no_header(src, ent, window[0][1], no_header_from)
+    elif grouped is not None:
+        _refuse_data_header(src, ent, window, i, header_values)
     elif (turned := shape.transposed(window, i, lambda hs: mp.known_header_count(ent, hs))) is not None:
         letter, names, in_row = turned
         shown = ", ".join(f"'{n}'" for n in names[:6]) + (" …" if len(names) > 6 else "")
@@ -757,9 +787,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if no_header:
         header_number = window[0][0] - 1
         header_values = header_evidence.no_header_names(max(len(v) for _, v in window))
-    else:
-        header_number, header_values = (two_row_header(window, i, src.merged, lambda h: mp.known_header_count(ent, [h]) > 0)
-                                         or units_row(window, i) or window[i])
+    elif grouped is None:
+        header_number, header_values = two_rows or units_row(window, i) or window[i]
         _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
     lenient = {k: v for k, v in overrides.items()
