@@ -41,6 +41,15 @@ ENUM_SYNONYMS: dict[str, str] = {
     "个人": "Person", "person": "Person", "individual": "Person", "private": "Person",
     "公司": "Company", "企业": "Company", "company": "Company", "organisation": "Company",
     "organization": "Company", "business": "Company",
+    # a customer's type as CRMs and shop systems write it in other languages (B2B/B2C;
+    # Privatperson/Firma; particulier/entreprise; 法人/個人; 회사/개인; pessoa física/jurídica)
+    "b2b": "Company", "b2c": "Person", "firma": "Company", "unternehmen": "Company", "privatperson": "Person",
+    "privatkunde": "Person", "geschäftskunde": "Company", "entreprise": "Company", "société": "Company",
+    "particulier": "Person", "empresa": "Company", "particular": "Person", "azienda": "Company",
+    "privato": "Person", "bedrijf": "Company", "pessoa física": "Person", "pessoa jurídica": "Company",
+    "persona física": "Person", "persona jurídica": "Company", "persona moral": "Company",
+    "法人": "Company", "個人": "Person", "企業": "Company", "会社": "Company", "회사": "Company",
+    "개인": "Person", "기업": "Company",
     "电话": "Call", "call": "Call", "phone": "Call", "邮件": "Email", "e-mail": "Email",
     "会议": "Meeting", "拜访": "Visit", "备注": "Note",
     "线索": "Lead", "已确认": "Qualified", "需求分析": "Needs analysis", "方案": "Proposal",
