@@ -480,7 +480,7 @@ def test_ambiguous_day_month_without_order_raises_with_the_hint(raw, orders):
         parse_date(raw)
     assert str(error.value) == (
         f"ambiguous date '{raw}': day and month could be either way; "
-        f"give the date order ({orders})"
+        f"give the date order ({orders}) or write it as YYYY-MM-DD"
     )
 
 

@@ -1548,6 +1548,7 @@ def _resolve_day_month(match: re.Match[str], order: str | None, raw: str) -> tup
     raise ValueError(
         f"ambiguous {date_word}: day and month could be either way; "
         + ("give the date order (DMY, MDY or YMD)" if year_first else "give the date order (DMY or MDY)")
+        + " or write it as YYYY-MM-DD"      # typed by hand (cims order add, a sheet's cell) no order is given
     )
 
 
