@@ -766,7 +766,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if grouped is not None:
         i, header_number, header_values = grouped
     elif not no_header:
-        two_rows = two_row_header(window, i, src.merged, lambda h: mp.known_header_count(ent, [h]) > 0)
+        two_rows = two_row_header(window, i, src.merged)
         if two_rows is None:        # group headings over a row of headings that cannot be read: stop
             group_header.refuse_unreadable(f"{src.path.name}{_sheet_words(src)}", window, i, src.merged,
                                            lambda h: mp.known_header_count(ent, [h]) > 0)

@@ -180,20 +180,14 @@ def _header_below_parameters(rows: list[tuple[int, list]], scored: list[tuple[in
 
 
 def two_row_header(rows: list[tuple[int, list]], i: int,
-                   merged: Iterable[tuple[tuple[int, int], tuple[int, int]]],
-                   names_field: Callable[[str], bool] | None = None) -> tuple[int, list] | None:
+                   merged: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> tuple[int, list] | None:
     """(row number, header values) when the header at `rows[i]` goes on in the row
     below it: a header cell merged across several columns ("Phone" over C:D) with the
     row below naming each of them ("Work", "Mobile"), and nothing else in that row.
     The headers then read "Phone - Work", "Phone - Mobile" (mapping.segment_hit: the
     sub-header's own field wins, "地址 - 省份" is the province); the data starts below
-    the second row. None for a one-row header.
-
-    The row below is taken for the header's second row when the header's single-level
-    cells are merged down over both rows (A1:A2), or, when they are not (a sheet whose
-    author merged only the group cell), when it names every column under each group and
-    each of its names is a heading of a field (`names_field`: "Email", "Phone" under a
-    merged "Contact"), which a first data row does not."""
+    the second row. None for a one-row header. (Group cells over a row of field
+    headings without merges down, "Contact" over Email and Phone: importer.group_header.)"""
     if i + 1 >= len(rows):
         return None
     number, top = rows[i]
@@ -204,16 +198,13 @@ def two_row_header(rows: list[tuple[int, list]], i: int,
     spans = [(c0, c1) for (r0, c0), (r1, c1) in merged if r0 == number - 1 and c1 > c0 and r1 == r0]
     # ... and the header's single-level cells merged down over both rows (A1:A2): a first
     # data row that happens to fill only the merged columns is not taken for a header.
-    if not spans:
+    # ... and the header's single-level cells merged down over both rows (A1:A2): a first
+    # data row that happens to fill only the merged columns is not taken for a header.
+    if not spans or not any(r0 == number - 1 and r1 == number and c0 == c1 for (r0, c0), (r1, c1) in merged):
         return None
     filled = [(c, v) for c, v in enumerate(below) if not is_blank_cell(v)]
     if not filled or not all(isinstance(v, str) and any(c0 <= c <= c1 for c0, c1 in spans) for c, v in filled):
         return None
-    if not any(r0 == number - 1 and r1 == number and c0 == c1 for (r0, c0), (r1, c1) in merged):
-        named = {c for c, _ in filled}
-        if (names_field is None or any(c not in named for c0, c1 in spans for c in range(c0, c1 + 1))
-                or not all(names_field(header_text(v)) for _, v in filled)):
-            return None
     values = list(top) + [""] * max(0, len(below) - len(top))
     for c0, c1 in spans:
         group = header_text(values[c0]) if c0 < len(values) and not is_blank_cell(values[c0]) else ""
