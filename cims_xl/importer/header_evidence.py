@@ -123,6 +123,44 @@ def fits(kind: str, key: str, samples: list[str]) -> bool:
     return all(value_shape(s) is None and not re.fullmatch(r"[-−]?[\d.,]+", s) for s in shown)
 
 
+# Fields a value of another shape cannot be in: an email address or a phone number is
+# never a name or a place.
+_NAME_LIKE = frozenset({"name", "customer_name", "company", "customer_company", "first_name", "last_name",
+                        "city", "province", "country", "contact_name"})
+
+
+def plainly_not(kind: str, key: str, samples: list[str]) -> bool:
+    """Whether a column's first values plainly do not belong in its field: no email
+    address under Email, nothing with six digits under a phone, an email address or a
+    phone number under a name or a place, an amount with cents under a whole number
+    (Quantity), no digit at all under a date or an amount."""
+    shown = [t for t in samples if t]
+    if not shown:
+        return False
+    shapes = [value_shape(t) for t in shown]
+    if kind == "email":
+        return "an email address" not in shapes
+    if kind == "phone":
+        return not any(sum(ch.isdigit() for ch in t) >= 6 for t in shown)
+    if key in _NAME_LIKE:
+        return any(s in ("an email address", "a phone number") for s in shapes)
+    if kind == "int":       # a Quantity of 19.99: the amount's column
+        return any(s == "an amount" for s in shapes)
+    if kind in ("date", "datetime", "money"):     # a date or an amount has digits
+        return not any(ch.isdigit() for t in shown for ch in t)
+    return False
+
+
+def field_kind(f) -> str:
+    """The kind `fits` and `plainly_not` judge a schema field by: its schema kind, with
+    the phone and email fields (kept as text in some entities) named as such."""
+    if f.key in ("email", "customer_email"):
+        return "email"
+    if f.kind == "phone" or f.key in ("phone", "mobile", "customer_phone"):
+        return "phone"
+    return f.kind
+
+
 def _iso_like(text: str) -> bool:
     return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[ T][\d:.]+)?", text))
 

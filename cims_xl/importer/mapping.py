@@ -976,7 +976,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             items.add(i)            # "E-mail 1 - Type": work or home, not the customer's Type
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
-               or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(ent, table, n))
+               or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n))
         if hit:
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:
@@ -1433,14 +1433,11 @@ def _currency_headed_hit(ent: Entity, table: dict, header: str):
     return hit if hit and kinds.get(hit[0]) == "money" else None
 
 
-def _percent_headed_hit(ent: Entity, table: dict, n: str):
+def _percent_headed_hit(table: dict, n: str):
     """The synonym hit of a percentage field (Discount, Probability) for a normalised
     heading that adds a percent sign to one of its names ("折扣率(%)", "% Rabatt"), else None."""
-    if "%" not in n:
-        return None
-    hit = table.get(n.replace("%", ""))
-    kinds = {f.key: f.kind for f in ent.fields}
-    return hit if hit and hit[0] in ("discount", "probability") and kinds.get(hit[0]) in ("decimal", "int") else None
+    hit = table.get(n.replace("%", "")) if "%" in n else None
+    return hit if hit and hit[0] in ("discount", "probability") else None
 
 
 def _unprefixed(kind: str, n: str) -> str:

@@ -1521,34 +1521,6 @@ def _refuse_profile_no_header(src: RawSheet, ent: Entity, first: list, profile: 
         "as the header (the profile's columns A, B, C… are then not used), or delete the row.")
 
 
-# Fields a value of another shape cannot be in: an email address or a phone number is
-# never a name or a place.
-_NAME_LIKE = frozenset({"name", "customer_name", "company", "customer_company", "first_name", "last_name",
-                        "city", "province", "country", "contact_name"})
-
-
-def _misfit(kind: str, key: str, samples: list[str]) -> bool:
-    """Whether a column's first values plainly do not belong in its field: no email
-    address under Email, nothing with six digits under a phone, an email address or a
-    phone number under a name or a place, an amount with cents under a whole number
-    (Quantity), no digit at all under a date or an amount."""
-    shown = [t for t in samples if t]
-    if not shown:
-        return False
-    shapes = [header_evidence.value_shape(t) for t in shown]
-    if kind == "email":
-        return "an email address" not in shapes
-    if kind == "phone":
-        return not any(sum(ch.isdigit() for ch in t) >= 6 for t in shown)
-    if key in _NAME_LIKE:
-        return any(s in ("an email address", "a phone number") for s in shapes)
-    if kind == "int":       # a Quantity of 19.99: the amount's column
-        return any(s == "an amount" for s in shapes)
-    if kind in ("date", "datetime", "money"):     # a date or an amount has digits
-        return not any(ch.isdigit() for t in shown for ch in t)
-    return False
-
-
 def _check_columns_by_position(ent: Entity, scan: "Scan", src: RawSheet, profile: str) -> None:
     """A file without a header row maps its columns by position (--map "B=Email", or a
     profile saved from last month's file): when a column's values plainly are not its
@@ -1563,10 +1535,9 @@ def _check_columns_by_position(ent: Entity, scan: "Scan", src: RawSheet, profile
         f = fields.get(c.target or "")
         if f is None or j >= len(scan.samples):
             continue
-        kind = "phone" if f.kind == "phone" or f.key in ("phone", "mobile", "customer_phone") else f.kind
-        kind = "email" if f.key in ("email", "customer_email") else kind
+        kind = header_evidence.field_kind(f)
         samples = scan.samples[j]
-        if not _misfit(kind, f.key, samples):
+        if not header_evidence.plainly_not(kind, f.key, samples):
             continue
         shown = ", ".join(f"'{t}'" for t in samples[:2])
         wrong.append(f"column {c.header} ({f.header}) holds {shown}")
