@@ -25,3 +25,25 @@ def write_xlsx(path: Path, rows: list[list[object]], title: str | None = None) -
         sheet.append(row)
     book.save(path)
     return path
+
+
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx}
+
+
+def write_table(tmp_path: Path, fmt: str, rows: list[list[object]], name: str = "rows") -> Path:
+    """`rows` as `tmp_path/name.fmt`, fmt "csv" or "xlsx"; returns the path."""
+    return WRITERS[fmt](tmp_path / f"{name}.{fmt}", rows)
+
+
+def linked_owners(session, kind: str, field: str) -> dict[str, str]:
+    """Stored records of `kind`: `field` -> the name of the customer they are linked to
+    (the customer id where that customer is not found)."""
+    from cims_xl.services import records
+
+    names = {c["id"]: c["name"] for c in records.list_records(session, "customer")}
+    return {str(r[field]): names.get(r["customer_id"], r["customer_id"]) for r in records.list_records(session, kind)}
+
+
+def rejected_problems(result) -> dict[int, str]:
+    """An import result's rejected row numbers -> their problems as one text."""
+    return {o.row: " ".join(o.problems.values()) for o in result.outcomes if o.action == "rejected"}

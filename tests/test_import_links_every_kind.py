@@ -21,30 +21,11 @@ stored customer of every record.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from cims_xl.importer import import_file
 from cims_xl.services import records
-from table_files import write_csv, write_xlsx
-
-WRITERS = {"csv": write_csv, "xlsx": write_xlsx}
-
-
-def write(tmp_path: Path, fmt: str, rows: list[list[object]], name: str = "rows") -> Path:
-    return WRITERS[fmt](tmp_path / f"{name}.{fmt}", rows)
-
-
-def owners(session, kind: str, field: str) -> dict[str, str]:
-    """Stored records of `kind`: `field` -> the name of the customer they are linked to."""
-    names = {c["id"]: c["name"] for c in records.list_records(session, "customer")}
-    return {str(r[field]): names.get(r["customer_id"], r["customer_id"]) for r in records.list_records(session, kind)}
-
-
-def problems(result) -> dict[int, str]:
-    """Rejected row number -> its problems as one text."""
-    return {o.row: " ".join(o.problems.values()) for o in result.outcomes if o.action == "rejected"}
+from table_files import linked_owners as owners, rejected_problems as problems, write_csv, write_table as write
 
 
 def customers(session) -> dict[str, dict]:
