@@ -13,8 +13,9 @@ def write_csv(path: Path, rows: list[list[object]], delimiter: str = ",") -> Pat
     return path
 
 
-def write_xlsx(path: Path, rows: list[list[object]], title: str | None = None) -> Path:
-    """`rows` on the first sheet of a new workbook (openpyxl), named `title` if given."""
+def write_xlsx(path: Path, rows: list[list[object]], title: str | None = None, merges: tuple[str, ...] = ()) -> Path:
+    """`rows` on the first sheet of a new workbook (openpyxl), named `title` if given,
+    with the cell ranges `merges` ("A1:C1") merged."""
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -23,6 +24,8 @@ def write_xlsx(path: Path, rows: list[list[object]], title: str | None = None) -
         sheet.title = title
     for row in rows:
         sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
     book.save(path)
     return path
 

@@ -6,24 +6,15 @@ blanks (importer.group_header)."""
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
 
 from cims_xl.importer import ImportRefused, import_file
 from cims_xl.services import records
+from table_files import write_xlsx
 
 
 def _workbook(path, top, below, merges, data):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(top)
-    ws.append(below)
-    for rng in merges:
-        ws.merge_cells(rng)
-    for row in data:
-        ws.append(row)
-    wb.save(path)
-    return path
+    return write_xlsx(path, [top, below, *data], merges=tuple(merges))
 
 
 def _csv(path, top, below, data):

@@ -5,11 +5,11 @@ customer without a name)."""
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
 
 from cims_xl.importer import import_file
 from cims_xl.services import records
+from table_files import write_xlsx
 
 
 def _by_name(session) -> dict[str, dict]:
@@ -17,16 +17,7 @@ def _by_name(session) -> dict[str, dict]:
 
 
 def _workbook(path, top, below, groups, data):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(top)
-    ws.append(below)
-    for rng in groups:
-        ws.merge_cells(rng)
-    for row in data:
-        ws.append(row)
-    wb.save(path)
-    return path
+    return write_xlsx(path, [top, below, *data], merges=tuple(groups))
 
 
 CASES = [
