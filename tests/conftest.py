@@ -9,7 +9,7 @@ import pytest
 from cims_xl.services import auth
 
 REPO = Path(__file__).resolve().parents[1]
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "realworld"
+from shared_files import REALWORLD  # noqa: E402  (../shared, or CIMS_SHARED_DIR)
 
 ADMIN_PASSWORD = "Correct-Horse-Battery-42"
 USER_PASSWORD = "Staple-Lantern-Orbit-17"

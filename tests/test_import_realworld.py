@@ -13,7 +13,7 @@ from cims_xl.excel.import_report import error_report
 from cims_xl.importer import ImportRefused, import_file
 from cims_xl.services import records
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "realworld"
+from shared_files import REALWORLD
 FOLDERS = ("contacts", "chinese", "messy")
 
 

@@ -11,7 +11,7 @@ import pytest
 from cims_xl.importer import import_file
 from cims_xl.services import records, search
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "realworld"
+from shared_files import REALWORLD
 CLASSIC_SALES = Decimal("2297200.8603")
 
 

@@ -27,7 +27,7 @@ from cims_xl.excel.package import NotOurWorkbook, Package, rels_name, resolve
 from cims_xl.excel.xlsx_patch import sheet_parts
 from cims_xl.services import records
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "ooxml-schemas"
+from shared_files import SCHEMAS, SHARED_DATA
 SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
@@ -622,7 +622,6 @@ def test_cims_sync_on_a_workbook_that_is_not_ours_says_so_in_one_line_and_exits_
     assert path.read_bytes() == before
 
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FOREIGN = sorted(p.relative_to(SHARED_DATA) for p in SHARED_DATA.glob("*/**/*.xls*")) if SHARED_DATA.is_dir() else []
 
 
