@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from ..errors import CimsError
-from .layout import BY_SHEET, HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, locate_data_sheets
+from .layout import BY_SHEET, HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, locate_data_sheets, match_by_headers
 from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
 from .print_setup import repair_print_width
@@ -144,6 +144,38 @@ class QuietUI:
 
     def clear_progress(self) -> None:
         pass
+
+
+def located_sheets(names: Callable[[], list], headers: Callable[[], list]) -> dict[str, str]:
+    """`layout.locate_data_sheets` by table names, and only when that leaves a data
+    sheet unfound, again with every table's header row (read only then: in Excel each
+    is a call)."""
+    found = locate_data_sheets(names())
+    if len(found) == len(BY_SHEET):
+        return found
+    return locate_data_sheets(headers())
+
+
+def file_table_headers(ws, table) -> list[Any]:
+    """The header row of an openpyxl table, as the cells hold it."""
+    from openpyxl.utils.cell import range_boundaries
+
+    c1, r1, c2, _ = range_boundaries(table.ref)
+    cells = ws._cells
+    return [getattr(cells.get((r1, c)), "value", None) for c in range(c1, c2 + 1)]
+
+
+def pick_table(layout: SheetLayout, headers: Mapping[str, Sequence[Any]]) -> str | None:
+    """Which of a sheet's tables (name -> header row) holds `layout`: its own table by
+    name, the only table, else the one whose header row is the layout's
+    (`layout.match_by_headers`); None when none is."""
+    folded = {name.casefold(): name for name in headers}
+    if layout.table.casefold() in folded:
+        return folded[layout.table.casefold()]
+    if len(headers) == 1:
+        return next(iter(headers))
+    matched = [name for name, row in headers.items() if match_by_headers(row) is layout]
+    return matched[0] if len(matched) == 1 else None
 
 
 def layout_of(name: str, located: Mapping[str, str]) -> SheetLayout:
@@ -277,8 +309,17 @@ class FileWorkbook:
         return self._active or self.wb.active.title
 
     def data_sheets(self) -> dict[str, str]:
-        """Layout sheet name -> the sheet holding it (renamed ones found by their table)."""
-        return locate_data_sheets((ws.title, list(ws.tables)) for ws in self.wb.worksheets)
+        """Layout sheet name -> the sheet holding it (renamed ones found by their table,
+        a sheet whose table was renamed too by the table's header row)."""
+        return located_sheets(self.table_names, self.table_headers)
+
+    def table_names(self) -> list[tuple[str, list[str]]]:
+        return [(ws.title, list(ws.tables)) for ws in self.wb.worksheets]
+
+    def table_headers(self) -> list[tuple[str, dict[str, list[Any]]]]:
+        """(sheet, {table name: its header row}) for every sheet."""
+        return [(ws.title, {t.displayName: file_table_headers(ws, t) for t in ws.tables.values()})
+                for ws in self.wb.worksheets]
 
     def table_sheet(self, name: str) -> "FileSheet":
         if name not in self._sheets:
@@ -491,10 +532,14 @@ class FileSheet:
         self.name = ws.title
         self.layout = layout
         tables = ws.tables
+        chosen = pick_table(layout, {t.displayName: file_table_headers(ws, t) for t in tables.values()}) \
+            if layout.table not in tables and len(tables) > 1 else None
         if layout.table in tables:
             self.table = tables[layout.table]
         elif len(tables) == 1:
             self.table = next(iter(tables.values()))
+        elif chosen is not None:
+            self.table = tables[chosen]
         else:
             raise SheetError(f"sheet {self.name!r} has no table {layout.table}; rebuild the workbook "
                              f"(cims workbook build) or add the table")
@@ -936,10 +981,15 @@ class LiveSheet:
         self.name = sheet.name
         self.layout = layout
         names = [t.name for t in sheet.tables]
+        chosen = pick_table(layout, {t.name: list(t.header_row_range.options(ndim=1).value)
+                                     for t in sheet.tables}) \
+            if layout.table not in names and len(names) > 1 else None
         if layout.table in names:
             self.table = sheet.tables[layout.table]
         elif len(names) == 1:
             self.table = sheet.tables[0]
+        elif chosen is not None:
+            self.table = sheet.tables[chosen]
         else:
             raise SheetError(f"sheet {self.name!r} has no table {layout.table}; rebuild the workbook")
         self._load_geometry()
@@ -1117,8 +1167,17 @@ class LiveWorkbook:
         return self.book.sheets.active.name
 
     def data_sheets(self) -> dict[str, str]:
-        """Layout sheet name -> the sheet holding it (renamed ones found by their table)."""
-        return locate_data_sheets((s.name, [t.name for t in s.tables]) for s in self.book.sheets)
+        """Layout sheet name -> the sheet holding it (renamed ones found by their table,
+        a sheet whose table was renamed too by the table's header row)."""
+        return located_sheets(self.table_names, self.table_headers)
+
+    def table_names(self) -> list[tuple[str, list[str]]]:
+        return [(s.name, [t.name for t in s.tables]) for s in self.book.sheets]
+
+    def table_headers(self) -> list[tuple[str, dict[str, list[Any]]]]:
+        """(sheet, {table name: its header row}) for every sheet: one Excel call a table."""
+        return [(s.name, {t.name: list(t.header_row_range.options(ndim=1).value) for t in s.tables})
+                for s in self.book.sheets]
 
     def table_sheet(self, name: str) -> LiveSheet:
         if name not in self._sheets:
