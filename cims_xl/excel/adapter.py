@@ -237,6 +237,35 @@ def rows_typed_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[in
     return taken
 
 
+# A row further down that still looks like a record is not taken in (it may be a note or
+# a block of the user's own), but never passed over silently: Save gives it a Status
+# starting so in the table's Status column, and lists it among the rows not saved.
+NOT_TAKEN = "Not saved: typed below"
+
+
+def looks_like_record(row: Sequence[Any], fields: Sequence[int]) -> bool:
+    """Values (not formulas) in two or more of the table's field columns: a record typed
+    in the wrong place, not a note (one cell of text) or a total (formulas)."""
+    return sum(1 for f in fields if f < len(row) and row[f] is not None and row[f] is not FORMULA_CELL) >= 2
+
+
+def rows_left_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int], offsets: Iterable[int],
+                    status: int | None) -> tuple[list[int], list[int]]:
+    """Of the rows under a table that `rows_typed_below` did not take (`offsets`, as
+    there), (those that look like a record, those that no longer do but still carry
+    a NOT_TAKEN Status an earlier Save wrote, to be cleared)."""
+    left: list[int] = []
+    stale: list[int] = []
+    for i in offsets:
+        row = row_at(i)
+        if looks_like_record(row, fields):
+            left.append(i)
+        elif status is not None and status < len(row) and isinstance(row[status], str) \
+                and row[status].startswith(NOT_TAKEN):
+            stale.append(i)
+    return left, stale
+
+
 def _header_text(value: Any, i: int) -> str:
     return str(value) if value not in (None, "") else f"Column{i + 1}"
 
@@ -612,6 +641,11 @@ class FileSheet:
             return out
 
         n = rows_typed_below(row_at, cols, limit)
+        below = sorted({r - last - 1 for (r, c) in cells if last + 1 + n <= r <= last + limit and c1 <= c <= c2})
+        status = self._col.get(STATUS_HEADER)
+        left, stale = rows_left_below(row_at, cols, below, None if status is None else status - c1)
+        self.left_below = [last + 1 + i for i in left]      # worksheet rows
+        self.stale_below = [last + 1 + i for i in stale]
         if n:
             self._grow_validations(last, last + n)
             self._set_ref(last + n)
@@ -705,6 +739,13 @@ class FileSheet:
         if fmt and cell.number_format == "General" and value is not None:
             cell.number_format = fmt
         put_file_cell(cell, value)
+
+    def note_below(self, row: int, text: str | None) -> None:
+        """Write (None: clear) the Status-column cell of worksheet row `row`, a row under
+        the table that Save did not take in (`rows_left_below`)."""
+        col = self._col.get(STATUS_HEADER)
+        if col is not None:
+            put_file_cell(self.ws.cell(row, col), text)
 
     def protect_formula_text(self) -> int:
         """Mark every text cell of the table body that starts like a formula (`is_risky`:
@@ -1009,6 +1050,8 @@ class LiveSheet:
             if t.name != self.table.name and rng.row > last and rng.column <= right \
                     and rng.column + rng.shape[1] - 1 >= self._left:
                 limit = min(limit, rng.row - last - 1)
+        self.left_below: list[int] = []
+        self.stale_below: list[int] = []
         if limit <= 0:
             return
         blocks: dict[int, list] = {}
@@ -1025,6 +1068,9 @@ class LiveSheet:
 
         fields = [self._col[c.header] for c in self.layout.field_columns if c.header in self._col]
         n = rows_typed_below(row_at, fields, limit)
+        left, stale = rows_left_below(row_at, fields, range(n, limit), self._col.get(STATUS_HEADER))
+        self.left_below = [last + 1 + i for i in left]      # worksheet rows
+        self.stale_below = [last + 1 + i for i in stale]
         if n:
             self.table.resize(self.sheet.range((self._top, self._left), (last + n, right)))
             self._load_geometry()
@@ -1076,6 +1122,17 @@ class LiveSheet:
         for i, h in risky:
             self._range(i, i, h).value = [[live_value(data.rows[i][data.columns[h]])]]
         return len(risky)
+
+    def note_below(self, row: int, text: str | None) -> None:
+        """Write (None: clear) the Status-column cell of worksheet row `row`, a row under
+        the table that Save did not take in (`rows_left_below`)."""
+        if STATUS_HEADER in self._col:
+            self.sheet.range((row, self._left + self._col[STATUS_HEADER])).value = text
+
+    @property
+    def end_row(self) -> int:
+        """The worksheet row of the table's last row (its header row when it has none)."""
+        return self._top + self._n
 
     def widen_columns(self, widths: Mapping[str, float]) -> None:
         """Make table columns at least this wide (characters); never narrows one."""

@@ -36,8 +36,8 @@ from ..domain.schema import Entity
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..crashpoints import crash_point
 from ..services import records, sheet_rows
-from .adapter import (FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError, TableData, ensure_writable,
-                      sheet_label)
+from .adapter import (MAX_GAP_ROWS, NOT_TAKEN, FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError,
+                      TableData, ensure_writable, sheet_label)
 from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout,
                      fit_widths)
 from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
@@ -789,7 +789,39 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
     job.sheet.highlight(unmark, on=False)
     job.sheet.highlight(mark, on=True)
     _protect(job.sheet)
+    left = _note_rows_left_below(job.sheet, not_saved)
+    if left:
+        counts["left_below"] = left
     return counts
+
+
+def not_taken_status(sheet: SheetAdapter, end: int | None) -> str:
+    """The Status of a row that looks like a record but is too far under the table for
+    Save to take it in (adapter.rows_left_below): what happened and what to do."""
+    table = getattr(getattr(sheet, "table", None), "displayName", None) or \
+        getattr(getattr(sheet, "table", None), "name", None) or sheet.layout.table
+    ends = f" (it ends at row {end})" if end else ""
+    return (f"{NOT_TAKEN} the {table} table{ends}, after more than {MAX_GAP_ROWS} empty rows or a line that is "
+            f"no record, so it is not one of its rows. Move it up right under the table (or delete the rows "
+            f"between) and Save again")
+
+
+def _note_rows_left_below(sheet: SheetAdapter, not_saved: list[RowNotSaved] | None) -> int:
+    """Give each row under the table that looks like a record but was not taken in a
+    Status saying so (and a line among the rows not saved); clear that Status from rows
+    that no longer look like one. Returns how many were left."""
+    left = list(getattr(sheet, "left_below", ()) or ())
+    for row in getattr(sheet, "stale_below", ()) or ():
+        sheet.note_below(row, None)
+    if not left:
+        return 0
+    end = getattr(sheet, "last_row", None) or getattr(sheet, "end_row", None)
+    text = not_taken_status(sheet, end)
+    for row in left:
+        sheet.note_below(row, text)
+        if not_saved is not None:
+            not_saved.append(RowNotSaved(sheet.name, row, None, text))
+    return len(left)
 
 
 def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
