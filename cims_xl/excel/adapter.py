@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from ..errors import CimsError
-from .layout import BY_SHEET, HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, locate_data_sheets
+from .layout import BY_SHEET, HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, locate_data_sheets, match_by_headers
 from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
 from .print_setup import repair_print_width
@@ -146,6 +146,38 @@ class QuietUI:
         pass
 
 
+def located_sheets(names: Callable[[], list], headers: Callable[[], list]) -> dict[str, str]:
+    """`layout.locate_data_sheets` by table names, and only when that leaves a data
+    sheet unfound, again with every table's header row (read only then: in Excel each
+    is a call)."""
+    found = locate_data_sheets(names())
+    if len(found) == len(BY_SHEET):
+        return found
+    return locate_data_sheets(headers())
+
+
+def file_table_headers(ws, table) -> list[Any]:
+    """The header row of an openpyxl table, as the cells hold it."""
+    from openpyxl.utils.cell import range_boundaries
+
+    c1, r1, c2, _ = range_boundaries(table.ref)
+    cells = ws._cells
+    return [getattr(cells.get((r1, c)), "value", None) for c in range(c1, c2 + 1)]
+
+
+def pick_table(layout: SheetLayout, headers: Mapping[str, Sequence[Any]]) -> str | None:
+    """Which of a sheet's tables (name -> header row) holds `layout`: its own table by
+    name, the only table, else the one whose header row is the layout's
+    (`layout.match_by_headers`); None when none is."""
+    folded = {name.casefold(): name for name in headers}
+    if layout.table.casefold() in folded:
+        return folded[layout.table.casefold()]
+    if len(headers) == 1:
+        return next(iter(headers))
+    matched = [name for name, row in headers.items() if match_by_headers(row) is layout]
+    return matched[0] if len(matched) == 1 else None
+
+
 def layout_of(name: str, located: Mapping[str, str]) -> SheetLayout:
     """The layout of the workbook's sheet `name`, given `located` (layout sheet -> sheet
     name, `layout.locate_data_sheets`): a renamed data sheet has its table's layout.
@@ -203,6 +235,35 @@ def rows_typed_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[in
             r += 1
         taken = r
     return taken
+
+
+# A row further down that still looks like a record is not taken in (it may be a note or
+# a block of the user's own), but never passed over silently: Save gives it a Status
+# starting so in the table's Status column, and lists it among the rows not saved.
+NOT_TAKEN = "Not saved: typed below"
+
+
+def looks_like_record(row: Sequence[Any], fields: Sequence[int]) -> bool:
+    """Values (not formulas) in two or more of the table's field columns: a record typed
+    in the wrong place, not a note (one cell of text) or a total (formulas)."""
+    return sum(1 for f in fields if f < len(row) and row[f] is not None and row[f] is not FORMULA_CELL) >= 2
+
+
+def rows_left_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int], offsets: Iterable[int],
+                    status: int | None) -> tuple[list[int], list[int]]:
+    """Of the rows under a table that `rows_typed_below` did not take (`offsets`, as
+    there), (those that look like a record, those that no longer do but still carry
+    a NOT_TAKEN Status an earlier Save wrote, to be cleared)."""
+    left: list[int] = []
+    stale: list[int] = []
+    for i in offsets:
+        row = row_at(i)
+        if looks_like_record(row, fields):
+            left.append(i)
+        elif status is not None and status < len(row) and isinstance(row[status], str) \
+                and row[status].startswith(NOT_TAKEN):
+            stale.append(i)
+    return left, stale
 
 
 def _header_text(value: Any, i: int) -> str:
@@ -277,8 +338,17 @@ class FileWorkbook:
         return self._active or self.wb.active.title
 
     def data_sheets(self) -> dict[str, str]:
-        """Layout sheet name -> the sheet holding it (renamed ones found by their table)."""
-        return locate_data_sheets((ws.title, list(ws.tables)) for ws in self.wb.worksheets)
+        """Layout sheet name -> the sheet holding it (renamed ones found by their table,
+        a sheet whose table was renamed too by the table's header row)."""
+        return located_sheets(self.table_names, self.table_headers)
+
+    def table_names(self) -> list[tuple[str, list[str]]]:
+        return [(ws.title, list(ws.tables)) for ws in self.wb.worksheets]
+
+    def table_headers(self) -> list[tuple[str, dict[str, list[Any]]]]:
+        """(sheet, {table name: its header row}) for every sheet."""
+        return [(ws.title, {t.displayName: file_table_headers(ws, t) for t in ws.tables.values()})
+                for ws in self.wb.worksheets]
 
     def table_sheet(self, name: str) -> "FileSheet":
         if name not in self._sheets:
@@ -491,10 +561,14 @@ class FileSheet:
         self.name = ws.title
         self.layout = layout
         tables = ws.tables
+        chosen = pick_table(layout, {t.displayName: file_table_headers(ws, t) for t in tables.values()}) \
+            if layout.table not in tables and len(tables) > 1 else None
         if layout.table in tables:
             self.table = tables[layout.table]
         elif len(tables) == 1:
             self.table = next(iter(tables.values()))
+        elif chosen is not None:
+            self.table = tables[chosen]
         else:
             raise SheetError(f"sheet {self.name!r} has no table {layout.table}; rebuild the workbook "
                              f"(cims workbook build) or add the table")
@@ -567,6 +641,11 @@ class FileSheet:
             return out
 
         n = rows_typed_below(row_at, cols, limit)
+        below = sorted({r - last - 1 for (r, c) in cells if last + 1 + n <= r <= last + limit and c1 <= c <= c2})
+        status = self._col.get(STATUS_HEADER)
+        left, stale = rows_left_below(row_at, cols, below, None if status is None else status - c1)
+        self.left_below = [last + 1 + i for i in left]      # worksheet rows
+        self.stale_below = [last + 1 + i for i in stale]
         if n:
             self._grow_validations(last, last + n)
             self._set_ref(last + n)
@@ -660,6 +739,13 @@ class FileSheet:
         if fmt and cell.number_format == "General" and value is not None:
             cell.number_format = fmt
         put_file_cell(cell, value)
+
+    def note_below(self, row: int, text: str | None) -> None:
+        """Write (None: clear) the Status-column cell of worksheet row `row`, a row under
+        the table that Save did not take in (`rows_left_below`)."""
+        col = self._col.get(STATUS_HEADER)
+        if col is not None:
+            put_file_cell(self.ws.cell(row, col), text)
 
     def protect_formula_text(self) -> int:
         """Mark every text cell of the table body that starts like a formula (`is_risky`:
@@ -936,10 +1022,15 @@ class LiveSheet:
         self.name = sheet.name
         self.layout = layout
         names = [t.name for t in sheet.tables]
+        chosen = pick_table(layout, {t.name: list(t.header_row_range.options(ndim=1).value)
+                                     for t in sheet.tables}) \
+            if layout.table not in names and len(names) > 1 else None
         if layout.table in names:
             self.table = sheet.tables[layout.table]
         elif len(names) == 1:
             self.table = sheet.tables[0]
+        elif chosen is not None:
+            self.table = sheet.tables[chosen]
         else:
             raise SheetError(f"sheet {self.name!r} has no table {layout.table}; rebuild the workbook")
         self._load_geometry()
@@ -959,6 +1050,8 @@ class LiveSheet:
             if t.name != self.table.name and rng.row > last and rng.column <= right \
                     and rng.column + rng.shape[1] - 1 >= self._left:
                 limit = min(limit, rng.row - last - 1)
+        self.left_below: list[int] = []
+        self.stale_below: list[int] = []
         if limit <= 0:
             return
         blocks: dict[int, list] = {}
@@ -975,6 +1068,9 @@ class LiveSheet:
 
         fields = [self._col[c.header] for c in self.layout.field_columns if c.header in self._col]
         n = rows_typed_below(row_at, fields, limit)
+        left, stale = rows_left_below(row_at, fields, range(n, limit), self._col.get(STATUS_HEADER))
+        self.left_below = [last + 1 + i for i in left]      # worksheet rows
+        self.stale_below = [last + 1 + i for i in stale]
         if n:
             self.table.resize(self.sheet.range((self._top, self._left), (last + n, right)))
             self._load_geometry()
@@ -1026,6 +1122,17 @@ class LiveSheet:
         for i, h in risky:
             self._range(i, i, h).value = [[live_value(data.rows[i][data.columns[h]])]]
         return len(risky)
+
+    def note_below(self, row: int, text: str | None) -> None:
+        """Write (None: clear) the Status-column cell of worksheet row `row`, a row under
+        the table that Save did not take in (`rows_left_below`)."""
+        if STATUS_HEADER in self._col:
+            self.sheet.range((row, self._left + self._col[STATUS_HEADER])).value = text
+
+    @property
+    def end_row(self) -> int:
+        """The worksheet row of the table's last row (its header row when it has none)."""
+        return self._top + self._n
 
     def widen_columns(self, widths: Mapping[str, float]) -> None:
         """Make table columns at least this wide (characters); never narrows one."""
@@ -1117,8 +1224,17 @@ class LiveWorkbook:
         return self.book.sheets.active.name
 
     def data_sheets(self) -> dict[str, str]:
-        """Layout sheet name -> the sheet holding it (renamed ones found by their table)."""
-        return locate_data_sheets((s.name, [t.name for t in s.tables]) for s in self.book.sheets)
+        """Layout sheet name -> the sheet holding it (renamed ones found by their table,
+        a sheet whose table was renamed too by the table's header row)."""
+        return located_sheets(self.table_names, self.table_headers)
+
+    def table_names(self) -> list[tuple[str, list[str]]]:
+        return [(s.name, [t.name for t in s.tables]) for s in self.book.sheets]
+
+    def table_headers(self) -> list[tuple[str, dict[str, list[Any]]]]:
+        """(sheet, {table name: its header row}) for every sheet: one Excel call a table."""
+        return [(s.name, {t.name: list(t.header_row_range.options(ndim=1).value) for t in s.tables})
+                for s in self.book.sheets]
 
     def table_sheet(self, name: str) -> LiveSheet:
         if name not in self._sheets:

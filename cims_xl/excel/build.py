@@ -17,7 +17,7 @@ docProps dates and give every zip entry a fixed time, order and compression.
 Names other code relies on (workbook-scoped defined names)
     Home      CIMS_SignedInUser, CIMS_StorePath, CIMS_StatusLine (single cells)
     Import    CIMS_ImportFile (path of the file to import), CIMS_ImportKind (record
-              type: customer, contact, ...), CIMS_ImportCurrency (ISO 4217 code for
+              type: customer, contact, ...; empty = as `cims import` without --kind), CIMS_ImportCurrency (ISO 4217 code for
               order and opportunity rows that give none; empty = the store's currency),
               CIMS_ImportOptions (`cims import` options as a stop message names them,
               e.g. --decimal comma; see excel/import_options.py),
@@ -427,8 +427,12 @@ def _add_import(wb: Workbook) -> Worksheet:
     _text(ws, "A4", "File", styles.LABEL_FONT)
     _input_cell(ws, "B4", "CIMS_ImportFile")
     _text(ws, "A5", "Record type", styles.LABEL_FONT)
-    _input_cell(ws, "B5", "CIMS_ImportKind", "customer")
-    kinds = DataValidation(type="list", formula1='"' + ",".join(ENTITIES) + '"', allow_blank=False,
+    # Left empty: the importer decides, as `cims import` without --kind (customers, unless
+    # the file's headings say clearly that it holds another kind: then it stops, naming it).
+    _input_cell(ws, "B5", "CIMS_ImportKind")
+    _note_across(ws, 5, "empty = customers, unless the file's headings clearly say another kind "
+                        "(the import then stops and names it)", widths[2:], styles.NOTE_FONT, first_col=3)
+    kinds = DataValidation(type="list", formula1='"' + ",".join(ENTITIES) + '"', allow_blank=True,
                            showErrorMessage=True, errorStyle="stop", errorTitle="Record type",
                            error="Choose one of: " + ", ".join(ENTITIES))
     kinds.add("B5")

@@ -126,6 +126,31 @@ def _error_rows(result: ImportResult, path: Path, kind: str, sheet) -> list[list
     return [[*REPORT_LEAD, *(header or [])[skip:]], *out]
 
 
+def _confirm_other_kind(book, dry: ImportResult, kind: str, path: Path) -> None:
+    """The Record type cell names a kind, but the file's headings say clearly that the
+    rows are another (`mapping.clear_other_kind`: an orders export read as customers
+    makes a customer of each order). The cell may hold what an older workbook was built
+    with ("customer") rather than the user's choice, so ask; No (or no one to ask)
+    stops before anything is written, naming the kind and the Record type cell."""
+    from ..importer.mapping import clear_other_kind
+
+    ent = entity_for(kind)
+    found = clear_other_kind(ent, [str(m["column"]) for m in dry.mapping])
+    if found is None:
+        return
+    other, own = found
+    shown = ", ".join(f"'{h}'" for h in own[:5]) + (" …" if len(own) > 5 else "")
+    question = (f"The headings of {path.name} look like {other} ({shown}), but the Record type cell says "
+                f"{kind}.\n\nImport each row as a {ent.kind} all the same?")
+    if book.ui.confirm(question, "CIMS import"):
+        return
+    raise ImportRefused(
+        f"The Record type cell of the Import sheet: {path.name}: the headers look like {other} ({shown}), not "
+        f"{ent.kind} records, and the Record type cell says {kind}. Nothing was imported. Put {other} in the "
+        f"Record type cell to import the rows as {other}, or answer Yes to import each row as a {ent.kind} all "
+        "the same.")
+
+
 def import_from_book(session, book) -> str:
     """Run the Import sheet's import: dry run, summary, confirmation, import.
 
@@ -139,12 +164,15 @@ def import_from_book(session, book) -> str:
     if not path_text or not str(path_text).strip():
         raise CimsError("put the path of the file to import in the File cell of the Import sheet")
     path = Path(str(path_text).strip().strip('"'))
-    kind = str(book.get_name("CIMS_ImportKind") or "customer").strip() or "customer"
+    # An empty Record type cell is no choice: as `cims import` without --kind, the rows
+    # are customers unless the file's headings say clearly that they are another kind,
+    # and then the import stops naming it (the Record type cell's hint).
+    kind = str(book.get_name("CIMS_ImportKind") or "").strip() or None
     # Only records with amounts have a currency; a code left over from an orders import
     # does not get in the way of a customers one.
     currency = str(book.get_name("CIMS_ImportCurrency") or "").strip() or None
     try:
-        if not has_currency(entity_for(kind)):
+        if not has_currency(entity_for(kind or "customer")):
             currency = None
     except ImportRefused:
         pass   # import_file names the wrong record type
@@ -157,9 +185,11 @@ def import_from_book(session, book) -> str:
 
     try:
         dry = import_file(session, path, **given, kind=kind, dry_run=True, progress=progress, currency=currency)
+        if kind is not None:
+            _confirm_other_kind(book, dry, kind, path)
         book.set_name("CIMS_ImportSummary", _summary(dry, done=False, options=options))
         book.write_below("CIMS_ImportMapping", _mapping_rows(dry))
-        book.write_block(ERRORS_SHEET, _error_rows(dry, path, kind, dry.sheet))
+        book.write_block(ERRORS_SHEET, _error_rows(dry, path, dry.kind, dry.sheet))
         question = (f"Import {dry.rows:,} rows from {path.name}?\n{dry.created:,} new, "
                     f"{dry.duplicates:,} duplicates skipped, {dry.rejected:,} rejected "
                     f"(listed on the '{ERRORS_SHEET}' sheet).")
@@ -172,7 +202,7 @@ def import_from_book(session, book) -> str:
         if not given.get("sheet"):
             _keep_sheet_choice(done, dry)
         book.set_name("CIMS_ImportSummary", _summary(done, done=True, options=options))
-        book.write_block(ERRORS_SHEET, _error_rows(done, path, kind, done.sheet))
+        book.write_block(ERRORS_SHEET, _error_rows(done, path, done.kind, done.sheet))
     except ImportRefused as exc:
         # The importer speaks in `cims import` options; on the sheet they go in a cell.
         exc.message = with_sheet_hint(exc.message)

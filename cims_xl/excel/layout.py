@@ -156,14 +156,18 @@ def layout_for_table(table: str) -> SheetLayout | None:
 def locate_data_sheets(sheets: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
     """Which sheet of a workbook holds each data sheet: layout sheet name -> sheet name.
 
-    `sheets`: (sheet name, names of the Excel Tables on it) for every sheet, in order.
+    `sheets`: (sheet name, names of the Excel Tables on it) for every sheet, in order;
+    the tables may be given as a mapping table name -> its header row, which lets a
+    data sheet whose sheet AND table were both renamed (Customers -> 客户, tblCustomers
+    -> Table1) be found by its columns (`match_by_headers`).
     A data sheet is the sheet of its name holding its table; a sheet the user renamed
     (Tickets -> 工单) is found by its table (tblTickets: the table is ours); a sheet of
     its name that holds no data table at all is still taken (its table may have been
     renamed: the adapter reports what is wrong with it). A data sheet deleted entirely
     is missing from the result.
     """
-    listed = [(name, {str(t).casefold() for t in tables}) for name, tables in sheets]
+    given = [(name, tables) for name, tables in sheets]
+    listed = [(name, {str(t).casefold() for t in tables}) for name, tables in given]
     ours = {lay.table.casefold() for lay in LAYOUTS.values()}
     out: dict[str, str] = {}
     for lay in LAYOUTS.values():
@@ -176,7 +180,44 @@ def locate_data_sheets(sheets: Iterable[tuple[str, Iterable[str]]]) -> dict[str,
             out[lay.sheet] = holders[0]
         elif same and not (same[0] & ours):
             out[lay.sheet] = lay.sheet
+    taken = set(out.values())
+    for name, tables in given:
+        if name in taken or not isinstance(tables, Mapping):
+            continue
+        for table, headers in tables.items():
+            if str(table).casefold() in ours:
+                continue
+            lay = match_by_headers(headers)
+            if lay is not None and lay.sheet not in out:
+                out[lay.sheet] = name
+                taken.add(name)
+                break
     return out
+
+
+# How much of a table's header row must be a layout's (Jaccard: shared / all headings)
+# for the table to be taken as that data sheet's when its name is not ours.
+HEADER_MATCH = 0.6
+
+
+def match_by_headers(headers: Iterable[Any]) -> "SheetLayout | None":
+    """The layout whose columns a table's header row holds, or None: the best Jaccard
+    overlap of the two sets of headings, at least HEADER_MATCH and better than every
+    other layout's (Customers' and Contacts' tables share Name, Email, Phone, ...)."""
+    have = {str(h).strip() for h in headers if h not in (None, "")}
+    if not have:
+        return None
+    scores = sorted(((len(have & set(lay.headers)) / len(have | set(lay.headers)), lay.sheet)
+                     for lay in LAYOUTS.values()), reverse=True)
+    (best, sheet), (second, _) = scores[0], scores[1]
+    return BY_SHEET[sheet] if best >= HEADER_MATCH and best > second else None
+
+
+def looks_like_data_table(headers: Iterable[Any]) -> bool:
+    """A table holding the hidden columns every data sheet has (_key, _version,
+    _fingerprint): one of ours, whatever its name and headings now."""
+    have = {str(h).strip() for h in headers if h not in (None, "")}
+    return set(HIDDEN_HEADERS) <= have
 
 
 def layout_for_sheet(sheet: str) -> SheetLayout:

@@ -82,7 +82,8 @@ def _counts_line(sheet: str, counts: dict) -> str:
     n = counts.get("duplicates") or 0
     parts = [f"{counts[k]} {label}" for k, label in (("created", "created"), ("updated", "updated"),
              ("invalid", "invalid"), ("conflicts", "in conflict"),
-             ("duplicates", f"duplicate{'s' if n != 1 else ''} not saved"), ("refused", "refused"))
+             ("duplicates", f"duplicate{'s' if n != 1 else ''} not saved"), ("refused", "refused"),
+             ("left_below", "typed too far below the table, not saved"))
              if counts.get(k)]
     return f"Saved {sheet}: " + (", ".join(parts) if parts else "nothing to save")
 
@@ -134,7 +135,8 @@ def save(book: WorkbookAdapter) -> str:
                              keep_row_ids=book.save)
     book.recalc()
     line = _counts_line(sheet.name, counts)
-    if counts["invalid"] or counts["conflicts"] or counts.get("duplicates") or counts["refused"]:
+    if counts["invalid"] or counts["conflicts"] or counts.get("duplicates") or counts["refused"] \
+            or counts.get("left_below"):
         book.ui.message(line + ". The Status column says why for each row.")
     return line
 

@@ -36,8 +36,8 @@ from ..domain.schema import Entity
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..crashpoints import crash_point
 from ..services import records, sheet_rows
-from .adapter import (FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError, TableData, ensure_writable,
-                      sheet_label)
+from .adapter import (MAX_GAP_ROWS, NOT_TAKEN, FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError,
+                      TableData, ensure_writable, sheet_label)
 from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout,
                      fit_widths)
 from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
@@ -789,7 +789,39 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
     job.sheet.highlight(unmark, on=False)
     job.sheet.highlight(mark, on=True)
     _protect(job.sheet)
+    left = _note_rows_left_below(job.sheet, not_saved)
+    if left:
+        counts["left_below"] = left
     return counts
+
+
+def not_taken_status(sheet: SheetAdapter, end: int | None) -> str:
+    """The Status of a row that looks like a record but is too far under the table for
+    Save to take it in (adapter.rows_left_below): what happened and what to do."""
+    table = getattr(getattr(sheet, "table", None), "displayName", None) or \
+        getattr(getattr(sheet, "table", None), "name", None) or sheet.layout.table
+    ends = f" (it ends at row {end})" if end else ""
+    return (f"{NOT_TAKEN} the {table} table{ends}, after more than {MAX_GAP_ROWS} empty rows or a line that is "
+            f"no record, so it is not one of its rows. Move it up right under the table (or delete the rows "
+            f"between) and Save again")
+
+
+def _note_rows_left_below(sheet: SheetAdapter, not_saved: list[RowNotSaved] | None) -> int:
+    """Give each row under the table that looks like a record but was not taken in a
+    Status saying so (and a line among the rows not saved); clear that Status from rows
+    that no longer look like one. Returns how many were left."""
+    left = list(getattr(sheet, "left_below", ()) or ())
+    for row in getattr(sheet, "stale_below", ()) or ():
+        sheet.note_below(row, None)
+    if not left:
+        return 0
+    end = getattr(sheet, "last_row", None) or getattr(sheet, "end_row", None)
+    text = not_taken_status(sheet, end)
+    for row in left:
+        sheet.note_below(row, text)
+        if not_saved is not None:
+            not_saved.append(RowNotSaved(sheet.name, row, None, text))
+    return len(left)
 
 
 def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
@@ -906,18 +938,47 @@ def _data_sheets(book, sheets: Iterable[str] | None, missing: list[str] | None =
             if name not in names:
                 names.append(name)
         return names
+    if len(located) < len(DATA_SHEETS):
+        _refuse_unknown_data_tables(book, located)
     if missing is not None:
         missing += [name for name in DATA_SHEETS if name not in located]
     return [located[name] for name in DATA_SHEETS if name in located]
 
 
+def _refuse_unknown_data_tables(book, located: Mapping[str, str]) -> None:
+    """SheetError, before anything is read or written, when a data sheet is not found
+    but a table elsewhere holds the hidden columns of one (_key, _version, _fingerprint):
+    a data sheet renamed, its table renamed and its headings changed too is the user's
+    rows, which must not be skipped as if the sheet were deleted."""
+    from .layout import looks_like_data_table
+
+    headers = getattr(book, "table_headers", None)
+    if headers is None:
+        return
+    placed = set(located.values())
+    unknown = [(sheet, table) for sheet, tables in headers() if sheet not in placed
+               for table, row in tables.items() if looks_like_data_table(row)]
+    if not unknown:
+        return
+    lost = [name for name in DATA_SHEETS if name not in located]
+    shown = ", ".join(f"table {table} on sheet {sheet!r}" for sheet, table in unknown[:3])
+    raise SheetError(
+        f"the workbook has no {' or '.join(lost)} sheet that cims can recognise, but {shown} holds the hidden "
+        f"columns of a data sheet (_key, _version, _fingerprint) and its headings are not those of any data "
+        f"sheet; nothing was saved or refreshed. Give the table its name back (Table Design > Table Name: "
+        + " or ".join(LAYOUTS_BY_SHEET[name].table for name in lost)
+        + ") or its column headings, then run it again")
+
+
 LAYOUTS_BY_SHEET = {lay.sheet: lay for lay in LAYOUTS.values()}
 
 
-def missing_sheet_note(name: str) -> str:
-    """What Refresh says about a data sheet deleted from the workbook."""
-    return (f"{name}: the workbook has no {name} sheet (no sheet holds its table {LAYOUTS_BY_SHEET[name].table}), "
-            f"so it was not refreshed; build a new workbook (cims workbook build) to get it back")
+def missing_sheet_note(name: str, *, saved: bool = False) -> str:
+    """What Refresh (or Save, `saved`) says about a data sheet deleted from the workbook."""
+    return (f"{name}: the workbook has no {name} sheet (no sheet holds its table {LAYOUTS_BY_SHEET[name].table} "
+            f"or its columns), so it was not {'saved' if saved else 'refreshed'}; if you renamed it, give its "
+            f"table the name {LAYOUTS_BY_SHEET[name].table} again (Table Design > Table Name), else build a new "
+            f"workbook (cims workbook build) to get it back")
 
 
 def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
@@ -940,10 +1001,13 @@ def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool
               tz: dt.tzinfo | None = None, progress: Progress | None = None,
               before_commit: Callable[[], None] | None = None,
               keep_row_ids: Callable[[], None] | None = None,
-              not_saved: list[RowNotSaved] | None = None) -> dict[str, dict]:
+              not_saved: list[RowNotSaved] | None = None,
+              missing: list[str] | None = None) -> dict[str, dict]:
     """Save every data sheet (or `sheets`); counts by sheet label, as `refresh_book`.
-    A data sheet deleted from the workbook holds no edits: it is not an error here."""
-    adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets)]
+    A data sheet deleted from the workbook holds no edits: it is not an error here, but
+    its name goes in `missing` (when given) for the summary to say so; a data table that
+    is there but cannot be recognised stops the Save (`_refuse_unknown_data_tables`)."""
+    adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets, missing)]
     counts = save_sheets(session, adapters, force=force, tz=tz, progress=progress, before_commit=before_commit,
                          keep_row_ids=keep_row_ids, not_saved=not_saved)
     return {sheet_label(s): counts[s.name] for s in adapters}
@@ -1007,9 +1071,11 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
         return {"workbook": str(path), "action": action, "sheets": result,
                 "missing": [missing_sheet_note(name) for name in missing]}
     not_saved: list[RowNotSaved] = []
+    missing = []
     result = save_book(session, book, sheets, force=force, progress=progress,
                        before_commit=lambda: ensure_writable(path), keep_row_ids=book.save,
-                       not_saved=not_saved)
+                       not_saved=not_saved, missing=missing)
     book.save()
     return {"workbook": str(path), "action": action, "sheets": result,
-            "not_saved": [r.as_dict() for r in not_saved]}
+            "not_saved": [r.as_dict() for r in not_saved],
+            "missing": [missing_sheet_note(name, saved=True) for name in missing]}
