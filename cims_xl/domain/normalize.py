@@ -157,8 +157,12 @@ def is_blank(value: object) -> bool:
 
 # --------------------------------------------------------------------------- phone
 
+# The extension words of the languages cims reads: English, Chinese (转, 分机), Japanese
+# 内線, Korean 내선, French poste, Spanish anexo/interno, Portuguese ramal, Italian
+# interno, German Durchwahl, Dutch toestel, Russian доб. (добавочный), Polish wew.
 _PHONE_EXTENSION = re.compile(
-    r"\s*[,;]?\s*(?:ext\.?|extn\.?|extension|x|#|转|轉|分机|分機)\s*[:.]?\s*\d{1,7}\s*$",
+    r"\s*[,;]?\s*(?:ext\.?|extn\.?|extension|x|#|转|轉|分机|分機|内線|内线|內線|내선|poste|anexo|ramal|"
+    r"interno|int\.|durchwahl|toestel|tst\.|доб\.?|wew\.)\s*[:.]?\s*\d{1,7}\s*$",
     re.IGNORECASE,
 )
 

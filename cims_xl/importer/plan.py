@@ -100,11 +100,10 @@ def phone_country_headers(mapping: Mapping) -> list[str]:
     mapped = [c.header for c in mapping.columns if c.target in ("country", "customer_country")][:1]
     return mapped + [c.header for c in mapping.columns if c.target is None and is_country_header(c.header)]
 SEVERAL_SEPARATORS = "' ::: ' (Google Contacts), ';' or ',' (Outlook), '|', ' / ' or one per line"
-# A phone extension as people write it: "x12895", "ext. 12", "ext 7", "转123", "分机 8", "#22".
-PHONE_EXTENSION = re.compile(r"(?:\d\s*(?:x|ext\.?|extension)\s*\d+|(?:转|分机)\s*\d+|\d\s*#\s*\d+)\s*$",
-                             re.IGNORECASE)
-# A character every extension above has: most phone cells have none, and are not searched.
-_EXTENSION_HINT = frozenset("xX#转分")
+# A character other than digits and the separators phone numbers use: every extension
+# ("x12895", "ext. 12", "转123", "内線123", "poste 12", "#22") has one; most phone cells
+# have none, and are not searched further (normalize.has_phone_extension).
+_EXTENSION_HINT = re.compile(r"[^\d\s+\-().]")
 # data key of the fields whose cell holds no readable value ({field: cells.Unreadable}):
 # set by RowPreparer.raw, taken out by validate (not a field name, so never stored).
 UNREADABLE = "\x00unreadable"
@@ -756,7 +755,7 @@ class RowPreparer:
                 elif i in self._several_columns and not _SEVERAL_HINT.isdisjoint(v):
                     v = self._first_of_listed(i, v, extra)
                 if (self.has_notes and self.kinds.get(target) == "phone"
-                        and not _EXTENSION_HINT.isdisjoint(v) and PHONE_EXTENSION.search(v)):
+                        and _EXTENSION_HINT.search(v) and nz.has_phone_extension(v)):
                     # E.164 holds no extension: the number is stored, the whole text is
                     # kept in Notes so the extension is not lost (counted for the summary).
                     header = self.headers[i]

@@ -868,6 +868,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     listed.implied = implied
     tagged = tag_columns.TagColumnEvidence(mapping, table.columns)
     stacked = shape.StackedTables(list(header_values))
+    pages = shape.PageLines()
     other_rows: set[int] = set()
     grouped = (group_headings.GroupHeadings(0) if not no_header and header_values and is_blank_cell(header_values[0])
                and table.columns and table.columns[0] > 0 else None)
@@ -890,10 +891,13 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 late_marks.add(values)
             ledger_ev.add(values)
             values = ledger_marks.signed(values, money_cols, ledger, marks_at, marked_amounts)
-        if stacked.add(number, values) is not None:
+        if (other := stacked.add(number, values)) is not None:
+            if other == "repeat":
+                pages.repeat()
             other_rows.add(number)
             continue
         count += 1
+        pages.add(number, values)
         if long_rows is not None:
             long_rows.add(number, values)
         watch.add(number, values)
@@ -950,6 +954,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     groups = [g for g in groups if g[0] not in ends]
     repeated = [s for s in sums.found if s[0] not in ends]
     footer = sorted(subtotals + at_end + groups + repeated)
+    page_lines = pages.decide({n for n, _ in footer})
+    footer = sorted(footer + page_lines)
     headings = grouped.decide(ends | {n for n, _ in footer}) if grouped is not None else None
     if headings and _names_elsewhere(ent, mapping):
         headings = None         # another column gives the customer: the first column is not it
@@ -1086,6 +1092,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
     inferences += _shape_inferences(groups, repeated, stacked)
+    if page_lines:
+        inferences.append({"what": "page lines", "decided": "row(s) " + ", ".join(str(n) for n, _ in page_lines[:10])
+                           + (", …" if len(page_lines) > 10 else "") + " skipped: not data",
+                           "evidence": "; ".join(f"'{t}'" for _, t in page_lines[:3])
+                           + ": a page's title or footer alone in one cell, right before a repeated header row "
+                           "(no record of the table fills one cell)"})
     if padding is not None:
         inferences.append(padding)
     inferences += _hidden_inferences(src, table, header_number, {n for n, _ in footer} | other_rows)

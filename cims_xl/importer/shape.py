@@ -498,6 +498,57 @@ class StackedTables:
         return out
 
 
+@dataclass
+class PageLines:
+    """Lines a printed report puts with its header on every page: a title above the
+    repeated header row ("Customer Directory - ACME Corp", "客户名录 第2页") and a page
+    footer below the page's last record ("Printed 05.03.2024   Page 1 of 2").
+
+    Such a line fills one cell with text and stands right before a repeated header row
+    (up to PAGE_LINES_MAX of them, blank rows between left out). They are page lines
+    only where the table's records never fill a single cell: in a table whose records
+    may be a name alone, such a row is a record and stays one (the evidence is the
+    whole table: `decide`)."""
+
+    found: list[tuple[int, str]] = field(default_factory=list)
+    _run: list[tuple[int, str]] = field(default_factory=list)
+    _singles: list[int] = field(default_factory=list)    # every row of the table filling one cell
+
+    def add(self, number: int, values: list) -> None:
+        """A row of the table (not a repeated header)."""
+        cell = None
+        for v in values:
+            if v is None or v == "" or is_blank(v):
+                continue
+            if cell is not None:            # a second filled cell: a record
+                self._run.clear()
+                return
+            cell = v
+        if type(cell) is not str:
+            self._run.clear()
+            return
+        self._singles.append(number)
+        self._run.append((number, cell.strip()[:60]))
+
+    def repeat(self) -> None:
+        """A repeated header row comes next: the one-cell lines right before it are the
+        page's (when there are few enough of them)."""
+        if len(self._run) <= PAGE_LINES_MAX:
+            self.found += self._run
+        self._run = []
+
+    def decide(self, skipped: set[int]) -> list[tuple[int, str]]:
+        """The page lines, or [] when some other row of the table (not in `skipped`:
+        footers, group headings already found) fills one cell too."""
+        lines = {n for n, _ in self.found}
+        if any(n not in lines and n not in skipped for n in self._singles):
+            return []
+        return [(n, t) for n, t in self.found if n not in skipped]
+
+
+PAGE_LINES_MAX = 3      # one-cell lines before a repeated header that can be a page's title and footer
+
+
 # ----- a table turned round ---------------------------------------------------------------
 
 def transposed(window: list[tuple[int, list]], header_index: int, known) -> tuple[str, list[str], int] | None:

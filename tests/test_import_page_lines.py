@@ -1,0 +1,95 @@
+"""A printed report's page lines are not records (issue 14, "never silently wrong").
+
+What went wrong: a report printed to a file repeats its header on every page, with the
+page's title above it ("Customer Directory - ACME Corp") and a footer below the page's
+last record ("Printed 05.03.2024   Page 1 of 2"). The repeated header row was skipped,
+but the title line just above it was created as a customer. Now a line filling one cell
+right before a repeated header row is skipped as a page line, counted and named in the
+summary, where no record of the table fills a single cell; in a table whose records may
+be a name alone, such a row stays a record.
+
+Each test writes its own small file (CSV and .xlsx, several languages) and reads the
+stored records back.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cims_xl.importer import import_file
+from cims_xl.services import records
+from table_files import write_table
+
+PAGES = {
+    "en": (["Name", "Email", "Phone", "City"],
+           [["Ann Lee", "ann@example.com", "+1 212 555 0134", "New York"],
+            ["Bob Ray", "bob@example.com", "+1 212 555 0135", "Boston"]],
+           [["Cat Poe", "cat@example.com", "+1 212 555 0136", "Chicago"]],
+           ["Customer Directory - ACME Corp"]),
+    "zh": (["客户名称", "邮箱", "手机", "城市"],
+           [["王伟", "wangwei@example.cn", "13800138000", "上海"],
+            ["李娜", "lina@example.cn", "13900139000", "北京"]],
+           [["张敏", "zhangmin@example.cn", "13700137000", "广州"]],
+           ["第 1 页，共 2 页", "客户名录（续）"]),
+    "de": (["Name", "E-Mail", "Telefon", "Ort"],
+           [["Jürgen Weiß", "juergen@example.de", "+49 30 1234567", "Berlin"],
+            ["Anna Schmidt", "anna@example.de", "+49 89 7654321", "München"]],
+           [["Eva Braun", "eva@example.de", "+49 40 1122334", "Hamburg"]],
+           ["Gedruckt am 05.03.2024, Seite 1 von 2", "Kundenliste – Seite 2"]),
+}
+
+
+def _names(session) -> list[str]:
+    return sorted(c["name"] for c in records.list_records(session, "customer"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("lang", sorted(PAGES))
+def test_a_page_title_and_footer_before_a_repeated_header_are_skipped_and_counted(admin, tmp_path, lang, fmt):
+    header, page1, page2, lines = PAGES[lang]
+    rows = [header, *page1, *[[line, "", "", ""] for line in lines], header, *page2]
+    result = import_file(admin, write_table(tmp_path, fmt, rows, f"report_{lang}"), kind="customers")
+    assert _names(admin) == sorted(r[0] for r in page1 + page2)
+    d = result.as_dict()
+    assert d["created"] == 3 and d["rejected"] == 0
+    assert d["footer_rows"] == len(lines), "every page line is counted as skipped"
+    page = next(i for i in result.inferences if i["what"] == "page lines")
+    assert lines[-1][:20] in page["evidence"]
+    assert page["decided"].startswith("row(s) ")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_page_of_a_long_report_loses_its_title_not_a_customer(admin, tmp_path, fmt):
+    header = ["Name", "Email", "City"]
+    rows = [["Report: all customers", "", ""], header]
+    for page in range(4):
+        rows += [[f"Person {page}{i}", f"p{page}{i}@example.com", "Leeds"] for i in range(3)]
+        rows += [[f"Page {page + 1} of 5", "", ""], ["Report: all customers", "", ""], header]
+    rows += [["Person last", "last@example.com", "York"]]
+    import_file(admin, write_table(tmp_path, fmt, rows, "long"), kind="customers")
+    names = _names(admin)
+    assert len(names) == 13
+    assert not any(n.startswith(("Page", "Report")) for n in names)
+
+
+def test_an_orders_report_s_page_title_makes_no_customer_and_no_order(admin, tmp_path):
+    header = ["Order No", "Order Date", "Customer", "Amount"]
+    rows = [header, ["A1", "2024-03-05", "Ann Lee", "10.00"], ["A2", "2024-03-06", "Bob Ray", "20.00"],
+            ["Sales by order – ACME", "", "", ""], header, ["A3", "2024-03-07", "Cat Poe", "30.00"]]
+    result = import_file(admin, write_table(tmp_path, "csv", rows, "orders"), kind="orders")
+    assert _names(admin) == ["Ann Lee", "Bob Ray", "Cat Poe"]
+    assert sorted(o["order_number"] for o in records.list_records(admin, "order")) == ["A1", "A2", "A3"]
+    assert result.as_dict()["footer_rows"] == 1
+
+
+def test_a_name_alone_before_a_repeated_header_stays_a_record_where_other_records_are_a_name_alone(
+        admin, tmp_path):
+    # a record of this table fills one cell (Bob Ray, a name with nothing else): the row
+    # before the repeated header may be such a record too, and is kept
+    header = ["Name", "Email", "City"]
+    rows = [header, ["Ann Lee", "ann@example.com", "Leeds"], ["Bob Ray", "", ""],
+            ["Eve Ng", "eve@example.com", "Hull"], ["Cat Poe", "", ""], header,
+            ["Dan Fox", "dan@example.com", "York"]]
+    result = import_file(admin, write_table(tmp_path, "csv", rows, "names"), kind="customers")
+    assert _names(admin) == ["Ann Lee", "Bob Ray", "Cat Poe", "Dan Fox", "Eve Ng"]
+    assert not any(i["what"] == "page lines" for i in result.inferences)
