@@ -44,6 +44,7 @@ from .float_exports import is_float_whole, whole_of
 from ..domain import money
 from .shop_orders import OrderLines
 from .table import is_blank_cell
+from .plain_amounts import plain_text
 from .values import CHECKED, deal_status_stage, share_to_percent, value_key
 
 FOUR_DP = Decimal("0.0001")
@@ -399,6 +400,10 @@ class Options:
     currency: str | None = None           # for rows whose file has no currency of its own
     store_currency: str | None = None     # the store's, when there is no --currency
     currencies: tuple[str, ...] = ()      # settle a bare "$" on the file's evidence (run.settle_bare_symbols)
+    # (sign, code) when `currency` is only the assumed reading of the sign the file's other
+    # amounts write ("$" = USD): rows taking it are counted as assumed (plain_amounts)
+    currency_follows: tuple[str, str] | None = None
+    plain_signs: tuple[tuple[str, ...], ...] = ()   # the file's shared signs' candidates: a row's country settles its bare amounts
     keep_unmapped: bool = True            # unmapped columns go to Notes
     serial_offset: int = 0                # days added to a number in a date column (1462: a 1904 workbook)
     amount_per: str | None = None         # rows sharing an order number: "order" total or "line" amounts (shop_orders)
@@ -601,11 +606,11 @@ class RowPreparer:
                         "company_first": Counter(), "company_first_examples": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
+            given = options.currency if options.currency and not options.currency_follows else None
             self.context.update(currency=options.currency or options.store_currency,
-                                currencies=tuple(options.currencies) + ((options.currency,)
-                                                                        if options.currency else ()),
+                                currencies=tuple(options.currencies) + ((given,) if given else ()),
                                 assumed=Counter())
-            if not options.currency:
+            if not given:
                 # code -> rows whose amounts gave no currency and took the store's
                 self.context["defaulted"] = Counter()
 
@@ -666,6 +671,13 @@ class RowPreparer:
             if shared is not None and (code := row_currency.by_country(shared[1], country)) is not None:
                 data["currency"] = code         # "¥1,200" in a row whose Country is Japan: JPY
                 return
+        signs = self.options.plain_signs
+        filled = [v for key in self._money_targets if not is_blank_cell(v := data.get(key))]
+        if signs and filled and all(plain_text(v) for v in filled):
+            # "350.00" in a row whose Country is Canada, in a file writing "$": CAD (plain_amounts)
+            codes = {code for cands in signs if (code := row_currency.by_country(cands, country))}
+            if len(codes) == 1:
+                data["currency"] = codes.pop()
 
     @functools.cached_property
     def _percent_targets(self) -> tuple[tuple[str, bool], ...]:
