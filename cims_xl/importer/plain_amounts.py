@@ -79,8 +79,9 @@ class PlainAmounts:
     a Currency of their own. `decide` weighs them (see the module)."""
 
     def __init__(self, money_cols: list[tuple[int, str]], code_cols: list[int], headed: dict[str, str],
-                 countries: tuple[int, ...] = ()):
+                 countries: tuple[int, ...] = (), headed_signs: dict[str, tuple[str, tuple[str, ...]]] | None = None):
         self.money = [(c, h) for c, h in money_cols if h not in headed]
+        self.headed_signs = headed_signs or {}          # "Amount ($)": its bare amounts are written in "$"
         self.code_cols = code_cols
         self.countries = tuple(countries)               # the columns giving a row's country
         self.named: Counter[str] = Counter()            # currency -> amounts and cells naming it
@@ -113,7 +114,10 @@ class PlainAmounts:
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
             shown = v.strip() if isinstance(v, str) else str(v)
-            if plain_text(v):
+            sign = self.headed_signs.get(header) if not stated else None
+            if sign is not None and plain_text(v):
+                self._sign(sign, shown, country)
+            elif plain_text(v):
                 if not stated:
                     key = (header, " ".join(country.split()) if country else None)
                     if key not in self.plain and len(self.plain) >= COUNTRIES_MAX:
@@ -125,18 +129,21 @@ class PlainAmounts:
             elif code := money.named_currency(v):
                 self._named(code, shown)
             elif not stated and (shared := money.bare_symbol(v)) is not None:
-                sign, codes = shared
-                if isinstance(v, money.ShownAmount):
-                    shown = f"{v.token}{v}"
-                self.signs.setdefault(sign, tuple(codes))
-                if (code := by_country(codes, country)) is not None:
-                    self._named(code, shown)    # "$5" in a row whose Country is Canada
-                    self.by_country[code] += 1
-                    continue
-                self.signed[sign] += 1
-                kept_signs = self.sign_examples.setdefault(sign, [])
-                if len(kept_signs) < EXAMPLES and shown not in kept_signs:
-                    kept_signs.append(shown)
+                self._sign(shared, f"{v.token}{v}" if isinstance(v, money.ShownAmount) else shown, country)
+
+    def _sign(self, shared: tuple[str, tuple[str, ...]], shown: str, country: str | None) -> None:
+        """An amount written with a sign several currencies share ("$5"), or under a
+        heading stating one ("Amount ($)")."""
+        sign, codes = shared
+        self.signs.setdefault(sign, tuple(codes))
+        if (code := by_country(codes, country)) is not None:
+            self._named(code, shown)            # "$5" in a row whose Country is Canada
+            self.by_country[code] += 1
+            return
+        self.signed[sign] += 1
+        kept = self.sign_examples.setdefault(sign, [])
+        if len(kept) < EXAMPLES and shown not in kept:
+            kept.append(shown)
 
     def _named(self, code: str, shown: str) -> None:
         self.named[code] += 1

@@ -39,7 +39,7 @@ from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, l
 from .mapping import Mapping, is_own_export, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds, row_currency, time_columns
-from .header_currency import header_code
+from .header_currency import header_code, header_sign
 from .float_exports import is_float_whole, whole_of
 from ..domain import money
 from .shop_orders import OrderLines
@@ -632,6 +632,12 @@ class RowPreparer:
         return tuple(out)
 
     @functools.cached_property
+    def _headed_signs(self) -> tuple[tuple[str, tuple[str, tuple[str, ...]]], ...]:
+        """(money field, the shared sign its column's heading states: "Amount ($)")."""
+        return tuple((target, sign) for header, target in zip(self.headers, self.targets)
+                     if target is not None and self.kinds.get(target) == "money" and (sign := header_sign(header)))
+
+    @functools.cached_property
     def _money_targets(self) -> tuple[str, ...]:
         return tuple(t for t in self.source_of if self.kinds.get(t) == "money")
 
@@ -664,6 +670,21 @@ class RowPreparer:
             if data.get(key) not in (None, ""):
                 data["currency"] = code         # "Amount (EUR)": the heading states it
                 return
+        for key, (sign, codes) in self._headed_signs:
+            v = data.get(key)
+            if is_blank_cell(v) or not plain_text(v):
+                continue
+            # "350" under "Amount ($)": as "$350" is read (plain_amounts, run.settle_bare_symbols)
+            code, assumed = row_currency.by_country(codes, country), False
+            if code is None:
+                try:
+                    code, assumed = money.currency_of_token(sign, self.context.get("currencies") or ())
+                except money.CurrencyError:
+                    return                      # the first pass has stopped on it
+            if assumed and (counter := self.context.get("assumed")) is not None:
+                counter[(sign, code)] += 1
+            data["currency"] = code
+            return
         if not country:
             return
         for key in self._money_targets:
@@ -881,7 +902,8 @@ class RowPreparer:
             v = data.get(key)
             if isinstance(v, str) and (said := given.get(value_key(v))) is not None:
                 data[key] = said          # --value "Contract sent=Negotiation"
-        if self._currency_rows is not None and (self._currency_rows or "currency" in data or self._headed_currency):
+        if self._currency_rows is not None and (self._currency_rows or "currency" in data or self._headed_currency
+                                               or self._headed_signs):
             self._settle_currency(values, data)
         if self.options.probability_share and "probability" in data:
             data["probability"] = share_to_percent(data["probability"])
