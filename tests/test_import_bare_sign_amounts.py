@@ -173,3 +173,38 @@ def test_a_bare_payment_and_refund_beside_dollar_payments_are_dollars_and_the_re
     import_file(admin, f, kind="orders", mapping=["Transaction ID=Order No."])
     assert _orders(admin) == {"T1": (Decimal("30"), "USD"), "T2": (Decimal("45"), "USD"),
                               "T3": (Decimal("15"), "USD")}
+
+
+class _Person:
+    """Says yes to the Import sheet's question."""
+
+    def message(self, text, title="CIMS"):
+        pass
+
+    def confirm(self, text, title="CIMS"):
+        return True
+
+    def ask(self, prompt, title="CIMS", default=""):
+        return default or None
+
+    def progress(self, done, total, text):
+        pass
+
+    def clear_progress(self):
+        pass
+
+
+def test_the_import_sheet_stores_them_in_dollars_and_its_summary_says_the_dollar_is_assumed(admin, tmp_path):
+    from cims_xl.excel.adapter import FileWorkbook
+    from cims_xl.excel.import_sheet import import_from_book
+    from test_sync_support import new_workbook
+
+    src = _file(tmp_path, write_csv, _dated(("S1", "$1,200.00"), ("S2", "350.00"), ("S3", "$80.00")))
+    book = FileWorkbook(new_workbook(tmp_path / "cims.xlsx"), ui=_Person())
+    book.set_name("CIMS_ImportFile", str(src))
+    book.set_name("CIMS_ImportKind", "order")
+    import_from_book(admin, book)
+    assert {c for _, c in _orders(admin).values()} == {"USD"}
+    summary = book.get_name("CIMS_ImportSummary")
+    assert "Assumed $ = USD in 3 row(s)" in summary and "currency of amounts written without one: USD" in summary
+    assert "taken as CNY" not in summary

@@ -217,6 +217,12 @@ class PlainAmounts:
                                       f"of the file is in {described}; give --currency CODE to say otherwise"})
             return PlainVerdict(code, tuple(lines), (guessed[code], code) if code in guessed else None,
                                 signs if settled else ())
+        for code, sign in guessed.items():       # nothing is read here: say what the sign may be
+            how[code] = (f"'{sign}', {code} only by assumption: {len(self.signs.get(sign, ()))} currencies "
+                         "write it")
+        described = "; ".join(f"{code} ({named[code]}, e.g. " + ", ".join(f"'{e}'" for e in examples[code])
+                              + (f"; {how[code]}" if code in how else "") + ")"
+                              for code, _ in named.most_common())
         raise ImportRefused(
             f"column '{header}': {bare} amount(s) name no currency ({rows}), and only a few name one: {described}"
             f"{f'; the store keeps its amounts in {store}' if store else ''}. Nothing was imported. Give the "
