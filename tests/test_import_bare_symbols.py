@@ -144,6 +144,7 @@ def test_rows_refused_for_their_amount_are_not_counted_as_given_a_currency(admin
                                                     ("A4", "20.00")))
     result = import_file(admin, path, kind="orders")
     assert result.rejected == 2
-    assert result.currency_assumed == {"$ = USD": 1}
-    assert sum(result.currency_defaulted.values()) == 1
-    assert set(_orders(admin)) == {"A3", "A4"}
+    # A3's "$" and A4's bare amount beside it, both USD by the one assumption; A1's unread "$" not counted
+    assert result.currency_assumed == {"$ = USD": 2}
+    assert result.currency_defaulted == {}
+    assert set(_orders(admin)) == {"A3", "A4"} and _orders(admin)["A4"][1] == "USD"

@@ -32,6 +32,13 @@ def header_currency(header: str) -> tuple[str, tuple[str, ...]] | None:
     by naming a currency: ("Amount", ("EUR",)) for "Amount (EUR)"; ("Amount",
     ("ARS", "AUD", … "USD", …)) for "Amount ($)". None for a heading naming none
     ("Amount", "Amount (net)", "Price (incl. VAT)")."""
+    found = _split(header)
+    return (found[0], found[2]) if found else None
+
+
+@functools.lru_cache(maxsize=256)
+def _split(header: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """(the heading proper, the currency as the heading writes it, its candidates)."""
     if not isinstance(header, str):
         return None
     for pattern in (_BRACKETED, _IN, _CODE):
@@ -43,7 +50,7 @@ def header_currency(header: str) -> tuple[str, tuple[str, ...]] | None:
             continue
         codes = money.currency_candidates(cur)
         if codes:
-            return match.group("head").strip(), codes
+            return match.group("head").strip(), cur, codes
     return None
 
 
@@ -51,3 +58,12 @@ def header_code(header: str) -> str | None:
     """The one currency a heading states ("Amount (EUR)" -> "EUR"), else None."""
     found = header_currency(header)
     return found[1][0] if found and len(found[1]) == 1 else None
+
+
+def header_sign(header: str) -> tuple[str, tuple[str, ...]] | None:
+    """(the sign, the currencies it may be) when a heading states a sign several
+    currencies share ("Amount ($)" -> ("$", ("ARS", "AUD", … "USD", …)), "Belopp (kr)"):
+    the column's amounts are written in it as if each carried it, and are settled as
+    such a sign is (run.settle_bare_symbols, plain_amounts). None otherwise."""
+    found = _split(header)
+    return (found[1], found[2]) if found and len(found[2]) > 1 else None

@@ -13,20 +13,33 @@ the column, rows and examples, and --currency CODE. Where the file names several
 currencies (an export of orders in EUR, CHF, GBP), a bare amount takes the store's
 currency as before, and the summary says so (ImportResult.currency_notes).
 
+A sign several currencies share counts as the currency the file's evidence reads it as
+(issue 14, cur20): "$1,200.00" beside a bare "350.00" is one file in dollars, so the bare
+amount is in the currency the "$" is read as (run.settle_bare_symbols: the store's when
+it is one of them, the file's language, the house reading "$" = USD, said to be assumed
+and counted so), never the store's CNY beside USD. A row whose country makes the sign
+one currency (row_currency.by_country: "$" in Canada) settles its own amounts, bare
+ones too, whatever the other rows say. The same weighing then holds: a few "$" amounts
+among many bare ones stop the import before writing, naming the column, examples of
+both kinds and --currency.
+
 Bare amounts under a heading that states a currency ("Amount (EUR)", header_currency)
-and amounts written with a symbol several currencies share ("$5", run.settle_bare_symbols
-decides those) are not counted here; --currency decides for all of them.
+are not counted here; --currency decides for all of them.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from decimal import Decimal
+from typing import NamedTuple
 
 from ..domain import money
 from .errors import ImportRefused
+from .row_currency import by_country, row_country
 
 EXAMPLES = 3
+COUNTRIES_MAX = 1000      # (column, country) pairs remembered for bare amounts; more: no country
 # the characters a number written without a currency is made of ("3,000", "1.234,56", "(12)")
 _PLAIN = frozenset("0123456789.,'-−+() \u00a0\u202f\u2009")
 
@@ -38,7 +51,7 @@ def plain_text(value: object) -> bool:
         return False
     if isinstance(value, money.ShownAmount):
         return money.named_currency(value) is None and money.bare_symbol(value) is None
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, Decimal)):
         return True
     if not isinstance(value, str):
         return False
@@ -48,18 +61,38 @@ def plain_text(value: object) -> bool:
     return any(ch.isdigit() for ch in text) and all(ch in _PLAIN for ch in text)
 
 
-class PlainAmounts:
-    """Collects, over the whole file, the currencies its amounts and Currency cells name
-    and the amounts that name none in rows without a Currency of their own. `decide`
-    weighs them (see the module)."""
+class PlainVerdict(NamedTuple):
+    """What `PlainAmounts.decide` found."""
+    currency: str | None = None     # the currency the bare amounts take, when it is not the store's
+    lines: tuple[dict, ...] = ()    # the summary's lines
+    # (sign, code) when that currency is only a sign's assumed reading ("$" = USD): the rows
+    # taking it are counted as assumed (ImportResult.currency_assumed), never as the file's own
+    assumed: tuple[str, str] | None = None
+    # the candidates of each shared sign the file's amounts write: a row's country settles
+    # its bare amounts by them (plan._settle_currency), as it settles the sign
+    signs: tuple[tuple[str, ...], ...] = ()
 
-    def __init__(self, money_cols: list[tuple[int, str]], code_cols: list[int], headed: dict[str, str]):
+
+class PlainAmounts:
+    """Collects, over the whole file, the currencies its amounts and Currency cells name,
+    the shared signs its amounts write, and the amounts that name none in rows without
+    a Currency of their own. `decide` weighs them (see the module)."""
+
+    def __init__(self, money_cols: list[tuple[int, str]], code_cols: list[int], headed: dict[str, str],
+                 countries: tuple[int, ...] = (), headed_signs: dict[str, tuple[str, tuple[str, ...]]] | None = None):
         self.money = [(c, h) for c, h in money_cols if h not in headed]
+        self.headed_signs = headed_signs or {}          # "Amount ($)": its bare amounts are written in "$"
         self.code_cols = code_cols
+        self.countries = tuple(countries)               # the columns giving a row's country
         self.named: Counter[str] = Counter()            # currency -> amounts and cells naming it
         self.named_examples: dict[str, list[str]] = {}
-        self.plain: Counter[str] = Counter()            # column -> amounts naming no currency
-        self.plain_examples: dict[str, list[tuple[int, str]]] = {}
+        self.by_country: Counter[str] = Counter()       # currency -> sign amounts their row's country settled
+        # (column, the row's country or None) -> amounts naming no currency
+        self.plain: Counter[tuple[str, str | None]] = Counter()
+        self.plain_examples: dict[tuple[str, str | None], list[tuple[int, str]]] = {}
+        self.signs: dict[str, tuple[str, ...]] = {}     # a shared sign amounts write ("$") -> its candidates
+        self.signed: Counter[str] = Counter()           # sign -> amounts written with it, left to the file
+        self.sign_examples: dict[str, list[str]] = {}
 
     def add(self, number: int, values: list) -> None:
         """One data row (`number`: its row in the file)."""
@@ -75,18 +108,42 @@ class PlainAmounts:
                     continue
                 if code:
                     self._named(code, v.strip())
+        country = row_country(values, self.countries) if self.countries and not stated else None
         for c, header in self.money:
             v = values[c] if c < n else None
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
-            if plain_text(v):
+            shown = v.strip() if isinstance(v, str) else str(v)
+            sign = self.headed_signs.get(header) if not stated else None
+            if sign is not None and plain_text(v):
+                self._sign(sign, shown, country)
+            elif plain_text(v):
                 if not stated:
-                    self.plain[header] += 1
-                    shown = self.plain_examples.setdefault(header, [])
-                    if len(shown) < EXAMPLES:
-                        shown.append((number, v.strip() if isinstance(v, str) else str(v)))
+                    key = (header, " ".join(country.split()) if country else None)
+                    if key not in self.plain and len(self.plain) >= COUNTRIES_MAX:
+                        key = (header, None)    # a country too many: left to the file's rule
+                    self.plain[key] += 1
+                    kept = self.plain_examples.setdefault(key, [])
+                    if len(kept) < EXAMPLES:
+                        kept.append((number, shown))
             elif code := money.named_currency(v):
-                self._named(code, v.strip() if isinstance(v, str) else f"{v}")
+                self._named(code, shown)
+            elif not stated and (shared := money.bare_symbol(v)) is not None:
+                self._sign(shared, f"{v.token}{v}" if isinstance(v, money.ShownAmount) else shown, country)
+
+    def _sign(self, shared: tuple[str, tuple[str, ...]], shown: str, country: str | None) -> None:
+        """An amount written with a sign several currencies share ("$5"), or under a
+        heading stating one ("Amount ($)")."""
+        sign, codes = shared
+        self.signs.setdefault(sign, tuple(codes))
+        if (code := by_country(codes, country)) is not None:
+            self._named(code, shown)            # "$5" in a row whose Country is Canada
+            self.by_country[code] += 1
+            return
+        self.signed[sign] += 1
+        kept = self.sign_examples.setdefault(sign, [])
+        if len(kept) < EXAMPLES and shown not in kept:
+            kept.append(shown)
 
     def _named(self, code: str, shown: str) -> None:
         self.named[code] += 1
@@ -94,25 +151,80 @@ class PlainAmounts:
         if len(examples) < EXAMPLES and shown not in examples:
             examples.append(shown)
 
-    def decide(self, store: str | None) -> tuple[str | None, dict | None]:
-        """(the currency the bare amounts take, when it is not the store's; the summary's
-        line). Raises ImportRefused where they cannot be told (see the module)."""
-        bare = sum(self.plain.values())
-        if not bare or len(self.named) != 1 or set(self.named) == {store}:
-            return None, None           # no one currency against the store's (see the module)
-        header = max(self.plain, key=lambda h: self.plain[h])
-        rows = ", ".join(f"row {r}: '{t}'" for r, t in self.plain_examples[header])
-        named = "; ".join(f"{code} ({self.named[code]}, e.g. "
-                          + ", ".join(f"'{e}'" for e in self.named_examples[code]) + ")"
-                          for code, _ in self.named.most_common())
-        if len(self.named) == 1 and sum(self.named.values()) >= bare:
-            code = next(iter(self.named))
-            return code, {"what": "currency of amounts written without one",
-                          "decided": code,
+    def _country_code(self, country: str | None) -> str | None:
+        """The one currency a row's `country` makes the file's signs ("$" in Canada: CAD)."""
+        if not country or not self.signs:
+            return None
+        codes = {code for cands in self.signs.values() if (code := by_country(cands, country))}
+        return codes.pop() if len(codes) == 1 else None
+
+    def decide(self, store: str | None, prefer: tuple[str, ...] = ()) -> PlainVerdict:
+        """The currency the bare amounts take, when it is not the store's, and the summary's
+        lines; `prefer`: the codes the file's evidence settles its signs to
+        (run.settle_bare_symbols). Raises ImportRefused where they cannot be told (see the
+        module)."""
+        lines: list[dict] = []
+        signs = tuple(self.signs.values())
+        # bare amounts in rows whose country settles the file's sign: theirs
+        settled: Counter[str] = Counter()
+        loose: Counter[str] = Counter()                 # column -> bare amounts left to the file
+        loose_examples: dict[str, list[tuple[int, str]]] = {}
+        for (header, country), count in self.plain.items():
+            if (code := self._country_code(country)) is not None:
+                settled[code] += count
+                continue
+            loose[header] += count
+            loose_examples.setdefault(header, []).extend(self.plain_examples.get((header, country), ()))
+        if settled:
+            lines.append({"what": "currency of amounts written without one, by the row's country",
+                          "decided": ", ".join(f"{code} ({k} row(s))" for code, k in settled.most_common()),
+                          "evidence": "the file's amounts write "
+                                      + ", ".join(f"'{s}'" for s in self.signs)
+                                      + "; the row's country uses one of the currencies written so (CLDR)"})
+        named = Counter(self.named)
+        examples = {code: list(shown) for code, shown in self.named_examples.items()}
+        how: dict[str, str] = {code: f"'{s}' read by the row's country" for code in self.by_country
+                               for s in self.signs if code in self.signs[s]}
+        guessed: dict[str, str] = {}                    # code -> the sign only assumed to be it
+        for sign, count in self.signed.items():
+            try:
+                code, assumed = money.currency_of_token(sign, prefer)
+            except money.CurrencyError:
+                continue                # run.settle_bare_symbols has stopped on it, or --currency decides
+            named[code] += count
+            kept = examples.setdefault(code, [])
+            kept += [e for e in self.sign_examples[sign] if e not in kept][:max(0, EXAMPLES - len(kept))]
+            if assumed:
+                guessed[code] = sign
+                how[code] = (f"'{sign}' read as {code}, assumed: the file names no other currency written "
+                             f"'{sign}'")
+            else:
+                how[code] = f"'{sign}' read as {code}, as the lines above say"
+        bare = sum(loose.values())
+        if not bare or len(named) != 1 or set(named) == {store}:
+            # no one currency against the store's (see the module)
+            return PlainVerdict(None, tuple(lines), None, signs if settled else ())
+        header = max(loose, key=lambda h: loose[h])
+        rows = ", ".join(f"row {r}: '{t}'" for r, t in sorted(loose_examples[header])[:EXAMPLES])
+        described = "; ".join(f"{code} ({named[code]}, e.g. " + ", ".join(f"'{e}'" for e in examples[code])
+                              + (f"; {how[code]}" if code in how else "") + ")"
+                              for code, _ in named.most_common())
+        code = next(iter(named))
+        if sum(named.values()) >= bare:
+            lines.append({"what": "currency of amounts written without one",
+                          "decided": code + (" (assumed)" if code in guessed else ""),
                           "evidence": f"{bare} amount(s) name no currency ('{header}' {rows}); every other amount "
-                                      f"of the file names {named}; give --currency CODE to say otherwise"}
+                                      f"of the file is in {described}; give --currency CODE to say otherwise"})
+            return PlainVerdict(code, tuple(lines), (guessed[code], code) if code in guessed else None,
+                                signs if settled else ())
+        for code, sign in guessed.items():       # nothing is read here: say what the sign may be
+            how[code] = (f"'{sign}', {code} only by assumption: {len(self.signs.get(sign, ()))} currencies "
+                         "write it")
+        described = "; ".join(f"{code} ({named[code]}, e.g. " + ", ".join(f"'{e}'" for e in examples[code])
+                              + (f"; {how[code]}" if code in how else "") + ")"
+                              for code, _ in named.most_common())
         raise ImportRefused(
-            f"column '{header}': {bare} amount(s) name no currency ({rows}), and only a few name one: {named}"
+            f"column '{header}': {bare} amount(s) name no currency ({rows}), and only a few name one: {described}"
             f"{f'; the store keeps its amounts in {store}' if store else ''}. Nothing was imported. Give the "
             "currency of the amounts that name none with --currency CODE (e.g. --currency "
-            f"{self.named.most_common(1)[0][0]}), or write each amount's currency (a Currency column).")
+            f"{named.most_common(1)[0][0]}), or write each amount's currency (a Currency column).")

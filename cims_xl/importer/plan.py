@@ -39,11 +39,12 @@ from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, l
 from .mapping import Mapping, is_own_export, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds, row_currency, time_columns
-from .header_currency import header_code
+from .header_currency import header_code, header_sign
 from .float_exports import is_float_whole, whole_of
 from ..domain import money
 from .shop_orders import OrderLines
 from .table import is_blank_cell
+from .plain_amounts import plain_text
 from .values import CHECKED, deal_status_stage, share_to_percent, value_key
 
 FOUR_DP = Decimal("0.0001")
@@ -398,6 +399,10 @@ class Options:
     currency: str | None = None           # for rows whose file has no currency of its own
     store_currency: str | None = None     # the store's, when there is no --currency
     currencies: tuple[str, ...] = ()      # settle a bare "$" on the file's evidence (run.settle_bare_symbols)
+    # (sign, code) when `currency` is only the assumed reading of the sign the file's other
+    # amounts write ("$" = USD): rows taking it are counted as assumed (plain_amounts)
+    currency_follows: tuple[str, str] | None = None
+    plain_signs: tuple[tuple[str, ...], ...] = ()   # the file's shared signs' candidates: a row's country settles its bare amounts
     keep_unmapped: bool = True            # unmapped columns go to Notes
     serial_offset: int = 0                # days added to a number in a date column (1462: a 1904 workbook)
     amount_per: str | None = None         # rows sharing an order number: "order" total or "line" amounts (shop_orders)
@@ -600,11 +605,11 @@ class RowPreparer:
                         "company_first": Counter(), "company_first_examples": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
+            given = options.currency if options.currency and not options.currency_follows else None
             self.context.update(currency=options.currency or options.store_currency,
-                                currencies=tuple(options.currencies) + ((options.currency,)
-                                                                        if options.currency else ()),
+                                currencies=tuple(options.currencies) + ((given,) if given else ()),
                                 assumed=Counter())
-            if not options.currency:
+            if not given:
                 # code -> rows whose amounts gave no currency and took the store's
                 self.context["defaulted"] = Counter()
 
@@ -624,6 +629,12 @@ class RowPreparer:
             if target is not None and self.kinds.get(target) == "money" and (code := header_code(header)):
                 out.append((target, code))
         return tuple(out)
+
+    @functools.cached_property
+    def _headed_signs(self) -> tuple[tuple[str, tuple[str, tuple[str, ...]]], ...]:
+        """(money field, the shared sign its column's heading states: "Amount ($)")."""
+        return tuple((target, sign) for header, target in zip(self.headers, self.targets)
+                     if target is not None and self.kinds.get(target) == "money" and (sign := header_sign(header)))
 
     @functools.cached_property
     def _money_targets(self) -> tuple[str, ...]:
@@ -658,6 +669,21 @@ class RowPreparer:
             if data.get(key) not in (None, ""):
                 data["currency"] = code         # "Amount (EUR)": the heading states it
                 return
+        for key, (sign, codes) in self._headed_signs:
+            v = data.get(key)
+            if is_blank_cell(v) or not plain_text(v):
+                continue
+            # "350" under "Amount ($)": as "$350" is read (plain_amounts, run.settle_bare_symbols)
+            code, assumed = row_currency.by_country(codes, country), False
+            if code is None:
+                try:
+                    code, assumed = money.currency_of_token(sign, self.context.get("currencies") or ())
+                except money.CurrencyError:
+                    return                      # the first pass has stopped on it
+            if assumed and (counter := self.context.get("assumed")) is not None:
+                counter[(sign, code)] += 1
+            data["currency"] = code
+            return
         if not country:
             return
         for key in self._money_targets:
@@ -665,6 +691,13 @@ class RowPreparer:
             if shared is not None and (code := row_currency.by_country(shared[1], country)) is not None:
                 data["currency"] = code         # "¥1,200" in a row whose Country is Japan: JPY
                 return
+        signs = self.options.plain_signs
+        filled = [v for key in self._money_targets if not is_blank_cell(v := data.get(key))]
+        if signs and filled and all(plain_text(v) for v in filled):
+            # "350.00" in a row whose Country is Canada, in a file writing "$": CAD (plain_amounts)
+            codes = {code for cands in signs if (code := row_currency.by_country(cands, country))}
+            if len(codes) == 1:
+                data["currency"] = codes.pop()
 
     @functools.cached_property
     def _percent_targets(self) -> tuple[tuple[str, bool], ...]:
@@ -868,7 +901,8 @@ class RowPreparer:
             v = data.get(key)
             if isinstance(v, str) and (said := given.get(value_key(v))) is not None:
                 data[key] = said          # --value "Contract sent=Negotiation"
-        if self._currency_rows is not None and (self._currency_rows or "currency" in data or self._headed_currency):
+        if self._currency_rows is not None and (self._currency_rows or "currency" in data or self._headed_currency
+                                               or self._headed_signs):
             self._settle_currency(values, data)
         if self.options.probability_share and "probability" in data:
             data["probability"] = share_to_percent(data["probability"])

@@ -38,8 +38,8 @@ from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
 from .values import ValueEvidence, parse_values, value_key
-from .header_currency import header_code
-from .plain_amounts import PlainAmounts
+from .header_currency import header_code, header_sign
+from .plain_amounts import PlainAmounts, PlainVerdict, plain_text
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, mixed_share_fields, subtotal_text
 from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_text
@@ -239,6 +239,9 @@ class _CurrencyEvidence:
         self.by_country: dict[tuple[str, str], Counter] = {}
         # "Amount (EUR)": a money column whose heading states its currency (header_currency)
         self.headed = {h: code for _, h in self.money if (code := header_code(h))}
+        # "Amount ($)", "Belopp (kr)": a heading stating a sign several currencies share;
+        # the column's bare amounts are written in it (plain_amounts)
+        self.headed_signs = {h: sign for _, h in self.money if (sign := header_sign(h))}
         self.found.update(self.headed.values())
         self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
         # the language the file is written in ("¥" is JPY in Japanese): file_language
@@ -267,6 +270,9 @@ class _CurrencyEvidence:
                     self.found.add(code)
         for c, header in self.money:
             v = values[c] if c < n else None
+            if not stated and header in self.headed_signs and not is_blank_cell(v) and plain_text(v):
+                self._shared(self.headed_signs[header], header, cell_text(v).strip(), country)
+                continue
             if isinstance(v, str) and v.strip() and not (v[0].isdigit() and v[-1].isdigit()):
                 if code := money.named_currency(v):
                     self.found.add(code)
@@ -837,7 +843,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     named = _CurrencyEvidence(ent, mapping, table.columns)
     named.given = (values_given or {}).get("currency", {})
     language = file_language.LanguageEvidence(src.encoding, table.headers) if named.active else None
-    plain = PlainAmounts(named.money, named.code, named.headed) if named.active else None
+    plain = (PlainAmounts(named.money, named.code, named.headed, named.countries, named.headed_signs)
+             if named.active else None)
     yen_cols = (frozenset(col for col, nev in numbers.items() if kinds.get(nev.target) == "money")
                 if named.active and file_language.backslash_is_yen(src.encoding) else frozenset())
     yen_fixed: dict[int, int] = {}
@@ -2059,10 +2066,11 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             prefer, currency_inferences = settle_bare_symbols(scan.named, currency, store_currency)
             scan.inferences.extend(currency_inferences)
         file_currency = None
+        plain = PlainVerdict()
         if scan.plain is not None and currency is None:
-            file_currency, line = scan.plain.decide(store_currency)     # raises where it cannot tell
-            if line:
-                scan.inferences.append(line)
+            plain = scan.plain.decide(store_currency, prefer)     # raises where it cannot tell
+            file_currency = plain.currency
+            scan.inferences.extend(plain.lines)
         value_inferences, probability_scale = scan.values.decide() if scan.values else ([], None)
         if "probability" in scan.fraction_fields:
             # the column's fractions are read once, with its decimal mark (evidence.fraction_fields)
@@ -2079,7 +2087,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
                           mixed_shares=scan.mixed_shares, float_wholes=scan.float_wholes,
                           currency=currency or file_currency,
-                          store_currency=store_currency,
+                          store_currency=store_currency, currency_follows=plain.assumed,
+                          plain_signs=plain.signs,
                           currencies=prefer, serial_offset=src.serial_offset,
                           amount_per=scan.amount_per, order_folds=scan.order_folds,
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
@@ -2207,9 +2216,14 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             result.customers_created_names = list(planner.linker.new_names)
             result.customers_linked = len(planner.linker.linked)
         assumed = planner.prep.context.get("assumed")
+        defaulted = planner.prep.context.get("defaulted")
+        if options.currency_follows and defaulted and assumed is not None:
+            # bare amounts beside "$" amounts read as USD by assumption: assumed as those are
+            sign, code = options.currency_follows
+            if taken := defaulted.pop(code, 0):
+                assumed[(sign, code)] += taken
         if assumed:
             result.currency_assumed = {f"{sym} = {code}": n for (sym, code), n in sorted(assumed.items())}
-        defaulted = planner.prep.context.get("defaulted")
         if defaulted:
             result.currency_defaulted = dict(sorted(defaulted.items()))
         if profile and dry_run:
