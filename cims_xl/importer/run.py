@@ -858,6 +858,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
+    # the store's region, set: most numbers no numbers of it stop the import (phone_evidence)
+    set_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region, set_region=True) \
+        if phone_region and not region_assumed else None
     refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
     implied: set = set()
     if refund_rows is not None and (refund_rows.active or refunds.refund_columns(table.headers)):
@@ -914,6 +917,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             pev.add(values)
         if assumed_ev is not None:
             assumed_ev.add(values)
+        if set_ev is not None:
+            set_ev.add(values)
         if damaged is not None:
             damaged.add(number, values)
         if named.active:
@@ -1117,6 +1122,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if phones and (by_email := _email_countries(phones[0])):
         inferences.append(by_email)
     blank_country: dict = {}
+    if set_ev is not None:
+        set_ev.decide(src.encoding)        # raises when most numbers are another country's
     if assumed_ev is not None:
         one, several = assumed_ev.blank_country()
         if one:
@@ -2250,10 +2257,12 @@ def _phone_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region
     return found
 
 
-def _assumed_region_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None):
-    """An importer.phone_evidence.AssumedRegionEvidence for the file's phone columns, or
-    None when it has none (or no region)."""
-    from .phone_evidence import AssumedRegionEvidence
+def _assumed_region_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None,
+                             set_region: bool = False):
+    """An importer.phone_evidence.AssumedRegionEvidence for the file's phone columns (a
+    SetRegionEvidence when the region is the store's setting), or None when it has none
+    (or no region)."""
+    from .phone_evidence import AssumedRegionEvidence, SetRegionEvidence
 
     kinds = {f.key: f.kind for f in ent.fields}
     kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
@@ -2265,10 +2274,11 @@ def _assumed_region_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int
     def cols(*targets: str) -> tuple[int, ...]:
         return tuple(columns[j] for j, c in enumerate(mapping.columns) if c.target in targets)
 
-    return AssumedRegionEvidence(
+    more = {"address_cols": cols("address", "customer_address")} if set_region else {}
+    return (SetRegionEvidence if set_region else AssumedRegionEvidence)(
         region, phone, tuple(columns[j] for j, c in enumerate(mapping.columns) if c.header in country),
         cols("email", "customer_email"), cols("city", "customer_city", "province", "customer_province"),
-        cols("postal_code", "customer_postal_code"), headers=tuple(c.header for c in mapping.columns))
+        cols("postal_code", "customer_postal_code"), headers=tuple(c.header for c in mapping.columns), **more)
 
 
 def _email_countries(pev) -> dict | None:
