@@ -522,7 +522,8 @@ class AssumedRegionEvidence:
 
 # ----- the store's region, set: numbers that are not its numbers -----------------------
 
-CHECKED_FIRST = 2_000   # numbers checked against the region; after them, one in CHECK_EVERY
+CHECKED_FIRST = 2_000   # numbers checked against the region; after them, one in SET_EVERY
+SET_EVERY = 50
 FOREIGN_SAMPLE = 40     # numbers the region refuses that are tried in other countries
 
 
@@ -558,8 +559,9 @@ class SetRegionEvidence(AssumedRegionEvidence):
     def __init__(self, *args, address_cols: tuple[int, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.address_cols = address_cols
-        self.national: Counter[str] = Counter()     # phone header -> numbers checked
-        self.refused: Counter[str] = Counter()      # of those, no valid number of the region
+        self.national: Counter[str] = Counter()     # phone header -> numbers without a country code
+        self.checked_n: Counter[str] = Counter()    # of those, checked (past the first, a sample)
+        self.refused: Counter[str] = Counter()      # of the checked, no valid number of the region
         self.refused_texts: dict[str, list[str]] = {}
 
     def add(self, values: list) -> None:
@@ -575,25 +577,28 @@ class SetRegionEvidence(AssumedRegionEvidence):
                 if lead[:1] == "+" or lead[:2] == "00":
                     continue                        # its own country code
                 seen = self.national[header]
-                if seen > CHECKED_FIRST and seen % CHECK_EVERY:
+                if seen > CHECKED_FIRST and seen % SET_EVERY:
                     self.national[header] += 1
                     continue                        # past the first, a sample decides the share
                 self.national[header] += 1
-                if not nz.reading_in(text, self.region):
+                self.checked_n[header] += 1
+                if not _valid_there(text, self.region):
                     self.refused[header] += 1
                     shown = self.refused_texts.setdefault(header, [])
                     if len(shown) < FOREIGN_SAMPLE and text not in shown:
                         shown.append(text)
-            for c in self.address_cols:
+            for c in self.address_cols if self.rows < LOOKED_AT else ():
                 v = values[c] if c < n else None
                 if isinstance(v, str) and v.strip() and (found := address_places(v)) \
                         and self.region not in found:
                     self._against(found, f"address '…{v.strip().rsplit(',', 1)[-1].strip()}'")
-        super().add(values)
+        if self.rows < LOOKED_AT:
+            super().add(values)     # where the file points: its first rows tell
+        else:
+            self.rows += 1
 
     def _checked(self, header: str) -> int:
-        seen = self.national[header]
-        return seen if seen <= CHECKED_FIRST else CHECKED_FIRST + (seen - CHECKED_FIRST + CHECK_EVERY - 1) // CHECK_EVERY
+        return self.checked_n[header]
 
     def decide(self, encoding: str | None, settled: int = 0) -> dict | None:
         """None, or raises ImportRefused (see the class)."""
@@ -627,7 +632,7 @@ class SetRegionEvidence(AssumedRegionEvidence):
         where = (", where the file points: " + "; ".join(said)) if pointed and said else ""
         raise ImportRefused(
             f"column '{header}': {self.refused[header]} of {self._checked(header)} phone number(s) without "
-            f"a country code ({shown}) are no valid {self.region} numbers ({self.region} is the store's "
+            f"a country code{' checked' if self._checked(header) < self.national[header] else ''} ({shown}) are no valid {self.region} numbers ({self.region} is the store's "
             f"region) but valid in {', '.join(named)}{where}. Nothing was imported. "
             f"Give the file's country with {option}, or add a Country column, or write the numbers "
             "with + and their country code.")
@@ -641,6 +646,17 @@ def _one_per_plan(regions: list[str]) -> list[str]:
         if main not in out:
             out.append(main)
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid_there(text: str, region: str) -> bool:
+    """Whether `text` (no country code) is a valid number of `region` as phonenumbers
+    reads it there (the store's region set: a Chinese landline written without its
+    trunk 0 is one; "9123 4567" is none)."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(text, region))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def _phone_text(v: object) -> str | None:
