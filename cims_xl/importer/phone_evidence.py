@@ -522,8 +522,9 @@ class AssumedRegionEvidence:
 
 # ----- the store's region, set: numbers that are not its numbers -----------------------
 
-CHECKED_FIRST = 2_000   # numbers checked against the region; after them, one in SET_EVERY
-SET_EVERY = 50
+# numbers checked against the region: the first CHECKED_FIRST, then one in 100, past
+# 100,000 one in 1,000 (the share of a long file, at a bounded cost)
+CHECKED_FIRST = 500
 FOREIGN_SAMPLE = 40     # numbers the region refuses that are tried in other countries
 
 
@@ -577,7 +578,7 @@ class SetRegionEvidence(AssumedRegionEvidence):
                 if lead[:1] == "+" or lead[:2] == "00":
                     continue                        # its own country code
                 seen = self.national[header]
-                if seen > CHECKED_FIRST and seen % SET_EVERY:
+                if seen >= CHECKED_FIRST and seen % (100 if seen < 100_000 else 1_000):
                     self.national[header] += 1
                     continue                        # past the first, a sample decides the share
                 self.national[header] += 1
