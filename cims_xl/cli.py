@@ -855,6 +855,14 @@ def _phone_hint(ent: Entity) -> dict | None:
     return {"region_hint": hint}
 
 
+def _say_typed_by_name(app: App, form: str | None) -> None:
+    """Say that a customer given no --type became a Company by the legal form in its name."""
+    if form:
+        from .domain.legal_forms import typed_by_name_note
+
+        app.out.message(typed_by_name_note(form).replace("give Type Person", "give --type Person"))
+
+
 def _entity_group(ent: Entity) -> click.Group:
     @click.group(name=ent.kind, help=f"{ent.label.title()} records: add, show, list, edit, delete.")
     def group():
@@ -868,9 +876,14 @@ def _entity_group(ent: Entity) -> click.Group:
 
         session = app.session()
         if ent.kind == "customer":
+            from .domain.legal_forms import company_by_name
+
             allow = values.pop("allow_duplicate", False)
-            app.out.emit(records.create_customer(session, records.with_phone_extensions(ent.kind, _given(values)),
+            given = _given(values)
+            form = company_by_name(given)       # "Acme GmbH" is a Company, as the import reads it
+            app.out.emit(records.create_customer(session, records.with_phone_extensions(ent.kind, given),
                                                  allow_duplicate=allow, context=_phone_hint(ent)))
+            _say_typed_by_name(app, form)
             return
         given = records.with_phone_extensions(ent.kind, _with_customer_ref(session, _given(values)))
         app.out.emit(records.create(session, ent.kind, given, context=_phone_hint(ent)))
@@ -926,10 +939,16 @@ def _entity_group(ent: Entity) -> click.Group:
         session = app.session()
         if ent.kind == "customer":
             record_id = _customer_ref(session, record_id)
+            before = records.get(session, record_id).get("type") if changes.get("name") else None
             # another customer's email or phone is refused, as `customer add` refuses it
-            app.out.emit(records.update_customer(session, record_id, changes,
-                                                 allow_duplicate=allow,
-                                                 expected_version=expected_version, context=_phone_hint(ent)))
+            rec = records.update_customer(session, record_id, changes, allow_duplicate=allow,
+                                          expected_version=expected_version, context=_phone_hint(ent))
+            app.out.emit(rec)
+            if changes.get("name") and before != "Company" and rec.get("type") == "Company" \
+                    and not changes.get("type"):
+                from .domain.legal_forms import legal_form
+
+                _say_typed_by_name(app, legal_form(rec.get("name")))
             return
         app.out.emit(records.update(session, record_id, _with_customer_ref(session, changes),
                                     expected_version=expected_version, context=_phone_hint(ent)))

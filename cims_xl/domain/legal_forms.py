@@ -106,3 +106,19 @@ def legal_form(name: object) -> str | None:
     if first in _BEFORE and _written_as_company(tokens[:1]):
         return tokens[0]
     return None
+
+
+def company_by_name(values: dict, current_type: str | None = None) -> str | None:
+    """The legal form that makes a customer Company when no Type is given: `values` (a
+    new customer's fields, or an edit's changes) give no "type" and a "name" with a
+    legal form ("Acme GmbH"), and the record is not a Company already (`current_type`,
+    for an edit). The rule the import uses for a file without a Type column, for
+    `cims customer add` and `edit` and a new row saved from the sheet; None otherwise."""
+    if values.get("type") not in (None, "") or current_type == "Company":
+        return None
+    return legal_form(values.get("name"))
+
+
+def typed_by_name_note(form: str) -> str:
+    """What a command or the sheet's Status says when a customer became a Company by `form`."""
+    return f"Type Company: the name has the legal form '{form}' (give Type Person to say otherwise)"

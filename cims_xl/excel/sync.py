@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from ..domain.legal_forms import company_by_name, typed_by_name_note
 from ..domain.models import DEFAULT_REGION, for_update, stored_fractions, validate_record
 from ..domain.schema import Entity
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -356,6 +357,7 @@ class _Context:
         self.session, self.layout, self.tz, self.force = session, layout, tz, force
         self.ent = layout.entity
         self.masked = _masked(session, self.ent)
+        self.legal_forms: dict[int, str] = {}      # new row -> the legal form that typed it Company
         from ..services.settings import phone_context
         self.validation = {"region": DEFAULT_REGION, "tz": tz, **phone_context(session)}
         if any(f.key == "currency" for f in self.ent.fields):
@@ -384,8 +386,13 @@ def plan_new(ctx: _Context, row: SheetRow) -> tuple[dict | None, Outcome | None]
     problems = _uncomputed(ctx.layout, row, headers)
     if problems:
         return None, _invalid(problems)
+    inputs = _inputs(ctx, row, headers)
+    if ctx.ent.kind == "customer" and (form := company_by_name(inputs)):
+        # a blank Type: "Acme GmbH" is a Company, as the import and `customer add` read it
+        inputs["type"] = "Company"
+        ctx.legal_forms[row.index] = form
     try:
-        return validate_record(ctx.ent, _inputs(ctx, row, headers), context=ctx.validation), None
+        return validate_record(ctx.ent, inputs, context=ctx.validation), None
     except ValidationFailed as exc:
         return None, _invalid(exc.problems)
 
@@ -760,6 +767,8 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
             desired.update(record_cells(layout, outcome.record, ctx.tz, ctx.masked, names))
             if (note := stored_check(layout.entity, outcome.record)) is not None:
                 desired[STATUS_HEADER] = f"{outcome.status}; {note}" if outcome.status else note
+            elif outcome.status == CREATED and (form := ctx.legal_forms.get(row.index)):
+                desired[STATUS_HEADER] = f"{CREATED}; {typed_by_name_note(form)}"
         diff = _changed_cells(data, row.index, desired)
         if diff:
             updates[row.index] = diff

@@ -518,3 +518,156 @@ class AssumedRegionEvidence:
                 "evidence": f"for {self.region}: {found}"
                             + ("; against: " + "; ".join(said) + " (such rows' numbers are left empty "
                                "when their own city or postal code is elsewhere)" if said else "")}
+
+
+# ----- the store's region, set: numbers that are not its numbers -----------------------
+
+# numbers checked against the region: the first CHECKED_FIRST, then one in 100, past
+# 100,000 one in 1,000 (the share of a long file, at a bounded cost)
+CHECKED_FIRST = 500
+FOREIGN_SAMPLE = 40     # numbers the region refuses that are tried in other countries
+
+
+def address_places(text: str) -> frozenset[str]:
+    """The countries the end of an address names ("…, Kowloon, Hong Kong",
+    "10 Anson Road, Singapore 079903"): its last two comma-separated parts, without
+    the digits of a postal code, as places.place_countries reads a city."""
+    from ..domain import places
+
+    for part in reversed([p.strip() for p in text.split(",") if p.strip()][-2:]):
+        words = " ".join(w for w in part.split() if not any(ch.isdigit() for ch in w))
+        if words and (found := places.place_countries(words)):
+            return found
+    return frozenset()
+
+
+class SetRegionEvidence(AssumedRegionEvidence):
+    """A file's numbers without a country code in a store whose region is SET (`cims
+    settings region`; no --region given): whether most of them are no numbers of that
+    region while they are valid in another country.
+
+    A Singapore or Hong Kong file ("9123 4567") in a CN store would otherwise be stored
+    as possible but unassigned Chinese numbers ("+8691234567"), in a US store refused
+    row by row. When more than half of the numbers the region is asked to read (rows
+    without a country of their own) are no valid numbers there, and most of those are
+    valid in another country, `decide` stops the import before anything is written,
+    naming the column, examples and `--region XX`: the country the file points to
+    (cities, addresses, postal codes, letters, encoding: AssumedRegionEvidence) when
+    the numbers read there, else the countries the numbers themselves read in, unless
+    the file gives evidence for the region itself (its script, cities, mobiles…), which
+    then keeps reading them row by row as before."""
+
+    def __init__(self, *args, address_cols: tuple[int, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.address_cols = address_cols
+        self.national: Counter[str] = Counter()     # phone header -> numbers without a country code
+        self.checked_n: Counter[str] = Counter()    # of those, checked (past the first, a sample)
+        self.refused: Counter[str] = Counter()      # of the checked, no valid number of the region
+        self.refused_texts: dict[str, list[str]] = {}
+
+    def add(self, values: list) -> None:
+        n = len(values)
+        own = any(i < n and isinstance(values[i], (str, int)) and not nz.is_blank(values[i])
+                  for i in self.country_cols)
+        if not own:
+            for c, header in self.phone_cols:
+                text = _phone_text(values[c]) if c < n else None
+                if text is None:
+                    continue
+                lead = text.lstrip("( ")
+                if lead[:1] == "+" or lead[:2] == "00":
+                    continue                        # its own country code
+                seen = self.national[header]
+                if seen >= CHECKED_FIRST and seen % (100 if seen < 100_000 else 1_000):
+                    self.national[header] += 1
+                    continue                        # past the first, a sample decides the share
+                self.national[header] += 1
+                self.checked_n[header] += 1
+                if not _valid_there(text, self.region):
+                    self.refused[header] += 1
+                    shown = self.refused_texts.setdefault(header, [])
+                    if len(shown) < FOREIGN_SAMPLE and text not in shown:
+                        shown.append(text)
+            for c in self.address_cols if self.rows < LOOKED_AT else ():
+                v = values[c] if c < n else None
+                if isinstance(v, str) and v.strip() and (found := address_places(v)) \
+                        and self.region not in found:
+                    self._against(found, f"address '…{v.strip().rsplit(',', 1)[-1].strip()}'")
+        if self.rows < LOOKED_AT:
+            super().add(values)     # where the file points: its first rows tell
+        else:
+            self.rows += 1
+
+    def _checked(self, header: str) -> int:
+        return self.checked_n[header]
+
+    def decide(self, encoding: str | None, settled: int = 0) -> dict | None:
+        """None, or raises ImportRefused (see the class)."""
+        from .errors import ImportRefused
+
+        stops = [h for h in self.national if self.refused[h] >= MIN_CELLS
+                 and 2 * self.refused[h] > self._checked(h)]
+        if not stops:
+            return None
+        header = max(stops, key=lambda h: self.refused[h])
+        refused = self.refused_texts[header]
+        said, one = self._pointing(encoding)
+        reads: Counter[str] = Counter()
+        for text in refused:
+            for r in regions_reading(text):
+                if r != self.region:
+                    reads[r] += 1
+        # the countries that read most of the refused numbers (one per numbering plan)
+        readers = [r for r, k in reads.most_common() if 2 * k > len(refused)]
+        if not readers:
+            return None         # no country's numbers: mistyped, left to each row's check
+        pointed = [r for r in ([one] if one else list(self.examples)) if r in readers]
+        if not pointed and self.for_:
+            return None         # the file says it is the region's: each row as before
+        plans = _one_per_plan(readers)
+        named = pointed or plans[:SHOWN]
+        option = " or ".join(f"--region {r}" for r in named) if len(named) <= 3 else "--region CC (its code)"
+        if not pointed and len(plans) > SHOWN:
+            named = named + [f"{len(plans) - SHOWN} more"]
+        shown = ", ".join(f"'{t}'" for t in refused[:SHOWN_EXAMPLES])
+        where = (", where the file points: " + "; ".join(said)) if pointed and said else ""
+        raise ImportRefused(
+            f"column '{header}': {self.refused[header]} of {self._checked(header)} phone number(s) without "
+            f"a country code{' checked' if self._checked(header) < self.national[header] else ''} ({shown}) are no valid {self.region} numbers ({self.region} is the store's "
+            f"region) but valid in {', '.join(named)}{where}. Nothing was imported. "
+            f"Give the file's country with {option}, or add a Country column, or write the numbers "
+            "with + and their country code.")
+
+
+def _one_per_plan(regions: list[str]) -> list[str]:
+    """`regions` with one country per numbering plan (the plan's main one: US for CA)."""
+    out: list[str] = []
+    for r in regions:
+        main = phonenumbers.region_code_for_country_code(phonenumbers.country_code_for_region(r)) or r
+        if main not in out:
+            out.append(main)
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid_there(text: str, region: str) -> bool:
+    """Whether `text` (no country code) is a valid number of `region` as phonenumbers
+    reads it there (the store's region set: a Chinese landline written without its
+    trunk 0 is one; "9123 4567" is none)."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(text, region))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _phone_text(v: object) -> str | None:
+    """A phone cell's text, or None for a blank or non-phone cell."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        try:
+            return nz.phone_text_from_number(v)
+        except ValueError:
+            return None
+    if not isinstance(v, str) or not v.strip():
+        return None
+    text = v.strip()
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)

@@ -690,9 +690,54 @@ def _beside(ev: _DateEvidence, order: str | None, problem: str | None,
     return compact_dates.Beside(frozenset(ev.candidates), examples)
 
 
+def _unmapped_date_columns(mapping: mp.Mapping, columns: list[int], rows: list[list]) -> list[tuple[int, str]]:
+    """(column, header) of the columns no field takes whose values in the first rows are
+    all dates written day, month and year with separators ("03/18/2024"), at least two:
+    the file's other dates ("Due Date", "Delivered", "Created"), evidence of its order."""
+    found = []
+    for j, c in enumerate(mapping.columns):
+        if c.target is not None or c.how != "unmapped":
+            continue
+        col = columns[j]
+        texts = [v[col].strip() for v in rows if col < len(v) and isinstance(v[col], str) and v[col].strip()]
+        if len(texts) >= 2 and all(nz.DAY_MONTH.match(_SPACED_DOTS.sub(".", t)) for t in texts):
+            found.append((col, c.header))
+    return found
+
+
+def _refuse_disagreeing_orders(evidence: dict[int, _DateEvidence],
+                               results: dict[int, tuple[str | None, str | None]], mapped: set[int]) -> list[dict]:
+    """ImportRefused when two date columns the import reads, written in the same shape
+    (one program's dates), each decide another order on their own values ("25/03/2024":
+    day first; "03/28/2024": month first): their dates would be read in different
+    orders. Columns of different shapes ("25.03.2024" beside "03/28/2024") are two
+    writers' and keep their own orders: the summary lines returned say so."""
+    decided = [(col, order) for col, (order, problem) in results.items()
+               if col in mapped and order in ("DMY", "MDY") and not problem and evidence[col].shapes
+               and not evidence[col].by_rule and evidence[col].decisive]
+    apart: list[dict] = []
+    for i, (a, first) in enumerate(decided):
+        for b, second in decided[i + 1:]:
+            ea, eb = evidence[a], evidence[b]
+            if first != second and not ea.shapes & eb.shapes:
+                apart.append({"what": f"date orders of '{ea.column}' and '{eb.column}'",
+                              "decided": f"each its own: {first} and {second}",
+                              "evidence": f"written in different shapes ('{ea.decisive}', '{eb.decisive}'), "
+                                          "each read in the only order its values fit; give --date-order to "
+                                          "read both in one (rows that do not fit it are rejected)"})
+            elif first != second:
+                words = nz.ORDER_WORDS
+                raise ImportRefused(
+                    f"columns '{ea.column}' and '{eb.column}' are written alike but their dates read in different "
+                    f"orders: '{ea.decisive}' only as {words[first]}, '{eb.decisive}' only as {words[second]}; "
+                    "one file's dates are written in one order. Nothing was imported. Check those dates, or give "
+                    f"--date-order {first} or --date-order {second} (rows whose dates do not fit it are rejected).")
+    return apart
+
+
 def _orders_from_other_columns(evidence: dict[int, _DateEvidence],
                                results: dict[int, tuple[str | None, str | None]],
-                               mapped: set[int]) -> dict[int, tuple[str, str]]:
+                               mapped: set[int], others: set[int] = frozenset()) -> dict[int, tuple[str, str]]:
     """Date orders the file's other date columns settle: {column: (order, evidence)}.
 
     One program writes all the dates of an export the same way, so a column whose every
@@ -700,13 +745,15 @@ def _orders_from_other_columns(evidence: dict[int, _DateEvidence],
     date columns that decide it on their own values ("25/03/2026": day first), when
     they are written in the same shape (the same separator and year digits, every
     value) and none of the same shape decides another order. Columns of another shape,
-    or deciders that disagree, settle nothing: the import then stops as before."""
+    or deciders that disagree, settle nothing: the import then stops as before.
+    `others`: date columns no field takes ("Due Date"), which decide but are not settled."""
     deciders: dict[frozenset, list[tuple[str, str, str]]] = {}
     for col, (order, problem) in results.items():
         ev = evidence[col]
-        if col in mapped and order and not problem and ev.shapes and not ev.by_rule:
+        if (col in mapped or col in others) and order and not problem and ev.shapes and not ev.by_rule:
             example = ev.decisive or ""
-            deciders.setdefault(frozenset(ev.shapes), []).append((order, ev.column, example))
+            deciders.setdefault(frozenset(ev.shapes), []).append(
+                (order, f"'{ev.column}'" + (" (not imported as a date)" if col in others else ""), example))
     settled: dict[int, tuple[str, str]] = {}
     for col, (_order, problem) in results.items():
         ev = evidence[col]
@@ -717,7 +764,7 @@ def _orders_from_other_columns(evidence: dict[int, _DateEvidence],
         if len(orders) != 1 or not orders <= set(ev.candidates or ()):
             continue
         order = next(iter(orders))
-        named = "; ".join(f"'{name}'" + (f" ('{ex}')" if ex else "") for _, name, ex in found[:3])
+        named = "; ".join(name + (f" ('{ex}')" if ex else "") for _, name, ex in found[:3])
         settled[col] = (order, f"every value reads two ways; the file's other date column(s) written the same "
                                f"way read only as {order}: {named}")
     return settled
@@ -809,6 +856,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     date_cols = [(table.columns[j], c.header) for j, c in enumerate(mapping.columns)
                  if c.target and kinds.get(c.target) in ("date", "datetime")]
     evidence = {col: _DateEvidence(name, src.serial_offset) for col, name in date_cols}
+    # the file's other date columns, not imported as dates ("Due Date", "Delivered" in an
+    # orders file): evidence of the order the file's program writes its dates in
+    date_evidence_only = _unmapped_date_columns(mapping, table.columns, first_rows)
+    evidence.update({col: _DateEvidence(name, src.serial_offset) for col, name in date_evidence_only})
     counters = {table.columns[j]: _RowNumbers() for j, c in enumerate(mapping.columns)
                 if c.how == "ignored" and mp.row_counter_header(ent, c.header)}
     # a first column with no header (pandas' index, R's row names; "Unnamed: 0" when
@@ -865,6 +916,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
+    # the store's region, set: most numbers no numbers of it stop the import (phone_evidence)
+    set_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region, set_region=True) \
+        if phone_region and not region_assumed else None
     refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
     implied: set = set()
     if refund_rows is not None and (refund_rows.active or refunds.refund_columns(table.headers)):
@@ -925,6 +979,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             pev.add(values)
         if assumed_ev is not None:
             assumed_ev.add(values)
+        if set_ev is not None:
+            set_ev.add(values)
         if damaged is not None:
             damaged.add(number, values)
         if named.active:
@@ -1001,10 +1057,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     compact: dict[str, str] = {}            # date field -> order of its dates written as digits alone
     ambiguous: dict[str, list[str]] = {}
     candidates: dict[str, list[str]] = {}
-    date_inferences: list[dict] = []
     results = {col: ev.result(mapping.columns[table.columns.index(col)].target) for col, ev in evidence.items()}
-    settled_by_file = _orders_from_other_columns(evidence, results, {
-        col for col in evidence if mapping.columns[table.columns.index(col)].target is not None})
+    mapped_dates = {col for col in evidence if mapping.columns[table.columns.index(col)].target is not None}
+    settled_by_file = _orders_from_other_columns(evidence, results, mapped_dates,
+                                                 {col for col, _ in date_evidence_only} - mapped_dates)
+    date_inferences: list[dict] = [] if date_order else _refuse_disagreeing_orders(evidence, results, mapped_dates)
     for col, ev in evidence.items():
         order, problem = results[col]
         j = table.columns.index(col)
@@ -1136,6 +1193,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if phones and (by_email := _email_countries(phones[0])):
         inferences.append(by_email)
     blank_country: dict = {}
+    if set_ev is not None:
+        set_ev.decide(src.encoding)        # raises when most numbers are another country's
     if assumed_ev is not None:
         one, several = assumed_ev.blank_country()
         if one:
@@ -2276,10 +2335,12 @@ def _phone_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region
     return found
 
 
-def _assumed_region_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None):
-    """An importer.phone_evidence.AssumedRegionEvidence for the file's phone columns, or
-    None when it has none (or no region)."""
-    from .phone_evidence import AssumedRegionEvidence
+def _assumed_region_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None,
+                             set_region: bool = False):
+    """An importer.phone_evidence.AssumedRegionEvidence for the file's phone columns (a
+    SetRegionEvidence when the region is the store's setting), or None when it has none
+    (or no region)."""
+    from .phone_evidence import AssumedRegionEvidence, SetRegionEvidence
 
     kinds = {f.key: f.kind for f in ent.fields}
     kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
@@ -2291,10 +2352,11 @@ def _assumed_region_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int
     def cols(*targets: str) -> tuple[int, ...]:
         return tuple(columns[j] for j, c in enumerate(mapping.columns) if c.target in targets)
 
-    return AssumedRegionEvidence(
+    more = {"address_cols": cols("address", "customer_address")} if set_region else {}
+    return (SetRegionEvidence if set_region else AssumedRegionEvidence)(
         region, phone, tuple(columns[j] for j, c in enumerate(mapping.columns) if c.header in country),
         cols("email", "customer_email"), cols("city", "customer_city", "province", "customer_province"),
-        cols("postal_code", "customer_postal_code"), headers=tuple(c.header for c in mapping.columns))
+        cols("postal_code", "customer_postal_code"), headers=tuple(c.header for c in mapping.columns), **more)
 
 
 def _email_countries(pev) -> dict | None:

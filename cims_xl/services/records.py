@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 from typing import Any, Iterable, Sized
 
+from ..domain.legal_forms import company_by_name
 from ..domain.models import for_update, validate_record
 from ..domain.normalize import has_phone_extension
 from ..domain.schema import CUSTOMER, ENTITIES, Entity, entity, format_id, kind_of_id, normalize_id
@@ -208,6 +209,8 @@ def create_customer(session: Session, data: dict, *, allow_duplicate: bool = Fal
     (Conflict naming it) and `allow_duplicate` is not given; the import and the
     sheet's Save find duplicates their own way. `context` as for `validate_record`."""
     context = _with_phone_region(session, context)
+    if company_by_name(data):
+        data = {**data, "type": "Company"}     # "Acme GmbH", as the import types it
     if not allow_duplicate:
         from .search import search_customers
 
@@ -224,6 +227,10 @@ def update_customer(session: Session, record_id: str, changes: dict, *, allow_du
     is another customer's (Conflict naming it, as `create_customer` says it) and
     `allow_duplicate` is not given. A value the customer has already is no conflict."""
     context = _with_phone_region(session, context)
+    if changes.get("name") and company_by_name(changes):
+        current = session.store.fetch_record(CUSTOMER, normalize_id(record_id))
+        if current is not None and company_by_name(changes, current.get("type")):
+            changes = {**changes, "type": "Company"}    # renamed "Acme GmbH": as the import types it
     if not allow_duplicate and any(changes.get(k) not in (None, "") for k in ("email", "phone", "mobile")):
         rid = normalize_id(record_id)
         current = session.store.fetch_record(CUSTOMER, rid)
