@@ -548,6 +548,30 @@ def email_key(email: object) -> str:
     return text
 
 
+# Mailboxes of a role, not of a person: RFC 2142 §3–5 (info, marketing, sales, support,
+# abuse, noc, security, postmaster, hostmaster, usenet, news, webmaster, www, uucp, ftp)
+# and the role names businesses commonly give them, in the languages cims reads.
+ROLE_MAILBOXES = frozenset({
+    "info", "marketing", "sales", "support", "abuse", "noc", "security", "postmaster", "hostmaster",
+    "usenet", "news", "webmaster", "www", "uucp", "ftp",
+    "office", "contact", "contacts", "hello", "admin", "team", "billing", "accounts", "accounting",
+    "enquiries", "enquiry", "inquiries", "inquiry", "service", "services", "help", "helpdesk",
+    "reception", "orders", "order", "mail", "hr", "jobs", "careers", "press", "invoices", "invoice",
+    "kontakt", "buero", "büro", "bureau", "contacto", "ventas", "vendas", "vente", "ventes",
+    "verkauf", "vertrieb", "rechnung", "secretariat", "sekretariat", "kefu", "bangong",
+})
+
+
+def is_role_mailbox(email: object) -> bool:
+    """Whether an address is a role's mailbox several people may share ("info@acme.com",
+    "sales-eu@…", "Office@…"): its part before @, up to a ".", "-", "_" or "+", is one of
+    ROLE_MAILBOXES (RFC 2142 and common role names)."""
+    if not isinstance(email, str) or "@" not in email:
+        return False
+    local = email.rpartition("@")[0].casefold()
+    return re.split(r"[.\-_+]", local, maxsplit=1)[0] in ROLE_MAILBOXES
+
+
 _PERSONAL_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.PAGER,
                              phonenumbers.PhoneNumberType.PERSONAL_NUMBER})
 

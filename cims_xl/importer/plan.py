@@ -27,7 +27,7 @@ from ..domain import normalize as nz
 from ..domain.invisible import code_key, code_text
 from ..domain.duplicates import (OTHER, UNSURE, company_core, company_key, company_name, company_parts,
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
-                                 parse_name, same_company, simplified, two_people as _two_people,
+                                 parse_name, same_company, simplified, two_people as _two_people, is_role_mailbox,
                                  written_key)
 from ..domain.legal_forms import legal_form
 from ..domain.models import MAX_TEXT, validate_record
@@ -1380,6 +1380,10 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
     return keys
 
 
+def _yes() -> bool:
+    return True
+
+
 def _shareable(kind: str, clean: dict, h: int) -> bool:
     """Whether the number of a clean customer or contact whose duplicate key is `h` may
     belong to several people (domain.duplicates.may_be_shared): a landline, not a mobile."""
@@ -1476,6 +1480,7 @@ class Planner:
         self._row_who: dict[int, tuple[str, str, bool]] = {}
         self._store_who: dict[int, tuple[str, str, bool]] = {}
         self.shared_phones = 0      # rows imported beside another name with their landline
+        self.shared_mailboxes = 0   # ... with a role's mailbox (info@, sales@)
         self.maybe_same = 0         # rows kept apart from a holder whose name may be theirs
         self.maybe_examples: list[str] = []
         self._cities: CityNamesakes | None = None   # Chinese companies, stored and of this file
@@ -1502,7 +1507,7 @@ class Planner:
                     for _how, h in customer_keys({"name": name, "company": company, "email": email,
                                                   "phone": phone, "mobile": mobile, "type": kind}):
                         idx.add(h, seq)
-                    if phone or mobile:
+                    if phone or mobile or is_role_mailbox(email):
                         self._store_who[seq] = (name or "", email_key(email),
                                                 kind == "Company" or is_its_company(name, company))
             else:
@@ -1516,7 +1521,8 @@ class Planner:
                         nth = counts[base] = counts.get(base, -1) + 1
                     for _how, h in _record_keys(self.ent.kind, r, nth):
                         idx.add(h, seq)
-                    if self.ent.kind == "contact" and (r.get("phone") or r.get("mobile")):
+                    if self.ent.kind == "contact" and (r.get("phone") or r.get("mobile")
+                                                       or is_role_mailbox(r.get("email"))):
                         self._store_who[seq] = (r.get("name") or "", email_key(r.get("email")), False)
             idx.flush()
             self._store_index = idx
@@ -1635,6 +1641,8 @@ class Planner:
             match_row = match_seq = None
             how_row = how_seq = None
             shared: list[str] = []          # phones this row shares with another name
+            mailbox: list[str] = []         # ... and a role's mailbox
+            role_mailbox = people and is_role_mailbox(clean.get("email"))
             me = ((clean.get("name") or "", email_key(clean.get("email")),
                    clean.get("type") == "Company" or is_its_company(clean.get("name"), clean.get("company")))
                   if people else ("", "", False))
@@ -1654,6 +1662,15 @@ class Planner:
                         if s is not None and (two := _two_people(me, self._store_who.get(s),
                                                                  lambda: _shareable(self.ent.kind, keyed, h))):
                             (maybe if two == UNSURE else shared).append(format_id(self.ent, s))
+                            s = None
+                    elif people and how == "email" and role_mailbox and (r is not None or s is not None):
+                        # a role's mailbox (info@, sales@) several people share: another
+                        # name is another person, as with a switchboard number
+                        if r is not None and (two := _two_people(me, row_who.get(r), _yes)):
+                            (maybe if two == UNSURE else mailbox).append(f"row {r}")
+                            r = None
+                        if s is not None and (two := _two_people(me, self._store_who.get(s), _yes)):
+                            (maybe if two == UNSURE else mailbox).append(format_id(self.ent, s))
                             s = None
                     if r is not None and (match_row is None or r < match_row):
                         match_row, how_row = r, how
@@ -1689,6 +1706,11 @@ class Planner:
                 warned = {**(warned or {}), self._phone_label(): (
                     "the same phone as " + ", ".join(shared) + " under another name "
                     f"(a shared number): imported as a separate {self.ent.label}")}
+            if mailbox := [w for w in dict.fromkeys(mailbox) if w not in maybe]:
+                self.shared_mailboxes += 1
+                warned = {**(warned or {}), self._email_label(): (
+                    "the same email as " + ", ".join(mailbox) + " under another name "
+                    f"(a role's shared mailbox): imported as a separate {self.ent.label}")}
             if maybe:
                 warned = self._maybe_same(number, me[0], list(dict.fromkeys(maybe)), row_who, warned)
             if self.ent.kind == "customer" and not me[0].isascii():
@@ -1700,7 +1722,7 @@ class Planner:
             planned.creates.append((out, clean))
             for _how, h in keys:
                 pending.setdefault(h, number)
-            if people and (clean.get("phone") or clean.get("mobile")):
+            if people and (clean.get("phone") or clean.get("mobile") or role_mailbox):
                 row_who[number] = me
 
         if planned.updates:
@@ -1886,6 +1908,10 @@ class Planner:
         if self.linker is not None:
             out += self.linker.inferences()
         return out
+
+    def _email_label(self) -> str:
+        """The file's email column, as the summary names columns."""
+        return self.prep.source_of.get("email") or "Email"
 
     def _phone_label(self) -> str:
         """The file's phone column(s), as the summary names columns."""

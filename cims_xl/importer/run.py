@@ -2266,6 +2266,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "decided": f"{planner.shared_phones} row(s) imported as {kind}s of their own, with a warning",
                 "evidence": "the same landline as another row or record under another name (a switchboard, "
                             "a family's phone); the same name, or a mobile, is a duplicate"})
+        if planner.shared_mailboxes:
+            kind = "contact" if ent.kind == "contact" else "customer"
+            result.inferences.append({
+                "what": "shared mailboxes",
+                "decided": f"{planner.shared_mailboxes} row(s) imported as {kind}s of their own, with a warning",
+                "evidence": "the same role's mailbox (info@, sales@, office@…: RFC 2142 names) as another row or "
+                            "record under another name; the same name is a duplicate"})
         result.inferences += planner.identity_inferences()
         if report is not None:
             report.close()

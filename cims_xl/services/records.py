@@ -249,7 +249,7 @@ def _ensure_no_customer_has(session: Session, clean: dict, done: str, itself: st
     mobile of `clean` (clean values): the email as the import's duplicate check reads
     addresses (domain.duplicates.email_key: case, a domain in IDNA's ASCII form, Gmail's
     dots and "+tag"), a number as stored (E.164). `done`: what was not done ("added")."""
-    from ..domain.duplicates import email_key
+    from ..domain.duplicates import email_key, is_role_mailbox
     from .search import search_customers
 
     for how in ("email", "phone", "mobile"):
@@ -264,7 +264,9 @@ def _ensure_no_customer_has(session: Session, clean: dict, done: str, itself: st
                                                                for k in ("phone", "mobile")}
             if same in theirs:
                 _conflict(other["id"], f"this {'phone' if how == 'mobile' else how}", done,
-                          "" if how == "email" else " (a number several people share: a switchboard, a family's phone)")
+                          (" (a role's mailbox several people share: info@, sales@)" if is_role_mailbox(value)
+                           else "") if how == "email"
+                          else " (a number several people share: a switchboard, a family's phone)")
     _same_mailbox(session, clean.get("email"), done, itself)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, NamedTuple
 
-from ..domain.duplicates import email_key, is_its_company, may_be_shared, two_people
+from ..domain.duplicates import email_key, is_its_company, is_role_mailbox, may_be_shared, two_people
 from ..domain.schema import CONTACT, CUSTOMER, entity, format_id
 from .records import create_many, list_records
 from .session import Session
@@ -75,7 +75,8 @@ class NewRowDuplicates:
 
     The rules are those of `cims customer add` and of the import (domain.duplicates):
     the same email address (`email_key`: case, IDNA domains, Gmail's dots and +tags) is
-    one person; the same phone or mobile number (E.164, either field) is one person
+    one person, but for a role's mailbox (info@, sales@: `is_role_mailbox`) under another
+    name; the same phone or mobile number (E.164, either field) is one person
     unless `two_people` says the names are two people who share it (a landline under
     another name, or a mobile with two different emails). A contact is a duplicate only
     of a contact of the same customer. Records deleted are not matched.
@@ -141,9 +142,13 @@ class NewRowDuplicates:
     def find(self, values: dict) -> Duplicate | None:
         """The record `values` (a validated new row) duplicates, or None."""
         key = self._email(values)
-        if key is not None and key in self._emails:
-            return Duplicate(self._emails[key], "email", ("email",))
         me = self._holder(values)
+        if key is not None and key in self._emails:
+            held = self._emails[key]
+            # a role's mailbox (info@, sales@) under another name is another person
+            # sharing it, as the import decides (domain.duplicates.is_role_mailbox)
+            if not (is_role_mailbox(values.get("email")) and two_people(me, self._who.get(held), _always)):
+                return Duplicate(held, "email", ("email",))
         for number, fields in self._numbers(values).items():
             for record_id in self._phones.get(number, ()):
                 if two_people(me, self._who.get(record_id), _shareable(number[1])) is None:
@@ -153,6 +158,10 @@ class NewRowDuplicates:
     def add(self, values: dict, record_id: str) -> None:
         """Count a record just created from `values` for the rows after it."""
         self._remember(values, record_id)
+
+
+def _always() -> bool:
+    return True
 
 
 def _shareable(number: str) -> Callable[[], bool]:
