@@ -704,6 +704,8 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
     if "\x00" in text[:4096]:
         raise ImportRefused(f"{path.name} is not a text file (it contains binary data); "
                             "open it in Excel and save it as .xlsx or .csv")
+    if _pipe_table(text):
+        return _pipe_sheet(path, encoding, errors, decided.evidence)
     delimiter = _sniff_delimiter(text)
     # Windows-1258 writes Vietnamese tone marks as separate characters ("a" + U+0323);
     # composed ("ạ") they compare, search and display as people type them.
@@ -1040,6 +1042,60 @@ def _json_sheet(path: Path, doc, sheet: str | int | None, encoding: str, evidenc
     return RawSheet(path, "json", chosen if len(names) > 1 or chosen != "records" else None, names,
                     encoding=encoding, encoding_evidence=evidence, sheet_evidence=sheet_evidence,
                     _rows_factory=read)
+
+
+# ----- tables drawn with | and ruled lines ------------------------------------------------
+# SAP's list output, a Markdown table, a database console's result:
+#   ------------------------------        |---|---|        +----+------+
+#   | Order No | Customer | Amount |       | a | b |        | id | name |
+_PIPE_RULE = re.compile(r"^\s*[|+]?(?:[\s:]*[-=]{3,}[\s:]*[|+]?)+\s*$")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def _pipe_table(text: str) -> bool:
+    """Whether the file's first lines are a table drawn with "|" between cells and at its
+    ends, and lines of dashes (SAP list output, Markdown, database consoles): at least
+    two such rows of one width, and most non-blank lines such rows or rules (a title
+    above is allowed)."""
+    lines = [ln for ln in text.splitlines()[:60] if ln.strip()]
+    rows = [ln for ln in lines if _PIPE_ROW.match(ln) and ln.count("|") >= 3]
+    rules = [ln for ln in lines if _PIPE_RULE.match(ln)]
+    if len(rows) < 2 or len(rows) + len(rules) < 0.6 * len(lines):
+        return False
+    widths = [_pipe_cells(ln) for ln in rows]
+    return len({len(w) for w in widths}) == 1
+
+
+def _pipe_cells(line: str) -> list[str]:
+    """The cells of one drawn row ("| 1001 | Ann Lee |" -> ["1001", "Ann Lee"]), spaces
+    around each taken off."""
+    inner = line.strip()[1:-1]
+    return [c.strip() for c in inner.split("|")]
+
+
+def _pipe_sheet(path: Path, encoding: str, errors: str, evidence: str | None) -> RawSheet:
+    """A drawn table (`_pipe_table`) as rows: each "| … |" line its cells, a ruled line an
+    empty row (so row numbers stay the file's lines), any other line (a title) one cell."""
+    def rows() -> Iterator[tuple[int, list]]:
+        with open(path, "r", encoding=encoding, errors=errors, newline="") as f:
+            for n, line in enumerate(f, start=1):
+                line = line.rstrip("\r\n")
+                if n == 1:
+                    line = line.lstrip("\ufeff")
+                if _PIPE_ROW.match(line) and line.count("|") >= 3:
+                    cells = _pipe_cells(line)
+                    if len(cells) > MAX_COLUMNS:
+                        check_row_width(len(cells), n, path.name)
+                    yield n, cells
+                elif not line.strip() or _PIPE_RULE.match(line):
+                    yield n, []
+                else:
+                    yield n, [line.strip()]
+
+    return RawSheet(path, "csv", None, [], encoding=encoding, delimiter="|", encoding_evidence=evidence,
+                    sheet_evidence="a table drawn with | between cells and ruled lines (SAP list output, "
+                                   "Markdown, a database console): the ruled lines are no rows",
+                    _rows_factory=rows)
 
 
 def _sniff_delimiter(text: str) -> str:

@@ -2413,6 +2413,9 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
     if src.format == "html":
         out.append({"what": "kind of file", "decided": "web page (HTML table)",
                     "evidence": "the file starts with HTML, whatever its name"})
+    if src.format == "csv" and src.delimiter == "|" and src.sheet_evidence:
+        out.append({"what": "kind of file", "decided": "text table drawn with | and ruled lines",
+                    "evidence": src.sheet_evidence})
     if src.format == "jsonl":
         out.append({"what": "kind of file", "decided": "JSON Lines (one record per line)",
                     "evidence": src.sheet_evidence or ""})
