@@ -230,6 +230,20 @@ def _era_checked(value, day, info: ValidationInfo):
           f"write the date in the Common Era (YYYY-MM-DD) or with พ.ศ. before its year: {shown!r}")
 
 
+def _parsed(parse, value, moved, info: ValidationInfo, *args):
+    """`parse(moved, *args)`; a refusal of a text with a Buddhist-era year (2400–2700)
+    where no calendar was decided says that year's Common Era one as well."""
+    try:
+        return parse(moved, *args)
+    except ValueError as exc:
+        if (isinstance(value, str) and not (_ctx(info).get("calendars") or {}).get(info.field_name)
+                and nz.era_years(value)[0] and not nz.buddhist_marked(value)):
+            year = int(next(y for y in re.findall(r"(?<!\d)\d{4}(?!\d)", value) if int(y) in _BUDDHIST_YEARS))
+            raise ValueError(f"{exc}; the year {year} also looks like the Thai Buddhist era ({year} BE is "
+                             f"{year - 543}): write the date YYYY-MM-DD in the Common Era") from None
+        raise
+
+
 def _roc_refusal(value) -> None:
     """A text starting with a three-digit year ("113/03/05") named as Taiwan's Minguo year."""
     if isinstance(value, str) and _ROC_FIRST.match(value):
@@ -252,7 +266,7 @@ def _date(value, info):
     moved = _calendar_for(info, _compact_for(info, value))
     if moved is value:
         _roc_refusal(value)
-    return _in_calendar(_era_checked(value, nz.parse_date(moved, _order_for(info)), info))
+    return _in_calendar(_era_checked(value, _parsed(nz.parse_date, value, moved, info, _order_for(info)), info))
 
 
 @_guard
@@ -269,7 +283,8 @@ def _datetime(value, info):
             _roc_refusal(value)
         value = moved
     ctx = _ctx(info)
-    out = _in_calendar(nz.parse_datetime(value, _order_for(info), ctx.get("tz"), ctx.get("zoneless")))
+    out = _in_calendar(_parsed(nz.parse_datetime, written, value, info, _order_for(info), ctx.get("tz"),
+                               ctx.get("zoneless")))
     return _era_checked(written, out, info)
 
 
