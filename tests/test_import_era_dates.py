@@ -77,6 +77,18 @@ def test_a_taiwan_file_with_two_digit_minguo_years_stops_naming_the_option_that_
     assert order_dates(admin) == {"T1": dt.date(2006, 12, 31), "T2": dt.date(2007, 1, 5)}
 
 
+@pytest.mark.parametrize("shape", ["csv", "xlsx"])
+@pytest.mark.parametrize("first, second", [("95年12月31日", "96年1月5日"), ("95.12.31", "96.1.5"), ("95-12-31", "96-01-05")])
+def test_two_digit_minguo_years_in_other_shapes_stop_too(admin, tmp_path, shape, first, second):
+    path = write(tmp_path, shape, [["訂單編號", "訂單日期", "客戶", "金額"],
+                                   ["T1", first, "陳小明", "NT$1,500"], ["T2", second, "林美玲", "NT$200"]])
+    with pytest.raises(ImportRefused, match="'訂單日期'.*--calendar roc"):
+        import_file(admin, path, kind="orders")
+    assert order_dates(admin) == {}
+    import_file(admin, path, kind="orders", calendar="roc")
+    assert order_dates(admin) == {"T1": dt.date(2006, 12, 31), "T2": dt.date(2007, 1, 5)}
+
+
 def test_calendar_gregorian_reads_two_digit_years_as_written_and_without_taiwan_nothing_stops(admin, tmp_path):
     path = write(tmp_path, "csv", [["Order No", "Order Date", "Customer", "Amount"],
                                    ["T1", "95/12/31", "Ann", "TWD 5"]])
@@ -93,7 +105,7 @@ def test_calendar_gregorian_reads_two_digit_years_as_written_and_without_taiwan_
 
 
 @pytest.mark.parametrize("shape", ["csv", "xlsx"])
-@pytest.mark.parametrize("minguo", ["113/03/05", "民國113年3月5日", "民国113年3月5日", "中華民國113年3月5日"])
+@pytest.mark.parametrize("minguo", ["113/03/05", "113年3月5日", "民國113年3月5日", "民国113年3月5日", "中華民國113年3月5日"])
 def test_two_digit_years_beside_minguo_dates_of_their_column_are_minguo_years(admin, tmp_path, shape, minguo):
     path = write(tmp_path, shape, [["訂單編號", "訂單日期", "客戶", "金額"],
                                    ["T1", minguo, "陳小明", "TWD 1,500"], ["T2", "95/12/31", "林美玲", "TWD 200"],

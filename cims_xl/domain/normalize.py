@@ -2025,8 +2025,12 @@ def _domain_region(domain: str) -> str | None:
 # "R6.3.5") and "民國113年3月5日" name their calendar and are read by parse_date itself.
 CALENDAR_SHIFTS = {"buddhist": -543, "roc": 1911, "gregorian": 0}
 _FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
-ROC_YEAR_FIRST = re.compile(r"^\s*(?P<y>\d{2,3})(?P<rest>[-/.]\d{1,2}[-/.]\d{1,2}(?!\d).*)$", re.S)
-_ROC_THREE_DIGITS = re.compile(r"^\s*1\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:\s.*)?$", re.S)
+# "113/03/05", "113.3.5" and "113年3月5日" (as Taiwan writes dates without 民國).
+_MONTH_DAY = r"(?:[-/.]\d{1,2}[-/.]\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?)"
+ROC_YEAR_FIRST = re.compile(rf"^\s*(?P<y>\d{{2,3}})(?P<rest>{_MONTH_DAY}(?!\d).*)$", re.S)
+_ROC_THREE_DIGITS = re.compile(rf"^\s*1\d\d{_MONTH_DAY}(?:\s.*)?$", re.S)
+# "95/12/31", "95年12月31日": two digits first, then month and day (a year first under YMD).
+SHORT_YEAR_FIRST = re.compile(rf"^\s*\d\d(?P<sep>{_MONTH_DAY})(?:\s.*)?$", re.S)
 
 
 def era_years(text: str) -> tuple[bool, bool]:

@@ -429,9 +429,6 @@ class _RowNumbers:
 
 
 BUDDHIST = "Thai Buddhist era"          # the calendar words of a date naming it ("พ.ศ. 2567")
-# "95/12/31": two digits first, then month and day: a year first under YMD, which in a
-# Taiwanese file may be a Minguo year (95 = 2006) as well as 1995.
-_SHORT_FIRST = re.compile(r"^\s*\d{2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}(?:\s.*)?$", re.S)
 
 
 class _DateEvidence:
@@ -462,6 +459,7 @@ class _DateEvidence:
         self.roc_count = 0
         self.short_first: list[str] = []   # "95/12/31": a two-digit first part (a year under YMD), a few
         self.short_first_count = 0
+        self.short_year_word = 0           # of them written "95年12月31日"
         self.named_eras: dict[str, list[str]] = {}   # calendar words -> a few values naming their era
         self.named_count: dict[str, int] = {}
         self.shapes: set[tuple[str, int]] = set()   # (separator, digits of the year) of "a/b/y" values
@@ -530,8 +528,11 @@ class _DateEvidence:
                 self.common_count += 1
                 if len(self.common) < 3:
                     self.common.append(v)
-            if _SHORT_FIRST.match(v):
+            if short := nz.SHORT_YEAR_FIRST.match(v):
+                # "95/12/31": a year first under YMD, "95年12月31日" in any order; in a
+                # Taiwanese file a Minguo year (95 = 2006) as well as 1995
                 self.short_first_count += 1
+                self.short_year_word += "年" in short["sep"]
                 if len(self.short_first) < 3:
                     self.short_first.append(v)
             if nz.roc_year_first(v):
@@ -1359,7 +1360,8 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                 decided[target] = (given, said + [{"what": what, "decided": given, "evidence": "--calendar"}])
             continue
         named_roc = "Minguo (ROC) year" in ev.named_eras
-        short_roc = ev.short_first_count and orders.get(target) == "YMD" and (taiwan or ev.roc_count)
+        short_roc = (ev.short_year_word or ev.short_first_count and orders.get(target) == "YMD") and (
+            taiwan or ev.roc_count)
         if ev.roc_count or short_roc:
             examples = ", ".join(repr(v) for v in (ev.roc or ev.short_first))
             if ev.roc_count and (ev.common_count or ev.era_count):
