@@ -193,3 +193,13 @@ def test_any_day_written_with_a_thai_month_or_the_buddhist_era_named_reads_back(
     if nz.buddhist_marked(text):
         assert nz.parse_date(text) == day
     assert nz.parse_date(nz.from_calendar(text, "buddhist")) == day
+
+
+def test_calendar_roc_leaves_a_day_first_column_of_a_taiwanese_file_as_written(admin, tmp_path):
+    path = write(tmp_path, "csv", [["Order No", "Order Date", "Ship Date", "Customer", "Amount"],
+                                   ["T1", "95/12/31", "31/12/24", "陳小明", "TWD 5"],
+                                   ["T2", "96/01/05", "05/01/24", "林美玲", "TWD 6"]])
+    import_file(admin, path, kind="orders", calendar="roc")
+    got = {r["order_number"]: (r["order_date"], r["ship_date"]) for r in records.list_records(admin, "order")}
+    assert got == {"T1": (dt.date(2006, 12, 31), dt.date(2024, 12, 31)),
+                   "T2": (dt.date(2007, 1, 5), dt.date(2024, 1, 5))}

@@ -1355,13 +1355,14 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                  "evidence": f"{ev.named_count[words]} value(s) name it, such as "
                              + ", ".join(repr(v) for v in found)}
                 for words, found in ev.named_eras.items()]
+        # "95/12/31" read year first (or "95年12月31日"): a Minguo year too, in a Taiwanese file
+        short_years = bool(ev.short_year_word or ev.short_first_count and orders.get(target) == "YMD")
         if given:
-            if said or ev.era_count or ev.roc_count or (ev.short_first_count and taiwan):
+            if said or ev.era_count or ev.roc_count or short_years:
                 decided[target] = (given, said + [{"what": what, "decided": given, "evidence": "--calendar"}])
             continue
         named_roc = "Minguo (ROC) year" in ev.named_eras
-        short_roc = (ev.short_year_word or ev.short_first_count and orders.get(target) == "YMD") and (
-            taiwan or ev.roc_count)
+        short_roc = short_years and (taiwan or ev.roc_count)
         if ev.roc_count or short_roc:
             examples = ", ".join(repr(v) for v in (ev.roc or ev.short_first))
             if ev.roc_count and (ev.common_count or ev.era_count):
