@@ -203,3 +203,11 @@ def test_calendar_roc_leaves_a_day_first_column_of_a_taiwanese_file_as_written(a
     got = {r["order_number"]: (r["order_date"], r["ship_date"]) for r in records.list_records(admin, "order")}
     assert got == {"T1": (dt.date(2006, 12, 31), dt.date(2024, 12, 31)),
                    "T2": (dt.date(2007, 1, 5), dt.date(2024, 1, 5))}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dates(min_value=dt.date(1922, 1, 1), max_value=dt.date(2110, 12, 31)),
+       st.sampled_from(["{y}/{m:02d}/{d:02d}", "{y}.{m}.{d}", "{y}年{m}月{d}日", "民國{y}年{m}月{d}日"]))
+def test_any_day_written_in_minguo_years_reads_back_under_the_roc_calendar(day, shape):
+    text = shape.format(y=day.year - 1911, m=day.month, d=day.day)
+    assert nz.parse_date(nz.from_calendar(text, "roc"), "YMD") == day
