@@ -31,8 +31,8 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from . import mapping as mp
-from . import (calendar_evidence, compact_dates, file_language, ledger_marks, parallel, plan, refunds, row_currency, shop_orders,
-               tag_columns)
+from . import (calendar_evidence, compact_dates, file_language, ledger_marks, parallel, plan, refunds, row_currency,
+               shop_orders, tag_columns)
 from . import group_header, group_headings, header_evidence, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
