@@ -210,6 +210,48 @@ FIRST_YEAR, LAST_YEAR = 1800, 2999
 _HIJRI_YEARS = range(1300, 1500)
 
 
+# Years of the Thai Buddhist era today (BE = CE + 543): as Common Era years they are
+# centuries ahead. Stored as written only when the field's calendar says Gregorian
+# (import's --calendar gregorian); otherwise refused naming the era.
+_BUDDHIST_YEARS = range(2400, 2701)
+# A three-digit year first ("113/03/05"): Taiwan's Minguo count (year + 1911).
+_ROC_FIRST = re.compile(r"^\s*1\d\d\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}")
+
+
+def _era_checked(value, day, info: ValidationInfo):
+    """`day` (read from `value`) unless its year is only another calendar's: a Buddhist-era
+    year (2569) where no calendar was decided for the field; ValueError naming the era."""
+    if day is None or day.year not in _BUDDHIST_YEARS:
+        return day
+    if (_ctx(info).get("calendars") or {}).get(info.field_name) == "gregorian":
+        return day
+    shown = str(value).strip()[:40] if isinstance(value, str) else day.isoformat()
+    _fail(f"the year {day.year} looks like the Thai Buddhist era ({day.year} BE is {day.year - 543}); "
+          f"write the date in the Common Era (YYYY-MM-DD) or with พ.ศ. before its year: {shown!r}")
+
+
+def _parsed(parse, value, moved, info: ValidationInfo, *args):
+    """`parse(moved, *args)`; a refusal of a text with a Buddhist-era year (2400–2700)
+    where no calendar was decided says that year's Common Era one as well."""
+    try:
+        return parse(moved, *args)
+    except ValueError as exc:
+        if (isinstance(value, str) and not (_ctx(info).get("calendars") or {}).get(info.field_name)
+                and nz.era_years(value)[0] and not nz.buddhist_marked(value)):
+            year = int(next(y for y in re.findall(r"(?<!\d)\d{4}(?!\d)", value) if int(y) in _BUDDHIST_YEARS))
+            raise ValueError(f"{exc}; the year {year} also looks like the Thai Buddhist era ({year} BE is "
+                             f"{year - 543}): write the date YYYY-MM-DD in the Common Era") from None
+        raise
+
+
+def _roc_refusal(value) -> None:
+    """A text starting with a three-digit year ("113/03/05") named as Taiwan's Minguo year."""
+    if isinstance(value, str) and _ROC_FIRST.match(value):
+        year = int(value.strip()[:3])
+        _fail(f"{value.strip()[:40]!r} starts with a three-digit year, as Taiwan's Minguo count writes "
+              f"({year} is {year + 1911}): write it 民國{year}年… or in the Common Era (YYYY-MM-DD)")
+
+
 def _in_calendar(day):
     if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
         hint = (" (it looks like a Hijri or Persian calendar year: cims reads Gregorian dates, and Thai or "
@@ -221,19 +263,29 @@ def _in_calendar(day):
 
 @_guard
 def _date(value, info):
-    return _in_calendar(nz.parse_date(_calendar_for(info, _compact_for(info, value)), _order_for(info)))
+    moved = _calendar_for(info, _compact_for(info, value))
+    if moved is value:
+        _roc_refusal(value)
+    return _in_calendar(_era_checked(value, _parsed(nz.parse_date, value, moved, info, _order_for(info)), info))
 
 
 @_guard
 def _datetime(value, info):
     """context "tz": the zone a time without one is taken in (default UTC); "zoneless":
     a Counter of the values read so ("times", "dates"), for the import's summary."""
+    written = value
     if isinstance(value, nz.DayAndTime):        # a date column and a time column
+        written = value.day
         value = value._replace(day=_calendar_for(info, _compact_for(info, value.day)))
     else:
-        value = _calendar_for(info, _compact_for(info, value))
+        moved = _calendar_for(info, _compact_for(info, value))
+        if moved is value:
+            _roc_refusal(value)
+        value = moved
     ctx = _ctx(info)
-    return _in_calendar(nz.parse_datetime(value, _order_for(info), ctx.get("tz"), ctx.get("zoneless")))
+    out = _in_calendar(_parsed(nz.parse_datetime, written, value, info, _order_for(info), ctx.get("tz"),
+                               ctx.get("zoneless")))
+    return _era_checked(written, out, info)
 
 
 def _decimal_for(info: ValidationInfo) -> str | None:

@@ -1400,6 +1400,8 @@ _YEAR_WORD = re.compile(r"(?<=\d)\s*(?:г\.?|года|год|р\.?|року|рі
 
 def _date_text(raw: str) -> str:
     text = without_format(_nfkc(raw)).strip()
+    if _THAI_LETTERS.search(text) or _BE_MARK.search(text):
+        text = _thai_date_text(text, raw)
     if not text.isascii() or " r" in text or " R" in text:
         text = _YEAR_WORD.sub("", text).strip()
     if text[-1:] == "." or ". " in text:
@@ -2027,8 +2029,12 @@ def _domain_region(domain: str) -> str | None:
 # "R6.3.5") and "民國113年3月5日" name their calendar and are read by parse_date itself.
 CALENDAR_SHIFTS = {"buddhist": -543, "roc": 1911, "gregorian": 0}
 _FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
-ROC_YEAR_FIRST = re.compile(r"^\s*(?P<y>\d{2,3})(?P<rest>[-/.]\d{1,2}[-/.]\d{1,2}(?!\d).*)$", re.S)
-_ROC_THREE_DIGITS = re.compile(r"^\s*1\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:\s.*)?$", re.S)
+# "113/03/05", "113.3.5" and "113年3月5日" (as Taiwan writes dates without 民國).
+_MONTH_DAY = r"(?:[-/.]\d{1,2}[-/.]\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?)"
+ROC_YEAR_FIRST = re.compile(rf"^\s*(?P<y>\d{{2,3}})(?P<rest>{_MONTH_DAY}(?!\d).*)$", re.S)
+_ROC_THREE_DIGITS = re.compile(rf"^\s*1\d\d{_MONTH_DAY}(?:\s.*)?$", re.S)
+# "95/12/31", "95年12月31日": two digits first, then month and day (a year first under YMD).
+SHORT_YEAR_FIRST = re.compile(rf"^\s*\d\d(?P<sep>{_MONTH_DAY})(?:\s.*)?$", re.S)
 
 
 def era_years(text: str) -> tuple[bool, bool]:
@@ -2042,6 +2048,48 @@ def roc_year_first(text: str) -> bool:
     """Whether a date text starts with a three-digit year of 100–199 ("113/03/05"): a
     Minguo (ROC) year, as Taiwan writes dates; no other calendar in use writes one."""
     return bool(_ROC_THREE_DIGITS.match(text))
+
+
+# The Buddhist era named in a date: Thai "พ.ศ." (พุทธศักราช), or "BE"/"B.E." beside
+# its year ("5 มี.ค. พ.ศ. 2567", "2567-03-05 BE").
+_BE_MARK = re.compile(r"(?:พ\.\s*ศ\.?|พุทธศักราช|(?<![A-Za-z])B\.?\s?E\.?(?![A-Za-z]))")
+_THAI_LETTERS = re.compile("[\u0E00-\u0E7F]")
+_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@functools.cache
+def _thai_months() -> re.Pattern[str]:
+    """Thai month names and abbreviations ("มีนาคม", "มี.ค."), every width and context,
+    longest first (CLDR via babel). Thai is not in _DATE_LOCALES: `_fold` drops its
+    vowel marks, and "มี.ค." (March) would fold to "ม.ค." (January)."""
+    from babel import Locale
+
+    loc = Locale.parse("th")
+    names = {name: number for context in ("format", "stand-alone") for width in ("wide", "abbreviated")
+             for number, name in loc.months[context][width].items()}
+    _thai_months.numbers = names
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+
+def buddhist_marked(text: str) -> bool:
+    """Whether a date text names the Buddhist era ("พ.ศ. 2567", "2567-03-05 BE")."""
+    return bool(_BE_MARK.search(text)) and bool(_FOUR_DIGIT_YEAR.search(text))
+
+
+def _thai_date_text(text: str, raw: str) -> str:
+    """A date text with its Thai month name in English ("5 มี.ค. 2567" -> "5 Mar 2567")
+    and, where it names the Buddhist era ("พ.ศ. 2567", "BE"), the marker dropped and its
+    year moved to the Common Era (2567 -> 2024). ValueError for a marked year outside
+    2400–2700 (BE 2024 would be 1481)."""
+    months = _thai_months()
+    text = months.sub(lambda m: f" {_ENGLISH_MONTHS[_thai_months.numbers[m.group(0)] - 1]} ", text)
+    if _BE_MARK.search(text):
+        text = _BE_MARK.sub(" ", text)
+        match = _FOUR_DIGIT_YEAR.search(text)
+        if match is None or not 2400 <= int(match.group(1)) <= 2700:
+            raise ValueError(_problem("not a date: a Buddhist-era year is 2400–2700 (2567 is 2024)", raw))
+        text = text[:match.start()] + str(int(match.group(1)) + CALENDAR_SHIFTS["buddhist"]) + text[match.end():]
+    return " ".join(text.split())
 
 
 def from_calendar(value: object, calendar: str | None) -> object:
@@ -2059,6 +2107,8 @@ def from_calendar(value: object, calendar: str | None) -> object:
             raise ValueError(_problem("not a date: 29 February in a year that has none", value)) from None
     if not shift or not isinstance(value, str):
         return value
+    if _BE_MARK.search(value) or era_date_named(value):
+        return value               # names its own era: read by parse_date as it says
     if calendar == "roc":
         match = ROC_YEAR_FIRST.match(value)
         return f"{int(match['y']) + shift}{match['rest']}" if match else value
@@ -2076,6 +2126,13 @@ _ERA_DATE = re.compile(
     r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHR])\s*(?P<n>\d{1,2}|元)"
     r"(?:\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日|(?P<s>[./-])(?P<m2>\d{1,2})(?P=s)(?P<d2>\d{1,2}))$")
 _MINGUO_DATE = re.compile(r"^(?:中華)?民[國国]\s*(?P<n>\d{1,3}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日$")
+
+
+def era_date_named(text: str) -> bool:
+    """Whether a text is written with a Japanese era or a Minguo year ("R6.3.5",
+    "民國113年3月5日"), whether or not that day is in its era."""
+    stripped = text.strip()
+    return bool(_ERA_DATE.match(stripped) or _MINGUO_DATE.match(stripped))
 
 
 def era_date(text: str) -> tuple[_dt.date, str] | None:

@@ -31,8 +31,8 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from . import mapping as mp
-from . import (compact_dates, file_language, ledger_marks, parallel, plan, refunds, row_currency, shop_orders,
-               tag_columns)
+from . import (calendar_evidence, compact_dates, file_language, ledger_marks, parallel, plan, refunds, row_currency,
+               shop_orders, tag_columns)
 from . import group_header, group_headings, header_evidence, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
@@ -434,6 +434,9 @@ class _RowNumbers:
         return (kept("count") and self.offsets["count"] in (0, 1)) or (kept("row") and self.offsets["row"] == 0)
 
 
+BUDDHIST = "Thai Buddhist era"          # the calendar words of a date naming it ("พ.ศ. 2567")
+
+
 class _DateEvidence:
     """Streams a date column's text values through date_order_candidates, chunk by
     chunk, keeping the orders that fit every value so far."""
@@ -460,6 +463,9 @@ class _DateEvidence:
         self.common_count = 0
         self.roc: list[str] = []           # values with a three-digit (Minguo) year first, a few
         self.roc_count = 0
+        self.short_first: list[str] = []   # "95/12/31": a two-digit first part (a year under YMD), a few
+        self.short_first_count = 0
+        self.short_year_word = 0           # of them written "95年12月31日"
         self.named_eras: dict[str, list[str]] = {}   # calendar words -> a few values naming their era
         self.named_count: dict[str, int] = {}
         self.shapes: set[tuple[str, int]] = set()   # (separator, digits of the year) of "a/b/y" values
@@ -515,7 +521,12 @@ class _DateEvidence:
         values, self.values = self.values, set()
         for v in values:
             era, common = nz.era_years(v)
-            if era:
+            if nz.buddhist_marked(v):
+                era = False                # names its era: read as it says
+                self.named_count[BUDDHIST] = self.named_count.get(BUDDHIST, 0) + 1
+                if len(found := self.named_eras.setdefault(BUDDHIST, [])) < 3:
+                    found.append(v)
+            elif era:
                 self.era_count += 1
                 if len(self.era) < 3:
                     self.era.append(v)
@@ -523,6 +534,13 @@ class _DateEvidence:
                 self.common_count += 1
                 if len(self.common) < 3:
                     self.common.append(v)
+            if short := nz.SHORT_YEAR_FIRST.match(v):
+                # "95/12/31": a year first under YMD, "95年12月31日" in any order; in a
+                # Taiwanese file a Minguo year (95 = 2006) as well as 1995
+                self.short_first_count += 1
+                self.short_year_word += "年" in short["sep"]
+                if len(self.short_first) < 3:
+                    self.short_first.append(v)
             if nz.roc_year_first(v):
                 self.roc_count += 1
                 if len(self.roc) < 3:
@@ -860,6 +878,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     # orders file): evidence of the order the file's program writes its dates in
     date_evidence_only = _unmapped_date_columns(mapping, table.columns, first_rows)
     evidence.update({col: _DateEvidence(name, src.serial_offset) for col, name in date_evidence_only})
+    countries = calendar_evidence.CountryWords(table.headers) if evidence else None
     counters = {table.columns[j]: _RowNumbers() for j, c in enumerate(mapping.columns)
                 if c.how == "ignored" and mp.row_counter_header(ent, c.header)}
     # a first column with no header (pandas' index, R's row names; "Unnamed: 0" when
@@ -996,6 +1015,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         for col, ev in evidence.items():
             if col < len(values):
                 ev.add(values[col])
+        if countries is not None:
+            countries.add(values)
         for col, rn in counters.items():
             rn.add(number, values[col] if col < len(values) else None)
         if unnamed is not None:
@@ -1219,7 +1240,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if assumed_ev.examples:
             # the option a refused number's message names: the country the file points to
             blank_country["region_examples"] = assumed_ev.examples
-    calendars = _decide_calendars(evidence, table, mapping, calendar, table.headers, samples)
+    if countries is not None:
+        countries.given(currency)
+    calendars = _decide_calendars(evidence, table, mapping, calendar, countries, orders)
     inferences = [i for c in calendars.values() for i in c[1]] + inferences
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
@@ -1380,59 +1403,94 @@ def _shape_inferences(groups: list[tuple[int, str]], repeated: list[tuple[int, s
     return out
 
 
-_THAI = re.compile("[\u0E00-\u0E7F]")      # Thai script, ฿ (U+0E3F) included
-
-
 def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: str | None,
-                      headers: list, samples: dict) -> dict[str, tuple[str, list[dict]]]:
-    """{date field: (calendar, inferences)} for date columns with years of 2400–2700:
-    the Thai Buddhist era (CE + 543) when every four-digit year of the column is one and
-    the file is Thai (Thai script or ฿ in its headings or values); ``given`` (--calendar)
-    decides otherwise. Raises ImportRefused when the column's years could be either."""
+                      countries, orders: dict) -> dict[str, tuple[str, list[dict]]]:
+    """{date field: (calendar, inferences)} for date columns whose years may be counted
+    in another calendar. Dates naming their era ("令和6年3月5日", "民國113年3月5日",
+    "พ.ศ. 2567") are read as they say, and said. Bare numbers only another calendar
+    writes are read in it only when the file points to its country
+    (calendar_evidence.CountryWords): years of 2400–2700 in the Thai Buddhist era (CE + 543)
+    when every four-digit year of the column is one and the file points to Thailand;
+    a three-digit year first ("113/03/05") in Taiwan's Minguo count (+ 1911) when the file
+    points to Taiwan. A two-digit year first ("95/12/31", read YMD) in a file pointing to
+    Taiwan is 1995 or Minguo 95 (2006): Minguo when other dates of the column are written
+    in it, otherwise the import stops. ``given`` (--calendar) decides any column.
+    Raises ImportRefused naming the column, examples and --calendar where the values
+    and the file cannot decide."""
     decided: dict[str, tuple[str, list[dict]]] = {}
-    thai = any(_THAI.search(str(h)) for h in headers) or any(
-        _THAI.search(str(v)) for vs in samples.values() for v in vs)
+    countries = countries or calendar_evidence.CountryWords()
+    thai = countries.points_to("TH")
+    taiwan = countries.points_to("TW")
     for col, ev in evidence.items():
         j = table.columns.index(col)
         target = mapping.columns[j].target
         if target is None:
             continue
-        said = [{"what": f"calendar in '{ev.column}'",
+        what = f"calendar in '{ev.column}'"
+        said = [{"what": what,
                  "decided": f"{words} read as Common Era years ('{found[0]}' is "
-                            f"{nz.era_date(found[0])[0].isoformat()})",
+                            f"{_named_example(found[0], orders.get(target))})",
                  "evidence": f"{ev.named_count[words]} value(s) name it, such as "
                              + ", ".join(repr(v) for v in found)}
                 for words, found in ev.named_eras.items()]
-        if given and given != "gregorian":
-            decided[target] = (given, said + [{"what": f"calendar in '{ev.column}'", "decided": given,
-                                               "evidence": "--calendar"}])
+        # "95/12/31" read year first (or "95年12月31日"): a Minguo year too, in a Taiwanese file
+        short_years = bool(ev.short_year_word or ev.short_first_count and orders.get(target) == "YMD")
+        if given:
+            if said or ev.era_count or ev.roc_count or short_years:
+                decided[target] = (given, said + [{"what": what, "decided": given, "evidence": "--calendar"}])
             continue
-        if ev.roc_count and not given:
-            if ev.common_count or ev.era_count:
+        named_roc = "Minguo (ROC) year" in ev.named_eras
+        short_roc = short_years and (taiwan or ev.roc_count)
+        if ev.roc_count or short_roc:
+            examples = ", ".join(repr(v) for v in (ev.roc or ev.short_first))
+            if ev.roc_count and (ev.common_count or ev.era_count):
                 other = (ev.common + ev.era)[0]
                 raise ImportRefused(
                     f"column '{ev.column}': dates such as '{ev.roc[0]}' start with a three-digit year "
                     f"(Taiwan's Minguo count, year + 1911) but '{other}' is written otherwise. Nothing was "
                     "imported. Give --calendar roc (Minguo years) or --calendar gregorian, or fix those dates.")
-            example = ev.roc[0]
+            if ev.roc_count and not taiwan:
+                raise ImportRefused(
+                    f"column '{ev.column}': dates such as {examples} start with a three-digit year, as "
+                    f"Taiwan's Minguo count writes ('{ev.roc[0]}' would be {_roc_example(ev.roc[0])}), but "
+                    "nothing else in the file points to Taiwan (no TWD, NT$, Taiwanese place or 民國 date). "
+                    "Nothing was imported. Give --calendar roc (years + 1911) or --calendar gregorian "
+                    "(years as written), or write those dates YYYY-MM-DD.")
+            if not ev.roc_count and not named_roc:
+                short = ev.short_first[0]
+                raise ImportRefused(
+                    f"column '{ev.column}': dates such as {examples} start with a two-digit year, and the "
+                    f"file points to Taiwan ({countries.why('TW')}): '{short}' may be "
+                    f"{_short_example(short)} or Minguo year {int(short.strip()[:2])} "
+                    f"({_roc_example(short)}). Nothing was imported. Give --calendar roc (Minguo years, "
+                    "+ 1911) or --calendar gregorian (two-digit years as 19xx/20xx), or write those dates "
+                    "YYYY-MM-DD.")
+            example = (ev.roc or ev.short_first)[0]
+            two = (f"; two-digit years such as {', '.join(repr(v) for v in ev.short_first)} are Minguo years "
+                   "as well, as the other dates of the column are" if ev.short_first_count else "")
+            why = (f"{ev.roc_count} value(s) such as {', '.join(repr(v) for v in ev.roc)} start with a "
+                   "three-digit year, which only Taiwan's Minguo count writes" if ev.roc_count else
+                   f"{ev.named_count['Minguo (ROC) year']} value(s) of the column name the Minguo count")
             decided[target] = ("roc", said + [{
-                "what": f"calendar in '{ev.column}'",
+                "what": what,
                 "decided": f"Minguo (ROC) years: year + 1911 ('{example}' is "
                            f"{nz.from_calendar(example, 'roc').split()[0]})",
-                "evidence": f"{ev.roc_count} value(s) such as {', '.join(repr(v) for v in ev.roc)} start "
-                            "with a three-digit year, which only Taiwan's Minguo count writes"}])
+                "evidence": f"{why}, and the file points to Taiwan ({countries.why('TW')}){two}"}])
             continue
-        if not ev.era_count or given:
+        if not ev.era_count:
             if said:
                 decided[target] = ("gregorian", said)
             continue
         examples = ", ".join(f"'{v}'" for v in ev.era[:3])
-        if not ev.common_count and thai:
+        thai_here = thai or BUDDHIST in ev.named_eras
+        if not ev.common_count and thai_here:
+            because = countries.why("TH") or "its dates name the Buddhist era (พ.ศ.)"
             decided[target] = ("buddhist", said + [{
-                "what": f"calendar in '{ev.column}'",
+                "what": what,
                 "decided": "Thai Buddhist era: years read as year − 543 (" + ev.era[0] + " is "
                            + str(_era_example(ev.era[0])) + ")",
-                "evidence": f"every year in the column is 2400–2700 ({examples}) and the file is in Thai"}])
+                "evidence": f"every year in the column is 2400–2700 ({examples}) and the file points "
+                            f"to Thailand ({because})"}])
         else:
             also = (f"; other values have years such as {', '.join(repr(v) for v in ev.common[:2])}"
                     if ev.common_count else "")
@@ -1442,6 +1500,29 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                 "Give --calendar buddhist (years read as year − 543) or --calendar gregorian "
                 "(years as written).")
     return decided
+
+
+def _named_example(text: str, order: str | None) -> str:
+    """The Common Era day of a date naming its era, for the summary."""
+    try:
+        era = nz.era_date(text)
+        return (era[0] if era else nz.parse_date(text, order or "DMY")).isoformat()
+    except ValueError:
+        return "not a date"
+
+
+def _roc_example(text: str) -> str:
+    try:
+        return nz.parse_date(nz.from_calendar(text, "roc"), "YMD").isoformat()
+    except ValueError:
+        return "not a date"
+
+
+def _short_example(text: str) -> str:
+    try:
+        return nz.parse_date(text, "YMD").isoformat()
+    except ValueError:
+        return "not a date"
 
 
 def _era_example(text: str) -> str:

@@ -1,0 +1,67 @@
+"""Which country's calendar a file's bare date numbers may be counted in.
+
+A date column whose years fit only another calendar ("113/03/05": a three-digit year,
+Taiwan's Minguo count; "05/03/2567": the Thai Buddhist era) is read in that calendar
+only when the rest of the file points to its country. `CountryWords` looks at every
+text cell of the file (headings included) for such evidence:
+
+- Taiwan: its currency (TWD, NTD, NT$, 新台幣/新臺幣), its name (Taiwan, 台灣, 臺灣),
+  its bigger cities (Taipei, 台北/臺北, 新北, 台中, 高雄 …), its dialling code +886,
+  an address under .tw, or a date naming the Minguo count (民國).
+- Thailand: Thai script (฿ included), its currency (THB), its name (Thailand), Bangkok,
+  +66, an address under .th.
+
+Each country keeps the first few words that name it (not the cells: an address or a
+phone number is personal), for the summary.
+"""
+
+from __future__ import annotations
+
+import re
+
+EXAMPLES = 2
+BUDGET = 2_000_000      # characters of text cells looked at (a file's country shows early)
+
+_TAIWAN = re.compile(
+    r"(?<![A-Za-z])(?:TWD|NTD|NT\$)(?![A-Za-z])|新[台臺]幣|民[國国](?=\s*\d)|中華民國|[台臺]灣|Taiwan|"
+    r"[台臺]北|新北市|[台臺]中市|[台臺]南市|高雄|桃園市|新竹|基隆|Taipei|Kaohsiung|Taichung|Tainan|Taoyuan|"
+    r"Hsinchu|\+\s?886|\.tw(?![A-Za-z])", re.IGNORECASE)
+_THAILAND = re.compile(r"[\u0E00-\u0E7F]+|(?<![A-Za-z])THB(?![A-Za-z])|Thailand|Bangkok|\+\s?66|"
+                       r"\.th(?![A-Za-z])", re.IGNORECASE)
+_THAI_SCRIPT = re.compile("[\u0E00-\u0E7F]")
+COUNTRIES = {"TW": _TAIWAN, "TH": _THAILAND}
+
+
+class CountryWords:
+    """Cells naming Taiwan or Thailand, anywhere in the file (`add` per row)."""
+
+    def __init__(self, headers: list | tuple = ()):
+        self.found: dict[str, list[str]] = {}
+        self.chars = 0
+        self.add(list(headers))
+
+    def add(self, values: list) -> None:
+        if len(self.found) == len(COUNTRIES) or self.chars > BUDGET:
+            return
+        for value in values:
+            if not isinstance(value, str) or not value:
+                continue
+            self.chars += len(value)
+            for code, words in COUNTRIES.items():
+                if len(got := self.found.get(code, ())) < EXAMPLES and (m := words.search(value)):
+                    word = "Thai script" if _THAI_SCRIPT.match(m.group(0)) else m.group(0)[:20]
+                    if word not in got:
+                        self.found.setdefault(code, []).append(word)
+
+    def given(self, currency: str | None) -> None:
+        """--currency TWD or THB: the user's word for the file's country."""
+        code = {"TWD": "TW", "THB": "TH"}.get((currency or "").upper())
+        if code and currency.upper() not in self.found.get(code, ()):
+            self.found.setdefault(code, []).insert(0, f"--currency {currency.upper()}")
+
+    def points_to(self, code: str) -> bool:
+        return bool(self.found.get(code))
+
+    def why(self, code: str) -> str:
+        """The words naming the country, for a summary line ("'TWD', '台北'")."""
+        return ", ".join(f"'{v}'" for v in self.found.get(code, ()))
