@@ -566,10 +566,11 @@ def is_role_mailbox(email: object) -> bool:
     """Whether an address is a role's mailbox several people may share ("info@acme.com",
     "sales-eu@…", "Office@…"): its part before @, up to a ".", "-", "_" or "+", is one of
     ROLE_MAILBOXES (RFC 2142 and common role names)."""
-    if not isinstance(email, str) or "@" not in email:
-        return False
-    local = email.rpartition("@")[0].casefold()
-    return re.split(r"[.\-_+]", local, maxsplit=1)[0] in ROLE_MAILBOXES
+    return isinstance(email, str) and _ROLE_MAILBOX.match(email) is not None and "@" in email
+
+
+_ROLE_MAILBOX = re.compile("(?:" + "|".join(sorted(map(re.escape, ROLE_MAILBOXES), key=len, reverse=True))
+                           + r")[.\-_+@]", re.IGNORECASE)
 
 
 _PERSONAL_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.PAGER,
