@@ -139,8 +139,12 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
                     raise AccountDisabled(f"the account {username} is disabled; an administrator can "
                                           f"enable it again (cims user enable {username})")
                 signing = unlocked.signing_key
+                rewrap = not unlocked.normalised   # a slot from before NFKC passwords: wrap it normalised
+                if rewrap:
+                    kf.rewrap_normalised(username, password, unlocked)
                 if signing is None:   # a slot from before signed trails: enrol (same scrypt)
                     signing = kf.enrol_signing_key(username, unlocked.kek)
+                if rewrap or unlocked.signing_key is None:
                     kf.seal_mac(data_key)
                     kf.save()
                 slot_public = kf.slot_public(username)
