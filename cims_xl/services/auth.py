@@ -687,6 +687,10 @@ def rekey(session: Session) -> None:
                              "nothing was changed; restore it from a backup")
         kf.validate_slots()
         store.take_sole_use()
+        short = store.rewrite_room_missing()      # said before anything is written
+        if short is not None:
+            store.release_sole_use()
+            raise short
         crash_point("rekey.checked")
         new_key = os.urandom(32)
         try:
@@ -697,7 +701,14 @@ def rekey(session: Session) -> None:
             raise
         crash_point("rekey.journal-saved")
         # From here on the pending record stays until we know which key the file has.
-        store.rekey(new_key)
+        try:
+            store.rekey(new_key)
+        except Exception:
+            # The pending record stays: the next sign-in opens the store with whichever key
+            # it has and settles the record (_open_finishing_rekey).
+            with contextlib.suppress(Exception):
+                store.release_sole_use()
+            raise
         crash_point("rekey.database-rekeyed")
         session._data_key = new_key
         with session.unit_of_work() as uow:
