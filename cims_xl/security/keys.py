@@ -39,6 +39,7 @@ import hmac
 import json
 import os
 import secrets
+import stat
 import logging
 import re
 from dataclasses import dataclass
@@ -98,6 +99,15 @@ def scrypt_settings_ok(n: int, r: int, p: int) -> bool:
 # How to recover from a key file that cannot be read (README: Backup and restore).
 KEYFILE_BACK = ("; put the key file back from a backup: a .cimsbak file is a zip, and its store.cims.keys "
                 "goes beside the store under the store's name + .keys (README: Backup and restore)")
+
+
+def lock_mode(store_path: str | os.PathLike) -> int:
+    """The mode a new `<store>.lock` is made with: the store file's read and write bits
+    (a store shared by a group, 0660, gets a lock the group can take), 0600 without one."""
+    try:
+        return stat.S_IMODE(os.stat(store_path).st_mode) & 0o666 or 0o600
+    except OSError:
+        return 0o600
 
 
 def derive_kek(password: str, salt: bytes, kdf: dict, form: str | None = PASSWORD_FORM) -> bytes:
@@ -215,7 +225,7 @@ class KeyFile:
                 fh.flush()
                 os.fsync(fh.fileno())
             crash_point("keys.scratch-written")
-            os.replace(tmp, self.path)
+            scratch.replace_keeping_mode(tmp, self.path)     # a group-shared key file stays shared
         finally:
             tmp.unlink(missing_ok=True)
 
@@ -267,7 +277,7 @@ class KeyFile:
                              "or restore a backup there with `cims restore`")
         # filelock: flock on Linux and macOS, LockFileEx on Windows (fcntl does not
         # exist there).
-        with FileLock(str(store_path) + ".lock", mode=0o600):
+        with FileLock(str(store_path) + ".lock", mode=lock_mode(store_path)):
             if settle is not None:
                 settle(Path(store_path))
             kf = KeyFile.load(store_path)
