@@ -130,12 +130,21 @@ def derive_kek(password: str, salt: bytes, kdf: dict, form: str | None = PASSWOR
 
 def _slot_forms(slot: dict, password: str) -> list[str | None]:
     """The forms of `password` to try on a slot: NFKC for one cims made normalised (marked
-    "text": "NFKC"); for an older slot, the text as typed and, when it differs, its NFKC
-    form (the same password typed in another normalisation form)."""
+    "text": "NFKC"). An older slot holds the text as it was typed then, most likely
+    composed (NFC: Windows, most input methods) or decomposed (NFD: macOS file dialogs,
+    some keyboards): the text as typed now, then its NFC and NFD forms where they differ
+    (two or three derivations for a password with accents, one attempt for the count)."""
     if slot.get("text") == PASSWORD_FORM:
         return [PASSWORD_FORM]
     import unicodedata
-    return [None] if unicodedata.normalize(PASSWORD_FORM, password) == password else [None, PASSWORD_FORM]
+    forms: list[str | None] = [None]
+    seen = {password}
+    for form in ("NFC", "NFD"):
+        text = unicodedata.normalize(form, password)
+        if text not in seen:
+            seen.add(text)
+            forms.append(form)
+    return forms
 
 
 def subkey(data_key: bytes, purpose: str) -> bytes:
@@ -391,14 +400,14 @@ class KeyFile:
         return self.unlock_keys(username, password).data_key
 
     def unlock_keys(self, username: str, password: str) -> "Unlocked":
-        """One scrypt derivation (two for an older slot, see below) opens the data key, the user's signing key and, after a
-        rekey that was cut short, the pending data key (sealed to the same key pair).
+        """One scrypt derivation (more for an older slot, see below) opens the data key,
+        the user's signing key and, after a rekey that was cut short, the pending data key (sealed to the same key pair).
 
         `signing_key` is None for a slot made before signing keys existed; call
         `enrol_signing_key` with `Unlocked.kek` to give the user one. Raises WrongPassword,
         or ValidationFailed (before any derivation: not an attempt) for a password that is
         not text. A slot made before passwords were normalised is tried with the text as
-        typed and its NFKC form (`_slot_forms`): still one attempt for the caller's count.
+        typed and its NFC and NFD forms (`_slot_forms`): one attempt for the caller's count.
         """
         password_text(password)
         slot = self.doc["slots"].get(username)

@@ -9,8 +9,8 @@ Also how a password becomes the bytes the key derivation gets (`password_bytes`)
   repeated: they are a secret), raised before any derivation, so it is no attempt.
 * Unicode-normalised to NFKC (NIST SP 800-63B §5.1.1.2), when set and when typed:
   `Café` typed as e + U+0301 (macOS, some input methods) is the same password as the
-  precomposed é. A slot made before that (no "text" mark) is tried with the NFKC form
-  first and then with the text exactly as typed (keys.KeyFile.unlock_keys).
+  precomposed é. A slot made before that (no "text" mark) is tried with the text
+  as typed, then composed and decomposed (keys.KeyFile.unlock_keys), and rewrapped NFKC.
 """
 
 from __future__ import annotations
