@@ -240,3 +240,24 @@ def test_the_password_policy_judges_the_normalised_password(store_path, admin):
     # 12 full-width characters are 12 characters; "ＰＡＳＳＷＯＲＤ" is NFKC "PASSWORD"
     with pytest.raises(ValidationFailed, match="common"):
         auth.add_user(admin, "zed", "sales", "ｐａｓｓｗｏｒｄ１２３４", kdf=FAST_KDF)
+
+
+def test_a_one_time_code_typed_in_full_width_digits_is_the_same_code_and_other_text_is_wrong(admin):
+    import base64
+    import time
+    from urllib.parse import parse_qs, urlparse
+
+    from cryptography.hazmat.primitives.hashes import SHA1
+    from cryptography.hazmat.primitives.twofactor.totp import TOTP
+
+    uri = auth.totp_enrol(admin, "admin")
+    totp = TOTP(base64.b32decode(parse_qs(urlparse(uri).query)["secret"][0]), 6, SHA1(), 30,
+                enforce_key_length=False)
+    now = time.time()
+    with pytest.raises(ValidationFailed):      # neither a lone surrogate nor Arabic-Indic digits is a crash
+        auth.totp_confirm(admin, "admin", _as_env(b"12\xff456"), now=now)
+    with pytest.raises(ValidationFailed):
+        auth.totp_confirm(admin, "admin", "١٢٣٤٥٦", now=now)
+    wide = totp.generate(now).decode().translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    auth.totp_confirm(admin, "admin", wide, now=now)      # ０１２… from an input method
+    assert admin.store.fetch_user("admin")["totp_secret"]

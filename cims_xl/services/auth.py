@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import os
 import time
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
@@ -90,7 +91,10 @@ def _verify_totp(secret_b32: str, code: str | None, at: float) -> int | None:
     """The accepted time step, or None. One step of clock drift either way is allowed."""
     if not code:
         return None
-    code = "".join(ch for ch in str(code) if not ch.isspace())
+    # full-width digits from an East Asian input method are the same digits (NFKC)
+    code = "".join(ch for ch in unicodedata.normalize("NFKC", str(code)) if not ch.isspace())
+    if not (code.isascii() and code.isdigit()):
+        return None
     totp = TOTP(base64.b32decode(secret_b32), 6, SHA1(), TOTP_STEP, enforce_key_length=False)
     step = int(at // TOTP_STEP)
     for delta in (0, -1, 1):
