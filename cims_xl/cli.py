@@ -253,6 +253,45 @@ def _cell(value: Any, key: str | None = None, row: dict | None = None) -> str:
 
 
 NEW_PASSWORD_TRIES = 3
+SECRET_PROMPT_TRIES = 3
+
+
+# A password, second-factor code or backup password arrives from an environment variable,
+# stdin or a hidden prompt. Bytes that are not text there (a Latin-1 or GBK terminal, a
+# script writing another encoding) are a typing problem: ValidationFailed naming where
+# it came from, before any key derivation (so it is not a sign-in attempt and the
+# lockout count is untouched), never repeated (it is a secret), never "damaged".
+def _env_secret(name: str) -> str | None:
+    from .security.passwords import password_text
+
+    value = os.environ.get(name)
+    return None if value is None else password_text(value, f"${name}")
+
+
+def _stdin_secret(where: str = "--password-stdin") -> str | None:
+    """One line of stdin without its line end (None at the end of input), checked as text."""
+    from .security.passwords import not_text_reason, password_text
+
+    try:
+        line = sys.stdin.readline()
+    except UnicodeDecodeError:
+        raise ValidationFailed({where: not_text_reason()}) from None
+    return password_text(line.rstrip("\r\n"), where) if line else None
+
+
+def _prompt_secret(prompt: str, *, err: bool = False) -> str:
+    """A hidden prompt; typed bytes that are not text are said and asked again."""
+    from .security.passwords import not_text_reason, password_text
+
+    for _ in range(SECRET_PROMPT_TRIES):
+        try:
+            return password_text(click.prompt(prompt, hide_input=True, err=err), prompt)
+        except UnicodeDecodeError:
+            pass
+        except ValidationFailed:
+            pass
+        click.echo(f"What was typed {not_text_reason()}.", err=True)
+    raise ValidationFailed({prompt: not_text_reason()})
 
 
 def _typed_new_password(who: str) -> str:
@@ -262,13 +301,13 @@ def _typed_new_password(who: str) -> str:
     from .security.passwords import check_password
 
     for _ in range(NEW_PASSWORD_TRIES):
-        first = click.prompt(f"New password for {who}", hide_input=True)
+        first = _prompt_secret(f"New password for {who}")
         try:
             check_password(first, who)
         except ValidationFailed as exc:
             click.echo(f"That password {'; '.join(exc.problems.values())}. Type another.", err=True)
             continue
-        if click.prompt("Repeat for confirmation", hide_input=True) == first:
+        if _prompt_secret("Repeat for confirmation") == first:
             return first
         click.echo("The two passwords differ. Type it again.", err=True)
     raise CimsError(f"no password was set: {NEW_PASSWORD_TRIES} tries; run the command again")
@@ -276,7 +315,7 @@ def _typed_new_password(who: str) -> str:
 
 def _ask_one_time_code() -> str:
     """The second-factor code, typed at a hidden prompt written to the terminal (stderr)."""
-    return click.prompt("One-time code", hide_input=True, err=True)
+    return _prompt_secret("One-time code", err=True)
 
 
 class App:
@@ -285,7 +324,7 @@ class App:
         self.user = user or os.environ.get("CIMS_USER")
         self.out = Output(fmt)
         self.password_stdin = password_stdin
-        self.otp = otp or os.environ.get("CIMS_OTP")
+        self.otp = otp or _env_secret("CIMS_OTP")
         self._session = None
         self._password: str | None = None
 
@@ -293,21 +332,21 @@ class App:
         if self._password is not None:
             return self._password
         if self.password_stdin:
-            line = sys.stdin.readline()
-            if not line:
+            line = _stdin_secret()
+            if line is None:
                 raise CimsError("--password-stdin was given but standard input is empty")
-            self._password = line.rstrip("\r\n")
+            self._password = line
         elif os.environ.get("CIMS_PASSWORD") is not None:
-            self._password = os.environ["CIMS_PASSWORD"]
+            self._password = _env_secret("CIMS_PASSWORD")
         elif sys.stdin.isatty():
-            self._password = click.prompt(prompt, hide_input=True)
+            self._password = _prompt_secret(prompt)
         else:
             raise CimsError("no password: set CIMS_PASSWORD, pass --password-stdin, or run in a terminal")
         return self._password
 
     def new_password(self, who: str) -> str:
         if os.environ.get("CIMS_NEW_PASSWORD") is not None:
-            return os.environ["CIMS_NEW_PASSWORD"]
+            return _env_secret("CIMS_NEW_PASSWORD")
         if sys.stdin.isatty():
             return _typed_new_password(who)
         raise CimsError("no new password: set CIMS_NEW_PASSWORD or run in a terminal")
@@ -452,8 +491,8 @@ def init(app: App, admin_name: str, currency: str, region: str | None):
         if code is None or code not in st.nz.phonenumbers.SUPPORTED_REGIONS:
             raise click.BadParameter(f"{region!r} is not a country cims knows; give a two-letter code "
                                      "such as CN, DE, US", param_hint="--region")
-    password = (os.environ.get("CIMS_NEW_PASSWORD") or os.environ.get("CIMS_PASSWORD")
-                or (sys.stdin.readline().rstrip("\r\n") if app.password_stdin else None)
+    password = (_env_secret("CIMS_NEW_PASSWORD") or _env_secret("CIMS_PASSWORD")
+                or (_stdin_secret() if app.password_stdin else None)
                 or app.new_password(admin_name))
     auth.init_store(app.store_path, admin_name, password, currency=currency)
     shown = {"store": str(app.store_path), "admin": admin_name.lower(),
@@ -1127,7 +1166,7 @@ def restore(app: App, backup_file, yes, other_store, unsigned):
     if not app.store_path.exists() and not restore_journal_path(app.store_path).exists():
         if not app.user:
             raise CimsError("who is restoring? pass --user NAME (an administrator in the backup)")
-        password = os.environ.get("CIMS_BACKUP_PASSWORD")
+        password = _env_secret("CIMS_BACKUP_PASSWORD")
         manifest = svc.restore_new(app.store_path, backup_file, app.user,
                                    password if password is not None else app.password(), allow_unsigned=unsigned)
         changed = False
@@ -1179,10 +1218,9 @@ def _backup_password(app: App, session, backup_file: str) -> tuple[str, bool]:
     name = Path(backup_file).name
     wrong = (f"that password does not open {name} for {session.username}: it needs "
              f"{session.username}'s password from when the backup was made")
-    given = os.environ.get("CIMS_BACKUP_PASSWORD")
+    given = _env_secret("CIMS_BACKUP_PASSWORD")
     if given is None and app.password_stdin:
-        line = sys.stdin.readline()
-        given = line.rstrip("\r\n") if line else None
+        given = _stdin_secret()
     if given is not None:
         if not svc.backup_password_opens(backup_file, session.username, given):
             raise WrongPassword(wrong)
@@ -1192,7 +1230,7 @@ def _backup_password(app: App, session, backup_file: str) -> tuple[str, bool]:
     if not sys.stdin.isatty():
         raise WrongPassword(f"{wrong}; give it in $CIMS_BACKUP_PASSWORD "
                             "(or as the second line of stdin with --password-stdin)")
-    password = click.prompt(f"Password for {session.username} in the backup", hide_input=True)
+    password = _prompt_secret(f"Password for {session.username} in the backup")
     if not svc.backup_password_opens(backup_file, session.username, password):
         raise WrongPassword(wrong)
     return password, True
@@ -1904,6 +1942,9 @@ def _undecodable(value: Any) -> str | None:
     return None
 
 
+_SECRET_PARAMS = {"otp", "code", "password"}
+
+
 def check_text_arguments(ctx: click.Context) -> None:
     """Refuse an argument holding bytes that are not text in the terminal's encoding
     (a Latin-1 name typed in a UTF-8 terminal): ValidationFailed naming the option or
@@ -1915,6 +1956,10 @@ def check_text_arguments(ctx: click.Context) -> None:
         if escaped is not None:
             label = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
             encoding = sys.getfilesystemencoding().upper().replace("UTF8", "UTF-8")
+            if (param.metavar or "").upper() == "CODE" or param.name in _SECRET_PARAMS:
+                from .security.passwords import not_text_reason
+
+                raise ValidationFailed({label: not_text_reason(encoding)})     # a secret is not repeated
             raise ValidationFailed({label: f"'{escaped}' holds bytes that are not {encoding} text; set "
                                            f"the terminal to {encoding} and type it again"})
 

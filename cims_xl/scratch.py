@@ -6,6 +6,11 @@ blocks, so each time cims makes new scratch space in a folder it first removes t
 scratch of the same purpose left there by processes that no longer run. Scratch
 folders are 0700, scratch files 0600 (they may hold the same data as the store or
 workbook they are next to).
+
+A file cims rewrites (key file, workbook, backup, store put back by restore) is written
+to scratch and renamed over the old one: `replace_keeping_mode` gives the new file the
+permission bits and group the old one had, so a store shared by a group (0660, see the
+README) stays shared after a wrong password rewrote the key file; a new file is 0600.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import contextlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
@@ -102,8 +108,35 @@ def scratch_file(folder: str | os.PathLike, purpose: str, suffix: str = "") -> P
     return Path(name)
 
 
+def keep_mode(old: str | os.PathLike | None, new: str | os.PathLike) -> None:
+    """Give `new` the permission bits (never set-id or sticky) and, where this account
+    may, the group that `old` has; 0600 when there is no `old` file. Not on Windows, where
+    a file's access comes from its folder's ACL."""
+    if os.name == "nt":
+        return
+    try:
+        st = os.stat(old) if old is not None else None
+    except FileNotFoundError:
+        st = None
+    if st is None:
+        os.chmod(new, 0o600)
+        return
+    if os.stat(new).st_gid != st.st_gid:
+        with contextlib.suppress(OSError):     # a member of the group may; others keep their own
+            os.chown(new, -1, st.st_gid)
+    os.chmod(new, stat.S_IMODE(st.st_mode) & 0o777)
+
+
+def replace_keeping_mode(tmp: str | os.PathLike, target: str | os.PathLike) -> None:
+    """os.replace(tmp, target), the new file keeping the mode and group of the one it
+    replaces (keep_mode)."""
+    keep_mode(target, tmp)
+    os.replace(tmp, target)
+
+
 def write_private(path: str | os.PathLike, data: bytes) -> None:
-    """Write a file atomically, readable by its owner only (0600 from the first byte).
+    """Write a file atomically, readable by its owner only (0600 from the first byte;
+    a file it replaces keeps its mode and group: replace_keeping_mode).
 
     A scratch file beside `path`, fsync, rename: a crash leaves the old file or the
     new one, never half of one, and the scratch is swept by the next write there.
@@ -115,6 +148,6 @@ def write_private(path: str | os.PathLike, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace_keeping_mode(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -566,11 +566,13 @@ def test_a_scratch_copy_left_by_a_killed_save_is_removed_by_the_next_save(tmp_pa
     stale.write_bytes(b"a copy of customer data")
     running = tmp_path / f".cims-save-{os.getpid()}-def456.xlsx"  # a save in progress right now
     running.write_bytes(b"being written")
+    os.chmod(path, 0o640)
     book = FileWorkbook(path)
     book.table_sheet("Customers").append([{"Name": "Ana Souza"}])
     book.save()
     assert not stale.exists() and running.exists()
-    assert (path.stat().st_mode & 0o777) == 0o600, "the workbook is readable by its owner only"
+    # the workbook keeps the mode its owner gave it (test_file_modes_kept): never wider
+    assert (path.stat().st_mode & 0o777) == 0o640, "the workbook keeps its own mode"
 
 
 # ----- in-place cell edits in sheet XML -----------------------------------------------------------

@@ -36,6 +36,7 @@ from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
 from .print_setup import repair_print_width
 from .scratch_files import save_workbook
+from ..scratch import replace_keeping_mode
 from .sheet_codec import Uncomputed, is_risky_text
 
 HIGHLIGHT_RGB = "FFFFC7CE"          # Excel's "light red fill"
@@ -526,7 +527,7 @@ def _restore_package_parts(original: bytes, saved: Path) -> None:
         for info in z.infolist():
             data = new_rels if info.filename == "_rels/.rels" else z.read(info.filename)
             out.writestr(deflated_info(info), data)
-    os.replace(tmp, saved)
+    replace_keeping_mode(tmp, saved)
 
 
 def put_file_cell(cell, value: Any) -> None:

@@ -873,9 +873,9 @@ def build_workbook(out_path: Path = DEFAULT_OUT) -> Path:
     out_path = Path(out_path)
     data = build_bytes()
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out_path)
+    from ..scratch import write_private
+
+    write_private(out_path, data)      # 0600 when new; a workbook replaced keeps its mode and group
     return out_path
 
 

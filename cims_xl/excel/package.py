@@ -294,7 +294,7 @@ def atomic_write(target: Path, write) -> None:
     writes it. A locked or read-only target raises a one-line CimsError.
     """
     from ..crashpoints import crash_point
-    from ..scratch import scratch_file
+    from ..scratch import keep_mode, scratch_file
     from .adapter import SheetError  # one message for a locked workbook, whichever path writes
 
     try:
@@ -306,7 +306,7 @@ def atomic_write(target: Path, write) -> None:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
+        keep_mode(target, tmp)       # the workbook's own mode and group; a new one 0600
         crash_point("workbook.temp-written")
         os.replace(tmp, target)
     except PermissionError:

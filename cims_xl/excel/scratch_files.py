@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..crashpoints import crash_point
-from ..scratch import scratch_file, sweep
+from ..scratch import keep_mode, scratch_file, sweep
 
 _lock = threading.Lock()
 _installed = False
@@ -159,7 +159,7 @@ def save_workbook(wb, target: str | os.PathLike, *, fixup: Callable[[Path], None
         wb.save(tmp)
         if fixup is not None:
             fixup(tmp)
-        os.chmod(tmp, 0o600)
+        keep_mode(target, tmp)       # the workbook's own mode and group; a new one 0600
         crash_point("workbook.temp-written")
         os.replace(tmp, target)
     finally:

@@ -27,6 +27,7 @@ from pathlib import Path
 from functools import lru_cache
 
 from ..domain.invisible import without_format
+from ..scratch import replace_keeping_mode
 from ..domain.schema import ENTITIES, Entity
 from . import header_words as hw
 from . import shop_orders
@@ -1517,7 +1518,7 @@ def save_profile(name: str, data: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    replace_keeping_mode(tmp, path)
     return path
 
 

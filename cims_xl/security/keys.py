@@ -39,6 +39,7 @@ import hmac
 import json
 import os
 import secrets
+import stat
 import logging
 import re
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ from filelock import FileLock
 from .. import scratch
 from ..crashpoints import crash_point
 from ..errors import AccountDisabled, StoreError, WrongPassword
+from .passwords import PASSWORD_FORM, password_bytes, password_text
 
 log = logging.getLogger("cims_xl.keys")
 
@@ -99,8 +101,20 @@ KEYFILE_BACK = ("; put the key file back from a backup: a .cimsbak file is a zip
                 "goes beside the store under the store's name + .keys (README: Backup and restore)")
 
 
-def derive_kek(password: str, salt: bytes, kdf: dict) -> bytes:
-    """scrypt (RFC 7914) of the password; StoreError for settings a cims key file never has."""
+def lock_mode(store_path: str | os.PathLike) -> int:
+    """The mode a new `<store>.lock` is made with: the store file's read and write bits
+    (a store shared by a group, 0660, gets a lock the group can take), 0600 without one."""
+    try:
+        return stat.S_IMODE(os.stat(store_path).st_mode) & 0o666 or 0o600
+    except OSError:
+        return 0o600
+
+
+def derive_kek(password: str, salt: bytes, kdf: dict, form: str | None = PASSWORD_FORM) -> bytes:
+    """scrypt (RFC 7914) of the password (passwords.password_bytes: UTF-8 of its NFKC form,
+    or of the text as given with form=None); StoreError for settings a cims key file never
+    has; ValidationFailed for a password that is not text (checked first)."""
+    secret = password_bytes(password, form)
     if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
         name = kdf.get("name") if isinstance(kdf, dict) else None
         raise StoreError(f"unknown key derivation {str(name)[:20]!r} in the key file: it is damaged or "
@@ -111,7 +125,26 @@ def derive_kek(password: str, salt: bytes, kdf: dict) -> bytes:
         n = r = p = 0
     if not scrypt_settings_ok(n, r, p):
         raise StoreError("the key file's key derivation settings are damaged; restore it from a backup")
-    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(password.encode("utf-8"))
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret)
+
+
+def _slot_forms(slot: dict, password: str) -> list[str | None]:
+    """The forms of `password` to try on a slot: NFKC for one cims made normalised (marked
+    "text": "NFKC"). An older slot holds the text as it was typed then, most likely
+    composed (NFC: Windows, most input methods) or decomposed (NFD: macOS file dialogs,
+    some keyboards): the text as typed now, then its NFC and NFD forms where they differ
+    (two or three derivations for a password with accents, one attempt for the count)."""
+    if slot.get("text") == PASSWORD_FORM:
+        return [PASSWORD_FORM]
+    import unicodedata
+    forms: list[str | None] = [None]
+    seen = {password}
+    for form in ("NFC", "NFD"):
+        text = unicodedata.normalize(form, password)
+        if text not in seen:
+            seen.add(text)
+            forms.append(form)
+    return forms
 
 
 def subkey(data_key: bytes, purpose: str) -> bytes:
@@ -143,6 +176,8 @@ class Unlocked:
     signing_key: Ed25519PrivateKey | None
     kek: bytes
     pending: bytes | None = None    # the data key of a rekey cut short (see begin_rekey)
+    private: X25519PrivateKey | None = None
+    normalised: bool = True         # False: the slot predates normalised passwords (rewrap_normalised)
 
 
 @dataclass
@@ -199,7 +234,7 @@ class KeyFile:
                 fh.flush()
                 os.fsync(fh.fileno())
             crash_point("keys.scratch-written")
-            os.replace(tmp, self.path)
+            scratch.replace_keeping_mode(tmp, self.path)     # a group-shared key file stays shared
         finally:
             tmp.unlink(missing_ok=True)
 
@@ -251,7 +286,7 @@ class KeyFile:
                              "or restore a backup there with `cims restore`")
         # filelock: flock on Linux and macOS, LockFileEx on Windows (fcntl does not
         # exist there).
-        with FileLock(str(store_path) + ".lock", mode=0o600):
+        with FileLock(str(store_path) + ".lock", mode=lock_mode(store_path)):
             if settle is not None:
                 settle(Path(store_path))
             kf = KeyFile.load(store_path)
@@ -294,6 +329,7 @@ class KeyFile:
             "wrapped": b64(AESGCM(kek).encrypt(nonce, raw, self._aad(username, "private"))),
             "public": b64(private.public_key().public_bytes_raw()),
             "seal": _seal(data_key, private.public_key(), self._aad(username, "data-key")),
+            "text": PASSWORD_FORM,
         }
         signing_key = signing_key or Ed25519PrivateKey.generate()
         self._wrap_signing_key(username, kek, signing_key)
@@ -306,6 +342,21 @@ class KeyFile:
         slot["sign_wrapped"] = b64(AESGCM(kek).encrypt(nonce, signing_key.private_bytes_raw(),
                                                        self._aad(username, "signing-key")))
         slot["sign_public"] = b64(signing_key.public_key().public_bytes_raw())
+
+    def rewrap_normalised(self, username: str, password: str, unlocked: "Unlocked") -> None:
+        """Wrap the same keys again under the NFKC form of `password` (a slot made before
+        passwords were normalised, opened with it). No public key changes: the seal, the
+        audit trail's keys and a pending rekey stay valid. Call seal_mac and save after."""
+        slot = self.doc["slots"][username]
+        salt, nonce = os.urandom(16), os.urandom(12)
+        kek = derive_kek(password, salt, slot["kdf"])
+        raw = unlocked.private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                             serialization.NoEncryption())
+        slot.update({"salt": b64(salt), "nonce": b64(nonce), "text": PASSWORD_FORM,
+                     "wrapped": b64(AESGCM(kek).encrypt(nonce, raw, self._aad(username, "private")))})
+        if unlocked.signing_key is not None and slot.get("sign_wrapped"):
+            self._wrap_signing_key(username, kek, unlocked.signing_key)
+        unlocked.kek, unlocked.normalised = kek, True
 
     def slot_public(self, username: str) -> str | None:
         """The slot's X25519 public key (base64), or None when the user has no slot."""
@@ -329,28 +380,36 @@ class KeyFile:
             self.doc["lockout"].pop(username, None)
         if keep_verifier and slot is not None:
             self.doc.setdefault("disabled", {})[username] = {
-                k: slot[k] for k in ("kdf", "salt", "nonce", "wrapped", "public")}
+                k: slot[k] for k in ("kdf", "salt", "nonce", "wrapped", "public", "text") if k in slot}
 
     def _opens_disabled(self, username: str, gone: dict, password: str) -> bool:
-        try:
-            kek = derive_kek(password, unb64(gone["salt"]), gone["kdf"])
-            raw = AESGCM(kek).decrypt(unb64(gone["nonce"]), unb64(gone["wrapped"]), self._aad(username, "private"))
-            public = X25519PrivateKey.from_private_bytes(raw).public_key().public_bytes_raw()
-        except (InvalidTag, KeyError, TypeError, ValueError):
-            return False
-        return b64(public) == gone.get("public")
+        for form in _slot_forms(gone, password):
+            try:
+                kek = derive_kek(password, unb64(gone["salt"]), gone["kdf"], form)
+                raw = AESGCM(kek).decrypt(unb64(gone["nonce"]), unb64(gone["wrapped"]),
+                                          self._aad(username, "private"))
+                public = X25519PrivateKey.from_private_bytes(raw).public_key().public_bytes_raw()
+            except (InvalidTag, KeyError, TypeError, ValueError):
+                continue
+            if b64(public) == gone.get("public"):
+                return True
+        return False
 
     def unlock(self, username: str, password: str) -> bytes:
         """Derive, unwrap and unseal: the data key, or WrongPassword."""
         return self.unlock_keys(username, password).data_key
 
     def unlock_keys(self, username: str, password: str) -> "Unlocked":
-        """One scrypt derivation opens the data key, the user's signing key and, after a
-        rekey that was cut short, the pending data key (sealed to the same key pair).
+        """One scrypt derivation (more for an older slot, see below) opens the data key,
+        the user's signing key and, after a rekey that was cut short, the pending data key (sealed to the same key pair).
 
         `signing_key` is None for a slot made before signing keys existed; call
-        `enrol_signing_key` with `Unlocked.kek` to give the user one. Raises WrongPassword.
+        `enrol_signing_key` with `Unlocked.kek` to give the user one. Raises WrongPassword,
+        or ValidationFailed (before any derivation: not an attempt) for a password that is
+        not text. A slot made before passwords were normalised is tried with the text as
+        typed and its NFC and NFD forms (`_slot_forms`): one attempt for the caller's count.
         """
+        password_text(password)
         slot = self.doc["slots"].get(username)
         if slot is None:
             gone = self.doc.get("disabled", {}).get(username)
@@ -361,15 +420,23 @@ class KeyFile:
                 raise AccountDisabled(f"the account {username} is disabled; an administrator can enable it "
                                       f"again (cims user enable {username})")
             raise WrongPassword("wrong user name or password")
+        private = kek = None
+        for form in _slot_forms(slot, password):
+            try:
+                kek = derive_kek(password, unb64(slot["salt"]), slot["kdf"], form)
+            except (KeyError, TypeError, ValueError):
+                raise StoreError(f"{self.path.name} is damaged (the slot of {username} is not valid); "
+                                 "restore it from a backup") from None
+            try:
+                raw = AESGCM(kek).decrypt(unb64(slot["nonce"]), unb64(slot["wrapped"]),
+                                          self._aad(username, "private"))
+                private = X25519PrivateKey.from_private_bytes(raw)
+                break
+            except (InvalidTag, ValueError, KeyError, TypeError):
+                continue
+        if private is None:
+            raise WrongPassword("wrong user name or password")
         try:
-            kek = derive_kek(password, unb64(slot["salt"]), slot["kdf"])
-        except (KeyError, TypeError, ValueError):
-            raise StoreError(f"{self.path.name} is damaged (the slot of {username} is not valid); "
-                             "restore it from a backup") from None
-        try:
-            raw = AESGCM(kek).decrypt(unb64(slot["nonce"]), unb64(slot["wrapped"]),
-                                      self._aad(username, "private"))
-            private = X25519PrivateKey.from_private_bytes(raw)
             data_key = _unseal(slot["seal"], private, self._aad(username, "data-key"))
             signing = None
             if slot.get("sign_wrapped"):
@@ -386,7 +453,7 @@ class KeyFile:
                 pending = _unseal(seal, private, self._aad(username, "data-key"))
             except (InvalidTag, ValueError, KeyError, TypeError):
                 pending = None
-        return Unlocked(data_key, signing, kek, pending)
+        return Unlocked(data_key, signing, kek, pending, private, slot.get("text") == PASSWORD_FORM)
 
     def enrol_signing_key(self, username: str, kek: bytes) -> Ed25519PrivateKey:
         """Give a user whose slot has no signing key a new one (wrapped by `kek`)."""

@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import os
 import time
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
@@ -90,7 +91,10 @@ def _verify_totp(secret_b32: str, code: str | None, at: float) -> int | None:
     """The accepted time step, or None. One step of clock drift either way is allowed."""
     if not code:
         return None
-    code = "".join(ch for ch in str(code) if not ch.isspace())
+    # full-width digits from an East Asian input method are the same digits (NFKC)
+    code = "".join(ch for ch in unicodedata.normalize("NFKC", str(code)) if not ch.isspace())
+    if not (code.isascii() and code.isdigit()):
+        return None
     totp = TOTP(base64.b32decode(secret_b32), 6, SHA1(), TOTP_STEP, enforce_key_length=False)
     step = int(at // TOTP_STEP)
     for delta in (0, -1, 1):
@@ -139,8 +143,12 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
                     raise AccountDisabled(f"the account {username} is disabled; an administrator can "
                                           f"enable it again (cims user enable {username})")
                 signing = unlocked.signing_key
+                rewrap = not unlocked.normalised   # a slot from before NFKC passwords: wrap it normalised
+                if rewrap:
+                    kf.rewrap_normalised(username, password, unlocked)
                 if signing is None:   # a slot from before signed trails: enrol (same scrypt)
                     signing = kf.enrol_signing_key(username, unlocked.kek)
+                if rewrap or unlocked.signing_key is None:
                     kf.seal_mac(data_key)
                     kf.save()
                 slot_public = kf.slot_public(username)
@@ -683,6 +691,10 @@ def rekey(session: Session) -> None:
                              "nothing was changed; restore it from a backup")
         kf.validate_slots()
         store.take_sole_use()
+        short = store.rewrite_room_missing()      # said before anything is written
+        if short is not None:
+            store.release_sole_use()
+            raise short
         crash_point("rekey.checked")
         new_key = os.urandom(32)
         try:
@@ -693,7 +705,14 @@ def rekey(session: Session) -> None:
             raise
         crash_point("rekey.journal-saved")
         # From here on the pending record stays until we know which key the file has.
-        store.rekey(new_key)
+        try:
+            store.rekey(new_key)
+        except Exception:
+            # The pending record stays: the next sign-in opens the store with whichever key
+            # it has and settles the record (_open_finishing_rekey).
+            with contextlib.suppress(Exception):
+                store.release_sole_use()
+            raise
         crash_point("rekey.database-rekeyed")
         session._data_key = new_key
         with session.unit_of_work() as uow:

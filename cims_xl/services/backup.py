@@ -31,7 +31,7 @@ from filelock import FileLock
 from ..crashpoints import crash_point
 from ..domain.schema import ENTITIES
 from ..errors import BackupSignature, CimsError, StoreError, ValidationFailed, WrongPassword
-from ..scratch import scratch_dir, sweep, write_private
+from ..scratch import keep_mode, replace_keeping_mode, scratch_dir, sweep, write_private
 from ..security import ledger, trust
 from ..security.audit import AuditEvent, canonical
 from ..security.keys import KeyFile, keyfile_path, restore_journal_path
@@ -113,8 +113,7 @@ def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep:
             zf.write(db, DB_MEMBER)
             zf.write(keys, KEYS_MEMBER)
             zf.writestr(MANIFEST_MEMBER, json.dumps(manifest, indent=1))
-        os.chmod(partial, 0o600)
-        os.replace(partial, target)
+        replace_keeping_mode(partial, target)
     _prune(dest, session.store_path.stem, keep)
     return target
 
@@ -652,8 +651,10 @@ def _roll_forward(store_path: Path, stage: Path, stamp: str) -> None:
     crash_point("restore.old-moved-aside")
     for src, dst in pairs:
         if src.exists():
+            # The store put back keeps the mode and group of the one it replaces (now aside).
+            aside = dst.with_name(f"{dst.name}.before-restore-{stamp}")
+            keep_mode(aside if aside.exists() else None, src)
             os.replace(src, dst)
-            os.chmod(dst, 0o600)
             crash_point(f"restore.placed-{'keys' if dst.suffix == '.keys' else 'database'}")
 
 

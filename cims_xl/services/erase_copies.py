@@ -20,14 +20,13 @@ such (security.ledger.CopyErase) until an administrator runs `audit accept`.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import CimsError, StoreError
-from ..scratch import sweep
+from ..scratch import replace_keeping_mode, sweep
 from ..security.keys import restore_journal_path
 from ..security.ledger import UNSIGNED_WHY
 from ..store.db import Store
@@ -161,6 +160,5 @@ def _erase_backup(session: Session, path: Path, cid: str) -> _Done:
             zf.write(db, bk.DB_MEMBER)
             zf.write(into / bk.KEYS_MEMBER, bk.KEYS_MEMBER)
             zf.writestr(bk.MANIFEST_MEMBER, json.dumps(manifest, indent=1))
-        os.chmod(partial, 0o600)
-        os.replace(partial, path)
+        replace_keeping_mode(partial, path)
     return done

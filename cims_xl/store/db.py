@@ -108,6 +108,8 @@ _STORAGE_CODES = {
     "SQLITE_CANTOPEN": ("a file beside it could not be made (its folder may be read-only or gone)",
                         "Check the folder and run the command again."),
 }
+REWRITE_MARGIN = 1 << 20     # beside a second copy of the store: the WAL, the key file, the audit entry
+REKEY_NOTHING = "Nothing was changed (the store opens with its current key)."
 _STORAGE_TEXTS = (("disk is full", "SQLITE_FULL"), ("disk i/o error", "SQLITE_IOERR"),
                   ("readonly database", "SQLITE_READONLY"))
 
@@ -711,8 +713,40 @@ class Store:
         if len(new_key) != 32:
             raise StoreError("the data key must be 32 bytes")
         self.take_sole_use()
-        self.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        try:
+            self.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        except sqlcipher3.Error as exc:
+            # SQLCipher answers every failure of the rewrite with one generic message
+            # ("An error occurred with PRAGMA key or rekey"): a disk without room for
+            # the journal (a second copy of the store) is the usual one.
+            failure = storage_failure(exc, self.path, nothing=REKEY_NOTHING)
+            if failure is None and self.rewrite_room_missing() is not None:
+                failure = self.rewrite_room_missing()
+            if failure is not None:
+                raise failure from None
+            raise
         self.release_sole_use()
+
+    def rewrite_room_missing(self):
+        """A StorageFailed when the disk holding the store has less room than a rewrite of
+        the whole file (rekey: SQLite's rollback journal holds every page once more), else
+        None."""
+        import shutil
+
+        from ..errors import StorageFailed
+
+        try:
+            size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
+            free = shutil.disk_usage(self.path.parent).free
+        except OSError:
+            return None
+        need = size + REWRITE_MARGIN
+        if free >= need:
+            return None
+        return StorageFailed(f"the store {self.path.name} could not be written: the disk holding it is full "
+                             f"for this change ({free:,} bytes free; it needs about {need:,}, a second copy "
+                             f"of the store while it is rewritten). {REKEY_NOTHING} Free some space and run "
+                             "the command again.")
 
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
