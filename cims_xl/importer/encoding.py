@@ -102,6 +102,7 @@ LANGUAGE_WEIGHT = 0.5        # the whole file's words fitting one language
 COUNTRY_WEIGHT = 1.0         # each row's words fitting its country's language
 PAIRS_WEIGHT = 0.3           # accented letters beside the letters their language writes them beside
 CJK_PAIRS_WEIGHT = 1.0       # CJK characters beside the ones their language's words put them beside
+SCRIPT_WORDS_WEIGHT = 1.0    # Cyrillic, Greek, Hebrew, Arabic letters beside the ones their words put them beside
 MINOR_SHARE = 0.02           # a regional reading differing in this share of words or less is noise
 CJK = {"gb18030", "big5", "cp932", "cp949", "euc_jp"}
 _CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko", "euc_jp": "ja"}
@@ -701,18 +702,76 @@ class _CountryColumn:
 
 
 def _refinement(name: str, text: str, countries: _CountryColumn) -> float:
-    """The measures beyond charset-normalizer's mess that a reading is weighed with:
-    for CJK readings the share of characters CLDR's texts in that language use; for
-    the others whether each word's letters are one language's alphabet, whether the
-    whole file's words are one language's, whether each row's words are its
-    country's language's, and whether Greek and Cyrillic words hold vowels."""
+    """The measures beyond charset-normalizer's mess that a reading is weighed with
+    (CJK readings: see `_weigh_cjk_words`): whether each word's letters are one
+    language's alphabet, whether the whole file's words are one language's, whether
+    each row's words are its country's language's, whether Greek and Cyrillic words
+    hold vowels, and whether Cyrillic, Greek, Hebrew and Arabic words are pronounceable
+    in a language of their script (`_script_word_fit`)."""
     if name in CJK:
-        return 1.0 - _cldr_share(text, _CJK_LOCALE[name])
+        return 0.0                       # weighed with the other CJK readings (`_weigh_cjk_words`)
     lines = [_latin_words(line) for line in text.split("\n")]
     words = [w for line in lines for w in line]
     return ((1.0 - _alphabet_fit(words)) + LANGUAGE_WEIGHT * (1.0 - _language_fit(lines))
             + PAIRS_WEIGHT * (1.0 - _pairs_fit(text))
-            + COUNTRY_WEIGHT * (1.0 - countries.fit(text)) + (1.0 - _voweled(text)))
+            + COUNTRY_WEIGHT * (1.0 - countries.fit(text)) + (1.0 - _voweled(text))
+            + SCRIPT_WORDS_WEIGHT * (1.0 - _script_word_fit(text)))
+
+
+# The languages of each script (besides Latin and CJK) whose words a code page's reading
+# is weighed against: the SCRIPT_WORDS commonest words of each in wordfreq's lists.
+_SCRIPT_LANGUAGES = {"CYRILLIC": ("ru", "uk", "bg", "mk"), "GREEK": ("el",), "HEBREW": ("he",),
+                     "ARABIC": ("ar", "fa", "ur")}
+SCRIPT_WORDS = 20000
+
+
+def _script_word_fit(text: str) -> float:
+    """Mean, over the words of `text` written in Cyrillic, Greek, Hebrew or Arabic letters,
+    of the share of their runs of three characters (a word's start and end included)
+    that occur in a common word of a language of that script (the best one): how
+    pronounceable the reading is there. GBK "莫强" read as Windows-1251 is "ДЄЗї": "дєз"
+    and "ЄЗЇ" are in no Russian, Ukrainian, Bulgarian or Macedonian word; read as
+    Windows-1256 it is "ؤھا؟", Arabic, Persian and Urdu letters no word of theirs puts
+    together, ending in a question mark. 1.0 when there is no such word."""
+    scores = [s for s in map(_script_word, _WORDS.split(text)) if s is not None]
+    return sum(scores) / len(scores) if scores else 1.0
+
+
+@functools.lru_cache(maxsize=8192)
+def _script_word(word: str) -> float | None:
+    if word.isascii():
+        return None
+    scripts = [s for s in (_letter_script(c) for c in word if c.isalpha()) if s]
+    if not scripts:
+        return None
+    marked = "^" + _folded(word) + "$"
+    runs = [marked[i:i + 3] for i in range(len(marked) - 2)]
+    return max(sum(r in known for r in runs) / len(runs)
+               for known in map(_word_runs, _SCRIPT_LANGUAGES[max(set(scripts), key=scripts.count)]))
+
+
+def _folded(word: str) -> str:
+    """`word` as wordfreq keeps words: case-folded (final sigma as σ), without vowel points
+    and other combining marks, and "ё" written "е" as Russian mostly does."""
+    return "".join(c for c in word if not unicodedata.category(c).startswith("M")).casefold().replace("ё", "е")
+
+
+def _letter_script(ch: str) -> str | None:
+    name = unicodedata.name(ch, "")
+    return next((s for s in _SCRIPT_LANGUAGES if name.startswith(s)), None)
+
+
+@functools.cache
+def _word_runs(lang: str) -> frozenset[str]:
+    """The runs of three characters, "^" and "$" marking a word's start and end, in the
+    SCRIPT_WORDS commonest words of `lang` (wordfreq's "small" list)."""
+    import itertools
+
+    import wordfreq
+
+    words = itertools.islice(wordfreq.iter_wordlist(lang, wordlist="small"), SCRIPT_WORDS)
+    text = "\n^" + _folded("$\n^".join(words)) + "$\n"
+    return frozenset(text[i:i + 3] for i in range(len(text) - 2))
 
 
 _VOWELS = frozenset("аеёиоуыэюяіїєўαεηιουωάέήίόύώϊϋΐΰ")
@@ -866,19 +925,36 @@ def _language_fit(lines: list[list[frozenset[str]]]) -> float:
 
 
 def _weigh_cjk_words(readings: list[tuple]) -> list[tuple]:
-    """`readings` with each CJK reading's score raised by how far fewer of its
-    neighbouring characters sit together in its language's words, and fewer of its
-    characters are in them, than in the CJK reading where most do (`_word_fit`).
-    Relative: names no word list holds ("张伟") leave every reading as it was."""
+    """`readings` with each CJK reading's score raised by how few of its characters occur
+    in its language's common words, by how many fewer of them CLDR's texts in that
+    language use, and by how far fewer of its neighbouring characters sit together in
+    its language's words, than in the CJK reading where most do (`_word_fit`).
+
+    The first is absolute: it weighs a CJK reading against the code pages' readings of
+    the same bytes, and the characters of names ("张伟", "翁怡君", "桃園") are common
+    words' characters though CLDR's texts hold few of them. The others are relative:
+    they tell the CJK readings apart ("田中,京都" in EUC-JP reads "拍面,叠旁" in GB18030,
+    common characters no Chinese word puts together), and names no word list holds
+    leave every reading as it was."""
     # A reading without CJK characters (Shift_JIS bytes of GBK text read as half-width
-    # katakana "ﾐｻﾎｰ") has no word to fit: it sets no standard for the others.
-    fits = {r[3]: _word_fit(r[4], _CJK_LOCALE[r[3]]) for r in readings if r[3] in CJK and _CJK_RUN.search(r[4])}
-    if len(fits) < 2:
-        return readings
-    top_pairs = max(p for p, _ in fits.values())
-    top_chars = max(c for _, c in fits.values())
-    return [(r[0] + CJK_PAIRS_WEIGHT * (top_pairs - fits[r[3]][0]) + (top_chars - fits[r[3]][1]), *r[1:])
-            if r[3] in fits else r for r in readings]
+    # katakana "ﾐｻﾎｰ") has no word to fit: it sets no standard for the others, and
+    # CLDR's share of its characters is all it is weighed with.
+    fits = {r[3]: (*_word_fit(r[4], _CJK_LOCALE[r[3]]), _cldr_share(r[4], _CJK_LOCALE[r[3]]))
+            for r in readings if r[3] in CJK and _CJK_RUN.search(r[4])}
+    if not fits:
+        return [(r[0] + 1.0 - _cldr_share(r[4], _CJK_LOCALE[r[3]]), *r[1:]) if r[3] in CJK else r
+                for r in readings]
+    top_pairs = max(p for p, _, _ in fits.values())
+    top_cldr = max(c for _, _, c in fits.values())
+    out = []
+    for r in readings:
+        if r[3] in fits:
+            pairs, chars, cldr = fits[r[3]]
+            r = (r[0] + (1.0 - chars) + (top_cldr - cldr) + CJK_PAIRS_WEIGHT * (top_pairs - pairs), *r[1:])
+        elif r[3] in CJK:
+            r = (r[0] + 1.0 - _cldr_share(r[4], _CJK_LOCALE[r[3]]), *r[1:])
+        out.append(r)
+    return out
 
 
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]+")
