@@ -103,6 +103,7 @@ COUNTRY_WEIGHT = 1.0         # each row's words fitting its country's language
 PAIRS_WEIGHT = 0.3           # accented letters beside the letters their language writes them beside
 CJK_PAIRS_WEIGHT = 1.0       # CJK characters beside the ones their language's words put them beside
 SCRIPT_WORDS_WEIGHT = 1.0    # Cyrillic, Greek, Hebrew, Arabic letters beside the ones their words put them beside
+REGION_WEIGHT = 0.5          # a row's words in a script its country's (phone's) languages write
 MINOR_SHARE = 0.02           # a regional reading differing in this share of words or less is noise
 CJK = {"gb18030", "big5", "cp932", "cp949", "euc_jp"}
 _CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko", "euc_jp": "ja"}
@@ -572,6 +573,7 @@ def _readings(lines: bytes, names: tuple[str, ...], countries: "_CountryColumn")
     # (garbled, -plausibility, rank, name, text): equal readings go to the more common encoding
     readings: list[tuple[float, float, int, str, str]] = []
     seen: dict[str, float] = {}          # text -> score: code pages often read a file alike
+    regions = _row_regions(lines, countries)
     for name in names:
         rank = order.index(name)
         if name not in CJK:
@@ -585,11 +587,100 @@ def _readings(lines: bytes, names: tuple[str, ...], countries: "_CountryColumn")
         scored = _score(lines, name)
         if scored is not None:
             score, plausible, text = scored
-            score += _refinement(name, text, countries)
+            score += _refinement(name, text, countries) + REGION_WEIGHT * (1.0 - _region_fit(name, text, regions))
             if name not in CJK:
                 seen[text] = score
             readings.append((score + _bias(name), -plausible, rank, name, text))
     return _weigh_cjk_words(readings)
+
+
+_PHONE = re.compile(r"\s*(?:\+|00)[1-9][\d\s().\-/]{6,}\Z")
+_CJK_SCRIPTS = {"gb18030": {"Hans", "Hant"}, "big5": {"Hans", "Hant"}, "cp932": {"Jpan"}, "euc_jp": {"Jpan"},
+                "cp949": {"Kore"}}
+_LETTER_SCRIPTS = (("CYRILLIC", "Cyrl"), ("GREEK", "Grek"), ("HEBREW", "Hebr"), ("ARABIC", "Arab"),
+                   ("HANGUL", "Kore"), ("HIRAGANA", "Jpan"), ("KATAKANA", "Jpan"), ("HALFWIDTH KATAKANA", "Jpan"),
+                   ("CJK", "Hani"), ("THAI", "Thai"))
+
+
+def _row_regions(lines: bytes, countries: "_CountryColumn") -> list[frozenset[str]]:
+    """For each of `lines`, the countries its ASCII cells name: the country column's
+    ("China", "CN"), and an international phone number's ("+86 138 …": China), whatever
+    the text encoding (ASCII reads alike in all of them)."""
+    import phonenumbers
+
+    from ..domain.countries import region_for_country
+
+    out = []
+    for line in lines.split(b"\n"):
+        found = set()
+        try:
+            cells = next(csv.reader(io.StringIO(line.decode("latin-1")), delimiter=countries.delimiter))
+        except (csv.Error, StopIteration):
+            cells = []
+        for j, cell in enumerate(cells):
+            if not cell.isascii():
+                continue
+            if j == countries.index:
+                found.add(region_for_country(cell))
+            elif _PHONE.match(cell):
+                try:
+                    number = phonenumbers.parse(cell.strip().replace("00", "+", 1) if cell.strip().startswith("00")
+                                                else cell, None)
+                except phonenumbers.NumberParseException:
+                    continue
+                found.add(phonenumbers.region_code_for_country_code(number.country_code))
+        out.append(frozenset(r for r in found if r and r.isalpha()))
+    return out
+
+
+@functools.cache
+def _region_scripts(region: str) -> frozenset[str]:
+    """The scripts (ISO 15924) the official languages of `region` are written in (CLDR)."""
+    from babel.core import get_global
+    from babel.languages import get_official_languages
+
+    likely = get_global("likely_subtags")
+    scripts = set()
+    for lang in get_official_languages(region, de_facto=True):
+        parts = likely.get(lang, likely.get(lang.split("_")[0], "")).split("_")
+        scripts.update(p for p in parts[1:2] if len(p) == 4)
+    if scripts & {"Hans", "Hant"}:
+        scripts.add("Hani")              # Chinese in either form: a GB18030 or Big5 reading's characters
+    return frozenset(scripts)
+
+
+def _region_fit(name: str, text: str, regions: list[frozenset[str]]) -> float:
+    """Share of the words in another script than Latin, in lines whose ASCII cells name
+    countries (`_row_regions`), that are in a script those countries' languages write:
+    Hangul or Cyrillic words in a row whose phone is "+86 …" are not (China writes Han
+    characters). A CJK reading's characters are its language's (Han characters read
+    as Shift_JIS are Japanese). 1.0 when no such line has such a word."""
+    words = fit = 0
+    for line, found in zip(text.split("\n"), regions):
+        if not found:
+            continue
+        written = set().union(*map(_region_scripts, found))
+        for word in _WORDS.split(line):
+            if word.isascii():
+                continue
+            scripts = {_script_code(c, name) for c in word if c.isalpha()} - {"Latn"}
+            if not scripts:
+                continue
+            words += 1
+            fit += scripts <= written
+    return fit / words if words else 1.0
+
+
+def _script_code(ch: str, name: str) -> str:
+    if ord(ch) < 0x250:
+        return "Latn"
+    if name in _CJK_SCRIPTS and (0x2E80 <= ord(ch) <= 0xFFEF):
+        # a CJK codec's characters are its language's: Han read as Shift_JIS is Japanese
+        scripts = _CJK_SCRIPTS[name]
+        return "Hani" if scripts == {"Hans", "Hant"} else next(iter(scripts))
+    label = unicodedata.name(ch, "")
+    return next((code for prefix, code in _LETTER_SCRIPTS if label.startswith(prefix)), "Latn"
+                if label.startswith("LATIN") else "other")
 
 
 def _bias(name: str) -> float:
