@@ -3,7 +3,7 @@
 For each encoding, N generated files (tests/short_legacy_files.py): "right" (the decided
 encoding reads the bytes as the text), "stop" (the import stops, offering an --encoding
 that reads them right) or "WRONG" (a wrong text decided silently, or a stop offering
-no right reading). Usage: python bench/short_legacy_encodings.py [N] [-v]"""
+no right reading). "gbk*", "big5*", "cp932*", "euc_kr*": 3-6 rows of Name, Email, Phone, City (shaped_file). Usage: python bench/short_legacy_encodings.py [N] [-v]"""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from short_legacy_files import LEGACY, REVERSE, small_file  # noqa: E402
+from short_legacy_files import LEGACY, REVERSE, shaped_file, small_file  # noqa: E402
 
 from cims_xl.importer.encoding import EncodingUncertain, decide  # noqa: E402
 
@@ -39,16 +39,18 @@ def main() -> None:
     verbose = "-v" in sys.argv
     total = Counter()
     start = time.perf_counter()
-    for encoding in (*LEGACY, *REVERSE):
+    for shape, encoding in [(small_file, e) for e in (*LEGACY, *REVERSE)] + [
+            (shaped_file, e) for e in ("gbk", "big5", "cp932", "euc_kr")]:
         counts = Counter()
         for seed in range(n):
-            text = small_file(seed, encoding)
+            text = shape(seed, encoding)
             result, why = outcome(text, encoding)
             counts[result] += 1
             if result == "WRONG" and verbose:
                 print(f"  {encoding} seed {seed}: {why}  | {text.splitlines()[1][:40]!r}")
         total.update(counts)
-        print(f"{encoding:10} right {counts['right']:4}  stop {counts['stop']:4}  WRONG {counts['WRONG']:4}"
+        label = encoding + ("*" if shape is shaped_file else "")
+        print(f"{label:10} right {counts['right']:4}  stop {counts['stop']:4}  WRONG {counts['WRONG']:4}"
               f"  ({100 * counts['WRONG'] / n:.1f}% silent-wrong)", flush=True)
     files = sum(total.values())
     print(f"all        right {total['right']:4}  stop {total['stop']:4}  WRONG {total['WRONG']:4}"

@@ -56,12 +56,12 @@ PEOPLE = {
            "גבאי שפירא בן-דוד",
            "דוד שרה משה רחל יוסף מרים אברהם אסתר יעקב רבקה דניאל נועה איתי תמר אורי מיכל יונתן שירה",
            "תל אביב ירושלים חיפה באר שבע אשדוד נתניה ראשון לציון פתח תקווה חולון רמת גן אילת",
-           ("ישראל", "Israel", "IL"), "+972", "שם,דוא\"ל,טלפון,עיר,מדינה"),
+           ("ישראל", "Israel", "IL"), "+972", "Name,Email,Phone,City,Country"),
     "ar": ("أحمد علي حسن حسين محمود إبراهيم خليل يوسف عبدالله سعيد صالح منصور العلي الحربي القحطاني "
            "الشمري الدوسري المصري",
            "محمد فاطمة أحمد عائشة علي مريم عمر خديجة يوسف زينب خالد نور حسن سارة إبراهيم ليلى طارق هدى",
            "القاهرة الرياض دبي عمان بيروت الدار البيضاء جدة الإسكندرية الكويت الدوحة بغداد تونس",
-           ("مصر", "Egypt", "EG", "السعودية", "Saudi Arabia"), "+20", "الاسم,البريد,الهاتف,المدينة,الدولة"),
+           ("مصر", "Egypt", "EG", "السعودية", "Saudi Arabia"), "+20", "الاسم,البريد الإلكتروني,الهاتف,المدينة,الدولة"),
 }
 
 # encoding -> the language its files are written in
@@ -107,12 +107,16 @@ def small_file(seed: int, encoding: str) -> str:
     heads = heads_native if rng.random() < 0.3 else heads_english
     country = rng.choice(countries)
     international = rng.random() < 0.5
-    rows = []
+    rows, taken = [], set()
     for i in range(rng.randint(2, 8)):
         cells = []
         for col in columns:
             if col == "name":
-                cells.append(_name(rng, lang))
+                name = _name(rng, lang)
+                while name.replace(" ", "") in taken:      # one customer each (the import merges 林 翔太, 林翔太)
+                    name = _name(rng, lang)
+                taken.add(name.replace(" ", ""))
+                cells.append(name)
             elif col == "email":
                 cells.append(f"{rng.choice(_ROMAN)}{i}{rng.randint(1, 99)}@example.com")
             elif col == "phone":
@@ -124,4 +128,23 @@ def small_file(seed: int, encoding: str) -> str:
         rows.append(",".join(cells))
     text = ",".join(heads[c] for c in columns) + "\r\n" + "".join(r + "\r\n" for r in rows)
     text.encode(encoding)          # every character is in the encoding
+    return text
+
+
+def shaped_file(seed: int, encoding: str) -> str:
+    """The shape of file the importer misread most: 3-6 customers, each with an email, a
+    phone (local or international) and a city, in `encoding`'s language."""
+    rng = random.Random(f"shaped-{encoding}-{seed}")
+    lang = LEGACY.get(encoding) or REVERSE[encoding]
+    cities = PEOPLE[lang][2].split()
+    prefix, international = PEOPLE[lang][4], rng.random() < 0.5
+    rows, taken, count = [], set(), rng.randint(3, 6)
+    while len(rows) < count:
+        name = _name(rng, lang)
+        if name.replace(" ", "") in taken:
+            continue
+        taken.add(name.replace(" ", ""))
+        rows.append(f"{name},p{len(rows)}@example.com,{_phone(rng, prefix, international)},{rng.choice(cities)}")
+    text = "Name,Email,Phone,City\r\n" + "".join(r + "\r\n" for r in rows)
+    text.encode(encoding)
     return text
