@@ -103,6 +103,7 @@ COUNTRY_WEIGHT = 1.0         # each row's words fitting its country's language
 PAIRS_WEIGHT = 0.3           # accented letters beside the letters their language writes them beside
 CJK_PAIRS_WEIGHT = 1.0       # CJK characters beside the ones their language's words put them beside
 SCRIPT_WORDS_WEIGHT = 1.0    # Cyrillic, Greek, Hebrew, Arabic letters beside the ones their words put them beside
+#                              (see SCRIPT_WORDS_REACH below)
 REGION_WEIGHT = 0.5          # a row's words in a script its country's (phone's) languages write
 MINOR_SHARE = 0.02           # a regional reading differing in this share of words or less is noise
 CJK = {"gb18030", "big5", "cp932", "cp949", "euc_jp"}
@@ -113,6 +114,8 @@ PRUNE_MARGIN = 1.0           # ... and only those this close to the best there o
 CLOSE = 0.05                 # mess ratios closer than this cannot tell two readings apart
 THIN_WORDS = 8               # fewer distinct non-ASCII words than this are thin evidence
 THIN_CLOSE = (0.6, 0.2)      # ... and a reading must then win by this much (up to 3 words, more)
+SCRIPT_WORDS_REACH = max(PRUNE_MARGIN, *THIN_CLOSE, CLOSE)    # readings weighed by SCRIPT_WORDS_WEIGHT
+#                              only this near the best: the measure only adds, farther ones lose anyway
 SHOWN = 5                    # readings named in the stop message (all within THIN_CLOSE when thin)
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -591,7 +594,23 @@ def _readings(lines: bytes, names: tuple[str, ...], countries: "_CountryColumn")
             if name not in CJK:
                 seen[text] = score
             readings.append((score + _bias(name), -plausible, rank, name, text))
-    return _weigh_cjk_words(readings)
+    return _weigh_script_words(_weigh_cjk_words(readings))
+
+
+def _weigh_script_words(readings: list[tuple]) -> list[tuple]:
+    """`readings` with each one in Cyrillic, Greek, Hebrew or Arabic letters raised by how
+    unpronounceable its words are in a language of that script (`_script_word_fit`).
+    Weighed least garbled first, and only while a reading could still win or be a rival
+    (the measure only adds): a Latin file's Cyrillic reading ("Mьller") needs no word list."""
+    readings = sorted(readings)
+    best = float("inf")
+    out = []
+    for r in readings:
+        if r[0] < best + SCRIPT_WORDS_REACH and r[3] not in CJK:
+            r = (r[0] + SCRIPT_WORDS_WEIGHT * (1.0 - _script_word_fit(r[4])), *r[1:])
+        best = min(best, r[0])
+        out.append(r)
+    return out
 
 
 _PHONE = re.compile(r"\s*(?:\+|00)[1-9][\d\s().\-/]{6,}\Z")
@@ -796,17 +815,16 @@ def _refinement(name: str, text: str, countries: _CountryColumn) -> float:
     """The measures beyond charset-normalizer's mess that a reading is weighed with
     (CJK readings: see `_weigh_cjk_words`): whether each word's letters are one
     language's alphabet, whether the whole file's words are one language's, whether
-    each row's words are its country's language's, whether Greek and Cyrillic words
-    hold vowels, and whether Cyrillic, Greek, Hebrew and Arabic words are pronounceable
-    in a language of their script (`_script_word_fit`)."""
+    each row's words are its country's language's, and whether Greek and Cyrillic words
+    hold vowels (and, in `_readings`, whether Cyrillic, Greek, Hebrew and Arabic words
+    are pronounceable in a language of their script: `_script_word_fit`)."""
     if name in CJK:
         return 0.0                       # weighed with the other CJK readings (`_weigh_cjk_words`)
     lines = [_latin_words(line) for line in text.split("\n")]
     words = [w for line in lines for w in line]
     return ((1.0 - _alphabet_fit(words)) + LANGUAGE_WEIGHT * (1.0 - _language_fit(lines))
             + PAIRS_WEIGHT * (1.0 - _pairs_fit(text))
-            + COUNTRY_WEIGHT * (1.0 - countries.fit(text)) + (1.0 - _voweled(text))
-            + SCRIPT_WORDS_WEIGHT * (1.0 - _script_word_fit(text)))
+            + COUNTRY_WEIGHT * (1.0 - countries.fit(text)) + (1.0 - _voweled(text)))
 
 
 # The languages of each script (besides Latin and CJK) whose words a code page's reading
@@ -835,16 +853,28 @@ def _script_word(word: str) -> float | None:
     scripts = [s for s in (_letter_script(c) for c in word if c.isalpha()) if s]
     if not scripts:
         return None
-    marked = "^" + _folded(word) + "$"
+    marked = "^" + _folded(word).translate(_DIGITS) + "$"          # "Петров2" is a word with a number
     runs = [marked[i:i + 3] for i in range(len(marked) - 2)]
-    return max(sum(r in known for r in runs) / len(runs)
-               for known in map(_word_runs, _SCRIPT_LANGUAGES[max(set(scripts), key=scripts.count)]))
+    best = 0.0
+    for lang in _SCRIPT_LANGUAGES[max(set(scripts), key=scripts.count)]:
+        known = _word_runs(lang)
+        best = max(best, sum(r in known for r in runs) / len(runs))
+        if best == 1.0:
+            break                        # the other languages' lists are not needed for it
+    return best
+
+
+_DIGITS = str.maketrans("", "", "0123456789")
 
 
 def _folded(word: str) -> str:
     """`word` as wordfreq keeps words: case-folded (final sigma as σ), without vowel points
     and other combining marks, and "ё" written "е" as Russian mostly does."""
-    return "".join(c for c in word if not unicodedata.category(c).startswith("M")).casefold().replace("ё", "е")
+    return word.translate(_MARKS).casefold().replace("ё", "е")
+
+
+# combining marks of the scripts weighed by their words (vowel points, harakat, accents written apart)
+_MARKS = {cp: None for cp in range(0x300, 0x800) if unicodedata.category(chr(cp)).startswith("M")}
 
 
 def _letter_script(ch: str) -> str | None:
@@ -862,7 +892,7 @@ def _word_runs(lang: str) -> frozenset[str]:
 
     words = itertools.islice(wordfreq.iter_wordlist(lang, wordlist="small"), SCRIPT_WORDS)
     text = "\n^" + _folded("$\n^".join(words)) + "$\n"
-    return frozenset(text[i:i + 3] for i in range(len(text) - 2))
+    return frozenset({text[i:i + 3] for i in range(len(text) - 2)})
 
 
 _VOWELS = frozenset("аеёиоуыэюяіїєўαεηιουωάέήίόύώϊϋΐΰ")
