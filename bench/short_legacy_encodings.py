@@ -3,7 +3,7 @@
 For each encoding, N generated files (tests/short_legacy_files.py): "right" (the decided
 encoding reads the bytes as the text), "stop" (the import stops, offering an --encoding
 that reads them right) or "WRONG" (a wrong text decided silently, or a stop offering
-no right reading). "gbk*", "big5*", "cp932*", "euc_kr*": 3-6 rows of Name, Email, Phone, City (shaped_file). Usage: python bench/short_legacy_encodings.py [N] [-v]"""
+no right reading). "gbk*", "big5*", "cp932*", "euc_kr*": 3-6 rows of Name, Email, Phone, City (shaped_file). Usage: python bench/short_legacy_encodings.py [N] [--from FIRST_SEED] [-v]"""
 
 from __future__ import annotations
 
@@ -36,13 +36,14 @@ def outcome(text: str, encoding: str) -> tuple[str, str]:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 300
+    first = int(sys.argv[sys.argv.index("--from") + 1]) if "--from" in sys.argv else 0
     verbose = "-v" in sys.argv
     total = Counter()
     start = time.perf_counter()
     for shape, encoding in [(small_file, e) for e in (*LEGACY, *REVERSE)] + [
             (shaped_file, e) for e in ("gbk", "big5", "cp932", "euc_kr")]:
         counts = Counter()
-        for seed in range(n):
+        for seed in range(first, first + n):
             text = shape(seed, encoding)
             result, why = outcome(text, encoding)
             counts[result] += 1

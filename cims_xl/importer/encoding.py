@@ -40,7 +40,20 @@ mess measure every reading is weighed with:
   whether each row's words are in the alphabet of its country's official languages
   (CLDR via babel): "Gdańsk" in a row of Poland, "Gdañsk" in a row of Spain;
 - for Greek and Cyrillic words, vowels and Greek's accent and final-sigma rules;
-- for CJK readings, the share of characters that CLDR's own texts in that language
+- for Cyrillic, Greek, Hebrew and Arabic words, whether they are pronounceable in a
+  language of their script: the share of their runs of three letters (start and end
+  included) found in the 20,000 commonest words of Russian, Ukrainian, Bulgarian,
+  Macedonian, Greek, Hebrew, Arabic, Persian or Urdu (wordfreq). GBK "莫强" read as
+  Windows-1251 is "ДЄЗї", as Windows-1256 "ؤھا؟": no word of those languages holds
+  them (`_script_word_fit`); a short Hebrew file's Windows-1251 reading "гег ажемай"
+  loses likewise;
+- for every reading, whether each row's words are in a script written by the languages
+  of the countries its ASCII cells name: its country column ("China", "CN") and its
+  international phone numbers ("+86 …"): Hangul in a "+86" row is not (`_region_fit`);
+- for CJK readings, the share of their characters that occur in the language's common
+  words (wordfreq: a name's characters "翁怡君" do, though CLDR's texts hold few of them;
+  a Latin file read as GB18030 gives characters of no common word), and, relative to the
+  best CJK reading, the share of characters that CLDR's own texts in that language
   use (babel's locale data: Korean read as GB18030 gives rare characters such as "辫刮荐"),
   kana counting against a Chinese or Korean reading (GB2312 and KS X 1001 hold kana at
   the bytes of EUC-JP's: "有限会社テスト" in EUC-JP reads "铜嘎柴家テスト" in GB18030);
@@ -673,12 +686,16 @@ def _region_fit(name: str, text: str, regions: list[frozenset[str]]) -> float:
     countries (`_row_regions`), that are in a script those countries' languages write:
     Hangul or Cyrillic words in a row whose phone is "+86 …" are not (China writes Han
     characters). A CJK reading's characters are its language's (Han characters read
-    as Shift_JIS are Japanese). 1.0 when no such line has such a word."""
+    as Shift_JIS are Japanese). Countries whose languages are all written in Latin
+    letters say nothing here (a Chinese name in a "+44" row is no misreading). 1.0 when
+    no such line has such a word."""
     words = fit = 0
     for line, found in zip(text.split("\n"), regions):
         if not found:
             continue
         written = set().union(*map(_region_scripts, found))
+        if not written - {"Latn"}:
+            continue                     # "+44", "USA": people of every script live there
         for word in _WORDS.split(line):
             if word.isascii():
                 continue
