@@ -682,10 +682,10 @@ def _region_scripts(region: str) -> frozenset[str]:
 
 
 def _region_fit(name: str, text: str, regions: list[frozenset[str]]) -> float:
-    """Share of the words in another script than Latin, in lines whose ASCII cells name
-    countries (`_row_regions`), that are in a script those countries' languages write:
-    Hangul or Cyrillic words in a row whose phone is "+86 …" are not (China writes Han
-    characters). A CJK reading's characters are its language's (Han characters read
+    """Share of the words with non-Latin letters or only symbols, in lines whose ASCII
+    cells name countries (`_row_regions`), that are in a script those countries'
+    languages write: Hangul or Cyrillic words, or symbols ("¶∂≤Q™‚"), in a row whose
+    phone is "+86 …" are not (China writes Han characters). A CJK reading's characters are its language's (Han characters read
     as Shift_JIS are Japanese). Countries whose languages are all written in Latin
     letters say nothing here (a Chinese name in a "+44" row is no misreading). 1.0 when
     no such line has such a word."""
@@ -699,7 +699,13 @@ def _region_fit(name: str, text: str, regions: list[frozenset[str]]) -> float:
         for word in _WORDS.split(line):
             if word.isascii():
                 continue
-            scripts = {_script_code(c, name) for c in word if c.isalpha()} - {"Latn"}
+            marks = [c for c in word if ord(c) > 127 and c not in _TYPOGRAPHY]
+            if not marks:
+                continue
+            # its non-ASCII letters' scripts, Latin aside (names are written in Latin letters
+            # everywhere: "Đorđević" with a "+381" phone); symbols alone ("¶∂≤™‚") are no script's
+            letters = {_script_code(c, name) for c in marks if c.isalpha()}
+            scripts = letters - {"Latn"} if letters else {"other"}
             if not scripts:
                 continue
             words += 1
