@@ -3,7 +3,10 @@
 For each encoding, N generated files (tests/short_legacy_files.py): "right" (the decided
 encoding reads the bytes as the text), "stop" (the import stops, offering an --encoding
 that reads them right) or "WRONG" (a wrong text decided silently, or a stop offering
-no right reading). "gbk*", "big5*", "cp932*", "euc_kr*": 3-6 rows of Name, Email, Phone, City (shaped_file). Usage: python bench/short_legacy_encodings.py [N] [--from FIRST_SEED] [-v]"""
+no right reading). "gbk*", "big5*", "cp932*", "euc_kr*": 3-6 rows of Name, Email,
+Phone, City (shaped_file).
+
+Usage: python bench/short_legacy_encodings.py [N] [--from FIRST_SEED] [-v]"""
 
 from __future__ import annotations
 

@@ -685,10 +685,10 @@ def _region_fit(name: str, text: str, regions: list[frozenset[str]]) -> float:
     """Share of the words with non-Latin letters or only symbols, in lines whose ASCII
     cells name countries (`_row_regions`), that are in a script those countries'
     languages write: Hangul or Cyrillic words, or symbols ("¶∂≤Q™‚"), in a row whose
-    phone is "+86 …" are not (China writes Han characters). A CJK reading's characters are its language's (Han characters read
-    as Shift_JIS are Japanese). Countries whose languages are all written in Latin
-    letters say nothing here (a Chinese name in a "+44" row is no misreading). 1.0 when
-    no such line has such a word."""
+    phone is "+86 …" are not (China writes Han characters). A CJK reading's characters
+    are its language's (Han characters read as Shift_JIS are Japanese). Countries whose
+    languages are all written in Latin letters say nothing here (a Chinese name in a
+    "+44" row is no misreading). 1.0 when no such line has such a word."""
     words = fit = 0
     for line, found in zip(text.split("\n"), regions):
         if not found:
@@ -721,8 +721,9 @@ def _script_code(ch: str, name: str) -> str:
         scripts = _CJK_SCRIPTS[name]
         return "Hani" if scripts == {"Hans", "Hant"} else next(iter(scripts))
     label = unicodedata.name(ch, "")
-    return next((code for prefix, code in _LETTER_SCRIPTS if label.startswith(prefix)), "Latn"
-                if label.startswith("LATIN") else "other")
+    if label.startswith("LATIN"):
+        return "Latn"
+    return next((code for prefix, code in _LETTER_SCRIPTS if label.startswith(prefix)), "other")
 
 
 def _bias(name: str) -> float:
