@@ -576,8 +576,8 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
         raise EncodingUncertain(_uncertain_message(file_name, sample, plausible, numbers, by_score=thin),
                                 tuple(r[3] for r in sorted(plausible, key=lambda r: r[0])))
     others = ", ".join(f"{r[3]} {r[0]:.2f}" for r in readings[1:4]) or "none other"
-    return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}, alphabets, languages and "
-                             f"common characters counted{countries.evidence}; next: {others})"
+    return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}, alphabets, languages, words of "
+                             f"each script and common characters counted{countries.evidence}; next: {others})"
                              + (f"; {minor}" if minor else ""))
 
 
