@@ -40,7 +40,20 @@ mess measure every reading is weighed with:
   whether each row's words are in the alphabet of its country's official languages
   (CLDR via babel): "Gdańsk" in a row of Poland, "Gdañsk" in a row of Spain;
 - for Greek and Cyrillic words, vowels and Greek's accent and final-sigma rules;
-- for CJK readings, the share of characters that CLDR's own texts in that language
+- for Cyrillic, Greek, Hebrew and Arabic words, whether they are pronounceable in a
+  language of their script: the share of their runs of three letters (start and end
+  included) found in the 20,000 commonest words of Russian, Ukrainian, Bulgarian,
+  Macedonian, Greek, Hebrew, Arabic, Persian or Urdu (wordfreq). GBK "莫强" read as
+  Windows-1251 is "ДЄЗї", as Windows-1256 "ؤھا؟": no word of those languages holds
+  them (`_script_word_fit`); a short Hebrew file's Windows-1251 reading "гег ажемай"
+  loses likewise;
+- for every reading, whether each row's words are in a script written by the languages
+  of the countries its ASCII cells name: its country column ("China", "CN") and its
+  international phone numbers ("+86 …"): Hangul in a "+86" row is not (`_region_fit`);
+- for CJK readings, the share of their characters that occur in the language's common
+  words (wordfreq: a name's characters "翁怡君" do, though CLDR's texts hold few of them;
+  a Latin file read as GB18030 gives characters of no common word), and, relative to the
+  best CJK reading, the share of characters that CLDR's own texts in that language
   use (babel's locale data: Korean read as GB18030 gives rare characters such as "辫刮荐"),
   kana counting against a Chinese or Korean reading (GB2312 and KS X 1001 hold kana at
   the bytes of EUC-JP's: "有限会社テスト" in EUC-JP reads "铜嘎柴家テスト" in GB18030);
@@ -102,6 +115,9 @@ LANGUAGE_WEIGHT = 0.5        # the whole file's words fitting one language
 COUNTRY_WEIGHT = 1.0         # each row's words fitting its country's language
 PAIRS_WEIGHT = 0.3           # accented letters beside the letters their language writes them beside
 CJK_PAIRS_WEIGHT = 1.0       # CJK characters beside the ones their language's words put them beside
+SCRIPT_WORDS_WEIGHT = 1.0    # Cyrillic, Greek, Hebrew, Arabic letters beside the ones their words put them beside
+#                              (see SCRIPT_WORDS_REACH below)
+REGION_WEIGHT = 0.5          # a row's words in a script its country's (phone's) languages write
 MINOR_SHARE = 0.02           # a regional reading differing in this share of words or less is noise
 CJK = {"gb18030", "big5", "cp932", "cp949", "euc_jp"}
 _CJK_LOCALE = {"gb18030": "zh", "big5": "zh_Hant", "cp932": "ja", "cp949": "ko", "euc_jp": "ja"}
@@ -111,6 +127,8 @@ PRUNE_MARGIN = 1.0           # ... and only those this close to the best there o
 CLOSE = 0.05                 # mess ratios closer than this cannot tell two readings apart
 THIN_WORDS = 8               # fewer distinct non-ASCII words than this are thin evidence
 THIN_CLOSE = (0.6, 0.2)      # ... and a reading must then win by this much (up to 3 words, more)
+SCRIPT_WORDS_REACH = max(PRUNE_MARGIN, *THIN_CLOSE, CLOSE)    # readings weighed by SCRIPT_WORDS_WEIGHT
+#                              only this near the best: the measure only adds, farther ones lose anyway
 SHOWN = 5                    # readings named in the stop message (all within THIN_CLOSE when thin)
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -558,8 +576,8 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
         raise EncodingUncertain(_uncertain_message(file_name, sample, plausible, numbers, by_score=thin),
                                 tuple(r[3] for r in sorted(plausible, key=lambda r: r[0])))
     others = ", ".join(f"{r[3]} {r[0]:.2f}" for r in readings[1:4]) or "none other"
-    return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}, alphabets, languages and "
-                             f"common characters counted{countries.evidence}; next: {others})"
+    return Encoding(best[3], f"least garbled reading (mess {best[0]:.2f}, alphabets, languages, words of "
+                             f"each script and common characters counted{countries.evidence}; next: {others})"
                              + (f"; {minor}" if minor else ""))
 
 
@@ -571,6 +589,7 @@ def _readings(lines: bytes, names: tuple[str, ...], countries: "_CountryColumn")
     # (garbled, -plausibility, rank, name, text): equal readings go to the more common encoding
     readings: list[tuple[float, float, int, str, str]] = []
     seen: dict[str, float] = {}          # text -> score: code pages often read a file alike
+    regions = _row_regions(lines, countries)
     for name in names:
         rank = order.index(name)
         if name not in CJK:
@@ -584,11 +603,127 @@ def _readings(lines: bytes, names: tuple[str, ...], countries: "_CountryColumn")
         scored = _score(lines, name)
         if scored is not None:
             score, plausible, text = scored
-            score += _refinement(name, text, countries)
+            score += _refinement(name, text, countries) + REGION_WEIGHT * (1.0 - _region_fit(name, text, regions))
             if name not in CJK:
                 seen[text] = score
             readings.append((score + _bias(name), -plausible, rank, name, text))
-    return _weigh_cjk_words(readings)
+    return _weigh_script_words(_weigh_cjk_words(readings))
+
+
+def _weigh_script_words(readings: list[tuple]) -> list[tuple]:
+    """`readings` with each one in Cyrillic, Greek, Hebrew or Arabic letters raised by how
+    unpronounceable its words are in a language of that script (`_script_word_fit`).
+    Weighed least garbled first, and only while a reading could still win or be a rival
+    (the measure only adds): a Latin file's Cyrillic reading ("Mьller") needs no word list."""
+    readings = sorted(readings)
+    best = float("inf")
+    out = []
+    for r in readings:
+        if r[0] < best + SCRIPT_WORDS_REACH and r[3] not in CJK:
+            r = (r[0] + SCRIPT_WORDS_WEIGHT * (1.0 - _script_word_fit(r[4])), *r[1:])
+        best = min(best, r[0])
+        out.append(r)
+    return out
+
+
+_PHONE = re.compile(r"\s*(?:\+|00)[1-9][\d\s().\-/]{6,}\Z")
+_CJK_SCRIPTS = {"gb18030": {"Hans", "Hant"}, "big5": {"Hans", "Hant"}, "cp932": {"Jpan"}, "euc_jp": {"Jpan"},
+                "cp949": {"Kore"}}
+_LETTER_SCRIPTS = (("CYRILLIC", "Cyrl"), ("GREEK", "Grek"), ("HEBREW", "Hebr"), ("ARABIC", "Arab"),
+                   ("HANGUL", "Kore"), ("HIRAGANA", "Jpan"), ("KATAKANA", "Jpan"), ("HALFWIDTH KATAKANA", "Jpan"),
+                   ("CJK", "Hani"), ("THAI", "Thai"))
+
+
+def _row_regions(lines: bytes, countries: "_CountryColumn") -> list[frozenset[str]]:
+    """For each of `lines`, the countries its ASCII cells name: the country column's
+    ("China", "CN"), and an international phone number's ("+86 138 …": China), whatever
+    the text encoding (ASCII reads alike in all of them)."""
+    import phonenumbers
+
+    from ..domain.countries import region_for_country
+
+    out = []
+    for line in lines.split(b"\n"):
+        found = set()
+        try:
+            cells = next(csv.reader(io.StringIO(line.decode("latin-1")), delimiter=countries.delimiter))
+        except (csv.Error, StopIteration):
+            cells = []
+        for j, cell in enumerate(cells):
+            if not cell.isascii():
+                continue
+            if j == countries.index:
+                found.add(region_for_country(cell))
+            elif _PHONE.match(cell):
+                try:
+                    number = phonenumbers.parse(cell.strip().replace("00", "+", 1) if cell.strip().startswith("00")
+                                                else cell, None)
+                except phonenumbers.NumberParseException:
+                    continue
+                found.add(phonenumbers.region_code_for_country_code(number.country_code))
+        out.append(frozenset(r for r in found if r and r.isalpha()))
+    return out
+
+
+@functools.cache
+def _region_scripts(region: str) -> frozenset[str]:
+    """The scripts (ISO 15924) the official languages of `region` are written in (CLDR)."""
+    from babel.core import get_global
+    from babel.languages import get_official_languages
+
+    likely = get_global("likely_subtags")
+    scripts = set()
+    for lang in get_official_languages(region, de_facto=True):
+        parts = likely.get(lang, likely.get(lang.split("_")[0], "")).split("_")
+        scripts.update(p for p in parts[1:2] if len(p) == 4)
+    if scripts & {"Hans", "Hant"}:
+        scripts.add("Hani")              # Chinese in either form: a GB18030 or Big5 reading's characters
+    return frozenset(scripts)
+
+
+def _region_fit(name: str, text: str, regions: list[frozenset[str]]) -> float:
+    """Share of the words with non-Latin letters or only symbols, in lines whose ASCII
+    cells name countries (`_row_regions`), that are in a script those countries'
+    languages write: Hangul or Cyrillic words, or symbols ("¶∂≤Q™‚"), in a row whose
+    phone is "+86 …" are not (China writes Han characters). A CJK reading's characters
+    are its language's (Han characters read as Shift_JIS are Japanese). Countries whose
+    languages are all written in Latin letters say nothing here (a Chinese name in a
+    "+44" row is no misreading). 1.0 when no such line has such a word."""
+    words = fit = 0
+    for line, found in zip(text.split("\n"), regions):
+        if not found:
+            continue
+        written = set().union(*map(_region_scripts, found))
+        if not written - {"Latn"}:
+            continue                     # "+44", "USA": people of every script live there
+        for word in _WORDS.split(line):
+            if word.isascii():
+                continue
+            marks = [c for c in word if ord(c) > 127 and c not in _TYPOGRAPHY]
+            if not marks:
+                continue
+            # its non-ASCII letters' scripts, Latin aside (names are written in Latin letters
+            # everywhere: "Đorđević" with a "+381" phone); symbols alone ("¶∂≤™‚") are no script's
+            letters = {_script_code(c, name) for c in marks if c.isalpha()}
+            scripts = letters - {"Latn"} if letters else {"other"}
+            if not scripts:
+                continue
+            words += 1
+            fit += scripts <= written
+    return fit / words if words else 1.0
+
+
+def _script_code(ch: str, name: str) -> str:
+    if ord(ch) < 0x250:
+        return "Latn"
+    if name in _CJK_SCRIPTS and (0x2E80 <= ord(ch) <= 0xFFEF):
+        # a CJK codec's characters are its language's: Han read as Shift_JIS is Japanese
+        scripts = _CJK_SCRIPTS[name]
+        return "Hani" if scripts == {"Hans", "Hant"} else next(iter(scripts))
+    label = unicodedata.name(ch, "")
+    if label.startswith("LATIN"):
+        return "Latn"
+    return next((code for prefix, code in _LETTER_SCRIPTS if label.startswith(prefix)), "other")
 
 
 def _bias(name: str) -> float:
@@ -701,18 +836,87 @@ class _CountryColumn:
 
 
 def _refinement(name: str, text: str, countries: _CountryColumn) -> float:
-    """The measures beyond charset-normalizer's mess that a reading is weighed with:
-    for CJK readings the share of characters CLDR's texts in that language use; for
-    the others whether each word's letters are one language's alphabet, whether the
-    whole file's words are one language's, whether each row's words are its
-    country's language's, and whether Greek and Cyrillic words hold vowels."""
+    """The measures beyond charset-normalizer's mess that a reading is weighed with
+    (CJK readings: see `_weigh_cjk_words`): whether each word's letters are one
+    language's alphabet, whether the whole file's words are one language's, whether
+    each row's words are its country's language's, and whether Greek and Cyrillic words
+    hold vowels (and, in `_readings`, whether Cyrillic, Greek, Hebrew and Arabic words
+    are pronounceable in a language of their script: `_script_word_fit`)."""
     if name in CJK:
-        return 1.0 - _cldr_share(text, _CJK_LOCALE[name])
+        return 0.0                       # weighed with the other CJK readings (`_weigh_cjk_words`)
     lines = [_latin_words(line) for line in text.split("\n")]
     words = [w for line in lines for w in line]
     return ((1.0 - _alphabet_fit(words)) + LANGUAGE_WEIGHT * (1.0 - _language_fit(lines))
             + PAIRS_WEIGHT * (1.0 - _pairs_fit(text))
             + COUNTRY_WEIGHT * (1.0 - countries.fit(text)) + (1.0 - _voweled(text)))
+
+
+# The languages of each script (besides Latin and CJK) whose words a code page's reading
+# is weighed against: the SCRIPT_WORDS commonest words of each in wordfreq's lists.
+_SCRIPT_LANGUAGES = {"CYRILLIC": ("ru", "uk", "bg", "mk"), "GREEK": ("el",), "HEBREW": ("he",),
+                     "ARABIC": ("ar", "fa", "ur")}
+SCRIPT_WORDS = 20000
+
+
+def _script_word_fit(text: str) -> float:
+    """Mean, over the words of `text` written in Cyrillic, Greek, Hebrew or Arabic letters,
+    of the share of their runs of three characters (a word's start and end included)
+    that occur in a common word of a language of that script (the best one): how
+    pronounceable the reading is there. GBK "莫强" read as Windows-1251 is "ДЄЗї": "дєз"
+    and "ЄЗЇ" are in no Russian, Ukrainian, Bulgarian or Macedonian word; read as
+    Windows-1256 it is "ؤھا؟", Arabic, Persian and Urdu letters no word of theirs puts
+    together, ending in a question mark. 1.0 when there is no such word."""
+    scores = [s for s in map(_script_word, _WORDS.split(text)) if s is not None]
+    return sum(scores) / len(scores) if scores else 1.0
+
+
+@functools.lru_cache(maxsize=8192)
+def _script_word(word: str) -> float | None:
+    if word.isascii():
+        return None
+    scripts = [s for s in (_letter_script(c) for c in word if c.isalpha()) if s]
+    if not scripts:
+        return None
+    marked = "^" + _folded(word).translate(_DIGITS) + "$"          # "Петров2" is a word with a number
+    runs = [marked[i:i + 3] for i in range(len(marked) - 2)]
+    best = 0.0
+    for lang in _SCRIPT_LANGUAGES[max(set(scripts), key=scripts.count)]:
+        known = _word_runs(lang)
+        best = max(best, sum(r in known for r in runs) / len(runs))
+        if best == 1.0:
+            break                        # the other languages' lists are not needed for it
+    return best
+
+
+_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def _folded(word: str) -> str:
+    """`word` as wordfreq keeps words: case-folded (final sigma as σ), without vowel points
+    and other combining marks, and "ё" written "е" as Russian mostly does."""
+    return word.translate(_MARKS).casefold().replace("ё", "е")
+
+
+# combining marks of the scripts weighed by their words (vowel points, harakat, accents written apart)
+_MARKS = {cp: None for cp in range(0x300, 0x800) if unicodedata.category(chr(cp)).startswith("M")}
+
+
+def _letter_script(ch: str) -> str | None:
+    name = unicodedata.name(ch, "")
+    return next((s for s in _SCRIPT_LANGUAGES if name.startswith(s)), None)
+
+
+@functools.cache
+def _word_runs(lang: str) -> frozenset[str]:
+    """The runs of three characters, "^" and "$" marking a word's start and end, in the
+    SCRIPT_WORDS commonest words of `lang` (wordfreq's "small" list)."""
+    import itertools
+
+    import wordfreq
+
+    words = itertools.islice(wordfreq.iter_wordlist(lang, wordlist="small"), SCRIPT_WORDS)
+    text = "\n^" + _folded("$\n^".join(words)) + "$\n"
+    return frozenset({text[i:i + 3] for i in range(len(text) - 2)})
 
 
 _VOWELS = frozenset("аеёиоуыэюяіїєўαεηιουωάέήίόύώϊϋΐΰ")
@@ -866,19 +1070,36 @@ def _language_fit(lines: list[list[frozenset[str]]]) -> float:
 
 
 def _weigh_cjk_words(readings: list[tuple]) -> list[tuple]:
-    """`readings` with each CJK reading's score raised by how far fewer of its
-    neighbouring characters sit together in its language's words, and fewer of its
-    characters are in them, than in the CJK reading where most do (`_word_fit`).
-    Relative: names no word list holds ("张伟") leave every reading as it was."""
+    """`readings` with each CJK reading's score raised by how few of its characters occur
+    in its language's common words, by how many fewer of them CLDR's texts in that
+    language use, and by how far fewer of its neighbouring characters sit together in
+    its language's words, than in the CJK reading where most do (`_word_fit`).
+
+    The first is absolute: it weighs a CJK reading against the code pages' readings of
+    the same bytes, and the characters of names ("张伟", "翁怡君", "桃園") are common
+    words' characters though CLDR's texts hold few of them. The others are relative:
+    they tell the CJK readings apart ("田中,京都" in EUC-JP reads "拍面,叠旁" in GB18030,
+    common characters no Chinese word puts together), and names no word list holds
+    leave every reading as it was."""
     # A reading without CJK characters (Shift_JIS bytes of GBK text read as half-width
-    # katakana "ﾐｻﾎｰ") has no word to fit: it sets no standard for the others.
-    fits = {r[3]: _word_fit(r[4], _CJK_LOCALE[r[3]]) for r in readings if r[3] in CJK and _CJK_RUN.search(r[4])}
-    if len(fits) < 2:
-        return readings
-    top_pairs = max(p for p, _ in fits.values())
-    top_chars = max(c for _, c in fits.values())
-    return [(r[0] + CJK_PAIRS_WEIGHT * (top_pairs - fits[r[3]][0]) + (top_chars - fits[r[3]][1]), *r[1:])
-            if r[3] in fits else r for r in readings]
+    # katakana "ﾐｻﾎｰ") has no word to fit: it sets no standard for the others, and
+    # CLDR's share of its characters is all it is weighed with.
+    fits = {r[3]: (*_word_fit(r[4], _CJK_LOCALE[r[3]]), _cldr_share(r[4], _CJK_LOCALE[r[3]]))
+            for r in readings if r[3] in CJK and _CJK_RUN.search(r[4])}
+    if not fits:
+        return [(r[0] + 1.0 - _cldr_share(r[4], _CJK_LOCALE[r[3]]), *r[1:]) if r[3] in CJK else r
+                for r in readings]
+    top_pairs = max(p for p, _, _ in fits.values())
+    top_cldr = max(c for _, _, c in fits.values())
+    out = []
+    for r in readings:
+        if r[3] in fits:
+            pairs, chars, cldr = fits[r[3]]
+            r = (r[0] + (1.0 - chars) + (top_cldr - cldr) + CJK_PAIRS_WEIGHT * (top_pairs - pairs), *r[1:])
+        elif r[3] in CJK:
+            r = (r[0] + 1.0 - _cldr_share(r[4], _CJK_LOCALE[r[3]]), *r[1:])
+        out.append(r)
+    return out
 
 
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]+")

@@ -682,6 +682,11 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
         raise ImportRefused(f"{path.name} is not a readable {suffix} workbook (its contents are not "
                             "what Excel writes: damaged, cut short, or another kind of file renamed); "
                             "open it in Excel or LibreOffice and save it again as .xlsx or .csv")
+    if not announced and not encoding and b"\x00" in sample[:4096]:
+        # NUL bytes read as NUL in every code page weighed (only UTF-16/32, announced or
+        # given, hold them in text): said before any encoding is weighed for binary data
+        raise ImportRefused(f"{path.name} is not a text file (it contains binary data); "
+                            "open it in Excel and save it as .xlsx or .csv")
     decided = encoding_mod.decide(sample, complete=complete, file_name=path.name, given=encoding)
     encoding, errors = decided.name, decided.errors
     text = codecs.getincrementaldecoder(encoding)("replace").decode(sample, final=complete)
