@@ -995,7 +995,7 @@ customer = _GROUPS["customer"]
 @click.option("--ltv-currency", metavar="CODE",
               help="Compare (and sort by) the orders in this currency only, unconverted.")
 @click.option("--sort", type=click.Choice(["name", "company", "city", "created", "updated", "id", "ltv"]),
-              default="name", show_default=True)
+              help="Order of the rows (default: name; id for a viewer, who may not sort by name or company).")
 @click.option("--desc", "descending", is_flag=True, help="Largest (latest, Z) first.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many rows.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first (paging).")
@@ -1015,6 +1015,8 @@ def customer_search(app: App, text, **filters):
         app.out.emit(page.rows, columns=RECORD_COLUMNS["customer"],
                      title=_page_title(page.total, page.rows, "customer", always=True))
     _say_page(app, page.total, page.offset, len(page.rows), "customer")
+    if page.note:
+        app.out.message(page.note)
 
 
 @customer.command("merge")

@@ -621,7 +621,7 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
                         sealed.add(seq)
                     continue
                 if digests:
-                    erased = erase_values(changes, digests, ent.private_keys + ident)
+                    erased = erase_values(changes, digests, ent.erasable_keys + ident)
                     if erased != canonical(json.loads(changes or "{}")).decode("utf-8"):
                         store.rewrite_audit_values(seq, erased)
                     values = json.loads(erased)
