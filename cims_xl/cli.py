@@ -1327,7 +1327,7 @@ def gdpr_erase(app: App, customer_id, yes):
     else:
         app.out.emit(result)
     if result.get("copies_not_reached"):
-        app.out.message("These copies cims made still hold the customer (each says why it was not reached); "
+        app.out.message("These copies cims made may still hold the customer (each says why it was not reached); "
                         "delete them if you no longer need them: " + "; ".join(result["copies_not_reached"]))
     if result.get("exports_not_reached"):
         app.out.message("These files cims wrote may hold the customer and cannot be erased by cims: "
