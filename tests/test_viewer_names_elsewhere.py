@@ -120,3 +120,20 @@ def test_every_field_that_may_name_a_person_is_hidden_from_a_viewer_in_every_ent
             for key in ent.private_keys:
                 assert row.get(key) is None, (kind, key)
     assert records.get(viewer, cid)["company"] is None
+
+
+@pytest.mark.parametrize("tag", ["src:CRM-007", "referred-by-wang-xiaoming", "王小明介绍"])
+def test_a_viewer_neither_sees_nor_finds_a_customer_by_a_tag_that_may_name_a_person(admin, session_as, tag):
+    cid = records.create(admin, "customer", {"name": "Wang Xiaoming", "tags": tag, "segment": "VIP"})["id"]
+    viewer = session_as("viewer")
+    probe = tag.removeprefix("src:")
+    assert cid in [r["id"] for r in search.search_customers(admin, probe).rows]         # the data is there
+    assert records.get(viewer, cid)["tags"] is None and records.get(viewer, cid)["segment"] == "VIP"
+    assert search.search_customers(viewer, probe).total == 0
+    with pytest.raises(ValidationFailed, match="may not search by tag"):
+        search.search_customers(viewer, tag=tag)
+    assert search.customer_id_for(viewer, probe) != cid
+    assert search.customer_id_for(admin, "CRM-007") == (cid if tag == "src:CRM-007" else "CRM-007")
+    assert wf.cims_count(f"tag:{tag}", session=admin) == 1
+    counted = wf.cims_count(f"tag:{tag}", session=viewer)
+    assert isinstance(counted, str) and counted.startswith("#CIMS") and "may not search by tag" in counted, counted

@@ -332,7 +332,8 @@ class Field:
     # GDPR erase can remove it from the trail as well as from the record.
     identifying: bool = False
     # May name a person though it is not personal data of its own (a company called after
-    # its owner, "Schmidt GmbH", or a Company customer's company, which is its name): hidden
+    # its owner, "Schmidt GmbH", or a Company customer's company, which is its name; a tag
+    # typed as free text, or the person's id in another system, "src:CRM-007"): hidden
     # from viewers like personal fields, and not searched or sorted on by them; kept by
     # GDPR erase where the record is a company's (see `identifying`).
     may_name: bool = False
@@ -426,7 +427,7 @@ CUSTOMER = Entity(
         _f("country", "Country", "name", searchable=True, width=12),
         _f("segment", "Segment", "enum", choices=SEGMENTS, strict=False, searchable=True),
         _f("source", "Source", "enum", choices=SOURCES, strict=False, searchable=True),
-        _f("tags", "Tags", "tags", identifying=True, width=18),
+        _f("tags", "Tags", "tags", identifying=True, may_name=True, width=18),   # "src:<old id>", "referred-by-wang"
         _f("owner", "Owner", "user", searchable=True, width=12),
         _f("notes", "Notes", "text", personal=True, width=30),
         _f("marketing_consent", "Marketing Consent", "bool", width=10),

@@ -99,9 +99,10 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
                      ltv_currency: str | None = None) -> Page:
     """Customers matching every given condition; each free-text word matches name,
     company, email, phone, notes, tags (so an imported customer's old id, kept as the
-    tag "src:<id>", finds it), city, province or country (only company, tags, city,
-    province and country for a role that may not read personal fields, and an email or
-    phone then matches nothing), or is a customer id (C-000123); a phone number or email
+    tag "src:<id>", finds it), city, province or country (only city, province and
+    country for a role that may not read personal fields: company and tags may name a
+    person, `CUSTOMER.private_keys`; an email or phone then matches nothing, and a `tag`
+    filter is refused), or is a customer id (C-000123); a phone number or email
     in the text is normalised first. ltv_min/ltv_max (amounts) and sort="ltv" compare
     lifetime values in the store's currency, orders in other currencies converted with
     the entered rates at their date (services.lifetime); with `ltv_currency`, the
@@ -125,6 +126,9 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     crit.equals = {"city": city, "province": province, "country": _same_country(session, country),
                    "segment": segment,
                    "owner": owner.lower() if isinstance(owner, str) else owner, "source": source}
+    if tag and not session.may("read_personal", "customer"):
+        raise ValidationFailed({"Tag": f"{session.role} may not search by tag: tags may name a person and are "
+                                       "hidden for your role; use the segment instead"})
     crit.tag = nz.normalize_name(tag) if tag else None
     crit.created_from = _date_bound(created_from, "Created from")
     crit.created_to = _date_bound(created_to, "Created to", end=True)
@@ -234,6 +238,8 @@ def customer_id_for(session: Session, typed: str) -> str:
         return ours
     except ValueError:
         pass
+    if not session.may("read_personal", "customer"):
+        return ours         # tags are hidden from this role: not looked up through them either
     want = code_key(text)
     for rid, tags in queries.customers_tagged(session.store, SOURCE_TAG + text):
         if any(code_key(ref) == want for ref in source_ids(tags)):
