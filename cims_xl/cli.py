@@ -1053,7 +1053,7 @@ customer = _GROUPS["customer"]
 @click.option("--ltv-currency", metavar="CODE",
               help="Compare (and sort by) the orders in this currency only, unconverted.")
 @click.option("--sort", type=click.Choice(["name", "company", "city", "created", "updated", "id", "ltv"]),
-              default="name", show_default=True)
+              help="Order of the rows (default: name; id for a viewer, who may not sort by name or company).")
 @click.option("--desc", "descending", is_flag=True, help="Largest (latest, Z) first.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many rows.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first (paging).")
@@ -1073,6 +1073,8 @@ def customer_search(app: App, text, **filters):
         app.out.emit(page.rows, columns=RECORD_COLUMNS["customer"],
                      title=_page_title(page.total, page.rows, "customer", always=True))
     _say_page(app, page.total, page.offset, len(page.rows), "customer")
+    if page.note:
+        app.out.message(page.note)
 
 
 @customer.command("merge")
@@ -1351,7 +1353,7 @@ def gdpr_export(app: App, customer_id, out_path):
 _ERASE_HEADERS = {"customer": "Customer", "records": "Records erased",
                   "mentions_erased": "Other records that mentioned them",
                   "copies_erased": "Copies erased", "copies_not_reached": "Copies not reached",
-                  "copies_unsigned": "Copies erased unsigned",
+                  "copies_unsigned": "Copies erased unsigned", "exports_not_reached": "Exports not reached",
                   "audit_entries_not_reached": "Audit entries not reached"}
 
 
@@ -1382,8 +1384,11 @@ def gdpr_erase(app: App, customer_id, yes):
     else:
         app.out.emit(result)
     if result.get("copies_not_reached"):
-        app.out.message("These copies still hold the customer (the current key does not open them); "
+        app.out.message("These copies cims made may still hold the customer (each says why it was not reached); "
                         "delete them if you no longer need them: " + "; ".join(result["copies_not_reached"]))
+    if result.get("exports_not_reached"):
+        app.out.message("These files cims wrote may hold the customer and cannot be erased by cims: "
+                        + "; ".join(result["exports_not_reached"]))
     if result.get("copies_unsigned"):
         app.out.message("The erase in these copies could not be signed by you; if one is restored, "
                         "`cims audit verify` names the erase and `cims audit accept` accepts it: "
@@ -1406,9 +1411,11 @@ def gdpr_allow_again(app: App, value):
 class _ImportGroup(click.Group):
     """`cims import FILE …` runs an import; `cims import undo BATCH` undoes one."""
 
+    default_for_unknown = "file"     # the command a first word that is no command goes to
+
     def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
-            args = ["file"] + list(args)
+            args = [self.default_for_unknown] + list(args)
         return super().parse_args(ctx, args)
 
 

@@ -331,12 +331,23 @@ class Field:
     # id tag, a Person's company and town): the audit trail MACs it through its digest, so
     # GDPR erase can remove it from the trail as well as from the record.
     identifying: bool = False
+    # May name a person though it is not personal data of its own (a company called after
+    # its owner, "Schmidt GmbH", or a Company customer's company, which is its name; a tag
+    # typed as free text, or the person's id in another system, "src:CRM-007"): hidden
+    # from viewers like personal fields, and not searched or sorted on by them; kept by
+    # GDPR erase where the record is a company's (see `identifying`).
+    may_name: bool = False
     searchable: bool = False     # gets an index
     editable: bool = True        # False: computed or set by the system
     internal: bool = False       # never shown on a sheet
     ref: str | None = None       # entity kind a `ref` field points to
     width: float = 14
     default: object = None
+
+    @property
+    def private(self) -> bool:
+        """Hidden from roles without "read_personal": it may name a person."""
+        return self.personal or self.free_text or self.may_name
 
 
 @dataclass(frozen=True)
@@ -383,7 +394,16 @@ class Entity:
 
     @property
     def private_keys(self) -> tuple[str, ...]:
-        """What a role without "read_personal" does not see: personal fields and free text."""
+        """What a role without "read_personal" does not see, search or sort on: every
+        field that may name a person (personal fields, free text, `may_name`). The single
+        source for viewer masking in records, history, search, frames, sheets and
+        worksheet functions (`Field.private`)."""
+        return tuple(f.key for f in self.fields if f.private)
+
+    @property
+    def erasable_keys(self) -> tuple[str, ...]:
+        """What GDPR erase blanks in every record of the person: personal fields and free
+        text (a `may_name` field is erased only where it is `identifying` too)."""
         return tuple(f.key for f in self.fields if f.personal or f.free_text)
 
 
@@ -396,7 +416,7 @@ CUSTOMER = Entity(
     fields=(
         _f("name", "Name", "name", required=True, personal=True, searchable=True, width=24),
         _f("type", "Type", "enum", choices=CUSTOMER_TYPES, default="Person", width=11),
-        _f("company", "Company", "name", searchable=True, identifying=True, width=24),
+        _f("company", "Company", "name", searchable=True, identifying=True, may_name=True, width=24),
         _f("email", "Email", "email", personal=True, searchable=True, width=26),
         _f("phone", "Phone", "phone", personal=True, searchable=True, width=17),
         _f("mobile", "Mobile", "phone", personal=True, searchable=True, width=17),
@@ -407,7 +427,7 @@ CUSTOMER = Entity(
         _f("country", "Country", "name", searchable=True, width=12),
         _f("segment", "Segment", "enum", choices=SEGMENTS, strict=False, searchable=True),
         _f("source", "Source", "enum", choices=SOURCES, strict=False, searchable=True),
-        _f("tags", "Tags", "tags", identifying=True, width=18),
+        _f("tags", "Tags", "tags", identifying=True, may_name=True, width=18),   # "src:<old id>", "referred-by-wang"
         _f("owner", "Owner", "user", searchable=True, width=12),
         _f("notes", "Notes", "text", personal=True, width=30),
         _f("marketing_consent", "Marketing Consent", "bool", width=10),

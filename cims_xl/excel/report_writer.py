@@ -361,6 +361,9 @@ def write_report_workbook(path: str | Path, session, *, date_from=None, date_to=
                 heights[row] = note_height(line, plans[sheet].widths, 1, last)
             writer.format_sheet(sheet, {}, None, heights)
     _save(wb, Path(path))
+    from ..reports.refresh import record_report_file
+
+    record_report_file(session, path)
     return reports
 
 

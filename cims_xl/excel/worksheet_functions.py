@@ -300,7 +300,7 @@ def _field_index(kind: str) -> dict[str, tuple[str, bool]]:
     for f in ent.fields:
         if f.internal:
             continue
-        private = f.personal or f.free_text    # free text may name a person
+        private = f.private    # may name a person (schema: personal, free text, may_name)
         out[f.header.lower()] = (f.key, private)
         out[f.key.lower()] = (f.key, private)
     return out
@@ -315,7 +315,9 @@ def _resolve_field(cache: ReadCache, ent: Entity, field: Any) -> str:
         raise CimsError(f"{ent.plural} have no field {name!r}")
     key, personal = hit
     if personal and not cache.personal:
-        raise CimsError(f"{name} is personal data; {cache.session.role} may not read it")
+        f = ent.field(key)
+        what = "is personal data" if f.personal or f.free_text else "may name a person"
+        raise CimsError(f"{name} {what}; {cache.session.role} may not read it")
     return key
 
 

@@ -105,6 +105,26 @@ def ensure_may_write_report_file(session) -> None:
                                    "`cims sync WORKBOOK reports`") from None
 
 
+REPORT_FILE_ACTION = "report.file"
+
+
+def record_report_file(session, path) -> None:
+    """Audit a report workbook written to a file, with where it went, when its reports
+    name people (customer names, ticket subjects): `gdpr erase` names the file as a copy
+    it cannot reach (services.erase_copies). A viewer's reports name nobody."""
+    from pathlib import Path
+
+    from ..security.audit import AuditEvent
+    from ..store.db import utcnow
+
+    if not include_personal(session):
+        return
+    with session.unit_of_work() as uow:
+        session.audit([AuditEvent(utcnow(), session.username, REPORT_FILE_ACTION, None, None, None,
+                                  {"path": [None, str(Path(path).resolve())]})])
+        uow.commit()
+
+
 def refresh_with_writer(writer: ReportWriter, session, *, tz: str | ZoneInfo = DEFAULT_TZ,
                         as_of: dt.datetime | None = None, frames=None,
                         sheets: tuple[str, ...] = REPORT_SHEETS) -> dict[str, ReportSheet]:

@@ -85,10 +85,20 @@ def describe(action: str, kind: str | None) -> str:
 
 
 def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = None,
-                   owner: str | None = None, record_id: str | None = None) -> None:
-    """Raise PermissionDenied (the caller audits it) unless allowed."""
+                   owner: str | None = None, record_id: str | None = None, hand_over: bool = False) -> None:
+    """Raise PermissionDenied (the caller audits it) unless allowed. `hand_over`: the
+    check is of the new owner an update gives the record (its own owner was checked):
+    the refusal then names that rule, not editing as such."""
     if not allowed(role=role, action=action, kind=kind, owner=owner, actor=actor):
         text = f"{actor} ({role}) may not {describe(action, kind)}"
+        if (hand_over and action == "update" and kind and owner != actor
+                and allowed(role=role, action=action, kind=kind, owner=actor, actor=actor)):
+            # they may edit it: what is refused is giving it to someone else
+            label = ENTITIES[kind].label
+            which = f"{label} {record_id}" if record_id else f"this {label}"
+            text = (f"{actor} ({role}) may not hand {which} over to {owner}: a {role} user may edit the "
+                    f"{ENTITIES[kind].plural} they own but not change their owner (ask a manager to change "
+                    "Owner)")
         if (action == "create" and owner is not None and owner != actor
                 and allowed(role=role, action=action, kind=kind, owner=actor, actor=actor)):
             # allowed for themselves: the owner is what is refused

@@ -86,7 +86,9 @@ def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep:
         n += 1
         target = dest / f"{session.store_path.stem}-{stamp}-{n}{SUFFIX}"
     with session.unit_of_work() as uow:
-        session.audit([AuditEvent(utcnow(), session.username, "backup", None, target.name)])
+        # Where it went, whole: `gdpr erase` reaches it there, or names it (services.erase_copies).
+        session.audit([AuditEvent(utcnow(), session.username, BACKUP_ACTION, None, target.name, None,
+                                  {"path": [None, str(target.resolve())]})])
         uow.commit()
     with scratch_dir(dest, "backup") as tmp:
         db = Path(tmp) / DB_MEMBER
@@ -114,8 +116,19 @@ def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep:
             zf.write(keys, KEYS_MEMBER)
             zf.writestr(MANIFEST_MEMBER, json.dumps(manifest, indent=1))
         replace_keeping_mode(partial, target)
-    _prune(dest, session.store_path.stem, keep)
+    removed = _prune(dest, session.store_path.stem, keep)
+    if removed:
+        with session.unit_of_work() as uow:
+            session.audit([AuditEvent(utcnow(), session.username, BACKUP_REMOVED_ACTION, None, None, None,
+                                      {"paths": [None, [str(p.resolve()) for p in removed]]})])
+            uow.commit()
     return target
+
+
+# The audit entries that say where the backups cims wrote are ("backup": {"path"}) and
+# which of them it deleted itself ("backup.removed": {"paths"}, `--keep`).
+BACKUP_ACTION = "backup"
+BACKUP_REMOVED_ACTION = "backup.removed"
 
 
 def _manifest_message(manifest: dict) -> bytes:
@@ -233,10 +246,14 @@ def check_signature(backup_file: Path, manifest: dict, how: BackupTrust, own_key
     return {"signed_by": signer, "fingerprint": fp, "checked_against": against}
 
 
-def _prune(dest: Path, stem: str, keep: int) -> None:
+def _prune(dest: Path, stem: str, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups of the store named `stem` in `dest`; the deleted."""
     backups = sorted(dest.glob(f"{stem}-*{SUFFIX}"), key=lambda p: p.stat().st_mtime_ns)
+    removed = []
     for old in backups[:-keep]:
+        removed.append(old.resolve())
         old.unlink()
+    return removed
 
 
 def list_backups(dest_dir: str | os.PathLike) -> list[Path]:

@@ -1,5 +1,7 @@
-"""GDPR erase in the copies of the store the product made: backups and the
-`*.before-restore-*` files a restore leaves beside the store.
+"""GDPR erase in the copies of the store the product made: backups (in the store's
+backup folder, and wherever else the audit trail says `backup --dir` wrote one) and the
+`*.before-restore-*` files a restore leaves beside the store; and the names of the files
+it exported that may hold the person (gdpr export, report workbooks).
 
 A copy that opens with the current data key is erased in place (a backup is unpacked
 into a temporary folder beside it, still encrypted, erased, checked and packed again
@@ -38,8 +40,10 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     """Erase customer `cid` in every copy the product controls.
 
     Returns {"copies_erased": [file names], "copies_not_reached": ["name (reason)"],
-    "copies_unsigned": ["name (reason)"]}: the last are erased, but the erase in them
-    could not be signed (see the module's docstring).
+    "copies_unsigned": ["name (reason)"], "exports_not_reached": ["path (what, who, when)"]}:
+    "copies_unsigned" are erased, but the erase in them could not be signed (see the
+    module's docstring); "exports_not_reached" are files cims wrote that may hold the
+    person and cannot be changed (a gdpr export, a report workbook).
     """
     session.ensure("admin", "customer", record_id=cid)
     erased: list[str] = []
@@ -53,6 +57,11 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
         sweep(session.store_path.parent, "restore")
     # This store's backups only (named "<store>-<time>.cimsbak", as backup() writes them).
     copies = sorted(folder.glob(f"{session.store_path.stem}-*{bk.SUFFIX}")) if folder.is_dir() else []
+    # And every backup the audit trail says cims wrote elsewhere (`backup --dir`) since
+    # the customer was added; those it cannot find are named with where and when.
+    elsewhere, lost, exports = _known_copies(session, cid, copies)
+    copies += elsewhere
+    missed.extend(lost)
     store_path = session.store_path
     kept = sorted(store_path.parent.glob(f"{store_path.name}.before-restore-*"))
     for path in copies + kept:
@@ -67,7 +76,69 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
                 why = UNSIGNED_WHY[done.unsigned].format(actor=session.username)
                 unsigned.append(f"{path.name} (not signed: {why}; after restoring it, `cims audit accept` "
                                 "accepts the erase)")
-    return {"copies_erased": erased, "copies_not_reached": missed, "copies_unsigned": unsigned}
+    return {"copies_erased": erased, "copies_not_reached": missed, "copies_unsigned": unsigned,
+            "exports_not_reached": exports}
+
+
+# What a backup cims cannot find any more still holds, said with it (`gdpr erase`).
+_MOVED = ("if it was moved or copied, that copy still holds the customer: restoring it over this store "
+          "erases them again, restoring it to another store path does not; delete it")
+
+
+def _known_copies(session: Session, cid: str, found: list[Path]) -> tuple[list[Path], list[str], list[str]]:
+    """(backups cims wrote outside `found` that are still where it wrote them, the
+    backups it wrote that are not there any more, the files it exported that may hold
+    `cid`), from the audit trail: every `backup` entry since `cid` was first written
+    (its "path"; an older version recorded only the file name), less those cims deleted
+    itself (`backup.removed`), every `gdpr export` of `cid` to a file and every report
+    workbook written to a file (`report.file`) since then. The last two cims cannot
+    reach: they are named with where and when, to be deleted by hand."""
+    from ..reports.refresh import REPORT_FILE_ACTION
+
+    store = session.store
+    first = next(store.iter_audit(entity_id=cid, limit=1), None)
+    since = first[0] if first else 0
+    names = {p.name for p in found}
+    removed: set[str] = set()
+    written: list[tuple[str, str, str, str | None]] = []      # (at, actor, file name, path)
+    exports: list[str] = []
+    for seq, at, actor, action, _e, eid, _b, changes, _d, _p, _m in store.iter_audit_actions(
+            (bk.BACKUP_ACTION, bk.BACKUP_REMOVED_ACTION, "export", REPORT_FILE_ACTION)):
+        values = json.loads(changes or "{}")
+        after = {k: v[1] for k, v in values.items() if isinstance(v, list) and len(v) == 2}
+        when = _when(at)
+        if action == bk.BACKUP_REMOVED_ACTION:
+            removed.update(after.get("paths") or [])
+        elif seq < since:
+            continue
+        elif action == bk.BACKUP_ACTION:
+            written.append((when, actor, eid or "", after.get("path")))
+        elif action == "export" and eid == cid and after.get("path"):
+            exports.append(f"{after['path']} (gdpr export of {cid} by {actor}, {when}): delete it")
+        elif action == REPORT_FILE_ACTION and after.get("path"):
+            exports.append(f"{after['path']} (report workbook by {actor}, {when}: its customer names may "
+                           "include this one): delete it or write it again")
+    found_paths = {str(p.resolve()) for p in found}
+    there: list[Path] = []
+    lost: list[str] = []
+    for when, actor, name, path in written:
+        if path is None:            # written by a version that kept only the name
+            if name not in names:
+                lost.append(f"{name} (backup by {actor}, {when}, to a folder that version of cims did not "
+                            f"record, or deleted since; {_MOVED})")
+        elif path in removed or path in found_paths:
+            continue
+        elif Path(path).is_file():
+            there.append(Path(path))
+        else:
+            lost.append(f"{name} (backup by {actor}, {when}, to {Path(path).parent}; not there any more: "
+                        f"{_MOVED})")
+    return sorted(set(there)), lost, exports
+
+
+def _when(at: str) -> str:
+    """An audit time as 'YYYY-MM-DD HH:MM UTC'."""
+    return at[:16].replace("T", " ") + " UTC"
 
 
 class _Done(NamedTuple):

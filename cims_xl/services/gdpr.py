@@ -49,7 +49,9 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     doc = json.loads(json.dumps(doc, default=jsonable))
     with session.unit_of_work() as uow:
         session.audit([AuditEvent(utcnow(), session.username, "export", "customer", data["customer"]["id"], None,
-                                  {"format": [None, Path(out_path).suffix.lstrip(".") if out_path else "data"]})])
+                                  {"format": [None, Path(out_path).suffix.lstrip(".") if out_path else "data"],
+                                   # where the file went: `gdpr erase` names it (services.erase_copies)
+                                   **({"path": [None, str(Path(out_path).resolve())]} if out_path else {})})])
         uow.commit()
     if out_path:
         out_path = Path(out_path)
@@ -93,11 +95,13 @@ def erase_customer(session: Session, customer_id: str) -> dict:
     descriptions, free text) and the audit trail's values of all of them (the chain
     still verifies). Records an
     import undo removed are found through the audit trail. Then every backup in the
-    store's backup folder and every `*.before-restore-*` copy that opens with the
-    current data key is erased the same way; the others are listed, not changed.
+    store's backup folder, every backup the audit trail says cims wrote elsewhere, and
+    every `*.before-restore-*` copy that opens with the current data key is erased the
+    same way; the others are listed, not changed (services.erase_copies).
 
     Returns {"customer", "records", "mentions_erased" (other records changed), "copies_erased": [file names], "copies_not_reached":
-    [file names with the reason]}, and "audit_entries_not_reached" (a sentence) when
+    [file names with the reason], "copies_unsigned", "exports_not_reached" [files cims wrote
+    that may hold the person: path, what, who, when]}, and "audit_entries_not_reached" (a sentence) when
     audit entries written before free text was digested still name the person. Raises NotFound when neither the store nor its audit
     trail knows the customer.
     """
@@ -621,7 +625,7 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
                         sealed.add(seq)
                     continue
                 if digests:
-                    erased = erase_values(changes, digests, ent.private_keys + ident)
+                    erased = erase_values(changes, digests, ent.erasable_keys + ident)
                     if erased != canonical(json.loads(changes or "{}")).decode("utf-8"):
                         store.rewrite_audit_values(seq, erased)
                     values = json.loads(erased)

@@ -554,7 +554,7 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     else:
         owner_key = OWNER_FIELD.get(ent.kind)
         if owner_key and owner_key in values and values[owner_key] != current.get(owner_key):
-            session.ensure("update", ent.kind, owner=values[owner_key], record_id=record_id)
+            session.ensure("update", ent.kind, owner=values[owner_key], record_id=record_id, hand_over=True)
     for f in ent.fields:
         if f.required and f.key in values and values[f.key] in (None, ""):
             raise ValidationFailed({f.header: "required"})

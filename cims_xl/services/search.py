@@ -28,6 +28,7 @@ class Page:
     rows: list[dict]
     offset: int = 0
     limit: int = 50
+    note: str | None = None      # what the caller should say under the rows (a sort not used)
 
 
 _CUSTOMER_ID = re.compile(r"[Cc]-\d{1,9}")
@@ -93,18 +94,22 @@ def _money(value, field: str):
 def search_customers(session: Session, text: str | None = None, *, city=None, province=None, country=None,
                      segment=None, tag=None, owner=None, source=None, created_from=None, created_to=None,
                      updated_from=None, updated_to=None, has_open_tickets: bool | None = None,
-                     ltv_min=None, ltv_max=None, sort: str = "name", descending: bool = False,
+                     ltv_min=None, ltv_max=None, sort: str | None = None, descending: bool = False,
                      limit: int = 50, offset: int = 0, region: str = "CN",
                      ltv_currency: str | None = None) -> Page:
     """Customers matching every given condition; each free-text word matches name,
     company, email, phone, notes, tags (so an imported customer's old id, kept as the
-    tag "src:<id>", finds it), city, province or country (only company, tags, city,
-    province and country for a role that may not read personal fields, and an email or
-    phone then matches nothing), or is a customer id (C-000123); a phone number or email
+    tag "src:<id>", finds it), city, province or country (only city, province and
+    country for a role that may not read personal fields: company and tags may name a
+    person, `CUSTOMER.private_keys`; an email or phone then matches nothing, and a `tag`
+    filter is refused), or is a customer id (C-000123); a phone number or email
     in the text is normalised first. ltv_min/ltv_max (amounts) and sort="ltv" compare
     lifetime values in the store's currency, orders in other currencies converted with
     the entered rates at their date (services.lifetime); with `ltv_currency`, the
-    orders in that currency only, unconverted. Raises ValidationFailed for a bad date,
+    orders in that currency only, unconverted. `sort` None is by name; for a role that
+    may not read personal fields, by id instead (said in the Page's `note`: sorting by a
+    hidden field would tell its order), and a sort it names on a hidden field (name,
+    company: `CUSTOMER.private_keys`) is refused. Raises ValidationFailed for a bad date,
     amount, currency or sort; NotConvertible when a lifetime value must be compared but
     a customer selected has orders with no rate for their date."""
     session.ensure("read", "customer")
@@ -116,10 +121,14 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
         # free text looks only at the other columns, and an email or phone matches nothing.
         if crit.emails or crit.phones or crit.digits:
             return Page(0, [], offset, limit)
-        crit.text_columns = tuple(c for c in queries.TEXT_COLUMNS if c not in CUSTOMER.personal_keys)
+        crit.text_columns = tuple(c for c in queries.TEXT_COLUMNS if c not in CUSTOMER.private_keys)
+    sort, note = _sort_for_role(session, sort)
     crit.equals = {"city": city, "province": province, "country": _same_country(session, country),
                    "segment": segment,
                    "owner": owner.lower() if isinstance(owner, str) else owner, "source": source}
+    if tag and not session.may("read_personal", "customer"):
+        raise ValidationFailed({"Tag": f"{session.role} may not search by tag: tags may name a person and are "
+                                       "hidden for your role; use the segment instead"})
     crit.tag = nz.normalize_name(tag) if tag else None
     crit.created_from = _date_bound(created_from, "Created from")
     crit.created_to = _date_bound(created_to, "Created to", end=True)
@@ -147,7 +156,24 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
         raise ValidationFailed({"Sort": str(exc)}) from None
     by_id = {r["id"]: r for r in session.store.fetch_records(CUSTOMER, ids=ids)}
     rows = [_mask(session, CUSTOMER, by_id[i]) for i in ids if i in by_id]
-    return Page(total, rows, offset, limit)
+    return Page(total, rows, offset, limit, note)
+
+
+def _sort_for_role(session: Session, sort: str | None) -> tuple[str, str | None]:
+    """(the sort to use, a note saying why it is not the one asked for, or None).
+    A role that may not read personal fields does not sort by a field hidden from it: the
+    order of the rows would tell what the hidden values are."""
+    if session.may("read_personal", "customer"):
+        return sort or "name", None
+    hidden = [k for k in CUSTOMER.private_keys if k in queries.SORTABLE]
+    if sort is None:
+        return "id", f"sorted by id: names and companies are hidden for your role ({session.role})"
+    if sort in hidden:
+        header = CUSTOMER.field(sort).header
+        raise ValidationFailed({"Sort": f"{session.role} may not sort by {header}: it may name a person and is "
+                                        f"hidden for your role; sort by one of: "
+                                        + ", ".join(k for k in queries.SORTABLE if k not in hidden)})
+    return sort, None
 
 
 # Up to this many customers selected, a converted lifetime value filter reads only their
@@ -212,6 +238,8 @@ def customer_id_for(session: Session, typed: str) -> str:
         return ours
     except ValueError:
         pass
+    if not session.may("read_personal", "customer"):
+        return ours         # tags are hidden from this role: not looked up through them either
     want = code_key(text)
     for rid, tags in queries.customers_tagged(session.store, SOURCE_TAG + text):
         if any(code_key(ref) == want for ref in source_ids(tags)):

@@ -1273,6 +1273,13 @@ class Store:
             "SELECT entity_id FROM audit WHERE action = 'gdpr.erase' AND entity = 'customer' "
             "GROUP BY entity_id ORDER BY MIN(seq)") if isinstance(row[0], str)]
 
+    def iter_audit_actions(self, actions: tuple[str, ...]) -> Iterator[tuple]:
+        """Audit rows of these actions, oldest first (the copies and files cims wrote:
+        services.erase_copies)."""
+        marks = ", ".join("?" * len(actions))
+        yield from _rows(self.conn.execute(f"SELECT {', '.join(self.AUDIT_COLS)} FROM audit "
+                                           f"WHERE action IN ({marks}) ORDER BY seq", tuple(actions)))
+
     def iter_audit_physical(self) -> Iterator[tuple]:
         """Audit rows in storage order (rowid), to detect reordering."""
         yield from _rows(self.conn.execute(f"SELECT {', '.join(self.AUDIT_COLS)} FROM audit ORDER BY rowid"))
