@@ -1628,15 +1628,21 @@ def _batch_summary_text(summary) -> str:
 @click.option("--force", is_flag=True,
               help="refresh: discard unsaved changes on the sheets; save: where a field changed both on "
                    "the sheet and in the store (a Conflict row), the sheet's value wins.")
+@click.option("--restore-settings", is_flag=True,
+              help="The workbook holds xlwings settings or VBA cims did not write (sync refuses it, naming "
+                   "them): put back cims's own, then sync.")
 @pass_app
-def sync(app: App, workbook, action, sheets, force):
+def sync(app: App, workbook, action, sheets, force, restore_settings):
     """Save, Refresh or rebuild reports on a closed workbook file (no Excel needed)."""
     from .excel.sync import sync_file
 
     session = app.session()
     bar, progress = _rich_progress(app)
     with bar:
-        result = sync_file(session, workbook, action, sheets=list(sheets) or None, force=force, progress=progress)
+        result = sync_file(session, workbook, action, sheets=list(sheets) or None, force=force, progress=progress,
+                           restore_settings=restore_settings)
+    for what in result.get("restored") or []:
+        app.out.message(f"warning: restored {what} (the workbook held settings or code cims did not write)")
     if app.out.fmt == "json":
         app.out.emit(result)
         _exit_if_not_saved(result.get("not_saved") or [])
@@ -1687,6 +1693,23 @@ def _show_not_saved(app: App, not_saved: list[dict]) -> None:
 @cli.group()
 def workbook():
     """The Excel workbook (built from sources in vba/ and the layout definition)."""
+
+
+@workbook.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@pass_app
+def workbook_check(app: App, path):
+    """List xlwings settings and VBA in a workbook that cims did not write (exit 14 if any)."""
+    from .excel.adapter import FileWorkbook
+    from .excel.sync import check_workbook_kind
+    from .excel.trust import inspect, refusal
+
+    check_workbook_kind(Path(path))
+    book = FileWorkbook(path)
+    found = inspect(book)
+    if found:
+        raise refusal(book.path, found, "check")
+    app.out.message(f"{Path(path).name}: no xlwings settings or VBA that cims did not write")
 
 
 @workbook.command("build")

@@ -329,6 +329,19 @@ class FileWorkbook:
         from .xlsx_patch import Snapshot
 
         self._snapshot = Snapshot.take(self.wb)  # what save() compares against
+        # Package edits save() makes after the model's changes (trust.restore: a sheet
+        # shown again, the VBA project put back).
+        self.after_save_edits: list[Callable[[Any], None]] = []
+
+    @property
+    def original_bytes(self) -> bytes:
+        """The file's bytes as read when it was opened."""
+        return self._original
+
+    def original_bytes_of(self, part: str) -> bytes:
+        """One package part as the file held it when opened."""
+        with zipfile.ZipFile(io.BytesIO(self._original)) as z:
+            return z.read(part)
 
     # -- workbook --
     def sheet_names(self) -> list[str]:
@@ -458,6 +471,8 @@ class FileWorkbook:
         pkg = Package(self.path, self._original)
         xlsx_patch.apply(self.wb, self._snapshot, pkg)
         repair_package(pkg)
+        for edit in self.after_save_edits:
+            edit(pkg)
         pkg.save(target)
 
     def save_openpyxl(self, path: str | os.PathLike | None = None) -> None:
