@@ -63,12 +63,18 @@ def _norm(value: Any) -> str:
     return "" if value is None else str(value).strip().casefold()
 
 
+def _value(ws, row: int, col: int) -> Any:
+    """A cell's value without creating the cell (ws.cell would, and the save would write it)."""
+    cell = ws._cells.get((row, col))
+    return None if cell is None else cell.value
+
+
 def _active_rows(ws) -> list[tuple[int, Any, Any]]:
     """(row, key, value) of the block xlwings reads: A1 down to the first empty A."""
     rows = []
     r = 1
-    while ws.cell(r, 1).value not in (None, ""):
-        rows.append((r, ws.cell(r, 1).value, ws.cell(r, 2).value))
+    while _value(ws, r, 1) not in (None, ""):
+        rows.append((r, _value(ws, r, 1), _value(ws, r, 2)))
         r += 1
     return rows
 
@@ -212,7 +218,7 @@ def restore(book, found: list[Finding]) -> list[str]:
     if ws is not None and any(f.text.startswith(ws.title) or f.text.startswith(f"the {ws.title}") for f in found):
         block = _active_rows(ws)
         for r, (key, (value, note)) in enumerate(XLWINGS_CONF.items(), start=1):
-            if (ws.cell(r, 1).value, ws.cell(r, 2).value) != (key, value):
+            if (_value(ws, r, 1), _value(ws, r, 2)) != (key, value):
                 ws.cell(r, 1).value, ws.cell(r, 2).value = key, value
                 ws.cell(r, 3).value = note
         for r in range(len(XLWINGS_CONF) + 1, len(block) + 1):
