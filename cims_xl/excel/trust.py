@@ -123,6 +123,9 @@ def vba_modules_of(data: bytes) -> dict[str, str] | None:
         warnings.simplefilter("ignore")
         from oletools.olevba import VBA_Parser
 
+    import logging
+
+    logging.getLogger("olevba").setLevel(logging.ERROR)     # "stomping cannot be detected in memory"
     try:
         parser = VBA_Parser("vbaProject.bin", data=data)
         try:
