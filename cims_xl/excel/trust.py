@@ -28,6 +28,7 @@ stomping"), which only Excel's own macro security covers: see the README.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,10 +58,17 @@ def _conf_sheet(wb):
     return None
 
 
+_BOOL_FORMULA = re.compile(r"=?\s*(true|false)\s*(\(\s*\))?", re.I)
+
+
 def _norm(value: Any) -> str:
+    """A setting's value as xlwings reads it (Range.Value): a cell LibreOffice saved as
+    the formula =TRUE() reads as TRUE."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value).strip().casefold()
+    text = "" if value is None else str(value).strip()
+    m = _BOOL_FORMULA.fullmatch(text)
+    return m.group(1).casefold() if m else text.casefold()
 
 
 def _value(ws, row: int, col: int) -> Any:
