@@ -80,6 +80,20 @@ def _csv_safe(value: Any) -> str:
     return "'" + text if isinstance(value, str) and is_risky(text) else text
 
 
+def _say(message: str, err: bool = False, nl: bool = True) -> None:
+    """click.echo, with lines broken at word boundaries to fit the terminal it goes to
+    (a terminal would break them anywhere, mid-word); a file or a pipe gets them whole."""
+    from .terminal import fit_lines, terminal_width
+
+    click.echo(fit_lines(message, terminal_width(click.get_text_stream("stderr" if err else "stdout"))),
+               err=err, nl=nl)
+
+
+# The fewest cells a table column gets: room for one double-width character (CJK) and
+# a bit; below that a table is shown record by record.
+MIN_CELLS = 3
+
+
 class Output:
     def __init__(self, fmt: str):
         self.fmt = fmt
@@ -139,6 +153,17 @@ class Output:
             table.add_column("value", overflow="fold")     # a long path folds; it is never cut
             for c in columns:
                 table.add_row(escape(headers.get(c, columns_shown[c])), cell(rows[0], c))
+        elif not self._fits(console, columns, rows):
+            # Too narrow for a column each (a terminal of 40 or 50 cells): a double-width
+            # character in a column one cell wide would not be drawn at all, so each
+            # record is shown as field/value lines, records apart.
+            table = Table(title=title, show_header=False)
+            table.add_column("field", style="bold", overflow="fold", max_width=max(6, console.width // 2 - 4))
+            table.add_column("value", overflow="fold", min_width=MIN_CELLS)
+            for r in rows:
+                for i, c in enumerate(columns):
+                    table.add_row(escape(headers.get(c, columns_shown.get(c, shown(str(c))))), cell(r, c),
+                                  end_section=i == len(columns) - 1)
         else:
             if "currency" in columns and MONEY_KEYS.intersection(columns):
                 columns = [c for c in columns if c != "currency"]     # shown beside each amount
@@ -155,16 +180,27 @@ class Output:
                 # Ids keep one line at their full width; anything else folds rather than
                 # being cut with "…" (a file name or path must stay readable whole).
                 table.add_column(escape(headers.get(c, columns_shown.get(c, shown(str(c))))), justify="right" if numeric else "left", overflow="fold",
-                                 no_wrap=whole is not None, min_width=whole)
+                                 no_wrap=whole is not None, min_width=whole or MIN_CELLS)
             for r in rows:
                 table.add_row(*[cell(r, c) for c in columns])
         if shown_time:
             table.caption = f"times in {zone_label(display_zone())}"
         console.print(table)
 
+    @staticmethod
+    def _fits(console, columns: list[str], rows: list[dict]) -> bool:
+        """Whether a table with a column each fits the terminal with every column at least
+        MIN_CELLS wide (ids whole): cells, a space either side, a rule between."""
+        from .domain.display import MONEY_KEYS
+
+        if "currency" in columns and MONEY_KEYS.intersection(columns):
+            columns = [c for c in columns if c != "currency"]
+        need = sum((_whole_width(c, rows) or MIN_CELLS) + 3 for c in columns) + 1
+        return need <= console.width or len(columns) <= 1
+
     def message(self, text: str) -> None:
         """Human-readable progress/info: stderr when stdout carries JSON or CSV."""
-        click.echo(shown(text), err=self.fmt != "table")
+        _say(shown(text), err=self.fmt != "table")
 
 
 def display_zone() -> dt.tzinfo:
@@ -305,7 +341,7 @@ def _typed_new_password(who: str) -> str:
         try:
             check_password(first, who)
         except ValidationFailed as exc:
-            click.echo(f"That password {'; '.join(exc.problems.values())}. Type another.", err=True)
+            _say(f"That password {'; '.join(exc.problems.values())}. Type another.", err=True)
             continue
         if _prompt_secret("Repeat for confirmation") == first:
             return first
@@ -376,15 +412,15 @@ class App:
                     raise WrongPassword(f"{exc.message}; give the code with --otp CODE or $CIMS_OTP") from None
                 raise
             if self._session.account_problem:
-                click.echo(f"Warning: {self._session.account_problem}.", err=True)
+                _say(f"Warning: {self._session.account_problem}.", err=True)
             if self._session.trust_problem:   # found before sign-in wrote anything
-                click.echo(f"Warning: {shown(self._session.trust_problem)}. Tell an administrator "
+                _say(f"Warning: {shown(self._session.trust_problem)}. Tell an administrator "
                            "(`cims audit verify`).", err=True)
             if self._session.role == "admin":
                 from .services.gdpr import unfinished_erases
 
                 for cid in unfinished_erases(self._session):
-                    click.echo(f"Warning: the erase of {cid} stopped before it reached every backup; run "
+                    _say(f"Warning: the erase of {cid} stopped before it reached every backup; run "
                                f"`cims gdpr erase {cid}` again to finish it.", err=True)
         return self._session
 
@@ -624,7 +660,7 @@ def user_list(app: App):
     for row in rows:
         row["key_on_this_computer"] = keys.get(row["username"], {}).get("status")
         if row["changed_outside"]:      # the role shown is the one in force; say what was ignored
-            click.echo(f"Warning: {shown(row['username'])}'s account was changed outside cims "
+            _say(f"Warning: {shown(row['username'])}'s account was changed outside cims "
                        f"({shown(', '.join(row['changed_outside']))}); that change is ignored: an "
                        "administrator should run `cims audit verify`.", err=True)
         if app.out.fmt != "json":
@@ -1693,15 +1729,21 @@ def _batch_summary_text(summary) -> str:
 @click.option("--force", is_flag=True,
               help="refresh: discard unsaved changes on the sheets; save: where a field changed both on "
                    "the sheet and in the store (a Conflict row), the sheet's value wins.")
+@click.option("--restore-settings", is_flag=True,
+              help="The workbook holds xlwings settings or VBA cims did not write (sync refuses it, naming "
+                   "them): put back cims's own, then sync.")
 @pass_app
-def sync(app: App, workbook, action, sheets, force):
+def sync(app: App, workbook, action, sheets, force, restore_settings):
     """Save, Refresh or rebuild reports on a closed workbook file (no Excel needed)."""
     from .excel.sync import sync_file
 
     session = app.session()
     bar, progress = _rich_progress(app)
     with bar:
-        result = sync_file(session, workbook, action, sheets=list(sheets) or None, force=force, progress=progress)
+        result = sync_file(session, workbook, action, sheets=list(sheets) or None, force=force, progress=progress,
+                           restore_settings=restore_settings)
+    for what in result.get("restored") or []:
+        app.out.message(f"warning: restored {what} (the workbook held settings or code cims did not write)")
     if app.out.fmt == "json":
         app.out.emit(result)
         _exit_if_not_saved(result.get("not_saved") or [])
@@ -1752,6 +1794,23 @@ def _show_not_saved(app: App, not_saved: list[dict]) -> None:
 @cli.group()
 def workbook():
     """The Excel workbook (built from sources in vba/ and the layout definition)."""
+
+
+@workbook.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@pass_app
+def workbook_check(app: App, path):
+    """List xlwings settings and VBA in a workbook that cims did not write (exit 14 if any)."""
+    from .excel.adapter import FileWorkbook
+    from .excel.sync import check_workbook_kind
+    from .excel.trust import inspect, refusal
+
+    check_workbook_kind(Path(path))
+    book = FileWorkbook(path)
+    found = inspect(book)
+    if found:
+        raise refusal(book.path, found, "check")
+    app.out.message(f"{Path(path).name}: no xlwings settings or VBA that cims did not write")
 
 
 @workbook.command("build")
@@ -2010,14 +2069,14 @@ def main(argv: list[str] | None = None) -> int:
         code = cli.main(args=argv, prog_name="cims", standalone_mode=False)
         return code if isinstance(code, int) and not isinstance(code, bool) else 0
     except CimsError as exc:
-        click.echo(f"Error: {shown(exc.message)}", err=True)
+        _say(f"Error: {shown(exc.message)}", err=True)
         return exc.exit_code
     except click.exceptions.Abort as exc:
         # click turns Ctrl-C into Abort; the shell convention for it is 130.
         interrupted = isinstance(exc.__context__, KeyboardInterrupt)
         if interrupted:
             _stopping()
-        click.echo(_interrupted() if interrupted else "Aborted.", err=True)
+        _say(_interrupted() if interrupted else "Aborted.", err=True)
         return 130 if interrupted else 1
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -2027,7 +2086,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         _stopping()
-        click.echo(_interrupted(), err=True)
+        _say(_interrupted(), err=True)
         return 130
     except OSError as exc:
         # A file or folder the system refused (missing, no permission, disk full): say
@@ -2036,10 +2095,10 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         if exc.errno == errno.ENOSPC:       # "No space left on device" alone named no folder
             file = f" (writing {exc.filename})" if exc.filename else ""
-            click.echo(shown(f"Error: the disk is full{file}: {exc.strerror}. Free some space and run the "
+            _say(shown(f"Error: the disk is full{file}: {exc.strerror}. Free some space and run the "
                              "command again."), err=True)
             return 74
-        click.echo(shown(f"Error: {where}{exc.strerror or exc}"), err=True)
+        _say(shown(f"Error: {where}{exc.strerror or exc}"), err=True)
         return 74
     except Exception as exc:  # noqa: BLE001 - the edge: log for developers, one line for users
         from .services.failures import storage_failure
@@ -2047,10 +2106,10 @@ def main(argv: list[str] | None = None) -> int:
         failure = storage_failure(exc)
         if failure is not None:         # disk full, I/O error, read-only: say so
             log.exception("store not written")
-            click.echo(f"Error: {shown(failure.message)}", err=True)
+            _say(f"Error: {shown(failure.message)}", err=True)
             return failure.exit_code
         log.exception("unexpected error")
-        click.echo(f"Error: an unexpected problem occurred; details are in {_log_path()}", err=True)
+        _say(f"Error: an unexpected problem occurred; details are in {_log_path()}", err=True)
         return 70
 
 

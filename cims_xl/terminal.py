@@ -52,3 +52,36 @@ def for_stream(text: str, stream: TextIO) -> str:
     except (AttributeError, ValueError):
         tty = False
     return shown(text) if tty else text
+
+
+def terminal_width(stream: TextIO) -> int | None:
+    """The width in cells of the terminal `stream` writes to, None when it is not one."""
+    import os
+    import shutil
+
+    try:
+        if not stream.isatty():
+            return None
+        return os.get_terminal_size(stream.fileno()).columns or None
+    except (AttributeError, ValueError, OSError):
+        return shutil.get_terminal_size().columns or None
+
+
+def fit_lines(text: str, width: int | None) -> str:
+    """`text` broken into lines of at most `width` terminal cells at word boundaries (a
+    double-width character counts two; a word longer than a line, as a run of Chinese
+    or Japanese without spaces is, breaks anywhere). Lines already broken stay broken;
+    None: unchanged (a file or a pipe gets the text as it is)."""
+    if not width or width < 8:
+        return text
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.text import Text
+
+    if all(cell_len(line) <= width for line in text.split("\n")):
+        return text
+    console = Console(width=width, color_system=None, force_terminal=False, legacy_windows=False)
+    out = []
+    for line in text.split("\n"):
+        out += [part.plain.rstrip() for part in Text(line).wrap(console, width)] or [""]
+    return "\n".join(out)

@@ -34,7 +34,7 @@ from ..errors import CimsError
 from .layout import BY_SHEET, HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, locate_data_sheets, match_by_headers
 from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
-from .print_setup import repair_print_width
+from .print_setup import patch_print_titles, repair_print_width
 from .scratch_files import save_workbook
 from ..scratch import replace_keeping_mode
 from .sheet_codec import Uncomputed, is_risky_text
@@ -330,6 +330,19 @@ class FileWorkbook:
         from .xlsx_patch import Snapshot
 
         self._snapshot = Snapshot.take(self.wb)  # what save() compares against
+        # Package edits save() makes after the model's changes (trust.restore: a sheet
+        # shown again, the VBA project put back).
+        self.after_save_edits: list[Callable[[Any], None]] = []
+
+    @property
+    def original_bytes(self) -> bytes:
+        """The file's bytes as read when it was opened."""
+        return self._original
+
+    def original_bytes_of(self, part: str) -> bytes:
+        """One package part as the file held it when opened."""
+        with zipfile.ZipFile(io.BytesIO(self._original)) as z:
+            return z.read(part)
 
     # -- workbook --
     def sheet_names(self) -> list[str]:
@@ -453,12 +466,18 @@ class FileWorkbook:
 
         target = Path(path) if path else self.path
         ensure_writable(target)
+        titles = {}
         for sheet in self._sheets.values():
             sheet.fit_lines()
-            repair_print_width(sheet.ws)    # older workbooks printed four columns a page
+            if repair_print_width(sheet.ws):    # older workbooks printed at 3 pt, or four columns a page
+                titles[sheet.ws.title] = sheet.ws.print_titles
         pkg = Package(self.path, self._original)
         xlsx_patch.apply(self.wb, self._snapshot, pkg)
         repair_package(pkg)
+        for title, text in titles.items():
+            patch_print_titles(pkg, title, text)
+        for edit in self.after_save_edits:
+            edit(pkg)
         pkg.save(target)
 
     def save_openpyxl(self, path: str | os.PathLike | None = None) -> None:

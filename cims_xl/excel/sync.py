@@ -1052,7 +1052,7 @@ def check_workbook_kind(path: Path) -> None:
 
 
 def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] | None = None,
-              force: bool = False, progress: Progress | None = None) -> dict:
+              force: bool = False, progress: Progress | None = None, restore_settings: bool = False) -> dict:
     """Run Save, Refresh or Reports on a closed workbook file (the CLI's `cims sync`).
 
     Returns {"workbook", "action", "sheets": {sheet: counts}} (reports: whatever the
@@ -1063,22 +1063,30 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
     ("Tickets (sheet renamed 工单)"). The file is written only when the action succeeds; for
     Save the file is checked to be writable before anything is committed, so keys of
     new records are never lost to a locked file.
+
+    The workbook is a trust boundary (`trust`): one holding settings or VBA cims did not
+    write is refused before anything is read into the store or written, naming them
+    (UntrustedWorkbook); with `restore_settings` cims's own are put back on the way
+    and named under "restored".
     """
     path = Path(path)
     if action not in ACTIONS:
         raise CimsError(f"unknown sync action {action!r}; use one of: {', '.join(ACTIONS)}")
     check_workbook_kind(path)
     require_cims_layout(path, reports=action == "reports")
-    if action == "reports":
-        return _reports(session, path, list(sheets) if sheets else None, progress)
     book = FileWorkbook(path, ui=QuietUI(progress))
+    restored = _trusted(book, action, restore_settings)
+    if action == "reports":
+        if restored:
+            book.save()
+        return {**_reports(session, path, list(sheets) if sheets else None, progress), "restored": restored}
     if action == "refresh":
         missing: list[str] = []
         result = refresh_book(session, book, sheets, force=force, progress=progress,
                               anyway="refresh with --force", missing=missing)
         book.save()
         return {"workbook": str(path), "action": action, "sheets": result,
-                "missing": [missing_sheet_note(name) for name in missing]}
+                "missing": [missing_sheet_note(name) for name in missing], "restored": restored}
     not_saved: list[RowNotSaved] = []
     missing = []
     result = save_book(session, book, sheets, force=force, progress=progress,
@@ -1087,4 +1095,17 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
     book.save()
     return {"workbook": str(path), "action": action, "sheets": result,
             "not_saved": [r.as_dict() for r in not_saved],
-            "missing": [missing_sheet_note(name, saved=True) for name in missing]}
+            "missing": [missing_sheet_note(name, saved=True) for name in missing], "restored": restored}
+
+
+def _trusted(book: FileWorkbook, action: str, restore_settings: bool) -> list[str]:
+    """Refuse a workbook with settings or code cims did not write, or (restore_settings)
+    put cims's own back; returns what was restored."""
+    from . import trust
+
+    found = trust.inspect(book)
+    if not found:
+        return []
+    if not restore_settings:
+        raise trust.refusal(book.path, found, action)
+    return trust.restore(book, found)
