@@ -40,7 +40,28 @@ CONSOLE = """+----------+----------+---------------+------------+----------+
 """
 
 
-@pytest.mark.parametrize("text", [SAP, MARKDOWN, CONSOLE], ids=["sap-list", "markdown", "console"])
+PSQL = """ Order No | Customer | Email         | Order Date | Amount
+----------+----------+---------------+------------+---------
+ 1001     | Ann Lee  | ann@x.example | 2024-03-05 | 1234.50
+ 1002     | Bob Ray  | bob@x.example | 2024-03-06 |   45.00
+(2 rows)
+"""
+
+MARKDOWN_ALIGNED = """| Order No | Customer | Email | Order Date | Amount |
+|:-----|:-----:|:---|---|-----:|
+| 1001 | Ann Lee | ann@x.example | 2024-03-05 | 1,234.50 |
+| 1002 | Bob Ray | bob@x.example | 2024-03-06 | 45.00 |
+"""
+
+MARKDOWN_BARE = """Order No | Customer | Email | Order Date | Amount
+--- | --- | --- | --- | ---:
+1001 | Ann Lee | ann@x.example | 2024-03-05 | 1,234.50
+1002 | Bob Ray | bob@x.example | 2024-03-06 | 45.00
+"""
+
+
+@pytest.mark.parametrize("text", [SAP, MARKDOWN, CONSOLE, PSQL, MARKDOWN_ALIGNED, MARKDOWN_BARE],
+                         ids=["sap-list", "markdown", "console", "psql", "markdown-aligned", "markdown-bare"])
 def test_a_drawn_table_s_orders_are_stored_cell_by_cell(admin, tmp_path, text):
     path = tmp_path / "orders.txt"
     path.write_text(text, encoding="utf-8")
@@ -74,3 +95,13 @@ def test_a_csv_whose_cells_hold_a_pipe_stays_a_csv(admin, tmp_path):
     import_file(admin, path, kind="customers")
     got = {c["name"]: c["notes"] for c in records.list_records(admin, "customer")}
     assert got == {"Ann Lee": "a|b|c", "Bob Ray": "|x|"}
+
+
+def test_a_markdown_cell_s_escaped_pipe_is_a_pipe_in_the_value(admin, tmp_path):
+    path = tmp_path / "people.md"
+    path.write_text("| Name | Email | Notes |\n|---|---|---|\n"
+                    "| Ann Lee | ann@x.example | likes A\\|B testing |\n"
+                    "| Bob Ray | bob@x.example | |\n", encoding="utf-8")
+    import_file(admin, path, kind="customers")
+    got = {c["name"]: c["notes"] for c in records.list_records(admin, "customer")}
+    assert got == {"Ann Lee": "likes A|B testing", "Bob Ray": None}

@@ -709,8 +709,8 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
     if "\x00" in text[:4096]:
         raise ImportRefused(f"{path.name} is not a text file (it contains binary data); "
                             "open it in Excel and save it as .xlsx or .csv")
-    if _pipe_table(text):
-        return _pipe_sheet(path, encoding, errors, decided.evidence)
+    if drawn := _pipe_table(text):
+        return _pipe_sheet(path, encoding, errors, decided.evidence, drawn)
     delimiter = _sniff_delimiter(text)
     # Windows-1258 writes Vietnamese tone marks as separate characters ("a" + U+0323);
     # composed ("ạ") they compare, search and display as people type them.
@@ -1051,55 +1051,70 @@ def _json_sheet(path: Path, doc, sheet: str | int | None, encoding: str, evidenc
 
 # ----- tables drawn with | and ruled lines ------------------------------------------------
 # SAP's list output, a Markdown table, a database console's result:
-#   ------------------------------        |---|---|        +----+------+
-#   | Order No | Customer | Amount |       | a | b |        | id | name |
+#   ------------------------------        |---|:---:|        +----+------+      id | name
+#   | Order No | Customer | Amount |       | a |  b  |        | id | name |    ----+------
 _PIPE_RULE = re.compile(r"^\s*[|+]?(?:[\s:]*[-=]{3,}[\s:]*[|+]?)+\s*$")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+# a ruled line with junctions between its runs of dashes (psql "----+----", Markdown "---|---")
+_INNER_RULE = re.compile(r"^\s*:?[-=]{3,}:?(?:\s*[+|]\s*:?[-=]{3,}:?)+\s*$")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
-def _pipe_table(text: str) -> bool:
-    """Whether the file's first lines are a table drawn with "|" between cells and at its
-    ends, and lines of dashes (SAP list output, Markdown, database consoles): at least
-    two such rows of one width, and most non-blank lines such rows or rules (a title
-    above is allowed)."""
+def _pipe_table(text: str) -> str | None:
+    """"outer" when the file's first lines are a table drawn with "|" between cells and at
+    its ends and lines of dashes (SAP list output, Markdown, MySQL's console), "inner"
+    when it has "|" only between cells and a ruled line whose junctions match them
+    (psql, Markdown without outer pipes); None otherwise. Either needs at least two rows
+    of one width, and most non-blank lines rows or rules (a title above is allowed)."""
     lines = [ln for ln in text.splitlines()[:60] if ln.strip()]
-    rows = [ln for ln in lines if _PIPE_ROW.match(ln) and ln.count("|") >= 3]
     rules = [ln for ln in lines if _PIPE_RULE.match(ln)]
-    if len(rows) < 2 or len(rows) + len(rules) < 0.6 * len(lines):
-        return False
-    widths = [_pipe_cells(ln) for ln in rows]
-    return len({len(w) for w in widths}) == 1
+    rows = [ln for ln in lines if _PIPE_ROW.match(ln) and ln.count("|") >= 3 and not _PIPE_RULE.match(ln)]
+    if len(rows) >= 2 and len(rows) + len(rules) >= 0.6 * len(lines) \
+            and len({len(_pipe_cells(ln, True)) for ln in rows}) == 1:
+        return "outer"
+    inner = [ln for ln in lines if _INNER_RULE.match(ln)]
+    if not inner:
+        return None
+    joints = len(re.findall(r"[+|]", inner[0]))
+    rows = [ln for ln in lines if not _PIPE_RULE.match(ln) and len(_UNESCAPED_PIPE.findall(ln)) == joints]
+    if len(rows) >= 2 and len(rows) + len(rules) >= 0.6 * len(lines):
+        return "inner"
+    return None
 
 
-def _pipe_cells(line: str) -> list[str]:
+def _pipe_cells(line: str, outer: bool) -> list[str]:
     """The cells of one drawn row ("| 1001 | Ann Lee |" -> ["1001", "Ann Lee"]), spaces
-    around each taken off."""
-    inner = line.strip()[1:-1]
-    return [c.strip() for c in inner.split("|")]
+    around each taken off; Markdown's escaped "\\|" is a "|" inside a cell."""
+    inner = line.strip()[1:-1] if outer else line.strip("\r\n")
+    return [c.strip().replace("\\|", "|") for c in _UNESCAPED_PIPE.split(inner)]
 
 
-def _pipe_sheet(path: Path, encoding: str, errors: str, evidence: str | None) -> RawSheet:
-    """A drawn table (`_pipe_table`) as rows: each "| … |" line its cells, a ruled line an
-    empty row (so row numbers stay the file's lines), any other line (a title) one cell."""
+def _pipe_sheet(path: Path, encoding: str, errors: str, evidence: str | None, how: str) -> RawSheet:
+    """A drawn table (`_pipe_table`) as rows: each row line its cells; a ruled line, and
+    any other line (a title, a page heading, psql's "(2 rows)": the drawing says which
+    lines are rows), an empty row, so row numbers stay the file's lines."""
+    outer = how == "outer"
+
     def rows() -> Iterator[tuple[int, list]]:
         with open(path, "r", encoding=encoding, errors=errors, newline="") as f:
             for n, line in enumerate(f, start=1):
                 line = line.rstrip("\r\n")
                 if n == 1:
                     line = line.lstrip("\ufeff")
-                if _PIPE_ROW.match(line) and line.count("|") >= 3:
-                    cells = _pipe_cells(line)
+                if not line.strip() or _PIPE_RULE.match(line) or (not outer and _INNER_RULE.match(line)):
+                    yield n, []
+                elif (_PIPE_ROW.match(line) and line.count("|") >= 3) if outer else "|" in line:
+                    cells = _pipe_cells(line, outer)
                     if len(cells) > MAX_COLUMNS:
                         check_row_width(len(cells), n, path.name)
                     yield n, cells
-                elif not line.strip() or _PIPE_RULE.match(line):
-                    yield n, []
                 else:
-                    yield n, [line.strip()]
+                    yield n, []
 
     return RawSheet(path, "csv", None, [], encoding=encoding, delimiter="|", encoding_evidence=evidence,
                     sheet_evidence="a table drawn with | between cells and ruled lines (SAP list output, "
-                                   "Markdown, a database console): the ruled lines are no rows",
+                                   "Markdown, a database console): the ruled lines, and lines outside "
+                                   "the drawn rows (a title, '(2 rows)'), are no rows",
                     _rows_factory=rows)
 
 
