@@ -5,8 +5,9 @@ page's title above it ("Customer Directory - ACME Corp") and a footer below the 
 last record ("Printed 05.03.2024   Page 1 of 2"). The repeated header row was skipped,
 but the title line just above it was created as a customer. Now a line filling one cell
 right before a repeated header row is skipped as a page line, counted and named in the
-summary, where no record of the table fills a single cell; in a table whose records may
-be a name alone, such a row stays a record.
+summary, when its text says so (a page number) or it is printed on several pages (above
+the first header too, or before two repeated headers). Any other such line may be a
+record (a name alone): it is kept, and the summary names it.
 
 Each test writes its own small file (CSV and .xlsx, several languages) and reads the
 stored records back.
@@ -25,12 +26,12 @@ PAGES = {
            [["Ann Lee", "ann@example.com", "+1 212 555 0134", "New York"],
             ["Bob Ray", "bob@example.com", "+1 212 555 0135", "Boston"]],
            [["Cat Poe", "cat@example.com", "+1 212 555 0136", "Chicago"]],
-           ["Customer Directory - ACME Corp"]),
+           ["Page 1 of 2", "Customer Directory - ACME Corp"]),
     "zh": (["客户名称", "邮箱", "手机", "城市"],
            [["王伟", "wangwei@example.cn", "13800138000", "上海"],
             ["李娜", "lina@example.cn", "13900139000", "北京"]],
            [["张敏", "zhangmin@example.cn", "13700137000", "广州"]],
-           ["第 1 页，共 2 页", "客户名录（续）"]),
+           ["第 1 页，共 2 页", "客户名录"]),
     "de": (["Name", "E-Mail", "Telefon", "Ort"],
            [["Jürgen Weiß", "juergen@example.de", "+49 30 1234567", "Berlin"],
             ["Anna Schmidt", "anna@example.de", "+49 89 7654321", "München"]],
@@ -47,7 +48,8 @@ def _names(session) -> list[str]:
 @pytest.mark.parametrize("lang", sorted(PAGES))
 def test_a_page_title_and_footer_before_a_repeated_header_are_skipped_and_counted(admin, tmp_path, lang, fmt):
     header, page1, page2, lines = PAGES[lang]
-    rows = [header, *page1, *[[line, "", "", ""] for line in lines], header, *page2]
+    title = [lines[-1], "", "", ""]         # a report's title is printed on its first page too
+    rows = [title, header, *page1, *[[line, "", "", ""] for line in lines], header, *page2]
     result = import_file(admin, write_table(tmp_path, fmt, rows, f"report_{lang}"), kind="customers")
     assert _names(admin) == sorted(r[0] for r in page1 + page2)
     d = result.as_dict()
@@ -74,7 +76,8 @@ def test_every_page_of_a_long_report_loses_its_title_not_a_customer(admin, tmp_p
 
 def test_an_orders_report_s_page_title_makes_no_customer_and_no_order(admin, tmp_path):
     header = ["Order No", "Order Date", "Customer", "Amount"]
-    rows = [header, ["A1", "2024-03-05", "Ann Lee", "10.00"], ["A2", "2024-03-06", "Bob Ray", "20.00"],
+    rows = [["Sales by order – ACME", "", "", ""], header, ["A1", "2024-03-05", "Ann Lee", "10.00"],
+            ["A2", "2024-03-06", "Bob Ray", "20.00"],
             ["Sales by order – ACME", "", "", ""], header, ["A3", "2024-03-07", "Cat Poe", "30.00"]]
     result = import_file(admin, write_table(tmp_path, "csv", rows, "orders"), kind="orders")
     assert _names(admin) == ["Ann Lee", "Bob Ray", "Cat Poe"]
@@ -82,14 +85,26 @@ def test_an_orders_report_s_page_title_makes_no_customer_and_no_order(admin, tmp
     assert result.as_dict()["footer_rows"] == 1
 
 
-def test_a_name_alone_before_a_repeated_header_stays_a_record_where_other_records_are_a_name_alone(
-        admin, tmp_path):
-    # a record of this table fills one cell (Bob Ray, a name with nothing else): the row
-    # before the repeated header may be such a record too, and is kept
+@pytest.mark.parametrize("alone", ["Carol White", "Customer Directory - ACME Corp", "王芳"])
+def test_a_line_alone_before_a_repeated_header_with_no_page_evidence_is_kept_and_named(admin, tmp_path, alone):
+    # no page number, not printed on another page: a record may be a name alone, and is
+    # never dropped for its place alone; the summary names it
     header = ["Name", "Email", "City"]
-    rows = [header, ["Ann Lee", "ann@example.com", "Leeds"], ["Bob Ray", "", ""],
-            ["Eve Ng", "eve@example.com", "Hull"], ["Cat Poe", "", ""], header,
-            ["Dan Fox", "dan@example.com", "York"]]
+    rows = [header, ["Ann Lee", "ann@example.com", "Leeds"], ["Eve Ng", "eve@example.com", "Hull"],
+            [alone, "", ""], header, ["Dan Fox", "dan@example.com", "York"]]
     result = import_file(admin, write_table(tmp_path, "csv", rows, "names"), kind="customers")
-    assert _names(admin) == ["Ann Lee", "Bob Ray", "Cat Poe", "Dan Fox", "Eve Ng"]
+    assert _names(admin) == sorted(["Ann Lee", "Eve Ng", alone, "Dan Fox"])
+    kept = next(i for i in result.inferences if i["what"] == "page lines?")
+    assert kept["decided"] == "row(s) 4 kept as records" and alone in kept["evidence"]
     assert not any(i["what"] == "page lines" for i in result.inferences)
+
+
+def test_page_lines_are_skipped_even_where_records_are_a_name_alone(admin, tmp_path):
+    header = ["Name", "Email", "City"]
+    rows = [["Customer Directory - ACME Corp", "", ""], header, ["Ann Lee", "ann@example.com", "Leeds"],
+            ["Bob Ray", "", ""], ["Page 1 of 2", "", ""], ["Customer Directory - ACME Corp", "", ""], header,
+            ["Dan Fox", "dan@example.com", "York"], ["Acme Holdings", "", ""]]
+    result = import_file(admin, write_table(tmp_path, "csv", rows, "names"), kind="customers")
+    assert _names(admin) == ["Acme Holdings", "Ann Lee", "Bob Ray", "Dan Fox"]
+    page = next(i for i in result.inferences if i["what"] == "page lines")
+    assert page["decided"].startswith("row(s) 5, 6 ")

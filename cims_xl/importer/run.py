@@ -948,7 +948,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     listed.implied = implied
     tagged = tag_columns.TagColumnEvidence(mapping, table.columns)
     stacked = shape.StackedTables(list(header_values))
-    pages = shape.PageLines()
+    pages = shape.PageLines(shape.one_cell_lines([(n, v) for n, v in window if n < header_number]))
     other_rows: set[int] = set()
     grouped = (group_headings.GroupHeadings(0) if not no_header and header_values and is_blank_cell(header_values[0])
                and table.columns and table.columns[0] > 0 else None)
@@ -1038,7 +1038,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     groups = [g for g in groups if g[0] not in ends]
     repeated = [s for s in sums.found if s[0] not in ends]
     footer = sorted(subtotals + at_end + groups + repeated)
-    page_lines = pages.decide({n for n, _ in footer})
+    page_lines, page_kept = pages.decide({n for n, _ in footer})
     footer = sorted(footer + page_lines)
     headings = grouped.decide(ends | {n for n, _ in footer}) if grouped is not None else None
     if headings and _names_elsewhere(ent, mapping):
@@ -1182,7 +1182,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            + (", …" if len(page_lines) > 10 else "") + " skipped: not data",
                            "evidence": "; ".join(f"'{t}'" for _, t in page_lines[:3])
                            + ": a page's title or footer alone in one cell, right before a repeated header row "
-                           "(no record of the table fills one cell)"})
+                           "(a page number, or printed on several pages)"})
+    if page_kept:
+        inferences.append({"what": "page lines?", "decided": "row(s) " + ", ".join(str(n) for n, _ in page_kept[:10])
+                           + (", …" if len(page_kept) > 10 else "") + " kept as records",
+                           "evidence": "; ".join(f"'{t}'" for _, t in page_kept[:3])
+                           + ": alone in one cell right before a repeated header row, as a page's title would be, but "
+                           "no page number and not on other pages: a record may be a name alone. If it is a "
+                           "title, undo the import, delete the line and import again"})
     if padding is not None:
         inferences.append(padding)
     inferences += _hidden_inferences(src, table, header_number, {n for n, _ in footer} | other_rows)

@@ -498,21 +498,37 @@ class StackedTables:
         return out
 
 
+# A page number as reports print it: "Page 2 of 5", "Seite 2 von 5", "Página 2", "第 2 页",
+# "2 ページ", "2 페이지", "- 2 -", "2 / 5".
+_PAGE_NUMBER = re.compile(
+    r"(?:\b(?:page|pages|seite|página|pagina|pag\.|страница|стр\.|strona|str\.|sayfa|sivu|sida|side|oldal|"
+    r"strana|trang|halaman|หน้า)\s*\d+(?:\s*(?:of|von|de|di|из|z|/|van|av|af|sur)\s*\d+)?"
+    r"|第\s*\d+\s*[页頁]|\d+\s*ページ|\d+\s*페이지|^[\s\-–—]*\d+\s*(?:/|of)\s*\d+[\s\-–—]*$"
+    r"|^\s*[-–—]\s*\d+\s*[-–—]\s*$)", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+
+
+def _folded(text: str) -> str:
+    return _DIGITS.sub("#", " ".join(text.split()).casefold())
+
+
 @dataclass
 class PageLines:
     """Lines a printed report puts with its header on every page: a title above the
     repeated header row ("Customer Directory - ACME Corp", "客户名录 第2页") and a page
     footer below the page's last record ("Printed 05.03.2024   Page 1 of 2").
 
-    Such a line fills one cell with text and stands right before a repeated header row
-    (up to PAGE_LINES_MAX of them, blank rows between left out). They are page lines
-    only where the table's records never fill a single cell: in a table whose records
-    may be a name alone, such a row is a record and stays one (the evidence is the
-    whole table: `decide`)."""
+    A candidate fills one cell with text and stands right before a repeated header row
+    (up to PAGE_LINES_MAX of them, blank rows between left out). It is a page line when
+    its text says so (a page number: `_PAGE_NUMBER`) or when it is printed on several
+    pages (the same text, page numbers aside, before two repeated headers or above the
+    table's first header: `above`). Otherwise it may as well be a record (a name alone):
+    it is kept, and named in the summary (`kept`) — a record is never dropped for its
+    place alone."""
 
+    above: frozenset[str] = frozenset()          # one-cell lines above the header, `_folded`
     found: list[tuple[int, str]] = field(default_factory=list)
     _run: list[tuple[int, str]] = field(default_factory=list)
-    _singles: list[int] = field(default_factory=list)    # every row of the table filling one cell
 
     def add(self, number: int, values: list) -> None:
         """A row of the table (not a repeated header)."""
@@ -527,7 +543,6 @@ class PageLines:
         if type(cell) is not str:
             self._run.clear()
             return
-        self._singles.append(number)
         self._run.append((number, cell.strip()[:60]))
 
     def repeat(self) -> None:
@@ -537,13 +552,29 @@ class PageLines:
             self.found += self._run
         self._run = []
 
-    def decide(self, skipped: set[int]) -> list[tuple[int, str]]:
-        """The page lines, or [] when some other row of the table (not in `skipped`:
-        footers, group headings already found) fills one cell too."""
-        lines = {n for n, _ in self.found}
-        if any(n not in lines and n not in skipped for n in self._singles):
-            return []
-        return [(n, t) for n, t in self.found if n not in skipped]
+    def decide(self, skipped: set[int]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        """(the page lines, the candidates kept as records) — neither holding rows in
+        `skipped` (footers, group headings already found)."""
+        found = [(n, t) for n, t in self.found if n not in skipped]
+        seen: dict[str, int] = {}
+        for _, t in found:
+            seen[_folded(t)] = seen.get(_folded(t), 0) + 1
+        pages, kept = [], []
+        for n, t in found:
+            printed = _PAGE_NUMBER.search(t) or seen[_folded(t)] >= 2 or _folded(t) in self.above
+            (pages if printed else kept).append((n, t))
+        return pages, kept
+
+
+def one_cell_lines(rows: list[tuple[int, list]]) -> frozenset[str]:
+    """The texts (`_folded`) of the rows filling one cell with text: the title lines above a
+    table's header, for PageLines."""
+    out = set()
+    for _n, values in rows:
+        cells = [v for v in values if not is_blank(v)]
+        if len(cells) == 1 and isinstance(cells[0], str):
+            out.add(_folded(cells[0].strip()[:60]))
+    return frozenset(out)
 
 
 PAGE_LINES_MAX = 3      # one-cell lines before a repeated header that can be a page's title and footer
