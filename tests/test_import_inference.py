@@ -696,6 +696,14 @@ def test_a_sheet_row_saved_from_excel_reads_its_phone_in_the_rows_country(admin,
     ("+7 495 123-45-67 доб. 123", "+74951234567"),
     ("030 1234567 Durchwahl 89", "+49301234567"),
     ("+48 22 123 45 67 wew. 12", "+48221234567"),
+    ("+90 212 123 45 67 dahili 12", "+902121234567"),
+    ("02 123 4567 ต่อ 12", "+6621234567"),
+    ("+420 212 345 678 linka 12", "+420212345678"),
+    ("+36 1 234 5678 mellék 12", "+3612345678"),
+    ("028-3812 3456 máy lẻ 12", "+842838123456"),
+    ("+30 21 0123 4567 εσωτ. 12", "+302101234567"),
+    ("+380 44 123 4567 дод. 12", "+380441234567"),
+    ("08-123 456 78 anknytning 12", "+46812345678"),
 ])
 def test_a_phone_extension_is_kept_in_notes_and_named_in_the_summary(admin, tmp_path, written, stored):
     import phonenumbers

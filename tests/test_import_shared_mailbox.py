@@ -113,7 +113,8 @@ def test_customer_add_names_the_shared_mailbox_when_it_refuses(run):
 
 @pytest.mark.parametrize("email, role", [
     ("info@acme.example", True), ("Sales-EU@acme.example", True), ("kontakt@firma.example", True),
-    ("support+tickets@x.example", True), ("ann.info@acme.example", False), ("information@x.example", False),
+    ("support+tickets@x.example", True), ("contato@empresa.example", True), ("buchhaltung@firma.example", True),
+    ("ventas@empresa.example", True), ("ann.info@acme.example", False), ("information@x.example", False),
     ("ann@acme.example", False), ("not an address", False)])
 def test_a_role_mailbox_is_told_by_the_part_before_the_at_sign(email, role):
     assert is_role_mailbox(email) is role

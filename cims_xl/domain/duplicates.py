@@ -557,8 +557,15 @@ ROLE_MAILBOXES = frozenset({
     "office", "contact", "contacts", "hello", "admin", "team", "billing", "accounts", "accounting",
     "enquiries", "enquiry", "inquiries", "inquiry", "service", "services", "help", "helpdesk",
     "reception", "orders", "order", "mail", "hr", "jobs", "careers", "press", "invoices", "invoice",
-    "kontakt", "buero", "büro", "bureau", "contacto", "ventas", "vendas", "vente", "ventes",
-    "verkauf", "vertrieb", "rechnung", "secretariat", "sekretariat", "kefu", "bangong",
+    "kontakt", "buero", "büro", "bureau", "contacto", "contato", "ventas", "vendas", "vente", "ventes",
+    "verkauf", "vertrieb", "rechnung", "rechnungen", "buchhaltung", "verwaltung", "empfang", "zentrale",
+    "bestellung", "bestellungen", "anfrage", "anfragen", "kundenservice", "personal",
+    "comercial", "atendimento", "financeiro", "administracion", "administración", "facturacion",
+    "facturación", "compras", "commercial", "compta", "comptabilite", "comptabilité", "accueil",
+    "secretariaat", "boekhouding", "administratie", "verkoop", "klantenservice", "biuro", "ksiegowosc",
+    "księgowość", "sprzedaz", "sprzedaż", "amministrazione", "vendite", "segreteria", "ufficio",
+    "secretariat", "sekretariat", "kefu", "bangong", "caiwu", "xiaoshou", "support-team", "finance",
+    "purchasing", "procurement", "shop", "store", "customerservice", "customercare", "feedback",
 })
 
 

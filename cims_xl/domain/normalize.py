@@ -159,10 +159,14 @@ def is_blank(value: object) -> bool:
 
 # The extension words of the languages cims reads: English, Chinese (转, 分机), Japanese
 # 内線, Korean 내선, French poste, Spanish anexo/interno, Portuguese ramal, Italian
-# interno, German Durchwahl, Dutch toestel, Russian доб. (добавочный), Polish wew.
+# interno, German Durchwahl/Nebenstelle, Dutch toestel, Russian доб. (добавочный),
+# Ukrainian дод. (додатковий), Polish wew., Turkish dahili, Thai ต่อ, Czech and Slovak
+# linka/kl., Hungarian mellék, Vietnamese máy lẻ/nhánh, Greek εσωτ. (εσωτερικό),
+# Swedish/Danish/Norwegian anknytning/lokal/ankn.
 _PHONE_EXTENSION = re.compile(
     r"\s*[,;]?\s*(?:ext\.?|extn\.?|extension|x|#|转|轉|分机|分機|内線|内线|內線|내선|poste|anexo|ramal|"
-    r"interno|int\.|durchwahl|toestel|tst\.|доб\.?|wew\.)\s*[:.]?\s*\d{1,7}\s*$",
+    r"interno|int\.|durchwahl|nebenstelle|nst\.|toestel|tst\.|доб\.?|дод\.?|wew\.|dahili|ต่อ|linka|kl\.|"
+    r"mellék|máy lẻ|nhánh|εσωτ\.?|εσωτερικό|anknytning|ankn\.|lokal)\s*[:.]?\s*\d{1,7}\s*$",
     re.IGNORECASE,
 )
 
