@@ -15,9 +15,15 @@ from table_files import write_csv, write_xlsx
 COMPANIES = ["Acme GmbH", "Weiß AG", "Müller & Söhne GmbH", "Dupont SARL", "Beta S.A.", "Rossi SRL",
              "Bianchi SpA", "Holzbau KG", "Smith Ltd", "Brightpath Inc.", "Northwind, LLC", "Tesco PLC",
              "Nordic AB", "Suomi Oy", "Kowalski Sp. z o.o.", "ООО «Ромашка»", "PT Maju Jaya", "Silva Ltda",
-             "上海华联有限公司", "台积电股份有限公司", "株式会社トヨタ", "山田商事株式会社", "한빛 주식회사", "(주)대한"]
+             "上海华联有限公司", "台积电股份有限公司", "株式会社トヨタ", "山田商事株式会社", "한빛 주식회사", "(주)대한",
+             # Vietnamese and Thai forms written before (and Thai after) the name, and firms named for
+             # a family or partners (tester round 20)
+             "Công ty TNHH ABC", "Công ty Cổ phần XYZ", "Tổng công ty Điện lực", "CTCP Vinamilk",
+             "บริษัท สยาม จำกัด", "บริษัทสยามจำกัด", "ปตท. จำกัด (มหาชน)", "ห้างหุ้นส่วนจำกัด ดีดี",
+             "Müller & Söhne", "Smith and Sons", "Dupont & Fils", "Meyer & Co.", "Pérez e Hijos", "Rossi & Figli"]
 PEOPLE = ["Anna Schmidt", "Nguyen Tien Dat", "Kim Ok", "Le Van Ba", "Anna Sa", "Maria Da Costa", "Jan As",
-          "王伟", "山田太郎", "김민수", "José Ag", "Иван Петров"]
+          "王伟", "山田太郎", "김민수", "José Ag", "Иван Петров",
+          "Nguyễn Văn An", "Lê Công Ty", "สมชาย ใจดี", "Ann & Bob Smith", "Tom and Jerry Co"]
 
 
 @pytest.mark.parametrize("name", COMPANIES)

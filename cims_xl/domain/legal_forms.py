@@ -31,6 +31,21 @@ _NOT_FORMS = frozenset({"private", "uk", "vat", "etat"})
 # Forms written before the name: Russian and Ukrainian (ООО «Ромашка», ТОВ «Сонце»),
 # Indonesian (PT, CV); the Cyrillic ones cleanco lacks (ЗАО, АО, ТОВ) are added.
 _BEFORE = frozenset({"ооо", "оао", "пао", "зао", "ао", "тов", "ooo", "oao", "zao", "tov", "pt", "cv"})
+# Forms of several words written before the name: Vietnamese "Công ty TNHH …", "Công ty
+# Cổ phần …", "Tổng công ty …" (Law on Enterprises 2020: công ty = company), "CTCP".
+_BEFORE_WORDS = (("tong", "cong", "ty"), ("cong", "ty"), ("ctcp",), ("cty",))
+# Thai forms (Civil and Commercial Code, Book III Title XXII; Public Limited Companies
+# Act): บริษัท … จำกัด (company limited), … จำกัด (มหาชน) (public), ห้างหุ้นส่วน…
+# (partnership); Thai writes them with or without spaces.
+# (compared in NFKC, as names are: it writes SARA AM as NIKHAHIT + SARA AA)
+_THAI_STARTS = tuple(unicodedata.normalize("NFKC", w) for w in (
+    "ห้างหุ้นส่วนจำกัด", "ห้างหุ้นส่วนสามัญ", "ห้างหุ้นส่วน", "บริษัท"))
+_THAI_ENDS = tuple(unicodedata.normalize("NFKC", w) for w in ("จำกัด (มหาชน)", "จำกัด(มหาชน)", "(มหาชน)", "จำกัด"))
+# A firm named for its founders and their family or partners: "Müller & Söhne", "Smith
+# and Sons", "Dupont & Fils", "Pérez e Hijos", "Rossi & Figli", "Meyer & Co.", "& Partner".
+_FAMILY_FIRM = re.compile(
+    r"\s(?:&|\+|and|und|et|e|y|en|i)\s+(sons|söhne|soehne|co\.?|cie\.?|comp\.?|partners?|partnerzy|"
+    r"associates|associés|fils|hijos|figli|filhos|zonen|synowie|brothers|bros\.?|gebrüder)\s*$", re.IGNORECASE)
 _TITLE_CASE_OK = frozenset({"inc", "ltd", "llc", "plc", "llp", "corp", "pty", "pte", "bhd", "gmbh", "ltda", "oy", "oyj"})
 _PUNCT = str.maketrans("", "", ".,-")
 _EDGE = re.compile(r"^[\W_]+|[^\w.]+$")
@@ -94,7 +109,18 @@ def legal_form(name: object) -> str | None:
             return text[-n:]
         if len(text) > n and text[:n] in _CJK_FORM_STARTS:
             return text[:n]
+    for start in _THAI_STARTS:
+        if text.startswith(start) and len(text) > len(start):
+            return start
+    for end in _THAI_ENDS:
+        if text.endswith(end) and len(text) > len(end) and "\u0e00" <= text[0] <= "\u0e7f":
+            return end
+    if (family := _FAMILY_FIRM.search(text)) and family.start() > 0:
+        return text[family.start():].strip()
     tokens = [t for t in (_EDGE.sub("", w) for w in re.split(r"[\s,]+", text)) if t]
+    for words in _BEFORE_WORDS:
+        if len(tokens) > len(words) and tuple(_plain(t) for t in tokens[:len(words)]) == words:
+            return " ".join(tokens[:len(words)])
     terms = _terms()
     for size in sorted(terms, reverse=True):
         if len(tokens) <= size:
