@@ -29,6 +29,7 @@ from functools import lru_cache
 from ..domain.invisible import without_format
 from ..domain.schema import ENTITIES, Entity
 from . import header_words as hw
+from . import own_columns
 from . import shop_orders
 from .errors import ImportRefused
 
@@ -327,9 +328,13 @@ _TRADITIONAL = {
     "name": ["聯絡人", "聯繫人"],     # a customer's "客戶名稱" comes from header_words.traditional
     "customer_name": ["客戶名稱", "客戶", "客戶姓名"],
     "company": ["公司名稱", "單位", "單位名稱", "企業名稱"],
-    "email": ["郵箱", "電子郵件", "電子郵箱", "電郵", "郵件"],
-    "phone": ["電話", "聯絡電話", "聯繫電話", "電話號碼", "辦公電話"],
-    "mobile": ["手機", "手機號", "手機號碼", "行動電話", "流動電話"],
+    # Hong Kong writes 電郵 (地址) and 手提/流動電話; Taiwan 電子郵件 and 手機/行動電話
+    "email": ["郵箱", "電子郵件", "電子郵箱", "電郵", "郵件", "電郵地址", "電子郵件地址", "電子郵箱地址",
+              "郵箱地址", "電郵信箱"],
+    "phone": ["電話", "聯絡電話", "聯繫電話", "電話號碼", "辦公電話", "辦公室電話", "公司電話", "固網電話",
+              "住宅電話"],
+    "mobile": ["手機", "手機號", "手機號碼", "行動電話", "流動電話", "手提電話", "手提", "手提電話號碼",
+               "流動電話號碼", "行動電話號碼"],
     "address": ["地址", "詳細地址", "聯絡地址", "通訊地址"],
     "city": ["城市", "所在城市"],
     "province": ["省份", "縣市"],
@@ -901,9 +906,33 @@ def parse_overrides(items) -> dict[str, str]:
 
 
 def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | None = None,
-                  profile: dict[str, str] | None = None) -> Mapping:
-    """Map each header; profile entries come before synonyms, --map overrides win over all."""
+                  profile: dict[str, str] | None = None,
+                  shapes: dict[int, "own_columns.Shapes"] | None = None) -> Mapping:
+    """Map each header; profile entries come before synonyms, --map overrides win over all.
+    `shapes`: {header position: the shapes of its values} (own_columns.tally): a column
+    mapped by a word of its heading (not a synonym of the whole) is then checked against
+    its values, and a heading naming another party or thing is never the record's own
+    field (own_columns)."""
     allowed = targets(ent)
+    shapes = shapes or {}
+    not_own: dict[int, str] = {}            # header position -> why it is not the record's own field
+
+    def own(i: int, target: str) -> bool:
+        """May column i be the record's own `target`, by its heading's qualifier and its
+        values? Records why not (for the summary)."""
+        if target not in own_columns.CHECKED_FIELDS:
+            return True
+        other = own_columns.other_party(ent.kind, headers[i])
+        if other is not None:
+            not_own[i] = (f"'{headers[i]}' is not the {ent.label.lower()}'s own {allowed[target]}: "
+                          f"{other.says()}")
+            return False
+        why = own_columns.misfit(target, shapes.get(i))
+        if why is not None:
+            not_own.setdefault(i, f"'{headers[i]}' is not {allowed[target]}: {why}")
+            return False
+        return True
+
     chosen: list[ColumnMap] = [ColumnMap(h, None, "unmapped") for h in headers]
     taken: dict[str, int] = {}
 
@@ -977,6 +1006,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
                or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n))
+        if hit and hit is not table.get(n) and not own(i, hit[0]):
+            continue                # "Parent Company", "Sales Rep - Email": kept in Notes
         if hit:
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:
@@ -989,20 +1020,44 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     country = "country" if "country" in allowed else "customer_country" if "customer_country" in allowed else None
     for i, h in enumerate(headers):
         if (country and country not in taken and i not in fixed and i not in items and chosen[i].how == "unmapped"
-                and not chosen[i].could_be and names_a_country(h)):
+                and not chosen[i].could_be and i not in not_own and names_a_country(h) and own(i, country)):
             assign(i, country, "guess")
-    for i, h in enumerate(headers):
-        if i in fixed or i in items or chosen[i].how != "unmapped" or chosen[i].could_be:
-            continue
+
+    def guesses(i: int, h: str):
+        """The fields a heading's words guess, most specific first."""
         n = norm(h)
         last = _last_word_field(table, h) if n not in table else None
-        if last is not None and last in allowed and last not in taken:
-            assign(i, last, "guess")      # "Postal Address Country" is a country
-            continue
+        if last is not None and last in allowed:
+            yield last                    # "Postal Address Country" is a country
         for target, words in (*_CONTAINS, *_DEAL_GUESSES):
-            if target in allowed and target not in taken and any(_contains_word(h, n, w) for w in words):
+            if target in allowed and any(_contains_word(h, n, w) for w in words):
+                yield target
+
+    open_columns = [i for i, h in enumerate(headers) if not (i in fixed or i in items or i in not_own
+                                                             or chosen[i].how != "unmapped" or chosen[i].could_be)]
+    # Two columns guessing one field: the one whose values fit it better takes it ("IP
+    # Address" beside "Address 2"); on equal evidence the first, as before.
+    wanted: dict[str, list[int]] = {}
+    for i in open_columns:
+        first = next(iter(guesses(i, headers[i])), None)
+        if first is not None and first not in taken:
+            wanted.setdefault(first, []).append(i)
+    reserved = {target: max(cols, key=lambda i: (own_columns.fit_score(target, shapes.get(i)), -i))
+                for target, cols in wanted.items() if len(cols) > 1 and shapes}
+    for i in open_columns:
+        for target in guesses(i, headers[i]):
+            if target in taken or reserved.get(target, i) != i:
+                continue
+            if own(i, target):
                 assign(i, target, "guess")
-                break
+            break
+    for target, i in reserved.items():
+        rivals = [j for j in wanted[target] if j != i]
+        if chosen[i].target == target and any(own_columns.fit_score(target, shapes.get(j))
+                                              < own_columns.fit_score(target, shapes.get(i)) for j in rivals):
+            for j in rivals:
+                not_own.setdefault(j, f"'{headers[j]}' is not {allowed[target]}: '{headers[i]}' is, its values "
+                                      "fit the field better")
     address_groups: list[tuple[str, dict[str, int]]] = []
     decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
     slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
@@ -1029,6 +1084,12 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       + "); --map \"N=-\" leaves it out"})
     decisions.extend(order_decision)
     decisions.extend(_paypal_activity(headers, chosen, taken, fixed, allowed))
+    left = [i for i in sorted(not_own) if chosen[i].target is None and chosen[i].how == "unmapped"]
+    if left:
+        decisions.append({"what": "columns not the record's own",
+                          "decided": "left out, kept in Notes: " + ", ".join(f"'{headers[i]}'" for i in left),
+                          "evidence": "; ".join(not_own[i] for i in left)
+                          + " (--map \"Column=Field\" says otherwise)"})
     return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups,
                    family_first=family_first)
 

@@ -33,7 +33,7 @@ from ..errors import InterruptedAfterSave
 from . import mapping as mp
 from . import (compact_dates, file_language, ledger_marks, parallel, plan, refunds, row_currency, shop_orders,
                tag_columns)
-from . import group_header, group_headings, header_evidence, sheet_choice, time_columns
+from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
@@ -793,9 +793,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     table = build_table(header_number, header_values, skipped_above=i)
     lenient = {k: v for k, v in overrides.items()
                if any(mp.norm(k) == mp.norm(h) for h in table.headers)}
-    mapping = mp.build_mapping(ent, table.headers, lenient, profile_map)
     # a date and its time of day in two columns ("Date" + "Time"): one field
     first_rows = [values for number, values in window if number > header_number]
+    # the shapes of the values (emails, IP and web addresses…): a column guessed from a
+    # word of its heading is checked against them, first those of the rows seen, then the file's
+    shapes = own_columns.tally(first_rows, table.columns)
+    mapping = mp.build_mapping(ent, table.headers, lenient, profile_map, own_columns.by_position(shapes, table.columns))
     time_columns.pair_time_columns(ent, mapping, [[v[c] if c < len(v) else None for c in table.columns]
                                                   for v in first_rows])
 
@@ -831,6 +834,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
     samples: dict[int, list[str]] = {c: [] for c in table.columns}
     wanting = set(samples)
+    whole_shapes = own_columns.tally([], table.columns)
     phone_cols = _phone_columns(ent, mapping, table.columns)
     watch = FooterWatch(len(table.headers), phone_columns=phone_cols)
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
@@ -926,6 +930,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             tagged.add(values)
         if wanting:
             _take_samples(values, samples, wanting)
+        for c, got in whole_shapes.items():
+            if c < len(values):
+                got.add(values[c])
         for col, ev in evidence.items():
             if col < len(values):
                 ev.add(values[col])
@@ -961,7 +968,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
             samples.setdefault(c, [])
-    mapping = mp.build_mapping(ent, table.headers, overrides, profile_map)
+    mapping = mp.build_mapping(ent, table.headers, overrides, profile_map,
+                               own_columns.by_position(whole_shapes if count else shapes, table.columns))
     time_columns.pair_time_columns(ent, mapping, [[v[c] if c < len(v) else None for c in table.columns]
                                                   for v in first_rows])
     heading_inferences = _carry_headings(src, ent, table, mapping, headings, grouped)
