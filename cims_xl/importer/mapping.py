@@ -337,7 +337,7 @@ _TRADITIONAL = {
                "流動電話號碼", "行動電話號碼"],
     "address": ["地址", "詳細地址", "聯絡地址", "通訊地址"],
     "city": ["城市", "所在城市"],
-    "province": ["省份", "縣市"],
+    "province": ["省份", "縣市", "地區"],          # Hong Kong's 香港/九龍/新界, Taiwan's 北部/南部
     "postal_code": ["郵編", "郵遞區號", "郵政編碼"],
     "country": ["國家", "國家/地區"],
     "notes": ["備註", "說明"],
@@ -619,7 +619,11 @@ def _tables(kind: str) -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str,
     lists.update(SYNONYMS[kind])
     claims: dict[str, dict[str, int]] = {}
     for key in allowed:
-        words = [allowed[key], key, *lists.get(key, ()), *_TRADITIONAL.get(key, ()),
+        # a record with no email or phone of its own (an order) takes the traditional
+        # headings for them as its customer's
+        own = key.removeprefix("customer_") if key in ("customer_email", "customer_phone") \
+            and key.removeprefix("customer_") not in allowed else key
+        words = [allowed[key], key, *lists.get(key, ()), *_TRADITIONAL.get(own, ()),
                  *hw.WORDS.get(kind, {}).get(key, ()), *hw.EXPORT_WORDS.get(kind, {}).get(key, ()),
                  *shop_orders.WORDS.get(kind, {}).get(key, ())]
         words += [hw.traditional(w) for w in words if hw.traditional(w) != w]
