@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 OTHER_PARTY: dict[str, tuple[str, ...]] = {
     "en": ("rep", "reps", "representative", "salesperson", "salesman", "saleswoman", "sales person",
            "sales rep", "account manager", "account executive", "manager", "owner", "assistant",
-           "assistant's", "referrer", "referred by", "referral", "referee", "emergency", "emergency contact",
+           "referrer", "referred by", "referral", "referee", "emergency", "emergency contact",
            "next of kin", "spouse", "guardian", "parent", "partner", "agent", "supervisor", "recruiter",
            "introducer", "broker"),
     "de": ("vertreter", "außendienst", "aussendienst", "kundenbetreuer", "betreuer", "berater", "assistent",
@@ -84,7 +84,7 @@ _SPACELESS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]
 _CAMEL = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z\u00c0-\u00de])")
 _SCRIPT_EDGE = re.compile(r"(?<=[A-Za-z0-9])(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])|"
                           r"(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])(?=[A-Za-z0-9])")
-_SPLIT = re.compile(r"[^\w'’]+|_")
+_SPLIT = re.compile(r"[^\w]+|_")        # apostrophes too: "d'urgence", "Assistant's"
 
 
 def _words(header: str) -> list[str]:
@@ -106,9 +106,8 @@ def _holds(words: list[str], joined: str, word: str, compound: bool) -> bool:
         if window[:-1] != parts[:-1]:
             continue
         last, want = window[-1], parts[-1]
-        # a German compound may begin with a German word ("Notfallkontakt", "Vertreternummer");
-        # an English possessive ends a word ("Assistant's")
-        if last == want or last == want + "'s" or (compound and len(want) >= 6 and last.startswith(want)):
+        # a German compound may begin with a German word ("Notfallkontakt", "Vertreternummer")
+        if last == want or (compound and len(want) >= 6 and last.startswith(want)):
             return True
     return False
 
