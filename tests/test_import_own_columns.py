@@ -210,3 +210,27 @@ def test_a_salespersons_email_in_an_orders_file_is_not_the_customers_but_billing
             ["1003", "Cat Poe", "cat@x.com", "2024-03-05", "12.00"]]
     import_file(admin, _write(tmp_path / "orders2.csv", rows), kind="orders", currency="USD")
     assert _stored(admin)["Cat Poe"]["email"] == "cat@x.com"
+
+
+# ----- the lines of one street address ---------------------------------------------------------
+
+@pytest.mark.parametrize("lines", [["Address Line 1", "Address Line 2", "Address Line 3"], ["Address1", "Address2"],
+                                   ["Street", "Street 2", "Street 3"], ["地址", "地址2"], ["Address", "Address 2"]])
+@pytest.mark.parametrize("name", ["people.csv", "people.xlsx"])
+def test_address_lines_two_and_three_are_joined_into_the_address_in_order(admin, tmp_path, lines, name):
+    parts = ["Suite 400", "123 Main St", "Building B"][:len(lines)]
+    rows = [["Name", *lines, "City"], ["Ann Lee", *parts, "Springfield"], ["Bob Ray", "45 Oak Ave", 2, *[""] * (len(lines) - 2), "Boston"]]
+    result = import_file(admin, _write(tmp_path / name, rows))
+    got = _stored(admin)
+    assert got["Ann Lee"]["address"] == ", ".join(parts) and got["Bob Ray"]["address"] == "45 Oak Ave, 2"
+    assert got["Ann Lee"]["city"] == "Springfield" and not (got["Ann Lee"]["notes"] or "").strip()
+    assert lines[-1] in _said(result, "address lines")
+
+
+def test_another_addresss_second_line_is_not_joined_into_the_one_taken(admin, tmp_path):
+    rows = [["Name", "Billing Address1", "Billing Address2", "Billing City", "Shipping Address1", "Shipping Address2",
+             "Shipping City"],
+            ["Ann Lee", "1 Main St", "Floor 2", "Boston", "9 Dock Rd", "Gate 4", "Newark"]]
+    import_file(admin, _write(tmp_path / "people.csv", rows))
+    got = _stored(admin)["Ann Lee"]
+    assert got["address"] == "1 Main St, Floor 2" and got["city"] == "Boston" and "Gate 4" in got["notes"]

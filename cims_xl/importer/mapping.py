@@ -1064,6 +1064,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "fit the field better")
     address_groups: list[tuple[str, dict[str, int]]] = []
     decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
+    decisions.extend(_address_lines(headers, chosen, taken, fixed | set(not_own)))
     slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
     if slots and not any(v in fixed for v, _label in slots):
         decisions.append({"what": "phone labels",
@@ -1363,6 +1364,46 @@ def _one_address_group(ent: Entity, headers: list[str], chosen: list["ColumnMap"
                             "without it the next one whole")
                          + "; the " + " and ".join(others) + " columns are kept in Notes, not mixed in "
                          "(--map \"Column=Field\" chooses another)"}]
+
+
+_LINE_NUMBER = re.compile(r"^(.+?)(?:line|zeile|linea|línea|ligne|行)?(\d)$")
+
+
+def _line_key(header: str) -> tuple[str, int | None]:
+    """("address", 2) for "Address Line 2", "Address2", "Address 2"; (the heading, None)
+    for one without a line number."""
+    n = norm(header)
+    m = _LINE_NUMBER.match(n)
+    return (m.group(1), int(m.group(2))) if m else (n, None)
+
+
+def _address_lines(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+                   fixed: set[int]) -> list[dict]:
+    """The second and third lines of the street address ("Address Line 2", "Address2",
+    "Street 3" beside "Address Line 1", "Address1", "Street") go to Address too: plan
+    joins each row's lines with ", " in the file's column order (line 1 first). Only the
+    lines of the address column taken (a Shipping Address2 beside the Billing address
+    taken stays out). Returns the summary's decision, or []."""
+    lead = taken.get("address")
+    if lead is None:
+        return []
+    stem, number = _line_key(headers[lead])
+    if number not in (None, 1):
+        return []
+    more = []
+    for i, h in enumerate(headers):
+        if i == lead or i in fixed or chosen[i].how != "unmapped" or chosen[i].could_be:
+            continue
+        key, line = _line_key(h)
+        if key == stem and line in (2, 3) and i > lead:
+            more.append(i)
+    for i in more:
+        chosen[i] = ColumnMap(headers[i], "address", "synonym")
+    if not more:
+        return []
+    shown = " + ".join(f"'{headers[i]}'" for i in [lead, *more])
+    return [{"what": "address lines", "decided": f"{shown} joined into Address, in that order",
+             "evidence": "the columns are the lines of one street address (--map \"Column=-\" leaves one out)"}]
 
 
 # ----- headers in parts: "Person - Email - Work", "Contact: Email", "Account.Name" --------
