@@ -234,3 +234,51 @@ def test_another_addresss_second_line_is_not_joined_into_the_one_taken(admin, tm
     import_file(admin, _write(tmp_path / "people.csv", rows))
     got = _stored(admin)["Ann Lee"]
     assert got["address"] == "1 Main St, Floor 2" and got["city"] == "Boston" and "Gate 4" in got["notes"]
+
+
+# ----- what a refusal suggests --------------------------------------------------------------
+
+from cims_xl.importer.errors import ImportRefused  # noqa: E402
+
+CATEGORY_FILES = [
+    (["交易时间", "交易类型", "交易对方", "商品", "收/支", "金额(元)"],
+     [["2024-03-05 10:12:00", "商户消费", "张伟", "咖啡豆", "收入", "¥128.00"],
+      ["2024-03-06 11:00:00", "商户消费", "顺丰速运", "运费", "支出", "¥23.00"],
+      ["2024-03-07 12:00:00", "转账", "王芳", "/", "收入", "¥500.00"]], "交易对方"),
+    (["거래일자", "구분", "거래처", "적요", "금액"],
+     [["2024-03-05", "입금", "(주)한빛", "매출", "1,200,000"], ["2024-03-06", "출금", "(주)사무용품", "소모품", "80,000"],
+      ["2024-03-07", "입금", "(주)대한", "매출", "350,000"]], "거래처"),
+    (["Datum", "Art", "Gegenpartei", "Betrag"],
+     [["05.03.2024", "Eingang", "Anna Lehmann", "120,00"], ["06.03.2024", "Ausgang", "Bernd Roth", "23,00"],
+      ["07.03.2024", "Eingang", "Clara Vogt", "500,00"]], "Gegenpartei"),
+]
+
+
+@pytest.mark.parametrize("headings,rows,whom", CATEGORY_FILES)
+def test_a_refusal_suggests_the_column_naming_whom_not_a_category_column(admin, tmp_path, headings, rows, whom):
+    src = _write(tmp_path / "bill.csv", [headings, *rows])
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, src, kind="orders")
+    said = str(stop.value)
+    assert f'--map "{whom}=Customer Name"' in said
+    assert not any(f'--map "{h}=Customer Name"' in said for h in headings if h != whom)
+    assert records.list_records(admin, "order") == []
+
+
+@pytest.mark.parametrize("headings,field,held", [
+    (["Invoice No", "Customer", "Invoice Date", "Tax Amount", "Amount Due"], "Amount", ["Tax Amount", "Amount Due"]),
+    (["Invoice No", "Customer", "Due Date", "Amount"], "Order Date", ["Due Date"]),
+    (["Rechnungsnr.", "Kunde", "Fälligkeitsdatum", "Betrag"], "Order Date", ["Fälligkeitsdatum"]),
+])
+def test_a_refusal_names_the_columns_holding_the_values_and_why_they_were_not_taken(admin, tmp_path, headings,
+                                                                                      field, held):
+    values = {"Invoice No": "INV-1", "Rechnungsnr.": "R-1", "Customer": "Acme Ltd", "Kunde": "Acme GmbH",
+              "Invoice Date": "2024-03-05", "Due Date": "2024-04-05", "Fälligkeitsdatum": "2024-04-05",
+              "Tax Amount": "15.00", "Amount Due": "115.00", "Amount": "115.00", "Betrag": "115.00"}
+    rows = [headings] + [[values[h].replace("1", str(k)) if h in ("Invoice No", "Rechnungsnr.") else values[h]
+                          for h in headings] for k in (1, 2)]
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, _write(tmp_path / "invoices.csv", rows), kind="orders", currency="EUR")
+    said = str(stop.value)
+    assert "No column's values look like" not in said
+    assert all(f"'{h}'" in said for h in held) and f'--map "{held[0]}={field}"' in said
