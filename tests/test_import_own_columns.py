@@ -282,3 +282,14 @@ def test_a_refusal_names_the_columns_holding_the_values_and_why_they_were_not_ta
     said = str(stop.value)
     assert "No column's values look like" not in said
     assert all(f"'{h}'" in said for h in held) and f'--map "{held[0]}={field}"' in said
+
+
+@pytest.mark.parametrize("heading", ["Account Manager", "Sales Representative", "Account Executive", "Représentant",
+                                     "Ejecutivo de cuenta", "Außendienstmitarbeiter", "销售代表", "業務經理", "영업 담당자"])
+def test_the_rep_is_the_customers_owner_and_the_reps_email_stays_in_notes(admin, tmp_path, heading):
+    rows = [["Name", heading, f"{heading} Email"], ["Ann Lee", "Jane Roe", "jane@mycompany.com"],
+            ["Bob Ray", "Jane Roe", "jane@mycompany.com"]]
+    import_file(admin, _write(tmp_path / "customers.csv", rows))
+    got = _stored(admin)
+    assert got["Ann Lee"]["owner"] == "Jane Roe" and got["Bob Ray"]["owner"] == "Jane Roe"
+    assert got["Bob Ray"]["email"] is None and "jane@mycompany.com" in got["Bob Ray"]["notes"]

@@ -167,8 +167,12 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         # Pipedrive's persons and organizations: "Label" ("Person - Label"); Zoho: "Tag"
         "tags": ["tags", "tag", "labels", "label", "groups", "group membership", "categories", "标签",
                  "分组"],
+        # the rep who looks after the customer ("Account Manager Email" is the rep's own
+        # email, not the customer's: own_columns)
         "owner": ["owner", "account owner", "salesperson", "sales rep", "负责人", "业务员",
-                  "所属销售", "客户经理"],
+                  "所属销售", "客户经理", "account manager", "sales representative", "account executive",
+                  "sales person", "account rep", "representante de ventas", "ejecutivo de cuenta",
+                  "représentant", "außendienstmitarbeiter", "销售代表", "业务经理", "영업 담당자", "담당 영업"],
         "notes": ["notes", "note", "comments", "comment", "remarks", "remark", "memo",
                   "notizen", "备注", "说明", "附注"],
         "marketing_consent": ["marketing consent", "consent", "opt in", "opt-in", "newsletter",
@@ -725,6 +729,11 @@ class Mapping:
                 d["could_be"] = [self.labels.get(k, k) for k in c.could_be]
             out.append(d)
         return out
+
+
+def names_whole(ent: Entity, header: str) -> bool:
+    """Does a synonym of `ent` name the whole heading (not one of its words)?"""
+    return norm(header) in _synonym_table(ent)
 
 
 def known_header_count(ent: Entity, headers: list[str]) -> int:

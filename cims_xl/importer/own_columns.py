@@ -144,6 +144,7 @@ _EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
 _URL = re.compile(r"^(?:(?:https?|ftp)://|www\.)\S+$", re.I)
 _MAC = re.compile(r"^[0-9a-f]{2}([:-])(?:[0-9a-f]{2}\1){4}[0-9a-f]{2}$", re.I)
 _PHONE = re.compile(r"^\+?[\d\s().\-/]{7,24}$")
+_IP_CHARS = re.compile(r"^[0-9a-fA-F.:]+$")
 
 SHAPE_WORDS = {"email": "email addresses", "ip": "IP addresses", "url": "web addresses", "mac": "MAC addresses",
                "phone": "phone numbers"}
@@ -161,11 +162,12 @@ def shape(value: object) -> str | None:
         return None
     if _EMAIL.search(t):
         return "email"
-    try:
-        ipaddress.ip_address(t.split("%")[0])
-        return "ip"
-    except ValueError:
-        pass
+    if len(t) <= 60 and ("." in t or ":" in t) and _IP_CHARS.match(t.split("%")[0]):
+        try:
+            ipaddress.ip_address(t.split("%")[0])
+            return "ip"
+        except ValueError:
+            pass
     if _MAC.match(t):
         return "mac"
     if _URL.match(t):

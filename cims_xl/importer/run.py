@@ -834,7 +834,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
     samples: dict[int, list[str]] = {c: [] for c in table.columns}
     wanting = set(samples)
-    whole_shapes = own_columns.tally([], table.columns)
+    # only the columns no synonym names whole are judged by their values (build_mapping)
+    whole_shapes = own_columns.tally([], [c for j, c in enumerate(table.columns)
+                                          if not mp.names_whole(ent, table.headers[j])])
     phone_cols = _phone_columns(ent, mapping, table.columns)
     watch = FooterWatch(len(table.headers), phone_columns=phone_cols)
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
