@@ -938,7 +938,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         other = own_columns.other_party(ent.kind, headers[i])
         if other is not None:
             not_own[i] = (f"'{headers[i]}' is not the {ent.label.lower()}'s own {allowed[target]}: "
-                          f"{other.says()}")
+                          f"{other.says(ent.label.lower())}")
             return False
         why = own_columns.misfit(target, shapes.get(i))
         if why is not None:

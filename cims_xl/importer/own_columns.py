@@ -117,9 +117,9 @@ class Other:
     word: str              # the qualifier found, as written in OTHER_PARTY / OTHER_THING
     party: bool            # another party (True) or another thing (False)
 
-    def says(self) -> str:
-        return (f"'{self.word}' names another party than the record" if self.party
-                else f"'{self.word}' names another thing than the record's own")
+    def says(self, label: str = "record") -> str:
+        return (f"'{self.word}' names someone else than the {label}" if self.party
+                else f"'{self.word}' names something else than the {label}")
 
 
 def other_party(kind: str, header: str) -> Other | None:
