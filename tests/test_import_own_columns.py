@@ -293,3 +293,20 @@ def test_the_rep_is_the_customers_owner_and_the_reps_email_stays_in_notes(admin,
     got = _stored(admin)
     assert got["Ann Lee"]["owner"] == "Jane Roe" and got["Bob Ray"]["owner"] == "Jane Roe"
     assert got["Bob Ray"]["email"] is None and "jane@mycompany.com" in got["Bob Ray"]["notes"]
+
+
+@pytest.mark.parametrize("own,other,field", [("담당자 이메일", "영업담당 이메일", "email"), ("대표 전화", "비상연락처 전화", "phone"),
+                                             ("회사 주소", "창고 주소", "address"), ("담당자 휴대폰", "추천인 휴대폰", "mobile")])
+def test_korean_headings_take_the_customers_own_field_and_leave_another_partys_in_notes(admin, tmp_path, own, other,
+                                                                                    field):
+    values = {"email": ("kim@hanbit.kr", "rep@mycompany.kr", "lee@daehan.kr"),
+              "phone": ("+82 2-312-3456", "+82 2-312-9999", "+82 2-777-3456"),
+              "address": ("서울특별시 중구 세종대로 110", "인천광역시 중구 항구로 1", "부산광역시 중구 중앙대로 1"),
+              "mobile": ("+82 10-1234-5678", "+82 10-9999-0000", "+82 10-7777-5678")}[field]
+    rows = [["고객명", other, own], ["김민준", values[1], values[0]], ["이서연", values[1], values[2]]]
+    import_file(admin, _write(tmp_path / "고객.csv", rows))
+    got = _stored(admin)
+    assert set(got) == {"김민준", "이서연"}
+    stored = got["김민준"][field]
+    assert stored is not None and stored.replace("-", "").replace(" ", "") != values[1].replace("-", "").replace(" ", "")
+    assert values[1] in got["김민준"]["notes"]

@@ -459,18 +459,18 @@ STAGE_WORDS = ("stage", "phase", "étape", "etape", "etapa", "fase", "stufe", "e
                "阶段", "階段", "フェーズ", "ステージ", "단계")
 # Weaker hints used only for headers no synonym matched, in this order.
 _CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "correo", "メール", "e-posta",
-                        "электронная почта", "эл. почта", "електронна пошта", "surel")),
+                        "электронная почта", "эл. почта", "електронна пошта", "surel", "이메일", "전자우편")),
              ("mobile", ("mobile", "手机", "cell", "cellphone", "cellular", "handy", "portable", "celular", "móvil",
                          "telemóvel", "携帯", "komórk", "cep telefon", "мобильн", "мобільн", "сотов",
-                         "κινητό", "di động", "ponsel", "mobiel", "มือถือ")),
+                         "κινητό", "di động", "ponsel", "mobiel", "มือถือ", "휴대폰", "핸드폰", "휴대전화")),
              ("phone", ("phone", "电话", "tel", "telefon", "telephone", "téléphone", "teléfono", "電話", "телефон", "τηλέφωνο",
-                        "điện thoại", "telepon", "โทรศัพท์")),
+                        "điện thoại", "telepon", "โทรศัพท์", "전화")),
              ("postal_code", ("zip", "zipcode", "postal", "postleitzahl", "邮编", "plz", "郵便", "kod pocztowy",
                               "posta kodu", "почтовый индекс", "поштовий індекс", "mã bưu",
-                              "kode pos", "รหัสไปรษณีย์")),
+                              "kode pos", "รหัสไปรษณีย์", "우편번호")),
              ("address", ("address", "street", "地址", "straße", "adresse", "anschrift",
                           "dirección", "endereço", "indirizzo", "住所", "adres", "адрес", "адреса",
-                          "διεύθυνση", "địa chỉ", "alamat", "adresa", "ที่อยู่")),
+                          "διεύθυνση", "địa chỉ", "alamat", "adresa", "ที่อยู่", "주소")),
              ("city", ("city", "城市", "ville", "ciudad", "cidade", "città", "miasto", "şehir",
                        "город", "місто", "πόλη", "thành phố", "kota", "město", "woonplaats"))]
 # The same for a deal's stage and probability, in a heading of any wording ("Phase du
@@ -930,19 +930,21 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     shapes = shapes or {}
     not_own: dict[int, str] = {}            # header position -> why it is not the record's own field
 
-    def own(i: int, target: str) -> bool:
+    def own(i: int, target: str, record: bool = True) -> bool:
         """May column i be the record's own `target`, by its heading's qualifier and its
         values? Records why not (for the summary)."""
         if target not in own_columns.CHECKED_FIELDS:
             return True
         other = own_columns.other_party(ent.kind, headers[i])
         if other is not None:
-            not_own[i] = (f"'{headers[i]}' is not the {ent.label.lower()}'s own {allowed[target]}: "
-                          f"{other.says(ent.label.lower())}")
+            if record:
+                not_own[i] = (f"'{headers[i]}' is not the {ent.label.lower()}'s own {allowed[target]}: "
+                              f"{other.says(ent.label.lower())}")
             return False
         why = own_columns.misfit(target, shapes.get(i))
         if why is not None:
-            not_own.setdefault(i, f"'{headers[i]}' is not {allowed[target]}: {why}")
+            if record:
+                not_own.setdefault(i, f"'{headers[i]}' is not {allowed[target]}: {why}")
             return False
         return True
 
@@ -1053,7 +1055,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     wanted: dict[str, list[int]] = {}
     for i in open_columns:
         first = next(iter(guesses(i, headers[i])), None)
-        if first is not None and first not in taken:
+        if first is not None and first not in taken and own(i, first, record=False):
             wanted.setdefault(first, []).append(i)
     reserved = {target: max(cols, key=lambda i: (own_columns.fit_score(target, shapes.get(i)), -i))
                 for target, cols in wanted.items() if len(cols) > 1 and shapes}
