@@ -310,3 +310,14 @@ def test_korean_headings_take_the_customers_own_field_and_leave_another_partys_i
     stored = got["김민준"][field]
     assert stored is not None and stored.replace("-", "").replace(" ", "") != values[1].replace("-", "").replace(" ", "")
     assert values[1] in got["김민준"]["notes"]
+
+
+def test_a_shop_exports_address_company_is_no_street_and_its_two_address_lines_are_joined(admin, tmp_path):
+    # Shopify's customers export
+    rows = [["First Name", "Last Name", "Email", "Default Address Company", "Default Address Address1",
+             "Default Address Address2", "Default Address City", "Default Address Zip"],
+            ["Ann", "Lee", "ann@x.com", "Acme Ltd", "12 High St", "Unit 4", "Leeds", "LS1 4AB"]]
+    result = import_file(admin, _write(tmp_path / "customers_export.csv", rows))
+    got = _stored(admin)["Ann Lee"]
+    assert got["address"] == "12 High St, Unit 4" and got["city"] == "Leeds"
+    assert "Acme Ltd" in got["notes"] and "Default Address Company" in result.unmapped

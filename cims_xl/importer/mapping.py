@@ -1044,6 +1044,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         last = _last_word_field(table, h) if n not in table else None
         if last is not None and last in allowed:
             yield last                    # "Postal Address Country" is a country
+        if _last_word_names_someone(table, h):
+            return                        # Shopify's "Default Address Company" is no street address
         for target, words in (*_CONTAINS, *_DEAL_GUESSES):
             if target in allowed and any(_contains_word(h, n, w) for w in words):
                 yield target
@@ -1237,6 +1239,18 @@ def phone_slots(headers: list[str]) -> list[tuple[int, int]]:
 
 
 _LAST_WORD_FIELDS = ("country", "city", "province", "customer_country")
+_SOMEONE_FIELDS = frozenset({"name", "company", "first_name", "last_name", "customer_name", "customer_company"})
+
+
+def _last_word_names_someone(table: dict[str, tuple[str, int]], header: str) -> bool:
+    """Does the last word of a longer heading name a name or company ("Default Address
+    Company", "Billing Address Name")? Then an earlier word ("Address") does not say
+    what the column holds."""
+    words = [w for w in _WORD_SPLIT.split(unicodedata.normalize("NFKC", _CAMEL.sub(" ", str(header))).strip()) if w]
+    if len(words) < 2:
+        return False
+    hit = table.get(norm(words[-1]))
+    return hit is not None and hit[0] in _SOMEONE_FIELDS
 
 
 def _last_word_field(table: dict[str, tuple[str, int]], header: str) -> str | None:
@@ -1406,7 +1420,7 @@ def _address_lines(headers: list[str], chosen: list["ColumnMap"], taken: dict[st
         if i == lead or i in fixed or chosen[i].how != "unmapped" or chosen[i].could_be:
             continue
         key, line = _line_key(h)
-        if key == stem and line in (2, 3) and i > lead:
+        if key == stem and line in (2, 3, 4) and i > lead:          # Xero writes four lines
             more.append(i)
     for i in more:
         chosen[i] = ColumnMap(headers[i], "address", "synonym")
