@@ -109,13 +109,14 @@ def test_hong_kong_numbers_are_refused_naming_region_hk_and_the_summary_says_why
                                    ["李小明", "9039 5836", "皇后大道中1號", "香港"]])
     result = import_file(admin, src)
     got = _customers(admin)
-    assert got["陳大文"]["phone"] is None and "9539 6767" in got["陳大文"]["notes"]
+    # 手提電話 is Hong Kong's word for a mobile
+    assert got["陳大文"]["mobile"] is None and "9539 6767" in got["陳大文"]["notes"]
     warned = _warnings(result)
     assert set(warned) == {2, 3} and "--region HK" in warned[2] and "--region DE" not in warned[2]
     line = next(i for i in result.inferences if i["what"] == "phone numbers not of CN")
     assert "HK" in line["evidence"] and "'9539 6767'" in line["evidence"] and "陳大文" not in line["evidence"]
     import_file(admin, src, region="HK", on_duplicate="update", update_mode="overwrite")
-    assert _customers(admin)["陳大文"]["phone"] == "+85295396767"
+    assert _customers(admin)["陳大文"]["mobile"] == "+85295396767"
 
 
 def test_a_simplified_chinese_file_of_singapore_numbers_names_region_sg(admin, tmp_path):

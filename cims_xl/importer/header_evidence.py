@@ -26,6 +26,7 @@ _DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{
 # an amount: digits with a decimal part of two, maybe grouped, a sign, a currency symbol
 _AMOUNT = re.compile(r"^[-−(]?\s*[$€£¥₹₩]?\s*\d{1,3}(?:[,.' \u00a0]?\d{3})*[.,]\d{2}\s*[$€£¥₹₩]?\)?-?$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_LEGAL_FORM_FIRST = re.compile(r"^(?:[(（][주유사株有合][)）]|[㈜㈲㈱㈲])\s*")
 _NAME_CHARS = re.compile(r"^[^\W\d_][\w .,'’&()\-/+]*$")
 
 
@@ -171,15 +172,22 @@ def _looks_like_name(text: str) -> bool:
     "Amy's Bird Sanctuary", "张伟"; not "CARD PAYMENT TO TESCO STORES 2231"."""
     if len(text) > 80 or value_shape(text) is not None or "@" in text:
         return False
+    # a Korean or Japanese legal form before the name: "(주)한빛", "㈜대한", "(株)山田"
+    text = _LEGAL_FORM_FIRST.sub("", text) or text
     if sum(ch.isdigit() for ch in text) > 2 or len(text.split()) > 6:
         return False
     return bool(_NAME_CHARS.match(text))
 
 
-def fitting_column(field_kind: str, key: str, columns: list[tuple[str, list[str]]]) -> str | None:
+def fitting_column(field_kind: str, key: str, columns: list[tuple[str, list[str]]],
+                   varied: bool = False) -> str | None:
     """The first of `columns` ((heading, sample values), the free ones in file order)
-    whose values fit the field; None when none does."""
-    for heading, samples in columns:
-        if fits(field_kind, key, samples):
-            return heading
-    return None
+    whose values fit the field; None when none does. varied: of those, the one with the
+    most different values (whom the rows are about varies; a category column,
+    "商户消费, 商户消费, 转账", repeats a few words)."""
+    fitting = [(heading, samples) for heading, samples in columns if fits(field_kind, key, samples)]
+    if not fitting:
+        return None
+    if varied:
+        return max(fitting, key=lambda c: len({s.strip() for s in c[1] if s and s.strip()}))[0]
+    return fitting[0][0]

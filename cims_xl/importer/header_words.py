@@ -642,8 +642,8 @@ BUSINESS_EXPORTS: dict[str, dict[str, list[str]]] = {
     "customer": {
         "name": ["customer full name", "customer display name", "sold-to party", "sold-to party name", "sold-to name",
                  "name of sold-to party"],
-        "company": ["associated company", "associated company name", "account: account name",
-                    "parent company"],
+        # ("Parent Company" is another company's: own_columns)
+        "company": ["associated company", "associated company name", "account: account name"],
     },
     "order": {
         "customer_name": ["contact", "sold-to party", "sold-to party name", "sold-to name", "sold to party",

@@ -30,6 +30,7 @@ from ..domain.invisible import without_format
 from ..scratch import replace_keeping_mode
 from ..domain.schema import ENTITIES, Entity
 from . import header_words as hw
+from . import own_columns
 from . import shop_orders
 from .errors import ImportRefused
 
@@ -167,8 +168,12 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         # Pipedrive's persons and organizations: "Label" ("Person - Label"); Zoho: "Tag"
         "tags": ["tags", "tag", "labels", "label", "groups", "group membership", "categories", "标签",
                  "分组"],
+        # the rep who looks after the customer ("Account Manager Email" is the rep's own
+        # email, not the customer's: own_columns)
         "owner": ["owner", "account owner", "salesperson", "sales rep", "负责人", "业务员",
-                  "所属销售", "客户经理"],
+                  "所属销售", "客户经理", "account manager", "sales representative", "account executive",
+                  "sales person", "account rep", "representante de ventas", "ejecutivo de cuenta",
+                  "représentant", "außendienstmitarbeiter", "销售代表", "业务经理", "영업 담당자", "담당 영업"],
         "notes": ["notes", "note", "comments", "comment", "remarks", "remark", "memo",
                   "notizen", "备注", "说明", "附注"],
         "marketing_consent": ["marketing consent", "consent", "opt in", "opt-in", "newsletter",
@@ -328,12 +333,16 @@ _TRADITIONAL = {
     "name": ["聯絡人", "聯繫人"],     # a customer's "客戶名稱" comes from header_words.traditional
     "customer_name": ["客戶名稱", "客戶", "客戶姓名"],
     "company": ["公司名稱", "單位", "單位名稱", "企業名稱"],
-    "email": ["郵箱", "電子郵件", "電子郵箱", "電郵", "郵件"],
-    "phone": ["電話", "聯絡電話", "聯繫電話", "電話號碼", "辦公電話"],
-    "mobile": ["手機", "手機號", "手機號碼", "行動電話", "流動電話"],
+    # Hong Kong writes 電郵 (地址) and 手提/流動電話; Taiwan 電子郵件 and 手機/行動電話
+    "email": ["郵箱", "電子郵件", "電子郵箱", "電郵", "郵件", "電郵地址", "電子郵件地址", "電子郵箱地址",
+              "郵箱地址", "電郵信箱"],
+    "phone": ["電話", "聯絡電話", "聯繫電話", "電話號碼", "辦公電話", "辦公室電話", "公司電話", "固網電話",
+              "住宅電話"],
+    "mobile": ["手機", "手機號", "手機號碼", "行動電話", "流動電話", "手提電話", "手提", "手提電話號碼",
+               "流動電話號碼", "行動電話號碼"],
     "address": ["地址", "詳細地址", "聯絡地址", "通訊地址"],
     "city": ["城市", "所在城市"],
-    "province": ["省份", "縣市"],
+    "province": ["省份", "縣市", "地區"],          # Hong Kong's 香港/九龍/新界, Taiwan's 北部/南部
     "postal_code": ["郵編", "郵遞區號", "郵政編碼"],
     "country": ["國家", "國家/地區"],
     "notes": ["備註", "說明"],
@@ -451,18 +460,18 @@ STAGE_WORDS = ("stage", "phase", "étape", "etape", "etapa", "fase", "stufe", "e
                "阶段", "階段", "フェーズ", "ステージ", "단계")
 # Weaker hints used only for headers no synonym matched, in this order.
 _CONTAINS = [("email", ("email", "e-mail", "邮箱", "邮件", "courriel", "correo", "メール", "e-posta",
-                        "электронная почта", "эл. почта", "електронна пошта", "surel")),
+                        "электронная почта", "эл. почта", "електронна пошта", "surel", "이메일", "전자우편")),
              ("mobile", ("mobile", "手机", "cell", "cellphone", "cellular", "handy", "portable", "celular", "móvil",
                          "telemóvel", "携帯", "komórk", "cep telefon", "мобильн", "мобільн", "сотов",
-                         "κινητό", "di động", "ponsel", "mobiel", "มือถือ")),
+                         "κινητό", "di động", "ponsel", "mobiel", "มือถือ", "휴대폰", "핸드폰", "휴대전화")),
              ("phone", ("phone", "电话", "tel", "telefon", "telephone", "téléphone", "teléfono", "電話", "телефон", "τηλέφωνο",
-                        "điện thoại", "telepon", "โทรศัพท์")),
+                        "điện thoại", "telepon", "โทรศัพท์", "전화")),
              ("postal_code", ("zip", "zipcode", "postal", "postleitzahl", "邮编", "plz", "郵便", "kod pocztowy",
                               "posta kodu", "почтовый индекс", "поштовий індекс", "mã bưu",
-                              "kode pos", "รหัสไปรษณีย์")),
+                              "kode pos", "รหัสไปรษณีย์", "우편번호")),
              ("address", ("address", "street", "地址", "straße", "adresse", "anschrift",
                           "dirección", "endereço", "indirizzo", "住所", "adres", "адрес", "адреса",
-                          "διεύθυνση", "địa chỉ", "alamat", "adresa", "ที่อยู่")),
+                          "διεύθυνση", "địa chỉ", "alamat", "adresa", "ที่อยู่", "주소")),
              ("city", ("city", "城市", "ville", "ciudad", "cidade", "città", "miasto", "şehir",
                        "город", "місто", "πόλη", "thành phố", "kota", "město", "woonplaats"))]
 # The same for a deal's stage and probability, in a heading of any wording ("Phase du
@@ -615,7 +624,11 @@ def _tables(kind: str) -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str,
     lists.update(SYNONYMS[kind])
     claims: dict[str, dict[str, int]] = {}
     for key in allowed:
-        words = [allowed[key], key, *lists.get(key, ()), *_TRADITIONAL.get(key, ()),
+        # a record with no email or phone of its own (an order) takes the traditional
+        # headings for them as its customer's
+        own = key.removeprefix("customer_") if key in ("customer_email", "customer_phone") \
+            and key.removeprefix("customer_") not in allowed else key
+        words = [allowed[key], key, *lists.get(key, ()), *_TRADITIONAL.get(own, ()),
                  *hw.WORDS.get(kind, {}).get(key, ()), *hw.EXPORT_WORDS.get(kind, {}).get(key, ()),
                  *shop_orders.WORDS.get(kind, {}).get(key, ())]
         words += [hw.traditional(w) for w in words if hw.traditional(w) != w]
@@ -717,6 +730,11 @@ class Mapping:
                 d["could_be"] = [self.labels.get(k, k) for k in c.could_be]
             out.append(d)
         return out
+
+
+def names_whole(ent: Entity, header: str) -> bool:
+    """Does a synonym of `ent` name the whole heading (not one of its words)?"""
+    return norm(header) in _synonym_table(ent)
 
 
 def known_header_count(ent: Entity, headers: list[str]) -> int:
@@ -902,9 +920,35 @@ def parse_overrides(items) -> dict[str, str]:
 
 
 def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | None = None,
-                  profile: dict[str, str] | None = None) -> Mapping:
-    """Map each header; profile entries come before synonyms, --map overrides win over all."""
+                  profile: dict[str, str] | None = None,
+                  shapes: dict[int, "own_columns.Shapes"] | None = None) -> Mapping:
+    """Map each header; profile entries come before synonyms, --map overrides win over all.
+    `shapes`: {header position: the shapes of its values} (own_columns.tally): a column
+    mapped by a word of its heading (not a synonym of the whole) is then checked against
+    its values, and a heading naming another party or thing is never the record's own
+    field (own_columns)."""
     allowed = targets(ent)
+    shapes = shapes or {}
+    not_own: dict[int, str] = {}            # header position -> why it is not the record's own field
+
+    def own(i: int, target: str, record: bool = True) -> bool:
+        """May column i be the record's own `target`, by its heading's qualifier and its
+        values? Records why not (for the summary)."""
+        if target not in own_columns.CHECKED_FIELDS:
+            return True
+        other = own_columns.other_party(ent.kind, headers[i])
+        if other is not None:
+            if record:
+                not_own[i] = (f"'{headers[i]}' is not the {ent.label.lower()}'s own {allowed[target]}: "
+                              f"{other.says(ent.label.lower())}")
+            return False
+        why = own_columns.misfit(target, shapes.get(i))
+        if why is not None:
+            if record:
+                not_own.setdefault(i, f"'{headers[i]}' is not {allowed[target]}: {why}")
+            return False
+        return True
+
     chosen: list[ColumnMap] = [ColumnMap(h, None, "unmapped") for h in headers]
     taken: dict[str, int] = {}
 
@@ -978,6 +1022,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
                or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n))
+        if hit and hit is not table.get(n) and not own(i, hit[0]):
+            continue                # "Parent Company", "Sales Rep - Email": kept in Notes
         if hit:
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:
@@ -990,22 +1036,49 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     country = "country" if "country" in allowed else "customer_country" if "customer_country" in allowed else None
     for i, h in enumerate(headers):
         if (country and country not in taken and i not in fixed and i not in items and chosen[i].how == "unmapped"
-                and not chosen[i].could_be and names_a_country(h)):
+                and not chosen[i].could_be and i not in not_own and names_a_country(h) and own(i, country)):
             assign(i, country, "guess")
-    for i, h in enumerate(headers):
-        if i in fixed or i in items or chosen[i].how != "unmapped" or chosen[i].could_be:
-            continue
+
+    def guesses(i: int, h: str):
+        """The fields a heading's words guess, most specific first."""
         n = norm(h)
         last = _last_word_field(table, h) if n not in table else None
-        if last is not None and last in allowed and last not in taken:
-            assign(i, last, "guess")      # "Postal Address Country" is a country
-            continue
+        if last is not None and last in allowed:
+            yield last                    # "Postal Address Country" is a country
+        if _last_word_names_someone(table, h):
+            return                        # Shopify's "Default Address Company" is no street address
         for target, words in (*_CONTAINS, *_DEAL_GUESSES):
-            if target in allowed and target not in taken and any(_contains_word(h, n, w) for w in words):
+            if target in allowed and any(_contains_word(h, n, w) for w in words):
+                yield target
+
+    open_columns = [i for i, h in enumerate(headers) if not (i in fixed or i in items or i in not_own
+                                                             or chosen[i].how != "unmapped" or chosen[i].could_be)]
+    # Two columns guessing one field: the one whose values fit it better takes it ("IP
+    # Address" beside "Address 2"); on equal evidence the first, as before.
+    wanted: dict[str, list[int]] = {}
+    for i in open_columns:
+        first = next(iter(guesses(i, headers[i])), None)
+        if first is not None and first not in taken and own(i, first, record=False):
+            wanted.setdefault(first, []).append(i)
+    reserved = {target: max(cols, key=lambda i: (own_columns.fit_score(target, shapes.get(i)), -i))
+                for target, cols in wanted.items() if len(cols) > 1 and shapes}
+    for i in open_columns:
+        for target in guesses(i, headers[i]):
+            if target in taken or reserved.get(target, i) != i:
+                continue
+            if own(i, target):
                 assign(i, target, "guess")
-                break
+            break
+    for target, i in reserved.items():
+        rivals = [j for j in wanted[target] if j != i]
+        if chosen[i].target == target and any(own_columns.fit_score(target, shapes.get(j))
+                                              < own_columns.fit_score(target, shapes.get(i)) for j in rivals):
+            for j in rivals:
+                not_own.setdefault(j, f"'{headers[j]}' is not {allowed[target]}: '{headers[i]}' is, its values "
+                                      "fit the field better")
     address_groups: list[tuple[str, dict[str, int]]] = []
     decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
+    decisions.extend(_address_lines(headers, chosen, taken, fixed | set(not_own)))
     slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
     if slots and not any(v in fixed for v, _label in slots):
         decisions.append({"what": "phone labels",
@@ -1030,6 +1103,12 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       + "); --map \"N=-\" leaves it out"})
     decisions.extend(order_decision)
     decisions.extend(_paypal_activity(headers, chosen, taken, fixed, allowed))
+    left = [i for i in sorted(not_own) if chosen[i].target is None and chosen[i].how == "unmapped"]
+    if left:
+        decisions.append({"what": "columns not the record's own",
+                          "decided": "left out, kept in Notes: " + ", ".join(f"'{headers[i]}'" for i in left),
+                          "evidence": "; ".join(not_own[i] for i in left)
+                          + " (--map \"Column=Field\" says otherwise)"})
     return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups,
                    family_first=family_first)
 
@@ -1161,6 +1240,18 @@ def phone_slots(headers: list[str]) -> list[tuple[int, int]]:
 
 
 _LAST_WORD_FIELDS = ("country", "city", "province", "customer_country")
+_SOMEONE_FIELDS = frozenset({"name", "company", "first_name", "last_name", "customer_name", "customer_company"})
+
+
+def _last_word_names_someone(table: dict[str, tuple[str, int]], header: str) -> bool:
+    """Does the last word of a longer heading name a name or company ("Default Address
+    Company", "Billing Address Name")? Then an earlier word ("Address") does not say
+    what the column holds."""
+    words = [w for w in _WORD_SPLIT.split(unicodedata.normalize("NFKC", _CAMEL.sub(" ", str(header))).strip()) if w]
+    if len(words) < 2:
+        return False
+    hit = table.get(norm(words[-1]))
+    return hit is not None and hit[0] in _SOMEONE_FIELDS
 
 
 def _last_word_field(table: dict[str, tuple[str, int]], header: str) -> str | None:
@@ -1299,6 +1390,46 @@ def _one_address_group(ent: Entity, headers: list[str], chosen: list["ColumnMap"
                             "without it the next one whole")
                          + "; the " + " and ".join(others) + " columns are kept in Notes, not mixed in "
                          "(--map \"Column=Field\" chooses another)"}]
+
+
+_LINE_NUMBER = re.compile(r"^(.+?)(?:line|zeile|linea|línea|ligne|行)?(\d)$")
+
+
+def _line_key(header: str) -> tuple[str, int | None]:
+    """("address", 2) for "Address Line 2", "Address2", "Address 2"; (the heading, None)
+    for one without a line number."""
+    n = norm(header)
+    m = _LINE_NUMBER.match(n)
+    return (m.group(1), int(m.group(2))) if m else (n, None)
+
+
+def _address_lines(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+                   fixed: set[int]) -> list[dict]:
+    """The second and third lines of the street address ("Address Line 2", "Address2",
+    "Street 3" beside "Address Line 1", "Address1", "Street") go to Address too: plan
+    joins each row's lines with ", " in the file's column order (line 1 first). Only the
+    lines of the address column taken (a Shipping Address2 beside the Billing address
+    taken stays out). Returns the summary's decision, or []."""
+    lead = taken.get("address")
+    if lead is None:
+        return []
+    stem, number = _line_key(headers[lead])
+    if number not in (None, 1):
+        return []
+    more = []
+    for i, h in enumerate(headers):
+        if i == lead or i in fixed or chosen[i].how != "unmapped" or chosen[i].could_be:
+            continue
+        key, line = _line_key(h)
+        if key == stem and line in (2, 3, 4) and i > lead:          # Xero writes four lines
+            more.append(i)
+    for i in more:
+        chosen[i] = ColumnMap(headers[i], "address", "synonym")
+    if not more:
+        return []
+    shown = " + ".join(f"'{headers[i]}'" for i in [lead, *more])
+    return [{"what": "address lines", "decided": f"{shown} joined into Address, in that order",
+             "evidence": "the columns are the lines of one street address (--map \"Column=-\" leaves one out)"}]
 
 
 # ----- headers in parts: "Person - Email - Work", "Contact: Email", "Account.Name" --------

@@ -797,6 +797,8 @@ class RowPreparer:
                 if text_as_is:
                     if target == "tags" and data.get("tags"):
                         v = f"{data['tags']}, {v}"       # several tag columns (mapping.SEVERAL_COLUMNS)
+                    elif target == "address" and data.get("address"):
+                        v = f"{data['address']}, {v.strip()}"     # its lines 2 and 3 (mapping._address_lines)
                     data[target] = v
                     continue
             elif is_blank_cell(v):
@@ -808,6 +810,8 @@ class RowPreparer:
             if type(v) is Unreadable:
                 data.setdefault(UNREADABLE, {})[target] = v
                 continue
+            if target == "address" and data.get("address") and v not in (None, ""):
+                v = f"{data['address']}, {v}"           # a line 2 or 3 written as a number
             data[target] = v
         for key, col in self.options.time_columns.items():
             cell = values[col] if col < n else None

@@ -33,7 +33,7 @@ from ..errors import InterruptedAfterSave
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, parallel, plan, refunds, row_currency,
                shop_orders, tag_columns)
-from . import group_header, group_headings, header_evidence, sheet_choice, time_columns
+from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
@@ -864,9 +864,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     table = build_table(header_number, header_values, skipped_above=i)
     lenient = {k: v for k, v in overrides.items()
                if any(mp.norm(k) == mp.norm(h) for h in table.headers)}
-    mapping = mp.build_mapping(ent, table.headers, lenient, profile_map)
     # a date and its time of day in two columns ("Date" + "Time"): one field
     first_rows = [values for number, values in window if number > header_number]
+    # the shapes of the values (emails, IP and web addresses…): a column guessed from a
+    # word of its heading is checked against them, first those of the rows seen, then the file's
+    shapes = own_columns.tally(first_rows, table.columns)
+    mapping = mp.build_mapping(ent, table.headers, lenient, profile_map, own_columns.by_position(shapes, table.columns))
     time_columns.pair_time_columns(ent, mapping, [[v[c] if c < len(v) else None for c in table.columns]
                                                   for v in first_rows])
 
@@ -907,6 +910,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
     samples: dict[int, list[str]] = {c: [] for c in table.columns}
     wanting = set(samples)
+    # only the columns no synonym names whole are judged by their values (build_mapping)
+    whole_shapes = own_columns.tally([], [c for j, c in enumerate(table.columns)
+                                          if not mp.names_whole(ent, table.headers[j])])
     phone_cols = _phone_columns(ent, mapping, table.columns)
     watch = FooterWatch(len(table.headers), phone_columns=phone_cols)
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
@@ -1012,6 +1018,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             tagged.add(values)
         if wanting:
             _take_samples(values, samples, wanting)
+        for c, got in whole_shapes.items():
+            if c < len(values):
+                got.add(values[c])
         for col, ev in evidence.items():
             if col < len(values):
                 ev.add(values[col])
@@ -1051,7 +1060,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
             samples.setdefault(c, [])
-    mapping = mp.build_mapping(ent, table.headers, overrides, profile_map)
+    mapping = mp.build_mapping(ent, table.headers, overrides, profile_map,
+                               own_columns.by_position(whole_shapes if count else shapes, table.columns))
     time_columns.pair_time_columns(ent, mapping, [[v[c] if c < len(v) else None for c in table.columns]
                                                   for v in first_rows])
     heading_inferences = _carry_headings(src, ent, table, mapping, headings, grouped)
@@ -1870,22 +1880,40 @@ _NAME_KEYS = frozenset({"name", "customer_name", "company", "customer_company", 
                         "customer_first_name", "customer_last_name"})
 
 
+# Headings of a category or a direction column (a transaction's type, income or expense):
+# its values are a few words repeated, never whom a row is about ("交易类型", "구분", "收/支").
+_CATEGORY_WORDS = ("type", "category", "kind", "class", "typ", "art", "kategorie", "tipo", "categoría", "categoria",
+                   "catégorie", "categorie", "genre", "类型", "類型", "类别", "類別", "分类", "分類", "种类", "種類",
+                   "区分", "區分", "種別", "구분", "유형", "종류", "분류", "收/支", "收支", "収支", "입출금", "入出金",
+                   "direction", "debit/credit", "dr/cr", "in/out", "income/expense")
+
+
 def _names_another_field(header: str) -> bool:
     """Does a heading name a field other than a name in some kind of record ("Status",
-    "Subject", "Memo/Description")? Its column is no name, whatever its values look like."""
+    "Subject", "Memo/Description") or a category ("交易类型", "구분")? Its column is no
+    name, whatever its values look like."""
+    return _field_named(header) is not None
+
+
+def _field_named(header: str) -> str | None:
+    """What a heading names other than a name ("Tax (orders)", "a category"), or None."""
+    n = mp.norm(header)
+    if any(mp._contains_word(header, n, w) if mp.norm(w) == w.casefold() else w in header.casefold()
+           for w in _CATEGORY_WORDS):
+        return "a category"
     words = [header, *(w for w in re.split(r"[\W_]+", header) if len(w) > 2)]
     for k in mp.IMPORT_KINDS:
         ent = mp.entity_for(k)
         for word in words if len(words) > 2 else words[:1]:
             target = mp.build_mapping(ent, [word]).columns[0].target
             if target is not None and target not in _NAME_KEYS:
-                return True
+                return f"{mp.targets(ent).get(target, target)} ({k})"
         # a deal's own name ("Nom de la transaction", "Deal Name") names the deal, no person
         # or company (a one-word "Name" is every kind's and stays a name)
         if ent.kind == "opportunity" and mp.build_mapping(ent, [header]).columns[0].target == "name" \
                 and mp.build_mapping(mp.entity_for("customers"), [header]).columns[0].target is None:
-            return True
-    return False
+            return "a deal's name (opportunities)"
+    return None
 
 
 def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[str | None, str]:
@@ -1903,11 +1931,24 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
             and not _names_another_field(c.header)]
     samples = scan.samples
     columns = [(h, samples[j] if j < len(samples) else []) for j, h in free]
-    fit = header_evidence.fitting_column(kind, key, columns)
+    fit = header_evidence.fitting_column(kind, key, columns, varied=kind == "name")
     what = {"name": "names", "date": "dates", "datetime": "dates and times", "money": "amounts",
             "decimal": "numbers", "int": "whole numbers", "email": "email addresses",
             "phone": "phone numbers"}.get(kind, f"values of {field}")
     if fit is None:
+        # columns whose values fit but whose heading names another field ("Tax Amount",
+        # "Due Date"): said, with why each was not taken
+        held = [(c.header, named) for j, c in enumerate(m.columns)
+                if c.target is None and c.how == "unmapped" and (named := _field_named(c.header))
+                and header_evidence.fits(kind, key, samples[j] if j < len(samples) else [])]
+        if held:
+            shown = " and ".join(f"'{h}'" for h, _named in held[:3])
+            why = "; ".join(f"'{h}': {named}" for h, named in held[:3] if not named.startswith(field + " "))
+            first = held[0][0].replace('"', "'")
+            return None, (f"{shown} hold{'s' if len(held) == 1 else ''} {what}, but the heading names something "
+                          f"else than the {ent.label.lower()}'s own {field} (a tax, a balance or a due date is no "
+                          f"{field}{'; ' + why if why else ''}), so no column was taken; if one is, say so with "
+                          f"--map \"{first}={field}\" ")
         return None, (f"No column's values look like {what}, so no column is suggested; if one holds "
                       f"them, say which with --map \"Column=Field\", e.g. --map \"Column={field}\" ")
     said = f"--map \"{fit.replace(chr(34), chr(39))}={field}\""
