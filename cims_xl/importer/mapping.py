@@ -1024,6 +1024,15 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n))
         if hit and hit is not table.get(n) and not own(i, hit[0]):
             continue                # "Parent Company", "Sales Rep - Email": kept in Notes
+        if hit and hit[0] in ("name", "customer_name") and own_columns.numbers_not_names(shapes.get(i)):
+            # SAP's "Kunde" (customer) holds customer numbers: the customer's id in that
+            # system, never a name
+            ref = "customer_ref" if "customer_ref" in allowed else None
+            not_own[i] = (f"'{h}' holds numbers, not names" + (": taken as the customer's id in the other "
+                                                                 "system (Customer Ref)" if ref else ""))
+            if ref:
+                candidates.append((hit[1], i, ref))
+            continue
         if hit:
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:

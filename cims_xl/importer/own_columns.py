@@ -179,13 +179,17 @@ def shape(value: object) -> str | None:
 
 @dataclass
 class Shapes:
-    """How many of a column's values have each shape (`shape`)."""
+    """How many of a column's values have each shape (`shape`), and how many hold no
+    letter at all (numbers, codes such as SAP's customer number 100001)."""
     counts: dict[str, int] = field(default_factory=dict)
+    letterless: int = 0
 
     def add(self, value: object) -> None:
         s = shape(value)
         if s is not None:
             self.counts[s] = self.counts.get(s, 0) + 1
+            if isinstance(value, (int, float)) or not any(ch.isalpha() for ch in str(value)):
+                self.letterless += 1
 
     @property
     def total(self) -> int:
@@ -261,6 +265,13 @@ def fit_score(target: str, shapes: Shapes | None) -> float:
     if target in PLACE_FIELDS or target in NAME_FIELDS:
         return (c.get("text", 0) + (c.get("phone", 0) if target == "address" else 0)) / n
     return 0.5
+
+
+def numbers_not_names(shapes: Shapes | None) -> bool:
+    """Whether a column's values are numbers or codes, not names: at least two values and
+    nine in ten without a letter (SAP's "Kunde" column of customer numbers under a
+    heading that means "customer")."""
+    return shapes is not None and shapes.total >= 2 and shapes.letterless * 10 >= shapes.total * 9
 
 
 # The fields whose columns these checks judge: a contact point, a place or a name

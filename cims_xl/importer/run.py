@@ -1060,8 +1060,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
             samples.setdefault(c, [])
+    # (columns a synonym names whole are tallied on the first rows only: enough to tell a
+    # column of numbers under a heading meaning "customer")
     mapping = mp.build_mapping(ent, table.headers, overrides, profile_map,
-                               own_columns.by_position(whole_shapes if count else shapes, table.columns))
+                               own_columns.by_position({**shapes, **whole_shapes} if count else shapes,
+                                                       table.columns))
     time_columns.pair_time_columns(ent, mapping, [[v[c] if c < len(v) else None for c in table.columns]
                                                   for v in first_rows])
     heading_inferences = _carry_headings(src, ent, table, mapping, headings, grouped)
