@@ -2102,7 +2102,7 @@ class Planner:
             # A payment, credit note or refund line of an accounting export (QuickBooks
             # "Payment -$60.00"): stored, it would count as a negative sale.
             raise ValidationFailed({self.prep.source_of.get("amount", "Amount"): (
-                f"a negative amount ({format(clean['amount'], 'f')}): a payment, credit or refund line, not an "
+                f"a negative amount ({format(clean['amount'], 'f')}): money paid out, a payment, credit or refund line, not an "
                 "order; a refund is imported with the payment it refunds (see Refunds in the README)")})
         clean["customer_id"] = customer_id
         if new_customer is not None and self.options.erased and (
