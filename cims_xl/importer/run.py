@@ -31,7 +31,7 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from . import mapping as mp
-from . import (compact_dates, file_language, ledger_marks, parallel, plan, refunds, row_currency, shop_orders,
+from . import (compact_dates, file_language, ledger_marks, net_gross, parallel, plan, refunds, row_currency, shop_orders,
                tag_columns)
 from . import group_header, group_headings, header_evidence, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
@@ -1660,6 +1660,14 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None =
     """Refuse up front when a required field has no column at all; `also`: another
     problem that stops the import, said after it; `scan`: the first pass, whose sample
     values choose the column a suggested --map names (one whose values fit the field)."""
+    if any(f.key == "amount" for f in ent.fields):
+        # an amount before tax beside the amount with tax: the user says which (net_gross)
+        at = next((j for j, c in enumerate(m.columns) if c.target == "amount"), None)
+        asked = net_gross.question([c.header for c in m.columns], at,
+                                   ("override" if m.columns[at].how in ("override", "profile") else m.columns[at].how)
+                                   if at is not None else None, scan.samples if scan is not None else None)
+        if asked is not None:
+            raise ImportRefused(asked + (f" Also: {also.replace(' Nothing was imported.', '')}" if also else ""))
     has = m.has
     missing: list[tuple[str, str]] = []        # (what has no column, the field --map takes)
     if ent.kind == "customer":

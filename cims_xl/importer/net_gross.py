@@ -1,0 +1,85 @@
+"""An amount before tax beside the amount with it (issue: net taken when the gross is
+beside it).
+
+A VAT invoice list writes both: Chinese 金额 / 税额 / 价税合计 (or 不含税金额 / 含税金额),
+German Nettobetrag / Bruttobetrag, English Net / Gross, French HT / TTC, Spanish and
+Portuguese Neto / Bruto, Japanese 税抜 / 税込, Korean 공급가액 / 세액 / 합계. Which of the two
+is an order's amount (what the customer paid, or the business's revenue before tax) is
+the user's to say, not the import's to guess: when a column headed as the amount with tax
+stands beside the column the amount would be read from (or beside one headed as the
+amount before tax), the import stops before writing, naming both columns, their examples
+where known, and the --map that settles it. A --map for the amount settles it; the whole
+set of a payment export's headings (PayPal's Gross, Fee, Net: net of fees) is no question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Headings of the amount WITH tax (gross), in any language: Latin words as words, CJK as
+# parts of the heading.
+_GROSS_WORDS = re.compile(r"(?:^|[^a-z])(?:gross|ttc|bruto|brutto\w*|\w*brutto|incl|inkl|including tax|"
+                          r"with tax|tax included|iva incluido|iva incl)(?:$|[^a-z])")
+_GROSS_CJK = ("价税合计", "價稅合計", "价税总额", "含税", "含稅", "税込", "稅込", "합계금액", "합계 금액", "공급대가")
+# "合计" / "합계" (a total) is the gross only beside a tax column (a VAT list's last column)
+_TOTAL_CJK = ("合计", "合計", "합계", "总计", "總計")
+_NET_WORDS = re.compile(r"(?:^|[^a-z])(?:net|ht|neto|netto\w*|\w*netto|excl|exkl|hors taxes?|before tax|"
+                        r"pre-tax|sin iva|sem iva)(?:$|[^a-z])")
+_NET_CJK = ("不含税", "不含稅", "未税", "未稅", "税抜", "稅抜", "税別", "공급가액", "净额")
+_TAX_WORDS = re.compile(r"(?:^|[^a-z])(?:tax|vat|gst|mwst|ust|tva|iva|btw|moms)(?:$|[^a-z])")
+_TAX_CJK = ("税额", "稅額", "税金", "세액", "부가세", "消費税", "消费税", "增值税")
+
+
+def _plain(header: str) -> str:
+    return unicodedata.normalize("NFKC", str(header)).casefold().strip()
+
+
+def is_gross(header: str, tax_beside: bool = False) -> bool:
+    h = _plain(header)
+    if _NET_WORDS.search(h) or any(w in h for w in _NET_CJK):
+        return False
+    return bool(_GROSS_WORDS.search(h) or any(w in h for w in _GROSS_CJK)
+                or (tax_beside and any(w in h for w in _TOTAL_CJK) and not _is_tax(h)))
+
+
+def is_net(header: str) -> bool:
+    h = _plain(header)
+    return bool(_NET_WORDS.search(h) or any(w in h for w in _NET_CJK))
+
+
+def _is_tax(h: str) -> bool:
+    return bool(_TAX_WORDS.search(h) or any(w in h for w in _TAX_CJK))
+
+
+def question(headers: list[str], amount_at: int | None, amount_how: str | None,
+             samples: list[list[str]] | None = None) -> str | None:
+    """The refusal when the amount could be read before tax with the amount after tax
+    beside it, else None. `headers`: the table's headings; `amount_at`: the position of the
+    column mapped to the amount (or None); `amount_how`: how it was mapped ("override",
+    a --map, settles it); `samples`: values per position, for the examples."""
+    if amount_how in ("override", "evidence"):
+        return None          # the user's --map or profile; a set of headings that says (PayPal's)
+    tax_beside = any(_is_tax(_plain(h)) and not is_gross(h) and not is_net(h) for h in headers)
+    gross = [j for j, h in enumerate(headers) if is_gross(h, tax_beside)]
+    if not gross:
+        return None
+    if amount_at is not None and amount_at not in gross:
+        net = amount_at
+    else:
+        # the gross taken by its heading's words, or no amount: a column headed as the
+        # amount before tax beside it asks as well (one rule in every language)
+        net = next((j for j, h in enumerate(headers) if is_net(h)), None)
+        if net is None:
+            return None
+    g = amount_at if amount_at in gross else gross[0]
+
+    def shown(j: int) -> str:
+        got = [v for v in (samples[j] if samples and j < len(samples) else []) if str(v).strip()][:2]
+        return f" (e.g. {', '.join(repr(str(v)) for v in got)})" if got else ""
+
+    n_head, g_head = headers[net].replace('"', "'"), headers[g].replace('"', "'")
+    return (f"'{headers[g]}'{shown(g)} is the amount with tax and '{headers[net]}'{shown(net)} the amount "
+            "before tax: which one is the amount is not guessed. Nothing was imported. Say which with "
+            f"--map \"{g_head}=Amount\" (with tax: what the customer paid) or --map \"{n_head}=Amount\" "
+            "(before tax); the other column is kept in Notes.")
