@@ -83,3 +83,18 @@ def question(headers: list[str], amount_at: int | None, amount_how: str | None,
             "before tax: which one is the amount is not guessed. Nothing was imported. Say which with "
             f"--map \"{g_head}=Amount\" (with tax: what the customer paid) or --map \"{n_head}=Amount\" "
             "(before tax); the other column is kept in Notes.")
+
+
+# Headings of a price per unit (never an order's amount: a quantity multiplies it)
+_UNIT_PRICE = re.compile(r"(?:^|[^a-z])(?:unit ?price|price ?(?:per|/) ?unit|price each|unit cost|unit amount|"
+                         r"unitamount|einzelpreis|stückpreis|preis pro (?:stück|einheit)|prix unitaire|"
+                         r"precio unitario|preço unitário|preco unitario|prezzo unitario|eenheidsprijs|"
+                         r"cena jednostkowa|цена за единицу)(?:$|[^a-z])")
+_UNIT_PRICE_CJK = ("单价", "單價", "単価", "단가", "含税单价", "不含税单价")
+
+
+def is_unit_price(header: str) -> bool:
+    """Whether a heading names a price per unit ("Unit Price", 单价, 単価, 단가, Einzelpreis,
+    prix unitaire…)."""
+    h = _plain(header)
+    return bool(_UNIT_PRICE.search(h) or any(w in h for w in _UNIT_PRICE_CJK))

@@ -1822,17 +1822,23 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
         kind, key = "name", ("name" if field == "Name" else "customer_name")
     free = [(j, c.header) for j, c in enumerate(m.columns) if c.target is None and c.how == "unmapped"
             and not _names_another_field(c.header)]
+    per_unit = [h for _j, h in free if kind == "money" and net_gross.is_unit_price(h)]
+    if per_unit:
+        # a price per unit is not the amount: 3 mugs at 12.50 are 37.50, never 12.5
+        free = [(j, h) for j, h in free if h not in per_unit]
     samples = scan.samples
     columns = [(h, samples[j] if j < len(samples) else []) for j, h in free]
     fit = header_evidence.fitting_column(kind, key, columns)
     what = {"name": "names", "date": "dates", "datetime": "dates and times", "money": "amounts",
             "decimal": "numbers", "int": "whole numbers", "email": "email addresses",
             "phone": "phone numbers"}.get(kind, f"values of {field}")
+    unit_note = (f"'{per_unit[0]}' is a price per unit, not the amount (a quantity multiplies it): it is not "
+                 "suggested; give the file a column with each line's total. " if per_unit else "")
     if fit is None:
-        return None, (f"No column's values look like {what}, so no column is suggested; if one holds "
+        return None, (f"{unit_note}No column's values look like {what}, so no column is suggested; if one holds "
                       f"them, say which with --map \"Column=Field\", e.g. --map \"Column={field}\" ")
     said = f"--map \"{fit.replace(chr(34), chr(39))}={field}\""
-    note = ""
+    note = f" {unit_note.strip()}" if unit_note else ""
     j = next(j for j, h in free if h == fit)
     headers = [c.header for c in m.columns]
     names_nothing = not any(mp.known_header_count(mp.entity_for(k), headers) for k in mp.IMPORT_KINDS)
