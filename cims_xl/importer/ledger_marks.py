@@ -149,11 +149,13 @@ def reading(amount: str, mark: str, ledger: str) -> str:
 
 
 def is_accounting_negative(value: object) -> bool:
-    """Whether a cell writes a negative amount the accountant's way: "(99.90)", "99.90-"."""
+    """Whether a cell writes a negative amount the accountant's way: "(99.90)", "99.90-",
+    the Japanese "△1,200" / "▲1,200"."""
     if not isinstance(value, str):
         return False
     text = value.strip()
     return bool(text) and ((text[0] == "(" and _PARENS.match(text) is not None)
+                           or (text[0] in "\u25b3\u25b2" and any(ch.isdigit() for ch in text))
                            or (text[-1] in "-\u2212" and _TRAILING_MINUS.search(text) is not None))
 
 
