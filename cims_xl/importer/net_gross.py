@@ -31,13 +31,19 @@ _TAX_WORDS = re.compile(r"(?:^|[^a-z])(?:tax|vat|gst|mwst|ust|tva|iva|btw|moms)(
 _TAX_CJK = ("税额", "稅額", "税金", "세액", "부가세", "消費税", "消费税", "增值税")
 
 
+# "Gross Sales" / "Net Sales" (Square: before and after discounts), gross profit, net
+# weight, net pay: gross and net of something other than tax
+_OTHER_GROSS = re.compile(r"(?:^|[^a-z])(?:sales|revenue|profit|margin|weight|pay|income|umsatz|gewicht|"
+                          r"ventes|ventas|vendas)(?:$|[^a-z])")
+
+
 def _plain(header: str) -> str:
     return unicodedata.normalize("NFKC", str(header)).casefold().strip()
 
 
 def is_gross(header: str, tax_beside: bool = False) -> bool:
     h = _plain(header)
-    if _NET_WORDS.search(h) or any(w in h for w in _NET_CJK):
+    if _NET_WORDS.search(h) or any(w in h for w in _NET_CJK) or _OTHER_GROSS.search(h):
         return False
     return bool(_GROSS_WORDS.search(h) or any(w in h for w in _GROSS_CJK)
                 or (tax_beside and any(w in h for w in _TOTAL_CJK) and not _is_tax(h)))
@@ -45,7 +51,7 @@ def is_gross(header: str, tax_beside: bool = False) -> bool:
 
 def is_net(header: str) -> bool:
     h = _plain(header)
-    return bool(_NET_WORDS.search(h) or any(w in h for w in _NET_CJK))
+    return not _OTHER_GROSS.search(h) and bool(_NET_WORDS.search(h) or any(w in h for w in _NET_CJK))
 
 
 def _is_tax(h: str) -> bool:
