@@ -24,13 +24,17 @@ FILES = {
     "english": ("Customer", "Invoice No", "Date", "Net Amount", "VAT", "Gross Amount"),
     "french": ("Client", "N° facture", "Date", "Montant HT", "TVA", "Montant TTC"),
     "spanish": ("Cliente", "Número", "Fecha", "Importe neto", "IVA", "Importe bruto"),
+}
+# files whose headings already take the amount with tax (税込金額, 합계): no stop, the
+# gross is stored and the summary says the net is beside it
+GROSS_TAKEN = {
     "japanese": ("顧客名", "請求書番号", "日付", "税抜金額", "消費税", "税込金額"),
     "korean": ("거래처명", "번호", "작성일자", "공급가액", "세액", "합계"),
 }
 
 
 def _rows(name: str) -> list[list]:
-    who, number, date, net, tax, gross = FILES[name]
+    who, number, date, net, tax, gross = {**FILES, **GROSS_TAKEN}[name]
     return [[who, number, date, net, tax, gross],
             ["Ann Lee", "A-1", "2024-03-05", "1000.00", "130.00", "1130.00"],
             ["Bo Li", "A-2", "2024-03-06", "500.00", "30.00", "530.00"]]
@@ -58,6 +62,17 @@ def test_a_net_amount_beside_a_gross_one_stops_naming_both_columns_and_the_named
     import_file(admin, path, kind="orders", mapping={headers[which]: "Amount", headers[0]: "Customer Name",
                                                      headers[1]: "Order Number", headers[2]: "Order Date"})
     assert _stored(admin) == {k: Decimal(v) for k, v in expected.items()}
+
+
+@pytest.mark.parametrize("name", list(GROSS_TAKEN))
+def test_a_gross_amount_its_heading_takes_is_stored_and_the_summary_names_the_net_beside_it(admin, tmp_path, name):
+    headers = GROSS_TAKEN[name]
+    result = import_file(admin, write_csv(tmp_path / "vat.csv", _rows(name)), kind="orders",
+                         mapping={headers[0]: "Customer Name", headers[1]: "Order Number", headers[2]: "Order Date"})
+    assert _stored(admin) == {"A-1": Decimal("1130"), "A-2": Decimal("530")}
+    (line,) = [i for i in result.inferences if i["what"] == "amount with tax or before it"]
+    assert f"'{headers[5]}'" in line["decided"] and f"'{headers[3]}'" in line["decided"]
+    assert f'--map "{headers[3]}=Amount"' in line["evidence"]
 
 
 def test_a_vat_invoice_lists_buyer_is_the_customer(admin, tmp_path):

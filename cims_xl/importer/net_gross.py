@@ -70,22 +70,23 @@ def question(headers: list[str], amount_at: int | None, amount_how: str | None,
     gross = [j for j, h in enumerate(headers) if is_gross(h, tax_beside)]
     if not gross:
         return None
-    if amount_at is not None and amount_at not in gross:
+    if amount_at is not None and amount_at in gross:
+        return None          # the amount with tax, taken by its heading: said in the summary (`taken`)
+    if amount_at is not None:
         net = amount_at
     else:
-        # the gross taken by its heading's words, or no amount: a column headed as the
-        # amount before tax beside it asks as well (one rule in every language)
         net = next((j for j, h in enumerate(headers) if is_net(h)), None)
         if net is None:
             return None
-    g = amount_at if amount_at in gross else gross[0]
+    g = gross[0]
 
     def shown(j: int) -> str:
         got = [v for v in (samples[j] if samples and j < len(samples) else []) if str(v).strip()][:2]
         return f" (e.g. {', '.join(repr(str(v)) for v in got)})" if got else ""
 
     n_head, g_head = headers[net].replace('"', "'"), headers[g].replace('"', "'")
-    return (f"'{headers[g]}'{shown(g)} is the amount with tax and '{headers[net]}'{shown(net)} the amount "
+    return (("no column found for Amount: " if amount_at is None else "")
+            + f"'{headers[g]}'{shown(g)} is the amount with tax and '{headers[net]}'{shown(net)} the amount "
             "before tax: which one is the amount is not guessed. Nothing was imported. Say which with "
             f"--map \"{g_head}=Amount\" (with tax: what the customer paid) or --map \"{n_head}=Amount\" "
             "(before tax); the other column is kept in Notes.")
@@ -104,3 +105,22 @@ def is_unit_price(header: str) -> bool:
     prix unitaire…)."""
     h = _plain(header)
     return bool(_UNIT_PRICE.search(h) or any(w in h for w in _UNIT_PRICE_CJK))
+
+
+def taken(headers: list[str], amount_at: int | None, amount_how: str | None) -> dict | None:
+    """The summary's line when the amount is read from a column headed as the amount with
+    tax (税込金額, 합계, Gross Amount) while one headed as the amount before tax stands
+    beside it: which was taken, and the --map for the other. None otherwise."""
+    if amount_at is None or amount_how in ("override", "evidence"):
+        return None
+    tax_beside = any(_is_tax(_plain(h)) and not is_gross(h) and not is_net(h) for h in headers)
+    if not is_gross(headers[amount_at], tax_beside):
+        return None
+    net = next((j for j, h in enumerate(headers) if is_net(h)), None)
+    if net is None:
+        return None
+    other = headers[net].replace('"', "'")
+    return {"what": "amount with tax or before it",
+            "decided": f"'{headers[amount_at]}' (with tax: what the customer paid) is the amount; "
+                       f"'{headers[net]}' (before tax) is kept in Notes",
+            "evidence": f"the headings say which is which; --map \"{other}=Amount\" takes the amount before tax"}

@@ -2107,6 +2107,11 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
             raise
         _check_mapping(ent, scan.mapping, src, scan=scan)
+        if any(f.key == "amount" for f in ent.fields) and (at := next(
+                (j for j, c in enumerate(scan.mapping.columns) if c.target == "amount"), None)) is not None \
+                and (line := net_gross.taken([c.header for c in scan.mapping.columns], at,
+                                             scan.mapping.columns[at].how)) is not None:
+            scan.inferences.append(line)
         if not kind_asked and not (saved and saved.get("kind")):
             _refuse_other_kind(ent, scan.table.headers, src)
         if no_header:
