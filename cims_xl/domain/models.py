@@ -339,6 +339,10 @@ def _int(value, info):
             out = nz.parse_int(counted.group(1), _decimal_for(info))
         except ValueError as exc:     # the message quotes what was written
             raise ValueError(str(exc).replace(repr(counted.group(1)), repr(value))) from None
+    elif isinstance(value, str) and (unit := _OTHER_UNIT.match(value)) is not None \
+            and info.field_name == "quantity":
+        _fail(f"'{value.strip()}' is counted in '{unit.group(1)}' (a package, a number of items or a measure), "
+              "not in items: not read as a quantity")
     else:
         out = nz.parse_int(value, _decimal_for(info))
     if out is not None and abs(out) > 2**53:
@@ -352,11 +356,16 @@ PERCENT_POINTS = frozenset({"probability"})     # int fields that hold percent p
 
 
 # A whole count written with a unit of items (order lines: "3 pcs", "12 units", "3件",
-# "2 个", "x3", "3x"). Units that are themselves amounts ("3 dozen", "2 kg") are not
-# read: those values stay unreadable and are kept in Notes.
+# "2 个", "x3", "3x"): counters of the items themselves, in every language alike. Units
+# that pack or measure several items are not read, whatever the language: a package
+# ("2箱", "3 boxes", "2 cartons", "盒", "包", "袋"), a number of items ("2打", "3 dozen")
+# or a measure ("3斤", "2 kg"): the field is left empty with a warning, the text kept in
+# Notes (one rule: never a silent 2 for two cartons).
 _COUNTED = re.compile(r"^\s*(?:[x×]\s*)?([0-9０-９][0-9０-９,.\s]*?)\s*(?:pcs?\.?|pieces?|units?|items?|ea\.?|each|"
-                      r"stk\.?|stück|pièces?|unidades?|[x×]|件|个|個|只|套|台|箱|本|瓶|支|包|盒|条|張|张|双|份|把|块|袋|桶|罐|辆)?\s*$",
+                      r"stk\.?|stück|pièces?|unidades?|[x×]|件|个|個|只|套|台|本|瓶|支|条|張|张|双|份|把|块|辆|개)?\s*$",
                       re.IGNORECASE)
+
+_OTHER_UNIT = re.compile(r"^\s*[0-9０-９][0-9０-９,.\s]*?\s*([^\W\d_][^\d]*?)\.?\s*$")
 
 
 @_guard

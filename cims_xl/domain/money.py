@@ -835,13 +835,35 @@ _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015")
 
 
 def dash_cents(text: str) -> str:
-    """`text` with a no-cents dash written as zeros ("1.234,-" -> "1.234,00"), and the
-    Swiss typographic apostrophe that groups thousands ("1’234.50") as "'"."""
+    """`text` with a no-cents dash written as zeros ("1.234,-" -> "1.234,00"), the Indian
+    no-paise mark dropped ("Rs. 1,500/-" -> "Rs. 1,500": whole rupees), and the Swiss
+    typographic apostrophe that groups thousands ("1’234.50") as "'"."""
     if "\u2019" in text:
         text = re.sub(r"(?<=\d)\u2019(?=\d)", "'", text)
     if _DASHES.isdisjoint(text):
         return text
+    if "/" in text and (found := _SLASH_DASH.search(text)) is not None:
+        # "/-": no paise, so each separator of the number groups thousands; written with
+        # the other mark's zero cents, the number reads one way only ("1,500/-" -> "1,500.00")
+        text = text[:found.start()]
+        number = re.search(r"\d[\d.,]*$", text)
+        marks = set(number.group()) & {".", ","} if number else set()
+        if len(marks) == 1:
+            text += ".00" if marks == {","} else ",00"
     return _DASH_CENTS.sub(r"\g<1>00", text)
+
+
+_SLASH_DASH = re.compile(r"(?<=\d)\s*/\s*[-\u2010-\u2015]\s*$")
+# The Japanese (and Korean accounting) minus: "△1,200", "▲1,200" are -1200 (会計の負数表記)
+_TRIANGLE_MINUS = ("\u25b3", "\u25b2")
+
+
+def triangle_minus(text: str) -> str:
+    """`text` with a leading Japanese minus (△ or ▲) written as "-": "△3,000" -> "-3,000"."""
+    stripped = text.lstrip()
+    if stripped[:1] in _TRIANGLE_MINUS and any(ch.isdigit() for ch in stripped):
+        return "-" + stripped[1:].lstrip()
+    return text
 
 
 # Arabic decimal and thousands separators (U+066B, U+066C; Unicode 15 ch. 9.2): each
@@ -888,7 +910,7 @@ def _scientific(text: str, decimal: str | None) -> Decimal | None:
 def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyReading:
     _problem, _shift = nz._problem, nz._shift
     # format characters are invisible: an LRM before "1 234,5" (invisible.py)
-    text = dash_cents(without_format(_nfkc(raw)).strip()).replace("\u2212", "-")
+    text = triangle_minus(dash_cents(without_format(_nfkc(raw)).strip()).replace("\u2212", "-"))
     text, arabic = ascii_digits(text)
     if arabic:
         decimal = "."                   # "١٢٣٤٫٥٠": the Arabic separators say which is which
@@ -932,6 +954,9 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
             break
     if opened != closed:
         raise fail()
+    if not text and tokens and negative and not opened and multiplier is None:
+        # Excel's accounting format writes zero as a dash beside the currency: "$ -", "¥ -"
+        text, negative = "0", False
     readings: list[tuple[str, bool]] = []
     for tok in tokens:
         try:

@@ -42,6 +42,23 @@ from .mapping import norm
 
 LEDGERS = ("sales", "bank")
 CREDIT, DEBIT = "CR", "DR"
+# The direction of the money, written in a column of its own (a WeChat Pay or Alipay bill's
+# 收/支, freee's 収支区分, a Korean bank's 구분, a cash book's Type): unlike CR/DR it means
+# the same in every ledger, so no --ledger is needed. Money out (支出, 出金, 출금, Expense) is
+# read as a negative amount: for orders never a sale (the row is rejected and listed).
+MONEY_IN, MONEY_OUT, NO_MONEY = "IN", "OUT", "NEITHER"
+DIRECTION_WORDS = {
+    **dict.fromkeys(("income", "incoming", "in", "money in", "receipt", "receipts", "received", "deposit",
+                     "收入", "收", "入账", "收款", "已收入", "収入", "入金", "입금", "수입", "einnahme", "einnahmen",
+                     "eingang", "recette", "recettes", "entrée", "entrada", "entradas", "ingreso", "ingresos",
+                     "entrata", "entrate", "inkomsten", "receita", "receitas", "доход", "приход"), MONEY_IN),
+    **dict.fromkeys(("expense", "expenses", "expenditure", "outgoing", "out", "money out", "paid out",
+                     "withdrawal", "支出", "支", "出账", "已支出", "出金", "출금", "지출", "ausgabe", "ausgaben",
+                     "dépense", "dépenses", "sortie", "salida", "salidas", "gasto", "gastos", "uscita", "uscite",
+                     "uitgave", "uitgaven", "despesa", "despesas", "расход"), MONEY_OUT),
+    # neither in nor out (WeChat's transfers between the owner's own accounts): no sale either
+    **dict.fromkeys(("不计收支", "不計收支", "/", "neutral"), NO_MONEY),
+}
 
 # A mark before or after the amount: "99.90 CR", "99.90CR", "USD 5 Cr.", "Cr 99.90",
 # "贷 99.90". Not the end or start of a currency code ("100 IDR", "CRC 100"): a mark
@@ -106,7 +123,14 @@ def column_mark(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     word = value.strip().rstrip(".").casefold()
-    return _MARK_WORDS.get(word) or _COLUMN_WORDS.get(word) or _LETTER_PAIRS[1].get(word)
+    return (_MARK_WORDS.get(word) or _COLUMN_WORDS.get(word) or _LETTER_PAIRS[1].get(word)
+            or DIRECTION_WORDS.get(word))
+
+
+def is_direction(mark: str | None) -> bool:
+    """Whether a row's mark is a direction of money (in, out, neither), whose meaning needs
+    no ledger."""
+    return mark in (MONEY_IN, MONEY_OUT, NO_MONEY)
 
 
 def reading(amount: str, mark: str, ledger: str) -> str:
@@ -116,16 +140,22 @@ def reading(amount: str, mark: str, ledger: str) -> str:
     refuses it as not an amount)."""
     if amount[:1] in "+-(\u2212" or amount[-1:] in "-)\u2212":
         return f"{amount} {mark}"
+    if mark == NO_MONEY:
+        return f"{amount} (neither income nor expense)"      # no amount: the row is refused
+    if is_direction(mark):
+        return f"-{amount}" if mark == MONEY_OUT else amount
     negative = (mark == CREDIT) == (ledger == "sales")
     return f"-{amount}" if negative else amount
 
 
 def is_accounting_negative(value: object) -> bool:
-    """Whether a cell writes a negative amount the accountant's way: "(99.90)", "99.90-"."""
+    """Whether a cell writes a negative amount the accountant's way: "(99.90)", "99.90-",
+    the Japanese "△1,200" / "▲1,200"."""
     if not isinstance(value, str):
         return False
     text = value.strip()
     return bool(text) and ((text[0] == "(" and _PARENS.match(text) is not None)
+                           or (text[0] in "\u25b3\u25b2" and any(ch.isdigit() for ch in text))
                            or (text[-1] in "-\u2212" and _TRAILING_MINUS.search(text) is not None))
 
 
@@ -161,7 +191,8 @@ class MarkValues:
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
             word = v.strip().rstrip(".").casefold() if isinstance(v, str) else None
-            if word is None or not (word in _COLUMN_WORDS or any(word in pair for pair in _LETTER_PAIRS)):
+            if word is None or not (word in _COLUMN_WORDS or word in DIRECTION_WORDS
+                                    or any(word in pair for pair in _LETTER_PAIRS)):
                 del self.candidates[c]
                 continue
             self.words[c].add(word)
@@ -171,6 +202,12 @@ class MarkValues:
             words = self.words[c]
             if not words:
                 continue
+            if any(DIRECTION_WORDS.get(w) in (MONEY_IN, MONEY_OUT) for w in words):
+                if all(w in DIRECTION_WORDS for w in words):
+                    return c            # money in and out: a direction column
+                continue                # directions beside CR/DR: not one meaning
+            if words <= DIRECTION_WORDS.keys():
+                continue                # only "/" or 不计收支: says nothing
             letters = {w for w in words if w not in _COLUMN_WORDS}
             if not letters:
                 return c
@@ -190,22 +227,25 @@ def signed(values: list, columns: dict[int, str], ledger: str | None, marks_at: 
     read as signed in `ledger` ("99.90 CR" -> "-99.90" in a sales ledger); an amount of
     `amount_cols` takes the mark of the row's `marks_at` column when it writes none. The
     row as it is without a ledger."""
-    if ledger is None:
-        return values
-    out = values
     n = len(values)
     row_mark = column_mark(values[marks_at]) if marks_at is not None and marks_at < n else None
+    if ledger is None:
+        if not is_direction(row_mark):
+            return values
+        ledger = "sales"            # unused for a direction, which means the same in every ledger
+    out = values
     for c in columns:
         v = values[c] if c < n else None
         if _is_number(v) and row_mark is not None and c in amount_cols:
             # a workbook's number cell beside its mark: the number keeps its type
             if out is values:
                 out = list(values)
-            out[c] = -v if reading("1", row_mark, ledger).startswith("-") else v
+            out[c] = (reading(str(v), row_mark, ledger) if row_mark == NO_MONEY
+                      else -v if reading("1", row_mark, ledger).startswith("-") else v)
             continue
         if not isinstance(v, str) or not v:
             continue
-        found = split_mark(v)
+        found = split_mark(v) if not is_direction(row_mark) else None
         if found is None and row_mark is not None and c in amount_cols and any(ch.isdigit() for ch in v):
             found = (v.strip(), row_mark)
         if found is None:
@@ -262,8 +302,23 @@ class LedgerMarks:
         """The summary's lines on marks and accounting negatives; LedgerUnsettled when
         marks were seen and no ledger was given (for orders, `kind` "order", the message
         says what a negative amount does)."""
-        marked = [c for c in self.columns if self.counts[c]]
         lines = []
+        for c in self.columns:
+            directions = {m: n for m, n in self.counts[c].items() if is_direction(m)}
+            if not directions:
+                continue
+            for m in directions:
+                del self.counts[c][m]
+            shown = ", ".join(f"'{e}'" for m, e in self.examples[c].items() if is_direction(m))
+            out = directions.get(MONEY_OUT, 0) + directions.get(NO_MONEY, 0)
+            lines.append({"what": f"money in and out in '{self.marks_header}'",
+                          "decided": f"{directions.get(MONEY_IN, 0)} row(s) of money received read as positive "
+                                     f"amounts; {out} row(s) of money paid out (or neither) read as negative"
+                                     + (": not a sale, each such row is rejected and listed (never an order, "
+                                        "its payee no customer)" if kind == "order" else ""),
+                          "evidence": f"the column '{self.marks_header}' says the direction of each amount of "
+                                      f"'{self.columns[c]}', such as {shown}"})
+        marked = [c for c in self.columns if self.counts[c]]
         if marked and self.ledger is None:
             raise LedgerUnsettled(self._question(marked, kind))
         for c in marked:

@@ -224,6 +224,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "customer_name": ["customer name", "customer", "client", "full name", "客户名称", "客户姓名", "客户",
                           "billing name", "shipping name", "buyer", "buyer name", "收货人姓名",
                           "收货人", "买家会员名", "买家", "contact name",
+                          # a VAT invoice list (金税 / 增值税发票): the buyer is the customer
+                          "购方名称", "购买方名称", "購方名稱", "購買方名稱", "受票方名称",
                           # Stripe payments: the customer's description (its name; the
                           # Customer ID cus_… stays the customer's id, tag src:cus_…)
                           "customer description"],

@@ -58,6 +58,8 @@ def plain_text(value: object) -> bool:
     text = value.strip()
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
+    # "2,750/-" (Indian: no paise), "△3,000" (the Japanese minus): digits alone too
+    text = money.triangle_minus(money.dash_cents(text))
     return any(ch.isdigit() for ch in text) and all(ch in _PLAIN for ch in text)
 
 

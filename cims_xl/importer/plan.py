@@ -2132,8 +2132,14 @@ class Planner:
             # A payment, credit note or refund line of an accounting export (QuickBooks
             # "Payment -$60.00"): stored, it would count as a negative sale.
             raise ValidationFailed({self.prep.source_of.get("amount", "Amount"): (
-                f"a negative amount ({format(clean['amount'], 'f')}): a payment, credit or refund line, not an "
+                f"a negative amount ({format(clean['amount'], 'f')}): money paid out, a payment, credit or refund line, not an "
                 "order; a refund is imported with the payment it refunds (see Refunds in the README)")})
+        if self.ent.kind == "order" and isinstance(clean.get("quantity"), (int, Decimal)) \
+                and not isinstance(clean["quantity"], bool) and clean["quantity"] < 0:
+            # a line given back (a return, a credit note's line): stored, it would count as a sale
+            raise ValidationFailed({self.prep.source_of.get("quantity", "Quantity"): (
+                f"a negative quantity ({clean['quantity']}): goods returned, not an order; a return is "
+                "imported as a refund of the order it returns (see Refunds in the README)")})
         clean["customer_id"] = customer_id
         if new_customer is not None and self.options.erased and (
                 hit := self.options.erased.match(new_customer[1])) is not None:

@@ -31,8 +31,8 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from . import mapping as mp
-from . import (calendar_evidence, compact_dates, file_language, ledger_marks, parallel, plan, refunds, row_currency,
-               shop_orders, tag_columns)
+from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, parallel, plan, refunds,
+               row_currency, shop_orders, tag_columns)
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
@@ -1275,7 +1275,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 blank_country=blank_country, plain=plain,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
                 yen_columns=yen_cols, float_wholes=wholes,
-                ledger=(money_cols, ledger, marks_at, marked_amounts) if ledger and money_cols else None,
+                ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (ledger or marks_at is not None)
+                else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None)
 
 
@@ -1760,6 +1761,14 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None =
     """Refuse up front when a required field has no column at all; `also`: another
     problem that stops the import, said after it; `scan`: the first pass, whose sample
     values choose the column a suggested --map names (one whose values fit the field)."""
+    if any(f.key == "amount" for f in ent.fields):
+        # an amount before tax beside the amount with tax: the user says which (net_gross)
+        at = next((j for j, c in enumerate(m.columns) if c.target == "amount"), None)
+        asked = net_gross.question([c.header for c in m.columns], at,
+                                   ("override" if m.columns[at].how in ("override", "profile") else m.columns[at].how)
+                                   if at is not None else None, scan.samples if scan is not None else None)
+        if asked is not None:
+            raise ImportRefused(asked + (f" Also: {also.replace(' Nothing was imported.', '')}" if also else ""))
     has = m.has
     missing: list[tuple[str, str]] = []        # (what has no column, the field --map takes)
     if ent.kind == "customer":
@@ -1932,12 +1941,18 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
         kind, key = "name", ("name" if field == "Name" else "customer_name")
     free = [(j, c.header) for j, c in enumerate(m.columns) if c.target is None and c.how == "unmapped"
             and not _names_another_field(c.header)]
+    per_unit = [h for _j, h in free if kind == "money" and net_gross.is_unit_price(h)]
+    if per_unit:
+        # a price per unit is not the amount: 3 mugs at 12.50 are 37.50, never 12.5
+        free = [(j, h) for j, h in free if h not in per_unit]
     samples = scan.samples
     columns = [(h, samples[j] if j < len(samples) else []) for j, h in free]
     fit = header_evidence.fitting_column(kind, key, columns, varied=kind == "name")
     what = {"name": "names", "date": "dates", "datetime": "dates and times", "money": "amounts",
             "decimal": "numbers", "int": "whole numbers", "email": "email addresses",
             "phone": "phone numbers"}.get(kind, f"values of {field}")
+    unit_note = (f"'{per_unit[0]}' is a price per unit, not the amount (a quantity multiplies it): it is not "
+                 "suggested; give the file a column with each line's total. " if per_unit else "")
     if fit is None:
         # columns whose values fit but whose heading names another field ("Tax Amount",
         # "Due Date"): said, with why each was not taken
@@ -1948,14 +1963,14 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
             shown = " and ".join(f"'{h}'" for h, _named in held[:3])
             why = "; ".join(f"'{h}': {named}" for h, named in held[:3] if not named.startswith(field + " "))
             first = held[0][0].replace('"', "'")
-            return None, (f"{shown} hold{'s' if len(held) == 1 else ''} {what}, but the heading names something "
-                          f"else than the {ent.label.lower()}'s own {field} (a tax, a balance or a due date is no "
+            return None, (f"{unit_note}{shown} hold{'s' if len(held) == 1 else ''} {what}, but the heading "
+                          f"names something else than the {ent.label.lower()}'s own {field} (a tax, a balance or a due date is no "
                           f"{field}{'; ' + why if why else ''}), so no column was taken; if one is, say so with "
                           f"--map \"{first}={field}\" ")
-        return None, (f"No column's values look like {what}, so no column is suggested; if one holds "
+        return None, (f"{unit_note}No column's values look like {what}, so no column is suggested; if one holds "
                       f"them, say which with --map \"Column=Field\", e.g. --map \"Column={field}\" ")
     said = f"--map \"{fit.replace(chr(34), chr(39))}={field}\""
-    note = ""
+    note = f" {unit_note.strip()}" if unit_note else ""
     j = next(j for j, h in free if h == fit)
     headers = [c.header for c in m.columns]
     names_nothing = not any(mp.known_header_count(mp.entity_for(k), headers) for k in mp.IMPORT_KINDS)
@@ -2224,6 +2239,11 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
             raise
         _check_mapping(ent, scan.mapping, src, scan=scan)
+        if any(f.key == "amount" for f in ent.fields) and (at := next(
+                (j for j, c in enumerate(scan.mapping.columns) if c.target == "amount"), None)) is not None \
+                and (line := net_gross.taken([c.header for c in scan.mapping.columns], at,
+                                             scan.mapping.columns[at].how)) is not None:
+            scan.inferences.append(line)
         if not kind_asked and not (saved and saved.get("kind")):
             _refuse_other_kind(ent, scan.table.headers, src)
         if no_header:

@@ -1,0 +1,37 @@
+"""A price per unit is never offered as an order's amount: a file with a quantity and a
+unit price but no line total (Unit Price, 单价, 単価, 단가, Einzelpreis, prix unitaire, precio
+unitario) stops naming the unit-price column as a price per unit, and suggests no --map
+that would store 12.50 for three mugs at 12.50."""
+
+from __future__ import annotations
+
+import pytest
+
+from cims_xl.importer.errors import ImportRefused
+from cims_xl.importer.run import import_file
+from cims_xl.services import records
+
+from table_files import write_csv
+
+FILES = {
+    "english": ["Order No", "Customer", "Order Date", "Product", "Qty", "Unit Price"],
+    "chinese": ["订单号", "客户名称", "下单日期", "商品", "数量", "单价"],
+    "japanese": ["注文番号", "顧客名", "注文日", "商品", "数量", "単価"],
+    "korean": ["주문번호", "고객명", "주문일", "상품", "수량", "단가"],
+    "german": ["Bestellnummer", "Kunde", "Bestelldatum", "Artikel", "Menge", "Einzelpreis"],
+    "french": ["N° commande", "Client", "Date de commande", "Article", "Quantité", "Prix unitaire"],
+    "spanish": ["Número de pedido", "Cliente", "Fecha", "Artículo", "Cantidad", "Precio unitario"],
+}
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_a_unit_price_without_a_line_total_is_never_suggested_as_the_amount(admin, tmp_path, name):
+    headers = FILES[name]
+    f = write_csv(tmp_path / "o.csv", [headers, ["1001", "Ann Lee", "2024-03-05", "Mug", "3", "12.50"],
+                                       ["1002", "Bob Ray", "2024-03-06", "Tea", "10", "4.00"]])
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, f, kind="orders")
+    message = str(stop.value)
+    assert f'{headers[5]}=Amount' not in message, message
+    assert f"'{headers[5]}' is a price per unit" in message and "Nothing was imported" in message
+    assert records.list_records(admin, "order") == []
