@@ -719,28 +719,40 @@ class SetRegionEvidence(AssumedRegionEvidence):
         if not self.sample:
             return None
         said, one = self._pointing(encoding)
-        if not one or one == self.region or phonenumbers.country_code_for_region(one) == self.code:
-            return None
+        # the one country the file points to, or the few (up to 3) it points to alike
+        pointed = [r for r in _one_per_plan([one] if one else list(self.examples))
+                   if phonenumbers.country_code_for_region(r) != self.code]
+        if not pointed or (not one and len(pointed) < len(self.examples)):
+            return None         # nowhere, or the region itself among them
         home = self.home + (self.script_cells if "cells in its script" in self.for_ else 0)
-        away = getattr(self, "weights", {}).get(one, 0)
+        weights = getattr(self, "weights", {})
+        away = max(weights.get(r, 0) for r in pointed)
         if away <= home or 2 * away < min(self.looked, LOOKED_AT):
             return None         # the file points to the region too, or only a few rows elsewhere
         header = max(self.sample, key=lambda h: self.national[h])
         sample = self.sample[header]
-        both = [t for t in sample if _valid_there(t, one)]
-        if len(both) < min(MIN_CELLS, len(sample)) or 2 * len(both) <= len(sample):
+        valid = {r: [t for t in sample if _valid_there(t, r)] for r in pointed}
+        pointed = [r for r in pointed if len(valid[r]) >= min(MIN_CELLS, len(sample))
+                   and 2 * len(valid[r]) > len(sample)]
+        if not pointed:
             return None         # not the other country's numbers: each row as before
-        shown = "; ".join(f"'{t}': {_e164(t, self.region)} as {self.region}, {_e164(t, one)} as {one}"
+        both = valid[pointed[0]]
+        if not said:        # the file's writing, weighed by its numbers (_pointing)
+            why = self._script_regions(encoding)[2]
+            said = [f"{why + ', ' if why else ''}numbers that read there"]
+        shown = "; ".join(f"'{t}': {_e164(t, self.region)} as {self.region}, "
+                          + ", ".join(f"{_e164(t, r)} as {r}" for r in pointed)
                           for t in both[:SHOWN_EXAMPLES])
         home_said = (f" (for {self.region}: {', '.join(self.home_examples)})" if self.home_examples else "")
-        checked = self._checked(header)
+        where = " or ".join(pointed)
         raise ImportRefused(
             f"column '{header}': {len(both)} of {len(sample)} phone number(s) without a country code"
-            f"{' checked' if checked < self.national[header] else ''} are valid {self.region} numbers "
-            f"({self.region} is the store's region) and valid {one} numbers too ({shown}), and the file "
-            f"points to {one}: " + "; ".join(said) + home_said + ". Which country's numbers they are "
+            f"{' looked at' if len(sample) < self.national[header] else ''} are valid {self.region} numbers "
+            f"({self.region} is the store's region) and valid {where} numbers too ({shown}), and the file "
+            f"points to {where}: " + "; ".join(said) + home_said + ". Which country's numbers they are "
             f"cannot be told from the numbers. Nothing was imported. Give the file's country with "
-            f"--region {one}, or --region {self.region} to keep reading them as {self.region} numbers, "
+            + " or ".join(f"--region {r}" for r in pointed)
+            + f", or --region {self.region} to keep reading them as {self.region} numbers, "
             "or add a Country column, or write the numbers with + and their country code.")
 
 
