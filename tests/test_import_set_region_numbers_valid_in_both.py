@@ -91,6 +91,10 @@ def test_numbers_valid_in_the_stores_region_and_where_the_file_points_stop_namin
     assert f"'{rows[0][1]}'" in said and "Nothing was imported" in said
     assert f"--region {foreign}" in said and f"--region {store}" in said
     assert as_foreign[0] in said and as_store[0] in said         # both readings shown
+    names = [r[0] for r in rows[1:]]
+    assert not [n for n in names if n in said]                    # never a name, nor letters cut out of one
+    others = "".join(c for r in rows for c in r[1:]) + "".join(rows[0])
+    assert not {ch for n in names for ch in n if not ch.isascii() and ch not in others} & set(said)
     assert _phones(admin) == {}
     with pytest.raises(ImportRefused):
         import_file(admin, src, dry_run=True)
@@ -151,3 +155,33 @@ def test_a_file_pointing_to_the_stores_own_country_is_read_as_before_one_pointin
         import_file(admin, be)
     assert "'Téléphone'" in str(stop.value) and "+32470123456" in str(stop.value)
     assert "Lucas Peeters" not in _phones(admin)
+
+
+def test_chinese_writing_with_numbers_that_read_in_singapore_stops_a_file_of_plain_names_is_read_as_before(
+        admin, tmp_path):
+    set_store_region(admin, "DE")
+    plain = tmp_path / "plain.csv"
+    _write(plain, [["Name", "Phone"], ["Ann Berg", "9123 4567"], ["Ben Roth", "6123 4567"]])
+    import_file(admin, plain)         # nothing in it points anywhere: the store's reading, as before
+    assert _phones(admin) == {"Ann Berg": "+4991234567", "Ben Roth": "+4961234567"}
+    src = tmp_path / "kunden_zh.csv"
+    _write(src, [["Name", "Phone"], ["王芳", "9123 4567"], ["李娜", "6123 4567"], ["张伟", "9876 5432"]])
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, src)
+    said = str(stop.value)
+    assert "--region SG" in said and "--region DE" in said and "+6598765432" in said
+    assert not {"王", "芳", "李", "娜", "张", "伟"} & set(said)     # never a name, nor letters of one
+    import_file(admin, src, region="SG")
+    assert _phones(admin)["张伟"] == "+6598765432" and _phones(admin)["Ann Berg"] == "+4991234567"
+
+
+def test_the_cli_import_stops_with_one_line_and_its_region_option_imports_the_file(run, admin, tmp_path):
+    set_store_region(admin, "CN")
+    src = tmp_path / "고객.csv"
+    _write(src, KOREAN)
+    code, out, err = run("import", str(src))
+    assert code != 0 and "--region KR" in err and "--region CN" in err and "Traceback" not in err
+    assert _phones(admin) == {}
+    code, out, err = run("import", str(src), "--region", "KR")
+    assert code == 0, err
+    assert _phones(admin) == dict(zip(_names(KOREAN), ["+821012345678", "+821023456789", "+821034567890"]))

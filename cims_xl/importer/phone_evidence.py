@@ -16,6 +16,7 @@ do not count).
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections import Counter
 
@@ -566,6 +567,7 @@ class SetRegionEvidence(AssumedRegionEvidence):
         self.refused: Counter[str] = Counter()      # of the checked, no valid number of the region
         self.refused_texts: dict[str, list[str]] = {}
         self.sample: dict[str, list[str]] = {}      # phone header -> numbers read in the region
+        self.valid_n: Counter[str] = Counter()      # phone header -> checked numbers valid in the region
         self.home = 0                               # cells pointing to the region itself
         self.home_examples: list[str] = []
         self.looked = 0                             # rows with a number to read, among those looked at
@@ -639,6 +641,7 @@ class SetRegionEvidence(AssumedRegionEvidence):
                 self.national[header] += 1
                 self.checked_n[header] += 1
                 if _valid_there(text, self.region):
+                    self.valid_n[header] += 1
                     shown = self.sample.setdefault(header, [])
                     if len(shown) < FOREIGN_SAMPLE and text not in shown:
                         shown.append(text)
@@ -661,9 +664,7 @@ class SetRegionEvidence(AssumedRegionEvidence):
         return self.checked_n[header]
 
     def decide(self, encoding: str | None, settled: int = 0) -> dict | None:
-        """None, or raises ImportRefused (see the class)."""
-        from .errors import ImportRefused
-
+        """None, or raises ImportRefused (see the class and `_conflict_stop`)."""
         self._refused_stop(encoding)
         self._conflict_stop(encoding)
         return None
@@ -737,9 +738,11 @@ class SetRegionEvidence(AssumedRegionEvidence):
         if not pointed:
             return None         # not the other country's numbers: each row as before
         both = valid[pointed[0]]
+        # the letters seen are cut out of names: the message names their languages only
+        said = [re.sub(r"^(letters of [^(]*)\([^:]*: ", r"\1(", s) for s in said]
         if not said:        # the file's writing, weighed by its numbers (_pointing)
-            why = self._script_regions(encoding)[2]
-            said = [f"{why + ', ' if why else ''}numbers that read there"]
+            lang = self.language.verdict().language
+            said = [(f"text in {file_language.NAMES[lang]}, " if lang else "") + "numbers that read there"]
         shown = "; ".join(f"'{t}': {_e164(t, self.region)} as {self.region}, "
                           + ", ".join(f"{_e164(t, r)} as {r}" for r in pointed)
                           for t in both[:SHOWN_EXAMPLES])
@@ -747,10 +750,11 @@ class SetRegionEvidence(AssumedRegionEvidence):
         where = " or ".join(pointed)
         raise ImportRefused(
             f"column '{header}': {len(both)} of {len(sample)} phone number(s) without a country code"
-            f"{' looked at' if len(sample) < self.national[header] else ''} are valid {self.region} numbers "
+            f"{f' (looked at, of {self.valid_n[header]} checked)' if len(sample) < self.valid_n[header] else ''}"
+            f" are valid {self.region} numbers "
             f"({self.region} is the store's region) and valid {where} numbers too ({shown}), and the file "
             f"points to {where}: " + "; ".join(said) + home_said + ". Which country's numbers they are "
-            f"cannot be told from the numbers. Nothing was imported. Give the file's country with "
+            "cannot be told from the numbers. Nothing was imported. Give the file's country with "
             + " or ".join(f"--region {r}" for r in pointed)
             + f", or --region {self.region} to keep reading them as {self.region} numbers, "
             "or add a Country column, or write the numbers with + and their country code.")
