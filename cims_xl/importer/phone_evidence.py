@@ -557,7 +557,13 @@ class SetRegionEvidence(AssumedRegionEvidence):
     (cities, addresses, postal codes, letters, encoding: AssumedRegionEvidence) when
     the numbers read there, else the countries the numbers themselves read in, unless
     the file gives evidence for the region itself (its script, cities, mobiles…), which
-    then keeps reading them row by row as before."""
+    then keeps reading them row by row as before.
+
+    Numbers VALID in the region can be another country's too ("010-1234-5678" is a
+    Korean mobile and a Beijing number): when the whole file points to one other country
+    (or a few alike) more than to the region (`_conflict_stop`) and most of its numbers
+    are valid there as well, the import stops the same way, showing both readings,
+    naming `--region XX` and `--region <the store's>`, which keeps the store's reading."""
 
     def __init__(self, *args, address_cols: tuple[int, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
