@@ -16,6 +16,7 @@ do not count).
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections import Counter
 
@@ -446,6 +447,7 @@ class AssumedRegionEvidence:
             said.append(f"numbers that read in {best[0]} more than in {self.region} "
                         f"({support[best[0]]} against {own} of {len(self.numbers)})")
         one = best[0] if len(best) == 1 else None
+        self.weights = total            # country -> the file's evidence for it (SetRegionEvidence)
         taken = sum(self.taken_n.values())
         if one and 2 * total[one] < taken:
             one = None      # a few rows' places: no word on the file as a whole
@@ -555,7 +557,13 @@ class SetRegionEvidence(AssumedRegionEvidence):
     (cities, addresses, postal codes, letters, encoding: AssumedRegionEvidence) when
     the numbers read there, else the countries the numbers themselves read in, unless
     the file gives evidence for the region itself (its script, cities, mobiles…), which
-    then keeps reading them row by row as before."""
+    then keeps reading them row by row as before.
+
+    Numbers VALID in the region can be another country's too ("010-1234-5678" is a
+    Korean mobile and a Beijing number): when the whole file points to one other country
+    (or a few alike) more than to the region (`_conflict_stop`) and most of its numbers
+    are valid there as well, the import stops the same way, showing both readings,
+    naming `--region XX` and `--region <the store's>`, which keeps the store's reading."""
 
     def __init__(self, *args, address_cols: tuple[int, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -564,11 +572,66 @@ class SetRegionEvidence(AssumedRegionEvidence):
         self.checked_n: Counter[str] = Counter()    # of those, checked (past the first, a sample)
         self.refused: Counter[str] = Counter()      # of the checked, no valid number of the region
         self.refused_texts: dict[str, list[str]] = {}
+        self.sample: dict[str, list[str]] = {}      # phone header -> numbers read in the region
+        self.valid_n: Counter[str] = Counter()      # phone header -> checked numbers valid in the region
+        self.home = 0                               # cells pointing to the region itself
+        self.home_examples: list[str] = []
+        self.looked = 0                             # rows with a number to read, among those looked at
+        self.script_cells = 0                       # rows with letters of the region's own script
+
+    def _home(self, example: str) -> None:
+        self.home += 1
+        if len(self.home_examples) < SHOWN_EXAMPLES and example not in self.home_examples:
+            self.home_examples.append(example)
+
+    def _count_home(self, values: list) -> None:
+        """Count the row's cells that point to the region itself: its cities, addresses,
+        postal codes (in its format, few others'), email domains, letters of its own
+        (non-Latin) script, numbers written with its country code."""
+        from ..domain import places
+
+        n = len(values)
+        for c in self.city_cols:
+            v = values[c] if c < n else None
+            if isinstance(v, str) and v.strip() and self.region in places.place_countries(v):
+                self._home(f"city '{v.strip()}'")
+        for c in self.address_cols:
+            v = values[c] if c < n else None
+            if isinstance(v, str) and v.strip() and self.region in address_places(v):
+                self._home(f"address '…{v.strip().rsplit(',', 1)[-1].strip()}'")
+        for c in self.postal_cols if self._postal_format else ():
+            v = values[c] if c < n else None
+            if isinstance(v, int) and not isinstance(v, bool):
+                v = str(v)
+            if isinstance(v, str) and v.strip() and places.fits_postal(v, self.region) \
+                    and len(places.postal_countries(v)) <= places.FEW_FORMATS:
+                self._home(f"postal code '{v.strip()}'")
+        for c in self.email_cols:
+            v = values[c] if c < n else None
+            if isinstance(v, str) and "@" in v and nz.email_region(v) == self.region:
+                self._home(f"email domain '{v.strip().rsplit('@', 1)[-1]}'")
+        for c, _h in self.phone_cols:
+            text = _phone_text(values[c]) if c < n else None
+            lead = text.lstrip("( ") if text else ""
+            if lead[:1] == "+" or lead[:2] == "00":
+                digits = "".join(ch for ch in lead[:6] if ch.isdigit()).removeprefix("00")
+                if digits.startswith(str(self.code)):
+                    self._home(f"'{text}'")
+        if self.script:
+            for v in values:
+                if type(v) is str and not v.isascii() and any(
+                        ord(ch) > 127 and ch.isalpha() and places.script_word(ch) in self.script for ch in v):
+                    self.script_cells += 1
+                    break
 
     def add(self, values: list) -> None:
         n = len(values)
         own = any(i < n and isinstance(values[i], (str, int)) and not nz.is_blank(values[i])
                   for i in self.country_cols)
+        if not own and self.rows < LOOKED_AT:
+            self._count_home(values)
+            if any(c < n and _phone_text(values[c]) is not None for c, _h in self.phone_cols):
+                self.looked += 1
         if not own:
             for c, header in self.phone_cols:
                 text = _phone_text(values[c]) if c < n else None
@@ -583,7 +646,12 @@ class SetRegionEvidence(AssumedRegionEvidence):
                     continue                        # past the first, a sample decides the share
                 self.national[header] += 1
                 self.checked_n[header] += 1
-                if not _valid_there(text, self.region):
+                if _valid_there(text, self.region):
+                    self.valid_n[header] += 1
+                    shown = self.sample.setdefault(header, [])
+                    if len(shown) < FOREIGN_SAMPLE and text not in shown:
+                        shown.append(text)
+                else:
                     self.refused[header] += 1
                     shown = self.refused_texts.setdefault(header, [])
                     if len(shown) < FOREIGN_SAMPLE and text not in shown:
@@ -602,7 +670,13 @@ class SetRegionEvidence(AssumedRegionEvidence):
         return self.checked_n[header]
 
     def decide(self, encoding: str | None, settled: int = 0) -> dict | None:
-        """None, or raises ImportRefused (see the class)."""
+        """None, or raises ImportRefused (see the class and `_conflict_stop`)."""
+        self._refused_stop(encoding)
+        self._conflict_stop(encoding)
+        return None
+
+    def _refused_stop(self, encoding: str | None) -> None:
+        """Raises when most numbers are no valid numbers of the region (see the class)."""
         from .errors import ImportRefused
 
         stops = [h for h in self.national if self.refused[h] >= MIN_CELLS
@@ -637,6 +711,64 @@ class SetRegionEvidence(AssumedRegionEvidence):
             f"region) but valid in {', '.join(named)}{where}. Nothing was imported. "
             f"Give the file's country with {option}, or add a Country column, or write the numbers "
             "with + and their country code.")
+
+    def _conflict_stop(self, encoding: str | None) -> None:
+        """Raises when the numbers are valid in the region AND in the one other country
+        the whole file points to (its letters, headings' language, cities, addresses,
+        postal codes, email domains: `_pointing`), more than to the region itself: a
+        Korean file's "010-1234-5678" is a Beijing number too, a Singapore "9123 4567" a
+        German one. Which reading is meant the numbers cannot tell, so the import stops
+        before writing, naming the column, both readings and the options that settle it.
+        A file pointing to the region or nowhere, or a few foreign places among many
+        rows, changes nothing."""
+        from .errors import ImportRefused
+
+        if not self.sample:
+            return None
+        said, one = self._pointing(encoding)
+        # the one country the file points to, or the few (up to 3) it points to alike
+        pointed = [r for r in _one_per_plan([one] if one else list(self.examples))
+                   if phonenumbers.country_code_for_region(r) != self.code]
+        if not pointed or (not one and len(pointed) < len(self.examples)):
+            return None         # nowhere, or the region itself among them
+        home = self.home + (self.script_cells if "cells in its script" in self.for_ else 0)
+        weights = getattr(self, "weights", {})
+        away = max(weights.get(r, 0) for r in pointed)
+        if away <= home or 2 * away < min(self.looked, LOOKED_AT):
+            return None         # the file points to the region too, or only a few rows elsewhere
+        header = max(self.sample, key=lambda h: self.national[h])
+        sample = self.sample[header]
+        valid = {r: [t for t in sample if _valid_there(t, r)] for r in pointed}
+        pointed = [r for r in pointed if len(valid[r]) >= min(MIN_CELLS, len(sample))
+                   and 2 * len(valid[r]) > len(sample)]
+        if not pointed:
+            return None         # not the other country's numbers: each row as before
+        both = valid[pointed[0]]
+        # the letters seen are cut out of names: the message names their languages only
+        said = [re.sub(r"^(letters of [^(]*)\([^:]*: ", r"\1(", s) for s in said]
+        if not said:        # the file's writing, weighed by its numbers (_pointing)
+            lang = self.language.verdict().language
+            said = [(f"text in {file_language.NAMES[lang]}, " if lang else "") + "numbers that read there"]
+        shown = "; ".join(f"'{t}': {_e164(t, self.region)} as {self.region}, "
+                          + ", ".join(f"{_e164(t, r)} as {r}" for r in pointed)
+                          for t in both[:SHOWN_EXAMPLES])
+        home_said = (f" (for {self.region}: {', '.join(self.home_examples)})" if self.home_examples else "")
+        where = " or ".join(pointed)
+        raise ImportRefused(
+            f"column '{header}': {len(both)} of {len(sample)} phone number(s) without a country code"
+            f"{f' (looked at, of {self.valid_n[header]} checked)' if len(sample) < self.valid_n[header] else ''}"
+            f" are valid {self.region} numbers "
+            f"({self.region} is the store's region) and valid {where} numbers too ({shown}), and the file "
+            f"points to {where}: " + "; ".join(said) + home_said + ". Which country's numbers they are "
+            "cannot be told from the numbers. Nothing was imported. Give the file's country with "
+            + " or ".join(f"--region {r}" for r in pointed)
+            + f", or --region {self.region} to keep reading them as {self.region} numbers, "
+            "or add a Country column, or write the numbers with + and their country code.")
+
+
+def _e164(text: str, region: str) -> str:
+    """`text` read in `region`, as +CC… (for a message showing both readings)."""
+    return phonenumbers.format_number(phonenumbers.parse(text, region), phonenumbers.PhoneNumberFormat.E164)
 
 
 def _one_per_plan(regions: list[str]) -> list[str]:
