@@ -660,7 +660,8 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
             except ValueError:
                 continue                    # the field's validator reports it
         raw[key] = reading.amount
-        if (scale := (context.get("amount_scales") or {}).get(key)) is not None and reading.amount is not None:
+        if ((scale := (context.get("amount_scales") or {}).get(key)) is not None and reading.amount is not None
+                and getattr(value, "scale", None) is None):     # a number format's own unit is applied already
             raw[key] = reading.amount * scale        # "1.2" under "金额(万元)": 12000 (importer.amount_units)
         if (problem := mn.whole_currency_problem(raw[key], reading.currency or stated)) is not None:
             raise ValidationFailed({_header_for(ent, key): problem})

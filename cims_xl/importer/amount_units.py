@@ -262,7 +262,8 @@ class UnitVerdict:
 
 
 def decide(money_columns: list[tuple[str, str]], number_columns: list[str], above: list[tuple[int, Unit]],
-           given_scale: Decimal | None, given_currency: str | None, name: str) -> UnitVerdict:
+           given_scale: Decimal | None, given_currency: str | None, name: str,
+           format_units: dict | None = None) -> UnitVerdict:
     """The scale of each money column ((heading, field) pairs) and the currency stated
     above the header, on the evidence of the headings and the lines above the header;
     `given_scale` (--amount-scale) settles every money column. Raises ImportRefused
@@ -311,6 +312,21 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
     line_scale = next(iter(line_scales)) if len(line_scales) == 1 else None
     for heading, field in money_columns:
         own = header_unit(heading)
+        formats = (format_units or {}).get(heading)
+        if formats:
+            said = own[1].scale if own is not None else line_scale
+            units = ", ".join(f"'{u}' ({scale_text(k)}, {n} cell(s))" for (u, k), n in formats.most_common(3))
+            if len({k for _u, k in formats}) > 1 or (said is not None and said != 1
+                                                     and any(k != said for _u, k in formats)):
+                raise ImportRefused(
+                    f"{name}: column '{heading}' has cells whose number format shows a unit ({units})"
+                    + (f" other than the {scale_text(said)} its heading or a line above the header states"
+                       if said is not None else "") + ". Nothing was imported. Give the cells one format (or "
+                    "none) and say the scale in the heading, or give --amount-scale N for the cells "
+                    "without such a format.")
+            lines.append({"what": f"amount scale of '{heading}' (number format)", "decided": units,
+                          "evidence": "the cells' number format shows the unit: each number times it is stored "
+                                      "(Excel shows 1.2 formatted 0.0\"万元\" as 1.2万元, 12,000 yuan)"})
         if given_scale is not None:
             scale, why = given_scale, "--amount-scale"
         elif own is not None and line_scale is not None and own[1].scale != line_scale:

@@ -247,6 +247,8 @@ class _CurrencyEvidence:
         self.headed_signs = {h: sign for _, h in self.money if (sign := header_sign(h))}
         self.found.update(self.headed.values())
         self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
+        # heading -> (unit, scale) of number formats showing a unit ('0.0"万元"') -> cells
+        self.format_units: dict[str, Counter] = {}
         # the language the file is written in ("¥" is JPY in Japanese): file_language
         self.language: file_language.LanguageVerdict = file_language.LanguageVerdict()
 
@@ -282,6 +284,8 @@ class _CurrencyEvidence:
                 elif not stated and (bare := money.bare_symbol(v)):
                     self._shared(bare, header, v, country)
             elif isinstance(v, money.ShownAmount):
+                if v.scale is not None:          # '0.0"万元"': the format's unit (amount_units)
+                    self.format_units.setdefault(header, Counter())[(v.unit, v.scale)] += 1
                 if code := money.named_currency(v):
                     self.found.add(code)
                 elif not stated and (bare := money.bare_symbol(v)):
@@ -2139,7 +2143,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         units = amount_units.decide(
             [(c.header, c.target) for c in scan.mapping.columns if c.target and kinds.get(c.target) == "money"],
             [c.header for c in scan.mapping.columns if c.target and kinds.get(c.target) in ("int", "decimal")],
-            scan.units_above, amount_scale, currency, f"{path.name}{_sheet_words(src)}")
+            scan.units_above, amount_scale, currency, f"{path.name}{_sheet_words(src)}",
+            scan.named.format_units if scan.named is not None else {})
         scan.inferences.extend(units.lines)
         stated_currency = currency or units.currency      # --currency, else a line above the header
         prefer: tuple[str, ...] = ()
