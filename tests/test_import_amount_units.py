@@ -249,3 +249,18 @@ def test_a_units_row_under_the_header_with_a_scale_is_applied(admin, tmp_path, u
                                        ["A1", "2024-03-05", "Ann", written]])
     import_file(admin, f, kind="orders")
     assert _orders(admin) == {"A1": (Decimal(amount), code)}
+
+
+@pytest.mark.parametrize("value, shown, amount, code", [
+    ("1.2", "1.2万元", "12000", "CNY"), ("1200", "1,200千円", "1200000", "JPY"), ("2", "2억원", "200000000", "KRW"),
+    ("1200000", "1,200K€", "1200000", "EUR"),       # the style divides it for display: the cell holds the amount
+])
+def test_an_ods_number_whose_style_shows_a_unit(admin, tmp_path, value, shown, amount, code):
+    from hostile_files import ods
+
+    cell = _ods_cell(shown, f'office:value-type="float" office:value="{value}" table:style-name="ce1"')
+    rows = [[_ods_cell(h) for h in ("Order No", "Order Date", "Customer", "Amount")],
+            [_ods_cell("A1"), _ods_cell("2024-03-05"), _ods_cell("Ann"), cell]]
+    path = ods(tmp_path / "o.ods", "".join("<table:table-row>" + "".join(r) + "</table:table-row>" for r in rows))
+    import_file(admin, path, kind="orders")
+    assert _orders(admin) == {"A1": (Decimal(amount), code)}
