@@ -264,3 +264,19 @@ def test_an_ods_number_whose_style_shows_a_unit(admin, tmp_path, value, shown, a
     path = ods(tmp_path / "o.ods", "".join("<table:table-row>" + "".join(r) + "</table:table-row>" for r in rows))
     import_file(admin, path, kind="orders")
     assert _orders(admin) == {"A1": (Decimal(amount), code)}
+
+
+def test_a_cell_writing_its_own_wan_under_a_heading_in_wan_is_refused_not_multiplied_twice(admin, tmp_path):
+    f = write_csv(tmp_path / "o.csv", [["订单号", "下单日期", "客户名称", "金额(万元)"],
+                                       ["1", "2024-03-05", "张伟", "1.2万"], ["2", "2024-03-06", "王芳", "3"]])
+    result = import_file(admin, f, kind="orders")
+    assert _orders(admin) == {"2": (Decimal("30000"), "CNY")} and result.rejected == 1
+
+
+@pytest.mark.parametrize("line, written, amount", [("通貨：円", "1,200", "1200"), ("（単位：千円）", "1,200", "1200000")])
+def test_a_currency_without_a_minor_unit_stated_above_the_header_reads_its_grouping(admin, tmp_path, line, written,
+                                                                                   amount):
+    f = write_csv(tmp_path / "o.csv", [["売上明細"], [line], ["注文番号", "顧客名", "注文日", "金額"],
+                                       ["1001", "山田太郎", "2024/03/05", written]])
+    import_file(admin, f, kind="orders")
+    assert _orders(admin) == {"1001": (Decimal(amount), "JPY")}

@@ -662,6 +662,11 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
         raw[key] = reading.amount
         if ((scale := (context.get("amount_scales") or {}).get(key)) is not None and reading.amount is not None
                 and getattr(value, "scale", None) is None):     # a number format's own unit is applied already
+            if isinstance(value, str) and any(m in value for m in mn._MULTIPLIERS):
+                # "1.2万" under "金额(万元)": the cell and the file each state a scale
+                raise ValidationFailed({_header_for(ent, key): (
+                    f"{value.strip()!r} states its own scale, and the file states another for the column "
+                    "(× " + f"{scale.normalize():f}): write the number alone, or give --amount-scale 1")})
             raw[key] = reading.amount * scale        # "1.2" under "金额(万元)": 12000 (importer.amount_units)
         if (problem := mn.whole_currency_problem(raw[key], reading.currency or stated)) is not None:
             raise ValidationFailed({_header_for(ent, key): problem})

@@ -852,6 +852,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
     units_above = [] if no_header else amount_units.lines_above(window, window[i][0])
+    stated = {u.codes for _, u in units_above if u.codes}
+    if currency is None and len(stated) == 1 and len(codes := next(iter(stated))) == 1:
+        currency = codes[0]         # "币种：日元" above the header: as --currency for the numbers' reading
     lenient = {k: v for k, v in overrides.items()
                if any(mp.norm(k) == mp.norm(h) for h in table.headers)}
     mapping = mp.build_mapping(ent, table.headers, lenient, profile_map)
