@@ -47,12 +47,6 @@ _WORD_SCALES: dict[str, Decimal] = {
 }
 # letters that are a scale only beside a currency ("T€", "TEUR"; "Amount (T)" says nothing)
 _ONLY_WITH_CURRENCY = frozenset({"t"})
-# words between the parts: "USD in thousands", "thousands of euros", "en milliers d'euros"
-_FILLER = re.compile(r"^(?:in|of|en|de|d'|d’|em|in der|auf|\s)+|(?:\s|^)(?:in|of|en|de|em)(?=\s|$)",
-                     re.IGNORECASE)
-_LATIN_SPLIT = re.compile(r"^(?P<a>.*?)[\s_]*(?:\b(?:in|of|en|de|em)\b|d['’])?[\s_]*(?P<b>.*)$", re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class Unit:
     scale: Decimal                    # the written number times this is the amount
@@ -111,8 +105,6 @@ def read_unit(text: str) -> Unit | None:
         if not rest:
             return Unit(scale, None, (), word, text.strip())
         if (cur := _currency(rest)) is not None:
-            return Unit(scale, cur[0], cur[1], word, text.strip())
-        if (cur := _currency(t[:at] + "元" if t.endswith("元") and t[:at] else "")) is not None:
             return Unit(scale, cur[0], cur[1], word, text.strip())
         break
     if t in ("分",) or low in _CENT_WORDS:
@@ -358,6 +350,4 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
                       "evidence": f"{why}: each written amount {scale_text(scale)} is stored (1.2 is stored as "
                                   f"{format((Decimal('1.2') * scale).normalize(), 'f')}); give --amount-scale N "
                                   "to say otherwise"})
-    if given_scale is None and scaled_lines and not scales:
-        pass
     return UnitVerdict(scales, code, lines)
