@@ -280,3 +280,12 @@ def test_a_currency_without_a_minor_unit_stated_above_the_header_reads_its_group
                                        ["1001", "山田太郎", "2024/03/05", written]])
     import_file(admin, f, kind="orders")
     assert _orders(admin) == {"1001": (Decimal(amount), "JPY")}
+
+
+@pytest.mark.parametrize("fmt, numbers, amounts", [
+    ('0.0"万"', [1.2], ["12000"]), ('#,##0"억"', [3], ["300000000"]), ('0.00"亿"', [0.5], ["50000000"]),
+])
+def test_a_number_format_showing_a_number_word_alone_multiplies_in_the_stores_currency(admin, tmp_path, fmt,
+                                                                                      numbers, amounts):
+    import_file(admin, _formatted(tmp_path / "o.xlsx", "Amount", numbers, fmt), kind="orders")
+    assert _orders(admin) == {f"A{i}": (Decimal(a), "CNY") for i, a in enumerate(amounts, start=1)}

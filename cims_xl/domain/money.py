@@ -627,6 +627,8 @@ def _read_shown(value: ShownAmount, prefer: tuple[str, ...]) -> MoneyReading:
     amount = Decimal(value)
     if not amount.is_finite():
         raise ValueError(nz._problem("not an amount", str(amount)))
+    if not value.token:             # a format showing a scale alone ('0.0"万"'): no currency
+        return MoneyReading(amount, None, None, False)
     try:
         try:
             code, assumed = currency_of_token(value.token, value.locale_currencies)
@@ -797,6 +799,8 @@ def bare_symbol(value: object) -> tuple[str, tuple[str, ...]] | None:
     number formatted "$#,##0.00" with no locale; else None ("C$ 5", "USD 12", "[$$-409]",
     "12", not an amount). Remembered per shape of the text, as named_currency."""
     if isinstance(value, ShownAmount):
+        if not value.token:
+            return None
         try:
             _code, assumed = currency_of_token(value.token, value.locale_currencies)
         except CurrencyError as exc:

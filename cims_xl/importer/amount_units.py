@@ -31,6 +31,9 @@ _CJK_SCALES: tuple[tuple[str, Decimal], ...] = (
     ("십억", Decimal("1e9")), ("천만", Decimal("1e7")), ("백만", Decimal("1e6")), ("억", Decimal("1e8")),
     ("만", Decimal("1e4")), ("천", Decimal("1e3")),
 )
+# number words a format may show alone ('0.0"万"': 1.2 shown 1.2万 is 12,000): a multiplier
+# whatever the column counts; "分", "K", "M" alone may be points, minutes, kelvin, metres
+NUMBER_WORDS = frozenset(w for w, _ in _CJK_SCALES)
 # a hundredth of the currency: the amount is written in cents (分 = fen, 1/100 yuan)
 _CENT_WORDS = frozenset({"cents", "cent", "¢", "分", "fen", "centimes", "centime", "céntimos", "centimos",
                          "céntimo", "centavos", "centavo", "pence", "paise", "kopeks", "kopeken", "copecks",

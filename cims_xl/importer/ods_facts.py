@@ -201,10 +201,11 @@ def _unit_amount(value: str, number: float, text: str) -> "money.ShownAmount | N
     amount is the number times the unit's scale, in its currency (amount_units), unless
     the style divides the number for display (1200000 shown "1,200K€": the number shown is
     not the cell's, which holds the amount itself)."""
-    from .amount_units import read_unit
+    from .amount_units import NUMBER_WORDS, read_unit
 
     m = _SHOWN_UNIT.match(text)
-    if m is None or (unit := read_unit(m.group("unit"))) is None or not unit.codes or unit.scale == 1:
+    if m is None or (unit := read_unit(m.group("unit"))) is None or unit.scale == 1 or (
+            not unit.codes and unit.scale_word not in NUMBER_WORDS):
         return None
     digits = re.sub(r"[\s\u00a0\u202f']", "", m.group("n")).replace("\u2212", "-")
     readings = set()
@@ -216,7 +217,7 @@ def _unit_amount(value: str, number: float, text: str) -> "money.ShownAmount | N
     divided = not any(abs(r - number) <= max(abs(number) * 1e-9, 0.5 * 10 ** -_decimals(digits)) for r in readings)
     try:
         if divided:                       # shown divided: the cell holds the amount, in the currency shown
-            return money.ShownAmount(value, unit.currency or "", ())
+            return money.ShownAmount(value, unit.currency, ()) if unit.codes else None
         return money.ShownAmount(value, unit.currency or "", (), unit.scale, m.group("unit").strip())
     except ArithmeticError:
         return None
