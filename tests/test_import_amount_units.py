@@ -224,20 +224,23 @@ def test_an_ods_file_with_a_units_line_and_a_scaled_heading(admin, tmp_path):
     assert _orders(admin) == {"1001": (Decimal("1200000"), "JPY")}
 
 
-def test_an_xls_number_format_showing_a_unit_multiplies_the_amount(admin, tmp_path):
+@pytest.mark.parametrize("code, number, amount, currency", [
+    ('#,##0"千円"', 1200.0, "1200000", "JPY"), ('0"万"', 3.0, "30000", "CNY"),
+])
+def test_an_xls_number_format_showing_a_unit_multiplies_the_amount(admin, tmp_path, code, number, amount, currency):
     import struct
 
     from hostile_files import _xl_string, biff, label, xls
 
-    # FORMAT 164 = #,##0"千円"; XF 0 general, XF 1 with format 164; the amount as a NUMBER record
-    fmt = biff(0x041E, struct.pack("<H", 164) + _xl_string('#,##0"千円"', 2))
+    # FORMAT 164 = the unit's format; XF 0 general, XF 1 with format 164; the amount as a NUMBER record
+    fmt = biff(0x041E, struct.pack("<H", 164) + _xl_string(code, 2))
     xf = lambda index: biff(0x00E0, struct.pack("<HHHBBBBIIH", 0, index, 0x0001, 0x20, 0, 0, 0, 0, 0, 0x20C0))  # noqa: E731
     cells = b"".join(label(0, c, h) for c, h in enumerate(["受注番号", "受注日", "顧客名", "金額"]))
     cells += label(1, 0, "J-1") + label(1, 1, "2024-03-05") + label(1, 2, "山田太郎") + \
-        biff(0x0203, struct.pack("<HHHd", 1, 3, 1, 1200.0))
+        biff(0x0203, struct.pack("<HHHd", 1, 3, 1, number))
     path = xls(tmp_path / "o.xls", [("売上", cells)], globals_extra=fmt + xf(0) + xf(164))
     result = import_file(admin, path, kind="orders")
-    assert _orders(admin) == {"J-1": (Decimal("1200000"), "JPY")}
+    assert _orders(admin) == {"J-1": (Decimal(amount), currency)}
     assert _said(result, "amount scale of '金額' (number format)")
 
 

@@ -83,11 +83,10 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
             biff5 = _u16(data, off) == 0x0500
         elif typ in (FORMAT, FORMAT_BIFF5) and length >= 3:
             code = _format_code(data[off + 2:off + length], biff5)
-            shown = ShownFormat.of(code)
-            if shown is not None:
+            if (priced := format_currency(code)) is not None and len(priced) == 4:
+                units[_u16(data, off)] = priced          # '0.0"万"' is a unit, not an id's digits
+            elif (shown := ShownFormat.of(code)) is not None:
                 formats[_u16(data, off)] = shown
-            elif (priced := format_currency(code)) is not None and len(priced) == 4:
-                units[_u16(data, off)] = priced
         elif typ == XF and length >= 4:
             if (unit := units.get(_u16(data, off + 2))) is not None:
                 xf_units[len(xf_formats)] = unit
