@@ -92,7 +92,12 @@ def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
     date, time or text format (letters outside quotes) shows none. The token may still
     be ambiguous ("kr", "$"): the amount reader settles or refuses it like typed text.
     Format syntax: ECMA-376 Part 1, 18.8.31 (numFmts); [$SYMBOL-LCID]: 18.8.30; the
-    LCID is a Windows locale id ([MS-LCID])."""
+    LCID is a Windows locale id ([MS-LCID]).
+
+    A format showing a unit with a scale ('0.0"万元"', '#,##0"千円"', '0.0"万"':
+    importer.amount_units) gives (currency token or "", locale currencies, scale, the
+    unit as shown): the cell's number times the scale is the amount; one that divides
+    the number for display ('#,##0,"K€"') shows the amount itself."""
     for section in _SECTION.findall(code or ""):
         token, lcid = "", None
         for m in _BRACKET.finditer(section):
