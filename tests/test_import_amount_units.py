@@ -292,3 +292,14 @@ def test_a_number_format_showing_a_number_word_alone_multiplies_in_the_stores_cu
                                                                                       numbers, amounts):
     import_file(admin, _formatted(tmp_path / "o.xlsx", "Amount", numbers, fmt), kind="orders")
     assert _orders(admin) == {f"A{i}": (Decimal(a), "CNY") for i, a in enumerate(amounts, start=1)}
+
+
+@pytest.mark.parametrize("heading, written, amount, code", [
+    ("金額（千円）", "1,200", "1200000", "JPY"), ("金額（円）", "1,200", "1200", "JPY"), ("금액(천원)", "2,500", "2500000", "KRW"),
+])
+def test_a_heading_in_a_currency_without_a_minor_unit_reads_its_grouping(admin, tmp_path, heading, written, amount,
+                                                                        code):
+    f = write_csv(tmp_path / "o.csv", [["受注番号", "顧客名", "受注日", heading],
+                                       ["1001", "山田太郎", "2024/03/05", written], ["1002", "鈴木花子", "2024/03/06", "350"]])
+    import_file(admin, f, kind="orders")
+    assert _orders(admin)["1001"] == (Decimal(amount), code)

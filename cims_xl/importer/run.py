@@ -1118,6 +1118,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                     "as a real date"})
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
+    headed = {named.headed.get(h) for _, h in named.money}
+    if currency is None and len(headed) == 1 and None not in headed:
+        # every amount column's heading states one currency ("金額（千円）"): as --currency for
+        # the reading of its numbers (a currency without a minor unit groups "1,200")
+        currency = next(iter(headed))
     settled = _settle_by_language(named, language, evidence, number_cols, currency)
     whole = None
     if currency and named.found <= {currency}:   # --currency for every amount the file does not name
