@@ -1527,6 +1527,10 @@ def _rich_progress(app: App):
 @click.option("--amount-per", type=click.Choice(["order", "line"]),
               help="Orders with several rows (one per item) whose amount is the same on each: order = it "
                    "is the order's total (stored once), line = each row's own amount (each row a line).")
+@click.option("--amount-scale", metavar="N",
+              help="What each written amount is multiplied by when the file states a scale outside the cells "
+                   "(a heading 金额(万元), a line '(USD in thousands)', a number format 0.0\"万元\"): 10000 for 万, "
+                   "1000 for thousands, 0.01 for cents, 1 for the amounts as written.")
 @click.option("--calendar", type=click.Choice(["buddhist", "roc", "gregorian"], case_sensitive=False),
               help="Years of date columns written in another calendar: buddhist = the Thai Buddhist era "
                    "(2569 is 2026), roc = Taiwan's Minguo years (113/03/05 is 2024-03-05, 95/12/31 is "
@@ -1616,7 +1620,7 @@ def import_keywords(options: dict) -> dict:
     keywords = {"sheet": sheet, "mapping": list(options.get("mapping") or ()) or None,
                 "values": list(options.get("values") or ()) or None}
     for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
-                 "encoding", "decimal", "amount_per", "calendar", "no_header", "ledger"):
+                 "encoding", "decimal", "amount_per", "amount_scale", "calendar", "no_header", "ledger"):
         if name in options:
             keywords[name] = options[name]
     return keywords

@@ -638,6 +638,8 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
     raw: dict[str, Any] = {key: (None if isinstance(v, float) and v != v else v)   # NaN, numpy floats too
                            for k, v in data.items() if (key := by_header.get(k)) is not None}
     context = _with_row_region(raw, context)
+    if context and context.get("amount_scales"):
+        _scale_numbers(raw, context["amount_scales"])
     counted: list[tuple[Counter, object]] = []     # guessed or defaulted currencies, told once valid
     if _MONEY_KEYS.get(ent.kind):
         counted = _currency_from_amounts(ent, raw, context or {})
@@ -680,6 +682,19 @@ _MONEY_KEYS: dict[str, tuple[str, ...]] = {
     for kind, e in ENTITIES.items() if any(f.key == "currency" for f in e.fields)}
 
 
+def _scale_numbers(raw: dict, scales: dict) -> None:
+    """Number cells of the amount fields a file states a scale for (context
+    "amount_scales": field -> Decimal, importer.amount_units) times that scale, exactly;
+    text amounts are scaled once read (_currency_from_amounts)."""
+    for key, scale in scales.items():
+        value = raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or isinstance(value, mn.ShownAmount):
+            continue
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if number.is_finite():
+            raw[key] = number * scale
+
+
 def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[Counter, object]]:
     """Read the currency written with each amount of `raw` into raw["currency"]. Returns
     the (counter, key) pairs to count once the record is valid: a symbol read by guess
@@ -706,7 +721,15 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
             except ValueError:
                 continue                    # the field's validator reports it
         raw[key] = reading.amount
-        if (problem := mn.whole_currency_problem(reading.amount, reading.currency or stated)) is not None:
+        if ((scale := (context.get("amount_scales") or {}).get(key)) is not None and reading.amount is not None
+                and getattr(value, "scale", None) is None):     # a number format's own unit is applied already
+            if isinstance(value, str) and any(m in value for m in mn._MULTIPLIERS):
+                # "1.2万" under "金额(万元)": the cell and the file each state a scale
+                raise ValidationFailed({_header_for(ent, key): (
+                    f"{value.strip()!r} states its own scale, and the file states another for the column "
+                    "(× " + f"{scale.normalize():f}): write the number alone, or give --amount-scale 1")})
+            raw[key] = reading.amount * scale        # "1.2" under "金额(万元)": 12000 (importer.amount_units)
+        if (problem := mn.whole_currency_problem(raw[key], reading.currency or stated)) is not None:
             raise ValidationFailed({_header_for(ent, key): problem})
         if reading.currency is None:
             continue

@@ -596,16 +596,27 @@ class ShownAmount(Decimal):
     currencies_of_lcid). Arithmetic gives plain Decimals; read_money reads the
     currency as if the token were written with the number."""
 
-    __slots__ = ("token", "locale_currencies")
+    __slots__ = ("token", "locale_currencies", "scale", "unit")
 
-    def __new__(cls, value: object, token: str, locale_currencies: Iterable[str] = ()):
-        self = super().__new__(cls, shown_number(value))
+    def __new__(cls, value: object, token: str, locale_currencies: Iterable[str] = (),
+                scale: Decimal | None = None, unit: str = ""):
+        # `scale`: the format shows the number in a unit ('0.0"万元"': 1.2 is 12,000 yuan),
+        # so the amount is the cell's number times it, exactly (importer.amount_units);
+        # `unit` is the unit as the format writes it. A value given with a scale is the
+        # cell's number (a unit starting with NUL: the amount, already multiplied; pickling).
+        number = shown_number(value)
+        if scale is not None and not unit.startswith("\0"):
+            number = Decimal(number) * scale
+        self = super().__new__(cls, number)
         self.token = token
         self.locale_currencies = tuple(locale_currencies)
+        self.scale = scale
+        self.unit = unit.lstrip("\0")
         return self
 
     def __reduce__(self):       # pickled to the import worker process with its currency
-        return (ShownAmount, (str(self), self.token, self.locale_currencies))
+        return (ShownAmount, (str(self), self.token, self.locale_currencies, self.scale,
+                              "\0" + self.unit if self.scale is not None else self.unit))
 
 
 def _read_shown(value: ShownAmount, prefer: tuple[str, ...]) -> MoneyReading:
@@ -616,6 +627,8 @@ def _read_shown(value: ShownAmount, prefer: tuple[str, ...]) -> MoneyReading:
     amount = Decimal(value)
     if not amount.is_finite():
         raise ValueError(nz._problem("not an amount", str(amount)))
+    if not value.token:             # a format showing a scale alone ('0.0"万"'): no currency
+        return MoneyReading(amount, None, None, False)
     try:
         try:
             code, assumed = currency_of_token(value.token, value.locale_currencies)
@@ -786,6 +799,8 @@ def bare_symbol(value: object) -> tuple[str, tuple[str, ...]] | None:
     number formatted "$#,##0.00" with no locale; else None ("C$ 5", "USD 12", "[$$-409]",
     "12", not an amount). Remembered per shape of the text, as named_currency."""
     if isinstance(value, ShownAmount):
+        if not value.token:
+            return None
         try:
             _code, assumed = currency_of_token(value.token, value.locale_currencies)
         except CurrencyError as exc:

@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..domain import money
+from .amount_units import NUMBER_WORDS, read_unit
 from .cells import ShownText, error_cell
 
 FACTS_LIMIT = 64 * 1024 * 1024
@@ -91,7 +92,12 @@ def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
     date, time or text format (letters outside quotes) shows none. The token may still
     be ambiguous ("kr", "$"): the amount reader settles or refuses it like typed text.
     Format syntax: ECMA-376 Part 1, 18.8.31 (numFmts); [$SYMBOL-LCID]: 18.8.30; the
-    LCID is a Windows locale id ([MS-LCID])."""
+    LCID is a Windows locale id ([MS-LCID]).
+
+    A format showing a unit with a scale ('0.0"万元"', '#,##0"千円"', '0.0"万"':
+    importer.amount_units) gives (currency token or "", locale currencies, scale, the
+    unit as shown): the cell's number times the scale is the amount; one that divides
+    the number for display ('#,##0,"K€"') shows the amount itself."""
     for section in _SECTION.findall(code or ""):
         token, lcid = "", None
         for m in _BRACKET.finditer(section):
@@ -124,6 +130,15 @@ def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
             token = " ".join("".join(literal).split())
         if token and money.names_currency(token):
             return token, money.currencies_of_lcid(lcid) if lcid else ()
+        if token and (unit := read_unit(token)) is not None and unit.scale != 1 and (
+                unit.codes or unit.scale_word in NUMBER_WORDS):
+            # '0.0"万元"', '#,##0"千円"': the number is in 10,000s / 1,000s of the currency,
+            # unless the format itself divides it for display ('#,##0,"K€"': Excel shows
+            # 1200000 as 1,200K€, the cell holds the amount)
+            divided = re.search(r"[0#?],+(?![0#?])", re.sub(r'"[^"]*"', "", rest))
+            if divided:
+                return (unit.currency, money.currencies_of_lcid(lcid) if lcid else ()) if unit.codes else None
+            return unit.currency or "", money.currencies_of_lcid(lcid) if lcid else (), unit.scale, token
     return None
 
 

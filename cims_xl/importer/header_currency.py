@@ -15,6 +15,7 @@ import functools
 import re
 
 from ..domain import money
+from .amount_units import read_unit
 
 # "Amount (EUR)", "Amount [EUR]", "金额（元）", "金额【人民币】"
 _BRACKETED = re.compile(r"^(?P<head>.*?\S)\s*[(\[（【](?P<cur>[^()\[\]（）【】]{1,20})[)\]）】]\s*$")
@@ -49,6 +50,8 @@ def _split(header: str) -> tuple[str, str, tuple[str, ...]] | None:
         if pattern is _CODE and (cur in _WORD_CODES or not money.is_currency_code(cur)):
             continue
         codes = money.currency_candidates(cur)
+        if not codes and pattern is not _CODE and (unit := read_unit(cur)) is not None and unit.codes:
+            cur, codes = unit.currency, unit.codes      # "金额(万元)": yuan, in 10,000s (amount_units)
         if codes:
             return match.group("head").strip(), cur, codes
     return None

@@ -1567,7 +1567,9 @@ def _currency_headed_hit(ent: Entity, table: dict, header: str):
     ("Amount (EUR)", "Sales in EUR": importer.header_currency), else None."""
     from .header_currency import header_currency
 
-    found = header_currency(header)
+    from .amount_units import header_unit
+
+    found = header_currency(header) or header_unit(header)
     if found is None:
         return None
     n = norm(found[0])

@@ -176,6 +176,8 @@ def _cell_fact(el, row: int, facts: CellFacts):
     text = _text(el)
     if not text:
         return None
+    if vtype == "float" and (amount := _unit_amount(el.get(_O + "value") or "", number, text)) is not None:
+        return amount
     if vtype == "percentage":
         return ShownText(text, number) if text.endswith("%") else None
     if text.endswith("%") and _DIGITS.sub("", text):
@@ -189,6 +191,43 @@ def _cell_fact(el, row: int, facts: CellFacts):
     if text == plain or digits.lstrip("0") != plain.lstrip("0"):
         return None              # shown as itself, or not its digits (1.2E+10, a date)
     return ShownText(text, number)
+
+
+_SHOWN_UNIT = re.compile(r"^\s*(?P<n>[-+\u2212]?\d[\d.,'\s\u00a0\u202f]*)\s*(?P<unit>[^\d\s.,][^\d]{0,15}?)\s*$")
+
+
+def _unit_amount(value: str, number: float, text: str) -> "money.ShownAmount | None":
+    """A number whose style shows a unit after it ("1.2万元", "1,200千円", "12.5 T€"): the
+    amount is the number times the unit's scale, in its currency (amount_units), unless
+    the style divides the number for display (1200000 shown "1,200K€": the number shown is
+    not the cell's, which holds the amount itself)."""
+    from .amount_units import NUMBER_WORDS, read_unit
+
+    m = _SHOWN_UNIT.match(text)
+    if m is None or (unit := read_unit(m.group("unit"))) is None or unit.scale == 1 or (
+            not unit.codes and unit.scale_word not in NUMBER_WORDS):
+        return None
+    digits = re.sub(r"[\s\u00a0\u202f']", "", m.group("n")).replace("\u2212", "-")
+    readings = set()
+    for group, mark in ((",", "."), (".", ",")):
+        try:
+            readings.add(float(digits.replace(group, "").replace(mark, ".")))
+        except ValueError:
+            continue
+    divided = not any(abs(r - number) <= max(abs(number) * 1e-9, 0.5 * 10 ** -_decimals(digits)) for r in readings)
+    try:
+        if divided:                       # shown divided: the cell holds the amount, in the currency shown
+            return money.ShownAmount(value, unit.currency, ()) if unit.codes else None
+        return money.ShownAmount(value, unit.currency or "", (), unit.scale, m.group("unit").strip())
+    except ArithmeticError:
+        return None
+
+
+def _decimals(digits: str) -> int:
+    """Decimals shown after the last mark ("1.20" -> 2; "1,200" -> 0 counts as grouping)."""
+    last = max(digits.rfind("."), digits.rfind(","))
+    tail = digits[last + 1:] if last >= 0 else ""
+    return len(tail) if last >= 0 and len(tail) != 3 else 0
 
 
 _NOT_SYMBOL = re.compile(r"[\d\s.,'\u00a0\u202f+\-\u2212()]+")

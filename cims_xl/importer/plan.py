@@ -397,6 +397,8 @@ class Options:
     mixed_shares: frozenset[str] = frozenset()      # ... whose column writes 0.25 beside 50: up to 1 is unreadable
     float_wholes: frozenset[str] = frozenset()      # code/id fields whose column writes 2134 as "2134.0"
     currency: str | None = None           # for rows whose file has no currency of its own
+    # money field -> the factor its written numbers are multiplied by ("金额(万元)": 10000; amount_units)
+    amount_scales: dict = field(default_factory=dict)
     store_currency: str | None = None     # the store's, when there is no --currency
     currencies: tuple[str, ...] = ()      # settle a bare "$" on the file's evidence (run.settle_bare_symbols)
     # (sign, code) when `currency` is only the assumed reading of the sign the file's other
@@ -587,6 +589,7 @@ class RowPreparer:
                         "calendars": dict(options.calendars),
                         "compact_dates": dict(options.compact_dates),
                         "decimal_marks": dict(options.decimal_marks),
+                        "amount_scales": dict(options.amount_scales),
                         # the zone times without one are taken in; values read so ("times", "dates")
                         "tz": options.tz, "zoneless": Counter(),
                         # first/last name column -> cells Name did not hold (kept in Notes)

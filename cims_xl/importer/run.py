@@ -39,6 +39,7 @@ from .ticket_pauses import PendingPauses
 from .user_values import UserValues
 from .values import ValueEvidence, parse_values, value_key
 from .header_currency import header_code, header_sign
+from . import amount_units
 from .plain_amounts import PlainAmounts, PlainVerdict, plain_text
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, mixed_share_fields, subtotal_text
@@ -187,6 +188,8 @@ class Scan:
     samples: list[list[str]] = field(default_factory=list)   # per table column
     inferences: list[dict] = field(default_factory=list)
     decimal_marks: dict[str, str] = field(default_factory=dict)
+    # lines above the header stating the amounts' unit ("单位：万元", "(USD in thousands)"): amount_units
+    units_above: list = field(default_factory=list)
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields written as fractions of 1
     mixed_shares: frozenset[str] = frozenset()      # ... written both ways: values up to 1 left empty
     footer_rows: list[int] = field(default_factory=list)
@@ -244,6 +247,8 @@ class _CurrencyEvidence:
         self.headed_signs = {h: sign for _, h in self.money if (sign := header_sign(h))}
         self.found.update(self.headed.values())
         self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
+        # heading -> (unit, scale) of number formats showing a unit ('0.0"万元"') -> cells
+        self.format_units: dict[str, Counter] = {}
         # the language the file is written in ("¥" is JPY in Japanese): file_language
         self.language: file_language.LanguageVerdict = file_language.LanguageVerdict()
 
@@ -279,6 +284,8 @@ class _CurrencyEvidence:
                 elif not stated and (bare := money.bare_symbol(v)):
                     self._shared(bare, header, v, country)
             elif isinstance(v, money.ShownAmount):
+                if v.scale is not None:          # '0.0"万元"': the format's unit (amount_units)
+                    self.format_units.setdefault(header, Counter())[(v.unit, v.scale)] += 1
                 if code := money.named_currency(v):
                     self.found.add(code)
                 elif not stated and (bare := money.bare_symbol(v)):
@@ -862,6 +869,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         header_number, header_values = two_rows or units_row(window, i) or window[i]
         _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
+    units_above = [] if no_header else amount_units.lines_above(window, window[i][0])
+    stated = {u.codes for _, u in units_above if u.codes}
+    if currency is None and len(stated) == 1 and len(codes := next(iter(stated))) == 1:
+        currency = codes[0]         # "币种：日元" above the header: as --currency for the numbers' reading
     lenient = {k: v for k, v in overrides.items()
                if any(mp.norm(k) == mp.norm(h) for h in table.headers)}
     # a date and its time of day in two columns ("Date" + "Time"): one field
@@ -1141,6 +1152,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                     "as a real date"})
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
+    headed = {named.headed.get(h) for _, h in named.money}
+    if currency is None and len(headed) == 1 and None not in headed:
+        # every amount column's heading states one currency ("金額（千円）"): as --currency for
+        # the reading of its numbers (a currency without a minor unit groups "1,200")
+        currency = next(iter(headed))
     settled = _settle_by_language(named, language, evidence, number_cols, currency)
     whole = None
     if currency and named.found <= {currency}:   # --currency for every amount the file does not name
@@ -1277,7 +1293,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 yen_columns=yen_cols, float_wholes=wholes,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (ledger or marks_at is not None)
                 else None,
-                carried=(grouped.col, headings) if headings and grouped is not None else None)
+                carried=(grouped.col, headings) if headings and grouped is not None else None,
+                units_above=units_above)
 
 
 def _marks_by_values(src: RawSheet, table: Table, mapping: mp.Mapping, header_number: int,
@@ -2146,7 +2163,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 encoding: str | None = None, decimal: str | None = None,
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
-                _profile_use: dict | None = None) -> ImportResult:
+                amount_scale=None, _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -2171,6 +2188,9 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     (not given): as the profile says (saved from an import with --no-header), else False.
     ledger: "sales" or "bank", what the credit and debit marks of amounts ("99.90 CR",
     a Dr/Cr column) mean (importer.ledger_marks); without it such a file stops.
+    amount_scale: what each written amount is multiplied by (10000 for 万, 0.01 for
+    cents, 1 for as written), over the scale a heading or a line above the header
+    states (importer.amount_units).
     """
     kind_asked = kind is not None
     ent = mp.entity_for(kind or "customers")
@@ -2210,6 +2230,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         _checked_option(ent, name, value) for name, value in (
             ("date_order", date_order), ("decimal", decimal), ("calendar", calendar),
             ("amount_per", amount_per), ("currency", currency), ("ledger", ledger)))
+    if amount_scale is not None:
+        try:
+            amount_scale = amount_units.check_scale(amount_scale)
+        except ValueError as exc:
+            raise ImportRefused(f"--amount-scale: {exc}") from None
+        if not has_currency(ent):
+            raise ImportRefused(f"--amount-scale applies to orders and opportunities, not {ent.kind} records")
     if region is not None:
         try:
             region = nz.check_region(region)
@@ -2272,13 +2299,21 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "this file's own values decide (see the lines below); the profile keeps them "
                             "for files that cannot"})
         store_currency = _store_currency(session) if has_currency(ent) else None
+        kinds = {f.key: f.kind for f in ent.fields}
+        units = amount_units.decide(
+            [(c.header, c.target) for c in scan.mapping.columns if c.target and kinds.get(c.target) == "money"],
+            [c.header for c in scan.mapping.columns if c.target and kinds.get(c.target) in ("int", "decimal")],
+            scan.units_above, amount_scale, currency, f"{path.name}{_sheet_words(src)}",
+            scan.named.format_units if scan.named is not None else {})
+        scan.inferences.extend(units.lines)
+        stated_currency = currency or units.currency      # --currency, else a line above the header
         prefer: tuple[str, ...] = ()
         if scan.named is not None:
-            prefer, currency_inferences = settle_bare_symbols(scan.named, currency, store_currency)
+            prefer, currency_inferences = settle_bare_symbols(scan.named, stated_currency, store_currency)
             scan.inferences.extend(currency_inferences)
         file_currency = None
         plain = PlainVerdict()
-        if scan.plain is not None and currency is None:
+        if scan.plain is not None and stated_currency is None:
             plain = scan.plain.decide(store_currency, prefer)     # raises where it cannot tell
             file_currency = plain.currency
             scan.inferences.extend(plain.lines)
@@ -2297,7 +2332,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           blank_country=scan.blank_country,
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
                           mixed_shares=scan.mixed_shares, float_wholes=scan.float_wholes,
-                          currency=currency or file_currency,
+                          currency=stated_currency or file_currency, amount_scales=units.scales,
                           store_currency=store_currency, currency_follows=plain.assumed,
                           plain_signs=plain.signs,
                           currencies=prefer, serial_offset=src.serial_offset,

@@ -227,6 +227,7 @@ def units_row(rows: list[tuple[int, list]], i: int) -> tuple[int, list] | None:
     amounts are then in EUR: importer.header_currency); the others are left out. The
     data starts below the units row. None otherwise."""
     from ..domain.money import currency_candidates
+    from .amount_units import read_unit
 
     if i + 1 >= len(rows):
         return None
@@ -242,7 +243,8 @@ def units_row(rows: list[tuple[int, list]], i: int) -> tuple[int, list] | None:
     money = False
     for c, v in filled:
         unit = _UNIT.match(v).group("unit")
-        if currency_candidates(unit):
+        if currency_candidates(unit) or ((said := read_unit(unit)) is not None and said.codes):
+            # "(EUR)", or a currency with a scale: "(万元)", "(USD thousands)" (amount_units)
             values[c] = f"{header_text(top[c])} ({unit})"
             money = True
     return (below_number, values) if money else None

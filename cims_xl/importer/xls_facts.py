@@ -22,7 +22,8 @@ from pathlib import Path
 
 from decimal import Decimal
 
-from .cell_facts import _BUILTIN_FORMATS, HIDDEN_MAX, CellFacts, ShownFormat
+from ..domain import money
+from .cell_facts import _BUILTIN_FORMATS, HIDDEN_MAX, CellFacts, ShownFormat, format_currency
 from .cells import ShownText, error_cell
 from .errors import ImportRefused
 from .xls_limits import _records      # the same record walk check_xls made (it bounded the stream)
@@ -70,6 +71,10 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
     formats: dict[int, ShownFormat] = {i: f for i, code in _BUILTIN_FORMATS.items()
                                        if (f := ShownFormat.of(code)) is not None}
     xf_formats: list[ShownFormat | None] = []    # XF index -> its format's reading, or None
+    # format index -> a unit the format shows ('0.0"万元"': format_currency's (token, locale,
+    # scale, unit)); XF index -> the same: such a number is an amount in that unit (amount_units)
+    units: dict[int, tuple] = {}
+    xf_units: dict[int, tuple] = {}
     sheets: dict[str, int] = {}
     biff5 = date1904 = False
     codec = "cp1252"
@@ -78,10 +83,13 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
             biff5 = _u16(data, off) == 0x0500
         elif typ in (FORMAT, FORMAT_BIFF5) and length >= 3:
             code = _format_code(data[off + 2:off + length], biff5)
-            shown = ShownFormat.of(code)
-            if shown is not None:
+            if (priced := format_currency(code)) is not None and len(priced) == 4:
+                units[_u16(data, off)] = priced          # '0.0"万"' is a unit, not an id's digits
+            elif (shown := ShownFormat.of(code)) is not None:
                 formats[_u16(data, off)] = shown
         elif typ == XF and length >= 4:
+            if (unit := units.get(_u16(data, off + 2))) is not None:
+                xf_units[len(xf_formats)] = unit
             xf_formats.append(formats.get(_u16(data, off + 2)))
         elif typ == CODEPAGE and length >= 2:
             codec = codec_of(_u16(data, off))
@@ -99,6 +107,9 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
     facts = CellFacts(serial_offset=SERIAL_1904 if date1904 else 0)
 
     def show(row: int, col: int, xf: int, value: float) -> None:
+        if (unit := xf_units.get(xf)) is not None:
+            facts.amounts.setdefault(row + 1, {})[col] = money.ShownAmount(repr(value), *unit)
+            return
         fmt = padded.get(xf)
         if fmt is not None:
             text = fmt.show(Decimal(repr(value)))
@@ -113,7 +124,7 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
     first = True
     # The sheet's records in a plain loop (a cell is a record: this runs once per cell);
     # only these types are looked at. check_xls has bounded every record already.
-    wanted = {BOF, EOF, FORMULA, BOOLERR, ROW, COLINFO} | ({NUMBER, RK, MULRK} if padded else set())
+    wanted = {BOF, EOF, FORMULA, BOOLERR, ROW, COLINFO} | ({NUMBER, RK, MULRK} if padded or xf_units else set())
     header = struct.Struct("<HH").unpack_from
     pos, end = start, len(data)
     while pos + 4 <= end:
@@ -156,7 +167,8 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
             first_col, last_col = struct.unpack_from("<HH", data, off)
             if _u16(data, off + 8) & 0x01 and last_col >= first_col:
                 facts.hidden_cols.extend(range(first_col, min(last_col, first_col + MAX_HIDDEN_COLS) + 1))
-    return facts if facts.shown or facts.serial_offset or facts.hidden_rows or facts.hidden_cols else None
+    return (facts if facts.shown or facts.amounts or facts.serial_offset or facts.hidden_rows or facts.hidden_cols
+            else None)
 
 
 MAX_HIDDEN_COLS = 255      # BIFF8 has 256 columns; a COLINFO may cover all of them

@@ -1,0 +1,356 @@
+"""The unit an amount is written in when the file states it outside the cell: a scale
+("in thousands", "万元", "千円", "$000", "T€", "Mio. €", "억원", "cents", "分") and/or a
+currency ("Account currency: EUR", "币种：美元"), in a column's heading ("金额(万元)",
+"Amount (cents)", "Revenue (in millions)"), a line above the header ("单位：万元",
+"(USD in thousands)", "（単位：千円）") or a cell's number format (`0.0"万元"`).
+
+`read_unit` reads such a unit expression as a `Unit`: the factor the written number is
+multiplied by to give the amount (exact Decimal: 10000 for 万, 0.01 for cents) and the
+currency it names (its candidates, as a Currency cell is read: domain.money). A text
+that is anything more than a unit (a title, "Sales by customer, March 2024") is None:
+`preamble_unit` takes a line only when all of it is a unit statement.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..domain import money
+
+# Scale words written with or without a currency, longest first where one begins another.
+# CJK and Korean number words (万 = 10⁴, 亿/億 = 10⁸, 억 = 10⁸, 만 = 10⁴), then words.
+_CJK_SCALES: tuple[tuple[str, Decimal], ...] = (
+    ("十亿", Decimal("1e9")), ("十億", Decimal("1e9")), ("千万", Decimal("1e7")), ("千萬", Decimal("1e7")),
+    ("百万", Decimal("1e6")), ("百萬", Decimal("1e6")), ("十万", Decimal("1e5")), ("十萬", Decimal("1e5")),
+    ("亿", Decimal("1e8")), ("億", Decimal("1e8")), ("万", Decimal("1e4")), ("萬", Decimal("1e4")),
+    ("千", Decimal("1e3")),
+    ("십억", Decimal("1e9")), ("천만", Decimal("1e7")), ("백만", Decimal("1e6")), ("억", Decimal("1e8")),
+    ("만", Decimal("1e4")), ("천", Decimal("1e3")),
+)
+# number words a format may show alone ('0.0"万"': 1.2 shown 1.2万 is 12,000): a multiplier
+# whatever the column counts; "分", "K", "M" alone may be points, minutes, kelvin, metres
+NUMBER_WORDS = frozenset(w for w, _ in _CJK_SCALES)
+# a hundredth of the currency: the amount is written in cents (分 = fen, 1/100 yuan)
+_CENT_WORDS = frozenset({"cents", "cent", "¢", "分", "fen", "centimes", "centime", "céntimos", "centimos",
+                         "céntimo", "centavos", "centavo", "pence", "paise", "kopeks", "kopeken", "copecks",
+                         "eurocent", "eurocents", "cts", "ct", "сантимы", "копейки", "копеек", "센트", "セント"})
+_WORD_SCALES: dict[str, Decimal] = {
+    **{w: Decimal("0.01") for w in _CENT_WORDS},
+    **{w: Decimal("1e3") for w in ("thousands", "thousand", "000", "'000", "’000", "000s", "'000s", "k", "tsd",
+                                    "tsd.", "tausend", "milliers", "miles", "mil", "milhares", "migliaia",
+                                    "тыс", "тыс.", "тысячах", "тысяч", "t")},
+    **{w: Decimal("1e6") for w in ("millions", "million", "mn", "mln", "mm", "m", "mio", "mio.", "millionen",
+                                    "millones", "milhões", "milioni", "млн", "млн.", "000,000", "'000,000")},
+    **{w: Decimal("1e9") for w in ("billions", "billion", "bn", "mrd", "mrd.", "milliarden", "milliards",
+                                    "md", "mds", "млрд", "млрд.")},
+}
+# letters that are a scale only beside a currency ("T€", "TEUR"; "Amount (T)" says nothing)
+_ONLY_WITH_CURRENCY = frozenset({"t"})
+@dataclass(frozen=True)
+class Unit:
+    scale: Decimal                    # the written number times this is the amount
+    currency: str | None = None       # the currency as written ("元", "USD", "$"), if any
+    codes: tuple[str, ...] = ()       # the currencies it may be
+    scale_word: str = ""              # the scale as written ("万", "thousands", "cents")
+    written: str = ""                 # the whole unit as written
+
+    @property
+    def code(self) -> str | None:
+        return self.codes[0] if len(self.codes) == 1 else None
+
+    def describe(self) -> str:
+        return self.written or " ".join(p for p in (self.scale_word, self.currency) if p)
+
+
+def _nfkc(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _currency(text: str) -> tuple[str, tuple[str, ...]] | None:
+    t = text.strip(" .:-_/'’")
+    if not t:
+        return None
+    codes = money.currency_candidates(t)
+    if codes:
+        return t, codes
+    if t.endswith("元") and len(t) > 1 and (codes := money.currency_candidates(t[:-1])):
+        return t, codes                    # "人民币元", "港币元"
+    return None
+
+
+@functools.lru_cache(maxsize=512)
+def read_unit(text: str) -> Unit | None:
+    """The unit a text states, when all of it is a unit ("万元", "USD in thousands",
+    "$000", "T€", "in millions", "cents", "EUR"), else None."""
+    if not isinstance(text, str):
+        return None
+    t = _nfkc(text).strip()
+    t = re.sub(r"^[(\[（【]\s*(.*?)\s*[)\]）】]$", r"\1", t)
+    if not t or len(t) > 40:
+        return None
+    t = re.sub(r"^(?:in|en|em|auf)\s+", "", t, flags=re.IGNORECASE)     # "in millions", "en milliers d'euros"
+    if (cur := _currency(t)) is not None:
+        return Unit(Decimal(1), cur[0], cur[1], "", text.strip())
+    low = t.casefold()
+    if low in _WORD_SCALES and low not in _ONLY_WITH_CURRENCY:
+        return Unit(_WORD_SCALES[low], None, (), t, text.strip())
+    # CJK / Korean: a scale word, then the currency (or nothing): "万元", "百万円", "억원",
+    # "人民币万元", "千"
+    for word, scale in _CJK_SCALES:
+        at = t.find(word)
+        if at < 0:
+            continue
+        rest = (t[:at] + t[at + len(word):]).strip()
+        if not rest:
+            return Unit(scale, None, (), word, text.strip())
+        if (cur := _currency(rest)) is not None:
+            return Unit(scale, cur[0], cur[1], word, text.strip())
+        break
+    if t in ("分",) or low in _CENT_WORDS:
+        return Unit(Decimal("0.01"), None, (), t, text.strip())
+    # words: a currency and a scale word in either order, with "in"/"of" between them:
+    # "USD in thousands", "thousands of euros", "EUR thousands", "Mio. €", "$000", "T€", "€k"
+    for scale_first in (False, True):
+        for word, scale in sorted(_WORD_SCALES.items(), key=lambda kv: -len(kv[0])):
+            if scale_first:
+                if not low.startswith(word):
+                    continue
+                rest = t[len(word):]
+                if word[-1].isalpha() and rest[:1].isalpha() and not _attached(word, rest):
+                    continue
+            else:
+                if not low.endswith(word):
+                    continue
+                rest = t[:len(t) - len(word)]
+                if word[0].isalnum() and rest[-1:].isalpha() and not _attached(word, rest):
+                    continue
+            rest = _strip_filler(rest)
+            if not rest:
+                continue
+            if (cur := _currency(rest)) is not None:
+                return Unit(scale, cur[0], cur[1], t[:len(word)] if scale_first else t[len(t) - len(word):],
+                            text.strip())
+    return None
+
+
+def _attached(word: str, rest: str) -> bool:
+    """A one-letter scale written against a currency code or name: "TEUR", "EURk", "USDm"."""
+    return len(word) == 1 and _currency(rest.strip()) is not None and rest.strip()[:3].isupper()
+
+
+def _strip_filler(text: str) -> str:
+    out = text.strip()
+    while True:
+        new = re.sub(r"^(?:in|of|en|de|em)\s+|^d['’]\s*|\s+(?:in|of|en|de|em)$|^[\s.,:]+|[\s.,:]+$", "",
+                     out, flags=re.IGNORECASE)
+        if new == out:
+            return out
+        out = new
+
+
+# A line above the header stating the amounts' unit: a label, then the unit ("单位：万元",
+# "Unit: USD thousands", "Account currency: EUR", "币种：美元", "Amounts in EUR"), or the
+# unit alone in brackets ("(USD in thousands)", "（単位：千円）").
+_LABELS = re.compile(
+    r"^(?:(?:金额|金額|货币|貨幣|数量|計数)?单位|(?:金額)?単位|單位|단위|금액\s*단위|units?|unit of (?:account|measure)"
+    r"|einheit|unité|unidad|unidade|unità"
+    r"|(?:account |report(?:ing)? |base |display )?currency|币种|幣種|幣別|币别|货币|貨幣|通貨|통화|währung|devise|moneda|moeda|valuta"
+    r"|(?:all )?(?:amounts?|figures|values|numbers) (?:are )?(?:in|shown in|stated in|expressed in)"
+    r"|(?:alle )?(?:beträge|angaben|werte|zahlen) in|montants en|montants exprimés en|chiffres en|importes en"
+    r"|cifras en|valores em|in|en|em)\s*[:：]?\s*(?P<unit>.+)$", re.IGNORECASE)
+_CURRENCY_LABEL = re.compile(r"currency|币种|幣種|幣別|币别|货币|貨幣|通貨|통화|währung|devise|moneda|moeda|valuta",
+                             re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=256)
+def preamble_unit(line: str) -> Unit | None:
+    """The unit a whole line above the header states, else None (a title, a date, a
+    note: "2024年3月销售明细", "Sales by customer, March 2024")."""
+    if not isinstance(line, str):
+        return None
+    t = _nfkc(line).strip()
+    if not t or len(t) > 60:
+        return None
+    bracketed = re.fullmatch(r"[(\[（【](.*)[)\]）】]", t)
+    inner = bracketed.group(1).strip() if bracketed else t
+    m = _LABELS.match(inner)
+    if m is not None:
+        unit = read_unit(m.group("unit").strip())
+        if unit is not None:
+            return Unit(unit.scale, unit.currency, unit.codes, unit.scale_word, line.strip())
+    if bracketed:
+        unit = read_unit(inner)
+        if unit is not None and (unit.scale != 1 or unit.codes):
+            return Unit(unit.scale, unit.currency, unit.codes, unit.scale_word, line.strip())
+    return None
+
+
+# "Amount (万元)", "Revenue (in millions)", "Amount ($000)", "Umsatz (T€)", "Sales in thousands"
+_BRACKETED = re.compile(r"^(?P<head>.*?\S)\s*[(\[（【](?P<unit>[^()\[\]（）【】]{1,30})[)\]）】]\s*$")
+_IN = re.compile(r"^(?P<head>.*?\S)\s+in\s+(?P<unit>.{1,30}?)\s*$", re.IGNORECASE)
+_CJK_SUFFIX = re.compile(r"^(?P<head>.*?[^\s(（])(?P<unit>(?:万|萬|千|百万|亿|億)元|千円|百万円|億円|万円|억원|만원|천원|백만원)$")
+
+
+@functools.lru_cache(maxsize=512)
+def header_unit(header: str) -> tuple[str, Unit] | None:
+    """(the heading proper, the unit) when a heading ends by stating a scale (and maybe
+    a currency): ("金额", ×10000 元) for "金额(万元)", ("Amount", ×0.01) for "Amount
+    (cents)". None for one stating no scale (currency alone: header_currency)."""
+    if not isinstance(header, str):
+        return None
+    text = _nfkc(header)
+    for pattern in (_BRACKETED, _IN, _CJK_SUFFIX):
+        m = pattern.match(text)
+        if m is None:
+            continue
+        unit = read_unit(m.group("unit"))
+        if unit is not None and unit.scale != 1:
+            return m.group("head").strip(), unit
+    return None
+
+
+def scale_text(scale: Decimal) -> str:
+    """"× 10,000", "÷ 100"."""
+    if scale >= 1:
+        return f"× {int(scale):,}" if scale == scale.to_integral_value() else f"× {scale.normalize():f}"
+    inverse = 1 / scale
+    return f"÷ {int(inverse):,}" if inverse == inverse.to_integral_value() else f"× {scale.normalize():f}"
+
+
+def check_scale(value: object) -> Decimal:
+    """--amount-scale as a Decimal (10000, 1000, 0.01, 1); ValueError otherwise."""
+    from decimal import InvalidOperation
+
+    text = str(value).strip().replace(",", "").replace("_", "")
+    try:
+        scale = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a number (give 10000 for 万, 1000 for thousands, "
+                         "0.01 for cents, 1 for the amounts as written)") from None
+    if not scale.is_finite() or scale <= 0:
+        raise ValueError(f"{value!r} is not a positive number")
+    return scale
+
+
+def lines_above(window: list[tuple[int, list]], header_number: int) -> list[tuple[int, Unit]]:
+    """(row number, unit) for each line above the header that is a unit statement; a
+    cell of a line counts only when all its text is one (titles are not units)."""
+    out: list[tuple[int, Unit]] = []
+    for number, values in window:
+        if number >= header_number:
+            break
+        for v in values:
+            if isinstance(v, str) and v.strip() and (unit := preamble_unit(v)) is not None:
+                out.append((number, unit))
+    return out
+
+
+@dataclass
+class UnitVerdict:
+    scales: dict[str, Decimal]            # money field -> the factor its written numbers are multiplied by
+    currency: str | None = None           # the currency a line above the header states
+    lines: list[dict] | None = None       # inferences for the summary
+
+
+def decide(money_columns: list[tuple[str, str]], number_columns: list[str], above: list[tuple[int, Unit]],
+           given_scale: Decimal | None, given_currency: str | None, name: str,
+           format_units: dict | None = None) -> UnitVerdict:
+    """The scale of each money column ((heading, field) pairs) and the currency stated
+    above the header, on the evidence of the headings and the lines above the header;
+    `given_scale` (--amount-scale) settles every money column. Raises ImportRefused
+    (before anything is written) where the evidence disagrees or cannot tell: two
+    scales for one column, a scale line with no currency in a file that also has
+    quantities, two currencies stated."""
+    from .errors import ImportRefused
+    from .header_currency import header_code
+
+    lines: list[dict] = []
+    scales: dict[str, Decimal] = {}
+    if not money_columns:
+        return UnitVerdict(scales, None, lines)
+    scaled_lines = [(n, u) for n, u in above if u.scale != 1]
+    line_scales = {u.scale for _, u in scaled_lines}
+    stated = {u.codes for _, u in above if u.codes}
+
+    def shown(found: list[tuple[int, Unit]]) -> str:
+        return ", ".join(f"row {n}: '{u.written}'" for n, u in found[:3])
+
+    if given_scale is None and len(line_scales) > 1:
+        raise ImportRefused(f"{name}: the lines above the header state two scales for the amounts ({shown(scaled_lines)}). "
+                            "Nothing was imported. Give --amount-scale N (the number each written amount is "
+                            "multiplied by: 10000 for 万, 1000 for thousands, 0.01 for cents, 1 for as written).")
+    if given_currency is None and len(stated) > 1:
+        raise ImportRefused(f"{name}: the lines above the header state two currencies "
+                            f"({shown([(n, u) for n, u in above if u.codes])}). Nothing was imported. "
+                            "Give --currency CODE to say which the amounts are in.")
+    code = None
+    if stated and given_currency is None:
+        codes = next(iter(stated))
+        at = next((n, u) for n, u in above if u.codes)
+        if len(codes) > 1:
+            raise ImportRefused(f"{name}: {shown([at])} above the header states '{at[1].currency}', which may be "
+                                f"{', '.join(codes[:6])}{' …' if len(codes) > 6 else ''}. Nothing was imported. "
+                                "Give --currency CODE to say which.")
+        code = codes[0]
+        for heading, _field in money_columns:
+            if (own := header_code(heading)) is not None and own != code:
+                raise ImportRefused(f"{name}: column '{heading}' states {own}, but {shown([at])} above the header "
+                                    f"states {code}. Nothing was imported. Give --currency CODE to say which the "
+                                    "amounts naming none of their own are in.")
+        lines.append({"what": "currency of the amounts", "decided": code,
+                      "evidence": f"stated above the header ({shown([at])}); amounts naming no currency of their own "
+                                  "are in it (give --currency CODE to say otherwise)"})
+    line_scale = next(iter(line_scales)) if len(line_scales) == 1 else None
+    for heading, field in money_columns:
+        own = header_unit(heading)
+        formats = (format_units or {}).get(heading)
+        if formats:
+            said = own[1].scale if own is not None else line_scale
+            units = ", ".join(f"'{u}' ({scale_text(k)}, {n} cell(s))" for (u, k), n in formats.most_common(3))
+            if len({k for _u, k in formats}) > 1 or (said is not None and said != 1
+                                                     and any(k != said for _u, k in formats)):
+                raise ImportRefused(
+                    f"{name}: column '{heading}' has cells whose number format shows a unit ({units})"
+                    + (f" other than the {scale_text(said)} its heading or a line above the header states"
+                       if said is not None else "") + ". Nothing was imported. Give the cells one format (or "
+                    "none) and say the scale in the heading, or give --amount-scale N for the cells "
+                    "without such a format.")
+            lines.append({"what": f"amount scale of '{heading}' (number format)", "decided": units,
+                          "evidence": "the cells' number format shows the unit: each number times it is stored "
+                                      "(Excel shows 1.2 formatted 0.0\"万元\" as 1.2万元, 12,000 yuan)"})
+        if given_scale is not None:
+            scale, why = given_scale, "--amount-scale"
+        elif own is not None and line_scale is not None and own[1].scale != line_scale:
+            raise ImportRefused(
+                f"{name}: column '{heading}' states its amounts are in {own[1].describe()} "
+                f"({scale_text(own[1].scale)}), but {shown(scaled_lines)} above the header states "
+                f"{scale_text(line_scale)}. Nothing was imported. Give --amount-scale N to say which "
+                f"(--amount-scale {own[1].scale.normalize():f} for the heading's, "
+                f"--amount-scale {line_scale.normalize():f} for the line's).")
+        elif own is not None:
+            scale, why = own[1].scale, f"'{heading}': amounts in {own[1].describe()} (the heading)"
+        elif line_scale is not None:
+            unit = scaled_lines[0][1]
+            if not unit.codes and number_columns:
+                raise ImportRefused(
+                    f"{name}: {shown(scaled_lines)} above the header states a scale ({scale_text(line_scale)}) "
+                    f"without a currency, and the file has other number columns "
+                    f"({', '.join(repr(c) for c in number_columns[:4])}) it may be about. Nothing was imported. "
+                    f"Give --amount-scale {line_scale.normalize():f} if '{heading}' is written in it, or "
+                    "--amount-scale 1 if its amounts are as written.")
+            scale, why = line_scale, f"amounts in {unit.scale_word or unit.written} ({shown(scaled_lines)})"
+        else:
+            continue
+        if scale == 1 and given_scale is None:
+            continue
+        scales[field] = scale
+        lines.append({"what": f"amount scale of '{heading}'", "decided": scale_text(scale)
+                      + (" (as written)" if scale == 1 else ""),
+                      "evidence": f"{why}: each written amount {scale_text(scale)} is stored (1.2 is stored as "
+                                  f"{format((Decimal('1.2') * scale).normalize(), 'f')}); give --amount-scale N "
+                                  "to say otherwise"})
+    return UnitVerdict(scales, code, lines)
