@@ -466,6 +466,11 @@ class _DateEvidence:
         self.short_first: list[str] = []   # "95/12/31": a two-digit first part (a year under YMD), a few
         self.short_first_count = 0
         self.short_year_word = 0           # of them written "95年12月31日"
+        self.short_first_high: tuple[int, str] | None = None   # (highest such two-digit year, its value)
+        # "05/03/67", "5 มี.ค. 67": a two-digit year last ({year: a value}); by month name apart
+        self.short_last: dict[int, str] = {}
+        self.short_last_named: dict[int, str] = {}
+        self.short_last_count = 0
         self.named_eras: dict[str, list[str]] = {}   # calendar words -> a few values naming their era
         self.named_count: dict[str, int] = {}
         self.shapes: set[tuple[str, int]] = set()   # (separator, digits of the year) of "a/b/y" values
@@ -473,6 +478,12 @@ class _DateEvidence:
         self.refusal: str | None = None    # why no order is plausible ("23.11.28" would be 2028-11-23)
 
     def add(self, value: object) -> None:
+        if nz.roc_compact(value) is not None:
+            # "1130307" (yyyMMdd): Taiwan's compact Minguo date, never an Excel day of ours
+            self.roc_count += 1
+            if len(self.roc) < 3:
+                self.roc.append(str(value).strip())
+            return
         if isinstance(value, str) and value.strip():
             text = value.strip()
             self.digits.add(text)
@@ -539,6 +550,14 @@ class _DateEvidence:
                 # Taiwanese file a Minguo year (95 = 2006) as well as 1995
                 self.short_first_count += 1
                 self.short_year_word += "年" in short["sep"]
+                year = int(v.strip()[:2])
+                if self.short_first_high is None or year > self.short_first_high[0]:
+                    self.short_first_high = (year, v)
+            if last := nz.short_year_last(v):
+                self.short_last_count += 1
+                kept = self.short_last_named if last[1] else self.short_last
+                if len(kept) < 100:
+                    kept.setdefault(last[0], v)
                 if len(self.short_first) < 3:
                     self.short_first.append(v)
             if nz.roc_year_first(v):
@@ -1435,8 +1454,11 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                 for words, found in ev.named_eras.items()]
         # "95/12/31" read year first (or "95年12月31日"): a Minguo year too, in a Taiwanese file
         short_years = bool(ev.short_year_word or ev.short_first_count and orders.get(target) == "YMD")
+        # "05/03/67" read day or month first, "5 มี.ค. 67": a Buddhist year 2567 too, in a Thai file
+        short_last = dict(ev.short_last if orders.get(target) in ("DMY", "MDY") else {})
+        short_last.update(ev.short_last_named)
         if given:
-            if said or ev.era_count or ev.roc_count or short_years:
+            if said or ev.era_count or ev.roc_count or short_years or short_last:
                 decided[target] = (given, said + [{"what": what, "decided": given, "evidence": "--calendar"}])
             continue
         named_roc = "Minguo (ROC) year" in ev.named_eras
@@ -1477,12 +1499,18 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                            f"{nz.from_calendar(example, 'roc').split()[0]})",
                 "evidence": f"{why}, and the file points to Taiwan ({countries.why('TW')}){two}"}])
             continue
+        thai_here = thai or BUDDHIST in ev.named_eras
+        if short_last and thai_here and not (ev.era_count and not ev.common_count):
+            decided[target] = _thai_short_years(ev, short_last, target, countries, said)
+            continue
+        if short_years and countries.points_to("JP"):
+            decided[target] = _japanese_short_years(ev, countries, said)
+            continue
         if not ev.era_count:
             if said:
                 decided[target] = ("gregorian", said)
             continue
         examples = ", ".join(f"'{v}'" for v in ev.era[:3])
-        thai_here = thai or BUDDHIST in ev.named_eras
         if not ev.common_count and thai_here:
             because = countries.why("TH") or "its dates name the Buddhist era (พ.ศ.)"
             decided[target] = ("buddhist", said + [{
@@ -1500,6 +1528,70 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                 "Give --calendar buddhist (years read as year − 543) or --calendar gregorian "
                 "(years as written).")
     return decided
+
+
+def _thai_short_years(ev: _DateEvidence, years: dict[int, str], target: str, countries,
+                      said: list[dict]) -> tuple[str, list[dict]]:
+    """(calendar, inferences) of a column of a Thai file writing two-digit years last
+    ("05/03/67"): the Buddhist era (25yy − 543, 2024) or the Common Era (19yy/20yy, as
+    parse_date reads them), whichever alone gives every value a plausible day (none after
+    compact_dates.latest_day, none before 1900). ImportRefused naming --calendar when both
+    or neither do, or when the column also writes four-digit Common Era years."""
+    what = f"calendar in '{ev.column}'"
+    last = compact_dates.latest_day(target).year
+    common = {y: (2000 + y if y <= 68 else 1900 + y) for y in years}
+    buddhist = {y: 1957 + y for y in years}
+    late_ce = [y for y, c in common.items() if c > last]
+    late_be = [y for y, b in buddhist.items() if b > last]
+    examples = ", ".join(repr(v) for v in list(years.values())[:3])
+    why = f"the file points to Thailand ({countries.why('TH') or 'Thai dates'})"
+    if late_ce and not late_be and not ev.common_count:
+        y = max(late_ce)
+        return "buddhist", said + [{
+            "what": what,
+            "decided": f"Thai Buddhist era: two-digit years are 25yy − 543 ('{years[y]}' is {buddhist[y]})",
+            "evidence": f"as Common Era years values such as '{years[y]}' would be {common[y]}, after "
+                        f"{compact_dates.ahead_words(target)}; {why}"}]
+    if late_be and not late_ce:
+        y = max(late_be)
+        return "gregorian", said + [{
+            "what": what,
+            "decided": f"two-digit years as 19yy/20yy ('{years[y]}' is {common[y]})",
+            "evidence": f"as Buddhist years values such as '{years[y]}' would be {buddhist[y]}, after "
+                        f"{compact_dates.ahead_words(target)}"}]
+    y = max(years)
+    also = (f"; other values write four-digit years such as {', '.join(repr(v) for v in ev.common[:2])}"
+            if ev.common_count else "")
+    raise ImportRefused(
+        f"column '{ev.column}': dates such as {examples} write the year in two digits and {why}: "
+        f"'{years[y]}' may be Buddhist year {2500 + y} ({buddhist[y]}) or {common[y]}{also}. Nothing was "
+        "imported. Give --calendar buddhist (two-digit years as 25yy − 543) or --calendar gregorian "
+        "(as 19yy/20yy), or write those years in four digits.")
+
+
+def _japanese_short_years(ev: _DateEvidence, countries, said: list[dict]) -> tuple[str, list[dict]]:
+    """(calendar, inferences) of a column of a Japanese file writing two-digit years first
+    ("06/03/05", read year first): Gregorian when some year is past the current Reiwa year
+    (24/03/05 cannot be Reiwa 24); ImportRefused naming --calendar japanese|gregorian when
+    every one of them may be a Reiwa year."""
+    what = f"calendar in '{ev.column}'"
+    reiwa = compact_dates.today().year - 2018
+    high, value = ev.short_first_high or (0, ev.short_first[0])
+    if high > reiwa:
+        return "gregorian", said + [{
+            "what": what, "decided": "Gregorian: two-digit years first as 20yy (or 19yy)",
+            "evidence": f"'{value}' is past the current Reiwa year ({reiwa}), and the file points to "
+                        f"Japan ({countries.why('JP')})"}]
+    examples = ", ".join(repr(v) for v in ev.short_first)
+    try:
+        reiwa_day = nz.parse_date(nz.from_calendar(value, "japanese"), "YMD").isoformat()
+    except ValueError:
+        reiwa_day = "not a date"
+    raise ImportRefused(
+        f"column '{ev.column}': dates such as {examples} start with a two-digit year, and the file points "
+        f"to Japan ({countries.why('JP')}): '{value}' may be {_short_example(value)} or Reiwa {high} "
+        f"({reiwa_day}). Nothing was imported. Give --calendar japanese (Reiwa years, + 2018) or "
+        "--calendar gregorian (two-digit years as 19xx/20xx), or write those dates YYYY-MM-DD.")
 
 
 def _named_example(text: str, order: str | None) -> str:
