@@ -61,11 +61,15 @@ def test_thai_two_digit_years_both_readings_fit_stop_naming_the_calendar_option(
     assert order_dates(admin) == {"T1": dt.date(1981, 3, 28), "T2": dt.date(1982, 3, 29)}
 
 
-def test_calendar_gregorian_reads_thai_two_digit_years_as_written(admin, tmp_path):
+@pytest.mark.parametrize("calendar, stored", [(None, dt.date(1975, 3, 28)), ("gregorian", dt.date(1975, 3, 28))])
+def test_thai_two_digit_years_that_would_be_buddhist_years_ahead_are_read_as_written_and_said(
+        admin, tmp_path, calendar, stored):
     path = write(tmp_path, "csv", [["Order No", "Order Date", "Amount", "Customer"],
-                                   ["T1", "28/03/24", "1000", "สมชาย"], ["T2", "6 มี.ค. 25", "2000", "สมหญิง"]])
-    import_file(admin, path, kind="orders", calendar="gregorian")
-    assert order_dates(admin) == {"T1": dt.date(2024, 3, 28), "T2": dt.date(2025, 3, 6)}
+                                   ["T1", "28/03/75", "1000", "สมชาย"], ["T2", "6 มี.ค. 24", "2000", "สมหญิง"]])
+    result = import_file(admin, path, kind="orders", calendar=calendar)
+    said = [i for i in result.inferences if i["what"] == "calendar in 'Order Date'"]
+    assert said and ("2032" in said[-1]["evidence"] if calendar is None else said[-1]["decided"] == "gregorian")
+    assert order_dates(admin) == {"T1": stored, "T2": dt.date(2024, 3, 6)}
 
 
 @pytest.mark.parametrize("shape", ["csv", "xlsx"])

@@ -553,13 +553,13 @@ class _DateEvidence:
                 year = int(v.strip()[:2])
                 if self.short_first_high is None or year > self.short_first_high[0]:
                     self.short_first_high = (year, v)
+                if len(self.short_first) < 3:
+                    self.short_first.append(v)
             if last := nz.short_year_last(v):
                 self.short_last_count += 1
                 kept = self.short_last_named if last[1] else self.short_last
                 if len(kept) < 100:
                     kept.setdefault(last[0], v)
-                if len(self.short_first) < 3:
-                    self.short_first.append(v)
             if nz.roc_year_first(v):
                 self.roc_count += 1
                 if len(self.roc) < 3:
@@ -1458,7 +1458,8 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
         short_last = dict(ev.short_last if orders.get(target) in ("DMY", "MDY") else {})
         short_last.update(ev.short_last_named)
         if given:
-            if said or ev.era_count or ev.roc_count or short_years or short_last:
+            if said or ev.era_count or ev.roc_count or short_years or (
+                    short_last and given in ("buddhist", "gregorian")):
                 decided[target] = (given, said + [{"what": what, "decided": given, "evidence": "--calendar"}])
             continue
         named_roc = "Minguo (ROC) year" in ev.named_eras
