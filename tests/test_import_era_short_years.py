@@ -103,6 +103,15 @@ def test_a_refused_date_is_quoted_as_written_not_as_rewritten_for_the_calendar(a
     assert order_dates(admin) == {"T2": dt.date(2024, 3, 1)}
 
 
+def test_a_common_era_year_under_calendar_buddhist_is_refused_quoting_the_value_as_written(admin, tmp_path):
+    path = write(tmp_path, "csv", [["Order No", "Customer", "Order Date", "Amount"],
+                                   ["T1", "สมชาย", "5 มี.ค. 2024", "1000"], ["T2", "มานี", "1 มี.ค. 2567", "5"]])
+    result = import_file(admin, path, kind="orders", calendar="buddhist")
+    (reason,) = [o.reason for o in result.outcomes if o.action == "rejected"]
+    assert "'5 มี.ค. 2024'" in reason and "ค.ศ." in reason, reason
+    assert order_dates(admin) == {"T2": dt.date(2024, 3, 1)}
+
+
 @pytest.mark.parametrize("day", ["5 มี.ค. 67", "05 มีนาคม 66"])
 def test_order_add_refuses_a_thai_date_with_a_two_digit_year(run, admin, day):
     code, out, err = run("--format", "json", "customer", "add", "--name", "Acme")

@@ -265,8 +265,13 @@ def _roc_refusal(value, info: ValidationInfo) -> None:
               f"({year} is {year + 1911}): write it 民國{year}年… or in the Common Era (YYYY-MM-DD)")
 
 
-def _in_calendar(day):
+def _in_calendar(day, written=None, moved=None):
     if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        if isinstance(written, str) and isinstance(moved, str) and moved != written:
+            # moved by the column's calendar ("5 มี.ค. 2024" under buddhist is 1481): say it as written
+            _fail(f"{written.strip()[:40]!r} read in the column's calendar is the year {day.year}, outside "
+                  f"{FIRST_YEAR}–{LAST_YEAR}: its year is already a Common Era one (write ค.ศ. or CE beside "
+                  "it) or the calendar given does not fit it")
         hint = (" (it looks like a Hijri or Persian calendar year: cims reads Gregorian dates, and Thai or "
                 "Taiwanese years with --calendar; convert the column to Gregorian dates first)"
                 if day.year in _HIJRI_YEARS else "")
@@ -279,7 +284,8 @@ def _date(value, info):
     moved = _calendar_for(info, _compact_for(info, value))
     if moved is value:
         _roc_refusal(value, info)
-    return _in_calendar(_era_checked(value, _parsed(nz.parse_date, value, moved, info, _order_for(info)), info))
+    return _in_calendar(_era_checked(value, _parsed(nz.parse_date, value, moved, info, _order_for(info)), info),
+                        value, moved)
 
 
 @_guard
@@ -297,7 +303,7 @@ def _datetime(value, info):
         value = moved
     ctx = _ctx(info)
     out = _in_calendar(_parsed(nz.parse_datetime, written, value, info, _order_for(info), ctx.get("tz"),
-                               ctx.get("zoneless")))
+                               ctx.get("zoneless")), written, value if isinstance(value, str) else None)
     return _era_checked(written, out, info)
 
 

@@ -1561,11 +1561,15 @@ def _thai_short_years(ev: _DateEvidence, years: dict[int, str], target: str, cou
             "evidence": f"as Buddhist years values such as '{years[y]}' would be {buddhist[y]}, after "
                         f"{compact_dates.ahead_words(target)}"}]
     y = max(years)
-    also = (f"; other values write four-digit years such as {', '.join(repr(v) for v in ev.common[:2])}"
-            if ev.common_count else "")
+    also = (f"; other values write four-digit Common Era years such as "
+            f"{', '.join(repr(v) for v in ev.common[:2])}" if ev.common_count else "")
+    readings = (f"may be Buddhist year {2500 + y} ({buddhist[y]}) or {common[y]}" if not (late_ce or late_be)
+                else f"is no plausible date as Buddhist year {2500 + y} ({buddhist[y]}) nor as {common[y]}"
+                if late_ce and late_be else
+                f"would be {common[y]} as a Common Era year, so Buddhist year {2500 + y} ({buddhist[y]})")
     raise ImportRefused(
         f"column '{ev.column}': dates such as {examples} write the year in two digits and {why}: "
-        f"'{years[y]}' may be Buddhist year {2500 + y} ({buddhist[y]}) or {common[y]}{also}. Nothing was "
+        f"'{years[y]}' {readings}{also}. Nothing was "
         "imported. Give --calendar buddhist (two-digit years as 25yy − 543) or --calendar gregorian "
         "(as 19yy/20yy), or write those years in four digits.")
 
