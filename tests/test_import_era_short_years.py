@@ -11,7 +11,9 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from cims_xl.domain import normalize as nz
 from cims_xl.importer import compact_dates, import_file
 from cims_xl.importer.errors import ImportRefused
 from test_import_era_dates import order_dates, write
@@ -185,3 +187,48 @@ def test_compact_minguo_dates_in_a_file_pointing_nowhere_stop_naming_calendar_ro
         import_file(admin, path, kind="orders")
     assert "'Order Date'" in str(stop.value) and "--calendar roc" in str(stop.value)
     assert order_dates(admin) == {}
+
+
+@pytest.mark.parametrize("shape", ["csv", "xlsx"])
+def test_a_common_era_date_beside_buddhist_years_does_not_stop_the_column_being_read_buddhist(admin, tmp_path, shape):
+    path = write(tmp_path, shape, [["Order No", "Customer", "Order Date", "Amount"],
+                                   ["T1", "สมชาย", "5 มีนาคม 2567", "1000"], ["T2", "มานี", "6 มี.ค. ค.ศ. 2024", "5"],
+                                   ["T3", "วิชัย", "7 มี.ค. 67", "5"]])
+    import_file(admin, path, kind="orders")
+    assert order_dates(admin) == {"T1": dt.date(2024, 3, 5), "T2": dt.date(2024, 3, 6), "T3": dt.date(2024, 3, 7)}
+
+
+@pytest.mark.parametrize("day", ["5 มี.ค. ค.ศ. 2024", "西暦2024年3月5日", "2024-03-05 CE"])
+def test_order_add_reads_a_date_naming_the_common_era(run, admin, day):
+    code, out, err = run("--format", "json", "customer", "add", "--name", "Acme")
+    code, out, err = run("order", "add", "--customer-id", json.loads(out)["id"], "--order-date", day,
+                         "--amount", "5", "--currency", "THB")
+    assert code == 0, err
+    assert list(order_dates(admin).values()) == [dt.date(2024, 3, 5)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dates(min_value=dt.date(1957, 1, 1), max_value=dt.date(2056, 12, 31)), st.booleans(),
+       st.sampled_from(["{d} {mon} {yy:02d}", "{d:02d}/{m:02d}/{yy:02d}", "{d}-{m}-{yy:02d}"]))
+def test_any_day_written_with_a_short_buddhist_year_reads_back_under_calendar_buddhist(day, wide, shape):
+    from babel import Locale
+
+    mon = Locale.parse("th").months["format"]["wide" if wide else "abbreviated"][day.month]
+    text = shape.format(d=day.day, m=day.month, mon=mon, yy=(day.year + 543) % 100)
+    assert nz.parse_date(nz.from_calendar(text, "buddhist"), "DMY") == day
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dates(min_value=dt.date(1912, 1, 1), max_value=dt.date(2110, 12, 31)), st.booleans())
+def test_any_day_written_as_a_compact_minguo_date_reads_back_under_calendar_roc(day, number):
+    text = f"{day.year - 1911:03d}{day.month:02d}{day.day:02d}"
+    value = int(text) if number and text[0] != "0" else text
+    assert nz.parse_date(nz.from_calendar(value, "roc"), "YMD") == day
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dates(min_value=dt.date(2019, 5, 1), max_value=dt.date(2117, 12, 31)),
+       st.sampled_from(["{y:02d}/{m:02d}/{d:02d}", "{y}.{m}.{d}", "{y:02d}年{m}月{d}日"]))
+def test_any_day_written_with_a_two_digit_reiwa_year_reads_back_under_calendar_japanese(day, shape):
+    text = shape.format(y=day.year - 2018, m=day.month, d=day.day)
+    assert nz.parse_date(nz.from_calendar(text, "japanese"), "YMD") == day

@@ -541,7 +541,7 @@ class _DateEvidence:
                 self.era_count += 1
                 if len(self.era) < 3:
                     self.era.append(v)
-            if common:
+            if common and not nz.ce_marked(v):      # "ค.ศ. 2024" names its era: no evidence against another
                 self.common_count += 1
                 if len(self.common) < 3:
                     self.common.append(v)
