@@ -148,6 +148,26 @@ def test_japanese_two_digit_years_first_within_reiwa_stop_naming_japanese_and_gr
     assert order_dates(admin)["J3"] == dt.date(2006, 3, 5) and order_dates(admin)["J4"] == dt.date(2005, 12, 28)
 
 
+@pytest.mark.parametrize("shape", ["csv", "xlsx"])
+@pytest.mark.parametrize("named", ["令和5年12月28日", "R05/12/28", "R5.12.28"])
+def test_two_digit_years_first_beside_reiwa_dates_of_their_column_are_reiwa_years(admin, tmp_path, shape, named):
+    path = write(tmp_path, shape, [["Order No", "Order Date", "Amount", "Customer"], ["J1", "06/03/05", "1000", "Ann"],
+                                   ["J2", named, "2000", "Bo"], ["J3", "05/12/28", "5", "Cy"]])
+    dry = import_file(admin, path, kind="orders", dry_run=True)
+    said = [i for i in dry.inferences if i["what"] == "calendar in 'Order Date'"]
+    assert said and "Reiwa" in said[-1]["decided"], said
+    import_file(admin, path, kind="orders")
+    assert order_dates(admin) == {"J1": dt.date(2024, 3, 5), "J2": dt.date(2023, 12, 28), "J3": dt.date(2023, 12, 28)}
+
+
+def test_two_digit_years_first_beside_heisei_dates_stop_naming_the_calendar(admin, tmp_path):
+    path = write(tmp_path, "csv", [["Order No", "Order Date", "Amount", "Customer"], ["J1", "06/03/05", "1000", "Ann"],
+                                   ["J2", "H30.12.28", "2000", "Bo"], ["J3", "05/12/28", "5", "Cy"]])
+    with pytest.raises(ImportRefused, match="--calendar japanese"):
+        import_file(admin, path, kind="orders")
+    assert order_dates(admin) == {}
+
+
 def test_japanese_two_digit_years_past_the_reiwa_year_are_gregorian_and_said(admin, tmp_path):
     path = write(tmp_path, "csv", [["受注番号", "受注日", "金額", "顧客名"], ["J1", "24/03/05", "1000", "やまだ"],
                                    ["J2", "06/04/15", "2000", "たなか"], ["J3", "05/12/28", "5", "すずき"]])

@@ -471,6 +471,7 @@ class _DateEvidence:
         self.short_last: dict[int, str] = {}
         self.short_last_named: dict[int, str] = {}
         self.short_last_count = 0
+        self.reiwa_count = 0               # values naming the Reiwa era ("令和6年3月5日", "R06/03/05")
         self.named_eras: dict[str, list[str]] = {}   # calendar words -> a few values naming their era
         self.named_count: dict[str, int] = {}
         self.shapes: set[tuple[str, int]] = set()   # (separator, digits of the year) of "a/b/y" values
@@ -571,6 +572,7 @@ class _DateEvidence:
                     named = None
                 if named is not None:
                     self.named_count[named[1]] = self.named_count.get(named[1], 0) + 1
+                    self.reiwa_count += named[0] >= nz.REIWA_FIRST_DAY and named[1] == "Japanese era"
                     if len(found := self.named_eras.setdefault(named[1], [])) < 3:
                         found.append(v)
         if self.conflict:
@@ -1504,7 +1506,7 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
         if short_last and thai_here and not (ev.era_count and not ev.common_count):
             decided[target] = _thai_short_years(ev, short_last, target, countries, said)
             continue
-        if short_years and countries.points_to("JP"):
+        if short_years and (countries.points_to("JP") or "Japanese era" in ev.named_eras):
             decided[target] = _japanese_short_years(ev, countries, said)
             continue
         if not ev.era_count:
@@ -1586,17 +1588,29 @@ def _japanese_short_years(ev: _DateEvidence, countries, said: list[dict]) -> tup
         return "gregorian", said + [{
             "what": what, "decided": "Gregorian: two-digit years first as 20yy (or 19yy)",
             "evidence": f"'{value}' is past the current Reiwa year ({reiwa}), and the file points to "
-                        f"Japan ({countries.why('JP')})"}]
+                        f"Japan ({countries.why('JP') or 'Japanese era dates'})"}]
+    if ev.reiwa_count and ev.reiwa_count == ev.named_count.get("Japanese era"):
+        # every other date of the column that names its era names Reiwa: these are Reiwa years too
+        return "japanese", said + [{
+            "what": what, "decided": f"Reiwa years: two-digit years first + 2018 ('{value}' is "
+                                     f"{_reiwa_example(value)})",
+            "evidence": f"{ev.reiwa_count} value(s) of the column name the Reiwa era, and every two-digit "
+                        f"year ({', '.join(repr(v) for v in ev.short_first)}) is at most the current Reiwa "
+                        f"year ({reiwa})"}]
     examples = ", ".join(repr(v) for v in ev.short_first)
-    try:
-        reiwa_day = nz.parse_date(nz.from_calendar(value, "japanese"), "YMD").isoformat()
-    except ValueError:
-        reiwa_day = "not a date"
+    reiwa_day = _reiwa_example(value)
     raise ImportRefused(
         f"column '{ev.column}': dates such as {examples} start with a two-digit year, and the file points "
-        f"to Japan ({countries.why('JP')}): '{value}' may be {_short_example(value)} or Reiwa {high} "
+        f"to Japan ({countries.why('JP') or 'Japanese era dates'}): '{value}' may be {_short_example(value)} or Reiwa {high} "
         f"({reiwa_day}). Nothing was imported. Give --calendar japanese (Reiwa years, + 2018) or "
         "--calendar gregorian (two-digit years as 19xx/20xx), or write those dates YYYY-MM-DD.")
+
+
+def _reiwa_example(text: str) -> str:
+    try:
+        return nz.parse_date(nz.from_calendar(text, "japanese"), "YMD").isoformat()
+    except ValueError:
+        return "not a date"
 
 
 def _named_example(text: str, order: str | None) -> str:
