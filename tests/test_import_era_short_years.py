@@ -114,6 +114,14 @@ def test_a_common_era_year_under_calendar_buddhist_is_refused_quoting_the_value_
     assert order_dates(admin) == {"T2": dt.date(2024, 3, 1)}
 
 
+def test_a_thai_two_digit_year_no_buddhist_reading_fits_beside_buddhist_years_stops(admin, tmp_path):
+    path = write(tmp_path, "csv", [["Order No", "Customer", "Order Date", "Amount"],
+                                   ["T1", "สมชาย", "5 มีนาคม 2567", "1000"], ["T2", "วิชัย", "7 มี.ค. 75", "5"]])
+    with pytest.raises(ImportRefused, match="'Order Date'.*'7 มี.ค. 75'.*--calendar buddhist"):
+        import_file(admin, path, kind="orders")
+    assert order_dates(admin) == {}
+
+
 @pytest.mark.parametrize("day", ["5 มี.ค. 67", "05 มีนาคม 66"])
 def test_order_add_refuses_a_thai_date_with_a_two_digit_year(run, admin, day):
     code, out, err = run("--format", "json", "customer", "add", "--name", "Acme")

@@ -1503,7 +1503,9 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                 "evidence": f"{why}, and the file points to Taiwan ({countries.why('TW')}){two}"}])
             continue
         thai_here = thai or BUDDHIST in ev.named_eras
-        if short_last and thai_here and not (ev.era_count and not ev.common_count):
+        era_column = ev.era_count and not ev.common_count     # every four-digit year a Buddhist one
+        latest = compact_dates.latest_day(target).year
+        if short_last and thai_here and (not era_column or any(1957 + y > latest for y in short_last)):
             decided[target] = _thai_short_years(ev, short_last, target, countries, said)
             continue
         if short_years and (countries.points_to("JP") or "Japanese era" in ev.named_eras):
@@ -1555,7 +1557,7 @@ def _thai_short_years(ev: _DateEvidence, years: dict[int, str], target: str, cou
             "decided": f"Thai Buddhist era: two-digit years are 25yy − 543 ('{years[y]}' is {buddhist[y]})",
             "evidence": f"as Common Era years values such as '{years[y]}' would be {common[y]}, after "
                         f"{compact_dates.ahead_words(target)}; {why}"}]
-    if late_be and not late_ce:
+    if late_be and not late_ce and not ev.era_count:
         y = max(late_be)
         return "gregorian", said + [{
             "what": what,
