@@ -2081,6 +2081,8 @@ def roc_compact(value: object) -> str | None:
     except ValueError:
         return None
     return f"{year}/{month:02d}/{day:02d}"
+
+
 _FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
 # "113/03/05", "113.3.5" and "113年3月5日" (as Taiwan writes dates without 民國).
 _MONTH_DAY = r"(?:[-/.]\d{1,2}[-/.]\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?)"
