@@ -187,6 +187,8 @@ def _compact_for(info: ValidationInfo, value):
     "compact_dates": field -> "YMD"/"DMY"/"MDY", decided on the whole column or by
     --date-order): "240305" under YMD is 2024-03-05; any other value as it is."""
     order = (_ctx(info).get("compact_dates") or {}).get(info.field_name)
+    if (_ctx(info).get("calendars") or {}).get(info.field_name) == "roc" and nz.roc_compact(value):
+        return value                     # "1130307": a Minguo date, read by _calendar_for
     if order is None and (far := nz.far_day_number(value)) is not None:
         _fail(f"{str(value).strip()!r} as an Excel day number would be {far.isoformat()}: no date of ours. "
               "A date written as digits (yymmdd, ddmmyy …) cannot be told from its order: write it YYYY-MM-DD")
@@ -236,6 +238,11 @@ def _parsed(parse, value, moved, info: ValidationInfo, *args):
     try:
         return parse(moved, *args)
     except ValueError as exc:
+        if isinstance(value, str) and isinstance(moved, str) and moved != value:
+            # the value as written, not as moved to the Common Era ("31 ก.พ. 2567", not "… 2024")
+            written, rewritten = nz._shown(value), nz._shown(moved)
+            if written and rewritten and rewritten in str(exc):
+                raise ValueError(str(exc).replace(rewritten, written)) from None
         if (isinstance(value, str) and not (_ctx(info).get("calendars") or {}).get(info.field_name)
                 and nz.era_years(value)[0] and not nz.buddhist_marked(value)):
             year = int(next(y for y in re.findall(r"(?<!\d)\d{4}(?!\d)", value) if int(y) in _BUDDHIST_YEARS))
@@ -244,16 +251,27 @@ def _parsed(parse, value, moved, info: ValidationInfo, *args):
         raise
 
 
-def _roc_refusal(value) -> None:
-    """A text starting with a three-digit year ("113/03/05") named as Taiwan's Minguo year."""
+def _roc_refusal(value, info: ValidationInfo) -> None:
+    """A text starting with a three-digit year ("113/03/05") named as Taiwan's Minguo year;
+    a Thai date with a two-digit year ("5 มี.ค. 67": Buddhist 2567 = 2024, or 2067) refused."""
+    if nz.thai_short_year(value) and not (_ctx(info).get("calendars") or {}).get(info.field_name):
+        year = nz.short_year_last(value)[0]
+        _fail(f"{value.strip()[:40]!r} has a two-digit year: Buddhist-era {2500 + year} ({1957 + year}) "
+              f"or {2000 + year if year <= 68 else 1900 + year}; write the year in four digits "
+              f"(25{year:02d} with พ.ศ., or YYYY-MM-DD)")
     if isinstance(value, str) and _ROC_FIRST.match(value):
         year = int(value.strip()[:3])
         _fail(f"{value.strip()[:40]!r} starts with a three-digit year, as Taiwan's Minguo count writes "
               f"({year} is {year + 1911}): write it 民國{year}年… or in the Common Era (YYYY-MM-DD)")
 
 
-def _in_calendar(day):
+def _in_calendar(day, written=None, moved=None):
     if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        if isinstance(written, str) and isinstance(moved, str) and moved != written:
+            # moved by the column's calendar ("5 มี.ค. 2024" under buddhist is 1481): say it as written
+            _fail(f"{written.strip()[:40]!r} read in the column's calendar is the year {day.year}, outside "
+                  f"{FIRST_YEAR}–{LAST_YEAR}: its year is already a Common Era one (write ค.ศ. or CE beside "
+                  "it) or the calendar given does not fit it")
         hint = (" (it looks like a Hijri or Persian calendar year: cims reads Gregorian dates, and Thai or "
                 "Taiwanese years with --calendar; convert the column to Gregorian dates first)"
                 if day.year in _HIJRI_YEARS else "")
@@ -265,8 +283,9 @@ def _in_calendar(day):
 def _date(value, info):
     moved = _calendar_for(info, _compact_for(info, value))
     if moved is value:
-        _roc_refusal(value)
-    return _in_calendar(_era_checked(value, _parsed(nz.parse_date, value, moved, info, _order_for(info)), info))
+        _roc_refusal(value, info)
+    return _in_calendar(_era_checked(value, _parsed(nz.parse_date, value, moved, info, _order_for(info)), info),
+                        value, moved)
 
 
 @_guard
@@ -280,11 +299,11 @@ def _datetime(value, info):
     else:
         moved = _calendar_for(info, _compact_for(info, value))
         if moved is value:
-            _roc_refusal(value)
+            _roc_refusal(value, info)
         value = moved
     ctx = _ctx(info)
     out = _in_calendar(_parsed(nz.parse_datetime, written, value, info, _order_for(info), ctx.get("tz"),
-                               ctx.get("zoneless")))
+                               ctx.get("zoneless")), written, value if isinstance(value, str) else None)
     return _era_checked(written, out, info)
 
 

@@ -1404,6 +1404,8 @@ _YEAR_WORD = re.compile(r"(?<=\d)\s*(?:г\.?|года|год|р\.?|року|рі
 
 def _date_text(raw: str) -> str:
     text = without_format(_nfkc(raw)).strip()
+    if _CE_MARK.search(text):
+        text = " ".join(_CE_MARK.sub(" ", text).split())   # "ค.ศ. 2024", "西暦2024年": years as written
     if _THAI_LETTERS.search(text) or _BE_MARK.search(text):
         text = _thai_date_text(text, raw)
     if not text.isascii() or " r" in text or " R" in text:
@@ -2031,7 +2033,60 @@ def _domain_region(domain: str) -> str | None:
 # four-digit years of 2400–2700 (CE 1857–2157) are taken as such. Taiwan's Minguo (ROC)
 # years (CE - 1911): "113/03/05" is 2024-03-05. Japanese era names ("令和6年3月5日",
 # "R6.3.5") and "民國113年3月5日" name their calendar and are read by parse_date itself.
-CALENDAR_SHIFTS = {"buddhist": -543, "roc": 1911, "gregorian": 0}
+# Japanese two-digit years first ("06/03/05") under "japanese" are Reiwa years (+ 2018).
+CALENDAR_SHIFTS = {"buddhist": -543, "roc": 1911, "japanese": 2018, "gregorian": 0}
+REIWA_FIRST_DAY = _dt.date(2019, 5, 1)
+# The Common Era named in a date: Thai ค.ศ. (คริสต์ศักราช), Japanese 西暦, Chinese 公元/西元,
+# CE/AD. Such a date is read as written whatever calendar the column is in.
+_CE_MARK = re.compile(r"ค\.\s*ศ\.?|คริสต์ศักราช|西暦|公元|西元|"
+                      r"(?<![A-Za-z])(?:C\.\s?E\.|CE|A\.\s?D\.|AD)(?![A-Za-z])")
+# A two-digit year last: "05/03/67", "5-3-67", "5 มี.ค. 67", "5 มีนาคม 67", "5-Mar-67".
+_SHORT_YEAR_LAST = re.compile(r"^\s*\d{1,2}\s*(?:[-/.]\s*\d{1,2}\s*[-/.]|[-\s]+[^\d\s-][^\d]*?[-\s]+)\s*"
+                              r"(?P<y>\d\d)\s*$")
+# Taiwan's compact Minguo dates, yyyMMdd as its systems write them ("1130307", "0991001").
+_ROC_COMPACT = re.compile(r"^\s*(?P<y>[01]\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)\s*$")
+
+
+def ce_marked(text: object) -> bool:
+    """Whether a date text names the Common Era ("5 มี.ค. ค.ศ. 2024", "西暦2024年3月5日", "2024 AD")."""
+    return isinstance(text, str) and bool(_CE_MARK.search(_nfkc(text)))
+
+
+def short_year_last(text: object) -> tuple[int, bool] | None:
+    """(two-digit year, written with a month name) of a date whose year comes last in two
+    digits ("05/03/67": (67, False); "5 มี.ค. 67": (67, True)); None for others (four-digit
+    years, year-first values, a date naming its era)."""
+    if not isinstance(text, str) or _BE_MARK.search(text) or ce_marked(text):
+        return None
+    match = _SHORT_YEAR_LAST.match(_nfkc(text))
+    if match is None:
+        return None
+    named = not re.match(r"^\s*\d{1,2}\s*[-/.]\s*\d", text)
+    return int(match["y"]), named
+
+
+def thai_short_year(text: object) -> bool:
+    """A Thai date with a two-digit year ("5 มี.ค. 67"): Buddhist 2567 (2024) or 2067."""
+    return isinstance(text, str) and bool(_THAI_LETTERS.search(text)) and short_year_last(text) is not None
+
+
+def roc_compact(value: object) -> str | None:
+    """Taiwan's compact Minguo date ("1130307", yyyMMdd; a number cell 1130307) as a
+    Common Era date text ("2024/03/07"); None for other values or no such day."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and value == value and int(value) == value:
+        value = str(int(value))
+    if not isinstance(value, str) or (match := _ROC_COMPACT.match(value)) is None:
+        return None
+    year, month, day = int(match["y"]) + 1911, int(match["m"]), int(match["d"])
+    try:
+        _dt.date(year, month, day)
+    except ValueError:
+        return None
+    return f"{year}/{month:02d}/{day:02d}"
+
+
 _FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
 # "113/03/05", "113.3.5" and "113年3月5日" (as Taiwan writes dates without 民國).
 _MONTH_DAY = r"(?:[-/.]\d{1,2}[-/.]\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?)"
@@ -2109,14 +2164,37 @@ def from_calendar(value: object, calendar: str | None) -> object:
             return value.replace(year=value.year + shift)
         except ValueError:
             raise ValueError(_problem("not a date: 29 February in a year that has none", value)) from None
+    if calendar == "roc" and (compact := roc_compact(value)) is not None:
+        return compact             # "1130307": Minguo 113, 2024-03-07
     if not shift or not isinstance(value, str):
         return value
-    if _BE_MARK.search(value) or era_date_named(value):
+    if _BE_MARK.search(value) or era_date_named(value) or ce_marked(value):
         return value               # names its own era: read by parse_date as it says
     if calendar == "roc":
         match = ROC_YEAR_FIRST.match(value)
         return f"{int(match['y']) + shift}{match['rest']}" if match else value
+    if calendar == "japanese":
+        match = _REIWA_YEAR_FIRST.match(value)
+        if not match:
+            return value
+        moved = f"{int(match['y']) + shift}{match['rest']}"
+        try:
+            early = parse_date(moved, "YMD") < REIWA_FIRST_DAY
+        except ValueError:
+            return moved
+        if early:
+            raise ValueError(_problem("not a date: Reiwa began on 2019-05-01 (Reiwa 1)", value))
+        return moved
+    if calendar == "buddhist" and not _FOUR_DIGIT_YEAR.search(value) and (
+            match := _SHORT_YEAR_LAST.match(_nfkc(value))):
+        # "05/03/67": Buddhist year 2567 written short, 2024
+        text = _nfkc(value)
+        return f"{text[:match.start('y')]}{2500 + int(match['y']) + shift}{text[match.end('y'):]}"
     return _FOUR_DIGIT_YEAR.sub(lambda m: str(int(m.group(1)) + shift), value, count=1)
+
+
+# "06/03/05", "6.3.5", "06年3月5日": a year of one or two digits first (Reiwa 6 under "japanese").
+_REIWA_YEAR_FIRST = re.compile(rf"^\s*(?P<y>\d{{1,2}})(?P<rest>{_MONTH_DAY}(?!\d).*)$", re.S)
 
 
 # Japanese eras (gengō): name, letter, first year in the Common Era, first day. Era

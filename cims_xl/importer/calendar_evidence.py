@@ -10,6 +10,8 @@ text cell of the file (headings included) for such evidence:
   an address under .tw, or a date naming the Minguo count (民國).
 - Thailand: Thai script (฿ included), its currency (THB), its name (Thailand), Bangkok,
   +66, an address under .th.
+- Japan: kana (hiragana, katakana), JPY or 円, its name (Japan, 日本), Tokyo/東京,
+  Osaka/大阪, +81, an address under .jp.
 
 Each country keeps the first few words that name it (not the cells: an address or a
 phone number is personal), for the summary.
@@ -29,11 +31,16 @@ _TAIWAN = re.compile(
 _THAILAND = re.compile(r"[\u0E00-\u0E7F]+|(?<![A-Za-z])THB(?![A-Za-z])|Thailand|Bangkok|\+\s?66|"
                        r"\.th(?![A-Za-z])", re.IGNORECASE)
 _THAI_SCRIPT = re.compile("[\u0E00-\u0E7F]")
-COUNTRIES = {"TW": _TAIWAN, "TH": _THAILAND}
+# Japan: kana (no other language writes it; kanji alone may be Chinese), JPY/円, its name,
+# its bigger cities, +81, an address under .jp.
+_JAPAN = re.compile(r"[\u3041-\u3096\u30A1-\u30FA]+|(?<![A-Za-z])JPY(?![A-Za-z])|円|日本|Japan|東京|大阪|"
+                    r"Tokyo|Osaka|Yokohama|Nagoya|\+\s?81|\.jp(?![A-Za-z])", re.IGNORECASE)
+_KANA = re.compile("[\u3041-\u3096\u30A1-\u30FA]")
+COUNTRIES = {"TW": _TAIWAN, "TH": _THAILAND, "JP": _JAPAN}
 
 
 class CountryWords:
-    """Cells naming Taiwan or Thailand, anywhere in the file (`add` per row)."""
+    """Cells naming Taiwan, Thailand or Japan, anywhere in the file (`add` per row)."""
 
     def __init__(self, headers: list | tuple = ()):
         self.found: dict[str, list[str]] = {}
@@ -49,13 +56,14 @@ class CountryWords:
             self.chars += len(value)
             for code, words in COUNTRIES.items():
                 if len(got := self.found.get(code, ())) < EXAMPLES and (m := words.search(value)):
-                    word = "Thai script" if _THAI_SCRIPT.match(m.group(0)) else m.group(0)[:20]
+                    word = ("Thai script" if _THAI_SCRIPT.match(m.group(0)) else
+                            "kana" if _KANA.match(m.group(0)) else m.group(0)[:20])
                     if word not in got:
                         self.found.setdefault(code, []).append(word)
 
     def given(self, currency: str | None) -> None:
         """--currency TWD or THB: the user's word for the file's country."""
-        code = {"TWD": "TW", "THB": "TH"}.get((currency or "").upper())
+        code = {"TWD": "TW", "THB": "TH", "JPY": "JP"}.get((currency or "").upper())
         if code and currency.upper() not in self.found.get(code, ()):
             self.found.setdefault(code, []).insert(0, f"--currency {currency.upper()}")
 

@@ -473,6 +473,12 @@ class _DateEvidence:
         self.short_first: list[str] = []   # "95/12/31": a two-digit first part (a year under YMD), a few
         self.short_first_count = 0
         self.short_year_word = 0           # of them written "95年12月31日"
+        self.short_first_high: tuple[int, str] | None = None   # (highest such two-digit year, its value)
+        # "05/03/67", "5 มี.ค. 67": a two-digit year last ({year: a value}); by month name apart
+        self.short_last: dict[int, str] = {}
+        self.short_last_named: dict[int, str] = {}
+        self.short_last_count = 0
+        self.reiwa_count = 0               # values naming the Reiwa era ("令和6年3月5日", "R06/03/05")
         self.named_eras: dict[str, list[str]] = {}   # calendar words -> a few values naming their era
         self.named_count: dict[str, int] = {}
         self.shapes: set[tuple[str, int]] = set()   # (separator, digits of the year) of "a/b/y" values
@@ -480,6 +486,12 @@ class _DateEvidence:
         self.refusal: str | None = None    # why no order is plausible ("23.11.28" would be 2028-11-23)
 
     def add(self, value: object) -> None:
+        if nz.roc_compact(value) is not None:
+            # "1130307" (yyyMMdd): Taiwan's compact Minguo date, never an Excel day of ours
+            self.roc_count += 1
+            if len(self.roc) < 3:
+                self.roc.append(str(value).strip())
+            return
         if isinstance(value, str) and value.strip():
             text = value.strip()
             self.digits.add(text)
@@ -537,7 +549,7 @@ class _DateEvidence:
                 self.era_count += 1
                 if len(self.era) < 3:
                     self.era.append(v)
-            if common:
+            if common and not nz.ce_marked(v):      # "ค.ศ. 2024" names its era: no evidence against another
                 self.common_count += 1
                 if len(self.common) < 3:
                     self.common.append(v)
@@ -546,8 +558,16 @@ class _DateEvidence:
                 # Taiwanese file a Minguo year (95 = 2006) as well as 1995
                 self.short_first_count += 1
                 self.short_year_word += "年" in short["sep"]
+                year = int(v.strip()[:2])
+                if self.short_first_high is None or year > self.short_first_high[0]:
+                    self.short_first_high = (year, v)
                 if len(self.short_first) < 3:
                     self.short_first.append(v)
+            if last := nz.short_year_last(v):
+                self.short_last_count += 1
+                kept = self.short_last_named if last[1] else self.short_last
+                if len(kept) < 100:
+                    kept.setdefault(last[0], v)
             if nz.roc_year_first(v):
                 self.roc_count += 1
                 if len(self.roc) < 3:
@@ -559,6 +579,7 @@ class _DateEvidence:
                     named = None
                 if named is not None:
                     self.named_count[named[1]] = self.named_count.get(named[1], 0) + 1
+                    self.reiwa_count += named[0] >= nz.REIWA_FIRST_DAY and named[1] == "Japanese era"
                     if len(found := self.named_eras.setdefault(named[1], [])) < 3:
                         found.append(v)
         if self.conflict:
@@ -1473,8 +1494,12 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                 for words, found in ev.named_eras.items()]
         # "95/12/31" read year first (or "95年12月31日"): a Minguo year too, in a Taiwanese file
         short_years = bool(ev.short_year_word or ev.short_first_count and orders.get(target) == "YMD")
+        # "05/03/67" read day or month first, "5 มี.ค. 67": a Buddhist year 2567 too, in a Thai file
+        short_last = dict(ev.short_last if orders.get(target) in ("DMY", "MDY") else {})
+        short_last.update(ev.short_last_named)
         if given:
-            if said or ev.era_count or ev.roc_count or short_years:
+            if said or ev.era_count or ev.roc_count or short_years or (
+                    short_last and given in ("buddhist", "gregorian")):
                 decided[target] = (given, said + [{"what": what, "decided": given, "evidence": "--calendar"}])
             continue
         named_roc = "Minguo (ROC) year" in ev.named_eras
@@ -1515,12 +1540,20 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                            f"{nz.from_calendar(example, 'roc').split()[0]})",
                 "evidence": f"{why}, and the file points to Taiwan ({countries.why('TW')}){two}"}])
             continue
+        thai_here = thai or BUDDHIST in ev.named_eras
+        era_column = ev.era_count and not ev.common_count     # every four-digit year a Buddhist one
+        latest = compact_dates.latest_day(target).year
+        if short_last and thai_here and (not era_column or any(1957 + y > latest for y in short_last)):
+            decided[target] = _thai_short_years(ev, short_last, target, countries, said)
+            continue
+        if short_years and (countries.points_to("JP") or "Japanese era" in ev.named_eras):
+            decided[target] = _japanese_short_years(ev, countries, said)
+            continue
         if not ev.era_count:
             if said:
                 decided[target] = ("gregorian", said)
             continue
         examples = ", ".join(f"'{v}'" for v in ev.era[:3])
-        thai_here = thai or BUDDHIST in ev.named_eras
         if not ev.common_count and thai_here:
             because = countries.why("TH") or "its dates name the Buddhist era (พ.ศ.)"
             decided[target] = ("buddhist", said + [{
@@ -1538,6 +1571,86 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                 "Give --calendar buddhist (years read as year − 543) or --calendar gregorian "
                 "(years as written).")
     return decided
+
+
+def _thai_short_years(ev: _DateEvidence, years: dict[int, str], target: str, countries,
+                      said: list[dict]) -> tuple[str, list[dict]]:
+    """(calendar, inferences) of a column of a Thai file writing two-digit years last
+    ("05/03/67"): the Buddhist era (25yy − 543, 2024) or the Common Era (19yy/20yy, as
+    parse_date reads them), whichever alone gives every value a plausible day (none after
+    compact_dates.latest_day, none before 1900). ImportRefused naming --calendar when both
+    or neither do, or when the column also writes four-digit Common Era years."""
+    what = f"calendar in '{ev.column}'"
+    last = compact_dates.latest_day(target).year
+    common = {y: (2000 + y if y <= 68 else 1900 + y) for y in years}
+    buddhist = {y: 1957 + y for y in years}
+    late_ce = [y for y, c in common.items() if c > last]
+    late_be = [y for y, b in buddhist.items() if b > last]
+    examples = ", ".join(repr(v) for v in list(years.values())[:3])
+    why = f"the file points to Thailand ({countries.why('TH') or 'Thai dates'})"
+    if late_ce and not late_be and not ev.common_count:
+        y = max(late_ce)
+        return "buddhist", said + [{
+            "what": what,
+            "decided": f"Thai Buddhist era: two-digit years are 25yy − 543 ('{years[y]}' is {buddhist[y]})",
+            "evidence": f"as Common Era years values such as '{years[y]}' would be {common[y]}, after "
+                        f"{compact_dates.ahead_words(target)}; {why}"}]
+    if late_be and not late_ce and not ev.era_count:
+        y = max(late_be)
+        return "gregorian", said + [{
+            "what": what,
+            "decided": f"two-digit years as 19yy/20yy ('{years[y]}' is {common[y]})",
+            "evidence": f"as Buddhist years values such as '{years[y]}' would be {buddhist[y]}, after "
+                        f"{compact_dates.ahead_words(target)}"}]
+    y = max(years)
+    also = (f"; other values write four-digit Common Era years such as "
+            f"{', '.join(repr(v) for v in ev.common[:2])}" if ev.common_count else "")
+    readings = (f"may be Buddhist year {2500 + y} ({buddhist[y]}) or {common[y]}" if not (late_ce or late_be)
+                else f"is no plausible date as Buddhist year {2500 + y} ({buddhist[y]}) nor as {common[y]}"
+                if late_ce and late_be else
+                f"would be {common[y]} as a Common Era year, so Buddhist year {2500 + y} ({buddhist[y]})")
+    raise ImportRefused(
+        f"column '{ev.column}': dates such as {examples} write the year in two digits and {why}: "
+        f"'{years[y]}' {readings}{also}. Nothing was "
+        "imported. Give --calendar buddhist (two-digit years as 25yy − 543) or --calendar gregorian "
+        "(as 19yy/20yy), or write those years in four digits.")
+
+
+def _japanese_short_years(ev: _DateEvidence, countries, said: list[dict]) -> tuple[str, list[dict]]:
+    """(calendar, inferences) of a column of a Japanese file writing two-digit years first
+    ("06/03/05", read year first): Gregorian when some year is past the current Reiwa year
+    (24/03/05 cannot be Reiwa 24); ImportRefused naming --calendar japanese|gregorian when
+    every one of them may be a Reiwa year."""
+    what = f"calendar in '{ev.column}'"
+    reiwa = compact_dates.today().year - 2018
+    high, value = ev.short_first_high or (0, ev.short_first[0])
+    if high > reiwa:
+        return "gregorian", said + [{
+            "what": what, "decided": "Gregorian: two-digit years first as 20yy (or 19yy)",
+            "evidence": f"'{value}' is past the current Reiwa year ({reiwa}), and the file points to "
+                        f"Japan ({countries.why('JP') or 'Japanese era dates'})"}]
+    if ev.reiwa_count and ev.reiwa_count == ev.named_count.get("Japanese era"):
+        # every other date of the column that names its era names Reiwa: these are Reiwa years too
+        return "japanese", said + [{
+            "what": what, "decided": f"Reiwa years: two-digit years first + 2018 ('{value}' is "
+                                     f"{_reiwa_example(value)})",
+            "evidence": f"{ev.reiwa_count} value(s) of the column name the Reiwa era, and every two-digit "
+                        f"year ({', '.join(repr(v) for v in ev.short_first)}) is at most the current Reiwa "
+                        f"year ({reiwa})"}]
+    examples = ", ".join(repr(v) for v in ev.short_first)
+    reiwa_day = _reiwa_example(value)
+    raise ImportRefused(
+        f"column '{ev.column}': dates such as {examples} start with a two-digit year, and the file points "
+        f"to Japan ({countries.why('JP') or 'Japanese era dates'}): '{value}' may be {_short_example(value)} or Reiwa {high} "
+        f"({reiwa_day}). Nothing was imported. Give --calendar japanese (Reiwa years, + 2018) or "
+        "--calendar gregorian (two-digit years as 19xx/20xx), or write those dates YYYY-MM-DD.")
+
+
+def _reiwa_example(text: str) -> str:
+    try:
+        return nz.parse_date(nz.from_calendar(text, "japanese"), "YMD").isoformat()
+    except ValueError:
+        return "not a date"
 
 
 def _named_example(text: str, order: str | None) -> str:
