@@ -750,7 +750,7 @@ LANGUAGES.update({
            "quantity": ["cantitate"], "currency": ["monedă", "valută"], "customer_ref": ["cod client", "id client"]},
     "bg": {"tags": ["етикети", "тагове"], "name": ["име и фамилия", "пълно име", "три имена", "лице за контакт"],
            "customer": ["клиент", "име на клиента", "купувач", "контрагент"],
-           "first_name": ["име"], "middle_name": ["презиме"], "last_name": ["фамилия"],
+           "first_name": ["име"], "last_name": ["фамилия"],
            "company": ["фирма", "компания", "име на фирмата", "наименование на фирмата"],
            "email": ["имейл", "имейл адрес", "електронна поща", "е-поща"],
            "phone": ["телефон", "телефонен номер", "тел."],
@@ -767,7 +767,7 @@ LANGUAGES.update({
     "sr": {"tags": ["ознаке", "тагови", "oznake", "tagovi"],
            "name": ["име и презиме", "контакт особа", "ime i prezime", "kontakt osoba"],
            "customer": ["купац", "клијент", "назив купца", "kupac", "klijent", "naziv kupca"],
-           "first_name": ["име", "ime"], "last_name": ["презиме", "prezime"],
+           "first_name": ["име", "ime"], "last_name": ["prezime"],
            "company": ["фирма", "предузеће", "компанија", "назив фирме", "firma", "preduzeće", "kompanija",
                        "naziv firme"],
            "email": ["имејл", "е-пошта", "електронска пошта", "imejl", "e-pošta", "elektronska pošta"],
@@ -892,6 +892,9 @@ AMBIGUOUS.setdefault("order", {}).update({"jumlah": ("quantity", "amount"),   # 
 # Persian "شماره", Hindi "नंबर", Malay "nombor", Bulgarian/Russian "номер", Serbian and
 # Croatian "broj", Romanian "număr") is the order's or the customer's.
 AMBIGUOUS["customer"].update({w: ("phone", "email") for w in ("رابطہ", "رابطه", "संपर्क", "যোগাযোগ")})
+# Cyrillic "Презиме": the Bulgarian father's name (a middle name), the Serbian family name
+for _kind in ("customer", "contact"):
+    AMBIGUOUS.setdefault(_kind, {})["презиме"] = ("middle_name", "last_name")
 AMBIGUOUS["order"].update({"পরিমাণ": ("quantity", "amount"),
                            **{w: ("order_number", "customer_ref")
                               for w in ("מספר", "شماره", "نمبر", "नंबर", "संख्या", "nombor", "номер", "број",
