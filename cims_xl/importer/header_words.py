@@ -1,8 +1,10 @@
 """Header words of exports in German, French, Spanish, Portuguese, Italian, Japanese and
 Chinese (`WORDS`), Korean and other programs' exports (`EXPORT_WORDS`), and Polish,
-Turkish, Greek, Russian, Ukrainian, Vietnamese, Czech, Indonesian, Thai, Hungarian and
-Dutch (`LANGUAGES`, merged into `WORDS`), for `mapping.SYNONYMS` (which holds the
-English and the first Chinese words).
+Turkish, Greek, Russian, Ukrainian, Vietnamese, Czech, Indonesian, Thai, Hungarian, Dutch,
+Arabic, Hebrew, Persian, Urdu, Hindi, Bengali, Malay, Filipino, Swedish, Danish, Norwegian,
+Finnish, Romanian, Bulgarian, Serbian (Cyrillic and Latin), Croatian and Slovak
+(`LANGUAGES`, merged into `WORDS`), for `mapping.SYNONYMS` (which holds the English and
+the first Chinese words).
 
 Written as real exports write them: with and without accents (the mapper also matches
 an accented word typed without its accents, and one whose accents were lost to a wrong
