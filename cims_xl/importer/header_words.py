@@ -1,8 +1,10 @@
 """Header words of exports in German, French, Spanish, Portuguese, Italian, Japanese and
 Chinese (`WORDS`), Korean and other programs' exports (`EXPORT_WORDS`), and Polish,
-Turkish, Greek, Russian, Ukrainian, Vietnamese, Czech, Indonesian, Thai, Hungarian and
-Dutch (`LANGUAGES`, merged into `WORDS`), for `mapping.SYNONYMS` (which holds the
-English and the first Chinese words).
+Turkish, Greek, Russian, Ukrainian, Vietnamese, Czech, Indonesian, Thai, Hungarian, Dutch,
+Arabic, Hebrew, Persian, Urdu, Hindi, Bengali, Malay, Filipino, Swedish, Danish, Norwegian,
+Finnish, Romanian, Bulgarian, Serbian (Cyrillic and Latin), Croatian and Slovak
+(`LANGUAGES`, merged into `WORDS`), for `mapping.SYNONYMS` (which holds the English and
+the first Chinese words).
 
 Written as real exports write them: with and without accents (the mapper also matches
 an accented word typed without its accents, and one whose accents were lost to a wrong
@@ -562,6 +564,268 @@ LANGUAGES.update({
                                                                                   "회원 ID"]},
 })
 
+
+# ----- Hebrew, Persian, Urdu, Hindi, Bengali, Malay, Filipino, Nordic, Romanian, Balkan, Slovak
+
+# The headings exports and hand-kept lists in these languages write (Israeli accounting
+# programs: Priority, Rivhit, iCount; Iranian shops and Sepidar/Hesabfa; Pakistani and
+# Indian shops: Daraz, Tally, Zoho Books in Hindi; Bangladeshi Daraz and Shopify
+# sellers; Malaysian Shopee/Lazada and SQL Account; Philippine lists; Fortnox, Visma,
+# e-conomic, Dinero, Tripletex, Netvisor/Procountor; SmartBill, Saga; Bulgarian
+# Microinvest; Serbian and Croatian Pantheon/Minimax/SEF; Slovak Pohoda/SuperFaktúra),
+# with the same meanings as the tables above. Hebrew abbreviations are written with a
+# quote or a gershayim ("דוא"ל", "דוא״ל"); both are listed. A Persian or Urdu heading
+# typed with an Arabic keyboard (ي, ك, ه for ی, ک, ہ) is added by `_arabic_letters`.
+LANGUAGES.update({
+    "he": {"tags": ["תגיות", "תגים", "תוויות"], "name": ["שם מלא", "איש קשר", "שם איש קשר", "שם איש הקשר"],
+           "customer": ["לקוח", "שם לקוח", "שם הלקוח"],
+           "first_name": ["שם פרטי"], "last_name": ["שם משפחה"],
+           "company": ["חברה", "שם חברה", "שם החברה", "שם העסק", "עסק"],
+           "email": ['דוא"ל', "דוא״ל", "דואר אלקטרוני", "אימייל", "מייל", "כתובת מייל", 'כתובת דוא"ל',
+                     "כתובת דוא״ל"],
+           "phone": ["טלפון", "מספר טלפון", "טל'", "טלפון קווי", "טלפון במשרד"],
+           "mobile": ["נייד", "טלפון נייד", "סלולרי", "טלפון סלולרי", "פלאפון"],
+           "address": ["כתובת", "רחוב", "כתובת מלאה"], "city": ["עיר", "יישוב", "ישוב"],
+           "province": ["מחוז"], "postal_code": ["מיקוד"], "country": ["ארץ", "מדינה"],
+           "notes": ["הערות", "הערה"], "title": ["תפקיד"],
+           "order_number": ["מספר הזמנה", "מס' הזמנה", "הזמנה"], "order_date": ["תאריך הזמנה", "תאריך"],
+           "amount": ["סכום", 'סה"כ', "סה״כ", "סכום כולל", 'סה"כ לתשלום', "סה״כ לתשלום"],
+           "status": ["סטטוס הזמנה", "סטטוס", "מצב"], "product": ["מוצר", "שם מוצר", "פריט"],
+           "quantity": ["כמות"], "currency": ["מטבע"], "customer_ref": ["מספר לקוח", "מס' לקוח", "קוד לקוח"]},
+    "fa": {"tags": ["برچسب‌ها", "برچسب", "تگ‌ها"], "name": ["نام و نام خانوادگی", "نام کامل", "شخص تماس", "نام مخاطب"],
+           "customer": ["مشتری", "نام مشتری", "خریدار", "نام خریدار"],
+           "first_name": [], "last_name": ["نام خانوادگی"],
+           "company": ["شرکت", "نام شرکت", "سازمان", "نام سازمان"],
+           "email": ["ایمیل", "پست الکترونیک", "پست الکترونیکی", "آدرس ایمیل", "رایانامه"],
+           "phone": ["تلفن", "شماره تلفن", "تلفن ثابت", "شماره تماس"],
+           "mobile": ["موبایل", "تلفن همراه", "شماره موبایل", "شماره همراه", "همراه"],
+           "address": ["آدرس", "نشانی"], "city": ["شهر"], "province": ["استان"],
+           "postal_code": ["کد پستی"], "country": ["کشور"], "notes": ["یادداشت", "یادداشت‌ها", "توضیحات"],
+           "title": ["سمت", "عنوان شغلی"],
+           "order_number": ["شماره سفارش", "کد سفارش", "سفارش"], "order_date": ["تاریخ سفارش", "تاریخ"],
+           "amount": ["مبلغ", "مبلغ کل", "جمع کل", "مبلغ سفارش", "قابل پرداخت"],
+           "status": ["وضعیت سفارش", "وضعیت"], "product": ["محصول", "نام محصول", "کالا", "نام کالا"],
+           "quantity": ["تعداد"], "currency": ["واحد پول", "ارز"], "customer_ref": ["کد مشتری", "شماره مشتری"]},
+    "ur": {"tags": ["ٹیگز", "ٹیگ"], "name": ["پورا نام", "رابطہ شخص"],
+           "customer": ["گاہک", "گاہک کا نام", "کسٹمر", "کسٹمر کا نام", "خریدار"],
+           "first_name": ["پہلا نام"], "last_name": ["آخری نام", "خاندانی نام"],
+           "company": ["کمپنی", "کمپنی کا نام", "ادارہ"],
+           "email": ["ای میل", "ای میل ایڈریس", "ای میل پتہ"],
+           "phone": ["فون", "فون نمبر", "ٹیلی فون", "ٹیلیفون", "رابطہ نمبر"],
+           "mobile": ["موبائل", "موبائل نمبر", "موبائل فون"], "address": ["پتہ", "ایڈریس"],
+           "city": ["شہر"], "province": ["صوبہ"], "postal_code": ["پوسٹل کوڈ", "ڈاک کوڈ"], "country": ["ملک"],
+           "notes": ["نوٹس", "تبصرے", "ریمارکس"], "title": ["عہدہ"],
+           "order_number": ["آرڈر نمبر", "آرڈر"], "order_date": ["آرڈر کی تاریخ", "تاریخ"],
+           "amount": ["رقم", "کل رقم", "ٹوٹل", "کل"], "status": ["آرڈر کی حالت", "اسٹیٹس", "حالت"],
+           "product": ["پروڈکٹ", "مصنوعات", "پراڈکٹ"], "quantity": ["مقدار", "تعداد"], "currency": ["کرنسی"],
+           "customer_ref": ["گاہک نمبر", "کسٹمر آئی ڈی", "کسٹمر نمبر"]},
+    "hi": {"tags": ["टैग", "लेबल"], "name": ["नाम", "पूरा नाम", "संपर्क व्यक्ति"],
+           "customer": ["ग्राहक", "ग्राहक का नाम", "ग्राहक नाम", "खरीदार"],
+           "first_name": ["पहला नाम"], "last_name": ["उपनाम", "अंतिम नाम", "कुलनाम"],
+           "company": ["कंपनी", "कम्पनी", "कंपनी का नाम", "फर्म", "फ़र्म", "संस्था"],
+           "email": ["ईमेल", "ई-मेल", "ईमेल पता", "ई-मेल पता"],
+           "phone": ["फ़ोन", "फोन", "फ़ोन नंबर", "फोन नंबर", "टेलीफोन", "दूरभाष", "संपर्क नंबर"],
+           "mobile": ["मोबाइल", "मोबाइल नंबर", "मोबाइल नं.", "मोबाइल फ़ोन", "मोबाइल फोन"],
+           "address": ["पता", "पूरा पता"], "city": ["शहर", "नगर"], "province": ["राज्य", "प्रदेश"],
+           "postal_code": ["पिन कोड", "पिनकोड", "डाक कोड", "पोस्टल कोड"], "country": ["देश"],
+           "notes": ["टिप्पणी", "टिप्पणियाँ", "नोट्स"], "title": ["पद", "पदनाम"],
+           "order_number": ["ऑर्डर नंबर", "ऑर्डर आईडी", "ऑर्डर संख्या", "आदेश संख्या"],
+           "order_date": ["ऑर्डर की तारीख", "ऑर्डर तिथि", "तारीख", "दिनांक", "तिथि"],
+           "amount": ["राशि", "कुल राशि", "कुल", "कुल मूल्य", "रकम"], "status": ["ऑर्डर स्थिति", "स्थिति"],
+           "product": ["उत्पाद", "उत्पाद का नाम", "वस्तु"], "quantity": ["मात्रा"], "currency": ["मुद्रा"],
+           "customer_ref": ["ग्राहक आईडी", "ग्राहक संख्या", "ग्राहक कोड"]},
+    "bn": {"tags": ["ট্যাগ", "লেবেল"], "name": ["নাম", "পুরো নাম", "সম্পূর্ণ নাম", "যোগাযোগ ব্যক্তি"],
+           "customer": ["গ্রাহক", "গ্রাহকের নাম", "ক্রেতা", "ক্রেতার নাম"],
+           "first_name": ["প্রথম নাম"], "last_name": ["শেষ নাম"],
+           "company": ["কোম্পানি", "কোম্পানির নাম", "প্রতিষ্ঠান", "প্রতিষ্ঠানের নাম"],
+           "email": ["ইমেইল", "ই-মেইল", "ইমেল", "ইমেইল ঠিকানা"],
+           "phone": ["ফোন", "ফোন নম্বর", "টেলিফোন", "যোগাযোগ নম্বর"],
+           "mobile": ["মোবাইল", "মোবাইল নম্বর", "মোবাইল নং"], "address": ["ঠিকানা", "পূর্ণ ঠিকানা"],
+           "city": ["শহর"], "province": ["রাজ্য"],
+           "postal_code": ["পোস্ট কোড", "পোস্টকোড", "পিন কোড"], "country": ["দেশ"],
+           "notes": ["মন্তব্য", "নোট"], "title": ["পদ"],
+           "order_number": ["অর্ডার নম্বর", "অর্ডার নং", "অর্ডার আইডি"],
+           "order_date": ["অর্ডারের তারিখ", "অর্ডার তারিখ", "তারিখ"],
+           "amount": ["মোট", "মোট টাকা", "মোট মূল্য", "টাকার পরিমাণ", "মোট পরিমাণ"],
+           "status": ["অর্ডারের অবস্থা", "অবস্থা", "স্ট্যাটাস"], "product": ["পণ্য", "পণ্যের নাম"],
+           "quantity": ["সংখ্যা"], "currency": ["মুদ্রা"], "customer_ref": ["গ্রাহক আইডি", "গ্রাহক নম্বর"]},
+    "ms": {"tags": ["tag", "label"], "name": ["nama", "nama penuh", "orang untuk dihubungi"],
+           "customer": ["pelanggan", "nama pelanggan"],
+           "first_name": ["nama pertama"], "last_name": ["nama keluarga"],
+           "company": ["syarikat", "nama syarikat"],
+           "email": ["e-mel", "emel", "alamat e-mel", "alamat emel"],
+           "phone": ["no. telefon", "nombor telefon", "no. tel", "no tel", "no telefon", "telefon pejabat"],
+           "mobile": ["telefon bimbit", "no. telefon bimbit", "nombor telefon bimbit", "no. h/p", "no. hp"],
+           "address": ["alamat"], "city": ["bandar"], "province": ["negeri"], "postal_code": ["poskod"],
+           "country": ["negara"], "notes": ["catatan", "nota"], "title": ["jawatan"],
+           "order_number": ["no. pesanan", "nombor pesanan", "id pesanan"],
+           "order_date": ["tarikh pesanan", "tarikh"],
+           "amount": ["jumlah harga", "amaun", "jumlah keseluruhan", "jumlah besar", "jumlah bayaran"],
+           "status": ["status pesanan"], "product": ["produk", "nama produk"], "quantity": ["kuantiti"],
+           "currency": ["mata wang"], "customer_ref": ["id pelanggan", "no. pelanggan", "kod pelanggan"]},
+    "tl": {"tags": ["mga tag"], "name": ["pangalan", "buong pangalan", "taong makakausap"],
+           "customer": ["kustomer", "pangalan ng kustomer", "kliyente", "pangalan ng kliyente", "mamimili"],
+           "first_name": ["unang pangalan"], "middle_name": ["gitnang pangalan"], "last_name": ["apelyido"],
+           "company": ["kumpanya", "pangalan ng kumpanya", "kompanya"],
+           "email": ["email address", "e-mail address"],
+           "phone": ["telepono", "numero ng telepono", "tel. no."],
+           "mobile": ["cellphone", "numero ng cellphone", "cellphone number", "selpon", "mobile number"],
+           "address": ["tirahan", "address"], "city": ["lungsod", "lungsod/bayan", "bayan", "siyudad"],
+           "province": ["lalawigan", "probinsya"], "postal_code": ["zip code"], "country": ["bansa"],
+           "notes": ["mga tala", "tala", "paalala"], "title": ["posisyon", "katungkulan"],
+           "order_number": ["numero ng order", "order no."], "order_date": ["petsa ng order", "petsa"],
+           "amount": ["halaga", "kabuuan", "kabuuang halaga"], "status": ["katayuan", "status ng order"],
+           "product": ["produkto"], "quantity": ["dami"], "currency": ["pera"],
+           "customer_ref": ["numero ng kustomer", "customer no."]},
+    "sv": {"tags": ["taggar", "etiketter"], "name": ["namn", "fullständigt namn", "kontaktperson"],
+           "customer": ["kund", "kundnamn"],
+           "first_name": ["förnamn"], "last_name": ["efternamn"],
+           "company": ["företag", "företagsnamn", "organisation", "firma"],
+           "email": ["e-post", "e-postadress", "epost"],
+           "phone": ["telefon", "telefonnummer", "tel", "telefon arbete"],
+           "mobile": ["mobil", "mobiltelefon", "mobilnummer"],
+           "address": ["adress", "gatuadress", "utdelningsadress"], "city": ["ort", "postort", "stad"],
+           "province": ["län"], "postal_code": ["postnummer", "postnr"], "country": ["land"],
+           "notes": ["anteckningar", "kommentar", "anmärkning", "övrigt"], "title": ["befattning", "titel"],
+           "order_number": ["ordernummer", "ordernr", "ordernr."], "order_date": ["orderdatum", "datum"],
+           "amount": ["belopp", "summa", "totalt", "totalbelopp", "att betala"],
+           "status": ["orderstatus", "status"], "product": ["produkt", "artikel", "benämning"],
+           "quantity": ["antal"], "currency": ["valuta"], "customer_ref": ["kundnummer", "kundnr", "kundnr."]},
+    "da": {"tags": ["tags", "mærker"], "name": ["navn", "fulde navn", "fuldt navn", "kontaktperson"],
+           "customer": ["kunde", "kundenavn"],
+           "first_name": ["fornavn"], "last_name": ["efternavn"],
+           "company": ["firma", "virksomhed", "firmanavn", "virksomhedsnavn"],
+           "email": ["e-mail", "e-mailadresse", "email-adresse"],
+           "phone": ["telefon", "telefonnummer", "tlf.", "tlf", "tlf.nr."],
+           "mobile": ["mobil", "mobilnummer", "mobiltelefon", "mobil nr."],
+           "address": ["adresse", "vejnavn og nr."], "city": ["bynavn", "postdistrikt"],
+           "postal_code": ["postnummer", "postnr.", "postnr"], "country": ["land"],
+           "notes": ["noter", "bemærkninger", "bemærkning", "kommentar"], "title": ["stilling", "titel"],
+           "order_number": ["ordrenummer", "ordrenr.", "ordre"], "order_date": ["ordredato", "dato"],
+           "amount": ["beløb", "total", "i alt", "beløb i alt", "totalbeløb"],
+           "status": ["ordrestatus", "status"], "product": ["produkt", "vare", "varenavn"],
+           "quantity": ["antal"], "currency": ["valuta"], "customer_ref": ["kundenummer", "kundenr.", "kundenr"]},
+    "nb": {"tags": ["tagger", "merkelapper", "etiketter"], "name": ["navn", "fullt navn", "kontaktperson"],
+           "customer": ["kunde", "kundenavn"],
+           "first_name": ["fornavn"], "last_name": ["etternavn"],
+           "company": ["firma", "bedrift", "firmanavn", "virksomhet", "foretak"],
+           "email": ["e-post", "e-postadresse", "epost"],
+           "phone": ["telefon", "telefonnummer", "tlf.", "tlf"],
+           "mobile": ["mobil", "mobilnummer", "mobiltelefon"],
+           "address": ["adresse", "gateadresse", "postadresse"], "city": ["poststed", "sted"],
+           "province": ["fylke"], "postal_code": ["postnummer", "postnr.", "postnr"], "country": ["land"],
+           "notes": ["notater", "merknader", "merknad", "kommentar"], "title": ["stilling", "tittel"],
+           "order_number": ["ordrenummer", "ordrenr.", "ordre"], "order_date": ["ordredato", "dato"],
+           "amount": ["beløp", "sum", "totalt", "totalbeløp", "å betale"],
+           "status": ["ordrestatus", "status"], "product": ["produkt", "vare", "varenavn"],
+           "quantity": ["antall"], "currency": ["valuta"], "customer_ref": ["kundenummer", "kundenr.", "kundenr"]},
+    "fi": {"tags": ["tunnisteet", "tagit", "avainsanat"], "name": ["nimi", "koko nimi", "yhteyshenkilö"],
+           "customer": ["asiakas", "asiakkaan nimi", "asiakasnimi"],
+           "first_name": ["etunimi"], "last_name": ["sukunimi"],
+           "company": ["yritys", "yrityksen nimi", "yhtiö", "yritysnimi"],
+           "email": ["sähköposti", "sähköpostiosoite", "s-posti"],
+           "phone": ["puhelin", "puhelinnumero", "puh.", "puh"],
+           "mobile": ["matkapuhelin", "matkapuhelinnumero", "kännykkä", "gsm"],
+           "address": ["osoite", "katuosoite", "lähiosoite", "postiosoite"],
+           "city": ["kaupunki", "postitoimipaikka", "paikkakunta", "kunta"], "province": ["maakunta", "lääni"],
+           "postal_code": ["postinumero", "postinro"], "country": ["maa"],
+           "notes": ["huomautukset", "lisätiedot", "muistiinpanot", "kommentit", "huomautus"], "title": ["tehtävänimike", "titteli"],
+           "order_number": ["tilausnumero", "tilausnro", "tilaus"], "order_date": ["tilauspäivä", "päivämäärä", "pvm"],
+           "amount": ["summa", "yhteensä", "kokonaissumma", "loppusumma", "tilauksen summa"],
+           "status": ["tilauksen tila", "tila"], "product": ["tuote", "tuotteen nimi", "nimike"],
+           "quantity": ["määrä", "kpl"], "currency": ["valuutta"], "customer_ref": ["asiakasnumero", "asiakasnro"]},
+    "ro": {"tags": ["etichete", "etichetă"], "name": ["nume", "nume complet", "nume și prenume", "numele și prenumele",
+                                                     "persoană de contact"],
+           "customer": ["client", "nume client", "denumire client"],
+           "first_name": ["prenume"], "last_name": ["nume de familie"],
+           "company": ["companie", "firmă", "societate", "denumire firmă", "nume firmă"],
+           "email": ["e-mail", "adresă de e-mail", "adresă e-mail", "adresa de email"],
+           "phone": ["telefon", "număr de telefon", "nr. telefon", "telefon fix"],
+           "mobile": ["mobil", "telefon mobil", "nr. mobil"],
+           "address": ["adresă", "stradă", "adresa completă"], "city": ["oraș", "localitate", "localitatea"],
+           "province": ["județ", "judet"], "postal_code": ["cod poștal"], "country": ["țară", "țara"],
+           "notes": ["observații", "note", "mențiuni", "notițe"], "title": ["funcție"],
+           "order_number": ["număr comandă", "nr. comandă", "numărul comenzii", "comandă"],
+           "order_date": ["data comenzii", "dată comandă"],
+           "amount": ["sumă", "valoare", "total", "valoare totală", "total de plată"],
+           "status": ["stare comandă", "status comandă", "stare"], "product": ["produs", "denumire produs"],
+           "quantity": ["cantitate"], "currency": ["monedă", "valută"], "customer_ref": ["cod client", "id client"]},
+    "bg": {"tags": ["етикети", "тагове"], "name": ["име и фамилия", "пълно име", "три имена", "лице за контакт"],
+           "customer": ["клиент", "име на клиента", "купувач", "контрагент"],
+           "first_name": ["име"], "last_name": ["фамилия"],
+           "company": ["фирма", "компания", "име на фирмата", "наименование на фирмата"],
+           "email": ["имейл", "имейл адрес", "електронна поща", "е-поща"],
+           "phone": ["телефон", "телефонен номер", "тел."],
+           "mobile": ["мобилен телефон", "мобилен", "gsm"],
+           "address": ["адрес", "улица"], "city": ["град", "населено място"], "province": ["област"],
+           "postal_code": ["пощенски код", "пк"], "country": ["държава"],
+           "notes": ["бележки", "забележки", "бележка", "коментар"], "title": ["длъжност"],
+           "order_number": ["номер на поръчка", "№ на поръчка", "поръчка"],
+           "order_date": ["дата на поръчка", "дата на поръчката", "дата"],
+           "amount": ["сума", "обща сума", "общо", "стойност"], "status": ["статус на поръчката", "статус"],
+           "product": ["продукт", "артикул", "стока"], "quantity": ["количество"], "currency": ["валута"],
+           "customer_ref": ["клиентски номер", "номер на клиента", "код на клиента"]},
+    # Serbian in both of its scripts
+    "sr": {"tags": ["ознаке", "тагови", "oznake", "tagovi"],
+           "name": ["име и презиме", "контакт особа", "ime i prezime", "kontakt osoba"],
+           "customer": ["купац", "клијент", "назив купца", "kupac", "klijent", "naziv kupca"],
+           "first_name": ["име", "ime"], "last_name": ["prezime"],
+           "company": ["фирма", "предузеће", "компанија", "назив фирме", "firma", "preduzeće", "kompanija",
+                       "naziv firme"],
+           "email": ["имејл", "е-пошта", "електронска пошта", "imejl", "e-pošta", "elektronska pošta"],
+           "phone": ["телефон", "број телефона", "telefon", "broj telefona"],
+           "mobile": ["мобилни", "мобилни телефон", "mobilni", "mobilni telefon"],
+           "address": ["адреса", "улица", "adresa", "ulica"], "city": ["град", "место", "grad", "mesto"],
+           "province": ["округ", "okrug"], "postal_code": ["поштански број", "поштански бр.", "poštanski broj",
+                                                          "poštanski br."],
+           "country": ["држава", "država"], "notes": ["напомена", "напомене", "napomena", "napomene"],
+           "title": ["функција", "радно место", "funkcija", "radno mesto"],
+           "order_number": ["број поруџбине", "поруџбина", "broj porudžbine", "porudžbina"],
+           "order_date": ["датум поруџбине", "датум", "datum porudžbine", "datum"],
+           "amount": ["износ", "укупно", "укупан износ", "iznos", "ukupno", "ukupan iznos"],
+           "status": ["статус поруџбине", "статус", "status porudžbine", "status"],
+           "product": ["производ", "артикал", "proizvod", "artikal"], "quantity": ["количина", "količina"],
+           "currency": ["валута", "valuta"], "customer_ref": ["шифра купца", "šifra kupca"]},
+    "hr": {"tags": ["oznake"], "name": ["ime i prezime", "kontakt osoba"],
+           "customer": ["kupac", "klijent", "naziv kupca"],
+           "first_name": ["ime"], "last_name": ["prezime"],
+           "company": ["tvrtka", "poduzeće", "naziv tvrtke"],
+           "email": ["e-pošta", "adresa e-pošte", "e-mail adresa"],
+           "phone": ["telefon", "broj telefona"], "mobile": ["mobitel", "broj mobitela"],
+           "address": ["adresa", "ulica"], "city": ["grad", "mjesto"], "province": ["županija"],
+           "postal_code": ["poštanski broj", "poštanski br."], "country": ["država"],
+           "notes": ["napomena", "napomene", "bilješke"], "title": ["funkcija", "radno mjesto"],
+           "order_number": ["broj narudžbe", "narudžba"], "order_date": ["datum narudžbe", "datum"],
+           "amount": ["iznos", "ukupno", "ukupan iznos"], "status": ["status narudžbe", "status"],
+           "product": ["proizvod", "artikl"], "quantity": ["količina"], "currency": ["valuta"],
+           "customer_ref": ["šifra kupca"]},
+    "sk": {"tags": ["štítky", "značky"], "name": ["meno a priezvisko", "celé meno", "kontaktná osoba"],
+           "customer": ["zákazník", "odberateľ", "názov zákazníka"],
+           "first_name": ["meno", "krstné meno"], "last_name": ["priezvisko"],
+           "company": ["spoločnosť", "firma", "názov firmy", "názov spoločnosti"],
+           "email": ["e-mail", "e-mailová adresa"],
+           "phone": ["telefón", "telefónne číslo", "tel. č."], "mobile": ["mobil", "mobilný telefón"],
+           "address": ["adresa", "ulica"], "city": ["mesto", "obec"],
+           "postal_code": ["psč"], "country": ["krajina", "štát"],
+           "notes": ["poznámka", "poznámky"], "title": ["pozícia", "funkcia"],
+           "order_number": ["číslo objednávky", "objednávka"], "order_date": ["dátum objednávky", "dátum"],
+           "amount": ["suma", "celková suma", "spolu", "cena spolu", "suma spolu"],
+           "status": ["stav objednávky", "stav"], "product": ["produkt", "tovar", "názov tovaru"],
+           "quantity": ["množstvo", "počet"], "currency": ["mena"], "customer_ref": ["číslo zákazníka"]},
+})
+
+
+def _arabic_letters(word: str) -> str:
+    """A Persian or Urdu word as an Arabic keyboard types it: "ی", "ک", "ہ" as "ي", "ك", "ه"
+    ("شماره مشتري"); the mapper's NFKC form already joins presentation forms and drops
+    bidi marks."""
+    return word.translate(str.maketrans({"ی": "ي", "ک": "ك", "ہ": "ه", "ۀ": "ه"}))
+
+
+for _lang in ("fa", "ur"):
+    for _meaning, _headings in LANGUAGES[_lang].items():
+        _headings += [w for w in map(_arabic_letters, _headings) if w not in _headings]
+
 # What each meaning of LANGUAGES is for each kind of record (a kind not listed does not
 # take the meaning).
 MEANINGS: dict[str, dict[str, str]] = {
@@ -592,7 +856,12 @@ MEANINGS: dict[str, dict[str, str]] = {
 NAME_OF_CUSTOMER = ("order", "ticket")
 # Half a name: "Όνομα" and "ชื่อ" are the whole name alone and the given name beside
 # "Επώνυμο"/"นามสกุล" (mapping.HALF_NAME).
-LANGUAGE_HALF_NAMES = {"όνομα": ("επώνυμο",), "ชื่อ": ("นามสกุล",), "이름": ("성", "성씨")}
+LANGUAGE_HALF_NAMES = {"όνομα": ("επώνυμο",), "ชื่อ": ("นามสกุล",), "이름": ("성", "성씨"),
+                       # Hebrew "שם", Persian and Urdu "نام" beside their family-name headings
+                       "שם": ("שם משפחה",), "نام": ("نام خانوادگی", "خاندانی نام")}
+# Half a name the other way round: Romanian "Nume" is the whole name alone and the family
+# name beside "Prenume" (as French "Nom" beside "Prénom").
+LANGUAGE_LAST_HALF_NAMES = {"nume": ("prenume",)}
 # Family-name headings of languages that write the family name first (Vietnamese,
 # Hungarian, Chinese, Japanese, Korean): a name joined from the parts starts with it,
 # "Nguyễn Văn An", "Kovács Anna", "山田太郎".
@@ -620,6 +889,18 @@ _merge_languages()
 AMBIGUOUS["customer"].update({"kraj": ("country", "province")})     # Polish country, Czech region
 AMBIGUOUS.setdefault("order", {}).update({"jumlah": ("quantity", "amount"),   # Indonesian: count or sum
                                           "kraj": ("customer_country", "province")})
+# A contact column (Urdu "رابطہ", Hindi "संपर्क", Bengali "যোগাযোগ") holds a phone or an
+# email; Bengali "পরিমাণ" is the quantity or the amount; "number" alone (Hebrew "מספר",
+# Persian "شماره", Hindi "नंबर", Malay "nombor", Bulgarian/Russian "номер", Serbian and
+# Croatian "broj", Romanian "număr") is the order's or the customer's.
+AMBIGUOUS["customer"].update({w: ("phone", "email") for w in ("رابطہ", "رابطه", "संपर्क", "যোগাযোগ")})
+# Cyrillic "Презиме": the Bulgarian father's name (a middle name), the Serbian family name
+for _kind in ("customer", "contact"):
+    AMBIGUOUS.setdefault(_kind, {})["презиме"] = ("middle_name", "last_name")
+AMBIGUOUS["order"].update({"পরিমাণ": ("quantity", "amount"),
+                           **{w: ("order_number", "customer_ref")
+                              for w in ("מספר", "شماره", "نمبر", "नंबर", "संख्या", "nombor", "номер", "број",
+                                        "broj", "număr")}})
 
 
 # Korean help desks' ticket exports (Channel Talk, Zendesk in Korean): the fields the

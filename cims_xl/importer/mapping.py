@@ -1602,6 +1602,7 @@ HALF_NAME: dict[str, tuple[str, tuple[str, ...]]] = {
     "nombre": ("first_name", ("apellido", "apellidos", "primer apellido", "primerapellido")),
     "nome": ("first_name", ("sobrenome", "cognome", "apelidos", "último nome", "ultimo nome")),
     **{norm(w): ("first_name", partners) for w, partners in hw.LANGUAGE_HALF_NAMES.items()},
+    **{norm(w): ("last_name", partners) for w, partners in hw.LANGUAGE_LAST_HALF_NAMES.items()},
 }
 _OTHER_HALF = {"last_name": "first_name", "first_name": "last_name"}
 
