@@ -49,3 +49,22 @@ def test_a_name_column_with_a_few_numbers_among_names_stays_the_name(admin, tmp_
             ["3M Deutschland", "Neuss"], ["Bäckerei Kraus", "Köln"]]
     import_file(admin, write_table(tmp_path, "csv", rows), kind="customers")
     assert sorted(c["name"] for c in records.list_records(admin, "customer")) == sorted(r[0] for r in rows[1:])
+
+
+@pytest.mark.parametrize("month", [["مارس", "أبريل", "مايو"], ["3", "4", "5"], ["March", "April", "May"]])
+def test_a_month_column_whose_heading_means_city_in_another_language_is_no_city(admin, tmp_path, month):
+    # Arabic "شهر" is a month; Persian "شهر" is a city: the values decide
+    rows = [["رقم الطلب", "تاريخ الطلب", "العميل", "شهر", "المبلغ"]] + [
+        [f"A{i}", f"2024-0{i + 3}-05", name, month[i], "100"] for i, name in enumerate(["أحمد علي", "سارة حسن",
+                                                                                    "محمد سعيد"])]
+    import_file(admin, write_table(tmp_path, "csv", rows, "orders_ar"), kind="orders", currency="SAR")
+    customers = records.list_records(admin, "customer")
+    assert not any(c.get("city") for c in customers)
+    assert all(month[i] in (o.get("notes") or "") for i, o in enumerate(
+        sorted(records.list_records(admin, "order"), key=lambda o: o["order_number"])))
+
+
+def test_a_persian_city_column_stays_the_city(admin, tmp_path):
+    rows = [["نام", "ایمیل", "شهر"], ["علی رضایی", "ali@example.ir", "تهران"], ["مریم احمدی", "maryam@example.ir", "شیراز"]]
+    import_file(admin, write_table(tmp_path, "csv", rows, "fa"), kind="customers")
+    assert sorted(c["city"] for c in records.list_records(admin, "customer")) == ["تهران", "شیراز"]

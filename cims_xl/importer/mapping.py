@@ -1026,6 +1026,10 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n))
         if hit and hit is not table.get(n) and not own(i, hit[0]):
             continue                # "Parent Company", "Sales Rep - Email": kept in Notes
+        if hit and hit[0] in ("city", "province", "customer_city", "customer_province") \
+                and own_columns.not_places(shapes.get(i)):
+            not_own[i] = f"'{h}' holds numbers or months' names, not places"
+            continue
         if hit and hit[0] in ("name", "customer_name") and own_columns.numbers_not_names(shapes.get(i)):
             # SAP's "Kunde" (customer) holds customer numbers: the customer's id in that
             # system, never a name

@@ -22,6 +22,7 @@ begin with one: "Notfallkontakt-Telefon") and anywhere in Chinese, Japanese and 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -183,6 +184,7 @@ class Shapes:
     letter at all (numbers, codes such as SAP's customer number 100001)."""
     counts: dict[str, int] = field(default_factory=dict)
     letterless: int = 0
+    months: int = 0         # values that are a month's name (Arabic "شهر" is a month, Persian a city)
 
     def add(self, value: object) -> None:
         s = shape(value)
@@ -190,6 +192,8 @@ class Shapes:
             self.counts[s] = self.counts.get(s, 0) + 1
             if isinstance(value, (int, float)) or not any(ch.isalpha() for ch in str(value)):
                 self.letterless += 1
+            elif str(value).strip().casefold() in month_names():
+                self.months += 1
 
     @property
     def total(self) -> int:
@@ -265,6 +269,28 @@ def fit_score(target: str, shapes: Shapes | None) -> float:
     if target in PLACE_FIELDS or target in NAME_FIELDS:
         return (c.get("text", 0) + (c.get("phone", 0) if target == "address" else 0)) / n
     return 0.5
+
+
+@functools.lru_cache(maxsize=1)
+def month_names() -> frozenset[str]:
+    """The months' names, wide and abbreviated, in the languages cims reads headings in
+    (CLDR through babel), case-folded."""
+    from babel import Locale
+
+    out: set[str] = set()
+    for code in ("en", "ar", "fa", "he", "ur", "tr", "de", "fr", "es", "pt", "it", "nl", "ru", "uk", "pl",
+                 "zh", "ja", "ko", "vi", "th", "id", "ms", "hi"):
+        loc = Locale.parse(code)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                out.update(str(n).casefold() for n in loc.months[context][width].values())
+    return frozenset(out)
+
+
+def not_places(shapes: Shapes | None) -> bool:
+    """Whether a column's values are numbers or months' names, not places: at least two
+    values and nine in ten so (an Arabic "شهر", month, taken for Persian "شهر", city)."""
+    return shapes is not None and shapes.total >= 2 and (shapes.letterless + shapes.months) * 10 >= shapes.total * 9
 
 
 def numbers_not_names(shapes: Shapes | None) -> bool:
