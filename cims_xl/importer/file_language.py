@@ -140,6 +140,12 @@ def home_regions(language: str) -> frozenset[str]:
                      and any((info.get(k) or {}).get("official_status") == "official" for k in keys))
 
 
+def home_currencies(language: str) -> frozenset[str]:
+    """The currencies legal tender in `language`'s usual country (CLDR: ja -> JPY,
+    zh_Hans -> CNY, zh_Hant -> TWD, ko -> KRW)."""
+    return _home_currencies(language)
+
+
 def settles(codes: Iterable[str]) -> bool:
     """Whether the file's language may tell a symbol's currencies apart: at least two of
     `codes` are each legal tender where one of LANGUAGES is at home ("¥": CNY, JPY)."""

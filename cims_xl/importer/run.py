@@ -2208,7 +2208,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         file_currency = None
         plain = PlainVerdict()
         if scan.plain is not None and currency is None:
-            plain = scan.plain.decide(store_currency, prefer)     # raises where it cannot tell
+            plain = scan.plain.decide(store_currency, prefer,      # raises where it cannot tell
+                                     scan.named.language if scan.named is not None else None)
             file_currency = plain.currency
             scan.inferences.extend(plain.lines)
         value_inferences, probability_scale = scan.values.decide() if scan.values else ([], None)
@@ -2228,7 +2229,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           mixed_shares=scan.mixed_shares, float_wholes=scan.float_wholes,
                           currency=currency or file_currency,
                           store_currency=store_currency, currency_follows=plain.assumed,
-                          plain_signs=plain.signs,
+                          plain_signs=plain.signs or (scan.plain.country_signs() if scan.plain is not None
+                                                      and currency else ()),
                           currencies=prefer, serial_offset=src.serial_offset,
                           amount_per=scan.amount_per, order_folds=scan.order_folds,
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
