@@ -98,15 +98,13 @@ def test_rupees_read_by_two_countries_and_a_bare_amount_without_a_country_stop(a
     assert _orders(admin) == {"P1": (Decimal("1200"), "PKR"), "P2": (Decimal("1500"), "PKR"),
                               "P3": (Decimal("800"), "INR"), "P4": (Decimal("900"), "INR"),
                               "P5": (Decimal("950"), "LKR")}
-
-
-def test_rupees_of_one_country_still_settle_the_bare_amount_beside_them(admin, tmp_path):
-    f = _file(tmp_path, write_csv, [("P1", "Lahore Traders", "2024-03-05", "Rs. 1,200.00", "Pakistan"),
-                                    ("P2", "Karachi Traders", "2024-03-06", "1,500.00", ""),
-                                    ("P3", "Lahore Traders", "2024-03-07", "Rs 800", "Pakistan")],
-              head=HEAD + ["Country"])
-    import_file(admin, f, kind="orders")
-    assert {c for _, c in _orders(admin).values()} == {"PKR"}
+    # rupees of one country: the bare amount beside them is in theirs, as before
+    g = _file(tmp_path, writer, [("Q1", "Lahore Traders", "2024-03-05", "Rs. 1,200.00", "Pakistan"),
+                                 ("Q2", "Karachi Traders", "2024-03-06", "1,500.00", ""),
+                                 ("Q3", "Lahore Traders", "2024-03-07", "Rs 800", "Pakistan")],
+              head=HEAD + ["Country"], name="pakistan")
+    import_file(admin, g, kind="orders")
+    assert {n: c for n, (_, c) in _orders(admin).items() if n[0] == "Q"} == {"Q1": "PKR", "Q2": "PKR", "Q3": "PKR"}
 
 
 @WRITERS
@@ -124,16 +122,13 @@ def test_bare_amounts_in_a_file_written_in_another_countrys_language_stop_naming
     assert f"--currency {home}" in said and "--currency CNY" in said
     import_file(admin, f, kind="orders", currency=home)
     assert {c for _, c in _orders(admin).values()} == {home}
-
-
-def test_bare_amounts_in_a_chinese_file_in_a_yuan_store_stay_in_yuan_and_are_said_to(admin, tmp_path):
-    f = _file(tmp_path, write_csv, [("C1", "北京科技有限公司", "2024-03-05", "1200"),
-                                    ("C2", "上海贸易有限公司", "2024-03-06", "800")],
-              head=["订单号", "客户", "订单日期", "金额"])
-    result = import_file(admin, f, kind="orders")
-    assert {c for _, c in _orders(admin).values()} == {"CNY"} and result.currency_defaulted == {"CNY": 2}
-    # and a Japanese file naming yen in its heading needs nothing more
-    g = _file(tmp_path, write_csv, [("J1", "ヤマダ タロウ", "2024-03-05", "1200")],
+    # a Chinese file in the yuan store keeps the store's currency, said; a heading naming yen settles it
+    c = _file(tmp_path, writer, [("C1", "北京科技有限公司", "2024-03-05", "1200"),
+                                 ("C2", "上海贸易有限公司", "2024-03-06", "800")],
+              head=["订单号", "客户", "订单日期", "金额"], name="chinese")
+    assert import_file(admin, c, kind="orders").currency_defaulted == {"CNY": 2}
+    y = _file(tmp_path, writer, [("Y1", "ヤマダ タロウ", "2024-03-05", "1200")],
               head=["注文番号", "顧客名", "注文日", "金額 (JPY)"], name="yen")
-    import_file(admin, g, kind="orders")
-    assert _orders(admin)["J1"] == (Decimal("1200"), "JPY")
+    import_file(admin, y, kind="orders")
+    stored = _orders(admin)
+    assert (stored["C1"][1], stored["C2"][1], stored["Y1"]) == ("CNY", "CNY", (Decimal("1200"), "JPY"))
