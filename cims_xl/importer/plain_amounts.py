@@ -66,6 +66,8 @@ def _shown(value: object) -> str:
     """A cell as the message shows it: a whole number cell as "800", not "800.0"."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
+    if isinstance(value, money.ShownAmount):    # a number cell formatted "€#,##0.00": '€1234.5'
+        return f"{value.token}{' ' if value.token[-1:].isalpha() else ''}{value}"
     return str(value)
 
 
@@ -135,7 +137,7 @@ class PlainAmounts:
                     if len(kept) < EXAMPLES:
                         kept.append((number, shown))
             elif code := money.named_currency(v):
-                self._named(code, shown)
+                self._named(code, _shown(v))
             elif not stated and (shared := money.bare_symbol(v)) is not None:
                 self._sign(shared, f"{v.token}{v}" if isinstance(v, money.ShownAmount) else shown, country)
 
