@@ -9,9 +9,19 @@ its own, takes the one currency every other amount of the file names, when those
 amounts are at least as many as the bare ones; the summary says so, with examples.
 Where a few amounts name one currency other than the store's among many bare ones,
 the bare amounts' currency cannot be told: the import stops before writing, naming
-the column, rows and examples, and --currency CODE. Where the file names several
-currencies (an export of orders in EUR, CHF, GBP), a bare amount takes the store's
-currency as before, and the summary says so (ImportResult.currency_notes).
+the column, rows and examples, and --currency CODE.
+
+A bare amount is never put in the store's currency unless that is the only currency
+the file names (cur20b). Where the file names several (amounts "$1,200.00" and
+"300.00 EUR", a Currency column of USD and EUR rows, "Rs" read as PKR in a Pakistan row
+and INR in an India row), its bare amounts stop the import before writing, naming the
+column, examples of the bare and of each named currency, and --currency CODE, which
+then settles them (amounts naming their own currency, or whose row's country reads
+their sign, keep theirs). A file naming no currency keeps the store's, said
+(ImportResult.currency_notes), unless it is written in a language whose country uses
+another currency (file_language: a Japanese file, JPY, in a CNY store): the language
+says where the file comes from, the store where the books are kept, and neither says
+which the amounts are in, so it stops naming --currency JPY and --currency CNY.
 
 A sign several currencies share counts as the currency the file's evidence reads it as
 (issue 14, cur20): "$1,200.00" beside a bare "350.00" is one file in dollars, so the bare
@@ -296,7 +306,7 @@ class PlainAmounts:
         home = sorted(homes)
         raise ImportRefused(
             f"column '{header}': {bare} amount(s) name no currency ({rows}), and the file is written in "
-            f"{language.describe()}, where amounts are usually in {' or '.join(home)}, while the store keeps "
-            f"its amounts in {store}. Nothing was imported. Give their currency with --currency CODE "
+            f"{NAMES[language.language]} ({'; '.join(language.evidence)}), whose country's currency is "
+            f"{' or '.join(home)}, while the store keeps its amounts in {store}. Nothing was imported. Give their currency with --currency CODE "
             f"(--currency {home[0]} for {NAMES[language.language]} amounts, --currency {store} for the "
             "store's), or write each amount's currency (a Currency column).")
