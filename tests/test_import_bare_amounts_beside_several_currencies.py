@@ -4,9 +4,10 @@ the file names several currencies (in its amounts' signs or codes, in a Currency
 or by a row's country reading a shared sign), its bare amounts stop the import before
 anything is written, naming the column, examples of the bare and of the named amounts,
 and --currency CODE, which then imports the file (amounts naming their own currency keep
-it). A file naming no currency keeps the store's currency, except where its language
-says it comes from a country using another one (a Japanese file in a CNY store): then it
-stops, naming --currency JPY and --currency CNY."""
+it). A file naming no currency keeps the store's currency, except where the language its
+writer used (its encoding, headings, dates' calendar; not its customers' names) says it
+comes from a country using another one (a Japanese file in a CNY store): then it stops,
+naming --currency JPY and --currency CNY."""
 
 from __future__ import annotations
 
@@ -127,8 +128,14 @@ def test_bare_amounts_in_a_file_written_in_another_countrys_language_stop_naming
                                  ("C2", "上海贸易有限公司", "2024-03-06", "800")],
               head=["订单号", "客户", "订单日期", "金额"], name="chinese")
     assert import_file(admin, c, kind="orders").currency_defaulted == {"CNY": 2}
+    # customers' names in that language under English headings say where the customers are, not the
+    # currency of the books: the store's, said
+    n = _file(tmp_path, writer, [("N1", names[0], "2024-03-05", "1200"), ("N2", names[1], "2024-03-06", "800")],
+              name="names")
+    assert import_file(admin, n, kind="orders").currency_defaulted == {"CNY": 2}
     y = _file(tmp_path, writer, [("Y1", "ヤマダ タロウ", "2024-03-05", "1200")],
               head=["注文番号", "顧客名", "注文日", "金額 (JPY)"], name="yen")
     import_file(admin, y, kind="orders")
     stored = _orders(admin)
-    assert (stored["C1"][1], stored["C2"][1], stored["Y1"]) == ("CNY", "CNY", (Decimal("1200"), "JPY"))
+    assert (stored["C1"][1], stored["C2"][1], stored["N1"][1], stored["Y1"]) == (
+        "CNY", "CNY", "CNY", (Decimal("1200"), "JPY"))
