@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 
 from cims_xl.cli import main
 
@@ -67,16 +68,21 @@ def test_an_import_says_which_symbols_it_assumed(run, tmp_path):
 
 
 def test_an_import_says_when_amounts_without_a_currency_took_the_stores(admin, tmp_path):
+    from cims_xl.importer.errors import ImportRefused
     from cims_xl.importer.run import import_file
 
     f = tmp_path / "orders.csv"
-    # "$5" and "€7": the file names several currencies, so its bare amounts take the store's, said
-    # (one "$5" alone among them stops instead: test_import_bare_sign_amounts)
+    # a file naming no currency: its amounts take the store's, said
     f.write_text("Customer Name,Order ID,Order Date,Amount\nWang Fang,A-1,2024-01-02,100\n"
-                 "Wang Fang,A-2,2024-01-03,$5\nLi Lei,A-3,2024-01-04,200\nLi Lei,A-4,2024-01-05,€7\n",
-                 encoding="utf-8")
+                 "Li Lei,A-3,2024-01-04,200\n", encoding="utf-8")
     result = import_file(admin, f, kind="orders", dry_run=True)
     assert result.currency_defaulted == {"CNY": 2}
     assert any("2 row(s) gave no currency: their amounts were taken as CNY" in n for n in result.currency_notes())
+    # "$5" and "€7" beside them: the file names several currencies, so its bare amounts stop (cur20b)
+    f.write_text("Customer Name,Order ID,Order Date,Amount\nWang Fang,A-1,2024-01-02,100\n"
+                 "Wang Fang,A-2,2024-01-03,$5\nLi Lei,A-3,2024-01-04,200\nLi Lei,A-4,2024-01-05,€7\n",
+                 encoding="utf-8")
+    with pytest.raises(ImportRefused, match="--currency"):
+        import_file(admin, f, kind="orders", dry_run=True)
     given = import_file(admin, f, kind="orders", dry_run=True, currency="USD")
     assert given.currency_defaulted == {}

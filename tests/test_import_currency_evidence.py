@@ -64,10 +64,14 @@ def test_ods_currency_cells_are_stored_in_the_currency_each_cell_names(admin, tm
             [_ods_cell("F-4"), _ods_cell("Osaka KK"), _ods_cell("2024-03-08"), _money_cell("1200", "￥1,200", "JPY")],
             [_ods_cell("F-5"), _ods_cell("Plain SA"), _ods_cell("2024-03-09"),
              _ods_cell("80", 'office:value-type="float" office:value="80"')]]
-    result = import_file(admin, _ods(tmp_path / "commandes.ods", rows), kind="orders")
+    path = _ods(tmp_path / "commandes.ods", rows)
+    # a plain number beside four currencies is in none of them, nor in the store's: it stops (cur20b)
+    with pytest.raises(ImportRefused, match=r"'80'.*--currency"):
+        import_file(admin, path, kind="orders")
+    result = import_file(admin, path, kind="orders", currency="EUR")
     assert _orders(admin) == {"F-1": (Decimal("1234.5"), "EUR"), "F-2": (Decimal("99.95"), "CHF"),
                               "F-3": (Decimal("250"), "GBP"), "F-4": (Decimal("1200"), "JPY"),
-                              "F-5": (Decimal("80"), "CNY")}          # a plain number: the store's, as said
+                              "F-5": (Decimal("80"), "EUR")}          # a plain number: as --currency says
     said = _decided(result, "currency formats")
     assert said and said[0]["decided"].startswith("4 number") and "office:currency" in said[0]["evidence"]
 

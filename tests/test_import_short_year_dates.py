@@ -65,15 +65,16 @@ def nothing_written(session) -> bool:
 # ----- 1. two-digit years with separators ------------------------------------------------
 
 def test_a_korean_order_file_written_yy_mm_dd_is_read_year_first_and_the_summary_says_why(admin, tmp_path):
+    # Korean headings and bare amounts in a CNY store: --currency KRW says they are won (plain_amounts)
     path = write(tmp_path, "주문.csv", [["주문번호", "고객명", "주문일자", "금액"],
                                        ["K-1", "김민준", "24.03.05", "15000"], ["K-2", "이서연", "23.11.28", "8000"],
                                        ["K-3", "박지호", "24.01.15", "12000"]])
-    dry = import_file(admin, path, kind="orders", dry_run=True)
+    dry = import_file(admin, path, kind="orders", currency="KRW", dry_run=True)
     line = said(dry, "date order in '주문일자'")
     assert line["decided"] == "YMD"
     assert "'23.11.28' would be 2028-11-23" in line["evidence"] and "day/month/year" in line["evidence"]
     assert nothing_written(admin)
-    result = import_file(admin, path, kind="orders")
+    result = import_file(admin, path, kind="orders", currency="KRW")
     assert said(result, "date order in '주문일자'") == line
     assert stored(admin, "order", "order_number", "order_date") == {
         "K-1": dt.date(2024, 3, 5), "K-2": dt.date(2023, 11, 28), "K-3": dt.date(2024, 1, 15)}
@@ -133,7 +134,7 @@ def test_a_ship_date_column_takes_the_year_first_order_the_order_dates_prove_by_
     path = write(tmp_path, "주문.csv", [["주문번호", "고객명", "주문일자", "Ship Date", "금액"],
                                        ["K-1", "김민준", "24.03.05", "24.03.07", "15000"],
                                        ["K-2", "이서연", "23.11.28", "23.12.01", "8000"]])
-    result = import_file(admin, path, kind="orders")
+    result = import_file(admin, path, kind="orders", currency="KRW")
     assert "'주문일자'" in said(result, "date order in 'Ship Date'")["evidence"]
     assert stored(admin, "order", "order_number", "ship_date") == {
         "K-1": dt.date(2024, 3, 7), "K-2": dt.date(2023, 12, 1)}
@@ -143,11 +144,11 @@ def test_values_every_order_reads_as_a_past_date_still_stop_and_the_option_reads
     path = write(tmp_path, "주문.csv", [["주문번호", "고객명", "주문일자", "금액"],
                                        ["K-1", "김민준", "24.03.05", "15000"], ["K-2", "이서연", "23.11.12", "8000"]])
     with pytest.raises(AmbiguousDates) as stop:
-        import_file(admin, path, kind="orders")
+        import_file(admin, path, kind="orders", currency="KRW")
     message = stop.value.message
     assert "'주문일자'" in message and "'24.03.05'" in message and "--date-order YMD" in message
     assert nothing_written(admin)
-    result = import_file(admin, path, kind="orders", date_order="YMD")
+    result = import_file(admin, path, kind="orders", currency="KRW", date_order="YMD")
     assert said(result, "date order in '주문일자'")["evidence"] == "--date-order"
     assert stored(admin, "order", "order_number", "order_date") == {
         "K-1": dt.date(2024, 3, 5), "K-2": dt.date(2023, 11, 12)}

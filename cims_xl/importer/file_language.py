@@ -140,6 +140,12 @@ def home_regions(language: str) -> frozenset[str]:
                      and any((info.get(k) or {}).get("official_status") == "official" for k in keys))
 
 
+def home_currencies(language: str) -> frozenset[str]:
+    """The currencies legal tender in `language`'s usual country (CLDR: ja -> JPY,
+    zh_Hans -> CNY, zh_Hant -> TWD, ko -> KRW)."""
+    return _home_currencies(language)
+
+
 def settles(codes: Iterable[str]) -> bool:
     """Whether the file's language may tell a symbol's currencies apart: at least two of
     `codes` are each legal tender where one of LANGUAGES is at home ("¥": CNY, JPY)."""
@@ -177,6 +183,20 @@ class LanguageEvidence:
                 before = self.kana_count
                 self._text(h[:CELL_CHARS])
                 self.heading_kana = self.heading_kana or self.kana_count > before
+        # the headings' own evidence, for `origin`
+        self._headings = {k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
+                          for k, v in vars(self).items()}
+
+    def origin(self) -> LanguageVerdict:
+        """The language of whoever wrote the file: what its encoding, its headings and the
+        calendars of its dates say, without its text cells (customers' names in another
+        language say where the customers are, not where the books are kept)."""
+        own = LanguageEvidence.__new__(LanguageEvidence)
+        for k, v in self._headings.items():
+            setattr(own, k, {kk: (list(vv) if isinstance(vv, list) else vv) for kk, vv in v.items()}
+                    if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
+        own.calendars = dict(self.calendars)
+        return own.verdict()
 
     def add(self, values: list) -> None:
         """A data row's cells (only text cells with characters beyond ASCII count)."""

@@ -9,9 +9,19 @@ its own, takes the one currency every other amount of the file names, when those
 amounts are at least as many as the bare ones; the summary says so, with examples.
 Where a few amounts name one currency other than the store's among many bare ones,
 the bare amounts' currency cannot be told: the import stops before writing, naming
-the column, rows and examples, and --currency CODE. Where the file names several
-currencies (an export of orders in EUR, CHF, GBP), a bare amount takes the store's
-currency as before, and the summary says so (ImportResult.currency_notes).
+the column, rows and examples, and --currency CODE.
+
+A bare amount is never put in the store's currency unless that is the only currency
+the file names (cur20b). Where the file names several (amounts "$1,200.00" and
+"300.00 EUR", a Currency column of USD and EUR rows, "Rs" read as PKR in a Pakistan row
+and INR in an India row), its bare amounts stop the import before writing, naming the
+column, examples of the bare and of each named currency, and --currency CODE, which
+then settles them (amounts naming their own currency, or whose row's country reads
+their sign, keep theirs). A file naming no currency keeps the store's, said
+(ImportResult.currency_notes), unless it is written in a language whose country uses
+another currency (file_language: a Japanese file, JPY, in a CNY store): the language
+says where the file comes from, the store where the books are kept, and neither says
+which the amounts are in, so it stops naming --currency JPY and --currency CNY.
 
 A sign several currencies share counts as the currency the file's evidence reads it as
 (issue 14, cur20): "$1,200.00" beside a bare "350.00" is one file in dollars, so the bare
@@ -36,6 +46,7 @@ from typing import NamedTuple
 
 from ..domain import money
 from .errors import ImportRefused
+from .file_language import NAMES, LanguageVerdict, home_currencies
 from .row_currency import by_country, row_country
 
 EXAMPLES = 3
@@ -61,6 +72,15 @@ def plain_text(value: object) -> bool:
     # "2,750/-" (Indian: no paise), "△3,000" (the Japanese minus): digits alone too
     text = money.triangle_minus(money.dash_cents(text))
     return any(ch.isdigit() for ch in text) and all(ch in _PLAIN for ch in text)
+
+
+def _shown(value: object) -> str:
+    """A cell as the message shows it: a whole number cell as "800", not "800.0"."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    if isinstance(value, money.ShownAmount):    # a number cell formatted "€#,##0.00": '€1234.5'
+        return f"{value.token}{' ' if value.token[-1:].isalpha() else ''}{value}"
+    return str(value)
 
 
 class PlainVerdict(NamedTuple):
@@ -115,7 +135,7 @@ class PlainAmounts:
             v = values[c] if c < n else None
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
-            shown = v.strip() if isinstance(v, str) else str(v)
+            shown = v.strip() if isinstance(v, str) else _shown(v)
             sign = self.headed_signs.get(header) if not stated else None
             if sign is not None and plain_text(v):
                 self._sign(sign, shown, country)
@@ -129,7 +149,7 @@ class PlainAmounts:
                     if len(kept) < EXAMPLES:
                         kept.append((number, shown))
             elif code := money.named_currency(v):
-                self._named(code, shown)
+                self._named(code, _shown(v))
             elif not stated and (shared := money.bare_symbol(v)) is not None:
                 self._sign(shared, f"{v.token}{v}" if isinstance(v, money.ShownAmount) else shown, country)
 
@@ -160,11 +180,20 @@ class PlainAmounts:
         codes = {code for cands in self.signs.values() if (code := by_country(cands, country))}
         return codes.pop() if len(codes) == 1 else None
 
-    def decide(self, store: str | None, prefer: tuple[str, ...] = ()) -> PlainVerdict:
+    def country_signs(self) -> tuple[tuple[str, ...], ...]:
+        """The file's shared signs' candidates when a row's country settles a bare amount
+        by them (PlainVerdict.signs), for an import given --currency: that settles only
+        the bare amounts no row's country settles, as it settles only signs no country does."""
+        if any(self._country_code(country) is not None for _, country in self.plain):
+            return tuple(self.signs.values())
+        return ()
+
+    def decide(self, store: str | None, prefer: tuple[str, ...] = (),
+               language: LanguageVerdict | None = None) -> PlainVerdict:
         """The currency the bare amounts take, when it is not the store's, and the summary's
         lines; `prefer`: the codes the file's evidence settles its signs to
-        (run.settle_bare_symbols). Raises ImportRefused where they cannot be told (see the
-        module)."""
+        (run.settle_bare_symbols); `language`: the language the file is written in
+        (file_language). Raises ImportRefused where they cannot be told (see the module)."""
         lines: list[dict] = []
         signs = tuple(self.signs.values())
         # bare amounts in rows whose country settles the file's sign: theirs
@@ -203,8 +232,12 @@ class PlainAmounts:
             else:
                 how[code] = f"'{sign}' read as {code}, as the lines above say"
         bare = sum(loose.values())
+        if bare and len(named) > 1:
+            self._stop_several(store, named, examples, how, guessed, loose, loose_examples)
+        if bare and not named:
+            self._check_language(store, language, loose, loose_examples)
         if not bare or len(named) != 1 or set(named) == {store}:
-            # no one currency against the store's (see the module)
+            # no currency, or the store's, named: the store's (said by ImportResult.currency_notes)
             return PlainVerdict(None, tuple(lines), None, signs if settled else ())
         header = max(loose, key=lambda h: loose[h])
         rows = ", ".join(f"row {r}: '{t}'" for r, t in sorted(loose_examples[header])[:EXAMPLES])
@@ -230,3 +263,52 @@ class PlainAmounts:
             f"{f'; the store keeps its amounts in {store}' if store else ''}. Nothing was imported. Give the "
             "currency of the amounts that name none with --currency CODE (e.g. --currency "
             f"{named.most_common(1)[0][0]}), or write each amount's currency (a Currency column).")
+
+    @staticmethod
+    def _bare_rows(loose: Counter[str], loose_examples: dict[str, list[tuple[int, str]]]) -> tuple[str, str]:
+        """(the column with most bare amounts, its examples "row 3: '500.00'")."""
+        header = max(loose, key=lambda h: loose[h])
+        return header, ", ".join(f"row {r}: '{t}'" for r, t in sorted(loose_examples[header])[:EXAMPLES])
+
+    def _stop_several(self, store: str | None, named: Counter[str], examples: dict[str, list[str]],
+                      how: dict[str, str], guessed: dict[str, str], loose: Counter[str],
+                      loose_examples: dict[str, list[tuple[int, str]]]) -> None:
+        """Bare amounts in a file naming several currencies: which one they are in cannot
+        be told, the store's no more than any (cur20b). Stops before writing."""
+        header, rows = self._bare_rows(loose, loose_examples)
+        bare = sum(loose.values())
+        for code, sign in guessed.items():
+            how[code] = f"'{sign}' read as {code}, assumed"
+        described = "; ".join(f"{code} ({named[code]}, e.g. " + ", ".join(f"'{e}'" for e in examples[code])
+                              + (f"; {how[code]}" if code in how else "") + ")"
+                              for code, _ in named.most_common())
+        store_said = (f"; the store keeps its amounts in {store}, which is not taken for them either"
+                      if store else "")
+        raise ImportRefused(
+            f"column '{header}': {bare} amount(s) name no currency ({rows}), and the file's other amounts "
+            f"name {len(named)} currencies: {described}{store_said}. Nothing was imported. Give the currency "
+            "of the amounts that name none with --currency CODE (e.g. --currency "
+            f"{named.most_common(1)[0][0]}; amounts naming their own currency keep it), or write each "
+            "amount's currency (a Currency column).")
+
+    def _check_language(self, store: str | None, language: LanguageVerdict | None, loose: Counter[str],
+                        loose_examples: dict[str, list[tuple[int, str]]]) -> None:
+        """Bare amounts in a file naming no currency, written in a language whose country
+        uses another currency than the store's (a Japanese file in a CNY store): the
+        file's language says where it comes from, the store's currency says where the
+        books are kept; which the amounts are in cannot be told. Stops before writing,
+        naming the column, examples, the evidence and --currency for each reading."""
+        if not store or language is None or language.language is None or language.mixed:
+            return
+        homes = home_currencies(language.language)
+        if not homes or store in homes:
+            return
+        header, rows = self._bare_rows(loose, loose_examples)
+        bare = sum(loose.values())
+        home = sorted(homes)
+        raise ImportRefused(
+            f"column '{header}': {bare} amount(s) name no currency ({rows}), and the file is written in "
+            f"{NAMES[language.language]} ({'; '.join(language.evidence)}), whose country's currency is "
+            f"{' or '.join(home)}, while the store keeps its amounts in {store}. Nothing was imported. Give their currency with --currency CODE "
+            f"(--currency {home[0]} for {NAMES[language.language]} amounts, --currency {store} for the "
+            "store's), or write each amount's currency (a Currency column).")

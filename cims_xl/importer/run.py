@@ -251,6 +251,8 @@ class _CurrencyEvidence:
         self.format_units: dict[str, Counter] = {}
         # the language the file is written in ("¥" is JPY in Japanese): file_language
         self.language: file_language.LanguageVerdict = file_language.LanguageVerdict()
+        # ... as its encoding, headings and dates alone say (the writer's, not the customers')
+        self.origin: file_language.LanguageVerdict = file_language.LanguageVerdict()
 
     def add(self, values: list) -> None:
         n = len(values)
@@ -382,6 +384,15 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
         raise AmbiguousCurrency(stops, frozenset(named.code_headers.values()), bool(named.countries),
                                 note=language_note)
     return tuple(sorted(prefer)), inferences
+
+
+def _writers_language(named: _CurrencyEvidence | None) -> file_language.LanguageVerdict | None:
+    """The file's language when the writer's own evidence (encoding, headings, dates'
+    calendars) says it and the whole file agrees: evidence for its bare amounts'
+    currency (plain_amounts). Customers' names in another script alone are not."""
+    if named is None or named.origin.language is None or named.origin.language != named.language.language:
+        return None
+    return named.language
 
 
 def _no_default(symbol: str) -> bool:
@@ -1359,6 +1370,7 @@ def _settle_by_language(named: _CurrencyEvidence, language: "file_language.Langu
         for calendar, examples in ev.named_eras.items():
             language.add_calendar(calendar, examples)
     named.language = verdict = language.verdict()
+    named.origin = language.origin()
     if verdict.language is None:
         return None
     settled = {}
@@ -2427,7 +2439,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         file_currency = None
         plain = PlainVerdict()
         if scan.plain is not None and stated_currency is None:
-            plain = scan.plain.decide(store_currency, prefer)     # raises where it cannot tell
+            plain = scan.plain.decide(store_currency, prefer,
+                                      _writers_language(scan.named))     # raises where it cannot tell
             file_currency = plain.currency
             scan.inferences.extend(plain.lines)
         value_inferences, probability_scale = scan.values.decide() if scan.values else ([], None)
@@ -2447,7 +2460,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           mixed_shares=scan.mixed_shares, float_wholes=scan.float_wholes,
                           currency=stated_currency or file_currency, amount_scales=units.scales,
                           store_currency=store_currency, currency_follows=plain.assumed,
-                          plain_signs=plain.signs,
+                          plain_signs=plain.signs or (scan.plain.country_signs() if scan.plain is not None
+                                                      and currency else ()),
                           currencies=prefer, serial_offset=src.serial_offset,
                           amount_per=scan.amount_per, order_folds=scan.order_folds,
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
