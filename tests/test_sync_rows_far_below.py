@@ -19,6 +19,7 @@ from cims_xl.services import records
 
 from render_check import SOFFICE, convert
 from test_sync_support import new_workbook
+import fake_xlwings_sheet as fake
 
 NOT_SAVED = RowsNotSaved.exit_code
 
@@ -146,75 +147,6 @@ def test_the_table_summary_lists_the_row_with_its_status(run, admin, tmp_path):
     assert "1 row not saved (Customers 1)" in said
 
 
-class _Range:
-    def __init__(self, sheet, r1, c1, r2, c2):
-        self.sheet, self.row, self.column = sheet, r1, c1
-        self.shape = (r2 - r1 + 1, c2 - c1 + 1)
-        self.r2, self.c2 = r2, c2
-
-    def options(self, **kw):
-        return self
-
-    @property
-    def value(self):
-        vals = [[self.sheet.cells.get((r, c)) for c in range(self.column, self.c2 + 1)]
-                for r in range(self.row, self.r2 + 1)]
-        return vals[0] if self.shape[0] == 1 else vals
-
-    @value.setter
-    def value(self, v):
-        self.sheet.cells[(self.row, self.column)] = v
-
-    @property
-    def formula(self):
-        return [["" if self.sheet.cells.get((r, c)) is None else str(self.sheet.cells[(r, c)])
-                 for c in range(self.column, self.c2 + 1)] for r in range(self.row, self.r2 + 1)]
-
-
-class _Table:
-    def __init__(self, sheet, name, r1, c1, r2, c2):
-        self.sheet, self.name, self.box = sheet, name, [r1, c1, r2, c2]
-
-    @property
-    def range(self):
-        return _Range(self.sheet, *self.box)
-
-    @property
-    def header_row_range(self):
-        r1, c1, _, c2 = self.box
-        return _Range(self.sheet, r1, c1, r1, c2)
-
-    @property
-    def data_body_range(self):
-        r1, c1, r2, c2 = self.box
-        return _Range(self.sheet, r1 + 1, c1, r2, c2)
-
-    def resize(self, rng):
-        self.box = [rng.row, rng.column, rng.r2, rng.c2]
-
-
-class _Tables(list):
-    def __getitem__(self, key):
-        return next(t for t in self if t.name == key) if isinstance(key, str) else super().__getitem__(key)
-
-
-class _Sheet:
-    """Just enough of an xlwings sheet: cells by (row, column), tables, used range."""
-
-    def __init__(self, name, cells):
-        self.name, self.cells, self.tables = name, dict(cells), _Tables()
-
-    def range(self, a, b=None):
-        b = b or a
-        return _Range(self, a[0], a[1], b[0], b[1])
-
-    @property
-    def used_range(self):
-        rows = [r for r, _ in self.cells]
-        cols = [c for _, c in self.cells]
-        return _Range(self, 1, 1, max(rows), max(cols))
-
-
 def test_the_live_sheet_tells_a_far_record_by_the_same_rule_and_writes_its_status_cell():
     from cims_xl.excel.adapter import LiveSheet
     from cims_xl.excel.sync import _note_rows_left_below
@@ -226,8 +158,8 @@ def test_the_live_sheet_tells_a_far_record_by_the_same_rule_and_writes_its_statu
     cells[(4, col["Name"])], cells[(4, col["City"])] = "Bruno", "Porto"   # after one empty row: taken
     cells[(9, col["Name"])], cells[(9, col["City"])] = "Carla", "Braga"   # four empty rows: told
     cells[(12, col["Name"])] = "a note"                                    # one cell: a note
-    sheet = _Sheet("Customers", cells)
-    sheet.tables.append(_Table(sheet, "tblCustomers", 1, 1, 2, len(layout.headers)))
+    sheet = fake.Sheet("Customers", cells)
+    sheet.tables.append(fake.Table(sheet, "tblCustomers", 1, 1, 2, len(layout.headers)))
     live = LiveSheet(object(), sheet, layout)
     assert [r[col["Name"] - 1] for r in live.read().rows] == ["Ana", None, "Bruno"]
     assert live.left_below == [9]
