@@ -50,3 +50,8 @@ def linked_owners(session, kind: str, field: str) -> dict[str, str]:
 def rejected_problems(result) -> dict[int, str]:
     """An import result's rejected row numbers -> their problems as one text."""
     return {o.row: " ".join(o.problems.values()) for o in result.outcomes if o.action == "rejected"}
+
+
+def write_rows(path: Path, rows: list[list[object]]) -> Path:
+    """`rows` as a .xlsx workbook or a UTF-8 CSV file, by `path`'s suffix; returns `path`."""
+    return write_xlsx(path, rows) if Path(path).suffix == ".xlsx" else write_csv(path, rows)

@@ -12,20 +12,6 @@ from cims_xl.importer.run import import_file
 from cims_xl.services import records
 
 
-def _write(path, rows):
-    if path.suffix == ".xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        for row in rows:
-            wb.active.append(row)
-        wb.save(path)
-    else:
-        import csv
-
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerows(rows)
-    return path
 
 
 def _stored(session, kind="customer") -> dict[str, dict]:
@@ -239,6 +225,7 @@ def test_another_addresss_second_line_is_not_joined_into_the_one_taken(admin, tm
 # ----- what a refusal suggests --------------------------------------------------------------
 
 from cims_xl.importer.errors import ImportRefused  # noqa: E402
+from table_files import write_rows as _write
 
 CATEGORY_FILES = [
     (["交易时间", "交易类型", "交易对方", "商品", "收/支", "金额(元)"],

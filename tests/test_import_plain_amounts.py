@@ -12,6 +12,7 @@ import pytest
 from cims_xl.importer.errors import ImportRefused
 from cims_xl.importer.run import import_file
 from cims_xl.services.records import list_records
+from table_files import write_rows as _write
 
 
 def _orders(session) -> dict[str, tuple[Decimal, str]]:
@@ -23,20 +24,6 @@ def _line(result):
     return next((i for i in result.inferences if i["what"] == "currency of amounts written without one"), None)
 
 
-def _write(path, rows):
-    if path.suffix == ".xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        for row in rows:
-            wb.active.append(row)
-        wb.save(path)
-    else:
-        import csv
-
-        with path.open("w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows(rows)
-    return path
 
 
 def test_a_bare_amount_among_won_amounts_is_in_won_and_the_summary_says_why(admin, tmp_path):
