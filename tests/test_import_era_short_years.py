@@ -139,20 +139,22 @@ JAPAN_EVIDENCE = [("顧客名", "やまだ商事", "たなか工業"), ("顧客�
 @pytest.mark.parametrize("column, first, second", JAPAN_EVIDENCE)
 def test_japanese_two_digit_years_first_within_reiwa_stop_naming_japanese_and_gregorian(admin, tmp_path, shape,
                                                                                       column, first, second):
+    # (--currency CNY: a Japanese file's bare amounts in the CNY store would stop asking for it; CNY is no
+    # evidence of a calendar, as JPY or TWD would be)
     rows = [["受注番号", "受注日", "金額", column], ["J1", "06/03/05", "1000", first], ["J2", "05/12/28", "2000", second]]
     if column != "顧客名":
         rows = [r + [c] for r, c in zip(rows, ["顧客名", "Yamada Co", "Tanaka Co"])]
     path = write(tmp_path, shape, rows)
     with pytest.raises(ImportRefused) as stop:
-        import_file(admin, path, kind="orders")
+        import_file(admin, path, kind="orders", currency="CNY")
     message = str(stop.value)
     assert "'受注日'" in message and ("'06/03/05'" in message or "'05/12/28'" in message)
     assert "--calendar japanese" in message and "--calendar gregorian" in message
     assert order_dates(admin) == {}
-    import_file(admin, path, kind="orders", calendar="japanese")
+    import_file(admin, path, kind="orders", currency="CNY", calendar="japanese")
     assert order_dates(admin) == {"J1": dt.date(2024, 3, 5), "J2": dt.date(2023, 12, 28)}
     again = write(tmp_path, shape, [[{"J1": "J3", "J2": "J4"}.get(r[0], r[0])] + r[1:] for r in rows])
-    import_file(admin, again, kind="orders", calendar="gregorian")
+    import_file(admin, again, kind="orders", currency="CNY", calendar="gregorian")
     assert order_dates(admin)["J3"] == dt.date(2006, 3, 5) and order_dates(admin)["J4"] == dt.date(2005, 12, 28)
 
 
@@ -161,10 +163,10 @@ def test_japanese_two_digit_years_first_within_reiwa_stop_naming_japanese_and_gr
 def test_two_digit_years_first_beside_reiwa_dates_of_their_column_are_reiwa_years(admin, tmp_path, shape, named):
     path = write(tmp_path, shape, [["Order No", "Order Date", "Amount", "Customer"], ["J1", "06/03/05", "1000", "Ann"],
                                    ["J2", named, "2000", "Bo"], ["J3", "05/12/28", "5", "Cy"]])
-    dry = import_file(admin, path, kind="orders", dry_run=True)
+    dry = import_file(admin, path, kind="orders", currency="CNY", dry_run=True)
     said = [i for i in dry.inferences if i["what"] == "calendar in 'Order Date'"]
     assert said and "Reiwa" in said[-1]["decided"], said
-    import_file(admin, path, kind="orders")
+    import_file(admin, path, kind="orders", currency="CNY")
     assert order_dates(admin) == {"J1": dt.date(2024, 3, 5), "J2": dt.date(2023, 12, 28), "J3": dt.date(2023, 12, 28)}
 
 
@@ -172,17 +174,17 @@ def test_two_digit_years_first_beside_heisei_dates_stop_naming_the_calendar(admi
     path = write(tmp_path, "csv", [["Order No", "Order Date", "Amount", "Customer"], ["J1", "06/03/05", "1000", "Ann"],
                                    ["J2", "H30.12.28", "2000", "Bo"], ["J3", "05/12/28", "5", "Cy"]])
     with pytest.raises(ImportRefused, match="--calendar japanese"):
-        import_file(admin, path, kind="orders")
+        import_file(admin, path, kind="orders", currency="CNY")
     assert order_dates(admin) == {}
 
 
 def test_japanese_two_digit_years_past_the_reiwa_year_are_gregorian_and_said(admin, tmp_path):
     path = write(tmp_path, "csv", [["受注番号", "受注日", "金額", "顧客名"], ["J1", "24/03/05", "1000", "やまだ"],
                                    ["J2", "06/04/15", "2000", "たなか"], ["J3", "05/12/28", "5", "すずき"]])
-    dry = import_file(admin, path, kind="orders", dry_run=True)
+    dry = import_file(admin, path, kind="orders", currency="CNY", dry_run=True)
     said = [i for i in dry.inferences if i["what"] == "calendar in '受注日'"]
     assert said and "Gregorian" in said[-1]["decided"] and "'24/03/05'" in said[-1]["evidence"], said
-    import_file(admin, path, kind="orders")
+    import_file(admin, path, kind="orders", currency="CNY")
     assert order_dates(admin) == {"J1": dt.date(2024, 3, 5), "J2": dt.date(2006, 4, 15), "J3": dt.date(2005, 12, 28)}
 
 
@@ -193,7 +195,7 @@ def test_taiwan_compact_minguo_dates_are_read_with_taiwan_evidence_or_calendar_r
     path = write(tmp_path, shape, [["訂單編號", "訂單日期", "金額", "備註", "客戶"],
                                    ["R1", "1130307", "3000", evidence, "Chen"], ["R2", "1121231", "10", evidence, "Lin"],
                                    ["R3", "0991001", "5", evidence, "Wang"]])
-    import_file(admin, path, kind="orders", calendar=calendar)
+    import_file(admin, path, kind="orders", currency="CNY", calendar=calendar)
     assert order_dates(admin) == {"R1": dt.date(2024, 3, 7), "R2": dt.date(2023, 12, 31), "R3": dt.date(2010, 10, 1)}
 
 
@@ -203,7 +205,7 @@ def test_compact_minguo_dates_beside_other_minguo_dates_of_the_column_read_alike
                                    ["R2", "新竹科技", "113.03.06", "2000", "TWD"],
                                    ["R3", "高雄公司", "1130307", "3000", "TWD"],
                                    ["R4", "台南公司", "民國113年3月9日", "5000", "TWD"]])
-    import_file(admin, path, kind="orders")
+    import_file(admin, path, kind="orders", currency="CNY")
     assert order_dates(admin) == {"R1": dt.date(2024, 3, 5), "R2": dt.date(2024, 3, 6), "R3": dt.date(2024, 3, 7),
                                   "R4": dt.date(2024, 3, 9)}
 

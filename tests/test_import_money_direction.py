@@ -55,7 +55,8 @@ def _rows(name: str) -> list[list]:
 @pytest.mark.parametrize("writer,suffix", [(write_csv, "csv"), (write_xlsx, "xlsx")], ids=["csv", "xlsx"])
 def test_money_paid_out_is_rejected_never_a_sale_and_its_payee_no_customer(admin, tmp_path, name, writer, suffix):
     headers, column, rows = FILES[name]
-    result = import_file(admin, writer(tmp_path / f"bill.{suffix}", _rows(name)), kind="orders",
+    # (--currency CNY: a Japanese or Korean bill's bare amounts in the CNY store would stop asking for it)
+    result = import_file(admin, writer(tmp_path / f"bill.{suffix}", _rows(name)), kind="orders", currency="CNY",
                          mapping={headers[2]: "Customer Name", headers[1]: "Order Date",
                                     headers[0]: "Order Number"})
     kept = {n: Decimal(a.lstrip("¥").replace(",", "")).normalize() for n, _w, way, a in rows if way in _IN}

@@ -67,7 +67,8 @@ def test_a_net_amount_beside_a_gross_one_stops_naming_both_columns_and_the_named
 @pytest.mark.parametrize("name", list(GROSS_TAKEN))
 def test_a_gross_amount_its_heading_takes_is_stored_and_the_summary_names_the_net_beside_it(admin, tmp_path, name):
     headers = GROSS_TAKEN[name]
-    result = import_file(admin, write_csv(tmp_path / "vat.csv", _rows(name)), kind="orders",
+    # (--currency CNY: a Japanese or Korean list's bare amounts in the CNY store would stop asking for it)
+    result = import_file(admin, write_csv(tmp_path / "vat.csv", _rows(name)), kind="orders", currency="CNY",
                          mapping={headers[0]: "Customer Name", headers[1]: "Order Number", headers[2]: "Order Date"})
     assert _stored(admin) == {"A-1": Decimal("1130"), "A-2": Decimal("530")}
     (line,) = [i for i in result.inferences if i["what"] == "amount with tax or before it"]
