@@ -51,11 +51,20 @@ DIRECTION_WORDS = {
     **dict.fromkeys(("income", "incoming", "in", "money in", "receipt", "receipts", "received", "deposit",
                      "收入", "收", "入账", "收款", "已收入", "収入", "入金", "입금", "수입", "einnahme", "einnahmen",
                      "eingang", "recette", "recettes", "entrée", "entrada", "entradas", "ingreso", "ingresos",
-                     "entrata", "entrate", "inkomsten", "receita", "receitas", "доход", "приход"), MONEY_IN),
+                     "entrata", "entrate", "inkomsten", "receita", "receitas", "доход", "приход",
+                     # Malay/Indonesian, Swedish, Danish/Norwegian, Finnish, Hebrew, Turkish, Polish,
+                     # Czech, Vietnamese, Thai, Arabic, Persian; a sale (against a purchase)
+                     "masuk", "pemasukan", "pendapatan", "inkomst", "inkomster", "indtægt", "indtægter",
+                     "inntekt", "inntekter", "tulo", "tulot", "הכנסה", "הכנסות", "gelir", "przychód",
+                     "wpływ", "příjem", "příjmy", "thu", "tiền vào", "รายรับ", "إيراد", "إيرادات", "دخل",
+                     "درآمد", "sale", "sales"), MONEY_IN),
     **dict.fromkeys(("expense", "expenses", "expenditure", "outgoing", "out", "money out", "paid out",
                      "withdrawal", "支出", "支", "出账", "已支出", "出金", "출금", "지출", "ausgabe", "ausgaben",
                      "dépense", "dépenses", "sortie", "salida", "salidas", "gasto", "gastos", "uscita", "uscite",
-                     "uitgave", "uitgaven", "despesa", "despesas", "расход"), MONEY_OUT),
+                     "uitgave", "uitgaven", "despesa", "despesas", "расход",
+                     "keluar", "pengeluaran", "utgift", "utgifter", "udgift", "udgifter", "meno", "menot",
+                     "הוצאה", "הוצאות", "gider", "rozchód", "wydatek", "wydatki", "výdaj", "výdaje", "chi",
+                     "tiền ra", "รายจ่าย", "مصروف", "مصروفات", "هزینه", "purchase", "purchases"), MONEY_OUT),
     # neither in nor out (WeChat's transfers between the owner's own accounts): no sale either
     **dict.fromkeys(("不计收支", "不計收支", "/", "neutral"), NO_MONEY),
 }
