@@ -183,6 +183,10 @@ def _formatted(path: Path, heading: str, numbers: list, fmt: str) -> Path:
     ('#,##0"千円"', [1200, 350], ["1200000", "350000"], "JPY"),
     ('#,##0"억원"', [2], ["200000000"], "KRW"),
     ('#,##0.0" T€"', [12.5], ["12500"], "EUR"),
+    # India's lakh and crore, and the cent sign, alone in a format (the final tester, round 20)
+    ('0.00" Lakh"', [12.5, 3.3], ["1250000", "330000"], "CNY"),
+    ('0.00" crore"', [1.25], ["12500000"], "CNY"),
+    ('0" ¢"', [1250, 330], ["12.5", "3.3"], "CNY"),
 ])
 def test_a_number_format_showing_a_unit_multiplies_the_amount(admin, tmp_path, fmt, numbers, amounts, code):
     result = import_file(admin, _formatted(tmp_path / "o.xlsx", "Amount", numbers, fmt), kind="orders")
@@ -306,3 +310,13 @@ def test_a_heading_in_a_currency_without_a_minor_unit_reads_its_grouping(admin, 
                                        ["1001", "山田太郎", "2024/03/05", written], ["1002", "鈴木花子", "2024/03/06", "350"]])
     import_file(admin, f, kind="orders")
     assert _orders(admin)["1001"] == (Decimal(amount), code)
+
+
+@pytest.mark.parametrize("line, amount, code", [
+    ("(in INR lakhs)", "1250000", "INR"), ("Amounts in lakhs", "1250000", "CNY"), ("Unit: 10,000 CNY", "125000", "CNY")])
+def test_a_units_line_in_lakhs_or_ten_thousands_multiplies_the_amount(admin, tmp_path, line, amount, code):
+    path = tmp_path / "o.csv"
+    path.write_text(f'Sales report\n"{line}"\nOrder No,Order Date,Customer,Amount\nA1,2024-03-05,Customer 1,12.5\n',
+                    encoding="utf-8")
+    import_file(admin, path, kind="orders")
+    assert _orders(admin) == {"A1": (Decimal(amount), code)}

@@ -21,6 +21,13 @@ FILES = {
     "german": ["Bestellnummer", "Kunde", "Bestelldatum", "Artikel", "Menge", "Einzelpreis"],
     "french": ["N° commande", "Client", "Date de commande", "Article", "Quantité", "Prix unitaire"],
     "spanish": ["Número de pedido", "Cliente", "Fecha", "Artículo", "Cantidad", "Precio unitario"],
+    # a price alone beside a quantity is a unit's price too (the final tester, round 20)
+    "price": ["Order No", "Customer", "Order Date", "Product", "Qty", "Price"],
+    "rate": ["Invoice No", "Customer", "Date", "Item", "Qty", "Rate"],
+    "selling price": ["Order No", "Customer", "Order Date", "Product", "Quantity", "Selling Price"],
+    "preis": ["Bestellnummer", "Kunde", "Bestelldatum", "Artikel", "Menge", "Preis"],
+    "harga": ["No Pesanan", "Pelanggan", "Tanggal", "Produk", "Qty", "Harga"],
+    "价格": ["订单号", "客户名称", "下单日期", "商品", "数量", "价格"],
 }
 
 

@@ -34,6 +34,13 @@ _CJK_SCALES: tuple[tuple[str, Decimal], ...] = (
 # number words a format may show alone ('0.0"万"': 1.2 shown 1.2万 is 12,000): a multiplier
 # whatever the column counts; "分", "K", "M" alone may be points, minutes, kelvin, metres
 NUMBER_WORDS = frozenset(w for w, _ in _CJK_SCALES)
+# India's number words (lakh = 10⁵, crore = 10⁷; not "Cr", which an accounting format
+# writes for a credit)
+_INDIAN_SCALES = {**{w: Decimal("1e5") for w in ("lakh", "lakhs", "lac", "lacs", "lakh rupees")},
+                  **{w: Decimal("1e7") for w in ("crore", "crores")}}
+# words a number format may show alone and mean a scale whatever the column counts: the
+# CJK number words, lakh and crore, and the cent sign ('0" ¢"': 1250 shown 1250 ¢ is 12.50)
+FORMAT_WORDS = NUMBER_WORDS | frozenset(_INDIAN_SCALES) | {"¢"}
 # a hundredth of the currency: the amount is written in cents (分 = fen, 1/100 yuan)
 _CENT_WORDS = frozenset({"cents", "cent", "¢", "分", "fen", "centimes", "centime", "céntimos", "centimos",
                          "céntimo", "centavos", "centavo", "pence", "paise", "kopeks", "kopeken", "copecks",
@@ -47,6 +54,9 @@ _WORD_SCALES: dict[str, Decimal] = {
                                     "millones", "milhões", "milioni", "млн", "млн.", "000,000", "'000,000")},
     **{w: Decimal("1e9") for w in ("billions", "billion", "bn", "mrd", "mrd.", "milliarden", "milliards",
                                     "md", "mds", "млрд", "млрд.")},
+    **_INDIAN_SCALES,
+    # "Unit: 10,000 yuan" (a Chinese file in English): 万 written as a number
+    **{w: Decimal("1e4") for w in ("10,000", "10000", "ten thousand", "ten thousands", "tens of thousands")},
 }
 # letters that are a scale only beside a currency ("T€", "TEUR"; "Amount (T)" says nothing)
 _ONLY_WITH_CURRENCY = frozenset({"t"})

@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..domain import money
-from .amount_units import NUMBER_WORDS, read_unit
+from .amount_units import FORMAT_WORDS, read_unit
 from .cells import ShownText, error_cell
 
 FACTS_LIMIT = 64 * 1024 * 1024
@@ -131,7 +131,7 @@ def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
         if token and money.names_currency(token):
             return token, money.currencies_of_lcid(lcid) if lcid else ()
         if token and (unit := read_unit(token)) is not None and unit.scale != 1 and (
-                unit.codes or unit.scale_word in NUMBER_WORDS):
+                unit.codes or unit.scale_word.casefold() in FORMAT_WORDS):
             # '0.0"万元"', '#,##0"千円"': the number is in 10,000s / 1,000s of the currency,
             # unless the format itself divides it for display ('#,##0,"K€"': Excel shows
             # 1200000 as 1,200K€, the cell holds the amount)

@@ -100,6 +100,20 @@ _UNIT_PRICE = re.compile(r"(?:^|[^a-z])(?:unit ?price|price ?(?:per|/) ?unit|pri
 _UNIT_PRICE_CJK = ("单价", "單價", "単価", "단가", "含税单价", "不含税单价")
 
 
+# A price alone ("Price", "Rate", "Selling Price", Preis, Harga, Pris, 价格): beside a
+# quantity it is what one unit costs, not the line's amount
+_PRICE = re.compile(r"^(?:selling |sale |sales |list |retail |net |gross )?(?:price|rate|preis|verkaufspreis|prix|"
+                    r"precio|preço|preco|prezzo|prijs|pris|hinta|harga|cena|цена|fiyat|giá|ราคา)$")
+_PRICE_CJK = ("价格", "價格", "価格", "가격", "售价", "售價", "定价", "定價", "单价", "單價")
+
+
+def is_price(header: str) -> bool:
+    """Whether a heading names a price alone ("Price", "Rate", "Preis", 价格): a unit's
+    price where the file has a quantity."""
+    h = _plain(header).strip()
+    return bool(_PRICE.match(h) or h in _PRICE_CJK)
+
+
 def is_unit_price(header: str) -> bool:
     """Whether a heading names a price per unit ("Unit Price", 单价, 単価, 단가, Einzelpreis,
     prix unitaire…)."""

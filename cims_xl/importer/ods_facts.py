@@ -201,11 +201,11 @@ def _unit_amount(value: str, number: float, text: str) -> "money.ShownAmount | N
     amount is the number times the unit's scale, in its currency (amount_units), unless
     the style divides the number for display (1200000 shown "1,200K€": the number shown is
     not the cell's, which holds the amount itself)."""
-    from .amount_units import NUMBER_WORDS, read_unit
+    from .amount_units import FORMAT_WORDS, read_unit
 
     m = _SHOWN_UNIT.match(text)
     if m is None or (unit := read_unit(m.group("unit"))) is None or unit.scale == 1 or (
-            not unit.codes and unit.scale_word not in NUMBER_WORDS):
+            not unit.codes and unit.scale_word.casefold() not in FORMAT_WORDS):
         return None
     digits = re.sub(r"[\s\u00a0\u202f']", "", m.group("n")).replace("\u2212", "-")
     readings = set()

@@ -2083,7 +2083,9 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
         kind, key = "name", ("name" if field == "Name" else "customer_name")
     free = [(j, c.header) for j, c in enumerate(m.columns) if c.target is None and c.how == "unmapped"
             and not _names_another_field(c.header)]
-    per_unit = [h for _j, h in free if kind == "money" and net_gross.is_unit_price(h)]
+    counted = any(c.target == "quantity" for c in m.columns)     # a Qty column: a Price is per unit
+    per_unit = [h for _j, h in free if kind == "money" and (net_gross.is_unit_price(h)
+                                                             or (counted and net_gross.is_price(h)))]
     if per_unit:
         # a price per unit is not the amount: 3 mugs at 12.50 are 37.50, never 12.5
         free = [(j, h) for j, h in free if h not in per_unit]
