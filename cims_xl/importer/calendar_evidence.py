@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 EXAMPLES = 2
-BUDGET = 2_000_000      # characters of text cells looked at (a file's country shows early)
+BUDGET = 300_000        # characters of text cells looked at (a file's country shows early: ~3,000 rows)
 
 _TAIWAN = re.compile(
     r"(?<![A-Za-z])(?:TWD|NTD|NT\$)(?![A-Za-z])|新[台臺]幣|民[國国](?=\s*\d)|中華民國|[台臺]灣|Taiwan|"
@@ -50,16 +50,24 @@ class CountryWords:
     def add(self, values: list) -> None:
         if len(self.found) == len(COUNTRIES) or self.chars > BUDGET:
             return
-        for value in values:
-            if not isinstance(value, str) or not value:
+        # one search per country over the row's text cells joined by a separator that is
+        # no letter (a word never runs from one cell into the next)
+        text = "\x1f".join(v for v in values if isinstance(v, str) and v)
+        if not text:
+            return
+        self.chars += len(text)
+        for code, words in COUNTRIES.items():
+            got = self.found.get(code, ())
+            if len(got) >= EXAMPLES:
                 continue
-            self.chars += len(value)
-            for code, words in COUNTRIES.items():
-                if len(got := self.found.get(code, ())) < EXAMPLES and (m := words.search(value)):
-                    word = ("Thai script" if _THAI_SCRIPT.match(m.group(0)) else
-                            "kana" if _KANA.match(m.group(0)) else m.group(0)[:20])
-                    if word not in got:
-                        self.found.setdefault(code, []).append(word)
+            for m in words.finditer(text):
+                word = ("Thai script" if _THAI_SCRIPT.match(m.group(0)) else
+                        "kana" if _KANA.match(m.group(0)) else m.group(0)[:20])
+                if word not in got:
+                    self.found.setdefault(code, []).append(word)
+                    got = self.found[code]
+                if len(got) >= EXAMPLES:
+                    break
 
     def given(self, currency: str | None) -> None:
         """--currency TWD or THB: the user's word for the file's country."""
