@@ -80,7 +80,7 @@ def test_money_paid_out_is_rejected_never_a_sale_and_its_payee_no_customer(admin
     assert f"{len(out)} row(s) of money paid out" in line["decided"] and "not a sale" in line["decided"]
 
 
-@pytest.mark.parametrize("quantity", ["-1", "-2", "−3"])
+@pytest.mark.parametrize("quantity", ["-1", "-2", "−3", "(2)", "2-", "( 4 )"])
 def test_a_negative_quantity_is_a_return_rejected_never_a_sale(admin, tmp_path, quantity):
     f = write_csv(tmp_path / "o.csv", [["Order No", "Customer", "Email", "Order Date", "Quantity", "Amount"],
                                        ["1001", "Ann Lee", "ann@x.com", "2024-03-05", "2", "24.00"],

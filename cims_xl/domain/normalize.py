@@ -922,7 +922,8 @@ def parse_bool(value: object) -> bool | None:
 
 
 def parse_int(value: object, decimal: str | None = None) -> int | None:
-    """A whole number from 1,234 / "１２" / 3.0; None for blank; 3.5 is rejected.
+    """A whole number from 1,234 / "１２" / 3.0; None for blank; 3.5 is rejected. A
+    negative is written "-2", "(2)" (accounting) or "2-" (SAP), as amounts are.
 
     decimal: the column's decimal mark ("." or ","), when decided (see parse_money)."""
     if is_blank(value):
@@ -940,6 +941,10 @@ def parse_int(value: object, decimal: str | None = None) -> int | None:
         sign = ""
         if text[:1] in "+-":
             sign, text = text[0], text[1:].strip()
+        elif len(text) > 2 and text[0] == "(" and text[-1] == ")" and any(c.isdigit() for c in text):
+            sign, text = "-", text[1:-1].strip()       # "(2)": accounting's negative, as amounts read it
+        elif len(text) > 1 and text[-1] == "-" and text[-2].isdigit():
+            sign, text = "-", text[:-1].strip()        # "2-": SAP's trailing minus
         try:
             number = _parse_number_core(text, decimal)
         except AmbiguousNumber as exc:
