@@ -55,3 +55,13 @@ def rejected_problems(result) -> dict[int, str]:
 def write_rows(path: Path, rows: list[list[object]]) -> Path:
     """`rows` as a .xlsx workbook or a UTF-8 CSV file, by `path`'s suffix; returns `path`."""
     return write_xlsx(path, rows) if Path(path).suffix == ".xlsx" else write_csv(path, rows)
+
+
+def orders_by_number(session) -> dict[str, tuple]:
+    """Stored orders: order number -> (amount as a normalised Decimal, currency)."""
+    from decimal import Decimal
+
+    from cims_xl.services import records
+
+    return {o["order_number"]: (Decimal(str(o["amount"])).normalize(), o["currency"])
+            for o in records.list_records(session, "order")}

@@ -17,15 +17,10 @@ from cims_xl.importer.errors import AmbiguousCurrency, ImportRefused
 from cims_xl.importer.run import import_file
 from cims_xl.services import records
 
-from table_files import write_csv, write_xlsx
+from table_files import orders_by_number as _orders, write_csv, write_xlsx
 
 HEAD = ["Order ID", "Order Date", "Customer Name", "Amount"]
 WRITERS = pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
-
-
-def _orders(session) -> dict[str, tuple[Decimal, str]]:
-    return {o["order_number"]: (Decimal(str(o["amount"])).normalize(), o["currency"])
-            for o in records.list_records(session, "order")}
 
 
 def _file(tmp_path, writer, rows, head=HEAD, name="orders"):
