@@ -115,9 +115,16 @@ def _shown(value: Any) -> str:
     return shown(text if len(text) <= 120 else text[:119] + "…")
 
 
-def _code_lines(code: str) -> list[str]:
+def _code_lines(code: str, kind: str | None = None) -> list[str]:
+    """A module's code as compared: line endings, trailing blanks and the Attribute lines
+    (Excel and LibreOffice rewrite them) aside. LibreOffice saves a class module as a
+    module of another type and marks it `Option ClassModule` (its Basic's spelling of
+    the class attribute): for a module cims ships as a class that line is set aside too,
+    whichever stream type the project gives it."""
     lines = [ln.rstrip() for ln in code.replace("\r\n", "\n").replace("\r", "\n").split("\n")
              if not ln.lstrip().lower().startswith("attribute ")]
+    if kind == "class" and lines and " ".join(lines[0].split()).casefold() == "option classmodule":
+        lines = lines[1:]
     while lines and not lines[-1]:
         lines.pop()
     return lines
@@ -144,23 +151,39 @@ def vba_modules_of(data: bytes) -> dict[str, str] | None:
         return None
 
 
-def _vba_findings(parts: dict[str, bytes]) -> list[Finding]:
+def _vba_findings(data: bytes) -> list[Finding]:
+    """What in the package's code parts cims did not write (`package_code`), and the
+    modules of the VBA project the workbook points to that differ from cims's."""
+    code = package_code(data)
+    found = list(code.findings)
+    if code.project is None:
+        return found
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        try:
+            project = z.read(code.project)
+        except KeyError:        # the relationship points nowhere: Excel loads no project
+            return found
+    return found + _module_findings(code.project, project, libreoffice=_saved_by_libreoffice(data))
+
+
+def _module_findings(name: str, project: bytes, *, libreoffice: bool = False) -> list[Finding]:
     from .build import WORKBOOK_CODE_NAME, vba_modules
 
-    found = [Finding(f"an Excel 4.0 macro sheet ({name}): cims writes none", restorable=False)
-             for name in sorted(parts) if name.startswith("xl/macrosheets/")]
-    if VBA_PART not in parts:
-        return found
-    modules = vba_modules_of(parts[VBA_PART])
+    found = []
+    modules = vba_modules_of(project)
     if modules is None:
-        return found + [Finding("the VBA project (xl/vbaProject.bin) cannot be read, so its code cannot be "
-                                "compared with what cims ships")]
+        return [Finding(f"the VBA project ({name}) cannot be read, so its code cannot be "
+                        "compared with what cims ships")]
     shipped = {name: (kind, src) for kind, name, src in vba_modules(0)}
+    hint = " (saved by LibreOffice?)" if libreoffice else ""
     for name, code in sorted(modules.items()):
         kind, src = shipped.get(name, (None, None))
         if src is not None and name != WORKBOOK_CODE_NAME:
-            if _code_lines(code) != _code_lines(src):
-                found.append(Finding(f"VBA module {name} differs from the one cims ships"))
+            if _code_lines(code, kind) != _code_lines(src, kind):
+                found.append(Finding(f"VBA module {name} differs from the one cims ships{hint}"))
         elif name == WORKBOOK_CODE_NAME or _document_name(name):
             if _code_lines(code):
                 found.append(Finding(f"VBA code in the document module {name} (cims leaves it empty): "
@@ -168,6 +191,17 @@ def _vba_findings(parts: dict[str, bytes]) -> list[Finding]:
         else:
             found.append(Finding(f"VBA module {name} is not one cims ships"))
     return found
+
+
+def _saved_by_libreoffice(data: bytes) -> bool:
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return b"LibreOffice" in z.read("docProps/app.xml")
+    except (KeyError, zipfile.BadZipFile):
+        return False
 
 
 def _document_name(name: str) -> bool:
@@ -185,16 +219,9 @@ def _directory_conf(path: Path) -> list[Finding]:
 
 def inspect(book) -> list[Finding]:
     """What in a `FileWorkbook` cims did not write (see the module's docstring)."""
-    import io
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(book.original_bytes)) as z:
-        names = z.namelist()
-        parts = {n: z.read(n) for n in names if n == VBA_PART} | {n: b"" for n in names
-                                                                   if n.startswith("xl/macrosheets/")}
     found = _conf_findings(book.wb)
     if book.path.suffix.lower() in (".xlsm", ".xltm"):
-        found += _vba_findings(parts)
+        found += _vba_findings(book.original_bytes)
     return found + _directory_conf(book.path)
 
 
@@ -239,15 +266,45 @@ def restore(book, found: list[Finding]) -> list[str]:
             book.after_save_edits.append(lambda pkg, title=ws.title: _show_sheet(pkg, title))
         done.append(f"the {ws.title} sheet as cims writes it, visible")
     if any(f.text.startswith("VBA") or "VBA project" in f.text for f in found):
-        book.after_save_edits.append(lambda pkg: pkg.write(VBA_PART, _our_vba(book)))
-        done.append("the VBA project cims ships")
+        code = package_code(book.original_bytes)
+        ours = _our_vba(book, code)
+        book.after_save_edits.append(lambda pkg: _put_back_vba(pkg, code, ours))
+        done.append("the VBA project cims ships" + (f" (removed {', '.join(sorted(code.vba_parts - {VBA_PART}))})"
+                                                    if code.vba_parts - {VBA_PART} else ""))
     return done
 
 
-def _our_vba(book) -> bytes:
+def _put_back_vba(pkg, code: PackageCode, ours: bytes) -> None:
+    """cims's project at xl/vbaProject.bin, the workbook's one relationship pointing there,
+    its content type; every other VBA project, relationship and content type removed."""
+    from .package import CT_NS, rels_name
+
+    for source, rid, _target in code.vba_rels:
+        if pkg.has(rels_name(source)):
+            pkg.remove_rel(source, rid)
+    for name in code.vba_parts:
+        pkg.delete(name)
+    pkg.write(VBA_PART, ours)
+    pkg.add_rel(code.workbook or "xl/workbook.xml", VBA_REL, VBA_PART)
+    root = pkg.xml("[Content_Types].xml", edit=True)
+    for el in list(root):
+        if el.tag == f"{{{CT_NS}}}Override" and ((el.get("PartName") or "").lstrip("/").casefold()
+                                                   in {n.casefold() for n in code.vba_parts | {VBA_PART}}):
+            root.remove(el)
+    pkg.content_type_override(VBA_PART, "application/vnd.ms-office.vbaProject")
+
+
+def _our_vba(book, code: PackageCode) -> bytes:
     from .build import vba_modules, vba_project_bin
 
-    modules = vba_modules_of(book.original_bytes_of(VBA_PART)) or {}
+    modules = {}
+    for name in ([code.project] if code.project else []) + sorted(code.vba_parts):
+        try:
+            modules = vba_modules_of(book.original_bytes_of(name)) or {}
+        except KeyError:
+            continue
+        if modules:
+            break
     sheets = sum(1 for name in modules if _document_name(name))
     want = {f"Sheet{i}" for i in range(1, sheets + 1)}
     if {name for name in modules if _document_name(name)} != want:
@@ -264,3 +321,216 @@ def _show_sheet(pkg, title: str) -> None:
     for el in book.iter(f"{{{SML_NS}}}sheet"):
         if el.get("name") == title and "state" in el.attrib:
             del el.attrib["state"]
+
+
+# -- code parts, found the way Excel finds them -------------------------------------------
+#
+# Excel and LibreOffice do not look for the VBA project at a fixed name: they follow the
+# package's relationships (ECMA-376 Part 2, OPC §9.3) from the workbook part to the part
+# of type .../vbaProject, whatever it is called, and part names compare without regard
+# to ASCII case (§9.1.1.1). So every part that can hold code is found by relationship
+# type, by content type ([Content_Types].xml, §10.1.2) and, for a VBA project, by what
+# the part is (an OLE storage holding a VBA project, [MS-OVBA] §2.2): one cims cannot
+# account for is named, whichever way it hides.
+
+REL_BASE = "http://schemas.microsoft.com/office/2006/relationships/"
+VBA_REL = REL_BASE + "vbaProject"
+VBA_CT = "application/vnd.ms-office.vbaproject"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# the last segment of a relationship type (lower case) -> what the part can run
+_CODE_RELS = {
+    "xlmacrosheet": "an Excel 4.0 macro sheet",
+    "xlintlmacrosheet": "an Excel 4.0 macro sheet",
+    "dialogsheet": "an Excel 5.0 dialog sheet",
+    "vbaprojectsignature": "a VBA project signature",
+    "vbaprojectsignatureagile": "a VBA project signature",
+    "vbaprojectsignaturev3": "a VBA project signature",
+    "control": "an ActiveX control",
+    "activexcontrolbinary": "an ActiveX control",
+    "oleobject": "an embedded OLE object (it can start a program when opened)",
+}
+_CODE_TYPES = {
+    "application/vnd.ms-excel.macrosheet+xml": "an Excel 4.0 macro sheet",
+    "application/vnd.ms-excel.intlmacrosheet+xml": "an Excel 4.0 macro sheet",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.dialogsheet+xml": "an Excel 5.0 dialog sheet",
+    "application/vnd.ms-office.vbaprojectsignature": "a VBA project signature",
+    "application/vnd.ms-office.vbaprojectsignatureagile": "a VBA project signature",
+    "application/vnd.ms-office.vbaprojectsignaturev3": "a VBA project signature",
+    "application/vnd.ms-office.activex+xml": "an ActiveX control",
+    "application/vnd.ms-office.activex": "an ActiveX control",
+    "application/vnd.openxmlformats-officedocument.oleobject": "an embedded OLE object (it can start a program when opened)",
+}
+_CODE_FOLDERS = ("xl/macrosheets/", "xl/dialogsheets/", "xl/activex/")
+_CUSTOM_UI_RELS = ("ui/extensibility",)
+
+
+@dataclass
+class PackageCode:
+    """Where the code of a package is: the VBA project the workbook's relationship points
+    to (`project`, the zip entry's name), and what cims cannot account for."""
+    workbook: str | None = None
+    project: str | None = None
+    vba_rels: list[tuple[str, str, str]] = None     # (source part, relationship id, target entry)
+    vba_parts: set[str] = None                      # every entry that is or says it is a VBA project
+    findings: list[Finding] = None
+
+
+def _ct_of(name: str, defaults: dict[str, str], overrides: dict[str, str]) -> str:
+    ct = overrides.get("/" + name.casefold())
+    if ct is None:
+        ct = defaults.get(name.rsplit(".", 1)[-1].casefold() if "." in name.rsplit("/", 1)[-1] else "", "")
+    return ct.casefold()
+
+
+def _is_vba_storage(data: bytes) -> bool:
+    """An OLE compound file holding a VBA project (a `VBA/dir` stream, [MS-OVBA] §2.2)."""
+    if not data.startswith(OLE_MAGIC):
+        return False
+    import olefile
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            return any(len(p) >= 2 and p[-1].casefold() == "dir" and p[-2].casefold() == "vba"
+                       for p in ole.listdir(streams=True))
+    except Exception:     # a damaged storage: not one Excel would load as a project either
+        return False
+
+
+def package_code(data: bytes) -> PackageCode:
+    """The code parts of the package in `data` (a .xlsm's bytes), see above."""
+    import io
+    import posixpath
+    import zipfile
+
+    from lxml import etree
+
+    from .package import CT_NS, PKG_REL_NS, REL_OFFICE_DOCUMENT, rels_name
+
+    out = PackageCode(vba_rels=[], vba_parts=set(), findings=[])
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = [n for n in z.namelist() if not n.endswith("/")]
+        entries = {}
+        for n in names:              # OPC part names compare without ASCII case
+            key = n.casefold()
+            if key in entries and entries[key] != n:
+                out.findings.append(Finding(f"two parts named {entries[key]} and {n} (a package holds one; "
+                                            "which one Excel reads is not certain)"))
+            entries[key] = n         # the last entry of a name, as zipfile and LibreOffice read it
+        read = lambda n: z.read(n)   # noqa: E731
+
+        def xml(n):
+            try:
+                return etree.fromstring(read(n), etree.XMLParser(resolve_entities=False, no_network=True))
+            except etree.XMLSyntaxError:
+                return None
+
+        defaults, overrides = {}, {}
+        ct_entry = entries.get("[content_types].xml")
+        root = xml(ct_entry) if ct_entry else None
+        for el in (root if root is not None else []):
+            if el.tag == f"{{{CT_NS}}}Default":
+                defaults[(el.get("Extension") or "").casefold()] = el.get("ContentType") or ""
+            elif el.tag == f"{{{CT_NS}}}Override":
+                overrides[(el.get("PartName") or "").casefold()] = el.get("ContentType") or ""
+
+        def rels_of(part: str) -> list[tuple[str, str, str]]:
+            """(id, type, target entry name or the written target) of a part's internal relationships."""
+            rn = entries.get(rels_name(part).casefold())
+            root = xml(rn) if rn else None
+            found = []
+            for el in (root if root is not None else []):
+                if el.tag != f"{{{PKG_REL_NS}}}Relationship" or el.get("TargetMode") == "External":
+                    continue
+                target = el.get("Target") or ""
+                name = (target.lstrip("/") if target.startswith("/") else
+                        posixpath.normpath(posixpath.join(posixpath.dirname(part), target)).lstrip("/"))
+                found.append((el.get("Id") or "", el.get("Type") or "", entries.get(name.casefold(), name)))
+            return found
+
+        seen, todo, reached = {""}, [""], {}
+        while todo:                  # every part the relationships reach, from the package down
+            part = todo.pop()
+            for rid, rtype, target in rels_of(part):
+                kind = rtype.rsplit("/", 1)[-1].casefold()
+                reached.setdefault(target, set()).add(kind)
+                if rtype == REL_OFFICE_DOCUMENT and part == "":
+                    out.workbook = target
+                if kind == "vbaproject":
+                    out.vba_rels.append((part, rid, target))
+                if target in entries.values() and target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+
+        labels: dict[str, str] = {}
+        for n in names:
+            kinds = reached.get(n, set())
+            ct = _ct_of(n, defaults, overrides)
+            if "vbaproject" in kinds or ct == VBA_CT or (n.casefold().endswith(".bin") and
+                                                         _is_vba_storage(read(n))):
+                out.vba_parts.add(n)
+                continue
+            label = next((_CODE_RELS[k] for k in sorted(kinds) if k in _CODE_RELS), None) \
+                or _CODE_TYPES.get(ct) \
+                or next((lab for f, lab in zip(_CODE_FOLDERS, ("an Excel 4.0 macro sheet", "an Excel 5.0 "
+                         "dialog sheet", "an ActiveX control")) if n.casefold().startswith(f)), None)
+            if label is None and "package" in kinds and ("macroenabled" in ct or n.casefold().endswith(
+                    ("m", ".xlsb", ".bin"))):
+                label = "an embedded document that can hold macros"
+            if label is not None:
+                labels[n] = label
+            if kinds & {k.split("/")[-1] for k in _CUSTOM_UI_RELS} or "extensibility" in kinds:
+                out.findings += _ribbon_findings(n, xml(n))
+            if "externallink" in kinds:
+                out.findings += _external_link_findings(n, xml(n))
+        for n, label in sorted(labels.items()):
+            out.findings.append(Finding(f"{label} ({n}): cims writes none", restorable=False))
+
+    wb_rels = [r for r in out.vba_rels if r[0] == out.workbook]
+    for source, _rid, target in out.vba_rels:
+        if source != out.workbook:
+            out.findings.append(Finding(f"a VBA project relationship from {source or 'the package'} to {target} "
+                                        "(cims writes one, from the workbook)"))
+    if len(wb_rels) > 1:
+        out.findings.append(Finding("the workbook points to more than one VBA project: "
+                                    + ", ".join(t for _s, _r, t in wb_rels)))
+    if wb_rels:
+        out.project = wb_rels[0][2]
+        if out.project.casefold() != VBA_PART.casefold():
+            out.findings.append(Finding(f"the workbook's VBA project is at {out.project}, not at {VBA_PART} "
+                                        "where cims writes it"))
+    for n in sorted(out.vba_parts - {out.project}):
+        out.findings.append(Finding(f"a VBA project at {n} that cims cannot account for (the workbook "
+                                    + ("points to another" if out.project else "does not point to it") + ")"))
+    return out
+
+
+_CALLBACK = re.compile(r"^(on[A-Z]\w*|get[A-Z]\w*|loadImage)$")
+
+
+def _ribbon_findings(name: str, root) -> list[Finding]:
+    """A ribbon callback naming a macro in another workbook ('C:\\x\\y.xlsm'!Macro): Excel
+    opens that workbook and runs it; cims's ribbon only calls its own VBA."""
+    if root is None:
+        return []
+    found = []
+    for el in root.iter():
+        for attr, value in el.attrib.items():
+            if _CALLBACK.match(attr.split("}")[-1]) and "!" in value:
+                found.append(Finding(f"the ribbon ({name}) calls {_shown(value)} in another workbook",
+                                     restorable=False))
+    return found
+
+
+def _external_link_findings(name: str, root) -> list[Finding]:
+    """A DDE or OLE link (`=cmd|' /c …'!A0`): Excel starts the program it names."""
+    if root is None:
+        return []
+    found = []
+    for el in root.iter():
+        tag = el.tag.split("}")[-1] if isinstance(el.tag, str) else ""
+        if tag in ("ddeLink", "oleLink"):
+            what = el.get("ddeService") or el.get("progId") or "?"
+            found.append(Finding(f"a {'DDE' if tag == 'ddeLink' else 'OLE'} link ({name}) to {_shown(what)}: Excel "
+                                 "starts that program; cims writes none", restorable=False))
+    return found
