@@ -77,3 +77,61 @@ def test_libreoffice_reads_the_exact_text_of_an_export_with_escaped_characters(t
     with open(tmp_path / "export.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     assert [r[0] for r in rows] == ["Text"] + texts
+
+
+def _through_libreoffice(book: Path, work: Path) -> Path:
+    """`book` opened and saved by LibreOffice as .xlsm with its VBA kept (what a user who
+    opens the workbook in Calc and saves it gets)."""
+    out = work / "saved"
+    profile = (work / "profile").as_uri()
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+         "--convert-to", "xlsm:Calc MS Excel 2007 VBA XML", "--outdir", str(out), str(book)],
+        capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    saved = out / book.name
+    assert saved.exists(), f"LibreOffice wrote nothing: {done.stdout} {done.stderr}"
+    return saved
+
+
+def test_a_workbook_saved_by_libreoffice_passes_the_trust_check_and_saves(run, admin, tmp_path):
+    import zipfile
+
+    from cims_xl.excel.trust import vba_modules_of
+    from cims_xl.services import records
+
+    records.create(admin, "customer", {"name": "Tiago Gonçalves", "city": "Porto"})
+    book = build.build_workbook(tmp_path / "cims.xlsm")
+    assert run("sync", str(book), "refresh")[0] == 0
+    saved = _through_libreoffice(book, tmp_path)
+    with zipfile.ZipFile(saved) as z:     # LibreOffice did rewrite the project, not keep its bytes
+        assert "LibreOffice" in z.read("docProps/app.xml").decode()
+        modules = vba_modules_of(z.read("xl/vbaProject.bin"))
+    assert modules["Dictionary"] != dict((n, s) for _k, n, s in build.vba_modules(0))["Dictionary"]
+    code, out, err = run("workbook", "check", str(saved))
+    assert code == 0, err
+    code, _out, err = run("sync", str(saved), "save")
+    assert code == 0, err
+    assert run("workbook", "check", str(saved))[0] == 0
+
+
+def test_a_real_code_change_in_a_libreoffice_saved_workbook_is_still_refused_naming_libreoffice(run, tmp_path):
+    import zipfile
+
+    from cims_xl.excel.trust import vba_modules_of
+
+    book = build.build_workbook(tmp_path / "cims.xlsm")
+    saved = _through_libreoffice(book, tmp_path)
+    with zipfile.ZipFile(saved) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    sheets = sum(1 for n in vba_modules_of(parts["xl/vbaProject.bin"]) if n.startswith("Sheet"))
+    modules = [(k, n, s.replace("Option Explicit", "Option Explicit\r\nPrivate Sub Class_Initialize()\r\n"
+                                "    Shell \"calc\"\r\nEnd Sub", 1) if n == "Dictionary" else s)
+               for k, n, s in build.vba_modules(sheets)]
+    parts["xl/vbaProject.bin"] = build.vba_project_bin(modules)
+    with zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in parts.items():
+            z.writestr(name, body)
+    code, _out, err = run("workbook", "check", str(saved))
+    assert code == 14
+    assert "VBA module Dictionary differs from the one cims ships (saved by LibreOffice?)" in " ".join(err.split())

@@ -11,17 +11,21 @@ obey when that person opens it and signs in:
   sheet has no such key: `GetDirectoryConfigFilePath`);
 - VBA: a module cims does not ship, one whose code differs from cims's, or code in a
   sheet's document module (event handlers run on open, on a click, on a recalculation);
-  an Excel 4.0 macro sheet (`xl/macrosheets/`) runs too.
+- other parts that run code: the VBA project wherever the workbook's relationship points,
+  a second or unreferenced project, Excel 4.0 macro sheets, dialog sheets, ActiveX
+  controls, OLE objects, a project signature, a ribbon callback naming another workbook,
+  a DDE/OLE link. They are found the way Excel finds them (`package_code`), not by name.
 
 `inspect(book)` lists them (`Finding`s, each a sentence naming the place and the value);
 `cims sync` refuses a workbook with any before writing anything, and `--restore-settings`
 puts back cims's own: the `xlwings.conf` block as `build.XLWINGS_CONF` writes it, the sheet
-visible, and the VBA project cims builds for the same sheets (`restore`). The ribbon XML
-and custom document properties are not read here: the ribbon only calls the VBA checked
-above, and the xlwings VBA reads no document properties.
+visible, and the VBA project cims builds for the same sheets at xl/vbaProject.bin with
+the workbook's one relationship pointing there, any other project removed (`restore`).
+Custom document properties are not read here: the xlwings VBA reads none.
 
 VBA is compared as source code (oletools' `VBA_Parser`), Attribute lines and trailing
-blanks aside (Excel rewrites those when it saves). What runs in Excel can still differ
+blanks aside (Excel rewrites those when it saves), and LibreOffice's `Option ClassModule`
+in a class module, whatever stream type it gives the module. What runs in Excel can still differ
 from the source (the compiled p-code of a project saved by another Excel, "VBA
 stomping"), which only Excel's own macro security covers: see the README.
 """
