@@ -106,7 +106,38 @@ def sign_out(book: WorkbookAdapter) -> str:
     return "Signed out."
 
 
+def _workbook_file(book) -> str | None:
+    """The file a workbook adapter works on: FileWorkbook.path, or the open book's
+    fullname in Excel (None for a book never saved, or one on SharePoint/OneDrive)."""
+    path = getattr(book, "path", None)
+    if path is None:
+        try:
+            path = book.book.fullname
+        except Exception:    # not an xlwings book (a test fake), or Excel did not answer
+            return None
+    import os
+
+    return str(path) if path and os.path.isfile(path) else None
+
+
+@contextlib.contextmanager
+def _one_sync_at_a_time(book):
+    """The same per-workbook lock as `cims sync FILE` (sync.workbook_lock): a ribbon Save or
+    Refresh and a `cims sync` of the same file never run together."""
+    path = _workbook_file(book)
+    if path is None:
+        yield
+        return
+    with sync.workbook_lock(path):
+        yield
+
+
 def _refresh(book: WorkbookAdapter, names: list[str] | None) -> str:
+    with _one_sync_at_a_time(book):
+        return _refresh_locked(book, names)
+
+
+def _refresh_locked(book: WorkbookAdapter, names: list[str] | None) -> str:
     session = _session()
     missing: list[str] = []
     try:
@@ -131,8 +162,9 @@ def refresh_all(book: WorkbookAdapter) -> str:
 
 def save(book: WorkbookAdapter) -> str:
     sheet = _data_sheet(book)
-    counts = sync.save_sheet(_session(), sheet, progress=book.ui.progress, before_commit=book.check_writable,
-                             keep_row_ids=book.save)
+    with _one_sync_at_a_time(book):
+        counts = sync.save_sheet(_session(), sheet, progress=book.ui.progress, before_commit=book.check_writable,
+                                 keep_row_ids=book.save)
     book.recalc()
     line = _counts_line(sheet.name, counts)
     if counts["invalid"] or counts["conflicts"] or counts.get("duplicates") or counts["refused"] \

@@ -24,6 +24,7 @@ field both changed is a Conflict and nothing of that row is written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
@@ -1051,6 +1052,47 @@ def check_workbook_kind(path: Path) -> None:
                                             else ""))
 
 
+# How long a second sync of one workbook waits for the first before it refuses (seconds).
+WORKBOOK_LOCK_WAIT = 10.0
+
+
+class WorkbookBusy(CimsError):
+    """Another cims sync holds this workbook; nothing was read or written."""
+    exit_code = 75      # EX_TEMPFAIL: try again
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file beside a workbook: `.~cims-lock.<name>` (hidden; Excel's own lock is `~$<name>`)."""
+    return path.parent / f".~cims-lock.{path.name}"
+
+
+@contextlib.contextmanager
+def workbook_lock(path: str | Path, wait: float | None = None):
+    """One save or refresh of a workbook at a time, across processes and OS accounts that
+    share the folder. An OS lock (flock / LockFileEx through filelock) on a file beside
+    the workbook: a process that dies, however it dies, releases it, so nothing is left
+    stuck. A second sync waits `WORKBOOK_LOCK_WAIT` seconds, then raises WorkbookBusy.
+    The lock is taken before the workbook is read, so a sync that waited sees what the
+    first one wrote (the ids of the rows it created). A folder where no lock file can be
+    made is not locked here (the write itself then says why it cannot write)."""
+    from filelock import FileLock, Timeout
+
+    path = Path(path)
+    lock = FileLock(str(lock_path(path)))
+    try:
+        lock.acquire(timeout=WORKBOOK_LOCK_WAIT if wait is None else wait)
+    except Timeout:
+        raise WorkbookBusy(f"another cims sync is working on {path.name} (saving or refreshing it); "
+                           "nothing was read or written: wait for it to finish and run this again") from None
+    except OSError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] | None = None,
               force: bool = False, progress: Progress | None = None, restore_settings: bool = False) -> dict:
     """Run Save, Refresh or Reports on a closed workbook file (the CLI's `cims sync`).
@@ -1074,6 +1116,12 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
         raise CimsError(f"unknown sync action {action!r}; use one of: {', '.join(ACTIONS)}")
     check_workbook_kind(path)
     require_cims_layout(path, reports=action == "reports")
+    with workbook_lock(path):
+        return _sync_file(session, path, action, sheets=sheets, force=force, progress=progress,
+                          restore_settings=restore_settings)
+
+
+def _sync_file(session, path: Path, action: str, *, sheets, force, progress, restore_settings) -> dict:
     book = FileWorkbook(path, ui=QuietUI(progress))
     restored = _trusted(book, action, restore_settings)
     if action == "reports":
