@@ -1390,7 +1390,8 @@ _ERASE_HEADERS = {"customer": "Customer", "records": "Records erased",
                   "mentions_erased": "Other records that mentioned them",
                   "copies_erased": "Copies erased", "copies_not_reached": "Copies not reached",
                   "copies_unsigned": "Copies erased unsigned", "exports_not_reached": "Exports not reached",
-                  "audit_entries_not_reached": "Audit entries not reached"}
+                  "audit_entries_not_reached": "Audit entries not reached",
+                  "leftovers_removed": "Partly written workbooks removed"}
 
 
 def _erase_lines(result: dict) -> dict:

@@ -1121,9 +1121,36 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
                           restore_settings=restore_settings)
 
 
+WORKBOOK_FILE_ACTION = "workbook.file"
+
+
+def record_workbook_file(session, path: Path) -> None:
+    """Audit, once per workbook path, that cims writes this workbook: a sync killed while
+    writing leaves a partly written copy (`.cims-save-<pid>-….xlsm`, 0600) beside it,
+    with the rows it held, and `gdpr erase` removes those beside every workbook named so
+    (services.erase_copies). Recorded before the first write, so a killed first sync is
+    covered too."""
+    from ..security.audit import AuditEvent
+    from ..store.db import utcnow
+
+    where = str(path.resolve())
+    for row in session.store.iter_audit_actions((WORKBOOK_FILE_ACTION,)):
+        import json
+
+        changes = json.loads(row[7] or "{}")
+        if (changes.get("path") or [None, None])[1] == where:
+            return
+    with session.unit_of_work() as uow:
+        session.audit([AuditEvent(utcnow(), session.username, WORKBOOK_FILE_ACTION, None, None, None,
+                                  {"path": [None, where]})])
+        uow.commit()
+
+
 def _sync_file(session, path: Path, action: str, *, sheets, force, progress, restore_settings) -> dict:
     book = FileWorkbook(path, ui=QuietUI(progress))
     restored = _trusted(book, action, restore_settings)
+    if action in ("save", "refresh"):
+        record_workbook_file(session, path)
     if action == "reports":
         if restored:
             book.save()

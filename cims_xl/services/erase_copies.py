@@ -76,8 +76,41 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
                 why = UNSIGNED_WHY[done.unsigned].format(actor=session.username)
                 unsigned.append(f"{path.name} (not signed: {why}; after restoring it, `cims audit accept` "
                                 "accepts the erase)")
+    removed, left = _workbook_leftovers(session)
+    missed.extend(left)
     return {"copies_erased": erased, "copies_not_reached": missed, "copies_unsigned": unsigned,
-            "exports_not_reached": exports}
+            "exports_not_reached": exports, "leftovers_removed": removed}
+
+
+def _workbook_leftovers(session: Session) -> tuple[list[str], list[str]]:
+    """The partly written workbook copies (`.cims-save-<pid>-…`, 0600) that a sync or a
+    report write killed part way left beside a workbook: removed from the folder of every
+    workbook and report file the audit trail says cims wrote (`workbook.file`,
+    `report.file`). Returns (paths removed, "path (why not)" for those another OS account
+    owns, which only that account or an administrator of the computer can remove)."""
+    from ..excel.sync import WORKBOOK_FILE_ACTION
+    from ..reports.refresh import REPORT_FILE_ACTION
+    from ..scratch import _NAME, owned_by_me, pid_alive
+
+    folders: set[Path] = set()
+    for row in session.store.iter_audit_actions((WORKBOOK_FILE_ACTION, REPORT_FILE_ACTION)):
+        path = (json.loads(row[7] or "{}").get("path") or [None, None])[1]
+        if path:
+            folders.add(Path(path).parent)
+    removed: list[str] = []
+    left: list[str] = []
+    for folder in sorted(folders):
+        removed += [str(p) for p in sweep(folder, "save")]
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            m = _NAME.match(entry.name)
+            if m and m["purpose"] == "save" and not pid_alive(int(m["pid"])) and not owned_by_me(entry):
+                left.append(f"{entry} (a partly written workbook another OS account's cims left; that "
+                            "account can delete it)")
+    return removed, left
 
 
 # What a backup cims cannot find any more still holds, said with it (`gdpr erase`).
