@@ -5,7 +5,9 @@ and says so; a running sync's copy is left alone. Real processes killed with SIG
 the step after the copy is written, a real encrypted store."""
 from __future__ import annotations
 
-import os
+import json
+import subprocess
+import sys
 import zipfile
 
 from cims_xl.services import records
@@ -40,14 +42,11 @@ def test_gdpr_erase_removes_the_partly_written_workbook_a_killed_sync_left_besid
     code, out, err = run("--format", "json", "gdpr", "erase", cid, "--yes")
     assert code == 0, err
     assert _leftovers(desk) == []
-    assert sorted(str(p) for p in left) == sorted(__import__("json").loads(out)["leftovers_removed"])
+    assert sorted(str(p) for p in left) == sorted(json.loads(out)["leftovers_removed"])
     assert records.get(admin, cid)["name"] != "Saanvi Iyer"
 
 
 def test_a_copy_a_running_sync_is_writing_is_not_removed_by_erase(run, admin, store_path, tmp_path):
-    import subprocess
-    import sys
-
     cid = records.create(admin, "customer", {"name": "Ayşe Yılmaz", "city": "İzmir"})["id"]
     book = new_workbook(tmp_path / "müşteriler.xlsx")
     assert run("sync", str(book), "refresh")[0] == 0
@@ -62,7 +61,7 @@ def test_a_copy_a_running_sync_is_writing_is_not_removed_by_erase(run, admin, st
         code, out, err = run("--format", "json", "gdpr", "erase", cid, "--yes")
         assert code == 0, err
         assert mine.exists() and not stale.exists()
-        assert __import__("json").loads(out)["leftovers_removed"] == [str(stale)]
+        assert json.loads(out)["leftovers_removed"] == [str(stale)]
     finally:
         alive.kill()
         alive.wait()

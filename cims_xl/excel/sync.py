@@ -1133,10 +1133,10 @@ def record_workbook_file(session, path: Path) -> None:
     from ..security.audit import AuditEvent
     from ..store.db import utcnow
 
+    import json
+
     where = str(path.resolve())
     for row in session.store.iter_audit_actions((WORKBOOK_FILE_ACTION,)):
-        import json
-
         changes = json.loads(row[7] or "{}")
         if (changes.get("path") or [None, None])[1] == where:
             return

@@ -366,7 +366,6 @@ _CODE_TYPES = {
     "application/vnd.openxmlformats-officedocument.oleobject": "an embedded OLE object (it can start a program when opened)",
 }
 _CODE_FOLDERS = ("xl/macrosheets/", "xl/dialogsheets/", "xl/activex/")
-_CUSTOM_UI_RELS = ("ui/extensibility",)
 
 
 @dataclass
@@ -483,7 +482,7 @@ def package_code(data: bytes) -> PackageCode:
                 label = "an embedded document that can hold macros"
             if label is not None:
                 labels[n] = label
-            if kinds & {k.split("/")[-1] for k in _CUSTOM_UI_RELS} or "extensibility" in kinds:
+            if "extensibility" in kinds:        # the ribbon (customUI, customUI14)
                 out.findings += _ribbon_findings(n, xml(n))
             if "externallink" in kinds:
                 out.findings += _external_link_findings(n, xml(n))
