@@ -79,3 +79,36 @@ def test_a_sync_of_a_workbook_another_process_is_syncing_waits_then_refuses_and_
     assert code == 0, err
     (made,) = _customers(admin, "Jörg Weiß")
     assert {r["Name"]: r["ID"] for r in table_rows(book)}["Jörg Weiß"] == made["id"]
+
+
+def test_the_ribbons_save_and_refresh_wait_for_the_same_lock_as_cims_sync(admin, store_path, tmp_path, monkeypatch):
+    from cims_xl.excel import live_session, ribbon
+    from cims_xl.excel.adapter import FileWorkbook
+    from test_ribbon import FakeUI
+
+    book = new_workbook(tmp_path / "clientes.xlsx")
+    wb = FileWorkbook(book)
+    wb.set_name("CIMS_StorePath", str(store_path))
+    wb.save()
+    sync.sync_file(admin, book, "refresh", sheets=["Customers"])
+    with Editor(book) as ed:
+        ed.add_row({"Name": "Inés Álvarez", "City": "Sevilla"})
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom cims_xl.excel.sync import workbook_lock\n"
+                               "with workbook_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(120)\n",
+         str(book)], stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    live_session.use(admin)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(sync, "WORKBOOK_LOCK_WAIT", 0.5)
+        for button in ("btnSave", "btnRefreshAll"):
+            ui = FakeUI()
+            wb = FileWorkbook(book, ui=ui)
+            wb.wb.active = wb.wb.sheetnames.index("Customers")
+            assert ribbon.dispatch(button, wb) is None
+            assert any("another cims sync is working on clientes.xlsx" in m.lower() for m in ui.messages), ui.messages
+        assert _customers(admin, "Inés Álvarez") == []
+    finally:
+        live_session.use(None)
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(timeout=30)
