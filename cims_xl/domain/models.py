@@ -26,6 +26,8 @@ from . import money as mn
 from . import normalize as nz
 from .invisible import code_text
 from .countries import region_for_country, region_for_dial_code, unknown_country
+# (imported here, not in the functions that use them: an import statement runs for every row)
+from .places import against_region, own_mobile, region_script, script_word
 from . import deal_words
 from .schema import (ENTITIES, ENUM_SYNONYMS, INTERACTION_KIND_SYNONYMS, INTERACTION_KINDS, ORDER_STATUS_SYNONYMS,
                      ORDER_STATUSES, STAGE_SYNONYMS, STAGES, Entity, Field, ROLES)
@@ -132,7 +134,6 @@ def _own_mobile(value, region: str) -> bool:
     home without a trunk prefix (China's "139 1234 5678"): that shape is evidence of its
     own, which a city or postal code elsewhere does not outweigh (a customer in Paris
     with a Chinese mobile)."""
-    from .places import own_mobile
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         try:
             value = nz.phone_text_from_number(value)        # a number cell: 13800138000.0
@@ -593,8 +594,6 @@ def _assumed_region_row(raw: dict, context: dict) -> dict:
     (domain.places)."""
     if one := context.get("blank_region"):
         return {**context, "region": one, "region_assumed": False, "region_default": False}
-    from .places import against_region, region_script, script_word
-
     region = context.get("region", DEFAULT_REGION)
     script = region_script(region)
 

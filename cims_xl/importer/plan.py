@@ -150,6 +150,9 @@ PLACEHOLDERS = frozenset({
     "žádný", "žádná", "neuvedeno", "není", "nezadáno",                                              # cs
     "keine", "ohne", "ohne angabe",                                                                 # de
 })
+_SLASH_SPACES = re.compile(r"\s*/\s*")
+
+
 def is_placeholder(text: str, words: frozenset[str]) -> bool:
     """Whether a cell says "no value": one of `words` (PLACEHOLDERS or fewer), compared
     stripped and case-folded, with spaces around a slash and a closing dot left out
@@ -160,9 +163,12 @@ def is_placeholder(text: str, words: frozenset[str]) -> bool:
         return True
     if not t:
         return False
-    if all(unicodedata.category(c)[0] == "P" or c.isspace() for c in t):
+    # (t is stripped: its first character is no space; most cells begin with a letter)
+    if unicodedata.category(t[0])[0] == "P" and all(unicodedata.category(c)[0] == "P" or c.isspace() for c in t):
         return True
-    t = re.sub(r"\s*/\s*", "/", " ".join(t.split()))
+    t = " ".join(t.split())
+    if "/" in t:
+        t = _SLASH_SPACES.sub("/", t)
     return t in words or (t.endswith(".") and t.rstrip(".") in words)
 
 
