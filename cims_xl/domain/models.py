@@ -16,7 +16,7 @@ import functools
 import inspect
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NamedTuple, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, create_model
 from pydantic_core import PydanticCustomError
@@ -282,6 +282,39 @@ def _in_calendar(day, written=None, moved=None):
 
 @_guard
 def _date(value, info):
+    if type(value) is str:
+        # A column's dates repeat ("2024-03-05" on many rows): read once per text and the
+        # field's decided calendar, digit order and date order, which are all it depends on.
+        field = info.field_name
+        ctx = _ctx(info)
+        ok, out = _date_text(value, field, (ctx.get("calendars") or {}).get(field),
+                             (ctx.get("compact_dates") or {}).get(field), _order_for(info))
+        if ok:
+            return out
+        _fail(out)
+    return _date_value(value, info)
+
+
+class _DateInfo(NamedTuple):
+    """What the date readers below take from pydantic's ValidationInfo."""
+    context: dict
+    field_name: str | None
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_text(value: str, field: str | None, calendar: str | None, compact: str | None,
+               order: str | None) -> tuple[bool, Any]:
+    """(True, the date) or (False, why not) for a date text, as `_date_value` reads it."""
+    info = _DateInfo({"calendars": {field: calendar}, "compact_dates": {field: compact}, "date_order": order}, field)
+    try:
+        return True, _date_value(value, info)
+    except ValueError as exc:
+        return False, str(exc)
+    except PydanticCustomError as exc:
+        return False, exc.message_template
+
+
+def _date_value(value, info):
     moved = _calendar_for(info, _compact_for(info, value))
     if moved is value:
         _roc_refusal(value, info)
