@@ -61,15 +61,29 @@ def with_division(base: str) -> str:
     two characters follow the division."""
     if not base or not _is_han(base[0]):
         return base
-    canonical, written, lengths = _tables()
     if base[:2] not in _starts():
         return base
-    for n in lengths:
-        if base[:n] in written:
-            full = canonical.get(base[:n])
-            rest = base[n:].lstrip()
-            return full + rest if full is not None and len(rest) >= 2 and _is_han(rest[0]) else base
+    n, full = _leading(base[:_longest()])
+    if n:
+        rest = base[n:].lstrip()
+        return full + rest if full is not None and len(rest) >= 2 and _is_han(rest[0]) else base
     return base
+
+
+@functools.lru_cache(maxsize=1)
+def _longest() -> int:
+    return _tables()[2][0]
+
+
+@functools.lru_cache(maxsize=4096)      # a file's company names begin with a few places, again and again
+def _leading(head: str) -> tuple[int, str | None]:
+    """(the length of the longest division name `head` begins with, that division in
+    full or None when its short form names several); (0, None) for none."""
+    canonical, written, lengths = _tables()
+    for n in lengths:
+        if head[:n] in written:
+            return n, canonical.get(head[:n])
+    return 0, None
 
 
 def without_division(base: str) -> str:
@@ -79,13 +93,12 @@ def without_division(base: str) -> str:
     ("北京明达", "明达"): callers say so, they do not merge them."""
     if not base or not _is_han(base[0]):
         return ""
-    _canonical, written, lengths = _tables()
     if base[:2] not in _starts():
         return ""
-    for n in lengths:
-        if base[:n] in written:
-            rest = base[n:].lstrip()
-            return rest if len(rest) >= 2 and _is_han(rest[0]) else ""
+    n, _full = _leading(base[:_longest()])
+    if n:
+        rest = base[n:].lstrip()
+        return rest if len(rest) >= 2 and _is_han(rest[0]) else ""
     return ""
 
 

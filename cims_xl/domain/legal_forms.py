@@ -49,6 +49,9 @@ _FAMILY_FIRM = re.compile(
 _TITLE_CASE_OK = frozenset({"inc", "ltd", "llc", "plc", "llp", "corp", "pty", "pte", "bhd", "gmbh", "ltda", "oy", "oyj"})
 _PUNCT = str.maketrans("", "", ".,-")
 _EDGE = re.compile(r"^[\W_]+|[^\w.]+$")
+# What separates a name's words for the tests below
+_TOKEN_GAP = re.compile(r"[\s,]+")
+_CJK_FORM_LENGTHS = tuple(sorted({len(w) for w in _CJK_FORM_OF}, reverse=True))
 
 
 def _plain(text: str) -> str:
@@ -75,6 +78,11 @@ def _terms() -> dict[int, frozenset[tuple[str, ...]]]:
         out.setdefault(len(parts), set()).add(parts)
     out[1].update((w,) for w in ("зао", "ао", "тов"))
     return {n: frozenset(v) for n, v in out.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _term_sizes() -> tuple[int, ...]:
+    return tuple(sorted(_terms(), reverse=True))
 
 
 def form_count() -> int:
@@ -104,7 +112,7 @@ def legal_form(name: object) -> str | None:
     if not isinstance(name, str) or not name.strip():
         return None
     text = unicodedata.normalize("NFKC", name).strip()
-    for n in sorted({len(w) for w in _CJK_FORM_OF}, reverse=True):
+    for n in _CJK_FORM_LENGTHS:
         if len(text) > n and text[-n:] in _CJK_FORM_OF:
             return text[-n:]
         if len(text) > n and text[:n] in _CJK_FORM_STARTS:
@@ -115,14 +123,25 @@ def legal_form(name: object) -> str | None:
     for end in _THAI_ENDS:
         if text.endswith(end) and len(text) > len(end) and "\u0e00" <= text[0] <= "\u0e7f":
             return end
+    if not _TOKEN_GAP.search(text):
+        # One word ("王伟", "Acme"): every test of `_spaced_form` needs a space (a family
+        # firm's "& Sons") or two words (a form before or after the name): it finds none.
+        return None
+    return _spaced_form(text)
+
+
+def _spaced_form(text: str) -> str | None:
+    """The legal form of a name (NFKC, stripped) of several words, found by its words: a
+    family firm ("Müller & Söhne"), a form before the name (ООО, PT, Công ty) or after
+    it (cleanco's terms); None for none."""
     if (family := _FAMILY_FIRM.search(text)) and family.start() > 0:
         return text[family.start():].strip()
-    tokens = [t for t in (_EDGE.sub("", w) for w in re.split(r"[\s,]+", text)) if t]
+    tokens = [t for t in (_EDGE.sub("", w) for w in _TOKEN_GAP.split(text)) if t]
     for words in _BEFORE_WORDS:
         if len(tokens) > len(words) and tuple(_plain(t) for t in tokens[:len(words)]) == words:
             return " ".join(tokens[:len(words)])
     terms = _terms()
-    for size in sorted(terms, reverse=True):
+    for size in _term_sizes():
         if len(tokens) <= size:
             continue
         end = tokens[-size:]

@@ -16,7 +16,7 @@ import functools
 import inspect
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NamedTuple, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, create_model
 from pydantic_core import PydanticCustomError
@@ -26,6 +26,8 @@ from . import money as mn
 from . import normalize as nz
 from .invisible import code_text
 from .countries import region_for_country, region_for_dial_code, unknown_country
+# (imported here, not in the functions that use them: an import statement runs for every row)
+from .places import against_region, own_mobile, region_script, script_word
 from . import deal_words
 from .schema import (ENTITIES, ENUM_SYNONYMS, INTERACTION_KIND_SYNONYMS, INTERACTION_KINDS, ORDER_STATUS_SYNONYMS,
                      ORDER_STATUSES, STAGE_SYNONYMS, STAGES, Entity, Field, ROLES)
@@ -132,7 +134,6 @@ def _own_mobile(value, region: str) -> bool:
     home without a trunk prefix (China's "139 1234 5678"): that shape is evidence of its
     own, which a city or postal code elsewhere does not outweigh (a customer in Paris
     with a Chinese mobile)."""
-    from .places import own_mobile
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         try:
             value = nz.phone_text_from_number(value)        # a number cell: 13800138000.0
@@ -281,6 +282,39 @@ def _in_calendar(day, written=None, moved=None):
 
 @_guard
 def _date(value, info):
+    if type(value) is str:
+        # A column's dates repeat ("2024-03-05" on many rows): read once per text and the
+        # field's decided calendar, digit order and date order, which are all it depends on.
+        field = info.field_name
+        ctx = _ctx(info)
+        ok, out = _date_text(value, field, (ctx.get("calendars") or {}).get(field),
+                             (ctx.get("compact_dates") or {}).get(field), _order_for(info))
+        if ok:
+            return out
+        _fail(out)
+    return _date_value(value, info)
+
+
+class _DateInfo(NamedTuple):
+    """What the date readers below take from pydantic's ValidationInfo."""
+    context: dict
+    field_name: str | None
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_text(value: str, field: str | None, calendar: str | None, compact: str | None,
+               order: str | None) -> tuple[bool, Any]:
+    """(True, the date) or (False, why not) for a date text, as `_date_value` reads it."""
+    info = _DateInfo({"calendars": {field: calendar}, "compact_dates": {field: compact}, "date_order": order}, field)
+    try:
+        return True, _date_value(value, info)
+    except ValueError as exc:
+        return False, str(exc)
+    except PydanticCustomError as exc:
+        return False, exc.message_template
+
+
+def _date_value(value, info):
     moved = _calendar_for(info, _compact_for(info, value))
     if moved is value:
         _roc_refusal(value, info)
@@ -593,8 +627,6 @@ def _assumed_region_row(raw: dict, context: dict) -> dict:
     (domain.places)."""
     if one := context.get("blank_region"):
         return {**context, "region": one, "region_assumed": False, "region_default": False}
-    from .places import against_region, region_script, script_word
-
     region = context.get("region", DEFAULT_REGION)
     script = region_script(region)
 

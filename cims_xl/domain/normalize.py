@@ -378,6 +378,12 @@ def has_country_code(value: object) -> bool:
         return True
     if not isinstance(value, str):
         return False
+    if value.isascii():
+        # NFKC and the format characters leave ASCII as it is, and no label ("tel:")
+        # begins with anything but a letter: most cells need neither.
+        text = value.strip()
+        if not text[:1].isalpha():
+            return not text or text.startswith(("+", "00"))
     text = _PHONE_LABEL.sub("", without_format(_nfkc(value)).strip())
     return not text or text.startswith(("+", "00"))
 

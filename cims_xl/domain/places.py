@@ -326,6 +326,20 @@ def against_region(region: str, *, city: object = None, postal_code: object = No
     """Why a record's own city or postal code says it is not in `region` ("its postal
     code 'SW1A 1AA' is written as in GB, not as in CN"), or None when they say nothing
     against it (blank, unknown, or fitting `region`)."""
+    if type(city) in _PLAIN and type(postal_code) in _PLAIN:
+        return _against_region(region, city, postal_code)       # a file's places repeat
+    return _against(region, city, postal_code)
+
+
+_PLAIN = frozenset({str, int, float, type(None)})
+
+
+@functools.lru_cache(maxsize=16384, typed=True)
+def _against_region(region: str, city: object, postal_code: object) -> str | None:
+    return _against(region, city, postal_code)
+
+
+def _against(region: str, city: object, postal_code: object) -> str | None:
     region = region.upper()
     if isinstance(postal_code, (int, float)) and not isinstance(postal_code, bool):
         postal_code = str(int(postal_code)) if float(postal_code).is_integer() else None

@@ -187,6 +187,15 @@ class Shapes:
     months: int = 0         # values that are a month's name (Arabic "شهر" is a month, Persian a city)
 
     def add(self, value: object) -> None:
+        if type(value) is str:      # most cells: a text's facts, worked out once per text
+            s, letterless, month = _text_facts(value)
+            if s is not None:
+                self.counts[s] = self.counts.get(s, 0) + 1
+                if letterless:
+                    self.letterless += 1
+                elif month:
+                    self.months += 1
+            return
         s = shape(value)
         if s is not None:
             self.counts[s] = self.counts.get(s, 0) + 1
@@ -198,6 +207,17 @@ class Shapes:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+
+@functools.lru_cache(maxsize=8192)     # a column's values repeat (countries, cities, dates)
+def _text_facts(value: str) -> tuple[str | None, bool, bool]:
+    """(shape, holds no letter, is a month's name) of a text cell, as Shapes.add counts them."""
+    s = shape(value)
+    if s is None:
+        return None, False, False
+    if not any(ch.isalpha() for ch in value):
+        return s, True, False
+    return s, False, value.strip().casefold() in month_names()
 
 
 def tally(rows: list[list], columns: list[int]) -> dict[int, Shapes]:

@@ -23,6 +23,8 @@ from collections import Counter
 import phonenumbers
 
 from ..domain import normalize as nz
+from ..domain import places
+from ..domain.countries import region_for_country, region_for_dial_code
 from . import file_language
 
 # Refused numbers examined for the countries they read in (each is tried against every
@@ -260,8 +262,6 @@ class AssumedRegionEvidence:
                 shown.append(example)
 
     def add(self, values: list) -> None:
-        from ..domain import places
-
         n = len(values)
         own = None
         blank_cell = False
@@ -274,7 +274,6 @@ class AssumedRegionEvidence:
         if self.for_ and self.rows > LOOKED_AT and not blank_cell and own is None:
             return      # evidence found; the summary's word against it comes from the first rows
         if own is not None:
-            from ..domain.countries import region_for_country, region_for_dial_code
             code = region_for_country(own) if isinstance(own, str) else None
             code = code or region_for_dial_code(own)
             if code:

@@ -54,6 +54,7 @@ MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several valu
 _SEVERAL_EMAILS = re.compile(r"[\s;,|/]+")
 _SEVERAL_PHONES = re.compile(r"\s*(?:[;,|\n\r]|\s/\s)\s*")
 _SEVERAL_HINT = frozenset(";,|/\n\r")
+_SEVERAL_HINT_RX = re.compile("[" + re.escape("".join(sorted(_SEVERAL_HINT))) + "]")     # the same, faster on a cell
 _SYSTEM_LABEL = re.compile(r"^\s*\*\s+\w")       # Google's system labels: "* myContacts", "* starred"
 _MOBILE_LABEL = re.compile(r"mobile|cell|handy|móvil|movil|portable|celular|手机|携帯|휴대", re.I)
 # A column that gives each row's phone country as a calling code or ISO code
@@ -150,6 +151,9 @@ PLACEHOLDERS = frozenset({
     "žádný", "žádná", "neuvedeno", "není", "nezadáno",                                              # cs
     "keine", "ohne", "ohne angabe",                                                                 # de
 })
+_SLASH_SPACES = re.compile(r"\s*/\s*")
+
+
 def is_placeholder(text: str, words: frozenset[str]) -> bool:
     """Whether a cell says "no value": one of `words` (PLACEHOLDERS or fewer), compared
     stripped and case-folded, with spaces around a slash and a closing dot left out
@@ -160,9 +164,12 @@ def is_placeholder(text: str, words: frozenset[str]) -> bool:
         return True
     if not t:
         return False
-    if all(unicodedata.category(c)[0] == "P" or c.isspace() for c in t):
+    # (t is stripped: its first character is no space; most cells begin with a letter)
+    if unicodedata.category(t[0])[0] == "P" and all(unicodedata.category(c)[0] == "P" or c.isspace() for c in t):
         return True
-    t = re.sub(r"\s*/\s*", "/", " ".join(t.split()))
+    t = " ".join(t.split())
+    if "/" in t:
+        t = _SLASH_SPACES.sub("/", t)
     return t in words or (t.endswith(".") and t.rstrip(".") in words)
 
 
@@ -788,7 +795,7 @@ class RowPreparer:
                         continue
                 if MULTI_SEPARATOR in v and self.has_notes:
                     v = self._first_of_several(i, v, extra)
-                elif i in self._several_columns and not _SEVERAL_HINT.isdisjoint(v):
+                elif i in self._several_columns and _SEVERAL_HINT_RX.search(v):
                     v = self._first_of_listed(i, v, extra)
                 if (self.has_notes and self.kinds.get(target) == "phone"
                         and _EXTENSION_HINT.search(v) and nz.has_phone_extension(v)):
