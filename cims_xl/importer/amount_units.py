@@ -80,7 +80,13 @@ def _nfkc(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _currency(text: str) -> tuple[str, tuple[str, ...]] | None:
+# currency nouns that are everyday words too ("Amount (won)": deals won; "Importe (real)":
+# the actual amount): a currency only beside a scale or after a units label ("Unit: 1,000
+# won", "Currency: won"), never alone in a heading's brackets
+_WORDS_TOO = frozenset({"won", "real", "mark"})
+
+
+def _currency(text: str, alone: bool = False) -> tuple[str, tuple[str, ...]] | None:
     t = text.strip(" .:-_/'’")
     if not t:
         return None
@@ -89,7 +95,20 @@ def _currency(text: str) -> tuple[str, tuple[str, ...]] | None:
         return t, codes
     if t.endswith("元") and len(t) > 1 and (codes := money.currency_candidates(t[:-1])):
         return t, codes                    # "人民币元", "港币元"
+    if (codes := money.currency_noun(t)) and not (alone and t.casefold() in _WORDS_TOO):
+        return t, codes                    # "yuan", "yen", "dollars", "Yen", "yuans" (CLDR names' nouns)
     return None
+
+
+# a scale written as a power of ten: "Unit: 10,000 yuan", "(1,000 won)", "1.000 EUR"
+_POWER_OF_TEN = re.compile(r"^1(?:0{3,9}|0{0,2}(?:[,.' \u00a0\u202f]000){1,3})(?=\s|$)")
+
+
+def _power_of_ten(text: str) -> tuple[str, Decimal] | None:
+    m = _POWER_OF_TEN.match(text)
+    if m is None:
+        return None
+    return m.group(0), Decimal(re.sub(r"\D", "", m.group(0)))
 
 
 @functools.lru_cache(maxsize=512)
@@ -103,9 +122,13 @@ def read_unit(text: str) -> Unit | None:
     if not t or len(t) > 40:
         return None
     t = re.sub(r"^(?:in|en|em|auf)\s+", "", t, flags=re.IGNORECASE)     # "in millions", "en milliers d'euros"
-    if (cur := _currency(t)) is not None:
+    if (cur := _currency(t, alone=True)) is not None:
         return Unit(Decimal(1), cur[0], cur[1], "", text.strip())
     low = t.casefold()
+    if (power := _power_of_ten(t)) is not None and power[1] >= 1000:
+        rest = _strip_filler(t[len(power[0]):])      # "10,000 yuan", "1,000 won", "1000 EUR"
+        if (cur := _currency(rest)) is not None:
+            return Unit(power[1], cur[0], cur[1], power[0], text.strip())
     if low in _WORD_SCALES and low not in _ONLY_WITH_CURRENCY:
         return Unit(_WORD_SCALES[low], None, (), t, text.strip())
     # CJK / Korean: a scale word, then the currency (or nothing): "万元", "百万円", "억원",
@@ -192,6 +215,8 @@ def preamble_unit(line: str) -> Unit | None:
         unit = read_unit(m.group("unit").strip())
         if unit is not None:
             return Unit(unit.scale, unit.currency, unit.codes, unit.scale_word, line.strip())
+        if (cur := _currency(m.group("unit"))) is not None:      # "Currency: won" (a word too)
+            return Unit(Decimal(1), cur[0], cur[1], "", line.strip())
     if bracketed:
         unit = read_unit(inner)
         if unit is not None and (unit.scale != 1 or unit.codes):
@@ -268,7 +293,8 @@ class UnitVerdict:
 
 def decide(money_columns: list[tuple[str, str]], number_columns: list[str], above: list[tuple[int, Unit]],
            given_scale: Decimal | None, given_currency: str | None, name: str,
-           format_units: dict | None = None) -> UnitVerdict:
+           format_units: dict | None = None, store: str | None = None,
+           major: dict | None = None, named: set | None = None) -> UnitVerdict:
     """The scale of each money column ((heading, field) pairs) and the currency stated
     above the header, on the evidence of the headings and the lines above the header;
     `given_scale` (--amount-scale) settles every money column. Raises ImportRefused
@@ -301,9 +327,13 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
     if stated and given_currency is None:
         codes = next(iter(stated))
         at = next((n, u) for n, u in above if u.codes)
+        settled = ""
+        if len(codes) > 1 and store in codes:
+            codes, settled = (store,), (f"; '{at[1].currency}' may be {', '.join(codes[:6])}"
+                                        f"{' …' if len(codes) > 6 else ''}: the store's currency is one of them")
         if len(codes) > 1:
             raise ImportRefused(f"{name}: {shown([at])} above the header states '{at[1].currency}', which may be "
-                                f"{', '.join(codes[:6])}{' …' if len(codes) > 6 else ''}. Nothing was imported. "
+                                f"{', '.join(codes[:24])}{' …' if len(codes) > 24 else ''}. Nothing was imported. "
                                 "Give --currency CODE to say which.")
         code = codes[0]
         for heading, _field in money_columns:
@@ -312,8 +342,8 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
                                     f"states {code}. Nothing was imported. Give --currency CODE to say which the "
                                     "amounts naming none of their own are in.")
         lines.append({"what": "currency of the amounts", "decided": code,
-                      "evidence": f"stated above the header ({shown([at])}); amounts naming no currency of their own "
-                                  "are in it (give --currency CODE to say otherwise)"})
+                      "evidence": f"stated above the header ({shown([at])}{settled}); amounts naming no currency of "
+                                  "their own are in it (give --currency CODE to say otherwise)"})
     line_scale = next(iter(line_scales)) if len(line_scales) == 1 else None
     for heading, field in money_columns:
         own = header_unit(heading)

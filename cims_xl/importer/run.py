@@ -2431,7 +2431,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             [(c.header, c.target) for c in scan.mapping.columns if c.target and kinds.get(c.target) == "money"],
             [c.header for c in scan.mapping.columns if c.target and kinds.get(c.target) in ("int", "decimal")],
             scan.units_above, amount_scale, currency, f"{path.name}{_sheet_words(src)}",
-            scan.named.format_units if scan.named is not None else {})
+            scan.named.format_units if scan.named is not None else {}, store=store_currency)
         scan.inferences.extend(units.lines)
         stated_currency = currency or units.currency      # --currency, else a line above the header
         prefer: tuple[str, ...] = ()
