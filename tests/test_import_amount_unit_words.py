@@ -135,13 +135,6 @@ def test_number_cells_with_a_fraction_under_a_cents_heading_stop_too(admin, tmp_
     assert _orders(admin)["A2"][0] == Decimal("3")
 
 
-def test_whole_numbers_under_a_cents_heading_are_still_divided(admin, tmp_path):
-    f = write_csv(tmp_path / "o.csv", [HEAD + ["Betrag (Cent)"], ["A1", "2024-03-05", "Ann", "1250"],
-                                       ["A2", "2024-03-06", "Bob", "1.250"]])      # 1.250: German grouping
-    import_file(admin, f, kind="orders")
-    assert {k: a for k, (a, _c) in _orders(admin).items()} == {"A1": Decimal("12.50"), "A2": Decimal("12.50")}
-
-
 # ----- 3. a minor unit that names its currency --------------------------------------------------
 
 @pytest.mark.parametrize("heading, written, amount, code", [

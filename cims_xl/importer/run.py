@@ -249,6 +249,9 @@ class _CurrencyEvidence:
         self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
         # heading -> (unit, scale) of number formats showing a unit ('0.0"万元"') -> cells
         self.format_units: dict[str, Counter] = {}
+        # heading -> (cells written with a decimal part, examples): evidence against a
+        # heading in cents ("$12.50" under "Amount (cents)": amount_units.decide)
+        self.major: dict[str, tuple[int, list[str]]] = {}
         # the language the file is written in ("¥" is JPY in Japanese): file_language
         self.language: file_language.LanguageVerdict = file_language.LanguageVerdict()
         # ... as its encoding, headings and dates alone say (the writer's, not the customers')
@@ -277,6 +280,11 @@ class _CurrencyEvidence:
                     self.found.add(code)
         for c, header in self.money:
             v = values[c] if c < n else None
+            if v is not None and (shown := amount_units.major_unit_example(v)) is not None:
+                count, examples = self.major.get(header, (0, []))
+                if len(examples) < 3:
+                    examples.append(shown)
+                self.major[header] = (count + 1, examples)
             if not stated and header in self.headed_signs and not is_blank_cell(v) and plain_text(v):
                 self._shared(self.headed_signs[header], header, cell_text(v).strip(), country)
                 continue
@@ -2431,7 +2439,9 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             [(c.header, c.target) for c in scan.mapping.columns if c.target and kinds.get(c.target) == "money"],
             [c.header for c in scan.mapping.columns if c.target and kinds.get(c.target) in ("int", "decimal")],
             scan.units_above, amount_scale, currency, f"{path.name}{_sheet_words(src)}",
-            scan.named.format_units if scan.named is not None else {}, store=store_currency)
+            scan.named.format_units if scan.named is not None else {}, store=store_currency,
+            major=scan.named.major if scan.named is not None else {},
+            named=(scan.named.found - set(scan.named.headed.values())) if scan.named is not None else set())
         scan.inferences.extend(units.lines)
         stated_currency = currency or units.currency      # --currency, else a line above the header
         prefer: tuple[str, ...] = ()
