@@ -103,6 +103,22 @@ def test_a_currency_word_conflicting_with_a_currency_stated_elsewhere_stops(admi
     assert heading in stop.value.message and line in stop.value.message and _orders(admin) == {}
 
 
+@pytest.mark.parametrize("rows, said", [
+    ([["Unit: 10,000 yuan"], HEAD + ["Amount"], ["A1", "2024-03-05", "Ann", "$1.2"]], "'$'"),
+    ([["单位：万元"], HEAD + ["Amount", "Currency"], ["A1", "2024-03-05", "Ann", "1.2", "USD"]], "USD"),
+    ([["(in millions of yen)"], HEAD + ["Amount"], ["A1", "2024-03-05", "Ann", "EUR 3"]], "EUR"),
+])
+def test_a_units_line_naming_a_currency_beside_amounts_in_another_stops_naming_amount_scale(admin, tmp_path, rows,
+                                                                                            said):
+    f = write_csv(tmp_path / "o.csv", rows)
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, f, kind="orders")
+    message = stop.value.message
+    assert rows[0][0] in message and said in message and "--amount-scale" in message and _orders(admin) == {}
+    import_file(admin, f, kind="orders", amount_scale="1")
+    assert [a for a, _c in _orders(admin).values()] == [Decimal(rows[-1][3].split()[-1].lstrip("$"))]
+
+
 # ----- 2. a heading in cents over amounts written in major units ----------------------------------
 
 @pytest.mark.parametrize("heading, values, amounts", [

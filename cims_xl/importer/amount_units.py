@@ -370,7 +370,7 @@ class UnitVerdict:
 def decide(money_columns: list[tuple[str, str]], number_columns: list[str], above: list[tuple[int, Unit]],
            given_scale: Decimal | None, given_currency: str | None, name: str,
            format_units: dict | None = None, store: str | None = None,
-           major: dict | None = None, named: set | None = None) -> UnitVerdict:
+           major: dict | None = None, named: dict | None = None) -> UnitVerdict:
     """The scale of each money column ((heading, field) pairs) and the currency stated
     above the header, on the evidence of the headings and the lines above the header;
     `given_scale` (--amount-scale) settles every money column. Raises ImportRefused
@@ -417,6 +417,13 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
                 raise ImportRefused(f"{name}: column '{heading}' states {own}, but {shown([at])} above the header "
                                     f"states {code}. Nothing was imported. Give --currency CODE to say which the "
                                     "amounts naming none of their own are in.")
+        others = sorted(n for n, codes in (named or {}).items() if code not in codes)
+        if others and at[1].scale != 1 and given_scale is None:
+            raise ImportRefused(f"{name}: {shown([at])} above the header states the amounts are in "
+                                f"{code} ({scale_text(at[1].scale)}), but the file also names "
+                                f"{', '.join(repr(o) for o in others[:4])}. Nothing was imported. Give --amount-scale N to say what "
+                                f"each written amount is multiplied by (--amount-scale {at[1].scale.normalize():f} "
+                                "for the line's), and --currency CODE for the amounts naming no currency.")
         lines.append({"what": "currency of the amounts", "decided": code,
                       "evidence": f"stated above the header ({shown([at])}{settled}); amounts naming no currency of "
                                   "their own are in it (give --currency CODE to say otherwise)"})
@@ -450,7 +457,7 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
         elif own is not None:
             scale, why = own[1].scale, f"'{heading}': amounts in {own[1].describe()} (the heading)"
             if (minor := minor_unit(own[1].scale_word)) is not None:
-                others = sorted(set(named or ()) - {minor[0]})
+                others = sorted(n for n, codes in (named or {}).items() if minor[0] not in codes)
                 if others and given_currency is None:
                     raise ImportRefused(
                         f"{name}: column '{heading}' is in {own[1].scale_word}, hundredths of {minor[0]} "

@@ -333,6 +333,20 @@ class _CurrencyEvidence:
             examples.append(shown.strip())
 
 
+def _named_currencies(named: _CurrencyEvidence | None) -> dict[str, tuple[str, ...]]:
+    """The currencies the file's cells name (a Currency cell, "USD 12.50", "$12.50"), each
+    with the codes it may be ("$": AUD, CAD, … USD …): evidence against a unit line or a
+    minor unit naming another (amount_units.decide). Headings' own are left out."""
+    if named is None:
+        return {}
+    out = {code: (code,) for code in named.found - set(named.headed.values())}
+    for (symbol, _header), (codes, _examples) in named.bare.items():
+        out[symbol] = tuple(codes)
+    for (symbol, _header), counts in named.by_country.items():
+        out.update({code: (code,) for code in counts})
+    return out
+
+
 def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
                         store: str | None) -> tuple[tuple[str, ...], list[dict]]:
     """(codes that settle the file's bare symbols, for money.read_money's `prefer`;
@@ -2441,13 +2455,14 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             scan.units_above, amount_scale, currency, f"{path.name}{_sheet_words(src)}",
             scan.named.format_units if scan.named is not None else {}, store=store_currency,
             major=scan.named.major if scan.named is not None else {},
-            named=(scan.named.found - set(scan.named.headed.values())) if scan.named is not None else set())
+            named=_named_currencies(scan.named))
         scan.inferences.extend(units.lines)
         stated_currency = currency or units.currency      # --currency, else a line above the header
         prefer: tuple[str, ...] = ()
         if scan.named is not None:
             prefer, currency_inferences = settle_bare_symbols(scan.named, stated_currency, store_currency)
-            scan.inferences.extend(currency_inferences)
+            said = {i["what"] for i in units.lines}      # "Amount (pence)": said with its minor unit
+            scan.inferences.extend(i for i in currency_inferences if i["what"] not in said)
         file_currency = None
         plain = PlainVerdict()
         if scan.plain is not None and stated_currency is None:
