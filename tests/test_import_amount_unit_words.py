@@ -180,3 +180,72 @@ def test_a_minor_unit_conflicting_with_a_currency_named_in_the_file_stops(admin,
     with pytest.raises(ImportRefused) as stop:
         import_file(admin, f, kind="orders")
     assert ("pence" in stop.value.message or "分" in stop.value.message) and _orders(admin) == {}
+
+
+# ----- 4. a number format's " Cr": a credit mark beside " Dr", India's crore beside ₹/lakh -------
+
+def _formatted(path: Path, heading: str, cells: list[tuple[object, str | None]], above: list[str] = ()) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in above:
+        sheet.append([line])
+    sheet.append(HEAD + [heading])
+    for i, (value, fmt) in enumerate(cells, start=1):
+        sheet.append([f"A{i}", "2024-03-05", f"Customer {i}", value])
+        if fmt:
+            sheet.cell(row=sheet.max_row, column=4).number_format = fmt
+    book.save(path)
+    return path
+
+
+ACCOUNTING = '#,##0.00" Cr";#,##0.00" Dr"'
+
+
+@pytest.mark.parametrize("cells", [
+    [(99.9, ACCOUNTING), (-120, ACCOUNTING)],                        # one accounting format, both marks
+    [(99.9, '#,##0.00" Cr"'), (120, '#,##0.00" Dr"')],                # a format for each mark
+    [(99.9, '#,##0.00 "CR"'), ("120.00 Dr", None)],                   # Cr formats beside Dr written in cells
+])
+def test_a_cr_format_beside_dr_is_a_credit_mark_read_as_the_ledger_says(admin, tmp_path, cells):
+    f = _formatted(tmp_path / "o.xlsx", "Amount", cells)
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, f, kind="orders")
+    assert "--ledger" in stop.value.message and "Amount" in stop.value.message and _orders(admin) == {}
+    result = import_file(admin, f, kind="orders", ledger="sales")       # CR a credit note: no sale
+    assert {k: a for k, (a, _c) in _orders(admin).items()} == {"A2": Decimal("120")} and result.rejected == 1
+    assert "credit and debit marks in 'Amount'" in _shown(result)
+
+
+def test_a_cr_format_read_from_a_bank_statement_is_money_received(admin, tmp_path):
+    f = _formatted(tmp_path / "o.xlsx", "Amount", [(99.9, '#,##0.00" Cr"'), (120, '#,##0.00" Dr"')])
+    result = import_file(admin, f, kind="orders", ledger="bank")
+    assert {k: a for k, (a, _c) in _orders(admin).items()} == {"A1": Decimal("99.9")} and result.rejected == 1
+
+
+@pytest.mark.parametrize("heading, fmt, above, code", [
+    ("Amount", '"₹"#,##0.00" Cr"', [], "INR"),
+    ("Amount", '[$₹-4009]#,##0.00" Cr"', [], "INR"),
+    ("Amount (INR)", '#,##0.00" Cr"', [], "INR"),
+    ("Amount", '#,##0.00" Cr"', ["Figures in ₹ lakh and crore"], None),
+    ("Amount", '0.00" Cr"', ["Rs. in lakhs / crores"], None),
+])
+def test_a_cr_format_with_rupees_or_lakh_and_no_dr_is_crore(admin, tmp_path, heading, fmt, above, code):
+    f = _formatted(tmp_path / "o.xlsx", heading, [(1.25, fmt), (3, fmt)], above)
+    dry = import_file(admin, f, kind="orders", dry_run=True)
+    assert "crore" in _shown(dry) and _orders(admin) == {}
+    import_file(admin, f, kind="orders")
+    assert {k: a for k, (a, _c) in _orders(admin).items()} == {"A1": Decimal("12500000"), "A2": Decimal("30000000")}
+    assert code is None or {c for _a, c in _orders(admin).values()} == {code}
+
+
+def test_a_cr_format_nothing_else_explains_stops_naming_amount_scale_and_ledger(admin, tmp_path):
+    f = _formatted(tmp_path / "o.xlsx", "Amount", [(1.25, '#,##0.00" Cr"'), (3, '#,##0.00" Cr"')])
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, f, kind="orders")
+    message = stop.value.message
+    assert "'Amount'" in message and "1.25 Cr" in message and "--amount-scale 10000000" in message
+    assert "--ledger" in message and _orders(admin) == {}
+    import_file(admin, f, kind="orders", amount_scale="10000000")
+    assert {k: a for k, (a, _c) in _orders(admin).items()} == {"A1": Decimal("12500000"), "A2": Decimal("30000000")}
