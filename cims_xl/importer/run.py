@@ -39,7 +39,7 @@ from .ticket_pauses import PendingPauses
 from .user_values import UserValues
 from .values import ValueEvidence, parse_values, value_key
 from .header_currency import header_code, header_sign
-from . import amount_units
+from . import amount_units, format_marks
 from .plain_amounts import PlainAmounts, PlainVerdict, plain_text
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, mixed_share_fields, subtotal_text
@@ -190,6 +190,8 @@ class Scan:
     decimal_marks: dict[str, str] = field(default_factory=dict)
     # lines above the header stating the amounts' unit ("单位：万元", "(USD in thousands)"): amount_units
     units_above: list = field(default_factory=list)
+    # money cells whose number format shows " Cr" (a credit mark or India's crore): format_marks
+    format_marks: "format_marks.FormatMarks | None" = None
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields written as fractions of 1
     mixed_shares: frozenset[str] = frozenset()      # ... written both ways: values up to 1 left empty
     footer_rows: list[int] = field(default_factory=list)
@@ -1003,6 +1005,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                      marked_amounts) if money_cols else None
     if ledger_ev is not None and marks_at is not None and marks_by_values:
         ledger_ev.by_values = True
+    cr_formats = format_marks.FormatMarks(money_cols) if money_cols else None
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
@@ -1037,6 +1040,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             values = cleaner.clean(values)
         if yen_cols:
             values = file_language.yen_signs(values, yen_cols, yen_fixed)
+        if cr_formats is not None:
+            cr_formats.add(values)
         if ledger_ev is not None:
             if late_marks is not None and late_marks.open:
                 late_marks.add(values)
@@ -1233,7 +1238,17 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         ledger_ev.by_values = True
         for _number, values in data_rows(src.rows(), header_number, MergeFiller(src.merged, header_number - 1)):
             ledger_ev.add(cleaner.clean(values) if cleaner else values)
-    ledger_inferences = ledger_ev.decide(ent.kind) if ledger_ev is not None else []
+    cr_inferences: list[dict] = []
+    if cr_formats is not None and cr_formats.seen:
+        # " Cr" in a number format: a credit mark beside " Dr", India's crore beside rupees
+        cr_inferences = cr_formats.decide(
+            [table.headers[table.columns.index(c)] for c in money_cols],
+            [v for n, vs in window if n < header_number for v in vs if isinstance(v, str) and v.strip()], ledger)
+        for c, (counts, examples) in cr_formats.ledger_counts().items():
+            ledger_ev.counts[c].update(counts)        # read as the marks written in cells are
+            for mark, example in examples.items():
+                ledger_ev.examples[c].setdefault(mark, example)
+    ledger_inferences = (ledger_ev.decide(ent.kind) if ledger_ev is not None else []) + cr_inferences
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole,
                                      settled=settled)
     inferences += ledger_inferences
@@ -1348,7 +1363,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (ledger or marks_at is not None)
                 else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
-                units_above=units_above)
+                units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
+                else None)
 
 
 def _marks_by_values(src: RawSheet, table: Table, mapping: mp.Mapping, header_number: int,
@@ -2457,6 +2473,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             major=scan.named.major if scan.named is not None else {},
             named=_named_currencies(scan.named))
         scan.inferences.extend(units.lines)
+        if scan.format_marks is not None:
+            scan.inferences.extend(scan.format_marks.settle(f"{path.name}{_sheet_words(src)}", amount_scale))
         stated_currency = currency or units.currency      # --currency, else a line above the header
         prefer: tuple[str, ...] = ()
         if scan.named is not None:
@@ -2982,6 +3000,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
                 continue
             if scan.yen_columns:
                 values = file_language.yen_signs(values, scan.yen_columns)
+            if scan.format_marks is not None:
+                values = scan.format_marks.unmark(values)      # "1.25 Cr": a mark, a crore (format_marks)
             if scan.ledger is not None:
                 values = ledger_marks.signed(values, scan.ledger[0], scan.ledger[1], scan.ledger[2], scan.ledger[3])
             if headings:
