@@ -249,3 +249,23 @@ def test_a_cr_format_nothing_else_explains_stops_naming_amount_scale_and_ledger(
     assert "--ledger" in message and _orders(admin) == {}
     import_file(admin, f, kind="orders", amount_scale="10000000")
     assert {k: a for k, (a, _c) in _orders(admin).items()} == {"A1": Decimal("12500000"), "A2": Decimal("30000000")}
+
+
+def test_an_ods_number_shown_with_cr_and_dr_is_a_credit_mark(admin, tmp_path):
+    from html import escape
+
+    from hostile_files import ods
+
+    def cell(text: str, attrs: str = 'office:value-type="string"') -> str:
+        return f"<table:table-cell {attrs}><text:p>{escape(text)}</text:p></table:table-cell>"
+
+    number = 'office:value-type="float" office:value="{0}" table:style-name="ce1"'
+    rows = [[cell(h) for h in HEAD + ["Amount"]],
+            [cell("A1"), cell("2024-03-05"), cell("Ann"), cell("99.90 Cr", number.format(99.9))],
+            [cell("A2"), cell("2024-03-06"), cell("Bob"), cell("120.00 Dr", number.format(-120))]]
+    path = ods(tmp_path / "o.ods", "".join("<table:table-row>" + "".join(r) + "</table:table-row>" for r in rows))
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path, kind="orders")
+    assert "--ledger" in stop.value.message and _orders(admin) == {}
+    result = import_file(admin, path, kind="orders", ledger="sales")
+    assert {k: a for k, (a, _c) in _orders(admin).items()} == {"A2": Decimal("120")} and result.rejected == 1
