@@ -9,6 +9,14 @@ multiplied by to give the amount (exact Decimal: 10000 for 万, 0.01 for cents) 
 currency it names (its candidates, as a Currency cell is read: domain.money). A text
 that is anything more than a unit (a title, "Sales by customer, March 2024") is None:
 `preamble_unit` takes a line only when all of it is a unit statement.
+
+A currency may be written as a word ("Unit: 10,000 yuan", "in millions of yen", "Tausend
+Yen", "milliers de yuans"): the nouns of CLDR's currency names (money.currency_noun); a
+noun several currencies share ("dollars") is settled by --currency or the store's
+currency, else the import stops. A minor unit only one currency has ("pence", "分",
+"Rappen", "öre", "groszy") names it (`minor_unit`); "cents" names none. A heading in
+cents over amounts written with a decimal part ("$12.50") contradicts itself: `decide`
+stops, naming --amount-scale.
 """
 
 from __future__ import annotations

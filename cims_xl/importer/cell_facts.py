@@ -98,7 +98,11 @@ def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
     importer.amount_units) gives (currency token or "", locale currencies, scale, the
     unit as shown): the cell's number times the scale is the amount; one that divides
     the number for display ('#,##0,"K€"') shows the amount itself."""
-    sections = [shown for section in _SECTION.findall(code or "") if (shown := _shown_literal(section))]
+    sections = []
+    for section in _SECTION.findall(code or ""):
+        if (shown := _shown_literal(section)) is None:
+            break                         # a date, time or text section: none from here on
+        sections.append(shown)
     if (marked := _marked_format(sections)) is not None:
         return marked
     for token, lcid, literal, rest in sections:
