@@ -269,3 +269,12 @@ def test_an_ods_number_shown_with_cr_and_dr_is_a_credit_mark(admin, tmp_path):
     assert "--ledger" in stop.value.message and _orders(admin) == {}
     result = import_file(admin, path, kind="orders", ledger="sales")
     assert {k: a for k, (a, _c) in _orders(admin).items()} == {"A2": Decimal("120")} and result.rejected == 1
+
+
+def test_a_units_line_split_at_its_thousands_comma_in_a_csv_is_read_whole(admin, tmp_path):
+    settings.set_store_currency(admin, "USD")
+    path = tmp_path / "o.csv"
+    path.write_text("Sales report\nUnit: 10,000 yuan\nOrder No,Order Date,Customer,Amount\nA1,2024-03-05,Ann,1.2\n",
+                    encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert _orders(admin) == {"A1": (Decimal("12000"), "CNY")} and "Unit: 10,000 yuan" in _shown(result)

@@ -362,9 +362,15 @@ def lines_above(window: list[tuple[int, list]], header_number: int) -> list[tupl
     for number, values in window:
         if number >= header_number:
             break
+        found = False
         for v in values:
             if isinstance(v, str) and v.strip() and (unit := preamble_unit(v)) is not None:
                 out.append((number, unit))
+                found = True
+        texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+        if not found and 1 < len(texts) <= 4 and all(t[:1].isdigit() for t in texts[1:]) \
+                and (unit := preamble_unit(",".join(texts))) is not None:
+            out.append((number, unit))      # "Unit: 10,000 yuan" unquoted in a CSV: split at its comma
     return out
 
 
