@@ -324,6 +324,50 @@ def _own_name_locales(current: frozenset[str]) -> list[tuple[str, str]]:
     return sorted(out)
 
 
+# The currency nouns people write alone beside a scale ("Unit: 10,000 yuan", "in
+# millions of yen", "Tausend Yen", "milliers de yuans"): the head noun of each current
+# currency's CLDR display names, singular and every plural form, in languages whose
+# names put it last ("Chinese Yuan", "US dollars", "Japanischer Yen", "Hongkong-Dollar")
+# or first ("yuan renminbi chinois", "dólares estadounidenses", "yen giapponese"). A
+# noun several currencies share ("dollars", "rupees", "pounds") gives them all, for the
+# caller to settle or refuse. Used only for unit statements (importer.amount_units), not
+# for a Currency cell: "dollars" there is refused with the codes it may be.
+_NOUN_LAST = ("en", "de", "nl")
+_NOUN_FIRST = ("fr", "es", "it", "pt")
+# ISO 4217 names the yuan "Yuan Renminbi" (CLDR writes "renminbi" only beside "yuan");
+# North Korea's won is not traded (as "원" above): an amount in KPW writes its code.
+_NOUNS_ADDED = {"renminbi": ("CNY",)}
+_NOUNS_LEFT_OUT = frozenset({"KPW"})
+
+
+@functools.cache
+def _currency_nouns() -> dict[str, frozenset[str]]:
+    from babel import localedata
+    current = _current_codes() - _NOUNS_LEFT_OUT
+    out: dict[str, set[str]] = defaultdict(set)
+    for idents, at in ((_NOUN_LAST, -1), (_NOUN_FIRST, 0)):
+        for ident in idents:
+            data = localedata.load(ident)
+            for code in current:
+                names = [data["currency_names"].get(code) or ""]
+                names += list((data["currency_names_plural"].get(code) or {}).values())
+                for name in names:
+                    words = re.sub(r"\([^)]*\)", " ", name).replace("-", " ").split()
+                    if words:
+                        out[_key(words[at])].add(code)
+    for word, codes in _NOUNS_ADDED.items():
+        out[word] |= set(codes)
+    return {k: frozenset(v) for k, v in out.items() if len(k) > 1}
+
+
+def currency_noun(word: object) -> tuple[str, ...]:
+    """The ISO codes a currency noun written alone may stand for, sorted: ("JPY",) for
+    "yen" / "Yen" / "yenes", ("CNY",) for "yuan" / "yuans" / "renminbi", ("AUD", "BBD",
+    … "USD", …) for "dollars"; () for any other word. CLDR display names via babel."""
+    text = _key(str(word)) if word is not None else ""
+    return tuple(sorted(_currency_nouns().get(text, ()))) if text else ()
+
+
 # ----- codes -------------------------------------------------------------------------------
 
 def is_currency_code(code: str) -> bool:

@@ -9,6 +9,14 @@ multiplied by to give the amount (exact Decimal: 10000 for 万, 0.01 for cents) 
 currency it names (its candidates, as a Currency cell is read: domain.money). A text
 that is anything more than a unit (a title, "Sales by customer, March 2024") is None:
 `preamble_unit` takes a line only when all of it is a unit statement.
+
+A currency may be written as a word ("Unit: 10,000 yuan", "in millions of yen", "Tausend
+Yen", "milliers de yuans"): the nouns of CLDR's currency names (money.currency_noun); a
+noun several currencies share ("dollars") is settled by --currency or the store's
+currency, else the import stops. A minor unit only one currency has ("pence", "分",
+"Rappen", "öre", "groszy") names it (`minor_unit`); "cents" names none. A heading in
+cents over amounts written with a decimal part ("$12.50") contradicts itself: `decide`
+stops, naming --amount-scale.
 """
 
 from __future__ import annotations
@@ -43,8 +51,37 @@ _INDIAN_SCALES = {**{w: Decimal("1e5") for w in ("lakh", "lakhs", "lac", "lacs",
 FORMAT_WORDS = NUMBER_WORDS | frozenset(_INDIAN_SCALES) | {"¢"}
 # a hundredth of the currency: the amount is written in cents (分 = fen, 1/100 yuan)
 _CENT_WORDS = frozenset({"cents", "cent", "¢", "分", "fen", "centimes", "centime", "céntimos", "centimos",
-                         "céntimo", "centavos", "centavo", "pence", "paise", "kopeks", "kopeken", "copecks",
+                         "céntimo", "centavos", "centavo", "pence", "paise", "kopeks", "kopecks", "kopeken", "copecks",
                          "eurocent", "eurocents", "cts", "ct", "сантимы", "копейки", "копеек", "센트", "セント"})
+# A minor unit only one currency has names that currency: the word, the currency, and
+# whose definition it is. The scale is the currency's ISO 4217 minor-unit exponent (CLDR
+# "digits" through babel, which agree for these: 2). Minor units several currencies share
+# ("cents", "centimes", "centavos", "kopecks", "øre", "sen") name none: scale only.
+_MINOR_UNITS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(("pence", "penny", "pennies"), ("GBP", "the pound sterling's hundredth (Bank of England); "
+                                                    "the Falkland, Gibraltar and St Helena pounds, at par with "
+                                                    "it, write their own codes")),
+    **dict.fromkeys(("分", "fen"), ("CNY", "the renminbi's hundredth (1 yuan = 10 jiao = 100 fen; People's "
+                                           "Bank of China)")),
+    **dict.fromkeys(("美分",), ("USD", "the US cent, in Chinese")),
+    **dict.fromkeys(("欧分", "歐分", "eurocent", "eurocents"), ("EUR", "the euro cent")),
+    **dict.fromkeys(("港仙",), ("HKD", "the Hong Kong cent (Hong Kong Monetary Authority)")),
+    **dict.fromkeys(("rappen",), ("CHF", "the Swiss franc's hundredth (Swiss National Bank)")),
+    **dict.fromkeys(("öre",), ("SEK", "the Swedish krona's hundredth (Sveriges Riksbank); Danish and Norwegian "
+                                     "write øre")),
+    **dict.fromkeys(("groszy", "grosze", "grosz"), ("PLN", "the złoty's hundredth (Narodowy Bank Polski)")),
+    **dict.fromkeys(("satang",), ("THB", "the baht's hundredth (Bank of Thailand)")),
+    **dict.fromkeys(("haléřů", "haléře", "haléř", "halere", "haleru"), ("CZK", "the koruna's hundredth (Czech "
+                                                                             "National Bank)")),
+    **dict.fromkeys(("fillér", "filler"), ("HUF", "the forint's hundredth (Magyar Nemzeti Bank)")),
+    **dict.fromkeys(("kuruş", "kurus"), ("TRY", "the Turkish lira's hundredth (Central Bank of the Republic "
+                                               "of Türkiye)")),
+    **dict.fromkeys(("agorot", "agora"), ("ILS", "the shekel's hundredth (Bank of Israel)")),
+    **dict.fromkeys(("halalas", "halala"), ("SAR", "the riyal's hundredth (Saudi Central Bank)")),
+    **dict.fromkeys(("paise",), ("INR", "the rupee's hundredth as India writes it (Coinage Act 2011, Reserve "
+                                       "Bank of India); Pakistan and Nepal write paisa")),
+}
+_CENT_WORDS = _CENT_WORDS | frozenset(_MINOR_UNITS) | frozenset({"sen", "paisa", "øre", "centesimi", "centesimo"})
 _WORD_SCALES: dict[str, Decimal] = {
     **{w: Decimal("0.01") for w in _CENT_WORDS},
     **{w: Decimal("1e3") for w in ("thousands", "thousand", "000", "'000", "’000", "000s", "'000s", "k", "tsd",
@@ -80,7 +117,13 @@ def _nfkc(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _currency(text: str) -> tuple[str, tuple[str, ...]] | None:
+# currency nouns that are everyday words too ("Amount (won)": deals won; "Importe (real)":
+# the actual amount): a currency only beside a scale or after a units label ("Unit: 1,000
+# won", "Currency: won"), never alone in a heading's brackets
+_WORDS_TOO = frozenset({"won", "real", "mark"})
+
+
+def _currency(text: str, alone: bool = False) -> tuple[str, tuple[str, ...]] | None:
     t = text.strip(" .:-_/'’")
     if not t:
         return None
@@ -89,7 +132,35 @@ def _currency(text: str) -> tuple[str, tuple[str, ...]] | None:
         return t, codes
     if t.endswith("元") and len(t) > 1 and (codes := money.currency_candidates(t[:-1])):
         return t, codes                    # "人民币元", "港币元"
+    if (codes := money.currency_noun(t)) and not (alone and t.casefold() in _WORDS_TOO):
+        return t, codes                    # "yuan", "yen", "dollars", "Yen", "yuans" (CLDR names' nouns)
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def minor_unit(word: str) -> tuple[str, Decimal, str] | None:
+    """(currency, scale, whose definition) for a minor unit only one currency has
+    ("pence": GBP, 0.01), else None. The scale is the currency's ISO 4217 exponent."""
+    from babel.numbers import get_currency_precision
+
+    found = _MINOR_UNITS.get(_nfkc(word).strip().casefold()) if isinstance(word, str) else None
+    if found is None:
+        return None
+    digits = get_currency_precision(found[0]) if money.has_minor_unit(found[0]) else 0
+    if digits < 1:
+        return None
+    return found[0], Decimal(1).scaleb(-digits), found[1]
+
+
+# a scale written as a power of ten: "Unit: 10,000 yuan", "(1,000 won)", "1.000 EUR"
+_POWER_OF_TEN = re.compile(r"^1(?:0{3,9}|0{0,2}(?:[,.' \u00a0\u202f]000){1,3})(?=\s|$)")
+
+
+def _power_of_ten(text: str) -> tuple[str, Decimal] | None:
+    m = _POWER_OF_TEN.match(text)
+    if m is None:
+        return None
+    return m.group(0), Decimal(re.sub(r"\D", "", m.group(0)))
 
 
 @functools.lru_cache(maxsize=512)
@@ -103,9 +174,15 @@ def read_unit(text: str) -> Unit | None:
     if not t or len(t) > 40:
         return None
     t = re.sub(r"^(?:in|en|em|auf)\s+", "", t, flags=re.IGNORECASE)     # "in millions", "en milliers d'euros"
-    if (cur := _currency(t)) is not None:
+    if (cur := _currency(t, alone=True)) is not None:
         return Unit(Decimal(1), cur[0], cur[1], "", text.strip())
     low = t.casefold()
+    if (minor := minor_unit(t)) is not None:
+        return Unit(minor[1], t, (minor[0],), t, text.strip())
+    if (power := _power_of_ten(t)) is not None and power[1] >= 1000:
+        rest = _strip_filler(t[len(power[0]):])      # "10,000 yuan", "1,000 won", "1000 EUR"
+        if (cur := _currency(rest)) is not None:
+            return Unit(power[1], cur[0], cur[1], power[0], text.strip())
     if low in _WORD_SCALES and low not in _ONLY_WITH_CURRENCY:
         return Unit(_WORD_SCALES[low], None, (), t, text.strip())
     # CJK / Korean: a scale word, then the currency (or nothing): "万元", "百万円", "억원",
@@ -192,6 +269,8 @@ def preamble_unit(line: str) -> Unit | None:
         unit = read_unit(m.group("unit").strip())
         if unit is not None:
             return Unit(unit.scale, unit.currency, unit.codes, unit.scale_word, line.strip())
+        if (cur := _currency(m.group("unit"))) is not None:      # "Currency: won" (a word too)
+            return Unit(Decimal(1), cur[0], cur[1], "", line.strip())
     if bracketed:
         unit = read_unit(inner)
         if unit is not None and (unit.scale != 1 or unit.codes):
@@ -221,6 +300,36 @@ def header_unit(header: str) -> tuple[str, Unit] | None:
         if unit is not None and unit.scale != 1:
             return m.group("head").strip(), unit
     return None
+
+
+# a number written with a decimal part of one or two digits, with or without a currency
+# around it: "$12.50", "12,50 €", "19.99", "1 234,5" (not "1.250": German grouping)
+_MAJOR = re.compile(r"^[^\d]{0,6}\d[\d.,' \u00a0\u202f]*?[.,]\d{1,2}[^\d]{0,6}$")
+
+
+def major_unit_example(value: object) -> str | None:
+    """The cell as shown when it writes an amount with a fractional part (in major units:
+    "$12.50", "12,50 €", 12.5), else None: evidence against a heading in cents."""
+    from decimal import Decimal as _D
+
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float, _D)) and not isinstance(value, str):
+        try:
+            number = _D(str(value)) if isinstance(value, float) else _D(value)
+        except Exception:
+            return None
+        if getattr(value, "scale", None) is not None or not number.is_finite():
+            return None
+        return f"{getattr(value, 'token', '') or ''}{value}" if number != number.to_integral_value() else None
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) <= 30 and _MAJOR.match(text) and not _THREE_GROUPS.search(text):
+            return text
+    return None
+
+
+_THREE_GROUPS = re.compile(r"\d[.,]\d{3}(?!\d)$|\d[.,]\d{3}\D*$")
 
 
 def scale_text(scale: Decimal) -> str:
@@ -253,9 +362,15 @@ def lines_above(window: list[tuple[int, list]], header_number: int) -> list[tupl
     for number, values in window:
         if number >= header_number:
             break
+        found = False
         for v in values:
             if isinstance(v, str) and v.strip() and (unit := preamble_unit(v)) is not None:
                 out.append((number, unit))
+                found = True
+        texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+        if not found and 1 < len(texts) <= 4 and all(t[:1].isdigit() for t in texts[1:]) \
+                and (unit := preamble_unit(",".join(texts))) is not None:
+            out.append((number, unit))      # "Unit: 10,000 yuan" unquoted in a CSV: split at its comma
     return out
 
 
@@ -268,7 +383,8 @@ class UnitVerdict:
 
 def decide(money_columns: list[tuple[str, str]], number_columns: list[str], above: list[tuple[int, Unit]],
            given_scale: Decimal | None, given_currency: str | None, name: str,
-           format_units: dict | None = None) -> UnitVerdict:
+           format_units: dict | None = None, store: str | None = None,
+           major: dict | None = None, named: dict | None = None) -> UnitVerdict:
     """The scale of each money column ((heading, field) pairs) and the currency stated
     above the header, on the evidence of the headings and the lines above the header;
     `given_scale` (--amount-scale) settles every money column. Raises ImportRefused
@@ -301,9 +417,13 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
     if stated and given_currency is None:
         codes = next(iter(stated))
         at = next((n, u) for n, u in above if u.codes)
+        settled = ""
+        if len(codes) > 1 and store in codes:
+            codes, settled = (store,), (f"; '{at[1].currency}' may be {', '.join(codes[:6])}"
+                                        f"{' …' if len(codes) > 6 else ''}: the store's currency is one of them")
         if len(codes) > 1:
             raise ImportRefused(f"{name}: {shown([at])} above the header states '{at[1].currency}', which may be "
-                                f"{', '.join(codes[:6])}{' …' if len(codes) > 6 else ''}. Nothing was imported. "
+                                f"{', '.join(codes[:24])}{' …' if len(codes) > 24 else ''}. Nothing was imported. "
                                 "Give --currency CODE to say which.")
         code = codes[0]
         for heading, _field in money_columns:
@@ -311,9 +431,16 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
                 raise ImportRefused(f"{name}: column '{heading}' states {own}, but {shown([at])} above the header "
                                     f"states {code}. Nothing was imported. Give --currency CODE to say which the "
                                     "amounts naming none of their own are in.")
+        others = sorted(n for n, codes in (named or {}).items() if code not in codes)
+        if others and at[1].scale != 1 and given_scale is None:
+            raise ImportRefused(f"{name}: {shown([at])} above the header states the amounts are in "
+                                f"{code} ({scale_text(at[1].scale)}), but the file also names "
+                                f"{', '.join(repr(o) for o in others[:4])}. Nothing was imported. Give --amount-scale N to say what "
+                                f"each written amount is multiplied by (--amount-scale {at[1].scale.normalize():f} "
+                                "for the line's), and --currency CODE for the amounts naming no currency.")
         lines.append({"what": "currency of the amounts", "decided": code,
-                      "evidence": f"stated above the header ({shown([at])}); amounts naming no currency of their own "
-                                  "are in it (give --currency CODE to say otherwise)"})
+                      "evidence": f"stated above the header ({shown([at])}{settled}); amounts naming no currency of "
+                                  "their own are in it (give --currency CODE to say otherwise)"})
     line_scale = next(iter(line_scales)) if len(line_scales) == 1 else None
     for heading, field in money_columns:
         own = header_unit(heading)
@@ -343,6 +470,18 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
                 f"--amount-scale {line_scale.normalize():f} for the line's).")
         elif own is not None:
             scale, why = own[1].scale, f"'{heading}': amounts in {own[1].describe()} (the heading)"
+            if (minor := minor_unit(own[1].scale_word)) is not None:
+                others = sorted(n for n, codes in (named or {}).items() if minor[0] not in codes)
+                if others and given_currency is None:
+                    raise ImportRefused(
+                        f"{name}: column '{heading}' is in {own[1].scale_word}, hundredths of {minor[0]} "
+                        f"({minor[2]}; ISO 4217 minor unit), but the file also names {', '.join(others[:4])}. "
+                        f"Nothing was imported. Give --currency CODE to say which its amounts are in.")
+                lines.append({"what": f"currency of '{heading}'", "decided": minor[0],
+                              "evidence": f"'{own[1].scale_word}' is {minor[2]}: only {minor[0]} has that minor "
+                                          "unit (ISO 4217 minor unit, exponent "
+                                          f"{-own[1].scale.as_tuple().exponent}); amounts naming no currency "
+                                          "of their own are in it (give --currency CODE to say otherwise)"})
         elif line_scale is not None:
             unit = scaled_lines[0][1]
             if not unit.codes and number_columns:
@@ -357,6 +496,15 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
             continue
         if scale == 1 and given_scale is None:
             continue
+        if scale < 1 and given_scale is None and (found := (major or {}).get(heading)):
+            count, examples = found
+            raise ImportRefused(
+                f"{name}: column '{heading}' states its amounts are in {own[1].describe() if own else 'cents'} "
+                f"({scale_text(scale)}), but {count} of its cells are written in whole currency units with a "
+                f"decimal part ({', '.join(repr(e) for e in examples[:3])}): the heading and the values "
+                f"disagree. Nothing was imported. Give --amount-scale 1 if the amounts are as written "
+                f"({examples[0]} is {examples[0]}), or --amount-scale {scale.normalize():f} if every number is "
+                f"in {own[1].describe() if own else 'cents'}.")
         scales[field] = scale
         lines.append({"what": f"amount scale of '{heading}'", "decided": scale_text(scale)
                       + (" (as written)" if scale == 1 else ""),

@@ -98,36 +98,16 @@ def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
     importer.amount_units) gives (currency token or "", locale currencies, scale, the
     unit as shown): the cell's number times the scale is the amount; one that divides
     the number for display ('#,##0,"K€"') shows the amount itself."""
+    sections = []
     for section in _SECTION.findall(code or ""):
-        token, lcid = "", None
-        for m in _BRACKET.finditer(section):
-            sym, _, tail = m.group(1).partition("-")
-            if tail:
-                try:
-                    lcid = int(tail.split(",")[0], 16)
-                except ValueError:
-                    pass
-            token = token or sym.strip()
-        rest = re.sub(r"\[[^\]]*\]", "", section)
-        literal, i = [], 0
-        while i < len(rest):
-            ch = rest[i]
-            if (shown := _literal_at(rest, i)) is not None:
-                literal.append(shown[0])      # an unclosed quote runs to the end
-                i = shown[1]
-                continue
-            if ch in "_*":                   # padding and fill: the next character is not shown
-                i += 2
-                continue
-            if ch.isascii() and ch.isalpha() and ch not in "Ee":
-                return None                   # General, dates, times: no currency
-            if ch not in _SYNTAX and ch not in "Ee" and not ch.isspace():
-                literal.append(ch)
-            else:
-                literal.append(" ")
-            i += 1
+        if (shown := _shown_literal(section)) is None:
+            break                         # a date, time or text section: none from here on
+        sections.append(shown)
+    if (marked := _marked_format(sections)) is not None:
+        return marked
+    for token, lcid, literal, rest in sections:
         if not token:
-            token = " ".join("".join(literal).split())
+            token = literal
         if token and money.names_currency(token):
             return token, money.currencies_of_lcid(lcid) if lcid else ()
         if token and (unit := read_unit(token)) is not None and unit.scale != 1 and (
@@ -140,6 +120,63 @@ def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
                 return (unit.currency, money.currencies_of_lcid(lcid) if lcid else ()) if unit.codes else None
             return unit.currency or "", money.currencies_of_lcid(lcid) if lcid else (), unit.scale, token
     return None
+
+
+def _shown_literal(section: str) -> tuple[str, int | None, str, str] | None:
+    """(the [$SYMBOL-LCID] symbol, its LCID, the literal text the section shows, the
+    section without brackets) of one number-format section; None for a date, time or
+    text section (letters outside quotes)."""
+    token, lcid = "", None
+    for m in _BRACKET.finditer(section):
+        sym, _, tail = m.group(1).partition("-")
+        if tail:
+            try:
+                lcid = int(tail.split(",")[0], 16)
+            except ValueError:
+                pass
+        token = token or sym.strip()
+    rest = re.sub(r"\[[^\]]*\]", "", section)
+    literal, i = [], 0
+    while i < len(rest):
+        ch = rest[i]
+        if (shown := _literal_at(rest, i)) is not None:
+            literal.append(shown[0])      # an unclosed quote runs to the end
+            i = shown[1]
+            continue
+        if ch in "_*":                   # padding and fill: the next character is not shown
+            i += 2
+            continue
+        if ch.isascii() and ch.isalpha() and ch not in "Ee":
+            return None                   # General, dates, times: no currency
+        if ch not in _SYNTAX and ch not in "Ee" and not ch.isspace():
+            literal.append(ch)
+        else:
+            literal.append(" ")
+        i += 1
+    return token, lcid, " ".join("".join(literal).split()), rest
+
+
+# A credit or debit mark a format shows after (or before) the number: '#,##0.00" Cr"',
+# '#,##0.00" Cr";#,##0.00" Dr"' (an accounting format), '"₹"#,##0.00" Cr"' (or India's
+# crore: importer.amount_units.format_marks decides which on the file's evidence)
+_FORMAT_MARK = re.compile(r"(?<![^\W\d_])(CR|DR)\.?(?![^\W\d_])", re.IGNORECASE)
+
+
+def _marked_format(sections: list[tuple[str, int | None, str, str]]) -> tuple | None:
+    """(currency token or "", locale currencies, None, "Cr|Dr") for a format whose
+    sections show a Cr or Dr mark: the marks of the sections for positive, negative and
+    zero numbers, "|" between them ("" for a section showing none); else None."""
+    marks, token, lcid = [], "", None
+    for bracket, at, literal, _rest in sections:
+        found = _FORMAT_MARK.findall(literal)
+        if len(found) > 1:
+            return None
+        marks.append(found[0].capitalize() if found else "")
+        rest = _FORMAT_MARK.sub(" ", literal).strip()
+        token, lcid = token or bracket or (rest if rest and money.names_currency(rest) else ""), lcid or at
+    if not any(marks):
+        return None
+    return token, money.currencies_of_lcid(lcid) if lcid else (), None, "|".join(marks)
 
 
 def currency_styles(z: zipfile.ZipFile) -> dict[int, tuple[str, tuple[str, ...]]]:

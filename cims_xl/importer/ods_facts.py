@@ -196,6 +196,9 @@ def _cell_fact(el, row: int, facts: CellFacts):
 _SHOWN_UNIT = re.compile(r"^\s*(?P<n>[-+\u2212]?\d[\d.,'\s\u00a0\u202f]*)\s*(?P<unit>[^\d\s.,][^\d]{0,15}?)\s*$")
 
 
+_MARK_SHOWN = re.compile(r"^(CR|DR)\.?$", re.IGNORECASE)
+
+
 def _unit_amount(value: str, number: float, text: str) -> "money.ShownAmount | None":
     """A number whose style shows a unit after it ("1.2万元", "1,200千円", "12.5 T€"): the
     amount is the number times the unit's scale, in its currency (amount_units), unless
@@ -204,6 +207,15 @@ def _unit_amount(value: str, number: float, text: str) -> "money.ShownAmount | N
     from .amount_units import FORMAT_WORDS, read_unit
 
     m = _SHOWN_UNIT.match(text)
+    if m is not None and (mark := _MARK_SHOWN.match(m.group("unit"))) is not None:
+        # "99.90 Cr", "120.00 Dr" (-120 shown without its minus): a credit or debit mark,
+        # or India's crore: format_marks decides on the whole file
+        shown = mark.group(1).capitalize()
+        hidden = number < 0 and not m.group("n").lstrip().startswith(("-", "\u2212"))
+        try:
+            return money.ShownAmount(value, "", (), None, f"{shown}|{shown}" if hidden else shown)
+        except ArithmeticError:
+            return None
     if m is None or (unit := read_unit(m.group("unit"))) is None or unit.scale == 1 or (
             not unit.codes and unit.scale_word.casefold() not in FORMAT_WORDS):
         return None

@@ -39,7 +39,7 @@ from .ticket_pauses import PendingPauses
 from .user_values import UserValues
 from .values import ValueEvidence, parse_values, value_key
 from .header_currency import header_code, header_sign
-from . import amount_units
+from . import amount_units, format_marks
 from .plain_amounts import PlainAmounts, PlainVerdict, plain_text
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, mixed_share_fields, subtotal_text
@@ -190,6 +190,8 @@ class Scan:
     decimal_marks: dict[str, str] = field(default_factory=dict)
     # lines above the header stating the amounts' unit ("单位：万元", "(USD in thousands)"): amount_units
     units_above: list = field(default_factory=list)
+    # money cells whose number format shows " Cr" (a credit mark or India's crore): format_marks
+    format_marks: "format_marks.FormatMarks | None" = None
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields written as fractions of 1
     mixed_shares: frozenset[str] = frozenset()      # ... written both ways: values up to 1 left empty
     footer_rows: list[int] = field(default_factory=list)
@@ -249,6 +251,9 @@ class _CurrencyEvidence:
         self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
         # heading -> (unit, scale) of number formats showing a unit ('0.0"万元"') -> cells
         self.format_units: dict[str, Counter] = {}
+        # heading -> (cells written with a decimal part, examples): evidence against a
+        # heading in cents ("$12.50" under "Amount (cents)": amount_units.decide)
+        self.major: dict[str, tuple[int, list[str]]] = {}
         # the language the file is written in ("¥" is JPY in Japanese): file_language
         self.language: file_language.LanguageVerdict = file_language.LanguageVerdict()
         # ... as its encoding, headings and dates alone say (the writer's, not the customers')
@@ -277,6 +282,11 @@ class _CurrencyEvidence:
                     self.found.add(code)
         for c, header in self.money:
             v = values[c] if c < n else None
+            if v is not None and (shown := amount_units.major_unit_example(v)) is not None:
+                count, examples = self.major.get(header, (0, []))
+                if len(examples) < 3:
+                    examples.append(shown)
+                self.major[header] = (count + 1, examples)
             if not stated and header in self.headed_signs and not is_blank_cell(v) and plain_text(v):
                 self._shared(self.headed_signs[header], header, cell_text(v).strip(), country)
                 continue
@@ -323,6 +333,20 @@ class _CurrencyEvidence:
         _, examples = self.bare.setdefault((symbol, header), (codes, []))
         if len(examples) < 3 and shown.strip() not in examples:
             examples.append(shown.strip())
+
+
+def _named_currencies(named: _CurrencyEvidence | None) -> dict[str, tuple[str, ...]]:
+    """The currencies the file's cells name (a Currency cell, "USD 12.50", "$12.50"), each
+    with the codes it may be ("$": AUD, CAD, … USD …): evidence against a unit line or a
+    minor unit naming another (amount_units.decide). Headings' own are left out."""
+    if named is None:
+        return {}
+    out = {code: (code,) for code in named.found - set(named.headed.values())}
+    for (symbol, _header), (codes, _examples) in named.bare.items():
+        out[symbol] = tuple(codes)
+    for (symbol, _header), counts in named.by_country.items():
+        out.update({code: (code,) for code in counts})
+    return out
 
 
 def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
@@ -981,6 +1005,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                      marked_amounts) if money_cols else None
     if ledger_ev is not None and marks_at is not None and marks_by_values:
         ledger_ev.by_values = True
+    cr_formats = format_marks.FormatMarks(money_cols) if money_cols else None
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
@@ -1015,6 +1040,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             values = cleaner.clean(values)
         if yen_cols:
             values = file_language.yen_signs(values, yen_cols, yen_fixed)
+        if cr_formats is not None:
+            cr_formats.add(values)
         if ledger_ev is not None:
             if late_marks is not None and late_marks.open:
                 late_marks.add(values)
@@ -1211,7 +1238,17 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         ledger_ev.by_values = True
         for _number, values in data_rows(src.rows(), header_number, MergeFiller(src.merged, header_number - 1)):
             ledger_ev.add(cleaner.clean(values) if cleaner else values)
-    ledger_inferences = ledger_ev.decide(ent.kind) if ledger_ev is not None else []
+    cr_inferences: list[dict] = []
+    if cr_formats is not None and cr_formats.seen:
+        # " Cr" in a number format: a credit mark beside " Dr", India's crore beside rupees
+        cr_inferences = cr_formats.decide(
+            [table.headers[table.columns.index(c)] for c in money_cols],
+            [v for n, vs in window if n < header_number for v in vs if isinstance(v, str) and v.strip()], ledger)
+        for c, (counts, examples) in cr_formats.ledger_counts().items():
+            ledger_ev.counts[c].update(counts)        # read as the marks written in cells are
+            for mark, example in examples.items():
+                ledger_ev.examples[c].setdefault(mark, example)
+    ledger_inferences = (ledger_ev.decide(ent.kind) if ledger_ev is not None else []) + cr_inferences
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole,
                                      settled=settled)
     inferences += ledger_inferences
@@ -1326,7 +1363,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (ledger or marks_at is not None)
                 else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
-                units_above=units_above)
+                units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
+                else None)
 
 
 def _marks_by_values(src: RawSheet, table: Table, mapping: mp.Mapping, header_number: int,
@@ -2431,13 +2469,18 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             [(c.header, c.target) for c in scan.mapping.columns if c.target and kinds.get(c.target) == "money"],
             [c.header for c in scan.mapping.columns if c.target and kinds.get(c.target) in ("int", "decimal")],
             scan.units_above, amount_scale, currency, f"{path.name}{_sheet_words(src)}",
-            scan.named.format_units if scan.named is not None else {})
+            scan.named.format_units if scan.named is not None else {}, store=store_currency,
+            major=scan.named.major if scan.named is not None else {},
+            named=_named_currencies(scan.named))
         scan.inferences.extend(units.lines)
+        if scan.format_marks is not None:
+            scan.inferences.extend(scan.format_marks.settle(f"{path.name}{_sheet_words(src)}", amount_scale))
         stated_currency = currency or units.currency      # --currency, else a line above the header
         prefer: tuple[str, ...] = ()
         if scan.named is not None:
             prefer, currency_inferences = settle_bare_symbols(scan.named, stated_currency, store_currency)
-            scan.inferences.extend(currency_inferences)
+            said = {i["what"] for i in units.lines}      # "Amount (pence)": said with its minor unit
+            scan.inferences.extend(i for i in currency_inferences if i["what"] not in said)
         file_currency = None
         plain = PlainVerdict()
         if scan.plain is not None and stated_currency is None:
@@ -2957,6 +3000,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
                 continue
             if scan.yen_columns:
                 values = file_language.yen_signs(values, scan.yen_columns)
+            if scan.format_marks is not None:
+                values = scan.format_marks.unmark(values)      # "1.25 Cr": a mark, a crore (format_marks)
             if scan.ledger is not None:
                 values = ledger_marks.signed(values, scan.ledger[0], scan.ledger[1], scan.ledger[2], scan.ledger[3])
             if headings:
