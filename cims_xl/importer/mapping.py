@@ -26,10 +26,10 @@ from pathlib import Path
 
 from functools import lru_cache
 
-from ..domain.invisible import without_format
 from ..scratch import replace_keeping_mode
 from ..domain.schema import ENTITIES, Entity
 from . import header_words as hw
+from .heading_fold import fold
 from . import own_columns
 from . import shop_orders
 from .errors import ImportRefused
@@ -49,9 +49,7 @@ _REQUIRED_MARK = re.compile(r"[（(]?(必填|必须|必選|必选|required|manda
 
 def norm(header: str) -> str:
     """The comparable form of a header."""
-    text = without_format(unicodedata.normalize("NFKC", str(header))).casefold()
-    # U+0307: the dot a Turkish "İ" keeps when case-folded ("İl" -> "i̇l")
-    text = _REQUIRED_MARK.sub("", text).replace("\ufffd", "").replace("\u0307", "")
+    text = _REQUIRED_MARK.sub("", fold(header)).replace("\ufffd", "")
     return _STRIP.sub("", text)
 
 
@@ -385,7 +383,7 @@ def looks_secret(header: str) -> bool:
     n = norm(header)
     if any(w in n for w in _SECRET_WORDS):
         return True
-    text = unicodedata.normalize("NFKC", _CAMEL.sub(" ", str(header))).casefold()
+    text = fold(_CAMEL.sub(" ", str(header)))
     return not _SECRET_TOKENS.isdisjoint(re.findall(r"[^\W_]+", text))
 
 
@@ -500,7 +498,7 @@ def _header_words(header: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[
     """A header's words as `_contains_word` compares them, worked out once per header (a
     file's every header is compared with every guess word): (words, the words without
     accents, (the header from each word on, the same without accents))."""
-    text = unicodedata.normalize("NFKC", _CAMEL.sub(" ", header)).casefold()
+    text = fold(_CAMEL.sub(" ", header))
     tokens = tuple(t for t in _WORD_SPLIT.split(text) if t)
     rests = tuple(("".join(tokens[i:]), _plain_latin("".join(tokens[i:]))) for i in range(len(tokens)))
     return tokens, tuple(_plain_latin(t) for t in tokens), rests
@@ -1480,7 +1478,7 @@ def describes_item(header: object) -> bool:
     Its values ("* Work", "Mobile", "SMTP") describe that item: the column is not the
     customer's Type, nor the item itself. A record's own type ("Type", "Customer Type",
     "Customer - Type", "Company Type") is not one."""
-    text = unicodedata.normalize("NFKC", str(header)).casefold().strip()
+    text = fold(header).strip()
     if len(text) > 60:
         return False
     m = _TYPE_END.search(text)
@@ -1556,7 +1554,7 @@ def names_a_country(header: object) -> bool:
     Korean): "Mailing Country", "POCountry", "Person - Postal address - Country",
     "Country/Region", "客户国家" name a country, whatever comes before (not "Country
     Code", a dial code, nor "Country ID")."""
-    text = " ".join(unicodedata.normalize("NFKC", str(header)).casefold().replace("-", " ").split())
+    text = " ".join(fold(header).replace("-", " ").split())
     return bool(text) and len(text) <= 60 and bool(_COUNTRY_END.search(text)) and not _NOT_COUNTRY.search(text)
 
 
