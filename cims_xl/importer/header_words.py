@@ -135,7 +135,14 @@ WORDS: dict[str, dict[str, list[str]]] = {
                          "n.º pedido", "número de pedido", "pedido", "id pedido",
                          "número do pedido", "id do pedido", "n. ordine", "numero ordine",
                          "ordine", "id ordine", "注文番号", "受注番号", "注文id", "オーダー番号",
-                         "伝票番号"],
+                         "伝票番号",
+                         # SAP and DATEV order and document lists: the order ("Auftrag"), the
+                         # document ("Beleg") is its number; invoices as orders (Rechnung)
+                         "auftrag", "auftragsnr", "beleg", "belegnr.", "belegnr", "rechnung",
+                         "bestelling", "bestelnr.", "facture", "numéro de facture", "n° de facture",
+                         "factura", "número de factura", "fattura", "numero fattura", "factuur",
+                         "factuurnummer", "fatura", "número da fatura", "受注no", "注文no", "請求書番号",
+                         "订单编码", "訂單編號"],
         "line_no": ["position", "pos.", "positionsnummer", "ligne", "n° ligne", "línea",
                     "linha", "riga", "明細番号", "行番号"],
         "order_date": ["bestelldatum", "datum", "auftragsdatum", "belegdatum",

@@ -1021,7 +1021,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             items.add(i)            # "E-mail 1 - Type": work or home, not the customer's Type
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
-               or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n))
+               or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n)
+               or number_of_hit(ent, table, h))
         if hit and hit is not table.get(n) and not own(i, hit[0]):
             continue                # "Parent Company", "Sales Rep - Email": kept in Notes
         if hit and hit[0] in ("city", "province", "customer_city", "customer_province") \
@@ -1585,6 +1586,29 @@ def _percent_headed_hit(table: dict, n: str):
     heading that adds a percent sign to one of its names ("折扣率(%)", "% Rabatt"), else None."""
     hit = table.get(n.replace("%", "")) if "%" in n else None
     return hit if hit and hit[0] in ("discount", "probability") else None
+
+
+# "N° de commande", "Nº do pedido", "N.º de pedido", "Nr. Auftrag", "No. of order", "# Bestelling":
+# a number mark (and a linking word) before a word naming the record or its customer.
+_NUMBER_OF = re.compile(r"^\s*(?:n\s*\.?\s*[°o]\.?(?![a-z])|nr\b\.?|núm\b\.?|num\b\.?|número|numero|numéro|nummer|"
+                        r"#|№)\s*(?:(?:de|do|da|del|di|du|der|des|van|of|the)\s+)*(\S.*)$")
+# what the number of a word naming a field's thing is: the order's, the customer's
+_NUMBER_TARGETS = {"order_number": "order_number", "customer_name": "customer_ref", "name": "customer_ref",
+                   "customer_ref": "customer_ref"}
+
+
+def number_of_hit(ent: Entity, table: dict[str, tuple[str, int]], header: str) -> tuple[str, int] | None:
+    """(target, rank) of a heading that is a number mark before a word naming the record
+    or its customer ("N° de commande", "Nº do pedido" -> order_number; "N° de client",
+    "Nr. Kunde" -> customer_ref); None for any other."""
+    m = _NUMBER_OF.match(fold(header))
+    hit = table.get(norm(m.group(1))) if m else None
+    if hit is None:
+        return None
+    target = _NUMBER_TARGETS.get(hit[0])
+    if target is None or target not in targets(ent) or (hit[0] == "name" and ent.kind != "customer"):
+        return None
+    return target, hit[1] + SEGMENT_RANK
 
 
 def _unprefixed(kind: str, n: str) -> str:
