@@ -85,6 +85,19 @@ CUSTOMER = ["kunde", "kundenname", "firma", "firmenname", "unternehmen", "client
             "azienda", "società", "ragione sociale", "顧客名", "お客様名", "取引先", "取引先名",
             "会社名", "公司名称", "得意先", "得意先名"]
 
+# A supplement to the street address (the building, apartment, c/o line: a second line
+# under another name): joined into Address after its first line, never the address alone.
+ADDRESS_SUPPLEMENT = ["address supplement", "address complement", "address addition", "suite", "apt",
+                      "apt/suite", "suite/apt", "apartment/suite", "apartment, suite, etc.", "building name",
+                      "complément d'adresse", "complément adresse", "adresse complémentaire",
+                      "complément d'adresse (bâtiment, étage…)",
+                      "adresszusatz", "adressergänzung", "anschriftzusatz", "anschriftenzusatz", "straßenzusatz",
+                      "complemento", "complemento de dirección", "dirección complementaria", "complemento do endereço",
+                      "complemento de endereço", "complemento endereço", "complemento indirizzo",
+                      "indirizzo complementare", "toevoeging", "huisnummertoevoeging", "adrestoevoeging",
+                      "建物名", "建物名・部屋番号", "建物名等", "マンション名", "ビル名", "建物名・部屋番号など",
+                      "楼栋门牌", "门牌号"]
+
 # ----- per kind of record ---------------------------------------------------------------
 
 WORDS: dict[str, dict[str, list[str]]] = {

@@ -688,6 +688,8 @@ class Mapping:
     address_groups: list[tuple[str, dict[str, int]]] = field(default_factory=list)
     # A name joined from its parts starts with the family name (name_order)
     family_first: bool = False
+    # The columns joined into Address, in line order (_address_lines)
+    address_lines: tuple[int, ...] = ()
     # date field -> the position of the column giving its time of day (importer.time_columns)
     time_columns: dict[str, int] = field(default_factory=dict)
 
@@ -1061,7 +1063,10 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             yield last                    # "Postal Address Country" is a country
         if _last_word_names_someone(table, h):
             return                        # Shopify's "Default Address Company" is no street address
+        supplement = is_address_supplement(h)
         for target, words in (*_CONTAINS, *_DEAL_GUESSES):
+            if target == "address" and supplement:
+                continue                  # "Adresszusatz" is no street address alone (_address_lines)
             if target in allowed and any(_contains_word(h, n, w) for w in words):
                 yield target
 
@@ -1092,7 +1097,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "fit the field better")
     address_groups: list[tuple[str, dict[str, int]]] = []
     decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
-    decisions.extend(_address_lines(headers, chosen, taken, fixed | set(not_own)))
+    line_decisions, address_lines = _address_lines(headers, chosen, taken, fixed | set(not_own), not_own)
+    decisions.extend(line_decisions)
     slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
     if slots and not any(v in fixed for v, _label in slots):
         decisions.append({"what": "phone labels",
@@ -1124,7 +1130,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                           "evidence": "; ".join(not_own[i] for i in left)
                           + " (--map \"Column=Field\" says otherwise)"})
     return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups,
-                   family_first=family_first)
+                   family_first=family_first, address_lines=address_lines)
 
 
 _FAMILY_FIRST = frozenset(f for w in hw.FAMILY_NAME_FIRST for f in _forms(w))
@@ -1406,7 +1412,24 @@ def _one_address_group(ent: Entity, headers: list[str], chosen: list["ColumnMap"
                          "(--map \"Column=Field\" chooses another)"}]
 
 
-_LINE_NUMBER = re.compile(r"^(.+?)(?:line|zeile|linea|línea|ligne|行)?(\d)$")
+_LINE_NUMBER = re.compile(r"^(.+?)(?:line|zeile|linea|línea|ligne|linha|riga|regel|行)?(\d)$")
+_SUPPLEMENTS = frozenset(norm(w) for w in hw.ADDRESS_SUPPLEMENT)
+
+
+@lru_cache(maxsize=None)
+def _street_words() -> frozenset[str]:
+    return frozenset(f for f, (target, _rank) in _tables("customer")[0].items() if target == "address")
+
+
+def _names_street(stem: str) -> bool:
+    """Is a numbered heading's stem ("address" of "Address2") a word for the street address?"""
+    return stem in _street_words()
+
+
+def is_address_supplement(header: str) -> bool:
+    """Does the heading name a supplement to the street address (hw.ADDRESS_SUPPLEMENT:
+    "Adresszusatz", "Complément d'adresse", "Complemento", "Toevoeging", "建物名")?"""
+    return norm(header) in _SUPPLEMENTS
 
 
 def _line_key(header: str) -> tuple[str, int | None]:
@@ -1418,32 +1441,58 @@ def _line_key(header: str) -> tuple[str, int | None]:
 
 
 def _address_lines(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
-                   fixed: set[int]) -> list[dict]:
+                   fixed: set[int], not_own: dict[int, str] | None = None) -> tuple[list[dict], tuple[int, ...]]:
     """The second and third lines of the street address ("Address Line 2", "Address2",
-    "Street 3" beside "Address Line 1", "Address1", "Street") go to Address too: plan
-    joins each row's lines with ", " in the file's column order (line 1 first). Only the
-    lines of the address column taken (a Shipping Address2 beside the Billing address
-    taken stays out). Returns the summary's decision, or []."""
+    "Street 3" beside "Address Line 1", "Address1", "Street") and its supplement under
+    another name ("Adresszusatz", "Complément d'adresse", "Complemento", "Toevoeging",
+    "建物名") go to Address too: plan joins each row's lines with ", " in LINE order (line
+    1, 2, 3, then the supplement), whatever the columns' order. Only the lines of the
+    address column taken (a Shipping Address2 beside the Billing address taken stays
+    out). A second line or supplement with no first line is not the address: it is left
+    out, kept in Notes (`not_own` says why). Returns (the summary's decisions, the
+    address columns in line order)."""
     lead = taken.get("address")
     if lead is None:
-        return []
+        return [], ()
     stem, number = _line_key(headers[lead])
+    if lead not in fixed and (number in (2, 3, 4) or is_address_supplement(headers[lead])):
+        firsts = [i for i, h in enumerate(headers) if i != lead and _line_key(h) == (stem, 1)
+                  and i not in fixed and chosen[i].how == "unmapped" and not chosen[i].could_be]
+        if not firsts:
+            chosen[lead] = ColumnMap(headers[lead], None, "unmapped")
+            del taken["address"]
+            if not_own is not None:
+                not_own[lead] = (f"'{headers[lead]}' is the second line or a supplement of a street address, and "
+                                 "the file has no first line: it is not the address alone")
+            return [], ()
+        chosen[lead] = ColumnMap(headers[lead], None, "unmapped")      # line 1 leads; this joins it
+        lead = firsts[0]
+        taken["address"] = lead
+        chosen[lead] = ColumnMap(headers[lead], "address", "synonym")
+        number = 1
     if number not in (None, 1):
-        return []
-    more = []
+        return [], ()
+    lines: list[tuple[int, int]] = []
     for i, h in enumerate(headers):
         if i == lead or i in fixed or chosen[i].how != "unmapped" or chosen[i].could_be:
             continue
         key, line = _line_key(h)
-        if key == stem and line in (2, 3, 4) and i > lead:          # Xero writes four lines
-            more.append(i)
+        if line in (2, 3, 4) and (key == stem or _names_street(key)):    # Xero writes four lines
+            lines.append((line, i))
+        elif is_address_supplement(h):
+            lines.append((5, i))
+    more = [i for _line, i in sorted(lines)]
     for i in more:
         chosen[i] = ColumnMap(headers[i], "address", "synonym")
     if not more:
-        return []
-    shown = " + ".join(f"'{headers[i]}'" for i in [lead, *more])
+        return [], ()
+    order = (lead, *more)
+    shown = " + ".join(f"'{headers[i]}'" for i in order)
+    moved = list(order) != sorted(order)
     return [{"what": "address lines", "decided": f"{shown} joined into Address, in that order",
-             "evidence": "the columns are the lines of one street address (--map \"Column=-\" leaves one out)"}]
+             "evidence": "the columns are the lines of one street address"
+                         + (", joined in line order, not the file's column order" if moved else "")
+                         + " (--map \"Column=-\" leaves one out)"}], order
 
 
 # ----- headers in parts: "Person - Email - Work", "Contact: Email", "Account.Name" --------

@@ -537,6 +537,7 @@ class RowPreparer:
             self.targets = [None if i in slot_cols else t for i, t in enumerate(self.targets)]
             self.unmapped = [i for i in self.unmapped if i not in slot_cols]
         self.address_groups = mapping.address_groups
+        self.address_lines = mapping.address_lines
         # vCard's ADR: "pobox;extended;street;locality;region;code;country" (RFC 6350 6.3.1).
         self.adr_columns = frozenset(i for i, c in enumerate(mapping.columns)
                                      if c.target == "address" and c.header.strip().upper().startswith("ADR"))
@@ -732,6 +733,13 @@ class RowPreparer:
             kind = self.kinds.get(target, "text")
             changes_text = kind in ("money", "decimal")
             out.append((i, target, not changes_text))
+        if self.address_lines:
+            # the lines of the street address joined in line order (mapping._address_lines)
+            slots = [k for k, (i, t, _) in enumerate(out) if i in self.address_lines and t == "address"]
+            rank = {i: r for r, i in enumerate(self.address_lines)}
+            ordered = sorted((out[k] for k in slots), key=lambda e: rank[e[0]])
+            for k, entry in zip(slots, ordered):
+                out[k] = entry
         return out
 
     def raw(self, values: list) -> tuple[dict[str, Any], list[str]]:
