@@ -78,8 +78,9 @@ CUSTOMER_REF = ["kundennr.", "kundennr", "kundennummer", "kunden-nr.", "kunden-i
                 "id cliente", "código do cliente", "número do cliente", "id do cliente",
                 "codice cliente", "n. cliente", "numero cliente", "顧客id", "顧客番号",
                 "顧客コード", "取引先コード"]
-# The customer a row of an order, contact, opportunity or ticket belongs to.
-CUSTOMER = ["kunde", "kundenname", "firma", "firmenname", "unternehmen", "client",
+# The customer a row of an order, contact, opportunity or ticket belongs to (SAP's "Name 1"
+# of the sold-to party, DATEV's "Unternehmensname").
+CUSTOMER = ["name 1", "unternehmensname", "kunde", "kundenname", "firma", "firmenname", "unternehmen", "client",
             "nom du client", "société", "entreprise", "raison sociale", "cliente",
             "nombre del cliente", "empresa", "compañía", "nome do cliente", "nome cliente",
             "azienda", "società", "ragione sociale", "顧客名", "お客様名", "取引先", "取引先名",
@@ -109,9 +110,12 @@ WORDS: dict[str, dict[str, list[str]]] = {
                  "nombre completo", "nombre del cliente", "persona de contacto", "nome",
                  "nome completo", "nome do cliente", "pessoa de contato", "nome cliente",
                  "referente", "persona di riferimento", "顧客名", "お客様名", "取引先名", "顧客",
-                 "客户全称"],
+                 "客户全称",
+                 # SAP customer lists (XD03, VD03, FBL5N): "Name 1" is the customer's name, "Name 2"
+                 # its continuation (mapping.name_continuation)
+                 "name 1"],
         "first_name": FIRST_NAME, "middle_name": MIDDLE_NAME, "last_name": LAST_NAME,
-        "company": ["firmenname", "unternehmen", "betrieb", "société", "entreprise",
+        "company": ["unternehmensname", "firmenname", "unternehmen", "betrieb", "société", "entreprise",
                     "raison sociale", "nom de l'entreprise", "organisation", "empresa",
                     "compañía", "razón social", "nombre de la empresa", "organización",
                     "companhia", "razão social", "nome da empresa", "organização", "azienda",

@@ -688,6 +688,9 @@ class Mapping:
     address_groups: list[tuple[str, dict[str, int]]] = field(default_factory=list)
     # A name joined from its parts starts with the family name (name_order)
     family_first: bool = False
+    # SAP's "Name 2" beside the "Name 1" taken as the name: (its column, the name field);
+    # plan joins it to the name in a row where it continues it (name_continues)
+    name_continuation: tuple[int, str] | None = None
     # The columns joined into Address, in line order (_address_lines)
     address_lines: tuple[int, ...] = ()
     # date field -> the position of the column giving its time of day (importer.time_columns)
@@ -1097,6 +1100,17 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "fit the field better")
     address_groups: list[tuple[str, dict[str, int]]] = []
     decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
+    continuation = _name_continuation(headers, chosen, taken, fixed)
+    if continuation is not None:
+        decisions.append({"what": "Name 2", "decided": f"'{headers[continuation[0]]}' joined to "
+                                                     f"'{headers[taken[continuation[1]]]}' in a row where it "
+                                                     "continues it, else kept in Notes",
+                          "evidence": "SAP writes a customer's name in Name 1 and its continuation in Name 2; "
+                                      "Name 2 continues Name 1 when the two together end with a legal form Name 1 "
+                                      "lacks (\"… und Anlagen-\" + \"technik GmbH\") or one is cut off (a hyphen, "
+                                      "'&', 'und'/'and' at the end of Name 1, a small letter or '&' at the start of "
+                                      "Name 2); an attention line or person (\"z. Hd. Frau Meier\", \"c/o\", "
+                                      "\"Attn\") or a department is not (--map \"Name 2=-\" leaves it out)"})
     line_decisions, address_lines = _address_lines(headers, chosen, taken, fixed | set(not_own), not_own)
     decisions.extend(line_decisions)
     slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
@@ -1130,7 +1144,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                           "evidence": "; ".join(not_own[i] for i in left)
                           + " (--map \"Column=Field\" says otherwise)"})
     return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups,
-                   family_first=family_first, address_lines=address_lines)
+                   family_first=family_first, address_lines=address_lines, name_continuation=continuation)
 
 
 _FAMILY_FIRST = frozenset(f for w in hw.FAMILY_NAME_FIRST for f in _forms(w))
@@ -1438,6 +1452,51 @@ def _line_key(header: str) -> tuple[str, int | None]:
     n = norm(header)
     m = _LINE_NUMBER.match(n)
     return (m.group(1), int(m.group(2))) if m else (n, None)
+
+
+def _name_continuation(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+                       fixed: set[int]) -> tuple[int, str] | None:
+    """(the "Name 2" column, the name field) when the name (or the customer's name) is
+    taken by a "Name 1" column and a "Name 2" column is left over; else None."""
+    for target in ("name", "customer_name"):
+        lead = taken.get(target)
+        if lead is None or norm(headers[lead]) != "name1":
+            continue
+        for i, h in enumerate(headers):
+            if norm(h) == "name2" and i not in fixed and chosen[i].how == "unmapped" and not chosen[i].could_be:
+                return i, target
+    return None
+
+
+_ATTENTION = re.compile(r"^\s*(?:z\.?\s*hd\b|zu\s+h(?:än|a)nden|attn\b|att\.|attention\b|c/o\b|herrn?\b|frau\b|"
+                        r"mr\b|mrs\b|ms\b|mme\b|m\.\s|abt\b|abteilung\b|dept\b|department\b|à l'attention|"
+                        r"a/a\b|a la atenci[oó]n)", re.I)
+_CUT_END = re.compile(r"(?:[-&+,/]|\b(?:und|and|u\.|et|y|e|en|og|och|i)\b)\s*$", re.I)
+_CUT_START = re.compile(r"^\s*(?:[&+]|(?:und|and|u\.|et|y|en|og|och)\s)", re.I)
+
+
+def name_continues(first: str, second: str) -> bool:
+    """Does SAP's Name 2 `second` continue Name 1 `first` (one customer's name written in
+    two fields of 35 letters)? Yes when the two together end with a legal form `first`
+    lacks, or `first` is cut off (ends with a hyphen, '&', 'und', 'and') or `second`
+    begins as a continuation does (a small letter, '&', 'und'); no for an attention
+    line, a person or a department ("z. Hd. Frau Meier", "c/o", "Abteilung Einkauf")."""
+    from ..domain.legal_forms import legal_form
+
+    first, second = str(first).strip(), str(second).strip()
+    if not first or not second or _ATTENTION.match(second):
+        return False
+    if _CUT_END.search(first) or _CUT_START.match(second) or second[0].islower():
+        return True
+    return legal_form(first) is None and legal_form(f"{first} {second}") is not None
+
+
+def joined_name(first: str, second: str) -> str:
+    """Name 1 and the Name 2 continuing it as one name: a word cut by a hyphen at the
+    end of Name 1 goes on without a space ("Anlagen-" + "technik GmbH")."""
+    first, second = str(first).strip(), str(second).strip()
+    glue = "" if first.endswith("-") and second[:1].islower() else " "
+    return f"{first}{glue}{second}"
 
 
 def _address_lines(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],

@@ -2554,6 +2554,16 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "the row is a person's (its Is a Company column) and its name begins with its own "
                             "Company and a comma, as Odoo writes a contact: "
                             + "; ".join(f"'{n}' -> '{p}'" for n, p in shown[:3])})
+        if continued := planner.prep.context.get("name_continued"):
+            col, target = scan.mapping.name_continuation
+            shown = sorted(planner.prep.context["name_continued_examples"])
+            result.inferences.append({
+                "what": "Name 2",
+                "decided": f"joined to the name in {continued['joined']} row(s) where it continues it; kept in "
+                           f"Notes in {continued['kept']} row(s)",
+                "evidence": "; ".join(f"'{a}' + '{b}'" + (" joined" if how == "joined" else ": not a continuation")
+                                      for how, a, b in shown[:4])
+                            + f" ('{planner.prep.headers[col]}' beside '{planner.prep.source_of.get(target, '')}')"})
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:
