@@ -1102,7 +1102,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
     continuation = _name_continuation(headers, chosen, taken, fixed)
     if continuation is not None:
-        decisions.append({"what": "Name 2", "decided": f"'{headers[continuation[0]]}' joined to "
+        decisions.append({"what": "Name 1 and Name 2", "decided": f"'{headers[continuation[0]]}' joined to "
                                                      f"'{headers[taken[continuation[1]]]}' in a row where it "
                                                      "continues it, else kept in Notes",
                           "evidence": "SAP writes a customer's name in Name 1 and its continuation in Name 2; "
@@ -1512,6 +1512,11 @@ def _address_lines(headers: list[str], chosen: list["ColumnMap"], taken: dict[st
     address columns in line order)."""
     lead = taken.get("address")
     if lead is None:
+        for i, h in enumerate(headers):
+            if (is_address_supplement(h) and not_own is not None and i not in fixed
+                    and chosen[i].how == "unmapped" and not chosen[i].could_be):
+                not_own[i] = (f"'{h}' is a supplement to a street address, and the file has no first line: it is "
+                              "not the address alone")
         return [], ()
     stem, number = _line_key(headers[lead])
     if lead not in fixed and (number in (2, 3, 4) or is_address_supplement(headers[lead])):
