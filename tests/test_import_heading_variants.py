@@ -165,7 +165,7 @@ def test_a_datev_list_takes_unternehmensname_as_the_company(admin, tmp_path):
 # ----- 4. order-number headings -----------------------------------------------------------
 
 @pytest.mark.parametrize("heading", ["Auftrag", "Beleg", "Belegnr.", "Rechnung", "N° de commande", "N° de facture",
-                                     "N.º de pedido", "Nº do pedido", "No. Pedido", "Número de factura",
+                                     "N.º de pedido", "Nº do pedido", "Número de factura",
                                      "Bestelling", "Factuur", "n.° ordine", "# Bestelling"])
 def test_an_orders_files_order_number_heading_in_the_language_is_read(admin, tmp_path, heading):
     rows = [[heading, "Datum", "Kunde", "Betrag", "Währung"], ["A-101", "2024-03-15", "Acme GmbH", "120.00", "EUR"],
