@@ -182,3 +182,46 @@ def test_a_number_mark_before_the_customer_word_is_the_customers_id_not_its_name
     customer = _customers(admin)["Acme SARL"]
     assert "src:K-77" in (customer["tags"] or "")
     assert linked_owners(admin, "order", "order_number") == {"C-1": "Acme SARL"}
+
+
+# ----- 5. headings translated: a second header row, "Name / 名称" -----------------------------
+
+SECOND_ROWS = [(["Name", "Email", "City", "Phone"], ["名称", "邮箱", "城市", "电话"]),
+               (["Customer Name", "E-mail", "City", "Phone"], ["Nom du client", "Courriel", "Ville", "Téléphone"]),
+               (["Kundenname", "E-Mail", "Ort", "Telefon"], ["Customer name", "Email", "City", "Phone"]),
+               (["氏名", "メールアドレス", "市区町村", "電話番号"], ["Name", "Email", "City", "Phone"])]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("first,second", SECOND_ROWS)
+def test_a_second_header_row_in_another_language_is_read_as_headings_not_stored_as_a_record(admin, tmp_path, fmt,
+                                                                                             first, second):
+    rows = [first, second, ["Ann Lee", "ann@example.com", "Leeds", "+44 20 7946 0958"],
+            ["Bob Ray", "bob@example.com", "York", "+44 20 7946 0959"]]
+    src = write_table(tmp_path, fmt, rows, name="customers")
+    dry = import_file(admin, src, kind="customers", dry_run=True)
+    assert "row 2 read as the headings" in _said(dry, "header row in two languages")
+    result = import_file(admin, src, kind="customers")
+    got = _customers(admin)
+    assert set(got) == {"Ann Lee", "Bob Ray"} and result.created == 2
+    assert (got["Ann Lee"]["email"], got["Ann Lee"]["city"]) == ("ann@example.com", "Leeds")
+    assert got["Bob Ray"]["phone"] == "+442079460959" and not got["Bob Ray"]["notes"]
+    assert f"'{first[0]}' = '{second[0]}'" in _said(result, "header row in two languages")
+
+
+@pytest.mark.parametrize("headings", [["Name / 名称", "Email / 邮箱", "City / 城市"],
+                                      ["Name／名称", "E-mail／邮箱", "City／城市"],
+                                      ["名称（Name）", "邮箱（Email）", "城市（City）"],
+                                      ["Name\n名称", "Email\n邮箱", "City\n城市"],
+                                      ["Nom | Name", "Courriel | Email", "Ville | City"]])
+def test_a_heading_written_in_two_languages_maps_to_the_field_both_name(admin, tmp_path, headings):
+    rows = [headings, ["Ann Lee", "ann@example.com", "Leeds"]]
+    result = import_file(admin, write_table(tmp_path, "xlsx", rows, name="customers"), kind="customers")
+    got = _customers(admin)["Ann Lee"]
+    assert (got["email"], got["city"]) == ("ann@example.com", "Leeds")
+    # a second row naming other fields than the headings above it is a record, not a translation
+    rows = [["Name", "Company", "City"], ["Email", "Ville", "Firma"], ["Bob Ray", "Beta Ltd", "York"]]
+    result = import_file(admin, write_table(tmp_path, "csv", rows, name="more"), kind="customers")
+    assert not any(i["what"] == "header row in two languages" for i in result.inferences)
+    assert {"Email", "Bob Ray"} <= set(_customers(admin))
+

@@ -1027,7 +1027,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
                or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n)
-               or number_of_hit(ent, table, h))
+               or number_of_hit(ent, table, h) or two_language_hit(ent, table, h))
         if hit and hit is not table.get(n) and not own(i, hit[0]):
             continue                # "Parent Company", "Sales Rep - Email": kept in Notes
         if hit and hit[0] in ("city", "province", "customer_city", "customer_province") \
@@ -1722,6 +1722,66 @@ def number_of_hit(ent: Entity, table: dict[str, tuple[str, int]], header: str) -
     if target is None or target not in targets(ent) or (hit[0] == "name" and ent.kind != "customer"):
         return None
     return target, hit[1] + SEGMENT_RANK
+
+
+# A heading written in two languages: "Name / 名称", "Email／邮箱", "City | Ville", "名称 (Name)",
+# "Name\n名称" (bilingual exports and templates)
+_TWO_LANGUAGES = re.compile(r"\s*[/|／｜\n]\s*|\s*[(（]\s*(?=[^)）]+[)）]\s*$)|[)）]\s*$"
+                            r"|(?<=[A-Za-z.\u00c0-\u024f])\s+(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])"
+                            r"|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])\s+(?=[A-Za-z])")
+
+
+def two_language_hit(ent: Entity, table: dict[str, tuple[str, int]], header: str) -> tuple[str, int] | None:
+    """(target, rank) of a heading written in two languages whose parts name one field
+    ("Name / 名称", "E-mail／邮箱", "名称（Name）", "Name 名称"); None unless every part names
+    that one field ("Name/Company", "Phone/Fax" are not)."""
+    parts = [p for p in _TWO_LANGUAGES.split(str(header)) if p and p.strip()]
+    if len(parts) < 2:
+        return None
+    hits = [table.get(norm(p)) for p in parts]
+    if not all(hits) or len({h[0] for h in hits}) != 1:
+        return None
+    return hits[0][0], min(h[1] for h in hits) + SEGMENT_RANK
+
+
+def translation_row(ent: Entity, rows: list[tuple[int, list]], i: int) -> tuple[int, list, list[tuple[str, str]]] | None:
+    """(row number, the headings, [(heading, its translation)]) when the row right below
+    the header at `rows[i]` writes the same headings in another language, as bilingual
+    exports do (row 1 "Name", "Email"; row 2 "名称", "邮箱"): two or more of its cells
+    name the same fields as the headings above them, none another field, and it holds
+    text only. The headings become "Name / 名称" (read by `two_language_hit`); the data
+    starts below. None otherwise."""
+    if i + 1 >= len(rows):
+        return None
+    number, top = rows[i]
+    below_number, below = rows[i + 1]
+    if below_number != number + 1:
+        return None
+    texts = [v if isinstance(v, str) and v.strip() else None for v in below]
+    if any(t is None and v is not None and str(v).strip() for t, v in zip(texts, below)):
+        return None                         # a number, a date: a record
+    width = max(len(top), len(below))
+    ups = [str(top[c]).strip() if c < len(top) and isinstance(top[c], str) and top[c].strip() else "" for c in range(width)]
+    downs = [texts[c].strip() if c < len(texts) and texts[c] else "" for c in range(width)]
+    table = _synonym_table(ent)
+    agree: list[tuple[str, str]] = []
+    known_above = 0
+    for up, down in zip(ups, downs):
+        t_up = table.get(norm(up)) if up else None
+        t_down = table.get(norm(down)) if down else None
+        known_above += t_up is not None
+        if t_up and t_down:
+            if t_up[0] != t_down[0]:
+                return None                 # "Name" over "Email": not a translation
+            if norm(up) != norm(down):
+                agree.append((up, down))
+        elif t_down and not up:
+            return None
+    if len(agree) < 2 or 2 * len(agree) < known_above:
+        return None
+    merged = [f"{up} / {down}" if up and down and norm(up) != norm(down) else (up or down)
+              for up, down in zip(ups, downs)]
+    return below_number, merged, agree
 
 
 def _unprefixed(kind: str, n: str) -> str:
