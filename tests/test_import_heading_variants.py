@@ -33,6 +33,7 @@ def _said(result, what: str) -> str:
 LOOK_ALIKE = [
     (["Nume", "Oraş", "Judeţ"], ("city", "province")),
     (["NUME", "ORAŞ", "JUDEŢ"], ("city", "province")),
+    (["ＮＵＭＥ", "Ｏｒａş", "ﬁrma judeţ"], ("city", None)),              # full-width, a ligature
     (["Nume", "Localitaţi", "Ţară"], (None, "country")),
     (["N\u0430me", "\u0415-mail", "\u0421ity"], ("email", "city")),
 ]

@@ -36,6 +36,7 @@ from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, s
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
+from .heading_fold import fold
 from .mapping import Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds, row_currency, time_columns
@@ -75,7 +76,7 @@ _MADE_FROM = {"name": ("first_name", "middle_name", "last_name", "company"),
 
 def is_dial_code_header(header: object) -> bool:
     """Whether a heading names a column of calling codes ("Country Code", "Dial Code", "国际区号")."""
-    return bool(_DIAL_HEADER.match(" ".join(str(header).casefold().replace("-", " ").split())))
+    return bool(_DIAL_HEADER.match(" ".join(fold(header).replace("-", " ").split())))
 
 
 @functools.cache
