@@ -1427,6 +1427,7 @@ def _one_address_group(ent: Entity, headers: list[str], chosen: list["ColumnMap"
 
 
 _LINE_NUMBER = re.compile(r"^(.+?)(?:line|zeile|linea|línea|ligne|linha|riga|regel|行)?(\d)$")
+_COPY_NUMBER = re.compile(r"[(（]\s*\d+\s*[)）]\s*$")
 _SUPPLEMENTS = frozenset(norm(w) for w in hw.ADDRESS_SUPPLEMENT)
 
 
@@ -1519,7 +1520,9 @@ def _address_lines(headers: list[str], chosen: list["ColumnMap"], taken: dict[st
                               "not the address alone")
         return [], ()
     stem, number = _line_key(headers[lead])
-    if lead not in fixed and (number in (2, 3, 4) or is_address_supplement(headers[lead])):
+    # "Address (2)": a second column headed "Address" (table.build_table), not its line 2
+    numbered = number in (2, 3, 4) and not _COPY_NUMBER.search(headers[lead])
+    if lead not in fixed and (numbered or is_address_supplement(headers[lead])):
         firsts = [i for i, h in enumerate(headers) if i != lead and _line_key(h) == (stem, 1)
                   and i not in fixed and chosen[i].how == "unmapped" and not chosen[i].could_be]
         if not firsts:
