@@ -78,12 +78,26 @@ CUSTOMER_REF = ["kundennr.", "kundennr", "kundennummer", "kunden-nr.", "kunden-i
                 "id cliente", "código do cliente", "número do cliente", "id do cliente",
                 "codice cliente", "n. cliente", "numero cliente", "顧客id", "顧客番号",
                 "顧客コード", "取引先コード"]
-# The customer a row of an order, contact, opportunity or ticket belongs to.
-CUSTOMER = ["kunde", "kundenname", "firma", "firmenname", "unternehmen", "client",
+# The customer a row of an order, contact, opportunity or ticket belongs to (SAP's "Name 1"
+# of the sold-to party, DATEV's "Unternehmensname").
+CUSTOMER = ["name 1", "unternehmensname", "kunde", "kundenname", "firma", "firmenname", "unternehmen", "client",
             "nom du client", "société", "entreprise", "raison sociale", "cliente",
             "nombre del cliente", "empresa", "compañía", "nome do cliente", "nome cliente",
             "azienda", "società", "ragione sociale", "顧客名", "お客様名", "取引先", "取引先名",
             "会社名", "公司名称", "得意先", "得意先名"]
+
+# A supplement to the street address (the building, apartment, c/o line: a second line
+# under another name): joined into Address after its first line, never the address alone.
+ADDRESS_SUPPLEMENT = ["address supplement", "address complement", "address addition", "suite", "apt",
+                      "apt/suite", "suite/apt", "apartment/suite", "apartment, suite, etc.", "building name",
+                      "complément d'adresse", "complément adresse", "adresse complémentaire",
+                      "complément d'adresse (bâtiment, étage…)",
+                      "adresszusatz", "adressergänzung", "anschriftzusatz", "anschriftenzusatz", "straßenzusatz",
+                      "complemento", "complemento de dirección", "dirección complementaria", "complemento do endereço",
+                      "complemento de endereço", "complemento endereço", "complemento indirizzo",
+                      "indirizzo complementare", "toevoeging", "huisnummertoevoeging", "adrestoevoeging",
+                      "建物名", "建物名・部屋番号", "建物名等", "マンション名", "ビル名", "建物名・部屋番号など",
+                      "楼栋门牌", "门牌号"]
 
 # ----- per kind of record ---------------------------------------------------------------
 
@@ -96,9 +110,12 @@ WORDS: dict[str, dict[str, list[str]]] = {
                  "nombre completo", "nombre del cliente", "persona de contacto", "nome",
                  "nome completo", "nome do cliente", "pessoa de contato", "nome cliente",
                  "referente", "persona di riferimento", "顧客名", "お客様名", "取引先名", "顧客",
-                 "客户全称"],
+                 "客户全称",
+                 # SAP customer lists (XD03, VD03, FBL5N): "Name 1" is the customer's name, "Name 2"
+                 # its continuation (mapping.name_continuation)
+                 "name 1"],
         "first_name": FIRST_NAME, "middle_name": MIDDLE_NAME, "last_name": LAST_NAME,
-        "company": ["firmenname", "unternehmen", "betrieb", "société", "entreprise",
+        "company": ["unternehmensname", "firmenname", "unternehmen", "betrieb", "société", "entreprise",
                     "raison sociale", "nom de l'entreprise", "organisation", "empresa",
                     "compañía", "razón social", "nombre de la empresa", "organización",
                     "companhia", "razão social", "nome da empresa", "organização", "azienda",
@@ -135,7 +152,14 @@ WORDS: dict[str, dict[str, list[str]]] = {
                          "n.º pedido", "número de pedido", "pedido", "id pedido",
                          "número do pedido", "id do pedido", "n. ordine", "numero ordine",
                          "ordine", "id ordine", "注文番号", "受注番号", "注文id", "オーダー番号",
-                         "伝票番号"],
+                         "伝票番号",
+                         # SAP and DATEV order and document lists: the order ("Auftrag"), the
+                         # document ("Beleg") is its number; invoices as orders (Rechnung)
+                         "auftrag", "auftragsnr", "beleg", "belegnr.", "belegnr", "rechnung",
+                         "bestelling", "bestelnr.", "facture", "numéro de facture", "n° de facture",
+                         "factura", "número de factura", "fattura", "numero fattura", "factuur",
+                         "factuurnummer", "fatura", "número da fatura", "受注no", "注文no", "請求書番号",
+                         "订单编码", "訂單編號"],
         "line_no": ["position", "pos.", "positionsnummer", "ligne", "n° ligne", "línea",
                     "linha", "riga", "明細番号", "行番号"],
         "order_date": ["bestelldatum", "datum", "auftragsdatum", "belegdatum",

@@ -38,6 +38,7 @@ from collections import Counter
 from decimal import Decimal
 
 from .errors import ImportRefused
+from .heading_fold import fold
 from .mapping import norm
 
 LEDGERS = ("sales", "bank")
@@ -223,7 +224,7 @@ class MarkValues:
             if letters != words or not any(letters <= pair.keys() for pair in _LETTER_PAIRS):
                 continue                    # letters of two pairs, or letters beside words: not marks
             pair = next(p for p in _LETTER_PAIRS if letters <= p.keys())
-            heading = str(self.candidates[c]).casefold()
+            heading = fold(self.candidates[c])
             if (letters == pair.keys() or any(w in _MARK_HEADING_WORDS for w in _WORD.findall(heading))
                     or any(ch in _MARK_HEADING_CHARS for ch in heading)):
                 return c

@@ -26,10 +26,10 @@ from pathlib import Path
 
 from functools import lru_cache
 
-from ..domain.invisible import without_format
 from ..scratch import replace_keeping_mode
 from ..domain.schema import ENTITIES, Entity
 from . import header_words as hw
+from .heading_fold import fold
 from . import own_columns
 from . import shop_orders
 from .errors import ImportRefused
@@ -49,9 +49,7 @@ _REQUIRED_MARK = re.compile(r"[（(]?(必填|必须|必選|必选|required|manda
 
 def norm(header: str) -> str:
     """The comparable form of a header."""
-    text = without_format(unicodedata.normalize("NFKC", str(header))).casefold()
-    # U+0307: the dot a Turkish "İ" keeps when case-folded ("İl" -> "i̇l")
-    text = _REQUIRED_MARK.sub("", text).replace("\ufffd", "").replace("\u0307", "")
+    text = _REQUIRED_MARK.sub("", fold(header)).replace("\ufffd", "")
     return _STRIP.sub("", text)
 
 
@@ -385,7 +383,7 @@ def looks_secret(header: str) -> bool:
     n = norm(header)
     if any(w in n for w in _SECRET_WORDS):
         return True
-    text = unicodedata.normalize("NFKC", _CAMEL.sub(" ", str(header))).casefold()
+    text = fold(_CAMEL.sub(" ", str(header)))
     return not _SECRET_TOKENS.isdisjoint(re.findall(r"[^\W_]+", text))
 
 
@@ -500,7 +498,7 @@ def _header_words(header: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[
     """A header's words as `_contains_word` compares them, worked out once per header (a
     file's every header is compared with every guess word): (words, the words without
     accents, (the header from each word on, the same without accents))."""
-    text = unicodedata.normalize("NFKC", _CAMEL.sub(" ", header)).casefold()
+    text = fold(_CAMEL.sub(" ", header))
     tokens = tuple(t for t in _WORD_SPLIT.split(text) if t)
     rests = tuple(("".join(tokens[i:]), _plain_latin("".join(tokens[i:]))) for i in range(len(tokens)))
     return tokens, tuple(_plain_latin(t) for t in tokens), rests
@@ -690,6 +688,11 @@ class Mapping:
     address_groups: list[tuple[str, dict[str, int]]] = field(default_factory=list)
     # A name joined from its parts starts with the family name (name_order)
     family_first: bool = False
+    # SAP's "Name 2" beside the "Name 1" taken as the name: (its column, the name field);
+    # plan joins it to the name in a row where it continues it (name_continues)
+    name_continuation: tuple[int, str] | None = None
+    # The columns joined into Address, in line order (_address_lines)
+    address_lines: tuple[int, ...] = ()
     # date field -> the position of the column giving its time of day (importer.time_columns)
     time_columns: dict[str, int] = field(default_factory=dict)
 
@@ -1023,7 +1026,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             items.add(i)            # "E-mail 1 - Type": work or home, not the customer's Type
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
-               or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n))
+               or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n)
+               or number_of_hit(ent, table, h) or two_language_hit(ent, table, h))
         if hit and hit is not table.get(n) and not own(i, hit[0]):
             continue                # "Parent Company", "Sales Rep - Email": kept in Notes
         if hit and hit[0] in ("city", "province", "customer_city", "customer_province") \
@@ -1062,7 +1066,10 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             yield last                    # "Postal Address Country" is a country
         if _last_word_names_someone(table, h):
             return                        # Shopify's "Default Address Company" is no street address
+        supplement = is_address_supplement(h)
         for target, words in (*_CONTAINS, *_DEAL_GUESSES):
+            if target == "address" and supplement:
+                continue                  # "Adresszusatz" is no street address alone (_address_lines)
             if target in allowed and any(_contains_word(h, n, w) for w in words):
                 yield target
 
@@ -1093,7 +1100,19 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "fit the field better")
     address_groups: list[tuple[str, dict[str, int]]] = []
     decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
-    decisions.extend(_address_lines(headers, chosen, taken, fixed | set(not_own)))
+    continuation = _name_continuation(headers, chosen, taken, fixed)
+    if continuation is not None:
+        decisions.append({"what": "Name 1 and Name 2", "decided": f"'{headers[continuation[0]]}' joined to "
+                                                     f"'{headers[taken[continuation[1]]]}' in a row where it "
+                                                     "continues it, else kept in Notes",
+                          "evidence": "SAP writes a customer's name in Name 1 and its continuation in Name 2; "
+                                      "Name 2 continues Name 1 when the two together end with a legal form Name 1 "
+                                      "lacks (\"… und Anlagen-\" + \"technik GmbH\") or one is cut off (a hyphen, "
+                                      "'&', 'und'/'and' at the end of Name 1, a small letter or '&' at the start of "
+                                      "Name 2); an attention line or person (\"z. Hd. Frau Meier\", \"c/o\", "
+                                      "\"Attn\") or a department is not (--map \"Name 2=-\" leaves it out)"})
+    line_decisions, address_lines = _address_lines(headers, chosen, taken, fixed | set(not_own), not_own)
+    decisions.extend(line_decisions)
     slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
     if slots and not any(v in fixed for v, _label in slots):
         decisions.append({"what": "phone labels",
@@ -1125,7 +1144,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                           "evidence": "; ".join(not_own[i] for i in left)
                           + " (--map \"Column=Field\" says otherwise)"})
     return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups,
-                   family_first=family_first)
+                   family_first=family_first, address_lines=address_lines, name_continuation=continuation)
 
 
 _FAMILY_FIRST = frozenset(f for w in hw.FAMILY_NAME_FIRST for f in _forms(w))
@@ -1407,7 +1426,25 @@ def _one_address_group(ent: Entity, headers: list[str], chosen: list["ColumnMap"
                          "(--map \"Column=Field\" chooses another)"}]
 
 
-_LINE_NUMBER = re.compile(r"^(.+?)(?:line|zeile|linea|línea|ligne|行)?(\d)$")
+_LINE_NUMBER = re.compile(r"^(.+?)(?:line|zeile|linea|línea|ligne|linha|riga|regel|行)?(\d)$")
+_COPY_NUMBER = re.compile(r"[(（]\s*\d+\s*[)）]\s*$")
+_SUPPLEMENTS = frozenset(norm(w) for w in hw.ADDRESS_SUPPLEMENT)
+
+
+@lru_cache(maxsize=None)
+def _street_words() -> frozenset[str]:
+    return frozenset(f for f, (target, _rank) in _tables("customer")[0].items() if target == "address")
+
+
+def _names_street(stem: str) -> bool:
+    """Is a numbered heading's stem ("address" of "Address2") a word for the street address?"""
+    return stem in _street_words()
+
+
+def is_address_supplement(header: str) -> bool:
+    """Does the heading name a supplement to the street address (hw.ADDRESS_SUPPLEMENT:
+    "Adresszusatz", "Complément d'adresse", "Complemento", "Toevoeging", "建物名")?"""
+    return norm(header) in _SUPPLEMENTS
 
 
 def _line_key(header: str) -> tuple[str, int | None]:
@@ -1418,33 +1455,111 @@ def _line_key(header: str) -> tuple[str, int | None]:
     return (m.group(1), int(m.group(2))) if m else (n, None)
 
 
+def _name_continuation(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+                       fixed: set[int]) -> tuple[int, str] | None:
+    """(the "Name 2" column, the name field) when the name (or the customer's name) is
+    taken by a "Name 1" column and a "Name 2" column is left over; else None."""
+    for target in ("name", "customer_name"):
+        lead = taken.get(target)
+        if lead is None or norm(headers[lead]) != "name1":
+            continue
+        for i, h in enumerate(headers):
+            if norm(h) == "name2" and i not in fixed and chosen[i].how == "unmapped" and not chosen[i].could_be:
+                return i, target
+    return None
+
+
+_ATTENTION = re.compile(r"^\s*(?:z\.?\s*hd\b|zu\s+h(?:än|a)nden|attn\b|att\.|attention\b|c/o\b|herrn?\b|frau\b|"
+                        r"mr\b|mrs\b|ms\b|mme\b|m\.\s|abt\b|abteilung\b|dept\b|department\b|à l'attention|"
+                        r"a/a\b|a la atenci[oó]n)", re.I)
+_CUT_END = re.compile(r"(?:[-&+,/]|\b(?:und|and|u\.|et|y|e|en|og|och|i)\b)\s*$", re.I)
+_CUT_START = re.compile(r"^\s*(?:[&+]|(?:und|and|u\.|et|y|en|og|och)\s)", re.I)
+
+
+def name_continues(first: str, second: str) -> bool:
+    """Does SAP's Name 2 `second` continue Name 1 `first` (one customer's name written in
+    two fields of 35 letters)? Yes when the two together end with a legal form `first`
+    lacks, or `first` is cut off (ends with a hyphen, '&', 'und', 'and') or `second`
+    begins as a continuation does (a small letter, '&', 'und'); no for an attention
+    line, a person or a department ("z. Hd. Frau Meier", "c/o", "Abteilung Einkauf")."""
+    from ..domain.legal_forms import legal_form
+
+    first, second = str(first).strip(), str(second).strip()
+    if not first or not second or _ATTENTION.match(second):
+        return False
+    if _CUT_END.search(first) or _CUT_START.match(second) or second[0].islower():
+        return True
+    return legal_form(first) is None and legal_form(f"{first} {second}") is not None
+
+
+def joined_name(first: str, second: str) -> str:
+    """Name 1 and the Name 2 continuing it as one name: a word cut by a hyphen at the
+    end of Name 1 goes on without a space ("Anlagen-" + "technik GmbH")."""
+    first, second = str(first).strip(), str(second).strip()
+    glue = "" if first.endswith("-") and second[:1].islower() else " "
+    return f"{first}{glue}{second}"
+
+
 def _address_lines(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
-                   fixed: set[int]) -> list[dict]:
+                   fixed: set[int], not_own: dict[int, str] | None = None) -> tuple[list[dict], tuple[int, ...]]:
     """The second and third lines of the street address ("Address Line 2", "Address2",
-    "Street 3" beside "Address Line 1", "Address1", "Street") go to Address too: plan
-    joins each row's lines with ", " in the file's column order (line 1 first). Only the
-    lines of the address column taken (a Shipping Address2 beside the Billing address
-    taken stays out). Returns the summary's decision, or []."""
+    "Street 3" beside "Address Line 1", "Address1", "Street") and its supplement under
+    another name ("Adresszusatz", "Complément d'adresse", "Complemento", "Toevoeging",
+    "建物名") go to Address too: plan joins each row's lines with ", " in LINE order (line
+    1, 2, 3, then the supplement), whatever the columns' order. Only the lines of the
+    address column taken (a Shipping Address2 beside the Billing address taken stays
+    out). A second line or supplement with no first line is not the address: it is left
+    out, kept in Notes (`not_own` says why). Returns (the summary's decisions, the
+    address columns in line order)."""
     lead = taken.get("address")
     if lead is None:
-        return []
+        for i, h in enumerate(headers):
+            if (is_address_supplement(h) and not_own is not None and i not in fixed
+                    and chosen[i].how == "unmapped" and not chosen[i].could_be):
+                not_own[i] = (f"'{h}' is a supplement to a street address, and the file has no first line: it is "
+                              "not the address alone")
+        return [], ()
     stem, number = _line_key(headers[lead])
+    # "Address (2)": a second column headed "Address" (table.build_table), not its line 2
+    numbered = number in (2, 3, 4) and not _COPY_NUMBER.search(headers[lead])
+    if lead not in fixed and (numbered or is_address_supplement(headers[lead])):
+        firsts = [i for i, h in enumerate(headers) if i != lead and _line_key(h) == (stem, 1)
+                  and i not in fixed and chosen[i].how == "unmapped" and not chosen[i].could_be]
+        if not firsts:
+            chosen[lead] = ColumnMap(headers[lead], None, "unmapped")
+            del taken["address"]
+            if not_own is not None:
+                not_own[lead] = (f"'{headers[lead]}' is the second line or a supplement of a street address, and "
+                                 "the file has no first line: it is not the address alone")
+            return [], ()
+        chosen[lead] = ColumnMap(headers[lead], None, "unmapped")      # line 1 leads; this joins it
+        lead = firsts[0]
+        taken["address"] = lead
+        chosen[lead] = ColumnMap(headers[lead], "address", "synonym")
+        number = 1
     if number not in (None, 1):
-        return []
-    more = []
+        return [], ()
+    lines: list[tuple[int, int]] = []
     for i, h in enumerate(headers):
         if i == lead or i in fixed or chosen[i].how != "unmapped" or chosen[i].could_be:
             continue
         key, line = _line_key(h)
-        if key == stem and line in (2, 3, 4) and i > lead:          # Xero writes four lines
-            more.append(i)
+        if line in (2, 3, 4) and (key == stem or _names_street(key)):    # Xero writes four lines
+            lines.append((line, i))
+        elif is_address_supplement(h):
+            lines.append((5, i))
+    more = [i for _line, i in sorted(lines)]
     for i in more:
         chosen[i] = ColumnMap(headers[i], "address", "synonym")
     if not more:
-        return []
-    shown = " + ".join(f"'{headers[i]}'" for i in [lead, *more])
+        return [], ()
+    order = (lead, *more)
+    shown = " + ".join(f"'{headers[i]}'" for i in order)
+    moved = list(order) != sorted(order)
     return [{"what": "address lines", "decided": f"{shown} joined into Address, in that order",
-             "evidence": "the columns are the lines of one street address (--map \"Column=-\" leaves one out)"}]
+             "evidence": "the columns are the lines of one street address"
+                         + (", joined in line order, not the file's column order" if moved else "")
+                         + " (--map \"Column=-\" leaves one out)"}], order
 
 
 # ----- headers in parts: "Person - Email - Work", "Contact: Email", "Account.Name" --------
@@ -1480,7 +1595,7 @@ def describes_item(header: object) -> bool:
     Its values ("* Work", "Mobile", "SMTP") describe that item: the column is not the
     customer's Type, nor the item itself. A record's own type ("Type", "Customer Type",
     "Customer - Type", "Company Type") is not one."""
-    text = unicodedata.normalize("NFKC", str(header)).casefold().strip()
+    text = fold(header).strip()
     if len(text) > 60:
         return False
     m = _TYPE_END.search(text)
@@ -1556,7 +1671,7 @@ def names_a_country(header: object) -> bool:
     Korean): "Mailing Country", "POCountry", "Person - Postal address - Country",
     "Country/Region", "客户国家" name a country, whatever comes before (not "Country
     Code", a dial code, nor "Country ID")."""
-    text = " ".join(unicodedata.normalize("NFKC", str(header)).casefold().replace("-", " ").split())
+    text = " ".join(fold(header).replace("-", " ").split())
     return bool(text) and len(text) <= 60 and bool(_COUNTRY_END.search(text)) and not _NOT_COUNTRY.search(text)
 
 
@@ -1587,6 +1702,89 @@ def _percent_headed_hit(table: dict, n: str):
     heading that adds a percent sign to one of its names ("折扣率(%)", "% Rabatt"), else None."""
     hit = table.get(n.replace("%", "")) if "%" in n else None
     return hit if hit and hit[0] in ("discount", "probability") else None
+
+
+# "N° de commande", "Nº do pedido", "N.º de pedido", "Nr. Auftrag", "No. of order", "# Bestelling":
+# a number mark (and a linking word) before a word naming the record or its customer.
+_NUMBER_OF = re.compile(r"^\s*(?:n\s*\.?\s*[°o]\.?(?![a-z])|nr\b\.?|núm\b\.?|num\b\.?|número|numero|numéro|nummer|"
+                        r"#|№)\s*(?:(?:de|do|da|del|di|du|der|des|van|of|the)\s+)*(\S.*)$")
+# what the number of a word naming a field's thing is: the order's, the customer's
+_NUMBER_TARGETS = {"order_number": "order_number", "customer_name": "customer_ref", "name": "customer_ref",
+                   "customer_ref": "customer_ref"}
+
+
+def number_of_hit(ent: Entity, table: dict[str, tuple[str, int]], header: str) -> tuple[str, int] | None:
+    """(target, rank) of a heading that is a number mark before a word naming the record
+    or its customer ("N° de commande", "Nº do pedido" -> order_number; "N° de client",
+    "Nr. Kunde" -> customer_ref); None for any other."""
+    m = _NUMBER_OF.match(fold(header))
+    hit = table.get(norm(m.group(1))) if m else None
+    if hit is None:
+        return None
+    target = _NUMBER_TARGETS.get(hit[0])
+    if target is None or target not in targets(ent) or (hit[0] == "name" and ent.kind != "customer"):
+        return None
+    return target, hit[1] + SEGMENT_RANK
+
+
+# A heading written in two languages: "Name / 名称", "Email／邮箱", "City | Ville", "名称 (Name)",
+# "Name\n名称" (bilingual exports and templates)
+_TWO_LANGUAGES = re.compile(r"\s*[/|／｜\n]\s*|\s*[(（]\s*(?=[^)）]+[)）]\s*$)|[)）]\s*$"
+                            r"|(?<=[A-Za-z.\u00c0-\u024f])\s+(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])"
+                            r"|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])\s+(?=[A-Za-z])")
+
+
+def two_language_hit(ent: Entity, table: dict[str, tuple[str, int]], header: str) -> tuple[str, int] | None:
+    """(target, rank) of a heading written in two languages whose parts name one field
+    ("Name / 名称", "E-mail／邮箱", "名称（Name）", "Name 名称"); None unless every part names
+    that one field ("Name/Company", "Phone/Fax" are not)."""
+    parts = [p for p in _TWO_LANGUAGES.split(str(header)) if p and p.strip()]
+    if len(parts) < 2:
+        return None
+    hits = [table.get(norm(p)) for p in parts]
+    if not all(hits) or len({h[0] for h in hits}) != 1:
+        return None
+    return hits[0][0], min(h[1] for h in hits) + SEGMENT_RANK
+
+
+def translation_row(ent: Entity, rows: list[tuple[int, list]], i: int) -> tuple[int, list, list[tuple[str, str]]] | None:
+    """(row number, the headings, [(heading, its translation)]) when the row right below
+    the header at `rows[i]` writes the same headings in another language, as bilingual
+    exports do (row 1 "Name", "Email"; row 2 "名称", "邮箱"): two or more of its cells
+    name the same fields as the headings above them, none another field, and it holds
+    text only. The headings become "Name / 名称" (read by `two_language_hit`); the data
+    starts below. None otherwise."""
+    if i + 1 >= len(rows):
+        return None
+    number, top = rows[i]
+    below_number, below = rows[i + 1]
+    if below_number != number + 1:
+        return None
+    texts = [v if isinstance(v, str) and v.strip() else None for v in below]
+    if any(t is None and v is not None and str(v).strip() for t, v in zip(texts, below)):
+        return None                         # a number, a date: a record
+    width = max(len(top), len(below))
+    ups = [str(top[c]).strip() if c < len(top) and isinstance(top[c], str) and top[c].strip() else "" for c in range(width)]
+    downs = [texts[c].strip() if c < len(texts) and texts[c] else "" for c in range(width)]
+    table = _synonym_table(ent)
+    agree: list[tuple[str, str]] = []
+    known_above = 0
+    for up, down in zip(ups, downs):
+        t_up = table.get(norm(up)) if up else None
+        t_down = table.get(norm(down)) if down else None
+        known_above += t_up is not None
+        if t_up and t_down:
+            if t_up[0] != t_down[0]:
+                return None                 # "Name" over "Email": not a translation
+            if norm(up) != norm(down):
+                agree.append((up, down))
+        elif t_down and not up:
+            return None
+    if len(agree) < 2 or 2 * len(agree) < known_above:
+        return None
+    merged = [f"{up} / {down}" if up and down and norm(up) != norm(down) else (up or down)
+              for up, down in zip(ups, downs)]
+    return below_number, merged, agree
 
 
 def _unprefixed(kind: str, n: str) -> str:

@@ -15,7 +15,8 @@ set of a payment export's headings (PayPal's Gross, Fee, Net: net of fees) is no
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from .heading_fold import fold
 
 # Headings of the amount WITH tax (gross), in any language: Latin words as words, CJK as
 # parts of the heading.
@@ -38,7 +39,7 @@ _OTHER_GROSS = re.compile(r"(?:^|[^a-z])(?:sales|revenue|profit|margin|weight|pa
 
 
 def _plain(header: str) -> str:
-    return unicodedata.normalize("NFKC", str(header)).casefold().strip()
+    return fold(header).strip()
 
 
 def is_gross(header: str, tax_beside: bool = False) -> bool:

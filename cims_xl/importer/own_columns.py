@@ -25,8 +25,9 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from .heading_fold import fold
 
 # Words naming a party other than the record itself, by language. For orders, tickets
 # and other records the customer's own qualifiers (billing, shipping, buyer, customer)
@@ -89,13 +90,12 @@ _SPLIT = re.compile(r"[^\w]+|_")        # apostrophes too: "d'urgence", "Assista
 
 
 def _words(header: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", _CAMEL.sub(" ", str(header)))
-    text = _SCRIPT_EDGE.sub(" ", text).casefold().replace("’", "'")
+    text = _SCRIPT_EDGE.sub(" ", fold(_CAMEL.sub(" ", str(header)))).replace("’", "'")
     return [w for w in _SPLIT.split(text) if w]
 
 
 def _holds(words: list[str], joined: str, word: str, compound: bool) -> bool:
-    w = unicodedata.normalize("NFKC", word).casefold()
+    w = fold(word)
     if _SPACELESS.search(w):
         return w.replace(" ", "") in joined
     parts = [p for p in _SPLIT.split(w) if p]

@@ -36,7 +36,8 @@ from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, s
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
-from .mapping import Mapping, is_own_export, norm as header_norm, phone_slots
+from .heading_fold import fold
+from .mapping import Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds, row_currency, time_columns
 from .header_currency import header_code, header_sign
@@ -76,7 +77,7 @@ _MADE_FROM = {"name": ("first_name", "middle_name", "last_name", "company"),
 
 def is_dial_code_header(header: object) -> bool:
     """Whether a heading names a column of calling codes ("Country Code", "Dial Code", "国际区号")."""
-    return bool(_DIAL_HEADER.match(" ".join(str(header).casefold().replace("-", " ").split())))
+    return bool(_DIAL_HEADER.match(" ".join(fold(header).replace("-", " ").split())))
 
 
 @functools.cache
@@ -544,6 +545,8 @@ class RowPreparer:
             self.targets = [None if i in slot_cols else t for i, t in enumerate(self.targets)]
             self.unmapped = [i for i in self.unmapped if i not in slot_cols]
         self.address_groups = mapping.address_groups
+        self.address_lines = mapping.address_lines
+        self.name_continuation = mapping.name_continuation
         # vCard's ADR: "pobox;extended;street;locality;region;code;country" (RFC 6350 6.3.1).
         self.adr_columns = frozenset(i for i, c in enumerate(mapping.columns)
                                      if c.target == "address" and c.header.strip().upper().startswith("ADR"))
@@ -612,7 +615,9 @@ class RowPreparer:
                         # legal form -> customers typed Company by it (domain.legal_forms)
                         "legal_forms": Counter(),
                         # name column -> person rows named "Company, Person" (Odoo): the person kept
-                        "company_first": Counter(), "company_first_examples": Counter()}
+                        "company_first": Counter(), "company_first_examples": Counter(),
+                        # SAP's Name 2: rows where it continued Name 1 ("joined") or was kept in Notes
+                        "name_continued": Counter(), "name_continued_examples": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             given = options.currency if options.currency and not options.currency_follows else None
@@ -739,6 +744,13 @@ class RowPreparer:
             kind = self.kinds.get(target, "text")
             changes_text = kind in ("money", "decimal")
             out.append((i, target, not changes_text))
+        if self.address_lines:
+            # the lines of the street address joined in line order (mapping._address_lines)
+            slots = [k for k, (i, t, _) in enumerate(out) if i in self.address_lines and t == "address"]
+            rank = {i: r for r, i in enumerate(self.address_lines)}
+            ordered = sorted((out[k] for k in slots), key=lambda e: rank[e[0]])
+            for k, entry in zip(slots, ordered):
+                out[k] = entry
         return out
 
     def raw(self, values: list) -> tuple[dict[str, Any], list[str]]:
@@ -840,6 +852,8 @@ class RowPreparer:
         if self.phone_slots:
             self._route_phones(values, data, extra)
         used = self._other_address(values, data) if self.address_groups else ()
+        if self.name_continuation is not None:
+            used = (*used, *self._continue_name(values, data))
         if self.n_fallback is not None and "name" not in data and self.n_fallback < n:
             v = values[self.n_fallback]
             if type(v) is str and ";" in v and (v := _vcard_name(v, self.family_first)):
@@ -984,6 +998,27 @@ class RowPreparer:
         process forked after this shares them instead of building its own."""
         if "country" in self.source_of or self._country_columns:
             preload_countries()
+
+    def _continue_name(self, values: list, data: dict) -> tuple[int, ...]:
+        """SAP's Name 2 joined to the row's name where it continues it (mapping.name_continues),
+        counted for the summary; () where it does not (it is then kept in Notes)."""
+        col, target = self.name_continuation
+        v = values[col] if col < len(values) else None
+        first = data.get(target)
+        if is_blank_cell(v) or type(first) is not str or not first.strip():
+            return ()
+        second = cell_text(v).strip()
+        joins = name_continues(first, second)
+        self.context["name_continued"]["joined" if joins else "kept"] += 1
+        examples = self.context["name_continued_examples"]
+        key = ("joined" if joins else "kept", first.strip(), second)
+        examples[key] += 1
+        for extra in sorted(e for e in examples if e[0] == key[0])[2:]:
+            del examples[extra]
+        if not joins:
+            return ()
+        data[target] = joined_name(first, second)
+        return (col,)
 
     @functools.cached_property
     def _kept_columns(self) -> list[int]:

@@ -897,6 +897,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     i = find_header(window, lambda hs: mp.known_header_count(ent, hs))
     grouped = None if no_header else _grouped_header(window, i, src.merged, ent)
     two_rows = None
+    translated = None           # a second header row translating the first (mapping.translation_row)
     if grouped is not None:
         i, header_number, header_values = grouped
     elif not no_header:
@@ -922,7 +923,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         header_number = window[0][0] - 1
         header_values = header_evidence.no_header_names(max(len(v) for _, v in window))
     elif grouped is None:
-        header_number, header_values = two_rows or units_row(window, i) or window[i]
+        translated = None if two_rows else mp.translation_row(ent, window, i)
+        header_number, header_values = two_rows or units_row(window, i) or (translated[:2] if translated else window[i])
         _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
     units_above = [] if no_header else amount_units.lines_above(window, window[i][0])
@@ -1291,6 +1293,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if padding is not None:
         inferences.append(padding)
     inferences += _hidden_inferences(src, table, header_number, {n for n, _ in footer} | other_rows)
+    if translated is not None:
+        inferences.append({"what": "header row in two languages",
+                           "decided": f"row {translated[0]} read as the headings of row {translated[0] - 1} "
+                                      "translated, not a record",
+                           "evidence": "its cells name the same fields as the headings above them: "
+                                       + ", ".join(f"'{a}' = '{b}'" for a, b in translated[2][:6])
+                                       + (" …" if len(translated[2]) > 6 else "") + "; nothing in it is a number "
+                                       "or date"})
     count -= len(footer)
     refund_folds: dict = {}
     refund_of: dict = {}
@@ -2597,6 +2607,16 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "the row is a person's (its Is a Company column) and its name begins with its own "
                             "Company and a comma, as Odoo writes a contact: "
                             + "; ".join(f"'{n}' -> '{p}'" for n, p in shown[:3])})
+        if continued := planner.prep.context.get("name_continued"):
+            col, target = scan.mapping.name_continuation
+            shown = sorted(planner.prep.context["name_continued_examples"])
+            result.inferences.append({
+                "what": "Name 2",
+                "decided": f"joined to the name in {continued['joined']} row(s) where it continues it; kept in "
+                           f"Notes in {continued['kept']} row(s)",
+                "evidence": "; ".join(f"'{a}' + '{b}'" + (" joined" if how == "joined" else ": not a continuation")
+                                      for how, a, b in shown[:4])
+                            + f" ('{planner.prep.headers[col]}' beside '{planner.prep.source_of.get(target, '')}')"})
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:

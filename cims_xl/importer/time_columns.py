@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 from ..domain import normalize as nz
 from ..domain.schema import Entity
 from .cells import Unreadable
 from .table import is_blank_cell
+from .heading_fold import fold
 
 # Words for "date" and for "time (of day)" in headings, in the languages of the files
 # the importer reads. Compared with the heading case-folded, as whole words (or inside
@@ -40,7 +40,7 @@ TIME_HOW = "time of day"      # ColumnMap.how of a column that gives a date fiel
 
 
 def _norm(text: str) -> str:
-    return " ".join(_PUNCT.sub(" ", unicodedata.normalize("NFKC", str(text)).casefold()).split())
+    return " ".join(_PUNCT.sub(" ", fold(text)).split())
 
 
 def _stem(header: str, words: tuple[str, ...]) -> str | None:
