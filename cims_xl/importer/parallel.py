@@ -45,7 +45,8 @@ from .collector import bounded_garbage
 
 PARALLEL_MIN_ROWS = 20_000
 LOOKAHEAD = 6      # chunks read ahead of the one this process needs now
-IN_FLIGHT = 2      # of those, chunks with the worker at a time
+IN_FLIGHT = 4      # of those, chunks with the worker at a time (with 2, the worker sat idle
+                   # while this process prepared one: it had answered both before)
 STALL_SECONDS = 10.0   # a worker silent this long on one chunk is given up on (see _patience)
 
 _PLANNER = None    # in the forked worker: the planner it prepares with (_start_worker)
@@ -282,6 +283,7 @@ class AheadPreparer:
         while window:
             head = window[0]
             while head[1] is not None and head[2] is None and not head[1].done() and not self.broken:
+                fill()                      # the worker is kept busy while this process prepares
                 spare = next((e for e in reversed(window) if e[1] is None and e[2] is None), None)
                 if spare is None:
                     break                   # everything read ahead is with the worker: wait
