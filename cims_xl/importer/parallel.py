@@ -38,13 +38,15 @@ import warnings
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
+from concurrent.futures import wait as futures_wait
 from typing import Iterable, Iterator
 
 from .collector import bounded_garbage
 
 PARALLEL_MIN_ROWS = 20_000
 LOOKAHEAD = 6      # chunks read ahead of the one this process needs now
-IN_FLIGHT = 2      # of those, chunks with the worker at a time
+IN_FLIGHT = 4      # of those, chunks with the worker at a time (with 2, the worker sat idle
+                   # while this process prepared one: it had answered both before)
 STALL_SECONDS = 10.0   # a worker silent this long on one chunk is given up on (see _patience)
 
 _PLANNER = None    # in the forked worker: the planner it prepares with (_start_worker)
@@ -87,6 +89,16 @@ def _die_with_parent() -> None:
 _PR_SET_PDEATHSIG = 1
 
 
+def _answered(future: Future) -> None:
+    """When a chunk's answer arrived (in the pool's thread that receives it)."""
+    future.answered_at = time.monotonic()       # type: ignore[attr-defined]
+
+
+def _averaged(mean: float | None, seconds: float) -> float:
+    """A running mean that follows the latest chunks (the load of the machine changes)."""
+    return seconds if mean is None else 0.7 * mean + 0.3 * seconds
+
+
 def _counters(planner) -> dict[str, Counter]:
     ctx = planner.prep.context
     return {k: ctx[k] for k in ("assumed", "defaulted", "name_parts", "system_labels", "address_fallback",
@@ -122,7 +134,14 @@ class AheadPreparer:
         self._forked = False
         self.worker_chunks = 0      # chunks the worker prepared (for tests and the bench)
         self.prepared_here = 0      # chunks prepared in this process instead (see pipeline)
+        self.waited = 0             # times this process waited for the worker rather than prepare
         self._slowest_here = 0.0
+        # Seconds per chunk, averaged (see _worth_waiting): the worker's (from the chunk's
+        # start there to its answer here) and this process's own work on a chunk besides
+        # preparing it (planning, duplicates, writing).
+        self._worker_seconds: float | None = None
+        self._own_seconds: float | None = None
+        self._last_answer = 0.0     # when the worker's latest chunk came back
 
     def __enter__(self) -> "AheadPreparer":
         try:
@@ -174,6 +193,13 @@ class AheadPreparer:
             self._end_worker(self._pool)
 
     def _submit(self, rows: list[tuple[int, list]]) -> Future | None:
+        future = self._submit_to_pool(rows)
+        if future is not None:
+            future.sent_at = time.monotonic()       # type: ignore[attr-defined]
+            future.add_done_callback(_answered)
+        return future
+
+    def _submit_to_pool(self, rows: list[tuple[int, list]]) -> Future | None:
         if self._pool is None or self.broken:
             return None
         try:
@@ -209,6 +235,7 @@ class AheadPreparer:
                 self.broken = True
             else:
                 self.worker_chunks += 1
+                self._timed(future)
                 planner = self.planner
                 planner.row_warnings.update(warned)
                 prep = planner.prep
@@ -257,15 +284,45 @@ class AheadPreparer:
         while window:
             head = window[0]
             while head[1] is not None and head[2] is None and not head[1].done() and not self.broken:
+                fill()                      # the worker is kept busy while this process prepares
                 spare = next((e for e in reversed(window) if e[1] is None and e[2] is None), None)
                 if spare is None:
                     break                   # everything read ahead is with the worker: wait
+                if self._worth_waiting(head[1]):
+                    self.waited += 1
+                    break
                 spare[2] = self._here(spare[0])
             rows, future, ready = window.popleft()
             if ready is None:
                 ready = self._take(rows, future) if future is not None else self._here(rows)
+            started = time.monotonic()
             yield rows, ready
+            self._own_seconds = _averaged(self._own_seconds, time.monotonic() - started)
             fill()
+
+    def _timed(self, future: Future) -> None:
+        """The worker's time for the chunk of `future`: from when it could start on it
+        (sent, and the worker's chunk before it answered) to its answer here."""
+        answered = getattr(future, "answered_at", None)
+        if answered is None:
+            return
+        took = answered - max(getattr(future, "sent_at", answered), self._last_answer)
+        self._last_answer = max(self._last_answer, answered)
+        self._worker_seconds = _averaged(self._worker_seconds, max(took, 0.0))
+
+    def _worth_waiting(self, head: Future) -> bool:
+        """Whether to wait for the worker's chunk needed now rather than prepare a chunk
+        read ahead here: when this process is the slower side (its own work on a chunk
+        takes at least as long as the worker's preparing of one), a chunk prepared here
+        only adds to the longer path, and the worker, which is ahead on average, answers
+        soon. The wait is bounded (a few of the worker's chunk times): a worker that is
+        slow this once is helped as before. Before the worker's first answer, nothing is
+        known and chunks read ahead are prepared here while it starts."""
+        worker, own = self._worker_seconds, self._own_seconds
+        if worker is None or own is None or own < worker:
+            return False
+        done, _ = futures_wait([head], timeout=min(3 * worker, STALL_SECONDS))
+        return bool(done)
 
     def _here(self, rows: list[tuple[int, list]]) -> list:
         self.prepared_here += 1
