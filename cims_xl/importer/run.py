@@ -2720,6 +2720,7 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
                                 "000-0000, \"ID-\"0000) or as percentages: text fields (postal codes, "
                                 "ids) take the text shown, number fields the number (a percent sign the format writes "
                                 "as text, 0\"%\": 15 shown as 15% is 15 %)"})
+    out.extend(src.text_rules)
     if src.priced_cells:
         out.append({"what": "currency formats", "decided": f"{src.priced_cells} number(s) in the currency "
                     "their format shows",
