@@ -113,6 +113,10 @@ _NUMBER_KINDS = ("money", "decimal", "int")
 # number it shows in scientific notation ("1.23457E+16": a CSV saved from Excel).
 ID_FIELDS = ("order_number", "customer_ref", "postal_code", "customer_postal_code")
 PERCENT_FIELDS = ("probability", "discount")
+# A time of day written in UTC: Z, +00:00 / +0000, or UTC / GMT (with +0 at most) at its end.
+_UTC_INSTANT = re.compile(r"\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]00:?00|\(?(?:UTC|GMT)(?:[+-]0{1,2}(?::?00)?)?\)?)$",
+                          re.IGNORECASE)
+_UTC_LAST = frozenset("Zz0)CcTt")
 # Kinds whose value a leading apostrophe before a digit only marks as text (see raw).
 _NUMBER_KINDS = frozenset({"money", "decimal", "int", "date", "datetime", "phone"})
 # Fields whose value is never left empty for a default to fill (an order's status
@@ -592,6 +596,9 @@ class RowPreparer:
                         "amount_scales": dict(options.amount_scales),
                         # the zone times without one are taken in; values read so ("times", "dates")
                         "tz": options.tz, "zoneless": Counter(),
+                        # date column -> times written in UTC (Z, +00:00) dated in options.tz; and
+                        # of those, the ones whose date there is not the UTC one
+                        "utc_dates": Counter(), "utc_dates_moved": Counter(),
                         # first/last name column -> cells Name did not hold (kept in Notes)
                         "name_parts": Counter(),
                         # tags column -> system labels left out ("* myContacts")
@@ -797,6 +804,10 @@ class RowPreparer:
                     header = self.headers[i]
                     self.extensions[header] = self.extensions.get(header, 0) + 1
                     extra.append(f"{header}: {v.strip()}")
+                if (v[-1:] in _UTC_LAST and self.options.tz is not None and self.kinds.get(target) == "date"
+                        and _UTC_INSTANT.search(v.rstrip())):
+                    data[target] = self._utc_instant_date(target, v)
+                    continue
                 if text_as_is:
                     if target == "tags" and data.get("tags"):
                         v = f"{data['tags']}, {v}"       # several tag columns (mapping.SEVERAL_COLUMNS)
@@ -1139,6 +1150,23 @@ class RowPreparer:
             # file lost some of them, unreadable (never a rounded id).
             return long_number(v) or str(int(v))
         return cell_text(v) if not isinstance(v, str) else v
+
+    def _utc_instant_date(self, target: str, v: str) -> object:
+        """The date in the user's zone of a time written in UTC ("2024-03-06T23:30:00Z" is 7 March
+        in Asia/Shanghai): such a time is a moment a system logged, not the date anyone wrote
+        down. A time with another offset ("-0500", a shop's own zone) keeps its written date."""
+        try:
+            moment = nz.parse_datetime(v, self.options.date_orders.get(self.source_of.get(target, ""))
+                                       or self.options.date_orders.get(target))
+        except ValueError:
+            return v                      # refused by the field's own rules, as before
+        if moment is None:
+            return v
+        day = moment.astimezone(self.options.tz).date()
+        self.context["utc_dates"][self.source_of.get(target, target)] += 1
+        if day != moment.date():
+            self.context["utc_dates_moved"][self.source_of.get(target, target)] += 1
+        return day
 
     def optional_failures(self, exc: ValidationFailed, data: dict) -> dict[str, tuple[str, str]] | None:
         """{field: (column label, reason)} when every problem is an optional field the row

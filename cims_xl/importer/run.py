@@ -2544,6 +2544,15 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
         if forms := planner.prep.context.get("legal_forms"):
             result.inferences.append(_legal_forms_inference(forms, ent))
+        if utc := planner.prep.context.get("utc_dates"):
+            moved = planner.prep.context["utc_dates_moved"]
+            result.inferences.append({
+                "what": "times written in UTC",
+                "decided": f"dated in {zone_label(options.tz)}, the zone cims shows times in",
+                "evidence": "; ".join(f"'{c}': {k} time(s) with Z or +00:00" + (
+                    f", {moved[c]} of them on another day there than in UTC" if moved.get(c) else "")
+                    for c, k in _in_file_order(utc, planner.prep.headers))
+                    + f" ({display_zone_source()}). A time with another offset keeps the date written"})
         if zoneless := planner.prep.context.get("zoneless"):
             result.inferences.append(_zoneless_inference(zoneless, options.tz))
         if first := planner.prep.context.get("company_first"):
