@@ -113,6 +113,11 @@ _NUMBER_KINDS = ("money", "decimal", "int")
 # number it shows in scientific notation ("1.23457E+16": a CSV saved from Excel).
 ID_FIELDS = ("order_number", "customer_ref", "postal_code", "customer_postal_code")
 PERCENT_FIELDS = ("probability", "discount")
+# A name written as a mail program shows a mailbox: "Ann Lee <ann@x.com>", "\"Bob Ray\" <bob@y.com>",
+# "Ray Bob (bob@y.com)", "王小明 [wang@x.cn]". The name field -> the email field its address goes to.
+_NAME_MAILBOX = re.compile(r'\s*"?(?P<name>[^"<>()\[\]@]*?[^\W\d_][^"<>()\[\]@]*?)"?\s*[<(\[（]\s*(?:mailto:)?'
+                           r'(?P<addr>[^\s<>()\[\]@,;]+@[^\s<>()\[\]@,;]+\.[^\W\d_]{2,})\s*[>)\]）]\s*$')
+_NAME_MAILBOX_FIELDS = {"name": "email", "customer_name": "customer_email", "contact_name": "contact_email"}
 # A time of day written in UTC: Z, +00:00 / +0000, or UTC / GMT (with +0 at most) at its end.
 _UTC_INSTANT = re.compile(r"\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]00:?00|\(?(?:UTC|GMT)(?:[+-]0{1,2}(?::?00)?)?\)?)$",
                           re.IGNORECASE)
@@ -599,6 +604,8 @@ class RowPreparer:
                         # date column -> times written in UTC (Z, +00:00) dated in options.tz; and
                         # of those, the ones whose date there is not the UTC one
                         "utc_dates": Counter(), "utc_dates_moved": Counter(),
+                        # name column -> cells written "Name <address>" (the address to Email)
+                        "name_mailboxes": Counter(),
                         # first/last name column -> cells Name did not hold (kept in Notes)
                         "name_parts": Counter(),
                         # tags column -> system labels left out ("* myContacts")
@@ -744,6 +751,7 @@ class RowPreparer:
     def raw(self, values: list) -> tuple[dict[str, Any], list[str]]:
         data: dict[str, Any] = {}
         extra: list[str] = []
+        mailboxes: list[tuple[int, str, str]] = []
         n = len(values)
         for i, target, text_as_is in self._mapped:
             v = values[i] if i < n else ""
@@ -804,6 +812,12 @@ class RowPreparer:
                     header = self.headers[i]
                     self.extensions[header] = self.extensions.get(header, 0) + 1
                     extra.append(f"{header}: {v.strip()}")
+                if target in _NAME_MAILBOX_FIELDS and "@" in v and (box := _NAME_MAILBOX.match(v)):
+                    # "Ann Lee <ann@x.com>" (a mail program's display name): the name is the
+                    # person's; the address goes to Email when the row has none (after the loop)
+                    v = box["name"].strip()
+                    mailboxes.append((i, target, box["addr"]))
+                    self.context["name_mailboxes"][self.headers[i]] += 1
                 if (v[-1:] in _UTC_LAST and self.options.tz is not None and self.kinds.get(target) == "date"
                         and _UTC_INSTANT.search(v.rstrip())):
                     data[target] = self._utc_instant_date(target, v)
@@ -827,6 +841,13 @@ class RowPreparer:
             if target == "address" and data.get("address") and v not in (None, ""):
                 v = f"{data['address']}, {v}"           # a line 2 or 3 written as a number
             data[target] = v
+        for i, target, address in mailboxes:
+            email = _NAME_MAILBOX_FIELDS[target]
+            have = data.get(email)
+            if email in self.kinds and (not isinstance(have, str) or not have.strip()):
+                data[email] = address
+            elif not (isinstance(have, str) and have.strip().casefold() == address.casefold()) and self.has_notes:
+                extra.append(f"{self.headers[i]}: {address}")
         for key, col in self.options.time_columns.items():
             cell = values[col] if col < n else None
             if not is_blank_cell(cell) and key not in data.get(UNREADABLE, ()):

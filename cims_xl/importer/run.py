@@ -2544,6 +2544,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
         if forms := planner.prep.context.get("legal_forms"):
             result.inferences.append(_legal_forms_inference(forms, ent))
+        if boxes := planner.prep.context.get("name_mailboxes"):
+            result.inferences.append({
+                "what": "names written with an email address",
+                "decided": "the name is the text before the address; the address goes to Email when the row "
+                           "has none (to Notes when it has another)",
+                "evidence": "; ".join(f"'{c}': {k} cell(s) written 'Name <address>'"
+                                      for c, k in _in_file_order(boxes, planner.prep.headers))})
         if utc := planner.prep.context.get("utc_dates"):
             moved = planner.prep.context["utc_dates_moved"]
             result.inferences.append({
