@@ -117,6 +117,12 @@ PERCENT_FIELDS = ("probability", "discount")
 # "Ray Bob (bob@y.com)", "王小明 [wang@x.cn]". The name field -> the email field its address goes to.
 _NAME_MAILBOX = re.compile(r'\s*"?(?P<name>[^"<>()\[\]@]*?[^\W\d_][^"<>()\[\]@]*?)"?\s*[<(\[（]\s*(?:mailto:)?'
                            r'(?P<addr>[^\s<>()\[\]@,;]+@[^\s<>()\[\]@,;]+\.[^\W\d_]{2,})\s*[>)\]）]\s*$')
+# Ids Excel turns into dates when a file is opened in it: "10-12" becomes 12 October, shown
+# "12-Oct"; "1/3" becomes 1 March. The id as it was cannot be read back from what was saved.
+_ID_DATE_FIELDS = frozenset({"order_number", "customer_ref"})
+_EXCEL_DATE_TEXT = re.compile(r"\s*(?:\d{1,2}[-/ ](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+                              r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[-/ ]\d{1,4})\s*$",
+                              re.IGNORECASE)
 _NAME_MAILBOX_FIELDS = {"name": "email", "customer_name": "customer_email", "contact_name": "contact_email"}
 # A time of day written in UTC: Z, +00:00 / +0000, or UTC / GMT (with +0 at most) at its end.
 _UTC_INSTANT = re.compile(r"\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]00:?00|\(?(?:UTC|GMT)(?:[+-]0{1,2}(?::?00)?)?\)?)$",
@@ -606,6 +612,8 @@ class RowPreparer:
                         "utc_dates": Counter(), "utc_dates_moved": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
                         "name_mailboxes": Counter(),
+                        # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
+                        "id_dates": Counter(),
                         # first/last name column -> cells Name did not hold (kept in Notes)
                         "name_parts": Counter(),
                         # tags column -> system labels left out ("* myContacts")
@@ -812,6 +820,8 @@ class RowPreparer:
                     header = self.headers[i]
                     self.extensions[header] = self.extensions.get(header, 0) + 1
                     extra.append(f"{header}: {v.strip()}")
+                if target in _ID_DATE_FIELDS and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
+                    self.context["id_dates"][(self.headers[i], v.strip())] += 1
                 if target in _NAME_MAILBOX_FIELDS and "@" in v and (box := _NAME_MAILBOX.match(v)):
                     # "Ann Lee <ann@x.com>" (a mail program's display name): the name is the
                     # person's; the address goes to Email when the row has none (after the loop)
@@ -834,6 +844,8 @@ class RowPreparer:
             elif type(v) is Unreadable:
                 data.setdefault(UNREADABLE, {})[target] = v
                 continue
+            elif target in _ID_DATE_FIELDS and isinstance(v, dt.date):
+                self.context["id_dates"][(self.headers[i], v.isoformat()[:10])] += 1
             v = self._convert(target, v)
             if type(v) is Unreadable:
                 data.setdefault(UNREADABLE, {})[target] = v

@@ -2544,6 +2544,17 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
         if forms := planner.prep.context.get("legal_forms"):
             result.inferences.append(_legal_forms_inference(forms, ent))
+        id_dates: dict[str, list[tuple[str, int]]] = {}
+        for (column, value), k in (planner.prep.context.get("id_dates") or {}).items():
+            id_dates.setdefault(column, []).append((value, k))
+        for column, dates in id_dates.items():
+            shown = ", ".join(f"'{d}'" for d, _k in dates[:3])
+            result.inferences.append({
+                "what": f"column '{column}': ids that are dates",
+                "decided": f"{sum(k for _d, k in dates)} value(s) stored as read, such as {shown}: check them",
+                "evidence": "an id column holding dates: Excel turns ids such as 10-12 or 1/3 into dates when "
+                            "a file is opened in it, and the id as it was cannot be read back from the file. "
+                            "Export the ids again from the system that made them, as text"})
         if boxes := planner.prep.context.get("name_mailboxes"):
             result.inferences.append({
                 "what": "names written with an email address",
