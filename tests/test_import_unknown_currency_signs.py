@@ -25,3 +25,16 @@ def test_amounts_with_an_unknown_sign_are_rejected_naming_the_sign(admin, tmp_pa
         assert sign in problems[row] and "ISO code" in problems[row]
     assert [o["amount"] for o in records.list_records(admin, "order")] == [Decimal("120.00")]
 
+
+
+def test_the_sol_written_with_its_old_dot_is_read_as_soles(admin, tmp_path):
+    path = write_csv(tmp_path / "o.csv", [
+        ["Order ID", "Customer", "Order Date", "Amount"],
+        ["1", "Ann Lee", "2024-03-05", "S/. 1,200.00"],
+        ["2", "Bob Ray", "2024-03-06", "S/.350.50"],
+        ["3", "Cé Dúr", "2024-03-07", "S/ 99.90"],
+    ])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (3, 0)
+    got = sorted((o["amount"], o["currency"]) for o in records.list_records(admin, "order"))
+    assert got == [(Decimal("99.90"), "PEN"), (Decimal("350.50"), "PEN"), (Decimal("1200.00"), "PEN")]

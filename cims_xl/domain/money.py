@@ -947,7 +947,10 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
             text = text[1:].lstrip()
         elif table and not tokens and not first.isdigit() and first not in ".," and (tok := table.prefix(text)):
             tokens.append(tok)
-            text = text[len(tok):].lstrip()
+            text = text[len(tok):]
+            if tok[-1] == "/" and text[:1] == "." and text[1:2] in (" ", "\u00a0") + tuple("0123456789"):
+                text = text[1:]       # "S/." (Peru's sol as written before 2015): the dot of "S/" abbreviated
+            text = text.lstrip()
         else:
             break
     while text:
