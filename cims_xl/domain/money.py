@@ -991,7 +991,10 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
             text = text[1:].lstrip()
         elif table and not tokens and not first.isdigit() and first not in ".," and (tok := table.prefix(text)):
             tokens.append(tok)
-            text = text[len(tok):].lstrip()
+            text = text[len(tok):]
+            if tok[-1] == "/" and text[:1] == "." and text[1:2] in (" ", "\u00a0") + tuple("0123456789"):
+                text = text[1:]       # "S/." (Peru's sol as written before 2015): the dot of "S/" abbreviated
+            text = text.lstrip()
         else:
             break
     while text:
@@ -1034,6 +1037,14 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
     codes = {code for code, _ in readings}
     if len(codes) > 1:
         raise fail("not an amount: two different currencies")
+    if (not tokens and (unknown := _UNKNOWN_SIGN.match(text))
+            and (unknown["before"] or unknown["after"]).rstrip(".").casefold() not in _LEDGER_WORDS):
+        # "Dhs 1,200.00", "1.200 Xq": a sign before or after the number that no CLDR locale
+        # writes for a currency (nor an ISO code): named, never read as a bare number.
+        sign = unknown["before"] or unknown["after"]
+        raise CurrencyError(f"not an amount: '{sign}' is no currency sign cims knows (CLDR's symbols and "
+                            "ISO codes); write the currency's three-letter ISO code in its place "
+                            f"(e.g. 'USD {unknown['number'] or unknown['n2']}')", (), sign)
     try:
         scientific = _scientific(text, decimal) if "e" in text or "E" in text else None
     except ValueError:
@@ -1062,6 +1073,14 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
         return MoneyReading(amount, None)
     # "US$ 5 $": one clear reading is enough for the currency not to be assumed.
     return MoneyReading(amount, readings[0][0], tokens[0], all(g for _, g in readings))
+
+
+# A short word or sign written against a number: "Dhs 1,200.00", "NTD 1,200", "1 200 Xq"; not
+# the ledger's credit and debit marks (importer.ledger_marks reads those).
+_LEDGER_WORDS = frozenset({"cr", "dr", "db", "cred", "deb"})
+_UNKNOWN_SIGN = re.compile(r"^(?:(?P<before>[^\W\d_][^\W\d_]{0,3}(?:/?\.|/)?|[^\w\s.,+\-()'\"%]{1,2})\s*"
+                           r"(?P<number>\d[\d.,' \u00a0]*)|(?P<n2>\d[\d.,' \u00a0]*?)\s*"
+                           r"(?P<after>[^\W\d_]{1,4}\.?))$")
 
 
 def _word_dot(text: str) -> bool:

@@ -1433,6 +1433,15 @@ def _date_text(raw: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def _parse_date_text(raw: str, order: str | None) -> _Parsed:
     text = _date_text(raw)
+    if not text.isascii() or "(" in text:
+        weekday, text = _east_asian_weekday(text)
+        if weekday is not None:
+            parsed = _parse_date_text(text, order)
+            if parsed.date.weekday() != weekday:
+                raise ValueError(_problem(
+                    f"not a date: the weekday written does not match {parsed.date.isoformat()}, a "
+                    f"{parsed.date.strftime('%A')}; check the date", raw))
+            return parsed
     if _SERIAL_TEXT.match(text):
         if 1 <= Decimal(text) < 10 ** (_SERIAL_TEXT_DIGITS - 1):
             # Text "2024" or "12" in a date column is a year or a count, not day 2024
@@ -1458,6 +1467,37 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
     if (era := era_date(text)) is not None:
         return _Parsed(era[0], None, None)
     raise ValueError(_problem("not a date", raw))
+
+
+# A weekday written with a date in Japanese, Korean and Chinese: "2024/03/05(火)",
+# "2024년 3월 5일 (화)", "2024年3月5日 星期二", "2024-03-05 周二", or in English in brackets
+# "(Tue)". Read (it is not a time zone), and checked against the date.
+_JA_DAYS, _KO_DAYS, _ZH_DAYS = "月火水木金土日", "월화수목금토일", "一二三四五六"
+_EN_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_EAST_WEEKDAY = re.compile(
+    r"\s*(?:\(\s*(?P<paren>[月火水木金土日월화수목금토일]|[一二三四五六日天])(?:曜日?|요일)?\s*\)"
+    r"|\(\s*(?P<en>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*\)"
+    r"|(?:星期|礼拜|禮拜|周|週)(?P<zh>[一二三四五六日天])"
+    r"|(?P<ja>[月火水木金土日])曜日?|(?P<ko>[월화수목금토일])요일)(?=\s|$|\d)", re.IGNORECASE)
+
+
+def _east_asian_weekday(text: str) -> tuple[int | None, str]:
+    """(weekday 0 = Monday, the text without it), or (None, text) when it writes none."""
+    match = _EAST_WEEKDAY.search(text)
+    if match is None or match.start() == 0:
+        return None, text
+    word = match["paren"] or match["zh"] or match["ja"] or match["ko"]
+    if match["en"]:
+        day = _EN_DAYS.index(match["en"].casefold())
+    elif word in _KO_DAYS:
+        day = _KO_DAYS.index(word)
+    elif word in _ZH_DAYS:
+        day = _ZH_DAYS.index(word)
+    elif word in "日天":
+        day = 6
+    else:
+        day = _JA_DAYS.index(word)
+    return day, " ".join((text[:match.start()] + " " + text[match.end():]).split())
 
 
 # Languages whose month and weekday names dates are read in (CLDR via babel).
@@ -1647,6 +1687,8 @@ def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzi
             text, named = zone_suffix(text)
         except ZoneNameError as exc:
             raise ValueError(_problem(f"not a date: {exc}", raw)) from None
+        if named is not None and not text.strip():
+            return None, named           # "2024-03-05 (GMT+8)": a day, and the zone it is written in
     if "h" in text or "H" in text:
         text = _H_TIME.sub(lambda m: f"{m['H']}:{m['M'] or '00'}", text, count=1)
     if not text.isascii():

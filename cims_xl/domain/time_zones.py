@@ -51,8 +51,12 @@ def zone_suffix(text: str) -> tuple[str, _dt.tzinfo | None]:
     text = text.strip()
     zone: _dt.tzinfo | None = None
     if (paren := _PAREN_NAME.search(text)) is not None:
-        zone = _named(paren["name"].strip(), long=True)
-        text = text[:paren.start()].strip()
+        if _NAMED_OFFSET.search(paren["name"].strip()):
+            # "(GMT+8)", "(UTC+05:30)": the offset in brackets, read as written without them
+            text = f"{text[:paren.start()].strip()} {paren['name'].strip()}"
+        else:
+            zone = _named(paren["name"].strip(), long=True)
+            text = text[:paren.start()].strip()
     if (named := _NAMED_OFFSET.search(text)) is not None:
         hours, minutes = int(named["h"]), int(named["m"] or 0)
         if hours > 14 or minutes > 59:

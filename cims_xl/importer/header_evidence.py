@@ -163,7 +163,18 @@ def field_kind(f) -> str:
 
 
 def _iso_like(text: str) -> bool:
-    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[ T][\d:.]+)?", text))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[ T][\d:.]+)?", text):
+        return True
+    # a date with a time, zone or weekday the reader takes ("2024-03-05T10:00:00Z",
+    # "2024/03/05(火)", "2024年3月5日 星期二", "2024-03-05 (GMT+8)"): a year of four digits
+    # written with other characters, never a bare number (an id of five digits)
+    if not re.search(r"\d{4}", text) or text.isdigit():
+        return False
+    from ..domain import normalize as nz
+    try:
+        return nz.parse_date(text) is not None
+    except ValueError:
+        return False
 
 
 def _looks_like_name(text: str) -> bool:

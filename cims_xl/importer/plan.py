@@ -115,6 +115,21 @@ _NUMBER_KINDS = ("money", "decimal", "int")
 # number it shows in scientific notation ("1.23457E+16": a CSV saved from Excel).
 ID_FIELDS = ("order_number", "customer_ref", "postal_code", "customer_postal_code")
 PERCENT_FIELDS = ("probability", "discount")
+# A name written as a mail program shows a mailbox: "Ann Lee <ann@x.com>", "\"Bob Ray\" <bob@y.com>",
+# "Ray Bob (bob@y.com)", "王小明 [wang@x.cn]". The name field -> the email field its address goes to.
+_NAME_MAILBOX = re.compile(r'\s*"?(?P<name>[^"<>()\[\]@]*?[^\W\d_][^"<>()\[\]@]*?)"?\s*[<(\[（]\s*(?:mailto:)?'
+                           r'(?P<addr>[^\s<>()\[\]@,;]+@[^\s<>()\[\]@,;]+\.[^\W\d_]{2,})\s*[>)\]）]\s*$')
+# Ids Excel turns into dates when a file is opened in it: "10-12" becomes 12 October, shown
+# "12-Oct"; "1/3" becomes 1 March. The id as it was cannot be read back from what was saved.
+_ID_DATE_FIELDS = frozenset({"order_number", "customer_ref"})
+_EXCEL_DATE_TEXT = re.compile(r"\s*(?:\d{1,2}[-/ ](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+                              r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[-/ ]\d{1,4})\s*$",
+                              re.IGNORECASE)
+_NAME_MAILBOX_FIELDS = {"name": "email", "customer_name": "customer_email", "contact_name": "contact_email"}
+# A time of day written in UTC: Z, +00:00 / +0000, or UTC / GMT (with +0 at most) at its end.
+_UTC_INSTANT = re.compile(r"\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]00:?00|\(?(?:UTC|GMT)(?:[+-]0{1,2}(?::?00)?)?\)?)$",
+                          re.IGNORECASE)
+_UTC_LAST = frozenset("Zz0)CcTt")
 # Kinds whose value a leading apostrophe before a digit only marks as text (see raw).
 _NUMBER_KINDS = frozenset({"money", "decimal", "int", "date", "datetime", "phone"})
 # Fields whose value is never left empty for a default to fill (an order's status
@@ -602,6 +617,13 @@ class RowPreparer:
                         "amount_scales": dict(options.amount_scales),
                         # the zone times without one are taken in; values read so ("times", "dates")
                         "tz": options.tz, "zoneless": Counter(),
+                        # date column -> times written in UTC (Z, +00:00) dated in options.tz; and
+                        # of those, the ones whose date there is not the UTC one
+                        "utc_dates": Counter(), "utc_dates_moved": Counter(),
+                        # name column -> cells written "Name <address>" (the address to Email)
+                        "name_mailboxes": Counter(),
+                        # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
+                        "id_dates": Counter(),
                         # first/last name column -> cells Name did not hold (kept in Notes)
                         "name_parts": Counter(),
                         # tags column -> system labels left out ("* myContacts")
@@ -756,6 +778,7 @@ class RowPreparer:
     def raw(self, values: list) -> tuple[dict[str, Any], list[str]]:
         data: dict[str, Any] = {}
         extra: list[str] = []
+        mailboxes: list[tuple[int, str, str]] = []
         n = len(values)
         for i, target, text_as_is in self._mapped:
             v = values[i] if i < n else ""
@@ -816,6 +839,18 @@ class RowPreparer:
                     header = self.headers[i]
                     self.extensions[header] = self.extensions.get(header, 0) + 1
                     extra.append(f"{header}: {v.strip()}")
+                if target in _ID_DATE_FIELDS and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
+                    self.context["id_dates"][(self.headers[i], v.strip())] += 1
+                if target in _NAME_MAILBOX_FIELDS and "@" in v and (box := _NAME_MAILBOX.match(v)):
+                    # "Ann Lee <ann@x.com>" (a mail program's display name): the name is the
+                    # person's; the address goes to Email when the row has none (after the loop)
+                    v = box["name"].strip()
+                    mailboxes.append((i, target, box["addr"]))
+                    self.context["name_mailboxes"][self.headers[i]] += 1
+                if (v[-1:] in _UTC_LAST and self.options.tz is not None and self.kinds.get(target) == "date"
+                        and _UTC_INSTANT.search(v.rstrip())):
+                    data[target] = self._utc_instant_date(target, v)
+                    continue
                 if text_as_is:
                     if target == "tags" and data.get("tags"):
                         v = f"{data['tags']}, {v}"       # several tag columns (mapping.SEVERAL_COLUMNS)
@@ -828,6 +863,8 @@ class RowPreparer:
             elif type(v) is Unreadable:
                 data.setdefault(UNREADABLE, {})[target] = v
                 continue
+            elif target in _ID_DATE_FIELDS and isinstance(v, dt.date):
+                self.context["id_dates"][(self.headers[i], v.isoformat()[:10])] += 1
             v = self._convert(target, v)
             if type(v) is Unreadable:
                 data.setdefault(UNREADABLE, {})[target] = v
@@ -835,6 +872,13 @@ class RowPreparer:
             if target == "address" and data.get("address") and v not in (None, ""):
                 v = f"{data['address']}, {v}"           # a line 2 or 3 written as a number
             data[target] = v
+        for i, target, address in mailboxes:
+            email = _NAME_MAILBOX_FIELDS[target]
+            have = data.get(email)
+            if email in self.kinds and (not isinstance(have, str) or not have.strip()):
+                data[email] = address
+            elif not (isinstance(have, str) and have.strip().casefold() == address.casefold()) and self.has_notes:
+                extra.append(f"{self.headers[i]}: {address}")
         for key, col in self.options.time_columns.items():
             cell = values[col] if col < n else None
             if not is_blank_cell(cell) and key not in data.get(UNREADABLE, ()):
@@ -1181,6 +1225,23 @@ class RowPreparer:
             # file lost some of them, unreadable (never a rounded id).
             return long_number(v) or str(int(v))
         return cell_text(v) if not isinstance(v, str) else v
+
+    def _utc_instant_date(self, target: str, v: str) -> object:
+        """The date in the user's zone of a time written in UTC ("2024-03-06T23:30:00Z" is 7 March
+        in Asia/Shanghai): such a time is a moment a system logged, not the date anyone wrote
+        down. A time with another offset ("-0500", a shop's own zone) keeps its written date."""
+        try:
+            moment = nz.parse_datetime(v, self.options.date_orders.get(self.source_of.get(target, ""))
+                                       or self.options.date_orders.get(target))
+        except ValueError:
+            return v                      # refused by the field's own rules, as before
+        if moment is None:
+            return v
+        day = moment.astimezone(self.options.tz).date()
+        self.context["utc_dates"][self.source_of.get(target, target)] += 1
+        if day != moment.date():
+            self.context["utc_dates_moved"][self.source_of.get(target, target)] += 1
+        return day
 
     def optional_failures(self, exc: ValidationFailed, data: dict) -> dict[str, tuple[str, str]] | None:
         """{field: (column label, reason)} when every problem is an optional field the row

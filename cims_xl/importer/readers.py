@@ -39,6 +39,7 @@ from . import encoding as encoding_mod
 from . import limits
 from .errors import ImportRefused
 from .limits import MAX_COLUMNS, check_row_width
+from .text_dialect import null_cell_pattern, text_dialect, unwrap_text_guard
 
 COVER_ROWS = 10                         # a cover page: at most this many lines, none with two values
 STREAM_THRESHOLD = 64 * 1024 * 1024   # uncompressed sheet XML; ~150k rows of 10 columns
@@ -64,6 +65,9 @@ class RawSheet:
     serial_offset: int = 0                         # days to add to a date serial (1462: a 1904 workbook)
     priced_cells: int = 0                          # numbers whose format shows a currency ("€1,200.00")
     delimiter: str | None = None
+    # How a text file was written beyond its delimiter (text_dialect), for the summary:
+    # [{"what", "decided", "evidence"}], one per rule applied.
+    text_rules: list[dict] = field(default_factory=list)
     merged: list[MergedRange] = field(default_factory=list)
     streamed: bool = False
     # Visible sheets holding values that were not read (the first sheet with a table was
@@ -715,6 +719,9 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
     # Windows-1258 writes Vietnamese tone marks as separate characters ("a" + U+0323);
     # composed ("ạ") they compare, search and display as people type them.
     compose = codecs.lookup(encoding).name == "cp1258"
+    dialect = text_dialect(text, delimiter)
+    null_cell = null_cell_pattern(delimiter) if dialect.nulls else None
+    quoting = (dict(doublequote=False, escapechar="\\") if dialect.backslash else dict(doublequote=True))
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
 
@@ -724,7 +731,8 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                 first = f.read(1)
                 if first != "\ufeff":
                     f.seek(0)
-            reader = csv.reader(f, delimiter=delimiter, quotechar='"', doublequote=True,
+            lines = f if null_cell is None else (null_cell.sub(r"\1", ln) for ln in f)
+            reader = csv.reader(lines, delimiter=delimiter, quotechar='"', **quoting,
                                 skipinitialspace=False, strict=False)
             n = 0
             line = 0                    # the file's line the record ends on
@@ -742,6 +750,8 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                     line = reader.line_num
                     if compose:
                         values = [unicodedata.normalize("NFC", v) for v in values]
+                    if dialect.guards:
+                        values = [unwrap_text_guard(v) for v in values]
                     yield n, values
                 if spread:
                     _refuse_quote_open_at_end(path, encoding, errors, spread, line)
@@ -754,7 +764,7 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                 raise ImportRefused(f"{path.name} row {n + 1}: not a readable CSV line ({exc})") from None
 
     return RawSheet(path, "csv", None, [], encoding=encoding, delimiter=delimiter,
-                    encoding_evidence=decided.evidence, _rows_factory=rows)
+                    encoding_evidence=decided.evidence, text_rules=dialect.rules, _rows_factory=rows)
 
 
 _ADDRESS_CELL = re.compile(r"[^\s@,;<>\"]{1,64}@[^\s@,;<>\"]{1,255}\.[^\W\d_]{2,}")

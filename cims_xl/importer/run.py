@@ -2597,6 +2597,33 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
         if forms := planner.prep.context.get("legal_forms"):
             result.inferences.append(_legal_forms_inference(forms, ent))
+        id_dates: dict[str, list[tuple[str, int]]] = {}
+        for (column, value), k in (planner.prep.context.get("id_dates") or {}).items():
+            id_dates.setdefault(column, []).append((value, k))
+        for column, dates in id_dates.items():
+            shown = ", ".join(f"'{d}'" for d, _k in dates[:3])
+            result.inferences.append({
+                "what": f"column '{column}': ids that are dates",
+                "decided": f"{sum(k for _d, k in dates)} value(s) stored as read, such as {shown}: check them",
+                "evidence": "an id column holding dates: Excel turns ids such as 10-12 or 1/3 into dates when "
+                            "a file is opened in it, and the id as it was cannot be read back from the file. "
+                            "Export the ids again from the system that made them, as text"})
+        if boxes := planner.prep.context.get("name_mailboxes"):
+            result.inferences.append({
+                "what": "names written with an email address",
+                "decided": "the name is the text before the address; the address goes to Email when the row "
+                           "has none (to Notes when it has another)",
+                "evidence": "; ".join(f"'{c}': {k} cell(s) written 'Name <address>'"
+                                      for c, k in _in_file_order(boxes, planner.prep.headers))})
+        if utc := planner.prep.context.get("utc_dates"):
+            moved = planner.prep.context["utc_dates_moved"]
+            result.inferences.append({
+                "what": "times written in UTC",
+                "decided": f"dated in {zone_label(options.tz)}, the zone cims shows times in",
+                "evidence": "; ".join(f"'{c}': {k} time(s) with Z or +00:00" + (
+                    f", {moved[c]} of them on another day there than in UTC" if moved.get(c) else "")
+                    for c, k in _in_file_order(utc, planner.prep.headers))
+                    + f" ({display_zone_source()}). A time with another offset keeps the date written"})
         if zoneless := planner.prep.context.get("zoneless"):
             result.inferences.append(_zoneless_inference(zoneless, options.tz))
         if first := planner.prep.context.get("company_first"):
@@ -2783,6 +2810,7 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
                                 "000-0000, \"ID-\"0000) or as percentages: text fields (postal codes, "
                                 "ids) take the text shown, number fields the number (a percent sign the format writes "
                                 "as text, 0\"%\": 15 shown as 15% is 15 %)"})
+    out.extend(src.text_rules)
     if src.priced_cells:
         out.append({"what": "currency formats", "decided": f"{src.priced_cells} number(s) in the currency "
                     "their format shows",
