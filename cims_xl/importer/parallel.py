@@ -91,7 +91,8 @@ def _counters(planner) -> dict[str, Counter]:
     ctx = planner.prep.context
     return {k: ctx[k] for k in ("assumed", "defaulted", "name_parts", "system_labels", "address_fallback",
                                   "zeros_restored", "zeros_examples", "placeholders", "legal_forms", "zoneless",
-                                  "company_first", "company_first_examples") if isinstance(ctx.get(k), Counter)}
+                                  "company_first", "company_first_examples", "numbers_not_names",
+                                  "numbers_not_names_examples") if isinstance(ctx.get(k), Counter)}
 
 
 def _prepare(rows: list[tuple[int, list]]):

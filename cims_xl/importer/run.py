@@ -30,6 +30,7 @@ from ..domain.display import display_zone, display_zone_source, zone_label
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
+from ..domain.invisible import code_key
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
@@ -218,6 +219,7 @@ class Scan:
     float_wholes: frozenset[str] = frozenset()   # code/id fields whose column writes 2134 as "2134.0"
     # a report grouped by customer (group_headings): (column, {heading row: name}) carried down
     carried: tuple[int, dict[int, str]] | None = None
+    file_refs: frozenset[str] = frozenset()     # the customer numbers of the file's Customer ID column
 
 
 class _CurrencyEvidence:
@@ -933,6 +935,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         (table.columns[0] > 0 and is_blank_cell(header_values[0]))
         or (table.columns[0] == 0 and _PANDAS_UNNAMED.fullmatch(table.headers[0]))) else None
     float_wholes = FloatExports(list(table.columns))
+    # the file's customer numbers: a number typed in its customer name column is linked by
+    # one of them (plan.RowPreparer._numbers_not_names)
+    file_refs: dict[int, set[str]] = ({table.columns[j]: set() for j, c in enumerate(mapping.columns)
+                                       if c.target == "customer_ref"}
+                                      if any(f.key == "customer_id" for f in ent.fields) else {})
     # a workbook's text cells damaged before it was made (a CSV's are weighed as bytes)
     damaged = DamagedText(table.headers, table.columns) if src.encoding is None else None
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
@@ -1074,6 +1081,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if unnamed is not None:
             unnamed.add(number, values[0] if values else None)
         float_wholes.add(values)
+        for col, refs in file_refs.items():
+            if col < len(values) and not is_blank_cell(values[col]):
+                refs.add(code_key(plan.cell_text(values[col]).strip()))
         for col, nev in numbers.items():
             if col < len(values):
                 if named.countries and (code := named.country_code(nev.column, values[col], values)):
@@ -1326,7 +1336,25 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (ledger or marks_at is not None)
                 else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
-                units_above=units_above)
+                units_above=units_above,
+                file_refs=frozenset(next((file_refs.get(table.columns[j], ()) for j, c in enumerate(mapping.columns)
+                                          if c.target == "customer_ref"), ())))
+
+
+def _numbers_not_names_inferences(counts: Counter, examples: Counter, ref_column: str) -> list[dict]:
+    """The summary's lines on name cells holding a number alone (plan.number_not_name), by
+    column: how many rows were rejected, how many linked by the customer number."""
+    out = []
+    for column in dict.fromkeys(c for c, _ in counts):
+        rejected, linked = counts.get((column, "rejected"), 0), counts.get((column, "linked"), 0)
+        said = [f"{rejected} row(s) rejected (a number is no name; each listed)"] if rejected else []
+        if linked:
+            said.append(f"{linked} row(s) linked by '{ref_column}' (the number is a customer number of the file)")
+        shown = ", ".join([f"'{n}'" for (c, n), _k in examples.most_common() if c == column][:3])
+        out.append({"what": f"numbers in '{column}'", "decided": "; ".join(said),
+                    "evidence": f"cells holding only a number where a name belongs, such as {shown}; real names "
+                                "written with digits (3M, 7-Eleven) have letters and stay names"})
+    return out
 
 
 def _marks_by_values(src: RawSheet, table: Table, mapping: mp.Mapping, header_number: int,
@@ -2470,7 +2498,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
                           related_rows=scan.related_rows,
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share",
-                          erased=_erased(session, ent), tz=display_zone(),
+                          erased=_erased(session, ent), tz=display_zone(), file_refs=scan.file_refs,
                           time_columns=dict(scan.mapping.time_columns))
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
@@ -2554,6 +2582,9 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "the row is a person's (its Is a Company column) and its name begins with its own "
                             "Company and a comma, as Odoo writes a contact: "
                             + "; ".join(f"'{n}' -> '{p}'" for n, p in shown[:3])})
+        if numbers := planner.prep.context.get("numbers_not_names"):
+            result.inferences += _numbers_not_names_inferences(numbers, planner.prep.context[
+                "numbers_not_names_examples"], planner.prep.source_of.get("customer_ref", "Customer ID"))
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:
