@@ -40,7 +40,7 @@ from .ticket_pauses import PendingPauses
 from .user_values import UserValues
 from .values import ValueEvidence, parse_values, value_key
 from .header_currency import header_code, header_sign
-from . import amount_units
+from . import amount_parts, amount_units
 from .plain_amounts import PlainAmounts, PlainVerdict, plain_text
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, mixed_share_fields, subtotal_text
@@ -220,6 +220,7 @@ class Scan:
     # a report grouped by customer (group_headings): (column, {heading row: name}) carried down
     carried: tuple[int, dict[int, str]] | None = None
     file_refs: frozenset[str] = frozenset()     # the customer numbers of the file's Customer ID column
+    amount_parts: "amount_parts.AmountParts | None" = None   # a total beside a subtotal: decided on its values
 
 
 class _CurrencyEvidence:
@@ -1017,6 +1018,15 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                   kinds.get(c.target) in ("text", "name") or c.target.startswith("customer_"))])
     # invisible characters out of the cells where they mean nothing, before any evidence
     cleaner = CellCleaner(ent, [(table.columns[j], c.target) for j, c in enumerate(mapping.columns)])
+    parts = None
+    if any(f.key == "amount" for f in ent.fields):
+        # a total beside a subtotal or net amount: the values say which is the order's (amount_parts)
+        totals = [table.columns[j] for j, c in enumerate(mapping.columns)
+                  if c.target == "amount" or (c.target is None and _TOTAL_HEADING.search(str(c.header)))]
+        quantity = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "quantity"), None)
+        parts = amount_parts.AmountParts(table.headers, table.columns, totals, quantity)
+        if not parts.active:
+            parts = None
     for number, values in data_rows(rest(), header_number, filler, stats):
         if cleaner:
             values = cleaner.clean(values)
@@ -1081,6 +1091,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if unnamed is not None:
             unnamed.add(number, values[0] if values else None)
         float_wholes.add(values)
+        if parts is not None:
+            parts.add(number, values)
         for col, refs in file_refs.items():
             if col < len(values) and not is_blank_cell(values[col]):
                 refs.add(code_key(plan.cell_text(values[col]).strip()))
@@ -1336,9 +1348,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (ledger or marks_at is not None)
                 else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
-                units_above=units_above,
+                units_above=units_above, amount_parts=parts,
                 file_refs=frozenset(next((file_refs.get(table.columns[j], ()) for j, c in enumerate(mapping.columns)
                                           if c.target == "customer_ref"), ())))
+
+
+# Headings of an order's total other than the column the amount was mapped from
+_TOTAL_HEADING = re.compile(r"(?i)(?:^|[^a-z])(?:total|totale|totaal|gesamt\w*|summe|итого)(?:$|[^a-z])|合计|合計|总计|總計|"
+                            r"总额|總額|합계")
 
 
 def _numbers_not_names_inferences(counts: Counter, examples: Counter, ref_column: str) -> list[dict]:
@@ -2426,6 +2443,17 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 and (line := net_gross.taken([c.header for c in scan.mapping.columns], at,
                                              scan.mapping.columns[at].how)) is not None:
             scan.inferences.append(line)
+        if scan.amount_parts is not None and (at := next(
+                (j for j, c in enumerate(scan.mapping.columns) if c.target == "amount"), None)) is not None \
+                and scan.mapping.columns[at].how not in ("override", "profile", "evidence") \
+                and net_gross.taken([c.header for c in scan.mapping.columns], at,
+                                    scan.mapping.columns[at].how) is None:
+            # a total beside a subtotal or net amount: the rows' values confirm it or stop the import
+            line, refused = scan.amount_parts.decide(scan.table.columns[at], scan.decimal_marks.get("amount"))
+            if refused is not None:
+                raise ImportRefused(f"{path.name}{_sheet_words(src)}: {refused}")
+            if line is not None:
+                scan.inferences.append(line)
         if not kind_asked and not (saved and saved.get("kind")):
             _refuse_other_kind(ent, scan.table.headers, src)
         if no_header:
