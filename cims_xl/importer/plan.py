@@ -426,6 +426,9 @@ class Options:
     # the file's customer numbers (its Customer ID column's values, code_key): a number typed
     # in its customer name column is linked by one of them (RowPreparer._numbers_not_names)
     file_refs: frozenset[str] = frozenset()
+    # the column (by position) whose marks or signs say each amount's direction (ledger_marks):
+    # its "-" is a minus, kept in Notes as written, never a placeholder for no value
+    marks_position: int | None = None
 
 
 # The percentage a cell shows at its end ("15%", "Rabatt 12.5 %").
@@ -850,7 +853,7 @@ class RowPreparer:
                     continue
                 v = values[i] if i < n else ""
                 if (type(v) is str and v and v[0] in _PLACEHOLDER_FIRST and len(v) <= _PLACEHOLDER_MAX
-                        and is_placeholder(v, kept_placeholders)):
+                        and i != self.options.marks_position and is_placeholder(v, kept_placeholders)):
                     # "Colour: N/A" says nothing: dropped as a mapped field's placeholder is
                     self.context["placeholders"][(self.headers[i], v.strip())] += 1
                     continue
