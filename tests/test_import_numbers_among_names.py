@@ -29,7 +29,9 @@ ORDERS = {
 def test_a_number_in_an_orders_customer_column_is_rejected_never_a_customer_named_so(admin, tmp_path, name, fmt):
     headers, names, number = ORDERS[name]
     who = names[:1] + [number] + names[1:]
-    rows = [headers] + [[f"A{i}", w, f"2024-03-{i + 1:02d}", "10.00"] for i, w in enumerate(who)]
+    # a workbook's cell typed as a number (100235) or as text ('100235)
+    typed = {number: int(number)} if fmt == "xlsx" and number.isascii() else {}
+    rows = [headers] + [[f"A{i}", typed.get(w, w), f"2024-03-{i + 1:02d}", "10.00"] for i, w in enumerate(who)]
     result = import_file(admin, write_table(tmp_path, fmt, rows, "orders"), kind="orders", currency="EUR")
     assert sorted(c["name"] for c in records.list_records(admin, "customer")) == sorted(names)
     assert sorted(o["order_number"] for o in records.list_records(admin, "order")) == sorted(
@@ -44,8 +46,8 @@ def test_a_number_in_the_name_column_that_the_files_customer_number_column_holds
     rows = [["Order No", "Customer No", "Customer", "Order Date", "Amount"],
             ["A1", "100235", "Müller GmbH", "2024-03-01", "10.00"],
             ["A2", "", "100235", "2024-03-02", "20.00"],
-            ["A3", "100236", "Schmidt AG", "2024-03-03", "30.00"],
-            ["A4", "100236", "100236", "2024-03-04", "40.00"]]
+            ["A4", "100236", "100236", "2024-03-04", "40.00"],      # before the row naming 100236
+            ["A3", "100236", "Schmidt AG", "2024-03-03", "30.00"]]
     result = import_file(admin, write_csv(tmp_path / "orders.csv", rows), kind="orders", currency="EUR")
     assert linked_owners(admin, "order", "order_number") == {"A1": "Müller GmbH", "A2": "Müller GmbH",
                                                             "A3": "Schmidt AG", "A4": "Schmidt AG"}

@@ -26,7 +26,6 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections import Counter
 from decimal import Decimal
 
 from ..domain import money
@@ -98,16 +97,25 @@ def is_subtotal(header: str) -> bool:
     return part_of(header) == "subtotal" or net_gross.is_net(header)
 
 
-def _number(value: object, mark: str | None) -> Decimal | None:
-    """A cell's amount, None for a blank or a cell that is no amount."""
+_PLAIN = re.compile(r"-?\d{1,15}(?:\.\d{1,6})?")
+
+
+def _number(value: object, mark: str | None) -> float | None:
+    """A cell's amount (a float: only compared, within a cent), None for a blank or a cell
+    that is no amount. Plain "1234.50" is read at once; any other text as money reads it."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and mark != "," and _PLAIN.fullmatch(value.strip()):
+        return float(value)
     try:
-        return money.parse_money(value, mark)[0]
+        got = money.parse_money(value, mark)[0]
     except (ValueError, ArithmeticError):
         return None
+    return float(got) if got is not None else None
 
 
-def _shown(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.01")) if value == value.quantize(Decimal("0.01")) else value, "f")
+def _shown(value: float) -> str:
+    return f"{value:.2f}" if abs(value * 100 - round(value * 100)) < 1e-6 else f"{value:g}"
 
 
 class AmountParts:
@@ -134,12 +142,11 @@ class AmountParts:
 
     def add(self, number: int, values: list) -> None:
         n = len(values)
-        got = tuple(values[c] if c < n else None for c in self.wanted)
         if self.subtotals[0] >= n or _blank(values[self.subtotals[0]]):
             return
         self.seen += 1
         if len(self.rows) < MAX_ROWS:
-            self.rows.append((number, got))
+            self.rows.append((number, tuple(values[c] if c < n else None for c in self.wanted)))
 
     def decide(self, amount_col: int, mark: str | None) -> tuple[dict | None, str | None]:
         """(the summary's line, None) when the rows agree with the headings (the column
@@ -152,11 +159,13 @@ class AmountParts:
         parts = [(c, kind) for c, kind in self.parts if c != amount_col]
         subsets = [s for r in range(len(parts) + 1) for s in itertools.combinations(range(len(parts)), r)]
         agree: list[int] = []
-        common: Counter = Counter()
+        kept = subsets          # the parts' subsets every agreeing row so far is made of
+        mixed = False           # agreeing rows made of different parts
         line: list[tuple[int, str]] = []
         below: list[tuple[int, str]] = []
         above = 0
         examples: dict[str, list[str]] = {"total": [], "subtotal": []}
+        signs = [_SIGN[kind] for _c, kind in parts]
         for number, got in self.rows:
             total, subtotal = _number(got[at[amount_col]], mark), _number(got[at[sub]], mark)
             if total is None or subtotal is None:
@@ -164,24 +173,29 @@ class AmountParts:
             for key, v in (("total", got[at[amount_col]]), ("subtotal", got[at[sub]])):
                 if len(examples[key]) < 2:
                     examples[key].append(str(v).strip())
-            values = [_number(got[at[c]], mark) or Decimal(0) for c, _k in parts]
-            tol = Decimal("0.011") + abs(total) * Decimal("0.0005")
-            matched = [s for s in subsets
-                       if abs(total - subtotal - sum((_SIGN[parts[i][1]] * abs(values[i]) for i in s), Decimal(0)))
-                       <= tol]
+            values = [signs[i] * abs(_number(got[at[c]], mark) or 0.0) for i, (c, _k) in enumerate(parts)]
+            rest, tol = total - subtotal, 0.011 + abs(total) * 0.0005
+
+            def fits(s: tuple[int, ...]) -> bool:
+                return abs(rest - sum(values[i] for i in s)) <= tol
+
+            matched = [s for s in kept if fits(s)]
             if matched:
-                agree.append(number)
-                common.update(matched)
-                continue
-            q = _number(got[at[self.quantity]], mark) if self.quantity is not None else None
-            p = _number(got[at[self.price]], mark) if self.price is not None else None
-            if q is not None and p is not None and q != 0 and abs(total - q * p) <= tol:
-                count = format(q.normalize(), "f") if q == q.to_integral_value() else _shown(q)
-                line.append((number, f"row {number}: {count} × {_shown(p)} = {_shown(total)}"))
-            elif total < subtotal:
-                below.append((number, f"row {number}: {_shown(total)} < {_shown(subtotal)}"))
+                kept = matched
+            elif any(fits(s) for s in subsets):
+                mixed = True
             else:
-                above += 1
+                q = _number(got[at[self.quantity]], mark) if self.quantity is not None else None
+                p = _number(got[at[self.price]], mark) if self.price is not None else None
+                if q is not None and p is not None and q != 0 and abs(total - q * p) <= tol:
+                    count = f"{q:g}" if q == int(q) else _shown(q)
+                    line.append((number, f"row {number}: {count} × {_shown(p)} = {_shown(total)}"))
+                elif total < subtotal:
+                    below.append((number, f"row {number}: {_shown(total)} < {_shown(subtotal)}"))
+                else:
+                    above += 1
+                continue
+            agree.append(number)
         compared = len(agree) + len(line) + len(below) + above
         if not compared:
             return None, None
@@ -190,16 +204,15 @@ class AmountParts:
         if contra and len(agree) * 10 < compared * 9:
             return None, self._refusal(t_head, s_head, compared, line, below, examples)
         # the parts every agreeing row's total is made of: the most parts all of them allow
-        everywhere = [s for s, k in common.items() if k == len(agree)]
-        best = max(everywhere, key=len) if everywhere else None
+        best = max(kept, key=len) if agree and not mixed else None
         if best is None:
             how = (f"'{s_head}' plus or less some of " + ", ".join(f"'{self.headers[c]}'" for c, _k in parts))
         else:
             how = f"'{s_head}'" + "".join(f" {'-' if _SIGN[parts[i][1]] < 0 else '+'} '{self.headers[parts[i][0]]}'"
                                           for i in best)
-        said = [f"on {len(agree)} of {compared} rows '{t_head}' = {how}" if agree else ""]
+        said = [f"on {len(agree):,} of {compared:,} rows '{t_head}' = {how}" if agree else ""]
         if above:
-            said.append(f"on {above} row(s) '{t_head}' is above '{s_head}' by amounts no column of the file gives")
+            said.append(f"on {above:,} row(s) '{t_head}' is above '{s_head}' by amounts no column of the file gives")
         if contra:
             said.append("rows that do not agree, to check: " + "; ".join(e for _n, e in (line + below)[:EXAMPLES]))
         if self.seen > len(self.rows):

@@ -425,7 +425,8 @@ class Options:
     erased: Any = None
     # the file's customer numbers (its Customer ID column's values, code_key): a number typed
     # in its customer name column is linked by one of them (RowPreparer._numbers_not_names)
-    file_refs: frozenset[str] = frozenset()
+    # -> the first name a row of the file gives with it ("" when none)
+    file_refs: dict[str, str] = field(default_factory=dict)
     # the column (by position) whose marks or signs say each amount's direction (ledger_marks):
     # its "-" is a minus, kept in Notes as written, never a placeholder for no value
     marks_position: int | None = None
@@ -949,6 +950,10 @@ class RowPreparer:
                         not ref and code_key(number) in self.options.file_refs):
                     del data[key]
                     data["customer_ref"] = ref or number
+                    if key == "customer_name" and (named := self.options.file_refs.get(code_key(number))):
+                        # the name the file gives that number on another row: the customer made
+                        # here if that row comes later is theirs, not a customer without a name
+                        data[key] = named
                     self.context["numbers_not_names"][(column, "linked")] += 1
                     self.context["numbers_not_names_examples"][(column, number)] += 1
                     continue

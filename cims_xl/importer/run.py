@@ -219,7 +219,8 @@ class Scan:
     float_wholes: frozenset[str] = frozenset()   # code/id fields whose column writes 2134 as "2134.0"
     # a report grouped by customer (group_headings): (column, {heading row: name}) carried down
     carried: tuple[int, dict[int, str]] | None = None
-    file_refs: frozenset[str] = frozenset()     # the customer numbers of the file's Customer ID column
+    # the customer numbers of the file's Customer ID column -> the first name a row gives with it
+    file_refs: dict[str, str] = field(default_factory=dict)
     amount_parts: "amount_parts.AmountParts | None" = None   # a total beside a subtotal: decided on its values
 
 
@@ -938,9 +939,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     float_wholes = FloatExports(list(table.columns))
     # the file's customer numbers: a number typed in its customer name column is linked by
     # one of them (plan.RowPreparer._numbers_not_names)
-    file_refs: dict[int, set[str]] = ({table.columns[j]: set() for j, c in enumerate(mapping.columns)
-                                       if c.target == "customer_ref"}
-                                      if any(f.key == "customer_id" for f in ent.fields) else {})
+    file_refs: dict[int, dict[str, str]] = ({table.columns[j]: {} for j, c in enumerate(mapping.columns)
+                                             if c.target == "customer_ref"}
+                                            if any(f.key == "customer_id" for f in ent.fields) else {})
+    name_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "customer_name"), None)
     # a workbook's text cells damaged before it was made (a CSV's are weighed as bytes)
     damaged = DamagedText(table.headers, table.columns) if src.encoding is None else None
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
@@ -1095,7 +1097,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             parts.add(number, values)
         for col, refs in file_refs.items():
             if col < len(values) and not is_blank_cell(values[col]):
-                refs.add(code_key(plan.cell_text(values[col]).strip()))
+                key = code_key(plan.cell_text(values[col]).strip())
+                name = values[name_col] if name_col is not None and name_col < len(values) else None
+                name = "" if is_blank_cell(name) or plan.number_not_name(name) else plan.cell_text(name).strip()
+                if not refs.get(key):
+                    refs[key] = name
         for col, nev in numbers.items():
             if col < len(values):
                 if named.countries and (code := named.country_code(nev.column, values[col], values)):
@@ -1349,8 +1355,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
                 units_above=units_above, amount_parts=parts,
-                file_refs=frozenset(next((file_refs.get(table.columns[j], ()) for j, c in enumerate(mapping.columns)
-                                          if c.target == "customer_ref"), ())))
+                file_refs=next((file_refs.get(table.columns[j], {}) for j, c in enumerate(mapping.columns)
+                                if c.target == "customer_ref"), {}))
 
 
 # Headings of an order's total other than the column the amount was mapped from
