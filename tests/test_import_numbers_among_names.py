@@ -83,6 +83,8 @@ def test_a_number_among_a_customers_names_is_rejected_and_the_dry_run_says_so(ad
     path = write_csv(tmp_path / "c.csv", rows)
     dry = import_file(admin, path, kind="customers", dry_run=True)
     assert rejected_problems(dry) == {3: "a number where the customer's name belongs: 100235"}
+    (line,) = [i for i in dry.inferences if i["what"] == "numbers in 'Name'"]
+    assert "1 row(s) rejected" in line["decided"] and "'100235'" in line["evidence"]
     assert records.list_records(admin, "customer") == []
     import_file(admin, path, kind="customers")
     assert sorted(c["name"] for c in records.list_records(admin, "customer")) == ["3M", "Ann Lee", "Bo Chen"]

@@ -227,6 +227,15 @@ class MarkValues:
                 continue
             self.words[c].add(word)
 
+    def says_something(self, c: int) -> bool:
+        """Whether the words column `c` wrote so far may make it one of marks or
+        directions: not a column of dashes alone ("-" for no value) under a heading that
+        speaks of no sign (`column` would not take it on these rows)."""
+        words = self.words[c]
+        return bool(words) and not (
+            words <= SIGN_SYMBOLS.keys() | {"/"} and len({SIGN_SYMBOLS.get(w) for w in words} - {None}) < 2
+            and not SIGN_HEADING.search(str(self.candidates[c])))
+
     def column(self) -> int | None:
         for c in sorted(self.candidates):
             words = self.words[c]

@@ -1395,7 +1395,8 @@ def _marks_by_values(src: RawSheet, table: Table, mapping: mp.Mapping, header_nu
         first.add(values)
     blank = {c: h for c, h in first.candidates.items() if not first.words[c]}
     late = ledger_marks.MarkValues(blank) if blank else None
-    marked = {c: h for c, h in first.candidates.items() if first.words[c]}
+    # (a column of dashes alone in the first rows, "-" for no value, is not read again for signs)
+    marked = {c: h for c, h in first.candidates.items() if first.says_something(c)}
     if not marked:
         return None, late
     whole = ledger_marks.MarkValues(marked)
