@@ -29,7 +29,6 @@ import unicodedata
 from decimal import Decimal
 
 from ..domain import money
-from .errors import ImportRefused
 from . import net_gross
 
 # rows kept for the decision (those with both a total and a subtotal): beyond them the
