@@ -1353,14 +1353,13 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
 
 # Fields holding a person's or a customer's name: a number alone is never one of them.
 NAME_TARGETS = ("name", "first_name", "last_name", "customer_name", "customer_first_name", "customer_last_name")
-_NUMBER_ALONE = re.compile(r"[#№]?\s*\d[\d\s]*")
+_NUMBER_ALONE = re.compile(r"\d[\d\s]*")
 
 
 def number_not_name(value: object) -> str | None:
     """The text of a name cell that is a number alone, digits (any script's) and spaces
-    with at most a leading '#' or '№' ("100235", "２０００１", "#4711", a workbook's number
-    cell), never a name; None for anything else ("3M", "7-Eleven", "A1 Bakery", "1&1",
-    "0815-Müller")."""
+    ("100235", "２０００１", "100 235", a workbook's number cell), never a name; None for
+    anything else ("3M", "7-Eleven", "A1 Bakery", "1&1", "#1", "0815-Müller")."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float, Decimal)):
