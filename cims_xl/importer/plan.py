@@ -446,6 +446,13 @@ class Options:
     # services.suppression.ErasedList of the store, when it is not empty: a customer row
     # with an erased person's email or phone is rejected (None: nothing checked per row)
     erased: Any = None
+    # the file's customer numbers (its Customer ID column's values, code_key): a number typed
+    # in its customer name column is linked by one of them (RowPreparer._numbers_not_names)
+    # -> the first name a row of the file gives with it ("" when none)
+    file_refs: dict[str, str] = field(default_factory=dict)
+    # the column (by position) whose marks or signs say each amount's direction (ledger_marks):
+    # its "-" is a minus, kept in Notes as written, never a placeholder for no value
+    marks_position: int | None = None
 
 
 # The percentage a cell shows at its end ("15%", "Rabatt 12.5 %").
@@ -639,7 +646,9 @@ class RowPreparer:
                         # name column -> person rows named "Company, Person" (Odoo): the person kept
                         "company_first": Counter(), "company_first_examples": Counter(),
                         # SAP's Name 2: rows where it continued Name 1 ("joined") or was kept in Notes
-                        "name_continued": Counter(), "name_continued_examples": Counter()}
+                        "name_continued": Counter(), "name_continued_examples": Counter(),
+                        # (name column, "rejected" | "linked") -> name cells holding a number alone
+                        "numbers_not_names": Counter(), "numbers_not_names_examples": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             given = options.currency if options.currency and not options.currency_follows else None
@@ -910,7 +919,7 @@ class RowPreparer:
                     continue
                 v = values[i] if i < n else ""
                 if (type(v) is str and v and v[0] in _PLACEHOLDER_FIRST and len(v) <= _PLACEHOLDER_MAX
-                        and is_placeholder(v, kept_placeholders)):
+                        and i != self.options.marks_position and is_placeholder(v, kept_placeholders)):
                     # "Colour: N/A" says nothing: dropped as a mapped field's placeholder is
                     self.context["placeholders"][(self.headers[i], v.strip())] += 1
                     continue
@@ -978,7 +987,47 @@ class RowPreparer:
             self._settle_currency(values, data)
         if self.options.probability_share and "probability" in data:
             data["probability"] = share_to_percent(data["probability"])
+        if self._name_targets:
+            self._numbers_not_names(data)
         return data, extra
+
+    @functools.cached_property
+    def _name_targets(self) -> tuple[str, ...]:
+        """The mapped fields holding a person's or customer's name (NAME_TARGETS), whose
+        values are never a number alone (`_numbers_not_names`)."""
+        return tuple(t for t in NAME_TARGETS if t in self.source_of)
+
+    def _numbers_not_names(self, data: dict) -> None:
+        """A name cell that is a number alone ("100235" among the names of a Customer
+        column, `number_not_name`) is never a name. An order's (a contact's, ...) customer
+        named so is linked by that number when it is the row's own customer number, or one
+        the file's customer-number column holds (Options.file_refs); otherwise, and for a
+        record's own name, the cell is unreadable: the row is rejected saying so. Counted
+        per column for the summary (context "numbers_not_names")."""
+        for key in self._name_targets:
+            v = data.get(key)
+            if v is None or (number := number_not_name(v)) is None:
+                continue
+            column = self.source_of.get(key, key)
+            if key.startswith("customer_") and "customer_id" in self.kinds:
+                ref = _text(data.get("customer_ref"))
+                if code_key(number) == code_key(ref or "") or (
+                        not ref and code_key(number) in self.options.file_refs):
+                    del data[key]
+                    data["customer_ref"] = ref or number
+                    if key == "customer_name" and (named := self.options.file_refs.get(code_key(number))):
+                        # the name the file gives that number on another row: the customer made
+                        # here if that row comes later is theirs, not a customer without a name
+                        data[key] = named
+                    self.context["numbers_not_names"][(column, "linked")] += 1
+                    self.context["numbers_not_names_examples"][(column, number)] += 1
+                    continue
+            whose = "customer" if key.startswith("customer_") or self.ent.kind == "customer" else self.ent.label
+            del data[key]
+            data.setdefault(UNREADABLE, {})[key] = Unreadable(
+                number, f"a number where the {whose}'s name belongs: {number}")
+            self.context["numbers_not_names"][(column, "rejected")] += 1
+            self.context["numbers_not_names_examples"][(column, number)] += 1
 
     @functools.cached_property
     def _placeholders(self) -> dict[str, frozenset[str]]:
@@ -1403,6 +1452,26 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
             warnings.clear()
         raise ValidationFailed(hard)
     _with_notes(data, moved, prep.keep_key)
+
+
+# Fields holding a person's or a customer's name: a number alone is never one of them.
+NAME_TARGETS = ("name", "first_name", "last_name", "customer_name", "customer_first_name", "customer_last_name")
+_NUMBER_ALONE = re.compile(r"\d[\d\s]*")
+
+
+def number_not_name(value: object) -> str | None:
+    """The text of a name cell that is a number alone, digits (any script's) and spaces
+    ("100235", "２０００１", "100 235", a workbook's number cell), never a name; None for
+    anything else ("3M", "7-Eleven", "A1 Bakery", "1&1", "#1", "0815-Müller")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        text = cell_text(value).strip()
+        return text if text.isdigit() else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    return text if text and _NUMBER_ALONE.fullmatch(unicodedata.normalize("NFKC", text)) else None
 
 
 def _a_label(label: str) -> str:

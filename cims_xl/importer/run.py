@@ -30,6 +30,7 @@ from ..domain.display import display_zone, display_zone_source, zone_label
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
+from ..domain.invisible import code_key
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
@@ -39,7 +40,7 @@ from .ticket_pauses import PendingPauses
 from .user_values import UserValues
 from .values import ValueEvidence, parse_values, value_key
 from .header_currency import header_code, header_sign
-from . import amount_units, format_marks
+from . import amount_parts, amount_units, format_marks
 from .plain_amounts import PlainAmounts, PlainVerdict, plain_text
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, mixed_share_fields, subtotal_text
@@ -220,6 +221,9 @@ class Scan:
     float_wholes: frozenset[str] = frozenset()   # code/id fields whose column writes 2134 as "2134.0"
     # a report grouped by customer (group_headings): (column, {heading row: name}) carried down
     carried: tuple[int, dict[int, str]] | None = None
+    # the customer numbers of the file's Customer ID column -> the first name a row gives with it
+    file_refs: dict[str, str] = field(default_factory=dict)
+    amount_parts: "amount_parts.AmountParts | None" = None   # a total beside a subtotal: decided on its values
 
 
 class _CurrencyEvidence:
@@ -959,6 +963,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         (table.columns[0] > 0 and is_blank_cell(header_values[0]))
         or (table.columns[0] == 0 and _PANDAS_UNNAMED.fullmatch(table.headers[0]))) else None
     float_wholes = FloatExports(list(table.columns))
+    # the file's customer numbers: a number typed in its customer name column is linked by
+    # one of them (plan.RowPreparer._numbers_not_names)
+    file_refs: dict[int, dict[str, str]] = ({table.columns[j]: {} for j, c in enumerate(mapping.columns)
+                                             if c.target == "customer_ref"}
+                                            if any(f.key == "customer_id" for f in ent.fields) else {})
+    name_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "customer_name"), None)
     # a workbook's text cells damaged before it was made (a CSV's are weighed as bytes)
     damaged = DamagedText(table.headers, table.columns) if src.encoding is None else None
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
@@ -1037,6 +1047,15 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                   kinds.get(c.target) in ("text", "name") or c.target.startswith("customer_"))])
     # invisible characters out of the cells where they mean nothing, before any evidence
     cleaner = CellCleaner(ent, [(table.columns[j], c.target) for j, c in enumerate(mapping.columns)])
+    parts = None
+    if any(f.key == "amount" for f in ent.fields):
+        # a total beside a subtotal or net amount: the values say which is the order's (amount_parts)
+        totals = [table.columns[j] for j, c in enumerate(mapping.columns)
+                  if c.target == "amount" or (c.target is None and _TOTAL_HEADING.search(str(c.header)))]
+        quantity = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "quantity"), None)
+        parts = amount_parts.AmountParts(table.headers, table.columns, totals, quantity)
+        if not parts.active:
+            parts = None
     for number, values in data_rows(rest(), header_number, filler, stats):
         if cleaner:
             values = cleaner.clean(values)
@@ -1103,6 +1122,15 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if unnamed is not None:
             unnamed.add(number, values[0] if values else None)
         float_wholes.add(values)
+        if parts is not None:
+            parts.add(number, values)
+        for col, refs in file_refs.items():
+            if col < len(values) and not is_blank_cell(values[col]):
+                key = code_key(plan.cell_text(values[col]).strip())
+                name = values[name_col] if name_col is not None and name_col < len(values) else None
+                name = "" if is_blank_cell(name) or plan.number_not_name(name) else plan.cell_text(name).strip()
+                if not refs.get(key):
+                    refs[key] = name
         for col, nev in numbers.items():
             if col < len(values):
                 if named.countries and (code := named.country_code(nev.column, values[col], values)):
@@ -1374,7 +1402,31 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
                 units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
-                else None)
+                else None,
+                amount_parts=parts,
+                file_refs=next((file_refs.get(table.columns[j], {}) for j, c in enumerate(mapping.columns)
+                                if c.target == "customer_ref"), {}))
+
+
+# Headings of an order's total other than the column the amount was mapped from
+_TOTAL_HEADING = re.compile(r"(?i)(?:^|[^a-z])(?:total|totale|totaal|gesamt\w*|summe|итого)(?:$|[^a-z])|合计|合計|总计|總計|"
+                            r"总额|總額|합계")
+
+
+def _numbers_not_names_inferences(counts: Counter, examples: Counter, ref_column: str) -> list[dict]:
+    """The summary's lines on name cells holding a number alone (plan.number_not_name), by
+    column: how many rows were rejected, how many linked by the customer number."""
+    out = []
+    for column in dict.fromkeys(c for c, _ in counts):
+        rejected, linked = counts.get((column, "rejected"), 0), counts.get((column, "linked"), 0)
+        said = [f"{rejected} row(s) rejected (a number is no name; each listed)"] if rejected else []
+        if linked:
+            said.append(f"{linked} row(s) linked by '{ref_column}' (the number is a customer number of the file)")
+        shown = ", ".join([f"'{n}'" for (c, n), _k in examples.most_common() if c == column][:3])
+        out.append({"what": f"numbers in '{column}'", "decided": "; ".join(said),
+                    "evidence": f"cells holding only a number where a name belongs, such as {shown}; real names "
+                                "written with digits (3M, 7-Eleven) have letters and stay names"})
+    return out
 
 
 def _marks_by_values(src: RawSheet, table: Table, mapping: mp.Mapping, header_number: int,
@@ -1392,7 +1444,8 @@ def _marks_by_values(src: RawSheet, table: Table, mapping: mp.Mapping, header_nu
         first.add(values)
     blank = {c: h for c, h in first.candidates.items() if not first.words[c]}
     late = ledger_marks.MarkValues(blank) if blank else None
-    marked = {c: h for c, h in first.candidates.items() if first.words[c]}
+    # (a column of dashes alone in the first rows, "-" for no value, is not read again for signs)
+    marked = {c: h for c, h in first.candidates.items() if first.says_something(c)}
     if not marked:
         return None, late
     whole = ledger_marks.MarkValues(marked)
@@ -2446,6 +2499,17 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 and (line := net_gross.taken([c.header for c in scan.mapping.columns], at,
                                              scan.mapping.columns[at].how)) is not None:
             scan.inferences.append(line)
+        if scan.amount_parts is not None and (at := next(
+                (j for j, c in enumerate(scan.mapping.columns) if c.target == "amount"), None)) is not None \
+                and scan.mapping.columns[at].how not in ("override", "profile", "evidence") \
+                and net_gross.taken([c.header for c in scan.mapping.columns], at,
+                                    scan.mapping.columns[at].how) is None:
+            # a total beside a subtotal or net amount: the rows' values confirm it or stop the import
+            line, refused = scan.amount_parts.decide(scan.table.columns[at], scan.decimal_marks.get("amount"))
+            if refused is not None:
+                raise ImportRefused(f"{path.name}{_sheet_words(src)}: {refused}")
+            if line is not None:
+                scan.inferences.append(line)
         if not kind_asked and not (saved and saved.get("kind")):
             _refuse_other_kind(ent, scan.table.headers, src)
         if no_header:
@@ -2523,7 +2587,9 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
                           related_rows=scan.related_rows,
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share",
-                          erased=_erased(session, ent), tz=display_zone(),
+                          erased=_erased(session, ent), tz=display_zone(), file_refs=scan.file_refs,
+                          marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None
+                                          and scan.ledger[2] in scan.table.columns else None),
                           time_columns=dict(scan.mapping.time_columns))
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
@@ -2644,6 +2710,9 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "; ".join(f"'{a}' + '{b}'" + (" joined" if how == "joined" else ": not a continuation")
                                       for how, a, b in shown[:4])
                             + f" ('{planner.prep.headers[col]}' beside '{planner.prep.source_of.get(target, '')}')"})
+        if numbers := planner.prep.context.get("numbers_not_names"):
+            result.inferences += _numbers_not_names_inferences(numbers, planner.prep.context[
+                "numbers_not_names_examples"], planner.prep.source_of.get("customer_ref", "Customer ID"))
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:
