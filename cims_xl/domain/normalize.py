@@ -1940,6 +1940,38 @@ def reading_in(value: object, region: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
+def is_valid_e164(e164: str) -> bool:
+    """Whether an E.164 number ("+8613912345678") is in a range its country's numbering
+    plan lists (phonenumbers.is_valid_number), not only of a possible length."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+@functools.lru_cache(maxsize=4096)
+def valid_elsewhere(value: object, region: str) -> tuple[tuple[str, str], ...]:
+    """((country, E.164 there), …) for each country other than `region` (one per calling
+    code, its main one) where `value`, a phone cell without a country code, is a valid
+    number written as that country writes it at home (`reading_in`); () for none."""
+    if not isinstance(value, str):
+        try:
+            value = phone_text_from_number(value)
+        except ValueError:
+            return ()
+    own = phonenumbers.country_code_for_region(region.upper())
+    out: dict[int, tuple[str, str]] = {}
+    for r in sorted(phonenumbers.SUPPORTED_REGIONS):
+        code = phonenumbers.country_code_for_region(r)
+        if code == own or code in out:
+            continue
+        if alt := reading_in(value, r):
+            main = phonenumbers.region_code_for_country_code(code) or r
+            out[code] = (main, alt)
+    return tuple(out.values())
+
+
 # A number written in another country's national style, valid under the store's region
 # only by accident: "(415) 555-0100" (North America writes its 3-digit area code in
 # parentheses; ITU-T E.123 writes a trunk-prefixed one so: "(030) 1234567") read in DE

@@ -90,7 +90,7 @@ _PR_SET_PDEATHSIG = 1
 def _counters(planner) -> dict[str, Counter]:
     ctx = planner.prep.context
     return {k: ctx[k] for k in ("assumed", "defaulted", "name_parts", "system_labels", "address_fallback",
-                                  "zeros_restored", "zeros_examples", "placeholders", "legal_forms", "zoneless",
+                                  "zeros_restored", "zeros_examples", "placeholders", "legal_forms", "zoneless", "invalid_here",
                                   "company_first", "company_first_examples") if isinstance(ctx.get(k), Counter)}
 
 

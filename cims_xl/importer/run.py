@@ -2554,6 +2554,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "the row is a person's (its Is a Company column) and its name begins with its own "
                             "Company and a comma, as Odoo writes a contact: "
                             + "; ".join(f"'{n}' -> '{p}'" for n, p in shown[:3])})
+        if invalid := planner.prep.context.get("invalid_here"):
+            result.inferences.append(_invalid_here_inference(invalid, options.region, scan.mapping))
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:
@@ -2776,6 +2778,29 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
                if c.target in mp.FROM_FILE.get(ent.kind, ()) and c.target != "pending_since"]:
         out.append(_due_inference(ent, due))
     return out
+
+
+def _invalid_here_inference(counts: Counter, region: str, mapping: mp.Mapping) -> dict:
+    """The summary's line for numbers without a country code that are no valid numbers of
+    the store's region but valid ones of another country (domain.models._check_valid_here):
+    how many, per column and country."""
+    headers = {c.target: c.header for c in mapping.columns if c.target}
+    by_column: dict[str, Counter] = {}
+    for (target, country), n in counts.items():
+        by_column.setdefault(headers.get(target, target), Counter())[country] += n
+    total = sum(c.pop("", 0) for c in by_column.values())
+    parts = []
+    for h, c in by_column.items():
+        ranked = sorted(c.items(), key=lambda rn: (-rn[1], rn[0]))
+        parts.append(f"'{h}': valid in " + ", ".join(f"{r} ({n})" for r, n in ranked[:24])
+                     + (f" and {len(ranked) - 24} more countries" if len(ranked) > 24 else ""))
+    return {"what": f"phone numbers not valid in {region}",
+            "decided": f"{total} number(s) left empty (their text in Notes, the row warned), not stored as "
+                       f"{region} numbers",
+            "evidence": "; ".join(parts) + f": no valid {region} numbers ({region} is the store's region; only "
+                        "their length fits), valid numbers of another country; give the rows' country in a "
+                        "Country column, or the file's with --region, or write the numbers with + and their "
+                        "country code"}
 
 
 def _legal_forms_inference(forms: Counter, ent: Entity) -> dict:
