@@ -154,7 +154,7 @@ def test_a_phone_region_decision_names_the_writing_and_a_count_never_letters_of_
         said = [" ".join(str(v) for v in i.values()) for i in dry.inferences]
         said += list(_warned(dry).values())
     except ImportRefused as stop:
-        said = [str(stop.value)]
+        said = [str(stop)]
     text = " ".join(said)
     assert country in text, text
     assert not letters & set(text), text        # "letters of Korean (김…)" showed them

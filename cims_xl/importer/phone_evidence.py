@@ -16,7 +16,6 @@ do not count).
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections import Counter
 
@@ -412,7 +411,8 @@ class AssumedRegionEvidence:
         langs = ("Japanese",) if self.kana else places.letter_languages(letters) if letters else ()
         if langs and self.region not in places.language_regions(langs):
             regions = sorted(places.language_regions(langs))
-            said.append(f"letters of {', '.join(langs)} ({''.join(sorted(letters))[:12]}: "
+            # (the letters are cut out of names: counted, never shown)
+            said.append(f"letters of {', '.join(langs)} in {self.letter_cells} cell(s) ("
                         + ", ".join(regions[:5]) + ")")
             for r in regions:
                 points[r] += max(1, self.letter_cells)
@@ -744,8 +744,6 @@ class SetRegionEvidence(AssumedRegionEvidence):
         if not pointed:
             return None         # not the other country's numbers: each row as before
         both = valid[pointed[0]]
-        # the letters seen are cut out of names: the message names their languages only
-        said = [re.sub(r"^(letters of [^(]*)\([^:]*: ", r"\1(", s) for s in said]
         if not said:        # the file's writing, weighed by its numbers (_pointing)
             lang = self.language.verdict().language
             said = [(f"text in {file_language.NAMES[lang]}, " if lang else "") + "numbers that read there"]
