@@ -208,6 +208,9 @@ class Scan:
     # field -> other countries its numbers without a country code read in (phone_evidence)
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     blank_country: dict = field(default_factory=dict)   # Options.blank_country
+    # the country the file's numbers without a country code are read in, decided on the
+    # whole file where the region was only assumed (phone_evidence.AssumedRegionEvidence.file_region)
+    file_region: str | None = None
     plain: PlainAmounts | None = None       # amounts naming no currency beside ones naming one
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
@@ -1270,6 +1273,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         refund_outside, refund_ids = refund_rows.outside, refund_rows.fold_ids
         related_rows = refund_rows.related
     secret = set(mapping.secret_columns)       # passwords are never shown
+    # the region only assumed and most numbers another country's: the file's country,
+    # decided once (or the import stops naming --region), never a warning per row
+    file_region = assumed_ev.file_region(src.encoding) if assumed_ev is not None else None
+    if file_region is not None:
+        phones, assumed_ev = [], None
+        inferences.append(file_region[1])
     foreign: dict[str, tuple[str, ...]] = {}
     for pev in phones:
         j = table.columns.index(pev.column) if pev.column in table.columns else None
@@ -1320,6 +1329,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
+                file_region=file_region[0] if file_region is not None else None,
                 blank_country=blank_country, plain=plain,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
                 yen_columns=yen_cols, float_wholes=wholes,
@@ -2453,10 +2463,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         scan.inferences.extend(value_inferences)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, calendars=scan.calendars,
-                          compact_dates=scan.compact_dates, region=region or set_region or assumed,
-                          region_assumed=region is None and set_region is None,
-                          region_from="--region" if region else "store setting" if set_region else "",
-                          region_default=region is None, foreign_regions=scan.foreign_regions,
+                          compact_dates=scan.compact_dates,
+                          region=region or set_region or scan.file_region or assumed,
+                          region_assumed=region is None and set_region is None and scan.file_region is None,
+                          region_from="--region" if region else "store setting" if set_region
+                          else "the file's evidence" if scan.file_region else "",
+                          region_default=region is None and scan.file_region is None,
+                          foreign_regions=scan.foreign_regions,
                           blank_country=scan.blank_country,
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
                           mixed_shares=scan.mixed_shares, float_wholes=scan.float_wholes,
@@ -2677,11 +2690,11 @@ def _assumed_region_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int
     def cols(*targets: str) -> tuple[int, ...]:
         return tuple(columns[j] for j, c in enumerate(mapping.columns) if c.target in targets)
 
-    more = {"address_cols": cols("address", "customer_address")} if set_region else {}
     return (SetRegionEvidence if set_region else AssumedRegionEvidence)(
         region, phone, tuple(columns[j] for j, c in enumerate(mapping.columns) if c.header in country),
         cols("email", "customer_email"), cols("city", "customer_city", "province", "customer_province"),
-        cols("postal_code", "customer_postal_code"), headers=tuple(c.header for c in mapping.columns), **more)
+        cols("postal_code", "customer_postal_code"), headers=tuple(c.header for c in mapping.columns),
+        address_cols=cols("address", "customer_address"))
 
 
 def _email_countries(pev) -> dict | None:
