@@ -2102,6 +2102,19 @@ def short_year_last(text: object) -> tuple[int, bool] | None:
     return int(match["y"]), named
 
 
+def buddhist_short_readings(text: object) -> dict[str, _dt.date]:
+    """{order: date} of a day-or-month-first date with a two-digit year ("05/03/67") read
+    as a Thai Buddhist-era year (2567 BE: {"DMY": 2024-03-05, "MDY": 2024-05-03}); {} for
+    other values."""
+    if short_year_last(text) is None:
+        return {}
+    try:
+        found = _day_month_readings(from_calendar(text, "buddhist"))
+    except ValueError:
+        return {}
+    return {o: d for o, d in (found[0] if found else {}).items() if o in ("DMY", "MDY")}
+
+
 def thai_short_year(text: object) -> bool:
     """A Thai date with a two-digit year ("5 มี.ค. 67"): Buddhist 2567 (2024) or 2067."""
     return isinstance(text, str) and bool(_THAI_LETTERS.search(text)) and short_year_last(text) is not None

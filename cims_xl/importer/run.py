@@ -466,6 +466,8 @@ class _DateEvidence:
         self.column = column
         self.digits = compact_dates.DigitEvidence(column, serial_offset)   # "240305", 45352: digits alone
         self.short_years = compact_dates.ShortYears()   # "24.03.05": what each order makes of two-digit years
+        self.calendar: str | None = None    # --calendar, for the years' readings
+        self.thai = ""                      # what points the file to Thailand (calendar_evidence)
         self.values: set[str] = set()
         self.candidates: frozenset[str] | None = None
         self.ambiguous: list[str] = []
@@ -654,7 +656,8 @@ class _DateEvidence:
         self._narrow_by_year_spread()
         if target is not None:
             try:
-                self.candidates, words = self.short_years.narrow(self.column, self.candidates, target)
+                self.candidates, words = self.short_years.narrow(self.column, self.candidates, target,
+                                                                 self.calendar, self.thai)
             except ImportRefused as stop:
                 self.refusal = stop.message
                 return None, "implausible"
@@ -1137,6 +1140,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     compact: dict[str, str] = {}            # date field -> order of its dates written as digits alone
     ambiguous: dict[str, list[str]] = {}
     candidates: dict[str, list[str]] = {}
+    for ev in evidence.values():
+        ev.calendar = calendar
+        ev.thai = countries.why("TH") if countries is not None else ""
     results = {col: ev.result(mapping.columns[table.columns.index(col)].target) for col, ev in evidence.items()}
     mapped_dates = {col for col in evidence if mapping.columns[table.columns.index(col)].target is not None}
     settled_by_file = _orders_from_other_columns(evidence, results, mapped_dates,
