@@ -135,7 +135,7 @@ def _check_valid_here(value, out: str, region: str, ctx: dict, field: str | None
     one of a range opened after phonenumbers' metadata was built. Refused, naming the
     countries it is valid in (the import leaves it empty, its text in Notes, and counts
     it in context "invalid_here": field -> countries, for the summary)."""
-    if nz.is_valid_e164(out):
+    if not nz.possible_only(out):
         return
     others = nz.valid_elsewhere(value, region)
     if not others:

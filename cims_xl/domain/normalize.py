@@ -486,7 +486,21 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
         how, valid_one = near
         return False, _problem(f"not a valid number in {where}: one digit {how} for a "
                                f"{_TYPE_WORDS.get(phonenumbers.number_type(valid_one), 'number')} there", raw)
-    return True, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if not valid and len(_POSSIBLE_ONLY) < 100_000:
+        _POSSIBLE_ONLY.add(e164)        # accepted as possible only (see normalize_phone)
+    return True, e164
+
+
+# E.164 numbers normalize_phone accepted as possible but not valid (in no range their
+# country's plan lists): `possible_only` tells them without parsing again
+_POSSIBLE_ONLY: set[str] = set()
+
+
+def possible_only(e164: str) -> bool:
+    """Whether normalize_phone gave `e164` for a number only *possible* in its country (a
+    length it uses, in no range its numbering plan lists), not a valid one."""
+    return e164 in _POSSIBLE_ONLY
 
 
 _TYPE_WORDS = {phonenumbers.PhoneNumberType.MOBILE: "mobile number",
@@ -1938,16 +1952,6 @@ def reading_in(value: object, region: str) -> str | None:
         return normalize_phone(value, region, assumed=True)
     except (ValueError, TypeError):
         return None
-
-
-@functools.lru_cache(maxsize=4096)
-def is_valid_e164(e164: str) -> bool:
-    """Whether an E.164 number ("+8613912345678") is in a range its country's numbering
-    plan lists (phonenumbers.is_valid_number), not only of a possible length."""
-    try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(e164, None))
-    except phonenumbers.NumberParseException:
-        return False
 
 
 @functools.lru_cache(maxsize=4096)
