@@ -185,6 +185,7 @@ NUMBERS = 40            # numbers without a country code kept to weigh countries
 FILE_SAMPLE = 2_000     # numbers without a country code kept to decide the file's country
 PLUS_COUNTED = 1_000    # numbers written with another country's code counted
 FILE_READS = 0.9        # a country reads the file's numbers when it reads this share of them
+FULL_DIGITS = 7         # digits of a whole national number (HK, SG: 8), not a piece of one
 # Japanese writes kana beside its Han characters: a file with kana is no Chinese text.
 _KANA = ("HIRAGANA", "KATAKANA")
 # Han characters are written in these languages' countries (file_language): a file of
@@ -528,7 +529,10 @@ class AssumedRegionEvidence:
             return None
         header = max(self.file_texts, key=lambda h: len(self.file_texts[h]))
         texts = self.file_texts[header]
-        refused = [t for t in texts if not nz.reading_in(t, self.region)]
+        # numbers of FULL_DIGITS digits or more: shorter ones ("495-12") are pieces of
+        # numbers, which a country of short numbers (LU) reads by chance
+        refused = [t for t in texts if not nz.reading_in(t, self.region)
+                   and sum(ch.isdigit() for ch in t) >= FULL_DIGITS]
         if len(refused) < MIN_CELLS or 2 * len(refused) <= len(texts):
             return None
         if set(self.for_) - {"cells in its script"}:
