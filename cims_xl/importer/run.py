@@ -211,6 +211,9 @@ class Scan:
     # field -> other countries its numbers without a country code read in (phone_evidence)
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     blank_country: dict = field(default_factory=dict)   # Options.blank_country
+    # the country the file's numbers without a country code are read in, decided on the
+    # whole file where the region was only assumed (phone_evidence.AssumedRegionEvidence.file_region)
+    file_region: str | None = None
     plain: PlainAmounts | None = None       # amounts naming no currency beside ones naming one
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
@@ -491,6 +494,8 @@ class _DateEvidence:
         self.column = column
         self.digits = compact_dates.DigitEvidence(column, serial_offset)   # "240305", 45352: digits alone
         self.short_years = compact_dates.ShortYears()   # "24.03.05": what each order makes of two-digit years
+        self.calendar: str | None = None    # --calendar, for the years' readings
+        self.thai = ""                      # what points the file to Thailand (calendar_evidence)
         self.values: set[str] = set()
         self.candidates: frozenset[str] | None = None
         self.ambiguous: list[str] = []
@@ -679,7 +684,8 @@ class _DateEvidence:
         self._narrow_by_year_spread()
         if target is not None:
             try:
-                self.candidates, words = self.short_years.narrow(self.column, self.candidates, target)
+                self.candidates, words = self.short_years.narrow(self.column, self.candidates, target,
+                                                                 self.calendar, self.thai)
             except ImportRefused as stop:
                 self.refusal = stop.message
                 return None, "implausible"
@@ -1191,6 +1197,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     compact: dict[str, str] = {}            # date field -> order of its dates written as digits alone
     ambiguous: dict[str, list[str]] = {}
     candidates: dict[str, list[str]] = {}
+    for ev in evidence.values():
+        ev.calendar = calendar
+        ev.thai = countries.why("TH") if countries is not None else ""
     results = {col: ev.result(mapping.columns[table.columns.index(col)].target) for col, ev in evidence.items()}
     mapped_dates = {col for col in evidence if mapping.columns[table.columns.index(col)].target is not None}
     settled_by_file = _orders_from_other_columns(evidence, results, mapped_dates,
@@ -1345,6 +1354,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         refund_outside, refund_ids = refund_rows.outside, refund_rows.fold_ids
         related_rows = refund_rows.related
     secret = set(mapping.secret_columns)       # passwords are never shown
+    # the region only assumed and most numbers another country's: the file's country,
+    # decided once (or the import stops naming --region), never a warning per row
+    file_region = assumed_ev.file_region(src.encoding) if assumed_ev is not None else None
+    if file_region is not None:
+        phones, assumed_ev = [], None
+        inferences.append(file_region[1])
     foreign: dict[str, tuple[str, ...]] = {}
     for pev in phones:
         j = table.columns.index(pev.column) if pev.column in table.columns else None
@@ -1395,6 +1410,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
+                file_region=file_region[0] if file_region is not None else None,
                 blank_country=blank_country, plain=plain,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
                 yen_columns=yen_cols, float_wholes=wholes,
@@ -2570,10 +2586,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         scan.inferences.extend(value_inferences)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, calendars=scan.calendars,
-                          compact_dates=scan.compact_dates, region=region or set_region or assumed,
-                          region_assumed=region is None and set_region is None,
-                          region_from="--region" if region else "store setting" if set_region else "",
-                          region_default=region is None, foreign_regions=scan.foreign_regions,
+                          compact_dates=scan.compact_dates,
+                          region=region or set_region or scan.file_region or assumed,
+                          region_assumed=region is None and set_region is None and scan.file_region is None,
+                          region_from="--region" if region else "store setting" if set_region
+                          else "the file's evidence" if scan.file_region else "",
+                          region_default=region is None and scan.file_region is None,
+                          foreign_regions=scan.foreign_regions,
                           blank_country=scan.blank_country,
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
                           mixed_shares=scan.mixed_shares, float_wholes=scan.float_wholes,
@@ -2713,6 +2732,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         if numbers := planner.prep.context.get("numbers_not_names"):
             result.inferences += _numbers_not_names_inferences(numbers, planner.prep.context[
                 "numbers_not_names_examples"], planner.prep.source_of.get("customer_ref", "Customer ID"))
+        if invalid := planner.prep.context.get("invalid_here"):
+            result.inferences.append(_invalid_here_inference(invalid, options.region, scan.mapping))
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:
@@ -2834,11 +2855,11 @@ def _assumed_region_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int
     def cols(*targets: str) -> tuple[int, ...]:
         return tuple(columns[j] for j, c in enumerate(mapping.columns) if c.target in targets)
 
-    more = {"address_cols": cols("address", "customer_address")} if set_region else {}
     return (SetRegionEvidence if set_region else AssumedRegionEvidence)(
         region, phone, tuple(columns[j] for j, c in enumerate(mapping.columns) if c.header in country),
         cols("email", "customer_email"), cols("city", "customer_city", "province", "customer_province"),
-        cols("postal_code", "customer_postal_code"), headers=tuple(c.header for c in mapping.columns), **more)
+        cols("postal_code", "customer_postal_code"), headers=tuple(c.header for c in mapping.columns),
+        address_cols=cols("address", "customer_address"))
 
 
 def _email_countries(pev) -> dict | None:
@@ -2936,6 +2957,29 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
                if c.target in mp.FROM_FILE.get(ent.kind, ()) and c.target != "pending_since"]:
         out.append(_due_inference(ent, due))
     return out
+
+
+def _invalid_here_inference(counts: Counter, region: str, mapping: mp.Mapping) -> dict:
+    """The summary's line for numbers without a country code that are no valid numbers of
+    the store's region but valid ones of another country (domain.models._check_valid_here):
+    how many, per column and country."""
+    headers = {c.target: c.header for c in mapping.columns if c.target}
+    by_column: dict[str, Counter] = {}
+    for (target, country), n in counts.items():
+        by_column.setdefault(headers.get(target, target), Counter())[country] += n
+    total = sum(c.pop("", 0) for c in by_column.values())
+    parts = []
+    for h, c in by_column.items():
+        ranked = sorted(c.items(), key=lambda rn: (-rn[1], rn[0]))
+        parts.append(f"'{h}': valid in " + ", ".join(f"{r} ({n})" for r, n in ranked[:24])
+                     + (f" and {len(ranked) - 24} more countries" if len(ranked) > 24 else ""))
+    return {"what": f"phone numbers not valid in {region}",
+            "decided": f"{total} number(s) left empty (their text in Notes, the row warned), not stored as "
+                       f"{region} numbers",
+            "evidence": "; ".join(parts) + f": no valid {region} numbers ({region} is the store's region; only "
+                        "their length fits), valid numbers of another country; give the rows' country in a "
+                        "Country column, or the file's with --region, or write the numbers with + and their "
+                        "country code"}
 
 
 def _legal_forms_inference(forms: Counter, ent: Entity) -> dict:
