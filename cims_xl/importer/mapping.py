@@ -153,7 +153,9 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "name": ["name", "full name", "customer name", "customer", "client", "client name",
                  "contact name", "display name", "客户名称", "客户", "客户姓名", "姓名", "名称",
                  "联系人", "联系人姓名", "用户名", "真实姓名", "会员名称", "会员姓名", "全名",
-                 "氏名", "名前"],
+                 "氏名", "名前",
+                 # the person to talk to at a company (as German "Ansprechpartner"): the name
+                 "contact person", "contact person name", "联系人名称"],
         **_PERSON,
         "company": ["company", "company name", "organization", "organisation", "org_name",
                     "organization name", "organization 1 - name", "firm", "business name", "employer", "related company",
@@ -175,7 +177,11 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "notes": ["notes", "note", "comments", "comment", "remarks", "remark", "memo",
                   "notizen", "备注", "说明", "附注"],
         "marketing_consent": ["marketing consent", "consent", "opt in", "opt-in", "newsletter",
-                              "subscribed", "同意营销", "订阅", "营销许可"],
+                              "subscribed", "同意营销", "订阅", "营销许可",
+                              # Shopify's customer export (old and new), Klaviyo, Mailchimp
+                              "email marketing consent", "accepts email marketing", "accepts marketing",
+                              "email marketing", "email consent", "email opt-in", "email opt in",
+                              "marketing opt-in", "marketing opt in"],
         "type": ["type", "customer type", "类型", "客户类型"],
         "is_company": ["is a company", "is_company", "is company", "是否公司", "是否企业"],
         **_CUSTOMER_LINK,
@@ -238,7 +244,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     },
     "contact": {
         "name": ["name", "full name", "contact name", "contact", "display name", "姓名",
-                 "联系人", "联系人姓名"],
+                 "联系人", "联系人姓名", "contact person", "contact person name"],
         **_PERSON,
         "title": ["job title", "title", "position", "role", "berufsbezeichnung", "职位", "职务",
                   "岗位"],
