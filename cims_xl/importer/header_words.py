@@ -104,6 +104,11 @@ ADDRESS_SUPPLEMENT = ["address supplement", "address complement", "address addit
                       "建物名", "建物名・部屋番号", "建物名等", "マンション名", "ビル名", "建物名・部屋番号など",
                       "楼栋门牌", "门牌号"]
 
+# The district of a Chinese address (区/县 under 省 and 市): no field of its own; joined
+# into Address before the street (省 and 市 stay Province and City), never the address alone.
+ADDRESS_DISTRICT = ["区", "区县", "县区", "区/县", "县/区", "区(县)", "所在区", "所在区县", "区县名称", "区名",
+                    "區", "區縣", "縣區", "區/縣", "縣/區", "所在區"]
+
 # ----- per kind of record ---------------------------------------------------------------
 
 WORDS: dict[str, dict[str, list[str]]] = {

@@ -1117,7 +1117,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "'&', 'und'/'and' at the end of Name 1, a small letter or '&' at the start of "
                                       "Name 2); an attention line or person (\"z. Hd. Frau Meier\", \"c/o\", "
                                       "\"Attn\") or a department is not (--map \"Name 2=-\" leaves it out)"})
-    line_decisions, address_lines = _address_lines(headers, chosen, taken, fixed | set(not_own), not_own)
+    line_decisions, address_lines = _address_district(
+        headers, chosen, taken, fixed | set(not_own), not_own,
+        _address_lines(headers, chosen, taken, fixed | set(not_own), not_own))
     decisions.extend(line_decisions)
     slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
     if slots and not any(v in fixed for v, _label in slots):
@@ -1445,6 +1447,43 @@ def _street_words() -> frozenset[str]:
 def _names_street(stem: str) -> bool:
     """Is a numbered heading's stem ("address" of "Address2") a word for the street address?"""
     return stem in _street_words()
+
+
+_DISTRICTS = frozenset(norm(w) for w in hw.ADDRESS_DISTRICT)
+
+
+def is_address_district(header: str) -> bool:
+    """Does the heading name the district of a Chinese address (区, 区县, 區)?"""
+    return norm(header) in _DISTRICTS
+
+
+def _address_district(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+                      fixed: set[int], not_own: dict[int, str] | None,
+                      found: tuple[list[dict], tuple[int, ...]]) -> tuple[list[dict], tuple[int, ...]]:
+    """A district column (区, 区县) goes to Address before the street lines `found`
+    (_address_lines); with no street address it is left out, kept in Notes."""
+    decisions, order = found
+    districts = [i for i, h in enumerate(headers) if is_address_district(h) and i not in fixed
+                 and chosen[i].how == "unmapped" and not chosen[i].could_be]
+    if not districts:
+        return found
+    lead = taken.get("address")
+    if lead is None or "address" not in {c.target for c in chosen}:
+        if not_own is not None:
+            for i in districts:
+                not_own[i] = (f"'{headers[i]}' is the district of an address, and the file has no street "
+                              "address: it is not the address alone")
+        return found
+    district = districts[0]
+    chosen[district] = ColumnMap(headers[district], "address", "synonym")
+    order = (district, *(order or (lead,)))
+    shown = " + ".join(f"'{headers[i]}'" for i in order)
+    decisions = [d for d in decisions if d.get("what") != "address lines"]
+    decisions.append({"what": "address lines", "decided": f"{shown} joined into Address, in that order",
+                      "evidence": f"'{headers[district]}' is the district (区/县) of the address under the "
+                                  "province and city; it comes before the street (--map \"Column=-\" leaves "
+                                  "one out)"})
+    return decisions, order
 
 
 def is_address_supplement(header: str) -> bool:

@@ -820,7 +820,7 @@ class RowPreparer:
                     if target == "tags" and data.get("tags"):
                         v = f"{data['tags']}, {v}"       # several tag columns (mapping.SEVERAL_COLUMNS)
                     elif target == "address" and data.get("address"):
-                        v = f"{data['address']}, {v.strip()}"     # its lines 2 and 3 (mapping._address_lines)
+                        v = _joined_address(data["address"], v)   # its lines 2 and 3 (mapping._address_lines)
                     data[target] = v
                     continue
             elif is_blank_cell(v):
@@ -3307,3 +3307,19 @@ class CustomerLinker:
         placeholder of one it created, before and after it was written (the rows of a
         later chunk link to its id), so that a real run finds what its dry run finds."""
         return self.placeholder_of.get(customer_id, customer_id)
+
+
+def _cjk(ch: str) -> bool:
+    """A Chinese character, kana or hangul (text written without spaces between words)."""
+    return bool(ch) and (0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
+                         or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF66 <= ord(ch) <= 0xFF9F)
+
+
+def _joined_address(before: str, part: str) -> str:
+    """The parts of one street address joined: ", " between Latin lines ("12 Main St",
+    "Apt 4"); nothing between two CJK parts ("朝阳区" + "建国路88号"); a space where
+    one side is CJK ("丸の内1-1-1" + "丸の内ビル5F")."""
+    before, part = str(before).rstrip(), str(part).strip()
+    ends, starts = _cjk(before[-1:]), _cjk(part[:1])
+    glue = "" if ends and starts else " " if ends or starts else ", "
+    return f"{before}{glue}{part}"
