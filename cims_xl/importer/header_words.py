@@ -109,6 +109,13 @@ ADDRESS_SUPPLEMENT = ["address supplement", "address complement", "address addit
 ADDRESS_DISTRICT = ["区", "区县", "县区", "区/县", "县/区", "区(县)", "所在区", "所在区县", "区县名称", "区名",
                     "區", "區縣", "縣區", "區/縣", "縣/區", "所在區"]
 
+# A phone number written in parts: the area code in a column of its own beside the number
+# ("Area Code" + "Phone", 区号 + 电话), or Japanese forms' 市外局番 / 市内局番 / 加入者番号.
+AREA_CODE = ["area code", "areacode", "area_code", "phone area code", "area code (phone)", "vorwahl",
+             "código de área", "codigo de area", "prefijo", "ddd", "区号", "电话区号", "區號", "電話區號",
+             "市外局番", "지역번호"]
+PHONE_PARTS_JA = ["市外局番", "市内局番", "加入者番号"]
+
 # ----- per kind of record ---------------------------------------------------------------
 
 WORDS: dict[str, dict[str, list[str]]] = {

@@ -546,6 +546,8 @@ class RowPreparer:
             self.unmapped = [i for i in self.unmapped if i not in slot_cols]
         self.address_groups = mapping.address_groups
         self.address_lines = mapping.address_lines
+        self.phone_parts = mapping.phone_parts
+        self._phone_parts = frozenset(mapping.phone_parts[1:])
         self.name_continuation = mapping.name_continuation
         # vCard's ADR: "pobox;extended;street;locality;region;code;country" (RFC 6350 6.3.1).
         self.adr_columns = frozenset(i for i, c in enumerate(mapping.columns)
@@ -744,10 +746,13 @@ class RowPreparer:
             kind = self.kinds.get(target, "text")
             changes_text = kind in ("money", "decimal")
             out.append((i, target, not changes_text))
-        if self.address_lines:
-            # the lines of the street address joined in line order (mapping._address_lines)
-            slots = [k for k, (i, t, _) in enumerate(out) if i in self.address_lines and t == "address"]
-            rank = {i: r for r, i in enumerate(self.address_lines)}
+        for columns in (self.address_lines, self.phone_parts):
+            if not columns:
+                continue
+            # the lines of the street address, the parts of a phone number, joined in their
+            # order (mapping._address_lines, mapping._phone_parts)
+            slots = [k for k, (i, t, _) in enumerate(out) if i in columns]
+            rank = {i: r for r, i in enumerate(columns)}
             ordered = sorted((out[k] for k in slots), key=lambda e: rank[e[0]])
             for k, entry in zip(slots, ordered):
                 out[k] = entry
@@ -819,6 +824,8 @@ class RowPreparer:
                 if text_as_is:
                     if target == "tags" and data.get("tags"):
                         v = f"{data['tags']}, {v}"       # several tag columns (mapping.SEVERAL_COLUMNS)
+                    elif i in self._phone_parts and data.get(target):
+                        v = _joined_phone_parts(data[target], v)  # its parts in order (mapping._phone_parts)
                     elif target == "address" and data.get("address"):
                         v = _joined_address(data["address"], v)   # its lines 2 and 3 (mapping._address_lines)
                     data[target] = v
@@ -3307,6 +3314,15 @@ class CustomerLinker:
         placeholder of one it created, before and after it was written (the rows of a
         later chunk link to its id), so that a real run finds what its dry run finds."""
         return self.placeholder_of.get(customer_id, customer_id)
+
+
+def _joined_phone_parts(before: object, part: object) -> str:
+    """A phone number's parts joined with a space ("212" + "555-0123", "03" + "1234" +
+    "5678"); a part written whole with + or 00 and its country code is the number itself."""
+    text = str(part).strip()
+    if text.startswith(("+", "00")) and sum(ch.isdigit() for ch in text) >= 8:
+        return text
+    return f"{str(before).strip()} {text}"
 
 
 def _cjk(ch: str) -> bool:
