@@ -1495,6 +1495,11 @@ _AREA_CODES = frozenset(norm(w) for w in hw.AREA_CODE)
 _JA_PARTS = tuple(norm(w) for w in hw.PHONE_PARTS_JA)
 
 
+def is_area_code(header: str) -> bool:
+    """Does the heading name a phone number's area code ("Area Code", 区号, 市外局番)?"""
+    return norm(header) in _AREA_CODES
+
+
 def _phone_parts(ent: Entity, headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
                  fixed: set[int], shapes: dict) -> tuple[list[dict], tuple[int, ...]]:
     """A phone number written in parts is one number: an area code column beside the

@@ -3325,6 +3325,36 @@ def _joined_phone_parts(before: object, part: object) -> str:
     return f"{str(before).strip()} {text}"
 
 
+def phone_parts_view(mapping, columns: list[int]):
+    """For a file whose phone number is written in parts (mapping.phone_parts): a function
+    giving a copy of a row with the parts joined into one cell (the first part that is not
+    an area code: "Phone" of "Area Code" + "Phone"), the other parts blank, so the phone
+    evidence (region, validity) weighs whole numbers, as they are stored; else None."""
+    if not mapping.phone_parts:
+        return None
+    from .mapping import is_area_code
+
+    cols = [columns[j] for j in mapping.phone_parts]
+    lead = next((columns[j] for j in mapping.phone_parts if not is_area_code(mapping.columns[j].header)), cols[0])
+
+    def joined(values: list) -> list:
+        text = ""
+        for c in cols:
+            v = values[c] if c < len(values) else None
+            if v is None or is_blank_cell(v):
+                continue
+            text = _joined_phone_parts(text, cell_text(v)) if text else cell_text(v).strip()
+        out = list(values)
+        for c in cols:
+            if c < len(out):
+                out[c] = None
+        if lead < len(out):
+            out[lead] = text or None
+        return out
+
+    return joined
+
+
 def _cjk(ch: str) -> bool:
     """A Chinese character, kana or hangul (text written without spaces between words)."""
     return bool(ch) and (0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
