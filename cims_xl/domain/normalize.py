@@ -895,7 +895,10 @@ _TRUE_WORDS = frozenset(
        "ναι", "có", "ya", "ใช่", "はい", "有", "對", "是", "예", "네", "wahr", "vrai", "verdadero", "verdadeiro",
        "vero", "waar", "نعم"}
     # what mailing and CRM systems write for a consent given (Mailchimp, HubSpot, Klaviyo)
-    | {"opted in", "opt in", "subscribed", "subscriber", "granted", "consented", "consent given", "agreed",
+    | {"opted in", "opt in", "subscribed", "subscriber", "granted",
+       # the opt-in level as Shopify, Mailchimp and Klaviyo write it (a "-", "_" reads as a space)
+       "single opt in", "double opt in", "confirmed opt in", "single optin", "double optin", "confirmed optin",
+       "opted in single", "opted in double", "subscribed single opt in", "subscribed double opt in", "consented", "consent given", "agreed",
        "abonniert", "eingewilligt", "inscrit", "abonné", "suscrito", "suscrita", "inscrito", "iscritto",
        "同意済み", "同意する", "已订阅", "已同意", "동의", "수신동의"}
 )
@@ -903,7 +906,7 @@ _FALSE_WORDS = frozenset(
     {"no", "n", "false", "f", "0", "off", "✗", "✘", "☐", "否", "不是", "不同意", "不"}
     | {"nein", "non", "não", "nao", "nie", "hayır", "hayir", "h", "нет", "н", "ні", "ne", "nem", "όχι", "không",
        "tidak", "ไม่ใช่", "いいえ", "無", "아니오", "아니요", "falsch", "faux", "falso", "onwaar", "nee", "لا"}
-    | {"opted out", "opt out", "unsubscribed", "not subscribed", "non subscribed", "declined", "withdrawn",
+    | {"opted out", "opt out", "unsubscribed", "opted out of email", "unsubscribed from email", "not subscribed", "non subscribed", "declined", "withdrawn",
        "consent withdrawn", "revoked", "abgemeldet", "nicht abonniert", "widerrufen", "désabonné", "désinscrit",
        "dado de baja", "não inscrito", "disiscritto", "同意しない", "配信停止", "已退订", "未订阅",
        "拒绝", "거부", "수신거부"}

@@ -568,6 +568,8 @@ class RowPreparer:
             self.unmapped = [i for i in self.unmapped if i not in slot_cols]
         self.address_groups = mapping.address_groups
         self.address_lines = mapping.address_lines
+        self.phone_parts = mapping.phone_parts
+        self._phone_parts = frozenset(mapping.phone_parts[1:])
         self.name_continuation = mapping.name_continuation
         # vCard's ADR: "pobox;extended;street;locality;region;code;country" (RFC 6350 6.3.1).
         self.adr_columns = frozenset(i for i, c in enumerate(mapping.columns)
@@ -778,10 +780,13 @@ class RowPreparer:
             kind = self.kinds.get(target, "text")
             changes_text = kind in ("money", "decimal")
             out.append((i, target, not changes_text))
-        if self.address_lines:
-            # the lines of the street address joined in line order (mapping._address_lines)
-            slots = [k for k, (i, t, _) in enumerate(out) if i in self.address_lines and t == "address"]
-            rank = {i: r for r, i in enumerate(self.address_lines)}
+        for columns in (self.address_lines, self.phone_parts):
+            if not columns:
+                continue
+            # the lines of the street address, the parts of a phone number, joined in their
+            # order (mapping._address_lines, mapping._phone_parts)
+            slots = [k for k, (i, t, _) in enumerate(out) if i in columns]
+            rank = {i: r for r, i in enumerate(columns)}
             ordered = sorted((out[k] for k in slots), key=lambda e: rank[e[0]])
             for k, entry in zip(slots, ordered):
                 out[k] = entry
@@ -866,8 +871,10 @@ class RowPreparer:
                 if text_as_is:
                     if target == "tags" and data.get("tags"):
                         v = f"{data['tags']}, {v}"       # several tag columns (mapping.SEVERAL_COLUMNS)
+                    elif i in self._phone_parts and data.get(target):
+                        v = _joined_phone_parts(data[target], v)  # its parts in order (mapping._phone_parts)
                     elif target == "address" and data.get("address"):
-                        v = f"{data['address']}, {v.strip()}"     # its lines 2 and 3 (mapping._address_lines)
+                        v = _joined_address(data["address"], v)   # its lines 2 and 3 (mapping._address_lines)
                     data[target] = v
                     continue
             elif is_blank_cell(v):
@@ -3440,3 +3447,58 @@ class CustomerLinker:
         placeholder of one it created, before and after it was written (the rows of a
         later chunk link to its id), so that a real run finds what its dry run finds."""
         return self.placeholder_of.get(customer_id, customer_id)
+
+
+def _joined_phone_parts(before: object, part: object) -> str:
+    """A phone number's parts joined with a space ("212" + "555-0123", "03" + "1234" +
+    "5678"); a part written whole with + or 00 and its country code is the number itself."""
+    text = str(part).strip()
+    if text.startswith(("+", "00")) and sum(ch.isdigit() for ch in text) >= 8:
+        return text
+    return f"{str(before).strip()} {text}"
+
+
+def phone_parts_view(mapping, columns: list[int]):
+    """For a file whose phone number is written in parts (mapping.phone_parts): a function
+    giving a copy of a row with the parts joined into one cell (the first part that is not
+    an area code: "Phone" of "Area Code" + "Phone"), the other parts blank, so the phone
+    evidence (region, validity) weighs whole numbers, as they are stored; else None."""
+    if not mapping.phone_parts:
+        return None
+    from .mapping import is_area_code
+
+    cols = [columns[j] for j in mapping.phone_parts]
+    lead = next((columns[j] for j in mapping.phone_parts if not is_area_code(mapping.columns[j].header)), cols[0])
+
+    def joined(values: list) -> list:
+        text = ""
+        for c in cols:
+            v = values[c] if c < len(values) else None
+            if v is None or is_blank_cell(v):
+                continue
+            text = _joined_phone_parts(text, cell_text(v)) if text else cell_text(v).strip()
+        out = list(values)
+        for c in cols:
+            if c < len(out):
+                out[c] = None
+        if lead < len(out):
+            out[lead] = text or None
+        return out
+
+    return joined
+
+
+def _cjk(ch: str) -> bool:
+    """A Chinese character, kana or hangul (text written without spaces between words)."""
+    return bool(ch) and (0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
+                         or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF66 <= ord(ch) <= 0xFF9F)
+
+
+def _joined_address(before: str, part: str) -> str:
+    """The parts of one street address joined: ", " between Latin lines ("12 Main St",
+    "Apt 4"); nothing between two CJK parts ("朝阳区" + "建国路88号"); a space where
+    one side is CJK ("丸の内1-1-1" + "丸の内ビル5F")."""
+    before, part = str(before).rstrip(), str(part).strip()
+    ends, starts = _cjk(before[-1:]), _cjk(part[:1])
+    glue = "" if ends and starts else " " if ends or starts else ", "
+    return f"{before}{glue}{part}"

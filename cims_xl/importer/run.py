@@ -1026,6 +1026,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     cr_formats = format_marks.FormatMarks(money_cols) if money_cols else None
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
+    phone_view = plan.phone_parts_view(mapping, table.columns)
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
     # the store's region, set: most numbers no numbers of it stop the import (phone_evidence)
     set_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region, set_region=True) \
@@ -1097,12 +1098,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             shop.add(number, values)
         if refund_rows is not None and refund_rows.active:
             refund_rows.add(number, values)
+        # a number in parts is weighed whole (mapping._phone_parts)
+        whole = phone_view(values) if phone_view is not None else values
         for pev in phones:
-            pev.add(values)
+            pev.add(whole)
         if assumed_ev is not None:
-            assumed_ev.add(values)
+            assumed_ev.add(whole)
         if set_ev is not None:
-            set_ev.add(values)
+            set_ev.add(whole)
         if damaged is not None:
             damaged.add(number, values)
         if named.active:
