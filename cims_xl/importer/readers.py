@@ -332,6 +332,8 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str
     shown = facts.shown if facts is not None else {}
     priced = facts.amounts if facts is not None else {}
     serial_offset = facts.serial_offset if facts is not None else 0
+    if not merged and fmt == "ods" and facts is not None:
+        merged = list(getattr(facts, "merged", ()))     # calamine gives none for .ods
     decoded = wb.texts(chosen) if isinstance(wb, _DoubleByteBook) else {}
 
     def rows() -> Iterator[tuple[int, list]]:

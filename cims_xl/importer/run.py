@@ -33,6 +33,7 @@ from ..errors import InterruptedAfterSave
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
+from . import merged_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
@@ -205,6 +206,9 @@ class Scan:
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment, no sale
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
+    merged_once: frozenset[int] = frozenset()         # amount/quantity columns merged down: not filled (merged_rows)
+    merged_further: dict = field(default_factory=dict)   # row under a merged order amount -> the order's first row
+    merged_folds: dict = field(default_factory=dict)     # that first row -> its further lines
     # field -> other countries its numbers without a country code read in (phone_evidence)
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     blank_country: dict = field(default_factory=dict)   # Options.blank_country
@@ -943,7 +947,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             nev.currency_column = currency_cols[0]      # its row's Currency names the amount's
     known_cols = set(table.columns)
     used_extra: set[int] = set()
-    filler = MergeFiller(src.merged, header_number - 1)
+    filler = MergeFiller(src.merged, header_number - 1).keep_rows()
     count = 0
     stats: dict = {}
 
@@ -1120,6 +1124,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         changes, tag_inferences = tagged.decide(mapping, table.columns)
         _apply_evidence(mapping, changes)
         tag_columns.without_stale_decision(mapping)
+    merged_once, merged_further, merged_folds, merged_inferences = merged_rows.decide(
+        filler, ent, table, mapping, frozenset(shop.folds) if shop is not None and amount_per == "order" else frozenset(),
+        frozenset(n for n, _ in footer))
     if mapped is not None:
         mapped["mapping"] = mapping
     counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
@@ -1311,7 +1318,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if countries is not None:
         countries.given(currency)
     calendars = _decide_calendars(evidence, table, mapping, calendar, countries, orders)
-    inferences = [i for c in calendars.values() for i in c[1]] + inferences
+    inferences = [i for c in calendars.values() for i in c[1]] + inferences + merged_inferences
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions, mixed_shares=mixed_shares,
@@ -1320,6 +1327,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
+                merged_once=merged_once, merged_further=merged_further, merged_folds=merged_folds,
                 blank_country=blank_country, plain=plain,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
                 yen_columns=yen_cols, float_wholes=wholes,
@@ -2466,6 +2474,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                                                       and currency else ()),
                           currencies=prefer, serial_offset=src.serial_offset,
                           amount_per=scan.amount_per, order_folds=scan.order_folds,
+                          merged_further=scan.merged_further, merged_folds=scan.merged_folds,
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
                           related_rows=scan.related_rows,
@@ -2938,7 +2947,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
          writer: _Writer | None, watchers: list | None = None) -> None:
     table = scan.table
     cols = table.columns
-    filler = MergeFiller(scan.filler_merged, table.header_row - 1)
+    filler = MergeFiller(scan.filler_merged, table.header_row - 1).keep_first(scan.merged_once)
     seen = 0
 
     footer = set(scan.footer_rows) | scan.other_rows
