@@ -33,7 +33,7 @@ from ..errors import InterruptedAfterSave
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
-from . import merged_rows
+from . import merged_rows, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
@@ -917,6 +917,15 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     # word of its heading is checked against them, first those of the rows seen, then the file's
     shapes = own_columns.tally(first_rows, table.columns)
     mapping = mp.build_mapping(ent, table.headers, lenient, profile_map, own_columns.by_position(shapes, table.columns))
+    # an import template's rows under the header (required/optional, types, descriptions,
+    # an example): not records, and no evidence of the columns' values
+    template = template_rows.find([(n, v) for n, v in window if n > header_number], table.columns, table.headers,
+                                  {table.columns[j]: c.target for j, c in enumerate(mapping.columns)})
+    if template.rows:
+        first_rows = [values for number, values in window if number > header_number and number not in template.rows]
+        shapes = own_columns.tally(first_rows, table.columns)
+        mapping = mp.build_mapping(ent, table.headers, lenient, profile_map,
+                                   own_columns.by_position(shapes, table.columns))
     time_columns.pair_time_columns(ent, mapping, [[v[c] if c < len(v) else None for c in table.columns]
                                                   for v in first_rows])
 
@@ -1024,6 +1033,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 late_marks.add(values)
             ledger_ev.add(values)
             values = ledger_marks.signed(values, money_cols, ledger, marks_at, marked_amounts)
+        if number in template.rows:
+            other_rows.add(number)
+            continue
         if (other := stacked.add(number, values)) is not None:
             if other == "repeat":
                 pages.repeat()
@@ -1318,7 +1330,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if countries is not None:
         countries.given(currency)
     calendars = _decide_calendars(evidence, table, mapping, calendar, countries, orders)
-    inferences = [i for c in calendars.values() for i in c[1]] + inferences + merged_inferences
+    inferences = ([i for c in calendars.values() for i in c[1]] + template.inferences() + inferences
+                  + merged_inferences)
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions, mixed_shares=mixed_shares,
