@@ -33,7 +33,7 @@ from ..errors import InterruptedAfterSave
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
-from . import merged_rows, template_rows
+from . import activity_status, merged_rows, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
@@ -209,6 +209,7 @@ class Scan:
     merged_once: frozenset[int] = frozenset()         # amount/quantity columns merged down: not filled (merged_rows)
     merged_further: dict = field(default_factory=dict)   # row under a merged order amount -> the order's first row
     merged_folds: dict = field(default_factory=dict)     # that first row -> its further lines
+    not_done_rows: dict = field(default_factory=dict)    # interaction row -> (status column, value): did not happen
     # field -> other countries its numbers without a country code read in (phone_evidence)
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     blank_country: dict = field(default_factory=dict)   # Options.blank_country
@@ -1001,6 +1002,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     set_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region, set_region=True) \
         if phone_region and not region_assumed else None
     refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
+    status_ev = activity_status.ActivityStatus.find(ent, table, mapping, overrides)
     implied: set = set()
     if refund_rows is not None and (refund_rows.active or refunds.refund_columns(table.headers)):
         # a partly refunded order was paid, and the file gives the refunded amount; without
@@ -1057,6 +1059,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             continue
         if shop is not None:
             shop.add(number, values)
+        if status_ev is not None:
+            status_ev.add(number, values)
         if refund_rows is not None and refund_rows.active:
             refund_rows.add(number, values)
         for pev in phones:
@@ -1136,6 +1140,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         changes, tag_inferences = tagged.decide(mapping, table.columns)
         _apply_evidence(mapping, changes)
         tag_columns.without_stale_decision(mapping)
+    not_done, status_inferences = (status_ev.decide(f"{src.path.name}{_sheet_words(src)}")
+                                   if status_ev is not None else ({}, []))
     merged_once, merged_further, merged_folds, merged_inferences = merged_rows.decide(
         filler, ent, table, mapping, frozenset(shop.folds) if shop is not None and amount_per == "order" else frozenset(),
         frozenset(n for n, _ in footer))
@@ -1331,7 +1337,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         countries.given(currency)
     calendars = _decide_calendars(evidence, table, mapping, calendar, countries, orders)
     inferences = ([i for c in calendars.values() for i in c[1]] + template.inferences() + inferences
-                  + merged_inferences)
+                  + merged_inferences + status_inferences)
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions, mixed_shares=mixed_shares,
@@ -1341,6 +1347,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 merged_once=merged_once, merged_further=merged_further, merged_folds=merged_folds,
+                not_done_rows=not_done,
                 blank_country=blank_country, plain=plain,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
                 yen_columns=yen_cols, float_wholes=wholes,
@@ -2488,6 +2495,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           currencies=prefer, serial_offset=src.serial_offset,
                           amount_per=scan.amount_per, order_folds=scan.order_folds,
                           merged_further=scan.merged_further, merged_folds=scan.merged_folds,
+                          not_done_rows=scan.not_done_rows,
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
                           related_rows=scan.related_rows,
