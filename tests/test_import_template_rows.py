@@ -66,7 +66,7 @@ def test_a_row_describing_the_columns_is_not_a_customer(admin, tmp_path, descrip
     ["例：山田花子", "09012345678", "hanako@sample.jp", "東京"],
     ["Example: John Smith", "+1 555 0100", "john@acme.com", "Boston"],
     ["e.g. Jane Doe", "+44 20 7946 0000", "jane@acme.co.uk", "London"],
-    ["Li Lei", "13800000000", "lilei@example.org", "Shanghai"],
+    ["(样例) 李雷", "13800000000", "lilei@example.org", "上海"],
 ])
 def test_an_example_row_that_looks_like_a_record_is_skipped_and_said(admin, tmp_path, example):
     result = import_file(admin, write_csv(tmp_path / "t.csv", [

@@ -9,9 +9,9 @@ put one or more rows between the header and the data that describe the columns:
 - a description row: `Customer's full name, Mobile number with country code, …`: prose
   in every cell, and under a phone or email column words where a phone or an address
   would be (no '@', no digits);
-- an example row: a plausible record marked as an example (`示例：王小明`,
-  `Example: Ann Lee`, `例:`, `e.g.`), or giving an address at a domain reserved for
-  examples (`example@example.com`, RFC 2606).
+- an example row: a plausible record marked as an example in a cell (`示例：王小明`,
+  `Example: Ann Lee`, `例:`, `e.g.`). An address at example.com alone does not make a
+  row an example (test and sample data use it for real rows).
 
 Only the rows right under the header are looked at, as long as each one is such a row;
 each is decided on the WHOLE row (every filled cell is such a word), so a record whose
@@ -56,8 +56,6 @@ _EXAMPLE_MARK = re.compile(
     r"^\s*[(（\[【]?\s*(?:示例|样例|範例|范例|例如|例|例子|举例|記入例|入力例|예시|예|e\.g\.?|eg\.|"
     r"example|sample|beispiel|exemple|ejemplo|esempio|voorbeeld)\s*[)）\]】]?\s*(?:[:：.\-–—)）]|\s|$)",
     re.IGNORECASE)
-_EXAMPLE_DOMAIN = re.compile(r"@(?:[\w-]+\.)*example\.(?:com|org|net)\b|@example\b|\.example\b|\.test\b|\.invalid\b",
-                             re.IGNORECASE)
 _DIGITS = re.compile(r"\d{5,}")
 # words a column's description uses where its phone or email would be
 _DESCRIBING = re.compile(
@@ -72,7 +70,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _WHY = {"required/optional": "every filled cell says whether its column is required",
         "data types": "every filled cell names its column's data type",
         "descriptions": "every filled cell is prose describing its column, words where a phone or email would be",
-        "an example": "marked as an example, or an address at a domain reserved for examples (RFC 2606)"}
+        "an example": "a cell marks the row as an example"}
 
 
 @dataclass
@@ -136,7 +134,7 @@ def classify(values: list, columns: list[int], headers: list[str], targets: dict
         # a row that repeats the header is another matter (shape.StackedTables)
         if all(_is_type(t) for t in texts) and any(_norm(t) != _norm(header_of.get(c, "")) for c, t in cells):
             return "data types"
-    if any(_EXAMPLE_MARK.match(t) for t in texts) or any(_EXAMPLE_DOMAIN.search(t) for t in texts if "@" in t):
+    if any(_EXAMPLE_MARK.match(t) for t in texts):
         return "an example"
     typed = [c for c, _ in cells if targets.get(c) and ("phone" in targets[c] or "mobile" in targets[c]
                                                          or "email" in targets[c])]
