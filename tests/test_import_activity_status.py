@@ -71,3 +71,39 @@ def test_a_done_interaction_dated_in_the_future_is_stored_with_a_warning(admin, 
     assert stored(admin) == [("Demo", "Meeting"), ("Intro", "Call")]
     warned = {o.row: o.warnings for o in result.outcomes if o.warnings}
     assert list(warned) == [3] and "in the future" in next(iter(warned[3].values()))
+
+
+def test_a_pipedrive_activity_export_links_the_person_as_the_customer_and_the_organization_as_their_company(
+        admin, tmp_path):
+    path = write_csv(tmp_path / "a.csv", [
+        ["Activity - Subject", "Activity - Type", "Activity - Due date", "Activity - Done", "Activity - Person",
+         "Activity - Organization"],
+        ["Intro", "Call", "2024-03-05", "Done", "Ann Lee", "Acme Ltd"],
+        ["Demo", "Meeting", "2024-03-06", "To do", "Bob Ray", "Beta GmbH"]])
+    import_file(admin, path, kind="interaction")
+    assert stored(admin) == [("Intro", "Call")]
+    assert [(c["name"], c["company"]) for c in records.list_records(admin, "customer")] == [("Ann Lee", "Acme Ltd")]
+
+
+def test_a_hubspot_meetings_export_links_the_associated_contact_and_skips_no_shows(admin, tmp_path):
+    path = write_csv(tmp_path / "a.csv", [
+        ["Activity date", "Activity type", "Meeting outcome", "Associated Contact", "Meeting name"],
+        ["2024-03-05 10:00", "Meeting", "No show", "Ann Lee", "Demo"],
+        ["2024-03-07 10:00", "Meeting", "Completed", "Cara Diaz", "Review"]])
+    import_file(admin, path, kind="interaction")
+    assert [c["name"] for c in records.list_records(admin, "customer")] == ["Cara Diaz"]
+    assert len(records.list_records(admin, "interaction")) == 1
+
+
+@pytest.mark.parametrize("statuses", [["Done", "To do", "Not done"], ["No show", "Canceled", "Completed"],
+                                      ["已完成", "未开始", "已取消"]])
+def test_a_column_of_status_words_is_never_suggested_as_the_customers_name(admin, tmp_path, statuses):
+    path = write_csv(tmp_path / "a.csv", [
+        ["Subject", "Type", "Date", "Progress", "Wer"],
+        ["Intro", "Call", "2024-03-05", statuses[0], "Ann Lee"],
+        ["Demo", "Meeting", "2024-03-06", statuses[1], "Bob Ray"],
+        ["Call back", "Call", "2024-03-07", statuses[2], "Cara Diaz"]])
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path, kind="interaction")
+    assert "Progress=Customer Name" not in str(stop.value)
+    assert '--map "Wer=Customer Name"' in str(stop.value)

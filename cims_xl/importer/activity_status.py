@@ -60,6 +60,11 @@ def _known(key: str) -> str | None:
     return None
 
 
+def is_status_word(value) -> bool:
+    """Whether a cell is a done/not-done word ("Done", "To do", "No show", "已完成")."""
+    return _known(_key(value)) is not None
+
+
 class ActivityStatus:
     """Evidence of an interaction file's status column: `add` each data row, then `decide`."""
 
