@@ -2762,6 +2762,9 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
     if src.format == "csv" and src.delimiter == "|" and src.sheet_evidence:
         out.append({"what": "kind of file", "decided": "text table drawn with | and ruled lines",
                     "evidence": src.sheet_evidence})
+    if src.format == "csv" and (src.sheet_evidence or "").startswith("fixed-width"):
+        out.append({"what": "kind of file", "decided": "fixed-width text (columns aligned by spaces)",
+                    "evidence": src.sheet_evidence})
     if src.format == "jsonl":
         out.append({"what": "kind of file", "decided": "JSON Lines (one record per line)",
                     "evidence": src.sheet_evidence or ""})
