@@ -11,7 +11,9 @@ from pathlib import Path
 
 import openpyxl
 
-from cims_xl.importer import import_file
+import pytest
+
+from cims_xl.importer import ImportRefused, import_file
 from cims_xl.services import records
 import hostile_files as hf
 
@@ -115,3 +117,15 @@ def test_an_ods_with_merged_customer_and_amount_cells_fills_the_name_and_counts_
     import_file(admin, path, kind="order", currency="EUR")
     got = [(n, p, q, a) for n, _d, p, q, a in stored(admin)]
     assert got == [("Ana López", "Taza; Plato", 3, Decimal("120")), ("Luis Gil", "Gorra", 1, Decimal("35"))]
+
+
+def test_an_amount_merged_over_rows_of_different_customers_stops_before_writing(admin, tmp_path):
+    path = xlsx(tmp_path / "m.xlsx", [
+        ["Customer", "Order Date", "Product", "Amount"],
+        ["Ann Lee", "2024-03-05", "Mug", 150],
+        ["Bob Ray", "2024-03-05", "Cap", None],
+    ], ["B2:B3", "D2:D3"])
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path, kind="order")
+    assert "'Amount' is merged over rows 2–3" in str(stop.value) and "'Bob Ray'" in str(stop.value)
+    assert records.list_records(admin, "order") == []

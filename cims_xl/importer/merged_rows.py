@@ -43,6 +43,8 @@ def decide(filler, ent, table, mapping, folded_rows=frozenset(), footer=frozense
     quantity = next((col for col, t in target_of.items() if t == "quantity"), None)
     amount = next((col for col, t in target_of.items() if t == "amount"), None)
     rows = filler.kept or {}
+    from .mapping import CUSTOMER_LINKS
+    people = [col for col, t in target_of.items() if t in CUSTOMER_LINKS]
     for top, bottom, c0, c1 in filler.down:
         cols = [c for c in range(c0, c1 + 1) if c in header_of]
         if not cols:
@@ -56,6 +58,14 @@ def decide(filler, ent, table, mapping, folded_rows=frozenset(), footer=frozense
         lines = [r for r in range(top + 2, bottom + 2) if r - 1 in rows and r not in footer]
         if first in folded_rows or first in footer or not lines:
             continue
+        whose = {str(rows[r - 1][c]).strip() for r in (first, *lines) if r - 1 in rows for c in people
+                 if c < len(rows[r - 1]) and str(rows[r - 1][c]).strip()}
+        if len(whose) > 1:
+            from .errors import ImportRefused
+            raise ImportRefused(
+                f"'{header_of[amount]}' is merged over rows {first}–{bottom + 1}, which name different customers ("
+                + ", ".join(f"'{w}'" for w in sorted(whose)[:3]) + "): one amount for several customers' orders "
+                "cannot be told apart. Nothing was imported. Unmerge the cells and give each row its own amount.")
         q_merged = quantity is not None and any(t <= top and b >= bottom and a <= quantity <= z
                                                 for t, b, a, z in filler.down)
         more = []
