@@ -90,6 +90,7 @@ def test_a_workbook_template_with_four_rows_of_instructions_keeps_only_the_recor
 def test_under_a_template_row_records_whose_cells_happen_to_be_such_words_are_kept(admin, tmp_path):
     result = import_file(admin, write_csv(tmp_path / "t.csv", [
         ["Name", "Company", "City"], ["(required)", "(optional)", "(optional)"],
-        ["Required Ltd", "Optional", "Text"], ["Ann Lee", "Text", "Date"]]))
-    assert names(admin) == ["Ann Lee", "Required Ltd"]
+        ["Sample Industries", "Example Corp", "Paris"], ["Required Ltd", "Optional", "Text"],
+        ["Ann Lee", "Text", "Date"]]))
+    assert names(admin) == ["Ann Lee", "Required Ltd", "Sample Industries"]
     assert said(result)["decided"].startswith("1 row(s)")

@@ -52,10 +52,12 @@ texte nombre date numéro zahl datum zeit texto número fecha hora testo numero 
 
 _TYPE = re.compile(r"^(?P<w>[^\d(（]+?)\s*(?:[(（]\s*\d+(?:\s*[,，]\s*\d+)?\s*[)）])?$")
 
+_MARK_WORDS = (r"示例|样例|範例|范例|例如|例|例子|举例|記入例|入力例|예시|예|eg|example|sample|beispiel|exemple|"
+               r"ejemplo|esempio|voorbeeld")
+# "示例：王小明", "Example: Ann Lee", "(样例) 李雷", "e.g. Jane Doe"; not "Sample Industries"
 _EXAMPLE_MARK = re.compile(
-    r"^\s*[(（\[【]?\s*(?:示例|样例|範例|范例|例如|例|例子|举例|記入例|入力例|예시|예|e\.g\.?|eg\.|"
-    r"example|sample|beispiel|exemple|ejemplo|esempio|voorbeeld)\s*[)）\]】]?\s*(?:[:：.\-–—)）]|\s|$)",
-    re.IGNORECASE)
+    rf"^\s*(?:[(（\[【]\s*(?:{_MARK_WORDS})\s*[)）\]】]|(?:{_MARK_WORDS})\s*[:：\-–—]|e\.g\.|"
+    r"(?:示例|样例|範例|范例|例如|举例|記入例|入力例|예시))", re.IGNORECASE)
 _DIGITS = re.compile(r"\d{5,}")
 # words a column's description uses where its phone or email would be
 _DESCRIBING = re.compile(
