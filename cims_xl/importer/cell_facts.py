@@ -60,6 +60,9 @@ class CellFacts:
     # attribute hidden): 1-based row numbers, 0-based column indexes
     hidden_rows: list[int] = field(default_factory=list)
     hidden_cols: list[int] = field(default_factory=list)
+    # cells merged over others (.ods table:number-rows-spanned/-columns-spanned, which
+    # calamine does not give): ((row0, col0), (row1, col1)), 0-based, inclusive
+    merged: list = field(default_factory=list)
 
 
 _SECTION = re.compile(r'(?:"[^"]*"|\\.|[^;])+')

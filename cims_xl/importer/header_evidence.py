@@ -120,7 +120,10 @@ def fits(kind: str, key: str, samples: list[str]) -> bool:
         # and names have two words somewhere ("Ann Lee", "Acme Inc") or are written in
         # CJK: "Design", "Gardening", "Rocks" are products
         some_full = any(len(s.split()) >= 2 or _CJK.search(s) for s in shown)
-        return once and some_full and all(_looks_like_name(s) for s in shown)
+        # a column of status words ("Done", "To do", "No show") is no name
+        from .activity_status import is_status_word
+        return once and some_full and all(_looks_like_name(s) for s in shown) \
+            and not all(is_status_word(s) for s in shown)
     return all(value_shape(s) is None and not re.fullmatch(r"[-−]?[\d.,]+", s) for s in shown)
 
 

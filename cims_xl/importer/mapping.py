@@ -292,7 +292,11 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "notes": ["notes", "note", "details", "description", "comments", "备注", "内容", "跟进内容"],
         "owner": ["owner", "user", "assigned to", "负责人", "跟进人"],
         **_CUSTOMER_LINK,
-        "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称", "公司"],
+        # Pipedrive "Activity - Person", HubSpot "Associated Contact": whom the activity was with
+        "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称", "公司",
+                          "person", "associated contact", "contact person", "client", "account name",
+                          "客户姓名", "联系人"],
+        "customer_company": ["organization", "organization name"],
         **_CUSTOMER_CONTACT,
     },
     "ticket": {

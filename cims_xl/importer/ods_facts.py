@@ -50,6 +50,10 @@ MAX_REPEAT = 1024       # a repeated cell with content is applied to at most thi
 _DIGITS = re.compile(r"\D")
 
 
+MERGED_MAX = 200_000          # merged cells kept (table.MergeFiller bounds the cells they cover)
+MAX_SPAN = 1_048_576         # rows one merged cell may span
+
+
 def read_ods_facts(path: Path, sheet_name: str) -> CellFacts | None:
     """The facts of one sheet of an .ods file; None when there are none, the part is
     too big, or it cannot be read (calamine reports a damaged file itself)."""
@@ -63,7 +67,7 @@ def read_ods_facts(path: Path, sheet_name: str) -> CellFacts | None:
         return None
     offset = _serial_offset(data)
     if (b"table:formula" not in data and b"style-name" not in data and b"table:visibility" not in data
-            and b'value-type="currency"' not in data):
+            and b'value-type="currency"' not in data and b"-spanned" not in data):
         return CellFacts(serial_offset=offset) if offset else None
     try:
         facts = _facts(data, sheet_name)
@@ -135,6 +139,10 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
         if event != "end" or tag not in (_CELL, _COVERED):
             continue
         repeat = int(el.get(_T + "number-columns-repeated") or 1)
+        down = int(el.get(_T + "number-rows-spanned") or 1)
+        across = int(el.get(_T + "number-columns-spanned") or 1)
+        if (down > 1 or across > 1) and tag == _CELL and len(facts.merged) < MERGED_MAX:
+            facts.merged.append(((row, col), (row + min(down, MAX_SPAN) - 1, col + min(across, MAX_REPEAT) - 1)))
         fact = _cell_fact(el, row + 1, facts)
         if isinstance(fact, money.ShownAmount):
             for c in range(col, col + min(repeat, MAX_REPEAT)):
@@ -148,7 +156,8 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
             facts.formulas.setdefault(col, []).append((row + 1, text[:61]))
         col += repeat
     del facts.hidden_rows[HIDDEN_MAX:]
-    return facts if facts.shown or facts.formulas or facts.amounts or facts.hidden_rows or facts.hidden_cols else None
+    return facts if (facts.shown or facts.formulas or facts.amounts or facts.hidden_rows or facts.hidden_cols
+                     or facts.merged) else None
 
 
 def _text(el) -> str:

@@ -432,6 +432,9 @@ class Options:
     serial_offset: int = 0                # days added to a number in a date column (1462: a 1904 workbook)
     amount_per: str | None = None         # rows sharing an order number: "order" total or "line" amounts (shop_orders)
     order_folds: dict = field(default_factory=dict)   # amounts per order: first row -> its further lines
+    merged_further: dict = field(default_factory=dict)   # row under an order amount merged down -> its first row
+    merged_folds: dict = field(default_factory=dict)     # that first row -> (further lines, count, quantity merged)
+    not_done_rows: dict = field(default_factory=dict)    # interaction row -> (status column, value): did not happen
     refunds: dict = field(default_factory=dict)       # payment row -> amounts of its refund rows (importer.refunds)
     refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
     # refund row -> (ids it names, its own ids, amount cell): its payment is not in the file
@@ -1660,8 +1663,9 @@ class Planner:
         self._nth: dict[int, int] = {}
         self._lines: dict[tuple, int] = {}   # lines so far of each order (number, customer, date)
         # rows sharing an order number (importer.shop_orders), when the file has any
-        self._order_rows = (OrderLines(options.amount_per, set(self.prep.source_of), options.order_folds)
-                            if options.amount_per else None)
+        self._order_rows = (OrderLines(options.amount_per, set(self.prep.source_of), options.order_folds,
+                                       options.merged_further, options.merged_folds)
+                            if options.amount_per or options.merged_further else None)
         # Whose phone is it (customers, contacts): (name key, email) of each row created in
         # this import and of each stored record with a phone. A landline two different names
         # share (a switchboard), or a mobile under another name and email, is not a
@@ -1774,7 +1778,14 @@ class Planner:
                         continue
                     if first is not None:
                         prepared.append((number, None, [], None, Outcome(
-                            number, "duplicate", duplicate_of_row=first, matched_by=FURTHER_LINE)))
+                            number, "duplicate", duplicate_of_row=first,
+                            matched_by=MERGED_LINE if number in self.options.merged_further else FURTHER_LINE)))
+                        continue
+                    if number in self.options.not_done_rows:
+                        from .activity_status import not_done_problem
+                        self._rejected.add(number)
+                        prepared.append((number, None, [], None, Outcome(number, "rejected", problems=not_done_problem(
+                            *self.options.not_done_rows[number]))))
                         continue
                     if number in self.options.refund_rows:
                         prepared.append((number, None, [], None, self._refund_row(number)))
@@ -1796,6 +1807,10 @@ class Planner:
                         raise ValidationFailed(self._erased_problem(*hit))
                     if self.prep.refund_cols or number in self.options.refunds:
                         self._refunded(number, values, clean, warned)
+                    if self.ent.kind == "interaction" and _in_future(clean.get("occurred_at")):
+                        column = self.prep.source_of.get("occurred_at", "Occurred At")
+                        warned[column] = (f"{clean['occurred_at']} is in the future: an interaction is one that "
+                                          "took place (a planned activity? remove it, or give the status column)")
                     if warned:
                         self.row_warnings[number] = warned
                     if new_cust is not None:
@@ -2556,6 +2571,19 @@ def import_region_hint(examples: tuple[str, ...] = ()) -> str:
 
 
 # Why a further row of an order whose total its first row holds is not stored again.
+def _in_future(when) -> bool:
+    """Whether a date or time read from a row is after now (a day after today for a date)."""
+    import datetime as _d
+
+    if isinstance(when, _d.datetime):
+        now = _d.datetime.now(when.tzinfo) if when.tzinfo else _d.datetime.now()
+        return when > now + _d.timedelta(hours=1)
+    if isinstance(when, _d.date):
+        return when > _d.date.today() + _d.timedelta(days=1)
+    return False
+
+
+MERGED_LINE = "merged amount: a further line of that order, added to it; the amount is on that row"
 FURTHER_LINE = "order number: a further line of that order, added to it; the total is on that row"
 NEW_NAMES_KEPT = 10     # names of customers an import creates, kept for its summary
 

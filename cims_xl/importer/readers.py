@@ -336,6 +336,8 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str
     shown = facts.shown if facts is not None else {}
     priced = facts.amounts if facts is not None else {}
     serial_offset = facts.serial_offset if facts is not None else 0
+    if not merged and fmt == "ods" and facts is not None:
+        merged = list(getattr(facts, "merged", ()))     # calamine gives none for .ods
     decoded = wb.texts(chosen) if isinstance(wb, _DoubleByteBook) else {}
 
     def rows() -> Iterator[tuple[int, list]]:
@@ -715,6 +717,8 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                             "open it in Excel and save it as .xlsx or .csv")
     if drawn := _pipe_table(text):
         return _pipe_sheet(path, encoding, errors, decided.evidence, drawn)
+    if (spans := _fixed_width(text, complete)) is not None:
+        return _fixed_sheet(path, encoding, errors, decided.evidence, spans)
     delimiter = _sniff_delimiter(text)
     # Windows-1258 writes Vietnamese tone marks as separate characters ("a" + U+0323);
     # composed ("ạ") they compare, search and display as people type them.
@@ -1125,6 +1129,82 @@ def _pipe_sheet(path: Path, encoding: str, errors: str, evidence: str | None, ho
                     sheet_evidence="a table drawn with | between cells and ruled lines (SAP list output, "
                                    "Markdown, a database console): the ruled lines, and lines outside "
                                    "the drawn rows (a title, '(2 rows)'), are no rows",
+                    _rows_factory=rows)
+
+
+FIXED_LINES = 2_000        # lines of the sample weighed for fixed-width columns
+_SEPARATORS = (",", ";", "\t", "|")
+
+
+def _fixed_width(text: str, complete: bool) -> list[tuple[int, int]] | None:
+    """Columns of a fixed-width text export (AS/400, bank and mainframe layouts: columns
+    aligned by spaces, `CUSTNO  NAME    CITY`), as (start, end) character spans; None
+    for any other text. Decided on the whole sample: the column boundaries are the
+    positions blank in every line (as pandas.read_fwf infers them), and the header line
+    (the first) must name every column, with two spaces or more between two of its
+    names, and hold no comma, semicolon, tab or pipe; a file of one column is no table."""
+    lines = [ln.rstrip("\r") for ln in text.split("\n")]
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]               # the sample's last line may be cut short
+    lines = [ln for ln in lines[:FIXED_LINES] if ln.strip()]
+    if len(lines) < 2 or any(sep in lines[0] for sep in _SEPARATORS) or "  " not in lines[0].strip():
+        return None
+    if any(any(sep in ln for sep in ("\t",)) for ln in lines):
+        return None
+    width = max(len(ln) for ln in lines)
+    used = [False] * width
+    for ln in lines:
+        for i, ch in enumerate(ln):
+            if not ch.isspace():
+                used[i] = True
+    spans: list[list[int]] = []
+    for i, u in enumerate(used):
+        if u and (i == 0 or not used[i - 1]):
+            spans.append([i, i + 1])
+        elif u:
+            spans[-1][1] = i + 1
+    header = lines[0]
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and not header[a:b].strip():
+            merged[-1][1] = b            # a part with no heading belongs to the column before it
+        else:
+            merged.append([a, b])
+    if len(merged) < 2 or not header[merged[0][0]:merged[0][1]].strip():
+        return None
+    # every data line fills the columns as a record does: not prose wrapped in one column
+    if sum(1 for ln in lines[1:] if sum(1 for a, b in merged if ln[a:b].strip()) >= 2) < max(1, (len(lines) - 1) // 2):
+        return None
+    return [(a, b) for a, b in merged]
+
+
+def _fixed_sheet(path: Path, encoding: str, errors: str, evidence: str | None,
+                 spans: list[tuple[int, int]]) -> RawSheet:
+    """A fixed-width text file (`_fixed_width`) as rows: each line cut at the columns'
+    spans; a line with text where every other line is blank (past the sample the
+    boundaries came from) stops the import, as the columns were misread."""
+    gaps = [(spans[i][1], spans[i + 1][0]) for i in range(len(spans) - 1)]
+
+    def rows() -> Iterator[tuple[int, list]]:
+        with open(path, "r", encoding=encoding, errors=errors, newline="") as f:
+            for n, line in enumerate(f, start=1):
+                line = line.rstrip("\r\n")
+                if n == 1:
+                    line = line.lstrip("\ufeff")
+                if not line.strip():
+                    yield n, []
+                    continue
+                if any(line[a:b].strip() for a, b in gaps) or len(line) > spans[-1][1] and line[spans[-1][1]:].strip():
+                    raise ImportRefused(
+                        f"{path.name} line {n}: text between the fixed-width columns found from the lines "
+                        "before it (positions blank in every other line). Nothing was imported. Open the file "
+                        "in Excel (Data > From Text, Fixed width) or LibreOffice, set the column breaks and save "
+                        "it as .xlsx or .csv")
+                yield n, [line[a:b].strip() for a, b in spans]
+
+    return RawSheet(path, "csv", None, [], encoding=encoding, delimiter=None, encoding_evidence=evidence,
+                    sheet_evidence="fixed-width text: columns aligned by spaces, cut at the positions blank in "
+                                   "every line (" + ", ".join(f"{a + 1}–{b}" for a, b in spans) + ")",
                     _rows_factory=rows)
 
 

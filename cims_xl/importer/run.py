@@ -34,6 +34,7 @@ from ..domain.invisible import code_key
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
+from . import activity_status, merged_rows, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
@@ -208,6 +209,10 @@ class Scan:
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment, no sale
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
+    merged_once: frozenset[int] = frozenset()         # amount/quantity columns merged down: not filled (merged_rows)
+    merged_further: dict = field(default_factory=dict)   # row under a merged order amount -> the order's first row
+    merged_folds: dict = field(default_factory=dict)     # that first row -> its further lines
+    not_done_rows: dict = field(default_factory=dict)    # interaction row -> (status column, value): did not happen
     # field -> other countries its numbers without a country code read in (phone_evidence)
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     blank_country: dict = field(default_factory=dict)   # Options.blank_country
@@ -949,6 +954,15 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     # word of its heading is checked against them, first those of the rows seen, then the file's
     shapes = own_columns.tally(first_rows, table.columns)
     mapping = mp.build_mapping(ent, table.headers, lenient, profile_map, own_columns.by_position(shapes, table.columns))
+    # an import template's rows under the header (required/optional, types, descriptions,
+    # an example): not records, and no evidence of the columns' values
+    template = template_rows.find([(n, v) for n, v in window if n > header_number], table.columns, table.headers,
+                                  {table.columns[j]: c.target for j, c in enumerate(mapping.columns)})
+    if template.rows:
+        first_rows = [values for number, values in window if number > header_number and number not in template.rows]
+        shapes = own_columns.tally(first_rows, table.columns)
+        mapping = mp.build_mapping(ent, table.headers, lenient, profile_map,
+                                   own_columns.by_position(shapes, table.columns))
     time_columns.pair_time_columns(ent, mapping, [[v[c] if c < len(v) else None for c in table.columns]
                                                   for v in first_rows])
 
@@ -985,7 +999,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             nev.currency_column = currency_cols[0]      # its row's Currency names the amount's
     known_cols = set(table.columns)
     used_extra: set[int] = set()
-    filler = MergeFiller(src.merged, header_number - 1)
+    filler = MergeFiller(src.merged, header_number - 1).keep_rows()
     count = 0
     stats: dict = {}
 
@@ -1032,6 +1046,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     set_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region, set_region=True) \
         if phone_region and not region_assumed else None
     refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
+    status_ev = activity_status.ActivityStatus.find(ent, table, mapping, overrides)
     implied: set = set()
     if refund_rows is not None and (refund_rows.active or refunds.refund_columns(table.headers)):
         # a partly refunded order was paid, and the file gives the refunded amount; without
@@ -1075,6 +1090,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 late_marks.add(values)
             ledger_ev.add(values)
             values = ledger_marks.signed(values, money_cols, ledger, marks_at, marked_amounts)
+        if number in template.rows:
+            other_rows.add(number)
+            continue
         if (other := stacked.add(number, values)) is not None:
             if other == "repeat":
                 pages.repeat()
@@ -1096,6 +1114,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             continue
         if shop is not None:
             shop.add(number, values)
+        if status_ev is not None:
+            status_ev.add(number, values)
         if refund_rows is not None and refund_rows.active:
             refund_rows.add(number, values)
         # a number in parts is weighed whole (mapping._phone_parts)
@@ -1186,6 +1206,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         changes, tag_inferences = tagged.decide(mapping, table.columns)
         _apply_evidence(mapping, changes)
         tag_columns.without_stale_decision(mapping)
+    not_done, status_inferences = (status_ev.decide(f"{src.path.name}{_sheet_words(src)}")
+                                   if status_ev is not None else ({}, []))
+    merged_once, merged_further, merged_folds, merged_inferences = merged_rows.decide(
+        filler, ent, table, mapping, frozenset(shop.folds) if shop is not None and amount_per == "order" else frozenset(),
+        frozenset(n for n, _ in footer))
     if mapped is not None:
         mapped["mapping"] = mapping
     counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
@@ -1404,7 +1429,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if countries is not None:
         countries.given(currency)
     calendars = _decide_calendars(evidence, table, mapping, calendar, countries, orders)
-    inferences = [i for c in calendars.values() for i in c[1]] + inferences
+    inferences = ([i for c in calendars.values() for i in c[1]] + template.inferences() + inferences
+                  + merged_inferences + status_inferences)
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions, mixed_shares=mixed_shares,
@@ -1414,6 +1440,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 file_region=file_region[0] if file_region is not None else None,
+                merged_once=merged_once, merged_further=merged_further, merged_folds=merged_folds,
+                not_done_rows=not_done,
                 blank_country=blank_country, plain=plain,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
                 yen_columns=yen_cols, float_wholes=wholes,
@@ -2605,6 +2633,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                                                       and currency else ()),
                           currencies=prefer, serial_offset=src.serial_offset,
                           amount_per=scan.amount_per, order_folds=scan.order_folds,
+                          merged_further=scan.merged_further, merged_folds=scan.merged_folds,
+                          not_done_rows=scan.not_done_rows,
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
                           related_rows=scan.related_rows,
@@ -2916,6 +2946,9 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
     if src.format == "csv" and src.delimiter == "|" and src.sheet_evidence:
         out.append({"what": "kind of file", "decided": "text table drawn with | and ruled lines",
                     "evidence": src.sheet_evidence})
+    if src.format == "csv" and (src.sheet_evidence or "").startswith("fixed-width"):
+        out.append({"what": "kind of file", "decided": "fixed-width text (columns aligned by spaces)",
+                    "evidence": src.sheet_evidence})
     if src.format == "jsonl":
         out.append({"what": "kind of file", "decided": "JSON Lines (one record per line)",
                     "evidence": src.sheet_evidence or ""})
@@ -3145,7 +3178,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
          writer: _Writer | None, watchers: list | None = None) -> None:
     table = scan.table
     cols = table.columns
-    filler = MergeFiller(scan.filler_merged, table.header_row - 1)
+    filler = MergeFiller(scan.filler_merged, table.header_row - 1).keep_first(scan.merged_once)
     seen = 0
 
     footer = set(scan.footer_rows) | scan.other_rows

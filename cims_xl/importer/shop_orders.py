@@ -510,15 +510,27 @@ class OrderLines:
     returns None."""
 
     def __init__(self, amount_per: str | None, mapped: set[str] | frozenset[str] = frozenset(CUSTOMER_TARGETS),
-                 folds: dict[int, tuple[list, int]] | None = None):
+                 folds: dict[int, tuple[list, int]] | None = None,
+                 merged_further: dict[int, int] | None = None, merged_folds: dict | None = None):
         self.per_order = amount_per == "order"
         self.folds = folds or {}
+        # an amount merged down over rows (merged_rows): the rows are one order's lines
+        self.merged_further = merged_further or {}
+        self.merged_folds = merged_folds or {}
         self.orders = OrderRows()
         # only the fields the file has: the same tuples, read faster
         self.customer_keys = tuple(k for k in CUSTOMER_TARGETS if k in mapped)
         self.shared_keys = tuple(k for k in ORDER_FIELDS if k in mapped)
 
     def of(self, row: int, data: dict) -> int | None:
+        if row in self.merged_further:
+            return self.merged_further[row]
+        if row in self.merged_folds:
+            more, lines, quantity_merged = self.merged_folds[row]
+            quantity = data.get("quantity")
+            _fold(data, more, lines)
+            if quantity_merged:
+                data["quantity"] = quantity        # the merged quantity is the order's already
         number = _text(data.get("order_number"))
         if not number:
             return None

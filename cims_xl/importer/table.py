@@ -277,6 +277,13 @@ class MergeFiller:
         self._by_row: dict[int, list[tuple[int, int, int, int]]] = {}
         self._wanted: set[tuple[int, int]] = set()
         self._values: dict[tuple[int, int], object] = {}
+        # ranges merged down over several data rows: (first row0, last row0, col0, col1)
+        self.down: list[tuple[int, int, int, int]] = []
+        # columns whose merged-down value stays on its first row only (an amount or a
+        # quantity merged over an order's lines belongs to the order, once: `keep_first`)
+        self._first_only: frozenset[int] = frozenset()
+        # row0 -> its values as filled, for the rows under a merged-down range (`keep_rows`)
+        self.kept: dict[int, list] | None = None
         # A header cell merged across columns (one row, no second header row under it):
         # the cells under it are parts of one value ("Name" over first and last name).
         merged = list(merged)
@@ -296,11 +303,25 @@ class MergeFiller:
                                     "below the header; unmerge them in Excel and save it again. "
                                     "Nothing was imported")
             self._wanted.add((r0, c0))
+            if r1 > top:
+                self.down.append((top, r1, c0, c1))
             for r in range(top, r1 + 1):
                 self._by_row.setdefault(r, []).append((c0, c1, r0, c0))
 
     def __bool__(self) -> bool:
         return bool(self._by_row) or bool(self._joins)
+
+    def keep_first(self, columns) -> "MergeFiller":
+        """Columns (0-based sheet columns) whose merged-down value is not copied to the
+        rows below the first: amounts and quantities (a merged total is the group's, once)."""
+        self._first_only = frozenset(columns)
+        return self
+
+    def keep_rows(self) -> "MergeFiller":
+        """Keep each filled row under a merged-down range (`kept`), for the scan."""
+        if self.down:
+            self.kept = {}
+        return self
 
     def fill(self, row0: int, values: list) -> list:
         for c0, c1, tr, tc in self._by_row.get(row0, ()):
@@ -312,6 +333,8 @@ class MergeFiller:
             source = self._values.get((tr, tc), "")
             if len(values) <= c1:
                 values = values + [""] * (c1 + 1 - len(values))
+            if row0 != tr and c0 in self._first_only:
+                continue
             for c in range(c0, c1 + 1):
                 if (row0, c) != (tr, tc) and is_blank_cell(values[c]):
                     values[c] = source
@@ -322,6 +345,8 @@ class MergeFiller:
                 values[c0] = " ".join(v.strip() if isinstance(v, str) else _plain(v) for v in parts)
                 for c in range(c0 + 1, min(c1 + 1, len(values))):
                     values[c] = ""
+        if self.kept is not None and row0 in self._by_row:
+            self.kept[row0] = list(values)
         return values
 
 
