@@ -35,7 +35,7 @@ from ..domain.postal import restored_zeros
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
-from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
+from .cells import ERROR_TEXT, ShownDateValue, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .heading_fold import fold
 from .mapping import Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
@@ -873,7 +873,7 @@ class RowPreparer:
                 data.setdefault(UNREADABLE, {})[target] = v
                 continue
             elif target in _ID_DATE_FIELDS and isinstance(v, dt.date):
-                self.context["id_dates"][(self.headers[i], v.isoformat()[:10])] += 1
+                self.context["id_dates"][(self.headers[i], getattr(v, "shown", None) or v.isoformat()[:10])] += 1
             v = self._convert(target, v)
             if type(v) is Unreadable:
                 data.setdefault(UNREADABLE, {})[target] = v
@@ -1251,6 +1251,10 @@ class RowPreparer:
 
     def _convert(self, target: str, v: object) -> object:
         kind = self.kinds.get(target, "text")
+        if isinstance(v, ShownDateValue):
+            # A date cell: the date for date fields, the text Excel shows ("12-Oct" under
+            # d-mmm) for the others: an order number, a customer id, a postal code.
+            return v if kind in ("date", "datetime") else v.shown
         if type(v) is ShownText:
             # A number shown through its format: the number for number fields, the text
             # the person sees for the others ("ID-0017", "100-0001").
