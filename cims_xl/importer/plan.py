@@ -631,6 +631,8 @@ class RowPreparer:
                         "name_mailboxes": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
                         "id_dates": Counter(),
+                        # (amount column, sign) -> amounts written with a one-letter sign ("R 1,200.00")
+                        "short_signs": Counter(),
                         # first/last name column -> cells Name did not hold (kept in Notes)
                         "name_parts": Counter(),
                         # tags column -> system labels left out ("* myContacts")
@@ -848,6 +850,8 @@ class RowPreparer:
                     header = self.headers[i]
                     self.extensions[header] = self.extensions.get(header, 0) + 1
                     extra.append(f"{header}: {v.strip()}")
+                if v[:1].isalpha() and self.kinds.get(target) == "money" and (sign := money.short_sign(v)):
+                    self.context["short_signs"][(self.headers[i], sign)] += 1
                 if target in _ID_DATE_FIELDS and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
                     self.context["id_dates"][(self.headers[i], v.strip())] += 1
                 if target in _NAME_MAILBOX_FIELDS and "@" in v and (box := _NAME_MAILBOX.match(v)):
