@@ -172,6 +172,9 @@ class _Table(NamedTuple):
     default: dict[str, str]                    # ambiguous token key -> resolved code
     sure: frozenset[str]                       # defaults four locales in five agree on (£, C$)
     longest: int                               # characters in the longest token
+    # one-letter symbols (R: ZAR, Q: GTQ, K: PGK, MMK, ZMW): read only before a number
+    # (_read_text), never after one ("12K" is thousands) nor as a word of their own
+    letters: dict[str, frozenset[str]] = {}
 
     def prefix(self, text: str) -> str | None:
         """The longest token `text` starts with (dictionary lookups: a regex of a
@@ -220,7 +223,7 @@ def _usable_table_data(text: str, babel_version: str) -> dict | None:
     if not isinstance(data, dict) or data.get("babel") != babel_version:
         return None
     if not all(isinstance(data.get(k), t) for k, t in
-               (("codes", list), ("candidates", dict), ("default", dict), ("sure", list))):
+               (("codes", list), ("candidates", dict), ("default", dict), ("sure", list), ("letters", dict))):
         return None
     return data
 
@@ -230,12 +233,14 @@ def table_as_data(table: _Table, codes: frozenset[str]) -> dict:
     import babel
     return {"babel": babel.__version__, "codes": sorted(codes),
             "candidates": {k: sorted(v) for k, v in sorted(table.candidates.items())},
-            "default": dict(sorted(table.default.items())), "sure": sorted(table.sure)}
+            "default": dict(sorted(table.default.items())), "sure": sorted(table.sure),
+            "letters": {k: sorted(v) for k, v in sorted(table.letters.items())}}
 
 
 def _table_from_data(data: dict) -> _Table:
     cands = {k: frozenset(v) for k, v in data["candidates"].items()}
-    return _Table(cands, dict(data["default"]), frozenset(data["sure"]), max(map(len, cands)))
+    return _Table(cands, dict(data["default"]), frozenset(data["sure"]), max(map(len, cands)),
+                  {k: frozenset(v) for k, v in data["letters"].items()})
 
 
 @functools.cache
@@ -252,13 +257,21 @@ def _babel_table() -> _Table:
     current = _current_codes()
     cands: dict[str, set[str]] = defaultdict(set)
     votes: dict[str, Counter] = defaultdict(Counter)
+    letters: dict[str, set[str]] = defaultdict(set)
+    shortened: dict[str, set[str]] = defaultdict(set)
     for ident in localedata.locale_identifiers():
         for code, symbol in localedata.load(ident)["currency_symbols"].items():
             if code not in current or not symbol or any(ch.isdigit() for ch in symbol):
                 continue
             key = _key(symbol)
             if len(key) == 1 and key.isascii() and key.isalpha():
+                letters[key].add(code)      # "R 1,200.00": only before a number (_read_text)
                 continue
+            if (compound := _COMPOUND_SYMBOL.match(key)) is not None:
+                # "Bs.S" (VES) is written "Bs." and "Bs" too, as Bolivia writes BOB: the
+                # head alone, with or without its dot, may be either
+                shortened[compound.group(1)].add(code)
+                shortened[compound.group(1) + "."].add(code)
             cands[key].add(code)
             votes[key][code] += 1
     for ident in _NAME_LOCALES:
@@ -282,11 +295,14 @@ def _babel_table() -> _Table:
         cands[_key(word)] |= set(codes)
     for code in _babel_codes():                # a code is only ever itself
         cands[code.casefold()] = {code}
+    for head in list(shortened):
+        both = shortened[head] | cands.get(head.rstrip("."), set()) | cands.get(head.rstrip(".") + ".", set())
+        cands[head] = cands[head] | both
     default: dict[str, str] = {}
     house = [localedata.load(i)["currency_symbols"] for i in _HOUSE_LOCALES]
     for key, codes in cands.items():
-        if len(codes) < 2:
-            continue
+        if len(codes) < 2 or key in shortened:
+            continue                         # a shortened compound symbol is never settled by votes
         for symbols in house:
             hits = [c for c in sorted(codes) if _key(symbols.get(c, "")) == key]
             if len(hits) == 1:
@@ -298,7 +314,12 @@ def _babel_table() -> _Table:
                 default[key] = top[0][0]
     sure = frozenset(k for k, c in default.items()
                      if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0)
-    return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure, max(map(len, cands)))
+    return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure, max(map(len, cands)),
+                  {k: frozenset(v) for k, v in letters.items()})
+
+
+# A CLDR symbol made of two abbreviated words joined by a dot ("Bs.S", the bolívar soberano).
+_COMPOUND_SYMBOL = re.compile(r"^([^\W\d_]{2,})\.[^\W\d_]+$")
 
 
 def _own_name_locales(current: frozenset[str]) -> list[tuple[str, str]]:
@@ -480,6 +501,8 @@ def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool
     key = _key(token)
     table = _table()
     codes, abbreviated = _widened(key)      # "Rs." is "Rs" with an abbreviation's dot
+    if not codes and key in table.letters:
+        codes = table.letters[key]          # "R": read before a number only (_read_text)
     if not codes:
         raise CurrencyError(f"not a currency: '{token[:_SHOWN_MAX]}'")
     if len(codes) == 1:
@@ -989,6 +1012,11 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
         elif first == "(" and not opened:
             opened = True
             text = text[1:].lstrip()
+        elif (table and not tokens and first.isascii() and first.isalpha() and text[1:2] in _BEFORE_DIGITS
+              and first.casefold() in table.letters):
+            # "R 1,200.00", "Q150.00": a one-letter symbol directly before the number, or with a space
+            tokens.append(first)
+            text = text[1:].lstrip()
         elif table and not tokens and not first.isdigit() and first not in ".," and (tok := table.prefix(text)):
             tokens.append(tok)
             text = text[len(tok):]
@@ -1074,6 +1102,35 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
     # "US$ 5 $": one clear reading is enough for the currency not to be assumed.
     return MoneyReading(amount, readings[0][0], tokens[0], all(g for _, g in readings))
 
+
+def short_sign(text: str) -> str | None:
+    """The currency sign of one letter ("R 1,200.00", "Q150.00") or a shortened compound
+    sign ("Bs. 100": Bs.S) `text` starts with, else None: the signs the summary names
+    with the currency read for them."""
+    text = _nfkc(text).lstrip()
+    table = _table()
+    first = text[:1]
+    if first.isascii() and first.isalpha() and text[1:2] in _BEFORE_DIGITS and first.casefold() in table.letters:
+        return first
+    for n in (3, 2):
+        head = text[:n]
+        if (head.casefold() in _SHORTENED_SIGNS and text[n:n + 1] in _BEFORE_DIGITS
+                and head.casefold() in table.candidates):
+            return head
+    return None
+
+
+def short_sign_codes(sign: str) -> tuple[str, ...]:
+    """The currencies a sign short_sign found stands for in CLDR, sorted."""
+    key = _key(sign)
+    return tuple(sorted(_table().letters.get(key) or _widened(key)[0]))
+
+
+# The heads of CLDR's compound Latin symbols (Bs.S), written alone ("Bs." / "Bs") for several currencies.
+_SHORTENED_SIGNS = frozenset({"bs", "bs."})
+
+# What may follow a one-letter currency symbol: a space or the number's first digit.
+_BEFORE_DIGITS = frozenset(" \u00a0\u202f0123456789")
 
 # A short word or sign written against a number: "Dhs 1,200.00", "NTD 1,200", "1 200 Xq"; not
 # the ledger's credit and debit marks (importer.ledger_marks reads those).

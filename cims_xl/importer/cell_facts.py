@@ -29,7 +29,8 @@ from pathlib import Path
 
 from ..domain import money
 from .amount_units import FORMAT_WORDS, read_unit
-from .cells import ShownText, error_cell
+from .cells import DateText, ShownText, error_cell
+from .date_formats import BUILTIN_DATE_FORMATS, DateFormat
 
 FACTS_LIMIT = 64 * 1024 * 1024
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -312,7 +313,7 @@ def _style_maps(z: zipfile.ZipFile, *readers) -> list[dict[int, object]]:
         return empty
     local = lambda tag: tag.rsplit("}", 1)[-1]  # noqa: E731
     by_format: list[dict[int, object]] = [{} for _ in readers]
-    for number, code in _BUILTIN_FORMATS.items():     # used by id, not listed in numFmts
+    for number, code in {**_BUILTIN_FORMATS, **BUILTIN_DATE_FORMATS}.items():   # used by id, not in numFmts
         for found, read in zip(by_format, readers):
             fact = read(code)
             if fact:
@@ -353,7 +354,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         return None
     try:
         with zipfile.ZipFile(path) as z:
-            padded, priced = _style_maps(z, ShownFormat.of, format_currency)
+            padded, priced, dated = _style_maps(z, ShownFormat.of, format_currency, DateFormat.of)
             data = z.read(info)
             recalc_1904 = _workbook_flags(z)
             recalc = recalc_1904[0]
@@ -361,7 +362,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         return None
     offset = 1462 if recalc_1904[1] else 0
     hidden_rows, hidden_cols = _hidden(data)
-    if not padded and not priced and b"<f" not in data and b":f" not in data and b't="e"' not in data:
+    if not padded and not priced and not dated and b"<f" not in data and b":f" not in data and b't="e"' not in data:
         return (CellFacts(serial_offset=offset, hidden_rows=hidden_rows, hidden_cols=hidden_cols)
                 if offset or hidden_rows or hidden_cols else None)
     facts = CellFacts(serial_offset=offset, hidden_rows=hidden_rows, hidden_cols=hidden_cols)
@@ -405,6 +406,14 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
             except (InvalidOperation, UnicodeDecodeError):
                 pass
             continue
+        if (when := dated.get(index)) is not None:
+            # a date cell: the text its date format shows ("12-Oct"), for text fields
+            try:
+                text = when.show(_serial_date(float(value.group(1)) + offset))
+            except (ValueError, OverflowError, UnicodeDecodeError):
+                continue
+            facts.shown.setdefault(row, {})[col] = DateText(text)
+            continue
         fmt = padded.get(index)
         if fmt is None:
             continue
@@ -417,6 +426,18 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
             facts.shown.setdefault(row, {})[col] = ShownText(text, fmt.value(float(number)))
     return (facts if facts.shown or facts.formulas or facts.amounts or facts.serial_offset
             or facts.hidden_rows or facts.hidden_cols else None)
+
+
+def _serial_date(serial: float):
+    """A date serial in Excel's 1900 system as a datetime (its day 60 is the 29 February
+    1900 Excel counts; ECMA-376 Part 1, 18.17.4.1)."""
+    import datetime as dt
+
+    if serial < 0:
+        raise ValueError("a negative date serial")
+    base = dt.datetime(1899, 12, 31) if serial < 60 else dt.datetime(1899, 12, 30)
+    moment = base + dt.timedelta(days=serial)
+    return moment.replace(microsecond=0) + dt.timedelta(seconds=round(moment.microsecond / 1e6))
 
 
 def _hidden(data: bytes) -> tuple[list[int], list[int]]:

@@ -16,6 +16,7 @@ Both survive pickling (the import may plan chunks in a worker process).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 # Excel's error values (ECMA-376 Part 1, 18.17.2.6 / [MS-XLS] 2.5.97.2 BErr) and
@@ -90,3 +91,60 @@ class ShownText(str):
 
     def __reduce__(self):
         return (ShownText, (str(self), self.number))
+
+
+class DateText(str):
+    """What a date cell's date/time number format shows ("12-Oct" under `d-mmm`): a fact
+    read beside the cell's value, joined to it by `shown_date`."""
+
+    __slots__ = ()
+
+
+class ShownDateValue:
+    """A date, datetime or time read from a cell, with `.shown`: the text its number
+    format shows. Date fields take the value; text fields (an order number, a postal
+    code) take `.shown`, as Excel shows it."""
+
+    __slots__ = ()
+
+    def __reduce_ex__(self, protocol):
+        return (shown_date, (self._plain(), self.shown))
+
+    __reduce__ = lambda self: self.__reduce_ex__(2)  # noqa: E731
+
+
+class ShownDate(ShownDateValue, dt.date):
+    __slots__ = ("shown",)
+
+    def _plain(self):
+        return dt.date(self.year, self.month, self.day)
+
+
+class ShownDateTime(ShownDateValue, dt.datetime):
+    __slots__ = ("shown",)
+
+    def _plain(self):
+        return dt.datetime(self.year, self.month, self.day, self.hour, self.minute, self.second,
+                           self.microsecond, self.tzinfo, fold=self.fold)
+
+
+class ShownTime(ShownDateValue, dt.time):
+    __slots__ = ("shown",)
+
+    def _plain(self):
+        return dt.time(self.hour, self.minute, self.second, self.microsecond, self.tzinfo, fold=self.fold)
+
+
+def shown_date(value, text: str):
+    """`value` (a date, datetime or time) carrying the text its format shows."""
+    if isinstance(value, dt.datetime):
+        out = ShownDateTime(value.year, value.month, value.day, value.hour, value.minute, value.second,
+                            value.microsecond, value.tzinfo, fold=value.fold)
+    elif isinstance(value, dt.date):
+        out = ShownDate(value.year, value.month, value.day)
+    elif isinstance(value, dt.time):
+        out = ShownTime(value.hour, value.minute, value.second, value.microsecond, value.tzinfo, fold=value.fold)
+    else:
+        return value
+    out.shown = str(text)
+    return out

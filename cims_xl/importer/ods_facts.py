@@ -34,7 +34,7 @@ from pathlib import Path
 
 from ..domain import money
 from .cell_facts import FACTS_LIMIT, HIDDEN_MAX, CellFacts
-from .cells import ERROR_TEXT, ShownText, error_cell
+from .cells import ERROR_TEXT, DateText, ShownText, error_cell
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -176,6 +176,10 @@ def _cell_fact(el, row: int, facts: CellFacts):
         return error_cell(_text(el))
     if vtype == "currency":
         return _currency_cell(el)
+    if vtype in ("date", "time"):
+        # a date cell: the text its style shows ("12-Oct"), for text fields (cells.DateText)
+        text = _text(el)
+        return DateText(text) if text else None
     if vtype not in ("float", "percentage") or el.get(_T + "style-name") is None:
         return None
     try:

@@ -105,7 +105,7 @@ def _counters(planner) -> dict[str, Counter]:
                                   "zeros_restored", "zeros_examples", "placeholders", "legal_forms", "zoneless", "invalid_here",
                                   "company_first", "company_first_examples", "name_continued",
                                   "name_continued_examples", "utc_dates", "utc_dates_moved",
-                                  "name_mailboxes", "id_dates", "numbers_not_names",
+                                  "name_mailboxes", "id_dates", "short_signs", "numbers_not_names",
                                   "numbers_not_names_examples") if isinstance(ctx.get(k), Counter)}
 
 

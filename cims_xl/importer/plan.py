@@ -35,7 +35,7 @@ from ..domain.postal import restored_zeros
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
-from .cells import ERROR_TEXT, ShownText, Unreadable, error_cell, long_number, lost_digits
+from .cells import ERROR_TEXT, ShownDateValue, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .heading_fold import fold
 from .mapping import Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
@@ -636,6 +636,8 @@ class RowPreparer:
                         "name_mailboxes": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
                         "id_dates": Counter(),
+                        # (amount column, sign) -> amounts written with a one-letter sign ("R 1,200.00")
+                        "short_signs": Counter(),
                         # first/last name column -> cells Name did not hold (kept in Notes)
                         "name_parts": Counter(),
                         # tags column -> system labels left out ("* myContacts")
@@ -859,6 +861,8 @@ class RowPreparer:
                     header = self.headers[i]
                     self.extensions[header] = self.extensions.get(header, 0) + 1
                     extra.append(f"{header}: {v.strip()}")
+                if v[:1].isalpha() and self.kinds.get(target) == "money" and (sign := money.short_sign(v)):
+                    self.context["short_signs"][(self.headers[i], sign)] += 1
                 if target in _ID_DATE_FIELDS and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
                     self.context["id_dates"][(self.headers[i], v.strip())] += 1
                 if target in _NAME_MAILBOX_FIELDS and "@" in v and (box := _NAME_MAILBOX.match(v)):
@@ -886,7 +890,7 @@ class RowPreparer:
                 data.setdefault(UNREADABLE, {})[target] = v
                 continue
             elif target in _ID_DATE_FIELDS and isinstance(v, dt.date):
-                self.context["id_dates"][(self.headers[i], v.isoformat()[:10])] += 1
+                self.context["id_dates"][(self.headers[i], getattr(v, "shown", None) or v.isoformat()[:10])] += 1
             v = self._convert(target, v)
             if type(v) is Unreadable:
                 data.setdefault(UNREADABLE, {})[target] = v
@@ -1264,6 +1268,10 @@ class RowPreparer:
 
     def _convert(self, target: str, v: object) -> object:
         kind = self.kinds.get(target, "text")
+        if isinstance(v, ShownDateValue):
+            # A date cell: the date for date fields, the text Excel shows ("12-Oct" under
+            # d-mmm) for the others: an order number, a customer id, a postal code.
+            return v if kind in ("date", "datetime") else v.shown
         if type(v) is ShownText:
             # A number shown through its format: the number for number fields, the text
             # the person sees for the others ("ID-0017", "100-0001").

@@ -24,6 +24,7 @@ be called more than once (the importer reads twice: once to look, once to write)
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import contextlib
 import csv
 import io
@@ -37,6 +38,7 @@ from typing import Iterator
 
 from . import encoding as encoding_mod
 from . import limits
+from .cells import DateText, shown_date
 from .errors import ImportRefused
 from .limits import MAX_COLUMNS, check_row_width
 from .text_dialect import null_cell_pattern, text_dialect, unwrap_text_guard
@@ -356,7 +358,11 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str
             if texts:
                 for col, text in texts.items():    # numbers as Excel shows them
                     if col < len(row):
-                        row[col] = text
+                        if type(text) is DateText:  # a date with the text its format shows
+                            if isinstance(row[col], (dt.date, dt.time)):
+                                row[col] = shown_date(row[col], text)
+                        else:
+                            row[col] = text
             amounts = priced.get(number)
             if amounts:
                 for col, amount in amounts.items():    # with the currency their format shows
@@ -379,7 +385,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str
                     serial_offset=serial_offset, unread_sheets=unread,
                     formulas=facts.formulas if facts is not None else {},
                     hidden_rows=list(getattr(facts, "hidden_rows", ())), hidden_cols=list(getattr(facts, "hidden_cols", ())),
-                    shown_cells=sum(len(v) for v in shown.values()) - (facts.errors if facts is not None else 0),
+                    shown_cells=sum(type(t) is not DateText for v in shown.values() for t in v.values()) - (facts.errors if facts is not None else 0),
                     priced_cells=sum(len(v) for v in priced.values()),
                     _rows_factory=rows, _closer=wb.close)
 

@@ -2726,6 +2726,17 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "an id column holding dates: Excel turns ids such as 10-12 or 1/3 into dates when "
                             "a file is opened in it, and the id as it was cannot be read back from the file. "
                             "Export the ids again from the system that made them, as text"})
+        for (column, sign), k in sorted((planner.prep.context.get("short_signs") or {}).items()):
+            try:
+                code, _assumed = money.currency_of_token(sign, planner.prep.context.get("currencies") or ())
+            except money.CurrencyError:
+                continue                      # refused with the candidates (the first pass stops)
+            result.inferences.append({
+                "what": f"column '{column}': currency sign '{sign}'",
+                "decided": f"{k} amount(s) read as {code}",
+                "evidence": f"CLDR writes '{sign.rstrip('.')}' for {', '.join(money.short_sign_codes(sign)) or code} "
+                            "in some locale; a one-letter sign is read only before a number "
+                            "(after one it is no currency: 12K is thousands)"})
         if boxes := planner.prep.context.get("name_mailboxes"):
             result.inferences.append({
                 "what": "names written with an email address",

@@ -23,8 +23,9 @@ from pathlib import Path
 from decimal import Decimal
 
 from ..domain import money
-from .cell_facts import _BUILTIN_FORMATS, HIDDEN_MAX, CellFacts, ShownFormat, format_currency
-from .cells import ShownText, error_cell
+from .cell_facts import _BUILTIN_FORMATS, HIDDEN_MAX, CellFacts, ShownFormat, _serial_date, format_currency
+from .cells import DateText, ShownText, error_cell
+from .date_formats import BUILTIN_DATE_FORMATS, DateFormat
 from .errors import ImportRefused
 from .xls_limits import _records      # the same record walk check_xls made (it bounded the stream)
 
@@ -75,6 +76,10 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
     # scale, unit)); XF index -> the same: such a number is an amount in that unit (amount_units)
     units: dict[int, tuple] = {}
     xf_units: dict[int, tuple] = {}
+    # format index -> a date format's reading ("d-mmm"); XF index -> the same: a date cell shows that text
+    dates: dict[int, DateFormat] = {i: f for i, code in BUILTIN_DATE_FORMATS.items()
+                                    if (f := DateFormat.of(code)) is not None}
+    xf_dates: dict[int, DateFormat] = {}
     sheets: dict[str, int] = {}
     biff5 = date1904 = False
     codec = "cp1252"
@@ -87,7 +92,11 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
                 units[_u16(data, off)] = priced          # '0.0"万"' is a unit, not an id's digits
             elif (shown := ShownFormat.of(code)) is not None:
                 formats[_u16(data, off)] = shown
+            elif (when := DateFormat.of(code)) is not None:
+                dates[_u16(data, off)] = when
         elif typ == XF and length >= 4:
+            if (when := dates.get(_u16(data, off + 2))) is not None:
+                xf_dates[len(xf_formats)] = when
             if (unit := units.get(_u16(data, off + 2))) is not None:
                 xf_units[len(xf_formats)] = unit
             xf_formats.append(formats.get(_u16(data, off + 2)))
@@ -110,6 +119,13 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
         if (unit := xf_units.get(xf)) is not None:
             facts.amounts.setdefault(row + 1, {})[col] = money.ShownAmount(repr(value), *unit)
             return
+        if (when := xf_dates.get(xf)) is not None:
+            try:         # a date cell: the text its date format shows, for text fields
+                facts.shown.setdefault(row + 1, {})[col] = DateText(
+                    when.show(_serial_date(value + facts.serial_offset)))
+            except (ValueError, OverflowError):
+                pass
+            return
         fmt = padded.get(xf)
         if fmt is not None:
             text = fmt.show(Decimal(repr(value)))
@@ -124,7 +140,7 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
     first = True
     # The sheet's records in a plain loop (a cell is a record: this runs once per cell);
     # only these types are looked at. check_xls has bounded every record already.
-    wanted = {BOF, EOF, FORMULA, BOOLERR, ROW, COLINFO} | ({NUMBER, RK, MULRK} if padded or xf_units else set())
+    wanted = {BOF, EOF, FORMULA, BOOLERR, ROW, COLINFO} | ({NUMBER, RK, MULRK} if padded or xf_units or xf_dates else set())
     header = struct.Struct("<HH").unpack_from
     pos, end = start, len(data)
     while pos + 4 <= end:
