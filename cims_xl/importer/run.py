@@ -31,7 +31,7 @@ from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from . import mapping as mp
-from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, parallel, plan, refunds,
+from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
@@ -1957,6 +1957,11 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None =
         asked = net_gross.question([c.header for c in m.columns], at,
                                    ("override" if m.columns[at].how in ("override", "profile") else m.columns[at].how)
                                    if at is not None else None, scan.samples if scan is not None else None)
+        if asked is None and ent.kind == "opportunity":
+            # a weighted value (Expected Revenue = Amount × Probability) is never the amount (paid_amount)
+            asked = paid_amount.weighted_question(
+                [c.header if c.how not in ("ignored", "override", "profile") else "" for c in m.columns],
+                at is not None, scan.samples if scan is not None else None)
         if asked is not None:
             raise ImportRefused(asked + (f" Also: {also.replace(' Nothing was imported.', '')}" if also else ""))
     has = m.has
@@ -2446,6 +2451,11 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 and (line := net_gross.taken([c.header for c in scan.mapping.columns], at,
                                              scan.mapping.columns[at].how)) is not None:
             scan.inferences.append(line)
+        if any(f.key == "amount" for f in ent.fields) or any(f.key == "customer_name" for f in ent.fields):
+            # the amount paid beside a total, the buyer beside the recipient: said (paid_amount)
+            cols = scan.mapping.columns
+            scan.inferences.extend(paid_amount.decisions([c.header for c in cols], [c.target for c in cols],
+                                                         [c.how for c in cols]))
         if not kind_asked and not (saved and saved.get("kind")):
             _refuse_other_kind(ent, scan.table.headers, src)
         if no_header:

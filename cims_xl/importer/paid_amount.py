@@ -1,0 +1,121 @@
+"""Which amount a file means, decided on its headings (issues: a total taken while the
+amount paid is beside it; a weighted value taken as a deal's amount).
+
+- **Paid versus total.** A marketplace's order export writes the order's total (Taobao
+  and Tmall 总金额, 应付/应收, a list price 原价) beside what the buyer actually paid
+  (买家实际支付金额, 实付款, 实收, "Amount Paid"). The amount paid is the order's amount
+  when both are there (the mapping ranks it first); the summary says so, names the total
+  kept in Notes and the --map that takes the total instead.
+- **Buyer versus recipient.** The buyer (买家会员名, "Buyer") is the customer; the
+  recipient (收货人姓名, "Ship-to name") beside it is kept in Notes, and the summary says so.
+- **Weighted values are never a deal's amount.** Salesforce's "Expected Revenue", Pipedrive's
+  "Weighted value", HubSpot's "Weighted amount", German "Gewichteter Betrag", French
+  "Montant pondéré", Spanish "Importe ponderado", Chinese 加权金额/预期收入, Japanese 加重金額
+  are Amount × Probability. They are never mapped to the Amount; a deals file whose only
+  amount is such a column stops before writing, naming it and why.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .heading_fold import fold
+
+_PAID_WORDS = re.compile(r"(?:^|[^a-z])(?:amount paid|paid amount|total paid|actually paid|net received|"
+                         r"amount received|bezahlt(?:er betrag)?|montant payé|importe pagado)(?:$|[^a-z])")
+_PAID_CJK = ("实际支付", "實際支付", "实付", "實付", "实收", "實收", "支払金額", "결제금액", "결제 금액")
+_TOTAL_WORDS = re.compile(r"(?:^|[^a-z])(?:total|grand total|order total|subtotal|list price|amount due|"
+                          r"gesamt\w*|montant total|importe total)(?:$|[^a-z])")
+_TOTAL_CJK = ("总金额", "總金額", "订单金额", "訂單金額", "订单总额", "应付", "應付", "应收", "應收", "原价",
+              "原價", "合计", "合計", "总价", "總價")
+
+_BUYER_WORDS = re.compile(r"^(?:buyer|buyer name|buyer username|bill-to name|billing name)$")
+_BUYER_CJK = ("买家会员名", "買家會員名", "买家昵称", "買家暱稱", "买家", "買家", "下单人", "購入者", "注文者")
+_RECIPIENT_WORDS = re.compile(r"(?:^|[^a-z])(?:recipient|ship-?to name|shipping name|consignee|"
+                              r"empfänger|destinataire|destinatario)(?:$|[^a-z])")
+_RECIPIENT_CJK = ("收货人", "收貨人", "收件人", "お届け先", "送付先", "수령인", "받는 사람")
+
+_WEIGHTED_WORDS = re.compile(r"(?:^|[^a-z])(?:expected revenue|expected amount|expected value|weighted\w*|"
+                             r"gewichtet\w*|pondéré\w*|pondere\w*|ponderad\w*|ponderat\w*|gewogen\w*|"
+                             r"factored amount|probable amount)(?:$|[^a-z])")
+_WEIGHTED_CJK = ("加权", "加權", "预期收入", "預期收入", "预期收益", "加重金額", "加重", "見込金額", "가중")
+
+
+def _plain(header: str) -> str:
+    return fold(str(header)).strip()
+
+
+def is_paid(header: str) -> bool:
+    h = _plain(header)
+    return bool(_PAID_WORDS.search(h) or any(w in h for w in _PAID_CJK))
+
+
+def is_total(header: str) -> bool:
+    h = _plain(header)
+    return not is_paid(header) and bool(_TOTAL_WORDS.search(h) or any(w in h for w in _TOTAL_CJK))
+
+
+def is_weighted(header: str) -> bool:
+    """Whether a heading names a probability-weighted or expected value (never an amount)."""
+    h = _plain(header)
+    return bool(_WEIGHTED_WORDS.search(h) or any(w in h for w in _WEIGHTED_CJK))
+
+
+def is_buyer(header: str) -> bool:
+    h = _plain(header)
+    return bool(_BUYER_WORDS.match(h) or h in _BUYER_CJK)
+
+
+def is_recipient(header: str) -> bool:
+    h = _plain(header)
+    return bool(_RECIPIENT_WORDS.search(h) or any(w in h for w in _RECIPIENT_CJK))
+
+
+def _quoted(h: str) -> str:
+    return h.replace('"', "'")
+
+
+def decisions(headers: list[str], targets: list[str | None], hows: list[str]) -> list[dict]:
+    """The summary's lines when the amount was read from the amount paid beside a total,
+    or the customer from the buyer beside the recipient: what was taken, what is kept in
+    Notes and the --map for the other."""
+    out = []
+    amount = next((j for j, t in enumerate(targets) if t == "amount"), None)
+    if amount is not None and hows[amount] not in ("override", "profile") and is_paid(headers[amount]):
+        totals = [j for j, h in enumerate(headers) if j != amount and targets[j] is None and is_total(h)]
+        if totals:
+            t = totals[-1]
+            out.append({"what": "amount paid or order total",
+                        "decided": f"'{headers[amount]}' (what the buyer paid) is the amount; "
+                                   f"'{headers[t]}' (the total before discounts) is kept in Notes",
+                        "evidence": f"the headings say which is which; --map \"{_quoted(headers[t])}=Amount\" "
+                                    "takes the total instead"})
+    name = next((j for j, t in enumerate(targets) if t == "customer_name"), None)
+    if name is not None and hows[name] not in ("override", "profile") and is_buyer(headers[name]):
+        rec = [j for j, h in enumerate(headers) if targets[j] is None and is_recipient(h) and not is_buyer(h)
+               and not any(w in _plain(h) for w in ("手机", "电话", "地址", "phone", "address"))]
+        if rec:
+            r = rec[0]
+            out.append({"what": "buyer or recipient",
+                        "decided": f"'{headers[name]}' (the buyer) is the customer; '{headers[r]}' (the "
+                                   "recipient) is kept in Notes",
+                        "evidence": f"the headings say which is which; --map \"{_quoted(headers[r])}=Customer "
+                                    "Name\" takes the recipient instead"})
+    return out
+
+
+def weighted_question(headers: list[str], has_amount: bool, samples: list[list[str]] | None = None) -> str | None:
+    """The refusal when a deals file has no amount column but a weighted/expected value
+    (Amount × Probability), else None."""
+    if has_amount:
+        return None
+    weighted = [j for j, h in enumerate(headers) if is_weighted(h)]
+    if not weighted:
+        return None
+    j = weighted[0]
+    got = [v for v in (samples[j] if samples and j < len(samples) else []) if str(v).strip()][:2]
+    shown = f" (e.g. {', '.join(repr(str(v)) for v in got)})" if got else ""
+    return (f"no column found for Amount: '{headers[j]}'{shown} is a weighted value (the deal's amount × its "
+            "probability), not the deal's amount, so it is not taken as the Amount. Nothing was imported. "
+            "Add the deals' Amount column to the file (Salesforce: Amount; Pipedrive: Deal - Value), or give "
+            f"--map \"{_quoted(headers[j])}=-\" to import the deals with no amount.")
