@@ -226,7 +226,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "customer_name": ["customer name", "customer", "client", "full name", "客户名称", "客户姓名", "客户",
                           "billing name", "shipping name", "buyer", "buyer name",
                           # the buyer (Taobao/Tmall 买家会员名) before the recipient beside it
-                          "买家会员名", "买家", "收货人姓名", "收货人", "contact name",
+                          "买家会员名", "买家昵称", "买家", "收货人姓名", "收货人", "contact name",
                           # a VAT invoice list (金税 / 增值税发票): the buyer is the customer
                           "购方名称", "购买方名称", "購方名稱", "購買方名稱", "受票方名称",
                           # Stripe payments: the customer's description (its name; the

@@ -1961,7 +1961,9 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None =
             # a weighted value (Expected Revenue = Amount × Probability) is never the amount (paid_amount)
             asked = paid_amount.weighted_question(
                 [c.header if c.how not in ("ignored", "override", "profile") else "" for c in m.columns],
-                at is not None, scan.samples if scan is not None else None)
+                at is not None and (m.columns[at].how in ("override", "profile")
+                                    or not paid_amount.is_weighted(m.columns[at].header)),
+                scan.samples if scan is not None else None)
         if asked is not None:
             raise ImportRefused(asked + (f" Also: {also.replace(' Nothing was imported.', '')}" if also else ""))
     has = m.has
