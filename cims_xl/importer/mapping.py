@@ -32,6 +32,7 @@ from . import header_words as hw
 from .heading_fold import fold
 from . import own_columns
 from . import shop_orders
+from . import paid_amount
 from .errors import ImportRefused
 
 KINDS = {"customers": "customer", "customer": "customer", "orders": "order", "order": "order",
@@ -1143,6 +1144,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       + "); --map \"N=-\" leaves it out"})
     decisions.extend(order_decision)
     decisions.extend(_paypal_activity(headers, chosen, taken, fixed, allowed))
+    if "amount" in allowed and "currency" in allowed:
+        # a multicurrency report: the amount in the row's currency, not the home one (paid_amount)
+        decisions.extend(paid_amount.foreign_swap(headers, chosen, ColumnMap))
     left = [i for i in sorted(not_own) if chosen[i].target is None and chosen[i].how == "unmapped"]
     if left:
         decisions.append({"what": "columns not the record's own",

@@ -119,3 +119,48 @@ def weighted_question(headers: list[str], has_amount: bool, samples: list[list[s
             "probability), not the deal's amount, so it is not taken as the Amount. Nothing was imported. "
             "Add the deals' Amount column to the file (Salesforce: Amount; Pipedrive: Deal - Value), or give "
             f"--map \"{_quoted(headers[j])}=-\" to import the deals with no amount.")
+
+
+# A multicurrency report's amount in the row's own currency (QuickBooks "Foreign Amount",
+# Kingdee/Yonyou 原币金额, SAP "Amount in FC"/"Betrag in Fremdwährung") beside the amount in
+# the home currency ("Amount", "Amount (Home)", 本位币金额) and a Currency column
+_FOREIGN_WORDS = re.compile(r"(?:^|[^a-z])(?:foreign amount|amount \(foreign\)|foreign currency amount|"
+                            r"amount in foreign currency|amount in fc|amount fc|fc amount|"
+                            r"fremdwährungsbetrag|betrag in fremdwährung|betrag fw|montant en devise|"
+                            r"montant devise|importe en divisa|importe divisa|transaction currency amount|"
+                            r"amount in transaction currency)(?:$|[^a-z])")
+_FOREIGN_CJK = ("原币", "原幣", "外币", "外幣", "外貨")
+_HOME_CJK = ("本位币", "本位幣", "本币", "本幣", "円換算", "邦貨")
+
+
+def is_foreign(header: str) -> bool:
+    h = _plain(header)
+    return bool(_FOREIGN_WORDS.search(h) or any(w in h for w in _FOREIGN_CJK)) and not any(w in h for w in _HOME_CJK)
+
+
+def foreign_swap(headers: list[str], chosen: list, column_map) -> list[dict]:
+    """When the amount was taken (by its heading) from a home-currency column while a
+    column of the amount in the row's own currency stands beside it and a Currency
+    column says each row's currency: the foreign amount becomes the amount (stored with
+    the row's currency, never the home amount with it), the home amount is kept in Notes.
+    Changes `chosen` (ColumnMap per header) in place; the summary's line, or []."""
+    amount = next((j for j, c in enumerate(chosen) if c.target == "amount"), None)
+    if amount is None or chosen[amount].how in ("override", "profile") or is_foreign(headers[amount]):
+        return []
+    if not any(c.target == "currency" for c in chosen):
+        return []
+    foreign = next((j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped"
+                    and is_foreign(headers[j])), None)
+    if foreign is None:
+        return []
+    home = headers[amount]
+    chosen[foreign] = column_map(headers[foreign], "amount", "evidence")
+    chosen[amount] = column_map(home, None, "unmapped")
+    currency = next(c.header for c in chosen if c.target == "currency")
+    return [{"what": "amount in the row's currency or the home currency",
+             "decided": f"'{headers[foreign]}' with the row's '{currency}' is the amount; '{home}' (the same "
+                        "amount in the home currency) is kept in Notes",
+             "evidence": f"the headings say which is which; a row with no '{headers[foreign]}' is not imported "
+                         f"(its home amount is never stored with the row's currency); --map "
+                         f"\"{_quoted(headers[foreign])}=-\" --map \"{_quoted(currency)}=-\" --map "
+                         f"\"{_quoted(home)}=Amount\" takes the home amount in the store's currency"}]
