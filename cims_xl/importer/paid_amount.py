@@ -133,6 +133,16 @@ _FOREIGN_CJK = ("原币", "原幣", "外币", "外幣", "外貨")
 _HOME_CJK = ("本位币", "本位幣", "本币", "本幣", "円換算", "邦貨")
 
 
+_HOME_WORDS = re.compile(r"(?:^|[^a-z])(?:home|base|local currency|in lc|lc|hauswährung|in hw|devise "
+                         r"société|moneda local)(?:$|[^a-z])")
+
+
+def is_home(header: str) -> bool:
+    """Whether a heading names an amount in the home/base currency (本位币金额, "Amount (Home)")."""
+    h = _plain(header)
+    return bool(_HOME_WORDS.search(h) or any(w in h for w in _HOME_CJK)) and not is_foreign(header)
+
+
 def is_foreign(header: str) -> bool:
     h = _plain(header)
     return bool(_FOREIGN_WORDS.search(h) or any(w in h for w in _FOREIGN_CJK)) and not any(w in h for w in _HOME_CJK)
@@ -145,17 +155,35 @@ def foreign_swap(headers: list[str], chosen: list, column_map) -> list[dict]:
     the row's currency, never the home amount with it), the home amount is kept in Notes.
     Changes `chosen` (ColumnMap per header) in place; the summary's line, or []."""
     amount = next((j for j, c in enumerate(chosen) if c.target == "amount"), None)
-    if amount is None or chosen[amount].how in ("override", "profile") or is_foreign(headers[amount]):
+    if amount is not None and chosen[amount].how in ("override", "profile"):
         return []
     if not any(c.target == "currency" for c in chosen):
         return []
+    if amount is not None and is_foreign(headers[amount]):
+        # the foreign amount already taken by its heading: say so when the home one is beside it
+        home = next((j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped"
+                     and (is_home(headers[j]) or _plain(headers[j]) in _PLAIN_AMOUNT)), None)
+        return [] if home is None else _said(headers, chosen, amount, home)
     foreign = next((j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped"
                     and is_foreign(headers[j])), None)
     if foreign is None:
         return []
-    home = headers[amount]
+    if amount is None:
+        # no amount taken by its heading (本位币金额 is no synonym): the home column by its words
+        amount = next((j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped"
+                       and is_home(headers[j])), None)
+        if amount is None:
+            return []
     chosen[foreign] = column_map(headers[foreign], "amount", "evidence")
-    chosen[amount] = column_map(home, None, "unmapped")
+    chosen[amount] = column_map(headers[amount], None, "unmapped")
+    return _said(headers, chosen, foreign, amount)
+
+
+_PLAIN_AMOUNT = ("amount", "total", "betrag", "montant", "importe", "金额", "金額", "합계")
+
+
+def _said(headers: list[str], chosen: list, foreign: int, amount: int) -> list[dict]:
+    home = headers[amount]
     currency = next(c.header for c in chosen if c.target == "currency")
     return [{"what": "amount in the row's currency or the home currency",
              "decided": f"'{headers[foreign]}' with the row's '{currency}' is the amount; '{home}' (the same "
