@@ -18,6 +18,7 @@ amount paid is beside it; a weighted value taken as a deal's amount).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from .heading_fold import fold
 
@@ -192,3 +193,52 @@ def _said(headers: list[str], chosen: list, foreign: int, amount: int) -> list[d
                          f"(its home amount is never stored with the row's currency); --map "
                          f"\"{_quoted(headers[foreign])}=-\" --map \"{_quoted(currency)}=-\" --map "
                          f"\"{_quoted(home)}=Amount\" takes the home amount in the store's currency"}]
+
+
+# ----- payment APIs' amounts in minor units (Stripe, Adyen, Square) ---------------------
+
+MINOR = "minor"      # an amount scale: the row's currency's ISO 4217 minor unit (cents; JPY none, KWD 1/1000)
+_API_OBJECTS = frozenset({"charge", "payment_intent", "invoice", "refund", "checkout.session", "payout",
+                          "balance_transaction", "subscription", "invoiceitem", "credit_note"})
+_API_ID = re.compile(r"^(?:ch|pi|in|re|py|txn|cs|po|sub|ii|cn)_[A-Za-z0-9]+$")
+_API_FIELDS = frozenset({"amount_captured", "amount_refunded", "amount_decimal", "amount_received",
+                         "amount_due", "amount_paid", "amount_remaining", "application_fee_amount",
+                         "balance_transaction", "amount.value", "amount_money.amount", "amount_money"})
+
+
+def minor_factor(code: str | None) -> Decimal | None:
+    """10^-e for a currency's ISO 4217 minor unit exponent e (USD 0.01, JPY 1, KWD 0.001)
+    from CLDR (babel); None for no currency."""
+    if not code:
+        return None
+    from babel.numbers import get_currency_precision
+    return Decimal(10) ** -get_currency_precision(code.upper())
+
+
+def minor_units(headers: list[str], samples: list[list[str]], amount: str, currency: str | None,
+                with_decimals: bool) -> tuple[str, str] | None:
+    """Whether a JSON export's amounts are in minor units: ("minor", evidence) when the
+    file is a payment API's (Stripe's `object: charge`, `ch_…` ids, `amount_captured`) and
+    every amount is a whole number; ("ask", evidence) when its amounts are whole numbers
+    beside lowercase currency codes (as APIs write them) and nothing says which system;
+    None otherwise."""
+    if with_decimals:
+        return None
+    folded = [str(h).strip().lower() for h in headers]
+    said: list[str] = []
+    for j, h in enumerate(folded):
+        values = [str(v).strip() for v in (samples[j] if j < len(samples) else []) if str(v).strip()]
+        if h == "object" and values and all(v in _API_OBJECTS for v in values):
+            said.append(f"'object' is {values[0]!r}")
+        elif h in ("id", "charge", "payment_intent") and values and all(_API_ID.match(v) for v in values):
+            said.append(f"'{headers[j]}' holds API ids ({values[0]!r})")
+        elif h in _API_FIELDS:
+            said.append(f"a '{headers[j]}' field")
+    if said:
+        return MINOR, "; ".join(said[:3])
+    if currency is not None:
+        j = headers.index(currency)
+        values = [str(v).strip() for v in (samples[j] if j < len(samples) else []) if str(v).strip()]
+        if values and all(re.fullmatch(r"[a-z]{3}", v) for v in values):
+            return "ask", f"whole-number amounts beside lowercase currency codes ({values[0]!r}), as APIs write them"
+    return None

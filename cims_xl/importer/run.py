@@ -1946,6 +1946,37 @@ def _refuse_other_kind(ent: Entity, headers: list[str], src: RawSheet) -> None:
         f"or --kind {_kind_word(ent)} to import each row as a {ent.kind} all the same.")
 
 
+def _minor_units(scan: "Scan", src: RawSheet, units, amount_scale, name: str) -> None:
+    """A payment API's JSON export (Stripe, Adyen, Square) writes amounts in the currency's
+    minor unit (1250 = 12.50 USD; JPY has none, KWD thousandths): taken so on the file's
+    evidence and said; whole-number amounts beside lowercase currency codes with nothing
+    saying which system stop, naming --amount-scale (paid_amount.minor_units)."""
+    if amount_scale is not None or src.format not in ("json", "jsonl") or "amount" in units.scales:
+        return
+    cols = scan.mapping.columns
+    at = next((j for j, c in enumerate(cols) if c.target == "amount"), None)
+    if at is None:
+        return
+    currency = next((c.header for c in cols if c.target == "currency"), None)
+    with_decimals = scan.named is not None and cols[at].header in scan.named.major
+    found = paid_amount.minor_units([c.header for c in cols], scan.samples, cols[at].header, currency,
+                                    with_decimals)
+    if found is None:
+        return
+    verdict, evidence = found
+    if verdict == "ask":
+        raise ImportRefused(
+            f"{name}: the amounts of '{cols[at].header}' are whole numbers ({evidence}): they may be in cents "
+            "(a payment API's minor units) or as written. Nothing was imported. Give --amount-scale 0.01 if "
+            "they are in cents, or --amount-scale 1 if they are as written.")
+    units.scales["amount"] = paid_amount.MINOR
+    scan.inferences.append({
+        "what": f"amount scale of '{cols[at].header}'",
+        "decided": "minor units of each row's currency (1250 USD is 12.50; JPY has none, KWD thousandths)",
+        "evidence": f"a payment API's export ({evidence}) and every amount a whole number; "
+                    "--amount-scale 1 takes the amounts as written"})
+
+
 def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None = None,
                    scan: "Scan | None" = None) -> None:
     """Refuse up front when a required field has no column at all; `also`: another
@@ -2495,6 +2526,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             major=scan.named.major if scan.named is not None else {},
             named=_named_currencies(scan.named))
         scan.inferences.extend(units.lines)
+        _minor_units(scan, src, units, amount_scale, f"{path.name}{_sheet_words(src)}")
         if scan.format_marks is not None:
             scan.inferences.extend(scan.format_marks.settle(f"{path.name}{_sheet_words(src)}", amount_scale))
         stated_currency = currency or units.currency      # --currency, else a line above the header
