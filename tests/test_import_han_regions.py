@@ -103,29 +103,26 @@ def test_a_taiwan_file_with_a_country_column_reads_each_row_in_taiwan(admin, tmp
 
 
 @pytest.mark.parametrize("name", ["hk.csv", "hk.xlsx"])
-def test_hong_kong_numbers_are_refused_naming_region_hk_and_the_summary_says_why(admin, tmp_path, name):
+def test_hong_kong_numbers_are_read_in_hk_decided_once_for_the_file_and_the_summary_says_why(admin, tmp_path, name):
+    # (before: each row warned, naming --region HK; now the file's country is decided once)
     src = _write(tmp_path / name, [["客戶名稱", "手提電話", "地址", "地區"],
                                    ["陳大文", "9539 6767", "彌敦道100號", "九龍"],
                                    ["李小明", "9039 5836", "皇后大道中1號", "香港"]])
     result = import_file(admin, src)
     got = _customers(admin)
     # 手提電話 is Hong Kong's word for a mobile
-    assert got["陳大文"]["mobile"] is None and "9539 6767" in got["陳大文"]["notes"]
-    warned = _warnings(result)
-    assert set(warned) == {2, 3} and "--region HK" in warned[2] and "--region DE" not in warned[2]
-    line = next(i for i in result.inferences if i["what"] == "phone numbers not of CN")
-    assert "HK" in line["evidence"] and "'9539 6767'" in line["evidence"] and "陳大文" not in line["evidence"]
-    import_file(admin, src, region="HK", on_duplicate="update", update_mode="overwrite")
-    assert _customers(admin)["陳大文"]["mobile"] == "+85295396767"
+    assert got["陳大文"]["mobile"] == "+85295396767" and got["李小明"]["mobile"] == "+85290395836"
+    assert not _warnings(result)
+    line = next(i for i in result.inferences if i["what"] == "phone region of the file")
+    assert "HK" in line["decided"] and "'9539 6767'" in line["evidence"] and "陳" not in line["evidence"]
 
 
-def test_a_simplified_chinese_file_of_singapore_numbers_names_region_sg(admin, tmp_path):
+def test_a_simplified_chinese_file_of_singapore_numbers_is_read_in_sg(admin, tmp_path):
     src = _write(tmp_path / "sg.csv", [["客户名称", "电话", "地址"], ["陈伟明", "9799 6995", "新加坡乌节路1号"],
                                        ["林美华", "9359 6319", "新加坡牛车水2号"]])
     result = import_file(admin, src)
-    warned = _warnings(result)
-    assert "--region SG" in warned[2] and "--region DE" not in warned[2]
-    assert _customers(admin)["陈伟明"]["phone"] is None
+    assert not _warnings(result)
+    assert _customers(admin)["陈伟明"]["phone"] == "+6597996995"
 
 
 @pytest.mark.parametrize("name", ["顧客.xlsx", "顧客.csv"])

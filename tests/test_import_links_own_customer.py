@@ -213,10 +213,12 @@ def test_orders_whose_customer_name_says_nothing_are_refused_not_joined_to_one_c
 def test_the_cli_import_of_orders_with_unreadable_phones_lists_each_order_under_its_own_customer(run, tmp_path):
     import json
 
+    # (pieces of numbers: whole Japanese numbers in a store without a region now stop the
+    # import once, naming --region JP among the countries they read in)
     path = write_csv(tmp_path / "bad_phones.csv", [["Order No", "Customer", "Order Date", "Amount", "Phone"],
-                                                   ["1", "Alpha Ltd", "2024-03-05", "10", "03-1234-5678"],
-                                                   ["2", "Beta Ltd", "2024-03-06", "20", "06-6123-4567"],
-                                                   ["3", "Gamma Ltd", "2024-03-07", "30", "090-1234-5678"]])
+                                                   ["1", "Alpha Ltd", "2024-03-05", "10", "03-1234"],
+                                                   ["2", "Beta Ltd", "2024-03-06", "20", "06-6123-45"],
+                                                   ["3", "Gamma Ltd", "2024-03-07", "30", "090-12"]])
     code, out, err = run("import", "file", str(path), "--kind", "orders")
     assert code == 0, err
     code, out, err = run("--format", "json", "customer", "list")

@@ -108,7 +108,7 @@ def test_a_parent_company_is_not_the_customers_company(admin, tmp_path):
 VALUES_CONTRADICT = [
     (["Contact Address"], [["ann@x.com"], ["bob@x.com"]], "address"),
     (["Dirección electrónica"], [["ann@x.es"], ["bob@x.es"]], "address"),
-    (["Email Opt In"], [["Yes"], ["No"]], "email"),
+    (["Email Verified"], [["Yes"], ["No"]], "email"),      # ("Email Opt In" is the consent: heads21)
     (["Home Page Address"], [["https://ann.example"], ["https://bob.example"]], "address"),
 ]
 

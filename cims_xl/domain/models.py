@@ -117,6 +117,9 @@ def _phone(value, info):
     region = ctx.get("region", DEFAULT_REGION)
     hint = ctx.get("region_hint") or nz.ASSUMED_REGION_HINT
     out = nz.normalize_phone(value, region, assumed=ctx.get("region_assumed", True), hint=hint)
+    if out and ctx.get("region_default") and not ctx.get("region_assumed", True) \
+            and not nz.has_country_code(value):
+        _check_valid_here(value, out, region, ctx, info.field_name, hint)
     if out and ctx.get("region_default") and not nz.has_country_code(value):
         _check_other_evidence(value, out, region, ctx, info.field_name, hint)
         against = ctx.get("region_against") or ctx.get("region_unsupported")
@@ -124,6 +127,30 @@ def _phone(value, info):
             _fail(f"no country code, and {against}: not read as a number of {region}, the region only "
                   f"assumed for numbers without one; {hint}: {str(value).strip()!r}")
     return out
+
+
+def _check_valid_here(value, out: str, region: str, ctx: dict, field: str | None, hint: str) -> None:
+    """A number without a country code read in the store's region (no country in its row,
+    none given for the file) that is only *possible* there (a length the region uses, in
+    no range its numbering plan lists) while it is a valid number of another country
+    ("0121 496 0000", a Birmingham number, in a CN store): another country's number, not
+    one of a range opened after phonenumbers' metadata was built. Refused, naming the
+    countries it is valid in (the import leaves it empty, its text in Notes, and counts
+    it in context "invalid_here": field -> countries, for the summary)."""
+    if not nz.possible_only(out):
+        return
+    others = nz.valid_elsewhere(value, region)
+    if not others:
+        return          # valid nowhere: a new range of the region's (normalize_phone's policy)
+    counts = ctx.get("invalid_here")
+    if counts is not None:
+        counts[(field or "", "")] += 1
+        for r, _alt in others:
+            counts[(field or "", r)] += 1
+    codes = sorted(r for r, _alt in others)
+    shown = ", ".join(codes[:24]) + (f" and {len(codes) - 24} more" if len(codes) > 24 else "")
+    _fail(f"no valid number in {region} (the store's region), only a possible one ({out}), but a valid "
+          f"number in {shown}; {hint}: {str(value).strip()!r}")
 
 
 _TRUNK_ZERO = re.compile(r"[\s(（]*[0０](?![0０])")

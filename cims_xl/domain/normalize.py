@@ -492,7 +492,21 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
         how, valid_one = near
         return False, _problem(f"not a valid number in {where}: one digit {how} for a "
                                f"{_TYPE_WORDS.get(phonenumbers.number_type(valid_one), 'number')} there", raw)
-    return True, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if not valid and len(_POSSIBLE_ONLY) < 100_000:
+        _POSSIBLE_ONLY.add(e164)        # accepted as possible only (see normalize_phone)
+    return True, e164
+
+
+# E.164 numbers normalize_phone accepted as possible but not valid (in no range their
+# country's plan lists): `possible_only` tells them without parsing again
+_POSSIBLE_ONLY: set[str] = set()
+
+
+def possible_only(e164: str) -> bool:
+    """Whether normalize_phone gave `e164` for a number only *possible* in its country (a
+    length it uses, in no range its numbering plan lists), not a valid one."""
+    return e164 in _POSSIBLE_ONLY
 
 
 _TYPE_WORDS = {phonenumbers.PhoneNumberType.MOBILE: "mobile number",
@@ -881,7 +895,10 @@ _TRUE_WORDS = frozenset(
        "ναι", "có", "ya", "ใช่", "はい", "有", "對", "是", "예", "네", "wahr", "vrai", "verdadero", "verdadeiro",
        "vero", "waar", "نعم"}
     # what mailing and CRM systems write for a consent given (Mailchimp, HubSpot, Klaviyo)
-    | {"opted in", "opt in", "subscribed", "subscriber", "granted", "consented", "consent given", "agreed",
+    | {"opted in", "opt in", "subscribed", "subscriber", "granted",
+       # the opt-in level as Shopify, Mailchimp and Klaviyo write it (a "-", "_" reads as a space)
+       "single opt in", "double opt in", "confirmed opt in", "single optin", "double optin", "confirmed optin",
+       "opted in single", "opted in double", "subscribed single opt in", "subscribed double opt in", "consented", "consent given", "agreed",
        "abonniert", "eingewilligt", "inscrit", "abonné", "suscrito", "suscrita", "inscrito", "iscritto",
        "同意済み", "同意する", "已订阅", "已同意", "동의", "수신동의"}
 )
@@ -889,7 +906,7 @@ _FALSE_WORDS = frozenset(
     {"no", "n", "false", "f", "0", "off", "✗", "✘", "☐", "否", "不是", "不同意", "不"}
     | {"nein", "non", "não", "nao", "nie", "hayır", "hayir", "h", "нет", "н", "ні", "ne", "nem", "όχι", "không",
        "tidak", "ไม่ใช่", "いいえ", "無", "아니오", "아니요", "falsch", "faux", "falso", "onwaar", "nee", "لا"}
-    | {"opted out", "opt out", "unsubscribed", "not subscribed", "non subscribed", "declined", "withdrawn",
+    | {"opted out", "opt out", "unsubscribed", "opted out of email", "unsubscribed from email", "not subscribed", "non subscribed", "declined", "withdrawn",
        "consent withdrawn", "revoked", "abgemeldet", "nicht abonniert", "widerrufen", "désabonné", "désinscrit",
        "dado de baja", "não inscrito", "disiscritto", "同意しない", "配信停止", "已退订", "未订阅",
        "拒绝", "거부", "수신거부"}
@@ -1988,6 +2005,28 @@ def reading_in(value: object, region: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
+def valid_elsewhere(value: object, region: str) -> tuple[tuple[str, str], ...]:
+    """((country, E.164 there), …) for each country other than `region` (one per calling
+    code, its main one) where `value`, a phone cell without a country code, is a valid
+    number written as that country writes it at home (`reading_in`); () for none."""
+    if not isinstance(value, str):
+        try:
+            value = phone_text_from_number(value)
+        except ValueError:
+            return ()
+    own = phonenumbers.country_code_for_region(region.upper())
+    out: dict[int, tuple[str, str]] = {}
+    for r in sorted(phonenumbers.SUPPORTED_REGIONS):
+        code = phonenumbers.country_code_for_region(r)
+        if code == own or code in out:
+            continue
+        if alt := reading_in(value, r):
+            main = phonenumbers.region_code_for_country_code(code) or r
+            out[code] = (main, alt)
+    return tuple(out.values())
+
+
 # A number written in another country's national style, valid under the store's region
 # only by accident: "(415) 555-0100" (North America writes its 3-digit area code in
 # parentheses; ITU-T E.123 writes a trunk-prefixed one so: "(030) 1234567") read in DE
@@ -2116,6 +2155,19 @@ def short_year_last(text: object) -> tuple[int, bool] | None:
         return None
     named = not re.match(r"^\s*\d{1,2}\s*[-/.]\s*\d", text)
     return int(match["y"]), named
+
+
+def buddhist_short_readings(text: object) -> dict[str, _dt.date]:
+    """{order: date} of a day-or-month-first date with a two-digit year ("05/03/67") read
+    as a Thai Buddhist-era year (2567 BE: {"DMY": 2024-03-05, "MDY": 2024-05-03}); {} for
+    other values."""
+    if short_year_last(text) is None:
+        return {}
+    try:
+        found = _day_month_readings(from_calendar(text, "buddhist"))
+    except ValueError:
+        return {}
+    return {o: d for o, d in (found[0] if found else {}).items() if o in ("DMY", "MDY")}
 
 
 def thai_short_year(text: object) -> bool:

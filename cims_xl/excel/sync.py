@@ -38,6 +38,7 @@ from ..domain.schema import Entity
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..crashpoints import crash_point
 from ..services import records, sheet_rows
+from ..services.erase_copies import WORKBOOK_FILE_ACTION
 from .adapter import (MAX_GAP_ROWS, NOT_TAKEN, FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError,
                       TableData, ensure_writable, sheet_label)
 from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout,
@@ -1119,9 +1120,6 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
     with workbook_lock(path):
         return _sync_file(session, path, action, sheets=sheets, force=force, progress=progress,
                           restore_settings=restore_settings)
-
-
-WORKBOOK_FILE_ACTION = "workbook.file"
 
 
 def record_workbook_file(session, path: Path) -> None:

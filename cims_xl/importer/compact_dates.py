@@ -103,6 +103,9 @@ class ShortYears:
     in a column: per order, the earliest and latest date its values give under it
     (`nz.short_year_readings`). Every distinct value is added once."""
     readings: dict = field(default_factory=lambda: {k: _Reading() for k in ORDERS})
+    # the same day-or-month-first values with their two-digit year read as a Thai
+    # Buddhist-era year ("05/03/67": 2567 BE, 2024), per order
+    buddhist: dict = field(default_factory=lambda: {k: _Reading() for k in ("DMY", "MDY")})
 
     def add(self, value: str) -> None:
         found = nz.short_year_readings(value)
@@ -110,31 +113,58 @@ class ShortYears:
             return
         for order, day in found.items():
             self.readings[order].add(day, value)
+        if nz.short_year_last(value) is not None:
+            moved = nz.buddhist_short_readings(value)
+            for order in self.buddhist:
+                if order in found:
+                    self.buddhist[order].add(moved.get(order), value)
 
-    def _wrong(self, order: str, last: _dt.date) -> str | None:
+    def _wrong(self, order: str, last: _dt.date, readings: dict | None = None) -> str | None:
         """"'23.11.28' would be 2028-11-23": a value the order reads as no plausible date."""
-        r = self.readings[order]
+        r = (readings or self.readings)[order]
         if r.count and r.low[0] < FIRST_DAY:
             return f"'{r.low[1]}' would be {r.low[0].isoformat()}"
         if r.count and r.high[0] > last:
             return f"'{r.high[1]}' would be {r.high[0].isoformat()}"
         return None
 
-    def narrow(self, column: str, candidates: frozenset[str], target: str) -> tuple[frozenset[str], str | None]:
+    def narrow(self, column: str, candidates: frozenset[str], target: str, calendar: str | None = None,
+               thai: str = "") -> tuple[frozenset[str], str | None]:
         """(the candidate orders that give every two-digit-year value a plausible date,
         the summary's words on those dropped); (candidates, None) when that drops none.
         ImportRefused, naming the values, when it drops them all: every reading puts
-        some value before 1900 or after `latest_day(target)`."""
+        some value before 1900 or after `latest_day(target)`; when the years read as Thai
+        Buddhist-era years ("05/03/67": 2567 BE, 2024) give plausible dates, the stop
+        names those readings and --calendar beside --date-order (`thai`: the words
+        pointing the file to Thailand, if any). `calendar` "buddhist" (--calendar): the
+        two-digit years last are read so."""
         if len(candidates) < 2:
             return candidates, None
         last = latest_day(target)
-        wrong = {o: w for o in sorted(candidates) if (w := self._wrong(o, last)) is not None}
+        readings = {**self.readings, **self.buddhist} if calendar == "buddhist" else self.readings
+        wrong = {o: w for o in sorted(candidates) if (w := self._wrong(o, last, readings)) is not None}
         if not wrong:
             return candidates, None
         kept = candidates - set(wrong)
         against = "; ".join(f"as {ORDER_WORDS[o]} {w}" for o, w in wrong.items())
         if not kept:
             options = " or ".join(f"--date-order {o}" for o in ("DMY", "MDY", "YMD") if o in candidates)
+            be = [o for o in ("DMY", "MDY") if o in candidates and self.buddhist[o].count
+                  and self.buddhist[o].fits(last)] if calendar is None else []
+            if be:
+                shown = "; ".join(f"as {ORDER_WORDS[o]} '{self.buddhist[o].high[1]}' is "
+                                  f"{self.buddhist[o].high[0].isoformat()}" for o in be)
+                orders = " or ".join(f"--date-order {o}" for o in be)
+                y = nz.short_year_last(self.buddhist[be[0]].high[1])[0]
+                raise ImportRefused(
+                    f"column '{column}': the years are written in two digits, and as Common Era years no "
+                    f"order reads every value as a date from {FIRST_DAY.year} to {last.isoformat()} "
+                    f"({ahead_words(target)}): {against}. As Thai Buddhist-era years (25yy − 543: {y:02d} is "
+                    f"{2500 + y} BE, {1957 + y}) they do: {shown}"
+                    + (f"; the file points to Thailand ({thai})" if thai else "")
+                    + f". Nothing was imported. Give --calendar buddhist with {orders} (e.g. --calendar "
+                      f"buddhist --date-order {be[0]}), or --calendar gregorian with {options} to read the "
+                      "years as 19yy/20yy, or write the years in four digits.")
             raise ImportRefused(
                 f"column '{column}': no order reads every value as a date from {FIRST_DAY.year} to "
                 f"{last.isoformat()} ({ahead_words(target)}): {against}. Nothing was imported. Fix those "

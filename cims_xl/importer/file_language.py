@@ -177,11 +177,14 @@ class LanguageEvidence:
         self.against: dict[str, int] = {lang: 0 for lang in _CHARSETS}   # ideographs outside its set
         self.against_examples: dict[str, list[str]] = {lang: [] for lang in _CHARSETS}
         self.heading_kana = False
+        # text cells (not headings) with kana, Hangul: counted, never quoted (customers' names)
+        self.kana_cells = 0
+        self.hangul_cells = 0
         self.calendars: dict[str, list[str]] = {}
         for h in headers:
             if isinstance(h, str) and not h.isascii():
                 before = self.kana_count
-                self._text(h[:CELL_CHARS])
+                self._text(h[:CELL_CHARS], heading=True)
                 self.heading_kana = self.heading_kana or self.kana_count > before
         # the headings' own evidence, for `origin`
         self._headings = {k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
@@ -211,7 +214,9 @@ class LanguageEvidence:
         if calendar in CALENDARS and examples:
             self.calendars[calendar] = list(examples[:EXAMPLES])
 
-    def _text(self, text: str) -> None:
+    def _text(self, text: str, heading: bool = False) -> None:
+        """One cell's characters. Only a heading's are quoted as examples: a text cell's
+        may be a customer's name, which a message never shows (it counts them)."""
         self.chars += len(text)
         kana = hangul = False
         for ch in text:
@@ -222,7 +227,8 @@ class LanguageEvidence:
                 self.han += 1
                 for lang in _outside(ch):
                     self.against[lang] += 1
-                    if len(self.against_examples[lang]) < EXAMPLES and ch not in self.against_examples[lang]:
+                    if heading and len(self.against_examples[lang]) < EXAMPLES \
+                            and ch not in self.against_examples[lang]:
                         self.against_examples[lang].append(ch)
             elif _is_kana(o):
                 self.kana_count += 1
@@ -230,6 +236,10 @@ class LanguageEvidence:
             elif _is_hangul(o):
                 self.hangul_count += 1
                 hangul = True
+        if not heading:
+            self.kana_cells += kana
+            self.hangul_cells += hangul
+            return
         shown = text.strip()[:30]
         if kana and len(self.kana) < EXAMPLES and shown not in self.kana:
             self.kana.append(shown)
@@ -248,11 +258,14 @@ class LanguageEvidence:
             pieces.append((frozenset({lang}), f"the file's encoding, {describe(codecs.lookup(self.encoding).name)}"))
         east = self.han + self.kana_count + self.hangul_count
         if self.kana_count and (self.heading_kana or self.kana_count * 100 >= east):
-            pieces.append((frozenset({JA}), "kana in its " + ("headings" if self.heading_kana else "text")
-                           + " (e.g. " + ", ".join(f"'{t}'" for t in self.kana) + ")"))
+            pieces.append((frozenset({JA}), "kana in its " + (
+                "headings (e.g. " + ", ".join(f"'{t}'" for t in self.kana) + ")" if self.heading_kana
+                else f"text ({self.kana_cells} cell(s))")))
         korean = bool(self.hangul_count) and self.hangul_count * 100 >= east
         if korean:
-            pieces.append((frozenset({KO}), "Hangul in its text (e.g. " + ", ".join(f"'{t}'" for t in self.hangul) + ")"))
+            pieces.append((frozenset({KO}), "Hangul in its " + (
+                "headings (e.g. " + ", ".join(f"'{t}'" for t in self.hangul) + ")" if self.hangul
+                else f"text ({self.hangul_cells} cell(s))")))
         if self.han:
             allowed = frozenset(lang for lang in _CHARSETS if self.against[lang] * 100 <= self.han)
             if korean:          # Korean writes its few ideographs (hanja) as it likes: no evidence against it
@@ -280,7 +293,9 @@ class LanguageEvidence:
         languages' sets lack."""
         lacking = [lang for lang in _CHARSETS if lang not in allowed]
         allowed = allowed - {KO}
-        said = "; ".join(f"no {NAMES[lang]} form: {', '.join(repr(c) for c in self.against_examples[lang])}"
+        said = "; ".join(f"no {NAMES[lang]} form: {self.against[lang]} of {self.han} characters"
+                         + (f", e.g. in the headings {', '.join(repr(c) for c in self.against_examples[lang])}"
+                            if self.against_examples[lang] else "")
                          for lang in lacking)
         if not allowed:
             # "Chinese characters no one language writes all of (no Japanese form: '订', …)"

@@ -49,7 +49,10 @@ MOBILE = ["handy", "mobil", "handynummer", "mobiltelefon", "mobilnummer", "porta
 ADDRESS = ["straße", "strasse", "str.", "adresse", "anschrift", "straße und hausnummer",
            "rue", "adresse postale", "adresse 1", "ligne d'adresse 1", "dirección", "calle",
            "domicilio", "endereço", "morada", "rua", "logradouro", "indirizzo", "via",
-           "住所", "所在地", "住所1"]
+           "住所", "所在地", "住所1",
+           # Japanese forms split the address: 都道府県 (Province), 市区町村 (City), then the
+           # block and number (番地, 町名・番地) and the building (建物名, ADDRESS_SUPPLEMENT)
+           "番地", "町名・番地", "町域・番地", "丁目・番地", "町名番地", "番地等", "それ以降の住所"]
 CITY = ["ort", "stadt", "wohnort", "ville", "localité", "commune", "ciudad", "localidad",
         "población", "municipio", "cidade", "município", "città", "comune", "località",
         "市区町村", "市町村", "都市"]
@@ -84,7 +87,9 @@ CUSTOMER = ["name 1", "unternehmensname", "kunde", "kundenname", "firma", "firme
             "nom du client", "société", "entreprise", "raison sociale", "cliente",
             "nombre del cliente", "empresa", "compañía", "nome do cliente", "nome cliente",
             "azienda", "società", "ragione sociale", "顧客名", "お客様名", "取引先", "取引先名",
-            "会社名", "公司名称", "得意先", "得意先名"]
+            "会社名", "公司名称", "得意先", "得意先名",
+            # a Japanese order's orderer (注文者) or buyer (購入者) is its customer
+            "注文者", "注文者名", "注文者氏名", "購入者", "購入者名", "購入者氏名"]
 
 # A supplement to the street address (the building, apartment, c/o line: a second line
 # under another name): joined into Address after its first line, never the address alone.
@@ -99,6 +104,18 @@ ADDRESS_SUPPLEMENT = ["address supplement", "address complement", "address addit
                       "建物名", "建物名・部屋番号", "建物名等", "マンション名", "ビル名", "建物名・部屋番号など",
                       "楼栋门牌", "门牌号"]
 
+# The district of a Chinese address (区/县 under 省 and 市): no field of its own; joined
+# into Address before the street (省 and 市 stay Province and City), never the address alone.
+ADDRESS_DISTRICT = ["区", "区县", "县区", "区/县", "县/区", "区(县)", "所在区", "所在区县", "区县名称", "区名",
+                    "區", "區縣", "縣區", "區/縣", "縣/區", "所在區"]
+
+# A phone number written in parts: the area code in a column of its own beside the number
+# ("Area Code" + "Phone", 区号 + 电话), or Japanese forms' 市外局番 / 市内局番 / 加入者番号.
+AREA_CODE = ["area code", "areacode", "area_code", "phone area code", "area code (phone)", "vorwahl",
+             "código de área", "codigo de area", "prefijo", "ddd", "区号", "电话区号", "區號", "電話區號",
+             "市外局番", "지역번호"]
+PHONE_PARTS_JA = ["市外局番", "市内局番", "加入者番号"]
+
 # ----- per kind of record ---------------------------------------------------------------
 
 WORDS: dict[str, dict[str, list[str]]] = {
@@ -111,6 +128,9 @@ WORDS: dict[str, dict[str, list[str]]] = {
                  "nome completo", "nome do cliente", "pessoa de contato", "nome cliente",
                  "referente", "persona di riferimento", "顧客名", "お客様名", "取引先名", "顧客",
                  "客户全称",
+                 # the person to talk to at the company: Japanese 担当者名 (担当者 alone may be our
+                 # salesperson: AMBIGUOUS), Korean 담당자; a Japanese order form's orderer
+                 "担当者名", "ご担当者名", "담당자", "담당자 이름", "注文者", "注文者名", "注文者氏名",
                  # SAP customer lists (XD03, VD03, FBL5N): "Name 1" is the customer's name, "Name 2"
                  # its continuation (mapping.name_continuation)
                  "name 1"],
@@ -313,7 +333,7 @@ WORDS: dict[str, dict[str, list[str]]] = {
 # Name", HubSpot "Record ID" and "State/Region", Xero "AccountNumber" and "ContactName",
 # vCard-style "FN"/"ORG"/"TITLE", Square "Net Sales", Stripe "Created (UTC)", Freshdesk
 # "Full name"), and Korean headers (이름, 회사, 전화, 휴대폰, 이메일, 주소 ...).
-KOREAN = {"name": ["이름", "성명", "고객명", "담당자명"], "company": ["회사", "회사명", "상호", "업체명"],
+KOREAN = {"name": ["이름", "성명", "고객명", "담당자명", "담당자"], "company": ["회사", "회사명", "상호", "업체명"],
           "email": ["이메일", "이메일 주소", "전자우편"], "phone": ["전화", "전화번호", "회사전화", "유선전화"],
           "mobile": ["휴대폰", "휴대전화", "핸드폰", "휴대폰 번호"], "address": ["주소", "상세주소"],
           "city": ["도시", "시"], "province": ["시도", "도"], "postal_code": ["우편번호"],

@@ -69,6 +69,18 @@ DIRECTION_WORDS = {
     # neither in nor out (WeChat's transfers between the owner's own accounts): no sale either
     **dict.fromkeys(("不计收支", "不計收支", "/", "neutral"), NO_MONEY),
 }
+# The direction written as a sign of its own beside an unsigned amount: a cash book's "Flow"
+# of + and -, a "Type" of +1 and -1, a Chinese 符号, a German Vorzeichen, arrows ↑ and ↓.
+# A lone "-" is as often a placeholder for no value ("Remark: -"), so a column of such
+# signs is one of directions only when it writes both a plus and a minus, or when its
+# heading speaks of a sign or a direction (`SIGN_HEADING`).
+# (Not ▲/△: a Japanese ledger writes a negative amount so, `is_accounting_negative`.)
+SIGN_SYMBOLS = {**dict.fromkeys(("+", "+1", "↑", "⬆"), MONEY_IN),
+                **dict.fromkeys(("-", "\u2212", "\u2013", "-1", "\u22121", "↓", "⬇"), MONEY_OUT)}
+DIRECTION_WORDS.update(SIGN_SYMBOLS)
+SIGN_HEADING = re.compile(r"(?:^|[^a-z])(?:sign|signs|\+/-|-/\+|flow|direction|in/out|vorzeichen|richtung|signe|"
+                          r"sens|signo|sentido|segno|teken|знак|направление)(?:$|[^a-z])|符号|符號|正负|正負|方向|"
+                          r"収支|부호|방향", re.IGNORECASE)
 
 # A mark before or after the amount: "99.90 CR", "99.90CR", "USD 5 Cr.", "Cr 99.90",
 # "贷 99.90". Not the end or start of a currency code ("100 IDR", "CRC 100"): a mark
@@ -127,11 +139,20 @@ def split_mark(value: object) -> tuple[str, str] | None:
     return amount, _MARK_WORDS[match.group("mark").casefold()]
 
 
+def _sign_number(value: object) -> str | None:
+    """"+1" / "-1" for a workbook's number cell 1 or -1 (a sign column's), else None."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value in (1, -1):
+        return "+1" if value > 0 else "-1"
+    return None
+
+
 def column_mark(value: object) -> str | None:
     """"CR" or "DR" for a cell of a mark column ("Cr", "C", "Credit", "贷", "Haben", "Debe",
-    "H"), else None."""
+    "H"), a direction for one of a direction column ("Income", "支出", "+", "-1", "↓"),
+    else None."""
     if not isinstance(value, str):
-        return None
+        sign = _sign_number(value)
+        return SIGN_SYMBOLS[sign] if sign else None
     word = value.strip().rstrip(".").casefold()
     return (_MARK_WORDS.get(word) or _COLUMN_WORDS.get(word) or _LETTER_PAIRS[1].get(word)
             or DIRECTION_WORDS.get(word))
@@ -200,12 +221,21 @@ class MarkValues:
             v = values[c] if c < n else None
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
-            word = v.strip().rstrip(".").casefold() if isinstance(v, str) else None
+            word = v.strip().rstrip(".").casefold() if isinstance(v, str) else _sign_number(v)
             if word is None or not (word in _COLUMN_WORDS or word in DIRECTION_WORDS
                                     or any(word in pair for pair in _LETTER_PAIRS)):
                 del self.candidates[c]
                 continue
             self.words[c].add(word)
+
+    def says_something(self, c: int) -> bool:
+        """Whether the words column `c` wrote so far may make it one of marks or
+        directions: not a column of dashes alone ("-" for no value) under a heading that
+        speaks of no sign (`column` would not take it on these rows)."""
+        words = self.words[c]
+        return bool(words) and not (
+            words <= SIGN_SYMBOLS.keys() | {"/"} and len({SIGN_SYMBOLS.get(w) for w in words} - {None}) < 2
+            and not SIGN_HEADING.search(str(self.candidates[c])))
 
     def column(self) -> int | None:
         for c in sorted(self.candidates):
@@ -213,9 +243,13 @@ class MarkValues:
             if not words:
                 continue
             if any(DIRECTION_WORDS.get(w) in (MONEY_IN, MONEY_OUT) for w in words):
-                if all(w in DIRECTION_WORDS for w in words):
-                    return c            # money in and out: a direction column
-                continue                # directions beside CR/DR: not one meaning
+                if not all(w in DIRECTION_WORDS for w in words):
+                    continue            # directions beside CR/DR: not one meaning
+                if words <= SIGN_SYMBOLS.keys() | {"/"} and not (
+                        {SIGN_SYMBOLS.get(w) for w in words} >= {MONEY_IN, MONEY_OUT}
+                        or SIGN_HEADING.search(str(self.candidates[c]))):
+                    continue            # dashes alone ("-" for no value): no direction said
+                return c                # money in and out: a direction column
             if words <= DIRECTION_WORDS.keys():
                 continue                # only "/" or 不计收支: says nothing
             letters = {w for w in words if w not in _COLUMN_WORDS}
@@ -298,7 +332,9 @@ class LedgerMarks:
             found = split_mark(v)
             if found is None and row_mark is not None and c in self.amount_cols and any(ch.isdigit() for ch in v):
                 found = (v.strip(), row_mark)
-                v = f"{v.strip()} ({self.marks_header}: {values[self.marks_at].strip()})"
+                said = values[self.marks_at]
+                said = said.strip() if isinstance(said, str) else _sign_number(said) or str(said)
+                v = f"{v.strip()} ({self.marks_header}: {said})"
             if found is not None:
                 self.counts[c][found[1]] += 1
                 self.examples[c].setdefault(found[1], v.strip())

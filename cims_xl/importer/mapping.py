@@ -154,7 +154,9 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "name": ["name", "full name", "customer name", "customer", "client", "client name",
                  "contact name", "display name", "客户名称", "客户", "客户姓名", "姓名", "名称",
                  "联系人", "联系人姓名", "用户名", "真实姓名", "会员名称", "会员姓名", "全名",
-                 "氏名", "名前"],
+                 "氏名", "名前",
+                 # the person to talk to at a company (as German "Ansprechpartner"): the name
+                 "contact person", "contact person name", "联系人名称"],
         **_PERSON,
         "company": ["company", "company name", "organization", "organisation", "org_name",
                     "organization name", "organization 1 - name", "firm", "business name", "employer", "related company",
@@ -176,7 +178,11 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "notes": ["notes", "note", "comments", "comment", "remarks", "remark", "memo",
                   "notizen", "备注", "说明", "附注"],
         "marketing_consent": ["marketing consent", "consent", "opt in", "opt-in", "newsletter",
-                              "subscribed", "同意营销", "订阅", "营销许可"],
+                              "subscribed", "同意营销", "订阅", "营销许可",
+                              # Shopify's customer export (old and new), Klaviyo, Mailchimp
+                              "email marketing consent", "accepts email marketing", "accepts marketing",
+                              "email marketing", "email consent", "email opt-in", "email opt in",
+                              "marketing opt-in", "marketing opt in"],
         "type": ["type", "customer type", "类型", "客户类型"],
         "is_company": ["is a company", "is_company", "is company", "是否公司", "是否企业"],
         **_CUSTOMER_LINK,
@@ -244,7 +250,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     },
     "contact": {
         "name": ["name", "full name", "contact name", "contact", "display name", "姓名",
-                 "联系人", "联系人姓名"],
+                 "联系人", "联系人姓名", "contact person", "contact person name"],
         **_PERSON,
         "title": ["job title", "title", "position", "role", "berufsbezeichnung", "职位", "职务",
                   "岗位"],
@@ -700,6 +706,8 @@ class Mapping:
     name_continuation: tuple[int, str] | None = None
     # The columns joined into Address, in line order (_address_lines)
     address_lines: tuple[int, ...] = ()
+    # A phone number in parts (area code + number, 電話番号1/2/3): its columns in order (_phone_parts)
+    phone_parts: tuple[int, ...] = ()
     # date field -> the position of the column giving its time of day (importer.time_columns)
     time_columns: dict[str, int] = field(default_factory=dict)
 
@@ -1118,8 +1126,12 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "'&', 'und'/'and' at the end of Name 1, a small letter or '&' at the start of "
                                       "Name 2); an attention line or person (\"z. Hd. Frau Meier\", \"c/o\", "
                                       "\"Attn\") or a department is not (--map \"Name 2=-\" leaves it out)"})
-    line_decisions, address_lines = _address_lines(headers, chosen, taken, fixed | set(not_own), not_own)
+    line_decisions, address_lines = _address_district(
+        headers, chosen, taken, fixed | set(not_own), not_own,
+        _address_lines(headers, chosen, taken, fixed | set(not_own), not_own))
     decisions.extend(line_decisions)
+    part_decisions, phone_parts = _phone_parts(ent, headers, chosen, taken, fixed | set(not_own), shapes)
+    decisions.extend(part_decisions)
     slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
     if slots and not any(v in fixed for v, _label in slots):
         decisions.append({"what": "phone labels",
@@ -1154,7 +1166,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                           "evidence": "; ".join(not_own[i] for i in left)
                           + " (--map \"Column=Field\" says otherwise)"})
     return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups,
-                   family_first=family_first, address_lines=address_lines, name_continuation=continuation)
+                   family_first=family_first, address_lines=address_lines, name_continuation=continuation,
+                   phone_parts=phone_parts)
 
 
 _FAMILY_FIRST = frozenset(f for w in hw.FAMILY_NAME_FIRST for f in _forms(w))
@@ -1449,6 +1462,104 @@ def _street_words() -> frozenset[str]:
 def _names_street(stem: str) -> bool:
     """Is a numbered heading's stem ("address" of "Address2") a word for the street address?"""
     return stem in _street_words()
+
+
+_DISTRICTS = frozenset(norm(w) for w in hw.ADDRESS_DISTRICT)
+
+
+def is_address_district(header: str) -> bool:
+    """Does the heading name the district of a Chinese address (区, 区县, 區)?"""
+    return norm(header) in _DISTRICTS
+
+
+def _address_district(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+                      fixed: set[int], not_own: dict[int, str] | None,
+                      found: tuple[list[dict], tuple[int, ...]]) -> tuple[list[dict], tuple[int, ...]]:
+    """A district column (区, 区县) goes to Address before the street lines `found`
+    (_address_lines); with no street address it is left out, kept in Notes."""
+    decisions, order = found
+    districts = [i for i, h in enumerate(headers) if is_address_district(h) and i not in fixed
+                 and chosen[i].how == "unmapped" and not chosen[i].could_be]
+    if not districts:
+        return found
+    lead = taken.get("address")
+    if lead is None or "address" not in {c.target for c in chosen}:
+        if not_own is not None:
+            for i in districts:
+                not_own[i] = (f"'{headers[i]}' is the district of an address, and the file has no street "
+                              "address: it is not the address alone")
+        return found
+    district = districts[0]
+    chosen[district] = ColumnMap(headers[district], "address", "synonym")
+    order = (district, *(order or (lead,)))
+    shown = " + ".join(f"'{headers[i]}'" for i in order)
+    decisions = [d for d in decisions if d.get("what") != "address lines"]
+    decisions.append({"what": "address lines", "decided": f"{shown} joined into Address, in that order",
+                      "evidence": f"'{headers[district]}' is the district (区/县) of the address under the "
+                                  "province and city; it comes before the street (--map \"Column=-\" leaves "
+                                  "one out)"})
+    return decisions, order
+
+
+_AREA_CODES = frozenset(norm(w) for w in hw.AREA_CODE)
+_JA_PARTS = tuple(norm(w) for w in hw.PHONE_PARTS_JA)
+
+
+def is_area_code(header: str) -> bool:
+    """Does the heading name a phone number's area code ("Area Code", 区号, 市外局番)?"""
+    return norm(header) in _AREA_CODES
+
+
+def _phone_parts(ent: Entity, headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+                 fixed: set[int], shapes: dict) -> tuple[list[dict], tuple[int, ...]]:
+    """A phone number written in parts is one number: an area code column beside the
+    phone column ("Area Code" + "Phone", 区号 + 电话), Japanese 市外局番 + 市内局番 +
+    加入者番号, or a phone heading numbered 1, 2, 3 (電話番号1/2/3) whose first column
+    holds no whole number in the rows seen (only digit groups: "03", "1234"). Returns
+    (the summary's decision, the columns in order); plan joins each row's parts before
+    the number is read, so no part is stored as a number of its own."""
+    target = next((t for t in ("phone", "customer_phone") if t in targets(ent)), None)
+    if target is None:
+        return [], ()
+
+    def free(i: int) -> bool:
+        return i not in fixed and chosen[i].how == "unmapped" and not chosen[i].could_be
+
+    def digit_groups(i: int) -> bool:
+        got = shapes.get(i)
+        return got is not None and not got.counts.get("phone") and got.letterless == sum(got.counts.values()) > 0
+
+    order: tuple[int, ...] = ()
+    why = ""
+    lead = taken.get(target)
+    ja = {norm(h): i for i, h in enumerate(headers) if norm(h) in _JA_PARTS and (free(i) or i == lead)}
+    if len(ja) >= 2 and _JA_PARTS[0] in ja and (lead is None or lead in ja.values()):
+        order = tuple(ja[k] for k in _JA_PARTS if k in ja)
+        why = "市外局番 (area code), 市内局番 (exchange) and 加入者番号 (subscriber number) are one number's parts"
+    if not order and lead is not None:
+        stem, number = _line_key(headers[lead])
+        if number == 1:
+            rest = {n: i for i, h in enumerate(headers) for k, n in [_line_key(h)] if k == stem and n in (2, 3)
+                    and free(i)}
+            if 2 in rest and digit_groups(lead) and all(digit_groups(i) for i in rest.values()):
+                order = (lead, *(rest[n] for n in sorted(rest)))
+                why = (f"'{headers[lead]}' holds only digit groups, too short for a number (an area code): "
+                       "the numbered columns are one number's parts")
+        areas = [i for i, h in enumerate(headers) if norm(h) in _AREA_CODES and free(i)]
+        if not order and areas:
+            order = (areas[0], lead)
+            why = f"'{headers[areas[0]]}' is the area code of the number in '{headers[lead]}'"
+    if not order:
+        return [], ()
+    if lead is None:
+        taken[target] = order[0]
+    for i in order:
+        chosen[i] = ColumnMap(headers[i], target, chosen[i].how if chosen[i].target == target else "synonym")
+    shown = " + ".join(f"'{headers[i]}'" for i in order)
+    return [{"what": "phone in parts", "decided": f"{shown} joined into one number, in that order, before it "
+                                                  "is read",
+             "evidence": why + " (a number written with + and its country code is taken as it is; --map "
+                               "\"Column=-\" leaves a part out)"}], order
 
 
 def is_address_supplement(header: str) -> bool:

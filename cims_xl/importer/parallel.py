@@ -102,10 +102,11 @@ def _averaged(mean: float | None, seconds: float) -> float:
 def _counters(planner) -> dict[str, Counter]:
     ctx = planner.prep.context
     return {k: ctx[k] for k in ("assumed", "defaulted", "name_parts", "system_labels", "address_fallback",
-                                  "zeros_restored", "zeros_examples", "placeholders", "legal_forms", "zoneless",
+                                  "zeros_restored", "zeros_examples", "placeholders", "legal_forms", "zoneless", "invalid_here",
                                   "company_first", "company_first_examples", "name_continued",
                                   "name_continued_examples", "utc_dates", "utc_dates_moved",
-                                  "name_mailboxes", "id_dates") if isinstance(ctx.get(k), Counter)}
+                                  "name_mailboxes", "id_dates", "numbers_not_names",
+                                  "numbers_not_names_examples") if isinstance(ctx.get(k), Counter)}
 
 
 def _prepare(rows: list[tuple[int, list]]):

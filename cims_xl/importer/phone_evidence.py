@@ -184,6 +184,10 @@ SHOWN_EXAMPLES = 3
 SCRIPT_CELLS = 5_000    # non-ASCII cells whose letters are looked at (the first ones)
 LOOKED_AT = 5_000       # rows looked at for evidence against, once there is evidence for
 NUMBERS = 40            # numbers without a country code kept to weigh countries the file points to
+FILE_SAMPLE = 2_000     # numbers without a country code kept to decide the file's country
+PLUS_COUNTED = 1_000    # numbers written with another country's code counted
+FILE_READS = 0.9        # a country reads the file's numbers when it reads this share of them
+FULL_DIGITS = 7         # digits of a whole national number (HK, SG: 8), not a piece of one
 # Japanese writes kana beside its Han characters: a file with kana is no Chinese text.
 _KANA = ("HIRAGANA", "KATAKANA")
 # Han characters are written in these languages' countries (file_language): a file of
@@ -221,10 +225,17 @@ class AssumedRegionEvidence:
 
     def __init__(self, region: str, phone_cols: list[tuple[int, str]], country_cols: tuple[int, ...],
                  email_cols: tuple[int, ...], city_cols: tuple[int, ...], postal_cols: tuple[int, ...],
-                 headers: tuple[object, ...] = ()):
+                 headers: tuple[object, ...] = (), address_cols: tuple[int, ...] = ()):
         from ..domain import places
 
         self.region = region.upper()
+        self.address_cols = address_cols
+        # the file's country, decided once (`file_region`): the numbers without a country
+        # code of rows without a country (a sample: the first CHECKED_FIRST, then one in
+        # 100), and the countries of the numbers written with their country code
+        self.file_texts: dict[str, list[str]] = {}
+        self.file_seen: Counter[str] = Counter()
+        self.plus: Counter[str] = Counter()
         self.phone_cols, self.country_cols = phone_cols, country_cols
         self.email_cols, self.city_cols, self.postal_cols = email_cols, city_cols, postal_cols
         self.script = places.region_script(self.region)
@@ -295,7 +306,22 @@ class AssumedRegionEvidence:
                 digits = "".join(ch for ch in lead[:6] if ch.isdigit()).removeprefix("00")
                 if digits.startswith(str(self.code)):
                     self._for("numbers written with its country code", text)
+                elif own is None and sum(self.plus.values()) < PLUS_COUNTED:
+                    try:
+                        where = phonenumbers.region_code_for_number(phonenumbers.parse(
+                            "+" + lead[2:] if lead[:2] == "00" else lead, None))
+                    except phonenumbers.NumberParseException:
+                        where = None
+                    if where:
+                        self.plus[where] += 1       # "+852 6123 4567": evidence for HK
                 continue
+            if own is None:
+                seen = self.file_seen[header]
+                self.file_seen[header] += 1
+                if seen < CHECKED_FIRST or not seen % 100:
+                    texts = self.file_texts.setdefault(header, [])
+                    if len(texts) < FILE_SAMPLE:
+                        texts.append(text)
             if own is None and len(self.numbers) < NUMBERS and text not in self.numbers:
                 self.numbers[text] = bool(nz.reading_in(text, self.region))
             if own is not None or (self.for_ and header in self.taken and not blank_cell):
@@ -315,6 +341,12 @@ class AssumedRegionEvidence:
             if c < n and isinstance(values[c], str) and "@" in values[c]:
                 if nz.email_region(values[c]) == self.region:
                     self._for("email addresses of its domain", values[c].strip().rsplit("@", 1)[-1])
+        for c in self.address_cols if self.rows <= LOOKED_AT else ():
+            v = values[c] if c < n else None
+            if isinstance(v, str) and v.strip() and (found := address_places(v)) \
+                    and self.region not in found:
+                self._against(found, f"address '…{v.strip().rsplit(',', 1)[-1].strip()}'"
+                              if "," in v else f"address '{_place_shown(v)}…'")
         for c in self.city_cols:
             if c < n and isinstance(values[c], str) and values[c].strip():
                 found = places.place_countries(values[c])
@@ -411,7 +443,8 @@ class AssumedRegionEvidence:
         langs = ("Japanese",) if self.kana else places.letter_languages(letters) if letters else ()
         if langs and self.region not in places.language_regions(langs):
             regions = sorted(places.language_regions(langs))
-            said.append(f"letters of {', '.join(langs)} ({''.join(sorted(letters))[:12]}: "
+            # (the letters are cut out of names: counted, never shown)
+            said.append(f"letters of {', '.join(langs)} in {self.letter_cells} cell(s) ("
                         + ", ".join(regions[:5]) + ")")
             for r in regions:
                 points[r] += max(1, self.letter_cells)
@@ -474,6 +507,92 @@ class AssumedRegionEvidence:
                             f"(the store's assumed region) but read in {where}"
                             + (", where the file points: " + "; ".join(said) if said else "")
                             + f"; give the file's country with {self.option()}, or add a Country column"}
+
+    def file_region(self, encoding: str | None) -> tuple[str, dict] | None:
+        """The file's country, decided once for the whole file, when the region is only
+        ASSUMED and most numbers without a country code (rows without a country of their
+        own, no Country column naming any) are no numbers of it: (the country, the
+        summary's line) when one country reads at least FILE_READS of them and the file
+        points there, more than to any other such country: numbers written with its
+        country code ("+852 …"), its cities, addresses or postal codes, a writing or
+        letters of its language the region does not write (traditional Chinese for HK,
+        MO, TW; Hangul for KR). Raises ImportRefused naming the column, examples and the
+        --region options when countries read the numbers and the file cannot tell which
+        (a Hong Kong or a Singapore "9123 4567"). None when the question does not arise
+        (most numbers are the region's, the file says it is the region's, no one country
+        reads the numbers): each row is read as before."""
+        from ..domain import places
+        from .errors import ImportRefused
+
+        if self.countries or not self.file_texts:
+            return None
+        header = max(self.file_texts, key=lambda h: len(self.file_texts[h]))
+        texts = self.file_texts[header]
+        # numbers of FULL_DIGITS digits or more: shorter ones ("495-12") are pieces of
+        # numbers, which a country of short numbers (LU) reads by chance
+        refused = [t for t in texts if not nz.reading_in(t, self.region)
+                   and sum(ch.isdigit() for ch in t) >= FULL_DIGITS]
+        if len(refused) < MIN_CELLS or 2 * len(refused) <= len(texts):
+            return None
+        if set(self.for_) - {"cells in its script"}:
+            return None         # its mobiles, cities, +86 numbers…: the region's file, row by row
+        sample = refused[:FOREIGN_SAMPLE]
+        reads = Counter(r for t in sample for r in set(regions_reading(t)) if r != self.region)
+        candidates = [r for r, k in reads.items() if 2 * k > len(sample)]
+        ok = {r: sum(1 for t in texts if nz.reading_in(t, r)) for r in candidates}
+        readers = _one_per_plan(sorted((r for r in candidates if ok[r] >= FILE_READS * len(texts)),
+                                       key=lambda r: (-ok[r], r)))
+        if not readers:
+            return None         # no one country's numbers: each row's own check
+        # what in the file points to each of them (never a customer's name or its letters)
+        script_regions, weak, why = self._script_regions(encoding)
+        letters = frozenset(self.letters)
+        langs = places.letter_languages(letters) if letters and not self.kana else ()
+        letter_regions = places.language_regions(langs) if langs else frozenset()
+        reasons: dict[str, list[str]] = {}
+        for r in readers:
+            got = reasons.setdefault(r, [])
+            code = phonenumbers.country_code_for_region(r)
+            plus = sum(k for where, k in self.plus.items() if phonenumbers.country_code_for_region(where) == code)
+            if plus:
+                got.append(f"{plus} number(s) written with +{code}")
+            if self.against.get(r):
+                got.append(", ".join(self.against_examples[r]))
+            if r in script_regions and self.region not in script_regions and not weak:
+                got.append(why)
+            if r in letter_regions and self.region not in letter_regions:
+                got.append(f"letters of {', '.join(langs)} in {self.letter_cells} cell(s)")
+        pointed = sorted((r for r in readers if reasons[r]), key=lambda r: -len(reasons[r]))
+        shown = ", ".join(f"'{t}'" for t in refused[:SHOWN_EXAMPLES])
+        counted = (f"{len(refused)} of {len(texts)} phone number(s) without a country code"
+                   + (" looked at" if len(texts) < self.file_seen[header] else ""))
+        assumed = f"{self.region} is only assumed: no store region is set"
+        if pointed and (len(pointed) == 1 or len(reasons[pointed[0]]) > len(reasons[pointed[1]])):
+            r = pointed[0]
+            return r, {"what": "phone region of the file",
+                       "decided": f"{r}: numbers without a country code read as {r} numbers",
+                       "evidence": f"column '{header}': {counted} ({shown}) are no {self.region} numbers "
+                                   f"({assumed}) and {ok.get(r, max(ok.values()))} are valid {r} numbers; "
+                                   f"the file points to {r}: " + "; ".join(reasons[r])
+                                   + f". Give --region CC to read them as another country's, or set the "
+                                     "store's with `cims settings region CC`"}
+        if not pointed and 2 * sum(t.lstrip("( ")[:1] == "0" for t in refused) >= len(refused):
+            # numbers with a trunk 0 and nothing pointing anywhere: the plans that read
+            # most digits after a 0 (DE, AT, IT) read them by chance; each row's own check
+            return None
+        named = pointed[:SHOWN] or readers[:SHOWN]
+        more = len(readers) - len(named) if not pointed else 0
+        where = "; ".join(f"{r}: " + "; ".join(reasons[r]) for r in pointed[:SHOWN])
+        raise ImportRefused(
+            f"column '{header}': {counted} ({shown}) are no {self.region} numbers ({assumed}) but valid "
+            f"numbers of {', '.join(named)}{f' and {more} more countries' if more > 0 else ''}"
+            + (f"; the file points to several of them ({where})" if where else
+               "; nothing else in the file tells which")
+            + ". Nothing was imported. Give the file's country with "
+            + " or ".join(f"--region {r}" for r in named)
+            + f" (its two-letter code), or set the store's with `cims settings region CC`, or add a Country "
+              f"column; if they are {self.region} numbers, write them as {self.region} dials them (with the "
+              "area code or trunk prefix).")
 
     def decide(self, encoding: str | None, settled: int = 0) -> dict | None:
         """The summary's line on the assumed region (see the class). `settled`: of the
@@ -539,7 +658,28 @@ def address_places(text: str) -> frozenset[str]:
         words = " ".join(w for w in part.split() if not any(ch.isdigit() for ch in w))
         if words and (found := places.place_countries(words)):
             return found
+    head = text.strip()[:3]
+    if head and _EAST_ASIAN.match(head):
+        # "新加坡乌节路1号", "香港中環…": Chinese and Japanese write the country or city first
+        for size in (3, 2):
+            if len(head) >= size and _EAST_ASIAN.fullmatch(head[:size]) \
+                    and (found := places.place_countries(head[:size])):
+                return found
     return frozenset()
+
+
+_EAST_ASIAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def _place_shown(text: str) -> str:
+    """The place an East Asian address starts with, for a message (never the street)."""
+    from ..domain import places
+
+    head = text.strip()[:3]
+    for size in (3, 2):
+        if places.place_countries(head[:size]):
+            return head[:size]
+    return head[:2]
 
 
 class SetRegionEvidence(AssumedRegionEvidence):
@@ -564,9 +704,8 @@ class SetRegionEvidence(AssumedRegionEvidence):
     are valid there as well, the import stops the same way, showing both readings,
     naming `--region XX` and `--region <the store's>`, which keeps the store's reading."""
 
-    def __init__(self, *args, address_cols: tuple[int, ...] = (), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.address_cols = address_cols
         self.national: Counter[str] = Counter()     # phone header -> numbers without a country code
         self.checked_n: Counter[str] = Counter()    # of those, checked (past the first, a sample)
         self.refused: Counter[str] = Counter()      # of the checked, no valid number of the region
@@ -655,11 +794,6 @@ class SetRegionEvidence(AssumedRegionEvidence):
                     shown = self.refused_texts.setdefault(header, [])
                     if len(shown) < FOREIGN_SAMPLE and text not in shown:
                         shown.append(text)
-            for c in self.address_cols if self.rows < LOOKED_AT else ():
-                v = values[c] if c < n else None
-                if isinstance(v, str) and v.strip() and (found := address_places(v)) \
-                        and self.region not in found:
-                    self._against(found, f"address '…{v.strip().rsplit(',', 1)[-1].strip()}'")
         if self.rows < LOOKED_AT:
             super().add(values)     # where the file points: its first rows tell
         else:
@@ -743,8 +877,6 @@ class SetRegionEvidence(AssumedRegionEvidence):
         if not pointed:
             return None         # not the other country's numbers: each row as before
         both = valid[pointed[0]]
-        # the letters seen are cut out of names: the message names their languages only
-        said = [re.sub(r"^(letters of [^(]*)\([^:]*: ", r"\1(", s) for s in said]
         if not said:        # the file's writing, weighed by its numbers (_pointing)
             lang = self.language.verdict().language
             said = [(f"text in {file_language.NAMES[lang]}, " if lang else "") + "numbers that read there"]

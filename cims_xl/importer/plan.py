@@ -446,6 +446,13 @@ class Options:
     # services.suppression.ErasedList of the store, when it is not empty: a customer row
     # with an erased person's email or phone is rejected (None: nothing checked per row)
     erased: Any = None
+    # the file's customer numbers (its Customer ID column's values, code_key): a number typed
+    # in its customer name column is linked by one of them (RowPreparer._numbers_not_names)
+    # -> the first name a row of the file gives with it ("" when none)
+    file_refs: dict[str, str] = field(default_factory=dict)
+    # the column (by position) whose marks or signs say each amount's direction (ledger_marks):
+    # its "-" is a minus, kept in Notes as written, never a placeholder for no value
+    marks_position: int | None = None
 
 
 # The percentage a cell shows at its end ("15%", "Rabatt 12.5 %").
@@ -561,6 +568,8 @@ class RowPreparer:
             self.unmapped = [i for i in self.unmapped if i not in slot_cols]
         self.address_groups = mapping.address_groups
         self.address_lines = mapping.address_lines
+        self.phone_parts = mapping.phone_parts
+        self._phone_parts = frozenset(mapping.phone_parts[1:])
         self.name_continuation = mapping.name_continuation
         # vCard's ADR: "pobox;extended;street;locality;region;code;country" (RFC 6350 6.3.1).
         self.adr_columns = frozenset(i for i, c in enumerate(mapping.columns)
@@ -636,10 +645,15 @@ class RowPreparer:
                         "placeholders": Counter(),
                         # legal form -> customers typed Company by it (domain.legal_forms)
                         "legal_forms": Counter(),
+                        # (phone field, country) -> numbers only possible in the store's region,
+                        # valid in that country: left empty (domain.models._check_valid_here)
+                        "invalid_here": Counter(),
                         # name column -> person rows named "Company, Person" (Odoo): the person kept
                         "company_first": Counter(), "company_first_examples": Counter(),
                         # SAP's Name 2: rows where it continued Name 1 ("joined") or was kept in Notes
-                        "name_continued": Counter(), "name_continued_examples": Counter()}
+                        "name_continued": Counter(), "name_continued_examples": Counter(),
+                        # (name column, "rejected" | "linked") -> name cells holding a number alone
+                        "numbers_not_names": Counter(), "numbers_not_names_examples": Counter()}
         if "currency" in self.kinds:
             # (symbol, code) -> rows where an ambiguous symbol ("$") was read by guess
             given = options.currency if options.currency and not options.currency_follows else None
@@ -766,10 +780,13 @@ class RowPreparer:
             kind = self.kinds.get(target, "text")
             changes_text = kind in ("money", "decimal")
             out.append((i, target, not changes_text))
-        if self.address_lines:
-            # the lines of the street address joined in line order (mapping._address_lines)
-            slots = [k for k, (i, t, _) in enumerate(out) if i in self.address_lines and t == "address"]
-            rank = {i: r for r, i in enumerate(self.address_lines)}
+        for columns in (self.address_lines, self.phone_parts):
+            if not columns:
+                continue
+            # the lines of the street address, the parts of a phone number, joined in their
+            # order (mapping._address_lines, mapping._phone_parts)
+            slots = [k for k, (i, t, _) in enumerate(out) if i in columns]
+            rank = {i: r for r, i in enumerate(columns)}
             ordered = sorted((out[k] for k in slots), key=lambda e: rank[e[0]])
             for k, entry in zip(slots, ordered):
                 out[k] = entry
@@ -854,8 +871,10 @@ class RowPreparer:
                 if text_as_is:
                     if target == "tags" and data.get("tags"):
                         v = f"{data['tags']}, {v}"       # several tag columns (mapping.SEVERAL_COLUMNS)
+                    elif i in self._phone_parts and data.get(target):
+                        v = _joined_phone_parts(data[target], v)  # its parts in order (mapping._phone_parts)
                     elif target == "address" and data.get("address"):
-                        v = f"{data['address']}, {v.strip()}"     # its lines 2 and 3 (mapping._address_lines)
+                        v = _joined_address(data["address"], v)   # its lines 2 and 3 (mapping._address_lines)
                     data[target] = v
                     continue
             elif is_blank_cell(v):
@@ -910,7 +929,7 @@ class RowPreparer:
                     continue
                 v = values[i] if i < n else ""
                 if (type(v) is str and v and v[0] in _PLACEHOLDER_FIRST and len(v) <= _PLACEHOLDER_MAX
-                        and is_placeholder(v, kept_placeholders)):
+                        and i != self.options.marks_position and is_placeholder(v, kept_placeholders)):
                     # "Colour: N/A" says nothing: dropped as a mapped field's placeholder is
                     self.context["placeholders"][(self.headers[i], v.strip())] += 1
                     continue
@@ -978,7 +997,47 @@ class RowPreparer:
             self._settle_currency(values, data)
         if self.options.probability_share and "probability" in data:
             data["probability"] = share_to_percent(data["probability"])
+        if self._name_targets:
+            self._numbers_not_names(data)
         return data, extra
+
+    @functools.cached_property
+    def _name_targets(self) -> tuple[str, ...]:
+        """The mapped fields holding a person's or customer's name (NAME_TARGETS), whose
+        values are never a number alone (`_numbers_not_names`)."""
+        return tuple(t for t in NAME_TARGETS if t in self.source_of)
+
+    def _numbers_not_names(self, data: dict) -> None:
+        """A name cell that is a number alone ("100235" among the names of a Customer
+        column, `number_not_name`) is never a name. An order's (a contact's, ...) customer
+        named so is linked by that number when it is the row's own customer number, or one
+        the file's customer-number column holds (Options.file_refs); otherwise, and for a
+        record's own name, the cell is unreadable: the row is rejected saying so. Counted
+        per column for the summary (context "numbers_not_names")."""
+        for key in self._name_targets:
+            v = data.get(key)
+            if v is None or (number := number_not_name(v)) is None:
+                continue
+            column = self.source_of.get(key, key)
+            if key.startswith("customer_") and "customer_id" in self.kinds:
+                ref = _text(data.get("customer_ref"))
+                if code_key(number) == code_key(ref or "") or (
+                        not ref and code_key(number) in self.options.file_refs):
+                    del data[key]
+                    data["customer_ref"] = ref or number
+                    if key == "customer_name" and (named := self.options.file_refs.get(code_key(number))):
+                        # the name the file gives that number on another row: the customer made
+                        # here if that row comes later is theirs, not a customer without a name
+                        data[key] = named
+                    self.context["numbers_not_names"][(column, "linked")] += 1
+                    self.context["numbers_not_names_examples"][(column, number)] += 1
+                    continue
+            whose = "customer" if key.startswith("customer_") or self.ent.kind == "customer" else self.ent.label
+            del data[key]
+            data.setdefault(UNREADABLE, {})[key] = Unreadable(
+                number, f"a number where the {whose}'s name belongs: {number}")
+            self.context["numbers_not_names"][(column, "rejected")] += 1
+            self.context["numbers_not_names_examples"][(column, number)] += 1
 
     @functools.cached_property
     def _placeholders(self) -> dict[str, frozenset[str]]:
@@ -1403,6 +1462,26 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
             warnings.clear()
         raise ValidationFailed(hard)
     _with_notes(data, moved, prep.keep_key)
+
+
+# Fields holding a person's or a customer's name: a number alone is never one of them.
+NAME_TARGETS = ("name", "first_name", "last_name", "customer_name", "customer_first_name", "customer_last_name")
+_NUMBER_ALONE = re.compile(r"\d[\d\s]*")
+
+
+def number_not_name(value: object) -> str | None:
+    """The text of a name cell that is a number alone, digits (any script's) and spaces
+    ("100235", "２０００１", "100 235", a workbook's number cell), never a name; None for
+    anything else ("3M", "7-Eleven", "A1 Bakery", "1&1", "#1", "0815-Müller")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        text = cell_text(value).strip()
+        return text if text.isdigit() else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    return text if text and _NUMBER_ALONE.fullmatch(unicodedata.normalize("NFKC", text)) else None
 
 
 def _a_label(label: str) -> str:
@@ -3418,3 +3497,58 @@ class CustomerLinker:
         placeholder of one it created, before and after it was written (the rows of a
         later chunk link to its id), so that a real run finds what its dry run finds."""
         return self.placeholder_of.get(customer_id, customer_id)
+
+
+def _joined_phone_parts(before: object, part: object) -> str:
+    """A phone number's parts joined with a space ("212" + "555-0123", "03" + "1234" +
+    "5678"); a part written whole with + or 00 and its country code is the number itself."""
+    text = str(part).strip()
+    if text.startswith(("+", "00")) and sum(ch.isdigit() for ch in text) >= 8:
+        return text
+    return f"{str(before).strip()} {text}"
+
+
+def phone_parts_view(mapping, columns: list[int]):
+    """For a file whose phone number is written in parts (mapping.phone_parts): a function
+    giving a copy of a row with the parts joined into one cell (the first part that is not
+    an area code: "Phone" of "Area Code" + "Phone"), the other parts blank, so the phone
+    evidence (region, validity) weighs whole numbers, as they are stored; else None."""
+    if not mapping.phone_parts:
+        return None
+    from .mapping import is_area_code
+
+    cols = [columns[j] for j in mapping.phone_parts]
+    lead = next((columns[j] for j in mapping.phone_parts if not is_area_code(mapping.columns[j].header)), cols[0])
+
+    def joined(values: list) -> list:
+        text = ""
+        for c in cols:
+            v = values[c] if c < len(values) else None
+            if v is None or is_blank_cell(v):
+                continue
+            text = _joined_phone_parts(text, cell_text(v)) if text else cell_text(v).strip()
+        out = list(values)
+        for c in cols:
+            if c < len(out):
+                out[c] = None
+        if lead < len(out):
+            out[lead] = text or None
+        return out
+
+    return joined
+
+
+def _cjk(ch: str) -> bool:
+    """A Chinese character, kana or hangul (text written without spaces between words)."""
+    return bool(ch) and (0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
+                         or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF66 <= ord(ch) <= 0xFF9F)
+
+
+def _joined_address(before: str, part: str) -> str:
+    """The parts of one street address joined: ", " between Latin lines ("12 Main St",
+    "Apt 4"); nothing between two CJK parts ("朝阳区" + "建国路88号"); a space where
+    one side is CJK ("丸の内1-1-1" + "丸の内ビル5F")."""
+    before, part = str(before).rstrip(), str(part).strip()
+    ends, starts = _cjk(before[-1:]), _cjk(part[:1])
+    glue = "" if ends and starts else " " if ends or starts else ", "
+    return f"{before}{glue}{part}"

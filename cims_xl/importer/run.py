@@ -30,6 +30,7 @@ from ..domain.display import display_zone, display_zone_source, zone_label
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
+from ..domain.invisible import code_key
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
@@ -39,7 +40,7 @@ from .ticket_pauses import PendingPauses
 from .user_values import UserValues
 from .values import ValueEvidence, parse_values, value_key
 from .header_currency import header_code, header_sign
-from . import amount_units, format_marks
+from . import amount_parts, amount_units, format_marks
 from .plain_amounts import PlainAmounts, PlainVerdict, plain_text
 from .errors import AmbiguousCurrency, AmbiguousDates, ImportRefused
 from .evidence import FooterWatch, NumberEvidence, decide_marks, fraction_fields, mixed_share_fields, subtotal_text
@@ -210,6 +211,9 @@ class Scan:
     # field -> other countries its numbers without a country code read in (phone_evidence)
     foreign_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     blank_country: dict = field(default_factory=dict)   # Options.blank_country
+    # the country the file's numbers without a country code are read in, decided on the
+    # whole file where the region was only assumed (phone_evidence.AssumedRegionEvidence.file_region)
+    file_region: str | None = None
     plain: PlainAmounts | None = None       # amounts naming no currency beside ones naming one
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
@@ -220,6 +224,9 @@ class Scan:
     float_wholes: frozenset[str] = frozenset()   # code/id fields whose column writes 2134 as "2134.0"
     # a report grouped by customer (group_headings): (column, {heading row: name}) carried down
     carried: tuple[int, dict[int, str]] | None = None
+    # the customer numbers of the file's Customer ID column -> the first name a row gives with it
+    file_refs: dict[str, str] = field(default_factory=dict)
+    amount_parts: "amount_parts.AmountParts | None" = None   # a total beside a subtotal: decided on its values
 
 
 class _CurrencyEvidence:
@@ -487,6 +494,8 @@ class _DateEvidence:
         self.column = column
         self.digits = compact_dates.DigitEvidence(column, serial_offset)   # "240305", 45352: digits alone
         self.short_years = compact_dates.ShortYears()   # "24.03.05": what each order makes of two-digit years
+        self.calendar: str | None = None    # --calendar, for the years' readings
+        self.thai = ""                      # what points the file to Thailand (calendar_evidence)
         self.values: set[str] = set()
         self.candidates: frozenset[str] | None = None
         self.ambiguous: list[str] = []
@@ -675,7 +684,8 @@ class _DateEvidence:
         self._narrow_by_year_spread()
         if target is not None:
             try:
-                self.candidates, words = self.short_years.narrow(self.column, self.candidates, target)
+                self.candidates, words = self.short_years.narrow(self.column, self.candidates, target,
+                                                                 self.calendar, self.thai)
             except ImportRefused as stop:
                 self.refusal = stop.message
                 return None, "implausible"
@@ -959,6 +969,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         (table.columns[0] > 0 and is_blank_cell(header_values[0]))
         or (table.columns[0] == 0 and _PANDAS_UNNAMED.fullmatch(table.headers[0]))) else None
     float_wholes = FloatExports(list(table.columns))
+    # the file's customer numbers: a number typed in its customer name column is linked by
+    # one of them (plan.RowPreparer._numbers_not_names)
+    file_refs: dict[int, dict[str, str]] = ({table.columns[j]: {} for j, c in enumerate(mapping.columns)
+                                             if c.target == "customer_ref"}
+                                            if any(f.key == "customer_id" for f in ent.fields) else {})
+    name_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "customer_name"), None)
     # a workbook's text cells damaged before it was made (a CSV's are weighed as bytes)
     damaged = DamagedText(table.headers, table.columns) if src.encoding is None else None
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
@@ -1010,6 +1026,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     cr_formats = format_marks.FormatMarks(money_cols) if money_cols else None
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
+    phone_view = plan.phone_parts_view(mapping, table.columns)
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
     # the store's region, set: most numbers no numbers of it stop the import (phone_evidence)
     set_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region, set_region=True) \
@@ -1037,6 +1054,15 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                   kinds.get(c.target) in ("text", "name") or c.target.startswith("customer_"))])
     # invisible characters out of the cells where they mean nothing, before any evidence
     cleaner = CellCleaner(ent, [(table.columns[j], c.target) for j, c in enumerate(mapping.columns)])
+    parts = None
+    if any(f.key == "amount" for f in ent.fields):
+        # a total beside a subtotal or net amount: the values say which is the order's (amount_parts)
+        totals = [table.columns[j] for j, c in enumerate(mapping.columns)
+                  if c.target == "amount" or (c.target is None and _TOTAL_HEADING.search(str(c.header)))]
+        quantity = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "quantity"), None)
+        parts = amount_parts.AmountParts(table.headers, table.columns, totals, quantity)
+        if not parts.active:
+            parts = None
     for number, values in data_rows(rest(), header_number, filler, stats):
         if cleaner:
             values = cleaner.clean(values)
@@ -1072,12 +1098,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             shop.add(number, values)
         if refund_rows is not None and refund_rows.active:
             refund_rows.add(number, values)
+        # a number in parts is weighed whole (mapping._phone_parts)
+        whole = phone_view(values) if phone_view is not None else values
         for pev in phones:
-            pev.add(values)
+            pev.add(whole)
         if assumed_ev is not None:
-            assumed_ev.add(values)
+            assumed_ev.add(whole)
         if set_ev is not None:
-            set_ev.add(values)
+            set_ev.add(whole)
         if damaged is not None:
             damaged.add(number, values)
         if named.active:
@@ -1103,6 +1131,15 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if unnamed is not None:
             unnamed.add(number, values[0] if values else None)
         float_wholes.add(values)
+        if parts is not None:
+            parts.add(number, values)
+        for col, refs in file_refs.items():
+            if col < len(values) and not is_blank_cell(values[col]):
+                key = code_key(plan.cell_text(values[col]).strip())
+                name = values[name_col] if name_col is not None and name_col < len(values) else None
+                name = "" if is_blank_cell(name) or plan.number_not_name(name) else plan.cell_text(name).strip()
+                if not refs.get(key):
+                    refs[key] = name
         for col, nev in numbers.items():
             if col < len(values):
                 if named.countries and (code := named.country_code(nev.column, values[col], values)):
@@ -1163,6 +1200,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     compact: dict[str, str] = {}            # date field -> order of its dates written as digits alone
     ambiguous: dict[str, list[str]] = {}
     candidates: dict[str, list[str]] = {}
+    for ev in evidence.values():
+        ev.calendar = calendar
+        ev.thai = countries.why("TH") if countries is not None else ""
     results = {col: ev.result(mapping.columns[table.columns.index(col)].target) for col, ev in evidence.items()}
     mapped_dates = {col for col in evidence if mapping.columns[table.columns.index(col)].target is not None}
     settled_by_file = _orders_from_other_columns(evidence, results, mapped_dates,
@@ -1317,6 +1357,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         refund_outside, refund_ids = refund_rows.outside, refund_rows.fold_ids
         related_rows = refund_rows.related
     secret = set(mapping.secret_columns)       # passwords are never shown
+    # the region only assumed and most numbers another country's: the file's country,
+    # decided once (or the import stops naming --region), never a warning per row
+    file_region = assumed_ev.file_region(src.encoding) if assumed_ev is not None else None
+    if file_region is not None:
+        phones, assumed_ev = [], None
+        inferences.append(file_region[1])
     foreign: dict[str, tuple[str, ...]] = {}
     for pev in phones:
         j = table.columns.index(pev.column) if pev.column in table.columns else None
@@ -1367,6 +1413,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
+                file_region=file_region[0] if file_region is not None else None,
                 blank_country=blank_country, plain=plain,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
                 yen_columns=yen_cols, float_wholes=wholes,
@@ -1374,7 +1421,31 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
                 units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
-                else None)
+                else None,
+                amount_parts=parts,
+                file_refs=next((file_refs.get(table.columns[j], {}) for j, c in enumerate(mapping.columns)
+                                if c.target == "customer_ref"), {}))
+
+
+# Headings of an order's total other than the column the amount was mapped from
+_TOTAL_HEADING = re.compile(r"(?i)(?:^|[^a-z])(?:total|totale|totaal|gesamt\w*|summe|итого)(?:$|[^a-z])|合计|合計|总计|總計|"
+                            r"总额|總額|합계")
+
+
+def _numbers_not_names_inferences(counts: Counter, examples: Counter, ref_column: str) -> list[dict]:
+    """The summary's lines on name cells holding a number alone (plan.number_not_name), by
+    column: how many rows were rejected, how many linked by the customer number."""
+    out = []
+    for column in dict.fromkeys(c for c, _ in counts):
+        rejected, linked = counts.get((column, "rejected"), 0), counts.get((column, "linked"), 0)
+        said = [f"{rejected} row(s) rejected (a number is no name; each listed)"] if rejected else []
+        if linked:
+            said.append(f"{linked} row(s) linked by '{ref_column}' (the number is a customer number of the file)")
+        shown = ", ".join([f"'{n}'" for (c, n), _k in examples.most_common() if c == column][:3])
+        out.append({"what": f"numbers in '{column}'", "decided": "; ".join(said),
+                    "evidence": f"cells holding only a number where a name belongs, such as {shown}; real names "
+                                "written with digits (3M, 7-Eleven) have letters and stay names"})
+    return out
 
 
 def _marks_by_values(src: RawSheet, table: Table, mapping: mp.Mapping, header_number: int,
@@ -1392,7 +1463,8 @@ def _marks_by_values(src: RawSheet, table: Table, mapping: mp.Mapping, header_nu
         first.add(values)
     blank = {c: h for c, h in first.candidates.items() if not first.words[c]}
     late = ledger_marks.MarkValues(blank) if blank else None
-    marked = {c: h for c, h in first.candidates.items() if first.words[c]}
+    # (a column of dashes alone in the first rows, "-" for no value, is not read again for signs)
+    marked = {c: h for c, h in first.candidates.items() if first.says_something(c)}
     if not marked:
         return None, late
     whole = ledger_marks.MarkValues(marked)
@@ -2484,6 +2556,17 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 and (line := net_gross.taken([c.header for c in scan.mapping.columns], at,
                                              scan.mapping.columns[at].how)) is not None:
             scan.inferences.append(line)
+        if scan.amount_parts is not None and (at := next(
+                (j for j, c in enumerate(scan.mapping.columns) if c.target == "amount"), None)) is not None \
+                and scan.mapping.columns[at].how not in ("override", "profile", "evidence") \
+                and net_gross.taken([c.header for c in scan.mapping.columns], at,
+                                    scan.mapping.columns[at].how) is None:
+            # a total beside a subtotal or net amount: the rows' values confirm it or stop the import
+            line, refused = scan.amount_parts.decide(scan.table.columns[at], scan.decimal_marks.get("amount"))
+            if refused is not None:
+                raise ImportRefused(f"{path.name}{_sheet_words(src)}: {refused}")
+            if line is not None:
+                scan.inferences.append(line)
         if any(f.key == "amount" for f in ent.fields) or any(f.key == "customer_name" for f in ent.fields):
             # the amount paid beside a total, the buyer beside the recipient: said (paid_amount)
             cols = scan.mapping.columns
@@ -2550,10 +2633,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         scan.inferences.extend(value_inferences)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, calendars=scan.calendars,
-                          compact_dates=scan.compact_dates, region=region or set_region or assumed,
-                          region_assumed=region is None and set_region is None,
-                          region_from="--region" if region else "store setting" if set_region else "",
-                          region_default=region is None, foreign_regions=scan.foreign_regions,
+                          compact_dates=scan.compact_dates,
+                          region=region or set_region or scan.file_region or assumed,
+                          region_assumed=region is None and set_region is None and scan.file_region is None,
+                          region_from="--region" if region else "store setting" if set_region
+                          else "the file's evidence" if scan.file_region else "",
+                          region_default=region is None and scan.file_region is None,
+                          foreign_regions=scan.foreign_regions,
                           blank_country=scan.blank_country,
                           decimal_marks=scan.decimal_marks, fraction_fields=scan.fraction_fields,
                           mixed_shares=scan.mixed_shares, float_wholes=scan.float_wholes,
@@ -2567,7 +2653,9 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
                           related_rows=scan.related_rows,
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share",
-                          erased=_erased(session, ent), tz=display_zone(),
+                          erased=_erased(session, ent), tz=display_zone(), file_refs=scan.file_refs,
+                          marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None
+                                          and scan.ledger[2] in scan.table.columns else None),
                           time_columns=dict(scan.mapping.time_columns))
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
@@ -2688,6 +2776,11 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "; ".join(f"'{a}' + '{b}'" + (" joined" if how == "joined" else ": not a continuation")
                                       for how, a, b in shown[:4])
                             + f" ('{planner.prep.headers[col]}' beside '{planner.prep.source_of.get(target, '')}')"})
+        if numbers := planner.prep.context.get("numbers_not_names"):
+            result.inferences += _numbers_not_names_inferences(numbers, planner.prep.context[
+                "numbers_not_names_examples"], planner.prep.source_of.get("customer_ref", "Customer ID"))
+        if invalid := planner.prep.context.get("invalid_here"):
+            result.inferences.append(_invalid_here_inference(invalid, options.region, scan.mapping))
         if zeros := planner.prep.context.get("zeros_restored"):
             result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
         if planner.prep.name_parts:
@@ -2809,11 +2902,11 @@ def _assumed_region_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int
     def cols(*targets: str) -> tuple[int, ...]:
         return tuple(columns[j] for j, c in enumerate(mapping.columns) if c.target in targets)
 
-    more = {"address_cols": cols("address", "customer_address")} if set_region else {}
     return (SetRegionEvidence if set_region else AssumedRegionEvidence)(
         region, phone, tuple(columns[j] for j, c in enumerate(mapping.columns) if c.header in country),
         cols("email", "customer_email"), cols("city", "customer_city", "province", "customer_province"),
-        cols("postal_code", "customer_postal_code"), headers=tuple(c.header for c in mapping.columns), **more)
+        cols("postal_code", "customer_postal_code"), headers=tuple(c.header for c in mapping.columns),
+        address_cols=cols("address", "customer_address"))
 
 
 def _email_countries(pev) -> dict | None:
@@ -2911,6 +3004,29 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
                if c.target in mp.FROM_FILE.get(ent.kind, ()) and c.target != "pending_since"]:
         out.append(_due_inference(ent, due))
     return out
+
+
+def _invalid_here_inference(counts: Counter, region: str, mapping: mp.Mapping) -> dict:
+    """The summary's line for numbers without a country code that are no valid numbers of
+    the store's region but valid ones of another country (domain.models._check_valid_here):
+    how many, per column and country."""
+    headers = {c.target: c.header for c in mapping.columns if c.target}
+    by_column: dict[str, Counter] = {}
+    for (target, country), n in counts.items():
+        by_column.setdefault(headers.get(target, target), Counter())[country] += n
+    total = sum(c.pop("", 0) for c in by_column.values())
+    parts = []
+    for h, c in by_column.items():
+        ranked = sorted(c.items(), key=lambda rn: (-rn[1], rn[0]))
+        parts.append(f"'{h}': valid in " + ", ".join(f"{r} ({n})" for r, n in ranked[:24])
+                     + (f" and {len(ranked) - 24} more countries" if len(ranked) > 24 else ""))
+    return {"what": f"phone numbers not valid in {region}",
+            "decided": f"{total} number(s) left empty (their text in Notes, the row warned), not stored as "
+                       f"{region} numbers",
+            "evidence": "; ".join(parts) + f": no valid {region} numbers ({region} is the store's region; only "
+                        "their length fits), valid numbers of another country; give the rows' country in a "
+                        "Country column, or the file's with --region, or write the numbers with + and their "
+                        "country code"}
 
 
 def _legal_forms_inference(forms: Counter, ent: Entity) -> dict:

@@ -1,7 +1,7 @@
 """How a text table was written, beyond its encoding and delimiter: decided on the
 evidence of the file's first megabyte (the whole of most files) and said in the summary.
 
-- Database NULLs: MySQL (SELECT ... INTO OUTFILE, mysqldump --tab) and PostgreSQL (COPY)
+- Database NULLs: MySQL (its "into outfile" export, mysqldump --tab) and PostgreSQL (COPY)
   write NULL as a cell holding only \\N. It is an empty cell, never the text "\\N".
 - Backslash escapes: the same programs write a quote inside a quoted value as \\" (and a
   backslash as \\\\) instead of doubling it. A file that doubles a quote anywhere is read the
@@ -71,7 +71,7 @@ def text_dialect(text: str, delimiter: str) -> TextDialect:
     if nulls:
         found.nulls = True
         found.rules.append({"what": "database NULLs", "decided": "\\N read as an empty cell",
-                            "evidence": f"{nulls} cell(s) holding only \\N, how MySQL (SELECT … INTO OUTFILE) "
+                            "evidence": f"{nulls} cell(s) holding only \\N, how MySQL ('select … into outfile') "
                                         "and PostgreSQL (COPY) write NULL"})
     if (escaped or nulls) and not doubled:
         found.backslash = True

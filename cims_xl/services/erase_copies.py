@@ -82,13 +82,17 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
             "exports_not_reached": exports, "leftovers_removed": removed}
 
 
+# The audit action `cims sync` writes once per workbook path before its first write
+# (excel.sync): where erase looks for partly written copies.
+WORKBOOK_FILE_ACTION = "workbook.file"
+
+
 def _workbook_leftovers(session: Session) -> tuple[list[str], list[str]]:
     """The partly written workbook copies (`.cims-save-<pid>-…`, 0600) that a sync or a
     report write killed part way left beside a workbook: removed from the folder of every
     workbook and report file the audit trail says cims wrote (`workbook.file`,
     `report.file`). Returns (paths removed, "path (why not)" for those another OS account
     owns, which only that account or an administrator of the computer can remove)."""
-    from ..excel.sync import WORKBOOK_FILE_ACTION
     from ..reports.refresh import REPORT_FILE_ACTION
     from ..scratch import _NAME, owned_by_me, pid_alive
 
