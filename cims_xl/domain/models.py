@@ -760,6 +760,23 @@ _MONEY_KEYS: dict[str, tuple[str, ...]] = {
     for kind, e in ENTITIES.items() if any(f.key == "currency" for f in e.fields)}
 
 
+def _minor_scale(scale, raw: dict) -> Decimal:
+    """A scale as a factor: "minor" (a payment API's minor units, importer.paid_amount) is
+    10^-e for the row's currency's ISO 4217 exponent e (USD 0.01, JPY 1, KWD 0.001)."""
+    if scale != "minor":
+        return scale
+    from ..importer.paid_amount import minor_factor
+    try:
+        code = mn.check_currency(raw.get("currency"))
+    except ValueError:
+        code = None
+    factor = minor_factor(code)
+    if factor is None:
+        raise ValidationFailed({"Currency": "an amount in minor units (cents) needs the row's currency to say "
+                                            "how many make one"})
+    return factor
+
+
 def _scale_numbers(raw: dict, scales: dict) -> None:
     """Number cells of the amount fields a file states a scale for (context
     "amount_scales": field -> Decimal, importer.amount_units) times that scale, exactly;
@@ -768,6 +785,7 @@ def _scale_numbers(raw: dict, scales: dict) -> None:
         value = raw.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or isinstance(value, mn.ShownAmount):
             continue
+        scale = _minor_scale(scale, raw)
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if number.is_finite():
             raw[key] = number * scale
@@ -806,7 +824,7 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
                 raise ValidationFailed({_header_for(ent, key): (
                     f"{value.strip()!r} states its own scale, and the file states another for the column "
                     "(× " + f"{scale.normalize():f}): write the number alone, or give --amount-scale 1")})
-            raw[key] = reading.amount * scale        # "1.2" under "金额(万元)": 12000 (importer.amount_units)
+            raw[key] = reading.amount * _minor_scale(scale, raw)        # "1.2" under "金额(万元)": 12000 (importer.amount_units)
         if (problem := mn.whole_currency_problem(raw[key], reading.currency or stated)) is not None:
             raise ValidationFailed({_header_for(ent, key): problem})
         if reading.currency is None:

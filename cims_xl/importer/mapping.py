@@ -32,6 +32,7 @@ from . import header_words as hw
 from .heading_fold import fold
 from . import own_columns
 from . import shop_orders
+from . import paid_amount
 from .errors import ImportRefused
 
 KINDS = {"customers": "customer", "customer": "customer", "orders": "order", "order": "order",
@@ -212,9 +213,13 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                      "item quantity", "quantity (- refund)", "宝贝总数量", "商品数量", "购买数量",
                      "line_item_qty", "line item qty",                       # WooCommerce
                      "销售数量"],                                             # Kingdee
-        "amount": ["sales", "amount", "total", "revenue", "line total", "销售额", "金额",
+        # what was paid comes before a total or payable beside it (Taobao 买家实际支付金额
+        # beside 总金额, 实收 beside 原价/应收): `paid_amount` says which in the summary
+        "amount": ["买家实际支付金额", "实付款", "实付金额", "实收金额", "实收款", "实收",
+                   "amount paid", "paid amount",
+                   "sales", "amount", "total", "revenue", "line total", "销售额", "金额",
                    "总金额", "订单金额", "order total", "order total amount", "grand total",
-                   "实付款", "实付金额", "买家实际支付金额", "订单总额"],
+                   "订单总额"],
         "discount": ["discount", "折扣", "discount rate", "discount percent", "discount percentage", "折扣率"],
         "profit": ["profit", "利润"],
         "currency": ["currency", "币种", "货币", "币别", "currency code", "交易币种", "结算币种"],
@@ -226,8 +231,9 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "notes": ["notes", "note", "备注"],
         **_CUSTOMER_LINK,
         "customer_name": ["customer name", "customer", "client", "full name", "客户名称", "客户姓名", "客户",
-                          "billing name", "shipping name", "buyer", "buyer name", "收货人姓名",
-                          "收货人", "买家会员名", "买家", "contact name",
+                          "billing name", "shipping name", "buyer", "buyer name",
+                          # the buyer (Taobao/Tmall 买家会员名) before the recipient beside it
+                          "买家会员名", "买家昵称", "买家", "收货人姓名", "收货人", "contact name",
                           # a VAT invoice list (金税 / 增值税发票): the buyer is the customer
                           "购方名称", "购买方名称", "購方名稱", "購買方名稱", "受票方名称",
                           # Stripe payments: the customer's description (its name; the
@@ -262,7 +268,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                  "商机", "商机名称", "机会名称", "项目名称", "title", "deal title"],
         "stage": ["stage", "sales stage", "leadstate", "阶段", "销售阶段", "deal stage",
                   "opportunity stage", "pipeline stage", "商机阶段"],
-        "amount": ["amount", "value", "deal value", "expected revenue", "turnover", "金额",
+        # never a weighted/expected value (Amount × Probability): `paid_amount.weighted`
+        "amount": ["amount", "value", "deal value", "turnover", "金额",
                    "预计金额", "deal amount", "opportunity amount"],
         "currency": ["currency", "币种", "货币", "币别", "amount currency", "currency code",
                      "deal currency", "opportunity currency"],
@@ -1153,6 +1160,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       + "); --map \"N=-\" leaves it out"})
     decisions.extend(order_decision)
     decisions.extend(_paypal_activity(headers, chosen, taken, fixed, allowed))
+    if "amount" in allowed and "currency" in allowed:
+        # a multicurrency report: the amount in the row's currency, not the home one (paid_amount)
+        decisions.extend(paid_amount.foreign_swap(headers, chosen, ColumnMap))
     left = [i for i in sorted(not_own) if chosen[i].target is None and chosen[i].how == "unmapped"]
     if left:
         decisions.append({"what": "columns not the record's own",

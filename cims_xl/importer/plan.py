@@ -2319,9 +2319,16 @@ class Planner:
                 extra.append(f"{label}: {text}")
         if new_customer is not None and warned is not None and self.linker.last_maybe:
             column = self.prep.source_of.get("customer_name", "Customer")
-            warned[column] = (f"a new customer '{new_customer[1]['name']}', who may be "
-                              f"{', '.join(self.linker.last_maybe)} (the names do not say): give the row a "
-                              "Customer ID column to link it instead")
+            if self.linker.maybe_ref is not None:
+                # an id no customer holds, the name of a customer holding another id
+                warned[column] = (f"a new customer '{new_customer[1]['name']}' (id {self.linker.maybe_ref}), "
+                                  f"possibly the same person as {', '.join(self.linker.last_maybe)}: the ids "
+                                  "differ, so they were not joined; if they are one, `cims customer merge` "
+                                  "joins them")
+            else:
+                warned[column] = (f"a new customer '{new_customer[1]['name']}', who may be "
+                                  f"{', '.join(self.linker.last_maybe)} (the names do not say): give the row a "
+                                  "Customer ID column to link it instead")
         if "deal_status" in data:
             self._deal_status(data, extra)
         _with_notes(data, extra, self.prep.keep_key or "notes")
@@ -2672,6 +2679,7 @@ class CustomerLinker:
         self._new_people: dict[str, tuple[str, str]] = {}    # name key -> (placeholder, name) of new ones
         self._cities: CityNamesakes | None = None   # Chinese companies, stored and new
         self.last_maybe: list[str] = []         # who the customer resolve() just planned may be
+        self.maybe_ref: str | None = None       # the row's unknown id when last_maybe names a namesake with another id
         self.maybe = 0                          # new customers whose names may be another's
         self.maybe_examples: list[str] = []
         self._namesake_records: dict[tuple, dict[str, dict]] = {}   # stored namesakes, fetched once
@@ -2693,6 +2701,12 @@ class CustomerLinker:
         self._by_phone: dict[str, list[tuple[str, str]]] = {}   # last 7 digits -> (stored id, digits)
         self.unknown_ref: tuple[str, str] | None = None   # (column, id) of the row resolve() just linked by email/phone
         self._with_ref: set[str] = set()        # stored customers with another system's id (src:)
+        # all-digit src: ids with leading zeros, by their digits without them ("00123" -> "123"):
+        # a later file that lost the zeros (a CSV opened in Excel) names the same customer
+        self._by_ref_digits: dict[str, list[tuple[str, str]]] = {}
+        self.zeros_linked = 0                   # rows linked by an id that lost its leading zeros
+        self.zeros_examples: list[str] = []
+        self._ref_namesakes: list[str] = []     # an unknown id's namesakes holding another id
         self._ref_linked: dict[str, str] = {}   # "ref:<id>" -> how an unknown id's customer was found
         self.by_contact = 0                     # rows whose unknown customer id was linked by email/phone
         self.by_contact_examples: list[str] = []
@@ -2717,6 +2731,8 @@ class CustomerLinker:
                 if held != rid:
                     self._ref_holders.setdefault(code_key(ref), [held]).append(rid)
                 self._with_ref.add(rid)
+                if ref.isdigit() and ref.startswith("0") and ref.lstrip("0"):
+                    self._by_ref_digits.setdefault(ref.lstrip("0"), []).append((rid, ref))
             if name:
                 self._by_name.setdefault(_linked_name(name, company_name(name, company, kind)), []).append(rid)
                 self._by_exact.setdefault(name.casefold(), []).append(rid)
@@ -2876,6 +2892,11 @@ class CustomerLinker:
             rid, how = self._by_row_phone(name)
         if rid is None and name:
             rid, how = self._in_store(name, firm)
+            if rid is not None and rid in self._with_ref and not self._other_email(rid):
+                # another system's id of its own: maybe the same person under a new id, maybe a
+                # namesake; created, with a warning naming them (never joined on the name alone)
+                self._ref_namesakes = [f"{rid} ({self._names.get(rid, rid)}, whose id there is "
+                                       f"{', '.join(r for r, held in self._by_ref.items() if held == rid)[:40]})"]
             if rid is not None and (rid in self._with_ref or self._other_email(rid)):
                 return None
             how = f"{self._names.get(rid, rid)}, by the name" if rid is not None else ""
@@ -2986,6 +3007,20 @@ class CustomerLinker:
         stored = (self.store.fetch("customer", [rid]).get(rid) or {}).get("email")
         return bool(stored) and email_key(stored) != email
 
+    def _zeros_lost(self, ref: str) -> str | None:
+        """The one stored customer whose all-digit id is `ref` with leading zeros ("00123"
+        for "123": the zeros a spreadsheet drops), counted for the summary; None when none
+        or several are."""
+        held = {rid: stored for rid, stored in self._by_ref_digits.get(ref, ())}
+        if len(held) != 1:
+            return None
+        ((rid, stored),) = held.items()
+        self.zeros_linked += 1
+        example = f"{ref} -> {rid} (src:{stored})"
+        if len(self.zeros_examples) < 3 and example not in self.zeros_examples:
+            self.zeros_examples.append(example)
+        return rid
+
     def _count_unknown_ref(self, ref: str, rid: str, how: str) -> None:
         self.unknown_ref = (self.prep.source_of.get("customer_ref", "Customer ID"), ref)
         self.by_contact += 1
@@ -3002,6 +3037,11 @@ class CustomerLinker:
         """What the summary says about customers found by a name written another way, and
         names that found several customers (see the class)."""
         out = []
+        if self.zeros_linked:
+            out.append({"what": "customer ids that lost their leading zeros",
+                        "decided": f"{self.zeros_linked} row(s) linked to the customer whose id has the zeros",
+                        "evidence": "an all-digit id the store holds with leading zeros only (a spreadsheet "
+                                    "drops them): " + "; ".join(self.zeros_examples)})
         if self.loose:
             out.append({"what": "customers found by a name written another way",
                         "decided": f"{self.loose} row(s) linked to a customer of that name",
@@ -3209,6 +3249,8 @@ class CustomerLinker:
         self._row = data
         self.last_dropped: dict[str, tuple[str, str]] = {}
         self.unknown_ref = None
+        self._ref_namesakes = []
+        self.maybe_ref: str | None = None       # the row's unknown id, when last_maybe names namesakes of another id
         # an id as a person reads it: "C001" with a zero-width space, "Ｃ００１" and "c001"
         # are C001 (domain.invisible.code_key), in the store's src: tags and in this file
         ref = code_text(_text(data.get("customer_ref")))
@@ -3280,6 +3322,8 @@ class CustomerLinker:
         assert self._by_ref is not None and self._by_name is not None
         if ref:
             rid = self._by_ref.get(code_key(ref))
+            if rid is None and ref.isdigit() and not ref.startswith("0"):
+                rid = self._zeros_lost(ref)
             if code_key(ref) in self._ref_holders:
                 # several stored customers hold the id: the row's name, email and phone pick one
                 rid = self._one_holder(ref, name, self._ref_holders[code_key(ref)])
@@ -3330,6 +3374,12 @@ class CustomerLinker:
         placeholder = f"new:{key}"
         clean = self._new_customer(data, name, ref, ctx)
         self.last_maybe = self._may_be(name, firm) if name and not ref else []
+        self.maybe_ref = None
+        if ref and name and self._ref_namesakes:
+            self.last_maybe, self.maybe_ref = self._ref_namesakes, ref
+            self.maybe += 1
+            if len(self.maybe_examples) < 3:
+                self.maybe_examples.append(f"'{name}' (id {ref}) / {self._ref_namesakes[0]}")
         return placeholder, (placeholder, clean)
 
     def _new_customer(self, data: dict, name: str | None, ref: str | None, ctx: dict) -> dict:

@@ -32,7 +32,7 @@ from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from ..domain.invisible import code_key
 from . import mapping as mp
-from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, parallel, plan, refunds,
+from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
 from . import activity_status, merged_rows, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
@@ -2046,6 +2046,37 @@ def _refuse_other_kind(ent: Entity, headers: list[str], src: RawSheet) -> None:
         f"or --kind {_kind_word(ent)} to import each row as a {ent.kind} all the same.")
 
 
+def _minor_units(scan: "Scan", src: RawSheet, units, amount_scale, name: str) -> None:
+    """A payment API's JSON export (Stripe, Adyen, Square) writes amounts in the currency's
+    minor unit (1250 = 12.50 USD; JPY has none, KWD thousandths): taken so on the file's
+    evidence and said; whole-number amounts beside lowercase currency codes with nothing
+    saying which system stop, naming --amount-scale (paid_amount.minor_units)."""
+    if amount_scale is not None or src.format not in ("json", "jsonl") or "amount" in units.scales:
+        return
+    cols = scan.mapping.columns
+    at = next((j for j, c in enumerate(cols) if c.target == "amount"), None)
+    if at is None:
+        return
+    currency = next((c.header for c in cols if c.target == "currency"), None)
+    with_decimals = scan.named is not None and cols[at].header in scan.named.major
+    found = paid_amount.minor_units([c.header for c in cols], scan.samples, cols[at].header, currency,
+                                    with_decimals)
+    if found is None:
+        return
+    verdict, evidence = found
+    if verdict == "ask":
+        raise ImportRefused(
+            f"{name}: the amounts of '{cols[at].header}' are whole numbers ({evidence}): they may be in cents "
+            "(a payment API's minor units) or as written. Nothing was imported. Give --amount-scale 0.01 if "
+            "they are in cents, or --amount-scale 1 if they are as written.")
+    units.scales["amount"] = paid_amount.MINOR
+    scan.inferences.append({
+        "what": f"amount scale of '{cols[at].header}'",
+        "decided": "minor units of each row's currency (1250 USD is 12.50; JPY has none, KWD thousandths)",
+        "evidence": f"a payment API's export ({evidence}) and every amount a whole number; "
+                    "--amount-scale 1 takes the amounts as written"})
+
+
 def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None = None,
                    scan: "Scan | None" = None) -> None:
     """Refuse up front when a required field has no column at all; `also`: another
@@ -2057,6 +2088,13 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None =
         asked = net_gross.question([c.header for c in m.columns], at,
                                    ("override" if m.columns[at].how in ("override", "profile") else m.columns[at].how)
                                    if at is not None else None, scan.samples if scan is not None else None)
+        if asked is None and ent.kind == "opportunity":
+            # a weighted value (Expected Revenue = Amount × Probability) is never the amount (paid_amount)
+            asked = paid_amount.weighted_question(
+                [c.header if c.how not in ("ignored", "override", "profile") else "" for c in m.columns],
+                at is not None and (m.columns[at].how in ("override", "profile")
+                                    or not paid_amount.is_weighted(m.columns[at].header)),
+                scan.samples if scan is not None else None)
         if asked is not None:
             raise ImportRefused(asked + (f" Also: {also.replace(' Nothing was imported.', '')}" if also else ""))
     has = m.has
@@ -2557,6 +2595,11 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 raise ImportRefused(f"{path.name}{_sheet_words(src)}: {refused}")
             if line is not None:
                 scan.inferences.append(line)
+        if any(f.key == "amount" for f in ent.fields) or any(f.key == "customer_name" for f in ent.fields):
+            # the amount paid beside a total, the buyer beside the recipient: said (paid_amount)
+            cols = scan.mapping.columns
+            scan.inferences.extend(paid_amount.decisions([c.header for c in cols], [c.target for c in cols],
+                                                         [c.how for c in cols]))
         if not kind_asked and not (saved and saved.get("kind")):
             _refuse_other_kind(ent, scan.table.headers, src)
         if no_header:
@@ -2594,6 +2637,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             major=scan.named.major if scan.named is not None else {},
             named=_named_currencies(scan.named))
         scan.inferences.extend(units.lines)
+        _minor_units(scan, src, units, amount_scale, f"{path.name}{_sheet_words(src)}")
         if scan.format_marks is not None:
             scan.inferences.extend(scan.format_marks.settle(f"{path.name}{_sheet_words(src)}", amount_scale))
         stated_currency = currency or units.currency      # --currency, else a line above the header

@@ -1,0 +1,244 @@
+"""Which amount a file means, decided on its headings (issues: a total taken while the
+amount paid is beside it; a weighted value taken as a deal's amount).
+
+- **Paid versus total.** A marketplace's order export writes the order's total (Taobao
+  and Tmall 总金额, 应付/应收, a list price 原价) beside what the buyer actually paid
+  (买家实际支付金额, 实付款, 实收, "Amount Paid"). The amount paid is the order's amount
+  when both are there (the mapping ranks it first); the summary says so, names the total
+  kept in Notes and the --map that takes the total instead.
+- **Buyer versus recipient.** The buyer (买家会员名, "Buyer") is the customer; the
+  recipient (收货人姓名, "Ship-to name") beside it is kept in Notes, and the summary says so.
+- **Weighted values are never a deal's amount.** Salesforce's "Expected Revenue", Pipedrive's
+  "Weighted value", HubSpot's "Weighted amount", German "Gewichteter Betrag", French
+  "Montant pondéré", Spanish "Importe ponderado", Chinese 加权金额/预期收入, Japanese 加重金額
+  are Amount × Probability. They are never mapped to the Amount; a deals file whose only
+  amount is such a column stops before writing, naming it and why.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .heading_fold import fold
+
+_PAID_WORDS = re.compile(r"(?:^|[^a-z])(?:amount paid|paid amount|total paid|actually paid|net received|"
+                         r"amount received|bezahlt(?:er betrag)?|montant payé|importe pagado)(?:$|[^a-z])")
+_PAID_CJK = ("实际支付", "實際支付", "实付", "實付", "实收", "實收", "支払金額", "결제금액", "결제 금액")
+_TOTAL_WORDS = re.compile(r"(?:^|[^a-z])(?:total|grand total|order total|subtotal|list price|amount due|"
+                          r"gesamt\w*|montant total|importe total)(?:$|[^a-z])")
+_TOTAL_CJK = ("总金额", "總金額", "订单金额", "訂單金額", "订单总额", "应付", "應付", "应收", "應收", "原价",
+              "原價", "合计", "合計", "总价", "總價")
+
+_BUYER_WORDS = re.compile(r"^(?:buyer|buyer name|buyer username|bill-to name|billing name)$")
+_BUYER_CJK = ("买家会员名", "買家會員名", "买家昵称", "買家暱稱", "买家", "買家", "下单人", "購入者", "注文者")
+_RECIPIENT_WORDS = re.compile(r"(?:^|[^a-z])(?:recipient|ship-?to name|shipping name|consignee|"
+                              r"empfänger|destinataire|destinatario)(?:$|[^a-z])")
+_RECIPIENT_CJK = ("收货人", "收貨人", "收件人", "お届け先", "送付先", "수령인", "받는 사람")
+
+_WEIGHTED_WORDS = re.compile(r"(?:^|[^a-z])(?:expected revenue|expected amount|expected value|weighted\w*|"
+                             r"gewichtet\w*|pondéré\w*|pondere\w*|ponderad\w*|ponderat\w*|gewogen\w*|"
+                             r"factored amount|probable amount)(?:$|[^a-z])")
+_WEIGHTED_CJK = ("加权", "加權", "预期收入", "預期收入", "预期收益", "加重金額", "加重", "見込金額", "가중")
+
+
+def _plain(header: str) -> str:
+    return fold(str(header)).strip()
+
+
+def is_paid(header: str) -> bool:
+    h = _plain(header)
+    return bool(_PAID_WORDS.search(h) or any(w in h for w in _PAID_CJK))
+
+
+def is_total(header: str) -> bool:
+    h = _plain(header)
+    return not is_paid(header) and bool(_TOTAL_WORDS.search(h) or any(w in h for w in _TOTAL_CJK))
+
+
+def is_weighted(header: str) -> bool:
+    """Whether a heading names a probability-weighted or expected value (never an amount)."""
+    h = _plain(header)
+    return bool(_WEIGHTED_WORDS.search(h) or any(w in h for w in _WEIGHTED_CJK))
+
+
+def is_buyer(header: str) -> bool:
+    h = _plain(header)
+    return bool(_BUYER_WORDS.match(h) or h in _BUYER_CJK)
+
+
+def is_recipient(header: str) -> bool:
+    h = _plain(header)
+    return bool(_RECIPIENT_WORDS.search(h) or any(w in h for w in _RECIPIENT_CJK))
+
+
+def _quoted(h: str) -> str:
+    return h.replace('"', "'")
+
+
+def decisions(headers: list[str], targets: list[str | None], hows: list[str]) -> list[dict]:
+    """The summary's lines when the amount was read from the amount paid beside a total,
+    or the customer from the buyer beside the recipient: what was taken, what is kept in
+    Notes and the --map for the other."""
+    out = []
+    amount = next((j for j, t in enumerate(targets) if t == "amount"), None)
+    if amount is not None and hows[amount] not in ("override", "profile") and is_paid(headers[amount]):
+        totals = [j for j, h in enumerate(headers) if j != amount and targets[j] is None and is_total(h)]
+        if totals:
+            t = totals[-1]
+            out.append({"what": "amount paid or order total",
+                        "decided": f"'{headers[amount]}' (what the buyer paid) is the amount; "
+                                   f"'{headers[t]}' (the total before discounts) is kept in Notes",
+                        "evidence": f"the headings say which is which; --map \"{_quoted(headers[t])}=Amount\" "
+                                    "takes the total instead"})
+    name = next((j for j, t in enumerate(targets) if t == "customer_name"), None)
+    if name is not None and hows[name] not in ("override", "profile") and is_buyer(headers[name]):
+        rec = [j for j, h in enumerate(headers) if targets[j] is None and is_recipient(h) and not is_buyer(h)
+               and not any(w in _plain(h) for w in ("手机", "电话", "地址", "phone", "address"))]
+        if rec:
+            r = rec[0]
+            out.append({"what": "buyer or recipient",
+                        "decided": f"'{headers[name]}' (the buyer) is the customer; '{headers[r]}' (the "
+                                   "recipient) is kept in Notes",
+                        "evidence": f"the headings say which is which; --map \"{_quoted(headers[r])}=Customer "
+                                    "Name\" takes the recipient instead"})
+    return out
+
+
+def weighted_question(headers: list[str], has_amount: bool, samples: list[list[str]] | None = None) -> str | None:
+    """The refusal when a deals file has no amount column but a weighted/expected value
+    (Amount × Probability), else None."""
+    if has_amount:
+        return None
+    weighted = [j for j, h in enumerate(headers) if is_weighted(h)]
+    if not weighted:
+        return None
+    j = weighted[0]
+    got = [v for v in (samples[j] if samples and j < len(samples) else []) if str(v).strip()][:2]
+    shown = f" (e.g. {', '.join(repr(str(v)) for v in got)})" if got else ""
+    return (f"no column found for Amount: '{headers[j]}'{shown} is a weighted value (the deal's amount × its "
+            "probability), not the deal's amount, so it is not taken as the Amount. Nothing was imported. "
+            "Add the deals' Amount column to the file (Salesforce: Amount; Pipedrive: Deal - Value), or give "
+            f"--map \"{_quoted(headers[j])}=-\" to import the deals with no amount.")
+
+
+# A multicurrency report's amount in the row's own currency (QuickBooks "Foreign Amount",
+# Kingdee/Yonyou 原币金额, SAP "Amount in FC"/"Betrag in Fremdwährung") beside the amount in
+# the home currency ("Amount", "Amount (Home)", 本位币金额) and a Currency column
+_FOREIGN_WORDS = re.compile(r"(?:^|[^a-z])(?:foreign amount|amount \(foreign\)|foreign currency amount|"
+                            r"amount in foreign currency|amount in fc|amount fc|fc amount|"
+                            r"fremdwährungsbetrag|betrag in fremdwährung|betrag fw|montant en devise|"
+                            r"montant devise|importe en divisa|importe divisa|transaction currency amount|"
+                            r"amount in transaction currency)(?:$|[^a-z])")
+_FOREIGN_CJK = ("原币", "原幣", "外币", "外幣", "外貨")
+_HOME_CJK = ("本位币", "本位幣", "本币", "本幣", "円換算", "邦貨")
+
+
+_HOME_WORDS = re.compile(r"(?:^|[^a-z])(?:home|base|local currency|in lc|lc|hauswährung|in hw|devise "
+                         r"société|moneda local)(?:$|[^a-z])")
+
+
+def is_home(header: str) -> bool:
+    """Whether a heading names an amount in the home/base currency (本位币金额, "Amount (Home)")."""
+    h = _plain(header)
+    return bool(_HOME_WORDS.search(h) or any(w in h for w in _HOME_CJK)) and not is_foreign(header)
+
+
+def is_foreign(header: str) -> bool:
+    h = _plain(header)
+    return bool(_FOREIGN_WORDS.search(h) or any(w in h for w in _FOREIGN_CJK)) and not any(w in h for w in _HOME_CJK)
+
+
+def foreign_swap(headers: list[str], chosen: list, column_map) -> list[dict]:
+    """When the amount was taken (by its heading) from a home-currency column while a
+    column of the amount in the row's own currency stands beside it and a Currency
+    column says each row's currency: the foreign amount becomes the amount (stored with
+    the row's currency, never the home amount with it), the home amount is kept in Notes.
+    Changes `chosen` (ColumnMap per header) in place; the summary's line, or []."""
+    amount = next((j for j, c in enumerate(chosen) if c.target == "amount"), None)
+    if amount is not None and chosen[amount].how in ("override", "profile"):
+        return []
+    if not any(c.target == "currency" for c in chosen):
+        return []
+    if amount is not None and is_foreign(headers[amount]):
+        # the foreign amount already taken by its heading: say so when the home one is beside it
+        home = next((j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped"
+                     and (is_home(headers[j]) or _plain(headers[j]) in _PLAIN_AMOUNT)), None)
+        return [] if home is None else _said(headers, chosen, amount, home)
+    foreign = next((j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped"
+                    and is_foreign(headers[j])), None)
+    if foreign is None:
+        return []
+    if amount is None:
+        # no amount taken by its heading (本位币金额 is no synonym): the home column by its words
+        amount = next((j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped"
+                       and is_home(headers[j])), None)
+        if amount is None:
+            return []
+    chosen[foreign] = column_map(headers[foreign], "amount", "evidence")
+    chosen[amount] = column_map(headers[amount], None, "unmapped")
+    return _said(headers, chosen, foreign, amount)
+
+
+_PLAIN_AMOUNT = ("amount", "total", "betrag", "montant", "importe", "金额", "金額", "합계")
+
+
+def _said(headers: list[str], chosen: list, foreign: int, amount: int) -> list[dict]:
+    home = headers[amount]
+    currency = next(c.header for c in chosen if c.target == "currency")
+    return [{"what": "amount in the row's currency or the home currency",
+             "decided": f"'{headers[foreign]}' with the row's '{currency}' is the amount; '{home}' (the same "
+                        "amount in the home currency) is kept in Notes",
+             "evidence": f"the headings say which is which; a row with no '{headers[foreign]}' is not imported "
+                         f"(its home amount is never stored with the row's currency); --map "
+                         f"\"{_quoted(headers[foreign])}=-\" --map \"{_quoted(currency)}=-\" --map "
+                         f"\"{_quoted(home)}=Amount\" takes the home amount in the store's currency"}]
+
+
+# ----- payment APIs' amounts in minor units (Stripe, Adyen, Square) ---------------------
+
+MINOR = "minor"      # an amount scale: the row's currency's ISO 4217 minor unit (cents; JPY none, KWD 1/1000)
+_API_OBJECTS = frozenset({"charge", "payment_intent", "invoice", "refund", "checkout.session", "payout",
+                          "balance_transaction", "subscription", "invoiceitem", "credit_note"})
+_API_ID = re.compile(r"^(?:ch|pi|in|re|py|txn|cs|po|sub|ii|cn)_[A-Za-z0-9]+$")
+_API_FIELDS = frozenset({"amount_captured", "amount_refunded", "amount_decimal", "amount_received",
+                         "amount_due", "amount_paid", "amount_remaining", "application_fee_amount",
+                         "balance_transaction", "amount.value", "amount_money.amount", "amount_money"})
+
+
+def minor_factor(code: str | None) -> Decimal | None:
+    """10^-e for a currency's ISO 4217 minor unit exponent e (USD 0.01, JPY 1, KWD 0.001)
+    from CLDR (babel); None for no currency."""
+    if not code:
+        return None
+    from babel.numbers import get_currency_precision
+    return Decimal(10) ** -get_currency_precision(code.upper())
+
+
+def minor_units(headers: list[str], samples: list[list[str]], amount: str, currency: str | None,
+                with_decimals: bool) -> tuple[str, str] | None:
+    """Whether a JSON export's amounts are in minor units: ("minor", evidence) when the
+    file is a payment API's (Stripe's `object: charge`, `ch_…` ids, `amount_captured`) and
+    every amount is a whole number; ("ask", evidence) when its amounts are whole numbers
+    beside lowercase currency codes (as APIs write them) and nothing says which system;
+    None otherwise."""
+    if with_decimals:
+        return None
+    folded = [str(h).strip().lower() for h in headers]
+    said: list[str] = []
+    for j, h in enumerate(folded):
+        values = [str(v).strip() for v in (samples[j] if j < len(samples) else []) if str(v).strip()]
+        if h == "object" and values and all(v in _API_OBJECTS for v in values):
+            said.append(f"'object' is {values[0]!r}")
+        elif h in ("id", "charge", "payment_intent") and values and all(_API_ID.match(v) for v in values):
+            said.append(f"'{headers[j]}' holds API ids ({values[0]!r})")
+        elif h in _API_FIELDS:
+            said.append(f"a '{headers[j]}' field")
+    if said:
+        return MINOR, "; ".join(said[:3])
+    if currency is not None:
+        j = headers.index(currency)
+        values = [str(v).strip() for v in (samples[j] if j < len(samples) else []) if str(v).strip()]
+        if values and all(re.fullmatch(r"[a-z]{3}", v) for v in values):
+            return "ask", f"whole-number amounts beside lowercase currency codes ({values[0]!r}), as APIs write them"
+    return None
