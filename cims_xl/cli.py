@@ -1255,6 +1255,7 @@ def restore(app: App, backup_file, yes, other_store, unsigned):
         password, changed = _backup_password(app, session, backup_file)
         preview = svc.preview_restore(session, backup_file, password, allow_other_store=other_store,
                                       allow_unsigned=unsigned)
+        _say_what_is_lost(app, preview)
         _say_access_changes(app, preview)
         _confirm(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?")
         manifest = svc.restore(session, backup_file, password, allow_other_store=other_store,
@@ -1312,6 +1313,49 @@ def _backup_password(app: App, session, backup_file: str) -> tuple[str, bool]:
     if not svc.backup_password_opens(backup_file, session.username, password):
         raise WrongPassword(wrong)
     return password, True
+
+
+def _say_what_is_lost(app: App, preview: dict) -> None:
+    """Before a restore is confirmed: when the backup was made, how long ago, and what
+    was done in the store since (from its audit trail after the backup's): all of it
+    is lost by the restore."""
+    from babel.dates import format_timedelta
+
+    from .domain.display import as_time, local_time
+
+    made = as_time(preview.get("created_at"))
+    when = "at an unknown time"
+    if made is not None:
+        if made.tzinfo is None:
+            made = made.replace(tzinfo=dt.timezone.utc)
+        age = dt.datetime.now(dt.timezone.utc) - made
+        when = (f"on {local_time(made, display_zone())} {zone_label_of(display_zone())}, "
+                f"{format_timedelta(age, locale='en', threshold=1.1) if age.total_seconds() >= 60 else 'moments'} ago")
+    since = preview.get("since") or {}
+    def counted(n: int, one: str, many: str) -> str:
+        return f"{n:,} {one if n == 1 else many}"
+
+    done = [counted(since.get(k, 0), f"record {k}", f"records {k}") for k in ("created", "changed", "deleted")]
+    done.append(counted(since.get("other", 0), "other change", "other changes") + " (users, settings, scores)")
+    text = f"{preview.get('backup')} was made {when}. "
+    if since.get("entries"):
+        text += (f"Since then this store has {', '.join(done[:-1])} and {done[-1]}; the restore loses all of "
+                 "it (the replaced store is kept beside it).")
+    else:
+        text += "Nothing has been changed in this store since then."
+    if not since.get("continues", True):
+        text += (" This store's audit trail does not continue the backup's (restored or rebuilt since), so "
+                 "these counts are rough.")
+    if records := since.get("records"):
+        text += " Records now → after the restore: " + ", ".join(
+            f"{kind} {now:,} → {then:,}" for kind, (now, then) in records.items()) + "."
+    app.out.message(text)
+
+
+def zone_label_of(zone) -> str:
+    from .domain.display import zone_label
+
+    return zone_label(zone)
 
 
 def _say_access_changes(app: App, preview: dict) -> None:
