@@ -515,14 +515,14 @@ def preview_restore(session: Session, backup_file: str | os.PathLike, password: 
                                                            live_trust(session, allow_unsigned=allow_unsigned))
         try:
             changes = access_changes(session.store.fetch_users(), restored.fetch_users())
-            lost = work_since(session.store, restored)
+            lost = _work_since(session.store, restored)
         finally:
             restored.close()
     return {"backup": backup_file.name, "created_at": manifest.get("created_at"), **changes,
             "since": lost, "signature_checked": manifest.get("signature_checked")}
 
 
-def work_since(current: Store, backup: Store) -> dict:
+def _work_since(current: Store, backup: Store) -> dict:
     """What a restore of `backup` would take away from `current`, from the two audit
     trails: {"created", "changed", "deleted"} (records, by id), "other" (other audited
     changes: users, settings, recomputed scores), "entries" (audit entries after the
