@@ -66,3 +66,16 @@ def test_a_value_stored_before_the_rule_makes_no_edit_on_a_save_round_trip(admin
     after = records.get(admin, cid)
     assert after["city"] == "Bergen" and after["notes"] == old, after
     assert not str(row_of(book, cid).get("Status") or "").startswith("Invalid"), row_of(book, cid)
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u2067"])
+def test_an_imported_row_with_a_reordering_control_is_rejected_naming_it_and_the_others_import(
+        admin, run, tmp_path, control):
+    from cims_xl.services import search
+
+    src = tmp_path / "bidi.csv"
+    src.write_text(f"Name,City,Notes\nAnn Lee,Oslo,{control}exe.txt\n李博,Oslo,普通备注\n", encoding="utf-8")
+    code, out, err = run("--format", "json", "import", str(src))
+    assert f"U+{ord(control):04X}" in out + err, out + err
+    names = sorted(r["name"] for r in search.search_customers(admin, city="Oslo").rows)
+    assert names == ["李博"], names
