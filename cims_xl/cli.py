@@ -127,7 +127,7 @@ class Output:
         self._table(rows, columns, title, vertical, headers or {})
 
     def _table(self, rows: list[dict], columns: list[str], title: str | None, vertical: bool = False,
-               headers: dict[str, str] | None = None) -> None:
+               headers: dict[str, str] | None = None, _narrow: bool = False) -> None:
         from rich.console import Console
         from rich.markup import escape
         from rich.table import Table
@@ -135,6 +135,10 @@ class Output:
         from .domain.display import MONEY_KEYS, zone_label
 
         console = Console(soft_wrap=False)
+        if not _to_terminal(console):
+            # A file or a pipe gets each row whole, on one line (as messages are): no
+            # width to fold at, so nothing is broken mid-word and grep finds a row.
+            console = Console(soft_wrap=False, width=_PIPE_WIDTH)
         shown_time = False
         title = escape(shown(title)) if title else title
         headers = {c: shown(h) for c, h in (headers or {}).items()}
@@ -153,7 +157,7 @@ class Output:
             table.add_column("value", overflow="fold")     # a long path folds; it is never cut
             for c in columns:
                 table.add_row(escape(headers.get(c, columns_shown[c])), cell(rows[0], c))
-        elif not self._fits(console, columns, rows):
+        elif _narrow or not self._fits(console, columns, rows, headers, columns_shown):
             # Too narrow for a column each (a terminal of 40 or 50 cells): a double-width
             # character in a column one cell wide would not be drawn at all, so each
             # record is shown as field/value lines, records apart.
@@ -179,23 +183,40 @@ class Output:
                     whole = len("2024-03-01 09:30")      # a time on one line
                 # Ids keep one line at their full width; anything else folds rather than
                 # being cut with "…" (a file name or path must stay readable whole).
-                table.add_column(escape(headers.get(c, columns_shown.get(c, shown(str(c))))), justify="right" if numeric else "left", overflow="fold",
-                                 no_wrap=whole is not None, min_width=whole or MIN_CELLS)
+                label = headers.get(c, columns_shown.get(c, shown(str(c))))
+                table.add_column(escape(label), justify="right" if numeric else "left", overflow="fold",
+                                 no_wrap=whole is not None,
+                                 min_width=whole or _word_width(label, [cell(r, c) for r in rows]))
             for r in rows:
                 table.add_row(*[cell(r, c) for c in columns])
+            from rich.segment import Segment
+
+            drawn = console.render_lines(table, console.options.update(width=console.width + 40), pad=False)
+            if max((Segment.get_line_length(line) for line in drawn), default=0) > console.width \
+                    and len(columns) > 1:
+                # rich needs more than the estimate (a run of CJK it will not break): one
+                # column each would be cut at the edge, so record by record after all
+                return self._table(rows, columns, title, True if len(rows) == 1 else vertical, headers,
+                                   _narrow=True)
         if shown_time:
             table.caption = f"times in {zone_label(display_zone())}"
         console.print(table)
 
     @staticmethod
-    def _fits(console, columns: list[str], rows: list[dict]) -> bool:
-        """Whether a table with a column each fits the terminal with every column at least
-        MIN_CELLS wide (ids whole): cells, a space either side, a rule between."""
+    def _fits(console, columns: list[str], rows: list[dict], headers: dict[str, str] | None = None,
+              columns_shown: dict[str, str] | None = None) -> bool:
+        """Whether a table with a column each fits the terminal with every column wide
+        enough for its longest word (heading and values; ids whole): cells, a space either
+        side, a rule between. Otherwise words would be split mid-word (`cre|ate|d`), so the
+        table is shown as field/value rows instead: one rule for every table the CLI prints."""
         from .domain.display import MONEY_KEYS
 
+        headers, columns_shown = headers or {}, columns_shown or {}
         if "currency" in columns and MONEY_KEYS.intersection(columns):
             columns = [c for c in columns if c != "currency"]
-        need = sum((_whole_width(c, rows) or MIN_CELLS) + 3 for c in columns) + 1
+        need = sum((_whole_width(c, rows) or _word_width(
+            headers.get(c, columns_shown.get(c, shown(str(c)))),
+            [_cell(r.get(c), c, r) for r in rows])) + 3 for c in columns) + 1
         return need <= console.width or len(columns) <= 1
 
     def message(self, text: str) -> None:
@@ -216,6 +237,34 @@ def _time_of(value: Any, key: str | None) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value
     return as_time(value) if key in TIME_KEYS else None
+
+
+# A pipe or a file: wide enough that no table row is folded.
+_PIPE_WIDTH = 10_000
+# A value's word longer than this (an e-mail address, a path, a URL) may fold inside its
+# column; headings and shorter words never do.
+LONGEST_WHOLE_WORD = 14
+
+
+def _to_terminal(console) -> bool:
+    """Whether the table goes to a terminal (or COLUMNS names a width, as a person or a
+    test can set it); otherwise it goes to a file or a pipe."""
+    return console.is_terminal or bool(os.environ.get("COLUMNS", "").strip().isdigit())
+
+
+def _word_width(heading: str, cells: list[str]) -> int:
+    """The cells a column needs so that no word of its heading (plain text), and no word
+    of its values (rich markup) up to LONGEST_WHOLE_WORD cells, is split: wrapping then
+    happens between words. A run of double-width characters (Chinese, Japanese) may break
+    between any two of them, so it needs one such character's room."""
+    from rich.cells import cell_len
+    from rich.markup import render
+
+    def longest(text: str) -> int:
+        return max((2 if cell_len(w) != len(w) else cell_len(w) for w in text.split()), default=0)
+
+    values = max((min(longest(render(t).plain), LONGEST_WHOLE_WORD) for t in cells), default=0)
+    return max(MIN_CELLS, longest(heading), values)
 
 
 def _whole_width(key: str, rows: list[dict]) -> int | None:
@@ -1215,6 +1264,7 @@ def restore(app: App, backup_file, yes, other_store, unsigned):
         password, changed = _backup_password(app, session, backup_file)
         preview = svc.preview_restore(session, backup_file, password, allow_other_store=other_store,
                                       allow_unsigned=unsigned)
+        _say_what_is_lost(app, preview)
         _say_access_changes(app, preview)
         _confirm(yes, f"Replace {app.store_path.name} with {Path(backup_file).name}?")
         manifest = svc.restore(session, backup_file, password, allow_other_store=other_store,
@@ -1272,6 +1322,49 @@ def _backup_password(app: App, session, backup_file: str) -> tuple[str, bool]:
     if not svc.backup_password_opens(backup_file, session.username, password):
         raise WrongPassword(wrong)
     return password, True
+
+
+def _say_what_is_lost(app: App, preview: dict) -> None:
+    """Before a restore is confirmed: when the backup was made, how long ago, and what
+    was done in the store since (from its audit trail after the backup's): all of it
+    is lost by the restore."""
+    from babel.dates import format_timedelta
+
+    from .domain.display import as_time, local_time
+
+    made = as_time(preview.get("created_at"))
+    when = "at an unknown time"
+    if made is not None:
+        if made.tzinfo is None:
+            made = made.replace(tzinfo=dt.timezone.utc)
+        age = dt.datetime.now(dt.timezone.utc) - made
+        when = (f"on {local_time(made, display_zone())} {zone_label_of(display_zone())}, "
+                f"{format_timedelta(age, locale='en', threshold=1.1) if age.total_seconds() >= 60 else 'moments'} ago")
+    since = preview.get("since") or {}
+    def counted(n: int, one: str, many: str) -> str:
+        return f"{n:,} {one if n == 1 else many}"
+
+    done = [counted(since.get(k, 0), f"record {k}", f"records {k}") for k in ("created", "changed", "deleted")]
+    done.append(counted(since.get("other", 0), "other change", "other changes") + " (users, settings, scores)")
+    text = f"{preview.get('backup')} was made {when}. "
+    if since.get("entries"):
+        text += (f"Since then this store has {', '.join(done[:-1])} and {done[-1]}; the restore loses all of "
+                 "it (the replaced store is kept beside it).")
+    else:
+        text += "Nothing has been changed in this store since then."
+    if not since.get("continues", True):
+        text += (" This store's audit trail does not continue the backup's (restored or rebuilt since), so "
+                 "these counts are rough.")
+    if records := since.get("records"):
+        text += " Records now → after the restore: " + ", ".join(
+            f"{kind} {now:,} → {then:,}" for kind, (now, then) in records.items()) + "."
+    app.out.message(text)
+
+
+def zone_label_of(zone) -> str:
+    from .domain.display import zone_label
+
+    return zone_label(zone)
 
 
 def _say_access_changes(app: App, preview: dict) -> None:

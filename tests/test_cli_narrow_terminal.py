@@ -148,3 +148,59 @@ def test_the_trail_warning_breaks_at_word_boundaries(tmp_path, width):
         return re.sub(r"\d+", "N", " ".join(text.split())).split()
 
     assert words(" ".join(warning)) == words(whole), "\n".join(warning)      # no word broken
+
+
+# Words every sync summary shows: its headings and the sheet names.
+SYNC_WORDS = ("sheet", "created", "updated", "unchanged", "invalid", "conflicts", "duplicates", "refused",
+              "Customers", "Contacts", "Interactions", "Orders", "Opportunities", "Tickets")
+
+
+def _words_whole(lines: list[str]) -> set[str]:
+    return set(re.split(r"[\s│┃├┤┼╇┡┩━─┏┓┗┛┳┻╋└┘┌┐┬┴]+", "\n".join(lines)))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_sync_summary_in_a_narrow_terminal_never_splits_a_word(store_path, admin, run, tmp_path, width):
+    from test_sync_support import Editor, new_workbook
+
+    records.create(admin, "customer", {"name": "Ingrid Olsen", "city": "Oslo"})
+    book = new_workbook(tmp_path / "narrow.xlsx")
+    code, _out, err = run("sync", str(book), "refresh")
+    assert code == 0, err
+    with Editor(book) as ed:
+        ed.add_row({"Name": "Neue Kundin", "Email": "kein@mail"})        # a row not saved: a second table
+    lines = _run(["--store", str(store_path), "--user", "admin", "sync", str(book), "save"], width, tmp_path)
+    # (a progress bar redraws its line with CR, which _run drops: not a table's line)
+    text = [line for line in lines if line.strip() and "0:00:" not in line]
+    assert all(cell_len(line) <= width for line in text), "\n".join(text)
+    missing = [w for w in SYNC_WORDS + ("Invalid:", "status", "(new", "row)") if w not in _words_whole(text)]
+    assert not missing, (width, missing, "\n".join(text))
+
+
+def test_a_table_sent_to_a_pipe_keeps_each_row_whole_on_one_line(store_path, admin, run, tmp_path):
+    import subprocess
+
+    for n in range(3):
+        records.create(admin, "customer", {"name": f"Ingrid Olsen {n}", "city": "Oslo",
+                                           "email": f"ingrid.olsen.{n}@a-rather-long-company-name.example.com",
+                                           "segment": "Small Business", "company": "Nordlys Handelskompani AS"})
+    from test_sync_support import new_workbook
+
+    book = new_workbook(tmp_path / "piped.xlsx")
+    assert run("sync", str(book), "refresh")[0] == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIMS_") and k not in ("COLUMNS", "LINES")}
+    env.update({"CIMS_LOG_DIR": str(tmp_path), "CIMS_PASSWORD": ADMIN_PASSWORD,
+                "CIMS_TRUST_DIR": str(tmp_path / "trust")})
+    for args in (["sync", str(book), "save"], ["customer", "search", "--city", "Oslo"]):
+        done = subprocess.run([sys.executable, "-m", "cims_xl.cli", "--store", str(store_path), "--user", "admin",
+                               *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        words = _words_whole(lines)
+        if args[0] == "sync":
+            assert not [w for w in SYNC_WORDS if w not in words], done.stdout
+        else:
+            for n in range(3):
+                assert f"ingrid.olsen.{n}@a-rather-long-company-name.example.com" in words, done.stdout
+                assert any(f"Ingrid Olsen {n}" in line and "Nordlys Handelskompani AS" in line
+                           for line in lines), done.stdout

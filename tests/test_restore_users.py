@@ -66,6 +66,8 @@ def test_a_backup_where_everyone_keeps_access_names_no_one(admin):
     assert backup.preview_restore(admin, made, ADMIN_PASSWORD) == {
         "backup": made.name, "created_at": backup.read_manifest(made)["created_at"],
         "access_lost": [], "roles_changed": [],
+        "since": {"created": 1, "changed": 0, "deleted": 0, "other": 0, "entries": 1, "continues": True,
+                  "records": {"customer": [1, 0]}},       # the customer made after the backup
         "signature_checked": {"signed_by": "admin", "fingerprint": trust.fingerprint(admin.signing_public),
                               "checked_against": "admin's keys in this store's trail"}}
 

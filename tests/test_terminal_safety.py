@@ -71,11 +71,17 @@ def test_csv_to_a_pipe_keeps_the_data_and_to_a_terminal_is_shown_escaped():
     assert for_stream("a\x1b[2Jb", Tty()) == "a\\x1b[2Jb"
 
 
-def test_a_customers_hostile_notes_are_shown_escaped_in_show_list_and_history(run):
+def test_a_customers_hostile_notes_are_shown_escaped_in_show_list_and_history(run, admin):
+    from cims_xl.services import records
+
     notes = " | ".join(HOSTILE)
-    run("customer", "add", "--name", "Escape Test", "--notes", notes)
+    run("customer", "add", "--name", "Escape Test")
     out, _ = run("--format", "json", "customer", "list")
     rid = json.loads(out)[0]["id"]
+    # Bidi overrides are refused as new text now (test_bidi_controls_refused); a value an
+    # older version stored, or another program wrote, is still shown escaped.
+    records.update_many(admin, [(rid, {"notes": notes}, None)], validated=True)
+    out, _ = run("--format", "json", "customer", "list")
     stored = json.loads(out)[0]["notes"]
     assert "\x1b[2J" in stored and "\u202e" in stored and "\x9b" in stored   # kept as given
     assert not OBEYED.intersection(out)

@@ -30,7 +30,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["FORMAT_CHARS", "code_key", "code_text", "name_without_format", "without_format"]
+__all__ = ["FORMAT_CHARS", "REORDERING", "code_key", "code_text", "name_without_format", "reordering_problem",
+           "without_format"]
 
 # Every character of general category Cf (Unicode 15.0; test_invisible checks it holds
 # every Cf character of the running Python's unicodedata).
@@ -98,3 +99,25 @@ def code_key(value: object) -> str:
     case folding, str.casefold): "C001", "c001", "C001\\u200b", "C001\\u00a0" and
     "Ｃ００１" are one id. "" for a blank value."""
     return (code_text(value) or "").casefold()
+
+
+# The bidirectional embeddings, overrides and isolates (UAX #9 section 2: LRE RLE PDF LRO
+# RLO, LRI RLI FSI PDI). Unlike the marks LRM/RLM they reorder what follows, letters too:
+# "\u202eexe.txt" shows as "txt.exe". The terminal writes them escaped (terminal.shown);
+# a workbook cell cannot (what it shows is the value Save reads back), so new free text
+# holding one is refused where it is typed or imported.
+REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def reordering_problem(text: str | None) -> str | None:
+    """Why `text` cannot be stored as free text, or None: it holds a character that
+    makes it show in another order than it is stored (REORDERING)."""
+    if not text or text.isascii():
+        return None
+    m = REORDERING.search(text)
+    if m is None:
+        return None
+    c = m.group()
+    return (f"holds U+{ord(c):04X} {unicodedata.name(c)}, an invisible control that shows the text in another "
+            "order than it is stored (\"exe.txt\" after it shows as \"txt.exe\"): remove it; right-to-left "
+            "text needs no such control (the marks U+200F and U+200E are allowed)")

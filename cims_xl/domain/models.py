@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import ValidationFailed
 from . import money as mn
 from . import normalize as nz
-from .invisible import code_text
+from .invisible import code_text, reordering_problem
 from .countries import region_for_country, region_for_dial_code, unknown_country
 # (imported here, not in the functions that use them: an import statement runs for every row)
 from .places import against_region, own_mobile, region_script, script_word
@@ -92,6 +92,8 @@ def _text(value):
     out = nz.normalize_text(value)
     if out is not None and len(out) > MAX_TEXT:
         _fail(f"too long ({len(out)} characters; at most {MAX_TEXT})")
+    if (problem := reordering_problem(out)) is not None:
+        _fail(problem)
     return out
 
 

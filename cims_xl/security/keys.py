@@ -597,16 +597,42 @@ class KeyFile:
                 "locked_until": _aware_time(raw.get("locked_until"))}
 
     def set_lockout(self, username: str, state: dict) -> None:
-        """Store one user's state (`locked_until` a datetime or None); a damaged section is replaced."""
+        """Store one user's state (`locked_until` a datetime or None); a damaged section is replaced.
+
+        A name is counted whether or not it is a user's (so that a wrong password tells
+        nobody which names exist), but the names that are nobody's share a table of at
+        most UNKNOWN_LOCKOUTS entries: the one tried longest ago is dropped for a new one,
+        so made-up names cannot grow the file without bound. A user's (or a disabled
+        account's) entry is never dropped: spraying made-up names cannot reset a real
+        user's count. Entries are kept in the order they were last tried."""
         if not isinstance(self.doc.get("lockout"), dict):
             self.doc["lockout"] = {}
+        section = self.doc["lockout"]
         until = state.get("locked_until")
-        self.doc["lockout"][username] = {
+        def tried(name: str) -> int:         # the order names were last tried in (the file sorts keys)
+            entry = section.get(name)
+            return _count(entry.get("tried")) if isinstance(entry, dict) else 0
+
+        last = max((tried(name) for name in section), default=0)
+        if last + 1 >= _MAX_COUNT:             # renumbered in the same order, before the count tops out
+            for n, name in enumerate(sorted(section, key=tried), 1):
+                if isinstance(section[name], dict):
+                    section[name]["tried"] = n
+            last = len(section)
+        section[username] = {
             "failed": _count(state.get("failed")), "since_success": _count(state.get("since_success")),
-            "locked_until": until.isoformat() if isinstance(until, dt.datetime) else _iso_or_none(until)}
+            "locked_until": until.isoformat() if isinstance(until, dt.datetime) else _iso_or_none(until),
+            "tried": last + 1}
+        disabled = self.doc.get("disabled") if isinstance(self.doc.get("disabled"), dict) else {}
+        nobodys = sorted((name for name in section if name not in self.doc["slots"] and name not in disabled),
+                         key=tried)
+        for name in nobodys[:max(0, len(nobodys) - UNKNOWN_LOCKOUTS)]:
+            del section[name]
 
 
 FREE_ATTEMPTS = 5
+# Lockout entries kept for names that are nobody's (KeyFile.set_lockout): about 80 bytes each.
+UNKNOWN_LOCKOUTS = 64
 BASE_DELAY = dt.timedelta(seconds=30)
 MAX_DELAY = dt.timedelta(hours=1)
 

@@ -85,10 +85,13 @@ def describe(action: str, kind: str | None) -> str:
 
 
 def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = None,
-                   owner: str | None = None, record_id: str | None = None, hand_over: bool = False) -> None:
+                   owner: str | None = None, record_id: str | None = None, hand_over: bool = False,
+                   moved_to: str | None = None) -> None:
     """Raise PermissionDenied (the caller audits it) unless allowed. `hand_over`: the
     check is of the new owner an update gives the record (its own owner was checked):
-    the refusal then names that rule, not editing as such."""
+    the refusal then names that rule, not editing as such. `moved_to`: the check is of
+    the customer an update moves a contact, interaction or order to (`owner` is that
+    customer's; the record itself may be edited): the refusal names that rule."""
     if not allowed(role=role, action=action, kind=kind, owner=owner, actor=actor):
         text = f"{actor} ({role}) may not {describe(action, kind)}"
         if (hand_over and action == "update" and kind and owner != actor
@@ -99,6 +102,15 @@ def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = Non
             text = (f"{actor} ({role}) may not hand {which} over to {owner}: a {role} user may edit the "
                     f"{ENTITIES[kind].plural} they own but not change their owner (ask a manager to change "
                     "Owner)")
+        if (moved_to and action == "update" and kind in CUSTOMER_OWNED
+                and allowed(role=role, action=action, kind=kind, owner=actor, actor=actor)):
+            # they may edit it where it is: what is refused is the customer it goes to
+            label = ENTITIES[kind].label
+            which = f"{label} {record_id}" if record_id else f"this {label}"
+            whose = f"a customer {owner} owns" if owner else "a customer nobody owns"
+            text = (f"{actor} ({role}) may not move {which} to {moved_to}, {whose}: a {role} user keeps "
+                    f"{ENTITIES[kind].plural} only on customers they own (ask "
+                    f"{owner + ' or ' if owner else ''}a manager)")
         if (action == "create" and owner is not None and owner != actor
                 and allowed(role=role, action=action, kind=kind, owner=actor, actor=actor)):
             # allowed for themselves: the owner is what is refused

@@ -515,10 +515,38 @@ def preview_restore(session: Session, backup_file: str | os.PathLike, password: 
                                                            live_trust(session, allow_unsigned=allow_unsigned))
         try:
             changes = access_changes(session.store.fetch_users(), restored.fetch_users())
+            lost = _work_since(session.store, restored)
         finally:
             restored.close()
     return {"backup": backup_file.name, "created_at": manifest.get("created_at"), **changes,
-            "signature_checked": manifest.get("signature_checked")}
+            "since": lost, "signature_checked": manifest.get("signature_checked")}
+
+
+def _work_since(current: Store, backup: Store) -> dict:
+    """What a restore of `backup` would take away from `current`, from the two audit
+    trails: {"created", "changed", "deleted"} (records, by id), "other" (other audited
+    changes: users, settings, recomputed scores), "entries" (audit entries after the
+    backup's last, sign-ins not counted), "continues" (False when this store's trail does
+    not continue the backup's: the counts are then of the whole trail past the backup's
+    length and may be rough), and "records" {kind: [now, in backup]} where they differ."""
+    head = backup.last_audit()
+    seq = head[0] if head else 0
+    continues = head is None or current.audit_mac_at(seq) == head[1]
+    made: dict[str, set] = {"create": set(), "update": set(), "delete": set()}
+    other, entries = set(), set()
+    for entry, action, record in current.audit_records_since(seq):
+        entries.add(entry)
+        if action in made and record:
+            made[action].add(record)
+        else:
+            other.add(entry)
+    created = made["create"]
+    changed = made["update"] - created
+    deleted = made["delete"]
+    now, then = _counts(current), _counts(backup)
+    return {"created": len(created), "changed": len(changed - deleted), "deleted": len(deleted),
+            "other": len(other), "entries": len(entries), "continues": continues,
+            "records": {k: [now[k], then.get(k, 0)] for k in now if now[k] != then.get(k, 0)}}
 
 
 def _open_staged(backup_file: Path, stage: Path, username: str, password: str, current_id: str | None,

@@ -550,7 +550,8 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     if ent.kind in CUSTOMER_OWNED:
         # Moving a record to another customer needs the right to that customer's records too.
         if values.get("customer_id") not in (None, current.get("customer_id")):
-            session.ensure("update", ent.kind, owner=_owner(session, ent, values), record_id=record_id)
+            session.ensure("update", ent.kind, owner=_owner(session, ent, values), record_id=record_id,
+                           moved_to=values.get("customer_id"))
     else:
         owner_key = OWNER_FIELD.get(ent.kind)
         if owner_key and owner_key in values and values[owner_key] != current.get(owner_key):

@@ -1321,6 +1321,15 @@ class Store:
         row = self.conn.execute("SELECT MIN(first_seq) FROM audit_sigs").fetchone()
         return row[0] if row else None
 
+    def audit_records_since(self, seq: int) -> list[tuple[int, str, str | None]]:
+        """(seq, action, record id) of every audit entry after `seq` but sign-ins and
+        sign-outs, one per record an entry is about (alone, or among others: audit_refs);
+        record id None for an entry about no record."""
+        return self.conn.execute(
+            "SELECT a.seq, a.action, COALESCE(r.entity_id, a.entity_id) FROM audit a "
+            "LEFT JOIN audit_refs r ON r.seq = a.seq WHERE a.seq > ? "
+            "AND a.action NOT IN ('sign-in', 'sign-out') ORDER BY a.seq", (seq,)).fetchall()
+
     def audit_mac_at(self, seq: int) -> str | None:
         row = self.conn.execute("SELECT mac FROM audit WHERE seq = ?", (seq,)).fetchone()
         return row[0] if row else None
