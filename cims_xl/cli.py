@@ -127,7 +127,7 @@ class Output:
         self._table(rows, columns, title, vertical, headers or {})
 
     def _table(self, rows: list[dict], columns: list[str], title: str | None, vertical: bool = False,
-               headers: dict[str, str] | None = None, _narrow: bool = False) -> None:
+               headers: dict[str, str] | None = None) -> None:
         from rich.console import Console
         from rich.markup import escape
         from rich.table import Table
@@ -157,7 +157,7 @@ class Output:
             table.add_column("value", overflow="fold")     # a long path folds; it is never cut
             for c in columns:
                 table.add_row(escape(headers.get(c, columns_shown[c])), cell(rows[0], c))
-        elif _narrow or not self._fits(console, columns, rows, headers, columns_shown):
+        elif not self._fits(console, columns, rows, headers, columns_shown):
             # Too narrow for a column each (a terminal of 40 or 50 cells): a double-width
             # character in a column one cell wide would not be drawn at all, so each
             # record is shown as field/value lines, records apart.
@@ -189,15 +189,6 @@ class Output:
                                  min_width=whole or _word_width(label, [cell(r, c) for r in rows]))
             for r in rows:
                 table.add_row(*[cell(r, c) for c in columns])
-            from rich.segment import Segment
-
-            drawn = console.render_lines(table, console.options.update(width=console.width + 40), pad=False)
-            if max((Segment.get_line_length(line) for line in drawn), default=0) > console.width \
-                    and len(columns) > 1:
-                # rich needs more than the estimate (a run of CJK it will not break): one
-                # column each would be cut at the edge, so record by record after all
-                return self._table(rows, columns, title, True if len(rows) == 1 else vertical, headers,
-                                   _narrow=True)
         if shown_time:
             table.caption = f"times in {zone_label(display_zone())}"
         console.print(table)
@@ -241,9 +232,9 @@ def _time_of(value: Any, key: str | None) -> dt.datetime | None:
 
 # A pipe or a file: wide enough that no table row is folded.
 _PIPE_WIDTH = 10_000
-# A value's word longer than this (an e-mail address, a path, a URL) may fold inside its
+# A value's word longer than this (a long e-mail address, a path) may fold inside its
 # column; headings and shorter words never do.
-LONGEST_WHOLE_WORD = 14
+LONGEST_WHOLE_WORD = 24
 
 
 def _to_terminal(console) -> bool:
