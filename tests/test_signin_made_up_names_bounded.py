@@ -20,7 +20,7 @@ LIMIT = 3
 
 @pytest.fixture
 def small_table(monkeypatch):
-    monkeypatch.setattr(keys, "UNKNOWN_LOCKOUTS", LIMIT, raising=False)   # (raising: runs on code without it)
+    monkeypatch.setattr(keys, "UNKNOWN_LOCKOUTS", LIMIT)
 
 
 def _fail(store_path, name):
