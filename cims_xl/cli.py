@@ -135,10 +135,6 @@ class Output:
         from .domain.display import MONEY_KEYS, zone_label
 
         console = Console(soft_wrap=False)
-        if not _to_terminal(console):
-            # A file or a pipe gets each row whole, on one line (as messages are): no
-            # width to fold at, so nothing is broken mid-word and grep finds a row.
-            console = Console(soft_wrap=False, width=_PIPE_WIDTH)
         shown_time = False
         title = escape(shown(title)) if title else title
         headers = {c: shown(h) for c, h in (headers or {}).items()}
@@ -157,7 +153,7 @@ class Output:
             table.add_column("value", overflow="fold")     # a long path folds; it is never cut
             for c in columns:
                 table.add_row(escape(headers.get(c, columns_shown[c])), cell(rows[0], c))
-        elif not self._fits(console, columns, rows, headers, columns_shown):
+        elif not self._fits(console, columns, rows):
             # Too narrow for a column each (a terminal of 40 or 50 cells): a double-width
             # character in a column one cell wide would not be drawn at all, so each
             # record is shown as field/value lines, records apart.
@@ -183,10 +179,8 @@ class Output:
                     whole = len("2024-03-01 09:30")      # a time on one line
                 # Ids keep one line at their full width; anything else folds rather than
                 # being cut with "…" (a file name or path must stay readable whole).
-                label = headers.get(c, columns_shown.get(c, shown(str(c))))
-                table.add_column(escape(label), justify="right" if numeric else "left", overflow="fold",
-                                 no_wrap=whole is not None,
-                                 min_width=whole or _word_width(label, [cell(r, c) for r in rows]))
+                table.add_column(escape(headers.get(c, columns_shown.get(c, shown(str(c))))), justify="right" if numeric else "left", overflow="fold",
+                                 no_wrap=whole is not None, min_width=whole or MIN_CELLS)
             for r in rows:
                 table.add_row(*[cell(r, c) for c in columns])
         if shown_time:
@@ -194,20 +188,14 @@ class Output:
         console.print(table)
 
     @staticmethod
-    def _fits(console, columns: list[str], rows: list[dict], headers: dict[str, str] | None = None,
-              columns_shown: dict[str, str] | None = None) -> bool:
-        """Whether a table with a column each fits the terminal with every column wide
-        enough for its longest word (heading and values; ids whole): cells, a space either
-        side, a rule between. Otherwise words would be split mid-word (`cre|ate|d`), so the
-        table is shown as field/value rows instead: one rule for every table the CLI prints."""
+    def _fits(console, columns: list[str], rows: list[dict]) -> bool:
+        """Whether a table with a column each fits the terminal with every column at least
+        MIN_CELLS wide (ids whole): cells, a space either side, a rule between."""
         from .domain.display import MONEY_KEYS
 
-        headers, columns_shown = headers or {}, columns_shown or {}
         if "currency" in columns and MONEY_KEYS.intersection(columns):
             columns = [c for c in columns if c != "currency"]
-        need = sum((_whole_width(c, rows) or _word_width(
-            headers.get(c, columns_shown.get(c, shown(str(c)))),
-            [_cell(r.get(c), c, r) for r in rows])) + 3 for c in columns) + 1
+        need = sum((_whole_width(c, rows) or MIN_CELLS) + 3 for c in columns) + 1
         return need <= console.width or len(columns) <= 1
 
     def message(self, text: str) -> None:
@@ -228,34 +216,6 @@ def _time_of(value: Any, key: str | None) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value
     return as_time(value) if key in TIME_KEYS else None
-
-
-# A pipe or a file: wide enough that no table row is folded.
-_PIPE_WIDTH = 10_000
-# A value's word longer than this (a long e-mail address, a path) may fold inside its
-# column; headings and shorter words never do.
-LONGEST_WHOLE_WORD = 24
-
-
-def _to_terminal(console) -> bool:
-    """Whether the table goes to a terminal (or COLUMNS names a width, as a person or a
-    test can set it); otherwise it goes to a file or a pipe."""
-    return console.is_terminal or bool(os.environ.get("COLUMNS", "").strip().isdigit())
-
-
-def _word_width(heading: str, cells: list[str]) -> int:
-    """The cells a column needs so that no word of its heading (plain text), and no word
-    of its values (rich markup) up to LONGEST_WHOLE_WORD cells, is split: wrapping then
-    happens between words. A run of double-width characters (Chinese, Japanese) may break
-    between any two of them, so it needs one such character's room."""
-    from rich.cells import cell_len
-    from rich.markup import render
-
-    def longest(text: str) -> int:
-        return max((2 if cell_len(w) != len(w) else cell_len(w) for w in text.split()), default=0)
-
-    values = max((min(longest(render(t).plain), LONGEST_WHOLE_WORD) for t in cells), default=0)
-    return max(MIN_CELLS, longest(heading), values)
 
 
 def _whole_width(key: str, rows: list[dict]) -> int | None:
