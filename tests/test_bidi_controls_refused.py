@@ -68,14 +68,21 @@ def test_a_value_stored_before_the_rule_makes_no_edit_on_a_save_round_trip(admin
     assert not str(row_of(book, cid).get("Status") or "").startswith("Invalid"), row_of(book, cid)
 
 
-@pytest.mark.parametrize("control", ["\u202e", "\u2067"])
-def test_an_imported_row_with_a_reordering_control_is_rejected_naming_it_and_the_others_import(
-        admin, run, tmp_path, control):
+@pytest.mark.parametrize("control", ["\u202e", "\u2067", "\u202b"])
+def test_an_imported_file_s_direction_controls_are_taken_out_of_every_cell_and_said(admin, run, tmp_path, control):
+    """A file's cells are not refused for them (a right-to-left document copied into a
+    sheet carries them): the import removes them from every cell, notes and columns kept
+    in Notes too, imports the rows and says how many cells held one."""
     from cims_xl.services import search
 
     src = tmp_path / "bidi.csv"
-    src.write_text(f"Name,City,Notes\nAnn Lee,Oslo,{control}exe.txt\n李博,Oslo,普通备注\n", encoding="utf-8")
+    src.write_text(f"Name,City,Notes,Remark\nAnn Lee,Oslo,{control}exe.txt,ok\n李博,Oslo,普通备注,x{control}y\n"
+                   "Eva Berg,Oslo,plain,plain\n", encoding="utf-8")
     code, out, err = run("--format", "json", "import", str(src))
-    assert f"U+{ord(control):04X}" in out + err, out + err
-    names = sorted(r["name"] for r in search.search_customers(admin, city="Oslo").rows)
-    assert names == ["李博"], names
+    assert code == 0, out + err
+    assert "direction controls" in out and "removed from 2 cell(s) in 2 row(s)" in out, out
+    rows = {r["name"]: r for r in search.search_customers(admin, city="Oslo").rows}
+    assert sorted(rows) == ["Ann Lee", "Eva Berg", "李博"], rows
+    stored = " ".join(str(v) for r in rows.values() for v in r.values() if isinstance(v, str))
+    assert control not in stored
+    assert "exe.txt" in stored and "xy" in stored, stored

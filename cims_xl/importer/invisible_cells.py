@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..domain.invisible import code_text, name_without_format, without_format
+from ..domain.invisible import REORDERING, code_text, name_without_format, without_format
 from ..domain.schema import CUSTOMER, Entity
 
 # Text fields that hold a code, not words (their own and a linked customer's).
@@ -82,3 +82,24 @@ class CellCleaner:
                             out = list(values)
                         out[col] = cleaned
         return out
+
+
+def without_reordering(values: list) -> tuple[list, int]:
+    """(`values` without the bidirectional embeddings, overrides and isolates
+    (domain.invisible.REORDERING: U+202A-202E, U+2066-2069), how many cells held one).
+
+    Such a control makes a cell show in another order than it is stored ("\u202eexe.txt"
+    shows as "txt.exe"); cims refuses them where text is typed or saved. A file's cells are
+    not refused for them (a right-to-left document copied into a sheet carries them): the
+    import takes them out of every cell, free text too, and says how many. The same list
+    when no cell holds one (a row of ASCII costs one check)."""
+    joined = "".join([v for v in values if type(v) is str])
+    if joined.isascii() or REORDERING.search(joined) is None:
+        return values, 0
+    out = list(values)
+    n = 0
+    for i, v in enumerate(out):
+        if type(v) is str and REORDERING.search(v) is not None:
+            out[i] = REORDERING.sub("", v)
+            n += 1
+    return out, n

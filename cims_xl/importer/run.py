@@ -50,7 +50,7 @@ from .readers import RawSheet, open_sheet
 from . import shape
 from .damaged_text import DamagedText
 from .float_exports import FloatExports, code_fields
-from .invisible_cells import CellCleaner
+from .invisible_cells import CellCleaner, without_reordering
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
                     header_text, is_blank_cell, two_row_header, units_row, with_extra_columns)
 
@@ -232,6 +232,7 @@ class Scan:
     # the customer numbers of the file's Customer ID column -> the first name a row gives with it
     file_refs: dict[str, str] = field(default_factory=dict)
     amount_parts: "amount_parts.AmountParts | None" = None   # a total beside a subtotal: decided on its values
+    reordered: dict[int, int] = field(default_factory=dict)   # row -> cells that held a bidi control (removed)
 
 
 class _CurrencyEvidence:
@@ -1078,7 +1079,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         parts = amount_parts.AmountParts(table.headers, table.columns, totals, quantity)
         if not parts.active:
             parts = None
+    reordered: dict[int, int] = {}
     for number, values in data_rows(rest(), header_number, filler, stats):
+        values, held = without_reordering(values)
+        if held:
+            reordered[number] = held
         if cleaner:
             values = cleaner.clean(values)
         if yen_cols:
@@ -1304,6 +1309,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                              marked_amounts)
         ledger_ev.by_values = True
         for _number, values in data_rows(src.rows(), header_number, MergeFiller(src.merged, header_number - 1)):
+            values = without_reordering(values)[0]
             ledger_ev.add(cleaner.clean(values) if cleaner else values)
     cr_inferences: list[dict] = []
     if cr_formats is not None and cr_formats.seen:
@@ -1431,6 +1437,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     calendars = _decide_calendars(evidence, table, mapping, calendar, countries, orders)
     inferences = ([i for c in calendars.values() for i in c[1]] + template.inferences() + inferences
                   + merged_inferences + status_inferences)
+    if reordered:
+        inferences.append({
+            "what": "direction controls",
+            "decided": f"removed from {sum(reordered.values())} cell(s) in {len(reordered)} row(s), "
+                       f"e.g. row {min(reordered)}; the text is kept without them",
+            "evidence": "U+202A-202E and U+2066-2069 (Unicode bidirectional embeddings, overrides and isolates, "
+                        "UAX #9) make a cell show in another order than it is stored (\"exe.txt\" after U+202E "
+                        "shows as \"txt.exe\"); right-to-left text needs none of them"})
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions, mixed_shares=mixed_shares,
@@ -1450,7 +1464,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
                 units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
                 else None,
-                amount_parts=parts,
+                amount_parts=parts, reordered=reordered,
                 file_refs=next((file_refs.get(table.columns[j], {}) for j, c in enumerate(mapping.columns)
                                 if c.target == "customer_ref"), {}))
 
@@ -3241,9 +3255,12 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     heading: list[str | None] = [None]
     # as the first pass cleaned them (see _scan)
     cleaner = CellCleaner(planner.ent, [(c, m.target) for c, m in zip(cols, scan.mapping.columns)])
+    reordered = scan.reordered
 
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):
+            if reordered and number in reordered:
+                values = without_reordering(values)[0]
             if cleaner:
                 values = cleaner.clean(values)
             if headings and number in headings:
