@@ -282,7 +282,7 @@ def _unknown_reason(text: str) -> str:
     return f"{text!r} is not a country name we know{hint}"
 
 
-_DIAL = re.compile(r"^\s*(?:\+|00)?\s*(\d{1,3})\s*$")
+_DIAL = re.compile(r"^\s*+(?:\+|00)?\s*+(\d{1,3})\s*+$")
 
 
 @functools.lru_cache(maxsize=1024)
