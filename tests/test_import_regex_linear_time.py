@@ -50,6 +50,8 @@ OLD = [
     ("excel.adapter", "_NUMBERLIKE", r"^\s*[-+(]?[\d.,:/ ]*\d[\d.,:/ %)eE-]*\s*$", 0, ("match",),
      " \t-+(1.,:/%)eEa\n"),
     ("importer.shape", "_NUMBERISH", r"^[-+(]?[\d.,'’ ]*\d[\d.,'’ ]*\)?%?$", 0, ("match",), "-+(1.,'’ )%a\n"),
+    ("domain.countries", "_NAME_AND_CODE", r"^(?P<a>[^()]+?)\s*[(（](?P<b>[^()（）]+)[)）]$", 0, ("match",),
+     " \t(（)）aB\n"),
     ("domain.countries", "_DIAL", r"^\s*(?:\+|00)?\s*(\d{1,3})\s*$", 0, ("match",), " \t+0012\n"),
     ("domain.time_zones", "_PAREN_NAME", r"\s*[(（](?P<name>[^()（）]+)[)）]\s*$", 0, ("search",),
      " \t(（)）a\n"),

@@ -232,7 +232,7 @@ def _region(value: str) -> str | None:
     return code
 
 
-_NAME_AND_CODE = re.compile(r"^(?P<a>[^()]+?)\s*[(（](?P<b>[^()（）]+)[)）]$")
+_NAME_AND_CODE = re.compile(r"^(?P<a>[^()](?:[^()]*?(?<!\s))?)\s*+[(（](?P<b>[^()（）]+)[)）]$")
 _SUBDIVISION = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 
 
