@@ -232,7 +232,7 @@ def _region(value: str) -> str | None:
     return code
 
 
-_NAME_AND_CODE = re.compile(r"^(?P<a>[^()]+?)\s*[(（](?P<b>[^()（）]+)[)）]$")
+_NAME_AND_CODE = re.compile(r"^(?P<a>[^()](?:[^()]*?(?<!\s))?)\s*+[(（](?P<b>[^()（）]+)[)）]$")
 _SUBDIVISION = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 
 
@@ -282,7 +282,7 @@ def _unknown_reason(text: str) -> str:
     return f"{text!r} is not a country name we know{hint}"
 
 
-_DIAL = re.compile(r"^\s*(?:\+|00)?\s*(\d{1,3})\s*$")
+_DIAL = re.compile(r"^\s*+(?:\+|00)?\s*+(\d{1,3})\s*+$")
 
 
 @functools.lru_cache(maxsize=1024)

@@ -164,9 +164,9 @@ def is_blank(value: object) -> bool:
 # linka/kl., Hungarian mellék, Vietnamese máy lẻ/nhánh, Greek εσωτ. (εσωτερικό),
 # Swedish/Danish/Norwegian anknytning/lokal/ankn.
 _PHONE_EXTENSION = re.compile(
-    r"\s*[,;]?\s*(?:ext\.?|extn\.?|extension|x|#|转|轉|分机|分機|内線|内线|內線|내선|poste|anexo|ramal|"
+    r"(?<!\s)\s*+[,;]?+\s*+(?:ext\.?|extn\.?|extension|x|#|转|轉|分机|分機|内線|内线|內線|내선|poste|anexo|ramal|"
     r"interno|int\.|durchwahl|nebenstelle|nst\.|toestel|tst\.|доб\.?|дод\.?|wew\.|dahili|ต่อ|linka|kl\.|"
-    r"mellék|máy lẻ|nhánh|εσωτ\.?|εσωτερικό|anknytning|ankn\.|lokal)\s*[:.]?\s*\d{1,7}\s*$",
+    r"mellék|máy lẻ|nhánh|εσωτ\.?|εσωτερικό|anknytning|ankn\.|lokal)\s*+[:.]?+\s*+\d{1,7}+\s*+$",
     re.IGNORECASE,
 )
 
@@ -638,7 +638,7 @@ def _fits_numbering_plan(number: phonenumbers.PhoneNumber, national: str) -> boo
     return pattern is not None and re.fullmatch(pattern, national) is not None  # re caches
 
 
-_LOOKS_LIKE_PHONE = re.compile(r"^\s*[+＋]?[\d\s\-()（）－]+$")
+_LOOKS_LIKE_PHONE = re.compile(r"^(?:\s*+[+＋][\d\s\-()（）－]++|[\d\s\-()（）－]++)$")
 
 
 @functools.cache
@@ -1015,8 +1015,8 @@ def parse_money_with_currency(value: object, decimal: str | None = None) -> tupl
 # A share written with its sign: "12,5 %", "12.5%", "%12,5" (Turkish puts the sign
 # first), "٪١٢" (Arabic percent sign), "％" (full width), "125‰" (per mille).
 _SHARE_SIGNS = {"%": 100, "\uff05": 100, "\u066a": 100, "\u2030": 1000, "\u0609": 1000}
-_SHARE = re.compile(r"^\s*([%\uff05\u066a\u2030\u0609])?\s*([-+\u2212]?\s*[\d\u0660-\u0669][\d\u0660-\u0669.,'\s\u00a0\u202f]*?)"
-                    r"\s*([%\uff05\u066a\u2030\u0609])?\s*$")
+_SHARE = re.compile(r"^\s*+([%\uff05\u066a\u2030\u0609])?+\s*+([-+\u2212]?+\s*+[\d\u0660-\u0669][\d\u0660-\u0669.,'\s\u00a0\u202f]*?)"
+                    r"(?<!\s)\s*+([%\uff05\u066a\u2030\u0609])?+\s*+$")
 
 
 def parse_share(value: object, decimal: str | None = None) -> Decimal | None:
@@ -1492,7 +1492,7 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
 _JA_DAYS, _KO_DAYS, _ZH_DAYS = "月火水木金土日", "월화수목금토일", "一二三四五六"
 _EN_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _EAST_WEEKDAY = re.compile(
-    r"\s*(?:\(\s*(?P<paren>[月火水木金土日월화수목금토일]|[一二三四五六日天])(?:曜日?|요일)?\s*\)"
+    r"(?<!\s)\s*(?:\(\s*(?P<paren>[月火水木金土日월화수목금토일]|[一二三四五六日天])(?:曜日?|요일)?\s*\)"
     r"|\(\s*(?P<en>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*\)"
     r"|(?:星期|礼拜|禮拜|周|週)(?P<zh>[一二三四五六日天])"
     r"|(?P<ja>[月火水木金土日])曜日?|(?P<ko>[월화수목금토일])요일)(?=\s|$|\d)", re.IGNORECASE)
@@ -1677,7 +1677,7 @@ def _make_date(year: str | int, month: str | int, day: str | int, raw: object) -
 
 # Morning and afternoon as Chinese, Japanese and Korean write them, before or after the time
 # ("2024/3/5 下午 02:30:00", Excel's export in a Chinese locale).
-_CJK_AMPM = re.compile(r"^(?:(?P<w1>上午|下午|午前|午後|오전|오후)\s*(?P<t1>.+)|(?P<t2>.+?)\s*(?P<w2>上午|下午|午前|午後|오전|오후))$")
+_CJK_AMPM = re.compile(r"^(?:(?P<w1>上午|下午|午前|午後|오전|오후)\s*(?P<t1>.+)|(?P<t2>.(?:.*?(?<!\s))?)\s*+(?P<w2>上午|下午|午前|午後|오전|오후))$")
 _PM_WORDS = frozenset(("下午", "午後", "오후"))
 # A time written with the units' characters: "14時30分", "14时30分15秒", "14시 30분", "2點"
 _CJK_UNITS = re.compile(r"(?P<H>\d{1,2})\s*[時时시點点]\s*(?:(?P<M>\d{1,2})\s*[分분])?\s*(?:(?P<S>\d{1,2})\s*[秒초])?")

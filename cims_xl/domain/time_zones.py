@@ -28,7 +28,7 @@ UTC = _dt.timezone.utc
 _NAMED_OFFSET = re.compile(r"(?:^|\s)(?:utc|gmt)\s*(?P<sign>[+-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$",
                            re.IGNORECASE)
 # "(China Standard Time)" or "(中国标准时间)" at the end, as JavaScript writes it.
-_PAREN_NAME = re.compile(r"\s*[(（](?P<name>[^()（）]+)[)）]\s*$")
+_PAREN_NAME = re.compile(r"(?<!\s)\s*[(（](?P<name>[^()（）]+)[)）]\s*$")
 # An abbreviation after the time: "PST", "CEST", "ChST"; also a long English name.
 _ABBREVIATION = re.compile(r"(?:^|\s)(?P<name>[A-Za-z]{2,5})$")
 _LONG_NAME = re.compile(r"(?:^|\s)(?P<name>(?:[A-Za-z]+\s+){1,4}time)$", re.IGNORECASE)

@@ -1003,7 +1003,7 @@ class FileSheet:
 
 # ----- xlwings: the open workbook in Excel -------------------------------------------
 
-_NUMBERLIKE = re.compile(r"^\s*[-+(]?[\d.,:/ ]*\d[\d.,:/ %)eE-]*\s*$")
+_NUMBERLIKE = re.compile(r"^\s*+[-+(]?+[.,:/ ]*+\d[\d.,:/ %)eE-]*+\s*+$")
 
 
 def live_value(value: Any) -> Any:

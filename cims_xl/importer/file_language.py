@@ -313,7 +313,7 @@ _NO_ONE = "no one language"
 # Python's Shift_JIS codecs (as Microsoft's cp932) read it as "\", and Excel on Japanese
 # Windows saves "¥1,200" so: "\1,200" in a file read as Shift_JIS is 1,200 yen.
 _YEN_AT_5C = frozenset({"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213"})
-_BACKSLASH_AMOUNT = re.compile(r"^(\s*[-−(]?\s*)\\(?=\s*[-−]?\s*[0-9０-９])")
+_BACKSLASH_AMOUNT = re.compile(r"^(\s*+[-−(]?+\s*+)\\(?=\s*[-−]?\s*[0-9０-９])")
 
 
 def backslash_is_yen(encoding: str | None) -> bool:

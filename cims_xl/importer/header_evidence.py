@@ -24,7 +24,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s().\-/]{7,24}$")
 _DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 # an amount: digits with a decimal part of two, maybe grouped, a sign, a currency symbol
-_AMOUNT = re.compile(r"^[-−(]?\s*[$€£¥₹₩]?\s*\d{1,3}(?:[,.' \u00a0]?\d{3})*[.,]\d{2}\s*[$€£¥₹₩]?\)?-?$")
+_AMOUNT = re.compile(r"^[-−(]?+\s*+[$€£¥₹₩]?+\s*+\d{1,3}(?:[,.' \u00a0]?\d{3})*[.,]\d{2}\s*[$€£¥₹₩]?\)?-?$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _LEGAL_FORM_FIRST = re.compile(r"^(?:[(（][주유사株有合][)）]|[㈜㈲㈱㈲])\s*")
 _NAME_CHARS = re.compile(r"^[^\W\d_][\w .,'’&()\-/+]*$")

@@ -1696,7 +1696,7 @@ RECORD_PREFIXES = frozenset({"person", "organization", "organisation", "org", "d
                              "account", "lead", "company", "customer", "client", "opportunity"})
 _ORG_PREFIXES = frozenset({"organization", "organisation", "org", "account", "company"})
 _PREFIXED = re.compile(r"^\s*([A-Za-z]+)\s*(?:\s-\s|:|\.(?=\S))\s*(.+)$")
-_SEGMENT = re.compile(r"\s+[-–—]\s+")
+_SEGMENT = re.compile(r"(?<!\s)\s+[-–—]\s+")
 SEGMENT_RANK = 1000     # below every whole-header synonym: an exact header wins the field
 
 

@@ -141,7 +141,7 @@ def other_party(kind: str, header: str) -> Other | None:
 
 # ----- the values --------------------------------------------------------------------
 
-_EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
+_EMAIL = re.compile(r"(?<![^@\s<>\"'])[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
 _URL = re.compile(r"^(?:(?:https?|ftp)://|www\.)\S+$", re.I)
 _MAC = re.compile(r"^[0-9a-f]{2}([:-])(?:[0-9a-f]{2}\1){4}[0-9a-f]{2}$", re.I)
 _PHONE = re.compile(r"^\+?[\d\s().\-/]{7,24}$")

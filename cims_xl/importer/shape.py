@@ -407,7 +407,7 @@ def header_row_kinds(values: list) -> tuple[int, str | None]:
 
 PROFILE_ROWS = 500      # rows whose cells say what each column holds (StackedTables)
 _EMAILISH = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_NUMBERISH = re.compile(r"^[-+(]?[\d.,'’ ]*\d[\d.,'’ ]*\)?%?$")
+_NUMBERISH = re.compile(r"^[-+(]?+[.,'’ ]*+\d[\d.,'’ ]*+\)?+%?+$")
 
 
 def _row_key(values: list) -> tuple:
