@@ -3,8 +3,9 @@
 Whoever can write a workbook file another person opens can plant what Excel and xlwings
 obey when that person opens it and signs in:
 
-- rows in the `xlwings.conf` sheet's active block (xlwings reads A1 down to the first
-  empty cell in column A, keys case-insensitive: `GetConfigFromSheet` in xlwings.bas).
+- rows in the `xlwings.conf` sheet (xlwings reads A1 down, `End(xlDown)`, keys
+  case-insensitive: `GetConfigFromSheet` in xlwings.bas); any cell there cims did not write
+  is named, wherever it sits.
   `PYTHONPATH`, `Interpreter_Win`/`_Mac`, `Conda Path`/`Env` or another `UDF Modules`
   make Excel run Python code from wherever they point, with the signed-in password;
 - an `xlwings.conf` file next to the workbook (xlwings' directory config, read when the
@@ -81,27 +82,45 @@ def _value(ws, row: int, col: int) -> Any:
     return None if cell is None else cell.value
 
 
-def _active_rows(ws) -> list[tuple[int, Any, Any]]:
-    """(row, key, value) of the block xlwings reads: A1 down to the first empty A."""
-    rows = []
-    r = 1
-    while _value(ws, r, 1) not in (None, ""):
-        rows.append((r, _value(ws, r, 1), _value(ws, r, 2)))
-        r += 1
-    return rows
+def _cims_conf_cells() -> dict[tuple[int, int], Any]:
+    """(row, column) -> value of every cell cims writes in the settings sheet (`build`)."""
+    from openpyxl import Workbook
+
+    from .build import _add_conf
+
+    ws = _add_conf(Workbook())
+    return {key: cell.value for key, cell in ws._cells.items() if cell.value not in (None, "")}
+
+
+_VERSION = re.compile(r"\d+(\.\d+)+\S*")
 
 
 def _conf_findings(wb) -> list[Finding]:
+    """Every non-empty cell of the settings sheet that cims did not write. xlwings reads
+    the block from A1 down (`GetConfigFromSheet`: `A1:A1.End(xlDown)` when A2 is filled,
+    so an empty A1 above a filled A2 still reads A2), keys case-insensitive; rather than
+    copy where that block ends, any cell that differs from what cims writes is named."""
+    from openpyxl.utils import get_column_letter
+
     from .build import XLWINGS_CONF
 
     ws = _conf_sheet(wb)
     if ws is None:
         return []
     ours = {key.upper(): value for key, (value, _note) in XLWINGS_CONF.items()}
+    cims_cells = _cims_conf_cells()
     found = []
     if ws.sheet_state != "visible":
         found.append(Finding(f"the {ws.title} sheet is {ws.sheet_state} (cims leaves it visible)"))
-    for row, key, value in _active_rows(ws):
+    cells = sorted((r, c) for (r, c), cell in ws._cells.items() if cell.value not in (None, ""))
+    rows = sorted({r for r, c in cells if c in (1, 2) and (r <= len(XLWINGS_CONF) or
+                   (_value(ws, r, c) != cims_cells.get((r, c))))})
+    for row in rows:
+        key, value = _value(ws, row, 1), _value(ws, row, 2)
+        if key in (None, ""):
+            found.append(Finding(f"{ws.title} row {row}: a value without a setting name = {_shown(value)} "
+                                 "(cims writes nothing there; xlwings reads a row below an empty A1)"))
+            continue
         name = str(key).strip().upper()
         if name not in ours:
             found.append(Finding(f"{ws.title} row {row}: {key} = {_shown(value)} (cims does not write "
@@ -109,6 +128,14 @@ def _conf_findings(wb) -> list[Finding]:
         elif _norm(value) != _norm(ours[name]):
             found.append(Finding(f"{ws.title} row {row}: {key} = {_shown(value)} (cims writes "
                                  f"{_shown(ours[name])})"))
+    for r, c in cells:
+        if r in rows and c in (1, 2) or r <= len(XLWINGS_CONF) and c == 3:
+            continue
+        value = _value(ws, r, c)
+        if _VERSION.sub("#", str(value)) != _VERSION.sub("#", str(cims_cells.get((r, c)))):
+            found.append(Finding(f"{ws.title} cell {get_column_letter(c)}{r} = {_shown(value)} "
+                                 "(cims writes " + ("nothing there)" if (r, c) not in cims_cells else
+                                                    f"{_shown(cims_cells[(r, c)])} there)")))
     return found
 
 
@@ -258,14 +285,17 @@ def restore(book, found: list[Finding]) -> list[str]:
     done = []
     ws = _conf_sheet(book.wb)
     if ws is not None and any(f.text.startswith(ws.title) or f.text.startswith(f"the {ws.title}") for f in found):
-        block = _active_rows(ws)
         for r, (key, (value, note)) in enumerate(XLWINGS_CONF.items(), start=1):
             if (_value(ws, r, 1), _value(ws, r, 2)) != (key, value):
                 ws.cell(r, 1).value, ws.cell(r, 2).value = key, value
                 ws.cell(r, 3).value = note
-        for r in range(len(XLWINGS_CONF) + 1, len(block) + 1):
-            for c in (1, 2, 3):
-                ws.cell(r, c).value = None
+        cims_cells = _cims_conf_cells()
+        for (r, c), cell in list(ws._cells.items()):
+            if (r > len(XLWINGS_CONF) or c > 3) and cell.value not in (None, "") and (r, c) not in cims_cells:
+                cell.value = None
+        for (r, c), value in cims_cells.items():
+            if r > len(XLWINGS_CONF) and _value(ws, r, c) != value:
+                ws.cell(r, c).value = value
         if ws.sheet_state != "visible":
             book.after_save_edits.append(lambda pkg, title=ws.title: _show_sheet(pkg, title))
         done.append(f"the {ws.title} sheet as cims writes it, visible")

@@ -1,0 +1,64 @@
+"""The trust check names what xlwings or Excel would obey wherever it hides: a setting
+below an empty A1 (xlwings reads `A1:A1.End(xlDown)`), any other cell cims did not write
+in the settings sheet, an extra VBA project reference, code parts of a .xlsx/.xltx,
+external relationships to code, duplicate zip entries; a hostile package is refused
+cleanly rather than crashing. Each test writes its own small workbook."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from cims_xl.excel.build import XLWINGS_CONF, build_bytes
+
+UNTRUSTED = 14
+
+
+@pytest.fixture(scope="module")
+def shipped() -> bytes:
+    return build_bytes()
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {i.filename: z.read(i.filename) for i in z.infolist()}
+
+
+def _write(path, parts) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in (parts.items() if isinstance(parts, dict) else parts):
+            z.writestr(name, body)
+
+
+@pytest.mark.parametrize("cells", [
+    {"A1": None, "B1": None, "A2": "PYTHONPATH", "B2": r"\\attacker\share\py"},     # empty A1, A2 read
+    {"A1": None, "B1": None, "A2": "Interpreter_Win", "B2": r"\\srv\py\python.exe"},
+    {"A5": "Conda Env", "B5": "evil"},                                                # just below the block
+    {"A1": None, "B1": None, "A2": None, "B2": "/tmp/x"},                              # a value with no key
+    {"F30": "PYTHONPATH"},                                                             # anywhere else
+])
+def test_a_setting_anywhere_in_the_conf_sheet_that_cims_did_not_write_is_named_and_restored(
+        run, tmp_path, shipped, cells):
+    book = tmp_path / "book.xlsm"
+    book.write_bytes(shipped)
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    ws = wb["xlwings.conf"]
+    for ref, value in cells.items():
+        ws[ref] = value
+    wb.save(book)
+    code, _out, err = run("workbook", "check", str(book))
+    assert code == UNTRUSTED, err
+    planted = [v for v in cells.values() if v]
+    assert all(v in err for v in planted), err
+    code, out, err = run("sync", str(book), "refresh", "--restore-settings")
+    assert code == 0, err
+    assert run("workbook", "check", str(book))[0] == 0
+    ws = openpyxl.load_workbook(book)["xlwings.conf"]
+    rows = [(ws.cell(r, 1).value, ws.cell(r, 2).value) for r in range(1, len(XLWINGS_CONF) + 1)]
+    assert rows == [(k, v) for k, (v, _n) in XLWINGS_CONF.items()]
+    shipped_ws = openpyxl.load_workbook(io.BytesIO(shipped))["xlwings.conf"]
+    assert all(ws[ref].value == shipped_ws[ref].value for ref in cells)
+
+
