@@ -105,3 +105,72 @@ def test_an_extra_vba_project_reference_is_named_and_restore_puts_back_cims_refe
     code, _out, err = run("sync", str(book), "refresh", "--restore-settings")
     assert code == 0, err
     assert run("workbook", "check", str(book))[0] == 0
+
+
+RELS = "xl/_rels/workbook.xml.rels"
+CT = "[Content_Types].xml"
+OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def _add_rel(parts, source_rels, rid, rtype, target, external=False):
+    mode = ' TargetMode="External"' if external else ""
+    parts[source_rels] = parts[source_rels].replace(
+        b"</Relationships>", f'<Relationship Id="{rid}" Type="{rtype}" Target="{target}"{mode}/></Relationships>'.encode())
+
+
+def _dde(parts):
+    _add_rel(parts, RELS, "rIdE", OFFICE_REL + "externalLink", "externalLinks/externalLink1.xml")
+    parts["xl/externalLinks/externalLink1.xml"] = (
+        b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<ddeLink ddeService="cmd" ddeTopic="/c calc"/></externalLink>')
+    return "a DDE link (xl/externalLinks/externalLink1.xml) to cmd"
+
+
+def _macro_sheet(parts):
+    _add_rel(parts, RELS, "rIdM", "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet",
+             "macrosheets/sheet1.xml")
+    parts["xl/macrosheets/sheet1.xml"] = (b'<xm:macrosheet xmlns:xm="http://schemas.microsoft.com/office/excel/'
+                                          b'2006/main"><sheetData/></xm:macrosheet>')
+    return "an Excel 4.0 macro sheet (xl/macrosheets/sheet1.xml)"
+
+
+def _external_ole(parts):
+    sheet_rels = "xl/worksheets/_rels/sheet1.xml.rels"
+    parts.setdefault(sheet_rels, b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                                 b'package/2006/relationships"></Relationships>')
+    _add_rel(parts, sheet_rels, "rIdO", OFFICE_REL + "oleObject", "file:///C:/Windows/System32/calc.exe", True)
+    return "an OLE object link"
+
+
+def _external_project(parts):
+    _add_rel(parts, RELS, "rIdV", "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
+             r"\\srv\share\p.bin", True)
+    return "a VBA project, linked from outside the workbook"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xltx", ".xlsm"])
+@pytest.mark.parametrize("plant", [_dde, _macro_sheet, _external_ole, _external_project])
+def test_code_parts_and_external_code_links_are_named_in_every_workbook_kind_sync_takes(
+        run, tmp_path, shipped, suffix, plant):
+    parts = _parts(shipped)
+    named = plant(parts)
+    book = tmp_path / f"book{suffix}"
+    _write(book, parts)
+    before = book.read_bytes()
+    for args in (("workbook", "check", str(book)), ("sync", str(book), "refresh")):
+        code, _out, err = run(*args)
+        assert code == UNTRUSTED, (args, err)
+        assert named in " ".join(err.split()), err
+    assert book.read_bytes() == before
+
+
+@pytest.mark.parametrize("part", ["xl/vbaProject.bin", "xl/workbook.xml", "xl/worksheets/sheet1.xml"])
+def test_two_zip_entries_of_the_same_name_are_named_whichever_comes_first(run, tmp_path, shipped, part):
+    parts = _parts(shipped)
+    entries = [(part, parts[part])] + list(parts.items())      # the same bytes twice: the name alone decides
+    book = tmp_path / "book.xlsm"
+    _write(book, entries)
+    code, _out, err = run("workbook", "check", str(book))
+    assert code == UNTRUSTED, err
+    assert f"two zip entries named {part}" in err
+    assert "Duplicate name" not in err

@@ -288,6 +288,8 @@ def quiet_load(source, **kw):
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        # a package with two entries of one name (the trust check names it), copied by keep_vba
+        warnings.filterwarnings("ignore", message="Duplicate name", category=UserWarning)
         return openpyxl.load_workbook(source, **kw)
 
 

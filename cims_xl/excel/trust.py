@@ -308,8 +308,8 @@ def _directory_conf(path: Path) -> list[Finding]:
 def inspect(book) -> list[Finding]:
     """What in a `FileWorkbook` cims did not write (see the module's docstring)."""
     found = _conf_findings(book.wb)
-    if book.path.suffix.lower() in (".xlsm", ".xltm"):
-        found += _vba_findings(book.original_bytes)
+    # every suffix sync takes: DDE/OLE links, ActiveX, macro sheets work in a .xlsx too
+    found += _vba_findings(book.original_bytes)
     return found + _directory_conf(book.path)
 
 
@@ -441,6 +441,13 @@ _CODE_RELS = {
     "activexcontrolbinary": "an ActiveX control",
     "oleobject": "an embedded OLE object (it can start a program when opened)",
 }
+# external relationships (TargetMode="External") that fetch code: besides the above
+_EXTERNAL_CODE_RELS = {
+    "vbaproject": "a VBA project",
+    "package": "an embedded document that can hold macros",
+    "attachedtemplate": "an attached template (it can hold macros)",
+    "oleobject": "an OLE object link (it can start a program when opened)",
+}
 _CODE_TYPES = {
     "application/vnd.ms-excel.macrosheet+xml": "an Excel 4.0 macro sheet",
     "application/vnd.ms-excel.intlmacrosheet+xml": "an Excel 4.0 macro sheet",
@@ -499,13 +506,17 @@ def package_code(data: bytes) -> PackageCode:
 
     out = PackageCode(vba_rels=[], vba_parts=set(), findings=[])
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        names = [n for n in z.namelist() if not n.endswith("/")]
+        all_names = [n for n in z.namelist() if not n.endswith("/")]
+        names = list(dict.fromkeys(all_names))
         entries = {}
-        for n in names:              # OPC part names compare without ASCII case
+        for n in all_names:          # OPC part names compare without ASCII case
             key = n.casefold()
             if key in entries and entries[key] != n:
                 out.findings.append(Finding(f"two parts named {entries[key]} and {n} (a package holds one; "
                                             "which one Excel reads is not certain)"))
+            elif key in entries:
+                out.findings.append(Finding(f"two zip entries named {n} (a package holds one; which one "
+                                            "Excel reads is not certain)", restorable=False))
             entries[key] = n         # the last entry of a name, as zipfile and LibreOffice read it
         read = lambda n: z.read(n)   # noqa: E731
 
@@ -530,7 +541,10 @@ def package_code(data: bytes) -> PackageCode:
             root = xml(rn) if rn else None
             found = []
             for el in (root if root is not None else []):
-                if el.tag != f"{{{PKG_REL_NS}}}Relationship" or el.get("TargetMode") == "External":
+                if el.tag != f"{{{PKG_REL_NS}}}Relationship":
+                    continue
+                if el.get("TargetMode") == "External":
+                    external.append((part, el.get("Type") or "", el.get("Target") or ""))
                     continue
                 target = el.get("Target") or ""
                 name = (target.lstrip("/") if target.startswith("/") else
@@ -538,7 +552,7 @@ def package_code(data: bytes) -> PackageCode:
                 found.append((el.get("Id") or "", el.get("Type") or "", entries.get(name.casefold(), name)))
             return found
 
-        seen, todo, reached = {""}, [""], {}
+        seen, todo, reached, external = {""}, [""], {}, []
         while todo:                  # every part the relationships reach, from the package down
             part = todo.pop()
             for rid, rtype, target in rels_of(part):
@@ -575,6 +589,12 @@ def package_code(data: bytes) -> PackageCode:
                 out.findings += _external_link_findings(n, xml(n))
         for n, label in sorted(labels.items()):
             out.findings.append(Finding(f"{label} ({n}): cims writes none", restorable=False))
+        for part, rtype, target in external:    # code fetched from outside the package
+            kind = rtype.rsplit("/", 1)[-1].casefold()
+            label = _EXTERNAL_CODE_RELS.get(kind) or _CODE_RELS.get(kind)
+            if label is not None:
+                out.findings.append(Finding(f"{label}, linked from outside the workbook ({part or 'the package'} "
+                                            f"to {_shown(target)}): cims writes none", restorable=False))
 
     wb_rels = [r for r in out.vba_rels if r[0] == out.workbook]
     for source, _rid, target in out.vba_rels:
