@@ -174,3 +174,54 @@ def test_two_zip_entries_of_the_same_name_are_named_whichever_comes_first(run, t
     assert code == UNTRUSTED, err
     assert f"two zip entries named {part}" in err
     assert "Duplicate name" not in err
+
+
+def _extlink_without_target(parts):
+    parts[RELS] = parts[RELS].replace(b"</Relationships>", (
+        f'<Relationship Id="rIdE" Type="{OFFICE_REL}externalLink" Target="externalLinks/externalLink1.xml"/>'
+        "</Relationships>").encode())
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"</workbook>", b'<externalReferences><externalReference r:id="rIdE" xmlns:r="http://schemas.openxmlformats'
+                        b'.org/officeDocument/2006/relationships"/></externalReferences></workbook>')
+    parts["xl/externalLinks/externalLink1.xml"] = (
+        b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships"><externalBook r:id="rId1"/></externalLink>')
+    parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = (
+        b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>')
+    return parts
+
+
+def _odd_method(parts, method):
+    entries = []
+    for name, body in parts.items():
+        info = zipfile.ZipInfo(name)
+        info.compress_type = zipfile.ZIP_STORED
+        entries.append((info, body))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for info, body in entries:
+            z.writestr(info, body)
+    data = bytearray(buf.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:       # mark the last entry with another method
+        last = z.infolist()[-1]
+    local, central = last.header_offset + 8, data.rfind(b"PK\x01\x02")
+    data[local:local + 2] = method.to_bytes(2, "little")
+    data[central + 10:central + 12] = method.to_bytes(2, "little")
+    return bytes(data)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
+@pytest.mark.parametrize("hostile", ["extlink", "method9", "method99"])
+def test_a_hostile_package_is_refused_as_not_an_excel_workbook_without_a_crash(
+        run, tmp_path, shipped, hostile, suffix):
+    book = tmp_path / f"book{suffix}"
+    parts = _parts(shipped)
+    if hostile == "extlink":
+        _write(book, _extlink_without_target(parts))
+    else:
+        parts["xl/media/blob.bin"] = b"\\x00" * 64
+        book.write_bytes(_odd_method(parts, 9 if hostile == "method9" else 99))
+    for args in (("workbook", "check", str(book)), ("sync", str(book), "refresh")):
+        code, _out, err = run(*args)
+        assert code == 1, (args, err)
+        assert "as an Excel workbook" in err and "Exception ignored" not in err and "unexpected" not in err
