@@ -171,3 +171,30 @@ def test_gdpr_erase_reaches_the_copy_a_killed_sync_left_through_a_symlink(run, a
     code, out, err = run("--format", "json", "gdpr", "erase", cid, "--yes")
     assert code == 0, err
     assert not left[0].exists()
+
+
+def test_gdpr_erase_reaches_the_copy_a_killed_reports_restore_settings_left_in_a_folder_never_synced(
+        run, admin, store_path, tmp_path):
+    import openpyxl
+
+    from cims_xl.excel.build import build_bytes
+
+    cid = records.create(admin, "customer", {"name": "Leilani Kahale", "email": "leilani.kahale@example.us",
+                                             "city": "Honolulu"})["id"]
+    folder = tmp_path / "R"
+    folder.mkdir()
+    book = folder / "w.xlsm"
+    book.write_bytes(build_bytes())
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    wb["xlwings.conf"]["A6"] = "PYTHONPATH"          # a planted setting: the restore writes the workbook
+    wb["xlwings.conf"]["B6"] = "/tmp/elsewhere"
+    wb["Customers"]["B2"] = "leilani.kahale@example.us"
+    wb.save(book)
+    out = run_cims("--store", str(store_path), "--user", "admin", "sync", str(book), "reports",
+                   "--restore-settings", password=ADMIN_PASSWORD, crash_at="workbook.temp-written")
+    assert killed(out), out.stderr
+    left = [p for p in folder.iterdir() if p.name.startswith(".cims-save-")]
+    assert len(left) == 1 and _holds(left[0], "leilani.kahale@example.us")
+    code, out, err = run("--format", "json", "gdpr", "erase", cid, "--yes")
+    assert code == 0, err
+    assert json.loads(out)["leftovers_removed"] == [str(left[0])]
