@@ -198,3 +198,25 @@ def test_gdpr_erase_reaches_the_copy_a_killed_reports_restore_settings_left_in_a
     code, out, err = run("--format", "json", "gdpr", "erase", cid, "--yes")
     assert code == 0, err
     assert json.loads(out)["leftovers_removed"] == [str(left[0])]
+
+
+@pytest.mark.parametrize("err, refused", [(13, True), (1, True), (30, False)])     # EACCES, EPERM, EROFS
+def test_another_accounts_lock_file_refuses_and_only_a_read_only_folder_runs_on(tmp_path, monkeypatch, err, refused):
+    import filelock
+
+    book = tmp_path / "team.xlsx"
+    book.write_bytes(b"x")
+    sync.lock_path(book).write_bytes(b"")             # the other account's lock file, there already
+
+    def denied(self, *a, **k):
+        raise OSError(err, os.strerror(err), str(self.lock_file))
+    monkeypatch.setattr(filelock.FileLock, "acquire", denied)
+    ran = []
+    if refused:
+        with pytest.raises(sync.WorkbookBusy, match="cannot lock team.xlsx"):
+            with sync.workbook_lock(book, wait=0.1):
+                ran.append(1)
+    else:
+        with sync.workbook_lock(book, wait=0.1):
+            ran.append(1)
+    assert ran == ([] if refused else [1])
