@@ -64,23 +64,37 @@ def owned_by_me(path: str | os.PathLike) -> bool:
         return False
 
 
-def sweep(folder: str | os.PathLike, purpose: str) -> list[Path]:
+# tempfile's random part (`_RandomNameSequence`: 8 characters of this alphabet)
+_RANDOM = r"[a-z0-9_]{8}"
+
+
+def sweep(folder: str | os.PathLike, purpose: str, suffix: str | tuple[str, ...] = "", *,
+          dirs: bool = False) -> list[Path]:
     """Remove `purpose` scratch left in `folder` by processes of this OS account that are
-    gone; returns what went."""
+    gone; returns what went. Only what cims itself would have made there: the exact
+    `.cims-<purpose>-<pid>-<8 random characters><suffix>` shape of mkstemp/mkdtemp, and a
+    regular file (`scratch_file`) or, with `dirs`, a real folder (`scratch_dir`), never a
+    symlink; a folder or another file named like one is left alone."""
+    suffixes = (suffix,) if isinstance(suffix, str) else tuple(suffix)
+    shape = re.compile(rf"^\.cims-{re.escape(purpose)}-(?P<pid>\d+)-{_RANDOM}"
+                       rf"(?:{'|'.join(re.escape(s) for s in suffixes)})$")
     gone = []
     try:
         entries = list(Path(folder).iterdir())
     except OSError:
         return gone
     for entry in entries:
-        m = _NAME.match(entry.name)
-        if not m or m["purpose"] != purpose or pid_alive(int(m["pid"])) or not owned_by_me(entry):
+        m = shape.match(entry.name)
+        if not m or pid_alive(int(m["pid"])) or not owned_by_me(entry):
             continue
         with contextlib.suppress(OSError):
-            if entry.is_dir() and not entry.is_symlink():
+            mode = os.lstat(entry).st_mode
+            if dirs and stat.S_ISDIR(mode):
                 shutil.rmtree(entry)
-            else:
+            elif not dirs and stat.S_ISREG(mode):
                 entry.unlink()
+            else:
+                continue
             gone.append(entry)
     return gone
 
@@ -91,7 +105,7 @@ def scratch_dir(folder: str | os.PathLike | None, purpose: str, *,
     """A private folder in `folder` (the system temp folder if None), removed on exit
     unless `keep_if()` says a journal still needs what is in it."""
     parent = Path(folder) if folder is not None else Path(tempfile.gettempdir())
-    sweep(parent, purpose)
+    sweep(parent, purpose, dirs=True)
     path = Path(tempfile.mkdtemp(prefix=prefix(purpose), dir=parent))
     try:
         yield path
@@ -102,7 +116,7 @@ def scratch_dir(folder: str | os.PathLike | None, purpose: str, *,
 
 def scratch_file(folder: str | os.PathLike, purpose: str, suffix: str = "") -> Path:
     """A new empty 0600 file in `folder`, after sweeping stale ones; the caller removes it."""
-    sweep(folder, purpose)
+    sweep(folder, purpose, suffix)
     fd, name = tempfile.mkstemp(prefix=prefix(purpose), suffix=suffix, dir=folder)
     os.close(fd)
     return Path(name)

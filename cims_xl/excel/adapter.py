@@ -288,7 +288,24 @@ def quiet_load(source, **kw):
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        # a package with two entries of one name (the trust check names it), copied by keep_vba
+        warnings.filterwarnings("ignore", message="Duplicate name", category=UserWarning)
         return openpyxl.load_workbook(source, **kw)
+
+
+# zip compression methods Python's zipfile reads (stored, deflate, bzip2, lzma)
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+
+
+def _readable_zip(name: str, data: bytes) -> None:
+    """SheetError for a package with an entry in a compression method zipfile cannot
+    read (deflate64, method 9; ...), before openpyxl trips over it half way."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        odd = next((i for i in z.infolist() if i.compress_type not in _ZIP_METHODS), None)
+    if odd is not None:
+        raise SheetError(f"cannot open {name} as an Excel workbook: its part {odd.filename} is compressed "
+                         f"with zip method {odd.compress_type}, which Excel does not write; open it in "
+                         "Excel and save it again")
 
 
 class FileWorkbook:
@@ -311,9 +328,14 @@ class FileWorkbook:
             # One read: the model and the package save() edits come from the same bytes,
             # even if the file changes on disk in between.
             self._original = self.path.read_bytes()
+            _readable_zip(self.path.name, self._original)
             self.wb = quiet_load(io.BytesIO(self._original), keep_vba=self._keep_vba)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise SheetError(f"cannot open {self.path.name} as an Excel workbook: {exc}") from None
+        except (IndexError, NotImplementedError):
+            # a part missing what the schema requires (an external link with no target)
+            raise SheetError(f"cannot open {self.path.name} as an Excel workbook: part of it is damaged "
+                             "or not what Excel writes; open it in Excel and save it again") from None
         except InvalidFileException:    # a file type openpyxl does not read (.xls, .csv)
             raise SheetError(f"cannot open {self.path.name} as an Excel workbook: it is not .xlsx, .xlsm, "
                              ".xltx or .xltm") from None

@@ -99,7 +99,7 @@ def keep_openpyxl_in_memory() -> None:
     with _lock:
         if _installed and getattr(excel.ExcelWriter.write_worksheet, "cims", False):
             return
-        sweep(tempfile.gettempdir(), "openpyxl")
+        sweep(tempfile.gettempdir(), "openpyxl", dirs=True)
 
         def create_temporary_file(suffix: str = "") -> DeflatedSpool:
             return DeflatedSpool()

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
+import stat
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -1063,8 +1065,21 @@ class WorkbookBusy(CimsError):
 
 
 def lock_path(path: Path) -> Path:
-    """The lock file beside a workbook: `.~cims-lock.<name>` (hidden; Excel's own lock is `~$<name>`)."""
+    """The lock file beside a workbook: `.~cims-lock.<name>` (hidden; Excel's own lock is
+    `~$<name>`), named from the resolved path, so a symlink and the file it points to, a
+    `..` path and a symlinked folder all share one lock."""
+    path = Path(path).resolve()
     return path.parent / f".~cims-lock.{path.name}"
+
+
+def _lock_mode(path: Path) -> int:
+    """The lock file's permission bits: the workbook's read/write bits for owner, group and
+    others (as the store's lock has the store's), so every account that may write the
+    workbook may take its lock; 0o600 for a workbook not there yet."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode) & 0o666 | 0o600
+    except OSError:
+        return 0o600
 
 
 @contextlib.contextmanager
@@ -1074,24 +1089,63 @@ def workbook_lock(path: str | Path, wait: float | None = None):
     the workbook: a process that dies, however it dies, releases it, so nothing is left
     stuck. A second sync waits `WORKBOOK_LOCK_WAIT` seconds, then raises WorkbookBusy.
     The lock is taken before the workbook is read, so a sync that waited sees what the
-    first one wrote (the ids of the rows it created). A folder where no lock file can be
-    made is not locked here (the write itself then says why it cannot write)."""
+    first one wrote (the ids of the rows it created). A lock that cannot be taken (another
+    account's lock file this one may not open, a folder or symlink in its place, a name
+    too long) refuses the sync, saying why (WorkbookBusy): it never runs unlocked. Only a
+    folder where nothing can be written runs on (the write itself then says why)."""
+    import errno
+
     from filelock import FileLock, Timeout
 
     path = Path(path)
-    lock = FileLock(str(lock_path(path)))
+    where = lock_path(path)
+    try:
+        planted = os.lstat(where).st_mode
+    except OSError:
+        planted = 0
+    if stat.S_ISLNK(planted) or stat.S_ISDIR(planted):
+        raise WorkbookBusy(f"cannot lock {path.name}: {where} is a "
+                           f"{'symlink' if stat.S_ISLNK(planted) else 'folder'}, not cims's lock file; nothing "
+                           "was read or written: remove it (if no cims sync is running) and run this again")
+    lock = FileLock(str(where), mode=_lock_mode(path))
     try:
         lock.acquire(timeout=WORKBOOK_LOCK_WAIT if wait is None else wait)
     except Timeout:
         raise WorkbookBusy(f"another cims sync is working on {path.name} (saving or refreshing it); "
                            "nothing was read or written: wait for it to finish and run this again") from None
-    except OSError:
-        yield
-        return
+    except OSError as exc:
+        if exc.errno in (errno.EROFS,) or (exc.errno in (errno.EACCES, errno.EPERM)
+                                           and not where.exists() and not os.access(where.parent, os.W_OK)):
+            yield               # nothing can be written in this folder: the write says so
+            return
+        why = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise WorkbookBusy(f"cannot lock {path.name} ({where.name}: {why}); nothing was read or written"
+                           + (": the lock file belongs to another account that did not share it; ask them "
+                              "or an administrator to delete it (when no cims sync is running)"
+                              if exc.errno in (errno.EACCES, errno.EPERM) else
+                              ": give the workbook a shorter name" if exc.errno == errno.ENAMETOOLONG else "")
+                           ) from None
     try:
         yield
     finally:
         lock.release()
+
+
+def real_workbook(path: Path) -> Path:
+    """The workbook file a sync reads and writes: a symlink's target (a save replaces the
+    file it points to, never the link with a private copy). A file with more than one
+    hard link is refused: a save writes a new file, and the other names would keep the
+    old one."""
+    real = Path(path).resolve()
+    try:
+        links = os.stat(real).st_nlink
+    except OSError:
+        return real
+    if links > 1:
+        raise SheetError(f"{path.name} has {links} hard links (other names for the same file): a sync writes "
+                         "a new file under one name and the others would keep the old one; nothing was read "
+                         "or written. Use one name (a symlink to the file is fine)")
+    return real
 
 
 def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] | None = None,
@@ -1116,8 +1170,10 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
     if action not in ACTIONS:
         raise CimsError(f"unknown sync action {action!r}; use one of: {', '.join(ACTIONS)}")
     check_workbook_kind(path)
+    given, path = path, real_workbook(path)
     require_cims_layout(path, reports=action == "reports")
     with workbook_lock(path):
+        record_workbook_file(session, given)        # before any write, every action
         return _sync_file(session, path, action, sheets=sheets, force=force, progress=progress,
                           restore_settings=restore_settings)
 
@@ -1133,22 +1189,24 @@ def record_workbook_file(session, path: Path) -> None:
 
     import json
 
-    where = str(path.resolve())
+    # the path as given (absolute, links kept) and resolved: wherever the scratch lands
+    wheres = list(dict.fromkeys((str(Path(os.path.abspath(path))), str(Path(path).resolve()))))
     for row in session.store.iter_audit_actions((WORKBOOK_FILE_ACTION,)):
         changes = json.loads(row[7] or "{}")
-        if (changes.get("path") or [None, None])[1] == where:
-            return
+        done = (changes.get("path") or [None, None])[1]
+        if done in wheres:
+            wheres.remove(done)
+    if not wheres:
+        return
     with session.unit_of_work() as uow:
         session.audit([AuditEvent(utcnow(), session.username, WORKBOOK_FILE_ACTION, None, None, None,
-                                  {"path": [None, where]})])
+                                  {"path": [None, where]}) for where in wheres])
         uow.commit()
 
 
 def _sync_file(session, path: Path, action: str, *, sheets, force, progress, restore_settings) -> dict:
     book = FileWorkbook(path, ui=QuietUI(progress))
     restored = _trusted(book, action, restore_settings)
-    if action in ("save", "refresh"):
-        record_workbook_file(session, path)
     if action == "reports":
         if restored:
             book.save()

@@ -3,8 +3,9 @@
 Whoever can write a workbook file another person opens can plant what Excel and xlwings
 obey when that person opens it and signs in:
 
-- rows in the `xlwings.conf` sheet's active block (xlwings reads A1 down to the first
-  empty cell in column A, keys case-insensitive: `GetConfigFromSheet` in xlwings.bas).
+- rows in the `xlwings.conf` sheet (xlwings reads A1 down, `End(xlDown)`, keys
+  case-insensitive: `GetConfigFromSheet` in xlwings.bas); any cell there cims did not write
+  is named, wherever it sits.
   `PYTHONPATH`, `Interpreter_Win`/`_Mac`, `Conda Path`/`Env` or another `UDF Modules`
   make Excel run Python code from wherever they point, with the signed-in password;
 - an `xlwings.conf` file next to the workbook (xlwings' directory config, read when the
@@ -81,27 +82,45 @@ def _value(ws, row: int, col: int) -> Any:
     return None if cell is None else cell.value
 
 
-def _active_rows(ws) -> list[tuple[int, Any, Any]]:
-    """(row, key, value) of the block xlwings reads: A1 down to the first empty A."""
-    rows = []
-    r = 1
-    while _value(ws, r, 1) not in (None, ""):
-        rows.append((r, _value(ws, r, 1), _value(ws, r, 2)))
-        r += 1
-    return rows
+def _cims_conf_cells() -> dict[tuple[int, int], Any]:
+    """(row, column) -> value of every cell cims writes in the settings sheet (`build`)."""
+    from openpyxl import Workbook
+
+    from .build import _add_conf
+
+    ws = _add_conf(Workbook())
+    return {key: cell.value for key, cell in ws._cells.items() if cell.value not in (None, "")}
+
+
+_VERSION = re.compile(r"\d+(\.\d+)+\S*")
 
 
 def _conf_findings(wb) -> list[Finding]:
+    """Every non-empty cell of the settings sheet that cims did not write. xlwings reads
+    the block from A1 down (`GetConfigFromSheet`: `A1:A1.End(xlDown)` when A2 is filled,
+    so an empty A1 above a filled A2 still reads A2), keys case-insensitive; rather than
+    copy where that block ends, any cell that differs from what cims writes is named."""
+    from openpyxl.utils import get_column_letter
+
     from .build import XLWINGS_CONF
 
     ws = _conf_sheet(wb)
     if ws is None:
         return []
     ours = {key.upper(): value for key, (value, _note) in XLWINGS_CONF.items()}
+    cims_cells = _cims_conf_cells()
     found = []
     if ws.sheet_state != "visible":
         found.append(Finding(f"the {ws.title} sheet is {ws.sheet_state} (cims leaves it visible)"))
-    for row, key, value in _active_rows(ws):
+    cells = sorted((r, c) for (r, c), cell in ws._cells.items() if cell.value not in (None, ""))
+    rows = sorted({r for r, c in cells if c in (1, 2) and (r <= len(XLWINGS_CONF) or
+                   (_value(ws, r, c) != cims_cells.get((r, c))))})
+    for row in rows:
+        key, value = _value(ws, row, 1), _value(ws, row, 2)
+        if key in (None, ""):
+            found.append(Finding(f"{ws.title} row {row}: a value without a setting name = {_shown(value)} "
+                                 "(cims writes nothing there; xlwings reads a row below an empty A1)"))
+            continue
         name = str(key).strip().upper()
         if name not in ours:
             found.append(Finding(f"{ws.title} row {row}: {key} = {_shown(value)} (cims does not write "
@@ -109,6 +128,14 @@ def _conf_findings(wb) -> list[Finding]:
         elif _norm(value) != _norm(ours[name]):
             found.append(Finding(f"{ws.title} row {row}: {key} = {_shown(value)} (cims writes "
                                  f"{_shown(ours[name])})"))
+    for r, c in cells:
+        if r in rows and c in (1, 2) or r <= len(XLWINGS_CONF) and c == 3:
+            continue
+        value = _value(ws, r, c)
+        if _VERSION.sub("#", str(value)) != _VERSION.sub("#", str(cims_cells.get((r, c)))):
+            found.append(Finding(f"{ws.title} cell {get_column_letter(c)}{r} = {_shown(value)} "
+                                 "(cims writes " + ("nothing there)" if (r, c) not in cims_cells else
+                                                    f"{_shown(cims_cells[(r, c)])} there)")))
     return found
 
 
@@ -170,7 +197,64 @@ def _vba_findings(data: bytes) -> list[Finding]:
             project = z.read(code.project)
         except KeyError:        # the relationship points nowhere: Excel loads no project
             return found
-    return found + _module_findings(code.project, project, libreoffice=_saved_by_libreoffice(data))
+    return (found + _module_findings(code.project, project, libreoffice=_saved_by_libreoffice(data))
+            + _reference_findings(code.project, project))
+
+
+# [MS-OVBA] 2.3.4.2.2: a REFERENCE record's kinds (the first field of each is a libid)
+_REF_IDS = {0x000D: "registered", 0x000E: "project", 0x002F: "control", 0x0033: "original"}
+# Built into every Excel project whether the dir stream lists them or not: VBA, Excel.
+_BUILT_IN = {"{000204ef-0000-0000-c000-000000000046}", "{00020813-0000-0000-c000-000000000046}"}
+_GUID = re.compile(r"\{[0-9a-f-]{36}\}", re.I)
+
+
+def vba_references_of(project: bytes) -> list[tuple[str, str]] | None:
+    """(kind, libid) of each reference in a vbaProject.bin's `VBA/dir` stream (None when
+    it does not read). The dir stream is a run of records (Id: 2 bytes, Size: 4, data),
+    the one exception PROJECTVERSION (Id 9: Reserved 4 + 6 bytes of version)."""
+    import struct
+
+    import olefile
+    from oletools.olevba import decompress_stream
+
+    try:
+        with olefile.OleFileIO(project) as ole:
+            name = next(p for p in ole.listdir(streams=True)
+                        if len(p) >= 2 and p[-1].casefold() == "dir" and p[-2].casefold() == "vba")
+            data = bytes(decompress_stream(bytearray(ole.openstream(name).read())))
+    except Exception:           # not a storage, no dir stream, a stream that does not decompress
+        return None
+    refs, at = [], 0
+    while at + 6 <= len(data):
+        rid, size = struct.unpack_from("<HI", data, at)
+        if rid == 0x0009:
+            size = 6
+        body = data[at + 6: at + 6 + size]
+        at += 6 + size
+        if rid == 0x000F:        # PROJECTMODULES: the references are all before it
+            break
+        if rid in _REF_IDS and len(body) >= 4:
+            n = struct.unpack_from("<I", body)[0]
+            refs.append((_REF_IDS[rid], body[4:4 + n].decode("latin-1")))
+    return refs
+
+
+def _ref_key(libid: str) -> str:
+    m = _GUID.search(libid)
+    return m.group(0).casefold() if m and libid.startswith("*\\G") else libid.casefold()
+
+
+def _reference_findings(name: str, project: bytes) -> list[Finding]:
+    """References cims's own project does not have: a REFERENCEPROJECT makes Excel open
+    the project (workbook or add-in) it names, wherever that sits, and load its code."""
+    from .build import vba_modules, vba_project_bin
+
+    refs = vba_references_of(project)
+    if refs is None:
+        return []                # _module_findings says the project does not read
+    ours = {_ref_key(lib) for _k, lib in vba_references_of(vba_project_bin(vba_modules(1))) or []} | _BUILT_IN
+    return [Finding(f"the VBA project ({name}) has a {kind} reference cims's does not: {_shown(libid)}")
+            for kind, libid in refs if _ref_key(libid) not in ours]
 
 
 def _module_findings(name: str, project: bytes, *, libreoffice: bool = False) -> list[Finding]:
@@ -224,8 +308,8 @@ def _directory_conf(path: Path) -> list[Finding]:
 def inspect(book) -> list[Finding]:
     """What in a `FileWorkbook` cims did not write (see the module's docstring)."""
     found = _conf_findings(book.wb)
-    if book.path.suffix.lower() in (".xlsm", ".xltm"):
-        found += _vba_findings(book.original_bytes)
+    # every suffix sync takes: DDE/OLE links, ActiveX, macro sheets work in a .xlsx too
+    found += _vba_findings(book.original_bytes)
     return found + _directory_conf(book.path)
 
 
@@ -258,14 +342,17 @@ def restore(book, found: list[Finding]) -> list[str]:
     done = []
     ws = _conf_sheet(book.wb)
     if ws is not None and any(f.text.startswith(ws.title) or f.text.startswith(f"the {ws.title}") for f in found):
-        block = _active_rows(ws)
         for r, (key, (value, note)) in enumerate(XLWINGS_CONF.items(), start=1):
             if (_value(ws, r, 1), _value(ws, r, 2)) != (key, value):
                 ws.cell(r, 1).value, ws.cell(r, 2).value = key, value
                 ws.cell(r, 3).value = note
-        for r in range(len(XLWINGS_CONF) + 1, len(block) + 1):
-            for c in (1, 2, 3):
-                ws.cell(r, c).value = None
+        cims_cells = _cims_conf_cells()
+        for (r, c), cell in list(ws._cells.items()):
+            if (r > len(XLWINGS_CONF) or c > 3) and cell.value not in (None, "") and (r, c) not in cims_cells:
+                cell.value = None
+        for (r, c), value in cims_cells.items():
+            if r > len(XLWINGS_CONF) and _value(ws, r, c) != value:
+                ws.cell(r, c).value = value
         if ws.sheet_state != "visible":
             book.after_save_edits.append(lambda pkg, title=ws.title: _show_sheet(pkg, title))
         done.append(f"the {ws.title} sheet as cims writes it, visible")
@@ -354,6 +441,13 @@ _CODE_RELS = {
     "activexcontrolbinary": "an ActiveX control",
     "oleobject": "an embedded OLE object (it can start a program when opened)",
 }
+# external relationships (TargetMode="External") that fetch code: besides the above
+_EXTERNAL_CODE_RELS = {
+    "vbaproject": "a VBA project",
+    "package": "an embedded document that can hold macros",
+    "attachedtemplate": "an attached template (it can hold macros)",
+    "oleobject": "an OLE object link (it can start a program when opened)",
+}
 _CODE_TYPES = {
     "application/vnd.ms-excel.macrosheet+xml": "an Excel 4.0 macro sheet",
     "application/vnd.ms-excel.intlmacrosheet+xml": "an Excel 4.0 macro sheet",
@@ -412,13 +506,17 @@ def package_code(data: bytes) -> PackageCode:
 
     out = PackageCode(vba_rels=[], vba_parts=set(), findings=[])
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        names = [n for n in z.namelist() if not n.endswith("/")]
+        all_names = [n for n in z.namelist() if not n.endswith("/")]
+        names = list(dict.fromkeys(all_names))
         entries = {}
-        for n in names:              # OPC part names compare without ASCII case
+        for n in all_names:          # OPC part names compare without ASCII case
             key = n.casefold()
             if key in entries and entries[key] != n:
                 out.findings.append(Finding(f"two parts named {entries[key]} and {n} (a package holds one; "
                                             "which one Excel reads is not certain)"))
+            elif key in entries:
+                out.findings.append(Finding(f"two zip entries named {n} (a package holds one; which one "
+                                            "Excel reads is not certain)", restorable=False))
             entries[key] = n         # the last entry of a name, as zipfile and LibreOffice read it
         read = lambda n: z.read(n)   # noqa: E731
 
@@ -443,7 +541,10 @@ def package_code(data: bytes) -> PackageCode:
             root = xml(rn) if rn else None
             found = []
             for el in (root if root is not None else []):
-                if el.tag != f"{{{PKG_REL_NS}}}Relationship" or el.get("TargetMode") == "External":
+                if el.tag != f"{{{PKG_REL_NS}}}Relationship":
+                    continue
+                if el.get("TargetMode") == "External":
+                    external.append((part, el.get("Type") or "", el.get("Target") or ""))
                     continue
                 target = el.get("Target") or ""
                 name = (target.lstrip("/") if target.startswith("/") else
@@ -451,7 +552,7 @@ def package_code(data: bytes) -> PackageCode:
                 found.append((el.get("Id") or "", el.get("Type") or "", entries.get(name.casefold(), name)))
             return found
 
-        seen, todo, reached = {""}, [""], {}
+        seen, todo, reached, external = {""}, [""], {}, []
         while todo:                  # every part the relationships reach, from the package down
             part = todo.pop()
             for rid, rtype, target in rels_of(part):
@@ -488,6 +589,12 @@ def package_code(data: bytes) -> PackageCode:
                 out.findings += _external_link_findings(n, xml(n))
         for n, label in sorted(labels.items()):
             out.findings.append(Finding(f"{label} ({n}): cims writes none", restorable=False))
+        for part, rtype, target in external:    # code fetched from outside the package
+            kind = rtype.rsplit("/", 1)[-1].casefold()
+            label = _EXTERNAL_CODE_RELS.get(kind) or _CODE_RELS.get(kind)
+            if label is not None:
+                out.findings.append(Finding(f"{label}, linked from outside the workbook ({part or 'the package'} "
+                                            f"to {_shown(target)}): cims writes none", restorable=False))
 
     wb_rels = [r for r in out.vba_rels if r[0] == out.workbook]
     for source, _rid, target in out.vba_rels:

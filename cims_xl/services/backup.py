@@ -716,7 +716,7 @@ def finish_interrupted_restore(store_path: str | os.PathLike) -> bool:
         stage = store_path.parent / doc["stage"]
         stamp = str(doc["stamp"])
     except FileNotFoundError:
-        sweep(store_path.parent, "restore")   # stages of restores killed before their swap
+        sweep(store_path.parent, "restore", dirs=True)   # stages of restores killed before their swap
         return False
     except (ValueError, KeyError, TypeError):
         raise StoreError(f"{journal.name} (an unfinished restore) is damaged; restore the backup again") from None

@@ -52,9 +52,9 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     folder = bk.default_backup_dir(session.store_path)
     # What backups and restores killed part way left (a whole encrypted copy of the store
     # in a backup's scratch folder, a restore's stage): removed, not left holding the person.
-    sweep(folder, "backup")
+    sweep(folder, "backup", dirs=True)
     if not restore_journal_path(session.store_path).exists():    # a stage a journal names is still needed
-        sweep(session.store_path.parent, "restore")
+        sweep(session.store_path.parent, "restore", dirs=True)
     # This store's backups only (named "<store>-<time>.cimsbak", as backup() writes them).
     copies = sorted(folder.glob(f"{session.store_path.stem}-*{bk.SUFFIX}")) if folder.is_dir() else []
     # And every backup the audit trail says cims wrote elsewhere (`backup --dir`) since
@@ -96,22 +96,25 @@ def _workbook_leftovers(session: Session) -> tuple[list[str], list[str]]:
     from ..reports.refresh import REPORT_FILE_ACTION
     from ..scratch import _NAME, owned_by_me, pid_alive
 
-    folders: set[Path] = set()
+    # folder -> the suffixes of the workbooks written there (a save's scratch has its workbook's)
+    folders: dict[Path, set[str]] = {}
     for row in session.store.iter_audit_actions((WORKBOOK_FILE_ACTION, REPORT_FILE_ACTION)):
         path = (json.loads(row[7] or "{}").get("path") or [None, None])[1]
         if path:
-            folders.add(Path(path).parent)
+            for where in dict.fromkeys((Path(path), Path(path).resolve())):
+                folders.setdefault(where.parent, set()).add(where.suffix)
     removed: list[str] = []
     left: list[str] = []
-    for folder in sorted(folders):
-        removed += [str(p) for p in sweep(folder, "save")]
+    for folder, suffixes in sorted(folders.items()):
+        removed += [str(p) for p in sweep(folder, "save", tuple(sorted(suffixes)))]
         try:
             entries = list(folder.iterdir())
         except OSError:
             continue
         for entry in entries:
             m = _NAME.match(entry.name)
-            if m and m["purpose"] == "save" and not pid_alive(int(m["pid"])) and not owned_by_me(entry):
+            if (m and m["purpose"] == "save" and entry.suffix in suffixes and entry.is_file()
+                    and not pid_alive(int(m["pid"])) and not owned_by_me(entry)):
                 left.append(f"{entry} (a partly written workbook another OS account's cims left; that "
                             "account can delete it)")
     return removed, left
