@@ -73,8 +73,9 @@ def test_a_done_interaction_dated_in_the_future_is_stored_with_a_warning(admin, 
     assert list(warned) == [3] and "in the future" in next(iter(warned[3].values()))
 
 
-def test_a_pipedrive_activity_export_links_the_person_as_the_customer_and_the_organization_as_their_company(
-        admin, tmp_path):
+def test_a_pipedrive_activity_export_links_the_organization_before_the_person_as_the_customer(admin, tmp_path):
+    """As for "Organization - Name" beside "Person - Name"
+    (test_import_record_name_headings): the organisation is the customer."""
     path = write_csv(tmp_path / "a.csv", [
         ["Activity - Subject", "Activity - Type", "Activity - Due date", "Activity - Done", "Activity - Person",
          "Activity - Organization"],
@@ -82,7 +83,7 @@ def test_a_pipedrive_activity_export_links_the_person_as_the_customer_and_the_or
         ["Demo", "Meeting", "2024-03-06", "To do", "Bob Ray", "Beta GmbH"]])
     import_file(admin, path, kind="interaction")
     assert stored(admin) == [("Intro", "Call")]
-    assert [(c["name"], c["company"]) for c in records.list_records(admin, "customer")] == [("Ann Lee", "Acme Ltd")]
+    assert [c["name"] for c in records.list_records(admin, "customer")] == ["Acme Ltd"]
 
 
 def test_a_hubspot_meetings_export_links_the_associated_contact_and_skips_no_shows(admin, tmp_path):

@@ -299,11 +299,12 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "notes": ["notes", "note", "details", "description", "comments", "备注", "内容", "跟进内容"],
         "owner": ["owner", "user", "assigned to", "负责人", "跟进人"],
         **_CUSTOMER_LINK,
-        # Pipedrive "Activity - Person", HubSpot "Associated Contact": whom the activity was with
+        # Pipedrive "Activity - Organization"/"Activity - Person", HubSpot "Associated Contact":
+        # whom the activity was with; the organisation before the person when the file has
+        # both (as for "Organization - Name" and "Person - Name": segment_hit)
         "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称", "公司",
-                          "person", "associated contact", "contact person", "client", "account name",
-                          "客户姓名", "联系人"],
-        "customer_company": ["organization", "organization name"],
+                          "organization", "organization name", "account name",
+                          "person", "associated contact", "contact person", "client", "客户姓名", "联系人"],
         **_CUSTOMER_CONTACT,
     },
     "ticket": {
