@@ -34,6 +34,7 @@ read so (`negatives_inference`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from decimal import Decimal
 
@@ -58,14 +59,19 @@ DIRECTION_WORDS = {
                      "masuk", "pemasukan", "pendapatan", "inkomst", "inkomster", "indtægt", "indtægter",
                      "inntekt", "inntekter", "tulo", "tulot", "הכנסה", "הכנסות", "gelir", "przychód",
                      "wpływ", "příjem", "příjmy", "thu", "tiền vào", "รายรับ", "إيراد", "إيرادات", "دخل",
-                     "درآمد", "sale", "sales"), MONEY_IN),
+                     "درآمد", "sale", "sales",
+                     # money flowing in: Chinese/Japanese 流入, Korean 유입, English, German, French, Spanish
+                     "流入", "资金流入", "資金流入", "유입", "inflow", "inflows", "zufluss", "zufluß", "afflux",
+                     "flujo entrante", "приток"), MONEY_IN),
     **dict.fromkeys(("expense", "expenses", "expenditure", "outgoing", "out", "money out", "paid out",
                      "withdrawal", "支出", "支", "出账", "已支出", "出金", "출금", "지출", "ausgabe", "ausgaben",
                      "dépense", "dépenses", "sortie", "salida", "salidas", "gasto", "gastos", "uscita", "uscite",
                      "uitgave", "uitgaven", "despesa", "despesas", "расход",
                      "keluar", "pengeluaran", "utgift", "utgifter", "udgift", "udgifter", "meno", "menot",
                      "הוצאה", "הוצאות", "gider", "rozchód", "wydatek", "wydatki", "výdaj", "výdaje", "chi",
-                     "tiền ra", "รายจ่าย", "مصروف", "مصروفات", "هزینه", "purchase", "purchases"), MONEY_OUT),
+                     "tiền ra", "รายจ่าย", "مصروف", "مصروفات", "هزینه", "purchase", "purchases",
+                     "流出", "资金流出", "資金流出", "유출", "outflow", "outflows", "abfluss", "abfluß", "sortie de fonds",
+                     "flujo saliente", "отток"), MONEY_OUT),
     # neither in nor out (WeChat's transfers between the owner's own accounts): no sale either
     **dict.fromkeys(("不计收支", "不計收支", "/", "neutral"), NO_MONEY),
 }
@@ -75,12 +81,32 @@ DIRECTION_WORDS = {
 # signs is one of directions only when it writes both a plus and a minus, or when its
 # heading speaks of a sign or a direction (`SIGN_HEADING`).
 # (Not ▲/△: a Japanese ledger writes a negative amount so, `is_accounting_negative`.)
-SIGN_SYMBOLS = {**dict.fromkeys(("+", "+1", "↑", "⬆"), MONEY_IN),
-                **dict.fromkeys(("-", "\u2212", "\u2013", "-1", "\u22121", "↓", "⬇"), MONEY_OUT)}
+# Full-width signs (＋, －, ＋１) are folded to these (NFKC, `_cell_word`); "1" beside "-1" is
+# a plus as "+1" is (a column of 1 alone says nothing: both signs, or a sign heading, are needed).
+SIGN_SYMBOLS = {**dict.fromkeys(("+", "+1", "1", "↑", "⬆", "\u25b2"), MONEY_IN),
+                **dict.fromkeys(("-", "\u2212", "\u2013", "-1", "\u22121", "↓", "⬇", "\u25bc"), MONEY_OUT)}
 DIRECTION_WORDS.update(SIGN_SYMBOLS)
+# ▲ and ▼ are up and down only under a heading naming a trend or a direction (`TREND_HEADING`):
+# elsewhere ▲ is a Japanese ledger's minus (`is_accounting_negative`).
+HEADED_ONLY = frozenset(("\u25b2", "\u25bc"))
 SIGN_HEADING = re.compile(r"(?:^|[^a-z])(?:sign|signs|\+/-|-/\+|flow|direction|in/out|vorzeichen|richtung|signe|"
                           r"sens|signo|sentido|segno|teken|знак|направление)(?:$|[^a-z])|符号|符號|正负|正負|方向|"
                           r"収支|부호|방향", re.IGNORECASE)
+TREND_HEADING = re.compile(r"(?:^|[^a-z])(?:sign|flow|direction|in/out|trend|up/down|richtung|tendenz|sens|"
+                           r"tendance|sentido|tendencia|direzione|tendenza|направление|тренд)(?:$|[^a-z])|"
+                           r"方向|趋势|趨勢|涨跌|漲跌|升降|増減|流向|추세|방향", re.IGNORECASE)
+
+
+def _cell_word(value: str) -> str:
+    """A mark or direction cell as compared with the words above: NFKC-folded (full-width
+    ＋/－/１ are + - 1), stripped, without a closing dot, case-folded."""
+    return unicodedata.normalize("NFKC", value).strip().rstrip(".").casefold()
+
+
+def _headed_only_ok(words: set[str], heading: str) -> bool:
+    """Whether ▲/▼ among a column's words may be read as directions: only under a heading
+    naming a trend or a direction."""
+    return not (words & HEADED_ONLY) or TREND_HEADING.search(heading) is not None
 
 # A mark before or after the amount: "99.90 CR", "99.90CR", "USD 5 Cr.", "Cr 99.90",
 # "贷 99.90". Not the end or start of a currency code ("100 IDR", "CRC 100"): a mark
@@ -153,7 +179,7 @@ def column_mark(value: object) -> str | None:
     if not isinstance(value, str):
         sign = _sign_number(value)
         return SIGN_SYMBOLS[sign] if sign else None
-    word = value.strip().rstrip(".").casefold()
+    word = _cell_word(value)
     return (_MARK_WORDS.get(word) or _COLUMN_WORDS.get(word) or _LETTER_PAIRS[1].get(word)
             or DIRECTION_WORDS.get(word))
 
@@ -221,7 +247,7 @@ class MarkValues:
             v = values[c] if c < n else None
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
-            word = v.strip().rstrip(".").casefold() if isinstance(v, str) else _sign_number(v)
+            word = _cell_word(v) if isinstance(v, str) else _sign_number(v)
             if word is None or not (word in _COLUMN_WORDS or word in DIRECTION_WORDS
                                     or any(word in pair for pair in _LETTER_PAIRS)):
                 del self.candidates[c]
@@ -233,6 +259,8 @@ class MarkValues:
         directions: not a column of dashes alone ("-" for no value) under a heading that
         speaks of no sign (`column` would not take it on these rows)."""
         words = self.words[c]
+        if not _headed_only_ok(words, str(self.candidates[c])):
+            return False
         return bool(words) and not (
             words <= SIGN_SYMBOLS.keys() | {"/"} and len({SIGN_SYMBOLS.get(w) for w in words} - {None}) < 2
             and not SIGN_HEADING.search(str(self.candidates[c])))
@@ -243,6 +271,8 @@ class MarkValues:
             if not words:
                 continue
             if any(DIRECTION_WORDS.get(w) in (MONEY_IN, MONEY_OUT) for w in words):
+                if not _headed_only_ok(words, str(self.candidates[c])):
+                    continue            # ▲/▼ under a heading naming no trend: not said to be directions
                 if not all(w in DIRECTION_WORDS for w in words):
                     continue            # directions beside CR/DR: not one meaning
                 if words <= SIGN_SYMBOLS.keys() | {"/"} and not (
