@@ -36,3 +36,17 @@ def test_a_minor_unit_in_the_amount_heading_scales_the_amounts_and_names_the_cur
         mapping[heading] = "Amount"
     import_file(admin, f, kind="orders", mapping=mapping)
     assert _orders(admin) == {"A1": (Decimal(amount), code)}
+
+
+@pytest.mark.parametrize("mapped", [True, False], ids=["mapped", "found"])
+@pytest.mark.parametrize("heading", ["Amount (won)", "Betrag (won)", "Total (Won)"])
+def test_won_in_brackets_after_an_amount_heading_is_the_korean_currency_not_a_deal_stage(admin, tmp_path, mapped,
+                                                                                         heading):
+    settings.set_store_currency(admin, "CNY")
+    f = write_csv(tmp_path / "o.csv", [["Order No", "Order Date", "Customer", heading],
+                                       ["A1", "2024-03-05", "Ann Lee", "1500"]])
+    mapping = {"Order No": "Order Number", "Order Date": "Order Date", "Customer": "Customer Name"}
+    if mapped:
+        mapping[heading] = "Amount"
+    import_file(admin, f, kind="orders", mapping=mapping)
+    assert _orders(admin) == {"A1": (Decimal("1500"), "KRW")}
