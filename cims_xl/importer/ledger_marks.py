@@ -165,6 +165,28 @@ def split_mark(value: object) -> tuple[str, str] | None:
     return amount, _MARK_WORDS[match.group("mark").casefold()]
 
 
+# A rupee sign or code in the cell: beside it "Cr" is India's crore (10⁷: "₹ 1.5 Cr"), unless
+# the file writes Dr too or --ledger says it is a ledger (`rupee_crore`).
+_RUPEE = re.compile(r"₹|\bINR\b|\bRs\b\.?", re.IGNORECASE)
+_CRORE = Decimal("1e7")
+
+
+def rupee_crore(value: object) -> str | None:
+    """"₹ 15000000" for "₹ 1.5 Cr" (a rupee amount with Cr: India's crore), else None."""
+    found = split_mark(value)
+    if found is None or found[1] != CREDIT or not _RUPEE.search(found[0]):
+        return None
+    number = _RUPEE.sub("", found[0]).strip().replace(",", "")
+    try:
+        amount = Decimal(number)
+    except ArithmeticError:
+        return None
+    if not amount.is_finite() or amount < 0:
+        return None
+    sign = _RUPEE.search(found[0]).group(0)
+    return f"{sign} {format((amount * _CRORE).normalize(), 'f')}"
+
+
 def _sign_number(value: object) -> str | None:
     """"+1" / "-1" for a workbook's number cell 1 or -1 (a sign column's), else None."""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value in (1, -1):
@@ -304,6 +326,14 @@ def signed(values: list, columns: dict[int, str], ledger: str | None, marks_at: 
     n = len(values)
     row_mark = column_mark(values[marks_at]) if marks_at is not None and marks_at < n else None
     if ledger is None:
+        # "₹ 1.5 Cr" with no --ledger: India's crore (a file writing Dr too stopped, LedgerMarks)
+        copied = False
+        for c in columns:
+            v = values[c] if c < n else None
+            if isinstance(v, str) and (crore := rupee_crore(v)) is not None:
+                if not copied:
+                    values, copied = list(values), True
+                values[c] = crore
         if not is_direction(row_mark):
             return values
         ledger = "sales"            # unused for a direction, which means the same in every ledger
@@ -349,6 +379,8 @@ class LedgerMarks:
         self.examples: dict[int, dict[str, str]] = {c: {} for c in columns}
         self.negatives: Counter = Counter()
         self.negative_examples: dict[int, list[str]] = {}
+        self.crores: Counter = Counter()          # "₹ 1.5 Cr": India's crore unless Dr is written too
+        self.crore_examples: dict[int, str] = {}
 
     def add(self, values: list) -> None:
         n = len(values)
@@ -365,6 +397,10 @@ class LedgerMarks:
                 said = values[self.marks_at]
                 said = said.strip() if isinstance(said, str) else _sign_number(said) or str(said)
                 v = f"{v.strip()} ({self.marks_header}: {said})"
+            if found is not None and rupee_crore(v) is not None:
+                self.crores[c] += 1
+                self.crore_examples.setdefault(c, v.strip())
+                continue
             if found is not None:
                 self.counts[c][found[1]] += 1
                 self.examples[c].setdefault(found[1], v.strip())
@@ -394,6 +430,17 @@ class LedgerMarks:
                                         "its payee no customer)" if kind == "order" else ""),
                           "evidence": f"the column '{self.marks_header}' says the direction of each amount of "
                                       f"'{self.columns[c]}', such as {shown}"})
+        for c, count in self.crores.items():
+            if self.counts[c].get(DEBIT) or self.ledger is not None:
+                # Dr written too, or --ledger says a ledger: "Cr" beside ₹ is a credit mark
+                self.counts[c][CREDIT] += count
+                self.examples[c].setdefault(CREDIT, self.crore_examples[c])
+                continue
+            lines.append({"what": f"crore in '{self.columns[c]}'",
+                          "decided": f"{count} amount(s) written with a rupee sign and 'Cr' read as crore "
+                                     "(× 10,000,000); give --ledger if 'Cr' marks a credit",
+                          "evidence": f"such as '{self.crore_examples[c]}', a rupee amount, and no 'Dr' anywhere "
+                                      "in the column"})
         marked = [c for c in self.columns if self.counts[c]]
         if marked and self.ledger is None:
             raise LedgerUnsettled(self._question(marked, kind))
