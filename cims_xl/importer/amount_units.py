@@ -79,9 +79,19 @@ _MINOR_UNITS: dict[str, tuple[str, str]] = {
     **dict.fromkeys(("agorot", "agora"), ("ILS", "the shekel's hundredth (Bank of Israel)")),
     **dict.fromkeys(("halalas", "halala"), ("SAR", "the riyal's hundredth (Saudi Central Bank)")),
     **dict.fromkeys(("paise",), ("INR", "the rupee's hundredth as India writes it (Coinage Act 2011, Reserve "
-                                       "Bank of India); Pakistan and Nepal write paisa")),
+                                       "Bank of India); Pakistan and Nepal write paisa")),    **dict.fromkeys(("коп.", "коп", "копеек", "копейки", "копейка"), ("RUB", "the rouble's hundredth, in Russian "
+                                                                     "(Bank of Russia); Ukrainian writes копійок")),
 }
-_CENT_WORDS = _CENT_WORDS | frozenset(_MINOR_UNITS) | frozenset({"sen", "paisa", "øre", "centesimi", "centesimo"})
+# Minor units that are not the currency's ISO 4217 exponent: the jiao (a tenth of the yuan),
+# and the sen and jeon of currencies now written without decimals (yen, won), still used
+# in prices and old ledgers. The word, the currency, its scale, whose definition it is.
+_OTHER_MINOR_UNITS: dict[str, tuple[str, Decimal, str]] = {
+    **dict.fromkeys(("角", "jiao"), ("CNY", Decimal("0.1"), "the renminbi's tenth (1 yuan = 10 jiao; People's "
+                                                           "Bank of China)")),
+    **dict.fromkeys(("銭",), ("JPY", Decimal("0.01"), "the yen's hundredth (Currency Act 1987, Japan)")),
+    **dict.fromkeys(("전",), ("KRW", Decimal("0.01"), "the won's hundredth (Bank of Korea)")),
+}
+_CENT_WORDS = _CENT_WORDS | frozenset(_MINOR_UNITS) | frozenset({"銭", "전", "sen", "paisa", "øre", "centesimi", "centesimo"})
 _WORD_SCALES: dict[str, Decimal] = {
     **{w: Decimal("0.01") for w in _CENT_WORDS},
     **{w: Decimal("1e3") for w in ("thousands", "thousand", "000", "'000", "’000", "000s", "'000s", "k", "tsd",
@@ -143,7 +153,11 @@ def minor_unit(word: str) -> tuple[str, Decimal, str] | None:
     ("pence": GBP, 0.01), else None. The scale is the currency's ISO 4217 exponent."""
     from babel.numbers import get_currency_precision
 
-    found = _MINOR_UNITS.get(_nfkc(word).strip().casefold()) if isinstance(word, str) else None
+    key = _nfkc(word).strip().casefold() if isinstance(word, str) else None
+    if key in _OTHER_MINOR_UNITS:
+        code, scale, whose = _OTHER_MINOR_UNITS[key]
+        return code, scale, whose
+    found = _MINOR_UNITS.get(key) if key is not None else None
     if found is None:
         return None
     digits = get_currency_precision(found[0]) if money.has_minor_unit(found[0]) else 0

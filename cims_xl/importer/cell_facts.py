@@ -112,10 +112,17 @@ def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
     for token, lcid, literal, rest in sections:
         if not token:
             token = literal
+            first = literal.split(" ", 1)[0]
+            if first != literal and money.names_currency(first) and (
+                    scaled := _currency_and_scale(first, literal, lcid, rest)) is not None:
+                return scaled                 # '"₹"#,##0.00" L"': the sign, then the scale
         if token and money.names_currency(token):
+            scaled = _currency_and_scale(token, literal, lcid, rest)
+            if scaled is not None:
+                return scaled
             return token, money.currencies_of_lcid(lcid) if lcid else ()
         if token and (unit := read_unit(token)) is not None and unit.scale != 1 and (
-                unit.codes or unit.scale_word.casefold() in FORMAT_WORDS):
+                unit.codes or unit.scale_word.casefold() in FORMAT_WORDS | _FORMAT_LETTERS):
             # '0.0"万元"', '#,##0"千円"': the number is in 10,000s / 1,000s of the currency,
             # unless the format itself divides it for display ('#,##0,"K€"': Excel shows
             # 1200000 as 1,200K€, the cell holds the amount)
@@ -124,6 +131,34 @@ def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
                 return (unit.currency, money.currencies_of_lcid(lcid) if lcid else ()) if unit.codes else None
             return unit.currency or "", money.currencies_of_lcid(lcid) if lcid else (), unit.scale, token
     return None
+
+
+# Short scale suffixes a number format shows after an amount ('0.0"K"', '#,##0.0" Mn"',
+# '#,##0.0"Bn"'): K a thousand, M and Mn a million, Bn a billion. L, Lac and Lakh are a
+# lakh (100,000) only beside the rupee (₹, Rs, INR), where nothing else is meant by them.
+_FORMAT_LETTERS = frozenset({"k", "m", "mn", "bn"})
+_LAKH_LETTERS = frozenset({"l", "lac", "lacs", "lakh", "lakhs", "lk"})
+_RUPEE_SIGNS = frozenset({"₹", "rs", "rs.", "inr"})
+
+
+def _currency_and_scale(token: str, literal: str, lcid: int | None, rest: str) -> tuple | None:
+    """(token, locale currencies, scale, as shown) for a format showing a currency sign and
+    a short scale suffix ('[$₹]#,##0.00" L"', '[$€]0.0"K"'), else None. A format that
+    divides the number for display ('#,##0,"K"') shows the amount itself: None."""
+    extra = literal.replace(token, " ", 1).strip() if token in literal else literal.strip()
+    word = extra.casefold()
+    if not word or word == token.casefold():
+        return None
+    if word in _FORMAT_LETTERS or word in FORMAT_WORDS:
+        scale = read_unit(extra).scale if read_unit(extra) is not None else None
+    elif word in _LAKH_LETTERS and (token.casefold() in _RUPEE_SIGNS
+                                    or "INR" in (money.currencies_of_lcid(lcid) if lcid else ())):
+        scale = Decimal("1e5")
+    else:
+        return None
+    if scale is None or scale == 1 or re.search(r"[0#?],+(?![0#?])", re.sub(r'"[^"]*"', "", rest)):
+        return None
+    return token, money.currencies_of_lcid(lcid) if lcid else (), scale, f"{token} {extra}"
 
 
 def _shown_literal(section: str) -> tuple[str, int | None, str, str] | None:

@@ -24,6 +24,10 @@ _IN = re.compile(r"^(?P<head>.*?\S)\s+in\s+(?P<cur>.{1,20}?)\s*$", re.IGNORECASE
 # "Amount EUR", "Amount_USD", "Amount-GBP": an ISO code in capitals only, and not one
 # that is also an English word a heading ends with ("Sales ALL", "Rank TOP")
 _CODE = re.compile(r"^(?P<head>.*?[^\s_/-])[\s_/-]+(?P<cur>[A-Z]{3})\s*$")
+# Currency nouns that are everyday words too (amount_units._WORDS_TOO), read as the currency in
+# brackets after an amount's heading: "Amount (won)", "금액 (won)". Not "real" ("Importe
+# (real)" is the actual amount in Spanish) nor "mark".
+_NOUNS_AFTER_AN_AMOUNT = frozenset({"won"})
 _WORD_CODES = frozenset({"ALL", "TOP", "CUP", "PEN", "MOP", "BOB", "TRY", "SOS", "MAD", "GEL", "BAM", "DOP"})
 
 
@@ -52,6 +56,11 @@ def _split(header: str) -> tuple[str, str, tuple[str, ...]] | None:
         codes = money.currency_candidates(cur)
         if not codes and pattern is not _CODE and (unit := read_unit(cur)) is not None and unit.codes:
             cur, codes = unit.currency, unit.codes      # "金额(万元)": yuan, in 10,000s (amount_units)
+        if not codes and pattern is _BRACKETED and cur.casefold() in _NOUNS_AFTER_AN_AMOUNT:
+            from .mapping import money_headings, norm
+
+            if norm(match.group("head")) in money_headings():
+                codes = money.currency_noun(cur) or ()    # "Amount (won)": won, the currency
         if codes:
             return match.group("head").strip(), cur, codes
     return None

@@ -34,6 +34,7 @@ read so (`negatives_inference`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from decimal import Decimal
 
@@ -58,14 +59,19 @@ DIRECTION_WORDS = {
                      "masuk", "pemasukan", "pendapatan", "inkomst", "inkomster", "indtægt", "indtægter",
                      "inntekt", "inntekter", "tulo", "tulot", "הכנסה", "הכנסות", "gelir", "przychód",
                      "wpływ", "příjem", "příjmy", "thu", "tiền vào", "รายรับ", "إيراد", "إيرادات", "دخل",
-                     "درآمد", "sale", "sales"), MONEY_IN),
+                     "درآمد", "sale", "sales",
+                     # money flowing in: Chinese/Japanese 流入, Korean 유입, English, German, French, Spanish
+                     "流入", "资金流入", "資金流入", "유입", "inflow", "inflows", "zufluss", "zufluß", "afflux",
+                     "flujo entrante", "приток"), MONEY_IN),
     **dict.fromkeys(("expense", "expenses", "expenditure", "outgoing", "out", "money out", "paid out",
                      "withdrawal", "支出", "支", "出账", "已支出", "出金", "출금", "지출", "ausgabe", "ausgaben",
                      "dépense", "dépenses", "sortie", "salida", "salidas", "gasto", "gastos", "uscita", "uscite",
                      "uitgave", "uitgaven", "despesa", "despesas", "расход",
                      "keluar", "pengeluaran", "utgift", "utgifter", "udgift", "udgifter", "meno", "menot",
                      "הוצאה", "הוצאות", "gider", "rozchód", "wydatek", "wydatki", "výdaj", "výdaje", "chi",
-                     "tiền ra", "รายจ่าย", "مصروف", "مصروفات", "هزینه", "purchase", "purchases"), MONEY_OUT),
+                     "tiền ra", "รายจ่าย", "مصروف", "مصروفات", "هزینه", "purchase", "purchases",
+                     "流出", "资金流出", "資金流出", "유출", "outflow", "outflows", "abfluss", "abfluß", "sortie de fonds",
+                     "flujo saliente", "отток"), MONEY_OUT),
     # neither in nor out (WeChat's transfers between the owner's own accounts): no sale either
     **dict.fromkeys(("不计收支", "不計收支", "/", "neutral"), NO_MONEY),
 }
@@ -75,12 +81,32 @@ DIRECTION_WORDS = {
 # signs is one of directions only when it writes both a plus and a minus, or when its
 # heading speaks of a sign or a direction (`SIGN_HEADING`).
 # (Not ▲/△: a Japanese ledger writes a negative amount so, `is_accounting_negative`.)
-SIGN_SYMBOLS = {**dict.fromkeys(("+", "+1", "↑", "⬆"), MONEY_IN),
-                **dict.fromkeys(("-", "\u2212", "\u2013", "-1", "\u22121", "↓", "⬇"), MONEY_OUT)}
+# Full-width signs (＋, －, ＋１) are folded to these (NFKC, `_cell_word`); "1" beside "-1" is
+# a plus as "+1" is (a column of 1 alone says nothing: both signs, or a sign heading, are needed).
+SIGN_SYMBOLS = {**dict.fromkeys(("+", "+1", "1", "↑", "⬆", "\u25b2"), MONEY_IN),
+                **dict.fromkeys(("-", "\u2212", "\u2013", "-1", "\u22121", "↓", "⬇", "\u25bc"), MONEY_OUT)}
 DIRECTION_WORDS.update(SIGN_SYMBOLS)
+# ▲ and ▼ are up and down only under a heading naming a trend or a direction (`TREND_HEADING`):
+# elsewhere ▲ is a Japanese ledger's minus (`is_accounting_negative`).
+HEADED_ONLY = frozenset(("\u25b2", "\u25bc"))
 SIGN_HEADING = re.compile(r"(?:^|[^a-z])(?:sign|signs|\+/-|-/\+|flow|direction|in/out|vorzeichen|richtung|signe|"
                           r"sens|signo|sentido|segno|teken|знак|направление)(?:$|[^a-z])|符号|符號|正负|正負|方向|"
                           r"収支|부호|방향", re.IGNORECASE)
+TREND_HEADING = re.compile(r"(?:^|[^a-z])(?:sign|flow|direction|in/out|trend|up/down|richtung|tendenz|sens|"
+                           r"tendance|sentido|tendencia|direzione|tendenza|направление|тренд)(?:$|[^a-z])|"
+                           r"方向|趋势|趨勢|涨跌|漲跌|升降|増減|流向|추세|방향", re.IGNORECASE)
+
+
+def _cell_word(value: str) -> str:
+    """A mark or direction cell as compared with the words above: NFKC-folded (full-width
+    ＋/－/１ are + - 1), stripped, without a closing dot, case-folded."""
+    return unicodedata.normalize("NFKC", value).strip().rstrip(".").casefold()
+
+
+def _headed_only_ok(words: set[str], heading: str) -> bool:
+    """Whether ▲/▼ among a column's words may be read as directions: only under a heading
+    naming a trend or a direction."""
+    return not (words & HEADED_ONLY) or TREND_HEADING.search(heading) is not None
 
 # A mark before or after the amount: "99.90 CR", "99.90CR", "USD 5 Cr.", "Cr 99.90",
 # "贷 99.90". Not the end or start of a currency code ("100 IDR", "CRC 100"): a mark
@@ -139,6 +165,28 @@ def split_mark(value: object) -> tuple[str, str] | None:
     return amount, _MARK_WORDS[match.group("mark").casefold()]
 
 
+# A rupee sign or code in the cell: beside it "Cr" is India's crore (10⁷: "₹ 1.5 Cr"), unless
+# the file writes Dr too or --ledger says it is a ledger (`rupee_crore`).
+_RUPEE = re.compile(r"₹|\bINR\b|\bRs\b\.?", re.IGNORECASE)
+_CRORE = Decimal("1e7")
+
+
+def rupee_crore(value: object) -> str | None:
+    """"₹ 15000000" for "₹ 1.5 Cr" (a rupee amount with Cr: India's crore), else None."""
+    found = split_mark(value)
+    if found is None or found[1] != CREDIT or not _RUPEE.search(found[0]):
+        return None
+    number = _RUPEE.sub("", found[0]).strip().replace(",", "")
+    try:
+        amount = Decimal(number)
+    except ArithmeticError:
+        return None
+    if not amount.is_finite() or amount < 0:
+        return None
+    sign = _RUPEE.search(found[0]).group(0)
+    return f"{sign} {format((amount * _CRORE).normalize(), 'f')}"
+
+
 def _sign_number(value: object) -> str | None:
     """"+1" / "-1" for a workbook's number cell 1 or -1 (a sign column's), else None."""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value in (1, -1):
@@ -153,7 +201,7 @@ def column_mark(value: object) -> str | None:
     if not isinstance(value, str):
         sign = _sign_number(value)
         return SIGN_SYMBOLS[sign] if sign else None
-    word = value.strip().rstrip(".").casefold()
+    word = _cell_word(value)
     return (_MARK_WORDS.get(word) or _COLUMN_WORDS.get(word) or _LETTER_PAIRS[1].get(word)
             or DIRECTION_WORDS.get(word))
 
@@ -221,7 +269,7 @@ class MarkValues:
             v = values[c] if c < n else None
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
-            word = v.strip().rstrip(".").casefold() if isinstance(v, str) else _sign_number(v)
+            word = _cell_word(v) if isinstance(v, str) else _sign_number(v)
             if word is None or not (word in _COLUMN_WORDS or word in DIRECTION_WORDS
                                     or any(word in pair for pair in _LETTER_PAIRS)):
                 del self.candidates[c]
@@ -233,6 +281,8 @@ class MarkValues:
         directions: not a column of dashes alone ("-" for no value) under a heading that
         speaks of no sign (`column` would not take it on these rows)."""
         words = self.words[c]
+        if not _headed_only_ok(words, str(self.candidates[c])):
+            return False
         return bool(words) and not (
             words <= SIGN_SYMBOLS.keys() | {"/"} and len({SIGN_SYMBOLS.get(w) for w in words} - {None}) < 2
             and not SIGN_HEADING.search(str(self.candidates[c])))
@@ -243,6 +293,8 @@ class MarkValues:
             if not words:
                 continue
             if any(DIRECTION_WORDS.get(w) in (MONEY_IN, MONEY_OUT) for w in words):
+                if not _headed_only_ok(words, str(self.candidates[c])):
+                    continue            # ▲/▼ under a heading naming no trend: not said to be directions
                 if not all(w in DIRECTION_WORDS for w in words):
                     continue            # directions beside CR/DR: not one meaning
                 if words <= SIGN_SYMBOLS.keys() | {"/"} and not (
@@ -274,6 +326,14 @@ def signed(values: list, columns: dict[int, str], ledger: str | None, marks_at: 
     n = len(values)
     row_mark = column_mark(values[marks_at]) if marks_at is not None and marks_at < n else None
     if ledger is None:
+        # "₹ 1.5 Cr" with no --ledger: India's crore (a file writing Dr too stopped, LedgerMarks)
+        copied = False
+        for c in columns:
+            v = values[c] if c < n else None
+            if isinstance(v, str) and (crore := rupee_crore(v)) is not None:
+                if not copied:
+                    values, copied = list(values), True
+                values[c] = crore
         if not is_direction(row_mark):
             return values
         ledger = "sales"            # unused for a direction, which means the same in every ledger
@@ -319,6 +379,8 @@ class LedgerMarks:
         self.examples: dict[int, dict[str, str]] = {c: {} for c in columns}
         self.negatives: Counter = Counter()
         self.negative_examples: dict[int, list[str]] = {}
+        self.crores: Counter = Counter()          # "₹ 1.5 Cr": India's crore unless Dr is written too
+        self.crore_examples: dict[int, str] = {}
 
     def add(self, values: list) -> None:
         n = len(values)
@@ -335,6 +397,10 @@ class LedgerMarks:
                 said = values[self.marks_at]
                 said = said.strip() if isinstance(said, str) else _sign_number(said) or str(said)
                 v = f"{v.strip()} ({self.marks_header}: {said})"
+            if found is not None and rupee_crore(v) is not None:
+                self.crores[c] += 1
+                self.crore_examples.setdefault(c, v.strip())
+                continue
             if found is not None:
                 self.counts[c][found[1]] += 1
                 self.examples[c].setdefault(found[1], v.strip())
@@ -364,6 +430,17 @@ class LedgerMarks:
                                         "its payee no customer)" if kind == "order" else ""),
                           "evidence": f"the column '{self.marks_header}' says the direction of each amount of "
                                       f"'{self.columns[c]}', such as {shown}"})
+        for c, count in self.crores.items():
+            if self.counts[c].get(DEBIT) or self.ledger is not None:
+                # Dr written too, or --ledger says a ledger: "Cr" beside ₹ is a credit mark
+                self.counts[c][CREDIT] += count
+                self.examples[c].setdefault(CREDIT, self.crore_examples[c])
+                continue
+            lines.append({"what": f"crore in '{self.columns[c]}'",
+                          "decided": f"{count} amount(s) written with a rupee sign and 'Cr' read as crore "
+                                     "(× 10,000,000); give --ledger if 'Cr' marks a credit",
+                          "evidence": f"such as '{self.crore_examples[c]}', a rupee amount, and no 'Dr' anywhere "
+                                      "in the column"})
         marked = [c for c in self.columns if self.counts[c]]
         if marked and self.ledger is None:
             raise LedgerUnsettled(self._question(marked, kind))

@@ -1807,6 +1807,18 @@ def names_a_country(header: object) -> bool:
 _RECORD_PREFIXES = {"opportunity": ("deal", "opportunity"), "ticket": ("ticket",)}
 
 
+@lru_cache(maxsize=1)
+def money_headings() -> frozenset[str]:
+    """The normalised headings (synonyms) of every money field of every kind ("amount",
+    "金额", "betrag"): a currency noun that is an everyday word too ("won") is a currency
+    in brackets after one of them (header_currency)."""
+    out = set()
+    for kind, ent in ENTITIES.items():
+        kinds = {f.key: f.kind for f in ent.fields}
+        out.update(n for n, hit in _tables(kind)[0].items() if kinds.get(hit[0]) == "money")
+    return frozenset(out)
+
+
 def _currency_headed_hit(ent: Entity, table: dict, header: str):
     """The synonym hit of a money field for a heading that states its currency
     ("Amount (EUR)", "Sales in EUR": importer.header_currency), else None."""

@@ -1459,8 +1459,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 blank_country=blank_country, plain=plain,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
                 yen_columns=yen_cols, float_wholes=wholes,
-                ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (ledger or marks_at is not None)
-                else None,
+                ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (
+                    ledger or marks_at is not None or (ledger_ev is not None and ledger_ev.crores)) else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
                 units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
                 else None,
