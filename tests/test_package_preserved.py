@@ -562,9 +562,9 @@ def test_a_scratch_copy_left_by_a_killed_save_is_removed_by_the_next_save(tmp_pa
     from test_sync_support import new_workbook
     path = new_workbook(tmp_path / "cims.xlsx")
     dead = 2**22 + 12345  # above any pid_max: no such process
-    stale = tmp_path / f".cims-save-{dead}-abc123.xlsx"
+    stale = tmp_path / f".cims-save-{dead}-abc12345.xlsx"
     stale.write_bytes(b"a copy of customer data")
-    running = tmp_path / f".cims-save-{os.getpid()}-def456.xlsx"  # a save in progress right now
+    running = tmp_path / f".cims-save-{os.getpid()}-def45678.xlsx"  # a save in progress right now
     running.write_bytes(b"being written")
     os.chmod(path, 0o640)
     book = FileWorkbook(path)

@@ -570,8 +570,12 @@ def package_code(data: bytes) -> PackageCode:
         for n in names:
             kinds = reached.get(n, set())
             ct = _ct_of(n, defaults, overrides)
-            if "vbaproject" in kinds or ct == VBA_CT or (n.casefold().endswith(".bin") and
-                                                         _is_vba_storage(read(n))):
+            # A part named a VBA project by its own Override, or by a Default for its
+            # extension when it also is one: cims's own workbook declares .bin a VBA
+            # project by Default, and a printer-settings part (DEVMODE bytes) an edit
+            # adds beside it is no project Excel could load.
+            named = ct == VBA_CT and ("/" + n.casefold() in overrides or _is_vba_storage(read(n)))
+            if "vbaproject" in kinds or named or (n.casefold().endswith(".bin") and _is_vba_storage(read(n))):
                 out.vba_parts.add(n)
                 continue
             label = next((_CODE_RELS[k] for k in sorted(kinds) if k in _CODE_RELS), None) \
