@@ -1046,6 +1046,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
                or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n)
+               or _zone_headed_hit(ent, table, h)
                or number_of_hit(ent, table, h) or two_language_hit(ent, table, h))
         if hit and hit is not table.get(n) and not own(i, hit[0]):
             continue                # "Parent Company", "Sales Rep - Email": kept in Notes
@@ -1820,6 +1821,25 @@ def _currency_headed_hit(ent: Entity, table: dict, header: str):
     hit = table.get(n) or table.get(_unprefixed(ent.kind, n))
     kinds = {f.key: f.kind for f in ent.fields}
     return hit if hit and kinds.get(hit[0]) == "money" else None
+
+
+def _zone_headed_hit(ent: Entity, table: dict, header: str):
+    """The synonym hit of a date field for a heading that names the zone of its times
+    ("Order Date (UTC)", "Created (GMT)"; "UTC time", "Zeit (UTC)" are the record's own date):
+    importer.heading_zone. None for any other, or when the field is no date."""
+    from .heading_zone import bare_time, heading_zone
+
+    found = heading_zone(header)
+    if found is None:
+        return None
+    rest = found[0]
+    kinds = {f.key: f.kind for f in ent.fields}
+    n = norm(rest) if rest else ""
+    hit = (table.get(n) or table.get(_unprefixed(ent.kind, n))) if n else None
+    if hit is None and bare_time(rest):
+        dated = [k for k, kind in kinds.items() if kind in ("date", "datetime")]
+        hit = table.get(norm("date")) if dated else None
+    return hit if hit and kinds.get(hit[0]) in ("date", "datetime") else None
 
 
 def _percent_headed_hit(table: dict, n: str):

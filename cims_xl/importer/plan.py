@@ -37,6 +37,7 @@ from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownDateValue, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .heading_fold import fold
+from .heading_zone import heading_zone
 from .mapping import Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds, row_currency, time_columns
@@ -598,6 +599,10 @@ class RowPreparer:
                 self.source_of.setdefault(c.target, c.header)
         # the file says itself which customers are companies: no legal form decides it
         self.typed_by_file = bool({"type", "is_company"} & set(self.source_of))
+        # date columns whose heading names UTC ("Created (UTC)", "Zeit (GMT)"): their times
+        # without a zone are UTC moments, dated in the user's zone (importer.heading_zone)
+        self._utc_headed = frozenset(i for i, c in enumerate(mapping.columns)
+                                     if c.target and self.kinds.get(c.target) == "date" and heading_zone(c.header))
         if self.phone_slots:
             # Which fields the numbered phones fill is decided row by row (each one's
             # label), but that the file gives them is known from its columns: decided here,
@@ -632,6 +637,8 @@ class RowPreparer:
                         # date column -> times written in UTC (Z, +00:00) dated in options.tz; and
                         # of those, the ones whose date there is not the UTC one
                         "utc_dates": Counter(), "utc_dates_moved": Counter(),
+                        # of those, the ones read so because the heading names UTC ("Created (UTC)")
+                        "utc_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
                         "name_mailboxes": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
@@ -871,6 +878,10 @@ class RowPreparer:
                     v = box["name"].strip()
                     mailboxes.append((i, target, box["addr"]))
                     self.context["name_mailboxes"][self.headers[i]] += 1
+                if i in self._utc_headed and self.options.tz is not None and ":" in v \
+                        and (day := self._utc_headed_date(target, v)) is not None:
+                    data[target] = day
+                    continue
                 if (v[-1:] in _UTC_LAST and self.options.tz is not None and self.kinds.get(target) == "date"
                         and _UTC_INSTANT.search(v.rstrip())):
                     data[target] = self._utc_instant_date(target, v)
@@ -888,6 +899,11 @@ class RowPreparer:
                 continue
             elif type(v) is Unreadable:
                 data.setdefault(UNREADABLE, {})[target] = v
+                continue
+            elif (i in self._utc_headed and self.options.tz is not None and isinstance(v, dt.datetime)
+                  and v.tzinfo is None and v.time() != dt.time(0)
+                  and (day := self._utc_headed_date(target, v)) is not None):
+                data[target] = day
                 continue
             elif target in _ID_DATE_FIELDS and isinstance(v, dt.date):
                 self.context["id_dates"][(self.headers[i], getattr(v, "shown", None) or v.isoformat()[:10])] += 1
@@ -1295,6 +1311,26 @@ class RowPreparer:
             # file lost some of them, unreadable (never a rounded id).
             return long_number(v) or str(int(v))
         return cell_text(v) if not isinstance(v, str) else v
+
+    def _utc_headed_date(self, target: str, v: object) -> dt.date | None:
+        """The date in the user's zone of a time without a zone in a column whose heading names
+        UTC ("Created (UTC)": 2024-03-31 23:30 is 1 April in Asia/Shanghai); None when the cell
+        is no such time (a date alone keeps its date; a time with its own zone is read by it)."""
+        read: Counter = Counter()
+        try:
+            moment = nz.parse_datetime(v, self.options.date_orders.get(self.source_of.get(target, ""))
+                                       or self.options.date_orders.get(target), tz=None, zoneless=read)
+        except ValueError:
+            return None                   # refused by the field's own rules, as before
+        if moment is None or not read.get("times"):
+            return None
+        day = moment.astimezone(self.options.tz).date()
+        column = self.source_of.get(target, target)
+        self.context["utc_dates"][column] += 1
+        self.context["utc_headed"][column] += 1
+        if day != moment.date():
+            self.context["utc_dates_moved"][column] += 1
+        return day
 
     def _utc_instant_date(self, target: str, v: str) -> object:
         """The date in the user's zone of a time written in UTC ("2024-03-06T23:30:00Z" is 7 March

@@ -2807,7 +2807,9 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             result.inferences.append({
                 "what": "times written in UTC",
                 "decided": f"dated in {zone_label(options.tz)}, the zone cims shows times in",
-                "evidence": "; ".join(f"'{c}': {k} time(s) with Z or +00:00" + (
+                "evidence": "; ".join(f"'{c}': {k} time(s) " + (
+                    "without a zone, the heading naming UTC" if planner.prep.context.get("utc_headed", {}).get(c) == k
+                    else "with Z or +00:00") + (
                     f", {moved[c]} of them on another day there than in UTC" if moved.get(c) else "")
                     for c, k in _in_file_order(utc, planner.prep.headers))
                     + f" ({display_zone_source()}). A time with another offset keeps the date written"})
