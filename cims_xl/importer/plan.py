@@ -1514,21 +1514,25 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
 # Fields holding a person's or a customer's name: a number alone is never one of them.
 NAME_TARGETS = ("name", "first_name", "last_name", "customer_name", "customer_first_name", "customer_last_name")
 _NUMBER_ALONE = re.compile(r"\d[\d\s]*")
+# No letter at all: digits with separators, signs and brackets ("100235.0", "(555) 123-4567",
+# "+86 139 1234 5678", "1,234"), or a number in scientific notation ("1.00235E+05")
+_LETTERLESS = re.compile(r"[+\-(]*\d[\d\s.,'’()/+\-]*|[+\-]?\d+(?:[.,]\d+)?[eE][+\-]?\d+")
 
 
 def number_not_name(value: object) -> str | None:
-    """The text of a name cell that is a number alone, digits (any script's) and spaces
-    ("100235", "２０００１", "100 235", a workbook's number cell), never a name; None for
+    """The text of a name cell with no letter at all, never a name: a number alone, digits
+    (any script's) with spaces, separators, signs and brackets ("100235", "２０００１", "100 235",
+    "100235.0", "1.00235E+05", a phone "(555) 123-4567", a workbook's number cell); None for
     anything else ("3M", "7-Eleven", "A1 Bakery", "1&1", "#1", "0815-Müller")."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float, Decimal)):
         text = cell_text(value).strip()
-        return text if text.isdigit() else None
+        return text if _LETTERLESS.fullmatch(text) else None
     if not isinstance(value, str):
         return None
     text = value.strip()
-    return text if text and _NUMBER_ALONE.fullmatch(unicodedata.normalize("NFKC", text)) else None
+    return text if text and _LETTERLESS.fullmatch(unicodedata.normalize("NFKC", text)) else None
 
 
 def _a_label(label: str) -> str:
