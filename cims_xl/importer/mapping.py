@@ -1932,6 +1932,30 @@ def translation_row(ent: Entity, rows: list[tuple[int, list]], i: int) -> tuple[
     return below_number, merged, agree
 
 
+def disagreeing_header_row(ent: Entity, rows: list[tuple[int, list]], i: int) -> tuple[int, list[tuple[str, str]]] | None:
+    """(row number, [(heading, the heading below it)] that disagree) when the row right
+    below the header at `rows[i]` names fields too, all of them ones the header names, but
+    not each under the heading naming it: a second header row translating the first in
+    another column order ("Name, Phone, City" over "名称, 城市, 电话"). Which column is which
+    cannot be told then, and neither row is a record. None otherwise."""
+    if i + 1 >= len(rows):
+        return None
+    number, top = rows[i]
+    below_number, below = rows[i + 1]
+    if below_number != number + 1 or any(v is not None and not isinstance(v, str) and str(v).strip() for v in below):
+        return None
+    table = _synonym_table(ent)
+    width = max(len(top), len(below))
+    cell = lambda r, c: str(r[c]).strip() if c < len(r) and isinstance(r[c], str) else ""
+    above = {c: table.get(norm(cell(top, c)))[0] for c in range(width) if cell(top, c) and table.get(norm(cell(top, c)))}
+    named = {c: table.get(norm(cell(below, c)))[0] for c in range(width)
+             if cell(below, c) and table.get(norm(cell(below, c)))}
+    if len(named) < 2 or not set(named.values()) <= set(above.values()):
+        return None
+    wrong = [(cell(top, c), cell(below, c)) for c, field in named.items() if above.get(c) != field]
+    return (below_number, wrong) if wrong else None
+
+
 def _unprefixed(kind: str, n: str) -> str:
     """A normalised header without its record-kind prefix ("dealstage" -> "stage"), or "" """
     for prefix in _RECORD_PREFIXES.get(kind, ()):

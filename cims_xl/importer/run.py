@@ -940,6 +940,13 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         header_values = header_evidence.no_header_names(max(len(v) for _, v in window))
     elif grouped is None:
         translated = None if two_rows else mp.translation_row(ent, window, i)
+        if translated is None and not two_rows and (clash := mp.disagreeing_header_row(ent, window, i)):
+            shown = ", ".join(f"'{b}' under '{a}'" for a, b in clash[1][:4])
+            raise ImportRefused(
+                f"{src.path.name}{_sheet_words(src)}: row {clash[0]} names the fields of the header row "
+                f"{window[i][0]} in another order ({shown}): the two header rows disagree about which column "
+                "is which, so neither is read as a record and nothing was imported. Keep one header row whose "
+                "headings name each column's values (delete the other), and import again.")
         header_number, header_values = two_rows or units_row(window, i) or (translated[:2] if translated else window[i])
         _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
