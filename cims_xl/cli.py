@@ -1655,13 +1655,13 @@ def import_file_cmd(app: App, path, dry_run, report_path, **options):
 
 def _exit_if_none_imported(data: dict, dry_run: bool) -> None:
     """Exit code 13 (NoRowImported) after the output when the file's rows were all rejected:
-    the import ran, but nothing came of it, and a script must be able to tell."""
-    if data.get("rejected") and not any(data.get(k) for k in ("created", "updated", "duplicates")):
+    the import ran, but nothing came of it, and a script must be able to tell. A dry run
+    (a preview that writes nothing either way) exits 0 after listing them."""
+    if not dry_run and data.get("rejected") and not any(data.get(k) for k in ("created", "updated", "duplicates")):
         from .errors import NoRowImported
 
         n = data["rejected"]
-        raise NoRowImported(f"every row was rejected ({n:,}): {'nothing would be' if dry_run else 'nothing was'} "
-                            "imported; the reasons are listed above")
+        raise NoRowImported(f"every row was rejected ({n:,}): nothing was imported; the reasons are listed above")
 
 
 def import_keywords(options: dict) -> dict:
