@@ -36,6 +36,10 @@ LOOK_ALIKE = [
     (["ＮＵＭＥ", "Ｏｒａş", "ﬁrma judeţ"], ("city", None)),              # full-width, a ligature
     (["Nume", "Localitaţi", "Ţară"], (None, "country")),
     (["N\u0430me", "\u0415-mail", "\u0421ity"], ("email", "city")),
+    # Greek capitals drawn as Latin ones (Ν, Ε, Τ, Α: case folding would make "Ν" a "ν", drawn as v)
+    (["\u039dame", "\u0395mail", "C\u03b9ty"], ("email", "city")),
+    (["\u039d\u0391ME", "\u0395-MAIL", "CI\u03a4Y"], ("email", "city")),
+    (["Nam\u03b5", "E\u039cail", "\u039fraş"], ("email", "city")),
 ]
 
 
