@@ -1129,7 +1129,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "Name 2 continues Name 1 when the two together end with a legal form Name 1 "
                                       "lacks (\"… und Anlagen-\" + \"technik GmbH\") or one is cut off (a hyphen, "
                                       "'&', 'und'/'and' at the end of Name 1, a small letter or '&' at the start of "
-                                      "Name 2); an attention line or person (\"z. Hd. Frau Meier\", \"c/o\", "
+                                      "Name 2; a word cut without a hyphen, \"…gesellsch\" + \"aft mbH\", is joined without a "
+                                      "space); an attention line or person (\"z. Hd. Frau Meier\", \"c/o\", "
                                       "\"Attn\") or a department is not (--map \"Name 2=-\" leaves it out)"})
     line_decisions, address_lines = _address_district(
         headers, chosen, taken, fixed | set(not_own), not_own,
@@ -1618,11 +1619,31 @@ def name_continues(first: str, second: str) -> bool:
     return legal_form(first) is None and legal_form(f"{first} {second}") is not None
 
 
+# Small words that begin a Name 2 as words of their own (a linking word, a particle, a
+# legal form written in small letters): "Weber Holz" + "und Bau GmbH" keeps its space
+_OWN_SMALL_WORDS = frozenset("""und and u. et y e en og och i de del della di da do dos das du des der den dem die
+van von zu zum zur im am an auf bei in für for of the la le les el mit aus & mbh gmbh ag kg ohg e.k. e.v. eg gbr
+ug co co. sa s.a. srl spa ltd inc plc llc bv nv ab as oy""".split())
+
+
+def _cut_word(first: str, second: str) -> bool:
+    """Name 1 ends in the middle of a word Name 2 goes on with: Name 1 ends with a letter and
+    Name 2 starts with a small letter whose word stands on its own nowhere ("…Handelsgesellsch"
+    + "aft mbH"), not a linking word, particle or legal form ("und", "von", "mbH")."""
+    from ..domain.legal_forms import legal_form
+
+    if not (first[-1:].isalpha() and second[:1].isalpha() and second[:1].islower()):
+        return False
+    word = second.split()[0].rstrip(",;")
+    return word.casefold() not in _OWN_SMALL_WORDS and legal_form(f"Acme {word}") is None
+
+
 def joined_name(first: str, second: str) -> str:
     """Name 1 and the Name 2 continuing it as one name: a word cut by a hyphen at the
-    end of Name 1 goes on without a space ("Anlagen-" + "technik GmbH")."""
+    end of Name 1 goes on without a space ("Anlagen-" + "technik GmbH"), and so does a word
+    cut without one ("Handelsgesellsch" + "aft mbH": `_cut_word`)."""
     first, second = str(first).strip(), str(second).strip()
-    glue = "" if first.endswith("-") and second[:1].islower() else " "
+    glue = "" if (first.endswith("-") and second[:1].islower()) or _cut_word(first, second) else " "
     return f"{first}{glue}{second}"
 
 
