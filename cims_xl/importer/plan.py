@@ -120,6 +120,10 @@ PERCENT_FIELDS = ("probability", "discount")
 # "Ray Bob (bob@y.com)", "王小明 [wang@x.cn]". The name field -> the email field its address goes to.
 _NAME_MAILBOX = re.compile(r'\s*"?(?P<name>[^"<>()\[\]@]*?[^\W\d_][^"<>()\[\]@]*?)"?\s*[<(\[（]\s*(?:mailto:)?'
                            r'(?P<addr>[^\s<>()\[\]@,;]+@[^\s<>()\[\]@,;]+\.[^\W\d_]{2,})\s*[>)\]）]\s*$')
+# An address in angle brackets ("<cy@z.com>"): alone in a name cell it is no name; two or more
+# in one ("Ann <a@x.com>; Bob <b@y.com>") are several people, not one customer's name
+_BRACKETED_ADDRESS = re.compile(r"<\s*(?:mailto:)?[^\s<>@]+@[^\s<>@]+\s*>")
+_ADDRESS_ALONE = re.compile(r'\s*"?\s*[<(\[（]\s*(?:mailto:)?[^\s<>()\[\]@"]+@[^\s<>()\[\]@"]+\s*[>)\]）]\s*"?\s*')
 # Ids Excel turns into dates when a file is opened in it: "10-12" becomes 12 October, shown
 # "12-Oct"; "1/3" becomes 1 March. The id as it was cannot be read back from what was saved.
 _ID_DATE_FIELDS = frozenset({"order_number", "customer_ref"})
@@ -872,6 +876,13 @@ class RowPreparer:
                     self.context["short_signs"][(self.headers[i], sign)] += 1
                 if target in _ID_DATE_FIELDS and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
                     self.context["id_dates"][(self.headers[i], v.strip())] += 1
+                if target in _NAME_MAILBOX_FIELDS and "@" in v and (
+                        len(_BRACKETED_ADDRESS.findall(v)) > 1 or _ADDRESS_ALONE.fullmatch(v)):
+                    several = len(_BRACKETED_ADDRESS.findall(v)) > 1
+                    data.setdefault(UNREADABLE, {})[target] = Unreadable(v.strip(), (
+                        "several people with their email addresses in one name cell; give each their own row"
+                        if several else "an email address where the name belongs, and no name"))
+                    continue
                 if target in _NAME_MAILBOX_FIELDS and "@" in v and (box := _NAME_MAILBOX.match(v)):
                     # "Ann Lee <ann@x.com>" (a mail program's display name): the name is the
                     # person's; the address goes to Email when the row has none (after the loop)
