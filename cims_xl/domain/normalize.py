@@ -1576,7 +1576,7 @@ def _weekday_numbers() -> dict[str, frozenset[int]]:
 
 # A weekday's name before a date written in digits: "Tue 03/05/2024", "Di., 05.03.2024",
 # "mar. 05/03/2024" (Outlook, German and French calendars)
-_LEAD_WEEKDAY = re.compile(r"(?P<day>[^\W\d_]{2,12}\.?)\s*,?\s*(?P<rest>\d.*)$")
+_LEAD_WEEKDAY = re.compile(r"(?P<day>[^\W\d_]{2,12}\.?)\s*,?\s*(?P<rest>\d{1,4}([./-])\d{1,2}\3\d{1,4}(?!\d).*)$")
 
 
 def _leading_weekday(text: str) -> tuple[frozenset[int], str] | None:

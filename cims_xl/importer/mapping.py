@@ -1955,7 +1955,7 @@ def translation_row(ent: Entity, rows: list[tuple[int, list]], i: int) -> tuple[
 
 def disagreeing_header_row(ent: Entity, rows: list[tuple[int, list]], i: int) -> tuple[int, list[tuple[str, str]]] | None:
     """(row number, [(heading, the heading below it)] that disagree) when the row right
-    below the header at `rows[i]` names fields too, all of them ones the header names, but
+    below the header at `rows[i]` names fields in every cell it fills, all of them ones the header names, but
     not each under the heading naming it: a second header row translating the first in
     another column order ("Name, Phone, City" over "名称, 城市, 电话"). Which column is which
     cannot be told then, and neither row is a record. None otherwise."""
@@ -1971,8 +1971,9 @@ def disagreeing_header_row(ent: Entity, rows: list[tuple[int, list]], i: int) ->
     above = {c: table.get(norm(cell(top, c)))[0] for c in range(width) if cell(top, c) and table.get(norm(cell(top, c)))}
     named = {c: table.get(norm(cell(below, c)))[0] for c in range(width)
              if cell(below, c) and table.get(norm(cell(below, c)))}
-    if len(named) < 2 or not set(named.values()) <= set(above.values()):
-        return None
+    filled = sum(1 for c in range(width) if cell(below, c))
+    if len(named) < 2 or len(named) < filled or not set(named.values()) <= set(above.values()):
+        return None                         # a record holding a word or two that name fields ("Email")
     wrong = [(cell(top, c), cell(below, c)) for c, field in named.items() if above.get(c) != field]
     return (below_number, wrong) if wrong else None
 
