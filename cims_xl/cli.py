@@ -1606,6 +1606,7 @@ def import_file_cmd(app: App, path, dry_run, report_path, **options):
     data = result.as_dict()
     if app.out.fmt == "json":
         app.out.emit(data)
+        _exit_if_none_imported(data, dry_run)
         return
     summary = {k: data.get(k) for k in ("file", "sheet", "rows", "created", "updated", "duplicates", "rejected",
                                          "batch", "report") if data.get(k) not in (None, "")}
@@ -1649,6 +1650,18 @@ def import_file_cmd(app: App, path, dry_run, report_path, **options):
         app.out.message(f"{'At least ' if result.outcomes_truncated else ''}{n:,} duplicate{'s' if n != 1 else ''} "
                         "not updated: their store records already had a value in every field the file gives "
                         "(--update-mode fill only fills empty fields); add --update-mode overwrite to replace them")
+    _exit_if_none_imported(data, dry_run)
+
+
+def _exit_if_none_imported(data: dict, dry_run: bool) -> None:
+    """Exit code 13 (NoRowImported) after the output when the file's rows were all rejected:
+    the import ran, but nothing came of it, and a script must be able to tell. A dry run
+    (a preview that writes nothing either way) exits 0 after listing them."""
+    if not dry_run and data.get("rejected") and not any(data.get(k) for k in ("created", "updated", "duplicates")):
+        from .errors import NoRowImported
+
+        n = data["rejected"]
+        raise NoRowImported(f"every row was rejected ({n:,}): nothing was imported; the reasons are listed above")
 
 
 def import_keywords(options: dict) -> dict:

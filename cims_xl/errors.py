@@ -124,6 +124,13 @@ class RowsNotSaved(CimsError):
     exit_code = 13
 
 
+class NoRowImported(CimsError):
+    """An import read rows but rejected every one of them (each listed with its reason):
+    nothing was imported. Exit 13 as a Save that left rows unsaved, so a script can tell."""
+
+    exit_code = 13
+
+
 class AuditBroken(CimsError):
     """The audit trail does not verify."""
 

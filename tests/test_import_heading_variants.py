@@ -36,6 +36,10 @@ LOOK_ALIKE = [
     (["ＮＵＭＥ", "Ｏｒａş", "ﬁrma judeţ"], ("city", None)),              # full-width, a ligature
     (["Nume", "Localitaţi", "Ţară"], (None, "country")),
     (["N\u0430me", "\u0415-mail", "\u0421ity"], ("email", "city")),
+    # Greek capitals drawn as Latin ones (Ν, Ε, Τ, Α: case folding would make "Ν" a "ν", drawn as v)
+    (["\u039dame", "\u0395mail", "C\u03b9ty"], ("email", "city")),
+    (["\u039d\u0391ME", "\u0395-MAIL", "CI\u03a4Y"], ("email", "city")),
+    (["Nam\u03b5", "E\u039cail", "\u039fraş"], ("email", "city")),
 ]
 
 
@@ -226,3 +230,18 @@ def test_a_heading_written_in_two_languages_maps_to_the_field_both_name(admin, t
     assert not any(i["what"] == "header row in two languages" for i in result.inferences)
     assert {"Email", "Bob Ray"} <= set(_customers(admin))
 
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_word_cut_between_name_1_and_name_2_without_a_hyphen_is_joined_without_a_space(admin, tmp_path, fmt):
+    rows = [["Kunde", "Name 1", "Name 2", "Ort"],
+            ["100237", "Internationale Handelsgesellsch", "aft mbH", "Bonn"],
+            ["100238", "Global Logistics Corpor", "ation Ltd", "Leeds"],
+            ["100239", "Société Générale de Transpor", "ts SA", "Lyon"],
+            ["100240", "Weber Holz", "und Bau GmbH", "Köln"],
+            ["100241", "Schmidt", "von Berg KG", "Essen"],
+            ["100242", "Müller Maschinenbau", "GmbH & Co. KG", "Berlin"]]
+    import_file(admin, write_table(tmp_path, fmt, rows, name="debitoren"), kind="customers")
+    assert set(_customers(admin)) == {"Internationale Handelsgesellschaft mbH", "Global Logistics Corporation Ltd",
+                                      "Société Générale de Transports SA", "Weber Holz und Bau GmbH",
+                                      "Schmidt von Berg KG", "Müller Maschinenbau GmbH & Co. KG"}

@@ -41,3 +41,21 @@ def test_an_order_customer_written_with_a_mailbox_links_by_the_name_and_gets_the
     assert (result.created, result.rejected, result.customers_created) == (3, 0, 2)
     got = {c["name"]: c["email"] for c in records.list_records(admin, "customer")}
     assert got == {"Ann Lee": "ann@x.com", "山田 太郎": "taro@example.jp"}
+
+
+def test_a_mailbox_alone_or_several_people_in_one_name_cell_is_no_name_and_says_why(admin, tmp_path):
+    path = write_csv(tmp_path / "c.csv", [
+        ["Name", "Email", "City"],
+        ["Ann Lee <ann@x.com>", "", "Paris"],
+        ["<cy@z.com>", "", "Rome"],
+        ["(mailto:dee@z.com)", "", "Oslo"],
+        ["Ann Lee <ann@x.com>; Bob <b@y.com>", "", "Paris"],
+        ["王芳 <wang@qq.com>, 李四 <li@qq.com>", "", "Beijing"],
+        ["AT&T (US)", "", "Dallas"],
+    ])
+    result = import_file(admin, path)
+    assert sorted(c["name"] for c in records.list_records(admin, "customer")) == ["AT&T (US)", "Ann Lee"]
+    problems = {o.row: o.problems for o in result.outcomes if o.action == "rejected"}
+    assert set(problems) == {3, 4, 5, 6}
+    assert "an email address where the name belongs" in str(problems[3])
+    assert "several people" in str(problems[5]) and "several people" in str(problems[6])

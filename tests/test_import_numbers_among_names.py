@@ -88,3 +88,22 @@ def test_a_number_among_a_customers_names_is_rejected_and_the_dry_run_says_so(ad
     assert records.list_records(admin, "customer") == []
     import_file(admin, path, kind="customers")
     assert sorted(c["name"] for c in records.list_records(admin, "customer")) == ["3M", "Ann Lee", "Bo Chen"]
+
+
+@pytest.mark.parametrize("number", ["100235.0", "1.00235E+05", "(555) 123-4567", "+86 139 1234 5678",
+                                    "030 1234-5678", "１２３．５"])
+def test_a_name_cell_without_any_letter_a_float_an_exponent_or_a_phone_is_no_name(admin, tmp_path, number):
+    rows = [["Name", "City"], ["Ann Lee", "Leeds"], [number, "York"], ["3M", "Neuss"], ["1&1 Versatel", "Bonn"],
+            ["7-Eleven", "Tokyo"], ["Bo Chen", "Hull"]]
+    result = import_file(admin, write_csv(tmp_path / "c.csv", rows), kind="customers")
+    assert sorted(c["name"] for c in records.list_records(admin, "customer")) == [
+        "1&1 Versatel", "3M", "7-Eleven", "Ann Lee", "Bo Chen"]
+    assert rejected_problems(result) == {3: f"a number where the customer's name belongs: {number}"}
+
+
+def test_a_float_number_cell_in_a_workbooks_customer_column_is_no_customer(admin, tmp_path):
+    rows = [["Order No", "Customer", "Order Date", "Amount"], ["A1", "Ann Lee", "2024-03-01", "10.00"],
+            ["A2", 100235.5, "2024-03-02", "10.00"], ["A3", "3M", "2024-03-03", "10.00"]]
+    result = import_file(admin, write_table(tmp_path, "xlsx", rows, "orders"), kind="orders", currency="EUR")
+    assert sorted(c["name"] for c in records.list_records(admin, "customer")) == ["3M", "Ann Lee"]
+    assert list(rejected_problems(result)) == [3]

@@ -78,3 +78,21 @@ def test_a_file_that_doubles_its_quotes_keeps_its_backslashes_as_text(admin, tmp
     got = {c["name"]: c for c in records.list_records(admin, "customer")}
     assert got["Ann Lee"]["company"] == 'Acme "Best" Ltd'
     assert "C:\\temp" in got["Bob Ray"]["notes"] and got["Bob Ray"]["company"] is None
+
+
+@pytest.mark.parametrize("delimiter,suffix", [("\t", "tsv"), (",", "csv")])
+def test_mysql_escapes_of_line_breaks_tabs_and_nul_in_a_database_dump_are_those_characters(admin, tmp_path,
+                                                                                            delimiter, suffix):
+    d = delimiter
+    path = tmp_path / f"dump.{suffix}"
+    path.write_text(d.join(["Name", "City", "Phone", "Notes"]) + "\n"
+                    + d.join(['Acme \\"Best\\" Ltd', "\\N", "\\N", "line1\\nline2\\r\\nline3"]) + "\n"
+                    + d.join(["Bob\\tRay", "Paris", "\\N", "C:\\\\new\\\\table\\0"]) + "\n"
+                    + d.join(["Jürgen Weiß", "Köln", "\\N", "a \\\\n is a backslash and n"]) + "\n",
+                    encoding="utf-8")
+    result = import_file(admin, path)
+    assert (result.created, result.rejected) == (3, 0)
+    got = {c["name"]: c["notes"] for c in records.list_records(admin, "customer")}
+    assert got == {'Acme "Best" Ltd': "line1\nline2\nline3",
+                   "Bob Ray": "C:\\new\\table", "Jürgen Weiß": "a \\n is a backslash and n"}
+    assert "\\n a line break" in _said(result, "quote escapes")

@@ -35,3 +35,35 @@ def test_a_time_with_the_shops_own_offset_keeps_the_date_written(admin, tmp_path
     result = import_file(admin, path, kind="orders")
     got = {o["order_number"]: str(o["order_date"])[:10] for o in records.list_records(admin, "order")}
     assert got == {"1": "2024-03-06", "2": "2024-03-07"}
+
+
+@pytest.mark.parametrize("zone,heading,written,dated", [
+    ("Asia/Shanghai", "Created (UTC)", "2024-03-31 23:30:00", "2024-04-01"),
+    ("Asia/Shanghai", "Order Date (UTC)", "2024-03-31 23:30:00", "2024-04-01"),
+    ("Asia/Tokyo", "UTC time", "2024-03-06 20:15", "2024-03-07"),
+    ("America/New_York", "Date (GMT)", "2024-04-01 02:00:00", "2024-03-31"),
+    ("Europe/Berlin", "Zeit (UTC)", "31.12.2024 23:30", "2025-01-01"),
+    ("Asia/Shanghai", "时间(UTC)", "2024-03-31 16:00:00", "2024-04-01"),
+])
+def test_a_time_in_a_column_whose_heading_names_utc_is_dated_in_the_users_zone(admin, tmp_path, monkeypatch,
+                                                                               zone, heading, written, dated):
+    monkeypatch.setenv("CIMS_TZ", zone)
+    path = tmp_path / "o.csv"
+    path.write_text(f"Order ID,Customer,{heading},Amount,Currency\n1,Ann Lee,{written},10.00,EUR\n"
+                    f"2,Bob Ray,{written[:10]},10.00,EUR\n", encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (2, 0)
+    got = {o["order_number"]: str(o["order_date"])[:10] for o in records.list_records(admin, "order")}
+    assert got["1"] == dated
+    said = [i for i in result.inferences if i["what"] == "times written in UTC"]
+    assert said and zone in said[0]["decided"] and f"'{heading}': 1 time(s)" in said[0]["evidence"]
+    assert "heading naming UTC" in said[0]["evidence"]
+
+
+def test_a_heading_naming_another_zone_keeps_the_written_date(admin, tmp_path, monkeypatch):
+    monkeypatch.setenv("CIMS_TZ", "Asia/Shanghai")
+    path = tmp_path / "o.csv"
+    path.write_text("Order ID,Customer,Order Date,Amount,Currency\n1,Ann Lee,2024-03-31 23:30:00,10.00,EUR\n",
+                    encoding="utf-8")
+    import_file(admin, path, kind="orders")
+    assert str(records.list_records(admin, "order")[0]["order_date"])[:10] == "2024-03-31"

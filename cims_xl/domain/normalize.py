@@ -1459,6 +1459,14 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
                     f"not a date: the weekday written does not match {parsed.date.isoformat()}, a "
                     f"{parsed.date.strftime('%A')}; check the date", raw))
             return parsed
+    if text[:1].isalpha() and (lead := _leading_weekday(text)) is not None:
+        days, text = lead
+        parsed = _parse_date_text(text, order)
+        if parsed.date.weekday() not in days:
+            raise ValueError(_problem(
+                f"not a date: the weekday written does not match {parsed.date.isoformat()}, a "
+                f"{parsed.date.strftime('%A')}; check the date", raw))
+        return parsed
     if _SERIAL_TEXT.match(text):
         if 1 <= Decimal(text) < 10 ** (_SERIAL_TEXT_DIGITS - 1):
             # Text "2024" or "12" in a date column is a year or a count, not day 2024
@@ -1548,6 +1556,37 @@ def _cldr_names() -> tuple[dict[str, int], frozenset[str]]:
     found = {k: next(iter(v)) for k, v in months.items() if len(v) == 1}
     found.update(_MONTHS)                 # English first, and "sept"
     return found, frozenset(weekdays)
+
+
+@functools.cache
+def _weekday_numbers() -> dict[str, frozenset[int]]:
+    """{folded weekday name: the weekdays (0 = Monday) it names in some language of
+    _DATE_LOCALES}, every width and context (CLDR via babel)."""
+    from babel import Locale
+
+    found: dict[str, set[int]] = {}
+    for tag in _DATE_LOCALES:
+        loc = Locale.parse(tag)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated", "short"):
+                for number, name in loc.days[context][width].items():
+                    found.setdefault(_fold(name), set()).add(number)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+# A weekday's name before a date written in digits: "Tue 03/05/2024", "Di., 05.03.2024",
+# "mar. 05/03/2024" (Outlook, German and French calendars)
+_LEAD_WEEKDAY = re.compile(r"(?P<day>[^\W\d_]{2,12}\.?)\s*,?\s*(?P<rest>\d{1,4}([./-])\d{1,2}\3\d{1,4}(?!\d).*)$")
+
+
+def _leading_weekday(text: str) -> tuple[frozenset[int], str] | None:
+    """(the weekdays the leading word can name, the date after it) when `text` starts with a
+    weekday's name before digits; None otherwise. The date is then checked against it."""
+    match = _LEAD_WEEKDAY.match(text)
+    if match is None:
+        return None
+    days = _weekday_numbers().get(_fold(match["day"]))
+    return (days, match["rest"]) if days else None
 
 
 def _month_number(name: str) -> int | None:
@@ -1883,7 +1922,15 @@ def _day_month_readings(value: object) -> tuple[dict[str, _dt.date], bool] | Non
     digits) for the orders that read it as a real date; None for other values."""
     if is_blank(value) or not isinstance(value, str):
         return None
-    match = _DAY_MONTH.match(_date_text(value))
+    text = _date_text(value)
+    days: frozenset[int] | None = None      # the weekday written with it, when one is
+    if text[:1].isalpha() and (lead := _leading_weekday(text)) is not None:
+        days, text = lead
+    elif not text.isascii() or "(" in text:
+        weekday, bare = _east_asian_weekday(text)
+        if weekday is not None:
+            days, text = frozenset({weekday}), bare
+    match = _DAY_MONTH.match(text)
     if not match:
         return None
     a, b, y = match["a"], match["b"], match["y"]
@@ -1895,6 +1942,9 @@ def _day_month_readings(value: object) -> tuple[dict[str, _dt.date], bool] | Non
             readings[order] = _dt.date(_full_year(year), int(month), int(day))
         except ValueError:
             continue
+    if days is not None:
+        # a weekday written with the date settles the order: only a reading on that day
+        readings = {order: date for order, date in readings.items() if date.weekday() in days}
     return readings, len(y) == 2
 
 

@@ -1047,6 +1047,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
                or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n)
+               or _zone_headed_hit(ent, table, h)
                or number_of_hit(ent, table, h) or two_language_hit(ent, table, h))
         if hit and hit is not table.get(n) and not own(i, hit[0]):
             continue                # "Parent Company", "Sales Rep - Email": kept in Notes
@@ -1129,7 +1130,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "Name 2 continues Name 1 when the two together end with a legal form Name 1 "
                                       "lacks (\"… und Anlagen-\" + \"technik GmbH\") or one is cut off (a hyphen, "
                                       "'&', 'und'/'and' at the end of Name 1, a small letter or '&' at the start of "
-                                      "Name 2); an attention line or person (\"z. Hd. Frau Meier\", \"c/o\", "
+                                      "Name 2; a word cut without a hyphen, \"…gesellsch\" + \"aft mbH\", is joined without a "
+                                      "space); an attention line or person (\"z. Hd. Frau Meier\", \"c/o\", "
                                       "\"Attn\") or a department is not (--map \"Name 2=-\" leaves it out)"})
     line_decisions, address_lines = _address_district(
         headers, chosen, taken, fixed | set(not_own), not_own,
@@ -1618,11 +1620,31 @@ def name_continues(first: str, second: str) -> bool:
     return legal_form(first) is None and legal_form(f"{first} {second}") is not None
 
 
+# Small words that begin a Name 2 as words of their own (a linking word, a particle, a
+# legal form written in small letters): "Weber Holz" + "und Bau GmbH" keeps its space
+_OWN_SMALL_WORDS = frozenset("""und and u. et y e en og och i de del della di da do dos das du des der den dem die
+van von zu zum zur im am an auf bei in für for of the la le les el mit aus & mbh gmbh ag kg ohg e.k. e.v. eg gbr
+ug co co. sa s.a. srl spa ltd inc plc llc bv nv ab as oy""".split())
+
+
+def _cut_word(first: str, second: str) -> bool:
+    """Name 1 ends in the middle of a word Name 2 goes on with: Name 1 ends with a letter and
+    Name 2 starts with a small letter whose word stands on its own nowhere ("…Handelsgesellsch"
+    + "aft mbH"), not a linking word, particle or legal form ("und", "von", "mbH")."""
+    from ..domain.legal_forms import legal_form
+
+    if not (first[-1:].isalpha() and second[:1].isalpha() and second[:1].islower()):
+        return False
+    word = second.split()[0].rstrip(",;")
+    return word.casefold() not in _OWN_SMALL_WORDS and legal_form(f"Acme {word}") is None
+
+
 def joined_name(first: str, second: str) -> str:
     """Name 1 and the Name 2 continuing it as one name: a word cut by a hyphen at the
-    end of Name 1 goes on without a space ("Anlagen-" + "technik GmbH")."""
+    end of Name 1 goes on without a space ("Anlagen-" + "technik GmbH"), and so does a word
+    cut without one ("Handelsgesellsch" + "aft mbH": `_cut_word`)."""
     first, second = str(first).strip(), str(second).strip()
-    glue = "" if first.endswith("-") and second[:1].islower() else " "
+    glue = "" if (first.endswith("-") and second[:1].islower()) or _cut_word(first, second) else " "
     return f"{first}{glue}{second}"
 
 
@@ -1835,6 +1857,25 @@ def _currency_headed_hit(ent: Entity, table: dict, header: str):
     return hit if hit and kinds.get(hit[0]) == "money" else None
 
 
+def _zone_headed_hit(ent: Entity, table: dict, header: str):
+    """The synonym hit of a date field for a heading that names the zone of its times
+    ("Order Date (UTC)", "Created (GMT)"; "UTC time", "Zeit (UTC)" are the record's own date):
+    importer.heading_zone. None for any other, or when the field is no date."""
+    from .heading_zone import bare_time, heading_zone
+
+    found = heading_zone(header)
+    if found is None:
+        return None
+    rest = found[0]
+    kinds = {f.key: f.kind for f in ent.fields}
+    n = norm(rest) if rest else ""
+    hit = (table.get(n) or table.get(_unprefixed(ent.kind, n))) if n else None
+    if hit is None and bare_time(rest):
+        dated = [k for k, kind in kinds.items() if kind in ("date", "datetime")]
+        hit = table.get(norm("date")) if dated else None
+    return hit if hit and kinds.get(hit[0]) in ("date", "datetime") else None
+
+
 def _percent_headed_hit(table: dict, n: str):
     """The synonym hit of a percentage field (Discount, Probability) for a normalised
     heading that adds a percent sign to one of its names ("折扣率(%)", "% Rabatt"), else None."""
@@ -1923,6 +1964,31 @@ def translation_row(ent: Entity, rows: list[tuple[int, list]], i: int) -> tuple[
     merged = [f"{up} / {down}" if up and down and norm(up) != norm(down) else (up or down)
               for up, down in zip(ups, downs)]
     return below_number, merged, agree
+
+
+def disagreeing_header_row(ent: Entity, rows: list[tuple[int, list]], i: int) -> tuple[int, list[tuple[str, str]]] | None:
+    """(row number, [(heading, the heading below it)] that disagree) when the row right
+    below the header at `rows[i]` names fields in every cell it fills, all of them ones the header names, but
+    not each under the heading naming it: a second header row translating the first in
+    another column order ("Name, Phone, City" over "名称, 城市, 电话"). Which column is which
+    cannot be told then, and neither row is a record. None otherwise."""
+    if i + 1 >= len(rows):
+        return None
+    number, top = rows[i]
+    below_number, below = rows[i + 1]
+    if below_number != number + 1 or any(v is not None and not isinstance(v, str) and str(v).strip() for v in below):
+        return None
+    table = _synonym_table(ent)
+    width = max(len(top), len(below))
+    cell = lambda r, c: str(r[c]).strip() if c < len(r) and isinstance(r[c], str) else ""
+    above = {c: table.get(norm(cell(top, c)))[0] for c in range(width) if cell(top, c) and table.get(norm(cell(top, c)))}
+    named = {c: table.get(norm(cell(below, c)))[0] for c in range(width)
+             if cell(below, c) and table.get(norm(cell(below, c)))}
+    filled = sum(1 for c in range(width) if cell(below, c))
+    if len(named) < 2 or len(named) < filled or not set(named.values()) <= set(above.values()):
+        return None                         # a record holding a word or two that name fields ("Email")
+    wrong = [(cell(top, c), cell(below, c)) for c, field in named.items() if above.get(c) != field]
+    return (below_number, wrong) if wrong else None
 
 
 def _unprefixed(kind: str, n: str) -> str:

@@ -104,7 +104,7 @@ def _counters(planner) -> dict[str, Counter]:
     return {k: ctx[k] for k in ("assumed", "defaulted", "name_parts", "system_labels", "address_fallback",
                                   "zeros_restored", "zeros_examples", "placeholders", "legal_forms", "zoneless", "invalid_here",
                                   "company_first", "company_first_examples", "name_continued",
-                                  "name_continued_examples", "utc_dates", "utc_dates_moved",
+                                  "name_continued_examples", "utc_dates", "utc_dates_moved", "utc_headed",
                                   "name_mailboxes", "id_dates", "short_signs", "numbers_not_names",
                                   "numbers_not_names_examples") if isinstance(ctx.get(k), Counter)}
 

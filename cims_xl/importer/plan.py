@@ -37,6 +37,7 @@ from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownDateValue, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .heading_fold import fold
+from .heading_zone import heading_zone
 from .mapping import Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds, row_currency, time_columns
@@ -119,6 +120,10 @@ PERCENT_FIELDS = ("probability", "discount")
 # "Ray Bob (bob@y.com)", "王小明 [wang@x.cn]". The name field -> the email field its address goes to.
 _NAME_MAILBOX = re.compile(r'\s*"?(?P<name>[^"<>()\[\]@]*?[^\W\d_][^"<>()\[\]@]*?)"?\s*[<(\[（]\s*(?:mailto:)?'
                            r'(?P<addr>[^\s<>()\[\]@,;]+@[^\s<>()\[\]@,;]+\.[^\W\d_]{2,})\s*[>)\]）]\s*$')
+# An address in angle brackets ("<cy@z.com>"): alone in a name cell it is no name; two or more
+# in one ("Ann <a@x.com>; Bob <b@y.com>") are several people, not one customer's name
+_BRACKETED_ADDRESS = re.compile(r"<\s*(?:mailto:)?[^\s<>@]+@[^\s<>@]+\s*>")
+_ADDRESS_ALONE = re.compile(r'\s*"?\s*[<(\[（]\s*(?:mailto:)?[^\s<>()\[\]@"]+@[^\s<>()\[\]@"]+\s*[>)\]）]\s*"?\s*')
 # Ids Excel turns into dates when a file is opened in it: "10-12" becomes 12 October, shown
 # "12-Oct"; "1/3" becomes 1 March. The id as it was cannot be read back from what was saved.
 _ID_DATE_FIELDS = frozenset({"order_number", "customer_ref"})
@@ -598,6 +603,10 @@ class RowPreparer:
                 self.source_of.setdefault(c.target, c.header)
         # the file says itself which customers are companies: no legal form decides it
         self.typed_by_file = bool({"type", "is_company"} & set(self.source_of))
+        # date columns whose heading names UTC ("Created (UTC)", "Zeit (GMT)"): their times
+        # without a zone are UTC moments, dated in the user's zone (importer.heading_zone)
+        self._utc_headed = frozenset(i for i, c in enumerate(mapping.columns)
+                                     if c.target and self.kinds.get(c.target) == "date" and heading_zone(c.header))
         if self.phone_slots:
             # Which fields the numbered phones fill is decided row by row (each one's
             # label), but that the file gives them is known from its columns: decided here,
@@ -632,6 +641,8 @@ class RowPreparer:
                         # date column -> times written in UTC (Z, +00:00) dated in options.tz; and
                         # of those, the ones whose date there is not the UTC one
                         "utc_dates": Counter(), "utc_dates_moved": Counter(),
+                        # of those, the ones read so because the heading names UTC ("Created (UTC)")
+                        "utc_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
                         "name_mailboxes": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
@@ -865,12 +876,23 @@ class RowPreparer:
                     self.context["short_signs"][(self.headers[i], sign)] += 1
                 if target in _ID_DATE_FIELDS and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
                     self.context["id_dates"][(self.headers[i], v.strip())] += 1
+                if target in _NAME_MAILBOX_FIELDS and "@" in v and (
+                        len(_BRACKETED_ADDRESS.findall(v)) > 1 or _ADDRESS_ALONE.fullmatch(v)):
+                    several = len(_BRACKETED_ADDRESS.findall(v)) > 1
+                    data.setdefault(UNREADABLE, {})[target] = Unreadable(v.strip(), (
+                        "several people with their email addresses in one name cell; give each their own row"
+                        if several else "an email address where the name belongs, and no name"))
+                    continue
                 if target in _NAME_MAILBOX_FIELDS and "@" in v and (box := _NAME_MAILBOX.match(v)):
                     # "Ann Lee <ann@x.com>" (a mail program's display name): the name is the
                     # person's; the address goes to Email when the row has none (after the loop)
                     v = box["name"].strip()
                     mailboxes.append((i, target, box["addr"]))
                     self.context["name_mailboxes"][self.headers[i]] += 1
+                if i in self._utc_headed and self.options.tz is not None and ":" in v \
+                        and (day := self._utc_headed_date(target, v)) is not None:
+                    data[target] = day
+                    continue
                 if (v[-1:] in _UTC_LAST and self.options.tz is not None and self.kinds.get(target) == "date"
                         and _UTC_INSTANT.search(v.rstrip())):
                     data[target] = self._utc_instant_date(target, v)
@@ -888,6 +910,11 @@ class RowPreparer:
                 continue
             elif type(v) is Unreadable:
                 data.setdefault(UNREADABLE, {})[target] = v
+                continue
+            elif (i in self._utc_headed and self.options.tz is not None and isinstance(v, dt.datetime)
+                  and v.tzinfo is None and v.time() != dt.time(0)
+                  and (day := self._utc_headed_date(target, v)) is not None):
+                data[target] = day
                 continue
             elif target in _ID_DATE_FIELDS and isinstance(v, dt.date):
                 self.context["id_dates"][(self.headers[i], getattr(v, "shown", None) or v.isoformat()[:10])] += 1
@@ -1296,6 +1323,26 @@ class RowPreparer:
             return long_number(v) or str(int(v))
         return cell_text(v) if not isinstance(v, str) else v
 
+    def _utc_headed_date(self, target: str, v: object) -> dt.date | None:
+        """The date in the user's zone of a time without a zone in a column whose heading names
+        UTC ("Created (UTC)": 2024-03-31 23:30 is 1 April in Asia/Shanghai); None when the cell
+        is no such time (a date alone keeps its date; a time with its own zone is read by it)."""
+        read: Counter = Counter()
+        try:
+            moment = nz.parse_datetime(v, self.options.date_orders.get(self.source_of.get(target, ""))
+                                       or self.options.date_orders.get(target), tz=None, zoneless=read)
+        except ValueError:
+            return None                   # refused by the field's own rules, as before
+        if moment is None or not read.get("times"):
+            return None
+        day = moment.astimezone(self.options.tz).date()
+        column = self.source_of.get(target, target)
+        self.context["utc_dates"][column] += 1
+        self.context["utc_headed"][column] += 1
+        if day != moment.date():
+            self.context["utc_dates_moved"][column] += 1
+        return day
+
     def _utc_instant_date(self, target: str, v: str) -> object:
         """The date in the user's zone of a time written in UTC ("2024-03-06T23:30:00Z" is 7 March
         in Asia/Shanghai): such a time is a moment a system logged, not the date anyone wrote
@@ -1478,21 +1525,25 @@ def _leave_out_unreadable(ent: Entity, data: dict, unreadable: dict, prep: RowPr
 # Fields holding a person's or a customer's name: a number alone is never one of them.
 NAME_TARGETS = ("name", "first_name", "last_name", "customer_name", "customer_first_name", "customer_last_name")
 _NUMBER_ALONE = re.compile(r"\d[\d\s]*")
+# No letter at all: digits with separators, signs and brackets ("100235.0", "(555) 123-4567",
+# "+86 139 1234 5678", "1,234"), or a number in scientific notation ("1.00235E+05")
+_LETTERLESS = re.compile(r"[+\-(]*\d[\d\s.,'’()/+\-]*|[+\-]?\d+(?:[.,]\d+)?[eE][+\-]?\d+")
 
 
 def number_not_name(value: object) -> str | None:
-    """The text of a name cell that is a number alone, digits (any script's) and spaces
-    ("100235", "２０００１", "100 235", a workbook's number cell), never a name; None for
+    """The text of a name cell with no letter at all, never a name: a number alone, digits
+    (any script's) with spaces, separators, signs and brackets ("100235", "２０００１", "100 235",
+    "100235.0", "1.00235E+05", a phone "(555) 123-4567", a workbook's number cell); None for
     anything else ("3M", "7-Eleven", "A1 Bakery", "1&1", "#1", "0815-Müller")."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float, Decimal)):
         text = cell_text(value).strip()
-        return text if text.isdigit() else None
+        return text if _LETTERLESS.fullmatch(text) else None
     if not isinstance(value, str):
         return None
     text = value.strip()
-    return text if text and _NUMBER_ALONE.fullmatch(unicodedata.normalize("NFKC", text)) else None
+    return text if text and _LETTERLESS.fullmatch(unicodedata.normalize("NFKC", text)) else None
 
 
 def _a_label(label: str) -> str:

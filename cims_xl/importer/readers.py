@@ -41,7 +41,7 @@ from . import limits
 from .cells import DateText, shown_date
 from .errors import ImportRefused
 from .limits import MAX_COLUMNS, check_row_width
-from .text_dialect import null_cell_pattern, text_dialect, unwrap_text_guard
+from .text_dialect import hide_escapes, null_cell_pattern, text_dialect, unescape, unwrap_text_guard
 
 COVER_ROWS = 10                         # a cover page: at most this many lines, none with two values
 STREAM_THRESHOLD = 64 * 1024 * 1024   # uncompressed sheet XML; ~150k rows of 10 columns
@@ -742,6 +742,8 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                 if first != "\ufeff":
                     f.seek(0)
             lines = f if null_cell is None else (null_cell.sub(r"\1", ln) for ln in f)
+            if dialect.backslash:
+                lines = (hide_escapes(ln) for ln in lines)
             reader = csv.reader(lines, delimiter=delimiter, quotechar='"', **quoting,
                                 skipinitialspace=False, strict=False)
             n = 0
@@ -762,6 +764,8 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                         values = [unicodedata.normalize("NFC", v) for v in values]
                     if dialect.guards:
                         values = [unwrap_text_guard(v) for v in values]
+                    if dialect.backslash:
+                        values = [unescape(v) for v in values]
                     yield n, values
                 if spread:
                     _refuse_quote_open_at_end(path, encoding, errors, spread, line)

@@ -940,6 +940,13 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         header_values = header_evidence.no_header_names(max(len(v) for _, v in window))
     elif grouped is None:
         translated = None if two_rows else mp.translation_row(ent, window, i)
+        if translated is None and not two_rows and (clash := mp.disagreeing_header_row(ent, window, i)):
+            shown = ", ".join(f"'{b}' under '{a}'" for a, b in clash[1][:4])
+            raise ImportRefused(
+                f"{src.path.name}{_sheet_words(src)}: row {clash[0]} names the fields of the header row "
+                f"{window[i][0]} in another order ({shown}): the two header rows disagree about which column "
+                "is which, so neither is read as a record and nothing was imported. Keep one header row whose "
+                "headings name each column's values (delete the other), and import again.")
         header_number, header_values = two_rows or units_row(window, i) or (translated[:2] if translated else window[i])
         _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
@@ -2807,7 +2814,9 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             result.inferences.append({
                 "what": "times written in UTC",
                 "decided": f"dated in {zone_label(options.tz)}, the zone cims shows times in",
-                "evidence": "; ".join(f"'{c}': {k} time(s) with Z or +00:00" + (
+                "evidence": "; ".join(f"'{c}': {k} time(s) " + (
+                    "without a zone, the heading naming UTC" if planner.prep.context.get("utc_headed", {}).get(c) == k
+                    else "with Z or +00:00") + (
                     f", {moved[c]} of them on another day there than in UTC" if moved.get(c) else "")
                     for c, k in _in_file_order(utc, planner.prep.headers))
                     + f" ({display_zone_source()}). A time with another offset keeps the date written"})

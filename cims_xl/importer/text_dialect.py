@@ -4,7 +4,7 @@ evidence of the file's first megabyte (the whole of most files) and said in the 
 - Database NULLs: MySQL (its "into outfile" export, mysqldump --tab) and PostgreSQL (COPY)
   write NULL as a cell holding only \\N. It is an empty cell, never the text "\\N".
 - Backslash escapes: the same programs write a quote inside a quoted value as \\" (and a
-  backslash as \\\\) instead of doubling it. A file that doubles a quote anywhere is read the
+  backslash as \\\\) instead of doubling it, a line break as \\n, a tab as \\t, \\r and \\0. A file that doubles a quote anywhere is read the
   standard way, where a backslash is text.
 - Excel's text wrapper: Taobao, JD, Alipay and many ERP exports write ="00124" so Excel keeps
   the leading zeros. Exactly =" text " with no other quote inside is the text; anything else
@@ -30,6 +30,28 @@ def unwrap_text_guard(value: str) -> str:
     if value[:2] == '="' and (m := _TEXT_GUARD.fullmatch(value)):
         return m.group(1)
     return value
+
+
+# MySQL's escapes of characters a line cannot hold as they are ('select … into outfile',
+# mysqldump --tab, LOAD DATA): \n a line break, \t a tab, \r a carriage return, \0 a NUL
+# byte (dropped), \Z Ctrl-Z (dropped). Taken out before the CSV reader (which would make
+# "\n" an "n") as private-use stand-ins, put back after it (`unescape`).
+_MYSQL_ESCAPE = re.compile(r"\\(.)", re.S)
+_STAND_IN = {"n": "\ue000", "t": "\ue001", "r": "\ue002", "0": "\ue003", "Z": "\ue003"}
+_PUT_BACK = str.maketrans({"\ue000": "\n", "\ue001": "\t", "\ue002": "\r", "\ue003": None})
+
+
+def hide_escapes(line: str) -> str:
+    r"""`line` of a backslash-escaped file with \n, \t, \r, \0, \Z as stand-ins (\\ and \"
+    are left for the CSV reader)."""
+    if "\\" not in line:
+        return line
+    return _MYSQL_ESCAPE.sub(lambda m: _STAND_IN.get(m.group(1), m.group(0)), line)
+
+
+def unescape(value: str) -> str:
+    """A cell read from `hide_escapes` lines with its escapes as the characters they are."""
+    return value.translate(_PUT_BACK) if any("\ue000" <= ch <= "\ue003" for ch in value) else value
 
 
 def null_cell_pattern(delimiter: str) -> re.Pattern:
@@ -76,7 +98,8 @@ def text_dialect(text: str, delimiter: str) -> TextDialect:
     if (escaped or nulls) and not doubled:
         found.backslash = True
         found.rules.append({"what": "quote escapes",
-                            "decided": 'backslash escapes: \\" is a quote inside a value, \\\\ a backslash',
+                            "decided": 'backslash escapes: \\" is a quote inside a value, \\\\ a backslash, \\n a line '
+                                       'break, \\t a tab (a space in a name), \\r a return, \\0 nothing',
                             "evidence": (f'{escaped} \\" inside values' if escaped else "database NULLs (\\N)")
                                         + ' and no doubled quotes ("") anywhere in the file'})
     guards = len(_GUARD_IN_TEXT.findall(text))
