@@ -65,3 +65,17 @@ def orders_by_number(session) -> dict[str, tuple]:
 
     return {o["order_number"]: (Decimal(str(o["amount"])).normalize(), o["currency"])
             for o in records.list_records(session, "order")}
+
+
+def customers_by_name(session) -> dict[str, dict]:
+    """Stored customers by name (records.list_records)."""
+    from cims_xl.services import records
+
+    return {c["name"]: c for c in records.list_records(session, "customer")}
+
+
+def said_about(result, what: str) -> str:
+    """The summary's line on `what` (its decision and evidence); fails naming the lines there are."""
+    line = next((i for i in result.inferences if i["what"] == what), None)
+    assert line is not None, [i["what"] for i in result.inferences]
+    return line["decided"] + " " + line["evidence"]

@@ -12,17 +12,7 @@ import pytest
 from cims_xl.importer import import_file
 from cims_xl.services import records
 
-from table_files import linked_owners, orders_by_number, write_table
-
-
-def _customers(session) -> dict[str, dict]:
-    return {c["name"]: c for c in records.list_records(session, "customer")}
-
-
-def _said(result, what: str) -> str:
-    line = next((i for i in result.inferences if i["what"] == what), None)
-    assert line is not None, [i["what"] for i in result.inferences]
-    return line["decided"] + " " + line["evidence"]
+from table_files import customers_by_name, linked_owners, orders_by_number, said_about, write_table
 
 
 # ----- 1. look-alike letters ------------------------------------------------------------
@@ -50,7 +40,7 @@ def test_a_heading_typed_with_a_look_alike_letter_is_read_as_its_word(admin, tmp
     rows = [headings, ["Ana Pop", *("ana@exemplu.ro" if f == "email" else values[f] for f in fields)],
             ["Ion Rusu", *(values[f] for f in fields)]]
     result = import_file(admin, write_table(tmp_path, fmt, rows, name="clienti"), kind="customers")
-    got = _customers(admin)
+    got = customers_by_name(admin)
     assert set(got) == {"Ana Pop", "Ion Rusu"} and result.rejected == 0
     for field in fields:
         if field == "country":
@@ -67,7 +57,7 @@ def test_the_fold_does_not_merge_words_that_differ(admin, tmp_path):
     # (typed with a cedilla) is read as "Oraș"
     rows = [["Ad Soyad", "İL", "İLÇE", "Oraş"], ["Ayşe Kaya", "İzmir", "Konak", "x"]]
     result = import_file(admin, write_table(tmp_path, "csv", rows, name="musteriler"), kind="customers")
-    got = _customers(admin)["Ayşe Kaya"]
+    got = customers_by_name(admin)["Ayşe Kaya"]
     assert (got["province"], got["city"]) == ("İzmir", "Konak")
     assert {c["column"]: c["field"] for c in result.mapping}["Oraş"] is None      # the city is taken already
     from cims_xl.importer.heading_fold import fold
@@ -88,8 +78,8 @@ def test_address_lines_out_of_column_order_are_joined_in_line_order(admin, tmp_p
     rows = [headings, ["Ann Lee", *(lines[h] for h in headings[1:-1]), "Leeds"]]
     result = import_file(admin, write_table(tmp_path, fmt, rows, name="customers"), kind="customers")
     want = ", ".join(v for v in ("12 Main St", "Apt 4", "Rear entrance") if v in rows[1])
-    assert _customers(admin)["Ann Lee"]["address"] == want
-    assert "line order" in _said(result, "address lines")
+    assert customers_by_name(admin)["Ann Lee"]["address"] == want
+    assert "line order" in said_about(result, "address lines")
 
 
 # (street heading, supplement heading): the supplement written BEFORE the street in the file
@@ -103,22 +93,22 @@ def test_an_address_supplement_named_in_the_language_joins_after_the_street(admi
     rows = [["Name", supplement, street, "City"], ["Ann Lee", "Bât. B, 3e étage", "12 rue Victor Hugo", "Lyon"],
             ["Bob Ray", "", "3 rue Nationale", "Lille"]]
     result = import_file(admin, write_table(tmp_path, "xlsx", rows, name="customers"), kind="customers")
-    got = _customers(admin)
+    got = customers_by_name(admin)
     assert got["Ann Lee"]["address"] == "12 rue Victor Hugo, Bât. B, 3e étage"
     assert got["Bob Ray"]["address"] == "3 rue Nationale"
     assert "Bât. B" not in (got["Ann Lee"]["notes"] or "")
-    assert supplement in _said(result, "address lines")
+    assert supplement in said_about(result, "address lines")
 
 
 @pytest.mark.parametrize("supplement", ["Adresszusatz", "Address Line 2", "Complemento", "建物名", "Toevoeging"])
 def test_a_supplement_alone_is_not_the_address_and_is_kept_in_notes(admin, tmp_path, supplement):
     rows = [["Name", supplement, "City"], ["Ann Lee", "c/o Hausverwaltung Nord", "Kiel"]]
     dry = import_file(admin, write_table(tmp_path, "csv", rows, name="customers"), kind="customers", dry_run=True)
-    assert supplement in _said(dry, "columns not the record's own") and records.list_records(admin, "customer") == []
+    assert supplement in said_about(dry, "columns not the record's own") and records.list_records(admin, "customer") == []
     result = import_file(admin, write_table(tmp_path, "csv", rows, name="customers"), kind="customers")
-    got = _customers(admin)["Ann Lee"]
+    got = customers_by_name(admin)["Ann Lee"]
     assert got["address"] is None and "c/o Hausverwaltung Nord" in got["notes"]
-    assert "no first line" in _said(result, "columns not the record's own")
+    assert "no first line" in said_about(result, "columns not the record's own")
 
 
 # ----- 3. SAP Name 1 / Name 2, DATEV ------------------------------------------------------
@@ -136,16 +126,16 @@ def test_sap_name_1_is_the_customers_name_and_name_2_joins_it_only_where_it_cont
                                                                                          heads):
     rows = [[*heads, "Ort"], *SAP_ROWS]
     dry = import_file(admin, write_table(tmp_path, fmt, rows, name="debitoren"), kind="customers", dry_run=True)
-    assert "joined to the name in 2 row(s)" in _said(dry, "Name 2") and records.list_records(admin, "customer") == []
+    assert "joined to the name in 2 row(s)" in said_about(dry, "Name 2") and records.list_records(admin, "customer") == []
     result = import_file(admin, write_table(tmp_path, fmt, rows, name="debitoren"), kind="customers")
-    got = _customers(admin)
+    got = customers_by_name(admin)
     assert set(got) == {"Müller Maschinenbau und Anlagen-technik GmbH", "Weber Holz- & Bautechnik GmbH & Co. KG",
                         "Schmidt Logistik", "Beta Handel GmbH", "Anna Schulz"}
     assert f"{heads[1]}: z. Hd. Frau Meier" in got["Schmidt Logistik"]["notes"]
     assert f"{heads[1]}: Niederlassung Süd" in got["Beta Handel GmbH"]["notes"]
     assert "technik" not in (got["Müller Maschinenbau und Anlagen-technik GmbH"]["notes"] or "")
     assert got["Weber Holz- & Bautechnik GmbH & Co. KG"]["type"] == "Company"
-    assert "kept in Notes in 2 row(s)" in _said(result, "Name 2")
+    assert "kept in Notes in 2 row(s)" in said_about(result, "Name 2")
 
 
 def test_an_sap_order_list_takes_name_1_as_the_customer_and_auftrag_as_the_order_number(admin, tmp_path):
@@ -184,7 +174,7 @@ def test_a_number_mark_before_the_customer_word_is_the_customers_id_not_its_name
     rows = [["N° de commande", "Date", "N° client", "Client", "Montant", "Devise"],
             ["C-1", "2024-03-15", "K-77", "Acme SARL", "50", "EUR"]]
     import_file(admin, write_table(tmp_path, "csv", rows, name="commandes"), kind="orders")
-    customer = _customers(admin)["Acme SARL"]
+    customer = customers_by_name(admin)["Acme SARL"]
     assert "src:K-77" in (customer["tags"] or "")
     assert linked_owners(admin, "order", "order_number") == {"C-1": "Acme SARL"}
 
@@ -205,13 +195,13 @@ def test_a_second_header_row_in_another_language_is_read_as_headings_not_stored_
             ["Bob Ray", "bob@example.com", "York", "+44 20 7946 0959"]]
     src = write_table(tmp_path, fmt, rows, name="customers")
     dry = import_file(admin, src, kind="customers", dry_run=True)
-    assert "row 2 read as the headings" in _said(dry, "header row in two languages")
+    assert "row 2 read as the headings" in said_about(dry, "header row in two languages")
     result = import_file(admin, src, kind="customers")
-    got = _customers(admin)
+    got = customers_by_name(admin)
     assert set(got) == {"Ann Lee", "Bob Ray"} and result.created == 2
     assert (got["Ann Lee"]["email"], got["Ann Lee"]["city"]) == ("ann@example.com", "Leeds")
     assert got["Bob Ray"]["phone"] == "+442079460959" and not got["Bob Ray"]["notes"]
-    assert f"'{first[0]}' = '{second[0]}'" in _said(result, "header row in two languages")
+    assert f"'{first[0]}' = '{second[0]}'" in said_about(result, "header row in two languages")
 
 
 @pytest.mark.parametrize("headings", [["Name / 名称", "Email / 邮箱", "City / 城市"],
@@ -222,13 +212,13 @@ def test_a_second_header_row_in_another_language_is_read_as_headings_not_stored_
 def test_a_heading_written_in_two_languages_maps_to_the_field_both_name(admin, tmp_path, headings):
     rows = [headings, ["Ann Lee", "ann@example.com", "Leeds"]]
     result = import_file(admin, write_table(tmp_path, "xlsx", rows, name="customers"), kind="customers")
-    got = _customers(admin)["Ann Lee"]
+    got = customers_by_name(admin)["Ann Lee"]
     assert (got["email"], got["city"]) == ("ann@example.com", "Leeds")
     # a second row naming other fields than the headings above it is a record, not a translation
     rows = [["Name", "Company", "City"], ["Email", "Ville", "Firma"], ["Bob Ray", "Beta Ltd", "York"]]
     result = import_file(admin, write_table(tmp_path, "csv", rows, name="more"), kind="customers")
     assert not any(i["what"] == "header row in two languages" for i in result.inferences)
-    assert {"Email", "Bob Ray"} <= set(_customers(admin))
+    assert {"Email", "Bob Ray"} <= set(customers_by_name(admin))
 
 
 
@@ -242,6 +232,6 @@ def test_a_word_cut_between_name_1_and_name_2_without_a_hyphen_is_joined_without
             ["100241", "Schmidt", "von Berg KG", "Essen"],
             ["100242", "Müller Maschinenbau", "GmbH & Co. KG", "Berlin"]]
     import_file(admin, write_table(tmp_path, fmt, rows, name="debitoren"), kind="customers")
-    assert set(_customers(admin)) == {"Internationale Handelsgesellschaft mbH", "Global Logistics Corporation Ltd",
+    assert set(customers_by_name(admin)) == {"Internationale Handelsgesellschaft mbH", "Global Logistics Corporation Ltd",
                                       "Société Générale de Transports SA", "Weber Holz und Bau GmbH",
                                       "Schmidt von Berg KG", "Müller Maschinenbau GmbH & Co. KG"}

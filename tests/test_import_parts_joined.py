@@ -11,17 +11,7 @@ from cims_xl.importer import import_file
 from cims_xl.importer.errors import ImportRefused
 from cims_xl.services import records
 
-from table_files import linked_owners, write_table
-
-
-def _customers(session) -> dict[str, dict]:
-    return {c["name"]: c for c in records.list_records(session, "customer")}
-
-
-def _said(result, what: str) -> str:
-    line = next((i for i in result.inferences if i["what"] == what), None)
-    assert line is not None, [i["what"] for i in result.inferences]
-    return line["decided"] + " " + line["evidence"]
+from table_files import customers_by_name, linked_owners, said_about, write_table
 
 
 def _field(result, column: str) -> str | None:
@@ -45,7 +35,7 @@ def test_a_shopify_consent_heading_with_opt_in_levels_is_read_as_yes_or_no(admin
             ["Flo Hart", "flo@example.com", "not_subscribed"]]
     result = import_file(admin, write_table(tmp_path, fmt, rows, name="shop_customers"), kind="customers")
     assert _field(result, heading) == "marketing_consent" and result.rejected == 0
-    got = {name: c["marketing_consent"] for name, c in _customers(admin).items()}
+    got = {name: c["marketing_consent"] for name, c in customers_by_name(admin).items()}
     assert got == {"Ann Lee": True, "Bob Ray": True, "Cy Doe": True, "Di Fox": True, "Ed Gray": False,
                    "Flo Hart": False}
 
@@ -57,7 +47,7 @@ def test_beside_an_opt_out_heading_the_consent_heading_is_read_and_the_opt_out_s
     rows = [["Name", "Email", opt_out, "Accepts Email Marketing"],
             ["Ann Lee", "ann@example.com", "yes", "no"], ["Bob Ray", "bob@example.com", "no", "yes"]]
     result = import_file(admin, write_table(tmp_path, "csv", rows, name="optout"), kind="customers")
-    got = _customers(admin)
+    got = customers_by_name(admin)
     assert _field(result, opt_out) is None and _field(result, "Accepts Email Marketing") == "marketing_consent"
     assert (got["Ann Lee"]["marketing_consent"], got["Bob Ray"]["marketing_consent"]) == (False, True)
     assert f"{opt_out}: yes" in (got["Ann Lee"]["notes"] or "")
@@ -77,7 +67,7 @@ def test_the_contact_person_beside_a_company_is_the_name(admin, tmp_path, fmt, h
     rows = [headings, ["Acme Trading", "Mia Sato", "mia@acme.example"],
             ["Beta Works", "Leo Kim", "leo@beta.example"]]
     result = import_file(admin, write_table(tmp_path, fmt, rows, name="b2b"), kind="customers", region=region)
-    got = _customers(admin)
+    got = customers_by_name(admin)
     assert set(got) == {"Mia Sato", "Leo Kim"} and result.rejected == 0
     assert got["Leo Kim"]["email"] == "leo@beta.example"
     if headings[0] != "Customer Number":
@@ -104,11 +94,11 @@ def test_a_japanese_address_in_parts_is_joined_with_its_building(admin, tmp_path
             ["山田 太郎", "丸の内ビル5F", "東京都", "千代田区", "丸の内1-1-1"],
             ["佐藤 花子", None, "大阪府", "大阪市北区", "梅田2-2-2"]]
     result = import_file(admin, write_table(tmp_path, fmt, rows, name="顧客"), kind="customers", region="JP")
-    got = _customers(admin)
+    got = customers_by_name(admin)
     assert (got["山田 太郎"]["province"], got["山田 太郎"]["city"]) == ("東京都", "千代田区")
     assert got["山田 太郎"]["address"] == "丸の内1-1-1 丸の内ビル5F"
     assert got["佐藤 花子"]["address"] == "梅田2-2-2"
-    assert "'建物名' joined into Address" in _said(result, "address lines")
+    assert "'建物名' joined into Address" in said_about(result, "address lines")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -118,14 +108,14 @@ def test_a_chinese_district_goes_before_the_street_in_the_address(admin, tmp_pat
             ["王伟", "建国路88号", "朝阳区", "北京市", "北京市"],
             ["李娜", "世纪大道100号", "浦东新区", "上海市", "上海市"]]
     result = import_file(admin, write_table(tmp_path, fmt, rows, name="客户"), kind="customers", region="CN")
-    got = _customers(admin)
+    got = customers_by_name(admin)
     assert got["王伟"]["address"] == "朝阳区建国路88号" and got["李娜"]["address"] == "浦东新区世纪大道100号"
     assert got["王伟"]["province"] == "北京市" and got["李娜"]["city"] == "上海市"
-    assert f"'{district}' + '地址'" in _said(result, "address lines")
+    assert f"'{district}' + '地址'" in said_about(result, "address lines")
     # a district with no street address is not the address alone: kept in Notes
     rows = [["姓名", district, "市"], ["张强", "海淀区", "北京市"]]
     import_file(admin, write_table(tmp_path, fmt, rows, name="客户2"), kind="customers", region="CN")
-    got = _customers(admin)["张强"]
+    got = customers_by_name(admin)["张强"]
     assert got["address"] is None and "海淀区" in (got["notes"] or "")
 
 
@@ -153,24 +143,24 @@ def test_a_phone_number_in_parts_is_joined_in_order_before_it_is_read(admin, tmp
                                                                       region, phones):
     result = import_file(admin, write_table(tmp_path, fmt, [headings, *body], name="phones"), kind="customers",
                          region=region)
-    got = _customers(admin)
+    got = customers_by_name(admin)
     assert {n: got[n]["phone"] for n in phones} == phones
     assert result.rejected == 0 and result.warnings == 0
     assert all(not (got[n]["notes"] or "").strip() for n in phones)      # no half number left in Notes
-    assert "joined into one number" in _said(result, "phone in parts")
+    assert "joined into one number" in said_about(result, "phone in parts")
 
 
 @pytest.mark.parametrize("stem", ["電話番号", "Phone "])
 def test_numbered_phone_columns_are_joined_only_when_the_first_holds_no_whole_number(admin, tmp_path, stem):
     rows = [["Name", f"{stem}1", f"{stem}2", f"{stem}3"], ["Ann Lee", "03", "1234", "5678"]]
     result = import_file(admin, write_table(tmp_path, "csv", rows, name="parts"), kind="customers", region="JP")
-    assert _customers(admin)["Ann Lee"]["phone"] == "+81312345678"
-    assert "digit groups" in _said(result, "phone in parts")
+    assert customers_by_name(admin)["Ann Lee"]["phone"] == "+81312345678"
+    assert "digit groups" in said_about(result, "phone in parts")
     # three whole numbers under numbered headings are three numbers: the first is the Phone
     rows = [["Name", f"{stem}1", f"{stem}2", f"{stem}3"],
             ["Bob Ray", "03-1234-5678", "06-6123-4567", "090-1234-5678"]]
     result = import_file(admin, write_table(tmp_path, "csv", rows, name="whole"), kind="customers", region="JP")
-    assert _customers(admin)["Bob Ray"]["phone"] == "+81312345678"
+    assert customers_by_name(admin)["Bob Ray"]["phone"] == "+81312345678"
     assert all(i["what"] != "phone in parts" for i in result.inferences)
 
 
@@ -178,7 +168,7 @@ def test_a_number_written_whole_beside_an_area_code_is_taken_as_written(admin, t
     rows = [["Name", "Area Code", "Phone"], ["Ann Lee", "212", "+44 20 7946 0958"],
             ["Bob Ray", "415", "555-0199"]]
     import_file(admin, write_table(tmp_path, "csv", rows, name="phones"), kind="customers", region="US")
-    got = _customers(admin)
+    got = customers_by_name(admin)
     assert (got["Ann Lee"]["phone"], got["Bob Ray"]["phone"]) == ("+442079460958", "+14155550199")
 
 

@@ -22,10 +22,7 @@ from cims_xl.importer.errors import ImportRefused
 from cims_xl.importer.run import import_file
 from cims_xl.services import records
 from cims_xl.services.settings import set_store_region
-
-
-def _customers(session) -> dict[str, dict]:
-    return {c["name"]: c for c in records.list_records(session, "customer")}
+from table_files import customers_by_name
 
 
 def _warned(result) -> dict[int, str]:
@@ -64,7 +61,7 @@ def test_a_few_foreign_numbers_invalid_in_the_stores_region_are_left_empty_count
     src = _write(tmp_path / "customers.csv", rows)
     dry = import_file(admin, src, dry_run=True)
     result = import_file(admin, src)
-    got = _customers(admin)
+    got = customers_by_name(admin)
     assert result.created == many + len(foreign)          # every row kept
     for i, t in enumerate(foreign):
         row = got[f"Abroad {i}"]
@@ -98,7 +95,7 @@ def test_a_file_of_one_countrys_numbers_without_a_country_column_is_read_in_that
     assert records.list_records(admin, "customer") == []
     result = import_file(admin, src)
     assert not _warned(result)                  # never a warning per row
-    got = _customers(admin)
+    got = customers_by_name(admin)
     for r in rows[1:]:
         assert got[r[0]]["phone"] == _e164(r[1], country)
     for said in (dry.inferences, result.inferences):
@@ -120,12 +117,12 @@ def test_numbers_that_read_in_several_countries_with_nothing_else_to_tell_stop_o
         assert "'9123 4567'" in said and "Nothing was imported" in said
     assert records.list_records(admin, "customer") == []
     result = import_file(admin, src, region="SG")
-    assert not _warned(result) and _customers(admin)["Ann"]["phone"] == "+6591234567"
+    assert not _warned(result) and customers_by_name(admin)["Ann"]["phone"] == "+6591234567"
     # a few such numbers among a Chinese file's own are no file-wide question: each row as before
     rows = [["姓名", "电话", "城市"]] + [[f"王{c}", f"139{i:08d}", "上海"] for i, c in enumerate("芳娜伟军洋勇艳杰")]
     rows += [["陈大文", "9123 4567", "上海"]]
     result = import_file(admin, _write(tmp_path / "kehu.csv", rows))
-    got = _customers(admin)
+    got = customers_by_name(admin)
     assert got["王芳"]["phone"] == "+8613900000000" and got["陈大文"]["phone"] is None
     assert set(_warned(result)) == {len(rows)}
 
