@@ -100,13 +100,11 @@ def _averaged(mean: float | None, seconds: float) -> float:
 
 
 def _counters(planner) -> dict[str, Counter]:
-    ctx = planner.prep.context
-    return {k: ctx[k] for k in ("assumed", "defaulted", "name_parts", "system_labels", "address_fallback",
-                                  "zeros_restored", "zeros_examples", "placeholders", "legal_forms", "zoneless", "invalid_here",
-                                  "company_first", "company_first_examples", "name_continued",
-                                  "name_continued_examples", "utc_dates", "utc_dates_moved", "utc_headed",
-                                  "name_mailboxes", "id_dates", "short_signs", "numbers_not_names",
-                                  "numbers_not_names_examples") if isinstance(ctx.get(k), Counter)}
+    """The planner's per-row tallies (every Counter in its context: rows assumed in a
+    region, placeholders, legal forms, UTC dates moved…): a chunk's side effects, reset
+    in the worker before each chunk and added here after it. Taken by type, so a tally
+    a new rule adds is sent back without being listed."""
+    return {k: v for k, v in planner.prep.context.items() if isinstance(v, Counter)}
 
 
 def _prepare(rows: list[tuple[int, list]]):
