@@ -1166,6 +1166,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     if "amount" in allowed and "currency" in allowed:
         # a multicurrency report: the amount in the row's currency, not the home one (paid_amount)
         decisions.extend(paid_amount.foreign_swap(headers, chosen, ColumnMap))
+    if "amount" in allowed:
+        # an invoice list's amount paid so far beside the amount still owed: the total (paid_amount)
+        decisions.extend(paid_amount.invoice_total(headers, chosen, ColumnMap))
     left = [i for i in sorted(not_own) if chosen[i].target is None and chosen[i].how == "unmapped"]
     if left:
         decisions.append({"what": "columns not the record's own",

@@ -43,7 +43,11 @@ _WEIGHTED_CJK = ("加权", "加權", "预期收入", "預期收入", "预期收�
 
 
 def _plain(header: str) -> str:
-    return fold(str(header)).strip()
+    # "AmountPaid", "InvoiceTotal" (Xero, APIs) as words
+    return fold(_CAMEL.sub(" ", str(header))).strip()
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def is_paid(header: str) -> bool:
@@ -120,6 +124,56 @@ def weighted_question(headers: list[str], has_amount: bool, samples: list[list[s
             "probability), not the deal's amount, so it is not taken as the Amount. Nothing was imported. "
             "Add the deals' Amount column to the file (Salesforce: Amount; Pipedrive: Deal - Value), or give "
             f"--map \"{_quoted(headers[j])}=-\" to import the deals with no amount.")
+
+
+# What is still owed on an invoice (Xero's "AmountDue", QuickBooks' "Open Balance", a German
+# "Offener Betrag", 未收金额, 未払残高): beside the amount paid it makes the file a list of
+# invoices and their payments, where the invoice's amount is its total, not what was paid
+# so far (an unpaid invoice has paid 0).
+_DUE_WORDS = re.compile(r"(?:^|[^a-z])(?:amount due|due amount|balance|balance due|open balance|outstanding|"
+                        r"amount outstanding|outstanding amount|open amount|amount open|unpaid amount|"
+                        r"amount remaining|remaining amount|remaining balance|offener betrag|offen|"
+                        r"restbetrag|montant dû|montant du|reste à payer|solde|importe pendiente|"
+                        r"saldo pendiente|pendiente)(?:$|[^a-z])")
+_DUE_CJK = ("未收", "未付", "欠款", "未结", "未結", "未払", "未入金", "残高", "残額", "미수", "미납", "잔액")
+_INVOICE_TOTAL = re.compile(r"(?:^|[^a-z])(?:total|invoice total|invoice amount|total amount|amount|gross|"
+                            r"rechnungsbetrag|gesamtbetrag|montant total|montant ttc|importe total)(?:$|[^a-z])")
+
+
+def is_due(header: str) -> bool:
+    """Whether a heading names what is still owed on an invoice (`_DUE_WORDS`)."""
+    h = _plain(header)
+    return bool(_DUE_WORDS.search(h) or any(w in h for w in _DUE_CJK))
+
+
+def invoice_total(headers: list[str], chosen: list, column_map) -> list[dict]:
+    """When the amount was taken (by its heading) from an amount-paid column while a
+    column of the amount still owed stands beside it, the rows are invoices with their
+    payments so far: the invoice's total is the amount (an unpaid invoice's paid 0 is no
+    sale of 0), the paid and owed amounts are kept in Notes. Without a total column the
+    invoice's amount is not in the file: the paid column is not taken, so the import
+    stops asking for the Amount. Changes `chosen` in place; the summary's line, or []."""
+    amount = next((j for j, c in enumerate(chosen) if c.target == "amount"), None)
+    if amount is None or chosen[amount].how in ("override", "profile") or not is_paid(headers[amount]):
+        return []
+    due = [j for j, c in enumerate(chosen) if c.target is None and is_due(headers[j])]
+    if not due:
+        return []
+    totals = [j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped" and j not in due
+              and not is_paid(headers[j]) and (is_total(headers[j]) or _INVOICE_TOTAL.search(_plain(headers[j])))]
+    paid, owed = headers[amount], headers[due[0]]
+    chosen[amount] = column_map(paid, None, "unmapped")
+    if not totals:
+        return [{"what": "amount paid or the invoice's amount",
+                 "decided": f"'{paid}' (paid so far) is not the amount: '{owed}' beside it is still owed",
+                 "evidence": f"the headings say so; --map \"{_quoted(paid)}=Amount\" takes the amount paid"}]
+    t = totals[0]
+    chosen[t] = column_map(headers[t], "amount", "evidence")
+    return [{"what": "amount paid or the invoice's amount",
+             "decided": f"'{headers[t]}' (the invoice's total) is the amount; '{paid}' (paid so far) and "
+                        f"'{owed}' (still owed) are kept in Notes",
+             "evidence": f"an amount still owed beside the amount paid: the rows are invoices; --map "
+                         f"\"{_quoted(paid)}=Amount\" takes the amount paid instead"}]
 
 
 # A multicurrency report's amount in the row's own currency (QuickBooks "Foreign Amount",
