@@ -131,13 +131,15 @@ def judge(named: str, *, also: str | os.PathLike | None = None) -> Verdict:
         return Verdict(named, None)
     if not is_remote(named) and not os.path.isabs(os.path.expanduser(named)):
         return Verdict(named, "a relative path (cims does not guess which folder it is in)", acceptable=False)
+    remote = ("a path on another computer (opening it would send this computer's sign-in to that host)"
+              if is_remote(named) else None)
     if env is not None:
         if same_store(named, env):
             return Verdict(named, None)
-        return Verdict(named, f"not the store $CIMS_STORE names ({env})", acceptable=False)
-    if is_known(named) or (not is_remote(named) and same_store(named, default_store())):
+        return Verdict(named, (remote + ", and " if remote else "") + f"not the store $CIMS_STORE names ({env})",
+                       acceptable=False)
+    if is_known(named) or (remote is None and same_store(named, default_store())):
         return Verdict(named, None)
-    if is_remote(named):
-        return Verdict(named, "a path on another computer, which this account has not signed in to "
-                              "(opening it would send this computer's sign-in to that host)")
+    if remote:
+        return Verdict(named, remote + ", which this account has not signed in to")
     return Verdict(named, "a store this account has not signed in to before")
