@@ -1874,6 +1874,57 @@ def workbook_check(app: App, path):
     if found:
         raise refusal(book.path, found, "check")
     app.out.message(f"{Path(path).name}: no xlwings settings or VBA that cims did not write")
+    app.out.message(_store_line(book))
+
+
+def _store_line(book) -> str:
+    """Which store the ribbon's Sign in opens for this workbook, in one line."""
+    from .excel.trust import accepted_store
+
+    named = accepted_store(book)
+    if named is not None:
+        return f"Sign in opens the store {shown(named)} (the Store cell on Home)"
+    env = os.environ.get("CIMS_STORE")
+    return (f"Sign in opens the store {shown(env)} ($CIMS_STORE; the Store cell on Home is empty)" if env else
+            "Sign in asks which store to open (the Store cell on Home is empty and $CIMS_STORE is not set)")
+
+
+@workbook.command("trust")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Accept without asking (scripts).")
+@pass_app
+def workbook_trust(app: App, path, yes):
+    """Accept the store a workbook's Store cell names, so Excel's Sign in opens it."""
+    from .excel.adapter import FileWorkbook
+    from .excel.sync import check_workbook_kind
+    from .excel.trust import accepted_store
+    from .security import known_stores
+
+    check_workbook_kind(Path(path))
+    book = FileWorkbook(path)
+    named = accepted_store(book)
+    if named is None:
+        app.out.message(_store_line(book) + "; nothing to accept")
+        return
+    verdict = known_stores.judge(named)
+    if verdict.problem is None:
+        app.out.message(f"{Path(path).name}: Sign in already opens the store {shown(named)}")
+        return
+    if not verdict.acceptable:
+        raise CimsError(f"{Path(path).name} names the store {shown(named)}: {verdict.problem}; "
+                        "it cannot be accepted. Put the store's full path in the Store cell on Home, "
+                        "or clear the cell (Sign in then opens $CIMS_STORE)")
+    question = (f"{Path(path).name} names the store\n  {shown(named)}\n({verdict.problem}). Sign in from "
+                "Excel will open it and try your password there. Accept it only if it is your store. Accept?")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise CimsError(f"{Path(path).name} names the store {shown(named)} ({verdict.problem}); "
+                            "run this in a terminal to see it and answer, or add --yes to accept it")
+        if not click.confirm(question, default=False, err=True):
+            app.out.message("Not accepted; Sign in from Excel keeps refusing that store")
+            return
+    known_stores.remember(named)
+    app.out.message(f"Accepted: Sign in from Excel opens {shown(named)} for this account")
 
 
 @workbook.command("build")
