@@ -116,6 +116,15 @@ AREA_CODE = ["area code", "areacode", "area_code", "phone area code", "area code
              "市外局番", "지역번호"]
 PHONE_PARTS_JA = ["市外局番", "市内局番", "加入者番号"]
 
+# A deal's, activity's, ticket's or order's contact person (HubSpot "Associated Contact",
+# Salesforce/Zoho "Contact Name", Pipedrive "Person"): its customer only where the file
+# names no organisation ("Associated Company", "Account Name", "Organization"); beside one
+# the organisation is the customer and the person is kept in Notes (mapping.build_mapping).
+CONTACT_PERSON = ["associated contact", "associated contacts", "contact", "contact name", "contact person",
+                  "contact full name", "primary contact", "person", "person name", "联系人", "联系人姓名",
+                  "聯絡人", "担当者", "担当者名", "담당자", "담당자명", "ansprechpartner", "kontaktperson",
+                  "personne de contact", "persona de contacto", "pessoa de contato"]
+
 # ----- per kind of record ---------------------------------------------------------------
 
 WORDS: dict[str, dict[str, list[str]]] = {
