@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from cims_xl.importer import import_file
+from cims_xl.importer.errors import ImportRefused
 from cims_xl.services import records
 
 from table_files import customers_by_name, linked_owners, said_about, write_table
@@ -98,3 +99,56 @@ def test_a_profile_giving_two_columns_to_address_keeps_both_next_month(admin, tm
     got = customers_by_name(admin)
     assert (got["Ann Lee"]["address"], got["Bob Ray"]["address"]) == ("12 Main St, Springfield",
                                                                       "1 Elm Rd, Shelbyville")
+
+
+# ----- short names and search keys ------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("headings,rows,named", [
+    (["Konto", "Kurzbezeichnung", "Matchcode", "Ort"],
+     [["10001", "Müller Maschinenbau", "MUELLER", "Berlin"], ["10002", "Schmidt & Söhne", "SCHMIDT", "Bonn"]],
+     "Matchcode"),
+    (["Kundennummer", "Suchbegriff", "Kurzname", "PLZ"],
+     [["10001", "MUELLER", "Müller Maschinenbau", "10115"], ["10002", "SCHMIDT", "Schmidt & Söhne", "53111"]],
+     "Suchbegriff"),
+    (["客户编码", "客户简称", "城市"], [["C001", "Müller Maschinenbau", "北京"], ["C002", "Schmidt & Söhne", "上海"]],
+     None),
+    (["得意先コード", "略称", "電話番号"], [["T001", "Müller Maschinenbau", "03-1234-5678"],
+                                     ["T002", "Schmidt & Söhne", "06-6123-4567"]], None),
+])
+def test_a_short_name_is_the_customers_name_only_where_no_column_gives_one(admin, tmp_path, fmt, headings, rows,
+                                                                          named):
+    result = import_file(admin, write_table(tmp_path, fmt, [headings, *rows], name="datev"), kind="customers",
+                         region="JP" if "電話番号" in headings else None)
+    got = customers_by_name(admin)
+    assert set(got) == {"Müller Maschinenbau", "Schmidt & Söhne"} and result.rejected == 0
+    short = next(h for h in headings if h in ("Kurzbezeichnung", "Kurzname", "客户简称", "略称"))
+    said = said_about(result, "short name")
+    assert f"'{short}' is the Name" in said
+    if named:                         # the search key is kept in Notes, never the name
+        assert f"{named}: MUELLER" in got["Müller Maschinenbau"]["notes"]
+        assert f"'{named}' is a search key" in said
+    # beside a Name or Firma column the short name is kept in Notes
+    for name_heading in ("Name", "Firma"):
+        at = headings.index(short)
+        more = [[name_heading, *headings], *[[f"{r[at]} GmbH" if "&" not in r[at] else f"{r[at]} KG",
+                                               f"{r[0]}{name_heading}", *r[1:]] for r in rows]]
+        import_file(admin, write_table(tmp_path, fmt, more, name=f"with_{name_heading}"), kind="customers",
+                    on_duplicate="create", region="JP" if "電話番号" in headings else None)
+    got = customers_by_name(admin)
+    assert f"{short}: Müller Maschinenbau" in got["Müller Maschinenbau GmbH"]["notes"]
+    assert "Schmidt & Söhne KG" in got and "Schmidt & Söhne" in got
+
+
+def test_a_search_key_is_never_taken_nor_suggested_for_the_name(admin, tmp_path):
+    rows = [["Konto", "Matchcode", "Ort"], ["10001", "Mueller", "Berlin"], ["10002", "Schmidt", "Bonn"],
+            ["10003", "Weber", "Köln"]]
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, write_table(tmp_path, "csv", rows, name="keys"), kind="customers")
+    said = str(stop.value)
+    assert "no column found for Name" in said and "Matchcode=Name" not in said
+    assert "'Matchcode' is a search key" in said
+    assert records.list_records(admin, "customer") == []
+    import_file(admin, write_table(tmp_path, "csv", rows, name="keys"), kind="customers",
+                mapping=["Matchcode=Name"])     # said by the user: taken
+    assert set(customers_by_name(admin)) == {"Mueller", "Schmidt", "Weber"}

@@ -1097,6 +1097,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                           "evidence": "the file names both the organisation and a person at it: the record "
                                       "belongs to the organisation (--map \"Column=Customer Name\" says otherwise)"})
     _split_half_names(headers, chosen, taken)
+    short_decisions = _short_name(ent, headers, chosen, taken, fixed)
     country = "country" if "country" in allowed else "customer_country" if "customer_country" in allowed else None
     for i, h in enumerate(headers):
         if (country and country not in taken and i not in fixed and i not in items and chosen[i].how == "unmapped"
@@ -1145,7 +1146,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "fit the field better")
     address_groups: list[tuple[str, dict[str, int]]] = []
     decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
-    decisions.extend(person_decisions)
+    decisions.extend(person_decisions + short_decisions)
     continuation = _name_continuation(headers, chosen, taken, fixed)
     if continuation is not None:
         decisions.append({"what": "Name 1 and Name 2", "decided": f"'{headers[continuation[0]]}' joined to "
@@ -1506,6 +1507,39 @@ _DISTRICTS = frozenset(norm(w) for w in hw.ADDRESS_DISTRICT)
 def is_address_district(header: str) -> bool:
     """Does the heading name the district of a Chinese address (区, 区县, 區)?"""
     return norm(header) in _DISTRICTS
+
+
+_SHORT_NAMES = frozenset(f for w in hw.SHORT_NAME for f in _forms(w))
+_SEARCH_KEYS = frozenset(f for w in hw.SEARCH_KEY for f in _forms(w))
+
+
+def is_search_key(header: str) -> bool:
+    """Does the heading name a search key ("Matchcode", "Suchbegriff"): never a name?"""
+    return norm(header) in _SEARCH_KEYS
+
+
+def _short_name(ent: Entity, headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+                fixed: set[int]) -> list[dict]:
+    """A customer's short name ("Kurzbezeichnung", 简称, 略称) is its name where no column
+    gives the name, its parts or the company (then Name, said in the summary); beside
+    one it stays unmapped, kept in Notes. A search key ("Matchcode") never is."""
+    if ent.kind != "customer" or "name" not in targets(ent):
+        return []
+    if {"name", "company", "first_name", "last_name"} & set(taken):
+        return []
+    short = next((i for i, h in enumerate(headers) if norm(h) in _SHORT_NAMES and i not in fixed
+                  and chosen[i].how == "unmapped" and chosen[i].target is None), None)
+    if short is None:
+        return []
+    taken["name"] = short
+    chosen[short] = ColumnMap(headers[short], "name", "guess")
+    keys = [h for h in headers if is_search_key(h)]
+    return [{"what": "short name", "decided": f"'{headers[short]}' is the Name",
+             "evidence": f"'{headers[short]}' is the customer's short name, and no column gives its name or company"
+                         + (" (" + ", ".join(f"'{h}'" for h in keys) + " is a search key, never a name: kept in "
+                            "Notes)" if keys else "")
+                         + "; beside a Name or Firma column it is kept in Notes (--map \"Column=Name\" says "
+                           "otherwise)"}]
 
 
 _CONTACT_PERSON = frozenset(f for w in hw.CONTACT_PERSON for f in _forms(w))

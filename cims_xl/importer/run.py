@@ -2179,6 +2179,10 @@ def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[
         said = " ".join(f"--map \"{parts[k].replace(chr(34), chr(39))}=Customer {label} Name\""
                         for k, label in (("last_name", "Last"), ("first_name", "First")))
         fit_note = ""
+    keys = [h for h in free if mp.is_search_key(h)] if missing[0][1] in ("Name", "Customer Name") else []
+    if keys:
+        fit_note += (" " + ", ".join(f"'{h}'" for h in keys) + " is a search key (a sorting key such as "
+                     "'MUELLER'), never a name: it is not suggested.")
     return (f"{src.path.name}{_sheet_words(src)}: no column found for "
             + " and ".join(what for what, _field in missing) + f" (columns: {cols}). Nothing was imported. "
             + (f"Say which column it is with --map \"Column=Field\", e.g. {said} " if said else fit_note)
@@ -2294,7 +2298,8 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
         # a customers file names each customer once; other records name theirs again and again
         kind, key = "name", ("name" if field == "Name" else "customer_name")
     free = [(j, c.header) for j, c in enumerate(m.columns) if c.target is None and c.how == "unmapped"
-            and not _names_another_field(c.header)]
+            and not _names_another_field(c.header)
+            and not (kind == "name" and mp.is_search_key(c.header))]     # "Matchcode": a sorting key
     counted = any(c.target == "quantity" for c in m.columns)     # a Qty column: a Price is per unit
     per_unit = [h for _j, h in free if kind == "money" and (net_gross.is_unit_price(h)
                                                              or (counted and net_gross.is_price(h)))]
