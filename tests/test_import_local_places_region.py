@@ -22,8 +22,8 @@ FILES = [
      ["Flat A, 12 Nathan Road, Kowloon", "5 Sha Tin Centre Street, New Territories", "18 King's Road, North Point"]),
     ("HK", ["姓名", "電話", "地址"], ["九龍尖沙咀彌敦道12號", "沙田正街5號", "灣仔港灣道8號"]),
     ("HK", ["Name", "Phone", "City"], ["Kowloon", "Sha Tin", "Causeway Bay"]),
-    ("MO", ["Name", "Phone", "Address"], ["Rua de Bragança 12, Taipa", "Estrada de Seac Pai Van, Coloane",
-                                         "Avenida de Cotai, Cotai"]),
+    ("MO", ["Name", "Phone", "Address"], ["12 Braganza Street, Taipa", "8 Seac Pai Van Road, Coloane",
+                                         "5 Cotai Avenue, Cotai"]),
     ("MO", ["姓名", "電話", "地址"], ["氹仔成都街12號", "路環石排灣馬路8號", "氹仔布拉干薩街5號"]),
     ("SG", ["Name", "Phone", "Address"], ["Blk 123 Tampines Street 11", "Blk 5, Ang Mo Kio", "1 Jurong West Central 2, Jurong West"]),
 ]
