@@ -3618,11 +3618,12 @@ def phone_parts_view(mapping, columns: list[int], area_prefix: str = ""):
 
     def joined(values: list) -> list:
         text = ""
-        for c in cols:
-            v = values[c] if c < len(values) else None
-            if v is None or is_blank_cell(v):
-                continue
+        parts = [(c, values[c]) for c in cols if c < len(values) and values[c] is not None
+                 and not is_blank_cell(values[c])]
+        for c, v in parts:
             part = cell_text(v).strip()
+            if len(parts) > 1 and not any(ch.isdigit() for ch in part):
+                continue                        # "N/A", "-" in one part: no digits of the number
             if area_prefix and c in areas and part.isdigit() and not part.startswith(area_prefix):
                 part = area_prefix + part       # "3" typed as a number for "03" (importer.area_codes)
             text = _joined_phone_parts(text, part) if text else part
