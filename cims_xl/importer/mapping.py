@@ -1001,6 +1001,13 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         if prev is not None and prev != i and target in SEVERAL_COLUMNS:
             chosen[i] = ColumnMap(headers[i], target, how)     # all of them: plan joins the values
             return
+        if (prev is not None and prev != i and target == "address" and how in ("override", "profile")
+                and chosen[prev].how == how):
+            # --map "Street=Address" --map "City=Address": both, joined in the file's column
+            # order (as several columns given to Notes all go there)
+            chosen[i] = ColumnMap(headers[i], target, how)
+            taken[target] = min(prev, i)
+            return
         if prev is not None and prev != i:
             chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
         taken[target] = i
@@ -1068,11 +1075,29 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:
             chosen[i] = ColumnMap(h, None, "unmapped", tuple(k for k in ambiguous[n] if k in allowed))
+    # a contact person's heading ranks after the organisation's for the customer a record
+    # belongs to: "Associated Company" beside "Associated Contact" is the customer
+    people = {i for _r, i, t in candidates if t == "customer_name" and _names_contact_person(headers[i])}
+    if people and any(t == "customer_name" and i not in people for _r, i, t in candidates):
+        candidates = [(r + 10 * SEGMENT_RANK if i in people and t == "customer_name" else r, i, t)
+                      for r, i, t in candidates]
     for rank, i, target in sorted(candidates):
         if target in taken and target not in SEVERAL_COLUMNS:
             continue
         assign(i, target, "synonym")
+    lead_customer = taken.get("customer_name")
+    passed = [i for i, h in enumerate(headers) if chosen[i].target is None and chosen[i].how == "unmapped"
+              and i not in fixed and _names_contact_person(h)] if "customer_name" in allowed else []
+    person_decisions: list[dict] = []
+    if lead_customer is not None and lead_customer not in people and passed:
+        person_decisions.append({"what": "customer and contact person",
+                          "decided": f"'{headers[lead_customer]}' is the customer; "
+                                     + ", ".join(f"'{headers[i]}'" for i in passed)
+                                     + " the contact person, kept in Notes",
+                          "evidence": "the file names both the organisation and a person at it: the record "
+                                      "belongs to the organisation (--map \"Column=Customer Name\" says otherwise)"})
     _split_half_names(headers, chosen, taken)
+    short_decisions = _short_name(ent, headers, chosen, taken, fixed)
     country = "country" if "country" in allowed else "customer_country" if "customer_country" in allowed else None
     for i, h in enumerate(headers):
         if (country and country not in taken and i not in fixed and i not in items and chosen[i].how == "unmapped"
@@ -1121,6 +1146,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "fit the field better")
     address_groups: list[tuple[str, dict[str, int]]] = []
     decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
+    decisions.extend(person_decisions + short_decisions)
     continuation = _name_continuation(headers, chosen, taken, fixed)
     if continuation is not None:
         decisions.append({"what": "Name 1 and Name 2", "decided": f"'{headers[continuation[0]]}' joined to "
@@ -1133,9 +1159,13 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "Name 2; a word cut without a hyphen, \"…gesellsch\" + \"aft mbH\", is joined without a "
                                       "space); an attention line or person (\"z. Hd. Frau Meier\", \"c/o\", "
                                       "\"Attn\") or a department is not (--map \"Name 2=-\" leaves it out)"})
-    line_decisions, address_lines = _address_district(
-        headers, chosen, taken, fixed | set(not_own), not_own,
-        _address_lines(headers, chosen, taken, fixed | set(not_own), not_own))
+    given_lines = tuple(i for i in sorted(fixed) if chosen[i].target == "address")
+    if len(given_lines) > 1:
+        line_decisions, address_lines = _given_address_lines(headers, chosen, given_lines)
+    else:
+        line_decisions, address_lines = _address_district(
+            headers, chosen, taken, fixed | set(not_own), not_own,
+            _address_lines(headers, chosen, taken, fixed | set(not_own), not_own))
     decisions.extend(line_decisions)
     part_decisions, phone_parts = _phone_parts(ent, headers, chosen, taken, fixed | set(not_own), shapes)
     decisions.extend(part_decisions)
@@ -1480,6 +1510,64 @@ _DISTRICTS = frozenset(norm(w) for w in hw.ADDRESS_DISTRICT)
 def is_address_district(header: str) -> bool:
     """Does the heading name the district of a Chinese address (区, 区县, 區)?"""
     return norm(header) in _DISTRICTS
+
+
+_SHORT_NAMES = frozenset(f for w in hw.SHORT_NAME for f in _forms(w))
+_SEARCH_KEYS = frozenset(f for w in hw.SEARCH_KEY for f in _forms(w))
+
+
+def is_search_key(header: str) -> bool:
+    """Does the heading name a search key ("Matchcode", "Suchbegriff"): never a name?"""
+    return norm(header) in _SEARCH_KEYS
+
+
+def _short_name(ent: Entity, headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+                fixed: set[int]) -> list[dict]:
+    """A customer's short name ("Kurzbezeichnung", 简称, 略称) is its name where no column
+    gives the name, its parts or the company (then Name, said in the summary); beside
+    one it stays unmapped, kept in Notes. A search key ("Matchcode") never is."""
+    if ent.kind != "customer" or "name" not in targets(ent):
+        return []
+    if {"name", "company", "first_name", "last_name"} & set(taken):
+        return []
+    short = next((i for i, h in enumerate(headers) if norm(h) in _SHORT_NAMES and i not in fixed
+                  and chosen[i].how == "unmapped" and chosen[i].target is None), None)
+    if short is None:
+        return []
+    taken["name"] = short
+    chosen[short] = ColumnMap(headers[short], "name", "guess")
+    keys = [h for h in headers if is_search_key(h)]
+    return [{"what": "short name", "decided": f"'{headers[short]}' is the Name",
+             "evidence": f"'{headers[short]}' is the customer's short name, and no column gives its name or company"
+                         + (" (" + ", ".join(f"'{h}'" for h in keys) + " is a search key, never a name: kept in "
+                            "Notes)" if keys else "")
+                         + "; beside a Name or Firma column it is kept in Notes (--map \"Column=Name\" says "
+                           "otherwise)"}]
+
+
+_CONTACT_PERSON = frozenset(f for w in hw.CONTACT_PERSON for f in _forms(w))
+
+
+def _names_contact_person(header: str) -> bool:
+    """Does the heading name a contact person ("Associated Contact", "Contact Name",
+    Pipedrive's "Activity - Person"), not an organisation?"""
+    n = norm(header)
+    if n in _CONTACT_PERSON:
+        return True
+    prefix, parts = header_segments(header)
+    return bool(parts) and norm(parts[-1]) in _CONTACT_PERSON
+
+
+def _given_address_lines(headers: list[str], chosen: list["ColumnMap"],
+                         order: tuple[int, ...]) -> tuple[list[dict], tuple[int, ...]]:
+    """Several columns the user gave to Address (--map "Street=Address" --map
+    "City=Address", or a profile saying so): all of them, joined in the file's column
+    order. Returns (the summary's decision, the columns in that order)."""
+    shown = " + ".join(f"'{headers[i]}'" for i in order)
+    said = "a saved profile" if all(chosen[i].how == "profile" for i in order) else "--map"
+    return [{"what": "address lines", "decided": f"{shown} joined into Address, in that order",
+             "evidence": f"{said} gives {len(order)} columns to Address: each row's values of all of them are "
+                         "kept, in the file's column order (--map \"Column=-\" leaves one out)"}], order
 
 
 def _address_district(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],

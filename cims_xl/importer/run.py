@@ -232,6 +232,7 @@ class Scan:
     # the customer numbers of the file's Customer ID column -> the first name a row gives with it
     file_refs: dict[str, str] = field(default_factory=dict)
     amount_parts: "amount_parts.AmountParts | None" = None   # a total beside a subtotal: decided on its values
+    area_prefix: str = ""   # the trunk prefix restored before a phone's area codes typed as numbers (area_codes)
     reordered: dict[int, int] = field(default_factory=dict)   # row -> cells that held a bidi control (removed)
 
 
@@ -891,7 +892,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
           mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
           no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
-          no_header_from: str = "") -> Scan:
+          no_header_from: str = "", area_region: str | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1049,6 +1050,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     phone_view = plan.phone_parts_view(mapping, table.columns)
+    area_ev = _area_code_evidence(mapping, table.columns) if area_region else None
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
     # the store's region, set: most numbers no numbers of it stop the import (phone_evidence)
     set_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region, set_region=True) \
@@ -1132,6 +1134,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             refund_rows.add(number, values)
         # a number in parts is weighed whole (mapping._phone_parts)
         whole = phone_view(values) if phone_view is not None else values
+        if area_ev is not None:
+            area_ev.add(values)
         for pev in phones:
             pev.add(whole)
         if assumed_ev is not None:
@@ -1338,8 +1342,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
     share_inferences += mixed_inferences
     listed.keep_only(final_targets)
+    area_prefix, area_inferences = area_ev.decide(area_region) if area_ev is not None else ("", [])
     inferences = (heading_inferences + date_inferences + counted + inferences + share_inferences + shop_inferences
-                  + tag_inferences)
+                  + tag_inferences + area_inferences)
     if no_header:
         inferences.insert(0, {"what": "header row", "decided": "none (--no-header"
                               + (f", kept in profile '{no_header_from}')" if no_header_from else ")"),
@@ -1471,7 +1476,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
                 units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
                 else None,
-                amount_parts=parts, reordered=reordered,
+                amount_parts=parts, reordered=reordered, area_prefix=area_prefix,
                 file_refs=next((file_refs.get(table.columns[j], {}) for j, c in enumerate(mapping.columns)
                                 if c.target == "customer_ref"), {}))
 
@@ -2174,6 +2179,10 @@ def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[
         said = " ".join(f"--map \"{parts[k].replace(chr(34), chr(39))}=Customer {label} Name\""
                         for k, label in (("last_name", "Last"), ("first_name", "First")))
         fit_note = ""
+    keys = [h for h in free if mp.is_search_key(h)] if missing[0][1] in ("Name", "Customer Name") else []
+    if keys:
+        fit_note += (" " + ", ".join(f"'{h}'" for h in keys) + " is a search key (a sorting key such as "
+                     "'MUELLER'), never a name: it is not suggested.")
     return (f"{src.path.name}{_sheet_words(src)}: no column found for "
             + " and ".join(what for what, _field in missing) + f" (columns: {cols}). Nothing was imported. "
             + (f"Say which column it is with --map \"Column=Field\", e.g. {said} " if said else fit_note)
@@ -2289,7 +2298,8 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
         # a customers file names each customer once; other records name theirs again and again
         kind, key = "name", ("name" if field == "Name" else "customer_name")
     free = [(j, c.header) for j, c in enumerate(m.columns) if c.target is None and c.how == "unmapped"
-            and not _names_another_field(c.header)]
+            and not _names_another_field(c.header)
+            and not (kind == "name" and mp.is_search_key(c.header))]     # "Matchcode": a sorting key
     counted = any(c.target == "quantity" for c in m.columns)     # a Qty column: a Price is per unit
     per_unit = [h for _j, h in free if kind == "money" and (net_gross.is_unit_price(h)
                                                              or (counted and net_gross.is_price(h)))]
@@ -2594,7 +2604,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          phone_region=None if region else set_region or assumed, values_given=values_given,
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
-                         no_header_from=no_header_from)
+                         no_header_from=no_header_from, area_region=region or set_region)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
@@ -2707,7 +2717,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           erased=_erased(session, ent), tz=display_zone(), file_refs=scan.file_refs,
                           marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None
                                           and scan.ledger[2] in scan.table.columns else None),
-                          time_columns=dict(scan.mapping.time_columns))
+                          time_columns=dict(scan.mapping.time_columns), area_prefix=scan.area_prefix)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               other_table_rows=len(scan.other_rows),
@@ -2927,6 +2937,15 @@ def _phone_columns(ent: Entity, mapping: mp.Mapping, columns: list[int]) -> froz
     kinds = {f.key: f.kind for f in ent.fields}
     kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
     return frozenset(columns[j] for j, c in enumerate(mapping.columns) if c.target and kinds.get(c.target) == "phone")
+
+
+def _area_code_evidence(mapping: mp.Mapping, columns: list[int]):
+    """An importer.area_codes.AreaCodeEvidence for the area-code part of a phone number
+    written in parts (mapping._phone_parts), or None when there is none."""
+    from .area_codes import AreaCodeEvidence
+
+    j = next((j for j in mapping.phone_parts if mp.is_area_code(mapping.columns[j].header)), None)
+    return None if j is None else AreaCodeEvidence(mapping.columns[j].header, columns[j])
 
 
 def _phone_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None) -> list:
