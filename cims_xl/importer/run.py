@@ -2067,6 +2067,46 @@ def _refuse_other_kind(ent: Entity, headers: list[str], src: RawSheet) -> None:
         f"or --kind {_kind_word(ent)} to import each row as a {ent.kind} all the same.")
 
 
+def _format_texts(scan: "Scan", src: RawSheet, ent: Entity, amount_scale, name: str) -> list[dict]:
+    """An amount column whose cells' number format shows text that is no scale, currency or
+    mark the importer reads ('0.0" pts"', '#,##0" units"', '0" Stk"', '#,##0" 件"':
+    cell_facts.format_text, ods_facts.shown_text): the number may be points, pieces or
+    kilograms, not money in the file's currency. --amount-scale says the numbers are
+    amounts (as written, times it): said; without it the import stops before writing,
+    naming the column, the text, its cells and the options."""
+    if not src.format_texts:
+        return []
+    kinds = {f.key: f.kind for f in ent.fields}
+    out: list[dict] = []
+    for j, column in enumerate(scan.mapping.columns):
+        if not column.target or kinds.get(column.target) != "money" or j >= len(scan.table.columns):
+            continue
+        found = [(r, t, shown) for r, t, shown in src.format_texts.get(scan.table.columns[j], ())
+                 if r > scan.table.header_row]
+        if not found:
+            continue
+        texts = Counter(t for _r, t, _s in found)
+        said = ", ".join(f"'{t}'" for t, _n in texts.most_common(3))
+        examples = ", ".join(f"row {r}: '{shown}'" for r, _t, shown in found[:3])
+        if amount_scale is not None:
+            out.append({"what": f"text {said} in the number format of '{column.header}'",
+                        "decided": f"amounts in the file's currency: each number as the cell holds it "
+                                   f"{amount_units.scale_text(amount_scale)} ({len(found)} cell(s), {examples})",
+                        "evidence": f"--amount-scale {amount_scale.normalize():f}: the format's text is not "
+                                    "a scale, currency or mark the importer reads; the option says the numbers "
+                                    "are the amounts"})
+            continue
+        raise ImportRefused(
+            f"{name}: column '{column.header}' is read as {column.target.replace('_', ' ')}, but {len(found)} of "
+            f"its cells have a number format that shows {said} ({examples}): not a scale (K, Mn, 万), a "
+            "currency or a credit mark the importer reads, so the numbers may be points, pieces or weights, "
+            "not money in the file's currency. Nothing was imported. Give --amount-scale 1 if they are "
+            "amounts as written (the format's text is decoration), or --map "
+            f"\"{column.header}=Notes\" to keep them in Notes (with --map \"OTHER COLUMN="
+            f"{column.target.replace('_', ' ').title()}\" for the column holding the amounts).")
+    return out
+
+
 def _minor_units(scan: "Scan", src: RawSheet, units, amount_scale, name: str) -> None:
     """A payment API's JSON export (Stripe, Adyen, Square) writes amounts in the currency's
     minor unit (1250 = 12.50 USD; JPY has none, KWD thousandths): taken so on the file's
@@ -2658,6 +2698,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             major=scan.named.major if scan.named is not None else {},
             named=_named_currencies(scan.named))
         scan.inferences.extend(units.lines)
+        scan.inferences.extend(_format_texts(scan, src, ent, amount_scale, f"{path.name}{_sheet_words(src)}"))
         _minor_units(scan, src, units, amount_scale, f"{path.name}{_sheet_words(src)}")
         if scan.format_marks is not None:
             scan.inferences.extend(scan.format_marks.settle(f"{path.name}{_sheet_words(src)}", amount_scale))
