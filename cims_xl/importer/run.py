@@ -261,6 +261,10 @@ class _CurrencyEvidence:
         # the column's bare amounts are written in it (plain_amounts)
         self.headed_signs = {h: sign for _, h in self.money if (sign := header_sign(h))}
         self.found.update(self.headed.values())
+        # a heading's currency against the row's Currency cell: heading -> rows agreeing, and
+        # heading -> (rows naming another currency, examples "USD beside 500")
+        self.agree: Counter = Counter()
+        self.disagree: dict[str, tuple[int, list[str], Counter]] = {}
         self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
         # heading -> (unit, scale) of number formats showing a unit ('0.0"万元"') -> cells
         self.format_units: dict[str, Counter] = {}
@@ -275,6 +279,7 @@ class _CurrencyEvidence:
     def add(self, values: list) -> None:
         n = len(values)
         stated = False
+        own: tuple[int, str] | None = None      # (Currency column, the code it names) of this row
         country = row_currency.row_country(values, self.countries) if self.countries else None
         for c in self.code:
             v = values[c] if c < n else None
@@ -282,6 +287,7 @@ class _CurrencyEvidence:
                 stated = True
                 if (said := self.given.get(value_key(v))) is not None:
                     self.found.add(said)
+                    own = own or (c, said)
                     continue
                 try:
                     code = money.check_currency(v)
@@ -293,6 +299,9 @@ class _CurrencyEvidence:
                     continue
                 if code:
                     self.found.add(code)
+                    own = own or (c, code)
+        if own is not None and (self.headed or self.headed_signs):
+            self._against_heading(values, own)
         for c, header in self.money:
             v = values[c] if c < n else None
             if v is not None and (shown := amount_units.major_unit_example(v)) is not None:
@@ -315,6 +324,29 @@ class _CurrencyEvidence:
                     self.found.add(code)
                 elif not stated and (bare := money.bare_symbol(v)):
                     self._shared(bare, header, f"{v.token}{cell_text(v)}", country)
+
+    def _against_heading(self, values: list, own: tuple[int, str]) -> None:
+        """A row's Currency against the currency its amount column's heading names ("Amount
+        (yen)", "Total ¥"): counted as agreeing, or kept with an example as naming another."""
+        n = len(values)
+        for c, header in self.money:
+            v = values[c] if c < n else None
+            if is_blank_cell(v):
+                continue
+            if header in self.headed:
+                agrees, said = own[1] == self.headed[header], self.headed[header]
+            elif header in self.headed_signs:
+                agrees, said = own[1] in self.headed_signs[header][1], self.headed_signs[header][0]
+            else:
+                continue
+            if agrees:
+                self.agree[header] += 1
+                continue
+            count, examples, codes = self.disagree.get(header, (0, [], Counter()))
+            if len(examples) < 3:
+                examples.append(f"'{self.code_headers[own[0]]}' {own[1]} beside {cell_text(v).strip()[:20]}")
+            codes[own[1]] += 1
+            self.disagree[header] = (count + 1, examples, codes)
 
     def country_code(self, header: str, value: object, values: list) -> str | None:
         """The currency the row's country settles an amount's shared symbol to (JPY for
@@ -362,6 +394,58 @@ def _named_currencies(named: _CurrencyEvidence | None) -> dict[str, tuple[str, .
     return out
 
 
+def _column_agrees(named: "_CurrencyEvidence", header: str) -> str:
+    """The summary's words on the Currency column beside a heading naming a currency."""
+    column = ", ".join(f"'{h}'" for h in named.code_headers.values())
+    if header in named.disagree:
+        count, _examples, codes = named.disagree[header]
+        return (f"; {column} names another currency on {count} row(s) ("
+                + ", ".join(f"{k}: {n}" for k, n in codes.most_common(3))
+                + f"): those rows are in the currency {column} names (--map \"{next(iter(named.code_headers.values()))}"
+                  "=Currency\")")
+    if named.agree.get(header):
+        return f"; {column} names the same currency on all {named.agree[header]} row(s) that name one"
+    return ""
+
+
+def _refuse_heading_against_column(scan: "Scan", name: str) -> list[dict]:
+    """An amount heading naming a currency ("Amount (yen)", "Total ¥") beside a Currency
+    column naming another on some rows: two statements about one amount. Stops before
+    writing, naming both columns, the rows and the options, unless the Currency column is
+    mapped by --map (each row's Currency is then its amounts')."""
+    named = scan.named
+    if named is None or not (named.disagree or named.agree):
+        return []
+    currency_columns = [c for c in scan.mapping.columns if c.target == "currency"]
+    out: list[dict] = []
+    for header, count in named.agree.items():
+        if header in named.headed_signs and header not in named.headed and header not in named.disagree:
+            # "Total ¥" beside a Currency naming JPY on every row: the sign is that currency
+            codes = sorted({code for code in named.found if code in named.headed_signs[header][1]})
+            out.append({"what": f"currency of '{header}'", "decided": ", ".join(codes),
+                        "evidence": f"the heading writes '{named.headed_signs[header][0]}', and "
+                                    + ", ".join(f"'{c.header}'" for c in currency_columns)
+                                    + f" names {' or '.join(codes)} on all {count} row(s) that name one"})
+    for header, (count, examples, codes) in named.disagree.items():
+        said = named.headed.get(header) or named.headed_signs[header][0]
+        if any(c.how == "override" for c in currency_columns):
+            if header in named.headed_signs and header not in named.headed:
+                out.append({"what": f"currency of '{header}'",
+                            "decided": f"'{said}' for rows without a Currency of their own; {count} row(s) in the "
+                                       "currency "
+                                       + ", ".join(f"'{c.header}'" for c in currency_columns) + " names ("
+                                       + ", ".join(f"{k}: {n}" for k, n in codes.most_common(3)) + ")",
+                            "evidence": "--map says the Currency column gives each row's currency"})
+            continue
+        column = currency_columns[0].header if currency_columns else "Currency"
+        raise ImportRefused(
+            f"{name}: column '{header}' names {said} in its heading, but '{column}' names another currency on "
+            f"{count} of its rows ({'; '.join(examples)}). Nothing was imported. Give --map \"{column}=-\" if every "
+            f"amount of '{header}' is in {said} (the heading; '{column}' is left out), or --map "
+            f"\"{column}=Currency\" if each row's amounts are in the currency '{column}' names.")
+    return out
+
+
 def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
                         store: str | None) -> tuple[tuple[str, ...], list[dict]]:
     """(codes that settle the file's bare symbols, for money.read_money's `prefer`;
@@ -382,7 +466,8 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
     for header, code in named.headed.items():
         inferences.append({"what": f"currency of '{header}'", "decided": code,
                            "evidence": "the column's heading (or the units row under it) names it; amounts there that name no currency "
-                                       "of their own, in rows without a Currency, are in it"})
+                                       "of their own, in rows without a Currency, are in it"
+                                       + _column_agrees(named, header)})
     for (symbol, header), counts in named.by_country.items():
         inferences.append({"what": f"currency of '{symbol}' in '{header}'",
                            "decided": ", ".join(f"{code} ({n} row(s))" for code, n in counts.most_common()),
@@ -2699,6 +2784,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             named=_named_currencies(scan.named))
         scan.inferences.extend(units.lines)
         scan.inferences.extend(_format_texts(scan, src, ent, amount_scale, f"{path.name}{_sheet_words(src)}"))
+        scan.inferences.extend(_refuse_heading_against_column(scan, f"{path.name}{_sheet_words(src)}"))
         _minor_units(scan, src, units, amount_scale, f"{path.name}{_sheet_words(src)}")
         if scan.format_marks is not None:
             scan.inferences.extend(scan.format_marks.settle(f"{path.name}{_sheet_words(src)}", amount_scale))
