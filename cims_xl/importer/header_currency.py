@@ -30,6 +30,11 @@ _SIGN = re.compile(r"^(?P<head>.*?[^\W_])\s+(?P<cur>[^\w\s()\[\]（）【】%#.,
 # brackets after an amount's heading: "Amount (won)", "금액 (won)". Not "real" ("Importe
 # (real)" is the actual amount in Spanish) nor "mark".
 _NOUNS_AFTER_AN_AMOUNT = frozenset({"won"})
+# What accounting exports write after "in" or in brackets for a currency they do not name:
+# "Amount in FC" (foreign currency), "Betrag in HW" (Hauswährung), SAP's "in LC" / "in DC"
+# (local, document currency), "in TC" (transaction), "in RC" (reporting). "FC" is also the
+# Congolese franc's sign (CLDR), which these headings never mean.
+_CURRENCY_ROLES = frozenset({"FC", "LC", "DC", "TC", "RC", "HC", "GC", "HW", "FW", "BW"})
 _WORD_CODES = frozenset({"ALL", "TOP", "CUP", "PEN", "MOP", "BOB", "TRY", "SOS", "MAD", "GEL", "BAM", "DOP"})
 
 
@@ -53,6 +58,8 @@ def _split(header: str) -> tuple[str, str, tuple[str, ...]] | None:
         if match is None:
             continue
         cur = match.group("cur").strip()
+        if cur.upper() in _CURRENCY_ROLES:
+            continue
         if pattern is _CODE and (cur in _WORD_CODES or not money.is_currency_code(cur)):
             continue
         if pattern is _SIGN and not money.names_currency(cur):
