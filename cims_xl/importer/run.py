@@ -232,6 +232,8 @@ class Scan:
     # the customer numbers of the file's Customer ID column -> the first name a row gives with it
     file_refs: dict[str, str] = field(default_factory=dict)
     amount_parts: "amount_parts.AmountParts | None" = None   # a total beside a subtotal: decided on its values
+    # the home amount against the foreign amount × an Exchange Rate column (paid_amount.RateCheck)
+    rates: "paid_amount.RateCheck | None" = None
     reordered: dict[int, int] = field(default_factory=dict)   # row -> cells that held a bidi control (removed)
 
 
@@ -1110,6 +1112,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
     named = _CurrencyEvidence(ent, mapping, table.columns)
     named.given = (values_given or {}).get("currency", {})
+    rates = paid_amount.RateCheck.of(table.headers, mapping.columns, table.columns) if named.active else None
     language = file_language.LanguageEvidence(src.encoding, table.headers) if named.active else None
     plain = (PlainAmounts(named.money, named.code, named.headed, named.countries, named.headed_signs)
              if named.active else None)
@@ -1229,6 +1232,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             named.add(values)
             language.add(values)
             plain.add(number, values)
+        if rates is not None:
+            rates.add(number, values)
         if listed.active:
             listed.add(values)
         if tagged.active:
@@ -1556,7 +1561,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
                 units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
                 else None,
-                amount_parts=parts, reordered=reordered,
+                amount_parts=parts, reordered=reordered, rates=rates,
                 file_refs=next((file_refs.get(table.columns[j], {}) for j, c in enumerate(mapping.columns)
                                 if c.target == "customer_ref"), {}))
 
@@ -2785,6 +2790,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         scan.inferences.extend(units.lines)
         scan.inferences.extend(_format_texts(scan, src, ent, amount_scale, f"{path.name}{_sheet_words(src)}"))
         scan.inferences.extend(_refuse_heading_against_column(scan, f"{path.name}{_sheet_words(src)}"))
+        if scan.rates is not None:
+            scan.inferences.extend(scan.rates.decide(f"{path.name}{_sheet_words(src)}", store_currency))
         _minor_units(scan, src, units, amount_scale, f"{path.name}{_sheet_words(src)}")
         if scan.format_marks is not None:
             scan.inferences.extend(scan.format_marks.settle(f"{path.name}{_sheet_words(src)}", amount_scale))
