@@ -78,6 +78,9 @@ class RawSheet:
     # rows (1-based) and columns (0-based) the sheet hides: read all the same, the summary says so
     hidden_rows: list[int] = field(default_factory=list)
     hidden_cols: list[int] = field(default_factory=list)
+    # number cells whose format shows text no reader reads ('0.0" pts"'): col -> [(row, text,
+    # as shown)] (cell_facts.format_text); an amount column holding them stops (run)
+    format_texts: dict = field(default_factory=dict)
     _rows_factory: object = None
     _closer: object = None
 
@@ -384,6 +387,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence, **code_page,
                     serial_offset=serial_offset, unread_sheets=unread,
                     formulas=facts.formulas if facts is not None else {},
+                    format_texts=dict(getattr(facts, "format_texts", None) or {}),
                     hidden_rows=list(getattr(facts, "hidden_rows", ())), hidden_cols=list(getattr(facts, "hidden_cols", ())),
                     shown_cells=sum(type(t) is not DateText for v in shown.values() for t in v.values()) - (facts.errors if facts is not None else 0),
                     priced_cells=sum(len(v) for v in priced.values()),

@@ -233,6 +233,8 @@ class Scan:
     file_refs: dict[str, str] = field(default_factory=dict)
     amount_parts: "amount_parts.AmountParts | None" = None   # a total beside a subtotal: decided on its values
     area_prefix: str = ""   # the trunk prefix restored before a phone's area codes typed as numbers (area_codes)
+    # the home amount against the foreign amount × an Exchange Rate column (paid_amount.RateCheck)
+    rates: "paid_amount.RateCheck | None" = None
     reordered: dict[int, int] = field(default_factory=dict)   # row -> cells that held a bidi control (removed)
 
 
@@ -262,6 +264,10 @@ class _CurrencyEvidence:
         # the column's bare amounts are written in it (plain_amounts)
         self.headed_signs = {h: sign for _, h in self.money if (sign := header_sign(h))}
         self.found.update(self.headed.values())
+        # a heading's currency against the row's Currency cell: heading -> rows agreeing, and
+        # heading -> (rows naming another currency, examples "USD beside 500")
+        self.agree: Counter = Counter()
+        self.disagree: dict[str, tuple[int, list[str], Counter]] = {}
         self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
         # heading -> (unit, scale) of number formats showing a unit ('0.0"万元"') -> cells
         self.format_units: dict[str, Counter] = {}
@@ -276,6 +282,7 @@ class _CurrencyEvidence:
     def add(self, values: list) -> None:
         n = len(values)
         stated = False
+        own: tuple[int, str] | None = None      # (Currency column, the code it names) of this row
         country = row_currency.row_country(values, self.countries) if self.countries else None
         for c in self.code:
             v = values[c] if c < n else None
@@ -283,6 +290,7 @@ class _CurrencyEvidence:
                 stated = True
                 if (said := self.given.get(value_key(v))) is not None:
                     self.found.add(said)
+                    own = own or (c, said)
                     continue
                 try:
                     code = money.check_currency(v)
@@ -294,6 +302,9 @@ class _CurrencyEvidence:
                     continue
                 if code:
                     self.found.add(code)
+                    own = own or (c, code)
+        if own is not None and (self.headed or self.headed_signs):
+            self._against_heading(values, own)
         for c, header in self.money:
             v = values[c] if c < n else None
             if v is not None and (shown := amount_units.major_unit_example(v)) is not None:
@@ -316,6 +327,29 @@ class _CurrencyEvidence:
                     self.found.add(code)
                 elif not stated and (bare := money.bare_symbol(v)):
                     self._shared(bare, header, f"{v.token}{cell_text(v)}", country)
+
+    def _against_heading(self, values: list, own: tuple[int, str]) -> None:
+        """A row's Currency against the currency its amount column's heading names ("Amount
+        (yen)", "Total ¥"): counted as agreeing, or kept with an example as naming another."""
+        n = len(values)
+        for c, header in self.money:
+            v = values[c] if c < n else None
+            if is_blank_cell(v):
+                continue
+            if header in self.headed:
+                agrees, said = own[1] == self.headed[header], self.headed[header]
+            elif header in self.headed_signs:
+                agrees, said = own[1] in self.headed_signs[header][1], self.headed_signs[header][0]
+            else:
+                continue
+            if agrees:
+                self.agree[header] += 1
+                continue
+            count, examples, codes = self.disagree.get(header, (0, [], Counter()))
+            if len(examples) < 3:
+                examples.append(f"'{self.code_headers[own[0]]}' {own[1]} beside {cell_text(v).strip()[:20]}")
+            codes[own[1]] += 1
+            self.disagree[header] = (count + 1, examples, codes)
 
     def country_code(self, header: str, value: object, values: list) -> str | None:
         """The currency the row's country settles an amount's shared symbol to (JPY for
@@ -363,6 +397,58 @@ def _named_currencies(named: _CurrencyEvidence | None) -> dict[str, tuple[str, .
     return out
 
 
+def _column_agrees(named: "_CurrencyEvidence", header: str) -> str:
+    """The summary's words on the Currency column beside a heading naming a currency."""
+    column = ", ".join(f"'{h}'" for h in named.code_headers.values())
+    if header in named.disagree:
+        count, _examples, codes = named.disagree[header]
+        return (f"; {column} names another currency on {count} row(s) ("
+                + ", ".join(f"{k}: {n}" for k, n in codes.most_common(3))
+                + f"): those rows are in the currency {column} names (--map \"{next(iter(named.code_headers.values()))}"
+                  "=Currency\")")
+    if named.agree.get(header):
+        return f"; {column} names the same currency on all {named.agree[header]} row(s) that name one"
+    return ""
+
+
+def _refuse_heading_against_column(scan: "Scan", name: str) -> list[dict]:
+    """An amount heading naming a currency ("Amount (yen)", "Total ¥") beside a Currency
+    column naming another on some rows: two statements about one amount. Stops before
+    writing, naming both columns, the rows and the options, unless the Currency column is
+    mapped by --map (each row's Currency is then its amounts')."""
+    named = scan.named
+    if named is None or not (named.disagree or named.agree):
+        return []
+    currency_columns = [c for c in scan.mapping.columns if c.target == "currency"]
+    out: list[dict] = []
+    for header, count in named.agree.items():
+        if header in named.headed_signs and header not in named.headed and header not in named.disagree:
+            # "Total ¥" beside a Currency naming JPY on every row: the sign is that currency
+            codes = sorted({code for code in named.found if code in named.headed_signs[header][1]})
+            out.append({"what": f"currency of '{header}'", "decided": ", ".join(codes),
+                        "evidence": f"the heading writes '{named.headed_signs[header][0]}', and "
+                                    + ", ".join(f"'{c.header}'" for c in currency_columns)
+                                    + f" names {' or '.join(codes)} on all {count} row(s) that name one"})
+    for header, (count, examples, codes) in named.disagree.items():
+        said = named.headed.get(header) or named.headed_signs[header][0]
+        if any(c.how == "override" for c in currency_columns):
+            if header in named.headed_signs and header not in named.headed:
+                out.append({"what": f"currency of '{header}'",
+                            "decided": f"'{said}' for rows without a Currency of their own; {count} row(s) in the "
+                                       "currency "
+                                       + ", ".join(f"'{c.header}'" for c in currency_columns) + " names ("
+                                       + ", ".join(f"{k}: {n}" for k, n in codes.most_common(3)) + ")",
+                            "evidence": "--map says the Currency column gives each row's currency"})
+            continue
+        column = currency_columns[0].header if currency_columns else "Currency"
+        raise ImportRefused(
+            f"{name}: column '{header}' names {said} in its heading, but '{column}' names another currency on "
+            f"{count} of its rows ({'; '.join(examples)}). Nothing was imported. Give --map \"{column}=-\" if every "
+            f"amount of '{header}' is in {said} (the heading; '{column}' is left out), or --map "
+            f"\"{column}=Currency\" if each row's amounts are in the currency '{column}' names.")
+    return out
+
+
 def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
                         store: str | None) -> tuple[tuple[str, ...], list[dict]]:
     """(codes that settle the file's bare symbols, for money.read_money's `prefer`;
@@ -383,7 +469,8 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
     for header, code in named.headed.items():
         inferences.append({"what": f"currency of '{header}'", "decided": code,
                            "evidence": "the column's heading (or the units row under it) names it; amounts there that name no currency "
-                                       "of their own, in rows without a Currency, are in it"})
+                                       "of their own, in rows without a Currency, are in it"
+                                       + _column_agrees(named, header)})
     for (symbol, header), counts in named.by_country.items():
         inferences.append({"what": f"currency of '{symbol}' in '{header}'",
                            "decided": ", ".join(f"{code} ({n} row(s))" for code, n in counts.most_common()),
@@ -1026,6 +1113,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
     named = _CurrencyEvidence(ent, mapping, table.columns)
     named.given = (values_given or {}).get("currency", {})
+    rates = paid_amount.RateCheck.of(table.headers, mapping.columns, table.columns) if named.active else None
     language = file_language.LanguageEvidence(src.encoding, table.headers) if named.active else None
     plain = (PlainAmounts(named.money, named.code, named.headed, named.countries, named.headed_signs)
              if named.active else None)
@@ -1148,6 +1236,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             named.add(values)
             language.add(values)
             plain.add(number, values)
+        if rates is not None:
+            rates.add(number, values)
         if listed.active:
             listed.add(values)
         if tagged.active:
@@ -1476,7 +1566,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
                 units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
                 else None,
-                amount_parts=parts, reordered=reordered, area_prefix=area_prefix,
+                amount_parts=parts, reordered=reordered, area_prefix=area_prefix, rates=rates,
                 file_refs=next((file_refs.get(table.columns[j], {}) for j, c in enumerate(mapping.columns)
                                 if c.target == "customer_ref"), {}))
 
@@ -2070,6 +2160,46 @@ def _refuse_other_kind(ent: Entity, headers: list[str], src: RawSheet) -> None:
         f"{src.path.name}{_sheet_words(src)}: the headers look like {kind} ({shown}), not {ent.kind} records, "
         f"and no --kind was given. Nothing was imported. Give --kind {kind} to import the rows as {kind}, "
         f"or --kind {_kind_word(ent)} to import each row as a {ent.kind} all the same.")
+
+
+def _format_texts(scan: "Scan", src: RawSheet, ent: Entity, amount_scale, name: str) -> list[dict]:
+    """An amount column whose cells' number format shows text that is no scale, currency or
+    mark the importer reads ('0.0" pts"', '#,##0" units"', '0" Stk"', '#,##0" 件"':
+    cell_facts.format_text, ods_facts.shown_text): the number may be points, pieces or
+    kilograms, not money in the file's currency. --amount-scale says the numbers are
+    amounts (as written, times it): said; without it the import stops before writing,
+    naming the column, the text, its cells and the options."""
+    if not src.format_texts:
+        return []
+    kinds = {f.key: f.kind for f in ent.fields}
+    out: list[dict] = []
+    for j, column in enumerate(scan.mapping.columns):
+        if not column.target or kinds.get(column.target) != "money" or j >= len(scan.table.columns):
+            continue
+        found = [(r, t, shown) for r, t, shown in src.format_texts.get(scan.table.columns[j], ())
+                 if r > scan.table.header_row]
+        if not found:
+            continue
+        texts = Counter(t for _r, t, _s in found)
+        said = ", ".join(f"'{t}'" for t, _n in texts.most_common(3))
+        examples = ", ".join(f"row {r}: '{shown}'" for r, _t, shown in found[:3])
+        if amount_scale is not None:
+            out.append({"what": f"text {said} in the number format of '{column.header}'",
+                        "decided": f"amounts in the file's currency: each number as the cell holds it "
+                                   f"{amount_units.scale_text(amount_scale)} ({len(found)} cell(s), {examples})",
+                        "evidence": f"--amount-scale {amount_scale.normalize():f}: the format's text is not "
+                                    "a scale, currency or mark the importer reads; the option says the numbers "
+                                    "are the amounts"})
+            continue
+        raise ImportRefused(
+            f"{name}: column '{column.header}' is read as {column.target.replace('_', ' ')}, but {len(found)} of "
+            f"its cells have a number format that shows {said} ({examples}): not a scale (K, Mn, 万), a "
+            "currency or a credit mark the importer reads, so the numbers may be points, pieces or weights, "
+            "not money in the file's currency. Nothing was imported. Give --amount-scale 1 if they are "
+            "amounts as written (the format's text is decoration), or --map "
+            f"\"{column.header}=Notes\" to keep them in Notes (with --map \"OTHER COLUMN="
+            f"{column.target.replace('_', ' ').title()}\" for the column holding the amounts).")
+    return out
 
 
 def _minor_units(scan: "Scan", src: RawSheet, units, amount_scale, name: str) -> None:
@@ -2668,6 +2798,10 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             major=scan.named.major if scan.named is not None else {},
             named=_named_currencies(scan.named))
         scan.inferences.extend(units.lines)
+        scan.inferences.extend(_format_texts(scan, src, ent, amount_scale, f"{path.name}{_sheet_words(src)}"))
+        scan.inferences.extend(_refuse_heading_against_column(scan, f"{path.name}{_sheet_words(src)}"))
+        if scan.rates is not None:
+            scan.inferences.extend(scan.rates.decide(f"{path.name}{_sheet_words(src)}", store_currency))
         _minor_units(scan, src, units, amount_scale, f"{path.name}{_sheet_words(src)}")
         if scan.format_marks is not None:
             scan.inferences.extend(scan.format_marks.settle(f"{path.name}{_sheet_words(src)}", amount_scale))
