@@ -1336,6 +1336,20 @@ def parse_datetime(
     return moment.astimezone(_dt.timezone.utc)
 
 
+def written_offset(text: str) -> _dt.timedelta | None:
+    """The offset a date with a time is written with ("Z", "+08:00", "GMT+8", "PST"): None when
+    it names none, or is no date in any order."""
+    for order in (None, "YMD", "DMY", "MDY"):
+        try:
+            parsed = _parse_date_text(text, order)
+        except ValueError:
+            continue
+        if parsed.tzinfo is None or parsed.time is None:
+            return None
+        return parsed.tzinfo.utcoffset(_dt.datetime.combine(parsed.date, parsed.time))
+    return None
+
+
 def parse_time_of_day(value: object) -> tuple[_dt.time, _dt.tzinfo | None] | None:
     """A time of day from a cell of a "Time" column, with the zone written with it:
     "14:30", "2:30 PM", "14h30", "14時30分", "오후 2:30", "14:30 CET", a time cell

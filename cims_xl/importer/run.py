@@ -27,6 +27,7 @@ from typing import Callable, Iterator
 from ..domain import money
 from ..domain import normalize as nz
 from ..domain.display import display_zone, display_zone_source, zone_label
+from .heading_zone import heading_tz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
@@ -534,6 +535,10 @@ class _DateEvidence:
         self.shapes: set[tuple[str, int]] = set()   # (separator, digits of the year) of "a/b/y" values
         self.decisive: str | None = None   # a value only one order reads as a date
         self.refusal: str | None = None    # why no order is plausible ("23.11.28" would be 2028-11-23)
+        # the zone the heading names ("Created (UTC)"), and a few times written with another offset
+        self.zone = heading_tz(column)
+        self.other_offsets: list[str] = []
+        self.other_offset_count = 0
 
     def add(self, value: object) -> None:
         if nz.roc_compact(value) is not None:
@@ -613,6 +618,11 @@ class _DateEvidence:
                     self.short_first_high = (year, v)
                 if len(self.short_first) < 3:
                     self.short_first.append(v)
+            if self.zone is not None and ":" in v and (own := nz.written_offset(v)) is not None \
+                    and own != self.zone[2].utcoffset(None):
+                self.other_offset_count += 1
+                if len(self.other_offsets) < 3:
+                    self.other_offsets.append(v)
             if last := nz.short_year_last(v):
                 self.short_last_count += 1
                 kept = self.short_last_named if last[1] else self.short_last
@@ -1251,6 +1261,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         target = mapping.columns[j].target
         if target is None:
             continue
+        if ev.other_offset_count:
+            raise ImportRefused(
+                f"column '{ev.column}': its heading says its times are in {ev.zone[1]}, but "
+                f"{ev.other_offset_count} time(s) such as {', '.join(repr(v) for v in ev.other_offsets)} are "
+                "written with another offset. Nothing was imported. Fix those times, or name the column's "
+                "zone rightly in its heading (without a zone, each time with an offset is read by it).")
         try:
             digits = ev.digits.decide(target, date_order, _beside(ev, order, problem, settled_by_file.get(col)))
         except AmbiguousDates as stop:          # "240305": yymmdd or ddmmyy; stops with the others
@@ -2820,6 +2836,16 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                     f", {moved[c]} of them on another day there than in UTC" if moved.get(c) else "")
                     for c, k in _in_file_order(utc, planner.prep.headers))
                     + f" ({display_zone_source()}). A time with another offset keeps the date written"})
+        for field, k in (planner.prep.context.get("zone_headed") or {}).items():
+            column = planner.prep.source_of.get(field, field)
+            found = heading_tz(column)
+            if found is None:
+                continue
+            result.inferences.append({
+                "what": f"times written in {found[1]}",
+                "decided": f"'{column}': read as moments in {found[1]} (shown in {zone_label(options.tz)})",
+                "evidence": f"'{column}': {k} time(s) without a zone of their own, the heading naming "
+                            f"{found[1]}. A time with its own offset is read by it"})
         if zoneless := planner.prep.context.get("zoneless"):
             result.inferences.append(_zoneless_inference(zoneless, options.tz))
         if first := planner.prep.context.get("company_first"):
