@@ -18,6 +18,7 @@ from collections import Counter
 
 import codecs
 import contextlib
+import functools
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
@@ -493,6 +494,60 @@ class _RowNumbers:
 BUDDHIST = "Thai Buddhist era"          # the calendar words of a date naming it ("พ.ศ. 2567")
 
 
+@functools.lru_cache(maxsize=4096)
+def _year_keys(text: str) -> tuple[tuple[str, int], ...]:
+    """The years a date text writes in fewer than four digits, by where: ("last", 67) for
+    "05/03/67", ("first", 95) for "95/12/31", ("roc", 113) for "113/03/05"."""
+    if not text or not text[:1].isdigit() and not nz.short_year_last(text):
+        return ()
+    if nz.roc_year_first(text):
+        return (("roc", int(text[:3])),)
+    keys = []
+    if nz.SHORT_YEAR_FIRST.match(text):
+        keys.append(("first", int(text[:2])))
+    if last := nz.short_year_last(text):
+        keys.append(("last", last[0]))
+    return tuple(keys)
+
+
+FAR_YEARS = 20      # a date read in an inferred calendar this many years from the column's others is doubted
+
+
+def _far_years(ev: "_DateEvidence", kinds: tuple[str, ...], reading) -> list[tuple[int, int, int, list[int]]]:
+    """The two-digit years of `kinds` that, read by `reading` (year -> CE year), land more than
+    FAR_YEARS from the middle (median) of the column's years so read: [(year, CE year, middle,
+    rows)]."""
+    # the middle of the years only the calendar writes (Minguo's three-digit ones) when the column
+    # has them, else of every year so read
+    sure = [kind for kind in kinds if kind == "roc" and any(key[0] == kind for key in ev.year_counts)]
+    read = sorted((reading(kind, y), k) for (kind, y), k in ev.year_counts.items() if kind in (sure or kinds))
+    total = sum(k for _y, k in read)
+    if total < 2:
+        return []
+    seen, middle = 0, read[0][0]
+    for year, k in read:
+        seen += k
+        if seen * 2 >= total:
+            middle = year
+            break
+    return [(y, reading(kind, y), middle, ev.year_rows.get((kind, y), []))
+            for (kind, y) in sorted(ev.year_counts) if kind in kinds and kind != "roc"
+            and abs(reading(kind, y) - middle) > FAR_YEARS]
+
+
+def _far_words(far: list[tuple[int, int, int, list[int]]], ev: "_DateEvidence", kind: str) -> str:
+    return "; ".join(
+        f"'{_value_of(ev, kind, y)}' (row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}"
+        f"{' …' if ev.year_counts[(kind, y)] > len(rows) else ''}) would be {ce}, {abs(ce - middle)} years from "
+        f"the column's other dates (around {middle})" for y, ce, middle, rows in far[:3])
+
+
+def _value_of(ev: "_DateEvidence", kind: str, year: int) -> str:
+    if kind == "last":
+        return ev.short_last.get(year) or ev.short_last_named.get(year) or f"..{year:02d}"
+    return ev.short_first_by_year.get(year) or f"{year:02d}/.."
+
+
 class _DateEvidence:
     """Streams a date column's text values through date_order_candidates, chunk by
     chunk, keeping the orders that fit every value so far."""
@@ -525,6 +580,7 @@ class _DateEvidence:
         self.short_first_count = 0
         self.short_year_word = 0           # of them written "95年12月31日"
         self.short_first_high: tuple[int, str] | None = None   # (highest such two-digit year, its value)
+        self.short_first_by_year: dict[int, str] = {}
         # "05/03/67", "5 มี.ค. 67": a two-digit year last ({year: a value}); by month name apart
         self.short_last: dict[int, str] = {}
         self.short_last_named: dict[int, str] = {}
@@ -539,8 +595,17 @@ class _DateEvidence:
         self.zone = heading_tz(column)
         self.other_offsets: list[str] = []
         self.other_offset_count = 0
+        # (kind of year, year) -> values, and their first rows: "last" two-digit years ("05/03/67"),
+        # "first" ("95/12/31"), "roc" three-digit ones ("113/03/05"); for outliers (_far_years)
+        self.year_counts: Counter = Counter()
+        self.year_rows: dict[tuple[str, int], list[int]] = {}
 
-    def add(self, value: object) -> None:
+    def add(self, value: object, number: int | None = None) -> None:
+        if number is not None and isinstance(value, str):
+            for key in _year_keys(value.strip()):
+                self.year_counts[key] += 1
+                if len(rows := self.year_rows.setdefault(key, [])) < 3:
+                    rows.append(number)
         if nz.roc_compact(value) is not None:
             # "1130307" (yyyMMdd): Taiwan's compact Minguo date, never an Excel day of ours
             self.roc_count += 1
@@ -618,6 +683,7 @@ class _DateEvidence:
                     self.short_first_high = (year, v)
                 if len(self.short_first) < 3:
                     self.short_first.append(v)
+                self.short_first_by_year.setdefault(year, v)
             if self.zone is not None and ":" in v and (own := nz.written_offset(v)) is not None \
                     and own != self.zone[2].utcoffset(None):
                 self.other_offset_count += 1
@@ -1165,7 +1231,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 got.add(values[c])
         for col, ev in evidence.items():
             if col < len(values):
-                ev.add(values[col])
+                ev.add(values[col], number)
         if countries is not None:
             countries.add(values)
         for col, rn in counters.items():
@@ -1725,6 +1791,12 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                     f"({_roc_example(short)}). Nothing was imported. Give --calendar roc (Minguo years, "
                     "+ 1911) or --calendar gregorian (two-digit years as 19xx/20xx), or write those dates "
                     "YYYY-MM-DD.")
+            if ev.short_first_count and (far := _far_years(ev, ("roc", "first"), lambda _k, y: y + 1911)):
+                raise ImportRefused(
+                    f"column '{ev.column}': read in Taiwan's Minguo count (year + 1911), "
+                    f"{_far_words(far, ev, 'first')}. Nothing was imported. Give --calendar roc (every year "
+                    "a Minguo year, those dates too) or --calendar gregorian (two-digit years as 19xx/20xx), "
+                    "or fix those dates.")
             example = (ev.roc or ev.short_first)[0]
             two = (f"; two-digit years such as {', '.join(repr(v) for v in ev.short_first)} are Minguo years "
                    "as well, as the other dates of the column are" if ev.short_first_count else "")
@@ -1786,6 +1858,13 @@ def _thai_short_years(ev: _DateEvidence, years: dict[int, str], target: str, cou
     examples = ", ".join(repr(v) for v in list(years.values())[:3])
     why = f"the file points to Thailand ({countries.why('TH') or 'Thai dates'})"
     if late_ce and not late_be and not ev.common_count:
+        if far := _far_years(ev, ("last",), lambda _k, y: 1957 + y):
+            raise ImportRefused(
+                f"column '{ev.column}': dates such as {examples} write the year in two digits and {why}; read "
+                f"in the Thai Buddhist era (25yy − 543), {_far_words(far, ev, 'last')}, and as a Common Era "
+                f"year '{_value_of(ev, 'last', far[0][0])}' is {common[far[0][0]]}. Nothing was imported. Give "
+                "--calendar buddhist (every two-digit year as 25yy − 543, those dates too) or --calendar "
+                "gregorian (as 19yy/20yy), or fix those dates.")
         y = max(late_ce)
         return "buddhist", said + [{
             "what": what,
