@@ -72,6 +72,9 @@ OLD = [
      r"(?:^|[^a-z])(?:net|ht|neto|netto\w*|\w*netto|excl|exkl|hors taxes?|before tax|"
      r"pre-tax|sin iva|sem iva)(?:$|[^a-z])", 0, ("search",),
      ("netto", "nett", "o", "net", "excl", "1", "_", "é", "中", " ", "-", "a", "N", "\n")),
+    # the machine audit of reports, security, services, store, excel and cli.py (dates22): the one
+    # super-linear pattern there, a version number in a workbook cell the trust check compares
+    ("excel.trust", "_VERSION", r"\d+(\.\d+)+\S*", 0, ("sub", "findall"), "1.a \t\n٣"),
 ]
 IDS = [f"{m}.{n}" for m, n, *_ in OLD]
 
