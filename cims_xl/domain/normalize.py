@@ -1931,9 +1931,24 @@ def date_fits(value: object) -> frozenset[str] | None:
     return frozenset(readings)
 
 
-def _day_month_readings(value: object) -> tuple[dict[str, _dt.date], bool] | None:
+def weekday_orders(value: object) -> tuple[frozenset[str], frozenset[str]] | None:
+    """For an "a/b/c" date written with its weekday ("05/03/2024 (Tue)", "Di., 05.03.2024"):
+    (the orders whose reading falls on that weekday, the orders that read it as a real date
+    at all); None for a value without a weekday, or one that says nothing of the order."""
+    found = _day_month_readings(value, weekday_apart=True)
+    if found is None or found[2] is None:
+        return None
+    readings, days = found[0], found[2]
+    if len(readings) < 2 or len(set(readings.values())) == 1:
+        return None
+    return frozenset(o for o, d in readings.items() if d.weekday() in days), frozenset(readings)
+
+
+def _day_month_readings(value: object, weekday_apart: bool = False):
     """({order: the date an "a/b/c" value is under it}, whether its last part has two
-    digits) for the orders that read it as a real date; None for other values."""
+    digits) for the orders that read it as a real date; None for other values. With
+    `weekday_apart`, the readings are not filtered by a weekday written with the date, and
+    the weekdays it can name (or None) come third."""
     if is_blank(value) or not isinstance(value, str):
         return None
     text = _date_text(value)
@@ -1956,6 +1971,8 @@ def _day_month_readings(value: object) -> tuple[dict[str, _dt.date], bool] | Non
             readings[order] = _dt.date(_full_year(year), int(month), int(day))
         except ValueError:
             continue
+    if weekday_apart:
+        return readings, len(y) == 2, days
     if days is not None:
         # a weekday written with the date settles the order: only a reading on that day
         readings = {order: date for order, date in readings.items() if date.weekday() in days}

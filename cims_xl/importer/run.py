@@ -598,6 +598,12 @@ class _DateEvidence:
         # (kind of year, year) -> values, and their first rows: "last" two-digit years ("05/03/67"),
         # "first" ("95/12/31"), "roc" three-digit ones ("113/03/05"); for outliers (_far_years)
         self.year_counts: Counter = Counter()
+        # dates written with their weekday whose day and month read two ways: how many, the
+        # orders every weekday fits, and per order the values whose weekday it contradicts
+        self.weekday_count = 0
+        self.weekday_fit: frozenset[str] | None = None
+        self.weekday_against: Counter = Counter()
+        self.weekday_examples: dict[str, list[str]] = {}
         self.year_rows: dict[tuple[str, int], list[int]] = {}
 
     def add(self, value: object, number: int | None = None) -> None:
@@ -684,6 +690,16 @@ class _DateEvidence:
                 if len(self.short_first) < 3:
                     self.short_first.append(v)
                 self.short_first_by_year.setdefault(year, v)
+            # (a weekday's name in several languages, "Sa" in German and Turkish, may say nothing)
+            if (not v.isascii() or "(" in v or v[:1].isalpha() or " " in v) and (wd := nz.weekday_orders(v)) \
+                    and wd[0] != wd[1]:
+                fit, readable = wd
+                self.weekday_count += 1
+                self.weekday_fit = fit if self.weekday_fit is None else self.weekday_fit & fit
+                for o in readable - fit:
+                    self.weekday_against[o] += 1
+                    if len(got := self.weekday_examples.setdefault(o, [])) < 3:
+                        got.append(v)
             if self.zone is not None and ":" in v and (own := nz.written_offset(v)) is not None \
                     and own != self.zone[2].utcoffset(None):
                 self.other_offset_count += 1
@@ -1345,6 +1361,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         elif (serials := ev.serial_inference()) is not None:
             date_inferences.append(serials)
         if date_order:
+            if ev.weekday_count >= 2 and ev.weekday_against[date_order] == ev.weekday_count and ev.weekday_fit:
+                fits = " or ".join(f"--date-order {o}" for o in sorted(ev.weekday_fit))
+                raise ImportRefused(
+                    f"column '{ev.column}': the weekday written with each of its {ev.weekday_count} dates "
+                    f"contradicts --date-order {date_order} (such as "
+                    f"{', '.join(repr(v) for v in ev.weekday_examples[date_order])}), and fits {fits}: "
+                    "day and month are the other way round. Nothing was imported. Give "
+                    f"{fits}, or fix those dates.")
             orders[target] = date_order
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": date_order,
                                     "evidence": "--date-order"})
@@ -1367,9 +1391,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                 "that do not fit will be rejected.")
         elif order:
             orders[target] = order
+            weekdays = (f"; {ev.weekday_count} date(s) are written with their weekday, which falls on "
+                        f"the date only when read {order}" if ev.weekday_count and ev.weekday_fit == {order}
+                        and ev.weekday_against else "")
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": order,
-                                    "evidence": ev.spread or "the only order that reads every value "
-                                    "as a real date"})
+                                    "evidence": (ev.spread or "the only order that reads every value "
+                                    "as a real date") + weekdays})
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     headed = {named.headed.get(h) for _, h in named.money}
