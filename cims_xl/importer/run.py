@@ -498,8 +498,8 @@ BUDDHIST = "Thai Buddhist era"          # the calendar words of a date naming it
 def _year_keys(text: str) -> tuple[tuple[str, int], ...]:
     """The years a date text writes in fewer than four digits, by where: ("last", 67) for
     "05/03/67", ("first", 95) for "95/12/31", ("roc", 113) for "113/03/05"."""
-    if not text or not text[:1].isdigit() and not nz.short_year_last(text):
-        return ()
+    if not text or text[:4].isdigit() or not text[:1].isdigit() and not nz.short_year_last(text):
+        return ()                     # (four digits first: ISO "2024-03-05", a four-digit year)
     if nz.roc_year_first(text):
         return (("roc", int(text[:3])),)
     keys = []
@@ -691,7 +691,7 @@ class _DateEvidence:
                     self.short_first.append(v)
                 self.short_first_by_year.setdefault(year, v)
             # (a weekday's name in several languages, "Sa" in German and Turkish, may say nothing)
-            if (not v.isascii() or "(" in v or v[:1].isalpha() or " " in v) and (wd := nz.weekday_orders(v)) \
+            if (not v.isascii() or "(" in v or v[:1].isalpha()) and (wd := nz.weekday_orders(v)) \
                     and wd[0] != wd[1]:
                 fit, readable = wd
                 self.weekday_count += 1
