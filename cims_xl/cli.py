@@ -420,7 +420,7 @@ def _prompt_secret(prompt: str, *, err: bool = False) -> str:
             pass
         except ValidationFailed:
             pass
-        click.echo(f"What was typed {not_text_reason()}.", err=True)
+        _say(f"What was typed {not_text_reason()}.", err=True)
     raise ValidationFailed({prompt: not_text_reason()})
 
 
@@ -439,7 +439,7 @@ def _typed_new_password(who: str) -> str:
             continue
         if _prompt_secret("Repeat for confirmation") == first:
             return first
-        click.echo("The two passwords differ. Type it again.", err=True)
+        _say("The two passwords differ. Type it again.", err=True)
     raise CimsError(f"no password was set: {NEW_PASSWORD_TRIES} tries; run the command again")
 
 
@@ -841,7 +841,7 @@ def user_totp(app: App, name, code, disable):
 def _show_enrolment(name: str, uri: str) -> None:
     """The otpauth:// URI on a line of its own (never cut by a table), a QR code of it when
     stdout is a terminal and segno is installed, and the next step."""
-    click.echo(f"Add this to an authenticator app for {name} (scan the code, or paste the line):")
+    _say(f"Add this to an authenticator app for {name} (scan the code, or paste the line):")
     if sys.stdout.isatty():
         try:
             import segno
@@ -854,7 +854,7 @@ def _show_enrolment(name: str, uri: str) -> None:
     click.echo("")
     click.echo(uri)
     click.echo("")
-    click.echo(f"Then confirm with a code from the app: cims user totp {name} --confirm CODE")
+    _say(f"Then confirm with a code from the app: cims user totp {name} --confirm CODE")
 
 
 # ----- records ------------------------------------------------------------------------
