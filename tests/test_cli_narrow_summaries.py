@@ -176,7 +176,7 @@ def test_a_sync_refresh_and_save_summary_never_breaks_a_word_in_a_narrow_termina
     for action in ("refresh", "save"):
         lines = _in_terminal(_sync(store_path, workbook, action), width, tmp_path)
         want = _json(_sync(store_path, twin, action), tmp_path)["sheets"]      # the same sync of a copy
-        message = {action, "·", *workbook.name.split()}
+        message = {action, "·", "sheet", *workbook.name.split()}
         for sheet, counts in want.items():
             message |= {sheet, *counts, *map(str, counts.values())}
         _assert_no_word_broken(lines, message, width)
@@ -189,14 +189,14 @@ def test_a_sync_summary_with_columns_set_on_a_pipe_never_breaks_a_word(store_pat
     twin = _twin(workbook)
     lines = _on_a_pipe(_sync(store_path, workbook, "refresh"), width, tmp_path)
     want = _json(_sync(store_path, twin, "refresh"), tmp_path)["sheets"]
-    message = {"refresh", "·", *workbook.name.split()}
+    message = {"refresh", "·", "sheet", *workbook.name.split()}
     for sheet, counts in want.items():
         message |= {sheet, *counts, *map(str, counts.values())}
     _assert_no_word_broken(lines, message, width)
     assert _sheets(lines) == {s: {k: str(v) for k, v in c.items()} for s, c in want.items()}, "\n".join(lines)
     lines = _on_a_pipe(_sync(store_path, workbook, "save"), width, tmp_path)
     want = _json(_sync(store_path, twin, "save"), tmp_path)["sheets"]
-    message = {"save", "·", *workbook.name.split()}
+    message = {"save", "·", "sheet", *workbook.name.split()}
     for sheet, counts in want.items():
         message |= {sheet, *counts, *map(str, counts.values())}
     _assert_no_word_broken(lines, message, width)
@@ -246,7 +246,7 @@ def test_a_backup_and_a_restore_summary_never_break_a_word_in_a_narrow_terminal(
               *map(str, about["counts"].values()), "created_at", *shown_time.split(), "signed_by"}
     size = (tmp_path / made).stat().st_size
     message = {"Backup", "made", "backup", "bytes", str(size), *str(made).split(),
-               *about["signed_by"].split(", checked")[0].split(), *common}
+               *_words(about["signed_by"].split(", checked")[0]), *common}
     _assert_no_word_broken(lines, message, width)
     shown = _fields(lines)
     assert "".join(shown["backup"].split()) == "".join(str(made).split()), "\n".join(lines)
@@ -256,7 +256,7 @@ def test_a_backup_and_a_restore_summary_never_break_a_word_in_a_narrow_terminal(
     lines = _in_terminal([*store, "restore", str(made), "--yes"], width, tmp_path)
     start = next(i for i, line in enumerate(lines) if "Restored" in line)
     message = {"Restored", "restored", "store", *str(made).split(), store_path.name,
-               *about["signed_by"].split(), *common}
+               *_words(about["signed_by"]), *common}
     _assert_no_word_broken(lines[start:], message, width)
     shown = _fields(lines[start:])
     for key in ("restored", "store", "signed_by"):
