@@ -51,6 +51,13 @@ def _in_terminal(args: list[str], width: int, tmp_path) -> list[str]:
     return _ANSI.sub("", "".join(out)).replace("\r", "").rstrip("\n").split("\n")
 
 
+def _one_word(cells: int, end: str = "") -> str:
+    """A name with no space, `cells` long with `end`: too long for a table's value column,
+    short enough for a line of its own."""
+    words = "northern-sales-region-of-the-company-and-all-its-shops-and-customers-in-every-town"
+    return words[:cells - len(end)].rstrip("-") + end
+
+
 def _quoted(text: str) -> str:
     import shlex
 
@@ -203,8 +210,8 @@ def test_a_sync_summary_with_columns_set_on_a_pipe_never_breaks_a_word(store_pat
     assert _sheets(lines) == {s: {k: str(v) for k, v in c.items()} for s, c in want.items()}, "\n".join(lines)
 
 
-def _a_customer_file(tmp_path, rows: int):
-    path = tmp_path / "clients of the northern sales region.csv"
+def _a_customer_file(tmp_path, rows: int, width: int):
+    path = tmp_path / _one_word(width - len("file: ") - 2, ".csv")
     lines = ["Name,City,Email"] + [f"Kundin Nummer {i},Trondheim,kunde{i}@example.no" for i in range(rows)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -213,7 +220,7 @@ def _a_customer_file(tmp_path, rows: int):
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("dry_run", [True, False])
 def test_an_import_summary_never_breaks_a_word_in_a_narrow_terminal(store_path, tmp_path, width, dry_run):
-    path = _a_customer_file(tmp_path, 7)
+    path = _a_customer_file(tmp_path, 7, width)
     args = ["--store", store_path.name, "--user", "admin", "import", path.name, *(["--dry-run"] if dry_run else [])]
     want = _json(args if dry_run else [*args, "--dry-run"], tmp_path)
     lines = _in_terminal(args, width, tmp_path)
@@ -236,7 +243,7 @@ def test_a_backup_and_a_restore_summary_never_break_a_word_in_a_narrow_terminal(
     records.create(admin, "customer", {"name": "Grace Mwangi", "city": "Nairobi"})
     admin.close()
     store = ["--store", store_path.name, "--user", "admin"]          # paths shorter than a line
-    folder = Path("the backups of the shop")
+    folder = Path(_one_word(width - len("backup: test-20261201-194815.cimsbak/") - 1))
     lines = _in_terminal([*store, "backup", "--dir", str(folder)], width, tmp_path)
     (made,) = (tmp_path / folder).glob("*.cimsbak")
     made = made.relative_to(tmp_path)
@@ -265,7 +272,7 @@ def test_a_backup_and_a_restore_summary_never_break_a_word_in_a_narrow_terminal(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_store_created_summary_never_breaks_a_word_in_a_narrow_terminal(tmp_path, width):
-    store = Path("the shop of the north") / "customers of the shop.cims"
+    store = Path(_one_word(width - len("store: ") - len("/s.cims") - 1)) / "s.cims"
     (tmp_path / store.parent).mkdir()
     lines = _in_terminal(["--store", str(store), "init", "--admin", "boss"], width, tmp_path)
     message = {"Store", "created", "store", "admin", "boss", "key_file", "currency", "CNY", "phone_region",
