@@ -867,7 +867,11 @@ def _confirm(yes: bool, question: str) -> None:
     """Ask before a destructive step, unless --yes or nobody is at a terminal.
     Call it after `app.session()`. Raises click's Abort when the answer is no."""
     if not yes and sys.stdin.isatty():
-        click.confirm(question, abort=True)
+        from .terminal import fit_lines, terminal_width
+
+        width = terminal_width(click.get_text_stream("stdout"))
+        # the question broken at word boundaries, with room for " [y/N]: " after it
+        click.confirm(fit_lines(question, width - len(" [y/N]: ") if width else None), abort=True)
 
 
 def _refuse_without_terminal(yes: bool, command: str) -> None:

@@ -304,3 +304,27 @@ def test_a_summary_whose_table_fits_prints_as_the_table_byte_for_byte(monkeypatc
         Output("table").summary(data, title=title, vertical=vertical)
         assert capsys.readouterr().out == table
         assert "┃ sheet" in table or "│ store" in table or "┃ file" in table
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_restore_question_breaks_between_words_in_a_narrow_terminal(store_path, admin, tmp_path, width):
+    import shutil
+
+    records.create(admin, "customer", {"name": "Grace Mwangi", "city": "Nairobi"})
+    admin.close()
+    store = ["--store", store_path.name, "--user", "admin"]
+    _in_terminal([*store, "backup", "--dir", "kept"], 120, tmp_path)
+    (made,) = (tmp_path / "kept").glob("*.cimsbak")
+    name = _one_word(width - 20, ".cimsbak")
+    shutil.copy(made, tmp_path / name)
+    child = pexpect.spawn(sys.executable, ["-m", "cims_xl.cli", *store, "restore", name], env=_env(tmp_path),
+                          cwd=tmp_path, encoding="utf-8", timeout=300, dimensions=(200, width))
+    child.expect(r"\[y/N\]: ")
+    asked = _ANSI.sub("", child.before + child.after).replace("\r", "")
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    question = asked[asked.index("Replace"):]
+    lines = question.rstrip("\n").split("\n")
+    assert all(cell_len(line) <= width for line in lines), question
+    assert _words(question) == ["Replace", store_path.name, "with", name + "?", "[y/N]"], question
