@@ -51,11 +51,17 @@ def _in_terminal(args: list[str], width: int, tmp_path) -> list[str]:
     return _ANSI.sub("", "".join(out)).replace("\r", "").rstrip("\n").split("\n")
 
 
-def _one_word(cells: int, end: str = "") -> str:
-    """A name with no space, `cells` long with `end`: too long for a table's value column,
-    short enough for a line of its own."""
-    words = "northern-sales-region-of-the-company-and-all-its-shops-and-customers-in-every-town"
-    return words[:cells - len(end)].rstrip("-") + end
+def _one_word(cells: int, end: str = "", script: str = "latin") -> str:
+    """A name with no space, at most `cells` wide with `end`: too long for a table's value
+    column, short enough for a line of its own (Chinese: two cells a character)."""
+    words = {"latin": "northern-sales-region-of-the-company-and-all-its-shops-and-customers-in-every-town",
+             "cjk": "上海分公司华东区客户资料二〇二六年第四季度更新版本含全部门店与客户明细"}[script]
+    name = ""
+    for c in words:
+        if cell_len(name + c + end) > cells:
+            break
+        name += c
+    return name.rstrip("-") + end
 
 
 def _quoted(text: str) -> str:
@@ -210,8 +216,8 @@ def test_a_sync_summary_with_columns_set_on_a_pipe_never_breaks_a_word(store_pat
     assert _sheets(lines) == {s: {k: str(v) for k, v in c.items()} for s, c in want.items()}, "\n".join(lines)
 
 
-def _a_customer_file(tmp_path, rows: int, width: int):
-    path = tmp_path / _one_word(width - len("file: ") - 2, ".csv")
+def _a_customer_file(tmp_path, rows: int, width: int, script: str):
+    path = tmp_path / _one_word(width - len("file: ") - 2, ".csv", script)
     lines = ["Name,City,Email"] + [f"Kundin Nummer {i},Trondheim,kunde{i}@example.no" for i in range(rows)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -219,8 +225,9 @@ def _a_customer_file(tmp_path, rows: int, width: int):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("dry_run", [True, False])
-def test_an_import_summary_never_breaks_a_word_in_a_narrow_terminal(store_path, tmp_path, width, dry_run):
-    path = _a_customer_file(tmp_path, 7, width)
+@pytest.mark.parametrize("script", ["latin", "cjk"])
+def test_an_import_summary_never_breaks_a_word_in_a_narrow_terminal(store_path, tmp_path, width, dry_run, script):
+    path = _a_customer_file(tmp_path, 7, width, script)
     args = ["--store", store_path.name, "--user", "admin", "import", path.name, *(["--dry-run"] if dry_run else [])]
     want = _json(args if dry_run else [*args, "--dry-run"], tmp_path)
     lines = _in_terminal(args, width, tmp_path)
