@@ -78,6 +78,10 @@ class RawSheet:
     # rows (1-based) and columns (0-based) the sheet hides: read all the same, the summary says so
     hidden_rows: list[int] = field(default_factory=list)
     hidden_cols: list[int] = field(default_factory=list)
+    # the rows come from memory (calamine read the whole sheet): a forked copy of this
+    # process may read them too (run.py's first pass splits its evidence so); a text or a
+    # streamed file is read through a file offset the copy would share
+    in_memory: bool = False
     _rows_factory: object = None
     _closer: object = None
 
@@ -386,7 +390,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str
                     formulas=facts.formulas if facts is not None else {},
                     hidden_rows=list(getattr(facts, "hidden_rows", ())), hidden_cols=list(getattr(facts, "hidden_cols", ())),
                     shown_cells=sum(type(t) is not DateText for v in shown.values() for t in v.values()) - (facts.errors if facts is not None else 0),
-                    priced_cells=sum(len(v) for v in priced.values()),
+                    priced_cells=sum(len(v) for v in priced.values()), in_memory=True,
                     _rows_factory=rows, _closer=wb.close)
 
 
