@@ -49,7 +49,6 @@ class ScanSplit:
     def __init__(self, pid: int, fd: int, child: bool):
         self.pid, self.fd, self.child = pid, fd, child
         self.started = time.monotonic()
-        self.cpu0 = time.process_time()
 
     @classmethod
     def start(cls) -> "ScanSplit | None":
@@ -109,7 +108,6 @@ class ScanSplit:
         """The copy's collectors; SplitFailed when it died, failed or took too long
         (it is killed then)."""
         share = time.monotonic() - self.started
-        self.cpu_share = time.process_time() - self.cpu0
         deadline = time.monotonic() + max(MIN_WAIT, PATIENCE * share)
         chunks: list[bytes] = []
         try:
@@ -129,12 +127,8 @@ class ScanSplit:
             raise
         os.close(self.fd)
         self.fd = -1
-        _, status, usage = os.wait4(self.pid, 0)
+        _, status = os.waitpid(self.pid, 0)
         self.pid = 0
-        if os.environ.get("S22DEBUG"):
-            import sys
-            print(f"S22 share {share:.2f}s parent-cpu {self.cpu_share:.2f} child-cpu {usage.ru_utime + usage.ru_stime:.2f} "
-                  f"wait {time.monotonic() - self.started - share:.2f}", file=sys.stderr)
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not chunks:
             raise SplitFailed("the copy ended without its evidence")
         try:
