@@ -4,8 +4,8 @@ The first pass reads every row once and feeds each to some forty collectors of e
 (date orders, decimal marks, phone countries, value shapes…); nothing else can start
 before it ends, and on a big file it ran on one core while the other idled. Once
 `SPLIT_AFTER_ROWS` rows have been read, this process forks: the copy goes on through the
-remaining rows feeding only some collectors (`run._SPLIT_COLLECTORS`: the phone
-countries, the shapes of values, the country words and damaged text), this process feeds
+remaining rows feeding only some collectors (the phone countries: `PhoneColumnEvidence`,
+`AssumedRegionEvidence`; the shapes of values: `own_columns.Shapes`), this process feeds
 all the others, and the copy sends its collectors back (pickled, through a pipe) to take
 the place of this process's.
 
