@@ -36,7 +36,7 @@ from ..domain.invisible import code_key
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
-from . import activity_status, merged_rows, template_rows
+from . import activity_status, merged_rows, scan_split, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
@@ -1066,12 +1066,21 @@ def _grouped_header(window: list[tuple[int, list]], i: int, merged, ent: Entity)
     return None
 
 
-def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
-          date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
-          phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
-          mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
-          no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
-          no_header_from: str = "", area_region: str | None = None) -> Scan:
+def _scan(*args, **kwargs) -> Scan:
+    """The file's first pass (`_scan_pass`): on a big workbook with part of its evidence
+    gathered in a forked copy (importer.scan_split); where that fails, in this process alone."""
+    try:
+        return _scan_pass(*args, split=True, **kwargs)
+    except scan_split.SplitFailed:
+        return _scan_pass(*args, split=False, **kwargs)
+
+
+def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
+               date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
+               phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
+               mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
+               no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
+               no_header_from: str = "", area_region: str | None = None, split: bool = False) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1269,105 +1278,140 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if not parts.active:
             parts = None
     reordered: dict[int, int] = {}
-    for number, values in data_rows(rest(), header_number, filler, stats):
-        values, held = without_reordering(values)
-        if held:
-            reordered[number] = held
-        if cleaner:
-            values = cleaner.clean(values)
-        if yen_cols:
-            values = file_language.yen_signs(values, yen_cols, yen_fixed)
-        if cr_formats is not None:
-            cr_formats.add(values)
-        if ledger_ev is not None:
-            if late_marks is not None and late_marks.open:
-                late_marks.add(values)
-            ledger_ev.add(values)
-            values = ledger_marks.signed(values, money_cols, ledger, marks_at, marked_amounts)
-        if number in template.rows:
-            other_rows.add(number)
-            continue
-        if (other := stacked.add(number, values)) is not None:
-            if other == "repeat":
-                pages.repeat()
-            other_rows.add(number)
-            continue
-        count += 1
-        pages.add(number, values)
-        if long_rows is not None:
-            long_rows.add(number, values)
-        watch.add(number, values)
-        if grouped is not None:
-            grouped.add(number, values)
-        if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
-            groups.append((number, label))
-            continue
-        if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
-            subtotals.append((number, sub))
-        elif sums.add(number, values):
-            continue
-        if shop is not None:
-            shop.add(number, values)
-        if status_ev is not None:
-            status_ev.add(number, values)
-        if refund_rows is not None and refund_rows.active:
-            refund_rows.add(number, values)
-        # a number in parts is weighed whole (mapping._phone_parts)
-        whole = phone_view(values) if phone_view is not None else values
-        if area_ev is not None:
-            area_ev.add(values)
-        for pev in phones:
-            pev.add(whole)
-        if assumed_ev is not None:
-            assumed_ev.add(whole)
-        if set_ev is not None:
-            set_ev.add(whole)
-        if damaged is not None:
-            damaged.add(number, values)
-        if named.active:
-            named.add(values)
-            language.add(values)
-            plain.add(number, values)
-        if rates is not None:
-            rates.add(number, values)
-        if listed.active:
-            listed.add(values)
-        if tagged.active:
-            tagged.add(values)
-        if wanting:
-            _take_samples(values, samples, wanting)
-        for c, got in whole_shapes.items():
-            if c < len(values):
-                got.add(values[c])
-        for col, ev in evidence.items():
-            if col < len(values):
-                ev.add(values[col], number)
-        if countries is not None:
-            countries.add(values)
-        for col, rn in counters.items():
-            rn.add(number, values[col] if col < len(values) else None)
-        if unnamed is not None:
-            unnamed.add(number, values[0] if values else None)
-        float_wholes.add(values)
-        if parts is not None:
-            parts.add(number, values)
-        for col, refs in file_refs.items():
-            if col < len(values) and not is_blank_cell(values[col]):
-                key = code_key(plan.cell_text(values[col]).strip())
-                name = values[name_col] if name_col is not None and name_col < len(values) else None
-                name = "" if is_blank_cell(name) or plan.number_not_name(name) else plan.cell_text(name).strip()
-                if not refs.get(key):
-                    refs[key] = name
-        for col, nev in numbers.items():
-            if col < len(values):
-                if named.countries and (code := named.country_code(nev.column, values[col], values)):
-                    nev.add_in(values[col], code)       # "¥1,200" in a row whose Country is Japan
-                    continue
-                nev.add(values[col], values)
-        if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
-            for c, v in enumerate(values):
-                if c not in known_cols and not is_blank_cell(v):
-                    used_extra.add(c)
+    # on a big workbook, a forked copy feeds some collectors from SPLIT_AFTER_ROWS on
+    # while this process feeds the others (importer.scan_split): `here` / `there` say which
+    # this process feeds; each collector still sees every row, in order
+    split_at = (scan_split.SPLIT_AFTER_ROWS if split and scan_split.available(src.in_memory)
+                and (phones or assumed_ev is not None or set_ev is not None or whole_shapes) else None)
+    splitter = None
+    here = there = True
+    read = 0
+    try:
+        for number, values in data_rows(rest(), header_number, filler, stats):
+            if read == split_at:
+                splitter = scan_split.ScanSplit.start()
+                if splitter is not None:
+                    here, there = not splitter.child, splitter.child
+            read += 1
+            values, held = without_reordering(values)
+            if held:
+                reordered[number] = held
+            if cleaner:
+                values = cleaner.clean(values)
+            if yen_cols:
+                values = file_language.yen_signs(values, yen_cols, yen_fixed)
+            if cr_formats is not None and here:
+                cr_formats.add(values)
+            if ledger_ev is not None:
+                if here:
+                    if late_marks is not None and late_marks.open:
+                        late_marks.add(values)
+                    ledger_ev.add(values)
+                values = ledger_marks.signed(values, money_cols, ledger, marks_at, marked_amounts)
+            if number in template.rows:
+                other_rows.add(number)
+                continue
+            if (other := stacked.add(number, values)) is not None:
+                if other == "repeat":
+                    pages.repeat()
+                other_rows.add(number)
+                continue
+            count += 1
+            if here:
+                pages.add(number, values)
+                if long_rows is not None:
+                    long_rows.add(number, values)
+                watch.add(number, values)
+                if grouped is not None:
+                    grouped.add(number, values)
+            if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
+                groups.append((number, label))
+                continue
+            if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
+                subtotals.append((number, sub))
+            elif sums.add(number, values):
+                continue
+            if here:
+                if shop is not None:
+                    shop.add(number, values)
+                if status_ev is not None:
+                    status_ev.add(number, values)
+                if refund_rows is not None and refund_rows.active:
+                    refund_rows.add(number, values)
+            if here and area_ev is not None:
+                area_ev.add(values)
+            if there:
+                # a number in parts is weighed whole (mapping._phone_parts)
+                whole = phone_view(values) if phone_view is not None else values
+                for pev in phones:
+                    pev.add(whole)
+                if assumed_ev is not None:
+                    assumed_ev.add(whole)
+                if set_ev is not None:
+                    set_ev.add(whole)
+            if here:
+                if damaged is not None:
+                    damaged.add(number, values)
+                if named.active:
+                    named.add(values)
+                    language.add(values)
+                    plain.add(number, values)
+                if rates is not None:
+                    rates.add(number, values)
+                if listed.active:
+                    listed.add(values)
+                if tagged.active:
+                    tagged.add(values)
+                if wanting:
+                    _take_samples(values, samples, wanting)
+            if there:
+                for c, got in whole_shapes.items():
+                    if c < len(values):
+                        got.add(values[c])
+            if here:
+                for col, ev in evidence.items():
+                    if col < len(values):
+                        ev.add(values[col], number)
+            if not here:
+                continue
+            if countries is not None:
+                countries.add(values)
+            for col, rn in counters.items():
+                rn.add(number, values[col] if col < len(values) else None)
+            if unnamed is not None:
+                unnamed.add(number, values[0] if values else None)
+            float_wholes.add(values)
+            if parts is not None:
+                parts.add(number, values)
+            for col, refs in file_refs.items():
+                if col < len(values) and not is_blank_cell(values[col]):
+                    key = code_key(plan.cell_text(values[col]).strip())
+                    name = values[name_col] if name_col is not None and name_col < len(values) else None
+                    name = "" if is_blank_cell(name) or plan.number_not_name(name) else plan.cell_text(name).strip()
+                    if not refs.get(key):
+                        refs[key] = name
+            for col, nev in numbers.items():
+                if col < len(values):
+                    if named.countries and (code := named.country_code(nev.column, values[col], values)):
+                        nev.add_in(values[col], code)       # "¥1,200" in a row whose Country is Japan
+                        continue
+                    nev.add(values[col], values)
+            if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
+                for c, v in enumerate(values):
+                    if c not in known_cols and not is_blank_cell(v):
+                        used_extra.add(c)
+        if splitter is not None and splitter.child:
+            splitter.send((phones, assumed_ev, set_ev, whole_shapes))   # ends the copy
+    except BaseException as exc:
+        if splitter is not None:
+            if splitter.child:
+                splitter.fail()           # ends the copy
+            splitter.abandon()
+            if isinstance(exc, Exception):     # the refusal the rows give in order: in one process
+                raise scan_split.SplitFailed(type(exc).__name__) from None
+        raise
+    if splitter is not None:
+        phones, assumed_ev, set_ev, whole_shapes = splitter.receive()
     at_end = watch.footer(is_blank_cell)
     ends = {n for n, _ in at_end}
     subtotals = [s for s in subtotals if s[0] not in ends]
