@@ -206,6 +206,11 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
         store.set_meta(f"sign_key:{username}", public)
         session.audit(events)
         uow.commit()
+    # Copies of the store that killed backups, erases and restores left, and killed
+    # imports' scratch: removed (services.leftovers).
+    from .leftovers import sweep_quietly
+
+    sweep_quietly(path)
     return session
 
 

@@ -90,6 +90,10 @@ def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep:
         session.audit([AuditEvent(utcnow(), session.username, BACKUP_ACTION, None, target.name, None,
                                   {"path": [None, str(target.resolve())]})])
         uow.commit()
+    # What killed backups, erases and restores left of copies of the store (services.leftovers).
+    from .leftovers import sweep_copy_leftovers
+
+    sweep_copy_leftovers(session.store_path, [dest])
     with scratch_dir(dest, "backup") as tmp:
         db = Path(tmp) / DB_MEMBER
         backup_store(session.store, db, session.data_key)
