@@ -1220,10 +1220,22 @@ def _sync_file(session, path: Path, action: str, *, sheets, force, progress, res
                 "missing": [missing_sheet_note(name) for name in missing], "restored": restored}
     not_saved: list[RowNotSaved] = []
     missing = []
+    # Said if writing the workbook back fails (a full disk, a locked file) after the store
+    # committed: the rows are saved; the workbook lacks their ids and Status until a new Save.
+    import shlex
+
+    from .. import interrupts
+
+    left = (
+        f"the workbook {path.name} was not updated (new rows have no ID, and no row its new Status); "
+        f"run `cims sync {shlex.quote(str(path))} save` again to write them back: it finds the rows already saved "
+        "and does not save them twice")
+    interrupts.note_left_after_save(left)
     result = save_book(session, book, sheets, force=force, progress=progress,
                        before_commit=lambda: ensure_writable(path), keep_row_ids=book.save,
                        not_saved=not_saved, missing=missing)
     book.save()
+    interrupts.left_done(left)
     return {"workbook": str(path), "action": action, "sheets": result,
             "not_saved": [r.as_dict() for r in not_saved],
             "missing": [missing_sheet_note(name, saved=True) for name in missing], "restored": restored}
