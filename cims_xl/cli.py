@@ -1818,11 +1818,16 @@ def sync(app: App, workbook, action, sheets, force, restore_settings):
         return
     rows = [{"sheet": name, **(counts if isinstance(counts, dict) else {"result": counts})}
             for name, counts in (result.get("sheets") or {}).items()]
-    app.out.emit(rows or result, title=f"{action} · {Path(workbook).name}")
+    app.out.emit(rows or result, title=f"{action} · {Path(workbook).name}", headers=_SYNC_HEADERS)
     for note in result.get("missing") or []:     # a data sheet deleted from the workbook (Refresh)
         app.out.message(f"warning: {note}")
     _show_not_saved(app, result.get("not_saved") or [])
     _exit_if_not_saved(result.get("not_saved") or [])
+
+
+# The save counts as a person reads them (sync.excel._write_back): rows not edited since
+# the last refresh or save, and rows edited whose values came out as the store has them.
+_SYNC_HEADERS = {"untouched": "untouched", "edited_but_equal": "edited but equal"}
 
 
 def _exit_if_not_saved(not_saved: list[dict]) -> None:
