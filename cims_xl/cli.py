@@ -1435,7 +1435,8 @@ _ERASE_HEADERS = {"customer": "Customer", "records": "Records erased",
                   "copies_erased": "Copies erased", "copies_not_reached": "Copies not reached",
                   "copies_unsigned": "Copies erased unsigned", "exports_not_reached": "Exports not reached",
                   "audit_entries_not_reached": "Audit entries not reached",
-                  "leftovers_removed": "Partly written workbooks removed"}
+                  "leftovers_removed": "Partly written workbooks removed",
+                  "copies_removed": "Partly written copies removed"}
 
 
 def _erase_lines(result: dict) -> dict:

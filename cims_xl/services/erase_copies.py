@@ -40,7 +40,9 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     """Erase customer `cid` in every copy the product controls.
 
     Returns {"copies_erased": [file names], "copies_not_reached": ["name (reason)"],
-    "copies_unsigned": ["name (reason)"], "exports_not_reached": ["path (what, who, when)"]}:
+    "copies_unsigned": ["name (reason)"], "exports_not_reached": ["path (what, who, when)"],
+    "leftovers_removed": [partly written workbooks], "copies_removed": [the partly written
+    copies of the store killed processes left, removed (services.leftovers)]}:
     "copies_unsigned" are erased, but the erase in them could not be signed (see the
     module's docstring); "exports_not_reached" are files cims wrote that may hold the
     person and cannot be changed (a gdpr export, a report workbook).
@@ -58,7 +60,7 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     # What backups, erases and restores killed part way left (a whole encrypted copy of
     # the store in their scratch folders, maybe still holding the person): removed, and
     # named below when they cannot be (services.leftovers).
-    _swept, stuck = sweep_copy_leftovers(session.store_path, {p.parent for p in elsewhere})
+    swept, stuck = sweep_copy_leftovers(session.store_path, {p.parent for p in elsewhere})
     missed.extend(stuck)
     copies += elsewhere
     missed.extend(lost)
@@ -79,7 +81,9 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     removed, left = _workbook_leftovers(session)
     missed.extend(left)
     return {"copies_erased": erased, "copies_not_reached": missed, "copies_unsigned": unsigned,
-            "exports_not_reached": exports, "leftovers_removed": removed}
+            "exports_not_reached": exports, "leftovers_removed": removed,
+            "copies_removed": [str(p) for p in swept if p.is_absolute() and not p.name.startswith(".cims-rows-")
+                               and not p.name.startswith(".cims-sst-")]}
 
 
 # The audit action `cims sync` writes once per workbook path before its first write
