@@ -89,6 +89,27 @@ def _say(message: str, err: bool = False, nl: bool = True) -> None:
                err=err, nl=nl)
 
 
+def _packed(head: str, items: list[str], width: int, hang: int = 2) -> str:
+    """`head` then `items` separated by ", ", lines of at most `width` cells broken
+    between items (a count stays beside its name), the lines after the first indented
+    `hang`; an item longer than a line is broken at its word boundaries."""
+    from rich.cells import cell_len
+
+    from .terminal import fit_lines
+
+    lines, line = [], head
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else "")
+        joined = f"{line} {piece}" if line.strip() else line + piece
+        if cell_len(joined) <= width or not line.strip():
+            line = joined
+        else:
+            lines.append(line)
+            line = " " * hang + piece
+    lines.append(line)
+    return "\n".join(fit_lines(one, width, hang=hang) for one in lines)
+
+
 # The fewest cells a table column gets: room for one double-width character (CJK) and
 # a bit; below that a table is shown record by record.
 MIN_CELLS = 3
@@ -126,15 +147,88 @@ class Output:
             return
         self._table(rows, columns, title, vertical, headers or {})
 
+    def summary(self, data: dict | list[dict], *, columns: list[str] | None = None, title: str | None = None,
+                vertical: bool = False, headers: dict[str, str] | None = None) -> None:
+        """What a command did (an import's, a sync's, a backup's counts and paths): `emit`,
+        except in a terminal too narrow for its table with no cell and no title broken:
+        then the same as lines (the title, one "field: value" line per field of one record,
+        one line per record of several), broken at word boundaries to the terminal's width.
+        A table that fits prints as `emit` prints it, byte for byte."""
+        from rich.console import Console
+
+        from .terminal import terminal_width
+
+        rows = data if isinstance(data, list) else [data]
+        width = terminal_width(click.get_text_stream("stdout"))
+        if self.fmt != "table" or not rows or width is None:     # a file or a pipe: the table
+            self.emit(data, columns=columns, title=title, vertical=vertical, headers=headers)
+            return
+        rows = [r if isinstance(r, dict) else {"value": r} for r in rows]
+        if columns is None:
+            columns = []
+            for r in rows:
+                columns += [k for k in r if k not in columns]
+        console = Console(soft_wrap=False)
+        table = self._built_table(console, rows, columns, title, vertical, headers or {})
+        if self._whole(console, table):
+            console.print(table)
+            return
+        self._summary_lines(min(width, console.width), rows, columns, title, headers or {}, table.caption)
+
+    @staticmethod
+    def _whole(console, table) -> bool:
+        """Whether `table` prints on `console` with no cell broken (its widest layout fits)
+        and its title on lines of whole words."""
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+        from rich.text import Text
+
+        width = Measurement.get(console, console.options.update_width(1 << 16), table).maximum    # unbounded
+        if width > console.width:
+            return False
+        words = Text.from_markup(str(table.title)).plain.split() if table.title else []
+        return all(cell_len(w) <= width for w in words)
+
+    @staticmethod
+    def _summary_lines(width: int, rows: list[dict], columns: list[str], title: str | None,
+                       headers: dict[str, str], caption: str | None) -> None:
+        from .terminal import fit_lines
+
+        def plain(key: str, row: dict) -> str:
+            from rich.text import Text
+
+            return " ".join(Text.from_markup(_cell(row.get(key), key, row)).plain.split())
+
+        def name(key: str) -> str:
+            return shown(str(headers.get(key, key)))
+
+        lines = [fit_lines(shown(title), width)] if title else []
+        if len(rows) == 1:
+            lines += [fit_lines(f"{name(c)}: {plain(c, rows[0])}".rstrip(), width, hang=2) for c in columns]
+        else:
+            first, rest = columns[0], columns[1:]
+            for r in rows:
+                lines.append(_packed(f"{plain(first, r) or name(first)}:",
+                                     [f"{name(c)} {plain(c, r)}".rstrip() for c in rest], width))
+        if caption:
+            lines.append(fit_lines(caption, width))
+        click.echo("\n".join(lines))
+
     def _table(self, rows: list[dict], columns: list[str], title: str | None, vertical: bool = False,
                headers: dict[str, str] | None = None) -> None:
         from rich.console import Console
+
+        console = Console(soft_wrap=False)
+        console.print(self._built_table(console, rows, columns, title, vertical, headers))
+
+    def _built_table(self, console, rows: list[dict], columns: list[str], title: str | None,
+                     vertical: bool = False, headers: dict[str, str] | None = None):
+        """The rich Table `_table` prints on `console`."""
         from rich.markup import escape
         from rich.table import Table
 
         from .domain.display import MONEY_KEYS, zone_label
 
-        console = Console(soft_wrap=False)
         shown_time = False
         title = escape(shown(title)) if title else title
         headers = {c: shown(h) for c, h in (headers or {}).items()}
@@ -185,7 +279,7 @@ class Output:
                 table.add_row(*[cell(r, c) for c in columns])
         if shown_time:
             table.caption = f"times in {zone_label(display_zone())}"
-        console.print(table)
+        return table
 
     @staticmethod
     def _fits(console, columns: list[str], rows: list[dict]) -> bool:
@@ -326,7 +420,7 @@ def _prompt_secret(prompt: str, *, err: bool = False) -> str:
             pass
         except ValidationFailed:
             pass
-        click.echo(f"What was typed {not_text_reason()}.", err=True)
+        _say(f"What was typed {not_text_reason()}.", err=True)
     raise ValidationFailed({prompt: not_text_reason()})
 
 
@@ -345,7 +439,7 @@ def _typed_new_password(who: str) -> str:
             continue
         if _prompt_secret("Repeat for confirmation") == first:
             return first
-        click.echo("The two passwords differ. Type it again.", err=True)
+        _say("The two passwords differ. Type it again.", err=True)
     raise CimsError(f"no password was set: {NEW_PASSWORD_TRIES} tries; run the command again")
 
 
@@ -542,7 +636,7 @@ def init(app: App, admin_name: str, currency: str, region: str | None):
     else:
         shown["phone_region"] = (f"{st.currency_region(currency) or 'CN'} (assumed; "
                                  "`cims settings region CC` sets it)")
-    app.out.emit(shown, title="Store created", vertical=True)
+    app.out.summary(shown, title="Store created", vertical=True)
 
 
 # ----- settings / exchange rates -----------------------------------------------------------
@@ -747,7 +841,7 @@ def user_totp(app: App, name, code, disable):
 def _show_enrolment(name: str, uri: str) -> None:
     """The otpauth:// URI on a line of its own (never cut by a table), a QR code of it when
     stdout is a terminal and segno is installed, and the next step."""
-    click.echo(f"Add this to an authenticator app for {name} (scan the code, or paste the line):")
+    _say(f"Add this to an authenticator app for {name} (scan the code, or paste the line):")
     if sys.stdout.isatty():
         try:
             import segno
@@ -760,7 +854,7 @@ def _show_enrolment(name: str, uri: str) -> None:
     click.echo("")
     click.echo(uri)
     click.echo("")
-    click.echo(f"Then confirm with a code from the app: cims user totp {name} --confirm CODE")
+    _say(f"Then confirm with a code from the app: cims user totp {name} --confirm CODE")
 
 
 # ----- records ------------------------------------------------------------------------
@@ -773,7 +867,11 @@ def _confirm(yes: bool, question: str) -> None:
     """Ask before a destructive step, unless --yes or nobody is at a terminal.
     Call it after `app.session()`. Raises click's Abort when the answer is no."""
     if not yes and sys.stdin.isatty():
-        click.confirm(question, abort=True)
+        from .terminal import fit_lines, terminal_width
+
+        width = terminal_width(click.get_text_stream("stdout"))
+        # the question broken at word boundaries, with room for " [y/N]: " after it
+        click.confirm(fit_lines(question, width - len(" [y/N]: ") if width else None), abort=True)
 
 
 def _refuse_without_terminal(yes: bool, command: str) -> None:
@@ -1169,7 +1267,7 @@ def backup(app: App, dest, keep):
         shown["signed_by"] = f"{sig.get('signer')} ({trust.fingerprint(sig.get('public'))})"
     if app.out.fmt != "table":
         shown["counts"] = manifest.get("counts")
-    app.out.emit(shown, title="Backup made", vertical=True)
+    app.out.summary(shown, title="Backup made", vertical=True)
     _emit_counts(app, manifest.get("counts"))
 
 
@@ -1231,7 +1329,7 @@ def restore(app: App, backup_file, yes, other_store, unsigned):
         shown["access_lost"] = manifest.get("access_lost", [])
         shown["roles_changed"] = manifest.get("roles_changed", [])
         shown["erased_again"] = manifest.get("erased_again", [])
-    app.out.emit(shown, title="Restored", vertical=True)
+    app.out.summary(shown, title="Restored", vertical=True)
     _emit_counts(app, manifest.get("counts"))
     if again := manifest.get("erased_again"):
         app.out.message("Erased again (they were erased after this backup was made): " + ", ".join(again))
@@ -1335,7 +1433,7 @@ def _emit_counts(app: App, counts: dict | None) -> None:
     """A backup's row counts: a small table of record kind and rows (inside JSON as they are)."""
     if not counts or app.out.fmt != "table":
         return
-    app.out.emit([{"records": kind, "rows": n} for kind, n in counts.items()], columns=["records", "rows"])
+    app.out.summary([{"records": kind, "rows": n} for kind, n in counts.items()], columns=["records", "rows"])
 
 
 @cli.command()
@@ -1345,7 +1443,7 @@ def rekey(app: App):
     from .services import auth
 
     auth.rekey(app.session())
-    app.out.emit({"rekeyed": str(app.store_path)})
+    app.out.summary({"rekeyed": str(app.store_path)})
 
 
 @cli.group()
@@ -1425,7 +1523,7 @@ def gdpr_export(app: App, customer_id, out_path):
     doc = svc.export_customer(session, _customer_ref(session, customer_id), out_path,
                               write_xlsx=write_rows_xlsx)
     if out_path:
-        app.out.emit({"customer": doc["customer"]["id"], "written": out_path})
+        app.out.summary({"customer": doc["customer"]["id"], "written": out_path})
     else:
         click.echo(json_text(json.dumps(doc, ensure_ascii=False, indent=2)))
 
@@ -1619,7 +1717,7 @@ def import_file_cmd(app: App, path, dry_run, report_path, **options):
     if "customers_created" in data:     # rows of another kind: the customers they were put under
         summary["customers created"] = result.customers_created_text()
         summary["customers linked"] = data["customers_linked"]
-    app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
+    app.out.summary(summary, title="Dry run: nothing was written" if dry_run else "Import")
     if data.get("warnings"):
         app.out.message(f"{data['warnings']} row(s) imported with a warning: listed below")
     if data.get("above_header"):
@@ -1740,7 +1838,7 @@ def import_undo(app: App, batch, force):
 
     result = batches.undo_batch(app.session(), batch, force=force)
     left = result["left"] if app.out.fmt != "json" else []
-    app.out.emit({k: v for k, v in result.items() if k != "left"} if app.out.fmt != "json" else result)
+    app.out.summary({k: v for k, v in result.items() if k != "left"} if app.out.fmt != "json" else result)
     if left:   # records someone else attached to this batch: not the importer's to undo
         app.out.message(f"Left as they are ({len(left)}), not written by the import's author: " + "; ".join(left))
 
@@ -1819,7 +1917,7 @@ def sync(app: App, workbook, action, sheets, force, restore_settings):
         return
     rows = [{"sheet": name, **(counts if isinstance(counts, dict) else {"result": counts})}
             for name, counts in (result.get("sheets") or {}).items()]
-    app.out.emit(rows or result, title=f"{action} · {Path(workbook).name}", headers=_SYNC_HEADERS)
+    app.out.summary(rows or result, title=f"{action} · {Path(workbook).name}", headers=_SYNC_HEADERS)
     for note in result.get("missing") or []:     # a data sheet deleted from the workbook (Refresh)
         app.out.message(f"warning: {note}")
     _show_not_saved(app, result.get("not_saved") or [])
@@ -1885,6 +1983,57 @@ def workbook_check(app: App, path):
     if found:
         raise refusal(book.path, found, "check")
     app.out.message(f"{Path(path).name}: no xlwings settings or VBA that cims did not write")
+    app.out.message(_store_line(book))
+
+
+def _store_line(book) -> str:
+    """Which store the ribbon's Sign in opens for this workbook, in one line."""
+    from .excel.trust import accepted_store
+
+    named = accepted_store(book)
+    if named is not None:
+        return f"Sign in opens the store {shown(named)} (the Store cell on Home)"
+    env = os.environ.get("CIMS_STORE")
+    return (f"Sign in opens the store {shown(env)} ($CIMS_STORE; the Store cell on Home is empty)" if env else
+            "Sign in asks which store to open (the Store cell on Home is empty and $CIMS_STORE is not set)")
+
+
+@workbook.command("trust")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Accept without asking (scripts).")
+@pass_app
+def workbook_trust(app: App, path, yes):
+    """Accept the store a workbook's Store cell names, so Excel's Sign in opens it."""
+    from .excel.adapter import FileWorkbook
+    from .excel.sync import check_workbook_kind
+    from .excel.trust import accepted_store
+    from .security import known_stores
+
+    check_workbook_kind(Path(path))
+    book = FileWorkbook(path)
+    named = accepted_store(book)
+    if named is None:
+        app.out.message(_store_line(book) + "; nothing to accept")
+        return
+    verdict = known_stores.judge(named)
+    if verdict.problem is None:
+        app.out.message(f"{Path(path).name}: Sign in already opens the store {shown(named)}")
+        return
+    if not verdict.acceptable:
+        raise CimsError(f"{Path(path).name} names the store {shown(named)}: {verdict.problem}; "
+                        "it cannot be accepted. Put the store's full path in the Store cell on Home, "
+                        "or clear the cell (Sign in then opens $CIMS_STORE)")
+    question = (f"{Path(path).name} names the store\n  {shown(named)}\n({verdict.problem}). Sign in from "
+                "Excel will open it and try your password there. Accept it only if it is your store. Accept?")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise CimsError(f"{Path(path).name} names the store {shown(named)} ({verdict.problem}); "
+                            "run this in a terminal to see it and answer, or add --yes to accept it")
+        if not click.confirm(question, default=False, err=True):
+            app.out.message("Not accepted; Sign in from Excel keeps refusing that store")
+            return
+    known_stores.remember(named)
+    app.out.message(f"Accepted: Sign in from Excel opens {shown(named)} for this account")
 
 
 @workbook.command("build")
@@ -1896,7 +2045,7 @@ def workbook_build(app: App, out_path):
     from .excel.build import DEFAULT_OUT, build_workbook
 
     path = build_workbook(Path(out_path) if out_path else DEFAULT_OUT)
-    app.out.emit({"workbook": str(path), "bytes": Path(path).stat().st_size})
+    app.out.summary({"workbook": str(path), "bytes": Path(path).stat().st_size})
 
 
 @cli.command()
@@ -1929,7 +2078,7 @@ def report(app: App, out_path, date_from, date_to, owner, region):
     if out_path:
         write_report_workbook(out_path, session, **kw)
         if app.out.fmt != "json":
-            app.out.emit({"report": out_path})
+            app.out.summary({"report": out_path})
             return
     reports = build_for_session(session, **kw)
     data = to_jsonable(reports)
@@ -2023,7 +2172,7 @@ def demo(app: App, folder, customers, seed, yes):
     bar, progress = _rich_progress(app)
     with bar:
         result = build_demo(Path(folder), customers=customers, seed=seed, progress=progress)
-    app.out.emit(result, title="Demo ready")
+    app.out.summary(result, title="Demo ready")
 
 
 # ----- edges -------------------------------------------------------------------------------

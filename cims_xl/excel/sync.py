@@ -1212,7 +1212,7 @@ def record_workbook_file(session, path: Path) -> None:
 
 def _sync_file(session, path: Path, action: str, *, sheets, force, progress, restore_settings) -> dict:
     book = FileWorkbook(path, ui=QuietUI(progress))
-    restored = _trusted(book, action, restore_settings)
+    restored = _trusted(book, action, restore_settings, store=session.store_path)
     if action == "reports":
         if restored:
             book.save()
@@ -1247,14 +1247,16 @@ def _sync_file(session, path: Path, action: str, *, sheets, force, progress, res
             "missing": [missing_sheet_note(name, saved=True) for name in missing], "restored": restored}
 
 
-def _trusted(book: FileWorkbook, action: str, restore_settings: bool) -> list[str]:
-    """Refuse a workbook with settings or code cims did not write, or (restore_settings)
-    put cims's own back; returns what was restored."""
+def _trusted(book: FileWorkbook, action: str, restore_settings: bool, *, store=None) -> list[str]:
+    """Refuse a workbook with settings or code cims did not write, or values cims acts on
+    that point where cims would not go by itself (a store this account did not choose, a
+    name moved to a hidden sheet), or (restore_settings) put cims's own back; returns what
+    was restored. `store`: the store this sync signed in to."""
     from . import trust
 
-    found = trust.inspect(book)
+    found = trust.inspect(book, store=store)
     if not found:
         return []
     if not restore_settings:
         raise trust.refusal(book.path, found, action)
-    return trust.restore(book, found)
+    return trust.restore(book, found, store=store)

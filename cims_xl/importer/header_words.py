@@ -116,6 +116,25 @@ AREA_CODE = ["area code", "areacode", "area_code", "phone area code", "area code
              "市外局番", "지역번호"]
 PHONE_PARTS_JA = ["市外局番", "市内局番", "加入者番号"]
 
+# A customer's short name in German bookkeeping and ERP exports (DATEV "Kurzbezeichnung",
+# "Kurzname"), Chinese ERPs' 简称 and Japanese 略称: the customer's name where the file has
+# no name or company column; beside "Name"/"Firma" it is kept in Notes (mapping).
+SHORT_NAME = ["kurzbezeichnung", "kurzbez", "kurzbez.", "kurzname", "short name", "shortname", "nom court",
+              "nombre corto", "nome breve", "略称", "取引先略称", "得意先略称", "简称", "客户简称", "簡稱", "客戶簡稱"]
+# A record's search key (DATEV/SAP "Matchcode", "Suchbegriff", "Sortierbegriff"): an
+# upper-case sorting key ("MUELLER"), never a name, never suggested for one; kept in Notes.
+SEARCH_KEY = ["matchcode", "match code", "match-code", "suchbegriff", "suchname", "sortierbegriff", "sortbegriff",
+              "search key", "search term", "sort key"]
+
+# A deal's, activity's, ticket's or order's contact person (HubSpot "Associated Contact",
+# Salesforce/Zoho "Contact Name", Pipedrive "Person"): its customer only where the file
+# names no organisation ("Associated Company", "Account Name", "Organization"); beside one
+# the organisation is the customer and the person is kept in Notes (mapping.build_mapping).
+CONTACT_PERSON = ["associated contact", "associated contacts", "contact", "contact name", "contact person",
+                  "contact full name", "primary contact", "person", "person name", "联系人", "联系人姓名",
+                  "聯絡人", "担当者", "担当者名", "담당자", "담당자명", "ansprechpartner", "kontaktperson",
+                  "personne de contact", "persona de contacto", "pessoa de contato"]
+
 # ----- per kind of record ---------------------------------------------------------------
 
 WORDS: dict[str, dict[str, list[str]]] = {

@@ -1001,6 +1001,13 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         if prev is not None and prev != i and target in SEVERAL_COLUMNS:
             chosen[i] = ColumnMap(headers[i], target, how)     # all of them: plan joins the values
             return
+        if (prev is not None and prev != i and target == "address" and how in ("override", "profile")
+                and chosen[prev].how == how):
+            # --map "Street=Address" --map "City=Address": both, joined in the file's column
+            # order (as several columns given to Notes all go there)
+            chosen[i] = ColumnMap(headers[i], target, how)
+            taken[target] = min(prev, i)
+            return
         if prev is not None and prev != i:
             chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
         taken[target] = i
@@ -1068,11 +1075,29 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:
             chosen[i] = ColumnMap(h, None, "unmapped", tuple(k for k in ambiguous[n] if k in allowed))
+    # a contact person's heading ranks after the organisation's for the customer a record
+    # belongs to: "Associated Company" beside "Associated Contact" is the customer
+    people = {i for _r, i, t in candidates if t == "customer_name" and _names_contact_person(headers[i])}
+    if people and any(t == "customer_name" and i not in people for _r, i, t in candidates):
+        candidates = [(r + 10 * SEGMENT_RANK if i in people and t == "customer_name" else r, i, t)
+                      for r, i, t in candidates]
     for rank, i, target in sorted(candidates):
         if target in taken and target not in SEVERAL_COLUMNS:
             continue
         assign(i, target, "synonym")
+    lead_customer = taken.get("customer_name")
+    passed = [i for i, h in enumerate(headers) if chosen[i].target is None and chosen[i].how == "unmapped"
+              and i not in fixed and _names_contact_person(h)] if "customer_name" in allowed else []
+    person_decisions: list[dict] = []
+    if lead_customer is not None and lead_customer not in people and passed:
+        person_decisions.append({"what": "customer and contact person",
+                          "decided": f"'{headers[lead_customer]}' is the customer; "
+                                     + ", ".join(f"'{headers[i]}'" for i in passed)
+                                     + " the contact person, kept in Notes",
+                          "evidence": "the file names both the organisation and a person at it: the record "
+                                      "belongs to the organisation (--map \"Column=Customer Name\" says otherwise)"})
     _split_half_names(headers, chosen, taken)
+    short_decisions = _short_name(ent, headers, chosen, taken, fixed)
     country = "country" if "country" in allowed else "customer_country" if "customer_country" in allowed else None
     for i, h in enumerate(headers):
         if (country and country not in taken and i not in fixed and i not in items and chosen[i].how == "unmapped"
@@ -1121,6 +1146,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "fit the field better")
     address_groups: list[tuple[str, dict[str, int]]] = []
     decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
+    decisions.extend(person_decisions + short_decisions)
     continuation = _name_continuation(headers, chosen, taken, fixed)
     if continuation is not None:
         decisions.append({"what": "Name 1 and Name 2", "decided": f"'{headers[continuation[0]]}' joined to "
@@ -1133,9 +1159,13 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "Name 2; a word cut without a hyphen, \"…gesellsch\" + \"aft mbH\", is joined without a "
                                       "space); an attention line or person (\"z. Hd. Frau Meier\", \"c/o\", "
                                       "\"Attn\") or a department is not (--map \"Name 2=-\" leaves it out)"})
-    line_decisions, address_lines = _address_district(
-        headers, chosen, taken, fixed | set(not_own), not_own,
-        _address_lines(headers, chosen, taken, fixed | set(not_own), not_own))
+    given_lines = tuple(i for i in sorted(fixed) if chosen[i].target == "address")
+    if len(given_lines) > 1:
+        line_decisions, address_lines = _given_address_lines(headers, chosen, given_lines)
+    else:
+        line_decisions, address_lines = _address_district(
+            headers, chosen, taken, fixed | set(not_own), not_own,
+            _address_lines(headers, chosen, taken, fixed | set(not_own), not_own))
     decisions.extend(line_decisions)
     part_decisions, phone_parts = _phone_parts(ent, headers, chosen, taken, fixed | set(not_own), shapes)
     decisions.extend(part_decisions)
@@ -1166,6 +1196,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     if "amount" in allowed and "currency" in allowed:
         # a multicurrency report: the amount in the row's currency, not the home one (paid_amount)
         decisions.extend(paid_amount.foreign_swap(headers, chosen, ColumnMap))
+    if "amount" in allowed:
+        # an invoice list's amount paid so far beside the amount still owed: the total (paid_amount)
+        decisions.extend(paid_amount.invoice_total(headers, chosen, ColumnMap))
     left = [i for i in sorted(not_own) if chosen[i].target is None and chosen[i].how == "unmapped"]
     if left:
         decisions.append({"what": "columns not the record's own",
@@ -1477,6 +1510,64 @@ _DISTRICTS = frozenset(norm(w) for w in hw.ADDRESS_DISTRICT)
 def is_address_district(header: str) -> bool:
     """Does the heading name the district of a Chinese address (区, 区县, 區)?"""
     return norm(header) in _DISTRICTS
+
+
+_SHORT_NAMES = frozenset(f for w in hw.SHORT_NAME for f in _forms(w))
+_SEARCH_KEYS = frozenset(f for w in hw.SEARCH_KEY for f in _forms(w))
+
+
+def is_search_key(header: str) -> bool:
+    """Does the heading name a search key ("Matchcode", "Suchbegriff"): never a name?"""
+    return norm(header) in _SEARCH_KEYS
+
+
+def _short_name(ent: Entity, headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+                fixed: set[int]) -> list[dict]:
+    """A customer's short name ("Kurzbezeichnung", 简称, 略称) is its name where no column
+    gives the name, its parts or the company (then Name, said in the summary); beside
+    one it stays unmapped, kept in Notes. A search key ("Matchcode") never is."""
+    if ent.kind != "customer" or "name" not in targets(ent):
+        return []
+    if {"name", "company", "first_name", "last_name"} & set(taken):
+        return []
+    short = next((i for i, h in enumerate(headers) if norm(h) in _SHORT_NAMES and i not in fixed
+                  and chosen[i].how == "unmapped" and chosen[i].target is None), None)
+    if short is None:
+        return []
+    taken["name"] = short
+    chosen[short] = ColumnMap(headers[short], "name", "guess")
+    keys = [h for h in headers if is_search_key(h)]
+    return [{"what": "short name", "decided": f"'{headers[short]}' is the Name",
+             "evidence": f"'{headers[short]}' is the customer's short name, and no column gives its name or company"
+                         + (" (" + ", ".join(f"'{h}'" for h in keys) + " is a search key, never a name: kept in "
+                            "Notes)" if keys else "")
+                         + "; beside a Name or Firma column it is kept in Notes (--map \"Column=Name\" says "
+                           "otherwise)"}]
+
+
+_CONTACT_PERSON = frozenset(f for w in hw.CONTACT_PERSON for f in _forms(w))
+
+
+def _names_contact_person(header: str) -> bool:
+    """Does the heading name a contact person ("Associated Contact", "Contact Name",
+    Pipedrive's "Activity - Person"), not an organisation?"""
+    n = norm(header)
+    if n in _CONTACT_PERSON:
+        return True
+    prefix, parts = header_segments(header)
+    return bool(parts) and norm(parts[-1]) in _CONTACT_PERSON
+
+
+def _given_address_lines(headers: list[str], chosen: list["ColumnMap"],
+                         order: tuple[int, ...]) -> tuple[list[dict], tuple[int, ...]]:
+    """Several columns the user gave to Address (--map "Street=Address" --map
+    "City=Address", or a profile saying so): all of them, joined in the file's column
+    order. Returns (the summary's decision, the columns in that order)."""
+    shown = " + ".join(f"'{headers[i]}'" for i in order)
+    said = "a saved profile" if all(chosen[i].how == "profile" for i in order) else "--map"
+    return [{"what": "address lines", "decided": f"{shown} joined into Address, in that order",
+             "evidence": f"{said} gives {len(order)} columns to Address: each row's values of all of them are "
+                         "kept, in the file's column order (--map \"Column=-\" leaves one out)"}], order
 
 
 def _address_district(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
@@ -1907,10 +1998,72 @@ def number_of_hit(ent: Entity, table: dict[str, tuple[str, int]], header: str) -
 
 
 # A heading written in two languages: "Name / 名称", "Email／邮箱", "City | Ville", "名称 (Name)",
-# "Name\n名称" (bilingual exports and templates)
-_TWO_LANGUAGES = re.compile(r"\s*[/|／｜\n]\s*|\s*[(（]\s*(?=[^)）]+[)）]\s*$)|[)）]\s*$"
-                            r"|(?<=[A-Za-z.\u00c0-\u024f])\s+(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])"
-                            r"|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])\s+(?=[A-Za-z])")
+# "Name\n名称" (bilingual exports and templates). The places it is cut are those of the pattern
+#   \s*[/|／｜\n]\s*  |  \s*[(（]\s*(?=[^)）]+[)）]\s*$)  |  [)）]\s*$
+#   |  (?<=[A-Za-z.\u00c0-\u024f])\s+(?=[CJK])  |  (?<=[CJK])\s+(?=[A-Za-z])
+# (CJK: kana, CJK ideographs, hangul), found in one pass over the heading: as a regular expression
+# it took time quadratic in a long cell (a run of spaces or of "(" was scanned again from each
+# position), and no lookbehind of Python's `re` can say "no earlier '(' since the last ')'".
+_LATIN_BEFORE = re.compile(r"[A-Za-z.\u00c0-\u024f]")
+_CJK_AFTER = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+class _TwoLanguageCuts:
+    pattern = ("\\s*[/|／｜\\n]\\s* | \\s*[(（]\\s*(?=[^)）]+[)）]\\s*$) | [)）]\\s*$ | latin\\s+CJK | "
+               "CJK\\s+latin, in one pass")
+
+    @staticmethod
+    def split(text: str) -> list[str]:
+        """`text` cut where the pattern above matches (as `re.split`: leftmost matches, the first
+        alternative that matches at a place, each match as long as the pattern's greedy parts make it)."""
+        n = len(text)
+        space_end = [n] * (n + 1)          # where the run of white space starting at i ends
+        next_newline = [n] * (n + 1)       # the first "\n" at or after i
+        next_close = [n] * (n + 1)         # the first ")" or "）" at or after i
+        for i in range(n - 1, -1, -1):
+            c = text[i]
+            space_end[i] = space_end[i + 1] if c.isspace() else i
+            next_newline[i] = i if c == "\n" else next_newline[i + 1]
+            next_close[i] = i if c in ")）" else next_close[i + 1]
+
+        def cut_at(p: int) -> int | None:
+            r = space_end[p]
+            if r < n and text[r] in "/|／｜":
+                return space_end[r + 1]
+            if next_newline[p] < r:
+                return r                   # back to the run's last newline, then the rest of the run
+            if r < n and text[r] in "(（":
+                q0 = q1 = r + 1
+                q1 = space_end[q0]
+                c = next_close[q1]
+                if c < n and space_end[c + 1] == n:
+                    if c > q1:
+                        return q1
+                    if q1 > q0:
+                        return q1 - 1
+            c = text[p]
+            if c in ")）" and space_end[p + 1] == n:
+                return n
+            if c.isspace() and p > 0 and r < n:
+                before, after = text[p - 1], text[r]
+                if (_LATIN_BEFORE.match(before) and _CJK_AFTER.match(after)) or (
+                        _CJK_AFTER.match(before) and after.isascii() and after.isalpha()):
+                    return r
+            return None
+
+        parts, last, p = [], 0, 0
+        while p < n:
+            end = cut_at(p)
+            if end is None:
+                p += 1
+                continue
+            parts.append(text[last:p])
+            last = p = end
+        parts.append(text[last:])
+        return parts
+
+
+_TWO_LANGUAGES = _TwoLanguageCuts()
 
 
 def two_language_hit(ent: Entity, table: dict[str, tuple[str, int]], header: str) -> tuple[str, int] | None:

@@ -37,7 +37,7 @@ from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownDateValue, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .heading_fold import fold
-from .heading_zone import heading_zone
+from .heading_zone import heading_tz, is_utc
 from .mapping import Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds, row_currency, time_columns
@@ -461,6 +461,9 @@ class Options:
     # the column (by position) whose marks or signs say each amount's direction (ledger_marks):
     # its "-" is a minus, kept in Notes as written, never a placeholder for no value
     marks_position: int | None = None
+    # the trunk prefix ("0") restored before the area code of a phone number in parts, the
+    # file's codes typed as numbers ("3" for "03"; importer.area_codes), "" for none
+    area_prefix: str = ""
 
 
 # The percentage a cell shows at its end ("15%", "Rabatt 12.5 %").
@@ -578,6 +581,9 @@ class RowPreparer:
         self.address_lines = mapping.address_lines
         self.phone_parts = mapping.phone_parts
         self._phone_parts = frozenset(mapping.phone_parts[1:])
+        # a number in parts is read whole: its parts joined in order, an area code typed as
+        # a number read as its digits ("6", never "6.0") with the trunk prefix the file lost
+        self._parts_view = phone_parts_view(mapping, list(range(len(mapping.columns))), options.area_prefix)
         self.name_continuation = mapping.name_continuation
         # vCard's ADR: "pobox;extended;street;locality;region;code;country" (RFC 6350 6.3.1).
         self.adr_columns = frozenset(i for i, c in enumerate(mapping.columns)
@@ -606,7 +612,12 @@ class RowPreparer:
         # date columns whose heading names UTC ("Created (UTC)", "Zeit (GMT)"): their times
         # without a zone are UTC moments, dated in the user's zone (importer.heading_zone)
         self._utc_headed = frozenset(i for i, c in enumerate(mapping.columns)
-                                     if c.target and self.kinds.get(c.target) == "date" and heading_zone(c.header))
+                                     if c.target and self.kinds.get(c.target) == "date" and is_utc(c.header))
+        # date-and-time columns whose heading names a zone ("Created (UTC)", "Opened (GMT+8)",
+        # "日時 (JST)"): field -> that zone, the one their times without a zone are read in
+        zoned = {c.target: heading_tz(c.header) for c in mapping.columns
+                 if c.target and self.kinds.get(c.target) == "datetime"}
+        self.field_zones = {target: found[2] for target, found in zoned.items() if found}
         if self.phone_slots:
             # Which fields the numbered phones fill is decided row by row (each one's
             # label), but that the file gives them is known from its columns: decided here,
@@ -643,6 +654,8 @@ class RowPreparer:
                         "utc_dates": Counter(), "utc_dates_moved": Counter(),
                         # of those, the ones read so because the heading names UTC ("Created (UTC)")
                         "utc_headed": Counter(),
+                        # date-and-time field -> the zone its heading names; field -> times read in it
+                        "field_zones": dict(self.field_zones), "zone_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
                         "name_mailboxes": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
@@ -812,6 +825,8 @@ class RowPreparer:
         data: dict[str, Any] = {}
         extra: list[str] = []
         mailboxes: list[tuple[int, str, str]] = []
+        if self._parts_view is not None:
+            values = self._parts_view(values)
         n = len(values)
         for i, target, text_as_is in self._mapped:
             v = values[i] if i < n else ""
@@ -3595,7 +3610,7 @@ def _joined_phone_parts(before: object, part: object) -> str:
     return f"{str(before).strip()} {text}"
 
 
-def phone_parts_view(mapping, columns: list[int]):
+def phone_parts_view(mapping, columns: list[int], area_prefix: str = ""):
     """For a file whose phone number is written in parts (mapping.phone_parts): a function
     giving a copy of a row with the parts joined into one cell (the first part that is not
     an area code: "Phone" of "Area Code" + "Phone"), the other parts blank, so the phone
@@ -3606,14 +3621,19 @@ def phone_parts_view(mapping, columns: list[int]):
 
     cols = [columns[j] for j in mapping.phone_parts]
     lead = next((columns[j] for j in mapping.phone_parts if not is_area_code(mapping.columns[j].header)), cols[0])
+    areas = frozenset(columns[j] for j in mapping.phone_parts if is_area_code(mapping.columns[j].header))
 
     def joined(values: list) -> list:
         text = ""
-        for c in cols:
-            v = values[c] if c < len(values) else None
-            if v is None or is_blank_cell(v):
-                continue
-            text = _joined_phone_parts(text, cell_text(v)) if text else cell_text(v).strip()
+        parts = [(c, values[c]) for c in cols if c < len(values) and values[c] is not None
+                 and not is_blank_cell(values[c])]
+        for c, v in parts:
+            part = cell_text(v).strip()
+            if len(parts) > 1 and not any(ch.isdigit() for ch in part):
+                continue                        # "N/A", "-" in one part: no digits of the number
+            if area_prefix and c in areas and part.isdigit() and not part.startswith(area_prefix):
+                part = area_prefix + part       # "3" typed as a number for "03" (importer.area_codes)
+            text = _joined_phone_parts(text, part) if text else part
         out = list(values)
         for c in cols:
             if c < len(out):

@@ -78,6 +78,9 @@ class RawSheet:
     # rows (1-based) and columns (0-based) the sheet hides: read all the same, the summary says so
     hidden_rows: list[int] = field(default_factory=list)
     hidden_cols: list[int] = field(default_factory=list)
+    # number cells whose format shows text no reader reads ('0.0" pts"'): col -> [(row, text,
+    # as shown)] (cell_facts.format_text); an amount column holding them stops (run)
+    format_texts: dict = field(default_factory=dict)
     _rows_factory: object = None
     _closer: object = None
 
@@ -384,6 +387,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence, **code_page,
                     serial_offset=serial_offset, unread_sheets=unread,
                     formulas=facts.formulas if facts is not None else {},
+                    format_texts=dict(getattr(facts, "format_texts", None) or {}),
                     hidden_rows=list(getattr(facts, "hidden_rows", ())), hidden_cols=list(getattr(facts, "hidden_cols", ())),
                     shown_cells=sum(type(t) is not DateText for v in shown.values() for t in v.values()) - (facts.errors if facts is not None else 0),
                     priced_cells=sum(len(v) for v in priced.values()),
@@ -723,8 +727,8 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                             "open it in Excel and save it as .xlsx or .csv")
     if drawn := _pipe_table(text):
         return _pipe_sheet(path, encoding, errors, decided.evidence, drawn)
-    if (spans := _fixed_width(text, complete)) is not None:
-        return _fixed_sheet(path, encoding, errors, decided.evidence, spans)
+    if (fixed := _fixed_width(text, complete)) is not None:
+        return _fixed_sheet(path, encoding, errors, decided.evidence, *fixed)
     delimiter = _sniff_delimiter(text)
     # Windows-1258 writes Vietnamese tone marks as separate characters ("a" + U+0323);
     # composed ("ạ") they compare, search and display as people type them.
@@ -1146,7 +1150,40 @@ FIXED_LINES = 2_000        # lines of the sample weighed for fixed-width columns
 _SEPARATORS = (",", ";", "\t", "|")
 
 
-def _fixed_width(text: str, complete: bool) -> list[tuple[int, int]] | None:
+_WIDE_HALF = "\x00"        # the second display column of a wide character (display_columns)
+
+
+def _wide(ch: str) -> bool:
+    """A character that takes two columns on a terminal or in a fixed-width font: East
+    Asian Width W or F (Unicode UAX #11): Chinese characters, kana, hangul, full-width forms."""
+    return ch >= "\u1100" and unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def display_columns(line: str) -> str:
+    """The line as its display columns: each wide character followed by a placeholder,
+    so that a position in the result is a column on the screen the file was aligned on."""
+    if all(ch < "\u1100" for ch in line):
+        return line
+    return "".join(ch + _WIDE_HALF if _wide(ch) else ch for ch in line)
+
+
+def _fixed_width(text: str, complete: bool) -> tuple[list[tuple[int, int]], bool] | None:
+    """The columns of a fixed-width text file and whether they are counted in display
+    columns (`_fixed_spans`). A file whose lines hold wide characters (Chinese, Japanese,
+    Korean) was aligned either by display width (a Chinese character takes two columns,
+    as a terminal, a fixed-width font, COBOL/AS-400 DBCS fields show it) or by characters
+    (a program padding to a count of characters): decided on the whole sample, the cut
+    that leaves more columns blank-separated in every line; on a tie, characters."""
+    by_chars = _fixed_spans(text, complete)
+    if not any(_wide(ch) for ch in text[:200_000] if ch >= "\u1100"):
+        return (by_chars, False) if by_chars is not None else None
+    by_display = _fixed_spans("\n".join(display_columns(ln) for ln in text.split("\n")), complete)
+    if by_display is not None and (by_chars is None or len(by_display) > len(by_chars)):
+        return by_display, True
+    return (by_chars, False) if by_chars is not None else None
+
+
+def _fixed_spans(text: str, complete: bool) -> list[tuple[int, int]] | None:
     """Columns of a fixed-width text export (AS/400, bank and mainframe layouts: columns
     aligned by spaces, `CUSTNO  NAME    CITY`), as (start, end) character spans; None
     for any other text. Decided on the whole sample: the column boundaries are the
@@ -1189,10 +1226,11 @@ def _fixed_width(text: str, complete: bool) -> list[tuple[int, int]] | None:
 
 
 def _fixed_sheet(path: Path, encoding: str, errors: str, evidence: str | None,
-                 spans: list[tuple[int, int]]) -> RawSheet:
+                 spans: list[tuple[int, int]], display: bool = False) -> RawSheet:
     """A fixed-width text file (`_fixed_width`) as rows: each line cut at the columns'
-    spans; a line with text where every other line is blank (past the sample the
-    boundaries came from) stops the import, as the columns were misread."""
+    spans (in display columns when `display`); a line with text where every other line
+    is blank (past the sample the boundaries came from) stops the import, as the columns
+    were misread."""
     gaps = [(spans[i][1], spans[i + 1][0]) for i in range(len(spans) - 1)]
 
     def rows() -> Iterator[tuple[int, list]]:
@@ -1204,17 +1242,22 @@ def _fixed_sheet(path: Path, encoding: str, errors: str, evidence: str | None,
                 if not line.strip():
                     yield n, []
                     continue
+                if display:
+                    line = display_columns(line)
                 if any(line[a:b].strip() for a, b in gaps) or len(line) > spans[-1][1] and line[spans[-1][1]:].strip():
                     raise ImportRefused(
                         f"{path.name} line {n}: text between the fixed-width columns found from the lines "
                         "before it (positions blank in every other line). Nothing was imported. Open the file "
                         "in Excel (Data > From Text, Fixed width) or LibreOffice, set the column breaks and save "
                         "it as .xlsx or .csv")
-                yield n, [line[a:b].strip() for a, b in spans]
+                yield n, [line[a:b].replace(_WIDE_HALF, "").strip() for a, b in spans]
 
     return RawSheet(path, "csv", None, [], encoding=encoding, delimiter=None, encoding_evidence=evidence,
                     sheet_evidence="fixed-width text: columns aligned by spaces, cut at the positions blank in "
-                                   "every line (" + ", ".join(f"{a + 1}–{b}" for a, b in spans) + ")",
+                                   "every line (" + ", ".join(f"{a + 1}–{b}" for a, b in spans) + ")"
+                                   + ("; counted in display columns, a Chinese, Japanese or Korean character "
+                                      "taking two (the lines' blank gaps line up so, not by characters)"
+                                      if display else ""),
                     _rows_factory=rows)
 
 

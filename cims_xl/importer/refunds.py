@@ -24,6 +24,7 @@ known and not subtracted twice.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Callable, NamedTuple
 
@@ -95,9 +96,52 @@ def with_partial_refund_status(values_given: dict[str, dict[str, str]]) -> tuple
     return {**values_given, "status": status}, added
 
 
+# Word stems that make a heading name money given back (a refund), in the languages of
+# the shop and payment exports the importer reads: English, German, French, Spanish,
+# Portuguese, Italian, Dutch, Swedish/Danish/Norwegian, Polish, Russian, Chinese,
+# Japanese, Korean ("Rückerstattung", "Montant remboursé", "返金額", "환불금액", Alipay's
+# "成功退款（元）").
+_REFUND_STEMS = ("refund", "rückerstatt", "erstattet", "erstattung", "rembours", "reembols", "rimbors",
+                 "terugbeta", "terugstort", "återbetal", "tilbagebetal", "refusjon", "zwrot", "возврат",
+                 "退款", "退還", "退还", "退費", "退费", "返金", "払戻", "払い戻", "환불")
+# Words that make such a heading something else than the amount refunded: when, why,
+# which, how, how many, whose, or the fee (a refund's date, reason, id, status, method,
+# count, currency, quantity; Stripe's "Converted Amount Refunded" is in the account's
+# currency). Matched as whole words (Latin) or anywhere (CJK).
+_NOT_THE_AMOUNT_WORDS = frozenset((
+    "date", "time", "datum", "zeit", "fecha", "data", "reason", "grund", "motif", "motivo", "raison", "id",
+    "no", "nr", "number", "nummer", "numéro", "número", "status", "état", "estado", "type", "typ", "tipo",
+    "method", "methode", "méthode", "método", "count", "anzahl", "nombre", "converted", "fee", "fees",
+    "gebühr", "frais", "comisión", "currency", "währung", "devise", "moneda", "quantity", "qty", "menge",
+    "quantité", "cantidad", "policy", "reference", "ref", "account", "konto", "by", "user", "note", "notes",
+    "am", "on", "le", "el", "when"))
+_NOT_THE_AMOUNT_CJK = ("日期", "时间", "時間", "日時", "日付", "날짜", "일자", "일시", "原因", "理由", "사유", "单号",
+                       "號", "号", "番号", "번호", "状态", "狀態", "状態", "상태", "类型", "類型", "種別", "유형",
+                       "方式", "方法", "笔数", "筆數", "件数", "건수", "手续费", "手續費", "手数料", "수수료",
+                       "币种", "幣別", "通貨", "통화", "数量", "數量", "수량", "账户", "帳戶", "口座", "계좌",
+                       "备注", "備註", "備考", "비고", "人", "者", "担当", "담당")
+
+
+def names_refunded_amount(header: str) -> bool:
+    """Whether `header` names the amount refunded on the payment's row: one of
+    REFUND_HEADERS, or a heading holding a refund stem (`_REFUND_STEMS`, thirteen
+    languages) and none of the words of a refund's date, reason, id, status, method,
+    count, currency or fee (whole words; a Chinese, Japanese or Korean
+    heading by its characters, "返金日" a date). A column so named whose cells are no amounts is not
+    subtracted (apply_refund warns and keeps the text in Notes)."""
+    folded = norm(header)
+    if folded in REFUND_HEADERS:
+        return True
+    if not any(stem in folded for stem in _REFUND_STEMS):
+        return False
+    words = set(re.findall(r"[^\W\d_]+", header.casefold()))
+    return not (words & _NOT_THE_AMOUNT_WORDS or any(w in folded for w in _NOT_THE_AMOUNT_CJK)
+                or folded.endswith(("日", "時")))
+
+
 def refund_columns(headers: list[str]) -> list[int]:
-    """Positions in `headers` of refunded-amount columns."""
-    return [i for i, h in enumerate(headers) if norm(h) in REFUND_HEADERS]
+    """Positions in `headers` of refunded-amount columns (`names_refunded_amount`)."""
+    return [i for i, h in enumerate(headers) if names_refunded_amount(h)]
 
 
 def _text(v: object) -> str:

@@ -18,6 +18,7 @@ from collections import Counter
 
 import codecs
 import contextlib
+import functools
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from typing import Callable, Iterator
 from ..domain import money
 from ..domain import normalize as nz
 from ..domain.display import display_zone, display_zone_source, zone_label
+from .heading_zone import heading_tz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
@@ -232,6 +234,9 @@ class Scan:
     # the customer numbers of the file's Customer ID column -> the first name a row gives with it
     file_refs: dict[str, str] = field(default_factory=dict)
     amount_parts: "amount_parts.AmountParts | None" = None   # a total beside a subtotal: decided on its values
+    area_prefix: str = ""   # the trunk prefix restored before a phone's area codes typed as numbers (area_codes)
+    # the home amount against the foreign amount × an Exchange Rate column (paid_amount.RateCheck)
+    rates: "paid_amount.RateCheck | None" = None
     reordered: dict[int, int] = field(default_factory=dict)   # row -> cells that held a bidi control (removed)
 
 
@@ -261,6 +266,10 @@ class _CurrencyEvidence:
         # the column's bare amounts are written in it (plain_amounts)
         self.headed_signs = {h: sign for _, h in self.money if (sign := header_sign(h))}
         self.found.update(self.headed.values())
+        # a heading's currency against the row's Currency cell: heading -> rows agreeing, and
+        # heading -> (rows naming another currency, examples "USD beside 500")
+        self.agree: Counter = Counter()
+        self.disagree: dict[str, tuple[int, list[str], Counter]] = {}
         self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
         # heading -> (unit, scale) of number formats showing a unit ('0.0"万元"') -> cells
         self.format_units: dict[str, Counter] = {}
@@ -275,6 +284,7 @@ class _CurrencyEvidence:
     def add(self, values: list) -> None:
         n = len(values)
         stated = False
+        own: tuple[int, str] | None = None      # (Currency column, the code it names) of this row
         country = row_currency.row_country(values, self.countries) if self.countries else None
         for c in self.code:
             v = values[c] if c < n else None
@@ -282,6 +292,7 @@ class _CurrencyEvidence:
                 stated = True
                 if (said := self.given.get(value_key(v))) is not None:
                     self.found.add(said)
+                    own = own or (c, said)
                     continue
                 try:
                     code = money.check_currency(v)
@@ -293,6 +304,9 @@ class _CurrencyEvidence:
                     continue
                 if code:
                     self.found.add(code)
+                    own = own or (c, code)
+        if own is not None and (self.headed or self.headed_signs):
+            self._against_heading(values, own)
         for c, header in self.money:
             v = values[c] if c < n else None
             if v is not None and (shown := amount_units.major_unit_example(v)) is not None:
@@ -315,6 +329,29 @@ class _CurrencyEvidence:
                     self.found.add(code)
                 elif not stated and (bare := money.bare_symbol(v)):
                     self._shared(bare, header, f"{v.token}{cell_text(v)}", country)
+
+    def _against_heading(self, values: list, own: tuple[int, str]) -> None:
+        """A row's Currency against the currency its amount column's heading names ("Amount
+        (yen)", "Total ¥"): counted as agreeing, or kept with an example as naming another."""
+        n = len(values)
+        for c, header in self.money:
+            v = values[c] if c < n else None
+            if is_blank_cell(v):
+                continue
+            if header in self.headed:
+                agrees, said = own[1] == self.headed[header], self.headed[header]
+            elif header in self.headed_signs:
+                agrees, said = own[1] in self.headed_signs[header][1], self.headed_signs[header][0]
+            else:
+                continue
+            if agrees:
+                self.agree[header] += 1
+                continue
+            count, examples, codes = self.disagree.get(header, (0, [], Counter()))
+            if len(examples) < 3:
+                examples.append(f"'{self.code_headers[own[0]]}' {own[1]} beside {cell_text(v).strip()[:20]}")
+            codes[own[1]] += 1
+            self.disagree[header] = (count + 1, examples, codes)
 
     def country_code(self, header: str, value: object, values: list) -> str | None:
         """The currency the row's country settles an amount's shared symbol to (JPY for
@@ -362,6 +399,58 @@ def _named_currencies(named: _CurrencyEvidence | None) -> dict[str, tuple[str, .
     return out
 
 
+def _column_agrees(named: "_CurrencyEvidence", header: str) -> str:
+    """The summary's words on the Currency column beside a heading naming a currency."""
+    column = ", ".join(f"'{h}'" for h in named.code_headers.values())
+    if header in named.disagree:
+        count, _examples, codes = named.disagree[header]
+        return (f"; {column} names another currency on {count} row(s) ("
+                + ", ".join(f"{k}: {n}" for k, n in codes.most_common(3))
+                + f"): those rows are in the currency {column} names (--map \"{next(iter(named.code_headers.values()))}"
+                  "=Currency\")")
+    if named.agree.get(header):
+        return f"; {column} names the same currency on all {named.agree[header]} row(s) that name one"
+    return ""
+
+
+def _refuse_heading_against_column(scan: "Scan", name: str) -> list[dict]:
+    """An amount heading naming a currency ("Amount (yen)", "Total ¥") beside a Currency
+    column naming another on some rows: two statements about one amount. Stops before
+    writing, naming both columns, the rows and the options, unless the Currency column is
+    mapped by --map (each row's Currency is then its amounts')."""
+    named = scan.named
+    if named is None or not (named.disagree or named.agree):
+        return []
+    currency_columns = [c for c in scan.mapping.columns if c.target == "currency"]
+    out: list[dict] = []
+    for header, count in named.agree.items():
+        if header in named.headed_signs and header not in named.headed and header not in named.disagree:
+            # "Total ¥" beside a Currency naming JPY on every row: the sign is that currency
+            codes = sorted({code for code in named.found if code in named.headed_signs[header][1]})
+            out.append({"what": f"currency of '{header}'", "decided": ", ".join(codes),
+                        "evidence": f"the heading writes '{named.headed_signs[header][0]}', and "
+                                    + ", ".join(f"'{c.header}'" for c in currency_columns)
+                                    + f" names {' or '.join(codes)} on all {count} row(s) that name one"})
+    for header, (count, examples, codes) in named.disagree.items():
+        said = named.headed.get(header) or named.headed_signs[header][0]
+        if any(c.how == "override" for c in currency_columns):
+            if header in named.headed_signs and header not in named.headed:
+                out.append({"what": f"currency of '{header}'",
+                            "decided": f"'{said}' for rows without a Currency of their own; {count} row(s) in the "
+                                       "currency "
+                                       + ", ".join(f"'{c.header}'" for c in currency_columns) + " names ("
+                                       + ", ".join(f"{k}: {n}" for k, n in codes.most_common(3)) + ")",
+                            "evidence": "--map says the Currency column gives each row's currency"})
+            continue
+        column = currency_columns[0].header if currency_columns else "Currency"
+        raise ImportRefused(
+            f"{name}: column '{header}' names {said} in its heading, but '{column}' names another currency on "
+            f"{count} of its rows ({'; '.join(examples)}). Nothing was imported. Give --map \"{column}=-\" if every "
+            f"amount of '{header}' is in {said} (the heading; '{column}' is left out), or --map "
+            f"\"{column}=Currency\" if each row's amounts are in the currency '{column}' names.")
+    return out
+
+
 def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
                         store: str | None) -> tuple[tuple[str, ...], list[dict]]:
     """(codes that settle the file's bare symbols, for money.read_money's `prefer`;
@@ -382,7 +471,8 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
     for header, code in named.headed.items():
         inferences.append({"what": f"currency of '{header}'", "decided": code,
                            "evidence": "the column's heading (or the units row under it) names it; amounts there that name no currency "
-                                       "of their own, in rows without a Currency, are in it"})
+                                       "of their own, in rows without a Currency, are in it"
+                                       + _column_agrees(named, header)})
     for (symbol, header), counts in named.by_country.items():
         inferences.append({"what": f"currency of '{symbol}' in '{header}'",
                            "decided": ", ".join(f"{code} ({n} row(s))" for code, n in counts.most_common()),
@@ -492,6 +582,60 @@ class _RowNumbers:
 BUDDHIST = "Thai Buddhist era"          # the calendar words of a date naming it ("พ.ศ. 2567")
 
 
+@functools.lru_cache(maxsize=4096)
+def _year_keys(text: str) -> tuple[tuple[str, int], ...]:
+    """The years a date text writes in fewer than four digits, by where: ("last", 67) for
+    "05/03/67", ("first", 95) for "95/12/31", ("roc", 113) for "113/03/05"."""
+    if not text or text[:4].isdigit() or not text[:1].isdigit() and not nz.short_year_last(text):
+        return ()                     # (four digits first: ISO "2024-03-05", a four-digit year)
+    if nz.roc_year_first(text):
+        return (("roc", int(text[:3])),)
+    keys = []
+    if nz.SHORT_YEAR_FIRST.match(text):
+        keys.append(("first", int(text[:2])))
+    if last := nz.short_year_last(text):
+        keys.append(("last", last[0]))
+    return tuple(keys)
+
+
+FAR_YEARS = 20      # a date read in an inferred calendar this many years from the column's others is doubted
+
+
+def _far_years(ev: "_DateEvidence", kinds: tuple[str, ...], reading) -> list[tuple[int, int, int, list[int]]]:
+    """The two-digit years of `kinds` that, read by `reading` (year -> CE year), land more than
+    FAR_YEARS from the middle (median) of the column's years so read: [(year, CE year, middle,
+    rows)]."""
+    # the middle of the years only the calendar writes (Minguo's three-digit ones) when the column
+    # has them, else of every year so read
+    sure = [kind for kind in kinds if kind == "roc" and any(key[0] == kind for key in ev.year_counts)]
+    read = sorted((reading(kind, y), k) for (kind, y), k in ev.year_counts.items() if kind in (sure or kinds))
+    total = sum(k for _y, k in read)
+    if total < 2:
+        return []
+    seen, middle = 0, read[0][0]
+    for year, k in read:
+        seen += k
+        if seen * 2 >= total:
+            middle = year
+            break
+    return [(y, reading(kind, y), middle, ev.year_rows.get((kind, y), []))
+            for (kind, y) in sorted(ev.year_counts) if kind in kinds and kind != "roc"
+            and abs(reading(kind, y) - middle) > FAR_YEARS]
+
+
+def _far_words(far: list[tuple[int, int, int, list[int]]], ev: "_DateEvidence", kind: str) -> str:
+    return "; ".join(
+        f"'{_value_of(ev, kind, y)}' (row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}"
+        f"{' …' if ev.year_counts[(kind, y)] > len(rows) else ''}) would be {ce}, {abs(ce - middle)} years from "
+        f"the column's other dates (around {middle})" for y, ce, middle, rows in far[:3])
+
+
+def _value_of(ev: "_DateEvidence", kind: str, year: int) -> str:
+    if kind == "last":
+        return ev.short_last.get(year) or ev.short_last_named.get(year) or f"..{year:02d}"
+    return ev.short_first_by_year.get(year) or f"{year:02d}/.."
+
+
 class _DateEvidence:
     """Streams a date column's text values through date_order_candidates, chunk by
     chunk, keeping the orders that fit every value so far."""
@@ -524,6 +668,7 @@ class _DateEvidence:
         self.short_first_count = 0
         self.short_year_word = 0           # of them written "95年12月31日"
         self.short_first_high: tuple[int, str] | None = None   # (highest such two-digit year, its value)
+        self.short_first_by_year: dict[int, str] = {}
         # "05/03/67", "5 มี.ค. 67": a two-digit year last ({year: a value}); by month name apart
         self.short_last: dict[int, str] = {}
         self.short_last_named: dict[int, str] = {}
@@ -534,8 +679,27 @@ class _DateEvidence:
         self.shapes: set[tuple[str, int]] = set()   # (separator, digits of the year) of "a/b/y" values
         self.decisive: str | None = None   # a value only one order reads as a date
         self.refusal: str | None = None    # why no order is plausible ("23.11.28" would be 2028-11-23)
+        # the zone the heading names ("Created (UTC)"), and a few times written with another offset
+        self.zone = heading_tz(column)
+        self.other_offsets: list[str] = []
+        self.other_offset_count = 0
+        # (kind of year, year) -> values, and their first rows: "last" two-digit years ("05/03/67"),
+        # "first" ("95/12/31"), "roc" three-digit ones ("113/03/05"); for outliers (_far_years)
+        self.year_counts: Counter = Counter()
+        # dates written with their weekday whose day and month read two ways: how many, the
+        # orders every weekday fits, and per order the values whose weekday it contradicts
+        self.weekday_count = 0
+        self.weekday_fit: frozenset[str] | None = None
+        self.weekday_against: Counter = Counter()
+        self.weekday_examples: dict[str, list[str]] = {}
+        self.year_rows: dict[tuple[str, int], list[int]] = {}
 
-    def add(self, value: object) -> None:
+    def add(self, value: object, number: int | None = None) -> None:
+        if number is not None and isinstance(value, str):
+            for key in _year_keys(value.strip()):
+                self.year_counts[key] += 1
+                if len(rows := self.year_rows.setdefault(key, [])) < 3:
+                    rows.append(number)
         if nz.roc_compact(value) is not None:
             # "1130307" (yyyMMdd): Taiwan's compact Minguo date, never an Excel day of ours
             self.roc_count += 1
@@ -613,6 +777,22 @@ class _DateEvidence:
                     self.short_first_high = (year, v)
                 if len(self.short_first) < 3:
                     self.short_first.append(v)
+                self.short_first_by_year.setdefault(year, v)
+            # (a weekday's name in several languages, "Sa" in German and Turkish, may say nothing)
+            if (not v.isascii() or "(" in v or v[:1].isalpha()) and (wd := nz.weekday_orders(v)) \
+                    and wd[0] != wd[1]:
+                fit, readable = wd
+                self.weekday_count += 1
+                self.weekday_fit = fit if self.weekday_fit is None else self.weekday_fit & fit
+                for o in readable - fit:
+                    self.weekday_against[o] += 1
+                    if len(got := self.weekday_examples.setdefault(o, [])) < 3:
+                        got.append(v)
+            if self.zone is not None and ":" in v and (own := nz.written_offset(v)) is not None \
+                    and own != self.zone[2].utcoffset(None):
+                self.other_offset_count += 1
+                if len(self.other_offsets) < 3:
+                    self.other_offsets.append(v)
             if last := nz.short_year_last(v):
                 self.short_last_count += 1
                 kept = self.short_last_named if last[1] else self.short_last
@@ -891,7 +1071,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
           mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
           no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
-          no_header_from: str = "") -> Scan:
+          no_header_from: str = "", area_region: str | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1025,6 +1205,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
     named = _CurrencyEvidence(ent, mapping, table.columns)
     named.given = (values_given or {}).get("currency", {})
+    rates = paid_amount.RateCheck.of(table.headers, mapping.columns, table.columns) if named.active else None
     language = file_language.LanguageEvidence(src.encoding, table.headers) if named.active else None
     plain = (PlainAmounts(named.money, named.code, named.headed, named.countries, named.headed_signs)
              if named.active else None)
@@ -1049,6 +1230,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     phone_view = plan.phone_parts_view(mapping, table.columns)
+    area_ev = _area_code_evidence(mapping, table.columns) if area_region else None
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
     # the store's region, set: most numbers no numbers of it stop the import (phone_evidence)
     set_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region, set_region=True) \
@@ -1132,6 +1314,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             refund_rows.add(number, values)
         # a number in parts is weighed whole (mapping._phone_parts)
         whole = phone_view(values) if phone_view is not None else values
+        if area_ev is not None:
+            area_ev.add(values)
         for pev in phones:
             pev.add(whole)
         if assumed_ev is not None:
@@ -1144,6 +1328,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             named.add(values)
             language.add(values)
             plain.add(number, values)
+        if rates is not None:
+            rates.add(number, values)
         if listed.active:
             listed.add(values)
         if tagged.active:
@@ -1155,7 +1341,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 got.add(values[c])
         for col, ev in evidence.items():
             if col < len(values):
-                ev.add(values[col])
+                ev.add(values[col], number)
         if countries is not None:
             countries.add(values)
         for col, rn in counters.items():
@@ -1251,6 +1437,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         target = mapping.columns[j].target
         if target is None:
             continue
+        if ev.other_offset_count:
+            raise ImportRefused(
+                f"column '{ev.column}': its heading says its times are in {ev.zone[1]}, but "
+                f"{ev.other_offset_count} time(s) such as {', '.join(repr(v) for v in ev.other_offsets)} are "
+                "written with another offset. Nothing was imported. Fix those times, or name the column's "
+                "zone rightly in its heading (without a zone, each time with an offset is read by it).")
         try:
             digits = ev.digits.decide(target, date_order, _beside(ev, order, problem, settled_by_file.get(col)))
         except AmbiguousDates as stop:          # "240305": yymmdd or ddmmyy; stops with the others
@@ -1263,6 +1455,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         elif (serials := ev.serial_inference()) is not None:
             date_inferences.append(serials)
         if date_order:
+            if ev.weekday_count >= 2 and ev.weekday_against[date_order] == ev.weekday_count and ev.weekday_fit:
+                fits = " or ".join(f"--date-order {o}" for o in sorted(ev.weekday_fit))
+                raise ImportRefused(
+                    f"column '{ev.column}': the weekday written with each of its {ev.weekday_count} dates "
+                    f"contradicts --date-order {date_order} (such as "
+                    f"{', '.join(repr(v) for v in ev.weekday_examples[date_order])}), and fits {fits}: "
+                    "day and month are the other way round. Nothing was imported. Give "
+                    f"{fits}, or fix those dates.")
             orders[target] = date_order
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": date_order,
                                     "evidence": "--date-order"})
@@ -1285,9 +1485,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                 "that do not fit will be rejected.")
         elif order:
             orders[target] = order
+            weekdays = (f"; {ev.weekday_count} date(s) are written with their weekday, which falls on "
+                        f"the date only when read {order}" if ev.weekday_count and ev.weekday_fit == {order}
+                        and ev.weekday_against else "")
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": order,
-                                    "evidence": ev.spread or "the only order that reads every value "
-                                    "as a real date"})
+                                    "evidence": (ev.spread or "the only order that reads every value "
+                                    "as a real date") + weekdays})
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     headed = {named.headed.get(h) for _, h in named.money}
@@ -1338,8 +1541,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
     share_inferences += mixed_inferences
     listed.keep_only(final_targets)
+    area_prefix, area_inferences = area_ev.decide(area_region) if area_ev is not None else ("", [])
     inferences = (heading_inferences + date_inferences + counted + inferences + share_inferences + shop_inferences
-                  + tag_inferences)
+                  + tag_inferences + area_inferences)
     if no_header:
         inferences.insert(0, {"what": "header row", "decided": "none (--no-header"
                               + (f", kept in profile '{no_header_from}')" if no_header_from else ")"),
@@ -1471,7 +1675,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
                 units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
                 else None,
-                amount_parts=parts, reordered=reordered,
+                amount_parts=parts, reordered=reordered, area_prefix=area_prefix, rates=rates,
                 file_refs=next((file_refs.get(table.columns[j], {}) for j, c in enumerate(mapping.columns)
                                 if c.target == "customer_ref"), {}))
 
@@ -1709,6 +1913,12 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                     f"({_roc_example(short)}). Nothing was imported. Give --calendar roc (Minguo years, "
                     "+ 1911) or --calendar gregorian (two-digit years as 19xx/20xx), or write those dates "
                     "YYYY-MM-DD.")
+            if ev.short_first_count and (far := _far_years(ev, ("roc", "first"), lambda _k, y: y + 1911)):
+                raise ImportRefused(
+                    f"column '{ev.column}': read in Taiwan's Minguo count (year + 1911), "
+                    f"{_far_words(far, ev, 'first')}. Nothing was imported. Give --calendar roc (every year "
+                    "a Minguo year, those dates too) or --calendar gregorian (two-digit years as 19xx/20xx), "
+                    "or fix those dates.")
             example = (ev.roc or ev.short_first)[0]
             two = (f"; two-digit years such as {', '.join(repr(v) for v in ev.short_first)} are Minguo years "
                    "as well, as the other dates of the column are" if ev.short_first_count else "")
@@ -1770,6 +1980,13 @@ def _thai_short_years(ev: _DateEvidence, years: dict[int, str], target: str, cou
     examples = ", ".join(repr(v) for v in list(years.values())[:3])
     why = f"the file points to Thailand ({countries.why('TH') or 'Thai dates'})"
     if late_ce and not late_be and not ev.common_count:
+        if far := _far_years(ev, ("last",), lambda _k, y: 1957 + y):
+            raise ImportRefused(
+                f"column '{ev.column}': dates such as {examples} write the year in two digits and {why}; read "
+                f"in the Thai Buddhist era (25yy − 543), {_far_words(far, ev, 'last')}, and as a Common Era "
+                f"year '{_value_of(ev, 'last', far[0][0])}' is {common[far[0][0]]}. Nothing was imported. Give "
+                "--calendar buddhist (every two-digit year as 25yy − 543, those dates too) or --calendar "
+                "gregorian (as 19yy/20yy), or fix those dates.")
         y = max(late_ce)
         return "buddhist", said + [{
             "what": what,
@@ -2067,6 +2284,46 @@ def _refuse_other_kind(ent: Entity, headers: list[str], src: RawSheet) -> None:
         f"or --kind {_kind_word(ent)} to import each row as a {ent.kind} all the same.")
 
 
+def _format_texts(scan: "Scan", src: RawSheet, ent: Entity, amount_scale, name: str) -> list[dict]:
+    """An amount column whose cells' number format shows text that is no scale, currency or
+    mark the importer reads ('0.0" pts"', '#,##0" units"', '0" Stk"', '#,##0" 件"':
+    cell_facts.format_text, ods_facts.shown_text): the number may be points, pieces or
+    kilograms, not money in the file's currency. --amount-scale says the numbers are
+    amounts (as written, times it): said; without it the import stops before writing,
+    naming the column, the text, its cells and the options."""
+    if not src.format_texts:
+        return []
+    kinds = {f.key: f.kind for f in ent.fields}
+    out: list[dict] = []
+    for j, column in enumerate(scan.mapping.columns):
+        if not column.target or kinds.get(column.target) != "money" or j >= len(scan.table.columns):
+            continue
+        found = [(r, t, shown) for r, t, shown in src.format_texts.get(scan.table.columns[j], ())
+                 if r > scan.table.header_row]
+        if not found:
+            continue
+        texts = Counter(t for _r, t, _s in found)
+        said = ", ".join(f"'{t}'" for t, _n in texts.most_common(3))
+        examples = ", ".join(f"row {r}: '{shown}'" for r, _t, shown in found[:3])
+        if amount_scale is not None:
+            out.append({"what": f"text {said} in the number format of '{column.header}'",
+                        "decided": f"amounts in the file's currency: each number as the cell holds it "
+                                   f"{amount_units.scale_text(amount_scale)} ({len(found)} cell(s), {examples})",
+                        "evidence": f"--amount-scale {amount_scale.normalize():f}: the format's text is not "
+                                    "a scale, currency or mark the importer reads; the option says the numbers "
+                                    "are the amounts"})
+            continue
+        raise ImportRefused(
+            f"{name}: column '{column.header}' is read as {column.target.replace('_', ' ')}, but {len(found)} of "
+            f"its cells have a number format that shows {said} ({examples}): not a scale (K, Mn, 万), a "
+            "currency or a credit mark the importer reads, so the numbers may be points, pieces or weights, "
+            "not money in the file's currency. Nothing was imported. Give --amount-scale 1 if they are "
+            "amounts as written (the format's text is decoration), or --map "
+            f"\"{column.header}=Notes\" to keep them in Notes (with --map \"OTHER COLUMN="
+            f"{column.target.replace('_', ' ').title()}\" for the column holding the amounts).")
+    return out
+
+
 def _minor_units(scan: "Scan", src: RawSheet, units, amount_scale, name: str) -> None:
     """A payment API's JSON export (Stripe, Adyen, Square) writes amounts in the currency's
     minor unit (1250 = 12.50 USD; JPY has none, KWD thousandths): taken so on the file's
@@ -2174,6 +2431,10 @@ def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[
         said = " ".join(f"--map \"{parts[k].replace(chr(34), chr(39))}=Customer {label} Name\""
                         for k, label in (("last_name", "Last"), ("first_name", "First")))
         fit_note = ""
+    keys = [h for h in free if mp.is_search_key(h)] if missing[0][1] in ("Name", "Customer Name") else []
+    if keys:
+        fit_note += (" " + ", ".join(f"'{h}'" for h in keys) + " is a search key (a sorting key such as "
+                     "'MUELLER'), never a name: it is not suggested.")
     return (f"{src.path.name}{_sheet_words(src)}: no column found for "
             + " and ".join(what for what, _field in missing) + f" (columns: {cols}). Nothing was imported. "
             + (f"Say which column it is with --map \"Column=Field\", e.g. {said} " if said else fit_note)
@@ -2289,7 +2550,8 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
         # a customers file names each customer once; other records name theirs again and again
         kind, key = "name", ("name" if field == "Name" else "customer_name")
     free = [(j, c.header) for j, c in enumerate(m.columns) if c.target is None and c.how == "unmapped"
-            and not _names_another_field(c.header)]
+            and not _names_another_field(c.header)
+            and not (kind == "name" and mp.is_search_key(c.header))]     # "Matchcode": a sorting key
     counted = any(c.target == "quantity" for c in m.columns)     # a Qty column: a Price is per unit
     per_unit = [h for _j, h in free if kind == "money" and (net_gross.is_unit_price(h)
                                                              or (counted and net_gross.is_price(h)))]
@@ -2594,7 +2856,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          phone_region=None if region else set_region or assumed, values_given=values_given,
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
-                         no_header_from=no_header_from)
+                         no_header_from=no_header_from, area_region=region or set_region)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
@@ -2658,6 +2920,10 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             major=scan.named.major if scan.named is not None else {},
             named=_named_currencies(scan.named))
         scan.inferences.extend(units.lines)
+        scan.inferences.extend(_format_texts(scan, src, ent, amount_scale, f"{path.name}{_sheet_words(src)}"))
+        scan.inferences.extend(_refuse_heading_against_column(scan, f"{path.name}{_sheet_words(src)}"))
+        if scan.rates is not None:
+            scan.inferences.extend(scan.rates.decide(f"{path.name}{_sheet_words(src)}", store_currency))
         _minor_units(scan, src, units, amount_scale, f"{path.name}{_sheet_words(src)}")
         if scan.format_marks is not None:
             scan.inferences.extend(scan.format_marks.settle(f"{path.name}{_sheet_words(src)}", amount_scale))
@@ -2707,7 +2973,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           erased=_erased(session, ent), tz=display_zone(), file_refs=scan.file_refs,
                           marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None
                                           and scan.ledger[2] in scan.table.columns else None),
-                          time_columns=dict(scan.mapping.time_columns))
+                          time_columns=dict(scan.mapping.time_columns), area_prefix=scan.area_prefix)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               other_table_rows=len(scan.other_rows),
@@ -2820,6 +3086,16 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                     f", {moved[c]} of them on another day there than in UTC" if moved.get(c) else "")
                     for c, k in _in_file_order(utc, planner.prep.headers))
                     + f" ({display_zone_source()}). A time with another offset keeps the date written"})
+        for field, k in (planner.prep.context.get("zone_headed") or {}).items():
+            column = planner.prep.source_of.get(field, field)
+            found = heading_tz(column)
+            if found is None:
+                continue
+            result.inferences.append({
+                "what": f"times written in {found[1]}",
+                "decided": f"'{column}': read as moments in {found[1]} (shown in {zone_label(options.tz)})",
+                "evidence": f"'{column}': {k} time(s) without a zone of their own, the heading naming "
+                            f"{found[1]}. A time with its own offset is read by it"})
         if zoneless := planner.prep.context.get("zoneless"):
             result.inferences.append(_zoneless_inference(zoneless, options.tz))
         if first := planner.prep.context.get("company_first"):
@@ -2927,6 +3203,15 @@ def _phone_columns(ent: Entity, mapping: mp.Mapping, columns: list[int]) -> froz
     kinds = {f.key: f.kind for f in ent.fields}
     kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
     return frozenset(columns[j] for j, c in enumerate(mapping.columns) if c.target and kinds.get(c.target) == "phone")
+
+
+def _area_code_evidence(mapping: mp.Mapping, columns: list[int]):
+    """An importer.area_codes.AreaCodeEvidence for the area-code part of a phone number
+    written in parts (mapping._phone_parts), or None when there is none."""
+    from .area_codes import AreaCodeEvidence
+
+    j = next((j for j in mapping.phone_parts if mp.is_area_code(mapping.columns[j].header)), None)
+    return None if j is None else AreaCodeEvidence(mapping.columns[j].header, columns[j])
 
 
 def _phone_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None) -> list:
