@@ -1533,7 +1533,8 @@ _ERASE_HEADERS = {"customer": "Customer", "records": "Records erased",
                   "copies_erased": "Copies erased", "copies_not_reached": "Copies not reached",
                   "copies_unsigned": "Copies erased unsigned", "exports_not_reached": "Exports not reached",
                   "audit_entries_not_reached": "Audit entries not reached",
-                  "leftovers_removed": "Partly written workbooks removed"}
+                  "leftovers_removed": "Partly written workbooks removed",
+                  "copies_removed": "Partly written copies removed"}
 
 
 def _erase_lines(result: dict) -> dict:
@@ -1696,11 +1697,16 @@ def import_file_cmd(app: App, path, dry_run, report_path, **options):
 
     session = app.session()
     on_duplicate, update_mode = options["on_duplicate"], options["update_mode"]
+    unwritten = (f"the report {report_path} of rows not imported was not written; `cims import list` shows "
+                 "the import's counts")
+    if report_path and not dry_run:     # written after the import is saved: a failure then says so
+        interrupts.note_left_after_save(unwritten)
     bar, progress = _rich_progress(app)
     with bar:
         result = import_file(session, path, dry_run=dry_run,
                              error_report=error_report(report_path) if report_path else None,
                              progress=progress, **import_keywords(options))
+    interrupts.left_done(unwritten)
     data = result.as_dict()
     if app.out.fmt == "json":
         app.out.emit(data)
@@ -1911,11 +1917,16 @@ def sync(app: App, workbook, action, sheets, force, restore_settings):
         return
     rows = [{"sheet": name, **(counts if isinstance(counts, dict) else {"result": counts})}
             for name, counts in (result.get("sheets") or {}).items()]
-    app.out.summary(rows or result, title=f"{action} · {Path(workbook).name}")
+    app.out.summary(rows or result, title=f"{action} · {Path(workbook).name}", headers=_SYNC_HEADERS)
     for note in result.get("missing") or []:     # a data sheet deleted from the workbook (Refresh)
         app.out.message(f"warning: {note}")
     _show_not_saved(app, result.get("not_saved") or [])
     _exit_if_not_saved(result.get("not_saved") or [])
+
+
+# The save counts as a person reads them (sync.excel._write_back): rows not edited since
+# the last refresh or save, and rows edited whose values came out as the store has them.
+_SYNC_HEADERS = {"untouched": "untouched", "edited_but_equal": "edited but equal"}
 
 
 def _exit_if_not_saved(not_saved: list[dict]) -> None:
@@ -2269,6 +2280,19 @@ def _interrupted() -> str:
     return interrupts.saved_message() or "Interrupted."
 
 
+def _after_save(error: str) -> str:
+    """An error's text, saying too that this command's changes were saved before it and
+    what was not done, when they were (interrupts.after_save_message)."""
+    said = interrupts.after_save_message(error.replace(_NOTHING_SAVED, _LAST_NOT_SAVED))
+    return said or error
+
+
+# A store failure says nothing of the change was saved: after an earlier commit of the
+# same command, that holds for the last change only.
+_NOTHING_SAVED = "Nothing of this change was saved (the store is as it was)."
+_LAST_NOT_SAVED = "What it was writing then was not saved."
+
+
 def main(argv: list[str] | None = None) -> int:
     from .security.process import harden_process
 
@@ -2281,7 +2305,12 @@ def main(argv: list[str] | None = None) -> int:
         code = cli.main(args=argv, prog_name="cims", standalone_mode=False)
         return code if isinstance(code, int) and not isinstance(code, bool) else 0
     except CimsError as exc:
-        _say(f"Error: {shown(exc.message)}", err=True)
+        from .errors import NoRowImported, RowsNotSaved
+
+        text = exc.message
+        if not isinstance(exc, (RowsNotSaved, NoRowImported)):     # those say what was saved
+            text = _after_save(text)
+        _say(f"Error: {shown(text)}", err=True)
         return exc.exit_code
     except click.exceptions.Abort as exc:
         # click turns Ctrl-C into Abort; the shell convention for it is 130.
@@ -2307,10 +2336,12 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         if exc.errno == errno.ENOSPC:       # "No space left on device" alone named no folder
             file = f" (writing {exc.filename})" if exc.filename else ""
-            _say(shown(f"Error: the disk is full{file}: {exc.strerror}. Free some space and run the "
-                             "command again."), err=True)
+            full = f"the disk is full{file}: {exc.strerror}. Free some space"
+            # After a save, running the whole command again is not always right: say what to do.
+            _say(shown("Error: " + (interrupts.after_save_message(full) or f"{full} and run the command again.")),
+                 err=True)
             return 74
-        _say(shown(f"Error: {where}{exc.strerror or exc}"), err=True)
+        _say(shown("Error: " + _after_save(f"{where}{exc.strerror or exc}")), err=True)
         return 74
     except Exception as exc:  # noqa: BLE001 - the edge: log for developers, one line for users
         from .services.failures import storage_failure
@@ -2318,10 +2349,10 @@ def main(argv: list[str] | None = None) -> int:
         failure = storage_failure(exc)
         if failure is not None:         # disk full, I/O error, read-only: say so
             log.exception("store not written")
-            _say(f"Error: {shown(failure.message)}", err=True)
+            _say(f"Error: {shown(_after_save(failure.message))}", err=True)
             return failure.exit_code
         log.exception("unexpected error")
-        _say(f"Error: an unexpected problem occurred; details are in {_log_path()}", err=True)
+        _say("Error: " + _after_save(f"an unexpected problem occurred; details are in {_log_path()}"), err=True)
         return 70
 
 
