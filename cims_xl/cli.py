@@ -318,9 +318,11 @@ class Output:
                                  no_wrap=whole is not None, min_width=whole or MIN_CELLS)
             for r in rows:
                 table.add_row(*[cell(r, c) for c in drawn])
-            if self._breaks_words(console, table):
+            if self._breaks_words(console, table) and not (self._whole_word_widths(console, table)
+                                                           and not self._breaks_words(console, table)):
                 # Drawn at this width a header or a value would break inside a word (`nam|e`,
-                # `li@|exa|mpl|e.c|n`): shown record by record instead.
+                # `li@|exa|mpl|e.c|n`) and no widths of its columns keep every word whole:
+                # shown record by record instead.
                 table = None
         if table is None:
             table = records_table(boxed=True)
@@ -331,6 +333,49 @@ class Output:
         if shown_time:
             table.caption = f"times in {zone_label(display_zone())}"
         return table
+
+    @staticmethod
+    def _whole_word_widths(console, table) -> bool:
+        """Give `table`'s columns widths that keep every word whole on `console`, if there
+        are any: each column its widest word (a run of CJK may break between characters),
+        the cells left over shared in proportion to what each column lacks of its widest
+        line. False (the table untouched) when the widest words alone are too wide."""
+        from rich.cells import cell_len
+
+        def word_width(text: str) -> int:
+            widest = 0
+            for word in text.split():
+                run = 0            # a run of narrow characters: one piece of the word
+                for ch in word:
+                    if cell_len(ch) == 1:
+                        run += 1
+                        widest = max(widest, run)
+                    else:
+                        run = 0
+                        widest = max(widest, cell_len(ch))
+            return widest
+
+        try:
+            pads = [table._get_padding_width(i) for i in range(len(table.columns))]
+            room = console.width - table._extra_width - sum(pads)
+        except (AttributeError, TypeError):
+            return False
+        least, most = [], []
+        for column in table.columns:
+            texts = ([column.header] if table.show_header else []) + list(column._cells)
+            plain = [console.render_str(t).plain for t in texts if isinstance(t, str)]
+            widest = max([cell_len(line) for text in plain for line in text.split("\n")] or [1])
+            least.append(widest if column.no_wrap else max([word_width(t) for t in plain] + [column.min_width or 1]))
+            most.append(max(widest, least[-1]))
+        spare = room - sum(least)
+        if spare < 0:
+            return False
+        lacking = [m - n for m, n in zip(most, least)]
+        total = sum(lacking) or 1
+        widths = [n + min(lack, spare * lack // total) for n, lack in zip(least, lacking)]
+        for column, width in zip(table.columns, widths):
+            column.width = width
+        return True
 
     @staticmethod
     def _breaks_words(console, table) -> bool:
