@@ -169,7 +169,7 @@ class Output:
             for r in rows:
                 columns += [k for k in r if k not in columns]
         console = Console(soft_wrap=False)
-        table = self._built_table(console, rows, columns, title, vertical, headers or {})
+        table = self._built_table(console, rows, columns, title, vertical, headers or {}, whole_words=False)
         if self._whole(console, table):
             console.print(table)
             return
@@ -222,8 +222,10 @@ class Output:
         console.print(self._built_table(console, rows, columns, title, vertical, headers))
 
     def _built_table(self, console, rows: list[dict], columns: list[str], title: str | None,
-                     vertical: bool = False, headers: dict[str, str] | None = None):
-        """The rich Table `_table` prints on `console`."""
+                     vertical: bool = False, headers: dict[str, str] | None = None, whole_words: bool = True):
+        """The rich Table `_table` prints on `console`: with a column a field when that
+        breaks no word (`whole_words`; a summary is shown as lines instead), else field/value
+        rows, records apart."""
         from rich import box
         from rich.markup import escape
         from rich.cells import cell_len
@@ -318,15 +320,15 @@ class Output:
                                  no_wrap=whole is not None, min_width=whole or MIN_CELLS)
             for r in rows:
                 table.add_row(*[cell(r, c) for c in drawn])
-            if self._breaks_words(console, table) and not (self._whole_word_widths(console, table)
-                                                           and not self._breaks_words(console, table)):
+            if whole_words and self._breaks_words(console, table) and not (
+                    self._whole_word_widths(console, table) and not self._breaks_words(console, table)):
                 # Drawn at this width a header or a value would break inside a word (`nam|e`,
                 # `li@|exa|mpl|e.c|n`) and no widths of its columns keep every word whole:
                 # shown record by record instead.
                 table = None
         if table is None:
             table = records_table(boxed=True)
-            if self._breaks_words(console, table):
+            if whole_words and self._breaks_words(console, table):
                 table = records_table(boxed=False)
                 if self._breaks_words(console, table):
                     table = records_table(boxed=False, stacked=True)
