@@ -187,3 +187,18 @@ def test_the_user_list_breaks_no_word_in_a_narrow_terminal(store_path, admin, tm
     wide = _on_a_pipe(args, 400, tmp_path)
     for width in WIDTHS:
         _assert_whole(_in_terminal(args, width, tmp_path), _words(wide), width)
+
+
+def test_a_report_on_a_narrow_terminal_breaks_no_word(store_path, admin, tmp_path):
+    for name, region, segment in (("Müller Maschinenbau GmbH", "Nordrhein-Westfalen", "Corporate"),
+                                  ("上海博远咨询有限公司", "华东", "Small Business")):
+        cid = records.create(admin, "customer", {"name": name, "segment": segment})["id"]
+        for n, (day, amount) in enumerate((("2024-02-03", "12500.50"), ("2024-03-09", "980.00"))):
+            records.create(admin, "order", {"customer_id": cid, "order_number": f"{cid}-{n}", "order_date": day,
+                                            "amount": amount, "profit": "100", "region": region})
+    args = ["--store", str(store_path), "--user", "admin", "report"]
+    wide = _on_a_pipe(args, 400, tmp_path)
+    for width in (40, 60, 100):
+        lines = _in_terminal(args, width, tmp_path)
+        tables = [line for line in lines if not line.startswith(("Note:", "Report - "))]
+        _assert_whole(tables, _words([line for line in wide if "│" in line or "┃" in line]), width)
