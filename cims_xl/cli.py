@@ -169,7 +169,7 @@ class Output:
             for r in rows:
                 columns += [k for k in r if k not in columns]
         console = Console(soft_wrap=False)
-        table = self._built_table(console, rows, columns, title, vertical, headers or {})
+        table = self._built_table(console, rows, columns, title, vertical, headers or {}, whole_words=False)
         if self._whole(console, table):
             console.print(table)
             return
@@ -222,9 +222,15 @@ class Output:
         console.print(self._built_table(console, rows, columns, title, vertical, headers))
 
     def _built_table(self, console, rows: list[dict], columns: list[str], title: str | None,
-                     vertical: bool = False, headers: dict[str, str] | None = None):
-        """The rich Table `_table` prints on `console`."""
+                     vertical: bool = False, headers: dict[str, str] | None = None, whole_words: bool = True):
+        """The rich Table `_table` prints on `console`: with a column a field when that
+        breaks no word (`whole_words`; a summary is shown as lines instead), else field/value
+        rows, records apart."""
+        from rich import box
         from rich.markup import escape
+        from rich.cells import cell_len
+        from rich.padding import Padding
+        from rich.text import Text
         from rich.table import Table
 
         from .domain.display import MONEY_KEYS, zone_label
@@ -241,28 +247,65 @@ class Output:
             return text
 
         headers = headers or {}
-        if len(rows) == 1 and (vertical or len(columns) > 6):
-            table = Table(title=title, show_header=False)
-            table.add_column("field", style="bold", no_wrap=True)
-            table.add_column("value", overflow="fold")     # a long path folds; it is never cut
-            for c in columns:
-                table.add_row(escape(headers.get(c, columns_shown[c])), cell(rows[0], c))
-        elif not self._fits(console, columns, rows):
-            # Too narrow for a column each (a terminal of 40 or 50 cells): a double-width
-            # character in a column one cell wide would not be drawn at all, so each
-            # record is shown as field/value lines, records apart.
-            table = Table(title=title, show_header=False)
-            table.add_column("field", style="bold", overflow="fold", max_width=max(6, console.width // 2 - 4))
+
+        def label(c: str) -> str:
+            return escape(headers.get(c, columns_shown.get(c, shown(str(c)))))
+
+        def records_table(boxed: bool, stacked: bool = False):
+            """Each record as field/value rows, records apart. Boxed as it always was; else
+            (when the box would break a word) a rule between field and value only, so the
+            value column has the terminal's width but the field's and three cells; `stacked`
+            (a word wider than that too): "field: value" lines, a value too long for its line
+            under its field's name, indented two cells."""
+            if stacked:
+                table = Table(title=title, show_header=False, box=None, pad_edge=False)
+                table.add_column("field/value", overflow="fold")
+                for n, r in enumerate(rows):
+                    if n:
+                        table.add_row("")
+                    for c in columns:
+                        value = cell(r, c)
+                        one = Text.assemble((Text.from_markup(label(c)).plain + ":", "bold"), " ",
+                                            console.render_str(value))
+                        if "\n" not in one.plain and cell_len(one.plain) <= console.width:
+                            table.add_row(one)               # "name: Ingrid Olsen" on one line
+                        else:
+                            table.add_row(f"[bold]{label(c)}:[/bold]")
+                            table.add_row(Padding(console.render_str(value, overflow="fold"), (0, 0, 0, 2)))
+                return table
+            if len(rows) == 1 and (vertical or len(columns) > 6) and boxed:
+                table = Table(title=title, show_header=False)
+                table.add_column("field", style="bold", no_wrap=True)
+                table.add_column("value", overflow="fold")     # a long path folds; it is never cut
+                for c in columns:
+                    table.add_row(label(c), cell(rows[0], c))
+                return table
+            if boxed:
+                table = Table(title=title, show_header=False)
+                table.add_column("field", style="bold", overflow="fold",
+                                 max_width=max(6, console.width // 2 - 4))
+            else:
+                table = Table(title=title, show_header=False, box=box.MINIMAL, show_edge=False,
+                              pad_edge=False)
+                table.add_column("field", style="bold", overflow="fold", max_width=max(6, console.width // 2))
+            # The value column wraps at word boundaries; only a word longer than it folds.
             table.add_column("value", overflow="fold", min_width=MIN_CELLS)
             for r in rows:
                 for i, c in enumerate(columns):
-                    table.add_row(escape(headers.get(c, columns_shown.get(c, shown(str(c))))), cell(r, c),
-                                  end_section=i == len(columns) - 1)
+                    table.add_row(label(c), cell(r, c), end_section=i == len(columns) - 1)
+            return table
+
+        if len(rows) == 1 and (vertical or len(columns) > 6) or not self._fits(console, columns, rows):
+            # One record shown vertically, or a terminal too narrow for a column each (40 or 50
+            # cells): a double-width character in a column one cell wide would not be drawn at
+            # all, so each record is shown as field/value lines.
+            table = None
         else:
+            drawn = columns
             if "currency" in columns and MONEY_KEYS.intersection(columns):
-                columns = [c for c in columns if c != "currency"]     # shown beside each amount
+                drawn = [c for c in columns if c != "currency"]     # shown beside each amount
             table = Table(title=title)
-            for c in columns:
+            for c in drawn:
                 numeric = any(_is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c) or "")) or r.get(c) == "—"
                               for r in rows) \
                     and all(r.get(c) in (None, "", "—") or _is_number(r.get(c))      # "—": not known
@@ -273,13 +316,102 @@ class Output:
                     whole = len("2024-03-01 09:30")      # a time on one line
                 # Ids keep one line at their full width; anything else folds rather than
                 # being cut with "…" (a file name or path must stay readable whole).
-                table.add_column(escape(headers.get(c, columns_shown.get(c, shown(str(c))))), justify="right" if numeric else "left", overflow="fold",
+                table.add_column(label(c), justify="right" if numeric else "left", overflow="fold",
                                  no_wrap=whole is not None, min_width=whole or MIN_CELLS)
             for r in rows:
-                table.add_row(*[cell(r, c) for c in columns])
+                table.add_row(*[cell(r, c) for c in drawn])
+            if whole_words and self._breaks_words(console, table) and not (
+                    self._whole_word_widths(console, table) and not self._breaks_words(console, table)):
+                # Drawn at this width a header or a value would break inside a word (`nam|e`,
+                # `li@|exa|mpl|e.c|n`) and no widths of its columns keep every word whole:
+                # shown record by record instead.
+                table = None
+        if table is None:
+            table = records_table(boxed=True)
+            if whole_words and self._breaks_words(console, table):
+                table = records_table(boxed=False)
+                if self._breaks_words(console, table):
+                    table = records_table(boxed=False, stacked=True)
         if shown_time:
             table.caption = f"times in {zone_label(display_zone())}"
         return table
+
+    @staticmethod
+    def _whole_word_widths(console, table) -> bool:
+        """Give `table`'s columns widths that keep every word whole on `console`, if there
+        are any: each column its widest word (a run of CJK may break between characters),
+        the cells left over shared in proportion to what each column lacks of its widest
+        line. False (the table untouched) when the widest words alone are too wide."""
+        from rich.cells import cell_len
+
+        def word_width(text: str) -> int:
+            widest = 0
+            for word in text.split():
+                run = 0            # a run of narrow characters: one piece of the word
+                for ch in word:
+                    if cell_len(ch) == 1:
+                        run += 1
+                        widest = max(widest, run)
+                    else:
+                        run = 0
+                        widest = max(widest, cell_len(ch))
+            return widest
+
+        try:
+            pads = [table._get_padding_width(i) for i in range(len(table.columns))]
+            room = console.width - table._extra_width - sum(pads)
+        except (AttributeError, TypeError):
+            return False
+        least, most = [], []
+        for column in table.columns:
+            texts = ([column.header] if table.show_header else []) + list(column._cells)
+            plain = [console.render_str(t).plain for t in texts if isinstance(t, str)]
+            widest = max([cell_len(line) for text in plain for line in text.split("\n")] or [1])
+            least.append(widest if column.no_wrap else max([word_width(t) for t in plain] + [column.min_width or 1]))
+            most.append(max(widest, least[-1]))
+        spare = room - sum(least)
+        if spare < 0:
+            return False
+        lacking = [m - n for m, n in zip(most, least)]
+        total = sum(lacking) or 1
+        widths = [n + min(lack, spare * lack // total) for n, lack in zip(least, lacking)]
+        for column, width in zip(table.columns, widths):
+            column.width = width
+        return True
+
+    @staticmethod
+    def _breaks_words(console, table) -> bool:
+        """Whether drawing `table` on `console` (at the widths rich gives its columns) would
+        break a header or a value inside a word, or cut text off. A word is a run without
+        spaces; a line may break between CJK characters (or beside one), as CJK text
+        wraps, but not between two letters, digits or signs of one word (`li@exa|mple.cn`)."""
+        from rich._wrap import divide_line
+        from rich.cells import cell_len
+
+        try:
+            widths = table._calculate_column_widths(
+                console, console.options.update_width(console.width - table._extra_width))
+            pads = [table._get_padding_width(i) for i in range(len(table.columns))]
+        except (AttributeError, TypeError):       # another rich: draw it as it comes
+            return False
+        if sum(widths) + table._extra_width > console.width:
+            return True
+        for column, width, pad in zip(table.columns, widths, pads):
+            room = max(1, width - pad)
+            texts = ([column.header] if table.show_header else []) + list(column._cells)
+            for text in texts:
+                if not isinstance(text, str):
+                    continue
+                for line in console.render_str(text).plain.expandtabs(8).split("\n"):
+                    if cell_len(line) <= room:
+                        continue
+                    if column.no_wrap:
+                        return True                # cut off
+                    for at in divide_line(line, room, fold=True):
+                        before, after = line[at - 1], line[at]
+                        if not before.isspace() and cell_len(before) == 1 and cell_len(after) == 1:
+                            return True
+        return False
 
     @staticmethod
     def _fits(console, columns: list[str], rows: list[dict]) -> bool:
