@@ -693,7 +693,9 @@ class FooterWatch:
             first = str(filled[0]).strip()[:FOOTER_TEXT_MAX]
             # A total's label followed only by figures ("Grand Total | 2 | 1,234.50")
             # is a footer however many columns its figures fill.
-            labelled = bool(_FOOTER_LABEL.match(first)) and all(_is_figure(v) for v in filled[1:])
+            # So is a count line followed only by figures ("총 2건 | | 249000").
+            labelled = bool(_FOOTER_LABEL.match(first) or _CJK_COUNT.match(first)) and all(
+                _is_figure(v) for v in filled[1:])
             # "Prepared by:" | "Finance", "Stand:" | "01.12.2026": a note's label and its text
             pair = len(filled) == 2 and self.width > 2 and bool(_NOTE_PAIR_LABEL.match(first))
             if not (labelled or pair) and len(filled) * 2 > max(self.width, 2):
