@@ -33,6 +33,7 @@ from ..errors import InterruptedAfterSave
 from ..domain.invisible import code_key
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
+               side_tables,
                row_currency, shop_orders, tag_columns)
 from . import activity_status, merged_rows, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
@@ -951,6 +952,18 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         header_number, header_values = two_rows or units_row(window, i) or (translated[:2] if translated else window[i])
         _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
+    beside = None if no_header else side_tables.find(
+        src.rows, header_number, list(header_values), [v for n, v in window if n > header_number])
+    if beside is not None:
+        # a table beside this one, past an empty column: its cells are blanked in every
+        # row read from here on (both passes), so none is merged into this table's rows
+        header_values = beside.blank(list(header_values))
+        table = build_table(header_number, header_values, skipped_above=i)
+        seen_rows = [(n, beside.blank(v)) for n, v in seen_rows]
+        window = [(n, beside.blank(v)) for n, v in window]
+        rows = beside.blanked(rows)
+        factory = src._rows_factory
+        src._rows_factory = lambda: beside.blanked(factory())
     units_above = [] if no_header else amount_units.lines_above(window, window[i][0])
     stated = {u.codes for _, u in units_above if u.codes}
     if currency is None and len(stated) == 1 and len(codes := next(iter(stated))) == 1:
@@ -1360,6 +1373,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
     inferences += _shape_inferences(groups, repeated, stacked)
+    if beside is not None:
+        inferences.append(beside.inference())
     if page_lines:
         inferences.append({"what": "page lines", "decided": "row(s) " + ", ".join(str(n) for n, _ in page_lines[:10])
                            + (", …" if len(page_lines) > 10 else "") + " skipped: not data",
