@@ -33,7 +33,7 @@ from ..errors import InterruptedAfterSave
 from ..domain.invisible import code_key
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
-               side_tables,
+               side_tables, continued_rows,
                row_currency, shop_orders, tag_columns)
 from . import activity_status, merged_rows, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
@@ -235,6 +235,8 @@ class Scan:
     amount_parts: "amount_parts.AmountParts | None" = None   # a total beside a subtotal: decided on its values
     area_prefix: str = ""   # the trunk prefix restored before a phone's area codes typed as numbers (area_codes)
     reordered: dict[int, int] = field(default_factory=dict)   # row -> cells that held a bidi control (removed)
+    # records printed on two lines (continued_rows): the rows folded into the record above
+    continued: "continued_rows.Folds | None" = None
 
 
 class _CurrencyEvidence:
@@ -893,7 +895,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
           phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
           mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
           no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
-          no_header_from: str = "", area_region: str | None = None) -> Scan:
+          no_header_from: str = "", area_region: str | None = None, continued: str | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1102,6 +1104,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if not parts.active:
             parts = None
     reordered: dict[int, int] = {}
+    # a row holding only an address or attention line under a record (continued_rows)
+    lines_under = (continued_rows.ContinuedRows(frozenset(
+        table.columns[j] for j, c in enumerate(mapping.columns) if c.target in ("name", "company", "address")))
+        if ent.kind == "customer" and not no_header else None)
     for number, values in data_rows(rest(), header_number, filler, stats):
         values, held = without_reordering(values)
         if held:
@@ -1130,6 +1136,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if long_rows is not None:
             long_rows.add(number, values)
         watch.add(number, values)
+        if lines_under is not None:
+            lines_under.add(number, values)
         if grouped is not None:
             grouped.add(number, values)
         if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
@@ -1400,6 +1408,16 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                        + (" …" if len(translated[2]) > 6 else "") + "; nothing in it is a number "
                                        "or date"})
     count -= len(footer)
+    folds = None
+    if lines_under is not None:
+        folds = lines_under.decide({n for n, _ in footer} | other_rows, dict(zip(table.columns, table.headers)),
+                                   continued, f"{src.path.name}{_sheet_words(src)}",
+                                   next((table.columns[j] for j, c in enumerate(mapping.columns)
+                                         if c.target == "address"), None))
+        if folds is not None:
+            inferences += folds.inferences
+            count -= len(folds.further)
+            table = _with_continued_columns(table, mapping, folds)
     refund_folds: dict = {}
     refund_of: dict = {}
     refund_outside: dict = {}
@@ -1491,7 +1509,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
                 units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
                 else None,
-                amount_parts=parts, reordered=reordered, area_prefix=area_prefix,
+                amount_parts=parts, reordered=reordered, area_prefix=area_prefix, continued=folds,
                 file_refs=next((file_refs.get(table.columns[j], {}) for j, c in enumerate(mapping.columns)
                                 if c.target == "customer_ref"), {}))
 
@@ -1631,6 +1649,42 @@ def _hidden_inferences(src: RawSheet, table: Table, header_row: int, skipped: se
         out.append({"what": "hidden columns", "decided": "read like the others: " + ", ".join(
                     f"'{h}' ({column_letter(c)})" for c, h in cols[:10]), "evidence": "the sheet hides them; "
                     "the file holds them. To leave one out, give --map \"" + cols[0][1].replace('"', "'") + '=-"'})
+    return out
+
+
+CONTINUED_COLUMN = 1 << 20      # where an address or note from the line under a record goes
+
+
+def _with_continued_columns(table: Table, mapping: mp.Mapping, folds) -> Table:
+    """The table, with a column of its own for the address lines and notes folded into the
+    records above them (continued_rows) when the file has no Address or Notes column;
+    `folds.columns` gets the file column each goes into."""
+    headers, columns = list(table.headers), list(table.columns)
+    folds.columns = {}
+    for key, label in (("address", "Address (line below)"), ("notes", "Notes (line below)")):
+        if not any(a[key] and any(a[key]) for a in folds.adds.values()):
+            continue
+        at = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == key), None)
+        if at is None:
+            at = CONTINUED_COLUMN + len(columns)
+            headers.append(label)
+            columns.append(at)
+            mapping.columns.append(mp.ColumnMap(label, key, "continued"))
+        folds.columns[key] = at
+    return Table(table.header_row, headers, columns, table.skipped_above, table.notes)
+
+
+def _continued(out: list, cols: list[int], folds, number: int) -> list:
+    """A record's cells with the address lines and notes of the rows under it added
+    (continued_rows): after the address it has, on a line of their own in its notes."""
+    out = list(out)
+    for key, sep in (("address", ", "), ("notes", "\n")):
+        texts = [t for t in folds.adds[number].get(key, []) if t]
+        if not texts or key not in folds.columns:
+            continue
+        j = cols.index(folds.columns[key])
+        have = out[j]
+        out[j] = sep.join(([str(have).strip()] if not is_blank_cell(have) else []) + texts)
     return out
 
 
@@ -2522,7 +2576,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 encoding: str | None = None, decimal: str | None = None,
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
-                amount_scale=None, _profile_use: dict | None = None) -> ImportResult:
+                amount_scale=None, continued: str | None = None,
+                _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -2550,6 +2605,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     amount_scale: what each written amount is multiplied by (10000 for 万, 0.01 for
     cents, 1 for as written), over the scale a heading or a line above the header
     states (importer.amount_units).
+    continued: "fold" or "records", what a row holding only a value right under a record
+    is when the file holds both addresses and other values there (importer.continued_rows).
     """
     kind_asked = kind is not None
     ent = mp.entity_for(kind or "customers")
@@ -2596,6 +2653,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             raise ImportRefused(f"--amount-scale: {exc}") from None
         if not has_currency(ent):
             raise ImportRefused(f"--amount-scale applies to orders and opportunities, not {ent.kind} records")
+    continued = continued_rows.check_choice(continued)
     if region is not None:
         try:
             region = nz.check_region(region)
@@ -2619,7 +2677,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          phone_region=None if region else set_region or assumed, values_given=values_given,
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
-                         no_header_from=no_header_from, area_region=region or set_region)
+                         no_header_from=no_header_from, area_region=region or set_region,
+                         continued=continued)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
@@ -3219,7 +3278,8 @@ def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None,
     data = {"kind": ent.kind,
             "map": {**(absent or {}),
                     **{c.header: (c.target if c.target else mp.IGNORE)
-                       for c in m.columns if c.target or c.how in ("ignored", "secret")}}}
+                       for c in m.columns if (c.target or c.how in ("ignored", "secret"))
+                       and c.how != "continued"}}}
     if date_order:
         data["date_order"] = date_order
     if sheet is not None:
@@ -3299,6 +3359,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     # as the first pass cleaned them (see _scan)
     cleaner = CellCleaner(planner.ent, [(c, m.target) for c, m in zip(cols, scan.mapping.columns)])
     reordered = scan.reordered
+    folds = scan.continued
 
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):
@@ -3318,8 +3379,13 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
                 values = ledger_marks.signed(values, scan.ledger[0], scan.ledger[1], scan.ledger[2], scan.ledger[3])
             if headings:
                 values = group_headings.carried(values, carry_col, heading[0])
+            if folds is not None and number in folds.further:
+                continue                          # folded into the record above it
             n = len(values)
-            yield number, [values[c] if c < n else "" for c in cols]
+            out = [values[c] if c < n else "" for c in cols]
+            if folds is not None and number in folds.adds:
+                out = _continued(out, cols, folds, number)
+            yield number, out
 
     chunks = _chunks(picked(), chunk_rows)
     ahead = (parallel.AheadPreparer(planner)
