@@ -109,3 +109,16 @@ def test_a_spacer_column_with_columns_beyond_it_filled_here_and_there_is_still_o
     got = customers(admin)
     assert got["Bob Ray"]["city"] == "Chicago" and got["Di Wu"]["city"] == "Austin"
     assert not [i for i in result.inferences if i["what"] == "another table beside"]
+
+
+def test_one_row_missing_its_left_cells_in_a_table_with_a_spacer_column_keeps_it_one_table(admin, tmp_path):
+    path = tmp_path / "spacer_gap.csv"
+    path.write_text("Name,Email,,City\n"
+                    "Ann Lee,ann@x.com,,Boston\n"
+                    ",,,Denver\n"
+                    "Bob Ray,bob@y.com,,Chicago\n"
+                    "Cy Fox,cy@z.com,,Austin\n", encoding="utf-8")
+    result = import_file(admin, path)
+    assert (result.created, result.rejected) == (3, 1)
+    assert customers(admin)["Cy Fox"]["city"] == "Austin"
+    assert not [i for i in result.inferences if i["what"] == "another table beside"]

@@ -127,10 +127,15 @@ def _weigh(per_row: list[tuple[int, list]], header_values: list, left: list[int]
     if not rows_r:
         return None
     alone = [(n, v) for n, v in per_row if _filled(v, right) and not _filled(v, left)]
+    # (a row of one table missing its left cells, beside every other row filled on both
+    # sides, is no table of its own: only rows past the left block's end, or a right
+    # block that leaves some of the left block's rows empty, say so)
+    if alone and rows_l and set(rows_l) <= set(rows_r) and any(n < rows_l[-1] for n, _ in alone):
+        alone = []
     if alone:
         n, v = alone[0]
         value = next(str(v[c]).strip() for c in right if c < len(v) and not is_blank_cell(v[c]))
-        return f"hold values in rows where the left block is empty", f" (row {n}: '{value[:40]}')"
+        return "hold values in rows where the left block is empty", f" (row {n}: '{value[:40]}')"
     if not right_headed:
         return "have no heading in the header row (their own header, if any, is lower down)", ""
     set_l = set(rows_l)
