@@ -1821,6 +1821,10 @@ def _rich_progress(app: App):
               help="What the CR and DR marks of amounts mean (\"99.90 CR\", a Dr/Cr column): sales = a sales "
                    "ledger, CR is a credit note (negative, a refund) and DR a sale; bank = a bank statement, CR "
                    "is money received and DR money paid out (negative).")
+@click.option("--continued-rows", "continued", type=click.Choice(["fold", "records"], case_sensitive=False),
+              help="Rows holding only an address or an attention line (\"Hauptstr. 1\", \"c/o …\") right under a "
+                   "record, in a file where such rows also hold other values: fold = each goes into the record "
+                   "above it (an address into Address, the rest into Notes), records = each is a record of its own.")
 @pass_app
 def import_file_cmd(app: App, path, dry_run, report_path, **options):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
@@ -1915,7 +1919,8 @@ def import_keywords(options: dict) -> dict:
     keywords = {"sheet": sheet, "mapping": list(options.get("mapping") or ()) or None,
                 "values": list(options.get("values") or ()) or None}
     for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
-                 "encoding", "decimal", "amount_per", "amount_scale", "calendar", "no_header", "ledger"):
+                 "encoding", "decimal", "amount_per", "amount_scale", "calendar", "no_header", "ledger",
+                 "continued"):
         if name in options:
             keywords[name] = options[name]
     return keywords

@@ -193,7 +193,11 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                          # invoices: QuickBooks, Xero, Lexware (Rechnungsnr.), Kingdee (单据编号)
                          "invoice no", "invoice no.", "invoice number", "invoice #", "invoicenumber",
                          "rechnungsnr.", "rechnungsnr", "rechnungsnummer", "单据编号", "单据号",
-                         "发票号", "发票号码", "invoice"],
+                         "发票号", "发票号码", "invoice",
+                         # payment bills: Alipay 交易号 beside 商家订单号, WeChat Pay 交易单号 beside
+                         # 商户单号 (the payment's own number first: the merchant's is often "/")
+                         "交易号", "交易单号", "交易號", "交易單號", "交易流水号", "商户单号", "商户订单号",
+                         "商家订单号", "商戶單號", "商戶訂單號", "商家訂單號"],
         "line_no": ["line", "line no", "line number", "订单行"],
         "order_date": ["order date", "date", "订单日期", "下单日期", "下单时间", "日期",
                        # web shops: Shopify, Taobao/Tmall exports
@@ -202,7 +206,9 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                        # invoices and payments: Xero, QuickBooks, Stripe
                        "invoice date", "created (utc)", "transaction date",
                        # Kingdee/Yonyou documents: the document's and the business date
-                       "单据日期", "业务日期", "开票日期", "发票日期", "订货日期", "销售日期"],
+                       "单据日期", "业务日期", "开票日期", "发票日期", "订货日期", "销售日期",
+                       # payment bills (WeChat Pay 交易时间, bank and Alipay statements)
+                       "交易时间", "交易日期", "交易時間", "交易创建时间", "交易創建時間"],
         "ship_date": ["ship date", "shipping date", "发货日期", "送货日期"],
         "product": ["product name", "product", "item", "item name", "产品名称", "商品名称",
                     "产品", "商品", "lineitem name", "line item name", "宝贝标题", "商品标题",
@@ -238,7 +244,9 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                           "购方名称", "购买方名称", "購方名稱", "購買方名稱", "受票方名称",
                           # Stripe payments: the customer's description (its name; the
                           # Customer ID cus_… stays the customer's id, tag src:cus_…)
-                          "customer description"],
+                          "customer description",
+                          # a payment bill (Alipay, WeChat Pay): who paid, the other party
+                          "交易对方", "交易對方", "对方", "對方", "对方户名", "對方戶名", "付款方", "付款人"],
         "customer_segment": ["segment", "customer segment", "细分"],
         "customer_country": ["country", "country/region", "国家", "国家/地区", "billing country",
                              "shipping country"],

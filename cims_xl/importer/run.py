@@ -35,6 +35,7 @@ from ..errors import InterruptedAfterSave
 from ..domain.invisible import code_key
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
+               side_tables, continued_rows,
                row_currency, shop_orders, tag_columns)
 from . import activity_status, merged_rows, scan_split, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
@@ -238,6 +239,8 @@ class Scan:
     # the home amount against the foreign amount × an Exchange Rate column (paid_amount.RateCheck)
     rates: "paid_amount.RateCheck | None" = None
     reordered: dict[int, int] = field(default_factory=dict)   # row -> cells that held a bidi control (removed)
+    # records printed on two lines (continued_rows): the rows folded into the record above
+    continued: "continued_rows.Folds | None" = None
 
 
 class _CurrencyEvidence:
@@ -1080,7 +1083,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
                mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
                no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
-               no_header_from: str = "", area_region: str | None = None, split: bool = False) -> Scan:
+               no_header_from: str = "", area_region: str | None = None, continued: str | None = None,
+               split: bool = False) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1139,6 +1143,18 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         header_number, header_values = two_rows or units_row(window, i) or (translated[:2] if translated else window[i])
         _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
+    beside = None if no_header else side_tables.find(
+        src.rows, header_number, list(header_values), [v for n, v in window if n > header_number])
+    if beside is not None:
+        # a table beside this one, past an empty column: its cells are blanked in every
+        # row read from here on (both passes), so none is merged into this table's rows
+        header_values = beside.blank(list(header_values))
+        table = build_table(header_number, header_values, skipped_above=i)
+        seen_rows = [(n, beside.blank(v)) for n, v in seen_rows]
+        window = [(n, beside.blank(v)) for n, v in window]
+        rows = beside.blanked(rows)
+        factory = src._rows_factory
+        src._rows_factory = lambda: beside.blanked(factory())
     units_above = [] if no_header else amount_units.lines_above(window, window[i][0])
     stated = {u.codes for _, u in units_above if u.codes}
     if currency is None and len(stated) == 1 and len(codes := next(iter(stated))) == 1:
@@ -1322,6 +1338,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 if long_rows is not None:
                     long_rows.add(number, values)
                 watch.add(number, values)
+                if lines_under is not None:
+                    lines_under.add(number, values)
                 if grouped is not None:
                     grouped.add(number, values)
             if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
@@ -1603,6 +1621,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
     inferences += _shape_inferences(groups, repeated, stacked)
+    if beside is not None:
+        inferences.append(beside.inference())
     if page_lines:
         inferences.append({"what": "page lines", "decided": "row(s) " + ", ".join(str(n) for n, _ in page_lines[:10])
                            + (", …" if len(page_lines) > 10 else "") + " skipped: not data",
@@ -1628,6 +1648,16 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                        + (" …" if len(translated[2]) > 6 else "") + "; nothing in it is a number "
                                        "or date"})
     count -= len(footer)
+    folds = None
+    if lines_under is not None:
+        folds = lines_under.decide({n for n, _ in footer} | other_rows, dict(zip(table.columns, table.headers)),
+                                   continued, f"{src.path.name}{_sheet_words(src)}",
+                                   next((table.columns[j] for j, c in enumerate(mapping.columns)
+                                         if c.target == "address"), None))
+        if folds is not None:
+            inferences += folds.inferences
+            count -= len(folds.further)
+            table = _with_continued_columns(table, mapping, folds)
     refund_folds: dict = {}
     refund_of: dict = {}
     refund_outside: dict = {}
@@ -1720,6 +1750,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
                 else None,
                 amount_parts=parts, reordered=reordered, area_prefix=area_prefix, rates=rates,
+                continued=folds,
                 file_refs=next((file_refs.get(table.columns[j], {}) for j, c in enumerate(mapping.columns)
                                 if c.target == "customer_ref"), {}))
 
@@ -1859,6 +1890,42 @@ def _hidden_inferences(src: RawSheet, table: Table, header_row: int, skipped: se
         out.append({"what": "hidden columns", "decided": "read like the others: " + ", ".join(
                     f"'{h}' ({column_letter(c)})" for c, h in cols[:10]), "evidence": "the sheet hides them; "
                     "the file holds them. To leave one out, give --map \"" + cols[0][1].replace('"', "'") + '=-"'})
+    return out
+
+
+CONTINUED_COLUMN = 1 << 20      # where an address or note from the line under a record goes
+
+
+def _with_continued_columns(table: Table, mapping: mp.Mapping, folds) -> Table:
+    """The table, with a column of its own for the address lines and notes folded into the
+    records above them (continued_rows) when the file has no Address or Notes column;
+    `folds.columns` gets the file column each goes into."""
+    headers, columns = list(table.headers), list(table.columns)
+    folds.columns = {}
+    for key, label in (("address", "Address (line below)"), ("notes", "Notes (line below)")):
+        if not any(a[key] and any(a[key]) for a in folds.adds.values()):
+            continue
+        at = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == key), None)
+        if at is None:
+            at = CONTINUED_COLUMN + len(columns)
+            headers.append(label)
+            columns.append(at)
+            mapping.columns.append(mp.ColumnMap(label, key, "continued"))
+        folds.columns[key] = at
+    return Table(table.header_row, headers, columns, table.skipped_above, table.notes)
+
+
+def _continued(out: list, cols: list[int], folds, number: int) -> list:
+    """A record's cells with the address lines and notes of the rows under it added
+    (continued_rows): after the address it has, on a line of their own in its notes."""
+    out = list(out)
+    for key, sep in (("address", ", "), ("notes", "\n")):
+        texts = [t for t in folds.adds[number].get(key, []) if t]
+        if not texts or key not in folds.columns:
+            continue
+        j = cols.index(folds.columns[key])
+        have = out[j]
+        out[j] = sep.join(([str(have).strip()] if not is_blank_cell(have) else []) + texts)
     return out
 
 
@@ -2803,7 +2870,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 encoding: str | None = None, decimal: str | None = None,
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
-                amount_scale=None, _profile_use: dict | None = None) -> ImportResult:
+                amount_scale=None, continued: str | None = None,
+                _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -2831,6 +2899,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     amount_scale: what each written amount is multiplied by (10000 for 万, 0.01 for
     cents, 1 for as written), over the scale a heading or a line above the header
     states (importer.amount_units).
+    continued: "fold" or "records", what a row holding only a value right under a record
+    is when the file holds both addresses and other values there (importer.continued_rows).
     """
     kind_asked = kind is not None
     ent = mp.entity_for(kind or "customers")
@@ -2877,6 +2947,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             raise ImportRefused(f"--amount-scale: {exc}") from None
         if not has_currency(ent):
             raise ImportRefused(f"--amount-scale applies to orders and opportunities, not {ent.kind} records")
+    continued = continued_rows.check_choice(continued)
     if region is not None:
         try:
             region = nz.check_region(region)
@@ -2900,7 +2971,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          phone_region=None if region else set_region or assumed, values_given=values_given,
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
-                         no_header_from=no_header_from, area_region=region or set_region)
+                         no_header_from=no_header_from, area_region=region or set_region,
+                         continued=continued)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
@@ -3514,7 +3586,8 @@ def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None,
     data = {"kind": ent.kind,
             "map": {**(absent or {}),
                     **{c.header: (c.target if c.target else mp.IGNORE)
-                       for c in m.columns if c.target or c.how in ("ignored", "secret")}}}
+                       for c in m.columns if (c.target or c.how in ("ignored", "secret"))
+                       and c.how != "continued"}}}
     if date_order:
         data["date_order"] = date_order
     if sheet is not None:
@@ -3594,6 +3667,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     # as the first pass cleaned them (see _scan)
     cleaner = CellCleaner(planner.ent, [(c, m.target) for c, m in zip(cols, scan.mapping.columns)])
     reordered = scan.reordered
+    folds = scan.continued
 
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):
@@ -3613,8 +3687,13 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
                 values = ledger_marks.signed(values, scan.ledger[0], scan.ledger[1], scan.ledger[2], scan.ledger[3])
             if headings:
                 values = group_headings.carried(values, carry_col, heading[0])
+            if folds is not None and number in folds.further:
+                continue                          # folded into the record above it
             n = len(values)
-            yield number, [values[c] if c < n else "" for c in cols]
+            out = [values[c] if c < n else "" for c in cols]
+            if folds is not None and number in folds.adds:
+                out = _continued(out, cols, folds, number)
+            yield number, out
 
     chunks = _chunks(picked(), chunk_rows)
     ahead = (parallel.AheadPreparer(planner)
