@@ -87,6 +87,66 @@ PARTIAL_REFUND_STATUSES = ("partially refunded", "partially_refunded", "partial 
                            "remboursé partiellement", "partiellement remboursé", "reembolsado parcialmente")
 
 
+# Words of a status column (WeChat Pay's 当前状态, a shop's 交易状态 / Status) that say the
+# payment was refunded, in part or whole, written with the amount refunded inside the status
+# text: "已退款(￥50.00)", "部分退款 ¥20", "Partially refunded ($5.00)", "返金済み (¥500)",
+# "부분환불 5,000원". Lower-cased; "_" and "-" are read as spaces.
+REFUND_STATUS_WORDS = frozenset((
+    "已退款", "退款", "部分退款", "已部分退款", "退款成功", "部分退款成功", "退款中", "已退款成功", "部分已退款",
+    "已退還", "已退还", "部分退還", "退款完成",
+    "refunded", "refund", "partially refunded", "partial refund", "partly refunded", "refunded partially",
+    "返金", "返金済み", "返金済", "一部返金", "一部返金済み", "部分返金", "返金完了",
+    "환불", "환불완료", "환불 완료", "부분환불", "부분 환불", "부분환불완료", "환불됨",
+    "erstattet", "teilweise erstattet", "rückerstattet", "teilweise rückerstattet", "teilerstattet",
+    "remboursé", "remboursée", "partiellement remboursé", "remboursé partiellement", "remboursement partiel",
+    "reembolsado", "reembolsado parcialmente", "reembolso parcial", "rimborsato", "parzialmente rimborsato",
+    "rimborso parziale", "terugbetaald", "gedeeltelijk terugbetaald"))
+def _status_word(text: str) -> str:
+    return " ".join(text.casefold().replace("_", " ").replace("-", " ").split()).rstrip(":：")
+
+
+def _status_parts(text: str) -> tuple[str, str] | None:
+    """(words, amount text) of a status written "words (amount)" or "words amount"."""
+    if text[-1:] in ")）]":
+        at = max(text.rfind("("), text.rfind("（"), text.rfind("["))
+        return (text[:at], text[at + 1:-1].strip()) if at > 0 else None
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch in ":：":
+            word, rest = text[:i + 1], text[i + 1:].strip()
+            if _status_word(word) in REFUND_STATUS_WORDS and any(c.isdigit() for c in rest):
+                return word, rest
+    return None
+
+
+def refund_in_status(text: object) -> str | None:
+    """The amount refunded a status cell writes inside its text ("已退款(￥50.00)" ->
+    "￥50.00", "Partially refunded ($5.00)" -> "$5.00", "부분환불 5,000원" -> "5,000원"),
+    when its words are a refund's (REFUND_STATUS_WORDS) and the rest reads as an amount;
+    else None (the status is read as any other: "已全额退款" is Returned, an unknown word
+    stops the import)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    parts = _status_parts(text.strip())
+    if parts is None or _status_word(parts[0]) not in REFUND_STATUS_WORDS or not any(c.isdigit() for c in parts[1]):
+        return None
+    cell = parts[1]
+    try:
+        reading = read_refund(cell, None, None)
+    except ValueError:
+        return None
+    return cell if reading.amount is not None and reading.amount > 0 else None
+
+
+STATUS_REFUND_PAID = "Paid"     # a status holding the amount refunded: the payment was made (apply_refund decides the rest)
+
+
+def status_refund_values(seen: dict[str, int]) -> dict[str, str]:
+    """{status text as written: "Paid"} for the texts of a status column (`seen`: text ->
+    rows) that hold the amount refunded (refund_in_status); apply_refund then subtracts it
+    (the amount kept), or makes the order Returned when all was refunded."""
+    return {t: STATUS_REFUND_PAID for t in seen if refund_in_status(t) is not None}
+
+
 def with_partial_refund_status(values_given: dict[str, dict[str, str]]) -> tuple[dict, set]:
     """`values_given` (--value, by field) with the partial-refund statuses read as Paid
     where the user said nothing else, and the (field, text) pairs added."""

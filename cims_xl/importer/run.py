@@ -739,6 +739,34 @@ class _DateEvidence:
 _SPACED_DOTS = re.compile(r"\.\s+(?=\d)")
 
 
+def _status_refunds(listed: ValueEvidence) -> list[dict]:
+    """A status column whose texts hold the amount refunded ("已退款(￥50.00)", "Partially
+    refunded ($5.00)": importer.refunds.refund_in_status): those texts are read as Paid,
+    and the plan subtracts the amount as a refund column's (apply_refund); the summary
+    line, or []."""
+    out: list[dict] = []
+    for c, (header, key) in listed.columns.items():
+        if key != "status":
+            continue
+        found = refunds.status_refund_values(listed.seen[c])
+        if not found:
+            continue
+        given = listed.given.setdefault("status", {})
+        for text, status in found.items():
+            if value_key(text) not in given:
+                given[value_key(text)] = status
+                listed.implied.add(("status", value_key(text)))
+        rows = sum(listed.seen[c][t] for t in found)
+        example = next(iter(found))
+        out.append({"what": f"refunds in '{header}'",
+                    "decided": f"{rows} row(s) give the amount refunded inside the status ('{example}'): "
+                               "subtracted from the row's amount as a refunded-amount column is (the amount kept is "
+                               "stored; refunded in full: Returned, not a sale)",
+                    "evidence": f"refund words and an amount in the status text ('{example}' = "
+                                f"{refunds.refund_in_status(example)} refunded)"})
+    return out
+
+
 def _placeholders_inference(counts: Counter, headers: list[str]) -> dict:
     """The summary's line for cells that held a placeholder for "no value" ("N/A", "-",
     "未知"): per column in file order, the count and the texts."""
@@ -1342,6 +1370,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
     share_inferences += mixed_inferences
     listed.keep_only(final_targets)
+    if ent.kind == "order":
+        inferences += _status_refunds(listed)
     area_prefix, area_inferences = area_ev.decide(area_region) if area_ev is not None else ("", [])
     inferences = (heading_inferences + date_inferences + counted + inferences + share_inferences + shop_inferences
                   + tag_inferences + area_inferences)
