@@ -628,6 +628,11 @@ class RowPreparer:
         self.refund_cols = tuple(i for i in refunds.refund_columns(self.headers) if i in self.unmapped)
         # An order's status column: its text may hold the amount refunded ("已退款(￥50.00)",
         # importer.refunds.refund_in_status), subtracted as a refund column's is.
+        # An order's total after refunds ("Adjusted Order Total"): less than the amount, the
+        # difference was refunded (importer.refunds.names_adjusted_total)
+        self.adjusted_col = (next((i for i, h in enumerate(self.headers)
+                                   if i in self.unmapped and refunds.names_adjusted_total(h)), None)
+                             if ent.kind == "order" else None)
         self.status_col = (next((i for i, t in enumerate(self.targets) if t == "status"), None)
                            if ent.kind == "order" else None)
         # Where columns no field takes are kept ("Header: value" lines): Notes, or for
@@ -1876,7 +1881,8 @@ class Planner:
                             and (hit := self.options.erased.match(clean)) is not None:
                         # a contact is a person too: one erased at their request is not added
                         raise ValidationFailed(self._erased_problem(*hit))
-                    if self.prep.refund_cols or number in self.options.refunds or self.prep.status_col is not None:
+                    if self.prep.refund_cols or number in self.options.refunds or self.prep.status_col is not None \
+                            or self.prep.adjusted_col is not None:
                         self._refunded(number, values, clean, warned)
                     if self.ent.kind == "interaction" and _in_future(clean.get("occurred_at")):
                         column = self.prep.source_of.get("occurred_at", "Occurred At")
@@ -2521,6 +2527,13 @@ class Planner:
         cells = [values[i] for i in self.prep.refund_cols if i < n]
         cells += self.options.refunds.get(number, [])
         label = self.prep.headers[self.prep.refund_cols[0]] if self.prep.refund_cols else "Refund"
+        if (at := self.prep.adjusted_col) is not None and at < n:
+            # the total after refunds says all that was refunded (refund columns included)
+            refunded, problem = refunds.adjusted_difference(values[at], clean, self._amount_mark())
+            if problem:
+                warned[self.prep.headers[at]] = problem
+            if refunded is not None:
+                cells, label = [refunded], self.prep.headers[at]
         at = self.prep.status_col
         if (at is not None and at < n and not any(_text(c) for c in cells)
                 and (inside := refunds.refund_in_status(values[at])) is not None):

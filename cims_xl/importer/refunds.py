@@ -199,6 +199,55 @@ def names_refunded_amount(header: str) -> bool:
                 or folded.endswith(("日", "時")))
 
 
+# Headings of an order's total after refunds (Etsy's "Adjusted Order Total", a shop's
+# "Net after refunds", a Chinese shop's 退款后金额 / 调整后金额): where it is less than the
+# row's amount, the difference was refunded (stored as a refund column's is: apply_refund).
+ADJUSTED_HEADERS = frozenset(norm(h) for h in (
+    "adjusted order total", "adjusted total", "adjusted order amount", "adjusted amount", "adjusted sale total",
+    "net after refunds", "total after refunds", "total (after refunds)", "amount after refunds",
+    "order total after refunds", "total after refund", "amount after refund",
+    "调整后金额", "退款后金额", "調整後金額", "退款後金額", "调整后订单金额", "退款后订单金额", "调整后总额", "退款后总额",
+    "返金後金額", "返金後合計", "환불 후 금액", "환불후금액", "betrag nach erstattung", "gesamtbetrag nach erstattung",
+    "montant après remboursement", "total après remboursement", "importe tras reembolso",
+    "total después de reembolsos"))
+# Words that make an "adjusted" heading something else than the order's total: Etsy's
+# "Adjusted Net Order Amount" (after fees), "Adjusted Card Processing Fees".
+_ADJUSTED_NOT = frozenset(("net", "fee", "fees", "tax", "shipping", "discount", "quantity", "qty", "date"))
+
+
+def names_adjusted_total(header: str) -> bool:
+    """Whether `header` names the order's total after refunds (ADJUSTED_HEADERS, or
+    "adjusted"/"after refund(s)" with "total" or "amount" and no word of fees, net, tax,
+    shipping, discount or date)."""
+    folded = norm(header)
+    if folded in ADJUSTED_HEADERS:
+        return True
+    words = set(re.findall(r"[^\W\d_]+", header.casefold()))
+    after = "adjusted" in words or ("after" in words and bool(words & {"refund", "refunds"}))
+    return after and bool(words & {"total", "amount"}) and not words & _ADJUSTED_NOT
+
+
+def adjusted_difference(cell: object, clean: dict, decimal: str | None) -> tuple[Decimal | None, str]:
+    """(the amount refunded, or None, and a warning or "") an adjusted total `cell` gives
+    for the validated order `clean`: its amount less the adjusted total, when that is
+    less; a total above the amount is not read (warned); blank or equal: (None, "")."""
+    if _text(cell) == "" or clean.get("amount") is None:
+        return None, ""
+    code = clean.get("currency") or None
+    try:
+        reading = read_refund(cell, code, decimal)
+    except ValueError:
+        return None, f"cannot read the total after refunds '{_text(cell)[:40]}': the amount is stored as charged"
+    if reading.amount is None or reading.amount == clean["amount"]:
+        return None, ""
+    if reading.currency and code and reading.currency != code:
+        return None, f"the total after refunds {_text(cell)} is in {reading.currency}, the order in {code}: not read"
+    if reading.amount > clean["amount"] or reading.amount < 0:
+        return None, (f"the total after refunds {_text(cell)} is not between 0 and the amount {clean['amount']}: "
+                      "not read, the amount is stored as charged")
+    return clean["amount"] - reading.amount, ""
+
+
 def refund_columns(headers: list[str]) -> list[int]:
     """Positions in `headers` of refunded-amount columns (`names_refunded_amount`)."""
     return [i for i, h in enumerate(headers) if names_refunded_amount(h)]

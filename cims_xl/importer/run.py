@@ -1372,6 +1372,13 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     listed.keep_only(final_targets)
     if ent.kind == "order":
         inferences += _status_refunds(listed)
+        adjusted = [h for h in table.headers if final_targets.get(h) is None and refunds.names_adjusted_total(h)]
+        if adjusted:
+            inferences.append({
+                "what": f"total after refunds '{adjusted[0]}'",
+                "decided": "where it is less than the amount, the difference is a refund: the amount kept is "
+                           "stored (Notes say what was charged and refunded; refunded in full: Returned, not a sale)",
+                "evidence": "the heading names the order's total after refunds"})
     area_prefix, area_inferences = area_ev.decide(area_region) if area_ev is not None else ("", [])
     inferences = (heading_inferences + date_inferences + counted + inferences + share_inferences + shop_inferences
                   + tag_inferences + area_inferences)
