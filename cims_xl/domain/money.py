@@ -103,7 +103,11 @@ _LOCAL_WORDS: dict[str, tuple[str, ...]] = {
     # Bank of Thailand: "baht" in English text (CLDR's English name is "Thai Baht").
     "baht": ("THB",),
 }
-_MULTIPLIERS = {"万": 4, "萬": 4, "亿": 8, "億": 8}  # powers of ten
+# Number words written after an amount, powers of ten: Chinese and Japanese 万/亿, Korean
+# 만 (10⁴) and 억 (10⁸); 千/천 (10³) alone ("5千", "5천원") or before another ("1.5천만원":
+# 1.5 × 10⁷), as are 十/百 (십/백) before 万/亿 ("1.2百万": 1,200,000).
+_MULTIPLIERS = {"万": 4, "萬": 4, "亿": 8, "億": 8, "만": 4, "억": 8, "千": 3, "천": 3}
+_MULTIPLIER_HEADS = {"十": 1, "拾": 1, "百": 2, "佰": 2, "千": 3, "仟": 3, "십": 1, "백": 2, "천": 3}
 _NUMBER_CHARS = re.compile(r"^[0-9.,' _]+$")
 _SHOWN_MAX = 40
 
@@ -1036,6 +1040,9 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
         elif last in _MULTIPLIERS and multiplier is None:
             multiplier = _MULTIPLIERS[last]
             text = text[:-1].rstrip()
+            if multiplier > 3 and text[-1:] in _MULTIPLIER_HEADS:
+                multiplier += _MULTIPLIER_HEADS[text[-1]]      # "1.5천만원", "1.2百万"
+                text = text[:-1].rstrip()
         elif (table and multiplier is None and len(tokens) < 2 and not last.isdigit()
               and (last not in ".," or _word_dot(text)) and (tok := table.suffix(text))):
             tokens.append(tok)

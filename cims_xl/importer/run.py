@@ -32,7 +32,7 @@ from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from ..domain.invisible import code_key
 from . import mapping as mp
-from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
+from . import (amount_notes, calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
 from . import activity_status, merged_rows, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
@@ -223,6 +223,8 @@ class Scan:
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
     yen_columns: frozenset[int] = frozenset()
+    # amount columns' magnitude suffixes and tax notes ("10k", "1,200円（税込）": importer.amount_notes)
+    amount_notes: object = None
     # amount columns whose credit/debit marks are read as signs in this ledger (ledger_marks):
     # (file column -> header, --ledger, the column of the marks, the amount columns it marks)
     ledger: tuple[dict[int, str], str, int | None, frozenset[int]] | None = None
@@ -1069,6 +1071,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if marks_by_values:
         marks_at, late_marks = _marks_by_values(src, table, mapping, header_number, first_rows)
     marked_amounts = frozenset(col for col, nev in numbers.items() if nev.target == "amount")
+    notes = amount_notes.AmountNotes(money_cols)
     ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at,
                                      table.headers[table.columns.index(marks_at)] if marks_at is not None else None,
                                      marked_amounts) if money_cols else None
@@ -1125,6 +1128,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             values = cleaner.clean(values)
         if yen_cols:
             values = file_language.yen_signs(values, yen_cols, yen_fixed)
+        if notes.active:
+            notes.add(values)
+            values = notes.rewrite(values)       # "10k", "1,200円（税込）" (importer.amount_notes)
         if cr_formats is not None:
             cr_formats.add(values)
         if ledger_ev is not None:
@@ -1214,6 +1220,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             for c, v in enumerate(values):
                 if c not in known_cols and not is_blank_cell(v):
                     used_extra.add(c)
+    note_inferences = notes.decide() if notes.active else []
     at_end = watch.footer(is_blank_cell)
     ends = {n for n, _ in at_end}
     subtotals = [s for s in subtotals if s[0] not in ends]
@@ -1363,7 +1370,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     ledger_inferences = (ledger_ev.decide(ent.kind) if ledger_ev is not None else []) + cr_inferences
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole,
                                      settled=settled)
-    inferences += ledger_inferences
+    inferences += ledger_inferences + note_inferences
     if yen_fixed:
         inferences.append(_yen_inference(src, table, yen_fixed))
     fractions, share_inferences = fraction_fields(number_cols)
@@ -1507,7 +1514,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 not_done_rows=not_done,
                 blank_country=blank_country, plain=plain,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
-                yen_columns=yen_cols, float_wholes=wholes,
+                yen_columns=yen_cols, float_wholes=wholes, amount_notes=notes if notes.active else None,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (
                     ledger or marks_at is not None or (ledger_ev is not None and ledger_ev.crores)) else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
@@ -3334,6 +3341,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
                 continue
             if scan.yen_columns:
                 values = file_language.yen_signs(values, scan.yen_columns)
+            if scan.amount_notes is not None:
+                values = scan.amount_notes.rewrite(values)
             if scan.format_marks is not None:
                 values = scan.format_marks.unmark(values)      # "1.25 Cr": a mark, a crore (format_marks)
             if scan.ledger is not None:
