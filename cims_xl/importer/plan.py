@@ -2539,7 +2539,7 @@ class Planner:
                 and (inside := refunds.refund_in_status(values[at])) is not None):
             # "已退款(￥50.00)": the status gives the amount refunded (a refund column of the
             # row, when filled, says it already)
-            cells.append(inside)
+            cells.append(refunds.status_refund_cell(inside, clean.get("currency") or None))
             label = self.prep.headers[at]
         if not cells:
             return

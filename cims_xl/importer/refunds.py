@@ -137,6 +137,20 @@ def refund_in_status(text: object) -> str | None:
     return cell if reading.amount is not None and reading.amount > 0 else None
 
 
+def status_refund_cell(cell: str, currency: str | None) -> object:
+    """The amount refunded a status gives (refund_in_status), for apply_refund: read on
+    its own ("EUR 7,50" is 7.50, "¥1,000" in a JPY order 1000), as a Decimal when it is in
+    the order's `currency` or names none; else the text as written (apply_refund then
+    reads it with the amount column's mark, or says why it cannot)."""
+    try:
+        reading = read_refund(cell, currency, None)
+    except ValueError:
+        return cell
+    if reading.amount is None or (reading.currency and currency and reading.currency != currency):
+        return cell
+    return abs(reading.amount)
+
+
 STATUS_REFUND_PAID = "Paid"     # a status holding the amount refunded: the payment was made (apply_refund decides the rest)
 
 
