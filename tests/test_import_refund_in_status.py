@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 
 from cims_xl.importer.errors import ImportRefused
-from cims_xl.importer.refunds import names_adjusted_total
 from cims_xl.importer.run import import_file
 from cims_xl.services import records
 
@@ -64,13 +63,16 @@ def test_a_status_holding_a_partial_refund_with_its_amount_stores_the_amount_kep
     assert got["2002"][1] == "Returned"
 
 
-def test_a_status_whose_words_are_no_refund_stops_as_any_unknown_status(admin, tmp_path):
+def test_a_status_whose_words_are_no_refund_stops_as_any_unknown_status_and_only_it_is_named(admin, tmp_path):
     f = write_table(tmp_path, "csv", [
         ["Customer", "Order No", "Order Date", "Amount", "Currency", "Status"],
         ["Ann Lee", "3001", "2024-03-05", "50.00", "USD", "Held back (5.00)"],
-        ["Bob Ray", "3002", "2024-03-06", "60.00", "USD", "Held back (6.00)"]])
-    with pytest.raises(ImportRefused, match="Held back"):
+        ["Bob Ray", "3002", "2024-03-06", "60.00", "USD", "Held back (6.00)"],
+        ["Cai Wen", "3003", "2024-03-07", "70.00", "USD", "Partially refunded ($7.00)"]])
+    with pytest.raises(ImportRefused) as stop:
         import_file(admin, f, kind="orders")
+    assert "Held back (5.00)" in stop.value.message
+    assert "Partially refunded" not in stop.value.message
     assert records.list_records(admin, "order") == []
 
 
@@ -112,7 +114,13 @@ def test_an_etsy_orders_file_stores_the_adjusted_order_total_not_the_fees_adjust
 
 @pytest.mark.parametrize("heading", ["Adjusted Net Order Amount", "Adjusted Card Processing Fees", "Adjusted Shipping",
                                      "Order Total", "Refund Date"])
-def test_a_fee_net_or_other_adjusted_column_is_no_total_after_refunds(heading):
+def test_a_fee_net_or_other_adjusted_column_is_no_total_after_refunds(admin, tmp_path, heading):
+    # beside an Order Total, such a column is kept in Notes and the amount stays as charged
+    cols = ["Customer", "Order No", "Order Date", "Amount", "Currency"] + ([] if heading == "Order Total" else [heading])
+    f = write_table(tmp_path, "csv", [cols, ["Ann Lee", "7001", "2024-03-05", "30.00", "USD", "20.00"][:len(cols)]])
+    import_file(admin, f, kind="orders")
+    assert _stored(admin)["7001"] == (Decimal("30"), "Completed")
+    from cims_xl.importer.refunds import names_adjusted_total
     assert not names_adjusted_total(heading)
 
 
