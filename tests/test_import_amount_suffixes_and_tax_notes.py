@@ -131,3 +131,13 @@ def test_a_column_mixing_amounts_with_and_without_tax_stops_naming_the_column_an
     assert "'金額'" in message and "1,200円（税込）" in message and "1,000円(税抜)" in message
     assert "--decimal" not in message
     assert records.list_records(admin, "order") == []
+
+
+@pytest.mark.parametrize("typed,whole", [("10k", "10000"), ("1.5M", "1500000"), ("1.2bn", "1200000000"),
+                                         ("3 Mio.", "3000000")])
+def test_an_amount_with_a_suffix_typed_alone_is_refused_naming_the_whole_number_never_dropping_it(typed, whole):
+    from cims_xl.domain.money import read_money
+    with pytest.raises(ValueError) as refused:
+        read_money(typed)
+    assert f"({whole})" in str(refused.value)
+    assert "ISO code in its place" not in str(refused.value)
