@@ -233,7 +233,9 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "province": ["state", "province", "state/province", "省/自治区", "省份", "省"],
         "city": ["city", "城市"],
         "status": ["order status", "status", "订单状态", "状态", "financial status",
-                   "payment status", "交易状态", "单据状态"],                # Kingdee: the document's status
+                   "payment status", "交易状态", "单据状态",
+                   # WeChat Pay's bill: the payment's status now (refunds included)
+                   "当前状态", "當前狀態"],                # Kingdee: the document's status
         "notes": ["notes", "note", "备注"],
         **_CUSTOMER_LINK,
         "customer_name": ["customer name", "customer", "client", "full name", "客户名称", "客户姓名", "客户",

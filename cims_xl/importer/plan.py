@@ -631,6 +631,15 @@ class RowPreparer:
         # Columns of an amount refunded (Stripe's "Amount Refunded") no field takes: kept in
         # Notes like any other, and subtracted from the row's amount (importer.refunds).
         self.refund_cols = tuple(i for i in refunds.refund_columns(self.headers) if i in self.unmapped)
+        # An order's status column: its text may hold the amount refunded ("已退款(￥50.00)",
+        # importer.refunds.refund_in_status), subtracted as a refund column's is.
+        # An order's total after refunds ("Adjusted Order Total"): less than the amount, the
+        # difference was refunded (importer.refunds.names_adjusted_total)
+        self.adjusted_col = (next((i for i, h in enumerate(self.headers)
+                                   if i in self.unmapped and refunds.names_adjusted_total(h)), None)
+                             if ent.kind == "order" else None)
+        self.status_col = (next((i for i, t in enumerate(self.targets) if t == "status"), None)
+                           if ent.kind == "order" else None)
         # Where columns no field takes are kept ("Header: value" lines): Notes, or for
         # records without one the text field nearest to it (KEPT_IN).
         self.keep_key = "notes" if self.has_notes else KEPT_IN.get(ent.kind)
@@ -1879,7 +1888,8 @@ class Planner:
                             and (hit := self.options.erased.match(clean)) is not None:
                         # a contact is a person too: one erased at their request is not added
                         raise ValidationFailed(self._erased_problem(*hit))
-                    if self.prep.refund_cols or number in self.options.refunds:
+                    if self.prep.refund_cols or number in self.options.refunds or self.prep.status_col is not None \
+                            or self.prep.adjusted_col is not None:
                         self._refunded(number, values, clean, warned)
                     if self.ent.kind == "interaction" and _in_future(clean.get("occurred_at")):
                         column = self.prep.source_of.get("occurred_at", "Occurred At")
@@ -2523,11 +2533,27 @@ class Planner:
         n = len(values)
         cells = [values[i] for i in self.prep.refund_cols if i < n]
         cells += self.options.refunds.get(number, [])
+        label = self.prep.headers[self.prep.refund_cols[0]] if self.prep.refund_cols else "Refund"
+        if (at := self.prep.adjusted_col) is not None and at < n:
+            # the total after refunds says all that was refunded (refund columns included)
+            refunded, problem = refunds.adjusted_difference(values[at], clean, self._amount_mark())
+            if problem:
+                warned[self.prep.headers[at]] = problem
+            if refunded is not None:
+                cells, label = [refunded], self.prep.headers[at]
+        at = self.prep.status_col
+        if (at is not None and at < n and not any(_text(c) for c in cells)
+                and (inside := refunds.refund_in_status(values[at])) is not None):
+            # "已退款(￥50.00)": the status gives the amount refunded (a refund column of the
+            # row, when filled, says it already)
+            cells.append(refunds.status_refund_cell(inside, clean.get("currency") or None))
+            label = self.prep.headers[at]
+        if not cells:
+            return
         said = refunds.apply_refund(clean, cells, self._amount_mark())
         if said is not None and said[1] in ("full", "partial") and self.options.refund_ids.get(number):
             # the refunds applied, by id: a later download with them again does not subtract them twice
             clean["notes"] = f"{clean['notes']}\n{refunds.refund_lines(self.options.refund_ids[number])}"
-        label = self.prep.headers[self.prep.refund_cols[0]] if self.prep.refund_cols else "Refund"
         if said is not None and said[1] == "fraction":
             # as an amount with a fraction in a currency without one: refused, never rounded
             raise ValidationFailed({label: said[0]})

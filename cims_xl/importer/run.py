@@ -34,7 +34,7 @@ from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from ..domain.invisible import code_key
 from . import mapping as mp
-from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
+from . import (amount_notes, calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                side_tables, continued_rows,
                row_currency, shop_orders, tag_columns)
 from . import activity_status, merged_rows, scan_split, template_rows
@@ -226,6 +226,8 @@ class Scan:
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
     yen_columns: frozenset[int] = frozenset()
+    # amount columns' magnitude suffixes and tax notes ("10k", "1,200円（税込）": importer.amount_notes)
+    amount_notes: object = None
     # amount columns whose credit/debit marks are read as signs in this ledger (ledger_marks):
     # (file column -> header, --ledger, the column of the marks, the amount columns it marks)
     ledger: tuple[dict[int, str], str, int | None, frozenset[int]] | None = None
@@ -921,6 +923,34 @@ class _DateEvidence:
 _SPACED_DOTS = re.compile(r"\.\s+(?=\d)")
 
 
+def _status_refunds(listed: ValueEvidence) -> list[dict]:
+    """A status column whose texts hold the amount refunded ("已退款(￥50.00)", "Partially
+    refunded ($5.00)": importer.refunds.refund_in_status): those texts are read as Paid,
+    and the plan subtracts the amount as a refund column's (apply_refund); the summary
+    line, or []."""
+    out: list[dict] = []
+    for c, (header, key) in listed.columns.items():
+        if key != "status":
+            continue
+        found = refunds.status_refund_values(listed.seen[c])
+        if not found:
+            continue
+        given = listed.given.setdefault("status", {})
+        for text, status in found.items():
+            if value_key(text) not in given:
+                given[value_key(text)] = status
+                listed.implied.add(("status", value_key(text)))
+        rows = sum(listed.seen[c][t] for t in found)
+        example = next(iter(found))
+        out.append({"what": f"refunds in '{header}'",
+                    "decided": f"{rows} row(s) give the amount refunded inside the status ('{example}'): "
+                               "subtracted from the row's amount as a refunded-amount column is (the amount kept is "
+                               "stored; refunded in full: Returned, not a sale)",
+                    "evidence": f"refund words and an amount in the status text ('{example}' = "
+                                f"{refunds.refund_in_status(example)} refunded)"})
+    return out
+
+
 def _placeholders_inference(counts: Counter, headers: list[str]) -> dict:
     """The summary's line for cells that held a placeholder for "no value" ("N/A", "-",
     "未知"): per column in file order, the count and the texts."""
@@ -1246,6 +1276,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if marks_by_values:
         marks_at, late_marks = _marks_by_values(src, table, mapping, header_number, first_rows)
     marked_amounts = frozenset(col for col, nev in numbers.items() if nev.target == "amount")
+    notes = amount_notes.AmountNotes(money_cols)
     ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at,
                                      table.headers[table.columns.index(marks_at)] if marks_at is not None else None,
                                      marked_amounts) if money_cols else None
@@ -1316,6 +1347,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 values = cleaner.clean(values)
             if yen_cols:
                 values = file_language.yen_signs(values, yen_cols, yen_fixed)
+            if notes.active:
+                if here:
+                    notes.add(values)
+                values = notes.rewrite(values)       # "10k", "1,200円（税込）" (importer.amount_notes)
             if cr_formats is not None and here:
                 cr_formats.add(values)
             if ledger_ev is not None:
@@ -1596,13 +1631,22 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     ledger_inferences = (ledger_ev.decide(ent.kind) if ledger_ev is not None else []) + cr_inferences
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole,
                                      settled=settled)
-    inferences += ledger_inferences
+    inferences += ledger_inferences + note_inferences
     if yen_fixed:
         inferences.append(_yen_inference(src, table, yen_fixed))
     fractions, share_inferences = fraction_fields(number_cols)
     mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
     share_inferences += mixed_inferences
     listed.keep_only(final_targets)
+    if ent.kind == "order":
+        inferences += _status_refunds(listed)
+        adjusted = [h for h in table.headers if final_targets.get(h) is None and refunds.names_adjusted_total(h)]
+        if adjusted:
+            inferences.append({
+                "what": f"total after refunds '{adjusted[0]}'",
+                "decided": "where it is less than the amount, the difference is a refund: the amount kept is "
+                           "stored (Notes say what was charged and refunded; refunded in full: Returned, not a sale)",
+                "evidence": "the heading names the order's total after refunds"})
     area_prefix, area_inferences = area_ev.decide(area_region) if area_ev is not None else ("", [])
     inferences = (heading_inferences + date_inferences + counted + inferences + share_inferences + shop_inferences
                   + tag_inferences + area_inferences)
@@ -1743,7 +1787,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 not_done_rows=not_done,
                 blank_country=blank_country, plain=plain,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
-                yen_columns=yen_cols, float_wholes=wholes,
+                yen_columns=yen_cols, float_wholes=wholes, amount_notes=notes if notes.active else None,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (
                     ledger or marks_at is not None or (ledger_ev is not None and ledger_ev.crores)) else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
@@ -3681,6 +3725,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
                 continue
             if scan.yen_columns:
                 values = file_language.yen_signs(values, scan.yen_columns)
+            if scan.amount_notes is not None:
+                values = scan.amount_notes.rewrite(values)
             if scan.format_marks is not None:
                 values = scan.format_marks.unmark(values)      # "1.25 Cr": a mark, a crore (format_marks)
             if scan.ledger is not None:
