@@ -1465,6 +1465,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         raise
     if splitter is not None:
         phones, assumed_ev, set_ev, whole_shapes = splitter.receive()
+    note_inferences = notes.decide() if notes.active else []
     at_end = watch.footer(is_blank_cell)
     ends = {n for n, _ in at_end}
     subtotals = [s for s in subtotals if s[0] not in ends]
