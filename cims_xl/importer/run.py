@@ -1325,6 +1325,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if not parts.active:
             parts = None
     reordered: dict[int, int] = {}
+    # a row holding only an address or attention line under a record (continued_rows)
+    lines_under = (continued_rows.ContinuedRows(frozenset(
+        table.columns[j] for j, c in enumerate(mapping.columns) if c.target in ("name", "company", "address")))
+        if ent.kind == "customer" and not no_header else None)
     # on a big workbook, a forked copy feeds some collectors from SPLIT_AFTER_ROWS on
     # while this process feeds the others (importer.scan_split): `here` / `there` say which
     # this process feeds; each collector still sees every row, in order
