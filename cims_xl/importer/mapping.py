@@ -201,6 +201,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                        "创建时间", "paid at", "付款时间", "支付时间",
                        # invoices and payments: Xero, QuickBooks, Stripe
                        "invoice date", "created (utc)", "transaction date",
+                       # payment APIs' objects (Stripe's charge: "created", Unix seconds)
+                       "created",
                        # Kingdee/Yonyou documents: the document's and the business date
                        "单据日期", "业务日期", "开票日期", "发票日期", "订货日期", "销售日期"],
         "ship_date": ["ship date", "shipping date", "发货日期", "送货日期"],
@@ -293,7 +295,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     "interaction": {
         "kind": ["type", "kind", "interaction type", "activity type", "activity", "channel", "类型",
                  "方式", "联系方式类型"],
-        "occurred_at": ["when", "date", "time", "date & time", "occurred", "occurred at", "activity date", "due date",
+        "occurred_at": ["when", "date", "time", "date & time", "occurred", "occurred at", "activity date", "due date", "timestamp",
                         "日期", "时间", "联系时间", "跟进时间"],
         "subject": ["subject", "title", "topic", "主题", "标题"],
         "notes": ["notes", "note", "details", "description", "comments", "备注", "内容", "跟进内容"],

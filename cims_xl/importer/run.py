@@ -32,7 +32,7 @@ from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from ..domain.invisible import code_key
 from . import mapping as mp
-from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
+from . import (calendar_evidence, compact_dates, unix_times, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
 from . import activity_status, merged_rows, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
@@ -201,6 +201,7 @@ class Scan:
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> calendar of its years
     compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
+    unix_dates: dict[str, str] = field(default_factory=dict)      # date field -> "s" | "ms" (unix_times)
     named: _CurrencyEvidence | None = None  # those and the bare symbols ("$20"): settle_bare_symbols
     refunds: dict = field(default_factory=dict)       # payment row -> amounts of the rows refunding it
     refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
@@ -588,6 +589,7 @@ class _DateEvidence:
         self.column = column
         self.digits = compact_dates.DigitEvidence(column, serial_offset)   # "240305", 45352: digits alone
         self.short_years = compact_dates.ShortYears()   # "24.03.05": what each order makes of two-digit years
+        self.unix = unix_times.UnixEvidence(column)     # "1709600000": Unix seconds (or milliseconds)
         self.calendar: str | None = None    # --calendar, for the years' readings
         self.thai = ""                      # what points the file to Thailand (calendar_evidence)
         self.values: set[str] = set()
@@ -632,6 +634,7 @@ class _DateEvidence:
             return
         if isinstance(value, str) and value.strip():
             text = value.strip()
+            self.unix.add(text)
             self.digits.add(text)
             if nz.is_day_number_text(text):
                 self._serial(text)
@@ -639,9 +642,11 @@ class _DateEvidence:
             if len(self.values) >= DATE_SAMPLE_MAX:
                 self.flush()
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+            self.unix.add(value)
             self.digits.add(value)
             self._serial(value)          # a number in a date column: read as Excel's day count
         elif isinstance(value, _dt.date):
+            self.unix.add(value)
             # a date cell typed with a Buddhist-era year (2569) holds that year, not 2026
             if 2400 <= value.year <= 2700:
                 self.era_count += 1
@@ -873,6 +878,11 @@ def _beside(ev: _DateEvidence, order: str | None, problem: str | None,
     if settled is not None:
         return compact_dates.Beside(frozenset({settled[0]}), examples)
     return compact_dates.Beside(frozenset(ev.candidates), examples)
+
+
+def _zone_name() -> str:
+    """"Asia/Shanghai (UTC+08:00) ($CIMS_TZ)": the zone a Unix time's date is taken in."""
+    return f"{zone_label(display_zone())} ({display_zone_source()})"
 
 
 def _unmapped_date_columns(mapping: mp.Mapping, columns: list[int], rows: list[list]) -> list[tuple[int, str]]:
@@ -1329,6 +1339,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
     orders: dict[str, str] = {}
     compact: dict[str, str] = {}            # date field -> order of its dates written as digits alone
+    unix_dates: dict[str, str] = {}         # date field -> "s" | "ms": its Unix times (unix_times)
     ambiguous: dict[str, list[str]] = {}
     candidates: dict[str, list[str]] = {}
     for ev in evidence.values():
@@ -1344,6 +1355,11 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         j = table.columns.index(col)
         target = mapping.columns[j].target
         if target is None:
+            continue
+        unix = ev.unix.decide(mapping.columns[j].header, _zone_name())
+        if unix is not None:                    # "1709600000": Unix seconds, decided on the column
+            unix_dates[target] = unix.unit
+            date_inferences.append(unix.inference)
             continue
         try:
             digits = ev.digits.decide(target, date_order, _beside(ev, order, problem, settled_by_file.get(col)))
@@ -1559,7 +1575,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 merged_once=merged_once, merged_further=merged_further, merged_folds=merged_folds,
                 not_done_rows=not_done,
                 blank_country=blank_country, plain=plain,
-                values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
+                values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact, unix_dates=unix_dates,
                 yen_columns=yen_cols, float_wholes=wholes,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (
                     ledger or marks_at is not None or (ledger_ev is not None and ledger_ev.crores)) else None,
@@ -2827,6 +2843,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, calendars=scan.calendars,
                           compact_dates=scan.compact_dates,
+                          unix_dates=scan.unix_dates,
                           region=region or set_region or scan.file_region or assumed,
                           region_assumed=region is None and set_region is None and scan.file_region is None,
                           region_from="--region" if region else "store setting" if set_region
