@@ -1714,10 +1714,60 @@ def _make_date(year: str | int, month: str | int, day: str | int, raw: object) -
         raise ValueError(_problem("no such date", raw)) from None
 
 
-# Morning and afternoon as Chinese, Japanese and Korean write them, before or after the time
-# ("2024/3/5 下午 02:30:00", Excel's export in a Chinese locale).
-_CJK_AMPM = re.compile(r"^(?:(?P<w1>上午|下午|午前|午後|오전|오후)\s*(?P<t1>.+)|(?P<t2>.(?:.*?(?<!\s))?)\s*+(?P<w2>上午|下午|午前|午後|오전|오후))$")
-_PM_WORDS = frozenset(("下午", "午後", "오후"))
+# Morning and afternoon as the languages write them, from CLDR's day periods (babel), before
+# or after the time: "02:30 p. m." (Excel in Spanish), "2:30 μ.μ." (Greek), "2:30 ip."
+# (Finnish), "下午 02:30:00" (Excel in a Chinese locale), "午後2時30分", "오후 2:30".
+_PERIOD_LOCALES = ("en", "fr", "de", "es", "es_MX", "es_419", "es_US", "pt", "it", "nl", "ca", "sv", "da", "nb",
+                   "fi", "pl", "cs", "sk", "hu", "ro", "hr", "sl", "tr", "id", "ms", "vi", "ru", "uk", "el",
+                   "bg", "sr", "lt", "lv", "et", "af", "fil", "zh", "zh_Hant", "ja", "ko", "ar", "fa", "he",
+                   "hi", "bn", "ur", "th")
+_PERIOD_MARKS = re.compile(r"[\s.\u200b-\u200d]+")
+_PERIOD_BEFORE = re.compile(r"^(?P<w>[^\d\s][^\d]*?)\s*(?P<t>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)$")
+_PERIOD_AFTER = re.compile(r"^(?P<t>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)\s*(?P<w>[^\d\s][^\d]*)$")
+
+
+def _period_key(word: str) -> str:
+    return _PERIOD_MARKS.sub("", unicodedata.normalize("NFKC", word).casefold())
+
+
+@functools.cache
+def _day_periods() -> dict[str, str]:
+    """{folded word: "am" or "pm"}: CLDR's abbreviated and wide names of the two halves
+    of the day in _PERIOD_LOCALES, without dots and spaces ("p. m." -> "pm", "μ.μ." ->
+    "μμ"); a word that is one language's morning and another's afternoon is left out,
+    and so are one-letter Latin words ("a", "p"; Arabic "م" is kept)."""
+    from babel.dates import get_period_names
+
+    found: dict[str, set[str]] = {}
+    for locale in _PERIOD_LOCALES:
+        for width in ("abbreviated", "wide"):
+            for context in ("format", "stand-alone"):
+                names = get_period_names(width, context, locale)
+                for half in ("am", "pm"):
+                    if (word := names.get(half)) and (len(key := _period_key(word)) >= 2 or not key.isascii()):
+                        found.setdefault(key, set()).add(half)
+    return {word: next(iter(halves)) for word, halves in found.items() if len(halves) == 1}
+
+
+def _day_period(text: str) -> str | None:
+    """"14:30 pm" for a time with a day period written before or after it in any of
+    _PERIOD_LOCALES ("2:30 μ.μ.", "오후 2:30"); None when it has none."""
+    match = _PERIOD_AFTER.match(text) or _PERIOD_BEFORE.match(text)
+    if match is None or (half := _day_periods().get(_period_key(match["w"]))) is None:
+        return None
+    return f"{match['t'].replace('.', ':')} {half}"
+
+
+# "kl. 14.30", "klo 14.30", "klockan 14:30": the word for "at (o'clock)" before a time in
+# Danish, Norwegian, Swedish and Finnish.
+_CLOCK_WORD = re.compile(r"^(?:kl\.?|klo\.?|klockan|klokken)\s*(?=\d)", re.IGNORECASE)
+# "14:30 Uhr", "14.30 Uhr": German "o'clock" after it
+_CLOCK_AFTER = re.compile(r"(?<=\d)\s*uhr$", re.IGNORECASE)
+# A time with dots between hours and minutes (Finnish, Danish, Norwegian, Italian, Indonesian
+# "14.30"), after a date or in a time column: two digits of minutes, as a time has.
+_DOT_TIME = re.compile(r"^(?P<H>\d{1,2})\.(?P<M>\d{2})(?:\.(?P<S>\d{2}))?(?=$|\s|[+-−]|z|Z)")
+
+
 # A time written with the units' characters: "14時30分", "14时30分15秒", "14시 30분", "2點"
 _CJK_UNITS = re.compile(r"(?P<H>\d{1,2})\s*[時时시點点]\s*(?:(?P<M>\d{1,2})\s*[分분])?\s*(?:(?P<S>\d{1,2})\s*[秒초])?")
 
@@ -1734,7 +1784,13 @@ _H_TIME = re.compile(r"^(?P<H>\d{1,2})\s*h\s*(?:(?P<M>\d{2})\s*(?:min)?)?(?=\s|$
 def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzinfo | None]:
     if not text:
         return None, None
-    text = text.strip()
+    text = _CLOCK_AFTER.sub("", _CLOCK_WORD.sub("", text.strip()))
+    if not text.isascii():
+        text = _CJK_UNITS.sub(_units_time, text)
+    if not text[-1:].isdigit() or not text[:1].isdigit():
+        text = _day_period(text) or text
+    if text[:1].isdigit() and (dotted := _DOT_TIME.match(text)):
+        text = f"{dotted['H']}:{dotted['M']}" + (f":{dotted['S']}" if dotted["S"] else "") + text[dotted.end():]
     named: _dt.tzinfo | None = None
     if text[-1:].isalpha() or text[-1:] in ")）" or "+" in text or "-" in text or "−" in text:
         from .time_zones import ZoneNameError, zone_suffix
@@ -1747,11 +1803,8 @@ def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzi
             return None, named           # "2024-03-05 (GMT+8)": a day, and the zone it is written in
     if "h" in text or "H" in text:
         text = _H_TIME.sub(lambda m: f"{m['H']}:{m['M'] or '00'}", text, count=1)
-    if not text.isascii():
-        text = _CJK_UNITS.sub(_units_time, text)
-    if not text.isascii() and (cjk := _CJK_AMPM.match(text)):
-        word = cjk["w1"] or cjk["w2"]
-        text = f"{cjk['t1'] or cjk['t2']} {'pm' if word in _PM_WORDS else 'am'}"
+    if not text.isascii() and (period := _day_period(text.strip())) is not None:
+        text = period                 # "下午 2:30 CST" once the zone is read
     match = _TIME.match(text.strip())
     if not match:
         raise ValueError(_problem("not a date: cannot read the time", raw))
