@@ -240,15 +240,23 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                           "购方名称", "购买方名称", "購方名稱", "購買方名稱", "受票方名称",
                           # Stripe payments: the customer's description (its name; the
                           # Customer ID cus_… stays the customer's id, tag src:cus_…)
-                          "customer description"],
+                          "customer description",
+                          # API objects, nested ones spread into dotted columns (readers.flat_record):
+                          # Stripe charges and payment methods, Checkout sessions, Shopify orders
+                          "billing_details.name", "customer_details.name", "billing_address.name"],
         "customer_segment": ["segment", "customer segment", "细分"],
         "customer_country": ["country", "country/region", "国家", "国家/地区", "billing country",
-                             "shipping country"],
-        "customer_postal_code": ["postal code", "zip", "zip code", "postcode", "邮编"],
+                             "shipping country", "billing_details.address.country",
+                             "customer_details.address.country", "billing_address.country_code"],
+        "customer_postal_code": ["postal code", "zip", "zip code", "postcode", "邮编",
+                                 "billing_details.address.postal_code", "customer_details.address.postal_code",
+                                 "billing_address.zip"],
         "customer_email": ["email", "customer email", "e-mail", "邮箱", "billing email", "email address",
-                           "billing email address"],                         # WooCommerce
+                           "billing email address",                          # WooCommerce
+                           "billing_details.email", "customer_details.email", "receipt_email"],
         "customer_phone": ["phone", "customer phone", "电话", "手机", "billing phone",
-                           "shipping phone", "联系手机", "收货人手机", "收货人电话"],
+                           "shipping phone", "联系手机", "收货人手机", "收货人电话",
+                           "billing_details.phone", "customer_details.phone", "billing_address.phone"],
     },
     "contact": {
         "name": ["name", "full name", "contact name", "contact", "display name", "姓名",
