@@ -9,6 +9,7 @@ Every file here is written by the test; the values are read back from the store.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from babel.dates import format_time
@@ -78,3 +79,12 @@ def test_every_hour_formatted_with_each_locales_day_period_reads_back(pattern):
             for minute in (0, 5, 59):
                 written = format_time(dt.time(hour, minute), pattern, locale=locale)
                 assert nz.parse_time_of_day(written) == (dt.time(hour, minute), None), (locale, written)
+
+
+@pytest.mark.parametrize("hostile", ["1:00" + " " * 20_000 + "x", "下午" + " " * 20_000 + "x",
+                                     "kl. 1.00" + " " * 20_000 + "uhr x"])
+def test_a_long_hostile_time_cell_is_refused_in_linear_time(hostile):
+    started = time.perf_counter()
+    with pytest.raises(ValueError):
+        nz.parse_time_of_day(hostile)
+    assert time.perf_counter() - started < 5

@@ -1228,7 +1228,7 @@ def is_day_number_text(text: str) -> bool:
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _TIME = re.compile(
     r"^(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?"
-    r"\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<tz>z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?$",
+    r"\s*+(?P<ampm>[ap]\.?m\.?)?\s*+(?P<tz>z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?$",   # possessive: linear time
     re.IGNORECASE,
 )
 
@@ -1722,8 +1722,9 @@ _PERIOD_LOCALES = ("en", "fr", "de", "es", "es_MX", "es_419", "es_US", "pt", "it
                    "bg", "sr", "lt", "lv", "et", "af", "fil", "zh", "zh_Hant", "ja", "ko", "ar", "fa", "he",
                    "hi", "bn", "ur", "th")
 _PERIOD_MARKS = re.compile(r"[\s.\u200b-\u200d]+")
-_PERIOD_BEFORE = re.compile(r"^(?P<w>[^\d\s][^\d]*?)\s*(?P<t>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)$")
-_PERIOD_AFTER = re.compile(r"^(?P<t>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)\s*(?P<w>[^\d\s][^\d]*)$")
+# the word and the time; the word holds no digit, so each pattern reads a cell in linear time
+_PERIOD_BEFORE = re.compile(r"^(?P<w>[^\d]+)(?P<t>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)$")
+_PERIOD_AFTER = re.compile(r"^(?P<t>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)(?P<w>[^\d]+)$")
 
 
 def _period_key(word: str) -> str:
@@ -1753,7 +1754,7 @@ def _day_period(text: str) -> str | None:
     """"14:30 pm" for a time with a day period written before or after it in any of
     _PERIOD_LOCALES ("2:30 μ.μ.", "오후 2:30"); None when it has none."""
     match = _PERIOD_AFTER.match(text) or _PERIOD_BEFORE.match(text)
-    if match is None or (half := _day_periods().get(_period_key(match["w"]))) is None:
+    if match is None or (half := _day_periods().get(_period_key(match["w"].strip()))) is None:
         return None
     return f"{match['t'].replace('.', ':')} {half}"
 
