@@ -81,10 +81,9 @@ def test_every_hour_formatted_with_each_locales_day_period_reads_back(pattern):
                 assert nz.parse_time_of_day(written) == (dt.time(hour, minute), None), (locale, written)
 
 
-@pytest.mark.parametrize("hostile", ["1:00" + " " * 20_000 + "x", "下午" + " " * 20_000 + "x",
-                                     "kl. 1.00" + " " * 20_000 + "uhr x"])
-def test_a_long_hostile_time_cell_is_refused_in_linear_time(hostile):
-    started = time.perf_counter()
-    with pytest.raises(ValueError):
-        nz.parse_time_of_day(hostile)
-    assert time.perf_counter() - started < 5
+def test_long_hostile_time_cells_are_refused_in_linear_time():
+    for hostile in ("1:00" + " " * 20_000 + "x", "下午" + " " * 20_000 + "x", "kl. 1.00" + " " * 20_000 + "uhr x"):
+        started = time.perf_counter()
+        with pytest.raises(ValueError):
+            nz.parse_time_of_day(hostile)
+        assert time.perf_counter() - started < 5, hostile[:12]
