@@ -2230,7 +2230,70 @@ def _domain_region(domain: str) -> str | None:
 # years (CE - 1911): "113/03/05" is 2024-03-05. Japanese era names ("令和6年3月5日",
 # "R6.3.5") and "民國113年3月5日" name their calendar and are read by parse_date itself.
 # Japanese two-digit years first ("06/03/05") under "japanese" are Reiwa years (+ 2018).
-CALENDAR_SHIFTS = {"buddhist": -543, "roc": 1911, "japanese": 2018, "gregorian": 0}
+CALENDAR_SHIFTS = {"buddhist": -543, "roc": 1911, "japanese": 2018, "gregorian": 0,
+                   # no shift: their months are not the Gregorian ones (lunar_solar_date converts them)
+                   "hijri": 0, "persian": 0}
+# The calendars a date of years 1300–1500 may be in, as --calendar names them, in words.
+LUNAR_SOLAR = {"hijri": "Islamic Hijri (Umm al-Qura)", "persian": "Persian Solar Hijri (Jalali)"}
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# "1445/08/24", "1402-12-15 10:30", "24/08/1445", "۱۴۰۲/۱۲/۱۵": a year of 1300–1500 first or last
+_LUNAR_YEAR_FIRST = re.compile(
+    r"^\s*(?P<y>1[345]\d\d)\s*(?P<s>[-/.])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<d>\d{1,2})(?P<rest>(?:[\sT].*)?)$")
+_LUNAR_YEAR_LAST = re.compile(
+    r"^\s*(?P<d>\d{1,2})\s*(?P<s>[-/.])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<y>1[345]\d\d)(?P<rest>(?:\s.*)?)$")
+
+
+def lunar_solar_parts(value: object) -> tuple[int, int, int, str] | None:
+    """(year, month, day, the rest: a time) of a date text whose four-digit year is
+    1300–1500 and whose month is 1–12 ("1445/08/24", "24/08/1445", Arabic-Indic or
+    Persian digits): a year the Islamic Hijri and Persian calendars write today (1446 AH
+    began in July 2024, 1403 SH in March 2024), none of ours. None for any other value.
+    A year last is read day first (as both calendars' countries write it)."""
+    if not isinstance(value, str):
+        return None
+    text = _nfkc(value).translate(_ARABIC_DIGITS)
+    match = _LUNAR_YEAR_FIRST.match(text) or _LUNAR_YEAR_LAST.match(text)
+    if match is None:
+        return None
+    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    if not (1300 <= year <= 1500 and 1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return year, month, day, match["rest"].strip()
+
+
+def lunar_solar_date(value: object, calendar: str) -> _dt.date | None:
+    """The Gregorian date of a date text written in `calendar` ("hijri": the Umm al-Qura
+    calendar of Saudi Arabia, by hijridate; "persian": the Solar Hijri calendar of Iran
+    and Afghanistan, by jdatetime); None when the text is no such date. ValueError for
+    a day the calendar lacks (30 Safar in a year whose Safar has 29 days)."""
+    parts = lunar_solar_parts(value)
+    if parts is None:
+        return None
+    year, month, day, _ = parts
+    try:
+        if calendar == "hijri":
+            from hijridate import Hijri
+
+            return Hijri(year, month, day).to_gregorian()
+        import jdatetime
+
+        return jdatetime.date(year, month, day).togregorian()
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(_problem(f"not a date in the {LUNAR_SOLAR[calendar]} calendar ({exc})", value)) from None
+
+
+def _from_lunar_solar(value: object, calendar: str) -> object:
+    """A date text of `calendar` (hijri, persian) as its Gregorian date in ISO form, with
+    its time; ValueError for a text of another calendar's years, which --calendar says
+    the column has none of."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    day = lunar_solar_date(value, calendar)
+    if day is None:
+        raise ValueError(_problem(f"not a date of the {LUNAR_SOLAR[calendar]} calendar (--calendar "
+                                  f"{calendar}): write it YYYY/MM/DD with a year of 1300–1500", value))
+    rest = lunar_solar_parts(value)[3]
+    return f"{day.isoformat()} {rest}" if rest else day.isoformat()
 REIWA_FIRST_DAY = _dt.date(2019, 5, 1)
 # The Common Era named in a date: Thai ค.ศ. (คริสต์ศักราช), Japanese 西暦, Chinese 公元/西元,
 # CE/AD. Such a date is read as written whatever calendar the column is in.
@@ -2367,6 +2430,8 @@ def from_calendar(value: object, calendar: str | None) -> object:
     cell of year 2400–2700 under "buddhist" (typed with its BE year) moved back 543
     years; any other value, or "gregorian"/None, as it is (date cells of other years
     and number cells are CE: Excel stores days). ValueError for a day the CE year lacks."""
+    if calendar in LUNAR_SOLAR:
+        return _from_lunar_solar(value, calendar)
     shift = CALENDAR_SHIFTS.get(calendar or "gregorian", 0)
     if calendar == "buddhist" and isinstance(value, _dt.date) and 2400 <= value.year <= 2700:
         try:                       # a date cell typed with a Buddhist-era year

@@ -609,6 +609,8 @@ class _DateEvidence:
         self.common: list[str] = []        # values with another four-digit year
         self.common_count = 0
         self.roc: list[str] = []           # values with a three-digit (Minguo) year first, a few
+        self.lunar: list[str] = []         # values with a year of 1300–1500 (Hijri or Persian?), a few
+        self.lunar_count = 0
         self.roc_count = 0
         self.short_first: list[str] = []   # "95/12/31": a two-digit first part (a year under YMD), a few
         self.short_first_count = 0
@@ -711,6 +713,10 @@ class _DateEvidence:
                 kept = self.short_last_named if last[1] else self.short_last
                 if len(kept) < 100:
                     kept.setdefault(last[0], v)
+            if nz.lunar_solar_parts(v) is not None:
+                self.lunar_count += 1
+                if len(self.lunar) < 3:
+                    self.lunar.append(v)
             if nz.roc_year_first(v):
                 self.roc_count += 1
                 if len(self.roc) < 3:
@@ -1789,6 +1795,12 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
         # "05/03/67" read day or month first, "5 มี.ค. 67": a Buddhist year 2567 too, in a Thai file
         short_last = dict(ev.short_last if orders.get(target) in ("DMY", "MDY") else {})
         short_last.update(ev.short_last_named)
+        if ev.lunar_count or given in nz.LUNAR_SOLAR:
+            lunar = _lunar_solar_calendar(ev, given)      # raises unless --calendar hijri|persian fits
+            if lunar is not None:
+                decided[target] = lunar
+            if given in nz.LUNAR_SOLAR or lunar is not None:
+                continue
         if given:
             if said or ev.era_count or ev.roc_count or short_years or (
                     short_last and given in ("buddhist", "gregorian")):
@@ -1863,6 +1875,47 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                 "Give --calendar buddhist (years read as year − 543) or --calendar gregorian "
                 "(years as written).")
     return decided
+
+
+def _lunar_solar_calendar(ev: _DateEvidence, given: str | None) -> tuple[str, list[dict]] | None:
+    """(calendar, inferences) of a date column whose years are 1300–1500 with months of
+    1–12 ("1445/08/24", "1402/12/15"): years the Islamic Hijri and the Persian calendars
+    write today, which cims reads only when --calendar names which (their months are not
+    the Gregorian ones: no year shift reads them, and both calendars write such years).
+    ImportRefused naming the column, examples, what each calendar makes of one and the
+    option, when --calendar does not name one of them, or the column mixes such dates
+    with others. None for a column without such years (--calendar hijri|persian given for
+    the file's other date columns)."""
+    if not ev.lunar_count:
+        return None
+    examples = ", ".join(f"'{v}'" for v in ev.lunar)
+    first = ev.lunar[0]
+    if ev.common_count:
+        raise ImportRefused(
+            f"column '{ev.column}': dates such as {examples} have years of 1300–1500, as the Islamic Hijri and "
+            f"Persian calendars write, but '{ev.common[0]}' is written in Gregorian years: one column is "
+            "written in one calendar. Nothing was imported. Convert the column to one calendar and import again.")
+    if given not in nz.LUNAR_SOLAR:
+        readings = []
+        for calendar, words in nz.LUNAR_SOLAR.items():
+            try:
+                day = nz.lunar_solar_date(first, calendar)
+                readings.append(f"as {words} '{first}' is {day.isoformat()}")
+            except ValueError:
+                readings.append(f"as {words} '{first}' is no date")
+        said = " (--calendar gregorian keeps them out: they are no Gregorian years of ours)" if given else ""
+        raise ImportRefused(
+            f"column '{ev.column}': dates such as {examples} have years of 1300–1500, as the Islamic Hijri "
+            f"and the Persian (Solar Hijri) calendars write them today; they are not read as Gregorian years"
+            f"{said}: {'; '.join(readings)}. Nothing was imported. Give --calendar hijri (Umm al-Qura, Saudi "
+            "Arabia) or --calendar persian (Iran, Afghanistan) to read the column in that calendar, or convert "
+            "it to Gregorian dates (YYYY-MM-DD).")
+    day = nz.lunar_solar_date(first, given)
+    return given, [{"what": f"calendar in '{ev.column}'",
+                    "decided": f"{nz.LUNAR_SOLAR[given]} dates converted to Gregorian ('{first}' is "
+                               f"{day.isoformat()})",
+                    "evidence": f"--calendar {given}; {ev.lunar_count} value(s) such as {examples} have years "
+                                "of 1300–1500"}]
 
 
 def _thai_short_years(ev: _DateEvidence, years: dict[int, str], target: str, countries,
