@@ -1362,7 +1362,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         target = mapping.columns[j].target
         if target is None:
             continue
-        unix = ev.unix.decide(mapping.columns[j].header, _zone_name())
+        unix = ev.unix.decide(mapping.columns[j].header, _zone_name(), kinds.get(target) == "datetime")
         if unix is not None:                    # "1709600000": Unix seconds, decided on the column
             unix_dates[target] = unix.unit
             date_inferences.append(unix.inference)

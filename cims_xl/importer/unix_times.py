@@ -119,10 +119,11 @@ class UnixEvidence:
     def seen(self) -> int:
         return self.counts["s"] + self.counts["ms"]
 
-    def decide(self, header: str, zone_name: str) -> Decision | None:
+    def decide(self, header: str, zone_name: str, timed: bool = False) -> Decision | None:
         """The column's unit, or None when no value is a Unix time. ImportRefused when its
         values mix seconds and milliseconds, or some is out of 2000–2100, or the rest of
-        the column holds other dates beside them: the column and its values named."""
+        the column holds other dates beside them: the column and its values named.
+        `timed`: the field keeps a time (stored as the instant), else its date in `zone_name`."""
         if not self.seen:
             return None
         shown = ", ".join(f"'{e}'" for e in self.examples["s"][:2] + self.examples["ms"][:2])
@@ -159,7 +160,8 @@ class UnixEvidence:
         when = moment(first, unit)
         return Decision(unit, {
             "what": f"Unix times in '{self.column}'",
-            "decided": f"read as {words} since 1970-01-01 UTC, dated in {zone_name} "
-                       f"('{first}' is {when.strftime('%Y-%m-%d %H:%M')} UTC)",
+            "decided": f"read as {words} since 1970-01-01 UTC, "
+                       + ("stored as that moment (shown in " + zone_name + ")" if timed else f"dated in {zone_name}")
+                       + f" ('{first}' is {when.strftime('%Y-%m-%d %H:%M')} UTC)",
             "evidence": f"all {self.seen:,} value(s) are whole numbers of {10 if unit == 's' else 13} digits "
                         f"from {FIRST.year} to {LAST.year} as {words} ({shown}), under a date heading"})
