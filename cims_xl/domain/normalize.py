@@ -1336,6 +1336,20 @@ def parse_datetime(
     return moment.astimezone(_dt.timezone.utc)
 
 
+def written_offset(text: str) -> _dt.timedelta | None:
+    """The offset a date with a time is written with ("Z", "+08:00", "GMT+8", "PST"): None when
+    it names none, or is no date in any order."""
+    for order in (None, "YMD", "DMY", "MDY"):
+        try:
+            parsed = _parse_date_text(text, order)
+        except ValueError:
+            continue
+        if parsed.tzinfo is None or parsed.time is None:
+            return None
+        return parsed.tzinfo.utcoffset(_dt.datetime.combine(parsed.date, parsed.time))
+    return None
+
+
 def parse_time_of_day(value: object) -> tuple[_dt.time, _dt.tzinfo | None] | None:
     """A time of day from a cell of a "Time" column, with the zone written with it:
     "14:30", "2:30 PM", "14h30", "14時30分", "오후 2:30", "14:30 CET", a time cell
@@ -1971,9 +1985,24 @@ def date_fits(value: object) -> frozenset[str] | None:
     return frozenset(readings)
 
 
-def _day_month_readings(value: object) -> tuple[dict[str, _dt.date], bool] | None:
+def weekday_orders(value: object) -> tuple[frozenset[str], frozenset[str]] | None:
+    """For an "a/b/c" date written with its weekday ("05/03/2024 (Tue)", "Di., 05.03.2024"):
+    (the orders whose reading falls on that weekday, the orders that read it as a real date
+    at all); None for a value without a weekday, or one that says nothing of the order."""
+    found = _day_month_readings(value, weekday_apart=True)
+    if found is None or found[2] is None:
+        return None
+    readings, days = found[0], found[2]
+    if len(readings) < 2 or len(set(readings.values())) == 1:
+        return None
+    return frozenset(o for o, d in readings.items() if d.weekday() in days), frozenset(readings)
+
+
+def _day_month_readings(value: object, weekday_apart: bool = False):
     """({order: the date an "a/b/c" value is under it}, whether its last part has two
-    digits) for the orders that read it as a real date; None for other values."""
+    digits) for the orders that read it as a real date; None for other values. With
+    `weekday_apart`, the readings are not filtered by a weekday written with the date, and
+    the weekdays it can name (or None) come third."""
     if is_blank(value) or not isinstance(value, str):
         return None
     text = _date_text(value)
@@ -1996,6 +2025,8 @@ def _day_month_readings(value: object) -> tuple[dict[str, _dt.date], bool] | Non
             readings[order] = _dt.date(_full_year(year), int(month), int(day))
         except ValueError:
             continue
+    if weekday_apart:
+        return readings, len(y) == 2, days
     if days is not None:
         # a weekday written with the date settles the order: only a reading on that day
         readings = {order: date for order, date in readings.items() if date.weekday() in days}

@@ -752,8 +752,12 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
     updates: dict[int, dict[str, Any]] = {}
     mark: list[tuple[int, str]] = []
     unmark: list[tuple[int, str]] = []
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0, "conflicts": 0, "duplicates": 0,
-              "refused": 0}
+    # "untouched": record rows not edited since the last refresh or save; "edited_but_equal":
+    # rows edited whose values came out as the store has them (nothing to write). One
+    # count "unchanged" of only the second read as "none unchanged" after a save of
+    # untouched rows.
+    counts = {"created": 0, "updated": 0, "untouched": 0, "edited_but_equal": 0, "invalid": 0, "conflicts": 0,
+              "duplicates": 0, "refused": 0}
     fields = [c.header for c in layout.field_columns]
     names = customer_names(ctx.session, _lookup_ids(layout, (o.record for o in job.outcomes.values()
                                                               if o.record is not None))) \
@@ -761,6 +765,8 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
     for row in job.rows:
         outcome = job.outcomes.get(row.index)
         if outcome is None:
+            if row.key is not None:
+                counts["untouched"] += 1
             # Not pending: an old Invalid/Conflict that the user undid is cleared.
             if _flagged(row):
                 updates[row.index] = {STATUS_HEADER: None}
@@ -785,7 +791,7 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
         elif status == UPDATED:
             counts["updated"] += 1
         elif not status:
-            counts["unchanged"] += 1
+            counts["edited_but_equal"] += 1
         else:
             if status.startswith("Invalid"):
                 counts["invalid"] += 1
@@ -1220,10 +1226,22 @@ def _sync_file(session, path: Path, action: str, *, sheets, force, progress, res
                 "missing": [missing_sheet_note(name) for name in missing], "restored": restored}
     not_saved: list[RowNotSaved] = []
     missing = []
+    # Said if writing the workbook back fails (a full disk, a locked file) after the store
+    # committed: the rows are saved; the workbook lacks their ids and Status until a new Save.
+    import shlex
+
+    from .. import interrupts
+
+    left = (
+        f"the workbook {path.name} was not updated (new rows have no ID, and no row its new Status); "
+        f"run `cims sync {shlex.quote(str(path))} save` again to write them back: it finds the rows already saved "
+        "and does not save them twice")
+    interrupts.note_left_after_save(left)
     result = save_book(session, book, sheets, force=force, progress=progress,
                        before_commit=lambda: ensure_writable(path), keep_row_ids=book.save,
                        not_saved=not_saved, missing=missing)
     book.save()
+    interrupts.left_done(left)
     return {"workbook": str(path), "action": action, "sheets": result,
             "not_saved": [r.as_dict() for r in not_saved],
             "missing": [missing_sheet_note(name, saved=True) for name in missing], "restored": restored}

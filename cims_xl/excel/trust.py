@@ -94,7 +94,9 @@ def _cims_conf_cells() -> dict[tuple[int, int], Any]:
     return {key: cell.value for key, cell in ws._cells.items() if cell.value not in (None, "")}
 
 
-_VERSION = re.compile(r"\d+(\.\d+)+\S*")
+# (a try is made only at the first digit of a run: from a later one it fails as the try one
+# place earlier did, and retrying each digit of a long run took time quadratic in the cell)
+_VERSION = re.compile(r"(?<!\d)\d+(\.\d+)+\S*")
 
 
 def _conf_findings(wb) -> list[Finding]:

@@ -2008,10 +2008,72 @@ def number_of_hit(ent: Entity, table: dict[str, tuple[str, int]], header: str) -
 
 
 # A heading written in two languages: "Name / 名称", "Email／邮箱", "City | Ville", "名称 (Name)",
-# "Name\n名称" (bilingual exports and templates)
-_TWO_LANGUAGES = re.compile(r"\s*[/|／｜\n]\s*|\s*[(（]\s*(?=[^)）]+[)）]\s*$)|[)）]\s*$"
-                            r"|(?<=[A-Za-z.\u00c0-\u024f])\s+(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])"
-                            r"|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])\s+(?=[A-Za-z])")
+# "Name\n名称" (bilingual exports and templates). The places it is cut are those of the pattern
+#   \s*[/|／｜\n]\s*  |  \s*[(（]\s*(?=[^)）]+[)）]\s*$)  |  [)）]\s*$
+#   |  (?<=[A-Za-z.\u00c0-\u024f])\s+(?=[CJK])  |  (?<=[CJK])\s+(?=[A-Za-z])
+# (CJK: kana, CJK ideographs, hangul), found in one pass over the heading: as a regular expression
+# it took time quadratic in a long cell (a run of spaces or of "(" was scanned again from each
+# position), and no lookbehind of Python's `re` can say "no earlier '(' since the last ')'".
+_LATIN_BEFORE = re.compile(r"[A-Za-z.\u00c0-\u024f]")
+_CJK_AFTER = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+class _TwoLanguageCuts:
+    pattern = ("\\s*[/|／｜\\n]\\s* | \\s*[(（]\\s*(?=[^)）]+[)）]\\s*$) | [)）]\\s*$ | latin\\s+CJK | "
+               "CJK\\s+latin, in one pass")
+
+    @staticmethod
+    def split(text: str) -> list[str]:
+        """`text` cut where the pattern above matches (as `re.split`: leftmost matches, the first
+        alternative that matches at a place, each match as long as the pattern's greedy parts make it)."""
+        n = len(text)
+        space_end = [n] * (n + 1)          # where the run of white space starting at i ends
+        next_newline = [n] * (n + 1)       # the first "\n" at or after i
+        next_close = [n] * (n + 1)         # the first ")" or "）" at or after i
+        for i in range(n - 1, -1, -1):
+            c = text[i]
+            space_end[i] = space_end[i + 1] if c.isspace() else i
+            next_newline[i] = i if c == "\n" else next_newline[i + 1]
+            next_close[i] = i if c in ")）" else next_close[i + 1]
+
+        def cut_at(p: int) -> int | None:
+            r = space_end[p]
+            if r < n and text[r] in "/|／｜":
+                return space_end[r + 1]
+            if next_newline[p] < r:
+                return r                   # back to the run's last newline, then the rest of the run
+            if r < n and text[r] in "(（":
+                q0 = q1 = r + 1
+                q1 = space_end[q0]
+                c = next_close[q1]
+                if c < n and space_end[c + 1] == n:
+                    if c > q1:
+                        return q1
+                    if q1 > q0:
+                        return q1 - 1
+            c = text[p]
+            if c in ")）" and space_end[p + 1] == n:
+                return n
+            if c.isspace() and p > 0 and r < n:
+                before, after = text[p - 1], text[r]
+                if (_LATIN_BEFORE.match(before) and _CJK_AFTER.match(after)) or (
+                        _CJK_AFTER.match(before) and after.isascii() and after.isalpha()):
+                    return r
+            return None
+
+        parts, last, p = [], 0, 0
+        while p < n:
+            end = cut_at(p)
+            if end is None:
+                p += 1
+                continue
+            parts.append(text[last:p])
+            last = p = end
+        parts.append(text[last:])
+        return parts
+
+
+_TWO_LANGUAGES = _TwoLanguageCuts()
 
 
 def two_language_hit(ent: Entity, table: dict[str, tuple[str, int]], header: str) -> tuple[str, int] | None:

@@ -37,7 +37,7 @@ from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownDateValue, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .heading_fold import fold
-from .heading_zone import heading_zone
+from .heading_zone import heading_tz, is_utc
 from .mapping import Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds, row_currency, time_columns, unix_times
@@ -613,7 +613,12 @@ class RowPreparer:
         # date columns whose heading names UTC ("Created (UTC)", "Zeit (GMT)"): their times
         # without a zone are UTC moments, dated in the user's zone (importer.heading_zone)
         self._utc_headed = frozenset(i for i, c in enumerate(mapping.columns)
-                                     if c.target and self.kinds.get(c.target) == "date" and heading_zone(c.header))
+                                     if c.target and self.kinds.get(c.target) == "date" and is_utc(c.header))
+        # date-and-time columns whose heading names a zone ("Created (UTC)", "Opened (GMT+8)",
+        # "日時 (JST)"): field -> that zone, the one their times without a zone are read in
+        zoned = {c.target: heading_tz(c.header) for c in mapping.columns
+                 if c.target and self.kinds.get(c.target) == "datetime"}
+        self.field_zones = {target: found[2] for target, found in zoned.items() if found}
         if self.phone_slots:
             # Which fields the numbered phones fill is decided row by row (each one's
             # label), but that the file gives them is known from its columns: decided here,
@@ -650,6 +655,8 @@ class RowPreparer:
                         "utc_dates": Counter(), "utc_dates_moved": Counter(),
                         # of those, the ones read so because the heading names UTC ("Created (UTC)")
                         "utc_headed": Counter(),
+                        # date-and-time field -> the zone its heading names; field -> times read in it
+                        "field_zones": dict(self.field_zones), "zone_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
                         "name_mailboxes": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")

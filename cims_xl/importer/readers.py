@@ -81,6 +81,10 @@ class RawSheet:
     # number cells whose format shows text no reader reads ('0.0" pts"'): col -> [(row, text,
     # as shown)] (cell_facts.format_text); an amount column holding them stops (run)
     format_texts: dict = field(default_factory=dict)
+    # the rows come from memory (calamine read the whole sheet): a forked copy of this
+    # process may read them too (run.py's first pass splits its evidence so); a text or a
+    # streamed file is read through a file offset the copy would share
+    in_memory: bool = False
     _rows_factory: object = None
     _closer: object = None
 
@@ -390,7 +394,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str
                     format_texts=dict(getattr(facts, "format_texts", None) or {}),
                     hidden_rows=list(getattr(facts, "hidden_rows", ())), hidden_cols=list(getattr(facts, "hidden_cols", ())),
                     shown_cells=sum(type(t) is not DateText for v in shown.values() for t in v.values()) - (facts.errors if facts is not None else 0),
-                    priced_cells=sum(len(v) for v in priced.values()),
+                    priced_cells=sum(len(v) for v in priced.values()), in_memory=True,
                     _rows_factory=rows, _closer=wb.close)
 
 

@@ -18,6 +18,7 @@ from collections import Counter
 
 import codecs
 import contextlib
+import functools
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from typing import Callable, Iterator
 from ..domain import money
 from ..domain import normalize as nz
 from ..domain.display import display_zone, display_zone_source, zone_label
+from .heading_zone import heading_tz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
@@ -34,7 +36,7 @@ from ..domain.invisible import code_key
 from . import mapping as mp
 from . import (calendar_evidence, compact_dates, unix_times, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
-from . import activity_status, merged_rows, template_rows
+from . import activity_status, merged_rows, scan_split, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
@@ -581,6 +583,60 @@ class _RowNumbers:
 BUDDHIST = "Thai Buddhist era"          # the calendar words of a date naming it ("พ.ศ. 2567")
 
 
+@functools.lru_cache(maxsize=4096)
+def _year_keys(text: str) -> tuple[tuple[str, int], ...]:
+    """The years a date text writes in fewer than four digits, by where: ("last", 67) for
+    "05/03/67", ("first", 95) for "95/12/31", ("roc", 113) for "113/03/05"."""
+    if not text or text[:4].isdigit() or not text[:1].isdigit() and not nz.short_year_last(text):
+        return ()                     # (four digits first: ISO "2024-03-05", a four-digit year)
+    if nz.roc_year_first(text):
+        return (("roc", int(text[:3])),)
+    keys = []
+    if nz.SHORT_YEAR_FIRST.match(text):
+        keys.append(("first", int(text[:2])))
+    if last := nz.short_year_last(text):
+        keys.append(("last", last[0]))
+    return tuple(keys)
+
+
+FAR_YEARS = 20      # a date read in an inferred calendar this many years from the column's others is doubted
+
+
+def _far_years(ev: "_DateEvidence", kinds: tuple[str, ...], reading) -> list[tuple[int, int, int, list[int]]]:
+    """The two-digit years of `kinds` that, read by `reading` (year -> CE year), land more than
+    FAR_YEARS from the middle (median) of the column's years so read: [(year, CE year, middle,
+    rows)]."""
+    # the middle of the years only the calendar writes (Minguo's three-digit ones) when the column
+    # has them, else of every year so read
+    sure = [kind for kind in kinds if kind == "roc" and any(key[0] == kind for key in ev.year_counts)]
+    read = sorted((reading(kind, y), k) for (kind, y), k in ev.year_counts.items() if kind in (sure or kinds))
+    total = sum(k for _y, k in read)
+    if total < 2:
+        return []
+    seen, middle = 0, read[0][0]
+    for year, k in read:
+        seen += k
+        if seen * 2 >= total:
+            middle = year
+            break
+    return [(y, reading(kind, y), middle, ev.year_rows.get((kind, y), []))
+            for (kind, y) in sorted(ev.year_counts) if kind in kinds and kind != "roc"
+            and abs(reading(kind, y) - middle) > FAR_YEARS]
+
+
+def _far_words(far: list[tuple[int, int, int, list[int]]], ev: "_DateEvidence", kind: str) -> str:
+    return "; ".join(
+        f"'{_value_of(ev, kind, y)}' (row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}"
+        f"{' …' if ev.year_counts[(kind, y)] > len(rows) else ''}) would be {ce}, {abs(ce - middle)} years from "
+        f"the column's other dates (around {middle})" for y, ce, middle, rows in far[:3])
+
+
+def _value_of(ev: "_DateEvidence", kind: str, year: int) -> str:
+    if kind == "last":
+        return ev.short_last.get(year) or ev.short_last_named.get(year) or f"..{year:02d}"
+    return ev.short_first_by_year.get(year) or f"{year:02d}/.."
+
+
 class _DateEvidence:
     """Streams a date column's text values through date_order_candidates, chunk by
     chunk, keeping the orders that fit every value so far."""
@@ -616,6 +672,7 @@ class _DateEvidence:
         self.short_first_count = 0
         self.short_year_word = 0           # of them written "95年12月31日"
         self.short_first_high: tuple[int, str] | None = None   # (highest such two-digit year, its value)
+        self.short_first_by_year: dict[int, str] = {}
         # "05/03/67", "5 มี.ค. 67": a two-digit year last ({year: a value}); by month name apart
         self.short_last: dict[int, str] = {}
         self.short_last_named: dict[int, str] = {}
@@ -626,8 +683,27 @@ class _DateEvidence:
         self.shapes: set[tuple[str, int]] = set()   # (separator, digits of the year) of "a/b/y" values
         self.decisive: str | None = None   # a value only one order reads as a date
         self.refusal: str | None = None    # why no order is plausible ("23.11.28" would be 2028-11-23)
+        # the zone the heading names ("Created (UTC)"), and a few times written with another offset
+        self.zone = heading_tz(column)
+        self.other_offsets: list[str] = []
+        self.other_offset_count = 0
+        # (kind of year, year) -> values, and their first rows: "last" two-digit years ("05/03/67"),
+        # "first" ("95/12/31"), "roc" three-digit ones ("113/03/05"); for outliers (_far_years)
+        self.year_counts: Counter = Counter()
+        # dates written with their weekday whose day and month read two ways: how many, the
+        # orders every weekday fits, and per order the values whose weekday it contradicts
+        self.weekday_count = 0
+        self.weekday_fit: frozenset[str] | None = None
+        self.weekday_against: Counter = Counter()
+        self.weekday_examples: dict[str, list[str]] = {}
+        self.year_rows: dict[tuple[str, int], list[int]] = {}
 
-    def add(self, value: object) -> None:
+    def add(self, value: object, number: int | None = None) -> None:
+        if number is not None and isinstance(value, str):
+            for key in _year_keys(value.strip()):
+                self.year_counts[key] += 1
+                if len(rows := self.year_rows.setdefault(key, [])) < 3:
+                    rows.append(number)
         if nz.roc_compact(value) is not None:
             # "1130307" (yyyMMdd): Taiwan's compact Minguo date, never an Excel day of ours
             self.roc_count += 1
@@ -708,6 +784,22 @@ class _DateEvidence:
                     self.short_first_high = (year, v)
                 if len(self.short_first) < 3:
                     self.short_first.append(v)
+                self.short_first_by_year.setdefault(year, v)
+            # (a weekday's name in several languages, "Sa" in German and Turkish, may say nothing)
+            if (not v.isascii() or "(" in v or v[:1].isalpha()) and (wd := nz.weekday_orders(v)) \
+                    and wd[0] != wd[1]:
+                fit, readable = wd
+                self.weekday_count += 1
+                self.weekday_fit = fit if self.weekday_fit is None else self.weekday_fit & fit
+                for o in readable - fit:
+                    self.weekday_against[o] += 1
+                    if len(got := self.weekday_examples.setdefault(o, [])) < 3:
+                        got.append(v)
+            if self.zone is not None and ":" in v and (own := nz.written_offset(v)) is not None \
+                    and own != self.zone[2].utcoffset(None):
+                self.other_offset_count += 1
+                if len(self.other_offsets) < 3:
+                    self.other_offsets.append(v)
             if last := nz.short_year_last(v):
                 self.short_last_count += 1
                 kept = self.short_last_named if last[1] else self.short_last
@@ -990,12 +1082,21 @@ def _grouped_header(window: list[tuple[int, list]], i: int, merged, ent: Entity)
     return None
 
 
-def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
-          date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
-          phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
-          mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
-          no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
-          no_header_from: str = "", area_region: str | None = None) -> Scan:
+def _scan(*args, **kwargs) -> Scan:
+    """The file's first pass (`_scan_pass`): on a big workbook with part of its evidence
+    gathered in a forked copy (importer.scan_split); where that fails, in this process alone."""
+    try:
+        return _scan_pass(*args, split=True, **kwargs)
+    except scan_split.SplitFailed:
+        return _scan_pass(*args, split=False, **kwargs)
+
+
+def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
+               date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
+               phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
+               mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
+               no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
+               no_header_from: str = "", area_region: str | None = None, split: bool = False) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1193,105 +1294,140 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if not parts.active:
             parts = None
     reordered: dict[int, int] = {}
-    for number, values in data_rows(rest(), header_number, filler, stats):
-        values, held = without_reordering(values)
-        if held:
-            reordered[number] = held
-        if cleaner:
-            values = cleaner.clean(values)
-        if yen_cols:
-            values = file_language.yen_signs(values, yen_cols, yen_fixed)
-        if cr_formats is not None:
-            cr_formats.add(values)
-        if ledger_ev is not None:
-            if late_marks is not None and late_marks.open:
-                late_marks.add(values)
-            ledger_ev.add(values)
-            values = ledger_marks.signed(values, money_cols, ledger, marks_at, marked_amounts)
-        if number in template.rows:
-            other_rows.add(number)
-            continue
-        if (other := stacked.add(number, values)) is not None:
-            if other == "repeat":
-                pages.repeat()
-            other_rows.add(number)
-            continue
-        count += 1
-        pages.add(number, values)
-        if long_rows is not None:
-            long_rows.add(number, values)
-        watch.add(number, values)
-        if grouped is not None:
-            grouped.add(number, values)
-        if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
-            groups.append((number, label))
-            continue
-        if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
-            subtotals.append((number, sub))
-        elif sums.add(number, values):
-            continue
-        if shop is not None:
-            shop.add(number, values)
-        if status_ev is not None:
-            status_ev.add(number, values)
-        if refund_rows is not None and refund_rows.active:
-            refund_rows.add(number, values)
-        # a number in parts is weighed whole (mapping._phone_parts)
-        whole = phone_view(values) if phone_view is not None else values
-        if area_ev is not None:
-            area_ev.add(values)
-        for pev in phones:
-            pev.add(whole)
-        if assumed_ev is not None:
-            assumed_ev.add(whole)
-        if set_ev is not None:
-            set_ev.add(whole)
-        if damaged is not None:
-            damaged.add(number, values)
-        if named.active:
-            named.add(values)
-            language.add(values)
-            plain.add(number, values)
-        if rates is not None:
-            rates.add(number, values)
-        if listed.active:
-            listed.add(values)
-        if tagged.active:
-            tagged.add(values)
-        if wanting:
-            _take_samples(values, samples, wanting)
-        for c, got in whole_shapes.items():
-            if c < len(values):
-                got.add(values[c])
-        for col, ev in evidence.items():
-            if col < len(values):
-                ev.add(values[col])
-        if countries is not None:
-            countries.add(values)
-        for col, rn in counters.items():
-            rn.add(number, values[col] if col < len(values) else None)
-        if unnamed is not None:
-            unnamed.add(number, values[0] if values else None)
-        float_wholes.add(values)
-        if parts is not None:
-            parts.add(number, values)
-        for col, refs in file_refs.items():
-            if col < len(values) and not is_blank_cell(values[col]):
-                key = code_key(plan.cell_text(values[col]).strip())
-                name = values[name_col] if name_col is not None and name_col < len(values) else None
-                name = "" if is_blank_cell(name) or plan.number_not_name(name) else plan.cell_text(name).strip()
-                if not refs.get(key):
-                    refs[key] = name
-        for col, nev in numbers.items():
-            if col < len(values):
-                if named.countries and (code := named.country_code(nev.column, values[col], values)):
-                    nev.add_in(values[col], code)       # "¥1,200" in a row whose Country is Japan
-                    continue
-                nev.add(values[col], values)
-        if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
-            for c, v in enumerate(values):
-                if c not in known_cols and not is_blank_cell(v):
-                    used_extra.add(c)
+    # on a big workbook, a forked copy feeds some collectors from SPLIT_AFTER_ROWS on
+    # while this process feeds the others (importer.scan_split): `here` / `there` say which
+    # this process feeds; each collector still sees every row, in order
+    split_at = (scan_split.SPLIT_AFTER_ROWS if split and scan_split.available(src.in_memory)
+                and (phones or assumed_ev is not None or set_ev is not None or whole_shapes) else None)
+    splitter = None
+    here = there = True
+    read = 0
+    try:
+        for number, values in data_rows(rest(), header_number, filler, stats):
+            if read == split_at:
+                splitter = scan_split.ScanSplit.start()
+                if splitter is not None:
+                    here, there = not splitter.child, splitter.child
+            read += 1
+            values, held = without_reordering(values)
+            if held:
+                reordered[number] = held
+            if cleaner:
+                values = cleaner.clean(values)
+            if yen_cols:
+                values = file_language.yen_signs(values, yen_cols, yen_fixed)
+            if cr_formats is not None and here:
+                cr_formats.add(values)
+            if ledger_ev is not None:
+                if here:
+                    if late_marks is not None and late_marks.open:
+                        late_marks.add(values)
+                    ledger_ev.add(values)
+                values = ledger_marks.signed(values, money_cols, ledger, marks_at, marked_amounts)
+            if number in template.rows:
+                other_rows.add(number)
+                continue
+            if (other := stacked.add(number, values)) is not None:
+                if other == "repeat":
+                    pages.repeat()
+                other_rows.add(number)
+                continue
+            count += 1
+            if here:
+                pages.add(number, values)
+                if long_rows is not None:
+                    long_rows.add(number, values)
+                watch.add(number, values)
+                if grouped is not None:
+                    grouped.add(number, values)
+            if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
+                groups.append((number, label))
+                continue
+            if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
+                subtotals.append((number, sub))
+            elif sums.add(number, values):
+                continue
+            if here:
+                if shop is not None:
+                    shop.add(number, values)
+                if status_ev is not None:
+                    status_ev.add(number, values)
+                if refund_rows is not None and refund_rows.active:
+                    refund_rows.add(number, values)
+            if here and area_ev is not None:
+                area_ev.add(values)
+            if there:
+                # a number in parts is weighed whole (mapping._phone_parts)
+                whole = phone_view(values) if phone_view is not None else values
+                for pev in phones:
+                    pev.add(whole)
+                if assumed_ev is not None:
+                    assumed_ev.add(whole)
+                if set_ev is not None:
+                    set_ev.add(whole)
+            if here:
+                if damaged is not None:
+                    damaged.add(number, values)
+                if named.active:
+                    named.add(values)
+                    language.add(values)
+                    plain.add(number, values)
+                if rates is not None:
+                    rates.add(number, values)
+                if listed.active:
+                    listed.add(values)
+                if tagged.active:
+                    tagged.add(values)
+                if wanting:
+                    _take_samples(values, samples, wanting)
+            if there:
+                for c, got in whole_shapes.items():
+                    if c < len(values):
+                        got.add(values[c])
+            if here:
+                for col, ev in evidence.items():
+                    if col < len(values):
+                        ev.add(values[col], number)
+            if not here:
+                continue
+            if countries is not None:
+                countries.add(values)
+            for col, rn in counters.items():
+                rn.add(number, values[col] if col < len(values) else None)
+            if unnamed is not None:
+                unnamed.add(number, values[0] if values else None)
+            float_wholes.add(values)
+            if parts is not None:
+                parts.add(number, values)
+            for col, refs in file_refs.items():
+                if col < len(values) and not is_blank_cell(values[col]):
+                    key = code_key(plan.cell_text(values[col]).strip())
+                    name = values[name_col] if name_col is not None and name_col < len(values) else None
+                    name = "" if is_blank_cell(name) or plan.number_not_name(name) else plan.cell_text(name).strip()
+                    if not refs.get(key):
+                        refs[key] = name
+            for col, nev in numbers.items():
+                if col < len(values):
+                    if named.countries and (code := named.country_code(nev.column, values[col], values)):
+                        nev.add_in(values[col], code)       # "¥1,200" in a row whose Country is Japan
+                        continue
+                    nev.add(values[col], values)
+            if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
+                for c, v in enumerate(values):
+                    if c not in known_cols and not is_blank_cell(v):
+                        used_extra.add(c)
+        if splitter is not None and splitter.child:
+            splitter.send((phones, assumed_ev, set_ev, whole_shapes))   # ends the copy
+    except BaseException as exc:
+        if splitter is not None:
+            if splitter.child:
+                splitter.fail()           # ends the copy
+            splitter.abandon()
+            if isinstance(exc, Exception):     # the refusal the rows give in order: in one process
+                raise scan_split.SplitFailed(type(exc).__name__) from None
+        raise
+    if splitter is not None:
+        phones, assumed_ev, set_ev, whole_shapes = splitter.receive()
     at_end = watch.footer(is_blank_cell)
     ends = {n for n, _ in at_end}
     subtotals = [s for s in subtotals if s[0] not in ends]
@@ -1362,6 +1498,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         target = mapping.columns[j].target
         if target is None:
             continue
+        if ev.other_offset_count:
+            raise ImportRefused(
+                f"column '{ev.column}': its heading says its times are in {ev.zone[1]}, but "
+                f"{ev.other_offset_count} time(s) such as {', '.join(repr(v) for v in ev.other_offsets)} are "
+                "written with another offset. Nothing was imported. Fix those times, or name the column's "
+                "zone rightly in its heading (without a zone, each time with an offset is read by it).")
         unix = ev.unix.decide(mapping.columns[j].header, _zone_name(), kinds.get(target) == "datetime")
         if unix is not None:                    # "1709600000": Unix seconds, decided on the column
             unix_dates[target] = unix.unit
@@ -1379,6 +1521,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         elif (serials := ev.serial_inference()) is not None:
             date_inferences.append(serials)
         if date_order:
+            if ev.weekday_count >= 2 and ev.weekday_against[date_order] == ev.weekday_count and ev.weekday_fit:
+                fits = " or ".join(f"--date-order {o}" for o in sorted(ev.weekday_fit))
+                raise ImportRefused(
+                    f"column '{ev.column}': the weekday written with each of its {ev.weekday_count} dates "
+                    f"contradicts --date-order {date_order} (such as "
+                    f"{', '.join(repr(v) for v in ev.weekday_examples[date_order])}), and fits {fits}: "
+                    "day and month are the other way round. Nothing was imported. Give "
+                    f"{fits}, or fix those dates.")
             orders[target] = date_order
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": date_order,
                                     "evidence": "--date-order"})
@@ -1401,9 +1551,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                 "that do not fit will be rejected.")
         elif order:
             orders[target] = order
+            weekdays = (f"; {ev.weekday_count} date(s) are written with their weekday, which falls on "
+                        f"the date only when read {order}" if ev.weekday_count and ev.weekday_fit == {order}
+                        and ev.weekday_against else "")
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": order,
-                                    "evidence": ev.spread or "the only order that reads every value "
-                                    "as a real date"})
+                                    "evidence": (ev.spread or "the only order that reads every value "
+                                    "as a real date") + weekdays})
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     headed = {named.headed.get(h) for _, h in named.money}
@@ -1832,6 +1985,12 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                     f"({_roc_example(short)}). Nothing was imported. Give --calendar roc (Minguo years, "
                     "+ 1911) or --calendar gregorian (two-digit years as 19xx/20xx), or write those dates "
                     "YYYY-MM-DD.")
+            if ev.short_first_count and (far := _far_years(ev, ("roc", "first"), lambda _k, y: y + 1911)):
+                raise ImportRefused(
+                    f"column '{ev.column}': read in Taiwan's Minguo count (year + 1911), "
+                    f"{_far_words(far, ev, 'first')}. Nothing was imported. Give --calendar roc (every year "
+                    "a Minguo year, those dates too) or --calendar gregorian (two-digit years as 19xx/20xx), "
+                    "or fix those dates.")
             example = (ev.roc or ev.short_first)[0]
             two = (f"; two-digit years such as {', '.join(repr(v) for v in ev.short_first)} are Minguo years "
                    "as well, as the other dates of the column are" if ev.short_first_count else "")
@@ -1934,6 +2093,13 @@ def _thai_short_years(ev: _DateEvidence, years: dict[int, str], target: str, cou
     examples = ", ".join(repr(v) for v in list(years.values())[:3])
     why = f"the file points to Thailand ({countries.why('TH') or 'Thai dates'})"
     if late_ce and not late_be and not ev.common_count:
+        if far := _far_years(ev, ("last",), lambda _k, y: 1957 + y):
+            raise ImportRefused(
+                f"column '{ev.column}': dates such as {examples} write the year in two digits and {why}; read "
+                f"in the Thai Buddhist era (25yy − 543), {_far_words(far, ev, 'last')}, and as a Common Era "
+                f"year '{_value_of(ev, 'last', far[0][0])}' is {common[far[0][0]]}. Nothing was imported. Give "
+                "--calendar buddhist (every two-digit year as 25yy − 543, those dates too) or --calendar "
+                "gregorian (as 19yy/20yy), or fix those dates.")
         y = max(late_ce)
         return "buddhist", said + [{
             "what": what,
@@ -3034,6 +3200,16 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                     f", {moved[c]} of them on another day there than in UTC" if moved.get(c) else "")
                     for c, k in _in_file_order(utc, planner.prep.headers))
                     + f" ({display_zone_source()}). A time with another offset keeps the date written"})
+        for field, k in (planner.prep.context.get("zone_headed") or {}).items():
+            column = planner.prep.source_of.get(field, field)
+            found = heading_tz(column)
+            if found is None:
+                continue
+            result.inferences.append({
+                "what": f"times written in {found[1]}",
+                "decided": f"'{column}': read as moments in {found[1]} (shown in {zone_label(options.tz)})",
+                "evidence": f"'{column}': {k} time(s) without a zone of their own, the heading naming "
+                            f"{found[1]}. A time with its own offset is read by it"})
         if zoneless := planner.prep.context.get("zoneless"):
             result.inferences.append(_zoneless_inference(zoneless, options.tz))
         if first := planner.prep.context.get("company_first"):

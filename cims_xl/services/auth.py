@@ -210,6 +210,11 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
     # This OS account signed in to this store by a path it chose (a workbook's Store cell
     # is taken only once known_stores accepts it): Excel's Sign in may open it from now on.
     known_stores.remember(path)
+    # Copies of the store that killed backups, erases and restores left, and killed
+    # imports' scratch: removed (services.leftovers).
+    from .leftovers import sweep_quietly
+
+    sweep_quietly(path)
     return session
 
 
