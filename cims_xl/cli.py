@@ -1807,11 +1807,14 @@ def _rich_progress(app: App):
               help="What each written amount is multiplied by when the file states a scale outside the cells "
                    "(a heading 金额(万元), a line '(USD in thousands)', a number format 0.0\"万元\"): 10000 for 万, "
                    "1000 for thousands, 0.01 for cents, 1 for the amounts as written.")
-@click.option("--calendar", type=click.Choice(["buddhist", "roc", "japanese", "gregorian"], case_sensitive=False),
+@click.option("--calendar", type=click.Choice(["buddhist", "roc", "japanese", "hijri", "persian", "gregorian"],
+                                             case_sensitive=False),
               help="Years of date columns written in another calendar: buddhist = the Thai Buddhist era "
                    "(2569 is 2026, 05/03/67 is 2024-03-05), roc = Taiwan's Minguo years (113/03/05 and "
                    "1130305 are 2024-03-05, 95/12/31 is 2006-12-31), japanese = two-digit years first "
-                   "are Reiwa years (06/03/05 is 2024-03-05), gregorian = years as written. Dates naming "
+                   "are Reiwa years (06/03/05 is 2024-03-05), hijri = Islamic Umm al-Qura dates (1445/08/24 is "
+                   "2024-03-05), persian = Solar Hijri (Jalali) dates (1402/12/15 is 2024-03-05), "
+                   "gregorian = years as written. Dates naming "
                    "their era (令和6年, R6.3.5, 民國113年, พ.ศ. 2567, ค.ศ. 2024, 西暦) are read without it.")
 @click.option("--no-header/--header", default=None,
               help="The file has no header row: its columns are named A, B, C… by position and every "

@@ -205,6 +205,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                        "创建时间", "paid at", "付款时间", "支付时间",
                        # invoices and payments: Xero, QuickBooks, Stripe
                        "invoice date", "created (utc)", "transaction date",
+                       # payment APIs' objects (Stripe's charge: "created", Unix seconds)
+                       "created",
                        # Kingdee/Yonyou documents: the document's and the business date
                        "单据日期", "业务日期", "开票日期", "发票日期", "订货日期", "销售日期",
                        # payment bills (WeChat Pay 交易时间, bank and Alipay statements)
@@ -248,15 +250,23 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                           # Customer ID cus_… stays the customer's id, tag src:cus_…)
                           "customer description",
                           # a payment bill (Alipay, WeChat Pay): who paid, the other party
-                          "交易对方", "交易對方", "对方", "對方", "对方户名", "對方戶名", "付款方", "付款人"],
+                          "交易对方", "交易對方", "对方", "對方", "对方户名", "對方戶名", "付款方", "付款人",
+                          # API objects, nested ones spread into dotted columns (readers.flat_record):
+                          # Stripe charges and payment methods, Checkout sessions, Shopify orders
+                          "billing_details.name", "customer_details.name", "billing_address.name"],
         "customer_segment": ["segment", "customer segment", "细分"],
         "customer_country": ["country", "country/region", "国家", "国家/地区", "billing country",
-                             "shipping country"],
-        "customer_postal_code": ["postal code", "zip", "zip code", "postcode", "邮编"],
+                             "shipping country", "billing_details.address.country",
+                             "customer_details.address.country", "billing_address.country_code"],
+        "customer_postal_code": ["postal code", "zip", "zip code", "postcode", "邮编",
+                                 "billing_details.address.postal_code", "customer_details.address.postal_code",
+                                 "billing_address.zip"],
         "customer_email": ["email", "customer email", "e-mail", "邮箱", "billing email", "email address",
-                           "billing email address"],                         # WooCommerce
+                           "billing email address",                          # WooCommerce
+                           "billing_details.email", "customer_details.email", "receipt_email"],
         "customer_phone": ["phone", "customer phone", "电话", "手机", "billing phone",
-                           "shipping phone", "联系手机", "收货人手机", "收货人电话"],
+                           "shipping phone", "联系手机", "收货人手机", "收货人电话",
+                           "billing_details.phone", "customer_details.phone", "billing_address.phone"],
     },
     "contact": {
         "name": ["name", "full name", "contact name", "contact", "display name", "姓名",
@@ -303,7 +313,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     "interaction": {
         "kind": ["type", "kind", "interaction type", "activity type", "activity", "channel", "类型",
                  "方式", "联系方式类型"],
-        "occurred_at": ["when", "date", "time", "date & time", "occurred", "occurred at", "activity date", "due date",
+        "occurred_at": ["when", "date", "time", "date & time", "occurred", "occurred at", "activity date", "due date", "timestamp",
                         "日期", "时间", "联系时间", "跟进时间"],
         "subject": ["subject", "title", "topic", "主题", "标题"],
         "notes": ["notes", "note", "details", "description", "comments", "备注", "内容", "跟进内容"],

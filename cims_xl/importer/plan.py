@@ -40,7 +40,7 @@ from .heading_fold import fold
 from .heading_zone import heading_tz, is_utc
 from .mapping import Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
-from . import refunds, row_currency, time_columns
+from . import refunds, row_currency, time_columns, unix_times
 from .header_currency import header_code, header_sign
 from .float_exports import is_float_whole, whole_of
 from ..domain import money
@@ -410,6 +410,7 @@ class Options:
     date_orders: dict[str, str] = field(default_factory=dict)
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> "buddhist" | "gregorian"
     compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
+    unix_dates: dict[str, str] = field(default_factory=dict)      # date field -> "s" | "ms" (unix_times)
     region: str = "CN"
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
     region_from: str = ""                 # who gave the region when not assumed: "--region", "store setting"
@@ -913,6 +914,10 @@ class RowPreparer:
                     v = box["name"].strip()
                     mailboxes.append((i, target, box["addr"]))
                     self.context["name_mailboxes"][self.headers[i]] += 1
+                if target in self.options.unix_dates and self.kinds.get(target) in ("date", "datetime"):
+                    # "1709600000" in a column of Unix times (importer.unix_times)
+                    data[target] = self._unix_time(target, v, self.options.unix_dates[target], self.kinds[target])
+                    continue
                 if i in self._utc_headed and self.options.tz is not None and ":" in v \
                         and (day := self._utc_headed_date(target, v)) is not None:
                     data[target] = day
@@ -1319,6 +1324,8 @@ class RowPreparer:
 
     def _convert(self, target: str, v: object) -> object:
         kind = self.kinds.get(target, "text")
+        if (unit := self.options.unix_dates.get(target)) is not None and kind in ("date", "datetime"):
+            return self._unix_time(target, v, unit, kind)
         if isinstance(v, ShownDateValue):
             # A date cell: the date for date fields, the text Excel shows ("12-Oct" under
             # d-mmm) for the others: an order number, a customer id, a postal code.
@@ -1346,6 +1353,17 @@ class RowPreparer:
             # file lost some of them, unreadable (never a rounded id).
             return long_number(v) or str(int(v))
         return cell_text(v) if not isinstance(v, str) else v
+
+    def _unix_time(self, target: str, v: object, unit: str, kind: str) -> object:
+        """A Unix time of a column decided to write them (importer.unix_times): the UTC instant
+        for a time field, its date in the user's zone for a date field; the value as it is
+        (refused by the field's own rules) when it is none."""
+        moment = unix_times.moment(v, unit)
+        if moment is None:
+            return v
+        if kind == "datetime":
+            return moment
+        return moment.astimezone(self.options.tz or dt.timezone.utc).date()
 
     def _utc_headed_date(self, target: str, v: object) -> dt.date | None:
         """The date in the user's zone of a time without a zone in a column whose heading names

@@ -970,7 +970,7 @@ def _json_lines_sheet(path: Path, encoding: str, errors: str, evidence: str | No
             return None, f"not valid JSON ({getattr(exc, 'msg', exc)}{where})"
         if not isinstance(value, dict):
             return None, f"a JSON {type(value).__name__.replace('NoneType', 'null')}, not an object"
-        return value, ""
+        return flat_record(value), ""
 
     header: dict[str, None] = {}
     records = 0
@@ -1000,6 +1000,30 @@ def _json_lines_sheet(path: Path, encoding: str, errors: str, evidence: str | No
            else "its first line is one whole JSON object and more lines follow")
     return RawSheet(path, "jsonl", None, [], encoding=encoding, encoding_evidence=evidence,
                     sheet_evidence=how, _rows_factory=read)
+
+
+JSON_NESTING = 4      # levels of nested objects spread into dotted columns; deeper ones stay JSON text
+
+
+def flat_record(record: dict) -> dict:
+    """A JSON object with its nested objects spread into dotted keys, as API exports nest
+    them (a Stripe charge's `billing_details: {name, email, address: {city}}` gives
+    `billing_details.name`, `billing_details.address.city`): each is a column the import
+    maps like any other. Lists, and objects nested deeper than JSON_NESTING, stay one
+    cell (their JSON text); an empty object is an empty cell. A key met twice (a dotted
+    key beside the object it spells) keeps the first value."""
+    out: dict = {}
+
+    def walk(obj: dict, prefix: str, depth: int) -> None:
+        for k, v in obj.items():
+            key = f"{prefix}{k}"
+            if isinstance(v, dict) and v and depth < JSON_NESTING:
+                walk(v, key + ".", depth + 1)
+            else:
+                out.setdefault(key, None if v == {} else v)
+
+    walk(record, "", 0)
+    return out
 
 
 def _json_cell(v):
@@ -1049,8 +1073,8 @@ def _json_tables(doc) -> dict[str, list[dict]]:
 
 def _json_sheet(path: Path, doc, sheet: str | int | None, encoding: str, evidence: str | None) -> RawSheet:
     """A JSON document's table as rows: the header is every key in the order first met,
-    values as JSON gives them (text, numbers, true/false; null is an empty cell; a
-    nested value is its JSON text)."""
+    nested objects spread into dotted keys (`flat_record`), values as JSON gives them
+    (text, numbers, true/false; null is an empty cell; a list is its JSON text)."""
     tables = _json_tables(doc)
     if not tables:
         raise ImportRefused(f"{path.name} is JSON but holds no list of records to import")
@@ -1061,7 +1085,7 @@ def _json_sheet(path: Path, doc, sheet: str | int | None, encoding: str, evidenc
     else:
         chosen = names[0]
         how = "the first list of records"
-    rows = tables[chosen]
+    rows = [flat_record(r) for r in tables[chosen]]
     header: dict[str, None] = {}
     for r in rows:
         for k in r:

@@ -34,7 +34,7 @@ from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from ..domain.invisible import code_key
 from . import mapping as mp
-from . import (amount_notes, calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
+from . import (amount_notes, calendar_evidence, compact_dates, unix_times, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                side_tables, continued_rows,
                row_currency, shop_orders, tag_columns)
 from . import activity_status, merged_rows, scan_split, template_rows
@@ -204,6 +204,7 @@ class Scan:
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> calendar of its years
     compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
+    unix_dates: dict[str, str] = field(default_factory=dict)      # date field -> "s" | "ms" (unix_times)
     named: _CurrencyEvidence | None = None  # those and the bare symbols ("$20"): settle_bare_symbols
     refunds: dict = field(default_factory=dict)       # payment row -> amounts of the rows refunding it
     refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
@@ -649,6 +650,7 @@ class _DateEvidence:
         self.column = column
         self.digits = compact_dates.DigitEvidence(column, serial_offset)   # "240305", 45352: digits alone
         self.short_years = compact_dates.ShortYears()   # "24.03.05": what each order makes of two-digit years
+        self.unix = unix_times.UnixEvidence(column)     # "1709600000": Unix seconds (or milliseconds)
         self.calendar: str | None = None    # --calendar, for the years' readings
         self.thai = ""                      # what points the file to Thailand (calendar_evidence)
         self.values: set[str] = set()
@@ -668,6 +670,8 @@ class _DateEvidence:
         self.common: list[str] = []        # values with another four-digit year
         self.common_count = 0
         self.roc: list[str] = []           # values with a three-digit (Minguo) year first, a few
+        self.lunar: list[str] = []         # values with a year of 1300–1500 (Hijri or Persian?), a few
+        self.lunar_count = 0
         self.roc_count = 0
         self.short_first: list[str] = []   # "95/12/31": a two-digit first part (a year under YMD), a few
         self.short_first_count = 0
@@ -713,6 +717,7 @@ class _DateEvidence:
             return
         if isinstance(value, str) and value.strip():
             text = value.strip()
+            self.unix.add(text)
             self.digits.add(text)
             if nz.is_day_number_text(text):
                 self._serial(text)
@@ -720,9 +725,11 @@ class _DateEvidence:
             if len(self.values) >= DATE_SAMPLE_MAX:
                 self.flush()
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+            self.unix.add(value)
             self.digits.add(value)
             self._serial(value)          # a number in a date column: read as Excel's day count
         elif isinstance(value, _dt.date):
+            self.unix.add(value)
             # a date cell typed with a Buddhist-era year (2569) holds that year, not 2026
             if 2400 <= value.year <= 2700:
                 self.era_count += 1
@@ -803,6 +810,10 @@ class _DateEvidence:
                 kept = self.short_last_named if last[1] else self.short_last
                 if len(kept) < 100:
                     kept.setdefault(last[0], v)
+            if nz.lunar_solar_parts(v) is not None:
+                self.lunar_count += 1
+                if len(self.lunar) < 3:
+                    self.lunar.append(v)
             if nz.roc_year_first(v):
                 self.roc_count += 1
                 if len(self.roc) < 3:
@@ -998,6 +1009,11 @@ def _beside(ev: _DateEvidence, order: str | None, problem: str | None,
     if settled is not None:
         return compact_dates.Beside(frozenset({settled[0]}), examples)
     return compact_dates.Beside(frozenset(ev.candidates), examples)
+
+
+def _zone_name() -> str:
+    """"Asia/Shanghai (UTC+08:00) ($CIMS_TZ)": the zone a Unix time's date is taken in."""
+    return f"{zone_label(display_zone())} ({display_zone_source()})"
 
 
 def _unmapped_date_columns(mapping: mp.Mapping, columns: list[int], rows: list[list]) -> list[tuple[int, str]]:
@@ -1523,6 +1539,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
     orders: dict[str, str] = {}
     compact: dict[str, str] = {}            # date field -> order of its dates written as digits alone
+    unix_dates: dict[str, str] = {}         # date field -> "s" | "ms": its Unix times (unix_times)
     ambiguous: dict[str, list[str]] = {}
     candidates: dict[str, list[str]] = {}
     for ev in evidence.values():
@@ -1545,6 +1562,11 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 f"{ev.other_offset_count} time(s) such as {', '.join(repr(v) for v in ev.other_offsets)} are "
                 "written with another offset. Nothing was imported. Fix those times, or name the column's "
                 "zone rightly in its heading (without a zone, each time with an offset is read by it).")
+        unix = ev.unix.decide(mapping.columns[j].header, _zone_name(), kinds.get(target) == "datetime")
+        if unix is not None:                    # "1709600000": Unix seconds, decided on the column
+            unix_dates[target] = unix.unit
+            date_inferences.append(unix.inference)
+            continue
         try:
             digits = ev.digits.decide(target, date_order, _beside(ev, order, problem, settled_by_file.get(col)))
         except AmbiguousDates as stop:          # "240305": yymmdd or ddmmyy; stops with the others
@@ -1791,7 +1813,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 merged_once=merged_once, merged_further=merged_further, merged_folds=merged_folds,
                 not_done_rows=not_done,
                 blank_country=blank_country, plain=plain,
-                values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
+                values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact, unix_dates=unix_dates,
                 yen_columns=yen_cols, float_wholes=wholes, amount_notes=notes if notes.active else None,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (
                     ledger or marks_at is not None or (ledger_ev is not None and ledger_ev.crores)) else None,
@@ -2042,6 +2064,12 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
         # "05/03/67" read day or month first, "5 มี.ค. 67": a Buddhist year 2567 too, in a Thai file
         short_last = dict(ev.short_last if orders.get(target) in ("DMY", "MDY") else {})
         short_last.update(ev.short_last_named)
+        if ev.lunar_count or given in nz.LUNAR_SOLAR:
+            lunar = _lunar_solar_calendar(ev, given)      # raises unless --calendar hijri|persian fits
+            if lunar is not None:
+                decided[target] = lunar
+            if given in nz.LUNAR_SOLAR or lunar is not None:
+                continue
         if given:
             if said or ev.era_count or ev.roc_count or short_years or (
                     short_last and given in ("buddhist", "gregorian")):
@@ -2122,6 +2150,47 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                 "Give --calendar buddhist (years read as year − 543) or --calendar gregorian "
                 "(years as written).")
     return decided
+
+
+def _lunar_solar_calendar(ev: _DateEvidence, given: str | None) -> tuple[str, list[dict]] | None:
+    """(calendar, inferences) of a date column whose years are 1300–1500 with months of
+    1–12 ("1445/08/24", "1402/12/15"): years the Islamic Hijri and the Persian calendars
+    write today, which cims reads only when --calendar names which (their months are not
+    the Gregorian ones: no year shift reads them, and both calendars write such years).
+    ImportRefused naming the column, examples, what each calendar makes of one and the
+    option, when --calendar does not name one of them, or the column mixes such dates
+    with others. None for a column without such years (--calendar hijri|persian given for
+    the file's other date columns)."""
+    if not ev.lunar_count:
+        return None
+    examples = ", ".join(f"'{v}'" for v in ev.lunar)
+    first = ev.lunar[0]
+    if ev.common_count:
+        raise ImportRefused(
+            f"column '{ev.column}': dates such as {examples} have years of 1300–1500, as the Islamic Hijri and "
+            f"Persian calendars write, but '{ev.common[0]}' is written in Gregorian years: one column is "
+            "written in one calendar. Nothing was imported. Convert the column to one calendar and import again.")
+    if given not in nz.LUNAR_SOLAR:
+        readings = []
+        for calendar, words in nz.LUNAR_SOLAR.items():
+            try:
+                day = nz.lunar_solar_date(first, calendar)
+                readings.append(f"as {words} '{first}' is {day.isoformat()}")
+            except ValueError:
+                readings.append(f"as {words} '{first}' is no date")
+        said = " (--calendar gregorian keeps them out: they are no Gregorian years of ours)" if given else ""
+        raise ImportRefused(
+            f"column '{ev.column}': dates such as {examples} have years of 1300–1500, as the Islamic Hijri "
+            f"and the Persian (Solar Hijri) calendars write them today; they are not read as Gregorian years"
+            f"{said}: {'; '.join(readings)}. Nothing was imported. Give --calendar hijri (Umm al-Qura, Saudi "
+            "Arabia) or --calendar persian (Iran, Afghanistan) to read the column in that calendar, or convert "
+            "it to Gregorian dates (YYYY-MM-DD).")
+    day = nz.lunar_solar_date(first, given)
+    return given, [{"what": f"calendar in '{ev.column}'",
+                    "decided": f"{nz.LUNAR_SOLAR[given]} dates converted to Gregorian ('{first}' is "
+                               f"{day.isoformat()})",
+                    "evidence": f"--calendar {given}; {ev.lunar_count} value(s) such as {examples} have years "
+                                "of 1300–1500"}]
 
 
 def _thai_short_years(ev: _DateEvidence, years: dict[int, str], target: str, countries,
@@ -3114,6 +3183,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, calendars=scan.calendars,
                           compact_dates=scan.compact_dates,
+                          unix_dates=scan.unix_dates,
                           region=region or set_region or scan.file_region or assumed,
                           region_assumed=region is None and set_region is None and scan.file_region is None,
                           region_from="--region" if region else "store setting" if set_region
