@@ -653,7 +653,9 @@ class _DateEvidence:
         self.unix = unix_times.UnixEvidence(column)     # "1709600000": Unix seconds (or milliseconds)
         self.calendar: str | None = None    # --calendar, for the years' readings
         self.thai = ""                      # what points the file to Thailand (calendar_evidence)
-        self.values: set[str] = set()
+        # distinct texts in the order first seen (a dict: examples and the first value
+        # quoted are the file's first, not a hash order's)
+        self.values: dict[str, None] = {}
         self.candidates: frozenset[str] | None = None
         self.ambiguous: list[str] = []
         self.conflict: str | None = None
@@ -721,7 +723,7 @@ class _DateEvidence:
             self.digits.add(text)
             if nz.is_day_number_text(text):
                 self._serial(text)
-            self.values.add(text)
+            self.values[text] = None
             if len(self.values) >= DATE_SAMPLE_MAX:
                 self.flush()
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
@@ -763,7 +765,7 @@ class _DateEvidence:
     def flush(self) -> None:
         if not self.values:
             return
-        values, self.values = self.values, set()
+        values, self.values = self.values, {}
         for v in values:
             era, common = nz.era_years(v)
             if nz.buddhist_marked(v):
