@@ -65,3 +65,17 @@ def test_a_shops_amount_paid_beside_its_total_with_nothing_owed_is_still_the_amo
                                       ["T1", "王伟", "120.00", "100.00", "2024-03-05 10:00:00"]])
     import_file(admin, f, kind="orders")
     assert [o["amount"] for o in records.list_records(admin, "order")] == [Decimal("100")]
+
+
+@pytest.mark.parametrize("invoice_heading", ["Invoice Number", "InvoiceNumber", "Rechnungsnummer", "发票号码",
+                                             "N° de facture"])
+def test_an_invoice_list_with_a_total_and_the_amount_paid_and_nothing_owed_stores_the_total(
+        admin, tmp_path, invoice_heading):
+    f = write_table(tmp_path, "csv", [[invoice_heading, "Customer", "Date", "Total", "Amount Paid"],
+                                      ["INV-1", "Ann Lee", "2024-03-05", "1000.00", "0.00"],
+                                      ["INV-2", "Bob Ray", "2024-03-06", "500.00", "500.00"]])
+    result = import_file(admin, f, kind="orders")
+    assert result.created == 2
+    assert sorted(o["amount"] for o in records.list_records(admin, "order")) == [Decimal("500"), Decimal("1000")]
+    assert any(i["what"] == "amount paid or the invoice's amount" and invoice_heading in i["evidence"]
+               for i in result.inferences)

@@ -19,7 +19,8 @@ from table_files import write_table
 REFUND_HEADINGS = ["Rückerstattung", "Erstatteter Betrag", "返金額", "払戻金額", "환불금액", "환불 금액",
                    "Montant remboursé", "Importe reembolsado", "Valor reembolsado", "Importo rimborsato",
                    "Terugbetaald bedrag", "Återbetalt belopp", "Kwota zwrotu", "Сумма возврата",
-                   "成功退款（元）", "退款金額", "Refunded", "Amount Refunded"]
+                   "成功退款", "退款金額", "Refunded", "Amount Refunded", "İade Tutarı", "IADE TUTARI",
+                   "Hoàn tiền", "Returned Amount", "Jumlah Pengembalian Dana", "ยอดคืนเงิน", "مبلغ الاسترداد"]
 
 
 def _amounts(session) -> dict[str, tuple[Decimal, str]]:
@@ -45,7 +46,9 @@ def test_an_amount_refunded_under_a_heading_in_any_language_is_subtracted_from_t
 
 @pytest.mark.parametrize("heading", ["Refund Date", "Erstattet am", "返金日", "退款时间", "환불일자", "Refund Reason",
                                      "退款原因", "Refund ID", "退款单号", "Refund Status", "Converted Amount Refunded",
-                                     "Refund Currency", "Refunded Quantity", "Refund Method"])
+                                     "Refund Currency", "Refunded Quantity", "Refund Method", "Refunded Items",
+                                     "Returned Items", "İade Tarihi", "Media Details", "Ngày hoàn tiền",
+                                     "返品点数"])
 def test_a_refunds_date_reason_id_status_or_currency_column_is_no_amount_refunded(heading):
     assert not names_refunded_amount(heading)
 
@@ -72,3 +75,15 @@ def test_an_alipay_bill_subtracts_its_successful_refunds_column(admin, tmp_path)
     assert result.created == 2
     stored = sorted(o["amount"] for o in records.list_records(admin, "order"))
     assert stored == [Decimal("100"), Decimal("150")]
+
+
+def test_a_refund_in_the_currency_its_heading_names_is_not_subtracted_from_an_amount_in_another(admin, tmp_path):
+    f = write_table(tmp_path, "csv", [
+        ["Customer", "Order No", "Order Date", "Amount", "Currency", "Amount Refunded (EUR)"],
+        ["Ann Lee", "1001", "2024-03-05", "100.00", "USD", "30.00"],
+        ["Bob Ray", "1002", "2024-03-06", "100.00", "EUR", "30.00"]])
+    result = import_file(admin, f, kind="orders")
+    got = _amounts(admin)
+    assert (got["1001"][0], got["1002"][0]) == (Decimal("100"), Decimal("70"))
+    warned = {o.row: " ".join(o.warnings.values()) for o in result.outcomes if o.warnings}
+    assert "EUR" in warned[2] and "not subtracted" in warned[2]

@@ -140,6 +140,18 @@ _INVOICE_TOTAL = re.compile(r"(?:^|[^a-z])(?:total|invoice total|invoice amount|
                             r"rechnungsbetrag|gesamtbetrag|montant total|montant ttc|importe total)(?:$|[^a-z])")
 
 
+_INVOICE_WORDS = re.compile(r"(?:^|[^a-z])(?:invoice\w*|inv|rechnung\w*|facture\w*|factura\w*|fattura\w*|"
+                            r"faktura\w*|factuur\w*|nota fiscal)(?:$|[^a-z])")
+_INVOICE_CJK = ("发票", "發票", "請求書", "インボイス", "인보이스", "세금계산서", "계산서")
+
+
+def names_invoice(header: str) -> bool:
+    """Whether a heading names an invoice ("Invoice Number", "InvoiceDate", "Rechnungsnr.",
+    发票号, 請求書番号): the file's rows are invoices."""
+    h = _plain(header)
+    return bool(_INVOICE_WORDS.search(h) or any(w in h for w in _INVOICE_CJK))
+
+
 def is_due(header: str) -> bool:
     """Whether a heading names what is still owed on an invoice (`_DUE_WORDS`)."""
     h = _plain(header)
@@ -157,10 +169,24 @@ def invoice_total(headers: list[str], chosen: list, column_map) -> list[dict]:
     if amount is None or chosen[amount].how in ("override", "profile") or not is_paid(headers[amount]):
         return []
     due = [j for j, c in enumerate(chosen) if c.target is None and is_due(headers[j])]
-    if not due:
+    invoices = next((h for h in headers if names_invoice(h)), None)
+    if not due and invoices is None:
         return []
     totals = [j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped" and j not in due
               and not is_paid(headers[j]) and (is_total(headers[j]) or _INVOICE_TOTAL.search(_plain(headers[j])))]
+    if not due:
+        # no amount owed, but the rows are invoices ('Invoice Number'): their total is the
+        # amount, what was paid so far is not (an unpaid invoice has paid 0)
+        if not totals:
+            return []
+        paid, t = headers[amount], totals[0]
+        chosen[amount] = column_map(paid, None, "unmapped")
+        chosen[t] = column_map(headers[t], "amount", "evidence")
+        return [{"what": "amount paid or the invoice's amount",
+                 "decided": f"'{headers[t]}' (the invoice's total) is the amount; '{paid}' (paid so far) is "
+                            "kept in Notes",
+                 "evidence": f"the rows are invoices ('{invoices}'); --map \"{_quoted(paid)}=Amount\" takes the "
+                             "amount paid instead"}]
     paid, owed = headers[amount], headers[due[0]]
     chosen[amount] = column_map(paid, None, "unmapped")
     if not totals:

@@ -2549,7 +2549,10 @@ class Planner:
     def _refunded(self, number: int, values: list, clean: dict, warned: dict) -> None:
         """Subtract what the row's refund columns and its refund rows refunded (importer.refunds)."""
         n = len(values)
-        cells = [values[i] for i in self.prep.refund_cols if i < n]
+        # a refund column whose heading names its currency ("Amount Refunded (EUR)"): its bare
+        # amounts are in that currency (one in another than the order's is warned, not subtracted)
+        cells = [refunds.in_heading_currency(values[i], header_code(self.prep.headers[i]))
+                 for i in self.prep.refund_cols if i < n]
         cells += self.options.refunds.get(number, [])
         label = self.prep.headers[self.prep.refund_cols[0]] if self.prep.refund_cols else "Refund"
         if (at := self.prep.adjusted_col) is not None and at < n:

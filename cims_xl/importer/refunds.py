@@ -177,7 +177,14 @@ def with_partial_refund_status(values_given: dict[str, dict[str, str]]) -> tuple
 # "成功退款（元）").
 _REFUND_STEMS = ("refund", "rückerstatt", "erstattet", "erstattung", "rembours", "reembols", "rimbors",
                  "terugbeta", "terugstort", "återbetal", "tilbagebetal", "refusjon", "zwrot", "возврат",
-                 "退款", "退還", "退还", "退費", "退费", "返金", "払戻", "払い戻", "환불")
+                 "退款", "退還", "退还", "退費", "退费", "返金", "払戻", "払い戻", "환불",
+                 # Turkish, Vietnamese, Indonesian/Malay, Thai, Arabic, Hebrew, Czech, Hungarian
+                 "hoàntiền", "hoàntrả", "pengembaliandana", "bayaranbalik", "คืนเงิน",
+                 "استرداد", "استرجاع", "החזר", "vrácen", "visszatérít",
+                 # the amount returned (money given back, not goods: "Returned Items" is excluded)
+                 "returnedamount", "amountreturned")
+# Short stems matched at a word's start only ("İade Tutarı", Turkish; not "Media Details")
+_REFUND_WORD_STARTS = ("iade",)
 # Words that make such a heading something else than the amount refunded: when, why,
 # which, how, how many, whose, or the fee (a refund's date, reason, id, status, method,
 # count, currency, quantity; Stripe's "Converted Amount Refunded" is in the account's
@@ -188,12 +195,16 @@ _NOT_THE_AMOUNT_WORDS = frozenset((
     "method", "methode", "méthode", "método", "count", "anzahl", "nombre", "converted", "fee", "fees",
     "gebühr", "frais", "comisión", "currency", "währung", "devise", "moneda", "quantity", "qty", "menge",
     "quantité", "cantidad", "policy", "reference", "ref", "account", "konto", "by", "user", "note", "notes",
-    "am", "on", "le", "el", "when"))
+    "am", "on", "le", "el", "when",
+    # a count of the things returned, not money
+    "items", "item", "units", "unit", "pcs", "pieces", "artikel", "stück", "stk", "articles", "productos",
+    "products", "lines", "orders", "count"))
 _NOT_THE_AMOUNT_CJK = ("日期", "时间", "時間", "日時", "日付", "날짜", "일자", "일시", "原因", "理由", "사유", "单号",
                        "號", "号", "番号", "번호", "状态", "狀態", "状態", "상태", "类型", "類型", "種別", "유형",
                        "方式", "方法", "笔数", "筆數", "件数", "건수", "手续费", "手續費", "手数料", "수수료",
                        "币种", "幣別", "通貨", "통화", "数量", "數量", "수량", "账户", "帳戶", "口座", "계좌",
-                       "备注", "備註", "備考", "비고", "人", "者", "担当", "담당")
+                       "备注", "備註", "備考", "비고", "人", "者", "担当", "담당", "个数", "個数", "点数", "件数",
+                       "商品数", "개수", "ngày", "lý do", "tarih", "neden")
 
 
 def names_refunded_amount(header: str) -> bool:
@@ -206,9 +217,11 @@ def names_refunded_amount(header: str) -> bool:
     folded = norm(header)
     if folded in REFUND_HEADERS:
         return True
-    if not any(stem in folded for stem in _REFUND_STEMS):
+    # (Turkish İ casefolds to i + a combining dot: the dot is left out)
+    words = set(re.findall(r"[^\W\d_]+", header.casefold().replace("\u0307", "")))
+    if not (any(stem in folded for stem in _REFUND_STEMS)
+            or any(w.startswith(_REFUND_WORD_STARTS) for w in words)):
         return False
-    words = set(re.findall(r"[^\W\d_]+", header.casefold()))
     return not (words & _NOT_THE_AMOUNT_WORDS or any(w in folded for w in _NOT_THE_AMOUNT_CJK)
                 or folded.endswith(("日", "時")))
 
@@ -260,6 +273,16 @@ def adjusted_difference(cell: object, clean: dict, decimal: str | None) -> tuple
         return None, (f"the total after refunds {_text(cell)} is not between 0 and the amount {clean['amount']}: "
                       "not read, the amount is stored as charged")
     return clean["amount"] - reading.amount, ""
+
+
+def in_heading_currency(cell: object, code: str | None) -> object:
+    """A refund cell with the currency its column's heading names (`code`, "EUR" for
+    "Amount Refunded (EUR)") written before a bare amount ("30.00" -> "EUR 30.00"), so it
+    is read in that currency; a cell naming its own currency, or no `code`, as it is."""
+    text = _text(cell)
+    if not code or not text or any(not (ch.isdigit() or ch in " .,'-+()\u00a0") for ch in text):
+        return cell
+    return f"{code} {text}"
 
 
 def refund_columns(headers: list[str]) -> list[int]:
