@@ -18,11 +18,11 @@ from rich.cells import cell_len
 from cims_xl.services import records
 
 from conftest import ADMIN_PASSWORD
+from terminal_screen import in_terminal
 
 pexpect = pytest.importorskip("pexpect")
 
 WIDTHS = (40, 50, 60, 80, 100)
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[@-Z\\-_]")
 _BOX = "│┃┏┓┗┛┡┩├┤┼┬┴┝┥━─╇╋┳┻└┘┌┐╶╴╷╵"
 
 
@@ -35,20 +35,7 @@ def _env(tmp_path, **extra) -> dict[str, str]:
 
 
 def _in_terminal(args: list[str], width: int, tmp_path) -> list[str]:
-    """What a terminal `width` cells wide shows of `cims ARGS` on stdout (its own size, no
-    COLUMNS; stderr goes to a file)."""
-    import shlex
-
-    command = " ".join(["exec", sys.executable, "-m", "cims_xl.cli", *map(shlex.quote, args),
-                        "2>", shlex.quote(str(tmp_path / "stderr.txt"))])
-    child = pexpect.spawn("/bin/sh", ["-c", command], env=_env(tmp_path), cwd=tmp_path, encoding="utf-8",
-                          timeout=300, dimensions=(200, width))
-    out: list[str] = []
-    child.logfile_read = type("Log", (), {"write": lambda self, t: out.append(t), "flush": lambda self: None})()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0, "".join(out) + (tmp_path / "stderr.txt").read_text()
-    return _ANSI.sub("", "".join(out)).replace("\r", "").rstrip("\n").split("\n")
+    return in_terminal(args, width, tmp_path, _env(tmp_path))
 
 
 def _on_a_pipe(args: list[str], width: int, tmp_path) -> list[str]:
