@@ -71,3 +71,34 @@ def test_a_column_mixing_codes_with_and_without_their_zero_stops_naming_it(admin
     got = customers_by_name(admin)
     assert all(got[row[0]]["phone"].replace("+", "").endswith(str(row[2]).replace("-", "")) for row in fixed)
     assert not any(i["what"].startswith("area codes in") for i in result.inferences)
+
+
+# No --region and no store region: the trunk prefix is the one of the country the file's
+# other evidence decides (kana, Hangul, its cities), else of the assumed region (CN),
+# before the numbers are weighed; never a country only the bare digits fit (LU, CZ, PL).
+NO_REGION = [
+    (["会社名", "市外局番", "市内局番", "加入者番号", "都道府県"],
+     [["株式会社サンプル", 3, 1234, 5678, "東京都"], ["京都物産株式会社", 75, 123, 4567, "京都府"]],
+     {"株式会社サンプル": "+81312345678", "京都物産株式会社": "+81751234567"}, "JP"),
+    (["会社名", "市外局番", "電話番号", "所在地"],
+     [["テスト工業", 6, "6123-4567", "大阪府"], ["サンプル商会", 52, "123-4567", "愛知県"]],
+     {"テスト工業": "+81661234567", "サンプル商会": "+81521234567"}, "JP"),
+    (["회사명", "지역번호", "전화번호", "주소"],
+     [["가나 주식회사", 2, "1234-5678", "서울특별시 중구"], ["다라상사", 51, "123-4567", "부산광역시"]],
+     {"가나 주식회사": "+82212345678", "다라상사": "+82511234567"}, "KR"),
+    (["公司", "区号", "电话", "城市"],
+     [["上海丙公司", 21, 62345678, "上海"], ["北京丁公司", 10, 62345678, "北京"]],
+     {"上海丙公司": "+862162345678", "北京丁公司": "+861062345678"}, "CN"),
+]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("headings,body,phones,region", NO_REGION)
+def test_area_codes_typed_as_numbers_with_no_region_set_take_the_prefix_of_the_files_own_country(
+        admin, tmp_path, fmt, headings, body, phones, region):
+    result = import_file(admin, write_table(tmp_path, fmt, [headings, *body], name="noregion"), kind="customers")
+    got = customers_by_name(admin)
+    assert {n: got[n]["phone"] for n in phones} == phones
+    assert result.rejected == 0
+    said = said_about(result, f"area codes in '{headings[1]}'")
+    assert f"'{body[0][1]}' as '0{body[0][1]}'" in said and region in said

@@ -97,3 +97,34 @@ def test_a_fixed_width_order_file_with_chinese_customers_and_right_aligned_amoun
     assert got == sorted([("北京华夏贸易有限公司", "2024-03-05", Decimal("1200.50")),
                           ("Acme Ltd", "2024-03-06", Decimal("99.00")),
                           ("上海浦东科技", "2024-03-07", Decimal("15000.00"))])
+
+
+# ASCII rows and CJK rows in one file, padded by display width with narrow gaps: cut by
+# characters the file ALSO has blank positions in every line (as many columns), but the
+# CJK rows' mobile and city fall into one column ("13812345678  上海")
+MIXED = {
+    "zh": ([["C001", "上海甲贸易有限公司", "13812345678", "上海"],
+            ["C002", "ABC Trading", "13912345678", "北京"],
+            ["C003", "深圳乙科技公司", "13712345678", "深圳"]], "CN"),
+    "ja": ([["C001", "株式会社テスト商事", "09012345678", "東京"],
+            ["C002", "ABC Trading", "08012345678", "大阪"],
+            ["C003", "山田工業株式会", "07012345678", "札幌"]], "JP"),
+    "ko": ([["C001", "주식회사테스트상사", "01012345678", "서울"],
+            ["C002", "ABC Trading", "01098765432", "부산"],
+            ["C003", "한국무역주식회", "01055556666", "대구"]], "KR"),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "ja", "ko"])
+def test_ascii_and_cjk_rows_padded_by_display_width_keep_mobile_and_city_apart(admin, tmp_path, lang):
+    import phonenumbers
+
+    rows, region = MIXED[lang]
+    text = _lines([["ID", "Name", "Mobile", "City"]] + rows, [6, 22, 13, 6], by_display=True)
+    path = tmp_path / "fw.txt"
+    path.write_text(text, encoding="utf-8")
+    import_file(admin, path, region=region)
+    got = sorted((c["name"], c["mobile"], c["city"]) for c in records.list_records(admin, "customer"))
+    want = sorted((r[1], phonenumbers.format_number(phonenumbers.parse(r[2], region),
+                                                    phonenumbers.PhoneNumberFormat.E164), r[3]) for r in rows)
+    assert got == want

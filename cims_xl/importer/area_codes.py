@@ -58,7 +58,7 @@ class AreaCodeEvidence:
         if code in self.codes or len(self.codes) < 10_000:
             self.codes[code] = self.codes.get(code, 0) + 1
 
-    def decide(self, region: str | None) -> tuple[str, list[dict]]:
+    def decide(self, region: str | None, why: str = "") -> tuple[str, list[dict]]:
         """(the prefix to restore in every row, "" for none; the summary's line). Raises
         ImportRefused when the column writes some codes with the prefix and some without."""
         prefix = trunk_prefix(region)
@@ -84,4 +84,5 @@ class AreaCodeEvidence:
             "what": f"area codes in '{self.header}'",
             "decided": f"the trunk prefix '{prefix}' restored in {sum(lack.values())} row(s): {restored}",
             "evidence": f"{region} numbers are written with the trunk prefix '{prefix}' before the area code "
-                        f"and no code of the column has it (typed as numbers, the '{prefix}' is lost)"}]
+                        f"and no code of the column has it (typed as numbers, the '{prefix}' is lost)"
+                        + (f"; {region}, as no region is given or set: {why}" if why else "")}]

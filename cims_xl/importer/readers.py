@@ -1201,14 +1201,34 @@ def _fixed_width(text: str, complete: bool) -> tuple[list[tuple[int, int]], bool
     Korean) was aligned either by display width (a Chinese character takes two columns,
     as a terminal, a fixed-width font, COBOL/AS-400 DBCS fields show it) or by characters
     (a program padding to a count of characters): decided on the whole sample, the cut
-    that leaves more columns blank-separated in every line; on a tie, characters."""
+    that puts fewer gaps of two spaces or more inside a cell (two values cut into one
+    column: "13812345678  上海" when ASCII rows and CJK rows line up only one way), then
+    the one with more columns; on a tie, characters."""
     by_chars = _fixed_spans(text, complete)
     if not any(_wide(ch) for ch in text[:200_000] if ch >= "\u1100"):
         return (by_chars, False) if by_chars is not None else None
-    by_display = _fixed_spans("\n".join(display_columns(ln) for ln in text.split("\n")), complete)
-    if by_display is not None and (by_chars is None or len(by_display) > len(by_chars)):
+    shown = "\n".join(display_columns(ln) for ln in text.split("\n"))
+    by_display = _fixed_spans(shown, complete)
+    if by_display is None:
+        return (by_chars, False) if by_chars is not None else None
+    if by_chars is None:
         return by_display, True
-    return (by_chars, False) if by_chars is not None else None
+    chars_key = (_gaps_inside(text, by_chars, complete), -len(by_chars))
+    display_key = (_gaps_inside(shown, by_display, complete), -len(by_display))
+    return (by_display, True) if display_key < chars_key else (by_chars, False)
+
+
+_INNER_GAP = re.compile(r"\S {2,}\S")
+
+
+def _gaps_inside(text: str, spans: list[tuple[int, int]], complete: bool) -> int:
+    """The cells of the sample that hold a gap of two spaces or more between two
+    values when cut at `spans`: a cut that joins two of the line's columns in one."""
+    lines = [ln.rstrip("\r") for ln in text.split("\n")]
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]
+    return sum(1 for ln in lines[:FIXED_LINES] if ln.strip()
+               for a, b in spans if _INNER_GAP.search(ln[a:b].replace(_WIDE_HALF, "")))
 
 
 def _fixed_spans(text: str, complete: bool) -> list[tuple[int, int]] | None:

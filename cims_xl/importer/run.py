@@ -1303,7 +1303,17 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     cr_formats = format_marks.FormatMarks(money_cols) if money_cols else None
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
-    phone_view = plan.phone_parts_view(mapping, table.columns)
+    area_why = ""
+    if area_region is None and phone_region and region_assumed \
+            and _area_code_evidence(mapping, table.columns) is not None:
+        # no region given or set: the trunk prefix is the region the file's other evidence
+        # (its script, cities) decides, else the assumed one, before its numbers are weighed
+        area_region, area_why = _area_region_of_file(ent, mapping, table.columns, phone_region, first_rows,
+                                                     src.encoding)
+    from .area_codes import trunk_prefix
+    # the numbers weighed as they will be stored: a code typed as a number with its
+    # trunk prefix back (a column mixing both stops the import: AreaCodeEvidence.decide)
+    phone_view = plan.phone_parts_view(mapping, table.columns, trunk_prefix(area_region))
     area_ev = _area_code_evidence(mapping, table.columns) if area_region else None
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
     # the store's region, set: most numbers no numbers of it stop the import (phone_evidence)
@@ -1676,7 +1686,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 "decided": "where it is less than the amount, the difference is a refund: the amount kept is "
                            "stored (Notes say what was charged and refunded; refunded in full: Returned, not a sale)",
                 "evidence": "the heading names the order's total after refunds"})
-    area_prefix, area_inferences = area_ev.decide(area_region) if area_ev is not None else ("", [])
+    area_prefix, area_inferences = area_ev.decide(area_region, area_why) if area_ev is not None else ("", [])
     inferences = (heading_inferences + date_inferences + counted + inferences + share_inferences + shop_inferences
                   + tag_inferences + area_inferences)
     if no_header:
@@ -3449,6 +3459,29 @@ def _area_code_evidence(mapping: mp.Mapping, columns: list[int]):
 
     j = next((j for j in mapping.phone_parts if mp.is_area_code(mapping.columns[j].header)), None)
     return None if j is None else AreaCodeEvidence(mapping.columns[j].header, columns[j])
+
+
+def _area_region_of_file(ent: Entity, mapping: mp.Mapping, columns: list[int], assumed: str,
+                         first_rows: list[list], encoding: str | None) -> tuple[str, str]:
+    """The region whose trunk prefix an area-code column typed as numbers lost, when no
+    region is given or set: the one country the file's writing points to (kana: JP,
+    Hangul: KR; file_language, as the phone-region decision reads it), else the one its
+    cities name, else the assumed region; with the words for the summary. Decided on the
+    first rows' text, never on the numbers (their digits lack the prefix)."""
+    probe = _assumed_region_evidence(ent, mapping, columns, assumed)
+    if probe is None:
+        return assumed, f"{assumed} is the store's assumed region"
+    for values in first_rows:
+        probe.add(values)
+    script_regions, weak, why = probe._script_regions(encoding)
+    if len(script_regions) == 1 and not weak:
+        region = next(iter(script_regions))
+        return region, f"the file is written in {why} ({region})"
+    ranked = [(c, k) for c, k in probe.against.most_common() if not c.startswith("\x00")]
+    if "cities in it" not in probe.for_ and ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        region = ranked[0][0]
+        return region, f"the file's places are in {region}: {', '.join(probe.against_examples[region])}"
+    return assumed, f"{assumed} is the store's assumed region"
 
 
 def _phone_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None) -> list:
