@@ -12,9 +12,25 @@ def _customer_names(admin) -> list[str]:
     return sorted(c["name"] for c in records.list_records(admin, "customer"))
 
 
+def _indented_after(lines: list[str], at: int) -> list[str]:
+    out = []
+    for line in lines[at + 1:]:
+        if not line.startswith("  ") or line.startswith("   "):     # a centred title is no continuation
+            break
+        out.append(line)
+    return out
+
+
 def _summary_cell(out: str, label: str) -> str:
-    """The text of one row of the vertical summary table (wrapped lines joined)."""
+    """The text of one row of the vertical summary table (wrapped lines joined), or of its
+    `label: value` line when the summary is shown as lines (a path too long for its table)."""
     lines = out.splitlines()
+    at = next((i for i, line in enumerate(lines) if line.startswith(f"{label}:")), None)
+    if at is not None:
+        # continuation lines are indented by two spaces
+        parts = [lines[at].split(":", 1)[1].strip()]
+        parts += [line.strip() for line in _indented_after(lines, at)]
+        return " ".join(p for p in parts if p)
     start = next(i for i, line in enumerate(lines) if f"│ {label} " in line)
     parts = []
     for line in lines[start:]:
