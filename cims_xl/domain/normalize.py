@@ -1496,12 +1496,17 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
     if match := _DAY_MONTH.match(text):
         day, month, year = _resolve_day_month(match, order, raw)
         return _Parsed(_make_date(year, month, day, raw), *_parse_time(match["time"], raw))
-    named = _without_weekday(text) if text[:1].isalpha() else text
+    days, named = _named_weekday(text) if text[:1].isalpha() else (None, text)
     if match := _DAY_NAME.match(named) or _NAME_DAY.match(named):
         month = _month_number(match["mon"])
         if month is None:
             raise ValueError(_problem("not a date", raw))
         date = _make_date(match["y"], month, match["d"], raw)
+        if days and date.weekday() not in days:
+            # "Monday, March 5, 2024", "Mon, 05 Mar 2024 10:00 +0000", "Montag, 5. März 2024"
+            raise ValueError(_problem(
+                f"not a date: the weekday written does not match {date.isoformat()}, a "
+                f"{date.strftime('%A')}; check the date", raw))
         return _Parsed(date, *_parse_time(match["time"], raw))
     if (era := era_date(text)) is not None:
         return _Parsed(era[0], None, None)
@@ -1641,15 +1646,21 @@ def is_month_name(text: str) -> bool:
     return _month_number(text.strip()) is not None
 
 
-def _without_weekday(text: str) -> str:
-    """`text` without a leading weekday ("Tue, 5 Mar 2024", "lundi 5 mars 2024")."""
-    text = _WEEKDAY.sub("", text, count=1)
+def _named_weekday(text: str) -> tuple[frozenset[int] | None, str]:
+    """(the weekdays (0 = Monday) a leading weekday's name can name in some language of
+    _DATE_LOCALES, `text` without it): "Tue, 5 Mar 2024", "lundi 5 mars 2024", "Montag,
+    5. März 2024"; (None, text without it) for a leading English-looking word CLDR does not
+    name ("Thurs"), and (None, text) when none leads. The date is then checked against it."""
+    english = _WEEKDAY.match(text)
+    if english and english.end():
+        word = english[0].strip().rstrip(",").strip()
+        return _weekday_numbers().get(_fold(word)), text[english.end():]
     head, _, rest = text.partition(" ")
     months, weekdays = _cldr_names()
     key = _fold(head.rstrip(","))
     if rest and key in weekdays and key not in months:          # "mar." is Tuesday in Spanish
-        return rest.lstrip(", ")
-    return text
+        return _weekday_numbers().get(key), rest.lstrip(", ")
+    return None, text
 
 
 def _resolve_day_month(match: re.Match[str], order: str | None, raw: str) -> tuple[int, int, str]:
