@@ -46,3 +46,16 @@ def test_a_file_whose_every_month_word_date_names_the_wrong_weekday_stores_nothi
                          kind="orders", currency="EUR")
     assert _stored(admin) == {}
     assert result.rejected == 2
+
+
+# a weekday's name in brackets after a date in digits, in a language whose names the importer reads
+@pytest.mark.parametrize("dates", [
+    ["05/03/2024 (mar.)", "07/03/2024 (jeu.)", "05/03/2024 (lun.)"],        # French
+    ["05.03.2024 (Di.)", "07.03.2024 (Do.)", "05.03.2024 (Mo.)"],            # German
+    ["05/03/2024 (martes)", "07/03/2024 (jueves)", "05/03/2024 (lunes)"],    # Spanish
+])
+def test_a_bracketed_weekday_after_a_date_in_digits_settles_the_order_and_is_checked(admin, tmp_path, dates):
+    result = import_file(admin, _orders(tmp_path, dates), kind="orders", currency="EUR")
+    assert _stored(admin) == {"A0": "2024-03-05", "A1": "2024-03-07"}
+    assert result.rejected == 1
+    assert any(i["what"] == "date order in 'Order Date'" for i in result.inferences)

@@ -1473,7 +1473,8 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
                     f"not a date: the weekday written does not match {parsed.date.isoformat()}, a "
                     f"{parsed.date.strftime('%A')}; check the date", raw))
             return parsed
-    if text[:1].isalpha() and (lead := _leading_weekday(text)) is not None:
+    if (text[:1].isalpha() and (lead := _leading_weekday(text)) is not None
+            or "(" in text and (lead := _trailing_weekday(text)) is not None):
         days, text = lead
         parsed = _parse_date_text(text, order)
         if parsed.date.weekday() not in days:
@@ -1602,6 +1603,21 @@ def _leading_weekday(text: str) -> tuple[frozenset[int], str] | None:
     """(the weekdays the leading word can name, the date after it) when `text` starts with a
     weekday's name before digits; None otherwise. The date is then checked against it."""
     match = _LEAD_WEEKDAY.match(text)
+    if match is None:
+        return None
+    days = _weekday_numbers().get(_fold(match["day"]))
+    return (days, match["rest"]) if days else None
+
+
+# A weekday's name in brackets after a date in digits, in a language of _DATE_LOCALES:
+# "05/03/2024 (mar.)", "05.03.2024 (Di.)", "05/03/2024 (martes)"
+_TRAIL_WEEKDAY = re.compile(r"^(?P<rest>.*\d)\s*\(\s*(?P<day>[^\W\d_]{2,12}\.?)\s*\)$")
+
+
+def _trailing_weekday(text: str) -> tuple[frozenset[int], str] | None:
+    """(the weekdays the bracketed word can name, the date before it) when `text` ends with a
+    weekday's name in brackets; None otherwise. The date is then checked against it."""
+    match = _TRAIL_WEEKDAY.match(text)
     if match is None:
         return None
     days = _weekday_numbers().get(_fold(match["day"]))
@@ -2024,6 +2040,8 @@ def _day_month_readings(value: object, weekday_apart: bool = False):
         weekday, bare = _east_asian_weekday(text)
         if weekday is not None:
             days, text = frozenset({weekday}), bare
+        elif (trail := _trailing_weekday(text)) is not None:
+            days, text = trail
     match = _DAY_MONTH.match(text)
     if not match:
         return None
