@@ -59,3 +59,12 @@ def test_a_bracketed_weekday_after_a_date_in_digits_settles_the_order_and_is_che
     assert _stored(admin) == {"A0": "2024-03-05", "A1": "2024-03-07"}
     assert result.rejected == 1
     assert any(i["what"] == "date order in 'Order Date'" for i in result.inferences)
+
+
+def test_a_weekday_before_a_dotted_date_settles_a_value_that_reads_two_ways_or_rejects_it(admin, tmp_path):
+    # "Mi., 06.03.2024" is a Wednesday only as 6 March; "Di., 06.03.2024" falls on no reading
+    dates = ["Dienstag, 5. März 2024", "Mi., 06.03.2024", "Di., 06.03.2024"]
+    result = import_file(admin, _orders(tmp_path, dates), kind="orders", currency="EUR")
+    assert _stored(admin) == {"A0": "2024-03-05", "A1": "2024-03-06"}
+    why = [o.problems for o in result.outcomes if o.action == "rejected"]
+    assert len(why) == 1 and "weekday" in why[0]["Order Date"] and "ambiguous" not in why[0]["Order Date"]

@@ -1467,21 +1467,10 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
     if not text.isascii() or "(" in text:
         weekday, text = _east_asian_weekday(text)
         if weekday is not None:
-            parsed = _parse_date_text(text, order)
-            if parsed.date.weekday() != weekday:
-                raise ValueError(_problem(
-                    f"not a date: the weekday written does not match {parsed.date.isoformat()}, a "
-                    f"{parsed.date.strftime('%A')}; check the date", raw))
-            return parsed
+            return _on_weekday(text, order, frozenset({weekday}), raw)
     if (text[:1].isalpha() and (lead := _leading_weekday(text)) is not None
             or "(" in text and (lead := _trailing_weekday(text)) is not None):
-        days, text = lead
-        parsed = _parse_date_text(text, order)
-        if parsed.date.weekday() not in days:
-            raise ValueError(_problem(
-                f"not a date: the weekday written does not match {parsed.date.isoformat()}, a "
-                f"{parsed.date.strftime('%A')}; check the date", raw))
-        return parsed
+        return _on_weekday(lead[1], order, lead[0], raw)
     if _SERIAL_TEXT.match(text):
         if 1 <= Decimal(text) < 10 ** (_SERIAL_TEXT_DIGITS - 1):
             # Text "2024" or "12" in a date column is a year or a count, not day 2024
@@ -1512,6 +1501,32 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
     if (era := era_date(text)) is not None:
         return _Parsed(era[0], None, None)
     raise ValueError(_problem("not a date", raw))
+
+
+def _on_weekday(text: str, order: str | None, days: frozenset[int], raw: str) -> _Parsed:
+    """`text` (a date written with a weekday that can be one of `days`) read and checked against
+    it. Without an order, an "a/b/c" date that reads two ways is settled by the weekday when one
+    reading alone falls on it ("Mi., 06.03.2024"); when none does, the weekday contradicts it."""
+    try:
+        parsed = _parse_date_text(text, order)
+    except ValueError:
+        found = _day_month_readings(text, weekday_apart=True) if order is None else None
+        if not found or len(found[0]) < 2:
+            raise
+        fits = [o for o, d in found[0].items() if d.weekday() in days]
+        if len(fits) == 1:
+            return _parse_date_text(text, fits[0])
+        if fits:
+            raise
+        read = "; ".join(f"as {o} {d.isoformat()}, a {d.strftime('%A')}" for o, d in found[0].items())
+        raise ValueError(_problem(
+            f"not a date: the weekday written matches no reading of the date ({read}); check the date",
+            raw)) from None
+    if parsed.date.weekday() not in days:
+        raise ValueError(_problem(
+            f"not a date: the weekday written does not match {parsed.date.isoformat()}, a "
+            f"{parsed.date.strftime('%A')}; check the date", raw))
+    return parsed
 
 
 # A weekday written with a date in Japanese, Korean and Chinese: "2024/03/05(火)",
