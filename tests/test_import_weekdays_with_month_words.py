@@ -61,10 +61,18 @@ def test_a_bracketed_weekday_after_a_date_in_digits_settles_the_order_and_is_che
     assert any(i["what"] == "date order in 'Order Date'" for i in result.inferences)
 
 
-def test_a_weekday_before_a_dotted_date_settles_a_value_that_reads_two_ways_or_rejects_it(admin, tmp_path):
-    # "Mi., 06.03.2024" is a Wednesday only as 6 March; "Di., 06.03.2024" falls on no reading
-    dates = ["Dienstag, 5. März 2024", "Mi., 06.03.2024", "Di., 06.03.2024"]
-    result = import_file(admin, _orders(tmp_path, dates), kind="orders", currency="EUR")
-    assert _stored(admin) == {"A0": "2024-03-05", "A1": "2024-03-06"}
+
+# a date in digits among month-word ones whose weekday falls on none of its readings (6 March 2024 is
+# a Wednesday, 3 June a Monday) is rejected for its weekday, not as an ambiguous date
+@pytest.mark.parametrize("first, other", [
+    ("Dienstag, 5. März 2024", "Di., 06.03.2024"),       # German
+    ("mardi 5 mars 2024", "mar. 06/03/2024"),            # French
+    ("Tuesday, March 5, 2024", "Tue 06/03/2024"),        # English
+    ("martes, 5 de marzo de 2024", "06/03/2024 (mar.)"),  # Spanish, bracketed
+])
+def test_a_weekday_that_falls_on_no_reading_of_a_lone_date_rejects_it_for_the_weekday(
+        admin, tmp_path, first, other):
+    result = import_file(admin, _orders(tmp_path, [first, other]), kind="orders", currency="EUR")
+    assert _stored(admin) == {"A0": "2024-03-05"}
     why = [o.problems for o in result.outcomes if o.action == "rejected"]
     assert len(why) == 1 and "weekday" in why[0]["Order Date"] and "ambiguous" not in why[0]["Order Date"]

@@ -1505,18 +1505,14 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
 
 def _on_weekday(text: str, order: str | None, days: frozenset[int], raw: str) -> _Parsed:
     """`text` (a date written with a weekday that can be one of `days`) read and checked against
-    it. Without an order, an "a/b/c" date that reads two ways is settled by the weekday when one
-    reading alone falls on it ("Mi., 06.03.2024"); when none does, the weekday contradicts it."""
+    it. Without an order, an "a/b/c" date that reads two ways on none of which the weekday falls
+    ("Di., 06.03.2024") is refused for its weekday, not as ambiguous (the column's weekdays settle
+    the order, run._DateEvidence)."""
     try:
         parsed = _parse_date_text(text, order)
     except ValueError:
         found = _day_month_readings(text, weekday_apart=True) if order is None else None
-        if not found or len(found[0]) < 2:
-            raise
-        fits = [o for o, d in found[0].items() if d.weekday() in days]
-        if len(fits) == 1:
-            return _parse_date_text(text, fits[0])
-        if fits:
+        if not found or len(found[0]) < 2 or any(d.weekday() in days for d in found[0].values()):
             raise
         read = "; ".join(f"as {o} {d.isoformat()}, a {d.strftime('%A')}" for o, d in found[0].items())
         raise ValueError(_problem(
