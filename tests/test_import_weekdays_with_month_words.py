@@ -32,6 +32,7 @@ def _stored(admin):
     ["martes, 5 de marzo de 2024", "jueves, 7 de marzo de 2024", "lunes, 5 de marzo de 2024"],  # Spanish
     ["вторник, 5 марта 2024 г.", "четверг, 7 марта 2024 г.", "понедельник, 5 марта 2024 г."],  # Russian
     ["wtorek, 5 marca 2024", "czwartek, 7 marca 2024", "poniedziałek, 5 marca 2024"],          # Polish
+    ["5 mars 2024 (mardi)", "7 mars 2024 (jeudi)", "5 mars 2024 (lundi)"],                    # bracketed after
 ])
 def test_a_weekday_that_contradicts_a_date_with_a_month_word_rejects_the_row(admin, tmp_path, dates):
     result = import_file(admin, _orders(tmp_path, dates), kind="orders", currency="EUR")
