@@ -2,7 +2,7 @@
 Taiwan's Minguo years "113/01/15") with a value that, read in that calendar, lands far from the
 column's other dates ("13/03/24" = Buddhist 2524 = 1981 among 2024 dates; "24/03/13" = Minguo 24 =
 1935): the import stops before writing, naming the column, the outlier and its rows, and --calendar;
---calendar then decides (the outlier read as the user says)."""
+with --calendar given it still stops on the outlier (tests/test_import_given_calendar_outliers.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -45,9 +45,11 @@ def test_a_thai_two_digit_year_far_from_the_columns_others_stops_naming_its_rows
         assert f"'{outlier}' (row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))})" in said
         assert "--calendar buddhist" in said and "--calendar gregorian" in said
     assert order_dates(admin) == {}
-    # the user says the column's calendar: the outlier is read in it
-    import_file(admin, path, kind="orders", calendar="buddhist")
-    assert order_dates(admin)[f"T{rows[0] - 1}"] == read_buddhist
+    # the user says the column's calendar: the option names the calendar, not that date; it still stops
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path, kind="orders", calendar="buddhist")
+    assert f"'{outlier}'" in str(stop.value) and str(read_buddhist.year) in str(stop.value)
+    assert order_dates(admin) == {}
     # without the outlier the years are close together: read as Buddhist years, said in the summary
     rest = [d for d in dates if d != outlier]
     (tmp_path / "again").mkdir()
@@ -69,5 +71,7 @@ def test_a_two_digit_minguo_year_read_year_first_far_from_the_columns_others_sto
     assert f"'{outlier}' (row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))})" in said
     assert "--calendar roc" in said and "--calendar gregorian" in said
     assert order_dates(admin) == {}
-    import_file(admin, path, kind="orders", calendar="roc", date_order="YMD")
-    assert order_dates(admin)[f"T{rows[0] - 1}"] == read_roc
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path, kind="orders", calendar="roc", date_order="YMD")
+    assert f"'{outlier}'" in str(stop.value) and str(read_roc.year) in str(stop.value)
+    assert order_dates(admin) == {}

@@ -330,7 +330,7 @@ def import_dates(admin, tmp_path, values: list[str], **options):
     ["5 maart 2024", "31 december 2023", "1 februari 2024"],
     ["5 marca 2024", "31 grudnia 2023", "1 lutego 2024"],
     ["5 janv. 2024".replace("janv.", "mars"), "31 déc. 2023", "1 févr. 2024"],
-    ["lundi 5 mars 2024", "dimanche 31 décembre 2023", "jeudi 1 février 2024"],
+    ["mardi 5 mars 2024", "dimanche 31 décembre 2023", "jeudi 1 février 2024"],
     ["2024年3月5日", "2023年12月31日", "2024年2月1日"],
     ["2024년 3월 5일", "2023년 12월 31일", "2024년 2월 1일"],
     ["05 03 2024", "31 12 2023", "01 02 2024"],

@@ -1467,20 +1467,10 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
     if not text.isascii() or "(" in text:
         weekday, text = _east_asian_weekday(text)
         if weekday is not None:
-            parsed = _parse_date_text(text, order)
-            if parsed.date.weekday() != weekday:
-                raise ValueError(_problem(
-                    f"not a date: the weekday written does not match {parsed.date.isoformat()}, a "
-                    f"{parsed.date.strftime('%A')}; check the date", raw))
-            return parsed
-    if text[:1].isalpha() and (lead := _leading_weekday(text)) is not None:
-        days, text = lead
-        parsed = _parse_date_text(text, order)
-        if parsed.date.weekday() not in days:
-            raise ValueError(_problem(
-                f"not a date: the weekday written does not match {parsed.date.isoformat()}, a "
-                f"{parsed.date.strftime('%A')}; check the date", raw))
-        return parsed
+            return _on_weekday(text, order, frozenset({weekday}), raw)
+    if (text[:1].isalpha() and (lead := _leading_weekday(text)) is not None
+            or "(" in text and (lead := _trailing_weekday(text)) is not None):
+        return _on_weekday(lead[1], order, lead[0], raw)
     if _SERIAL_TEXT.match(text):
         if 1 <= Decimal(text) < 10 ** (_SERIAL_TEXT_DIGITS - 1):
             # Text "2024" or "12" in a date column is a year or a count, not day 2024
@@ -1496,16 +1486,43 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
     if match := _DAY_MONTH.match(text):
         day, month, year = _resolve_day_month(match, order, raw)
         return _Parsed(_make_date(year, month, day, raw), *_parse_time(match["time"], raw))
-    named = _without_weekday(text) if text[:1].isalpha() else text
+    days, named = _named_weekday(text) if text[:1].isalpha() else (None, text)
     if match := _DAY_NAME.match(named) or _NAME_DAY.match(named):
         month = _month_number(match["mon"])
         if month is None:
             raise ValueError(_problem("not a date", raw))
         date = _make_date(match["y"], month, match["d"], raw)
+        if days and date.weekday() not in days:
+            # "Monday, March 5, 2024", "Mon, 05 Mar 2024 10:00 +0000", "Montag, 5. März 2024"
+            raise ValueError(_problem(
+                f"not a date: the weekday written does not match {date.isoformat()}, a "
+                f"{date.strftime('%A')}; check the date", raw))
         return _Parsed(date, *_parse_time(match["time"], raw))
     if (era := era_date(text)) is not None:
         return _Parsed(era[0], None, None)
     raise ValueError(_problem("not a date", raw))
+
+
+def _on_weekday(text: str, order: str | None, days: frozenset[int], raw: str) -> _Parsed:
+    """`text` (a date written with a weekday that can be one of `days`) read and checked against
+    it. Without an order, an "a/b/c" date that reads two ways on none of which the weekday falls
+    ("Di., 06.03.2024") is refused for its weekday, not as ambiguous (the column's weekdays settle
+    the order, run._DateEvidence)."""
+    try:
+        parsed = _parse_date_text(text, order)
+    except ValueError:
+        found = _day_month_readings(text, weekday_apart=True) if order is None else None
+        if not found or len(found[0]) < 2 or any(d.weekday() in days for d in found[0].values()):
+            raise
+        read = "; ".join(f"as {o} {d.isoformat()}, a {d.strftime('%A')}" for o, d in found[0].items())
+        raise ValueError(_problem(
+            f"not a date: the weekday written matches no reading of the date ({read}); check the date",
+            raw)) from None
+    if parsed.date.weekday() not in days:
+        raise ValueError(_problem(
+            f"not a date: the weekday written does not match {parsed.date.isoformat()}, a "
+            f"{parsed.date.strftime('%A')}; check the date", raw))
+    return parsed
 
 
 # A weekday written with a date in Japanese, Korean and Chinese: "2024/03/05(火)",
@@ -1603,6 +1620,21 @@ def _leading_weekday(text: str) -> tuple[frozenset[int], str] | None:
     return (days, match["rest"]) if days else None
 
 
+# A weekday's name in brackets after a date in digits, in a language of _DATE_LOCALES:
+# "05/03/2024 (mar.)", "05.03.2024 (Di.)", "05/03/2024 (martes)"
+_TRAIL_WEEKDAY = re.compile(r"^(?P<rest>.*\d)\s*\(\s*(?P<day>[^\W\d_]{2,12}\.?)\s*\)$")
+
+
+def _trailing_weekday(text: str) -> tuple[frozenset[int], str] | None:
+    """(the weekdays the bracketed word can name, the date before it) when `text` ends with a
+    weekday's name in brackets; None otherwise. The date is then checked against it."""
+    match = _TRAIL_WEEKDAY.match(text)
+    if match is None:
+        return None
+    days = _weekday_numbers().get(_fold(match["day"]))
+    return (days, match["rest"]) if days else None
+
+
 def _month_number(name: str) -> int | None:
     return _MONTHS.get(name.lower()) or _cldr_names()[0].get(_fold(name))
 
@@ -1641,15 +1673,21 @@ def is_month_name(text: str) -> bool:
     return _month_number(text.strip()) is not None
 
 
-def _without_weekday(text: str) -> str:
-    """`text` without a leading weekday ("Tue, 5 Mar 2024", "lundi 5 mars 2024")."""
-    text = _WEEKDAY.sub("", text, count=1)
+def _named_weekday(text: str) -> tuple[frozenset[int] | None, str]:
+    """(the weekdays (0 = Monday) a leading weekday's name can name in some language of
+    _DATE_LOCALES, `text` without it): "Tue, 5 Mar 2024", "lundi 5 mars 2024", "Montag,
+    5. März 2024"; (None, text without it) for a leading English-looking word CLDR does not
+    name ("Thurs"), and (None, text) when none leads. The date is then checked against it."""
+    english = _WEEKDAY.match(text)
+    if english and english.end():
+        word = english[0].strip().rstrip(",").strip()
+        return _weekday_numbers().get(_fold(word)), text[english.end():]
     head, _, rest = text.partition(" ")
     months, weekdays = _cldr_names()
     key = _fold(head.rstrip(","))
     if rest and key in weekdays and key not in months:          # "mar." is Tuesday in Spanish
-        return rest.lstrip(", ")
-    return text
+        return _weekday_numbers().get(key), rest.lstrip(", ")
+    return None, text
 
 
 def _resolve_day_month(match: re.Match[str], order: str | None, raw: str) -> tuple[int, int, str]:
@@ -2013,6 +2051,8 @@ def _day_month_readings(value: object, weekday_apart: bool = False):
         weekday, bare = _east_asian_weekday(text)
         if weekday is not None:
             days, text = frozenset({weekday}), bare
+        elif (trail := _trailing_weekday(text)) is not None:
+            days, text = trail
     match = _DAY_MONTH.match(text)
     if not match:
         return None

@@ -2083,6 +2083,7 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
             if given in nz.LUNAR_SOLAR or lunar is not None:
                 continue
         if given:
+            _given_calendar_outliers(ev, given, short_last, short_years)
             if said or ev.era_count or ev.roc_count or short_years or (
                     short_last and given in ("buddhist", "gregorian")):
                 decided[target] = (given, said + [{"what": what, "decided": given, "evidence": "--calendar"}])
@@ -2117,8 +2118,8 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                 raise ImportRefused(
                     f"column '{ev.column}': read in Taiwan's Minguo count (year + 1911), "
                     f"{_far_words(far, ev, 'first')}. Nothing was imported. Give --calendar roc (every year "
-                    "a Minguo year, those dates too) or --calendar gregorian (two-digit years as 19xx/20xx), "
-                    "or fix those dates.")
+                    "a Minguo year) or --calendar gregorian (two-digit years as 19xx/20xx), and fix those "
+                    "dates or write them with a four-digit year (YYYY-MM-DD).")
             example = (ev.roc or ev.short_first)[0]
             two = (f"; two-digit years such as {', '.join(repr(v) for v in ev.short_first)} are Minguo years "
                    "as well, as the other dates of the column are" if ev.short_first_count else "")
@@ -2162,6 +2163,24 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                 "Give --calendar buddhist (years read as year − 543) or --calendar gregorian "
                 "(years as written).")
     return decided
+
+
+def _given_calendar_outliers(ev: _DateEvidence, given: str, short_last: dict, short_years: bool) -> None:
+    """ImportRefused when, read in the calendar --calendar gives (Buddhist, Minguo), a two-digit
+    year of the column lands more than FAR_YEARS from the column's other dates ("07/03/24" = 1981
+    among "05/03/67" = 2024): the option says the calendar, not that such a date is meant; the
+    stop names the column, the values and their rows, and how to write them so they are kept."""
+    if given == "buddhist" and short_last:
+        far, kind, words = _far_years(ev, ("last",), lambda _k, y: 1957 + y), "last", "the Thai Buddhist era (25yy − 543)"
+    elif given == "roc" and short_years and ev.short_first_count:
+        far, kind, words = _far_years(ev, ("roc", "first"), lambda _k, y: y + 1911), "first", "Taiwan's Minguo count (year + 1911)"
+    else:
+        return
+    if far:
+        raise ImportRefused(
+            f"column '{ev.column}': read in {words} as --calendar {given} says, "
+            f"{_far_words(far, ev, kind)}. Nothing was imported. Fix those dates, or write them with a "
+            "four-digit year (YYYY-MM-DD) if they are meant.")
 
 
 def _lunar_solar_calendar(ev: _DateEvidence, given: str | None) -> tuple[str, list[dict]] | None:
@@ -2226,8 +2245,8 @@ def _thai_short_years(ev: _DateEvidence, years: dict[int, str], target: str, cou
                 f"column '{ev.column}': dates such as {examples} write the year in two digits and {why}; read "
                 f"in the Thai Buddhist era (25yy − 543), {_far_words(far, ev, 'last')}, and as a Common Era "
                 f"year '{_value_of(ev, 'last', far[0][0])}' is {common[far[0][0]]}. Nothing was imported. Give "
-                "--calendar buddhist (every two-digit year as 25yy − 543, those dates too) or --calendar "
-                "gregorian (as 19yy/20yy), or fix those dates.")
+                "--calendar buddhist (every two-digit year as 25yy − 543) or --calendar gregorian (as "
+                "19yy/20yy), and fix those dates or write them with a four-digit year (YYYY-MM-DD).")
         y = max(late_ce)
         return "buddhist", said + [{
             "what": what,
