@@ -959,6 +959,10 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     def own(i: int, target: str, record: bool = True) -> bool:
         """May column i be the record's own `target`, by its heading's qualifier and its
         values? Records why not (for the summary)."""
+        if target in own_columns.PHONE_FIELDS and target != "fax" and names_fax(headers[i]):
+            if record:              # "Fax Phone", "Phone Fax", "FAX電話": a fax number, kept in Notes
+                not_own[i] = f"'{headers[i]}' names a fax number, not the {allowed[target]}"
+            return False
         if target not in own_columns.CHECKED_FIELDS:
             return True
         other = own_columns.other_party(ent.kind, headers[i])
@@ -1812,6 +1816,16 @@ def segment_hit(ent: Entity, header: str) -> tuple[str, int] | None:
 
 _COUNTRY_END = re.compile(r"(?:country|country/region|国家|国家/地区|國家|国|국가)$")
 _NOT_COUNTRY = re.compile(r"(?:code|prefix|id|区号|代码)$")
+
+
+# Words naming a fax line in a heading: a column so headed is never the record's phone,
+# whatever phone word it holds too ("Fax Phone", "Phone Fax", "Fax Tel", "FAX電話").
+_FAX_WORDS = re.compile(r"fax|telefax|t[ée]l[ée]copie|传真|傳真|ファックス|ファクス|팩스|факс|φαξ", re.IGNORECASE)
+
+
+def names_fax(header: object) -> bool:
+    """Does the heading name a fax number (fax, Telefax, télécopie, 传真, 傳真, FAX, 팩스)?"""
+    return bool(_FAX_WORDS.search(unicodedata.normalize("NFKC", str(header))))
 
 
 def names_a_country(header: object) -> bool:
