@@ -32,6 +32,7 @@ from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from ..domain.invisible import code_key
 from . import mapping as mp
+from . import swapped_columns
 from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                row_currency, shop_orders, tag_columns)
 from . import activity_status, merged_rows, template_rows
@@ -1077,6 +1078,10 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     # only the columns no synonym names whole are judged by their values (build_mapping)
     whole_shapes = own_columns.tally([], [c for j, c in enumerate(table.columns)
                                           if not mp.names_whole(ent, table.headers[j])])
+    # a name, place or postal code column every value of which is an email or a phone:
+    # swapped or shifted under the header (swapped_columns); no-header files are checked
+    # by position instead (_check_columns_by_position)
+    contradicted = {} if no_header else swapped_columns.watched_columns(mapping, table.columns)
     phone_cols = _phone_columns(ent, mapping, table.columns)
     watch = FooterWatch(len(table.headers), phone_columns=phone_cols)
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
@@ -1210,6 +1215,9 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         for c, got in whole_shapes.items():
             if c < len(values):
                 got.add(values[c])
+        for c, tally in contradicted.items():
+            if c < len(values):
+                tally.add(values[c])
         for col, ev in evidence.items():
             if col < len(values):
                 ev.add(values[col])
@@ -1265,6 +1273,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                                        table.columns))
     time_columns.pair_time_columns(ent, mapping, [[v[c] if c < len(v) else None for c in table.columns]
                                                   for v in first_rows])
+    if contradicted and (stop := swapped_columns.check(mapping, table.columns, contradicted)) is not None:
+        raise ImportRefused(f"{src.path.name}{_sheet_words(src)}: {stop}")
     heading_inferences = _carry_headings(src, ent, table, mapping, headings, grouped)
     shop_inferences: list[dict] = []
     if shop is not None:
