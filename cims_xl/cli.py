@@ -89,6 +89,27 @@ def _say(message: str, err: bool = False, nl: bool = True) -> None:
                err=err, nl=nl)
 
 
+def _packed(head: str, items: list[str], width: int, hang: int = 2) -> str:
+    """`head` then `items` separated by ", ", lines of at most `width` cells broken
+    between items (a count stays beside its name), the lines after the first indented
+    `hang`; an item longer than a line is broken at its word boundaries."""
+    from rich.cells import cell_len
+
+    from .terminal import fit_lines
+
+    lines, line = [], head
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else "")
+        joined = f"{line} {piece}" if line.strip() else line + piece
+        if cell_len(joined) <= width or not line.strip():
+            line = joined
+        else:
+            lines.append(line)
+            line = " " * hang + piece
+    lines.append(line)
+    return "\n".join(fit_lines(one, width, hang=hang) for one in lines)
+
+
 # The fewest cells a table column gets: room for one double-width character (CJK) and
 # a bit; below that a table is shown record by record.
 MIN_CELLS = 3
@@ -126,15 +147,94 @@ class Output:
             return
         self._table(rows, columns, title, vertical, headers or {})
 
+    def summary(self, data: dict | list[dict], *, columns: list[str] | None = None, title: str | None = None,
+                vertical: bool = False, headers: dict[str, str] | None = None) -> None:
+        """What a command did (an import's, a sync's, a backup's counts and paths): `emit`,
+        except in a terminal too narrow for its table with no cell and no title broken:
+        then the same as lines (the title, one "field: value" line per field of one record,
+        one line per record of several), broken at word boundaries to the terminal's width.
+        A table that fits prints as `emit` prints it, byte for byte."""
+        from rich.console import Console
+
+        from .terminal import terminal_width
+
+        rows = data if isinstance(data, list) else [data]
+        width = terminal_width(click.get_text_stream("stdout"))
+        if self.fmt != "table" or not rows or width is None:     # a file or a pipe: the table
+            self.emit(data, columns=columns, title=title, vertical=vertical, headers=headers)
+            return
+        rows = [r if isinstance(r, dict) else {"value": r} for r in rows]
+        if columns is None:
+            columns = []
+            for r in rows:
+                columns += [k for k in r if k not in columns]
+        console = Console(soft_wrap=False)
+        table = self._built_table(console, rows, columns, title, vertical, headers or {}, whole_words=False)
+        if self._whole(console, table):
+            console.print(table)
+            return
+        self._summary_lines(min(width, console.width), rows, columns, title, headers or {}, table.caption)
+
+    @staticmethod
+    def _whole(console, table) -> bool:
+        """Whether `table` prints on `console` with no cell broken (its widest layout fits)
+        and its title on lines of whole words."""
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+        from rich.text import Text
+
+        width = Measurement.get(console, console.options.update_width(1 << 16), table).maximum    # unbounded
+        if width > console.width:
+            return False
+        words = Text.from_markup(str(table.title)).plain.split() if table.title else []
+        return all(cell_len(w) <= width for w in words)
+
+    @staticmethod
+    def _summary_lines(width: int, rows: list[dict], columns: list[str], title: str | None,
+                       headers: dict[str, str], caption: str | None) -> None:
+        from .terminal import fit_lines
+
+        def plain(key: str, row: dict) -> str:
+            from rich.text import Text
+
+            return " ".join(Text.from_markup(_cell(row.get(key), key, row)).plain.split())
+
+        def name(key: str) -> str:
+            return shown(str(headers.get(key, key)))
+
+        lines = [fit_lines(shown(title), width)] if title else []
+        if len(rows) == 1:
+            lines += [fit_lines(f"{name(c)}: {plain(c, rows[0])}".rstrip(), width, hang=2) for c in columns]
+        else:
+            first, rest = columns[0], columns[1:]
+            for r in rows:
+                lines.append(_packed(f"{plain(first, r) or name(first)}:",
+                                     [f"{name(c)} {plain(c, r)}".rstrip() for c in rest], width))
+        if caption:
+            lines.append(fit_lines(caption, width))
+        click.echo("\n".join(lines))
+
     def _table(self, rows: list[dict], columns: list[str], title: str | None, vertical: bool = False,
                headers: dict[str, str] | None = None) -> None:
         from rich.console import Console
+
+        console = Console(soft_wrap=False)
+        console.print(self._built_table(console, rows, columns, title, vertical, headers))
+
+    def _built_table(self, console, rows: list[dict], columns: list[str], title: str | None,
+                     vertical: bool = False, headers: dict[str, str] | None = None, whole_words: bool = True):
+        """The rich Table `_table` prints on `console`: with a column a field when that
+        breaks no word (`whole_words`; a summary is shown as lines instead), else field/value
+        rows, records apart."""
+        from rich import box
         from rich.markup import escape
+        from rich.cells import cell_len
+        from rich.padding import Padding
+        from rich.text import Text
         from rich.table import Table
 
         from .domain.display import MONEY_KEYS, zone_label
 
-        console = Console(soft_wrap=False)
         shown_time = False
         title = escape(shown(title)) if title else title
         headers = {c: shown(h) for c, h in (headers or {}).items()}
@@ -147,28 +247,65 @@ class Output:
             return text
 
         headers = headers or {}
-        if len(rows) == 1 and (vertical or len(columns) > 6):
-            table = Table(title=title, show_header=False)
-            table.add_column("field", style="bold", no_wrap=True)
-            table.add_column("value", overflow="fold")     # a long path folds; it is never cut
-            for c in columns:
-                table.add_row(escape(headers.get(c, columns_shown[c])), cell(rows[0], c))
-        elif not self._fits(console, columns, rows):
-            # Too narrow for a column each (a terminal of 40 or 50 cells): a double-width
-            # character in a column one cell wide would not be drawn at all, so each
-            # record is shown as field/value lines, records apart.
-            table = Table(title=title, show_header=False)
-            table.add_column("field", style="bold", overflow="fold", max_width=max(6, console.width // 2 - 4))
+
+        def label(c: str) -> str:
+            return escape(headers.get(c, columns_shown.get(c, shown(str(c)))))
+
+        def records_table(boxed: bool, stacked: bool = False):
+            """Each record as field/value rows, records apart. Boxed as it always was; else
+            (when the box would break a word) a rule between field and value only, so the
+            value column has the terminal's width but the field's and three cells; `stacked`
+            (a word wider than that too): "field: value" lines, a value too long for its line
+            under its field's name, indented two cells."""
+            if stacked:
+                table = Table(title=title, show_header=False, box=None, pad_edge=False)
+                table.add_column("field/value", overflow="fold")
+                for n, r in enumerate(rows):
+                    if n:
+                        table.add_row("")
+                    for c in columns:
+                        value = cell(r, c)
+                        one = Text.assemble((Text.from_markup(label(c)).plain + ":", "bold"), " ",
+                                            console.render_str(value))
+                        if "\n" not in one.plain and cell_len(one.plain) <= console.width:
+                            table.add_row(one)               # "name: Ingrid Olsen" on one line
+                        else:
+                            table.add_row(f"[bold]{label(c)}:[/bold]")
+                            table.add_row(Padding(console.render_str(value, overflow="fold"), (0, 0, 0, 2)))
+                return table
+            if len(rows) == 1 and (vertical or len(columns) > 6) and boxed:
+                table = Table(title=title, show_header=False)
+                table.add_column("field", style="bold", no_wrap=True)
+                table.add_column("value", overflow="fold")     # a long path folds; it is never cut
+                for c in columns:
+                    table.add_row(label(c), cell(rows[0], c))
+                return table
+            if boxed:
+                table = Table(title=title, show_header=False)
+                table.add_column("field", style="bold", overflow="fold",
+                                 max_width=max(6, console.width // 2 - 4))
+            else:
+                table = Table(title=title, show_header=False, box=box.MINIMAL, show_edge=False,
+                              pad_edge=False)
+                table.add_column("field", style="bold", overflow="fold", max_width=max(6, console.width // 2))
+            # The value column wraps at word boundaries; only a word longer than it folds.
             table.add_column("value", overflow="fold", min_width=MIN_CELLS)
             for r in rows:
                 for i, c in enumerate(columns):
-                    table.add_row(escape(headers.get(c, columns_shown.get(c, shown(str(c))))), cell(r, c),
-                                  end_section=i == len(columns) - 1)
+                    table.add_row(label(c), cell(r, c), end_section=i == len(columns) - 1)
+            return table
+
+        if len(rows) == 1 and (vertical or len(columns) > 6) or not self._fits(console, columns, rows):
+            # One record shown vertically, or a terminal too narrow for a column each (40 or 50
+            # cells): a double-width character in a column one cell wide would not be drawn at
+            # all, so each record is shown as field/value lines.
+            table = None
         else:
+            drawn = columns
             if "currency" in columns and MONEY_KEYS.intersection(columns):
-                columns = [c for c in columns if c != "currency"]     # shown beside each amount
+                drawn = [c for c in columns if c != "currency"]     # shown beside each amount
             table = Table(title=title)
-            for c in columns:
+            for c in drawn:
                 numeric = any(_is_number(r.get(c)) or _NUMBER_TEXT.match(str(r.get(c) or "")) or r.get(c) == "—"
                               for r in rows) \
                     and all(r.get(c) in (None, "", "—") or _is_number(r.get(c))      # "—": not known
@@ -179,13 +316,102 @@ class Output:
                     whole = len("2024-03-01 09:30")      # a time on one line
                 # Ids keep one line at their full width; anything else folds rather than
                 # being cut with "…" (a file name or path must stay readable whole).
-                table.add_column(escape(headers.get(c, columns_shown.get(c, shown(str(c))))), justify="right" if numeric else "left", overflow="fold",
+                table.add_column(label(c), justify="right" if numeric else "left", overflow="fold",
                                  no_wrap=whole is not None, min_width=whole or MIN_CELLS)
             for r in rows:
-                table.add_row(*[cell(r, c) for c in columns])
+                table.add_row(*[cell(r, c) for c in drawn])
+            if whole_words and self._breaks_words(console, table) and not (
+                    self._whole_word_widths(console, table) and not self._breaks_words(console, table)):
+                # Drawn at this width a header or a value would break inside a word (`nam|e`,
+                # `li@|exa|mpl|e.c|n`) and no widths of its columns keep every word whole:
+                # shown record by record instead.
+                table = None
+        if table is None:
+            table = records_table(boxed=True)
+            if whole_words and self._breaks_words(console, table):
+                table = records_table(boxed=False)
+                if self._breaks_words(console, table):
+                    table = records_table(boxed=False, stacked=True)
         if shown_time:
             table.caption = f"times in {zone_label(display_zone())}"
-        console.print(table)
+        return table
+
+    @staticmethod
+    def _whole_word_widths(console, table) -> bool:
+        """Give `table`'s columns widths that keep every word whole on `console`, if there
+        are any: each column its widest word (a run of CJK may break between characters),
+        the cells left over shared in proportion to what each column lacks of its widest
+        line. False (the table untouched) when the widest words alone are too wide."""
+        from rich.cells import cell_len
+
+        def word_width(text: str) -> int:
+            widest = 0
+            for word in text.split():
+                run = 0            # a run of narrow characters: one piece of the word
+                for ch in word:
+                    if cell_len(ch) == 1:
+                        run += 1
+                        widest = max(widest, run)
+                    else:
+                        run = 0
+                        widest = max(widest, cell_len(ch))
+            return widest
+
+        try:
+            pads = [table._get_padding_width(i) for i in range(len(table.columns))]
+            room = console.width - table._extra_width - sum(pads)
+        except (AttributeError, TypeError):
+            return False
+        least, most = [], []
+        for column in table.columns:
+            texts = ([column.header] if table.show_header else []) + list(column._cells)
+            plain = [console.render_str(t).plain for t in texts if isinstance(t, str)]
+            widest = max([cell_len(line) for text in plain for line in text.split("\n")] or [1])
+            least.append(widest if column.no_wrap else max([word_width(t) for t in plain] + [column.min_width or 1]))
+            most.append(max(widest, least[-1]))
+        spare = room - sum(least)
+        if spare < 0:
+            return False
+        lacking = [m - n for m, n in zip(most, least)]
+        total = sum(lacking) or 1
+        widths = [n + min(lack, spare * lack // total) for n, lack in zip(least, lacking)]
+        for column, width in zip(table.columns, widths):
+            column.width = width
+        return True
+
+    @staticmethod
+    def _breaks_words(console, table) -> bool:
+        """Whether drawing `table` on `console` (at the widths rich gives its columns) would
+        break a header or a value inside a word, or cut text off. A word is a run without
+        spaces; a line may break between CJK characters (or beside one), as CJK text
+        wraps, but not between two letters, digits or signs of one word (`li@exa|mple.cn`)."""
+        from rich._wrap import divide_line
+        from rich.cells import cell_len
+
+        try:
+            widths = table._calculate_column_widths(
+                console, console.options.update_width(console.width - table._extra_width))
+            pads = [table._get_padding_width(i) for i in range(len(table.columns))]
+        except (AttributeError, TypeError):       # another rich: draw it as it comes
+            return False
+        if sum(widths) + table._extra_width > console.width:
+            return True
+        for column, width, pad in zip(table.columns, widths, pads):
+            room = max(1, width - pad)
+            texts = ([column.header] if table.show_header else []) + list(column._cells)
+            for text in texts:
+                if not isinstance(text, str):
+                    continue
+                for line in console.render_str(text).plain.expandtabs(8).split("\n"):
+                    if cell_len(line) <= room:
+                        continue
+                    if column.no_wrap:
+                        return True                # cut off
+                    for at in divide_line(line, room, fold=True):
+                        before, after = line[at - 1], line[at]
+                        if not before.isspace() and cell_len(before) == 1 and cell_len(after) == 1:
+                            return True
+        return False
 
     @staticmethod
     def _fits(console, columns: list[str], rows: list[dict]) -> bool:
@@ -326,7 +552,7 @@ def _prompt_secret(prompt: str, *, err: bool = False) -> str:
             pass
         except ValidationFailed:
             pass
-        click.echo(f"What was typed {not_text_reason()}.", err=True)
+        _say(f"What was typed {not_text_reason()}.", err=True)
     raise ValidationFailed({prompt: not_text_reason()})
 
 
@@ -345,7 +571,7 @@ def _typed_new_password(who: str) -> str:
             continue
         if _prompt_secret("Repeat for confirmation") == first:
             return first
-        click.echo("The two passwords differ. Type it again.", err=True)
+        _say("The two passwords differ. Type it again.", err=True)
     raise CimsError(f"no password was set: {NEW_PASSWORD_TRIES} tries; run the command again")
 
 
@@ -542,7 +768,7 @@ def init(app: App, admin_name: str, currency: str, region: str | None):
     else:
         shown["phone_region"] = (f"{st.currency_region(currency) or 'CN'} (assumed; "
                                  "`cims settings region CC` sets it)")
-    app.out.emit(shown, title="Store created", vertical=True)
+    app.out.summary(shown, title="Store created", vertical=True)
 
 
 # ----- settings / exchange rates -----------------------------------------------------------
@@ -747,7 +973,7 @@ def user_totp(app: App, name, code, disable):
 def _show_enrolment(name: str, uri: str) -> None:
     """The otpauth:// URI on a line of its own (never cut by a table), a QR code of it when
     stdout is a terminal and segno is installed, and the next step."""
-    click.echo(f"Add this to an authenticator app for {name} (scan the code, or paste the line):")
+    _say(f"Add this to an authenticator app for {name} (scan the code, or paste the line):")
     if sys.stdout.isatty():
         try:
             import segno
@@ -760,7 +986,7 @@ def _show_enrolment(name: str, uri: str) -> None:
     click.echo("")
     click.echo(uri)
     click.echo("")
-    click.echo(f"Then confirm with a code from the app: cims user totp {name} --confirm CODE")
+    _say(f"Then confirm with a code from the app: cims user totp {name} --confirm CODE")
 
 
 # ----- records ------------------------------------------------------------------------
@@ -773,7 +999,11 @@ def _confirm(yes: bool, question: str) -> None:
     """Ask before a destructive step, unless --yes or nobody is at a terminal.
     Call it after `app.session()`. Raises click's Abort when the answer is no."""
     if not yes and sys.stdin.isatty():
-        click.confirm(question, abort=True)
+        from .terminal import fit_lines, terminal_width
+
+        width = terminal_width(click.get_text_stream("stdout"))
+        # the question broken at word boundaries, with room for " [y/N]: " after it
+        click.confirm(fit_lines(question, width - len(" [y/N]: ") if width else None), abort=True)
 
 
 def _refuse_without_terminal(yes: bool, command: str) -> None:
@@ -1169,7 +1399,7 @@ def backup(app: App, dest, keep):
         shown["signed_by"] = f"{sig.get('signer')} ({trust.fingerprint(sig.get('public'))})"
     if app.out.fmt != "table":
         shown["counts"] = manifest.get("counts")
-    app.out.emit(shown, title="Backup made", vertical=True)
+    app.out.summary(shown, title="Backup made", vertical=True)
     _emit_counts(app, manifest.get("counts"))
 
 
@@ -1231,7 +1461,7 @@ def restore(app: App, backup_file, yes, other_store, unsigned):
         shown["access_lost"] = manifest.get("access_lost", [])
         shown["roles_changed"] = manifest.get("roles_changed", [])
         shown["erased_again"] = manifest.get("erased_again", [])
-    app.out.emit(shown, title="Restored", vertical=True)
+    app.out.summary(shown, title="Restored", vertical=True)
     _emit_counts(app, manifest.get("counts"))
     if again := manifest.get("erased_again"):
         app.out.message("Erased again (they were erased after this backup was made): " + ", ".join(again))
@@ -1335,7 +1565,7 @@ def _emit_counts(app: App, counts: dict | None) -> None:
     """A backup's row counts: a small table of record kind and rows (inside JSON as they are)."""
     if not counts or app.out.fmt != "table":
         return
-    app.out.emit([{"records": kind, "rows": n} for kind, n in counts.items()], columns=["records", "rows"])
+    app.out.summary([{"records": kind, "rows": n} for kind, n in counts.items()], columns=["records", "rows"])
 
 
 @cli.command()
@@ -1345,7 +1575,7 @@ def rekey(app: App):
     from .services import auth
 
     auth.rekey(app.session())
-    app.out.emit({"rekeyed": str(app.store_path)})
+    app.out.summary({"rekeyed": str(app.store_path)})
 
 
 @cli.group()
@@ -1425,7 +1655,7 @@ def gdpr_export(app: App, customer_id, out_path):
     doc = svc.export_customer(session, _customer_ref(session, customer_id), out_path,
                               write_xlsx=write_rows_xlsx)
     if out_path:
-        app.out.emit({"customer": doc["customer"]["id"], "written": out_path})
+        app.out.summary({"customer": doc["customer"]["id"], "written": out_path})
     else:
         click.echo(json_text(json.dumps(doc, ensure_ascii=False, indent=2)))
 
@@ -1435,7 +1665,8 @@ _ERASE_HEADERS = {"customer": "Customer", "records": "Records erased",
                   "copies_erased": "Copies erased", "copies_not_reached": "Copies not reached",
                   "copies_unsigned": "Copies erased unsigned", "exports_not_reached": "Exports not reached",
                   "audit_entries_not_reached": "Audit entries not reached",
-                  "leftovers_removed": "Partly written workbooks removed"}
+                  "leftovers_removed": "Partly written workbooks removed",
+                  "copies_removed": "Partly written copies removed"}
 
 
 def _erase_lines(result: dict) -> dict:
@@ -1580,11 +1811,14 @@ def _rich_progress(app: App):
               help="What each written amount is multiplied by when the file states a scale outside the cells "
                    "(a heading 金额(万元), a line '(USD in thousands)', a number format 0.0\"万元\"): 10000 for 万, "
                    "1000 for thousands, 0.01 for cents, 1 for the amounts as written.")
-@click.option("--calendar", type=click.Choice(["buddhist", "roc", "japanese", "gregorian"], case_sensitive=False),
+@click.option("--calendar", type=click.Choice(["buddhist", "roc", "japanese", "hijri", "persian", "gregorian"],
+                                             case_sensitive=False),
               help="Years of date columns written in another calendar: buddhist = the Thai Buddhist era "
                    "(2569 is 2026, 05/03/67 is 2024-03-05), roc = Taiwan's Minguo years (113/03/05 and "
                    "1130305 are 2024-03-05, 95/12/31 is 2006-12-31), japanese = two-digit years first "
-                   "are Reiwa years (06/03/05 is 2024-03-05), gregorian = years as written. Dates naming "
+                   "are Reiwa years (06/03/05 is 2024-03-05), hijri = Islamic Umm al-Qura dates (1445/08/24 is "
+                   "2024-03-05), persian = Solar Hijri (Jalali) dates (1402/12/15 is 2024-03-05), "
+                   "gregorian = years as written. Dates naming "
                    "their era (令和6年, R6.3.5, 民國113年, พ.ศ. 2567, ค.ศ. 2024, 西暦) are read without it.")
 @click.option("--no-header/--header", default=None,
               help="The file has no header row: its columns are named A, B, C… by position and every "
@@ -1594,6 +1828,10 @@ def _rich_progress(app: App):
               help="What the CR and DR marks of amounts mean (\"99.90 CR\", a Dr/Cr column): sales = a sales "
                    "ledger, CR is a credit note (negative, a refund) and DR a sale; bank = a bank statement, CR "
                    "is money received and DR money paid out (negative).")
+@click.option("--continued-rows", "continued", type=click.Choice(["fold", "records"], case_sensitive=False),
+              help="Rows holding only an address or an attention line (\"Hauptstr. 1\", \"c/o …\") right under a "
+                   "record, in a file where such rows also hold other values: fold = each goes into the record "
+                   "above it (an address into Address, the rest into Notes), records = each is a record of its own.")
 @pass_app
 def import_file_cmd(app: App, path, dry_run, report_path, **options):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
@@ -1602,11 +1840,16 @@ def import_file_cmd(app: App, path, dry_run, report_path, **options):
 
     session = app.session()
     on_duplicate, update_mode = options["on_duplicate"], options["update_mode"]
+    unwritten = (f"the report {report_path} of rows not imported was not written; `cims import list` shows "
+                 "the import's counts")
+    if report_path and not dry_run:     # written after the import is saved: a failure then says so
+        interrupts.note_left_after_save(unwritten)
     bar, progress = _rich_progress(app)
     with bar:
         result = import_file(session, path, dry_run=dry_run,
                              error_report=error_report(report_path) if report_path else None,
                              progress=progress, **import_keywords(options))
+    interrupts.left_done(unwritten)
     data = result.as_dict()
     if app.out.fmt == "json":
         app.out.emit(data)
@@ -1617,7 +1860,7 @@ def import_file_cmd(app: App, path, dry_run, report_path, **options):
     if "customers_created" in data:     # rows of another kind: the customers they were put under
         summary["customers created"] = result.customers_created_text()
         summary["customers linked"] = data["customers_linked"]
-    app.out.emit(summary, title="Dry run: nothing was written" if dry_run else "Import")
+    app.out.summary(summary, title="Dry run: nothing was written" if dry_run else "Import")
     if data.get("warnings"):
         app.out.message(f"{data['warnings']} row(s) imported with a warning: listed below")
     if data.get("above_header"):
@@ -1684,7 +1927,7 @@ def import_keywords(options: dict) -> dict:
                 "values": list(options.get("values") or ()) or None}
     for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
                  "encoding", "decimal", "amount_per", "amount_scale", "calendar", "no_header", "ledger",
-                 "date_cells"):
+                 "continued", "date_cells"):
         if name in options:
             keywords[name] = options[name]
     return keywords
@@ -1739,7 +1982,7 @@ def import_undo(app: App, batch, force):
 
     result = batches.undo_batch(app.session(), batch, force=force)
     left = result["left"] if app.out.fmt != "json" else []
-    app.out.emit({k: v for k, v in result.items() if k != "left"} if app.out.fmt != "json" else result)
+    app.out.summary({k: v for k, v in result.items() if k != "left"} if app.out.fmt != "json" else result)
     if left:   # records someone else attached to this batch: not the importer's to undo
         app.out.message(f"Left as they are ({len(left)}), not written by the import's author: " + "; ".join(left))
 
@@ -1818,11 +2061,16 @@ def sync(app: App, workbook, action, sheets, force, restore_settings):
         return
     rows = [{"sheet": name, **(counts if isinstance(counts, dict) else {"result": counts})}
             for name, counts in (result.get("sheets") or {}).items()]
-    app.out.emit(rows or result, title=f"{action} · {Path(workbook).name}")
+    app.out.summary(rows or result, title=f"{action} · {Path(workbook).name}", headers=_SYNC_HEADERS)
     for note in result.get("missing") or []:     # a data sheet deleted from the workbook (Refresh)
         app.out.message(f"warning: {note}")
     _show_not_saved(app, result.get("not_saved") or [])
     _exit_if_not_saved(result.get("not_saved") or [])
+
+
+# The save counts as a person reads them (sync.excel._write_back): rows not edited since
+# the last refresh or save, and rows edited whose values came out as the store has them.
+_SYNC_HEADERS = {"untouched": "untouched", "edited_but_equal": "edited but equal"}
 
 
 def _exit_if_not_saved(not_saved: list[dict]) -> None:
@@ -1879,6 +2127,57 @@ def workbook_check(app: App, path):
     if found:
         raise refusal(book.path, found, "check")
     app.out.message(f"{Path(path).name}: no xlwings settings or VBA that cims did not write")
+    app.out.message(_store_line(book))
+
+
+def _store_line(book) -> str:
+    """Which store the ribbon's Sign in opens for this workbook, in one line."""
+    from .excel.trust import accepted_store
+
+    named = accepted_store(book)
+    if named is not None:
+        return f"Sign in opens the store {shown(named)} (the Store cell on Home)"
+    env = os.environ.get("CIMS_STORE")
+    return (f"Sign in opens the store {shown(env)} ($CIMS_STORE; the Store cell on Home is empty)" if env else
+            "Sign in asks which store to open (the Store cell on Home is empty and $CIMS_STORE is not set)")
+
+
+@workbook.command("trust")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Accept without asking (scripts).")
+@pass_app
+def workbook_trust(app: App, path, yes):
+    """Accept the store a workbook's Store cell names, so Excel's Sign in opens it."""
+    from .excel.adapter import FileWorkbook
+    from .excel.sync import check_workbook_kind
+    from .excel.trust import accepted_store
+    from .security import known_stores
+
+    check_workbook_kind(Path(path))
+    book = FileWorkbook(path)
+    named = accepted_store(book)
+    if named is None:
+        app.out.message(_store_line(book) + "; nothing to accept")
+        return
+    verdict = known_stores.judge(named)
+    if verdict.problem is None:
+        app.out.message(f"{Path(path).name}: Sign in already opens the store {shown(named)}")
+        return
+    if not verdict.acceptable:
+        raise CimsError(f"{Path(path).name} names the store {shown(named)}: {verdict.problem}; "
+                        "it cannot be accepted. Put the store's full path in the Store cell on Home, "
+                        "or clear the cell (Sign in then opens $CIMS_STORE)")
+    question = (f"{Path(path).name} names the store\n  {shown(named)}\n({verdict.problem}). Sign in from "
+                "Excel will open it and try your password there. Accept it only if it is your store. Accept?")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise CimsError(f"{Path(path).name} names the store {shown(named)} ({verdict.problem}); "
+                            "run this in a terminal to see it and answer, or add --yes to accept it")
+        if not click.confirm(question, default=False, err=True):
+            app.out.message("Not accepted; Sign in from Excel keeps refusing that store")
+            return
+    known_stores.remember(named)
+    app.out.message(f"Accepted: Sign in from Excel opens {shown(named)} for this account")
 
 
 @workbook.command("build")
@@ -1890,7 +2189,7 @@ def workbook_build(app: App, out_path):
     from .excel.build import DEFAULT_OUT, build_workbook
 
     path = build_workbook(Path(out_path) if out_path else DEFAULT_OUT)
-    app.out.emit({"workbook": str(path), "bytes": Path(path).stat().st_size})
+    app.out.summary({"workbook": str(path), "bytes": Path(path).stat().st_size})
 
 
 @cli.command()
@@ -1923,7 +2222,7 @@ def report(app: App, out_path, date_from, date_to, owner, region):
     if out_path:
         write_report_workbook(out_path, session, **kw)
         if app.out.fmt != "json":
-            app.out.emit({"report": out_path})
+            app.out.summary({"report": out_path})
             return
     reports = build_for_session(session, **kw)
     data = to_jsonable(reports)
@@ -2017,7 +2316,7 @@ def demo(app: App, folder, customers, seed, yes):
     bar, progress = _rich_progress(app)
     with bar:
         result = build_demo(Path(folder), customers=customers, seed=seed, progress=progress)
-    app.out.emit(result, title="Demo ready")
+    app.out.summary(result, title="Demo ready")
 
 
 # ----- edges -------------------------------------------------------------------------------
@@ -2125,6 +2424,19 @@ def _interrupted() -> str:
     return interrupts.saved_message() or "Interrupted."
 
 
+def _after_save(error: str) -> str:
+    """An error's text, saying too that this command's changes were saved before it and
+    what was not done, when they were (interrupts.after_save_message)."""
+    said = interrupts.after_save_message(error.replace(_NOTHING_SAVED, _LAST_NOT_SAVED))
+    return said or error
+
+
+# A store failure says nothing of the change was saved: after an earlier commit of the
+# same command, that holds for the last change only.
+_NOTHING_SAVED = "Nothing of this change was saved (the store is as it was)."
+_LAST_NOT_SAVED = "What it was writing then was not saved."
+
+
 def main(argv: list[str] | None = None) -> int:
     from .security.process import harden_process
 
@@ -2137,7 +2449,12 @@ def main(argv: list[str] | None = None) -> int:
         code = cli.main(args=argv, prog_name="cims", standalone_mode=False)
         return code if isinstance(code, int) and not isinstance(code, bool) else 0
     except CimsError as exc:
-        _say(f"Error: {shown(exc.message)}", err=True)
+        from .errors import NoRowImported, RowsNotSaved
+
+        text = exc.message
+        if not isinstance(exc, (RowsNotSaved, NoRowImported)):     # those say what was saved
+            text = _after_save(text)
+        _say(f"Error: {shown(text)}", err=True)
         return exc.exit_code
     except click.exceptions.Abort as exc:
         # click turns Ctrl-C into Abort; the shell convention for it is 130.
@@ -2163,10 +2480,12 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         if exc.errno == errno.ENOSPC:       # "No space left on device" alone named no folder
             file = f" (writing {exc.filename})" if exc.filename else ""
-            _say(shown(f"Error: the disk is full{file}: {exc.strerror}. Free some space and run the "
-                             "command again."), err=True)
+            full = f"the disk is full{file}: {exc.strerror}. Free some space"
+            # After a save, running the whole command again is not always right: say what to do.
+            _say(shown("Error: " + (interrupts.after_save_message(full) or f"{full} and run the command again.")),
+                 err=True)
             return 74
-        _say(shown(f"Error: {where}{exc.strerror or exc}"), err=True)
+        _say(shown("Error: " + _after_save(f"{where}{exc.strerror or exc}")), err=True)
         return 74
     except Exception as exc:  # noqa: BLE001 - the edge: log for developers, one line for users
         from .services.failures import storage_failure
@@ -2174,10 +2493,10 @@ def main(argv: list[str] | None = None) -> int:
         failure = storage_failure(exc)
         if failure is not None:         # disk full, I/O error, read-only: say so
             log.exception("store not written")
-            _say(f"Error: {shown(failure.message)}", err=True)
+            _say(f"Error: {shown(_after_save(failure.message))}", err=True)
             return failure.exit_code
         log.exception("unexpected error")
-        _say(f"Error: an unexpected problem occurred; details are in {_log_path()}", err=True)
+        _say("Error: " + _after_save(f"an unexpected problem occurred; details are in {_log_path()}"), err=True)
         return 70
 
 

@@ -27,11 +27,15 @@ from typing import Iterator
 from .errors import InterruptedAfterSave
 
 _saved: list[str] = []      # what units of work committed in this command ("import", "change")
+_done: list[str] = []       # other lasting things it finished ("the backup … was written")
+_left: list[str] = []       # what it still had to do once its changes were saved, and how to finish it
 
 
 def reset() -> None:
     """A new command begins (the CLI calls this first): nothing of it is saved yet."""
     _saved.clear()
+    _done.clear()
+    _left.clear()
 
 
 def note_saved(what: str = "change") -> None:
@@ -39,14 +43,58 @@ def note_saved(what: str = "change") -> None:
     _saved.append(what)
 
 
+def note_done(what: str) -> None:
+    """Something lasting outside the store is finished ("the backup /x/y.cimsbak was
+    written"): a failure or Ctrl-C after it says so."""
+    _done.append(what)
+
+
+def note_left_after_save(what: str) -> None:
+    """What the command still does after its changes are saved, as a sentence saying it
+    was not done and how to finish it ("the workbook W was not updated: run … again"):
+    said when it fails or is stopped after a save (`after_save_message`). Only said when
+    something was saved (`note_saved`, `note_done`)."""
+    _left.append(what)
+
+
+def left_done(what: str) -> None:
+    """What `note_left_after_save(what)` named is done now: no longer said."""
+    if what in _left:
+        _left.remove(what)
+
+
 def saved_message() -> str | None:
     """What to tell a user who stopped the command, when changes were saved before; else None."""
-    if not _saved:
+    if not _saved and not _done:
         return None
+    return "Interrupted after " + _what_was_saved() + "; " + _what_was_not_done() + "."
+
+
+def after_save_message(error: str) -> str | None:
+    """The line for an error that came after this command saved changes (a full disk or a
+    locked file while it writes the workbook back, its report, ...): the error, that
+    the changes ARE saved and kept, and what was not done; None when nothing was saved
+    (the error's own text is then the whole story)."""
+    if not _saved and not _done:
+        return None
+    error = error.rstrip().rstrip(".")
+    saved = _what_was_saved()
+    return f"{error}. It came after {saved}; {_what_was_not_done()}."
+
+
+def _what_was_saved() -> str:
+    parts = []
     if "import" in _saved:
-        return ("Interrupted after the import was saved: it is kept "
-                "(`cims import list` shows it; `cims import undo` takes it back).")
-    return "Interrupted after changes were saved: they are kept; nothing after them was done."
+        parts.append("the import was saved: it is kept (`cims import list` shows it; `cims import undo` "
+                     "takes it back)")
+    elif _saved:
+        parts.append("changes were saved: they are kept")
+    parts += [f"{what}: it is kept" for what in _done]
+    return "; ".join(parts)
+
+
+def _what_was_not_done() -> str:
+    return "; ".join(_left) if _left else "nothing after them was done"
 
 
 @contextmanager

@@ -75,28 +75,55 @@ def sweep(folder: str | os.PathLike, purpose: str, suffix: str | tuple[str, ...]
     `.cims-<purpose>-<pid>-<8 random characters><suffix>` shape of mkstemp/mkdtemp, and a
     regular file (`scratch_file`) or, with `dirs`, a real folder (`scratch_dir`), never a
     symlink; a folder or another file named like one is left alone."""
+    return sweep_reporting(folder, purpose, suffix, dirs=dirs)[0]
+
+
+# Why a piece of scratch was not removed (`sweep_reporting`).
+LIVE, OTHER_ACCOUNT, NOT_REMOVED = "live", "other account", "not removed"
+
+
+def sweep_reporting(folder: str | os.PathLike, purpose: str, suffix: str | tuple[str, ...] = "", *,
+                    dirs: bool = False) -> tuple[list[Path], list[tuple[Path, str, str]]]:
+    """`sweep`, also returning the scratch of that exact shape it left: (removed, [(path,
+    why, detail)]), `why` one of LIVE (the process that made it still runs: `detail` is its
+    id), OTHER_ACCOUNT (another OS account owns it) or NOT_REMOVED (`detail` is the OS's
+    reason). What is not of the shape is neither removed nor listed."""
     suffixes = (suffix,) if isinstance(suffix, str) else tuple(suffix)
     shape = re.compile(rf"^\.cims-{re.escape(purpose)}-(?P<pid>\d+)-{_RANDOM}"
                        rf"(?:{'|'.join(re.escape(s) for s in suffixes)})$")
-    gone = []
+    gone: list[Path] = []
+    left: list[tuple[Path, str, str]] = []
     try:
         entries = list(Path(folder).iterdir())
     except OSError:
-        return gone
+        return gone, left
     for entry in entries:
         m = shape.match(entry.name)
-        if not m or pid_alive(int(m["pid"])) or not owned_by_me(entry):
+        if not m:
             continue
-        with contextlib.suppress(OSError):
+        try:
             mode = os.lstat(entry).st_mode
-            if dirs and stat.S_ISDIR(mode):
+        except OSError:
+            continue
+        if not (stat.S_ISDIR(mode) if dirs else stat.S_ISREG(mode)):
+            continue                    # a symlink, or not the kind cims makes there
+        if pid_alive(int(m["pid"])):
+            if int(m["pid"]) != os.getpid():
+                left.append((entry, LIVE, m["pid"]))
+            continue
+        if not owned_by_me(entry):
+            left.append((entry, OTHER_ACCOUNT, ""))
+            continue
+        try:
+            if dirs:
                 shutil.rmtree(entry)
-            elif not dirs and stat.S_ISREG(mode):
-                entry.unlink()
             else:
-                continue
-            gone.append(entry)
-    return gone
+                entry.unlink()
+        except OSError as exc:
+            left.append((entry, NOT_REMOVED, exc.strerror or str(exc)))
+            continue
+        gone.append(entry)
+    return gone, left
 
 
 @contextlib.contextmanager

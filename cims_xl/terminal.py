@@ -55,10 +55,14 @@ def for_stream(text: str, stream: TextIO) -> str:
 
 
 def terminal_width(stream: TextIO) -> int | None:
-    """The width in cells of the terminal `stream` writes to, None when it is not one."""
+    """The width in cells of the terminal `stream` writes to, None when it is not one.
+    $COLUMNS, when set, is the width (as rich sizes its tables by it, even on a pipe)."""
     import os
     import shutil
 
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
     try:
         if not stream.isatty():
             return None
@@ -67,10 +71,11 @@ def terminal_width(stream: TextIO) -> int | None:
         return shutil.get_terminal_size().columns or None
 
 
-def fit_lines(text: str, width: int | None) -> str:
+def fit_lines(text: str, width: int | None, hang: int = 0) -> str:
     """`text` broken into lines of at most `width` terminal cells at word boundaries (a
     double-width character counts two; a word longer than a line, as a run of Chinese
     or Japanese without spaces is, breaks anywhere). Lines already broken stay broken;
+    the lines a line is broken into after its first are indented `hang` spaces;
     None: unchanged (a file or a pipe gets the text as it is)."""
     if not width or width < 8:
         return text
@@ -80,8 +85,16 @@ def fit_lines(text: str, width: int | None) -> str:
 
     if all(cell_len(line) <= width for line in text.split("\n")):
         return text
+    hang = min(hang, width // 4)
     console = Console(width=width, color_system=None, force_terminal=False, legacy_windows=False)
     out = []
     for line in text.split("\n"):
-        out += [part.plain.rstrip() for part in Text(line).wrap(console, width)] or [""]
+        if cell_len(line) <= width:
+            out.append(line)
+            continue
+        first = Text(line).wrap(console, width)[0].plain
+        out.append(first.rstrip())
+        rest = line[len(first):].lstrip()
+        indent = hang if all(cell_len(word) <= width - hang for word in rest.split()) else 0
+        out += [" " * indent + part.plain.rstrip() for part in Text(rest).wrap(console, width - indent)]
     return "\n".join(out)

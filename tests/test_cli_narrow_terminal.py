@@ -40,8 +40,8 @@ def _run(args, width, tmp_path, env_extra=None) -> list[str]:
 
 def _records(lines: list[str]) -> list[dict[str, str]]:
     """The records a table shows, whichever way: a column each (headers in ┃ rows, a new
-    record where the first column has text) or field/value rows, records apart (├ rules).
-    Folded pieces are joined without spaces."""
+    record where the first column has text) or field/value rows, records apart (├ rules;
+    without the outer box, ┼ rules). Folded pieces are joined without spaces."""
     heads: list[str] = []
     for line in lines:
         if line.startswith("┃"):
@@ -62,19 +62,21 @@ def _records(lines: list[str]) -> list[dict[str, str]]:
         return found
     current: dict[str, str] = {}
     field = None
-    for line in body:
-        if not line.startswith("│"):
+    for line in body + [line for line in lines if not line.startswith("│") and ("│" in line or "┼" in line)]:
+        if "│" not in line:
             if current:
                 found.append(current)
             current, field = {}, None
             continue
-        cells = [c.strip() for c in line.split("│")[1:-1]]
+        cells = [c.strip() for c in (line.split("│")[1:-1] if line.startswith("│") else line.split("│", 1))]
         if len(cells) != 2:
             continue
         if cells[0]:
             field = cells[0]
             current[field] = ""
         current[field] += cells[1]
+    if current:
+        found.append(current)
     return found
 
 

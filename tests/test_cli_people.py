@@ -387,9 +387,11 @@ def test_an_imported_customers_old_id_works_wherever_a_customer_is_typed(run, tm
 # ----- D. output people read ---------------------------------------------------------------
 
 def _value_column(out: str) -> str:
-    """The text of a field/value table's value column, folded lines joined."""
+    """The text of a field/value table's value column, folded lines joined; of a summary
+    shown as lines (too wide for its table), every line joined."""
     parts = [line.split("│")[2].strip() for line in out.splitlines() if line.count("│") >= 3]
-    return "".join(parts)
+    lines = [line.strip() for line in out.splitlines() if not line.startswith(("│", "┃", "┏", "┡", "└", "┌", "├"))]
+    return "".join(parts) + "\n" + "".join(lines)
 
 
 def test_the_backup_path_is_shown_whole_and_the_counts_as_a_small_table(run, tmp_path, monkeypatch):

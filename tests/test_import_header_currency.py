@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from cims_xl.importer.errors import ImportRefused
 from cims_xl.importer.header_currency import header_currency
 from cims_xl.importer.run import import_file
 from cims_xl.services import records
@@ -45,11 +46,15 @@ def test_the_heading_currency_holds_when_the_column_is_mapped_by_hand(admin, tmp
     assert _orders(admin) == {"A1": (Decimal("99.90"), "EUR")}
 
 
-def test_a_rows_own_currency_cell_wins_over_the_heading(admin, tmp_path):
+def test_a_rows_own_currency_cell_wins_over_the_heading_once_map_says_so(admin, tmp_path):
+    # the heading and the Currency cell disagree: the file stops first
+    # (test_import_heading_currency_against_column); --map "Currency=Currency" says the cell wins
     f = write_csv(tmp_path / "o.csv", [["Order No", "Order Date", "Customer", "Amount (EUR)", "Currency"],
                                        ["A1", "2024-03-05", "Ann", "10.00", "USD"],
                                        ["A2", "2024-03-06", "Bob", "20.00", ""]])
-    import_file(admin, f, kind="orders")
+    with pytest.raises(ImportRefused):
+        import_file(admin, f, kind="orders")
+    import_file(admin, f, kind="orders", mapping={"Currency": "Currency"})
     assert _orders(admin) == {"A1": (Decimal("10.00"), "USD"), "A2": (Decimal("20.00"), "EUR")}
 
 

@@ -60,8 +60,8 @@ def test_refresh_writes_every_customer_with_its_key_version_and_fingerprint(admi
 def test_a_freshly_refreshed_sheet_has_nothing_to_save(admin, customers, book):
     refresh(admin, book)
     counts = save(admin, book)
-    assert counts == {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0, "conflicts": 0, "duplicates": 0,
-                      "refused": 0}
+    assert counts == {"created": 0, "updated": 0, "untouched": 3, "edited_but_equal": 0, "invalid": 0,
+                      "conflicts": 0, "duplicates": 0, "refused": 0}
 
 
 def test_refresh_refuses_to_overwrite_unsaved_changes_unless_forced(admin, customers, book):

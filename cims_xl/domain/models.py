@@ -376,8 +376,16 @@ def _datetime(value, info):
             _roc_refusal(value, info)
         value = moved
     ctx = _ctx(info)
-    out = _in_calendar(_parsed(nz.parse_datetime, written, value, info, _order_for(info), ctx.get("tz"),
-                               ctx.get("zoneless")), written, value if isinstance(value, str) else None)
+    tz, zoneless = ctx.get("tz"), ctx.get("zoneless")
+    headed = (ctx.get("field_zones") or {}).get(info.field_name)
+    if headed is not None:
+        # the column's heading names the zone its times are written in ("Created (UTC)"):
+        # a time without a zone of its own is that moment (importer.heading_zone)
+        tz, zoneless = headed, Counter()
+    out = _in_calendar(_parsed(nz.parse_datetime, written, value, info, _order_for(info), tz, zoneless),
+                       written, value if isinstance(value, str) else None)
+    if headed is not None and zoneless.get("times") and ctx.get("zone_headed") is not None:
+        ctx["zone_headed"][info.field_name] += 1
     return _era_checked(written, out, info)
 
 

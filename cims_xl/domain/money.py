@@ -103,7 +103,11 @@ _LOCAL_WORDS: dict[str, tuple[str, ...]] = {
     # Bank of Thailand: "baht" in English text (CLDR's English name is "Thai Baht").
     "baht": ("THB",),
 }
-_MULTIPLIERS = {"万": 4, "萬": 4, "亿": 8, "億": 8}  # powers of ten
+# Number words written after an amount, powers of ten: Chinese and Japanese 万/亿, Korean
+# 만 (10⁴) and 억 (10⁸); 千/천 (10³) alone ("5千", "5천원") or before another ("1.5천만원":
+# 1.5 × 10⁷), as are 十/百 (십/백) before 万/亿 ("1.2百万": 1,200,000).
+_MULTIPLIERS = {"万": 4, "萬": 4, "亿": 8, "億": 8, "만": 4, "억": 8, "千": 3, "천": 3}
+_MULTIPLIER_HEADS = {"十": 1, "拾": 1, "百": 2, "佰": 2, "千": 3, "仟": 3, "십": 1, "백": 2, "천": 3}
 _NUMBER_CHARS = re.compile(r"^[0-9.,' _]+$")
 _SHOWN_MAX = 40
 
@@ -1042,6 +1046,9 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
         elif last in _MULTIPLIERS and multiplier is None:
             multiplier = _MULTIPLIERS[last]
             text = text[:-1].rstrip()
+            if multiplier > 3 and text[-1:] in _MULTIPLIER_HEADS:
+                multiplier += _MULTIPLIER_HEADS[text[-1]]      # "1.5천만원", "1.2百万"
+                text = text[:-1].rstrip()
         elif (table and multiplier is None and len(tokens) < 2 and not last.isdigit()
               and (last not in ".," or _word_dot(text)) and (tok := table.suffix(text))):
             tokens.append(tok)
@@ -1076,6 +1083,16 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
         # "Dhs 1,200.00", "1.200 Xq": a sign before or after the number that no CLDR locale
         # writes for a currency (nor an ISO code): named, never read as a bare number.
         sign = unknown["before"] or unknown["after"]
+        if unknown["after"] and (scale := _MAGNITUDE_WORDS.get(sign.rstrip(".").casefold())):
+            # "10k", "1.5M": a magnitude typed after the number, never a sign to drop
+            word, power = scale
+            try:
+                whole = f" ({_shift(_number(unknown['n2'].strip(), decimal), power).normalize():f})"
+            except ValueError:
+                whole = ""
+            raise ValueError(f"not an amount: '{raw.strip()[:_SHOWN_MAX]}' ends with '{sign}', {word}: write the "
+                             f"whole number{whole}; an import reads such amounts when no cell of the column "
+                             "writes a unit after its number")
         raise CurrencyError(f"not an amount: '{sign}' is no currency sign cims knows (CLDR's symbols and "
                             "ISO codes); write the currency's three-letter ISO code in its place "
                             f"(e.g. 'USD {unknown['number'] or unknown['n2']}')", (), sign)
@@ -1141,6 +1158,11 @@ _BEFORE_DIGITS = frozenset(" \u00a0\u202f0123456789")
 # A short word or sign written against a number: "Dhs 1,200.00", "NTD 1,200", "1 200 Xq"; not
 # the ledger's credit and debit marks (importer.ledger_marks reads those).
 _LEDGER_WORDS = frozenset({"cr", "dr", "db", "cred", "deb"})
+# Magnitudes typed after a number ("10k", "1.5M", "1.2bn"): named as such when an amount
+# is refused, never taken for a currency sign to replace.
+_MAGNITUDE_WORDS = {"k": ("thousands", 3), "tsd": ("thousands", 3), "m": ("millions (or metres, minutes)", 6),
+                    "mn": ("millions", 6), "mm": ("millions", 6), "mio": ("millions", 6), "bn": ("billions", 9),
+                    "b": ("billions", 9), "mrd": ("billions", 9)}
 _UNKNOWN_SIGN = re.compile(r"^(?:(?P<before>[^\W\d_][^\W\d_]{0,3}(?:/?\.|/)?|[^\w\s.,+\-()'\"%]{1,2})\s*"
                            r"(?P<number>\d[\d.,' \u00a0]*)|(?P<n2>\d[\d.,' \u00a0]*?)\s*"
                            r"(?P<after>[^\W\d_]{1,4}\.?))$")

@@ -1228,7 +1228,7 @@ def is_day_number_text(text: str) -> bool:
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _TIME = re.compile(
     r"^(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?"
-    r"\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<tz>z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?$",
+    r"\s*+(?P<ampm>[ap]\.?m\.?)?\s*+(?P<tz>z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?$",   # possessive: linear time
     re.IGNORECASE,
 )
 
@@ -1334,6 +1334,20 @@ def parse_datetime(
 
             moment = wall_clock(moment.replace(tzinfo=None), local_zone)
     return moment.astimezone(_dt.timezone.utc)
+
+
+def written_offset(text: str) -> _dt.timedelta | None:
+    """The offset a date with a time is written with ("Z", "+08:00", "GMT+8", "PST"): None when
+    it names none, or is no date in any order."""
+    for order in (None, "YMD", "DMY", "MDY"):
+        try:
+            parsed = _parse_date_text(text, order)
+        except ValueError:
+            continue
+        if parsed.tzinfo is None or parsed.time is None:
+            return None
+        return parsed.tzinfo.utcoffset(_dt.datetime.combine(parsed.date, parsed.time))
+    return None
 
 
 def parse_time_of_day(value: object) -> tuple[_dt.time, _dt.tzinfo | None] | None:
@@ -1714,10 +1728,61 @@ def _make_date(year: str | int, month: str | int, day: str | int, raw: object) -
         raise ValueError(_problem("no such date", raw)) from None
 
 
-# Morning and afternoon as Chinese, Japanese and Korean write them, before or after the time
-# ("2024/3/5 下午 02:30:00", Excel's export in a Chinese locale).
-_CJK_AMPM = re.compile(r"^(?:(?P<w1>上午|下午|午前|午後|오전|오후)\s*(?P<t1>.+)|(?P<t2>.(?:.*?(?<!\s))?)\s*+(?P<w2>上午|下午|午前|午後|오전|오후))$")
-_PM_WORDS = frozenset(("下午", "午後", "오후"))
+# Morning and afternoon as the languages write them, from CLDR's day periods (babel), before
+# or after the time: "02:30 p. m." (Excel in Spanish), "2:30 μ.μ." (Greek), "2:30 ip."
+# (Finnish), "下午 02:30:00" (Excel in a Chinese locale), "午後2時30分", "오후 2:30".
+_PERIOD_LOCALES = ("en", "fr", "de", "es", "es_MX", "es_419", "es_US", "pt", "it", "nl", "ca", "sv", "da", "nb",
+                   "fi", "pl", "cs", "sk", "hu", "ro", "hr", "sl", "tr", "id", "ms", "vi", "ru", "uk", "el",
+                   "bg", "sr", "lt", "lv", "et", "af", "fil", "zh", "zh_Hant", "ja", "ko", "ar", "fa", "he",
+                   "hi", "bn", "ur", "th")
+_PERIOD_MARKS = re.compile(r"[\s.\u200b-\u200d]+")
+# the word and the time; the word holds no digit, so each pattern reads a cell in linear time
+_PERIOD_BEFORE = re.compile(r"^(?P<w>[^\d]+)(?P<t>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)$")
+_PERIOD_AFTER = re.compile(r"^(?P<t>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)(?P<w>[^\d]+)$")
+
+
+def _period_key(word: str) -> str:
+    return _PERIOD_MARKS.sub("", unicodedata.normalize("NFKC", word).casefold())
+
+
+@functools.cache
+def _day_periods() -> dict[str, str]:
+    """{folded word: "am" or "pm"}: CLDR's abbreviated and wide names of the two halves
+    of the day in _PERIOD_LOCALES, without dots and spaces ("p. m." -> "pm", "μ.μ." ->
+    "μμ"); a word that is one language's morning and another's afternoon is left out,
+    and so are one-letter Latin words ("a", "p"; Arabic "م" is kept)."""
+    from babel.dates import get_period_names
+
+    found: dict[str, set[str]] = {}
+    for locale in _PERIOD_LOCALES:
+        for width in ("abbreviated", "wide"):
+            for context in ("format", "stand-alone"):
+                names = get_period_names(width, context, locale)
+                for half in ("am", "pm"):
+                    if (word := names.get(half)) and (len(key := _period_key(word)) >= 2 or not key.isascii()):
+                        found.setdefault(key, set()).add(half)
+    return {word: next(iter(halves)) for word, halves in found.items() if len(halves) == 1}
+
+
+def _day_period(text: str) -> str | None:
+    """"14:30 pm" for a time with a day period written before or after it in any of
+    _PERIOD_LOCALES ("2:30 μ.μ.", "오후 2:30"); None when it has none."""
+    match = _PERIOD_AFTER.match(text) or _PERIOD_BEFORE.match(text)
+    if match is None or (half := _day_periods().get(_period_key(match["w"].strip()))) is None:
+        return None
+    return f"{match['t'].replace('.', ':')} {half}"
+
+
+# "kl. 14.30", "klo 14.30", "klockan 14:30": the word for "at (o'clock)" before a time in
+# Danish, Norwegian, Swedish and Finnish.
+_CLOCK_WORD = re.compile(r"^(?:kl\.?|klo\.?|klockan|klokken)\s*(?=\d)", re.IGNORECASE)
+# "14:30 Uhr", "14.30 Uhr": German "o'clock" after it
+_CLOCK_AFTER = re.compile(r"(?<=\d)\s*uhr$", re.IGNORECASE)
+# A time with dots between hours and minutes (Finnish, Danish, Norwegian, Italian, Indonesian
+# "14.30"), after a date or in a time column: two digits of minutes, as a time has.
+_DOT_TIME = re.compile(r"^(?P<H>\d{1,2})\.(?P<M>\d{2})(?:\.(?P<S>\d{2}))?(?=$|\s|[+-−]|z|Z)")
+
+
 # A time written with the units' characters: "14時30分", "14时30分15秒", "14시 30분", "2點"
 _CJK_UNITS = re.compile(r"(?P<H>\d{1,2})\s*[時时시點点]\s*(?:(?P<M>\d{1,2})\s*[分분])?\s*(?:(?P<S>\d{1,2})\s*[秒초])?")
 
@@ -1734,7 +1799,13 @@ _H_TIME = re.compile(r"^(?P<H>\d{1,2})\s*h\s*(?:(?P<M>\d{2})\s*(?:min)?)?(?=\s|$
 def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzinfo | None]:
     if not text:
         return None, None
-    text = text.strip()
+    text = _CLOCK_AFTER.sub("", _CLOCK_WORD.sub("", text.strip()))
+    if not text.isascii():
+        text = _CJK_UNITS.sub(_units_time, text)
+    if not text[-1:].isdigit() or not text[:1].isdigit():
+        text = _day_period(text) or text
+    if text[:1].isdigit() and (dotted := _DOT_TIME.match(text)):
+        text = f"{dotted['H']}:{dotted['M']}" + (f":{dotted['S']}" if dotted["S"] else "") + text[dotted.end():]
     named: _dt.tzinfo | None = None
     if text[-1:].isalpha() or text[-1:] in ")）" or "+" in text or "-" in text or "−" in text:
         from .time_zones import ZoneNameError, zone_suffix
@@ -1747,11 +1818,8 @@ def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzi
             return None, named           # "2024-03-05 (GMT+8)": a day, and the zone it is written in
     if "h" in text or "H" in text:
         text = _H_TIME.sub(lambda m: f"{m['H']}:{m['M'] or '00'}", text, count=1)
-    if not text.isascii():
-        text = _CJK_UNITS.sub(_units_time, text)
-    if not text.isascii() and (cjk := _CJK_AMPM.match(text)):
-        word = cjk["w1"] or cjk["w2"]
-        text = f"{cjk['t1'] or cjk['t2']} {'pm' if word in _PM_WORDS else 'am'}"
+    if not text.isascii() and (period := _day_period(text.strip())) is not None:
+        text = period                 # "下午 2:30 CST" once the zone is read
     match = _TIME.match(text.strip())
     if not match:
         raise ValueError(_problem("not a date: cannot read the time", raw))
@@ -1917,9 +1985,24 @@ def date_fits(value: object) -> frozenset[str] | None:
     return frozenset(readings)
 
 
-def _day_month_readings(value: object) -> tuple[dict[str, _dt.date], bool] | None:
+def weekday_orders(value: object) -> tuple[frozenset[str], frozenset[str]] | None:
+    """For an "a/b/c" date written with its weekday ("05/03/2024 (Tue)", "Di., 05.03.2024"):
+    (the orders whose reading falls on that weekday, the orders that read it as a real date
+    at all); None for a value without a weekday, or one that says nothing of the order."""
+    found = _day_month_readings(value, weekday_apart=True)
+    if found is None or found[2] is None:
+        return None
+    readings, days = found[0], found[2]
+    if len(readings) < 2 or len(set(readings.values())) == 1:
+        return None
+    return frozenset(o for o, d in readings.items() if d.weekday() in days), frozenset(readings)
+
+
+def _day_month_readings(value: object, weekday_apart: bool = False):
     """({order: the date an "a/b/c" value is under it}, whether its last part has two
-    digits) for the orders that read it as a real date; None for other values."""
+    digits) for the orders that read it as a real date; None for other values. With
+    `weekday_apart`, the readings are not filtered by a weekday written with the date, and
+    the weekdays it can name (or None) come third."""
     if is_blank(value) or not isinstance(value, str):
         return None
     text = _date_text(value)
@@ -1942,6 +2025,8 @@ def _day_month_readings(value: object) -> tuple[dict[str, _dt.date], bool] | Non
             readings[order] = _dt.date(_full_year(year), int(month), int(day))
         except ValueError:
             continue
+    if weekday_apart:
+        return readings, len(y) == 2, days
     if days is not None:
         # a weekday written with the date settles the order: only a reading on that day
         readings = {order: date for order, date in readings.items() if date.weekday() in days}
@@ -2176,7 +2261,70 @@ def _domain_region(domain: str) -> str | None:
 # years (CE - 1911): "113/03/05" is 2024-03-05. Japanese era names ("令和6年3月5日",
 # "R6.3.5") and "民國113年3月5日" name their calendar and are read by parse_date itself.
 # Japanese two-digit years first ("06/03/05") under "japanese" are Reiwa years (+ 2018).
-CALENDAR_SHIFTS = {"buddhist": -543, "roc": 1911, "japanese": 2018, "gregorian": 0}
+CALENDAR_SHIFTS = {"buddhist": -543, "roc": 1911, "japanese": 2018, "gregorian": 0,
+                   # no shift: their months are not the Gregorian ones (lunar_solar_date converts them)
+                   "hijri": 0, "persian": 0}
+# The calendars a date of years 1300–1500 may be in, as --calendar names them, in words.
+LUNAR_SOLAR = {"hijri": "Islamic Hijri (Umm al-Qura)", "persian": "Persian Solar Hijri (Jalali)"}
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# "1445/08/24", "1402-12-15 10:30", "24/08/1445", "۱۴۰۲/۱۲/۱۵": a year of 1300–1500 first or last
+_LUNAR_YEAR_FIRST = re.compile(
+    r"^\s*(?P<y>1[345]\d\d)\s*(?P<s>[-/.])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<d>\d{1,2})(?P<rest>(?:[\sT].*)?)$")
+_LUNAR_YEAR_LAST = re.compile(
+    r"^\s*(?P<d>\d{1,2})\s*(?P<s>[-/.])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<y>1[345]\d\d)(?P<rest>(?:\s.*)?)$")
+
+
+def lunar_solar_parts(value: object) -> tuple[int, int, int, str] | None:
+    """(year, month, day, the rest: a time) of a date text whose four-digit year is
+    1300–1500 and whose month is 1–12 ("1445/08/24", "24/08/1445", Arabic-Indic or
+    Persian digits): a year the Islamic Hijri and Persian calendars write today (1446 AH
+    began in July 2024, 1403 SH in March 2024), none of ours. None for any other value.
+    A year last is read day first (as both calendars' countries write it)."""
+    if not isinstance(value, str):
+        return None
+    text = _nfkc(value).translate(_ARABIC_DIGITS)
+    match = _LUNAR_YEAR_FIRST.match(text) or _LUNAR_YEAR_LAST.match(text)
+    if match is None:
+        return None
+    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    if not (1300 <= year <= 1500 and 1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return year, month, day, match["rest"].strip()
+
+
+def lunar_solar_date(value: object, calendar: str) -> _dt.date | None:
+    """The Gregorian date of a date text written in `calendar` ("hijri": the Umm al-Qura
+    calendar of Saudi Arabia, by hijridate; "persian": the Solar Hijri calendar of Iran
+    and Afghanistan, by jdatetime); None when the text is no such date. ValueError for
+    a day the calendar lacks (30 Safar in a year whose Safar has 29 days)."""
+    parts = lunar_solar_parts(value)
+    if parts is None:
+        return None
+    year, month, day, _ = parts
+    try:
+        if calendar == "hijri":
+            from hijridate import Hijri
+
+            return Hijri(year, month, day).to_gregorian()
+        import jdatetime
+
+        return jdatetime.date(year, month, day).togregorian()
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(_problem(f"not a date in the {LUNAR_SOLAR[calendar]} calendar ({exc})", value)) from None
+
+
+def _from_lunar_solar(value: object, calendar: str) -> object:
+    """A date text of `calendar` (hijri, persian) as its Gregorian date in ISO form, with
+    its time; ValueError for a text of another calendar's years, which --calendar says
+    the column has none of."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    day = lunar_solar_date(value, calendar)
+    if day is None:
+        raise ValueError(_problem(f"not a date of the {LUNAR_SOLAR[calendar]} calendar (--calendar "
+                                  f"{calendar}): write it YYYY/MM/DD with a year of 1300–1500", value))
+    rest = lunar_solar_parts(value)[3]
+    return f"{day.isoformat()} {rest}" if rest else day.isoformat()
 REIWA_FIRST_DAY = _dt.date(2019, 5, 1)
 # The Common Era named in a date: Thai ค.ศ. (คริสต์ศักราช), Japanese 西暦, Chinese 公元/西元,
 # CE/AD. Such a date is read as written whatever calendar the column is in.
@@ -2313,6 +2461,8 @@ def from_calendar(value: object, calendar: str | None) -> object:
     cell of year 2400–2700 under "buddhist" (typed with its BE year) moved back 543
     years; any other value, or "gregorian"/None, as it is (date cells of other years
     and number cells are CE: Excel stores days). ValueError for a day the CE year lacks."""
+    if calendar in LUNAR_SOLAR:
+        return _from_lunar_solar(value, calendar)
     shift = CALENDAR_SHIFTS.get(calendar or "gregorian", 0)
     if calendar == "buddhist" and isinstance(value, _dt.date) and 2400 <= value.year <= 2700:
         try:                       # a date cell typed with a Buddhist-era year

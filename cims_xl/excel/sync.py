@@ -752,8 +752,12 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
     updates: dict[int, dict[str, Any]] = {}
     mark: list[tuple[int, str]] = []
     unmark: list[tuple[int, str]] = []
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0, "conflicts": 0, "duplicates": 0,
-              "refused": 0}
+    # "untouched": record rows not edited since the last refresh or save; "edited_but_equal":
+    # rows edited whose values came out as the store has them (nothing to write). One
+    # count "unchanged" of only the second read as "none unchanged" after a save of
+    # untouched rows.
+    counts = {"created": 0, "updated": 0, "untouched": 0, "edited_but_equal": 0, "invalid": 0, "conflicts": 0,
+              "duplicates": 0, "refused": 0}
     fields = [c.header for c in layout.field_columns]
     names = customer_names(ctx.session, _lookup_ids(layout, (o.record for o in job.outcomes.values()
                                                               if o.record is not None))) \
@@ -761,6 +765,8 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
     for row in job.rows:
         outcome = job.outcomes.get(row.index)
         if outcome is None:
+            if row.key is not None:
+                counts["untouched"] += 1
             # Not pending: an old Invalid/Conflict that the user undid is cleared.
             if _flagged(row):
                 updates[row.index] = {STATUS_HEADER: None}
@@ -785,7 +791,7 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
         elif status == UPDATED:
             counts["updated"] += 1
         elif not status:
-            counts["unchanged"] += 1
+            counts["edited_but_equal"] += 1
         else:
             if status.startswith("Invalid"):
                 counts["invalid"] += 1
@@ -1206,7 +1212,7 @@ def record_workbook_file(session, path: Path) -> None:
 
 def _sync_file(session, path: Path, action: str, *, sheets, force, progress, restore_settings) -> dict:
     book = FileWorkbook(path, ui=QuietUI(progress))
-    restored = _trusted(book, action, restore_settings)
+    restored = _trusted(book, action, restore_settings, store=session.store_path)
     if action == "reports":
         if restored:
             book.save()
@@ -1220,23 +1226,37 @@ def _sync_file(session, path: Path, action: str, *, sheets, force, progress, res
                 "missing": [missing_sheet_note(name) for name in missing], "restored": restored}
     not_saved: list[RowNotSaved] = []
     missing = []
+    # Said if writing the workbook back fails (a full disk, a locked file) after the store
+    # committed: the rows are saved; the workbook lacks their ids and Status until a new Save.
+    import shlex
+
+    from .. import interrupts
+
+    left = (
+        f"the workbook {path.name} was not updated (new rows have no ID, and no row its new Status); "
+        f"run `cims sync {shlex.quote(str(path))} save` again to write them back: it finds the rows already saved "
+        "and does not save them twice")
+    interrupts.note_left_after_save(left)
     result = save_book(session, book, sheets, force=force, progress=progress,
                        before_commit=lambda: ensure_writable(path), keep_row_ids=book.save,
                        not_saved=not_saved, missing=missing)
     book.save()
+    interrupts.left_done(left)
     return {"workbook": str(path), "action": action, "sheets": result,
             "not_saved": [r.as_dict() for r in not_saved],
             "missing": [missing_sheet_note(name, saved=True) for name in missing], "restored": restored}
 
 
-def _trusted(book: FileWorkbook, action: str, restore_settings: bool) -> list[str]:
-    """Refuse a workbook with settings or code cims did not write, or (restore_settings)
-    put cims's own back; returns what was restored."""
+def _trusted(book: FileWorkbook, action: str, restore_settings: bool, *, store=None) -> list[str]:
+    """Refuse a workbook with settings or code cims did not write, or values cims acts on
+    that point where cims would not go by itself (a store this account did not choose, a
+    name moved to a hidden sheet), or (restore_settings) put cims's own back; returns what
+    was restored. `store`: the store this sync signed in to."""
     from . import trust
 
-    found = trust.inspect(book)
+    found = trust.inspect(book, store=store)
     if not found:
         return []
     if not restore_settings:
         raise trust.refusal(book.path, found, action)
-    return trust.restore(book, found)
+    return trust.restore(book, found, store=store)

@@ -53,6 +53,8 @@ class UntrustedWorkbook(CimsError):
 class Finding:
     text: str                 # names the place and the value
     restorable: bool = True   # `--restore-settings` puts back cims's own
+    kind: str = ""            # what `restore` puts back for it ("store", "name", "sheet"; "" settings/VBA)
+    place: str = ""           # the name or sheet it is about
 
 
 def _conf_sheet(wb):
@@ -92,7 +94,9 @@ def _cims_conf_cells() -> dict[tuple[int, int], Any]:
     return {key: cell.value for key, cell in ws._cells.items() if cell.value not in (None, "")}
 
 
-_VERSION = re.compile(r"\d+(\.\d+)+\S*")
+# (a try is made only at the first digit of a run: from a later one it fails as the try one
+# place earlier did, and retrying each digit of a long run took time quadratic in the cell)
+_VERSION = re.compile(r"(?<!\d)\d+(\.\d+)+\S*")
 
 
 def _conf_findings(wb) -> list[Finding]:
@@ -305,12 +309,118 @@ def _directory_conf(path: Path) -> list[Finding]:
     return []
 
 
-def inspect(book) -> list[Finding]:
-    """What in a `FileWorkbook` cims did not write (see the module's docstring)."""
+def inspect(book, *, store=None) -> list[Finding]:
+    """What in a `FileWorkbook` cims did not write (see the module's docstring), and the
+    workbook values cims acts on that point somewhere cims would not go by itself
+    (`_acted_on_findings`). `store`: the store this run signed in to (a sync's)."""
     found = _conf_findings(book.wb)
     # every suffix sync takes: DDE/OLE links, ActiveX, macro sheets work in a .xlsx too
     found += _vba_findings(book.original_bytes)
+    found += _acted_on_findings(book, store)
     return found + _directory_conf(book.path)
+
+
+# -- the workbook's own values that cims acts on ------------------------------------------
+#
+# Besides xlwings' settings and code, cims itself reads values from the workbook and acts
+# on them. Each was decided (README, docs/security-model.md):
+#
+# - the Store cell (CIMS_StorePath): the store the ribbon's Sign in opens. Taken only when
+#   this OS account chose that store itself (`security.known_stores.judge`); one it did
+#   not is named here and refused at sign-in.
+# - every defined name cims reads or writes (Home's, the Import sheet's, each report
+#   sheet's filter and output cells): it must be one cell range on the visible sheet cims
+#   puts it on, defined once for the workbook. A name moved to a hidden sheet (what cims
+#   reads there, nobody sees) or onto another sheet (where cims's writes would land) is named.
+# - the data sheets whose rows a Save stores: one Excel's own menus cannot show
+#   (veryHidden) is named; a plain hidden sheet is the user's own choice.
+# - the Import sheet's File, Record type, Currency and Options cells: acted on only when
+#   the person presses Import, after a dry run whose summary shows them and a question;
+#   a file on another computer is asked about before it is opened (import_sheet).
+# - the report sheets' filter cells: reports are computed within the signed-in user's
+#   permissions whatever they say.
+# - the data rows themselves, their hidden _key and fingerprint columns: the workbook's
+#   content; tokens lead only to the user's own records (services.sheet_rows).
+# The user name is never read from the workbook ($CIMS_USER or the prompt).
+
+def _cims_names(wb) -> dict[str, tuple[str, str]]:
+    """Defined name -> (the sheet cims puts it on, its cell range there), for every name
+    cims reads or writes that this workbook could hold."""
+    from openpyxl import Workbook
+
+    from ..report_layout import FILTER_CELLS, FILTER_SUFFIXES, OUTPUT_CELL, REPORT_SHEETS, filter_name
+    from .build import _add_home, _add_import
+
+    fresh = Workbook()
+    _add_home(fresh)
+    _add_import(fresh)
+    out = {}
+    for name, dn in fresh.defined_names.items():
+        for title, ref in dn.destinations:
+            out[name] = (title, ref)
+    for sheet in REPORT_SHEETS:
+        for suffix in FILTER_SUFFIXES:
+            out[filter_name(sheet, suffix)] = (sheet, FILTER_CELLS[suffix])
+        out[filter_name(sheet, "Output")] = (sheet, f"A{OUTPUT_CELL[0]}")
+    return out
+
+
+def _acted_on_findings(book, store) -> list[Finding]:
+    wb = book.wb
+    found = []
+    states = {ws.title: ws.sheet_state for ws in wb.worksheets}
+    for name, (sheet, ref) in _cims_names(wb).items():
+        can_fix = states.get(sheet) is not None
+        for ws in wb.worksheets:
+            if name in ws.defined_names:
+                found.append(Finding(f"the name {name} is defined a second time, for the sheet {ws.title} "
+                                     f"only ({_shown(ws.defined_names[name].attr_text)}; cims defines it once, "
+                                     f"on {sheet})", restorable=can_fix, kind="name", place=name))
+        dn = wb.defined_names.get(name)
+        if dn is None:
+            continue
+        places = [(t, r) for t, r in dn.destinations]
+        if len(places) != 1 or places[0][0] not in states:
+            found.append(Finding(f"the name {name} refers to {_shown(dn.attr_text)}, not to a cell on {sheet} "
+                                 f"(cims points it at {sheet}!{ref.replace('$', '')})", restorable=can_fix, kind="name", place=name))
+            continue
+        title, where = places[0]
+        if title != sheet:
+            found.append(Finding(f"the name {name} points at {title}!{where.replace('$', '')}"
+                                 + (f", on a {states[title]} sheet" if states[title] != "visible" else "")
+                                 + f" (cims points it at {sheet}!{ref.replace('$', '')}; cims reads and writes that cell)",
+                                 restorable=can_fix, kind="name", place=name))
+        elif states[title] != "visible":
+            found.append(Finding(f"the sheet {title}, where cims reads and writes {name}, is {states[title]} "
+                                 "(cims leaves it visible)", kind="sheet", place=title))
+    for lay, title in book.data_sheets().items():
+        if states.get(title) == "veryHidden":
+            found.append(Finding(f"the data sheet {title} is veryHidden: Excel's menus cannot show it, and a "
+                                 "Save would store its rows (cims leaves it visible)", kind="sheet", place=title))
+    return sorted(set(found), key=found.index) + _store_findings(book, store)
+
+
+def _store_findings(book, store) -> list[Finding]:
+    from ..security.known_stores import judge
+    from .live_session import named_store
+
+    named = named_store(book)
+    if named is None:
+        return []
+    verdict = judge(named, also=store)
+    if verdict.problem is None:
+        return []
+    return [Finding(f"Home's Store cell (CIMS_StorePath) names the store {_shown(named)}: {verdict.problem}. "
+                    "The ribbon's Sign in refuses it"
+                    + (f"; if it is your store, `cims workbook trust {book.path.name}` accepts it"
+                       if verdict.acceptable else ""), kind="store")]
+
+
+def accepted_store(book) -> str | None:
+    """The store path the workbook's Store cell names (for `cims workbook check|trust`)."""
+    from .live_session import named_store
+
+    return named_store(book)
 
 
 _NOTHING = {"save": "Nothing was saved", "refresh": "Nothing was refreshed", "reports": "Nothing was written",
@@ -322,24 +432,47 @@ def refusal(path: Path, found: list[Finding], action: str) -> UntrustedWorkbook:
     fixable = all(f.restorable for f in found)
     advice = (f"if you did not put them there, someone who can write this file did: `cims sync {path.name} "
               f"{'refresh' if action in ('check', 'restore') else action} --restore-settings` puts back cims's own settings and VBA"
+              + ("" if all(not f.kind for f in found) else
+                 ", the names and sheets as cims makes them, and in the Store cell the store that sync signs in to")
               if fixable else "remove what cims cannot put back (marked above) and run the sync again; "
               "--restore-settings puts back the rest")
-    return UntrustedWorkbook(f"{path.name} holds settings or code cims did not write; in Excel they would run "
-                             f"with the password of whoever signs in there. {_NOTHING.get(action, 'Nothing was written')}:\n"
+    what = ("holds settings or code cims did not write; in Excel they would run with the password of "
+            "whoever signs in there" if all(not f.kind for f in found) else
+            "holds settings, code or values that cims did not write or that point where cims would not go "
+            "by itself; in Excel cims or xlwings would act on them with the password of whoever signs in there")
+    return UntrustedWorkbook(f"{path.name} {what}. {_NOTHING.get(action, 'Nothing was written')}:\n"
                              f"{lines}\n"
                              + advice)
 
 
-def restore(book, found: list[Finding]) -> list[str]:
-    """Put back cims's own settings and VBA in `book` (written by its next save()).
-    Returns what was restored, one sentence each; raises UntrustedWorkbook when a finding
-    cannot be put back."""
+def restore(book, found: list[Finding], *, store=None) -> list[str]:
+    """Put back cims's own settings and VBA in `book` (written by its next save()), its
+    names where cims puts them, its sheets visible, and in the Store cell the store this
+    run signed in to (`store`). Returns what was restored, one sentence each; raises
+    UntrustedWorkbook when a finding cannot be put back."""
     from .build import XLWINGS_CONF
 
-    left = [f for f in found if not f.restorable]
+    left = [f for f in found if not f.restorable or (f.kind == "store" and store is None)]
     if left:
         raise refusal(book.path, left, "restore")
     done = []
+    ours = _cims_names(book.wb)
+    names = sorted({f.place for f in found if f.kind == "name"})
+    if names:
+        fixes = {name: _ref_text(*ours[name]) for name in names}
+        book.after_save_edits.append(lambda pkg: _put_back_names(pkg, fixes))
+        done.append("the names " + ", ".join(names) + " where cims puts them")
+    for title in sorted({f.place for f in found if f.kind == "sheet"}):
+        book.after_save_edits.append(lambda pkg, title=title: _show_sheet(pkg, title))
+        done.append(f"the sheet {title} visible")
+    if any(f.kind == "store" for f in found):
+        from .live_session import NAME_STORE
+        from .adapter import put_file_cell
+
+        sheet, ref = ours[NAME_STORE]
+        put_file_cell(book.wb[sheet][ref.replace("$", "")], str(store))
+        done.append(f"in the Store cell on {sheet}, the store this sync signed in to ({_shown(str(store))})")
+    found = [f for f in found if not f.kind]
     ws = _conf_sheet(book.wb)
     if ws is not None and any(f.text.startswith(ws.title) or f.text.startswith(f"the {ws.title}") for f in found):
         for r, (key, (value, note)) in enumerate(XLWINGS_CONF.items(), start=1):
@@ -403,6 +536,27 @@ def _our_vba(book, code: PackageCode) -> bytes:
                                 "cannot put back its VBA project here; build a new workbook (cims workbook build) "
                                 "and refresh it")
     return vba_project_bin(vba_modules(sheets))
+
+
+def _ref_text(sheet: str, ref: str) -> str:
+    from openpyxl.utils import absolute_coordinate, quote_sheetname
+
+    return f"{quote_sheetname(sheet)}!{absolute_coordinate(ref.replace('$', ''))}"
+
+
+def _put_back_names(pkg, fixes: dict[str, str]) -> None:
+    """Each name in `fixes` defined once, for the workbook, as cims defines it."""
+    from .package import SML_NS
+
+    book = pkg.xml("xl/workbook.xml", edit=True)
+    for el in list(book.iter(f"{{{SML_NS}}}definedName")):
+        name = el.get("name")
+        if name not in fixes:
+            continue
+        if el.get("localSheetId") is not None:
+            el.getparent().remove(el)
+        else:
+            el.text = fixes[name]
 
 
 def _show_sheet(pkg, title: str) -> None:

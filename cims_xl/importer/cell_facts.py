@@ -46,6 +46,7 @@ _HIDDEN_COL = re.compile(rb"<(?:\w+:)?col\b[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
 _ROW_NUMBER = re.compile(rb'\br="(\d{1,7})"')
 _COL_SPAN = re.compile(rb'\bmin="(\d{1,5})"[^>]*?\bmax="(\d{1,5})"|\bmax="(\d{1,5})"[^>]*?\bmin="(\d{1,5})"')
 HIDDEN_MAX = 100_000            # hidden rows listed (a sheet may hide a million)
+FORMAT_TEXTS_MAX = 10_000       # cells listed per column whose format shows unread text
 
 
 @dataclass
@@ -64,6 +65,9 @@ class CellFacts:
     # cells merged over others (.ods table:number-rows-spanned/-columns-spanned, which
     # calamine does not give): ((row0, col0), (row1, col1)), 0-based, inclusive
     merged: list = field(default_factory=list)
+    # number cells whose format shows text that is no scale, currency or mark the importer
+    # reads ('0.0" pts"', '#,##0" 件"': `format_text`): col -> [(row, the text, the cell as shown)]
+    format_texts: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
 
 
 _SECTION = re.compile(r'(?:"[^"]*"|\\.|[^;])+')
@@ -216,6 +220,59 @@ def _marked_format(sections: list[tuple[str, int | None, str, str]]) -> tuple | 
     if not any(marks):
         return None
     return token, money.currencies_of_lcid(lcid) if lcid else (), None, "|".join(marks)
+
+
+def format_text(code: str) -> tuple[str, bool] | None:
+    """(the text, whether it comes before the digits) a number format shows that says the
+    number is counted in something the importer does not read as a scale, a currency or a
+    ledger mark: '0.0" pts"' -> ("pts", False), '#,##0" 件"' -> ("件", False), '"Score: "0'
+    -> ("Score:", True). None for formats showing no such text (digits, grouping, signs,
+    brackets, percent), for those format_currency reads ('0.0"K"', '#,##0" Cr"', '[$€-407]…',
+    '"USD "0.00'), for percentages and for dates, times and text formats. An id format
+    ('"ID-"0000') has one: in a text field it is shown as it is (ShownFormat), only an
+    amount column asks what it means. Format syntax: ECMA-376 Part 1, 18.8.31."""
+    if not code or format_currency(code) is not None or (
+            (pattern := ShownFormat.of(code)) is not None and pattern.percent is not None):
+        return None
+    for section in _SECTION.findall(code):
+        if (shown := _shown_literal(section)) is None:
+            break                         # a date, time or text section
+        token, _lcid, literal, rest = shown
+        if token:
+            continue                      # [$€-407]: a currency
+        kept = [w for w in literal.replace("@", " ").split() if not _known_word(w)]
+        text = " ".join(kept)
+        if any(ch.isalpha() for ch in text):
+            before = _text_first(rest)
+            return text, before
+    return None
+
+
+def _text_first(rest: str) -> bool:
+    """Whether a format section shows literal letters before its first digit placeholder."""
+    i = 0
+    while i < len(rest):
+        if (shown := _literal_at(rest, i)) is not None:
+            if any(ch.isalpha() for ch in shown[0]):
+                return True
+            i = shown[1]
+            continue
+        if rest[i] in "0#?":
+            return False
+        i += 2 if rest[i] in "_*" else 1
+    return False
+
+
+def _known_word(word: str) -> bool:
+    """A word of a format's literal text that the importer reads: a currency ("kr", "€",
+    "USD"), a scale or unit (amount_units.read_unit: "K", "Mn", "万元", "cents"), a lakh
+    letter, a credit or debit mark, or punctuation."""
+    w = word.strip(".,:;()[]{}-–—+/*'\"")
+    if not w or not any(ch.isalpha() for ch in w):
+        return True
+    low = w.casefold()
+    return (money.names_currency(word.strip()) or money.names_currency(w) or read_unit(w) is not None
+            or low in _FORMAT_LETTERS or low in _LAKH_LETTERS or low in ("cr", "dr") or low in FORMAT_WORDS)
 
 
 def currency_styles(z: zipfile.ZipFile) -> dict[int, tuple[str, tuple[str, ...]]]:
@@ -389,7 +446,8 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         return None
     try:
         with zipfile.ZipFile(path) as z:
-            padded, priced, dated = _style_maps(z, ShownFormat.of, format_currency, DateFormat.of)
+            padded, priced, dated, texted = _style_maps(z, ShownFormat.of, format_currency, DateFormat.of,
+                                                        format_text)
             data = z.read(info)
             recalc_1904 = _workbook_flags(z)
             recalc = recalc_1904[0]
@@ -397,7 +455,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         return None
     offset = 1462 if recalc_1904[1] else 0
     hidden_rows, hidden_cols = _hidden(data)
-    if not padded and not priced and not dated and b"<f" not in data and b":f" not in data and b't="e"' not in data:
+    if not padded and not priced and not dated and not texted and b"<f" not in data and b":f" not in data and b't="e"' not in data:
         return (CellFacts(serial_offset=offset, hidden_rows=hidden_rows, hidden_cols=hidden_cols)
                 if offset or hidden_rows or hidden_cols else None)
     facts = CellFacts(serial_offset=offset, hidden_rows=hidden_rows, hidden_cols=hidden_cols)
@@ -441,6 +499,11 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
             except (InvalidOperation, UnicodeDecodeError):
                 pass
             continue
+        if (texts := texted.get(index)) is not None:
+            found = facts.format_texts.setdefault(col, [])
+            if len(found) < FORMAT_TEXTS_MAX:
+                number = value.group(1).decode("ascii", "replace")
+                found.append((row, texts[0], f"{texts[0]} {number}" if texts[1] else f"{number} {texts[0]}"))
         if (when := dated.get(index)) is not None:
             # a date cell: the text its date format shows ("12-Oct"), for text fields
             try:
@@ -460,7 +523,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         if text is not None:
             facts.shown.setdefault(row, {})[col] = ShownText(text, fmt.value(float(number)))
     return (facts if facts.shown or facts.formulas or facts.amounts or facts.serial_offset
-            or facts.hidden_rows or facts.hidden_cols else None)
+            or facts.hidden_rows or facts.hidden_cols or facts.format_texts else None)
 
 
 def _serial_date(serial: float):

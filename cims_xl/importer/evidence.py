@@ -534,6 +534,14 @@ _FOOTER_WORDS = re.compile(
     r"制表(?:时间|日期|人)?|製表(?:時間|日期|人)?|生成(?:时间|日期)|报表生成|"
     r"(?:总|總)?(?:记录|記錄)数|(?:记录|記錄)(?:总数|總數)|总数|總數|"
     r"出力(?:日時|日)|作成(?:日時|日|者)|印刷日)(?=$|[\s:：=\d(（,])", re.IGNORECASE)
+# A count line Chinese, Japanese and Korean bills and ledgers write under their table: how
+# many records ("共2笔记录", "計3件", "총 5건", "合计 3笔"), or a label, a colon and a count
+# with its sum ("已收入:2笔,300.00元", "支出：1笔 20.00元", "入金：3件"). A number then a
+# counter word: never a customer's name ("7天酒店" has no counter, "5个朋友" no label).
+_CJK_COUNTER = r"\d[\d,]*\s*(?:笔|筆|条|條|件|건|개|项|項|个|個|行|单|單)"
+_CJK_COUNT = re.compile(
+    rf"^\s*(?:(?:共|共计|共計|计|計|合计|合計|总计|總計|小计|小計|총|총계|합계|全)\s*[:：]?\s*{_CJK_COUNTER}"
+    rf"|[^\W\d_]{{1,8}}\s*[:：]\s*{_CJK_COUNTER})")
 # Words a report tool writes under its table, anywhere in the cell: "Report generated
 # 2024-05-01", "*** End of Report ***", "Confidential".
 _FOOTER_PHRASE = re.compile(
@@ -685,12 +693,15 @@ class FooterWatch:
             first = str(filled[0]).strip()[:FOOTER_TEXT_MAX]
             # A total's label followed only by figures ("Grand Total | 2 | 1,234.50")
             # is a footer however many columns its figures fill.
-            labelled = bool(_FOOTER_LABEL.match(first)) and all(_is_figure(v) for v in filled[1:])
+            # So is a count line followed only by figures ("총 2건 | | 249000").
+            labelled = bool(_FOOTER_LABEL.match(first) or _CJK_COUNT.match(first)) and all(
+                _is_figure(v) for v in filled[1:])
             # "Prepared by:" | "Finance", "Stand:" | "01.12.2026": a note's label and its text
             pair = len(filled) == 2 and self.width > 2 and bool(_NOTE_PAIR_LABEL.match(first))
             if not (labelled or pair) and len(filled) * 2 > max(self.width, 2):
                 break
-            worded = bool(_FOOTER_WORDS.match(first) or _FOOTER_PHRASE.search(first)) and not (
+            worded = bool(_FOOTER_WORDS.match(first) or _FOOTER_PHRASE.search(first)
+                          or _CJK_COUNT.match(first)) and not (
                 len(filled) == 1 and reads_as_name(first))
             lone_count = gap and len(filled) == 1 and any(ch.isdigit() for ch in first)
             lone = len(filled) == 1 and self.width > 1

@@ -1,5 +1,5 @@
 """The currency a column's heading states: "Amount (EUR)", "Total [USD]", "Sales in
-EUR", "Amount EUR", "金额（元）", "Betrag (€)" (issue 14: a currency the file states is
+EUR", "Amount EUR", "金额（元）", "Betrag (€)", "Total ¥" (issue 14: a currency the file states is
 evidence, never replaced by the store's).
 
 `header_currency` splits such a heading into the heading proper ("Amount") and the
@@ -24,10 +24,17 @@ _IN = re.compile(r"^(?P<head>.*?\S)\s+in\s+(?P<cur>.{1,20}?)\s*$", re.IGNORECASE
 # "Amount EUR", "Amount_USD", "Amount-GBP": an ISO code in capitals only, and not one
 # that is also an English word a heading ends with ("Sales ALL", "Rank TOP")
 _CODE = re.compile(r"^(?P<head>.*?[^\s_/-])[\s_/-]+(?P<cur>[A-Z]{3})\s*$")
+# "Total ¥", "Betrag €", "Amount $": a currency sign (no letters) after the heading, spaced
+_SIGN = re.compile(r"^(?P<head>.*?[^\W_])\s+(?P<cur>[^\w\s()\[\]（）【】%#.,:;'\"/-]{1,3})\s*$")
 # Currency nouns that are everyday words too (amount_units._WORDS_TOO), read as the currency in
 # brackets after an amount's heading: "Amount (won)", "금액 (won)". Not "real" ("Importe
 # (real)" is the actual amount in Spanish) nor "mark".
 _NOUNS_AFTER_AN_AMOUNT = frozenset({"won"})
+# What accounting exports write after "in" or in brackets for a currency they do not name:
+# "Amount in FC" (foreign currency), "Betrag in HW" (Hauswährung), SAP's "in LC" / "in DC"
+# (local, document currency), "in TC" (transaction), "in RC" (reporting). "FC" is also the
+# Congolese franc's sign (CLDR), which these headings never mean.
+_CURRENCY_ROLES = frozenset({"FC", "LC", "DC", "TC", "RC", "HC", "GC", "HW", "FW", "BW"})
 _WORD_CODES = frozenset({"ALL", "TOP", "CUP", "PEN", "MOP", "BOB", "TRY", "SOS", "MAD", "GEL", "BAM", "DOP"})
 
 
@@ -46,12 +53,16 @@ def _split(header: str) -> tuple[str, str, tuple[str, ...]] | None:
     """(the heading proper, the currency as the heading writes it, its candidates)."""
     if not isinstance(header, str):
         return None
-    for pattern in (_BRACKETED, _IN, _CODE):
+    for pattern in (_BRACKETED, _IN, _CODE, _SIGN):
         match = pattern.match(header.strip())
         if match is None:
             continue
         cur = match.group("cur").strip()
+        if cur.upper() in _CURRENCY_ROLES:
+            continue
         if pattern is _CODE and (cur in _WORD_CODES or not money.is_currency_code(cur)):
+            continue
+        if pattern is _SIGN and not money.names_currency(cur):
             continue
         codes = money.currency_candidates(cur)
         if not codes and pattern is not _CODE and (unit := read_unit(cur)) is not None and unit.codes:

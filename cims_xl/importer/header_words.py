@@ -119,6 +119,25 @@ AREA_CODE = ["area code", "areacode", "area_code", "phone area code", "area code
              "市外局番", "지역번호"]
 PHONE_PARTS_JA = ["市外局番", "市内局番", "加入者番号"]
 
+# A customer's short name in German bookkeeping and ERP exports (DATEV "Kurzbezeichnung",
+# "Kurzname"), Chinese ERPs' 简称 and Japanese 略称: the customer's name where the file has
+# no name or company column; beside "Name"/"Firma" it is kept in Notes (mapping).
+SHORT_NAME = ["kurzbezeichnung", "kurzbez", "kurzbez.", "kurzname", "short name", "shortname", "nom court",
+              "nombre corto", "nome breve", "略称", "取引先略称", "得意先略称", "简称", "客户简称", "簡稱", "客戶簡稱"]
+# A record's search key (DATEV/SAP "Matchcode", "Suchbegriff", "Sortierbegriff"): an
+# upper-case sorting key ("MUELLER"), never a name, never suggested for one; kept in Notes.
+SEARCH_KEY = ["matchcode", "match code", "match-code", "suchbegriff", "suchname", "sortierbegriff", "sortbegriff",
+              "search key", "search term", "sort key"]
+
+# A deal's, activity's, ticket's or order's contact person (HubSpot "Associated Contact",
+# Salesforce/Zoho "Contact Name", Pipedrive "Person"): its customer only where the file
+# names no organisation ("Associated Company", "Account Name", "Organization"); beside one
+# the organisation is the customer and the person is kept in Notes (mapping.build_mapping).
+CONTACT_PERSON = ["associated contact", "associated contacts", "contact", "contact name", "contact person",
+                  "contact full name", "primary contact", "person", "person name", "联系人", "联系人姓名",
+                  "聯絡人", "担当者", "担当者名", "담당자", "담당자명", "ansprechpartner", "kontaktperson",
+                  "personne de contact", "persona de contacto", "pessoa de contato"]
+
 # ----- per kind of record ---------------------------------------------------------------
 
 WORDS: dict[str, dict[str, list[str]]] = {
@@ -336,7 +355,11 @@ WORDS: dict[str, dict[str, list[str]]] = {
 # Name", HubSpot "Record ID" and "State/Region", Xero "AccountNumber" and "ContactName",
 # vCard-style "FN"/"ORG"/"TITLE", Square "Net Sales", Stripe "Created (UTC)", Freshdesk
 # "Full name"), and Korean headers (이름, 회사, 전화, 휴대폰, 이메일, 주소 ...).
-KOREAN = {"name": ["이름", "성명", "고객명", "담당자명", "담당자"], "company": ["회사", "회사명", "상호", "업체명"],
+# An accounting program's business partner (Douzone, Kyungrinara 거래처, as Japanese 取引先):
+# its 거래처명 is the customer's name, its 거래처코드 the customer's code.
+KOREAN_PARTNER = ["거래처명", "거래처", "거래처 명", "거래처이름", "거래처 이름"]
+KOREAN_PARTNER_CODE = ["거래처코드", "거래처 코드", "거래처번호", "거래처 번호", "거래처ID", "거래처 ID"]
+KOREAN = {"name": ["이름", "성명", "고객명", "담당자명", "담당자", *KOREAN_PARTNER], "company": ["회사", "회사명", "상호", "업체명"],
           "email": ["이메일", "이메일 주소", "전자우편"], "phone": ["전화", "전화번호", "회사전화", "유선전화"],
           "mobile": ["휴대폰", "휴대전화", "핸드폰", "휴대폰 번호"], "address": ["주소", "상세주소"],
           "city": ["도시", "시"], "province": ["시도", "도"], "postal_code": ["우편번호"],
@@ -349,7 +372,8 @@ EXPORT_WORDS: dict[str, dict[str, list[str]]] = {
     "customer": {
         "name": ["fn", "formatted name", "contactname", *KOREAN["name"]],
         "company": ["account name", "org", *KOREAN["company"]],
-        "customer_ref": ["record id", "accountnumber", "account number", "account no", "고객번호"],
+        "customer_ref": ["record id", "accountnumber", "account number", "account no", "고객번호",
+                         *KOREAN_PARTNER_CODE],
         "province": ["state/region"],
         "address": ["adr", "adr;type=work", "adr;type=home", "adr;type=pref", "adr;type=work;type=pref",
                     *KOREAN["address"]],
@@ -357,13 +381,14 @@ EXPORT_WORDS: dict[str, dict[str, list[str]]] = {
                                   "postal_code", "country", "notes", "last_name", "tags")},
     },
     "contact": {
-        "name": ["fn", "formatted name", *KOREAN["name"]],
-        "customer_name": ["account name", "org", *KOREAN["company"]],
+        "name": ["fn", "formatted name", *(w for w in KOREAN["name"] if w not in KOREAN_PARTNER)],
+        "customer_name": ["account name", "org", *KOREAN["company"], *KOREAN_PARTNER],
         "title": ["title", *KOREAN["title"]],
         **{k: KOREAN[k] for k in ("email", "phone", "mobile", "notes")},
     },
     "order": {
-        "customer_name": ["contactname", "contact name", "고객명", "주문자"],
+        "customer_name": ["contactname", "contact name", "고객명", "주문자", *KOREAN_PARTNER],
+        "customer_ref": KOREAN_PARTNER_CODE,
         "amount": ["net sales", "gross sales", "total sales", "价税合计", "주문금액", "결제금액", *KOREAN["amount"]],
         "currency": KOREAN["currency"],
         "order_date": ["created (utc)", "created date (utc)", "date (utc)", "주문일", "주문일자"],

@@ -193,7 +193,11 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                          # invoices: QuickBooks, Xero, Lexware (Rechnungsnr.), Kingdee (单据编号)
                          "invoice no", "invoice no.", "invoice number", "invoice #", "invoicenumber",
                          "rechnungsnr.", "rechnungsnr", "rechnungsnummer", "单据编号", "单据号",
-                         "发票号", "发票号码", "invoice"],
+                         "发票号", "发票号码", "invoice",
+                         # payment bills: Alipay 交易号 beside 商家订单号, WeChat Pay 交易单号 beside
+                         # 商户单号 (the payment's own number first: the merchant's is often "/")
+                         "交易号", "交易单号", "交易號", "交易單號", "交易流水号", "商户单号", "商户订单号",
+                         "商家订单号", "商戶單號", "商戶訂單號", "商家訂單號"],
         "line_no": ["line", "line no", "line number", "订单行"],
         "order_date": ["order date", "date", "订单日期", "下单日期", "下单时间", "日期",
                        # web shops: Shopify, Taobao/Tmall exports
@@ -201,8 +205,12 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                        "创建时间", "paid at", "付款时间", "支付时间",
                        # invoices and payments: Xero, QuickBooks, Stripe
                        "invoice date", "created (utc)", "transaction date",
+                       # payment APIs' objects (Stripe's charge: "created", Unix seconds)
+                       "created",
                        # Kingdee/Yonyou documents: the document's and the business date
-                       "单据日期", "业务日期", "开票日期", "发票日期", "订货日期", "销售日期"],
+                       "单据日期", "业务日期", "开票日期", "发票日期", "订货日期", "销售日期",
+                       # payment bills (WeChat Pay 交易时间, bank and Alipay statements)
+                       "交易时间", "交易日期", "交易時間", "交易创建时间", "交易創建時間"],
         "ship_date": ["ship date", "shipping date", "发货日期", "送货日期"],
         "product": ["product name", "product", "item", "item name", "产品名称", "商品名称",
                     "产品", "商品", "lineitem name", "line item name", "宝贝标题", "商品标题",
@@ -228,7 +236,9 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "province": ["state", "province", "state/province", "省/自治区", "省份", "省"],
         "city": ["city", "城市"],
         "status": ["order status", "status", "订单状态", "状态", "financial status",
-                   "payment status", "交易状态", "单据状态"],                # Kingdee: the document's status
+                   "payment status", "交易状态", "单据状态",
+                   # WeChat Pay's bill: the payment's status now (refunds included)
+                   "当前状态", "當前狀態"],                # Kingdee: the document's status
         "notes": ["notes", "note", "备注"],
         **_CUSTOMER_LINK,
         "customer_name": ["customer name", "customer", "client", "full name", "客户名称", "客户姓名", "客户",
@@ -239,15 +249,25 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                           "购方名称", "购买方名称", "購方名稱", "購買方名稱", "受票方名称",
                           # Stripe payments: the customer's description (its name; the
                           # Customer ID cus_… stays the customer's id, tag src:cus_…)
-                          "customer description"],
+                          "customer description",
+                          # a payment bill (Alipay, WeChat Pay): who paid, the other party
+                          "交易对方", "交易對方", "对方", "對方", "对方户名", "對方戶名", "付款方", "付款人",
+                          # API objects, nested ones spread into dotted columns (readers.flat_record):
+                          # Stripe charges and payment methods, Checkout sessions, Shopify orders
+                          "billing_details.name", "customer_details.name", "billing_address.name"],
         "customer_segment": ["segment", "customer segment", "细分"],
         "customer_country": ["country", "country/region", "国家", "国家/地区", "billing country",
-                             "shipping country"],
-        "customer_postal_code": ["postal code", "zip", "zip code", "postcode", "邮编"],
+                             "shipping country", "billing_details.address.country",
+                             "customer_details.address.country", "billing_address.country_code"],
+        "customer_postal_code": ["postal code", "zip", "zip code", "postcode", "邮编",
+                                 "billing_details.address.postal_code", "customer_details.address.postal_code",
+                                 "billing_address.zip"],
         "customer_email": ["email", "customer email", "e-mail", "邮箱", "billing email", "email address",
-                           "billing email address"],                         # WooCommerce
+                           "billing email address",                          # WooCommerce
+                           "billing_details.email", "customer_details.email", "receipt_email"],
         "customer_phone": ["phone", "customer phone", "电话", "手机", "billing phone",
-                           "shipping phone", "联系手机", "收货人手机", "收货人电话"],
+                           "shipping phone", "联系手机", "收货人手机", "收货人电话",
+                           "billing_details.phone", "customer_details.phone", "billing_address.phone"],
     },
     "contact": {
         "name": ["name", "full name", "contact name", "contact", "display name", "姓名",
@@ -295,7 +315,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     "interaction": {
         "kind": ["type", "kind", "interaction type", "activity type", "activity", "channel", "类型",
                  "方式", "联系方式类型"],
-        "occurred_at": ["when", "date", "time", "date & time", "occurred", "occurred at", "activity date", "due date",
+        "occurred_at": ["when", "date", "time", "date & time", "occurred", "occurred at", "activity date", "due date", "timestamp",
                         "日期", "时间", "联系时间", "跟进时间"],
         "subject": ["subject", "title", "topic", "主题", "标题"],
         "notes": ["notes", "note", "details", "description", "comments", "备注", "内容", "跟进内容"],
@@ -1007,6 +1027,13 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         if prev is not None and prev != i and target in SEVERAL_COLUMNS:
             chosen[i] = ColumnMap(headers[i], target, how)     # all of them: plan joins the values
             return
+        if (prev is not None and prev != i and target == "address" and how in ("override", "profile")
+                and chosen[prev].how == how):
+            # --map "Street=Address" --map "City=Address": both, joined in the file's column
+            # order (as several columns given to Notes all go there)
+            chosen[i] = ColumnMap(headers[i], target, how)
+            taken[target] = min(prev, i)
+            return
         if prev is not None and prev != i:
             chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
         taken[target] = i
@@ -1074,11 +1101,29 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             candidates.append((hit[1], i, hit[0]))
         elif n in ambiguous:
             chosen[i] = ColumnMap(h, None, "unmapped", tuple(k for k in ambiguous[n] if k in allowed))
+    # a contact person's heading ranks after the organisation's for the customer a record
+    # belongs to: "Associated Company" beside "Associated Contact" is the customer
+    people = {i for _r, i, t in candidates if t == "customer_name" and _names_contact_person(headers[i])}
+    if people and any(t == "customer_name" and i not in people for _r, i, t in candidates):
+        candidates = [(r + 10 * SEGMENT_RANK if i in people and t == "customer_name" else r, i, t)
+                      for r, i, t in candidates]
     for rank, i, target in sorted(candidates):
         if target in taken and target not in SEVERAL_COLUMNS:
             continue
         assign(i, target, "synonym")
+    lead_customer = taken.get("customer_name")
+    passed = [i for i, h in enumerate(headers) if chosen[i].target is None and chosen[i].how == "unmapped"
+              and i not in fixed and _names_contact_person(h)] if "customer_name" in allowed else []
+    person_decisions: list[dict] = []
+    if lead_customer is not None and lead_customer not in people and passed:
+        person_decisions.append({"what": "customer and contact person",
+                          "decided": f"'{headers[lead_customer]}' is the customer; "
+                                     + ", ".join(f"'{headers[i]}'" for i in passed)
+                                     + " the contact person, kept in Notes",
+                          "evidence": "the file names both the organisation and a person at it: the record "
+                                      "belongs to the organisation (--map \"Column=Customer Name\" says otherwise)"})
     _split_half_names(headers, chosen, taken)
+    short_decisions = _short_name(ent, headers, chosen, taken, fixed)
     country = "country" if "country" in allowed else "customer_country" if "customer_country" in allowed else None
     for i, h in enumerate(headers):
         if (country and country not in taken and i not in fixed and i not in items and chosen[i].how == "unmapped"
@@ -1128,6 +1173,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     code_decisions = _currency_by_codes(ent, headers, chosen, taken, fixed, shapes, assign)
     address_groups: list[tuple[str, dict[str, int]]] = []
     decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
+    decisions.extend(person_decisions + short_decisions)
     decisions.extend(code_decisions)
     continuation = _name_continuation(headers, chosen, taken, fixed)
     if continuation is not None:
@@ -1141,9 +1187,13 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       "Name 2; a word cut without a hyphen, \"…gesellsch\" + \"aft mbH\", is joined without a "
                                       "space); an attention line or person (\"z. Hd. Frau Meier\", \"c/o\", "
                                       "\"Attn\") or a department is not (--map \"Name 2=-\" leaves it out)"})
-    line_decisions, address_lines = _address_district(
-        headers, chosen, taken, fixed | set(not_own), not_own,
-        _address_lines(headers, chosen, taken, fixed | set(not_own), not_own))
+    given_lines = tuple(i for i in sorted(fixed) if chosen[i].target == "address")
+    if len(given_lines) > 1:
+        line_decisions, address_lines = _given_address_lines(headers, chosen, given_lines)
+    else:
+        line_decisions, address_lines = _address_district(
+            headers, chosen, taken, fixed | set(not_own), not_own,
+            _address_lines(headers, chosen, taken, fixed | set(not_own), not_own))
     decisions.extend(line_decisions)
     part_decisions, phone_parts = _phone_parts(ent, headers, chosen, taken, fixed | set(not_own), shapes)
     decisions.extend(part_decisions)
@@ -1174,6 +1224,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     if "amount" in allowed and "currency" in allowed:
         # a multicurrency report: the amount in the row's currency, not the home one (paid_amount)
         decisions.extend(paid_amount.foreign_swap(headers, chosen, ColumnMap))
+    if "amount" in allowed:
+        # an invoice list's amount paid so far beside the amount still owed: the total (paid_amount)
+        decisions.extend(paid_amount.invoice_total(headers, chosen, ColumnMap))
     left = [i for i in sorted(not_own) if chosen[i].target is None and chosen[i].how == "unmapped"]
     if left:
         decisions.append({"what": "columns not the record's own",
@@ -1485,6 +1538,64 @@ _DISTRICTS = frozenset(norm(w) for w in hw.ADDRESS_DISTRICT)
 def is_address_district(header: str) -> bool:
     """Does the heading name the district of a Chinese address (区, 区县, 區)?"""
     return norm(header) in _DISTRICTS
+
+
+_SHORT_NAMES = frozenset(f for w in hw.SHORT_NAME for f in _forms(w))
+_SEARCH_KEYS = frozenset(f for w in hw.SEARCH_KEY for f in _forms(w))
+
+
+def is_search_key(header: str) -> bool:
+    """Does the heading name a search key ("Matchcode", "Suchbegriff"): never a name?"""
+    return norm(header) in _SEARCH_KEYS
+
+
+def _short_name(ent: Entity, headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+                fixed: set[int]) -> list[dict]:
+    """A customer's short name ("Kurzbezeichnung", 简称, 略称) is its name where no column
+    gives the name, its parts or the company (then Name, said in the summary); beside
+    one it stays unmapped, kept in Notes. A search key ("Matchcode") never is."""
+    if ent.kind != "customer" or "name" not in targets(ent):
+        return []
+    if {"name", "company", "first_name", "last_name"} & set(taken):
+        return []
+    short = next((i for i, h in enumerate(headers) if norm(h) in _SHORT_NAMES and i not in fixed
+                  and chosen[i].how == "unmapped" and chosen[i].target is None), None)
+    if short is None:
+        return []
+    taken["name"] = short
+    chosen[short] = ColumnMap(headers[short], "name", "guess")
+    keys = [h for h in headers if is_search_key(h)]
+    return [{"what": "short name", "decided": f"'{headers[short]}' is the Name",
+             "evidence": f"'{headers[short]}' is the customer's short name, and no column gives its name or company"
+                         + (" (" + ", ".join(f"'{h}'" for h in keys) + " is a search key, never a name: kept in "
+                            "Notes)" if keys else "")
+                         + "; beside a Name or Firma column it is kept in Notes (--map \"Column=Name\" says "
+                           "otherwise)"}]
+
+
+_CONTACT_PERSON = frozenset(f for w in hw.CONTACT_PERSON for f in _forms(w))
+
+
+def _names_contact_person(header: str) -> bool:
+    """Does the heading name a contact person ("Associated Contact", "Contact Name",
+    Pipedrive's "Activity - Person"), not an organisation?"""
+    n = norm(header)
+    if n in _CONTACT_PERSON:
+        return True
+    prefix, parts = header_segments(header)
+    return bool(parts) and norm(parts[-1]) in _CONTACT_PERSON
+
+
+def _given_address_lines(headers: list[str], chosen: list["ColumnMap"],
+                         order: tuple[int, ...]) -> tuple[list[dict], tuple[int, ...]]:
+    """Several columns the user gave to Address (--map "Street=Address" --map
+    "City=Address", or a profile saying so): all of them, joined in the file's column
+    order. Returns (the summary's decision, the columns in that order)."""
+    shown = " + ".join(f"'{headers[i]}'" for i in order)
+    said = "a saved profile" if all(chosen[i].how == "profile" for i in order) else "--map"
+    return [{"what": "address lines", "decided": f"{shown} joined into Address, in that order",
+             "evidence": f"{said} gives {len(order)} columns to Address: each row's values of all of them are "
+                         "kept, in the file's column order (--map \"Column=-\" leaves one out)"}], order
 
 
 def _address_district(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
@@ -1958,10 +2069,72 @@ def number_of_hit(ent: Entity, table: dict[str, tuple[str, int]], header: str) -
 
 
 # A heading written in two languages: "Name / 名称", "Email／邮箱", "City | Ville", "名称 (Name)",
-# "Name\n名称" (bilingual exports and templates)
-_TWO_LANGUAGES = re.compile(r"\s*[/|／｜\n]\s*|\s*[(（]\s*(?=[^)）]+[)）]\s*$)|[)）]\s*$"
-                            r"|(?<=[A-Za-z.\u00c0-\u024f])\s+(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])"
-                            r"|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])\s+(?=[A-Za-z])")
+# "Name\n名称" (bilingual exports and templates). The places it is cut are those of the pattern
+#   \s*[/|／｜\n]\s*  |  \s*[(（]\s*(?=[^)）]+[)）]\s*$)  |  [)）]\s*$
+#   |  (?<=[A-Za-z.\u00c0-\u024f])\s+(?=[CJK])  |  (?<=[CJK])\s+(?=[A-Za-z])
+# (CJK: kana, CJK ideographs, hangul), found in one pass over the heading: as a regular expression
+# it took time quadratic in a long cell (a run of spaces or of "(" was scanned again from each
+# position), and no lookbehind of Python's `re` can say "no earlier '(' since the last ')'".
+_LATIN_BEFORE = re.compile(r"[A-Za-z.\u00c0-\u024f]")
+_CJK_AFTER = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+class _TwoLanguageCuts:
+    pattern = ("\\s*[/|／｜\\n]\\s* | \\s*[(（]\\s*(?=[^)）]+[)）]\\s*$) | [)）]\\s*$ | latin\\s+CJK | "
+               "CJK\\s+latin, in one pass")
+
+    @staticmethod
+    def split(text: str) -> list[str]:
+        """`text` cut where the pattern above matches (as `re.split`: leftmost matches, the first
+        alternative that matches at a place, each match as long as the pattern's greedy parts make it)."""
+        n = len(text)
+        space_end = [n] * (n + 1)          # where the run of white space starting at i ends
+        next_newline = [n] * (n + 1)       # the first "\n" at or after i
+        next_close = [n] * (n + 1)         # the first ")" or "）" at or after i
+        for i in range(n - 1, -1, -1):
+            c = text[i]
+            space_end[i] = space_end[i + 1] if c.isspace() else i
+            next_newline[i] = i if c == "\n" else next_newline[i + 1]
+            next_close[i] = i if c in ")）" else next_close[i + 1]
+
+        def cut_at(p: int) -> int | None:
+            r = space_end[p]
+            if r < n and text[r] in "/|／｜":
+                return space_end[r + 1]
+            if next_newline[p] < r:
+                return r                   # back to the run's last newline, then the rest of the run
+            if r < n and text[r] in "(（":
+                q0 = q1 = r + 1
+                q1 = space_end[q0]
+                c = next_close[q1]
+                if c < n and space_end[c + 1] == n:
+                    if c > q1:
+                        return q1
+                    if q1 > q0:
+                        return q1 - 1
+            c = text[p]
+            if c in ")）" and space_end[p + 1] == n:
+                return n
+            if c.isspace() and p > 0 and r < n:
+                before, after = text[p - 1], text[r]
+                if (_LATIN_BEFORE.match(before) and _CJK_AFTER.match(after)) or (
+                        _CJK_AFTER.match(before) and after.isascii() and after.isalpha()):
+                    return r
+            return None
+
+        parts, last, p = [], 0, 0
+        while p < n:
+            end = cut_at(p)
+            if end is None:
+                p += 1
+                continue
+            parts.append(text[last:p])
+            last = p = end
+        parts.append(text[last:])
+        return parts
+
+
+_TWO_LANGUAGES = _TwoLanguageCuts()
 
 
 def two_language_hit(ent: Entity, table: dict[str, tuple[str, int]], header: str) -> tuple[str, int] | None:

@@ -19,13 +19,16 @@ import re
 from .heading_fold import fold
 
 # Headings of the amount WITH tax (gross), in any language: Latin words as words, CJK as
-# parts of the heading.
-_GROSS_WORDS = re.compile(r"(?:^|[^a-z])(?:gross|ttc|bruto|brutto\w*|\w*brutto|incl|inkl|including tax|"
+# parts of the heading. "\w*brutto" is tried only where a match could not have started one
+# place earlier (the look-behinds): after a failed try there, a try here fails too, and
+# trying it at each place of a long run of digits took time quadratic in the heading. (Exact
+# for `search`, which tries every earlier place; not meant for findall.)
+_GROSS_WORDS = re.compile(r"(?:^|[^a-z])(?:gross|ttc|bruto|brutto\w*|(?<!^\w)(?<![^a-z]\w)\w*brutto|incl|inkl|including tax|"
                           r"with tax|tax included|iva incluido|iva incl)(?:$|[^a-z])")
 _GROSS_CJK = ("价税合计", "價稅合計", "价税总额", "含税", "含稅", "税込", "稅込", "합계금액", "합계 금액", "공급대가")
 # "合计" / "합계" (a total) is the gross only beside a tax column (a VAT list's last column)
 _TOTAL_CJK = ("合计", "合計", "합계", "总计", "總計")
-_NET_WORDS = re.compile(r"(?:^|[^a-z])(?:net|ht|neto|netto\w*|\w*netto|excl|exkl|hors taxes?|before tax|"
+_NET_WORDS = re.compile(r"(?:^|[^a-z])(?:net|ht|neto|netto\w*|(?<!^\w)(?<![^a-z]\w)\w*netto|excl|exkl|hors taxes?|before tax|"
                         r"pre-tax|sin iva|sem iva)(?:$|[^a-z])")
 _NET_CJK = ("不含税", "不含稅", "未税", "未稅", "税抜", "稅抜", "税別", "공급가액", "净额")
 _TAX_WORDS = re.compile(r"(?:^|[^a-z])(?:tax|vat|gst|mwst|ust|tva|iva|btw|moms)(?:$|[^a-z])")

@@ -33,7 +33,7 @@ import zipfile
 from pathlib import Path
 
 from ..domain import money
-from .cell_facts import FACTS_LIMIT, HIDDEN_MAX, CellFacts
+from .cell_facts import FACTS_LIMIT, FORMAT_TEXTS_MAX, HIDDEN_MAX, CellFacts, _known_word
 from .cells import ERROR_TEXT, DateText, ShownText, error_cell
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -144,6 +144,11 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
         if (down > 1 or across > 1) and tag == _CELL and len(facts.merged) < MERGED_MAX:
             facts.merged.append(((row, col), (row + min(down, MAX_SPAN) - 1, col + min(across, MAX_REPEAT) - 1)))
         fact = _cell_fact(el, row + 1, facts)
+        if el.get(_O + "value-type") == "float" and not isinstance(fact, money.ShownAmount) \
+                and (shown := _text(el)) and (unread := shown_text(shown)) is not None:
+            found = facts.format_texts.setdefault(col, [])
+            if len(found) < FORMAT_TEXTS_MAX:
+                found.append((row + 1, unread, shown))
         if isinstance(fact, money.ShownAmount):
             for c in range(col, col + min(repeat, MAX_REPEAT)):
                 facts.amounts.setdefault(row + 1, {})[c] = fact
@@ -157,7 +162,7 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
         col += repeat
     del facts.hidden_rows[HIDDEN_MAX:]
     return facts if (facts.shown or facts.formulas or facts.amounts or facts.hidden_rows or facts.hidden_cols
-                     or facts.merged) else None
+                     or facts.merged or facts.format_texts) else None
 
 
 def _text(el) -> str:
@@ -207,6 +212,21 @@ def _cell_fact(el, row: int, facts: CellFacts):
 
 
 _SHOWN_UNIT = re.compile(r"^\s*(?P<n>[-+\u2212]?\d[\d.,'\s\u00a0\u202f]*)\s*(?P<unit>[^\d\s.,][^\d]{0,15}?)\s*$")
+
+
+_SHOWN_BEFORE = re.compile(r"^\s*(?P<unit>[^\d\s.,+\-\u2212(][^\d]{0,15}?)\s*(?P<n>[-+\u2212]?\d[\d.,'\s\u00a0\u202f]*)\s*$")
+
+
+def shown_text(text: str) -> str | None:
+    """The text a number's style shows beside its digits ("12.5 pts", "40 Stk", "12 件",
+    "Score: 7") when it is no scale, currency, mark or percent sign the importer reads
+    (cell_facts.format_text, the .xlsx twin), else None."""
+    m = _SHOWN_UNIT.match(text) or _SHOWN_BEFORE.match(text)
+    if m is None:
+        return None
+    words = [w for w in m.group("unit").replace("%", " ").split() if not _known_word(w)]
+    unread = " ".join(words)
+    return unread if any(ch.isalpha() for ch in unread) else None
 
 
 _MARK_SHOWN = re.compile(r"^(CR|DR)\.?$", re.IGNORECASE)

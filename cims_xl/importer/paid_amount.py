@@ -43,7 +43,11 @@ _WEIGHTED_CJK = ("加权", "加權", "预期收入", "預期收入", "预期收�
 
 
 def _plain(header: str) -> str:
-    return fold(str(header)).strip()
+    # "AmountPaid", "InvoiceTotal" (Xero, APIs) as words
+    return fold(_CAMEL.sub(" ", str(header))).strip()
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def is_paid(header: str) -> bool:
@@ -120,6 +124,56 @@ def weighted_question(headers: list[str], has_amount: bool, samples: list[list[s
             "probability), not the deal's amount, so it is not taken as the Amount. Nothing was imported. "
             "Add the deals' Amount column to the file (Salesforce: Amount; Pipedrive: Deal - Value), or give "
             f"--map \"{_quoted(headers[j])}=-\" to import the deals with no amount.")
+
+
+# What is still owed on an invoice (Xero's "AmountDue", QuickBooks' "Open Balance", a German
+# "Offener Betrag", 未收金额, 未払残高): beside the amount paid it makes the file a list of
+# invoices and their payments, where the invoice's amount is its total, not what was paid
+# so far (an unpaid invoice has paid 0).
+_DUE_WORDS = re.compile(r"(?:^|[^a-z])(?:amount due|due amount|balance|balance due|open balance|outstanding|"
+                        r"amount outstanding|outstanding amount|open amount|amount open|unpaid amount|"
+                        r"amount remaining|remaining amount|remaining balance|offener betrag|offen|"
+                        r"restbetrag|montant dû|montant du|reste à payer|solde|importe pendiente|"
+                        r"saldo pendiente|pendiente)(?:$|[^a-z])")
+_DUE_CJK = ("未收", "未付", "欠款", "未结", "未結", "未払", "未入金", "残高", "残額", "미수", "미납", "잔액")
+_INVOICE_TOTAL = re.compile(r"(?:^|[^a-z])(?:total|invoice total|invoice amount|total amount|amount|gross|"
+                            r"rechnungsbetrag|gesamtbetrag|montant total|montant ttc|importe total)(?:$|[^a-z])")
+
+
+def is_due(header: str) -> bool:
+    """Whether a heading names what is still owed on an invoice (`_DUE_WORDS`)."""
+    h = _plain(header)
+    return bool(_DUE_WORDS.search(h) or any(w in h for w in _DUE_CJK))
+
+
+def invoice_total(headers: list[str], chosen: list, column_map) -> list[dict]:
+    """When the amount was taken (by its heading) from an amount-paid column while a
+    column of the amount still owed stands beside it, the rows are invoices with their
+    payments so far: the invoice's total is the amount (an unpaid invoice's paid 0 is no
+    sale of 0), the paid and owed amounts are kept in Notes. Without a total column the
+    invoice's amount is not in the file: the paid column is not taken, so the import
+    stops asking for the Amount. Changes `chosen` in place; the summary's line, or []."""
+    amount = next((j for j, c in enumerate(chosen) if c.target == "amount"), None)
+    if amount is None or chosen[amount].how in ("override", "profile") or not is_paid(headers[amount]):
+        return []
+    due = [j for j, c in enumerate(chosen) if c.target is None and is_due(headers[j])]
+    if not due:
+        return []
+    totals = [j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped" and j not in due
+              and not is_paid(headers[j]) and (is_total(headers[j]) or _INVOICE_TOTAL.search(_plain(headers[j])))]
+    paid, owed = headers[amount], headers[due[0]]
+    chosen[amount] = column_map(paid, None, "unmapped")
+    if not totals:
+        return [{"what": "amount paid or the invoice's amount",
+                 "decided": f"'{paid}' (paid so far) is not the amount: '{owed}' beside it is still owed",
+                 "evidence": f"the headings say so; --map \"{_quoted(paid)}=Amount\" takes the amount paid"}]
+    t = totals[0]
+    chosen[t] = column_map(headers[t], "amount", "evidence")
+    return [{"what": "amount paid or the invoice's amount",
+             "decided": f"'{headers[t]}' (the invoice's total) is the amount; '{paid}' (paid so far) and "
+                        f"'{owed}' (still owed) are kept in Notes",
+             "evidence": f"an amount still owed beside the amount paid: the rows are invoices; --map "
+                         f"\"{_quoted(paid)}=Amount\" takes the amount paid instead"}]
 
 
 # A multicurrency report's amount in the row's own currency (QuickBooks "Foreign Amount",
@@ -242,3 +296,143 @@ def minor_units(headers: list[str], samples: list[list[str]], amount: str, curre
         if values and all(re.fullmatch(r"[a-z]{3}", v) for v in values):
             return "ask", f"whole-number amounts beside lowercase currency codes ({values[0]!r}), as APIs write them"
     return None
+
+
+# ----- the exchange rate between the foreign and the home amount -------------------------
+
+# An exchange rate's heading (QuickBooks "Exchange Rate", Kingdee 汇率, SAP "Kurs")
+_RATE_WORDS = re.compile(r"^(?:exchange rate|ex\.? rate|fx rate|rate|currency rate|conversion rate|"
+                         r"wechselkurs|umrechnungskurs|kurs|devisenkurs|taux de change|taux|"
+                         r"tipo de cambio|tasa de cambio|cambio|taxa de câmbio|tasso di cambio)$")
+_RATE_CJK = ("汇率", "匯率", "為替レート", "換算レート", "レート", "환율")
+
+
+def is_rate(header: str) -> bool:
+    h = _plain(header)
+    return bool(_RATE_WORDS.match(h)) or h in _RATE_CJK
+
+
+def _number(value: object) -> Decimal | None:
+    """A number as a cell holds or writes it ("1,085.00", "1.085,00", "1085", 1085.0), else
+    None (a blank, a text that is no number, a grouping that reads two ways: "1,085")."""
+    from decimal import InvalidOperation
+
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    text = re.sub(r"[\s\u00a0\u202f']", "", str(value))
+    text = re.sub(r"[^\d.,\-]", "", text)
+    if not text or not any(ch.isdigit() for ch in text):
+        return None
+    if "." in text and "," in text:
+        mark = "." if text.rfind(".") > text.rfind(",") else ","
+    elif text.count(",") == 1 and not re.search(r",\d{3}$", text):
+        mark = ","
+    elif text.count(".") == 1:
+        mark = "."
+    elif "," in text or "." in text:
+        return None                      # "1,085", "1.000.000": grouping or a mark
+    else:
+        mark = "."
+    group = "," if mark == "." else "."
+    try:
+        return Decimal(text.replace(group, "").replace(mark, "."))
+    except InvalidOperation:
+        return None
+
+
+def _half_unit(number: Decimal) -> Decimal:
+    """Half the last digit a written number shows (1.085 -> 0.0005; 1000 -> 0.5)."""
+    exponent = number.as_tuple().exponent
+    return Decimal(5).scaleb(exponent - 1) if isinstance(exponent, int) else Decimal(0)
+
+
+class RateCheck:
+    """The home amount against the foreign amount × the exchange rate, row by row, when a
+    file has all three and the foreign amount was taken (foreign_swap). `add(number,
+    values)` per data row, then `decide(...)`."""
+
+    def __init__(self, foreign: tuple[int, str], home: tuple[int, str], rate: tuple[int, str],
+                 currency: tuple[int, str]):
+        self.foreign, self.home, self.rate, self.currency = foreign, home, rate, currency
+        # (row, foreign, rate, home, currency) of rows holding three numbers
+        self.rows: list[tuple[int, Decimal, Decimal, Decimal, str]] = []
+
+    @classmethod
+    def of(cls, headers: list[str], chosen: list, columns: list[int]) -> "RateCheck | None":
+        """A check for a file whose amount is a foreign amount (by its heading) beside a home
+        amount, a Currency and an exchange rate column none of which --map leaves out."""
+        amount = next((j for j, c in enumerate(chosen) if c.target == "amount"), None)
+        currency = next((j for j, c in enumerate(chosen) if c.target == "currency"), None)
+        if amount is None or currency is None or not is_foreign(headers[amount]):
+            return None
+        free = [j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped"]
+        home = next((j for j in free if is_home(headers[j]) or _plain(headers[j]) in _PLAIN_AMOUNT), None)
+        rate = next((j for j in free if is_rate(headers[j])), None)
+        if home is None or rate is None:
+            return None
+        return cls(*((columns[j], headers[j]) for j in (amount, home, rate, currency)))
+
+    def add(self, number: int, values: list) -> None:
+        n = len(values)
+        got = [_number(values[c]) if c < n else None for c, _h in (self.foreign, self.rate, self.home)]
+        if any(g is None for g in got) or got[1] == 0 or len(self.rows) >= 1_000_000:
+            return
+        code = values[self.currency[0]] if self.currency[0] < n else ""
+        self.rows.append((number, got[0], got[1], got[2], str(code or "").strip()))
+
+    @staticmethod
+    def _fits(foreign: Decimal, rate: Decimal, home: Decimal, home_digits: int, inverse: bool) -> tuple[bool, Decimal]:
+        """(whether home ≈ foreign × rate (÷ rate when inverse), the product): within half the
+        home currency's minor unit and what the rate's rounding as written moves the product (the
+        foreign amount is the one the home amount is worked out from: exact)."""
+        product = foreign / rate if inverse else foreign * rate
+        slack = Decimal(5).scaleb(-home_digits - 1)
+        if inverse:
+            slack += abs(foreign) * _half_unit(rate) / (rate * rate)
+        else:
+            slack += abs(foreign) * _half_unit(rate)
+        return abs(product - home) <= slack + Decimal("1e-9"), product
+
+    def decide(self, name: str, home_currency: str | None) -> list[dict]:
+        """The summary's line when every row agrees with the rate one way (home = foreign ×
+        rate, or foreign ÷ rate); ImportRefused naming the columns, the rows and --map
+        "RATE=-" when some do not."""
+        from babel.numbers import get_currency_precision
+
+        from .errors import ImportRefused
+
+        if not self.rows:
+            return []
+        digits = get_currency_precision(home_currency) if home_currency else 2
+        (_fc, foreign), (_hc, home), (_rc, rate) = self.foreign, self.home, self.rate
+        readings = {}
+        for inverse in (False, True):
+            readings[inverse] = [(r, f, x, h, code, p) for r, f, x, h, code in self.rows
+                                 for ok, p in [self._fits(f, x, h, digits, inverse)] if not ok]
+        inverse = len(readings[True]) < len(readings[False])
+        wrong = readings[inverse]
+        sign = "÷" if inverse else "×"
+        if not wrong:
+            return [{"what": f"exchange rate in '{rate}'",
+                     "decided": f"'{home}' = '{foreign}' {sign} '{rate}' on all {len(self.rows)} row(s) checked"
+                                + (" (the rate is written as foreign per home)" if inverse else ""),
+                     "evidence": f"each row's home amount agrees with its foreign amount and rate within the "
+                                 f"rounding of {home_currency or 'the home currency'} ({digits} decimal(s)) and "
+                                 f"of the rate as written: '{foreign}' with the row's '{self.currency[1]}' is "
+                                 "stored"}]
+        q = Decimal(1).scaleb(-digits)
+        shown = "; ".join(f"row {r}: {f} {code} {sign} {x} = {p.quantize(q)}, '{home}' says {h}"
+                          for r, f, x, h, code, p in wrong[:3])
+        raise ImportRefused(
+            f"{name}: {len(wrong)} row(s) of {len(self.rows)} have a home amount '{home}' that is not "
+            f"'{foreign}' {sign} '{rate}' ({shown}): the file contradicts itself, and the amount in the "
+            f"row's currency ('{foreign}', the one stored) may be wrong. Nothing was imported. Correct those "
+            f"rows, or give --map \"{_quoted(rate)}=-\" to store '{foreign}' with each row's currency without "
+            f"this check (or --map \"{_quoted(foreign)}=-\" --map \"{_quoted(self.currency[1])}=-\" --map "
+            f"\"{_quoted(home)}=Amount\" for the home amounts).")

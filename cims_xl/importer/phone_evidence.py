@@ -661,14 +661,18 @@ def address_places(text: str) -> frozenset[str]:
     head = text.strip()[:3]
     if head and _EAST_ASIAN.match(head):
         # "新加坡乌节路1号", "香港中環…": Chinese and Japanese write the country or city first
+        text = text.strip()
         for size in (3, 2):
             if len(head) >= size and _EAST_ASIAN.fullmatch(head[:size]) \
-                    and (found := places.place_countries(head[:size])):
+                    and text[size:size + 1] not in _DIVISION_AFTER and (found := places.place_countries(head[:size])):
                 return found
     return frozenset()
 
 
 _EAST_ASIAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")
+# a word of kind after a place's first characters: "大埔县" is a county named 大埔 (in
+# Guangdong), not Hong Kong's 大埔; the whole name with it is looked up instead
+_DIVISION_AFTER = frozenset("县縣市镇鎮省州乡鄉")
 
 
 def _place_shown(text: str) -> str:

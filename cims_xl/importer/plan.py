@@ -37,10 +37,10 @@ from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
 from .cells import ERROR_TEXT, ShownDateValue, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .heading_fold import fold
-from .heading_zone import heading_zone
+from .heading_zone import heading_tz, is_utc
 from .mapping import Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
-from . import refunds, row_currency, time_columns
+from . import refunds, row_currency, time_columns, unix_times
 from .header_currency import header_code, header_sign
 from .float_exports import is_float_whole, whole_of
 from ..domain import money
@@ -411,6 +411,7 @@ class Options:
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> "buddhist" | "gregorian"
     compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
     swapped_cells: frozenset[str] = frozenset()   # date fields whose date cells read day for month (--date-cells swap)
+    unix_dates: dict[str, str] = field(default_factory=dict)      # date field -> "s" | "ms" (unix_times)
     region: str = "CN"
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
     region_from: str = ""                 # who gave the region when not assumed: "--region", "store setting"
@@ -462,6 +463,9 @@ class Options:
     # the column (by position) whose marks or signs say each amount's direction (ledger_marks):
     # its "-" is a minus, kept in Notes as written, never a placeholder for no value
     marks_position: int | None = None
+    # the trunk prefix ("0") restored before the area code of a phone number in parts, the
+    # file's codes typed as numbers ("3" for "03"; importer.area_codes), "" for none
+    area_prefix: str = ""
 
 
 # The percentage a cell shows at its end ("15%", "Rabatt 12.5 %").
@@ -579,6 +583,9 @@ class RowPreparer:
         self.address_lines = mapping.address_lines
         self.phone_parts = mapping.phone_parts
         self._phone_parts = frozenset(mapping.phone_parts[1:])
+        # a number in parts is read whole: its parts joined in order, an area code typed as
+        # a number read as its digits ("6", never "6.0") with the trunk prefix the file lost
+        self._parts_view = phone_parts_view(mapping, list(range(len(mapping.columns))), options.area_prefix)
         self.name_continuation = mapping.name_continuation
         # vCard's ADR: "pobox;extended;street;locality;region;code;country" (RFC 6350 6.3.1).
         self.adr_columns = frozenset(i for i, c in enumerate(mapping.columns)
@@ -607,7 +614,12 @@ class RowPreparer:
         # date columns whose heading names UTC ("Created (UTC)", "Zeit (GMT)"): their times
         # without a zone are UTC moments, dated in the user's zone (importer.heading_zone)
         self._utc_headed = frozenset(i for i, c in enumerate(mapping.columns)
-                                     if c.target and self.kinds.get(c.target) == "date" and heading_zone(c.header))
+                                     if c.target and self.kinds.get(c.target) == "date" and is_utc(c.header))
+        # date-and-time columns whose heading names a zone ("Created (UTC)", "Opened (GMT+8)",
+        # "日時 (JST)"): field -> that zone, the one their times without a zone are read in
+        zoned = {c.target: heading_tz(c.header) for c in mapping.columns
+                 if c.target and self.kinds.get(c.target) == "datetime"}
+        self.field_zones = {target: found[2] for target, found in zoned.items() if found}
         if self.phone_slots:
             # Which fields the numbered phones fill is decided row by row (each one's
             # label), but that the file gives them is known from its columns: decided here,
@@ -621,6 +633,15 @@ class RowPreparer:
         # Columns of an amount refunded (Stripe's "Amount Refunded") no field takes: kept in
         # Notes like any other, and subtracted from the row's amount (importer.refunds).
         self.refund_cols = tuple(i for i in refunds.refund_columns(self.headers) if i in self.unmapped)
+        # An order's status column: its text may hold the amount refunded ("已退款(￥50.00)",
+        # importer.refunds.refund_in_status), subtracted as a refund column's is.
+        # An order's total after refunds ("Adjusted Order Total"): less than the amount, the
+        # difference was refunded (importer.refunds.names_adjusted_total)
+        self.adjusted_col = (next((i for i, h in enumerate(self.headers)
+                                   if i in self.unmapped and refunds.names_adjusted_total(h)), None)
+                             if ent.kind == "order" else None)
+        self.status_col = (next((i for i, t in enumerate(self.targets) if t == "status"), None)
+                           if ent.kind == "order" else None)
         # Where columns no field takes are kept ("Header: value" lines): Notes, or for
         # records without one the text field nearest to it (KEPT_IN).
         self.keep_key = "notes" if self.has_notes else KEPT_IN.get(ent.kind)
@@ -645,6 +666,8 @@ class RowPreparer:
                         "utc_dates": Counter(), "utc_dates_moved": Counter(),
                         # of those, the ones read so because the heading names UTC ("Created (UTC)")
                         "utc_headed": Counter(),
+                        # date-and-time field -> the zone its heading names; field -> times read in it
+                        "field_zones": dict(self.field_zones), "zone_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
                         "name_mailboxes": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
@@ -814,6 +837,8 @@ class RowPreparer:
         data: dict[str, Any] = {}
         extra: list[str] = []
         mailboxes: list[tuple[int, str, str]] = []
+        if self._parts_view is not None:
+            values = self._parts_view(values)
         n = len(values)
         for i, target, text_as_is in self._mapped:
             v = values[i] if i < n else ""
@@ -891,6 +916,10 @@ class RowPreparer:
                     v = box["name"].strip()
                     mailboxes.append((i, target, box["addr"]))
                     self.context["name_mailboxes"][self.headers[i]] += 1
+                if target in self.options.unix_dates and self.kinds.get(target) in ("date", "datetime"):
+                    # "1709600000" in a column of Unix times (importer.unix_times)
+                    data[target] = self._unix_time(target, v, self.options.unix_dates[target], self.kinds[target])
+                    continue
                 if i in self._utc_headed and self.options.tz is not None and ":" in v \
                         and (day := self._utc_headed_date(target, v)) is not None:
                     data[target] = day
@@ -1297,6 +1326,8 @@ class RowPreparer:
 
     def _convert(self, target: str, v: object) -> object:
         kind = self.kinds.get(target, "text")
+        if (unit := self.options.unix_dates.get(target)) is not None and kind in ("date", "datetime"):
+            return self._unix_time(target, v, unit, kind)
         if isinstance(v, ShownDateValue):
             # A date cell: the date for date fields, the text Excel shows ("12-Oct" under
             # d-mmm) for the others: an order number, a customer id, a postal code.
@@ -1324,6 +1355,17 @@ class RowPreparer:
             # file lost some of them, unreadable (never a rounded id).
             return long_number(v) or str(int(v))
         return cell_text(v) if not isinstance(v, str) else v
+
+    def _unix_time(self, target: str, v: object, unit: str, kind: str) -> object:
+        """A Unix time of a column decided to write them (importer.unix_times): the UTC instant
+        for a time field, its date in the user's zone for a date field; the value as it is
+        (refused by the field's own rules) when it is none."""
+        moment = unix_times.moment(v, unit)
+        if moment is None:
+            return v
+        if kind == "datetime":
+            return moment
+        return moment.astimezone(self.options.tz or dt.timezone.utc).date()
 
     def _utc_headed_date(self, target: str, v: object) -> dt.date | None:
         """The date in the user's zone of a time without a zone in a column whose heading names
@@ -1866,7 +1908,8 @@ class Planner:
                             and (hit := self.options.erased.match(clean)) is not None:
                         # a contact is a person too: one erased at their request is not added
                         raise ValidationFailed(self._erased_problem(*hit))
-                    if self.prep.refund_cols or number in self.options.refunds:
+                    if self.prep.refund_cols or number in self.options.refunds or self.prep.status_col is not None \
+                            or self.prep.adjusted_col is not None:
                         self._refunded(number, values, clean, warned)
                     if self.ent.kind == "interaction" and _in_future(clean.get("occurred_at")):
                         column = self.prep.source_of.get("occurred_at", "Occurred At")
@@ -2510,11 +2553,27 @@ class Planner:
         n = len(values)
         cells = [values[i] for i in self.prep.refund_cols if i < n]
         cells += self.options.refunds.get(number, [])
+        label = self.prep.headers[self.prep.refund_cols[0]] if self.prep.refund_cols else "Refund"
+        if (at := self.prep.adjusted_col) is not None and at < n:
+            # the total after refunds says all that was refunded (refund columns included)
+            refunded, problem = refunds.adjusted_difference(values[at], clean, self._amount_mark())
+            if problem:
+                warned[self.prep.headers[at]] = problem
+            if refunded is not None:
+                cells, label = [refunded], self.prep.headers[at]
+        at = self.prep.status_col
+        if (at is not None and at < n and not any(_text(c) for c in cells)
+                and (inside := refunds.refund_in_status(values[at])) is not None):
+            # "已退款(￥50.00)": the status gives the amount refunded (a refund column of the
+            # row, when filled, says it already)
+            cells.append(refunds.status_refund_cell(inside, clean.get("currency") or None))
+            label = self.prep.headers[at]
+        if not cells:
+            return
         said = refunds.apply_refund(clean, cells, self._amount_mark())
         if said is not None and said[1] in ("full", "partial") and self.options.refund_ids.get(number):
             # the refunds applied, by id: a later download with them again does not subtract them twice
             clean["notes"] = f"{clean['notes']}\n{refunds.refund_lines(self.options.refund_ids[number])}"
-        label = self.prep.headers[self.prep.refund_cols[0]] if self.prep.refund_cols else "Refund"
         if said is not None and said[1] == "fraction":
             # as an amount with a fraction in a currency without one: refused, never rounded
             raise ValidationFailed({label: said[0]})
@@ -3597,7 +3656,7 @@ def _joined_phone_parts(before: object, part: object) -> str:
     return f"{str(before).strip()} {text}"
 
 
-def phone_parts_view(mapping, columns: list[int]):
+def phone_parts_view(mapping, columns: list[int], area_prefix: str = ""):
     """For a file whose phone number is written in parts (mapping.phone_parts): a function
     giving a copy of a row with the parts joined into one cell (the first part that is not
     an area code: "Phone" of "Area Code" + "Phone"), the other parts blank, so the phone
@@ -3608,14 +3667,19 @@ def phone_parts_view(mapping, columns: list[int]):
 
     cols = [columns[j] for j in mapping.phone_parts]
     lead = next((columns[j] for j in mapping.phone_parts if not is_area_code(mapping.columns[j].header)), cols[0])
+    areas = frozenset(columns[j] for j in mapping.phone_parts if is_area_code(mapping.columns[j].header))
 
     def joined(values: list) -> list:
         text = ""
-        for c in cols:
-            v = values[c] if c < len(values) else None
-            if v is None or is_blank_cell(v):
-                continue
-            text = _joined_phone_parts(text, cell_text(v)) if text else cell_text(v).strip()
+        parts = [(c, values[c]) for c in cols if c < len(values) and values[c] is not None
+                 and not is_blank_cell(values[c])]
+        for c, v in parts:
+            part = cell_text(v).strip()
+            if len(parts) > 1 and not any(ch.isdigit() for ch in part):
+                continue                        # "N/A", "-" in one part: no digits of the number
+            if area_prefix and c in areas and part.isdigit() and not part.startswith(area_prefix):
+                part = area_prefix + part       # "3" typed as a number for "03" (importer.area_codes)
+            text = _joined_phone_parts(text, part) if text else part
         out = list(values)
         for c in cols:
             if c < len(out):

@@ -78,6 +78,13 @@ class RawSheet:
     # rows (1-based) and columns (0-based) the sheet hides: read all the same, the summary says so
     hidden_rows: list[int] = field(default_factory=list)
     hidden_cols: list[int] = field(default_factory=list)
+    # number cells whose format shows text no reader reads ('0.0" pts"'): col -> [(row, text,
+    # as shown)] (cell_facts.format_text); an amount column holding them stops (run)
+    format_texts: dict = field(default_factory=dict)
+    # the rows come from memory (calamine read the whole sheet): a forked copy of this
+    # process may read them too (run.py's first pass splits its evidence so); a text or a
+    # streamed file is read through a file offset the copy would share
+    in_memory: bool = False
     _rows_factory: object = None
     _closer: object = None
 
@@ -384,9 +391,10 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str
     return RawSheet(path, fmt, chosen, names, merged=merged, sheet_evidence=evidence, **code_page,
                     serial_offset=serial_offset, unread_sheets=unread,
                     formulas=facts.formulas if facts is not None else {},
+                    format_texts=dict(getattr(facts, "format_texts", None) or {}),
                     hidden_rows=list(getattr(facts, "hidden_rows", ())), hidden_cols=list(getattr(facts, "hidden_cols", ())),
                     shown_cells=sum(type(t) is not DateText for v in shown.values() for t in v.values()) - (facts.errors if facts is not None else 0),
-                    priced_cells=sum(len(v) for v in priced.values()),
+                    priced_cells=sum(len(v) for v in priced.values()), in_memory=True,
                     _rows_factory=rows, _closer=wb.close)
 
 
@@ -723,8 +731,8 @@ def _open_text(path: Path, encoding: str | None = None, sheet: str | int | None 
                             "open it in Excel and save it as .xlsx or .csv")
     if drawn := _pipe_table(text):
         return _pipe_sheet(path, encoding, errors, decided.evidence, drawn)
-    if (spans := _fixed_width(text, complete)) is not None:
-        return _fixed_sheet(path, encoding, errors, decided.evidence, spans)
+    if (fixed := _fixed_width(text, complete)) is not None:
+        return _fixed_sheet(path, encoding, errors, decided.evidence, *fixed)
     delimiter = _sniff_delimiter(text)
     # Windows-1258 writes Vietnamese tone marks as separate characters ("a" + U+0323);
     # composed ("ạ") they compare, search and display as people type them.
@@ -962,7 +970,7 @@ def _json_lines_sheet(path: Path, encoding: str, errors: str, evidence: str | No
             return None, f"not valid JSON ({getattr(exc, 'msg', exc)}{where})"
         if not isinstance(value, dict):
             return None, f"a JSON {type(value).__name__.replace('NoneType', 'null')}, not an object"
-        return value, ""
+        return flat_record(value), ""
 
     header: dict[str, None] = {}
     records = 0
@@ -992,6 +1000,30 @@ def _json_lines_sheet(path: Path, encoding: str, errors: str, evidence: str | No
            else "its first line is one whole JSON object and more lines follow")
     return RawSheet(path, "jsonl", None, [], encoding=encoding, encoding_evidence=evidence,
                     sheet_evidence=how, _rows_factory=read)
+
+
+JSON_NESTING = 4      # levels of nested objects spread into dotted columns; deeper ones stay JSON text
+
+
+def flat_record(record: dict) -> dict:
+    """A JSON object with its nested objects spread into dotted keys, as API exports nest
+    them (a Stripe charge's `billing_details: {name, email, address: {city}}` gives
+    `billing_details.name`, `billing_details.address.city`): each is a column the import
+    maps like any other. Lists, and objects nested deeper than JSON_NESTING, stay one
+    cell (their JSON text); an empty object is an empty cell. A key met twice (a dotted
+    key beside the object it spells) keeps the first value."""
+    out: dict = {}
+
+    def walk(obj: dict, prefix: str, depth: int) -> None:
+        for k, v in obj.items():
+            key = f"{prefix}{k}"
+            if isinstance(v, dict) and v and depth < JSON_NESTING:
+                walk(v, key + ".", depth + 1)
+            else:
+                out.setdefault(key, None if v == {} else v)
+
+    walk(record, "", 0)
+    return out
 
 
 def _json_cell(v):
@@ -1041,8 +1073,8 @@ def _json_tables(doc) -> dict[str, list[dict]]:
 
 def _json_sheet(path: Path, doc, sheet: str | int | None, encoding: str, evidence: str | None) -> RawSheet:
     """A JSON document's table as rows: the header is every key in the order first met,
-    values as JSON gives them (text, numbers, true/false; null is an empty cell; a
-    nested value is its JSON text)."""
+    nested objects spread into dotted keys (`flat_record`), values as JSON gives them
+    (text, numbers, true/false; null is an empty cell; a list is its JSON text)."""
     tables = _json_tables(doc)
     if not tables:
         raise ImportRefused(f"{path.name} is JSON but holds no list of records to import")
@@ -1053,7 +1085,7 @@ def _json_sheet(path: Path, doc, sheet: str | int | None, encoding: str, evidenc
     else:
         chosen = names[0]
         how = "the first list of records"
-    rows = tables[chosen]
+    rows = [flat_record(r) for r in tables[chosen]]
     header: dict[str, None] = {}
     for r in rows:
         for k in r:
@@ -1146,7 +1178,40 @@ FIXED_LINES = 2_000        # lines of the sample weighed for fixed-width columns
 _SEPARATORS = (",", ";", "\t", "|")
 
 
-def _fixed_width(text: str, complete: bool) -> list[tuple[int, int]] | None:
+_WIDE_HALF = "\x00"        # the second display column of a wide character (display_columns)
+
+
+def _wide(ch: str) -> bool:
+    """A character that takes two columns on a terminal or in a fixed-width font: East
+    Asian Width W or F (Unicode UAX #11): Chinese characters, kana, hangul, full-width forms."""
+    return ch >= "\u1100" and unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def display_columns(line: str) -> str:
+    """The line as its display columns: each wide character followed by a placeholder,
+    so that a position in the result is a column on the screen the file was aligned on."""
+    if all(ch < "\u1100" for ch in line):
+        return line
+    return "".join(ch + _WIDE_HALF if _wide(ch) else ch for ch in line)
+
+
+def _fixed_width(text: str, complete: bool) -> tuple[list[tuple[int, int]], bool] | None:
+    """The columns of a fixed-width text file and whether they are counted in display
+    columns (`_fixed_spans`). A file whose lines hold wide characters (Chinese, Japanese,
+    Korean) was aligned either by display width (a Chinese character takes two columns,
+    as a terminal, a fixed-width font, COBOL/AS-400 DBCS fields show it) or by characters
+    (a program padding to a count of characters): decided on the whole sample, the cut
+    that leaves more columns blank-separated in every line; on a tie, characters."""
+    by_chars = _fixed_spans(text, complete)
+    if not any(_wide(ch) for ch in text[:200_000] if ch >= "\u1100"):
+        return (by_chars, False) if by_chars is not None else None
+    by_display = _fixed_spans("\n".join(display_columns(ln) for ln in text.split("\n")), complete)
+    if by_display is not None and (by_chars is None or len(by_display) > len(by_chars)):
+        return by_display, True
+    return (by_chars, False) if by_chars is not None else None
+
+
+def _fixed_spans(text: str, complete: bool) -> list[tuple[int, int]] | None:
     """Columns of a fixed-width text export (AS/400, bank and mainframe layouts: columns
     aligned by spaces, `CUSTNO  NAME    CITY`), as (start, end) character spans; None
     for any other text. Decided on the whole sample: the column boundaries are the
@@ -1189,10 +1254,11 @@ def _fixed_width(text: str, complete: bool) -> list[tuple[int, int]] | None:
 
 
 def _fixed_sheet(path: Path, encoding: str, errors: str, evidence: str | None,
-                 spans: list[tuple[int, int]]) -> RawSheet:
+                 spans: list[tuple[int, int]], display: bool = False) -> RawSheet:
     """A fixed-width text file (`_fixed_width`) as rows: each line cut at the columns'
-    spans; a line with text where every other line is blank (past the sample the
-    boundaries came from) stops the import, as the columns were misread."""
+    spans (in display columns when `display`); a line with text where every other line
+    is blank (past the sample the boundaries came from) stops the import, as the columns
+    were misread."""
     gaps = [(spans[i][1], spans[i + 1][0]) for i in range(len(spans) - 1)]
 
     def rows() -> Iterator[tuple[int, list]]:
@@ -1204,17 +1270,22 @@ def _fixed_sheet(path: Path, encoding: str, errors: str, evidence: str | None,
                 if not line.strip():
                     yield n, []
                     continue
+                if display:
+                    line = display_columns(line)
                 if any(line[a:b].strip() for a, b in gaps) or len(line) > spans[-1][1] and line[spans[-1][1]:].strip():
                     raise ImportRefused(
                         f"{path.name} line {n}: text between the fixed-width columns found from the lines "
                         "before it (positions blank in every other line). Nothing was imported. Open the file "
                         "in Excel (Data > From Text, Fixed width) or LibreOffice, set the column breaks and save "
                         "it as .xlsx or .csv")
-                yield n, [line[a:b].strip() for a, b in spans]
+                yield n, [line[a:b].replace(_WIDE_HALF, "").strip() for a, b in spans]
 
     return RawSheet(path, "csv", None, [], encoding=encoding, delimiter=None, encoding_evidence=evidence,
                     sheet_evidence="fixed-width text: columns aligned by spaces, cut at the positions blank in "
-                                   "every line (" + ", ".join(f"{a + 1}–{b}" for a, b in spans) + ")",
+                                   "every line (" + ", ".join(f"{a + 1}–{b}" for a, b in spans) + ")"
+                                   + ("; counted in display columns, a Chinese, Japanese or Korean character "
+                                      "taking two (the lines' blank gaps line up so, not by characters)"
+                                      if display else ""),
                     _rows_factory=rows)
 
 

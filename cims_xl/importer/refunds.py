@@ -24,6 +24,7 @@ known and not subtracted twice.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Callable, NamedTuple
 
@@ -86,6 +87,80 @@ PARTIAL_REFUND_STATUSES = ("partially refunded", "partially_refunded", "partial 
                            "remboursé partiellement", "partiellement remboursé", "reembolsado parcialmente")
 
 
+# Words of a status column (WeChat Pay's 当前状态, a shop's 交易状态 / Status) that say the
+# payment was refunded, in part or whole, written with the amount refunded inside the status
+# text: "已退款(￥50.00)", "部分退款 ¥20", "Partially refunded ($5.00)", "返金済み (¥500)",
+# "부분환불 5,000원". Lower-cased; "_" and "-" are read as spaces.
+REFUND_STATUS_WORDS = frozenset((
+    "已退款", "退款", "部分退款", "已部分退款", "退款成功", "部分退款成功", "退款中", "已退款成功", "部分已退款",
+    "已退還", "已退还", "部分退還", "退款完成",
+    "refunded", "refund", "partially refunded", "partial refund", "partly refunded", "refunded partially",
+    "返金", "返金済み", "返金済", "一部返金", "一部返金済み", "部分返金", "返金完了",
+    "환불", "환불완료", "환불 완료", "부분환불", "부분 환불", "부분환불완료", "환불됨",
+    "erstattet", "teilweise erstattet", "rückerstattet", "teilweise rückerstattet", "teilerstattet",
+    "remboursé", "remboursée", "partiellement remboursé", "remboursé partiellement", "remboursement partiel",
+    "reembolsado", "reembolsado parcialmente", "reembolso parcial", "rimborsato", "parzialmente rimborsato",
+    "rimborso parziale", "terugbetaald", "gedeeltelijk terugbetaald"))
+def _status_word(text: str) -> str:
+    return " ".join(text.casefold().replace("_", " ").replace("-", " ").split()).rstrip(":：")
+
+
+def _status_parts(text: str) -> tuple[str, str] | None:
+    """(words, amount text) of a status written "words (amount)" or "words amount"."""
+    if text[-1:] in ")）]":
+        at = max(text.rfind("("), text.rfind("（"), text.rfind("["))
+        return (text[:at], text[at + 1:-1].strip()) if at > 0 else None
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch in ":：":
+            word, rest = text[:i + 1], text[i + 1:].strip()
+            if _status_word(word) in REFUND_STATUS_WORDS and any(c.isdigit() for c in rest):
+                return word, rest
+    return None
+
+
+def refund_in_status(text: object) -> str | None:
+    """The amount refunded a status cell writes inside its text ("已退款(￥50.00)" ->
+    "￥50.00", "Partially refunded ($5.00)" -> "$5.00", "부분환불 5,000원" -> "5,000원"),
+    when its words are a refund's (REFUND_STATUS_WORDS) and the rest reads as an amount;
+    else None (the status is read as any other: "已全额退款" is Returned, an unknown word
+    stops the import)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    parts = _status_parts(text.strip())
+    if parts is None or _status_word(parts[0]) not in REFUND_STATUS_WORDS or not any(c.isdigit() for c in parts[1]):
+        return None
+    cell = parts[1]
+    try:
+        reading = read_refund(cell, None, None)
+    except ValueError:
+        return None
+    return cell if reading.amount is not None and reading.amount > 0 else None
+
+
+def status_refund_cell(cell: str, currency: str | None) -> object:
+    """The amount refunded a status gives (refund_in_status), for apply_refund: read on
+    its own ("EUR 7,50" is 7.50, "¥1,000" in a JPY order 1000), as a Decimal when it is in
+    the order's `currency` or names none; else the text as written (apply_refund then
+    reads it with the amount column's mark, or says why it cannot)."""
+    try:
+        reading = read_refund(cell, currency, None)
+    except ValueError:
+        return cell
+    if reading.amount is None or (reading.currency and currency and reading.currency != currency):
+        return cell
+    return abs(reading.amount)
+
+
+STATUS_REFUND_PAID = "Paid"     # a status holding the amount refunded: the payment was made (apply_refund decides the rest)
+
+
+def status_refund_values(seen: dict[str, int]) -> dict[str, str]:
+    """{status text as written: "Paid"} for the texts of a status column (`seen`: text ->
+    rows) that hold the amount refunded (refund_in_status); apply_refund then subtracts it
+    (the amount kept), or makes the order Returned when all was refunded."""
+    return {t: STATUS_REFUND_PAID for t in seen if refund_in_status(t) is not None}
+
+
 def with_partial_refund_status(values_given: dict[str, dict[str, str]]) -> tuple[dict, set]:
     """`values_given` (--value, by field) with the partial-refund statuses read as Paid
     where the user said nothing else, and the (field, text) pairs added."""
@@ -95,9 +170,101 @@ def with_partial_refund_status(values_given: dict[str, dict[str, str]]) -> tuple
     return {**values_given, "status": status}, added
 
 
+# Word stems that make a heading name money given back (a refund), in the languages of
+# the shop and payment exports the importer reads: English, German, French, Spanish,
+# Portuguese, Italian, Dutch, Swedish/Danish/Norwegian, Polish, Russian, Chinese,
+# Japanese, Korean ("Rückerstattung", "Montant remboursé", "返金額", "환불금액", Alipay's
+# "成功退款（元）").
+_REFUND_STEMS = ("refund", "rückerstatt", "erstattet", "erstattung", "rembours", "reembols", "rimbors",
+                 "terugbeta", "terugstort", "återbetal", "tilbagebetal", "refusjon", "zwrot", "возврат",
+                 "退款", "退還", "退还", "退費", "退费", "返金", "払戻", "払い戻", "환불")
+# Words that make such a heading something else than the amount refunded: when, why,
+# which, how, how many, whose, or the fee (a refund's date, reason, id, status, method,
+# count, currency, quantity; Stripe's "Converted Amount Refunded" is in the account's
+# currency). Matched as whole words (Latin) or anywhere (CJK).
+_NOT_THE_AMOUNT_WORDS = frozenset((
+    "date", "time", "datum", "zeit", "fecha", "data", "reason", "grund", "motif", "motivo", "raison", "id",
+    "no", "nr", "number", "nummer", "numéro", "número", "status", "état", "estado", "type", "typ", "tipo",
+    "method", "methode", "méthode", "método", "count", "anzahl", "nombre", "converted", "fee", "fees",
+    "gebühr", "frais", "comisión", "currency", "währung", "devise", "moneda", "quantity", "qty", "menge",
+    "quantité", "cantidad", "policy", "reference", "ref", "account", "konto", "by", "user", "note", "notes",
+    "am", "on", "le", "el", "when"))
+_NOT_THE_AMOUNT_CJK = ("日期", "时间", "時間", "日時", "日付", "날짜", "일자", "일시", "原因", "理由", "사유", "单号",
+                       "號", "号", "番号", "번호", "状态", "狀態", "状態", "상태", "类型", "類型", "種別", "유형",
+                       "方式", "方法", "笔数", "筆數", "件数", "건수", "手续费", "手續費", "手数料", "수수료",
+                       "币种", "幣別", "通貨", "통화", "数量", "數量", "수량", "账户", "帳戶", "口座", "계좌",
+                       "备注", "備註", "備考", "비고", "人", "者", "担当", "담당")
+
+
+def names_refunded_amount(header: str) -> bool:
+    """Whether `header` names the amount refunded on the payment's row: one of
+    REFUND_HEADERS, or a heading holding a refund stem (`_REFUND_STEMS`, thirteen
+    languages) and none of the words of a refund's date, reason, id, status, method,
+    count, currency or fee (whole words; a Chinese, Japanese or Korean
+    heading by its characters, "返金日" a date). A column so named whose cells are no amounts is not
+    subtracted (apply_refund warns and keeps the text in Notes)."""
+    folded = norm(header)
+    if folded in REFUND_HEADERS:
+        return True
+    if not any(stem in folded for stem in _REFUND_STEMS):
+        return False
+    words = set(re.findall(r"[^\W\d_]+", header.casefold()))
+    return not (words & _NOT_THE_AMOUNT_WORDS or any(w in folded for w in _NOT_THE_AMOUNT_CJK)
+                or folded.endswith(("日", "時")))
+
+
+# Headings of an order's total after refunds (Etsy's "Adjusted Order Total", a shop's
+# "Net after refunds", a Chinese shop's 退款后金额 / 调整后金额): where it is less than the
+# row's amount, the difference was refunded (stored as a refund column's is: apply_refund).
+ADJUSTED_HEADERS = frozenset(norm(h) for h in (
+    "adjusted order total", "adjusted total", "adjusted order amount", "adjusted amount", "adjusted sale total",
+    "net after refunds", "total after refunds", "total (after refunds)", "amount after refunds",
+    "order total after refunds", "total after refund", "amount after refund",
+    "调整后金额", "退款后金额", "調整後金額", "退款後金額", "调整后订单金额", "退款后订单金额", "调整后总额", "退款后总额",
+    "返金後金額", "返金後合計", "환불 후 금액", "환불후금액", "betrag nach erstattung", "gesamtbetrag nach erstattung",
+    "montant après remboursement", "total après remboursement", "importe tras reembolso",
+    "total después de reembolsos"))
+# Words that make an "adjusted" heading something else than the order's total: Etsy's
+# "Adjusted Net Order Amount" (after fees), "Adjusted Card Processing Fees".
+_ADJUSTED_NOT = frozenset(("net", "fee", "fees", "tax", "shipping", "discount", "quantity", "qty", "date"))
+
+
+def names_adjusted_total(header: str) -> bool:
+    """Whether `header` names the order's total after refunds (ADJUSTED_HEADERS, or
+    "adjusted"/"after refund(s)" with "total" or "amount" and no word of fees, net, tax,
+    shipping, discount or date)."""
+    folded = norm(header)
+    if folded in ADJUSTED_HEADERS:
+        return True
+    words = set(re.findall(r"[^\W\d_]+", header.casefold()))
+    after = "adjusted" in words or ("after" in words and bool(words & {"refund", "refunds"}))
+    return after and bool(words & {"total", "amount"}) and not words & _ADJUSTED_NOT
+
+
+def adjusted_difference(cell: object, clean: dict, decimal: str | None) -> tuple[Decimal | None, str]:
+    """(the amount refunded, or None, and a warning or "") an adjusted total `cell` gives
+    for the validated order `clean`: its amount less the adjusted total, when that is
+    less; a total above the amount is not read (warned); blank or equal: (None, "")."""
+    if _text(cell) == "" or clean.get("amount") is None:
+        return None, ""
+    code = clean.get("currency") or None
+    try:
+        reading = read_refund(cell, code, decimal)
+    except ValueError:
+        return None, f"cannot read the total after refunds '{_text(cell)[:40]}': the amount is stored as charged"
+    if reading.amount is None or reading.amount == clean["amount"]:
+        return None, ""
+    if reading.currency and code and reading.currency != code:
+        return None, f"the total after refunds {_text(cell)} is in {reading.currency}, the order in {code}: not read"
+    if reading.amount > clean["amount"] or reading.amount < 0:
+        return None, (f"the total after refunds {_text(cell)} is not between 0 and the amount {clean['amount']}: "
+                      "not read, the amount is stored as charged")
+    return clean["amount"] - reading.amount, ""
+
+
 def refund_columns(headers: list[str]) -> list[int]:
-    """Positions in `headers` of refunded-amount columns."""
-    return [i for i, h in enumerate(headers) if norm(h) in REFUND_HEADERS]
+    """Positions in `headers` of refunded-amount columns (`names_refunded_amount`)."""
+    return [i for i, h in enumerate(headers) if names_refunded_amount(h)]
 
 
 def _text(v: object) -> str:

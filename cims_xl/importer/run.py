@@ -18,6 +18,7 @@ from collections import Counter
 
 import codecs
 import contextlib
+import functools
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
@@ -27,15 +28,17 @@ from typing import Callable, Iterator
 from ..domain import money
 from ..domain import normalize as nz
 from ..domain.display import display_zone, display_zone_source, zone_label
+from .heading_zone import heading_tz
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from ..domain.invisible import code_key
 from . import mapping as mp
 from . import swapped_columns
-from . import (calendar_evidence, compact_dates, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
+from . import (amount_notes, calendar_evidence, compact_dates, unix_times, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
+               side_tables, continued_rows,
                row_currency, shop_orders, tag_columns)
-from . import activity_status, merged_rows, template_rows
+from . import activity_status, merged_rows, scan_split, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
@@ -203,6 +206,7 @@ class Scan:
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> calendar of its years
     compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
     swapped_cells: frozenset[str] = frozenset()   # date fields whose date cells are read day for month (--date-cells swap)
+    unix_dates: dict[str, str] = field(default_factory=dict)      # date field -> "s" | "ms" (unix_times)
     named: _CurrencyEvidence | None = None  # those and the bare symbols ("$20"): settle_bare_symbols
     refunds: dict = field(default_factory=dict)       # payment row -> amounts of the rows refunding it
     refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
@@ -225,6 +229,8 @@ class Scan:
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
     yen_columns: frozenset[int] = frozenset()
+    # amount columns' magnitude suffixes and tax notes ("10k", "1,200円（税込）": importer.amount_notes)
+    amount_notes: object = None
     # amount columns whose credit/debit marks are read as signs in this ledger (ledger_marks):
     # (file column -> header, --ledger, the column of the marks, the amount columns it marks)
     ledger: tuple[dict[int, str], str, int | None, frozenset[int]] | None = None
@@ -234,7 +240,12 @@ class Scan:
     # the customer numbers of the file's Customer ID column -> the first name a row gives with it
     file_refs: dict[str, str] = field(default_factory=dict)
     amount_parts: "amount_parts.AmountParts | None" = None   # a total beside a subtotal: decided on its values
+    area_prefix: str = ""   # the trunk prefix restored before a phone's area codes typed as numbers (area_codes)
+    # the home amount against the foreign amount × an Exchange Rate column (paid_amount.RateCheck)
+    rates: "paid_amount.RateCheck | None" = None
     reordered: dict[int, int] = field(default_factory=dict)   # row -> cells that held a bidi control (removed)
+    # records printed on two lines (continued_rows): the rows folded into the record above
+    continued: "continued_rows.Folds | None" = None
 
 
 class _CurrencyEvidence:
@@ -263,6 +274,10 @@ class _CurrencyEvidence:
         # the column's bare amounts are written in it (plain_amounts)
         self.headed_signs = {h: sign for _, h in self.money if (sign := header_sign(h))}
         self.found.update(self.headed.values())
+        # a heading's currency against the row's Currency cell: heading -> rows agreeing, and
+        # heading -> (rows naming another currency, examples "USD beside 500")
+        self.agree: Counter = Counter()
+        self.disagree: dict[str, tuple[int, list[str], Counter]] = {}
         self.given: dict[str, str] = {}         # --value for currency cells ("Rs.=INR")
         # heading -> (unit, scale) of number formats showing a unit ('0.0"万元"') -> cells
         self.format_units: dict[str, Counter] = {}
@@ -277,6 +292,7 @@ class _CurrencyEvidence:
     def add(self, values: list) -> None:
         n = len(values)
         stated = False
+        own: tuple[int, str] | None = None      # (Currency column, the code it names) of this row
         country = row_currency.row_country(values, self.countries) if self.countries else None
         for c in self.code:
             v = values[c] if c < n else None
@@ -284,6 +300,7 @@ class _CurrencyEvidence:
                 stated = True
                 if (said := self.given.get(value_key(v))) is not None:
                     self.found.add(said)
+                    own = own or (c, said)
                     continue
                 try:
                     code = money.check_currency(v)
@@ -295,6 +312,9 @@ class _CurrencyEvidence:
                     continue
                 if code:
                     self.found.add(code)
+                    own = own or (c, code)
+        if own is not None and (self.headed or self.headed_signs):
+            self._against_heading(values, own)
         for c, header in self.money:
             v = values[c] if c < n else None
             if v is not None and (shown := amount_units.major_unit_example(v)) is not None:
@@ -317,6 +337,29 @@ class _CurrencyEvidence:
                     self.found.add(code)
                 elif not stated and (bare := money.bare_symbol(v)):
                     self._shared(bare, header, f"{v.token}{cell_text(v)}", country)
+
+    def _against_heading(self, values: list, own: tuple[int, str]) -> None:
+        """A row's Currency against the currency its amount column's heading names ("Amount
+        (yen)", "Total ¥"): counted as agreeing, or kept with an example as naming another."""
+        n = len(values)
+        for c, header in self.money:
+            v = values[c] if c < n else None
+            if is_blank_cell(v):
+                continue
+            if header in self.headed:
+                agrees, said = own[1] == self.headed[header], self.headed[header]
+            elif header in self.headed_signs:
+                agrees, said = own[1] in self.headed_signs[header][1], self.headed_signs[header][0]
+            else:
+                continue
+            if agrees:
+                self.agree[header] += 1
+                continue
+            count, examples, codes = self.disagree.get(header, (0, [], Counter()))
+            if len(examples) < 3:
+                examples.append(f"'{self.code_headers[own[0]]}' {own[1]} beside {cell_text(v).strip()[:20]}")
+            codes[own[1]] += 1
+            self.disagree[header] = (count + 1, examples, codes)
 
     def country_code(self, header: str, value: object, values: list) -> str | None:
         """The currency the row's country settles an amount's shared symbol to (JPY for
@@ -364,6 +407,58 @@ def _named_currencies(named: _CurrencyEvidence | None) -> dict[str, tuple[str, .
     return out
 
 
+def _column_agrees(named: "_CurrencyEvidence", header: str) -> str:
+    """The summary's words on the Currency column beside a heading naming a currency."""
+    column = ", ".join(f"'{h}'" for h in named.code_headers.values())
+    if header in named.disagree:
+        count, _examples, codes = named.disagree[header]
+        return (f"; {column} names another currency on {count} row(s) ("
+                + ", ".join(f"{k}: {n}" for k, n in codes.most_common(3))
+                + f"): those rows are in the currency {column} names (--map \"{next(iter(named.code_headers.values()))}"
+                  "=Currency\")")
+    if named.agree.get(header):
+        return f"; {column} names the same currency on all {named.agree[header]} row(s) that name one"
+    return ""
+
+
+def _refuse_heading_against_column(scan: "Scan", name: str) -> list[dict]:
+    """An amount heading naming a currency ("Amount (yen)", "Total ¥") beside a Currency
+    column naming another on some rows: two statements about one amount. Stops before
+    writing, naming both columns, the rows and the options, unless the Currency column is
+    mapped by --map (each row's Currency is then its amounts')."""
+    named = scan.named
+    if named is None or not (named.disagree or named.agree):
+        return []
+    currency_columns = [c for c in scan.mapping.columns if c.target == "currency"]
+    out: list[dict] = []
+    for header, count in named.agree.items():
+        if header in named.headed_signs and header not in named.headed and header not in named.disagree:
+            # "Total ¥" beside a Currency naming JPY on every row: the sign is that currency
+            codes = sorted({code for code in named.found if code in named.headed_signs[header][1]})
+            out.append({"what": f"currency of '{header}'", "decided": ", ".join(codes),
+                        "evidence": f"the heading writes '{named.headed_signs[header][0]}', and "
+                                    + ", ".join(f"'{c.header}'" for c in currency_columns)
+                                    + f" names {' or '.join(codes)} on all {count} row(s) that name one"})
+    for header, (count, examples, codes) in named.disagree.items():
+        said = named.headed.get(header) or named.headed_signs[header][0]
+        if any(c.how == "override" for c in currency_columns):
+            if header in named.headed_signs and header not in named.headed:
+                out.append({"what": f"currency of '{header}'",
+                            "decided": f"'{said}' for rows without a Currency of their own; {count} row(s) in the "
+                                       "currency "
+                                       + ", ".join(f"'{c.header}'" for c in currency_columns) + " names ("
+                                       + ", ".join(f"{k}: {n}" for k, n in codes.most_common(3)) + ")",
+                            "evidence": "--map says the Currency column gives each row's currency"})
+            continue
+        column = currency_columns[0].header if currency_columns else "Currency"
+        raise ImportRefused(
+            f"{name}: column '{header}' names {said} in its heading, but '{column}' names another currency on "
+            f"{count} of its rows ({'; '.join(examples)}). Nothing was imported. Give --map \"{column}=-\" if every "
+            f"amount of '{header}' is in {said} (the heading; '{column}' is left out), or --map "
+            f"\"{column}=Currency\" if each row's amounts are in the currency '{column}' names.")
+    return out
+
+
 def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
                         store: str | None) -> tuple[tuple[str, ...], list[dict]]:
     """(codes that settle the file's bare symbols, for money.read_money's `prefer`;
@@ -384,7 +479,8 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
     for header, code in named.headed.items():
         inferences.append({"what": f"currency of '{header}'", "decided": code,
                            "evidence": "the column's heading (or the units row under it) names it; amounts there that name no currency "
-                                       "of their own, in rows without a Currency, are in it"})
+                                       "of their own, in rows without a Currency, are in it"
+                                       + _column_agrees(named, header)})
     for (symbol, header), counts in named.by_country.items():
         inferences.append({"what": f"currency of '{symbol}' in '{header}'",
                            "decided": ", ".join(f"{code} ({n} row(s))" for code, n in counts.most_common()),
@@ -494,6 +590,60 @@ class _RowNumbers:
 BUDDHIST = "Thai Buddhist era"          # the calendar words of a date naming it ("พ.ศ. 2567")
 
 
+@functools.lru_cache(maxsize=4096)
+def _year_keys(text: str) -> tuple[tuple[str, int], ...]:
+    """The years a date text writes in fewer than four digits, by where: ("last", 67) for
+    "05/03/67", ("first", 95) for "95/12/31", ("roc", 113) for "113/03/05"."""
+    if not text or text[:4].isdigit() or not text[:1].isdigit() and not nz.short_year_last(text):
+        return ()                     # (four digits first: ISO "2024-03-05", a four-digit year)
+    if nz.roc_year_first(text):
+        return (("roc", int(text[:3])),)
+    keys = []
+    if nz.SHORT_YEAR_FIRST.match(text):
+        keys.append(("first", int(text[:2])))
+    if last := nz.short_year_last(text):
+        keys.append(("last", last[0]))
+    return tuple(keys)
+
+
+FAR_YEARS = 20      # a date read in an inferred calendar this many years from the column's others is doubted
+
+
+def _far_years(ev: "_DateEvidence", kinds: tuple[str, ...], reading) -> list[tuple[int, int, int, list[int]]]:
+    """The two-digit years of `kinds` that, read by `reading` (year -> CE year), land more than
+    FAR_YEARS from the middle (median) of the column's years so read: [(year, CE year, middle,
+    rows)]."""
+    # the middle of the years only the calendar writes (Minguo's three-digit ones) when the column
+    # has them, else of every year so read
+    sure = [kind for kind in kinds if kind == "roc" and any(key[0] == kind for key in ev.year_counts)]
+    read = sorted((reading(kind, y), k) for (kind, y), k in ev.year_counts.items() if kind in (sure or kinds))
+    total = sum(k for _y, k in read)
+    if total < 2:
+        return []
+    seen, middle = 0, read[0][0]
+    for year, k in read:
+        seen += k
+        if seen * 2 >= total:
+            middle = year
+            break
+    return [(y, reading(kind, y), middle, ev.year_rows.get((kind, y), []))
+            for (kind, y) in sorted(ev.year_counts) if kind in kinds and kind != "roc"
+            and abs(reading(kind, y) - middle) > FAR_YEARS]
+
+
+def _far_words(far: list[tuple[int, int, int, list[int]]], ev: "_DateEvidence", kind: str) -> str:
+    return "; ".join(
+        f"'{_value_of(ev, kind, y)}' (row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}"
+        f"{' …' if ev.year_counts[(kind, y)] > len(rows) else ''}) would be {ce}, {abs(ce - middle)} years from "
+        f"the column's other dates (around {middle})" for y, ce, middle, rows in far[:3])
+
+
+def _value_of(ev: "_DateEvidence", kind: str, year: int) -> str:
+    if kind == "last":
+        return ev.short_last.get(year) or ev.short_last_named.get(year) or f"..{year:02d}"
+    return ev.short_first_by_year.get(year) or f"{year:02d}/.."
+
+
 class _DateEvidence:
     """Streams a date column's text values through date_order_candidates, chunk by
     chunk, keeping the orders that fit every value so far."""
@@ -502,6 +652,7 @@ class _DateEvidence:
         self.column = column
         self.digits = compact_dates.DigitEvidence(column, serial_offset)   # "240305", 45352: digits alone
         self.short_years = compact_dates.ShortYears()   # "24.03.05": what each order makes of two-digit years
+        self.unix = unix_times.UnixEvidence(column)     # "1709600000": Unix seconds (or milliseconds)
         self.calendar: str | None = None    # --calendar, for the years' readings
         self.thai = ""                      # what points the file to Thailand (calendar_evidence)
         self.values: set[str] = set()
@@ -521,11 +672,14 @@ class _DateEvidence:
         self.common: list[str] = []        # values with another four-digit year
         self.common_count = 0
         self.roc: list[str] = []           # values with a three-digit (Minguo) year first, a few
+        self.lunar: list[str] = []         # values with a year of 1300–1500 (Hijri or Persian?), a few
+        self.lunar_count = 0
         self.roc_count = 0
         self.short_first: list[str] = []   # "95/12/31": a two-digit first part (a year under YMD), a few
         self.short_first_count = 0
         self.short_year_word = 0           # of them written "95年12月31日"
         self.short_first_high: tuple[int, str] | None = None   # (highest such two-digit year, its value)
+        self.short_first_by_year: dict[int, str] = {}
         # "05/03/67", "5 มี.ค. 67": a two-digit year last ({year: a value}); by month name apart
         self.short_last: dict[int, str] = {}
         self.short_last_named: dict[int, str] = {}
@@ -543,8 +697,27 @@ class _DateEvidence:
         self.cells_swappable = 0
         self.cell_examples: list[str] = []
         self.day_first_text: list[str] = []   # a few text dates whose first part is a day over 12
+        # the zone the heading names ("Created (UTC)"), and a few times written with another offset
+        self.zone = heading_tz(column)
+        self.other_offsets: list[str] = []
+        self.other_offset_count = 0
+        # (kind of year, year) -> values, and their first rows: "last" two-digit years ("05/03/67"),
+        # "first" ("95/12/31"), "roc" three-digit ones ("113/03/05"); for outliers (_far_years)
+        self.year_counts: Counter = Counter()
+        # dates written with their weekday whose day and month read two ways: how many, the
+        # orders every weekday fits, and per order the values whose weekday it contradicts
+        self.weekday_count = 0
+        self.weekday_fit: frozenset[str] | None = None
+        self.weekday_against: Counter = Counter()
+        self.weekday_examples: dict[str, list[str]] = {}
+        self.year_rows: dict[tuple[str, int], list[int]] = {}
 
-    def add(self, value: object) -> None:
+    def add(self, value: object, number: int | None = None) -> None:
+        if number is not None and isinstance(value, str):
+            for key in _year_keys(value.strip()):
+                self.year_counts[key] += 1
+                if len(rows := self.year_rows.setdefault(key, [])) < 3:
+                    rows.append(number)
         if nz.roc_compact(value) is not None:
             # "1130307" (yyyMMdd): Taiwan's compact Minguo date, never an Excel day of ours
             self.roc_count += 1
@@ -553,6 +726,7 @@ class _DateEvidence:
             return
         if isinstance(value, str) and value.strip():
             text = value.strip()
+            self.unix.add(text)
             self.digits.add(text)
             if len(self.day_first_text) < 3 and (m := nz.DAY_MONTH.match(text)) and int(m["a"]) > 12 \
                     and int(m["b"]) <= 12 and text not in self.day_first_text:
@@ -563,9 +737,11 @@ class _DateEvidence:
             if len(self.values) >= DATE_SAMPLE_MAX:
                 self.flush()
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+            self.unix.add(value)
             self.digits.add(value)
             self._serial(value)          # a number in a date column: read as Excel's day count
         elif isinstance(value, _dt.date):
+            self.unix.add(value)
             # a date cell typed with a Buddhist-era year (2569) holds that year, not 2026
             if 2400 <= value.year <= 2700:
                 self.era_count += 1
@@ -629,11 +805,31 @@ class _DateEvidence:
                     self.short_first_high = (year, v)
                 if len(self.short_first) < 3:
                     self.short_first.append(v)
+                self.short_first_by_year.setdefault(year, v)
+            # (a weekday's name in several languages, "Sa" in German and Turkish, may say nothing)
+            if (not v.isascii() or "(" in v or v[:1].isalpha()) and (wd := nz.weekday_orders(v)) \
+                    and wd[0] != wd[1]:
+                fit, readable = wd
+                self.weekday_count += 1
+                self.weekday_fit = fit if self.weekday_fit is None else self.weekday_fit & fit
+                for o in readable - fit:
+                    self.weekday_against[o] += 1
+                    if len(got := self.weekday_examples.setdefault(o, [])) < 3:
+                        got.append(v)
+            if self.zone is not None and ":" in v and (own := nz.written_offset(v)) is not None \
+                    and own != self.zone[2].utcoffset(None):
+                self.other_offset_count += 1
+                if len(self.other_offsets) < 3:
+                    self.other_offsets.append(v)
             if last := nz.short_year_last(v):
                 self.short_last_count += 1
                 kept = self.short_last_named if last[1] else self.short_last
                 if len(kept) < 100:
                     kept.setdefault(last[0], v)
+            if nz.lunar_solar_parts(v) is not None:
+                self.lunar_count += 1
+                if len(self.lunar) < 3:
+                    self.lunar.append(v)
             if nz.roc_year_first(v):
                 self.roc_count += 1
                 if len(self.roc) < 3:
@@ -754,6 +950,34 @@ class _DateEvidence:
 _SPACED_DOTS = re.compile(r"\.\s+(?=\d)")
 
 
+def _status_refunds(listed: ValueEvidence) -> list[dict]:
+    """A status column whose texts hold the amount refunded ("已退款(￥50.00)", "Partially
+    refunded ($5.00)": importer.refunds.refund_in_status): those texts are read as Paid,
+    and the plan subtracts the amount as a refund column's (apply_refund); the summary
+    line, or []."""
+    out: list[dict] = []
+    for c, (header, key) in listed.columns.items():
+        if key != "status":
+            continue
+        found = refunds.status_refund_values(listed.seen[c])
+        if not found:
+            continue
+        given = listed.given.setdefault("status", {})
+        for text, status in found.items():
+            if value_key(text) not in given:
+                given[value_key(text)] = status
+                listed.implied.add(("status", value_key(text)))
+        rows = sum(listed.seen[c][t] for t in found)
+        example = next(iter(found))
+        out.append({"what": f"refunds in '{header}'",
+                    "decided": f"{rows} row(s) give the amount refunded inside the status ('{example}'): "
+                               "subtracted from the row's amount as a refunded-amount column is (the amount kept is "
+                               "stored; refunded in full: Returned, not a sale)",
+                    "evidence": f"refund words and an amount in the status text ('{example}' = "
+                                f"{refunds.refund_in_status(example)} refunded)"})
+    return out
+
+
 def _placeholders_inference(counts: Counter, headers: list[str]) -> dict:
     """The summary's line for cells that held a placeholder for "no value" ("N/A", "-",
     "未知"): per column in file order, the count and the texts."""
@@ -801,6 +1025,11 @@ def _beside(ev: _DateEvidence, order: str | None, problem: str | None,
     if settled is not None:
         return compact_dates.Beside(frozenset({settled[0]}), examples)
     return compact_dates.Beside(frozenset(ev.candidates), examples)
+
+
+def _zone_name() -> str:
+    """"Asia/Shanghai (UTC+08:00) ($CIMS_TZ)": the zone a Unix time's date is taken in."""
+    return f"{zone_label(display_zone())} ({display_zone_source()})"
 
 
 def _unmapped_date_columns(mapping: mp.Mapping, columns: list[int], rows: list[list]) -> list[tuple[int, str]]:
@@ -944,12 +1173,22 @@ def day_first_cells(evidence: dict, mapping: mp.Mapping, table: Table, orders: d
     return frozenset(swapped), lines
 
 
-def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
-          date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
-          phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
-          mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
-          no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
-          no_header_from: str = "", date_cells: str | None = None) -> Scan:
+def _scan(*args, **kwargs) -> Scan:
+    """The file's first pass (`_scan_pass`): on a big workbook with part of its evidence
+    gathered in a forked copy (importer.scan_split); where that fails, in this process alone."""
+    try:
+        return _scan_pass(*args, split=True, **kwargs)
+    except scan_split.SplitFailed:
+        return _scan_pass(*args, split=False, **kwargs)
+
+
+def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
+               date_order: str | None, decimal: str | None = None, amount_per: str | None = None,
+               phone_region: str | None = None, values_given: dict[str, dict[str, str]] | None = None,
+               mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
+               no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
+               no_header_from: str = "", area_region: str | None = None, continued: str | None = None,
+               split: bool = False, date_cells: str | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1008,6 +1247,18 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         header_number, header_values = two_rows or units_row(window, i) or (translated[:2] if translated else window[i])
         _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
+    beside = None if no_header else side_tables.find(
+        src.rows, header_number, list(header_values), [v for n, v in window if n > header_number])
+    if beside is not None:
+        # a table beside this one, past an empty column: its cells are blanked in every
+        # row read from here on (both passes), so none is merged into this table's rows
+        header_values = beside.blank(list(header_values))
+        table = build_table(header_number, header_values, skipped_above=i)
+        seen_rows = [(n, beside.blank(v)) for n, v in seen_rows]
+        window = [(n, beside.blank(v)) for n, v in window]
+        rows = beside.blanked(rows)
+        factory = src._rows_factory
+        src._rows_factory = lambda: beside.blanked(factory())
     units_above = [] if no_header else amount_units.lines_above(window, window[i][0])
     stated = {u.codes for _, u in units_above if u.codes}
     if currency is None and len(stated) == 1 and len(codes := next(iter(stated))) == 1:
@@ -1087,6 +1338,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
     named = _CurrencyEvidence(ent, mapping, table.columns)
     named.given = (values_given or {}).get("currency", {})
+    rates = paid_amount.RateCheck.of(table.headers, mapping.columns, table.columns) if named.active else None
     language = file_language.LanguageEvidence(src.encoding, table.headers) if named.active else None
     plain = (PlainAmounts(named.money, named.code, named.headed, named.countries, named.headed_signs)
              if named.active else None)
@@ -1102,6 +1354,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if marks_by_values:
         marks_at, late_marks = _marks_by_values(src, table, mapping, header_number, first_rows)
     marked_amounts = frozenset(col for col, nev in numbers.items() if nev.target == "amount")
+    notes = amount_notes.AmountNotes(money_cols)
     ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at,
                                      table.headers[table.columns.index(marks_at)] if marks_at is not None else None,
                                      marked_amounts) if money_cols else None
@@ -1111,6 +1364,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     phone_view = plan.phone_parts_view(mapping, table.columns)
+    area_ev = _area_code_evidence(mapping, table.columns) if area_region else None
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
     # the store's region, set: most numbers no numbers of it stop the import (phone_evidence)
     set_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region, set_region=True) \
@@ -1149,104 +1403,154 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if not parts.active:
             parts = None
     reordered: dict[int, int] = {}
-    for number, values in data_rows(rest(), header_number, filler, stats):
-        values, held = without_reordering(values)
-        if held:
-            reordered[number] = held
-        if cleaner:
-            values = cleaner.clean(values)
-        if yen_cols:
-            values = file_language.yen_signs(values, yen_cols, yen_fixed)
-        if cr_formats is not None:
-            cr_formats.add(values)
-        if ledger_ev is not None:
-            if late_marks is not None and late_marks.open:
-                late_marks.add(values)
-            ledger_ev.add(values)
-            values = ledger_marks.signed(values, money_cols, ledger, marks_at, marked_amounts)
-        if number in template.rows:
-            other_rows.add(number)
-            continue
-        if (other := stacked.add(number, values)) is not None:
-            if other == "repeat":
-                pages.repeat()
-            other_rows.add(number)
-            continue
-        count += 1
-        pages.add(number, values)
-        if long_rows is not None:
-            long_rows.add(number, values)
-        watch.add(number, values)
-        if grouped is not None:
-            grouped.add(number, values)
-        if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
-            groups.append((number, label))
-            continue
-        if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
-            subtotals.append((number, sub))
-        elif sums.add(number, values):
-            continue
-        if shop is not None:
-            shop.add(number, values)
-        if status_ev is not None:
-            status_ev.add(number, values)
-        if refund_rows is not None and refund_rows.active:
-            refund_rows.add(number, values)
-        # a number in parts is weighed whole (mapping._phone_parts)
-        whole = phone_view(values) if phone_view is not None else values
-        for pev in phones:
-            pev.add(whole)
-        if assumed_ev is not None:
-            assumed_ev.add(whole)
-        if set_ev is not None:
-            set_ev.add(whole)
-        if damaged is not None:
-            damaged.add(number, values)
-        if named.active:
-            named.add(values)
-            language.add(values)
-            plain.add(number, values)
-        if listed.active:
-            listed.add(values)
-        if tagged.active:
-            tagged.add(values)
-        if wanting:
-            _take_samples(values, samples, wanting)
-        for c, got in whole_shapes.items():
-            if c < len(values):
-                got.add(values[c])
-        for c, tally in contradicted.items():
-            if c < len(values):
-                tally.add(values[c])
-        for col, ev in evidence.items():
-            if col < len(values):
-                ev.add(values[col])
-        if countries is not None:
-            countries.add(values)
-        for col, rn in counters.items():
-            rn.add(number, values[col] if col < len(values) else None)
-        if unnamed is not None:
-            unnamed.add(number, values[0] if values else None)
-        float_wholes.add(values)
-        if parts is not None:
-            parts.add(number, values)
-        for col, refs in file_refs.items():
-            if col < len(values) and not is_blank_cell(values[col]):
-                key = code_key(plan.cell_text(values[col]).strip())
-                name = values[name_col] if name_col is not None and name_col < len(values) else None
-                name = "" if is_blank_cell(name) or plan.number_not_name(name) else plan.cell_text(name).strip()
-                if not refs.get(key):
-                    refs[key] = name
-        for col, nev in numbers.items():
-            if col < len(values):
-                if named.countries and (code := named.country_code(nev.column, values[col], values)):
-                    nev.add_in(values[col], code)       # "¥1,200" in a row whose Country is Japan
-                    continue
-                nev.add(values[col], values)
-        if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
-            for c, v in enumerate(values):
-                if c not in known_cols and not is_blank_cell(v):
-                    used_extra.add(c)
+    # a row holding only an address or attention line under a record (continued_rows)
+    lines_under = (continued_rows.ContinuedRows(frozenset(
+        table.columns[j] for j, c in enumerate(mapping.columns) if c.target in ("name", "company", "address")))
+        if ent.kind == "customer" and not no_header else None)
+    # on a big workbook, a forked copy feeds some collectors from SPLIT_AFTER_ROWS on
+    # while this process feeds the others (importer.scan_split): `here` / `there` say which
+    # this process feeds; each collector still sees every row, in order
+    split_at = (scan_split.SPLIT_AFTER_ROWS if split and scan_split.available(src.in_memory)
+                and (phones or assumed_ev is not None or set_ev is not None or whole_shapes) else None)
+    splitter = None
+    here = there = True
+    read = 0
+    try:
+        for number, values in data_rows(rest(), header_number, filler, stats):
+            if read == split_at:
+                splitter = scan_split.ScanSplit.start()
+                if splitter is not None:
+                    here, there = not splitter.child, splitter.child
+            read += 1
+            values, held = without_reordering(values)
+            if held:
+                reordered[number] = held
+            if cleaner:
+                values = cleaner.clean(values)
+            if yen_cols:
+                values = file_language.yen_signs(values, yen_cols, yen_fixed)
+            if notes.active:
+                if here:
+                    notes.add(values)
+                values = notes.rewrite(values)       # "10k", "1,200円（税込）" (importer.amount_notes)
+            if cr_formats is not None and here:
+                cr_formats.add(values)
+            if ledger_ev is not None:
+                if here:
+                    if late_marks is not None and late_marks.open:
+                        late_marks.add(values)
+                    ledger_ev.add(values)
+                values = ledger_marks.signed(values, money_cols, ledger, marks_at, marked_amounts)
+            if number in template.rows:
+                other_rows.add(number)
+                continue
+            if (other := stacked.add(number, values)) is not None:
+                if other == "repeat":
+                    pages.repeat()
+                other_rows.add(number)
+                continue
+            count += 1
+            if here:
+                pages.add(number, values)
+                if long_rows is not None:
+                    long_rows.add(number, values)
+                watch.add(number, values)
+                if lines_under is not None:
+                    lines_under.add(number, values)
+                if grouped is not None:
+                    grouped.add(number, values)
+            if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
+                groups.append((number, label))
+                continue
+            if (sub := subtotal_text(values, is_blank_cell, phone_cols)) is not None:
+                subtotals.append((number, sub))
+            elif sums.add(number, values):
+                continue
+            if here:
+                if shop is not None:
+                    shop.add(number, values)
+                if status_ev is not None:
+                    status_ev.add(number, values)
+                if refund_rows is not None and refund_rows.active:
+                    refund_rows.add(number, values)
+            if here and area_ev is not None:
+                area_ev.add(values)
+            if there:
+                # a number in parts is weighed whole (mapping._phone_parts)
+                whole = phone_view(values) if phone_view is not None else values
+                for pev in phones:
+                    pev.add(whole)
+                if assumed_ev is not None:
+                    assumed_ev.add(whole)
+                if set_ev is not None:
+                    set_ev.add(whole)
+            if here:
+                if damaged is not None:
+                    damaged.add(number, values)
+                if named.active:
+                    named.add(values)
+                    language.add(values)
+                    plain.add(number, values)
+                if rates is not None:
+                    rates.add(number, values)
+                if listed.active:
+                    listed.add(values)
+                if tagged.active:
+                    tagged.add(values)
+                if wanting:
+                    _take_samples(values, samples, wanting)
+            if there:
+                for c, got in whole_shapes.items():
+                    if c < len(values):
+                        got.add(values[c])
+            if here:
+                for c, tally in contradicted.items():
+                    if c < len(values):
+                        tally.add(values[c])
+                for col, ev in evidence.items():
+                    if col < len(values):
+                        ev.add(values[col], number)
+            if not here:
+                continue
+            if countries is not None:
+                countries.add(values)
+            for col, rn in counters.items():
+                rn.add(number, values[col] if col < len(values) else None)
+            if unnamed is not None:
+                unnamed.add(number, values[0] if values else None)
+            float_wholes.add(values)
+            if parts is not None:
+                parts.add(number, values)
+            for col, refs in file_refs.items():
+                if col < len(values) and not is_blank_cell(values[col]):
+                    key = code_key(plan.cell_text(values[col]).strip())
+                    name = values[name_col] if name_col is not None and name_col < len(values) else None
+                    name = "" if is_blank_cell(name) or plan.number_not_name(name) else plan.cell_text(name).strip()
+                    if not refs.get(key):
+                        refs[key] = name
+            for col, nev in numbers.items():
+                if col < len(values):
+                    if named.countries and (code := named.country_code(nev.column, values[col], values)):
+                        nev.add_in(values[col], code)       # "¥1,200" in a row whose Country is Japan
+                        continue
+                    nev.add(values[col], values)
+            if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
+                for c, v in enumerate(values):
+                    if c not in known_cols and not is_blank_cell(v):
+                        used_extra.add(c)
+        if splitter is not None and splitter.child:
+            splitter.send((phones, assumed_ev, set_ev, whole_shapes))   # ends the copy
+    except BaseException as exc:
+        if splitter is not None:
+            if splitter.child:
+                splitter.fail()           # ends the copy
+            splitter.abandon()
+            if isinstance(exc, Exception):     # the refusal the rows give in order: in one process
+                raise scan_split.SplitFailed(type(exc).__name__) from None
+        raise
+    if splitter is not None:
+        phones, assumed_ev, set_ev, whole_shapes = splitter.receive()
+    note_inferences = notes.decide() if notes.active else []
     at_end = watch.footer(is_blank_cell)
     ends = {n for n, _ in at_end}
     subtotals = [s for s in subtotals if s[0] not in ends]
@@ -1302,6 +1606,7 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 
     orders: dict[str, str] = {}
     compact: dict[str, str] = {}            # date field -> order of its dates written as digits alone
+    unix_dates: dict[str, str] = {}         # date field -> "s" | "ms": its Unix times (unix_times)
     ambiguous: dict[str, list[str]] = {}
     candidates: dict[str, list[str]] = {}
     for ev in evidence.values():
@@ -1318,6 +1623,17 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         target = mapping.columns[j].target
         if target is None:
             continue
+        if ev.other_offset_count:
+            raise ImportRefused(
+                f"column '{ev.column}': its heading says its times are in {ev.zone[1]}, but "
+                f"{ev.other_offset_count} time(s) such as {', '.join(repr(v) for v in ev.other_offsets)} are "
+                "written with another offset. Nothing was imported. Fix those times, or name the column's "
+                "zone rightly in its heading (without a zone, each time with an offset is read by it).")
+        unix = ev.unix.decide(mapping.columns[j].header, _zone_name(), kinds.get(target) == "datetime")
+        if unix is not None:                    # "1709600000": Unix seconds, decided on the column
+            unix_dates[target] = unix.unit
+            date_inferences.append(unix.inference)
+            continue
         try:
             digits = ev.digits.decide(target, date_order, _beside(ev, order, problem, settled_by_file.get(col)))
         except AmbiguousDates as stop:          # "240305": yymmdd or ddmmyy; stops with the others
@@ -1330,6 +1646,14 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         elif (serials := ev.serial_inference()) is not None:
             date_inferences.append(serials)
         if date_order:
+            if ev.weekday_count >= 2 and ev.weekday_against[date_order] == ev.weekday_count and ev.weekday_fit:
+                fits = " or ".join(f"--date-order {o}" for o in sorted(ev.weekday_fit))
+                raise ImportRefused(
+                    f"column '{ev.column}': the weekday written with each of its {ev.weekday_count} dates "
+                    f"contradicts --date-order {date_order} (such as "
+                    f"{', '.join(repr(v) for v in ev.weekday_examples[date_order])}), and fits {fits}: "
+                    "day and month are the other way round. Nothing was imported. Give "
+                    f"{fits}, or fix those dates.")
             orders[target] = date_order
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": date_order,
                                     "evidence": "--date-order"})
@@ -1352,9 +1676,12 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                 "that do not fit will be rejected.")
         elif order:
             orders[target] = order
+            weekdays = (f"; {ev.weekday_count} date(s) are written with their weekday, which falls on "
+                        f"the date only when read {order}" if ev.weekday_count and ev.weekday_fit == {order}
+                        and ev.weekday_against else "")
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": order,
-                                    "evidence": ev.spread or "the only order that reads every value "
-                                    "as a real date"})
+                                    "evidence": (ev.spread or "the only order that reads every value "
+                                    "as a real date") + weekdays})
     swapped, cell_lines = day_first_cells(evidence, mapping, table, orders, date_cells)
     date_inferences += cell_lines
     final_targets = {c.header: c.target for c in mapping.columns}
@@ -1400,15 +1727,25 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     ledger_inferences = (ledger_ev.decide(ent.kind) if ledger_ev is not None else []) + cr_inferences
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole,
                                      settled=settled)
-    inferences += ledger_inferences
+    inferences += ledger_inferences + note_inferences
     if yen_fixed:
         inferences.append(_yen_inference(src, table, yen_fixed))
     fractions, share_inferences = fraction_fields(number_cols)
     mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
     share_inferences += mixed_inferences
     listed.keep_only(final_targets)
+    if ent.kind == "order":
+        inferences += _status_refunds(listed)
+        adjusted = [h for h in table.headers if final_targets.get(h) is None and refunds.names_adjusted_total(h)]
+        if adjusted:
+            inferences.append({
+                "what": f"total after refunds '{adjusted[0]}'",
+                "decided": "where it is less than the amount, the difference is a refund: the amount kept is "
+                           "stored (Notes say what was charged and refunded; refunded in full: Returned, not a sale)",
+                "evidence": "the heading names the order's total after refunds"})
+    area_prefix, area_inferences = area_ev.decide(area_region) if area_ev is not None else ("", [])
     inferences = (heading_inferences + date_inferences + counted + inferences + share_inferences + shop_inferences
-                  + tag_inferences)
+                  + tag_inferences + area_inferences)
     if no_header:
         inferences.insert(0, {"what": "header row", "decided": "none (--no-header"
                               + (f", kept in profile '{no_header_from}')" if no_header_from else ")"),
@@ -1424,6 +1761,8 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
     inferences += _shape_inferences(groups, repeated, stacked)
+    if beside is not None:
+        inferences.append(beside.inference())
     if page_lines:
         inferences.append({"what": "page lines", "decided": "row(s) " + ", ".join(str(n) for n, _ in page_lines[:10])
                            + (", …" if len(page_lines) > 10 else "") + " skipped: not data",
@@ -1449,6 +1788,16 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                        + (" …" if len(translated[2]) > 6 else "") + "; nothing in it is a number "
                                        "or date"})
     count -= len(footer)
+    folds = None
+    if lines_under is not None:
+        folds = lines_under.decide({n for n, _ in footer} | other_rows, dict(zip(table.columns, table.headers)),
+                                   continued, f"{src.path.name}{_sheet_words(src)}",
+                                   next((table.columns[j] for j, c in enumerate(mapping.columns)
+                                         if c.target == "address"), None))
+        if folds is not None:
+            inferences += folds.inferences
+            count -= len(folds.further)
+            table = _with_continued_columns(table, mapping, folds)
     refund_folds: dict = {}
     refund_of: dict = {}
     refund_outside: dict = {}
@@ -1533,15 +1882,16 @@ def _scan(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 merged_once=merged_once, merged_further=merged_further, merged_folds=merged_folds,
                 not_done_rows=not_done,
                 blank_country=blank_country, plain=plain,
-                values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact,
+                values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact, unix_dates=unix_dates,
                 swapped_cells=swapped,
-                yen_columns=yen_cols, float_wholes=wholes,
+                yen_columns=yen_cols, float_wholes=wholes, amount_notes=notes if notes.active else None,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (
                     ledger or marks_at is not None or (ledger_ev is not None and ledger_ev.crores)) else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
                 units_above=units_above, format_marks=cr_formats if cr_formats is not None and cr_formats.seen
                 else None,
-                amount_parts=parts, reordered=reordered,
+                amount_parts=parts, reordered=reordered, area_prefix=area_prefix, rates=rates,
+                continued=folds,
                 file_refs=next((file_refs.get(table.columns[j], {}) for j, c in enumerate(mapping.columns)
                                 if c.target == "customer_ref"), {}))
 
@@ -1684,6 +2034,42 @@ def _hidden_inferences(src: RawSheet, table: Table, header_row: int, skipped: se
     return out
 
 
+CONTINUED_COLUMN = 1 << 20      # where an address or note from the line under a record goes
+
+
+def _with_continued_columns(table: Table, mapping: mp.Mapping, folds) -> Table:
+    """The table, with a column of its own for the address lines and notes folded into the
+    records above them (continued_rows) when the file has no Address or Notes column;
+    `folds.columns` gets the file column each goes into."""
+    headers, columns = list(table.headers), list(table.columns)
+    folds.columns = {}
+    for key, label in (("address", "Address (line below)"), ("notes", "Notes (line below)")):
+        if not any(a[key] and any(a[key]) for a in folds.adds.values()):
+            continue
+        at = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == key), None)
+        if at is None:
+            at = CONTINUED_COLUMN + len(columns)
+            headers.append(label)
+            columns.append(at)
+            mapping.columns.append(mp.ColumnMap(label, key, "continued"))
+        folds.columns[key] = at
+    return Table(table.header_row, headers, columns, table.skipped_above, table.notes)
+
+
+def _continued(out: list, cols: list[int], folds, number: int) -> list:
+    """A record's cells with the address lines and notes of the rows under it added
+    (continued_rows): after the address it has, on a line of their own in its notes."""
+    out = list(out)
+    for key, sep in (("address", ", "), ("notes", "\n")):
+        texts = [t for t in folds.adds[number].get(key, []) if t]
+        if not texts or key not in folds.columns:
+            continue
+        j = cols.index(folds.columns[key])
+        have = out[j]
+        out[j] = sep.join(([str(have).strip()] if not is_blank_cell(have) else []) + texts)
+    return out
+
+
 def _shape_inferences(groups: list[tuple[int, str]], repeated: list[tuple[int, str]],
                       stacked: shape.StackedTables) -> list[dict]:
     """What the summary says about rows that are not records of the table (importer.shape)."""
@@ -1748,6 +2134,12 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
         # "05/03/67" read day or month first, "5 มี.ค. 67": a Buddhist year 2567 too, in a Thai file
         short_last = dict(ev.short_last if orders.get(target) in ("DMY", "MDY") else {})
         short_last.update(ev.short_last_named)
+        if ev.lunar_count or given in nz.LUNAR_SOLAR:
+            lunar = _lunar_solar_calendar(ev, given)      # raises unless --calendar hijri|persian fits
+            if lunar is not None:
+                decided[target] = lunar
+            if given in nz.LUNAR_SOLAR or lunar is not None:
+                continue
         if given:
             if said or ev.era_count or ev.roc_count or short_years or (
                     short_last and given in ("buddhist", "gregorian")):
@@ -1779,6 +2171,12 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
                     f"({_roc_example(short)}). Nothing was imported. Give --calendar roc (Minguo years, "
                     "+ 1911) or --calendar gregorian (two-digit years as 19xx/20xx), or write those dates "
                     "YYYY-MM-DD.")
+            if ev.short_first_count and (far := _far_years(ev, ("roc", "first"), lambda _k, y: y + 1911)):
+                raise ImportRefused(
+                    f"column '{ev.column}': read in Taiwan's Minguo count (year + 1911), "
+                    f"{_far_words(far, ev, 'first')}. Nothing was imported. Give --calendar roc (every year "
+                    "a Minguo year, those dates too) or --calendar gregorian (two-digit years as 19xx/20xx), "
+                    "or fix those dates.")
             example = (ev.roc or ev.short_first)[0]
             two = (f"; two-digit years such as {', '.join(repr(v) for v in ev.short_first)} are Minguo years "
                    "as well, as the other dates of the column are" if ev.short_first_count else "")
@@ -1824,6 +2222,47 @@ def _decide_calendars(evidence: dict, table: Table, mapping: mp.Mapping, given: 
     return decided
 
 
+def _lunar_solar_calendar(ev: _DateEvidence, given: str | None) -> tuple[str, list[dict]] | None:
+    """(calendar, inferences) of a date column whose years are 1300–1500 with months of
+    1–12 ("1445/08/24", "1402/12/15"): years the Islamic Hijri and the Persian calendars
+    write today, which cims reads only when --calendar names which (their months are not
+    the Gregorian ones: no year shift reads them, and both calendars write such years).
+    ImportRefused naming the column, examples, what each calendar makes of one and the
+    option, when --calendar does not name one of them, or the column mixes such dates
+    with others. None for a column without such years (--calendar hijri|persian given for
+    the file's other date columns)."""
+    if not ev.lunar_count:
+        return None
+    examples = ", ".join(f"'{v}'" for v in ev.lunar)
+    first = ev.lunar[0]
+    if ev.common_count:
+        raise ImportRefused(
+            f"column '{ev.column}': dates such as {examples} have years of 1300–1500, as the Islamic Hijri and "
+            f"Persian calendars write, but '{ev.common[0]}' is written in Gregorian years: one column is "
+            "written in one calendar. Nothing was imported. Convert the column to one calendar and import again.")
+    if given not in nz.LUNAR_SOLAR:
+        readings = []
+        for calendar, words in nz.LUNAR_SOLAR.items():
+            try:
+                day = nz.lunar_solar_date(first, calendar)
+                readings.append(f"as {words} '{first}' is {day.isoformat()}")
+            except ValueError:
+                readings.append(f"as {words} '{first}' is no date")
+        said = " (--calendar gregorian keeps them out: they are no Gregorian years of ours)" if given else ""
+        raise ImportRefused(
+            f"column '{ev.column}': dates such as {examples} have years of 1300–1500, as the Islamic Hijri "
+            f"and the Persian (Solar Hijri) calendars write them today; they are not read as Gregorian years"
+            f"{said}: {'; '.join(readings)}. Nothing was imported. Give --calendar hijri (Umm al-Qura, Saudi "
+            "Arabia) or --calendar persian (Iran, Afghanistan) to read the column in that calendar, or convert "
+            "it to Gregorian dates (YYYY-MM-DD).")
+    day = nz.lunar_solar_date(first, given)
+    return given, [{"what": f"calendar in '{ev.column}'",
+                    "decided": f"{nz.LUNAR_SOLAR[given]} dates converted to Gregorian ('{first}' is "
+                               f"{day.isoformat()})",
+                    "evidence": f"--calendar {given}; {ev.lunar_count} value(s) such as {examples} have years "
+                                "of 1300–1500"}]
+
+
 def _thai_short_years(ev: _DateEvidence, years: dict[int, str], target: str, countries,
                       said: list[dict]) -> tuple[str, list[dict]]:
     """(calendar, inferences) of a column of a Thai file writing two-digit years last
@@ -1840,6 +2279,13 @@ def _thai_short_years(ev: _DateEvidence, years: dict[int, str], target: str, cou
     examples = ", ".join(repr(v) for v in list(years.values())[:3])
     why = f"the file points to Thailand ({countries.why('TH') or 'Thai dates'})"
     if late_ce and not late_be and not ev.common_count:
+        if far := _far_years(ev, ("last",), lambda _k, y: 1957 + y):
+            raise ImportRefused(
+                f"column '{ev.column}': dates such as {examples} write the year in two digits and {why}; read "
+                f"in the Thai Buddhist era (25yy − 543), {_far_words(far, ev, 'last')}, and as a Common Era "
+                f"year '{_value_of(ev, 'last', far[0][0])}' is {common[far[0][0]]}. Nothing was imported. Give "
+                "--calendar buddhist (every two-digit year as 25yy − 543, those dates too) or --calendar "
+                "gregorian (as 19yy/20yy), or fix those dates.")
         y = max(late_ce)
         return "buddhist", said + [{
             "what": what,
@@ -2137,6 +2583,46 @@ def _refuse_other_kind(ent: Entity, headers: list[str], src: RawSheet) -> None:
         f"or --kind {_kind_word(ent)} to import each row as a {ent.kind} all the same.")
 
 
+def _format_texts(scan: "Scan", src: RawSheet, ent: Entity, amount_scale, name: str) -> list[dict]:
+    """An amount column whose cells' number format shows text that is no scale, currency or
+    mark the importer reads ('0.0" pts"', '#,##0" units"', '0" Stk"', '#,##0" 件"':
+    cell_facts.format_text, ods_facts.shown_text): the number may be points, pieces or
+    kilograms, not money in the file's currency. --amount-scale says the numbers are
+    amounts (as written, times it): said; without it the import stops before writing,
+    naming the column, the text, its cells and the options."""
+    if not src.format_texts:
+        return []
+    kinds = {f.key: f.kind for f in ent.fields}
+    out: list[dict] = []
+    for j, column in enumerate(scan.mapping.columns):
+        if not column.target or kinds.get(column.target) != "money" or j >= len(scan.table.columns):
+            continue
+        found = [(r, t, shown) for r, t, shown in src.format_texts.get(scan.table.columns[j], ())
+                 if r > scan.table.header_row]
+        if not found:
+            continue
+        texts = Counter(t for _r, t, _s in found)
+        said = ", ".join(f"'{t}'" for t, _n in texts.most_common(3))
+        examples = ", ".join(f"row {r}: '{shown}'" for r, _t, shown in found[:3])
+        if amount_scale is not None:
+            out.append({"what": f"text {said} in the number format of '{column.header}'",
+                        "decided": f"amounts in the file's currency: each number as the cell holds it "
+                                   f"{amount_units.scale_text(amount_scale)} ({len(found)} cell(s), {examples})",
+                        "evidence": f"--amount-scale {amount_scale.normalize():f}: the format's text is not "
+                                    "a scale, currency or mark the importer reads; the option says the numbers "
+                                    "are the amounts"})
+            continue
+        raise ImportRefused(
+            f"{name}: column '{column.header}' is read as {column.target.replace('_', ' ')}, but {len(found)} of "
+            f"its cells have a number format that shows {said} ({examples}): not a scale (K, Mn, 万), a "
+            "currency or a credit mark the importer reads, so the numbers may be points, pieces or weights, "
+            "not money in the file's currency. Nothing was imported. Give --amount-scale 1 if they are "
+            "amounts as written (the format's text is decoration), or --map "
+            f"\"{column.header}=Notes\" to keep them in Notes (with --map \"OTHER COLUMN="
+            f"{column.target.replace('_', ' ').title()}\" for the column holding the amounts).")
+    return out
+
+
 def _minor_units(scan: "Scan", src: RawSheet, units, amount_scale, name: str) -> None:
     """A payment API's JSON export (Stripe, Adyen, Square) writes amounts in the currency's
     minor unit (1250 = 12.50 USD; JPY has none, KWD thousandths): taken so on the file's
@@ -2244,6 +2730,10 @@ def _no_column_message(ent: Entity, m: mp.Mapping, src: RawSheet, missing: list[
         said = " ".join(f"--map \"{parts[k].replace(chr(34), chr(39))}=Customer {label} Name\""
                         for k, label in (("last_name", "Last"), ("first_name", "First")))
         fit_note = ""
+    keys = [h for h in free if mp.is_search_key(h)] if missing[0][1] in ("Name", "Customer Name") else []
+    if keys:
+        fit_note += (" " + ", ".join(f"'{h}'" for h in keys) + " is a search key (a sorting key such as "
+                     "'MUELLER'), never a name: it is not suggested.")
     return (f"{src.path.name}{_sheet_words(src)}: no column found for "
             + " and ".join(what for what, _field in missing) + f" (columns: {cols}). Nothing was imported. "
             + (f"Say which column it is with --map \"Column=Field\", e.g. {said} " if said else fit_note)
@@ -2359,7 +2849,8 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
         # a customers file names each customer once; other records name theirs again and again
         kind, key = "name", ("name" if field == "Name" else "customer_name")
     free = [(j, c.header) for j, c in enumerate(m.columns) if c.target is None and c.how == "unmapped"
-            and not _names_another_field(c.header)]
+            and not _names_another_field(c.header)
+            and not (kind == "name" and mp.is_search_key(c.header))]     # "Matchcode": a sorting key
     counted = any(c.target == "quantity" for c in m.columns)     # a Qty column: a Price is per unit
     per_unit = [h for _j, h in free if kind == "money" and (net_gross.is_unit_price(h)
                                                              or (counted and net_gross.is_price(h)))]
@@ -2567,7 +3058,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 encoding: str | None = None, decimal: str | None = None,
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
-                amount_scale=None, date_cells: str | None = None,
+                amount_scale=None, continued: str | None = None, date_cells: str | None = None,
                 _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
@@ -2596,6 +3087,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     amount_scale: what each written amount is multiplied by (10000 for 万, 0.01 for
     cents, 1 for as written), over the scale a heading or a line above the header
     states (importer.amount_units).
+    continued: "fold" or "records", what a row holding only a value right under a record
+    is when the file holds both addresses and other values there (importer.continued_rows).
     """
     kind_asked = kind is not None
     ent = mp.entity_for(kind or "customers")
@@ -2644,6 +3137,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             raise ImportRefused(f"--amount-scale: {exc}") from None
         if not has_currency(ent):
             raise ImportRefused(f"--amount-scale applies to orders and opportunities, not {ent.kind} records")
+    continued = continued_rows.check_choice(continued)
     if region is not None:
         try:
             region = nz.check_region(region)
@@ -2667,7 +3161,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          phone_region=None if region else set_region or assumed, values_given=values_given,
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
-                         no_header_from=no_header_from, date_cells=date_cells)
+                         no_header_from=no_header_from, area_region=region or set_region,
+                         continued=continued, date_cells=date_cells)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
@@ -2731,6 +3226,10 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             major=scan.named.major if scan.named is not None else {},
             named=_named_currencies(scan.named))
         scan.inferences.extend(units.lines)
+        scan.inferences.extend(_format_texts(scan, src, ent, amount_scale, f"{path.name}{_sheet_words(src)}"))
+        scan.inferences.extend(_refuse_heading_against_column(scan, f"{path.name}{_sheet_words(src)}"))
+        if scan.rates is not None:
+            scan.inferences.extend(scan.rates.decide(f"{path.name}{_sheet_words(src)}", store_currency))
         _minor_units(scan, src, units, amount_scale, f"{path.name}{_sheet_words(src)}")
         if scan.format_marks is not None:
             scan.inferences.extend(scan.format_marks.settle(f"{path.name}{_sheet_words(src)}", amount_scale))
@@ -2755,7 +3254,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         scan.inferences.extend(value_inferences)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, calendars=scan.calendars,
-                          compact_dates=scan.compact_dates, swapped_cells=scan.swapped_cells,
+                          compact_dates=scan.compact_dates,
+                          unix_dates=scan.unix_dates, swapped_cells=scan.swapped_cells,
                           region=region or set_region or scan.file_region or assumed,
                           region_assumed=region is None and set_region is None and scan.file_region is None,
                           region_from="--region" if region else "store setting" if set_region
@@ -2780,7 +3280,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           erased=_erased(session, ent), tz=display_zone(), file_refs=scan.file_refs,
                           marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None
                                           and scan.ledger[2] in scan.table.columns else None),
-                          time_columns=dict(scan.mapping.time_columns))
+                          time_columns=dict(scan.mapping.time_columns), area_prefix=scan.area_prefix)
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               other_table_rows=len(scan.other_rows),
@@ -2893,6 +3393,16 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                     f", {moved[c]} of them on another day there than in UTC" if moved.get(c) else "")
                     for c, k in _in_file_order(utc, planner.prep.headers))
                     + f" ({display_zone_source()}). A time with another offset keeps the date written"})
+        for field, k in (planner.prep.context.get("zone_headed") or {}).items():
+            column = planner.prep.source_of.get(field, field)
+            found = heading_tz(column)
+            if found is None:
+                continue
+            result.inferences.append({
+                "what": f"times written in {found[1]}",
+                "decided": f"'{column}': read as moments in {found[1]} (shown in {zone_label(options.tz)})",
+                "evidence": f"'{column}': {k} time(s) without a zone of their own, the heading naming "
+                            f"{found[1]}. A time with its own offset is read by it"})
         if zoneless := planner.prep.context.get("zoneless"):
             result.inferences.append(_zoneless_inference(zoneless, options.tz))
         if first := planner.prep.context.get("company_first"):
@@ -3000,6 +3510,15 @@ def _phone_columns(ent: Entity, mapping: mp.Mapping, columns: list[int]) -> froz
     kinds = {f.key: f.kind for f in ent.fields}
     kinds.update({f"customer_{f.key}": f.kind for f in CUSTOMER.fields})
     return frozenset(columns[j] for j, c in enumerate(mapping.columns) if c.target and kinds.get(c.target) == "phone")
+
+
+def _area_code_evidence(mapping: mp.Mapping, columns: list[int]):
+    """An importer.area_codes.AreaCodeEvidence for the area-code part of a phone number
+    written in parts (mapping._phone_parts), or None when there is none."""
+    from .area_codes import AreaCodeEvidence
+
+    j = next((j for j in mapping.phone_parts if mp.is_area_code(mapping.columns[j].header)), None)
+    return None if j is None else AreaCodeEvidence(mapping.columns[j].header, columns[j])
 
 
 def _phone_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None) -> list:
@@ -3258,7 +3777,8 @@ def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None,
     data = {"kind": ent.kind,
             "map": {**(absent or {}),
                     **{c.header: (c.target if c.target else mp.IGNORE)
-                       for c in m.columns if c.target or c.how in ("ignored", "secret")}}}
+                       for c in m.columns if (c.target or c.how in ("ignored", "secret"))
+                       and c.how != "continued"}}}
     if date_order:
         data["date_order"] = date_order
     if sheet is not None:
@@ -3338,6 +3858,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     # as the first pass cleaned them (see _scan)
     cleaner = CellCleaner(planner.ent, [(c, m.target) for c, m in zip(cols, scan.mapping.columns)])
     reordered = scan.reordered
+    folds = scan.continued
 
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):
@@ -3351,14 +3872,21 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
                 continue
             if scan.yen_columns:
                 values = file_language.yen_signs(values, scan.yen_columns)
+            if scan.amount_notes is not None:
+                values = scan.amount_notes.rewrite(values)
             if scan.format_marks is not None:
                 values = scan.format_marks.unmark(values)      # "1.25 Cr": a mark, a crore (format_marks)
             if scan.ledger is not None:
                 values = ledger_marks.signed(values, scan.ledger[0], scan.ledger[1], scan.ledger[2], scan.ledger[3])
             if headings:
                 values = group_headings.carried(values, carry_col, heading[0])
+            if folds is not None and number in folds.further:
+                continue                          # folded into the record above it
             n = len(values)
-            yield number, [values[c] if c < n else "" for c in cols]
+            out = [values[c] if c < n else "" for c in cols]
+            if folds is not None and number in folds.adds:
+                out = _continued(out, cols, folds, number)
+            yield number, out
 
     chunks = _chunks(picked(), chunk_rows)
     ahead = (parallel.AheadPreparer(planner)

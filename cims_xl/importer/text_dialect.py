@@ -7,8 +7,11 @@ evidence of the file's first megabyte (the whole of most files) and said in the 
   backslash as \\\\) instead of doubling it, a line break as \\n, a tab as \\t, \\r and \\0. A file that doubles a quote anywhere is read the
   standard way, where a backslash is text.
 - Excel's text wrapper: Taobao, JD, Alipay and many ERP exports write ="00124" so Excel keeps
-  the leading zeros. Exactly =" text " with no other quote inside is the text; anything else
-  that starts with = is a formula and stays one (refused or neutralised as before).
+  the leading zeros. Exactly =" text " with no other quote inside is the text; so is a
+  formula that only joins string literals (="0"&"10010", ="0" & "10010",
+  =CONCATENATE("0","10010"): Excel shows 010010), evaluated as Excel does (`joined_literals`).
+  Anything else that starts with = (a cell reference, any other function) is a formula and
+  stays one (refused or neutralised as before).
 """
 
 from __future__ import annotations
@@ -21,15 +24,65 @@ _CELL_END = r'(?=[,;\t|]|\r?$)'
 _CELL_START = r'(?:^|(?<=[,;\t|]))'
 # A wrapper as a whole cell, unquoted (="00124") or quoted by the CSV writer ("=""120.50""").
 _GUARD_IN_TEXT = re.compile(_CELL_START + r'(?:="[^"\r\n]*"|"=""[^"\r\n]*""")' + _CELL_END, re.M)
+# A formula as a whole cell, unquoted (="0"&"10010") or quoted by the CSV writer
+# ("=CONCATENATE(""0"",""10010"")"): joined_literals decides whether it only joins literals.
+_FORMULA_IN_TEXT = re.compile(_CELL_START + r'(?:"=(?:[^"\r\n]|"")*"|=[^,;\t|\r\n]*)' + _CELL_END, re.M)
 # \" inside a value (not \"" closing it, which is counted the same way)
 _ESCAPED_QUOTE = re.compile(r'[^\\]\\"')
 
 
 def unwrap_text_guard(value: str) -> str:
-    """The text inside Excel's ="..." text wrapper; any other value as it is."""
+    """The text inside Excel's ="..." text wrapper, or the text a formula joining string
+    literals shows (="0"&"10010" is 010010); any other value as it is."""
     if value[:2] == '="' and (m := _TEXT_GUARD.fullmatch(value)):
         return m.group(1)
+    if value[:1] == "=" and (joined := joined_literals(value)) is not None:
+        return joined
     return value
+
+
+# A string literal in a formula ("0", with "" a quote inside it; ECMA-376 Part 1, 18.17.2:
+# formula syntax), and CONCATENATE( ... ) of literals, case as Excel accepts it.
+_LITERAL = re.compile(r'\s*"((?:[^"]|"")*)"\s*')
+_CONCATENATE = re.compile(r"\s*CONCATENATE\s*\(", re.IGNORECASE)
+
+
+def joined_literals(value: str) -> str | None:
+    """The text Excel shows for a formula that only joins string literals with & or
+    CONCATENATE (="0"&"10010", ="0" & "10010", =CONCATENATE("0","10010"),
+    =CONCATENATE("00";"1")&"23"), at least two of them; None for anything else (a cell
+    reference, a number, any other function)."""
+    if not isinstance(value, str) or value[:1] != "=" or len(value) > 1000:
+        return None
+    text, at, parts = value, 1, []
+    while True:
+        m = _LITERAL.match(text, at)
+        if m is not None:
+            parts.append(m.group(1).replace('""', '"'))
+            at = m.end()
+        elif (c := _CONCATENATE.match(text, at)) is not None:
+            at = c.end()
+            while True:
+                m = _LITERAL.match(text, at)
+                if m is None:
+                    return None
+                parts.append(m.group(1).replace('""', '"'))
+                at = m.end()
+                if text[at:at + 1] in (",", ";"):
+                    at += 1
+                    continue
+                if text[at:at + 1] == ")":
+                    at += 1
+                    break
+                return None
+            at += len(text[at:]) - len(text[at:].lstrip())
+        else:
+            return None
+        if at == len(text):
+            return "".join(parts) if len(parts) > 1 else None
+        if text[at] != "&":
+            return None
+        at += 1
 
 
 # MySQL's escapes of characters a line cannot hold as they are ('select … into outfile',
@@ -103,11 +156,26 @@ def text_dialect(text: str, delimiter: str) -> TextDialect:
                             "evidence": (f'{escaped} \\" inside values' if escaped else "database NULLs (\\N)")
                                         + ' and no doubled quotes ("") anywhere in the file'})
     guards = len(_GUARD_IN_TEXT.findall(text))
-    if guards:
+    joins = [j for m in _FORMULA_IN_TEXT.finditer(text) if (j := _joined_cell(m.group(0))) is not None]
+    if guards or joins:
         found.guards = True
+        example = "".join(f"; ={w} is {j}" for w, j in joins[:2])
         found.rules.append({"what": "Excel text wrappers", "decided": '="…" read as the text inside it '
-                            '(="00124" is 00124)',
-                            "evidence": f'{guards} cell(s) written ="…", the wrapper exports put around ids, '
-                                        "codes and amounts so Excel keeps their leading zeros; any other "
-                                        "formula is still refused"})
+                            '(="00124" is 00124)' + (', and formulas joining string literals as the text Excel '
+                                                     f'shows ({len(joins)} cell(s){example})' if joins else ""),
+                            "evidence": f'{guards + len(joins)} cell(s) written ="…"'
+                                        + (" or joining string literals with & or CONCATENATE" if joins else "")
+                                        + ", the wrapper exports put around ids, codes and amounts so Excel keeps "
+                                          "their leading zeros; a formula with a cell reference or any other "
+                                          "function is still refused"})
     return found
+
+
+def _joined_cell(raw: str) -> tuple[str, str] | None:
+    """(the formula as written, the text it shows) for a cell of raw CSV text that only
+    joins string literals, else None (a plain ="…" wrapper is counted apart)."""
+    cell = raw[1:-1].replace('""', '"') if raw.startswith('"') else raw
+    if _TEXT_GUARD.fullmatch(cell):
+        return None
+    joined = joined_literals(cell)
+    return (cell[1:], joined) if joined is not None else None

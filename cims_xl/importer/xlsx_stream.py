@@ -122,10 +122,22 @@ def has_cells(path: Path, info: zipfile.ZipInfo) -> bool:
 
 
 class _TempFile:
-    """A temporary file of ours, removed on close (what goes in is encrypted)."""
+    """A temporary file of ours, removed on close (what goes in is encrypted).
 
-    def __init__(self, prefix: str) -> None:
-        self._fd, self._tmp = tempfile.mkstemp(prefix=prefix)
+    In the system temp folder, named as all cims scratch is (`.cims-<purpose>-<pid>-…`,
+    0600): a killed import's file is removed by the next import or sign-in once its
+    process is gone (scratch.sweep, services.leftovers), never another running one's."""
+
+    def __init__(self, purpose: str) -> None:
+        from ..scratch import scratch_file
+
+        path = scratch_file(tempfile.gettempdir(), purpose)
+        self._tmp = str(path)
+        try:
+            self._fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
 
     # os.pread/os.pwrite do not exist on Windows; one thread uses the file at a time.
     def _pread(self, size: int, offset: int) -> bytes:
@@ -172,7 +184,7 @@ class _SharedStrings(_TempFile):
         self._nonce = os.urandom(16)
         aes = algorithms.AES(os.urandom(32))   # never leaves this object
         self._cipher = lambda counter: Cipher(aes, modes.CTR(counter))
-        super().__init__("cims-sst-")
+        super().__init__("sst")
         try:
             entry = next((n for n in z.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
             if entry is None:
@@ -317,7 +329,7 @@ class _RowSpill(_TempFile):
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
-        super().__init__("cims-rows-")
+        super().__init__("rows")
         self._chunks: list[tuple[int, int, bytes]] = []   # (offset, length, nonce)
         self._pos = 0
         self.complete = False

@@ -440,7 +440,23 @@ class Replay:
             self.problems.append(f"entries {label} are signed by {signer}, whose signing key no "
                                  "administrator vouched for in the trail")
             return
-        if not signature_ok(key, self.store_id, first, last, mac, signer, states_s, sig):
+        real = None
+        ok = signature_ok(key, self.store_id, first, last, mac, signer, states_s, sig)
+        if not ok:
+            # Whose key did sign it? A signature that verifies under another user's key over
+            # these very entries is no rewrite: that user wrote them in the name of `signer`
+            # (a session whose user name was changed in Python). Name who signed, not only
+            # whom the entry claims.
+            real = next((name for name, user in sorted(self.users.items()) if name != signer
+                         and user.sign and signature_ok(user.sign, self.store_id, first, last, mac, signer,
+                                                        states_s, sig)), None)
+            if real is not None:
+                one = first == last
+                self.problems.append(f"entr{'y' if one else 'ies'} {label} {'was' if one else 'were'} signed with "
+                                     f"{real}'s key, claim{'s' if one else ''} {signer}: {real} wrote "
+                                     f"{'it' if one else 'them'} in {signer}'s name (a session whose user name "
+                                     "was changed)")
+        if not ok and real is None:
             # Every later signature covers this entry too (through the chain): one run of
             # failures is one rewrite, named once at its start.
             run = self._failed[-1] if self._failed else None

@@ -20,7 +20,7 @@ from ..crashpoints import crash_point
 from ..domain.models import validate_role, validate_username
 from ..errors import AccountDisabled, AccountLocked, CimsError, NotFound, StoreError, ValidationFailed, WrongPassword
 from ..domain.money import FALLBACK_CURRENCY, require_currency
-from ..security import ledger, trust
+from ..security import known_stores, ledger, trust
 from ..security.audit import AuditEvent
 from ..security.keys import KeyFile, keyfile_path, lock_delay, subkey, FREE_ATTEMPTS, MAX_DELAY
 from ..security.passwords import check_password
@@ -85,6 +85,7 @@ def init_store(path: str | os.PathLike, admin: str, password: str, *, kdf: dict 
     finally:
         store.close()
     _harden(path)
+    known_stores.remember(path)
 
 
 def _verify_totp(secret_b32: str, code: str | None, at: float) -> int | None:
@@ -206,6 +207,14 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
         store.set_meta(f"sign_key:{username}", public)
         session.audit(events)
         uow.commit()
+    # This OS account signed in to this store by a path it chose (a workbook's Store cell
+    # is taken only once known_stores accepts it): Excel's Sign in may open it from now on.
+    known_stores.remember(path)
+    # Copies of the store that killed backups, erases and restores left, and killed
+    # imports' scratch: removed (services.leftovers).
+    from .leftovers import sweep_quietly
+
+    sweep_quietly(path)
     return session
 
 

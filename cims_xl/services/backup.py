@@ -90,6 +90,10 @@ def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep:
         session.audit([AuditEvent(utcnow(), session.username, BACKUP_ACTION, None, target.name, None,
                                   {"path": [None, str(target.resolve())]})])
         uow.commit()
+    # What killed backups, erases and restores left of copies of the store (services.leftovers).
+    from .leftovers import sweep_copy_leftovers
+
+    sweep_copy_leftovers(session.store_path, [dest])
     with scratch_dir(dest, "backup") as tmp:
         db = Path(tmp) / DB_MEMBER
         backup_store(session.store, db, session.data_key)
@@ -116,7 +120,13 @@ def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep:
             zf.write(keys, KEYS_MEMBER)
             zf.writestr(MANIFEST_MEMBER, json.dumps(manifest, indent=1))
         replace_keeping_mode(partial, target)
+    from .. import interrupts
+
+    interrupts.note_done(f"the backup {target} was written")      # a failure from here on says so
+    pruning = f"older backups beyond the newest {keep} may not have been removed"
+    interrupts.note_left_after_save(pruning)
     removed = _prune(dest, session.store_path.stem, keep)
+    interrupts.left_done(pruning)
     if removed:
         with session.unit_of_work() as uow:
             session.audit([AuditEvent(utcnow(), session.username, BACKUP_REMOVED_ACTION, None, None, None,

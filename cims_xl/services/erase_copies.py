@@ -22,17 +22,17 @@ such (security.ledger.CopyErase) until an administrator runs `audit accept`.
 from __future__ import annotations
 
 import json
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import NamedTuple
 
+from ..crashpoints import crash_point
 from ..errors import CimsError, StoreError
-from ..scratch import replace_keeping_mode, sweep
-from ..security.keys import restore_journal_path
+from ..scratch import replace_keeping_mode, scratch_dir, sweep
 from ..security.ledger import UNSIGNED_WHY
 from ..store.db import Store
 from . import backup as bk
+from .leftovers import sweep_copy_leftovers
 from .session import Session
 
 
@@ -40,7 +40,9 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     """Erase customer `cid` in every copy the product controls.
 
     Returns {"copies_erased": [file names], "copies_not_reached": ["name (reason)"],
-    "copies_unsigned": ["name (reason)"], "exports_not_reached": ["path (what, who, when)"]}:
+    "copies_unsigned": ["name (reason)"], "exports_not_reached": ["path (what, who, when)"],
+    "leftovers_removed": [partly written workbooks], "copies_removed": [the partly written
+    copies of the store killed processes left, removed (services.leftovers)]}:
     "copies_unsigned" are erased, but the erase in them could not be signed (see the
     module's docstring); "exports_not_reached" are files cims wrote that may hold the
     person and cannot be changed (a gdpr export, a report workbook).
@@ -50,16 +52,16 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     missed: list[str] = []
     unsigned: list[str] = []
     folder = bk.default_backup_dir(session.store_path)
-    # What backups and restores killed part way left (a whole encrypted copy of the store
-    # in a backup's scratch folder, a restore's stage): removed, not left holding the person.
-    sweep(folder, "backup", dirs=True)
-    if not restore_journal_path(session.store_path).exists():    # a stage a journal names is still needed
-        sweep(session.store_path.parent, "restore", dirs=True)
     # This store's backups only (named "<store>-<time>.cimsbak", as backup() writes them).
     copies = sorted(folder.glob(f"{session.store_path.stem}-*{bk.SUFFIX}")) if folder.is_dir() else []
     # And every backup the audit trail says cims wrote elsewhere (`backup --dir`) since
     # the customer was added; those it cannot find are named with where and when.
     elsewhere, lost, exports = _known_copies(session, cid, copies)
+    # What backups, erases and restores killed part way left (a whole encrypted copy of
+    # the store in their scratch folders, maybe still holding the person): removed, and
+    # named below when they cannot be (services.leftovers).
+    swept, stuck = sweep_copy_leftovers(session.store_path, {p.parent for p in elsewhere})
+    missed.extend(stuck)
     copies += elsewhere
     missed.extend(lost)
     store_path = session.store_path
@@ -79,7 +81,9 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     removed, left = _workbook_leftovers(session)
     missed.extend(left)
     return {"copies_erased": erased, "copies_not_reached": missed, "copies_unsigned": unsigned,
-            "exports_not_reached": exports, "leftovers_removed": removed}
+            "exports_not_reached": exports, "leftovers_removed": removed,
+            "copies_removed": [str(p) for p in swept if p.is_absolute() and not p.name.startswith(".cims-rows-")
+                               and not p.name.startswith(".cims-sst-")]}
 
 
 # The audit action `cims sync` writes once per workbook path before its first write
@@ -234,12 +238,15 @@ def _erase_db(session: Session, db: Path, cid: str) -> _Done:
 
 
 def _erase_backup(session: Session, path: Path, cid: str) -> _Done:
-    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
-        into = Path(tmp)
+    # Unpacked in cims's own scratch shape (`.cims-erase-<pid>-…`, 0700): a process killed
+    # here leaves a copy still holding the person, which the next erase, backup or sign-in
+    # removes (services.leftovers).
+    with scratch_dir(path.parent, "erase") as into:
         try:
             manifest = bk._extract(path, into)
         except StoreError as exc:
             raise _Unreachable(exc.message) from None
+        crash_point("erase.backup-unpacked")
         db = into / bk.DB_MEMBER
         done = _erase_db(session, db, cid)
         if not done.erased:

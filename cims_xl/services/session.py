@@ -27,8 +27,12 @@ DEFAULT_IDLE_TIMEOUT = 15 * 60
 
 
 # Audit actions that change no data: a unit of work of only these saves nothing the user
-# made (a Ctrl-C after it says "Interrupted.", not that changes were saved).
-NOT_CHANGES = frozenset({"sign-in", "sign-out", "denied", "export", "backup", ledger.SCHEMA_REPAIR})
+# made (a Ctrl-C or a failure after it says "Interrupted." or the error alone, not that
+# changes were saved). Besides sign-in's own entries, cims's bookkeeping: a user's signing
+# key and the trail's baseline (sign-in), where a workbook or report file is written,
+# which old backups `--keep` removed.
+NOT_CHANGES = frozenset({"sign-in", "sign-out", "denied", "export", "backup", ledger.SCHEMA_REPAIR,
+                         "user.key", "trust.baseline", "workbook.file", "report.file", "backup.removed"})
 
 
 class UnitOfWork:

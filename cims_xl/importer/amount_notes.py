@@ -1,0 +1,224 @@
+"""What people type beside an amount that is not the amount: a magnitude suffix and a tax note.
+
+- **Magnitude suffixes** typed after the number: ``10k``, ``2.5K``, ``$1.5M``, ``€3m``,
+  ``1.2bn``, ``1.5MM``, ``1,5 Mio. €``, ``3 Mrd.``, ``20 Tsd.`` (×1,000, ×1,000,000,
+  ×10⁹). ``m`` and ``M`` are also metres and minutes, ``k`` a kilo: a suffix is read only
+  in an amount column, and only when no cell of that column writes a unit word after its
+  number ("5 min", "3 km"); a column holding both stops the import, naming the column and
+  both kinds of cell. A suffix is never dropped: the cell is read as the number times
+  the suffix (the Chinese and Korean number words, 万, 만, 억, 千, are read by
+  domain.money itself).
+- **Tax notes**: ``1,200円（税込）``, ``1,000円(税抜)``, ``税別 500円``, ``€ 100 (incl. VAT)``,
+  ``100 € zzgl. MwSt.``, ``120 € TTC``, ``100 € HT``. The note does not change the number:
+  it is left out, and the summary says whether the column's amounts are with tax or
+  without. A column holding both kinds stops the import, naming the column and an
+  example of each: one amount field cannot mean both.
+
+Both are decided on the whole column (`AmountNotes.add` per row, `decide` once), and
+applied to the cells the same way in the scan and in the write pass (`rewrite`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..domain import money
+from .errors import ImportRefused
+
+EXAMPLES = 3
+
+# suffix as written (case kept where it matters) -> the number word domain.money reads
+# for the same power of ten: k = 千 (10³), M = 百万 (10⁶), bn = 十亿 (10⁹)
+_SUFFIXES = {"k": "千", "K": "千", "Tsd.": "千", "Tsd": "千", "tsd.": "千", "TSD": "千",
+             "m": "百万", "M": "百万", "mn": "百万", "Mn": "百万", "MN": "百万", "MM": "百万", "Mio.": "百万",
+             "Mio": "百万", "mio.": "百万",
+             "bn": "十亿", "Bn": "十亿", "BN": "十亿", "B": "十亿", "Mrd.": "十亿", "Mrd": "十亿", "mrd.": "十亿"}
+_WORDS = {"千": "thousands", "百万": "millions", "十亿": "billions"}
+_SUFFIX = re.compile(
+    r"^(?P<head>.*?\d)\s?(?P<suf>" + "|".join(sorted((re.escape(s) for s in _SUFFIXES), key=len, reverse=True))
+    + r")(?![^\W\d_])(?P<tail>\s*\S.*?)?\s*$")
+# a number then a word of letters: "5 min", "3 km", "2 kg", "10 m²", "1.5 ha"
+_UNIT_WORD = re.compile(r"^[-+(]?[\d.,'\s]*\d\s*(?P<word>[^\W\d_][^\W\d_.²³/]*[²³]?\.?)\s*$")
+
+# Tax notes: included, excluded. CJK notes stand directly beside the number or its
+# currency; Latin ones after a space or in brackets.
+_INCL_CJK = ("税込み", "税込", "内税", "含税", "含稅", "稅込")
+_EXCL_CJK = ("税抜き", "税抜", "税別", "外税", "不含税", "不含稅", "未税", "未稅", "稅抜")
+_INCL_LATIN = ("tax incl.", "tax included", "incl. tax", "incl tax", "inc. tax", "incl. vat", "incl vat",
+               "inc. vat", "inc vat", "including vat", "vat incl.", "vat included", "incl. gst", "incl gst",
+               "inc. gst", "inc gst", "gst incl.", "inkl. mwst.", "inkl. mwst", "inkl mwst", "inkl. ust.",
+               "inkl. ust", "brutto", "ttc", "iva incluida", "iva incluido", "iva incl.", "iva inclusa",
+               "부가세 포함", "vat 포함", "세금 포함")
+_EXCL_LATIN = ("tax excl.", "excl. tax", "excl tax", "plus tax", "excl. vat", "excl vat", "ex. vat", "ex vat",
+               "excluding vat", "vat excl.", "plus vat", "+ vat", "+vat", "zzgl. mwst.", "zzgl. mwst",
+               "zzgl mwst", "exkl. mwst.", "exkl. mwst", "zzgl. ust.", "zzgl. ust", "netto", "ht", "h.t.",
+               "iva excluida", "iva excluido", "+ iva", "+iva", "más iva", "excl. gst", "excl gst", "ex gst",
+               "plus gst", "+ gst", "부가세 별도", "vat 별도", "세금 별도")
+_KIND = {**{m: "incl" for m in _INCL_CJK + _INCL_LATIN}, **{m: "excl" for m in _EXCL_CJK + _EXCL_LATIN}}
+_CJK = "|".join(re.escape(m) for m in sorted(_INCL_CJK + _EXCL_CJK, key=len, reverse=True))
+_LATIN = "|".join(re.escape(m) for m in sorted(_INCL_LATIN + _EXCL_LATIN, key=len, reverse=True))
+_OPEN, _CLOSE = r"[(（\[［]", r"[)）\]］]"
+_TAX_AFTER = re.compile(
+    rf"^(?P<rest>.*?\d.*?)\s*(?:{_OPEN}\s*(?P<b>{_CJK}|{_LATIN})\s*{_CLOSE}|(?P<c>{_CJK})"
+    rf"|(?<![^\W\d_])(?P<l>{_LATIN})(?![^\W\d_]))\s*$", re.I)
+_TAX_BEFORE = re.compile(
+    rf"^\s*(?:{_OPEN}\s*(?P<b>{_CJK}|{_LATIN})\s*{_CLOSE}|(?P<c>{_CJK})|(?P<l>{_LATIN})(?![^\W\d_]))"
+    rf"\s*(?P<rest>.*\d.*)$", re.I)
+_TAX_WORDS = {"incl": "tax included", "excl": "tax excluded (net)"}
+
+
+def tax_note(text: str) -> tuple[str, str, str] | None:
+    """(the amount without its tax note, "incl" or "excl", the note as written) for
+    "1,200円（税込）" -> ("1,200円", "incl", "税込"); None when `text` has no tax note."""
+    for pattern in (_TAX_AFTER, _TAX_BEFORE):
+        match = pattern.match(text)
+        if match is not None:
+            note = match["b"] or match["c"] or match["l"]
+            rest = match["rest"].strip()
+            if rest and any(ch.isdigit() for ch in rest):
+                return rest, _KIND[note.casefold()], note
+    return None
+
+
+def _currency_tail(tail: str | None) -> bool:
+    tail = (tail or "").strip()
+    return not tail or bool(money.currency_candidates(tail))
+
+
+def magnitude(text: str) -> tuple[str, str, str] | None:
+    """(the cell with its suffix as the number word domain.money reads, the suffix, its
+    scale word) for "$1.5M" -> ("$1.5百万", "M", "millions"); None when `text` has no
+    magnitude suffix or reads as an amount as it is."""
+    match = _SUFFIX.match(text)
+    if match is None or not _currency_tail(match["tail"]):
+        return None
+    try:
+        money.read_money(text)
+        return None                         # an amount as written (a currency sign, not a suffix)
+    except ValueError:
+        pass
+    word = _SUFFIXES[match["suf"]]
+    new = f"{match['head']}{word}{match['tail'] or ''}"
+    try:
+        money.read_money(new)
+    except money.CurrencyError:
+        return None
+    except ValueError:
+        pass                                # "1.500k": the column's decimal mark decides
+    return new, match["suf"], _WORDS[word]
+
+
+def _norm(v: object) -> str | None:
+    if type(v) is not str or not v.strip():
+        return None
+    return unicodedata.normalize("NFKC", v).strip() if not v.isascii() else v.strip()
+
+
+class AmountNotes:
+    """The magnitude suffixes and tax notes of an import's amount columns (`columns`:
+    file column -> heading)."""
+
+    def __init__(self, columns: dict[int, str]):
+        self.columns = dict(columns)
+        self.suffixes: dict[int, dict[str, list[str]]] = {c: {} for c in columns}   # scale word -> examples
+        self.suffix_rows: dict[int, int] = {c: 0 for c in columns}
+        self.units: dict[int, list[str]] = {c: [] for c in columns}      # "5 min": a unit after the number
+        self.taxes: dict[int, dict[str, list[str]]] = {c: {} for c in columns}    # incl/excl -> examples
+        self.tax_rows: dict[int, dict[str, int]] = {c: {} for c in columns}
+        self.words: dict[int, list[str]] = {c: [] for c in columns}      # "'120만원' = 1,200,000"
+        self.word_rows: dict[int, int] = {c: 0 for c in columns}
+        self.active = bool(columns)
+
+    def add(self, values: list) -> None:
+        n = len(values)
+        for c in self.columns:
+            text = _norm(values[c]) if c < n else None
+            if text is None or not any(ch.isalpha() for ch in text):
+                continue
+            shown = values[c].strip()[:30]
+            if (tax := tax_note(text)) is not None:
+                rest, kind, _note = tax
+                self.tax_rows[c][kind] = self.tax_rows[c].get(kind, 0) + 1
+                examples = self.taxes[c].setdefault(kind, [])
+                if len(examples) < EXAMPLES:
+                    examples.append(shown)
+                text = rest
+            if (mag := magnitude(text)) is not None:
+                self.suffix_rows[c] += 1
+                examples = self.suffixes[c].setdefault(mag[2], [])
+                if len(examples) < EXAMPLES:
+                    examples.append(shown)
+            elif any(w in text for w in money._MULTIPLIERS):
+                # "120만원", "1.2万", "3억": number words domain.money reads; said with their reading
+                self.word_rows[c] += 1
+                if len(self.words[c]) < EXAMPLES:
+                    try:
+                        amount = money.read_money(text).amount
+                    except ValueError:
+                        amount = None
+                    if amount is not None:
+                        self.words[c].append(f"'{shown}' = {amount:,f}")
+            elif (unit := _UNIT_WORD.match(text)) is not None and not money.currency_candidates(unit["word"]):
+                if len(self.units[c]) < EXAMPLES:
+                    self.units[c].append(text[:30])
+
+    def decide(self) -> list[dict]:
+        """Inferences for the summary; ImportRefused for a column whose suffixes sit beside
+        unit words, or whose amounts are some with tax and some without."""
+        out: list[dict] = []
+        for c, header in self.columns.items():
+            kinds = self.taxes[c]
+            if len(kinds) > 1:
+                raise ImportRefused(
+                    f"column '{header}' holds amounts with tax ({', '.join(repr(e) for e in kinds['incl'])}) and "
+                    f"amounts without ({', '.join(repr(e) for e in kinds['excl'])}): one amount cannot mean both, "
+                    "and cims does not know the tax rate. Write them alike (all with tax, or all without), or "
+                    "give the two kinds in two columns (the other one is kept in Notes with --map 'HEADER=Notes'). "
+                    "Nothing was imported.")
+            if kinds:
+                kind = next(iter(kinds))
+                out.append({"what": f"tax notes in '{header}'",
+                            "decided": f"amounts {_TAX_WORDS[kind]}: {self.tax_rows[c][kind]} cell(s) say so, the "
+                                       "note is left out and the amount stored as written",
+                            "evidence": "every tax note of the column says the same (e.g. "
+                                        + ", ".join(repr(e) for e in kinds[kind]) + ")"})
+            if self.suffix_rows[c]:
+                shown = "; ".join(f"{word}: " + ", ".join(repr(e) for e in ex) for word, ex in self.suffixes[c].items())
+                if self.units[c]:
+                    raise ImportRefused(
+                        f"column '{header}' has amounts with a magnitude suffix ({shown}) beside cells with a unit "
+                        f"({', '.join(repr(e) for e in self.units[c])}): 'k', 'm' and 'M' may be thousands and "
+                        "millions or kilos, metres and minutes. Write the amounts in full (10000 for 10k) and the "
+                        "other values in a column of their own. Nothing was imported.")
+                out.append({"what": f"magnitude suffixes in '{header}'",
+                            "decided": f"{self.suffix_rows[c]} amount(s) read with their suffix: k = thousand, "
+                                       "M/m/mn/MM/Mio. = million, bn/B/Mrd. = billion (" + shown + ")",
+                            "evidence": "an amount column, and no cell of it writes a unit after its number"})
+            if self.words[c]:
+                out.append({"what": f"number words in '{header}'",
+                            "decided": f"{self.word_rows[c]} amount(s) read with their number word (万/만 = 10,000, "
+                                       "亿/억 = 100,000,000, 千/천 = 1,000): " + ", ".join(self.words[c]),
+                            "evidence": "the number word written after the number"})
+        return out
+
+    def rewrite(self, values: list) -> list:
+        """`values` with the amount cells' tax notes left out and their magnitude suffixes
+        written as number words domain.money reads ("$1.5M" -> "$1.5百万")."""
+        out = values
+        n = len(values)
+        for c in self.columns:
+            v = values[c] if c < n else None
+            text = _norm(v)
+            if text is None or not any(ch.isalpha() for ch in text):
+                continue
+            new = text
+            if (tax := tax_note(new)) is not None:
+                new = tax[0]
+            if (mag := magnitude(new)) is not None:
+                new = mag[0]
+            if new != text:
+                if out is values:
+                    out = list(values)
+                out[c] = new
+        return out
