@@ -1776,6 +1776,10 @@ def _rich_progress(app: App):
                    "--value 'rupees=INR' (repeatable).")
 @click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False))
+@click.option("--date-cells", type=click.Choice(["swap", "keep"], case_sensitive=False),
+              help="A date column whose text dates are day first (25/03/2024) beside real date cells whose day "
+                   "could be the month, as Excel set to month first leaves a day-first file: swap = the cells "
+                   "were written day first too (2024-05-04 is 5 April), keep = the cells are right.")
 @click.option("--on-duplicate", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True,
               help="A row that matches a record already in the store (same email, phone, or name and "
                    "company): skip = leave the record and list the row as a duplicate; update = change "
@@ -1923,7 +1927,7 @@ def import_keywords(options: dict) -> dict:
                 "values": list(options.get("values") or ()) or None}
     for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
                  "encoding", "decimal", "amount_per", "amount_scale", "calendar", "no_header", "ledger",
-                 "continued"):
+                 "continued", "date_cells"):
         if name in options:
             keywords[name] = options[name]
     return keywords

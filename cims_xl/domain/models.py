@@ -343,7 +343,18 @@ def _date_text(value: str, field: str | None, calendar: str | None, compact: str
         return False, exc.message_template
 
 
+def _swapped_cell(info: ValidationInfo, value):
+    """A date cell of a field whose cells Excel made month first from day-first text
+    (import's "swapped_cells", --date-cells swap): 2024-05-04 is 5 April; any other value
+    as it is."""
+    if (isinstance(value, dt.date) and value.day <= 12
+            and info.field_name in (_ctx(info).get("swapped_cells") or ())):
+        return value.replace(month=value.day, day=value.month)
+    return value
+
+
 def _date_value(value, info):
+    value = _swapped_cell(info, value)
     moved = _calendar_for(info, _compact_for(info, value))
     if moved is value:
         _roc_refusal(value, info)
@@ -355,7 +366,7 @@ def _date_value(value, info):
 def _datetime(value, info):
     """context "tz": the zone a time without one is taken in (default UTC); "zoneless":
     a Counter of the values read so ("times", "dates"), for the import's summary."""
-    written = value
+    value = written = _swapped_cell(info, value)
     if isinstance(value, nz.DayAndTime):        # a date column and a time column
         written = value.day
         value = value._replace(day=_calendar_for(info, _compact_for(info, value.day)))

@@ -395,6 +395,12 @@ def currency_noun(word: object) -> tuple[str, ...]:
 
 # ----- codes -------------------------------------------------------------------------------
 
+def is_current_currency(code: str) -> bool:
+    """Whether `code` (upper case) is an ISO 4217 code of a currency legal tender somewhere
+    today (CLDR's territory currencies, tender only)."""
+    return code in _current_codes()
+
+
 def is_currency_code(code: str) -> bool:
     """Whether `code` (any case) is an ISO 4217 code CLDR knows."""
     return isinstance(code, str) and code.strip().upper() in _codes()

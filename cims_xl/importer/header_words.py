@@ -71,7 +71,10 @@ OWNER = ["betreuer", "kundenbetreuer", "verantwortlich", "zuständig", "vertrieb
          "responsable", "commercial", "propriétaire", "chargé de compte", "propietario",
          "vendedor", "comercial", "responsável", "proprietário", "responsabile",
          "commerciale", "venditore", "proprietario", "営業担当", "担当営業"]
-CURRENCY = ["währung", "devise", "monnaie", "moneda", "divisa", "moeda", "valuta", "通貨"]
+CURRENCY = ["währung", "devise", "monnaie", "moneda", "divisa", "moeda", "valuta", "通貨",
+            # SAP's document and transaction currency (WAERS), the French and Spanish ISO code
+            "belegwährung", "transaktionswährung", "code devise", "code de la devise", "código de moneda",
+            "取引通貨", "通貨コード"]
 SEGMENT = ["kundensegment", "segment client", "segmento", "segmento de cliente",
            "segmento cliente", "セグメント", "顧客区分", "顧客セグメント"]
 CUSTOMER_REF = ["kundennr.", "kundennr", "kundennummer", "kunden-nr.", "kunden-id", "kd.-nr.",

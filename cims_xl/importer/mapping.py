@@ -230,7 +230,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
                    "订单总额"],
         "discount": ["discount", "折扣", "discount rate", "discount percent", "discount percentage", "折扣率"],
         "profit": ["profit", "利润"],
-        "currency": ["currency", "币种", "货币", "币别", "currency code", "交易币种", "结算币种"],
+        "currency": ["currency", "币种", "货币", "币别", "currency code", "交易币种", "结算币种", "幣別", "幣種",
+                     "currencyisocode", "currency iso code", "currency (iso)", "iso currency", "iso currency code", "ccy", "curr.", "curr", "crncy", "transaction currency", "presentment currency", "document currency", "currency of value", "currency symbol", "txn currency", "waers"],
         "region": ["region", "地区", "区域", "大区"],
         "province": ["state", "province", "state/province", "省/自治区", "省份", "省"],
         "city": ["city", "城市"],
@@ -292,7 +293,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "amount": ["amount", "value", "deal value", "turnover", "金额",
                    "预计金额", "deal amount", "opportunity amount"],
         "currency": ["currency", "币种", "货币", "币别", "amount currency", "currency code",
-                     "deal currency", "opportunity currency"],
+                     "deal currency", "opportunity currency", "交易币种", "结算币种", "幣別", "幣種",
+                     "currencyisocode", "currency iso code", "currency (iso)", "iso currency", "iso currency code", "ccy", "curr.", "curr", "crncy", "transaction currency", "presentment currency", "document currency", "currency of value", "currency symbol", "txn currency", "waers"],
         "probability": ["probability", "probability %", "概率", "赢率", "deal probability",
                         "win probability", "成交概率"],
         "expected_close": ["expected close", "close date", "expected close date", "end scheduled",
@@ -979,6 +981,10 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     def own(i: int, target: str, record: bool = True) -> bool:
         """May column i be the record's own `target`, by its heading's qualifier and its
         values? Records why not (for the summary)."""
+        if target in own_columns.PHONE_FIELDS and target != "fax" and names_fax(headers[i]):
+            if record:              # "Fax Phone", "Phone Fax", "FAX電話": a fax number, kept in Notes
+                not_own[i] = f"'{headers[i]}' names a fax number, not the {allowed[target]}"
+            return False
         if target not in own_columns.CHECKED_FIELDS:
             return True
         other = own_columns.other_party(ent.kind, headers[i])
@@ -1164,9 +1170,11 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             for j in rivals:
                 not_own.setdefault(j, f"'{headers[j]}' is not {allowed[target]}: '{headers[i]}' is, its values "
                                       "fit the field better")
+    code_decisions = _currency_by_codes(ent, headers, chosen, taken, fixed, shapes, assign)
     address_groups: list[tuple[str, dict[str, int]]] = []
     decisions = _one_address_group(ent, headers, chosen, taken, fixed, address_groups)
     decisions.extend(person_decisions + short_decisions)
+    decisions.extend(code_decisions)
     continuation = _name_continuation(headers, chosen, taken, fixed)
     if continuation is not None:
         decisions.append({"what": "Name 1 and Name 2", "decided": f"'{headers[continuation[0]]}' joined to "
@@ -1923,6 +1931,49 @@ def segment_hit(ent: Entity, header: str) -> tuple[str, int] | None:
 
 _COUNTRY_END = re.compile(r"(?:country|country/region|国家|国家/地区|國家|国|국가)$")
 _NOT_COUNTRY = re.compile(r"(?:code|prefix|id|区号|代码)$")
+
+
+def _currency_by_codes(ent: Entity, headers: list[str], chosen: list, taken: dict[str, int], fixed: set[int],
+                       shapes: dict, assign) -> list[dict]:
+    """A column no heading word maps whose every filled value is an ISO 4217 code ("EUR",
+    "CHF": Salesforce's CurrencyIsoCode, SAP's WAERS, a bank's "Ccy") beside a mapped
+    amount is the rows' currency, said in the summary; two such columns stop the import,
+    naming both and the --map that settles it."""
+    money = [f.key for f in ent.fields if f.kind == "money"]
+    if "currency" not in targets(ent) or "currency" in taken or not any(k in taken for k in money):
+        return []
+    found = [i for i, h in enumerate(headers)
+             if i not in fixed and chosen[i].how == "unmapped" and not chosen[i].could_be
+             and own_columns.holds_currency_codes(shapes.get(i))]
+    if not found:
+        return []
+
+    def codes(i: int) -> str:
+        return ", ".join(sorted(shapes[i].code_examples))
+
+    if len(found) > 1:
+        shown = "; ".join(f"'{headers[i]}' ({codes(i)})" for i in found)
+        first = headers[found[0]].replace('"', "'")
+        raise ImportRefused(f"columns {shown} all hold only ISO 4217 currency codes beside the amounts: which is the "
+                            "amounts' currency cannot be told. Nothing was imported. Say which with --map "
+                            f"\"{first}=Currency\" (the others are kept in Notes).")
+    i = found[0]
+    amount = next(headers[taken[k]] for k in money if k in taken)
+    quoted = headers[i].replace('"', "'")
+    assign(i, "currency", "values")
+    return [{"what": f"currency column '{headers[i]}'", "decided": "the currency of each row's amounts",
+             "evidence": f"every value is an ISO 4217 currency code ({codes(i)}), beside '{amount}'; "
+                         f"--map \"{quoted}=-\" leaves it out"}]
+
+
+# Words naming a fax line in a heading: a column so headed is never the record's phone,
+# whatever phone word it holds too ("Fax Phone", "Phone Fax", "Fax Tel", "FAX電話").
+_FAX_WORDS = re.compile(r"fax|telefax|t[ée]l[ée]copie|传真|傳真|ファックス|ファクス|팩스|факс|φαξ", re.IGNORECASE)
+
+
+def names_fax(header: object) -> bool:
+    """Does the heading name a fax number (fax, Telefax, télécopie, 传真, 傳真, FAX, 팩스)?"""
+    return bool(_FAX_WORDS.search(unicodedata.normalize("NFKC", str(header))))
 
 
 def names_a_country(header: object) -> bool:

@@ -185,12 +185,18 @@ class Shapes:
     counts: dict[str, int] = field(default_factory=dict)
     letterless: int = 0
     months: int = 0         # values that are a month's name (Arabic "شهر" is a month, Persian a city)
+    codes: int = 0          # values that are an ISO 4217 code of a currency in use ("EUR", "CHF")
+    code_examples: set[str] = field(default_factory=set)   # the codes seen, a few
 
     def add(self, value: object) -> None:
         if type(value) is str:      # most cells: a text's facts, worked out once per text
             s, letterless, month = _text_facts(value)
             if s is not None:
                 self.counts[s] = self.counts.get(s, 0) + 1
+                if (code := currency_code(value)) is not None:
+                    self.codes += 1
+                    if len(self.code_examples) < 8:
+                        self.code_examples.add(code)
                 if letterless:
                     self.letterless += 1
                 elif month:
@@ -218,6 +224,32 @@ def _text_facts(value: str) -> tuple[str | None, bool, bool]:
     if not any(ch.isalpha() for ch in value):
         return s, True, False
     return s, False, value.strip().casefold() in month_names()
+
+
+@functools.lru_cache(maxsize=4096)
+def currency_code(value: str) -> str | None:
+    """The ISO 4217 code a cell is, written as such ("EUR", " chf "): three letters naming a
+    currency legal tender somewhere today (CLDR via domain.money); else None."""
+    t = value.strip()
+    if len(t) != 3 or not t.isascii() or not t.isalpha():
+        return None
+    from ..domain import money
+
+    t = t.upper()
+    return t if money.is_current_currency(t) else None
+
+
+# Codes that are also everyday English words ("ALL", "TOP"): a column holding only these
+# is no evidence of a currency column.
+WORD_CODES = frozenset({"ALL", "TOP", "CUP", "PEN", "BOB", "SOS", "MOP", "TRY", "GEL", "MAD", "BAM", "FOK",
+                        "LAK", "WST", "VES", "TMT"})
+
+
+def holds_currency_codes(shapes: Shapes | None) -> bool:
+    """Is every filled value of the column an ISO 4217 code (and one at least no English
+    word: a column of "ALL" is a scope, not Albanian lek)?"""
+    return (shapes is not None and shapes.codes > 0 and shapes.codes == shapes.total
+            and bool(shapes.code_examples - WORD_CODES))
 
 
 def tally(rows: list[list], columns: list[int]) -> dict[int, Shapes]:

@@ -410,6 +410,7 @@ class Options:
     date_orders: dict[str, str] = field(default_factory=dict)
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> "buddhist" | "gregorian"
     compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
+    swapped_cells: frozenset[str] = frozenset()   # date fields whose date cells read day for month (--date-cells swap)
     unix_dates: dict[str, str] = field(default_factory=dict)      # date field -> "s" | "ms" (unix_times)
     region: str = "CN"
     region_assumed: bool = True           # no --region: phones without "+" must be valid there
@@ -655,6 +656,7 @@ class RowPreparer:
                         "date_orders": dict(options.date_orders),
                         "calendars": dict(options.calendars),
                         "compact_dates": dict(options.compact_dates),
+                        "swapped_cells": sorted(options.swapped_cells),
                         "decimal_marks": dict(options.decimal_marks),
                         "amount_scales": dict(options.amount_scales),
                         # the zone times without one are taken in; values read so ("times", "dates")

@@ -34,6 +34,7 @@ from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
 from ..domain.invisible import code_key
 from . import mapping as mp
+from . import swapped_columns
 from . import (amount_notes, calendar_evidence, compact_dates, unix_times, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                side_tables, continued_rows,
                row_currency, shop_orders, tag_columns)
@@ -204,6 +205,7 @@ class Scan:
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> calendar of its years
     compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
+    swapped_cells: frozenset[str] = frozenset()   # date fields whose date cells are read day for month (--date-cells swap)
     unix_dates: dict[str, str] = field(default_factory=dict)      # date field -> "s" | "ms" (unix_times)
     named: _CurrencyEvidence | None = None  # those and the bare symbols ("$20"): settle_bare_symbols
     refunds: dict = field(default_factory=dict)       # payment row -> amounts of the rows refunding it
@@ -690,6 +692,13 @@ class _DateEvidence:
         self.shapes: set[tuple[str, int]] = set()   # (separator, digits of the year) of "a/b/y" values
         self.decisive: str | None = None   # a value only one order reads as a date
         self.refusal: str | None = None    # why no order is plausible ("23.11.28" would be 2028-11-23)
+        # Real date cells whose day could be a month (2024-05-04: Excel with month-first
+        # settings made "05/04/2024" 4 May), and a few of them; beside text dates only a
+        # day-first order reads ("25/03/2024", which that Excel left as text), the sign of
+        # a day-first file opened in a month-first Excel (day_first_cells).
+        self.cells_swappable = 0
+        self.cell_examples: list[str] = []
+        self.day_first_text: list[str] = []   # a few text dates whose first part is a day over 12
         # the zone the heading names ("Created (UTC)"), and a few times written with another offset
         self.zone = heading_tz(column)
         self.other_offsets: list[str] = []
@@ -721,6 +730,9 @@ class _DateEvidence:
             text = value.strip()
             self.unix.add(text)
             self.digits.add(text)
+            if len(self.day_first_text) < 3 and (m := nz.DAY_MONTH.match(text)) and int(m["a"]) > 12 \
+                    and int(m["b"]) <= 12 and text not in self.day_first_text:
+                self.day_first_text.append(text)
             if nz.is_day_number_text(text):
                 self._serial(text)
             self.values[text] = None
@@ -741,6 +753,10 @@ class _DateEvidence:
                 self.common_count += 1
                 if len(self.common) < 3:
                     self.common.append(value.strftime("%Y-%m-%d"))
+                if value.day <= 12 and value.day != value.month:
+                    self.cells_swappable += 1
+                    if len(self.cell_examples) < 3:
+                        self.cell_examples.append(value.strftime("%Y-%m-%d"))
 
     def _serial(self, value: object) -> None:
         self.serials += 1
@@ -1117,6 +1133,48 @@ def _grouped_header(window: list[tuple[int, list]], i: int, merged, ent: Entity)
     return None
 
 
+DATE_CELLS = ("swap", "keep")
+
+
+def day_first_cells(evidence: dict, mapping: mp.Mapping, table: Table, orders: dict[str, str],
+                    date_cells: str | None) -> tuple[frozenset[str], list[dict]]:
+    """(the date fields whose date cells are read with day and month swapped, the summary's
+    lines) for the columns read day first whose text dates only that order reads
+    ("25/03/2024") beside real date cells whose day could be the month (2024-05-04): the
+    sign of a day-first file opened in an Excel set to month first, which made
+    "05/04/2024" a date cell of 4 May and left "25/03/2024" as text. Neither the cells nor
+    the text can tell whether the cells were made so: without --date-cells (swap: the
+    cells were written day first too; keep: they are right) the import stops, naming the
+    column and examples of both. Month-first text beside date cells is no such sign."""
+    swapped: set[str] = set()
+    lines: list[dict] = []
+    stops: list[str] = []
+    for col, ev in evidence.items():
+        target = mapping.columns[table.columns.index(col)].target
+        if target is None or orders.get(target) != "DMY" or not ev.cells_swappable or not ev.day_first_text:
+            continue
+        text = ", ".join(repr(v) for v in ev.day_first_text)
+        cells = ", ".join(ev.cell_examples)
+        if date_cells == "swap":
+            swapped.add(target)
+            lines.append({"what": f"date cells in '{ev.column}'", "decided": "day and month swapped",
+                          "evidence": f"--date-cells swap: {ev.cells_swappable} date cell(s) such as {cells} "
+                                      f"were made month first from day-first text like {text}"})
+        elif date_cells == "keep":
+            lines.append({"what": f"date cells in '{ev.column}'", "decided": "kept as they are",
+                          "evidence": f"--date-cells keep: {ev.cells_swappable} date cell(s) such as {cells} "
+                                      f"beside day-first text like {text}"})
+        else:
+            stops.append(f"column '{ev.column}' holds text dates only a day-first order reads ({text}) and "
+                         f"{ev.cells_swappable} real date cell(s) whose day could be the month ({cells}): "
+                         "Excel set to month first makes '05/04/2024' 4 May and leaves '25/03/2024' as text")
+    if stops:
+        raise ImportRefused("; ".join(stops) + ". Nothing was imported. Add --date-cells swap if the file was "
+                            "written day first (its date cells then read day for month: 2024-05-04 is 5 April), "
+                            "or --date-cells keep if the date cells are right as they are.")
+    return frozenset(swapped), lines
+
+
 def _scan(*args, **kwargs) -> Scan:
     """The file's first pass (`_scan_pass`): on a big workbook with part of its evidence
     gathered in a forked copy (importer.scan_split); where that fails, in this process alone."""
@@ -1132,7 +1190,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
                no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
                no_header_from: str = "", area_region: str | None = None, continued: str | None = None,
-               split: bool = False) -> Scan:
+               split: bool = False, date_cells: str | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1273,6 +1331,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     # only the columns no synonym names whole are judged by their values (build_mapping)
     whole_shapes = own_columns.tally([], [c for j, c in enumerate(table.columns)
                                           if not mp.names_whole(ent, table.headers[j])])
+    # a name, place or postal code column every value of which is an email or a phone:
+    # swapped or shifted under the header (swapped_columns); no-header files are checked
+    # by position instead (_check_columns_by_position)
+    contradicted = {} if no_header else swapped_columns.watched_columns(mapping, table.columns)
     phone_cols = _phone_columns(ent, mapping, table.columns)
     watch = FooterWatch(len(table.headers), phone_columns=phone_cols)
     subtotals: list[tuple[int, str]] = []      # a group's "Total for …" rows, anywhere
@@ -1454,6 +1516,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     if c < len(values):
                         got.add(values[c])
             if here:
+                for c, tally in contradicted.items():
+                    if c < len(values):
+                        tally.add(values[c])
                 for col, ev in evidence.items():
                     if col < len(values):
                         ev.add(values[col], number)
@@ -1524,6 +1589,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                                        table.columns))
     time_columns.pair_time_columns(ent, mapping, [[v[c] if c < len(v) else None for c in table.columns]
                                                   for v in first_rows])
+    if contradicted and (stop := swapped_columns.check(mapping, table.columns, contradicted)) is not None:
+        raise ImportRefused(f"{src.path.name}{_sheet_words(src)}: {stop}")
     heading_inferences = _carry_headings(src, ent, table, mapping, headings, grouped)
     shop_inferences: list[dict] = []
     if shop is not None:
@@ -1627,6 +1694,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             date_inferences.append({"what": f"date order in '{ev.column}'", "decided": order,
                                     "evidence": (ev.spread or "the only order that reads every value "
                                     "as a real date") + weekdays})
+    swapped, cell_lines = day_first_cells(evidence, mapping, table, orders, date_cells)
+    date_inferences += cell_lines
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     headed = {named.headed.get(h) for _, h in named.money}
@@ -1826,6 +1895,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 not_done_rows=not_done,
                 blank_country=blank_country, plain=plain,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact, unix_dates=unix_dates,
+                swapped_cells=swapped,
                 yen_columns=yen_cols, float_wholes=wholes, amount_notes=notes if notes.active else None,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (
                     ledger or marks_at is not None or (ledger_ev is not None and ledger_ev.crores)) else None,
@@ -3019,7 +3089,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 encoding: str | None = None, decimal: str | None = None,
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
-                amount_scale=None, continued: str | None = None,
+                amount_scale=None, continued: str | None = None, date_cells: str | None = None,
                 _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
@@ -3084,6 +3154,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         values = [str(v) for v in saved["values"]]
     on_duplicate = _choice("--on-duplicate", on_duplicate, ON_DUPLICATE)
     update_mode = _choice("--update-mode", update_mode, UPDATE_MODES)
+    if date_cells is not None:
+        date_cells = _choice("--date-cells", date_cells, DATE_CELLS)
     # (a profile's values were checked by import_file, with the profile named)
     date_order, decimal, calendar, amount_per, currency, ledger = (
         _checked_option(ent, name, value) for name, value in (
@@ -3121,7 +3193,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
                          no_header_from=no_header_from, area_region=region or set_region,
-                         continued=continued)
+                         continued=continued, date_cells=date_cells)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
@@ -3214,7 +3286,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
                           date_orders=scan.date_orders, calendars=scan.calendars,
                           compact_dates=scan.compact_dates,
-                          unix_dates=scan.unix_dates,
+                          unix_dates=scan.unix_dates, swapped_cells=scan.swapped_cells,
                           region=region or set_region or scan.file_region or assumed,
                           region_assumed=region is None and set_region is None and scan.file_region is None,
                           region_from="--region" if region else "store setting" if set_region
