@@ -1335,7 +1335,9 @@ class RowPreparer:
             # the person sees for the others ("ID-0017", "100-0001").
             if kind not in _NUMBER_KINDS:
                 return str(v)
-            number = shown_number(v)
+            # an amount is the number the cell holds: 120 under 0"%" shows "120%", the
+            # sign only text (the import stops on it unless --amount-scale says so)
+            number = v.cell if kind == "money" else shown_number(v)
             if kind == "int" and v.endswith("%") and self.headers_of.get(target, "").endswith("%"):
                 return round(number * 100, 9)       # 0.25 shown as 25% into "Probability %"
             v = number
