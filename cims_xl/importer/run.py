@@ -3210,7 +3210,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           erased=_erased(session, ent), tz=display_zone(), file_refs=scan.file_refs,
                           marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None
                                           and scan.ledger[2] in scan.table.columns else None),
-                          time_columns=dict(scan.mapping.time_columns), area_prefix=scan.area_prefix)
+                          time_columns=dict(scan.mapping.time_columns), area_prefix=scan.area_prefix,
+                          cell_formulas=src.format == "csv")
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               other_table_rows=len(scan.other_rows),
