@@ -3533,7 +3533,8 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
                     "evidence": "cells formatted with leading zeros or text around the digits (00000, "
                                 "000-0000, \"ID-\"0000) or as percentages: text fields (postal codes, "
                                 "ids) take the text shown, number fields the number (a percent sign the format writes "
-                                "as text, 0\"%\": 15 shown as 15% is 15 %)"})
+                                "as text, 0\"%\": 15 shown as 15% is 15 % in a share field; an amount is the number the "
+                                "cell holds, the sign only text)"})
     out.extend(src.text_rules)
     if src.priced_cells:
         out.append({"what": "currency formats", "decided": f"{src.priced_cells} number(s) in the currency "

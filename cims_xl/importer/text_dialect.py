@@ -10,8 +10,10 @@ evidence of the file's first megabyte (the whole of most files) and said in the 
   the leading zeros. Exactly =" text " with no other quote inside is the text; so is a
   formula that only joins string literals (="0"&"10010", ="0" & "10010",
   =CONCATENATE("0","10010"): Excel shows 010010), evaluated as Excel does (`joined_literals`).
-  Anything else that starts with = (a cell reference, any other function) is a formula and
-  stays one (refused or neutralised as before).
+  Number literals join as Excel's General format shows them (=0&"5" is 05). Anything else
+  that starts with = (a cell reference, any other function, a DDE link: `is_formula`) is a
+  formula whose value the file does not hold: the planner keeps it in Notes with a warning
+  (plan.Options.cell_formulas). A join showing text that starts with = is that text.
 """
 
 from __future__ import annotations
@@ -210,7 +212,7 @@ def text_dialect(text: str, delimiter: str) -> TextDialect:
                                         + (" or joining string literals with & or CONCATENATE" if joins else "")
                                         + ", the wrapper exports put around ids, codes and amounts so Excel keeps "
                                           "their leading zeros; a formula with a cell reference or any other "
-                                          "function is still refused"})
+                                          "function is not a value: kept in Notes with a warning"})
     return found
 
 
