@@ -777,7 +777,9 @@ def test_the_error_reports_sheets_go_back_in_with_awkward_values_and_no_bookkeep
 
     rows = [["Name", "Email", "Phone", "City", "Notes", "Company"],
             ["", "nobody@example.com", "'+442079460111", "=London", "@home\nline 2", ""],
-            ["=1+1", "bad@", "+8613800138000", "-5 apples", "emoji 😀 " + "long " * 200, "华光"]]
+            # '=1+1: text guarded as a careful export writes it (a bare =1+1 in a CSV is a
+            # formula, kept in Notes or, here in the name, rejecting the row: test_import_csv_formulas)
+            ["'=1+1", "bad@", "+8613800138000", "-5 apples", "emoji 😀 " + "long " * 200, "华光"]]
     path = tmp_path / "in.csv"
     with open(path, "w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(rows)

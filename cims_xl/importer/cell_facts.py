@@ -231,21 +231,56 @@ def format_text(code: str) -> tuple[str, bool] | None:
     '"USD "0.00'), for percentages and for dates, times and text formats. An id format
     ('"ID-"0000') has one: in a text field it is shown as it is (ShownFormat), only an
     amount column asks what it means. Format syntax: ECMA-376 Part 1, 18.8.31."""
+    for found in format_texts_by_sign(code) or ():
+        if found is not None:
+            return found
+    return None
+
+
+def format_texts_by_sign(code: str) -> tuple | None:
+    """`format_text` for each sign a number can have: (for positive numbers, for negative
+    ones, for zero), each (text, before) or None; None when no section shows such text.
+    A format's sections apply by sign (ECMA-376 Part 1, 18.8.31: one section for all,
+    two for positive-and-zero / negative, three for positive / negative / zero):
+    '0;[Red]-0" pts"' shows "pts" only beside negative numbers. A percent sign written as
+    text ('0"%"', '0.0\\%') is literal text too: Excel shows 120 as "120%" without scaling
+    it, so in an amount column it is text the importer does not read (only an unquoted %
+    scales the number). Conditions ([>100]) make the sections not by sign: any section's
+    text then counts for every number."""
     if not code or format_currency(code) is not None or (
-            (pattern := ShownFormat.of(code)) is not None and pattern.percent is not None):
+            (pattern := ShownFormat.of(code)) is not None and pattern.percent is not None and pattern.scaled):
         return None
-    for section in _SECTION.findall(code):
+    found: list = []
+    for section in _SECTION.findall(code)[:3]:
         if (shown := _shown_literal(section)) is None:
             break                         # a date, time or text section
         token, _lcid, literal, rest = shown
         if token:
-            continue                      # [$€-407]: a currency
-        kept = [w for w in literal.replace("@", " ").split() if not _known_word(w)]
+            found.append(None)            # [$€-407]: a currency
+            continue
+        words = literal.replace("@", " ").split()
+        kept = [w for w in words if not _known_word(w)]
         text = " ".join(kept)
         if any(ch.isalpha() for ch in text):
-            before = _text_first(rest)
-            return text, before
-    return None
+            found.append((text, _text_first(rest)))
+        elif any("%" in w for w in words):
+            found.append(("%", False))    # 0"%": a percent sign as text, not a scale
+        else:
+            found.append(None)
+    if not any(found):
+        return None
+    if re.search(r"\[[<>=]", re.sub(r'"[^"]*"', "", code)):
+        first = next(f for f in found if f)
+        return first, first, first
+    pos = found[0] if found else None
+    neg = found[1] if len(found) > 1 else pos
+    zero = found[2] if len(found) > 2 else pos
+    return pos, neg, zero
+
+
+def format_text_of(texts: tuple, number: float) -> tuple[str, bool] | None:
+    """The (text, before) of `format_texts_by_sign` for the section that shows `number`."""
+    return texts[0] if number > 0 else texts[1] if number < 0 else texts[2]
 
 
 def _text_first(rest: str) -> bool:
@@ -447,7 +482,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
     try:
         with zipfile.ZipFile(path) as z:
             padded, priced, dated, texted = _style_maps(z, ShownFormat.of, format_currency, DateFormat.of,
-                                                        format_text)
+                                                        format_texts_by_sign)
             data = z.read(info)
             recalc_1904 = _workbook_flags(z)
             recalc = recalc_1904[0]
@@ -499,11 +534,16 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
             except (InvalidOperation, UnicodeDecodeError):
                 pass
             continue
-        if (texts := texted.get(index)) is not None:
-            found = facts.format_texts.setdefault(col, [])
-            if len(found) < FORMAT_TEXTS_MAX:
-                number = value.group(1).decode("ascii", "replace")
-                found.append((row, texts[0], f"{texts[0]} {number}" if texts[1] else f"{number} {texts[0]}"))
+        if (by_sign := texted.get(index)) is not None:
+            number = value.group(1).decode("ascii", "replace")
+            try:
+                texts = format_text_of(by_sign, float(number))
+            except ValueError:
+                texts = None
+            found = facts.format_texts.setdefault(col, []) if texts is not None else []
+            if texts is not None and len(found) < FORMAT_TEXTS_MAX:
+                found.append((row, texts[0], f"{texts[0]} {number}" if texts[1] else
+                              f"{number}{texts[0]}" if texts[0] == "%" else f"{number} {texts[0]}"))
         if (when := dated.get(index)) is not None:
             # a date cell: the text its date format shows ("12-Oct"), for text fields
             try:
@@ -521,7 +561,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         except (InvalidOperation, UnicodeDecodeError, ValueError):
             continue
         if text is not None:
-            facts.shown.setdefault(row, {})[col] = ShownText(text, fmt.value(float(number)))
+            facts.shown.setdefault(row, {})[col] = ShownText(text, fmt.value(float(number)), float(number))
     return (facts if facts.shown or facts.formulas or facts.amounts or facts.serial_offset
             or facts.hidden_rows or facts.hidden_cols or facts.format_texts else None)
 

@@ -80,17 +80,20 @@ def lost_digits(text: str) -> Unreadable:
 
 
 class ShownText(str):
-    """A number as its number format shows it ("ID-0017"); `.number` is the number."""
+    """A number as its number format shows it ("ID-0017"); `.number` is the number it
+    means (a share of 1 for 15 shown "15%" by a format writing the sign as text), `.cell`
+    the number the cell holds (15: an amount is that, the sign being only text)."""
 
-    __slots__ = ("number",)
+    __slots__ = ("number", "cell")
 
-    def __new__(cls, text: str, number: float):
+    def __new__(cls, text: str, number: float, cell: float | None = None):
         self = super().__new__(cls, text)
         self.number = number
+        self.cell = number if cell is None else cell
         return self
 
     def __reduce__(self):
-        return (ShownText, (str(self), self.number))
+        return (ShownText, (str(self), self.number, self.cell))
 
 
 class DateText(str):

@@ -145,7 +145,10 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
             facts.merged.append(((row, col), (row + min(down, MAX_SPAN) - 1, col + min(across, MAX_REPEAT) - 1)))
         fact = _cell_fact(el, row + 1, facts)
         if el.get(_O + "value-type") == "float" and not isinstance(fact, money.ShownAmount) \
-                and (shown := _text(el)) and (unread := shown_text(shown)) is not None:
+                and (shown := _text(el)) and (unread := shown_text(shown) or (
+                    "%" if _PERCENT_TEXT.match(shown) else None)) is not None:
+            # a float (not a percentage) cell shown "120%": the style writes the sign as
+            # text, the number is not scaled (an amount column asks what it means)
             found = facts.format_texts.setdefault(col, [])
             if len(found) < FORMAT_TEXTS_MAX:
                 found.append((row + 1, unread, shown))
@@ -201,7 +204,7 @@ def _cell_fact(el, row: int, facts: CellFacts):
     if text.endswith("%") and _DIGITS.sub("", text):
         # a number whose style writes the percent sign as text (12.5 shown "12,5 %"): the
         # percentage shown, a share of 1, as a percentage cell holds it
-        return ShownText(text, number / 100)
+        return ShownText(text, number / 100, number)
     if number < 0 or not number.is_integer() or "," in text or "." in text:
         return None
     plain = str(int(number))
@@ -214,6 +217,7 @@ def _cell_fact(el, row: int, facts: CellFacts):
 _SHOWN_UNIT = re.compile(r"^\s*(?P<n>[-+\u2212]?\d[\d.,'\s\u00a0\u202f]*)\s*(?P<unit>[^\d\s.,][^\d]{0,15}?)\s*$")
 
 
+_PERCENT_TEXT = re.compile(r"^\s*[-+\u2212]?\d[\d.,'\s\u00a0\u202f]*%\s*$")
 _SHOWN_BEFORE = re.compile(r"^\s*(?P<unit>[^\d\s.,+\-\u2212(][^\d]{0,15}?)\s*(?P<n>[-+\u2212]?\d[\d.,'\s\u00a0\u202f]*)\s*$")
 
 

@@ -35,6 +35,7 @@ from ..domain.postal import restored_zeros
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..excel.safe import FORMULA_TRIGGERS
+from .text_dialect import is_formula
 from .cells import ERROR_TEXT, ShownDateValue, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .heading_fold import fold
 from .heading_zone import heading_tz, is_utc
@@ -466,6 +467,9 @@ class Options:
     # the trunk prefix ("0") restored before the area code of a phone number in parts, the
     # file's codes typed as numbers ("3" for "03"; importer.area_codes), "" for none
     area_prefix: str = ""
+    # a text table (CSV): a cell starting with = that is a formula (text_dialect.is_formula)
+    # is what Excel computes, not a value: unreadable, kept in Notes with a warning
+    cell_formulas: bool = False
 
 
 # The percentage a cell shows at its end ("15%", "Rabatt 12.5 %").
@@ -858,6 +862,14 @@ class RowPreparer:
                 if v[0] == "#" and ERROR_TEXT.match(v.strip()):
                     # "#N/A" as a CSV saved from Excel writes an error cell: not a value
                     data.setdefault(UNREADABLE, {})[target] = error_cell(v)
+                    continue
+                if v[0] == "=" and self.options.cell_formulas and is_formula(v):
+                    # a CSV cell Excel would compute (=CONCATENATE("0",A2), =A2*2, =cmd|…):
+                    # the file holds the formula, not the value; never stored as one
+                    data.setdefault(UNREADABLE, {})[target] = Unreadable(v.strip()[:200], (
+                        "a formula: the file holds the formula, not the value Excel shows (it refers to "
+                        "other cells or computes something); save the sheet's values (Paste Special > "
+                        "Values) and export again"))
                     continue
                 if v[0] == "'" and len(v) > 1 and (v[1] in FORMULA_TRIGGERS or (
                         v[1].isdigit() and (target in ID_FIELDS or self.kinds.get(target) in _NUMBER_KINDS))):
@@ -1337,7 +1349,9 @@ class RowPreparer:
             # the person sees for the others ("ID-0017", "100-0001").
             if kind not in _NUMBER_KINDS:
                 return str(v)
-            number = shown_number(v)
+            # an amount is the number the cell holds: 120 under 0"%" shows "120%", the
+            # sign only text (the import stops on it unless --amount-scale says so)
+            number = v.cell if kind == "money" else shown_number(v)
             if kind == "int" and v.endswith("%") and self.headers_of.get(target, "").endswith("%"):
                 return round(number * 100, 9)       # 0.25 shown as 25% into "Probability %"
             v = number

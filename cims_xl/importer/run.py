@@ -3311,7 +3311,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           erased=_erased(session, ent), tz=display_zone(), file_refs=scan.file_refs,
                           marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None
                                           and scan.ledger[2] in scan.table.columns else None),
-                          time_columns=dict(scan.mapping.time_columns), area_prefix=scan.area_prefix)
+                          time_columns=dict(scan.mapping.time_columns), area_prefix=scan.area_prefix,
+                          cell_formulas=src.format == "csv")
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               other_table_rows=len(scan.other_rows),
@@ -3656,7 +3657,8 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
                     "evidence": "cells formatted with leading zeros or text around the digits (00000, "
                                 "000-0000, \"ID-\"0000) or as percentages: text fields (postal codes, "
                                 "ids) take the text shown, number fields the number (a percent sign the format writes "
-                                "as text, 0\"%\": 15 shown as 15% is 15 %)"})
+                                "as text, 0\"%\": 15 shown as 15% is 15 % in a share field; an amount is the number the "
+                                "cell holds, the sign only text)"})
     out.extend(src.text_rules)
     if src.priced_cells:
         out.append({"what": "currency formats", "decided": f"{src.priced_cells} number(s) in the currency "

@@ -10,8 +10,10 @@ evidence of the file's first megabyte (the whole of most files) and said in the 
   the leading zeros. Exactly =" text " with no other quote inside is the text; so is a
   formula that only joins string literals (="0"&"10010", ="0" & "10010",
   =CONCATENATE("0","10010"): Excel shows 010010), evaluated as Excel does (`joined_literals`).
-  Anything else that starts with = (a cell reference, any other function) is a formula and
-  stays one (refused or neutralised as before).
+  Number literals join as Excel's General format shows them (=0&"5" is 05). Anything else
+  that starts with = (a cell reference, any other function, a DDE link: `is_formula`) is a
+  formula whose value the file does not hold: the planner keeps it in Notes with a warning
+  (plan.Options.cell_formulas). A join showing text that starts with = is that text.
 """
 
 from __future__ import annotations
@@ -33,24 +35,63 @@ _ESCAPED_QUOTE = re.compile(r'[^\\]\\"')
 
 def unwrap_text_guard(value: str) -> str:
     """The text inside Excel's ="..." text wrapper, or the text a formula joining string
-    literals shows (="0"&"10010" is 010010); any other value as it is."""
+    literals shows (="0"&"10010" is 010010); any other value as it is. Text that would
+    itself start a formula (="="&"cmd|calc" shows =cmd|calc) keeps an apostrophe before
+    it, the spreadsheet's "this is text" mark the planner takes off (plan.RowPreparer):
+    it is stored as the text it is, never read as a formula still to compute."""
     if value[:2] == '="' and (m := _TEXT_GUARD.fullmatch(value)):
-        return m.group(1)
+        return _as_text(m.group(1))
     if value[:1] == "=" and (joined := joined_literals(value)) is not None:
-        return joined
+        return _as_text(joined)
     return value
 
 
+def _as_text(text: str) -> str:
+    return "'" + text if text[:1] == "=" else text
+
+
+# What follows the = of a cell that is a formula Excel would compute (ECMA-376 Part 1,
+# 18.17.2): a function call (SUM(, CONCATENATE(), a cell or sheet reference (A2, $B$3,
+# Sheet1!A1), a DDE link (cmd|' /C calc'!A0), a number, a string literal, a sign or a
+# bracket. Text such as "=== Notes ===" or "=)" is not one.
+_FORMULA_START = re.compile(r"""=\s*(?:[-+(\d."]|\$?[A-Za-z]{1,3}\$?\d|[A-Za-z_][\w.]*\s*\(|[A-Za-z_][\w.]*!|'[^']*'!|\w+\|)""")
+
+
+def is_formula(value: object) -> bool:
+    """Whether a text cell (of a CSV or text file, where Excel computes a cell starting
+    with =) is a formula: what the file holds is not the value Excel shows."""
+    return isinstance(value, str) and value[:1] == "=" and _FORMULA_START.match(value) is not None
+
+
 # A string literal in a formula ("0", with "" a quote inside it; ECMA-376 Part 1, 18.17.2:
-# formula syntax), and CONCATENATE( ... ) of literals, case as Excel accepts it.
-_LITERAL = re.compile(r'\s*"((?:[^"]|"")*)"\s*')
+# formula syntax), a number literal (0, 1.50, 2E3: joined as Excel shows it, 0 and 1.5
+# and 2000), and CONCATENATE( ... ) of literals, case as Excel accepts it.
+_LITERAL = re.compile(r'\s*(?:"((?:[^"]|"")*)"|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?))\s*')
+
+
+def _literal_text(m: re.Match) -> str | None:
+    """The text a literal shows when joined: a string as it is, a number as Excel's
+    General format writes it (up to 15 significant digits; None beyond them)."""
+    if m.group(1) is not None:
+        return m.group(1).replace('""', '"')
+    from decimal import Decimal, InvalidOperation
+    try:
+        number = Decimal(m.group(2))
+    except InvalidOperation:
+        return None
+    if number.is_zero():
+        return "0"
+    if len(number.normalize().as_tuple().digits) > 15 or abs(number.adjusted()) > 15:
+        return None
+    return format(number.normalize(), "f")
 _CONCATENATE = re.compile(r"\s*CONCATENATE\s*\(", re.IGNORECASE)
 
 
 def joined_literals(value: str) -> str | None:
     """The text Excel shows for a formula that only joins string literals with & or
     CONCATENATE (="0"&"10010", ="0" & "10010", =CONCATENATE("0","10010"),
-    =CONCATENATE("00";"1")&"23"), at least two of them; None for anything else (a cell
+    =CONCATENATE("00";"1")&"23"; numbers too: =0&"5" shows 05), at least two of them
+    (or one string literal holding a quote, ="a""b"); None for anything else (a cell
     reference, a number, any other function)."""
     if not isinstance(value, str) or value[:1] != "=" or len(value) > 1000:
         return None
@@ -58,15 +99,17 @@ def joined_literals(value: str) -> str | None:
     while True:
         m = _LITERAL.match(text, at)
         if m is not None:
-            parts.append(m.group(1).replace('""', '"'))
+            if (part := _literal_text(m)) is None:
+                return None
+            parts.append(part)
             at = m.end()
         elif (c := _CONCATENATE.match(text, at)) is not None:
             at = c.end()
             while True:
                 m = _LITERAL.match(text, at)
-                if m is None:
+                if m is None or (part := _literal_text(m)) is None:
                     return None
-                parts.append(m.group(1).replace('""', '"'))
+                parts.append(part)
                 at = m.end()
                 if text[at:at + 1] in (",", ";"):
                     at += 1
@@ -79,7 +122,9 @@ def joined_literals(value: str) -> str | None:
         else:
             return None
         if at == len(text):
-            return "".join(parts) if len(parts) > 1 else None
+            if len(parts) > 1 or (value.count('"') > 2 and _LITERAL.fullmatch(value, 1)):
+                return "".join(parts)             # ="a""b" alone: a"b, a literal with a quote
+            return None
         if text[at] != "&":
             return None
         at += 1
@@ -167,7 +212,7 @@ def text_dialect(text: str, delimiter: str) -> TextDialect:
                                         + (" or joining string literals with & or CONCATENATE" if joins else "")
                                         + ", the wrapper exports put around ids, codes and amounts so Excel keeps "
                                           "their leading zeros; a formula with a cell reference or any other "
-                                          "function is still refused"})
+                                          "function is not a value: kept in Notes with a warning"})
     return found
 
 

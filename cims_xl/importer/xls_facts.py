@@ -130,7 +130,7 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
         if fmt is not None:
             text = fmt.show(Decimal(repr(value)))
             if text is not None:
-                facts.shown.setdefault(row + 1, {})[col] = ShownText(text, fmt.value(value))
+                facts.shown.setdefault(row + 1, {})[col] = ShownText(text, fmt.value(value), value)
 
     def error(row: int, col: int, code: int) -> None:
         # calamine reads an error cell as empty: never a value (cells.Unreadable)

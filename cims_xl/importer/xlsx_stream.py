@@ -570,7 +570,7 @@ class StreamingSheet:
             text = fmt.show(Decimal(raw.decode("ascii").strip()))
         except (ArithmeticError, InvalidOperation, UnicodeDecodeError, ValueError):
             return number
-        return number if text is None else ShownText(text, fmt.value(number))
+        return number if text is None else ShownText(text, fmt.value(number), number)
 
     @staticmethod
     def _row_hint(body: bytes) -> int:
