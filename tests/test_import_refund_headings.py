@@ -87,3 +87,48 @@ def test_a_refund_in_the_currency_its_heading_names_is_not_subtracted_from_an_am
     assert (got["1001"][0], got["1002"][0]) == (Decimal("100"), Decimal("70"))
     warned = {o.row: " ".join(o.warnings.values()) for o in result.outcomes if o.warnings}
     assert "EUR" in warned[2] and "not subtracted" in warned[2]
+
+
+def _charges(tmp_path, charges: list[dict]):
+    import json
+
+    f = tmp_path / "charges.json"
+    f.write_text(json.dumps({"object": "list", "data": charges}), encoding="utf-8")
+    return f
+
+
+def test_a_payment_apis_amount_refunded_is_in_minor_units_as_its_amount_is(admin, tmp_path):
+    f = _charges(tmp_path, [
+        {"id": "ch_1", "object": "charge", "amount": 1000, "amount_refunded": 500, "currency": "usd",
+         "created": 1767225600, "refunded": False, "billing_details": {"name": "Acme", "email": "a@acme.example"}},
+        {"id": "ch_2", "object": "charge", "amount": 2000, "amount_refunded": 500, "currency": "jpy",
+         "created": 1767312000, "refunded": False, "billing_details": {"name": "Beta", "email": "b@beta.example"}},
+        {"id": "ch_3", "object": "charge", "amount": 1050, "amount_refunded": 1050, "currency": "eur",
+         "created": 1767312000, "refunded": True, "billing_details": {"name": "Cai", "email": "c@cai.example"}}])
+    result = import_file(admin, f, kind="orders")
+    assert result.created == 3
+    assert _amounts(admin) == {"ch_1": (Decimal("5"), "Completed"), "ch_2": (Decimal("1500"), "Completed"),
+                               "ch_3": (Decimal("10.5"), "Returned")}
+    # the yes/no `refunded` flag is no amount: never read, never warned about as one
+    assert not any("cannot read the refunded amount" in w for o in result.outcomes for w in o.warnings.values())
+
+
+def test_a_refund_currency_column_names_the_refunds_currency(admin, tmp_path):
+    f = write_table(tmp_path, "csv", [
+        ["Customer", "Order No", "Order Date", "Amount", "Currency", "Refund Amount", "Refund Currency"],
+        ["Ann Lee", "1001", "2024-03-05", "100.00", "USD", "20.00", "EUR"],
+        ["Bob Ray", "1002", "2024-03-06", "100.00", "USD", "20.00", "USD"]])
+    result = import_file(admin, f, kind="orders")
+    got = _amounts(admin)
+    assert (got["1001"][0], got["1002"][0]) == (Decimal("100"), Decimal("80"))
+    warned = {o.row: " ".join(o.warnings.values()) for o in result.outcomes if o.warnings}
+    assert "EUR" in warned[2] and "not subtracted" in warned[2]
+
+
+@pytest.mark.parametrize("heading", ["Refund %", "Refund rate %", "退款率", "返金割合", "Refund ％"])
+def test_a_share_refunded_is_no_amount_refunded(admin, tmp_path, heading):
+    assert not names_refunded_amount(heading)
+    f = write_table(tmp_path, "csv", [["Customer", "Order No", "Order Date", "Amount", "Currency", heading],
+                                      ["Ann Lee", "1001", "2024-03-05", "50.00", "USD", "20"]])
+    import_file(admin, f, kind="orders")
+    assert _amounts(admin)["1001"][0] == Decimal("50")

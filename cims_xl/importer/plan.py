@@ -637,6 +637,8 @@ class RowPreparer:
         # Columns of an amount refunded (Stripe's "Amount Refunded") no field takes: kept in
         # Notes like any other, and subtracted from the row's amount (importer.refunds).
         self.refund_cols = tuple(i for i in refunds.refund_columns(self.headers) if i in self.unmapped)
+        self.refund_currency_cols = tuple(i for i in refunds.refund_currency_columns(self.headers)
+                                          if i in self.unmapped)
         # An order's status column: its text may hold the amount refunded ("已退款(￥50.00)",
         # importer.refunds.refund_in_status), subtracted as a refund column's is.
         # An order's total after refunds ("Adjusted Order Total"): less than the amount, the
@@ -2567,8 +2569,15 @@ class Planner:
         n = len(values)
         # a refund column whose heading names its currency ("Amount Refunded (EUR)"): its bare
         # amounts are in that currency (one in another than the order's is warned, not subtracted)
-        cells = [refunds.in_heading_currency(values[i], header_code(self.prep.headers[i]))
-                 for i in self.prep.refund_cols if i < n]
+        # or a column of the refund's currency ("Refund Currency") does
+        said = next((refunds._text(values[i]) for i in self.prep.refund_currency_cols
+                     if i < n and refunds._text(values[i])), "")
+        said = said.upper() if len(said) == 3 and said.isalpha() else None
+        cells = [refunds.in_heading_currency(values[i], header_code(self.prep.headers[i]) or said)
+                 for i in self.prep.refund_cols if i < n and not refunds.is_flag(values[i])]
+        if self.options.amount_scales.get("amount") == "minor":
+            # a payment API's amount_refunded is in minor units as its amount is (paid_amount.MINOR)
+            cells = [refunds.from_minor(c, clean.get("currency")) for c in cells]
         cells += self.options.refunds.get(number, [])
         label = self.prep.headers[self.prep.refund_cols[0]] if self.prep.refund_cols else "Refund"
         if (at := self.prep.adjusted_col) is not None and at < n:

@@ -223,7 +223,47 @@ def names_refunded_amount(header: str) -> bool:
             or any(w.startswith(_REFUND_WORD_STARTS) for w in words)):
         return False
     return not (words & _NOT_THE_AMOUNT_WORDS or any(w in folded for w in _NOT_THE_AMOUNT_CJK)
-                or folded.endswith(("日", "時")))
+                or folded.endswith(("日", "時")) or any(m in header for m in _SHARE_MARKS))
+
+
+# A share refunded ("Refund %", "Refund rate", 退款率/退款比例) is no amount
+_SHARE_MARKS = ("%", "％", "‰", "率", "比例", "割合", "비율")
+
+
+def refund_currency_columns(headers: list[str]) -> list[int]:
+    """Positions of columns naming the currency of the row's refund ("Refund Currency",
+    "Erstattungswährung", 退款币种): a refund column's bare amounts are in it."""
+    currency_words = ("currency", "währung", "devise", "moneda", "moeda", "valuta", "币种", "幣別", "幣種",
+                      "货币", "通貨", "통화")
+    out = []
+    for i, h in enumerate(headers):
+        folded = norm(h)
+        if any(stem in folded for stem in _REFUND_STEMS) and any(w in folded for w in currency_words):
+            out.append(i)
+    return out
+
+
+_FLAGS = frozenset({"true", "false", "yes", "no", "y", "n", "是", "否", "はい", "いいえ"})
+
+
+def is_flag(cell: object) -> bool:
+    """Whether a refund column's cell is a yes/no flag (Stripe's `refunded: true`), not an
+    amount: such cells are left to the amount refunded beside them."""
+    return isinstance(cell, bool) or _text(cell).casefold() in _FLAGS
+
+
+def from_minor(cell: object, currency: str | None) -> object:
+    """A refunded amount written in the currency's minor unit (a payment API's
+    `amount_refunded`: 500 for 5.00 USD, 500 for 500 JPY; ISO 4217 exponents from CLDR)
+    as a major-unit amount text; a cell that is no whole number, or with no currency, as
+    it is (read and warned as it would be)."""
+    from .paid_amount import minor_factor
+
+    text = _text(cell)
+    factor = minor_factor(currency) if currency else None
+    if factor is None or not text.lstrip("-").isdigit():
+        return cell
+    return str(Decimal(text) * factor)
 
 
 # Headings of an order's total after refunds (Etsy's "Adjusted Order Total", a shop's
