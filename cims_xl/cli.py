@@ -2167,7 +2167,9 @@ def workbook_trust(app: App, path, yes):
         raise CimsError(f"{Path(path).name} names the store {shown(named)}: {verdict.problem}; "
                         "it cannot be accepted. Put the store's full path in the Store cell on Home, "
                         "or clear the cell (Sign in then opens $CIMS_STORE)")
-    question = (f"{Path(path).name} names the store\n  {shown(named)}\n({verdict.problem}). Sign in from "
+    target = os.path.realpath(os.path.expanduser(named)) if not known_stores.is_remote(named) else named
+    where = shown(named) if target == named else f"{shown(named)}\n  which is {shown(target)}"
+    question = (f"{Path(path).name} names the store\n  {where}\n({verdict.problem}). Sign in from "
                 "Excel will open it and try your password there. Accept it only if it is your store. Accept?")
     if not yes:
         if not sys.stdin.isatty():
@@ -2176,8 +2178,8 @@ def workbook_trust(app: App, path, yes):
         if not click.confirm(question, default=False, err=True):
             app.out.message("Not accepted; Sign in from Excel keeps refusing that store")
             return
-    known_stores.remember(named)
-    app.out.message(f"Accepted: Sign in from Excel opens {shown(named)} for this account")
+    known_stores.remember(target)
+    app.out.message(f"Accepted: Sign in from Excel opens {shown(target)} for this account")
 
 
 @workbook.command("build")

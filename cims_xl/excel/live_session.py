@@ -77,12 +77,15 @@ def use(session) -> None:
 
 
 def sign_in(path: str | os.PathLike, username: str, password: str,
-            otp: str | Callable[[], str | None] | None = None, *, idle_timeout: float | None = None):
+            otp: str | Callable[[], str | None] | None = None, *, idle_timeout: float | None = None,
+            judged=None):
     from ..security.process import harden_process
     from ..services import auth
 
     harden_process()      # the UDF server will hold the key: no core dump of it
     kw = {} if idle_timeout is None else {"idle_timeout": idle_timeout}
+    if judged is not None:
+        kw["judged"] = judged
     session = auth.sign_in(path, username, password, otp or None, **kw)
     use(session)
     return session
@@ -172,19 +175,32 @@ def untrusted_store_error(verdict, workbook: str | None) -> UntrustedStore:
 
 
 def store_path_for(book, workbook: str | None = None) -> str | None:
-    """The store Sign in opens for this workbook: the one its Store cell names when this
-    OS account chose that store itself (`security.known_stores.judge`), else $CIMS_STORE;
-    None when neither says (the ribbon then asks). UntrustedStore for a store the
-    workbook alone chose."""
-    from ..security.known_stores import judge
+    """The store Sign in opens for this workbook (see `store_choice_for`): the path only."""
+    return store_choice_for(book, workbook)[0]
+
+
+def store_choice_for(book, workbook: str | None = None):
+    """(path, verdict): the store Sign in opens for this workbook: the one its Store cell
+    names when this OS account chose that store itself (`security.known_stores.judge`),
+    as the path judge resolved (every link followed, once) with the verdict to check the
+    opened file against; else $CIMS_STORE (verdict None); (None, None) when neither says
+    (the ribbon then asks). UntrustedStore for a store the workbook alone chose, and for a
+    relative $CIMS_STORE (Excel's working folder is not one the person chose)."""
+    from ..security.known_stores import is_remote, judge
 
     named = named_store(book)
     if named is None:
-        return os.environ.get("CIMS_STORE") or None
+        env = os.environ.get("CIMS_STORE") or None
+        if env is not None and not is_remote(env) and not os.path.isabs(os.path.expanduser(env)):
+            raise UntrustedStore(f"$CIMS_STORE is a relative path ({env}): from Excel it would be looked up "
+                                 "in whatever folder Excel runs in, where anyone could put a copy. Nothing "
+                                 "was opened and no password was asked for. Set CIMS_STORE to the store's "
+                                 "full path (for example /home/you/cims/demo.cims), or leave it unset.")
+        return env, None
     verdict = judge(named)
     if verdict.problem is not None:
         raise untrusted_store_error(verdict, workbook)
-    return named
+    return (verdict.resolved or named), verdict
 
 
 def ask_credentials(ui, *, user: str | None = None,

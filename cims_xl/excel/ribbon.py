@@ -93,11 +93,14 @@ def _counts_line(sheet: str, counts: dict) -> str:
 def sign_in(book: WorkbookAdapter) -> str:
     # The store is the one this OS account chose (known_stores), never one the workbook
     # alone names; a path typed here is the person's own choice. Every prompt shows it.
-    path = live_session.store_path_for(book, _workbook_file(book)) or _ask(book, "Store file (.cims):")
+    # The Store cell's path is resolved once when judged; exactly that file (its key file and
+    # lock beside it) is opened, and checked to be the judged file after opening.
+    path, judged = live_session.store_choice_for(book, _workbook_file(book))
+    path = path or _ask(book, "Store file (.cims):")
     creds = live_session.ask_credentials(book.ui, store=path)
     if creds is None:
         raise _Cancelled()
-    session = live_session.sign_in(path, *creds)
+    session = live_session.sign_in(path, *creds, judged=judged)
     book.recalc()
     return f"Signed in as {session.username} ({session.role})."
 

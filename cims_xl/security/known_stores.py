@@ -41,15 +41,31 @@ from .trust import trust_dir
 
 FILE_NAME = "known-stores.json"
 
-# \\host\share, //host/share, \\?\UNC\host, and any URL (smb://, file://, https://)
-_REMOTE = re.compile(r"^(\\\\|//|[a-z][a-z0-9+.-]+://|file:)", re.I)
+# smb://, file://, https://, file:
+_URL = re.compile(r"^([a-z][a-z0-9+.-]+://|file:)", re.I)
+_SEPS = "\\/"
 
 
 def is_remote(text: str) -> bool:
-    """A path that names another computer (opening it may reach out over the network)."""
+    """A path that names another computer (opening it may reach out over the network).
+
+    Decided by how Windows parses the text (`ntpath`, where `/` and `\\` are alike), never
+    by touching the file: a drive of two leading separators (`\\\\host\\share`, `//host/share`,
+    `/\\host\\share`, `\\/host/share`, `\\\\?\\UNC\\host\\share`), the NT object prefix
+    `\\??\\` (`\\??\\UNC\\host`, and a device path is no local file either), or a URL."""
     text = text.strip()
-    if _REMOTE.match(text):
-        return not text.startswith("\\\\?\\") or text[4:].upper().startswith("UNC\\")
+    if _URL.match(text):
+        return True
+    if text[:4].replace("/", "\\") == "\\??\\":
+        return True
+    drive, _rest = ntpath.splitdrive(text)
+    if len(drive) >= 2 and drive[0] in _SEPS and drive[1] in _SEPS:
+        # \\?\C:\x and \\.\C:\x are local drives; \\?\UNC\host and \\.\UNC\host are not
+        flat = text.replace("/", "\\")
+        if flat[2:3] in ("?", ".") and flat[3:4] == "\\":
+            rest = flat[4:]
+            return not (len(rest) >= 2 and rest[1] == ":")
+        return True
     return False
 
 
@@ -120,26 +136,58 @@ class Verdict:
     path: str                  # the path as the workbook gives it
     problem: str | None        # why sign-in refuses it (None: it may be opened)
     acceptable: bool = True    # `cims workbook trust` can accept it (not: relative, $CIMS_STORE differs)
+    resolved: str | None = None          # the file judged: every link followed, once (None: remote)
+    identity: tuple[int, int] | None = None   # its (st_dev, st_ino) when judged (None: not there yet)
+
+
+def identity_of(path: str | os.PathLike) -> tuple[int, int] | None:
+    """(st_dev, st_ino) of a local file, None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def judge(named: str, *, also: str | os.PathLike | None = None) -> Verdict:
     """Whether sign-in may open the store `named` by a workbook (see the module's docstring).
-    `also`: a store this run already opened by its own choice (a `cims sync`'s store)."""
+    `also`: a store this run already opened by its own choice (a `cims sync`'s store).
+
+    The path is resolved ONCE here (links followed, `os.path.realpath`); the verdict holds
+    that resolved path and the file's identity, and the caller opens exactly that path (its
+    key file and lock beside it) and checks the identity again after opening
+    (`still_the_judged_file`): a link re-pointed after judging changes nothing. A remote
+    spelling is never resolved (that would open it)."""
     named = named.strip()
     env = os.environ.get("CIMS_STORE") or None
-    if also is not None and same_store(named, also):
-        return Verdict(named, None)
-    if not is_remote(named) and not os.path.isabs(os.path.expanduser(named)):
+    remote_named = is_remote(named)
+    if not remote_named and not os.path.isabs(os.path.expanduser(named)):
         return Verdict(named, "a relative path (cims does not guess which folder it is in)", acceptable=False)
+    resolved = None if remote_named else os.path.realpath(os.path.expanduser(named))
+    ok = Verdict(named, None, resolved=resolved, identity=None if resolved is None else identity_of(resolved))
+    judged = named if resolved is None else resolved
+    if also is not None and same_store(judged, also):
+        return ok
     remote = ("a path on another computer (opening it would send this computer's sign-in to that host)"
-              if is_remote(named) else None)
+              if remote_named else None)
     if env is not None:
-        if same_store(named, env):
-            return Verdict(named, None)
+        if not is_remote(env) and not os.path.isabs(os.path.expanduser(env)):
+            return Verdict(named, f"$CIMS_STORE is a relative path ({env}), which would be looked up in "
+                           "whatever folder Excel runs in; set CIMS_STORE to the store's full path",
+                           acceptable=False)
+        if same_store(judged, env):
+            return ok
         return Verdict(named, (remote + ", and " if remote else "") + f"not the store $CIMS_STORE names ({env})",
                        acceptable=False)
-    if is_known(named) or (remote is None and same_store(named, default_store())):
-        return Verdict(named, None)
+    if is_known(judged) or (remote is None and same_store(judged, default_store())):
+        return ok
     if remote:
         return Verdict(named, remote + ", which this account has not signed in to")
     return Verdict(named, "a store this account has not signed in to before")
+
+
+def still_the_judged_file(verdict: Verdict, opened: str | os.PathLike) -> bool:
+    """After opening: is `opened` the very file `judge` accepted (same path, same st_dev/st_ino)?"""
+    if verdict.resolved is None or os.fspath(opened) != verdict.resolved:
+        return False
+    return verdict.identity is not None and identity_of(opened) == verdict.identity

@@ -107,10 +107,23 @@ def _verify_totp(secret_b32: str, code: str | None, at: float) -> int | None:
     return None
 
 
+def _still_judged(judged, path: Path) -> None:
+    """Refuse when the store file is no longer the one the workbook's Store cell was judged by."""
+    if judged is not None and not known_stores.still_the_judged_file(judged, path):
+        raise StoreError(f"the store {judged.resolved or judged.path} changed (a link was re-pointed or the "
+                         "file replaced) between the check and the sign-in; nothing was signed in or "
+                         "remembered. Sign in again, and if it repeats, check that folder")
+
+
 def sign_in(path: str | os.PathLike, username: str, password: str,
             otp: str | Callable[[], str | None] | None = None, *,
-            idle_timeout: float = DEFAULT_IDLE_TIMEOUT, now: float | None = None) -> Session:
+            idle_timeout: float = DEFAULT_IDLE_TIMEOUT, now: float | None = None,
+            judged=None) -> Session:
     """Derive + unwrap the data key, open the store, check the second factor.
+
+    `judged`: the `known_stores.Verdict` that let a workbook's Store cell name this store;
+    `path` must then be the file it resolved, and the file opened must still be that file
+    (same st_dev/st_ino), checked after opening and again before it is remembered.
 
     `otp` is the one-time code, or a function that asks for it: it is called only when
     the user has two-step sign-in, after the password proved right, and without the key
@@ -120,6 +133,7 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
     path = Path(path)
     username = (username or "").strip().lower()
     clock = (lambda: now) if now is not None else time.time
+    _still_judged(judged, path)
     store = None
     try:
         with KeyFile.locked(path, settle=finish_interrupted_restore) as kf:
@@ -127,6 +141,7 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
             with _counting_failures(kf, username, state, clock()):
                 unlocked = kf.unlock_keys(username, password)
                 store, data_key = _open_finishing_rekey(kf, path, unlocked.data_key, unlocked.pending)
+                _still_judged(judged, path)
                 if not kf.mac_ok(data_key):
                     raise StoreError(f"{kf.path.name} was changed outside cims (its slots do not match "
                                      "the store); restore it from a backup")
@@ -209,6 +224,12 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
         uow.commit()
     # This OS account signed in to this store by a path it chose (a workbook's Store cell
     # is taken only once known_stores accepts it): Excel's Sign in may open it from now on.
+    # Only the file that was judged and opened is remembered.
+    try:
+        _still_judged(judged, path)
+    except BaseException:
+        session.close()
+        raise
     known_stores.remember(path)
     # Copies of the store that killed backups, erases and restores left, and killed
     # imports' scratch: removed (services.leftovers).
