@@ -247,7 +247,11 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              # The suppression list: read from the trail (digests only), checked against
              # rows a caller already validated, and the digests an erase writes in its entry.
              "suppression.erased_list", "suppression.ensure_not_erased", "suppression.erased_identifiers",
-             "suppression.snapshot"}
+             "suppression.snapshot",
+             # No session and no store data: this OS account's own crash leftovers of cims's
+             # exact scratch shape (copies of the store a killed cims left, import scratch),
+             # removed only when their process has ended; run at sign-in, backup and erase.
+             "leftovers.sweep_copy_leftovers", "leftovers.sweep_import_scratch", "leftovers.sweep_quietly"}
 
 
 def _public_service_functions() -> set[str]:
