@@ -1664,6 +1664,7 @@ _ERASE_HEADERS = {"customer": "Customer", "records": "Records erased",
                   "mentions_erased": "Other records that mentioned them",
                   "copies_erased": "Copies erased", "copies_not_reached": "Copies not reached",
                   "copies_unsigned": "Copies erased unsigned", "exports_not_reached": "Exports not reached",
+                  "workbooks_to_refresh": "Workbooks to refresh",
                   "audit_entries_not_reached": "Audit entries not reached",
                   "leftovers_removed": "Partly written workbooks removed",
                   "copies_removed": "Partly written copies removed"}
@@ -1701,6 +1702,10 @@ def gdpr_erase(app: App, customer_id, yes):
     if result.get("exports_not_reached"):
         app.out.message("These files cims wrote may hold the customer and cannot be erased by cims: "
                         + "; ".join(result["exports_not_reached"]))
+    if result.get("workbooks_to_refresh"):
+        app.out.message("These workbooks cims synced may still show the customer until they are refreshed; "
+                        "refresh each (`cims sync WORKBOOK refresh`): "
+                        + "; ".join(result["workbooks_to_refresh"]))
     if result.get("copies_unsigned"):
         app.out.message("The erase in these copies could not be signed by you; if one is restored, "
                         "`cims audit verify` names the erase and `cims audit accept` accepts it: "
