@@ -234,6 +234,7 @@ class Output:
         from rich.table import Table
 
         from .domain.display import MONEY_KEYS, zone_label
+        from .terminal import fit_lines
 
         shown_time = False
         title = escape(shown(title)) if title else title
@@ -280,19 +281,34 @@ class Output:
                 for c in columns:
                     table.add_row(label(c), cell(rows[0], c))
                 return table
+            # The field column is as wide as the longest field name when that leaves the value
+            # a third of the line: a name broken over two lines ("Response" / "Breached") reads as a
+            # field with no value under one with it. When it cannot be, a name's later lines
+            # are indented two cells, as part of the name above.
+            overhead = 7 if boxed else 3                     # "│ " " │ " " │" / " │ "
+            longest = max((cell_len(Text.from_markup(label(c)).plain) for c in columns), default=1)
+            field_width = max(6, console.width // 2 - (4 if boxed else 0))
+            if longest + max(MIN_CELLS, console.width // 3) + overhead <= console.width:
+                field_width = max(field_width, longest)
             if boxed:
                 table = Table(title=title, show_header=False)
-                table.add_column("field", style="bold", overflow="fold",
-                                 max_width=max(6, console.width // 2 - 4))
             else:
                 table = Table(title=title, show_header=False, box=box.MINIMAL, show_edge=False,
                               pad_edge=False)
-                table.add_column("field", style="bold", overflow="fold", max_width=max(6, console.width // 2))
+            table.add_column("field", style="bold", overflow="fold", max_width=field_width,
+                             min_width=min(longest, field_width))
             # The value column wraps at word boundaries; only a word longer than it folds.
             table.add_column("value", overflow="fold", min_width=MIN_CELLS)
+
+            def name(c: str) -> str:
+                plain = Text.from_markup(label(c)).plain
+                if cell_len(plain) <= field_width:
+                    return label(c)
+                return escape(fit_lines(plain, field_width, hang=2))
+
             for r in rows:
                 for i, c in enumerate(columns):
-                    table.add_row(label(c), cell(r, c), end_section=i == len(columns) - 1)
+                    table.add_row(name(c), cell(r, c), end_section=i == len(columns) - 1)
             return table
 
         if len(rows) == 1 and (vertical or len(columns) > 6) or not self._fits(console, columns, rows):
