@@ -234,6 +234,7 @@ class Output:
         from rich.table import Table
 
         from .domain.display import MONEY_KEYS, zone_label
+        from .terminal import fit_lines
 
         shown_time = False
         title = escape(shown(title)) if title else title
@@ -280,19 +281,34 @@ class Output:
                 for c in columns:
                     table.add_row(label(c), cell(rows[0], c))
                 return table
+            # The field column is as wide as the longest field name when that leaves the value
+            # a third of the line: a name broken over two lines ("Response" / "Breached") reads as a
+            # field with no value under one with it. When it cannot be, a name's later lines
+            # are indented two cells, as part of the name above.
+            overhead = 7 if boxed else 3                     # "│ " " │ " " │" / " │ "
+            longest = max((cell_len(Text.from_markup(label(c)).plain) for c in columns), default=1)
+            field_width = max(6, console.width // 2 - (4 if boxed else 0))
+            if longest + max(MIN_CELLS, console.width // 3) + overhead <= console.width:
+                field_width = max(field_width, longest)
             if boxed:
                 table = Table(title=title, show_header=False)
-                table.add_column("field", style="bold", overflow="fold",
-                                 max_width=max(6, console.width // 2 - 4))
             else:
                 table = Table(title=title, show_header=False, box=box.MINIMAL, show_edge=False,
                               pad_edge=False)
-                table.add_column("field", style="bold", overflow="fold", max_width=max(6, console.width // 2))
+            table.add_column("field", style="bold", overflow="fold", max_width=field_width,
+                             min_width=min(longest, field_width))
             # The value column wraps at word boundaries; only a word longer than it folds.
             table.add_column("value", overflow="fold", min_width=MIN_CELLS)
+
+            def name(c: str) -> str:
+                plain = Text.from_markup(label(c)).plain
+                if cell_len(plain) <= field_width:
+                    return label(c)
+                return escape(fit_lines(plain, field_width, hang=2))
+
             for r in rows:
                 for i, c in enumerate(columns):
-                    table.add_row(label(c), cell(r, c), end_section=i == len(columns) - 1)
+                    table.add_row(name(c), cell(r, c), end_section=i == len(columns) - 1)
             return table
 
         if len(rows) == 1 and (vertical or len(columns) > 6) or not self._fits(console, columns, rows):
@@ -703,6 +719,102 @@ def lift_global_options(root: click.Group, args: list[str]) -> list[str]:
                 i += 1
         i += 1
     return front + rest
+
+
+# Below this many columns an option's help goes on its own lines under the option: beside
+# a 30-cell option column it would get a few cells a line.
+_NARROW_HELP = 60
+
+
+def _fill(text: str, width: int, *, also_after: str = "") -> list[str]:
+    """`text` packed into lines of at most `width` cells, broken only at spaces (and after
+    any character of `also_after`, as `|` between the choices of an option); a word longer
+    than a line gets a line of its own and is not broken (the terminal may wrap it)."""
+    from rich.cells import cell_len
+
+    cut = re.escape(also_after) if also_after else ""
+    # each piece with the space before it, if any: a piece cut after "|" is joined without one
+    pieces = re.findall(rf"\s*[^\s{cut}]*[{cut}]" + r"|\s*\S+" if cut else r"\s*\S+", text)
+    lines: list[str] = []
+    line = ""
+    for piece in pieces:
+        word = piece.lstrip()
+        joined = (line + (" " if word != piece else "") + word) if line else word
+        if line and cell_len(joined) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = joined
+    if line:
+        lines.append(line)
+    return lines
+
+
+class _HelpFormatter(click.HelpFormatter):
+    """click's help, sized to the terminal it is shown on (click's own keeps at least 50
+    columns, so a 40-column terminal breaks its lines inside words). Below _NARROW_HELP
+    columns each option is on its own lines (its choices broken after a `|`), and its
+    text under it, indented, broken only between words."""
+
+    def __init__(self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None):
+        if width is None:
+            from .terminal import terminal_width
+
+            columns = terminal_width(click.get_text_stream("stdout"))
+            if columns:
+                width = max(min(columns, max_width or 80) - 1, 20)
+        super().__init__(indent_increment, width, max_width)
+
+    # click wraps text breaking after a hyphen ("--password-" / "stdin"); a hyphen held as
+    # U+2011 (non-breaking, as wide) while it wraps keeps such a word on one line.
+    def write_text(self, text: str) -> None:
+        self._unbroken(super().write_text, text)
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        self._unbroken(super().write_usage, prog, args, prefix)
+
+    def _unbroken(self, write, *texts) -> None:
+        start = len(self.buffer)
+        write(*(t.replace("-", "\u2011") if isinstance(t, str) else t for t in texts))
+        self.buffer[start:] = [piece.replace("\u2011", "-") for piece in self.buffer[start:]]
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        from rich.cells import cell_len
+
+        rows = list(rows)
+        indent = self.current_indent
+        room = max(self.width - indent, 10)
+        narrow = self.width < _NARROW_HELP
+        # wide: the text in a column after the options (as click draws it); narrow: under each
+        first_col = 4 if narrow else min(max((cell_len(r[0]) for r in rows), default=0), col_max) + col_spacing
+        for first, second in rows:
+            terms = _fill(first, room, also_after="|")
+            for i, line in enumerate(terms):
+                self.write(f"{'':>{indent + (2 if i else 0)}}{line}")
+                if i < len(terms) - 1:
+                    self.write("\n")
+            texts = _fill(second, max(room - first_col, 10)) if second else []
+            if not texts:
+                self.write("\n")
+                continue
+            if narrow or len(terms) > 1 or cell_len(terms[0]) > first_col - col_spacing:
+                self.write(f"\n{'':>{indent + first_col}}")
+            else:
+                self.write(" " * (first_col - cell_len(terms[0])))
+            self.write(texts[0] + "\n")
+            for line in texts[1:]:
+                self.write(f"{'':>{indent + first_col}}{line}\n")
+
+
+class _CimsContext(click.Context):
+    formatter_class = _HelpFormatter
+
+
+def _use_cims_help(command: click.Command) -> None:
+    """Every command's help written by _HelpFormatter (a subcommand makes its own context)."""
+    command.context_class = _CimsContext
+    for sub in getattr(command, "commands", {}).values():
+        _use_cims_help(sub)
 
 
 class _CimsGroup(click.Group):
@@ -1664,6 +1776,7 @@ _ERASE_HEADERS = {"customer": "Customer", "records": "Records erased",
                   "mentions_erased": "Other records that mentioned them",
                   "copies_erased": "Copies erased", "copies_not_reached": "Copies not reached",
                   "copies_unsigned": "Copies erased unsigned", "exports_not_reached": "Exports not reached",
+                  "workbooks_to_refresh": "Workbooks to refresh",
                   "audit_entries_not_reached": "Audit entries not reached",
                   "leftovers_removed": "Partly written workbooks removed",
                   "copies_removed": "Partly written copies removed"}
@@ -1701,6 +1814,10 @@ def gdpr_erase(app: App, customer_id, yes):
     if result.get("exports_not_reached"):
         app.out.message("These files cims wrote may hold the customer and cannot be erased by cims: "
                         + "; ".join(result["exports_not_reached"]))
+    if result.get("workbooks_to_refresh"):
+        app.out.message("These workbooks cims synced may still show the customer until they are refreshed; "
+                        "refresh each (`cims sync WORKBOOK refresh`): "
+                        + "; ".join(result["workbooks_to_refresh"]))
     if result.get("copies_unsigned"):
         app.out.message("The erase in these copies could not be signed by you; if one is restored, "
                         "`cims audit verify` names the erase and `cims audit accept` accepts it: "
@@ -2448,6 +2565,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Without standalone mode, click returns an Exit's code instead of raising it
         # (`audit verify` exits 11 when the trail does not hold).
+        _use_cims_help(cli)
         code = cli.main(args=argv, prog_name="cims", standalone_mode=False)
         return code if isinstance(code, int) and not isinstance(code, bool) else 0
     except CimsError as exc:

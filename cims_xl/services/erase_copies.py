@@ -41,7 +41,8 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
 
     Returns {"copies_erased": [file names], "copies_not_reached": ["name (reason)"],
     "copies_unsigned": ["name (reason)"], "exports_not_reached": ["path (what, who, when)"],
-    "leftovers_removed": [partly written workbooks], "copies_removed": [the partly written
+    "workbooks_to_refresh": [workbooks cims synced that are still there: they hold the
+    person until their next Refresh], "leftovers_removed": [partly written workbooks], "copies_removed": [the partly written
     copies of the store killed processes left, removed (services.leftovers)]}:
     "copies_unsigned" are erased, but the erase in them could not be signed (see the
     module's docstring); "exports_not_reached" are files cims wrote that may hold the
@@ -81,7 +82,8 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     removed, left = _workbook_leftovers(session)
     missed.extend(left)
     return {"copies_erased": erased, "copies_not_reached": missed, "copies_unsigned": unsigned,
-            "exports_not_reached": exports, "leftovers_removed": removed,
+            "exports_not_reached": exports, "workbooks_to_refresh": synced_workbooks(session),
+            "leftovers_removed": removed,
             "copies_removed": [str(p) for p in swept if p.is_absolute() and not p.name.startswith(".cims-rows-")
                                and not p.name.startswith(".cims-sst-")]}
 
@@ -89,6 +91,25 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
 # The audit action `cims sync` writes once per workbook path before its first write
 # (excel.sync): where erase looks for partly written copies.
 WORKBOOK_FILE_ACTION = "workbook.file"
+
+
+def synced_workbooks(session: Session) -> list[str]:
+    """The workbooks `cims sync` wrote (the audit trail's `workbook.file` paths) that are
+    still where it wrote them, each once (a path recorded as given and resolved is one
+    workbook): they may still hold an erased person until their next Refresh."""
+    seen: dict[Path, str] = {}
+    for row in session.store.iter_audit_actions((WORKBOOK_FILE_ACTION,)):
+        path = (json.loads(row[7] or "{}").get("path") or [None, None])[1]
+        if not path:
+            continue
+        try:
+            real = Path(path).resolve()
+            there = real.is_file()
+        except OSError:
+            continue
+        if there:
+            seen.setdefault(real, path)
+    return sorted(seen.values())
 
 
 def _workbook_leftovers(session: Session) -> tuple[list[str], list[str]]:
