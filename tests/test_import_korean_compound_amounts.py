@@ -32,3 +32,33 @@ def test_compound_amounts_in_number_words_store_the_number_they_write(admin, tmp
     result = import_file(admin, write_table(tmp_path, fmt, rows), kind="orders")
     assert (result.created, result.rejected) == (3, 0)
     assert _stored(admin) == {f"K{i}": (Decimal(a), currency) for i, a in enumerate(amounts)}
+
+
+def _amounts_only(tmp_path, fmt, cells, name="rows"):
+    rows = [["Customer", "Order No", "Order Date", "Amount"]]
+    rows += [[f"고객{i}", f"M{i}", "2026-01-05", c] for i, c in enumerate(cells)]
+    return write_table(tmp_path, fmt, rows, name)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("cells,amounts", [
+    (["120만원", "3억", "1.5천만원", "3억 5천만원"], ["1200000", "300000000", "15000000", "350000000"]),
+    (["5천만", "2억", "1억2000만"], ["50000000", "200000000", "120000000"]),
+])
+def test_korean_number_words_without_a_currency_are_won_when_no_cell_names_another(
+        admin, tmp_path, fmt, cells, amounts):
+    f = _amounts_only(tmp_path, fmt, cells)
+    dry = import_file(admin, f, kind="orders", dry_run=True)
+    assert any(i["what"] == "currency of Korean number words in 'Amount'" for i in dry.inferences)
+    result = import_file(admin, f, kind="orders")
+    assert result.rejected == 0
+    assert _stored(admin) == {f"M{i}": (Decimal(a), "KRW") for i, a in enumerate(amounts)}
+
+
+def test_korean_number_words_beside_amounts_in_another_currency_stop_naming_both(admin, tmp_path):
+    from cims_xl.importer.errors import ImportRefused
+    f = _amounts_only(tmp_path, "csv", ["3억", "$1,200.00", "120만"])
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, f, kind="orders")
+    assert "'3억'" in stop.value.message and "USD" in stop.value.message and "Amount" in stop.value.message
+    assert records.list_records(admin, "order") == []
