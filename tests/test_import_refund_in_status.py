@@ -131,3 +131,26 @@ def test_a_total_after_refunds_above_the_total_is_warned_and_not_read(admin, tmp
     result = import_file(admin, f, kind="orders")
     assert _stored(admin)["6001"] == (Decimal("30"), "Completed")
     assert result.warnings == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("currency,amounts,partial,full,kept", [
+    ("USD", ("5,000.00", "3,000.00"), "Partially refunded ($1,000)", "Refunded ($3,000)", "4000"),
+    ("USD", ("5,000.00", "3,000.00"), "Partial refund (1,250)", "Refunded (3,000)", "3750"),
+    ("EUR", ("5.000,00", "3.000,00"), "Teilweise erstattet (1.000 €)", "Erstattet (3.000 €)", "4000"),
+    ("EUR", ("5.000,00", "3.000,00"), "Teilerstattung 1.000,00 €", "Erstattet 3.000,00 €", "4000"),
+    ("EUR", ("5.000,00", "3.000,00"), "Remboursement partiel (1.500 €)", "Remboursé", "3500"),
+])
+def test_a_refund_in_a_status_written_with_thousands_separators_is_read_with_the_files_marks(
+        admin, tmp_path, fmt, currency, amounts, partial, full, kept):
+    f = write_table(tmp_path, fmt, [
+        ["Customer", "Order No", "Order Date", "Amount", "Currency", "Order Status"],
+        ["Ann Lee", "6001", "2024-03-05", amounts[0], currency, partial],
+        ["Bob Ray", "6002", "2024-03-06", amounts[1], currency, full],
+        ["Cai Wen", "6003", "2024-03-07", amounts[0], currency, "Paid"]])
+    result = import_file(admin, f, kind="orders")
+    assert (result.created, result.rejected) == (3, 0)
+    got = _stored(admin)
+    assert got["6001"] == (Decimal(kept), "Paid")
+    assert got["6002"][1] == "Returned"
+    assert got["6003"] == (Decimal("5000"), "Paid")

@@ -122,3 +122,50 @@ def test_one_row_missing_its_left_cells_in_a_table_with_a_spacer_column_keeps_it
     assert (result.created, result.rejected) == (3, 1)
     assert customers(admin)["Cy Fox"]["city"] == "Austin"
     assert not [i for i in result.inferences if i["what"] == "another table beside"]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("rows, kept", [
+    ([["Name", "Email", "Phone", "City", None, "Notes"],
+      ["Acme Ltd", "info@acme.com", "+1 212 555 0100", "New York", None, "VIP customer"],
+      ["Beta GmbH", "kontakt@beta.de", "+49 30 1234567", "Berlin", None, "call monday"],
+      ["Cust Zero", "c0@x.com", "+1 212 555 0110", "Boston", None, None],
+      ["Cust One", "c1@x.com", "+1 212 555 0111", "Boston", None, None],
+      ["Cust Two", "c2@x.com", "+1 212 555 0112", "Boston", None, None]],
+     {"Acme Ltd": ("notes", "VIP customer"), "Beta GmbH": ("notes", "call monday")}),
+    ([["Name", "Email", "City", None, "Phone", "Notes"],
+      ["Anna Berg", "a@x.com", "Berlin", None, "+49 30 1234567", "VIP"],
+      ["Bob Kraus", "b@x.com", "Hamburg", None, "+49 40 1234567", None],
+      ["Carl Link", "carl@x.com", "Bonn", None, None, None],
+      ["Dora Falk", "dora@x.com", "Bonn", None, None, None],
+      ["Emil Roth", "emil@x.com", "Bonn", None, None, None]],
+     {"Anna Berg": ("notes", "VIP"), "Bob Kraus": ("phone", "+49 40 1234567")}),
+    ([["Nom", "Courriel", "Ville", None, "Remarques"],
+      ["Ana Roux", "ana@x.fr", "Lyon", None, "cliente fidèle"],
+      ["Léo Petit", "leo@x.fr", "Nice", None, "rappeler lundi"],
+      ["Max Blanc", "max@x.fr", "Metz", None, None],
+      ["Zoé Noir", "zoe@x.fr", "Caen", None, None]],
+     {"Ana Roux": ("notes", "cliente fidèle"), "Léo Petit": ("notes", "rappeler lundi")}),
+])
+def test_a_field_column_past_a_spacer_filled_only_in_the_first_rows_stays_in_the_table(admin, tmp_path, rows, kept):
+    result = import_file(admin, xlsx(tmp_path, "spacer.xlsx", rows), kind="customers")
+    assert not [i for i in result.inferences if i["what"] == "another table beside"]
+    got = customers(admin)
+    assert len(got) == len(rows) - 1
+    for name, (fieldname, value) in kept.items():
+        stored = got[name][fieldname] or ""
+        assert value.replace(" ", "") in stored.replace(" ", "").replace("-", "")
+
+
+def test_a_lookup_of_unnamed_headings_past_a_spacer_in_the_first_rows_is_still_another_table(admin, tmp_path):
+    f = xlsx(tmp_path, "side.xlsx", [
+        ["Name", "Email", "City", None, "Sales team", "Target"],
+        ["Anna Berg", "a@x.com", "Berlin", None, "Nord", "120000"],
+        ["Bob Kraus", "b@x.com", "Hamburg", None, "Süd", "90000"],
+        ["Carl Link", "carl@x.com", "Bonn", None, None, None],
+        ["Dora Falk", "dora@x.com", "Bonn", None, None, None]])
+    result = import_file(admin, f, kind="customers")
+    assert "E:F" in beside_line(result)["decided"]
+    assert "Nord" not in (customers(admin)["Anna Berg"]["notes"] or "")

@@ -108,3 +108,31 @@ def test_an_id_column_mapped_to_a_date_stops_instead_of_being_read_as_unix_times
         import_file(admin, path, kind="orders", mapping={"Ref No": "Order Date", "Created": "-"})
     assert "'Ref No'" in str(stop.value) and "names no date" in str(stop.value)
     assert order_dates(admin) == {}
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx])
+@pytest.mark.parametrize("heading, values", [
+    ("Order Date", ["2026010512", "2026010614", "2026010709"]),
+    ("Bestelldatum", ["2025123100", "2026020123", "2026030108"]),
+    ("注文日時", ["2024030512", "2024030512", "2024031100"]),
+])
+def test_ten_digits_that_are_all_dates_and_hours_yyyymmddhh_stop_naming_both_readings(
+        admin, tmp_path, writer, heading, values):
+    rows = [["Customer", heading, "Amount", "Currency", "Order No"]]
+    rows += [[f"Client {i}", v, "10", "USD", f"A{i}"] for i, v in enumerate(values)]
+    f = writer(tmp_path / ("c" + ("." + "csv" if writer is write_csv else ".xlsx")), rows)
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, f, kind="orders", mapping={heading: "Order Date"})
+    said = stop.value.message
+    assert heading in said and values[0] in said
+    assert "YYYYMMDDHH" in said and "Unix seconds" in said
+    assert records.list_records(admin, "order") == []
+
+
+def test_unix_seconds_of_today_are_still_read_as_seconds_beside_the_compact_rule(admin, tmp_path):
+    f = write_csv(tmp_path / "u.csv", [["Customer", "Created", "Amount", "Currency", "Order No"],
+                                       ["Ann", str(NOON_UTC), "10", "USD", "U1"],
+                                       ["Bob", str(NOON_UTC + 86400), "10", "USD", "U2"]])
+    import_file(admin, f, kind="orders", mapping={"Created": "Order Date"})
+    assert set(order_dates(admin).values()) <= {dt.date(2024, 3, 5), dt.date(2024, 3, 6)}
+    assert len(order_dates(admin)) == 2

@@ -109,6 +109,11 @@ _LOCAL_WORDS: dict[str, tuple[str, ...]] = {
 _MULTIPLIERS = {"万": 4, "萬": 4, "亿": 8, "億": 8, "만": 4, "억": 8, "千": 3, "천": 3}
 _MULTIPLIER_HEADS = {"十": 1, "拾": 1, "百": 2, "佰": 2, "千": 3, "仟": 3, "십": 1, "백": 2, "천": 3}
 _NUMBER_CHARS = re.compile(r"^[0-9.,' _]+$")
+# A compound amount in number words: 억/亿 then a part in 만/万 (with 천/백/십 before it)
+# or plain digits, with or without spaces: "3억 5천만원" (350,000,000), "1억2000만원",
+# "1亿2000万元", "2억 500원"
+_COMPOUND = re.compile(r"^(?P<head>.*?)(?P<big>\d+(?:\.\d+)?)\s*(?P<eok>[억亿億])\s*"
+                       r"(?P<rest>\d{1,3}(?:,\d{3})+|\d+)\s*(?P<unit>[천백십千百十]?[만万萬])?(?P<tail>[^\d억亿億만万萬천백십千百十]*)$")
 _SHOWN_MAX = 40
 
 
@@ -999,6 +1004,22 @@ def _scientific(text: str, decimal: str | None) -> Decimal | None:
     return number
 
 
+def _compound_words(text: str) -> str:
+    """`text` with a compound amount in number words ("3억 5천만원", "1亿2000万元") written
+    as its digits ("350000000원"); other text as it is."""
+    m = _COMPOUND.match(text)
+    if m is None or any(ch.isdigit() for ch in m["head"]):
+        return text
+    power = 0
+    if m["unit"]:
+        power = 4 + (_MULTIPLIER_HEADS[m["unit"][0]] if len(m["unit"]) == 2 else 0)
+    big = Decimal(m["big"]) * (10 ** 8)
+    rest = Decimal(m["rest"].replace(",", "")) * (10 ** power)
+    if big != big.to_integral_value() or rest >= 10 ** 8:
+        return text                     # "1.23456789억", "3억 2억": no compound amount
+    return f"{m['head']}{int(big + rest)}{m['tail']}"
+
+
 def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyReading:
     _problem, _shift = nz._problem, nz._shift
     # format characters are invisible: an LRM before "1 234,5" (invisible.py)
@@ -1006,6 +1027,7 @@ def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyR
     text, arabic = ascii_digits(text)
     if arabic:
         decimal = "."                   # "١٢٣٤٫٥٠": the Arabic separators say which is which
+    text = _compound_words(text)
     negative = opened = closed = sign_seen = False
     tokens: list[str] = []
     multiplier: int | None = None

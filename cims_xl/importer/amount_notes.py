@@ -109,6 +109,18 @@ def magnitude(text: str) -> tuple[str, str, str] | None:
     return new, match["suf"], _WORDS[word]
 
 
+_HANGUL_WORDS = ("만", "억", "천")
+_PLAIN = re.compile(r"^[0-9.,' +-]*$")
+
+
+def _bare(text: str) -> bool:
+    """`text` reads as an amount naming no currency."""
+    try:
+        return money.read_money(text).currency is None
+    except ValueError:
+        return False
+
+
 def _norm(v: object) -> str | None:
     if type(v) is not str or not v.strip():
         return None
@@ -128,12 +140,18 @@ class AmountNotes:
         self.tax_rows: dict[int, dict[str, int]] = {c: {} for c in columns}
         self.words: dict[int, list[str]] = {c: [] for c in columns}      # "'120만원' = 1,200,000"
         self.word_rows: dict[int, int] = {c: 0 for c in columns}
+        self.hangul: dict[int, list[str]] = {c: [] for c in columns}     # "3억": Korean number words, no currency
+        self.hangul_rows: dict[int, int] = {c: 0 for c in columns}
+        self.named: dict[int, dict[str, str]] = {c: {} for c in columns}  # currency a cell names -> example
+        self.krw: set[int] = set()      # columns whose bare Korean number words are decided KRW
         self.active = bool(columns)
 
     def add(self, values: list) -> None:
         n = len(values)
         for c in self.columns:
             text = _norm(values[c]) if c < n else None
+            if text is not None and not _PLAIN.match(text):
+                self._currency_seen(c, text)
             if text is None or not any(ch.isalpha() for ch in text):
                 continue
             shown = values[c].strip()[:30]
@@ -162,6 +180,40 @@ class AmountNotes:
             elif (unit := _UNIT_WORD.match(text)) is not None and not money.currency_candidates(unit["word"]):
                 if len(self.units[c]) < EXAMPLES:
                     self.units[c].append(text[:30])
+
+    def _currency_seen(self, c: int, text: str) -> None:
+        """Note the currency `text` names, and a Korean number word written without one."""
+        try:
+            reading = money.read_money(text)
+        except ValueError:
+            return
+        if reading.currency:
+            self.named[c].setdefault(reading.currency, text[:30])
+        elif any(w in text for w in _HANGUL_WORDS):
+            self.hangul_rows[c] += 1
+            if len(self.hangul[c]) < EXAMPLES:
+                self.hangul[c].append(text[:30])
+
+    def _korean_won(self, c: int, header: str) -> dict | None:
+        """"3억" beside "120만원": Korean number words are written of won; the column's bare
+        ones are KRW when no cell names another currency, else the import stops."""
+        if not self.hangul_rows[c]:
+            return None
+        other = {k: v for k, v in self.named[c].items() if k != "KRW"}
+        if other:
+            raise ImportRefused(
+                f"column '{header}' writes amounts in Korean number words without a currency "
+                f"({', '.join(repr(e) for e in self.hangul[c])}), which are won (KRW), beside amounts in "
+                f"{', '.join(sorted(other))} ({', '.join(repr(e) for e in other.values())}): cims cannot tell "
+                "which currency the bare ones are in. Write the currency after them ('3억원') or give a Currency "
+                "column, and import again. Nothing was imported.")
+        self.krw.add(c)
+        return {"what": f"currency of Korean number words in '{header}'",
+                "decided": f"{self.hangul_rows[c]} amount(s) in Korean number words without a currency read as "
+                           "KRW (원): " + ", ".join(repr(e) for e in self.hangul[c]),
+                "evidence": "Korean number words (만, 억, 천) are written of won"
+                            + (", as the column's other cells say ('" + self.named[c]["KRW"] + "')"
+                               if "KRW" in self.named[c] else "") + ", and no cell names another currency"}
 
     def decide(self) -> list[dict]:
         """Inferences for the summary; ImportRefused for a column whose suffixes sit beside
@@ -195,6 +247,8 @@ class AmountNotes:
                             "decided": f"{self.suffix_rows[c]} amount(s) read with their suffix: k = thousand, "
                                        "M/m/mn/MM/Mio. = million, bn/B/Mrd. = billion (" + shown + ")",
                             "evidence": "an amount column, and no cell of it writes a unit after its number"})
+            if (won := self._korean_won(c, header)) is not None:
+                out.append(won)
             if self.words[c]:
                 out.append({"what": f"number words in '{header}'",
                             "decided": f"{self.word_rows[c]} amount(s) read with their number word (万/만 = 10,000, "
@@ -217,6 +271,8 @@ class AmountNotes:
                 new = tax[0]
             if (mag := magnitude(new)) is not None:
                 new = mag[0]
+            if c in self.krw and any(w in new for w in _HANGUL_WORDS) and _bare(new):
+                new = f"{new}원"         # "3억" in a column of won (_korean_won)
             if new != text:
                 if out is values:
                     out = list(values)

@@ -98,6 +98,7 @@ REFUND_STATUS_WORDS = frozenset((
     "返金", "返金済み", "返金済", "一部返金", "一部返金済み", "部分返金", "返金完了",
     "환불", "환불완료", "환불 완료", "부분환불", "부분 환불", "부분환불완료", "환불됨",
     "erstattet", "teilweise erstattet", "rückerstattet", "teilweise rückerstattet", "teilerstattet",
+    "teilerstattung", "rückerstattung", "erstattung", "teilweise rückerstattung",
     "remboursé", "remboursée", "partiellement remboursé", "remboursé partiellement", "remboursement partiel",
     "reembolsado", "reembolsado parcialmente", "reembolso parcial", "rimborsato", "parzialmente rimborsato",
     "rimborso parziale", "terugbetaald", "gedeeltelijk terugbetaald"))
@@ -130,11 +131,16 @@ def refund_in_status(text: object) -> str | None:
     if parts is None or _status_word(parts[0]) not in REFUND_STATUS_WORDS or not any(c.isdigit() for c in parts[1]):
         return None
     cell = parts[1]
-    try:
-        reading = read_refund(cell, None, None)
-    except ValueError:
-        return None
-    return cell if reading.amount is not None and reading.amount > 0 else None
+    # "$1,000", "1.000 €": a thousands separator alone reads two ways on its own; it is an
+    # amount either way (apply_refund reads it with the amount column's mark)
+    for mark in (None, ".", ","):
+        try:
+            reading = read_refund(cell, None, mark)
+        except ValueError:
+            continue
+        if reading.amount is not None and reading.amount > 0:
+            return cell
+    return None
 
 
 def status_refund_cell(cell: str, currency: str | None) -> object:

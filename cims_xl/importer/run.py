@@ -1250,7 +1250,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         _refuse_data_header(src, ent, window, i, header_values)
     table = build_table(header_number, header_values, skipped_above=i)
     beside = None if no_header else side_tables.find(
-        src.rows, header_number, list(header_values), [v for n, v in window if n > header_number])
+        src.rows, header_number, list(header_values), [v for n, v in window if n > header_number],
+        lambda h: mp.names_whole(ent, h))
     if beside is not None:
         # a table beside this one, past an empty column: its cells are blanked in every
         # row read from here on (both passes), so none is merged into this table's rows

@@ -82,9 +82,10 @@ def candidate_gaps(header_values: list, window_rows: list[list]) -> list[int]:
 
 
 def find(rows: Callable[[], Iterable[tuple[int, list]]], header_row: int, header_values: list,
-         window_rows: list[list]) -> Beside | None:
+         window_rows: list[list], names_field: Callable[[str], bool] | None = None) -> Beside | None:
     """The table beside this one, or None. `rows()` reads the sheet again from its top
-    (only when the header row or the first rows show a column with nothing in it)."""
+    (only when the header row or the first rows show a column with nothing in it).
+    `names_field(heading)`: does the heading name a field of the records imported."""
     gaps = candidate_gaps(header_values, window_rows)
     if not gaps:
         return None
@@ -108,7 +109,7 @@ def find(rows: Callable[[], Iterable[tuple[int, list]]], header_row: int, header
                        | set(right_headed))
         if not left or not right:
             continue
-        found = _weigh(per_row, header_values, left, right, right_headed)
+        found = _weigh(per_row, header_values, left, right, right_headed, names_field)
         if found is not None:
             why, example = found
             rows_l = sum(1 for _, v in per_row if _filled(v, left))
@@ -119,8 +120,24 @@ def find(rows: Callable[[], Iterable[tuple[int, list]]], header_row: int, header
     return None
 
 
+def _own_columns(per_row: list[tuple[int, list]], header_values: list, left: list[int], right: list[int],
+                 right_headed: list[int], names_field: Callable[[str], bool] | None) -> bool:
+    """Are the right block's columns the table's own, filled in some rows only ("Notes",
+    "Phone" past a spacer column): each headed on the header row with a field's name that
+    no left heading has, and not a lookup's rectangle (one column, or rows that fill only
+    some of its columns)?"""
+    if names_field is None or set(right) != set(right_headed):
+        return False
+    heads = [str(header_values[c]).strip() for c in right_headed]
+    left_heads = {str(header_values[c]).strip().casefold() for c in left}
+    if not all(names_field(h) for h in heads) or any(h.casefold() in left_heads for h in heads):
+        return False
+    filled = [v for _, v in per_row if _filled(v, right)]
+    return len(right) == 1 or any(not all(c < len(v) and not is_blank_cell(v[c]) for c in right) for v in filled)
+
+
 def _weigh(per_row: list[tuple[int, list]], header_values: list, left: list[int], right: list[int],
-           right_headed: list[int]) -> tuple[str, str] | None:
+           right_headed: list[int], names_field: Callable[[str], bool] | None = None) -> tuple[str, str] | None:
     """(why the right block is another table, an example) or None when its rows line up."""
     rows_l = [n for n, v in per_row if _filled(v, left)]
     rows_r = [n for n, v in per_row if _filled(v, right)]
@@ -142,7 +159,8 @@ def _weigh(per_row: list[tuple[int, list]], header_values: list, left: list[int]
     if set(rows_r) <= set_l and len(rows_r) < len(rows_l):
         # one run of the first rows, then nothing beside the left block's later rows
         index = [rows_l.index(n) for n in rows_r]
-        if index == list(range(len(rows_r))) and len(rows_l) - len(rows_r) >= 2:
+        if (index == list(range(len(rows_r))) and len(rows_l) - len(rows_r) >= 2
+                and not _own_columns(per_row, header_values, left, right, right_headed, names_field)):
             return (f"are filled only in the first {len(rows_r)} of the {len(rows_l)} rows, then empty beside "
                     f"the rest (a list of their own, not values of those rows)"), ""
     return None

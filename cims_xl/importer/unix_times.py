@@ -81,6 +81,17 @@ def moment(value: object, unit: str) -> _dt.datetime | None:
         return None
 
 
+def compact_hour(digits: str) -> _dt.datetime | None:
+    """`digits` (ten) read as a date and hour written YYYYMMDDHH ("2026010512" is
+    2026-01-05 12:00), from 1900 to 2100; else None."""
+    if len(digits) != 10 or not digits.isdigit() or not 1900 <= int(digits[:4]) < 2100:
+        return None
+    try:
+        return _dt.datetime(int(digits[:4]), int(digits[4:6]), int(digits[6:8]), int(digits[8:]))
+    except ValueError:
+        return None
+
+
 @dataclass
 class Decision:
     unit: str                       # "s" | "ms"
@@ -97,6 +108,8 @@ class UnixEvidence:
     outside: list = field(default_factory=list)     # (value, its reading) out of FIRST..LAST
     others: int = 0                                 # values of other shapes (a date, "45352")
     other_example: object = None
+    compact: int = 0                                # ten digits that are also a date and hour YYYYMMDDHH
+
 
     def add(self, value: object) -> None:
         found = _whole(value)
@@ -107,6 +120,8 @@ class UnixEvidence:
                 self.other_example = value
             return
         self.counts[unit] += 1
+        if unit == "s" and compact_hour(found[0]) is not None:
+            self.compact += 1
         shown = found[0] if isinstance(value, (int, float)) else str(value).strip()
         if len(self.examples[unit]) < 3 and shown not in self.examples[unit]:
             self.examples[unit].append(shown)
@@ -144,6 +159,18 @@ class UnixEvidence:
                 "was imported. Write the column in one unit (or as dates, YYYY-MM-DD HH:MM), and import again.")
         unit = "s" if self.counts["s"] else "ms"
         words = UNITS[unit][0]
+        if unit == "s" and self.compact == self.counts["s"]:
+            # "2026010512": every value is also a date and hour written without separators
+            # (YYYYMMDDHH, 2026-01-05 12:00); seconds that all happen to be so are rare, but
+            # nothing in the column decides it
+            first = self.examples["s"][0]
+            as_unix = moment(first, "s")
+            raise ImportRefused(
+                f"column '{self.column}': its values ({shown}) read two ways: as dates and hours written "
+                f"YYYYMMDDHH ('{first}' is {compact_hour(first).strftime('%Y-%m-%d %H:00')}) or as Unix seconds "
+                f"('{first}' is {as_unix.strftime('%Y-%m-%d %H:%M:%S')} UTC). Nothing was imported. Write the "
+                "column as dates (YYYY-MM-DD HH:MM), or leave it out with --map \"" + self.column + "=-\", "
+                "and import again.")
         if self.outside:
             odd = "; ".join(f"'{v}' is " + (w.strftime("%Y-%m-%d") if w else "no date") for v, w in self.outside)
             raise ImportRefused(
