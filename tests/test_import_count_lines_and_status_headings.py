@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from cims_xl.importer import import_file
+from cims_xl.importer.errors import ImportRefused
 from cims_xl.services import records
 
 
@@ -50,3 +51,50 @@ def test_names_starting_with_a_number_stay_customers_above_a_count_line_in_words
     result = import_file(admin, path)
     assert (result.created, result.footer_rows) == (3, 1)
     assert set(customers(admin)) == {"7天酒店", "3M Deutschland", "99 Ranch Market"}
+
+
+# ----- the order's status under a plain heading ------------------------------------------------
+
+@pytest.mark.parametrize("heading, paid, refunded", [
+    ("상태", "Paid", "환불완료"),
+    ("Stato", "Pagato", "Rimborsato"),
+    ("Zustand", "Bezahlt", "Erstattet"),
+])
+def test_a_plain_status_heading_in_many_languages_stores_refunded_orders_as_returned(
+        admin, tmp_path, heading, paid, refunded):
+    path = write(tmp_path, "orders.csv", f"Customer,Order Date,Amount,{heading}\n"
+                                         f"Ana Souza,2026-01-05,100.00,{paid}\n"
+                                         f"Bruno Lima,2026-01-06,50.00,{refunded}\n")
+    result = import_file(admin, path, kind="orders", currency="USD")
+    assert (result.created, result.rejected) == (2, 0)
+    got = orders(admin)
+    assert got["Ana Souza"]["status"] == "Paid"
+    assert got["Bruno Lima"]["status"] == "Returned"
+
+
+@pytest.mark.parametrize("heading", ["Estado", "État", "Estado "])
+def test_an_ambiguous_status_or_state_heading_whose_values_are_statuses_is_taken_as_the_status_and_said(
+        admin, tmp_path, heading):
+    path = write(tmp_path, "estado.csv", f"Cliente,Fecha,Importe,{heading}\n"
+                                         "Ana Souza,2026-01-05,100.00,Pagado\n"
+                                         "Bruno Lima,2026-01-06,50.00,Reembolsado\n"
+                                         "Carla Ruiz,2026-01-07,80.00,Refunded\n")
+    result = import_file(admin, path, kind="orders", currency="EUR")
+    assert (result.created, result.rejected) == (3, 0)
+    got = orders(admin)
+    assert [got[n]["status"] for n in ("Ana Souza", "Bruno Lima", "Carla Ruiz")] == ["Paid", "Returned", "Returned"]
+    assert any("from its values" in str(i.get("decided")) for i in result.inferences)
+
+
+def test_an_ambiguous_status_or_state_column_of_statuses_and_places_stops_before_writing_and_map_settles_it(
+        admin, tmp_path):
+    path = write(tmp_path, "estado.csv", "Cliente,Fecha,Importe,Estado\n"
+                                         "Ana Souza,2026-01-05,100.00,Jalisco\n"
+                                         "Bruno Lima,2026-01-06,50.00,Reembolsado\n")
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path, kind="orders", currency="MXN")
+    said = str(stop.value)
+    assert "'Estado'" in said and "Jalisco" in said and "Reembolsado" in said and '--map "Estado=' in said
+    assert orders(admin) == {}
+    result = import_file(admin, path, kind="orders", currency="MXN", mapping={"Estado": "Notes"})
+    assert result.created == 2
