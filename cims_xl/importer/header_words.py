@@ -238,12 +238,12 @@ WORDS: dict[str, dict[str, list[str]]] = {
         "province": ["bundesland", "kanton", "département", "provincia", "província", "uf",
                      "都道府県"],
         "city": ["ort", "stadt", "ville", "ciudad", "cidade", "città", "市区町村"],
-        # the plain headings too ("Estado", "État" and "Stato" also mean a state or a
-        # province: their values settle which, importer.status_heading)
+        # the plain headings too ("Estado", "État" and "Stato", which also mean a state, a
+        # province or a country, are two-meaning headings: their values settle which,
+        # importer.status_heading)
         "status": ["bestellstatus", "auftragsstatus", "statut", "statut de la commande",
                    "estado del pedido", "situação", "estado do pedido", "stato ordine",
-                   "ステータス", "注文状況", "状態", "zustand", "état", "etat", "estado", "stato",
-                   "状态", "狀態", "订单状态", "訂單狀態", "상태"],
+                   "ステータス", "注文状況", "状態", "zustand", "状态", "狀態", "订单状态", "訂單狀態", "상태"],
         "notes": NOTES,
         "customer_ref": CUSTOMER_REF,
         "customer_name": CUSTOMER,
