@@ -98,3 +98,21 @@ def test_an_ambiguous_status_or_state_column_of_statuses_and_places_stops_before
     assert orders(admin) == {}
     result = import_file(admin, path, kind="orders", currency="MXN", mapping={"Estado": "Notes"})
     assert result.created == 2
+
+
+# ----- a time column of decimal numbers -----------------------------------------------------------
+
+@pytest.mark.parametrize("heading, date_heading", [("Time", "Date"), ("Uhrzeit", "Datum"), ("Heure", "Date")])
+def test_a_time_column_of_decimal_numbers_is_not_taken_as_the_time_and_the_summary_says_why(
+        admin, tmp_path, heading, date_heading):
+    path = write(tmp_path, "calls.csv", f"Customer,{date_heading},{heading},Type,Subject\n"
+                                        "Ana Souza,2026-01-05,10.3,Call,Offer\n"
+                                        "Bruno Lima,2026-01-06,10.50,Call,Follow-up\n"
+                                        "Carla Ruiz,2026-01-07,1.5,Call,Renewal\n")
+    result = import_file(admin, path, kind="interactions")
+    line = next(i for i in result.inferences if i["what"] == f"column '{heading}'")
+    assert "not taken as the time" in line["decided"]
+    assert "'10.3'" in line["evidence"] and "decimal numbers" in line["evidence"]
+    stored = {c["name"]: c for c in records.list_records(admin, "customer")}
+    kept = [i for i in records.list_records(admin, "interaction") if i["customer_id"] == stored["Ana Souza"]["id"]]
+    assert "10.3" in (kept[0]["notes"] or "")
