@@ -142,15 +142,15 @@ def test_a_spanish_estado_beside_the_stage_is_the_deal_status(admin, tmp_path):
 
 
 @pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
-def test_a_two_meaning_estado_in_an_orders_file_is_kept_and_the_summary_says_how_to_settle_it(
+def test_a_two_meaning_estado_in_an_orders_file_whose_values_are_statuses_is_the_status_and_said(
         admin, tmp_path, writer):
     rows = [["Pedido", "Cliente", "Fecha", "Importe", "Estado"],
             ["P1", "Ana López", "2024-03-05", "10", "Pagado"], ["P2", "Bruno Díaz", "2024-03-06", "20", "Enviado"]]
     path = writer(tmp_path / ("o.csv" if writer is write_csv else "o.xlsx"), rows)
     result = import_file(admin, path, kind="orders", currency="EUR", dry_run=True)
     line = next(i for i in result.inferences if i["what"] == "column 'Estado'")
-    assert "Notes" in line["decided"]
-    assert '--map "Estado=Order Status"' in line["evidence"] and '--map "Estado=Province"' in line["evidence"]
+    assert "Order Status" in line["decided"]
+    assert "Order Status or Province" in line["evidence"] and "'Pagado'" in line["evidence"]
     import_file(admin, path, kind="orders", currency="EUR", mapping=["Estado=Order Status"])
     assert sorted(o["status"] for o in records.list_records(admin, "order")) == ["Paid", "Shipped"]
 

@@ -523,7 +523,7 @@ FOOTER_MAX = 8          # rows at the end of a table that may be a footer
 FOOTER_TEXT_MAX = 500   # a footer line's text looked at: footers are short, cells may be megabytes
 # Total and summary words in the languages of our users' files.
 _TOTAL = (r"grand\s+totals?|sub-?totals?|totals?|totales|totaux|totaal|totale|totalt|sum|summe|summa|suma|"
-          r"gesamt(?:summe)?|razem|celkem|yhteensä|i\s+alt|итого|всего|합계|총계|"
+          r"insgesamt|gesamt(?:summe)?|razem|celkem|yhteensä|i\s+alt|итого|всего|합계|총계|"
           r"合计|合計|总计|總計|小计|小計|共计")
 _FOOTER_WORDS = re.compile(
     rf"^\s*(?:{_TOTAL}|共\s*\d|count|records?|rows?|generated|printed|"
@@ -538,10 +538,22 @@ _FOOTER_WORDS = re.compile(
 # many records ("共2笔记录", "計3件", "총 5건", "合计 3笔"), or a label, a colon and a count
 # with its sum ("已收入:2笔,300.00元", "支出：1笔 20.00元", "入金：3件"). A number then a
 # counter word: never a customer's name ("7天酒店" has no counter, "5个朋友" no label).
-_CJK_COUNTER = r"\d[\d,]*\s*(?:笔|筆|条|條|件|건|개|项|項|个|個|行|单|單)"
+_CJK_COUNTER = r"\d[\d,]*\s*(?:笔|筆|条|條|件|건|개|项|項|个|個|行|单|單|家|位|名|户|戶|人|명|곳)"
 _CJK_COUNT = re.compile(
     rf"^\s*(?:(?:共|共计|共計|计|計|合计|合計|总计|總計|小计|小計|총|총계|합계|全)\s*[:：]?\s*{_CJK_COUNTER}"
     rf"|[^\W\d_]{{1,8}}\s*[:：]\s*{_CJK_COUNTER})")
+# A count line in words under a table: "(3 rows)" (psql, sqlcmd), "3 Datensätze",
+# "Insgesamt 3 Kunden", "Total de 3 clientes", "Итого 3": a count and what is counted,
+# never a name ("7 Eleven Ltd" has no counted word; "7天酒店" no label, see _CJK_COUNT).
+_COUNTED = (r"(?:rows?|records?|entries|customers?|clients?|contacts?|lignes?|enregistrements?|"
+            r"zeilen|datens[äa]tze?|eintr[äa]ge?|kunden|kontakte|filas?|registros?|clientes?|"
+            r"linhas?|contatos?|righe|record|clienti|contatti|rekord(?:y|ów)?|klient(?:ów|y)?|"
+            r"строк[аи]?|записей|записи|запись|клиент(?:ов|а)?)")
+_COUNT_LINE = re.compile(
+    rf"^\s*(?:\(\s*\d[\d,.\s]*\s{_COUNTED}\s*\)"
+    rf"|\d[\d,.]*\s+{_COUNTED}"
+    rf"|(?:insgesamt|gesamt|total(?:\s+(?:de|des|di))?|en\s+total|in\s+total|итого|всего)\s*[:：]?\s*"
+    rf"\d[\d,.]*(?:\s+{_COUNTED})?)\s*[.!]?\s*$", re.IGNORECASE)
 # Words a report tool writes under its table, anywhere in the cell: "Report generated
 # 2024-05-01", "*** End of Report ***", "Confidential".
 _FOOTER_PHRASE = re.compile(
@@ -701,7 +713,7 @@ class FooterWatch:
             if not (labelled or pair) and len(filled) * 2 > max(self.width, 2):
                 break
             worded = bool(_FOOTER_WORDS.match(first) or _FOOTER_PHRASE.search(first)
-                          or _CJK_COUNT.match(first)) and not (
+                          or _CJK_COUNT.match(first) or _COUNT_LINE.match(first)) and not (
                 len(filled) == 1 and reads_as_name(first))
             lone_count = gap and len(filled) == 1 and any(ch.isdigit() for ch in first)
             lone = len(filled) == 1 and self.width > 1

@@ -238,9 +238,12 @@ WORDS: dict[str, dict[str, list[str]]] = {
         "province": ["bundesland", "kanton", "département", "provincia", "província", "uf",
                      "都道府県"],
         "city": ["ort", "stadt", "ville", "ciudad", "cidade", "città", "市区町村"],
+        # the plain headings too ("Estado", "État" and "Stato", which also mean a state, a
+        # province or a country, are two-meaning headings: their values settle which,
+        # importer.status_heading)
         "status": ["bestellstatus", "auftragsstatus", "statut", "statut de la commande",
                    "estado del pedido", "situação", "estado do pedido", "stato ordine",
-                   "ステータス", "注文状況", "状態"],
+                   "ステータス", "注文状況", "状態", "zustand", "状态", "狀態", "订单状态", "訂單狀態", "상태"],
         "notes": NOTES,
         "customer_ref": CUSTOMER_REF,
         "customer_name": CUSTOMER,
@@ -631,7 +634,7 @@ LANGUAGES.update({
            "country": ["국가"], "notes": ["메모", "비고"], "title": ["직함", "직책", "직위"],
            "order_number": ["주문번호", "주문 번호", "상품주문번호"], "order_date": ["주문일", "주문일자", "주문일시", "결제일"],
            "amount": ["금액", "총액", "총금액", "합계", "합계금액", "판매금액", "결제금액", "주문금액", "주문총액"],
-           "status": ["주문상태", "주문 상태", "처리상태"], "product": ["상품명", "제품명", "품목"],
+           "status": ["주문상태", "주문 상태", "처리상태", "상태", "주문처리상태"], "product": ["상품명", "제품명", "품목"],
            "quantity": ["수량", "주문수량"], "currency": ["통화", "화폐"], "customer_ref": ["고객번호", "고객 ID", "회원번호",
                                                                                   "회원 ID"]},
 })

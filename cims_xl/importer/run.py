@@ -38,7 +38,7 @@ from . import swapped_columns
 from . import (amount_notes, calendar_evidence, compact_dates, unix_times, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                side_tables, continued_rows,
                row_currency, shop_orders, tag_columns)
-from . import activity_status, merged_rows, scan_split, template_rows
+from . import activity_status, merged_rows, scan_split, status_heading, template_rows
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
@@ -1384,6 +1384,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if phone_region and not region_assumed else None
     refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
     status_ev = activity_status.ActivityStatus.find(ent, table, mapping, overrides)
+    either_status = status_heading.AmbiguousStatus.find(ent, table, mapping)
     implied: set = set()
     if refund_rows is not None and (refund_rows.active or refunds.refund_columns(table.headers)):
         # a partly refunded order was paid, and the file gives the refunded amount; without
@@ -1484,6 +1485,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     shop.add(number, values)
                 if status_ev is not None:
                     status_ev.add(number, values)
+                if either_status is not None:
+                    either_status.add(values)
                 if refund_rows is not None and refund_rows.active:
                     refund_rows.add(number, values)
             if here and area_ev is not None:
@@ -1604,6 +1607,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         tag_columns.without_stale_decision(mapping)
     not_done, status_inferences = (status_ev.decide(f"{src.path.name}{_sheet_words(src)}")
                                    if status_ev is not None else ({}, []))
+    if either_status is not None:
+        status_inferences = [*status_inferences, *either_status.decide(
+            mapping, table, f"{src.path.name}{_sheet_words(src)}")]
     merged_once, merged_further, merged_folds, merged_inferences = merged_rows.decide(
         filler, ent, table, mapping, frozenset(shop.folds) if shop is not None and amount_per == "order" else frozenset(),
         frozenset(n for n, _ in footer))

@@ -113,6 +113,7 @@ def pair_time_columns(ent: Entity, mapping, rows: list[list]) -> None:
             continue            # several date fields without a column: which one a free pair is cannot be told
         pair = _find_pair(columns, candidates, mapped, rows)
         if pair is None:
+            _say_not_taken(mapping, key, candidates, mapped, rows)
             continue
         day, time = pair
         label = mapping.labels.get(key, key)
@@ -126,6 +127,39 @@ def pair_time_columns(ent: Entity, mapping, rows: list[list]) -> None:
             "decided": f"'{columns[day].header}' + '{columns[time].header}'",
             "evidence": f"'{columns[day].header}' holds dates and '{columns[time].header}' times of day; "
                         "each row's date and time make one point in time"})
+
+
+def _say_not_taken(mapping, key: str, candidates: list[int], mapped: int | None, rows: list[list]) -> None:
+    """A time column by its heading, beside the date column, whose values are mostly no
+    times of day ("10.3", "1.5": decimal numbers, which may be hours and tenths, 10:30
+    or 10:03): not taken as the time, and the summary says why (never quietly)."""
+    columns = mapping.columns
+    for d in candidates:
+        day_stem = _stem(columns[d].header, DATE_WORDS)
+        for t in candidates:
+            if t == d or (mapped is not None and mapped not in (d, t)) or day_stem is None:
+                continue
+            if _stem(columns[t].header, TIME_WORDS) != day_stem or not _column_is(rows, d, _is_day_cell):
+                continue
+            cells = [r[t] for r in rows if t < len(r) and not is_blank_cell(r[t])]
+            odd = [str(c).strip()[:20] for c in cells if not _is_time_cell(c)]
+            if not odd:
+                continue
+            shown = ", ".join(f"'{v}'" for v in dict.fromkeys(odd).keys() if v)[:120]
+            decimal = all(_DECIMAL.match(v) for v in odd)
+            label = mapping.labels.get(key, key)
+            mapping.decisions.append({
+                "what": f"column '{columns[t].header}'",
+                "decided": f"not taken as the time of day of '{label}' (kept in Notes; "
+                           f"'{label}' stored without a time)",
+                "evidence": (f"its heading says a time, but its values such as {shown} are "
+                             + ("decimal numbers, not times of day: '10.3' may be 10:30, 10:03 or 10.3 hours"
+                                if decimal else "no times of day")
+                             + "; write them as 10:30 to have them read")})
+            return
+
+
+_DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 
 def _find_pair(columns, candidates: list[int], mapped: int | None, rows: list[list]) -> tuple[int, int] | None:
