@@ -50,15 +50,22 @@ class ColumnValues:
     """Tallies one column's filled values: how many, how many are an email address, a
     phone number (and one no postal code is), and a few of each for the message."""
 
-    def __init__(self) -> None:
+    def __init__(self, target: str | None = None) -> None:
+        self.target = target
         self.filled = 0
         self.emails = 0
         self.phones = 0
         self.strong_phones = 0
         self.examples: list[str] = []
+        # decided before the last row: a name/place/postal column with a value that is
+        # neither an email nor a phone (or both kinds) can hold no one shape in every row;
+        # an email (phone) column needs only to be seen holding one. Later values are not
+        # weighed (the common file pays one shape test per column, not one per cell).
+        self.mixed = False
+        self.done = False
 
     def add(self, value: object) -> None:
-        if is_blank_cell(value):
+        if self.done or is_blank_cell(value):
             return
         self.filled += 1
         text = value.strip() if isinstance(value, str) else str(value)
@@ -70,11 +77,18 @@ class ColumnValues:
         elif shape == "a phone number":
             self.phones += 1
             self.strong_phones += _phone_not_postal(text)
+        if self.target in EMAIL_FIELDS:
+            self.done = self.emails > 0
+        elif self.target in PHONE_FIELDS:
+            self.done = self.phones > 0
+        elif self.target is not None and (shape not in ("an email address", "a phone number")
+                                          or (self.emails and self.phones)):
+            self.mixed = self.done = True
 
     def holds(self, target: str) -> str | None:
         """What every value of the column is when that is plainly not `target`'s: "email
         addresses", "phone numbers"; None when the values may be the field's."""
-        if not self.filled:
+        if not self.filled or self.mixed:
             return None
         if target in NAME_FIELDS | PLACE_FIELDS | POSTAL_FIELDS and self.emails == self.filled:
             return "email addresses"
@@ -86,7 +100,7 @@ class ColumnValues:
 
 def watched_columns(mapping, columns: list[int]) -> dict[int, ColumnValues]:
     """{table column: ColumnValues} for the mapped columns whose field `check` judges."""
-    return {columns[j]: ColumnValues() for j, c in enumerate(mapping.columns)
+    return {columns[j]: ColumnValues(c.target) for j, c in enumerate(mapping.columns)
             if c.target in WATCHED and c.how != "override"}
 
 
