@@ -251,7 +251,10 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              # No session and no store data: this OS account's own crash leftovers of cims's
              # exact scratch shape (copies of the store a killed cims left, import scratch),
              # removed only when their process has ended; run at sign-in, backup and erase.
-             "leftovers.sweep_copy_leftovers", "leftovers.sweep_import_scratch", "leftovers.sweep_quietly"}
+             "leftovers.sweep_copy_leftovers", "leftovers.sweep_import_scratch", "leftovers.sweep_quietly",
+             # The workbooks cims synced that are still there (read from the trail's
+             # workbook.file entries; an erase lists them to refresh).
+             "erase_copies.synced_workbooks"}
 
 
 def _public_service_functions() -> set[str]:
