@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ntpath
 import os
-import shutil
 
 import pytest
 
@@ -24,7 +23,7 @@ from cims_xl.security import known_stores
 from cims_xl.security.keys import keyfile_path
 from conftest import ADMIN_PASSWORD
 from test_ribbon import FakeUI
-from test_sync_support import new_workbook
+from test_workbook_store_path_trust import _copy_store as copy_store, _workbook
 
 
 @pytest.fixture(autouse=True)
@@ -49,20 +48,7 @@ class TypingUI(FakeUI):
 
 
 def _copy_store(store, folder):
-    folder.mkdir(parents=True, exist_ok=True)
-    copy = folder / "demo.cims"
-    shutil.copy(store, copy)
-    shutil.copy(keyfile_path(store), keyfile_path(copy))
-    return copy
-
-
-def _workbook(tmp_path, named=None, name="book.xlsx"):
-    path = new_workbook(tmp_path / name)
-    if named is not None:
-        book = FileWorkbook(path)
-        book.set_name("CIMS_StorePath", str(named))
-        book.save()
-    return path
+    return copy_store(store, folder, "demo.cims")
 
 
 def _sign_in(path, while_typing=None):

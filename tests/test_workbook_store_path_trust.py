@@ -38,11 +38,11 @@ def signed_out(monkeypatch):
     live_session.use(None)
 
 
-def _copy_store(store, folder):
+def _copy_store(store, folder, name="copy.cims"):
     """What an attacker who can read the store's folder makes: a copy of the store and its
     key file in a folder they control (the person's own password opens it)."""
     folder.mkdir(parents=True, exist_ok=True)
-    copy = folder / "copy.cims"
+    copy = folder / name
     shutil.copy(store, copy)
     shutil.copy(keyfile_path(store), keyfile_path(copy))
     return copy

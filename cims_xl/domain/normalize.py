@@ -1610,14 +1610,19 @@ def _weekday_numbers() -> dict[str, frozenset[int]]:
 _LEAD_WEEKDAY = re.compile(r"(?P<day>[^\W\d_]{2,12}\.?)\s*,?\s*(?P<rest>\d{1,4}([./-])\d{1,2}\3\d{1,4}(?!\d).*)$")
 
 
-def _leading_weekday(text: str) -> tuple[frozenset[int], str] | None:
-    """(the weekdays the leading word can name, the date after it) when `text` starts with a
-    weekday's name before digits; None otherwise. The date is then checked against it."""
-    match = _LEAD_WEEKDAY.match(text)
+def _weekday_by(pattern: re.Pattern, text: str) -> tuple[frozenset[int], str] | None:
+    """(the weekdays `pattern`'s `day` group can name, its `rest`: the date) when `text`
+    matches it with a weekday's name; None otherwise. The date is then checked against it."""
+    match = pattern.match(text)
     if match is None:
         return None
     days = _weekday_numbers().get(_fold(match["day"]))
     return (days, match["rest"]) if days else None
+
+
+def _leading_weekday(text: str) -> tuple[frozenset[int], str] | None:
+    """A weekday's name before digits ("Tue 03/05/2024"): `_weekday_by`."""
+    return _weekday_by(_LEAD_WEEKDAY, text)
 
 
 # A weekday's name in brackets after a date in digits, in a language of _DATE_LOCALES:
@@ -1626,13 +1631,8 @@ _TRAIL_WEEKDAY = re.compile(r"^(?P<rest>.*\d)\s*\(\s*(?P<day>[^\W\d_]{2,12}\.?)\
 
 
 def _trailing_weekday(text: str) -> tuple[frozenset[int], str] | None:
-    """(the weekdays the bracketed word can name, the date before it) when `text` ends with a
-    weekday's name in brackets; None otherwise. The date is then checked against it."""
-    match = _TRAIL_WEEKDAY.match(text)
-    if match is None:
-        return None
-    days = _weekday_numbers().get(_fold(match["day"]))
-    return (days, match["rest"]) if days else None
+    """A weekday's name in brackets after a date ("05/03/2024 (mar.)"): `_weekday_by`."""
+    return _weekday_by(_TRAIL_WEEKDAY, text)
 
 
 def _month_number(name: str) -> int | None:
