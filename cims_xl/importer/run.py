@@ -3031,7 +3031,7 @@ def _check_profile_options(ent: Entity, profile: str | None, options: dict[str, 
         try:
             _checked_option(ent, name, value)
         except ImportRefused as exc:
-            raise ImportRefused(f"profile '{profile}' holds --{name.replace('_', '-')} {value!r}, which cannot be "
+            raise ImportRefused(f"profile '{profile}' holds {option_flag(name)} {value!r}, which cannot be "
                                 f"used: {exc.message} Give the option to say otherwise, or import once with it "
                                 "and --profile to save it.") from None
 
@@ -3049,6 +3049,10 @@ def _checked_option(ent: Entity, name: str, value):
         return _choice("--calendar", str(value).lower(), tuple(nz.CALENDAR_SHIFTS))
     if name == "ledger":
         return _choice("--ledger", str(value).lower(), ledger_marks.LEDGERS)
+    if name == "date_cells":
+        return _choice("--date-cells", str(value).lower(), DATE_CELLS)
+    if name == "continued":
+        return continued_rows.check_choice(value)
     if name == "amount_per":
         value = shop_orders.check_amount_per(value)
         if value and ent.kind != "order":
@@ -3085,7 +3089,7 @@ def _zoneless_inference(counts: Counter, zone) -> dict:
 
 def _names_option(message: str, name: str) -> bool:
     """Whether a stop message asks for option `name` ("--date-order DMY|MDY", …)."""
-    return re.search(rf"--{name.replace('_', '-')}\b", message) is not None
+    return re.search(rf"{re.escape(option_flag(name))}\b", message) is not None
 
 
 def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: str | int | None = None,
@@ -3140,18 +3144,20 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     # settle (`_profile_use`, see import_file); the summary says which came from it, and
     # which the profile holds but the file did not need.
     given = {"date_order": date_order, "calendar": calendar, "decimal": decimal, "encoding": encoding,
-             "amount_per": amount_per, "currency": currency, "ledger": ledger}
+             "amount_per": amount_per, "currency": currency, "ledger": ledger, "date_cells": date_cells,
+             "continued": continued}
     from_profile: dict[str, str] = {}      # option -> its value, where the profile gave it
     unused: dict[str, str] = {}            # kept in the profile, not needed by this file
     for name in PROFILE_OPTIONS:
         if given[name] is None and saved and saved.get(name):
             if name in (_profile_use or {}):
                 given[name] = str(saved[name])
-                from_profile["--" + name.replace("_", "-")] = given[name]
+                from_profile[option_flag(name)] = given[name]
             else:
                 unused[name] = str(saved[name])
-    date_order, calendar, decimal, encoding, amount_per, currency, ledger = (
-        given[k] for k in ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency", "ledger"))
+    date_order, calendar, decimal, encoding, amount_per, currency, ledger, date_cells, continued = (
+        given[k] for k in ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency", "ledger",
+                           "date_cells", "continued"))
     if sheet is None and saved and saved.get("sheet"):
         sheet = saved["sheet"]
     # a profile saved from a file without a header row reads next month's file alike
@@ -3251,7 +3257,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         if unused:
             scan.inferences.insert(0, {
                 "what": f"options kept in profile '{profile}', not used",
-                "decided": ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in unused.items()),
+                "decided": ", ".join(f"{option_flag(k)} {v}" for k, v in unused.items()),
                 "evidence": "this file's own values decide (see the lines below); the profile keeps them "
                             "for files that cannot"})
         store_currency = _store_currency(session) if has_currency(ent) else None
@@ -3452,13 +3458,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "the row is a person's (its Is a Company column) and its name begins with its own "
                             "Company and a comma, as Odoo writes a contact: "
                             + "; ".join(f"'{n}' -> '{p}'" for n, p in shown[:3])})
-        if continued := planner.prep.context.get("name_continued"):
+        if name_joined := planner.prep.context.get("name_continued"):
             col, target = scan.mapping.name_continuation
             shown = sorted(planner.prep.context["name_continued_examples"])
             result.inferences.append({
                 "what": "Name 2",
-                "decided": f"joined to the name in {continued['joined']} row(s) where it continues it; kept in "
-                           f"Notes in {continued['kept']} row(s)",
+                "decided": f"joined to the name in {name_joined['joined']} row(s) where it continues it; kept in "
+                           f"Notes in {name_joined['kept']} row(s)",
                 "evidence": "; ".join(f"'{a}' + '{b}'" + (" joined" if how == "joined" else ": not a continuation")
                                       for how, a, b in shown[:4])
                             + f" ('{planner.prep.headers[col]}' beside '{planner.prep.source_of.get(target, '')}')"})
@@ -3530,7 +3536,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                             "is imported without --dry-run"})
         elif profile:
             kept = {"calendar": calendar, "decimal": decimal, "encoding": encoding,
-                    "amount_per": amount_per, "currency": currency, "ledger": ledger}
+                    "amount_per": amount_per, "currency": currency, "ledger": ledger,
+                    "date_cells": date_cells, "continued": continued}
             for name, value in unused.items():
                 if name == "date_order":
                     date_order = date_order or value
@@ -3827,8 +3834,16 @@ def _summary(r: ImportResult) -> dict:
 
 
 # Options that settle how a file's values are read, kept in a profile with the mapping
-# (date order, calendar, decimal mark, encoding, amounts per order or line, currency).
-PROFILE_OPTIONS = ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency", "ledger")
+# (date order, calendar, decimal mark, encoding, amounts per order or line, currency,
+# debit/credit marks, date cells Excel read month first, rows continuing the one above).
+PROFILE_OPTIONS = ("date_order", "calendar", "decimal", "encoding", "amount_per", "currency", "ledger",
+                   "date_cells", "continued")
+_OPTION_FLAGS = {"continued": "--continued-rows"}     # where the keyword is not the flag's name
+
+
+def option_flag(name: str) -> str:
+    """The command-line flag of reading option `name` ("date_cells" -> "--date-cells")."""
+    return _OPTION_FLAGS.get(name) or "--" + name.replace("_", "-")
 
 
 def _save_profile(name: str, ent: Entity, m: mp.Mapping, date_order: str | None, sheet, values=None,
