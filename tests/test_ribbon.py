@@ -380,3 +380,23 @@ def test_a_full_disk_behind_a_button_is_named_not_something_went_wrong(path, sig
     line, ui = press("btnRefreshAll", path)
     assert line is None
     assert ui.messages[0].startswith("The store could not be written: the disk holding it is full")
+
+
+def test_a_damaged_key_file_is_named_in_the_message_as_it_is_spelt(path, store_path):
+    keys = store_path.with_name(store_path.name + ".keys")
+    keys.write_bytes(b"not a key file at all")
+    ui = FakeUI({"User name": "admin", "Password": ADMIN_PASSWORD})
+    line, _ = press("btnSignIn", path, ui)
+    assert line is None and live_session.peek() is None
+    assert ui.messages[0].startswith(keys.name + " is damaged"), ui.messages
+
+
+@pytest.mark.parametrize("message, shown", [
+    ("the store is locked by another program", "The store is locked by another program"),
+    ("s.cims.keys is damaged", "s.cims.keys is damaged"),
+    ("li.wei@example.com is already a user", "li.wei@example.com is already a user"),
+    ("/home/ann/s.cims is not a cims store", "/home/ann/s.cims is not a cims store"),
+    ("", ""),
+])
+def test_a_message_box_capitalises_a_sentence_but_never_a_file_name_or_email(message, shown):
+    assert ribbon.as_sentence(message) == shown

@@ -33,6 +33,16 @@ Handler = Callable[[WorkbookAdapter], "str | None"]
 
 # ----- helpers ---------------------------------------------------------------------------
 
+
+def as_sentence(message: str) -> str:
+    """`message` with a capital first letter for a message box, unless its first word is a
+    name the user chose and must read as it is: a file name or path ("s.cims.keys is
+    damaged"), an email, an id."""
+    first = message.split(" ", 1)[0]
+    if not first or not first[0].islower() or any(c in first for c in "./\\@_-0123456789"):
+        return message
+    return first[0].upper() + message[1:]
+
 def _session():
     return live_session.current()
 
@@ -343,16 +353,16 @@ def dispatch(control_id: str, book: WorkbookAdapter | None = None) -> str | None
         return None
     except SessionExpired as exc:
         live_session.show_on_home(book)
-        book.ui.message(exc.message[:1].upper() + exc.message[1:] + ": use Sign in on the CIMS tab.")
+        book.ui.message(as_sentence(exc.message) + ": use Sign in on the CIMS tab.")
     except PermissionDenied as exc:  # starts with the user's name: keep its case
         book.ui.message(exc.message)
     except CimsError as exc:
-        book.ui.message(exc.message[:1].upper() + exc.message[1:])
+        book.ui.message(as_sentence(exc.message))
     except Exception as exc:  # noqa: BLE001 - the user gets a message, the log the traceback
         path = live_session.log_error(f"ribbon button {control_id}", exc)
         failure = storage_failure(exc)
         if failure is not None:         # disk full, I/O error, read-only: say so
-            book.ui.message(failure.message[:1].upper() + failure.message[1:])
+            book.ui.message(as_sentence(failure.message))
         else:
             book.ui.message(f"Something went wrong ({type(exc).__name__}). The details are in {path}")
     finally:
