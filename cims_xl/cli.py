@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import sys
+import types
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -150,9 +151,10 @@ class Output:
     def summary(self, data: dict | list[dict], *, columns: list[str] | None = None, title: str | None = None,
                 vertical: bool = False, headers: dict[str, str] | None = None) -> None:
         """What a command did (an import's, a sync's, a backup's counts and paths): `emit`,
-        except in a terminal too narrow for its table with no cell and no title broken:
-        then the same as lines (the title, one "field: value" line per field of one record,
-        one line per record of several), broken at word boundaries to the terminal's width.
+        except in a terminal too narrow for its table with no cell and no title broken, or
+        for a column each of several records: then the same as lines (the title, one
+        "field: value" line per field of one record, one line per record of several),
+        broken at word boundaries to the terminal's width.
         A table that fits prints as `emit` prints it, byte for byte."""
         from rich.console import Console
 
@@ -170,7 +172,9 @@ class Output:
                 columns += [k for k in r if k not in columns]
         console = Console(soft_wrap=False)
         table = self._built_table(console, rows, columns, title, vertical, headers or {}, whole_words=False)
-        if self._whole(console, table):
+        # Several records too wide for a column each are shown a line each (a sync's six
+        # sheets as field/value rows were 63 lines at 40 columns, one count a line).
+        if self._whole(console, table) and (len(rows) == 1 or table.show_header):
             console.print(table)
             return
         self._summary_lines(min(width, console.width), rows, columns, title, headers or {}, table.caption)
@@ -811,10 +815,28 @@ class _CimsContext(click.Context):
 
 
 def _use_cims_help(command: click.Command) -> None:
-    """Every command's help written by _HelpFormatter (a subcommand makes its own context)."""
+    """Every command's help written by _HelpFormatter (a subcommand makes its own context),
+    and every group's list of commands with each one's first sentence whole."""
     command.context_class = _CimsContext
+    if isinstance(command, click.Group):
+        command.format_commands = types.MethodType(_format_commands, command)
     for sub in getattr(command, "commands", {}).values():
         _use_cims_help(sub)
+
+
+def _format_commands(group: click.Group, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    """click's "Commands:" list, each command's first sentence whole and wrapped between
+    words by _HelpFormatter.write_dl (click cuts it to the line with "...", so that
+    `sync` read "Save, Refresh or rebuild reports on a closed workbook file..." even at
+    80 columns)."""
+    rows = []
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        if cmd is not None and not cmd.hidden:
+            rows.append((name, cmd.get_short_help_str(limit=1 << 16)))
+    if rows:
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 class _CimsGroup(click.Group):
@@ -1460,7 +1482,7 @@ def customer_search(app: App, text, **filters):
 @click.argument("drop_id")
 @pass_app
 def customer_merge(app: App, keep_id, drop_id):
-    """Merge DROP_ID into KEEP_ID: its contacts, orders... move; blanks are filled."""
+    """Merge DROP_ID into KEEP_ID: its contacts, orders and other records move; blanks are filled."""
     from .services import merge
 
     session = app.session()

@@ -85,3 +85,23 @@ def test_below_sixty_columns_an_options_text_is_under_it_not_beside_it(monkeypat
     lines = capsys.readouterr().out.split("\n")
     at = lines.index("  --company TEXT")
     assert lines[at + 1] == "      Company."
+
+
+@pytest.mark.parametrize("width", (40, 80, 100))
+def test_every_groups_list_of_commands_gives_each_commands_first_sentence_whole(width, monkeypatch, capsys):
+    from cims_xl.cli import main
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    for path, command in _commands():
+        if not isinstance(command, click.Group):
+            continue
+        assert main([*path, "--help"]) == 0
+        out = capsys.readouterr().out
+        listed = out[out.index("Commands:"):]
+        assert "..." not in listed, (path, width, listed)
+        words = _screen_words(listed.split("\n"))
+        for name, sub in command.commands.items():
+            if sub.hidden:
+                continue
+            sentence = sub.get_short_help_str(limit=1 << 16)
+            assert set(sentence.split()) <= words, (path, name, width, sentence, listed)

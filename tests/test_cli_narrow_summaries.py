@@ -333,3 +333,15 @@ def test_the_restore_question_breaks_between_words_in_a_narrow_terminal(store_pa
     lines = question.rstrip("\n").split("\n")
     assert all(cell_len(line) <= width for line in lines), question
     assert _words(question) == ["Replace", store_path.name, "with", name + "?", "[y/N]"], question
+
+
+@pytest.mark.parametrize("width", [40, 60])
+def test_a_sync_summary_of_several_sheets_takes_a_line_or_a_few_per_sheet_not_one_per_count(
+        store_path, workbook, tmp_path, width):
+    twin = _twin(workbook)
+    lines = _in_terminal(_sync(store_path, workbook, "save"), width, tmp_path)
+    want = _json(_sync(store_path, twin, "save"), tmp_path)["sheets"]
+    assert _sheets(lines) == _as_shown(want), "\n".join(lines)
+    shown = [line for line in lines if line.strip()]
+    counts = sum(len(c) for c in want.values())
+    assert len(shown) <= 1 + counts // 2, "\n".join(lines)     # the title; one count a line was 63 lines at 40 columns
