@@ -136,3 +136,35 @@ def test_unix_seconds_of_today_are_still_read_as_seconds_beside_the_compact_rule
     import_file(admin, f, kind="orders", mapping={"Created": "Order Date"})
     assert set(order_dates(admin).values()) <= {dt.date(2024, 3, 5), dt.date(2024, 3, 6)}
     assert len(order_dates(admin)) == 2
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
+@pytest.mark.parametrize("nine, day", [("978307200", dt.date(2001, 1, 1)), ("999999999", dt.date(2001, 9, 9)),
+                                       ("946684800", dt.date(2000, 1, 1))])
+def test_nine_digit_unix_seconds_before_september_2001_are_read_beside_ten_digit_ones(
+        admin, tmp_path, monkeypatch, writer, nine, day):
+    monkeypatch.setenv("CIMS_TZ", "UTC")
+    cell = int(nine) if writer is write_xlsx else nine
+    path = writer(tmp_path / ("orders.csv" if writer is write_csv else "orders.xlsx"), [
+        ["Order No", "Customer", "Created", "Amount", "Currency"],
+        ["A1", "Ann Lee", cell, "12.50", "USD"],
+        ["A2", "Bob Ray", str(MIDNIGHT_UTC) if writer is write_csv else MIDNIGHT_UTC, "99.00", "USD"]])
+    result = import_file(admin, path, kind="orders")
+    assert (result.created, result.rejected) == (2, 0)
+    assert order_dates(admin) == {"A1": day, "A2": dt.date(2024, 3, 5)}
+    (line,) = [i for i in result.inferences if i["what"].startswith("Unix times in")]
+    assert f"'{nine}'" in line["evidence"] and "Unix seconds" in line["decided"]
+
+
+def test_nine_digit_numbers_alone_or_before_2000_are_never_read_as_unix_seconds(admin, tmp_path):
+    alone = write_csv(tmp_path / "alone.csv", [["Order No", "Customer", "Created", "Amount"],
+                                               ["A1", "Ann Lee", "978307200", "12.50"]])
+    result = import_file(admin, alone, kind="orders")
+    assert result.created == 0 and order_dates(admin) == {}       # refused row by row, as before
+    early = write_csv(tmp_path / "early.csv", [["Order No", "Customer", "Created", "Amount"],
+                                               ["B1", "Ann Lee", "915148800", "12.50"],      # 1999-01-01
+                                               ["B2", "Bob Ray", str(MIDNIGHT_UTC), "9.00"]])
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, early, kind="orders")
+    assert "'915148800'" in stop.value.message and "'Created'" in stop.value.message
+    assert order_dates(admin) == {}

@@ -4,7 +4,8 @@ APIs and their exports write them (Stripe's `created: 1709632800`, a log's
 
 A date column whose every value is a whole number of ten digits ("1709600000") is read
 as Unix seconds, of thirteen digits as Unix milliseconds, when every one falls from
-2000-01-01 to 2100-01-01 UTC (`FIRST`, `LAST`): a moment a system logged, dated in the
+2000-01-01 to 2100-01-01 UTC (`FIRST`, `LAST`; seconds before 2001-09-09 have nine
+digits, read so beside ten-digit ones only): a moment a system logged, dated in the
 user's zone for a date field, kept as the instant for a time field. No other date is
 written so (eight digits are yyyymmdd, five an Excel day), so the digits decide; but
 the heading must be a date's (`date_heading`): an id column the user maps to a date
@@ -109,11 +110,19 @@ class UnixEvidence:
     others: int = 0                                 # values of other shapes (a date, "45352")
     other_example: object = None
     compact: int = 0                                # ten digits that are also a date and hour YYYYMMDDHH
+    nine: list = field(default_factory=list)        # nine digits that are seconds of 2000-01-01 to 2001-09-09
 
 
     def add(self, value: object) -> None:
         found = _whole(value)
         unit = _LENGTHS.get(len(found[0])) if found is not None else None
+        if unit is None and found is not None and len(found[0]) == 9 and not found[0].startswith("0"):
+            when = moment(value, "s")
+            if when is not None and FIRST <= when:
+                # 978307200 is 2001-01-01 as Unix seconds: seconds had nine digits until
+                # 2001-09-09. Read so only beside ten-digit seconds (`decide`).
+                self.nine.append(found[0] if isinstance(value, (int, float)) else str(value).strip())
+                return
         if unit is None:
             self.others += 1
             if self.other_example is None:
@@ -139,6 +148,15 @@ class UnixEvidence:
         values mix seconds and milliseconds, or some is out of 2000–2100, or the rest of
         the column holds other dates beside them: the column and its values named.
         `timed`: the field keeps a time (stored as the instant), else its date in `zone_name`."""
+        if self.nine:
+            if self.counts["s"] and not self.counts["ms"]:
+                self.counts["s"] += len(self.nine)      # seconds before 2001-09-09, beside later ones
+                self.examples["s"] = (self.examples["s"] + [e for e in self.nine if e not in self.examples["s"]])[:3]
+            else:
+                self.others += len(self.nine)           # alone, nothing says they are seconds
+                if self.other_example is None:
+                    self.other_example = self.nine[0]
+            self.nine = []
         if not self.seen:
             return None
         shown = ", ".join(f"'{e}'" for e in self.examples["s"][:2] + self.examples["ms"][:2])
