@@ -87,3 +87,32 @@ def test_long_hostile_time_cells_are_refused_in_linear_time():
         with pytest.raises(ValueError):
             nz.parse_time_of_day(hostile)
         assert time.perf_counter() - started < 5, hostile[:12]
+
+
+@pytest.mark.parametrize("written, hour, minute", [
+    ("晚上8:15", 20, 15), ("凌晨1:15", 1, 15), ("中午12:15", 12, 15), ("早上7:30", 7, 30),   # Chinese
+    ("夜9:00", 21, 0), ("夕方5:30", 17, 30),                                               # Japanese
+    ("저녁 7:00", 19, 0), ("밤 11:00", 23, 0),                                             # Korean
+    ("8:15 in the evening", 20, 15), ("9:40 at night", 21, 40),                              # English
+])
+def test_a_time_with_a_flexible_day_period_is_stored_at_the_hour_that_period_names(
+        admin, tmp_path, monkeypatch, written, hour, minute):
+    monkeypatch.setenv("CIMS_TZ", "UTC")
+    path = write_csv(tmp_path / "calls.csv", [
+        ["Customer", "Type", "Date", "Subject"],
+        ["Ann Lee", "Call", f"2024-03-05 {written}", "x"]])
+    result = import_file(admin, path, kind="interactions")
+    assert result.rejected == 0
+    assert stored(admin) == {"x": dt.datetime(2024, 3, 5, hour, minute, tzinfo=UTC)}
+
+
+@pytest.mark.parametrize("written", ["中午1:15", "晚上3:00", "凌晨9:00", "밤 5:00"])
+def test_an_hour_the_day_period_does_not_hold_is_refused_never_guessed(admin, tmp_path, monkeypatch, written):
+    monkeypatch.setenv("CIMS_TZ", "UTC")
+    path = write_csv(tmp_path / "calls.csv", [
+        ["Customer", "Type", "Date", "Subject"],
+        ["Ann Lee", "Call", f"2024-03-05 {written}", "x"],
+        ["Bob Ray", "Call", "2024-03-06 10:00", "y"]])
+    result = import_file(admin, path, kind="interactions")
+    assert result.rejected == 1
+    assert set(stored(admin)) == {"y"}

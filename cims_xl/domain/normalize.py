@@ -1802,12 +1802,68 @@ def _day_periods() -> dict[str, str]:
     return {word: next(iter(halves)) for word, halves in found.items() if len(halves) == 1}
 
 
+_FLEXIBLE_PERIODS = ("morning1", "morning2", "afternoon1", "afternoon2", "evening1", "night1", "night2")
+
+
+@functools.cache
+def _flexible_periods() -> dict[str, frozenset[tuple[int, int]]]:
+    """{folded word: the spans of the day it names, (from, before) in seconds}: CLDR's
+    flexible day periods ("凌晨" 00:00–05:00, "晚上" 19:00–24:00, "夜" 19:00–23:00, "저녁"
+    18:00–21:00, "in the evening") in _PERIOD_LOCALES, with the locale's own day period
+    rules (babel: Locale.day_periods, Locale.day_period_rules; a span may run past
+    midnight, from > before). A word two locales give different spans keeps both."""
+    from babel import Locale
+
+    found: dict[str, set[tuple[int, int]]] = {}
+    for locale in _PERIOD_LOCALES:
+        loc = Locale.parse(locale)
+        rules = loc.day_period_rules.get(None) or {}
+        for width in ("abbreviated", "wide"):
+            for context in ("format", "stand-alone"):
+                names = loc.day_periods.get(context, {}).get(width, {})
+                for period in _FLEXIBLE_PERIODS:
+                    word = names.get(period)
+                    spans = [(r["from"], r["before"]) for r in rules.get(period, ()) if "from" in r and "before" in r]
+                    if word and spans and (len(key := _period_key(word)) >= 2 or not key.isascii()):
+                        found.setdefault(key, set()).update(spans)
+    return {word: frozenset(spans) for word, spans in found.items()}
+
+
+def _in_span(seconds: int, span: tuple[int, int]) -> bool:
+    start, before = span
+    return start <= seconds < before if start < before else seconds >= start or seconds < before
+
+
+def _flexible_time(word: str, clock: str) -> str | None:
+    """`clock` ("8:15") on a 24-hour clock by the day period `word` names ("晚上" -> 20:15,
+    "凌晨" -> 01:15, "中午12:15" -> 12:15): the one reading of the hour, as written or plus
+    twelve, that falls in the period's span; None when the word is no such period or no
+    reading, or more than one, fits ("中午1:15" is neither 01:15 nor 13:15 under CLDR's
+    中午 12:00–13:00: refused, never guessed)."""
+    spans = _flexible_periods().get(_period_key(word))
+    if not spans:
+        return None
+    parts = clock.replace(".", ":").split(":")
+    hour, minute = int(parts[0]), int(parts[1])
+    if hour > 23 or minute > 59:
+        return None
+    hours = {hour} if hour > 12 else {hour % 12, hour % 12 + 12}
+    fits = {h for h in hours if all(_in_span(h * 3600 + minute * 60, span) for span in spans)}
+    if len(fits) != 1:
+        return None
+    return f"{fits.pop():02d}:" + ":".join(parts[1:])
+
+
 def _day_period(text: str) -> str | None:
     """"14:30 pm" for a time with a day period written before or after it in any of
-    _PERIOD_LOCALES ("2:30 μ.μ.", "오후 2:30"); None when it has none."""
+    _PERIOD_LOCALES ("2:30 μ.μ.", "오후 2:30"), "20:15" for one with a flexible day period
+    ("晚上8:15", "8:15 in the evening"; `_flexible_time`); None when it has none."""
     match = _PERIOD_AFTER.match(text) or _PERIOD_BEFORE.match(text)
-    if match is None or (half := _day_periods().get(_period_key(match["w"].strip()))) is None:
+    if match is None:
         return None
+    word = match["w"].strip()
+    if (half := _day_periods().get(_period_key(word))) is None:
+        return _flexible_time(word, match["t"])
     return f"{match['t'].replace('.', ':')} {half}"
 
 
