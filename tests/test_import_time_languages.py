@@ -116,3 +116,19 @@ def test_an_hour_the_day_period_does_not_hold_is_refused_never_guessed(admin, tm
     result = import_file(admin, path, kind="interactions")
     assert result.rejected == 1
     assert set(stored(admin)) == {"y"}
+
+
+@pytest.mark.parametrize("written, moment", [
+    ("20240310T143000Z", dt.datetime(2024, 3, 10, 14, 30, tzinfo=UTC)),
+    ("20240310T1430+0800", dt.datetime(2024, 3, 10, 6, 30, tzinfo=UTC)),
+    ("20240310T143000.250Z", dt.datetime(2024, 3, 10, 14, 30, tzinfo=UTC)),    # the store keeps whole seconds
+])
+def test_iso_8601_basic_date_times_are_stored_at_their_moment(admin, tmp_path, monkeypatch, written, moment):
+    monkeypatch.setenv("CIMS_TZ", "Asia/Tokyo")
+    path = write_csv(tmp_path / "calls.csv", [
+        ["Customer", "Type", "Date", "Subject"],
+        ["Ann Lee", "Call", written, "x"],
+        ["Bob Ray", "Call", "20240311T090000Z", "y"]])
+    result = import_file(admin, path, kind="interactions")
+    assert result.rejected == 0
+    assert stored(admin) == {"x": moment, "y": dt.datetime(2024, 3, 11, 9, 0, tzinfo=UTC)}

@@ -1226,6 +1226,10 @@ def is_day_number_text(text: str) -> bool:
     2024-03-01): digits, from 10000 on, with an optional fraction of a day."""
     return bool(_SERIAL_TEXT.match(text)) and Decimal(text) >= 10 ** (_SERIAL_TEXT_DIGITS - 1)
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
+# ISO 8601 basic format with a time (ISO 8601-1:2019 5.4.2): "20240310T143000Z",
+# "20240310T1430+0800", "20240310T143000.250Z" (iCalendar, APIs, log exports)
+_COMPACT_TIME = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})[Tt](?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?"
+                           r"(?:[.,](?P<F>\d{1,9}))?(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)?$")
 _TIME = re.compile(
     r"^(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?"
     r"\s*+(?P<ampm>[ap]\.?m\.?)?\s*+(?P<tz>z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?$",   # possessive: linear time
@@ -1480,6 +1484,13 @@ def _parse_date_text(raw: str, order: str | None) -> _Parsed:
         return _from_excel_serial(Decimal(text), raw)
     if match := _COMPACT.match(text):
         return _Parsed(_make_date(match["y"], match["m"], match["d"], raw), None, None)
+    if text[8:9] in ("T", "t") and (match := _COMPACT_TIME.match(text)):
+        clock = f"{match['H']}:{match['M']}:{match['S'] or '00'}" + (f".{match['F']}" if match["F"] else "")
+        zone = match["tz"] or ""
+        if zone[1:] and ":" not in zone and len(zone) == 5:
+            zone = f"{zone[:3]}:{zone[3:]}"
+        return _Parsed(_make_date(match["y"], match["m"], match["d"], raw),
+                       *_parse_time(clock + zone.upper(), raw))
     if match := _YEAR_FIRST.match(text) or _CHINESE.match(text):
         date = _make_date(match["y"], match["m"], match["d"], raw)
         return _Parsed(date, *_parse_time(match["time"], raw))
