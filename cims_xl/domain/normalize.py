@@ -1448,8 +1448,32 @@ _SPACED_DOTS = re.compile(r"^(\d{1,4})\.\s*(\d{1,2})\.\s*(\d{1,4})\.?(?:\s+(\S.*
 _YEAR_WORD = re.compile(r"(?<=\d)\s*(?:г\.?|года|год|р\.?|року|рік|r\.?|roku)(?=\s|,|$)", re.IGNORECASE)
 
 
+# Dates written in Chinese numerals ("二〇二四年三月五日", "令和六年三月五日", "民國一一三年十月
+# 二十日"): each run of numerals is a number, digit by digit ("二〇二四" is 2024) or with
+# 十 for ten ("二十五" is 25), read only in a text with 年 and 月 as a date has them.
+_CJK_NUMERAL_RUN = re.compile(r"[〇零一二三四五六七八九十]+")
+_CJK_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _cjk_numeral(run: str) -> str:
+    if "十" not in run:
+        return "".join(str(_CJK_DIGIT[c]) for c in run)
+    tens, _, units = run.partition("十")
+    if "十" in units or len(tens) > 1 or len(units) > 1:
+        return run                       # "十十", "一二十": no number a date writes
+    return str((_CJK_DIGIT[tens] if tens else 1) * 10 + (_CJK_DIGIT[units] if units else 0))
+
+
+def cjk_date_numerals(text: str) -> str:
+    """`text` with its Chinese numerals as digits when it is written as a date with 年
+    and 月 ("二〇二四年三月五日" -> "2024年3月5日"); any other text as it is."""
+    if "年" not in text or "月" not in text or not _CJK_NUMERAL_RUN.search(text):
+        return text
+    return _CJK_NUMERAL_RUN.sub(lambda m: _cjk_numeral(m.group()), text)
+
+
 def _date_text(raw: str) -> str:
-    text = without_format(_nfkc(raw)).strip()
+    text = cjk_date_numerals(without_format(_nfkc(raw)).strip())
     if _CE_MARK.search(text):
         text = " ".join(_CE_MARK.sub(" ", text).split())   # "ค.ศ. 2024", "西暦2024年": years as written
     if _THAI_LETTERS.search(text) or _BE_MARK.search(text):
@@ -2625,7 +2649,7 @@ _MINGUO_DATE = re.compile(r"^(?:中華)?民[國国]\s*(?P<n>\d{1,3}|元)\s*年\s
 def era_date_named(text: str) -> bool:
     """Whether a text is written with a Japanese era or a Minguo year ("R6.3.5",
     "民國113年3月5日"), whether or not that day is in its era."""
-    stripped = text.strip()
+    stripped = cjk_date_numerals(text.strip())
     return bool(_ERA_DATE.match(stripped) or _MINGUO_DATE.match(stripped))
 
 
@@ -2633,7 +2657,7 @@ def era_date(text: str) -> tuple[_dt.date, str] | None:
     """(date, calendar words) for a date written with a Japanese era ("令和6年3月5日",
     "R6.3.5", "平成元年1月8日") or a Minguo year ("民國113年3月5日"); None for any other
     text. ValueError for a day outside its era ("平成32年1月1日": Heisei ended 2019-04-30)."""
-    stripped = text.strip()
+    stripped = cjk_date_numerals(text.strip())
     if match := _ERA_DATE.match(stripped):
         name = _ERA_LETTERS.get(match["era"], match["era"])
         first, start = _JAPANESE_ERAS[name]
