@@ -165,10 +165,11 @@ def test_date_cells_with_buddhist_years_outside_a_thai_file_stop(admin, tmp_path
 
 @pytest.mark.parametrize("dates, want", [
     (["二〇二四年三月五日", "二〇二四年十二月三十一日"], [dt.date(2024, 3, 5), dt.date(2024, 12, 31)]),
+    (["二〇二四年三月五日 星期二", "二〇二四年三月十日 星期日"], [dt.date(2024, 3, 5), dt.date(2024, 3, 10)]),
     (["令和六年三月五日", "令和元年五月一日"], [dt.date(2024, 3, 5), dt.date(2019, 5, 1)]),
     (["平成三十一年四月三十日", "令和二年一月十日"], [dt.date(2019, 4, 30), dt.date(2020, 1, 10)]),
     (["民國一一三年十月二十日", "民國一一二年一月二日"], [dt.date(2024, 10, 20), dt.date(2023, 1, 2)]),
-], ids=["common-era", "reiwa", "heisei-reiwa", "minguo"])
+], ids=["common-era", "with-weekday", "reiwa", "heisei-reiwa", "minguo"])
 def test_dates_written_in_chinese_numerals_are_stored_as_the_days_they_name(admin, tmp_path, dates, want):
     path = tmp_path / "orders.csv"
     path.write_text("Order No,Customer,Order Date,Amount,Currency\n"

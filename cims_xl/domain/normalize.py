@@ -1449,9 +1449,10 @@ _YEAR_WORD = re.compile(r"(?<=\d)\s*(?:г\.?|года|год|р\.?|року|рі
 
 
 # Dates written in Chinese numerals ("二〇二四年三月五日", "令和六年三月五日", "民國一一三年十月
-# 二十日"): each run of numerals is a number, digit by digit ("二〇二四" is 2024) or with
-# 十 for ten ("二十五" is 25), read only in a text with 年 and 月 as a date has them.
-_CJK_NUMERAL_RUN = re.compile(r"[〇零一二三四五六七八九十]+")
+# 二十日"): each run of numerals before 年, 月 or 日 is a number, digit by digit ("二〇二四" is
+# 2024) or with 十 for ten ("二十五" is 25), read only in a text with 年 and 月 as a date
+# has them (a weekday "星期二" keeps its numeral).
+_CJK_NUMERAL_RUN = re.compile(r"[〇零一二三四五六七八九十]+(?=\s*[年月日号號])")   # not 星期二
 _CJK_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 
 
