@@ -76,3 +76,19 @@ def test_initials_two_states_go_by_are_refused_naming_both(name):
     reason = unknown_country(name)
     assert region_for_country(name) is None
     assert "(TW)" in reason and "(CG)" in reason and "Romania" not in reason
+
+
+@pytest.mark.parametrize("name", ["Congo", "the Congo", "CONGO", "刚果", "剛果", "コンゴ", "콩고"])
+def test_a_name_two_states_go_by_is_refused_naming_both(name):
+    # Spanish CLDR names the Republic of the Congo "Congo"; a file's "Congo" may be either
+    reason = unknown_country(name)
+    assert region_for_country(name) is None
+    assert "(CD)" in reason and "(CG)" in reason
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Republic of the Congo", "CG"), ("Democratic Republic of the Congo", "CD"), ("DR Congo", "CD"),
+    ("Congo - Brazzaville", "CG"), ("Congo - Kinshasa", "CD"), ("刚果（金）", "CD"), ("刚果（布）", "CG"),
+])
+def test_each_congo_named_in_full_is_its_own_country(name, code):
+    assert region_for_country(name) == code

@@ -210,7 +210,7 @@ def region_for_country(value: object) -> str | None:
 @functools.lru_cache(maxsize=4096)
 def _region(value: str) -> str | None:
     key = _key(value)
-    if not key or len(key) > 80:
+    if not key or len(key) > 80 or key in _SHARED_NAMES:
         return None
     code = _table().get(key)
     if code is None and "臺" in key:
@@ -248,6 +248,11 @@ def _subdivision_country(code: str) -> str | None:
 
 # Initials two states go by: refused naming both, never "did you mean Romania?".
 _SHARED_INITIALS = {"roc": ["CG", "TW"]}
+# Names two states go by in everyday use, though one language's CLDR names give one of
+# them so (Spanish "Congo" is the Republic of the Congo; English speakers say it of
+# both): refused naming both, as "Korea" is.
+_SHARED_NAMES = {"congo": ["CD", "CG"], "the congo": ["CD", "CG"], "le congo": ["CD", "CG"],
+                 "刚果": ["CD", "CG"], "剛果": ["CD", "CG"], "コンゴ": ["CD", "CG"], "콩고": ["CD", "CG"]}
 
 
 def unknown_country(value: object) -> str | None:
@@ -269,7 +274,7 @@ def _unknown_reason(text: str) -> str:
     from babel import Locale
 
     key = _key(text)
-    shared = _SHARED_INITIALS.get(key.replace(" ", "")) or _shared_by(key)
+    shared = _SHARED_NAMES.get(key) or _SHARED_INITIALS.get(key.replace(" ", "")) or _shared_by(key)
     if 2 <= len(shared) <= 3:
         en = Locale.parse("en").territories
         return (f"{text!r} could be " + " or ".join(f"{en.get(c, c)} ({c})" for c in shared)
