@@ -1700,11 +1700,14 @@ def customer_facts(clean: dict) -> tuple[tuple[str, str, bool], bool, str | None
     file), so the process that plans and writes only looks it up."""
     name = clean.get("name") or ""
     email = clean.get("email")
-    me = (name, email_key(email),
+    key = email_key(email)
+    me = (name, email if key == email else key,     # the row's own text when equal: sent back as a reference
           clean.get("type") == "Company" or is_its_company(clean.get("name"), clean.get("company")))
     folded = None
     if not name.isascii() and clean.get("type") != "Company" and (len(name) < 4 or not company_parts(name)[1]):
         folded = simplified(name)
+        if folded == name:
+            folded = name
     return me, is_role_mailbox(email), folded
 
 
@@ -2373,9 +2376,12 @@ class Planner:
         another email (issue 14: both were created with one id, and every later file
         naming that id was refused as ambiguous). None when the id is new here or the
         rows are one person (the duplicate check then joins them)."""
+        refs = source_ids(clean.get("tags"))
+        if not refs:            # most rows: no other-system id, nothing to compare
+            return None
         name = " ".join(str(clean.get("name") or "").split()).casefold()
         email = str(clean.get("email") or "").casefold()
-        for ref in source_ids(clean.get("tags")):
+        for ref in refs:
             key = code_key(ref)
             if key in NO_CUSTOMER_REF:
                 continue                # a guest checkout's "0", "guest": no one's id
