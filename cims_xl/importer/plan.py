@@ -1691,6 +1691,26 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
     return keys
 
 
+def customer_facts(clean: dict) -> tuple[tuple[str, str, bool], bool, str | None]:
+    """What Planner.plan asks of a clean customer row that depends on the row alone:
+    (whose phone it is: (name, email key, a company?), whether its email is a role's
+    mailbox, and the name's Simplified form when it is a person's name in Chinese
+    characters that `_maybe_script_person` looks up, else None). Computed where the row
+    is prepared (prepare_customers: in the forked worker of importer.parallel on a big
+    file), so the process that plans and writes only looks it up."""
+    name = clean.get("name") or ""
+    email = clean.get("email")
+    key = email_key(email)
+    me = (name, email if key == email else key,     # the row's own text when equal: sent back as a reference
+          clean.get("type") == "Company" or is_its_company(clean.get("name"), clean.get("company")))
+    folded = None
+    if not name.isascii() and clean.get("type") != "Company" and (len(name) < 4 or not company_parts(name)[1]):
+        folded = simplified(name)
+        if folded == name:
+            folded = name
+    return me, is_role_mailbox(email), folded
+
+
 def _yes() -> bool:
     return True
 
@@ -1842,14 +1862,15 @@ class Planner:
 
     # -- one chunk --
 
-    def prepare_customers(self, rows: list[tuple[int, list]]) -> list[tuple[int, dict | None, dict | None, list]]:
+    def prepare_customers(self, rows: list[tuple[int, list]]) -> list[tuple]:
         """Normalise and validate customer rows: (row, clean values or None, problems or
-        None, duplicate keys (`customer_keys`)).
+        None, duplicate keys (`customer_keys`), what plan asks of the row (`customer_facts`)
+        or None).
 
         Pure (no store, no memory of earlier rows), so it can run in a forked process
         (importer.parallel; the keys' hashes are the same there).
         """
-        out: list[tuple[int, dict | None, dict | None, list]] = []
+        out: list[tuple] = []
         ctx = self.prep.context
         for number, values in rows:
             try:
@@ -1857,31 +1878,32 @@ class Planner:
                 warned: dict[str, str] = {}
                 clean = self._customer(data, extra, ctx, warned)
                 if self.options.erased and (hit := self.options.erased.match(clean)) is not None:
-                    out.append((number, None, self._erased_problem(*hit), []))    # a person erased
+                    out.append((number, None, self._erased_problem(*hit), [], None))    # a person erased
                     continue
-                out.append((number, clean, None, customer_keys(clean)))
+                out.append((number, clean, None, customer_keys(clean), customer_facts(clean)))
                 if warned:
                     self.row_warnings[number] = warned
             except ValidationFailed as exc:
-                out.append((number, None, dict(exc.problems), []))
+                out.append((number, None, dict(exc.problems), [], None))
         return out
 
     def plan(self, rows: list[tuple[int, list]],
-             prepared_customers: list[tuple[int, dict | None, dict | None, list]] | None = None) -> Planned:
+             prepared_customers: list[tuple] | None = None) -> Planned:
         """Classify one chunk. Customers may come already prepared (see prepare_customers)."""
-        prepared: list[tuple[int, dict | None, list[tuple[str, int]], dict | None, Outcome | None]] = []
+        # (row, clean, keys, customer_facts or None, outcome when refused already)
+        prepared: list[tuple[int, dict | None, list[tuple[str, int]], tuple | None, Outcome | None]] = []
         ctx = self.prep.context
         new_customers: list[tuple[str, dict]] = []
         if self.ent.kind == "customer":
-            for number, clean, problems, keys in (prepared_customers if prepared_customers is not None
-                                                  else self.prepare_customers(rows)):
+            for number, clean, problems, keys, facts in (prepared_customers if prepared_customers is not None
+                                                         else self.prepare_customers(rows)):
                 if clean is None:
                     prepared.append((number, None, [], None,
                                      Outcome(number, "rejected", problems=problems)))
                 elif (shared := self._shared_source_id(number, clean)) is not None:
                     prepared.append((number, None, [], None, Outcome(number, "rejected", problems=shared)))
                 else:
-                    prepared.append((number, clean, keys, None, None))
+                    prepared.append((number, clean, keys, facts, None))
         else:
             for number, values in rows:
                 try:
@@ -1954,7 +1976,7 @@ class Planner:
         to_fetch: list[str] = []
         people = self.ent.kind in ("customer", "contact")     # whose phone may be shared
         row_who = self._row_who
-        for number, clean, keys, _x, rejected in prepared:
+        for number, clean, keys, facts, rejected in prepared:
             if rejected is not None:
                 planned.outcomes.append(rejected)
                 continue
@@ -1966,10 +1988,14 @@ class Planner:
             how_row = how_seq = None
             shared: list[str] = []          # phones this row shares with another name
             mailbox: list[str] = []         # ... and a role's mailbox
-            role_mailbox = people and is_role_mailbox(clean.get("email"))
-            me = ((clean.get("name") or "", email_key(clean.get("email")),
-                   clean.get("type") == "Company" or is_its_company(clean.get("name"), clean.get("company")))
-                  if people else ("", "", False))
+            if facts is not None:       # computed where the row was prepared (customer_facts)
+                me, role_mailbox, folded = facts
+            else:
+                role_mailbox = people and is_role_mailbox(clean.get("email"))
+                me = ((clean.get("name") or "", email_key(clean.get("email")),
+                       clean.get("type") == "Company" or is_its_company(clean.get("name"), clean.get("company")))
+                      if people else ("", "", False))
+                folded = None
             maybe: list[str] = []           # holders this row may be: kept apart, said
             keyed = clean if self.linker is None else self._keyed(clean)
             if dedupe:
@@ -2038,7 +2064,7 @@ class Planner:
             if maybe:
                 warned = self._maybe_same(number, me[0], list(dict.fromkeys(maybe)), row_who, warned)
             if self.ent.kind == "customer" and not me[0].isascii():
-                warned = self._maybe_company(number, clean, warned)
+                warned = self._maybe_company(number, clean, warned, folded)
             if self.ent.kind == "customer" and " " in me[0] and not me[2]:
                 warned = self._maybe_turned(number, clean, warned)
             out = Outcome(number, "created", warnings=warned)
@@ -2081,11 +2107,15 @@ class Planner:
             f"'{name}' is that person): imported as a separate {self.ent.label}; if they are one, "
             f"merge them ({merge})")}
 
-    def _maybe_company(self, number: int, clean: dict, warned: dict | None) -> dict | None:
+    def _maybe_company(self, number: int, clean: dict, warned: dict | None,
+                       folded: str | None = None) -> dict | None:
         """The warning of a new Chinese company whose name is a stored or earlier row's
         with a province or city written on one of them only (`CityNamesakes`): it may be
-        that company or another, so it is made and said (`maybe_company`)."""
+        that company or another, so it is made and said (`maybe_company`). `folded`: the
+        name's Simplified form when customer_facts found it a person's (its test below)."""
         name = clean.get("name") or ""
+        if folded is not None:
+            return self._maybe_script_person(number, name, clean.get("email"), warned, folded)
         # a legal form is 3 characters or more with the name: a person's 2- or 3-character
         # name (most rows of a Chinese customer list) needs no look
         if clean.get("type") != "Company" and (len(name) < 4 or not company_parts(name)[1]):
@@ -2112,7 +2142,8 @@ class Planner:
             f"may be the same company as {whose} (a province or city is written on one name only): imported "
             "as a separate customer; if they are one, merge them (cims customer merge)")}
 
-    def _maybe_script_person(self, number: int, name: str, email: object, warned: dict | None) -> dict | None:
+    def _maybe_script_person(self, number: int, name: str, email: object, warned: dict | None,
+                             folded: str | None = None) -> dict | None:
         """The warning of a new person whose Chinese name is a stored or earlier row's in
         the other script (王偉 beside 王伟): one person written by a Hong Kong or Taiwan
         system and a mainland one, or two people, so it is made and said
@@ -2124,7 +2155,8 @@ class Planner:
                 if stored and not stored.isascii():
                     spellings = index.setdefault(simplified(stored), {})
                     spellings.setdefault(stored, []).append((format_id(CUSTOMER, seq), stored_email))
-        folded = simplified(name)
+        if folded is None:
+            folded = simplified(name)
         spellings = index.get(folded)
         if spellings is None:
             index[folded] = {name: [(number, email)]}
@@ -2344,9 +2376,12 @@ class Planner:
         another email (issue 14: both were created with one id, and every later file
         naming that id was refused as ambiguous). None when the id is new here or the
         rows are one person (the duplicate check then joins them)."""
+        refs = source_ids(clean.get("tags"))
+        if not refs:            # most rows: no other-system id, nothing to compare
+            return None
         name = " ".join(str(clean.get("name") or "").split()).casefold()
         email = str(clean.get("email") or "").casefold()
-        for ref in source_ids(clean.get("tags")):
+        for ref in refs:
             key = code_key(ref)
             if key in NO_CUSTOMER_REF:
                 continue                # a guest checkout's "0", "guest": no one's id
