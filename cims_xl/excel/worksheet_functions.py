@@ -568,7 +568,8 @@ def cims_pipeline(stage: Any = None, *, session=None) -> list[list[Any]]:
     Without a stage: all open stages (Lead … Negotiation). Returns a header row
     (Currency, Open amount, Weighted amount) and one row per currency, the store's
     first (a row for it even when there is nothing open): amounts in two currencies
-    are never added.
+    are never added. Deals with no probability (an import left it empty) count in the
+    Open amount, not the Weighted one, and a last row says how many.
     """
     cache = _cache(session)
     wanted = _stage(stage)
@@ -577,18 +578,25 @@ def cims_pipeline(stage: Any = None, *, session=None) -> list[list[Any]]:
     def compute():
         stages = (wanted,) if wanted else OPEN_STAGES
         sums: dict[str, list[Decimal]] = {base: [Decimal(0), Decimal(0)]}
+        unknown: list[str] = []
         for rec in cache.records("opportunity").values():
             if (rec.get("stage") or STAGES[0]) not in stages or rec.get("amount") is None:
                 continue
             prob = rec.get("probability")
-            if prob is None:
-                prob = pipeline.default_probability(rec.get("stage"))
             acc = sums.setdefault(rec.get("currency") or base, [Decimal(0), Decimal(0)])
             acc[0] += rec["amount"]
-            acc[1] += pipeline.weighted_amount(rec["amount"], prob)
+            if prob is None:            # left empty by an import: unknown, never the stage default
+                unknown.append(rec["id"])
+            else:
+                acc[1] += pipeline.weighted_amount(rec["amount"], prob)
         order = sorted(sums, key=lambda c: (c != base, c))
-        return [["Currency", "Open amount", "Weighted amount"]] + [
+        rows = [["Currency", "Open amount", "Weighted amount"]] + [
             [c, float(sums[c][0]), float(sums[c][1])] for c in order]
+        if unknown:
+            # said in the table itself: a Weighted amount that leaves deals out never looks whole
+            rows.append([f"Not weighted: {len(unknown):,} deal(s) with no probability "
+                         f"({', '.join(unknown[:3])}{', …' if len(unknown) > 3 else ''})", "", ""])
+        return rows
 
     return cache.remember(("pipeline", wanted), compute)
 

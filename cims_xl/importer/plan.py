@@ -31,6 +31,7 @@ from ..domain.duplicates import (OTHER, UNSURE, company_core, company_key, compa
                                  written_key)
 from ..domain.legal_forms import legal_form
 from ..domain.models import MAX_TEXT, NegativeValue, validate_record
+from ..domain.pipeline import LEFT_EMPTY
 from ..domain.postal import restored_zeros
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
@@ -1483,6 +1484,11 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     unreadable = data.pop(UNREADABLE, None)
     if unreadable:
         _leave_out_unreadable(ent, data, unreadable, prep, warnings)
+        if ent.kind == "opportunity" and "probability" in unreadable:
+            # "left empty", as the warning says: never the stage's default (pipeline.LEFT_EMPTY)
+            clean = validate(ent, data, context, prep, warnings)
+            clean["probability"] = LEFT_EMPTY
+            return clean
     kept = data.pop(KEPT_NOTES, None)
     _fit_notes(data, prep, warnings)
     try:
@@ -1517,6 +1523,8 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         # quantity 1) would be a guess where the file said something it could not read.
         if key in clean and ent.field(key).default is not None:
             clean[key] = None
+    if ent.kind == "opportunity" and "probability" in soft:
+        clean["probability"] = LEFT_EMPTY          # the stage's default would be a guess too
     return clean
 
 
