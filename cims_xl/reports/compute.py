@@ -1064,11 +1064,16 @@ def service_report(ctx: _Context) -> ReportSheet:
     if len(m) and (ctx.filters.date_from or ctx.filters.date_to):
         keep = ctx.in_range(ctx.local(m["opened_at"]))
         m, t = m[keep], t[keep]
-    # Answered or resolved before it was opened: no response/resolution time (listed).
-    early = (m["response_hours"] < 0) | (m["resolution_hours"] < 0)
-    m = m.assign(response_hours=m["response_hours"].where(~(m["response_hours"] < 0)),
-                 resolution_hours=m["resolution_hours"].where(~(m["resolution_hours"] < 0)))
-    times_note = _left_out("tickets answered or resolved before they were opened (no hours)", m.loc[early, "id"])
+    # Answered or resolved before it was opened: that time is left out of every figure made
+    # of it (its hours and its within-target share), as the note listing the ticket says.
+    early_r, early_s = m["response_hours"] < 0, m["resolution_hours"] < 0
+    early = early_r | early_s
+    m = m.assign(response_hours=m["response_hours"].where(~early_r),
+                 resolution_hours=m["resolution_hours"].where(~early_s),
+                 response_known=m["response_known"] & ~early_r,
+                 resolution_known=m["resolution_known"] & ~early_s)
+    times_note = _left_out("tickets answered or resolved before they were opened, that time counted in "
+                           "neither the hours nor Within Target", m.loc[early, "id"])
     tables = [
         open_by_age(m),
         service_by(m, "priority", "Priority", "tblServiceByPriority", order=PRIORITIES, note=times_note),
