@@ -53,16 +53,11 @@ def test_a_viewers_free_text_search_is_refused_never_a_zero(admin, people, sessi
     found = wf.cims_find(query, "ID,City", session=viewer)
     assert _refused(count) and "personal data" in count, count
     assert _refused(found) and "personal data" in found, found
-    assert wf.cims_count(query, session=admin) == wf.cims_count(query, session=admin)   # admin: a number
-    assert isinstance(wf.cims_count(query, session=admin), int)
-
-
-def test_a_viewer_still_counts_and_lists_by_the_filters_it_may_use(people, session_as):
-    viewer = session_as("viewer", "guest")
+    assert isinstance(wf.cims_count(query, session=admin), int)                 # admin: a number
+    # the filters a viewer may use still count and list
     assert wf.cims_count("city:Shanghai", session=viewer) == 1
     assert wf.cims_count("segment:VIP", session=viewer) == 3
-    table = wf.cims_find("segment:VIP", "ID,City", session=viewer)
-    assert [r[0] for r in table[1:]] == sorted(people[0])
+    assert [r[0] for r in wf.cims_find("segment:VIP", "ID,City", session=viewer)[1:]] == sorted(people[0])
 
 
 @pytest.mark.parametrize("kind,label", [("order", "an order"), ("opportunity", "an opportunity"),
