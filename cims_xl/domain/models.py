@@ -894,10 +894,10 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
         found = (reading.currency, reading.symbol or "", header)
         if reading.assumed and (counter := context.get("assumed")) is not None:
             counted.append((counter, (reading.symbol, reading.currency)))
-        elif reading.assumed:
-            # A symbol several currencies use, settled by nothing given (no Currency, not
-            # the store's): never read by guess where nobody would be told of it (an
-            # import shows its guesses, or stops, before writing: importer.run).
+        elif reading.assumed and _needs_evidence(reading.symbol):
+            # "¥" (CNY or JPY) with no Currency and a store in neither: what an import stops
+            # for (importer.run.settle_bare_symbols, with no file language to tell them
+            # apart), refused alike when typed; "$" keeps its house reading USD as there.
             raise ValidationFailed({header: _ambiguous_symbol(reading)})
     if stated and "currency" in raw and (kept := context.get("row_amounts")):
         # an update to a currency without minor unit that keeps an amount with a fraction
@@ -921,6 +921,14 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
             and any(raw.get(key) not in (None, "") for key in _MONEY_KEYS[ent.kind]):
         counted.append((counter, context.get("currency")))      # an amount with no currency: the default's
     return counted
+
+
+def _needs_evidence(symbol: str | None) -> bool:
+    """Whether a shared symbol has no house reading without evidence of the language it
+    was written in ("¥": Chinese CNY, Japanese JPY; importer.file_language.settles)."""
+    from ..importer.file_language import settles
+
+    return bool(symbol) and settles(mn._candidates_of(symbol))
 
 
 def _ambiguous_symbol(reading: "mn.MoneyReading") -> str:
