@@ -127,3 +127,17 @@ def test_a_sheet_row_with_a_yen_sign_and_no_currency_is_refused_in_a_usd_store(a
     assert [(o["amount"], o["currency"]) for o in records.list_records(admin, "order")] == [(Decimal("1300"), "JPY")]
     statuses = [r["Status"] or "" for r in table_rows(book, "Orders")]
     assert any("CNY" in s and "JPY" in s for s in statuses), statuses
+
+
+@pytest.mark.parametrize("amount", ["-500", "(500.00)", "500-", "-¥500"])
+def test_an_import_refuses_a_negative_deal_with_the_words_the_cli_uses(admin, tmp_path, amount):
+    from cims_xl.importer.run import import_file
+
+    path = tmp_path / "deals.csv"
+    path.write_text("Opportunity,Customer,Stage,Amount,Currency\n"
+                    f"Renewal,Li Lei,Proposal,\"{amount}\",CNY\nNew Deal,Li Lei,Lead,300,CNY\n", encoding="utf-8")
+    result = import_file(admin, path, kind="opportunities")
+    (bad,) = [o for o in result.outcomes if o.action == "rejected"]
+    assert "a negative amount (-500" in bad.reason and "a deal is worth 0 or more" in bad.reason, bad.reason
+    assert [(d["name"], d["amount"]) for d in records.list_records(admin, "opportunity")] == [
+        ("New Deal", Decimal("300"))]
