@@ -2,7 +2,8 @@
 1 means fractions of 1 (0.25 = 25 %); numbers above 1 mean percent points. A column
 writing both ("0.25" beside "50") leaves the values that read both ways (above 0, up to
 1) empty with a warning, the text kept on the record, and keeps the deal: one
-unclear optional field never rejects a whole opportunity, nor is it stored as a guess."""
+unclear optional field never rejects a whole opportunity, nor is it stored as a guess
+(not the stage's default either: what the warning says is what the store holds)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,11 @@ def test_a_column_mixing_fractions_and_points_keeps_every_deal_and_stores_no_gue
     deals = _deals(admin)
     assert deals["Deal 2"]["probability"] == 50 and deals["Deal 4"]["probability"] == 80
     assert deals["Deal 5"]["probability"] == 0
+    assert deals["Deal 6"]["probability"] == 75          # no cell: the stage's default, as for any deal
     for name, text in (("Deal 1", "0.25"), ("Deal 3", "1")):
-        # not 25, 0 or 1 as read from the cell: the deal's stage gives its probability, as
-        # for any deal without one; the cell's text is kept in Next Step
-        assert deals[name]["probability"] == deals["Deal 6"]["probability"] not in (0, 1, 25)
+        # not 25, 0 or 1 as read from the cell, and not the stage's default either: left
+        # empty, as the warning says (README); the cell's text is kept in Next Step
+        assert deals[name]["probability"] is None and not deals[name]["probability_manual"]
         assert f"Probability: {text}" in (deals[name]["next_step"] or "")
     warned = {o.row: o.warnings for o in result.outcomes if o.warnings}
     assert set(warned) == {2, 4}

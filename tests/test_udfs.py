@@ -196,7 +196,7 @@ def test_a_range_of_ltv_ids_keeps_its_shape_and_says_which_ids_are_not_customers
     records.delete(admin, gone)
     got = wf.cims_ltv([[shop[0], "C-999999"], ["", gone], [shop[1].lower(), "O-000001"]], session=admin)
     assert got == [[350.5, "#CIMS: no customer C-999999"], ["", f"#CIMS: no customer {gone}"],
-                   [0.0, "#CIMS: no customer O-000001"]]
+                   [0.0, "#CIMS: O-000001 is an order id, not a customer id (e.g. C-000123)"]]
 
 
 def test_an_imported_customers_old_id_works_wherever_an_id_does(admin, tmp_path):

@@ -771,9 +771,41 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
         from .sla import check_time_order
 
         check_time_order(out, (context or {}).get("tz"))
+    refuse_negative(ent, out)
     for counter, key in counted:
         counter[key] += 1
     return out
+
+
+class NegativeValue(ValidationFailed):
+    """A sale, a count or a deal's amount below zero: the whole row is refused (an import
+    never keeps such a row with the field left empty)."""
+
+
+# The one rule for every way a value enters (the CLI, a sheet's Save, an import, an undo):
+# an order is never negative (money paid out: a payment, credit note or refund line is not
+# a sale, and stored it would subtract from Sales), nor its quantity (goods given back),
+# nor a deal's amount (a Weighted forecast below zero). A Profit may be a loss.
+_NOT_NEGATIVE: dict[str, dict[str, str]] = {
+    "order": {
+        "amount": ("a negative amount ({value}): money paid out, a payment, credit or refund line, not an "
+                   "order; a refund is imported with the payment it refunds (see Refunds in the README)"),
+        "quantity": ("a negative quantity ({value}): goods returned, not an order; a return is "
+                     "imported as a refund of the order it returns (see Refunds in the README)")},
+    "opportunity": {
+        "amount": ("a negative amount ({value}): a deal is worth 0 or more; a discount or a lost deal is "
+                   "not a negative opportunity (set the Stage to Lost, or the Amount to what is still open)")},
+}
+
+
+def refuse_negative(ent: Entity, values: dict) -> None:
+    """NegativeValue naming the field when `values` holds an amount or count below zero
+    that `_NOT_NEGATIVE` forbids for `ent`."""
+    for key, reason in _NOT_NEGATIVE.get(ent.kind, {}).items():
+        value = values.get(key)
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value < 0:
+            shown = format(value, "f") if isinstance(value, Decimal) else str(value)
+            raise NegativeValue({_header_for(ent, key): reason.format(value=shown)})
 
 
 _MONEY_KEYS: dict[str, tuple[str, ...]] = {
@@ -824,6 +856,10 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
         return counted                  # the Currency validator reports it
     # The row's own Currency settles a "$" first; else --currency or the store's (run.settle_bare_symbols).
     prefer = (stated,) if stated else tuple(context.get("currencies") or ())
+    if not prefer and "currencies" not in context and context.get("currency"):
+        # one record typed (the CLI, a sheet's row): the store's currency settles a symbol
+        # it may stand for ("¥" in a JPY store), as it does for an import naming no other
+        prefer = (context["currency"],)
     found: tuple[str, str, str] | None = None     # (code, symbol, field)
     for key in _MONEY_KEYS[ent.kind]:
         value = raw.get(key)
@@ -858,6 +894,11 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
         found = (reading.currency, reading.symbol or "", header)
         if reading.assumed and (counter := context.get("assumed")) is not None:
             counted.append((counter, (reading.symbol, reading.currency)))
+        elif reading.assumed and _needs_evidence(reading.symbol):
+            # "¥" (CNY or JPY) with no Currency and a store in neither: what an import stops
+            # for (importer.run.settle_bare_symbols, with no file language to tell them
+            # apart), refused alike when typed; "$" keeps its house reading USD as there.
+            raise ValidationFailed({header: _ambiguous_symbol(reading)})
     if stated and "currency" in raw and (kept := context.get("row_amounts")):
         # an update to a currency without minor unit that keeps an amount with a fraction
         # (1.5 USD made JPY): refused, never rounded
@@ -880,6 +921,23 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
             and any(raw.get(key) not in (None, "") for key in _MONEY_KEYS[ent.kind]):
         counted.append((counter, context.get("currency")))      # an amount with no currency: the default's
     return counted
+
+
+def _needs_evidence(symbol: str | None) -> bool:
+    """Whether a shared symbol has no house reading without evidence of the language it
+    was written in ("¥": Chinese CNY, Japanese JPY; importer.file_language.settles)."""
+    from ..importer.file_language import settles
+
+    return bool(symbol) and settles(mn._candidates_of(symbol))
+
+
+def _ambiguous_symbol(reading: "mn.MoneyReading") -> str:
+    """Why an amount whose symbol several currencies use is refused, with the choices."""
+    codes = [c for c in mn._candidates_of(reading.symbol or "") if c != reading.currency]
+    choices = [reading.currency, *codes][:8]
+    more = ", …" if len(codes) + 1 > len(choices) else ""
+    return (f"'{reading.symbol}' is used by {', '.join(choices)}{more}, and no Currency says which: give the "
+            f"Currency, or write the code with the amount ({' or '.join(choices[:2])})")
 
 
 def stored_fractions(ent: Entity, rec: dict) -> dict[str, str]:

@@ -11,6 +11,9 @@ Negotiation 75 · Won 100 · Lost 0):
 - Typing a probability marks it as set by hand; clearing it (blank) goes back to the
   stage default. A typed value equal to the stage default is not "by hand", so the next
   stage change still moves it.
+- A probability an import could not read (``LEFT_EMPTY``) is stored empty, not as the
+  stage default; it stays empty until one is typed or the stage changes. Forecasts
+  count such a deal in Open and Best Case, not in Weighted (reports say how many).
 - Won and Lost always mean 100 and 0 and clear the by-hand mark (so a deal reopened
   from Lost gets its new stage's default again).
 - Entering Won or Lost sets ``closed_at`` (the local date) unless one was given;
@@ -26,6 +29,28 @@ from zoneinfo import ZoneInfo
 from .schema import OPEN_STAGES, STAGE_PROBABILITY, STAGES
 
 CLOSED_STAGES = ("Won", "Lost")
+
+
+class _LeftEmpty:
+    """The probability of a new or updated deal whose value could not be read (an
+    import's "0.5" in a column of both shares and points): stored empty, as the warning
+    says, never as the stage's default; a forecast counts the deal as of unknown
+    probability. Shown as nothing."""
+
+    def __repr__(self) -> str:
+        return "LEFT_EMPTY"
+
+    def __str__(self) -> str:
+        return ""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self):       # the one value, also in an import's worker process
+        return "LEFT_EMPTY"
+
+
+LEFT_EMPTY = _LeftEmpty()
 DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
 COMPUTED_FIELDS = ("probability", "probability_manual", "closed_at")
 
@@ -77,7 +102,9 @@ def apply_opportunity_change(before: dict | None, after: dict, now: dt.datetime,
     manual = bool(before.get("probability_manual")) if before else False
 
     typed = "probability" in after and (before is None or after["probability"] != old_prob)
-    if typed:
+    if typed and after["probability"] is LEFT_EMPTY:
+        prob, manual = None, False          # unreadable: empty, as the import's warning says
+    elif typed:
         prob = after["probability"]
         if prob is None or prob == "":
             prob, manual = default, False
@@ -91,8 +118,8 @@ def apply_opportunity_change(before: dict | None, after: dict, now: dt.datetime,
         changed = stage_change(before, after) is not None
         if changed and not manual:
             prob = default
-        if prob is None:
-            prob = default
+        # else a probability left empty (LEFT_EMPTY) stays empty until one is typed or
+        # the stage changes
 
     if stage in CLOSED_STAGES:
         prob, manual = default, False

@@ -338,7 +338,12 @@ def _record_id(cache: ReadCache, value: Any) -> tuple[Entity, str]:
 def _customer_id(cache: ReadCache, value: Any) -> str:
     """A customer id for a cell value: ours as written, or an imported customer's old id."""
     cid = _norm_id(value)
-    if _our_entity(cid) is not None:
+    ent = _our_entity(cid)
+    if ent is not None and ent is not CUSTOMER:
+        # an order's or a deal's id: said as such, never looked up as a customer
+        raise CimsError(f"{cid} is {'an' if ent.label[0] in 'aeiou' else 'a'} {ent.label} id, not a customer id "
+                        "(e.g. C-000123)")
+    if ent is not None:
         return cid
     return _by_source_id(cache).get(code_key(value), cid)
 
@@ -359,6 +364,11 @@ def _by_source_id(cache: ReadCache) -> dict[str, str]:
         return out
 
     return cache.remember(("source ids",), compute)
+
+
+def _blank(value: Any) -> bool:
+    """An empty id cell (nothing, or spaces only): every function taking an id gives "" for it."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _norm_id(value: Any) -> str:
@@ -383,7 +393,7 @@ def cims_get(record_id: Any, field: Any, *, session=None) -> Any:
 
     @guarded
     def one(value: Any) -> Any:
-        if value is None or value == "":
+        if _blank(value):
             return ""
         ent, rid = _record_id(cache, value)
         key = _resolve_field(cache, ent, field)
@@ -431,6 +441,11 @@ def _search(cache: ReadCache, query: Any, limit: int):
     from ..services.search import search_customers
 
     text, filters = _parse_query(query)
+    if text and not cache.personal:
+        # Free text looks in names, emails and phones, which this role may not read: a
+        # count or list of what it may read would look like a real answer, and is not.
+        raise CimsError(f"names are personal data; {cache.session.role} may search by city:, country:, "
+                        "segment:, owner: …")
     return search_customers(cache.session, text, limit=limit, **filters)
 
 
@@ -441,6 +456,9 @@ def cims_find(query: Any, fields: Any = None, *, session=None) -> list[list[Any]
     The query is free text (name, company, email, phone, notes, tags, city, province,
     country: every word must match one of them) plus optional
     `city:`, `province:`, `country:`, `segment:`, `tag:`, `owner:`, `source:` filters.
+    At most FIND_LIMIT customers are listed; when more match, a last row says how many
+    of how many are shown. A role that may not read personal data is refused free text
+    (it would search names it may not read), as CIMS_COUNT is: it uses the filters.
     """
     cache = _cache(session)
     names = _find_fields(cache, fields)
@@ -449,6 +467,9 @@ def cims_find(query: Any, fields: Any = None, *, session=None) -> list[list[Any]
         keys = [_resolve_field(cache, CUSTOMER, n) for n in names]
         page = _search(cache, query, FIND_LIMIT)
         rows = [[excel_value(rec.get(k), cache.tz) for k in keys] for rec in page.rows]
+        if page.total > len(rows):
+            # the list stops at FIND_LIMIT: its last row says so, never a list that looks whole
+            rows.append([f"… {len(rows):,} of {page.total:,} shown: narrow the query"] + [""] * (len(keys) - 1))
         return [list(names)] + rows
 
     return cache.remember(("find", str(query), tuple(names)), compute)
@@ -479,7 +500,7 @@ def cims_ltv(customer_id: Any, currency: Any = None, *, session=None) -> Any:
 
     @guarded
     def one(value: Any) -> Any:
-        if value is None or value == "":
+        if _blank(value):
             return ""
         cid = _customer_id(cache, value)
 
@@ -530,8 +551,11 @@ def _ltv_prefetch(cache: ReadCache, values: Any) -> None:
         if isinstance(v, (list, tuple)):
             for x in v:
                 collect(x)
-        elif v is not None and v != "":
-            cid = _customer_id(cache, v)
+        elif not _blank(v):
+            try:
+                cid = _customer_id(cache, v)
+            except CimsError:
+                return          # another kind's id: its cell says so
             if cid.startswith("C-") and ("ltv", cid) not in cache.memo:
                 wanted.append(cid)
 
@@ -568,7 +592,8 @@ def cims_pipeline(stage: Any = None, *, session=None) -> list[list[Any]]:
     Without a stage: all open stages (Lead … Negotiation). Returns a header row
     (Currency, Open amount, Weighted amount) and one row per currency, the store's
     first (a row for it even when there is nothing open): amounts in two currencies
-    are never added.
+    are never added. Deals with no probability (an import left it empty) count in the
+    Open amount, not the Weighted one, and a last row says how many.
     """
     cache = _cache(session)
     wanted = _stage(stage)
@@ -577,18 +602,25 @@ def cims_pipeline(stage: Any = None, *, session=None) -> list[list[Any]]:
     def compute():
         stages = (wanted,) if wanted else OPEN_STAGES
         sums: dict[str, list[Decimal]] = {base: [Decimal(0), Decimal(0)]}
+        unknown: list[str] = []
         for rec in cache.records("opportunity").values():
             if (rec.get("stage") or STAGES[0]) not in stages or rec.get("amount") is None:
                 continue
             prob = rec.get("probability")
-            if prob is None:
-                prob = pipeline.default_probability(rec.get("stage"))
             acc = sums.setdefault(rec.get("currency") or base, [Decimal(0), Decimal(0)])
             acc[0] += rec["amount"]
-            acc[1] += pipeline.weighted_amount(rec["amount"], prob)
+            if prob is None:            # left empty by an import: unknown, never the stage default
+                unknown.append(rec["id"])
+            else:
+                acc[1] += pipeline.weighted_amount(rec["amount"], prob)
         order = sorted(sums, key=lambda c: (c != base, c))
-        return [["Currency", "Open amount", "Weighted amount"]] + [
+        rows = [["Currency", "Open amount", "Weighted amount"]] + [
             [c, float(sums[c][0]), float(sums[c][1])] for c in order]
+        if unknown:
+            # said in the table itself: a Weighted amount that leaves deals out never looks whole
+            rows.append([f"Not weighted: {len(unknown):,} deal(s) with no probability "
+                         f"({', '.join(unknown[:3])}{', …' if len(unknown) > 3 else ''})", "", ""])
+        return rows
 
     return cache.remember(("pipeline", wanted), compute)
 
@@ -642,8 +674,8 @@ def summary_360(view: dict, tz: dt.tzinfo) -> str:
 def cims_360(customer_id: Any, *, session=None) -> str:
     """CIMS_360(id): a one-cell summary of a customer (LTV, orders, pipeline, tickets)."""
     cache = _cache(session)
-    if not _norm_id(customer_id):
-        raise CimsError("which customer? e.g. \"C-000001\"")
+    if _blank(customer_id):
+        return ""               # a blank cell, as CIMS_GET and CIMS_LTV give for one
     cid = _customer_id(cache, customer_id)
 
     def compute():

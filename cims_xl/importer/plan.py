@@ -30,7 +30,8 @@ from ..domain.duplicates import (OTHER, UNSURE, company_core, company_key, compa
                                  parse_name, same_company, simplified, two_people as _two_people, is_role_mailbox,
                                  written_key)
 from ..domain.legal_forms import legal_form
-from ..domain.models import MAX_TEXT, validate_record
+from ..domain.models import MAX_TEXT, NegativeValue, validate_record
+from ..domain.pipeline import LEFT_EMPTY
 from ..domain.postal import restored_zeros
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
@@ -1423,8 +1424,8 @@ class RowPreparer:
     def optional_failures(self, exc: ValidationFailed, data: dict) -> dict[str, tuple[str, str]] | None:
         """{field: (column label, reason)} when every problem is an optional field the row
         gave (so the row can be kept without it); None otherwise."""
-        if not self.has_notes:
-            return None
+        if not self.has_notes or isinstance(exc, NegativeValue):
+            return None             # a negative sale or deal: the row is refused, never kept without it
         by_header = {f.header: f for f in self.ent.fields}
         labels = self.problems_by_column(exc)
         out: dict[str, tuple[str, str]] = {}
@@ -1483,6 +1484,11 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     unreadable = data.pop(UNREADABLE, None)
     if unreadable:
         _leave_out_unreadable(ent, data, unreadable, prep, warnings)
+        if ent.kind == "opportunity" and "probability" in unreadable:
+            # "left empty", as the warning says: never the stage's default (pipeline.LEFT_EMPTY)
+            clean = validate(ent, data, context, prep, warnings)
+            clean["probability"] = LEFT_EMPTY
+            return clean
     kept = data.pop(KEPT_NOTES, None)
     _fit_notes(data, prep, warnings)
     try:
@@ -1517,6 +1523,8 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         # quantity 1) would be a guess where the file said something it could not read.
         if key in clean and ent.field(key).default is not None:
             clean[key] = None
+    if ent.kind == "opportunity" and "probability" in soft:
+        clean["probability"] = LEFT_EMPTY          # the stage's default would be a guess too
     return clean
 
 
@@ -2490,18 +2498,7 @@ class Planner:
                 self._lines[order] = line = self._lines.get(order, 0) + 1
                 data["line_no"] = line
         clean = validate(self.ent, data, ctx, self.prep, warned)
-        if self.ent.kind == "order" and isinstance(clean.get("amount"), Decimal) and clean["amount"] < 0:
-            # A payment, credit note or refund line of an accounting export (QuickBooks
-            # "Payment -$60.00"): stored, it would count as a negative sale.
-            raise ValidationFailed({self.prep.source_of.get("amount", "Amount"): (
-                f"a negative amount ({format(clean['amount'], 'f')}): money paid out, a payment, credit or refund line, not an "
-                "order; a refund is imported with the payment it refunds (see Refunds in the README)")})
-        if self.ent.kind == "order" and isinstance(clean.get("quantity"), (int, Decimal)) \
-                and not isinstance(clean["quantity"], bool) and clean["quantity"] < 0:
-            # a line given back (a return, a credit note's line): stored, it would count as a sale
-            raise ValidationFailed({self.prep.source_of.get("quantity", "Quantity"): (
-                f"a negative quantity ({clean['quantity']}): goods returned, not an order; a return is "
-                "imported as a refund of the order it returns (see Refunds in the README)")})
+        # a negative amount or quantity was refused by validate_record (models.refuse_negative)
         clean["customer_id"] = customer_id
         if new_customer is not None and self.options.erased and (
                 hit := self.options.erased.match(new_customer[1])) is not None:

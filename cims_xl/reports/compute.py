@@ -831,8 +831,9 @@ def _scoped_opportunities(ctx: _Context) -> pd.DataFrame:
     stage = opp["stage"].fillna(STAGES[0]).astype(object)
     opp["stage"] = stage
     opp["amount"] = opp["amount"].astype("float64").fillna(0.0)
-    default = stage.map(STAGE_PROBABILITY).astype("float64")
-    opp["probability"] = opp["probability"].astype("float64").fillna(default)
+    # A probability left empty (an import could not read it: pipeline.LEFT_EMPTY) stays
+    # unknown: the deal counts in Open and Best Case, not in Weighted, and the tables say so.
+    opp["probability"] = opp["probability"].astype("float64")
     opp.loc[stage == "Won", "probability"] = 100.0
     opp.loc[stage == "Lost", "probability"] = 0.0
     opp["is_open"] = stage.isin(OPEN_STAGES).to_numpy()
@@ -861,7 +862,18 @@ def pipeline_by_stage(opp: pd.DataFrame) -> ReportTable:
                        {"Opportunities": COUNT, "Amount": MONEY, "Probability": PERCENT, "Weighted": MONEY},
                        ChartSpec("funnel", "Pipeline funnel (open stages)", ("Amount", "Weighted"),
                                  max_points=len(OPEN_STAGES)),
-                       totals, note="Probability total = weighted ÷ amount of open stages")
+                       totals, note="Probability total = weighted ÷ amount of open stages"
+                       + _unknown_probability_note(open_))
+
+
+def _unknown_probability_note(open_: pd.DataFrame) -> str:
+    """What a Weighted figure leaves out: open deals whose probability is unknown."""
+    unknown = open_[open_["probability"].isna()]
+    if unknown.empty:
+        return ""
+    ids = ", ".join(unknown["id"].astype(str).head(5)) + (", …" if len(unknown) > 5 else "")
+    return (f"; {len(unknown):,} open deal(s) with no probability ({ids}: left empty by an import that could "
+            "not read it) count in Open and Best Case, not in Weighted or Expected: type a Probability")
 
 
 def forecast_by_month(opp: pd.DataFrame) -> ReportTable:
@@ -874,7 +886,7 @@ def forecast_by_month(opp: pd.DataFrame) -> ReportTable:
     n = len(months)
     codes = _month_codes(month, months) if n else np.zeros(len(month), dtype=np.int64)
     amount = opp["amount"].to_numpy(dtype="float64")
-    weighted = amount * opp["probability"].to_numpy(dtype="float64") / 100.0
+    weighted = np.nan_to_num(amount * opp["probability"].to_numpy(dtype="float64") / 100.0)     # unknown: not weighted
     won_s = np.bincount(codes[won], amount[won], minlength=n)
     open_s = np.bincount(codes[is_open], amount[is_open], minlength=n)
     weighted_s = np.bincount(codes[is_open], weighted[is_open], minlength=n)
@@ -890,7 +902,8 @@ def forecast_by_month(opp: pd.DataFrame) -> ReportTable:
                        {"Month": MONTH, **{c: MONEY for c in ("Won", "Open", "Weighted", "Expected", "Best Case")}},
                        ChartSpec("line", "Forecast by month", ("Expected", "Best Case", "Won"), y_title="Amount"),
                        {c: "sum" for c in ("Won", "Open", "Weighted", "Expected", "Best Case")},
-                       note="Expected = won + open × probability; best case = won + all open")
+                       note="Expected = won + open × probability; best case = won + all open"
+                       + _unknown_probability_note(opp[is_open]))
 
 
 def win_rate(opp: pd.DataFrame, column: str, label: str, name: str, ctx: _Context) -> ReportTable:
@@ -1051,11 +1064,16 @@ def service_report(ctx: _Context) -> ReportSheet:
     if len(m) and (ctx.filters.date_from or ctx.filters.date_to):
         keep = ctx.in_range(ctx.local(m["opened_at"]))
         m, t = m[keep], t[keep]
-    # Answered or resolved before it was opened: no response/resolution time (listed).
-    early = (m["response_hours"] < 0) | (m["resolution_hours"] < 0)
-    m = m.assign(response_hours=m["response_hours"].where(~(m["response_hours"] < 0)),
-                 resolution_hours=m["resolution_hours"].where(~(m["resolution_hours"] < 0)))
-    times_note = _left_out("tickets answered or resolved before they were opened (no hours)", m.loc[early, "id"])
+    # Answered or resolved before it was opened: that time is left out of every figure made
+    # of it (its hours and its within-target share), as the note listing the ticket says.
+    early_r, early_s = m["response_hours"] < 0, m["resolution_hours"] < 0
+    early = early_r | early_s
+    m = m.assign(response_hours=m["response_hours"].where(~early_r),
+                 resolution_hours=m["resolution_hours"].where(~early_s),
+                 response_known=m["response_known"] & ~early_r,
+                 resolution_known=m["resolution_known"] & ~early_s)
+    times_note = _left_out("tickets answered or resolved before they were opened, that time counted in "
+                           "neither the hours nor Within Target", m.loc[early, "id"])
     tables = [
         open_by_age(m),
         service_by(m, "priority", "Priority", "tblServiceByPriority", order=PRIORITIES, note=times_note),

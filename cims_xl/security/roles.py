@@ -86,7 +86,7 @@ def describe(action: str, kind: str | None) -> str:
 
 def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = None,
                    owner: str | None = None, record_id: str | None = None, hand_over: bool = False,
-                   moved_to: str | None = None) -> None:
+                   moved_to: str | None = None, own_owner: bool = False) -> None:
     """Raise PermissionDenied (the caller audits it) unless allowed. `hand_over`: the
     check is of the new owner an update gives the record (its own owner was checked):
     the refusal then names that rule, not editing as such. `moved_to`: the check is of
@@ -114,7 +114,7 @@ def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = Non
         if (action == "create" and owner is not None and owner != actor
                 and allowed(role=role, action=action, kind=kind, owner=actor, actor=actor)):
             # allowed for themselves: the owner is what is refused
-            if kind in CUSTOMER_OWNED:
+            if kind in CUSTOMER_OWNED and not own_owner:
                 # the owner is the customer's: nobody typed one
                 text = (f"{actor} ({role}) may not add {ENTITIES[kind].label} records to a customer {owner} "
                         f"owns: a {role} user adds them only to customers they own (ask {owner} or a "

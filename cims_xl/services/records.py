@@ -348,6 +348,10 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
                 if owner_key and not values.get(owner_key):
                     values[owner_key] = actor
                 session.ensure("create", kind, owner=_owner(session, ent, values, owners))
+                if owner_key and kind in CUSTOMER_OWNED and values.get(owner_key) != actor:
+                    # an interaction's own Owner too: a salesperson records her own, never
+                    # in another's name (as customers and opportunities)
+                    session.ensure("create", kind, owner=values.get(owner_key), own_owner=True)
                 if erased:
                     ensure_not_erased(session, [values], listed=erased)
                 values.update(_apply_rules(session, ent, None, values, now, sla_targets, imported))
@@ -552,10 +556,11 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
         if values.get("customer_id") not in (None, current.get("customer_id")):
             session.ensure("update", ent.kind, owner=_owner(session, ent, values), record_id=record_id,
                            moved_to=values.get("customer_id"))
-    else:
-        owner_key = OWNER_FIELD.get(ent.kind)
-        if owner_key and owner_key in values and values[owner_key] != current.get(owner_key):
-            session.ensure("update", ent.kind, owner=values[owner_key], record_id=record_id, hand_over=True)
+    # Every record with an Owner of its own (customers, opportunities, interactions): a new
+    # owner is a hand-over, checked by the same rule for each.
+    owner_key = OWNER_FIELD.get(ent.kind)
+    if owner_key and owner_key in values and values[owner_key] != current.get(owner_key):
+        session.ensure("update", ent.kind, owner=values[owner_key], record_id=record_id, hand_over=True)
     for f in ent.fields:
         if f.required and f.key in values and values[f.key] in (None, ""):
             raise ValidationFailed({f.header: "required"})
