@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from ..errors import CimsError
-from .layout import BY_SHEET, HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, locate_data_sheets, match_by_headers
+from .layout import (BY_SHEET, HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, canonical_headers, locate_data_sheets,
+                     match_by_headers)
 from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
 from .print_setup import patch_print_titles, repair_print_width
@@ -706,6 +707,10 @@ class FileSheet:
         for i, c in enumerate(range(c1, c2 + 1)):
             cell = cells.get((r1, c))
             self.headers.append(_header_text(cell.value if cell is not None else None, i))
+        self.headers = canonical_headers(self.layout, self.headers)
+        # the table's own column definitions (Excel keeps a name there while the cell is retyped)
+        self.defined_headers = {i: tc.name for i, tc in enumerate(self.table.tableColumns)
+                                if tc.name in self.layout.headers}
         self._col = {}
         for i, h in enumerate(self.headers):
             self._col.setdefault(h, c1 + i)
@@ -1119,8 +1124,9 @@ class LiveSheet:
 
     def _load_geometry(self) -> None:
         header = self.table.header_row_range
-        self.headers = [_header_text(v, i) for i, v in
-                        enumerate(header.options(ndim=1).value)]
+        self.headers = canonical_headers(self.layout, [_header_text(v, i) for i, v in
+                                                       enumerate(header.options(ndim=1).value)])
+        self.defined_headers: dict[int, str] = {}
         self._col = {}
         for i, h in enumerate(self.headers):
             self._col.setdefault(h, i)

@@ -43,7 +43,7 @@ from ..services import records, sheet_rows
 from ..services.erase_copies import WORKBOOK_FILE_ACTION
 from .adapter import (MAX_GAP_ROWS, NOT_TAKEN, FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError,
                       TableData, ensure_writable, sheet_label)
-from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout,
+from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout, unknown_headings,
                      fit_widths)
 from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
                           same, to_cell)
@@ -202,6 +202,31 @@ def _note(progress: Progress | None, done: int, total: int, text: str) -> None:
 
 # ----- Refresh -----------------------------------------------------------------------------
 
+def check_headings(sheets: Iterable[SheetAdapter], *, action: str = "saved") -> None:
+    """SheetError, before anything is read from or written to the store or the file, when
+    a data table holds a heading that names none of our columns where one of ours is
+    missing (`layout.unknown_headings`: City renamed Stadt, mistyped or translated).
+    Such a column would be skipped by Save (the user's edits lost) and left stale by
+    Refresh. A column the user added inside the table, with ours all there, is fine."""
+    from openpyxl.utils import get_column_letter
+
+    problems = []
+    for sheet in sheets:
+        found = unknown_headings(sheet.layout, sheet.headers, getattr(sheet, "defined_headers", None))
+        left = getattr(sheet, "_bounds", None)
+        first_col = left()[0] if left is not None else getattr(sheet, "_left", 1)
+        for u in found:
+            problems.append(f"sheet {sheet.name!r}, column {get_column_letter(first_col + u.position)}: the "
+                            f"heading {u.heading!r} names no {sheet.layout.entity.label} field; it is most likely "
+                            f"{u.was!r} (that column is missing from table {sheet.layout.table})")
+    if not problems:
+        return
+    raise SheetError(
+        "; ".join(problems) + f". Nothing was {action}. Put the heading back (a heading that differs only "
+        "in capitals or spaces is taken as the same). To keep a column of your own inside the table, insert "
+        "a new column for it and leave cims's columns and their headings as they are")
+
+
 def check_refresh(sheet: SheetAdapter, data: TableData | None = None, *,
                   anyway: str = "refresh anyway") -> None:
     """Raise UnsavedChanges when the sheet holds rows not yet saved; `anyway` says how
@@ -223,6 +248,7 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     are removed. Cells beside and inside the table that are not ours are left alone.
     """
     layout, tz = sheet.layout, tz or local_zone()
+    check_headings([sheet], action="refreshed")
     data = sheet.read()
     if not force:
         check_refresh(sheet, data)
@@ -860,6 +886,7 @@ def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
     sheet order.
     """
     tz = tz or local_zone()
+    check_headings(sheets)
     jobs = [_plan_sheet(session, s, tz, force, progress) for s in sheets]
     if before_commit is not None:
         before_commit()
@@ -1010,6 +1037,7 @@ def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: b
     from the workbook (only when `sheets` is None).
     """
     adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets, missing)]
+    check_headings(adapters, action="refreshed")
     if not force:
         for sheet in adapters:
             check_refresh(sheet, anyway=anyway)
