@@ -31,11 +31,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from ..errors import CimsError
-from .layout import (BY_SHEET, HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, canonical_headers, locate_data_sheets,
+from .layout import (BY_SHEET, HIDDEN_HEADERS, HIDDEN_KEY, STATUS_HEADER, SheetLayout, canonical_headers, locate_data_sheets,
                      match_by_headers)
 from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
 from .print_setup import patch_print_titles, repair_print_width
+from .row_shift import Change
 from .scratch_files import save_workbook
 from ..scratch import replace_keeping_mode
 from .sheet_codec import Uncomputed, is_risky_text
@@ -353,6 +354,8 @@ class FileWorkbook:
         from .xlsx_patch import Snapshot
 
         self._snapshot = Snapshot.take(self.wb)  # what save() compares against
+        # Sheet rows inserted or deleted (row_shift.Change), by sheet title, in order.
+        self.row_changes: dict[str, list[Change]] = {}
         # Package edits save() makes after the model's changes (trust.restore: a sheet
         # shown again, the VBA project put back).
         self.after_save_edits: list[Callable[[Any], None]] = []
@@ -620,6 +623,814 @@ class FileSheet:
                              f"{self.name!r} first")
         self._formats = {c.header: c.number_format for c in layout.columns if c.number_format}
         self._multiline: list = []      # cells holding a line break that we wrote or wrote beside
+        self.notes: list[str] = []      # what Refresh left where it was, said in its summary
+        self._read_headers()
+        self._restore_hidden_columns()
+        self._take_rows_below()
+        missing = [h for h in (*HIDDEN_HEADERS, STATUS_HEADER, "ID") if h not in self._col]
+        if missing:
+            raise SheetError(f"table {self.table.displayName} on {self.name!r} lacks the columns "
+                             f"{', '.join(missing)}; rebuild the workbook")
+
+    # -- repairs of what is ours (issue 16) --
+    def _restore_hidden_columns(self) -> None:
+        """Add back hidden _key/_version/_fingerprint columns someone deleted, at the table's end.
+
+        Only when the sheet column right of the table is empty (else the table is left as
+        it is and the missing columns are reported).
+        """
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.table import TableColumn
+
+        from .columns import column_dimension
+
+        missing = [h for h in HIDDEN_HEADERS if h not in self._col]
+        if not missing or STATUS_HEADER not in self._col or "ID" not in self._col:
+            return
+        c1, r1, c2, r2 = self._bounds()
+        new_cols = range(c2 + 1, c2 + 1 + len(missing))
+        if any(c in new_cols and cell.value not in (None, "") for (r, c), cell in self.ws._cells.items()):
+            return
+        ids = [tc.id for tc in self.table.tableColumns]
+        for i, (header, col) in enumerate(zip(missing, new_cols)):
+            put_file_cell(self.ws.cell(r1, col), header)
+            self.table.tableColumns.append(TableColumn(id=max(ids) + 1 + i, name=header))
+            dim = column_dimension(self.ws, col)
+            dim.hidden = True
+            dim.width = 4
+        ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(new_cols[-1])}{r2}"
+        self.table.ref = ref
+        if self.table.autoFilter is not None:
+            self.table.autoFilter.ref = ref
+        self._read_headers()
+
+    def _take_rows_below(self) -> None:
+        """Rows typed under the table (not taken in, as LibreOffice or a script leave
+        them) become table rows; `rows_typed_below` says which (right under it, or after
+        at most MAX_GAP_ROWS empty rows). Another table below stops the search."""
+        from openpyxl.utils.cell import range_boundaries
+
+        c1, _, c2, last = self._bounds()
+        cols = [self._col[c.header] - c1 for c in self.layout.field_columns if c.header in self._col]
+        limit = BELOW_SCAN_ROWS
+        for t in self.ws.tables.values():
+            t1, top, t2, _ = range_boundaries(t.ref)
+            if t is not self.table and top > last and t1 <= c2 and t2 >= c1:
+                limit = min(limit, top - last - 1)
+        cells = self.ws._cells
+
+        def row_at(i: int) -> list[Any]:
+            out = []
+            for c in range(c1, c2 + 1):
+                cell = cells.get((last + 1 + i, c))
+                out.append(None if cell is None or cell.value in (None, "") else
+                           FORMULA_CELL if cell.data_type == "f" else cell.value)
+            return out
+
+        n = rows_typed_below(row_at, cols, limit)
+        below = sorted({r - last - 1 for (r, c) in cells if last + 1 + n <= r <= last + limit and c1 <= c <= c2})
+        status = self._col.get(STATUS_HEADER)
+        left, stale = rows_left_below(row_at, cols, below, None if status is None else status - c1)
+        self.left_below = [last + 1 + i for i in left]      # worksheet rows
+        self.stale_below = [last + 1 + i for i in stale]
+        if n:
+            self._grow_validations(last, last + n)
+            self._set_ref(last + n)
+
+    # -- geometry --
+    def _bounds(self) -> tuple[int, int, int, int]:
+        from openpyxl.utils.cell import range_boundaries
+
+        c1, r1, c2, r2 = range_boundaries(self.table.ref)
+        return c1, r1, c2, r2
+
+    def _read_headers(self) -> None:
+        c1, r1, c2, _ = self._bounds()
+        cells = self.ws._cells
+        self.headers = []
+        for i, c in enumerate(range(c1, c2 + 1)):
+            cell = cells.get((r1, c))
+            self.headers.append(_header_text(cell.value if cell is not None else None, i))
+        self.headers = canonical_headers(self.layout, self.headers)
+        # the table's own column definitions (Excel keeps a name there while the cell is retyped)
+        self.defined_headers = {i: tc.name for i, tc in enumerate(self.table.tableColumns)
+                                if tc.name in self.layout.headers}
+        self._col = {}
+        for i, h in enumerate(self.headers):
+            self._col.setdefault(h, c1 + i)
+
+    @property
+    def first_row(self) -> int:
+        return self._bounds()[1] + 1
+
+    @property
+    def last_row(self) -> int:
+        return self._bounds()[3]
+
+    def _set_ref(self, last_row: int) -> None:
+        from openpyxl.utils import get_column_letter
+
+        c1, r1, c2, _ = self._bounds()
+        ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{max(last_row, r1 + 1)}"
+        self.table.ref = ref
+        if self.table.autoFilter is not None:
+            self.table.autoFilter.ref = ref
+            self.table.autoFilter.sortState = None  # the saved sort covered the old rows
+        if self.table.sortState is not None:
+            self.table.sortState = None
+
+    # -- reading --
+    def read(self) -> TableData:
+        c1, _, c2, _ = self._bounds()
+        first, last = self.first_row, self.last_row
+        cells = self.ws._cells
+        ours = {self._col[c.header] for c in self.layout.columns if c.header in self._col}
+        rows: list[list[Any]] = []
+        for r in range(first, last + 1):
+            values = []
+            for c in range(c1, c2 + 1):
+                cell = cells.get((r, c))
+                if cell is None:
+                    values.append(None)
+                    continue
+                v = cell.value
+                if isinstance(v, str) and cell.data_type == "s":
+                    v = ooxml_unescape(v)
+                elif cell.data_type == "f" and c in ours:
+                    cached = self.book.cached_value(self.name, r, c)
+                    v = cached if cached is not None else Uncomputed(str(getattr(v, "text", v)))
+                values.append(v)
+            rows.append(values)
+        return TableData(self.name, list(self.headers), rows)
+
+    def selected_rows(self) -> list[int]:
+        from openpyxl.worksheet.cell_range import MultiCellRange
+
+        first, last = self.first_row, self.last_row
+        if self.name in self.book._selection:
+            return [i for i in self.book._selection[self.name] if 0 <= i <= last - first]
+        rows: set[int] = set()
+        for sel in self.ws.sheet_view.selection or ():
+            if not sel.sqref:
+                continue
+            for rng in MultiCellRange(str(sel.sqref)).ranges:
+                for r in range(max(rng.min_row, first), min(rng.max_row, last) + 1):
+                    rows.add(r - first)
+        return sorted(rows)
+
+    # -- writing --
+    def _cell(self, row: int, header: str):
+        col = self._col.get(header)
+        if col is None:
+            return None
+        return self.ws.cell(self.first_row + row, col)
+
+    def _put(self, cell, header: str, value: Any) -> None:
+        fmt = self._formats.get(header)
+        if fmt and cell.number_format == "General" and value is not None:
+            cell.number_format = fmt
+        put_file_cell(cell, value)
+
+    def note_below(self, row: int, text: str | None) -> None:
+        """Write (None: clear) the Status-column cell of worksheet row `row`, a row under
+        the table that Save did not take in (`rows_left_below`)."""
+        col = self._col.get(STATUS_HEADER)
+        if col is not None:
+            put_file_cell(self.ws.cell(row, col), text)
+
+    def protect_formula_text(self) -> int:
+        """Mark every text cell of the table body that starts like a formula (`is_risky`:
+        = + - @ tab CR and their full-width forms) with the quote prefix, so that Excel
+        keeps it text when the cell is edited; LibreOffice drops the mark when it saves
+        (ECMA-376 Part 1, §18.8.45 xf quotePrefix). Formula cells are left alone.
+        Returns how many cells were marked."""
+        c1, _, c2, _ = self._bounds()
+        cells = self.ws._cells
+        marked = 0
+        for r in range(self.first_row, self.last_row + 1):
+            for c in range(c1, c2 + 1):
+                cell = cells.get((r, c))
+                if cell is not None and cell.data_type in ("s", "inlineStr") and isinstance(cell.value, str) \
+                        and is_risky_text(ooxml_unescape(cell.value)) and not cell.quotePrefix:
+                    cell.quotePrefix = True
+                    marked += 1
+        return marked
+
+    def widen_columns(self, widths: Mapping[str, float]) -> None:
+        """Make table columns at least this wide (characters); never narrows one."""
+        from .columns import column_dimension
+
+        for header, width in widths.items():
+            col = self._col.get(header)
+            if col is not None:
+                dim = column_dimension(self.ws, col)   # a range read from the file is split
+                if (dim.width or 0) < width:
+                    dim.width = width
+
+    def write(self, updates: Mapping[int, Mapping[str, Any]]) -> None:
+        n = self.last_row - self.first_row + 1
+        for row, values in updates.items():
+            if not 0 <= row < n:
+                raise IndexError(f"row {row} is outside table {self.table.displayName}")
+            for header, value in values.items():
+                cell = self._cell(row, header)
+                if cell is not None:
+                    self._put(cell, header, value)
+            self._note_lines(self.first_row + row)
+
+    def _note_lines(self, r: int) -> None:
+        """Remember the cells of our columns in sheet row `r` whose text has a line break,
+        for `fit_lines` (the user's typed ones too: a Save writes beside them)."""
+        cells = self.ws._cells
+        for c in self.layout.columns:
+            col = self._col.get(c.header)
+            cell = cells.get((r, col)) if col else None
+            if cell is not None and isinstance(cell.value, str) and "\n" in cell.value:
+                self._multiline.append(cell)
+
+    def fit_lines(self) -> None:
+        """Show every line of the multi-line texts written: their cells wrap, and their row
+        is made tall enough (LINE_HEIGHT_PT a line, `cell_text.wrapped_line_count` in the
+        column's width, at most MAX_ROW_HEIGHT_PT); a row already taller keeps its height.
+        Neither Excel nor LibreOffice fits a row to wrapped text in a file they did not
+        lay out themselves, and without wrap text only the first line shows (ECMA-376
+        Part 1, §18.8.1 alignment wrapText; §18.3.1.73 row ht, customHeight)."""
+        from openpyxl.styles import Alignment
+
+        from ..cell_text import wrapped_line_count
+        from .columns import column_dimension
+
+        cells = self.ws._cells
+        lines: dict[int, int] = {}
+        widths: dict[int, float] = {}
+        for cell in self._multiline:
+            if cells.get((cell.row, cell.column)) is not cell or not (
+                    isinstance(cell.value, str) and "\n" in cell.value):
+                continue        # deleted or moved over since, or changed again
+            a = cell.alignment
+            if not a.wrap_text:
+                cell.alignment = Alignment(horizontal=a.horizontal, vertical=a.vertical, wrap_text=True,
+                                           shrink_to_fit=False, indent=a.indent, text_rotation=a.text_rotation,
+                                           relativeIndent=a.relativeIndent, justifyLastLine=a.justifyLastLine,
+                                           readingOrder=a.readingOrder)
+            if cell.column not in widths:
+                widths[cell.column] = column_dimension(self.ws, cell.column).width or DEFAULT_COLUMN_WIDTH
+            n = wrapped_line_count(ooxml_unescape(cell.value), widths[cell.column])
+            lines[cell.row] = max(lines.get(cell.row, 1), n)
+        self._multiline.clear()
+        for r, n in lines.items():
+            height = min(MAX_ROW_HEIGHT_PT, LINE_HEIGHT_PT * n + ROW_PADDING_PT)
+            dim = self.ws.row_dimensions[r]
+            if (dim.height or 0) < height:
+                dim.height = height
+
+    def _blank_row(self, r: int) -> bool:
+        cells = self.ws._cells
+        for c in self.layout.columns:
+            col = self._col.get(c.header)
+            cell = cells.get((r, col)) if col else None
+            if cell is not None and cell.value not in (None, ""):
+                return False
+        return True
+
+    def append(self, rows: Sequence[Mapping[str, Any]]) -> None: ...
+    def delete_rows(self, rows: Iterable[int]) -> None: ...
+    def highlight(self, cells: Iterable[tuple[int, str]], on: bool = True) -> None: ...
+    def selected_rows(self) -> list[int]: ...
+
+
+class WorkbookAdapter(Protocol):
+    ui: UI
+
+    def sheet_names(self) -> list[str]: ...
+    def active_sheet_name(self) -> str: ...
+    def data_sheets(self) -> dict[str, str]: ...
+    def table_sheet(self, name: str) -> SheetAdapter: ...
+    def get_name(self, name: str) -> Any: ...
+    def set_name(self, name: str, value: Any) -> None: ...
+    def write_block(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None: ...
+    def write_below(self, name: str, rows: Sequence[Sequence[Any]]) -> None: ...
+    def check_writable(self) -> None: ...
+    def recalc(self) -> None: ...
+    def save(self) -> None: ...
+
+
+class SheetError(CimsError):
+    """The workbook does not have the table or columns the sync needs."""
+
+
+class QuietUI:
+    """UI for headless runs: progress to a callback, messages collected, no questions.
+
+    `answers` maps a prompt's first words to the answer a script wants to give;
+    `confirm` answers `assume_yes`.
+    """
+
+    def __init__(self, progress: Progress | None = None, *, assume_yes: bool = False,
+                 answers: Mapping[str, str] | None = None):
+        self._progress = progress
+        self.assume_yes = assume_yes
+        self.answers = dict(answers or {})
+        self.messages: list[str] = []
+
+    def message(self, text: str, title: str = "CIMS") -> None:
+        self.messages.append(text)
+
+    def confirm(self, text: str, title: str = "CIMS") -> bool:
+        return self.assume_yes
+
+    def ask(self, prompt: str, title: str = "CIMS", default: str = "") -> str | None:
+        for start, answer in self.answers.items():
+            if prompt.startswith(start):
+                return answer
+        return None
+
+    def ask_password(self, prompt: str, title: str = "CIMS") -> str | None:
+        return self.ask(prompt, title)
+
+    def progress(self, done: int, total: int, text: str) -> None:
+        if self._progress is not None:
+            self._progress(done, total, text)
+
+    def clear_progress(self) -> None:
+        pass
+
+
+def located_sheets(names: Callable[[], list], headers: Callable[[], list]) -> dict[str, str]:
+    """`layout.locate_data_sheets` by table names, and only when that leaves a data
+    sheet unfound, again with every table's header row (read only then: in Excel each
+    is a call)."""
+    found = locate_data_sheets(names())
+    if len(found) == len(BY_SHEET):
+        return found
+    return locate_data_sheets(headers())
+
+
+def file_table_headers(ws, table) -> list[Any]:
+    """The header row of an openpyxl table, as the cells hold it."""
+    from openpyxl.utils.cell import range_boundaries
+
+    c1, r1, c2, _ = range_boundaries(table.ref)
+    cells = ws._cells
+    return [getattr(cells.get((r1, c)), "value", None) for c in range(c1, c2 + 1)]
+
+
+def pick_table(layout: SheetLayout, headers: Mapping[str, Sequence[Any]]) -> str | None:
+    """Which of a sheet's tables (name -> header row) holds `layout`: its own table by
+    name, the only table, else the one whose header row is the layout's
+    (`layout.match_by_headers`); None when none is."""
+    folded = {name.casefold(): name for name in headers}
+    if layout.table.casefold() in folded:
+        return folded[layout.table.casefold()]
+    if len(headers) == 1:
+        return next(iter(headers))
+    matched = [name for name, row in headers.items() if match_by_headers(row) is layout]
+    return matched[0] if len(matched) == 1 else None
+
+
+def layout_of(name: str, located: Mapping[str, str]) -> SheetLayout:
+    """The layout of the workbook's sheet `name`, given `located` (layout sheet -> sheet
+    name, `layout.locate_data_sheets`): a renamed data sheet has its table's layout.
+    Raises SheetError for a sheet that is no data sheet."""
+    for lay_sheet, actual in located.items():
+        if actual == name:
+            return BY_SHEET[lay_sheet]
+    if name in BY_SHEET:        # a sheet of that name that holds another table: FileSheet says what is wrong
+        return BY_SHEET[name]
+    raise SheetError(f"{name!r} is not a data sheet; data sheets are: {', '.join(BY_SHEET)}")
+
+
+def sheet_label(sheet: "SheetAdapter") -> str:
+    """How a summary names a data sheet: "Tickets", or "Tickets (sheet renamed 工单)"."""
+    return sheet.name if sheet.name == sheet.layout.sheet else f"{sheet.layout.sheet} (sheet renamed {sheet.name})"
+
+
+# Rows typed under a table: taken in when right under it or after at most this many
+# empty rows (a row left free by mistake); text further down is the user's (a note).
+MAX_GAP_ROWS = 2
+BELOW_SCAN_ROWS = 1_048_576        # Excel's last row: the search ends at the first long gap anyway
+FORMULA_CELL = object()            # `rows_typed_below`: a cell holding a formula
+LIVE_BLOCK_ROWS = 200
+
+
+def rows_typed_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int], limit: int,
+                     max_gap: int = MAX_GAP_ROWS) -> int:
+    """How many of the sheet rows right under a table it should take in (0: none).
+
+    `row_at(i)`: the cells of the i-th row under the table (0: right under it), in the
+    table's columns (None for an empty cell, FORMULA_CELL for a formula); rows from
+    `limit` on are not looked at (another table, the sheet's end). `fields`: positions
+    of the business field columns. A row is typed when a field cell holds a value that
+    is no formula; a block of typed rows is taken when it starts right under the table
+    (or the block before it) or after at most `max_gap` rows empty in every column. A
+    row of only formulas (a total), a row with something only beside the fields, or a
+    longer gap ends the search: a note written further down is not a record.
+    """
+    def typed(i: int) -> bool:
+        row = row_at(i)
+        return any(row[f] is not None and row[f] is not FORMULA_CELL for f in fields if f < len(row))
+
+    def empty(i: int) -> bool:
+        return all(v is None for v in row_at(i))
+
+    taken = r = 0
+    while r < limit:
+        gap = 0
+        while r + gap < limit and gap <= max_gap and empty(r + gap):
+            gap += 1
+        if gap > max_gap or r + gap >= limit or not typed(r + gap):
+            break
+        r += gap
+        while r < limit and typed(r):
+            r += 1
+        taken = r
+    return taken
+
+
+# A row further down that still looks like a record is not taken in (it may be a note or
+# a block of the user's own), but never passed over silently: Save gives it a Status
+# starting so in the table's Status column, and lists it among the rows not saved.
+NOT_TAKEN = "Not saved: typed below"
+
+
+def looks_like_record(row: Sequence[Any], fields: Sequence[int]) -> bool:
+    """Values (not formulas) in two or more of the table's field columns: a record typed
+    in the wrong place, not a note (one cell of text) or a total (formulas)."""
+    return sum(1 for f in fields if f < len(row) and row[f] is not None and row[f] is not FORMULA_CELL) >= 2
+
+
+def rows_left_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int], offsets: Iterable[int],
+                    status: int | None) -> tuple[list[int], list[int]]:
+    """Of the rows under a table that `rows_typed_below` did not take (`offsets`, as
+    there), (those that look like a record, those that no longer do but still carry
+    a NOT_TAKEN Status an earlier Save wrote, to be cleared)."""
+    left: list[int] = []
+    stale: list[int] = []
+    for i in offsets:
+        row = row_at(i)
+        if looks_like_record(row, fields):
+            left.append(i)
+        elif status is not None and status < len(row) and isinstance(row[status], str) \
+                and row[status].startswith(NOT_TAKEN):
+            stale.append(i)
+    return left, stale
+
+
+def _header_text(value: Any, i: int) -> str:
+    return str(value) if value not in (None, "") else f"Column{i + 1}"
+
+
+# ----- openpyxl: a closed file ------------------------------------------------------
+
+def quiet_load(source, **kw):
+    """`openpyxl.load_workbook(source, **kw)` without openpyxl's warnings on the terminal.
+
+    openpyxl warns (UserWarning) about what it cannot model or read: a chart another
+    program wrote ("Unable to read chart rId1 ... expected <class 'float'>", a
+    LibreOffice-saved workbook's charts), a data validation or conditional format
+    extension "that will be removed". None of it is lost here (a save edits the
+    original package, `xlsx_patch`), and none of it is the user's to act on.
+    """
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        # a package with two entries of one name (the trust check names it), copied by keep_vba
+        warnings.filterwarnings("ignore", message="Duplicate name", category=UserWarning)
+        return openpyxl.load_workbook(source, **kw)
+
+
+# zip compression methods Python's zipfile reads (stored, deflate, bzip2, lzma)
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+
+
+def _readable_zip(name: str, data: bytes) -> None:
+    """SheetError for a package with an entry in a compression method zipfile cannot
+    read (deflate64, method 9; ...), before openpyxl trips over it half way."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        odd = next((i for i in z.infolist() if i.compress_type not in _ZIP_METHODS), None)
+    if odd is not None:
+        raise SheetError(f"cannot open {name} as an Excel workbook: its part {odd.filename} is compressed "
+                         f"with zip method {odd.compress_type}, which Excel does not write; open it in "
+                         "Excel and save it again")
+
+
+class FileWorkbook:
+    """A workbook file edited with openpyxl; `save()` writes it back atomically.
+
+    `selection` optionally says which table rows count as selected per sheet (else the
+    selection saved in the file is used); `active` overrides the active sheet.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, ui: UI | None = None,
+                 selection: Mapping[str, Iterable[int]] | None = None,
+                 active: str | None = None):
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        self.path = Path(path)
+        if not self.path.exists():
+            raise SheetError(f"workbook not found: {self.path}")
+        self._keep_vba = self.path.suffix.lower() in (".xlsm", ".xltm")
+        try:
+            # One read: the model and the package save() edits come from the same bytes,
+            # even if the file changes on disk in between.
+            self._original = self.path.read_bytes()
+            _readable_zip(self.path.name, self._original)
+            self.wb = quiet_load(io.BytesIO(self._original), keep_vba=self._keep_vba)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise SheetError(f"cannot open {self.path.name} as an Excel workbook: {exc}") from None
+        except (IndexError, NotImplementedError):
+            # a part missing what the schema requires (an external link with no target)
+            raise SheetError(f"cannot open {self.path.name} as an Excel workbook: part of it is damaged "
+                             "or not what Excel writes; open it in Excel and save it again") from None
+        except InvalidFileException:    # a file type openpyxl does not read (.xls, .csv)
+            raise SheetError(f"cannot open {self.path.name} as an Excel workbook: it is not .xlsx, .xlsm, "
+                             ".xltx or .xltm") from None
+        except (SyntaxError, TypeError, AttributeError):
+            # XML that does not parse (ElementTree and lxml errors are SyntaxErrors), or
+            # parts that are not what the OOXML schema says they are.
+            raise SheetError(f"cannot open {self.path.name} as an Excel workbook: part of it is damaged "
+                             "(its XML does not read); open it in Excel and save it again") from None
+        self.ui: UI = ui or QuietUI()
+        self._selection = {k: sorted(set(v)) for k, v in (selection or {}).items()}
+        self._active = active
+        self._cached = None  # data_only copy, loaded when a data cell holds a formula
+        self._sheets: dict[str, FileSheet] = {}
+        from .xlsx_patch import Snapshot
+
+        self._snapshot = Snapshot.take(self.wb)  # what save() compares against
+        # Sheet rows inserted or deleted (row_shift.Change), by sheet title, in order.
+        self.row_changes: dict[str, list[Change]] = {}
+        # Package edits save() makes after the model's changes (trust.restore: a sheet
+        # shown again, the VBA project put back).
+        self.after_save_edits: list[Callable[[Any], None]] = []
+
+    @property
+    def original_bytes(self) -> bytes:
+        """The file's bytes as read when it was opened."""
+        return self._original
+
+    def original_bytes_of(self, part: str) -> bytes:
+        """One package part as the file held it when opened."""
+        with zipfile.ZipFile(io.BytesIO(self._original)) as z:
+            return z.read(part)
+
+    # -- workbook --
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def active_sheet_name(self) -> str:
+        return self._active or self.wb.active.title
+
+    def data_sheets(self) -> dict[str, str]:
+        """Layout sheet name -> the sheet holding it (renamed ones found by their table,
+        a sheet whose table was renamed too by the table's header row)."""
+        return located_sheets(self.table_names, self.table_headers)
+
+    def table_names(self) -> list[tuple[str, list[str]]]:
+        return [(ws.title, list(ws.tables)) for ws in self.wb.worksheets]
+
+    def table_headers(self) -> list[tuple[str, dict[str, list[Any]]]]:
+        """(sheet, {table name: its header row}) for every sheet."""
+        return [(ws.title, {t.displayName: file_table_headers(ws, t) for t in ws.tables.values()})
+                for ws in self.wb.worksheets]
+
+    def table_sheet(self, name: str) -> "FileSheet":
+        if name not in self._sheets:
+            if name not in self.wb.sheetnames:
+                raise SheetError(f"the workbook has no sheet {name!r}")
+            self._sheets[name] = FileSheet(self, self.wb[name], layout_of(name, self.data_sheets()))
+        return self._sheets[name]
+
+    def _name_cell(self, name: str):
+        dn = self.wb.defined_names.get(name)
+        if dn is None:
+            for ws in self.wb.worksheets:
+                if name in ws.defined_names:
+                    dn = ws.defined_names[name]
+                    break
+        if dn is None:
+            return None
+        for title, ref in dn.destinations:
+            if title in self.wb.sheetnames:
+                ref = ref.replace("$", "").split(":")[0]
+                return self.wb[title][ref]
+        return None
+
+    def get_name(self, name: str) -> Any:
+        cell = self._name_cell(name)
+        if cell is None:
+            return None
+        return ooxml_unescape(cell.value) if isinstance(cell.value, str) else cell.value
+
+    def set_name(self, name: str, value: Any) -> None:
+        cell = self._name_cell(name)
+        if cell is not None:
+            put_file_cell(cell, value)
+
+    def write_block(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Replace a results sheet's contents with `rows` (first row is the header)."""
+        from openpyxl.styles import Font
+
+        if sheet in self.wb.sheetnames:
+            ws = self.wb[sheet]
+            for row in ws.iter_rows():
+                for cell in row:
+                    cell.value = None
+        else:
+            ws = self.wb.create_sheet(sheet)
+        for r, values in enumerate(rows, start=1):
+            for c, v in enumerate(values, start=1):
+                cell = ws.cell(r, c)
+                put_file_cell(cell, v)
+                if r == 1:
+                    cell.font = Font(bold=True)
+        ws.freeze_panes = "A2" if rows else None
+
+    def write_below(self, name: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Replace the rows under a named header row (a table on a form sheet) with `rows`."""
+        dn = self._name_cell(name)
+        if dn is None:
+            return
+        ws, top, left = dn.parent, dn.row + 1, dn.column
+        width = max([self._name_width(name)] + [len(r) for r in rows])
+        for r in range(top, max(ws.max_row, top) + 1):
+            for c in range(left, left + width):
+                ws.cell(r, c).value = None
+        for r, values in enumerate(rows, start=top):
+            for c, v in enumerate(values, start=left):
+                put_file_cell(ws.cell(r, c), v)
+
+    def _name_width(self, name: str) -> int:
+        from openpyxl.utils.cell import range_boundaries
+
+        dn = self.wb.defined_names.get(name)
+        for _title, ref in (dn.destinations if dn is not None else []):
+            min_col, _r1, max_col, _r2 = range_boundaries(ref.replace("$", ""))
+            return max_col - min_col + 1
+        return 1
+
+    def check_writable(self) -> None:
+        ensure_writable(self.path)
+
+    def recalc(self) -> None:
+        """Nothing to do: Excel recalculates a file when it opens it."""
+
+    def cached_value(self, sheet: str, row: int, col: int) -> Any:
+        """The value Excel last computed for a formula cell (None if never computed)."""
+        if self._cached is None:
+            self._cached = quiet_load(io.BytesIO(self._original), data_only=True, read_only=False)
+        try:
+            return self._cached[sheet].cell(row, col).value
+        except KeyError:
+            return None
+
+    def save(self, path: str | os.PathLike | None = None) -> None:
+        """Write back only what changed (see `xlsx_patch`), atomically; the rest keeps its bytes.
+
+        Repairs what is ours on the way (see `repair.repair_package`). Raises SheetError
+        when the file cannot be written.
+        """
+        from . import xlsx_patch
+        from .package import Package
+        from .repair import repair_package
+
+        target = Path(path) if path else self.path
+        ensure_writable(target)
+        titles = {}
+        for sheet in self._sheets.values():
+            sheet.fit_lines()
+            if repair_print_width(sheet.ws):    # older workbooks printed at 3 pt, or four columns a page
+                titles[sheet.ws.title] = sheet.ws.print_titles
+        pkg = Package(self.path, self._original)
+        xlsx_patch.apply(self.wb, self._snapshot, pkg)
+        repair_package(pkg)
+        for title, text in titles.items():
+            patch_print_titles(pkg, title, text)
+        for edit in self.after_save_edits:
+            edit(pkg)
+        pkg.save(target)
+
+    def save_openpyxl(self, path: str | os.PathLike | None = None) -> None:
+        """The former save: the whole file re-written by openpyxl (kept for the benchmark)."""
+        target = Path(path) if path else self.path
+        ensure_writable(target)
+        original = self.path.read_bytes() if self._keep_vba else None
+        try:
+            save_workbook(self.wb, target, fixup=None if original is None else
+                          (lambda tmp: _restore_package_parts(original, tmp)))
+        except PermissionError:
+            raise SheetError(f"cannot write {target.name}: close it in Excel and try again") from None
+
+
+def ensure_writable(path: Path) -> None:
+    """Fail early (before anything is committed) when the file cannot be written."""
+    try:
+        if path.exists():
+            with open(path, "r+b"):
+                pass
+        elif not os.access(path.parent, os.W_OK):
+            raise PermissionError
+    except PermissionError:
+        raise SheetError(f"cannot write {path.name}: close it in Excel (or check permissions) and try again") from None
+
+
+_REL_RE = re.compile(rb"<Relationship\b[^>]*/>")
+
+
+def _restore_package_parts(original: bytes, saved: Path) -> None:
+    """Put back root relationships openpyxl drops (the Office 2010 ribbon, customUI14).
+
+    openpyxl copies customUI/* into the new package but keeps only the Office 2007
+    ribbon relationship, so without this a headless save would remove the CIMS tab.
+    """
+    with zipfile.ZipFile(io.BytesIO(original)) as src:
+        try:
+            old_rels = src.read("_rels/.rels")
+        except KeyError:
+            return
+    with zipfile.ZipFile(saved) as z:
+        names = set(z.namelist())
+        new_rels = z.read("_rels/.rels")
+    missing = []
+    for rel in _REL_RE.findall(old_rels):
+        target = re.search(rb'Target="/?([^"]+)"', rel)
+        if b"ui/extensibility" not in rel or target is None:
+            continue
+        if target.group(1).decode() in names and target.group(1) not in new_rels:
+            missing.append(rel)
+    if not missing:
+        return
+    used = set(re.findall(rb'Id="([^"]+)"', new_rels))
+    fixed = []
+    for rel in missing:
+        rid = re.search(rb'Id="([^"]+)"', rel).group(1)
+        n = 1
+        while rid in used:
+            rid = b"rIdCustomUI%d" % n
+            n += 1
+        used.add(rid)
+        fixed.append(re.sub(rb'Id="[^"]+"', b'Id="' + rid + b'"', rel))
+    new_rels = new_rels.replace(b"</Relationships>", b"".join(fixed) + b"</Relationships>")
+    tmp = saved.with_suffix(saved.suffix + ".tmp")
+    with zipfile.ZipFile(saved) as z, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            data = new_rels if info.filename == "_rels/.rels" else z.read(info.filename)
+            out.writestr(deflated_info(info), data)
+    replace_keeping_mode(tmp, saved)
+
+
+def put_file_cell(cell, value: Any) -> None:
+    """Set an openpyxl cell; text a spreadsheet would run as a formula stays text."""
+    if isinstance(value, str) and value:
+        cell.value = ooxml_escape(value)
+        risky = is_risky_text(value)
+        if risky or cell.data_type == "f":
+            cell.data_type = "s"
+        if bool(cell.quotePrefix) != risky:
+            cell.quotePrefix = risky  # Excel keeps it text even when the cell is edited
+    else:
+        cell.value = None if value == "" else value
+        if cell.quotePrefix:
+            cell.quotePrefix = False
+
+
+# A row of wrapped text: 15 pt a line of the body font (Calibri 11, as build.py lays out
+# its help rows), a little room for the last line's descent, and Excel's largest row.
+LINE_HEIGHT_PT = 15
+ROW_PADDING_PT = 2
+MAX_ROW_HEIGHT_PT = 409
+DEFAULT_COLUMN_WIDTH = 8.43     # characters, a column no <col> element sizes
+
+
+class FileSheet:
+    """The layout's Excel Table on one worksheet of a `FileWorkbook`."""
+
+    def __init__(self, book: FileWorkbook, ws, layout: SheetLayout):
+        self.book = book
+        self.ws = ws
+        self.name = ws.title
+        self.layout = layout
+        tables = ws.tables
+        chosen = pick_table(layout, {t.displayName: file_table_headers(ws, t) for t in tables.values()}) \
+            if layout.table not in tables and len(tables) > 1 else None
+        if layout.table in tables:
+            self.table = tables[layout.table]
+        elif len(tables) == 1:
+            self.table = next(iter(tables.values()))
+        elif chosen is not None:
+            self.table = tables[chosen]
+        else:
+            raise SheetError(f"sheet {self.name!r} has no table {layout.table}; rebuild the workbook "
+                             f"(cims workbook build) or add the table")
+        if self.table.totalsRowCount:
+            raise SheetError(f"turn off the Total Row of table {self.table.displayName} on "
+                             f"{self.name!r} first")
+        self._formats = {c.header: c.number_format for c in layout.columns if c.number_format}
+        self._multiline: list = []      # cells holding a line break that we wrote or wrote beside
+        self.notes: list[str] = []      # what Refresh left where it was, said in its summary
         self._read_headers()
         self._restore_hidden_columns()
         self._take_rows_below()
@@ -929,9 +1740,9 @@ class FileSheet:
         start = last - free + 1           # first sheet row to fill
         extra = max(0, len(rows) - free)  # rows the table must grow by
         if extra:
-            below = self._below_end()
-            if below > last:
-                self._move_rows(last + 1, below, extra)
+            # sheet rows inserted inside the table, under its last row, as Excel's Insert
+            # Table Rows: what sits below moves down with everything that points at it
+            self._shift(Change(last + 1, extra, grow_from=last))
             self._grow_validations(last, last + extra)
             self._set_ref(last + extra)
         template = first  # the first body row carries the column formats
@@ -983,33 +1794,44 @@ class FileSheet:
             if changed:
                 dv.sqref = MultiCellRange(" ".join(ranges))
 
+    def _shift(self, change) -> None:
+        """Insert or delete whole sheet rows as Excel does (`row_shift`): cells of every
+        column, row heights and hidden rows, references on every sheet and in defined
+        names, validations, merged cells; what cannot move is said in `self.notes`."""
+        from .row_shift import RowShift
+
+        shift = RowShift(self.book.wb, self.ws, skip_tables=(self.table,))
+        shift.apply(change)
+        for note in shift.notes:
+            if note not in self.notes:
+                self.notes.append(note)
+        self.book.row_changes.setdefault(self.ws.title, []).append(change)
+
     def delete_rows(self, rows: Iterable[int]) -> None:
+        """Delete the table rows (0-based) as whole sheet rows, as Excel's Delete Sheet
+        Rows: what stands beside a row in the user's columns goes with it (said in
+        `self.notes`), what stands beside the rows that stay keeps to its record."""
+        from openpyxl.utils import get_column_letter
+
         first, last = self.first_row, self.last_row
         drop = sorted({first + i for i in rows if 0 <= i <= last - first})
         if not drop:
             return
         c1, _, c2, _ = self._bounds()
         cells = self.ws._cells
-        for r in drop:
-            for c in range(c1, c2 + 1):
-                cells.pop((r, c), None)
         dropset = set(drop)
-        write = first
-        r = first
-        while r <= last:  # move each block of kept rows up into the gap
-            if r in dropset:
-                r += 1
-                continue
-            block_end = r
-            while block_end + 1 <= last and block_end + 1 not in dropset:
-                block_end += 1
-            self._move_rows(r, block_end, write - r)
-            write += block_end - r + 1
-            r = block_end + 1
-        below = self._below_end()
-        if below > last:  # cells under the table move up with it, as in Excel
-            self._move_rows(last + 1, below, -len(drop))
-        self._set_ref(max(write - 1, first))
+        beside: dict[int, list[str]] = {}
+        for (r, c), cell in cells.items():
+            if r in dropset and not c1 <= c <= c2 and cell.value not in (None, ""):
+                beside.setdefault(r, []).append(f"{get_column_letter(c)}{r}")
+        key_col = self._col.get(HIDDEN_KEY)
+        for r, where in sorted(beside.items()):
+            key = getattr(cells.get((r, key_col)), "value", None) if key_col else None
+            self.notes.append(f"{self.name}: row {r} ({key or 'a row not saved'}) left the table, and your cells "
+                              f"beside it ({', '.join(sorted(where)[:5])}) were removed with it")
+        for a, b in reversed(_runs(drop)):
+            self._shift(Change(a, -(b - a + 1)))
+        self._set_ref(max(last - len(drop), first))
 
     def highlight(self, cells: Iterable[tuple[int, str]], on: bool = True) -> None:
         from openpyxl.styles import PatternFill

@@ -289,7 +289,11 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
         widen(fit_widths(layout, desired.values()))
     _protect(sheet)
     _note(progress, len(rows), len(rows), f"Refreshed {sheet.name}")
-    return {"rows": len(recs), "changed": len(updates), "added": len(new), "removed": len(drop)}
+    out = {"rows": len(recs), "changed": len(updates), "added": len(new), "removed": len(drop)}
+    notes = list(getattr(sheet, "notes", None) or ())
+    if notes:   # what the rows moved by Refresh left where it was (row_shift)
+        out["notes"] = notes
+    return out
 
 
 def _protect(sheet: SheetAdapter) -> None:
@@ -1029,7 +1033,8 @@ def missing_sheet_note(name: str, *, saved: bool = False) -> str:
 
 def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
                  tz: dt.tzinfo | None = None, progress: Progress | None = None,
-                 anyway: str = "refresh anyway", missing: list[str] | None = None) -> dict[str, dict]:
+                 anyway: str = "refresh anyway", missing: list[str] | None = None,
+                 notes: list[str] | None = None) -> dict[str, dict]:
     """Refresh several sheets; refuses before changing any if one holds unsaved rows.
 
     Returns counts by sheet label (`adapter.sheet_label`: "Tickets (sheet renamed 工单)"
@@ -1041,7 +1046,12 @@ def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: b
     if not force:
         for sheet in adapters:
             check_refresh(sheet, anyway=anyway)
-    return {sheet_label(s): refresh_sheet(session, s, force=True, tz=tz, progress=progress) for s in adapters}
+    out = {sheet_label(s): refresh_sheet(session, s, force=True, tz=tz, progress=progress) for s in adapters}
+    for counts in out.values():
+        said = counts.pop("notes", None) or []
+        if notes is not None:
+            notes += said
+    return out
 
 
 def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
@@ -1247,11 +1257,13 @@ def _sync_file(session, path: Path, action: str, *, sheets, force, progress, res
         return {**_reports(session, path, list(sheets) if sheets else None, progress), "restored": restored}
     if action == "refresh":
         missing: list[str] = []
+        notes: list[str] = []
         result = refresh_book(session, book, sheets, force=force, progress=progress,
-                              anyway="refresh with --force", missing=missing)
+                              anyway="refresh with --force", missing=missing, notes=notes)
         book.save()
         return {"workbook": str(path), "action": action, "sheets": result,
-                "missing": [missing_sheet_note(name) for name in missing], "restored": restored}
+                "missing": [missing_sheet_note(name) for name in missing], "restored": restored,
+                "notes": notes}
     not_saved: list[RowNotSaved] = []
     missing = []
     # Said if writing the workbook back fails (a full disk, a locked file) after the store

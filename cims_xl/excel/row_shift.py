@@ -1,0 +1,288 @@
+"""Insert and delete whole worksheet rows in an openpyxl model the way Excel does.
+
+When Refresh grows a data table (records added) or removes rows (records gone) it
+inserts or deletes worksheet rows. Everything anchored to those rows moves as Excel's
+row insert/delete moves it (ECMA-376 Part 1 §18.17 formulas; Excel's "Insert Sheet
+Rows"/"Delete Sheet Rows"):
+
+- the cells of every column of the sheet and the rows' heights and hidden state,
+- references in formulas on EVERY sheet and in defined names that point into the
+  moved rows (a reference into deleted rows becomes #REF!, as in Excel; a range that
+  spans the change grows or shrinks),
+- data validation ranges, merged cells and the ranges of other tables on the sheet.
+
+`grow_from`: rows inserted right under a table's last row `grow_from` are inserted
+INSIDE it, as Excel's Insert Table Rows does: a range ending on that row (a total
+`=COUNTA(A2:A8)` under the table) grows to keep covering every record.
+
+What the model cannot carry to the file (comments, conditional formats, pictures and
+charts anchored to cells: xlsx_patch keeps those parts as they were) is not moved but
+named in `RowShift.notes`, so that Refresh says what was left where.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.utils.cell import range_boundaries
+
+_CELL = re.compile(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
+_ROW = re.compile(r"^(\$?)(\d+)$")
+REF_ERROR = "#REF!"
+MAX_ROW = 1048576                   # Excel's last row (ECMA-376 Part 1 §18.3.1.73)
+
+
+@dataclass
+class Change:
+    """Rows `at` .. inserted (`n` > 0) or deleted (`n` < 0: rows at..at-n-1)."""
+    at: int
+    n: int
+    grow_from: int | None = None
+
+    def row(self, r: int) -> int | None:
+        """Where row r of a single reference goes; None when it was deleted (or pushed
+        past the sheet's last row)."""
+        if self.n > 0:
+            return (None if r + self.n > MAX_ROW else r + self.n) if r >= self.at else r
+        last = self.at - self.n - 1
+        if r < self.at:
+            return r
+        return None if r <= last else r + self.n
+
+    def span(self, r1: int, r2: int) -> tuple[int, int] | None:
+        """Where rows r1..r2 of a range go; None when all were deleted."""
+        if self.n > 0:      # a range down to the sheet's last row keeps ending there
+            if r1 >= self.at:
+                return (None if r1 + self.n > MAX_ROW else (r1 + self.n, min(MAX_ROW, r2 + self.n)))
+            if r2 >= self.at or (self.grow_from is not None and r2 == self.grow_from and r1 < r2):
+                return r1, min(MAX_ROW, r2 + self.n)
+            return r1, r2
+        last = self.at - self.n - 1
+        k = -self.n
+        if r1 >= self.at and r2 <= last:
+            return None
+        n1 = r1 if r1 < self.at else (self.at if r1 <= last else r1 - k)
+        n2 = r2 if r2 < self.at else (self.at - 1 if r2 <= last else r2 - k)
+        return n1, n2
+
+
+def _shift_part(text: str, change: Change) -> str | None:
+    """One reference without its sheet (A1, $A$1:$B$5, A:A, 3:7); None: deleted."""
+    parts = text.split(":")
+    if len(parts) == 1:
+        m = _CELL.match(text)
+        if not m:
+            return text
+        r = change.row(int(m.group(4)))
+        return None if r is None else f"{m.group(1)}{m.group(2)}{m.group(3)}{r}"
+    if len(parts) != 2:
+        return text
+    a, b = parts
+    ma, mb = _CELL.match(a), _CELL.match(b)
+    if ma and mb:
+        span = change.span(int(ma.group(4)), int(mb.group(4)))
+        if span is None:
+            return None
+        return (f"{ma.group(1)}{ma.group(2)}{ma.group(3)}{span[0]}:"
+                f"{mb.group(1)}{mb.group(2)}{mb.group(3)}{span[1]}")
+    ra, rb = _ROW.match(a), _ROW.match(b)
+    if ra and rb:                                   # whole rows 3:7
+        span = change.span(int(ra.group(2)), int(rb.group(2)))
+        if span is None:
+            return None
+        return f"{ra.group(1)}{span[0]}:{rb.group(1)}{span[1]}"
+    return text                                     # whole columns A:A, names
+
+
+def _sheet_of(prefix: str) -> str:
+    name = prefix[:-1]                              # drop the "!"
+    if name.startswith("'") and name.endswith("'"):
+        name = name[1:-1].replace("''", "'")
+    return name
+
+
+def shift_formula(formula: str, own_sheet: str, target: str, change: Change) -> str:
+    """`formula` ("=..." or a defined name's text without "=") with the references to
+    sheet `target` moved by `change`; `own_sheet` is the sheet an unqualified
+    reference means (None: a defined name, whose references are always qualified)."""
+    bare = not formula.startswith("=")
+    try:
+        tok = Tokenizer(("=" + formula) if bare else formula)
+    except Exception:       # noqa: BLE001 - text the tokenizer cannot read is left as it is
+        return formula
+    changed = False
+    for t in tok.items:
+        if t.type != Token.OPERAND or t.subtype != Token.RANGE:
+            continue
+        value = t.value
+        prefix, ref = "", value
+        if "!" in value:
+            cut = value.rindex("!")
+            prefix, ref = value[:cut + 1], value[cut + 1:]
+            sheet = _sheet_of(prefix)
+            if sheet.startswith("[") or "[" in sheet.split("'")[0]:
+                continue                            # another workbook
+        else:
+            sheet = own_sheet
+        if sheet != target or "[" in ref:           # structured references move with their table
+            continue
+        moved = _shift_part(ref, change)
+        new = prefix + (REF_ERROR if moved is None else moved)
+        if new != value:
+            t.value = new
+            changed = True
+    if not changed:
+        return formula
+    out = tok.render()
+    return out[1:] if bare else out
+
+
+def shift_sqref(sqref: str, change: Change) -> str:
+    """A space-separated list of ranges on the moved sheet; deleted ones are dropped."""
+    out = []
+    for part in str(sqref).split():
+        moved = _shift_part(part, change)
+        if moved is not None:
+            out.append(moved)
+    return " ".join(out)
+
+
+@dataclass
+class RowShift:
+    """Applies Changes to one worksheet of a workbook model; `notes` says what stayed."""
+    wb: Any
+    ws: Any
+    skip_tables: tuple = ()
+    notes: list[str] = field(default_factory=list)
+
+    def apply(self, change: Change) -> None:
+        self._formulas(change)
+        self._names(change)
+        self._cells(change)
+        self._rows(change)
+        self._validations(change)
+        self._merged(change)
+        self._tables(change)
+        self._left_in_place(change)
+
+    # -- formulas everywhere --
+    def _formulas(self, change: Change) -> None:
+        title = self.ws.title
+        for ws in self.wb.worksheets:
+            for cell in ws._cells.values():
+                if cell.data_type == "f" and isinstance(cell._value, str):
+                    new = shift_formula(cell._value, ws.title, title, change)
+                    if new != cell._value:
+                        cell._value = new
+
+    def _names(self, change: Change) -> None:
+        title = self.ws.title
+        scopes = [self.wb.defined_names] + [ws.defined_names for ws in self.wb.worksheets]
+        for names in scopes:
+            for dn in names.values():
+                text = dn.attr_text
+                if isinstance(text, str) and text:
+                    new = shift_formula(text, None, title, change)
+                    if new != text:
+                        dn.attr_text = new
+
+    # -- this sheet --
+    def _cells(self, change: Change) -> None:
+        cells = self.ws._cells
+        moved: dict[tuple[int, int], Any] = {}
+        for (r, c), cell in list(cells.items()):
+            nr = change.row(r)
+            if nr == r:
+                continue
+            del cells[(r, c)]
+            if nr is None:
+                continue
+            cell.row = nr
+            moved[(nr, c)] = cell
+        cells.update(moved)
+
+    def _rows(self, change: Change) -> None:
+        dims = self.ws.row_dimensions
+        items = sorted(dict.items(dims))
+        for r, _ in items:
+            if change.row(r) != r:
+                del dims[r]
+        for r, dim in items:
+            nr = change.row(r)
+            if nr is not None and nr != r:
+                dim.index = nr
+                dims[nr] = dim
+
+    def _validations(self, change: Change) -> None:
+        from openpyxl.worksheet.cell_range import MultiCellRange
+
+        for dv in list(self.ws.data_validations.dataValidation):
+            new = shift_sqref(str(dv.sqref), change)
+            if new != str(dv.sqref):
+                if new:
+                    dv.sqref = MultiCellRange(new)
+                else:
+                    self.ws.data_validations.dataValidation.remove(dv)
+
+    def _merged(self, change: Change) -> None:
+        from openpyxl.worksheet.cell_range import CellRange
+
+        ranges = list(self.ws.merged_cells.ranges)
+        keep = []
+        touched = False
+        for rng in ranges:
+            span = change.span(rng.min_row, rng.max_row)
+            if span is None or span[1] < span[0]:
+                touched = True
+                continue
+            if span != (rng.min_row, rng.max_row):
+                touched = True
+                rng = CellRange(min_col=rng.min_col, min_row=span[0], max_col=rng.max_col, max_row=span[1])
+            keep.append(rng)
+        if touched:
+            self.ws.merged_cells.ranges = set(keep) if isinstance(self.ws.merged_cells.ranges, set) else keep
+
+    def _tables(self, change: Change) -> None:
+        for t in self.ws.tables.values():
+            if t in self.skip_tables:
+                continue
+            moved = _shift_part(t.ref, change)
+            if moved is not None and moved != t.ref:
+                t.ref = moved
+                if t.autoFilter is not None:
+                    t.autoFilter.ref = moved
+
+    # -- what stays where it was, said --
+    def _left_in_place(self, change: Change) -> None:
+        top = change.at
+        where = f"row {top}" + (" and below" if change.n > 0 else "")
+        ws = self.ws
+        comments = sorted({c.coordinate for c in ws._cells.values() if c.comment is not None and c.row >= top})
+        if comments:
+            self.notes.append(f"{ws.title}: comments ({', '.join(comments[:5])}{' …' if len(comments) > 5 else ''}) "
+                              f"were not moved with their rows; check them")
+        cf = [str(rng.sqref) for rng in ws.conditional_formatting
+              if any(r.max_row >= top for r in rng.sqref.ranges)]
+        if cf:
+            self.notes.append(f"{ws.title}: conditional formats on {', '.join(cf[:5])} were not moved with their "
+                              f"rows; check them (Home > Conditional Formatting > Manage Rules)")
+        anchored = 0
+        for obj in list(getattr(ws, "_images", [])) + list(getattr(ws, "_charts", [])):
+            frm = getattr(getattr(obj, "anchor", None), "_from", None)
+            if frm is not None and frm.row + 1 >= top:
+                anchored += 1
+        if anchored:
+            self.notes.append(f"{ws.title}: {anchored} picture(s) or chart(s) from {where} were not moved with "
+                              f"their rows; check where they sit")
+
+
+def sheet_rows_used(ws) -> int:
+    """The last row of the sheet holding a cell."""
+    return max((r for (r, _c) in ws._cells), default=0)
+
+
+def table_bounds(ref: str) -> tuple[int, int, int, int]:
+    return range_boundaries(ref)
