@@ -499,6 +499,9 @@ class FileWorkbook:
                 titles[sheet.ws.title] = sheet.ws.print_titles
         pkg = Package(self.path, self._original)
         xlsx_patch.apply(self.wb, self._snapshot, pkg)
+        if self.row_changes:    # what the model does not write, moved with the rows
+            from .row_shift import shift_package
+            shift_package(pkg, self.row_changes)
         repair_package(pkg)
         for title, text in titles.items():
             patch_print_titles(pkg, title, text)
@@ -1306,6 +1309,9 @@ class FileWorkbook:
                 titles[sheet.ws.title] = sheet.ws.print_titles
         pkg = Package(self.path, self._original)
         xlsx_patch.apply(self.wb, self._snapshot, pkg)
+        if self.row_changes:    # what the model does not write, moved with the rows
+            from .row_shift import shift_package
+            shift_package(pkg, self.row_changes)
         repair_package(pkg)
         for title, text in titles.items():
             patch_print_titles(pkg, title, text)
@@ -1824,6 +1830,10 @@ class FileSheet:
         for (r, c), cell in cells.items():
             if r in dropset and not c1 <= c <= c2 and cell.value not in (None, ""):
                 beside.setdefault(r, []).append(f"{get_column_letter(c)}{r}")
+        for (r, c), cell in cells.items():
+            if r in dropset and cell.comment is not None:
+                self.notes.append(f"{self.name}: the comment on {cell.coordinate} was on a row that left the "
+                                  f"table and was removed with it")
         key_col = self._col.get(HIDDEN_KEY)
         for r, where in sorted(beside.items()):
             key = getattr(cells.get((r, key_col)), "value", None) if key_col else None

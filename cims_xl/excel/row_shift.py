@@ -15,9 +15,10 @@ Rows"/"Delete Sheet Rows"):
 INSIDE it, as Excel's Insert Table Rows does: a range ending on that row (a total
 `=COUNTA(A2:A8)` under the table) grows to keep covering every record.
 
-What the model cannot carry to the file (comments, conditional formats, pictures and
-charts anchored to cells: xlsx_patch keeps those parts as they were) is not moved but
-named in `RowShift.notes`, so that Refresh says what was left where.
+What the model does not carry to the file (xlsx_patch keeps those parts' bytes) is
+moved in the saved package by `shift_package`: defined names, conditional formats,
+comments and their note boxes, threaded comments, pictures/charts/shapes anchored to
+cells.
 """
 
 from __future__ import annotations
@@ -166,7 +167,6 @@ class RowShift:
         self._validations(change)
         self._merged(change)
         self._tables(change)
-        self._left_in_place(change)
 
     # -- formulas everywhere --
     def _formulas(self, change: Change) -> None:
@@ -255,29 +255,6 @@ class RowShift:
                 if t.autoFilter is not None:
                     t.autoFilter.ref = moved
 
-    # -- what stays where it was, said --
-    def _left_in_place(self, change: Change) -> None:
-        top = change.at
-        where = f"row {top}" + (" and below" if change.n > 0 else "")
-        ws = self.ws
-        comments = sorted({c.coordinate for c in ws._cells.values() if c.comment is not None and c.row >= top})
-        if comments:
-            self.notes.append(f"{ws.title}: comments ({', '.join(comments[:5])}{' …' if len(comments) > 5 else ''}) "
-                              f"were not moved with their rows; check them")
-        cf = [str(rng.sqref) for rng in ws.conditional_formatting
-              if any(r.max_row >= top for r in rng.sqref.ranges)]
-        if cf:
-            self.notes.append(f"{ws.title}: conditional formats on {', '.join(cf[:5])} were not moved with their "
-                              f"rows; check them (Home > Conditional Formatting > Manage Rules)")
-        anchored = 0
-        for obj in list(getattr(ws, "_images", [])) + list(getattr(ws, "_charts", [])):
-            frm = getattr(getattr(obj, "anchor", None), "_from", None)
-            if frm is not None and frm.row + 1 >= top:
-                anchored += 1
-        if anchored:
-            self.notes.append(f"{ws.title}: {anchored} picture(s) or chart(s) from {where} were not moved with "
-                              f"their rows; check where they sit")
-
 
 def sheet_rows_used(ws) -> int:
     """The last row of the sheet holding a cell."""
@@ -286,3 +263,159 @@ def sheet_rows_used(ws) -> int:
 
 def table_bounds(ref: str) -> tuple[int, int, int, int]:
     return range_boundaries(ref)
+
+
+# ----- the package parts the model does not write back (xlsx_patch keeps their bytes) -----
+
+_X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+_XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
+_XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+_VML_X_NS = "urn:schemas-microsoft-com:office:excel"
+REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+REL_VML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
+REL_THREADED = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
+
+
+def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
+    """Move, in the saved package, what is anchored to the inserted/deleted rows of each
+    sheet (`changes`: sheet title -> Changes in order) and that the model does not write:
+    defined names, conditional formats (and their formulas), comments and their note
+    boxes, threaded comments, pictures/charts/shapes anchored to cells. Returns notes for
+    what could not be moved (a comment on a deleted row is removed with it, said)."""
+    from .package import REL_DRAWING, SML_NS
+    from .xlsx_patch import sheet_parts
+
+    S = f"{{{SML_NS}}}"
+    notes: list[str] = []
+    wb_part, parts = sheet_parts(pkg)
+    book = pkg.xml(wb_part)
+    names = book.find(S + "definedNames")
+    for el in names if names is not None else []:
+        text = el.text or ""
+        new = text
+        for title, seq in changes.items():
+            for ch in seq:
+                new = shift_formula(new, None, title, ch)
+        if new != text:
+            el.text = new
+    for title, seq in changes.items():
+        part = parts.get(title)
+        if part is None or not seq:
+            continue
+        root = pkg.xml(part)
+        # conditional formats: ranges and the formulas of their rules
+        for cf in list(root.iter(S + "conditionalFormatting")):
+            sq = cf.get("sqref", "")
+            for ch in seq:
+                sq = shift_sqref(sq, ch) if sq else sq
+            if not sq:
+                cf.getparent().remove(cf)
+                continue
+            cf.set("sqref", sq)
+            for f in cf.iter(S + "formula"):
+                for ch in seq:
+                    f.text = shift_formula(f.text or "", title, title, ch)
+        for cf in list(root.iter(f"{{{_X14_NS}}}conditionalFormatting")):
+            ref = cf.find(f"{{{_XM_NS}}}sqref")
+            if ref is not None and ref.text:
+                sq = ref.text
+                for ch in seq:
+                    sq = shift_sqref(sq, ch) if sq else sq
+                if not sq:
+                    cf.getparent().remove(cf)
+                    continue
+                ref.text = sq
+            for f in cf.iter(f"{{{_XM_NS}}}f"):
+                for ch in seq:
+                    f.text = shift_formula(f.text or "", title, title, ch)
+        # comments (legacy and threaded) and their note boxes
+        gone: set[tuple[int, int]] = set()
+        for rel in (REL_COMMENTS, REL_THREADED):
+            for _rid, target in pkg.rel_targets(part, rel):
+                if not pkg.has(target):
+                    continue
+                croot = pkg.xml(target)
+                for el in list(croot.iter()):
+                    ref = el.get("ref") if isinstance(el.tag, str) and el.tag.endswith("omment") else None
+                    if not ref:
+                        continue
+                    m = _CELL.match(ref)
+                    if not m:
+                        continue
+                    r = int(m.group(4))
+                    for ch in seq:
+                        r = ch.row(r) if r is not None else None
+                    if r is None:
+                        el.getparent().remove(el)
+                        gone.add((int(m.group(4)), _col_index(m.group(2))))
+                        if rel == REL_COMMENTS:
+                            notes.append(f"{title}: the comment on {ref} was on a row Refresh removed and was "
+                                         f"removed with it")
+                    else:
+                        el.set("ref", f"{m.group(2)}{r}")
+        for _rid, target in pkg.rel_targets(part, REL_VML):
+            if pkg.has(target):
+                _shift_vml(pkg, target, seq)
+        for _rid, target in pkg.rel_targets(part, REL_DRAWING):
+            if pkg.has(target):
+                droot = pkg.xml(target)
+                for anchor in droot:
+                    for end in ("from", "to"):
+                        row = anchor.find(f"{{{_XDR_NS}}}{end}/{{{_XDR_NS}}}row")
+                        if row is None or not (row.text or "").strip().isdigit():
+                            continue
+                        r = int(row.text) + 1
+                        for ch in seq:
+                            r = ch.row(r) if r is not None else None
+                            if r is None:       # on a deleted row: to the first row after them
+                                r = ch.at
+                        row.text = str(r - 1)
+    return notes
+
+
+def _col_index(letters: str) -> int:
+    from openpyxl.utils import column_index_from_string
+
+    return column_index_from_string(letters.upper())
+
+
+_VML_ROW = re.compile(rb"(<x:Row>)(\d+)(</x:Row>)")
+_VML_ANCHOR = re.compile(rb"(<x:Anchor>)([^<]*)(</x:Anchor>)")
+_VML_SHAPE = re.compile(rb"<v:shape\b.*?</v:shape>", re.S)
+
+
+def _shift_vml(pkg, part: str, seq: list[Change]) -> None:
+    """The note boxes of comments (VML, not well-formed XML in every file: edited as
+    text): each box's row (x:Row, 0-based) and anchor rows follow the rows; a box
+    whose row was deleted goes."""
+    data = pkg.read(part)
+
+    def move(r0: int) -> int | None:
+        r = r0 + 1
+        for ch in seq:
+            r = ch.row(r) if r is not None else None
+        return None if r is None else r - 1
+
+    def shape(m: re.Match) -> bytes:
+        text = m.group(0)
+        row = _VML_ROW.search(text)
+        if row is None:
+            return text
+        new = move(int(row.group(2)))
+        if new is None:
+            return b""
+        text = _VML_ROW.sub(lambda x: x.group(1) + str(new).encode() + x.group(3), text, count=1)
+
+        def anchor(a: re.Match) -> bytes:
+            nums = [p.strip() for p in a.group(2).decode().split(",")]
+            if len(nums) == 8 and all(p.lstrip("-").isdigit() for p in nums):
+                for i in (2, 6):
+                    moved = move(int(nums[i]))
+                    nums[i] = str(moved if moved is not None else new)
+                return a.group(1) + ", ".join(nums).encode() + a.group(3)
+            return a.group(0)
+        return _VML_ANCHOR.sub(anchor, text, count=1)
+
+    new = _VML_SHAPE.sub(shape, data)
+    if new != data:
+        pkg.write(part, new)
