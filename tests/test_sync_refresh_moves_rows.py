@@ -19,6 +19,28 @@ from cims_xl.services import records
 from test_sync_support import new_workbook
 
 
+def _note_box_rows(book) -> list[int]:
+    """The 1-based rows the comments' note boxes (VML x:Row, 0-based) sit on."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(book) as z:
+        vml = b"".join(z.read(n) for n in z.namelist() if n.endswith(".vml"))
+    return sorted(int(r) + 1 for r in re.findall(rb"<(?:[\w.-]+:)?Row>(\d+)</", vml))
+
+
+def _chart_rows(book) -> list[int]:
+    """The 1-based rows the Customers sheet's drawing anchors start on (xdr:from/xdr:row)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(book) as z:
+        xml = b"".join(z.read(n) for n in z.namelist() if re.match(r"xl/drawings/drawing\d+\.xml$", n))
+    return [int(r) + 1 for r in re.findall(rb"<(?:[\w.-]+:)?from><(?:[\w.-]+:)?col>\d+</(?:[\w.-]+:)?col>"
+                                          rb"<(?:[\w.-]+:)?colOff>-?\d+</(?:[\w.-]+:)?colOff>"
+                                          rb"<(?:[\w.-]+:)?row>(\d+)<", xml)]
+
+
 def _table_end(ws) -> int:
     return range_boundaries(ws.tables["tblCustomers"].ref)[3]
 
@@ -44,6 +66,10 @@ def _decorate(book, below: int) -> None:
     ws.add_data_validation(dv)
     ws.row_dimensions[t + 4].hidden = True
     ws[f"A{t + 4}"] = "hidden line"
+    from openpyxl.chart import BarChart, Reference
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=t, max_row=t))
+    ws.add_chart(chart, f"F{t + 5}")
     mine = wb.create_sheet("Mine")
     mine["A1"] = f"=Customers!A{t}"
     mine["A2"] = f"=Customers!$A${t + 2}"
@@ -77,6 +103,8 @@ def test_records_added_by_refresh_move_everything_under_the_table_as_excels_row_
     assert ws[f"A{n + 2}"].value == "a note"
     assert ws[f"A{n + 2}"].comment is not None and "about the note" in ws[f"A{n + 2}"].comment.text
     assert ws[f"A{t + 2}"].comment is None or t + 2 >= n
+    assert _note_box_rows(book) == [n + 2]
+    assert _chart_rows(book) == [n + 5]
     assert f"B{n + 3}:D{n + 3}" in [str(r) for r in ws.merged_cells.ranges]
     assert ws[f"B{n + 3}"].value == "merged note"
     assert [str(r.sqref) for r in ws.conditional_formatting] == [f"A{n}:D{n}"]
@@ -109,6 +137,8 @@ def test_records_removed_by_refresh_move_everything_under_the_table_up_as_excels
     assert ws[f"A{n}"].value == f"=COUNTA(A2:A{end - 2})"
     assert ws[f"D{n}"].value == f"=A{n + 2}"
     assert ws[f"A{n + 2}"].value == "a note" and ws[f"A{n + 2}"].comment is not None
+    assert _note_box_rows(book) == [n + 2]
+    assert _chart_rows(book) == [n + 5]
     assert [str(r.sqref) for r in ws.conditional_formatting] == [f"A{n}:D{n}"]
     assert f"B{n + 3}:D{n + 3}" in [str(r) for r in ws.merged_cells.ranges]
     assert ws.row_dimensions[n + 4].hidden and not ws.row_dimensions[t + 4].hidden

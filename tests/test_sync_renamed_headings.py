@@ -88,12 +88,14 @@ def test_a_heading_differing_only_in_case_width_or_spaces_is_the_same_field_both
 
 
 @pytest.mark.parametrize("left", ["Email", "City", "Status"])
-def test_a_column_the_user_adds_inside_the_table_keeps_working_and_nothing_is_refused(
+def test_a_column_the_user_adds_inside_the_table_keeps_working_beside_a_heading_retyped_in_capitals(
         run, admin, tmp_path, left):
     cid, book = _book_with_customer(run, admin, tmp_path)
+    _rename_and_type(book, "Phone", "PHONE", {}, definition=False)
     wb = openpyxl.load_workbook(book)
     ws = wb["Customers"]
     c1, r1, c2, r2, headers = _headers(ws)
+    headers = ["Phone" if h == "PHONE" else h for h in headers]
     at = c1 + headers.index(left) + 1
     ws.insert_cols(at)
     t = ws.tables["tblCustomers"]

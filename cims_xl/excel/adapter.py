@@ -1800,6 +1800,58 @@ class FileSheet:
             if changed:
                 dv.sqref = MultiCellRange(" ".join(ranges))
 
+    def reapply_filter(self) -> None:
+        """Hide and show the table's rows again by its filter's criteria, as Data >
+        Reapply does, after Refresh changed, added or removed rows: a row is hidden by
+        what it holds, never by the row number it had. Done for value-list filters
+        (Text Filters ticked in the drop-down) on columns of text; any other criterion
+        (custom, top 10, dates, colours, numbers) leaves the rows as they are and is
+        said in `self.notes` (ECMA-376 Part 1 §18.3.2 AutoFilter Settings)."""
+        from openpyxl.utils import get_column_letter
+
+        af = self.table.autoFilter
+        if af is None or not af.filterColumn:
+            return
+        c1, _, c2, _ = self._bounds()
+        first, last = self.first_row, self.last_row
+        cells = self.ws._cells
+        crit: list[tuple[int, set[str], bool]] = []
+        why = None
+        for fc in af.filterColumn:
+            col = c1 + fc.colId
+            f = fc.filters
+            if f is None or fc.customFilters or fc.top10 or fc.dynamicFilter or fc.colorFilter \
+                    or fc.iconFilter or f.dateGroupItem or col > c2:
+                why = f"its criteria on column {get_column_letter(col)} are not a list of values"
+                break
+            values = [getattr(cells.get((r, col)), "value", None) for r in range(first, last + 1)]
+            if any(v not in (None, "") and not isinstance(v, str) for v in values):
+                why = f"column {get_column_letter(col)} holds numbers or dates"
+                break
+            crit.append((col, {" ".join(str(v).split()).casefold() for v in f.filter}, bool(f.blank)))
+        if why is not None:
+            self.notes.append(f"{self.name}: the filter of table {self.table.displayName} was not re-applied "
+                              f"({why}); each row kept its own hidden state, rows Refresh added are shown. "
+                              f"Reapply it (Data > Reapply)")
+            return
+
+        def shown(r: int) -> bool:
+            for col, allowed, blank in crit:
+                v = getattr(cells.get((r, col)), "value", None)
+                if v in (None, ""):
+                    if not blank:
+                        return False
+                elif " ".join(ooxml_unescape(v).split()).casefold() not in allowed:
+                    return False
+            return True
+
+        dims = self.ws.row_dimensions
+        for r in range(first, last + 1):
+            hide = not shown(r)
+            dim = dims.get(r)
+            if bool(dim is not None and dim.hidden) != hide:
+                dims[r].hidden = hide
+
     def _shift(self, change) -> None:
         """Insert or delete whole sheet rows as Excel does (`row_shift`): cells of every
         column, row heights and hidden rows, references on every sheet and in defined

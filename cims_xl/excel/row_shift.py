@@ -379,9 +379,10 @@ def _col_index(letters: str) -> int:
     return column_index_from_string(letters.upper())
 
 
-_VML_ROW = re.compile(rb"(<x:Row>)(\d+)(</x:Row>)")
-_VML_ANCHOR = re.compile(rb"(<x:Anchor>)([^<]*)(</x:Anchor>)")
-_VML_SHAPE = re.compile(rb"<v:shape\b.*?</v:shape>", re.S)
+# any namespace prefix (Excel writes x: and v:, openpyxl ns0:, ns2:, ...)
+_VML_ROW = re.compile(rb"(<(?:[\w.-]+:)?Row>)(\d+)(</(?:[\w.-]+:)?Row>)")
+_VML_ANCHOR = re.compile(rb"(<(?:[\w.-]+:)?Anchor>)([^<]*)(</(?:[\w.-]+:)?Anchor>)")
+_VML_SHAPE = re.compile(rb"<(?:[\w.-]+:)?shape\b.*?</(?:[\w.-]+:)?shape>", re.S)
 
 
 def _shift_vml(pkg, part: str, seq: list[Change]) -> None:

@@ -284,6 +284,9 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     sheet.highlight(unmark, on=False)
     sheet.delete_rows(drop)
     sheet.append(new)
+    reapply = getattr(sheet, "reapply_filter", None)
+    if reapply is not None:     # rows hidden by what they hold, not by their old row numbers
+        reapply()
     widen = getattr(sheet, "widen_columns", None)
     if widen is not None:  # emails, tags and names shown whole (up to a cap)
         widen(fit_widths(layout, desired.values()))
