@@ -36,7 +36,7 @@ from .layout import (BY_SHEET, HIDDEN_HEADERS, HIDDEN_KEY, STATUS_HEADER, SheetL
 from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
 from .print_setup import patch_print_titles, repair_print_width
-from .row_shift import Change
+from .row_shift import Change, Deletion
 from .scratch_files import save_workbook
 from ..scratch import replace_keeping_mode
 from .sheet_codec import Uncomputed, is_risky_text
@@ -1891,8 +1891,7 @@ class FileSheet:
             key = getattr(cells.get((r, key_col)), "value", None) if key_col else None
             self.notes.append(f"{self.name}: row {r} ({key or 'a row not saved'}) left the table, and your cells "
                               f"beside it ({', '.join(sorted(where)[:5])}) were removed with it")
-        for a, b in reversed(_runs(drop)):
-            self._shift(Change(a, -(b - a + 1)))
+        self._shift(Deletion(_runs(drop)))
         self._set_ref(max(last - len(drop), first))
 
     def highlight(self, cells: Iterable[tuple[int, str]], on: bool = True) -> None:

@@ -70,6 +70,48 @@ class Change:
         return n1, n2
 
 
+class Deletion:
+    """Several runs of rows deleted at once (`runs`: (first, last) sheet rows), as that
+    many Excel row deletes from the bottom up: one pass over the workbook for them all."""
+
+    def __init__(self, runs: list[tuple[int, int]]):
+        import bisect
+
+        self._bisect = bisect
+        self.runs = sorted(runs)
+        self.firsts = [a for a, _ in self.runs]
+        self.before: list[int] = []         # rows deleted before each run
+        total = 0
+        for a, b in self.runs:
+            self.before.append(total)
+            total += b - a + 1
+        self.at = self.runs[0][0] if self.runs else 0
+        self.n = -total
+        self.grow_from = None
+
+    def _find(self, r: int) -> tuple[int, bool]:
+        """(rows deleted above r, whether r itself is deleted)."""
+        i = self._bisect.bisect_right(self.firsts, r) - 1
+        if i < 0:
+            return 0, False
+        a, b = self.runs[i]
+        if r <= b:
+            return self.before[i] + (r - a), True
+        return self.before[i] + (b - a + 1), False
+
+    def row(self, r: int) -> int | None:
+        gone, deleted = self._find(r)
+        return None if deleted else r - gone
+
+    def landing(self, r: int) -> int:
+        """Where what stood on row r lands (a deleted row: the first row after the gap)."""
+        return r - self._find(r)[0]
+
+    def span(self, r1: int, r2: int) -> tuple[int, int] | None:
+        n1, n2 = self.landing(r1), r2 - self._find(r2)[0] - (0 if self.row(r2) is not None else 1)
+        return None if n2 < n1 else (n1, n2)
+
+
 def _shift_part(text: str, change: Change) -> str | None:
     """One reference without its sheet (A1, $A$1:$B$5, A:A, 3:7); None: deleted."""
     parts = text.split(":")
@@ -365,10 +407,8 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
                         if row is None or not (row.text or "").strip().isdigit():
                             continue
                         r = int(row.text) + 1
-                        for ch in seq:
-                            r = ch.row(r) if r is not None else None
-                            if r is None:       # on a deleted row: to the first row after them
-                                r = ch.at
+                        for ch in seq:       # on a deleted row: to the first row after them
+                            r = ch.row(r) if ch.row(r) is not None else getattr(ch, "landing", lambda _r: ch.at)(r)
                         row.text = str(r - 1)
     return notes
 
