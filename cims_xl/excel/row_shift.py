@@ -234,16 +234,18 @@ class RowShift:
     # -- this sheet --
     def _cells(self, change: Change) -> None:
         cells = self.ws._cells
+        where = {r: change.row(r) for r in {r for (r, _c) in cells}}
+        if all(nr == r for r, nr in where.items()):
+            return
         moved: dict[tuple[int, int], Any] = {}
-        for (r, c), cell in list(cells.items()):
-            nr = change.row(r)
-            if nr == r:
-                continue
-            del cells[(r, c)]
+        for (r, c), cell in cells.items():
+            nr = where[r]
             if nr is None:
                 continue
-            cell.row = nr
+            if nr != r:
+                cell.row = nr
             moved[(nr, c)] = cell
+        cells.clear()
         cells.update(moved)
 
     def _rows(self, change: Change) -> None:
