@@ -43,8 +43,8 @@ from ..services import records, sheet_rows
 from ..services.erase_copies import WORKBOOK_FILE_ACTION
 from .adapter import (MAX_GAP_ROWS, NOT_TAKEN, FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError,
                       TableData, ensure_writable, sheet_label)
-from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout, unknown_headings,
-                     fit_widths)
+from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout,
+                     fit_widths, unknown_headings)
 from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
                           same, to_cell)
 from .package import require_cims_layout
