@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.utils.cell import range_boundaries
 
 _CELL = re.compile(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
 _ROW = re.compile(r"^(\$?)(\d+)$")
@@ -300,21 +299,11 @@ class RowShift:
                     t.autoFilter.ref = moved
 
 
-def sheet_rows_used(ws) -> int:
-    """The last row of the sheet holding a cell."""
-    return max((r for (r, _c) in ws._cells), default=0)
-
-
-def table_bounds(ref: str) -> tuple[int, int, int, int]:
-    return range_boundaries(ref)
-
-
 # ----- the package parts the model does not write back (xlsx_patch keeps their bytes) -----
 
 _X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 _XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 _XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
-_VML_X_NS = "urn:schemas-microsoft-com:office:excel"
 REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 REL_VML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
 REL_THREADED = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
