@@ -2203,6 +2203,8 @@ def sync(app: App, workbook, action, sheets, force, restore_settings):
     app.out.summary(rows or result, title=f"{action} · {Path(workbook).name}", headers=_SYNC_HEADERS)
     for note in result.get("missing") or []:     # a data sheet deleted from the workbook (Refresh)
         app.out.message(f"warning: {note}")
+    for note in result.get("notes") or []:       # what rows moved by Refresh left where it was
+        app.out.message(f"warning: {note}")
     _show_not_saved(app, result.get("not_saved") or [])
     _exit_if_not_saved(result.get("not_saved") or [])
 

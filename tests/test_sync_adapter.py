@@ -51,7 +51,7 @@ def test_new_rows_take_the_column_formats_of_the_table(book_path):
     assert ws.cell(3, col).value == when
 
 
-def test_cells_beside_the_table_are_never_touched(book_path):
+def test_cells_beside_the_table_stay_beside_their_record_and_those_of_a_removed_one_are_said(book_path):
     wb = openpyxl.load_workbook(book_path)
     ws = wb["Customers"]
     beside = len(LAYOUT.columns) + 2
@@ -64,8 +64,13 @@ def test_cells_beside_the_table_are_never_touched(book_path):
     sheet.delete_rows([0, 2])
     book.save()
     ws = openpyxl.load_workbook(book_path)["Customers"]
-    assert ws.cell(2, beside).value == "my note"
-    assert ws.cell(3, beside).value == "=1+2"
+    # N0 (row 2) was deleted with the note beside it, which is said; the formula that stood
+    # under the one blank table row was pushed down by the 4 rows inserted (row 7), then
+    # up by the 2 deleted, as Excel's row insert and delete move it
+    assert ws.cell(2, LAYOUT.index("Name") + 1).value == "N1"
+    assert ws.cell(2, beside).value is None
+    assert ws.cell(5, beside).value == "=1+2"
+    assert any("row 2" in n and "removed with it" in n for n in sheet.notes)
 
 
 def test_deleting_table_rows_closes_the_gap_and_shrinks_the_table(book_path):

@@ -31,10 +31,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from ..errors import CimsError
-from .layout import BY_SHEET, HIDDEN_HEADERS, STATUS_HEADER, SheetLayout, locate_data_sheets, match_by_headers
+from .layout import (BY_SHEET, HIDDEN_HEADERS, HIDDEN_KEY, STATUS_HEADER, SheetLayout, canonical_headers,
+                     locate_data_sheets, match_by_headers)
 from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
 from .print_setup import patch_print_titles, repair_print_width
+from .row_shift import Change, Deletion
 from .scratch_files import save_workbook
 from ..scratch import replace_keeping_mode
 from .sheet_codec import Uncomputed, is_risky_text
@@ -352,6 +354,8 @@ class FileWorkbook:
         from .xlsx_patch import Snapshot
 
         self._snapshot = Snapshot.take(self.wb)  # what save() compares against
+        # Sheet rows inserted or deleted (row_shift.Change), by sheet title, in order.
+        self.row_changes: dict[str, list[Change]] = {}
         # Package edits save() makes after the model's changes (trust.restore: a sheet
         # shown again, the VBA project put back).
         self.after_save_edits: list[Callable[[Any], None]] = []
@@ -495,6 +499,9 @@ class FileWorkbook:
                 titles[sheet.ws.title] = sheet.ws.print_titles
         pkg = Package(self.path, self._original)
         xlsx_patch.apply(self.wb, self._snapshot, pkg)
+        if self.row_changes:    # what the model does not write, moved with the rows
+            from .row_shift import shift_package
+            shift_package(pkg, self.row_changes)
         repair_package(pkg)
         for title, text in titles.items():
             patch_print_titles(pkg, title, text)
@@ -619,6 +626,7 @@ class FileSheet:
                              f"{self.name!r} first")
         self._formats = {c.header: c.number_format for c in layout.columns if c.number_format}
         self._multiline: list = []      # cells holding a line break that we wrote or wrote beside
+        self.notes: list[str] = []      # what Refresh left where it was, said in its summary
         self._read_headers()
         self._restore_hidden_columns()
         self._take_rows_below()
@@ -706,6 +714,10 @@ class FileSheet:
         for i, c in enumerate(range(c1, c2 + 1)):
             cell = cells.get((r1, c))
             self.headers.append(_header_text(cell.value if cell is not None else None, i))
+        self.headers = canonical_headers(self.layout, self.headers)
+        # the table's own column definitions (Excel keeps a name there while the cell is retyped)
+        self.defined_headers = {i: tc.name for i, tc in enumerate(self.table.tableColumns)
+                                if tc.name in self.layout.headers}
         self._col = {}
         for i, h in enumerate(self.headers):
             self._col.setdefault(h, c1 + i)
@@ -884,36 +896,6 @@ class FileSheet:
                 return False
         return True
 
-    def _move_rows(self, first: int, last: int, delta: int) -> None:
-        """Move rows first..last of the table's columns by delta rows (cells only)."""
-        from openpyxl.formula.translate import Translator
-
-        if delta == 0 or last < first:
-            return
-        c1, _, c2, _ = self._bounds()
-        cells = self.ws._cells
-        order = range(last, first - 1, -1) if delta > 0 else range(first, last + 1)
-        for r in order:
-            for c in range(c1, c2 + 1):
-                cell = cells.pop((r, c), None)
-                dest = (r + delta, c)
-                if cell is None:
-                    cells.pop(dest, None)
-                    continue
-                cells[dest] = cell
-                cell.row = r + delta
-                if cell.data_type == "f" and isinstance(cell.value, str):
-                    cell.value = Translator(cell.value, cell.coordinate).translate_formula(row_delta=delta)
-
-    def _below_end(self) -> int:
-        """Last sheet row holding anything in the table's columns below the table."""
-        c1, _, c2, r2 = self._bounds()
-        end = r2
-        for (r, c), cell in self.ws._cells.items():
-            if r > end and c1 <= c <= c2 and (cell.value is not None or cell.has_style):
-                end = r
-        return end
-
     def append(self, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:
             return
@@ -924,9 +906,9 @@ class FileSheet:
         start = last - free + 1           # first sheet row to fill
         extra = max(0, len(rows) - free)  # rows the table must grow by
         if extra:
-            below = self._below_end()
-            if below > last:
-                self._move_rows(last + 1, below, extra)
+            # sheet rows inserted inside the table, under its last row, as Excel's Insert
+            # Table Rows: what sits below moves down with everything that points at it
+            self._shift(Change(last + 1, extra, grow_from=last))
             self._grow_validations(last, last + extra)
             self._set_ref(last + extra)
         template = first  # the first body row carries the column formats
@@ -978,33 +960,99 @@ class FileSheet:
             if changed:
                 dv.sqref = MultiCellRange(" ".join(ranges))
 
+    def reapply_filter(self) -> None:
+        """Hide and show the table's rows again by its filter's criteria, as Data >
+        Reapply does, after Refresh changed, added or removed rows: a row is hidden by
+        what it holds, never by the row number it had. Done for value-list filters
+        (Text Filters ticked in the drop-down) on columns of text; any other criterion
+        (custom, top 10, dates, colours, numbers) leaves the rows as they are and is
+        said in `self.notes` (ECMA-376 Part 1 §18.3.2 AutoFilter Settings)."""
+        from openpyxl.utils import get_column_letter
+
+        af = self.table.autoFilter
+        if af is None or not af.filterColumn:
+            return
+        c1, _, c2, _ = self._bounds()
+        first, last = self.first_row, self.last_row
+        cells = self.ws._cells
+        crit: list[tuple[int, set[str], bool]] = []
+        why = None
+        for fc in af.filterColumn:
+            col = c1 + fc.colId
+            f = fc.filters
+            if f is None or fc.customFilters or fc.top10 or fc.dynamicFilter or fc.colorFilter \
+                    or fc.iconFilter or f.dateGroupItem or col > c2:
+                why = f"its criteria on column {get_column_letter(col)} are not a list of values"
+                break
+            values = [getattr(cells.get((r, col)), "value", None) for r in range(first, last + 1)]
+            if any(v not in (None, "") and not isinstance(v, str) for v in values):
+                why = f"column {get_column_letter(col)} holds numbers or dates"
+                break
+            crit.append((col, {" ".join(str(v).split()).casefold() for v in f.filter}, bool(f.blank)))
+        if why is not None:
+            self.notes.append(f"{self.name}: the filter of table {self.table.displayName} was not re-applied "
+                              f"({why}); each row kept its own hidden state, rows Refresh added are shown. "
+                              f"Reapply it (Data > Reapply)")
+            return
+
+        def shown(r: int) -> bool:
+            for col, allowed, blank in crit:
+                v = getattr(cells.get((r, col)), "value", None)
+                if v in (None, ""):
+                    if not blank:
+                        return False
+                elif " ".join(ooxml_unescape(v).split()).casefold() not in allowed:
+                    return False
+            return True
+
+        dims = self.ws.row_dimensions
+        for r in range(first, last + 1):
+            hide = not shown(r)
+            dim = dims.get(r)
+            if bool(dim is not None and dim.hidden) != hide:
+                dims[r].hidden = hide
+
+    def _shift(self, change) -> None:
+        """Insert or delete whole sheet rows as Excel does (`row_shift`): cells of every
+        column, row heights and hidden rows, references on every sheet and in defined
+        names, validations, merged cells; what cannot move is said in `self.notes`."""
+        from .row_shift import RowShift
+
+        shift = RowShift(self.book.wb, self.ws, skip_tables=(self.table,))
+        shift.apply(change)
+        for note in shift.notes:
+            if note not in self.notes:
+                self.notes.append(note)
+        self.book.row_changes.setdefault(self.ws.title, []).append(change)
+
     def delete_rows(self, rows: Iterable[int]) -> None:
+        """Delete the table rows (0-based) as whole sheet rows, as Excel's Delete Sheet
+        Rows: what stands beside a row in the user's columns goes with it (said in
+        `self.notes`), what stands beside the rows that stay keeps to its record."""
+        from openpyxl.utils import get_column_letter
+
         first, last = self.first_row, self.last_row
         drop = sorted({first + i for i in rows if 0 <= i <= last - first})
         if not drop:
             return
         c1, _, c2, _ = self._bounds()
         cells = self.ws._cells
-        for r in drop:
-            for c in range(c1, c2 + 1):
-                cells.pop((r, c), None)
         dropset = set(drop)
-        write = first
-        r = first
-        while r <= last:  # move each block of kept rows up into the gap
-            if r in dropset:
-                r += 1
-                continue
-            block_end = r
-            while block_end + 1 <= last and block_end + 1 not in dropset:
-                block_end += 1
-            self._move_rows(r, block_end, write - r)
-            write += block_end - r + 1
-            r = block_end + 1
-        below = self._below_end()
-        if below > last:  # cells under the table move up with it, as in Excel
-            self._move_rows(last + 1, below, -len(drop))
-        self._set_ref(max(write - 1, first))
+        beside: dict[int, list[str]] = {}
+        for (r, c), cell in cells.items():
+            if r in dropset and not c1 <= c <= c2 and cell.value not in (None, ""):
+                beside.setdefault(r, []).append(f"{get_column_letter(c)}{r}")
+        for (r, c), cell in cells.items():
+            if r in dropset and cell.comment is not None:
+                self.notes.append(f"{self.name}: the comment on {cell.coordinate} was on a row that left the "
+                                  f"table and was removed with it")
+        key_col = self._col.get(HIDDEN_KEY)
+        for r, where in sorted(beside.items()):
+            key = getattr(cells.get((r, key_col)), "value", None) if key_col else None
+            self.notes.append(f"{self.name}: row {r} ({key or 'a row not saved'}) left the table, and your cells "
+                              f"beside it ({', '.join(sorted(where)[:5])}) were removed with it")
+        self._shift(Deletion(_runs(drop)))
+        self._set_ref(max(last - len(drop), first))
 
     def highlight(self, cells: Iterable[tuple[int, str]], on: bool = True) -> None:
         from openpyxl.styles import PatternFill
@@ -1119,8 +1167,9 @@ class LiveSheet:
 
     def _load_geometry(self) -> None:
         header = self.table.header_row_range
-        self.headers = [_header_text(v, i) for i, v in
-                        enumerate(header.options(ndim=1).value)]
+        self.headers = canonical_headers(self.layout, [_header_text(v, i) for i, v in
+                                                       enumerate(header.options(ndim=1).value)])
+        self.defined_headers: dict[int, str] = {}
         self._col = {}
         for i, h in enumerate(self.headers):
             self._col.setdefault(h, i)

@@ -225,3 +225,79 @@ def layout_for_sheet(sheet: str) -> SheetLayout:
         return BY_SHEET[sheet]
     except KeyError:
         raise ValueError(f"{sheet!r} is not a data sheet; data sheets are: {', '.join(BY_SHEET)}") from None
+
+
+# ----- headings the user changed -----------------------------------------------------
+
+def fold_heading(text: Any) -> str:
+    """One form for comparing a table heading with ours: Unicode NFKC (full-width
+    letters), case folded, runs of spaces (also non-breaking ones and line breaks) made
+    one and trimmed. `city`, ` CITY `, `Ｃｉｔｙ` and `Postal  Code` are our headings."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
+
+
+def canonical_headers(layout: SheetLayout, headers: Iterable[Any]) -> list[Any]:
+    """The table's header row with each heading that differs from one of ours only in
+    case, width or spaces (`fold_heading`) replaced by ours, so that Save and Refresh
+    read and write that column as before. Headings already ours keep priority."""
+    headers = list(headers)
+    exact = set(headers)
+    ours = {fold_heading(h): h for h in layout.headers}
+    out: list[Any] = []
+    for h in headers:
+        if isinstance(h, str) and h not in layout.headers:
+            mine = ours.get(fold_heading(h))
+            if mine is not None and mine not in exact and mine not in out:
+                h = mine
+        out.append(h)
+    return out
+
+
+@dataclass(frozen=True)
+class UnknownHeading:
+    heading: str
+    position: int               # 0-based column in the table
+    was: str | None             # the heading of ours it most likely replaced
+
+
+def unknown_headings(layout: SheetLayout, headers: Iterable[Any],
+                     original: Mapping[int, str] | None = None) -> list[UnknownHeading]:
+    """Headings of a data table that name none of our columns although one of our
+    columns is missing where they stand: a heading renamed, mistyped or translated
+    (City -> Stadt), not a column the user added.
+
+    `headers`: the table's header row after `canonical_headers`. `original`: position
+    -> the table's own column definition name, when it still names one of ours
+    (Excel keeps it while a cell heading is retyped; our builder writes each column in
+    the layout's order). A heading the user added inside the table, with all of our
+    columns still there, is never one of these; nor is a column of ours deleted with
+    nothing in its place (its field is left as it is, the README says so).
+    """
+    headers = [None if h in (None, "") else str(h) for h in headers]
+    have = set(headers)
+    ours = [c.header for c in layout.columns if c.role != "hidden"]
+    missing = [h for h in ours if h not in have]
+    if not missing:
+        return []
+    out: list[UnknownHeading] = []
+    taken: set[str] = set()
+    for i, h in enumerate(headers):
+        if h in layout.headers:
+            continue
+        was = (original or {}).get(i)
+        if was not in missing or was in taken:
+            was = None
+            # by position: our columns known left and right of it bound where it stands
+            left = next((headers[j] for j in range(i - 1, -1, -1) if headers[j] in ours), None)
+            right = next((headers[j] for j in range(i + 1, len(headers)) if headers[j] in layout.headers), None)
+            lo = ours.index(left) + 1 if left is not None else 0
+            hi = (ours.index(right) if right in ours else len(ours))
+            gap = [m for m in ours[lo:hi] if m in missing and m not in taken]
+            if not gap:
+                continue            # a column the user added between two of ours
+            was = gap[0]
+        taken.add(was)
+        out.append(UnknownHeading(h if h is not None else f"Column{i + 1}", i, was))
+    return out

@@ -44,7 +44,7 @@ from ..services.erase_copies import WORKBOOK_FILE_ACTION
 from .adapter import (MAX_GAP_ROWS, NOT_TAKEN, FileWorkbook, Progress, QuietUI, SheetAdapter, SheetError,
                       TableData, ensure_writable, sheet_label)
 from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, STATUS_HEADER, SheetLayout,
-                     fit_widths)
+                     fit_widths, unknown_headings)
 from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
                           same, to_cell)
 from .package import require_cims_layout
@@ -202,6 +202,31 @@ def _note(progress: Progress | None, done: int, total: int, text: str) -> None:
 
 # ----- Refresh -----------------------------------------------------------------------------
 
+def check_headings(sheets: Iterable[SheetAdapter], *, action: str = "saved") -> None:
+    """SheetError, before anything is read from or written to the store or the file, when
+    a data table holds a heading that names none of our columns where one of ours is
+    missing (`layout.unknown_headings`: City renamed Stadt, mistyped or translated).
+    Such a column would be skipped by Save (the user's edits lost) and left stale by
+    Refresh. A column the user added inside the table, with ours all there, is fine."""
+    from openpyxl.utils import get_column_letter
+
+    problems = []
+    for sheet in sheets:
+        found = unknown_headings(sheet.layout, sheet.headers, getattr(sheet, "defined_headers", None))
+        left = getattr(sheet, "_bounds", None)
+        first_col = left()[0] if left is not None else getattr(sheet, "_left", 1)
+        for u in found:
+            problems.append(f"sheet {sheet.name!r}, column {get_column_letter(first_col + u.position)}: the "
+                            f"heading {u.heading!r} names no {sheet.layout.entity.label} field; it is most likely "
+                            f"{u.was!r} (that column is missing from table {sheet.layout.table})")
+    if not problems:
+        return
+    raise SheetError(
+        "; ".join(problems) + f". Nothing was {action}. Put the heading back (a heading that differs only "
+        "in capitals or spaces is taken as the same). To keep a column of your own inside the table, insert "
+        "a new column for it and leave cims's columns and their headings as they are")
+
+
 def check_refresh(sheet: SheetAdapter, data: TableData | None = None, *,
                   anyway: str = "refresh anyway") -> None:
     """Raise UnsavedChanges when the sheet holds rows not yet saved; `anyway` says how
@@ -223,6 +248,7 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     are removed. Cells beside and inside the table that are not ours are left alone.
     """
     layout, tz = sheet.layout, tz or local_zone()
+    check_headings([sheet], action="refreshed")
     data = sheet.read()
     if not force:
         check_refresh(sheet, data)
@@ -258,12 +284,19 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     sheet.highlight(unmark, on=False)
     sheet.delete_rows(drop)
     sheet.append(new)
+    reapply = getattr(sheet, "reapply_filter", None)
+    if reapply is not None:     # rows hidden by what they hold, not by their old row numbers
+        reapply()
     widen = getattr(sheet, "widen_columns", None)
     if widen is not None:  # emails, tags and names shown whole (up to a cap)
         widen(fit_widths(layout, desired.values()))
     _protect(sheet)
     _note(progress, len(rows), len(rows), f"Refreshed {sheet.name}")
-    return {"rows": len(recs), "changed": len(updates), "added": len(new), "removed": len(drop)}
+    out = {"rows": len(recs), "changed": len(updates), "added": len(new), "removed": len(drop)}
+    notes = list(getattr(sheet, "notes", None) or ())
+    if notes:   # what the rows moved by Refresh left where it was (row_shift)
+        out["notes"] = notes
+    return out
 
 
 def _protect(sheet: SheetAdapter) -> None:
@@ -860,6 +893,7 @@ def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
     sheet order.
     """
     tz = tz or local_zone()
+    check_headings(sheets)
     jobs = [_plan_sheet(session, s, tz, force, progress) for s in sheets]
     if before_commit is not None:
         before_commit()
@@ -1002,7 +1036,8 @@ def missing_sheet_note(name: str, *, saved: bool = False) -> str:
 
 def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
                  tz: dt.tzinfo | None = None, progress: Progress | None = None,
-                 anyway: str = "refresh anyway", missing: list[str] | None = None) -> dict[str, dict]:
+                 anyway: str = "refresh anyway", missing: list[str] | None = None,
+                 notes: list[str] | None = None) -> dict[str, dict]:
     """Refresh several sheets; refuses before changing any if one holds unsaved rows.
 
     Returns counts by sheet label (`adapter.sheet_label`: "Tickets (sheet renamed 工单)"
@@ -1010,10 +1045,16 @@ def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: b
     from the workbook (only when `sheets` is None).
     """
     adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets, missing)]
+    check_headings(adapters, action="refreshed")
     if not force:
         for sheet in adapters:
             check_refresh(sheet, anyway=anyway)
-    return {sheet_label(s): refresh_sheet(session, s, force=True, tz=tz, progress=progress) for s in adapters}
+    out = {sheet_label(s): refresh_sheet(session, s, force=True, tz=tz, progress=progress) for s in adapters}
+    for counts in out.values():
+        said = counts.pop("notes", None) or []
+        if notes is not None:
+            notes += said
+    return out
 
 
 def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
@@ -1219,11 +1260,13 @@ def _sync_file(session, path: Path, action: str, *, sheets, force, progress, res
         return {**_reports(session, path, list(sheets) if sheets else None, progress), "restored": restored}
     if action == "refresh":
         missing: list[str] = []
+        notes: list[str] = []
         result = refresh_book(session, book, sheets, force=force, progress=progress,
-                              anyway="refresh with --force", missing=missing)
+                              anyway="refresh with --force", missing=missing, notes=notes)
         book.save()
         return {"workbook": str(path), "action": action, "sheets": result,
-                "missing": [missing_sheet_note(name) for name in missing], "restored": restored}
+                "missing": [missing_sheet_note(name) for name in missing], "restored": restored,
+                "notes": notes}
     not_saved: list[RowNotSaved] = []
     missing = []
     # Said if writing the workbook back fails (a full disk, a locked file) after the store

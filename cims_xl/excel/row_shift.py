@@ -1,0 +1,453 @@
+"""Insert and delete whole worksheet rows in an openpyxl model the way Excel does.
+
+When Refresh grows a data table (records added) or removes rows (records gone) it
+inserts or deletes worksheet rows. Everything anchored to those rows moves as Excel's
+row insert/delete moves it (ECMA-376 Part 1 §18.17 formulas; Excel's "Insert Sheet
+Rows"/"Delete Sheet Rows"):
+
+- the cells of every column of the sheet and the rows' heights and hidden state,
+- references in formulas on EVERY sheet and in defined names that point into the
+  moved rows (a reference into deleted rows becomes #REF!, as in Excel; a range that
+  spans the change grows or shrinks),
+- data validation ranges, merged cells and the ranges of other tables on the sheet.
+
+`grow_from`: rows inserted right under a table's last row `grow_from` are inserted
+INSIDE it, as Excel's Insert Table Rows does: a range ending on that row (a total
+`=COUNTA(A2:A8)` under the table) grows to keep covering every record.
+
+What the model does not carry to the file (xlsx_patch keeps those parts' bytes) is
+moved in the saved package by `shift_package`: defined names, conditional formats,
+comments and their note boxes, threaded comments, pictures/charts/shapes anchored to
+cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.formula.tokenizer import Token, Tokenizer
+
+_CELL = re.compile(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
+_ROW = re.compile(r"^(\$?)(\d+)$")
+REF_ERROR = "#REF!"
+MAX_ROW = 1048576                   # Excel's last row (ECMA-376 Part 1 §18.3.1.73)
+
+
+@dataclass
+class Change:
+    """Rows `at` .. inserted (`n` > 0) or deleted (`n` < 0: rows at..at-n-1)."""
+    at: int
+    n: int
+    grow_from: int | None = None
+
+    def row(self, r: int) -> int | None:
+        """Where row r of a single reference goes; None when it was deleted (or pushed
+        past the sheet's last row)."""
+        if self.n > 0:
+            return (None if r + self.n > MAX_ROW else r + self.n) if r >= self.at else r
+        last = self.at - self.n - 1
+        if r < self.at:
+            return r
+        return None if r <= last else r + self.n
+
+    def span(self, r1: int, r2: int) -> tuple[int, int] | None:
+        """Where rows r1..r2 of a range go; None when all were deleted."""
+        if self.n > 0:      # a range down to the sheet's last row keeps ending there
+            if r1 >= self.at:
+                return (None if r1 + self.n > MAX_ROW else (r1 + self.n, min(MAX_ROW, r2 + self.n)))
+            if r2 >= self.at or (self.grow_from is not None and r2 == self.grow_from and r1 < r2):
+                return r1, min(MAX_ROW, r2 + self.n)
+            return r1, r2
+        last = self.at - self.n - 1
+        k = -self.n
+        if r1 >= self.at and r2 <= last:
+            return None
+        n1 = r1 if r1 < self.at else (self.at if r1 <= last else r1 - k)
+        n2 = r2 if r2 < self.at else (self.at - 1 if r2 <= last else r2 - k)
+        return n1, n2
+
+
+class Deletion:
+    """Several runs of rows deleted at once (`runs`: (first, last) sheet rows), as that
+    many Excel row deletes from the bottom up: one pass over the workbook for them all."""
+
+    def __init__(self, runs: list[tuple[int, int]]):
+        import bisect
+
+        self._bisect = bisect
+        self.runs = sorted(runs)
+        self.firsts = [a for a, _ in self.runs]
+        self.before: list[int] = []         # rows deleted before each run
+        total = 0
+        for a, b in self.runs:
+            self.before.append(total)
+            total += b - a + 1
+        self.at = self.runs[0][0] if self.runs else 0
+        self.n = -total
+        self.grow_from = None
+
+    def _find(self, r: int) -> tuple[int, bool]:
+        """(rows deleted above r, whether r itself is deleted)."""
+        i = self._bisect.bisect_right(self.firsts, r) - 1
+        if i < 0:
+            return 0, False
+        a, b = self.runs[i]
+        if r <= b:
+            return self.before[i] + (r - a), True
+        return self.before[i] + (b - a + 1), False
+
+    def row(self, r: int) -> int | None:
+        gone, deleted = self._find(r)
+        return None if deleted else r - gone
+
+    def landing(self, r: int) -> int:
+        """Where what stood on row r lands (a deleted row: the first row after the gap)."""
+        return r - self._find(r)[0]
+
+    def span(self, r1: int, r2: int) -> tuple[int, int] | None:
+        n1, n2 = self.landing(r1), r2 - self._find(r2)[0] - (0 if self.row(r2) is not None else 1)
+        return None if n2 < n1 else (n1, n2)
+
+
+def _shift_part(text: str, change: Change) -> str | None:
+    """One reference without its sheet (A1, $A$1:$B$5, A:A, 3:7); None: deleted."""
+    parts = text.split(":")
+    if len(parts) == 1:
+        m = _CELL.match(text)
+        if not m:
+            return text
+        r = change.row(int(m.group(4)))
+        return None if r is None else f"{m.group(1)}{m.group(2)}{m.group(3)}{r}"
+    if len(parts) != 2:
+        return text
+    a, b = parts
+    ma, mb = _CELL.match(a), _CELL.match(b)
+    if ma and mb:
+        span = change.span(int(ma.group(4)), int(mb.group(4)))
+        if span is None:
+            return None
+        return (f"{ma.group(1)}{ma.group(2)}{ma.group(3)}{span[0]}:"
+                f"{mb.group(1)}{mb.group(2)}{mb.group(3)}{span[1]}")
+    ra, rb = _ROW.match(a), _ROW.match(b)
+    if ra and rb:                                   # whole rows 3:7
+        span = change.span(int(ra.group(2)), int(rb.group(2)))
+        if span is None:
+            return None
+        return f"{ra.group(1)}{span[0]}:{rb.group(1)}{span[1]}"
+    return text                                     # whole columns A:A, names
+
+
+def _sheet_of(prefix: str) -> str:
+    name = prefix[:-1]                              # drop the "!"
+    if name.startswith("'") and name.endswith("'"):
+        name = name[1:-1].replace("''", "'")
+    return name
+
+
+def shift_formula(formula: str, own_sheet: str, target: str, change: Change) -> str:
+    """`formula` ("=..." or a defined name's text without "=") with the references to
+    sheet `target` moved by `change`; `own_sheet` is the sheet an unqualified
+    reference means (None: a defined name, whose references are always qualified)."""
+    bare = not formula.startswith("=")
+    try:
+        tok = Tokenizer(("=" + formula) if bare else formula)
+    except Exception:       # noqa: BLE001 - text the tokenizer cannot read is left as it is
+        return formula
+    changed = False
+    for t in tok.items:
+        if t.type != Token.OPERAND or t.subtype != Token.RANGE:
+            continue
+        value = t.value
+        prefix, ref = "", value
+        if "!" in value:
+            cut = value.rindex("!")
+            prefix, ref = value[:cut + 1], value[cut + 1:]
+            sheet = _sheet_of(prefix)
+            if sheet.startswith("[") or "[" in sheet.split("'")[0]:
+                continue                            # another workbook
+        else:
+            sheet = own_sheet
+        if sheet != target or "[" in ref:           # structured references move with their table
+            continue
+        moved = _shift_part(ref, change)
+        new = prefix + (REF_ERROR if moved is None else moved)
+        if new != value:
+            t.value = new
+            changed = True
+    if not changed:
+        return formula
+    out = tok.render()
+    return out[1:] if bare else out
+
+
+def shift_sqref(sqref: str, change: Change) -> str:
+    """A space-separated list of ranges on the moved sheet; deleted ones are dropped."""
+    out = []
+    for part in str(sqref).split():
+        moved = _shift_part(part, change)
+        if moved is not None:
+            out.append(moved)
+    return " ".join(out)
+
+
+@dataclass
+class RowShift:
+    """Applies Changes to one worksheet of a workbook model; `notes` says what stayed."""
+    wb: Any
+    ws: Any
+    skip_tables: tuple = ()
+    notes: list[str] = field(default_factory=list)
+
+    def apply(self, change: Change) -> None:
+        self._formulas(change)
+        self._names(change)
+        self._cells(change)
+        self._rows(change)
+        self._validations(change)
+        self._merged(change)
+        self._tables(change)
+
+    # -- formulas everywhere --
+    def _formulas(self, change: Change) -> None:
+        title = self.ws.title
+        for ws in self.wb.worksheets:
+            for cell in ws._cells.values():
+                if cell.data_type == "f" and isinstance(cell._value, str):
+                    new = shift_formula(cell._value, ws.title, title, change)
+                    if new != cell._value:
+                        cell._value = new
+
+    def _names(self, change: Change) -> None:
+        title = self.ws.title
+        scopes = [self.wb.defined_names] + [ws.defined_names for ws in self.wb.worksheets]
+        for names in scopes:
+            for dn in names.values():
+                text = dn.attr_text
+                if isinstance(text, str) and text:
+                    new = shift_formula(text, None, title, change)
+                    if new != text:
+                        dn.attr_text = new
+
+    # -- this sheet --
+    def _cells(self, change: Change) -> None:
+        cells = self.ws._cells
+        where = {r: change.row(r) for r in {r for (r, _c) in cells}}
+        if all(nr == r for r, nr in where.items()):
+            return
+        moved: dict[tuple[int, int], Any] = {}
+        for (r, c), cell in cells.items():
+            nr = where[r]
+            if nr is None:
+                continue
+            if nr != r:
+                cell.row = nr
+            moved[(nr, c)] = cell
+        cells.clear()
+        cells.update(moved)
+
+    def _rows(self, change: Change) -> None:
+        dims = self.ws.row_dimensions
+        items = sorted(dict.items(dims))
+        for r, _ in items:
+            if change.row(r) != r:
+                del dims[r]
+        for r, dim in items:
+            nr = change.row(r)
+            if nr is not None and nr != r:
+                dim.index = nr
+                dims[nr] = dim
+
+    def _validations(self, change: Change) -> None:
+        from openpyxl.worksheet.cell_range import MultiCellRange
+
+        for dv in list(self.ws.data_validations.dataValidation):
+            new = shift_sqref(str(dv.sqref), change)
+            if new != str(dv.sqref):
+                if new:
+                    dv.sqref = MultiCellRange(new)
+                else:
+                    self.ws.data_validations.dataValidation.remove(dv)
+
+    def _merged(self, change: Change) -> None:
+        from openpyxl.worksheet.cell_range import CellRange
+
+        ranges = list(self.ws.merged_cells.ranges)
+        keep = []
+        touched = False
+        for rng in ranges:
+            span = change.span(rng.min_row, rng.max_row)
+            if span is None or span[1] < span[0]:
+                touched = True
+                continue
+            if span != (rng.min_row, rng.max_row):
+                touched = True
+                rng = CellRange(min_col=rng.min_col, min_row=span[0], max_col=rng.max_col, max_row=span[1])
+            keep.append(rng)
+        if touched:
+            self.ws.merged_cells.ranges = set(keep) if isinstance(self.ws.merged_cells.ranges, set) else keep
+
+    def _tables(self, change: Change) -> None:
+        for t in self.ws.tables.values():
+            if t in self.skip_tables:
+                continue
+            moved = _shift_part(t.ref, change)
+            if moved is not None and moved != t.ref:
+                t.ref = moved
+                if t.autoFilter is not None:
+                    t.autoFilter.ref = moved
+
+
+# ----- the package parts the model does not write back (xlsx_patch keeps their bytes) -----
+
+_X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+_XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
+_XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+REL_VML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
+REL_THREADED = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
+
+
+def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
+    """Move, in the saved package, what is anchored to the inserted/deleted rows of each
+    sheet (`changes`: sheet title -> Changes in order) and that the model does not write:
+    defined names, conditional formats (and their formulas), comments and their note
+    boxes, threaded comments, pictures/charts/shapes anchored to cells. Returns notes for
+    what could not be moved (a comment on a deleted row is removed with it, said)."""
+    from .package import REL_DRAWING, SML_NS
+    from .xlsx_patch import sheet_parts
+
+    S = f"{{{SML_NS}}}"
+    notes: list[str] = []
+    wb_part, parts = sheet_parts(pkg)
+    book = pkg.xml(wb_part)
+    names = book.find(S + "definedNames")
+    for el in names if names is not None else []:
+        text = el.text or ""
+        new = text
+        for title, seq in changes.items():
+            for ch in seq:
+                new = shift_formula(new, None, title, ch)
+        if new != text:
+            el.text = new
+    for title, seq in changes.items():
+        part = parts.get(title)
+        if part is None or not seq:
+            continue
+        root = pkg.xml(part)
+        # conditional formats: ranges and the formulas of their rules
+        for cf in list(root.iter(S + "conditionalFormatting")):
+            sq = cf.get("sqref", "")
+            for ch in seq:
+                sq = shift_sqref(sq, ch) if sq else sq
+            if not sq:
+                cf.getparent().remove(cf)
+                continue
+            cf.set("sqref", sq)
+            for f in cf.iter(S + "formula"):
+                for ch in seq:
+                    f.text = shift_formula(f.text or "", title, title, ch)
+        for cf in list(root.iter(f"{{{_X14_NS}}}conditionalFormatting")):
+            ref = cf.find(f"{{{_XM_NS}}}sqref")
+            if ref is not None and ref.text:
+                sq = ref.text
+                for ch in seq:
+                    sq = shift_sqref(sq, ch) if sq else sq
+                if not sq:
+                    cf.getparent().remove(cf)
+                    continue
+                ref.text = sq
+            for f in cf.iter(f"{{{_XM_NS}}}f"):
+                for ch in seq:
+                    f.text = shift_formula(f.text or "", title, title, ch)
+        # comments (legacy and threaded) and their note boxes
+        gone: set[tuple[int, int]] = set()
+        for rel in (REL_COMMENTS, REL_THREADED):
+            for _rid, target in pkg.rel_targets(part, rel):
+                if not pkg.has(target):
+                    continue
+                croot = pkg.xml(target)
+                for el in list(croot.iter()):
+                    ref = el.get("ref") if isinstance(el.tag, str) and el.tag.endswith("omment") else None
+                    if not ref:
+                        continue
+                    m = _CELL.match(ref)
+                    if not m:
+                        continue
+                    r = int(m.group(4))
+                    for ch in seq:
+                        r = ch.row(r) if r is not None else None
+                    if r is None:
+                        el.getparent().remove(el)
+                        gone.add((int(m.group(4)), _col_index(m.group(2))))
+                        if rel == REL_COMMENTS:
+                            notes.append(f"{title}: the comment on {ref} was on a row Refresh removed and was "
+                                         f"removed with it")
+                    else:
+                        el.set("ref", f"{m.group(2)}{r}")
+        for _rid, target in pkg.rel_targets(part, REL_VML):
+            if pkg.has(target):
+                _shift_vml(pkg, target, seq)
+        for _rid, target in pkg.rel_targets(part, REL_DRAWING):
+            if pkg.has(target):
+                droot = pkg.xml(target)
+                for anchor in droot:
+                    for end in ("from", "to"):
+                        row = anchor.find(f"{{{_XDR_NS}}}{end}/{{{_XDR_NS}}}row")
+                        if row is None or not (row.text or "").strip().isdigit():
+                            continue
+                        r = int(row.text) + 1
+                        for ch in seq:       # on a deleted row: to the first row after them
+                            r = ch.row(r) if ch.row(r) is not None else getattr(ch, "landing", lambda _r: ch.at)(r)
+                        row.text = str(r - 1)
+    return notes
+
+
+def _col_index(letters: str) -> int:
+    from openpyxl.utils import column_index_from_string
+
+    return column_index_from_string(letters.upper())
+
+
+# any namespace prefix (Excel writes x: and v:, openpyxl ns0:, ns2:, ...)
+_VML_ROW = re.compile(rb"(<(?:[\w.-]+:)?Row>)(\d+)(</(?:[\w.-]+:)?Row>)")
+_VML_ANCHOR = re.compile(rb"(<(?:[\w.-]+:)?Anchor>)([^<]*)(</(?:[\w.-]+:)?Anchor>)")
+_VML_SHAPE = re.compile(rb"<(?:[\w.-]+:)?shape\b.*?</(?:[\w.-]+:)?shape>", re.S)
+
+
+def _shift_vml(pkg, part: str, seq: list[Change]) -> None:
+    """The note boxes of comments (VML, not well-formed XML in every file: edited as
+    text): each box's row (x:Row, 0-based) and anchor rows follow the rows; a box
+    whose row was deleted goes."""
+    data = pkg.read(part)
+
+    def move(r0: int) -> int | None:
+        r = r0 + 1
+        for ch in seq:
+            r = ch.row(r) if r is not None else None
+        return None if r is None else r - 1
+
+    def shape(m: re.Match) -> bytes:
+        text = m.group(0)
+        row = _VML_ROW.search(text)
+        if row is None:
+            return text
+        new = move(int(row.group(2)))
+        if new is None:
+            return b""
+        text = _VML_ROW.sub(lambda x: x.group(1) + str(new).encode() + x.group(3), text, count=1)
+
+        def anchor(a: re.Match) -> bytes:
+            nums = [p.strip() for p in a.group(2).decode().split(",")]
+            if len(nums) == 8 and all(p.lstrip("-").isdigit() for p in nums):
+                for i in (2, 6):
+                    moved = move(int(nums[i]))
+                    nums[i] = str(moved if moved is not None else new)
+                return a.group(1) + ", ".join(nums).encode() + a.group(3)
+            return a.group(0)
+        return _VML_ANCHOR.sub(anchor, text, count=1)
+
+    new = _VML_SHAPE.sub(shape, data)
+    if new != data:
+        pkg.write(part, new)
