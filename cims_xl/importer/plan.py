@@ -449,6 +449,7 @@ class Options:
     refund_outside: dict = field(default_factory=dict)
     refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of its refund rows
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment
+    not_sale_rows: dict = field(default_factory=dict)  # row -> (type, column): no sale (transaction_types)
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
     probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
     tz: object = None                     # the zone a time without one is taken in (display_zone); None: UTC
@@ -1908,6 +1909,11 @@ class Planner:
                         continue
                     if number in self.options.refund_rows:
                         prepared.append((number, None, [], None, self._refund_row(number)))
+                        continue
+                    if number in self.options.not_sale_rows:
+                        from .transaction_types import not_a_sale_problem
+                        prepared.append((number, None, [], None, Outcome(number, "rejected", problems=not_a_sale_problem(
+                            *self.options.not_sale_rows[number]))))
                         continue
                     if number in self.options.related_rows:
                         said, about = self.options.related_rows[number]
