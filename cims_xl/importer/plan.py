@@ -450,6 +450,7 @@ class Options:
     refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of its refund rows
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment
     not_sale_rows: dict = field(default_factory=dict)  # row -> (type, column): no sale (transaction_types)
+    repeated_rows: dict = field(default_factory=dict)  # row -> earlier row, the same in every cell (order_numbers)
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
     probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
     tz: object = None                     # the zone a time without one is taken in (display_zone); None: UTC
@@ -1886,6 +1887,11 @@ class Planner:
         else:
             for number, values in rows:
                 try:
+                    if number in self.options.repeated_rows:
+                        prepared.append((number, None, [], None, Outcome(
+                            number, "duplicate", duplicate_of_row=self.options.repeated_rows[number],
+                            matched_by="same in every column")))
+                        continue
                     data, extra = self.prep.raw(values)
                     first = self._order_rows.of(number, data) if self._order_rows is not None else None
                     if first is not None and first in self._rejected:
