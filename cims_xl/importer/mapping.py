@@ -337,7 +337,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         # both (as for "Organization - Name" and "Person - Name": segment_hit)
         "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称", "公司",
                           "organization", "organization name", "account name",
-                          "person", "associated contact", "contact person", "client", "客户姓名", "联系人"],
+                          "person", "associated contact", "contact person", "client", "客户姓名", "联系人",
+                          "顧客", "顧客名", "取引先", "取引先名"],
         **_CUSTOMER_CONTACT,
     },
     "ticket": {
