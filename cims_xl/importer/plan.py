@@ -451,6 +451,7 @@ class Options:
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment
     not_sale_rows: dict = field(default_factory=dict)  # row -> (type, column): no sale (transaction_types)
     repeated_rows: dict = field(default_factory=dict)  # row -> earlier row, the same in every cell (order_numbers)
+    shared_numbers: dict = field(default_factory=dict)  # row -> (number, earlier row, its customer): order_numbers
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
     probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
     tz: object = None                     # the zone a time without one is taken in (display_zone); None: UTC
@@ -1939,6 +1940,10 @@ class Planner:
                     if self.prep.refund_cols or number in self.options.refunds or self.prep.status_col is not None \
                             or self.prep.adjusted_col is not None:
                         self._refunded(number, values, clean, warned)
+                    if number in self.options.shared_numbers:
+                        from .order_numbers import shared_number_warning
+                        column = self.prep.source_of.get("order_number", "Order number")
+                        warned[column] = shared_number_warning(*self.options.shared_numbers[number])
                     if self.ent.kind == "interaction" and _in_future(clean.get("occurred_at")):
                         column = self.prep.source_of.get("occurred_at", "Occurred At")
                         warned[column] = (f"{clean['occurred_at']} is in the future: an interaction is one that "

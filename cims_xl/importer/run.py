@@ -215,6 +215,7 @@ class Scan:
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment, no sale
     not_sale_rows: dict = field(default_factory=dict)  # row -> (type, column): a bill, expense, void (transaction_types)
     repeated_rows: dict = field(default_factory=dict)  # row -> the earlier row it repeats cell for cell (order_numbers)
+    shared_numbers: dict = field(default_factory=dict)  # row -> (number, earlier row, its customer): order_numbers
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
     merged_once: frozenset[int] = frozenset()         # amount/quantity columns merged down: not filled (merged_rows)
@@ -1841,9 +1842,11 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         related_rows = refund_rows.related
         not_sales = {n: (t, refund_rows.documents.header) for n, t in refund_rows.not_sales.items()}
     repeated_rows: dict = {}
+    shared_numbers: dict = {}
     if same_numbers is not None:
         inferences += same_numbers.decide()         # raises on one number on two customers
         repeated_rows = same_numbers.repeated
+        shared_numbers = same_numbers.shared
     secret = set(mapping.secret_columns)       # passwords are never shown
     # the region only assumed and most numbers another country's: the file's country,
     # decided once (or the import stops naming --region), never a warning per row
@@ -1909,7 +1912,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
-                not_sale_rows=not_sales, repeated_rows=repeated_rows,
+                not_sale_rows=not_sales, repeated_rows=repeated_rows, shared_numbers=shared_numbers,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 file_region=file_region[0] if file_region is not None else None,
                 merged_once=merged_once, merged_further=merged_further, merged_folds=merged_folds,
@@ -3334,7 +3337,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
                           related_rows=scan.related_rows, not_sale_rows=scan.not_sale_rows,
-                          repeated_rows=scan.repeated_rows,
+                          repeated_rows=scan.repeated_rows, shared_numbers=scan.shared_numbers,
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share",
                           erased=_erased(session, ent), tz=display_zone(), file_refs=scan.file_refs,
                           marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None
