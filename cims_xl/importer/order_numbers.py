@@ -29,6 +29,7 @@ from .errors import ImportRefused
 EXCEL_DIGITS = 15
 _ZERO_FILLED = re.compile(r"^\d{%d}0+$" % EXCEL_DIGITS)
 SHOWN = 3
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 
 
 def _text(v: object) -> str:
@@ -61,7 +62,8 @@ class SameNumbers:
             return
         col = self.number[1]
         order = _text(values[col]) if col < len(values) else ""
-        if not order:
+        if not order or _SCIENTIFIC.match(order):
+            # (a number in scientific notation is never stored as the number: cells.lost_digits)
             return              # without a number, two equal rows may be two purchases (test_import_rows_linking)
         key = tuple(_text(v) for v in values)
         while key and not key[-1]:

@@ -1943,7 +1943,8 @@ class Planner:
                     if number in self.options.shared_numbers:
                         from .order_numbers import shared_number_warning
                         column = self.prep.source_of.get("order_number", "Order number")
-                        warned[column] = shared_number_warning(*self.options.shared_numbers[number])
+                        said = shared_number_warning(*self.options.shared_numbers[number])
+                        warned[column] = f"{warned[column]}; {said}" if warned.get(column) else said
                     if self.ent.kind == "interaction" and _in_future(clean.get("occurred_at")):
                         column = self.prep.source_of.get("occurred_at", "Occurred At")
                         warned[column] = (f"{clean['occurred_at']} is in the future: an interaction is one that "
