@@ -154,6 +154,14 @@ INTERACTION_KIND_SYNONYMS: dict[str, str] = {
     # Japanese
     "会議": "Meeting", "ミーティング": "Meeting", "打ち合わせ": "Meeting", "打合せ": "Meeting",
     "メール": "Email", "電子メール": "Email", "訪問": "Visit", "メモ": "Note",
+    "架電": "Call", "受電": "Call", "面談": "Meeting", "商談": "Meeting", "来訪": "Visit", "来社": "Visit",
+    # Korean
+    "전화": "Call", "통화": "Call", "전화상담": "Call", "전화 상담": "Call", "미팅": "Meeting", "회의": "Meeting",
+    "면담": "Meeting", "방문": "Visit", "현장방문": "Visit", "현장 방문": "Visit", "이메일": "Email",
+    "메일": "Email", "메모": "Note", "노트": "Note",
+    # English as CRMs write activity categories
+    "phone": "Call", "outbound call": "Call", "inbound call": "Call", "on-site visit": "Visit",
+    "onsite visit": "Visit", "on site visit": "Visit", "customer visit": "Visit", "in-person meeting": "Meeting",
 }
 
 # Order statuses as shops, marketplaces (Taobao, JD, Shopify, WooCommerce exports) and

@@ -314,10 +314,21 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     },
     "interaction": {
         "kind": ["type", "kind", "interaction type", "activity type", "activity", "channel", "类型",
-                 "方式", "联系方式类型"],
+                 "方式", "联系方式类型",
+                 # the activity's type in other words and languages (try23f A5)
+                 "category", "activity category", "activity kind", "interaction kind", "contact type",
+                 "typ", "art", "aktivitätstyp", "aktivitätsart", "kontaktart", "type d'activité", "catégorie",
+                 "tipo", "tipo de actividad", "categoría", "tipo di attività", "soort", "類型", "种类", "種類",
+                 "活动类型", "活動類型", "跟进方式", "種別", "活動種別", "区分", "対応種別", "유형", "활동유형",
+                 "활동 유형", "종류", "구분", "상담유형", "상담 유형"],
         "occurred_at": ["when", "date", "time", "date & time", "occurred", "occurred at", "activity date", "due date", "timestamp",
-                        "日期", "时间", "联系时间", "跟进时间"],
-        "subject": ["subject", "title", "topic", "主题", "标题"],
+                        "日期", "时间", "联系时间", "跟进时间",
+                        # a date with its time, in other languages (Korean 일시, Japanese 日時)
+                        "date and time", "datetime", "date/time", "datum", "zeitpunkt", "datum/uhrzeit", "fecha",
+                        "date et heure", "日期时间", "日期時間", "日時", "日付", "対応日時",
+                        "일시", "일자", "날짜", "상담일시", "활동일시"],
+        "subject": ["subject", "title", "topic", "主题", "标题",
+                    "betreff", "objet", "asunto", "oggetto", "件名", "題名", "主題", "제목"],
         "notes": ["notes", "note", "details", "description", "comments", "备注", "内容", "跟进内容"],
         "owner": ["owner", "user", "assigned to", "负责人", "跟进人"],
         **_CUSTOMER_LINK,
@@ -326,7 +337,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         # both (as for "Organization - Name" and "Person - Name": segment_hit)
         "customer_name": ["customer", "customer name", "account", "company", "客户", "客户名称", "公司",
                           "organization", "organization name", "account name",
-                          "person", "associated contact", "contact person", "client", "客户姓名", "联系人"],
+                          "person", "associated contact", "contact person", "client", "客户姓名", "联系人",
+                          "顧客", "顧客名", "取引先", "取引先名"],
         **_CUSTOMER_CONTACT,
     },
     "ticket": {

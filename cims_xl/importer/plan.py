@@ -450,6 +450,9 @@ class Options:
     refund_outside: dict = field(default_factory=dict)
     refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of its refund rows
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment
+    not_sale_rows: dict = field(default_factory=dict)  # row -> (type, column): no sale (transaction_types)
+    repeated_rows: dict = field(default_factory=dict)  # row -> earlier row, the same in every cell (order_numbers)
+    shared_numbers: dict = field(default_factory=dict)  # row -> (number, earlier row, its customer): order_numbers
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
     probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
     tz: object = None                     # the zone a time without one is taken in (display_zone); None: UTC
@@ -1915,6 +1918,11 @@ class Planner:
         else:
             for number, values in rows:
                 try:
+                    if number in self.options.repeated_rows:
+                        prepared.append((number, None, [], None, Outcome(
+                            number, "duplicate", duplicate_of_row=self.options.repeated_rows[number],
+                            matched_by="same in every column")))
+                        continue
                     data, extra = self.prep.raw(values)
                     first = self._order_rows.of(number, data) if self._order_rows is not None else None
                     if first is not None and first in self._rejected:
@@ -1939,6 +1947,11 @@ class Planner:
                     if number in self.options.refund_rows:
                         prepared.append((number, None, [], None, self._refund_row(number)))
                         continue
+                    if number in self.options.not_sale_rows:
+                        from .transaction_types import not_a_sale_problem
+                        prepared.append((number, None, [], None, Outcome(number, "rejected", problems=not_a_sale_problem(
+                            *self.options.not_sale_rows[number]))))
+                        continue
                     if number in self.options.related_rows:
                         said, about = self.options.related_rows[number]
                         column = self.prep.source_of.get("amount", "Amount")
@@ -1957,6 +1970,11 @@ class Planner:
                     if self.prep.refund_cols or number in self.options.refunds or self.prep.status_col is not None \
                             or self.prep.adjusted_col is not None:
                         self._refunded(number, values, clean, warned)
+                    if number in self.options.shared_numbers:
+                        from .order_numbers import shared_number_warning
+                        column = self.prep.source_of.get("order_number", "Order number")
+                        said = shared_number_warning(*self.options.shared_numbers[number])
+                        warned[column] = f"{warned[column]}; {said}" if warned.get(column) else said
                     if self.ent.kind == "interaction" and _in_future(clean.get("occurred_at")):
                         column = self.prep.source_of.get("occurred_at", "Occurred At")
                         warned[column] = (f"{clean['occurred_at']} is in the future: an interaction is one that "

@@ -344,11 +344,15 @@ class RefundRows:
     """The scan's side: which rows are refunds of which payment rows. `add(number,
     values)` per data row (values by file column); `decide()` once all are seen."""
 
-    def __init__(self, headers: list[str], columns: list[int]):
+    def __init__(self, headers: list[str], columns: list[int], given: dict[str, str] | None = None):
+        from .transaction_types import DocumentTypes
         self.type_cols = [c for h, c in zip(headers, columns) if norm(h) in TYPE_HEADERS]
+        # the rows that are no sale at all (bills, expenses, authorizations): transaction_types
+        self.documents = DocumentTypes(headers, columns, given)
+        self.not_sales: dict[int, str] = {}
         self.ref_cols = [c for h, c in zip(headers, columns) if norm(h) in REFERENCE_HEADERS]
         self.id_cols = [c for h, c in zip(headers, columns) if norm(h) in ID_HEADERS]
-        self.active = bool(self.type_cols)
+        self.active = bool(self.type_cols) or self.documents.active
         self.payments: dict[str, int] = {}        # id -> first payment row with it
         # (row, ids it names, type, values, its own ids)
         self.refunds: list[tuple[int, list[str], str, list, list[str]]] = []
@@ -372,6 +376,7 @@ class RefundRows:
             # not a sale of its own
             self.related[number] = (said.strip(), refs[0])
         else:
+            self.documents.add(number, values)
             for t in ids:
                 self.payments.setdefault(t, number)
 
@@ -386,6 +391,9 @@ class RefundRows:
         another customer)."""
         folds: dict[int, list] = {}
         rows: dict[int, int | None] = {}
+        self.not_sales, not_sale_lines = self.documents.decide(amount_col)
+        if not self.refunds:
+            return {}, {}, not_sale_lines
         for number, refs, _said, values, own in self.refunds:
             paid = next((self.payments[r] for r in refs if r in self.payments), None)
             rows[number] = paid
@@ -398,10 +406,10 @@ class RefundRows:
                 who = tuple(_text(values[c]) if c is not None and c < len(values) else "" for c in who_cols)
                 self.outside[number] = (refs, own, cell, _text(currency), who)
         if not rows:
-            return {}, {}, []
+            return {}, {}, not_sale_lines
         found = sum(1 for r in rows.values() if r is not None)
         example = self.refunds[0][2]
-        return folds, rows, [{"what": "refund rows", "decided": f"{len(rows)} row(s) are refunds: "
+        return folds, rows, not_sale_lines + [{"what": "refund rows", "decided": f"{len(rows)} row(s) are refunds: "
                               f"{found} subtracted from the payment they refund in the file, {len(rows) - found} "
                               "from the order an earlier import stored under the number they refund (rejected "
                               "when there is none); none stored as a sale",

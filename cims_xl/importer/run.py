@@ -213,6 +213,9 @@ class Scan:
     refund_outside: dict = field(default_factory=dict)   # refund row -> (refs, own ids, cell): payment not in the file
     refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of the refund rows folded into it
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment, no sale
+    not_sale_rows: dict = field(default_factory=dict)  # row -> (type, column): a bill, expense, void (transaction_types)
+    repeated_rows: dict = field(default_factory=dict)  # row -> the earlier row it repeats cell for cell (order_numbers)
+    shared_numbers: dict = field(default_factory=dict)  # row -> (number, earlier row, its customer): order_numbers
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
     merged_once: frozenset[int] = frozenset()         # amount/quantity columns merged down: not filled (merged_rows)
@@ -1382,7 +1385,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     # the store's region, set: most numbers no numbers of it stop the import (phone_evidence)
     set_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region, set_region=True) \
         if phone_region and not region_assumed else None
-    refund_rows = refunds.RefundRows(table.headers, table.columns) if ent.kind == "order" else None
+    from .order_numbers import SameNumbers
+    same_numbers = SameNumbers(mapping, table.columns) if ent.kind == "order" else None
+    refund_rows = refunds.RefundRows(table.headers, table.columns, (values_given or {}).get("transaction_type")) \
+        if ent.kind == "order" else None
     status_ev = activity_status.ActivityStatus.find(ent, table, mapping, overrides)
     either_status = status_heading.AmbiguousStatus.find(ent, table, mapping)
     implied: set = set()
@@ -1489,6 +1495,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     either_status.add(values)
                 if refund_rows is not None and refund_rows.active:
                     refund_rows.add(number, values)
+                if same_numbers is not None:
+                    same_numbers.add(number, values)
             if here and area_ev is not None:
                 area_ev.add(values)
             if there:
@@ -1822,6 +1830,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     refund_outside: dict = {}
     refund_ids: dict = {}
     related_rows: dict = {}
+    not_sales: dict = {}
     if refund_rows is not None and refund_rows.active:
         amount_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "amount"), None)
         currency_col = next((table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"), None)
@@ -1831,6 +1840,13 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         inferences += refund_inferences
         refund_outside, refund_ids = refund_rows.outside, refund_rows.fold_ids
         related_rows = refund_rows.related
+        not_sales = {n: (t, refund_rows.documents.header) for n, t in refund_rows.not_sales.items()}
+    repeated_rows: dict = {}
+    shared_numbers: dict = {}
+    if same_numbers is not None:
+        inferences += same_numbers.decide()         # raises on one number on two customers
+        repeated_rows = same_numbers.repeated
+        shared_numbers = same_numbers.shared
     secret = set(mapping.secret_columns)       # passwords are never shown
     # the region only assumed and most numbers another country's: the file's country,
     # decided once (or the import stops naming --region), never a warning per row
@@ -1896,6 +1912,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
+                not_sale_rows=not_sales, repeated_rows=repeated_rows, shared_numbers=shared_numbers,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 file_region=file_region[0] if file_region is not None else None,
                 merged_once=merged_once, merged_further=merged_further, merged_folds=merged_folds,
@@ -3319,7 +3336,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           not_done_rows=scan.not_done_rows,
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
-                          related_rows=scan.related_rows,
+                          related_rows=scan.related_rows, not_sale_rows=scan.not_sale_rows,
+                          repeated_rows=scan.repeated_rows, shared_numbers=scan.shared_numbers,
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share",
                           erased=_erased(session, ent), tz=display_zone(), file_refs=scan.file_refs,
                           marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None

@@ -70,6 +70,10 @@ def parse_values(ent: Entity, items) -> dict[str, dict[str, str]]:
         source, target = source.strip(), target.strip()
         if not sep or not source or not target:
             raise ImportRefused(f"--value needs 'Text in the file=Value', got {text!r}")
+        if ent.kind == "order" and target.casefold() in ("sale", "skip"):
+            # a transaction/document type: a sale, or no sale to a customer (transaction_types)
+            out.setdefault("transaction_type", {})[value_key(source)] = target.casefold()
+            continue
         key, value = _target_field(ent, target)
         out.setdefault(key, {})[value_key(source)] = value
     return out
