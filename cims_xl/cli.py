@@ -64,7 +64,7 @@ def _plain(value: Any) -> Any:
 
 
 def _csv_safe(value: Any) -> str:
-    from .excel.safe import is_risky
+    from .cell_text import csv_guarded
 
     if value is None:
         text = ""
@@ -77,8 +77,9 @@ def _csv_safe(value: Any) -> str:
             text = str(_plain(value))
         except TypeError:
             text = str(value)
-    # A leading apostrophe keeps spreadsheet apps from running the cell as a formula.
-    return "'" + text if isinstance(value, str) and is_risky(text) else text
+    # An apostrophe keeps spreadsheet apps from running a cell as a formula: at the field's
+    # start, and after any list separator inside it (a ';' locale splits there: M2).
+    return csv_guarded(text) if isinstance(value, (str, dict, list, tuple)) else text
 
 
 def _say(message: str, err: bool = False, nl: bool = True) -> None:
