@@ -2449,9 +2449,9 @@ def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
 @pass_app
 def demo(app: App, folder, customers, seed, yes):
     """Build a demo store with realistic data plus a refreshed workbook; prints how to sign in."""
-    from .demo import STORE_NAME, build_demo
+    from .demo import build_demo, check_replaceable
 
-    if (Path(folder) / STORE_NAME).exists():
+    if check_replaceable(Path(folder)):       # refuses, naming it, a file cims demo did not make
         # A demo store someone worked in is theirs: replacing it loses their changes.
         _refuse_without_terminal(yes, f"replacing the demo store in {folder}")
         _confirm(yes, f"Replace the demo store in {folder}? Changes you made to it are lost")
