@@ -57,10 +57,13 @@ def test_any_other_file_of_a_demo_files_name_is_refused_and_left_as_it_was(tmp_p
     assert not (tmp_path / "demo.cims").exists() or name == "demo.cims"
 
 
-def test_a_store_copied_over_the_demo_is_not_the_demo_and_is_kept(tmp_path, capsys):
+def test_the_demo_it_made_is_replaced_but_a_store_copied_over_it_is_kept(tmp_path, capsys):
     folder = tmp_path / "demo"
-    code, said = _demo(folder, capsys)
+    assert _demo(folder, capsys)[0] == 0
+    first = (folder / "demo.cims.keys").read_bytes()
+    code, said = _demo(folder, capsys)          # its own demo: replaced (--yes)
     assert code == 0, said
+    assert (folder / "demo.cims.keys").read_bytes() != first
     mine = tmp_path / "mine.cims"
     _own_store(mine, "陈静")
     for suffix in ("", ".keys"):
@@ -68,12 +71,3 @@ def test_a_store_copied_over_the_demo_is_not_the_demo_and_is_kept(tmp_path, caps
     code, said = _demo(folder, capsys)
     assert code != 0 and "demo.cims" in said
     assert _names(folder / "demo.cims") == ["陈静"]
-
-
-def test_the_demo_it_made_is_replaced_with_yes(tmp_path, capsys):
-    folder = tmp_path / "demo"
-    assert _demo(folder, capsys)[0] == 0
-    first = (folder / "demo.cims.keys").read_bytes()
-    code, said = _demo(folder, capsys)
-    assert code == 0, said
-    assert (folder / "demo.cims.keys").read_bytes() != first
