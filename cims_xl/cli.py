@@ -27,6 +27,7 @@ from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
 from . import interrupts
 from .errors import CimsError, ValidationFailed, WrongPassword
+from .launch import echo_as_before
 from .logs import RedactingFormatter, log_dir, private_log_handler
 from .terminal import for_stream, json_text, shown
 
@@ -568,6 +569,7 @@ def _prompt_secret(prompt: str, *, err: bool = False) -> str:
 
     for _ in range(SECRET_PROMPT_TRIES):
         try:
+            echo_as_before()
             return password_text(click.prompt(prompt, hide_input=True, err=err), prompt)
         except UnicodeDecodeError:
             pass
@@ -1138,6 +1140,7 @@ def _confirm(yes: bool, question: str) -> None:
 
         width = terminal_width(click.get_text_stream("stdout"))
         # the question broken at word boundaries, with room for " [y/N]: " after it
+        echo_as_before()
         click.confirm(fit_lines(question, width - len(" [y/N]: ") if width else None), abort=True)
 
 
@@ -1767,6 +1770,7 @@ def audit_accept(app: App, yes):
 
     session = app.session()
     if not yes:
+        echo_as_before()
         click.confirm("This computer will stop warning about what it saw before. Continue?", abort=True)
     app.out.emit(audit_log.accept_trail(session))
 
@@ -2315,6 +2319,7 @@ def workbook_trust(app: App, path, yes):
         if not sys.stdin.isatty():
             raise CimsError(f"{Path(path).name} names the store {shown(named)} ({verdict.problem}); "
                             "run this in a terminal to see it and answer, or add --yes to accept it")
+        echo_as_before()
         if not click.confirm(question, default=False, err=True):
             app.out.message("Not accepted; Sign in from Excel keeps refusing that store")
             return
