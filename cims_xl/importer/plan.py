@@ -878,7 +878,9 @@ class RowPreparer:
                     # our CSV exports guard a formula start after a list separator inside
                     # a field too (cell_text.csv_guarded): that apostrophe is taken off
                     v = csv_unguarded_inner(v)
-                if v[0] == "'" and len(v) > 1 and (v.lstrip("'")[:1] in FORMULA_TRIGGERS or (
+                if v[0] == "'" and len(v) > 1 and (v[1] in FORMULA_TRIGGERS or (
+                        # ''=x: our CSV export of the text '=x (one apostrophe more)
+                        self.options.cell_formulas and v.lstrip("'")[:1] in FORMULA_TRIGGERS) or (
                         v[1].isdigit() and (target in ID_FIELDS or self.kinds.get(target) in _NUMBER_KINDS))):
                     # Our own exports (and other careful ones) guard text that starts like a
                     # formula with an apostrophe; only that guard is taken off. Before digits
