@@ -419,13 +419,17 @@ def _formula_problems(formula: str) -> list[str]:
 def _cell_formulas(ws):
     from openpyxl.worksheet.formula import ArrayFormula
 
-    for row in ws.iter_rows():
-        for cell in row:
-            value = cell.value
-            if isinstance(value, ArrayFormula):
-                value = value.text
-            if cell.data_type == "f" and isinstance(value, str) and value.startswith("="):
-                yield cell.coordinate, value
+    # the cells the sheet holds (iter_rows would make an empty cell for every gap)
+    cells = ws._cells.values() if isinstance(getattr(ws, "_cells", None), dict) else (
+        c for row in ws.iter_rows() for c in row)
+    for cell in list(cells):
+        if getattr(cell, "data_type", None) != "f":
+            continue
+        value = cell.value
+        if isinstance(value, ArrayFormula):
+            value = value.text
+        if isinstance(value, str) and value.startswith("="):
+            yield cell.coordinate, value
 
 
 def _defined_names(wb):
