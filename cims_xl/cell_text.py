@@ -25,6 +25,33 @@ def is_risky(text: str) -> bool:
     return bool(text) and text[0] in FORMULA_TRIGGERS
 
 
+# A CSV file is split into cells on whatever list separator the spreadsheet's locale uses
+# (Excel in de/fr/nl/...: ";"; some: tab or "|"), and a quote inside a field is not a
+# quote to a reader that splits elsewhere; a line break inside a field starts a new row
+# for such a reader. So text after any of these, inside a field, can be a cell's start.
+# (A "," inside a field is not: a reader splitting on "," sees the field quoted from its
+# start, and one splitting on anything else does not split there.)
+CSV_SPLITS = ";|\t\r\n"
+_TRIGGER_CLASS = "".join("\\" + ch if ch in "-\\]^" else ch for ch in FORMULA_TRIGGERS)
+_INNER_RISK = re.compile(f"([{CSV_SPLITS}] *)('*)(?=[{_TRIGGER_CLASS}])")
+_INNER_GUARD = re.compile(f"([{CSV_SPLITS}] *)'('*)(?=[{_TRIGGER_CLASS}])")
+
+
+def csv_guarded(text: str) -> str:
+    """`text` as a CSV field that no spreadsheet runs as a formula, whatever list
+    separator it splits on: an apostrophe before a formula start at the field's start
+    and after every separator or line break inside it (spaces between allowed), one more
+    where apostrophes already stand there, so that `csv_unguarded` gives back `text`
+    exactly (our importer reads our exports back to the same records)."""
+    text = _INNER_RISK.sub(lambda m: m[1] + "'" + m[2], text)
+    return "'" + text if is_risky(text.lstrip("'")) else text
+
+
+def csv_unguarded_inner(text: str) -> str:
+    """Inverse of `csv_guarded` inside a field (its start: the importer's own guard rule)."""
+    return _INNER_GUARD.sub(lambda m: m[1] + m[2], text) if "'" in text else text
+
+
 # Text in an .xlsx file: characters XML cannot carry (control characters, and CR, which
 # XML reads back as LF) are written as Excel writes them, _xHHHH_; a literal "_xHHHH"
 # that would read as such an escape (followed by "_", or by a character escaped here)

@@ -27,6 +27,7 @@ from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
 from . import interrupts
 from .errors import CimsError, ValidationFailed, WrongPassword
+from .launch import echo_as_before
 from .logs import RedactingFormatter, log_dir, private_log_handler
 from .terminal import for_stream, json_text, shown
 
@@ -64,7 +65,7 @@ def _plain(value: Any) -> Any:
 
 
 def _csv_safe(value: Any) -> str:
-    from .excel.safe import is_risky
+    from .cell_text import csv_guarded
 
     if value is None:
         text = ""
@@ -77,8 +78,9 @@ def _csv_safe(value: Any) -> str:
             text = str(_plain(value))
         except TypeError:
             text = str(value)
-    # A leading apostrophe keeps spreadsheet apps from running the cell as a formula.
-    return "'" + text if isinstance(value, str) and is_risky(text) else text
+    # An apostrophe keeps spreadsheet apps from running a cell as a formula: at the field's
+    # start, and after any list separator inside it (a ';' locale splits there: M2).
+    return csv_guarded(text) if isinstance(value, (str, dict, list, tuple)) else text
 
 
 def _say(message: str, err: bool = False, nl: bool = True) -> None:
@@ -567,6 +569,7 @@ def _prompt_secret(prompt: str, *, err: bool = False) -> str:
 
     for _ in range(SECRET_PROMPT_TRIES):
         try:
+            echo_as_before()
             return password_text(click.prompt(prompt, hide_input=True, err=err), prompt)
         except UnicodeDecodeError:
             pass
@@ -1137,6 +1140,7 @@ def _confirm(yes: bool, question: str) -> None:
 
         width = terminal_width(click.get_text_stream("stdout"))
         # the question broken at word boundaries, with room for " [y/N]: " after it
+        echo_as_before()
         click.confirm(fit_lines(question, width - len(" [y/N]: ") if width else None), abort=True)
 
 
@@ -1766,6 +1770,7 @@ def audit_accept(app: App, yes):
 
     session = app.session()
     if not yes:
+        echo_as_before()
         click.confirm("This computer will stop warning about what it saw before. Continue?", abort=True)
     app.out.emit(audit_log.accept_trail(session))
 
@@ -2316,6 +2321,7 @@ def workbook_trust(app: App, path, yes):
         if not sys.stdin.isatty():
             raise CimsError(f"{Path(path).name} names the store {shown(named)} ({verdict.problem}); "
                             "run this in a terminal to see it and answer, or add --yes to accept it")
+        echo_as_before()
         if not click.confirm(question, default=False, err=True):
             app.out.message("Not accepted; Sign in from Excel keeps refusing that store")
             return
@@ -2450,9 +2456,9 @@ def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
 @pass_app
 def demo(app: App, folder, customers, seed, yes):
     """Build a demo store with realistic data plus a refreshed workbook; prints how to sign in."""
-    from .demo import STORE_NAME, build_demo
+    from .demo import build_demo, check_replaceable
 
-    if (Path(folder) / STORE_NAME).exists():
+    if check_replaceable(Path(folder)):       # refuses, naming it, a file cims demo did not make
         # A demo store someone worked in is theirs: replacing it loses their changes.
         _refuse_without_terminal(yes, f"replacing the demo store in {folder}")
         _confirm(yes, f"Replace the demo store in {folder}? Changes you made to it are lost")

@@ -9,12 +9,15 @@ they are for this demo only.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import random
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
 from .domain.schema import SOURCES, STAGES
+from .errors import ValidationFailed
 from .services import auth, records
 from .store.db import utcnow
 
@@ -28,6 +31,52 @@ DEMO_USERS = {  # user name: (role, password)
 }
 STORE_NAME = "demo.cims"
 WORKBOOK_NAME = "cims-demo.xlsm"
+# Written beside the demo store: the id of the store `cims demo` made there (its key
+# file's store_id). Only a store with that id, and its workbook, is ever replaced.
+MARKER_NAME = ".cims-demo.json"
+_STORE_FILES = ("", ".keys", "-wal", "-shm", ".lock")
+
+
+class NotADemoStore(ValidationFailed):
+    """`cims demo --dir D` found files in D it did not make; nothing was replaced."""
+
+
+def _made_here(folder: Path) -> str | None:
+    """The store id the demo marker in `folder` records, or None."""
+    try:
+        doc = json.loads((folder / MARKER_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    made = doc.get("store_id") if isinstance(doc, dict) else None
+    return made if isinstance(made, str) and made else None
+
+
+def check_replaceable(folder: Path) -> bool:
+    """True when `folder` holds a demo that `cims demo` made (replacing it loses the
+    changes made in it), False when it holds none. Raises NotADemoStore, naming the file,
+    when it holds a demo.cims (or its key file, or cims-demo.xlsm) that `cims demo` did
+    not make there: a person's own store, a copy of another, any other file."""
+    from .security.keys import KeyFile
+
+    folder = Path(folder)
+    store = folder / STORE_NAME
+    present = [Path(str(store) + suffix) for suffix in _STORE_FILES if os.path.lexists(str(store) + suffix)]
+    if os.path.lexists(folder / WORKBOOK_NAME):
+        present.append(folder / WORKBOOK_NAME)
+    if not present:
+        return False
+    made = _made_here(folder)
+    try:
+        ours = (made is not None and store.is_file() and not store.is_symlink()
+                and KeyFile.load(store).store_id == made)
+    except Exception:     # noqa: BLE001 - not a store, a damaged key file: not the demo's
+        ours = False
+    if not ours:
+        raise NotADemoStore({"--dir": (
+            f"{present[0]} is not a demo store `cims demo` made there (it may be your own store or "
+            f"another file); nothing was replaced. Choose another folder with --dir, or move "
+            f"{present[0].name} away yourself")})
+    return True
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
 _GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英",
@@ -87,13 +136,15 @@ def build_demo(folder: Path, *, customers: int = 300, seed: int = 2026,
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     store = folder / STORE_NAME
-    for suffix in ("", ".keys", "-wal", "-shm", ".lock"):
+    check_replaceable(folder)
+    for suffix in _STORE_FILES:
         Path(str(store) + suffix).unlink(missing_ok=True)
     note = progress or (lambda done, total, phase: None)
     rng = random.Random(seed)
     today = dt.date.today()
     note(0, 7, "creating store and users")
     auth.init_store(store, "admin", DEMO_USERS["admin"][1])
+    _mark(folder, store)
     session = auth.sign_in(store, "admin", DEMO_USERS["admin"][1])
     try:
         for name, (role, password) in DEMO_USERS.items():
@@ -187,6 +238,19 @@ def build_demo(folder: Path, *, customers: int = 300, seed: int = 2026,
     note(7, 7, "done")
     return {"store": str(store), "workbook": str(folder / WORKBOOK_NAME), **counts,
             "sign_in": "admin / " + DEMO_USERS["admin"][1] + " (other demo users in README)"}
+
+
+def _mark(folder: Path, store: Path) -> None:
+    from . import scratch
+    from .security.keys import KeyFile
+
+    tmp = scratch.scratch_file(folder, "demo-marker")
+    try:
+        tmp.write_text(json.dumps({"made_by": "cims demo", "store_id": KeyFile.load(store).store_id}),
+                       encoding="utf-8")
+        os.replace(tmp, folder / MARKER_NAME)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _backdate_stage_history(session, opps: list[dict], rng: random.Random) -> None:

@@ -106,6 +106,13 @@ class StorageFailed(StoreError):
     exit_code = 74          # EX_IOERR (sysexits.h), as for other file system errors
 
 
+class SignInNotRecorded(StorageFailed):
+    """Sign-in was refused because the count of failed sign-ins beside the store could not
+    be saved (a full disk, a read-only folder): the attempt is counted BEFORE the password
+    or code is tested, so a control that cannot record fails closed. The message and exit
+    code are the same whether the password was right or wrong."""
+
+
 class BackupSignature(StoreError):
     """A backup is not as an administrator made it: unsigned, changed after it was
     signed, or signed with a key or by a user the store does not vouch for."""

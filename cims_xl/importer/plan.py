@@ -35,6 +35,7 @@ from ..domain.pipeline import LEFT_EMPTY
 from ..domain.postal import restored_zeros
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
+from ..cell_text import csv_unguarded_inner
 from ..excel.safe import FORMULA_TRIGGERS
 from .text_dialect import is_formula
 from .cells import ERROR_TEXT, ShownDateValue, ShownText, Unreadable, error_cell, long_number, lost_digits
@@ -877,7 +878,13 @@ class RowPreparer:
                         "other cells or computes something); save the sheet's values (Paste Special > "
                         "Values) and export again"))
                     continue
+                if self.options.cell_formulas:
+                    # our CSV exports guard a formula start after a list separator inside
+                    # a field too (cell_text.csv_guarded): that apostrophe is taken off
+                    v = csv_unguarded_inner(v)
                 if v[0] == "'" and len(v) > 1 and (v[1] in FORMULA_TRIGGERS or (
+                        # ''=x: our CSV export of the text '=x (one apostrophe more)
+                        self.options.cell_formulas and v.lstrip("'")[:1] in FORMULA_TRIGGERS) or (
                         v[1].isdigit() and (target in ID_FIELDS or self.kinds.get(target) in _NUMBER_KINDS))):
                     # Our own exports (and other careful ones) guard text that starts like a
                     # formula with an apostrophe; only that guard is taken off. Before digits

@@ -219,8 +219,9 @@ class KeyFile:
             raise StoreError(f"{path.name} is not a cims key file{KEYFILE_BACK}")
         return cls(path, doc)
 
-    def save(self) -> None:
-        """Write the key file atomically (0600 scratch file, fsync, rename).
+    def save(self, *, point: str = "keys.scratch-written") -> None:
+        """Write the key file atomically (0600 scratch file, fsync, rename). `point`: the
+        crash point once the scratch file is written (sign-in's counting names its own).
 
         The scratch file (`.cims-keys-<pid>-…`, cims_xl.scratch) holds what the key file
         holds: slots wrapped with password-derived keys, data keys sealed to each slot's
@@ -233,7 +234,7 @@ class KeyFile:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            crash_point("keys.scratch-written")
+            crash_point(point)
             scratch.replace_keeping_mode(tmp, self.path)     # a group-shared key file stays shared
         finally:
             tmp.unlink(missing_ok=True)

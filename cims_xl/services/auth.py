@@ -18,7 +18,8 @@ from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
 from ..crashpoints import crash_point
 from ..domain.models import validate_role, validate_username
-from ..errors import AccountDisabled, AccountLocked, CimsError, NotFound, StoreError, ValidationFailed, WrongPassword
+from ..errors import (AccountDisabled, AccountLocked, CimsError, NotFound, SignInNotRecorded, StoreError,
+                      ValidationFailed, WrongPassword)
 from ..domain.money import FALLBACK_CURRENCY, require_currency
 from ..security import known_stores, ledger, trust
 from ..security.audit import AuditEvent
@@ -138,8 +139,9 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
     try:
         with KeyFile.locked(path, settle=finish_interrupted_restore) as kf:
             state = _not_locked_out(kf, username, clock())
-            with _counting_failures(kf, username, state, clock()):
+            with _counting_failures(kf, username, state, clock()) as attempt:
                 unlocked = kf.unlock_keys(username, password)
+                attempt.right = True
                 store, data_key = _open_finishing_rekey(kf, path, unlocked.data_key, unlocked.pending)
                 _still_judged(judged, path)
                 if not kf.mac_ok(data_key):
@@ -172,8 +174,9 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
                 if needs_code and not callable(otp):
                     _check_code(store, username, user["totp_secret"], otp, clock())
                     needs_code = False
-                if not needs_code:
-                    _reset_failures(kf, username, state)
+                # the attempt was counted before the password was tested: a right one is
+                # taken back (all of it, or back to where it was while the code is asked for)
+                _reset_failures(kf, username, state, back_to=None if not needs_code else state)
         if needs_code:   # the password was right; ask for the code with the key file free
             try:
                 code, gave_up = otp(), False   # type: ignore[operator]
@@ -181,11 +184,12 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
                 code, gave_up = None, True
             with KeyFile.locked(path) as kf:
                 state = _not_locked_out(kf, username, clock())
-                with _counting_failures(kf, username, state, clock()):
+                with _counting_failures(kf, username, state, clock()) as attempt:
                     if gave_up:
                         raise WrongPassword("no one-time code was given")
                     _check_code(store, username, user["totp_secret"], code, clock())
-                _reset_failures(kf, username, state)
+                    attempt.right = True
+                    _reset_failures(kf, username, state)
     except BaseException:
         if store is not None:
             store.close()
@@ -427,7 +431,7 @@ def _not_locked_out(kf: KeyFile, username: str, wall: float) -> dict:
         until = at + MAX_DELAY
         state = {**state, "locked_until": until}
         kf.set_lockout(username, state)
-        kf.save()
+        _save_or_refuse(kf)
     if until is not None and at < until:
         wait = until - at
         raise AccountLocked(f"too many failed sign-ins for {username}; try again in "
@@ -456,23 +460,59 @@ def check_not_locked(path: str | os.PathLike, username: str, *, now: float | Non
                             f"{max(1, int(wait.total_seconds()))} seconds")
 
 
+class _Attempt:
+    right = False     # set once the password (or code) proved right
+
+
+def _save_or_refuse(kf: KeyFile) -> None:
+    """Save the key file's lockout section, or refuse the sign-in (SignInNotRecorded).
+
+    The count of failed sign-ins is a security control: when it cannot be recorded
+    (full disk, read-only folder) sign-in fails CLOSED, with one message whatever the
+    password was, so that neither the delay nor the count can be skipped and the error
+    tells nobody whether a password was right."""
+    try:
+        kf.save(point="keys.lockout-written")
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SignInNotRecorded(
+            f"sign-in refused: the count of failed sign-ins could not be saved in {kf.path.parent} "
+            f"({reason}), and cims does not check a password it cannot count. Nothing was "
+            "signed in or changed. Free some space (or make the folder writable) and sign in "
+            "again") from None
+
+
 @contextlib.contextmanager
 def _counting_failures(kf: KeyFile, username: str, state: dict, wall: float):
-    """A WrongPassword inside counts as a failed attempt (saved, with its delay)."""
+    """Count the attempt as failed, with its delay, and SAVE that before the password or
+    code inside is tested (refused with SignInNotRecorded when it cannot be saved). A
+    WrongPassword inside then needs no further write. The caller marks the attempt right
+    (`attempt.right = True`) once it is, and takes the count back (`_reset_failures`)."""
+    failed = state["failed"] + 1
+    delay = lock_delay(failed)
+    at = dt.datetime.fromtimestamp(wall, dt.timezone.utc)
+    kf.set_lockout(username, {"failed": failed,
+                              "since_success": state["since_success"] + 1,
+                              "locked_until": (at + delay) if delay else None})
+    _save_or_refuse(kf)
+    attempt = _Attempt()
     try:
-        yield
+        yield attempt
     except WrongPassword as exc:
-        failed = state["failed"] + 1
-        delay = lock_delay(failed)
-        at = dt.datetime.fromtimestamp(wall, dt.timezone.utc)
-        kf.set_lockout(username, {"failed": failed,
-                                  "since_success": state["since_success"] + 1,
-                                  "locked_until": (at + delay) if delay else None})
-        kf.save()
         left = FREE_ATTEMPTS - failed
         hint = (f" ({left} attempt{'s' if left != 1 else ''} left before a delay)" if left > 0
                 else f"; sign-in is locked for {int(delay.total_seconds())} seconds" if delay else "")
         raise WrongPassword(exc.message + hint) from None
+    except Exception:
+        # Not a wrong password: a damaged key file, a disabled account, a store that could
+        # not be opened. The count is taken back if it can be (if not, it stays: failing
+        # closed). An interrupt (Ctrl-C, a kill) keeps it: the guess may have been tested.
+        try:
+            kf.set_lockout(username, state)
+            kf.save()
+        except OSError:
+            pass
+        raise
 
 
 def _check_code(store: Store, username: str, secret: str, code: str | None, wall: float) -> None:
@@ -489,10 +529,12 @@ def _check_code(store: Store, username: str, secret: str, code: str | None, wall
         store.set_meta(f"totp_step:{username}", step)
 
 
-def _reset_failures(kf: KeyFile, username: str, state: dict) -> None:
-    if state.get("failed") or int(state.get("since_success", 0)):
-        kf.set_lockout(username, {"failed": 0, "since_success": 0, "locked_until": None})
-        kf.save()
+def _reset_failures(kf: KeyFile, username: str, state: dict, *, back_to: dict | None = None) -> None:
+    """Take back the attempt `_counting_failures` counted: to no failures, or `back_to`
+    (the state before it, while a second factor is still to be checked)."""
+    kf.set_lockout(username, back_to if back_to is not None else
+                   {"failed": 0, "since_success": 0, "locked_until": None})
+    _save_or_refuse(kf)
 
 
 def sign_out(session: Session) -> None:
