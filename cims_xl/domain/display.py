@@ -29,20 +29,23 @@ TIME_KEYS = frozenset({f.key for e in ENTITIES.values() for f in e.fields if f.k
 
 
 def money(amount: object, currency: str | None = None) -> str:
-    """`1234.5, "CNY"` -> `"1,234.50 CNY"`: two decimals (half up), thousands separated, code after.
+    """`1234.5, "CNY"` -> `"1,234.50 CNY"`: the currency's decimal places (ISO 4217 minor
+    units, `money.minor_units`: BHD 3, JPY 0, two without a currency), rounded half up
+    in Decimal, thousands separated, code after.
 
     A mapping of currency -> amount (sums kept per currency) reads `"1.00 CNY, 2.00 USD"`.
     A value that is not a number comes back as text unchanged; None and "" give "".
     """
+    from .money import minor_units, round_money
+
     if isinstance(amount, Mapping):
         return ", ".join(money(v, str(k)) for k, v in amount.items())
     if amount is None or amount == "":
         return ""
-    try:
-        number = amount if isinstance(amount, Decimal) else Decimal(str(amount))
-        text = format(number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), ",.2f")
-    except (InvalidOperation, ValueError):
+    number = round_money(amount, currency)
+    if number is None:
         return str(amount)
+    text = format(number, f",.{minor_units(currency)}f")
     return f"{text} {currency.upper()}" if currency else text
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,12 @@ class FxRate:
 
     currency: str
     valid_from: dt.date
-    rate: float
+    rate: Decimal | float
+
+
+def _decimal(value) -> Decimal:
+    """A Decimal of an amount or rate; a float by its shortest text (0.1 is 0.1)."""
+    return value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else str(value))
 
 
 def convert(frames: Mapping[str, pd.DataFrame], base: str | None,
@@ -73,13 +79,24 @@ def convert(frames: Mapping[str, pd.DataFrame], base: str | None,
             days = when[mask]
             idx = np.searchsorted(starts, days, side="right") - 1
             ok = (idx >= 0) & ~np.isnat(days)
-            factor = np.array([rs[i].rate if good else np.nan for i, good in zip(idx, ok)], dtype="float64")
             rows = np.flatnonzero(mask)
             conv = rows[ok]
             for c in money_cols:
-                values = df[c].to_numpy(dtype="float64", na_value=np.nan).copy()
-                values[conv] = values[conv] * factor[ok]
-                df[c] = values
+                if df[c].dtype == object:
+                    # exact amounts (Decimal, as the reports load them) times the rate as
+                    # entered: no binary fraction in a sum of money
+                    values = df[c].to_numpy(dtype=object).copy()
+                    for row, i in zip(conv, idx[ok]):
+                        v = values[row]
+                        if v is not None and v == v:
+                            values[row] = _decimal(v) * _decimal(rs[i].rate)
+                    df[c] = pd.Series(values, index=df.index, dtype=object)
+                else:
+                    factor = np.array([float(rs[i].rate) if good else np.nan for i, good in zip(idx, ok)],
+                                      dtype="float64")
+                    values = df[c].to_numpy(dtype="float64", na_value=np.nan).copy()
+                    values[conv] = values[conv] * factor[ok]
+                    df[c] = values
             cur[conv] = base
             for i in idx[ok]:
                 key = (code, rs[i].valid_from, rs[i].rate)
@@ -88,7 +105,7 @@ def convert(frames: Mapping[str, pd.DataFrame], base: str | None,
                 left[code] = left.get(code, 0) + int((~ok).sum())
         df["currency"] = cur
         out[kind] = df
-    notes = [f"Converted to {base} at 1 {c} = {r:g} {base} from {d.isoformat()} ({n:,} rows)"
+    notes = [f"Converted to {base} at 1 {c} = {format(_decimal(r).normalize(), 'f')} {base} from {d.isoformat()} ({n:,} rows)"
              for (c, d, r), n in sorted(used.items())]
     notes += [f"{n:,} {c} rows are dated before the first {c} rate and stay in {c}"
               for c, n in sorted(left.items())]
