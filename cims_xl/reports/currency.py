@@ -197,6 +197,7 @@ def label(sheet: ReportSheet, code: str) -> ReportSheet:
     """Name the one currency in the titles and chart axes of the money tables."""
     for t in sheet.tables:
         if has_money(t):
+            t.currency = code
             t.title = f"{t.title} ({code})"
             if t.chart is not None:
                 t.chart = _labelled(t.chart, code)
@@ -229,7 +230,9 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
             for c in codes:
                 part = parts[c][name].table(t.name)
                 d = part.data.copy()
-                figures = d.select_dtypes("number")
+                figures = pd.concat([d.select_dtypes("number")]
+                                    + [pd.to_numeric(d[k], errors="coerce") for k, f in part.formats.items()
+                                       if f == MONEY and k in d.columns and d[k].dtype == object], axis=1)
                 # A block of only zeros (every stage of a pipeline with no deal in this
                 # currency) holds nothing of the currency: left out like an empty one.
                 if len(d) and (figures.empty or figures.fillna(0).ne(0).to_numpy().any()):
@@ -276,10 +279,38 @@ def _fold_pivot(data: pd.DataFrame, top: int, other: str) -> pd.DataFrame:
     if len(dims) <= top:
         return data
     keep, fold = dims[:top], dims[top:]
-    rest = data[fold].fillna(0.0).sum(axis=1)
-    if other in data.columns:
-        rest = rest + data[other].fillna(0.0)
+    cols = fold + ([other] if other in data.columns else [])
+    # exact: the cells are Decimal sums (a column another block lacks is NaN there)
+    rest = [sum((_decimal(v) for v in row if v is not None and v == v), Decimal(0))
+            for row in data[cols].itertuples(index=False, name=None)]
     out = data[fixed + keep].copy()
-    out[other] = rest.round(4)
+    out[other] = pd.Series(rest, index=data.index, dtype=object)
     out["Total"] = data["Total"]
     return out
+
+
+def round_shown(sheet: ReportSheet, base: str | None) -> ReportSheet:
+    """Every money cell as the Decimal shown: rounded half up to its currency's decimal
+    places (ISO 4217 minor units, `domain.money.minor_units`: BHD 3, JPY 0); the
+    currency is the row's Currency (one block per currency), else the table's (`label`),
+    else the store's. Blank (unknown) stays None. Totals given as values likewise."""
+    from ..domain.money import round_money
+
+    for t in sheet.tables:
+        cols = [k for k, f in t.formats.items() if f == MONEY and k in t.data.columns]
+        if not cols:
+            continue
+        one = t.currency or base
+        if CURRENCY in t.data.columns:
+            codes = [c if isinstance(c, str) and c else one for c in t.data[CURRENCY].tolist()]
+        else:
+            codes = [one] * len(t.data)
+        data = t.data.copy()
+        for k in cols:
+            data[k] = pd.Series([round_money(v, c) for v, c in zip(data[k].tolist(), codes)],
+                                index=data.index, dtype=object)
+        t.data = data
+        if t.totals:
+            t.totals = {k: (round_money(v, one) if k in cols and v not in ("sum", None, "") and not isinstance(v, str)
+                            else v) for k, v in t.totals.items()}
+    return sheet

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-# Number formats used in report tables (Excel format codes).
+# Number formats used in report tables (Excel format codes). MONEY marks a money
+# column; the workbook shows it with its currency's decimal places (`money_format`).
 MONEY = "#,##0.00"
 COUNT = "#,##0"
 PERCENT = "0.0%"
@@ -20,6 +21,15 @@ HOURS = "0.0"
 DATE = "yyyy-mm-dd"
 MONTH = "yyyy-mm"
 DATETIME = "yyyy-mm-dd hh:mm"
+
+
+def money_format(code: str | None) -> str:
+    """The Excel number format of an amount in `code`: its ISO 4217 decimal places
+    (`domain.money.minor_units`): "#,##0.000" for BHD, "#,##0" for JPY, MONEY without."""
+    from ..domain.money import minor_units
+
+    digits = minor_units(code)
+    return "#,##0" + ("." + "0" * digits if digits else "")
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ class ReportTable:
     chart: ChartSpec | None = None
     totals: dict[str, object] = field(default_factory=dict)
     note: str | None = None
+    currency: str | None = None       # of its MONEY columns when one (else a Currency column per row)
 
     @property
     def columns(self) -> list[str]:
