@@ -121,7 +121,7 @@ def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to
                 if cur.has_money(t):
                     t.note = "; ".join(([t.note.rstrip(".")] if t.note else []) + fx_notes)
     for sheet in out.values():
-        cur.round_shown(sheet, currency)
+        cur.exact_money(sheet)
     return out
 
 

@@ -289,28 +289,39 @@ def _fold_pivot(data: pd.DataFrame, top: int, other: str) -> pd.DataFrame:
     return out
 
 
-def round_shown(sheet: ReportSheet, base: str | None) -> ReportSheet:
-    """Every money cell as the Decimal shown: rounded half up to its currency's decimal
-    places (ISO 4217 minor units, `domain.money.minor_units`: BHD 3, JPY 0); the
-    currency is the row's Currency (one block per currency), else the table's (`label`),
-    else the store's. Blank (unknown) stays None. Totals given as values likewise."""
-    from ..domain.money import round_money
+def exact_money(sheet: ReportSheet) -> ReportSheet:
+    """Every money cell as an exact Decimal at the store's precision (4 decimals, half
+    up: a converted amount has the rate's decimals too; a figure computed in floats,
+    an average, loses its binary noise). NaN marks a figure not known (blank cell, "—").
 
+    The cells are not rounded to the currency's decimal places: rows then add up to
+    their total exactly. What a person sees is rounded half up to the currency's ISO
+    4217 minor units (`model.money_format` in the workbook, `display.money` on the
+    terminal); json gives the exact decimal text."""
     for t in sheet.tables:
         cols = [k for k, f in t.formats.items() if f == MONEY and k in t.data.columns]
         if not cols:
             continue
-        one = t.currency or base
-        if CURRENCY in t.data.columns:
-            codes = [c if isinstance(c, str) and c else one for c in t.data[CURRENCY].tolist()]
-        else:
-            codes = [one] * len(t.data)
         data = t.data.copy()
         for k in cols:
-            data[k] = pd.Series([round_money(v, c) for v, c in zip(data[k].tolist(), codes)],
-                                index=data.index, dtype=object)
+            data[k] = pd.Series([_store_precision(v) for v in data[k].tolist()], index=data.index, dtype=object)
         t.data = data
         if t.totals:
-            t.totals = {k: (round_money(v, one) if k in cols and v not in ("sum", None, "") and not isinstance(v, str)
-                            else v) for k, v in t.totals.items()}
+            t.totals = {k: (_store_precision(v) if k in cols and not isinstance(v, str) and v is not None else v)
+                        for k, v in t.totals.items()}
     return sheet
+
+
+_FOUR = Decimal("0.0001")
+
+
+def _store_precision(value):
+    from decimal import ROUND_HALF_UP, InvalidOperation
+
+    if value is None or isinstance(value, bool):
+        return np.nan
+    try:
+        number = _decimal(value)
+    except (InvalidOperation, ValueError):
+        return np.nan
+    return number.quantize(_FOUR, rounding=ROUND_HALF_UP) if number.is_finite() else np.nan

@@ -7,6 +7,7 @@ Plain data shared by the pivots (`compute`), the sheet plan (`sheets`), the writ
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -144,6 +145,8 @@ def _records(df: pd.DataFrame) -> list[dict]:
                 clean[str(k)] = v.isoformat() if (v.hour or v.minute or v.second) else v.date().isoformat()
             elif isinstance(v, (dt.date, dt.datetime)):
                 clean[str(k)] = v.isoformat()
+            elif isinstance(v, Decimal):        # money: exact decimal text ("2.469"), never a float
+                clean[str(k)] = format(v, "f") if v.is_finite() else None
             elif hasattr(v, "item"):
                 clean[str(k)] = v.item()
             else:

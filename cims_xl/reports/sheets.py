@@ -544,7 +544,7 @@ def render_sheet(writer: ReportWriter, plan: SheetPlan) -> None:
         heights[t.title_row + 1] = max(heights.get(t.title_row + 1, 0), need)
         writer.write_cells(s, t.header_row, t.col, [list(t.headers)], style="header")
         rows = [list(row) for row in t.rows] or [[None] * len(t.headers)]
-        if t.row_formats is None:
+        if not t.row_formats:
             writer.write_cells(s, t.header_row + 1, t.col, rows, formats=list(t.formats))
         else:       # one write per run of rows in one currency (its decimal places)
             start = 0
