@@ -714,16 +714,35 @@ def rfm_summary(rfm: pd.DataFrame, o: _Orders) -> ReportTable:
     df["Avg Recency Days"] = df["Segment"].map(g["recency_days"].mean()).astype("float64")
     df["Avg Orders"] = df["Segment"].map(g["frequency"].mean()).astype("float64")
     df["Avg Sales"] = _money(df["Segment"].map(g["monetary"].mean()).astype("float64").to_numpy())
-    totals = {"Customers": "sum", "Share": "sum", "Sales": "sum",
+    # Customers: each counted once (a value, not a sum): with one block of rows per
+    # currency, a customer who bought in two has a row in each block, and a sum of the
+    # blocks would count them twice
+    totals = {"Customers": int(total), "Share": "sum", "Sales": "sum",
               "Avg Recency Days": _nan_none(scored["recency_days"].astype("float64").mean()),
               "Avg Orders": _nan_none(scored["frequency"].astype("float64").mean()),
               "Avg Sales": _nan_none(round(float(scored["monetary"].mean()), 4)) if len(scored) else None}
+    notes = [n for n in (_left_out("orders dated after the report date (no recency yet)",
+                                   rfm.attrs.get("future_orders", ())), _in_several_currencies(scored, o)) if n]
     return ReportTable("tblRfmSegments", "Customers by RFM segment", df,
                        {"Customers": COUNT, "Share": PERCENT, "Sales": MONEY, "Avg Recency Days": DAYS,
                         "Avg Orders": "0.0", "Avg Sales": MONEY},
                        ChartSpec("bar", "Customers by RFM segment", ("Customers",), y_title="Customers"),
-                       totals, note=_left_out("orders dated after the report date (no recency yet)",
-                                              rfm.attrs.get("future_orders", ())))
+                       totals, note="; ".join(notes) or None, distinct=("Customers",))
+
+
+def _in_several_currencies(scored: pd.DataFrame, o: _Orders) -> str | None:
+    """The note of a segments table whose customers bought in more than one currency
+    (one block of rows per currency): the Total counts each customer once."""
+    if "currency" not in o.df.columns or not len(scored):
+        return None
+    cur = o.df["currency"].astype(object)
+    per = pd.DataFrame({"c": o.df["customer_id"].to_numpy(), "k": cur.to_numpy()}).dropna()
+    per = per[per["c"].isin(scored["customer_id"])]
+    several = int((per.groupby("c")["k"].nunique() > 1).sum())
+    if not several:
+        return None
+    return (f"{several:,} customer(s) bought in more than one currency: they have a row (and a segment) "
+            f"in each currency's block; the Total counts each customer once ({len(scored):,})")
 
 
 def rfm_quintiles(rfm: pd.DataFrame) -> ReportTable:

@@ -250,7 +250,8 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
                 # a column only a later block has ("(blank)") came after Total in the concat
                 data = data[[c for c in data.columns if c not in (other, "Total")]
                             + [c for c in (other, "Total") if c in data.columns]]
-            totals = {k: v for k, v in t.totals.items() if v == "sum" and t.formats.get(k) not in (MONEY, "0.0%")}
+            totals = {k: v for k, v in t.totals.items()
+                      if (v == "sum" and t.formats.get(k) not in (MONEY, "0.0%")) or k in t.distinct}
             chart = None
             if first is not None and first[1].chart is not None and len(blocks) > 1:
                 code, part = first

@@ -68,6 +68,9 @@ class ReportTable:
     totals: dict[str, object] = field(default_factory=dict)
     note: str | None = None
     currency: str | None = None       # of its MONEY columns when one (else a Currency column per row)
+    # count columns whose Total is a value counted over all rows once (distinct customers),
+    # kept when the table is split into one block per currency: a sum of the blocks overlaps
+    distinct: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
