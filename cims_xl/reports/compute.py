@@ -115,11 +115,14 @@ def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to
             if codes:
                 cur.label(sheet, codes[0])
     if fx_notes:
+        # each sheet names the rates its own rows were converted at, counting those rows
+        # (orders for sales and segments, opportunities for the pipeline)
         for sheet in out.values():
-            sheet.notes.extend(fx_notes)
+            said = sheet.fx_notes
+            sheet.notes.extend(said)
             for t in sheet.tables:
-                if cur.has_money(t):
-                    t.note = "; ".join(([t.note.rstrip(".")] if t.note else []) + fx_notes)
+                if cur.has_money(t) and said:
+                    t.note = "; ".join(([t.note.rstrip(".")] if t.note else []) + said)
     for sheet in out.values():
         cur.exact_money(sheet)
     return out
@@ -325,7 +328,7 @@ def sales_report(ctx: _Context) -> ReportSheet:
         month_pivot(o, o.codes("segment", customer=True), "Segment", "tblSalesByMonthSegment"),
         month_pivot(o, o.codes("category"), "Category", "tblSalesByMonthCategory"),
     ]
-    return _sheet(ctx, SALES, "Sales", tables)
+    return _sheet(ctx, SALES, "Sales", tables, fx=cur.fx_note(o.df))
 
 
 # Where an order's place comes from when the order has none (`order_places`).
@@ -550,7 +553,7 @@ def segments_report(ctx: _Context) -> ReportSheet:
         new_customers(ctx),
         top_customers(o, ctx.customers(), ctx.filters.include_personal),
     ]
-    return _sheet(ctx, SEGMENTS, "Customer segments", tables)
+    return _sheet(ctx, SEGMENTS, "Customer segments", tables, fx=cur.fx_note(o.df))
 
 
 def quintile_edges(values) -> np.ndarray:
@@ -843,7 +846,7 @@ def pipeline_report(ctx: _Context) -> ReportSheet:
         stage_velocity(ctx, opp),
         lost_reasons(opp),
     ]
-    return _sheet(ctx, PIPELINE, "Sales pipeline", tables)
+    return _sheet(ctx, PIPELINE, "Sales pipeline", tables, fx=cur.fx_note(opp))
 
 
 def _scoped_opportunities(ctx: _Context) -> pd.DataFrame:
@@ -1215,9 +1218,9 @@ def _left_out(what: str, ids) -> str | None:
     return f"Left out: {len(ids):,} {what} ({shown})"
 
 
-def _sheet(ctx: _Context, sheet: str, title: str, tables: list[ReportTable]) -> ReportSheet:
+def _sheet(ctx: _Context, sheet: str, title: str, tables: list[ReportTable], fx: list[str] = ()) -> ReportSheet:
     return ReportSheet(sheet=sheet, title=title, computed_at=ctx.as_of.astimezone(ctx.tz),
-                       filters=ctx.filters.as_dict(), tables=tables, tz=str(ctx.tz.key))
+                       filters=ctx.filters.as_dict(), tables=tables, tz=str(ctx.tz.key), fx_notes=list(fx))
 
 
 def _empty(kind: str) -> pd.DataFrame:

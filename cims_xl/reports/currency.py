@@ -70,6 +70,10 @@ def convert(frames: Mapping[str, pd.DataFrame], base: str | None,
         df = df.copy()
         when = _rate_date(df, kind)
         cur = df["currency"].astype(object).to_numpy().copy()
+        # per row, the rate that converted it (code, from, rate, base) or (code, None, None,
+        # base) for a row dated before the currency's first rate: `fx_note` counts the rows
+        # a table is computed from, not every row of the store
+        fx = np.full(len(df), None, dtype=object)
         money_cols = [c for c in ("amount", "profit") if c in df.columns]
         for code, rs in by_cur.items():
             mask = cur == code
@@ -98,18 +102,43 @@ def convert(frames: Mapping[str, pd.DataFrame], base: str | None,
                     values[conv] = values[conv] * factor[ok]
                     df[c] = values
             cur[conv] = base
+            for row, i in zip(conv, idx[ok]):
+                fx[row] = (code, rs[i].valid_from, rs[i].rate, base)
+            for row in rows[~ok]:
+                fx[row] = (code, None, None, base)
             for i in idx[ok]:
                 key = (code, rs[i].valid_from, rs[i].rate)
                 used[key] = used.get(key, 0) + 1
             if (~ok).any():
                 left[code] = left.get(code, 0) + int((~ok).sum())
         df["currency"] = cur
+        df[FX] = fx
         out[kind] = df
     notes = [f"Converted to {base} at 1 {c} = {format(_decimal(r).normalize(), 'f')} {base} from {d.isoformat()} ({n:,} rows)"
              for (c, d, r), n in sorted(used.items())]
     notes += [f"{n:,} {c} rows are dated before the first {c} rate and stay in {c}"
               for c, n in sorted(left.items())]
     return out, notes
+
+
+FX = "_fx_rate"      # column `convert` adds: the rate each row was converted at
+
+
+def fx_note(df: pd.DataFrame | None) -> list[str]:
+    """The rates used for these rows (the ones a sheet's tables are computed from: no
+    cancelled order, only the period and filters asked for), each with how many rows it
+    converted, and the rows left in their own currency, as `convert`'s notes read."""
+    if df is None or FX not in df.columns or not len(df):
+        return []
+    used: dict[tuple, int] = {}
+    for key in df[FX].tolist():
+        if key is not None:
+            used[key] = used.get(key, 0) + 1
+    converted = sorted((k, n) for k, n in used.items() if k[1] is not None)
+    left = sorted((k, n) for k, n in used.items() if k[1] is None)
+    return ([f"Converted to {b} at 1 {c} = {format(_decimal(r).normalize(), 'f')} {b} from {d.isoformat()} "
+             f"({n:,} rows)" for (c, d, r, b), n in converted]
+            + [f"{n:,} {c} rows are dated before the first {c} rate and stay in {c}" for (c, _d, _r, _b), n in left])
 
 
 @dataclasses.dataclass(frozen=True)

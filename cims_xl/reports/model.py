@@ -86,6 +86,7 @@ class ReportSheet:
     tables: list[ReportTable]
     notes: list[str] = field(default_factory=list)
     tz: str = "Asia/Shanghai"
+    fx_notes: list[str] = field(default_factory=list)   # rates used for this sheet's rows
 
     def table(self, name: str) -> ReportTable:
         for t in self.tables:
