@@ -2424,6 +2424,11 @@ def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str 
                 continue
             if v is None or c not in row:
                 continue
+            if f == MONEY and isinstance(v, str):       # json's exact decimal text
+                try:
+                    v = Decimal(v)
+                except ArithmeticError:
+                    continue
             if f == MONTH and isinstance(v, str):
                 shown[c] = v[:7]
             elif f == DATE and isinstance(v, str):
