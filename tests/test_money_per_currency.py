@@ -151,3 +151,12 @@ def test_pipeline_of_a_closed_stage_is_headed_by_that_stage_not_open_amount(admi
     assert wf.cims_pipeline("Won", session=admin)[0] == ["Currency", "Won amount", "Weighted amount"]
     assert wf.cims_pipeline("Lost", session=admin)[0][1] == "Lost amount"
     assert wf.cims_pipeline(session=admin)[0][1] == "Open amount"
+
+
+def test_an_empty_store_report_leaves_the_profit_totals_blank_not_zero(run, tmp_path):
+    path = tmp_path / "empty.xlsx"
+    assert run("report", "--out", str(path))[0] == 0
+    for table in ("tblSalesByMonth", "tblSalesByYear", "tblSalesByRegion"):
+        headers, _, totals = _table_cells(path, SALES, table)
+        assert totals[headers.index("Profit")].value in (None, ""), table
+        assert str(totals[headers.index("Sales")].value).startswith("=SUBTOTAL"), table

@@ -506,7 +506,7 @@ def _profits(o: _Orders, codes: np.ndarray, n: int, labels: Sequence[str]) -> tu
 def _profit_total(totals: dict[str, object], o: _Orders) -> dict[str, object]:
     """A sales table's totals without a Profit total when no order's profit is known:
     a sum of unknowns is unknown (blank, as its rows), not 0.00."""
-    if len(o.profit_known) and not o.profit_known.any():
+    if not o.profit_known.any():        # no order at all (an empty store) knows none either
         return {k: v for k, v in totals.items() if k != "Profit"}
     return totals
 
