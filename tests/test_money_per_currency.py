@@ -80,18 +80,28 @@ def test_months_add_up_to_the_year_exactly_and_json_gives_decimal_text_for_large
     assert run("settings", "currency", "USD")[0] == 0
     cid = _customer(run, "Big Spender")
     _order(run, cid, "2026-01-15", "100.10")
-    _order(run, cid, "2026-04-02", "99999999999999.99")
-    _order(run, cid, "2026-04-03", "9999999999999.99")
-    _order(run, cid, "2026-05-03", "0.07")
+    for day in ("2026-04-02", "2026-04-03", "2026-04-04"):
+        _order(run, cid, day, "9999999999999.99")                      # 15 significant digits
+    _order(run, cid, "2026-04-05", "0.07")
+    _order(run, cid, "2026-05-03", "0.01")
     data = _report_json(run)[SALES]["tables"]
     months = data["tblSalesByMonth"]
     assert all(isinstance(m["Sales"], str) for m in months)
     april = next(m for m in months if m["Month"].startswith("2026-04"))
-    assert Decimal(april["Sales"]) == Decimal("109999999999999.98")
+    assert Decimal(april["Sales"]) == Decimal("30000000000000.04")
     year = data["tblSalesByYear"][0]
-    assert Decimal(year["Sales"]) == sum(Decimal(m["Sales"]) for m in months) == Decimal("110000000000100.15")
+    assert Decimal(year["Sales"]) == sum(Decimal(m["Sales"]) for m in months) == Decimal("30000000000100.15")
     region = data["tblSalesByRegion"]
     assert sum(Decimal(r["Sales"]) for r in region) == Decimal(year["Sales"])
+
+
+def test_an_amount_with_more_than_15_significant_digits_is_refused_naming_the_reason(run):
+    cid = _customer(run, "Too Precise")
+    for amount in ("99999999999999.99", "1234567890123.4567"):
+        code, _, err = run("order", "add", "--customer-id", cid, "--order-date", "2026-01-02", "--amount", amount)
+        assert code != 0 and "more than 15 significant digits" in err, err
+    code, out, err = run("--format", "json", "order", "list")
+    assert code == 0 and json.loads(out) == []
 
 
 def test_the_segments_total_counts_a_customer_who_bought_in_two_currencies_once(run, tmp_path):
