@@ -1505,11 +1505,13 @@ def customer_360(app: App, customer_id):
     if app.out.fmt == "json":
         app.out.emit(data)
         return
+    from .domain.display import money
+
     by = data.get("lifetime_values") or {}
-    ltv = "; ".join(f"{v:,.2f} {c}" for c, v in by.items()) or "0.00"
+    ltv = "; ".join(money(v, c) for c, v in by.items()) or "0.00"
     base, total = data.get("lifetime_value_currency"), data.get("lifetime_value")
     if total is not None and set(by) - {base}:
-        ltv = f"{total:,.2f} {base} at your exchange rates ({ltv})"
+        ltv = f"{money(total, base)} at your exchange rates ({ltv})"
     app.out.emit(data["customer"], title=f"Customer {data['customer']['id']} · lifetime value {ltv}")
     for key, kind in (("contacts", "contact"), ("interactions", "interaction"), ("orders", "order"),
                       ("opportunities", "opportunity"), ("tickets", "ticket")):
@@ -2381,7 +2383,7 @@ def report(app: App, out_path, date_from, date_to, owner, region):
     for sheet, rep in reports.items():
         caption = rep.filters_text()
         for table in rep.tables:
-            rows = _report_rows(data[sheet]["tables"][table.name], table.formats)
+            rows = _report_rows(data[sheet]["tables"][table.name], table.formats, table.currency)
             if rows:
                 app.out.emit(rows, title=f"{sheet} · {table.title}")
                 if table.note:          # the workbook's note under the table: rates used, unknown profit
@@ -2406,9 +2408,10 @@ def _check_period(date_from: str | None, date_to: str | None) -> None:
                                     "swap them"})
 
 
-def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
+def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str | None = None) -> list[dict]:
     """A report table's rows as a person reads them, as the workbook shows them: months
-    as 2024-03, money with two decimals ("—" when not known), rates as percentages;
+    as 2024-03, money with its currency's decimal places (the row's Currency, else the
+    table's; "—" when not known), rates as percentages;
     months before the first and after the last figure left out."""
     from .domain.display import money, percent
     from .reports.model import COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT
@@ -2421,7 +2424,7 @@ def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
     out = []
     for row in rows:
         shown = dict(row)
-        currency = row.get("Currency") or row.get("currency")
+        currency = row.get("Currency") or row.get("currency") or table_currency
         for c, f in formats.items():
             v = row.get(c)
             if v is None and c in row and f == MONEY:
@@ -2429,6 +2432,11 @@ def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
                 continue
             if v is None or c not in row:
                 continue
+            if f == MONEY and isinstance(v, str):       # json's exact decimal text
+                try:
+                    v = Decimal(v)
+                except ArithmeticError:
+                    continue
             if f == MONTH and isinstance(v, str):
                 shown[c] = v[:7]
             elif f == DATE and isinstance(v, str):
@@ -2436,7 +2444,8 @@ def _report_rows(rows: list[dict], formats: dict[str, str]) -> list[dict]:
             elif f == DATETIME and isinstance(v, str):
                 shown[c] = v[:16].replace("T", " ")
             elif f == MONEY and _is_number(v):
-                shown[c] = money(v, currency if isinstance(currency, str) else None)
+                shown[c] = money(v, currency if isinstance(currency, str) else None,
+                                 code=bool(row.get("Currency") or row.get("currency")))
             elif f == PERCENT and _is_number(v):
                 shown[c] = percent(v, fraction=True, decimals=1)
             elif f == COUNT and _is_number(v):

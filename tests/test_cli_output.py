@@ -47,12 +47,14 @@ def run(store_path, monkeypatch, capsys):
 @pytest.mark.parametrize("amount, currency, shown", [
     (Decimal("1234.5"), "CNY", "1,234.50 CNY"),
     (Decimal("-0.005"), "eur", "-0.01 EUR"),
-    (1234567, "JPY", "1,234,567.00 JPY"),
+    (1234567, "JPY", "1,234,567 JPY"),             # no minor unit (ISO 4217)
+    (Decimal("2.4685"), "BHD", "2.469 BHD"),       # three decimals, half up
+    (1.005, "USD", "1.01 USD"),                    # a float by its text, not its binary digits
     (99.9, None, "99.90"),
     ({"CNY": Decimal("10"), "USD": Decimal("2.5")}, None, "10.00 CNY, 2.50 USD"),
     (None, "CNY", ""),
 ])
-def test_money_reads_with_two_decimals_and_its_currency_code(amount, currency, shown):
+def test_money_reads_with_its_currencys_decimal_places_and_code(amount, currency, shown):
     assert display.money(amount, currency) == shown
 
 

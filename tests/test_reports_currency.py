@@ -76,7 +76,7 @@ def test_every_money_table_has_a_currency_column_no_money_total_and_no_mixed_cha
 def test_sales_by_region_shows_each_region_in_its_own_currency_and_shares_within_it(two_currency_store, raw):
     us, cn = raw
     t = build_for_session(two_currency_store, as_of=AS_OF)[SALES].table("tblSalesByRegion").data
-    got = {(r["Region"], r["Currency"]): r["Sales"] for _, r in t.iterrows()}
+    got = {(r["Region"], r["Currency"]): float(r["Sales"]) for _, r in t.iterrows()}
     want = {**{(k, "USD"): v for k, v in us.groupby("Region")["Sales"].sum().items()},
             **{(k, "CNY"): v for k, v in cn.groupby("地区")["销售额"].sum().items()}}
     assert got.keys() == want.keys()
@@ -90,7 +90,7 @@ def test_sales_by_year_and_the_month_pivot_keep_the_two_files_apart(two_currency
     us, cn = raw
     sales = build_for_session(two_currency_store, as_of=AS_OF)[SALES]
     years = sales.table("tblSalesByYear").data
-    by = {(int(r["Year"]), r["Currency"]): r["Sales"] for _, r in years.iterrows() if r["Sales"]}
+    by = {(int(r["Year"]), r["Currency"]): float(r["Sales"]) for _, r in years.iterrows() if r["Sales"]}
     want = {**{(y, "USD"): v for y, v in us.groupby(pd.to_datetime(us["Order Date"]).dt.year)["Sales"].sum().items()},
             **{(y, "CNY"): v for y, v in cn.groupby(pd.to_datetime(cn["订单日期"]).dt.year)["销售额"].sum().items()}}
     assert by.keys() == want.keys()
@@ -98,7 +98,7 @@ def test_sales_by_year_and_the_month_pivot_keep_the_two_files_apart(two_currency
         assert by[key] == pytest.approx(value, abs=0.01), key
     pivot = sales.table("tblSalesByMonthRegion").data
     for code, total in (("USD", us["Sales"].sum()), ("CNY", cn["销售额"].sum())):
-        assert pivot.loc[pivot["Currency"] == code, "Total"].sum() == pytest.approx(total, abs=0.05)
+        assert float(pivot.loc[pivot["Currency"] == code, "Total"].sum()) == pytest.approx(total, abs=0.05)
 
 
 def test_top_lifetime_values_rank_within_one_currency(two_currency_store, raw):
@@ -106,10 +106,10 @@ def test_top_lifetime_values_rank_within_one_currency(two_currency_store, raw):
     t = build_for_session(two_currency_store, as_of=AS_OF)[SEGMENTS].table("tblTopCustomers").data
     usd = t[t["Currency"] == "USD"]
     top_us = us.groupby("Customer ID")["Sales"].sum().sort_values(ascending=False)
-    assert usd["Lifetime Value"].iloc[0] == pytest.approx(top_us.iloc[0], abs=0.01)
+    assert float(usd["Lifetime Value"].iloc[0]) == pytest.approx(top_us.iloc[0], abs=0.01)
     cny = t[t["Currency"] == "CNY"]
     top_cn = cn.groupby("客户 ID")["销售额"].sum().sort_values(ascending=False)
-    assert cny["Lifetime Value"].iloc[0] == pytest.approx(top_cn.iloc[0], abs=0.01)
+    assert float(cny["Lifetime Value"].iloc[0]) == pytest.approx(top_cn.iloc[0], abs=0.01)
     assert list(t["Currency"].unique()) == ["CNY", "USD"]      # the store's currency first
 
 
@@ -128,11 +128,11 @@ def test_with_a_rate_entered_totals_are_converted_and_equal_the_hand_computation
     us_year = us.groupby(pd.to_datetime(us["Order Date"]).dt.year)["Sales"].sum() * USD_RATE
     cn_year = cn.groupby(pd.to_datetime(cn["订单日期"]).dt.year)["销售额"].sum()
     want = us_year.add(cn_year, fill_value=0.0)
-    got = years.data.set_index("Year")["Sales"]
+    got = years.data.set_index("Year")["Sales"].astype("float64")
     for year, value in want.items():
         assert got[year] == pytest.approx(value, abs=0.05), year
-    assert years.data["Sales"].sum() == pytest.approx(us["Sales"].sum() * USD_RATE + cn["销售额"].sum(), abs=0.5)
-    region = sales.table("tblSalesByRegion").data.set_index("Region")["Sales"]
+    assert float(years.data["Sales"].sum()) == pytest.approx(us["Sales"].sum() * USD_RATE + cn["销售额"].sum(), abs=0.5)
+    region = sales.table("tblSalesByRegion").data.set_index("Region")["Sales"].astype("float64")
     assert region["West"] == pytest.approx(us.loc[us["Region"] == "West", "Sales"].sum() * USD_RATE, abs=0.05)
     assert region["华东"] == pytest.approx(cn.loc[cn["地区"] == "华东", "销售额"].sum(), abs=0.05)
 
@@ -148,7 +148,7 @@ def test_rows_dated_before_the_first_rate_are_shown_apart_not_summed(two_currenc
     kept = years[years["Currency"] == "USD"]
     early = us[pd.to_datetime(us["Order Date"]) < "2016-01-01"]
     assert set(kept.loc[kept["Sales"] > 0, "Year"]) == {2014, 2015}
-    assert kept["Sales"].sum() == pytest.approx(early["Sales"].sum(), abs=0.05)
+    assert float(kept["Sales"].sum()) == pytest.approx(early["Sales"].sum(), abs=0.05)
     assert any("stay in USD" in n for n in sales.notes)
 
 
@@ -244,9 +244,9 @@ def test_growth_is_not_shown_for_a_year_compared_across_the_day_a_currencys_firs
     table = sales.table("tblSalesByYear")
     cny = table.data[table.data["Currency"] == "CNY"].set_index("Year")
     assert pd.isna(cny.loc[2016, "Growth"])
-    assert cny.loc[2017, "Growth"] == pytest.approx(cny.loc[2017, "Sales"] / cny.loc[2016, "Sales"] - 1)
+    assert cny.loc[2017, "Growth"] == pytest.approx(float(cny.loc[2017, "Sales"] / cny.loc[2016, "Sales"] - 1))
     usd = table.data[table.data["Currency"] == "USD"].set_index("Year")
-    assert usd.loc[2015, "Growth"] == pytest.approx(usd.loc[2015, "Sales"] / usd.loc[2014, "Sales"] - 1)
+    assert usd.loc[2015, "Growth"] == pytest.approx(float(usd.loc[2015, "Sales"] / usd.loc[2014, "Sales"] - 1))
     assert "2016: USD orders are converted from 2016-01-01 only" in table.note
 
 

@@ -289,7 +289,7 @@ def test_the_reports_serialise_to_json():
     data = to_jsonable(build_reports(all_frames(), include_personal=False, as_of=AS_OF))
     text = json.dumps(data)
     assert data[SALES]["tables"]["tblSalesByYear"][0] == {
-        "Year": 2014, "Orders": 969, "Sales": 484247.4981, "Profit": 49543.9741, "Growth": None}
+        "Year": 2014, "Orders": 969, "Sales": "484247.4981", "Profit": "49543.9741", "Growth": None}
     assert "Sean Miller" not in text
 
 

@@ -28,22 +28,26 @@ TIME_KEYS = frozenset({f.key for e in ENTITIES.values() for f in e.fields if f.k
                       | {k for k in META_KEYS if k.endswith("_at")} | {"at"})
 
 
-def money(amount: object, currency: str | None = None) -> str:
-    """`1234.5, "CNY"` -> `"1,234.50 CNY"`: two decimals (half up), thousands separated, code after.
+def money(amount: object, currency: str | None = None, *, code: bool = True) -> str:
+    """`1234.5, "CNY"` -> `"1,234.50 CNY"`: the currency's decimal places (ISO 4217 minor
+    units, `money.minor_units`: BHD 3, JPY 0, two without a currency), rounded half up
+    in Decimal, thousands separated, code after.
 
     A mapping of currency -> amount (sums kept per currency) reads `"1.00 CNY, 2.00 USD"`.
     A value that is not a number comes back as text unchanged; None and "" give "".
+    code=False leaves the code out (a table whose title names the currency).
     """
+    from .money import minor_units, round_money
+
     if isinstance(amount, Mapping):
         return ", ".join(money(v, str(k)) for k, v in amount.items())
     if amount is None or amount == "":
         return ""
-    try:
-        number = amount if isinstance(amount, Decimal) else Decimal(str(amount))
-        text = format(number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), ",.2f")
-    except (InvalidOperation, ValueError):
+    number = round_money(amount, currency)
+    if number is None:
         return str(amount)
-    return f"{text} {currency.upper()}" if currency else text
+    text = format(number, f",.{minor_units(currency)}f")
+    return f"{text} {currency.upper()}" if currency and code else text
 
 
 def percent(value: object, *, fraction: bool = False, decimals: int = 0) -> str:

@@ -404,7 +404,15 @@ def _money(value, info):
             _fail("amount is too large")
         if amount != amount.quantize(Decimal("0.0001")):
             _fail("more than 4 decimal places")
+        if len(amount.normalize().as_tuple().digits) > MONEY_DIGITS:
+            _fail(f"more than {MONEY_DIGITS} significant digits: a workbook cell holds 15 (an Excel number "
+                  f"is a double), so the amount would change on its way through the workbook")
     return amount
+
+
+# Significant digits an amount may have: every workbook cell (and the report cells and
+# charts) holds a double, exact to 15 digits; the reports add amounts in Decimal.
+MONEY_DIGITS = 15
 
 
 

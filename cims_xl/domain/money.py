@@ -788,6 +788,40 @@ def has_minor_unit(code: str | None) -> bool:
     return get_currency_precision(code) != 0
 
 
+def minor_units(code: str | None) -> int:
+    """Decimal places an amount in ``code`` is shown and rounded to: its ISO 4217 minor
+    unit as babel (CLDR) gives it (BHD 3, USD 2, CLF 4), 0 where `has_minor_unit` says
+    none (JPY, KRW), and 2 for a missing or unknown code and for the currencies CLDR
+    gives 0 digits although ISO 4217 has a minor unit (HUF, IDR, COP: their fractions
+    are kept, `has_minor_unit`)."""
+    if not has_minor_unit(code):
+        return 0
+    if not code:
+        return 2
+    from babel.numbers import get_currency_precision
+
+    digits = get_currency_precision(str(code).upper())
+    return digits if digits > 0 else 2
+
+
+def round_money(amount: object, code: str | None) -> Decimal | None:
+    """``amount`` as a Decimal rounded half up to ``code``'s `minor_units` (never via a
+    float's binary digits: a float is read as its shortest text, 1.005 as 1.005).
+    None, NaN and text that is no number give None."""
+    from decimal import ROUND_HALF_UP
+
+    if amount is None or isinstance(amount, bool):
+        return None
+    try:
+        number = amount if isinstance(amount, Decimal) else Decimal(repr(amount) if isinstance(amount, float)
+                                                                    else str(amount))
+    except (InvalidOperation, ValueError):
+        return None
+    if not number.is_finite():
+        return None
+    return number.quantize(Decimal(1).scaleb(-minor_units(code)), rounding=ROUND_HALF_UP)
+
+
 _THREE_AFTER = re.compile(r"\d[.,]\d{3}(?!\d)")
 
 

@@ -523,8 +523,11 @@ def cims_ltv(customer_id: Any, currency: Any = None, *, session=None) -> Any:
 
 
 def money_text(by_currency: dict) -> str:
-    """{currency: amount} as "1,200.00 USD; 300.00 CNY" (never one added-up figure)."""
-    return "; ".join(f"{float(v):,.2f} {c}" for c, v in by_currency.items()) or "0.00"
+    """{currency: amount} as "1,200.00 USD; 2.469 BHD; 300 JPY" (never one added-up
+    figure): each with its currency's decimal places, in Decimal (`display.money`)."""
+    from ..domain.display import money
+
+    return "; ".join(money(v, c) for c, v in by_currency.items()) or "0.00"
 
 
 def _currency(value: Any) -> str:
@@ -614,7 +617,9 @@ def cims_pipeline(stage: Any = None, *, session=None) -> list[list[Any]]:
             else:
                 acc[1] += pipeline.weighted_amount(rec["amount"], prob)
         order = sorted(sums, key=lambda c: (c != base, c))
-        rows = [["Currency", "Open amount", "Weighted amount"]] + [
+        # a closed stage's deals are not open: "Won amount", "Lost amount"
+        heading = f"{wanted} amount" if wanted and not pipeline.is_open(wanted) else "Open amount"
+        rows = [["Currency", heading, "Weighted amount"]] + [
             [c, float(sums[c][0]), float(sums[c][1])] for c in order]
         if unknown:
             # said in the table itself: a Weighted amount that leaves deals out never looks whole
@@ -625,8 +630,11 @@ def cims_pipeline(stage: Any = None, *, session=None) -> list[list[Any]]:
     return cache.remember(("pipeline", wanted), compute)
 
 
-def _money(value: Any) -> str:
-    return f"{float(value or 0):,.2f}"
+def _money(value: Any, code: str | None = None) -> str:
+    """An amount with `code`'s decimal places, without the code (`display.money`)."""
+    from ..domain.display import money
+
+    return money(value or 0, code, code=False)
 
 
 def _latest(rows: list[dict], key: str) -> Any:
@@ -647,9 +655,9 @@ def summary_360(view: dict, tz: dt.tzinfo) -> str:
     total, base = view.get("lifetime_value"), view.get("lifetime_value_currency")
     if total is not None and base and set(by) - {base}:
         # Converted with the entered rates: the total, then what it was made of.
-        parts.append(f"LTV {_money(total)} {base} (from {money_text(by)})")
+        parts.append(f"LTV {_money(total, base)} {base} (from {money_text(by)})")
     else:
-        parts.append(f"LTV {money_text(by) if by else _money(total)}")
+        parts.append(f"LTV {money_text(by) if by else _money(total, base)}")
     orders = view.get("orders") or []
     last_order = _latest(orders, "order_date")
     parts.append(f"{len(orders)} order{'s' if len(orders) != 1 else ''}"

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from decimal import Decimal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -114,11 +115,16 @@ def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to
             if codes:
                 cur.label(sheet, codes[0])
     if fx_notes:
+        # each sheet names the rates its own rows were converted at, counting those rows
+        # (orders for sales and segments, opportunities for the pipeline)
         for sheet in out.values():
-            sheet.notes.extend(fx_notes)
+            said = sheet.fx_notes
+            sheet.notes.extend(said)
             for t in sheet.tables:
-                if cur.has_money(t):
-                    t.note = "; ".join(([t.note.rstrip(".")] if t.note else []) + fx_notes)
+                if cur.has_money(t) and said:
+                    t.note = "; ".join(([t.note.rstrip(".")] if t.note else []) + said)
+    for sheet in out.values():
+        cur.exact_money(sheet)
     return out
 
 
@@ -214,7 +220,7 @@ class _Orders:
             p = _parent
             self.df = p.df[_mask]
             for name in ("date", "month", "amount", "profit", "profit_known", "order_code", "first_line",
-                         "cust_code"):
+                         "cust_code", "exact_amount", "exact_profit"):
                 setattr(self, name, getattr(p, name)[_mask])
             self.cust_ids = p.cust_ids
             self.customers = p.customers
@@ -232,6 +238,9 @@ class _Orders:
         profit = o["profit"].to_numpy(dtype="float64", na_value=np.nan)
         self.profit_known = ~np.isnan(profit)       # an imported order may have no profit
         self.profit = np.nan_to_num(profit)
+        # the same as exact Decimals (0 where blank): what the tables add (`_exact_sums`)
+        self.exact_amount = _exact(o["amount"])
+        self.exact_profit = _exact(o["profit"])
         # One order = one number for one customer on one day (numbers restart each year
         # in many small shops, and files merged from two shops reuse each other's).
         numbers = o["order_number"]
@@ -319,7 +328,7 @@ def sales_report(ctx: _Context) -> ReportSheet:
         month_pivot(o, o.codes("segment", customer=True), "Segment", "tblSalesByMonthSegment"),
         month_pivot(o, o.codes("category"), "Category", "tblSalesByMonthCategory"),
     ]
-    return _sheet(ctx, SALES, "Sales", tables)
+    return _sheet(ctx, SALES, "Sales", tables, fx=cur.fx_note(o.df))
 
 
 # Where an order's place comes from when the order has none (`order_places`).
@@ -377,7 +386,7 @@ def sales_by_month(o: _Orders) -> ReportTable:
     df = pd.DataFrame({
         "Month": months,
         "Orders": np.bincount(codes, o.first_line.astype(np.int64), minlength=n).astype(np.int64),
-        "Sales": _money(np.bincount(codes, o.amount, minlength=n)),
+        "Sales": _exact_sums(codes, o.exact_amount, n),
     })
     df["Profit"], note = _profits(o, codes, n, [str(m)[:7] for m in months])
     return ReportTable("tblSalesByMonth", "Sales by month", df,
@@ -396,10 +405,11 @@ def sales_by_year(o: _Orders, rate_starts: Mapping[str, cur.RateStart] | None = 
     uniq = np.arange(years.min(), years.max() + 1) if len(years) else np.array([], dtype=np.int64)
     codes = years - (uniq[0] if len(uniq) else 0)
     n = len(uniq)
-    sales = _money(np.bincount(codes, o.amount, minlength=n)) if n else np.array([])
-    prev = np.r_[np.nan, sales[:-1]] if n else np.array([])
+    sales = _exact_sums(codes, o.exact_amount, n) if n else np.array([], dtype=object)
+    as_float = sales.astype("float64")
+    prev = np.r_[np.nan, as_float[:-1]] if n else np.array([])
     with np.errstate(divide="ignore", invalid="ignore"):
-        growth = np.where(prev > 0, sales / prev - 1.0, np.nan)
+        growth = np.where(prev > 0, as_float / prev - 1.0, np.nan)
     spans = {i: why for i, why in _growth_across_rate_starts(uniq, rate_starts or {}).items()
              if not np.isnan(growth[i])}
     for i in spans:
@@ -427,14 +437,14 @@ def sales_by_dimension(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: 
                        name: str) -> ReportTable:
     codes, uniq = coded
     n = len(uniq)
-    sales = _money(np.bincount(codes, o.amount, minlength=n))
-    total = sales.sum()
+    sales = _exact_sums(codes, o.exact_amount, n)
+    total = float(sum(sales, Decimal(0)))
     df = pd.DataFrame({
         label: uniq,
         "Orders": np.bincount(codes, o.first_line.astype(np.int64), minlength=n).astype(np.int64),
         "Sales": sales,
         "Profit": (profits := _profits(o, codes, n, [_header(u) for u in uniq]))[0],
-        "Share": sales / total if total else np.zeros(n),
+        "Share": sales.astype("float64") / total if total else np.zeros(n),
     }).sort_values(["Sales", label], ascending=[False, True], kind="stable").reset_index(drop=True)
     return ReportTable(name, f"Sales by {label.lower()}", df,
                        {"Orders": COUNT, "Sales": MONEY, "Profit": MONEY, "Share": PERCENT},
@@ -469,8 +479,9 @@ def _profits(o: _Orders, codes: np.ndarray, n: int, labels: Sequence[str]) -> tu
     # is known; where none is, the table knows no profit at all: a 0.00 there among
     # blanks would read as a profit that is known.
     empty = np.bincount(codes, minlength=n) == 0
-    sums = np.where(known | (empty & o.profit_known.any()),
-                    _money(np.bincount(codes, o.profit, minlength=n)), np.nan)
+    exact = _exact_sums(codes, o.exact_profit, n)
+    sums = np.array([exact[i] if (known[i] or (empty[i] and o.profit_known.any())) else np.nan
+                     for i in range(n)], dtype=object)
     unknown = ~o.profit_known
     if not unknown.any():
         return sums, None
@@ -495,7 +506,7 @@ def _profits(o: _Orders, codes: np.ndarray, n: int, labels: Sequence[str]) -> tu
 def _profit_total(totals: dict[str, object], o: _Orders) -> dict[str, object]:
     """A sales table's totals without a Profit total when no order's profit is known:
     a sum of unknowns is unknown (blank, as its rows), not 0.00."""
-    if len(o.profit_known) and not o.profit_known.any():
+    if not o.profit_known.any():        # no order at all (an empty store) knows none either
         return {k: v for k, v in totals.items() if k != "Profit"}
     return totals
 
@@ -515,13 +526,13 @@ def month_pivot(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str, na
     has_other = len(uniq) > len(keep)
     ncol = len(keep) + 1
     cell = mcodes * ncol + col_of[dcodes]
-    grid = np.bincount(cell, o.amount, minlength=len(months) * ncol).reshape(len(months), ncol)
+    grid = _exact_sums(cell, o.exact_amount, len(months) * ncol).reshape(len(months), ncol)
     df = pd.DataFrame({"Month": months})
     for j, h in enumerate(headers):
-        df[h] = _money(grid[:, j])
+        df[h] = grid[:, j]
     if has_other:
-        df[OTHER] = _money(grid[:, -1])
-    df["Total"] = _money(grid.sum(axis=1))
+        df[OTHER] = grid[:, -1]
+    df["Total"] = np.array([sum(row, Decimal(0)) for row in grid], dtype=object)
     series = tuple(h for h in df.columns[1:] if h != "Total")
     formats = {"Month": MONTH, **{h: MONEY for h in df.columns[1:]}}
     return ReportTable(name, f"Sales by month and {label.lower()}", df, formats,
@@ -542,7 +553,7 @@ def segments_report(ctx: _Context) -> ReportSheet:
         new_customers(ctx),
         top_customers(o, ctx.customers(), ctx.filters.include_personal),
     ]
-    return _sheet(ctx, SEGMENTS, "Customer segments", tables)
+    return _sheet(ctx, SEGMENTS, "Customer segments", tables, fx=cur.fx_note(o.df))
 
 
 def quintile_edges(values) -> np.ndarray:
@@ -706,16 +717,35 @@ def rfm_summary(rfm: pd.DataFrame, o: _Orders) -> ReportTable:
     df["Avg Recency Days"] = df["Segment"].map(g["recency_days"].mean()).astype("float64")
     df["Avg Orders"] = df["Segment"].map(g["frequency"].mean()).astype("float64")
     df["Avg Sales"] = _money(df["Segment"].map(g["monetary"].mean()).astype("float64").to_numpy())
-    totals = {"Customers": "sum", "Share": "sum", "Sales": "sum",
+    # Customers: each counted once (a value, not a sum): with one block of rows per
+    # currency, a customer who bought in two has a row in each block, and a sum of the
+    # blocks would count them twice
+    totals = {"Customers": int(total), "Share": "sum", "Sales": "sum",
               "Avg Recency Days": _nan_none(scored["recency_days"].astype("float64").mean()),
               "Avg Orders": _nan_none(scored["frequency"].astype("float64").mean()),
               "Avg Sales": _nan_none(round(float(scored["monetary"].mean()), 4)) if len(scored) else None}
+    notes = [n for n in (_left_out("orders dated after the report date (no recency yet)",
+                                   rfm.attrs.get("future_orders", ())), _in_several_currencies(scored, o)) if n]
     return ReportTable("tblRfmSegments", "Customers by RFM segment", df,
                        {"Customers": COUNT, "Share": PERCENT, "Sales": MONEY, "Avg Recency Days": DAYS,
                         "Avg Orders": "0.0", "Avg Sales": MONEY},
                        ChartSpec("bar", "Customers by RFM segment", ("Customers",), y_title="Customers"),
-                       totals, note=_left_out("orders dated after the report date (no recency yet)",
-                                              rfm.attrs.get("future_orders", ())))
+                       totals, note="; ".join(notes) or None, distinct=("Customers",))
+
+
+def _in_several_currencies(scored: pd.DataFrame, o: _Orders) -> str | None:
+    """The note of a segments table whose customers bought in more than one currency
+    (one block of rows per currency): the Total counts each customer once."""
+    if "currency" not in o.df.columns or not len(scored):
+        return None
+    cur = o.df["currency"].astype(object)
+    per = pd.DataFrame({"c": o.df["customer_id"].to_numpy(), "k": cur.to_numpy()}).dropna()
+    per = per[per["c"].isin(scored["customer_id"])]
+    several = int((per.groupby("c")["k"].nunique() > 1).sum())
+    if not several:
+        return None
+    return (f"{several:,} customer(s) bought in more than one currency: they have a row (and a segment) "
+            f"in each currency's block; the Total counts each customer once ({len(scored):,})")
 
 
 def rfm_quintiles(rfm: pd.DataFrame) -> ReportTable:
@@ -816,7 +846,7 @@ def pipeline_report(ctx: _Context) -> ReportSheet:
         stage_velocity(ctx, opp),
         lost_reasons(opp),
     ]
-    return _sheet(ctx, PIPELINE, "Sales pipeline", tables)
+    return _sheet(ctx, PIPELINE, "Sales pipeline", tables, fx=cur.fx_note(opp))
 
 
 def _scoped_opportunities(ctx: _Context) -> pd.DataFrame:
@@ -1206,9 +1236,9 @@ def _left_out(what: str, ids) -> str | None:
     return f"Left out: {len(ids):,} {what} ({shown})"
 
 
-def _sheet(ctx: _Context, sheet: str, title: str, tables: list[ReportTable]) -> ReportSheet:
+def _sheet(ctx: _Context, sheet: str, title: str, tables: list[ReportTable], fx: list[str] = ()) -> ReportSheet:
     return ReportSheet(sheet=sheet, title=title, computed_at=ctx.as_of.astimezone(ctx.tz),
-                       filters=ctx.filters.as_dict(), tables=tables, tz=str(ctx.tz.key))
+                       filters=ctx.filters.as_dict(), tables=tables, tz=str(ctx.tz.key), fx_notes=list(fx))
 
 
 def _empty(kind: str) -> pd.DataFrame:
@@ -1293,6 +1323,34 @@ def _month_codes(months: np.ndarray, month_range: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     start = month_range[0].astype("datetime64[M]")
     return (np.asarray(months, dtype="datetime64[M]") - start).astype(np.int64)
+
+
+def _exact(series: pd.Series) -> np.ndarray:
+    """Amounts as exact Decimals (object array; 0 for blank): Decimals as loaded
+    (`load_frame(exact_money=True)`), a float by its shortest text (12.34 is 12.34)."""
+    out = np.empty(len(series), dtype=object)
+    for i, v in enumerate(series.tolist()):
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            out[i] = _ZERO
+        elif isinstance(v, Decimal):
+            out[i] = v if v.is_finite() else _ZERO
+        else:
+            out[i] = Decimal(repr(v) if isinstance(v, float) else str(v))
+    return out
+
+
+_ZERO = Decimal(0)
+
+
+def _exact_sums(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Per code 0..n-1 the exact Decimal sum of `values` (an object array from `_exact`):
+    sums of money never go through a binary float, so months add up to their year."""
+    out = [_ZERO] * n
+    for c, v in zip(np.asarray(codes).tolist(), values.tolist()):
+        out[c] += v
+    arr = np.empty(n, dtype=object)
+    arr[:] = out
+    return arr
 
 
 def _money(values) -> np.ndarray:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,12 @@ class FxRate:
 
     currency: str
     valid_from: dt.date
-    rate: float
+    rate: Decimal | float
+
+
+def _decimal(value) -> Decimal:
+    """A Decimal of an amount or rate; a float by its shortest text (0.1 is 0.1)."""
+    return value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else str(value))
 
 
 def convert(frames: Mapping[str, pd.DataFrame], base: str | None,
@@ -64,6 +70,10 @@ def convert(frames: Mapping[str, pd.DataFrame], base: str | None,
         df = df.copy()
         when = _rate_date(df, kind)
         cur = df["currency"].astype(object).to_numpy().copy()
+        # per row, the rate that converted it (code, from, rate, base) or (code, None, None,
+        # base) for a row dated before the currency's first rate: `fx_note` counts the rows
+        # a table is computed from, not every row of the store
+        fx = np.full(len(df), None, dtype=object)
         money_cols = [c for c in ("amount", "profit") if c in df.columns]
         for code, rs in by_cur.items():
             mask = cur == code
@@ -73,26 +83,62 @@ def convert(frames: Mapping[str, pd.DataFrame], base: str | None,
             days = when[mask]
             idx = np.searchsorted(starts, days, side="right") - 1
             ok = (idx >= 0) & ~np.isnat(days)
-            factor = np.array([rs[i].rate if good else np.nan for i, good in zip(idx, ok)], dtype="float64")
             rows = np.flatnonzero(mask)
             conv = rows[ok]
             for c in money_cols:
-                values = df[c].to_numpy(dtype="float64", na_value=np.nan).copy()
-                values[conv] = values[conv] * factor[ok]
-                df[c] = values
+                if df[c].dtype == object:
+                    # exact amounts (Decimal, as the reports load them) times the rate as
+                    # entered: no binary fraction in a sum of money
+                    values = df[c].to_numpy(dtype=object).copy()
+                    for row, i in zip(conv, idx[ok]):
+                        v = values[row]
+                        if v is not None and v == v:
+                            values[row] = _decimal(v) * _decimal(rs[i].rate)
+                    df[c] = pd.Series(values, index=df.index, dtype=object)
+                else:
+                    factor = np.array([float(rs[i].rate) if good else np.nan for i, good in zip(idx, ok)],
+                                      dtype="float64")
+                    values = df[c].to_numpy(dtype="float64", na_value=np.nan).copy()
+                    values[conv] = values[conv] * factor[ok]
+                    df[c] = values
             cur[conv] = base
+            for row, i in zip(conv, idx[ok]):
+                fx[row] = (code, rs[i].valid_from, rs[i].rate, base)
+            for row in rows[~ok]:
+                fx[row] = (code, None, None, base)
             for i in idx[ok]:
                 key = (code, rs[i].valid_from, rs[i].rate)
                 used[key] = used.get(key, 0) + 1
             if (~ok).any():
                 left[code] = left.get(code, 0) + int((~ok).sum())
         df["currency"] = cur
+        df[FX] = fx
         out[kind] = df
-    notes = [f"Converted to {base} at 1 {c} = {r:g} {base} from {d.isoformat()} ({n:,} rows)"
+    notes = [f"Converted to {base} at 1 {c} = {format(_decimal(r).normalize(), 'f')} {base} from {d.isoformat()} ({n:,} rows)"
              for (c, d, r), n in sorted(used.items())]
     notes += [f"{n:,} {c} rows are dated before the first {c} rate and stay in {c}"
               for c, n in sorted(left.items())]
     return out, notes
+
+
+FX = "_fx_rate"      # column `convert` adds: the rate each row was converted at
+
+
+def fx_note(df: pd.DataFrame | None) -> list[str]:
+    """The rates used for these rows (the ones a sheet's tables are computed from: no
+    cancelled order, only the period and filters asked for), each with how many rows it
+    converted, and the rows left in their own currency, as `convert`'s notes read."""
+    if df is None or FX not in df.columns or not len(df):
+        return []
+    used: dict[tuple, int] = {}
+    for key in df[FX].tolist():
+        if key is not None:
+            used[key] = used.get(key, 0) + 1
+    converted = sorted((k, n) for k, n in used.items() if k[1] is not None)
+    left = sorted((k, n) for k, n in used.items() if k[1] is None)
+    return ([f"Converted to {b} at 1 {c} = {format(_decimal(r).normalize(), 'f')} {b} from {d.isoformat()} "
+             f"({n:,} rows)" for (c, d, r, b), n in converted]
+            + [f"{n:,} {c} rows are dated before the first {c} rate and stay in {c}" for (c, _d, _r, _b), n in left])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -180,6 +226,7 @@ def label(sheet: ReportSheet, code: str) -> ReportSheet:
     """Name the one currency in the titles and chart axes of the money tables."""
     for t in sheet.tables:
         if has_money(t):
+            t.currency = code
             t.title = f"{t.title} ({code})"
             if t.chart is not None:
                 t.chart = _labelled(t.chart, code)
@@ -212,7 +259,9 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
             for c in codes:
                 part = parts[c][name].table(t.name)
                 d = part.data.copy()
-                figures = d.select_dtypes("number")
+                figures = pd.concat([d.select_dtypes("number")]
+                                    + [pd.to_numeric(d[k], errors="coerce") for k, f in part.formats.items()
+                                       if f == MONEY and k in d.columns and d[k].dtype == object], axis=1)
                 # A block of only zeros (every stage of a pipeline with no deal in this
                 # currency) holds nothing of the currency: left out like an empty one.
                 if len(d) and (figures.empty or figures.fillna(0).ne(0).to_numpy().any()):
@@ -230,7 +279,8 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
                 # a column only a later block has ("(blank)") came after Total in the concat
                 data = data[[c for c in data.columns if c not in (other, "Total")]
                             + [c for c in (other, "Total") if c in data.columns]]
-            totals = {k: v for k, v in t.totals.items() if v == "sum" and t.formats.get(k) not in (MONEY, "0.0%")}
+            totals = {k: v for k, v in t.totals.items()
+                      if (v == "sum" and t.formats.get(k) not in (MONEY, "0.0%")) or k in t.distinct}
             chart = None
             if first is not None and first[1].chart is not None and len(blocks) > 1:
                 code, part = first
@@ -259,10 +309,49 @@ def _fold_pivot(data: pd.DataFrame, top: int, other: str) -> pd.DataFrame:
     if len(dims) <= top:
         return data
     keep, fold = dims[:top], dims[top:]
-    rest = data[fold].fillna(0.0).sum(axis=1)
-    if other in data.columns:
-        rest = rest + data[other].fillna(0.0)
+    cols = fold + ([other] if other in data.columns else [])
+    # exact: the cells are Decimal sums (a column another block lacks is NaN there)
+    rest = [sum((_decimal(v) for v in row if v is not None and v == v), Decimal(0))
+            for row in data[cols].itertuples(index=False, name=None)]
     out = data[fixed + keep].copy()
-    out[other] = rest.round(4)
+    out[other] = pd.Series(rest, index=data.index, dtype=object)
     out["Total"] = data["Total"]
     return out
+
+
+def exact_money(sheet: ReportSheet) -> ReportSheet:
+    """Every money cell as an exact Decimal at the store's precision (4 decimals, half
+    up: a converted amount has the rate's decimals too; a figure computed in floats,
+    an average, loses its binary noise). NaN marks a figure not known (blank cell, "—").
+
+    The cells are not rounded to the currency's decimal places: rows then add up to
+    their total exactly. What a person sees is rounded half up to the currency's ISO
+    4217 minor units (`model.money_format` in the workbook, `display.money` on the
+    terminal); json gives the exact decimal text."""
+    for t in sheet.tables:
+        cols = [k for k, f in t.formats.items() if f == MONEY and k in t.data.columns]
+        if not cols:
+            continue
+        data = t.data.copy()
+        for k in cols:
+            data[k] = pd.Series([_store_precision(v) for v in data[k].tolist()], index=data.index, dtype=object)
+        t.data = data
+        if t.totals:
+            t.totals = {k: (_store_precision(v) if k in cols and not isinstance(v, str) and v is not None else v)
+                        for k, v in t.totals.items()}
+    return sheet
+
+
+_FOUR = Decimal("0.0001")
+
+
+def _store_precision(value):
+    from decimal import ROUND_HALF_UP, InvalidOperation
+
+    if value is None or isinstance(value, bool):
+        return np.nan
+    try:
+        number = _decimal(value)
+    except (InvalidOperation, ValueError):
+        return np.nan
+    return number.quantize(_FOUR, rounding=ROUND_HALF_UP) if number.is_finite() else np.nan

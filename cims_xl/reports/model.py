@@ -7,11 +7,13 @@ Plain data shared by the pivots (`compute`), the sheet plan (`sheets`), the writ
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-# Number formats used in report tables (Excel format codes).
+# Number formats used in report tables (Excel format codes). MONEY marks a money
+# column; the workbook shows it with its currency's decimal places (`money_format`).
 MONEY = "#,##0.00"
 COUNT = "#,##0"
 PERCENT = "0.0%"
@@ -20,6 +22,15 @@ HOURS = "0.0"
 DATE = "yyyy-mm-dd"
 MONTH = "yyyy-mm"
 DATETIME = "yyyy-mm-dd hh:mm"
+
+
+def money_format(code: str | None) -> str:
+    """The Excel number format of an amount in `code`: its ISO 4217 decimal places
+    (`domain.money.minor_units`): "#,##0.000" for BHD, "#,##0" for JPY, MONEY without."""
+    from ..domain.money import minor_units
+
+    digits = minor_units(code)
+    return "#,##0" + ("." + "0" * digits if digits else "")
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,10 @@ class ReportTable:
     chart: ChartSpec | None = None
     totals: dict[str, object] = field(default_factory=dict)
     note: str | None = None
+    currency: str | None = None       # of its MONEY columns when one (else a Currency column per row)
+    # count columns whose Total is a value counted over all rows once (distinct customers),
+    # kept when the table is split into one block per currency: a sum of the blocks overlaps
+    distinct: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -71,6 +86,7 @@ class ReportSheet:
     tables: list[ReportTable]
     notes: list[str] = field(default_factory=list)
     tz: str = "Asia/Shanghai"
+    fx_notes: list[str] = field(default_factory=list)   # rates used for this sheet's rows
 
     def table(self, name: str) -> ReportTable:
         for t in self.tables:
@@ -133,6 +149,8 @@ def _records(df: pd.DataFrame) -> list[dict]:
                 clean[str(k)] = v.isoformat() if (v.hour or v.minute or v.second) else v.date().isoformat()
             elif isinstance(v, (dt.date, dt.datetime)):
                 clean[str(k)] = v.isoformat()
+            elif isinstance(v, Decimal):        # money: exact decimal text ("2.469"), never a float
+                clean[str(k)] = format(v, "f") if v.is_finite() else None
             elif hasattr(v, "item"):
                 clean[str(k)] = v.item()
             else:

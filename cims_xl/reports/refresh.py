@@ -12,6 +12,7 @@ ticket subjects) appears only for roles with "read_personal" (not viewers).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -39,7 +40,7 @@ KINDS = tuple(REPORT_COLUMNS)
 def load_frames(session) -> dict[str, pd.DataFrame]:
     """Every frame the reports read, from the store (role-checked by the frames service)."""
     from ..services.frames import load_frame, stage_history_frame
-    frames = {kind: load_frame(session, kind, list(cols)) for kind, cols in REPORT_COLUMNS.items()}
+    frames = {kind: load_frame(session, kind, list(cols), exact_money=True) for kind, cols in REPORT_COLUMNS.items()}
     frames["stage_history"] = stage_history_frame(session)
     return frames
 
@@ -65,7 +66,7 @@ def money_options(session) -> dict:
         base, rates = settings.store_currency(session), settings.fx_rates(session)
     except AttributeError:          # a session without a store (as _targets): nothing to convert
         return {"currency": None, "rates": []}
-    return {"currency": base, "rates": [FxRate(r.currency, r.valid_from, float(r.rate)) for r in rates]}
+    return {"currency": base, "rates": [FxRate(r.currency, r.valid_from, Decimal(str(r.rate))) for r in rates]}
 
 
 def build_for_session(session, *, date_from=None, date_to=None, owner=None, region=None,

@@ -30,6 +30,7 @@ import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Protocol
 
 import numpy as np
@@ -37,7 +38,8 @@ import pandas as pd
 
 from ..cell_text import text_width_chars, wrapped_line_count
 from ..report_layout import OUTPUT_CELL, PIPELINE, REPORT_SHEETS, SALES, SEGMENTS, SERVICE, report_prefix
-from .model import COUNT, DATE, DATETIME, MONTH, ChartSpec, ReportSheet, ReportTable
+from .currency import CURRENCY
+from .model import COUNT, DATE, DATETIME, MONEY, MONTH, ChartSpec, ReportSheet, ReportTable, money_format
 
 # ----- layout constants -----------------------------------------------------------------
 
@@ -190,6 +192,8 @@ class TablePlan:
     totals: tuple[tuple[str, object], ...]   # per column: ("label", text) | ("sum", None) | ("value", v) | ("", None)
     chart: ChartPlan | None
     band_cols: int = CHART_COLS              # columns of the table's band (its note wraps across them)
+    # per row, where a Currency column gives rows different decimal places (BHD 3, JPY 0)
+    row_formats: tuple[tuple[str | None, ...], ...] | None = None
 
     @property
     def note_last_col(self) -> int:
@@ -350,9 +354,19 @@ def note_height(text: str, widths: dict[int, float], col: int, last_col: int) ->
 def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
     headers = unique_headers(t.data.columns)
     header_row = out_row + TABLE_HEADER_OFFSET
-    formats = tuple(t.formats.get(str(c)) or _default_format(t.data[c]) for c in t.data.columns)
+    # MONEY marks money: shown with the decimal places of the table's currency, or of
+    # each row's Currency (one block per currency)
+    formats = tuple(money_format(t.currency) if t.formats.get(str(c)) == MONEY
+                    else t.formats.get(str(c)) or _default_format(t.data[c]) for c in t.data.columns)
     rows = tuple(tuple(_cell_value(v) for v in rec)
                  for rec in t.data.itertuples(index=False, name=None))
+    row_formats = None
+    cols = [str(c) for c in t.data.columns]
+    if CURRENCY in cols and any(t.formats.get(c) == MONEY for c in cols):
+        at = cols.index(CURRENCY)
+        row_formats = tuple(tuple(money_format(row[at] if isinstance(row[at], str) else t.currency)
+                                  if t.formats.get(c) == MONEY else formats[i] for i, c in enumerate(cols))
+                            for row in rows)
     totals = []
     for i, c in enumerate(t.data.columns):
         spec = t.totals.get(str(c), "") if t.totals is not None else ""
@@ -368,7 +382,7 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
     if t.chart is not None:
         chart = _plan_chart(t.chart, t, headers, out_row, col, header_row, len(rows))
     return TablePlan(t.name, t.title, t.note, out_row + TABLE_TITLE_OFFSET, header_row, col,
-                     headers, rows, formats, tuple(totals), chart)
+                     headers, rows, formats, tuple(totals), chart, row_formats=row_formats)
 
 
 def _plan_chart(spec: ChartSpec, t: ReportTable, headers, out_row, col, header_row, n) -> ChartPlan:
@@ -448,6 +462,8 @@ def _cell_value(v):
         return v.astimezone(dt.timezone.utc).replace(tzinfo=None)
     if v is pd.NA:
         return None
+    if isinstance(v, Decimal):      # a cell holds a double: Excel shows 15 significant digits
+        return float(v) if v.is_finite() else None
     return v
 
 
@@ -528,7 +544,15 @@ def render_sheet(writer: ReportWriter, plan: SheetPlan) -> None:
         heights[t.title_row + 1] = max(heights.get(t.title_row + 1, 0), need)
         writer.write_cells(s, t.header_row, t.col, [list(t.headers)], style="header")
         rows = [list(row) for row in t.rows] or [[None] * len(t.headers)]
-        writer.write_cells(s, t.header_row + 1, t.col, rows, formats=list(t.formats))
+        if not t.row_formats:
+            writer.write_cells(s, t.header_row + 1, t.col, rows, formats=list(t.formats))
+        else:       # one write per run of rows in one currency (its decimal places)
+            start = 0
+            for end in range(1, len(rows) + 1):
+                if end == len(rows) or t.row_formats[end] != t.row_formats[start]:
+                    writer.write_cells(s, t.header_row + 1 + start, t.col, rows[start:end],
+                                       formats=list(t.row_formats[start]))
+                    start = end
         writer.put_table(s, t)
     for t in plan.tables:
         lines = header_lines(t, plan.widths)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
 from ..domain.schema import entity
@@ -9,11 +11,14 @@ from ..store import queries
 from ..store.db import MONEY_SCALE
 from .session import Session
 
+_SCALE_DIGITS = len(str(MONEY_SCALE)) - 1          # MONEY_SCALE is a power of ten
 _META = ["id", "created_at", "created_by", "updated_at", "updated_by", "version", "batch_id"]
 
 
-def load_frame(session: Session, kind: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """Live rows of one entity. Money: float64 units; dates: datetime64; datetimes: UTC."""
+def load_frame(session: Session, kind: str, columns: list[str] | None = None, *,
+               exact_money: bool = False) -> pd.DataFrame:
+    """Live rows of one entity. Money: float64 units (exact_money: Decimal objects, None
+    for blank: the reports add them exactly); dates: datetime64; datetimes: UTC."""
     session.ensure("read", kind)
     ent = entity(kind)
     kinds = {f.key: f.kind for f in ent.fields}
@@ -23,7 +28,10 @@ def load_frame(session: Session, kind: str, columns: list[str] | None = None) ->
     df = pd.DataFrame.from_records(rows, columns=cols)
     for c in cols:
         k = kinds.get(c)
-        if k in ("money", "decimal"):
+        if k == "money" and exact_money:
+            df[c] = pd.Series([None if v is None or v != v else Decimal(int(v)).scaleb(-_SCALE_DIGITS)
+                               for v in df[c].tolist()], index=df.index, dtype=object)
+        elif k in ("money", "decimal"):
             df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64") / MONEY_SCALE
         elif k == "date":
             df[c] = pd.to_datetime(df[c], format="%Y-%m-%d", errors="coerce")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..domain.schema import CUSTOMER, normalize_id
 from ..errors import NotConvertible
@@ -114,8 +114,9 @@ def _converted(rows: list[tuple], base: str, rates: Sequence[Rate]) -> Converted
     from ..reports.currency import FxRate, convert
 
     frame = pd.DataFrame(rows, columns=["customer_id", "currency", "order_date", "amount"])
-    frame["amount"] = frame["amount"].astype("float64")
-    fx = [FxRate(r.currency, r.valid_from, float(r.rate)) for r in rates]
+    # stored units as exact Decimals, converted at the rate as entered: no float in the sum
+    frame["amount"] = pd.Series([Decimal(int(u)) for u in frame["amount"].tolist()], index=frame.index, dtype=object)
+    fx = [FxRate(r.currency, r.valid_from, Decimal(str(r.rate))) for r in rates]
     converted = convert({"order": frame}, base, fx)[0]["order"]
     is_base = (converted["currency"] == base).to_numpy()
     in_base = converted.loc[is_base].groupby("customer_id", sort=False)["amount"].sum()
@@ -124,7 +125,8 @@ def _converted(rows: list[tuple], base: str, rates: Sequence[Rate]) -> Converted
     if len(rest):
         for (cid, cur), units in rest.groupby(["customer_id", "currency"], sort=False)["amount"].sum().items():
             unconverted.setdefault(cid, {})[cur] = int(units)
-    return ConvertedTotals(base, in_base.round().astype("int64").to_dict(), unconverted)
+    whole = {cid: int(Decimal(v).to_integral_value(ROUND_HALF_UP)) for cid, v in in_base.items()}
+    return ConvertedTotals(base, whole, unconverted)
 
 
 def ensure_convertible(session: Session, values, *, what: str = "Lifetime values") -> None:
