@@ -111,11 +111,6 @@ def legal_form(name: object) -> str | None:
     "腾讯", "Anna Ba")."""
     if not isinstance(name, str) or not name.strip():
         return None
-    return _legal_form(name)
-
-
-@functools.lru_cache(maxsize=65536)     # asked for every row's name; a file's names repeat
-def _legal_form(name: str) -> str | None:
     text = unicodedata.normalize("NFKC", name).strip()
     for n in _CJK_FORM_LENGTHS:
         if len(text) > n and text[-n:] in _CJK_FORM_OF:
