@@ -10,7 +10,7 @@ import csv
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from cims_xl.domain import duplicates, models
+from cims_xl.domain import models
 from cims_xl.domain.invisible import code_text
 from cims_xl.domain.normalize import is_blank, normalize_text
 from cims_xl.domain.schema import ENTITIES
@@ -108,12 +108,3 @@ def test_an_enum_field_answers_a_text_it_met_before_as_it_answered_it_the_first_
     for text in texts + texts:
         fresh = models._enum_validator(_SEGMENT)        # no memory of the texts before
         assert answer(remembering, text) == answer(fresh, text)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["Acme GmbH", "王伟", "王先生", "上海华联有限公司", "Ltd", " ", "&", "Mr.", "Mrs", "John",
-                                 "A.", "Smith", "Jr.", "Chen, Alice", "김민수 씨"]) | st.text(max_size=3),
-                min_size=1, max_size=4).map(" ".join))
-def test_a_names_phone_holder_forms_are_answered_again_as_the_first_time(name):
-    for _ in range(2):
-        assert duplicates.name_forms(name) == (duplicates._forms.__wrapped__(name) if name else ())

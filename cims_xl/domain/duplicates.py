@@ -252,7 +252,6 @@ def name_key(name: object) -> str:
     return parse_name(name).key
 
 
-@functools.lru_cache(maxsize=65536)    # a phone's holders: asked for every row with a number
 def _forms(name: str) -> tuple[str, ...]:
     p = parse_name(name)
     if p.cjk:
