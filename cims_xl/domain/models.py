@@ -529,9 +529,14 @@ def _code(value):
     """An order number or postal code: `invisible.code_text` of what was written
     ("１０１１５" -> "10115", "M1" + a zero-width space -> "M1"), numbers as Excel shows
     them (13.0 -> "13")."""
-    if nz.is_blank(value):
+    if type(value) is str and value.isascii():
+        # ASCII text has no format character and is its own NFKC: code_text of the
+        # trimmed text is its words joined by one space (the same as below; tested)
+        out = " ".join(value.split()) or None
+    elif nz.is_blank(value):
         return None
-    out = code_text(nz.normalize_text(value))
+    else:
+        out = code_text(nz.normalize_text(value))
     if out is not None and len(out) > MAX_TEXT:
         _fail(f"too long ({len(out)} characters; at most {MAX_TEXT})")
     return out
@@ -556,8 +561,20 @@ def _enum_validator(f: Field):
     # Turkish capitals: "TAMAMLANDI" lowers to a dotted i, "İptal" to i + U+0307.
     canonical.update({k.replace("ı", "i"): v for k, v in canonical.items() if "ı" in k})
 
+    seen: dict[str, str] = {}       # a column's few words, again and again (Segment, Status)
+
     @_guard
     def check(value):
+        if type(value) is str:
+            if (known := seen.get(value)) is not None:
+                return known
+            out = choose(value)
+            if out is not None and len(seen) < 4096:
+                seen[value] = out
+            return out
+        return choose(value)
+
+    def choose(value):
         text = nz.normalize_name(value)
         if text is None:
             return None

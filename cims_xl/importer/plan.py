@@ -197,6 +197,11 @@ def is_placeholder(text: str, words: frozenset[str]) -> bool:
     return t in words or (t.endswith(".") and t.rstrip(".") in words)
 
 
+# A column's short values repeat (a segment, a status, a city): remembered per text and
+# column's words (is_placeholder is a function of them alone).
+_is_placeholder_cached = functools.lru_cache(maxsize=4096)(is_placeholder)
+
+
 @functools.lru_cache(maxsize=1)
 def _bool_placeholders() -> frozenset[str]:
     """PLACEHOLDERS without the words a yes/no field reads as no ("нет", "không", "無"
@@ -844,6 +849,27 @@ class RowPreparer:
                 out[k] = entry
         return out
 
+    @functools.cached_property
+    def _cells(self) -> list[tuple[int, str, bool, frozenset[str] | None, bool]]:
+        """`_mapped` with, per column, the texts read as an empty cell in it (`_placeholders`)
+        and whether any rule of `raw` for a text cell other than a placeholder, an error,
+        a formula, the apostrophe mark and several values (" ::: ") can apply to it: tags,
+        vCard parts, lists of values, extensions, money signs, ids that look like dates,
+        mailboxes in names, Unix times, UTC times. The options and the mapping are fixed
+        before a planner is made, so this is decided once per import, not per cell."""
+        tz = self.options.tz is not None
+        out = []
+        for i, target, text_as_is in self._mapped:
+            kind = self.kinds.get(target)
+            special = (target == "tags" or i in self.n_columns or i in self.org_columns
+                       or i in self.adr_columns or i in self._several_columns
+                       or (self.has_notes and kind == "phone") or kind == "money"
+                       or target in _ID_DATE_FIELDS or target in _NAME_MAILBOX_FIELDS
+                       or (target in self.options.unix_dates and kind in ("date", "datetime"))
+                       or (i in self._utc_headed and tz) or (tz and kind == "date"))
+            out.append((i, target, text_as_is, self._placeholders.get(target), special))
+        return out
+
     def raw(self, values: list) -> tuple[dict[str, Any], list[str]]:
         data: dict[str, Any] = {}
         extra: list[str] = []
@@ -851,13 +877,14 @@ class RowPreparer:
         if self._parts_view is not None:
             values = self._parts_view(values)
         n = len(values)
-        for i, target, text_as_is in self._mapped:
+        has_notes = self.has_notes
+        for i, target, text_as_is, found, special in self._cells:
             v = values[i] if i < n else ""
             if type(v) is str:   # most cells: skip the general blank check and conversion
                 if not v or v.isspace():
                     continue
-                if v[0] in _PLACEHOLDER_FIRST and len(v) <= _PLACEHOLDER_MAX \
-                        and (found := self._placeholders.get(target)) is not None and is_placeholder(v, found):
+                if found is not None and v[0] in _PLACEHOLDER_FIRST and len(v) <= _PLACEHOLDER_MAX \
+                        and _is_placeholder_cached(v, found):
                     if target == "name":
                         # no name: the row is refused saying so, not stored as "N/A" nor
                         # taken for a blank cell without a word
@@ -891,68 +918,73 @@ class RowPreparer:
                     # in a code, number or date it is the spreadsheet's "keep as text" mark
                     # ('02134 keeps its zero), not part of the value; in free text ('90s) it stays.
                     v = v[1:]
-                if target == "tags" and (MULTI_SEPARATOR.strip() in v or _SYSTEM_LABEL.match(v)):
-                    v = self._user_labels(i, v)
-                    if not v:
+                if special:
+                    # a column some rule below may apply to (RowPreparer._cells); in the
+                    # others only a Google Contacts list of values can be met
+                    if target == "tags" and (MULTI_SEPARATOR.strip() in v or _SYSTEM_LABEL.match(v)):
+                        v = self._user_labels(i, v)
+                        if not v:
+                            continue
+                    elif i in self.n_columns and ";" in v:
+                        v = _vcard_name(v, self.family_first)
+                        if not v:
+                            continue
+                    elif i in self.org_columns and ";" in v:
+                        v = self._org_company(i, v, extra)
+                        if not v:
+                            continue
+                    elif i in self.adr_columns and v.count(";") >= 6:
+                        adr = _vcard_address(v)
+                        v = adr.pop("address", "")
+                        for key, part in adr.items():
+                            if key in self.kinds and key not in self.source_of:
+                                data[key] = part
+                            elif self.has_notes:
+                                extra.append(f"{self.headers[i]}: {part}")
+                        if not v:
+                            continue
+                    if MULTI_SEPARATOR in v and self.has_notes:
+                        v = self._first_of_several(i, v, extra)
+                    elif i in self._several_columns and _SEVERAL_HINT_RX.search(v):
+                        v = self._first_of_listed(i, v, extra)
+                    if (self.has_notes and self.kinds.get(target) == "phone"
+                            and _EXTENSION_HINT.search(v) and nz.has_phone_extension(v)):
+                        # E.164 holds no extension: the number is stored, the whole text is
+                        # kept in Notes so the extension is not lost (counted for the summary).
+                        header = self.headers[i]
+                        self.extensions[header] = self.extensions.get(header, 0) + 1
+                        extra.append(f"{header}: {v.strip()}")
+                    if v[:1].isalpha() and self.kinds.get(target) == "money" and (sign := money.short_sign(v)):
+                        self.context["short_signs"][(self.headers[i], sign)] += 1
+                    if target in _ID_DATE_FIELDS and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
+                        self.context["id_dates"][(self.headers[i], v.strip())] += 1
+                    if target in _NAME_MAILBOX_FIELDS and "@" in v and (
+                            len(_BRACKETED_ADDRESS.findall(v)) > 1 or _ADDRESS_ALONE.fullmatch(v)):
+                        several = len(_BRACKETED_ADDRESS.findall(v)) > 1
+                        data.setdefault(UNREADABLE, {})[target] = Unreadable(v.strip(), (
+                            "several people with their email addresses in one name cell; give each their own row"
+                            if several else "an email address where the name belongs, and no name"))
                         continue
-                elif i in self.n_columns and ";" in v:
-                    v = _vcard_name(v, self.family_first)
-                    if not v:
+                    if target in _NAME_MAILBOX_FIELDS and "@" in v and (box := _NAME_MAILBOX.match(v)):
+                        # "Ann Lee <ann@x.com>" (a mail program's display name): the name is the
+                        # person's; the address goes to Email when the row has none (after the loop)
+                        v = box["name"].strip()
+                        mailboxes.append((i, target, box["addr"]))
+                        self.context["name_mailboxes"][self.headers[i]] += 1
+                    if target in self.options.unix_dates and self.kinds.get(target) in ("date", "datetime"):
+                        # "1709600000" in a column of Unix times (importer.unix_times)
+                        data[target] = self._unix_time(target, v, self.options.unix_dates[target], self.kinds[target])
                         continue
-                elif i in self.org_columns and ";" in v:
-                    v = self._org_company(i, v, extra)
-                    if not v:
+                    if i in self._utc_headed and self.options.tz is not None and ":" in v \
+                            and (day := self._utc_headed_date(target, v)) is not None:
+                        data[target] = day
                         continue
-                elif i in self.adr_columns and v.count(";") >= 6:
-                    adr = _vcard_address(v)
-                    v = adr.pop("address", "")
-                    for key, part in adr.items():
-                        if key in self.kinds and key not in self.source_of:
-                            data[key] = part
-                        elif self.has_notes:
-                            extra.append(f"{self.headers[i]}: {part}")
-                    if not v:
+                    if (v[-1:] in _UTC_LAST and self.options.tz is not None and self.kinds.get(target) == "date"
+                            and _UTC_INSTANT.search(v.rstrip())):
+                        data[target] = self._utc_instant_date(target, v)
                         continue
-                if MULTI_SEPARATOR in v and self.has_notes:
+                elif has_notes and MULTI_SEPARATOR in v:
                     v = self._first_of_several(i, v, extra)
-                elif i in self._several_columns and _SEVERAL_HINT_RX.search(v):
-                    v = self._first_of_listed(i, v, extra)
-                if (self.has_notes and self.kinds.get(target) == "phone"
-                        and _EXTENSION_HINT.search(v) and nz.has_phone_extension(v)):
-                    # E.164 holds no extension: the number is stored, the whole text is
-                    # kept in Notes so the extension is not lost (counted for the summary).
-                    header = self.headers[i]
-                    self.extensions[header] = self.extensions.get(header, 0) + 1
-                    extra.append(f"{header}: {v.strip()}")
-                if v[:1].isalpha() and self.kinds.get(target) == "money" and (sign := money.short_sign(v)):
-                    self.context["short_signs"][(self.headers[i], sign)] += 1
-                if target in _ID_DATE_FIELDS and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
-                    self.context["id_dates"][(self.headers[i], v.strip())] += 1
-                if target in _NAME_MAILBOX_FIELDS and "@" in v and (
-                        len(_BRACKETED_ADDRESS.findall(v)) > 1 or _ADDRESS_ALONE.fullmatch(v)):
-                    several = len(_BRACKETED_ADDRESS.findall(v)) > 1
-                    data.setdefault(UNREADABLE, {})[target] = Unreadable(v.strip(), (
-                        "several people with their email addresses in one name cell; give each their own row"
-                        if several else "an email address where the name belongs, and no name"))
-                    continue
-                if target in _NAME_MAILBOX_FIELDS and "@" in v and (box := _NAME_MAILBOX.match(v)):
-                    # "Ann Lee <ann@x.com>" (a mail program's display name): the name is the
-                    # person's; the address goes to Email when the row has none (after the loop)
-                    v = box["name"].strip()
-                    mailboxes.append((i, target, box["addr"]))
-                    self.context["name_mailboxes"][self.headers[i]] += 1
-                if target in self.options.unix_dates and self.kinds.get(target) in ("date", "datetime"):
-                    # "1709600000" in a column of Unix times (importer.unix_times)
-                    data[target] = self._unix_time(target, v, self.options.unix_dates[target], self.kinds[target])
-                    continue
-                if i in self._utc_headed and self.options.tz is not None and ":" in v \
-                        and (day := self._utc_headed_date(target, v)) is not None:
-                    data[target] = day
-                    continue
-                if (v[-1:] in _UTC_LAST and self.options.tz is not None and self.kinds.get(target) == "date"
-                        and _UTC_INSTANT.search(v.rstrip())):
-                    data[target] = self._utc_instant_date(target, v)
-                    continue
                 if text_as_is:
                     if target == "tags" and data.get("tags"):
                         v = f"{data['tags']}, {v}"       # several tag columns (mapping.SEVERAL_COLUMNS)
@@ -2369,12 +2401,12 @@ class Planner:
     # -- customers --
 
     def _customer(self, data: dict, extra: list[str], ctx: dict, warned: dict | None = None) -> dict:
-        first, middle, last = (data.pop(k, None) for k in ("first_name", "middle_name", "last_name"))
+        first, middle, last = data.pop("first_name", None), data.pop("middle_name", None), data.pop("last_name", None)
         if not data.get("name"):
             joined = _join_name(_text(first), _text(middle), _text(last), self.prep.family_first)
             if joined:
                 data["name"] = joined
-        else:
+        elif first is not None or middle is not None or last is not None:    # (None parts say nothing)
             self.prep.keep_name_parts(data["name"], {"first_name": first, "middle_name": middle,
                                                      "last_name": last}, extra)
         is_company = data.pop("is_company", None)
