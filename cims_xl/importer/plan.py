@@ -1811,6 +1811,12 @@ class Planner:
         # duplicate (`_two_people`).
         self._row_who: dict[int, tuple[str, str, bool]] = {}
         self._store_who: dict[int, tuple[str, str, bool]] = {}
+        # The further holders of a key of this file after its first (file_index), in row
+        # order: rows created beside a holder of their landline or role's mailbox under
+        # another name, one row for each (name, email, company?) (the same answer of
+        # `_two_people`). A row checks every holder in turn (`_first_same`), so that its
+        # outcome is the same whatever the chunks: as if the file were planned in one pass.
+        self._more_holders: dict[int, dict[tuple[str, str, bool], int]] = {}
         self.shared_phones = 0      # rows imported beside another name with their landline
         self.shared_mailboxes = 0   # ... with a role's mailbox (info@, sales@)
         self.maybe_same = 0         # rows kept apart from a holder whose name may be theirs
@@ -2000,15 +2006,14 @@ class Planner:
             keyed = clean if self.linker is None else self._keyed(clean)
             if dedupe:
                 for how, h in keys:
-                    r = pending.get(h)
+                    r = file_hits.get(h)        # a holder in an earlier chunk is before this chunk's
                     if r is None:
-                        r = file_hits.get(h)
+                        r = pending.get(h)
                     s = store_hits.get(h)
                     if people and how == "phone" and (r is not None or s is not None):
-                        if r is not None and (two := _two_people(me, row_who.get(r),
-                                                                 lambda: _shareable(self.ent.kind, keyed, h))):
-                            (maybe if two == UNSURE else shared).append(f"row {r}")
-                            r = None
+                        if r is not None:
+                            r = self._first_same(me, h, r, shared, maybe,
+                                                 lambda: _shareable(self.ent.kind, keyed, h))
                         if s is not None and (two := _two_people(me, self._store_who.get(s),
                                                                  lambda: _shareable(self.ent.kind, keyed, h))):
                             (maybe if two == UNSURE else shared).append(format_id(self.ent, s))
@@ -2016,9 +2021,8 @@ class Planner:
                     elif people and how == "email" and role_mailbox and (r is not None or s is not None):
                         # a role's mailbox (info@, sales@) several people share: another
                         # name is another person, as with a switchboard number
-                        if r is not None and (two := _two_people(me, row_who.get(r), _yes)):
-                            (maybe if two == UNSURE else mailbox).append(f"row {r}")
-                            r = None
+                        if r is not None:
+                            r = self._first_same(me, h, r, mailbox, maybe, _yes)
                         if s is not None and (two := _two_people(me, self._store_who.get(s), _yes)):
                             (maybe if two == UNSURE else mailbox).append(format_id(self.ent, s))
                             s = None
@@ -2043,9 +2047,8 @@ class Planner:
                 if self.options.on_duplicate == "update":
                     planned.updates.append((out, record_id, clean, -1))
                     to_fetch.append(record_id)
-                    for _how, h in keys:
-                        pending.setdefault(h, number)
-                    if people and (clean.get("phone") or clean.get("mobile")):
+                    self._hold(keys, number, me, pending, file_hits, dedupe)
+                    if people and (clean.get("phone") or clean.get("mobile") or role_mailbox):
                         row_who[number] = me     # later rows find whose number it is
                 continue
             warned = self.row_warnings.pop(number, None)
@@ -2070,8 +2073,7 @@ class Planner:
             out = Outcome(number, "created", warnings=warned)
             planned.outcomes.append(out)
             planned.creates.append((out, clean))
-            for _how, h in keys:
-                pending.setdefault(h, number)
+            self._hold(keys, number, me, pending, file_hits, dedupe)
             if people and (clean.get("phone") or clean.get("mobile") or role_mailbox):
                 row_who[number] = me
 
@@ -2080,6 +2082,34 @@ class Planner:
         self._kept_notes.clear()
         self.file_index.add_many(pending)
         return planned
+
+    def _first_same(self, me: tuple[str, str, bool], h: int, first: int, others: list[str],
+                    maybe: list[str], shareable) -> int | None:
+        """The first row of this file holding key `h` (its landline, or its role's
+        mailbox) that is the person `me` (`_two_people`), checking each holder in row
+        order from `first`; the holders passed are added to `others` (another person)
+        or `maybe` (the names do not say). None when no holder is this person."""
+        row_who = self._row_who
+        more = self._more_holders.get(h)
+        holders = (first,) if more is None else (first, *more.values())
+        for r in holders:
+            two = _two_people(me, row_who.get(r), shareable)
+            if not two:
+                return r
+            (maybe if two == UNSURE else others).append(f"row {r}")
+        return None
+
+    def _hold(self, keys: list[tuple[str, int]], number: int, me: tuple[str, str, bool],
+              pending: dict[int, int], file_hits: dict[int, int], dedupe: bool) -> None:
+        """Row `number`, created (or updating a record), holds its keys: the first holder
+        of a key, else a further one (`_more_holders`) that later rows check too."""
+        more = self._more_holders
+        for _how, h in keys:
+            if h in file_hits or h in pending:
+                if dedupe:
+                    more.setdefault(h, {}).setdefault(me, number)
+            else:
+                pending[h] = number
 
     def _erased_problem(self, field: str, day: str) -> dict[str, str]:
         """{column: reason} of a customer row refused as a person erased at their request
