@@ -99,15 +99,6 @@ def test_a_role_mailbox_held_under_another_name_in_a_later_chunk_hides_no_earlie
     assert _outcome(summary, 5)["action"] == "duplicate" and _outcome(summary, 5)["duplicate_of_row"] == 2
 
 
-def test_a_shared_landline_held_under_another_name_in_a_later_chunk_hides_no_earlier_holder(tmp_path):
-    rows = [["Ann Lee", "", "", "+44 20 7946 0958", "", "GB"],                 # row 2
-            ["Bob Ray", "", "", "+44 20 7946 0958", "", "GB"],                 # row 3: the switchboard
-            ["ANN LEE", "", "", "+44 20 7946 0958", "", "GB"]]                 # row 4: row 2 again
-    summary = _same_whatever_the_chunks(tmp_path, _file(tmp_path / "landline.csv", rows))
-    assert [_outcome(summary, r)["action"] for r in (2, 3, 4)] == ["created", "created", "duplicate"]
-    assert _outcome(summary, 4)["duplicate_of_row"] == 2
-
-
 @pytest.mark.parametrize("first, again", [("劉德華", "劉德華"), ("John Smith", "SMITH, John"),
                                           ("Anna Schmidt", "anna schmidt")])
 def test_the_same_person_after_another_at_a_role_mailbox_is_a_duplicate_of_that_person(tmp_path, first, again):

@@ -2087,8 +2087,10 @@ class Planner:
                     maybe: list[str], shareable) -> int | None:
         """The first row of this file holding key `h` (its landline, or its role's
         mailbox) that is the person `me` (`_two_people`), checking each holder in row
-        order from `first`; the holders passed are added to `others` (another person)
-        or `maybe` (the names do not say). None when no holder is this person."""
+        order from `first`; the holders passed whose names do not say are added to
+        `maybe`, and the first holder, when another person, to `others` (the warning
+        names it, as it did when only the first holder was kept). None when no holder
+        is this person."""
         row_who = self._row_who
         more = self._more_holders.get(h)
         holders = (first,) if more is None else (first, *more.values())
@@ -2096,7 +2098,10 @@ class Planner:
             two = _two_people(me, row_who.get(r), shareable)
             if not two:
                 return r
-            (maybe if two == UNSURE else others).append(f"row {r}")
+            if two == UNSURE:
+                maybe.append(f"row {r}")
+            elif r == first:
+                others.append(f"row {r}")
         return None
 
     def _hold(self, keys: list[tuple[str, int]], number: int, me: tuple[str, str, bool],
