@@ -1982,6 +1982,7 @@ class Planner:
         to_fetch: list[str] = []
         people = self.ent.kind in ("customer", "contact")     # whose phone may be shared
         row_who = self._row_who
+        more = self._more_holders
         for number, clean, keys, facts, rejected in prepared:
             if rejected is not None:
                 planned.outcomes.append(rejected)
@@ -2003,6 +2004,7 @@ class Planner:
                       if people else ("", "", False))
                 folded = None
             maybe: list[str] = []           # holders this row may be: kept apart, said
+            held: list[int] = []            # keys of this file's holders of its landline or mailbox
             keyed = clean if self.linker is None else self._keyed(clean)
             if dedupe:
                 for how, h in keys:
@@ -2012,6 +2014,7 @@ class Planner:
                     s = store_hits.get(h)
                     if people and how == "phone" and (r is not None or s is not None):
                         if r is not None:
+                            held.append(h)
                             r = self._first_same(me, h, r, shared, maybe,
                                                  lambda: _shareable(self.ent.kind, keyed, h))
                         if s is not None and (two := _two_people(me, self._store_who.get(s),
@@ -2022,6 +2025,7 @@ class Planner:
                         # a role's mailbox (info@, sales@) several people share: another
                         # name is another person, as with a switchboard number
                         if r is not None:
+                            held.append(h)
                             r = self._first_same(me, h, r, mailbox, maybe, _yes)
                         if s is not None and (two := _two_people(me, self._store_who.get(s), _yes)):
                             (maybe if two == UNSURE else mailbox).append(format_id(self.ent, s))
@@ -2047,7 +2051,10 @@ class Planner:
                 if self.options.on_duplicate == "update":
                     planned.updates.append((out, record_id, clean, -1))
                     to_fetch.append(record_id)
-                    self._hold(keys, number, me, pending, file_hits, dedupe)
+                    for _how, h in keys:
+                        pending.setdefault(h, number)
+                    for h in held:
+                        more.setdefault(h, {}).setdefault(me, number)
                     if people and (clean.get("phone") or clean.get("mobile") or role_mailbox):
                         row_who[number] = me     # later rows find whose number it is
                 continue
@@ -2073,7 +2080,10 @@ class Planner:
             out = Outcome(number, "created", warnings=warned)
             planned.outcomes.append(out)
             planned.creates.append((out, clean))
-            self._hold(keys, number, me, pending, file_hits, dedupe)
+            for _how, h in keys:
+                pending.setdefault(h, number)
+            for h in held:      # keys of holders this row is not: it holds them too, after them
+                more.setdefault(h, {}).setdefault(me, number)
             if people and (clean.get("phone") or clean.get("mobile") or role_mailbox):
                 row_who[number] = me
 
@@ -2103,18 +2113,6 @@ class Planner:
             elif r == first:
                 others.append(f"row {r}")
         return None
-
-    def _hold(self, keys: list[tuple[str, int]], number: int, me: tuple[str, str, bool],
-              pending: dict[int, int], file_hits: dict[int, int], dedupe: bool) -> None:
-        """Row `number`, created (or updating a record), holds its keys: the first holder
-        of a key, else a further one (`_more_holders`) that later rows check too."""
-        more = self._more_holders
-        for _how, h in keys:
-            if h in file_hits or h in pending:
-                if dedupe:
-                    more.setdefault(h, {}).setdefault(me, number)
-            else:
-                pending[h] = number
 
     def _erased_problem(self, field: str, day: str) -> dict[str, str]:
         """{column: reason} of a customer row refused as a person erased at their request
