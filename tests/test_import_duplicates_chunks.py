@@ -122,15 +122,3 @@ def test_a_varied_file_prepared_in_the_forked_worker_gives_the_same_outcomes(tmp
     rnd = random.Random(99)
     rows = [_row(rnd, i) for i in range(40)]
     _same_whatever_the_chunks(tmp_path, _file(tmp_path / "forked.csv", rows), monkeypatch)
-
-
-def test_a_row_meeting_a_duplicate_by_its_own_phone_is_a_duplicate_of_the_row_first_kept(tmp_path):
-    """A duplicate row's other keys lead to the row it repeats: checking every holder of
-    a role's mailbox makes more rows duplicates, and rows after them still find the person."""
-    rows = [["Dr. Jane Doe", "", "info@firm.example", "", "", "GB"],                     # row 2
-            ["林淑芬", "", "info@firm.example", "", "", ""],                              # row 3
-            ["Dr. Jane Doe", "", "info@firm.example", "", "+44 7700 900493", "GB"],      # row 4: row 2
-            ["Dr. Jane Doe", "", "jane@own.example", "", "+44 7700 900493", "GB"]]       # row 5: row 2
-    summary = _same_whatever_the_chunks(tmp_path, _file(tmp_path / "chain.csv", rows))
-    assert [(_outcome(summary, r)["action"], _outcome(summary, r).get("duplicate_of_row")) for r in (4, 5)] == [
-        ("duplicate", 2), ("duplicate", 2)]

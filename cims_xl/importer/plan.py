@@ -2038,8 +2038,6 @@ class Planner:
                 self.row_warnings.pop(number, None)
                 planned.outcomes.append(Outcome(number, "duplicate", duplicate_of_row=match_row,
                                                 matched_by=how_row))
-                for _how, h in keys:     # its other keys are that row's: a later row meets it by them
-                    pending.setdefault(h, match_row)
                 continue
             if match_seq is not None:
                 record_id = format_id(self.ent, match_seq)
