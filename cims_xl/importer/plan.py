@@ -1861,6 +1861,12 @@ class Planner:
         # duplicate (`_two_people`).
         self._row_who: dict[int, tuple[str, str, bool]] = {}
         self._store_who: dict[int, tuple[str, str, bool]] = {}
+        # The further holders of a key of this file after its first (file_index), in row
+        # order: rows created beside a holder of their landline or role's mailbox under
+        # another name, one row for each (name, email, company?) (the same answer of
+        # `_two_people`). A row checks every holder in turn (`_first_same`), so that its
+        # outcome is the same whatever the chunks: as if the file were planned in one pass.
+        self._more_holders: dict[int, dict[tuple[str, str, bool], int]] = {}
         self.shared_phones = 0      # rows imported beside another name with their landline
         self.shared_mailboxes = 0   # ... with a role's mailbox (info@, sales@)
         self.maybe_same = 0         # rows kept apart from a holder whose name may be theirs
@@ -2041,6 +2047,7 @@ class Planner:
         to_fetch: list[str] = []
         people = self.ent.kind in ("customer", "contact")     # whose phone may be shared
         row_who = self._row_who
+        more = self._more_holders
         for number, clean, keys, facts, rejected in prepared:
             if rejected is not None:
                 planned.outcomes.append(rejected)
@@ -2062,18 +2069,19 @@ class Planner:
                       if people else ("", "", False))
                 folded = None
             maybe: list[str] = []           # holders this row may be: kept apart, said
+            held: list[int] = []            # keys of this file's holders of its landline or mailbox
             keyed = clean if self.linker is None else self._keyed(clean)
             if dedupe:
                 for how, h in keys:
-                    r = pending.get(h)
+                    r = file_hits.get(h)        # a holder in an earlier chunk is before this chunk's
                     if r is None:
-                        r = file_hits.get(h)
+                        r = pending.get(h)
                     s = store_hits.get(h)
                     if people and how == "phone" and (r is not None or s is not None):
-                        if r is not None and (two := _two_people(me, row_who.get(r),
-                                                                 lambda: _shareable(self.ent.kind, keyed, h))):
-                            (maybe if two == UNSURE else shared).append(f"row {r}")
-                            r = None
+                        if r is not None:
+                            held.append(h)
+                            r = self._first_same(me, h, r, shared, maybe,
+                                                 lambda: _shareable(self.ent.kind, keyed, h))
                         if s is not None and (two := _two_people(me, self._store_who.get(s),
                                                                  lambda: _shareable(self.ent.kind, keyed, h))):
                             (maybe if two == UNSURE else shared).append(format_id(self.ent, s))
@@ -2081,9 +2089,9 @@ class Planner:
                     elif people and how == "email" and role_mailbox and (r is not None or s is not None):
                         # a role's mailbox (info@, sales@) several people share: another
                         # name is another person, as with a switchboard number
-                        if r is not None and (two := _two_people(me, row_who.get(r), _yes)):
-                            (maybe if two == UNSURE else mailbox).append(f"row {r}")
-                            r = None
+                        if r is not None:
+                            held.append(h)
+                            r = self._first_same(me, h, r, mailbox, maybe, _yes)
                         if s is not None and (two := _two_people(me, self._store_who.get(s), _yes)):
                             (maybe if two == UNSURE else mailbox).append(format_id(self.ent, s))
                             s = None
@@ -2110,7 +2118,9 @@ class Planner:
                     to_fetch.append(record_id)
                     for _how, h in keys:
                         pending.setdefault(h, number)
-                    if people and (clean.get("phone") or clean.get("mobile")):
+                    for h in held:
+                        more.setdefault(h, {}).setdefault(me, number)
+                    if people and (clean.get("phone") or clean.get("mobile") or role_mailbox):
                         row_who[number] = me     # later rows find whose number it is
                 continue
             warned = self.row_warnings.pop(number, None)
@@ -2137,6 +2147,8 @@ class Planner:
             planned.creates.append((out, clean))
             for _how, h in keys:
                 pending.setdefault(h, number)
+            for h in held:      # keys of holders this row is not: it holds them too, after them
+                more.setdefault(h, {}).setdefault(me, number)
             if people and (clean.get("phone") or clean.get("mobile") or role_mailbox):
                 row_who[number] = me
 
@@ -2145,6 +2157,27 @@ class Planner:
         self._kept_notes.clear()
         self.file_index.add_many(pending)
         return planned
+
+    def _first_same(self, me: tuple[str, str, bool], h: int, first: int, others: list[str],
+                    maybe: list[str], shareable) -> int | None:
+        """The first row of this file holding key `h` (its landline, or its role's
+        mailbox) that is the person `me` (`_two_people`), checking each holder in row
+        order from `first`; the holders passed whose names do not say are added to
+        `maybe`, and the first holder, when another person, to `others` (the warning
+        names it, as it did when only the first holder was kept). None when no holder
+        is this person."""
+        row_who = self._row_who
+        more = self._more_holders.get(h)
+        holders = (first,) if more is None else (first, *more.values())
+        for r in holders:
+            two = _two_people(me, row_who.get(r), shareable)
+            if not two:
+                return r
+            if two == UNSURE:
+                maybe.append(f"row {r}")
+            elif r == first:
+                others.append(f"row {r}")
+        return None
 
     def _erased_problem(self, field: str, day: str) -> dict[str, str]:
         """{column: reason} of a customer row refused as a person erased at their request
