@@ -2917,6 +2917,17 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
                           f"names something else than the {ent.label.lower()}'s own {field} (a tax, a balance or a due date is no "
                           f"{field}{'; ' + why if why else ''}), so no column was taken; if one is, say so with "
                           f"--map \"{first}={field}\" ")
+        # a column left out as another system's bookkeeping ("created_at", "updated_at") whose
+        # values fit: named, never "no column's values look like dates"
+        left = [c.header for j, c in enumerate(m.columns) if c.target is None and c.how == "ignored"
+                and header_evidence.fits(kind, key, samples[j] if j < len(samples) else [])]
+        if left:
+            shown = " and ".join(f"'{h}'" for h in left[:3])
+            first = left[0].replace('"', "'")
+            return None, (f"{unit_note}{shown} hold{'s' if len(left) == 1 else ''} {what}, but "
+                          f"{'its heading is' if len(left) == 1 else 'their headings are'} a record's own "
+                          f"bookkeeping (when a row was entered or changed, not the {ent.label.lower()}'s "
+                          f"{field}), so no column was taken; if one is, say so with --map \"{first}={field}\" ")
         return None, (f"{unit_note}No column's values look like {what}, so no column is suggested; if one holds "
                       f"them, say which with --map \"Column=Field\", e.g. --map \"Column={field}\" ")
     said = f"--map \"{fit.replace(chr(34), chr(39))}={field}\""
