@@ -1321,6 +1321,10 @@ class RowPreparer:
             ok = len(parts) > 1 and all(sum(c.isdigit() for c in p) >= 6 for p in parts)
         if not ok:
             return text
+        if self._several_columns[i] != "email" and nz.fax_labelled(parts[0]):
+            # "FAX 03-… / TEL 03-…": the first number not labelled a fax is the phone
+            kept = next((p for p in parts if not nz.fax_labelled(p)), parts[0])
+            parts = [kept, *(p for p in parts if p is not kept)]
         header = self.headers[i]
         self.several[header] = self.several.get(header, 0) + 1
         extra.append(f"{header}: " + " | ".join(parts[1:]))
