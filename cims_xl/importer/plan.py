@@ -1018,9 +1018,11 @@ class RowPreparer:
             if c < n and not is_blank_cell(values[c]):
                 data[ROW_REGION] = values[c]
                 break
+        signed: set[str] = set()        # fields whose cell wrote its % sign: "5%" is 5 %, never asked
         for key, points in self._percent_targets:
             v = data.get(key)
             if type(v) is str and (number := _percent_points(v, self.options.decimal_marks.get(key))) is not None:
+                signed.add(key)
                 if self.kinds.get(key) == "int" and number != number.to_integral_value():
                     # "12,5 %" for a whole-percent field: not rounded silently
                     del data[key]
@@ -1044,7 +1046,7 @@ class RowPreparer:
                     data[key] = (share * 100).normalize()     # "0,4" in a column of fractions: 40 %
         for key in self.options.mixed_shares:
             v = data.get(key)
-            if v is not None and type(v) is not Unreadable and (share := _bare_share(v)) is not None and 0 < share <= 1:
+            if key not in signed and v is not None and type(v) is not Unreadable and (share := _bare_share(v)) is not None and 0 < share <= 1:
                 shown = cell_text(v).strip()
                 del data[key]
                 data.setdefault(UNREADABLE, {})[key] = Unreadable(
