@@ -2538,9 +2538,20 @@ class Planner:
                 return Outcome(number, "duplicate", record=done.record, matched_by=done.warning)
             if done is not None:
                 return Outcome(number, "rejected", problems={column: done.warning})
-        return Outcome(number, "rejected", problems={column: (
-            "a refund of a payment that is not in this file: not stored as a sale; import it with "
-            "its payment, or subtract it from that order by hand")})
+        refs, own = (outside[0], outside[1]) if outside is not None else ([], [])
+        if refs and not own:
+            # no reference column (PayPal's "Reference Txn ID"): the only id is the refund's own
+            why = (f"a refund that names no payment (its id {refs[0]!r} is its own; the file has no column "
+                   "naming the payment it refunds), so which order it refunds cannot be told: not stored as "
+                   "a sale; export the file with the payment's reference (PayPal: Reference Txn ID), or "
+                   "subtract it from that order by hand")
+        elif refs:
+            why = (f"a refund of payment {refs[0]!r}, which is not in this file: not stored as a sale; import it "
+                   "with its payment, or subtract it from that order by hand")
+        else:
+            why = ("a refund that names no payment, so which order it refunds cannot be told: not stored as a "
+                   "sale; import it with its payment's reference, or subtract it from that order by hand")
+        return Outcome(number, "rejected", problems={column: why})
 
     def _amount_mark(self) -> str | None:
         """The decimal mark the amount column was read with ("comma"/"point"), or None."""
