@@ -2673,7 +2673,8 @@ def _counted_format_text(column, found: list[tuple[int, str, str]], ent: Entity,
     the import before writing, naming the column, the text, its cells and the option."""
     from ..domain.models import _COUNTED
 
-    odd = [(r, t, shown) for r, t, shown in found if t.strip() not in ("%", "‰")
+    odd = [(r, t, shown) for r, t, shown in found if "%" not in t and "‰" not in t
+           and not shown.startswith(t)       # a label before the number ("Rabatt 15%"), no unit
            and not _COUNTED.match(f"2 {t.strip()}") and not _COUNTED.match(f"2{t.strip()}")]
     if not odd:
         return
