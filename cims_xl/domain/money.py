@@ -1054,10 +1054,50 @@ def _compound_words(text: str) -> str:
     return f"{m['head']}{int(big + rest)}{m['tail']}"
 
 
+# A range of amounts ("10,000-15,000", "10k–15k", "100~200", "5.000 bis 8.000", "1万至2万"):
+# two numbers, never one amount. An approximate or bounded value ("~5000", ">2000", "2000+",
+# "约5000", "ca. 5.000", "5000左右", "약 5000"): no amount either. Each named as what it is,
+# never as an unknown currency sign nor offered as one number under --decimal.
+_NUM = r"[$€£¥₩₹]?\s*\d[\d.,'\s]*(?:[kKmM]|万|萬|千|억|만)?\s*(?:[A-Za-z]{3}|[$€£¥₩₹元円원])?"
+_RANGE = re.compile(rf"^\s*{_NUM}\s*(?:-|–|—|~|〜|to|bis|à|a|até|al|至|到)\s*{_NUM}\s*$", re.IGNORECASE)
+_ABOUT = re.compile(
+    rf"^\s*(?:~|≈|>=?|<=?|≥|≤|±|大约|大概|约|約|およそ|약|approx\.?|ca\.?|circa|about|around|roughly|over|under|"
+    rf"etwa|rund|über|unter|mehr als|weniger als|environ|plus de|moins de|aprox\.?|unos|más de|cerca de)\s*{_NUM}\s*$"
+    rf"|^\s*{_NUM}\s*(?:\+|以上|以下|左右|上下|前后|程度|くらい|ぐらい|前後|이상|이하|정도|approx\.?|ca\.?|or more|or less|und mehr)\s*$",
+    re.IGNORECASE)
+
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?[\d.,'\s]*$")
+
+
+def _not_one_amount(text: str, raw: str) -> str | None:
+    """Why `text` is no single amount when it writes a range or an approximate value."""
+    if not any(c.isdigit() for c in text):
+        return None
+    shown = raw.strip()[:40]
+    if _RANGE.match(text):
+        return (f"not an amount: '{shown}' is a range, not one amount: write one amount (the expected "
+                "value, say), and the range in Notes")
+    if _ABOUT.match(text):
+        return (f"not an amount: '{shown}' is an approximate value, not an amount: write the amount itself, "
+                "and the estimate in Notes")
+    return None
+
+
+def not_one_amount(value: object) -> bool:
+    """Whether a cell writes a range or an approximate value ("10,000-15,000", "~5000"): no
+    evidence of a decimal mark, and refused as what it is."""
+    if not isinstance(value, str) or _PLAIN_NUMBER.match(value):
+        return False
+    return _not_one_amount(_nfkc(value).strip(), value) is not None
+
+
 def _read_text(raw: str, decimal: str | None, prefer: tuple[str, ...]) -> MoneyReading:
     _problem, _shift = nz._problem, nz._shift
     # format characters are invisible: an LRM before "1 234,5" (invisible.py)
     text = triangle_minus(dash_cents(without_format(_nfkc(raw)).strip()).replace("\u2212", "-"))
+    if not _PLAIN_NUMBER.match(text) and (why := _not_one_amount(text, raw)) is not None:
+        raise ValueError(why)
     text, arabic = ascii_digits(text)
     if arabic:
         decimal = "."                   # "١٢٣٤٫٥٠": the Arabic separators say which is which

@@ -182,6 +182,20 @@ def has_phone_extension(value: object) -> bool:
 _PHONE_LABEL = re.compile(
     r"^(?:tel|phone|mobile|mob|cell|fax|电话|電話|手机|手機|座机|座機)\s*[:.]?\s*", re.IGNORECASE
 )
+# A fax label before the only number of a cell ("Fax: 030 1234567", "FAX:06-1234-5679",
+# "Telefax 089 123456", "F: +49 30 …", "Fax-Nr. …", "télécopie", "传真：…", "ファックス", "팩스",
+# "факс", "φαξ"): that number is the fax line, never the record's phone. Not "FAX兼用"
+# (the phone doubles as the fax) nor "TEL/FAX" (both on one line): words follow the label.
+_FAX_LABEL = re.compile(
+    r"^(?:(?:tele)?fax(?:[\s-]*(?:nr|no|nummer|number|num))?\.?|f|t[ée]l[ée]copie(?:ur)?|t[ée]l[ée]c\.|"
+    r"传真|傳真|ファックス|ファクス|팩스|факс|φαξ)\s*[:.]?\s*(?=[+(\d])", re.IGNORECASE)
+
+
+def fax_labelled(value: object) -> bool:
+    """Whether a phone cell's number is labelled as a fax ("Fax: 030 1234567", "传真：…")."""
+    return isinstance(value, str) and bool(_FAX_LABEL.match(without_format(_nfkc(value)).strip()))
+
+
 # Digits plus the punctuation people put between them (phonenumbers understands all
 # of these, including the dash look-alikes that NFKC leaves alone).
 _PHONE_CHARS = re.compile(r"^[+\d\s\-./()\[\]~\u2010-\u2015\u2212\u30fc]+$")
@@ -429,6 +443,8 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
         return False, _problem("looks like a formula result, not a phone number", raw)
     if _PHONE_EXCEL_SCIENTIFIC.match(text):
         return False, _problem("shown in scientific notation, digits are lost", raw)
+    if _FAX_LABEL.match(text):
+        return False, _problem("labelled as a fax number, not the phone", raw)
     text = _PHONE_LABEL.sub("", text)  # "tel:", "Mobile:", "手机："
     text = _PHONE_EXTENSION.sub("", text)
     float_text = _PHONE_EXCEL_FLOAT_TEXT.match(text)

@@ -295,6 +295,10 @@ def preamble_unit(line: str) -> Unit | None:
 # "Amount (万元)", "Revenue (in millions)", "Amount ($000)", "Umsatz (T€)", "Sales in thousands"
 _BRACKETED = re.compile(r"^(?P<head>.*?\S)\s*[(\[（【](?P<unit>[^()\[\]（）【】]{1,30})[)\]）】]\s*$")
 _IN = re.compile(r"^(?P<head>.*?\S)\s+in\s+(?P<unit>.{1,30}?)\s*$", re.IGNORECASE)
+# what splits a heading's words besides spaces: "_", ".", "-" and a camelCase hump
+_SPLIT = re.compile(r"[_.\-]+")
+_CAMEL_SPLIT = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_LAST_WORD = re.compile(r"^(?P<head>.*?\S)\s+(?P<unit>\S+)$")
 _CJK_SUFFIX = re.compile(r"^(?P<head>.*?[^\s(（])(?P<unit>(?:万|萬|千|百万|亿|億)元|千円|百万円|億円|万円|억원|만원|천원|백만원)$")
 
 
@@ -310,6 +314,20 @@ def header_unit(header: str) -> tuple[str, Unit] | None:
         m = pattern.match(text)
         if m is None:
             continue
+        unit = read_unit(m.group("unit"))
+        if unit is not None and unit.scale != 1:
+            return m.group("head").strip(), unit
+    # the same words split another way: snake_case, camelCase, dots, hyphens ("amount_cents",
+    # "totalInCents", "price_in_pence", "betrag.cent", "金额_分"), or a last word after a
+    # space ("Total Cents"): the unit is the heading's last word (or words after "in")
+    spaced = _nfkc(_SPLIT.sub(" ", _CAMEL_SPLIT.sub(" ", text)))
+    if spaced != text:
+        for pattern in (_BRACKETED, _IN, _CJK_SUFFIX):
+            m = pattern.match(spaced)
+            if m is not None and (unit := read_unit(m.group("unit"))) is not None and unit.scale != 1:
+                return m.group("head").strip(), unit
+    m = _LAST_WORD.match(spaced)
+    if m is not None and (len(m.group("unit")) > 1 or not m.group("unit").isascii()):
         unit = read_unit(m.group("unit"))
         if unit is not None and unit.scale != 1:
             return m.group("head").strip(), unit

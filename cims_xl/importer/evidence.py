@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
-from ..domain.money import (bare_symbol, check_currency, dash_cents, decimal_mark_at_home, has_minor_unit,
+from ..domain.money import (not_one_amount, bare_symbol, check_currency, dash_cents, decimal_mark_at_home, has_minor_unit,
                             named_currency)
 from .errors import AmbiguousNumbers
 
@@ -174,6 +174,8 @@ class NumberEvidence:
         mark = mark_of(value)
         if mark is None:
             return
+        if mark == "?" and not_one_amount(value):
+            return      # "10,000-15,000", "~5.000": a range or an estimate, refused as such (domain.money)
         if mark == "?":
             self._form(value, row)
             mark = _grouping_by_currency(value) or mark

@@ -74,6 +74,12 @@ def _split(header: str) -> tuple[str, str, tuple[str, ...]] | None:
                 codes = money.currency_noun(cur) or ()    # "Amount (won)": won, the currency
         if codes:
             return match.group("head").strip(), cur, codes
+    # a minor unit only one currency has, as a split heading's last word ("price_in_pence",
+    # "金额_分", "amountPence"): that currency (amount_units.header_unit)
+    from .amount_units import header_unit
+
+    if (unit := header_unit(header)) is not None and unit[1].codes and unit[1].currency:
+        return unit[0], unit[1].currency, unit[1].codes
     return None
 
 

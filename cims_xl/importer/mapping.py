@@ -1092,7 +1092,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
                or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n)
-               or _zone_headed_hit(ent, table, h)
+               or _zone_headed_hit(ent, table, h) or _figures_headed_hit(ent, table, h)
                or number_of_hit(ent, table, h) or two_language_hit(ent, table, h))
         if hit and hit is not table.get(n) and not own(i, hit[0]):
             continue                # "Parent Company", "Sales Rep - Email": kept in Notes
@@ -2026,6 +2026,24 @@ def _currency_headed_hit(ent: Entity, table: dict, header: str):
     if found is None:
         return None
     n = norm(found[0])
+    hit = table.get(n) or table.get(_unprefixed(ent.kind, n))
+    kinds = {f.key: f.kind for f in ent.fields}
+    return hit if hit and kinds.get(hit[0]) == "money" else None
+
+
+# Chinese invoices and receipts write an amount twice: 大写 in capital numerals (壹仟贰佰元整,
+# against forgery) and 小写 in figures (1200.00). The figures are the amount; the capitals
+# stay in Notes.
+_IN_FIGURES = re.compile(r"^(?P<head>.+?)\s*[(（\[【]?\s*(?:小写|小寫)(?:金额|金額)?\s*[)）\]】]?\s*$")
+
+
+def _figures_headed_hit(ent: Entity, table: dict, header: str):
+    """The synonym hit of a money field for a heading naming its amount in figures
+    ("金额(小写)", "金额（小寫）", "合计金额小写"), else None."""
+    m = _IN_FIGURES.match(unicodedata.normalize("NFKC", header))
+    if m is None:
+        return None
+    n = norm(m.group("head"))
     hit = table.get(n) or table.get(_unprefixed(ent.kind, n))
     kinds = {f.key: f.kind for f in ent.fields}
     return hit if hit and kinds.get(hit[0]) == "money" else None

@@ -1061,9 +1061,11 @@ class RowPreparer:
             if c < n and not is_blank_cell(values[c]):
                 data[ROW_REGION] = values[c]
                 break
+        signed: set[str] = set()        # fields whose cell wrote its % sign: "5%" is 5 %, never asked
         for key, points in self._percent_targets:
             v = data.get(key)
             if type(v) is str and (number := _percent_points(v, self.options.decimal_marks.get(key))) is not None:
+                signed.add(key)
                 if self.kinds.get(key) == "int" and number != number.to_integral_value():
                     # "12,5 %" for a whole-percent field: not rounded silently
                     del data[key]
@@ -1087,7 +1089,7 @@ class RowPreparer:
                     data[key] = (share * 100).normalize()     # "0,4" in a column of fractions: 40 %
         for key in self.options.mixed_shares:
             v = data.get(key)
-            if v is not None and type(v) is not Unreadable and (share := _bare_share(v)) is not None and 0 < share <= 1:
+            if key not in signed and v is not None and type(v) is not Unreadable and (share := _bare_share(v)) is not None and 0 < share <= 1:
                 shown = cell_text(v).strip()
                 del data[key]
                 data.setdefault(UNREADABLE, {})[key] = Unreadable(
@@ -1364,6 +1366,10 @@ class RowPreparer:
             ok = len(parts) > 1 and all(sum(c.isdigit() for c in p) >= 6 for p in parts)
         if not ok:
             return text
+        if self._several_columns[i] != "email" and nz.fax_labelled(parts[0]):
+            # "FAX 03-… / TEL 03-…": the first number not labelled a fax is the phone
+            kept = next((p for p in parts if not nz.fax_labelled(p)), parts[0])
+            parts = [kept, *(p for p in parts if p is not kept)]
         header = self.headers[i]
         self.several[header] = self.several.get(header, 0) + 1
         extra.append(f"{header}: " + " | ".join(parts[1:]))
@@ -2654,9 +2660,20 @@ class Planner:
                 return Outcome(number, "duplicate", record=done.record, matched_by=done.warning)
             if done is not None:
                 return Outcome(number, "rejected", problems={column: done.warning})
-        return Outcome(number, "rejected", problems={column: (
-            "a refund of a payment that is not in this file: not stored as a sale; import it with "
-            "its payment, or subtract it from that order by hand")})
+        refs, own = (outside[0], outside[1]) if outside is not None else ([], [])
+        if refs and not own:
+            # no reference column (PayPal's "Reference Txn ID"): the only id is the refund's own
+            why = (f"a refund that names no payment (its id {refs[0]!r} is its own; the file has no column "
+                   "naming the payment it refunds), so which order it refunds cannot be told: not stored as "
+                   "a sale; export the file with the payment's reference (PayPal: Reference Txn ID), or "
+                   "subtract it from that order by hand")
+        elif refs:
+            why = (f"a refund of payment {refs[0]!r}, which is not in this file: not stored as a sale; import it "
+                   "with its payment, or subtract it from that order by hand")
+        else:
+            why = ("a refund that names no payment, so which order it refunds cannot be told: not stored as a "
+                   "sale; import it with its payment's reference, or subtract it from that order by hand")
+        return Outcome(number, "rejected", problems={column: why})
 
     def _amount_mark(self) -> str | None:
         """The decimal mark the amount column was read with ("comma"/"point"), or None."""

@@ -2650,6 +2650,10 @@ def _format_texts(scan: "Scan", src: RawSheet, ent: Entity, amount_scale, name: 
     kinds = {f.key: f.kind for f in ent.fields}
     out: list[dict] = []
     for j, column in enumerate(scan.mapping.columns):
+        if column.target and kinds.get(column.target) in ("int", "decimal") and j < len(scan.table.columns):
+            _counted_format_text(column, [(r, t, shown) for r, t, shown in
+                                          src.format_texts.get(scan.table.columns[j], ())
+                                          if r > scan.table.header_row], ent, name)
         if not column.target or kinds.get(column.target) != "money" or j >= len(scan.table.columns):
             continue
         found = [(r, t, shown) for r, t, shown in src.format_texts.get(scan.table.columns[j], ())
@@ -2676,6 +2680,32 @@ def _format_texts(scan: "Scan", src: RawSheet, ent: Entity, amount_scale, name: 
             f"\"{column.header}=Notes\" to keep them in Notes (with --map \"OTHER COLUMN="
             f"{column.target.replace('_', ' ').title()}\" for the column holding the amounts).")
     return out
+
+
+def _counted_format_text(column, found: list[tuple[int, str, str]], ent: Entity, name: str) -> None:
+    """A number column other than an amount (Quantity, Discount) whose cells' number format
+    shows a unit ('0 "dozen"', '0" 箱"', '0.0 "kg"'): read as the same text in a CSV would be
+    (domain.models: "2 dozen" is no count of items), never as the bare number. A counter of
+    items ('0 "pcs"', '0" 件"') or a percent sign is the number itself; any other text stops
+    the import before writing, naming the column, the text, its cells and the option."""
+    from ..domain.models import _COUNTED
+
+    odd = [(r, t, shown) for r, t, shown in found if "%" not in t and "‰" not in t
+           and not shown.startswith(t)       # a label before the number ("Rabatt 15%"), no unit
+           and not _COUNTED.match(f"2 {t.strip()}") and not _COUNTED.match(f"2{t.strip()}")]
+    if not odd:
+        return
+    texts = Counter(t.strip() for _r, t, _s in odd)
+    said = ", ".join(f"'{t}'" for t, _n in texts.most_common(3))
+    examples = ", ".join(f"row {r}: '{shown}'" for r, _t, shown in odd[:3])
+    field = mp.targets(ent).get(column.target, column.target)
+    raise ImportRefused(
+        f"{name}: column '{column.header}' is read as {field}, but {len(odd)} of its cells have a number "
+        f"format that shows {said} ({examples}): the numbers are counted in that unit (a package, a number "
+        f"of items or a measure), not as the {field} the store keeps; the same text written in the cells "
+        f"is refused. Nothing was imported. Give the cells a format without the unit once they hold "
+        f"the {field} itself, or --map \"{column.header.replace(chr(34), chr(39))}=Notes\" to keep them "
+        "in Notes.")
 
 
 def _minor_units(scan: "Scan", src: RawSheet, units, amount_scale, name: str) -> None:
@@ -2934,6 +2964,17 @@ def _fitting_map(ent: Entity, m: mp.Mapping, scan: "Scan", field: str) -> tuple[
                           f"names something else than the {ent.label.lower()}'s own {field} (a tax, a balance or a due date is no "
                           f"{field}{'; ' + why if why else ''}), so no column was taken; if one is, say so with "
                           f"--map \"{first}={field}\" ")
+        # a column left out as another system's bookkeeping ("created_at", "updated_at") whose
+        # values fit: named, never "no column's values look like dates"
+        left = [c.header for j, c in enumerate(m.columns) if c.target is None and c.how == "ignored"
+                and header_evidence.fits(kind, key, samples[j] if j < len(samples) else [])]
+        if left:
+            shown = " and ".join(f"'{h}'" for h in left[:3])
+            first = left[0].replace('"', "'")
+            return None, (f"{unit_note}{shown} hold{'s' if len(left) == 1 else ''} {what}, but "
+                          f"{'its heading is' if len(left) == 1 else 'their headings are'} a record's own "
+                          f"bookkeeping (when a row was entered or changed, not the {ent.label.lower()}'s "
+                          f"{field}), so no column was taken; if one is, say so with --map \"{first}={field}\" ")
         return None, (f"{unit_note}No column's values look like {what}, so no column is suggested; if one holds "
                       f"them, say which with --map \"Column=Field\", e.g. --map \"Column={field}\" ")
     said = f"--map \"{fit.replace(chr(34), chr(39))}={field}\""

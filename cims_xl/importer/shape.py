@@ -311,6 +311,37 @@ _TOTAL_HEADS = frozenset(a + b for w in _TOTAL_WORDS for a in {w[0].lower(), w[0
                          for b in {w[1].lower(), w[1].upper()})
 
 
+# Excel's Data > Subtotal with another function than SUM writes its word after the group's
+# value ("Acme Count", "Beta Anzahl", "华为 计数", "小米 平均值", "Grand Count", "Gesamtanzahl"):
+# the word, per function, in the languages Excel writes it
+_FUNCTION_WORDS: dict[str, tuple[str, ...]] = {
+    "count": ("count", "count nums", "anzahl", "anzahl zahlen", "计数", "計數", "個数", "个数", "數目", "nombre",
+              "cuenta", "contar", "conteggio", "contagem", "количество", "개수", "aantal", "liczba", "sayı"),
+    "average": ("average", "mittelwert", "平均值", "平均値", "平均", "moyenne", "promedio", "media", "média",
+                "среднее", "평균", "gemiddelde", "średnia", "ortalama"),
+    "max": ("max", "maximum", "最大值", "最大値", "最大", "máx", "máximo", "massimo", "максимум", "최대", "maks"),
+    "min": ("min", "minimum", "最小值", "最小値", "最小", "mín", "mínimo", "minimo", "минимум", "최소"),
+}
+_FUNCTION_OF = {w: fn for fn, words in _FUNCTION_WORDS.items() for w in words}
+_FUNCTION_LABEL = re.compile(
+    r"^\s*(?:(?P<group>\S.{0,80}?)\s*)?(?P<fn>" + "|".join(
+        re.escape(w) for w in sorted(_FUNCTION_OF, key=len, reverse=True)) + r")\s*[:：]?\s*$", re.IGNORECASE)
+_FUNCTION_LAST = frozenset(c for w in _FUNCTION_OF for c in (w[-1].lower(), w[-1].upper()))
+
+
+def _function_of(label: str) -> str | None:
+    """The function an Excel subtotal label names other than SUM ("Acme Count": count), else None."""
+    m = _FUNCTION_LABEL.match(label)
+    if m is None:
+        return None
+    word = m.group("fn")
+    group = m.group("group") or ""
+    if word.isascii() and group and group.casefold() not in ("gesamt", "grand") and group[-1:].isalnum() and group[-1:].isascii() and not label[
+            len(label.rstrip()) - len(word) - 1:][:1].isspace():
+        return None         # "Discount" is no count: a Latin word must stand apart
+    return _FUNCTION_OF[word.casefold()] if word.casefold() in _FUNCTION_OF else _FUNCTION_OF.get(word)
+
+
 @dataclass
 class SubtotalRows:
     """Watches for subtotal rows: a cell of a text column (`label_cols`) that is only a
@@ -323,6 +354,10 @@ class SubtotalRows:
     found: list[tuple[int, str]] = field(default_factory=list)
     _since: deque = field(default_factory=lambda: deque(maxlen=SUBTOTAL_GROUP_MAX))
     _rows_since: int = 0
+    # every data row's amounts since the table began: a grand row ("Gesamtergebnis",
+    # "Grand Count") sums or counts them all, past the groups' own subtotals
+    _all: deque = field(default_factory=lambda: deque(maxlen=SUBTOTAL_GROUP_MAX))
+    _rows_all: int = 0
 
     def add(self, number: int, values: list) -> bool:
         """True when the row is a subtotal (then its amounts are not kept)."""
@@ -330,7 +365,7 @@ class SubtotalRows:
             return False
         n = len(values)
         amounts = tuple([values[c] if c < n else None for c in self.money_cols])
-        label = None
+        label, fn = None, "sum"
         heads = _TOTAL_HEADS
         for c in self.label_cols:
             v = values[c] if c < n else None
@@ -339,8 +374,14 @@ class SubtotalRows:
                     or (v[-1:] in _GROUP_TOTAL_LAST and _GROUP_TOTAL.match(v))):
                 label = v
                 break
+            if type(v) is str and len(v) < 90 and v.rstrip(" :：")[-1:] in _FUNCTION_LAST \
+                    and (found := _function_of(v)) is not None:
+                label, fn = v, found
+                break
         if label is not None and any(a is not None and not is_blank(a) for a in amounts):
-            if 0 < self._rows_since <= SUBTOTAL_GROUP_MAX and self._sums_match(amounts):
+            if (0 < self._rows_since <= SUBTOTAL_GROUP_MAX and self._sums_match(amounts, self._since, fn)) \
+                    or (0 < self._rows_all <= SUBTOTAL_GROUP_MAX and self._rows_all > self._rows_since
+                        and self._sums_match(amounts, self._all, fn)):
                 self.found.append((number, label.strip()[:60]))
                 self._since.clear()
                 self._rows_since = 0
@@ -350,11 +391,14 @@ class SubtotalRows:
                 self._rows_since = 0
         self._since.append(amounts)
         self._rows_since += 1
+        self._all.append(amounts)
+        self._rows_all += 1
         return False
 
-    def _sums_match(self, amounts: tuple) -> bool:
-        """Do the filled amounts equal the sums of the rows kept, read with a decimal
-        point or with a decimal comma?"""
+    def _sums_match(self, amounts: tuple, rows=None, fn: str = "sum") -> bool:
+        """Do the filled amounts equal the sums (or count, average, max, min: `fn`) of the
+        rows kept, read with a decimal point or with a decimal comma?"""
+        rows = self._since if rows is None else rows
         for way in (0, 1):
             ok = True
             for k, a in enumerate(amounts):
@@ -364,8 +408,8 @@ class SubtotalRows:
                 if want is None:
                     ok = False
                     break
-                total = Decimal(0)
-                for row in self._since:
+                seen: list[Decimal] = []
+                for row in rows:
                     v = row[k]
                     if v is None or is_blank(v):
                         continue
@@ -373,8 +417,23 @@ class SubtotalRows:
                     if r is None:
                         ok = False
                         break
-                    total += r
-                if not ok or total != want:
+                    seen.append(r)
+                if not ok or not seen:
+                    ok = False
+                    break
+                if fn == "count":
+                    got = Decimal(len(seen))
+                elif fn == "max":
+                    got = max(seen)
+                elif fn == "min":
+                    got = min(seen)
+                elif fn == "average":
+                    # shown rounded to the places the cell writes (166.67 for 166.666…)
+                    places = max(0, -want.as_tuple().exponent) if isinstance(want.as_tuple().exponent, int) else 0
+                    got = (sum(seen) / len(seen)).quantize(Decimal(1).scaleb(-places))
+                else:
+                    got = sum(seen, Decimal(0))
+                if got != want:
                     ok = False
                     break
             if ok:
