@@ -56,6 +56,22 @@ OLD = [
      " \t-−(\\1０a"),
     # task dates22: a heading cut in two languages (now one pass, no regular expression), and the
     # gross / net words of an amount's heading ("\w*brutto" retried at each digit of a run)
+    # stop 23: a range or an estimate in an amount ("10,000-15,000", "~5000"): a run of spaces
+    # split between the digits' class and the `\s*` after it (27 s for a 1,000-space cell)
+    ("domain.money", "_RANGE",
+     r"^\s*[$€£¥₩₹]?\s*\d[\d.,'\s]*(?:[kKmM]|万|萬|千|억|만)?\s*(?:[A-Za-z]{3}|[$€£¥₩₹元円원])?\s*"
+     r"(?:-|–|—|~|〜|to|bis|à|a|até|al|至|到)\s*"
+     r"[$€£¥₩₹]?\s*\d[\d.,'\s]*(?:[kKmM]|万|萬|千|억|만)?\s*(?:[A-Za-z]{3}|[$€£¥₩₹元円원])?\s*$", re.IGNORECASE,
+     ("match",), (" ", "\t", "1", "0", ".", ",", "'", "$", "¥", "-", "~", "to", "bis", "a", "至", "万", "k", "EUR",
+                  "元", "x")),
+    ("domain.money", "_ABOUT",
+     r"^\s*(?:~|≈|>=?|<=?|≥|≤|±|大约|大概|约|約|およそ|약|approx\.?|ca\.?|circa|about|around|roughly|over|under|"
+     r"etwa|rund|über|unter|mehr als|weniger als|environ|plus de|moins de|aprox\.?|unos|más de|cerca de)\s*"
+     r"[$€£¥₩₹]?\s*\d[\d.,'\s]*(?:[kKmM]|万|萬|千|억|만)?\s*(?:[A-Za-z]{3}|[$€£¥₩₹元円원])?\s*$"
+     r"|^\s*[$€£¥₩₹]?\s*\d[\d.,'\s]*(?:[kKmM]|万|萬|千|억|만)?\s*(?:[A-Za-z]{3}|[$€£¥₩₹元円원])?\s*"
+     r"(?:\+|以上|以下|左右|上下|前后|程度|くらい|ぐらい|前後|이상|이하|정도|approx\.?|ca\.?|or more|or less|und mehr)\s*$",
+     re.IGNORECASE, ("match",), (" ", "\t", "1", "0", ".", ",", "$", "~", ">", "约", "ca.", "approx.", "+", "左右",
+                                 "k", "EUR", "x")),
     ("importer.mapping", "_TWO_LANGUAGES",
      r"\s*[/|／｜\n]\s*|\s*[(（]\s*(?=[^)）]+[)）]\s*$)|[)）]\s*$"
      r"|(?<=[A-Za-z.\u00c0-\u024f])\s+(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])"

@@ -1058,12 +1058,16 @@ def _compound_words(text: str) -> str:
 # two numbers, never one amount. An approximate or bounded value ("~5000", ">2000", "2000+",
 # "约5000", "ca. 5.000", "5000左右", "약 5000"): no amount either. Each named as what it is,
 # never as an unknown currency sign nor offered as one number under --decimal.
-_NUM = r"[$€£¥₩₹]?\s*\d[\d.,'\s]*(?:[kKmM]|万|萬|千|억|만)?\s*(?:[A-Za-z]{3}|[$€£¥₩₹元円원])?"
-_RANGE = re.compile(rf"^\s*{_NUM}\s*(?:-|–|—|~|〜|to|bis|à|a|até|al|至|到)\s*{_NUM}\s*$", re.IGNORECASE)
+# Possessive quantifiers (`*+`): the digits' run and the spaces after it never give back
+# what they took, so a hostile cell of many spaces is read in linear time (a 1,000-space
+# cell took 27 s with plain `*`); and no cell longer than _LONGEST_RANGE is either.
+_NUM = r"[$€£¥₩₹]?\s*+\d[\d.,'\s]*+(?:[kKmM]|万|萬|千|억|만)?\s*+(?:[A-Za-z]{3}|[$€£¥₩₹元円원])?"
+_RANGE = re.compile(rf"^\s*+{_NUM}\s*+(?:-|–|—|~|〜|to|bis|à|a|até|al|至|到)\s*+{_NUM}\s*+$", re.IGNORECASE)
+_LONGEST_RANGE = 60
 _ABOUT = re.compile(
-    rf"^\s*(?:~|≈|>=?|<=?|≥|≤|±|大约|大概|约|約|およそ|약|approx\.?|ca\.?|circa|about|around|roughly|over|under|"
-    rf"etwa|rund|über|unter|mehr als|weniger als|environ|plus de|moins de|aprox\.?|unos|más de|cerca de)\s*{_NUM}\s*$"
-    rf"|^\s*{_NUM}\s*(?:\+|以上|以下|左右|上下|前后|程度|くらい|ぐらい|前後|이상|이하|정도|approx\.?|ca\.?|or more|or less|und mehr)\s*$",
+    rf"^\s*+(?:~|≈|>=?|<=?|≥|≤|±|大约|大概|约|約|およそ|약|approx\.?|ca\.?|circa|about|around|roughly|over|under|"
+    rf"etwa|rund|über|unter|mehr als|weniger als|environ|plus de|moins de|aprox\.?|unos|más de|cerca de)\s*+{_NUM}\s*+$"
+    rf"|^\s*+{_NUM}\s*+(?:\+|以上|以下|左右|上下|前后|程度|くらい|ぐらい|前後|이상|이하|정도|approx\.?|ca\.?|or more|or less|und mehr)\s*$",
     re.IGNORECASE)
 
 
@@ -1072,7 +1076,7 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?[\d.,'\s]*$")
 
 def _not_one_amount(text: str, raw: str) -> str | None:
     """Why `text` is no single amount when it writes a range or an approximate value."""
-    if not any(c.isdigit() for c in text):
+    if not any(c.isdigit() for c in text) or len(text) > _LONGEST_RANGE:
         return None
     shown = raw.strip()[:40]
     if _RANGE.match(text):
