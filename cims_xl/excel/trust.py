@@ -536,7 +536,7 @@ def formula_findings(wb) -> list[Finding]:
             continue
         for problem in _formula_problems(text if text.startswith("=") else "=" + text):
             hits.append(f"the defined name {_shown(name)} ({where}) uses {problem}")
-    tail = "; cims writes none and does not remove your formulas: remove it, then sync again"
+    tail = "; cims writes none and does not remove your formulas or links: remove it, then sync again"
     found = [Finding(_shown_long(h) + tail, restorable=False) for h in hits[:MAX_FORMULA_FINDINGS]]
     if len(hits) > MAX_FORMULA_FINDINGS:
         found.append(Finding(f"{len(hits) - MAX_FORMULA_FINDINGS} more formulas like these (`cims workbook "
