@@ -366,6 +366,43 @@ def _external_reference(operand: str) -> bool:
     return "[" in book or "\\" in book or "/" in book or ":" in book.strip("'")[:3]
 
 
+_SAFE_LINK = re.compile(r"^(?:https?://|mailto:)", re.I)
+
+
+def _link_target_problem(target: str) -> str | None:
+    """A literal link target (a HYPERLINK's text, a cell hyperlink's address): None for an
+    http:, https: or mailto: address or a place in this workbook (#Sheet!A1); otherwise
+    what it is. file:, \\\\server, ms-msdt:, mk:, search-ms: and the rest open programs
+    or send the Windows sign-in."""
+    if _SAFE_LINK.match(target) or target.startswith("#"):
+        return None
+    return f"a link to {_shown(target[:120])} (not an http:, https: or mailto: address: a click can " \
+        "open a program or send the Windows sign-in there)"
+
+
+def _hyperlink_formula_problem(target: list) -> str | None:
+    """HYPERLINK's first argument, as tokens: only one literal safe text is not named; a
+    target built when Excel calculates ("fi"&"le:…", CHAR(92)&…, a cell, a name) is named,
+    except one that starts with a literal "#" text joined by & (it stays in this workbook)."""
+    from openpyxl.formula.tokenizer import Token
+
+    toks = [t for t in target if t.type != Token.WSPACE]
+    if not toks:
+        return None
+    first = toks[0]
+    literal = first.type == Token.OPERAND and first.subtype == Token.TEXT
+    text = first.value[1:-1].replace('""', '"') if literal else ""
+    if literal and len(toks) == 1:
+        problem = _link_target_problem(text)
+        return problem and "HYPERLINK to " + problem[len("a link to "):]
+    if literal and text.startswith("#") and toks[1].type == Token.OP_IN and toks[1].value == "&":
+        return None
+    if literal and _WEB_TARGET.match(text):
+        return "HYPERLINK to a web address built from the sheet's values (a click sends them)"
+    return ("HYPERLINK to a target built when Excel calculates (only a literal http:, https: or "
+            "mailto: address is not named: a built one can be file:, \\\\server or a program's scheme)")
+
+
 def _formula_problems(formula: str) -> list[str]:
     """What in one formula (text starting with "=") reaches the network or runs code."""
     from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
@@ -381,37 +418,42 @@ def _formula_problems(formula: str) -> list[str]:
             said.append("a DDE link (starts the program it names)")
         return sorted(set(said))
     problems = []
-    depth_hyper = []          # for each open function: is it HYPERLINK / FILTERXML?
-    texts_in = {"HYPERLINK": [], "FILTERXML": []}
-    built_in = {"HYPERLINK": False}
+    # one frame per open function, array or bracket: [name, argument index, tokens of the first argument]
+    frames: list[list] = []
+    filterxml_texts = []
+    hyper_targets = []        # the first argument of each HYPERLINK, as its tokens
     for tok in tokens:
-        if tok.type == Token.FUNC and tok.subtype == Token.OPEN:
-            name = _function_name(tok.value)
+        opens = tok.subtype == Token.OPEN and tok.type in (Token.FUNC, Token.ARRAY, Token.PAREN)
+        closes = tok.subtype == Token.CLOSE and tok.type in (Token.FUNC, Token.ARRAY, Token.PAREN)
+        enclosing = frames
+        if closes and frames:
+            frame = frames.pop()
+            if frame[0] == "HYPERLINK":
+                hyper_targets.append(frame[2])
+        elif tok.type == Token.SEP and tok.subtype == Token.ARG and frames:
+            frames[-1][1] += 1
+            enclosing = frames[:-1]          # the comma ends the innermost one's argument
+        for frame in enclosing:               # a token inside HYPERLINK's first argument, however deep
+            if frame[0] == "HYPERLINK" and frame[1] == 0:
+                frame[2].append(tok)
+        if opens:
+            name = _function_name(tok.value) if tok.type == Token.FUNC else tok.value
             if name in _NET_FUNCTIONS:
                 problems.append(f"{name} ({_NET_FUNCTIONS[name]})")
-            if depth_hyper and depth_hyper[-1] == "HYPERLINK":
-                built_in["HYPERLINK"] = True
-            depth_hyper.append(name)
-        elif tok.type == Token.FUNC and tok.subtype == Token.CLOSE:
-            if depth_hyper:
-                depth_hyper.pop()
+            frames.append([name, 0, []])
         elif tok.type == Token.OPERAND:
-            inside = next((f for f in reversed(depth_hyper) if f in texts_in), None)
-            if tok.subtype == Token.TEXT and inside:
-                texts_in[inside].append(tok.value[1:-1].replace('""', '"'))
-            elif tok.subtype == Token.RANGE:
-                if inside == "HYPERLINK":
-                    built_in["HYPERLINK"] = True
-                if _external_reference(tok.value):
-                    problems.append(f"a reference into another workbook ({tok.value}): Excel reads it, "
-                                    "from a \\\\server share sending the Windows sign-in")
-    hyper = texts_in["HYPERLINK"]
-    if any(_FAR_TARGET.match(t) for t in hyper):
-        problems.append("HYPERLINK to a file: or \\\\server address (a click sends the Windows sign-in "
-                        "there and can open a program)")
-    elif built_in["HYPERLINK"] and any(_WEB_TARGET.match(t) for t in hyper):
-        problems.append("HYPERLINK to a web address built from the sheet's values (a click sends them)")
-    if any(_WEB_TARGET.match(t) or _FAR_TARGET.match(t) for t in texts_in["FILTERXML"]):
+            inside = next((f[0] for f in reversed(frames) if f[0] in ("HYPERLINK", "FILTERXML")), None)
+            if tok.subtype == Token.TEXT and inside == "FILTERXML":
+                filterxml_texts.append(tok.value[1:-1].replace('""', '"'))
+            elif tok.subtype == Token.RANGE and _external_reference(tok.value):
+                problems.append(f"a reference into another workbook ({tok.value}): Excel reads it, "
+                                "from a \\\\server share sending the Windows sign-in")
+    hyper_targets += [f[2] for f in frames if f[0] == "HYPERLINK"]     # left open
+    for target in hyper_targets:
+        problem = _hyperlink_formula_problem(target)
+        if problem:
+            problems.append(problem)
+    if any(_WEB_TARGET.match(t) or _FAR_TARGET.match(t) for t in filterxml_texts):
         problems.append("FILTERXML over a web or file address")
     return problems
 
@@ -441,21 +483,60 @@ def _defined_names(wb):
             yield ws.title, name, dn.attr_text
 
 
+def _rule_formulas(ws):
+    """(what, formula) of each conditional-format rule and data validation on the sheet:
+    Excel calculates them like cells (WEBSERVICE in one fetches as a cell's would)."""
+    for cf in getattr(ws, "conditional_formatting", ()):
+        for rule in cf.rules:
+            texts = list(rule.formula or ())
+            for scale in (rule.colorScale, rule.dataBar, rule.iconSet):
+                texts += [v.val for v in getattr(scale, "cfvo", None) or () if v.type == "formula" and v.val]
+            for text in texts:
+                yield f"the conditional format on {_shown(ws.title)}!{cf.sqref}", str(text)
+    validations = getattr(ws, "data_validations", None)
+    for dv in getattr(validations, "dataValidation", ()) or ():
+        for text in (dv.formula1, dv.formula2):
+            if text:
+                yield f"the data validation on {_shown(ws.title)}!{dv.sqref}", text
+
+
+def _cell_links(ws):
+    """(sheet!cell, target) of each cell hyperlink (Insert → Link) that leaves the workbook."""
+    seen = set()
+    cells = ws._cells.values() if isinstance(getattr(ws, "_cells", None), dict) else ()
+    for cell in list(cells):
+        link = getattr(cell, "_hyperlink", None)
+        target = getattr(link, "target", None)
+        if not target or (link.ref, target) in seen:
+            continue
+        seen.add((link.ref, target))
+        yield f"{_shown(ws.title)}!{link.ref or cell.coordinate}", target
+
+
 def formula_findings(wb) -> list[Finding]:
-    """The formulas in cells and defined names that reach the network or run code, each
-    named (sheet!cell or the name, and what it uses); at most MAX_FORMULA_FINDINGS lines
-    then a count of the rest. None is restorable: the user removes them."""
+    """The formulas in cells, conditional formats, data validations and defined names that
+    reach the network or run code, and the cell hyperlinks to anything but an http:, https:
+    or mailto: address, each named (sheet!cell or the name, and what it uses); at most
+    MAX_FORMULA_FINDINGS lines then a count of the rest. None is restorable: the user
+    removes them."""
     hits = []
     for ws in wb.worksheets:
         for coord, formula in _cell_formulas(ws):
             for problem in _formula_problems(formula):
                 hits.append(f"the formula in {_shown(ws.title)}!{coord} uses {problem}")
+        for where, text in _rule_formulas(ws):
+            for problem in _formula_problems(text if text.startswith("=") else "=" + text):
+                hits.append(f"{where} uses {problem}")
+        for where, target in _cell_links(ws):
+            problem = _link_target_problem(target)
+            if problem:
+                hits.append(f"the cell hyperlink in {where} is {problem}")
     for where, name, text in _defined_names(wb):
         if not text:
             continue
         for problem in _formula_problems(text if text.startswith("=") else "=" + text):
             hits.append(f"the defined name {_shown(name)} ({where}) uses {problem}")
-    tail = "; cims writes none and does not remove your formulas: remove it, then sync again"
+    tail = "; cims writes none and does not remove your formulas or links: remove it, then sync again"
     found = [Finding(_shown_long(h) + tail, restorable=False) for h in hits[:MAX_FORMULA_FINDINGS]]
     if len(hits) > MAX_FORMULA_FINDINGS:
         found.append(Finding(f"{len(hits) - MAX_FORMULA_FINDINGS} more formulas like these (`cims workbook "
