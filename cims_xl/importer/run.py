@@ -1410,7 +1410,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     groups: list[tuple[int, str]] = []         # group headings and totals alone in the first column
     sums = shape.SubtotalRows([col for col, nev in numbers.items() if kinds.get(nev.target) == "money"],
                               [table.columns[j] for j, c in enumerate(mapping.columns) if c.target and (
-                                  kinds.get(c.target) in ("text", "name") or c.target.startswith("customer_"))])
+                                  kinds.get(c.target) in ("text", "name") or c.target.startswith("customer_"))],
+                              [table.columns[j] for j, c in enumerate(mapping.columns)
+                               if c.target and kinds.get(c.target) in ("int", "decimal")])
     # invisible characters out of the cells where they mean nothing, before any evidence
     cleaner = CellCleaner(ent, [(table.columns[j], c.target) for j, c in enumerate(mapping.columns)])
     parts = None
