@@ -1387,7 +1387,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if phone_region and not region_assumed else None
     from .order_numbers import SameNumbers
     same_numbers = SameNumbers(mapping, table.columns) if ent.kind == "order" else None
-    refund_rows = refunds.RefundRows(table.headers, table.columns, (values_given or {}).get("transaction_type")) \
+    # a column left out (--map "Type=-") says no row's type either
+    refund_rows = refunds.RefundRows(
+        [("" if j < len(mapping.columns) and mapping.columns[j].how == "ignored" else h)
+         for j, h in enumerate(table.headers)], table.columns, (values_given or {}).get("transaction_type")) \
         if ent.kind == "order" else None
     status_ev = activity_status.ActivityStatus.find(ent, table, mapping, overrides)
     either_status = status_heading.AmbiguousStatus.find(ent, table, mapping)
