@@ -1387,7 +1387,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         if phone_region and not region_assumed else None
     from .order_numbers import SameNumbers
     same_numbers = SameNumbers(mapping, table.columns) if ent.kind == "order" else None
-    refund_rows = refunds.RefundRows(table.headers, table.columns, (values_given or {}).get("transaction_type")) \
+    # a column left out (--map "Type=-") says no row's type either
+    refund_rows = refunds.RefundRows(
+        [("" if j < len(mapping.columns) and mapping.columns[j].how == "ignored" else h)
+         for j, h in enumerate(table.headers)], table.columns, (values_given or {}).get("transaction_type")) \
         if ent.kind == "order" else None
     status_ev = activity_status.ActivityStatus.find(ent, table, mapping, overrides)
     either_status = status_heading.AmbiguousStatus.find(ent, table, mapping)
@@ -1410,7 +1413,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     groups: list[tuple[int, str]] = []         # group headings and totals alone in the first column
     sums = shape.SubtotalRows([col for col, nev in numbers.items() if kinds.get(nev.target) == "money"],
                               [table.columns[j] for j, c in enumerate(mapping.columns) if c.target and (
-                                  kinds.get(c.target) in ("text", "name") or c.target.startswith("customer_"))])
+                                  kinds.get(c.target) in ("text", "name") or c.target.startswith("customer_"))],
+                              [table.columns[j] for j, c in enumerate(mapping.columns)
+                               if c.target and kinds.get(c.target) in ("int", "decimal")])
     # invisible characters out of the cells where they mean nothing, before any evidence
     cleaner = CellCleaner(ent, [(table.columns[j], c.target) for j, c in enumerate(mapping.columns)])
     parts = None

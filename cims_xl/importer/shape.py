@@ -351,7 +351,10 @@ class SubtotalRows:
 
     money_cols: list[int]
     label_cols: list[int] = field(default_factory=list)   # the text columns a label may be in
+    # other number columns (a quantity) a subtotal may sum or count beside the amounts
+    summed_cols: list[int] = field(default_factory=list)
     found: list[tuple[int, str]] = field(default_factory=list)
+    _prev: list = field(default_factory=list)     # the row before, as read
     _since: deque = field(default_factory=lambda: deque(maxlen=SUBTOTAL_GROUP_MAX))
     _rows_since: int = 0
     # every data row's amounts since the table began: a grand row ("Gesamtergebnis",
@@ -378,6 +381,9 @@ class SubtotalRows:
                     and (found := _function_of(v)) is not None:
                 label, fn = v, found
                 break
+        if label is not None and not self._leaves_empty(values, c, fn):
+            label = None            # an order number, a date, an email of its own: a data row
+        self._prev = list(values)
         if label is not None and any(a is not None and not is_blank(a) for a in amounts):
             if (0 < self._rows_since <= SUBTOTAL_GROUP_MAX and self._sums_match(amounts, self._since, fn)) \
                     or (0 < self._rows_all <= SUBTOTAL_GROUP_MAX and self._rows_all > self._rows_since
@@ -394,6 +400,24 @@ class SubtotalRows:
         self._all.append(amounts)
         self._rows_all += 1
         return False
+
+    def _leaves_empty(self, values: list, label_col: int, fn: str) -> bool:
+        """Does the row leave empty what Excel's Data > Subtotal leaves empty: every cell
+        but the label's and the summed or counted columns'? A row with its own order
+        number, date or email ("S2, Max, 2024-03-02, 100": a customer called Max) is data.
+        A SUM row ("Subtotal", "Ann Lee Total") may also repeat the group's values of the
+        row above (a subtotal typed by hand beside the group's customer and date); a
+        COUNT/AVERAGE/MAX/MIN word is also a name ("Max", "Count"), so its row must leave
+        every other cell empty."""
+        keep = set(self.money_cols) | set(self.summed_cols) | {label_col}
+        prev = self._prev
+        for i, v in enumerate(values):
+            if i in keep or v is None or is_blank(v):
+                continue
+            if fn == "sum" and i < len(prev) and prev[i] == v:
+                continue
+            return False
+        return True
 
     def _sums_match(self, amounts: tuple, rows=None, fn: str = "sum") -> bool:
         """Do the filled amounts equal the sums (or count, average, max, min: `fn`) of the

@@ -118,8 +118,11 @@ def classify(text: str) -> str | None:
         return SKIP
     if k in PAYMENTS:
         return PAYMENT
-    if "payment" in k.split() and not {"bill", "vendor", "supplier"} & set(k.split()):
+    words = k.split()
+    if words[-1:] == ["payment"] and not {"bill", "vendor", "supplier"} & set(words):
         return PAYMENT          # PayPal's "Express Checkout Payment", "Credit card payment"
+    # a type word inside a longer name is no type: "Payment Terminal" is a terminal,
+    # "Bill Acceptor" a machine (the last word of an English compound says what it is)
     return None
 
 
@@ -164,13 +167,26 @@ class DocumentTypes:
         if all(r is None for r in readings.values()):
             return {}, []               # a "Type" of something else (product, customer type)
         unknown = [t for t, r in readings.items() if r is None]
+        # most values no type word (Hardware, Software, Service … beside one "Payment"):
+        # a product's or ticket's type, no transaction type. Only when no value known
+        # here would leave a row out: then reading the column or not stores the same rows.
+        mostly_other = len(unknown) * 2 > len(readings)
+        if unknown and mostly_other and not any(
+                r == SKIP for r in readings.values()) and not any(_key(t) in INVOICES for t in self.seen):
+            return {}, [{"what": "type column",
+                         "decided": f"column '{self.header}' read as no transaction type; every row imported",
+                         "evidence": f"{len(unknown)} of its {len(readings)} values are no transaction type "
+                                     f"(e.g. {', '.join(repr(t) for t in unknown[:3])}), and none says "
+                                     "a row is not a sale"}]
         if unknown:
             shown = ", ".join(f"'{t}'" for t in unknown[:SHOWN]) + (" …" if len(unknown) > SHOWN else "")
             ex = unknown[0].replace('"', "'")
             raise ImportRefused(
                 f"Column '{self.header}' says what each row is ({', '.join(t for t, r in readings.items() if r)[:120]}), "
                 f"but cims does not know {shown}: a sale, or not a sale to a customer (a purchase, expense, "
-                f"payment, transfer)? Say which: --value \"{ex}=sale\" or --value \"{ex}=skip\" (one per value).")
+                f"payment, transfer)? Say which: --value \"{ex}=sale\" or --value \"{ex}=skip\" (one per value)"
+                + (f", or, if the column is no transaction type (a product's type), --map \"{self.header}=-\"."
+                   if mostly_other else "."))
         invoices = any(_key(t) in INVOICES for t in self.seen)
         skipped = {t for t, r in readings.items() if r == SKIP or (r == PAYMENT and invoices)}
         rows = {n: t for n, t in self.rows.items() if t in skipped
