@@ -37,16 +37,19 @@ def _shown_number(text: str) -> Decimal:
     ("-0", "CNY", "0.00 CNY"),
     ("-0.000", "BHD", "0.000 BHD"),
 ])
-def test_an_order_list_shows_the_amount_exactly_as_the_store_keeps_it(run, amount, currency, shown):
+def test_an_added_and_listed_order_shows_the_amount_exactly_as_the_store_keeps_it(run, amount, currency, shown):
     cid = _customer(run, "Ann Lee")
-    code, out, err = run("--format", "json", "order", "add", "--customer-id", cid, "--order-date", "2024-01-02",
-                         "--amount", amount, "--currency", currency)
+    code, added, err = run("order", "add", "--customer-id", cid, "--order-date", "2024-01-02",
+                           "--amount", amount, "--currency", currency)
     assert code == 0, err
-    stored = Decimal(str(json.loads(out)["amount"]))
-    code, out, err = run("order", "list")
+    code, out, err = run("--format", "json", "order", "list")
     assert code == 0, err
-    assert shown in out
-    assert "-0." not in out
+    stored = Decimal(str(json.loads(out)[0]["amount"]))
+    code, listed, err = run("order", "list")
+    assert code == 0, err
+    for out in (added, listed):
+        assert shown in out
+        assert "-0." not in out
     assert _shown_number(shown) == stored
 
 
