@@ -46,10 +46,11 @@ def run(store_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("amount, currency, shown", [
     (Decimal("1234.5"), "CNY", "1,234.50 CNY"),
-    (Decimal("-0.005"), "eur", "-0.01 EUR"),
+    (Decimal("-0.005"), "eur", "-0.005 EUR"),     # a stored third decimal is shown, never rounded away
     (1234567, "JPY", "1,234,567 JPY"),             # no minor unit (ISO 4217)
-    (Decimal("2.4685"), "BHD", "2.469 BHD"),       # three decimals, half up
-    (1.005, "USD", "1.01 USD"),                    # a float by its text, not its binary digits
+    (Decimal("2.4685"), "BHD", "2.4685 BHD"),     # three decimals, or the store's 4 where it has them
+    (Decimal("2.46855"), "BHD", "2.4686 BHD"),    # past the store's 4: half up
+    (1.00005, "USD", "1.0001 USD"),               # a float by its text, not its binary digits
     (99.9, None, "99.90"),
     ({"CNY": Decimal("10"), "USD": Decimal("2.5")}, None, "10.00 CNY, 2.50 USD"),
     (None, "CNY", ""),

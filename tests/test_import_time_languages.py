@@ -132,3 +132,31 @@ def test_iso_8601_basic_date_times_are_stored_at_their_moment(admin, tmp_path, m
     result = import_file(admin, path, kind="interactions")
     assert result.rejected == 0
     assert stored(admin) == {"x": moment, "y": dt.datetime(2024, 3, 11, 9, 0, tzinfo=UTC)}
+
+
+@pytest.mark.parametrize("written, hour, minute", [
+    ("午前0:30", 0, 30), ("午後0:15", 12, 15), ("午前0時45分", 0, 45), ("午後0時", 12, 0),   # Japanese
+    ("午前 0:05", 0, 5), ("午後 0:59", 12, 59),
+    ("午前12:30", 0, 30), ("午後12:15", 12, 15),                                           # the same times, 12 o'clock style
+])
+def test_hour_zero_with_a_japanese_day_period_is_stored_at_midnight_or_noon(
+        admin, tmp_path, monkeypatch, written, hour, minute):
+    monkeypatch.setenv("CIMS_TZ", "UTC")
+    path = write_csv(tmp_path / "calls.csv", [
+        ["Customer", "Type", "Date", "Subject"],
+        ["Ann Lee", "Call", f"2024-03-05 {written}", "x"]])
+    result = import_file(admin, path, kind="interactions")
+    assert result.rejected == 0
+    assert stored(admin) == {"x": dt.datetime(2024, 3, 5, hour, minute, tzinfo=UTC)}
+
+
+@pytest.mark.parametrize("written", ["午前13:00", "午後24:00", "午前0:60"])
+def test_a_japanese_time_past_the_clock_is_still_refused(admin, tmp_path, monkeypatch, written):
+    monkeypatch.setenv("CIMS_TZ", "UTC")
+    path = write_csv(tmp_path / "calls.csv", [
+        ["Customer", "Type", "Date", "Subject"],
+        ["Ann Lee", "Call", f"2024-03-05 {written}", "x"],
+        ["Bob Ray", "Call", "2024-03-06 10:00", "y"]])
+    result = import_file(admin, path, kind="interactions")
+    assert result.rejected == 1
+    assert set(stored(admin)) == {"y"}

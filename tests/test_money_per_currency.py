@@ -47,16 +47,16 @@ def test_a_bahraini_store_shows_three_decimals_in_the_report_the_360_and_the_wor
     _order(run, cid, "2026-03-09", "1.2340")
     code, out, err = run("report")
     assert code == 0, err
-    assert "2.469" in out and "2.47 " not in out and "2.47\n" not in out
+    assert "2.4685" in out and "2.469 " not in out and "2.47 " not in out    # every stored digit
     code, out, err = run("customer", "360", cid)
     assert code == 0, err
-    assert "lifetime value 2.469 BHD" in " ".join(out.split())
+    assert "lifetime value 2.4685 BHD" in " ".join(out.split())
     path = tmp_path / "bhd.xlsx"
     assert run("report", "--out", str(path))[0] == 0
     headers, rows, _ = _table_cells(path, SALES, "tblSalesByMonth")
     sales = [r[headers.index("Sales")] for r in rows]
     assert [c.value for c in sales] == [2.4685]
-    assert sales[0].number_format == "#,##0.000"
+    assert sales[0].number_format == "#,##0.000#"     # three places, a fourth where stored
 
 
 def test_a_yen_store_shows_converted_dollars_in_whole_yen_everywhere(run, tmp_path):
@@ -141,8 +141,9 @@ def test_rate_notes_count_the_orders_the_table_holds_and_the_pipeline_names_no_o
 
 def test_worksheet_money_text_uses_each_currencys_decimals_in_decimal_not_float():
     assert wf.money_text({"BHD": Decimal("1.005")}) == "1.005 BHD"
-    assert wf.money_text({"USD": Decimal("1.005")}) == "1.01 USD"
-    assert wf.money_text({"JPY": Decimal("2502.73"), "KWD": Decimal("0.0005")}) == "2,503 JPY; 0.001 KWD"
+    assert wf.money_text({"USD": Decimal("1.005")}) == "1.005 USD"          # a stored digit is never rounded away
+    assert wf.money_text({"USD": Decimal("1.00005")}) == "1.0001 USD"       # past the store's 4: half up, in Decimal
+    assert wf.money_text({"JPY": Decimal("2502.73"), "KWD": Decimal("0.0005")}) == "2,503 JPY; 0.0005 KWD"
 
 
 def test_the_360_line_shows_a_bahraini_deal_with_three_decimals(admin):

@@ -30,14 +30,15 @@ TIME_KEYS = frozenset({f.key for e in ENTITIES.values() for f in e.fields if f.k
 
 def money(amount: object, currency: str | None = None, *, code: bool = True) -> str:
     """`1234.5, "CNY"` -> `"1,234.50 CNY"`: the currency's decimal places (ISO 4217 minor
-    units, `money.minor_units`: BHD 3, JPY 0, two without a currency), rounded half up
-    in Decimal, thousands separated, code after.
+    units, `money.minor_units`: BHD 3, JPY 0, two without a currency), or more when the
+    value has more, up to the store's 4 (`money.shown_amount`: 0.001 CNY reads
+    "0.001 CNY", never "0.00"); thousands separated, code after; never "-0".
 
     A mapping of currency -> amount (sums kept per currency) reads `"1.00 CNY, 2.00 USD"`.
     A value that is not a number comes back as text unchanged; None and "" give "".
     code=False leaves the code out (a table whose title names the currency).
     """
-    from .money import minor_units, round_money
+    from .money import round_money, shown_amount
 
     if isinstance(amount, Mapping):
         return ", ".join(money(v, str(k)) for k, v in amount.items())
@@ -46,7 +47,8 @@ def money(amount: object, currency: str | None = None, *, code: bool = True) -> 
     number = round_money(amount, currency)
     if number is None:
         return str(amount)
-    text = format(number, f",.{minor_units(currency)}f")
+    number = shown_amount(amount, currency)
+    text = format(number, f",.{-number.as_tuple().exponent}f")
     return f"{text} {currency.upper()}" if currency and code else text
 
 

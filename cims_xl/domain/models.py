@@ -977,6 +977,24 @@ def stored_fractions(ent: Entity, rec: dict) -> dict[str, str]:
             if (problem := mn.whole_currency_problem(rec.get(key), code)) is not None}
 
 
+def check_written(ent: Entity, values: dict, current: dict | None = None) -> None:
+    """The domain's invariants, checked cheaply on values written without full
+    validation (`services.records` with validated=True: the importer, the Python API):
+    an order's amount and quantity and a deal's amount never negative
+    (`refuse_negative`), and no amount with a fraction its currency has not (1.5 JPY,
+    `stored_fractions`). An update (`current` the record as stored) is checked on the
+    fields it changes, its amounts against the currency the record will have."""
+    refuse_negative(ent, values)
+    keys = _MONEY_KEYS.get(ent.kind, ())
+    if not keys or not any(k in values for k in (*keys, "currency")):
+        return
+    merged = {**(current or {}), **values}
+    problems = stored_fractions(ent, {"currency": merged.get("currency"),
+                                      **{k: merged.get(k) for k in keys if k in values or "currency" in values}})
+    if problems:
+        raise ValidationFailed(problems)
+
+
 def _currency_disagrees(value: object, reading: "mn.MoneyReading", stated: str, context: dict) -> str:
     """Why an amount's own currency and its row's Currency cell disagree, in the terms
     the amount was written in: a cell's number format ("the cell is formatted as US

@@ -822,6 +822,31 @@ def round_money(amount: object, code: str | None) -> Decimal | None:
     return number.quantize(Decimal(1).scaleb(-minor_units(code)), rounding=ROUND_HALF_UP)
 
 
+STORE_PLACES = 4      # decimal places the store keeps of an amount
+
+
+def shown_amount(amount: object, code: str | None) -> Decimal | None:
+    """``amount`` as it is shown: with ``code``'s `minor_units`, or with more decimal
+    places when the value has more, up to the store's 4 (0.001 CNY -> 0.001, 1.2345 BHD
+    -> 1.2345, 12.5 CNY -> 12.50): what is shown never differs from what is stored. A
+    figure with more than 4 places (an average, a float's binary noise) is rounded half
+    up to 4 places first, then its trailing zeros beyond the minor units dropped. Zero
+    is never negative ("-0" reads 0). A currency without a minor unit (JPY) is shown
+    whole: every write refuses a fraction of it (`models.check_written`), so a fraction
+    is a figure computed at an exchange rate. None where `round_money` gives None."""
+    from decimal import ROUND_HALF_UP
+
+    if round_money(amount, code) is None:
+        return None
+    number = amount if isinstance(amount, Decimal) else Decimal(repr(amount) if isinstance(amount, float)
+                                                                else str(amount))
+    digits = minor_units(code)
+    four = number.quantize(Decimal(1).scaleb(-(STORE_PLACES if digits else 0)), rounding=ROUND_HALF_UP)
+    places = max(digits, -min(0, four.normalize().as_tuple().exponent) if four else 0)
+    shown = four.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return shown.copy_abs() if shown.is_zero() else shown
+
+
 _THREE_AFTER = re.compile(r"\d[.,]\d{3}(?!\d)")
 
 

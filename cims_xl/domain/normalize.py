@@ -1974,7 +1974,8 @@ def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzi
     micro = int((match["F"] or "0")[:6].ljust(6, "0"))
     ampm = (match["ampm"] or "").lower().replace(".", "")
     if ampm:
-        if not 1 <= hour <= 12:
+        # 0 with a day period is Japanese usage (午前0:30 is 00:30, 午後0:15 is 12:15)
+        if not 0 <= hour <= 12:
             raise ValueError(_problem("not a date: no such time", raw))
         hour = hour % 12 + (12 if ampm == "pm" else 0)
     if hour > 23 or minute > 59 or second > 59:

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any, Iterable, Sized
 
 from ..domain.legal_forms import company_by_name
-from ..domain.models import for_update, validate_record
+from ..domain.models import check_written, for_update, validate_record
 from ..domain.normalize import has_phone_extension
 from ..domain.schema import CUSTOMER, ENTITIES, Entity, entity, format_id, kind_of_id, normalize_id
 from ..errors import CimsError, Conflict, NotFound, ValidationFailed
@@ -340,7 +340,11 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
             joined = store.writing_behind
             limit = _chunk_limit(0, total, joined)
             for data in rows:
-                values = dict(data) if validated else validate_record(ent, data, context=context)
+                if validated:
+                    values = dict(data)
+                    check_written(ent, values)     # the invariants hold on every path (cheap)
+                else:
+                    values = validate_record(ent, data, context=context)
                 if has_users:
                     if names is None:
                         names = user_names(session)
@@ -540,8 +544,11 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     if current is None:
         raise NotFound(f"no {ent.label} {record_id}")
     session.ensure("update", ent.kind, owner=_owner(session, ent, current), record_id=record_id)
-    values = dict(changes) if validated else validate_record(ent, changes, partial=True,
-                                                              context=for_update(context, current))
+    if validated:
+        values = dict(changes)
+        check_written(ent, values, current)    # the invariants hold on every path (cheap)
+    else:
+        values = validate_record(ent, changes, partial=True, context=for_update(context, current))
     if any(values.get(k) for k in _user_keys(ent)):
         cache = names if names is not None else {}
         if "users" not in cache:
