@@ -274,13 +274,15 @@ def test_a_probability_column_of_points_keeps_its_points_and_a_stray_fraction_is
                          kind="opportunities")
     got = probabilities(admin)
     # "0,75" beside "40" reads as 75 % or 0.75 %: the deal is kept, its probability left
-    # to its stage as a deal without one (Deal 4), and the row warned about (issue 14 kind 10)
-    assert got["Deal 0"] == 40 and got["Deal 2"] == 25 and got["Deal 1"] == got["Deal 4"] not in (0, 1, 75)
+    # empty as the warning says (never its stage's default, which a blank cell gets: Deal 4),
+    # and the row warned about (issue 14 kind 10)
+    assert got["Deal 0"] == 40 and got["Deal 2"] == 25 and got["Deal 1"] is None
+    assert got["Deal 4"] not in (None, 0, 1, 75)
     warned = {o.row: o.warnings for o in result.outcomes if o.warnings}
     assert "'0,75'" in warned[3]["Probability"]
     # "12,5 %" for whole percent points: not rounded, left empty with a warning too
     assert "'12,5 %'" in warned[5]["Probability"] and "not a whole percentage" in warned[5]["Probability"]
-    assert got["Deal 3"] == got["Deal 4"] and result.rejected == 0
+    assert got["Deal 3"] is None and result.rejected == 0
 
 
 # ----- 3. JSON Lines ----------------------------------------------------------------------

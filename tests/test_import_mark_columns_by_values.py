@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from cims_xl.importer.errors import ImportRefused
 from cims_xl.importer.ledger_marks import LedgerUnsettled, MarkValues
 from cims_xl.importer.run import import_file
 from cims_xl.services import records
@@ -84,13 +85,24 @@ def test_a_workbook_mark_column_is_signed_with_the_ledger(admin, tmp_path):
 @pytest.mark.parametrize("header,values", [
     ("Size", ["S", "M", "L"]),                 # a size, not Soll/Haben
     ("Class", ["C", "C", "C"]),                # one letter of a pair, under a heading not of marks
-    ("Type", ["CR", "Invoice", "DR"]),         # marks beside other words
     ("Grade", ["C", "H", "D"]),                # letters of two pairs
 ])
 def test_a_column_only_partly_like_marks_stays_plain_text(admin, tmp_path, header, values):
     rows = [["Order No.", "Order Date", "Customer Name", "Amount", header, "Currency"]]
     rows += [[f"A{i}", f"2024-03-0{i}", "Acme Ltd", "10.00", v, "USD"] for i, v in enumerate(values, 1)]
     import_file(admin, write_csv(tmp_path / "plain.csv", rows), kind="orders")
+    assert _stored(admin) == {f"A{i}": Decimal("10") for i in range(1, 4)}
+
+
+def test_marks_beside_document_types_in_a_type_column_stop_asking_what_each_row_is(admin, tmp_path):
+    # "CR" beside "Invoice" may be a credit note: never read as a mark, nor stored as a sale unasked
+    rows = [["Order No.", "Order Date", "Customer Name", "Amount", "Type", "Currency"]]
+    rows += [[f"A{i}", f"2024-03-0{i}", "Acme Ltd", "10.00", v, "USD"] for i, v in enumerate(["CR", "Invoice", "DR"], 1)]
+    path = write_csv(tmp_path / "plain.csv", rows)
+    with pytest.raises(ImportRefused, match="'CR'") as stop:
+        import_file(admin, path, kind="orders")
+    assert '--value "CR=sale"' in stop.value.message and _nothing_written(admin)
+    import_file(admin, path, kind="orders", values=["CR=sale"])
     assert _stored(admin) == {f"A{i}": Decimal("10") for i in range(1, 4)}
 
 

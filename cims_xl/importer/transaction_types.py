@@ -126,6 +126,16 @@ def classify(text: str) -> str | None:
     return None
 
 
+def _marks_or_directions(seen) -> bool:
+    """Whether every value of a type column is a debit/credit mark or a direction of the
+    money (ledger_marks: "DR"/"CR", "Soll"/"Haben", "Income"/"Expense", 收/支): such a
+    column is the amount's sign, not the kind of document."""
+    from .ledger_marks import _COLUMN_WORDS, _cell_word, DIRECTION_WORDS
+
+    words = {_cell_word(t) for t in seen}
+    return bool(words) and all(w in _COLUMN_WORDS or w in DIRECTION_WORDS for w in words)
+
+
 class DocumentTypes:
     """The type column's values per row; `decide` says which rows are not sales."""
 
@@ -162,6 +172,10 @@ class DocumentTypes:
         amount (file column `amount_col`) is negative is left out: the import refuses a
         negative amount as money paid out, never a sale, with its own reason."""
         if not self.seen:
+            return {}, []
+        if _marks_or_directions(self.seen):
+            # DR/CR marks, Soll/Haben, Income/Expense, 收/支: the sign of each row's amount,
+            # read by importer.ledger_marks (a debit or money out is never stored as a sale)
             return {}, []
         readings = {t: self._reading(t) for t in self.seen}
         if all(r is None for r in readings.values()):
